@@ -1,0 +1,103 @@
+// Package apperr defines the kinds of error the domain returns, so that one
+// function at the HTTP edge can map them to a status code and a JSON body
+// without the domain knowing about HTTP.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error for the caller.
+type Kind string
+
+// The kinds of error. Their string is also the error code shown to API users.
+const (
+	KindInvalid      Kind = "invalid"       // a value failed validation (422)
+	KindBadRequest   Kind = "bad_request"   // the request itself is malformed (400)
+	KindUnauthorized Kind = "unauthorized"  // missing or wrong credentials (401)
+	KindForbidden    Kind = "forbidden"     // authenticated but not allowed (403)
+	KindNotFound     Kind = "not_found"     // the thing does not exist in this workspace (404)
+	KindConflict     Kind = "conflict"      // the change clashes with current state (409)
+	KindTooLarge     Kind = "too_large"     // the body is over the limit (413)
+)
+
+// Error is a domain error with a kind, a message safe to show to users and,
+// for validation errors, the field at fault.
+type Error struct {
+	Kind    Kind
+	Field   string
+	Message string
+	Err     error // optional cause, never shown to users
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	if e.Field != "" {
+		msg = e.Field + ": " + msg
+	}
+	if e.Err != nil {
+		return msg + ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is lets errors.Is(err, ErrNotFound) match any error of the same kind.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Message == "" && t.Kind == e.Kind
+}
+
+// Sentinels usable with errors.Is.
+var (
+	ErrNotFound     = &Error{Kind: KindNotFound}
+	ErrConflict     = &Error{Kind: KindConflict}
+	ErrInvalid      = &Error{Kind: KindInvalid}
+	ErrUnauthorized = &Error{Kind: KindUnauthorized}
+)
+
+// NotFound reports that a thing does not exist, e.g. NotFound("contact").
+func NotFound(what string) error {
+	return &Error{Kind: KindNotFound, Message: what + " not found"}
+}
+
+// Conflict reports a clash with the current state.
+func Conflict(format string, args ...any) error {
+	return &Error{Kind: KindConflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid reports a field whose value fails validation.
+func Invalid(field, format string, args ...any) error {
+	return &Error{Kind: KindInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// BadRequest reports a malformed request.
+func BadRequest(format string, args ...any) error {
+	return &Error{Kind: KindBadRequest, Message: fmt.Sprintf(format, args...)}
+}
+
+// Unauthorized reports missing or wrong credentials.
+func Unauthorized(msg string) error {
+	return &Error{Kind: KindUnauthorized, Message: msg}
+}
+
+// Forbidden reports an action the caller's role does not allow.
+func Forbidden(msg string) error {
+	return &Error{Kind: KindForbidden, Message: msg}
+}
+
+// TooLarge reports a body over the size limit.
+func TooLarge(msg string) error {
+	return &Error{Kind: KindTooLarge, Message: msg}
+}
+
+// KindOf returns the kind of err, or "" for an unclassified (internal) error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return ""
+}

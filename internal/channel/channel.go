@@ -1,0 +1,183 @@
+// Package channel holds the messaging channels of a workspace and the
+// interface each provider package (custom/, later telegram/, whatsapp/…)
+// implements to send messages out.
+package channel
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Types of channel this build knows.
+const (
+	TypeCustom = "custom"
+)
+
+// Channel is a connection to one messaging provider account.
+type Channel struct {
+	ID          int64           `json:"id"`
+	WorkspaceID int64           `json:"workspace_id"`
+	Type        string          `json:"type"`
+	Name        string          `json:"name"`
+	Token       string          `json:"token,omitempty"` // shared secret; shown to owners and managers only
+	Config      json.RawMessage `json:"config"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+// CustomConfig is the configuration of a custom channel.
+type CustomConfig struct {
+	// BaseURL is where outbound messages go: Switchboard POSTs to BaseURL + "/message".
+	BaseURL string `json:"base_url"`
+}
+
+// Input creates or updates a channel.
+type Input struct {
+	Type   string          `json:"type"`
+	Name   string          `json:"name"`
+	Config json.RawMessage `json:"config"`
+}
+
+// Service reads and writes channels.
+type Service struct{ db *db.DB }
+
+// New returns a Service on d.
+func New(d *db.DB) *Service { return &Service{db: d} }
+
+func validate(in *Input) error {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		return apperr.Invalid("name", "is required")
+	}
+	if len(in.Config) == 0 {
+		in.Config = json.RawMessage(`{}`)
+	}
+	switch in.Type {
+	case TypeCustom:
+		var c CustomConfig
+		if err := json.Unmarshal(in.Config, &c); err != nil {
+			return apperr.Invalid("config", "must be an object: %v", err)
+		}
+		u, err := url.Parse(c.BaseURL)
+		if c.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return apperr.Invalid("config.base_url", "must be an http(s) URL")
+		}
+		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+		in.Config, _ = json.Marshal(c)
+	default:
+		return apperr.Invalid("type", "unknown channel type %q (supported: custom)", in.Type)
+	}
+	return nil
+}
+
+// Create adds a channel with a fresh token.
+func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Channel, error) {
+	if err := validate(&in); err != nil {
+		return Channel{}, err
+	}
+	b := make([]byte, 24)
+	rand.Read(b)
+	c := Channel{WorkspaceID: workspaceID, Type: in.Type, Name: in.Name, Token: base64.RawURLEncoding.EncodeToString(b),
+		Config: in.Config, CreatedAt: db.Time(db.Now())}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, c.Type, c.Name, c.Token, string(c.Config), db.Millis(c.CreatedAt)).Scan(&c.ID)
+	})
+	if err != nil {
+		return Channel{}, fmt.Errorf("channel: create: %w", err)
+	}
+	return c, nil
+}
+
+const columns = `id, workspace_id, type, name, token, config, created_at`
+
+func scan(row interface{ Scan(...any) error }) (Channel, error) {
+	var c Channel
+	var cfg string
+	var created int64
+	err := row.Scan(&c.ID, &c.WorkspaceID, &c.Type, &c.Name, &c.Token, &cfg, &created)
+	c.Config, c.CreatedAt = json.RawMessage(cfg), db.Time(created)
+	return c, err
+}
+
+// Get returns a channel of the workspace.
+func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Channel, error) {
+	c, err := s.Lookup(ctx, id)
+	if err == nil && c.WorkspaceID != workspaceID {
+		return Channel{}, apperr.NotFound("channel")
+	}
+	return c, err
+}
+
+// Lookup returns a channel by id alone, for webhooks, which authenticate
+// with the channel's own token rather than a workspace's.
+func (s *Service) Lookup(ctx context.Context, id int64) (Channel, error) {
+	return Lookup(ctx, s.db.Reader(), id)
+}
+
+// Lookup returns a channel by id through q.
+func Lookup(ctx context.Context, q db.Querier, id int64) (Channel, error) {
+	c, err := scan(q.QueryRow(ctx, `SELECT `+columns+` FROM channels WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Channel{}, apperr.NotFound("channel")
+	}
+	if err != nil {
+		return Channel{}, fmt.Errorf("channel: get: %w", err)
+	}
+	return c, nil
+}
+
+// List returns the workspace's channels.
+func (s *Service) List(ctx context.Context, workspaceID int64) ([]Channel, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+columns+` FROM channels WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("channel: list: %w", err)
+	}
+	defer rows.Close()
+	out := []Channel{}
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Update renames a channel or changes its configuration.
+func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (Channel, error) {
+	c, err := s.Get(ctx, workspaceID, id)
+	if err != nil {
+		return c, err
+	}
+	in.Type = c.Type
+	if in.Name == "" {
+		in.Name = c.Name
+	}
+	if len(in.Config) == 0 {
+		in.Config = c.Config
+	}
+	if err := validate(&in); err != nil {
+		return c, err
+	}
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE channels SET name = ?, config = ? WHERE id = ?`, in.Name, string(in.Config), id)
+		return err
+	})
+	if err != nil {
+		return c, fmt.Errorf("channel: update: %w", err)
+	}
+	c.Name, c.Config = in.Name, in.Config
+	return c, nil
+}

@@ -1,0 +1,211 @@
+// Package contact holds the people who write in: standard and custom
+// fields, tags, lifecycle stages and the channel identities through which
+// messages reach them.
+package contact
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Contact is a person the workspace talks to.
+type Contact struct {
+	ID             int64          `json:"id"`
+	WorkspaceID    int64          `json:"workspace_id"`
+	FirstName      string         `json:"first_name"`
+	LastName       string         `json:"last_name"`
+	Phone          string         `json:"phone"`
+	Email          string         `json:"email"`
+	Language       string         `json:"language"`
+	Country        string         `json:"country"`
+	AvatarURL      string         `json:"avatar_url"`
+	LifecycleStage string         `json:"lifecycle_stage"`
+	Tags           []string       `json:"tags"`
+	Fields         map[string]any `json:"fields"`
+	LastAssigneeID int64          `json:"last_assignee_id,omitempty"`
+	LastIncomingAt time.Time      `json:"last_incoming_at,omitzero"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+}
+
+// Service reads and writes contacts.
+type Service struct {
+	db *db.DB
+}
+
+// New returns a Service on d.
+func New(d *db.DB) *Service { return &Service{db: d} }
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// NormalizePhone strips the punctuation people type in phone numbers and
+// checks the result is E.164. An empty input stays empty.
+func NormalizePhone(s string) (string, error) {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '(', ')', '.':
+			return -1
+		}
+		return r
+	}, s)
+	if s == "" {
+		return "", nil
+	}
+	if strings.HasPrefix(s, "00") {
+		s = "+" + s[2:]
+	}
+	if !e164.MatchString(s) {
+		return "", apperr.Invalid("phone", "%q is not an E.164 phone number (like +14155550123)", s)
+	}
+	return s, nil
+}
+
+// IsPhone reports whether s is already an E.164 phone number.
+func IsPhone(s string) bool { return e164.MatchString(s) }
+
+// NormalizeEmail lower-cases an email address and checks its syntax.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return "", apperr.Invalid("email", "%q is not a valid email address", s)
+	}
+	return s, nil
+}
+
+const contactColumns = `c.id, c.workspace_id, c.first_name, c.last_name, COALESCE(c.phone, ''), COALESCE(c.email, ''),
+	c.language, c.country, c.avatar_url, COALESCE(l.name, ''), COALESCE(c.last_assignee_id, 0), c.last_incoming_at, c.created_at, c.updated_at`
+
+const contactFrom = ` FROM contacts c LEFT JOIN lifecycle_stages l ON l.id = c.lifecycle_stage_id`
+
+func scanContact(row interface{ Scan(...any) error }) (Contact, error) {
+	var c Contact
+	var last, created, updated int64
+	err := row.Scan(&c.ID, &c.WorkspaceID, &c.FirstName, &c.LastName, &c.Phone, &c.Email, &c.Language, &c.Country,
+		&c.AvatarURL, &c.LifecycleStage, &c.LastAssigneeID, &last, &created, &updated)
+	c.LastIncomingAt, c.CreatedAt, c.UpdatedAt = db.Time(last), db.Time(created), db.Time(updated)
+	c.Tags = []string{}
+	c.Fields = map[string]any{}
+	return c, err
+}
+
+// Get returns a contact of the workspace with its tags and custom fields.
+func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Contact, error) {
+	return get(ctx, s.db.Reader(), workspaceID, id)
+}
+
+func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, error) {
+	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ?`, workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Contact{}, apperr.NotFound("contact")
+	}
+	if err != nil {
+		return Contact{}, fmt.Errorf("contact: get: %w", err)
+	}
+	cs := []Contact{c}
+	if err := fillDetails(ctx, q, cs); err != nil {
+		return Contact{}, err
+	}
+	return cs[0], nil
+}
+
+// ListFilter narrows a contact listing.
+type ListFilter struct {
+	After  int64  // cursor: contacts with a larger id
+	Limit  int    // at most 200
+	Search string // substring of name, phone or email
+	Tag    string
+}
+
+// List returns contacts in id order after the cursor.
+func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Contact, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	q := `SELECT ` + contactColumns + contactFrom + ` WHERE c.workspace_id = ? AND c.id > ?`
+	args := []any{workspaceID, f.After}
+	if f.Search != "" {
+		like := "%" + strings.ToLower(f.Search) + "%"
+		q += ` AND (LOWER(c.first_name || ' ' || c.last_name) LIKE ? OR COALESCE(c.phone, '') LIKE ? OR COALESCE(c.email, '') LIKE ?)`
+		args = append(args, like, like, like)
+	}
+	if f.Tag != "" {
+		q += ` AND EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND t.name = ?)`
+		args = append(args, f.Tag)
+	}
+	q += ` ORDER BY c.id LIMIT ?`
+	args = append(args, f.Limit)
+	rows, err := s.db.Reader().Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("contact: list: %w", err)
+	}
+	defer rows.Close()
+	out := []Contact{}
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, fmt.Errorf("contact: list: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, fillDetails(ctx, s.db.Reader(), out)
+}
+
+// fillDetails loads the tags and custom field values of the contacts.
+func fillDetails(ctx context.Context, q db.Querier, cs []Contact) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	args := make([]any, len(cs))
+	for i, c := range cs {
+		idx[c.ID] = i
+		args[i] = c.ID
+	}
+	in := `(` + strings.Repeat("?,", len(args)-1) + `?)`
+	rows, err := q.Query(ctx, `SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+		WHERE ct.contact_id IN `+in+` ORDER BY t.name`, args...)
+	if err != nil {
+		return fmt.Errorf("contact: tags: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		cs[idx[id]].Tags = append(cs[idx[id]].Tags, name)
+	}
+	rows.Close()
+	rows, err = q.Query(ctx, `SELECT v.contact_id, f.key, f.type, v.value FROM contact_field_values v JOIN custom_fields f ON f.id = v.field_id
+		WHERE v.contact_id IN `+in, args...)
+	if err != nil {
+		return fmt.Errorf("contact: fields: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var key, typ, value string
+		if err := rows.Scan(&id, &key, &typ, &value); err != nil {
+			return err
+		}
+		cs[idx[id]].Fields[key] = decodeValue(typ, value)
+	}
+	return rows.Err()
+}

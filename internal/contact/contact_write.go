@@ -1,0 +1,261 @@
+package contact
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Input creates or patches a contact; nil fields are left unchanged.
+type Input struct {
+	FirstName      *string        `json:"first_name"`
+	LastName       *string        `json:"last_name"`
+	Phone          *string        `json:"phone"`
+	Email          *string        `json:"email"`
+	Language       *string        `json:"language"`
+	Country        *string        `json:"country"`
+	AvatarURL      *string        `json:"avatar_url"`
+	LifecycleStage *string        `json:"lifecycle_stage"`
+	Tags           []string       `json:"tags"`
+	Fields         map[string]any `json:"fields"`
+}
+
+// standard holds the validated standard columns of a contact.
+type standard struct {
+	first, last, phone, email, language, country, avatar string
+}
+
+func (in Input) apply(s *standard) error {
+	set := func(dst *string, p *string) {
+		if p != nil {
+			*dst = strings.TrimSpace(*p)
+		}
+	}
+	set(&s.first, in.FirstName)
+	set(&s.last, in.LastName)
+	set(&s.language, in.Language)
+	set(&s.country, in.Country)
+	set(&s.avatar, in.AvatarURL)
+	if in.Phone != nil {
+		p, err := NormalizePhone(*in.Phone)
+		if err != nil {
+			return err
+		}
+		s.phone = p
+	}
+	if in.Email != nil {
+		e, err := NormalizeEmail(*in.Email)
+		if err != nil {
+			return err
+		}
+		s.email = e
+	}
+	if s.first == "" {
+		return apperr.Invalid("first_name", "is required")
+	}
+	if len(s.first) > 200 || len(s.last) > 200 {
+		return apperr.Invalid("first_name", "names are limited to 200 characters")
+	}
+	return nil
+}
+
+func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// Create adds a contact.
+func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Contact, error) {
+	var id int64
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		id, err = CreateTx(ctx, tx, workspaceID, in)
+		return err
+	})
+	if err != nil {
+		return Contact{}, err
+	}
+	return s.Get(ctx, workspaceID, id)
+}
+
+// CreateTx adds a contact inside tx and appends contact.created.
+func CreateTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Input) (int64, error) {
+	var st standard
+	if err := in.apply(&st); err != nil {
+		return 0, err
+	}
+	stageID, err := stageFor(ctx, tx, workspaceID, in.LifecycleStage)
+	if err != nil {
+		return 0, err
+	}
+	now := db.Now()
+	var id int64
+	err = tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, last_name, phone, email, language, country, avatar_url,
+		lifecycle_stage_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		workspaceID, st.first, st.last, nullStr(st.phone), nullStr(st.email), st.language, st.country, st.avatar, stageID, now, now).Scan(&id)
+	if err != nil {
+		if db.IsUniqueViolation(err) {
+			return 0, apperr.Conflict("a contact with this phone or email already exists")
+		}
+		return 0, fmt.Errorf("contact: create: %w", err)
+	}
+	if _, err := setFields(ctx, tx, workspaceID, id, in.Fields); err != nil {
+		return 0, err
+	}
+	for _, tag := range in.Tags {
+		if _, err := setTag(ctx, tx, workspaceID, id, tag, true); err != nil {
+			return 0, err
+		}
+	}
+	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactCreated, ContactID: id,
+		Payload: map[string]any{"contact_id": id, "first_name": st.first, "phone": st.phone, "email": st.email}})
+	return id, err
+}
+
+// Update patches a contact and appends contact.updated with the changed
+// fields (and contact.lifecycle.updated when the stage changes).
+func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (Contact, error) {
+	err := s.db.Tx(ctx, func(tx *db.Tx) error { return UpdateTx(ctx, tx, workspaceID, id, in) })
+	if err != nil {
+		return Contact{}, err
+	}
+	return s.Get(ctx, workspaceID, id)
+}
+
+// UpdateTx patches a contact inside tx.
+func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) error {
+	cur, err := get(ctx, tx, workspaceID, id)
+	if err != nil {
+		return err
+	}
+	old := standard{cur.FirstName, cur.LastName, cur.Phone, cur.Email, cur.Language, cur.Country, cur.AvatarURL}
+	st := old
+	if err := in.apply(&st); err != nil {
+		return err
+	}
+	var changed []string
+	for _, c := range []struct {
+		name     string
+		old, new string
+	}{{"first_name", old.first, st.first}, {"last_name", old.last, st.last}, {"phone", old.phone, st.phone},
+		{"email", old.email, st.email}, {"language", old.language, st.language}, {"country", old.country, st.country},
+		{"avatar_url", old.avatar, st.avatar}} {
+		if c.old != c.new {
+			changed = append(changed, c.name)
+		}
+	}
+	if len(changed) > 0 {
+		_, err := tx.Exec(ctx, `UPDATE contacts SET first_name = ?, last_name = ?, phone = ?, email = ?, language = ?, country = ?,
+			avatar_url = ?, updated_at = ? WHERE id = ?`,
+			st.first, st.last, nullStr(st.phone), nullStr(st.email), st.language, st.country, st.avatar, db.Now(), id)
+		if db.IsUniqueViolation(err) {
+			return apperr.Conflict("another contact has this phone or email")
+		}
+		if err != nil {
+			return fmt.Errorf("contact: update: %w", err)
+		}
+	}
+	fields, err := setFields(ctx, tx, workspaceID, id, in.Fields)
+	if err != nil {
+		return err
+	}
+	for _, f := range fields {
+		changed = append(changed, "fields."+f)
+	}
+	if len(changed) > 0 {
+		if _, err := event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactUpdated, ContactID: id,
+			Payload: map[string]any{"contact_id": id, "changed": changed}}); err != nil {
+			return err
+		}
+	}
+	if in.LifecycleStage != nil {
+		if err := setLifecycle(ctx, tx, workspaceID, id, *in.LifecycleStage); err != nil {
+			return err
+		}
+	}
+	for _, tag := range in.Tags {
+		if _, err := setTag(ctx, tx, workspaceID, id, tag, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Upsert updates the contact with the input's phone (or, failing that, its
+// email) or creates one; created says which happened.
+func (s *Service) Upsert(ctx context.Context, workspaceID int64, in Input) (c Contact, created bool, err error) {
+	if (in.Phone == nil || *in.Phone == "") && (in.Email == nil || *in.Email == "") {
+		return Contact{}, false, apperr.Invalid("phone", "upsert needs a phone or an email to match on")
+	}
+	var id int64
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		id, err = findByPhoneOrEmail(ctx, tx, workspaceID, in)
+		if err != nil {
+			return err
+		}
+		if id != 0 {
+			return UpdateTx(ctx, tx, workspaceID, id, in)
+		}
+		created = true
+		id, err = CreateTx(ctx, tx, workspaceID, in)
+		return err
+	})
+	if err != nil {
+		return Contact{}, false, err
+	}
+	c, err = s.Get(ctx, workspaceID, id)
+	return c, created, err
+}
+
+func findByPhoneOrEmail(ctx context.Context, q db.Querier, workspaceID int64, in Input) (int64, error) {
+	if in.Phone != nil && *in.Phone != "" {
+		p, err := NormalizePhone(*in.Phone)
+		if err != nil {
+			return 0, err
+		}
+		if id, err := findBy(ctx, q, workspaceID, "phone", p); id != 0 || err != nil {
+			return id, err
+		}
+	}
+	if in.Email != nil && *in.Email != "" {
+		e, err := NormalizeEmail(*in.Email)
+		if err != nil {
+			return 0, err
+		}
+		return findBy(ctx, q, workspaceID, "email", e)
+	}
+	return 0, nil
+}
+
+// findBy returns the id of the contact whose column (phone or email) equals
+// value, or 0.
+func findBy(ctx context.Context, q db.Querier, workspaceID int64, column, value string) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM contacts WHERE workspace_id = ? AND `+column+` = ?`, workspaceID, value).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("contact: find by %s: %w", column, err)
+	}
+	return id, nil
+}
+
+// Delete removes a contact with its conversations and messages.
+func (s *Service) Delete(ctx context.Context, workspaceID, id int64) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `DELETE FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, id)
+		if err != nil {
+			return fmt.Errorf("contact: delete: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("contact")
+		}
+		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactDeleted, ContactID: id,
+			Payload: map[string]any{"contact_id": id}})
+		return err
+	})
+}

@@ -1,0 +1,112 @@
+package contact
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Identity is how a contact is known on one channel (a Telegram chat id, a
+// WhatsApp phone, a custom channel's contact id).
+type Identity struct {
+	ID         int64     `json:"id"`
+	ChannelID  int64     `json:"channel_id"`
+	ExternalID string    `json:"external_id"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// ResolveTx returns the contact behind (channel, externalID), creating the
+// identity — and the contact, unless one already has the same phone or
+// email — on first sight. Profile values that fail validation are dropped
+// rather than refused: an inbound message must never be lost because the
+// provider sent a malformed email.
+func ResolveTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, externalID string, profile Input) (contactID int64, created bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`, channelID, externalID).Scan(&contactID)
+	if err == nil {
+		return contactID, false, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("contact: resolve identity: %w", err)
+	}
+	clean := sanitize(profile, externalID)
+	if contactID, err = findByPhoneOrEmail(ctx, tx, workspaceID, clean); err != nil {
+		return 0, false, err
+	}
+	if contactID == 0 {
+		if contactID, err = CreateTx(ctx, tx, workspaceID, clean); err != nil {
+			return 0, false, err
+		}
+		created = true
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+		workspaceID, channelID, externalID, contactID, db.Now()); err != nil {
+		return 0, false, fmt.Errorf("contact: create identity: %w", err)
+	}
+	return contactID, created, nil
+}
+
+// sanitize keeps the valid parts of an inbound profile, uses an E.164
+// external id as the phone, and names a nameless contact after its id.
+func sanitize(p Input, externalID string) Input {
+	out := Input{LastName: p.LastName, Language: p.Language, Country: p.Country, AvatarURL: p.AvatarURL}
+	if p.Phone != nil {
+		if v, err := NormalizePhone(*p.Phone); err == nil && v != "" {
+			out.Phone = &v
+		}
+	}
+	if out.Phone == nil && IsPhone(externalID) {
+		v := externalID
+		out.Phone = &v
+	}
+	if p.Email != nil {
+		if v, err := NormalizeEmail(*p.Email); err == nil && v != "" {
+			out.Email = &v
+		}
+	}
+	first := externalID
+	if p.FirstName != nil && *p.FirstName != "" && len(*p.FirstName) <= 200 {
+		first = *p.FirstName
+	}
+	out.FirstName = &first
+	if out.LastName != nil && len(*out.LastName) > 200 {
+		out.LastName = nil
+	}
+	return out
+}
+
+// ListIdentities returns a contact's channel identities.
+func (s *Service) ListIdentities(ctx context.Context, workspaceID, contactID int64) ([]Identity, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, channel_id, external_id, created_at FROM contact_identities
+		WHERE workspace_id = ? AND contact_id = ? ORDER BY id`, workspaceID, contactID)
+	if err != nil {
+		return nil, fmt.Errorf("contact: list identities: %w", err)
+	}
+	defer rows.Close()
+	out := []Identity{}
+	for rows.Next() {
+		var i Identity
+		var created int64
+		if err := rows.Scan(&i.ID, &i.ChannelID, &i.ExternalID, &created); err != nil {
+			return nil, err
+		}
+		i.CreatedAt = db.Time(created)
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// IdentityOf returns the external id of the contact on the channel, which
+// outbound sends address.
+func IdentityOf(ctx context.Context, q db.Querier, channelID, contactID int64) (string, error) {
+	var ext string
+	err := q.QueryRow(ctx, `SELECT external_id FROM contact_identities WHERE channel_id = ? AND contact_id = ? ORDER BY id DESC LIMIT 1`,
+		channelID, contactID).Scan(&ext)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("contact: contact %d has no identity on channel %d", contactID, channelID)
+	}
+	return ext, err
+}

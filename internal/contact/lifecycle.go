@@ -1,0 +1,92 @@
+package contact
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Stage is a lifecycle stage; stages are ordered and one is the default
+// given to new contacts.
+type Stage struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Position  int    `json:"position"`
+	IsDefault bool   `json:"is_default"`
+	IsLost    bool   `json:"is_lost"`
+}
+
+// ListStages returns the workspace's lifecycle stages in order.
+func (s *Service) ListStages(ctx context.Context, workspaceID int64) ([]Stage, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, position, is_default, is_lost FROM lifecycle_stages WHERE workspace_id = ? ORDER BY position`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("contact: list stages: %w", err)
+	}
+	defer rows.Close()
+	out := []Stage{}
+	for rows.Next() {
+		var st Stage
+		var def, lost int
+		if err := rows.Scan(&st.ID, &st.Name, &st.Position, &def, &lost); err != nil {
+			return nil, err
+		}
+		st.IsDefault, st.IsLost = def == 1, lost == 1
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// stageFor resolves a stage name to its id; nil means the default stage
+// and "" means none.
+func stageFor(ctx context.Context, q db.Querier, workspaceID int64, name *string) (sql.NullInt64, error) {
+	var id int64
+	var err error
+	switch {
+	case name == nil:
+		err = q.QueryRow(ctx, `SELECT id FROM lifecycle_stages WHERE workspace_id = ? AND is_default = 1`, workspaceID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return sql.NullInt64{}, nil
+		}
+	case *name == "":
+		return sql.NullInt64{}, nil
+	default:
+		err = q.QueryRow(ctx, `SELECT id FROM lifecycle_stages WHERE workspace_id = ? AND name = ?`, workspaceID, *name).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return sql.NullInt64{}, apperr.Invalid("lifecycle_stage", "no lifecycle stage is named %q", *name)
+		}
+	}
+	if err != nil {
+		return sql.NullInt64{}, fmt.Errorf("contact: lifecycle stage: %w", err)
+	}
+	return sql.NullInt64{Int64: id, Valid: true}, nil
+}
+
+// SetLifecycle moves a contact to the named stage ("" clears it).
+func (s *Service) SetLifecycle(ctx context.Context, workspaceID, contactID int64, stage string) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error { return setLifecycle(ctx, tx, workspaceID, contactID, stage) })
+}
+
+func setLifecycle(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, stage string) error {
+	cur, err := get(ctx, tx, workspaceID, contactID)
+	if err != nil {
+		return err
+	}
+	if cur.LifecycleStage == stage {
+		return nil
+	}
+	id, err := stageFor(ctx, tx, workspaceID, &stage)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE contacts SET lifecycle_stage_id = ?, updated_at = ? WHERE id = ?`, id, db.Now(), contactID); err != nil {
+		return fmt.Errorf("contact: set lifecycle: %w", err)
+	}
+	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactLifecycle, ContactID: contactID,
+		Payload: map[string]any{"contact_id": contactID, "from": cur.LifecycleStage, "to": stage}})
+	return err
+}

@@ -1,0 +1,133 @@
+package contact
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Tag labels contacts.
+type Tag struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Color     string    `json:"color"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CreateTag defines a tag.
+func (s *Service) CreateTag(ctx context.Context, workspaceID int64, in Tag) (Tag, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || len(in.Name) > 100 {
+		return Tag{}, apperr.Invalid("name", "is required, at most 100 characters")
+	}
+	in.CreatedAt = db.Time(db.Now())
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO tags (workspace_id, name, color, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			workspaceID, in.Name, in.Color, db.Millis(in.CreatedAt)).Scan(&in.ID)
+	})
+	if db.IsUniqueViolation(err) {
+		return Tag{}, apperr.Conflict("a tag named %q already exists", in.Name)
+	}
+	if err != nil {
+		return Tag{}, fmt.Errorf("contact: create tag: %w", err)
+	}
+	return in, nil
+}
+
+// ListTags returns the workspace's tags by name.
+func (s *Service) ListTags(ctx context.Context, workspaceID int64) ([]Tag, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, color, created_at FROM tags WHERE workspace_id = ? ORDER BY name`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("contact: list tags: %w", err)
+	}
+	defer rows.Close()
+	out := []Tag{}
+	for rows.Next() {
+		var t Tag
+		var created int64
+		if err := rows.Scan(&t.ID, &t.Name, &t.Color, &created); err != nil {
+			return nil, err
+		}
+		t.CreatedAt = db.Time(created)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// DeleteTag removes a tag from the workspace and from every contact.
+func (s *Service) DeleteTag(ctx context.Context, workspaceID, id int64) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `DELETE FROM tags WHERE workspace_id = ? AND id = ?`, workspaceID, id)
+		if err != nil {
+			return fmt.Errorf("contact: delete tag: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("tag")
+		}
+		return nil
+	})
+}
+
+// SetTag adds (or removes) a tag on a contact; adding creates the tag if
+// the workspace does not have it yet. It appends contact.tag.updated when
+// something changed.
+func (s *Service) SetTag(ctx context.Context, workspaceID, contactID int64, tag string, add bool) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := get(ctx, tx, workspaceID, contactID); err != nil {
+			return err
+		}
+		_, err := setTag(ctx, tx, workspaceID, contactID, tag, add)
+		return err
+	})
+}
+
+func setTag(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, name string, add bool) (bool, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return false, apperr.Invalid("tag", "is required, at most 100 characters")
+	}
+	var tagID int64
+	err := tx.QueryRow(ctx, `SELECT id FROM tags WHERE workspace_id = ? AND name = ?`, workspaceID, name).Scan(&tagID)
+	if errors.Is(err, sql.ErrNoRows) {
+		if !add {
+			return false, nil
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO tags (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`, workspaceID, name, db.Now()).Scan(&tagID)
+	}
+	if err != nil {
+		return false, fmt.Errorf("contact: tag %q: %w", name, err)
+	}
+	var res sql.Result
+	if add {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contact_tags WHERE contact_id = ? AND tag_id = ?`, contactID, tagID).Scan(&n); err != nil {
+			return false, err
+		}
+		if n > 0 {
+			return false, nil
+		}
+		res, err = tx.Exec(ctx, `INSERT INTO contact_tags (contact_id, tag_id) VALUES (?, ?)`, contactID, tagID)
+	} else {
+		res, err = tx.Exec(ctx, `DELETE FROM contact_tags WHERE contact_id = ? AND tag_id = ?`, contactID, tagID)
+	}
+	if err != nil {
+		return false, fmt.Errorf("contact: tag %q: %w", name, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	action := "added"
+	if !add {
+		action = "removed"
+	}
+	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactTagUpdated, ContactID: contactID,
+		Payload: map[string]any{"contact_id": contactID, "tag": name, "action": action}})
+	return true, err
+}

@@ -1,0 +1,112 @@
+package conversation
+
+import (
+	"context"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// AssignInput assigns a conversation by hand (API or inbox). Strategies,
+// availability and capacity are the routing package's; this is the direct
+// write they and manual assignment share.
+type AssignInput struct {
+	UserID int64  `json:"user_id"`
+	TeamID int64  `json:"team_id"`
+	Source string `json:"-"` // user, workflow or api
+	ByUser int64  `json:"-"`
+	Reason string `json:"-"` // why this assignee, shown in the timeline
+}
+
+// Assign sets the conversation's assignee (and optionally its team).
+func (s *Service) Assign(ctx context.Context, workspaceID, id int64, in AssignInput) (Conversation, error) {
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		c, err = AssignTx(ctx, tx, workspaceID, id, in)
+		return err
+	})
+	return c, wrap("assign", err)
+}
+
+// AssignTx assigns inside tx and appends conversation.assigned.
+func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignInput) (Conversation, error) {
+	c, err := getOpen(ctx, tx, workspaceID, id)
+	if err != nil {
+		return c, err
+	}
+	if in.UserID == 0 && in.TeamID == 0 {
+		return c, apperr.Invalid("user_id", "an assignee or a team is required")
+	}
+	if in.UserID != 0 {
+		if err := inWorkspace(ctx, tx, "users", "user_id", workspaceID, in.UserID); err != nil {
+			return c, err
+		}
+	}
+	team := c.TeamID
+	if in.TeamID != 0 {
+		if err := inWorkspace(ctx, tx, "teams", "team_id", workspaceID, in.TeamID); err != nil {
+			return c, err
+		}
+		team = in.TeamID
+	}
+	if c.AssigneeID == in.UserID && c.TeamID == team {
+		return c, nil // nothing changes; no event
+	}
+	if _, err := tx.Exec(ctx, `UPDATE conversations SET assignee_id = ?, team_id = ? WHERE id = ?`, nullID(in.UserID), nullID(team), id); err != nil {
+		return c, err
+	}
+	payload := map[string]any{"assignee_id": in.UserID, "team_id": team, "previous_assignee_id": c.AssigneeID, "source": in.Source}
+	if in.ByUser != 0 {
+		payload["by_user_id"] = in.ByUser
+	}
+	if in.Reason != "" {
+		payload["reason"] = in.Reason
+	}
+	typ := event.ConversationAssigned
+	if in.UserID == 0 {
+		typ = event.ConversationUnassigned // moved to a team with nobody assigned
+	}
+	if err := appendEvent(ctx, tx, c, typ, payload); err != nil {
+		return c, err
+	}
+	c.AssigneeID, c.TeamID = in.UserID, team
+	return c, nil
+}
+
+// Unassign removes the conversation's assignee (the team stays).
+func (s *Service) Unassign(ctx context.Context, workspaceID, id int64, source string, byUser int64) (Conversation, error) {
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
+			return err
+		}
+		if c.AssigneeID == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET assignee_id = NULL WHERE id = ?`, id); err != nil {
+			return err
+		}
+		payload := map[string]any{"previous_assignee_id": c.AssigneeID, "source": source}
+		if byUser != 0 {
+			payload["by_user_id"] = byUser
+		}
+		c.AssigneeID = 0
+		return appendEvent(ctx, tx, c, event.ConversationUnassigned, payload)
+	})
+	return c, wrap("unassign", err)
+}
+
+// inWorkspace checks that row id of table belongs to the workspace.
+func inWorkspace(ctx context.Context, tx *db.Tx, table, field string, workspaceID, id int64) error {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM `+table+` WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.Invalid(field, "%d is not in this workspace", id)
+	}
+	return nil
+}

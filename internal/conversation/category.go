@@ -1,0 +1,72 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Category is a closing category of the workspace.
+type Category struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CreateCategory adds a closing category.
+func (s *Service) CreateCategory(ctx context.Context, workspaceID int64, name string) (Category, error) {
+	c := Category{Name: strings.TrimSpace(name), CreatedAt: db.Time(db.Now())}
+	if c.Name == "" || len(c.Name) > 100 {
+		return c, apperr.Invalid("name", "is required, at most 100 characters")
+	}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO closing_categories (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`,
+			workspaceID, c.Name, db.Millis(c.CreatedAt)).Scan(&c.ID)
+	})
+	if db.IsUniqueViolation(err) {
+		return Category{}, apperr.Conflict("a closing category named %q already exists", c.Name)
+	}
+	if err != nil {
+		return Category{}, fmt.Errorf("conversation: create category: %w", err)
+	}
+	return c, nil
+}
+
+// ListCategories returns the workspace's closing categories by name.
+func (s *Service) ListCategories(ctx context.Context, workspaceID int64) ([]Category, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, created_at FROM closing_categories WHERE workspace_id = ? ORDER BY name`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: list categories: %w", err)
+	}
+	defer rows.Close()
+	out := []Category{}
+	for rows.Next() {
+		var c Category
+		var created int64
+		if err := rows.Scan(&c.ID, &c.Name, &created); err != nil {
+			return nil, err
+		}
+		c.CreatedAt = db.Time(created)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// DeleteCategory removes a closing category; closed conversations keep the
+// name they were closed with.
+func (s *Service) DeleteCategory(ctx context.Context, workspaceID, id int64) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `DELETE FROM closing_categories WHERE workspace_id = ? AND id = ?`, workspaceID, id)
+		if err != nil {
+			return fmt.Errorf("conversation: delete category: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("closing category")
+		}
+		return nil
+	})
+}

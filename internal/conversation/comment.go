@@ -1,0 +1,105 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Comment is an internal note on a conversation, never sent to the contact.
+type Comment struct {
+	ID             int64     `json:"id"`
+	ConversationID int64     `json:"conversation_id"`
+	UserID         int64     `json:"user_id,omitempty"`
+	Text           string    `json:"text"`
+	Mentions       []int64   `json:"mentions"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// CommentInput adds a comment. Users are mentioned by writing @ and their
+// email in the text (e.g. "@ana@example.com can you look?") or by listing
+// their ids.
+type CommentInput struct {
+	Text     string  `json:"text"`
+	Mentions []int64 `json:"mentions"`
+	UserID   int64   `json:"-"`
+}
+
+var mentionRe = regexp.MustCompile(`@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})`)
+
+// AddComment stores a comment and appends comment.created, which carries the
+// mentioned user ids so notifications can reach them.
+func (s *Service) AddComment(ctx context.Context, workspaceID, conversationID int64, in CommentInput) (Comment, error) {
+	in.Text = strings.TrimSpace(in.Text)
+	if in.Text == "" {
+		return Comment{}, apperr.Invalid("text", "is required")
+	}
+	if len(in.Text) > 10000 {
+		return Comment{}, apperr.Invalid("text", "is longer than 10000 characters")
+	}
+	cm := Comment{ConversationID: conversationID, UserID: in.UserID, Text: in.Text, CreatedAt: db.Time(db.Now())}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		c, err := get(ctx, tx, workspaceID, conversationID)
+		if err != nil {
+			return err
+		}
+		mentions := slices.Clone(in.Mentions)
+		for _, id := range mentions {
+			if err := inWorkspace(ctx, tx, "users", "mentions", workspaceID, id); err != nil {
+				return err
+			}
+		}
+		for _, m := range mentionRe.FindAllStringSubmatch(in.Text, -1) {
+			var id int64
+			if tx.QueryRow(ctx, `SELECT id FROM users WHERE workspace_id = ? AND email = ?`, workspaceID, strings.ToLower(m[1])).Scan(&id) == nil {
+				mentions = append(mentions, id)
+			}
+		}
+		slices.Sort(mentions)
+		cm.Mentions = slices.Compact(mentions)
+		if cm.Mentions == nil {
+			cm.Mentions = []int64{}
+		}
+		js, _ := json.Marshal(cm.Mentions)
+		if err := tx.QueryRow(ctx, `INSERT INTO comments (workspace_id, conversation_id, user_id, text, mentions, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, conversationID, nullID(in.UserID), cm.Text, string(js), db.Millis(cm.CreatedAt)).Scan(&cm.ID); err != nil {
+			return fmt.Errorf("store comment: %w", err)
+		}
+		return appendEvent(ctx, tx, c, event.CommentCreated, map[string]any{"comment_id": cm.ID, "user_id": in.UserID, "text": cm.Text, "mentions": cm.Mentions})
+	})
+	return cm, wrap("comment", err)
+}
+
+// ListComments returns a conversation's comments oldest first.
+func (s *Service) ListComments(ctx context.Context, workspaceID, conversationID int64) ([]Comment, error) {
+	if _, err := s.Get(ctx, workspaceID, conversationID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, conversation_id, COALESCE(user_id, 0), text, mentions, created_at FROM comments
+		WHERE conversation_id = ? ORDER BY id`, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: list comments: %w", err)
+	}
+	defer rows.Close()
+	out := []Comment{}
+	for rows.Next() {
+		var c Comment
+		var mentions string
+		var created int64
+		if err := rows.Scan(&c.ID, &c.ConversationID, &c.UserID, &c.Text, &mentions, &created); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(mentions), &c.Mentions)
+		c.CreatedAt = db.Time(created)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,204 @@
+// Package conversation holds conversations, their messages and comments,
+// and the operations on them: receiving an inbound message (the hot path),
+// opening, closing with notes, assigning, snoozing, and sending.
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Statuses of a conversation. A snoozed conversation is still open: it
+// counts towards the one-open-conversation rule.
+const (
+	StatusOpen    = "open"
+	StatusSnoozed = "snoozed"
+	StatusClosed  = "closed"
+)
+
+// Sources say who opened or closed a conversation.
+const (
+	SourceContact   = "contact"
+	SourceUser      = "user"
+	SourceWorkflow  = "workflow"
+	SourceAPI       = "api"
+	SourceAutoClose = "auto_close"
+	SourceAIAgent   = "ai_agent"
+)
+
+// Conversation is one cycle of interaction with a contact, open to close.
+type Conversation struct {
+	ID             int64     `json:"id"`
+	WorkspaceID    int64     `json:"workspace_id"`
+	ContactID      int64     `json:"contact_id"`
+	ChannelID      int64     `json:"channel_id,omitempty"`
+	Status         string    `json:"status"`
+	OpenedSource   string    `json:"opened_source"`
+	OpenedBy       int64     `json:"opened_by,omitempty"`
+	AssigneeID     int64     `json:"assignee_id,omitempty"`
+	TeamID         int64     `json:"team_id,omitempty"`
+	SnoozedUntil   time.Time `json:"snoozed_until,omitzero"`
+	ClosedSource   string    `json:"closed_source,omitempty"`
+	ClosedBy       int64     `json:"closed_by,omitempty"`
+	CloseCategory  string    `json:"close_category,omitempty"`
+	CloseSummary   string    `json:"close_summary,omitempty"`
+	LastSeq        int64     `json:"last_seq"`
+	LastMessageAt  time.Time `json:"last_message_at,omitzero"`
+	LastIncomingAt time.Time `json:"last_incoming_at,omitzero"`
+	OpenedAt       time.Time `json:"opened_at"`
+	ClosedAt       time.Time `json:"closed_at,omitzero"`
+}
+
+// Service performs conversation operations. Receive goes through a group
+// committer so concurrent webhooks share fsyncs.
+type Service struct {
+	db        *db.DB
+	committer *db.Committer
+	snoozed   chan struct{} // wakes the snooze timer when a snooze is set
+}
+
+// New returns a Service. The committer is owned by the caller.
+func New(d *db.DB, committer *db.Committer) *Service {
+	return &Service{db: d, committer: committer, snoozed: make(chan struct{}, 1)}
+}
+
+const columns = `id, workspace_id, contact_id, COALESCE(channel_id, 0), status, opened_source, COALESCE(opened_by, 0),
+	COALESCE(assignee_id, 0), COALESCE(team_id, 0), snoozed_until, COALESCE(closed_source, ''), COALESCE(closed_by, 0),
+	COALESCE(close_category, ''), COALESCE(close_summary, ''), last_seq, last_message_at, last_incoming_at, opened_at, closed_at`
+
+func scan(row interface{ Scan(...any) error }) (Conversation, error) {
+	var c Conversation
+	var snoozed, lastMsg, lastIn, opened, closed int64
+	err := row.Scan(&c.ID, &c.WorkspaceID, &c.ContactID, &c.ChannelID, &c.Status, &c.OpenedSource, &c.OpenedBy,
+		&c.AssigneeID, &c.TeamID, &snoozed, &c.ClosedSource, &c.ClosedBy, &c.CloseCategory, &c.CloseSummary,
+		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed)
+	c.SnoozedUntil, c.LastMessageAt, c.LastIncomingAt = db.Time(snoozed), db.Time(lastMsg), db.Time(lastIn)
+	c.OpenedAt, c.ClosedAt = db.Time(opened), db.Time(closed)
+	return c, err
+}
+
+// Get returns a conversation of the workspace.
+func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Conversation, error) {
+	return get(ctx, s.db.Reader(), workspaceID, id)
+}
+
+func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Conversation, error) {
+	c, err := scan(q.QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE workspace_id = ? AND id = ?`, workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, apperr.NotFound("conversation")
+	}
+	if err != nil {
+		return Conversation{}, fmt.Errorf("conversation: get: %w", err)
+	}
+	return c, nil
+}
+
+// getOpen loads a conversation that must not be closed.
+func getOpen(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Conversation, error) {
+	c, err := get(ctx, tx, workspaceID, id)
+	if err != nil {
+		return c, err
+	}
+	if c.Status == StatusClosed {
+		return c, apperr.Conflict("conversation %d is closed", id)
+	}
+	return c, nil
+}
+
+// OpenOf returns the contact's open (or snoozed) conversation, or
+// apperr.ErrNotFound.
+func (s *Service) OpenOf(ctx context.Context, workspaceID, contactID int64) (Conversation, error) {
+	c, err := scan(s.db.Reader().QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE workspace_id = ? AND contact_id = ? AND status <> 'closed'`,
+		workspaceID, contactID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, apperr.NotFound("open conversation")
+	}
+	return c, err
+}
+
+// ListFilter narrows a conversation listing.
+type ListFilter struct {
+	After      int64  // cursor: conversations with a smaller id (newest first)
+	Limit      int    // at most 200
+	Status     string // open, snoozed, closed, or "" for all
+	AssigneeID int64  // -1: unassigned only
+	TeamID     int64
+	ContactID  int64
+	ChannelID  int64
+}
+
+// List returns conversations newest first, after the cursor.
+func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Conversation, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	q := `SELECT ` + columns + ` FROM conversations WHERE workspace_id = ?`
+	args := []any{workspaceID}
+	if f.After > 0 {
+		q += ` AND id < ?`
+		args = append(args, f.After)
+	}
+	switch f.Status {
+	case "":
+	case StatusOpen, StatusSnoozed, StatusClosed:
+		q += ` AND status = ?`
+		args = append(args, f.Status)
+	default:
+		return nil, apperr.BadRequest("status must be open, snoozed or closed")
+	}
+	if f.AssigneeID == -1 {
+		q += ` AND assignee_id IS NULL`
+	} else if f.AssigneeID > 0 {
+		q += ` AND assignee_id = ?`
+		args = append(args, f.AssigneeID)
+	}
+	for _, cond := range []struct {
+		col string
+		v   int64
+	}{{"team_id", f.TeamID}, {"contact_id", f.ContactID}, {"channel_id", f.ChannelID}} {
+		if cond.v > 0 {
+			q += ` AND ` + cond.col + ` = ?`
+			args = append(args, cond.v)
+		}
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, f.Limit)
+	rows, err := s.db.Reader().Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: list: %w", err)
+	}
+	defer rows.Close()
+	out := []Conversation{}
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("conversation: list: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// appendEvent records a conversation event inside tx.
+func appendEvent(ctx context.Context, tx *db.Tx, c Conversation, typ event.Type, payload map[string]any) error {
+	payload["conversation_id"] = c.ID
+	_, err := event.Append(ctx, tx, event.New{WorkspaceID: c.WorkspaceID, Type: typ, ConversationID: c.ID, ContactID: c.ContactID, Payload: payload})
+	return err
+}
+
+// wrap prefixes internal errors, leaving domain errors untouched.
+func wrap(op string, err error) error {
+	if err == nil || apperr.KindOf(err) != "" {
+		return err
+	}
+	return fmt.Errorf("conversation: %s: %w", op, err)
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

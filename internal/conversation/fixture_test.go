@@ -1,0 +1,50 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// fixture is a workspace with one custom channel and a conversation service.
+type fixture struct {
+	db      *db.DB
+	svc     *Service
+	ws      workspace.Workspace
+	channel channel.Channel
+}
+
+func newFixture(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := channel.New(d).Create(ctx, ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site",
+		Config: json.RawMessage(`{"base_url":"http://127.0.0.1:1"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := d.NewCommitter()
+	t.Cleanup(c.Close)
+	return &fixture{db: d, svc: New(d, c), ws: ws, channel: ch}
+}
+
+func (f *fixture) inbound(external, providerID, text string) Inbound {
+	return Inbound{Kind: KindMessage, WorkspaceID: f.ws.ID, ChannelID: f.channel.ID, ExternalID: external,
+		ProviderMessageID: providerID, Type: "text", Text: text}
+}
+
+func count(t *testing.T, d *db.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := d.Reader().QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}

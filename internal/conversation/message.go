@@ -1,0 +1,118 @@
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Message statuses. Inbound messages are "received"; outbound ones move
+// pending → sent → delivered → read, or end "failed" with a reason.
+const (
+	MsgReceived  = "received"
+	MsgPending   = "pending"
+	MsgSent      = "sent"
+	MsgDelivered = "delivered"
+	MsgRead      = "read"
+	MsgFailed    = "failed"
+)
+
+// Message is one message of a conversation, in either direction.
+type Message struct {
+	ID                int64           `json:"id"`
+	WorkspaceID       int64           `json:"workspace_id"`
+	ConversationID    int64           `json:"conversation_id,omitempty"`
+	ContactID         int64           `json:"contact_id"`
+	ChannelID         int64           `json:"channel_id"`
+	Direction         string          `json:"direction"` // in or out
+	Sender            string          `json:"sender"`    // contact, user, workflow, api, echo
+	SenderUserID      int64           `json:"sender_user_id,omitempty"`
+	Type              string          `json:"type"`
+	Text              string          `json:"text"`
+	Content           json.RawMessage `json:"content"`
+	ProviderMessageID string          `json:"provider_message_id,omitempty"`
+	Status            string          `json:"status"`
+	FailureReason     string          `json:"failure_reason,omitempty"`
+	SentAt            time.Time       `json:"sent_at,omitzero"` // the provider's timestamp, when it gave one
+	CreatedAt         time.Time       `json:"created_at"`
+	History           []StatusChange  `json:"history,omitempty"`
+}
+
+// StatusChange is one step of a message's status history.
+type StatusChange struct {
+	Status string    `json:"status"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+const msgColumns = `id, workspace_id, COALESCE(conversation_id, 0), contact_id, channel_id, direction, sender, COALESCE(sender_user_id, 0),
+	type, text, content, COALESCE(provider_message_id, ''), status, failure_reason, sent_at, created_at`
+
+func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
+	var m Message
+	var content string
+	var sent, created int64
+	err := row.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.ContactID, &m.ChannelID, &m.Direction, &m.Sender, &m.SenderUserID,
+		&m.Type, &m.Text, &content, &m.ProviderMessageID, &m.Status, &m.FailureReason, &sent, &created)
+	m.Content, m.SentAt, m.CreatedAt = json.RawMessage(content), db.Time(sent), db.Time(created)
+	return m, err
+}
+
+// GetMessage returns a message with its status history.
+func (s *Service) GetMessage(ctx context.Context, workspaceID, id int64) (Message, error) {
+	q := s.db.Reader()
+	m, err := scanMessage(q.QueryRow(ctx, `SELECT `+msgColumns+` FROM messages WHERE workspace_id = ? AND id = ?`, workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, apperr.NotFound("message")
+	}
+	if err != nil {
+		return Message{}, fmt.Errorf("conversation: get message: %w", err)
+	}
+	rows, err := q.Query(ctx, `SELECT status, reason, at FROM message_statuses WHERE message_id = ? ORDER BY id`, id)
+	if err != nil {
+		return Message{}, fmt.Errorf("conversation: message history: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h StatusChange
+		var at int64
+		if err := rows.Scan(&h.Status, &h.Reason, &at); err != nil {
+			return Message{}, err
+		}
+		h.At = db.Time(at)
+		m.History = append(m.History, h)
+	}
+	return m, rows.Err()
+}
+
+// ListMessages returns a conversation's messages oldest first, after the
+// cursor (a message id).
+func (s *Service) ListMessages(ctx context.Context, workspaceID, conversationID, after int64, limit int) ([]Message, error) {
+	if _, err := s.Get(ctx, workspaceID, conversationID); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+msgColumns+` FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		conversationID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: list messages: %w", err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("conversation: list messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,131 @@
+package conversation
+
+import (
+	"context"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// OpenInput opens a conversation other than by a contact's message.
+type OpenInput struct {
+	ContactID int64  `json:"contact_id"`
+	ChannelID int64  `json:"channel_id"`
+	Source    string `json:"-"` // user, workflow or api
+	UserID    int64  `json:"-"`
+}
+
+// Open opens a conversation for a contact that has none open; a second
+// open conversation is a conflict.
+func (s *Service) Open(ctx context.Context, workspaceID int64, in OpenInput) (Conversation, error) {
+	switch in.Source {
+	case SourceUser, SourceWorkflow, SourceAPI:
+	default:
+		return Conversation{}, apperr.Invalid("source", "must be user, workflow or api")
+	}
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, in.ContactID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.Invalid("contact_id", "no contact %d in this workspace", in.ContactID)
+		}
+		if in.ChannelID == 0 {
+			// The last channel the contact used, so replies go where they wrote.
+			tx.QueryRow(ctx, `SELECT COALESCE(MAX(channel_id), 0) FROM contact_identities WHERE contact_id = ?`, in.ContactID).Scan(&in.ChannelID)
+		} else if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contact_identities WHERE contact_id = ? AND channel_id = ?`, in.ContactID, in.ChannelID).Scan(&n); err != nil || n == 0 {
+			return apperr.Invalid("channel_id", "the contact has no identity on channel %d", in.ChannelID)
+		}
+		existing, err := openConversationOf(ctx, tx, workspaceID, in.ContactID)
+		if err != nil {
+			return err
+		}
+		if existing.ID != 0 {
+			return apperr.Conflict("contact %d already has open conversation %d", in.ContactID, existing.ID)
+		}
+		c, err = insertConversation(ctx, tx, workspaceID, in.ContactID, in.ChannelID, in.Source, in.UserID)
+		if db.IsUniqueViolation(err) {
+			return apperr.Conflict("contact %d already has an open conversation", in.ContactID)
+		}
+		return err
+	})
+	return c, wrap("open", err)
+}
+
+// CloseInput closes a conversation with optional closing notes.
+type CloseInput struct {
+	Source   string `json:"-"` // user, workflow, api, auto_close, ai_agent
+	UserID   int64  `json:"-"`
+	Category string `json:"category"`
+	Summary  string `json:"summary"`
+}
+
+// Close closes a conversation. The workspace's closing-notes mode decides
+// whether a category, or a category and a summary, are required; the
+// category must be one of the workspace's.
+func (s *Service) Close(ctx context.Context, workspaceID, id int64, in CloseInput) (Conversation, error) {
+	switch in.Source {
+	case SourceUser, SourceWorkflow, SourceAPI, SourceAutoClose, SourceAIAgent:
+	default:
+		return Conversation{}, apperr.Invalid("source", "unknown close source %q", in.Source)
+	}
+	in.Category, in.Summary = strings.TrimSpace(in.Category), strings.TrimSpace(in.Summary)
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
+			return err
+		}
+		var mode string
+		if err := tx.QueryRow(ctx, `SELECT closing_notes_mode FROM workspaces WHERE id = ?`, workspaceID).Scan(&mode); err != nil {
+			return err
+		}
+		if in.Category == "" && (mode == "category_required" || mode == "both_required") {
+			return apperr.Invalid("category", "a closing category is required in this workspace")
+		}
+		if in.Summary == "" && mode == "both_required" {
+			return apperr.Invalid("summary", "a closing summary is required in this workspace")
+		}
+		if len(in.Summary) > 10000 {
+			return apperr.Invalid("summary", "is longer than 10000 characters")
+		}
+		if in.Category != "" {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM closing_categories WHERE workspace_id = ? AND name = ?`, workspaceID, in.Category).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Invalid("category", "%q is not one of the workspace's closing categories", in.Category)
+			}
+		}
+		now := db.Now()
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'closed', closed_at = ?, closed_source = ?, closed_by = ?,
+			close_category = ?, close_summary = ?, snoozed_until = 0 WHERE id = ?`,
+			now, in.Source, nullID(in.UserID), in.Category, in.Summary, id); err != nil {
+			return err
+		}
+		if c.AssigneeID != 0 {
+			// The contact remembers its last assignee so a later workflow can prefer them.
+			if _, err := tx.Exec(ctx, `UPDATE contacts SET last_assignee_id = ? WHERE id = ?`, c.AssigneeID, c.ContactID); err != nil {
+				return err
+			}
+		}
+		payload := map[string]any{"source": in.Source, "category": in.Category, "summary": in.Summary}
+		if in.UserID != 0 {
+			payload["user_id"] = in.UserID
+		}
+		if c.AssigneeID != 0 {
+			payload["assignee_id"] = c.AssigneeID
+		}
+		if err := appendEvent(ctx, tx, c, event.ConversationClosed, payload); err != nil {
+			return err
+		}
+		c, err = get(ctx, tx, workspaceID, id)
+		return err
+	})
+	return c, wrap("close", err)
+}

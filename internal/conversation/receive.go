@@ -1,0 +1,187 @@
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Kinds of inbound item a channel hands to Receive.
+const (
+	KindMessage = "message"        // the contact wrote
+	KindEcho    = "message_echo"   // the business wrote from outside Switchboard (e.g. the phone app)
+	KindStatus  = "message_status" // the provider reports on an outbound message
+)
+
+// Inbound is one normalised item from a channel's webhook.
+type Inbound struct {
+	Kind              string
+	WorkspaceID       int64
+	ChannelID         int64
+	ExternalID        string        // the contact's id on the channel
+	Profile           contact.Input // what the provider tells about the contact
+	ProviderMessageID string
+	Type              string // text, attachment, location, quick_reply, template, …
+	Text              string
+	Content           json.RawMessage // the message as the provider described it
+	Timestamp         time.Time       // the provider's, if any
+	Status            string          // for KindStatus: delivered, read or failed (or sent)
+	Reason            string          // for a failed status
+}
+
+// Received says what became of one inbound item.
+type Received struct {
+	MessageID      int64 `json:"message_id,omitempty"`
+	ConversationID int64 `json:"conversation_id,omitempty"`
+	ContactID      int64 `json:"contact_id,omitempty"`
+	Duplicate      bool  `json:"duplicate,omitempty"`         // already stored: a redelivery
+	Opened         bool  `json:"opened,omitempty"`            // this message opened the conversation
+	Ignored        string `json:"ignored,omitempty"`          // why a status update changed nothing
+}
+
+// Receive stores the items of one webhook atomically: all of them or
+// none. It returns once they are durably committed (sharing the commit
+// with concurrent webhooks), so the caller may then acknowledge the
+// provider. Redelivered messages are recognised by their provider id and
+// stored once.
+func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, error) {
+	out := make([]Received, len(items))
+	err := s.committer.Do(ctx, func(tx *db.Tx) error {
+		for i, in := range items {
+			var err error
+			if in.Kind == KindStatus {
+				out[i], err = statusTx(ctx, tx, in)
+			} else {
+				out[i], err = receiveTx(ctx, tx, in)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("receive", err)
+	}
+	return out, nil
+}
+
+func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
+	var r Received
+	direction, sender, status := "in", SourceContact, MsgReceived
+	if in.Kind == KindEcho {
+		direction, sender, status = "out", "echo", MsgSent
+	} else if in.Kind != KindMessage {
+		return r, apperr.BadRequest("unknown inbound kind %q", in.Kind)
+	}
+	provider := sql.NullString{String: in.ProviderMessageID, Valid: in.ProviderMessageID != ""}
+	if provider.Valid {
+		var conv sql.NullInt64
+		err := tx.QueryRow(ctx, `SELECT id, conversation_id, contact_id FROM messages WHERE channel_id = ? AND direction = ? AND provider_message_id = ?`,
+			in.ChannelID, direction, in.ProviderMessageID).Scan(&r.MessageID, &conv, &r.ContactID)
+		if err == nil {
+			r.ConversationID, r.Duplicate = conv.Int64, true
+			return r, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return r, err
+		}
+	}
+	var err error
+	if r.ContactID, _, err = contact.ResolveTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.ExternalID, in.Profile); err != nil {
+		return r, err
+	}
+	conv, err := openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID)
+	if err != nil {
+		return r, err
+	}
+	now := db.Now()
+	if conv.ID == 0 && in.Kind == KindMessage {
+		conv, err = insertConversation(ctx, tx, in.WorkspaceID, r.ContactID, in.ChannelID, SourceContact, 0)
+		if err != nil {
+			return r, err
+		}
+		r.Opened = true
+	} else if conv.Status == StatusSnoozed && in.Kind == KindMessage {
+		if err := unsnoozeTx(ctx, tx, conv, "contact_message"); err != nil {
+			return r, err
+		}
+	}
+	r.ConversationID = conv.ID
+	if in.Type == "" {
+		in.Type = "text"
+	}
+	if len(in.Content) == 0 {
+		in.Content = json.RawMessage(`{}`)
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender, type, text, content,
+		provider_message_id, status, sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		in.WorkspaceID, nullID(conv.ID), r.ContactID, in.ChannelID, direction, sender, in.Type, in.Text, string(in.Content),
+		provider, status, db.Millis(in.Timestamp), now).Scan(&r.MessageID)
+	if err != nil {
+		return r, fmt.Errorf("store message: %w", err)
+	}
+	typ := event.MessageReceived
+	if in.Kind == KindEcho {
+		typ = event.MessageSent
+	} else if _, err := tx.Exec(ctx, `UPDATE contacts SET last_incoming_at = ? WHERE id = ?`, now, r.ContactID); err != nil {
+		return r, err
+	}
+	payload := map[string]any{"message_id": r.MessageID, "channel_id": in.ChannelID, "type": in.Type, "text": in.Text, "sender": sender}
+	if conv.ID == 0 {
+		_, err = event.Append(ctx, tx, event.New{WorkspaceID: in.WorkspaceID, Type: typ, ContactID: r.ContactID, Payload: payload})
+		return r, err
+	}
+	if in.Kind == KindMessage {
+		_, err = tx.Exec(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ? WHERE id = ?`,
+			now, now, in.ChannelID, conv.ID)
+	} else {
+		_, err = tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, conv.ID)
+	}
+	if err != nil {
+		return r, err
+	}
+	return r, appendEvent(ctx, tx, conv, typ, payload)
+}
+
+// openConversationOf returns the contact's open or snoozed conversation, or
+// a zero Conversation.
+func openConversationOf(ctx context.Context, tx *db.Tx, workspaceID, contactID int64) (Conversation, error) {
+	c, err := scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE contact_id = ? AND status <> 'closed'`, contactID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, nil
+	}
+	return c, err
+}
+
+// insertConversation opens a conversation and records conversation.opened.
+// The unique index on open conversations turns a concurrent second opening
+// into an error (on PostgreSQL the committer re-runs the caller, which then
+// finds the first one).
+func insertConversation(ctx context.Context, tx *db.Tx, workspaceID, contactID, channelID int64, source string, by int64) (Conversation, error) {
+	now := db.Now()
+	c := Conversation{WorkspaceID: workspaceID, ContactID: contactID, ChannelID: channelID, Status: StatusOpen,
+		OpenedSource: source, OpenedBy: by, OpenedAt: db.Time(now)}
+	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now).Scan(&c.ID)
+	if err != nil {
+		return c, fmt.Errorf("open conversation: %w", err)
+	}
+	payload := map[string]any{"source": source, "contact_id": contactID}
+	if by != 0 {
+		payload["user_id"] = by
+	}
+	if channelID != 0 {
+		payload["channel_id"] = channelID
+	}
+	return c, appendEvent(ctx, tx, c, event.ConversationOpened, payload)
+}

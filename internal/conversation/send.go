@@ -1,0 +1,80 @@
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// SendInput is an outbound message to a conversation's contact.
+type SendInput struct {
+	Type    string          `json:"type"`    // text (default), attachment, quick_reply, …
+	Text    string          `json:"text"`
+	Content json.RawMessage `json:"content"` // the channel-level message object for non-text types
+	Sender  string          `json:"-"`       // user, workflow or api
+	UserID  int64           `json:"-"`
+}
+
+// Send stores an outbound message as pending and queues it for delivery in
+// the same transaction, so a committed send is never forgotten: the
+// outbound dispatcher picks it up (and after a crash, picks it up again).
+func (s *Service) Send(ctx context.Context, workspaceID, conversationID int64, in SendInput) (Message, error) {
+	if in.Type == "" {
+		in.Type = "text"
+	}
+	in.Text = strings.TrimSpace(in.Text)
+	if in.Type == "text" && in.Text == "" {
+		return Message{}, apperr.Invalid("text", "is required for a text message")
+	}
+	if len(in.Text) > 4096 {
+		return Message{}, apperr.Invalid("text", "is longer than 4096 characters")
+	}
+	if len(in.Content) == 0 {
+		in.Content = json.RawMessage(`{}`)
+	} else if !json.Valid(in.Content) {
+		return Message{}, apperr.Invalid("content", "must be JSON")
+	}
+	switch in.Sender {
+	case SourceUser, SourceWorkflow, SourceAPI:
+	default:
+		return Message{}, apperr.Invalid("sender", "must be user, workflow or api")
+	}
+	var m Message
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		c, err := getOpen(ctx, tx, workspaceID, conversationID)
+		if err != nil {
+			return err
+		}
+		if c.ChannelID == 0 {
+			return apperr.Conflict("conversation %d has no channel to send on", conversationID)
+		}
+		now := db.Now()
+		m = Message{WorkspaceID: workspaceID, ConversationID: c.ID, ContactID: c.ContactID, ChannelID: c.ChannelID, Direction: "out",
+			Sender: in.Sender, SenderUserID: in.UserID, Type: in.Type, Text: in.Text, Content: in.Content, Status: MsgPending, CreatedAt: db.Time(now)}
+		if err := tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
+			type, text, content, status, created_at) VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, c.ID, c.ContactID, c.ChannelID, in.Sender, nullID(in.UserID), in.Type, in.Text, string(in.Content), MsgPending, now).Scan(&m.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, at) VALUES (?, ?, ?)`, m.ID, MsgPending, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO outbound_jobs (message_id, channel_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?)`,
+			m.ID, c.ChannelID, now, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, c.ID); err != nil {
+			return err
+		}
+		payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
+		if in.UserID != 0 {
+			payload["user_id"] = in.UserID
+		}
+		return appendEvent(ctx, tx, c, event.MessageSent, payload)
+	})
+	return m, wrap("send", err)
+}

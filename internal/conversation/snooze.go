@@ -1,0 +1,141 @@
+package conversation
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Snooze hides a conversation until a time; a contact message or the time
+// wakes it. It stays open for the one-open-conversation rule.
+func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.Time, byUser int64) (Conversation, error) {
+	if !until.After(time.Now()) {
+		return Conversation{}, apperr.Invalid("until", "must be in the future")
+	}
+	if until.After(time.Now().AddDate(1, 0, 0)) {
+		return Conversation{}, apperr.Invalid("until", "must be within a year")
+	}
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ? WHERE id = ?`, db.Millis(until), id); err != nil {
+			return err
+		}
+		c.Status, c.SnoozedUntil = StatusSnoozed, until.UTC().Truncate(time.Millisecond)
+		payload := map[string]any{"until": c.SnoozedUntil}
+		if byUser != 0 {
+			payload["by_user_id"] = byUser
+		}
+		tx.OnCommit(s.rescheduleSnoozes)
+		return appendEvent(ctx, tx, c, event.ConversationSnoozed, payload)
+	})
+	return c, wrap("snooze", err)
+}
+
+// Unsnooze reopens a snoozed conversation by hand.
+func (s *Service) Unsnooze(ctx context.Context, workspaceID, id int64) (Conversation, error) {
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
+			return err
+		}
+		if c.Status != StatusSnoozed {
+			return nil
+		}
+		c.Status, c.SnoozedUntil = StatusOpen, time.Time{}
+		return unsnoozeTx(ctx, tx, c, "user")
+	})
+	return c, wrap("unsnooze", err)
+}
+
+func unsnoozeTx(ctx context.Context, tx *db.Tx, c Conversation, reason string) error {
+	if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'open', snoozed_until = 0 WHERE id = ? AND status = 'snoozed'`, c.ID); err != nil {
+		return err
+	}
+	return appendEvent(ctx, tx, c, event.ConversationUnsnoozed, map[string]any{"reason": reason})
+}
+
+func (s *Service) rescheduleSnoozes() {
+	select {
+	case s.snoozed <- struct{}{}:
+	default:
+	}
+}
+
+// RunSnoozeTimer wakes snoozed conversations when their time comes. It
+// sleeps until the earliest wake time (no polling interval) and is woken
+// early when a new snooze is set. It returns when ctx ends.
+func (s *Service) RunSnoozeTimer(ctx context.Context) {
+	for {
+		next, err := s.wakeDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			slog.Error("snooze timer", "err", err)
+			next = time.Now().Add(5 * time.Second)
+		}
+		wait := time.Hour
+		if !next.IsZero() {
+			wait = time.Until(next)
+		}
+		t := time.NewTimer(max(wait, 0))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.snoozed:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// wakeDue unsnoozes every conversation whose time has come and returns the
+// next wake time (zero if none).
+func (s *Service) wakeDue(ctx context.Context) (time.Time, error) {
+	now := db.Now()
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+columns+` FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ? ORDER BY snoozed_until LIMIT 500`, now)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var due []Conversation
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			rows.Close()
+			return time.Time{}, err
+		}
+		due = append(due, c)
+	}
+	rows.Close()
+	if len(due) > 0 {
+		err := s.db.Tx(ctx, func(tx *db.Tx) error {
+			for _, c := range due {
+				// Re-check inside the transaction: a contact message may have woken it already.
+				var status string
+				if err := tx.QueryRow(ctx, `SELECT status FROM conversations WHERE id = ?`, c.ID).Scan(&status); err != nil || status != StatusSnoozed {
+					continue
+				}
+				if err := unsnoozeTx(ctx, tx, c, "timer"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return time.Time{}, err
+		}
+		if len(due) == 500 {
+			return time.Now(), nil
+		}
+	}
+	var next int64
+	err = s.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(snoozed_until), 0) FROM conversations WHERE status = 'snoozed'`).Scan(&next)
+	return db.Time(next), err
+}

@@ -1,0 +1,74 @@
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// statusRank orders outbound statuses: a late "delivered" after "read" is
+// kept in the history but does not move the message back.
+var statusRank = map[string]int{MsgPending: 0, MsgSent: 1, MsgDelivered: 2, MsgRead: 3}
+
+// statusTx applies a provider's status report on an outbound message
+// identified by its provider id.
+func statusTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
+	var r Received
+	var conv sql.NullInt64
+	err := tx.QueryRow(ctx, `SELECT id, conversation_id, contact_id FROM messages WHERE channel_id = ? AND direction = 'out' AND provider_message_id = ?`,
+		in.ChannelID, in.ProviderMessageID).Scan(&r.MessageID, &conv, &r.ContactID)
+	if errors.Is(err, sql.ErrNoRows) {
+		r.Ignored = "no outbound message has this mId"
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	r.ConversationID = conv.Int64
+	changed, err := SetStatusTx(ctx, tx, r.MessageID, in.Status, in.Reason)
+	if err == nil && !changed {
+		r.Ignored = "status already recorded"
+	}
+	return r, err
+}
+
+// SetStatusTx moves an outbound message to status (with a reason when it
+// failed), records the change in its history and appends message.status.
+// It reports false when the message already had that status or a later one.
+func SetStatusTx(ctx context.Context, tx *db.Tx, messageID int64, status, reason string) (bool, error) {
+	var cur string
+	var workspaceID, contactID int64
+	var conv sql.NullInt64
+	if err := tx.QueryRow(ctx, `SELECT status, workspace_id, contact_id, conversation_id FROM messages WHERE id = ?`, messageID).
+		Scan(&cur, &workspaceID, &contactID, &conv); err != nil {
+		return false, fmt.Errorf("conversation: message %d: %w", messageID, err)
+	}
+	if cur == status || cur == MsgFailed && status != MsgFailed {
+		return false, nil
+	}
+	now := db.Now()
+	if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, reason, at) VALUES (?, ?, ?, ?)`, messageID, status, reason, now); err != nil {
+		return false, err
+	}
+	forward := status == MsgFailed && statusRank[cur] < statusRank[MsgDelivered] || statusRank[status] > statusRank[cur]
+	if !forward {
+		return true, nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE messages SET status = ?, failure_reason = ? WHERE id = ?`, status, reason, messageID); err != nil {
+		return false, err
+	}
+	payload := map[string]any{"message_id": messageID, "status": status}
+	if reason != "" {
+		payload["reason"] = reason
+	}
+	if conv.Valid {
+		payload["conversation_id"] = conv.Int64
+	}
+	_, err := event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.MessageStatus, ConversationID: conv.Int64,
+		ContactID: contactID, Payload: payload})
+	return true, err
+}

@@ -1,0 +1,90 @@
+// Package dbtest opens fresh stores for tests: a SQLite file in t.TempDir()
+// always, and a fresh PostgreSQL database when SWITCHBOARD_TEST_POSTGRES
+// holds a server URL (CI sets it), so every store test runs on both.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// EnvPostgres names the variable holding the PostgreSQL server URL for tests.
+const EnvPostgres = "SWITCHBOARD_TEST_POSTGRES"
+
+// Dialects returns the dialects this test run covers.
+func Dialects() []db.Dialect {
+	if os.Getenv(EnvPostgres) != "" {
+		return []db.Dialect{db.SQLite, db.Postgres}
+	}
+	return []db.Dialect{db.SQLite}
+}
+
+// Each runs fn as a subtest once per dialect, each with a fresh store.
+func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	for _, dialect := range Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			fn(t, Open(t, dialect))
+		})
+	}
+}
+
+// Open returns a fresh, migrated store of the dialect, closed with the test.
+func Open(t testing.TB, dialect db.Dialect) *db.DB {
+	t.Helper()
+	cfg := Config(t, dialect)
+	d, err := db.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("open %s store: %v", dialect, err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// Config returns the configuration of a fresh, empty store of the dialect:
+// a new folder for SQLite, a new database on the test server for PostgreSQL
+// (dropped when the test ends).
+func Config(t testing.TB, dialect db.Dialect) db.Config {
+	t.Helper()
+	if dialect == db.SQLite {
+		return db.Config{DataDir: t.TempDir()}
+	}
+	server := os.Getenv(EnvPostgres)
+	if server == "" {
+		t.Skip(EnvPostgres + " is not set")
+	}
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "sbtest_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", server)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatalf("parse %s: %v", EnvPostgres, err)
+	}
+	u.Path = "/" + name
+	return db.Config{URL: u.String()}
+}

@@ -1,0 +1,168 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Committer shares commits between concurrent small write transactions
+// ("group commit"): while one batch is being written and fsynced, new work
+// queues up and goes into the next batch, so one fsync covers many
+// callers. Each caller's work runs in its own savepoint, so a failing caller
+// undoes only its own writes. Do returns only after the batch has committed:
+// a caller that gets nil may acknowledge its work to the outside world.
+type Committer struct {
+	d        *DB
+	jobs     chan *job
+	maxBatch int
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	once     sync.Once
+}
+
+type job struct {
+	ctx context.Context
+	fn  func(*Tx) error
+	res chan error
+}
+
+// ErrCommitterClosed is returned by Do after Close.
+var ErrCommitterClosed = errors.New("db: committer closed")
+
+// NewCommitter starts a committer. One writer goroutine suffices on both
+// dialects: SQLite has a single writer, and on PostgreSQL every batch takes
+// the event-log lock, so parallel batches would only queue on it.
+func (d *DB) NewCommitter() *Committer {
+	c := &Committer{d: d, jobs: make(chan *job, 4096), maxBatch: 512, stop: make(chan struct{})}
+	c.wg.Add(1)
+	go c.loop()
+	return c
+}
+
+// Do runs fn in a shared transaction and returns once it is committed, or
+// fn's error (its writes then undone), or the commit's error.
+func (c *Committer) Do(ctx context.Context, fn func(*Tx) error) error {
+	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1)}
+	select {
+	case c.jobs <- j:
+	case <-c.stop:
+		return ErrCommitterClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, wait for the outcome even if ctx ends: the work may be
+	// committing and the caller must not report a failure that did not happen.
+	return <-j.res
+}
+
+// Close stops accepting work, finishes what is queued and stops the writer.
+func (c *Committer) Close() {
+	c.once.Do(func() { close(c.stop) })
+	c.wg.Wait()
+}
+
+func (c *Committer) loop() {
+	defer c.wg.Done()
+	batch := make([]*job, 0, c.maxBatch)
+	for {
+		var first *job
+		select {
+		case first = <-c.jobs:
+		case <-c.stop:
+			// Drain what was queued before Close so no caller waits forever.
+			for {
+				select {
+				case j := <-c.jobs:
+					c.run([]*job{j})
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < c.maxBatch {
+			select {
+			case j := <-c.jobs:
+				batch = append(batch, j)
+			default:
+				break fill
+			}
+		}
+		c.run(batch)
+	}
+}
+
+// run writes one batch, retrying it whole when PostgreSQL aborts the
+// transaction (deadlock, serialization), and answers every job.
+func (c *Committer) run(batch []*job) {
+	results := make([]error, len(batch))
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = c.try(batch, results)
+		if err == nil || !(c.d.Dialect == Postgres && isRetryable(err)) {
+			break
+		}
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	for i, j := range batch {
+		if err != nil {
+			j.res <- err
+		} else {
+			j.res <- results[i]
+		}
+	}
+}
+
+func (c *Committer) try(batch []*job, results []error) (err error) {
+	ctx := context.Background() // a caller's cancellation must not abort the others' commit
+	sqlTx, err := c.d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	t := &Tx{tx: sqlTx, d: c.d}
+	defer func() {
+		if err != nil {
+			sqlTx.Rollback()
+		}
+	}()
+	for i, j := range batch {
+		if j.ctx.Err() != nil {
+			results[i] = j.ctx.Err()
+			continue
+		}
+		results[i] = nil
+		for attempt := 0; ; attempt++ {
+			fnErr := t.savepoint(ctx, func(t *Tx) error { return safeCall(j.fn, t) })
+			var spErr *savepointError
+			if errors.As(fnErr, &spErr) {
+				return fnErr // the transaction itself is broken
+			}
+			// On PostgreSQL another node may have inserted the same contact
+			// or message between our read and our insert: read again.
+			if fnErr != nil && c.d.Dialect == Postgres && IsUniqueViolation(fnErr) && attempt < 3 {
+				continue
+			}
+			results[i] = fnErr
+			break
+		}
+	}
+	return t.commit()
+}
+
+type savepointError struct{ err error }
+
+func (e *savepointError) Error() string { return e.err.Error() }
+func (e *savepointError) Unwrap() error { return e.err }
+
+func safeCall(fn func(*Tx) error, t *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("db: panic in transaction: %v", p)
+		}
+	}()
+	return fn(t)
+}

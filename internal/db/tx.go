@@ -1,0 +1,128 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Tx is a write transaction. Domain code appends events through it so that
+// consumers are woken once it commits, never before and never for a rollback.
+type Tx struct {
+	tx        *sql.Tx
+	d         *DB
+	events    bool
+	logLocked bool
+	onCommit  []func()
+}
+
+// Tx runs fn in a write transaction and commits if it returns nil. On
+// PostgreSQL, serialization failures and deadlocks are retried.
+func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := d.tx1(ctx, fn)
+		if err != nil && attempt < 5 && d.Dialect == Postgres && isRetryable(err) {
+			time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+func (d *DB) tx1(ctx context.Context, fn func(*Tx) error) (err error) {
+	sqlTx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	t := &Tx{tx: sqlTx, d: d}
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	return t.commit()
+}
+
+func (t *Tx) commit() error {
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	for _, fn := range t.onCommit {
+		fn()
+	}
+	if t.events {
+		t.d.eventsCommitted()
+	}
+	return nil
+}
+
+// Exec runs a statement in the transaction.
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
+}
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.d.Rebind(q), args...)
+}
+
+// QueryRow runs a query returning at most one row in the transaction.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+}
+
+// Dialect is the store's dialect.
+func (t *Tx) Dialect() Dialect { return t.d.Dialect }
+
+// OnCommit runs fn after the transaction commits (not if it rolls back).
+func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
+
+// EventAppended is called by the event log before it inserts an event. On
+// PostgreSQL it serialises event-appending transactions with an advisory
+// lock held to commit, so event ids become visible in increasing order and a
+// consumer reading "after id N" can never skip one that commits late. It also
+// queues a NOTIFY, delivered at commit, that wakes the other nodes.
+func (t *Tx) EventAppended(ctx context.Context) error {
+	t.events = true
+	if t.d.Dialect != Postgres || t.logLocked {
+		return nil
+	}
+	if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7268001), pg_notify('switchboard_events', '')`); err != nil {
+		return fmt.Errorf("db: lock event log: %w", err)
+	}
+	t.logLocked = true
+	return nil
+}
+
+// savepoint runs fn inside a savepoint: if fn fails, only its own writes are
+// undone and the transaction stays usable for the others sharing it.
+func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
+	hooks, events := len(t.onCommit), t.events
+	if _, err := t.tx.ExecContext(ctx, "SAVEPOINT sp"); err != nil {
+		return &savepointError{fmt.Errorf("db: savepoint: %w", err)}
+	}
+	if err := fn(t); err != nil {
+		if _, rbErr := t.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sp"); rbErr != nil {
+			return &savepointError{errors.Join(err, fmt.Errorf("db: rollback to savepoint: %w", rbErr))}
+		}
+		if _, relErr := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT sp"); relErr != nil {
+			return &savepointError{fmt.Errorf("db: release savepoint: %w", relErr)}
+		}
+		t.onCommit, t.events = t.onCommit[:hooks], events
+		// PostgreSQL releases locks taken inside a rolled-back savepoint, and
+		// drops its NOTIFY: take both again at the next append.
+		t.logLocked = false
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, "RELEASE SAVEPOINT sp"); err != nil {
+		return &savepointError{fmt.Errorf("db: release savepoint: %w", err)}
+	}
+	return nil
+}

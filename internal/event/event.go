@@ -1,0 +1,156 @@
+// Package event is the event log: every state change appends an event in
+// the transaction that makes the change, and consumers (API readers, the live
+// stream, later workflows and reports) read it after a cursor.
+package event
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Type names what happened.
+type Type string
+
+// The event types. Their string form is part of the public API.
+const (
+	ConversationOpened     Type = "conversation.opened"
+	ConversationClosed     Type = "conversation.closed"
+	ConversationAssigned   Type = "conversation.assigned"
+	ConversationUnassigned Type = "conversation.unassigned"
+	ConversationSnoozed    Type = "conversation.snoozed"
+	ConversationUnsnoozed  Type = "conversation.unsnoozed"
+	MessageReceived        Type = "message.received"
+	MessageSent            Type = "message.sent"
+	MessageStatus          Type = "message.status"
+	CommentCreated         Type = "comment.created"
+	ContactCreated         Type = "contact.created"
+	ContactUpdated         Type = "contact.updated"
+	ContactDeleted         Type = "contact.deleted"
+	ContactTagUpdated      Type = "contact.tag.updated"
+	ContactLifecycle       Type = "contact.lifecycle.updated"
+)
+
+// Types lists every event type, for validation of subscription filters.
+var Types = []Type{
+	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
+	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
+	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle,
+}
+
+// Event is one entry of the log.
+type Event struct {
+	ID             int64           `json:"id"`
+	WorkspaceID    int64           `json:"workspace_id"`
+	Type           Type            `json:"type"`
+	ConversationID int64           `json:"conversation_id,omitempty"`
+	ContactID      int64           `json:"contact_id,omitempty"`
+	Seq            int64           `json:"seq,omitempty"` // order within the conversation, from 1
+	Payload        json.RawMessage `json:"payload"`
+	CreatedAt      time.Time       `json:"created_at"`
+}
+
+// New describes an event to append; Payload is marshalled to JSON.
+type New struct {
+	WorkspaceID    int64
+	Type           Type
+	ConversationID int64
+	ContactID      int64
+	Payload        any
+}
+
+// Append writes e to the log inside tx. Events of a conversation get the
+// next sequence number of that conversation, taken from its row so that
+// the number and the change commit together.
+func Append(ctx context.Context, tx *db.Tx, e New) (Event, error) {
+	payload := []byte("{}")
+	if e.Payload != nil {
+		var err error
+		if payload, err = json.Marshal(e.Payload); err != nil {
+			return Event{}, fmt.Errorf("event: marshal %s payload: %w", e.Type, err)
+		}
+	}
+	if err := tx.EventAppended(ctx); err != nil {
+		return Event{}, err
+	}
+	var seq int64
+	if e.ConversationID != 0 {
+		if err := tx.QueryRow(ctx, `UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`,
+			e.ConversationID).Scan(&seq); err != nil {
+			return Event{}, fmt.Errorf("event: next seq of conversation %d: %w", e.ConversationID, err)
+		}
+	}
+	now := db.Now()
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO events (workspace_id, type, conversation_id, contact_id, seq, payload, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		e.WorkspaceID, string(e.Type), nullID(e.ConversationID), nullID(e.ContactID), seq, string(payload), now).Scan(&id)
+	if err != nil {
+		return Event{}, fmt.Errorf("event: append %s: %w", e.Type, err)
+	}
+	return Event{ID: id, WorkspaceID: e.WorkspaceID, Type: e.Type, ConversationID: e.ConversationID,
+		ContactID: e.ContactID, Seq: seq, Payload: payload, CreatedAt: db.Time(now)}, nil
+}
+
+// Filter narrows a read of the log.
+type Filter struct {
+	WorkspaceID    int64
+	After          int64 // cursor: return events with a larger id
+	ConversationID int64
+	Types          []Type
+	Limit          int
+}
+
+// List returns the events after f.After in id order, at most f.Limit.
+func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	query := `SELECT id, workspace_id, type, COALESCE(conversation_id, 0), COALESCE(contact_id, 0), seq, payload, created_at
+		FROM events WHERE workspace_id = ? AND id > ?`
+	args := []any{f.WorkspaceID, f.After}
+	if f.ConversationID != 0 {
+		query += ` AND conversation_id = ?`
+		args = append(args, f.ConversationID)
+	}
+	if len(f.Types) > 0 {
+		query += ` AND type IN (?` + repeat(",?", len(f.Types)-1) + `)`
+		for _, t := range f.Types {
+			args = append(args, string(t))
+		}
+	}
+	query += ` ORDER BY id LIMIT ?`
+	args = append(args, f.Limit)
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("event: list: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var payload string
+		var created int64
+		if err := rows.Scan(&e.ID, &e.WorkspaceID, &e.Type, &e.ConversationID, &e.ContactID, &e.Seq, &payload, &created); err != nil {
+			return nil, fmt.Errorf("event: list: %w", err)
+		}
+		e.Payload = json.RawMessage(payload)
+		e.CreatedAt = db.Time(created)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+func repeat(s string, n int) string {
+	out := ""
+	for i := 0; i < n; i++ {
+		out += s
+	}
+	return out
+}

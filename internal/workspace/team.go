@@ -1,0 +1,195 @@
+package workspace
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Team groups users; a user may belong to several teams.
+type Team struct {
+	ID          int64     `json:"id"`
+	WorkspaceID int64     `json:"workspace_id"`
+	Name        string    `json:"name"`
+	MemberIDs   []int64   `json:"member_ids"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// TeamInput creates or replaces a team.
+type TeamInput struct {
+	Name      string  `json:"name"`
+	MemberIDs []int64 `json:"member_ids"`
+}
+
+// CreateTeam adds a team with its members.
+func (s *Service) CreateTeam(ctx context.Context, workspaceID int64, in TeamInput) (Team, error) {
+	t := Team{WorkspaceID: workspaceID, Name: strings.TrimSpace(in.Name), CreatedAt: db.Time(db.Now())}
+	if t.Name == "" {
+		return t, apperr.Invalid("name", "is required")
+	}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO teams (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`,
+			workspaceID, t.Name, db.Millis(t.CreatedAt)).Scan(&t.ID); err != nil {
+			if db.IsUniqueViolation(err) {
+				return apperr.Conflict("a team named %q already exists", t.Name)
+			}
+			return err
+		}
+		return setMembers(ctx, tx, workspaceID, t.ID, in.MemberIDs)
+	})
+	if err != nil {
+		return Team{}, wrap("create team", err)
+	}
+	t.MemberIDs = uniq(in.MemberIDs)
+	return t, nil
+}
+
+// UpdateTeam renames a team and replaces its members.
+func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in TeamInput) (Team, error) {
+	t, err := s.GetTeam(ctx, workspaceID, id)
+	if err != nil {
+		return t, err
+	}
+	if strings.TrimSpace(in.Name) != "" {
+		t.Name = strings.TrimSpace(in.Name)
+	}
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE teams SET name = ? WHERE id = ?`, t.Name, id); err != nil {
+			if db.IsUniqueViolation(err) {
+				return apperr.Conflict("a team named %q already exists", t.Name)
+			}
+			return err
+		}
+		if in.MemberIDs == nil {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM team_members WHERE team_id = ?`, id); err != nil {
+			return err
+		}
+		return setMembers(ctx, tx, workspaceID, id, in.MemberIDs)
+	})
+	if err != nil {
+		return t, wrap("update team", err)
+	}
+	return s.GetTeam(ctx, workspaceID, id)
+}
+
+func setMembers(ctx context.Context, tx *db.Tx, workspaceID, teamID int64, members []int64) error {
+	for _, uid := range uniq(members) {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE id = ? AND workspace_id = ?`, uid, workspaceID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.Invalid("member_ids", "user %d is not in this workspace", uid)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO team_members (team_id, user_id) VALUES (?, ?)`, teamID, uid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GetTeam returns a team of the workspace with its members.
+func (s *Service) GetTeam(ctx context.Context, workspaceID, id int64) (Team, error) {
+	var t Team
+	var created int64
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id, name, created_at FROM teams WHERE workspace_id = ? AND id = ?`, workspaceID, id).
+		Scan(&t.ID, &t.WorkspaceID, &t.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, apperr.NotFound("team")
+	}
+	if err != nil {
+		return t, fmt.Errorf("workspace: get team: %w", err)
+	}
+	t.CreatedAt = db.Time(created)
+	members, err := s.teamMembers(ctx, workspaceID)
+	t.MemberIDs = append([]int64{}, members[id]...)
+	return t, err
+}
+
+// ListTeams returns the workspace's teams with their members.
+func (s *Service) ListTeams(ctx context.Context, workspaceID int64) ([]Team, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, workspace_id, name, created_at FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("workspace: list teams: %w", err)
+	}
+	defer rows.Close()
+	teams := []Team{}
+	for rows.Next() {
+		var t Team
+		var created int64
+		if err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &created); err != nil {
+			return nil, err
+		}
+		t.CreatedAt = db.Time(created)
+		teams = append(teams, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	members, err := s.teamMembers(ctx, workspaceID)
+	for i := range teams {
+		teams[i].MemberIDs = append([]int64{}, members[teams[i].ID]...)
+	}
+	return teams, err
+}
+
+// DeleteTeam removes a team; its members stay in the workspace.
+func (s *Service) DeleteTeam(ctx context.Context, workspaceID, id int64) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `DELETE FROM teams WHERE workspace_id = ? AND id = ?`, workspaceID, id)
+		if err != nil {
+			return fmt.Errorf("workspace: delete team: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("team")
+		}
+		return nil
+	})
+}
+
+func (s *Service) teamMembers(ctx context.Context, workspaceID int64) (map[int64][]int64, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT m.team_id, m.user_id FROM team_members m JOIN teams t ON t.id = m.team_id
+		WHERE t.workspace_id = ? ORDER BY m.user_id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("workspace: team members: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var t, u int64
+		if err := rows.Scan(&t, &u); err != nil {
+			return nil, err
+		}
+		out[t] = append(out[t], u)
+	}
+	return out, rows.Err()
+}
+
+func uniq(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	out := []int64{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// wrap prefixes internal errors with the package and operation, leaving
+// domain errors as they are so their kind and message reach the caller.
+func wrap(op string, err error) error {
+	if apperr.KindOf(err) != "" {
+		return err
+	}
+	return fmt.Errorf("workspace: %s: %w", op, err)
+}

@@ -1,0 +1,147 @@
+package workspace
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Token describes an API token or a session; the secret itself is shown
+// once, at creation, and only its SHA-256 is stored.
+type Token struct {
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"`
+	Kind       string    `json:"kind"`
+	UserID     int64     `json:"user_id,omitempty"`
+	Prefix     string    `json:"prefix"`
+	CreatedAt  time.Time `json:"created_at"`
+	ExpiresAt  time.Time `json:"expires_at,omitzero"`
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+}
+
+// NewToken is what creating a token takes. UserID ties the token to a user
+// (acting with that user's role); zero makes a workspace token acting as an
+// owner-level integration.
+type NewToken struct {
+	Name   string
+	Kind   string // "api" (default) or "session"
+	UserID int64
+	TTL    time.Duration // zero: never expires
+}
+
+// Principal is who a request acts as.
+type Principal struct {
+	WorkspaceID int64
+	UserID      int64 // zero for a workspace token
+	Role        string
+	TokenID     int64
+}
+
+// CreateToken makes a token and returns it with its secret.
+func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToken) (Token, string, error) {
+	if strings.TrimSpace(in.Name) == "" {
+		return Token{}, "", apperr.Invalid("name", "is required")
+	}
+	if in.Kind == "" {
+		in.Kind = "api"
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	raw := "sb_" + base64.RawURLEncoding.EncodeToString(b)
+	t := Token{Name: in.Name, Kind: in.Kind, UserID: in.UserID, Prefix: raw[:10], CreatedAt: db.Time(db.Now())}
+	if in.TTL > 0 {
+		t.ExpiresAt = t.CreatedAt.Add(in.TTL)
+	}
+	var user sql.NullInt64
+	if in.UserID != 0 {
+		user = sql.NullInt64{Int64: in.UserID, Valid: true}
+	}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO api_tokens (workspace_id, user_id, name, kind, token_hash, prefix, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, user, t.Name, t.Kind, hashToken(raw), t.Prefix, db.Millis(t.CreatedAt), db.Millis(t.ExpiresAt)).Scan(&t.ID)
+	})
+	if err != nil {
+		return Token{}, "", fmt.Errorf("workspace: create token: %w", err)
+	}
+	return t, raw, nil
+}
+
+// Authenticate resolves a bearer token to the principal it acts as.
+func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, error) {
+	if !strings.HasPrefix(raw, "sb_") {
+		return Principal{}, apperr.Unauthorized("invalid token")
+	}
+	var p Principal
+	var user sql.NullInt64
+	var role sql.NullString
+	var expires int64
+	err := s.db.Reader().QueryRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, u.role, t.expires_at
+		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashToken(raw)).
+		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Principal{}, apperr.Unauthorized("invalid token")
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("workspace: authenticate: %w", err)
+	}
+	if expires != 0 && expires < db.Now() {
+		return Principal{}, apperr.Unauthorized("token expired")
+	}
+	p.UserID = user.Int64
+	p.Role = RoleOwner
+	if user.Valid {
+		p.Role = role.String
+	}
+	return p, nil
+}
+
+// ListTokens returns the workspace's API tokens (not sessions).
+func (s *Service) ListTokens(ctx context.Context, workspaceID int64) ([]Token, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, kind, COALESCE(user_id, 0), prefix, created_at, expires_at, last_used_at
+		FROM api_tokens WHERE workspace_id = ? AND kind = 'api' ORDER BY id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("workspace: list tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []Token{}
+	for rows.Next() {
+		var t Token
+		var c, e, l int64
+		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.UserID, &t.Prefix, &c, &e, &l); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Time(c), db.Time(e), db.Time(l)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken deletes a token; requests using it fail from then on.
+func (s *Service) RevokeToken(ctx context.Context, workspaceID, id int64) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `DELETE FROM api_tokens WHERE workspace_id = ? AND id = ?`, workspaceID, id)
+		if err != nil {
+			return fmt.Errorf("workspace: revoke token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("token")
+		}
+		return nil
+	})
+}
+
+func hashToken(raw string) string {
+	sum := sha256.Sum256([]byte(raw))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,257 @@
+package workspace
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Roles a user may have.
+const (
+	RoleOwner   = "owner"
+	RoleManager = "manager"
+	RoleAgent   = "agent"
+)
+
+// User is a person who works in a workspace.
+type User struct {
+	ID          int64     `json:"id"`
+	WorkspaceID int64     `json:"workspace_id"`
+	Email       string    `json:"email"`
+	Name        string    `json:"name"`
+	Role        string    `json:"role"`
+	Status      string    `json:"status"` // chosen availability: online or busy
+	TeamIDs     []int64   `json:"team_ids"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// NewUser is what creating a user takes.
+type NewUser struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Password string `json:"password"`
+}
+
+func validRole(r string) bool { return r == RoleOwner || r == RoleManager || r == RoleAgent }
+
+// CreateUser adds a user to the workspace. The password may be empty for
+// users who only act through API tokens.
+func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser) (User, error) {
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	if _, err := mail.ParseAddress(in.Email); err != nil || in.Email == "" {
+		return User{}, apperr.Invalid("email", "is not a valid email address")
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return User{}, apperr.Invalid("name", "is required")
+	}
+	if in.Role == "" {
+		in.Role = RoleAgent
+	}
+	if !validRole(in.Role) {
+		return User{}, apperr.Invalid("role", "must be owner, manager or agent")
+	}
+	if in.Password != "" && len(in.Password) < 8 {
+		return User{}, apperr.Invalid("password", "must be at least 8 characters")
+	}
+	hash := ""
+	if in.Password != "" {
+		var err error
+		if hash, err = hashPassword(in.Password); err != nil {
+			return User{}, err
+		}
+	}
+	u := User{WorkspaceID: workspaceID, Email: in.Email, Name: strings.TrimSpace(in.Name), Role: in.Role, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(db.Now())}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, email, name, role, password_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, u.Email, u.Name, u.Role, hash, u.Status, db.Millis(u.CreatedAt)).Scan(&u.ID)
+	})
+	if db.IsUniqueViolation(err) {
+		return User{}, apperr.Conflict("a user with email %s already exists", u.Email)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("workspace: create user: %w", err)
+	}
+	return u, nil
+}
+
+const userColumns = `id, workspace_id, email, name, role, status, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var created int64
+	err := row.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &u.Role, &u.Status, &created)
+	u.CreatedAt = db.Time(created)
+	u.TeamIDs = []int64{}
+	return u, err
+}
+
+// GetUser returns a user of the workspace.
+func (s *Service) GetUser(ctx context.Context, workspaceID, id int64) (User, error) {
+	u, err := scanUser(s.db.Reader().QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, apperr.NotFound("user")
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("workspace: get user: %w", err)
+	}
+	teams, err := s.userTeams(ctx, []int64{u.ID})
+	u.TeamIDs = append(u.TeamIDs, teams[u.ID]...)
+	return u, err
+}
+
+// ListUsers returns the workspace's users in id order.
+func (s *Service) ListUsers(ctx context.Context, workspaceID int64) ([]User, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+userColumns+` FROM users WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("workspace: list users: %w", err)
+	}
+	defer rows.Close()
+	users := []User{}
+	var ids []int64
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("workspace: list users: %w", err)
+		}
+		users = append(users, u)
+		ids = append(ids, u.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	teams, err := s.userTeams(ctx, ids)
+	for i := range users {
+		users[i].TeamIDs = append(users[i].TeamIDs, teams[users[i].ID]...)
+	}
+	return users, err
+}
+
+func (s *Service) userTeams(ctx context.Context, userIDs []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(userIDs))
+	for i, id := range userIDs {
+		args[i] = id
+	}
+	rows, err := s.db.Reader().Query(ctx, `SELECT user_id, team_id FROM team_members WHERE user_id IN (`+placeholders(len(args))+`) ORDER BY team_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("workspace: user teams: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u, t int64
+		if err := rows.Scan(&u, &t); err != nil {
+			return nil, err
+		}
+		out[u] = append(out[u], t)
+	}
+	return out, rows.Err()
+}
+
+// UserUpdate is a partial update of a user; nil fields are unchanged.
+type UserUpdate struct {
+	Name     *string `json:"name"`
+	Role     *string `json:"role"`
+	Status   *string `json:"status"`
+	Password *string `json:"password"`
+}
+
+// UpdateUser changes a user. The last owner of a workspace cannot be demoted.
+func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in UserUpdate) (User, error) {
+	u, err := s.GetUser(ctx, workspaceID, id)
+	if err != nil {
+		return u, err
+	}
+	if in.Name != nil {
+		if strings.TrimSpace(*in.Name) == "" {
+			return u, apperr.Invalid("name", "is required")
+		}
+		u.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Role != nil {
+		if !validRole(*in.Role) {
+			return u, apperr.Invalid("role", "must be owner, manager or agent")
+		}
+		u.Role = *in.Role
+	}
+	if in.Status != nil {
+		if *in.Status != "online" && *in.Status != "busy" {
+			return u, apperr.Invalid("status", "must be online or busy")
+		}
+		u.Status = *in.Status
+	}
+	hash := ""
+	if in.Password != nil {
+		if len(*in.Password) < 8 {
+			return u, apperr.Invalid("password", "must be at least 8 characters")
+		}
+		if hash, err = hashPassword(*in.Password); err != nil {
+			return u, err
+		}
+	}
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		if u.Role != RoleOwner {
+			var owners int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE workspace_id = ? AND role = 'owner' AND id <> ?`, workspaceID, id).Scan(&owners); err != nil {
+				return err
+			}
+			if owners == 0 {
+				return apperr.Conflict("a workspace needs at least one owner")
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET name = ?, role = ?, status = ? WHERE id = ?`, u.Name, u.Role, u.Status, id); err != nil {
+			return err
+		}
+		if hash != "" {
+			_, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return u, fmt.Errorf("workspace: update user: %w", err)
+	}
+	return u, nil
+}
+
+// ErrBadCredentials is returned by SignIn for an unknown email or a wrong
+// password; the two are not told apart.
+var ErrBadCredentials = apperr.Unauthorized("wrong email or password")
+
+// SignIn checks a user's password and opens a session: a token of kind
+// "session" valid for ttl.
+func (s *Service) SignIn(ctx context.Context, email, password string, ttl time.Duration) (User, string, error) {
+	var id, workspaceID int64
+	var hash string
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id, password_hash FROM users WHERE email = ?`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&id, &workspaceID, &hash)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !checkPassword(hash, password)) {
+		return User{}, "", ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, "", fmt.Errorf("workspace: sign in: %w", err)
+	}
+	u, err := s.GetUser(ctx, workspaceID, id)
+	if err != nil {
+		return User{}, "", err
+	}
+	_, raw, err := s.CreateToken(ctx, workspaceID, NewToken{UserID: id, Name: "session", Kind: "session", TTL: ttl})
+	return u, raw, err
+}
+
+func placeholders(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strings.Repeat("?,", n-1) + "?"
+}

@@ -1,0 +1,139 @@
+// Package workspace holds the tenants and the people in them: workspaces,
+// users and their roles, teams, and the API tokens and sessions that
+// authenticate callers.
+package workspace
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Closing-notes modes: whether closing a conversation needs a category
+// and a summary.
+const (
+	NotesOptional         = "optional"
+	NotesCategoryRequired = "category_required"
+	NotesBothRequired     = "both_required"
+)
+
+// Workspace is a tenant; nothing crosses workspaces.
+type Workspace struct {
+	ID               int64     `json:"id"`
+	Name             string    `json:"name"`
+	Timezone         string    `json:"timezone"`
+	ClosingNotesMode string    `json:"closing_notes_mode"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// Service reads and writes workspaces, users, teams and tokens.
+type Service struct {
+	db *db.DB
+}
+
+// New returns a Service on d.
+func New(d *db.DB) *Service { return &Service{db: d} }
+
+// Create makes a workspace with the default lifecycle stages.
+func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace, error) {
+	if name == "" {
+		return Workspace{}, apperr.Invalid("name", "is required")
+	}
+	if timezone == "" {
+		timezone = "UTC"
+	}
+	if _, err := time.LoadLocation(timezone); err != nil {
+		return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", timezone)
+	}
+	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(db.Now())}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO workspaces (name, timezone, closing_notes_mode, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			w.Name, w.Timezone, w.ClosingNotesMode, db.Millis(w.CreatedAt)).Scan(&w.ID); err != nil {
+			return fmt.Errorf("workspace: create: %w", err)
+		}
+		// Respond.io's default stages; the first is given to new contacts.
+		for i, stage := range []struct {
+			name string
+			lost bool
+		}{{"New Lead", false}, {"Hot Lead", false}, {"Payment", false}, {"Customer", false}, {"Cold Lead", true}} {
+			if _, err := tx.Exec(ctx, `INSERT INTO lifecycle_stages (workspace_id, name, position, is_default, is_lost) VALUES (?, ?, ?, ?, ?)`,
+				w.ID, stage.name, i, boolInt(i == 0), boolInt(stage.lost)); err != nil {
+				return fmt.Errorf("workspace: create lifecycle stages: %w", err)
+			}
+		}
+		return nil
+	})
+	return w, err
+}
+
+// Get returns the workspace with id.
+func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
+	var w Workspace
+	var created int64
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, created_at FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Workspace{}, apperr.NotFound("workspace")
+	}
+	if err != nil {
+		return Workspace{}, fmt.Errorf("workspace: get: %w", err)
+	}
+	w.CreatedAt = db.Time(created)
+	return w, nil
+}
+
+// Settings is a partial update of a workspace; nil fields are unchanged.
+type Settings struct {
+	Name             *string `json:"name"`
+	Timezone         *string `json:"timezone"`
+	ClosingNotesMode *string `json:"closing_notes_mode"`
+}
+
+// Update changes a workspace's settings.
+func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace, error) {
+	w, err := s.Get(ctx, id)
+	if err != nil {
+		return w, err
+	}
+	if in.Name != nil {
+		if *in.Name == "" {
+			return w, apperr.Invalid("name", "is required")
+		}
+		w.Name = *in.Name
+	}
+	if in.Timezone != nil {
+		if _, err := time.LoadLocation(*in.Timezone); err != nil || *in.Timezone == "" {
+			return w, apperr.Invalid("timezone", "unknown time zone %q", *in.Timezone)
+		}
+		w.Timezone = *in.Timezone
+	}
+	if in.ClosingNotesMode != nil {
+		switch *in.ClosingNotesMode {
+		case NotesOptional, NotesCategoryRequired, NotesBothRequired:
+			w.ClosingNotesMode = *in.ClosingNotesMode
+		default:
+			return w, apperr.Invalid("closing_notes_mode", "must be optional, category_required or both_required")
+		}
+	}
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE workspaces SET name = ?, timezone = ?, closing_notes_mode = ? WHERE id = ?`,
+			w.Name, w.Timezone, w.ClosingNotesMode, id)
+		return err
+	})
+	if err != nil {
+		return w, fmt.Errorf("workspace: update: %w", err)
+	}
+	return w, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
