@@ -1,0 +1,299 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// page is the envelope of every list: the items and the cursor of the next
+// page ("" when this is the last).
+type page[T any] struct {
+	Data       []T    `json:"data"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func cursorOf(n int, limit int, last int64) string {
+	if n < limit || n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(last, 10)
+}
+
+func limitOf(r *http.Request, def int) (int, error) {
+	n, err := QueryInt(r, "limit")
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return def, nil
+	}
+	if n < 1 || n > 200 {
+		return 0, apperr.BadRequest("limit must be between 1 and 200")
+	}
+	return int(n), nil
+}
+
+// source says how the caller appears in events: a user acts as "user", a
+// workspace integration token as "api".
+func source(p workspace.Principal) string {
+	if p.UserID != 0 {
+		return conversation.SourceUser
+	}
+	return conversation.SourceAPI
+}
+
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	q := r.URL.Query()
+	f := conversation.ListFilter{Status: q.Get("status")}
+	var err error
+	if f.After, err = QueryInt(r, "cursor"); err != nil {
+		return err
+	}
+	if f.Limit, err = limitOf(r, 50); err != nil {
+		return err
+	}
+	switch a := q.Get("assignee_id"); a {
+	case "":
+	case "none":
+		f.AssigneeID = -1
+	case "me":
+		f.AssigneeID = p.UserID
+	default:
+		if f.AssigneeID, err = QueryInt(r, "assignee_id"); err != nil {
+			return err
+		}
+	}
+	if f.TeamID, err = QueryInt(r, "team_id"); err != nil {
+		return err
+	}
+	if f.ContactID, err = QueryInt(r, "contact_id"); err != nil {
+		return err
+	}
+	if f.ChannelID, err = QueryInt(r, "channel_id"); err != nil {
+		return err
+	}
+	list, err := s.deps.Conversations.List(r.Context(), p.WorkspaceID, f)
+	if err != nil {
+		return err
+	}
+	var last int64
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
+	}
+	WriteJSON(w, http.StatusOK, page[conversation.Conversation]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
+	return nil
+}
+
+func (s *Server) openConversation(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	var in conversation.OpenInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	in.Source, in.UserID = source(p), p.UserID
+	c, err := s.deps.Conversations.Open(r.Context(), p.WorkspaceID, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	c, err := s.deps.Conversations.Get(r.Context(), Principal(r).WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) closeConversation(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	var in conversation.CloseInput
+	if r.ContentLength != 0 {
+		if err := Decode(w, r, &in); err != nil {
+			return err
+		}
+	}
+	in.Source, in.UserID = source(p), p.UserID
+	c, err := s.deps.Conversations.Close(r.Context(), p.WorkspaceID, id, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	var in conversation.AssignInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	in.Source, in.ByUser, in.Reason = source(p), p.UserID, "manual"
+	c, err := s.deps.Conversations.Assign(r.Context(), p.WorkspaceID, id, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) unassignConversation(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	c, err := s.deps.Conversations.Unassign(r.Context(), p.WorkspaceID, id, source(p), p.UserID)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) snoozeConversation(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Until time.Time `json:"until"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Until.IsZero() {
+		return apperr.Invalid("until", "is required (RFC 3339 time)")
+	}
+	c, err := s.deps.Conversations.Snooze(r.Context(), p.WorkspaceID, id, in.Until, p.UserID)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) unsnoozeConversation(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	c, err := s.deps.Conversations.Unsnooze(r.Context(), p.WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	after, err := QueryInt(r, "cursor")
+	if err != nil {
+		return err
+	}
+	limit, err := limitOf(r, 50)
+	if err != nil {
+		return err
+	}
+	list, err := s.deps.Conversations.ListMessages(r.Context(), Principal(r).WorkspaceID, id, after, limit)
+	if err != nil {
+		return err
+	}
+	var last int64
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
+	}
+	WriteJSON(w, http.StatusOK, page[conversation.Message]{Data: list, NextCursor: cursorOf(len(list), limit, last)})
+	return nil
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	var in conversation.SendInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	in.Sender, in.UserID = source(p), p.UserID
+	m, err := s.deps.Conversations.Send(r.Context(), p.WorkspaceID, id, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusAccepted, m)
+	return nil
+}
+
+func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "messageID")
+	if err != nil {
+		return err
+	}
+	m, err := s.deps.Conversations.GetMessage(r.Context(), Principal(r).WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	list, err := s.deps.Conversations.ListComments(r.Context(), Principal(r).WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, page[conversation.Comment]{Data: list})
+	return nil
+}
+
+func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	id, err := PathID(r, "conversationID")
+	if err != nil {
+		return err
+	}
+	var in conversation.CommentInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	in.UserID = p.UserID
+	c, err := s.deps.Conversations.AddComment(r.Context(), p.WorkspaceID, id, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, c)
+	return nil
+}

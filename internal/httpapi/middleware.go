@@ -1,0 +1,127 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyPrincipal
+)
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(keyRequestID).(string)
+	return id
+}
+
+// withRequestID gives every request an id, echoed in X-Request-Id and in
+// error bodies, and logs the request when it ends.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), keyRequestID, id)))
+		slog.Debug("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Flush lets streaming handlers (server-sent events) flush through the wrapper.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Principal returns who the request acts as; handlers behind auth always have one.
+func Principal(r *http.Request) workspace.Principal {
+	p, _ := r.Context().Value(keyPrincipal).(workspace.Principal)
+	return p
+}
+
+// bearer extracts the token of an "Authorization: Bearer …" header.
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// roles lists who may call a route, from most to least powerful.
+type roles []string
+
+var (
+	anyone   = roles{workspace.RoleOwner, workspace.RoleManager, workspace.RoleAgent}
+	managers = roles{workspace.RoleOwner, workspace.RoleManager}
+	owners   = roles{workspace.RoleOwner}
+)
+
+// handlerFunc is a handler that returns its error for one place to answer it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// authed wraps h with bearer-token authentication and a role check.
+func (s *Server) authed(allowed roles, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := bearer(r)
+		if token == "" {
+			WriteError(w, r, apperr.Unauthorized("missing bearer token"))
+			return
+		}
+		p, err := s.deps.Workspaces.Authenticate(r.Context(), token)
+		if err != nil {
+			WriteError(w, r, err)
+			return
+		}
+		ok := false
+		for _, role := range allowed {
+			ok = ok || p.Role == role
+		}
+		if !ok {
+			WriteError(w, r, apperr.Forbidden("your role ("+p.Role+") may not do this"))
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
+		if err := h(w, r); err != nil {
+			WriteError(w, r, err)
+		}
+	})
+}
+
+// public wraps a handler that needs no authentication.
+func public(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			WriteError(w, r, err)
+		}
+	})
+}

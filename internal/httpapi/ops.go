@@ -1,0 +1,69 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+)
+
+// healthz says the process is alive; it checks nothing else so that a slow
+// database does not get a healthy process restarted.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// readyz says the node can serve: the database answers within 2 s.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	check := s.deps.Ready
+	if check == nil {
+		check = s.deps.DB.Ping
+	}
+	if err := check(ctx); err != nil {
+		WriteJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: "not_ready", Message: err.Error()}})
+		return nil
+	}
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return nil
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.Email == "" || in.Password == "" {
+		return apperr.Invalid("email", "email and password are required")
+	}
+	u, token, err := s.deps.Workspaces.SignIn(r.Context(), in.Email, in.Password, 30*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"token": token, "user": u})
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	ws, err := s.deps.Workspaces.Get(r.Context(), p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"workspace": ws, "role": p.Role}
+	if p.UserID != 0 {
+		u, err := s.deps.Workspaces.GetUser(r.Context(), p.WorkspaceID, p.UserID)
+		if err != nil {
+			return err
+		}
+		out["user"] = u
+	}
+	WriteJSON(w, http.StatusOK, out)
+	return nil
+}

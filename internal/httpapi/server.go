@@ -1,0 +1,67 @@
+// Package httpapi is the HTTP surface: the route table, authentication,
+// error mapping and the handlers that translate between JSON and the
+// domain. It holds no business logic.
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// Deps are the parts the handlers call.
+type Deps struct {
+	DB            *db.DB
+	Hub           *event.Hub
+	Workspaces    *workspace.Service
+	Contacts      *contact.Service
+	Conversations *conversation.Service
+	Channels      *channel.Service
+	// CustomWebhook receives the custom channel's webhooks; it
+	// authenticates with the channel's token, not an API token.
+	CustomWebhook http.Handler
+	// Metrics serves the Prometheus exposition.
+	Metrics http.Handler
+	// Ready reports whether the node should receive traffic.
+	Ready func(ctx context.Context) error
+}
+
+// Server is the HTTP handler of a node.
+type Server struct {
+	deps   Deps
+	mux    *http.ServeMux
+	routes []Route
+}
+
+// Route is one entry of the route table; the OpenAPI test walks it.
+type Route struct {
+	Method  string
+	Pattern string
+	Handler http.Handler
+}
+
+// New builds the handler with every route.
+func New(deps Deps) *Server {
+	s := &Server{deps: deps, mux: http.NewServeMux()}
+	s.routes = s.table()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
+	}
+	s.mux.Handle("/api/", public(func(w http.ResponseWriter, r *http.Request) error {
+		return notFoundRoute(r)
+	}))
+	return s
+}
+
+// Routes returns the route table.
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	withRequestID(s.mux).ServeHTTP(w, r)
+}
