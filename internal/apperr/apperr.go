@@ -13,13 +13,13 @@ type Kind string
 
 // The kinds of error. Their string is also the error code shown to API users.
 const (
-	KindInvalid      Kind = "invalid"       // a value failed validation (422)
-	KindBadRequest   Kind = "bad_request"   // the request itself is malformed (400)
-	KindUnauthorized Kind = "unauthorized"  // missing or wrong credentials (401)
-	KindForbidden    Kind = "forbidden"     // authenticated but not allowed (403)
-	KindNotFound     Kind = "not_found"     // the thing does not exist in this workspace (404)
-	KindConflict     Kind = "conflict"      // the change clashes with current state (409)
-	KindTooLarge     Kind = "too_large"     // the body is over the limit (413)
+	KindInvalid      Kind = "invalid"      // a value failed validation (422)
+	KindBadRequest   Kind = "bad_request"  // the request itself is malformed (400)
+	KindUnauthorized Kind = "unauthorized" // missing or wrong credentials (401)
+	KindForbidden    Kind = "forbidden"    // authenticated but not allowed (403)
+	KindNotFound     Kind = "not_found"    // the thing does not exist in this workspace (404)
+	KindConflict     Kind = "conflict"     // the change clashes with current state (409)
+	KindTooLarge     Kind = "too_large"    // the body is over the limit (413)
 )
 
 // Error is a domain error with a kind, a message safe to show to users and,

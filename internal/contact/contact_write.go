@@ -98,7 +98,8 @@ func CreateTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Input) (int6
 		workspaceID, st.first, st.last, nullStr(st.phone), nullStr(st.email), st.language, st.country, st.avatar, stageID, now, now).Scan(&id)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
-			return 0, apperr.Conflict("a contact with this phone or email already exists")
+			// Keep the cause: the group committer recognises a lost race by it.
+			return 0, &apperr.Error{Kind: apperr.KindConflict, Message: "a contact with this phone or email already exists", Err: err}
 		}
 		return 0, fmt.Errorf("contact: create: %w", err)
 	}

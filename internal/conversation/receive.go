@@ -39,12 +39,12 @@ type Inbound struct {
 
 // Received says what became of one inbound item.
 type Received struct {
-	MessageID      int64 `json:"message_id,omitempty"`
-	ConversationID int64 `json:"conversation_id,omitempty"`
-	ContactID      int64 `json:"contact_id,omitempty"`
-	Duplicate      bool  `json:"duplicate,omitempty"`         // already stored: a redelivery
-	Opened         bool  `json:"opened,omitempty"`            // this message opened the conversation
-	Ignored        string `json:"ignored,omitempty"`          // why a status update changed nothing
+	MessageID      int64  `json:"message_id,omitempty"`
+	ConversationID int64  `json:"conversation_id,omitempty"`
+	ContactID      int64  `json:"contact_id,omitempty"`
+	Duplicate      bool   `json:"duplicate,omitempty"` // already stored: a redelivery
+	Opened         bool   `json:"opened,omitempty"`    // this message opened the conversation
+	Ignored        string `json:"ignored,omitempty"`   // why a status update changed nothing
 }
 
 // Receive stores the items of one webhook atomically: all of them or

@@ -12,7 +12,7 @@ import (
 
 // SendInput is an outbound message to a conversation's contact.
 type SendInput struct {
-	Type    string          `json:"type"`    // text (default), attachment, quick_reply, …
+	Type    string          `json:"type"` // text (default), attachment, quick_reply, …
 	Text    string          `json:"text"`
 	Content json.RawMessage `json:"content"` // the channel-level message object for non-text types
 	Sender  string          `json:"-"`       // user, workflow or api

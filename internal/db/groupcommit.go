@@ -129,6 +129,12 @@ func (c *Committer) try(batch []*job, results []error) (err error) {
 			sqlTx.Rollback()
 		}
 	}()
+	// On PostgreSQL take the event-log lock before any row lock: batches of
+	// different nodes then run one after the other instead of deadlocking
+	// on each other's contacts and conversations.
+	if err := t.EventAppended(ctx); err != nil {
+		return err
+	}
 	for i, j := range batch {
 		if j.ctx.Err() != nil {
 			results[i] = j.ctx.Err()
@@ -141,9 +147,11 @@ func (c *Committer) try(batch []*job, results []error) (err error) {
 			if errors.As(fnErr, &spErr) {
 				return fnErr // the transaction itself is broken
 			}
-			// On PostgreSQL another node may have inserted the same contact
-			// or message between our read and our insert: read again.
-			if fnErr != nil && c.d.Dialect == Postgres && IsUniqueViolation(fnErr) && attempt < 3 {
+			// On PostgreSQL another writer may have inserted the same contact
+			// or message between our read and our insert (read again), or
+			// deadlocked with us (the savepoint rollback released our locks:
+			// run the job again).
+			if fnErr != nil && c.d.Dialect == Postgres && (IsUniqueViolation(fnErr) || isRetryable(fnErr)) && attempt < 3 {
 				continue
 			}
 			results[i] = fnErr

@@ -255,3 +255,17 @@ func placeholders(n int) string {
 	}
 	return strings.Repeat("?,", n-1) + "?"
 }
+
+// UserByEmail finds a user by sign-in email across workspaces (emails are
+// unique server-wide).
+func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
+	var id, workspaceID int64
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id FROM users WHERE email = ?`, strings.ToLower(strings.TrimSpace(email))).Scan(&id, &workspaceID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, apperr.NotFound("user")
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("workspace: user by email: %w", err)
+	}
+	return s.GetUser(ctx, workspaceID, id)
+}

@@ -1,0 +1,44 @@
+# Switchboard — build, run, test, lint and benchmark.
+GO      ?= go
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/switchboard-chat/switchboard/internal/cli.Version=$(VERSION)
+GOFILES := $(shell find . -name '*.go' -not -path './web/*' -not -path './e2e/*' 2>/dev/null) go.mod go.sum
+DATA    ?= ./data
+ADDR    ?= 127.0.0.1:8080
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
+
+.PHONY: build run test test-go lint bench clean
+
+build: bin/switchboard
+
+# Rebuilt only when a Go source changes.
+bin/switchboard: $(GOFILES)
+	$(GO) build -ldflags "$(LDFLAGS)" -o $@ ./cmd/switchboard
+
+# Start on the embedded SQLite store under $(DATA) with the demo workspace,
+# printing the URL and how to sign in.
+run: build
+	./bin/switchboard serve --addr $(ADDR) --data $(DATA) --demo
+
+# Every test, with the race detector. Store tests also run on PostgreSQL
+# when SWITCHBOARD_TEST_POSTGRES is set (.ci/run starts a server for them;
+# so does scripts/with-postgres.sh for a developer).
+test: lint-fast test-go
+
+test-go:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+lint-fast:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+lint: lint-fast
+	$(GO) run $(STATICCHECK) ./...
+
+# Benchmarks: results (ratios measured in one run) go to docs/benchmarks.md.
+bench: build
+	$(GO) run ./bench/ingest -out docs/benchmarks.md
+
+clean:
+	rm -rf bin

@@ -1,0 +1,147 @@
+// Package app builds a Switchboard node from its configuration and runs it:
+// the store, the domain services, the background engines and the HTTP
+// server, started together and stopped in reverse order.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// Config is what a node needs to start.
+type Config struct {
+	Addr            string        // listen address, e.g. 127.0.0.1:8080
+	DataDir         string        // SQLite folder when DatabaseURL is empty
+	DatabaseURL     string        // postgres://… selects PostgreSQL
+	ShutdownTimeout time.Duration // how long in-flight requests get on stop
+}
+
+// App is a node with every part built.
+type App struct {
+	cfg           Config
+	DB            *db.DB
+	Committer     *db.Committer
+	Hub           *event.Hub
+	Metrics       *metrics.Metrics
+	Workspaces    *workspace.Service
+	Contacts      *contact.Service
+	Channels      *channel.Service
+	Conversations *conversation.Service
+	Handler       http.Handler
+
+	engines []func(context.Context) // background loops, each run until ctx ends
+}
+
+// New opens the store (migrating it) and builds every part.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, DB: d, Hub: event.NewHub(), Metrics: metrics.New()}
+	d.OnEvents(a.Hub.Notify)
+	a.Committer = d.NewCommitter()
+	a.Workspaces = workspace.New(d)
+	a.Contacts = contact.New(d)
+	a.Channels = channel.New(d)
+	a.Conversations = conversation.New(d, a.Committer)
+	a.engines = append(a.engines, a.Conversations.RunSnoozeTimer)
+	if err := a.wireChannels(); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if d.Dialect == db.Postgres {
+		// Other nodes' commits reach this node's consumers through NOTIFY.
+		a.engines = append(a.engines, func(ctx context.Context) { event.Listen(ctx, cfg.DatabaseURL, a.Hub) })
+	}
+	return a, nil
+}
+
+// Run starts the engines and serves HTTP until ctx ends, then stops in
+// reverse order: stop accepting requests and let in-flight ones finish
+// (a webhook being committed is answered), then stop the engines, then
+// close the store. ready, if not nil, receives the bound address.
+func (a *App) Run(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen on %s: %w", a.cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	engineCtx, stopEngines := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, run := range a.engines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			supervise(engineCtx, run)
+		}()
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	slog.Info("listening", "addr", ln.Addr().String(), "store", a.DB.Dialect)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+	}
+	slog.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if shutErr := srv.Shutdown(shutCtx); shutErr != nil {
+		slog.Warn("http shutdown", "err", shutErr)
+	}
+	stopEngines()
+	wg.Wait()
+	a.Close()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// Close stops the committer (finishing queued work) and closes the store.
+func (a *App) Close() {
+	if a.Committer != nil {
+		a.Committer.Close()
+	}
+	a.DB.Close()
+}
+
+// supervise runs an engine until ctx ends, restarting it after a panic so
+// one bad job cannot stop a node's background work for good.
+func supervise(ctx context.Context, run func(context.Context)) {
+	for ctx.Err() == nil {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					slog.Error("engine panicked; restarting", "panic", p, "stack", string(debug.Stack()))
+				}
+			}()
+			run(ctx)
+		}()
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/demo"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// migrate applies pending migrations and exits (serve also does this on
+// start; this is for deployments that migrate in a separate step).
+func migrate(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlagSet("migrate", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := sf.setupLogging(stderr); err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Config{URL: sf.databaseURL, DataDir: sf.data})
+	if err != nil {
+		return err
+	}
+	return d.Close()
+}
+
+// demoCmd loads the demo workspace and prints how to use it.
+func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("demo", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	asJSON := fs.Bool("json", false, "print the result as JSON, for scripts")
+	password := fs.String("password", "switchboard", "the demo owner's password")
+	channelURL := fs.String("channel-url", "http://127.0.0.1:9090", "base URL of the integrator receiving the custom channel's outbound messages")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := sf.setupLogging(stderr); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, sf.config(""))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := demo.Load(ctx, demoServices(a), demo.Options{Password: *password, ChannelURL: *channelURL})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(res)
+	}
+	printDemo(stdout, "http://<addr>", res)
+	return nil
+}
+
+// userCmd manages users: "user create".
+func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("usage: switchboard user create --workspace ID --email EMAIL --name NAME [--role ROLE] [--password PW]")
+	}
+	fs := newFlagSet("user create", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	wsID := fs.Int64("workspace", 0, "workspace id (0 creates a new workspace named after --workspace-name)")
+	wsName := fs.String("workspace-name", "My Workspace", "name of the workspace to create when --workspace is 0")
+	email := fs.String("email", "", "sign-in email")
+	name := fs.String("name", "", "display name")
+	role := fs.String("role", workspace.RoleOwner, "owner, manager or agent")
+	password := fs.String("password", "", "password (at least 8 characters)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if err := sf.setupLogging(stderr); err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Config{URL: sf.databaseURL, DataDir: sf.data})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	ws := workspace.New(d)
+	if *wsID == 0 {
+		w, err := ws.Create(ctx, *wsName, "UTC")
+		if err != nil {
+			return err
+		}
+		*wsID = w.ID
+	}
+	u, err := ws.CreateUser(ctx, *wsID, workspace.NewUser{Email: *email, Name: *name, Role: *role, Password: *password})
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(u)
+}

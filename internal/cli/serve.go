@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/demo"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	addr := fs.String("addr", env("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "listen address (SWITCHBOARD_ADDR)")
+	withDemo := fs.Bool("demo", env("SWITCHBOARD_DEMO", "") == "1", "load the demo workspace if absent and print how to sign in (SWITCHBOARD_DEMO=1)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := sf.setupLogging(stderr); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, sf.config(*addr))
+	if err != nil {
+		return err
+	}
+	var res demo.Result
+	if *withDemo {
+		if res, err = demo.Load(ctx, demoServices(a), demo.Options{}); err != nil {
+			a.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return a.Run(ctx, func(bound string) {
+		if *withDemo {
+			printDemo(stdout, "http://"+bound, res)
+		}
+	})
+}
+
+func demoServices(a *app.App) demo.Services {
+	return demo.Services{Workspaces: a.Workspaces, Contacts: a.Contacts, Channels: a.Channels, Conversations: a.Conversations}
+}
+
+func printDemo(w io.Writer, baseURL string, r demo.Result) {
+	password := r.OwnerPassword
+	if password == "" {
+		password = "switchboard (unless you changed it)"
+	}
+	fmt.Fprintf(w, `
+Switchboard is running at %s
+  sign in:        %s / %s
+  API token:      %s
+  custom channel: id %d, token %s
+  try it:         curl -H 'Authorization: Bearer %s' -d '{"contactId":"+14155550123","events":[{"type":"message","mId":"m1","timestamp":0,"message":{"type":"text","text":"Hello"}}],"contact":{"firstName":"Ada"}}' %s%s
+
+`, baseURL, r.OwnerEmail, password, r.APIToken, r.ChannelID, r.ChannelToken, r.ChannelToken, baseURL, r.WebhookPath)
+}

@@ -1,0 +1,76 @@
+package contact
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+)
+
+func TestValidateValue(t *testing.T) {
+	list := Field{Key: "need", Type: "list", Options: []string{"sales", "support"}}
+	tests := []struct {
+		field Field
+		in    any
+		want  string // "" means invalid
+	}{
+		{Field{Key: "age", Type: "number"}, float64(42), "42"},
+		{Field{Key: "age", Type: "number"}, json.Number("3.50"), "3.5"},
+		{Field{Key: "age", Type: "number"}, " 7 ", "7"},
+		{Field{Key: "age", Type: "number"}, "abc", ""},
+		{Field{Key: "age", Type: "number"}, true, ""},
+		{Field{Key: "vip", Type: "checkbox"}, true, "true"},
+		{Field{Key: "vip", Type: "checkbox"}, "false", "false"},
+		{Field{Key: "vip", Type: "checkbox"}, "yes", ""},
+		{list, "sales", "sales"},
+		{list, "billing", ""},
+		{Field{Key: "mail", Type: "email"}, "Ana@Example.com", "ana@example.com"},
+		{Field{Key: "mail", Type: "email"}, "not-an-email", ""},
+		{Field{Key: "site", Type: "url"}, "https://example.com/x", "https://example.com/x"},
+		{Field{Key: "site", Type: "url"}, "javascript:alert(1)", ""},
+		{Field{Key: "born", Type: "date"}, "1990-02-28", "1990-02-28"},
+		{Field{Key: "born", Type: "date"}, "1990-02-30", ""},
+		{Field{Key: "born", Type: "date"}, "28/02/1990", ""},
+		{Field{Key: "at", Type: "time"}, "09:30", "09:30"},
+		{Field{Key: "at", Type: "time"}, "25:00", ""},
+		{Field{Key: "note", Type: "text"}, "hello", "hello"},
+		{Field{Key: "note", Type: "text"}, 12, ""},
+	}
+	for _, tt := range tests {
+		got, err := ValidateValue(tt.field, tt.in)
+		if tt.want == "" {
+			var e *apperr.Error
+			if !errors.As(err, &e) || e.Kind != apperr.KindInvalid || e.Field != "fields."+tt.field.Key {
+				t.Errorf("%s(%v): err = %v, want invalid naming fields.%s", tt.field.Type, tt.in, err, tt.field.Key)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%s(%v) = %q, %v; want %q", tt.field.Type, tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestNormalizePhone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"+1 (415) 555-0123", "+14155550123"},
+		{"0033612345678", "+33612345678"},
+		{"", ""},
+		{"415-555-0123", "!"},
+		{"+0123456789", "!"},
+		{"+1234", "!"},
+	}
+	for _, tt := range tests {
+		got, err := NormalizePhone(tt.in)
+		if tt.want == "!" {
+			if err == nil {
+				t.Errorf("NormalizePhone(%q) = %q, want an error", tt.in, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,72 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// Two nodes (two pools, two committers) on one PostgreSQL database receive
+// the same new contacts at once: the unique indexes and the committer's
+// re-run on a lost race keep one contact and one open conversation each,
+// and every message is stored once.
+func TestReceiveTwoNodesPostgres(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	cfg := dbtest.Config(t, db.Postgres)
+	nodeA, err := db.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nodeA.Close()
+	nodeB, err := db.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nodeB.Close()
+	f := newFixture(t, nodeA)
+	cb := nodeB.NewCommitter()
+	defer cb.Close()
+	nodes := []*Service{f.svc, New(nodeB, cb)}
+
+	const contacts, perContact = 20, 10
+	var wg sync.WaitGroup
+	for n, svc := range nodes {
+		for c := 0; c < contacts; c++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < perContact; i++ {
+					// Both nodes get every message (a provider retrying against another node).
+					in := f.inbound(fmt.Sprintf("+1415555%04d", c), fmt.Sprintf("c%d-m%d", c, i), "hi")
+					if _, err := svc.Receive(ctx, []Inbound{in}); err != nil {
+						t.Errorf("node %d: %v", n, err)
+						return
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for _, check := range []struct {
+		query string
+		want  int
+	}{
+		{`SELECT COUNT(*) FROM contacts`, contacts},
+		{`SELECT COUNT(*) FROM conversations WHERE status <> 'closed'`, contacts},
+		{`SELECT COUNT(*) FROM events WHERE type = 'conversation.opened'`, contacts},
+		{`SELECT COUNT(*) FROM messages`, contacts * perContact},
+		{`SELECT COUNT(*) FROM events WHERE type = 'message.received'`, contacts * perContact},
+	} {
+		if got := count(t, nodeA, check.query); got != check.want {
+			t.Errorf("%s = %d, want %d", check.query, got, check.want)
+		}
+	}
+}

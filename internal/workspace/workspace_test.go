@@ -1,0 +1,97 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+func TestUsersTeamsTokens(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d)
+		ws, err := s.Create(ctx, "Acme", "Europe/Paris")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Create(ctx, "Bad", "Mars/Olympus"); !errors.Is(err, apperr.ErrInvalid) {
+			t.Fatalf("bad timezone = %v", err)
+		}
+		owner, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "Owner@Acme.io", Name: "O", Role: RoleOwner, Password: "correct horse"})
+		if err != nil || owner.Email != "owner@acme.io" {
+			t.Fatalf("create owner = %+v, %v", owner, err)
+		}
+		if _, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "owner@acme.io", Name: "Dup"}); !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("duplicate email = %v", err)
+		}
+		agent, _ := s.CreateUser(ctx, ws.ID, NewUser{Email: "agent@acme.io", Name: "A"})
+		// The last owner cannot be demoted.
+		if _, err := s.UpdateUser(ctx, ws.ID, owner.ID, UserUpdate{Role: ptr(RoleAgent)}); !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("demote last owner = %v", err)
+		}
+		team, err := s.CreateTeam(ctx, ws.ID, TeamInput{Name: "Support", MemberIDs: []int64{agent.ID, owner.ID}})
+		if err != nil || len(team.MemberIDs) != 2 {
+			t.Fatalf("team = %+v, %v", team, err)
+		}
+		other, _ := s.Create(ctx, "Other", "UTC")
+		stranger, _ := s.CreateUser(ctx, other.ID, NewUser{Email: "s@o.io", Name: "S"})
+		if _, err := s.CreateTeam(ctx, ws.ID, TeamInput{Name: "Mixed", MemberIDs: []int64{stranger.ID}}); !errors.Is(err, apperr.ErrInvalid) {
+			t.Fatalf("team with a stranger = %v", err)
+		}
+		if got, _ := s.GetUser(ctx, ws.ID, agent.ID); len(got.TeamIDs) != 1 || got.TeamIDs[0] != team.ID {
+			t.Fatalf("agent's teams = %v", got.TeamIDs)
+		}
+		// Sign-in opens a session token that authenticates with the user's role.
+		if _, _, err := s.SignIn(ctx, "owner@acme.io", "wrong password", time.Hour); !errors.Is(err, apperr.ErrUnauthorized) {
+			t.Fatalf("wrong password = %v", err)
+		}
+		_, session, err := s.SignIn(ctx, "OWNER@acme.io", "correct horse", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Authenticate(ctx, session)
+		if err != nil || p.UserID != owner.ID || p.Role != RoleOwner || p.WorkspaceID != ws.ID {
+			t.Fatalf("session principal = %+v, %v", p, err)
+		}
+		tok, raw, err := s.CreateToken(ctx, ws.ID, NewToken{Name: "zapier", UserID: agent.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err := s.Authenticate(ctx, raw); err != nil || p.Role != RoleAgent {
+			t.Fatalf("agent token = %+v, %v", p, err)
+		}
+		var stored string
+		d.Reader().QueryRow(ctx, `SELECT token_hash FROM api_tokens WHERE id = ?`, tok.ID).Scan(&stored)
+		if stored == raw || stored == "" {
+			t.Fatal("token stored in clear")
+		}
+		if err := s.RevokeToken(ctx, ws.ID, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, raw); !errors.Is(err, apperr.ErrUnauthorized) {
+			t.Fatalf("revoked token = %v", err)
+		}
+		_, expired, _ := s.CreateToken(ctx, ws.ID, NewToken{Name: "short", TTL: time.Millisecond})
+		time.Sleep(5 * time.Millisecond)
+		if _, err := s.Authenticate(ctx, expired); !errors.Is(err, apperr.ErrUnauthorized) {
+			t.Fatalf("expired token = %v", err)
+		}
+	})
+}
+
+func TestPasswordHash(t *testing.T) {
+	h, err := hashPassword("s3cret-pass")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !checkPassword(h, "s3cret-pass") || checkPassword(h, "s3cret-pasS") || checkPassword("garbage", "x") {
+		t.Fatal("password check is wrong")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
