@@ -1,14 +1,18 @@
 package app
 
 import (
-	"net/http"
-
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
 // wireChannels builds the channel webhooks, the outbound dispatcher and
 // the HTTP handler.
 func (a *App) wireChannels() error {
+	senders := map[string]outbound.Sender{channel.TypeCustom: custom.NewSender()}
+	dispatcher := outbound.New(a.DB, a.Hub, senders, a.Metrics, outbound.Options{})
+	a.engines = append(a.engines, dispatcher.Run)
 	a.Handler = httpapi.New(httpapi.Deps{
 		DB:            a.DB,
 		Hub:           a.Hub,
@@ -16,7 +20,7 @@ func (a *App) wireChannels() error {
 		Contacts:      a.Contacts,
 		Conversations: a.Conversations,
 		Channels:      a.Channels,
-		CustomWebhook: http.NotFoundHandler(),
+		CustomWebhook: custom.NewWebhook(a.Channels, a.Conversations, a.Metrics),
 		Metrics:       a.Metrics.Handler(),
 	})
 	return nil

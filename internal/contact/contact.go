@@ -121,6 +121,9 @@ func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, err
 	return cs[0], nil
 }
 
+// likeEscaper makes a search string match literally inside LIKE '%…%'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // ListFilter narrows a contact listing.
 type ListFilter struct {
 	After  int64  // cursor: contacts with a larger id
@@ -137,8 +140,9 @@ func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]
 	q := `SELECT ` + contactColumns + contactFrom + ` WHERE c.workspace_id = ? AND c.id > ?`
 	args := []any{workspaceID, f.After}
 	if f.Search != "" {
-		like := "%" + strings.ToLower(f.Search) + "%"
-		q += ` AND (LOWER(c.first_name || ' ' || c.last_name) LIKE ? OR COALESCE(c.phone, '') LIKE ? OR COALESCE(c.email, '') LIKE ?)`
+		like := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
+		q += ` AND (LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'
+			OR COALESCE(c.email, '') LIKE ? ESCAPE '\')`
 		args = append(args, like, like, like)
 	}
 	if f.Tag != "" {

@@ -59,8 +59,11 @@ func (in Input) apply(s *standard) error {
 	if s.first == "" {
 		return apperr.Invalid("first_name", "is required")
 	}
-	if len(s.first) > 200 || len(s.last) > 200 {
-		return apperr.Invalid("first_name", "names are limited to 200 characters")
+	if len(s.first) > 200 {
+		return apperr.Invalid("first_name", "is longer than 200 characters")
+	}
+	if len(s.last) > 200 {
+		return apperr.Invalid("last_name", "is longer than 200 characters")
 	}
 	return nil
 }
@@ -87,15 +90,25 @@ func CreateTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Input) (int6
 	if err := in.apply(&st); err != nil {
 		return 0, err
 	}
-	stageID, err := stageFor(ctx, tx, workspaceID, in.LifecycleStage)
-	if err != nil {
-		return 0, err
-	}
 	now := db.Now()
 	var id int64
-	err = tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, last_name, phone, email, language, country, avatar_url,
-		lifecycle_stage_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		workspaceID, st.first, st.last, nullStr(st.phone), nullStr(st.email), st.language, st.country, st.avatar, stageID, now, now).Scan(&id)
+	var err error
+	if in.LifecycleStage == nil {
+		// New contacts get the workspace's default stage, looked up in the
+		// insert itself: this runs for every first message of a contact.
+		err = tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, last_name, phone, email, language, country, avatar_url,
+			lifecycle_stage_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+			(SELECT id FROM lifecycle_stages WHERE workspace_id = ? AND is_default = 1 LIMIT 1), ?, ?) RETURNING id`,
+			workspaceID, st.first, st.last, nullStr(st.phone), nullStr(st.email), st.language, st.country, st.avatar, workspaceID, now, now).Scan(&id)
+	} else {
+		stageID, serr := stageFor(ctx, tx, workspaceID, in.LifecycleStage)
+		if serr != nil {
+			return 0, serr
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, last_name, phone, email, language, country, avatar_url,
+			lifecycle_stage_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, st.first, st.last, nullStr(st.phone), nullStr(st.email), st.language, st.country, st.avatar, stageID, now, now).Scan(&id)
+	}
 	if err != nil {
 		if db.IsUniqueViolation(err) {
 			// Keep the cause: the group committer recognises a lost race by it.
@@ -192,18 +205,26 @@ func (s *Service) Upsert(ctx context.Context, workspaceID int64, in Input) (c Co
 		return Contact{}, false, apperr.Invalid("phone", "upsert needs a phone or an email to match on")
 	}
 	var id int64
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		id, err = findByPhoneOrEmail(ctx, tx, workspaceID, in)
-		if err != nil {
+	// Two upserts of the same new phone race: the loser's insert hits the
+	// unique index; running it again finds the winner's contact and updates.
+	for attempt := 0; attempt < 3; attempt++ {
+		created = false
+		err = s.db.Tx(ctx, func(tx *db.Tx) error {
+			id, err = findByPhoneOrEmail(ctx, tx, workspaceID, in)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				return UpdateTx(ctx, tx, workspaceID, id, in)
+			}
+			created = true
+			id, err = CreateTx(ctx, tx, workspaceID, in)
 			return err
+		})
+		if !db.IsUniqueViolation(err) {
+			break
 		}
-		if id != 0 {
-			return UpdateTx(ctx, tx, workspaceID, id, in)
-		}
-		created = true
-		id, err = CreateTx(ctx, tx, workspaceID, in)
-		return err
-	})
+	}
 	if err != nil {
 		return Contact{}, false, err
 	}

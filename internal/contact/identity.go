@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -106,7 +107,10 @@ func IdentityOf(ctx context.Context, q db.Querier, channelID, contactID int64) (
 	err := q.QueryRow(ctx, `SELECT external_id FROM contact_identities WHERE channel_id = ? AND contact_id = ? ORDER BY id DESC LIMIT 1`,
 		channelID, contactID).Scan(&ext)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("contact: contact %d has no identity on channel %d", contactID, channelID)
+		return "", &apperr.Error{Kind: apperr.KindNotFound, Message: fmt.Sprintf("contact %d has no identity on channel %d", contactID, channelID)}
 	}
-	return ext, err
+	if err != nil {
+		return "", fmt.Errorf("contact: identity of %d on channel %d: %w", contactID, channelID, err)
+	}
+	return ext, nil
 }

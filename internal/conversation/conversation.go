@@ -188,8 +188,14 @@ func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]
 
 // appendEvent records a conversation event inside tx.
 func appendEvent(ctx context.Context, tx *db.Tx, c Conversation, typ event.Type, payload map[string]any) error {
+	return appendEventSeq(ctx, tx, c, typ, payload, 0)
+}
+
+// appendEventSeq records a conversation event whose sequence number the
+// caller already reserved on the conversation row (0: take the next).
+func appendEventSeq(ctx context.Context, tx *db.Tx, c Conversation, typ event.Type, payload map[string]any, seq int64) error {
 	payload["conversation_id"] = c.ID
-	_, err := event.Append(ctx, tx, event.New{WorkspaceID: c.WorkspaceID, Type: typ, ConversationID: c.ID, ContactID: c.ContactID, Payload: payload})
+	_, err := event.Append(ctx, tx, event.New{WorkspaceID: c.WorkspaceID, Type: typ, ConversationID: c.ID, ContactID: c.ContactID, Payload: payload, Seq: seq})
 	return err
 }
 

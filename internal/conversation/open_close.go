@@ -35,8 +35,14 @@ func (s *Service) Open(ctx context.Context, workspaceID int64, in OpenInput) (Co
 			return apperr.Invalid("contact_id", "no contact %d in this workspace", in.ContactID)
 		}
 		if in.ChannelID == 0 {
-			// The last channel the contact used, so replies go where they wrote.
-			tx.QueryRow(ctx, `SELECT COALESCE(MAX(channel_id), 0) FROM contact_identities WHERE contact_id = ?`, in.ContactID).Scan(&in.ChannelID)
+			// The channel the contact last wrote on, so replies go where they
+			// wrote; else their newest identity's channel.
+			if err := tx.QueryRow(ctx, `SELECT COALESCE(
+				(SELECT channel_id FROM messages WHERE contact_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1),
+				(SELECT channel_id FROM contact_identities WHERE contact_id = ? ORDER BY id DESC LIMIT 1), 0)`,
+				in.ContactID, in.ContactID).Scan(&in.ChannelID); err != nil {
+				return err
+			}
 		} else if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contact_identities WHERE contact_id = ? AND channel_id = ?`, in.ContactID, in.ChannelID).Scan(&n); err != nil || n == 0 {
 			return apperr.Invalid("channel_id", "the contact has no identity on channel %d", in.ChannelID)
 		}

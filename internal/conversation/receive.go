@@ -140,16 +140,19 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		_, err = event.Append(ctx, tx, event.New{WorkspaceID: in.WorkspaceID, Type: typ, ContactID: r.ContactID, Payload: payload})
 		return r, err
 	}
+	// One statement updates the conversation and reserves the event's seq.
+	var seq int64
 	if in.Kind == KindMessage {
-		_, err = tx.Exec(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ? WHERE id = ?`,
-			now, now, in.ChannelID, conv.ID)
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ?, last_seq = last_seq + 1
+			WHERE id = ? RETURNING last_seq`, now, now, in.ChannelID, conv.ID).Scan(&seq)
 	} else {
-		_, err = tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, conv.ID)
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`,
+			now, conv.ID).Scan(&seq)
 	}
 	if err != nil {
 		return r, err
 	}
-	return r, appendEvent(ctx, tx, conv, typ, payload)
+	return r, appendEventSeq(ctx, tx, conv, typ, payload, seq)
 }
 
 // openConversationOf returns the contact's open or snoozed conversation, or
@@ -170,8 +173,9 @@ func insertConversation(ctx context.Context, tx *db.Tx, workspaceID, contactID, 
 	now := db.Now()
 	c := Conversation{WorkspaceID: workspaceID, ContactID: contactID, ChannelID: channelID, Status: StatusOpen,
 		OpenedSource: source, OpenedBy: by, OpenedAt: db.Time(now)}
-	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	// The row is born with last_seq 1: conversation.opened is its first event.
+	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at, last_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
 		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now).Scan(&c.ID)
 	if err != nil {
 		return c, fmt.Errorf("open conversation: %w", err)
@@ -183,5 +187,5 @@ func insertConversation(ctx context.Context, tx *db.Tx, workspaceID, contactID, 
 	if channelID != 0 {
 		payload["channel_id"] = channelID
 	}
-	return c, appendEvent(ctx, tx, c, event.ConversationOpened, payload)
+	return c, appendEventSeq(ctx, tx, c, event.ConversationOpened, payload, 1)
 }

@@ -21,6 +21,8 @@ type Committer struct {
 	stop     chan struct{}
 	wg       sync.WaitGroup
 	once     sync.Once
+	mu       sync.RWMutex // guards closed against concurrent enqueues
+	closed   bool
 }
 
 type job struct {
@@ -46,11 +48,19 @@ func (d *DB) NewCommitter() *Committer {
 // fn's error (its writes then undone), or the commit's error.
 func (c *Committer) Do(ctx context.Context, fn func(*Tx) error) error {
 	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1)}
+	// The read lock orders every enqueue before Close marks the committer
+	// closed, so a job is either refused or drained by the writer — never
+	// left in the queue after the writer has gone.
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return ErrCommitterClosed
+	}
 	select {
 	case c.jobs <- j:
-	case <-c.stop:
-		return ErrCommitterClosed
+		c.mu.RUnlock()
 	case <-ctx.Done():
+		c.mu.RUnlock()
 		return ctx.Err()
 	}
 	// Once queued, wait for the outcome even if ctx ends: the work may be
@@ -60,7 +70,12 @@ func (c *Committer) Do(ctx context.Context, fn func(*Tx) error) error {
 
 // Close stops accepting work, finishes what is queued and stops the writer.
 func (c *Committer) Close() {
-	c.once.Do(func() { close(c.stop) })
+	c.once.Do(func() {
+		c.mu.Lock()
+		c.closed = true
+		c.mu.Unlock()
+		close(c.stop)
+	})
 	c.wg.Wait()
 }
 

@@ -25,8 +25,12 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	// busy_timeout first so the other pragmas wait instead of failing;
 	// synchronous=FULL makes every commit durable in WAL mode (NORMAL would
 	// lose the last commits on power loss, and we acknowledge after commit).
+	// temp_store=MEMORY keeps the savepoint sub-journals of group commit in
+	// RAM: on disk they cost a pwrite per first-touched page per savepoint,
+	// a third of the receive path's time. A large page cache keeps a whole
+	// batch's pages in memory until its commit.
 	pragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "cache_size(-65536)", "temp_store(2)"} {
 		pragmas.Add("_pragma", p)
 	}
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode()+"&_txlock=immediate")

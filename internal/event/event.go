@@ -61,6 +61,10 @@ type New struct {
 	ConversationID int64
 	ContactID      int64
 	Payload        any
+	// Seq, when not zero, is a sequence number the caller already took from
+	// the conversation row in a statement it had to run anyway (saving an
+	// UPDATE on the hot path); zero lets Append take the next one.
+	Seq int64
 }
 
 // Append writes e to the log inside tx. Events of a conversation get the
@@ -77,8 +81,8 @@ func Append(ctx context.Context, tx *db.Tx, e New) (Event, error) {
 	if err := tx.EventAppended(ctx); err != nil {
 		return Event{}, err
 	}
-	var seq int64
-	if e.ConversationID != 0 {
+	seq := e.Seq
+	if e.ConversationID != 0 && seq == 0 {
 		if err := tx.QueryRow(ctx, `UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`,
 			e.ConversationID).Scan(&seq); err != nil {
 			return Event{}, fmt.Errorf("event: next seq of conversation %d: %w", e.ConversationID, err)

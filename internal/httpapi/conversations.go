@@ -172,15 +172,18 @@ func (s *Server) unassignConversation(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
+// snoozeInput is the body of a snooze: until when (RFC 3339).
+type snoozeInput struct {
+	Until time.Time `json:"until"`
+}
+
 func (s *Server) snoozeConversation(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	id, err := PathID(r, "conversationID")
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Until time.Time `json:"until"`
-	}
+	var in snoozeInput
 	if err := Decode(w, r, &in); err != nil {
 		return err
 	}

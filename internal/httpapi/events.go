@@ -66,7 +66,9 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	if list == nil {
 		list = []event.Event{}
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"data": list, "next_cursor": strconv.FormatInt(next, 10)})
+	// Unlike other lists, the cursor is never empty: a client polls the log
+	// by passing it back, and gets the events that committed meanwhile.
+	WriteJSON(w, http.StatusOK, page[event.Event]{Data: list, NextCursor: strconv.FormatInt(next, 10)})
 	return nil
 }
 
@@ -91,7 +93,12 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 	if list == nil {
 		list = []event.Event{}
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"data": list})
+	var last int64
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
+	}
+	// A long timeline is read in pages: pass next_cursor back as after.
+	WriteJSON(w, http.StatusOK, page[event.Event]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
 	return nil
 }
 

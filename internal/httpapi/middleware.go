@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,30 +92,37 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // authed wraps h with bearer-token authentication and a role check.
 func (s *Server) authed(allowed roles, h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := bearer(r)
-		if token == "" {
-			WriteError(w, r, apperr.Unauthorized("missing bearer token"))
-			return
-		}
-		p, err := s.deps.Workspaces.Authenticate(r.Context(), token)
-		if err != nil {
-			WriteError(w, r, err)
-			return
-		}
-		ok := false
-		for _, role := range allowed {
-			ok = ok || p.Role == role
-		}
-		if !ok {
-			WriteError(w, r, apperr.Forbidden("your role ("+p.Role+") may not do this"))
-			return
-		}
-		r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
-		if err := h(w, r); err != nil {
-			WriteError(w, r, err)
-		}
-	})
+	return &authedHandler{s: s, allowed: allowed, h: h}
+}
+
+// authedHandler is a route behind a bearer token. It is a type rather than
+// a closure so that the OpenAPI document can read who may call the route
+// from the table itself.
+type authedHandler struct {
+	s       *Server
+	allowed roles
+	h       handlerFunc
+}
+
+func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	token := bearer(r)
+	if token == "" {
+		WriteError(w, r, apperr.Unauthorized("missing bearer token"))
+		return
+	}
+	p, err := a.s.deps.Workspaces.Authenticate(r.Context(), token)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if !slices.Contains(a.allowed, p.Role) {
+		WriteError(w, r, apperr.Forbidden("your role ("+p.Role+") may not do this"))
+		return
+	}
+	r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
+	if err := a.h(w, r); err != nil {
+		WriteError(w, r, err)
+	}
 }
 
 // public wraps a handler that needs no authentication.

@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // healthz says the process is alive; it checks nothing else so that a slow
 // database does not get a healthy process restarted.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	WriteJSON(w, http.StatusOK, statusBody{Status: "ok"})
 	return nil
 }
 
@@ -27,15 +28,37 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 		WriteJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: "not_ready", Message: err.Error()}})
 		return nil
 	}
-	WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	WriteJSON(w, http.StatusOK, statusBody{Status: "ready"})
 	return nil
 }
 
+// statusBody answers the health probes.
+type statusBody struct {
+	Status string `json:"status"`
+}
+
+// credentials is the body of a sign-in.
+type credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// session is a signed-in user with the session token to send as bearer.
+type session struct {
+	Token string         `json:"token"`
+	User  workspace.User `json:"user"`
+}
+
+// whoAmI describes the caller: their workspace, role and, unless the token
+// is a workspace integration, their user.
+type whoAmI struct {
+	Workspace workspace.Workspace `json:"workspace"`
+	Role      string              `json:"role"`
+	User      *workspace.User     `json:"user,omitempty"`
+}
+
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
-	}
+	var in credentials
 	if err := Decode(w, r, &in); err != nil {
 		return err
 	}
@@ -46,7 +69,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"token": token, "user": u})
+	WriteJSON(w, http.StatusOK, session{Token: token, User: u})
 	return nil
 }
 
@@ -56,13 +79,13 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"workspace": ws, "role": p.Role}
+	out := whoAmI{Workspace: ws, Role: p.Role}
 	if p.UserID != 0 {
 		u, err := s.deps.Workspaces.GetUser(r.Context(), p.WorkspaceID, p.UserID)
 		if err != nil {
 			return err
 		}
-		out["user"] = u
+		out.User = &u
 	}
 	WriteJSON(w, http.StatusOK, out)
 	return nil

@@ -20,6 +20,9 @@ func (s *Server) table() []Route {
 		// Channel webhooks authenticate with the channel's own token.
 		r("POST", "/channels/custom/{channelID}/webhook", s.deps.CustomWebhook),
 		r("POST", "/custom/channel/webhook", s.deps.CustomWebhook),
+		// respond.io documents its URL with a trailing slash; accept both so
+		// an integration ports by changing only the base URL.
+		r("POST", "/custom/channel/webhook/{$}", s.deps.CustomWebhook),
 
 		r("POST", "/api/v1/auth/login", public(s.login)),
 		r("GET", "/api/v1/me", s.authed(anyone, s.me)),
@@ -38,6 +41,51 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/conversations/{conversationID}/comments", s.authed(anyone, s.addComment)),
 		r("GET", "/api/v1/conversations/{conversationID}/events", s.authed(anyone, s.conversationEvents)),
 		r("GET", "/api/v1/messages/{messageID}", s.authed(anyone, s.getMessage)),
+
+		r("GET", "/api/v1/contacts", s.authed(anyone, s.listContacts)),
+		r("POST", "/api/v1/contacts", s.authed(anyone, s.createContact)),
+		r("POST", "/api/v1/contacts/upsert", s.authed(anyone, s.upsertContact)),
+		r("GET", "/api/v1/contacts/{contactID}", s.authed(anyone, s.getContact)),
+		r("PATCH", "/api/v1/contacts/{contactID}", s.authed(anyone, s.updateContact)),
+		r("DELETE", "/api/v1/contacts/{contactID}", s.authed(managers, s.deleteContact)),
+		r("POST", "/api/v1/contacts/{contactID}/tags", s.authed(anyone, s.addContactTag)),
+		r("DELETE", "/api/v1/contacts/{contactID}/tags/{tag}", s.authed(anyone, s.removeContactTag)),
+		r("PUT", "/api/v1/contacts/{contactID}/lifecycle", s.authed(anyone, s.setContactLifecycle)),
+		r("GET", "/api/v1/contacts/{contactID}/conversations", s.authed(anyone, s.listContactConversations)),
+
+		r("GET", "/api/v1/custom-fields", s.authed(anyone, s.listFields)),
+		r("POST", "/api/v1/custom-fields", s.authed(managers, s.createField)),
+		r("DELETE", "/api/v1/custom-fields/{fieldID}", s.authed(managers, s.deleteField)),
+		r("GET", "/api/v1/tags", s.authed(anyone, s.listTags)),
+		r("POST", "/api/v1/tags", s.authed(anyone, s.createTag)),
+		r("DELETE", "/api/v1/tags/{tagID}", s.authed(managers, s.deleteTag)),
+		r("GET", "/api/v1/lifecycle-stages", s.authed(anyone, s.listStages)),
+		r("GET", "/api/v1/closing-categories", s.authed(anyone, s.listCategories)),
+		r("POST", "/api/v1/closing-categories", s.authed(managers, s.createCategory)),
+		r("DELETE", "/api/v1/closing-categories/{categoryID}", s.authed(managers, s.deleteCategory)),
+
+		// Agents may read people and channels (to assign, mention and
+		// transfer); changing them is for managers. Users may change
+		// themselves: updateUser checks who changes what.
+		r("GET", "/api/v1/users", s.authed(anyone, s.listUsers)),
+		r("POST", "/api/v1/users", s.authed(managers, s.createUser)),
+		r("GET", "/api/v1/users/{userID}", s.authed(anyone, s.getUser)),
+		r("PATCH", "/api/v1/users/{userID}", s.authed(anyone, s.updateUser)),
+		r("GET", "/api/v1/teams", s.authed(anyone, s.listTeams)),
+		r("POST", "/api/v1/teams", s.authed(managers, s.createTeam)),
+		r("GET", "/api/v1/teams/{teamID}", s.authed(anyone, s.getTeam)),
+		r("PATCH", "/api/v1/teams/{teamID}", s.authed(managers, s.updateTeam)),
+		r("DELETE", "/api/v1/teams/{teamID}", s.authed(managers, s.deleteTeam)),
+		r("GET", "/api/v1/channels", s.authed(anyone, s.listChannels)),
+		r("POST", "/api/v1/channels", s.authed(managers, s.createChannel)),
+		r("GET", "/api/v1/channels/{channelID}", s.authed(anyone, s.getChannel)),
+		r("PATCH", "/api/v1/channels/{channelID}", s.authed(managers, s.updateChannel)),
+
+		r("GET", "/api/v1/tokens", s.authed(owners, s.listTokens)),
+		r("POST", "/api/v1/tokens", s.authed(owners, s.createToken)),
+		r("DELETE", "/api/v1/tokens/{tokenID}", s.authed(owners, s.deleteToken)),
+		r("GET", "/api/v1/workspace", s.authed(anyone, s.getWorkspace)),
+		r("PATCH", "/api/v1/workspace", s.authed(owners, s.updateWorkspace)),
 
 		r("GET", "/api/v1/events", s.authed(anyone, s.listEvents)),
 		r("GET", "/api/v1/events/stream", s.authed(anyone, s.streamEvents)),

@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"sync"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
@@ -37,6 +38,8 @@ type Server struct {
 	deps   Deps
 	mux    *http.ServeMux
 	routes []Route
+	// openapi builds the OpenAPI document once, on first request.
+	openapi func() (*apiDoc, error)
 }
 
 // Route is one entry of the route table; the OpenAPI test walks it.
@@ -50,6 +53,7 @@ type Route struct {
 func New(deps Deps) *Server {
 	s := &Server{deps: deps, mux: http.NewServeMux()}
 	s.routes = s.table()
+	s.openapi = sync.OnceValues(func() (*apiDoc, error) { return buildOpenAPI(s.routes, operations) })
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
 	}

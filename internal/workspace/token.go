@@ -67,12 +67,21 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 		user = sql.NullInt64{Int64: in.UserID, Valid: true}
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if in.UserID != 0 {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE id = ? AND workspace_id = ?`, in.UserID, workspaceID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Invalid("user_id", "user %d is not in this workspace", in.UserID)
+			}
+		}
 		return tx.QueryRow(ctx, `INSERT INTO api_tokens (workspace_id, user_id, name, kind, token_hash, prefix, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			workspaceID, user, t.Name, t.Kind, hashToken(raw), t.Prefix, db.Millis(t.CreatedAt), db.Millis(t.ExpiresAt)).Scan(&t.ID)
 	})
 	if err != nil {
-		return Token{}, "", fmt.Errorf("workspace: create token: %w", err)
+		return Token{}, "", wrap("create token", err)
 	}
 	return t, raw, nil
 }
@@ -103,6 +112,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	if user.Valid {
 		p.Role = role.String
 	}
+	s.touch(ctx, p.TokenID)
 	return p, nil
 }
 
@@ -144,4 +154,19 @@ func (s *Service) RevokeToken(ctx context.Context, workspaceID, id int64) error 
 func hashToken(raw string) string {
 	sum := sha256.Sum256([]byte(raw))
 	return hex.EncodeToString(sum[:])
+}
+
+// touch records a token's last use. It writes at most once a minute per
+// token so that authenticating stays a read on the hot path, and a failure
+// to record it never fails the request.
+func (s *Service) touch(ctx context.Context, tokenID int64) {
+	now := db.Now()
+	if last, ok := s.lastUse.Load(tokenID); ok && now-last.(int64) < 60_000 {
+		return
+	}
+	s.lastUse.Store(tokenID, now)
+	s.db.Tx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, now, tokenID, now-60_000)
+		return err
+	})
 }

@@ -172,6 +172,7 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 	if err != nil {
 		return u, err
 	}
+	wasOwner := u.Role == RoleOwner
 	if in.Name != nil {
 		if strings.TrimSpace(*in.Name) == "" {
 			return u, apperr.Invalid("name", "is required")
@@ -200,7 +201,7 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 		}
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		if u.Role != RoleOwner {
+		if wasOwner && u.Role != RoleOwner {
 			var owners int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE workspace_id = ? AND role = 'owner' AND id <> ?`, workspaceID, id).Scan(&owners); err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -33,7 +34,8 @@ type Workspace struct {
 
 // Service reads and writes workspaces, users, teams and tokens.
 type Service struct {
-	db *db.DB
+	db      *db.DB
+	lastUse sync.Map // token id -> when its last_used_at was last written (ms)
 }
 
 // New returns a Service on d.

@@ -84,6 +84,33 @@ func TestUsersTeamsTokens(t *testing.T) {
 	})
 }
 
+// Found by the API tests: a workspace whose only owner is a token must
+// still let agents be renamed, and a token may not act as another
+// workspace's user.
+func TestUpdateAndTokenBoundaries(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d)
+		ws, _ := s.Create(ctx, "A", "UTC")
+		other, _ := s.Create(ctx, "B", "UTC")
+		agent, _ := s.CreateUser(ctx, ws.ID, NewUser{Email: "agent@a.io", Name: "Agent"})
+		if u, err := s.UpdateUser(ctx, ws.ID, agent.ID, UserUpdate{Name: ptr("Renamed")}); err != nil || u.Name != "Renamed" {
+			t.Fatalf("rename an agent with no owner user = %+v, %v", u, err)
+		}
+		if _, _, err := s.CreateToken(ctx, other.ID, NewToken{Name: "x", UserID: agent.ID}); !errors.Is(err, apperr.ErrInvalid) {
+			t.Fatalf("token for another workspace's user = %v, want invalid", err)
+		}
+		tok, raw, _ := s.CreateToken(ctx, ws.ID, NewToken{Name: "used"})
+		if _, err := s.Authenticate(ctx, raw); err != nil {
+			t.Fatal(err)
+		}
+		list, _ := s.ListTokens(ctx, ws.ID)
+		if len(list) != 1 || list[0].ID != tok.ID || list[0].LastUsedAt.IsZero() {
+			t.Fatalf("tokens after use = %+v, want last_used_at set", list)
+		}
+	})
+}
+
 func TestPasswordHash(t *testing.T) {
 	h, err := hashPassword("s3cret-pass")
 	if err != nil {

@@ -1,0 +1,159 @@
+package custom
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// fixture is a workspace with a custom channel, and the webhook served
+// over real HTTP on the two URLs of the route table.
+type fixture struct {
+	db       *db.DB
+	ws       workspace.Workspace
+	ch       channel.Channel
+	channels *channel.Service
+	convs    *conversation.Service
+	m        *metrics.Metrics
+	srv      *httptest.Server
+}
+
+func newFixture(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{db: d, ws: ws, channels: channel.New(d), m: metrics.New()}
+	f.ch = f.newChannel(t, "http://127.0.0.1:1")
+	committer := d.NewCommitter()
+	t.Cleanup(committer.Close)
+	f.convs = conversation.New(d, committer)
+	mux := http.NewServeMux()
+	h := NewWebhook(f.channels, f.convs, f.m)
+	mux.Handle("POST /channels/custom/{channelID}/webhook", h)
+	mux.Handle("POST /custom/channel/webhook", h)
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// newChannel adds a custom channel of the workspace sending to baseURL.
+func (f *fixture) newChannel(t *testing.T, baseURL string) channel.Channel {
+	t.Helper()
+	cfg, _ := json.Marshal(channel.CustomConfig{BaseURL: baseURL})
+	ch, err := f.channels.Create(context.Background(), f.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site", Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ch
+}
+
+// pathURL is the webhook URL of channel id in the path.
+func (f *fixture) pathURL(id int64) string {
+	return f.srv.URL + "/channels/custom/" + strconv.FormatInt(id, 10) + "/webhook"
+}
+
+// bodyURL is respond.io's URL, where the body names the channel.
+func (f *fixture) bodyURL() string { return f.srv.URL + "/custom/channel/webhook" }
+
+// post sends body with the Authorization header auth ("" for none) and
+// returns the status and the decoded JSON answer.
+func (f *fixture) post(t *testing.T, url, auth, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("answer %d is not JSON: %q", resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+// deliver posts body to the channel's path URL with its token and
+// requires a 200, returning the results.
+func (f *fixture) deliver(t *testing.T, body string) []conversation.Received {
+	t.Helper()
+	status, out := f.post(t, f.pathURL(f.ch.ID), "Bearer "+f.ch.Token, body)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %v", status, out)
+	}
+	raw, _ := json.Marshal(out["results"])
+	var res []conversation.Received
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// tables are the tables a webhook writes to.
+var tables = []string{"contacts", "contact_identities", "conversations", "messages", "message_statuses", "events"}
+
+// rows counts the rows of every table a webhook writes to.
+func rows(t *testing.T, d *db.DB) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, table := range tables {
+		out[table] = count(t, d, `SELECT COUNT(*) FROM `+table)
+	}
+	return out
+}
+
+func count(t *testing.T, d *db.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := d.Reader().QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// metricValue reads one sample, e.g. `switchboard_webhook_errors_total{channel="custom",status="404"}`,
+// from the exposition; 0 if absent.
+func metricValue(t *testing.T, m *metrics.Metrics, sample string) float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	sc := bufio.NewScanner(rec.Body)
+	for sc.Scan() {
+		if name, value, ok := strings.Cut(sc.Text(), " "); ok && name == sample {
+			v, err := strconv.ParseFloat(value, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+	}
+	return 0
+}
+
+// textEvent is a webhook body with one event of kind typ carrying text.
+func textEvent(contactID, typ, mID, text string) string {
+	return `{"contactId":"` + contactID + `","events":[{"type":"` + typ + `","mId":"` + mID + `","timestamp":1700000000000,` +
+		`"message":{"type":"text","text":"` + text + `"}}]}`
+}

@@ -1,0 +1,173 @@
+package custom
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+)
+
+// FuzzParse feeds Parse arbitrary bodies, seeded with the real payloads
+// of testdata/payloads. Parse must never panic; it must refuse only with
+// a 400 or 422 kind of error; it must be deterministic; and whatever it
+// accepts must satisfy the guarantees documented on Payload and Event.
+func FuzzParse(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "payloads", "*.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seed payloads: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	for _, s := range []string{``, `{}`, `null`, `[]`, `{"contactId":"c","events":[{}]}`, "{\"contactId\":\"\x00\"}",
+		`{"contactId":"c","events":[{"type":"message_status","mId":"m","status":{"value":"failed","message":"x\u0000y"}}]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, err := Parse(body)
+		if err != nil {
+			if k := apperr.KindOf(err); k != apperr.KindBadRequest && k != apperr.KindInvalid {
+				t.Fatalf("refused with kind %q: %v", k, err)
+			}
+			return
+		}
+		if err := checkPayload(p); err != nil {
+			t.Fatalf("accepted %q but %v", body, err)
+		}
+		again, err := Parse(body)
+		if err != nil || !reflect.DeepEqual(p, again) {
+			t.Fatalf("Parse is not deterministic on %q", body)
+		}
+		items := inbound(channel.Channel{ID: 1, WorkspaceID: 1, Type: channel.TypeCustom}, p)
+		if len(items) != len(p.Events) {
+			t.Fatalf("%d events became %d items", len(p.Events), len(items))
+		}
+		for i, in := range items {
+			if in.ExternalID != p.ContactID || in.ProviderMessageID != p.Events[i].MID {
+				t.Fatalf("item %d = %+v", i, in)
+			}
+			if (in.Kind == conversation.KindStatus) != (p.Events[i].Type == EventStatus) {
+				t.Fatalf("item %d has kind %q for event %q", i, in.Kind, p.Events[i].Type)
+			}
+		}
+	})
+}
+
+// checkPayload checks the documented guarantees of an accepted payload,
+// independently of how Parse meets them.
+func checkPayload(p Payload) error {
+	if err := checkIdent("contactId", p.ContactID, MaxContactIDLen); err != nil {
+		return err
+	}
+	if p.ChannelID != "" {
+		if err := checkIdent("channelId", p.ChannelID, MaxChannelIDLen); err != nil {
+			return err
+		}
+	}
+	if len(p.Events) == 0 || len(p.Events) > MaxEvents {
+		return fmt.Errorf("%d events", len(p.Events))
+	}
+	for i, e := range p.Events {
+		if err := checkEvent(e); err != nil {
+			return fmt.Errorf("event %d: %w", i, err)
+		}
+	}
+	c := p.Contact
+	for _, v := range []string{c.FirstName, c.LastName, c.Phone, c.Email, c.Language, c.CountryCode, c.ProfilePic} {
+		if err := checkText("contact value", v); err != nil {
+			return err
+		}
+		if len(v) > MaxProfileLen || v != strings.TrimSpace(v) {
+			return fmt.Errorf("contact value %q is too long or untrimmed", v)
+		}
+	}
+	return nil
+}
+
+func checkEvent(e Event) error {
+	if err := checkIdent("mId", e.MID, MaxMessageIDLen); err != nil {
+		return err
+	}
+	if e.Timestamp < 0 || e.Timestamp > MaxTimestamp {
+		return fmt.Errorf("timestamp %d", e.Timestamp)
+	}
+	switch e.Type {
+	case EventMessage, EventEcho:
+		if e.Status != "" || e.Reason != "" {
+			return fmt.Errorf("a %s event has status %q, reason %q", e.Type, e.Status, e.Reason)
+		}
+		return checkMessage(e.Message)
+	case EventStatus:
+		switch e.Status {
+		case StatusSent, StatusDelivered, StatusRead, StatusFailed:
+		default:
+			return fmt.Errorf("status %q", e.Status)
+		}
+		if e.Status != StatusFailed && e.Reason != "" || len(e.Reason) > MaxReasonLen {
+			return fmt.Errorf("reason %q for status %q", e.Reason, e.Status)
+		}
+		if !reflect.DeepEqual(e.Message, Message{}) {
+			return fmt.Errorf("a status event has a message %+v", e.Message)
+		}
+		return checkText("reason", e.Reason)
+	}
+	return fmt.Errorf("event type %q", e.Type)
+}
+
+func checkMessage(m Message) error {
+	if err := checkIdent("message type", m.Type, MaxTypeLen); err != nil {
+		return err
+	}
+	if err := checkText("text", m.Text); err != nil {
+		return err
+	}
+	if m.Type == "text" && strings.TrimSpace(m.Text) == "" {
+		return fmt.Errorf("a text message without text")
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, m.Content); err != nil || !bytes.Equal(compact.Bytes(), m.Content) {
+		return fmt.Errorf("content %q is not compact JSON", m.Content)
+	}
+	var obj map[string]json.RawMessage
+	var typ string
+	if json.Unmarshal(m.Content, &obj) != nil || json.Unmarshal(obj["type"], &typ) != nil || strings.TrimSpace(typ) != m.Type {
+		return fmt.Errorf("content %s is not an object of type %q", m.Content, m.Type)
+	}
+	return nil
+}
+
+// checkIdent: 1..max characters of valid UTF-8, no spaces or control
+// characters (so no NUL either).
+func checkIdent(what, s string, max int) error {
+	if s == "" || utf8.RuneCountInString(s) > max || !utf8.ValidString(s) {
+		return fmt.Errorf("%s %q is empty, too long or not UTF-8", what, s)
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return fmt.Errorf("%s %q holds %U", what, s, r)
+		}
+	}
+	return nil
+}
+
+// checkText: valid UTF-8 without NUL, which PostgreSQL cannot store.
+func checkText(what, s string) error {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+		return fmt.Errorf("%s %q is not storable text", what, s)
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package custom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+// DefaultTimeout bounds one POST to the integrator.
+const DefaultTimeout = 10 * time.Second
+
+// maxAnswerBytes bounds how much of the integrator's answer is read.
+const maxAnswerBytes = 64 << 10
+
+// Sender delivers outbound messages of custom channels: it POSTs
+// {"channelId", "contactId", "message": {"type", "text", …}} to the
+// channel's <base URL>/message with the channel's token as bearer, as
+// respond.io does. The answer decides what happens next:
+//
+//	2xx {"mId": "…"}             sent; mId is the provider id status webhooks refer to
+//	2xx without an mId           retried (the integrator may not have sent it)
+//	4xx {"error": {"message"}}   failed for good, with that message as the reason
+//	408, 429, 5xx, timeout, network error   retried
+//
+// Every attempt carries the message id as Idempotency-Key, so an
+// integrator can recognise a retry of a message it already sent.
+type Sender struct {
+	Client  *http.Client  // nil: http.DefaultClient
+	Timeout time.Duration // per attempt; 0: DefaultTimeout
+}
+
+var _ outbound.Sender = (*Sender)(nil)
+
+// NewSender returns a Sender with its own client and DefaultTimeout.
+func NewSender() *Sender {
+	return &Sender{Client: &http.Client{}, Timeout: DefaultTimeout}
+}
+
+// outMessage is the body of an outbound POST.
+type outMessage struct {
+	ChannelID string          `json:"channelId"`
+	ContactID string          `json:"contactId"`
+	Message   json.RawMessage `json:"message"`
+}
+
+// Send delivers msg to the contact known on ch as contactExternalID and
+// returns the integrator's mId.
+func (s *Sender) Send(ctx context.Context, ch channel.Channel, contactExternalID string, msg conversation.Message) (string, error) {
+	var cfg channel.CustomConfig
+	if err := json.Unmarshal(ch.Config, &cfg); err != nil || cfg.BaseURL == "" {
+		return "", outbound.Permanent("the channel has no base URL configured")
+	}
+	message, err := wireMessage(msg)
+	if err != nil {
+		return "", err
+	}
+	body, err := json.Marshal(outMessage{ChannelID: strconv.FormatInt(ch.ID, 10), ContactID: contactExternalID, Message: message})
+	if err != nil {
+		return "", fmt.Errorf("custom: encode message %d: %w", msg.ID, err)
+	}
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	url := strings.TrimRight(cfg.BaseURL, "/") + "/message"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return "", outbound.Permanent(fmt.Sprintf("the channel's base URL is not usable: %v", err))
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+ch.Token)
+	req.Header.Set("Idempotency-Key", strconv.FormatInt(msg.ID, 10))
+	client := s.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("custom: send message %d: %w", msg.ID, err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	if err != nil {
+		return "", fmt.Errorf("custom: send message %d: reading the answer: %w", msg.ID, err)
+	}
+	return classify(resp.StatusCode, answer)
+}
+
+// classify turns the integrator's answer into the mId or an error.
+func classify(status int, answer []byte) (string, error) {
+	switch {
+	case status >= 200 && status < 300:
+		var ok struct {
+			MID json.RawMessage `json:"mId"`
+		}
+		if json.Unmarshal(answer, &ok) == nil {
+			if id := idText(ok.MID); id != "" {
+				return id, nil
+			}
+		}
+		return "", fmt.Errorf("custom: the integrator answered %d without an mId", status)
+	case status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status < 400 || status >= 500:
+		return "", fmt.Errorf("custom: the integrator answered %d: %s", status, errorText(status, answer))
+	}
+	return "", fmt.Errorf("custom: the integrator refused the message: %w", outbound.Permanent(errorText(status, answer)))
+}
+
+// idText reads an mId given as a JSON string or number.
+func idText(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if isNumber(raw) {
+		return string(raw)
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return strings.TrimSpace(s)
+}
+
+// errorText is the integrator's explanation: {"error": {"message"}} as
+// respond.io specifies, or {"error": "…"} or {"message": "…"}; failing
+// those, the status and the start of the body.
+func errorText(status int, answer []byte) string {
+	var e struct {
+		Error   json.RawMessage `json:"error"`
+		Message string          `json:"message"`
+	}
+	if json.Unmarshal(answer, &e) == nil {
+		var nested struct {
+			Message string `json:"message"`
+		}
+		var flat string
+		switch {
+		case json.Unmarshal(e.Error, &nested) == nil && strings.TrimSpace(nested.Message) != "":
+			return strings.TrimSpace(nested.Message)
+		case json.Unmarshal(e.Error, &flat) == nil && strings.TrimSpace(flat) != "":
+			return strings.TrimSpace(flat)
+		case strings.TrimSpace(e.Message) != "":
+			return strings.TrimSpace(e.Message)
+		}
+	}
+	text := fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
+	if snippet := strings.TrimSpace(cut(string(answer), 200)); snippet != "" {
+		text += ": " + snippet
+	}
+	return text
+}
+
+// wireMessage is the message object of an outbound POST: {"type": "text",
+// "text": …} for text, and for other types the stored channel-level
+// object (Message.Content) with its type, plus the text if it has none.
+func wireMessage(m conversation.Message) (json.RawMessage, error) {
+	typ := m.Type
+	if typ == "" {
+		typ = "text"
+	}
+	if typ == "text" {
+		return json.Marshal(map[string]string{"type": "text", "text": m.Text})
+	}
+	var fields map[string]json.RawMessage
+	if len(bytes.TrimSpace(m.Content)) > 0 {
+		if err := json.Unmarshal(m.Content, &fields); err != nil {
+			return nil, outbound.Permanent(fmt.Sprintf("the content of a %s message must be a JSON object", typ))
+		}
+	}
+	if fields == nil {
+		fields = map[string]json.RawMessage{}
+	}
+	fields["type"], _ = json.Marshal(typ)
+	if _, has := fields["text"]; !has && m.Text != "" {
+		fields["text"], _ = json.Marshal(m.Text)
+	}
+	return json.Marshal(fields)
+}

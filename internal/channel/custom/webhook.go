@@ -1,0 +1,199 @@
+package custom
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
+)
+
+// metricLabel is the channel label of this channel's metrics.
+const metricLabel = channel.TypeCustom
+
+// Webhook receives the custom channel's webhooks on both of its URLs:
+//
+//	POST /channels/custom/{channelID}/webhook  the channel is in the path
+//	POST /custom/channel/webhook               respond.io's URL: the channel is the body's channelId
+//
+// Checks, in order, each answered before anything is stored:
+//
+//	404  the channel is not a positive number, does not exist, or is not a custom channel
+//	401  the bearer token is missing or is not the channel's
+//	413  the body is larger than httpapi.MaxBodyBytes
+//	400  the body is not a JSON object, a member has the wrong JSON type, or an event type is unknown
+//	422  a value is missing or invalid (the answer names the field)
+//	400  on the path URL, the body's channelId (if any) is not the path's channel
+//
+// On respond.io's URL the body must be read to find the channel, so there
+// a too large (413) or malformed (400) body, or a missing channelId (422),
+// is answered before the channel and token are checked.
+//
+// Then every event of the webhook is stored in one transaction, and the
+// webhook is answered 200 {"results": [...]} only once that has committed.
+type Webhook struct {
+	channels *channel.Service
+	convs    *conversation.Service
+	m        *metrics.Metrics
+}
+
+var _ http.Handler = (*Webhook)(nil)
+
+// NewWebhook returns the handler of both webhook URLs.
+func NewWebhook(channels *channel.Service, convs *conversation.Service, m *metrics.Metrics) http.Handler {
+	if m == nil {
+		m = metrics.New()
+	}
+	return &Webhook{channels: channels, convs: convs, m: m}
+}
+
+// response is the body of a successful answer: one result per event.
+type response struct {
+	Results []conversation.Received `json:"results"`
+}
+
+func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	items, results, err := h.receive(w, r)
+	if err != nil {
+		rec := &statusRecorder{ResponseWriter: w}
+		httpapi.WriteError(rec, r, err)
+		h.m.WebhookErrors.WithLabelValues(metricLabel, strconv.Itoa(rec.status)).Inc()
+		return
+	}
+	for i, res := range results {
+		h.m.InboundMessages.WithLabelValues(metricLabel, outcome(items[i], res)).Inc()
+	}
+	httpapi.WriteJSON(w, http.StatusOK, response{Results: results})
+	h.m.WebhookSeconds.WithLabelValues(metricLabel).Observe(time.Since(start).Seconds())
+}
+
+// receive authenticates, parses and stores one webhook, returning the
+// items stored and what became of each.
+func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversation.Inbound, []conversation.Received, error) {
+	ctx := r.Context()
+	pathID := r.PathValue("channelID")
+	var ch channel.Channel
+	var body []byte
+	var err error
+	if pathID != "" {
+		if ch, err = h.channel(ctx, pathID); err != nil {
+			return nil, nil, err
+		}
+		if err := authorize(r, ch); err != nil {
+			return nil, nil, err
+		}
+		if body, err = httpapi.ReadBody(w, r); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		if body, err = httpapi.ReadBody(w, r); err != nil {
+			return nil, nil, err
+		}
+		bodyID, err := peekChannelID(body)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ch, err = h.channel(ctx, bodyID); err != nil {
+			return nil, nil, err
+		}
+		if err := authorize(r, ch); err != nil {
+			return nil, nil, err
+		}
+	}
+	p, err := Parse(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.ChannelID != "" && !sameID(p.ChannelID, ch.ID) {
+		return nil, nil, apperr.BadRequest("channelId %q in the body is not the channel %d of the URL", clip(p.ChannelID), ch.ID)
+	}
+	items := inbound(ch, p)
+	results, err := h.convs.Receive(ctx, items)
+	return items, results, err
+}
+
+// channel finds the custom channel with the id; any miss is a 404, so a
+// caller learns nothing about channels of other types.
+func (h *Webhook) channel(ctx context.Context, rawID string) (channel.Channel, error) {
+	id, err := strconv.ParseInt(rawID, 10, 64)
+	if err != nil || id <= 0 {
+		return channel.Channel{}, apperr.NotFound("channel")
+	}
+	ch, err := h.channels.Lookup(ctx, id)
+	if err != nil {
+		return channel.Channel{}, err
+	}
+	if ch.Type != channel.TypeCustom {
+		return channel.Channel{}, apperr.NotFound("channel")
+	}
+	return ch, nil
+}
+
+// peekChannelID reads the channelId of a body posted to respond.io's URL,
+// where it is the only way to know the channel.
+func peekChannelID(body []byte) (string, error) {
+	top, err := decodeBody(body)
+	if err != nil {
+		return "", err
+	}
+	id, err := channelIDOf(top)
+	if err != nil {
+		return "", err
+	}
+	if id == "" {
+		return "", apperr.Invalid("channelId", "is required at this URL (or post to /channels/custom/{channelID}/webhook)")
+	}
+	return id, nil
+}
+
+// authorize checks the bearer token against the channel's in constant
+// time; comparing digests keeps even the token's length from leaking.
+func authorize(r *http.Request, ch channel.Channel) error {
+	h := r.Header.Get("Authorization")
+	if len(h) < 7 || !strings.EqualFold(h[:7], "bearer ") || strings.TrimSpace(h[7:]) == "" {
+		return apperr.Unauthorized("missing bearer token")
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(h[7:])))
+	want := sha256.Sum256([]byte(ch.Token))
+	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+		return apperr.Unauthorized("the bearer token is not this channel's token")
+	}
+	return nil
+}
+
+// sameID reports whether a body's channelId names the channel id.
+func sameID(bodyID string, id int64) bool {
+	n, err := strconv.ParseInt(bodyID, 10, 64)
+	return err == nil && n == id
+}
+
+// outcome labels an item for the InboundMessages metric.
+func outcome(in conversation.Inbound, r conversation.Received) string {
+	switch {
+	case in.Kind == conversation.KindStatus:
+		return "status"
+	case r.Duplicate:
+		return "duplicate"
+	}
+	return "stored"
+}
+
+// statusRecorder remembers the status an error answer was written with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}

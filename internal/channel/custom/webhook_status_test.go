@@ -1,0 +1,126 @@
+package custom
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+// sendThroughIntegrator sends n messages into the contact's conversation
+// and lets the outbound dispatcher deliver them to an integrator that
+// answers mIds out-1, out-2, …; it returns the sent messages in order.
+func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n int) []conversation.Message {
+	t.Helper()
+	ctx := context.Background()
+	var next atomic.Int64
+	integrator := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"mId":"out-%d"}`, next.Add(1))
+	}))
+	t.Cleanup(integrator.Close)
+	cfg, _ := json.Marshal(map[string]string{"base_url": integrator.URL})
+	if err := f.db.Tx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE channels SET config = ? WHERE id = ?`, string(cfg), f.ch.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	hub := event.NewHub()
+	f.db.OnEvents(hub.Notify)
+	disp := outbound.New(f.db, hub, map[string]outbound.Sender{"custom": NewSender()}, f.m, outbound.Options{Concurrency: 1})
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); disp.Run(runCtx) }()
+	defer func() { stop(); <-done }()
+	var out []conversation.Message
+	for i := 0; i < n; i++ {
+		m, err := f.convs.Send(ctx, f.ws.ID, conversationID, conversation.SendInput{Text: fmt.Sprintf("reply %d", i), Sender: conversation.SourceUser})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// One at a time, so that message i gets out-(i+1).
+		deadline := time.Now().Add(10 * time.Second)
+		for m.Status != conversation.MsgSent {
+			if time.Now().After(deadline) {
+				t.Fatalf("message %d not sent: %+v", m.ID, m)
+			}
+			time.Sleep(5 * time.Millisecond)
+			if m, err = f.convs.GetMessage(ctx, f.ws.ID, m.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// message_status events move outbound messages (found by the mId the
+// integrator answered) to delivered, read, or failed with the reason; a
+// status of an unknown mId changes nothing.
+func TestWebhookMessageStatus(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		opened := f.deliver(t, textEvent("+14155550100", EventMessage, "in-1", "hi"))
+		sent := f.sendThroughIntegrator(t, opened[0].ConversationID, 2)
+		if sent[0].ProviderMessageID != "out-1" || sent[1].ProviderMessageID != "out-2" {
+			t.Fatalf("provider ids = %q, %q", sent[0].ProviderMessageID, sent[1].ProviderMessageID)
+		}
+		status := func(mID, status string) string {
+			return `{"contactId":"+14155550100","events":[{"type":"message_status","mId":"` + mID + `","timestamp":1700000000000,"status":` + status + `}]}`
+		}
+		f.deliver(t, status("out-1", `"delivered"`))
+		f.deliver(t, status("out-1", `"read"`))
+		res := f.deliver(t, status("out-2", `{"value":"failed","message":"Recipient is not on WhatsApp"}`))
+		if res[0].MessageID != sent[1].ID || res[0].Ignored != "" {
+			t.Errorf("failed status result = %+v", res[0])
+		}
+		m1, err := f.convs.GetMessage(ctx, f.ws.ID, sent[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m1.Status != conversation.MsgRead || historyOf(m1) != "pending sent delivered read" {
+			t.Errorf("message 1: %s, history %q", m1.Status, historyOf(m1))
+		}
+		m2, err := f.convs.GetMessage(ctx, f.ws.ID, sent[1].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m2.Status != conversation.MsgFailed || m2.FailureReason != "Recipient is not on WhatsApp" {
+			t.Errorf("message 2: %s (%q)", m2.Status, m2.FailureReason)
+		}
+		if n := metricValue(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="status"}`); n != 3 {
+			t.Errorf("statuses counted = %v, want 3", n)
+		}
+
+		before := rows(t, d)
+		unknown := f.deliver(t, status("nope", `"delivered"`))
+		if unknown[0].Ignored == "" || unknown[0].MessageID != 0 {
+			t.Errorf("status of an unknown mId = %+v, want ignored", unknown[0])
+		}
+		if after := rows(t, d); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("status of an unknown mId changed the store: %v → %v", before, after)
+		}
+	})
+}
+
+func historyOf(m conversation.Message) string {
+	s := ""
+	for i, h := range m.History {
+		if i > 0 {
+			s += " "
+		}
+		s += h.Status
+	}
+	return s
+}

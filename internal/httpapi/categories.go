@@ -1,0 +1,44 @@
+package httpapi
+
+import "net/http"
+
+// newCategory defines a closing category.
+type newCategory struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.deps.Conversations.ListCategories(r.Context(), Principal(r).WorkspaceID)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, whole(list))
+	return nil
+}
+
+func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) error {
+	var in newCategory
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.deps.Conversations.CreateCategory(r.Context(), Principal(r).WorkspaceID, in.Name)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+// deleteCategory removes a closing category; conversations closed with it
+// keep its name.
+func (s *Server) deleteCategory(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "categoryID")
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Conversations.DeleteCategory(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}

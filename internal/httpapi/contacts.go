@@ -1,0 +1,146 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+)
+
+// contactDetail is a contact with its channel identities, as GET of one
+// contact answers.
+type contactDetail struct {
+	contact.Contact
+	Identities []contact.Identity `json:"identities"`
+}
+
+func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
+	f := contact.ListFilter{Search: r.URL.Query().Get("search"), Tag: r.URL.Query().Get("tag")}
+	var err error
+	if f.After, err = queryCursor(r); err != nil {
+		return err
+	}
+	if f.Limit, err = limitOf(r, 50); err != nil {
+		return err
+	}
+	list, err := s.deps.Contacts.List(r.Context(), Principal(r).WorkspaceID, f)
+	if err != nil {
+		return err
+	}
+	var last int64
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
+	}
+	WriteJSON(w, http.StatusOK, page[contact.Contact]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
+	return nil
+}
+
+func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
+	var in contact.Input
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.deps.Contacts.Create(r.Context(), Principal(r).WorkspaceID, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) getContact(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "contactID")
+	if err != nil {
+		return err
+	}
+	ws := Principal(r).WorkspaceID
+	c, err := s.deps.Contacts.Get(r.Context(), ws, id)
+	if err != nil {
+		return err
+	}
+	ids, err := s.deps.Contacts.ListIdentities(r.Context(), ws, id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, contactDetail{Contact: c, Identities: ids})
+	return nil
+}
+
+func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "contactID")
+	if err != nil {
+		return err
+	}
+	var in contact.Input
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.deps.Contacts.Update(r.Context(), Principal(r).WorkspaceID, id, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "contactID")
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Contacts.Delete(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}
+
+// upsertContact updates the contact with the body's phone (or, failing
+// that, its email) or creates one: 200 for an update, 201 for a creation,
+// so an importer can tell them apart.
+func (s *Server) upsertContact(w http.ResponseWriter, r *http.Request) error {
+	var in contact.Input
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	c, created, err := s.deps.Contacts.Upsert(r.Context(), Principal(r).WorkspaceID, in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	WriteJSON(w, status, c)
+	return nil
+}
+
+// listContactConversations lists a contact's conversations, newest first:
+// the past conversations of the inbox's contact panel.
+func (s *Server) listContactConversations(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "contactID")
+	if err != nil {
+		return err
+	}
+	ws := Principal(r).WorkspaceID
+	if _, err := s.deps.Contacts.Get(r.Context(), ws, id); err != nil {
+		return err
+	}
+	f := conversation.ListFilter{ContactID: id, Status: r.URL.Query().Get("status")}
+	if f.After, err = queryCursor(r); err != nil {
+		return err
+	}
+	if f.Limit, err = limitOf(r, 50); err != nil {
+		return err
+	}
+	list, err := s.deps.Conversations.List(r.Context(), ws, f)
+	if err != nil {
+		return err
+	}
+	var last int64
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
+	}
+	WriteJSON(w, http.StatusOK, page[conversation.Conversation]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
+	return nil
+}

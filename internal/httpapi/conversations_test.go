@@ -1,0 +1,63 @@
+package httpapi_test
+
+import (
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+func TestConversationRules(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		r := f.inbound(t, "+14155550101", "Ana", "m-1")
+		f.vars["ana"], f.vars["first"] = itoa(r.ContactID), itoa(r.ConversationID)
+		bo := f.inbound(t, "+14155550102", "Bo", "m-2")
+		f.vars["bo"] = itoa(bo.ContactID)
+		f.run(t, []scenario{
+			{name: "category required", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+				body: `{"closing_notes_mode":"category_required"}`, status: 200},
+			{name: "a category", method: "POST", path: "/api/v1/closing-categories", as: "manager", body: `{"name":"Resolved"}`, status: 201},
+
+			{name: "close without a category", method: "POST", path: "/api/v1/conversations/{{first}}/close", as: "agent",
+				status: 422, want: []string{`"field":"category"`}},
+			{name: "close with only a summary", method: "POST", path: "/api/v1/conversations/{{first}}/close", as: "agent",
+				body: `{"summary":"done"}`, status: 422, want: []string{`"field":"category"`}},
+			{name: "close with an unknown category", method: "POST", path: "/api/v1/conversations/{{first}}/close", as: "agent",
+				body: `{"category":"Nope"}`, status: 422, want: []string{`"field":"category"`}},
+			{name: "close an unknown conversation", method: "POST", path: "/api/v1/conversations/999999/close", as: "agent",
+				body: `{"category":"Resolved"}`, status: 404},
+			{name: "close with a category", method: "POST", path: "/api/v1/conversations/{{first}}/close", as: "agent",
+				body: `{"category":"Resolved","summary":"refund sent"}`, status: 200,
+				want: []string{`"status":"closed"`, `"close_category":"Resolved"`, `"close_summary":"refund sent"`,
+					`"closed_source":"user"`, `"closed_by":{{agent}}`}},
+			{name: "close it again", method: "POST", path: "/api/v1/conversations/{{first}}/close", as: "agent",
+				body: `{"category":"Resolved"}`, status: 409},
+
+			{name: "open a new one", method: "POST", path: "/api/v1/conversations", as: "agent", body: `{"contact_id":{{ana}}}`,
+				status: 201, capture: "second",
+				want: []string{`"status":"open"`, `"opened_source":"user"`, `"opened_by":{{agent}}`, `"channel_id":{{channel}}`}},
+			{name: "a second open conversation", method: "POST", path: "/api/v1/conversations", as: "agent",
+				body: `{"contact_id":{{ana}}}`, status: 409, want: []string{`"code":"conflict"`}},
+			{name: "nor through the API", method: "POST", path: "/api/v1/conversations", as: "integration",
+				body: `{"contact_id":{{bo}}}`, status: 409},
+			{name: "an unknown contact", method: "POST", path: "/api/v1/conversations", as: "agent",
+				body: `{"contact_id":999999}`, status: 422, want: []string{`"field":"contact_id"`}},
+			{name: "another workspace's contact", method: "POST", path: "/api/v1/conversations", as: "stranger",
+				body: `{"contact_id":{{ana}}}`, status: 422},
+			{name: "its timeline", method: "GET", path: "/api/v1/conversations/{{second}}/events", as: "agent", status: 200,
+				want: []string{`"type":"conversation.opened"`, `"seq":1`, `"source":"user"`}},
+			{name: "the contact's history", method: "GET", path: "/api/v1/contacts/{{ana}}/conversations", as: "agent", status: 200,
+				want: []string{`"data":[{"id":{{second}}`, `"id":{{first}}`}},
+
+			{name: "assign", method: "POST", path: "/api/v1/conversations/{{second}}/assign", as: "manager",
+				body: `{"user_id":{{agent}}}`, status: 200, want: []string{`"assignee_id":{{agent}}`}},
+			{name: "mine", method: "GET", path: "/api/v1/conversations?assignee_id=me", as: "agent", status: 200,
+				want: []string{`"id":{{second}}`}, notWant: []string{`"id":{{first}}`}},
+			{name: "the timeline in pages", method: "GET", path: "/api/v1/conversations/{{second}}/events?limit=1", as: "agent",
+				status: 200, want: []string{`"seq":1`}, notWant: []string{`"seq":2`, `"next_cursor":""`}},
+			{name: "assign to a stranger", method: "POST", path: "/api/v1/conversations/{{second}}/assign", as: "manager",
+				body: `{"user_id":999999}`, status: 422, want: []string{`"field":"user_id"`}},
+		})
+	})
+}

@@ -1,0 +1,55 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
+)
+
+// fieldInput defines a custom contact field.
+type fieldInput struct {
+	Key     string   `json:"key"`
+	Name    string   `json:"name"`
+	Type    string   `json:"type"`
+	Options []string `json:"options"`
+}
+
+func (s *Server) listFields(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.deps.Contacts.ListFields(r.Context(), Principal(r).WorkspaceID)
+	if err != nil {
+		return err
+	}
+	pg, err := pageOf(r, list, func(f contact.Field) int64 { return f.ID })
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, pg)
+	return nil
+}
+
+func (s *Server) createField(w http.ResponseWriter, r *http.Request) error {
+	var in fieldInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	f, err := s.deps.Contacts.CreateField(r.Context(), Principal(r).WorkspaceID,
+		contact.Field{Key: in.Key, Name: in.Name, Type: in.Type, Options: in.Options})
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, f)
+	return nil
+}
+
+// deleteField removes a custom field and every contact's value of it.
+func (s *Server) deleteField(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "fieldID")
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Contacts.DeleteField(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}

@@ -1,0 +1,210 @@
+package httpapi
+
+import (
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// opDoc documents one route of the table. Bodies and responses are given
+// as zero values of the Go types the handler decodes and encodes.
+type opDoc struct {
+	id, summary, desc, tag string
+	query, headers         []param
+	body                   any      // request body; nil for none
+	required               []string // body fields the domain requires
+	optionalBody           bool     // the body may be left out
+	status                 int      // success status
+	also                   int      // a second success status with the same body
+	okText                 string   // describes the success, if the status text does not
+	resp                   any      // response body; nil for none
+	media                  string   // response media type when not a JSON value of resp
+	errors                 []int    // statuses beyond those the builder infers
+	channelToken           bool     // authenticated by a channel's token
+}
+
+// param is a query or header parameter.
+type param struct {
+	name, desc string
+	integer    bool
+}
+
+func (p param) parameter(in string) apiParam {
+	s := &jsonSchema{Type: "string"}
+	if p.integer {
+		s = &jsonSchema{Type: "integer", Format: "int64"}
+	}
+	return apiParam{Name: p.name, In: in, Description: p.desc, Schema: s}
+}
+
+var (
+	pCursor = param{"cursor", "next_cursor of the previous page", true}
+	pLimit  = param{"limit", "items per page, 1–200", true}
+	pAfter  = param{"after", "an event id: only later events", true}
+	pTypes  = param{"types", "comma-separated event types to keep", false}
+	paged   = []param{pCursor, pLimit}
+)
+
+const (
+	tagOps           = "operations"
+	tagAuth          = "auth"
+	tagConversations = "conversations"
+	tagContacts      = "contacts"
+	tagSettings      = "settings"
+	tagPeople        = "users and teams"
+	tagChannels      = "channels"
+	tagEvents        = "events"
+)
+
+// operations documents every route, by "METHOD pattern" as in the table.
+var operations = map[string]opDoc{
+	"GET /healthz": {id: "healthz", tag: tagOps, summary: "The process is alive", status: 200, resp: statusBody{}},
+	"GET /readyz": {id: "readyz", tag: tagOps, summary: "The node can serve: the database answers", status: 200,
+		resp: statusBody{}, errors: []int{503}},
+	"GET /metrics": {id: "metrics", tag: tagOps, summary: "Prometheus metrics", status: 200,
+		media: "text/plain; version=0.0.4"},
+	"GET /api/openapi.json": {id: "openapi", tag: tagOps, summary: "This document", status: 200, media: "application/json"},
+
+	"POST /channels/custom/{channelID}/webhook": {id: "customChannelWebhook", tag: tagChannels, channelToken: true,
+		summary: "A custom channel's integrator delivers messages, echoes and statuses",
+		desc:    "Answered 200 only once every event is durably stored; a redelivery (same mId) is stored once.",
+		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200, okText: "Every event is stored"},
+	"POST /custom/channel/webhook": {id: "customChannelWebhookCompat", tag: tagChannels, channelToken: true,
+		summary: "The same, with the channel taken from channelId (respond.io's URL)",
+		body:    customInbound{}, required: []string{"channelId", "contactId", "events"}, status: 200,
+		okText: "Every event is stored", errors: []int{404}},
+	"POST /custom/channel/webhook/{$}": {id: "customChannelWebhookCompatSlash", tag: tagChannels, channelToken: true,
+		summary: "The same as /custom/channel/webhook, with respond.io's trailing slash",
+		body:    customInbound{}, required: []string{"channelId", "contactId", "events"}, status: 200,
+		okText: "Every event is stored", errors: []int{404}},
+
+	"POST /api/v1/auth/login": {id: "login", tag: tagAuth, summary: "Sign in: a session token for the user",
+		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401}},
+	"GET /api/v1/me": {id: "me", tag: tagAuth, summary: "Who the token acts as", status: 200, resp: whoAmI{}},
+
+	"GET /api/v1/conversations": {id: "listConversations", tag: tagConversations, summary: "Conversations, newest first",
+		query: append([]param{{"status", "open, snoozed or closed", false},
+			{"assignee_id", "a user id, me or none", false}, {"team_id", "", true}, {"contact_id", "", true}, {"channel_id", "", true}}, paged...),
+		status: 200, resp: page[conversation.Conversation]{}},
+	"POST /api/v1/conversations": {id: "openConversation", tag: tagConversations, summary: "Open a conversation for a contact",
+		desc: "A contact has at most one open conversation: a second is 409.",
+		body: conversation.OpenInput{}, required: []string{"contact_id"}, status: 201, resp: conversation.Conversation{}, errors: []int{409}},
+	"GET /api/v1/conversations/{conversationID}": {id: "getConversation", tag: tagConversations, summary: "A conversation",
+		status: 200, resp: conversation.Conversation{}},
+	"POST /api/v1/conversations/{conversationID}/close": {id: "closeConversation", tag: tagConversations,
+		summary: "Close with notes", desc: "The workspace's closing_notes_mode decides whether category, or category and summary, are required (422 naming the field).",
+		body: conversation.CloseInput{}, optionalBody: true, status: 200, resp: conversation.Conversation{}, errors: []int{409}},
+	"POST /api/v1/conversations/{conversationID}/assign": {id: "assignConversation", tag: tagConversations,
+		summary: "Assign to a user and/or a team", body: conversation.AssignInput{}, status: 200, resp: conversation.Conversation{}, errors: []int{409}},
+	"POST /api/v1/conversations/{conversationID}/unassign": {id: "unassignConversation", tag: tagConversations,
+		summary: "Remove the assignee (the team stays)", status: 200, resp: conversation.Conversation{}, errors: []int{409}},
+	"POST /api/v1/conversations/{conversationID}/snooze": {id: "snoozeConversation", tag: tagConversations,
+		summary: "Snooze until a time; a contact message wakes it", body: snoozeInput{}, required: []string{"until"},
+		status: 200, resp: conversation.Conversation{}, errors: []int{409}},
+	"POST /api/v1/conversations/{conversationID}/unsnooze": {id: "unsnoozeConversation", tag: tagConversations,
+		summary: "Wake a snoozed conversation", status: 200, resp: conversation.Conversation{}, errors: []int{409}},
+	"GET /api/v1/conversations/{conversationID}/messages": {id: "listMessages", tag: tagConversations,
+		summary: "Messages, oldest first", query: paged, status: 200, resp: page[conversation.Message]{}},
+	"POST /api/v1/conversations/{conversationID}/messages": {id: "sendMessage", tag: tagConversations,
+		summary: "Send a message to the contact", desc: "Stored as pending and queued; its status follows in message.status events.",
+		body: conversation.SendInput{}, status: 202, resp: conversation.Message{}, errors: []int{409}},
+	"GET /api/v1/conversations/{conversationID}/comments": {id: "listComments", tag: tagConversations,
+		summary: "Internal comments, oldest first (not paged)", status: 200, resp: page[conversation.Comment]{}},
+	"POST /api/v1/conversations/{conversationID}/comments": {id: "addComment", tag: tagConversations,
+		summary: "Add an internal comment; @email mentions a user", body: conversation.CommentInput{}, required: []string{"text"},
+		status: 201, resp: conversation.Comment{}},
+	"GET /api/v1/conversations/{conversationID}/events": {id: "conversationEvents", tag: tagConversations,
+		summary: "The conversation's timeline events, in seq order",
+		desc:    "A full page has next_cursor: pass it back as after for the next.", query: []param{pAfter, pTypes, pLimit},
+		status: 200, resp: page[event.Event]{}},
+	"GET /api/v1/messages/{messageID}": {id: "getMessage", tag: tagConversations, summary: "A message with its status history",
+		status: 200, resp: conversation.Message{}},
+
+	"GET /api/v1/events": {id: "listEvents", tag: tagEvents, summary: "The workspace's events after a cursor, in order",
+		desc:  "next_cursor is the id of the last event (or the cursor given): pass it as after to poll for what commits next.",
+		query: []param{pAfter, pTypes, pLimit}, status: 200, resp: page[event.Event]{}},
+	"GET /api/v1/events/stream": {id: "streamEvents", tag: tagEvents, summary: "The events as server-sent events",
+		desc:    "Each event's id is its SSE id; reconnecting with Last-Event-ID (or ?after=) resumes exactly after it. A comment line every 15 s keeps the stream open.",
+		query:   []param{pAfter, pTypes, pLimit},
+		headers: []param{{"Last-Event-ID", "resume after this event id (when after is absent)", true}},
+		status:  200, media: "text/event-stream"},
+
+	"GET /api/v1/contacts": {id: "listContacts", tag: tagContacts, summary: "Contacts in id order",
+		query:  append([]param{{"search", "part of the name, phone or email", false}, {"tag", "only contacts with this tag", false}}, paged...),
+		status: 200, resp: page[contact.Contact]{}},
+	"POST /api/v1/contacts": {id: "createContact", tag: tagContacts, summary: "Create a contact",
+		desc: "Custom field values are validated against their field's type (422 naming fields.<key>).",
+		body: contact.Input{}, required: []string{"first_name"}, status: 201, resp: contact.Contact{}, errors: []int{409}},
+	"POST /api/v1/contacts/upsert": {id: "upsertContact", tag: tagContacts, summary: "Update the contact with this phone (else email), or create one",
+		body: contact.Input{}, status: 200, okText: "Updated an existing contact", also: 201, resp: contact.Contact{}, errors: []int{409}},
+	"GET /api/v1/contacts/{contactID}": {id: "getContact", tag: tagContacts, summary: "A contact with its channel identities",
+		status: 200, resp: contactDetail{}},
+	"PATCH /api/v1/contacts/{contactID}": {id: "updateContact", tag: tagContacts, summary: "Change a contact; absent fields stay",
+		body: contact.Input{}, status: 200, resp: contact.Contact{}, errors: []int{409}},
+	"DELETE /api/v1/contacts/{contactID}": {id: "deleteContact", tag: tagContacts,
+		summary: "Delete a contact with its conversations and messages", status: 204},
+	"POST /api/v1/contacts/{contactID}/tags": {id: "tagContact", tag: tagContacts,
+		summary: "Tag a contact (the tag is created if new)", body: tagInput{}, required: []string{"tag"}, status: 200, resp: contact.Contact{}},
+	"DELETE /api/v1/contacts/{contactID}/tags/{tag}": {id: "untagContact", tag: tagContacts,
+		summary: "Remove a tag from a contact", status: 200, resp: contact.Contact{}},
+	"PUT /api/v1/contacts/{contactID}/lifecycle": {id: "setContactLifecycle", tag: tagContacts,
+		summary: "Move a contact to a lifecycle stage", body: stageInput{}, required: []string{"stage"}, status: 200, resp: contact.Contact{}},
+	"GET /api/v1/contacts/{contactID}/conversations": {id: "listContactConversations", tag: tagContacts,
+		summary: "A contact's conversations, newest first", query: append([]param{{"status", "open, snoozed or closed", false}}, paged...),
+		status: 200, resp: page[conversation.Conversation]{}},
+
+	"GET /api/v1/custom-fields": {id: "listCustomFields", tag: tagSettings, summary: "Custom contact fields",
+		query: paged, status: 200, resp: page[contact.Field]{}},
+	"POST /api/v1/custom-fields": {id: "createCustomField", tag: tagSettings, summary: "Define a custom contact field",
+		body: fieldInput{}, required: []string{"key", "type"}, status: 201, resp: contact.Field{}, errors: []int{409}},
+	"DELETE /api/v1/custom-fields/{fieldID}": {id: "deleteCustomField", tag: tagSettings,
+		summary: "Delete a custom field and every contact's value of it", status: 204},
+	"GET /api/v1/tags": {id: "listTags", tag: tagSettings, summary: "Tags by name (not paged)", status: 200, resp: page[contact.Tag]{}},
+	"POST /api/v1/tags": {id: "createTag", tag: tagSettings, summary: "Define a tag",
+		body: newTag{}, required: []string{"name"}, status: 201, resp: contact.Tag{}, errors: []int{409}},
+	"DELETE /api/v1/tags/{tagID}": {id: "deleteTag", tag: tagSettings, summary: "Delete a tag from the workspace and every contact", status: 204},
+	"GET /api/v1/lifecycle-stages": {id: "listLifecycleStages", tag: tagSettings, summary: "Lifecycle stages in order (not paged)",
+		status: 200, resp: page[contact.Stage]{}},
+	"GET /api/v1/closing-categories": {id: "listClosingCategories", tag: tagSettings, summary: "Closing categories by name (not paged)",
+		status: 200, resp: page[conversation.Category]{}},
+	"POST /api/v1/closing-categories": {id: "createClosingCategory", tag: tagSettings, summary: "Add a closing category",
+		body: newCategory{}, required: []string{"name"}, status: 201, resp: conversation.Category{}, errors: []int{409}},
+	"DELETE /api/v1/closing-categories/{categoryID}": {id: "deleteClosingCategory", tag: tagSettings,
+		summary: "Delete a closing category; closed conversations keep its name", status: 204},
+
+	"GET /api/v1/users": {id: "listUsers", tag: tagPeople, summary: "Users", query: paged, status: 200, resp: page[workspace.User]{}},
+	"POST /api/v1/users": {id: "createUser", tag: tagPeople, summary: "Add a user",
+		desc: "Only an owner may add an owner. Without a password the user acts only through API tokens.",
+		body: workspace.NewUser{}, required: []string{"email", "name"}, status: 201, resp: workspace.User{}, errors: []int{409}},
+	"GET /api/v1/users/{userID}": {id: "getUser", tag: tagPeople, summary: "A user", status: 200, resp: workspace.User{}},
+	"PATCH /api/v1/users/{userID}": {id: "updateUser", tag: tagPeople, summary: "Change a user",
+		desc: "Users may change their own name, status and password; managers may change other users but not owners; only owners change roles. The last owner cannot be demoted (409).",
+		body: workspace.UserUpdate{}, status: 200, resp: workspace.User{}, errors: []int{409}},
+	"GET /api/v1/teams": {id: "listTeams", tag: tagPeople, summary: "Teams with their members", query: paged,
+		status: 200, resp: page[workspace.Team]{}},
+	"POST /api/v1/teams": {id: "createTeam", tag: tagPeople, summary: "Create a team",
+		body: workspace.TeamInput{}, required: []string{"name"}, status: 201, resp: workspace.Team{}, errors: []int{409}},
+	"GET /api/v1/teams/{teamID}": {id: "getTeam", tag: tagPeople, summary: "A team", status: 200, resp: workspace.Team{}},
+	"PATCH /api/v1/teams/{teamID}": {id: "updateTeam", tag: tagPeople, summary: "Rename a team or replace its members",
+		body: workspace.TeamInput{}, status: 200, resp: workspace.Team{}, errors: []int{409}},
+	"DELETE /api/v1/teams/{teamID}": {id: "deleteTeam", tag: tagPeople, summary: "Delete a team; its members stay", status: 204},
+
+	"GET /api/v1/channels": {id: "listChannels", tag: tagChannels, summary: "Channels (tokens shown to owners and managers only)",
+		query: paged, status: 200, resp: page[channel.Channel]{}},
+	"POST /api/v1/channels": {id: "createChannel", tag: tagChannels, summary: "Connect a channel; a token is made for it",
+		body: channel.Input{}, required: []string{"type", "name", "config"}, status: 201, resp: channel.Channel{}},
+	"GET /api/v1/channels/{channelID}": {id: "getChannel", tag: tagChannels, summary: "A channel", status: 200, resp: channel.Channel{}},
+	"PATCH /api/v1/channels/{channelID}": {id: "updateChannel", tag: tagChannels, summary: "Rename a channel or replace its config",
+		body: channel.Input{}, status: 200, resp: channel.Channel{}},
+
+	"GET /api/v1/tokens": {id: "listTokens", tag: tagSettings, summary: "API tokens (secrets are never shown again)",
+		query: paged, status: 200, resp: page[workspace.Token]{}},
+	"POST /api/v1/tokens": {id: "createToken", tag: tagSettings, summary: "Create an API token; the answer holds its secret, once",
+		body: newAPIToken{}, required: []string{"name"}, status: 201, resp: createdToken{}},
+	"DELETE /api/v1/tokens/{tokenID}": {id: "deleteToken", tag: tagSettings, summary: "Revoke a token", status: 204},
+	"GET /api/v1/workspace":           {id: "getWorkspace", tag: tagSettings, summary: "The workspace's settings", status: 200, resp: workspace.Workspace{}},
+	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone or closing-notes mode",
+		body: workspace.Settings{}, status: 200, resp: workspace.Workspace{}},
+}

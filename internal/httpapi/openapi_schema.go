@@ -1,0 +1,219 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// jsonSchema is a JSON Schema (2020-12, as OpenAPI 3.1 uses it), reduced to
+// what the document needs.
+type jsonSchema struct {
+	Ref                  string                 `json:"$ref,omitempty"`
+	Type                 string                 `json:"type,omitempty"`
+	Format               string                 `json:"format,omitempty"`
+	Description          string                 `json:"description,omitempty"`
+	Enum                 []string               `json:"enum,omitempty"`
+	Properties           map[string]*jsonSchema `json:"properties,omitempty"`
+	Required             []string               `json:"required,omitempty"`
+	Items                *jsonSchema            `json:"items,omitempty"`
+	AdditionalProperties *jsonSchema            `json:"additionalProperties,omitempty"`
+}
+
+// schemaGen derives schemas from the Go types the handlers encode and
+// decode, so the document cannot drift from the JSON the server speaks.
+// Response types become named components; request bodies are inlined,
+// since what they require is the domain's validation, not their Go shape.
+type schemaGen struct {
+	components map[string]*jsonSchema
+	names      map[reflect.Type]string
+	err        error
+}
+
+func newSchemaGen() *schemaGen {
+	return &schemaGen{components: map[string]*jsonSchema{}, names: map[reflect.Type]string{}}
+}
+
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	rawType  = reflect.TypeFor[json.RawMessage]()
+)
+
+// enums lists the allowed values of string fields, by "Component.field".
+var enums = map[string][]string{
+	"Workspace.closing_notes_mode":  {"optional", "category_required", "both_required"},
+	"WorkspaceUser.role":            {"owner", "manager", "agent"},
+	"WorkspaceUser.status":          {"online", "busy"},
+	"WorkspaceToken.kind":           {"api", "session"},
+	"ContactField.type":             {"text", "number", "list", "checkbox", "email", "url", "date", "time"},
+	"Conversation.status":           {"open", "snoozed", "closed"},
+	"Conversation.opened_source":    {"contact", "user", "workflow", "api"},
+	"Conversation.closed_source":    {"user", "workflow", "api", "auto_close", "ai_agent"},
+	"ConversationMessage.direction": {"in", "out"},
+	"ConversationMessage.status":    {"received", "pending", "sent", "delivered", "read", "failed"},
+	"ErrorDetail.code":              {"invalid", "bad_request", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "internal", "not_ready"},
+	"customEvent.type":              {"message", "message_echo", "message_status"},
+	"customEvent.status":            {"sent", "delivered", "read", "failed"},
+}
+
+// fieldDocs describes fields whose meaning their name does not say, by
+// "Component.field" (request bodies use their Go type's name).
+var fieldDocs = map[string]string{
+	"ErrorDetail.field":        "the input at fault, for 422 (e.g. fields.age)",
+	"ErrorDetail.request_id":   "also in the X-Request-Id header and the server's log",
+	"Contact.fields":           "custom field values by key",
+	"Channel.token":            "the channel's shared secret; shown to owners and managers only",
+	"CreatedToken.secret":      "the bearer token; shown this once, only its hash is stored",
+	"Event.seq":                "order within the conversation, consecutive from 1",
+	"Conversation.last_seq":    "seq of the conversation's latest event",
+	"newAPIToken.user_id":      "act with this user's role; 0 or absent makes a workspace token acting as an owner",
+	"newAPIToken.expires_in":   "seconds until the token expires; 0 or absent never",
+	"Input.fields":             "custom field values by key; null removes one",
+	"Input.lifecycle_stage":    "a stage name; \"\" clears it; absent on create gives the default stage",
+	"customInbound.channelId":  "must be the channel's id when the path names one; picks the channel at /custom/channel/webhook",
+	"customInbound.contactId":  "an E.164 phone number or a custom id of up to 50 characters",
+	"customEvent.mId":          "the provider's message id; a redelivery with the same mId is stored once. For message_status, the mId Switchboard's send returned",
+	"customEvent.timestamp":    "Unix milliseconds",
+	"customEvent.status":       "for message_status",
+	"customOutbound.contactId": "the contact's id on the channel",
+	"customSent.mId":           "the provider's id of the sent message; later message_status events refer to it",
+	"stageInput.stage":         "a lifecycle stage name, or \"\" to clear it",
+	"snoozeInput.until":        "RFC 3339; within a year",
+	"TeamInput.member_ids":     "replaces the members when present",
+}
+
+// componentName names a component after its Go type: the package is kept
+// where the type's name alone would be vague (contact.Tag is ContactTag),
+// and a list envelope page[T] is named after T.
+func componentName(t reflect.Type) string {
+	name := t.Name()
+	if strings.Contains(name, "[") {
+		return componentName(t.Field(0).Type.Elem()) + "List"
+	}
+	pkg := path.Base(t.PkgPath())
+	if pkg == "httpapi" || strings.Contains(strings.ToLower(name), pkg) {
+		return upperFirst(name)
+	}
+	return upperFirst(pkg) + name
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// response returns the schema of a response type: a $ref to its component.
+func (g *schemaGen) response(v any) *jsonSchema {
+	return g.of(reflect.TypeOf(v), true)
+}
+
+// request returns the inline schema of a request body type.
+func (g *schemaGen) request(v any) *jsonSchema {
+	return g.of(reflect.TypeOf(v), false)
+}
+
+func (g *schemaGen) of(t reflect.Type, output bool) *jsonSchema {
+	switch t {
+	case timeType:
+		return &jsonSchema{Type: "string", Format: "date-time"}
+	case rawType:
+		return &jsonSchema{Description: "any JSON value"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return g.of(t.Elem(), output)
+	case reflect.Bool:
+		return &jsonSchema{Type: "boolean"}
+	case reflect.Int64, reflect.Uint64:
+		return &jsonSchema{Type: "integer", Format: "int64"}
+	case reflect.Int, reflect.Int32, reflect.Int16, reflect.Int8, reflect.Uint, reflect.Uint32, reflect.Uint16, reflect.Uint8:
+		return &jsonSchema{Type: "integer"}
+	case reflect.Float32, reflect.Float64:
+		return &jsonSchema{Type: "number"}
+	case reflect.String:
+		return &jsonSchema{Type: "string"}
+	case reflect.Slice, reflect.Array:
+		return &jsonSchema{Type: "array", Items: g.of(t.Elem(), output)}
+	case reflect.Map:
+		return &jsonSchema{Type: "object", AdditionalProperties: g.of(t.Elem(), output)}
+	case reflect.Interface:
+		return &jsonSchema{}
+	case reflect.Struct:
+		if !output || t.Name() == "" {
+			return g.object(t, output, t.Name())
+		}
+		return g.component(t)
+	}
+	g.fail(fmt.Errorf("httpapi: openapi: no schema for Go type %s", t))
+	return &jsonSchema{}
+}
+
+// component registers t as a named component (once) and refers to it.
+func (g *schemaGen) component(t reflect.Type) *jsonSchema {
+	name, ok := g.names[t]
+	if !ok {
+		name = componentName(t)
+		for other, n := range g.names {
+			if n == name {
+				g.fail(fmt.Errorf("httpapi: openapi: %s and %s would share the component name %s", t, other, name))
+			}
+		}
+		g.names[t] = name
+		g.components[name] = &jsonSchema{} // placeholder: a type may refer to itself
+		*g.components[name] = *g.object(t, true, name)
+	}
+	return &jsonSchema{Ref: "#/components/schemas/" + name}
+}
+
+// object describes a struct's JSON fields as encoding/json sees them:
+// tags name them, "-" hides them, embedded structs lend their fields. In
+// a response every field without omitempty or omitzero is always present.
+func (g *schemaGen) object(t reflect.Type, output bool, docName string) *jsonSchema {
+	s := &jsonSchema{Type: "object", Properties: map[string]*jsonSchema{}}
+	for f := range t.Fields() {
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" && opts == "" {
+			continue
+		}
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			inner := g.object(f.Type, output, docName)
+			for k, v := range inner.Properties {
+				s.Properties[k] = v
+			}
+			s.Required = append(s.Required, inner.Required...)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		p := g.of(f.Type, output)
+		if vals, ok := enums[docName+"."+name]; ok {
+			p.Enum = vals
+		}
+		if d, ok := fieldDocs[docName+"."+name]; ok {
+			p.Description = d
+		}
+		s.Properties[name] = p
+		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero") || f.Type.Kind() == reflect.Pointer
+		if output && !optional {
+			s.Required = append(s.Required, name)
+		}
+	}
+	slices.Sort(s.Required)
+	return s
+}
+
+func (g *schemaGen) fail(err error) {
+	if g.err == nil {
+		g.err = err
+	}
+}

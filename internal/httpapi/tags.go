@@ -1,0 +1,48 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
+)
+
+// newTag defines a tag.
+type newTag struct {
+	Name  string `json:"name"`
+	Color string `json:"color"`
+}
+
+func (s *Server) listTags(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.deps.Contacts.ListTags(r.Context(), Principal(r).WorkspaceID)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, whole(list))
+	return nil
+}
+
+func (s *Server) createTag(w http.ResponseWriter, r *http.Request) error {
+	var in newTag
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	t, err := s.deps.Contacts.CreateTag(r.Context(), Principal(r).WorkspaceID, contact.Tag{Name: in.Name, Color: in.Color})
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+// deleteTag removes a tag from the workspace and from every contact.
+func (s *Server) deleteTag(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "tagID")
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Contacts.DeleteTag(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}

@@ -1,0 +1,77 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.deps.Workspaces.ListTeams(r.Context(), Principal(r).WorkspaceID)
+	if err != nil {
+		return err
+	}
+	pg, err := pageOf(r, list, func(t workspace.Team) int64 { return t.ID })
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, pg)
+	return nil
+}
+
+func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) error {
+	var in workspace.TeamInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	t, err := s.deps.Workspaces.CreateTeam(r.Context(), Principal(r).WorkspaceID, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "teamID")
+	if err != nil {
+		return err
+	}
+	t, err := s.deps.Workspaces.GetTeam(r.Context(), Principal(r).WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// updateTeam renames a team and, when member_ids is present, replaces its
+// members.
+func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "teamID")
+	if err != nil {
+		return err
+	}
+	var in workspace.TeamInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	t, err := s.deps.Workspaces.UpdateTeam(r.Context(), Principal(r).WorkspaceID, id, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (s *Server) deleteTeam(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "teamID")
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Workspaces.DeleteTeam(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}

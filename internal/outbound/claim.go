@@ -1,0 +1,76 @@
+package outbound
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// job is a claimed outbound_jobs row. leaseUntil is the value this node
+// wrote when claiming: it fences every later write, so a node whose lease
+// ran out (and whose job another node re-claimed) cannot record an outcome.
+type job struct {
+	id         int64
+	messageID  int64
+	channelID  int64
+	attempts   int
+	leaseUntil int64
+}
+
+// claimSQL takes due jobs — pending, due, and not leased — oldest due
+// first, and leases them in the same statement. On PostgreSQL, SKIP LOCKED
+// lets nodes claiming at once take different jobs instead of queuing on
+// the same rows; the lease check is re-evaluated on the locked row, so a
+// job another node just leased is not taken twice. SQLite has one writer,
+// which makes the statement atomic by itself.
+var claimSQL = map[db.Dialect]string{
+	db.SQLite: `UPDATE outbound_jobs SET lease_until = ?
+		WHERE id IN (SELECT id FROM outbound_jobs WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
+			ORDER BY next_attempt_at, id LIMIT ?)
+		RETURNING id, message_id, channel_id, attempts`,
+	db.Postgres: `UPDATE outbound_jobs SET lease_until = ?
+		WHERE id IN (SELECT id FROM outbound_jobs WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
+			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+		RETURNING id, message_id, channel_id, attempts`,
+}
+
+// claim leases up to n due jobs to this node.
+func (d *Dispatcher) claim(ctx context.Context, n int) ([]job, error) {
+	now := db.Millis(d.opts.Now())
+	lease := now + d.opts.Lease.Milliseconds()
+	var out []job
+	err := d.db.Tx(ctx, func(tx *db.Tx) error {
+		out = out[:0]
+		rows, err := tx.Query(ctx, claimSQL[tx.Dialect()], lease, now, now, n)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			j := job{leaseUntil: lease}
+			if err := rows.Scan(&j.id, &j.messageID, &j.channelID, &j.attempts); err != nil {
+				return err
+			}
+			out = append(out, j)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outbound: claim jobs: %w", err)
+	}
+	return out, nil
+}
+
+// queueState returns the number of pending jobs and when the next of them
+// can be claimed (Unix ms; 0 when none is pending): its next attempt, or
+// the end of its lease if that is later — which is how a job left behind
+// by a crashed node wakes the survivors.
+func (d *Dispatcher) queueState(ctx context.Context) (pending int, next int64, err error) {
+	err = d.db.Reader().QueryRow(ctx, `SELECT COUNT(*), COALESCE(MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END), 0)
+		FROM outbound_jobs WHERE state = 'pending'`).Scan(&pending, &next)
+	if err != nil {
+		return 0, 0, fmt.Errorf("outbound: queue state: %w", err)
+	}
+	return pending, next, nil
+}

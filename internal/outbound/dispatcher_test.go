@@ -1,0 +1,347 @@
+package outbound_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+// fast keeps retries quick in tests.
+var fast = outbound.Options{BaseDelay: 10 * time.Millisecond, MaxDelay: 50 * time.Millisecond}
+
+// Two 500s, then success: the message is delivered once, marked sent with
+// the integrator's mId, and its history is pending → sent.
+func TestDispatcherRetriesThenSends(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
+			if n <= 2 {
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprint(w, `{"error":{"message":"try later"}}`)
+				return
+			}
+			ok(w, r)
+		})
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "+14155550100")
+		e.run(t, custom.NewSender(), fast) // started first: the send must wake it
+		m := e.send(t, conv, "your order shipped")
+		got := e.waitStatus(t, m.ID, conversation.MsgSent)
+		key := strconv.FormatInt(m.ID, 10)
+		if got.ProviderMessageID != "prov-"+key || history(got) != "pending sent" {
+			t.Errorf("message = %+v, history %q", got, history(got))
+		}
+		reqs := in.received()
+		if len(reqs) != 3 {
+			t.Fatalf("integrator got %d requests, want 3", len(reqs))
+		}
+		for _, r := range reqs {
+			if r.idempotencyKey != key || r.auth != "Bearer "+e.ch.Token || r.contactID != "+14155550100" || r.text != "your order shipped" {
+				t.Errorf("request = %+v", r)
+			}
+		}
+		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 3 || j.lastError != "" {
+			t.Errorf("job = %+v", j)
+		}
+		time.Sleep(100 * time.Millisecond) // many retry delays: nothing more may be sent
+		if n := len(in.received()); n != 3 {
+			t.Errorf("integrator got %d requests after success, want 3", n)
+		}
+		if n := metricValue(t, e.m, `switchboard_outbound_sends_total{channel="custom",result="retry"}`); n != 2 {
+			t.Errorf("retries counted = %v, want 2", n)
+		}
+		if n := metricValue(t, e.m, `switchboard_outbound_queue_length`); n != 0 {
+			t.Errorf("queue length = %v, want 0", n)
+		}
+	})
+}
+
+// A 4xx with the integrator's error message fails the message with that
+// reason at once, and it is never retried.
+func TestDispatcherPermanentFailure(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":{"message":"contact blocked"}}`)
+		})
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "cust-1")
+		e.run(t, custom.NewSender(), fast)
+		m := e.send(t, conv, "hello?")
+		got := e.waitStatus(t, m.ID, conversation.MsgFailed)
+		if got.FailureReason != "contact blocked" || history(got) != "pending failed" || got.ProviderMessageID != "" {
+			t.Errorf("message = %+v, history %q", got, history(got))
+		}
+		if j := e.jobOf(t, m.ID); j.state != "failed" || j.attempts != 1 || j.lastError != "contact blocked" {
+			t.Errorf("job = %+v", j)
+		}
+		time.Sleep(100 * time.Millisecond)
+		if n := len(in.received()); n != 1 {
+			t.Errorf("integrator got %d requests, want 1", n)
+		}
+	})
+}
+
+// An integrator that does not answer in time is tried again.
+func TestDispatcherRetriesTimeout(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
+			if n == 1 {
+				time.Sleep(500 * time.Millisecond) // well past the sender's timeout
+			}
+			ok(w, r)
+		})
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "cust-1")
+		e.run(t, &custom.Sender{Timeout: 100 * time.Millisecond}, fast)
+		m := e.send(t, conv, "hello")
+		got := e.waitStatus(t, m.ID, conversation.MsgSent)
+		if got.ProviderMessageID != "prov-"+strconv.FormatInt(m.ID, 10) {
+			t.Errorf("provider id = %q", got.ProviderMessageID)
+		}
+		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 2 {
+			t.Errorf("job = %+v", j)
+		}
+	})
+}
+
+// After MaxAttempts retryable failures the message fails with the last
+// reason.
+func TestDispatcherGivesUp(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, `{"error":{"message":"down %d"}}`, n)
+		})
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "cust-1")
+		opts := fast
+		opts.MaxAttempts = 3
+		e.run(t, custom.NewSender(), opts)
+		m := e.send(t, conv, "hello")
+		got := e.waitStatus(t, m.ID, conversation.MsgFailed)
+		want := "custom: the integrator answered 503: down 3"
+		if got.FailureReason != want {
+			t.Errorf("reason = %q, want %q", got.FailureReason, want)
+		}
+		if j := e.jobOf(t, m.ID); j.state != "failed" || j.attempts != 3 || j.lastError != want {
+			t.Errorf("job = %+v", j)
+		}
+		time.Sleep(100 * time.Millisecond)
+		if n := len(in.received()); n != 3 {
+			t.Errorf("integrator got %d requests, want 3", n)
+		}
+	})
+}
+
+// A job leased by a node that then crashed is sent once its lease ends —
+// not before — by a dispatcher that no event wakes: its timer does.
+func TestDispatcherTakesOverExpiredLease(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) { ok(w, r) })
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "cust-1")
+		m := e.send(t, conv, "hello")
+		// The crashed node's claim: a lease 300 ms from now, never released.
+		ctx := context.Background()
+		leaseUntil := db.Now() + 300
+		if err := d.Tx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE outbound_jobs SET lease_until = ? WHERE message_id = ?`, leaseUntil, m.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		e.run(t, custom.NewSender(), fast)
+		e.waitStatus(t, m.ID, conversation.MsgSent)
+		reqs := in.received()
+		if len(reqs) != 1 {
+			t.Fatalf("integrator got %d requests, want 1", len(reqs))
+		}
+		if at := reqs[0].at.UnixMilli(); at < leaseUntil {
+			t.Errorf("sent at %d, %d ms before the lease ended", at, leaseUntil-at)
+		}
+		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 1 || j.lease != 0 {
+			t.Errorf("job = %+v", j)
+		}
+	})
+}
+
+// Jobs left pending by a stopped node (lease already over) are sent as
+// soon as a dispatcher starts.
+func TestDispatcherSendsBacklogAtStart(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) { ok(w, r) })
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "cust-1")
+		var msgs []conversation.Message
+		for i := 0; i < 5; i++ {
+			msgs = append(msgs, e.send(t, conv, fmt.Sprintf("queued %d", i)))
+		}
+		e.run(t, custom.NewSender(), fast)
+		for _, m := range msgs {
+			e.waitStatus(t, m.ID, conversation.MsgSent)
+		}
+	})
+}
+
+// Two dispatchers on one store, racing for the same jobs, never deliver
+// a message twice nor at the same time.
+func TestTwoDispatchersDeliverEachJobOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		var mu sync.Mutex
+		inflight := map[string]int{}
+		overlaps := 0
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
+			mu.Lock()
+			inflight[r.idempotencyKey]++
+			if inflight[r.idempotencyKey] > 1 {
+				overlaps++
+			}
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond) // widen the window for a second delivery
+			mu.Lock()
+			inflight[r.idempotencyKey]--
+			mu.Unlock()
+			ok(w, r)
+		})
+		e := newEnv(t, d, in)
+		const n = 30
+		var msgs []conversation.Message
+		for i := 0; i < n; i++ {
+			conv := e.conversation(t, fmt.Sprintf("cust-%d", i))
+			msgs = append(msgs, e.send(t, conv, "hello"))
+		}
+		opts := fast
+		opts.Concurrency = 4
+		e.run(t, custom.NewSender(), opts)
+		e.run(t, custom.NewSender(), opts)
+		for _, m := range msgs {
+			e.waitStatus(t, m.ID, conversation.MsgSent)
+		}
+		time.Sleep(100 * time.Millisecond)
+		reqs := in.received()
+		perKey := map[string]int{}
+		for _, r := range reqs {
+			perKey[r.idempotencyKey]++
+		}
+		for _, m := range msgs {
+			if c := perKey[strconv.FormatInt(m.ID, 10)]; c != 1 {
+				t.Errorf("message %d delivered %d times", m.ID, c)
+			}
+		}
+		if len(reqs) != n || overlaps != 0 {
+			t.Errorf("%d deliveries (want %d), %d concurrent duplicates", len(reqs), n, overlaps)
+		}
+	})
+}
+
+// Stopping a dispatcher mid-send hands the job back uncounted, and the
+// next dispatcher sends it at once.
+func TestDispatcherStopReleasesJob(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		arrived := make(chan struct{}, 1)
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
+			if n == 1 {
+				arrived <- struct{}{}
+				time.Sleep(300 * time.Millisecond) // the node stops meanwhile
+				return
+			}
+			ok(w, r)
+		})
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "cust-1")
+		opts := fast
+		opts.Lease = time.Hour // only a release can hand the job over in time
+		stop := e.run(t, custom.NewSender(), opts)
+		m := e.send(t, conv, "hello")
+		<-arrived
+		stop()
+		if j := e.jobOf(t, m.ID); j.state != "pending" || j.attempts != 0 || j.lease != 0 {
+			t.Fatalf("job after stop = %+v, want pending, unattempted and released", j)
+		}
+		e.run(t, custom.NewSender(), opts)
+		e.waitStatus(t, m.ID, conversation.MsgSent)
+	})
+}
+
+// panicOnce is the real custom sender, except that its first call panics.
+type panicOnce struct {
+	custom.Sender
+	calls atomic.Int32
+}
+
+func (p *panicOnce) Send(ctx context.Context, ch channel.Channel, external string, msg conversation.Message) (string, error) {
+	if p.calls.Add(1) == 1 {
+		panic("sender bug")
+	}
+	return p.Sender.Send(ctx, ch, external, msg)
+}
+
+// A panicking attempt does not stop the dispatcher; the job is retried
+// when its lease ends.
+func TestDispatcherSurvivesPanic(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) { ok(w, r) })
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "cust-1")
+		opts := fast
+		opts.Lease = 200 * time.Millisecond
+		sender := &panicOnce{}
+		disp := outbound.New(d, e.hub, map[string]outbound.Sender{channel.TypeCustom: sender}, e.m, opts)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); disp.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+		m := e.send(t, conv, "hello")
+		e.waitStatus(t, m.ID, conversation.MsgSent)
+		if n := sender.calls.Load(); n != 2 {
+			t.Errorf("sender called %d times, want 2", n)
+		}
+		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 1 {
+			t.Errorf("job = %+v, want done after one recorded attempt", j)
+		}
+	})
+}
+
+// An integrator that echoes the message (message_echo with its mId) before
+// answering takes the mId for the echo; the message is still marked sent
+// and is not sent again.
+func TestDispatcherEchoBeforeAnswer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		var e *env
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
+			_, err := e.convs.Receive(context.Background(), []conversation.Inbound{{Kind: conversation.KindEcho, WorkspaceID: e.ws.ID,
+				ChannelID: e.ch.ID, ExternalID: r.contactID, ProviderMessageID: "prov-" + r.idempotencyKey, Type: "text", Text: r.text}})
+			if err != nil {
+				t.Error(err)
+			}
+			ok(w, r)
+		})
+		e = newEnv(t, d, in)
+		conv := e.conversation(t, "cust-1")
+		e.run(t, custom.NewSender(), fast)
+		m := e.send(t, conv, "hello")
+		got := e.waitStatus(t, m.ID, conversation.MsgSent)
+		time.Sleep(100 * time.Millisecond)
+		if n := len(in.received()); n != 1 {
+			t.Errorf("integrator got %d requests, want 1", n)
+		}
+		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 1 {
+			t.Errorf("job = %+v", j)
+		}
+		if got.ProviderMessageID != "" {
+			t.Errorf("provider id %q stored twice", got.ProviderMessageID)
+		}
+	})
+}

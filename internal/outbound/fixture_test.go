@@ -1,0 +1,215 @@
+package outbound_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// integrator plays the integrator's server behind a custom channel: it
+// records every POST /message and answers with the test's handler.
+type integrator struct {
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	requests []request
+	answer   func(n int, r request, w http.ResponseWriter) // n counts from 1
+}
+
+// request is one POST the integrator received.
+type request struct {
+	at             time.Time
+	idempotencyKey string
+	auth           string
+	contactID      string
+	text           string
+}
+
+func newIntegrator(t *testing.T, answer func(n int, r request, w http.ResponseWriter)) *integrator {
+	t.Helper()
+	in := &integrator{answer: answer}
+	in.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			ContactID string `json:"contactId"`
+			Message   struct {
+				Text string `json:"text"`
+			} `json:"message"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		req := request{at: time.Now(), idempotencyKey: r.Header.Get("Idempotency-Key"), auth: r.Header.Get("Authorization"),
+			contactID: body.ContactID, text: body.Message.Text}
+		in.mu.Lock()
+		in.requests = append(in.requests, req)
+		n := len(in.requests)
+		in.mu.Unlock()
+		in.answer(n, req, w)
+	}))
+	t.Cleanup(in.srv.Close)
+	return in
+}
+
+func (in *integrator) received() []request {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]request(nil), in.requests...)
+}
+
+// env is a workspace with a custom channel pointing at an integrator, and
+// the services around the outbound queue, as the app wires them.
+type env struct {
+	d     *db.DB
+	hub   *event.Hub
+	m     *metrics.Metrics
+	ws    workspace.Workspace
+	ch    channel.Channel
+	convs *conversation.Service
+}
+
+func newEnv(t *testing.T, d *db.DB, in *integrator) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := &env{d: d, hub: event.NewHub(), m: metrics.New()}
+	d.OnEvents(e.hub.Notify)
+	var err error
+	if e.ws, err = workspace.New(d).Create(ctx, "Acme", "UTC"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _ := json.Marshal(channel.CustomConfig{BaseURL: in.srv.URL})
+	if e.ch, err = channel.New(d).Create(ctx, e.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site", Config: cfg}); err != nil {
+		t.Fatal(err)
+	}
+	committer := d.NewCommitter()
+	t.Cleanup(committer.Close)
+	e.convs = conversation.New(d, committer)
+	return e
+}
+
+// conversation opens a conversation the way it happens in production: a
+// contact writes in on the channel.
+func (e *env) conversation(t *testing.T, external string) int64 {
+	t.Helper()
+	res, err := e.convs.Receive(context.Background(), []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: e.ws.ID,
+		ChannelID: e.ch.ID, ExternalID: external, ProviderMessageID: "in-" + external, Type: "text", Text: "hello"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res[0].ConversationID
+}
+
+// send queues a reply in the conversation.
+func (e *env) send(t *testing.T, conversationID int64, text string) conversation.Message {
+	t.Helper()
+	m, err := e.convs.Send(context.Background(), e.ws.ID, conversationID, conversation.SendInput{Text: text, Sender: conversation.SourceUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// run starts a dispatcher with the real custom sender; the returned
+// function (also run at cleanup) stops it and waits for Run to return.
+func (e *env) run(t *testing.T, sender *custom.Sender, opts outbound.Options) func() {
+	t.Helper()
+	disp := outbound.New(e.d, e.hub, map[string]outbound.Sender{channel.TypeCustom: sender}, e.m, opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); disp.Run(ctx) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second):
+				t.Error("Run did not return after its context ended")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// waitStatus waits until the message has the status and returns it.
+func (e *env) waitStatus(t *testing.T, id int64, status string) conversation.Message {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		m, err := e.convs.GetMessage(context.Background(), e.ws.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Status == status {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("message %d is %s (%q), want %s", id, m.Status, m.FailureReason, status)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// jobOf returns the outbound job of a message.
+type jobRow struct {
+	state     string
+	attempts  int
+	lastError string
+	lease     int64
+}
+
+func (e *env) jobOf(t *testing.T, messageID int64) jobRow {
+	t.Helper()
+	var j jobRow
+	if err := e.d.Reader().QueryRow(context.Background(), `SELECT state, attempts, last_error, lease_until FROM outbound_jobs WHERE message_id = ?`,
+		messageID).Scan(&j.state, &j.attempts, &j.lastError, &j.lease); err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func history(m conversation.Message) string {
+	var s []string
+	for _, h := range m.History {
+		s = append(s, h.Status)
+	}
+	return strings.Join(s, " ")
+}
+
+// ok answers success with an mId derived from the idempotency key.
+func ok(w http.ResponseWriter, r request) {
+	fmt.Fprintf(w, `{"mId":"prov-%s"}`, r.idempotencyKey)
+}
+
+// metricValue reads one sample of the exposition; 0 if absent.
+func metricValue(t *testing.T, m *metrics.Metrics, sample string) float64 {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	sc := bufio.NewScanner(rec.Body)
+	for sc.Scan() {
+		if name, value, found := strings.Cut(sc.Text(), " "); found && name == sample {
+			v, err := strconv.ParseFloat(value, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+	}
+	return 0
+}

@@ -1,0 +1,94 @@
+package outbound
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// recordTimeout bounds the writes after an attempt. They run even when the
+// dispatcher is stopping: a message the provider accepted must be recorded
+// as sent, or it would be sent again.
+const recordTimeout = 10 * time.Second
+
+// process makes one delivery attempt of a claimed job and records it.
+func (d *Dispatcher) process(ctx context.Context, j job) {
+	log := d.log.With("job_id", j.id, "message_id", j.messageID)
+	defer func() {
+		// The job stays leased: another attempt follows when the lease ends.
+		if p := recover(); p != nil {
+			log.Error("delivery attempt panicked", "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	msg, err := loadMessage(ctx, d.db.Reader(), j.messageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return // deleted with its conversation; the job went with it
+	}
+	if err != nil {
+		d.settle(ctx, log, j, "", outcome{err: err})
+		return
+	}
+	if msg.Status != conversation.MsgPending {
+		// Already settled (the job's own record was lost): never send twice.
+		log.Warn("outbound job of a message that is no longer pending", "status", msg.Status)
+		d.settle(ctx, log, j, "", outcome{stale: msg.Status})
+		return
+	}
+	ch, err := channel.Lookup(ctx, d.db.Reader(), j.channelID)
+	if apperr.KindOf(err) == apperr.KindNotFound {
+		err = Permanent("the channel no longer exists")
+	}
+	if err != nil {
+		d.settle(ctx, log, j, "", outcome{err: err})
+		return
+	}
+	sender := d.senders[ch.Type]
+	if sender == nil {
+		d.settle(ctx, log, j, ch.Type, outcome{err: Permanent(fmt.Sprintf("channels of type %q cannot send messages", ch.Type))})
+		return
+	}
+	// A missing identity can never be sent to: fail at once. Any other
+	// error is the store's and is retried.
+	external, err := contact.IdentityOf(ctx, d.db.Reader(), ch.ID, msg.ContactID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		err = Permanent(err.Error())
+	}
+	if err != nil {
+		d.settle(ctx, log, j, ch.Type, outcome{err: err})
+		return
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, d.opts.Lease*3/4)
+	providerID, err := sender.Send(sendCtx, ch, external, msg)
+	cancel()
+	d.settle(ctx, log, j, ch.Type, outcome{providerID: providerID, err: err})
+}
+
+// loadMessage reads the fields of an outbound message a Sender needs.
+func loadMessage(ctx context.Context, q db.Querier, id int64) (conversation.Message, error) {
+	var m conversation.Message
+	var content string
+	var conv sql.NullInt64
+	var sender sql.NullInt64
+	var provider sql.NullString
+	var created int64
+	err := q.QueryRow(ctx, `SELECT id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
+		type, text, content, provider_message_id, status, created_at FROM messages WHERE id = ?`, id).
+		Scan(&m.ID, &m.WorkspaceID, &conv, &m.ContactID, &m.ChannelID, &m.Direction, &m.Sender, &sender,
+			&m.Type, &m.Text, &content, &provider, &m.Status, &created)
+	if err != nil {
+		return m, fmt.Errorf("outbound: load message %d: %w", id, err)
+	}
+	m.ConversationID, m.SenderUserID, m.ProviderMessageID = conv.Int64, sender.Int64, provider.String
+	m.Content, m.CreatedAt = json.RawMessage(content), db.Time(created)
+	return m, nil
+}

@@ -1,0 +1,194 @@
+package outbound
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// errLeaseLost means the job's lease ran out and another node took it:
+// that node records the outcome, not this one.
+var errLeaseLost = errors.New("outbound: lease lost")
+
+// maxErrorLen bounds the stored last_error and failure reason.
+const maxErrorLen = 1000
+
+// outcome is what became of one attempt.
+type outcome struct {
+	providerID string // on success
+	err        error  // nil on success
+	stale      string // the message was already settled with this status: close the job, send nothing
+}
+
+// settle records an attempt in one transaction: the message's status (and
+// provider id) together with the job's state, so the two never disagree.
+func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channelType string, o outcome) {
+	if o.err != nil && ctx.Err() != nil {
+		// Stopping: the error is ours, not the provider's, and no attempt
+		// was made. Hand the job back at once rather than after the lease.
+		d.release(log, j)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	if channelType == "" {
+		channelType = "unknown"
+	}
+	var write func(tx *db.Tx) error
+	switch {
+	case o.stale != "":
+		state := "done"
+		if o.stale == conversation.MsgFailed {
+			state = "failed"
+		}
+		write = func(tx *db.Tx) error {
+			return fence(ctx, tx, j, `UPDATE outbound_jobs SET state = ?, lease_until = 0 WHERE id = ? AND state = 'pending' AND lease_until = ?`, state)
+		}
+	case o.err == nil:
+		d.m.OutboundSends.WithLabelValues(channelType, "sent").Inc()
+		write = func(tx *db.Tx) error { return d.recordSent(ctx, log, tx, j, o.providerID) }
+	case IsPermanent(o.err) || j.attempts+1 >= d.opts.MaxAttempts:
+		d.m.OutboundSends.WithLabelValues(channelType, "failed").Inc()
+		reason := truncate(Reason(o.err))
+		log.Warn("outbound message failed", "attempts", j.attempts+1, "reason", reason)
+		write = func(tx *db.Tx) error { return recordFailed(ctx, tx, j, reason) }
+	default:
+		d.m.OutboundSends.WithLabelValues(channelType, "retry").Inc()
+		delay := d.backoff(j.attempts + 1)
+		next := db.Millis(d.opts.Now().Add(delay))
+		log.Info("outbound attempt failed; will retry", "attempt", j.attempts+1, "retry_in", delay, "err", o.err)
+		write = func(tx *db.Tx) error {
+			return fence(ctx, tx, j, `UPDATE outbound_jobs SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = 0
+				WHERE id = ? AND state = 'pending' AND lease_until = ?`, next, truncate(o.err.Error()))
+		}
+	}
+	// A failed write after a successful send is retried here: giving up
+	// would leave the job to be sent again once its lease ends.
+	var err error
+	for try := 0; try < 3; try++ {
+		if err = d.db.Tx(ctx, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Duration(try+1) * 50 * time.Millisecond)
+	}
+	switch {
+	case errors.Is(err, errLeaseLost):
+		log.Warn("outbound job was re-claimed by another node before its attempt was recorded")
+	case err != nil:
+		log.Error("recording an outbound attempt failed; the job is retried after its lease", "err", err)
+	}
+}
+
+// recordSent stores the provider id, moves the message to sent and closes
+// the job.
+func (d *Dispatcher) recordSent(ctx context.Context, log *slog.Logger, tx *db.Tx, j job, providerID string) error {
+	// Take the event-log lock before any row lock, in the order the group
+	// committer uses, so the two cannot deadlock on PostgreSQL.
+	if err := tx.EventAppended(ctx); err != nil {
+		return err
+	}
+	if err := fence(ctx, tx, j, `UPDATE outbound_jobs SET state = 'done', attempts = attempts + 1, last_error = '', lease_until = 0
+		WHERE id = ? AND state = 'pending' AND lease_until = ?`); err != nil {
+		return err
+	}
+	if providerID != "" {
+		// The integrator may have echoed the message (message_echo with this
+		// mId) before answering us, or reused an id: the id then belongs to
+		// that message, and this one is still sent — retrying would send it
+		// twice.
+		var other int64
+		err := tx.QueryRow(ctx, `SELECT id FROM messages WHERE channel_id = ? AND direction = 'out' AND provider_message_id = ? AND id <> ?`,
+			j.channelID, providerID, j.messageID).Scan(&other)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, providerID, j.messageID); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			log.Warn("provider message id already belongs to another message; not stored", "provider_message_id", providerID, "other_message_id", other)
+		}
+	}
+	_, err := conversation.SetStatusTx(ctx, tx, j.messageID, conversation.MsgSent, "")
+	return err
+}
+
+// recordFailed fails the message with the reason and closes the job.
+func recordFailed(ctx context.Context, tx *db.Tx, j job, reason string) error {
+	if err := tx.EventAppended(ctx); err != nil {
+		return err
+	}
+	if err := fence(ctx, tx, j, `UPDATE outbound_jobs SET state = 'failed', attempts = attempts + 1, last_error = ?, lease_until = 0
+		WHERE id = ? AND state = 'pending' AND lease_until = ?`, reason); err != nil {
+		return err
+	}
+	_, err := conversation.SetStatusTx(ctx, tx, j.messageID, conversation.MsgFailed, reason)
+	return err
+}
+
+// fence runs an update of the job whose last two placeholders are the
+// job id and this node's lease, and fails with errLeaseLost if the lease
+// is no longer ours.
+func fence(ctx context.Context, tx *db.Tx, j job, query string, args ...any) error {
+	res, err := tx.Exec(ctx, query, append(args, j.id, j.leaseUntil)...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errLeaseLost
+	}
+	return nil
+}
+
+// release hands a job back without counting an attempt, so that another
+// node (or this one, restarted) takes it at once instead of after the lease.
+func (d *Dispatcher) release(log *slog.Logger, j job) {
+	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	defer cancel()
+	err := d.db.Tx(ctx, func(tx *db.Tx) error {
+		return fence(ctx, tx, j, `UPDATE outbound_jobs SET lease_until = 0 WHERE id = ? AND state = 'pending' AND lease_until = ?`)
+	})
+	if err != nil && !errors.Is(err, errLeaseLost) {
+		log.Warn("releasing an outbound job failed; it is retried after its lease", "err", err)
+	}
+}
+
+// backoff is the delay before the attempt after the n-th failed one:
+// BaseDelay doubled per failure, capped at MaxDelay, with half of it
+// random so that messages failing together do not retry together.
+func (d *Dispatcher) backoff(n int) time.Duration {
+	delay := d.opts.BaseDelay
+	for i := 1; i < n && delay < d.opts.MaxDelay; i++ {
+		delay *= 2
+	}
+	delay = min(delay, d.opts.MaxDelay)
+	half := delay / 2
+	return half + rand.N(delay-half+1)
+}
+
+// truncate makes s storable: valid UTF-8 without NUL (PostgreSQL refuses
+// both in text), at most maxErrorLen bytes, cut on a character boundary.
+func truncate(s string) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+	if len(s) <= maxErrorLen {
+		return s
+	}
+	cut := maxErrorLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
