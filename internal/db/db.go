@@ -39,6 +39,7 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	rebinds sync.Map // query string -> rewritten query
+	stmts   sync.Map // SQLite: query -> statement prepared on the writer (see Tx.prepared)
 
 	// notify, when set, is called after a commit that appended events, so
 	// in-process consumers wake without polling.
@@ -69,6 +70,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())

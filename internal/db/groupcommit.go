@@ -139,6 +139,7 @@ func (c *Committer) try(batch []*job, results []error) (err error) {
 		return fmt.Errorf("db: begin: %w", err)
 	}
 	t := &Tx{tx: sqlTx, d: c.d}
+	defer t.keepPrepared() // deferred first: runs after the rollback below
 	defer func() {
 		if err != nil {
 			sqlTx.Rollback()

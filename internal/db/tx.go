@@ -16,7 +16,8 @@ type Tx struct {
 	events    bool
 	logLocked bool
 	onCommit  []func()
-	stmts     map[string]*sql.Stmt // prepared once per transaction: see prepared
+	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
+	fresh     []string             // queries first seen here, to prepare on the writer afterwards
 }
 
 // Tx runs fn in a write transaction and commits if it returns nil. On
@@ -44,6 +45,7 @@ func (d *DB) tx1(ctx context.Context, fn func(*Tx) error) (err error) {
 			panic(p)
 		}
 	}()
+	defer t.keepPrepared()
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -64,24 +66,49 @@ func (t *Tx) commit() error {
 	return nil
 }
 
-// prepared returns the statement for q, prepared once per transaction.
-// A group-committed batch runs the same few statements for every webhook
-// in it; on SQLite, parsing them again each time was a fifth of the CPU of
-// the receive path. (pgx caches prepared statements per connection by
-// itself, so PostgreSQL goes straight through.)
+// prepared returns the statement for q. On SQLite, parsing the receive
+// path's statements again for every webhook was a fifth of its CPU, so
+// statements are kept prepared on the writer connection across
+// transactions. A statement cannot be prepared on the writer while a
+// transaction holds its only connection, so one seen for the first time
+// is prepared for this transaction alone and, once it ends, for good
+// (see keepPrepared). pgx caches prepared statements per connection by
+// itself, so PostgreSQL goes straight through.
 func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[q]; ok {
 		return st, nil
 	}
-	st, err := t.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
+	var st *sql.Stmt
+	if shared, ok := t.d.stmts.Load(q); ok {
+		st = t.tx.StmtContext(ctx, shared.(*sql.Stmt))
+	} else {
+		var err error
+		if st, err = t.tx.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+		t.fresh = append(t.fresh, q)
 	}
 	if t.stmts == nil {
 		t.stmts = map[string]*sql.Stmt{}
 	}
 	t.stmts[q] = st
 	return st, nil
+}
+
+// keepPrepared prepares on the writer the statements this transaction saw
+// first; it runs after the transaction ended and freed the connection.
+func (t *Tx) keepPrepared() {
+	for _, q := range t.fresh {
+		if _, ok := t.d.stmts.Load(q); ok {
+			continue
+		}
+		if st, err := t.d.write.Prepare(q); err == nil {
+			if _, loaded := t.d.stmts.LoadOrStore(q, st); loaded {
+				st.Close()
+			}
+		}
+	}
+	t.fresh = nil
 }
 
 // Exec runs a statement in the transaction.
