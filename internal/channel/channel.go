@@ -143,16 +143,7 @@ func (s *Service) List(ctx context.Context, workspaceID int64) ([]Channel, error
 	if err != nil {
 		return nil, fmt.Errorf("channel: list: %w", err)
 	}
-	defer rows.Close()
-	out := []Channel{}
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, func(rows *sql.Rows) (Channel, error) { return scan(rows) })
 }
 
 // Update renames a channel or changes its configuration.

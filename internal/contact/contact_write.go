@@ -269,14 +269,10 @@ func findBy(ctx context.Context, q db.Querier, workspaceID int64, column, value 
 // Delete removes a contact with its conversations and messages.
 func (s *Service) Delete(ctx context.Context, workspaceID, id int64) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, id)
-		if err != nil {
-			return fmt.Errorf("contact: delete: %w", err)
+		if err := tx.DeleteOwned(ctx, "contacts", "contact", workspaceID, id); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("contact")
-		}
-		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactDeleted, ContactID: id,
+		_, err := event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactDeleted, ContactID: id,
 			Payload: map[string]any{"contact_id": id}})
 		return err
 	})

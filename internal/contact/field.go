@@ -106,12 +106,8 @@ func (s *Service) DeleteField(ctx context.Context, workspaceID, id int64) error 
 		if _, err := tx.Exec(ctx, `DELETE FROM contact_field_values WHERE field_id IN (SELECT id FROM custom_fields WHERE workspace_id = ? AND id = ?)`, workspaceID, id); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, `DELETE FROM custom_fields WHERE workspace_id = ? AND id = ?`, workspaceID, id)
-		if err != nil {
-			return fmt.Errorf("contact: delete field: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("field")
+		if err := tx.DeleteOwned(ctx, "custom_fields", "field", workspaceID, id); err != nil {
+			return err
 		}
 		return nil
 	})

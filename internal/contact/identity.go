@@ -86,18 +86,13 @@ func (s *Service) ListIdentities(ctx context.Context, workspaceID, contactID int
 	if err != nil {
 		return nil, fmt.Errorf("contact: list identities: %w", err)
 	}
-	defer rows.Close()
-	out := []Identity{}
-	for rows.Next() {
+	return db.Collect(rows, func(rows *sql.Rows) (Identity, error) {
 		var i Identity
 		var created int64
-		if err := rows.Scan(&i.ID, &i.ChannelID, &i.ExternalID, &created); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&i.ID, &i.ChannelID, &i.ExternalID, &created)
 		i.CreatedAt = db.Time(created)
-		out = append(out, i)
-	}
-	return out, rows.Err()
+		return i, err
+	})
 }
 
 // IdentityOf returns the external id of the contact on the channel, which

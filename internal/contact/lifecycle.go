@@ -27,18 +27,13 @@ func (s *Service) ListStages(ctx context.Context, workspaceID int64) ([]Stage, e
 	if err != nil {
 		return nil, fmt.Errorf("contact: list stages: %w", err)
 	}
-	defer rows.Close()
-	out := []Stage{}
-	for rows.Next() {
+	return db.Collect(rows, func(rows *sql.Rows) (Stage, error) {
 		var st Stage
 		var def, lost int
-		if err := rows.Scan(&st.ID, &st.Name, &st.Position, &def, &lost); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&st.ID, &st.Name, &st.Position, &def, &lost)
 		st.IsDefault, st.IsLost = def == 1, lost == 1
-		out = append(out, st)
-	}
-	return out, rows.Err()
+		return st, err
+	})
 }
 
 // stageFor resolves a stage name to its id; nil means the default stage

@@ -47,32 +47,18 @@ func (s *Service) ListTags(ctx context.Context, workspaceID int64) ([]Tag, error
 	if err != nil {
 		return nil, fmt.Errorf("contact: list tags: %w", err)
 	}
-	defer rows.Close()
-	out := []Tag{}
-	for rows.Next() {
+	return db.Collect(rows, func(rows *sql.Rows) (Tag, error) {
 		var t Tag
 		var created int64
-		if err := rows.Scan(&t.ID, &t.Name, &t.Color, &created); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&t.ID, &t.Name, &t.Color, &created)
 		t.CreatedAt = db.Time(created)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, err
+	})
 }
 
 // DeleteTag removes a tag from the workspace and from every contact.
 func (s *Service) DeleteTag(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM tags WHERE workspace_id = ? AND id = ?`, workspaceID, id)
-		if err != nil {
-			return fmt.Errorf("contact: delete tag: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("tag")
-		}
-		return nil
-	})
+	return s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "tags", "tag", workspaceID, id) })
 }
 
 // SetTag adds (or removes) a tag on a contact; adding creates the tag if

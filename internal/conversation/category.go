@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -42,31 +43,19 @@ func (s *Service) ListCategories(ctx context.Context, workspaceID int64) ([]Cate
 	if err != nil {
 		return nil, fmt.Errorf("conversation: list categories: %w", err)
 	}
-	defer rows.Close()
-	out := []Category{}
-	for rows.Next() {
+	return db.Collect(rows, func(rows *sql.Rows) (Category, error) {
 		var c Category
 		var created int64
-		if err := rows.Scan(&c.ID, &c.Name, &created); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&c.ID, &c.Name, &created)
 		c.CreatedAt = db.Time(created)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	})
 }
 
 // DeleteCategory removes a closing category; closed conversations keep the
 // name they were closed with.
 func (s *Service) DeleteCategory(ctx context.Context, workspaceID, id int64) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM closing_categories WHERE workspace_id = ? AND id = ?`, workspaceID, id)
-		if err != nil {
-			return fmt.Errorf("conversation: delete category: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("closing category")
-		}
-		return nil
+		return tx.DeleteOwned(ctx, "closing_categories", "closing category", workspaceID, id)
 	})
 }

@@ -174,16 +174,7 @@ func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]
 	if err != nil {
 		return nil, fmt.Errorf("conversation: list: %w", err)
 	}
-	defer rows.Close()
-	out := []Conversation{}
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("conversation: list: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, func(rows *sql.Rows) (Conversation, error) { return scan(rows) })
 }
 
 // appendEvent records a conversation event inside tx.

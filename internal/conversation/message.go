@@ -105,14 +105,5 @@ func (s *Service) ListMessages(ctx context.Context, workspaceID, conversationID,
 	if err != nil {
 		return nil, fmt.Errorf("conversation: list messages: %w", err)
 	}
-	defer rows.Close()
-	out := []Message{}
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("conversation: list messages: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, func(rows *sql.Rows) (Message, error) { return scanMessage(rows) })
 }

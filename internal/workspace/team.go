@@ -120,18 +120,14 @@ func (s *Service) ListTeams(ctx context.Context, workspaceID int64) ([]Team, err
 	if err != nil {
 		return nil, fmt.Errorf("workspace: list teams: %w", err)
 	}
-	defer rows.Close()
-	teams := []Team{}
-	for rows.Next() {
+	teams, err := db.Collect(rows, func(rows *sql.Rows) (Team, error) {
 		var t Team
 		var created int64
-		if err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &created); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &created)
 		t.CreatedAt = db.Time(created)
-		teams = append(teams, t)
-	}
-	if err := rows.Err(); err != nil {
+		return t, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	members, err := s.teamMembers(ctx, workspaceID)
@@ -143,16 +139,7 @@ func (s *Service) ListTeams(ctx context.Context, workspaceID int64) ([]Team, err
 
 // DeleteTeam removes a team; its members stay in the workspace.
 func (s *Service) DeleteTeam(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM teams WHERE workspace_id = ? AND id = ?`, workspaceID, id)
-		if err != nil {
-			return fmt.Errorf("workspace: delete team: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("team")
-		}
-		return nil
-	})
+	return s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "teams", "team", workspaceID, id) })
 }
 
 func (s *Service) teamMembers(ctx context.Context, workspaceID int64) (map[int64][]int64, error) {

@@ -123,32 +123,18 @@ func (s *Service) ListTokens(ctx context.Context, workspaceID int64) ([]Token, e
 	if err != nil {
 		return nil, fmt.Errorf("workspace: list tokens: %w", err)
 	}
-	defer rows.Close()
-	out := []Token{}
-	for rows.Next() {
+	return db.Collect(rows, func(rows *sql.Rows) (Token, error) {
 		var t Token
 		var c, e, l int64
-		if err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.UserID, &t.Prefix, &c, &e, &l); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.UserID, &t.Prefix, &c, &e, &l)
 		t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Time(c), db.Time(e), db.Time(l)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		return t, err
+	})
 }
 
 // RevokeToken deletes a token; requests using it fail from then on.
 func (s *Service) RevokeToken(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM api_tokens WHERE workspace_id = ? AND id = ?`, workspaceID, id)
-		if err != nil {
-			return fmt.Errorf("workspace: revoke token: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("token")
-		}
-		return nil
-	})
+	return s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "api_tokens", "token", workspaceID, id) })
 }
 
 func hashToken(raw string) string {

@@ -1,0 +1,40 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+)
+
+// Collect reads every row with scan and closes rows. Lists are never nil,
+// so they encode as [] rather than null.
+func Collect[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// DeleteOwned deletes the row id of table if it belongs to the workspace,
+// and reports apperr.NotFound(what) when there was none — so a caller
+// cannot tell another workspace's row from a missing one.
+func (t *Tx) DeleteOwned(ctx context.Context, table, what string, workspaceID, id int64) error {
+	res, err := t.Exec(ctx, `DELETE FROM `+table+` WHERE workspace_id = ? AND id = ?`, workspaceID, id)
+	if err != nil {
+		return fmt.Errorf("db: delete %s: %w", what, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("db: delete %s: %w", what, err)
+	} else if n == 0 {
+		return apperr.NotFound(what)
+	}
+	return nil
+}
