@@ -116,8 +116,17 @@ func (c *Committer) loop() {
 func (c *Committer) run(batch []*job) {
 	results := make([]error, len(batch))
 	var err error
-	for attempt := 0; attempt < 5; attempt++ {
-		err = c.try(batch, results)
+	// First optimistically, every job straight in the transaction: a
+	// savepoint costs two statements per job, an eighth of a receive. If a
+	// job fails, the batch is rolled back and run again with each job in
+	// its own savepoint, so only the failing one is undone.
+	optimistic := true
+	for attempt := 0; attempt < 6; attempt++ {
+		err = c.try(batch, results, optimistic)
+		if errors.Is(err, errNeedSavepoints) {
+			optimistic = false
+			continue
+		}
 		if err == nil || !(c.d.Dialect == Postgres && isRetryable(err)) {
 			break
 		}
@@ -132,7 +141,10 @@ func (c *Committer) run(batch []*job) {
 	}
 }
 
-func (c *Committer) try(batch []*job, results []error) (err error) {
+// errNeedSavepoints ends an optimistic try in which a job failed.
+var errNeedSavepoints = errors.New("db: a job failed; run the batch again with savepoints")
+
+func (c *Committer) try(batch []*job, results []error, optimistic bool) (err error) {
 	ctx := context.Background() // a caller's cancellation must not abort the others' commit
 	sqlTx, err := c.d.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -157,6 +169,12 @@ func (c *Committer) try(batch []*job, results []error) (err error) {
 			continue
 		}
 		results[i] = nil
+		if optimistic {
+			if safeCall(j.fn, t) != nil {
+				return errNeedSavepoints
+			}
+			continue
+		}
 		for attempt := 0; ; attempt++ {
 			fnErr := t.savepoint(ctx, func(t *Tx) error { return safeCall(j.fn, t) })
 			var spErr *savepointError

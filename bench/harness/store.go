@@ -1,0 +1,39 @@
+package harness
+
+import (
+	"database/sql"
+	"fmt"
+	"net/url"
+	"path/filepath"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for PostgreSQL stores
+	_ "modernc.org/sqlite"             // the "sqlite" driver, the same the server uses
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// OpenStore opens a server's store for inspection: the SQLite file in
+// dataDir, read-only, when databaseURL is empty, else the PostgreSQL
+// database. Queries must be plain SQL without placeholders, which differ
+// between the two.
+func OpenStore(dataDir, databaseURL string) (*sql.DB, error) {
+	if databaseURL != "" {
+		return sql.Open("pgx", databaseURL)
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	d, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, db.SQLiteFile)+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s read-only: %w", dataDir, err)
+	}
+	return d, nil
+}
+
+// StoreArgs returns the serve/demo flags naming a store.
+func StoreArgs(dataDir, databaseURL string) []string {
+	if databaseURL != "" {
+		return []string{"--database-url", databaseURL}
+	}
+	return []string{"--data", dataDir}
+}

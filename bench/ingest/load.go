@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/bench/harness"
+)
+
+// levelResult is what one concurrency level measured.
+type levelResult struct {
+	Concurrency int
+	Sent        int // webhooks posted (one message each)
+	Acked       int // answered 200
+	Failures    int // errors and non-200 answers
+	FirstError  string
+	Elapsed     time.Duration
+	P50, P99    time.Duration
+	Max         time.Duration
+	Stored      int64         // inbound messages found in the store afterwards
+	Contacts    int64         // channel identities (one per contact) found in the store afterwards
+	ServerCPU   time.Duration // user+system CPU of the server process
+	ClientCPU   time.Duration // user+system CPU of the load generator (this process)
+	OtherCPU    time.Duration // CPU used meanwhile by every other process on the machine (-1: unknown)
+	Verified    bool          // Stored matches what was acknowledged
+	VerifyNote  string
+}
+
+// Rate is acknowledged messages per second.
+func (r levelResult) Rate() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Acked) / r.Elapsed.Seconds()
+}
+
+// contactID is the E.164 phone of the i-th benchmark contact.
+func contactID(i int) string { return fmt.Sprintf("+1415%07d", i) }
+
+// runLevel starts a fresh server on a fresh data folder, sends messages
+// from distinct contacts at the given concurrency for the given time (or
+// until n were sent), stops the server and counts what it stored.
+func runLevel(ctx context.Context, bin string, concurrency, n int, duration time.Duration) (levelResult, error) {
+	res := levelResult{Concurrency: concurrency}
+	dir, err := os.MkdirTemp("", "switchboard-bench-*")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
+	store := harness.StoreArgs(dir, "")
+	demo, err := harness.LoadDemo(ctx, bin, store)
+	if err != nil {
+		return res, err
+	}
+	srv, err := harness.Start(ctx, harness.Options{Bin: bin, StoreArgs: store, LogFile: filepath.Join(dir, "serve.log")})
+	if err != nil {
+		return res, err
+	}
+	defer srv.Kill() // only if we return early; a normal run stops it gracefully first
+	wh := harness.NewWebhook(srv.URL, demo, concurrency)
+
+	cpu0 := selfCPU()
+	srv0, srvOK := srv.CPUSoFar()
+	busy0, busyOK := machineBusy()
+	lat, firstErr := generate(ctx, wh, concurrency, n, duration, &res)
+	busy1, _ := machineBusy()
+	srv1, _ := srv.CPUSoFar()
+	res.ClientCPU = selfCPU() - cpu0
+	res.FirstError = firstErr
+	slices.Sort(lat)
+	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
+	if len(lat) > 0 {
+		res.Max = lat[len(lat)-1]
+	}
+
+	if err := srv.Stop(30 * time.Second); err != nil {
+		return res, fmt.Errorf("stop server: %w", err)
+	}
+	if srvOK {
+		res.ServerCPU = srv1 - srv0
+	} else {
+		// Counted to the exit, so start-up and shutdown are included.
+		user, sys := srv.CPU()
+		res.ServerCPU = user + sys
+	}
+	res.OtherCPU = -1
+	if busyOK {
+		res.OtherCPU = max(0, busy1-busy0-res.ServerCPU-res.ClientCPU)
+	}
+	return res, verifyStored(ctx, dir, demo.ChannelID, &res)
+}
+
+// generate posts webhooks, each the first message of a new contact, from
+// concurrency workers until duration has passed or n were sent. A fixed
+// time rather than a fixed count keeps every level near the same length
+// whatever the speed. It returns every acknowledgement latency.
+func generate(ctx context.Context, wh *harness.Webhook, concurrency, n int, duration time.Duration, res *levelResult) ([]time.Duration, string) {
+	var next atomic.Int64
+	var acked, failed atomic.Int64
+	var errOnce sync.Once
+	var firstErr string
+	lats := make([][]time.Duration, concurrency)
+	start := time.Now()
+	deadline := start.Add(duration)
+	var wg sync.WaitGroup
+	for w := range concurrency {
+		lats[w] = make([]time.Duration, 0, 1024)
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil || time.Now().After(deadline) {
+					return
+				}
+				body := harness.Body(wh.ChannelID, contactID(i), "Bench", []harness.Message{{MID: fmt.Sprintf("bench-%d", i), Text: "hello from the benchmark"}}, time.Now())
+				t0 := time.Now()
+				_, err := wh.Post(ctx, body)
+				d := time.Since(t0)
+				if err != nil {
+					failed.Add(1)
+					errOnce.Do(func() { firstErr = err.Error() })
+					continue
+				}
+				acked.Add(1)
+				lats[w] = append(lats[w], d)
+			}
+		})
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	res.Acked, res.Failures = int(acked.Load()), int(failed.Load())
+	res.Sent = res.Acked + res.Failures
+	return slices.Concat(lats...), firstErr
+}
+
+// percentile returns the q-quantile of sorted durations (nearest rank).
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(sorted))+0.5) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// verifyStored counts the inbound messages in the stopped server's SQLite
+// file: every acknowledged message must be there once, with a contact of
+// its own, and nothing that was never sent.
+func verifyStored(ctx context.Context, dir string, channelID int64, res *levelResult) error {
+	st, err := harness.OpenStore(dir, "")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var distinct int64
+	q := fmt.Sprintf(`SELECT COUNT(*), COUNT(DISTINCT provider_message_id) FROM messages WHERE channel_id = %d AND direction = 'in'`, channelID)
+	if err := st.QueryRowContext(ctx, q).Scan(&res.Stored, &distinct); err != nil {
+		return fmt.Errorf("count stored messages: %w", err)
+	}
+	if err := st.QueryRowContext(ctx, `SELECT COUNT(*) FROM contact_identities`).Scan(&res.Contacts); err != nil {
+		return fmt.Errorf("count contacts: %w", err)
+	}
+	switch {
+	case res.Contacts != res.Stored:
+		// Every benchmark message comes from a contact of its own.
+		res.VerifyNote = fmt.Sprintf("%d messages stored for %d contacts", res.Stored, res.Contacts)
+	case distinct != res.Stored:
+		res.VerifyNote = fmt.Sprintf("%d messages stored under %d distinct ids", res.Stored, distinct)
+	case res.Stored < int64(res.Acked):
+		res.VerifyNote = fmt.Sprintf("%d acknowledged but only %d stored", res.Acked, res.Stored)
+	case res.Stored > int64(res.Sent):
+		res.VerifyNote = fmt.Sprintf("%d stored but only %d sent", res.Stored, res.Sent)
+	default:
+		// A failed request may still have committed (the answer was lost), so
+		// stored may exceed acknowledged by at most the failures.
+		res.Verified = true
+		res.VerifyNote = fmt.Sprintf("%d stored, %d acknowledged", res.Stored, res.Acked)
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+// Command ingest benchmarks the inbound path end to end: it builds the
+// switchboard binary, serves it on a fresh SQLite store, drives the custom
+// channel webhook over HTTP at several concurrency levels, checks that every
+// acknowledged message was stored, compares the rate with raw SQLite loops
+// of the same durability, and writes the "## Ingest" section of
+// docs/benchmarks.md.
+//
+//	go run ./bench/ingest -out docs/benchmarks.md
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/bench/harness"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "ingest:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	out := flag.String("out", "", "markdown file whose \"## Ingest\" section is created or replaced (default: print only)")
+	levelsFlag := flag.String("levels", "1,8,64", "comma-separated concurrency levels")
+	duration := flag.Duration("duration", 8*time.Second, "load time per level")
+	nFlag := flag.String("n", "1000000", "at most this many messages (= contacts) per level, comma-separated in the order of -levels (one value applies to all); a level ends at -duration or -n, whichever comes first")
+	rawN := flag.Int("raw-n", 0, "messages of the raw one-transaction-per-message loop (0: as many as the server acknowledged at the first level, at most 5000)")
+	bin := flag.String("bin", "", "use this switchboard binary instead of building one")
+	flag.Parse()
+
+	levels, err := ints(*levelsFlag)
+	if err != nil {
+		return fmt.Errorf("-levels: %w", err)
+	}
+	ns, err := ints(*nFlag)
+	if err != nil {
+		return fmt.Errorf("-n: %w", err)
+	}
+	if len(ns) == 1 {
+		for len(ns) < len(levels) {
+			ns = append(ns, ns[0])
+		}
+	}
+	if len(ns) != len(levels) {
+		return fmt.Errorf("-n has %d values for %d levels", len(ns), len(levels))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	if *bin == "" {
+		dir, err := os.MkdirTemp("", "switchboard-bin-*")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		logf("building %s", harness.MainPackage)
+		if *bin, err = harness.Build(ctx, dir, false); err != nil {
+			return err
+		}
+	}
+
+	rep := report{M: describeMachine()}
+	for i, c := range levels {
+		logf("concurrency %d: up to %d messages in %s", c, ns[i], *duration)
+		l, err := runLevel(ctx, *bin, c, ns[i], *duration)
+		if err != nil {
+			return fmt.Errorf("concurrency %d: %w", c, err)
+		}
+		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", l.Rate(), ms(l.P50), ms(l.P99), l.Failures, l.VerifyNote)
+		rep.Levels = append(rep.Levels, l)
+	}
+	if *rawN == 0 {
+		*rawN = min(max(rep.Levels[0].Acked, 100), 5000)
+	}
+	logf("raw loop: %d messages, 1 per transaction", *rawN)
+	if rep.RawSingle, err = runRaw(ctx, *rawN, 1, false); err != nil {
+		return fmt.Errorf("raw loop: %w", err)
+	}
+	logf("  %.0f msgs/s", rep.RawSingle.Rate())
+	// Each batched loop writes as many messages as the server stored at
+	// that level, so both work on tables of the same size.
+	for _, l := range rep.Levels {
+		c := l.Concurrency
+		if c <= 1 {
+			continue
+		}
+		n := max(l.Acked, c)
+		for _, multi := range []bool{false, true} {
+			logf("raw batched: %d messages, %d per transaction, multi-row INSERTs %v", n, c, multi)
+			rb, err := runRaw(ctx, n, c, multi)
+			if err != nil {
+				return fmt.Errorf("raw batched %d: %w", c, err)
+			}
+			logf("  %.0f msgs/s", rb.Rate())
+			rep.RawBatched = append(rep.RawBatched, rb)
+		}
+	}
+
+	section := rep.markdown()
+	fmt.Print(section)
+	if *out != "" {
+		doc, err := os.ReadFile(*out)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if err := os.WriteFile(*out, []byte(replaceSection(string(doc), "## Ingest", section)), 0o644); err != nil {
+			return err
+		}
+		logf("wrote %s", *out)
+	}
+	for _, l := range rep.Levels {
+		if l.Failures > 0 || !l.Verified {
+			return fmt.Errorf("concurrency %d: %d failures, %s", l.Concurrency, l.Failures, l.VerifyNote)
+		}
+	}
+	return nil
+}
+
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 {
+			return nil, fmt.Errorf("%q is not a positive integer", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
+}

@@ -1,0 +1,231 @@
+package crashtest
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/bench/harness"
+)
+
+// verifyStore checks the store against the ledger:
+//   - every acknowledged message is stored exactly once, and no message twice;
+//   - a webhook's messages are stored all together or not at all;
+//   - each message belongs to the contact that sent it;
+//   - each contact has at most one open conversation;
+//   - every conversation has exactly one conversation.opened event and its
+//     events are numbered 1..last_seq without gaps;
+//   - every stored message has exactly one message.received event, and
+//     no event points at a message that is not stored (nothing rolled back
+//     left an event behind).
+//
+// It returns the number of inbound messages stored.
+func verifyStore(t *testing.T, st *sql.DB, channelID int64, l *ledger) int {
+	t.Helper()
+	ctx := context.Background()
+	byMID := map[string][]stored{}
+	rows, err := st.QueryContext(ctx, fmt.Sprintf(`SELECT m.id, m.provider_message_id, COALESCE(i.external_id, ''), m.conversation_id
+		FROM messages m LEFT JOIN contact_identities i ON i.contact_id = m.contact_id AND i.channel_id = m.channel_id
+		WHERE m.channel_id = %d AND m.direction = 'in'`, channelID))
+	if err != nil {
+		t.Fatalf("read messages: %v", err)
+	}
+	total := 0
+	for rows.Next() {
+		var s stored
+		var mid string
+		if err := rows.Scan(&s.id, &mid, &s.contactID, &s.conv); err != nil {
+			t.Fatal(err)
+		}
+		byMID[mid] = append(byMID[mid], s)
+		total++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	missing, partial := 0, 0
+	for _, w := range l.webhooks {
+		n := 0
+		for _, id := range w.mIDs {
+			if len(byMID[id]) > 0 {
+				n++
+			}
+			if w.acked && len(byMID[id]) == 0 {
+				missing++
+				if missing <= 5 {
+					t.Errorf("message %s (contact %s) was acknowledged but is not stored", id, w.contactID)
+				}
+			}
+		}
+		if n != 0 && n != len(w.mIDs) {
+			partial++
+			if partial <= 5 {
+				t.Errorf("webhook %v stored %d of its %d messages: a webhook is all or nothing", w.mIDs, n, len(w.mIDs))
+			}
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d acknowledged messages lost", missing)
+	}
+	for mid, list := range byMID {
+		w, ok := l.byMID[mid]
+		switch {
+		case !ok:
+			t.Errorf("message %s is stored but was never sent", mid)
+		case len(list) > 1:
+			t.Errorf("message %s is stored %d times", mid, len(list))
+		case list[0].contactID != w.contactID:
+			t.Errorf("message %s is stored for contact %q, sent by %q", mid, list[0].contactID, w.contactID)
+		case !list[0].conv.Valid:
+			t.Errorf("message %s has no conversation", mid)
+		}
+	}
+
+	expectNone(t, st, "contacts with more than one open conversation",
+		`SELECT contact_id, COUNT(*) FROM conversations WHERE status <> 'closed' GROUP BY contact_id HAVING COUNT(*) > 1`)
+	expectNone(t, st, "channel identities stored more than once",
+		`SELECT external_id, COUNT(*) FROM contact_identities GROUP BY channel_id, external_id HAVING COUNT(*) > 1`)
+	expectNone(t, st, "conversations without exactly one conversation.opened event",
+		`SELECT c.id, (SELECT COUNT(*) FROM events e WHERE e.conversation_id = c.id AND e.type = 'conversation.opened')
+		 FROM conversations c WHERE (SELECT COUNT(*) FROM events e WHERE e.conversation_id = c.id AND e.type = 'conversation.opened') <> 1`)
+	expectNone(t, st, "conversations whose event numbers are not 1..last_seq",
+		`SELECT c.id, c.last_seq FROM conversations c WHERE c.last_seq <> (SELECT COUNT(DISTINCT e.seq) FROM events e WHERE e.conversation_id = c.id)
+		 OR c.last_seq <> (SELECT COUNT(*) FROM events e WHERE e.conversation_id = c.id)
+		 OR c.last_seq <> COALESCE((SELECT MAX(e.seq) FROM events e WHERE e.conversation_id = c.id), 0)
+		 OR (SELECT MIN(e.seq) FROM events e WHERE e.conversation_id = c.id) < 1`)
+	expectNone(t, st, "contacts from the channel without exactly one contact.created event",
+		`SELECT i.contact_id, (SELECT COUNT(*) FROM events e WHERE e.type = 'contact.created' AND e.contact_id = i.contact_id)
+		 FROM contact_identities i WHERE (SELECT COUNT(*) FROM events e WHERE e.type = 'contact.created' AND e.contact_id = i.contact_id) <> 1`)
+	verifyMessageEvents(t, st, channelID, byMID)
+	return total
+}
+
+// stored is one inbound message as the store has it.
+type stored struct {
+	id        int64
+	contactID string // the sender's external id on the channel
+	conv      sql.NullInt64
+}
+
+// verifyMessageEvents checks that the channel's message.received events
+// and its stored messages match one to one, in the same conversation.
+func verifyMessageEvents(t *testing.T, st *sql.DB, channelID int64, byMID map[string][]stored) {
+	t.Helper()
+	convOf := map[int64]int64{} // message id -> conversation id
+	for _, list := range byMID {
+		for _, s := range list {
+			convOf[s.id] = s.conv.Int64
+		}
+	}
+	rows, err := st.Query(`SELECT COALESCE(conversation_id, 0), payload FROM events WHERE type = 'message.received'`)
+	if err != nil {
+		t.Fatalf("read message.received events: %v", err)
+	}
+	defer rows.Close()
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var conv int64
+		var payload string
+		if err := rows.Scan(&conv, &payload); err != nil {
+			t.Fatal(err)
+		}
+		var p struct {
+			MessageID int64 `json:"message_id"`
+			ChannelID int64 `json:"channel_id"`
+		}
+		if err := json.Unmarshal([]byte(payload), &p); err != nil {
+			t.Fatalf("message.received payload %q: %v", payload, err)
+		}
+		if p.ChannelID != channelID {
+			continue
+		}
+		want, ok := convOf[p.MessageID]
+		switch {
+		case !ok:
+			t.Errorf("message.received event for message %d, which is not stored", p.MessageID)
+		case seen[p.MessageID]:
+			t.Errorf("message %d has more than one message.received event", p.MessageID)
+		case want != conv:
+			t.Errorf("message.received event of message %d is in conversation %d, the message in %d", p.MessageID, conv, want)
+		}
+		seen[p.MessageID] = true
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != len(convOf) {
+		t.Errorf("%d messages stored but %d have a message.received event", len(convOf), len(seen))
+	}
+}
+
+// expectNone fails the test with the first rows of q, which lists violations.
+func expectNone(t *testing.T, st *sql.DB, what, q string) {
+	t.Helper()
+	rows, err := st.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	defer rows.Close()
+	var bad [][2]any
+	for rows.Next() {
+		var a, b any
+		if err := rows.Scan(&a, &b); err != nil {
+			t.Fatal(err)
+		}
+		bad = append(bad, [2]any{a, b})
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("%d %s, e.g. %v", len(bad), what, bad[:min(5, len(bad))])
+	}
+}
+
+// countReceivedViaAPI pages through GET /api/v1/events as an integrator
+// would and counts the message.received events of the channel: the
+// restarted server must serve what it stored before the crash.
+func countReceivedViaAPI(t *testing.T, baseURL, token string, channelID int64) int {
+	t.Helper()
+	client := harness.NewClient(1)
+	after, n := "0", 0
+	for range 10000 { // bounded: 10,000 pages is far more than a run stores
+		req, _ := http.NewRequest(http.MethodGet, baseURL+"/api/v1/events?types=message.received&after="+after, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("list events: %v", err)
+		}
+		var page struct {
+			Data []struct {
+				Payload struct {
+					ChannelID int64 `json:"channel_id"`
+				} `json:"payload"`
+			} `json:"data"`
+			NextCursor string `json:"next_cursor"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || err != nil {
+			t.Fatalf("list events: status %d, %v", resp.StatusCode, err)
+		}
+		if len(page.Data) == 0 {
+			return n
+		}
+		for _, e := range page.Data {
+			if e.Payload.ChannelID == channelID {
+				n++
+			}
+		}
+		after = page.NextCursor
+	}
+	t.Fatal("the event log did not end after 10,000 pages")
+	return n
+}
