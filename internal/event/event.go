@@ -33,6 +33,12 @@ const (
 	ContactDeleted         Type = "contact.deleted"
 	ContactTagUpdated      Type = "contact.tag.updated"
 	ContactLifecycle       Type = "contact.lifecycle.updated"
+
+	// Routing: availability, capacity and queues.
+	UserPresenceUpdated    Type = "user.presence.updated"
+	UserCapacityUpdated    Type = "user.capacity.updated"
+	ConversationQueued     Type = "conversation.queued"
+	RoutingSettingsUpdated Type = "routing.settings.updated"
 )
 
 // Types lists every event type, for validation of subscription filters.
@@ -40,6 +46,7 @@ var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
 	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle,
+	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated,
 }
 
 // Event is one entry of the log.

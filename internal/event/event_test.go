@@ -1,0 +1,71 @@
+package event_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+func TestAppendListAndWake(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		hub := event.NewHub()
+		d.OnEvents(hub.Notify)
+		wake, stop := hub.Subscribe()
+		defer stop()
+		var ws [2]int64
+		for i := range ws {
+			if err := d.Tx(ctx, func(tx *db.Tx) error {
+				return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws[i])
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		appendTx := func(workspace int64, typ event.Type) {
+			t.Helper()
+			if err := d.Tx(ctx, func(tx *db.Tx) error {
+				_, err := event.Append(ctx, tx, event.New{WorkspaceID: workspace, Type: typ, Payload: map[string]int{"n": 1}})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		appendTx(ws[0], event.ContactCreated)
+		select {
+		case <-wake:
+		case <-time.After(2 * time.Second):
+			t.Fatal("no wake-up after a commit that appended an event")
+		}
+		// A rolled-back append neither stores nor wakes.
+		d.Tx(ctx, func(tx *db.Tx) error {
+			event.Append(ctx, tx, event.New{WorkspaceID: ws[0], Type: event.ContactUpdated})
+			return context.Canceled
+		})
+		select {
+		case <-wake:
+			t.Fatal("woken by a rolled-back transaction")
+		default:
+		}
+		appendTx(ws[1], event.ContactCreated)
+		appendTx(ws[0], event.ContactTagUpdated)
+		all, err := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws[0]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 2 || all[0].Type != event.ContactCreated || all[1].Type != event.ContactTagUpdated || string(all[0].Payload) != `{"n":1}` {
+			t.Fatalf("workspace 0 events = %+v", all)
+		}
+		after, _ := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws[0], After: all[0].ID})
+		if len(after) != 1 || after[0].ID != all[1].ID {
+			t.Fatalf("after cursor = %+v", after)
+		}
+		typed, _ := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws[0], Types: []event.Type{event.ContactTagUpdated}})
+		if len(typed) != 1 {
+			t.Fatalf("type filter = %+v", typed)
+		}
+	})
+}
