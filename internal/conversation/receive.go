@@ -95,17 +95,23 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 			return r, err
 		}
 	}
-	var err error
-	if r.ContactID, _, err = contact.ResolveTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.ExternalID, in.Profile); err != nil {
-		return r, err
-	}
-	conv, err := openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID)
+	contactID, created, err := contact.ResolveTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.ExternalID, in.Profile)
 	if err != nil {
 		return r, err
 	}
+	r.ContactID = contactID
+	var conv Conversation
+	if !created { // a contact born in this statement has no conversation to find
+		if conv, err = openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID); err != nil {
+			return r, err
+		}
+	}
 	now := db.Now()
 	if conv.ID == 0 && in.Kind == KindMessage {
-		conv, err = insertConversation(ctx, tx, in.WorkspaceID, r.ContactID, in.ChannelID, SourceContact, 0)
+		// Born with this message's times and with seq 2 reserved for its
+		// message.received, saving the update below.
+		conv, err = insertConv(ctx, tx, newConv{workspaceID: in.WorkspaceID, contactID: r.ContactID, channelID: in.ChannelID,
+			source: SourceContact, messageAt: now})
 		if err != nil {
 			return r, err
 		}
@@ -142,7 +148,9 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	}
 	// One statement updates the conversation and reserves the event's seq.
 	var seq int64
-	if in.Kind == KindMessage {
+	if r.Opened {
+		seq = 2
+	} else if in.Kind == KindMessage {
 		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ?, last_seq = last_seq + 1
 			WHERE id = ? RETURNING last_seq`, now, now, in.ChannelID, conv.ID).Scan(&seq)
 	} else {
@@ -170,13 +178,31 @@ func openConversationOf(ctx context.Context, tx *db.Tx, workspaceID, contactID i
 // into an error (on PostgreSQL the committer re-runs the caller, which then
 // finds the first one).
 func insertConversation(ctx context.Context, tx *db.Tx, workspaceID, contactID, channelID int64, source string, by int64) (Conversation, error) {
+	return insertConv(ctx, tx, newConv{workspaceID: workspaceID, contactID: contactID, channelID: channelID, source: source, by: by})
+}
+
+// newConv describes a conversation to open. messageAt, when set, is the
+// time of the contact message that opens it: the row then starts with that
+// message's times and reserves seq 2 for its message.received event.
+type newConv struct {
+	workspaceID, contactID, channelID int64
+	source                            string
+	by                                int64
+	messageAt                         int64
+}
+
+func insertConv(ctx context.Context, tx *db.Tx, n newConv) (Conversation, error) {
+	workspaceID, contactID, channelID, source, by := n.workspaceID, n.contactID, n.channelID, n.source, n.by
 	now := db.Now()
 	c := Conversation{WorkspaceID: workspaceID, ContactID: contactID, ChannelID: channelID, Status: StatusOpen,
-		OpenedSource: source, OpenedBy: by, OpenedAt: db.Time(now)}
-	// The row is born with last_seq 1: conversation.opened is its first event.
-	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at, last_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
-		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now).Scan(&c.ID)
+		OpenedSource: source, OpenedBy: by, OpenedAt: db.Time(now), LastSeq: 1}
+	if n.messageAt != 0 {
+		c.LastSeq, c.LastMessageAt, c.LastIncomingAt = 2, db.Time(n.messageAt), db.Time(n.messageAt)
+	}
+	// conversation.opened is the row's first event, hence seq 1.
+	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at,
+		last_seq, last_message_at, last_incoming_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt).Scan(&c.ID)
 	if err != nil {
 		return c, fmt.Errorf("open conversation: %w", err)
 	}
