@@ -39,6 +39,7 @@ lint: lint-fast
 # Benchmarks: results (ratios measured in one run) go to docs/benchmarks.md.
 bench: build
 	$(GO) run ./bench/ingest -out docs/benchmarks.md
+	$(GO) run ./bench/routing -out docs/benchmarks.md
 
 clean:
 	rm -rf bin

@@ -20,6 +20,8 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -42,6 +44,8 @@ type App struct {
 	Contacts      *contact.Service
 	Channels      *channel.Service
 	Conversations *conversation.Service
+	Routing       *routing.Service
+	Workflows     *workflow.Service
 	Handler       http.Handler
 
 	engines []func(context.Context) // background loops, each run until ctx ends
@@ -64,6 +68,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Channels = channel.New(d)
 	a.Conversations = conversation.New(d, a.Committer)
 	a.engines = append(a.engines, a.Conversations.RunSnoozeTimer)
+	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub})
+	a.engines = append(a.engines, a.Routing.Run)
+	a.wireWorkflows()
 	if err := a.wireChannels(); err != nil {
 		a.Close()
 		return nil, err

@@ -20,6 +20,8 @@ func (a *App) wireChannels() error {
 		Contacts:      a.Contacts,
 		Conversations: a.Conversations,
 		Channels:      a.Channels,
+		Workflows:     a.Workflows,
+		Routing:       a.Routing,
 		CustomWebhook: custom.NewWebhook(a.Channels, a.Conversations, a.Metrics),
 		Metrics:       a.Metrics.Handler(),
 	})

@@ -40,7 +40,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func demoServices(a *app.App) demo.Services {
-	return demo.Services{Workspaces: a.Workspaces, Contacts: a.Contacts, Channels: a.Channels, Conversations: a.Conversations}
+	return demo.Services{Workspaces: a.Workspaces, Contacts: a.Contacts, Channels: a.Channels, Conversations: a.Conversations,
+		Workflows: a.Workflows}
 }
 
 func printDemo(w io.Writer, baseURL string, r demo.Result) {

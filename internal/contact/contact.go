@@ -106,6 +106,12 @@ func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Contact, erro
 	return get(ctx, s.db.Reader(), workspaceID, id)
 }
 
+// GetTx returns a contact as q sees it (inside a transaction, with that
+// transaction's writes).
+func GetTx(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, error) {
+	return get(ctx, q, workspaceID, id)
+}
+
 func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, error) {
 	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ?`, workspaceID, id))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -151,6 +151,10 @@ func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) e
 		return err
 	}
 	var changed []string
+	// values carries the new values with the event, so a consumer reading
+	// it later (a workflow trigger) sees what this change set, not what a
+	// later one did.
+	values := map[string]any{}
 	for _, c := range []struct {
 		name     string
 		old, new string
@@ -159,6 +163,7 @@ func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) e
 		{"avatar_url", old.avatar, st.avatar}} {
 		if c.old != c.new {
 			changed = append(changed, c.name)
+			values[c.name] = c.new
 		}
 	}
 	if len(changed) > 0 {
@@ -176,12 +181,19 @@ func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) e
 	if err != nil {
 		return err
 	}
-	for _, f := range fields {
-		changed = append(changed, "fields."+f)
+	if len(fields) > 0 {
+		now, err := get(ctx, tx, workspaceID, id)
+		if err != nil {
+			return err
+		}
+		for _, f := range fields {
+			changed = append(changed, "fields."+f)
+			values["fields."+f] = now.Fields[f]
+		}
 	}
 	if len(changed) > 0 {
 		if _, err := event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactUpdated, ContactID: id,
-			Payload: map[string]any{"contact_id": id, "changed": changed}}); err != nil {
+			Payload: map[string]any{"contact_id": id, "changed": changed, "values": values}}); err != nil {
 			return err
 		}
 	}
@@ -230,6 +242,12 @@ func (s *Service) Upsert(ctx context.Context, workspaceID int64, in Input) (c Co
 	}
 	c, err = s.Get(ctx, workspaceID, id)
 	return c, created, err
+}
+
+// FindTx returns the id of the contact with the input's phone (or, failing
+// that, its email), or 0 when there is none.
+func FindTx(ctx context.Context, q db.Querier, workspaceID int64, in Input) (int64, error) {
+	return findByPhoneOrEmail(ctx, q, workspaceID, in)
 }
 
 func findByPhoneOrEmail(ctx context.Context, q db.Querier, workspaceID int64, in Input) (int64, error) {

@@ -74,6 +74,14 @@ func (s *Service) SetTag(ctx context.Context, workspaceID, contactID int64, tag 
 	})
 }
 
+// SetTagTx is SetTag inside tx; it reports whether anything changed.
+func SetTagTx(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, tag string, add bool) (bool, error) {
+	if _, err := get(ctx, tx, workspaceID, contactID); err != nil {
+		return false, err
+	}
+	return setTag(ctx, tx, workspaceID, contactID, tag, add)
+}
+
 func setTag(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, name string, add bool) (bool, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {

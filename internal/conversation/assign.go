@@ -17,6 +17,9 @@ type AssignInput struct {
 	Source string `json:"-"` // user, workflow or api
 	ByUser int64  `json:"-"`
 	Reason string `json:"-"` // why this assignee, shown in the timeline
+	// Detail is the structured reason (routing's strategy, candidates and
+	// why each was skipped), stored under "routing" in the event payload.
+	Detail any `json:"-"`
 }
 
 // Assign sets the conversation's assignee (and optionally its team).
@@ -64,6 +67,9 @@ func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignIn
 	if in.Reason != "" {
 		payload["reason"] = in.Reason
 	}
+	if in.Detail != nil {
+		payload["routing"] = in.Detail
+	}
 	typ := event.ConversationAssigned
 	if in.UserID == 0 {
 		typ = event.ConversationUnassigned // moved to a team with nobody assigned
@@ -80,23 +86,41 @@ func (s *Service) Unassign(ctx context.Context, workspaceID, id int64, source st
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		var err error
-		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
-			return err
-		}
-		if c.AssigneeID == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `UPDATE conversations SET assignee_id = NULL WHERE id = ?`, id); err != nil {
-			return err
-		}
-		payload := map[string]any{"previous_assignee_id": c.AssigneeID, "source": source}
-		if byUser != 0 {
-			payload["by_user_id"] = byUser
-		}
-		c.AssigneeID = 0
-		return appendEvent(ctx, tx, c, event.ConversationUnassigned, payload)
+		c, err = UnassignTx(ctx, tx, workspaceID, id, UnassignInput{Source: source, ByUser: byUser})
+		return err
 	})
 	return c, wrap("unassign", err)
+}
+
+// UnassignInput says who unassigns and why.
+type UnassignInput struct {
+	Source string // user, workflow, api or routing
+	ByUser int64
+	Reason string // shown in the timeline, e.g. "agent offline past the grace period"
+}
+
+// UnassignTx removes the assignee inside tx and appends
+// conversation.unassigned; a conversation without assignee is left as is.
+func UnassignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in UnassignInput) (Conversation, error) {
+	c, err := getOpen(ctx, tx, workspaceID, id)
+	if err != nil || c.AssigneeID == 0 {
+		return c, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE conversations SET assignee_id = NULL WHERE id = ?`, id); err != nil {
+		return c, err
+	}
+	payload := map[string]any{"previous_assignee_id": c.AssigneeID, "source": in.Source}
+	if in.ByUser != 0 {
+		payload["by_user_id"] = in.ByUser
+	}
+	if in.Reason != "" {
+		payload["reason"] = in.Reason
+	}
+	if c.TeamID != 0 {
+		payload["team_id"] = c.TeamID
+	}
+	c.AssigneeID = 0
+	return c, appendEvent(ctx, tx, c, event.ConversationUnassigned, payload)
 }
 
 // inWorkspace checks that row id of table belongs to the workspace.

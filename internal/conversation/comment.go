@@ -38,6 +38,17 @@ var mentionRe = regexp.MustCompile(`@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-
 // AddComment stores a comment and appends comment.created, which carries the
 // mentioned user ids so notifications can reach them.
 func (s *Service) AddComment(ctx context.Context, workspaceID, conversationID int64, in CommentInput) (Comment, error) {
+	var cm Comment
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		cm, err = AddCommentTx(ctx, tx, workspaceID, conversationID, in)
+		return err
+	})
+	return cm, wrap("comment", err)
+}
+
+// AddCommentTx is AddComment inside tx.
+func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, in CommentInput) (Comment, error) {
 	in.Text = strings.TrimSpace(in.Text)
 	if in.Text == "" {
 		return Comment{}, apperr.Invalid("text", "is required")
@@ -46,7 +57,7 @@ func (s *Service) AddComment(ctx context.Context, workspaceID, conversationID in
 		return Comment{}, apperr.Invalid("text", "is longer than 10000 characters")
 	}
 	cm := Comment{ConversationID: conversationID, UserID: in.UserID, Text: in.Text, CreatedAt: db.Time(db.Now())}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := func() error {
 		c, err := get(ctx, tx, workspaceID, conversationID)
 		if err != nil {
 			return err
@@ -74,8 +85,8 @@ func (s *Service) AddComment(ctx context.Context, workspaceID, conversationID in
 			return fmt.Errorf("store comment: %w", err)
 		}
 		return appendEvent(ctx, tx, c, event.CommentCreated, map[string]any{"comment_id": cm.ID, "user_id": in.UserID, "text": cm.Text, "mentions": cm.Mentions})
-	})
-	return cm, wrap("comment", err)
+	}()
+	return cm, err
 }
 
 // ListComments returns a conversation's comments oldest first.

@@ -89,6 +89,12 @@ func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Conversation,
 	return get(ctx, s.db.Reader(), workspaceID, id)
 }
 
+// GetTx returns a conversation of the workspace as q sees it (inside a
+// transaction, with that transaction's writes).
+func GetTx(ctx context.Context, q db.Querier, workspaceID, id int64) (Conversation, error) {
+	return get(ctx, q, workspaceID, id)
+}
+
 func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Conversation, error) {
 	c, err := scan(q.QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE workspace_id = ? AND id = ?`, workspaceID, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -121,6 +127,20 @@ func (s *Service) OpenOf(ctx context.Context, workspaceID, contactID int64) (Con
 		return Conversation{}, apperr.NotFound("open conversation")
 	}
 	return c, err
+}
+
+// OpenOfTx returns the contact's open (or snoozed) conversation as q sees
+// it, or a zero Conversation when there is none.
+func OpenOfTx(ctx context.Context, q db.Querier, workspaceID, contactID int64) (Conversation, error) {
+	c, err := scan(q.QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE workspace_id = ? AND contact_id = ? AND status <> 'closed'`,
+		workspaceID, contactID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, nil
+	}
+	if err != nil {
+		return Conversation{}, fmt.Errorf("conversation: open of contact: %w", err)
+	}
+	return c, nil
 }
 
 // ListFilter narrows a conversation listing.

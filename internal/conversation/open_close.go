@@ -20,13 +20,24 @@ type OpenInput struct {
 // Open opens a conversation for a contact that has none open; a second
 // open conversation is a conflict.
 func (s *Service) Open(ctx context.Context, workspaceID int64, in OpenInput) (Conversation, error) {
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		c, err = OpenTx(ctx, tx, workspaceID, in)
+		return err
+	})
+	return c, wrap("open", err)
+}
+
+// OpenTx is Open inside tx.
+func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Conversation, error) {
 	switch in.Source {
 	case SourceUser, SourceWorkflow, SourceAPI:
 	default:
 		return Conversation{}, apperr.Invalid("source", "must be user, workflow or api")
 	}
 	var c Conversation
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := func() error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, in.ContactID).Scan(&n); err != nil {
 			return err
@@ -58,8 +69,8 @@ func (s *Service) Open(ctx context.Context, workspaceID int64, in OpenInput) (Co
 			return apperr.Conflict("contact %d already has an open conversation", in.ContactID)
 		}
 		return err
-	})
-	return c, wrap("open", err)
+	}()
+	return c, err
 }
 
 // CloseInput closes a conversation with optional closing notes.
@@ -74,6 +85,17 @@ type CloseInput struct {
 // whether a category, or a category and a summary, are required; the
 // category must be one of the workspace's.
 func (s *Service) Close(ctx context.Context, workspaceID, id int64, in CloseInput) (Conversation, error) {
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		c, err = CloseTx(ctx, tx, workspaceID, id, in)
+		return err
+	})
+	return c, wrap("close", err)
+}
+
+// CloseTx is Close inside tx.
+func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInput) (Conversation, error) {
 	switch in.Source {
 	case SourceUser, SourceWorkflow, SourceAPI, SourceAutoClose, SourceAIAgent:
 	default:
@@ -81,7 +103,7 @@ func (s *Service) Close(ctx context.Context, workspaceID, id int64, in CloseInpu
 	}
 	in.Category, in.Summary = strings.TrimSpace(in.Category), strings.TrimSpace(in.Summary)
 	var c Conversation
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := func() error {
 		var err error
 		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
 			return err
@@ -132,6 +154,6 @@ func (s *Service) Close(ctx context.Context, workspaceID, id int64, in CloseInpu
 		}
 		c, err = get(ctx, tx, workspaceID, id)
 		return err
-	})
-	return c, wrap("close", err)
+	}()
+	return c, err
 }

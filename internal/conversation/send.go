@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
@@ -17,12 +18,27 @@ type SendInput struct {
 	Content json.RawMessage `json:"content"` // the channel-level message object for non-text types
 	Sender  string          `json:"-"`       // user, workflow or api
 	UserID  int64           `json:"-"`
+	// ChannelID, when set, sends on that channel (the contact must have an
+	// identity there) instead of the conversation's.
+	ChannelID int64 `json:"-"`
 }
 
 // Send stores an outbound message as pending and queues it for delivery in
 // the same transaction, so a committed send is never forgotten: the
 // outbound dispatcher picks it up (and after a crash, picks it up again).
 func (s *Service) Send(ctx context.Context, workspaceID, conversationID int64, in SendInput) (Message, error) {
+	var m Message
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		m, err = SendTx(ctx, tx, workspaceID, conversationID, in)
+		return err
+	})
+	return m, wrap("send", err)
+}
+
+// SendTx is Send inside tx, for callers (workflow steps) whose own state
+// must commit together with the message.
+func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, in SendInput) (Message, error) {
 	if in.Type == "" {
 		in.Type = "text"
 	}
@@ -43,38 +59,42 @@ func (s *Service) Send(ctx context.Context, workspaceID, conversationID int64, i
 	default:
 		return Message{}, apperr.Invalid("sender", "must be user, workflow or api")
 	}
-	var m Message
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		c, err := getOpen(ctx, tx, workspaceID, conversationID)
-		if err != nil {
-			return err
+	c, err := getOpen(ctx, tx, workspaceID, conversationID)
+	if err != nil {
+		return Message{}, err
+	}
+	if in.ChannelID != 0 && in.ChannelID != c.ChannelID {
+		if _, err := contact.IdentityOf(ctx, tx, in.ChannelID, c.ContactID); apperr.KindOf(err) == apperr.KindNotFound {
+			return Message{}, apperr.Invalid("channel_id", "the contact has no identity on channel %d", in.ChannelID)
+		} else if err != nil {
+			return Message{}, err
 		}
-		if c.ChannelID == 0 {
-			return apperr.Conflict("conversation %d has no channel to send on", conversationID)
-		}
-		now := db.Now()
-		m = Message{WorkspaceID: workspaceID, ConversationID: c.ID, ContactID: c.ContactID, ChannelID: c.ChannelID, Direction: "out",
-			Sender: in.Sender, SenderUserID: in.UserID, Type: in.Type, Text: in.Text, Content: in.Content, Status: MsgPending, CreatedAt: db.Time(now)}
-		if err := tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
-			type, text, content, status, created_at) VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			workspaceID, c.ID, c.ContactID, c.ChannelID, in.Sender, nullID(in.UserID), in.Type, in.Text, string(in.Content), MsgPending, now).Scan(&m.ID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, at) VALUES (?, ?, ?)`, m.ID, MsgPending, now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO outbound_jobs (message_id, channel_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?)`,
-			m.ID, c.ChannelID, now, now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, c.ID); err != nil {
-			return err
-		}
-		payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
-		if in.UserID != 0 {
-			payload["user_id"] = in.UserID
-		}
-		return appendEvent(ctx, tx, c, event.MessageSent, payload)
-	})
-	return m, wrap("send", err)
+		c.ChannelID = in.ChannelID
+	}
+	if c.ChannelID == 0 {
+		return Message{}, apperr.Conflict("conversation %d has no channel to send on", conversationID)
+	}
+	now := db.Now()
+	m := Message{WorkspaceID: workspaceID, ConversationID: c.ID, ContactID: c.ContactID, ChannelID: c.ChannelID, Direction: "out",
+		Sender: in.Sender, SenderUserID: in.UserID, Type: in.Type, Text: in.Text, Content: in.Content, Status: MsgPending, CreatedAt: db.Time(now)}
+	if err := tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
+		type, text, content, status, created_at) VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		workspaceID, c.ID, c.ContactID, c.ChannelID, in.Sender, nullID(in.UserID), in.Type, in.Text, string(in.Content), MsgPending, now).Scan(&m.ID); err != nil {
+		return m, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, at) VALUES (?, ?, ?)`, m.ID, MsgPending, now); err != nil {
+		return m, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO outbound_jobs (message_id, channel_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?)`,
+		m.ID, c.ChannelID, now, now); err != nil {
+		return m, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, c.ID); err != nil {
+		return m, err
+	}
+	payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
+	if in.UserID != 0 {
+		payload["user_id"] = in.UserID
+	}
+	return m, appendEvent(ctx, tx, c, event.MessageSent, payload)
 }

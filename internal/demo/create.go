@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -60,6 +61,9 @@ func create(ctx context.Context, s Services, opt Options, res *Result) error {
 		return fmt.Errorf("demo: channel: %w", err)
 	}
 	res.ChannelID, res.ChannelToken = ch.ID, ch.Token
+	if err := inboundWorkflow(ctx, s, ws.ID); err != nil {
+		return err
+	}
 	for _, c := range []struct{ first, last, phone, email string }{
 		{"Maria", "Garcia", "+14155550101", "maria@example.com"},
 		{"Kenji", "Tanaka", "+14155550102", "kenji@example.com"},
@@ -83,4 +87,27 @@ func firstWord(s string) string {
 		}
 	}
 	return strings.ToLower(s)
+}
+
+// inboundWorkflow loads the seed's inbound-conversation workflow from its
+// shipped template, publishes and starts it.
+func inboundWorkflow(ctx context.Context, s Services, workspaceID int64) error {
+	if s.Workflows == nil {
+		return nil
+	}
+	def, err := workflow.TemplateDefinition("inbound_conversation")
+	if err != nil {
+		return err
+	}
+	w, err := s.Workflows.Create(ctx, workspaceID, def)
+	if err != nil {
+		return fmt.Errorf("demo: workflow: %w", err)
+	}
+	if _, err := s.Workflows.Publish(ctx, workspaceID, w.ID); err != nil {
+		return fmt.Errorf("demo: publish workflow: %w", err)
+	}
+	if _, err := s.Workflows.SetActive(ctx, workspaceID, w.ID, true); err != nil {
+		return fmt.Errorf("demo: start workflow: %w", err)
+	}
+	return nil
 }

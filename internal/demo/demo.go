@@ -1,6 +1,7 @@
 // Package demo loads a demo workspace that a person can sign in to and a
 // script can drive: an owner, agents in Sales/Support/Billing teams, a few
-// contacts, custom fields, closing categories and a custom channel.
+// contacts, custom fields, closing categories, a custom channel and the
+// seed's inbound workflow (welcome, ask, route, assign), started.
 package demo
 
 import (
@@ -12,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -24,6 +26,8 @@ type Services struct {
 	Contacts      *contact.Service
 	Channels      *channel.Service
 	Conversations *conversation.Service
+	// Workflows, when set, receives the seed's inbound workflow template.
+	Workflows *workflow.Service
 }
 
 // Options tune the demo.

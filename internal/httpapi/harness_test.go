@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -50,6 +51,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.server = httpapi.New(httpapi.Deps{
 		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channel.New(d),
 		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
+		Routing: routing.New(d, routing.Options{Committer: committer, Hub: hub}),
 	})
 	f.srv = httptest.NewServer(f.server)
 	t.Cleanup(f.srv.Close)

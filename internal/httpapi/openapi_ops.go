@@ -5,6 +5,8 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -122,6 +124,33 @@ var operations = map[string]opDoc{
 	"GET /api/v1/messages/{messageID}": {id: "getMessage", tag: tagConversations, summary: "A message with its status history",
 		status: 200, resp: conversation.Message{}},
 
+	// Routing (docs/routing.md).
+	"GET /api/v1/presence": {id: "listPresence", tag: "routing", summary: "Every user's availability, open conversations and capacity",
+		query: paged, status: 200, resp: page[routing.Presence]{}},
+	"PUT /api/v1/presence": {id: "setPresenceStatus", tag: "routing", summary: "Choose your status: online or busy",
+		desc: "Busy users take no new automatic assignments. Takes effect while one of your devices is live.",
+		body: statusInput{}, required: []string{"status"}, status: 200, resp: routing.Presence{}, errors: []int{403}},
+	"POST /api/v1/presence/heartbeat": {id: "presenceHeartbeat", tag: "routing", summary: "A signed-in device of yours is alive",
+		desc: "Without a heartbeat from any device for the workspace's inactivity timeout you become offline; the next one returns you to the status you chose.",
+		body: deviceInput{}, required: []string{"device_id"}, status: 200, resp: routing.Presence{}, errors: []int{403}},
+	"POST /api/v1/presence/sign-out": {id: "presenceSignOut", tag: "routing", summary: "Sign a device out; with no live device left you are offline",
+		body: deviceInput{}, required: []string{"device_id"}, status: 200, resp: routing.Presence{}, errors: []int{403}},
+	"PUT /api/v1/users/{userID}/capacity": {id: "setUserCapacity", tag: "routing",
+		summary: "Set a user's capacity: most open conversations auto-assigned (0 unlimited, null the workspace default)",
+		desc:    "Raising it assigns waiting conversations at once.",
+		body:    capacityInput{}, status: 200, resp: routing.Presence{}},
+	"GET /api/v1/routing/settings": {id: "getRoutingSettings", tag: "routing", summary: "Inactivity timeout, default capacity, reassignment grace, default strategy",
+		status: 200, resp: routing.Settings{}},
+	"PATCH /api/v1/routing/settings": {id: "updateRoutingSettings", tag: "routing", summary: "Change the routing settings",
+		body: routing.SettingsUpdate{}, status: 200, resp: routing.Settings{}},
+	"GET /api/v1/routing/queues": {id: "listQueues", tag: "routing", summary: "Each non-empty queue with its conversations in order, positions and waiting times",
+		status: 200, resp: page[routing.Queue]{}},
+	"POST /api/v1/conversations/{conversationID}/route": {id: "routeConversation", tag: "routing",
+		summary: "Assign by target and strategy, queue, or unassign; the reason is stored in the timeline",
+		desc: "Targets: user, previous, team, workspace, unassign. A team or workspace target waits in the queue when nobody qualifies " +
+			"(unless no_queue). Assigning a named user above capacity is 409 unless force is set.",
+		body: routing.Request{}, required: []string{"target"}, status: 200, resp: routing.Result{}, errors: []int{409}},
+
 	"GET /api/v1/events": {id: "listEvents", tag: tagEvents, summary: "The workspace's events after a cursor, in order",
 		desc:  "next_cursor is the id of the last event (or the cursor given): pass it as after to poll for what commits next.",
 		query: []param{pAfter, pTypes, pLimit}, status: 200, resp: page[event.Event]{}},
@@ -207,4 +236,46 @@ var operations = map[string]opDoc{
 	"GET /api/v1/workspace":           {id: "getWorkspace", tag: tagSettings, summary: "The workspace's settings", status: 200, resp: workspace.Workspace{}},
 	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone or closing-notes mode",
 		body: workspace.Settings{}, status: 200, resp: workspace.Workspace{}},
+
+	// Workflows (docs/workflows.md).
+	"GET /api/v1/workflows": {id: "listWorkflows", tag: "workflows", summary: "The workspace's workflows",
+		query: paged, status: 200, resp: page[workflow.Workflow]{}},
+	"POST /api/v1/workflows": {id: "createWorkflow", tag: "workflows", summary: "Create a workflow; its definition is the first draft",
+		desc: "An invalid definition is answered 422 with error.problems, each naming its step. warnings lists templates " +
+			"naming variables that nothing sets (they render empty).",
+		body: workflow.Definition{}, required: []string{"name", "trigger", "steps"}, status: 201, resp: workflow.Workflow{}},
+	"GET /api/v1/workflows/schema": {id: "workflowSchema", tag: "workflows", summary: "The JSON Schema of a workflow definition",
+		status: 200, media: "application/json"},
+	"GET /api/v1/workflows/{workflowID}": {id: "getWorkflow", tag: "workflows", summary: "A workflow: its draft and published version",
+		status: 200, resp: workflow.Workflow{}},
+	"PUT /api/v1/workflows/{workflowID}": {id: "saveWorkflowDraft", tag: "workflows",
+		summary: "Replace the draft; runs keep their version until the draft is published",
+		body:    workflow.Definition{}, required: []string{"name", "trigger", "steps"}, status: 200, resp: workflow.Workflow{}},
+	"DELETE /api/v1/workflows/{workflowID}": {id: "deleteWorkflow", tag: "workflows", summary: "Delete a workflow, its versions and runs",
+		status: 204},
+	"POST /api/v1/workflows/{workflowID}/publish": {id: "publishWorkflow", tag: "workflows",
+		summary: "Publish the draft as a new immutable version", desc: "An invalid draft is refused with 422 and its problems.",
+		status: 200, resp: workflow.Workflow{}, errors: []int{409, 422}},
+	"POST /api/v1/workflows/{workflowID}/start": {id: "startWorkflow", tag: "workflows", summary: "Let the published version start runs",
+		status: 200, resp: workflow.Workflow{}, errors: []int{409}},
+	"POST /api/v1/workflows/{workflowID}/stop": {id: "stopWorkflow", tag: "workflows",
+		summary: "Start no new runs (runs in flight continue)", status: 200, resp: workflow.Workflow{}},
+	"GET /api/v1/workflows/{workflowID}/runs": {id: "listWorkflowRuns", tag: "workflows", summary: "Runs, newest first",
+		query: []param{pCursor, pLimit, {"status", "only runs with this status", false}}, status: 200, resp: page[workflow.Run]{}},
+	"POST /api/v1/workflows/{workflowID}/runs": {id: "startWorkflowRun", tag: "workflows",
+		summary: "Run a manual or shortcut workflow for a contact", body: workflow.StartInput{}, required: []string{"contact_id"},
+		status: 201, resp: workflow.Run{}, errors: []int{409}},
+	"GET /api/v1/workflows/{workflowID}/runs/{runID}": {id: "getWorkflowRun", tag: "workflows",
+		summary: "A run with its step-by-step history", status: 200, resp: workflow.Run{}},
+	"POST /api/v1/workflows/{workflowID}/runs/{runID}/stop": {id: "stopWorkflowRun", tag: "workflows", summary: "Stop a run",
+		status: 200, resp: workflow.Run{}, errors: []int{409}},
+	"PUT /api/v1/workflow-settings": {id: "updateWorkflowSettings", tag: "workflows",
+		summary: "Allow HTTP Request steps to call private and loopback addresses",
+		body:    workflowSettings{}, required: []string{"allow_private_http"}, status: 200, resp: workflowSettings{}},
+	"POST /workflows/{workflowID}/webhook": {id: "workflowWebhook", tag: "workflows",
+		summary: "Start a run of an incoming-webhook workflow",
+		desc: "Authenticated by the workflow's webhook_secret in X-Workflow-Secret (or ?secret=). The body's contact " +
+			"object identifies the contact by id, phone or email; the whole body is the run's trigger data.",
+		headers: []param{{"X-Workflow-Secret", "the workflow's webhook secret", false}},
+		body:    map[string]any{}, status: 202, resp: webhookAccepted{}, errors: []int{409}},
 }

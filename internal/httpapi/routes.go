@@ -87,6 +87,36 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/workspace", s.authed(anyone, s.getWorkspace)),
 		r("PATCH", "/api/v1/workspace", s.authed(owners, s.updateWorkspace)),
 
+		// Workflows are built by owners and managers; agents run shortcuts.
+		// The incoming webhook authenticates with the workflow's secret.
+		r("GET", "/api/v1/workflows", s.authed(managers, s.listWorkflows)),
+		r("POST", "/api/v1/workflows", s.authed(managers, s.createWorkflow)),
+		r("GET", "/api/v1/workflows/schema", s.authed(anyone, s.workflowSchema)),
+		r("GET", "/api/v1/workflows/{workflowID}", s.authed(managers, s.getWorkflow)),
+		r("PUT", "/api/v1/workflows/{workflowID}", s.authed(managers, s.saveWorkflowDraft)),
+		r("DELETE", "/api/v1/workflows/{workflowID}", s.authed(managers, s.deleteWorkflow)),
+		r("POST", "/api/v1/workflows/{workflowID}/publish", s.authed(managers, s.publishWorkflow)),
+		r("POST", "/api/v1/workflows/{workflowID}/start", s.authed(managers, s.startWorkflow)),
+		r("POST", "/api/v1/workflows/{workflowID}/stop", s.authed(managers, s.stopWorkflow)),
+		r("GET", "/api/v1/workflows/{workflowID}/runs", s.authed(managers, s.listWorkflowRuns)),
+		r("POST", "/api/v1/workflows/{workflowID}/runs", s.authed(anyone, s.startWorkflowRun)),
+		r("GET", "/api/v1/workflows/{workflowID}/runs/{runID}", s.authed(managers, s.getWorkflowRun)),
+		r("POST", "/api/v1/workflows/{workflowID}/runs/{runID}/stop", s.authed(managers, s.stopWorkflowRun)),
+		r("PUT", "/api/v1/workflow-settings", s.authed(owners, s.updateWorkflowSettings)),
+		r("POST", "/workflows/{workflowID}/webhook", public(s.workflowWebhook)),
+
+		// Routing: everyone reports their own presence; managers set
+		// capacity and the routing settings.
+		r("GET", "/api/v1/presence", s.authed(anyone, s.withRouting(s.listPresence))),
+		r("PUT", "/api/v1/presence", s.authed(anyone, s.withRouting(s.setPresenceStatus))),
+		r("POST", "/api/v1/presence/heartbeat", s.authed(anyone, s.withRouting(s.heartbeat))),
+		r("POST", "/api/v1/presence/sign-out", s.authed(anyone, s.withRouting(s.signOutDevice))),
+		r("PUT", "/api/v1/users/{userID}/capacity", s.authed(managers, s.withRouting(s.setUserCapacity))),
+		r("GET", "/api/v1/routing/settings", s.authed(anyone, s.withRouting(s.getRoutingSettings))),
+		r("PATCH", "/api/v1/routing/settings", s.authed(managers, s.withRouting(s.updateRoutingSettings))),
+		r("GET", "/api/v1/routing/queues", s.authed(anyone, s.withRouting(s.listQueues))),
+		r("POST", "/api/v1/conversations/{conversationID}/route", s.authed(anyone, s.withRouting(s.routeConversation))),
+
 		r("GET", "/api/v1/events", s.authed(anyone, s.listEvents)),
 		r("GET", "/api/v1/events/stream", s.authed(anyone, s.streamEvents)),
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -24,6 +26,12 @@ type Deps struct {
 	Contacts      *contact.Service
 	Conversations *conversation.Service
 	Channels      *channel.Service
+	// Workflows manages workflow definitions and runs (nil: the workflow
+	// routes answer 404).
+	Workflows *workflow.Service
+	// Routing handles presence, capacity, queues and assignment by
+	// strategy (nil: the routing routes answer 404).
+	Routing *routing.Service
 	// CustomWebhook receives the custom channel's webhooks; it
 	// authenticates with the channel's token, not an API token.
 	CustomWebhook http.Handler

@@ -84,6 +84,13 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if in.Status != nil && s.deps.Routing != nil {
+		// Availability follows the chosen status at once (and an agent
+		// back to online drains the queues).
+		if err := s.deps.Routing.StatusChanged(r.Context(), p.WorkspaceID, id); err != nil {
+			return err
+		}
+	}
 	WriteJSON(w, http.StatusOK, u)
 	return nil
 }

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The aims the issue set.
+const (
+	aimRate   = 5000
+	aimRefill = 10 * time.Millisecond
+)
+
+type report struct {
+	M          machine
+	Workers    int
+	Throughput throughputResult
+	Direct     directResult
+	Refill     refillResult
+}
+
+// markdown renders the "## Routing" section, its reading computed from
+// the numbers so a rerun elsewhere rewrites it truthfully.
+func (r report) markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	t, d, f := r.Throughput, r.Direct, r.Refill
+	p("## Routing\n\n")
+	p("Written by `go run ./bench/routing` (`make bench`); every number below comes from one run.\n\n")
+	p("- Date: %s; commit %s\n", r.M.Date, orDash(r.M.Commit))
+	p("- Machine: %d CPUs, %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.OS, r.M.Go, orDash(r.M.Load))
+	p("- Store: SQLite in WAL mode with synchronous=FULL, routing writes through the group committer, in process (no HTTP)\n\n")
+	p("### Method\n\n")
+	p("**Throughput**: a workspace of %d agents in %d teams (a quarter of them in two teams), all online, capacity unlimited, ", agents, teams)
+	p("takes %d assignments of pre-created open conversations from %d concurrent callers of `routing.Assign`: team targets (one in a hundred the whole workspace), ", t.N, r.Workers)
+	p("strategies round robin, least open and longest idle in turn, every other request only to online agents. Each call chooses, claims (re-reading the agent under a lock), ")
+	p("writes the assignment with its reason and the event, and commits. Open conversations are never closed in this run, so by the end the busiest agent holds %d; ", t.MaxOpen)
+	p("least-open requests count every candidate's open conversations (the others need no count with unlimited capacity), so that third of the load grows slower as the run goes: a pessimistic load.\n\n")
+	p("**Baseline**: the same workspace writes %d assignments with `conversation.AssignTx` alone, through the same committer and callers, to a user chosen by index: the write without choosing, claiming or checking.\n\n", d.N)
+	p("**Refill**: every agent has capacity 2 (%d slots, all filled) and %d more conversations wait in the team queues. ", f.Slots, f.Queued)
+	p("8 closers each close one conversation of one of their agents at a time; the time measured is from the close's commit to the moment the agent's next `conversation.assigned` event is visible in the log. ")
+	p("The refill is done by the routing engine consuming the event log, woken by the commit (no polling interval).\n\n")
+	p("### Results\n\n")
+	p("| run | operations | per second | p50 | p99 | notes |\n|---|---:|---:|---:|---:|---|\n")
+	p("| routing.Assign | %d | %.0f | %s | %s | %d assigned, %d queued, %d failed |\n", t.N, t.Rate(), ms(t.P50), ms(t.P99), t.Assigned, t.Queued, t.Failed)
+	p("| direct AssignTx (baseline) | %d | %.0f | — | — | no choice, no claim |\n", d.N, d.Rate())
+	p("| freed slot → next queued assigned | %d | — | %s | %s | max %s; %d closes found nothing to refill |\n\n", f.Refills, ms(f.P50), ms(f.P99), ms(f.Max), f.Missed)
+	p("### Reading\n\n")
+	p("- Aim: ≥ %d assignments/s. Measured %.0f/s (%s, %.0f%% of the aim), %.2f× the direct write's %.0f/s: choosing and claiming costs %.0f%% of the throughput of the write alone.\n",
+		aimRate, t.Rate(), metOr(t.Rate() >= aimRate), 100*t.Rate()/aimRate, ratio(t.Rate(), d.Rate()), d.Rate(), 100*(1-ratio(t.Rate(), d.Rate())))
+	p("- Aim: a freed slot refilled in < %s at p99. Measured p99 %s (%s), p50 %s.\n", ms(aimRefill), ms(f.P99), metOr(f.P99 < aimRefill && f.Refills > 0), ms(f.P50))
+	if load, err := strconv.ParseFloat(r.M.Load, 64); err == nil && load > float64(r.M.CPUs) {
+		p("- The machine was shared: load average %s on %d CPUs when the run started, so every number here is lower (and latencies higher) than a quiet machine gives; the ratio to the baseline, measured in the same run, is the steadier figure.\n", r.M.Load, r.M.CPUs)
+	}
+	if t.Rate() < aimRate && d.Rate() < aimRate {
+		p("- The direct write alone is below the aim on this machine, so the gap is the store's (one fsynced SQLite writer on %d CPUs shared with the load), not only routing's.\n", r.M.CPUs)
+	}
+	return b.String()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func metOr(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// replaceSection replaces the section that starts with the heading line
+// (up to the next "## " heading) or appends it, leaving the rest of the
+// document — other benchmarks' sections — untouched. The same rule as
+// bench/ingest's, which another package main cannot share.
+func replaceSection(doc, heading, section string) string {
+	if !strings.HasSuffix(section, "\n") {
+		section += "\n"
+	}
+	if strings.TrimSpace(doc) == "" {
+		return "# Benchmarks\n\n" + section
+	}
+	lines := strings.SplitAfter(doc, "\n")
+	start, end := -1, len(lines)
+	for i, line := range lines {
+		if strings.TrimRight(line, "\r\n") == heading && start < 0 {
+			start = i
+			continue
+		}
+		if start >= 0 && strings.HasPrefix(line, "## ") {
+			end = i
+			break
+		}
+	}
+	if start < 0 {
+		if !strings.HasSuffix(doc, "\n") {
+			doc += "\n"
+		}
+		return doc + "\n" + section
+	}
+	after := strings.Join(lines[end:], "")
+	if after != "" {
+		section += "\n"
+	}
+	return strings.Join(lines[:start], "") + section + after
+}

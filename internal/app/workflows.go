@@ -1,0 +1,40 @@
+package app
+
+import (
+	"context"
+
+	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
+)
+
+// routingAssigner lets the workflow engine's Assign To step call routing:
+// workflow declares the Assigner it needs, routing satisfies it through
+// this adapter, and neither package imports the other.
+type routingAssigner struct{ svc *routing.Service }
+
+var _ workflow.Assigner = routingAssigner{}
+
+func (a routingAssigner) Assign(ctx context.Context, req workflow.AssignRequest) (workflow.AssignResult, error) {
+	res, err := a.svc.Assign(ctx, routing.Request{WorkspaceID: req.WorkspaceID, ConversationID: req.ConversationID,
+		Target: req.Target, UserID: req.UserID, TeamID: req.TeamID, Strategy: req.Strategy, OnlyOnline: req.OnlyOnline,
+		MaxOpen: req.MaxOpen, Force: req.Force, Queue: req.Queue, NoQueue: !req.Queue, Priority: req.Priority,
+		Source: req.Source, ByUserID: req.ByUserID})
+	if err != nil {
+		return workflow.AssignResult{}, err
+	}
+	return workflow.AssignResult{Assigned: res.Assigned, UserID: res.UserID, Queued: res.Queued, Position: res.Position,
+		Reason: res.Reason.Summary}, nil
+}
+
+// wireWorkflows builds the workflow service and its engine (which
+// consumes the event log and advances runs), assigning through routing;
+// it runs after routing is built.
+func (a *App) wireWorkflows() {
+	var assigner workflow.Assigner
+	if a.Routing != nil {
+		assigner = routingAssigner{a.Routing}
+	}
+	a.Workflows = workflow.NewService(a.DB)
+	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{Committer: a.Committer})
+	a.engines = append(a.engines, engine.Run)
+}

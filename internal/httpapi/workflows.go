@@ -1,0 +1,279 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
+)
+
+// problemsBody is the 422 answer to an invalid workflow definition: the
+// usual error object plus every problem with its step id.
+type problemsBody struct {
+	Error problemsDetail `json:"error"`
+}
+
+type problemsDetail struct {
+	Code      string             `json:"code"`
+	Message   string             `json:"message"`
+	Problems  []workflow.Problem `json:"problems"`
+	RequestID string             `json:"request_id,omitempty"`
+}
+
+// workflowAnswer answers a workflow, or the problems of its definition.
+func workflowAnswer(w http.ResponseWriter, r *http.Request, status int, wf workflow.Workflow, err error) error {
+	var ve *workflow.ValidationError
+	if errors.As(err, &ve) {
+		WriteJSON(w, http.StatusUnprocessableEntity, problemsBody{Error: problemsDetail{Code: string(apperr.KindInvalid),
+			Message: ve.Error(), Problems: ve.Problems, RequestID: requestID(r)}})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, status, wf)
+	return nil
+}
+
+// workflows returns the service, or 404 on a node built without it.
+func (s *Server) workflows() (*workflow.Service, error) {
+	if s.deps.Workflows == nil {
+		return nil, apperr.NotFound("workflows")
+	}
+	return s.deps.Workflows, nil
+}
+
+func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.workflows()
+	if err != nil {
+		return err
+	}
+	list, err := svc.List(r.Context(), Principal(r).WorkspaceID)
+	if err != nil {
+		return err
+	}
+	p, err := pageOf(r, list, func(wf workflow.Workflow) int64 { return wf.ID })
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.workflows()
+	if err != nil {
+		return err
+	}
+	var d workflow.Definition
+	if err := Decode(w, r, &d); err != nil {
+		return err
+	}
+	wf, err := svc.Create(r.Context(), Principal(r).WorkspaceID, d)
+	return workflowAnswer(w, r, http.StatusCreated, wf, err)
+}
+
+func (s *Server) getWorkflow(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	wf, err := svc.Get(r.Context(), Principal(r).WorkspaceID, id)
+	return workflowAnswer(w, r, http.StatusOK, wf, err)
+}
+
+func (s *Server) saveWorkflowDraft(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	var d workflow.Definition
+	if err := Decode(w, r, &d); err != nil {
+		return err
+	}
+	wf, err := svc.SaveDraft(r.Context(), Principal(r).WorkspaceID, id, d)
+	return workflowAnswer(w, r, http.StatusOK, wf, err)
+}
+
+func (s *Server) deleteWorkflow(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	if err := svc.Delete(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}
+
+func (s *Server) publishWorkflow(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	wf, err := svc.Publish(r.Context(), Principal(r).WorkspaceID, id)
+	return workflowAnswer(w, r, http.StatusOK, wf, err)
+}
+
+func (s *Server) startWorkflow(w http.ResponseWriter, r *http.Request) error {
+	return s.setWorkflowActive(w, r, true)
+}
+
+func (s *Server) stopWorkflow(w http.ResponseWriter, r *http.Request) error {
+	return s.setWorkflowActive(w, r, false)
+}
+
+func (s *Server) setWorkflowActive(w http.ResponseWriter, r *http.Request, active bool) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	wf, err := svc.SetActive(r.Context(), Principal(r).WorkspaceID, id, active)
+	return workflowAnswer(w, r, http.StatusOK, wf, err)
+}
+
+func (s *Server) workflowSchema(w http.ResponseWriter, r *http.Request) error {
+	WriteJSON(w, http.StatusOK, workflow.Schema())
+	return nil
+}
+
+func (s *Server) startWorkflowRun(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	var in workflow.StartInput
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	p := Principal(r)
+	in.UserID = p.UserID
+	run, err := svc.StartRun(r.Context(), p.WorkspaceID, id, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, run)
+	return nil
+}
+
+func (s *Server) listWorkflowRuns(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	f := workflow.RunFilter{Status: r.URL.Query().Get("status")}
+	if f.After, err = queryCursor(r); err != nil {
+		return err
+	}
+	if f.Limit, err = limitOf(r, 50); err != nil {
+		return err
+	}
+	list, err := svc.ListRuns(r.Context(), Principal(r).WorkspaceID, id, f)
+	if err != nil {
+		return err
+	}
+	var last int64
+	if len(list) > 0 {
+		last = list[len(list)-1].ID
+	}
+	WriteJSON(w, http.StatusOK, page[workflow.Run]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
+	return nil
+}
+
+func (s *Server) getWorkflowRun(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	runID, err := PathID(r, "runID")
+	if err != nil {
+		return err
+	}
+	run, err := svc.GetRun(r.Context(), Principal(r).WorkspaceID, id, runID)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, run)
+	return nil
+}
+
+func (s *Server) stopWorkflowRun(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	runID, err := PathID(r, "runID")
+	if err != nil {
+		return err
+	}
+	run, err := svc.StopRun(r.Context(), Principal(r).WorkspaceID, id, runID)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, run)
+	return nil
+}
+
+// workflowSettings is the workspace's workflow settings.
+type workflowSettings struct {
+	AllowPrivateHTTP *bool `json:"allow_private_http"`
+}
+
+func (s *Server) updateWorkflowSettings(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.workflows()
+	if err != nil {
+		return err
+	}
+	var in workflowSettings
+	if err := Decode(w, r, &in); err != nil {
+		return err
+	}
+	if in.AllowPrivateHTTP == nil {
+		return apperr.Invalid("allow_private_http", "is required")
+	}
+	if err := svc.SetAllowPrivateHTTP(r.Context(), Principal(r).WorkspaceID, *in.AllowPrivateHTTP); err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, in)
+	return nil
+}
+
+// webhookAccepted answers an incoming workflow webhook.
+type webhookAccepted struct {
+	RunID int64 `json:"run_id"`
+}
+
+// workflowWebhook starts a run of an incoming-webhook workflow. It is
+// authenticated by the workflow's secret (X-Workflow-Secret header, or
+// ?secret= for systems that cannot set headers), not an API token.
+func (s *Server) workflowWebhook(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	secret := r.Header.Get("X-Workflow-Secret")
+	if secret == "" {
+		secret = r.URL.Query().Get("secret")
+	}
+	body, err := ReadBody(w, r)
+	if err != nil {
+		return err
+	}
+	runID, err := svc.ReceiveWebhook(r.Context(), id, secret, body)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusAccepted, webhookAccepted{RunID: runID})
+	return nil
+}
+
+func (s *Server) workflowTarget(r *http.Request) (*workflow.Service, int64, error) {
+	svc, err := s.workflows()
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := PathID(r, "workflowID")
+	return svc, id, err
+}

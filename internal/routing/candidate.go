@@ -1,0 +1,109 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Availabilities of a user.
+const (
+	Online  = "online"
+	Busy    = "busy"
+	Offline = "offline"
+)
+
+// candidate is a user as one claim transaction sees them.
+type candidate struct {
+	id           int64
+	status       string // chosen: online or busy
+	lastSeen     int64  // newest heartbeat of any device
+	lastAssigned int64
+	capacity     int // effective; 0 unlimited
+	open         int
+	hasRow       bool // routing_agents has their row (a claim need not create it)
+}
+
+// availability is online or busy while a device was seen within the
+// timeout, offline otherwise. It is computed from the heartbeat itself,
+// not from the announced presence, so an agent whose expiry the timer has
+// not processed yet is already offline to the router.
+func (c candidate) availability(now int64, st settings) string {
+	if c.lastSeen == 0 || now-c.lastSeen >= st.timeoutMs {
+		return Offline
+	}
+	return c.status
+}
+
+const candidateColumns = `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.last_assigned_at, 0), COALESCE(a.capacity, -1),
+	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END,
+	CASE WHEN ? = 1 OR COALESCE(a.capacity, ?) > 0
+		THEN (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status <> 'closed') ELSE -1 END
+	FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id `
+
+// Three fixed queries rather than one built per call: SQLite keeps each
+// prepared on the writer.
+const (
+	candidatesOfTeam      = candidateColumns + `WHERE u.workspace_id = ? AND u.id IN (SELECT user_id FROM team_members WHERE team_id = ?) ORDER BY u.id`
+	candidatesOfWorkspace = candidateColumns + `WHERE u.workspace_id = ? ORDER BY u.id`
+	candidateUser         = candidateColumns + `WHERE u.workspace_id = ? AND u.id = ?`
+)
+
+// loadCandidates returns the users a request may choose from, in id
+// order: the team's members, the workspace's users (team 0), or one user.
+// Open conversations are counted only where a limit or the strategy needs
+// them (open is -1 otherwise): with unlimited capacity, round robin and
+// longest idle never read them, and counting is most of a claim's cost.
+func loadCandidates(ctx context.Context, q db.Querier, j job, st settings) ([]candidate, error) {
+	all := boolInt(j.strategy == LeastOpen || j.maxOpen > 0 || j.userID != 0)
+	query, args := candidatesOfWorkspace, []any{all, st.capacity, j.workspaceID}
+	switch {
+	case j.userID != 0:
+		query, args = candidateUser, append(args, j.userID)
+	case j.teamID != 0:
+		query, args = candidatesOfTeam, append(args, j.teamID)
+	}
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("candidates: %w", err)
+	}
+	defer rows.Close()
+	var out []candidate
+	for rows.Next() {
+		var c candidate
+		var override, hasRow int
+		if err := rows.Scan(&c.id, &c.status, &c.lastSeen, &c.lastAssigned, &override, &hasRow, &c.open); err != nil {
+			return nil, fmt.Errorf("candidates: %w", err)
+		}
+		c.capacity, c.hasRow = effectiveCapacity(override, st), hasRow == 1
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// filter says why c cannot take the conversation of j, or "" if they can.
+// Busy users take no new automatic assignments; a forced manual
+// assignment skips only the capacity limits.
+func (j job) filter(c candidate, now int64, st settings) string {
+	avail := c.availability(now, st)
+	if j.auto && c.status == Busy {
+		return "busy"
+	}
+	if j.onlyOnline && avail != Online {
+		if avail == Offline && c.lastSeen > 0 {
+			return "offline (no heartbeat for the inactivity timeout)"
+		}
+		return "not online (" + avail + ")"
+	}
+	if j.force {
+		return ""
+	}
+	if c.capacity > 0 && c.open >= c.capacity {
+		return fmt.Sprintf("at capacity (%d/%d open)", c.open, c.capacity)
+	}
+	if j.maxOpen > 0 && c.open >= j.maxOpen {
+		return fmt.Sprintf("has %d open, the limit is below %d", c.open, j.maxOpen)
+	}
+	return ""
+}

@@ -1,0 +1,235 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// clock is an injectable clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// fixture is a workspace on a real store with a routing service whose
+// engines run, a conversation service, and a hub woken by commits.
+type fixture struct {
+	t         *testing.T
+	d         *db.DB
+	hub       *event.Hub
+	committer *db.Committer
+	svc       *Service
+	conv      *conversation.Service
+	ws        *workspace.Service
+	wsID      int64
+}
+
+func newFixture(t *testing.T, d *db.DB, now func() time.Time) *fixture {
+	t.Helper()
+	f := &fixture{t: t, d: d, ws: workspace.New(d)}
+	w, err := f.ws.Create(context.Background(), "Acme", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.wsID = w.ID
+	f.start(d, now)
+	return f
+}
+
+// start builds the services on d and starts the routing engines.
+func (f *fixture) start(d *db.DB, now func() time.Time) {
+	f.d = d
+	f.hub = event.NewHub()
+	d.OnEvents(f.hub.Notify)
+	f.committer = d.NewCommitter()
+	f.conv = conversation.New(d, f.committer)
+	f.svc = New(d, Options{Committer: f.committer, Hub: f.hub, Now: now})
+	f.svc.Start(context.Background())
+	f.t.Cleanup(f.stop)
+}
+
+// stop closes the routing engines and the committer (the store is the
+// caller's).
+func (f *fixture) stop() {
+	f.svc.Close()
+	f.committer.Close()
+}
+
+// agents creates n users in a new team, each with capacity (nil: the
+// workspace default) and one live device.
+func (f *fixture) agents(n int, capacity *int, team string) (teamID int64, ids []int64) {
+	f.t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		u, err := f.ws.CreateUser(ctx, f.wsID, workspace.NewUser{Email: fmt.Sprintf("%s%d@acme.test", team, i), Name: fmt.Sprintf("%s %d", team, i)})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+		if capacity != nil {
+			if err := f.svc.SetCapacity(ctx, f.wsID, u.ID, capacity); err != nil {
+				f.t.Fatal(err)
+			}
+		}
+		if _, err := f.svc.Heartbeat(ctx, f.wsID, u.ID, "laptop"); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	tm, err := f.ws.CreateTeam(ctx, f.wsID, workspace.TeamInput{Name: team, MemberIDs: ids})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return tm.ID, ids
+}
+
+// conversations inserts n open, unassigned conversations (one contact
+// each) in one transaction: the fixture, not the code under test.
+func (f *fixture) conversations(n int) []int64 {
+	f.t.Helper()
+	ctx := context.Background()
+	ids := make([]int64, 0, n)
+	now := db.Now()
+	err := f.d.Tx(ctx, func(tx *db.Tx) error {
+		for i := range n {
+			var contact, id int64
+			if err := tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,
+				f.wsID, fmt.Sprintf("c%d", i), now, now).Scan(&contact); err != nil {
+				return err
+			}
+			if err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, status, opened_source, opened_at) VALUES (?, ?, 'open', 'api', ?) RETURNING id`,
+				f.wsID, contact, now).Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ids
+}
+
+func (f *fixture) assign(req Request) Result {
+	f.t.Helper()
+	req.WorkspaceID = f.wsID
+	res, err := f.svc.Assign(context.Background(), req)
+	if err != nil {
+		f.t.Fatalf("assign %d: %v", req.ConversationID, err)
+	}
+	return res
+}
+
+// openCounts returns each user's open assigned conversations.
+func (f *fixture) openCounts() map[int64]int {
+	f.t.Helper()
+	rows, err := f.d.Reader().Query(context.Background(), `SELECT assignee_id, COUNT(*) FROM conversations
+		WHERE workspace_id = ? AND status <> 'closed' AND assignee_id IS NOT NULL GROUP BY assignee_id`, f.wsID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var u int64
+		var n int
+		if err := rows.Scan(&u, &n); err != nil {
+			f.t.Fatal(err)
+		}
+		out[u] = n
+	}
+	return out
+}
+
+func (f *fixture) assignee(conversationID int64) int64 {
+	f.t.Helper()
+	var a int64
+	if err := f.d.Reader().QueryRow(context.Background(), `SELECT COALESCE(assignee_id, 0) FROM conversations WHERE id = ?`, conversationID).Scan(&a); err != nil {
+		f.t.Fatal(err)
+	}
+	return a
+}
+
+// queueOrder returns the conversations waiting in a team's queue, head
+// first, straight from the table.
+func (f *fixture) queueOrder(teamID int64) []int64 {
+	f.t.Helper()
+	rows, err := f.d.Reader().Query(context.Background(), `SELECT conversation_id FROM routing_queue
+		WHERE workspace_id = ? AND team_id = ? AND user_id = 0 ORDER BY priority DESC, id`, f.wsID, teamID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			f.t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// events returns the workspace's events of the types after a cursor.
+func (f *fixture) events(after int64, types ...event.Type) []event.Event {
+	f.t.Helper()
+	var out []event.Event
+	for {
+		page, err := event.List(context.Background(), f.d.Reader(), event.Filter{WorkspaceID: f.wsID, After: after, Types: types, Limit: 1000})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		out = append(out, page...)
+		if len(page) < 1000 {
+			return out
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// waitFor waits, woken by commits, until an event after the cursor
+// satisfies ok, and fails the test after a deadline. It never sleeps on
+// a guess.
+func (f *fixture) waitFor(after int64, what string, ok func(event.Event) bool, types ...event.Type) event.Event {
+	f.t.Helper()
+	wake, unsubscribe := f.hub.Subscribe()
+	defer unsubscribe()
+	deadline := time.NewTimer(15 * time.Second)
+	defer deadline.Stop()
+	for {
+		for _, e := range f.events(after, types...) {
+			if ok(e) {
+				return e
+			}
+			after = e.ID
+		}
+		select {
+		case <-wake:
+		case <-deadline.C:
+			f.t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+func intp(v int) *int { return &v }

@@ -1,0 +1,209 @@
+package routing
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Presence is a user's availability as routing sees it.
+type Presence struct {
+	UserID int64 `json:"user_id"`
+	// Status is what the user chose: online or busy.
+	Status string `json:"status"`
+	// Availability is online or busy while a device was seen within the
+	// workspace's inactivity timeout, offline otherwise.
+	Availability string    `json:"availability"`
+	LastSeenAt   time.Time `json:"last_seen_at,omitzero"`
+	Devices      int       `json:"devices"`
+	Open         int       `json:"open"`     // open assigned conversations
+	Capacity     int       `json:"capacity"` // effective; 0 is unlimited
+	// CapacityOverride is the user's own capacity; null follows the
+	// workspace default.
+	CapacityOverride *int `json:"capacity_override"`
+}
+
+// Heartbeat records that a signed-in device of the user is alive. A user
+// who was offline returns to the status they chose.
+func (s *Service) Heartbeat(ctx context.Context, workspaceID, userID int64, deviceID string) (Presence, error) {
+	deviceID = strings.TrimSpace(deviceID)
+	if deviceID == "" || len(deviceID) > 200 {
+		return Presence{}, apperr.Invalid("device_id", "is required (at most 200 characters)")
+	}
+	now := s.nowMs()
+	err := s.write(ctx, func(tx *db.Tx) error {
+		if err := userInWorkspace(ctx, tx, workspaceID, userID); err != nil {
+			return err
+		}
+		if err := ensureAgent(ctx, tx, workspaceID, userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO routing_devices (user_id, device_id, last_seen_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`, userID, deviceID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = ? WHERE user_id = ? AND last_seen_at < ?`, now, userID, now); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, workspaceID, userID, now, "heartbeat")
+	})
+	if err != nil {
+		return Presence{}, wrap("heartbeat", err)
+	}
+	kick(s.timerWake)
+	return s.Presence(ctx, workspaceID, userID)
+}
+
+// SignOut forgets a device; when no live device remains the user is offline.
+func (s *Service) SignOut(ctx context.Context, workspaceID, userID int64, deviceID string) (Presence, error) {
+	now := s.nowMs()
+	err := s.write(ctx, func(tx *db.Tx) error {
+		if err := userInWorkspace(ctx, tx, workspaceID, userID); err != nil {
+			return err
+		}
+		if err := ensureAgent(ctx, tx, workspaceID, userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM routing_devices WHERE user_id = ? AND device_id = ?`, userID, strings.TrimSpace(deviceID)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = COALESCE((SELECT MAX(last_seen_at) FROM routing_devices WHERE user_id = ?), 0)
+			WHERE user_id = ?`, userID, userID); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, workspaceID, userID, now, "sign_out")
+	})
+	if err != nil {
+		return Presence{}, wrap("sign out", err)
+	}
+	kick(s.timerWake)
+	return s.Presence(ctx, workspaceID, userID)
+}
+
+// SetStatus changes the status the user chose (online or busy); it takes
+// effect at once if a device is live, else when one is next seen.
+func (s *Service) SetStatus(ctx context.Context, workspaceID, userID int64, status string) (Presence, error) {
+	if status != Online && status != Busy {
+		return Presence{}, apperr.Invalid("status", "must be online or busy")
+	}
+	now := s.nowMs()
+	err := s.write(ctx, func(tx *db.Tx) error {
+		if err := userInWorkspace(ctx, tx, workspaceID, userID); err != nil {
+			return err
+		}
+		if err := ensureAgent(ctx, tx, workspaceID, userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET status = ? WHERE id = ?`, status, userID); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, workspaceID, userID, now, "status")
+	})
+	if err != nil {
+		return Presence{}, wrap("set status", err)
+	}
+	return s.Presence(ctx, workspaceID, userID)
+}
+
+// StatusChanged re-announces a user's presence after their chosen status
+// changed elsewhere (the users API), so routing and live clients follow.
+func (s *Service) StatusChanged(ctx context.Context, workspaceID, userID int64) error {
+	now := s.nowMs()
+	return wrap("status changed", s.write(ctx, func(tx *db.Tx) error {
+		if err := ensureAgent(ctx, tx, workspaceID, userID); err != nil {
+			return err
+		}
+		return s.announce(ctx, tx, workspaceID, userID, now, "status")
+	}))
+}
+
+// announce recomputes the user's availability and, when it differs from
+// the one last announced, stores it and appends user.presence.updated.
+// Going offline starts the reassignment grace period; coming back cancels it.
+func (s *Service) announce(ctx context.Context, tx *db.Tx, workspaceID, userID, now int64, cause string) error {
+	st, err := loadSettings(ctx, tx, workspaceID)
+	if err != nil {
+		return err
+	}
+	c := candidate{id: userID}
+	var previous string
+	if err := tx.QueryRow(ctx, `SELECT u.status, a.last_seen_at, a.presence FROM users u JOIN routing_agents a ON a.user_id = u.id WHERE u.id = ?`,
+		userID).Scan(&c.status, &c.lastSeen, &previous); err != nil {
+		return err
+	}
+	avail := c.availability(now, st)
+	if avail == previous {
+		return nil
+	}
+	if avail == Offline {
+		_, err = tx.Exec(ctx, `UPDATE routing_agents SET presence = ?, offline_since = ?, reassign_pending = 1 WHERE user_id = ?`, avail, now, userID)
+	} else {
+		_, err = tx.Exec(ctx, `UPDATE routing_agents SET presence = ?, offline_since = 0, reassign_pending = 0 WHERE user_id = ?`, avail, userID)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.UserPresenceUpdated,
+		Payload: map[string]any{"user_id": userID, "availability": avail, "previous": previous, "status": c.status, "cause": cause}})
+	return err
+}
+
+// Presence returns one user's presence.
+func (s *Service) Presence(ctx context.Context, workspaceID, userID int64) (Presence, error) {
+	list, err := s.presences(ctx, workspaceID, userID)
+	if err != nil {
+		return Presence{}, err
+	}
+	if len(list) == 0 {
+		return Presence{}, apperr.NotFound("user")
+	}
+	return list[0], nil
+}
+
+// Presences returns every user's presence, in user id order.
+func (s *Service) Presences(ctx context.Context, workspaceID int64) ([]Presence, error) {
+	return s.presences(ctx, workspaceID, 0)
+}
+
+func (s *Service) presences(ctx context.Context, workspaceID, userID int64) ([]Presence, error) {
+	q := s.db.Reader()
+	st, err := loadSettings(ctx, q, workspaceID)
+	if err != nil {
+		return nil, wrap("presence", err)
+	}
+	query := `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.capacity, -1),
+		(SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status <> 'closed'),
+		(SELECT COUNT(*) FROM routing_devices d WHERE d.user_id = u.id)
+		FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id WHERE u.workspace_id = ?`
+	args := []any{workspaceID}
+	if userID != 0 {
+		query += ` AND u.id = ?`
+		args = append(args, userID)
+	}
+	rows, err := q.Query(ctx, query+` ORDER BY u.id`, args...)
+	if err != nil {
+		return nil, wrap("presence", err)
+	}
+	defer rows.Close()
+	now := s.nowMs()
+	out := []Presence{}
+	for rows.Next() {
+		var c candidate
+		var override int
+		var p Presence
+		if err := rows.Scan(&c.id, &c.status, &c.lastSeen, &override, &c.open, &p.Devices); err != nil {
+			return nil, wrap("presence", err)
+		}
+		p.UserID, p.Status, p.Availability, p.LastSeenAt = c.id, c.status, c.availability(now, st), db.Time(c.lastSeen)
+		p.Open, p.Capacity = c.open, effectiveCapacity(override, st)
+		if override >= 0 {
+			p.CapacityOverride = &override
+		}
+		out = append(out, p)
+	}
+	return out, wrap("presence", rows.Err())
+}

@@ -1,0 +1,172 @@
+// Package routing decides who handles a conversation: presence (online,
+// busy, offline from device heartbeats), capacity (open conversations per
+// agent), the assignment strategies, the team queues that drain the moment
+// an agent frees up, and reassignment when an agent goes offline.
+//
+// Every assignment is a claim: the pick and the write happen in one
+// transaction that re-reads the chosen agent under a lock, so no agent is
+// ever above capacity, whatever the concurrency and however many nodes.
+package routing
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Options configure a Service.
+type Options struct {
+	// Committer, when set, carries every routing write, so concurrent
+	// assignments share commits. Without it each write is its own
+	// transaction.
+	Committer *db.Committer
+	// Hub wakes the queue drainer after commits that appended events.
+	Hub *event.Hub
+	// Now is the clock (tests inject one); time.Now by default.
+	Now func() time.Time
+}
+
+// Service routes conversations to agents.
+type Service struct {
+	db        *db.DB
+	committer *db.Committer
+	hub       *event.Hub
+	now       func() time.Time
+
+	timerWake  chan struct{} // presence or settings changed: recompute the next expiry
+	drainWake  chan struct{} // work for the drainer that is not in the event log
+	violations atomic.Int64  // capacity assertions that failed in a claim (always 0)
+	skipped    atomic.Int64  // drainer: events read past without work, ahead of the persisted cursor
+
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// New returns a Service on d.
+func New(d *db.DB, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{db: d, committer: opts.Committer, hub: opts.Hub, now: opts.Now,
+		timerWake: make(chan struct{}, 1), drainWake: make(chan struct{}, 1)}
+}
+
+// Violations returns how many claims found their agent above capacity
+// after writing and rolled back. It exists so tests can prove it stays 0.
+func (s *Service) Violations() int64 { return s.violations.Load() }
+
+// Run runs the routing engines until ctx ends or Close is called: the
+// queue drainer (consuming the event log from a persisted cursor) and the
+// presence timer (inactivity expiry and reassignment after the grace
+// period).
+func (s *Service) Run(ctx context.Context) { <-s.Start(ctx) }
+
+// Start runs the engines in the background and returns a channel closed
+// when they have stopped (ctx ended or Close). Starting twice is a no-op.
+func (s *Service) Start(ctx context.Context) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done != nil {
+		return s.done
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	s.cancel, s.done = cancel, done
+	go func() {
+		defer close(done)
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); guard(ctx, "drainer", s.runDrainer) }()
+		go func() { defer wg.Done(); guard(ctx, "presence timer", s.runTimer) }()
+		wg.Wait()
+		s.mu.Lock()
+		if s.done == done {
+			s.cancel, s.done = nil, nil // ended with ctx: Start may run again
+		}
+		s.mu.Unlock()
+		cancel()
+	}()
+	return done
+}
+
+// guard runs an engine loop until ctx ends, restarting it after a panic:
+// the loops run in goroutines of their own, out of reach of the app's
+// supervisor.
+func guard(ctx context.Context, name string, run func(context.Context)) {
+	for ctx.Err() == nil {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					slog.Error("routing: engine panicked; restarting", "engine", name, "panic", p, "stack", string(debug.Stack()))
+				}
+			}()
+			run(ctx)
+		}()
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// Close stops the engines and waits for them.
+func (s *Service) Close() {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.cancel, s.done = nil, nil
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+// write runs fn in a write transaction: shared through the committer when
+// there is one. On PostgreSQL the event-log lock is taken first (the
+// committer does so for its batches), so claims, presence changes and
+// closes are ordered exactly as their events, and row locks taken later
+// cannot deadlock against another writer waiting for the log.
+func (s *Service) write(ctx context.Context, fn func(*db.Tx) error) error {
+	ctx = context.WithoutCancel(ctx)
+	if s.committer != nil {
+		return s.committer.Do(ctx, fn)
+	}
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.EventAppended(ctx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+func (s *Service) nowMs() int64 { return s.now().UnixMilli() }
+
+func kick(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// wrap prefixes internal errors, leaving domain errors untouched.
+func wrap(op string, err error) error {
+	if err == nil || apperr.KindOf(err) != "" {
+		return err
+	}
+	return fmt.Errorf("routing: %s: %w", op, err)
+}
+
+func logErr(msg string, err error) {
+	if err != nil {
+		slog.Error("routing: "+msg, "err", err)
+	}
+}

@@ -1,0 +1,134 @@
+package routing
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// Strategies pick one agent among those who qualify.
+const (
+	RoundRobin  = "round_robin"  // next in the team's persisted rotation
+	LeastOpen   = "least_open"   // fewest open conversations; ties to the longest idle
+	LongestIdle = "longest_idle" // longest since their last assignment
+)
+
+// Settings are a workspace's routing settings.
+type Settings struct {
+	// InactivityTimeoutMinutes: a user none of whose devices was seen for
+	// this long is offline (1–60).
+	InactivityTimeoutMinutes int `json:"inactivity_timeout_minutes"`
+	// DefaultCapacity is the most open conversations a user may be
+	// auto-assigned unless their own capacity says otherwise; 0 is unlimited.
+	DefaultCapacity int `json:"default_capacity"`
+	// ReassignGraceMinutes: when an agent has been offline this long their
+	// open conversations return to the queue; -1 turns reassignment off.
+	ReassignGraceMinutes int `json:"reassign_grace_minutes"`
+	// DefaultStrategy is used when a request names none.
+	DefaultStrategy string `json:"default_strategy"`
+}
+
+// SettingsUpdate is a partial update of Settings; nil fields are unchanged.
+type SettingsUpdate struct {
+	InactivityTimeoutMinutes *int    `json:"inactivity_timeout_minutes"`
+	DefaultCapacity          *int    `json:"default_capacity"`
+	ReassignGraceMinutes     *int    `json:"reassign_grace_minutes"`
+	DefaultStrategy          *string `json:"default_strategy"`
+}
+
+// settings in the units the queries use.
+type settings struct {
+	timeoutMs  int64
+	capacity   int
+	graceMs    int64
+	strategy   string
+	configured bool
+}
+
+var defaults = settings{timeoutMs: 5 * 60_000, capacity: 0, graceMs: -1, strategy: RoundRobin}
+
+func (st settings) public() Settings {
+	grace := -1
+	if st.graceMs >= 0 {
+		grace = int(st.graceMs / 60_000)
+	}
+	return Settings{InactivityTimeoutMinutes: int(st.timeoutMs / 60_000), DefaultCapacity: st.capacity,
+		ReassignGraceMinutes: grace, DefaultStrategy: st.strategy}
+}
+
+func loadSettings(ctx context.Context, q db.Querier, workspaceID int64) (settings, error) {
+	st := settings{configured: true}
+	err := q.QueryRow(ctx, `SELECT inactivity_timeout_ms, default_capacity, reassign_grace_ms, default_strategy
+		FROM routing_settings WHERE workspace_id = ?`, workspaceID).Scan(&st.timeoutMs, &st.capacity, &st.graceMs, &st.strategy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return defaults, nil
+	}
+	return st, err
+}
+
+// Settings returns the workspace's routing settings.
+func (s *Service) Settings(ctx context.Context, workspaceID int64) (Settings, error) {
+	st, err := loadSettings(ctx, s.db.Reader(), workspaceID)
+	return st.public(), wrap("settings", err)
+}
+
+func validStrategy(v string) bool { return v == RoundRobin || v == LeastOpen || v == LongestIdle }
+
+// UpdateSettings changes the workspace's routing settings. Raising the
+// default capacity, or any change, appends routing.settings.updated so
+// queues drain at once.
+func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in SettingsUpdate) (Settings, error) {
+	var out Settings
+	err := s.write(ctx, func(tx *db.Tx) error {
+		st, err := loadSettings(ctx, tx, workspaceID)
+		if err != nil {
+			return err
+		}
+		if in.InactivityTimeoutMinutes != nil {
+			if m := *in.InactivityTimeoutMinutes; m < 1 || m > 60 {
+				return apperr.Invalid("inactivity_timeout_minutes", "must be between 1 and 60")
+			}
+			st.timeoutMs = int64(*in.InactivityTimeoutMinutes) * 60_000
+		}
+		if in.DefaultCapacity != nil {
+			if *in.DefaultCapacity < 0 {
+				return apperr.Invalid("default_capacity", "must be 0 (unlimited) or more")
+			}
+			st.capacity = *in.DefaultCapacity
+		}
+		if in.ReassignGraceMinutes != nil {
+			switch m := *in.ReassignGraceMinutes; {
+			case m == -1:
+				st.graceMs = -1
+			case m >= 0 && m <= 24*60:
+				st.graceMs = int64(m) * 60_000
+			default:
+				return apperr.Invalid("reassign_grace_minutes", "must be -1 (off) or 0–1440")
+			}
+		}
+		if in.DefaultStrategy != nil {
+			if !validStrategy(*in.DefaultStrategy) {
+				return apperr.Invalid("default_strategy", "must be round_robin, least_open or longest_idle")
+			}
+			st.strategy = *in.DefaultStrategy
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO routing_settings (workspace_id, inactivity_timeout_ms, default_capacity, reassign_grace_ms, default_strategy)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET inactivity_timeout_ms = excluded.inactivity_timeout_ms,
+			default_capacity = excluded.default_capacity, reassign_grace_ms = excluded.reassign_grace_ms, default_strategy = excluded.default_strategy`,
+			workspaceID, st.timeoutMs, st.capacity, st.graceMs, st.strategy); err != nil {
+			return err
+		}
+		out = st.public()
+		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.RoutingSettingsUpdated, Payload: out})
+		return err
+	})
+	if err != nil {
+		return Settings{}, wrap("update settings", err)
+	}
+	kick(s.timerWake)
+	return out, nil
+}

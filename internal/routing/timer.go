@@ -1,0 +1,106 @@
+package routing
+
+import (
+	"context"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// The presence timer turns users offline when none of their devices was
+// seen for the workspace's inactivity timeout, and reassigns an offline
+// agent's conversations once the grace period has passed. It sleeps until
+// the earliest such moment (no polling interval) and is woken early by
+// heartbeats, sign-outs and settings changes, which can only move that
+// moment. Several nodes may run it: each change re-checks its condition in
+// its own transaction.
+
+func (s *Service) runTimer(ctx context.Context) {
+	for {
+		next, err := s.tick(ctx)
+		if err != nil && ctx.Err() == nil {
+			logErr("presence timer", err)
+			next = s.now().Add(5 * time.Second) // retry after an error, e.g. the store restarting
+		}
+		wait := time.Hour
+		if !next.IsZero() {
+			wait = next.Sub(s.now())
+		}
+		t := time.NewTimer(max(wait, 0))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.timerWake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// tick processes every expiry and reassignment that is due and returns
+// when the next one falls due (zero: none pending).
+func (s *Service) tick(ctx context.Context) (time.Time, error) {
+	now := s.nowMs()
+	if err := s.expire(ctx, now); err != nil {
+		return time.Time{}, err
+	}
+	if err := s.reassignDue(ctx, now); err != nil {
+		return time.Time{}, err
+	}
+	var expiry, reassign int64
+	q := s.db.Reader()
+	if err := q.QueryRow(ctx, `SELECT COALESCE(MIN(a.last_seen_at + COALESCE(s.inactivity_timeout_ms, 300000)), 0)
+		FROM routing_agents a LEFT JOIN routing_settings s ON s.workspace_id = a.workspace_id
+		WHERE a.presence <> 'offline'`).Scan(&expiry); err != nil {
+		return time.Time{}, wrap("next expiry", err)
+	}
+	if err := q.QueryRow(ctx, `SELECT COALESCE(MIN(a.offline_since + s.reassign_grace_ms), 0)
+		FROM routing_agents a JOIN routing_settings s ON s.workspace_id = a.workspace_id
+		WHERE a.presence = 'offline' AND a.reassign_pending = 1 AND s.reassign_grace_ms >= 0`).Scan(&reassign); err != nil {
+		return time.Time{}, wrap("next reassignment", err)
+	}
+	next := expiry
+	if next == 0 || (reassign != 0 && reassign < next) {
+		next = reassign
+	}
+	return db.Time(next), nil
+}
+
+// expire announces offline every user whose newest heartbeat is older
+// than their workspace's timeout.
+func (s *Service) expire(ctx context.Context, now int64) error {
+	due, err := s.dueAgents(ctx, `SELECT a.user_id, a.workspace_id FROM routing_agents a
+		LEFT JOIN routing_settings s ON s.workspace_id = a.workspace_id
+		WHERE a.presence <> 'offline' AND a.last_seen_at + COALESCE(s.inactivity_timeout_ms, 300000) <= ? LIMIT 500`, now)
+	if err != nil || len(due) == 0 {
+		return wrap("expire", err)
+	}
+	return wrap("expire", s.write(ctx, func(tx *db.Tx) error {
+		for _, a := range due {
+			if err := s.announce(ctx, tx, a.workspaceID, a.userID, now, "inactivity"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+type agentRef struct{ userID, workspaceID int64 }
+
+func (s *Service) dueAgents(ctx context.Context, query string, now int64) ([]agentRef, error) {
+	rows, err := s.db.Reader().Query(ctx, query, now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []agentRef
+	for rows.Next() {
+		var a agentRef
+		if err := rows.Scan(&a.userID, &a.workspaceID); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,285 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// maxExecuted bounds the steps of one run, whatever jumps it takes.
+const maxExecuted = 1000
+
+// stepError is a step's own failure (a domain error, a refused call): it
+// fails the step, and the run takes the step's failure exit or fails.
+type stepError struct{ err error }
+
+func (e *stepError) Error() string { return e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+// advance executes the step a runnable run is at, in one transaction with
+// the run's next state, and reports whether the run can go on at once.
+func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
+	// Steps with an outside effect do it before their transaction, after
+	// marking the run so that a replay after a crash knows it may be done.
+	r, err := scanRun(e.db.Reader().QueryRow(ctx, `SELECT `+runColumns+` FROM workflow_runs WHERE id = ?`, id))
+	if err != nil {
+		return false, notFound(err, "workflow run")
+	}
+	if !e.runnable(r) {
+		return false, nil
+	}
+	d, err := e.svc.version(ctx, e.db.Reader(), r.WorkflowID, r.Version)
+	if err != nil {
+		return false, err
+	}
+	var outside any
+	var outsideErr error
+	if st := d.step(r.Step); st != nil && r.Status == StatusRunning && len(r.Data.Input) == 0 {
+		if impl, err := decodeStep(st); err == nil {
+			if o, ok := impl.(outsider); ok {
+				replay := r.Data.Pending == r.Step
+				if !replay {
+					if err := e.markPending(ctx, &r); err != nil {
+						return false, err
+					}
+				}
+				x := e.newExecution(ctx, nil, &r, d, st)
+				x.replay = replay
+				outside, outsideErr = o.outside(ctx, x)
+				if ctx.Err() != nil {
+					return false, ctx.Err()
+				}
+			}
+		}
+	}
+	var more bool
+	err = e.tx(ctx, func(tx *db.Tx) error {
+		var err error
+		more, err = e.step(ctx, tx, id, r.Step, outside, outsideErr)
+		return err
+	})
+	var se *stepError
+	if errors.As(err, &se) {
+		// The step's writes are undone; record the failure on its own.
+		err = e.tx(ctx, func(tx *db.Tx) error {
+			var err error
+			more, err = e.fail(ctx, tx, id, se.err)
+			return err
+		})
+	}
+	return more, err
+}
+
+// runnable says whether a run has something to do now.
+func (e *Engine) runnable(r Run) bool {
+	switch {
+	case terminal(r.Status):
+		return false
+	case r.Status == StatusRunning:
+		return true
+	default: // waiting: only when its time came
+		return !r.WakeAt.IsZero() && !r.WakeAt.After(e.opts.Now())
+	}
+}
+
+func (e *Engine) markPending(ctx context.Context, r *Run) error {
+	return e.tx(ctx, func(tx *db.Tx) error {
+		cur, err := loadRun(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status != r.Status || cur.Step != r.Step {
+			return nil // moved on meanwhile; the step transaction will see it
+		}
+		cur.Data.Pending = cur.Step
+		r.Data.Pending = cur.Step
+		return saveRun(ctx, tx, &cur, db.Millis(e.opts.Now()))
+	})
+}
+
+func decodeStep(st *Step) (stepImpl, error) {
+	kind, ok := stepKinds[st.Type]
+	if !ok {
+		return nil, fmt.Errorf("unknown step type %q", st.Type)
+	}
+	impl := kind()
+	if err := decodeSettings(st.Settings, impl); err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	return impl, nil
+}
+
+func (e *Engine) newExecution(ctx context.Context, tx *db.Tx, r *Run, d *Definition, st *Step) *execution {
+	now := e.opts.Now()
+	var q db.Querier = e.db.Reader()
+	if tx != nil {
+		q = tx
+	}
+	return &execution{ctx: ctx, tx: tx, e: e, run: r, def: d, step: st, now: now,
+		vars: &scope{ctx: ctx, q: q, e: e, run: r, now: now}}
+}
+
+// step runs inside the step's transaction.
+func (e *Engine) step(ctx context.Context, tx *db.Tx, id int64, stepID string, outside any, outsideErr error) (bool, error) {
+	r, err := loadRun(ctx, tx, id)
+	if err != nil {
+		return false, err
+	}
+	if !e.runnable(r) || r.Step != stepID {
+		return e.runnable(r), nil // changed meanwhile: look again
+	}
+	d, err := e.svc.version(ctx, tx, r.WorkflowID, r.Version)
+	if err != nil {
+		return false, err
+	}
+	now := db.Millis(e.opts.Now())
+	st := d.step(r.Step)
+	why := ""
+	if st == nil {
+		why = fmt.Sprintf("workflow: step %q is not in version %d", r.Step, r.Version)
+	} else if r.Data.Executed >= maxExecuted {
+		why = fmt.Sprintf("workflow: the run executed %d steps; it is stopped as a runaway", maxExecuted)
+	}
+	if why != "" {
+		if err := logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
+			return false, err
+		}
+		return false, e.end(ctx, tx, &r, StatusFailed, why, now)
+	}
+	impl, err := decodeStep(st)
+	if err != nil {
+		return false, &stepError{err}
+	}
+	x := e.newExecution(ctx, tx, &r, d, st)
+	x.outside = outside
+	if r.Status != StatusRunning {
+		x.timedOut, x.resumed = true, true
+	} else if len(r.Data.Input) > 0 {
+		x.input, x.resumed = r.Data.Input, true
+	}
+	r.Data.Input = nil
+	if outsideErr != nil {
+		return false, &stepError{outsideErr}
+	}
+	var before int64
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&before); err != nil {
+		return false, err
+	}
+	res, err := impl.exec(x)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, &stepError{err}
+	}
+	if err := markEventDepth(ctx, tx, r, before); err != nil {
+		return false, err
+	}
+	return e.apply(ctx, tx, x, res, now)
+}
+
+// apply records a step's result: its history line, its outputs, and the
+// run's next state.
+func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result, now int64) (bool, error) {
+	r := x.run
+	r.Data.Executed++
+	r.Data.Pending = ""
+	if res.output != nil {
+		if r.Data.Steps == nil {
+			r.Data.Steps = map[string]map[string]any{}
+		}
+		r.Data.Steps[x.step.ID] = res.output
+	}
+	entry := Entry{Step: x.step.ID, Type: x.step.Type, Outcome: res.outcome, Exit: res.exit}
+	if len(x.vars.missing) > 0 {
+		x.log("missing_variables", x.vars.missing)
+		entry.Error = "missing variables rendered empty: " + strings.Join(x.vars.missing, ", ")
+	}
+	if x.logged != nil {
+		entry.Input, _ = json.Marshal(x.logged)
+	}
+	if res.wait != "" {
+		entry.Exit = ""
+		r.Status, r.WakeAt = res.wait, res.wakeAt
+		if res.wait == StatusWaitingReply {
+			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&r.Data.WaitAfter); err != nil {
+				return false, err
+			}
+		}
+		if err := logStep(ctx, tx, r.ID, entry, now); err != nil {
+			return false, err
+		}
+		return false, saveRun(ctx, tx, r, now)
+	}
+	if err := logStep(ctx, tx, r.ID, entry, now); err != nil {
+		return false, err
+	}
+	target := x.step.Exits[res.exit]
+	if res.jump != "" {
+		target = res.jump
+	}
+	if res.end || target == "" {
+		return false, e.end(ctx, tx, r, StatusFinished, "", now)
+	}
+	r.Step, r.Status, r.WakeAt, r.Data.Attempts = target, StatusRunning, db.Time(now), 0
+	return true, saveRun(ctx, tx, r, now)
+}
+
+// fail records a step failure: the step's failure exit if it has one
+// wired, else the run fails with the error.
+func (e *Engine) fail(ctx context.Context, tx *db.Tx, id int64, cause error) (bool, error) {
+	r, err := loadRun(ctx, tx, id)
+	if err != nil || terminal(r.Status) {
+		return false, err
+	}
+	d, err := e.svc.version(ctx, tx, r.WorkflowID, r.Version)
+	if err != nil {
+		return false, err
+	}
+	now := db.Millis(e.opts.Now())
+	msg := cause.Error()
+	if apperr.KindOf(cause) == "" && !strings.HasPrefix(msg, "workflow") {
+		msg = "workflow: " + msg
+	}
+	st := d.step(r.Step)
+	typ := ""
+	if st != nil {
+		typ = st.Type
+	}
+	r.Data.Executed++
+	r.Data.Pending = ""
+	if st != nil && st.Exits["failure"] != "" {
+		if err := logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: typ, Exit: "failure", Error: msg}, now); err != nil {
+			return false, err
+		}
+		r.Step, r.Status, r.WakeAt, r.Data.Attempts, r.Data.Input = st.Exits["failure"], StatusRunning, db.Time(now), 0, nil
+		return true, saveRun(ctx, tx, &r, now)
+	}
+	if err := logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: typ, Error: msg}, now); err != nil {
+		return false, err
+	}
+	return false, e.end(ctx, tx, &r, StatusFailed, msg, now)
+}
+
+// end ends a run with a final status.
+func (e *Engine) end(ctx context.Context, tx *db.Tx, r *Run, status, why string, now int64) error {
+	r.Status, r.WakeAt, r.Error = status, db.Time(0), why
+	return saveRun(ctx, tx, r, now)
+}
+
+// markEventDepth records, for the triggering events a step appended, how
+// deep in a chain of runs they were made, for the loop guard.
+func markEventDepth(ctx context.Context, tx *db.Tx, r Run, before int64) error {
+	if r.ContactID == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO workflow_event_depth (event_id, depth) SELECT id, ? FROM events
+		WHERE id > ? AND contact_id = ? AND type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated',
+		'contact.updated', 'contact.lifecycle.updated')`, r.Depth+1, before, r.ContactID)
+	return err
+}

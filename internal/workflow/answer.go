@@ -1,0 +1,89 @@
+package workflow
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
+)
+
+// parseAnswer validates a reply to a question of s's type and returns its
+// value, or a short reason it is not valid.
+func parseAnswer(s *askQuestion, msgType, text string) (any, string) {
+	text = strings.TrimSpace(text)
+	if text == "" && s.Type != "location" {
+		return nil, "empty answer"
+	}
+	switch s.Type {
+	case "text":
+		return text, ""
+	case "multiple_choice":
+		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(s.Options) {
+			return s.Options[n-1], ""
+		}
+		for _, o := range s.Options {
+			if strings.EqualFold(o, text) {
+				return o, ""
+			}
+		}
+		return nil, "not one of the options"
+	case "number":
+		f, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
+		if err != nil {
+			return nil, "not a number"
+		}
+		if s.Min != nil && f < *s.Min {
+			return nil, fmt.Sprintf("less than %v", *s.Min)
+		}
+		if s.Max != nil && f > *s.Max {
+			return nil, fmt.Sprintf("more than %v", *s.Max)
+		}
+		return f, ""
+	case "date":
+		for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006", "02.01.2006"} {
+			if t, err := time.Parse(layout, text); err == nil {
+				return t.Format("2006-01-02"), ""
+			}
+		}
+		return nil, "not a date (YYYY-MM-DD or DD/MM/YYYY)"
+	case "phone":
+		p, err := contact.NormalizePhone(text)
+		if err != nil || p == "" {
+			return nil, "not a phone number in international format"
+		}
+		return p, ""
+	case "email":
+		e, err := contact.NormalizeEmail(text)
+		if err != nil || e == "" {
+			return nil, "not an email address"
+		}
+		return e, ""
+	case "url":
+		u, err := url.ParseRequestURI(text)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, "not a web address"
+		}
+		return u.String(), ""
+	case "rating":
+		n, err := strconv.Atoi(text)
+		if err != nil || n < 1 || n > 5 {
+			return nil, "not a rating from 1 to 5"
+		}
+		return float64(n), ""
+	case "location":
+		if msgType == "location" {
+			return text, ""
+		}
+		lat, lng, ok := strings.Cut(text, ",")
+		la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+		lo, err2 := strconv.ParseFloat(strings.TrimSpace(lng), 64)
+		if !ok || err1 != nil || err2 != nil || la < -90 || la > 90 || lo < -180 || lo > 180 {
+			return nil, "not a location"
+		}
+		return map[string]any{"latitude": la, "longitude": lo}, ""
+	}
+	return nil, "unknown answer type"
+}

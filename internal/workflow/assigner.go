@@ -1,0 +1,36 @@
+package workflow
+
+import "context"
+
+// Assigner is what the Assign To step needs from routing. The routing
+// package satisfies it (through a small adapter in internal/app); its
+// decisions — strategies, availability, capacity, queues — are its own.
+type Assigner interface {
+	Assign(ctx context.Context, req AssignRequest) (AssignResult, error)
+}
+
+// AssignRequest mirrors routing.Request.
+type AssignRequest struct {
+	WorkspaceID    int64
+	ConversationID int64
+	Target         string // user, previous, team, workspace or unassign
+	UserID         int64
+	TeamID         int64
+	Strategy       string // round_robin, least_open or longest_idle
+	OnlyOnline     bool
+	MaxOpen        int
+	Force          bool
+	Queue          bool // wait in the queue when nobody qualifies
+	Priority       int
+	Source         string // "workflow"
+	ByUserID       int64
+}
+
+// AssignResult mirrors routing.Result.
+type AssignResult struct {
+	Assigned bool
+	UserID   int64
+	Queued   bool
+	Position int
+	Reason   string
+}

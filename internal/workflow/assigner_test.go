@@ -1,0 +1,74 @@
+package workflow
+
+import (
+	"context"
+	"sync"
+
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// teamAssigner is a small real Assigner for tests, standing in for the
+// routing package: round robin over a team's online members, assigning
+// with conversation.AssignTx. With nobody online it queues (when asked)
+// and remembers the conversation, which assignQueued later assigns.
+type teamAssigner struct {
+	d      *db.DB
+	mu     sync.Mutex
+	turn   map[int64]int
+	queued []AssignRequest
+}
+
+var _ Assigner = (*teamAssigner)(nil)
+
+func (a *teamAssigner) Assign(ctx context.Context, req AssignRequest) (AssignResult, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.turn == nil {
+		a.turn = map[int64]int{}
+	}
+	if req.Target == "user" {
+		return a.assign(ctx, req, req.UserID, "the chosen user")
+	}
+	q := `SELECT u.id FROM users u JOIN team_members m ON m.user_id = u.id WHERE m.team_id = ? ORDER BY u.id`
+	if req.OnlyOnline {
+		q = `SELECT u.id FROM users u JOIN team_members m ON m.user_id = u.id WHERE m.team_id = ? AND u.status = 'online' ORDER BY u.id`
+	}
+	ids, err := queryIDs(ctx, a.d.Reader(), q, req.TeamID)
+	if err != nil {
+		return AssignResult{}, err
+	}
+	if len(ids) == 0 {
+		if req.Queue {
+			a.queued = append(a.queued, req)
+			return AssignResult{Queued: true, Position: len(a.queued), Reason: "nobody online in the team"}, nil
+		}
+		return AssignResult{Reason: "nobody online in the team"}, nil
+	}
+	user := ids[a.turn[req.TeamID]%len(ids)]
+	a.turn[req.TeamID]++
+	return a.assign(ctx, req, user, "round robin among the team's online members")
+}
+
+func (a *teamAssigner) assign(ctx context.Context, req AssignRequest, user int64, why string) (AssignResult, error) {
+	err := a.d.Tx(ctx, func(tx *db.Tx) error {
+		_, err := conversation.AssignTx(ctx, tx, req.WorkspaceID, req.ConversationID,
+			conversation.AssignInput{UserID: user, TeamID: req.TeamID, Source: "workflow", Reason: why})
+		return err
+	})
+	if err != nil {
+		return AssignResult{}, err
+	}
+	return AssignResult{Assigned: true, UserID: user, Reason: why}, nil
+}
+
+// assignQueued assigns the oldest queued conversation to user, as routing
+// does when an agent comes online.
+func (a *teamAssigner) assignQueued(ctx context.Context, user int64) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	req := a.queued[0]
+	a.queued = a.queued[1:]
+	_, err := a.assign(ctx, req, user, "came online")
+	return err
+}

@@ -1,0 +1,235 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+const consumeBatch = 256
+
+// consume handles the next batch of events in one transaction that also
+// moves the cursor: a crash before the commit replays the batch, a crash
+// after it has already recorded every run it started or resumed. The
+// cursor row is locked, so on PostgreSQL one node consumes at a time.
+func (e *Engine) consume(ctx context.Context) (int, error) {
+	// Most wake-ups follow this engine's own commits, or other nodes'
+	// batches already consumed: look before taking a write transaction.
+	var after, last int64
+	r := e.db.Reader()
+	if r.QueryRow(ctx, `SELECT after_id FROM workflow_cursor WHERE name = 'engine'`).Scan(&after) == nil &&
+		r.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&last) == nil && last <= after {
+		return 0, nil
+	}
+	var n int
+	due := false
+	err := e.tx(ctx, func(tx *db.Tx) error {
+		q := `SELECT after_id FROM workflow_cursor WHERE name = 'engine'`
+		if tx.Dialect() == db.Postgres {
+			q += ` FOR UPDATE`
+		}
+		var after int64
+		if err := tx.QueryRow(ctx, q).Scan(&after); err != nil {
+			return fmt.Errorf("workflow: read cursor: %w", err)
+		}
+		events, err := event.ListAll(ctx, tx, after, consumeBatch)
+		if err != nil {
+			return err
+		}
+		n = len(events)
+		if n == 0 {
+			return nil
+		}
+		now := db.Millis(e.opts.Now())
+		for _, ev := range events {
+			woke, err := e.handle(ctx, tx, ev, now)
+			if err != nil {
+				return fmt.Errorf("workflow: event %d (%s): %w", ev.ID, ev.Type, err)
+			}
+			due = due || woke
+		}
+		last := events[n-1].ID
+		if _, err := tx.Exec(ctx, `DELETE FROM workflow_event_depth WHERE event_id <= ?`, last); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE workflow_cursor SET after_id = ? WHERE name = 'engine'`, last)
+		return err
+	})
+	if err == nil && due {
+		e.Kick()
+	}
+	return n, err
+}
+
+// handle applies one event: it resumes or ends the runs waiting on it and
+// starts the runs of the workflows it triggers. It reports whether a run
+// became due.
+func (e *Engine) handle(ctx context.Context, tx *db.Tx, ev event.Event, now int64) (bool, error) {
+	due := false
+	switch ev.Type {
+	case event.MessageReceived:
+		// A reply goes to the Ask a Question step waiting for it; a
+		// message.received never starts a run, so it cannot also do that.
+		var p struct {
+			MessageID int64  `json:"message_id"`
+			Type      string `json:"type"`
+			Text      string `json:"text"`
+		}
+		json.Unmarshal(ev.Payload, &p)
+		input, _ := json.Marshal(map[string]any{"message_id": p.MessageID, "type": p.Type, "text": p.Text})
+		k, err := resumeWaiting(ctx, tx, ev, StatusWaitingReply, input, now)
+		if err != nil {
+			return false, err
+		}
+		due = k > 0
+	case event.ConversationAssigned:
+		var p struct {
+			AssigneeID int64 `json:"assignee_id"`
+			TeamID     int64 `json:"team_id"`
+		}
+		json.Unmarshal(ev.Payload, &p)
+		input, _ := json.Marshal(map[string]any{"user_id": p.AssigneeID, "team_id": p.TeamID})
+		k, err := resumeWaiting(ctx, tx, ev, StatusWaitingAssignment, input, now)
+		if err != nil {
+			return false, err
+		}
+		due = k > 0
+		if err := e.endOnAssignment(ctx, tx, ev.ConversationID, now); err != nil {
+			return false, err
+		}
+	case event.ConversationClosed:
+		waiting := []string{StatusWaitingReply, StatusWaitingTimer, StatusWaitingAssignment}
+		if err := endWaiting(ctx, tx, ev.ConversationID, 0, waiting, "the conversation was closed", now); err != nil {
+			return false, err
+		}
+	}
+	started, err := e.trigger(ctx, tx, ev, now)
+	return due || started, err
+}
+
+// resumeWaiting hands input to the runs of a conversation waiting with
+// status, making them due now.
+func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string, input json.RawMessage, now int64) (int, error) {
+	conversationID := ev.ConversationID
+	if conversationID == 0 {
+		return 0, nil
+	}
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status = ?`, conversationID, status)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		r, err := loadRun(ctx, tx, id)
+		if err != nil {
+			return 0, err
+		}
+		if r.Status != status || ev.ID <= r.Data.WaitAfter {
+			continue
+		}
+		r.Status, r.WakeAt, r.Data.Input = StatusRunning, db.Time(now), input
+		if err := saveRun(ctx, tx, &r, now); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// endWaiting finishes the runs of a conversation waiting with one of
+// statuses (of one workflow when workflowID is not 0), recording why in
+// their history.
+func endWaiting(ctx context.Context, tx *db.Tx, conversationID, workflowID int64, statuses []string, why string, now int64) error {
+	if conversationID == 0 {
+		return nil
+	}
+	q := `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status IN (?` + strings.Repeat(", ?", len(statuses)-1) + `)`
+	args := []any{conversationID}
+	for _, s := range statuses {
+		args = append(args, s)
+	}
+	if workflowID != 0 {
+		q += ` AND workflow_id = ?`
+		args = append(args, workflowID)
+	}
+	ids, err := queryIDs(ctx, tx, q, args...)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r, err := loadRun(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(statuses, r.Status) {
+			continue
+		}
+		step := r.Step
+		r.Status, r.WakeAt = StatusFinished, db.Time(0)
+		if err := saveRun(ctx, tx, &r, now); err != nil {
+			return err
+		}
+		if err := logStep(ctx, tx, r.ID, Entry{Step: step, Type: "end", Outcome: why}, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queryIDs runs a query of one id column.
+func queryIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// endOnAssignment ends the waiting runs of workflows that end when an agent
+// is assigned.
+func (e *Engine) endOnAssignment(ctx context.Context, tx *db.Tx, conversationID int64, now int64) error {
+	if conversationID == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT DISTINCT workflow_id, version FROM workflow_runs WHERE conversation_id = ?
+		AND status IN ('waiting_reply', 'waiting_timer')`, conversationID)
+	if err != nil {
+		return err
+	}
+	type wv struct {
+		id      int64
+		version int
+	}
+	var list []wv
+	for rows.Next() {
+		var x wv
+		rows.Scan(&x.id, &x.version)
+		list = append(list, x)
+	}
+	rows.Close()
+	for _, x := range list {
+		d, err := e.svc.version(ctx, tx, x.id, x.version)
+		if err != nil {
+			return err
+		}
+		if d.Options.EndOnAssignment {
+			// Runs waiting for this very assignment resume instead.
+			if err := endWaiting(ctx, tx, conversationID, x.id, []string{StatusWaitingReply, StatusWaitingTimer}, "an agent was assigned", now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package workflow
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cronSpec is a parsed five-field cron expression: minute, hour, day of
+// month, month, day of week (0 or 7 is Sunday). Each field is *, a
+// number, a range a-b, a list a,b,c, or any of those with a step /n.
+type cronSpec struct {
+	minute, hour, dom, month, dow [64]bool
+	domAny, dowAny                bool
+}
+
+var cronBounds = [5][2]int{{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 7}}
+
+func parseCron(expr string) (*cronSpec, error) {
+	fields := strings.Fields(expr)
+	if len(fields) != 5 {
+		return nil, fmt.Errorf("a cron expression has 5 fields (minute hour day month weekday), not %d", len(fields))
+	}
+	c := &cronSpec{domAny: fields[2] == "*", dowAny: fields[4] == "*"}
+	sets := []*[64]bool{&c.minute, &c.hour, &c.dom, &c.month, &c.dow}
+	for i, f := range fields {
+		if err := parseCronField(f, cronBounds[i][0], cronBounds[i][1], sets[i]); err != nil {
+			return nil, fmt.Errorf("field %d (%q): %w", i+1, f, err)
+		}
+	}
+	if c.dow[7] {
+		c.dow[0] = true
+	}
+	return c, nil
+}
+
+func parseCronField(f string, lo, hi int, set *[64]bool) error {
+	for _, part := range strings.Split(f, ",") {
+		step := 1
+		if base, s, ok := strings.Cut(part, "/"); ok {
+			n, err := strconv.Atoi(s)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("bad step %q", s)
+			}
+			part, step = base, n
+		}
+		from, to := lo, hi
+		if part != "*" {
+			a, b, isRange := strings.Cut(part, "-")
+			var err error
+			if from, err = strconv.Atoi(a); err != nil {
+				return fmt.Errorf("bad number %q", a)
+			}
+			to = from
+			if isRange {
+				if to, err = strconv.Atoi(b); err != nil {
+					return fmt.Errorf("bad number %q", b)
+				}
+			} else if step > 1 {
+				to = hi
+			}
+		}
+		if from < lo || to > hi || from > to {
+			return fmt.Errorf("%d-%d is outside %d-%d", from, to, lo, hi)
+		}
+		for v := from; v <= to; v += step {
+			set[v] = true
+		}
+	}
+	return nil
+}
+
+// next returns the first minute strictly after t that matches, in t's
+// location. Day of month and day of week combine as in cron: when both
+// are restricted, either matching is enough.
+func (c *cronSpec) next(t time.Time) time.Time {
+	t = t.Truncate(time.Minute).Add(time.Minute)
+	limit := t.AddDate(5, 0, 0)
+	for t.Before(limit) {
+		if !c.month[int(t.Month())] {
+			t = time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, t.Location())
+			continue
+		}
+		if !c.dayMatches(t) {
+			t = time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, t.Location())
+			continue
+		}
+		if !c.hour[t.Hour()] {
+			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour()+1, 0, 0, 0, t.Location())
+			continue
+		}
+		if !c.minute[t.Minute()] {
+			t = t.Add(time.Minute)
+			continue
+		}
+		return t
+	}
+	return time.Time{}
+}
+
+func (c *cronSpec) dayMatches(t time.Time) bool {
+	dom, dow := c.dom[t.Day()], c.dow[int(t.Weekday())]
+	switch {
+	case c.domAny && c.dowAny:
+		return true
+	case c.domAny:
+		return dow
+	case c.dowAny:
+		return dom
+	}
+	return dom || dow
+}

@@ -1,0 +1,256 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// fixture is a workspace with a custom channel, the services a running
+// node has, and a workflow engine on a clock the test can move.
+type fixture struct {
+	t         *testing.T
+	d         *db.DB
+	hub       *event.Hub
+	committer *db.Committer
+	conv      *conversation.Service
+	contacts  *contact.Service
+	ws        *workspace.Service
+	wsp       workspace.Workspace
+	ch        channel.Channel
+	svc       *Service
+	eng       *Engine
+	clock     *clock
+	assigner  *teamAssigner
+	done      chan struct{}
+	mid       int
+}
+
+// clock is a settable clock; it follows real time from where it was set.
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
+
+func newFixture(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{t: t, d: d, clock: &clock{}}
+	f.ws = workspace.New(d)
+	f.contacts = contact.New(d)
+	var err error
+	if f.wsp, err = f.ws.Create(ctx, "Acme", "UTC"); err != nil {
+		t.Fatal(err)
+	}
+	if f.ch, err = channel.New(d).Create(ctx, f.wsp.ID, channel.Input{Type: channel.TypeCustom, Name: "site",
+		Config: json.RawMessage(`{"base_url":"http://127.0.0.1:1"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	f.start()
+	return f
+}
+
+// start builds the node's parts on f.d and runs the engine.
+func (f *fixture) start() {
+	f.hub = event.NewHub()
+	f.d.OnEvents(f.hub.Notify)
+	f.committer = f.d.NewCommitter()
+	f.conv = conversation.New(f.d, f.committer)
+	f.svc = NewService(f.d)
+	f.assigner = &teamAssigner{d: f.d}
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Now: f.clock.Now, Committer: f.committer})
+	f.done = make(chan struct{})
+	go func() { f.eng.Run(context.Background()); close(f.done) }()
+	f.t.Cleanup(f.stop)
+}
+
+// stop closes the engine and the committer, as a node's shutdown does.
+func (f *fixture) stop() {
+	if f.done == nil {
+		return
+	}
+	f.eng.Close()
+	<-f.done
+	f.committer.Close()
+	f.done = nil
+}
+
+// deploy creates, publishes and starts a workflow from its JSON.
+func (f *fixture) deploy(def string) Workflow {
+	f.t.Helper()
+	d, err := ParseDefinition([]byte(def))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return f.deployDef(d)
+}
+
+func (f *fixture) deployDef(d Definition) Workflow {
+	f.t.Helper()
+	ctx := context.Background()
+	w, err := f.svc.Create(ctx, f.wsp.ID, d)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID); err != nil {
+		f.t.Fatal(err)
+	}
+	if w, err = f.svc.SetActive(ctx, f.wsp.ID, w.ID, true); err != nil {
+		f.t.Fatal(err)
+	}
+	return w
+}
+
+// write delivers a contact's message through the custom channel's path.
+func (f *fixture) write(external, text string) conversation.Received {
+	f.t.Helper()
+	name := "Maria"
+	f.mid++
+	r, err := f.conv.Receive(context.Background(), []conversation.Inbound{{Kind: conversation.KindMessage,
+		WorkspaceID: f.wsp.ID, ChannelID: f.ch.ID, ExternalID: external, ProviderMessageID: fmt.Sprintf("m%d-%s", f.mid, external),
+		Type: "text", Text: text, Profile: contact.Input{FirstName: &name}}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return r[0]
+}
+
+// count runs a COUNT query.
+func (f *fixture) count(q string, args ...any) int {
+	f.t.Helper()
+	var n int
+	if err := f.d.Reader().QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		f.t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// outTexts returns the texts sent to a conversation, in order.
+func (f *fixture) outTexts(conversationID int64) []string {
+	f.t.Helper()
+	rows, err := f.d.Reader().Query(context.Background(), `SELECT text FROM messages WHERE conversation_id = ? AND direction = 'out' ORDER BY id`, conversationID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		out = append(out, s)
+	}
+	return out
+}
+
+// eventually waits up to 10 s for cond, failing with what describes the state.
+func (f *fixture) eventually(what string, cond func() bool) {
+	f.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			f.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// runOf returns the only run of a workflow for a conversation.
+func (f *fixture) runOf(workflowID, conversationID int64) Run {
+	f.t.Helper()
+	var id int64
+	if err := f.d.Reader().QueryRow(context.Background(), `SELECT id FROM workflow_runs WHERE workflow_id = ? AND conversation_id = ?`,
+		workflowID, conversationID).Scan(&id); err != nil {
+		f.t.Fatalf("run of workflow %d, conversation %d: %v", workflowID, conversationID, err)
+	}
+	r, err := f.svc.GetRun(context.Background(), f.wsp.ID, workflowID, id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return r
+}
+
+// waitStatus waits until the run of a conversation has status.
+func (f *fixture) waitStatus(workflowID, conversationID int64, status string) Run {
+	f.t.Helper()
+	f.eventually(fmt.Sprintf("run of conversation %d to be %s", conversationID, status), func() bool {
+		return f.count(`SELECT COUNT(*) FROM workflow_runs WHERE workflow_id = ? AND conversation_id = ? AND status = ?`,
+			workflowID, conversationID, status) == 1
+	})
+	return f.runOf(workflowID, conversationID)
+}
+
+// manual deploys a manual-trigger workflow with the given steps (a JSON
+// array) and options.
+func (f *fixture) manual(name, steps string) Workflow {
+	f.t.Helper()
+	return f.deploy(`{"name": "` + name + `", "trigger": {"type": "manual"}, "steps": ` + steps + `}`)
+}
+
+// startFor starts a manual workflow's run for a contact and returns its id.
+func (f *fixture) startFor(w Workflow, contactID int64) int64 {
+	f.t.Helper()
+	r, err := f.svc.StartRun(context.Background(), f.wsp.ID, w.ID, StartInput{ContactID: contactID})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return r.ID
+}
+
+// settle waits until a run is no longer running and returns it.
+func (f *fixture) settle(w Workflow, runID int64) Run {
+	f.t.Helper()
+	var r Run
+	f.eventually(fmt.Sprintf("run %d to settle", runID), func() bool {
+		var err error
+		r, err = f.svc.GetRun(context.Background(), f.wsp.ID, w.ID, runID)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		return r.Status != StatusRunning
+	})
+	return r
+}
+
+// runSteps runs steps once for a new contact with an open conversation and
+// returns the settled run and the conversation.
+func (f *fixture) runSteps(steps string) (Run, int64) {
+	f.t.Helper()
+	f.mid++
+	got := f.write(fmt.Sprintf("+1999555%04d", f.mid), "hi")
+	w := f.manual(fmt.Sprintf("steps %d", f.mid), steps)
+	return f.settle(w, f.startFor(w, got.ContactID)), got.ConversationID
+}
+
+func contactInput(first string) contact.Input { return contact.Input{FirstName: &first} }
+
+func closeBy(source string) conversation.CloseInput { return conversation.CloseInput{Source: source} }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// manualAssign is an assignment to user made by hand, as an agent would.
+func manualAssign(user int64) conversation.AssignInput {
+	return conversation.AssignInput{UserID: user, Source: "user"}
+}

@@ -1,0 +1,112 @@
+package workflow
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Operand shapes of the branch operators.
+const (
+	opNone  = iota // exists, not_exists
+	opValue        // compares with value
+	opList         // compares with values
+	opRange        // between values[0] and values[1]
+)
+
+var operators = map[string]int{
+	"equals": opValue, "not_equals": opValue, "contains": opValue, "starts_with": opValue,
+	"exists": opNone, "not_exists": opNone, "greater_than": opValue, "less_than": opValue,
+	"between": opRange, "has_any_of": opList, "has_all_of": opList, "has_none_of": opList,
+}
+
+// compare applies a branch operator. Text compares case-insensitively;
+// when both sides are numbers they compare as numbers.
+func compare(v any, op, value string, values []string) bool {
+	list := asList(v)
+	switch op {
+	case "exists":
+		return len(list) > 0
+	case "not_exists":
+		return len(list) == 0
+	case "equals":
+		return slices.ContainsFunc(list, func(s string) bool { return equal(s, value) })
+	case "not_equals":
+		return !slices.ContainsFunc(list, func(s string) bool { return equal(s, value) })
+	case "contains":
+		return slices.ContainsFunc(list, func(s string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(value)) })
+	case "starts_with":
+		return slices.ContainsFunc(list, func(s string) bool { return strings.HasPrefix(strings.ToLower(s), strings.ToLower(value)) })
+	case "greater_than":
+		return len(list) == 1 && order(list[0], value) > 0
+	case "less_than":
+		return len(list) == 1 && order(list[0], value) < 0
+	case "between":
+		return len(list) == 1 && len(values) == 2 && order(list[0], values[0]) >= 0 && order(list[0], values[1]) <= 0
+	case "has_any_of", "has_all_of", "has_none_of":
+		n := 0
+		for _, want := range values {
+			if slices.ContainsFunc(list, func(s string) bool { return equal(s, want) }) {
+				n++
+			}
+		}
+		switch op {
+		case "has_any_of":
+			return n > 0
+		case "has_all_of":
+			return n == len(values)
+		}
+		return n == 0
+	}
+	return false
+}
+
+// asList turns a value into the texts it holds: a list's items, or one
+// text; nothing for a missing or empty value.
+func asList(v any) []string {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []string:
+		return x
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			out = append(out, stringify(e))
+		}
+		return out
+	}
+	s := stringify(v)
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func equal(a, b string) bool {
+	if fa, fb, ok := numbers(a, b); ok {
+		return fa == fb
+	}
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
+// order compares a and b: numerically when both are numbers, else as text
+// (which orders HH:MM times and YYYY-MM-DD dates correctly).
+func order(a, b string) int {
+	if fa, fb, ok := numbers(a, b); ok {
+		switch {
+		case fa < fb:
+			return -1
+		case fa > fb:
+			return 1
+		}
+		return 0
+	}
+	return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+}
+
+func numbers(a, b string) (float64, float64, bool) {
+	fa, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	fb, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	return fa, fb, err1 == nil && err2 == nil
+}

@@ -1,0 +1,200 @@
+package workflow
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Workflow is a workflow as the API shows it: its draft (if it has
+// unpublished changes), its published version, and whether it is active.
+type Workflow struct {
+	ID               int64       `json:"id"`
+	WorkspaceID      int64       `json:"workspace_id"`
+	Name             string      `json:"name"`
+	Description      string      `json:"description"`
+	Active           bool        `json:"active"`
+	PublishedVersion int         `json:"published_version"`
+	Draft            *Definition `json:"draft,omitempty"`
+	Published        *Definition `json:"published,omitempty"`
+	WebhookSecret    string      `json:"webhook_secret,omitempty"`
+	CreatedAt        time.Time   `json:"created_at"`
+	UpdatedAt        time.Time   `json:"updated_at"`
+	Warnings         []string    `json:"warnings,omitempty"`
+}
+
+// Service manages workflow definitions and their runs.
+type Service struct {
+	db       *db.DB
+	versions sync.Map // versionKey -> *Definition; versions never change
+	kick     func()   // wakes the local engine after a run is started
+}
+
+type versionKey struct {
+	id      int64
+	version int
+}
+
+// NewService returns a Service on d.
+func NewService(d *db.DB) *Service { return &Service{db: d, kick: func() {}} }
+
+const wfColumns = `id, workspace_id, name, description, draft, published_version, active, webhook_secret, created_at, updated_at`
+
+func (s *Service) scan(ctx context.Context, row interface{ Scan(...any) error }) (Workflow, error) {
+	var w Workflow
+	var draft string
+	var active int
+	var created, updated int64
+	if err := row.Scan(&w.ID, &w.WorkspaceID, &w.Name, &w.Description, &draft, &w.PublishedVersion, &active, &w.WebhookSecret,
+		&created, &updated); err != nil {
+		return w, err
+	}
+	w.Active, w.CreatedAt, w.UpdatedAt = active == 1, db.Time(created), db.Time(updated)
+	if draft != "" {
+		d, err := ParseDefinition([]byte(draft))
+		if err != nil {
+			return w, err
+		}
+		w.Draft = &d
+	}
+	if w.PublishedVersion > 0 {
+		d, err := s.version(ctx, s.db.Reader(), w.ID, w.PublishedVersion)
+		if err != nil {
+			return w, err
+		}
+		w.Published = d
+	}
+	return w, nil
+}
+
+// Get returns a workflow of the workspace.
+func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Workflow, error) {
+	w, err := s.scan(ctx, s.db.Reader().QueryRow(ctx, `SELECT `+wfColumns+` FROM workflows WHERE workspace_id = ? AND id = ?`, workspaceID, id))
+	return w, notFound(err, "workflow")
+}
+
+// List returns the workspace's workflows by id.
+func (s *Service) List(ctx context.Context, workspaceID int64) ([]Workflow, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+wfColumns+` FROM workflows WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: list: %w", err)
+	}
+	defer rows.Close()
+	out := []Workflow{}
+	for rows.Next() {
+		w, err := s.scan(ctx, rows)
+		if err != nil {
+			return nil, fmt.Errorf("workflow: list: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// Create saves a new workflow whose definition is its first draft. It
+// answers a *ValidationError naming every problem of an invalid one.
+func (s *Service) Create(ctx context.Context, workspaceID int64, d Definition) (Workflow, error) {
+	warnings, err := Validate(&d)
+	if err != nil {
+		return Workflow{}, err
+	}
+	body, _ := json.Marshal(d)
+	now := db.Now()
+	var id int64
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO workflows (workspace_id, name, description, draft, webhook_secret, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, d.Name, d.Description, string(body), newSecret(), now, now).Scan(&id)
+	})
+	if err != nil {
+		return Workflow{}, fmt.Errorf("workflow: create: %w", err)
+	}
+	w, err := s.Get(ctx, workspaceID, id)
+	w.Warnings = warnings
+	return w, err
+}
+
+// SaveDraft replaces the workflow's draft. Runs are unaffected: they run
+// on published versions, and this one is not published until Publish.
+func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Definition) (Workflow, error) {
+	warnings, err := Validate(&d)
+	if err != nil {
+		return Workflow{}, err
+	}
+	body, _ := json.Marshal(d)
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE workflows SET draft = ?, name = ?, description = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
+			string(body), d.Name, d.Description, db.Now(), workspaceID, id)
+		if err != nil {
+			return fmt.Errorf("workflow: save draft: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("workflow")
+		}
+		return nil
+	})
+	if err != nil {
+		return Workflow{}, err
+	}
+	w, err := s.Get(ctx, workspaceID, id)
+	w.Warnings = warnings
+	return w, err
+}
+
+// Delete removes a workflow with its versions and runs.
+func (s *Service) Delete(ctx context.Context, workspaceID, id int64) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `DELETE FROM workflows WHERE workspace_id = ? AND id = ?`, workspaceID, id)
+		if err != nil {
+			return fmt.Errorf("workflow: delete: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("workflow")
+		}
+		return nil
+	})
+}
+
+// version returns a published version's definition, cached: versions are
+// immutable, so the cache never goes stale.
+func (s *Service) version(ctx context.Context, q db.Querier, id int64, version int) (*Definition, error) {
+	key := versionKey{id, version}
+	if d, ok := s.versions.Load(key); ok {
+		return d.(*Definition), nil
+	}
+	var body string
+	if err := q.QueryRow(ctx, `SELECT definition FROM workflow_versions WHERE workflow_id = ? AND version = ?`, id, version).Scan(&body); err != nil {
+		return nil, fmt.Errorf("workflow: version %d of workflow %d: %w", version, id, err)
+	}
+	d, err := ParseDefinition([]byte(body))
+	if err != nil {
+		return nil, err
+	}
+	s.versions.Store(key, &d)
+	return &d, nil
+}
+
+func newSecret() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// notFound turns sql.ErrNoRows into apperr's not found.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.NotFound(what)
+	}
+	if err != nil && apperr.KindOf(err) == "" {
+		return fmt.Errorf("workflow: get %s: %w", what, err)
+	}
+	return err
+}

@@ -1,0 +1,78 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// StartInput starts a run of a manual or shortcut workflow by hand (an
+// agent's shortcut in the inbox, or the API).
+type StartInput struct {
+	ContactID int64          `json:"contact_id"`
+	Inputs    map[string]any `json:"inputs,omitempty"` // a shortcut's form
+	UserID    int64          `json:"-"`
+}
+
+// StartRun starts a run for a contact; a shortcut's form inputs become
+// named variables. It returns the run.
+func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, in StartInput) (Run, error) {
+	w, err := s.Get(ctx, workspaceID, workflowID)
+	if err != nil {
+		return Run{}, err
+	}
+	if w.Published == nil || !w.Active {
+		return Run{}, apperr.Conflict("workflow %d is not active", workflowID)
+	}
+	d := w.Published
+	if d.Trigger.Type != "manual" && d.Trigger.Type != "shortcut" {
+		return Run{}, apperr.Conflict("workflow %d has a %s trigger; only manual and shortcut workflows start by hand", workflowID, d.Trigger.Type)
+	}
+	vars := map[string]any{}
+	if d.Trigger.Type == "shortcut" {
+		var t shortcutTrigger
+		if err := decodeSettings(d.Trigger.Conditions, &t); err != nil {
+			return Run{}, err
+		}
+		for _, f := range t.Inputs {
+			v, ok := in.Inputs[f.Name]
+			if f.Required && (!ok || stringify(v) == "") {
+				return Run{}, apperr.Invalid("inputs."+f.Name, "is required")
+			}
+			if ok {
+				vars[f.Name] = v
+			}
+		}
+	}
+	var id int64
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := contact.GetTx(ctx, tx, workspaceID, in.ContactID); err != nil {
+			return apperr.Invalid("contact_id", "no contact %d in this workspace", in.ContactID)
+		}
+		conv, err := conversation.OpenOfTx(ctx, tx, workspaceID, in.ContactID)
+		if err != nil {
+			return err
+		}
+		trigger := map[string]any{"type": d.Trigger.Type, "user_id": in.UserID, "inputs": in.Inputs}
+		id, err = insertRun(ctx, tx, newRun{workspaceID: workspaceID, workflowID: workflowID, version: w.PublishedVersion,
+			step: d.first(), contactID: in.ContactID, conversationID: conv.ID, trigger: trigger,
+			oncePerContact: d.Trigger.OncePerContact, vars: vars}, db.Now())
+		return err
+	})
+	if err != nil {
+		return Run{}, err
+	}
+	if id == 0 {
+		return Run{}, apperr.Conflict("workflow %d already ran for contact %d (trigger once per contact)", workflowID, in.ContactID)
+	}
+	s.kick()
+	r, err := s.GetRun(ctx, workspaceID, workflowID, id)
+	if err != nil {
+		return r, fmt.Errorf("workflow: started run: %w", err)
+	}
+	return r, nil
+}

@@ -1,0 +1,146 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+)
+
+func init() { register("assign_to", func() stepImpl { return &assignTo{} }) }
+
+// assignTo hands the conversation to routing: a specific user, the
+// previous assignee, a user of a team or of the workspace (by strategy and
+// filters), or nobody. When nobody qualifies and Queue is set, the run
+// waits until routing assigns someone from the queue (a
+// conversation.assigned event), or takes the timeout exit.
+type assignTo struct {
+	Target         string `json:"target"`
+	UserID         int64  `json:"user_id,omitempty"`
+	TeamID         int64  `json:"team_id,omitempty"`
+	Team           string `json:"team,omitempty"` // a team by name, for templates
+	Strategy       string `json:"strategy,omitempty"`
+	OnlyOnline     bool   `json:"only_online,omitempty"`
+	MaxOpen        int    `json:"max_open,omitempty"`
+	Queue          bool   `json:"queue,omitempty"`
+	Priority       int    `json:"priority,omitempty"`
+	TimeoutSeconds int    `json:"timeout_seconds,omitempty"`
+}
+
+var (
+	assignTargets    = []string{"user", "previous", "team", "workspace", "unassign"}
+	assignStrategies = []string{"", "round_robin", "least_open", "longest_idle"}
+)
+
+func (s *assignTo) check(c *checker) {
+	if !slices.Contains(assignTargets, s.Target) {
+		c.add("settings.target", "must be user, previous, team, workspace or unassign")
+	}
+	if s.Target == "user" && s.UserID == 0 {
+		c.add("settings.user_id", "is required for target user")
+	}
+	if s.Target == "team" && s.TeamID == 0 && s.Team == "" {
+		c.add("settings.team_id", "a team_id or a team name is required for target team")
+	}
+	if !slices.Contains(assignStrategies, s.Strategy) {
+		c.add("settings.strategy", "must be round_robin, least_open or longest_idle")
+	}
+	if s.MaxOpen < 0 {
+		c.add("settings.max_open", "must not be negative")
+	}
+	if s.TimeoutSeconds < 0 || s.TimeoutSeconds > MaxWait {
+		c.add("settings.timeout_seconds", "must be between 0 and %d (7 days)", MaxWait)
+	}
+}
+
+func (s *assignTo) exits() []string { return []string{"next", "timeout", "failure"} }
+
+// outside asks routing, which commits the assignment in its own
+// transaction. On a replay (the run's state did not commit after a
+// previous call) an assignee already in place is taken as that call's
+// result instead of assigning again.
+func (s *assignTo) outside(ctx context.Context, x *execution) (any, error) {
+	if x.run.ConversationID == 0 {
+		return nil, apperr.Conflict("the run has no conversation to assign")
+	}
+	if x.e.assigner == nil {
+		return nil, fmt.Errorf("no assigner is configured on this node")
+	}
+	if x.replay && s.Target != "unassign" {
+		c, err := conversation.GetTx(ctx, x.e.db.Reader(), x.run.WorkspaceID, x.run.ConversationID)
+		if err == nil && c.AssigneeID != 0 {
+			return AssignResult{Assigned: true, UserID: c.AssigneeID, Reason: "already assigned before a restart"}, nil
+		}
+	}
+	strategy := s.Strategy
+	if strategy == "" {
+		strategy = "round_robin"
+	}
+	team := s.TeamID
+	if team == 0 && s.Team != "" {
+		var err error
+		if team, err = x.e.teamByName(ctx, x.run.WorkspaceID, s.Team); err != nil {
+			return nil, err
+		}
+	}
+	return x.e.assigner.Assign(ctx, AssignRequest{WorkspaceID: x.run.WorkspaceID, ConversationID: x.run.ConversationID,
+		Target: s.Target, UserID: s.UserID, TeamID: team, Strategy: strategy, OnlyOnline: s.OnlyOnline, MaxOpen: s.MaxOpen,
+		Queue: s.Queue, Priority: s.Priority, Source: "workflow"})
+}
+
+func (s *assignTo) exec(x *execution) (result, error) {
+	switch {
+	case x.timedOut:
+		return result{exit: "timeout", outcome: fmt.Sprintf("nobody was assigned from the queue within %d s", s.TimeoutSeconds)}, nil
+	case x.input != nil:
+		var in struct {
+			UserID int64 `json:"user_id"`
+		}
+		json.Unmarshal(x.input, &in)
+		return result{exit: "next", outcome: fmt.Sprintf("assigned to user %d from the queue", in.UserID),
+			output: map[string]any{"user_id": in.UserID}}, nil
+	}
+	res, _ := x.outside.(AssignResult)
+	x.log("target", s.Target)
+	switch {
+	case res.Assigned || (s.Target == "unassign" && !res.Queued):
+		return result{exit: "next", outcome: fmt.Sprintf("assigned to user %d: %s", res.UserID, res.Reason),
+			output: map[string]any{"user_id": res.UserID, "reason": res.Reason}}, nil
+	case res.Queued:
+		// Routing may have assigned from the queue between its answer and
+		// this transaction: then there is nothing to wait for.
+		if c, err := conversation.GetTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID); err == nil && c.AssigneeID != 0 {
+			return result{exit: "next", outcome: fmt.Sprintf("assigned to user %d from the queue", c.AssigneeID),
+				output: map[string]any{"user_id": c.AssigneeID}}, nil
+		}
+		r := result{wait: StatusWaitingAssignment, outcome: fmt.Sprintf("queued at position %d: %s", res.Position, res.Reason),
+			output: map[string]any{"queued": true, "position": res.Position}}
+		if s.TimeoutSeconds > 0 {
+			r.wakeAt = x.now.Add(time.Duration(s.TimeoutSeconds) * time.Second)
+		}
+		return r, nil
+	}
+	return result{}, fmt.Errorf("nobody could be assigned: %s", res.Reason)
+}
+
+// teamByName resolves a team name of the workspace to its id.
+func (e *Engine) teamByName(ctx context.Context, workspaceID int64, name string) (int64, error) {
+	if e.users == nil {
+		return 0, fmt.Errorf("no workspace service to find team %q", name)
+	}
+	teams, err := e.users.ListTeams(ctx, workspaceID)
+	if err != nil {
+		return 0, err
+	}
+	for _, t := range teams {
+		if strings.EqualFold(t.Name, name) {
+			return t.ID, nil
+		}
+	}
+	return 0, apperr.Invalid("team", "the workspace has no team named %q", name)
+}

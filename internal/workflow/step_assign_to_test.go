@@ -1,0 +1,54 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+func TestAssignTo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		agents := f.teams("Support") // the Support agent is busy
+		steps := `[{"id": "a", "type": "assign_to", "settings": {"target": "team", "team": "%s", "only_online": true,
+			"queue": true, "timeout_seconds": 600}, "exits": {"next": "ok", "timeout": "late"}},
+			{"id": "ok", "type": "send_message", "settings": {"text": "You are with {{assignee.name}}"}},
+			{"id": "late", "type": "send_message", "settings": {"text": "Still waiting"}}]`
+
+		run, conv := f.runSteps(fmt.Sprintf(steps, "Sales"))
+		if run.Status != StatusFinished || f.outTexts(conv)[0] != "You are with Sales agent" {
+			t.Fatalf("status %s sent %q", run.Status, f.outTexts(conv))
+		}
+
+		// Nobody online in Support: the run waits in the queue until
+		// routing assigns someone, then goes on.
+		run, conv = f.runSteps(fmt.Sprintf(steps, "Support"))
+		if run.Status != StatusWaitingAssignment {
+			t.Fatalf("status %s", run.Status)
+		}
+		if err := f.assigner.assignQueued(ctx, agents["Support"].ID); err != nil {
+			t.Fatal(err)
+		}
+		f.eventually("the queued run to go on", func() bool { return len(f.outTexts(conv)) == 1 })
+		if got := f.outTexts(conv)[0]; got != "You are with Support agent" {
+			t.Fatalf("sent %q", got)
+		}
+
+		// Still nobody after the timeout: the timeout exit.
+		run, conv = f.runSteps(fmt.Sprintf(steps, "Support"))
+		if run.Status != StatusWaitingAssignment {
+			t.Fatalf("status %s", run.Status)
+		}
+		f.clock.Advance(601 * time.Second)
+		f.eng.Kick()
+		f.eventually("the queue timeout", func() bool { return len(f.outTexts(conv)) == 1 })
+		if got := f.outTexts(conv)[0]; got != "Still waiting" {
+			t.Fatalf("sent %q", got)
+		}
+	})
+}

@@ -1,0 +1,123 @@
+package workflow
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+func init() { register("date_time", func() stepImpl { return &dateTime{} }) }
+
+// dateTime checks the current time: inside business hours (per weekday,
+// in a time zone, minus holidays), or inside a date range. It takes next
+// when it is, failure when it is not.
+type dateTime struct {
+	Mode     string              `json:"mode"`               // business_hours or date_range
+	Timezone string              `json:"timezone,omitempty"` // default: the workspace's
+	Hours    map[string][]period `json:"hours,omitempty"`    // mon…sun -> open periods
+	Holidays []string            `json:"holidays,omitempty"` // YYYY-MM-DD
+	From     string              `json:"from,omitempty"`     // date_range: YYYY-MM-DD HH:MM or YYYY-MM-DD
+	To       string              `json:"to,omitempty"`
+}
+
+// period is an opening period of a day, "09:00" to "17:30".
+type period struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+var weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+func (s *dateTime) check(c *checker) {
+	if s.Timezone != "" {
+		if _, err := time.LoadLocation(s.Timezone); err != nil {
+			c.add("settings.timezone", "unknown time zone %q", s.Timezone)
+		}
+	}
+	switch s.Mode {
+	case "business_hours":
+		if len(s.Hours) == 0 {
+			c.add("settings.hours", "business hours need at least one day")
+		}
+		for day, ps := range s.Hours {
+			if !slices.Contains(weekdays, day) {
+				c.add("settings.hours", "unknown day %q (mon, tue, wed, thu, fri, sat, sun)", day)
+			}
+			for _, p := range ps {
+				if !isClock(p.From) || !isClock(p.To) || p.From >= p.To {
+					c.add("settings.hours."+day, "period %s–%s must be HH:MM to a later HH:MM", p.From, p.To)
+				}
+			}
+		}
+		for _, h := range s.Holidays {
+			if _, err := time.Parse("2006-01-02", h); err != nil {
+				c.add("settings.holidays", "%q is not a YYYY-MM-DD date", h)
+			}
+		}
+	case "date_range":
+		if _, err := parseWhen(s.From, time.UTC); err != nil {
+			c.add("settings.from", "must be YYYY-MM-DD or YYYY-MM-DD HH:MM")
+		}
+		if _, err := parseWhen(s.To, time.UTC); err != nil {
+			c.add("settings.to", "must be YYYY-MM-DD or YYYY-MM-DD HH:MM")
+		}
+	default:
+		c.add("settings.mode", "must be business_hours or date_range")
+	}
+}
+
+func isClock(s string) bool {
+	_, err := time.Parse("15:04", s)
+	return err == nil && len(s) == 5
+}
+
+func parseWhen(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.ParseInLocation("2006-01-02 15:04", s, loc); err == nil {
+		return t, nil
+	}
+	return time.ParseInLocation("2006-01-02", s, loc)
+}
+
+func (s *dateTime) exits() []string { return []string{"next", "failure"} }
+
+func (s *dateTime) exec(x *execution) (result, error) {
+	loc := x.e.location(x.ctx, x.run.WorkspaceID)
+	if s.Timezone != "" {
+		if l, err := time.LoadLocation(s.Timezone); err == nil {
+			loc = l
+		}
+	}
+	now := x.now.In(loc)
+	in, why := s.inside(now)
+	x.log("now", now.Format("2006-01-02 15:04 MST"))
+	if in {
+		return result{exit: "next", outcome: why}, nil
+	}
+	return result{exit: "failure", outcome: why}, nil
+}
+
+// inside reports whether t falls in the step's hours or range, and why.
+func (s *dateTime) inside(t time.Time) (bool, string) {
+	if s.Mode == "date_range" {
+		from, _ := parseWhen(s.From, t.Location())
+		to, _ := parseWhen(s.To, t.Location())
+		if len(strings.TrimSpace(s.To)) == 10 {
+			to = to.Add(24 * time.Hour) // a date "to" includes that whole day
+		}
+		if !t.Before(from) && t.Before(to) {
+			return true, "inside the date range"
+		}
+		return false, "outside the date range"
+	}
+	if slices.Contains(s.Holidays, t.Format("2006-01-02")) {
+		return false, "a holiday"
+	}
+	clock := t.Format("15:04")
+	for _, p := range s.Hours[weekdays[t.Weekday()]] {
+		if clock >= p.From && clock < p.To {
+			return true, fmt.Sprintf("open (%s %s–%s)", weekdays[t.Weekday()], p.From, p.To)
+		}
+	}
+	return false, fmt.Sprintf("closed (%s %s)", weekdays[t.Weekday()], clock)
+}

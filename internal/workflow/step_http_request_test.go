@@ -1,0 +1,72 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+func TestHTTPRequest(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		var gotBody, gotAuth string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/slow":
+				time.Sleep(1500 * time.Millisecond)
+			case "/down":
+				w.WriteHeader(503)
+				return
+			}
+			b, _ := io.ReadAll(r.Body)
+			gotBody, gotAuth = string(b), r.Header.Get("Authorization")
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"customer": {"tier": "gold", "orders": [{"id": "A-7"}]}}`)
+		}))
+		defer srv.Close()
+		steps := func(path string) string {
+			return fmt.Sprintf(`[
+			{"id": "call", "type": "http_request", "settings": {"method": "POST", "url": "%s%s", "timeout_seconds": 1,
+			 "headers": {"Authorization": "Bearer {{contact.first_name}}"}, "body": "{\"phone\": \"{{contact.phone}}\"}",
+			 "response": {"tier": "$.customer.tier", "order": "$.customer.orders[0].id"}},
+			 "exits": {"success": "ok", "failure": "ko"}},
+			{"id": "ok", "type": "send_message", "settings": {"text": "{{var.tier}} {{var.order}} {{step.call.status}}"}},
+			{"id": "ko", "type": "send_message", "settings": {"text": "failed"}}]`, srv.URL, path)
+		}
+
+		// Loopback is refused until the workspace allows it.
+		run, conv := f.runSteps(steps("/"))
+		if got := f.outTexts(conv); len(got) != 1 || got[0] != "failed" || !strings.Contains(run.History[0].Outcome, "private address") {
+			t.Fatalf("sent %q, history %+v", got, run.History)
+		}
+		if err := f.svc.SetAllowPrivateHTTP(ctx, f.wsp.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		run, conv = f.runSteps(steps("/"))
+		if got := f.outTexts(conv); len(got) != 1 || got[0] != "gold A-7 200" {
+			t.Fatalf("sent %q, history %+v", got, run.History)
+		}
+		if gotAuth != "Bearer Maria" || !strings.Contains(gotBody, `"phone": "+1999555`) {
+			t.Fatalf("request auth %q body %q", gotAuth, gotBody)
+		}
+
+		// A timeout and an error status take failure, saying why.
+		run, conv = f.runSteps(steps("/slow"))
+		if got := f.outTexts(conv); len(got) != 1 || got[0] != "failed" || !strings.Contains(run.History[0].Outcome, "timed out after 1s") {
+			t.Fatalf("slow: sent %q, history %+v", got, run.History)
+		}
+		run, _ = f.runSteps(steps("/down"))
+		if run.History[0].Exit != "failure" || run.History[0].Outcome != "answered 503" {
+			t.Fatalf("down: history %+v", run.History)
+		}
+	})
+}

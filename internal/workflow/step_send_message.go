@@ -1,0 +1,87 @@
+package workflow
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+)
+
+func init() { register("send_message", func() stepImpl { return &sendMessage{} }) }
+
+// sendMessage sends text (with variables), optionally with attachments or
+// quick replies, on the conversation's channel (the one the contact last
+// wrote on) or a chosen channel the contact has an identity on.
+type sendMessage struct {
+	Text         string       `json:"text"`
+	ChannelID    int64        `json:"channel_id,omitempty"`
+	Attachments  []attachment `json:"attachments,omitempty"`
+	QuickReplies []string     `json:"quick_replies,omitempty"`
+}
+
+// attachment is a file sent with a message.
+type attachment struct {
+	Type string `json:"type"` // image, video, audio, file
+	URL  string `json:"url"`
+}
+
+func (s *sendMessage) check(c *checker) {
+	if s.Text == "" && len(s.Attachments) == 0 {
+		c.add("settings.text", "is required (or an attachment)")
+	}
+	if len(s.Text) > 4096 {
+		c.add("settings.text", "is longer than 4096 characters")
+	}
+	for i, a := range s.Attachments {
+		switch a.Type {
+		case "image", "video", "audio", "file":
+		default:
+			c.add(fmt.Sprintf("settings.attachments[%d].type", i), "must be image, video, audio or file")
+		}
+		if a.URL == "" {
+			c.add(fmt.Sprintf("settings.attachments[%d].url", i), "is required")
+		}
+	}
+	if len(s.QuickReplies) > MaxOptions {
+		c.add("settings.quick_replies", "at most %d quick replies", MaxOptions)
+	}
+}
+
+func (s *sendMessage) exits() []string { return []string{"next"} }
+
+func (s *sendMessage) exec(x *execution) (result, error) {
+	text := x.text(s.Text)
+	x.log("text", text)
+	m, err := x.send(text, s.QuickReplies, s.Attachments, s.ChannelID)
+	if err != nil {
+		return result{}, err
+	}
+	return result{exit: "next", outcome: fmt.Sprintf("sent message %d", m.ID), output: map[string]any{"message_id": m.ID}}, nil
+}
+
+// send queues an outbound message on the run's conversation, in the step's
+// transaction: the message and the run's next state commit together.
+func (x *execution) send(text string, quickReplies []string, attachments []attachment, channelID int64) (conversation.Message, error) {
+	if x.run.ConversationID == 0 {
+		return conversation.Message{}, apperr.Conflict("the run has no conversation to send on (add an Open Conversation step)")
+	}
+	in := conversation.SendInput{Type: "text", Text: text, Sender: conversation.SourceWorkflow, ChannelID: channelID}
+	replies := make([]string, len(quickReplies))
+	for i, q := range quickReplies {
+		replies[i] = x.text(q)
+	}
+	switch {
+	case len(attachments) > 0:
+		in.Type = "attachment"
+		rendered := make([]attachment, len(attachments))
+		for i, a := range attachments {
+			rendered[i] = attachment{Type: a.Type, URL: x.text(a.URL)}
+		}
+		in.Content, _ = json.Marshal(map[string]any{"type": "attachment", "text": text, "attachments": rendered})
+	case len(replies) > 0:
+		in.Type = "quick_reply"
+		in.Content, _ = json.Marshal(map[string]any{"type": "quick_reply", "text": text, "replies": replies})
+	}
+	return conversation.SendTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID, in)
+}

@@ -1,0 +1,81 @@
+package workflow
+
+import (
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
+)
+
+func init() { register("update_contact_field", func() stepImpl { return &updateContactField{} }) }
+
+// updateContactField sets a standard field (first_name, last_name, email,
+// phone, language, country) or a custom field (by key) of the contact to
+// a text with variables; an empty value clears a custom field.
+type updateContactField struct {
+	Field string `json:"field"`
+	Value string `json:"value"`
+}
+
+func (s *updateContactField) check(c *checker) {
+	if s.Field == "" {
+		c.add("settings.field", "is required")
+	}
+}
+
+func (s *updateContactField) exits() []string { return []string{"next", "failure"} }
+
+func (s *updateContactField) exec(x *execution) (result, error) {
+	value := x.text(s.Value)
+	x.log("field", s.Field)
+	x.log("value", value)
+	if err := setContactField(x, s.Field, value); err != nil {
+		return result{}, err
+	}
+	return next(fmt.Sprintf("%s = %q", s.Field, value)), nil
+}
+
+// setContactField writes one field of the run's contact in the step's
+// transaction (validated as the API would).
+func setContactField(x *execution, field string, value any) error {
+	if x.run.ContactID == 0 {
+		return fmt.Errorf("the run has no contact")
+	}
+	var in contact.Input
+	str := stringify(value)
+	switch field {
+	case "first_name":
+		in.FirstName = &str
+	case "last_name":
+		in.LastName = &str
+	case "email":
+		in.Email = &str
+	case "phone":
+		in.Phone = &str
+	case "language":
+		in.Language = &str
+	case "country":
+		in.Country = &str
+	default:
+		if str == "" {
+			value = nil
+		}
+		in.Fields = map[string]any{field: value}
+	}
+	return contact.UpdateTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ContactID, in)
+}
+
+// save stores an answer or a response value where a step was told to.
+func save(x *execution, to saveTarget, value any) error {
+	switch to.Kind {
+	case "variable":
+		x.run.Data.Vars[to.Name] = value
+		return nil
+	case "tag":
+		if x.run.ContactID == 0 {
+			return fmt.Errorf("the run has no contact to tag")
+		}
+		_, err := contact.SetTagTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ContactID, stringify(value), true)
+		return err
+	}
+	return setContactField(x, to.Name, value)
+}

@@ -1,0 +1,154 @@
+package workflow
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+const claimBatch = 256
+
+// timerLoop advances due runs: runnable ones (due now), waits whose time
+// came, and schedule triggers. It sleeps until the earliest due time and
+// is woken early by Kick (a run started or resumed on this node) or by the
+// hub (another node's commit); there is no polling interval.
+func (e *Engine) timerLoop(ctx context.Context) {
+	wake, unsubscribe := e.hub.Subscribe()
+	defer unsubscribe()
+	for ctx.Err() == nil {
+		if err := e.fireSchedules(ctx); err != nil && ctx.Err() == nil {
+			e.log.Error("workflow: schedules", "err", err)
+		}
+		ids, err := e.claim(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			e.log.Error("workflow: claim due runs", "err", err)
+			sleep(ctx, time.Second)
+			continue
+		}
+		if len(ids) > 0 {
+			e.driveAll(ctx, ids)
+			continue
+		}
+		next, err := e.nextDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			e.log.Error("workflow: next due", "err", err)
+			next = e.opts.Now().Add(time.Second)
+		}
+		wait := time.Hour
+		if !next.IsZero() {
+			wait = next.Sub(e.opts.Now())
+		}
+		t := time.NewTimer(max(wait, 0))
+		select {
+		case <-ctx.Done():
+		case <-e.kick:
+		case <-wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// claim leases up to claimBatch due runs to this node. On PostgreSQL,
+// SKIP LOCKED lets several nodes claim different runs at once.
+func (e *Engine) claim(ctx context.Context) ([]int64, error) {
+	now := db.Millis(e.opts.Now())
+	var ids []int64
+	err := e.tx(ctx, func(tx *db.Tx) error {
+		q := `SELECT id FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until < ? ORDER BY wake_at LIMIT ?`
+		if tx.Dialect() == db.Postgres {
+			q += ` FOR UPDATE SKIP LOCKED`
+		}
+		var err error
+		if ids, err = queryIDs(ctx, tx, q, now, now, claimBatch); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.Exec(ctx, `UPDATE workflow_runs SET lease_until = ? WHERE id = ?`, now+e.opts.Lease.Milliseconds(), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// driveAll advances the claimed runs on the engine's workers.
+func (e *Engine) driveAll(ctx context.Context, ids []int64) {
+	work := make(chan int64)
+	var wg sync.WaitGroup
+	for range min(e.opts.Workers, len(ids)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range work {
+				e.drive(ctx, id)
+			}
+		}()
+	}
+	for _, id := range ids {
+		work <- id
+	}
+	close(work)
+	wg.Wait()
+}
+
+// drive advances one run step by step while it is runnable, then gives
+// its lease back.
+func (e *Engine) drive(ctx context.Context, id int64) {
+	for range 50 {
+		more, err := e.advance(ctx, id)
+		if err != nil {
+			if ctx.Err() == nil {
+				e.log.Error("workflow: advance run", "run", id, "err", err)
+			}
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	// Released with a background context: after a shutdown the run must
+	// be claimable at once, not when its lease ends. A run that stopped
+	// running released its lease with its last step, so this usually
+	// changes nothing and writes nothing.
+	e.tx(context.Background(), func(tx *db.Tx) error {
+		_, err := tx.Exec(context.Background(), `UPDATE workflow_runs SET lease_until = 0 WHERE id = ? AND lease_until > 0`, id)
+		return err
+	})
+}
+
+// nextDue is the earliest time a run or a schedule falls due (zero: none).
+func (e *Engine) nextDue(ctx context.Context) (time.Time, error) {
+	rows, err := e.db.Reader().Query(ctx, `SELECT wake_at, lease_until FROM workflow_runs WHERE wake_at > 0 ORDER BY wake_at LIMIT 50`)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var next int64
+	for rows.Next() {
+		var wake, lease int64
+		if err := rows.Scan(&wake, &lease); err != nil {
+			rows.Close()
+			return time.Time{}, err
+		}
+		// A run leased by another node is due again when its lease ends.
+		at := max(wake, lease)
+		if next == 0 || at < next {
+			next = at
+		}
+	}
+	rows.Close()
+	var sched int64
+	if err := e.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(next_fire_at), 0) FROM workflows WHERE next_fire_at > 0 AND active = 1`).Scan(&sched); err != nil {
+		return time.Time{}, err
+	}
+	if sched > 0 && (next == 0 || sched < next) {
+		next = sched
+	}
+	return db.Time(next), nil
+}

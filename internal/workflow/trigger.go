@@ -1,0 +1,157 @@
+package workflow
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// triggerImpl is a trigger type: its conditions (decoded into the value
+// itself), their validation and, for event triggers, the event it listens
+// to and whether an event matches. Each lives in a trigger_<kind>.go.
+type triggerImpl interface {
+	check(c *checker)
+	// on is the event type that fires it; "" for triggers started
+	// otherwise (manual, shortcut, webhook, schedule).
+	on() event.Type
+	// match decides whether ev fires the trigger and returns the trigger
+	// data a run sees as {{trigger.*}}.
+	match(ctx context.Context, tx *db.Tx, ev event.Event) (map[string]any, bool, error)
+}
+
+var triggerKinds = map[string]func() triggerImpl{}
+
+func registerTrigger(name string, fn func() triggerImpl) { triggerKinds[name] = fn }
+
+// triggerTypesOf maps an event type to the trigger types it can fire.
+func triggerTypesOf(t event.Type) []string {
+	var out []string
+	for name, fn := range triggerKinds {
+		if fn().on() == t {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func checkTrigger(c *checker, t Trigger) {
+	kind, ok := triggerKinds[t.Type]
+	if !ok {
+		names := make([]string, 0, len(triggerKinds))
+		for n := range triggerKinds {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		c.add("trigger.type", "unknown trigger type %q (one of %s)", t.Type, strings.Join(names, ", "))
+		return
+	}
+	impl := kind()
+	if err := decodeSettings(t.Conditions, impl); err != nil {
+		c.add("trigger.conditions", "%v", err)
+		return
+	}
+	impl.check(c)
+}
+
+// trigger starts the runs of the active workflows that ev fires. It
+// reports whether it started any.
+func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int64) (bool, error) {
+	types := triggerTypesOf(ev.Type)
+	if len(types) == 0 {
+		return false, nil
+	}
+	args := []any{ev.WorkspaceID}
+	for _, t := range types {
+		args = append(args, t)
+	}
+	rows, err := tx.Query(ctx, `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND active = 1
+		AND trigger_type IN (?`+strings.Repeat(", ?", len(types)-1)+`) ORDER BY id`, args...)
+	if err != nil {
+		return false, err
+	}
+	type wv struct {
+		id      int64
+		version int
+	}
+	var list []wv
+	for rows.Next() {
+		var x wv
+		if err := rows.Scan(&x.id, &x.version); err != nil {
+			rows.Close()
+			return false, err
+		}
+		list = append(list, x)
+	}
+	rows.Close()
+	if len(list) == 0 {
+		return false, nil
+	}
+	depth, err := eventDepth(ctx, tx, ev.ID)
+	if err != nil {
+		return false, err
+	}
+	started := false
+	for _, x := range list {
+		d, err := e.svc.version(ctx, tx, x.id, x.version)
+		if err != nil {
+			return false, err
+		}
+		impl := triggerKinds[d.Trigger.Type]()
+		if err := decodeSettings(d.Trigger.Conditions, impl); err != nil {
+			return false, fmt.Errorf("workflow %d v%d trigger: %w", x.id, x.version, err)
+		}
+		data, ok, err := impl.match(ctx, tx, ev)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			continue
+		}
+		data["event_id"], data["type"] = ev.ID, d.Trigger.Type
+		conv := ev.ConversationID
+		if conv == 0 && ev.ContactID != 0 {
+			c, err := conversation.OpenOfTx(ctx, tx, ev.WorkspaceID, ev.ContactID)
+			if err != nil {
+				return false, err
+			}
+			conv = c.ID
+		}
+		n := newRun{workspaceID: ev.WorkspaceID, workflowID: x.id, version: x.version, step: d.first(),
+			contactID: ev.ContactID, conversationID: conv, depth: depth, triggerEventID: ev.ID, trigger: data,
+			oncePerContact: d.Trigger.OncePerContact}
+		if depth >= MaxDepth {
+			n.failWith = loopGuardError(depth)
+		}
+		id, err := insertRun(ctx, tx, n, now)
+		if err != nil {
+			return false, err
+		}
+		started = started || (id != 0 && n.failWith == "")
+	}
+	return started, nil
+}
+
+// loopGuardError is the error of a run the loop guard refused.
+func loopGuardError(depth int) string {
+	return fmt.Sprintf("loop guard: this run would be the %dth in a chain of workflows triggering each other (limit %d); it was not started",
+		depth+1, MaxDepth)
+}
+
+// eventDepth is how deep in a chain of workflow runs the event was made
+// (0 for events made by people, channels and the API).
+func eventDepth(ctx context.Context, q db.Querier, eventID int64) (int, error) {
+	var d int
+	err := q.QueryRow(ctx, `SELECT depth FROM workflow_event_depth WHERE event_id = ?`, eventID).Scan(&d)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return d, err
+}

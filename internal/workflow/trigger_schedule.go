@@ -1,0 +1,167 @@
+package workflow
+
+import (
+	"context"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+func init() { registerTrigger("schedule", func() triggerImpl { return &scheduleTrigger{} }) }
+
+// scheduleTrigger starts a run for every contact matching a filter each
+// time a cron expression fires (in a time zone, default UTC).
+type scheduleTrigger struct {
+	Cron     string        `json:"cron"`
+	Timezone string        `json:"timezone,omitempty"`
+	Contacts contactFilter `json:"contacts,omitzero"`
+}
+
+// contactFilter chooses the contacts a schedule runs for.
+type contactFilter struct {
+	Tag       string `json:"tag,omitempty"`
+	Lifecycle string `json:"lifecycle,omitempty"`
+	Limit     int    `json:"limit,omitempty"` // default and maximum 10000 per firing
+}
+
+func (t *scheduleTrigger) check(c *checker) {
+	if _, err := parseCron(t.Cron); err != nil {
+		c.add("trigger.conditions.cron", "%v", err)
+	}
+	if t.Timezone != "" {
+		if _, err := time.LoadLocation(t.Timezone); err != nil {
+			c.add("trigger.conditions.timezone", "unknown time zone %q", t.Timezone)
+		}
+	}
+	if t.Contacts.Limit < 0 || t.Contacts.Limit > 10000 {
+		c.add("trigger.conditions.contacts.limit", "must be between 1 and 10000")
+	}
+}
+
+func (t *scheduleTrigger) on() event.Type { return "" }
+func (t *scheduleTrigger) match(context.Context, *db.Tx, event.Event) (map[string]any, bool, error) {
+	return nil, false, nil
+}
+
+// after is the schedule's next firing after now (Unix ms; 0 if never).
+func (t *scheduleTrigger) after(now int64) int64 {
+	spec, err := parseCron(t.Cron)
+	if err != nil {
+		return 0
+	}
+	loc := time.UTC
+	if l, err := time.LoadLocation(t.Timezone); err == nil && t.Timezone != "" {
+		loc = l
+	}
+	return db.Millis(spec.next(db.Time(now).In(loc)))
+}
+
+// nextFire is a definition's next scheduled firing (0 unless it has a
+// schedule trigger).
+func nextFire(d Definition, now int64) (int64, error) {
+	if d.Trigger.Type != "schedule" {
+		return 0, nil
+	}
+	var t scheduleTrigger
+	if err := decodeSettings(d.Trigger.Conditions, &t); err != nil {
+		return 0, err
+	}
+	return t.after(now), nil
+}
+
+// fireSchedules starts the runs of every schedule that is due, and moves
+// each to its next firing in the same transaction, so a firing happens
+// once even with several nodes (SKIP LOCKED) or a crash.
+func (e *Engine) fireSchedules(ctx context.Context) error {
+	now := db.Millis(e.opts.Now())
+	started := false
+	err := e.tx(ctx, func(tx *db.Tx) error {
+		q := `SELECT id, workspace_id, published_version, next_fire_at FROM workflows WHERE next_fire_at > 0 AND next_fire_at <= ? AND active = 1`
+		if tx.Dialect() == db.Postgres {
+			q += ` FOR UPDATE SKIP LOCKED`
+		}
+		rows, err := tx.Query(ctx, q, now)
+		if err != nil {
+			return err
+		}
+		type due struct {
+			id, ws  int64
+			version int
+			at      int64
+		}
+		var list []due
+		for rows.Next() {
+			var d due
+			if err := rows.Scan(&d.id, &d.ws, &d.version, &d.at); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, d)
+		}
+		rows.Close()
+		for _, w := range list {
+			def, err := e.svc.version(ctx, tx, w.id, w.version)
+			if err != nil {
+				return err
+			}
+			var t scheduleTrigger
+			if err := decodeSettings(def.Trigger.Conditions, &t); err != nil {
+				return err
+			}
+			n, err := e.startScheduled(ctx, tx, w.id, w.ws, w.version, def, t, w.at, now)
+			if err != nil {
+				return err
+			}
+			started = started || n > 0
+			if _, err := tx.Exec(ctx, `UPDATE workflows SET next_fire_at = ? WHERE id = ?`, t.after(now), w.id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil && started {
+		e.Kick()
+	}
+	return err
+}
+
+func (e *Engine) startScheduled(ctx context.Context, tx *db.Tx, id, ws int64, version int, def *Definition, t scheduleTrigger, at, now int64) (int, error) {
+	limit := t.Contacts.Limit
+	if limit == 0 {
+		limit = 10000
+	}
+	n := 0
+	var after int64
+	for n < limit {
+		page, err := contact.New(e.db).List(ctx, ws, contact.ListFilter{After: after, Limit: 200, Tag: t.Contacts.Tag})
+		if err != nil || len(page) == 0 {
+			return n, err
+		}
+		after = page[len(page)-1].ID
+		for _, c := range page {
+			if (t.Contacts.Lifecycle != "" && c.LifecycleStage != t.Contacts.Lifecycle) || n >= limit {
+				continue
+			}
+			conv, err := conversation.OpenOfTx(ctx, tx, ws, c.ID)
+			if err != nil {
+				return n, err
+			}
+			trigger := map[string]any{"type": "schedule", "fired_at": db.Time(at).Format(time.RFC3339)}
+			rid, err := insertRun(ctx, tx, newRun{workspaceID: ws, workflowID: id, version: version, step: def.first(),
+				contactID: c.ID, conversationID: conv.ID, trigger: trigger, oncePerContact: def.Trigger.OncePerContact}, now)
+			if err != nil {
+				return n, err
+			}
+			if rid != 0 {
+				n++
+			}
+		}
+		if len(page) < 200 {
+			break
+		}
+	}
+	return n, nil
+}

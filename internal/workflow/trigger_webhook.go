@@ -1,0 +1,139 @@
+package workflow
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"slices"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+func init() { registerTrigger("incoming_webhook", func() triggerImpl { return &webhookTrigger{} }) }
+
+// webhookTrigger starts a run when a system POSTs to the workflow's URL
+// with its secret. The body's "contact" object identifies the contact by
+// id, phone or email; with CreateContact an unknown one is created. The
+// whole body is the run's {{trigger.*}} data.
+type webhookTrigger struct {
+	IdentifyBy    string `json:"identify_by"` // id, phone or email
+	CreateContact bool   `json:"create_contact,omitempty"`
+}
+
+func (t *webhookTrigger) check(c *checker) {
+	if !slices.Contains([]string{"id", "phone", "email"}, t.IdentifyBy) {
+		c.add("trigger.conditions.identify_by", "must be id, phone or email")
+	}
+	if t.CreateContact && t.IdentifyBy == "id" {
+		c.add("trigger.conditions.create_contact", "needs identify_by phone or email (an id cannot create a contact)")
+	}
+}
+
+func (t *webhookTrigger) on() event.Type { return "" }
+func (t *webhookTrigger) match(context.Context, *db.Tx, event.Event) (map[string]any, bool, error) {
+	return nil, false, nil
+}
+
+// webhookContact is the "contact" object of a webhook body.
+type webhookContact struct {
+	ID        int64  `json:"id"`
+	Phone     string `json:"phone"`
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+}
+
+// ReceiveWebhook starts a run of an incoming-webhook workflow. The secret
+// is compared in constant time; a wrong one is indistinguishable from an
+// unknown workflow.
+func (s *Service) ReceiveWebhook(ctx context.Context, workflowID int64, secret string, body []byte) (int64, error) {
+	var ws int64
+	var version int
+	var stored, trigger string
+	var active int
+	err := s.db.Reader().QueryRow(ctx, `SELECT workspace_id, published_version, webhook_secret, trigger_type, active FROM workflows WHERE id = ?`,
+		workflowID).Scan(&ws, &version, &stored, &trigger, &active)
+	if err != nil || subtle.ConstantTimeCompare([]byte(secret), []byte(stored)) != 1 {
+		return 0, apperr.NotFound("workflow webhook")
+	}
+	if trigger != "incoming_webhook" || active != 1 {
+		return 0, apperr.Conflict("workflow %d is not an active incoming-webhook workflow", workflowID)
+	}
+	var payload map[string]any
+	if err := json.Unmarshal(body, &payload); err != nil {
+		return 0, apperr.BadRequest("the body must be a JSON object: %v", err)
+	}
+	var in struct {
+		Contact webhookContact `json:"contact"`
+	}
+	json.Unmarshal(body, &in)
+	d, err := s.version(ctx, s.db.Reader(), workflowID, version)
+	if err != nil {
+		return 0, err
+	}
+	var t webhookTrigger
+	if err := decodeSettings(d.Trigger.Conditions, &t); err != nil {
+		return 0, err
+	}
+	var runID int64
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		contactID, err := t.identify(ctx, tx, ws, in.Contact)
+		if err != nil {
+			return err
+		}
+		conv, err := conversation.OpenOfTx(ctx, tx, ws, contactID)
+		if err != nil {
+			return err
+		}
+		payload["type"] = "incoming_webhook"
+		runID, err = insertRun(ctx, tx, newRun{workspaceID: ws, workflowID: workflowID, version: version, step: d.first(),
+			contactID: contactID, conversationID: conv.ID, trigger: payload, oncePerContact: d.Trigger.OncePerContact}, db.Now())
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.kick()
+	return runID, nil
+}
+
+// identify finds (or creates) the webhook's contact.
+func (t *webhookTrigger) identify(ctx context.Context, tx *db.Tx, ws int64, c webhookContact) (int64, error) {
+	switch t.IdentifyBy {
+	case "id":
+		if _, err := contact.GetTx(ctx, tx, ws, c.ID); err != nil {
+			return 0, apperr.Invalid("contact.id", "no contact %d in this workspace", c.ID)
+		}
+		return c.ID, nil
+	}
+	value := c.Phone
+	if t.IdentifyBy == "email" {
+		value = c.Email
+	}
+	if value == "" {
+		return 0, apperr.Invalid("contact."+t.IdentifyBy, "is required to identify the contact")
+	}
+	in := contact.Input{}
+	if t.IdentifyBy == "phone" {
+		in.Phone = &value
+	} else {
+		in.Email = &value
+	}
+	id, err := contact.FindTx(ctx, tx, ws, in)
+	if err != nil || id != 0 {
+		return id, err
+	}
+	if !t.CreateContact {
+		return 0, apperr.Invalid("contact."+t.IdentifyBy, "no contact has %s %q", t.IdentifyBy, value)
+	}
+	first := c.FirstName
+	if first == "" {
+		first = value
+	}
+	in.FirstName, in.LastName = &first, &c.LastName
+	return contact.CreateTx(ctx, tx, ws, in)
+}

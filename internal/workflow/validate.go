@@ -1,0 +1,248 @@
+package workflow
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+)
+
+// Problem is one thing wrong with a definition: the step it is in (empty
+// for the workflow itself or its trigger), the setting at fault, and why.
+type Problem struct {
+	Step    string `json:"step,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Step != "" {
+		fmt.Fprintf(&b, "step %q: ", p.Step)
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// ValidationError lists every problem of a definition. It unwraps to an
+// apperr invalid error, so it maps to 422 wherever it surfaces.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return fmt.Sprintf("workflow: %d problem(s): %s", len(parts), strings.Join(parts, "; "))
+}
+
+// Unwrap lets errors.As find the apperr kind.
+func (e *ValidationError) Unwrap() error {
+	return &apperr.Error{Kind: apperr.KindInvalid, Message: e.Error()}
+}
+
+// checker collects the problems and warnings of one definition.
+type checker struct {
+	step     string
+	problems []Problem
+	warnings []string
+}
+
+func (c *checker) add(field, format string, args ...any) {
+	c.problems = append(c.problems, Problem{Step: c.step, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if c.step != "" {
+		msg = fmt.Sprintf("step %q: %s", c.step, msg)
+	}
+	c.warnings = append(c.warnings, msg)
+}
+
+var stepIDRe = regexp.MustCompile(`^[A-Za-z0-9_\-]{1,64}$`)
+
+// Validate checks a definition and returns its warnings (e.g. a template
+// naming a variable nothing sets), or a *ValidationError naming every
+// problem with its step id.
+func Validate(d *Definition) ([]string, error) {
+	c := &checker{}
+	if strings.TrimSpace(d.Name) == "" || len(d.Name) > 200 {
+		c.add("name", "is required, at most 200 characters")
+	}
+	checkTrigger(c, d.Trigger)
+	if len(d.Steps) == 0 {
+		c.add("steps", "a workflow needs at least one step")
+	}
+	if len(d.Steps) > MaxSteps {
+		c.add("steps", "%d steps; at most %d are allowed", len(d.Steps), MaxSteps)
+	}
+	ids := map[string]bool{}
+	for _, s := range d.Steps {
+		c.step = s.ID
+		if !stepIDRe.MatchString(s.ID) {
+			c.add("id", "a step id is 1–64 letters, digits, _ or -")
+		} else if ids[s.ID] {
+			c.add("id", "two steps have this id")
+		}
+		ids[s.ID] = true
+	}
+	set := setVariables(d)
+	for _, s := range d.Steps {
+		c.step = s.ID
+		checkStep(c, d, s, set)
+	}
+	c.step = ""
+	if d.Start != "" && !ids[d.Start] {
+		c.add("start", "names no step (%q)", d.Start)
+	}
+	if len(c.problems) == 0 {
+		for _, id := range unreachable(d) {
+			c.problems = append(c.problems, Problem{Step: id, Message: "unreachable: no path from the start leads here"})
+		}
+	}
+	d.Warnings = c.warnings
+	if len(c.problems) > 0 {
+		return c.warnings, &ValidationError{Problems: c.problems}
+	}
+	return c.warnings, nil
+}
+
+func checkStep(c *checker, d *Definition, s Step, vars map[string]bool) {
+	kind, ok := stepKinds[s.Type]
+	if !ok {
+		c.add("type", "unknown step type %q", s.Type)
+		return
+	}
+	impl := kind()
+	if err := decodeSettings(s.Settings, impl); err != nil {
+		c.add("settings", "%v", err)
+		return
+	}
+	impl.check(c)
+	allowed := impl.exits()
+	names := make([]string, 0, len(s.Exits))
+	for name := range s.Exits {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		target := s.Exits[name]
+		if !slices.Contains(allowed, name) {
+			c.add("exits."+name, "a %s step has no exit %q (it has %s)", s.Type, name, strings.Join(allowed, ", "))
+		}
+		if target != "" && d.step(target) == nil {
+			c.add("exits."+name, "points to step %q, which does not exist", target)
+		}
+	}
+	if j, ok := impl.(*jumpTo); ok && j.Step != "" && d.step(j.Step) == nil {
+		c.add("settings.step", "jumps to step %q, which does not exist", j.Step)
+	}
+	var settings any
+	_ = json.Unmarshal(orEmpty(s.Settings), &settings)
+	checkTemplates(c, settings, vars)
+}
+
+// checkTemplates warns about variables in the settings' texts that can
+// never have a value. They still save: a missing value renders empty.
+func checkTemplates(c *checker, v any, set map[string]bool) {
+	switch x := v.(type) {
+	case string:
+		for _, path := range templateVars(x) {
+			ns, rest, _ := strings.Cut(path, ".")
+			switch {
+			case !namespaces[ns]:
+				c.warn("unknown variable {{%s}}: variables start with contact, conversation, assignee, system, trigger, step or var", path)
+			case ns == "var" && !set[rest]:
+				c.warn("variable {{%s}} is not set by any step of this workflow", path)
+			}
+		}
+	case map[string]any:
+		for _, e := range x {
+			checkTemplates(c, e, set)
+		}
+	case []any:
+		for _, e := range x {
+			checkTemplates(c, e, set)
+		}
+	}
+}
+
+// setVariables lists the named variables some step or the trigger sets.
+func setVariables(d *Definition) map[string]bool {
+	set := map[string]bool{}
+	for _, s := range d.Steps {
+		kind, ok := stepKinds[s.Type]
+		if !ok {
+			continue
+		}
+		impl := kind()
+		if decodeSettings(s.Settings, impl) != nil {
+			continue
+		}
+		if sv, ok := impl.(interface{ sets() []string }); ok {
+			for _, name := range sv.sets() {
+				set[name] = true
+			}
+		}
+	}
+	var sc struct {
+		Inputs []struct {
+			Name string `json:"name"`
+		} `json:"inputs"`
+	}
+	if decodeSettings(d.Trigger.Conditions, &sc) == nil {
+		for _, in := range sc.Inputs {
+			set[in.Name] = true
+		}
+	}
+	return set
+}
+
+// unreachable returns the steps no path from the start reaches, following
+// exits and jumps.
+func unreachable(d *Definition) []string {
+	seen := map[string]bool{}
+	stack := []string{d.first()}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		s := d.step(id)
+		if s == nil || seen[id] {
+			continue
+		}
+		seen[id] = true
+		for _, t := range s.Exits {
+			stack = append(stack, t)
+		}
+		if s.Type == "jump_to" {
+			var j jumpTo
+			if decodeSettings(s.Settings, &j) == nil {
+				stack = append(stack, j.Step)
+			}
+		}
+	}
+	var out []string
+	for _, s := range d.Steps {
+		if !seen[s.ID] {
+			out = append(out, s.ID)
+		}
+	}
+	return out
+}
+
+func orEmpty(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage(`{}`)
+	}
+	return b
+}

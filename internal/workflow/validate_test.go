@@ -1,0 +1,106 @@
+package workflow
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// problemsOf validates a definition and returns its problems as
+// "step/field: message" lines.
+func problemsOf(t *testing.T, def string) []string {
+	t.Helper()
+	d, err := ParseDefinition([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Validate(&d)
+	var ve *ValidationError
+	if err != nil && !errors.As(err, &ve) {
+		t.Fatalf("not a ValidationError: %v", err)
+	}
+	if ve == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range ve.Problems {
+		out = append(out, p.Step+"/"+p.Field+": "+p.Message)
+	}
+	return out
+}
+
+func TestValidateNamesEveryProblem(t *testing.T) {
+	many := make([]string, 11)
+	for i := range many {
+		many[i] = `{"subject": "tag", "operator": "exists"}`
+	}
+	options := `["1","2","3","4","5","6","7","8","9","10","11"]`
+	branches := strings.Repeat(`{"conditions": [{"subject": "tag", "operator": "exists"}]},`, 10)
+	def := `{"name": "", "trigger": {"type": "conversation_opened", "conditions": {"sources": ["robot"]}}, "steps": [
+		{"id": "a", "type": "send_message", "settings": {"text": "hi"}, "exits": {"next": "nowhere", "else": "b"}},
+		{"id": "b", "type": "teleport"},
+		{"id": "c", "type": "ask_question", "settings": {"answer_type": "multiple_choice", "options": ` + options + `}},
+		{"id": "d", "type": "branch", "settings": {"branches": [` + strings.TrimSuffix(branches, ",") + `]}},
+		{"id": "e", "type": "branch", "settings": {"branches": [{"conditions": [` + strings.Join(many, ",") + `]}]}},
+		{"id": "f", "type": "wait", "settings": {"seconds": 700000}},
+		{"id": "g", "type": "wait", "settings": {"seconds": 5, "typo": 1}},
+		{"id": "a", "type": "jump_to", "settings": {"step": "ghost"}}]}`
+	got := strings.Join(problemsOf(t, def), "\n")
+	for _, want := range []string{
+		"/name: is required",
+		"/trigger.conditions.sources: unknown source \"robot\"",
+		"a/exits.next: points to step \"nowhere\", which does not exist",
+		"a/exits.else: a send_message step has no exit \"else\"",
+		"b/type: unknown step type \"teleport\"",
+		"c/settings.question: is required",
+		"c/settings.options: 11 options; at most 10 are allowed",
+		"d/settings.branches: 10 branches; at most 9",
+		"e/settings.branches[0].conditions: 11 conditions; at most 10",
+		"f/settings.seconds: must be between 1 and 604800",
+		"g/settings: json: unknown field \"typo\"",
+		"a/id: two steps have this id",
+		"a/settings.step: jumps to step \"ghost\"",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems lack %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestValidateLimitsAndReachability(t *testing.T) {
+	var steps []string
+	for i := range 101 {
+		steps = append(steps, fmt.Sprintf(`{"id": "s%d", "type": "wait", "settings": {"seconds": 1}, "exits": {"next": "s%d"}}`, i, i+1))
+	}
+	steps[100] = `{"id": "s100", "type": "wait", "settings": {"seconds": 1}}`
+	got := problemsOf(t, `{"name": "big", "trigger": {"type": "manual"}, "steps": [`+strings.Join(steps, ",")+`]}`)
+	if len(got) != 1 || !strings.Contains(got[0], "101 steps; at most 100") {
+		t.Fatalf("problems %q", got)
+	}
+	got = problemsOf(t, `{"name": "orphan", "trigger": {"type": "manual"}, "steps": [
+		{"id": "a", "type": "wait", "settings": {"seconds": 1}},
+		{"id": "lost", "type": "wait", "settings": {"seconds": 1}}]}`)
+	if len(got) != 1 || got[0] != "lost/: unreachable: no path from the start leads here" {
+		t.Fatalf("problems %q", got)
+	}
+	if got := problemsOf(t, `{"name": "ok", "trigger": {"type": "manual"}, "steps": [
+		{"id": "a", "type": "wait", "settings": {"seconds": 1}, "exits": {"next": "j"}},
+		{"id": "j", "type": "jump_to", "settings": {"step": "a"}}]}`); got != nil {
+		t.Fatalf("a valid loop has problems %q", got)
+	}
+}
+
+func TestValidateWarnsAboutUnknownVariables(t *testing.T) {
+	d, _ := ParseDefinition([]byte(`{"name": "w", "trigger": {"type": "manual"}, "steps": [
+		{"id": "a", "type": "send_message", "settings": {"text": "{{contact.first_name}} {{var.plan}} {{weather.today}}"}}]}`))
+	warnings, err := Validate(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(warnings, "\n")
+	if !strings.Contains(got, "{{var.plan}} is not set by any step") || !strings.Contains(got, "unknown variable {{weather.today}}") ||
+		strings.Contains(got, "first_name") {
+		t.Fatalf("warnings %q", warnings)
+	}
+}

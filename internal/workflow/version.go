@@ -1,0 +1,105 @@
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Publish freezes the draft into a new immutable version, which new runs
+// use from then on; runs in flight finish on the version they started.
+// An invalid draft is refused with every problem named.
+func (s *Service) Publish(ctx context.Context, workspaceID, id int64) (Workflow, error) {
+	w, err := s.Get(ctx, workspaceID, id)
+	if err != nil {
+		return w, err
+	}
+	if w.Draft == nil {
+		return w, apperr.Conflict("workflow %d has no unpublished draft", id)
+	}
+	d := *w.Draft
+	if _, err := Validate(&d); err != nil {
+		return w, err
+	}
+	body, _ := json.Marshal(d)
+	next, err := nextFire(d, db.Now())
+	if err != nil {
+		return w, err
+	}
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		var version int
+		if err := tx.QueryRow(ctx, `SELECT published_version FROM workflows WHERE id = ?`, id).Scan(&version); err != nil {
+			return err
+		}
+		version++
+		if _, err := tx.Exec(ctx, `INSERT INTO workflow_versions (workflow_id, version, definition, published_at) VALUES (?, ?, ?, ?)`,
+			id, version, string(body), db.Now()); err != nil {
+			return fmt.Errorf("workflow: publish: %w", err)
+		}
+		_, err := tx.Exec(ctx, `UPDATE workflows SET draft = '', published_version = ?, trigger_type = ?, next_fire_at = ?, updated_at = ?
+			WHERE id = ?`, version, d.Trigger.Type, next, db.Now(), id)
+		return err
+	})
+	if err != nil {
+		return w, fmt.Errorf("workflow: publish: %w", err)
+	}
+	s.kick()
+	return s.Get(ctx, workspaceID, id)
+}
+
+// SetActive starts (true) or stops (false) a workflow. A stopped workflow
+// starts no new runs; its runs in flight continue to their end.
+func (s *Service) SetActive(ctx context.Context, workspaceID, id int64, active bool) (Workflow, error) {
+	w, err := s.Get(ctx, workspaceID, id)
+	if err != nil {
+		return w, err
+	}
+	if active && w.PublishedVersion == 0 {
+		return w, apperr.Conflict("workflow %d has no published version to run; publish it first", id)
+	}
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE workflows SET active = ?, updated_at = ? WHERE id = ?`, boolInt(active), db.Now(), id)
+		return err
+	})
+	if err != nil {
+		return w, fmt.Errorf("workflow: set active: %w", err)
+	}
+	s.kick()
+	return s.Get(ctx, workspaceID, id)
+}
+
+// StopRun stops a run that has not ended.
+func (s *Service) StopRun(ctx context.Context, workspaceID, workflowID, runID int64) (Run, error) {
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		r, err := loadRun(ctx, tx, runID)
+		if err != nil {
+			return err
+		}
+		if r.WorkspaceID != workspaceID || r.WorkflowID != workflowID {
+			return apperr.NotFound("workflow run")
+		}
+		if terminal(r.Status) {
+			return apperr.Conflict("run %d has already ended (%s)", runID, r.Status)
+		}
+		now := db.Now()
+		r.Status, r.WakeAt = StatusStopped, db.Time(0)
+		if err := saveRun(ctx, tx, &r, now); err != nil {
+			return err
+		}
+		return logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: "end", Outcome: "stopped through the API"}, now)
+	})
+	if err != nil {
+		return Run{}, err
+	}
+	return s.GetRun(ctx, workspaceID, workflowID, runID)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
