@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -145,17 +146,47 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	var in conversation.AssignInput
+	var in manualAssignment
 	if err := Decode(w, r, &in); err != nil {
 		return err
 	}
-	in.Source, in.ByUser, in.Reason = source(p), p.UserID, "manual"
-	c, err := s.deps.Conversations.Assign(r.Context(), p.WorkspaceID, id, in)
+	if s.deps.Routing == nil { // an API built without routing (some tests): a plain write
+		c, err := s.deps.Conversations.Assign(r.Context(), p.WorkspaceID, id, conversation.AssignInput{
+			UserID: in.UserID, TeamID: in.TeamID, Source: source(p), ByUser: p.UserID, Reason: "manual"})
+		if err != nil {
+			return err
+		}
+		WriteJSON(w, http.StatusOK, c)
+		return nil
+	}
+	// Through routing, so capacity holds: a user at capacity is a 409
+	// unless force is set; a team alone joins that team's queue.
+	req := routing.Request{WorkspaceID: p.WorkspaceID, ConversationID: id, Source: source(p), ByUserID: p.UserID, Force: in.Force}
+	switch {
+	case in.UserID != 0:
+		req.Target, req.UserID, req.TeamID = routing.TargetUser, in.UserID, in.TeamID
+	case in.TeamID != 0:
+		req.Target, req.TeamID = routing.TargetTeam, in.TeamID
+	default:
+		return apperr.Invalid("user_id", "an assignee or a team is required")
+	}
+	if _, err := s.deps.Routing.Assign(r.Context(), req); err != nil {
+		return err
+	}
+	c, err := s.deps.Conversations.Get(r.Context(), p.WorkspaceID, id)
 	if err != nil {
 		return err
 	}
 	WriteJSON(w, http.StatusOK, c)
 	return nil
+}
+
+// manualAssignment is the body of POST /conversations/{id}/assign.
+type manualAssignment struct {
+	UserID int64 `json:"user_id"`
+	TeamID int64 `json:"team_id"`
+	// Force assigns the user even above their capacity.
+	Force bool `json:"force"`
 }
 
 func (s *Server) unassignConversation(w http.ResponseWriter, r *http.Request) error {

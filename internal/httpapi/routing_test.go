@@ -12,6 +12,7 @@ func TestRoutingAPI(t *testing.T) {
 		f := newFixture(t, d)
 		f.vars["first"] = itoa(f.inbound(t, "+14155550101", "Ana", "m-1").ConversationID)
 		f.vars["second"] = itoa(f.inbound(t, "+14155550102", "Bo", "m-2").ConversationID)
+		f.vars["third"] = itoa(f.inbound(t, "+14155550103", "Cy", "m-3").ConversationID)
 		f.run(t, []scenario{
 			{name: "a team", method: "POST", path: "/api/v1/teams", as: "manager",
 				body: `{"name":"Support","member_ids":[{{agent}}]}`, status: 201, capture: "team"},
@@ -39,11 +40,15 @@ func TestRoutingAPI(t *testing.T) {
 				want: []string{`"assigned":false`, `"queued":true`, `"position":1`, `at capacity (1/1 open)`}},
 			{name: "the queue", method: "GET", path: "/api/v1/routing/queues", as: "agent", status: 200,
 				want: []string{`"team_id":{{team}}`, `"length":1`, `"conversation_id":{{second}}`, `"position":1`, `"waiting_ms":`}},
+			{name: "manual assignment above capacity", method: "POST", path: "/api/v1/conversations/{{third}}/assign", as: "manager",
+				body: `{"user_id":{{agent}}}`, status: 409, want: []string{`at capacity`, `force`}},
+			{name: "manual assignment forced", method: "POST", path: "/api/v1/conversations/{{third}}/assign", as: "manager",
+				body: `{"user_id":{{agent}},"force":true}`, status: 200, want: []string{`"assignee_id":{{agent}}`}},
 			{name: "by name above capacity", method: "POST", path: "/api/v1/conversations/{{second}}/route", as: "manager",
 				body: `{"target":"user","user_id":{{agent}}}`, status: 409, want: []string{`at capacity`, `force`}},
 			{name: "forced", method: "POST", path: "/api/v1/conversations/{{second}}/route", as: "manager",
 				body: `{"target":"user","user_id":{{agent}},"force":true}`, status: 200,
-				want: []string{`"assigned":true`, `"forced":true`, `forced above capacity (1/1 open)`}},
+				want: []string{`"assigned":true`, `"forced":true`, `forced above capacity (2/1 open)`}},
 			{name: "the queue is empty", method: "GET", path: "/api/v1/routing/queues", as: "agent", status: 200,
 				want: []string{`"data":[]`}},
 			{name: "settings", method: "GET", path: "/api/v1/routing/settings", as: "agent", status: 200,
@@ -64,7 +69,7 @@ func TestRoutingAPI(t *testing.T) {
 			{name: "sign out", method: "POST", path: "/api/v1/presence/sign-out", as: "agent", body: `{"device_id":"web-1"}`,
 				status: 200, want: []string{`"availability":"offline"`, `"devices":0`}},
 			{name: "everyone's presence", method: "GET", path: "/api/v1/presence", as: "agent", status: 200,
-				want: []string{`"user_id":{{agent}}`, `"open":2`}},
+				want: []string{`"user_id":{{agent}}`, `"open":3`}},
 			{name: "presence events", method: "GET", path: "/api/v1/events?types=user.presence.updated", as: "agent", status: 200,
 				want: []string{`"availability":"online"`, `"availability":"busy"`, `"availability":"offline"`, `"cause":"sign_out"`}},
 			{name: "unassign", method: "POST", path: "/api/v1/conversations/{{second}}/route", as: "agent",
