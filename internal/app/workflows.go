@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
@@ -24,6 +25,10 @@ func (a routingAssigner) Assign(ctx context.Context, req workflow.AssignRequest)
 	}
 	return workflow.AssignResult{Assigned: res.Assigned, UserID: res.UserID, Queued: res.Queued, Position: res.Position,
 		Reason: res.Reason.Summary}, nil
+}
+
+func (a routingAssigner) LeaveQueueTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64) error {
+	return routing.DequeueTx(ctx, tx, workspaceID, conversationID)
 }
 
 // wireWorkflows builds the workflow service and its engine (which

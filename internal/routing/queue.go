@@ -67,6 +67,13 @@ func enqueue(ctx context.Context, tx *db.Tx, j job, now int64) (bool, error) {
 	return err == nil, err
 }
 
+// DequeueTx takes a conversation of the workspace out of its queue inside
+// tx (the workflow engine calls it when Assign To stops waiting).
+func DequeueTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64) error {
+	_, err := tx.Exec(ctx, `DELETE FROM routing_queue WHERE workspace_id = ? AND conversation_id = ?`, workspaceID, conversationID)
+	return wrap("dequeue", err)
+}
+
 func dequeue(ctx context.Context, tx *db.Tx, conversationID int64) error {
 	_, err := tx.Exec(ctx, `DELETE FROM routing_queue WHERE conversation_id = ?`, conversationID)
 	return err

@@ -1,12 +1,21 @@
 package workflow
 
-import "context"
+import (
+	"context"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
 
 // Assigner is what the Assign To step needs from routing. The routing
 // package satisfies it (through a small adapter in internal/app); its
 // decisions — strategies, availability, capacity, queues — are its own.
 type Assigner interface {
 	Assign(ctx context.Context, req AssignRequest) (AssignResult, error)
+	// LeaveQueueTx takes a queued conversation out of its queue inside the
+	// step's transaction: when Assign To gives up waiting (its timeout
+	// exit), the conversation must not be assigned later behind the
+	// workflow's back.
+	LeaveQueueTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64) error
 }
 
 // AssignRequest mirrors routing.Request.

@@ -50,6 +50,21 @@ func (a *teamAssigner) Assign(ctx context.Context, req AssignRequest) (AssignRes
 	return a.assign(ctx, req, user, "round robin among the team's online members")
 }
 
+// LeaveQueueTx forgets a queued conversation, as routing deletes its
+// queue row.
+func (a *teamAssigner) LeaveQueueTx(_ context.Context, _ *db.Tx, _, conversationID int64) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	kept := a.queued[:0]
+	for _, q := range a.queued {
+		if q.ConversationID != conversationID {
+			kept = append(kept, q)
+		}
+	}
+	a.queued = kept
+	return nil
+}
+
 func (a *teamAssigner) assign(ctx context.Context, req AssignRequest, user int64, why string) (AssignResult, error) {
 	err := a.d.Tx(ctx, func(tx *db.Tx) error {
 		_, err := conversation.AssignTx(ctx, tx, req.WorkspaceID, req.ConversationID,

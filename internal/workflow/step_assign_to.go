@@ -96,7 +96,12 @@ func (s *assignTo) outside(ctx context.Context, x *execution) (any, error) {
 func (s *assignTo) exec(x *execution) (result, error) {
 	switch {
 	case x.timedOut:
-		return result{exit: "timeout", outcome: fmt.Sprintf("nobody was assigned from the queue within %d s", s.TimeoutSeconds)}, nil
+		if x.e.assigner != nil {
+			if err := x.e.assigner.LeaveQueueTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID); err != nil {
+				return result{}, err
+			}
+		}
+		return result{exit: "timeout", outcome: fmt.Sprintf("nobody was assigned from the queue within %d s; left the queue", s.TimeoutSeconds)}, nil
 	case x.input != nil:
 		var in struct {
 			UserID int64 `json:"user_id"`

@@ -50,5 +50,10 @@ func TestAssignTo(t *testing.T) {
 		if got := f.outTexts(conv)[0]; got != "Still waiting" {
 			t.Fatalf("sent %q", got)
 		}
+		for _, q := range f.assigner.queued {
+			if q.ConversationID == conv {
+				t.Fatalf("conversation %d is still queued after the timeout exit", conv)
+			}
+		}
 	})
 }
