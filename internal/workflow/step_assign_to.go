@@ -30,6 +30,9 @@ type assignTo struct {
 	Queue          bool   `json:"queue,omitempty"`
 	Priority       int    `json:"priority,omitempty"`
 	TimeoutSeconds int    `json:"timeout_seconds,omitempty"`
+	// QueueMessage, when set, is sent to the contact when the conversation
+	// has to wait; {{var.queue_position}} in it is their place in line.
+	QueueMessage string `json:"queue_message,omitempty"`
 }
 
 var (
@@ -52,6 +55,9 @@ func (s *assignTo) check(c *checker) {
 	}
 	if s.MaxOpen < 0 {
 		c.add("settings.max_open", "must not be negative")
+	}
+	if len(s.QueueMessage) > 4096 {
+		c.add("settings.queue_message", "is longer than 4096 characters")
 	}
 	if s.TimeoutSeconds < 0 || s.TimeoutSeconds > MaxWait {
 		c.add("settings.timeout_seconds", "must be between 0 and %d (7 days)", MaxWait)
@@ -125,6 +131,12 @@ func (s *assignTo) exec(x *execution) (result, error) {
 		}
 		r := result{wait: StatusWaitingAssignment, outcome: fmt.Sprintf("queued at position %d: %s", res.Position, res.Reason),
 			output: map[string]any{"queued": true, "position": res.Position}}
+		x.run.Data.Vars["queue_position"] = res.Position
+		if s.QueueMessage != "" {
+			if _, err := x.send(x.text(s.QueueMessage), nil, nil, 0); err != nil {
+				return result{}, err
+			}
+		}
 		if s.TimeoutSeconds > 0 {
 			r.wakeAt = x.now.Add(time.Duration(s.TimeoutSeconds) * time.Second)
 		}

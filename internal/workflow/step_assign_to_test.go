@@ -16,7 +16,8 @@ func TestAssignTo(t *testing.T) {
 		ctx := context.Background()
 		agents := f.teams("Support") // the Support agent is busy
 		steps := `[{"id": "a", "type": "assign_to", "settings": {"target": "team", "team": "%s", "only_online": true,
-			"queue": true, "timeout_seconds": 600}, "exits": {"next": "ok", "timeout": "late"}},
+			"queue": true, "timeout_seconds": 600, "queue_message": "You are number {{var.queue_position}} in line"},
+			"exits": {"next": "ok", "timeout": "late"}},
 			{"id": "ok", "type": "send_message", "settings": {"text": "You are with {{assignee.name}}"}},
 			{"id": "late", "type": "send_message", "settings": {"text": "Still waiting"}}]`
 
@@ -31,11 +32,14 @@ func TestAssignTo(t *testing.T) {
 		if run.Status != StatusWaitingAssignment {
 			t.Fatalf("status %s", run.Status)
 		}
+		if got := f.outTexts(conv); len(got) != 1 || got[0] != "You are number 1 in line" {
+			t.Fatalf("while queued, sent %q", got)
+		}
 		if err := f.assigner.assignQueued(ctx, agents["Support"].ID); err != nil {
 			t.Fatal(err)
 		}
-		f.eventually("the queued run to go on", func() bool { return len(f.outTexts(conv)) == 1 })
-		if got := f.outTexts(conv)[0]; got != "You are with Support agent" {
+		f.eventually("the queued run to go on", func() bool { return len(f.outTexts(conv)) == 2 })
+		if got := f.outTexts(conv)[1]; got != "You are with Support agent" {
 			t.Fatalf("sent %q", got)
 		}
 
@@ -46,8 +50,8 @@ func TestAssignTo(t *testing.T) {
 		}
 		f.clock.Advance(601 * time.Second)
 		f.eng.Kick()
-		f.eventually("the queue timeout", func() bool { return len(f.outTexts(conv)) == 1 })
-		if got := f.outTexts(conv)[0]; got != "Still waiting" {
+		f.eventually("the queue timeout", func() bool { return len(f.outTexts(conv)) == 2 })
+		if got := f.outTexts(conv)[1]; got != "Still waiting" {
 			t.Fatalf("sent %q", got)
 		}
 		for _, q := range f.assigner.queued {
