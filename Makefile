@@ -40,6 +40,7 @@ lint: lint-fast
 bench: build
 	$(GO) run ./bench/ingest -out docs/benchmarks.md
 	$(GO) run ./bench/routing -out docs/benchmarks.md
+	$(GO) run ./bench/workflow -out docs/benchmarks.md
 
 clean:
 	rm -rf bin

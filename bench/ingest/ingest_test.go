@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -79,32 +78,6 @@ func BenchmarkReceiveParallel(b *testing.B) {
 			r.receive(b, next.Add(1))
 		}
 	})
-}
-
-func TestReplaceSection(t *testing.T) {
-	const sec = "## Ingest\n\nnew numbers\n"
-	tests := []struct{ name, doc, want string }{
-		{"empty file", "", "# Benchmarks\n\n" + sec},
-		{"no such section", "# Benchmarks\n\n## Workflows\n\nw\n", "# Benchmarks\n\n## Workflows\n\nw\n\n" + sec},
-		{"last section", "# Benchmarks\n\n## Ingest\n\nold\n", "# Benchmarks\n\n" + sec},
-		{"middle section keeps the others", "# B\n\n## Ingest\n\nold\n### Sub\nold too\n\n## Workflows\n\nw\n",
-			"# B\n\n" + sec + "\n## Workflows\n\nw\n"},
-		{"heading must match exactly", "# B\n\n## Ingestion\n\nx\n", "# B\n\n## Ingestion\n\nx\n\n" + sec},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := replaceSection(tt.doc, "## Ingest", sec)
-			if got != tt.want {
-				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
-			}
-			if again := replaceSection(got, "## Ingest", sec); again != got {
-				t.Errorf("a second replacement changed the document:\n%s", again)
-			}
-			if strings.Count(got, "## Ingest\n") != 1 {
-				t.Errorf("want exactly one Ingest section:\n%s", got)
-			}
-		})
-	}
 }
 
 func TestPercentile(t *testing.T) {

@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -76,7 +75,7 @@ func run() error {
 		if err != nil {
 			return fmt.Errorf("concurrency %d: %w", c, err)
 		}
-		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", l.Rate(), ms(l.P50), ms(l.P99), l.Failures, l.VerifyNote)
+		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", l.Rate(), harness.Ms(l.P50), harness.Ms(l.P99), l.Failures, l.VerifyNote)
 		rep.Levels = append(rep.Levels, l)
 	}
 	if *rawN == 0 {
@@ -109,11 +108,7 @@ func run() error {
 	section := rep.markdown()
 	fmt.Print(section)
 	if *out != "" {
-		doc, err := os.ReadFile(*out)
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-		if err := os.WriteFile(*out, []byte(replaceSection(string(doc), "## Ingest", section)), 0o644); err != nil {
+		if err := harness.WriteSection(*out, "## Ingest", section); err != nil {
 			return err
 		}
 		logf("wrote %s", *out)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/bench/harness"
 )
 
 // The aims the numbers are read against, as the project set them.
@@ -69,7 +71,7 @@ func (r report) markdown() string {
 			verified = "**NO**: " + l.VerifyNote
 		}
 		p("| %d | %d | %.0f | %s | %s | %s | %d | %d (%s) | %.0f + %.0f | %s | %.2f | %s |\n",
-			l.Concurrency, l.Acked, l.Rate(), ms(l.P50), ms(l.P99), ms(l.Max), l.Failures, l.Stored, verified,
+			l.Concurrency, l.Acked, l.Rate(), harness.Ms(l.P50), harness.Ms(l.P99), harness.Ms(l.Max), l.Failures, l.Stored, verified,
 			perMsg(l.ServerCPU, l.Acked), perMsg(l.ClientCPU, l.Acked), otherLoad(l), ratio(l.Rate(), r.RawSingle.Rate()), batched)
 	}
 	for _, l := range r.Levels {
@@ -104,10 +106,10 @@ func (r report) reading() string {
 		}
 	}
 	if top == nil {
-		p("- Concurrency %d was not measured, so the aim (≥ %d msgs/s with p99 < %s) is not assessed.\n", aimConcurrency, aimRate, ms(aimP99))
+		p("- Concurrency %d was not measured, so the aim (≥ %d msgs/s with p99 < %s) is not assessed.\n", aimConcurrency, aimRate, harness.Ms(aimP99))
 	} else {
 		p("- Aim at concurrency %d: ≥ %d msgs/s with every acknowledged message fsynced, p99 < %s. Measured %.0f msgs/s (%s, %.0f%% of the aim) with p99 %s (%s).\n",
-			aimConcurrency, aimRate, ms(aimP99), top.Rate(), metOr(top.Rate() >= aimRate), 100*top.Rate()/aimRate, ms(top.P99), metOr(top.P99 < aimP99))
+			aimConcurrency, aimRate, harness.Ms(aimP99), top.Rate(), metOr(top.Rate() >= aimRate), 100*top.Rate()/aimRate, harness.Ms(top.P99), metOr(top.P99 < aimP99))
 		if rb, ok := r.rawBatchedFor(aimConcurrency, false); ok && rb.Rate() > 0 {
 			cpu, wall := perMsg(rb.CPU, rb.Messages), 1e6/rb.Rate()
 			p("- The store alone, committing %d messages per fsync from one goroutine, reaches %.0f msgs/s, using %.0f µs of CPU per message in %.0f µs of wall time",
@@ -175,43 +177,6 @@ func otherLoad(l levelResult) string {
 	}
 	return fmt.Sprintf("%.2f", l.OtherCPU.Seconds()/l.Elapsed.Seconds())
 }
-
-// replaceSection returns doc with its "## heading" section (up to the next
-// "## " heading) replaced by section, or section appended when absent, so
-// other benchmarks can keep their own sections in the same file.
-func replaceSection(doc, heading, section string) string {
-	if !strings.HasSuffix(section, "\n") {
-		section += "\n"
-	}
-	if strings.TrimSpace(doc) == "" {
-		return "# Benchmarks\n\n" + section
-	}
-	lines := strings.SplitAfter(doc, "\n")
-	start, end := -1, len(lines)
-	for i, line := range lines {
-		if strings.TrimRight(line, "\r\n") == heading && start < 0 {
-			start = i
-			continue
-		}
-		if start >= 0 && strings.HasPrefix(line, "## ") {
-			end = i
-			break
-		}
-	}
-	if start < 0 {
-		if !strings.HasSuffix(doc, "\n") {
-			doc += "\n"
-		}
-		return doc + "\n" + section
-	}
-	after := strings.Join(lines[end:], "")
-	if after != "" {
-		section += "\n"
-	}
-	return strings.Join(lines[:start], "") + section + after
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 
 func perMsg(d time.Duration, n int) float64 {
 	if n == 0 {

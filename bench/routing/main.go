@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+
+	"github.com/switchboard-chat/switchboard/bench/harness"
 )
 
 func main() {
@@ -62,9 +64,5 @@ func run() error {
 		fmt.Print(md)
 		return nil
 	}
-	doc, err := os.ReadFile(*out)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	return os.WriteFile(*out, []byte(replaceSection(string(doc), "## Routing", md)), 0o644)
+	return harness.WriteSection(*out, "## Routing", md)
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/bench/harness"
 )
 
 // The aims the issue set.
@@ -44,13 +46,13 @@ func (r report) markdown() string {
 	p("The refill is done by the routing engine consuming the event log, woken by the commit (no polling interval).\n\n")
 	p("### Results\n\n")
 	p("| run | operations | per second | p50 | p99 | notes |\n|---|---:|---:|---:|---:|---|\n")
-	p("| routing.Assign | %d | %.0f | %s | %s | %d assigned, %d queued, %d failed |\n", t.N, t.Rate(), ms(t.P50), ms(t.P99), t.Assigned, t.Queued, t.Failed)
+	p("| routing.Assign | %d | %.0f | %s | %s | %d assigned, %d queued, %d failed |\n", t.N, t.Rate(), harness.Ms(t.P50), harness.Ms(t.P99), t.Assigned, t.Queued, t.Failed)
 	p("| direct AssignTx (baseline) | %d | %.0f | — | — | no choice, no claim |\n", d.N, d.Rate())
-	p("| freed slot → next queued assigned | %d | — | %s | %s | max %s; %d closes found nothing to refill |\n\n", f.Refills, ms(f.P50), ms(f.P99), ms(f.Max), f.Missed)
+	p("| freed slot → next queued assigned | %d | — | %s | %s | max %s; %d closes found nothing to refill |\n\n", f.Refills, harness.Ms(f.P50), harness.Ms(f.P99), harness.Ms(f.Max), f.Missed)
 	p("### Reading\n\n")
 	p("- Aim: ≥ %d assignments/s. Measured %.0f/s (%s, %.0f%% of the aim), %.2f× the direct write's %.0f/s: choosing and claiming costs %.0f%% of the throughput of the write alone.\n",
 		aimRate, t.Rate(), metOr(t.Rate() >= aimRate), 100*t.Rate()/aimRate, ratio(t.Rate(), d.Rate()), d.Rate(), 100*(1-ratio(t.Rate(), d.Rate())))
-	p("- Aim: a freed slot refilled in < %s at p99. Measured p99 %s (%s), p50 %s.\n", ms(aimRefill), ms(f.P99), metOr(f.P99 < aimRefill && f.Refills > 0), ms(f.P50))
+	p("- Aim: a freed slot refilled in < %s at p99. Measured p99 %s (%s), p50 %s.\n", harness.Ms(aimRefill), harness.Ms(f.P99), metOr(f.P99 < aimRefill && f.Refills > 0), harness.Ms(f.P50))
 	if load, err := strconv.ParseFloat(r.M.Load, 64); err == nil && load > float64(r.M.CPUs) {
 		p("- The machine was shared: load average %s on %d CPUs when the run started, so every number here is lower (and latencies higher) than a quiet machine gives; the ratio to the baseline, measured in the same run, is the steadier figure.\n", r.M.Load, r.M.CPUs)
 	}
@@ -59,8 +61,6 @@ func (r report) markdown() string {
 	}
 	return b.String()
 }
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 
 func ratio(a, b float64) float64 {
 	if b == 0 {
@@ -81,40 +81,4 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
-}
-
-// replaceSection replaces the section that starts with the heading line
-// (up to the next "## " heading) or appends it, leaving the rest of the
-// document — other benchmarks' sections — untouched. The same rule as
-// bench/ingest's, which another package main cannot share.
-func replaceSection(doc, heading, section string) string {
-	if !strings.HasSuffix(section, "\n") {
-		section += "\n"
-	}
-	if strings.TrimSpace(doc) == "" {
-		return "# Benchmarks\n\n" + section
-	}
-	lines := strings.SplitAfter(doc, "\n")
-	start, end := -1, len(lines)
-	for i, line := range lines {
-		if strings.TrimRight(line, "\r\n") == heading && start < 0 {
-			start = i
-			continue
-		}
-		if start >= 0 && strings.HasPrefix(line, "## ") {
-			end = i
-			break
-		}
-	}
-	if start < 0 {
-		if !strings.HasSuffix(doc, "\n") {
-			doc += "\n"
-		}
-		return doc + "\n" + section
-	}
-	after := strings.Join(lines[end:], "")
-	if after != "" {
-		section += "\n"
-	}
-	return strings.Join(lines[:start], "") + section + after
 }

@@ -20,10 +20,12 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/bench/harness"
 	"github.com/switchboard-chat/switchboard/internal/app"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -46,6 +48,7 @@ func main() {
 	concurrency := flag.Int("concurrency", 64, "webhooks in flight")
 	dataDir := flag.String("data", "", "SQLite folder (default: a fresh temporary one)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file")
+	out := flag.String("out", "", "also write the \"## Workflows\" section of this markdown file (e.g. docs/benchmarks.md)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -164,24 +167,29 @@ func main() {
 	cancel()
 	check(<-done)
 
-	fmt.Printf("## Workflows\n\nWritten by `go run ./bench/workflow -contacts %d -concurrency %d` on %s (%d CPUs), SQLite.\n\n",
+	var md strings.Builder
+	fmt.Fprintf(&md, "## Workflows\n\nWritten by `go run ./bench/workflow -contacts %d -concurrency %d` on %s (%d CPUs), SQLite.\n\n",
 		*contacts, *concurrency, time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU())
-	fmt.Printf("Each of %d contacts writes through `conversation.Service.Receive` (the custom channel's path), which opens a "+
+	fmt.Fprintf(&md, "Each of %d contacts writes through `conversation.Service.Receive` (the custom channel's path), which opens a "+
 		"conversation and triggers a 6-step workflow: send, ask (multiple choice), the contact's answer, branch, update a "+
 		"contact field, assign round robin among the team's online agents through routing. Answers are sent once every run "+
 		"waits at its question.\n\n", *contacts)
-	fmt.Printf("| measure | value |\n|---|---:|\n")
-	fmt.Printf("| runs finished | %d (assigned: %d) |\n", *contacts, assigned)
-	fmt.Printf("| wall time, first message to last run finished | %s |\n", total.Round(time.Millisecond))
-	fmt.Printf("| runs/s | %.0f |\n", float64(*contacts)/total.Seconds())
-	fmt.Printf("| steps/s (history lines) | %.0f |\n", float64(steps)/total.Seconds())
-	fmt.Printf("| time until every run waited at its question | %s |\n", waiting.Round(time.Millisecond))
-	fmt.Printf("| trigger → first message p50 / p99 / max | %d / %d / %d ms |\n", pct(lat, 50), pct(lat, 99), lat[len(lat)-1])
-	fmt.Printf("| Go heap while %d runs wait, over the idle node | %.1f MB (%.0f bytes per waiting run) |\n", *contacts,
+	fmt.Fprintf(&md, "| measure | value |\n|---|---:|\n")
+	fmt.Fprintf(&md, "| runs finished | %d (assigned: %d) |\n", *contacts, assigned)
+	fmt.Fprintf(&md, "| wall time, first message to last run finished | %s |\n", total.Round(time.Millisecond))
+	fmt.Fprintf(&md, "| runs/s | %.0f |\n", float64(*contacts)/total.Seconds())
+	fmt.Fprintf(&md, "| steps/s (history lines) | %.0f |\n", float64(steps)/total.Seconds())
+	fmt.Fprintf(&md, "| time until every run waited at its question | %s |\n", waiting.Round(time.Millisecond))
+	fmt.Fprintf(&md, "| trigger → first message p50 / p99 / max | %d / %d / %d ms |\n", pct(lat, 50), pct(lat, 99), lat[len(lat)-1])
+	fmt.Fprintf(&md, "| Go heap while %d runs wait, over the idle node | %.1f MB (%.0f bytes per waiting run) |\n", *contacts,
 		float64(int64(mid.HeapAlloc)-int64(before.HeapAlloc))/1e6, float64(int64(mid.HeapAlloc)-int64(before.HeapAlloc))/float64(*contacts))
-	fmt.Printf("| RSS growth while %d runs wait (includes SQLite's page cache) | %.1f MB |\n", *contacts, float64(rssWaiting-rssBefore)/1e6)
-	fmt.Printf("| goroutines while they wait | %d |\n", goroutines)
-	fmt.Printf("| messages delivered to the provider by the end | %d |\n", delivered.Load())
+	fmt.Fprintf(&md, "| RSS growth while %d runs wait (includes SQLite's page cache) | %.1f MB |\n", *contacts, float64(rssWaiting-rssBefore)/1e6)
+	fmt.Fprintf(&md, "| goroutines while they wait | %d |\n", goroutines)
+	fmt.Fprintf(&md, "| messages delivered to the provider by the end | %d |\n", delivered.Load())
+	fmt.Print(md.String())
+	if *out != "" {
+		check(harness.WriteSection(*out, "## Workflows", md.String()))
+	}
 }
 
 func pct(sorted []int64, p int) int64 {

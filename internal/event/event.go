@@ -121,8 +121,7 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	query := `SELECT id, workspace_id, type, COALESCE(conversation_id, 0), COALESCE(contact_id, 0), seq, payload, created_at
-		FROM events WHERE workspace_id = ? AND id > ?`
+	query := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND id > ?`
 	args := []any{f.WorkspaceID, f.After}
 	if f.ConversationID != 0 {
 		query += ` AND conversation_id = ?`
@@ -140,20 +139,19 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("event: list: %w", err)
 	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
-		var payload string
-		var created int64
-		if err := rows.Scan(&e.ID, &e.WorkspaceID, &e.Type, &e.ConversationID, &e.ContactID, &e.Seq, &payload, &created); err != nil {
-			return nil, fmt.Errorf("event: list: %w", err)
-		}
-		e.Payload = json.RawMessage(payload)
-		e.CreatedAt = db.Time(created)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return db.Collect(rows, scanEvent)
+}
+
+// eventColumns are the columns scanEvent reads, in order.
+const eventColumns = `id, workspace_id, type, COALESCE(conversation_id, 0), COALESCE(contact_id, 0), seq, payload, created_at`
+
+func scanEvent(rows *sql.Rows) (Event, error) {
+	var e Event
+	var payload string
+	var created int64
+	err := rows.Scan(&e.ID, &e.WorkspaceID, &e.Type, &e.ConversationID, &e.ContactID, &e.Seq, &payload, &created)
+	e.Payload, e.CreatedAt = json.RawMessage(payload), db.Time(created)
+	return e, err
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

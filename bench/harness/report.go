@@ -1,0 +1,59 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Every benchmark writes its own "## " section of docs/benchmarks.md and
+// leaves the others' alone, so `make bench` can run them one after another.
+
+// ReplaceSection replaces the section that starts with the heading line
+// (up to the next "## " heading) or appends it, leaving the rest of the
+// document — other benchmarks' sections — untouched.
+func ReplaceSection(doc, heading, section string) string {
+	if !strings.HasSuffix(section, "\n") {
+		section += "\n"
+	}
+	if strings.TrimSpace(doc) == "" {
+		return "# Benchmarks\n\n" + section
+	}
+	lines := strings.SplitAfter(doc, "\n")
+	start, end := -1, len(lines)
+	for i, line := range lines {
+		if strings.TrimRight(line, "\r\n") == heading && start < 0 {
+			start = i
+			continue
+		}
+		if start >= 0 && strings.HasPrefix(line, "## ") {
+			end = i
+			break
+		}
+	}
+	if start < 0 {
+		if !strings.HasSuffix(doc, "\n") {
+			doc += "\n"
+		}
+		return doc + "\n" + section
+	}
+	after := strings.Join(lines[end:], "")
+	if after != "" {
+		section += "\n"
+	}
+	return strings.Join(lines[:start], "") + section + after
+}
+
+// WriteSection replaces (or appends) the section under heading in the
+// markdown file at path, creating the file if needed.
+func WriteSection(path, heading, section string) error {
+	doc, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return os.WriteFile(path, []byte(ReplaceSection(string(doc), heading, section)), 0o644)
+}
+
+// Ms formats a duration in milliseconds with one decimal, as the reports do.
+func Ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
