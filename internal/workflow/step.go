@@ -66,9 +66,7 @@ type result struct {
 // text renders a template for the step, noting missing variables.
 func (x *execution) text(t string) string {
 	out, missing := render(t, x.vars.lookup)
-	for _, m := range missing {
-		x.vars.missing = append(x.vars.missing, m)
-	}
+	x.vars.missing = append(x.vars.missing, missing...)
 	return out
 }
 
