@@ -20,10 +20,10 @@ bin/switchboard: $(GOFILES)
 run: build
 	./bin/switchboard serve --addr $(ADDR) --data $(DATA) --demo
 
-# Every test, with the race detector. Store tests also run on PostgreSQL
+# Every test, with the race detector, after gofmt, go vet and staticcheck. Store tests also run on PostgreSQL
 # when SWITCHBOARD_TEST_POSTGRES is set (.ci/run starts a server for them;
 # so does scripts/with-postgres.sh for a developer).
-test: lint-fast test-go
+test: lint test-go
 
 test-go:
 	$(GO) test -race -count=1 -timeout 20m ./...

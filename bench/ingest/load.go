@@ -54,7 +54,9 @@ func runLevel(ctx context.Context, bin string, concurrency, n int, duration time
 	}
 	defer os.RemoveAll(dir)
 	store := harness.StoreArgs(dir, "")
-	demo, err := harness.LoadDemo(ctx, bin, store)
+	// The receive path alone: the demo's inbound workflow would add its
+	// messages and runs to every webhook (bench/workflow measures those).
+	demo, err := harness.LoadDemo(ctx, bin, append(store, "--workflows=false"))
 	if err != nil {
 		return res, err
 	}

@@ -45,7 +45,7 @@ func (r report) markdown() string {
 	p("- Go %s, modernc.org/sqlite %s; SQLite in WAL mode with synchronous=FULL (every commit fsynced before the webhook is answered)\n\n", r.M.Go, orDash(r.M.SQLite))
 
 	p("### Method\n\n")
-	p("For each concurrency level a fresh data folder gets the demo workspace (`switchboard demo --json`), then `switchboard serve` runs as a child process on 127.0.0.1. ")
+	p("For each concurrency level a fresh data folder gets the demo workspace without its inbound workflow (`switchboard demo --json --workflows=false`; bench/workflow measures workflows), then `switchboard serve` runs as a child process on 127.0.0.1. ")
 	p("The load generator, in the benchmark process on the same %d cores, keeps *c* keep-alive connections busy for a fixed time: each request is one custom-channel webhook ", r.M.CPUs)
 	p("(`POST /channels/custom/{id}/webhook`, bearer channel token) carrying the first message of a new contact (distinct E.164 `contactId`), so each message makes the server ")
 	p("resolve and create a contact and identity, open a conversation, store the message and append three events. ")

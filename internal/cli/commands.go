@@ -37,6 +37,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var sf storeFlags
 	sf.register(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON, for scripts")
+	workflows := fs.Bool("workflows", true, "load and start the seed's inbound workflow (--workflows=false leaves it out)")
 	password := fs.String("password", "switchboard", "the demo owner's password")
 	channelURL := fs.String("channel-url", "http://127.0.0.1:9090", "base URL of the integrator receiving the custom channel's outbound messages")
 	if err := fs.Parse(args); err != nil {
@@ -50,7 +51,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer a.Close()
-	res, err := demo.Load(ctx, demoServices(a), demo.Options{Password: *password, ChannelURL: *channelURL})
+	res, err := demo.Load(ctx, demoServices(a), demo.Options{Password: *password, ChannelURL: *channelURL, NoWorkflows: !*workflows})
 	if err != nil {
 		return err
 	}

@@ -61,8 +61,10 @@ func create(ctx context.Context, s Services, opt Options, res *Result) error {
 		return fmt.Errorf("demo: channel: %w", err)
 	}
 	res.ChannelID, res.ChannelToken = ch.ID, ch.Token
-	if err := inboundWorkflow(ctx, s, ws.ID); err != nil {
-		return err
+	if !opt.NoWorkflows {
+		if err := inboundWorkflow(ctx, s, ws.ID); err != nil {
+			return err
+		}
 	}
 	for _, c := range []struct{ first, last, phone, email string }{
 		{"Maria", "Garcia", "+14155550101", "maria@example.com"},

@@ -32,6 +32,9 @@ type Services struct {
 
 // Options tune the demo.
 type Options struct {
+	// NoWorkflows leaves out the inbound workflow, e.g. for a benchmark of
+	// the receive path alone.
+	NoWorkflows bool
 	Password   string // the owner's password
 	ChannelURL string // the custom channel's base URL (where outbound messages go)
 }
