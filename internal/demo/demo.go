@@ -35,8 +35,8 @@ type Options struct {
 	// NoWorkflows leaves out the inbound workflow, e.g. for a benchmark of
 	// the receive path alone.
 	NoWorkflows bool
-	Password   string // the owner's password
-	ChannelURL string // the custom channel's base URL (where outbound messages go)
+	Password    string // the owner's password
+	ChannelURL  string // the custom channel's base URL (where outbound messages go)
 }
 
 // Result is what a person or a script needs to use the demo.
