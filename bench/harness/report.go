@@ -57,3 +57,27 @@ func WriteSection(path, heading, section string) error {
 
 // Ms formats a duration in milliseconds with one decimal, as the reports do.
 func Ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+// Ratio is a / b, or 0 when b is 0.
+func Ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// MetOr says whether an aim was met, in bold when it was not.
+func MetOr(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
+}
+
+// OrDash is s, or an em dash for an empty table cell.
+func OrDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -40,9 +40,9 @@ func (r report) markdown() string {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("## Ingest\n\n")
 	p("Written by `go run ./bench/ingest` (`make bench`); every number below comes from one run.\n\n")
-	p("- Date: %s; commit %s\n", r.M.Date, orDash(r.M.Commit))
-	p("- Machine: %d × %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.CPU, r.M.OS, orDash(r.M.Load))
-	p("- Go %s, modernc.org/sqlite %s; SQLite in WAL mode with synchronous=FULL (every commit fsynced before the webhook is answered)\n\n", r.M.Go, orDash(r.M.SQLite))
+	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
+	p("- Machine: %d × %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.CPU, r.M.OS, harness.OrDash(r.M.Load))
+	p("- Go %s, modernc.org/sqlite %s; SQLite in WAL mode with synchronous=FULL (every commit fsynced before the webhook is answered)\n\n", r.M.Go, harness.OrDash(r.M.SQLite))
 
 	p("### Method\n\n")
 	p("For each concurrency level a fresh data folder gets the demo workspace without its inbound workflow (`switchboard demo --json --workflows=false`; bench/workflow measures workflows), then `switchboard serve` runs as a child process on 127.0.0.1. ")
@@ -72,7 +72,7 @@ func (r report) markdown() string {
 		}
 		p("| %d | %d | %.0f | %s | %s | %s | %d | %d (%s) | %.0f + %.0f | %s | %.2f | %s |\n",
 			l.Concurrency, l.Acked, l.Rate(), harness.Ms(l.P50), harness.Ms(l.P99), harness.Ms(l.Max), l.Failures, l.Stored, verified,
-			perMsg(l.ServerCPU, l.Acked), perMsg(l.ClientCPU, l.Acked), otherLoad(l), ratio(l.Rate(), r.RawSingle.Rate()), batched)
+			perMsg(l.ServerCPU, l.Acked), perMsg(l.ClientCPU, l.Acked), otherLoad(l), harness.Ratio(l.Rate(), r.RawSingle.Rate()), batched)
 	}
 	for _, l := range r.Levels {
 		if l.FirstError != "" {
@@ -109,7 +109,7 @@ func (r report) reading() string {
 		p("- Concurrency %d was not measured, so the aim (≥ %d msgs/s with p99 < %s) is not assessed.\n", aimConcurrency, aimRate, harness.Ms(aimP99))
 	} else {
 		p("- Aim at concurrency %d: ≥ %d msgs/s with every acknowledged message fsynced, p99 < %s. Measured %.0f msgs/s (%s, %.0f%% of the aim) with p99 %s (%s).\n",
-			aimConcurrency, aimRate, harness.Ms(aimP99), top.Rate(), metOr(top.Rate() >= aimRate), 100*top.Rate()/aimRate, harness.Ms(top.P99), metOr(top.P99 < aimP99))
+			aimConcurrency, aimRate, harness.Ms(aimP99), top.Rate(), harness.MetOr(top.Rate() >= aimRate), 100*top.Rate()/aimRate, harness.Ms(top.P99), harness.MetOr(top.P99 < aimP99))
 		if rb, ok := r.rawBatchedFor(aimConcurrency, false); ok && rb.Rate() > 0 {
 			cpu, wall := perMsg(rb.CPU, rb.Messages), 1e6/rb.Rate()
 			p("- The store alone, committing %d messages per fsync from one goroutine, reaches %.0f msgs/s, using %.0f µs of CPU per message in %.0f µs of wall time",
@@ -119,7 +119,7 @@ func (r report) reading() string {
 			} else {
 				p(". ")
 			}
-			p("The server's single writer also runs the reads and updates of the receive path and a savepoint per webhook, and reaches %.2f× the raw batched rate.", ratio(top.Rate(), rb.Rate()))
+			p("The server's single writer also runs the reads and updates of the receive path and a savepoint per webhook, and reaches %.2f× the raw batched rate.", harness.Ratio(top.Rate(), rb.Rate()))
 			if mr, ok := r.rawBatchedFor(aimConcurrency, true); ok && mr.Rate() > 0 {
 				p(" Writing the same rows with one multi-row INSERT per table reaches %.0f msgs/s (%.0f µs of CPU per message): statement count, not rows or fsyncs, is what the writer spends its time on.",
 					mr.Rate(), perMsg(mr.CPU, mr.Messages))
@@ -145,13 +145,13 @@ func (r report) reading() string {
 	for _, l := range r.Levels {
 		if l.Concurrency == 1 && r.RawSingle.Rate() > 0 {
 			p("- At concurrency 1 there is nothing to share a commit with, so the server is bounded by the raw one-fsync-per-message loop (%.0f msgs/s) and reaches %.2f× it (%.0f msgs/s); the difference is HTTP, JSON and the extra statements of the receive path.\n",
-				r.RawSingle.Rate(), ratio(l.Rate(), r.RawSingle.Rate()), l.Rate())
+				r.RawSingle.Rate(), harness.Ratio(l.Rate(), r.RawSingle.Rate()), l.Rate())
 		}
 	}
 	if len(r.Levels) > 1 && r.RawSingle.Rate() > 0 {
 		last := r.Levels[len(r.Levels)-1]
 		p("- Group commit: at concurrency %d the server acknowledges %.1f× as many fsynced messages per second as a naive one-transaction-per-webhook loop could at best.\n",
-			last.Concurrency, ratio(last.Rate(), r.RawSingle.Rate()))
+			last.Concurrency, harness.Ratio(last.Rate(), r.RawSingle.Rate()))
 	}
 	for _, l := range r.Levels {
 		if l.OtherCPU > 0 && l.Elapsed > 0 && l.OtherCPU.Seconds()/l.Elapsed.Seconds() >= 0.25 {
@@ -183,25 +183,4 @@ func perMsg(d time.Duration, n int) float64 {
 		return 0
 	}
 	return float64(d.Microseconds()) / float64(n)
-}
-
-func ratio(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
-}
-
-func metOr(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "not met"
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }

@@ -31,8 +31,8 @@ func (r report) markdown() string {
 	t, d, f := r.Throughput, r.Direct, r.Refill
 	p("## Routing\n\n")
 	p("Written by `go run ./bench/routing` (`make bench`); every number below comes from one run.\n\n")
-	p("- Date: %s; commit %s\n", r.M.Date, orDash(r.M.Commit))
-	p("- Machine: %d CPUs, %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.OS, r.M.Go, orDash(r.M.Load))
+	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
+	p("- Machine: %d CPUs, %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.OS, r.M.Go, harness.OrDash(r.M.Load))
 	p("- Store: SQLite in WAL mode with synchronous=FULL, routing writes through the group committer, in process (no HTTP)\n\n")
 	p("### Method\n\n")
 	p("**Throughput**: a workspace of %d agents in %d teams (a quarter of them in two teams), all online, capacity unlimited, ", agents, teams)
@@ -51,8 +51,8 @@ func (r report) markdown() string {
 	p("| freed slot → next queued assigned | %d | — | %s | %s | max %s; %d closes found nothing to refill |\n\n", f.Refills, harness.Ms(f.P50), harness.Ms(f.P99), harness.Ms(f.Max), f.Missed)
 	p("### Reading\n\n")
 	p("- Aim: ≥ %d assignments/s. Measured %.0f/s (%s, %.0f%% of the aim), %.2f× the direct write's %.0f/s: choosing and claiming costs %.0f%% of the throughput of the write alone.\n",
-		aimRate, t.Rate(), metOr(t.Rate() >= aimRate), 100*t.Rate()/aimRate, ratio(t.Rate(), d.Rate()), d.Rate(), 100*(1-ratio(t.Rate(), d.Rate())))
-	p("- Aim: a freed slot refilled in < %s at p99. Measured p99 %s (%s), p50 %s.\n", harness.Ms(aimRefill), harness.Ms(f.P99), metOr(f.P99 < aimRefill && f.Refills > 0), harness.Ms(f.P50))
+		aimRate, t.Rate(), harness.MetOr(t.Rate() >= aimRate), 100*t.Rate()/aimRate, harness.Ratio(t.Rate(), d.Rate()), d.Rate(), 100*(1-harness.Ratio(t.Rate(), d.Rate())))
+	p("- Aim: a freed slot refilled in < %s at p99. Measured p99 %s (%s), p50 %s.\n", harness.Ms(aimRefill), harness.Ms(f.P99), harness.MetOr(f.P99 < aimRefill && f.Refills > 0), harness.Ms(f.P50))
 	if load, err := strconv.ParseFloat(r.M.Load, 64); err == nil && load > float64(r.M.CPUs) {
 		p("- The machine was shared: load average %s on %d CPUs when the run started, so every number here is lower (and latencies higher) than a quiet machine gives; the ratio to the baseline, measured in the same run, is the steadier figure.\n", r.M.Load, r.M.CPUs)
 	}
@@ -60,25 +60,4 @@ func (r report) markdown() string {
 		p("- The direct write alone is below the aim on this machine, so the gap is the store's (one fsynced SQLite writer on %d CPUs shared with the load), not only routing's.\n", r.M.CPUs)
 	}
 	return b.String()
-}
-
-func ratio(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
-}
-
-func metOr(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "**not met**"
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
 }

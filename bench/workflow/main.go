@@ -190,7 +190,7 @@ func main() {
 	perRun := float64(rssWaiting-rssBefore) / float64(*contacts)
 	fmt.Fprintf(&md, "\n### Reading\n\n")
 	fmt.Fprintf(&md, "- Aim: ≥ 2,000 runs/s. Measured %.0f runs/s (%s, %.0f%% of the aim), %.0f steps/s: every step commits "+
-		"with the run's next state through the single SQLite writer.\n", rate, metOr(rate >= 2000), 100*rate/2000, float64(steps)/total.Seconds())
+		"with the run's next state through the single SQLite writer.\n", rate, harness.MetOr(rate >= 2000), 100*rate/2000, float64(steps)/total.Seconds())
 	fmt.Fprintf(&md, "- Aim: 100,000 waiting runs under 50 MB of RSS. Not measured at 100,000. With %d waiting runs the Go heap grew "+
 		"%.0f bytes per waiting run and no goroutine is held per run (%d in all); RSS grew %.1f MB (%.0f bytes per run), which includes "+
 		"SQLite's page cache (capped at 64 MiB on the writer), so it is not proportional to the runs.\n",
@@ -226,11 +226,4 @@ func check(err error) {
 		fmt.Fprintln(os.Stderr, "bench/workflow:", err)
 		os.Exit(1)
 	}
-}
-
-func metOr(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "not met"
 }

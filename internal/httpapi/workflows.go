@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -183,23 +184,17 @@ func (s *Server) listWorkflowRuns(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) getWorkflowRun(w http.ResponseWriter, r *http.Request) error {
-	svc, id, err := s.workflowTarget(r)
-	if err != nil {
-		return err
-	}
-	runID, err := PathID(r, "runID")
-	if err != nil {
-		return err
-	}
-	run, err := svc.GetRun(r.Context(), Principal(r).WorkspaceID, id, runID)
-	if err != nil {
-		return err
-	}
-	WriteJSON(w, http.StatusOK, run)
-	return nil
+	return s.onWorkflowRun(w, r, (*workflow.Service).GetRun)
 }
 
 func (s *Server) stopWorkflowRun(w http.ResponseWriter, r *http.Request) error {
+	return s.onWorkflowRun(w, r, (*workflow.Service).StopRun)
+}
+
+// onWorkflowRun resolves /workflows/{workflowID}/runs/{runID} and answers
+// with the run that op returns.
+func (s *Server) onWorkflowRun(w http.ResponseWriter, r *http.Request,
+	op func(*workflow.Service, context.Context, int64, int64, int64) (workflow.Run, error)) error {
 	svc, id, err := s.workflowTarget(r)
 	if err != nil {
 		return err
@@ -208,7 +203,7 @@ func (s *Server) stopWorkflowRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	run, err := svc.StopRun(r.Context(), Principal(r).WorkspaceID, id, runID)
+	run, err := op(svc, r.Context(), Principal(r).WorkspaceID, id, runID)
 	if err != nil {
 		return err
 	}
