@@ -27,12 +27,7 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var last int64
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	WriteJSON(w, http.StatusOK, page[contact.Contact]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
-	return nil
+	return writePage(w, list, f.Limit, func(v contact.Contact) int64 { return v.ID })
 }
 
 func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
@@ -137,10 +132,5 @@ func (s *Server) listContactConversations(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	var last int64
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	WriteJSON(w, http.StatusOK, page[conversation.Conversation]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
-	return nil
+	return writePage(w, list, f.Limit, func(v conversation.Conversation) int64 { return v.ID })
 }

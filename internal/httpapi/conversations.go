@@ -18,6 +18,17 @@ type page[T any] struct {
 	NextCursor string `json:"next_cursor"`
 }
 
+// writePage answers a list page whose cursor is the id of its last item
+// (empty when the page is not full, i.e. the last one).
+func writePage[T any](w http.ResponseWriter, list []T, limit int, id func(T) int64) error {
+	var last int64
+	if len(list) > 0 {
+		last = id(list[len(list)-1])
+	}
+	WriteJSON(w, http.StatusOK, page[T]{Data: list, NextCursor: cursorOf(len(list), limit, last)})
+	return nil
+}
+
 func cursorOf(n int, limit int, last int64) string {
 	if n < limit || n == 0 {
 		return ""
@@ -83,12 +94,7 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var last int64
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	WriteJSON(w, http.StatusOK, page[conversation.Conversation]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
-	return nil
+	return writePage(w, list, f.Limit, func(v conversation.Conversation) int64 { return v.ID })
 }
 
 func (s *Server) openConversation(w http.ResponseWriter, r *http.Request) error {
@@ -260,12 +266,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var last int64
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	WriteJSON(w, http.StatusOK, page[conversation.Message]{Data: list, NextCursor: cursorOf(len(list), limit, last)})
-	return nil
+	return writePage(w, list, limit, func(v conversation.Message) int64 { return v.ID })
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {

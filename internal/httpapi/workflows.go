@@ -175,12 +175,7 @@ func (s *Server) listWorkflowRuns(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var last int64
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
-	WriteJSON(w, http.StatusOK, page[workflow.Run]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
-	return nil
+	return writePage(w, list, f.Limit, func(v workflow.Run) int64 { return v.ID })
 }
 
 func (s *Server) getWorkflowRun(w http.ResponseWriter, r *http.Request) error {
