@@ -34,54 +34,26 @@ func (s *Service) Heartbeat(ctx context.Context, workspaceID, userID int64, devi
 	if deviceID == "" || len(deviceID) > 200 {
 		return Presence{}, apperr.Invalid("device_id", "is required (at most 200 characters)")
 	}
-	now := s.nowMs()
-	err := s.write(ctx, func(tx *db.Tx) error {
-		if err := userInWorkspace(ctx, tx, workspaceID, userID); err != nil {
-			return err
-		}
-		if err := ensureAgent(ctx, tx, workspaceID, userID); err != nil {
-			return err
-		}
+	return s.changePresence(ctx, workspaceID, userID, "heartbeat", func(tx *db.Tx, now int64) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO routing_devices (user_id, device_id, last_seen_at) VALUES (?, ?, ?)
 			ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`, userID, deviceID, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = ? WHERE user_id = ? AND last_seen_at < ?`, now, userID, now); err != nil {
-			return err
-		}
-		return s.announce(ctx, tx, workspaceID, userID, now, "heartbeat")
+		_, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = ? WHERE user_id = ? AND last_seen_at < ?`, now, userID, now)
+		return err
 	})
-	if err != nil {
-		return Presence{}, wrap("heartbeat", err)
-	}
-	kick(s.timerWake)
-	return s.Presence(ctx, workspaceID, userID)
 }
 
 // SignOut forgets a device; when no live device remains the user is offline.
 func (s *Service) SignOut(ctx context.Context, workspaceID, userID int64, deviceID string) (Presence, error) {
-	now := s.nowMs()
-	err := s.write(ctx, func(tx *db.Tx) error {
-		if err := userInWorkspace(ctx, tx, workspaceID, userID); err != nil {
-			return err
-		}
-		if err := ensureAgent(ctx, tx, workspaceID, userID); err != nil {
-			return err
-		}
+	return s.changePresence(ctx, workspaceID, userID, "sign_out", func(tx *db.Tx, now int64) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM routing_devices WHERE user_id = ? AND device_id = ?`, userID, strings.TrimSpace(deviceID)); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = COALESCE((SELECT MAX(last_seen_at) FROM routing_devices WHERE user_id = ?), 0)
-			WHERE user_id = ?`, userID, userID); err != nil {
-			return err
-		}
-		return s.announce(ctx, tx, workspaceID, userID, now, "sign_out")
+		_, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = COALESCE((SELECT MAX(last_seen_at) FROM routing_devices WHERE user_id = ?), 0)
+			WHERE user_id = ?`, userID, userID)
+		return err
 	})
-	if err != nil {
-		return Presence{}, wrap("sign out", err)
-	}
-	kick(s.timerWake)
-	return s.Presence(ctx, workspaceID, userID)
 }
 
 // SetStatus changes the status the user chose (online or busy); it takes
@@ -90,6 +62,17 @@ func (s *Service) SetStatus(ctx context.Context, workspaceID, userID int64, stat
 	if status != Online && status != Busy {
 		return Presence{}, apperr.Invalid("status", "must be online or busy")
 	}
+	return s.changePresence(ctx, workspaceID, userID, "status", func(tx *db.Tx, now int64) error {
+		_, err := tx.Exec(ctx, `UPDATE users SET status = ? WHERE id = ?`, status, userID)
+		return err
+	})
+}
+
+// changePresence runs change for a user of the workspace in one
+// transaction with the announcement of any availability change (with
+// cause), wakes the presence timer (its next expiry may have moved) and
+// returns the user's presence.
+func (s *Service) changePresence(ctx context.Context, workspaceID, userID int64, cause string, change func(tx *db.Tx, now int64) error) (Presence, error) {
 	now := s.nowMs()
 	err := s.write(ctx, func(tx *db.Tx) error {
 		if err := userInWorkspace(ctx, tx, workspaceID, userID); err != nil {
@@ -98,14 +81,15 @@ func (s *Service) SetStatus(ctx context.Context, workspaceID, userID int64, stat
 		if err := ensureAgent(ctx, tx, workspaceID, userID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET status = ? WHERE id = ?`, status, userID); err != nil {
+		if err := change(tx, now); err != nil {
 			return err
 		}
-		return s.announce(ctx, tx, workspaceID, userID, now, "status")
+		return s.announce(ctx, tx, workspaceID, userID, now, cause)
 	})
 	if err != nil {
-		return Presence{}, wrap("set status", err)
+		return Presence{}, wrap(strings.ReplaceAll(cause, "_", " "), err)
 	}
+	kick(s.timerWake)
 	return s.Presence(ctx, workspaceID, userID)
 }
 
