@@ -182,12 +182,12 @@ func fillDetails(ctx context.Context, q db.Querier, cs []Contact) error {
 		return nil
 	}
 	idx := map[int64]int{}
-	args := make([]any, len(cs))
+	ids := make([]int64, len(cs))
 	for i, c := range cs {
 		idx[c.ID] = i
-		args[i] = c.ID
+		ids[i] = c.ID
 	}
-	in := `(` + strings.Repeat("?,", len(args)-1) + `?)`
+	in, args := db.In(ids)
 	rows, err := q.Query(ctx, `SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
 		WHERE ct.contact_id IN `+in+` ORDER BY t.name`, args...)
 	if err != nil {

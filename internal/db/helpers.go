@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 )
@@ -37,4 +38,14 @@ func (t *Tx) DeleteOwned(ctx context.Context, table, what string, workspaceID, i
 		return apperr.NotFound(what)
 	}
 	return nil
+}
+
+// In returns the "(?, ?, …)" list of an IN clause with one placeholder per
+// value, and the values as query arguments. values must not be empty.
+func In[T any](values []T) (string, []any) {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return "(" + strings.Repeat("?, ", len(values)-1) + "?)", args
 }

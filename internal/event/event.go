@@ -128,10 +128,9 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 		args = append(args, f.ConversationID)
 	}
 	if len(f.Types) > 0 {
-		query += ` AND type IN (?` + repeat(",?", len(f.Types)-1) + `)`
-		for _, t := range f.Types {
-			args = append(args, string(t))
-		}
+		in, typeArgs := db.In(f.Types)
+		query += ` AND type IN ` + in
+		args = append(args, typeArgs...)
 	}
 	query += ` ORDER BY id LIMIT ?`
 	args = append(args, f.Limit)
@@ -155,11 +154,3 @@ func scanEvent(rows *sql.Rows) (Event, error) {
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
-
-func repeat(s string, n int) string {
-	out := ""
-	for i := 0; i < n; i++ {
-		out += s
-	}
-	return out
-}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -146,11 +145,9 @@ func endWaiting(ctx context.Context, tx *db.Tx, conversationID, workflowID int64
 	if conversationID == 0 {
 		return nil
 	}
-	q := `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status IN (?` + strings.Repeat(", ?", len(statuses)-1) + `)`
-	args := []any{conversationID}
-	for _, s := range statuses {
-		args = append(args, s)
-	}
+	in, statusArgs := db.In(statuses)
+	q := `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status IN ` + in
+	args := append([]any{conversationID}, statusArgs...)
 	if workflowID != 0 {
 		q += ` AND workflow_id = ?`
 		args = append(args, workflowID)

@@ -68,12 +68,9 @@ func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int
 	if len(types) == 0 {
 		return false, nil
 	}
-	args := []any{ev.WorkspaceID}
-	for _, t := range types {
-		args = append(args, t)
-	}
+	in, typeArgs := db.In(types)
 	rows, err := tx.Query(ctx, `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND active = 1
-		AND trigger_type IN (?`+strings.Repeat(", ?", len(types)-1)+`) ORDER BY id`, args...)
+		AND trigger_type IN `+in+` ORDER BY id`, append([]any{ev.WorkspaceID}, typeArgs...)...)
 	if err != nil {
 		return false, err
 	}

@@ -139,11 +139,8 @@ func (s *Service) userTeams(ctx context.Context, userIDs []int64) (map[int64][]i
 	if len(userIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(userIDs))
-	for i, id := range userIDs {
-		args[i] = id
-	}
-	rows, err := s.db.Reader().Query(ctx, `SELECT user_id, team_id FROM team_members WHERE user_id IN (`+placeholders(len(args))+`) ORDER BY team_id`, args...)
+	in, args := db.In(userIDs)
+	rows, err := s.db.Reader().Query(ctx, `SELECT user_id, team_id FROM team_members WHERE user_id IN `+in+` ORDER BY team_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: user teams: %w", err)
 	}
@@ -248,13 +245,6 @@ func (s *Service) SignIn(ctx context.Context, email, password string, ttl time.D
 	}
 	_, raw, err := s.CreateToken(ctx, workspaceID, NewToken{UserID: id, Name: "session", Kind: "session", TTL: ttl})
 	return u, raw, err
-}
-
-func placeholders(n int) string {
-	if n == 0 {
-		return ""
-	}
-	return strings.Repeat("?,", n-1) + "?"
 }
 
 // UserByEmail finds a user by sign-in email across workspaces (emails are
