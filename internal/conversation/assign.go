@@ -8,9 +8,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
-// AssignInput assigns a conversation by hand (API or inbox). Strategies,
-// availability and capacity are the routing package's; this is the direct
-// write they and manual assignment share.
+// AssignInput is the assignee routing chose (or a person named) and why.
 type AssignInput struct {
 	UserID int64  `json:"user_id"`
 	TeamID int64  `json:"team_id"`
@@ -22,18 +20,10 @@ type AssignInput struct {
 	Detail any `json:"-"`
 }
 
-// Assign sets the conversation's assignee (and optionally its team).
-func (s *Service) Assign(ctx context.Context, workspaceID, id int64, in AssignInput) (Conversation, error) {
-	var c Conversation
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		var err error
-		c, err = AssignTx(ctx, tx, workspaceID, id, in)
-		return err
-	})
-	return c, wrap("assign", err)
-}
-
-// AssignTx assigns inside tx and appends conversation.assigned.
+// AssignTx assigns inside tx and appends conversation.assigned. It is the
+// write that assignment comes down to and checks neither availability nor
+// capacity: assignments go through routing.Assign, which decides and
+// claims in the same transaction and then calls it.
 func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignInput) (Conversation, error) {
 	c, err := getOpen(ctx, tx, workspaceID, id)
 	if err != nil {

@@ -133,10 +133,14 @@ func TestAssignUnassign(t *testing.T) {
 		other, _ := ws.Create(ctx, "Other", "UTC")
 		stranger, _ := ws.CreateUser(ctx, other.ID, workspace.NewUser{Email: "s@x.io", Name: "S"})
 		r := f.openOne(t, "x")
-		if _, err := f.svc.Assign(ctx, f.ws.ID, r.ConversationID, AssignInput{UserID: stranger.ID, Source: SourceAPI}); !errors.Is(err, apperr.ErrInvalid) {
+		assign := func(in AssignInput) (c Conversation, err error) {
+			err = d.Tx(ctx, func(tx *db.Tx) error { c, err = AssignTx(ctx, tx, f.ws.ID, r.ConversationID, in); return err })
+			return c, err
+		}
+		if _, err := assign(AssignInput{UserID: stranger.ID, Source: SourceAPI}); !errors.Is(err, apperr.ErrInvalid) {
 			t.Fatalf("assigning a user of another workspace = %v, want invalid", err)
 		}
-		c, err := f.svc.Assign(ctx, f.ws.ID, r.ConversationID, AssignInput{UserID: agent.ID, Source: SourceAPI, Reason: "manual"})
+		c, err := assign(AssignInput{UserID: agent.ID, Source: SourceAPI, Reason: "manual"})
 		if err != nil || c.AssigneeID != agent.ID {
 			t.Fatalf("assign = %+v, %v", c, err)
 		}
@@ -147,7 +151,7 @@ func TestAssignUnassign(t *testing.T) {
 			t.Errorf("assignment events = %d, want 2", n)
 		}
 		// Closing remembers the last assignee on the contact.
-		f.svc.Assign(ctx, f.ws.ID, r.ConversationID, AssignInput{UserID: agent.ID, Source: SourceAPI})
+		assign(AssignInput{UserID: agent.ID, Source: SourceAPI})
 		f.svc.Close(ctx, f.ws.ID, r.ConversationID, CloseInput{Source: SourceAPI})
 		if n := count(t, d, `SELECT COALESCE(last_assignee_id, 0) FROM contacts WHERE id = ?`, r.ContactID); int64(n) != agent.ID {
 			t.Errorf("contact's last assignee = %d, want %d", n, agent.ID)

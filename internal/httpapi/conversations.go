@@ -156,15 +156,6 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	if err := Decode(w, r, &in); err != nil {
 		return err
 	}
-	if s.deps.Routing == nil { // an API built without routing (some tests): a plain write
-		c, err := s.deps.Conversations.Assign(r.Context(), p.WorkspaceID, id, conversation.AssignInput{
-			UserID: in.UserID, TeamID: in.TeamID, Source: source(p), ByUser: p.UserID, Reason: "manual"})
-		if err != nil {
-			return err
-		}
-		WriteJSON(w, http.StatusOK, c)
-		return nil
-	}
 	// Through routing, so capacity holds: a user at capacity is a 409
 	// unless force is set; a team alone joins that team's queue.
 	req := routing.Request{WorkspaceID: p.WorkspaceID, ConversationID: id, Source: source(p), ByUserID: p.UserID, Force: in.Force}

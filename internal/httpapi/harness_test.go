@@ -19,6 +19,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -28,6 +29,7 @@ import (
 // workspace whose owner must never see Acme's data.
 type fixture struct {
 	d      *db.DB
+	hub    *event.Hub
 	srv    *httptest.Server
 	server *httpapi.Server
 	ws     workspace.Workspace
@@ -46,12 +48,13 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	d.OnEvents(hub.Notify)
 	committer := d.NewCommitter()
 	t.Cleanup(committer.Close)
-	f := &fixture{d: d, wsSvc: workspace.New(d), conv: conversation.New(d, committer),
+	f := &fixture{d: d, hub: hub, wsSvc: workspace.New(d), conv: conversation.New(d, committer),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
 	f.server = httpapi.New(httpapi.Deps{
 		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channel.New(d),
 		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
-		Routing: routing.New(d, routing.Options{Committer: committer, Hub: hub}),
+		Routing:   routing.New(d, routing.Options{Committer: committer, Hub: hub}),
+		Workflows: workflow.NewService(d),
 	})
 	f.srv = httptest.NewServer(f.server)
 	t.Cleanup(f.srv.Close)

@@ -58,12 +58,10 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusInternalServerError
 	if errors.As(err, &e) {
 		status = statusOf(e.Kind)
-		body.Error.Code, body.Error.Message, body.Error.Field = string(e.Kind), e.Error(), e.Field
-		if e.Err != nil {
-			body.Error.Message = e.Message
-			if e.Field != "" {
-				body.Error.Message = e.Field + ": " + e.Message
-			}
+		// The message, never the cause: causes are for the log.
+		body.Error.Code, body.Error.Message, body.Error.Field = string(e.Kind), e.Message, e.Field
+		if e.Field != "" {
+			body.Error.Message = e.Field + ": " + e.Message
 		}
 	}
 	if status == http.StatusInternalServerError {

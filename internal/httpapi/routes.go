@@ -107,15 +107,15 @@ func (s *Server) table() []Route {
 
 		// Routing: everyone reports their own presence; managers set
 		// capacity and the routing settings.
-		r("GET", "/api/v1/presence", s.authed(anyone, s.withRouting(s.listPresence))),
-		r("PUT", "/api/v1/presence", s.authed(anyone, s.withRouting(s.setPresenceStatus))),
-		r("POST", "/api/v1/presence/heartbeat", s.authed(anyone, s.withRouting(s.heartbeat))),
-		r("POST", "/api/v1/presence/sign-out", s.authed(anyone, s.withRouting(s.signOutDevice))),
-		r("PUT", "/api/v1/users/{userID}/capacity", s.authed(managers, s.withRouting(s.setUserCapacity))),
-		r("GET", "/api/v1/routing/settings", s.authed(anyone, s.withRouting(s.getRoutingSettings))),
-		r("PATCH", "/api/v1/routing/settings", s.authed(managers, s.withRouting(s.updateRoutingSettings))),
-		r("GET", "/api/v1/routing/queues", s.authed(anyone, s.withRouting(s.listQueues))),
-		r("POST", "/api/v1/conversations/{conversationID}/route", s.authed(anyone, s.withRouting(s.routeConversation))),
+		r("GET", "/api/v1/presence", s.authed(anyone, s.listPresence)),
+		r("PUT", "/api/v1/presence", s.authed(anyone, s.setPresenceStatus)),
+		r("POST", "/api/v1/presence/heartbeat", s.authed(anyone, s.heartbeat)),
+		r("POST", "/api/v1/presence/sign-out", s.authed(anyone, s.signOutDevice)),
+		r("PUT", "/api/v1/users/{userID}/capacity", s.authed(managers, s.setUserCapacity)),
+		r("GET", "/api/v1/routing/settings", s.authed(anyone, s.getRoutingSettings)),
+		r("PATCH", "/api/v1/routing/settings", s.authed(managers, s.updateRoutingSettings)),
+		r("GET", "/api/v1/routing/queues", s.authed(anyone, s.listQueues)),
+		r("POST", "/api/v1/conversations/{conversationID}/route", s.authed(anyone, s.routeConversation)),
 
 		r("GET", "/api/v1/events", s.authed(anyone, s.listEvents)),
 		r("GET", "/api/v1/events/stream", s.authed(anyone, s.streamEvents)),

@@ -159,14 +159,3 @@ func (s *Server) routeConversation(w http.ResponseWriter, r *http.Request) error
 	WriteJSON(w, http.StatusOK, res)
 	return nil
 }
-
-// withRouting answers 404 when the node was built without routing (some
-// tests build the API without it).
-func (s *Server) withRouting(h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if s.deps.Routing == nil {
-			return notFoundRoute(r)
-		}
-		return h(w, r)
-	}
-}

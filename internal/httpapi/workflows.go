@@ -37,19 +37,8 @@ func workflowAnswer(w http.ResponseWriter, r *http.Request, status int, wf workf
 	return nil
 }
 
-// workflows returns the service, or 404 on a node built without it.
-func (s *Server) workflows() (*workflow.Service, error) {
-	if s.deps.Workflows == nil {
-		return nil, apperr.NotFound("workflows")
-	}
-	return s.deps.Workflows, nil
-}
-
 func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.workflows()
-	if err != nil {
-		return err
-	}
+	svc := s.deps.Workflows
 	list, err := svc.List(r.Context(), Principal(r).WorkspaceID)
 	if err != nil {
 		return err
@@ -63,10 +52,7 @@ func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.workflows()
-	if err != nil {
-		return err
-	}
+	svc := s.deps.Workflows
 	var d workflow.Definition
 	if err := Decode(w, r, &d); err != nil {
 		return err
@@ -212,10 +198,7 @@ type workflowSettings struct {
 }
 
 func (s *Server) updateWorkflowSettings(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.workflows()
-	if err != nil {
-		return err
-	}
+	svc := s.deps.Workflows
 	var in workflowSettings
 	if err := Decode(w, r, &in); err != nil {
 		return err
@@ -260,10 +243,6 @@ func (s *Server) workflowWebhook(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) workflowTarget(r *http.Request) (*workflow.Service, int64, error) {
-	svc, err := s.workflows()
-	if err != nil {
-		return nil, 0, err
-	}
 	id, err := PathID(r, "workflowID")
-	return svc, id, err
+	return s.deps.Workflows, id, err
 }

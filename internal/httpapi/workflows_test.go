@@ -3,35 +3,20 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/event"
-	"github.com/switchboard-chat/switchboard/internal/httpapi"
-	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
 
-// withWorkflows serves the fixture with the workflow service and runs a
-// workflow engine on the same store.
+// withWorkflows runs a workflow engine on the fixture's store.
 func withWorkflows(t *testing.T, f *fixture) {
 	t.Helper()
-	hub := event.NewHub()
-	f.d.OnEvents(hub.Notify)
-	f.server = httpapi.New(httpapi.Deps{
-		DB: f.d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(f.d), Conversations: f.conv, Channels: channel.New(f.d),
-		Workflows: workflow.NewService(f.d), CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
-	})
-	f.srv = httptest.NewServer(f.server)
-	t.Cleanup(f.srv.Close)
-	eng := workflow.NewEngine(workflow.NewService(f.d), hub, nil, f.wsSvc, workflow.EngineOptions{})
+	eng := workflow.NewEngine(workflow.NewService(f.d), f.hub, nil, f.wsSvc, workflow.EngineOptions{})
 	done := make(chan struct{})
 	go func() { eng.Run(context.Background()); close(done) }()
 	t.Cleanup(func() { eng.Close(); <-done })

@@ -43,7 +43,6 @@ func TestReplayStartsNothingTwice(t *testing.T) {
 func TestEndOnAssignment(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		ctx := context.Background()
 		ask := `"steps": [{"id": "q", "type": "ask_question", "settings": {"question": "?", "answer_type": "text"}}]`
 		ends := f.deploy(`{"name": "ends", "trigger": {"type": "conversation_opened"}, "options": {"end_on_assignment": true}, ` + ask + `}`)
 		stays := f.deploy(`{"name": "stays", "trigger": {"type": "conversation_opened"}, ` + ask + `}`)
@@ -51,7 +50,7 @@ func TestEndOnAssignment(t *testing.T) {
 		f.waitStatus(ends.ID, got.ConversationID, StatusWaitingReply)
 		f.waitStatus(stays.ID, got.ConversationID, StatusWaitingReply)
 		agents := f.teams()
-		if _, err := f.conv.Assign(ctx, f.wsp.ID, got.ConversationID, manualAssign(agents["Sales"].ID)); err != nil {
+		if err := f.assignByHand(got.ConversationID, agents["Sales"].ID); err != nil {
 			t.Fatal(err)
 		}
 		r := f.waitStatus(ends.ID, got.ConversationID, StatusFinished)

@@ -250,7 +250,12 @@ func closeBy(source string) conversation.CloseInput { return conversation.CloseI
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// manualAssign is an assignment to user made by hand, as an agent would.
-func manualAssign(user int64) conversation.AssignInput {
-	return conversation.AssignInput{UserID: user, Source: "user"}
+// assignByHand assigns the conversation to user as an agent would (the
+// write routing ends with).
+func (f *fixture) assignByHand(conversationID, user int64) error {
+	ctx := context.Background()
+	return f.d.Tx(ctx, func(tx *db.Tx) error {
+		_, err := conversation.AssignTx(ctx, tx, f.wsp.ID, conversationID, conversation.AssignInput{UserID: user, Source: "user"})
+		return err
+	})
 }
