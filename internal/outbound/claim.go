@@ -3,6 +3,7 @@ package outbound
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
@@ -62,15 +63,67 @@ func (d *Dispatcher) claim(ctx context.Context, n int) ([]job, error) {
 	return out, nil
 }
 
-// queueState returns the number of pending jobs and when the next of them
-// can be claimed (Unix ms; 0 when none is pending): its next attempt, or
-// the end of its lease if that is later — which is how a job left behind
-// by a crashed node wakes the survivors.
-func (d *Dispatcher) queueState(ctx context.Context) (pending int, next int64, err error) {
-	err = d.db.Reader().QueryRow(ctx, `SELECT COUNT(*), COALESCE(MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END), 0)
-		FROM outbound_jobs WHERE state = 'pending'`).Scan(&pending, &next)
+// nextDueScan bounds the look for the next claimable job. The partial
+// index gives jobs in due order, and only jobs leased past their due time
+// (being sent) can make the answer later than the first rows say.
+const nextDueScan = 64
+
+// nextDue returns when the next pending job can be claimed (Unix ms; 0
+// when none is pending): its next attempt, or the end of its lease if that
+// is later — which is how a job left behind by a crashed node wakes the
+// survivors. It runs after every commit that appended events, so it reads
+// a bounded number of rows, not the whole queue.
+func (d *Dispatcher) nextDue(ctx context.Context) (int64, error) {
+	rows, err := d.db.Reader().Query(ctx, `SELECT next_attempt_at, lease_until FROM outbound_jobs WHERE state = 'pending'
+		ORDER BY next_attempt_at LIMIT ?`, nextDueScan)
 	if err != nil {
-		return 0, 0, fmt.Errorf("outbound: queue state: %w", err)
+		return 0, fmt.Errorf("outbound: next due: %w", err)
 	}
-	return pending, next, nil
+	var next, lastAttempt int64
+	n := 0
+	for rows.Next() {
+		var attempt, lease int64
+		if err := rows.Scan(&attempt, &lease); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("outbound: next due: %w", err)
+		}
+		if at := max(attempt, lease); next == 0 || at < next {
+			next = at
+		}
+		lastAttempt = attempt
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("outbound: next due: %w", err)
+	}
+	if n == nextDueScan && next > lastAttempt {
+		// Every job seen is in flight beyond the last one's due time: a job
+		// further on may be claimable sooner. Look at them all.
+		err = d.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END), 0)
+			FROM outbound_jobs WHERE state = 'pending'`).Scan(&next)
+		if err != nil {
+			return 0, fmt.Errorf("outbound: next due: %w", err)
+		}
+	}
+	return next, nil
+}
+
+// observeQueue sets the queue-length gauge: to 0 at once when nothing is
+// pending, otherwise from a count taken at most once a second, since
+// counting the whole queue after every commit cost more than the sends.
+func (d *Dispatcher) observeQueue(ctx context.Context, empty bool) {
+	if empty {
+		d.m.OutboundQueue.Set(0)
+		return
+	}
+	now := time.Now()
+	if now.Sub(d.counted) < time.Second {
+		return
+	}
+	d.counted = now
+	var n int
+	if err := d.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM outbound_jobs WHERE state = 'pending'`).Scan(&n); err == nil {
+		d.m.OutboundQueue.Set(float64(n))
+	}
 }

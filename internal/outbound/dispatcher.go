@@ -63,6 +63,7 @@ type Dispatcher struct {
 	m       *metrics.Metrics
 	opts    Options
 	log     *slog.Logger
+	counted time.Time // when observeQueue last counted (run loop only)
 }
 
 // New returns a Dispatcher delivering through senders, keyed by channel
@@ -180,20 +181,20 @@ func (d *Dispatcher) step(ctx context.Context, free int) ([]job, time.Duration, 
 	// inbound load, after every group commit. Look with a read first so a
 	// wake-up with nothing due costs no write transaction on the store's
 	// single writer.
-	pending, next, err := d.queueState(ctx)
+	next, err := d.nextDue(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	if free > 0 && pending > 0 && next <= db.Millis(d.opts.Now()) {
+	if free > 0 && next != 0 && next <= db.Millis(d.opts.Now()) {
 		if claimed, err = d.claim(ctx, free); err != nil {
 			return nil, 0, err
 		}
-		pending, next, err = d.queueState(ctx)
+		next, err = d.nextDue(ctx)
 	}
 	if err != nil {
 		return claimed, 0, err
 	}
-	d.m.OutboundQueue.Set(float64(pending))
+	d.observeQueue(ctx, next == 0)
 	if free == len(claimed) || next == 0 {
 		// Every slot is busy (an ending attempt wakes us), or nothing waits.
 		return claimed, -1, nil

@@ -1,0 +1,51 @@
+package outbound_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+// The dispatcher looks only at the first jobs in due order to find when
+// to wake. When all of those are being sent by other nodes (leased past
+// their due time), a job further on that is due now must still be sent
+// at once, not when those leases end.
+func TestDispatcherSeesDueJobsBehindLeasedOnes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		in := newIntegrator(t, func(_ int, r request, w http.ResponseWriter) { ok(w, r) })
+		e := newEnv(t, d, in)
+		conv := e.conversation(t, "+14155550123")
+		const leased, free = 64, 6
+		for i := range leased + free {
+			e.send(t, conv, fmt.Sprintf("m%d", i))
+		}
+		ctx := context.Background()
+		hour := time.Now().Add(time.Hour).UnixMilli()
+		if err := d.Tx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE outbound_jobs SET next_attempt_at = 1, lease_until = ?
+				WHERE id IN (SELECT id FROM outbound_jobs ORDER BY id LIMIT ?)`, hour, leased)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		e.run(t, custom.NewSender(), outbound.Options{})
+		deadline := time.Now().Add(5 * time.Second)
+		for len(in.received()) < free {
+			if time.Now().After(deadline) {
+				t.Fatalf("the integrator got %d of the %d unleased messages", len(in.received()), free)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond)
+		if n := len(in.received()); n != free {
+			t.Fatalf("the integrator got %d messages, want only the %d unleased", n, free)
+		}
+	})
+}
