@@ -13,15 +13,6 @@ import (
 
 func ptr(s string) *string { return &s }
 
-func countRows(t *testing.T, d *db.DB, q string) int {
-	t.Helper()
-	var n int
-	if err := d.Reader().QueryRow(context.Background(), q).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestContactLifecycle(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -37,14 +28,14 @@ func TestContactLifecycle(t *testing.T) {
 		if c.Phone != "+442079460000" || c.Fields["age"] != float64(36) || len(c.Tags) != 1 || c.LifecycleStage != "New Lead" {
 			t.Fatalf("created contact = %+v", c)
 		}
-		events := countRows(t, d, `SELECT COUNT(*) FROM events`)
+		events := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`)
 		// A bad custom value is refused, names the field, and changes nothing.
 		_, err = s.Update(ctx, ws.ID, c.ID, Input{LastName: ptr("Lovelace"), Fields: map[string]any{"age": "abc"}})
 		var e *apperr.Error
 		if !errors.As(err, &e) || e.Field != "fields.age" {
 			t.Fatalf("update with age=abc: %v, want invalid fields.age", err)
 		}
-		if got, _ := s.Get(ctx, ws.ID, c.ID); got.LastName != "" || countRows(t, d, `SELECT COUNT(*) FROM events`) != events {
+		if got, _ := s.Get(ctx, ws.ID, c.ID); got.LastName != "" || dbtest.Count(t, d, `SELECT COUNT(*) FROM events`) != events {
 			t.Fatalf("a refused update changed something: %+v", got)
 		}
 		// Upsert by phone updates; by a new email creates.
@@ -74,7 +65,7 @@ func TestContactLifecycle(t *testing.T) {
 			t.Fatalf("after lifecycle and untag: %+v", got)
 		}
 		for _, typ := range []string{"contact.created", "contact.updated", "contact.lifecycle.updated", "contact.tag.updated"} {
-			if countRows(t, d, `SELECT COUNT(*) FROM events WHERE type = '`+typ+`'`) == 0 {
+			if dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = '`+typ+`'`) == 0 {
 				t.Errorf("no %s event", typ)
 			}
 		}

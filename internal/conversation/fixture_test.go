@@ -39,12 +39,3 @@ func (f *fixture) inbound(external, providerID, text string) Inbound {
 	return Inbound{Kind: KindMessage, WorkspaceID: f.ws.ID, ChannelID: f.channel.ID, ExternalID: external,
 		ProviderMessageID: providerID, Type: "text", Text: text}
 }
-
-func count(t *testing.T, d *db.DB, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.Reader().QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}

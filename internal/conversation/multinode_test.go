@@ -65,7 +65,7 @@ func TestReceiveTwoNodesPostgres(t *testing.T) {
 		{`SELECT COUNT(*) FROM messages`, contacts * perContact},
 		{`SELECT COUNT(*) FROM events WHERE type = 'message.received'`, contacts * perContact},
 	} {
-		if got := count(t, nodeA, check.query); got != check.want {
+		if got := dbtest.Count(t, nodeA, check.query); got != check.want {
 			t.Errorf("%s = %d, want %d", check.query, got, check.want)
 		}
 	}

@@ -50,7 +50,7 @@ func TestCloseNotesModes(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := f.openOne(t, fmt.Sprintf("c%d", i))
-			before := count(t, d, `SELECT COUNT(*) FROM events`)
+			before := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`)
 			tt.in.Source = SourceUser
 			c, err := f.svc.Close(ctx, f.ws.ID, r.ConversationID, tt.in)
 			if tt.wantField == "" {
@@ -63,7 +63,7 @@ func TestCloseNotesModes(t *testing.T) {
 			if !errors.As(err, &e) || e.Kind != apperr.KindInvalid || e.Field != tt.wantField {
 				t.Errorf("%s %+v: err = %v, want invalid %s", tt.mode, tt.in, err, tt.wantField)
 			}
-			if after := count(t, d, `SELECT COUNT(*) FROM events`); after != before {
+			if after := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`); after != before {
 				t.Errorf("a refused close appended %d events", after-before)
 			}
 			if got, _ := f.svc.Get(ctx, f.ws.ID, r.ConversationID); got.Status != StatusOpen {
@@ -91,7 +91,7 @@ func TestOpenByUserAndConflict(t *testing.T) {
 		if err != nil || c.OpenedSource != SourceUser || c.ChannelID != f.channel.ID {
 			t.Fatalf("open by user = %+v, %v", c, err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.opened' AND payload LIKE '%"source":"user"%'`); n != 1 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.opened' AND payload LIKE '%"source":"user"%'`); n != 1 {
 			t.Errorf("opened-by-user events = %d, want 1", n)
 		}
 		// Many concurrent opens of the same contact: exactly one wins.
@@ -147,13 +147,13 @@ func TestAssignUnassign(t *testing.T) {
 		if c, err = f.svc.Unassign(ctx, f.ws.ID, r.ConversationID, SourceAPI, 0); err != nil || c.AssigneeID != 0 {
 			t.Fatalf("unassign = %+v, %v", c, err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM events WHERE type IN ('conversation.assigned', 'conversation.unassigned')`); n != 2 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type IN ('conversation.assigned', 'conversation.unassigned')`); n != 2 {
 			t.Errorf("assignment events = %d, want 2", n)
 		}
 		// Closing remembers the last assignee on the contact.
 		assign(AssignInput{UserID: agent.ID, Source: SourceAPI})
 		f.svc.Close(ctx, f.ws.ID, r.ConversationID, CloseInput{Source: SourceAPI})
-		if n := count(t, d, `SELECT COALESCE(last_assignee_id, 0) FROM contacts WHERE id = ?`, r.ContactID); int64(n) != agent.ID {
+		if n := dbtest.Count(t, d, `SELECT COALESCE(last_assignee_id, 0) FROM contacts WHERE id = ?`, r.ContactID); int64(n) != agent.ID {
 			t.Errorf("contact's last assignee = %d, want %d", n, agent.ID)
 		}
 	})
@@ -197,7 +197,7 @@ func TestSnoozeWokenByMessageAndTimer(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.unsnoozed' AND payload LIKE '%"reason":"timer"%'`); n != 1 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.unsnoozed' AND payload LIKE '%"reason":"timer"%'`); n != 1 {
 			t.Errorf("timer unsnooze events = %d, want 1", n)
 		}
 	})
@@ -238,7 +238,7 @@ func TestSendQueuesAndStatusMovesForward(t *testing.T) {
 		if err != nil || m.Status != MsgPending {
 			t.Fatalf("send = %+v, %v", m, err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM outbound_jobs WHERE message_id = ? AND state = 'pending'`, m.ID); n != 1 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM outbound_jobs WHERE message_id = ? AND state = 'pending'`, m.ID); n != 1 {
 			t.Fatalf("queued jobs = %d, want 1", n)
 		}
 		steps := []struct {

@@ -39,26 +39,26 @@ func TestReceiveSameContactConcurrently(t *testing.T) {
 		for err := range errs {
 			t.Fatalf("receive: %v", err)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM contacts`); n != 1 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contacts`); n != 1 {
 			t.Errorf("contacts = %d, want 1", n)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM conversations WHERE status <> 'closed'`); n != 1 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE status <> 'closed'`); n != 1 {
 			t.Errorf("open conversations = %d, want 1", n)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.opened'`); n != 1 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.opened'`); n != 1 {
 			t.Errorf("conversation.opened events = %d, want 1", n)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM messages`); n != senders*perSender {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages`); n != senders*perSender {
 			t.Errorf("messages = %d, want %d", n, senders*perSender)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'message.received'`); n != senders*perSender {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'message.received'`); n != senders*perSender {
 			t.Errorf("message.received events = %d, want %d", n, senders*perSender)
 		}
 		// Sequence numbers of the conversation are 1..n without gaps or repeats.
-		if n := count(t, d, `SELECT COUNT(DISTINCT seq) FROM events WHERE conversation_id IS NOT NULL`); n != senders*perSender+1 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(DISTINCT seq) FROM events WHERE conversation_id IS NOT NULL`); n != senders*perSender+1 {
 			t.Errorf("distinct seqs = %d, want %d", n, senders*perSender+1)
 		}
-		if n := count(t, d, `SELECT MAX(seq) FROM events`); n != senders*perSender+1 {
+		if n := dbtest.Count(t, d, `SELECT MAX(seq) FROM events`); n != senders*perSender+1 {
 			t.Errorf("max seq = %d, want %d", n, senders*perSender+1)
 		}
 	})
@@ -84,7 +84,7 @@ func TestReceiveAfterCloseOpensNewConversation(t *testing.T) {
 		if !r2[0].Opened || r2[0].ConversationID == r1[0].ConversationID || r2[0].ContactID != r1[0].ContactID {
 			t.Fatalf("second receive = %+v, want a new conversation for the same contact", r2[0])
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.opened' AND payload LIKE '%"source":"contact"%'`); n != 2 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.opened' AND payload LIKE '%"source":"contact"%'`); n != 2 {
 			t.Errorf("conversation.opened with source contact = %d, want 2", n)
 		}
 		// A redelivery of the first message is still recognised after the close.

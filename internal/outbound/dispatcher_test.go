@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/metrics/metricstest"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
@@ -58,10 +59,10 @@ func TestDispatcherRetriesThenSends(t *testing.T) {
 		if n := len(in.received()); n != 3 {
 			t.Errorf("integrator got %d requests after success, want 3", n)
 		}
-		if n := metricValue(t, e.m, `switchboard_outbound_sends_total{channel="custom",result="retry"}`); n != 2 {
+		if n := metricstest.Value(t, e.m, `switchboard_outbound_sends_total{channel="custom",result="retry"}`); n != 2 {
 			t.Errorf("retries counted = %v, want 2", n)
 		}
-		if n := metricValue(t, e.m, `switchboard_outbound_queue_length`); n != 0 {
+		if n := metricstest.Value(t, e.m, `switchboard_outbound_queue_length`); n != 0 {
 			t.Errorf("queue length = %v, want 0", n)
 		}
 	})

@@ -1,13 +1,11 @@
 package outbound_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -194,22 +192,4 @@ func history(m conversation.Message) string {
 // ok answers success with an mId derived from the idempotency key.
 func ok(w http.ResponseWriter, r request) {
 	fmt.Fprintf(w, `{"mId":"prov-%s"}`, r.idempotencyKey)
-}
-
-// metricValue reads one sample of the exposition; 0 if absent.
-func metricValue(t *testing.T, m *metrics.Metrics, sample string) float64 {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	sc := bufio.NewScanner(rec.Body)
-	for sc.Scan() {
-		if name, value, found := strings.Cut(sc.Text(), " "); found && name == sample {
-			v, err := strconv.ParseFloat(value, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return v
-		}
-	}
-	return 0
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -141,11 +142,7 @@ func (f *fixture) write(external, text string) conversation.Received {
 // count runs a COUNT query.
 func (f *fixture) count(q string, args ...any) int {
 	f.t.Helper()
-	var n int
-	if err := f.d.Reader().QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
-		f.t.Fatalf("%s: %v", q, err)
-	}
-	return n
+	return dbtest.Count(f.t, f.d, q, args...)
 }
 
 // outTexts returns the texts sent to a conversation, in order.

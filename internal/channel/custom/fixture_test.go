@@ -1,7 +1,6 @@
 package custom
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -119,37 +119,9 @@ func rows(t *testing.T, d *db.DB) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, table := range tables {
-		out[table] = count(t, d, `SELECT COUNT(*) FROM `+table)
+		out[table] = dbtest.Count(t, d, `SELECT COUNT(*) FROM `+table)
 	}
 	return out
-}
-
-func count(t *testing.T, d *db.DB, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := d.Reader().QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
-// metricValue reads one sample, e.g. `switchboard_webhook_errors_total{channel="custom",status="404"}`,
-// from the exposition; 0 if absent.
-func metricValue(t *testing.T, m *metrics.Metrics, sample string) float64 {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	sc := bufio.NewScanner(rec.Body)
-	for sc.Scan() {
-		if name, value, ok := strings.Cut(sc.Text(), " "); ok && name == sample {
-			v, err := strconv.ParseFloat(value, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return v
-		}
-	}
-	return 0
 }
 
 // textEvent is a webhook body with one event of kind typ carrying text.

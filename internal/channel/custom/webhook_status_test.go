@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/metrics/metricstest"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
@@ -99,7 +100,7 @@ func TestWebhookMessageStatus(t *testing.T) {
 		if m2.Status != conversation.MsgFailed || m2.FailureReason != "Recipient is not on WhatsApp" {
 			t.Errorf("message 2: %s (%q)", m2.Status, m2.FailureReason)
 		}
-		if n := metricValue(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="status"}`); n != 3 {
+		if n := metricstest.Value(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="status"}`); n != 3 {
 			t.Errorf("statuses counted = %v, want 3", n)
 		}
 

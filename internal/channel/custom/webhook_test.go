@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/metrics/metricstest"
 )
 
 // A first message, on either URL, creates the contact with the profile
@@ -38,7 +39,7 @@ func TestWebhookMessageOpensConversation(t *testing.T) {
 					`","timestamp":2132131321000,"message":{"type":"text","text":"Hello World"}}],` +
 					`"contact":{"firstName":"John","lastName":"Doe","profilePic":"https://example.com/john.jpg","countryCode":"MY",` +
 					`"email":"john` + strconv.Itoa(i) + `@respond.io","phone":"` + phone + `","language":"en","timezone":8}}`
-				before := metricValue(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="stored"}`)
+				before := metricstest.Value(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="stored"}`)
 				status, out := f.post(t, shape.url, "Bearer "+f.ch.Token, body)
 				if status != http.StatusOK {
 					t.Fatalf("status %d: %v", status, out)
@@ -74,15 +75,15 @@ func TestWebhookMessageOpensConversation(t *testing.T) {
 					string(m.Content) != `{"type":"text","text":"Hello World"}` {
 					t.Errorf("message = %+v", m)
 				}
-				if n := count(t, d, `SELECT COUNT(*) FROM events WHERE conversation_id = ? AND type IN ('conversation.opened', 'message.received')`, conv.ID); n != 2 {
+				if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE conversation_id = ? AND type IN ('conversation.opened', 'message.received')`, conv.ID); n != 2 {
 					t.Errorf("events = %d, want conversation.opened and message.received", n)
 				}
-				if after := metricValue(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="stored"}`); after != before+1 {
+				if after := metricstest.Value(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="stored"}`); after != before+1 {
 					t.Errorf("stored metric went from %v to %v", before, after)
 				}
 			})
 		}
-		if n := metricValue(t, f.m, `switchboard_webhook_ack_seconds_count{channel="custom"}`); n != float64(len(shapes)) {
+		if n := metricstest.Value(t, f.m, `switchboard_webhook_ack_seconds_count{channel="custom"}`); n != float64(len(shapes)) {
 			t.Errorf("acknowledgements timed = %v, want %d", n, len(shapes))
 		}
 	})
@@ -103,7 +104,7 @@ func TestWebhookRedeliveryStoredOnce(t *testing.T) {
 		if after := rows(t, d); fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Errorf("redelivery changed the store: %v → %v", before, after)
 		}
-		if n := metricValue(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="duplicate"}`); n != 1 {
+		if n := metricstest.Value(t, f.m, `switchboard_inbound_messages_total{channel="custom",outcome="duplicate"}`); n != 1 {
 			t.Errorf("duplicates counted = %v, want 1", n)
 		}
 	})
@@ -127,7 +128,7 @@ func TestWebhookEcho(t *testing.T) {
 		if m.Direction != "out" || m.Sender != "echo" || m.Status != "sent" || m.Text != "answered from the phone" || m.ProviderMessageID != "echo-1" {
 			t.Errorf("echo message = %+v", m)
 		}
-		if n := count(t, d, `SELECT COUNT(*) FROM conversations`); n != 1 {
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations`); n != 1 {
 			t.Errorf("conversations = %d, want 1", n)
 		}
 		if again := f.deliver(t, textEvent("+14155550100", EventEcho, "echo-1", "answered from the phone")); !again[0].Duplicate {
@@ -226,7 +227,7 @@ func TestWebhookRefusals(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				before := rows(t, d)
 				metric := `switchboard_webhook_errors_total{channel="custom",status="` + strconv.Itoa(tt.status) + `"}`
-				counted := metricValue(t, f.m, metric)
+				counted := metricstest.Value(t, f.m, metric)
 				status, out := f.post(t, tt.url, tt.auth, tt.body)
 				if status != tt.status {
 					t.Errorf("status = %d, want %d (%v)", status, tt.status, out)
@@ -238,7 +239,7 @@ func TestWebhookRefusals(t *testing.T) {
 				if after := rows(t, d); fmt.Sprint(after) != fmt.Sprint(before) {
 					t.Errorf("refused webhook changed the store: %v → %v", before, after)
 				}
-				if n := metricValue(t, f.m, metric); n != counted+1 {
+				if n := metricstest.Value(t, f.m, metric); n != counted+1 {
 					t.Errorf("%s went from %v to %v", metric, counted, n)
 				}
 			})

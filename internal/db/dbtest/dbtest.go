@@ -88,3 +88,14 @@ func Config(t testing.TB, dialect db.Dialect) db.Config {
 	u.Path = "/" + name
 	return db.Config{URL: u.String()}
 }
+
+// Count runs a query returning one integer (usually a COUNT) on d's
+// readers, failing the test on error.
+func Count(t testing.TB, d *db.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := d.Reader().QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
