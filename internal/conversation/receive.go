@@ -117,7 +117,7 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		}
 		r.Opened = true
 	} else if conv.Status == StatusSnoozed && in.Kind == KindMessage {
-		if err := unsnoozeTx(ctx, tx, conv, "contact_message"); err != nil {
+		if err := unsnoozeTx(ctx, tx, conv, "contact_message", 0); err != nil {
 			return r, err
 		}
 	}

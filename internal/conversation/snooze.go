@@ -51,13 +51,29 @@ func (s *Service) Unsnooze(ctx context.Context, workspaceID, id int64) (Conversa
 			return nil
 		}
 		c.Status, c.SnoozedUntil = StatusOpen, time.Time{}
-		return unsnoozeTx(ctx, tx, c, "user")
+		return unsnoozeTx(ctx, tx, c, "user", 0)
 	})
 	return c, wrap("unsnooze", err)
 }
 
-func unsnoozeTx(ctx context.Context, tx *db.Tx, c Conversation, reason string) error {
-	if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'open', snoozed_until = 0 WHERE id = ? AND status = 'snoozed'`, c.ID); err != nil {
+// unsnoozeTx reopens a snoozed conversation — for the timer (dueBy not 0)
+// only if its snooze ends by then, since it may have been snoozed again
+// for longer since the timer looked. The event is appended only if this
+// transaction's update is the one that woke it: two nodes' timers, or a
+// timer and a contact's message, may race for the same conversation, and
+// the loser's update (re-evaluated after the winner commits) changes nothing.
+func unsnoozeTx(ctx context.Context, tx *db.Tx, c Conversation, reason string, dueBy int64) error {
+	q := `UPDATE conversations SET status = 'open', snoozed_until = 0 WHERE id = ? AND status = 'snoozed'`
+	args := []any{c.ID}
+	if dueBy != 0 {
+		q += ` AND snoozed_until <= ?`
+		args = append(args, dueBy)
+	}
+	res, err := tx.Exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
 	return appendEvent(ctx, tx, c, event.ConversationUnsnoozed, map[string]any{"reason": reason})
@@ -117,12 +133,9 @@ func (s *Service) wakeDue(ctx context.Context) (time.Time, error) {
 	if len(due) > 0 {
 		err := s.db.Tx(ctx, func(tx *db.Tx) error {
 			for _, c := range due {
-				// Re-check inside the transaction: a contact message may have woken it already.
-				var status string
-				if err := tx.QueryRow(ctx, `SELECT status FROM conversations WHERE id = ?`, c.ID).Scan(&status); err != nil || status != StatusSnoozed {
-					continue
-				}
-				if err := unsnoozeTx(ctx, tx, c, "timer"); err != nil {
+				// A contact message, another node or a new snooze may have
+				// changed it since the read: unsnoozeTx re-checks in its update.
+				if err := unsnoozeTx(ctx, tx, c, "timer", now); err != nil {
 					return err
 				}
 			}
