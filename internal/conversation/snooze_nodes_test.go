@@ -19,10 +19,16 @@ func TestSnoozeTimersOnTwoNodes(t *testing.T) {
 		defer cancel()
 		other := New(d, nil) // a second node's service: its timer only
 		const n = 30
-		until := time.Now().Add(400 * time.Millisecond)
+		var ids []int64
 		for i := range n {
-			r := f.openOne(t, fmt.Sprintf("+1415555%04d", i))
-			if _, err := f.svc.Snooze(ctx, f.ws.ID, r.ConversationID, until, 0); err != nil {
+			ids = append(ids, f.openOne(t, fmt.Sprintf("+1415555%04d", i)).ConversationID)
+		}
+		// One wake time for all, far enough ahead that snoozing 30 stays
+		// before it on a loaded machine (opening them may not: it is done
+		// first).
+		until := time.Now().Add(time.Second)
+		for _, id := range ids {
+			if _, err := f.svc.Snooze(ctx, f.ws.ID, id, until, 0); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -33,6 +33,16 @@ func TestTailingReaderMissesNothing(t *testing.T) {
 		go func() { // the consumer
 			var after int64
 			for {
+				// Look at stop before reading: once every writer has
+				// committed, one more read that comes back empty proves
+				// the reader is caught up (checked after the read, an
+				// empty page could predate the last commit).
+				var writersDone bool
+				select {
+				case <-stop:
+					writersDone = true
+				default:
+				}
 				list, err := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws, After: after, Limit: 1000})
 				if err != nil {
 					tailed <- err
@@ -42,13 +52,9 @@ func TestTailingReaderMissesNothing(t *testing.T) {
 					seen[e.ID] = true
 					after = e.ID
 				}
-				select {
-				case <-stop:
-					if len(list) == 0 {
-						tailed <- nil
-						return
-					}
-				default:
+				if writersDone && len(list) == 0 {
+					tailed <- nil
+					return
 				}
 			}
 		}()
