@@ -164,41 +164,55 @@ type UserUpdate struct {
 }
 
 // UpdateUser changes a user. The last owner of a workspace cannot be demoted.
+// Only the given fields are written, read and checked in the transaction
+// that writes them: a rename never puts back a status the user changed
+// meanwhile, and two owners demoting each other at once cannot leave the
+// workspace with none.
 func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in UserUpdate) (User, error) {
-	u, err := s.GetUser(ctx, workspaceID, id)
-	if err != nil {
-		return u, err
-	}
-	wasOwner := u.Role == RoleOwner
+	var name *string
 	if in.Name != nil {
-		if strings.TrimSpace(*in.Name) == "" {
-			return u, apperr.Invalid("name", "is required")
+		n := strings.TrimSpace(*in.Name)
+		if n == "" {
+			return User{}, apperr.Invalid("name", "is required")
 		}
-		u.Name = strings.TrimSpace(*in.Name)
+		name = &n
 	}
-	if in.Role != nil {
-		if !validRole(*in.Role) {
-			return u, apperr.Invalid("role", "must be owner, manager or agent")
-		}
-		u.Role = *in.Role
+	if in.Role != nil && !validRole(*in.Role) {
+		return User{}, apperr.Invalid("role", "must be owner, manager or agent")
 	}
-	if in.Status != nil {
-		if *in.Status != "online" && *in.Status != "busy" {
-			return u, apperr.Invalid("status", "must be online or busy")
-		}
-		u.Status = *in.Status
+	if in.Status != nil && *in.Status != "online" && *in.Status != "busy" {
+		return User{}, apperr.Invalid("status", "must be online or busy")
 	}
-	hash := ""
+	var hash *string
 	if in.Password != nil {
 		if len(*in.Password) < 8 {
-			return u, apperr.Invalid("password", "must be at least 8 characters")
+			return User{}, apperr.Invalid("password", "must be at least 8 characters")
 		}
-		if hash, err = hashPassword(*in.Password); err != nil {
-			return u, err
+		h, err := hashPassword(*in.Password)
+		if err != nil {
+			return User{}, err
 		}
+		hash = &h
 	}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		if wasOwner && u.Role != RoleOwner {
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if tx.Dialect() == db.Postgres {
+			// Lock the user and the workspace's owners, in id order so two
+			// updates cannot deadlock. A second demotion waits here, then
+			// counts without the owner the first one demoted.
+			if _, err := tx.Exec(ctx, `SELECT id FROM users WHERE workspace_id = ? AND (id = ? OR role = 'owner') ORDER BY id FOR UPDATE`,
+				workspaceID, id); err != nil {
+				return err
+			}
+		}
+		var role string
+		err := tx.QueryRow(ctx, `SELECT role FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&role)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.NotFound("user")
+		}
+		if err != nil {
+			return err
+		}
+		if role == RoleOwner && in.Role != nil && *in.Role != RoleOwner {
 			var owners int
 			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE workspace_id = ? AND role = 'owner' AND id <> ?`, workspaceID, id).Scan(&owners); err != nil {
 				return err
@@ -207,19 +221,14 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 				return apperr.Conflict("a workspace needs at least one owner")
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET name = ?, role = ?, status = ? WHERE id = ?`, u.Name, u.Role, u.Status, id); err != nil {
-			return err
-		}
-		if hash != "" {
-			_, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
-			return err
-		}
-		return nil
+		_, err = tx.Exec(ctx, `UPDATE users SET name = COALESCE(?, name), role = COALESCE(?, role), status = COALESCE(?, status),
+			password_hash = COALESCE(?, password_hash) WHERE id = ?`, name, in.Role, in.Status, hash, id)
+		return err
 	})
 	if err != nil {
-		return u, fmt.Errorf("workspace: update user: %w", err)
+		return User{}, fmt.Errorf("workspace: update user: %w", err)
 	}
-	return u, nil
+	return s.GetUser(ctx, workspaceID, id)
 }
 
 // ErrBadCredentials is returned by SignIn for an unknown email or a wrong
