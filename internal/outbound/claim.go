@@ -41,7 +41,7 @@ func (d *Dispatcher) claim(ctx context.Context, n int) ([]job, error) {
 	now := db.Millis(d.opts.Now())
 	lease := now + d.opts.Lease.Milliseconds()
 	var out []job
-	err := d.db.Tx(ctx, func(tx *db.Tx) error {
+	err := d.tx(ctx, func(tx *db.Tx) error {
 		out = out[:0]
 		rows, err := tx.Query(ctx, claimSQL[tx.Dialect()], lease, now, now, n)
 		if err != nil {

@@ -21,9 +21,13 @@ type Options struct {
 	// crashes mid-send loses its jobs to the others when their leases end.
 	// Each attempt is bounded to three quarters of it (default 60s).
 	Lease       time.Duration
-	Concurrency int              // jobs sent at once by this node (default 8)
-	Now         func() time.Time // the clock (default time.Now)
-	Logger      *slog.Logger     // default slog.Default()
+	Concurrency int // jobs sent at once by this node (default 8)
+	// Committer, when set, carries the dispatcher's writes (claims and
+	// outcomes), so they share commits with the node's other writes: on
+	// SQLite one fsync records many sends instead of one each.
+	Committer *db.Committer
+	Now       func() time.Time // the clock (default time.Now)
+	Logger    *slog.Logger     // default slog.Default()
 }
 
 func (o *Options) defaults() {

@@ -121,10 +121,14 @@ func (e *env) send(t *testing.T, conversationID int64, text string) conversation
 	return m
 }
 
-// run starts a dispatcher with the real custom sender; the returned
-// function (also run at cleanup) stops it and waits for Run to return.
+// run starts a dispatcher with the real custom sender and, as on a node,
+// a group committer of its own carrying its writes; the returned function
+// (also run at cleanup) stops it, waits for Run to return and closes the
+// committer.
 func (e *env) run(t *testing.T, sender *custom.Sender, opts outbound.Options) func() {
 	t.Helper()
+	committer := e.d.NewCommitter()
+	opts.Committer = committer
 	disp := outbound.New(e.d, e.hub, map[string]outbound.Sender{channel.TypeCustom: sender}, e.m, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -138,6 +142,7 @@ func (e *env) run(t *testing.T, sender *custom.Sender, opts outbound.Options) fu
 			case <-time.After(15 * time.Second):
 				t.Error("Run did not return after its context ended")
 			}
+			committer.Close()
 		})
 	}
 	t.Cleanup(stop)

@@ -74,7 +74,7 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 	// would leave the job to be sent again once its lease ends.
 	var err error
 	for try := 0; try < 3; try++ {
-		if err = d.db.Tx(ctx, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
+		if err = d.tx(ctx, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Duration(try+1) * 50 * time.Millisecond)
@@ -135,6 +135,16 @@ func recordFailed(ctx context.Context, tx *db.Tx, j job, reason string) error {
 	return err
 }
 
+// tx runs fn in a transaction, the committer's shared one when the
+// dispatcher has one. fn may run more than once (a batch retried), so it
+// keeps no state across calls.
+func (d *Dispatcher) tx(ctx context.Context, fn func(*db.Tx) error) error {
+	if d.opts.Committer != nil {
+		return d.opts.Committer.Do(ctx, fn)
+	}
+	return d.db.Tx(ctx, fn)
+}
+
 // fence runs an update of the job whose last two placeholders are the
 // job id and this node's lease, and fails with errLeaseLost if the lease
 // is no longer ours.
@@ -158,7 +168,7 @@ func fence(ctx context.Context, tx *db.Tx, j job, query string, args ...any) err
 func (d *Dispatcher) release(log *slog.Logger, j job) {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
-	err := d.db.Tx(ctx, func(tx *db.Tx) error {
+	err := d.tx(ctx, func(tx *db.Tx) error {
 		return fence(ctx, tx, j, `UPDATE outbound_jobs SET lease_until = 0 WHERE id = ? AND state = 'pending' AND lease_until = ?`)
 	})
 	if err != nil && !errors.Is(err, errLeaseLost) {
