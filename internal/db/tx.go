@@ -172,6 +172,11 @@ func (t *Tx) EventAppended(ctx context.Context) error {
 	return nil
 }
 
+// Savepoint runs fn inside a savepoint of the transaction: if fn fails, its
+// writes are undone, the transaction goes on and fn's error is returned.
+// Savepoints nest, inside the committer's own too.
+func (t *Tx) Savepoint(ctx context.Context, fn func(*Tx) error) error { return t.savepoint(ctx, fn) }
+
 // savepoint runs fn inside a savepoint: if fn fails, only its own writes are
 // undone and the transaction stays usable for the others sharing it.
 func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {

@@ -59,9 +59,34 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 	}
 	var more bool
 	err = e.tx(ctx, func(tx *db.Tx) error {
+		var next string
 		var err error
-		more, err = e.step(ctx, tx, id, r.Step, outside, outsideErr)
-		return err
+		if more, next, err = e.step(ctx, tx, id, r.Step, outside, outsideErr); err != nil {
+			return err
+		}
+		// The steps that follow at once, with no effect outside the
+		// database, commit in the same transaction: a send and the
+		// question after it are one commit, not two. Each runs in a
+		// savepoint; one that fails is undone and left for the next
+		// transaction, where it runs alone and takes its failure path.
+		for chained := 0; more && next != "" && chained < maxChained && chainable(d, next); chained++ {
+			var m bool
+			var n string
+			err := tx.Savepoint(ctx, func(tx *db.Tx) error {
+				var err error
+				m, n, err = e.step(ctx, tx, id, next, nil, nil)
+				return err
+			})
+			var se *stepError
+			if errors.As(err, &se) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			more, next = m, n
+		}
+		return nil
 	})
 	var se *stepError
 	if errors.As(err, &se) {
@@ -73,6 +98,26 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 		})
 	}
 	return more, err
+}
+
+// maxChained bounds the steps run in one transaction after the first, so
+// a long path without waits still commits (and shows progress) regularly.
+const maxChained = 16
+
+// chainable says whether step id of d may run in the transaction of the
+// step before it: one with an effect outside the database (an HTTP call,
+// an assignment made by routing) runs in its own, after that effect.
+func chainable(d *Definition, id string) bool {
+	st := d.step(id)
+	if st == nil {
+		return false
+	}
+	impl, err := decodeStep(st)
+	if err != nil {
+		return false
+	}
+	_, outside := impl.(outsider)
+	return !outside
 }
 
 // runnable says whether a run has something to do now.
@@ -124,15 +169,23 @@ func (e *Engine) newExecution(ctx context.Context, tx *db.Tx, r *Run, d *Definit
 		vars: &scope{ctx: ctx, q: q, e: e, run: r, now: now}}
 }
 
-// step runs inside the step's transaction.
-func (e *Engine) step(ctx context.Context, tx *db.Tx, id int64, stepID string, outside any, outsideErr error) (bool, error) {
+// step runs inside the step's transaction. It reports whether the run can
+// go on at once and, if so, the step it is at now ("" when the run changed
+// under it and must be looked at again).
+func (e *Engine) step(ctx context.Context, tx *db.Tx, id int64, stepID string, outside any, outsideErr error) (bool, string, error) {
 	r, err := loadRun(ctx, tx, id)
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
 	if !e.runnable(r) || r.Step != stepID {
-		return e.runnable(r), nil // changed meanwhile: look again
+		return e.runnable(r), "", nil // changed meanwhile: look again
 	}
+	more, err := e.execute(ctx, tx, &r, outside, outsideErr)
+	return more, r.Step, err
+}
+
+// execute runs the step r is at and records its result, r's next state.
+func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, outsideErr error) (bool, error) {
 	d, err := e.svc.version(ctx, tx, r.WorkflowID, r.Version)
 	if err != nil {
 		return false, err
@@ -149,13 +202,13 @@ func (e *Engine) step(ctx context.Context, tx *db.Tx, id int64, stepID string, o
 		if err := logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
 			return false, err
 		}
-		return false, e.end(ctx, tx, &r, StatusFailed, why, now)
+		return false, e.end(ctx, tx, r, StatusFailed, why, now)
 	}
 	impl, err := decodeStep(st)
 	if err != nil {
 		return false, &stepError{err}
 	}
-	x := e.newExecution(ctx, tx, &r, d, st)
+	x := e.newExecution(ctx, tx, r, d, st)
 	x.outside = outside
 	if r.Status != StatusRunning {
 		x.timedOut, x.resumed = true, true
@@ -177,7 +230,7 @@ func (e *Engine) step(ctx context.Context, tx *db.Tx, id int64, stepID string, o
 		}
 		return false, &stepError{err}
 	}
-	if err := markEventDepth(ctx, tx, r, before); err != nil {
+	if err := markEventDepth(ctx, tx, *r, before); err != nil {
 		return false, err
 	}
 	return e.apply(ctx, tx, x, res, now)
