@@ -110,13 +110,14 @@ func (e *Engine) drive(ctx context.Context, id int64) {
 			break
 		}
 		if !more {
-			break
+			// The run is waiting or over, and every write of such a state
+			// gives the lease back (saveRun): nothing to release.
+			return
 		}
 	}
-	// Released with a background context: after a shutdown the run must
-	// be claimable at once, not when its lease ends. A run that stopped
-	// running released its lease with its last step, so this usually
-	// changes nothing and writes nothing.
+	// Stopped by an error, a shutdown or the step budget while still
+	// running: released with a background context, so the run is
+	// claimable at once, not when its lease ends.
 	e.tx(context.Background(), func(tx *db.Tx) error {
 		_, err := tx.Exec(context.Background(), `UPDATE workflow_runs SET lease_until = 0 WHERE id = ? AND lease_until > 0`, id)
 		return err
