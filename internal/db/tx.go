@@ -16,6 +16,7 @@ type Tx struct {
 	events    bool
 	logLocked bool
 	onCommit  []func()
+	appended  []int64              // ids of the events appended, in order (see NoteEvent)
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
 }
@@ -172,6 +173,16 @@ func (t *Tx) EventAppended(ctx context.Context) error {
 	return nil
 }
 
+// NoteEvent records that the event log appended event id in t.
+func (t *Tx) NoteEvent(id int64) { t.appended = append(t.appended, id) }
+
+// AppendedEvents returns the ids of the events appended in t so far, in
+// order; a rolled-back savepoint takes its own off. Callers must not
+// modify it. While t has appended, no other transaction can append (the
+// event-log lock), so an event of t's with a larger id than another's was
+// appended after it.
+func (t *Tx) AppendedEvents() []int64 { return t.appended }
+
 // Savepoint runs fn inside a savepoint of the transaction: if fn fails, its
 // writes are undone, the transaction goes on and fn's error is returned.
 // Savepoints nest, inside the committer's own too.
@@ -180,7 +191,7 @@ func (t *Tx) Savepoint(ctx context.Context, fn func(*Tx) error) error { return t
 // savepoint runs fn inside a savepoint: if fn fails, only its own writes are
 // undone and the transaction stays usable for the others sharing it.
 func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
-	hooks, events := len(t.onCommit), t.events
+	hooks, events, appended := len(t.onCommit), t.events, len(t.appended)
 	if _, err := t.Exec(ctx, "SAVEPOINT sp"); err != nil {
 		return &savepointError{fmt.Errorf("db: savepoint: %w", err)}
 	}
@@ -191,7 +202,7 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 		if _, relErr := t.Exec(ctx, "RELEASE SAVEPOINT sp"); relErr != nil {
 			return &savepointError{fmt.Errorf("db: release savepoint: %w", relErr)}
 		}
-		t.onCommit, t.events = t.onCommit[:hooks], events
+		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
 		// PostgreSQL releases locks taken inside a rolled-back savepoint, and
 		// drops its NOTIFY: take both again at the next append.
 		t.logLocked = false

@@ -103,6 +103,7 @@ func Append(ctx context.Context, tx *db.Tx, e New) (Event, error) {
 	if err != nil {
 		return Event{}, fmt.Errorf("event: append %s: %w", e.Type, err)
 	}
+	tx.NoteEvent(id)
 	return Event{ID: id, WorkspaceID: e.WorkspaceID, Type: e.Type, ConversationID: e.ConversationID,
 		ContactID: e.ContactID, Seq: seq, Payload: payload, CreatedAt: db.Time(now)}, nil
 }

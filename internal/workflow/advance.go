@@ -59,22 +59,28 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 	}
 	var more bool
 	err = e.tx(ctx, func(tx *db.Tx) error {
-		var next string
-		var err error
-		if more, next, err = e.step(ctx, tx, id, r.Step, outside, outsideErr); err != nil {
+		cur, err := loadRun(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if more = e.runnable(cur); !more || cur.Step != r.Step {
+			return nil // changed meanwhile: look again
+		}
+		if more, err = e.execute(ctx, tx, &cur, outside, outsideErr); err != nil {
 			return err
 		}
 		// The steps that follow at once, with no effect outside the
 		// database, commit in the same transaction: a send and the
-		// question after it are one commit, not two. Each runs in a
-		// savepoint; one that fails is undone and left for the next
-		// transaction, where it runs alone and takes its failure path.
-		for chained := 0; more && next != "" && chained < maxChained && chainable(d, next); chained++ {
+		// question after it are one commit, not two. The run is the one
+		// this transaction just saved, so it is not read again. Each step
+		// runs in a savepoint; one that fails is undone and left for the
+		// next transaction, where it runs alone and takes its failure
+		// path (the run in memory is then stale, and not used again).
+		for chained := 0; more && chained < maxChained && chainable(d, cur.Step); chained++ {
 			var m bool
-			var n string
 			err := tx.Savepoint(ctx, func(tx *db.Tx) error {
 				var err error
-				m, n, err = e.step(ctx, tx, id, next, nil, nil)
+				m, err = e.execute(ctx, tx, &cur, nil, nil)
 				return err
 			})
 			var se *stepError
@@ -84,7 +90,7 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 			if err != nil {
 				return err
 			}
-			more, next = m, n
+			more = m
 		}
 		return nil
 	})
@@ -169,21 +175,6 @@ func (e *Engine) newExecution(ctx context.Context, tx *db.Tx, r *Run, d *Definit
 		vars: &scope{ctx: ctx, q: q, e: e, run: r, now: now}}
 }
 
-// step runs inside the step's transaction. It reports whether the run can
-// go on at once and, if so, the step it is at now ("" when the run changed
-// under it and must be looked at again).
-func (e *Engine) step(ctx context.Context, tx *db.Tx, id int64, stepID string, outside any, outsideErr error) (bool, string, error) {
-	r, err := loadRun(ctx, tx, id)
-	if err != nil {
-		return false, "", err
-	}
-	if !e.runnable(r) || r.Step != stepID {
-		return e.runnable(r), "", nil // changed meanwhile: look again
-	}
-	more, err := e.execute(ctx, tx, &r, outside, outsideErr)
-	return more, r.Step, err
-}
-
 // execute runs the step r is at and records its result, r's next state.
 func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, outsideErr error) (bool, error) {
 	d, err := e.svc.version(ctx, tx, r.WorkflowID, r.Version)
@@ -219,10 +210,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 	if outsideErr != nil {
 		return false, &stepError{outsideErr}
 	}
-	var before int64
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&before); err != nil {
-		return false, err
-	}
+	before := len(tx.AppendedEvents())
 	res, err := impl.exec(x)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -230,7 +218,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 		}
 		return false, &stepError{err}
 	}
-	if err := markEventDepth(ctx, tx, *r, before); err != nil {
+	if err := markEventDepth(ctx, tx, *r, tx.AppendedEvents()[before:]); err != nil {
 		return false, err
 	}
 	return e.apply(ctx, tx, x, res, now)
@@ -325,14 +313,17 @@ func (e *Engine) end(ctx context.Context, tx *db.Tx, r *Run, status, why string,
 	return saveRun(ctx, tx, r, now)
 }
 
-// markEventDepth records, for the triggering events a step appended, how
-// deep in a chain of runs they were made, for the loop guard.
-func markEventDepth(ctx context.Context, tx *db.Tx, r Run, before int64) error {
-	if r.ContactID == 0 {
+// markEventDepth records, for the triggering events a step appended (ids,
+// in order), how deep in a chain of runs they were made, for the loop
+// guard. The event-log lock keeps other transactions from appending while
+// this one holds it, so the step's events are this contact's from the
+// first of them on.
+func markEventDepth(ctx context.Context, tx *db.Tx, r Run, ids []int64) error {
+	if r.ContactID == 0 || len(ids) == 0 {
 		return nil
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO workflow_event_depth (event_id, depth) SELECT id, ? FROM events
-		WHERE id > ? AND contact_id = ? AND type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated',
-		'contact.updated', 'contact.lifecycle.updated')`, r.Depth+1, before, r.ContactID)
+		WHERE id >= ? AND contact_id = ? AND type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated',
+		'contact.updated', 'contact.lifecycle.updated')`, r.Depth+1, ids[0], r.ContactID)
 	return err
 }
