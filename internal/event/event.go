@@ -39,6 +39,7 @@ const (
 	UserCapacityUpdated    Type = "user.capacity.updated"
 	ConversationQueued     Type = "conversation.queued"
 	RoutingSettingsUpdated Type = "routing.settings.updated"
+	TeamMembersUpdated     Type = "team.members.updated"
 )
 
 // Types lists every event type, for validation of subscription filters.
@@ -46,7 +47,7 @@ var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
 	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle,
-	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated,
+	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
 }
 
 // Event is one entry of the log.

@@ -219,7 +219,8 @@ var operations = map[string]opDoc{
 	"GET /api/v1/teams/{teamID}": {id: "getTeam", tag: tagPeople, summary: "A team", status: 200, resp: workspace.Team{}},
 	"PATCH /api/v1/teams/{teamID}": {id: "updateTeam", tag: tagPeople, summary: "Rename a team or replace its members",
 		body: workspace.TeamInput{}, status: 200, resp: workspace.Team{}, errors: []int{409}},
-	"DELETE /api/v1/teams/{teamID}": {id: "deleteTeam", tag: tagPeople, summary: "Delete a team; its members stay", status: 204},
+	"DELETE /api/v1/teams/{teamID}": {id: "deleteTeam", tag: tagPeople, summary: "Delete a team; its members stay",
+		desc: "A team whose queue holds conversations is 409: nobody could ever take them.", status: 204, errors: []int{409}},
 
 	"GET /api/v1/channels": {id: "listChannels", tag: tagChannels, summary: "Channels (tokens shown to owners and managers only)",
 		query: paged, status: 200, resp: page[channel.Channel]{}},

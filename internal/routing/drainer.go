@@ -22,7 +22,7 @@ import (
 
 // drainEvents are the event types that can free a slot or need a queue change.
 var drainEvents = `'conversation.closed', 'conversation.assigned', 'conversation.unassigned',
-	'user.presence.updated', 'user.capacity.updated', 'routing.settings.updated'`
+	'user.presence.updated', 'user.capacity.updated', 'routing.settings.updated', 'team.members.updated'`
 
 const drainPage = 500
 
@@ -244,6 +244,8 @@ func (s *Service) handle(ctx context.Context, tx *db.Tx, evs []logEvent) (bool, 
 			err = freed(e.workspaceID, e.payload.UserID)
 		case "routing.settings.updated":
 			err = s.allKeys(ctx, tx, e.workspaceID, addKey)
+		case "team.members.updated":
+			addKey(queueKey{e.workspaceID, e.payload.TeamID, 0})
 		}
 		if err != nil {
 			return false, fmt.Errorf("event %d: %w", e.id, err)

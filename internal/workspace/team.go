@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // Team groups users; a user may belong to several teams.
@@ -69,10 +71,25 @@ func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in Team
 		if in.MemberIDs == nil {
 			return nil
 		}
+		before, err := memberIDs(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM team_members WHERE team_id = ?`, id); err != nil {
 			return err
 		}
-		return setMembers(ctx, tx, workspaceID, id, in.MemberIDs)
+		if err := setMembers(ctx, tx, workspaceID, id, in.MemberIDs); err != nil {
+			return err
+		}
+		// Routing drains the team's queue on this event: a member added
+		// may take a waiting conversation at once.
+		added, removed := diff(before, uniq(in.MemberIDs))
+		if len(added) == 0 && len(removed) == 0 {
+			return nil
+		}
+		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.TeamMembersUpdated,
+			Payload: map[string]any{"team_id": id, "added": added, "removed": removed}})
+		return err
 	})
 	if err != nil {
 		return t, wrap("update team", err)
@@ -137,9 +154,57 @@ func (s *Service) ListTeams(ctx context.Context, workspaceID int64) ([]Team, err
 	return teams, err
 }
 
-// DeleteTeam removes a team; its members stay in the workspace.
+// DeleteTeam removes a team; its members stay in the workspace. A team
+// whose queue holds conversations cannot be deleted: nobody could ever
+// take them, so they would wait forever.
 func (s *Service) DeleteTeam(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "teams", "team", workspaceID, id) })
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		// Routing enqueues under the event-log lock: holding it, no
+		// conversation can join the queue between the count and the delete.
+		if err := tx.EventAppended(ctx); err != nil {
+			return err
+		}
+		var waiting int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM routing_queue WHERE workspace_id = ? AND team_id = ?`, workspaceID, id).Scan(&waiting); err != nil {
+			return err
+		}
+		if waiting > 0 {
+			return apperr.Conflict("%d conversations wait in this team's queue; assign or move them first", waiting)
+		}
+		return tx.DeleteOwned(ctx, "teams", "team", workspaceID, id)
+	})
+}
+
+// memberIDs returns a team's members in id order.
+func memberIDs(ctx context.Context, q db.Querier, teamID int64) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT user_id FROM team_members WHERE team_id = ? ORDER BY user_id`, teamID)
+	if err != nil {
+		return nil, err
+	}
+	return db.Collect(rows, func(rows *sql.Rows) (int64, error) {
+		var id int64
+		err := rows.Scan(&id)
+		return id, err
+	})
+}
+
+// diff returns the ids in after but not before, and those in before but
+// not after, each sorted.
+func diff(before, after []int64) (added, removed []int64) {
+	added, removed = []int64{}, []int64{}
+	for _, id := range after {
+		if !slices.Contains(before, id) {
+			added = append(added, id)
+		}
+	}
+	for _, id := range before {
+		if !slices.Contains(after, id) {
+			removed = append(removed, id)
+		}
+	}
+	slices.Sort(added)
+	slices.Sort(removed)
+	return added, removed
 }
 
 func (s *Service) teamMembers(ctx context.Context, workspaceID int64) (map[int64][]int64, error) {
