@@ -25,13 +25,18 @@ const (
 	maxRound = 20 * time.Second
 	// perWorker bounds each sender; the kill comes long before.
 	perWorker = 20000
+	// maxSettle bounds the restarted node's catching up with the
+	// workflow runs the load started.
+	maxSettle = 90 * time.Second
 )
 
 // TestSIGKILLUnderLoad kills `switchboard serve` with SIGKILL while
 // webhooks are in flight, twice, restarting it on the same store each time,
-// then checks that every webhook answered 200 is stored exactly once and
-// that the conversation and event-log invariants hold. It runs on SQLite,
-// and on PostgreSQL too when SWITCHBOARD_TEST_POSTGRES is set.
+// then checks that every webhook answered 200 is stored exactly once, that
+// the conversation and event-log invariants hold, and that the demo's
+// inbound workflow ran once per conversation, its first step exactly once.
+// It runs on SQLite, and on PostgreSQL too when SWITCHBOARD_TEST_POSTGRES
+// is set.
 func TestSIGKILLUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds, runs and kills the server: skipped with -short")
@@ -101,6 +106,7 @@ func crashAndVerify(t *testing.T, bin string, dialect db.Dialect) {
 	}
 	defer st.Close()
 	stored := verifyStore(t, st, demo.ChannelID, l)
+	verifyWorkflows(t, st, maxSettle)
 	_, acked, _ := l.counts()
 	t.Logf("after %d kills: %d messages stored; %d were acknowledged", rounds, stored, acked)
 	if viaAPI := countReceivedViaAPI(t, srv.URL, demo.APIToken, demo.ChannelID); viaAPI != stored {
