@@ -85,8 +85,8 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, at) VALUES (?, ?, ?)`, m.ID, MsgPending, now); err != nil {
 		return m, err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO outbound_jobs (message_id, channel_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?)`,
-		m.ID, c.ChannelID, now, now); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO outbound_jobs (message_id, channel_id, contact_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+		m.ID, c.ChannelID, c.ContactID, now, now); err != nil {
 		return m, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, c.ID); err != nil {

@@ -19,20 +19,32 @@ type job struct {
 	leaseUntil int64
 }
 
-// claimSQL takes due jobs — pending, due, and not leased — oldest due
-// first, and leases them in the same statement. On PostgreSQL, SKIP LOCKED
-// lets nodes claiming at once take different jobs instead of queuing on
-// the same rows; the lease check is re-evaluated on the locked row, so a
-// job another node just leased is not taken twice. SQLite has one writer,
-// which makes the statement atomic by itself.
+// headOfLine keeps a job of alias j back while an earlier job to the same
+// recipient (contact on a channel) is pending — being sent, or waiting to
+// be retried — so a contact receives messages in the order they were
+// written, even when they are claimed in one batch or the first one fails
+// for a while.
+func headOfLine(j string) string {
+	return `NOT EXISTS (SELECT 1 FROM outbound_jobs e WHERE e.state = 'pending' AND e.channel_id = ` + j + `.channel_id
+		AND e.contact_id = ` + j + `.contact_id AND e.id < ` + j + `.id)`
+}
+
+// claimSQL takes due jobs — pending, due, not leased, first in their
+// recipient's line — oldest due first, and leases them in the same
+// statement. On PostgreSQL, SKIP LOCKED lets nodes claiming at once take
+// different jobs instead of queuing on the same rows; the lease check is
+// re-evaluated on the locked row, so a job another node just leased is
+// not taken twice, and a job leased by another node still holds its
+// line back (it is pending). SQLite has one writer, which makes the
+// statement atomic by itself.
 var claimSQL = map[db.Dialect]string{
 	db.SQLite: `UPDATE outbound_jobs SET lease_until = ?
-		WHERE id IN (SELECT id FROM outbound_jobs WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
-			ORDER BY next_attempt_at, id LIMIT ?)
+		WHERE id IN (SELECT j.id FROM outbound_jobs j WHERE j.state = 'pending' AND j.next_attempt_at <= ? AND j.lease_until <= ?
+			AND ` + headOfLine("j") + ` ORDER BY j.next_attempt_at, j.id LIMIT ?)
 		RETURNING id, message_id, channel_id, attempts`,
 	db.Postgres: `UPDATE outbound_jobs SET lease_until = ?
-		WHERE id IN (SELECT id FROM outbound_jobs WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
-			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+		WHERE id IN (SELECT j.id FROM outbound_jobs j WHERE j.state = 'pending' AND j.next_attempt_at <= ? AND j.lease_until <= ?
+			AND ` + headOfLine("j") + ` ORDER BY j.next_attempt_at, j.id LIMIT ? FOR UPDATE OF j SKIP LOCKED)
 		RETURNING id, message_id, channel_id, attempts`,
 }
 
@@ -74,8 +86,8 @@ const nextDueScan = 64
 // survivors. It runs after every commit that appended events, so it reads
 // a bounded number of rows, not the whole queue.
 func (d *Dispatcher) nextDue(ctx context.Context) (int64, error) {
-	rows, err := d.db.Reader().Query(ctx, `SELECT next_attempt_at, lease_until FROM outbound_jobs WHERE state = 'pending'
-		ORDER BY next_attempt_at LIMIT ?`, nextDueScan)
+	rows, err := d.db.Reader().Query(ctx, `SELECT j.next_attempt_at, j.lease_until FROM outbound_jobs j WHERE j.state = 'pending'
+		AND `+headOfLine("j")+` ORDER BY j.next_attempt_at LIMIT ?`, nextDueScan)
 	if err != nil {
 		return 0, fmt.Errorf("outbound: next due: %w", err)
 	}
@@ -100,8 +112,8 @@ func (d *Dispatcher) nextDue(ctx context.Context) (int64, error) {
 	if n == nextDueScan && next > lastAttempt {
 		// Every job seen is in flight beyond the last one's due time: a job
 		// further on may be claimable sooner. Look at them all.
-		err = d.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END), 0)
-			FROM outbound_jobs WHERE state = 'pending'`).Scan(&next)
+		err = d.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(CASE WHEN j.lease_until > j.next_attempt_at THEN j.lease_until ELSE j.next_attempt_at END), 0)
+			FROM outbound_jobs j WHERE j.state = 'pending' AND `+headOfLine("j")).Scan(&next)
 		if err != nil {
 			return 0, fmt.Errorf("outbound: next due: %w", err)
 		}
