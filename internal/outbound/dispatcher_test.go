@@ -28,8 +28,7 @@ func TestDispatcherRetriesThenSends(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
 			if n <= 2 {
-				w.WriteHeader(http.StatusInternalServerError)
-				fmt.Fprint(w, `{"error":{"message":"try later"}}`)
+				tryLater(w, http.StatusInternalServerError)
 				return
 			}
 			ok(w, r)

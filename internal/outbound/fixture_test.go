@@ -198,3 +198,10 @@ func history(m conversation.Message) string {
 func ok(w http.ResponseWriter, r request) {
 	fmt.Fprintf(w, `{"mId":"prov-%s"}`, r.idempotencyKey)
 }
+
+// tryLater answers a transient failure with the given status (5xx): the
+// dispatcher retries.
+func tryLater(w http.ResponseWriter, status int) {
+	w.WriteHeader(status)
+	fmt.Fprint(w, `{"error":{"message":"try later"}}`)
+}

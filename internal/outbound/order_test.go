@@ -39,8 +39,7 @@ func TestMessagesToOneContactGoInOrder(t *testing.T) {
 			inflight[r.contactID]--
 			mu.Unlock()
 			if fail {
-				w.WriteHeader(http.StatusServiceUnavailable)
-				fmt.Fprint(w, `{"error":{"message":"try later"}}`)
+				tryLater(w, http.StatusServiceUnavailable)
 				return
 			}
 			ok(w, r)
