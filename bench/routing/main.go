@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/switchboard-chat/switchboard/bench/harness"
+	"github.com/switchboard-chat/switchboard/internal/app"
 )
 
 func main() {
@@ -30,6 +31,7 @@ func run() error {
 	pg := flag.String("postgres", "", "run on this PostgreSQL server URL instead of a fresh SQLite folder")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the throughput run to this file")
 	flag.Parse()
+	app.TuneGC() // as `serve` runs a node
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 

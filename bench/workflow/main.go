@@ -60,6 +60,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	app.TuneGC() // as `serve` runs a node
 	if *dataDir == "" {
 		dir, err := os.MkdirTemp("", "sb-bench-workflow-")
 		check(err)

@@ -21,6 +21,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := sf.setupLogging(stderr); err != nil {
 		return err
 	}
+	app.TuneGC()
 	a, err := app.New(ctx, sf.config(*addr))
 	if err != nil {
 		return err
