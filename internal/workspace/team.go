@@ -52,21 +52,28 @@ func (s *Service) CreateTeam(ctx context.Context, workspaceID int64, in TeamInpu
 	return t, nil
 }
 
-// UpdateTeam renames a team and replaces its members.
+// UpdateTeam renames a team and replaces its members. Everything is read
+// and written in one transaction that first takes the event-log lock (a
+// membership change appends an event): concurrent updates of a team run
+// one after the other, so none puts back a name or members another just
+// changed, and each event lists what its own update added and removed.
 func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in TeamInput) (Team, error) {
-	t, err := s.GetTeam(ctx, workspaceID, id)
-	if err != nil {
-		return t, err
-	}
-	if strings.TrimSpace(in.Name) != "" {
-		t.Name = strings.TrimSpace(in.Name)
-	}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE teams SET name = ? WHERE id = ?`, t.Name, id); err != nil {
-			if db.IsUniqueViolation(err) {
-				return apperr.Conflict("a team named %q already exists", t.Name)
-			}
+	name := sql.NullString{String: strings.TrimSpace(in.Name), Valid: strings.TrimSpace(in.Name) != ""}
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.EventAppended(ctx); err != nil {
 			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE teams SET name = COALESCE(?, name) WHERE workspace_id = ? AND id = ?`, name, workspaceID, id)
+		if db.IsUniqueViolation(err) {
+			return apperr.Conflict("a team named %q already exists", name.String)
+		}
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return apperr.NotFound("team")
 		}
 		if in.MemberIDs == nil {
 			return nil
@@ -92,7 +99,7 @@ func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in Team
 		return err
 	})
 	if err != nil {
-		return t, wrap("update team", err)
+		return Team{}, wrap("update team", err)
 	}
 	return s.GetTeam(ctx, workspaceID, id)
 }
