@@ -96,41 +96,45 @@ type Settings struct {
 	ClosingNotesMode *string `json:"closing_notes_mode"`
 }
 
-// Update changes a workspace's settings.
+// Update changes a workspace's settings. Only the given fields are
+// written, in one statement: concurrent changes of different settings
+// never undo each other.
 func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace, error) {
-	w, err := s.Get(ctx, id)
-	if err != nil {
-		return w, err
-	}
-	if in.Name != nil {
-		if *in.Name == "" {
-			return w, apperr.Invalid("name", "is required")
-		}
-		w.Name = *in.Name
+	if in.Name != nil && *in.Name == "" {
+		return Workspace{}, apperr.Invalid("name", "is required")
 	}
 	if in.Timezone != nil {
 		if _, err := time.LoadLocation(*in.Timezone); err != nil || *in.Timezone == "" {
-			return w, apperr.Invalid("timezone", "unknown time zone %q", *in.Timezone)
+			return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", *in.Timezone)
 		}
-		w.Timezone = *in.Timezone
 	}
 	if in.ClosingNotesMode != nil {
 		switch *in.ClosingNotesMode {
 		case NotesOptional, NotesCategoryRequired, NotesBothRequired:
-			w.ClosingNotesMode = *in.ClosingNotesMode
 		default:
-			return w, apperr.Invalid("closing_notes_mode", "must be optional, category_required or both_required")
+			return Workspace{}, apperr.Invalid("closing_notes_mode", "must be optional, category_required or both_required")
 		}
 	}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE workspaces SET name = ?, timezone = ?, closing_notes_mode = ? WHERE id = ?`,
-			w.Name, w.Timezone, w.ClosingNotesMode, id)
-		return err
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
+			closing_notes_mode = COALESCE(?, closing_notes_mode) WHERE id = ?`, in.Name, in.Timezone, in.ClosingNotesMode, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return apperr.NotFound("workspace")
+		}
+		return nil
 	})
-	if err != nil {
-		return w, fmt.Errorf("workspace: update: %w", err)
+	if apperr.KindOf(err) != "" {
+		return Workspace{}, err
 	}
-	return w, nil
+	if err != nil {
+		return Workspace{}, fmt.Errorf("workspace: update: %w", err)
+	}
+	return s.Get(ctx, id)
 }
 
 func boolInt(b bool) int {
