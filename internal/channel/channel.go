@@ -169,30 +169,48 @@ func (s *Service) List(ctx context.Context, workspaceID int64) ([]Channel, error
 	return db.Collect(rows, func(rows *sql.Rows) (Channel, error) { return scan(rows) })
 }
 
-// Update renames a channel or changes its configuration.
+// Update renames a channel or changes its configuration. The channel is
+// read, merged with in and written in one transaction (its row locked on
+// PostgreSQL): a rename and a configuration change made at once both
+// stay.
 func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (Channel, error) {
-	c, err := s.Get(ctx, workspaceID, id)
-	if err != nil {
-		return c, err
-	}
-	in.Type = c.Type
-	if in.Name == "" {
-		in.Name = c.Name
-	}
-	if len(in.Config) == 0 {
-		in.Config = c.Config
-	}
-	if err := validate(&in); err != nil {
-		return c, err
-	}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE channels SET name = ?, config = ? WHERE id = ?`, in.Name, string(in.Config), id)
-		return err
+	var c Channel
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		q := `SELECT ` + columns + ` FROM channels WHERE workspace_id = ? AND id = ?`
+		if tx.Dialect() == db.Postgres {
+			q += ` FOR UPDATE`
+		}
+		cur, err := scan(tx.QueryRow(ctx, q, workspaceID, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.NotFound("channel")
+		}
+		if err != nil {
+			return err
+		}
+		merged := in
+		merged.Type = cur.Type
+		if merged.Name == "" {
+			merged.Name = cur.Name
+		}
+		if len(merged.Config) == 0 {
+			merged.Config = cur.Config
+		}
+		if err := validate(&merged); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE channels SET name = ?, config = ? WHERE id = ?`, merged.Name, string(merged.Config), id); err != nil {
+			return err
+		}
+		c = cur
+		c.Name, c.Config = merged.Name, merged.Config
+		return nil
 	})
+	if apperr.KindOf(err) != "" {
+		return Channel{}, err
+	}
 	if err != nil {
-		return c, fmt.Errorf("channel: update: %w", err)
+		return Channel{}, fmt.Errorf("channel: update: %w", err)
 	}
 	s.cache.Delete(id)
-	c.Name, c.Config = in.Name, in.Config
 	return c, nil
 }
