@@ -32,9 +32,18 @@ func (t *Tx) DeleteOwned(ctx context.Context, table, what string, workspaceID, i
 	if err != nil {
 		return fmt.Errorf("db: delete %s: %w", what, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("db: delete %s: %w", what, err)
-	} else if n == 0 {
+	return Affected(res, what)
+}
+
+// Affected returns apperr's not found for what when a statement that
+// targets one row by id changed none (the row does not exist, or is not
+// the caller's workspace's).
+func Affected(res sql.Result, what string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("db: rows affected: %w", err)
+	}
+	if n == 0 {
 		return apperr.NotFound(what)
 	}
 	return nil

@@ -136,10 +136,7 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Defini
 		if err != nil {
 			return fmt.Errorf("workflow: save draft: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("workflow")
-		}
-		return nil
+		return db.Affected(res, "workflow")
 	})
 	if err != nil {
 		return Workflow{}, err
@@ -151,16 +148,7 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Defini
 
 // Delete removes a workflow with its versions and runs.
 func (s *Service) Delete(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM workflows WHERE workspace_id = ? AND id = ?`, workspaceID, id)
-		if err != nil {
-			return fmt.Errorf("workflow: delete: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("workflow")
-		}
-		return nil
-	})
+	return s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "workflows", "workflow", workspaceID, id) })
 }
 
 // version returns a published version's definition, cached: versions are

@@ -70,10 +70,8 @@ func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in Team
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		if err := db.Affected(res, "team"); err != nil {
 			return err
-		} else if n == 0 {
-			return apperr.NotFound("team")
 		}
 		if in.MemberIDs == nil {
 			return nil

@@ -121,12 +121,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return apperr.NotFound("workspace")
-		}
-		return nil
+		return db.Affected(res, "workspace")
 	})
 	if apperr.KindOf(err) != "" {
 		return Workspace{}, err
