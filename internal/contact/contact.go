@@ -112,21 +112,6 @@ func GetTx(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, e
 	return get(ctx, q, workspaceID, id)
 }
 
-// getForChange loads a contact that tx is about to change. Every change
-// appends an event, so it takes the event-log lock first (a no-op on
-// SQLite, whose single writer already serialises): on PostgreSQL two
-// changes of one contact then run one after the other and the second
-// compares against what the first wrote — without it, two requests
-// setting the same stage both saw the old one and both recorded a
-// contact.lifecycle.updated. Taking it before any row lock keeps the
-// order the group committer uses, so the two cannot deadlock.
-func getForChange(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Contact, error) {
-	if err := tx.EventAppended(ctx); err != nil {
-		return Contact{}, err
-	}
-	return get(ctx, tx, workspaceID, id)
-}
-
 func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, error) {
 	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ?`, workspaceID, id))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -141,7 +141,7 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 
 // UpdateTx patches a contact inside tx.
 func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) error {
-	cur, err := getForChange(ctx, tx, workspaceID, id)
+	cur, err := get(ctx, tx, workspaceID, id)
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ func (s *Service) SetLifecycle(ctx context.Context, workspaceID, contactID int64
 }
 
 func setLifecycle(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, stage string) error {
-	cur, err := getForChange(ctx, tx, workspaceID, contactID)
+	cur, err := get(ctx, tx, workspaceID, contactID)
 	if err != nil {
 		return err
 	}

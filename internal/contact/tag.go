@@ -66,7 +66,7 @@ func (s *Service) DeleteTag(ctx context.Context, workspaceID, id int64) error {
 // something changed.
 func (s *Service) SetTag(ctx context.Context, workspaceID, contactID int64, tag string, add bool) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := getForChange(ctx, tx, workspaceID, contactID); err != nil {
+		if _, err := get(ctx, tx, workspaceID, contactID); err != nil {
 			return err
 		}
 		_, err := setTag(ctx, tx, workspaceID, contactID, tag, add)
@@ -76,7 +76,7 @@ func (s *Service) SetTag(ctx context.Context, workspaceID, contactID int64, tag 
 
 // SetTagTx is SetTag inside tx; it reports whether anything changed.
 func SetTagTx(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, tag string, add bool) (bool, error) {
-	if _, err := getForChange(ctx, tx, workspaceID, contactID); err != nil {
+	if _, err := get(ctx, tx, workspaceID, contactID); err != nil {
 		return false, err
 	}
 	return setTag(ctx, tx, workspaceID, contactID, tag, add)

@@ -107,17 +107,9 @@ func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Conversation
 }
 
 // getOpen loads, for a change, a conversation that must not be closed.
-// Every change to a conversation appends an event, so it takes the
-// event-log lock first (a no-op on SQLite, whose single writer already
-// serialises): on PostgreSQL two changes of one conversation then run one
-// after the other, and the second sees what the first did — without it,
-// ten concurrent closes all succeeded, each with its own
-// conversation.closed. Taking it before any row lock also keeps the
-// order the group committer uses, so the two cannot deadlock.
+// The write transaction serialises changes (see db's lockWrites), so two
+// closes of one conversation cannot both see it open.
 func getOpen(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Conversation, error) {
-	if err := tx.EventAppended(ctx); err != nil {
-		return Conversation{}, err
-	}
 	c, err := get(ctx, tx, workspaceID, id)
 	if err != nil {
 		return c, err

@@ -68,6 +68,16 @@ func (c *Committer) Do(ctx context.Context, fn func(*Tx) error) error {
 	return <-j.res
 }
 
+// Write runs fn in a write transaction: c's shared one when c is not nil,
+// else one of its own on d. Either way it runs under the write lock (see
+// lockWrites), so the two paths behave alike.
+func (d *DB) Write(ctx context.Context, c *Committer, fn func(*Tx) error) error {
+	if c != nil {
+		return c.Do(ctx, fn)
+	}
+	return d.Tx(ctx, fn)
+}
+
 // Close stops accepting work, finishes what is queued and stops the writer.
 func (c *Committer) Close() {
 	c.once.Do(func() {
@@ -157,9 +167,8 @@ func (c *Committer) try(batch []*job, results []error, optimistic bool) (err err
 			sqlTx.Rollback()
 		}
 	}()
-	// On PostgreSQL take the event-log lock before any row lock: batches of
-	// different nodes then run one after the other instead of deadlocking
-	// on each other's contacts and conversations.
+	// Takes the write lock first on PostgreSQL (see lockWrites), and
+	// marks the batch as one that wakes the consumers when it commits.
 	if err := t.EventAppended(ctx); err != nil {
 		return err
 	}

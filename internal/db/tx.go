@@ -14,7 +14,8 @@ type Tx struct {
 	tx        *sql.Tx
 	d         *DB
 	events    bool
-	logLocked bool
+	logLocked bool // PostgreSQL: the write lock is held (see lockWrites)
+	notified  bool // PostgreSQL: a NOTIFY is queued for the commit
 	onCommit  []func()
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
@@ -47,6 +48,10 @@ func (d *DB) tx1(ctx context.Context, fn func(*Tx) error) (err error) {
 		}
 	}()
 	defer t.keepPrepared()
+	if err := t.lockWrites(ctx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -168,20 +173,47 @@ func (t *Tx) Dialect() Dialect { return t.d.Dialect }
 // OnCommit runs fn after the transaction commits (not if it rolls back).
 func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
-// EventAppended is called by the event log before it inserts an event. On
-// PostgreSQL it serialises event-appending transactions with an advisory
-// lock held to commit, so event ids become visible in increasing order and a
-// consumer reading "after id N" can never skip one that commits late. It also
-// queues a NOTIFY, delivered at commit, that wakes the other nodes.
-func (t *Tx) EventAppended(ctx context.Context) error {
-	t.events = true
+// lockWrites takes, on PostgreSQL, the store's write lock: an advisory
+// lock held until commit, taken first by every write transaction (a plain
+// one as it begins, a committer batch too). Writes are then serialised
+// the way SQLite's single writer serialises them:
+//   - event ids become visible in increasing order, so a consumer reading
+//     "after id N" never skips one that commits late;
+//   - a read-then-write sees every write committed before it, so two
+//     closes of one conversation, or two owners demoting each other,
+//     cannot both succeed;
+//   - row locks are only ever taken under it, so writers cannot deadlock
+//     by taking them in different orders.
+//
+// Most writes go through the committer, which holds it for a whole batch,
+// so serialising the rest costs little.
+func (t *Tx) lockWrites(ctx context.Context) error {
 	if t.d.Dialect != Postgres || t.logLocked {
 		return nil
 	}
-	if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7268001), pg_notify('switchboard_events', '')`); err != nil {
-		return fmt.Errorf("db: lock event log: %w", err)
+	if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7268001)`); err != nil {
+		return fmt.Errorf("db: lock writes: %w", err)
 	}
 	t.logLocked = true
+	return nil
+}
+
+// EventAppended is called by the event log before it inserts an event:
+// consumers in this process are woken once the transaction commits, and
+// on PostgreSQL a NOTIFY, delivered at commit, wakes the other nodes.
+func (t *Tx) EventAppended(ctx context.Context) error {
+	t.events = true
+	if t.d.Dialect != Postgres || t.notified {
+		return nil
+	}
+	q := `SELECT pg_notify('switchboard_events', '')`
+	if !t.logLocked {
+		q = `SELECT pg_advisory_xact_lock(7268001), pg_notify('switchboard_events', '')`
+	}
+	if _, err := t.tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("db: lock event log: %w", err)
+	}
+	t.logLocked, t.notified = true, true
 	return nil
 }
 
@@ -190,9 +222,9 @@ func (t *Tx) NoteEvent(id int64) { t.appended = append(t.appended, id) }
 
 // AppendedEvents returns the ids of the events appended in t so far, in
 // order; a rolled-back savepoint takes its own off. Callers must not
-// modify it. While t has appended, no other transaction can append (the
-// event-log lock), so an event of t's with a larger id than another's was
-// appended after it.
+// modify it. No other transaction appends while t runs (one writer on
+// SQLite, the write lock on PostgreSQL), so the events after the first of
+// a batch of t's are all t's.
 func (t *Tx) AppendedEvents() []int64 { return t.appended }
 
 // Savepoint runs fn inside a savepoint of the transaction: if fn fails, its
@@ -215,9 +247,10 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 			return &savepointError{fmt.Errorf("db: release savepoint: %w", relErr)}
 		}
 		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
-		// PostgreSQL releases locks taken inside a rolled-back savepoint, and
-		// drops its NOTIFY: take both again at the next append.
-		t.logLocked = false
+		// PostgreSQL drops a NOTIFY queued inside a rolled-back savepoint:
+		// queue it again at the next append. (The write lock was taken
+		// before any savepoint, so it is still held.)
+		t.notified = false
 		return err
 	}
 	if _, err := t.Exec(ctx, "RELEASE SAVEPOINT sp"); err != nil {

@@ -74,7 +74,7 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 	// would leave the job to be sent again once its lease ends.
 	var err error
 	for try := 0; try < 3; try++ {
-		if err = d.tx(ctx, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
+		if err = d.db.Write(ctx, d.opts.Committer, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Duration(try+1) * 50 * time.Millisecond)
@@ -90,11 +90,6 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 // recordSent stores the provider id, moves the message to sent and closes
 // the job.
 func (d *Dispatcher) recordSent(ctx context.Context, log *slog.Logger, tx *db.Tx, j job, providerID string) error {
-	// Take the event-log lock before any row lock, in the order the group
-	// committer uses, so the two cannot deadlock on PostgreSQL.
-	if err := tx.EventAppended(ctx); err != nil {
-		return err
-	}
 	if err := fence(ctx, tx, j, `UPDATE outbound_jobs SET state = 'done', attempts = attempts + 1, last_error = '', lease_until = 0
 		WHERE id = ? AND state = 'pending' AND lease_until = ?`); err != nil {
 		return err
@@ -124,25 +119,12 @@ func (d *Dispatcher) recordSent(ctx context.Context, log *slog.Logger, tx *db.Tx
 
 // recordFailed fails the message with the reason and closes the job.
 func recordFailed(ctx context.Context, tx *db.Tx, j job, reason string) error {
-	if err := tx.EventAppended(ctx); err != nil {
-		return err
-	}
 	if err := fence(ctx, tx, j, `UPDATE outbound_jobs SET state = 'failed', attempts = attempts + 1, last_error = ?, lease_until = 0
 		WHERE id = ? AND state = 'pending' AND lease_until = ?`, reason); err != nil {
 		return err
 	}
 	_, err := conversation.SetStatusTx(ctx, tx, j.messageID, conversation.MsgFailed, reason)
 	return err
-}
-
-// tx runs fn in a transaction, the committer's shared one when the
-// dispatcher has one. fn may run more than once (a batch retried), so it
-// keeps no state across calls.
-func (d *Dispatcher) tx(ctx context.Context, fn func(*db.Tx) error) error {
-	if d.opts.Committer != nil {
-		return d.opts.Committer.Do(ctx, fn)
-	}
-	return d.db.Tx(ctx, fn)
 }
 
 // fence runs an update of the job whose last two placeholders are the
@@ -168,7 +150,7 @@ func fence(ctx context.Context, tx *db.Tx, j job, query string, args ...any) err
 func (d *Dispatcher) release(log *slog.Logger, j job) {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
-	err := d.tx(ctx, func(tx *db.Tx) error {
+	err := d.db.Write(ctx, d.opts.Committer, func(tx *db.Tx) error {
 		return fence(ctx, tx, j, `UPDATE outbound_jobs SET lease_until = 0 WHERE id = ? AND state = 'pending' AND lease_until = ?`)
 	})
 	if err != nil && !errors.Is(err, errLeaseLost) {

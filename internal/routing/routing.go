@@ -130,22 +130,11 @@ func (s *Service) Close() {
 	}
 }
 
-// write runs fn in a write transaction: shared through the committer when
-// there is one. On PostgreSQL the event-log lock is taken first (the
-// committer does so for its batches), so claims, presence changes and
-// closes are ordered exactly as their events, and row locks taken later
-// cannot deadlock against another writer waiting for the log.
+// write runs fn in a write transaction, shared through the committer when
+// there is one, and never cut short by the caller's cancellation: a claim
+// is finished or not started.
 func (s *Service) write(ctx context.Context, fn func(*db.Tx) error) error {
-	ctx = context.WithoutCancel(ctx)
-	if s.committer != nil {
-		return s.committer.Do(ctx, fn)
-	}
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := tx.EventAppended(ctx); err != nil {
-			return err
-		}
-		return fn(tx)
-	})
+	return s.db.Write(context.WithoutCancel(ctx), s.committer, fn)
 }
 
 func (s *Service) nowMs() int64 { return s.now().UnixMilli() }

@@ -75,10 +75,7 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 // engine has one. fn may run more than once (a batch retried), so it
 // keeps no state across calls but what it returns.
 func (e *Engine) tx(ctx context.Context, fn func(*db.Tx) error) error {
-	if e.opts.Committer != nil {
-		return e.opts.Committer.Do(ctx, fn)
-	}
-	return e.db.Tx(ctx, fn)
+	return e.db.Write(ctx, e.opts.Committer, fn)
 }
 
 // Kick wakes the executor: new runs are due, or the clock moved.

@@ -53,16 +53,12 @@ func (s *Service) CreateTeam(ctx context.Context, workspaceID int64, in TeamInpu
 }
 
 // UpdateTeam renames a team and replaces its members. Everything is read
-// and written in one transaction that first takes the event-log lock (a
-// membership change appends an event): concurrent updates of a team run
-// one after the other, so none puts back a name or members another just
-// changed, and each event lists what its own update added and removed.
+// and written in one (serialised) write transaction, so no update puts
+// back a name or members another just changed, and each event lists what
+// its own update added and removed.
 func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in TeamInput) (Team, error) {
 	name := sql.NullString{String: strings.TrimSpace(in.Name), Valid: strings.TrimSpace(in.Name) != ""}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if err := tx.EventAppended(ctx); err != nil {
-			return err
-		}
 		res, err := tx.Exec(ctx, `UPDATE teams SET name = COALESCE(?, name) WHERE workspace_id = ? AND id = ?`, name, workspaceID, id)
 		if db.IsUniqueViolation(err) {
 			return apperr.Conflict("a team named %q already exists", name.String)
@@ -164,11 +160,8 @@ func (s *Service) ListTeams(ctx context.Context, workspaceID int64) ([]Team, err
 // take them, so they would wait forever.
 func (s *Service) DeleteTeam(ctx context.Context, workspaceID, id int64) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		// Routing enqueues under the event-log lock: holding it, no
-		// conversation can join the queue between the count and the delete.
-		if err := tx.EventAppended(ctx); err != nil {
-			return err
-		}
+		// Writes are serialised (see db's lockWrites): no conversation
+		// joins the queue between the count and the delete.
 		var waiting int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM routing_queue WHERE workspace_id = ? AND team_id = ?`, workspaceID, id).Scan(&waiting); err != nil {
 			return err

@@ -195,15 +195,6 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 		hash = &h
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		if tx.Dialect() == db.Postgres {
-			// Lock the user and the workspace's owners, in id order so two
-			// updates cannot deadlock. A second demotion waits here, then
-			// counts without the owner the first one demoted.
-			if _, err := tx.Exec(ctx, `SELECT id FROM users WHERE workspace_id = ? AND (id = ? OR role = 'owner') ORDER BY id FOR UPDATE`,
-				workspaceID, id); err != nil {
-				return err
-			}
-		}
 		var role string
 		err := tx.QueryRow(ctx, `SELECT role FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&role)
 		if errors.Is(err, sql.ErrNoRows) {
