@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -40,11 +39,9 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	rebinds sync.Map // query string -> rewritten query
-	stmts   sync.Map // SQLite: query -> statement prepared on the writer (see Tx.prepared)
-	// readStmts: SQLite, query -> statement prepared on the read pool (see
-	// reader.stmt); readStmtCount bounds it.
-	readStmts     sync.Map
-	readStmtCount atomic.Int32
+	// SQLite: statements kept prepared on the writer (see Tx.prepared)
+	// and on the read pool.
+	writeStmts, readStmts stmtCache
 
 	// notify, when set, is called after a commit that appended events, so
 	// in-process consumers wake without polling.
@@ -75,9 +72,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 // Close closes both pools.
 func (d *DB) Close() error {
-	for _, m := range []*sync.Map{&d.stmts, &d.readStmts} {
-		m.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
-	}
+	d.writeStmts.close()
+	d.readStmts.close()
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -118,45 +114,19 @@ func (d *DB) Reader() Querier { return reader{d} }
 
 type reader struct{ d *DB }
 
-// maxReadStmts bounds the statements kept prepared on the read pool:
-// queries built with a varying IN list would otherwise grow it forever.
-const maxReadStmts = 512
-
-// stmt returns q prepared on the read pool, or nil to run it unprepared.
-// On SQLite, parsing the same reads again and again was a tenth of the
-// CPU of a busy node; database/sql prepares a shared statement on each
-// pooled connection once and reuses it. pgx caches statements itself.
-func (r reader) stmt(ctx context.Context, q string) *sql.Stmt {
-	if r.d.Dialect != SQLite {
-		return nil
-	}
-	if st, ok := r.d.readStmts.Load(q); ok {
-		return st.(*sql.Stmt)
-	}
-	if r.d.readStmtCount.Load() >= maxReadStmts {
-		return nil
-	}
-	st, err := r.d.read.PrepareContext(ctx, q)
-	if err != nil {
-		return nil // the unprepared path reports the error
-	}
-	if prev, loaded := r.d.readStmts.LoadOrStore(q, st); loaded {
-		st.Close()
-		return prev.(*sql.Stmt)
-	}
-	r.d.readStmtCount.Add(1)
-	return st
-}
-
 func (r reader) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if st := r.stmt(ctx, q); st != nil {
-		return st.QueryContext(ctx, args...)
+	if r.d.Dialect == SQLite {
+		if st := r.d.readStmts.prepare(ctx, r.d.read, q); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
 	}
 	return r.d.read.QueryContext(ctx, r.d.Rebind(q), args...)
 }
 func (r reader) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	if st := r.stmt(ctx, q); st != nil {
-		return st.QueryRowContext(ctx, args...)
+	if r.d.Dialect == SQLite {
+		if st := r.d.readStmts.prepare(ctx, r.d.read, q); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
 	}
 	return r.d.read.QueryRowContext(ctx, r.d.Rebind(q), args...)
 }

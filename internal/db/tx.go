@@ -85,8 +85,8 @@ func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 		return st, nil
 	}
 	var st *sql.Stmt
-	if shared, ok := t.d.stmts.Load(q); ok {
-		st = t.tx.StmtContext(ctx, shared.(*sql.Stmt))
+	if shared, ok := t.d.writeStmts.get(q); ok {
+		st = t.tx.StmtContext(ctx, shared)
 	} else {
 		var err error
 		if st, err = t.tx.PrepareContext(ctx, q); err != nil {
@@ -105,14 +105,7 @@ func (t *Tx) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
 // first; it runs after the transaction ended and freed the connection.
 func (t *Tx) keepPrepared() {
 	for _, q := range t.fresh {
-		if _, ok := t.d.stmts.Load(q); ok {
-			continue
-		}
-		if st, err := t.d.write.Prepare(q); err == nil {
-			if _, loaded := t.d.stmts.LoadOrStore(q, st); loaded {
-				st.Close()
-			}
-		}
+		t.d.writeStmts.prepare(context.Background(), t.d.write, q)
 	}
 	t.fresh = nil
 }
