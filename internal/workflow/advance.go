@@ -113,16 +113,18 @@ const maxChained = 16
 // chainable says whether step id of d may run in the transaction of the
 // step before it: one with an effect outside the database (an HTTP call,
 // an assignment made by routing) runs in its own, after that effect.
+// Whether a step has an outside effect is a property of its type, so its
+// settings need not be decoded here (execute decodes them).
 func chainable(d *Definition, id string) bool {
 	st := d.step(id)
 	if st == nil {
 		return false
 	}
-	impl, err := decodeStep(st)
-	if err != nil {
+	kind, ok := stepKinds[st.Type]
+	if !ok {
 		return false
 	}
-	_, outside := impl.(outsider)
+	_, outside := kind().(outsider)
 	return !outside
 }
 
