@@ -15,8 +15,9 @@ import (
 )
 
 // A contact receives messages in the order they were written, one at a
-// time, even when the dispatcher could send eight at once and the first
-// one fails twice; another contact's messages do not wait for theirs.
+// time, even when two dispatchers could each send eight at once and the
+// first one fails twice; another contact's messages do not wait for
+// theirs.
 func TestMessagesToOneContactGoInOrder(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		var mu sync.Mutex
@@ -55,6 +56,9 @@ func TestMessagesToOneContactGoInOrder(t *testing.T) {
 		opts := fast
 		opts.Concurrency = 8
 		opts.BaseDelay, opts.MaxDelay = 150*time.Millisecond, 150*time.Millisecond
+		// Two nodes: a job leased by one holds its contact's line back for
+		// the other too.
+		e.run(t, custom.NewSender(), opts)
 		e.run(t, custom.NewSender(), opts)
 		e.waitStatus(t, last.ID, conversation.MsgSent)
 		e.waitStatus(t, other.ID, conversation.MsgSent)
