@@ -6,6 +6,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for the caller.
@@ -20,6 +21,7 @@ const (
 	KindNotFound     Kind = "not_found"    // the thing does not exist in this workspace (404)
 	KindConflict     Kind = "conflict"     // the change clashes with current state (409)
 	KindTooLarge     Kind = "too_large"    // the body is over the limit (413)
+	KindTooMany      Kind = "rate_limited" // too many requests; try again later (429)
 )
 
 // Error is a domain error with a kind, a message safe to show to users and,
@@ -29,6 +31,9 @@ type Error struct {
 	Field   string
 	Message string
 	Err     error // optional cause, never shown to users
+	// RetryAfter, for KindTooMany, is how long the caller should wait
+	// before trying again (answered as Retry-After).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -91,6 +96,11 @@ func Forbidden(msg string) error {
 // TooLarge reports a body over the size limit.
 func TooLarge(msg string) error {
 	return &Error{Kind: KindTooLarge, Message: msg}
+}
+
+// TooMany reports a limit reached; the caller may try again after retryAfter.
+func TooMany(retryAfter time.Duration, format string, args ...any) error {
+	return &Error{Kind: KindTooMany, Message: fmt.Sprintf(format, args...), RetryAfter: retryAfter}
 }
 
 // KindOf returns the kind of err, or "" for an unclassified (internal) error.

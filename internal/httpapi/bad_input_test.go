@@ -6,7 +6,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
 // TestBadInput sends every class of bad input; the harness checks that
@@ -14,7 +14,7 @@ import (
 func TestBadInput(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		tooBig := `{"first_name":"` + strings.Repeat("a", httpapi.MaxBodyBytes) + `"}`
+		tooBig := `{"first_name":"` + strings.Repeat("a", httpjson.MaxBodyBytes) + `"}`
 		f.run(t, []scenario{
 			// Setup: things to collide with.
 			{name: "define age", method: "POST", path: "/api/v1/custom-fields", as: "manager",

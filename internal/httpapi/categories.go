@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
+)
 
 // newCategory defines a closing category.
 type newCategory struct {
@@ -12,20 +16,20 @@ func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, whole(list))
+	httpjson.WriteJSON(w, http.StatusOK, whole(list))
 	return nil
 }
 
 func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) error {
 	var in newCategory
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	c, err := s.deps.Conversations.CreateCategory(r.Context(), Principal(r).WorkspaceID, in.Name)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, c)
+	httpjson.WriteJSON(w, http.StatusCreated, c)
 	return nil
 }
 

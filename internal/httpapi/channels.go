@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -29,21 +30,21 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, pg)
+	httpjson.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 
 func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	var in channel.Input
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	c, err := s.deps.Channels.Create(r.Context(), p.WorkspaceID, in)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, redact(p, c))
+	httpjson.WriteJSON(w, http.StatusCreated, redact(p, c))
 	return nil
 }
 
@@ -57,7 +58,7 @@ func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, redact(p, c))
+	httpjson.WriteJSON(w, http.StatusOK, redact(p, c))
 	return nil
 }
 
@@ -70,13 +71,13 @@ func (s *Server) updateChannel(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in channel.Input
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	c, err := s.deps.Channels.Update(r.Context(), p.WorkspaceID, id, in)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, redact(p, c))
+	httpjson.WriteJSON(w, http.StatusOK, redact(p, c))
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
 // tagInput is the body of POST /contacts/{contactID}/tags.
@@ -20,7 +21,7 @@ func (s *Server) addContactTag(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in tagInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	return s.setContactTag(w, r, id, in.Tag, true)
@@ -45,7 +46,7 @@ func (s *Server) setContactTag(w http.ResponseWriter, r *http.Request, id int64,
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -61,7 +62,7 @@ func (s *Server) setContactLifecycle(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	var in stageInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	if in.Stage == nil {
@@ -80,6 +81,6 @@ func (s *Server) setContactLifecycle(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }

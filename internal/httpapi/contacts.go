@@ -5,6 +5,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
 // contactDetail is a contact with its channel identities, as GET of one
@@ -32,14 +33,14 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {
 	var in contact.Input
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	c, err := s.deps.Contacts.Create(r.Context(), Principal(r).WorkspaceID, in)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, c)
+	httpjson.WriteJSON(w, http.StatusCreated, c)
 	return nil
 }
 
@@ -57,7 +58,7 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, contactDetail{Contact: c, Identities: ids})
+	httpjson.WriteJSON(w, http.StatusOK, contactDetail{Contact: c, Identities: ids})
 	return nil
 }
 
@@ -67,14 +68,14 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in contact.Input
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	c, err := s.deps.Contacts.Update(r.Context(), Principal(r).WorkspaceID, id, in)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -95,7 +96,7 @@ func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request) error {
 // so an importer can tell them apart.
 func (s *Server) upsertContact(w http.ResponseWriter, r *http.Request) error {
 	var in contact.Input
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	c, created, err := s.deps.Contacts.Upsert(r.Context(), Principal(r).WorkspaceID, in)
@@ -106,7 +107,7 @@ func (s *Server) upsertContact(w http.ResponseWriter, r *http.Request) error {
 	if created {
 		status = http.StatusCreated
 	}
-	WriteJSON(w, status, c)
+	httpjson.WriteJSON(w, status, c)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -25,7 +26,7 @@ func writePage[T any](w http.ResponseWriter, list []T, limit int, id func(T) int
 	if len(list) > 0 {
 		last = id(list[len(list)-1])
 	}
-	WriteJSON(w, http.StatusOK, page[T]{Data: list, NextCursor: cursorOf(len(list), limit, last)})
+	httpjson.WriteJSON(w, http.StatusOK, page[T]{Data: list, NextCursor: cursorOf(len(list), limit, last)})
 	return nil
 }
 
@@ -100,7 +101,7 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error
 func (s *Server) openConversation(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	var in conversation.OpenInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	in.Source, in.UserID = source(p), p.UserID
@@ -108,7 +109,7 @@ func (s *Server) openConversation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, c)
+	httpjson.WriteJSON(w, http.StatusCreated, c)
 	return nil
 }
 
@@ -121,7 +122,7 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -133,7 +134,7 @@ func (s *Server) closeConversation(w http.ResponseWriter, r *http.Request) error
 	}
 	var in conversation.CloseInput
 	if r.ContentLength != 0 {
-		if err := Decode(w, r, &in); err != nil {
+		if err := httpjson.Decode(w, r, &in); err != nil {
 			return err
 		}
 	}
@@ -142,7 +143,7 @@ func (s *Server) closeConversation(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -153,7 +154,7 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	var in manualAssignment
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	// Through routing, so capacity holds: a user at capacity is a 409
@@ -174,7 +175,7 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -196,7 +197,7 @@ func (s *Server) unassignConversation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -212,7 +213,7 @@ func (s *Server) snoozeConversation(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	var in snoozeInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	if in.Until.IsZero() {
@@ -222,7 +223,7 @@ func (s *Server) snoozeConversation(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -236,7 +237,7 @@ func (s *Server) unsnoozeConversation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -267,7 +268,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in conversation.SendInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	in.Sender, in.UserID = source(p), p.UserID
@@ -275,7 +276,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusAccepted, m)
+	httpjson.WriteJSON(w, http.StatusAccepted, m)
 	return nil
 }
 
@@ -288,7 +289,7 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, m)
+	httpjson.WriteJSON(w, http.StatusOK, m)
 	return nil
 }
 
@@ -301,7 +302,7 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, page[conversation.Comment]{Data: list})
+	httpjson.WriteJSON(w, http.StatusOK, page[conversation.Comment]{Data: list})
 	return nil
 }
 
@@ -312,7 +313,7 @@ func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in conversation.CommentInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	in.UserID = p.UserID
@@ -320,6 +321,6 @@ func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, c)
+	httpjson.WriteJSON(w, http.StatusCreated, c)
 	return nil
 }

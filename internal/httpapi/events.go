@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
 // eventFilter reads ?after= (or Last-Event-ID for a resuming stream),
@@ -68,7 +69,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Unlike other lists, the cursor is never empty: a client polls the log
 	// by passing it back, and gets the events that committed meanwhile.
-	WriteJSON(w, http.StatusOK, page[event.Event]{Data: list, NextCursor: strconv.FormatInt(next, 10)})
+	httpjson.WriteJSON(w, http.StatusOK, page[event.Event]{Data: list, NextCursor: strconv.FormatInt(next, 10)})
 	return nil
 }
 
@@ -98,7 +99,7 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 		last = list[len(list)-1].ID
 	}
 	// A long timeline is read in pages: pass next_cursor back as after.
-	WriteJSON(w, http.StatusOK, page[event.Event]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
+	httpjson.WriteJSON(w, http.StatusOK, page[event.Event]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
 	return nil
 }
 

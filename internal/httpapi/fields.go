@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
 // fieldInput defines a custom contact field.
@@ -23,13 +24,13 @@ func (s *Server) listFields(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, pg)
+	httpjson.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 
 func (s *Server) createField(w http.ResponseWriter, r *http.Request) error {
 	var in fieldInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	f, err := s.deps.Contacts.CreateField(r.Context(), Principal(r).WorkspaceID,
@@ -37,7 +38,7 @@ func (s *Server) createField(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, f)
+	httpjson.WriteJSON(w, http.StatusCreated, f)
 	return nil
 }
 

@@ -11,20 +11,13 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 type ctxKey int
 
-const (
-	keyRequestID ctxKey = iota
-	keyPrincipal
-)
-
-func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(keyRequestID).(string)
-	return id
-}
+const keyPrincipal ctxKey = 0
 
 // withRequestID gives every request an id, echoed in X-Request-Id and in
 // error bodies, and logs the request when it ends.
@@ -39,7 +32,7 @@ func withRequestID(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), keyRequestID, id)))
+		next.ServeHTTP(sw, r.WithContext(httpjson.WithRequestID(r.Context(), id)))
 		slog.Debug("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
 	})
 }
@@ -107,21 +100,21 @@ type authedHandler struct {
 func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token := bearer(r)
 	if token == "" {
-		WriteError(w, r, apperr.Unauthorized("missing bearer token"))
+		httpjson.WriteError(w, r, apperr.Unauthorized("missing bearer token"))
 		return
 	}
 	p, err := a.s.deps.Workspaces.Authenticate(r.Context(), token)
 	if err != nil {
-		WriteError(w, r, err)
+		httpjson.WriteError(w, r, err)
 		return
 	}
 	if !slices.Contains(a.allowed, p.Role) {
-		WriteError(w, r, apperr.Forbidden("your role ("+p.Role+") may not do this"))
+		httpjson.WriteError(w, r, apperr.Forbidden("your role ("+p.Role+") may not do this"))
 		return
 	}
 	r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
 	if err := a.h(w, r); err != nil {
-		WriteError(w, r, err)
+		httpjson.WriteError(w, r, err)
 	}
 }
 
@@ -129,7 +122,7 @@ func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func public(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			WriteError(w, r, err)
+			httpjson.WriteError(w, r, err)
 		}
 	})
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
 // The OpenAPI 3.1 document is built from Go values: the route table (who
@@ -130,7 +132,7 @@ func buildOpenAPI(routes []Route, ops map[string]opDoc) (*apiDoc, error) {
 			return nil, fmt.Errorf("httpapi: openapi: route %s has no documentation in openapi_ops.go", key)
 		}
 	}
-	errSchema := g.response(errorBody{})
+	errSchema := g.response(httpjson.ErrorBody{})
 	for key, o := range ops {
 		method, pattern, _ := strings.Cut(key, " ")
 		var allowed roles
@@ -222,6 +224,6 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	WriteJSON(w, http.StatusOK, doc)
+	httpjson.WriteJSON(w, http.StatusOK, doc)
 	return nil
 }

@@ -57,7 +57,7 @@ var enums = map[string][]string{
 	"Conversation.closed_source":    {"user", "workflow", "api", "auto_close", "ai_agent"},
 	"ConversationMessage.direction": {"in", "out"},
 	"ConversationMessage.status":    {"received", "pending", "sent", "delivered", "read", "failed"},
-	"ErrorDetail.code":              {"invalid", "bad_request", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "internal", "not_ready"},
+	"ErrorDetail.code":              {"invalid", "bad_request", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "rate_limited", "internal", "not_ready"},
 	"customEvent.type":              {"message", "message_echo", "message_status"},
 	"customEvent.status":            {"sent", "delivered", "read", "failed"},
 }
@@ -97,7 +97,7 @@ func componentName(t reflect.Type) string {
 		return componentName(t.Field(0).Type.Elem()) + "List"
 	}
 	pkg := path.Base(t.PkgPath())
-	if pkg == "httpapi" || strings.Contains(strings.ToLower(name), pkg) {
+	if pkg == "httpapi" || pkg == "httpjson" || strings.Contains(strings.ToLower(name), pkg) {
 		return upperFirst(name)
 	}
 	return upperFirst(pkg) + name

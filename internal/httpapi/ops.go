@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // healthz says the process is alive; it checks nothing else so that a slow
 // database does not get a healthy process restarted.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	WriteJSON(w, http.StatusOK, statusBody{Status: "ok"})
+	httpjson.WriteJSON(w, http.StatusOK, statusBody{Status: "ok"})
 	return nil
 }
 
@@ -25,10 +26,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 		check = s.deps.DB.Ping
 	}
 	if err := check(ctx); err != nil {
-		WriteJSON(w, http.StatusServiceUnavailable, errorBody{Error: errorDetail{Code: "not_ready", Message: err.Error()}})
+		httpjson.WriteJSON(w, http.StatusServiceUnavailable, httpjson.ErrorBody{Error: httpjson.ErrorDetail{Code: "not_ready", Message: err.Error()}})
 		return nil
 	}
-	WriteJSON(w, http.StatusOK, statusBody{Status: "ready"})
+	httpjson.WriteJSON(w, http.StatusOK, statusBody{Status: "ready"})
 	return nil
 }
 
@@ -59,7 +60,7 @@ type whoAmI struct {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	var in credentials
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	if in.Email == "" || in.Password == "" {
@@ -69,7 +70,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, session{Token: token, User: u})
+	httpjson.WriteJSON(w, http.StatusOK, session{Token: token, User: u})
 	return nil
 }
 
@@ -87,6 +88,6 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.User = &u
 	}
-	WriteJSON(w, http.StatusOK, out)
+	httpjson.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

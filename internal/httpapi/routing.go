@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 )
 
@@ -46,14 +47,14 @@ func (s *Server) deviceCall(w http.ResponseWriter, r *http.Request, call func(ct
 		return err
 	}
 	var in deviceInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	p, err := call(r.Context(), Principal(r).WorkspaceID, user, in.DeviceID)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, p)
+	httpjson.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -63,14 +64,14 @@ func (s *Server) setPresenceStatus(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	var in statusInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	p, err := s.deps.Routing.SetStatus(r.Context(), Principal(r).WorkspaceID, user, in.Status)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, p)
+	httpjson.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -83,7 +84,7 @@ func (s *Server) listPresence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, pg)
+	httpjson.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 
@@ -93,7 +94,7 @@ func (s *Server) setUserCapacity(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in capacityInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	ws := Principal(r).WorkspaceID
@@ -104,7 +105,7 @@ func (s *Server) setUserCapacity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, p)
+	httpjson.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
@@ -113,20 +114,20 @@ func (s *Server) getRoutingSettings(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, st)
+	httpjson.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
 func (s *Server) updateRoutingSettings(w http.ResponseWriter, r *http.Request) error {
 	var in routing.SettingsUpdate
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	st, err := s.deps.Routing.UpdateSettings(r.Context(), Principal(r).WorkspaceID, in)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, st)
+	httpjson.WriteJSON(w, http.StatusOK, st)
 	return nil
 }
 
@@ -135,7 +136,7 @@ func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, page[routing.Queue]{Data: qs})
+	httpjson.WriteJSON(w, http.StatusOK, page[routing.Queue]{Data: qs})
 	return nil
 }
 
@@ -148,7 +149,7 @@ func (s *Server) routeConversation(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	var in routing.Request
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	in.WorkspaceID, in.ConversationID, in.Source, in.ByUserID = p.WorkspaceID, id, source(p), p.UserID
@@ -156,6 +157,6 @@ func (s *Server) routeConversation(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, res)
+	httpjson.WriteJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
+)
 
 // listStages lists the workspace's lifecycle stages in their order.
 func (s *Server) listStages(w http.ResponseWriter, r *http.Request) error {
@@ -8,6 +12,6 @@ func (s *Server) listStages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, whole(list))
+	httpjson.WriteJSON(w, http.StatusOK, whole(list))
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
 // newTag defines a tag.
@@ -17,20 +18,20 @@ func (s *Server) listTags(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, whole(list))
+	httpjson.WriteJSON(w, http.StatusOK, whole(list))
 	return nil
 }
 
 func (s *Server) createTag(w http.ResponseWriter, r *http.Request) error {
 	var in newTag
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	t, err := s.deps.Contacts.CreateTag(r.Context(), Principal(r).WorkspaceID, contact.Tag{Name: in.Name, Color: in.Color})
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, t)
+	httpjson.WriteJSON(w, http.StatusCreated, t)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -15,20 +16,20 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, pg)
+	httpjson.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 
 func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) error {
 	var in workspace.TeamInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	t, err := s.deps.Workspaces.CreateTeam(r.Context(), Principal(r).WorkspaceID, in)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, t)
+	httpjson.WriteJSON(w, http.StatusCreated, t)
 	return nil
 }
 
@@ -41,7 +42,7 @@ func (s *Server) getTeam(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, t)
+	httpjson.WriteJSON(w, http.StatusOK, t)
 	return nil
 }
 
@@ -53,14 +54,14 @@ func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in workspace.TeamInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	t, err := s.deps.Workspaces.UpdateTeam(r.Context(), Principal(r).WorkspaceID, id, in)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, t)
+	httpjson.WriteJSON(w, http.StatusOK, t)
 	return nil
 }
 

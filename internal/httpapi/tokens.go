@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -34,14 +35,14 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, pg)
+	httpjson.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	var in newAPIToken
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	if in.ExpiresIn < 0 || in.ExpiresIn > 10*365*24*3600 {
@@ -62,7 +63,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, createdToken{Token: t, Secret: secret})
+	httpjson.WriteJSON(w, http.StatusCreated, createdToken{Token: t, Secret: secret})
 	return nil
 }
 

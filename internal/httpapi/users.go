@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -16,7 +17,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, pg)
+	httpjson.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
 
@@ -29,7 +30,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, u)
+	httpjson.WriteJSON(w, http.StatusOK, u)
 	return nil
 }
 
@@ -39,7 +40,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	var in workspace.NewUser
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	if in.Role == workspace.RoleOwner && p.Role != workspace.RoleOwner {
@@ -49,7 +50,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, u)
+	httpjson.WriteJSON(w, http.StatusCreated, u)
 	return nil
 }
 
@@ -64,7 +65,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in workspace.UserUpdate
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	target, err := s.deps.Workspaces.GetUser(r.Context(), p.WorkspaceID, id)
@@ -91,6 +92,6 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	WriteJSON(w, http.StatusOK, u)
+	httpjson.WriteJSON(w, http.StatusOK, u)
 	return nil
 }

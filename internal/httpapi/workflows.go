@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
 
@@ -26,14 +27,14 @@ type problemsDetail struct {
 func workflowAnswer(w http.ResponseWriter, r *http.Request, status int, wf workflow.Workflow, err error) error {
 	var ve *workflow.ValidationError
 	if errors.As(err, &ve) {
-		WriteJSON(w, http.StatusUnprocessableEntity, problemsBody{Error: problemsDetail{Code: string(apperr.KindInvalid),
-			Message: ve.Error(), Problems: ve.Problems, RequestID: requestID(r)}})
+		httpjson.WriteJSON(w, http.StatusUnprocessableEntity, problemsBody{Error: problemsDetail{Code: string(apperr.KindInvalid),
+			Message: ve.Error(), Problems: ve.Problems, RequestID: httpjson.RequestID(r)}})
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, status, wf)
+	httpjson.WriteJSON(w, status, wf)
 	return nil
 }
 
@@ -47,14 +48,14 @@ func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, p)
+	httpjson.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 
 func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) error {
 	svc := s.deps.Workflows
 	var d workflow.Definition
-	if err := Decode(w, r, &d); err != nil {
+	if err := httpjson.Decode(w, r, &d); err != nil {
 		return err
 	}
 	wf, err := svc.Create(r.Context(), Principal(r).WorkspaceID, d)
@@ -76,7 +77,7 @@ func (s *Server) saveWorkflowDraft(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	var d workflow.Definition
-	if err := Decode(w, r, &d); err != nil {
+	if err := httpjson.Decode(w, r, &d); err != nil {
 		return err
 	}
 	wf, err := svc.SaveDraft(r.Context(), Principal(r).WorkspaceID, id, d)
@@ -122,7 +123,7 @@ func (s *Server) setWorkflowActive(w http.ResponseWriter, r *http.Request, activ
 }
 
 func (s *Server) workflowSchema(w http.ResponseWriter, r *http.Request) error {
-	WriteJSON(w, http.StatusOK, workflow.Schema())
+	httpjson.WriteJSON(w, http.StatusOK, workflow.Schema())
 	return nil
 }
 
@@ -132,7 +133,7 @@ func (s *Server) startWorkflowRun(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var in workflow.StartInput
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	p := Principal(r)
@@ -141,7 +142,7 @@ func (s *Server) startWorkflowRun(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, run)
+	httpjson.WriteJSON(w, http.StatusCreated, run)
 	return nil
 }
 
@@ -188,7 +189,7 @@ func (s *Server) onWorkflowRun(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, run)
+	httpjson.WriteJSON(w, http.StatusOK, run)
 	return nil
 }
 
@@ -200,7 +201,7 @@ type workflowSettings struct {
 func (s *Server) updateWorkflowSettings(w http.ResponseWriter, r *http.Request) error {
 	svc := s.deps.Workflows
 	var in workflowSettings
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	if in.AllowPrivateHTTP == nil {
@@ -209,7 +210,7 @@ func (s *Server) updateWorkflowSettings(w http.ResponseWriter, r *http.Request) 
 	if err := svc.SetAllowPrivateHTTP(r.Context(), Principal(r).WorkspaceID, *in.AllowPrivateHTTP); err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, in)
+	httpjson.WriteJSON(w, http.StatusOK, in)
 	return nil
 }
 
@@ -230,7 +231,7 @@ func (s *Server) workflowWebhook(w http.ResponseWriter, r *http.Request) error {
 	if secret == "" {
 		secret = r.URL.Query().Get("secret")
 	}
-	body, err := ReadBody(w, r)
+	body, err := httpjson.ReadBody(w, r)
 	if err != nil {
 		return err
 	}
@@ -238,7 +239,7 @@ func (s *Server) workflowWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusAccepted, webhookAccepted{RunID: runID})
+	httpjson.WriteJSON(w, http.StatusAccepted, webhookAccepted{RunID: runID})
 	return nil
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -11,20 +12,20 @@ func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, ws)
+	httpjson.WriteJSON(w, http.StatusOK, ws)
 	return nil
 }
 
 // updateWorkspace changes the name, time zone or closing-notes mode.
 func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) error {
 	var in workspace.Settings
-	if err := Decode(w, r, &in); err != nil {
+	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
 	ws, err := s.deps.Workspaces.Update(r.Context(), Principal(r).WorkspaceID, in)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, ws)
+	httpjson.WriteJSON(w, http.StatusOK, ws)
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
-	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
@@ -28,7 +28,7 @@ const metricLabel = channel.TypeCustom
 //
 //	404  the channel is not a positive number, does not exist, or is not a custom channel
 //	401  the bearer token is missing or is not the channel's
-//	413  the body is larger than httpapi.MaxBodyBytes
+//	413  the body is larger than httpjson.MaxBodyBytes
 //	400  the body is not a JSON object, a member has the wrong JSON type, or an event type is unknown
 //	422  a value is missing or invalid (the answer names the field)
 //	400  on the path URL, the body's channelId (if any) is not the path's channel
@@ -65,14 +65,14 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	items, results, err := h.receive(w, r)
 	if err != nil {
 		rec := &statusRecorder{ResponseWriter: w}
-		httpapi.WriteError(rec, r, err)
+		httpjson.WriteError(rec, r, err)
 		h.m.WebhookErrors.WithLabelValues(metricLabel, strconv.Itoa(rec.status)).Inc()
 		return
 	}
 	for i, res := range results {
 		h.m.InboundMessages.WithLabelValues(metricLabel, outcome(items[i], res)).Inc()
 	}
-	httpapi.WriteJSON(w, http.StatusOK, response{Results: results})
+	httpjson.WriteJSON(w, http.StatusOK, response{Results: results})
 	h.m.WebhookSeconds.WithLabelValues(metricLabel).Observe(time.Since(start).Seconds())
 }
 
@@ -91,11 +91,11 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 		if err := authorize(r, ch); err != nil {
 			return nil, nil, err
 		}
-		if body, err = httpapi.ReadBody(w, r); err != nil {
+		if body, err = httpjson.ReadBody(w, r); err != nil {
 			return nil, nil, err
 		}
 	} else {
-		if body, err = httpapi.ReadBody(w, r); err != nil {
+		if body, err = httpjson.ReadBody(w, r); err != nil {
 			return nil, nil, err
 		}
 		bodyID, err := peekChannelID(body)

@@ -11,7 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/metrics/metricstest"
 )
 
@@ -184,7 +184,7 @@ func TestWebhookRefusals(t *testing.T) {
 			return `{"channelId":` + channelID + `,` + strings.TrimPrefix(good, "{")
 		}
 		bearer := "Bearer " + f.ch.Token
-		huge := `{"contactId":"c","events":[],"pad":"` + strings.Repeat("x", httpapi.MaxBodyBytes) + `"}`
+		huge := `{"contactId":"c","events":[],"pad":"` + strings.Repeat("x", httpjson.MaxBodyBytes) + `"}`
 		tests := []struct {
 			name   string
 			url    string

@@ -1,0 +1,163 @@
+// Package httpjson is JSON over HTTP for every handler of the server: it
+// reads request bodies within a bound, decodes them with errors that say
+// what is wrong, and writes answers and errors in one shape. It sits below
+// the API and the channel providers, which both use it, and knows nothing
+// of either.
+package httpjson
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+)
+
+// MaxBodyBytes bounds every request body; a larger one is answered 413.
+const MaxBodyBytes = 1 << 20
+
+type ctxKey struct{}
+
+// WithRequestID returns ctx carrying the request's id, which error
+// answers echo and the log lines of the request carry.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, ctxKey{}, id)
+}
+
+// RequestID returns the id of the request, or "" when none was given.
+func RequestID(r *http.Request) string {
+	id, _ := r.Context().Value(ctxKey{}).(string)
+	return id
+}
+
+// ErrorBody is the JSON shape of every error answer.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is what an error answer says.
+type ErrorDetail struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	Field     string `json:"field,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// StatusOf maps a domain error kind to its HTTP status.
+func StatusOf(k apperr.Kind) int {
+	switch k {
+	case apperr.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case apperr.KindBadRequest:
+		return http.StatusBadRequest
+	case apperr.KindUnauthorized:
+		return http.StatusUnauthorized
+	case apperr.KindForbidden:
+		return http.StatusForbidden
+	case apperr.KindNotFound:
+		return http.StatusNotFound
+	case apperr.KindConflict:
+		return http.StatusConflict
+	case apperr.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case apperr.KindTooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// WriteError answers err as JSON. Domain errors show their message;
+// anything else is logged with the request id and shown as an internal error.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	id := RequestID(r)
+	var e *apperr.Error
+	body := ErrorBody{Error: ErrorDetail{RequestID: id}}
+	status := http.StatusInternalServerError
+	if errors.As(err, &e) {
+		status = StatusOf(e.Kind)
+		// The message, never the cause: causes are for the log.
+		body.Error.Code, body.Error.Message, body.Error.Field = string(e.Kind), e.Message, e.Field
+		if e.Field != "" {
+			body.Error.Message = e.Field + ": " + e.Message
+		}
+		if e.Kind == apperr.KindTooMany {
+			// Whole seconds, rounded up: a client waiting the answered
+			// time is never early.
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(e.RetryAfter.Seconds())))))
+		}
+	}
+	if status == http.StatusInternalServerError {
+		slog.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		body.Error.Code, body.Error.Message = "internal", "internal error (request "+id+")"
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
+	}
+	WriteJSON(w, status, body)
+}
+
+// WriteJSON answers v as JSON with the status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// Decode reads a JSON body into v: 413 past MaxBodyBytes, 400 for
+// malformed JSON (saying where), for trailing data or for a field of the
+// wrong JSON type.
+func Decode(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := ReadBody(w, r)
+	if err != nil {
+		return err
+	}
+	return DecodeBytes(body, v)
+}
+
+// ReadBody reads the whole body within MaxBodyBytes.
+func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		return nil, apperr.TooLarge(fmt.Sprintf("request body is larger than %d bytes", maxErr.Limit))
+	}
+	if err != nil {
+		return nil, apperr.BadRequest("reading body: %v", err)
+	}
+	return body, nil
+}
+
+// DecodeBytes parses JSON with the same error reporting as Decode.
+func DecodeBytes(body []byte, v any) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return apperr.BadRequest("request body is empty; a JSON object is expected")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return apperr.BadRequest("malformed JSON at byte %d: %v", syn.Offset, syn)
+		case errors.As(err, &typ):
+			return apperr.BadRequest("field %q must be a JSON %s, not %s", typ.Field, typ.Type.Kind(), typ.Value)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return apperr.BadRequest("malformed JSON: unexpected end of body")
+		}
+		return apperr.BadRequest("malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return apperr.BadRequest("malformed JSON: data after the JSON value")
+	}
+	return nil
+}
