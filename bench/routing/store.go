@@ -99,7 +99,7 @@ func (w *world) close() {
 // each): setup, not measured.
 func (w *world) conversations(ctx context.Context, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
-	now := db.Now()
+	now := w.d.Now()
 	for len(ids) < n {
 		err := w.d.Tx(ctx, func(tx *db.Tx) error {
 			for range min(5000, n-len(ids)) {

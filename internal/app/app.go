@@ -14,7 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -31,14 +33,20 @@ type Config struct {
 	DataDir         string        // SQLite folder when DatabaseURL is empty
 	DatabaseURL     string        // postgres://… selects PostgreSQL
 	ShutdownTimeout time.Duration // how long in-flight requests get on stop
+	// Clock runs the node's timers and stamps its rows (nil: the real
+	// clock); tests inject a fake one.
+	Clock clock.Clock
 }
 
 // App is a node with every part built.
 type App struct {
-	cfg           Config
-	DB            *db.DB
-	Committer     *db.Committer
-	Hub           *event.Hub
+	cfg       Config
+	DB        *db.DB
+	Committer *db.Committer
+	Hub       *event.Hub
+	// Background holds the node's engine loops; Background.WaitIdle
+	// returns when none has anything left to do.
+	Background    *background.Group
 	Metrics       *metrics.Metrics
 	Workspaces    *workspace.Service
 	Contacts      *contact.Service
@@ -56,28 +64,29 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Clock: cfg.Clock})
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, DB: d, Hub: event.NewHub(), Metrics: metrics.New()}
+	a := &App{cfg: cfg, DB: d, Hub: event.NewHub(), Metrics: metrics.New(), Background: background.NewGroup(d.Clock())}
 	d.OnEvents(a.Hub.Notify)
 	a.Committer = d.NewCommitter()
 	a.Workspaces = workspace.New(d)
 	a.Contacts = contact.New(d)
 	a.Channels = channel.New(d)
 	a.Conversations = conversation.New(d, a.Committer)
-	a.engines = append(a.engines, a.Conversations.RunSnoozeTimer)
-	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub})
+	a.engines = append(a.engines, a.Conversations.SnoozeTimer(a.Background))
+	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub, Group: a.Background})
 	a.engines = append(a.engines, a.Routing.Run)
 	a.wireWorkflows()
 	if err := a.wireChannels(); err != nil {
 		a.Close()
 		return nil, err
 	}
+	// On PostgreSQL, other nodes' commits reach this node's consumers and
+	// timers through NOTIFY (on SQLite, Listen returns at once).
 	if d.Dialect == db.Postgres {
-		// Other nodes' commits reach this node's consumers through NOTIFY.
-		a.engines = append(a.engines, func(ctx context.Context) { event.Listen(ctx, cfg.DatabaseURL, a.Hub) })
+		a.engines = append(a.engines, d.Listen)
 	}
 	return a, nil
 }
@@ -94,6 +103,7 @@ func (a *App) Run(ctx context.Context, ready func(addr string)) error {
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	engineCtx, stopEngines := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
+	a.Background.StartAll()
 	for _, run := range a.engines {
 		wg.Add(1)
 		go func() {

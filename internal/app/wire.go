@@ -11,7 +11,7 @@ import (
 // the HTTP handler.
 func (a *App) wireChannels() error {
 	senders := map[string]outbound.Sender{channel.TypeCustom: custom.NewSender()}
-	dispatcher := outbound.New(a.DB, a.Hub, senders, a.Metrics, outbound.Options{Committer: a.Committer})
+	dispatcher := outbound.New(a.DB, senders, a.Metrics, outbound.Options{Committer: a.Committer, Group: a.Background})
 	a.engines = append(a.engines, dispatcher.Run)
 	a.Handler = httpapi.New(httpapi.Deps{
 		DB:            a.DB,

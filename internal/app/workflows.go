@@ -40,6 +40,6 @@ func (a *App) wireWorkflows() {
 		assigner = routingAssigner{a.Routing}
 	}
 	a.Workflows = workflow.NewService(a.DB)
-	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{Committer: a.Committer})
+	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{Committer: a.Committer, Group: a.Background})
 	a.engines = append(a.engines, engine.Run)
 }

@@ -75,7 +75,7 @@ func (g *Group) broadcast() {
 // Loop is one engine loop of the group: it runs, then sleeps in Wait until
 // signalled or due.
 type Loop struct {
-	g    *Group
+	g     *Group
 	name  string
 	wake  chan struct{} // holds a signal not yet woken for
 	sched scheduler

@@ -103,7 +103,7 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Chan
 	b := make([]byte, 24)
 	rand.Read(b)
 	c := Channel{WorkspaceID: workspaceID, Type: in.Type, Name: in.Name, Token: base64.RawURLEncoding.EncodeToString(b),
-		Config: in.Config, CreatedAt: db.Time(db.Now())}
+		Config: in.Config, CreatedAt: db.Time(s.db.Now())}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			workspaceID, c.Type, c.Name, c.Token, string(c.Config), db.Millis(c.CreatedAt)).Scan(&c.ID)

@@ -90,7 +90,7 @@ func CreateTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Input) (int6
 	if err := in.apply(&st); err != nil {
 		return 0, err
 	}
-	now := db.Now()
+	now := tx.Now()
 	var id int64
 	var err error
 	if in.LifecycleStage == nil {
@@ -169,7 +169,7 @@ func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) e
 	if len(changed) > 0 {
 		_, err := tx.Exec(ctx, `UPDATE contacts SET first_name = ?, last_name = ?, phone = ?, email = ?, language = ?, country = ?,
 			avatar_url = ?, updated_at = ? WHERE id = ?`,
-			st.first, st.last, nullStr(st.phone), nullStr(st.email), st.language, st.country, st.avatar, db.Now(), id)
+			st.first, st.last, nullStr(st.phone), nullStr(st.email), st.language, st.country, st.avatar, tx.Now(), id)
 		if db.IsUniqueViolation(err) {
 			return apperr.Conflict("another contact has this phone or email")
 		}

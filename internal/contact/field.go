@@ -60,7 +60,7 @@ func (s *Service) CreateField(ctx context.Context, workspaceID int64, in Field) 
 		in.Options = []string{}
 	}
 	opts, _ := json.Marshal(in.Options)
-	in.CreatedAt = db.Time(db.Now())
+	in.CreatedAt = db.Time(s.db.Now())
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO custom_fields (workspace_id, key, name, type, options, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			workspaceID, in.Key, in.Name, in.Type, string(opts), db.Millis(in.CreatedAt)).Scan(&in.ID)

@@ -44,7 +44,7 @@ func ResolveTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, ext
 		created = true
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-		workspaceID, channelID, externalID, contactID, db.Now()); err != nil {
+		workspaceID, channelID, externalID, contactID, tx.Now()); err != nil {
 		return 0, false, fmt.Errorf("contact: create identity: %w", err)
 	}
 	return contactID, created, nil

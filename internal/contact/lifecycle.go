@@ -78,7 +78,7 @@ func setLifecycle(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, 
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE contacts SET lifecycle_stage_id = ?, updated_at = ? WHERE id = ?`, id, db.Now(), contactID); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE contacts SET lifecycle_stage_id = ?, updated_at = ? WHERE id = ?`, id, tx.Now(), contactID); err != nil {
 		return fmt.Errorf("contact: set lifecycle: %w", err)
 	}
 	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactLifecycle, ContactID: contactID,

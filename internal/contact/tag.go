@@ -27,7 +27,7 @@ func (s *Service) CreateTag(ctx context.Context, workspaceID int64, in Tag) (Tag
 	if in.Name == "" || len(in.Name) > 100 {
 		return Tag{}, apperr.Invalid("name", "is required, at most 100 characters")
 	}
-	in.CreatedAt = db.Time(db.Now())
+	in.CreatedAt = db.Time(s.db.Now())
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO tags (workspace_id, name, color, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			workspaceID, in.Name, in.Color, db.Millis(in.CreatedAt)).Scan(&in.ID)
@@ -93,7 +93,7 @@ func setTag(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, name s
 		if !add {
 			return false, nil
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO tags (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`, workspaceID, name, db.Now()).Scan(&tagID)
+		err = tx.QueryRow(ctx, `INSERT INTO tags (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`, workspaceID, name, tx.Now()).Scan(&tagID)
 	}
 	if err != nil {
 		return false, fmt.Errorf("contact: tag %q: %w", name, err)

@@ -20,7 +20,7 @@ type Category struct {
 
 // CreateCategory adds a closing category.
 func (s *Service) CreateCategory(ctx context.Context, workspaceID int64, name string) (Category, error) {
-	c := Category{Name: strings.TrimSpace(name), CreatedAt: db.Time(db.Now())}
+	c := Category{Name: strings.TrimSpace(name), CreatedAt: db.Time(s.db.Now())}
 	if c.Name == "" || len(c.Name) > 100 {
 		return c, apperr.Invalid("name", "is required, at most 100 characters")
 	}

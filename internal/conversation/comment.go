@@ -56,7 +56,7 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 	if len(in.Text) > 10000 {
 		return Comment{}, apperr.Invalid("text", "is longer than 10000 characters")
 	}
-	cm := Comment{ConversationID: conversationID, UserID: in.UserID, Text: in.Text, CreatedAt: db.Time(db.Now())}
+	cm := Comment{ConversationID: conversationID, UserID: in.UserID, Text: in.Text, CreatedAt: db.Time(tx.Now())}
 	err := func() error {
 		c, err := get(ctx, tx, workspaceID, conversationID)
 		if err != nil {

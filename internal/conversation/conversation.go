@@ -61,12 +61,11 @@ type Conversation struct {
 type Service struct {
 	db        *db.DB
 	committer *db.Committer
-	snoozed   chan struct{} // wakes the snooze timer when a snooze is set
 }
 
 // New returns a Service. The committer is owned by the caller.
 func New(d *db.DB, committer *db.Committer) *Service {
-	return &Service{db: d, committer: committer, snoozed: make(chan struct{}, 1)}
+	return &Service{db: d, committer: committer}
 }
 
 const columns = `id, workspace_id, contact_id, COALESCE(channel_id, 0), status, opened_source, COALESCE(opened_by, 0),

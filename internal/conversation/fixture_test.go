@@ -4,15 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
-// fixture is a workspace with one custom channel and a conversation service.
+// fixture is a workspace with one custom channel and a conversation
+// service, on a fake clock the test moves.
 type fixture struct {
 	db      *db.DB
+	clock   *clock.Fake
 	svc     *Service
 	ws      workspace.Workspace
 	channel channel.Channel
@@ -21,6 +25,8 @@ type fixture struct {
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
+	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d.SetClock(fake)
 	ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +38,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	c := d.NewCommitter()
 	t.Cleanup(c.Close)
-	return &fixture{db: d, svc: New(d, c), ws: ws, channel: ch}
+	return &fixture{db: d, clock: fake, svc: New(d, c), ws: ws, channel: ch}
 }
 
 func (f *fixture) inbound(external, providerID, text string) Inbound {

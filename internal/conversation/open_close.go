@@ -130,7 +130,7 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 				return apperr.Invalid("category", "%q is not one of the workspace's closing categories", in.Category)
 			}
 		}
-		now := db.Now()
+		now := tx.Now()
 		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'closed', closed_at = ?, closed_source = ?, closed_by = ?,
 			close_category = ?, close_summary = ?, snoozed_until = 0 WHERE id = ?`,
 			now, in.Source, nullID(in.UserID), in.Category, in.Summary, id); err != nil {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -164,10 +166,10 @@ func TestSnoozeWokenByMessageAndTimer(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		r := f.openOne(t, "s1")
-		if _, err := f.svc.Snooze(ctx, f.ws.ID, r.ConversationID, time.Now().Add(-time.Second), 0); !errors.Is(err, apperr.ErrInvalid) {
+		if _, err := f.svc.Snooze(ctx, f.ws.ID, r.ConversationID, f.clock.Now().Add(-time.Second), 0); !errors.Is(err, apperr.ErrInvalid) {
 			t.Fatalf("snooze in the past = %v, want invalid", err)
 		}
-		if _, err := f.svc.Snooze(ctx, f.ws.ID, r.ConversationID, time.Now().Add(time.Hour), 0); err != nil {
+		if _, err := f.svc.Snooze(ctx, f.ws.ID, r.ConversationID, f.clock.Now().Add(time.Hour), 0); err != nil {
 			t.Fatal(err)
 		}
 		// A contact message wakes it, in the same conversation.
@@ -178,24 +180,22 @@ func TestSnoozeWokenByMessageAndTimer(t *testing.T) {
 		if c, _ := f.svc.Get(ctx, f.ws.ID, r.ConversationID); c.Status != StatusOpen {
 			t.Fatalf("status after contact message = %s, want open", c.Status)
 		}
-		// The timer wakes another one when its time comes, without polling.
+		// The timer wakes another one when its time comes, not before.
 		r2 := f.openOne(t, "s2")
-		timerCtx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		go f.svc.RunSnoozeTimer(timerCtx)
-		if _, err := f.svc.Snooze(ctx, f.ws.ID, r2.ConversationID, time.Now().Add(300*time.Millisecond), 0); err != nil {
+		g := background.NewGroup(f.clock)
+		backgroundtest.Run(t, g, f.svc.SnoozeTimer(g))
+		if _, err := f.svc.Snooze(ctx, f.ws.ID, r2.ConversationID, f.clock.Now().Add(5*time.Minute), 0); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			c, _ := f.svc.Get(ctx, f.ws.ID, r2.ConversationID)
-			if c.Status == StatusOpen {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("snooze timer did not wake the conversation")
-			}
-			time.Sleep(20 * time.Millisecond)
+		f.clock.Advance(5*time.Minute - time.Millisecond)
+		backgroundtest.WaitIdle(t, g)
+		if c, _ := f.svc.Get(ctx, f.ws.ID, r2.ConversationID); c.Status != StatusSnoozed {
+			t.Fatalf("status a millisecond before the snooze ends = %s, want snoozed", c.Status)
+		}
+		f.clock.Advance(time.Millisecond)
+		backgroundtest.WaitIdle(t, g)
+		if c, _ := f.svc.Get(ctx, f.ws.ID, r2.ConversationID); c.Status != StatusOpen {
+			t.Fatalf("status when the snooze ends = %s, want open", c.Status)
 		}
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.unsnoozed' AND payload LIKE '%"reason":"timer"%'`); n != 1 {
 			t.Errorf("timer unsnooze events = %d, want 1", n)

@@ -106,7 +106,7 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 			return r, err
 		}
 	}
-	now := db.Now()
+	now := tx.Now()
 	if conv.ID == 0 && in.Kind == KindMessage {
 		// Born with this message's times and with seq 2 reserved for its
 		// message.received, saving the update below.
@@ -193,7 +193,7 @@ type newConv struct {
 
 func insertConv(ctx context.Context, tx *db.Tx, n newConv) (Conversation, error) {
 	workspaceID, contactID, channelID, source, by := n.workspaceID, n.contactID, n.channelID, n.source, n.by
-	now := db.Now()
+	now := tx.Now()
 	c := Conversation{WorkspaceID: workspaceID, ContactID: contactID, ChannelID: channelID, Status: StatusOpen,
 		OpenedSource: source, OpenedBy: by, OpenedAt: db.Time(now), LastSeq: 1}
 	if n.messageAt != 0 {

@@ -36,6 +36,10 @@ func (s *Service) Send(ctx context.Context, workspaceID, conversationID int64, i
 	return m, wrap("send", err)
 }
 
+// DueOutbound names the outbound dispatcher's work for db.Tx.Due: a job
+// inserted here is due at once, and the dispatchers hear of it on commit.
+const DueOutbound = "outbound"
+
 // SendTx is Send inside tx, for callers (workflow steps) whose own state
 // must commit together with the message.
 func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, in SendInput) (Message, error) {
@@ -74,7 +78,7 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	if c.ChannelID == 0 {
 		return Message{}, apperr.Conflict("conversation %d has no channel to send on", conversationID)
 	}
-	now := db.Now()
+	now := tx.Now()
 	m := Message{WorkspaceID: workspaceID, ConversationID: c.ID, ContactID: c.ContactID, ChannelID: c.ChannelID, Direction: "out",
 		Sender: in.Sender, SenderUserID: in.UserID, Type: in.Type, Text: in.Text, Content: in.Content, Status: MsgPending, CreatedAt: db.Time(now)}
 	if err := tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
@@ -89,6 +93,7 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		m.ID, c.ChannelID, c.ContactID, now, now); err != nil {
 		return m, err
 	}
+	tx.Due(DueOutbound, now)
 	if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, c.ID); err != nil {
 		return m, err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
@@ -13,10 +14,11 @@ import (
 // Snooze hides a conversation until a time; a contact message or the time
 // wakes it. It stays open for the one-open-conversation rule.
 func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.Time, byUser int64) (Conversation, error) {
-	if !until.After(time.Now()) {
+	now := s.db.Clock().Now()
+	if !until.After(now) {
 		return Conversation{}, apperr.Invalid("until", "must be in the future")
 	}
-	if until.After(time.Now().AddDate(1, 0, 0)) {
+	if until.After(now.AddDate(1, 0, 0)) {
 		return Conversation{}, apperr.Invalid("until", "must be within a year")
 	}
 	var c Conversation
@@ -33,7 +35,7 @@ func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.
 		if byUser != 0 {
 			payload["by_user_id"] = byUser
 		}
-		tx.OnCommit(s.rescheduleSnoozes)
+		tx.Due(dueSnooze, db.Millis(until))
 		return appendEvent(ctx, tx, c, event.ConversationSnoozed, payload)
 	})
 	return c, wrap("snooze", err)
@@ -79,43 +81,34 @@ func unsnoozeTx(ctx context.Context, tx *db.Tx, c Conversation, reason string, d
 	return appendEvent(ctx, tx, c, event.ConversationUnsnoozed, map[string]any{"reason": reason})
 }
 
-func (s *Service) rescheduleSnoozes() {
-	select {
-	case s.snoozed <- struct{}{}:
-	default:
-	}
-}
+// dueSnooze names the snooze timer's work for db.Tx.Due.
+const dueSnooze = "snooze"
 
-// RunSnoozeTimer wakes snoozed conversations when their time comes. It
-// sleeps until the earliest wake time (no polling interval) and is woken
-// early when a new snooze is set. It returns when ctx ends.
-func (s *Service) RunSnoozeTimer(ctx context.Context) {
-	for {
-		next, err := s.wakeDue(ctx)
-		if err != nil && ctx.Err() == nil {
-			slog.Error("snooze timer", "err", err)
-			next = time.Now().Add(5 * time.Second)
+// SnoozeTimer returns the loop, run in g, that wakes snoozed conversations
+// when their time comes. It sleeps until the earliest wake time (no
+// polling interval) and is woken early when a snooze due sooner is set, on
+// this node or another. It returns when ctx ends.
+func (s *Service) SnoozeTimer(g *background.Group) func(ctx context.Context) {
+	l := g.NewLoop("snooze timer")
+	s.db.OnDue(dueSnooze, l.Schedule)
+	return func(ctx context.Context) {
+		l.Start()
+		defer l.Stop()
+		for ctx.Err() == nil {
+			next, err := s.wakeDue(ctx)
+			if err != nil && ctx.Err() == nil {
+				slog.Error("snooze timer", "err", err)
+				next = g.Now().Add(5 * time.Second) // retry after an error, e.g. the store restarting
+			}
+			l.WaitUntil(ctx, next)
 		}
-		wait := time.Hour
-		if !next.IsZero() {
-			wait = time.Until(next)
-		}
-		t := time.NewTimer(max(wait, 0))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-s.snoozed:
-		case <-t.C:
-		}
-		t.Stop()
 	}
 }
 
 // wakeDue unsnoozes every conversation whose time has come and returns the
 // next wake time (zero if none).
 func (s *Service) wakeDue(ctx context.Context) (time.Time, error) {
-	now := db.Now()
+	now := s.db.Now()
 	rows, err := s.db.Reader().Query(ctx, `SELECT `+columns+` FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ? ORDER BY snoozed_until LIMIT 500`, now)
 	if err != nil {
 		return time.Time{}, err
@@ -145,7 +138,7 @@ func (s *Service) wakeDue(ctx context.Context) (time.Time, error) {
 			return time.Time{}, err
 		}
 		if len(due) == 500 {
-			return time.Now(), nil
+			return db.Time(now), nil // more are due: look again at once
 		}
 	}
 	var next int64

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -15,34 +17,27 @@ import (
 func TestSnoozeTimersOnTwoNodes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
+		ctx := context.Background()
 		other := New(d, nil) // a second node's service: its timer only
+		g := background.NewGroup(f.clock)
+		backgroundtest.Run(t, g, f.svc.SnoozeTimer(g), other.SnoozeTimer(g))
 		const n = 30
 		var ids []int64
 		for i := range n {
 			ids = append(ids, f.openOne(t, fmt.Sprintf("+1415555%04d", i)).ConversationID)
 		}
-		// One wake time for all, far enough ahead that snoozing 30 stays
-		// before it on a loaded machine (opening them may not: it is done
-		// first).
-		until := time.Now().Add(time.Second)
+		until := f.clock.Now().Add(time.Minute) // one wake time for all
 		for _, id := range ids {
 			if _, err := f.svc.Snooze(ctx, f.ws.ID, id, until, 0); err != nil {
 				t.Fatal(err)
 			}
 		}
-		go f.svc.RunSnoozeTimer(ctx)
-		go other.RunSnoozeTimer(ctx)
-		deadline := time.Now().Add(10 * time.Second)
-		for dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE status = 'snoozed'`) > 0 {
-			if time.Now().After(deadline) {
-				t.Fatal("the timers did not wake every conversation")
-			}
-			time.Sleep(20 * time.Millisecond)
+		f.clock.Advance(time.Minute)
+		// Idle: both timers have done all they will, duplicates included.
+		backgroundtest.WaitIdle(t, g)
+		if left := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE status = 'snoozed'`); left > 0 {
+			t.Fatalf("%d conversations still snoozed after their time", left)
 		}
-		cancel()
-		time.Sleep(100 * time.Millisecond) // let a late duplicate commit, if any
 		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.unsnoozed'`); got != n {
 			t.Fatalf("conversation.unsnoozed events = %d, want %d (one per conversation)", got, n)
 		}

@@ -50,7 +50,7 @@ func SetStatusTx(ctx context.Context, tx *db.Tx, messageID int64, status, reason
 	if cur == status || cur == MsgFailed && status != MsgFailed {
 		return false, nil
 	}
-	now := db.Now()
+	now := tx.Now()
 	if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, reason, at) VALUES (?, ?, ?, ?)`, messageID, status, reason, now); err != nil {
 		return false, err
 	}

@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/clock"
 )
 
 // Dialect names the SQL flavour of the store.
@@ -28,6 +31,8 @@ type Config struct {
 	URL string
 	// DataDir holds the SQLite file when URL is empty.
 	DataDir string
+	// Clock stamps every row and decides what is due (nil: the real clock).
+	Clock clock.Clock
 }
 
 // DB is an open store: a writer pool and a reader pool. On SQLite the writer
@@ -43,10 +48,17 @@ type DB struct {
 	// and on the read pool.
 	writeStmts, readStmts stmtCache
 
-	// notify, when set, is called after a commit that appended events, so
-	// in-process consumers wake without polling.
+	// url is the PostgreSQL store's address, for the listener (see Listen).
+	url   string
+	clock clock.Clock
+
+	// Who to tell after a commit: consumers of the event log (onEvents)
+	// and the timers of each kind of due work (onDue), so nothing polls.
 	notifyMu sync.Mutex
-	notify   []func()
+	onEvents []func(last int64)
+	onDue    map[string][]func(at int64)
+
+	commits atomic.Int64 // write transactions committed (see Commits)
 }
 
 // Open opens the store described by cfg and applies pending migrations.
@@ -63,6 +75,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.clock = clock.OrReal(cfg.Clock)
 	if err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -86,19 +99,45 @@ func (d *DB) Ping(ctx context.Context) error {
 	return d.read.PingContext(ctx)
 }
 
-// OnEvents registers fn to run after every commit that appended events.
-func (d *DB) OnEvents(fn func()) {
+// OnEvents registers fn to run after every commit that appended events,
+// on this node or (through Listen, on PostgreSQL) on another one, with the
+// id of the last event appended. A commit that appended none calls nothing.
+func (d *DB) OnEvents(fn func(last int64)) {
 	d.notifyMu.Lock()
-	d.notify = append(d.notify, fn)
+	d.onEvents = append(d.onEvents, fn)
 	d.notifyMu.Unlock()
 }
 
-func (d *DB) eventsCommitted() {
+// OnDue registers fn to run after every commit that made work of kind due
+// (see Tx.Due), with the earliest due time it recorded (Unix ms).
+func (d *DB) OnDue(kind string, fn func(at int64)) {
 	d.notifyMu.Lock()
-	fns := d.notify
+	if d.onDue == nil {
+		d.onDue = map[string][]func(int64){}
+	}
+	d.onDue[kind] = append(d.onDue[kind], fn)
+	d.notifyMu.Unlock()
+}
+
+// Commits returns how many write transactions this node has committed.
+// An idle node commits nothing; tests and /metrics read it.
+func (d *DB) Commits() int64 { return d.commits.Load() }
+
+func (d *DB) eventsCommitted(last int64) {
+	d.notifyMu.Lock()
+	fns := d.onEvents
 	d.notifyMu.Unlock()
 	for _, fn := range fns {
-		fn()
+		fn(last)
+	}
+}
+
+func (d *DB) workDue(kind string, at int64) {
+	d.notifyMu.Lock()
+	fns := d.onDue[kind]
+	d.notifyMu.Unlock()
+	for _, fn := range fns {
+		fn(at)
 	}
 }
 
@@ -163,8 +202,15 @@ func (d *DB) Rebind(q string) string {
 }
 
 // Now is the store's notion of the current time in Unix milliseconds, the
-// unit every timestamp column uses.
-func Now() int64 { return time.Now().UnixMilli() }
+// unit every timestamp column uses, read from its clock.
+func (d *DB) Now() int64 { return d.clock.Now().UnixMilli() }
+
+// Clock is the store's clock: the one every engine of a node runs on.
+func (d *DB) Clock() clock.Clock { return d.clock }
+
+// SetClock replaces the store's clock before any part of a node uses it;
+// tests use it to run a store opened for them on a fake clock.
+func (d *DB) SetClock(c clock.Clock) { d.clock = clock.OrReal(c) }
 
 // Millis converts t to the timestamp column unit; the zero time is 0.
 func Millis(t time.Time) int64 {

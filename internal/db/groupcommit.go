@@ -167,9 +167,10 @@ func (c *Committer) try(batch []*job, results []error, optimistic bool) (err err
 			sqlTx.Rollback()
 		}
 	}()
-	// Takes the write lock first on PostgreSQL (see lockWrites), and
-	// marks the batch as one that wakes the consumers when it commits.
-	if err := t.EventAppended(ctx); err != nil {
+	// The write lock first on PostgreSQL (see lockWrites). Consumers are
+	// woken only if a job appended events: a batch that wrote none (a
+	// claim, a lease) wakes nobody.
+	if err := t.lockWrites(ctx); err != nil {
 		return err
 	}
 	for i, j := range batch {

@@ -19,5 +19,5 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("db: connect to postgres %s: %w", redact(url), err)
 	}
-	return &DB{Dialect: Postgres, write: p, read: p}, nil
+	return &DB{Dialect: Postgres, write: p, read: p, url: url}, nil
 }

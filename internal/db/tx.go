@@ -14,8 +14,8 @@ type Tx struct {
 	tx        *sql.Tx
 	d         *DB
 	events    bool
-	logLocked bool // PostgreSQL: the write lock is held (see lockWrites)
-	notified  bool // PostgreSQL: a NOTIFY is queued for the commit
+	logLocked bool             // PostgreSQL: the write lock is held (see lockWrites)
+	due       map[string]int64 // earliest due time recorded per kind of work (see Due)
 	onCommit  []func()
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
@@ -60,16 +60,45 @@ func (d *DB) tx1(ctx context.Context, fn func(*Tx) error) (err error) {
 }
 
 func (t *Tx) commit() error {
+	last := int64(0)
+	if t.events && len(t.appended) > 0 {
+		last = t.appended[len(t.appended)-1]
+	}
+	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0) {
+		// Delivered to the other nodes' listeners at commit, and only then.
+		if _, err := t.tx.Exec(`SELECT pg_notify('`+notifyChannel+`', $1)`, notification(last, t.due)); err != nil {
+			return fmt.Errorf("db: notify: %w", err)
+		}
+	}
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)
 	}
+	t.d.commits.Add(1)
 	for _, fn := range t.onCommit {
 		fn()
 	}
-	if t.events {
-		t.d.eventsCommitted()
+	if last != 0 {
+		t.d.eventsCommitted(last)
+	}
+	for kind, at := range t.due {
+		t.d.workDue(kind, at)
 	}
 	return nil
+}
+
+// Due records that work of kind (a name its timer registered with
+// DB.OnDue, e.g. "outbound") falls due at the Unix millisecond at, once
+// this transaction commits: the timers of that kind on every node learn
+// it then, so none of them has to look after every commit. A savepoint
+// rolled back keeps what it recorded; a timer woken for nothing looks and
+// sleeps again.
+func (t *Tx) Due(kind string, at int64) {
+	if t.due == nil {
+		t.due = map[string]int64{}
+	}
+	if cur, ok := t.due[kind]; !ok || at < cur {
+		t.due[kind] = at
+	}
 }
 
 // prepared returns the statement for q. On SQLite, parsing the receive
@@ -163,6 +192,9 @@ func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // Dialect is the store's dialect.
 func (t *Tx) Dialect() Dialect { return t.d.Dialect }
 
+// Now is the store's clock in Unix milliseconds (see DB.Now).
+func (t *Tx) Now() int64 { return t.d.Now() }
+
 // OnCommit runs fn after the transaction commits (not if it rolls back).
 func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
@@ -192,22 +224,12 @@ func (t *Tx) lockWrites(ctx context.Context) error {
 }
 
 // EventAppended is called by the event log before it inserts an event:
-// consumers in this process are woken once the transaction commits, and
-// on PostgreSQL a NOTIFY, delivered at commit, wakes the other nodes.
+// on PostgreSQL it takes the write lock if the transaction does not hold
+// it yet, and once the transaction commits the consumers of this node and,
+// through NOTIFY, of the others are woken with the id of its last event.
 func (t *Tx) EventAppended(ctx context.Context) error {
 	t.events = true
-	if t.d.Dialect != Postgres || t.notified {
-		return nil
-	}
-	q := `SELECT pg_notify('switchboard_events', '')`
-	if !t.logLocked {
-		q = `SELECT pg_advisory_xact_lock(7268001), pg_notify('switchboard_events', '')`
-	}
-	if _, err := t.tx.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("db: lock event log: %w", err)
-	}
-	t.logLocked, t.notified = true, true
-	return nil
+	return t.lockWrites(ctx)
 }
 
 // NoteEvent records that the event log appended event id in t.
@@ -240,10 +262,6 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 			return &savepointError{fmt.Errorf("db: release savepoint: %w", relErr)}
 		}
 		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
-		// PostgreSQL drops a NOTIFY queued inside a rolled-back savepoint:
-		// queue it again at the next append. (The write lock was taken
-		// before any savepoint, so it is still held.)
-		t.notified = false
 		return err
 	}
 	if _, err := t.Exec(ctx, "RELEASE SAVEPOINT sp"); err != nil {

@@ -96,7 +96,7 @@ func Append(ctx context.Context, tx *db.Tx, e New) (Event, error) {
 			return Event{}, fmt.Errorf("event: next seq of conversation %d: %w", e.ConversationID, err)
 		}
 	}
-	now := db.Now()
+	now := tx.Now()
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO events (workspace_id, type, conversation_id, contact_id, seq, payload, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,

@@ -3,7 +3,6 @@ package event_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -25,6 +24,11 @@ func TestAppendListAndWake(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		select { // commits are told synchronously, so a wake-up would be here
+		case <-wake:
+			t.Fatal("woken by commits that appended no event")
+		default:
+		}
 		appendTx := func(workspace int64, typ event.Type) {
 			t.Helper()
 			if err := d.Tx(ctx, func(tx *db.Tx) error {
@@ -37,8 +41,12 @@ func TestAppendListAndWake(t *testing.T) {
 		appendTx(ws[0], event.ContactCreated)
 		select {
 		case <-wake:
-		case <-time.After(2 * time.Second):
+		default:
 			t.Fatal("no wake-up after a commit that appended an event")
+		}
+		first, _ := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws[0]})
+		if len(first) != 1 || hub.Last() != first[0].ID {
+			t.Fatalf("hub's newest event = %d, want %+v", hub.Last(), first)
 		}
 		// A rolled-back append neither stores nor wakes.
 		d.Tx(ctx, func(tx *db.Tx) error {

@@ -50,7 +50,7 @@ var claimSQL = map[db.Dialect]string{
 
 // claim leases up to n due jobs to this node.
 func (d *Dispatcher) claim(ctx context.Context, n int) ([]job, error) {
-	now := db.Millis(d.opts.Now())
+	now := db.Millis(d.now())
 	lease := now + d.opts.Lease.Milliseconds()
 	var out []job
 	err := d.db.Write(ctx, d.opts.Committer, func(tx *db.Tx) error {
@@ -129,7 +129,7 @@ func (d *Dispatcher) observeQueue(ctx context.Context, empty bool) {
 		d.m.OutboundQueue.Set(0)
 		return
 	}
-	now := time.Now()
+	now := d.now()
 	if now.Sub(d.counted) < time.Second {
 		return
 	}

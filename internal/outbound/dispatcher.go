@@ -3,12 +3,13 @@ package outbound
 import (
 	"context"
 	"log/slog"
-	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
@@ -22,15 +23,22 @@ type Options struct {
 	// Each attempt is bounded to three quarters of it (default 60s).
 	Lease       time.Duration
 	Concurrency int // jobs sent at once by this node (default 8)
+	// DrainTimeout bounds how long a stopping dispatcher lets the attempts
+	// in flight finish before it cuts them off (default 10s): an attempt
+	// that may have reached the integrator must be recorded, not handed
+	// back as if it never happened.
+	DrainTimeout time.Duration
 	// Committer, when set, carries the dispatcher's writes (claims and
 	// outcomes), so they share commits with the node's other writes: on
 	// SQLite one fsync records many sends instead of one each.
 	Committer *db.Committer
-	Now       func() time.Time // the clock (default time.Now)
-	Logger    *slog.Logger     // default slog.Default()
+	// Group runs the dispatcher's loop, on the store's clock (default: a
+	// group of its own).
+	Group  *background.Group
+	Logger *slog.Logger // default slog.Default()
 }
 
-func (o *Options) defaults() {
+func (o *Options) defaults(d *db.DB) {
 	if o.BaseDelay <= 0 {
 		o.BaseDelay = time.Second
 	}
@@ -49,8 +57,11 @@ func (o *Options) defaults() {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 8
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.DrainTimeout <= 0 {
+		o.DrainTimeout = 10 * time.Second
+	}
+	if o.Group == nil {
+		o.Group = background.NewGroup(d.Clock())
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -61,26 +72,22 @@ func (o *Options) defaults() {
 // process or on several nodes sharing a PostgreSQL store, may run at once:
 // a job is claimed by exactly one of them at a time.
 type Dispatcher struct {
-	db      *db.DB
-	hub     *event.Hub
-	senders map[string]Sender
-	m       *metrics.Metrics
-	opts    Options
-	log     *slog.Logger
-	counted time.Time // when observeQueue last counted (run loop only)
+	db       *db.DB
+	senders  map[string]Sender
+	m        *metrics.Metrics
+	opts     Options
+	log      *slog.Logger
+	loop     *background.Loop
+	inflight atomic.Int64
+	counted  time.Time // when observeQueue last counted (run loop only)
 }
 
 // New returns a Dispatcher delivering through senders, keyed by channel
-// type (e.g. channel.TypeCustom). hub wakes it when a send is committed,
-// so it must be the hub connected to d (d.OnEvents(hub.Notify)) and, on
-// PostgreSQL, to other nodes (event.Listen); a nil hub is replaced by one
-// connected to d.
-func New(d *db.DB, hub *event.Hub, senders map[string]Sender, m *metrics.Metrics, opts Options) *Dispatcher {
-	opts.defaults()
-	if hub == nil {
-		hub = event.NewHub()
-		d.OnEvents(hub.Notify)
-	}
+// type (e.g. channel.TypeCustom). It hears of new and retried jobs from
+// the store (conversation.DueOutbound), on this node and, on PostgreSQL,
+// the others.
+func New(d *db.DB, senders map[string]Sender, m *metrics.Metrics, opts Options) *Dispatcher {
+	opts.defaults(d)
 	if m == nil {
 		m = metrics.New()
 	}
@@ -88,126 +95,105 @@ func New(d *db.DB, hub *event.Hub, senders map[string]Sender, m *metrics.Metrics
 	for typ, s := range senders {
 		copied[typ] = s
 	}
-	return &Dispatcher{db: d, hub: hub, senders: copied, m: m, opts: opts, log: opts.Logger.With("component", "outbound")}
+	disp := &Dispatcher{db: d, senders: copied, m: m, opts: opts, log: opts.Logger.With("component", "outbound"),
+		loop: opts.Group.NewLoop("outbound dispatcher")}
+	d.OnDue(conversation.DueOutbound, disp.loop.Schedule)
+	return disp
 }
 
-// Run delivers jobs until ctx ends, then waits for the attempts in flight
-// to be recorded. It wakes when events commit (conversation.Send appends
-// message.sent), when an attempt of its own ends, and at the next due time
-// of the queue — a retry, or a lease that a crashed node left behind —
-// never on a fixed polling interval. A panic is logged and the loop
-// restarted.
+// now is the store's clock.
+func (d *Dispatcher) now() time.Time { return d.db.Clock().Now() }
+
+// Run delivers jobs until ctx ends. It sleeps until the next due time of
+// the queue — a new job, a retry, or a lease that a crashed node left
+// behind — and wakes early when a job due sooner is committed or an
+// attempt of its own ends; it never polls. When ctx ends it claims
+// nothing more and lets the attempts in flight finish, for at most
+// DrainTimeout, so that what reached the integrator is recorded.
 func (d *Dispatcher) Run(ctx context.Context) {
-	wake, unsubscribe := d.hub.Subscribe()
-	defer unsubscribe()
-	for ctx.Err() == nil {
-		if !d.runLoop(ctx, wake) {
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-		}
-	}
-}
-
-// runLoop is the body of Run; it reports false after recovering a panic.
-func (d *Dispatcher) runLoop(ctx context.Context, wake <-chan struct{}) (ok bool) {
-	done := make(chan struct{}, d.opts.Concurrency)
+	d.loop.Start()
+	defer d.loop.Stop()
+	// Attempts outlive ctx by up to DrainTimeout (see drain).
+	sendCtx, cutOff := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutOff()
 	var wg sync.WaitGroup
-	// Deferred first so it runs last: a panic of the loop still waits for
-	// its workers, which never block (done has room for all of them).
-	defer wg.Wait()
-	defer func() {
-		if p := recover(); p != nil {
-			d.log.Error("dispatcher panicked; restarting", "panic", p, "stack", string(debug.Stack()))
-			ok = false
-		}
-	}()
-	inflight := 0
+	defer d.drain(&wg, cutOff)
 	var errDelay time.Duration
-	for {
-		claimed, wait, err := d.step(ctx, d.opts.Concurrency-inflight)
-		for _, j := range claimed {
-			inflight++
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() { done <- struct{}{} }()
-				d.process(ctx, j)
-			}()
-		}
+	for ctx.Err() == nil {
+		next, err := d.step(ctx, sendCtx, &wg)
 		if err != nil {
 			if ctx.Err() != nil {
-				return true
+				return
 			}
 			errDelay = min(max(2*errDelay, 100*time.Millisecond), 10*time.Second)
 			d.log.Error("outbound queue", "err", err, "retry_in", errDelay)
-			wait = errDelay
+			next = d.now().Add(errDelay)
 		} else {
 			errDelay = 0
 		}
-		var timer *time.Timer
-		var fire <-chan time.Time
-		if wait >= 0 {
-			timer = time.NewTimer(wait)
-			fire = timer.C
-		}
-		select {
-		case <-ctx.Done():
-		case <-wake:
-		case <-fire:
-		case <-done:
-			inflight--
-		}
-		if timer != nil {
-			timer.Stop()
-		}
-		if ctx.Err() != nil {
-			return true
-		}
-		// Collect every other attempt that ended meanwhile.
-		for drained := false; !drained; {
-			select {
-			case <-done:
-				inflight--
-			default:
-				drained = true
-			}
-		}
+		d.loop.WaitUntil(ctx, next)
 	}
 }
 
-// step claims up to free due jobs and says how long to sleep before the
-// next look: -1 means until woken.
-func (d *Dispatcher) step(ctx context.Context, free int) ([]job, time.Duration, error) {
-	var claimed []job
-	// The hub wakes us after every commit that appended events — under
-	// inbound load, after every group commit. Look with a read first so a
-	// wake-up with nothing due costs no write transaction on the store's
-	// single writer.
+// drain waits for the attempts in flight, cutting them off after
+// DrainTimeout; a cut attempt is recorded as one (see settle).
+func (d *Dispatcher) drain(wg *sync.WaitGroup, cutOff context.CancelFunc) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	if d.inflight.Load() > 0 {
+		d.log.Info("waiting for outbound attempts in flight", "count", d.inflight.Load(), "timeout", d.opts.DrainTimeout)
+	}
+	t := time.NewTimer(d.opts.DrainTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		d.log.Warn("outbound attempts still in flight at shutdown; cutting them off", "count", d.inflight.Load())
+		cutOff()
+		<-done
+	}
+}
+
+// step claims what is due into the free slots, starts the attempts and
+// says when to look next (zero: when signalled).
+func (d *Dispatcher) step(ctx, sendCtx context.Context, wg *sync.WaitGroup) (time.Time, error) {
+	free := d.opts.Concurrency - int(d.inflight.Load())
+	// Look with a read first, so a wake-up with nothing due costs no
+	// write transaction on the store's single writer.
 	next, err := d.nextDue(ctx)
 	if err != nil {
-		return nil, 0, err
+		return time.Time{}, err
 	}
-	if free > 0 && next != 0 && next <= db.Millis(d.opts.Now()) {
-		if claimed, err = d.claim(ctx, free); err != nil {
-			return nil, 0, err
+	claimed := 0
+	if free > 0 && next != 0 && next <= db.Millis(d.now()) {
+		jobs, err := d.claim(ctx, free)
+		if err != nil {
+			return time.Time{}, err
 		}
-		next, err = d.nextDue(ctx)
-	}
-	if err != nil {
-		return claimed, 0, err
+		for _, j := range jobs {
+			d.inflight.Add(1)
+			wg.Add(1)
+			d.loop.Go(func() {
+				defer wg.Done()
+				defer d.inflight.Add(-1)
+				d.process(sendCtx, j)
+			})
+		}
+		claimed = len(jobs)
+		if next, err = d.nextDue(ctx); err != nil {
+			return time.Time{}, err
+		}
 	}
 	d.observeQueue(ctx, next == 0)
-	if free == len(claimed) || next == 0 {
-		// Every slot is busy (an ending attempt wakes us), or nothing waits.
-		return claimed, -1, nil
+	if free == claimed || next == 0 {
+		// Every slot is busy (an ending attempt signals the loop), or
+		// nothing waits.
+		return time.Time{}, nil
 	}
-	wait := time.Duration(next-db.Millis(d.opts.Now())) * time.Millisecond
-	if wait <= 0 && len(claimed) == 0 {
+	if next <= db.Millis(d.now()) && claimed == 0 {
 		// Due, yet not claimable: another node's claim is committing. Look
 		// again shortly rather than spinning.
-		wait = 10 * time.Millisecond
+		return d.now().Add(10 * time.Millisecond), nil
 	}
-	return claimed, max(wait, 0), nil
+	return db.Time(next), nil
 }

@@ -11,11 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -70,10 +72,12 @@ func (in *integrator) received() []request {
 }
 
 // env is a workspace with a custom channel pointing at an integrator, and
-// the services around the outbound queue, as the app wires them.
+// the services around the outbound queue, as the app wires them, on a fake
+// clock that moves only when the test says so.
 type env struct {
 	d     *db.DB
-	hub   *event.Hub
+	clock *clock.Fake
+	group *background.Group
 	m     *metrics.Metrics
 	ws    workspace.Workspace
 	ch    channel.Channel
@@ -83,8 +87,9 @@ type env struct {
 func newEnv(t *testing.T, d *db.DB, in *integrator) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{d: d, hub: event.NewHub(), m: metrics.New()}
-	d.OnEvents(e.hub.Notify)
+	e := &env{d: d, clock: clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), m: metrics.New()}
+	d.SetClock(e.clock)
+	e.group = background.NewGroup(e.clock)
 	var err error
 	if e.ws, err = workspace.New(d).Create(ctx, "Acme", "UTC"); err != nil {
 		t.Fatal(err)
@@ -127,21 +132,25 @@ func (e *env) send(t *testing.T, conversationID int64, text string) conversation
 // committer.
 func (e *env) run(t *testing.T, sender *custom.Sender, opts outbound.Options) func() {
 	t.Helper()
+	return e.runSender(t, map[string]outbound.Sender{channel.TypeCustom: sender}, opts)
+}
+
+// runSender is run with any senders.
+func (e *env) runSender(t *testing.T, senders map[string]outbound.Sender, opts outbound.Options) func() {
+	t.Helper()
 	committer := e.d.NewCommitter()
 	opts.Committer = committer
-	disp := outbound.New(e.d, e.hub, map[string]outbound.Sender{channel.TypeCustom: sender}, e.m, opts)
+	opts.Group = e.group
+	disp := outbound.New(e.d, senders, e.m, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
+	e.group.StartAll()
 	go func() { defer close(done); disp.Run(ctx) }()
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
 			cancel()
-			select {
-			case <-done:
-			case <-time.After(15 * time.Second):
-				t.Error("Run did not return after its context ended")
-			}
+			<-done // bounded by the dispatcher's drain timeout
 			committer.Close()
 		})
 	}
@@ -149,11 +158,18 @@ func (e *env) run(t *testing.T, sender *custom.Sender, opts outbound.Options) fu
 	return stop
 }
 
-// waitStatus waits until the message has the status and returns it.
+// idle waits until the dispatchers have done everything they can at the
+// clock's current time: every due job attempted and its outcome recorded.
+func (e *env) idle(t *testing.T) { backgroundtest.WaitIdle(t, e.group) }
+
+// waitStatus lets the dispatchers work, moving the clock to each next due
+// time (a retry, a lease ending) whenever they are idle, until the message
+// has the status; it returns the message. It fails if they go idle with
+// nothing left to wait for and the message is not there.
 func (e *env) waitStatus(t *testing.T, id int64, status string) conversation.Message {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
 	for {
+		e.idle(t)
 		m, err := e.convs.GetMessage(context.Background(), e.ws.ID, id)
 		if err != nil {
 			t.Fatal(err)
@@ -161,10 +177,11 @@ func (e *env) waitStatus(t *testing.T, id int64, status string) conversation.Mes
 		if m.Status == status {
 			return m
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("message %d is %s (%q), want %s", id, m.Status, m.FailureReason, status)
+		next, ok := e.clock.Next()
+		if !ok {
+			t.Fatalf("message %d is %s (%q) and nothing more is due; want %s", id, m.Status, m.FailureReason, status)
 		}
-		time.Sleep(5 * time.Millisecond)
+		e.clock.Set(next)
 	}
 }
 

@@ -70,7 +70,7 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 	sendCtx, cancel := context.WithTimeout(ctx, d.opts.Lease*3/4)
 	providerID, err := sender.Send(sendCtx, ch, external, msg)
 	cancel()
-	d.settle(ctx, log, j, ch.Type, outcome{providerID: providerID, err: err})
+	d.settle(ctx, log, j, ch.Type, outcome{providerID: providerID, err: err, sent: true})
 }
 
 // loadMessage reads the fields of an outbound message a Sender needs.

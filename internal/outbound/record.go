@@ -26,14 +26,20 @@ type outcome struct {
 	providerID string // on success
 	err        error  // nil on success
 	stale      string // the message was already settled with this status: close the job, send nothing
+	// sent reports that the request went out: it may have reached the
+	// integrator, whatever the error says.
+	sent bool
 }
 
 // settle records an attempt in one transaction: the message's status (and
 // provider id) together with the job's state, so the two never disagree.
 func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channelType string, o outcome) {
-	if o.err != nil && ctx.Err() != nil {
-		// Stopping: the error is ours, not the provider's, and no attempt
-		// was made. Hand the job back at once rather than after the lease.
+	if o.err != nil && !o.sent && ctx.Err() != nil {
+		// Cut off before the request went out: no attempt was made. Hand
+		// the job back at once rather than after the lease. A request that
+		// went out counts as an attempt even when cut off: the integrator
+		// may have received it, and it is retried with the same
+		// Idempotency-Key, never as if it had not happened.
 		d.release(log, j)
 		return
 	}
@@ -63,9 +69,10 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 	default:
 		d.m.OutboundSends.WithLabelValues(channelType, "retry").Inc()
 		delay := d.backoff(j.attempts + 1)
-		next := db.Millis(d.opts.Now().Add(delay))
+		next := db.Millis(d.now().Add(delay))
 		log.Info("outbound attempt failed; will retry", "attempt", j.attempts+1, "retry_in", delay, "err", o.err)
 		write = func(tx *db.Tx) error {
+			tx.Due(conversation.DueOutbound, next)
 			return fence(ctx, tx, j, `UPDATE outbound_jobs SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = 0
 				WHERE id = ? AND state = 'pending' AND lease_until = ?`, next, truncate(o.err.Error()))
 		}
@@ -151,6 +158,7 @@ func (d *Dispatcher) release(log *slog.Logger, j job) {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
 	err := d.db.Write(ctx, d.opts.Committer, func(tx *db.Tx) error {
+		tx.Due(conversation.DueOutbound, 0)
 		return fence(ctx, tx, j, `UPDATE outbound_jobs SET lease_until = 0 WHERE id = ? AND state = 'pending' AND lease_until = ?`)
 	})
 	if err != nil && !errors.Is(err, errLeaseLost) {

@@ -24,7 +24,7 @@ import (
 func TestCapacityNeverExceededUnderConcurrency(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		f := newFixture(t, d, nil)
+		f := newFixture(t, d)
 		const capacity = 3
 		team, agents := f.agents(5, intp(capacity), "support")
 		convs := f.conversations(1000)

@@ -12,7 +12,7 @@ import (
 // assigned when a slot frees later.
 func TestDequeueTx(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, nil)
+		f := newFixture(t, d)
 		ctx := context.Background()
 		team, _ := f.agents(1, intp(1), "Support")
 		convs := f.conversations(3)

@@ -16,7 +16,7 @@ import (
 func TestQueueDrainsOnEventsAndReassignsAfterGrace(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		f := newFixture(t, d, nil)
+		f := newFixture(t, d)
 		team, ag := f.agents(2, intp(1), "desk")
 		a, b := ag[0], ag[1]
 		if _, err := f.svc.SetStatus(ctx, f.wsID, b, Busy); err != nil {

@@ -3,39 +3,26 @@ package routing
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
-// clock is an injectable clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // fixture is a workspace on a real store with a routing service whose
-// engines run, a conversation service, and a hub woken by commits.
+// engines run, a conversation service, and a hub woken by commits, on a
+// fake clock the test moves.
 type fixture struct {
 	t         *testing.T
 	d         *db.DB
+	clock     *clock.Fake
+	group     *background.Group
 	hub       *event.Hub
 	committer *db.Committer
 	svc       *Service
@@ -44,29 +31,36 @@ type fixture struct {
 	wsID      int64
 }
 
-func newFixture(t *testing.T, d *db.DB, now func() time.Time) *fixture {
+func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	f := &fixture{t: t, d: d, ws: workspace.New(d)}
+	f := &fixture{t: t, d: d, ws: workspace.New(d), clock: clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
+	d.SetClock(f.clock)
 	w, err := f.ws.Create(context.Background(), "Acme", "UTC")
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.wsID = w.ID
-	f.start(d, now)
+	f.start(d)
 	return f
 }
 
 // start builds the services on d and starts the routing engines.
-func (f *fixture) start(d *db.DB, now func() time.Time) {
+func (f *fixture) start(d *db.DB) {
 	f.d = d
+	d.SetClock(f.clock)
 	f.hub = event.NewHub()
 	d.OnEvents(f.hub.Notify)
 	f.committer = d.NewCommitter()
 	f.conv = conversation.New(d, f.committer)
-	f.svc = New(d, Options{Committer: f.committer, Hub: f.hub, Now: now})
+	f.group = background.NewGroup(f.clock)
+	f.svc = New(d, Options{Committer: f.committer, Hub: f.hub, Group: f.group})
+	f.group.StartAll()
 	f.svc.Start(context.Background())
 	f.t.Cleanup(f.stop)
 }
+
+// idle waits until the routing engines have done all they will.
+func (f *fixture) idle() { backgroundtest.WaitIdle(f.t, f.group) }
 
 // stop closes the routing engines and the committer (the store is the
 // caller's).
@@ -108,7 +102,7 @@ func (f *fixture) conversations(n int) []int64 {
 	f.t.Helper()
 	ctx := context.Background()
 	ids := make([]int64, 0, n)
-	now := db.Now()
+	now := f.d.Now()
 	err := f.d.Tx(ctx, func(tx *db.Tx) error {
 		for i := range n {
 			var contact, id int64

@@ -84,12 +84,13 @@ func (s *Service) changePresence(ctx context.Context, workspaceID, userID int64,
 		if err := change(tx, now); err != nil {
 			return err
 		}
+		// The next expiry may have moved: the presence timers look again.
+		tx.Due(duePresence, now)
 		return s.announce(ctx, tx, workspaceID, userID, now, cause)
 	})
 	if err != nil {
 		return Presence{}, wrap(strings.ReplaceAll(cause, "_", " "), err)
 	}
-	kick(s.timerWake)
 	return s.Presence(ctx, workspaceID, userID)
 }
 

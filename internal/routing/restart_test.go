@@ -27,7 +27,7 @@ func TestRestartMidLoadLosesNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := newFixture(t, d, nil)
+			f := newFixture(t, d)
 			team, agents := f.agents(4, intp(5), "busy") // 20 slots
 			rrTeam, rr := f.agents(3, nil, "rotation")   // unlimited, for the rotation
 			convs := f.conversations(300)
@@ -74,7 +74,7 @@ func TestRestartMidLoadLosesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { d2.Close() })
-			f.start(d2, nil)
+			f.start(d2)
 
 			queue := f.queueOrder(team)
 			inQueue := map[int64]bool{}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
@@ -30,8 +31,9 @@ type Options struct {
 	Committer *db.Committer
 	// Hub wakes the queue drainer after commits that appended events.
 	Hub *event.Hub
-	// Now is the clock (tests inject one); time.Now by default.
-	Now func() time.Time
+	// Group runs the drainer and the presence timer, on the store's clock
+	// (default: a group of their own).
+	Group *background.Group
 }
 
 // Service routes conversations to agents.
@@ -39,12 +41,11 @@ type Service struct {
 	db        *db.DB
 	committer *db.Committer
 	hub       *event.Hub
-	now       func() time.Time
 
-	timerWake  chan struct{} // presence or settings changed: recompute the next expiry
-	drainWake  chan struct{} // work for the drainer that is not in the event log
-	violations atomic.Int64  // capacity assertions that failed in a claim (always 0)
-	skipped    atomic.Int64  // drainer: events read past without work, ahead of the persisted cursor
+	drainer    *background.Loop // drains queues as the event log moves
+	timer      *background.Loop // presence expiry and reassignment
+	violations atomic.Int64     // capacity assertions that failed in a claim (always 0)
+	skipped    atomic.Int64     // drainer: events read past without work, ahead of the persisted cursor
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -53,12 +54,20 @@ type Service struct {
 
 // New returns a Service on d.
 func New(d *db.DB, opts Options) *Service {
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.Group == nil {
+		opts.Group = background.NewGroup(d.Clock())
 	}
-	return &Service{db: d, committer: opts.Committer, hub: opts.Hub, now: opts.Now,
-		timerWake: make(chan struct{}, 1), drainWake: make(chan struct{}, 1)}
+	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub,
+		drainer: opts.Group.NewLoop("routing drainer"), timer: opts.Group.NewLoop("presence timer")}
+	if s.hub != nil {
+		s.hub.OnNotify(s.drainer.Signal)
+	}
+	d.OnDue(duePresence, s.timer.Schedule)
+	return s
 }
+
+// duePresence names the presence timer's work for db.Tx.Due.
+const duePresence = "presence"
 
 // Violations returns how many claims found their agent above capacity
 // after writing and rolled back. It exists so tests can prove it stays 0.
@@ -137,14 +146,9 @@ func (s *Service) write(ctx context.Context, fn func(*db.Tx) error) error {
 	return s.db.Write(context.WithoutCancel(ctx), s.committer, fn)
 }
 
-func (s *Service) nowMs() int64 { return s.now().UnixMilli() }
+func (s *Service) now() time.Time { return s.db.Clock().Now() }
 
-func kick(c chan struct{}) {
-	select {
-	case c <- struct{}{}:
-	default:
-	}
-}
+func (s *Service) nowMs() int64 { return s.now().UnixMilli() }
 
 // wrap prefixes internal errors, leaving domain errors untouched.
 func wrap(op string, err error) error {

@@ -123,12 +123,12 @@ func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in Sett
 			return err
 		}
 		out = st.public()
+		tx.Due(duePresence, 0) // timeouts and grace may have moved
 		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.RoutingSettingsUpdated, Payload: out})
 		return err
 	})
 	if err != nil {
 		return Settings{}, wrap("update settings", err)
 	}
-	kick(s.timerWake)
 	return out, nil
 }

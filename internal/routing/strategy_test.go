@@ -52,7 +52,7 @@ func (f *fixture) assignAll(convs []int64, req Request) map[int64]int {
 func TestRoundRobinIsFairAndSkipsOffline(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		f := newFixture(t, d, nil)
+		f := newFixture(t, d)
 		team, agents := f.agents(4, nil, "sales")
 		convs := f.conversations(700)
 		req := Request{Target: TargetTeam, TeamID: team, Strategy: RoundRobin, OnlyOnline: true}
@@ -84,8 +84,8 @@ func TestRoundRobinIsFairAndSkipsOffline(t *testing.T) {
 func TestStaleHeartbeatNeverChosenByOnlyOnline(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		clk := &clock{t: time.Now()}
-		f := newFixture(t, d, clk.Now)
+		f := newFixture(t, d)
+		clk := f.clock
 		if _, err := f.svc.UpdateSettings(ctx, f.wsID, SettingsUpdate{InactivityTimeoutMinutes: intp(1)}); err != nil {
 			t.Fatal(err)
 		}
@@ -150,8 +150,8 @@ func TestStaleHeartbeatNeverChosenByOnlyOnline(t *testing.T) {
 // equals, the one idle longest. Longest idle ignores open counts.
 func TestLeastOpenAndLongestIdle(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		clk := &clock{t: time.Now()}
-		f := newFixture(t, d, clk.Now)
+		f := newFixture(t, d)
+		clk := f.clock
 		team, ag := f.agents(3, nil, "ops")
 		a, b, c := ag[0], ag[1], ag[2]
 		convs := f.conversations(10)

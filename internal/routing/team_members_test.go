@@ -19,7 +19,7 @@ import (
 func TestQueueDrainsWhenAMemberJoinsTheTeam(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		f := newFixture(t, d, nil)
+		f := newFixture(t, d)
 		team, members := f.agents(1, intp(1), "desk")
 		_, others := f.agents(1, nil, "elsewhere") // online, but not in the team
 		newcomer := others[0]

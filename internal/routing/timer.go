@@ -16,25 +16,15 @@ import (
 // its own transaction.
 
 func (s *Service) runTimer(ctx context.Context) {
-	for {
+	s.timer.Start()
+	defer s.timer.Stop()
+	for ctx.Err() == nil {
 		next, err := s.tick(ctx)
 		if err != nil && ctx.Err() == nil {
 			logErr("presence timer", err)
 			next = s.now().Add(5 * time.Second) // retry after an error, e.g. the store restarting
 		}
-		wait := time.Hour
-		if !next.IsZero() {
-			wait = next.Sub(s.now())
-		}
-		t := time.NewTimer(max(wait, 0))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return
-		case <-s.timerWake:
-		case <-t.C:
-		}
-		t.Stop()
+		s.timer.WaitUntil(ctx, next)
 	}
 }
 

@@ -136,7 +136,7 @@ func (e *Engine) runnable(r Run) bool {
 	case r.Status == StatusRunning:
 		return true
 	default: // waiting: only when its time came
-		return !r.WakeAt.IsZero() && !r.WakeAt.After(e.opts.Now())
+		return !r.WakeAt.IsZero() && !r.WakeAt.After(e.now())
 	}
 }
 
@@ -151,7 +151,7 @@ func (e *Engine) markPending(ctx context.Context, r *Run) error {
 		}
 		cur.Data.Pending = cur.Step
 		r.Data.Pending = cur.Step
-		return saveRun(ctx, tx, &cur, db.Millis(e.opts.Now()))
+		return saveRun(ctx, tx, &cur, db.Millis(e.now()))
 	})
 }
 
@@ -168,7 +168,7 @@ func decodeStep(st *Step) (stepImpl, error) {
 }
 
 func (e *Engine) newExecution(ctx context.Context, tx *db.Tx, r *Run, d *Definition, st *Step) *execution {
-	now := e.opts.Now()
+	now := e.now()
 	var q db.Querier = e.db.Reader()
 	if tx != nil {
 		q = tx
@@ -183,7 +183,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 	if err != nil {
 		return false, err
 	}
-	now := db.Millis(e.opts.Now())
+	now := db.Millis(e.now())
 	st := d.step(r.Step)
 	why := ""
 	if st == nil {
@@ -284,7 +284,7 @@ func (e *Engine) fail(ctx context.Context, tx *db.Tx, id int64, cause error) (bo
 	if err != nil {
 		return false, err
 	}
-	now := db.Millis(e.opts.Now())
+	now := db.Millis(e.now())
 	msg := cause.Error()
 	if apperr.KindOf(cause) == "" && !strings.HasPrefix(msg, "workflow") {
 		msg = "workflow: " + msg

@@ -17,16 +17,18 @@ const consumeBatch = 256
 // after it has already recorded every run it started or resumed. The
 // cursor row is locked, so on PostgreSQL one node consumes at a time.
 func (e *Engine) consume(ctx context.Context) (int, error) {
-	// Most wake-ups follow this engine's own commits, or other nodes'
-	// batches already consumed: look before taking a write transaction.
-	var after, last int64
-	r := e.db.Reader()
-	if r.QueryRow(ctx, `SELECT after_id FROM workflow_cursor WHERE name = 'engine'`).Scan(&after) == nil &&
-		r.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&last) == nil && last <= after {
+	// Other nodes may have consumed what woke us: look before taking a
+	// write transaction.
+	var after int64
+	if err := e.db.Reader().QueryRow(ctx, `SELECT after_id FROM workflow_cursor WHERE name = 'engine'`).Scan(&after); err != nil {
+		return 0, fmt.Errorf("workflow: read cursor: %w", err)
+	}
+	e.see(after)
+	if last := e.hub.Last(); last != 0 && last <= after {
 		return 0, nil
 	}
 	var n int
-	due := false
+	var reached int64
 	err := e.tx(ctx, func(tx *db.Tx) error {
 		q := `SELECT after_id FROM workflow_cursor WHERE name = 'engine'`
 		if tx.Dialect() == db.Postgres {
@@ -40,29 +42,38 @@ func (e *Engine) consume(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		n = len(events)
+		n, reached = len(events), after
 		if n == 0 {
 			return nil
 		}
-		now := db.Millis(e.opts.Now())
+		now := tx.Now()
 		for _, ev := range events {
-			woke, err := e.handle(ctx, tx, ev, now)
-			if err != nil {
+			if _, err := e.handle(ctx, tx, ev, now); err != nil {
 				return fmt.Errorf("workflow: event %d (%s): %w", ev.ID, ev.Type, err)
 			}
-			due = due || woke
 		}
 		last := events[n-1].ID
+		reached = last
 		if _, err := tx.Exec(ctx, `DELETE FROM workflow_event_depth WHERE event_id <= ?`, last); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE workflow_cursor SET after_id = ? WHERE name = 'engine'`, last)
 		return err
 	})
-	if err == nil && due {
-		e.Kick()
+	if err == nil {
+		e.see(reached)
 	}
 	return n, err
+}
+
+// see records that the cursor reached id.
+func (e *Engine) see(id int64) {
+	for {
+		cur := e.seen.Load()
+		if id <= cur || e.seen.CompareAndSwap(cur, id) {
+			return
+		}
+	}
 }
 
 // handle applies one event: it resumes or ends the runs waiting on it and
@@ -134,6 +145,7 @@ func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string
 		if err := saveRun(ctx, tx, &r, now); err != nil {
 			return 0, err
 		}
+		tx.Due(dueWorkflow, now)
 	}
 	return len(ids), nil
 }

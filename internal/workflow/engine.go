@@ -5,8 +5,10 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -14,15 +16,17 @@ import (
 
 // EngineOptions tune an Engine; zero values take the defaults.
 type EngineOptions struct {
-	Now     func() time.Time // the clock (default time.Now); tests move it forward
-	Workers int              // runs advanced at once by this node (default 64)
+	Workers int // runs advanced at once by this node (default 64)
 	// Committer, when set, carries the engine's transactions, so steps of
 	// concurrent runs (and the node's webhooks) share commits: one fsync
 	// for many steps on SQLite.
 	Committer *db.Committer
 	// Lease is how long a claimed run belongs to this node; a node that
 	// dies mid-step loses its runs to the others when it ends (default 30s).
-	Lease  time.Duration
+	Lease time.Duration
+	// Group runs the engine's loops, on the store's clock (default: a
+	// group of their own).
+	Group  *background.Group
 	Logger *slog.Logger
 }
 
@@ -37,8 +41,10 @@ type Engine struct {
 	users    *workspace.Service
 	opts     EngineOptions
 	log      *slog.Logger
-	kick     chan struct{}
-	locs     sync.Map // workspace id -> cachedLocation
+	consumer *background.Loop // consumes the event log
+	timer    *background.Loop // advances due runs and fires schedules
+	seen     atomic.Int64     // the consumer's cursor as this node last saw it
+	locs     sync.Map         // workspace id -> cachedLocation
 	// strict refuses to connect to private addresses; open does not, for
 	// workspaces that allow calls to their own network.
 	strict, open *http.Client
@@ -52,9 +58,6 @@ type Engine struct {
 // on PostgreSQL, to the other nodes' through event.Listen); assigner serves
 // the Assign To step.
 func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace.Service, opts EngineOptions) *Engine {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
 	if opts.Workers <= 0 {
 		opts.Workers = 64
 	}
@@ -64,12 +67,23 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Group == nil {
+		opts.Group = background.NewGroup(svc.db.Clock())
+	}
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
-		kick: make(chan struct{}, 1), closing: make(chan struct{})}
+		consumer: opts.Group.NewLoop("workflow consumer"), timer: opts.Group.NewLoop("workflow timer"), closing: make(chan struct{})}
 	e.strict, e.open = httpClient(true), httpClient(false)
-	svc.kick = e.Kick
+	hub.OnNotify(e.consumer.Signal)
+	svc.db.OnDue(dueWorkflow, e.timer.Schedule)
 	return e
 }
+
+// dueWorkflow names the engine's timed work for db.Tx.Due: runs due to
+// advance, and schedule triggers.
+const dueWorkflow = "workflow"
+
+// now is the store's clock.
+func (e *Engine) now() time.Time { return e.db.Clock().Now() }
 
 // tx runs fn in a transaction: the shared one of the committer when the
 // engine has one. fn may run more than once (a batch retried), so it
@@ -78,13 +92,8 @@ func (e *Engine) tx(ctx context.Context, fn func(*db.Tx) error) error {
 	return e.db.Write(ctx, e.opts.Committer, fn)
 }
 
-// Kick wakes the executor: new runs are due, or the clock moved.
-func (e *Engine) Kick() {
-	select {
-	case e.kick <- struct{}{}:
-	default:
-	}
-}
+// Kick wakes the timer loop to look for due runs at once.
+func (e *Engine) Kick() { e.timer.Signal() }
 
 // Run consumes the log and advances runs until ctx ends or Close.
 func (e *Engine) Run(ctx context.Context) {
@@ -99,6 +108,8 @@ func (e *Engine) Run(ctx context.Context) {
 		case <-ctx.Done():
 		}
 	}()
+	e.consumer.Start() // before their goroutines run, so the node is not idle meanwhile
+	e.timer.Start()
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); e.consumeLoop(ctx) }()
@@ -115,36 +126,31 @@ func (e *Engine) Close() {
 }
 
 // consumeLoop reads the event log after the engine's cursor, woken by
-// the hub; it never polls.
+// the hub when events commit; it never polls, and a wake-up for events it
+// has already seen costs no query.
 func (e *Engine) consumeLoop(ctx context.Context) {
-	wake, unsubscribe := e.hub.Subscribe()
-	defer unsubscribe()
+	e.consumer.Start()
+	defer e.consumer.Stop()
+	first := true
 	for ctx.Err() == nil {
+		if !first && e.seen.Load() >= e.hub.Last() {
+			e.consumer.Wait(ctx, time.Time{})
+			continue
+		}
+		first = false
 		n, err := e.consume(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
 			e.log.Error("workflow: consume events", "err", err)
-			sleep(ctx, time.Second)
+			e.consumer.Wait(ctx, e.now().Add(time.Second))
 			continue
 		}
 		if n == consumeBatch {
 			continue
 		}
-		select {
-		case <-ctx.Done():
-		case <-wake:
-		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
+		e.consumer.Wait(ctx, time.Time{})
 	}
 }
 

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -19,7 +21,7 @@ import (
 )
 
 // fixture is a workspace with a custom channel, the services a running
-// node has, and a workflow engine on a clock the test can move.
+// node has, and a workflow engine on a fake clock the test moves.
 type fixture struct {
 	t         *testing.T
 	d         *db.DB
@@ -32,34 +34,18 @@ type fixture struct {
 	ch        channel.Channel
 	svc       *Service
 	eng       *Engine
-	clock     *clock
+	clock     *clock.Fake
+	group     *background.Group
 	assigner  *teamAssigner
 	done      chan struct{}
 	mid       int
 }
 
-// clock is a settable clock; it follows real time from where it was set.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
-}
-
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, d: d, clock: &clock{}}
+	f := &fixture{t: t, d: d, clock: clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
+	d.SetClock(f.clock)
 	f.ws = workspace.New(d)
 	f.contacts = contact.New(d)
 	var err error
@@ -76,17 +62,34 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 
 // start builds the node's parts on f.d and runs the engine.
 func (f *fixture) start() {
+	f.d.SetClock(f.clock)
 	f.hub = event.NewHub()
 	f.d.OnEvents(f.hub.Notify)
 	f.committer = f.d.NewCommitter()
 	f.conv = conversation.New(f.d, f.committer)
 	f.svc = NewService(f.d)
 	f.assigner = &teamAssigner{d: f.d}
-	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Now: f.clock.Now, Committer: f.committer})
-	f.done = make(chan struct{})
-	go func() { f.eng.Run(context.Background()); close(f.done) }()
+	f.group = background.NewGroup(f.clock)
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Committer: f.committer, Group: f.group})
+	f.run(f.eng)
 	f.t.Cleanup(f.stop)
 }
+
+// run runs an engine of the fixture's group until the test ends.
+func (f *fixture) run(e *Engine) {
+	done := make(chan struct{})
+	f.group.StartAll()
+	go func() { e.Run(context.Background()); close(done) }()
+	if e == f.eng {
+		f.done = done
+		return
+	}
+	f.t.Cleanup(func() { e.Close(); <-done })
+}
+
+// idle waits until the engines have done everything they can at the
+// clock's current time.
+func (f *fixture) idle() { backgroundtest.WaitIdle(f.t, f.group) }
 
 // stop closes the engine and the committer, as a node's shutdown does.
 func (f *fixture) stop() {
@@ -162,15 +165,14 @@ func (f *fixture) outTexts(conversationID int64) []string {
 	return out
 }
 
-// eventually waits up to 10 s for cond, failing with what describes the state.
+// eventually waits until the engines are idle and checks that cond then
+// holds, failing with what describes the state: whatever the engines
+// will do at the clock's current time is done by then.
 func (f *fixture) eventually(what string, cond func() bool) {
 	f.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			f.t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
+	f.idle()
+	if !cond() {
+		f.t.Fatalf("the engines went idle before %s", what)
 	}
 }
 

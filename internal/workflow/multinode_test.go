@@ -1,7 +1,6 @@
 package workflow
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"testing"
@@ -16,10 +15,7 @@ import (
 func TestTwoEnginesShareTheWork(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		other := NewEngine(NewService(d), f.hub, f.assigner, f.ws, EngineOptions{Now: f.clock.Now})
-		done := make(chan struct{})
-		go func() { other.Run(context.Background()); close(done) }()
-		defer func() { other.Close(); <-done }()
+		f.run(NewEngine(NewService(d), f.hub, f.assigner, f.ws, EngineOptions{Group: f.group}))
 
 		w := f.deploy(askFlow)
 		const n = 40

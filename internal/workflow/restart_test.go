@@ -83,11 +83,10 @@ func TestRestartContinuesEveryRun(t *testing.T) {
 			for i := range n {
 				f.write(fmt.Sprintf("+1415555%04d", i), strconv.Itoa(1000+i))
 			}
-			f.clock.Advance(time.Hour + time.Second)
-			f.eng.Kick()
-			time.Sleep(20 * time.Millisecond)
+			// Stopped at once: the engine is still at work on the answers
+			// (or, on a fast machine, done: the test proves less, never fails).
 			restart()
-			f.eng.Kick()
+			f.clock.Advance(time.Hour + time.Second)
 			waiting(ask.ID, StatusFinished, n)
 			waiting(remind.ID, StatusFinished, n)
 			waiting(ask.ID, StatusWaitingReply, n)

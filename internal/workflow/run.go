@@ -128,6 +128,12 @@ func saveRun(ctx context.Context, tx *db.Tx, r *Run, now int64) error {
 	if err != nil {
 		return fmt.Errorf("workflow: save run %d: %w", r.ID, err)
 	}
+	// A waiting run with a deadline (a timer, a question's timeout) is due
+	// then; a running one is either driven by the node that saves it or
+	// made due by its caller (see resumeWaiting).
+	if r.Status != StatusRunning && !terminal(r.Status) && !r.WakeAt.IsZero() {
+		tx.Due(dueWorkflow, db.Millis(r.WakeAt))
+	}
 	return nil
 }
 
@@ -185,6 +191,9 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 		sql.NullInt64{Int64: n.triggerEventID, Valid: n.triggerEventID != 0}, n.failWith, now, now, ended).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("workflow: start run: %w", err)
+	}
+	if status == StatusRunning {
+		tx.Due(dueWorkflow, wake)
 	}
 	if n.failWith != "" {
 		if err := logStep(ctx, tx, id, Entry{Step: "", Type: "trigger", Error: n.failWith}, now); err != nil {

@@ -36,7 +36,6 @@ type Workflow struct {
 type Service struct {
 	db       *db.DB
 	versions sync.Map // versionKey -> *Definition; versions never change
-	kick     func()   // wakes the local engine after a run is started
 }
 
 type versionKey struct {
@@ -45,7 +44,7 @@ type versionKey struct {
 }
 
 // NewService returns a Service on d.
-func NewService(d *db.DB) *Service { return &Service{db: d, kick: func() {}} }
+func NewService(d *db.DB) *Service { return &Service{db: d} }
 
 const wfColumns = `id, workspace_id, name, description, draft, published_version, active, webhook_secret, created_at, updated_at`
 
@@ -108,7 +107,7 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, d Definition) (
 		return Workflow{}, err
 	}
 	body, _ := json.Marshal(d)
-	now := db.Now()
+	now := s.db.Now()
 	var id int64
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO workflows (workspace_id, name, description, draft, webhook_secret, created_at, updated_at)
@@ -132,7 +131,7 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Defini
 	body, _ := json.Marshal(d)
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workflows SET draft = ?, name = ?, description = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-			string(body), d.Name, d.Description, db.Now(), workspaceID, id)
+			string(body), d.Name, d.Description, tx.Now(), workspaceID, id)
 		if err != nil {
 			return fmt.Errorf("workflow: save draft: %w", err)
 		}

@@ -60,7 +60,7 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 		trigger := map[string]any{"type": d.Trigger.Type, "user_id": in.UserID, "inputs": in.Inputs}
 		id, err = insertRun(ctx, tx, newRun{workspaceID: workspaceID, workflowID: workflowID, version: w.PublishedVersion,
 			step: d.first(), contactID: in.ContactID, conversationID: conv.ID, trigger: trigger,
-			oncePerContact: d.Trigger.OncePerContact, vars: vars}, db.Now())
+			oncePerContact: d.Trigger.OncePerContact, vars: vars}, s.db.Now())
 		return err
 	})
 	if err != nil {
@@ -69,7 +69,6 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 	if id == 0 {
 		return Run{}, apperr.Conflict("workflow %d already ran for contact %d (trigger once per contact)", workflowID, in.ContactID)
 	}
-	s.kick()
 	r, err := s.GetRun(ctx, workspaceID, workflowID, id)
 	if err != nil {
 		return r, fmt.Errorf("workflow: started run: %w", err)

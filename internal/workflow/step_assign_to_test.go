@@ -49,7 +49,6 @@ func TestAssignTo(t *testing.T) {
 			t.Fatalf("status %s", run.Status)
 		}
 		f.clock.Advance(601 * time.Second)
-		f.eng.Kick()
 		f.eventually("the queue timeout", func() bool { return len(f.outTexts(conv)) == 2 })
 		if got := f.outTexts(conv)[1]; got != "Still waiting" {
 			t.Fatalf("sent %q", got)

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -19,10 +18,12 @@ func TestHTTPRequest(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		var gotBody, gotAuth string
+		never := make(chan struct{})
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch r.URL.Path {
 			case "/slow":
-				time.Sleep(1500 * time.Millisecond)
+				<-never // only the step's timeout ends it
+				return
 			case "/down":
 				w.WriteHeader(503)
 				return
@@ -33,6 +34,7 @@ func TestHTTPRequest(t *testing.T) {
 			io.WriteString(w, `{"customer": {"tier": "gold", "orders": [{"id": "A-7"}]}}`)
 		}))
 		defer srv.Close()
+		defer close(never)
 		steps := func(path string) string {
 			return fmt.Sprintf(`[
 			{"id": "call", "type": "http_request", "settings": {"method": "POST", "url": "%s%s", "timeout_seconds": 1,

@@ -52,7 +52,6 @@ func (s *triggerWorkflow) exec(x *execution) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	x.tx.OnCommit(x.e.Kick)
 	if id == 0 {
 		return next(fmt.Sprintf("workflow %d already ran for this contact (once per contact)", s.WorkflowID)), nil
 	}

@@ -12,11 +12,12 @@ const claimBatch = 256
 
 // timerLoop advances due runs: runnable ones (due now), waits whose time
 // came, and schedule triggers. It sleeps until the earliest due time and
-// is woken early by Kick (a run started or resumed on this node) or by the
-// hub (another node's commit); there is no polling interval.
+// is woken early when a transaction makes a run due sooner (dueWorkflow),
+// on this node or another; there is no polling interval, and news of a
+// run due later than the loop's plan does not wake it.
 func (e *Engine) timerLoop(ctx context.Context) {
-	wake, unsubscribe := e.hub.Subscribe()
-	defer unsubscribe()
+	e.timer.Start()
+	defer e.timer.Stop()
 	for ctx.Err() == nil {
 		if err := e.fireSchedules(ctx); err != nil && ctx.Err() == nil {
 			e.log.Error("workflow: schedules", "err", err)
@@ -27,7 +28,7 @@ func (e *Engine) timerLoop(ctx context.Context) {
 				return
 			}
 			e.log.Error("workflow: claim due runs", "err", err)
-			sleep(ctx, time.Second)
+			e.timer.Wait(ctx, e.now().Add(time.Second))
 			continue
 		}
 		if len(ids) > 0 {
@@ -37,30 +38,24 @@ func (e *Engine) timerLoop(ctx context.Context) {
 		next, err := e.nextDue(ctx)
 		if err != nil && ctx.Err() == nil {
 			e.log.Error("workflow: next due", "err", err)
-			next = e.opts.Now().Add(time.Second)
+			next = e.now().Add(time.Second)
 		}
-		wait := time.Hour
-		if !next.IsZero() {
-			wait = next.Sub(e.opts.Now())
-		}
-		t := time.NewTimer(max(wait, 0))
-		select {
-		case <-ctx.Done():
-		case <-e.kick:
-		case <-wake:
-		case <-t.C:
-		}
-		t.Stop()
+		e.timer.WaitUntil(ctx, next)
 	}
 }
 
-// claim leases up to claimBatch due runs to this node. On PostgreSQL,
+// claim leases up to claimBatch due runs to this node. It looks with a
+// read first, so a look that finds nothing writes nothing. On PostgreSQL,
 // SKIP LOCKED lets several nodes claim different runs at once.
 func (e *Engine) claim(ctx context.Context) ([]int64, error) {
-	now := db.Millis(e.opts.Now())
+	now := db.Millis(e.now())
+	const due = `SELECT id FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until < ? ORDER BY wake_at LIMIT ?`
+	if ids, err := queryIDs(ctx, e.db.Reader(), due, now, now, 1); err != nil || len(ids) == 0 {
+		return nil, err
+	}
 	var ids []int64
 	err := e.tx(ctx, func(tx *db.Tx) error {
-		q := `SELECT id FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until < ? ORDER BY wake_at LIMIT ?`
+		q := due
 		if tx.Dialect() == db.Postgres {
 			q += ` FOR UPDATE SKIP LOCKED`
 		}
@@ -119,6 +114,7 @@ func (e *Engine) drive(ctx context.Context, id int64) {
 	// running: released with a background context, so the run is
 	// claimable at once, not when its lease ends.
 	e.tx(context.Background(), func(tx *db.Tx) error {
+		tx.Due(dueWorkflow, 0)
 		_, err := tx.Exec(context.Background(), `UPDATE workflow_runs SET lease_until = 0 WHERE id = ? AND lease_until > 0`, id)
 		return err
 	})

@@ -35,7 +35,6 @@ func TestContactTriggers(t *testing.T) {
 		for _, w := range []Workflow{tag, field, stage} {
 			f.waitStatus(w.ID, got.ConversationID, StatusFinished)
 		}
-		f.eng.Kick()
 		f.eventually("the engine to consume every event", func() bool {
 			return f.count(`SELECT COUNT(*) FROM workflow_cursor WHERE after_id = (SELECT MAX(id) FROM events)`) == 1
 		})

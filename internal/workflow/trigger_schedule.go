@@ -76,9 +76,13 @@ func nextFire(d Definition, now int64) (int64, error) {
 // each to its next firing in the same transaction, so a firing happens
 // once even with several nodes (SKIP LOCKED) or a crash.
 func (e *Engine) fireSchedules(ctx context.Context) error {
-	now := db.Millis(e.opts.Now())
-	started := false
-	err := e.tx(ctx, func(tx *db.Tx) error {
+	now := db.Millis(e.now())
+	var due int
+	if err := e.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM workflows WHERE next_fire_at > 0 AND next_fire_at <= ? AND active = 1`,
+		now).Scan(&due); err != nil || due == 0 {
+		return err // nothing due: no write transaction
+	}
+	return e.tx(ctx, func(tx *db.Tx) error {
 		q := `SELECT id, workspace_id, published_version, next_fire_at FROM workflows WHERE next_fire_at > 0 AND next_fire_at <= ? AND active = 1`
 		if tx.Dialect() == db.Postgres {
 			q += ` FOR UPDATE SKIP LOCKED`
@@ -111,21 +115,18 @@ func (e *Engine) fireSchedules(ctx context.Context) error {
 			if err := decodeSettings(def.Trigger.Conditions, &t); err != nil {
 				return err
 			}
-			n, err := e.startScheduled(ctx, tx, w.id, w.ws, w.version, def, t, w.at, now)
-			if err != nil {
+			// The runs it started are due now: insertRun told the timers.
+			if _, err := e.startScheduled(ctx, tx, w.id, w.ws, w.version, def, t, w.at, now); err != nil {
 				return err
 			}
-			started = started || n > 0
-			if _, err := tx.Exec(ctx, `UPDATE workflows SET next_fire_at = ? WHERE id = ?`, t.after(now), w.id); err != nil {
+			next := t.after(now)
+			if _, err := tx.Exec(ctx, `UPDATE workflows SET next_fire_at = ? WHERE id = ?`, next, w.id); err != nil {
 				return err
 			}
+			tx.Due(dueWorkflow, next)
 		}
 		return nil
 	})
-	if err == nil && started {
-		e.Kick()
-	}
-	return err
 }
 
 func (e *Engine) startScheduled(ctx context.Context, tx *db.Tx, id, ws int64, version int, def *Definition, t scheduleTrigger, at, now int64) (int, error) {

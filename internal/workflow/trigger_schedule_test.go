@@ -21,13 +21,16 @@ func TestScheduleTrigger(t *testing.T) {
 		var next int64
 		d.Reader().QueryRow(ctx, `SELECT next_fire_at FROM workflows WHERE id = ?`, w.ID).Scan(&next)
 		at := db.Time(next)
-		if at.Hour() != 9 || at.Minute() != 0 || !at.After(time.Now()) {
+		if at.Hour() != 9 || at.Minute() != 0 || !at.After(f.clock.Now()) {
 			t.Fatalf("next firing %s", at)
 		}
-		f.clock.Advance(time.Until(at) + time.Second)
-		f.eng.Kick()
+		f.clock.Advance(at.Sub(f.clock.Now()) - time.Second)
+		f.idle()
+		if len(f.outTexts(a.ConversationID)) != 0 {
+			t.Fatal("the schedule fired a second early")
+		}
+		f.clock.Advance(2 * time.Second)
 		f.eventually("the morning message", func() bool { return len(f.outTexts(a.ConversationID)) == 1 })
-		time.Sleep(30 * time.Millisecond)
 		if len(f.outTexts(b.ConversationID)) != 0 || f.count(`SELECT COUNT(*) FROM workflow_runs`) != 1 {
 			t.Fatal("the schedule ran for a contact outside its filter, or twice")
 		}

@@ -91,13 +91,12 @@ func (s *Service) ReceiveWebhook(ctx context.Context, workflowID int64, secret s
 		}
 		payload["type"] = "incoming_webhook"
 		runID, err = insertRun(ctx, tx, newRun{workspaceID: ws, workflowID: workflowID, version: version, step: d.first(),
-			contactID: contactID, conversationID: conv.ID, trigger: payload, oncePerContact: d.Trigger.OncePerContact}, db.Now())
+			contactID: contactID, conversationID: conv.ID, trigger: payload, oncePerContact: d.Trigger.OncePerContact}, s.db.Now())
 		return err
 	})
 	if err != nil {
 		return 0, err
 	}
-	s.kick()
 	return runID, nil
 }
 

@@ -25,7 +25,7 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id int64) (Workflow,
 		return w, err
 	}
 	body, _ := json.Marshal(d)
-	next, err := nextFire(d, db.Now())
+	next, err := nextFire(d, s.db.Now())
 	if err != nil {
 		return w, err
 	}
@@ -36,17 +36,19 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id int64) (Workflow,
 		}
 		version++
 		if _, err := tx.Exec(ctx, `INSERT INTO workflow_versions (workflow_id, version, definition, published_at) VALUES (?, ?, ?, ?)`,
-			id, version, string(body), db.Now()); err != nil {
+			id, version, string(body), tx.Now()); err != nil {
 			return fmt.Errorf("workflow: publish: %w", err)
 		}
+		if next > 0 {
+			tx.Due(dueWorkflow, next)
+		}
 		_, err := tx.Exec(ctx, `UPDATE workflows SET draft = '', published_version = ?, trigger_type = ?, next_fire_at = ?, updated_at = ?
-			WHERE id = ?`, version, d.Trigger.Type, next, db.Now(), id)
+			WHERE id = ?`, version, d.Trigger.Type, next, tx.Now(), id)
 		return err
 	})
 	if err != nil {
 		return w, fmt.Errorf("workflow: publish: %w", err)
 	}
-	s.kick()
 	return s.Get(ctx, workspaceID, id)
 }
 
@@ -61,13 +63,15 @@ func (s *Service) SetActive(ctx context.Context, workspaceID, id int64, active b
 		return w, apperr.Conflict("workflow %d has no published version to run; publish it first", id)
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE workflows SET active = ?, updated_at = ? WHERE id = ?`, boolInt(active), db.Now(), id)
+		if active {
+			tx.Due(dueWorkflow, 0) // its schedule may be due
+		}
+		_, err := tx.Exec(ctx, `UPDATE workflows SET active = ?, updated_at = ? WHERE id = ?`, boolInt(active), tx.Now(), id)
 		return err
 	})
 	if err != nil {
 		return w, fmt.Errorf("workflow: set active: %w", err)
 	}
-	s.kick()
 	return s.Get(ctx, workspaceID, id)
 }
 
@@ -84,7 +88,7 @@ func (s *Service) StopRun(ctx context.Context, workspaceID, workflowID, runID in
 		if terminal(r.Status) {
 			return apperr.Conflict("run %d has already ended (%s)", runID, r.Status)
 		}
-		now := db.Now()
+		now := tx.Now()
 		r.Status, r.WakeAt = StatusStopped, db.Time(0)
 		if err := saveRun(ctx, tx, &r, now); err != nil {
 			return err

@@ -31,7 +31,7 @@ type TeamInput struct {
 
 // CreateTeam adds a team with its members.
 func (s *Service) CreateTeam(ctx context.Context, workspaceID int64, in TeamInput) (Team, error) {
-	t := Team{WorkspaceID: workspaceID, Name: strings.TrimSpace(in.Name), CreatedAt: db.Time(db.Now())}
+	t := Team{WorkspaceID: workspaceID, Name: strings.TrimSpace(in.Name), CreatedAt: db.Time(s.db.Now())}
 	if t.Name == "" {
 		return t, apperr.Invalid("name", "is required")
 	}

@@ -58,7 +58,7 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 	b := make([]byte, 32)
 	rand.Read(b)
 	raw := "sb_" + base64.RawURLEncoding.EncodeToString(b)
-	t := Token{Name: in.Name, Kind: in.Kind, UserID: in.UserID, Prefix: raw[:10], CreatedAt: db.Time(db.Now())}
+	t := Token{Name: in.Name, Kind: in.Kind, UserID: in.UserID, Prefix: raw[:10], CreatedAt: db.Time(s.db.Now())}
 	if in.TTL > 0 {
 		t.ExpiresAt = t.CreatedAt.Add(in.TTL)
 	}
@@ -104,7 +104,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	if err != nil {
 		return Principal{}, fmt.Errorf("workspace: authenticate: %w", err)
 	}
-	if expires != 0 && expires < db.Now() {
+	if expires != 0 && expires < s.db.Now() {
 		return Principal{}, apperr.Unauthorized("token expired")
 	}
 	p.UserID = user.Int64
@@ -146,7 +146,7 @@ func hashToken(raw string) string {
 // token so that authenticating stays a read on the hot path, and a failure
 // to record it never fails the request.
 func (s *Service) touch(ctx context.Context, tokenID int64) {
-	now := db.Now()
+	now := s.db.Now()
 	if last, ok := s.lastUse.Load(tokenID); ok && now-last.(int64) < 60_000 {
 		return
 	}

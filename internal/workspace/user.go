@@ -68,7 +68,7 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 			return User{}, err
 		}
 	}
-	u := User{WorkspaceID: workspaceID, Email: in.Email, Name: strings.TrimSpace(in.Name), Role: in.Role, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(db.Now())}
+	u := User{WorkspaceID: workspaceID, Email: in.Email, Name: strings.TrimSpace(in.Name), Role: in.Role, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(s.db.Now())}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, email, name, role, password_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			workspaceID, u.Email, u.Name, u.Role, hash, u.Status, db.Millis(u.CreatedAt)).Scan(&u.ID)

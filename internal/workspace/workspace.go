@@ -52,7 +52,7 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 	if _, err := time.LoadLocation(timezone); err != nil {
 		return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", timezone)
 	}
-	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(db.Now())}
+	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now())}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO workspaces (name, timezone, closing_notes_mode, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			w.Name, w.Timezone, w.ClosingNotesMode, db.Millis(w.CreatedAt)).Scan(&w.ID); err != nil {

@@ -8,12 +8,12 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/metrics/metricstest"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
@@ -36,13 +36,9 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 	}); err != nil {
 		t.Fatal(err)
 	}
-	hub := event.NewHub()
-	f.db.OnEvents(hub.Notify)
-	disp := outbound.New(f.db, hub, map[string]outbound.Sender{"custom": NewSender()}, f.m, outbound.Options{Concurrency: 1})
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); disp.Run(runCtx) }()
-	defer func() { stop(); <-done }()
+	g := background.NewGroup(f.db.Clock())
+	disp := outbound.New(f.db, map[string]outbound.Sender{"custom": NewSender()}, f.m, outbound.Options{Concurrency: 1, Group: g})
+	backgroundtest.Run(t, g, disp.Run)
 	var out []conversation.Message
 	for i := 0; i < n; i++ {
 		m, err := f.convs.Send(ctx, f.ws.ID, conversationID, conversation.SendInput{Text: fmt.Sprintf("reply %d", i), Sender: conversation.SourceUser})
@@ -50,15 +46,9 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 			t.Fatal(err)
 		}
 		// One at a time, so that message i gets out-(i+1).
-		deadline := time.Now().Add(10 * time.Second)
-		for m.Status != conversation.MsgSent {
-			if time.Now().After(deadline) {
-				t.Fatalf("message %d not sent: %+v", m.ID, m)
-			}
-			time.Sleep(5 * time.Millisecond)
-			if m, err = f.convs.GetMessage(ctx, f.ws.ID, m.ID); err != nil {
-				t.Fatal(err)
-			}
+		backgroundtest.WaitIdle(t, g)
+		if m, err = f.convs.GetMessage(ctx, f.ws.ID, m.ID); err != nil || m.Status != conversation.MsgSent {
+			t.Fatalf("message %d not sent: %+v, %v", m.ID, m, err)
 		}
 		out = append(out, m)
 	}

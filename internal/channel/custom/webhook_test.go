@@ -171,7 +171,7 @@ func TestWebhookRefusals(t *testing.T) {
 		var foreignID int64 // a channel of another type
 		if err := d.Tx(ctx, func(tx *db.Tx) error {
 			return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, 'telegram', 'tg', 'tgtoken', '{}', ?) RETURNING id`,
-				f.ws.ID, db.Now()).Scan(&foreignID)
+				f.ws.ID, d.Now()).Scan(&foreignID)
 		}); err != nil {
 			t.Fatal(err)
 		}
