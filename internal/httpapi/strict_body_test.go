@@ -26,7 +26,7 @@ func TestStrictBodies(t *testing.T) {
 			{name: "a contact with a misspelt field", method: "POST", path: "/api/v1/contacts", as: "agent",
 				body: `{"first_name":"Eve","emial":"eve@example.com"}`, status: 400, want: []string{`unknown field \"emial\"`}},
 			{name: "a workflow with a misspelt trigger member", method: "POST", path: "/api/v1/workflows", as: "manager",
-				body: `{"name":"w","trigger":{"type":"manual","once_per_contcat":true},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`,
+				body:   `{"name":"w","trigger":{"type":"manual","once_per_contcat":true},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`,
 				status: 400, want: []string{`unknown field \"once_per_contcat\"`}},
 			{name: "a routing request with a misspelt member", method: "POST", path: "/api/v1/conversations/{{conv}}/route", as: "agent",
 				body: `{"target":"workspace","priorty":5}`, status: 400, want: []string{`unknown field \"priorty\"`}},
