@@ -61,6 +61,8 @@ func limitScenarios() []scenario {
 		bad("avatar URL of 2049", "PATCH", "/api/v1/contacts/{{ana}}", "agent", `{"avatar_url":`+js("https://x/"+strings.Repeat("a", 2039))+`}`, "avatar_url"),
 		bad("101 tags at once", "PATCH", "/api/v1/contacts/{{ana}}", "agent", `{"tags":`+tags(101)+`}`, "tags"),
 		bad("a tag of 101", "POST", "/api/v1/contacts/{{ana}}/tags", "agent", `{"tag":`+js(chars(101))+`}`, "tag"),
+		bad("NUL in a tag of the path", "DELETE", "/api/v1/contacts/{{ana}}/tags/a%00b", "agent", "", "tag"),
+		bad("a tag of 101 in the path", "DELETE", "/api/v1/contacts/{{ana}}/tags/"+strings.Repeat("t", 101), "agent", "", "tag"),
 		bad("a stage name of 201", "PUT", "/api/v1/contacts/{{ana}}/lifecycle", "agent", `{"stage":`+js(chars(201))+`}`, "stage"),
 		ok("a note field", "POST", "/api/v1/custom-fields", "manager", `{"key":"note","type":"text"}`, 201),
 		ok("a site field", "POST", "/api/v1/custom-fields", "manager", `{"key":"site","type":"url"}`, 201),
