@@ -4,6 +4,7 @@
 package channel
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Types of channel this build knows.
@@ -69,10 +71,19 @@ type cached struct {
 // New returns a Service on d.
 func New(d *db.DB) *Service { return &Service{db: d} }
 
+// The longest values of a channel, in characters (docs/api.md, "Limits").
+const (
+	MaxNameLen    = limit.Name // a channel's name
+	MaxBaseURLLen = limit.URL  // a custom channel's base_url
+)
+
 func validate(in *Input) error {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		return apperr.Invalid("name", "is required")
+	}
+	if err := limit.Text("name", in.Name, MaxNameLen); err != nil {
+		return err
 	}
 	if len(in.Config) == 0 {
 		in.Config = json.RawMessage(`{}`)
@@ -80,8 +91,15 @@ func validate(in *Input) error {
 	switch in.Type {
 	case TypeCustom:
 		var c CustomConfig
-		if err := json.Unmarshal(in.Config, &c); err != nil {
-			return apperr.Invalid("config", "must be an object: %v", err)
+		// A config member this type does not have is a mistake (a
+		// misspelt base_url), not something to drop without a word.
+		dec := json.NewDecoder(bytes.NewReader(in.Config))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&c); err != nil {
+			return apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+		}
+		if err := limit.Text("config.base_url", c.BaseURL, MaxBaseURLLen); err != nil {
+			return err
 		}
 		u, err := url.Parse(c.BaseURL)
 		if c.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

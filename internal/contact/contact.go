@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Contact is a person the workspace talks to.
@@ -50,6 +51,9 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 // NormalizePhone strips the punctuation people type in phone numbers and
 // checks the result is E.164. An empty input stays empty.
 func NormalizePhone(s string) (string, error) {
+	if err := limit.Text("phone", s, MaxPhoneLen); err != nil {
+		return "", err
+	}
 	s = strings.Map(func(r rune) rune {
 		switch r {
 		case ' ', '-', '(', ')', '.':
@@ -77,6 +81,9 @@ func NormalizeEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
 		return "", nil
+	}
+	if err := limit.Text("email", s, MaxEmailLen); err != nil {
+		return "", err
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s {
@@ -138,10 +145,19 @@ type ListFilter struct {
 	Tag    string
 }
 
-// List returns contacts in id order after the cursor.
+// List returns contacts in id order after the cursor. A search longer
+// than limit.Search characters, or a tag longer than a tag can be, is a
+// bad request: SQLite refuses LIKE patterns past 50,000 bytes, and no
+// contact could match anyway.
 func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Contact, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
+	}
+	if err := limit.Param("search", f.Search, limit.Search); err != nil {
+		return nil, err
+	}
+	if err := limit.Param("tag", f.Tag, MaxTagLen); err != nil {
+		return nil, err
 	}
 	q := `SELECT ` + contactColumns + contactFrom + ` WHERE c.workspace_id = ? AND c.id > ?`
 	args := []any{workspaceID, f.After}

@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Input creates or patches a contact; nil fields are left unchanged.
@@ -32,16 +33,26 @@ type standard struct {
 }
 
 func (in Input) apply(s *standard) error {
-	set := func(dst *string, p *string) {
-		if p != nil {
-			*dst = strings.TrimSpace(*p)
+	for _, f := range []struct {
+		name string
+		dst  *string
+		in   *string
+		max  int
+	}{{"first_name", &s.first, in.FirstName, MaxNameLen}, {"last_name", &s.last, in.LastName, MaxNameLen},
+		{"language", &s.language, in.Language, MaxLanguageLen}, {"country", &s.country, in.Country, MaxCountryLen},
+		{"avatar_url", &s.avatar, in.AvatarURL, MaxAvatarURLLen}} {
+		if f.in == nil {
+			continue
 		}
+		v := strings.TrimSpace(*f.in)
+		if err := limit.Text(f.name, v, f.max); err != nil {
+			return err
+		}
+		*f.dst = v
 	}
-	set(&s.first, in.FirstName)
-	set(&s.last, in.LastName)
-	set(&s.language, in.Language)
-	set(&s.country, in.Country)
-	set(&s.avatar, in.AvatarURL)
+	if len(in.Tags) > MaxTagsPerWrite {
+		return apperr.Invalid("tags", "holds %d tags; at most %d are added at once", len(in.Tags), MaxTagsPerWrite)
+	}
 	if in.Phone != nil {
 		p, err := NormalizePhone(*in.Phone)
 		if err != nil {
@@ -58,12 +69,6 @@ func (in Input) apply(s *standard) error {
 	}
 	if s.first == "" {
 		return apperr.Invalid("first_name", "is required")
-	}
-	if len(s.first) > 200 {
-		return apperr.Invalid("first_name", "is longer than 200 characters")
-	}
-	if len(s.last) > 200 {
-		return apperr.Invalid("last_name", "is longer than 200 characters")
 	}
 	return nil
 }

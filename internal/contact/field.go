@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Field is a custom contact field defined by the workspace.
@@ -47,6 +48,9 @@ func (s *Service) CreateField(ctx context.Context, workspaceID int64, in Field) 
 	if strings.TrimSpace(in.Name) == "" {
 		in.Name = in.Key
 	}
+	if err := limit.Text("name", in.Name, MaxFieldNameLen); err != nil {
+		return Field{}, err
+	}
 	if !slices.Contains(FieldTypes, in.Type) {
 		return Field{}, apperr.Invalid("type", "must be one of %s", strings.Join(FieldTypes, ", "))
 	}
@@ -55,6 +59,14 @@ func (s *Service) CreateField(ctx context.Context, workspaceID int64, in Field) 
 	}
 	if in.Type != "list" {
 		in.Options = nil
+	}
+	if len(in.Options) > MaxOptions {
+		return Field{}, apperr.Invalid("options", "holds %d options; at most %d are allowed", len(in.Options), MaxOptions)
+	}
+	for i, o := range in.Options {
+		if err := limit.Text(fmt.Sprintf("options[%d]", i), o, MaxOptionLen); err != nil {
+			return Field{}, err
+		}
 	}
 	if in.Options == nil {
 		in.Options = []string{}
@@ -137,7 +149,7 @@ func ValidateValue(f Field, v any) (string, error) {
 		case string:
 			var err error
 			if n, err = strconv.ParseFloat(strings.TrimSpace(x), 64); err != nil {
-				return "", apperr.Invalid(name, "%q is not a number", x)
+				return "", apperr.Invalid(name, "%q is not a number", limit.Clip(x, 50))
 			}
 		default:
 			return "", apperr.Invalid(name, "must be a number")
@@ -161,33 +173,37 @@ func ValidateValue(f Field, v any) (string, error) {
 		return "", apperr.Invalid(name, "must be a string")
 	}
 	str = strings.TrimSpace(str)
+	// Every string value is text first: no NUL, valid UTF-8, bounded.
+	if err := limit.Text(name, str, MaxTextValueLen); err != nil {
+		return "", err
+	}
+	quoted := strconv.Quote(limit.Clip(str, 50))
 	switch f.Type {
-	case "text":
-		if len(str) > 5000 {
-			return "", apperr.Invalid(name, "is longer than 5000 characters")
-		}
 	case "list":
 		if !slices.Contains(f.Options, str) {
-			return "", apperr.Invalid(name, "%q is not one of %s", str, strings.Join(f.Options, ", "))
+			return "", apperr.Invalid(name, "%s is not one of %s", quoted, strings.Join(f.Options, ", "))
 		}
 	case "email":
 		e, err := NormalizeEmail(str)
 		if err != nil || e == "" {
-			return "", apperr.Invalid(name, "%q is not a valid email address", str)
+			return "", apperr.Invalid(name, "%s is not a valid email address", quoted)
 		}
 		str = e
 	case "url":
+		if err := limit.Text(name, str, MaxAvatarURLLen); err != nil {
+			return "", err
+		}
 		u, err := url.Parse(str)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "", apperr.Invalid(name, "%q is not an http(s) URL", str)
+			return "", apperr.Invalid(name, "%s is not an http(s) URL", quoted)
 		}
 	case "date":
 		if _, err := time.Parse("2006-01-02", str); err != nil || !dateRe.MatchString(str) {
-			return "", apperr.Invalid(name, "%q is not a date (YYYY-MM-DD)", str)
+			return "", apperr.Invalid(name, "%s is not a date (YYYY-MM-DD)", quoted)
 		}
 	case "time":
 		if _, err := time.Parse("15:04", str); err != nil || !timeRe.MatchString(str) {
-			return "", apperr.Invalid(name, "%q is not a time (HH:MM)", str)
+			return "", apperr.Invalid(name, "%s is not a time (HH:MM)", quoted)
 		}
 	}
 	return str, nil
@@ -229,7 +245,7 @@ func setFields(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, val
 	for _, k := range keys {
 		f, ok := byKey[k]
 		if !ok {
-			return nil, apperr.Invalid("fields."+k, "no custom field has this key")
+			return nil, apperr.Invalid("fields."+limit.Clip(k, 50), "no custom field has this key")
 		}
 		var old string
 		hadOld := tx.QueryRow(ctx, `SELECT value FROM contact_field_values WHERE contact_id = ? AND field_id = ?`, contactID, f.ID).Scan(&old) == nil

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Identity is how a contact is known on one channel (a Telegram chat id, a
@@ -52,10 +54,23 @@ func ResolveTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, ext
 
 // sanitize keeps the valid parts of an inbound profile, uses an E.164
 // external id as the phone, and names a nameless contact after its id.
+// Values are cleaned of NUL and invalid UTF-8 (which PostgreSQL cannot
+// store); one still too long for its field is dropped, never refused.
 func sanitize(p Input, externalID string) Input {
-	out := Input{LastName: p.LastName, Language: p.Language, Country: p.Country, AvatarURL: p.AvatarURL}
-	if p.Phone != nil {
-		if v, err := NormalizePhone(*p.Phone); err == nil && v != "" {
+	keep := func(v *string, max int) *string {
+		if v == nil {
+			return nil
+		}
+		s := strings.TrimSpace(limit.Clean(*v))
+		if s == "" || limit.Len(s) > max {
+			return nil
+		}
+		return &s
+	}
+	out := Input{LastName: keep(p.LastName, MaxNameLen), Language: keep(p.Language, MaxLanguageLen),
+		Country: keep(p.Country, MaxCountryLen), AvatarURL: keep(p.AvatarURL, MaxAvatarURLLen)}
+	if v := keep(p.Phone, MaxPhoneLen); v != nil {
+		if v, err := NormalizePhone(*v); err == nil && v != "" {
 			out.Phone = &v
 		}
 	}
@@ -63,18 +78,15 @@ func sanitize(p Input, externalID string) Input {
 		v := externalID
 		out.Phone = &v
 	}
-	if p.Email != nil {
-		if v, err := NormalizeEmail(*p.Email); err == nil && v != "" {
+	if v := keep(p.Email, MaxEmailLen); v != nil {
+		if v, err := NormalizeEmail(*v); err == nil && v != "" {
 			out.Email = &v
 		}
 	}
-	first := externalID
-	if p.FirstName != nil && *p.FirstName != "" && len(*p.FirstName) <= 200 {
-		first = *p.FirstName
-	}
-	out.FirstName = &first
-	if out.LastName != nil && len(*out.LastName) > 200 {
-		out.LastName = nil
+	out.FirstName = keep(p.FirstName, MaxNameLen)
+	if out.FirstName == nil {
+		first, _ := limit.Truncate(limit.Clean(externalID), MaxNameLen, "")
+		out.FirstName = &first
 	}
 	return out
 }

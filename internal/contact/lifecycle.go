@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Stage is a lifecycle stage; stages are ordered and one is the default
@@ -50,6 +51,9 @@ func stageFor(ctx context.Context, q db.Querier, workspaceID int64, name *string
 	case *name == "":
 		return sql.NullInt64{}, nil
 	default:
+		if err := limit.Text("lifecycle_stage", *name, MaxStageLen); err != nil {
+			return sql.NullInt64{}, err
+		}
 		err = q.QueryRow(ctx, `SELECT id FROM lifecycle_stages WHERE workspace_id = ? AND name = ?`, workspaceID, *name).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return sql.NullInt64{}, apperr.Invalid("lifecycle_stage", "no lifecycle stage is named %q", *name)

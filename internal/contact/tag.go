@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Tag labels contacts.
@@ -24,8 +25,15 @@ type Tag struct {
 // CreateTag defines a tag.
 func (s *Service) CreateTag(ctx context.Context, workspaceID int64, in Tag) (Tag, error) {
 	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || len(in.Name) > 100 {
-		return Tag{}, apperr.Invalid("name", "is required, at most 100 characters")
+	if in.Name == "" {
+		return Tag{}, apperr.Invalid("name", "is required")
+	}
+	if err := limit.Text("name", in.Name, MaxTagLen); err != nil {
+		return Tag{}, err
+	}
+	in.Color = strings.TrimSpace(in.Color)
+	if err := limit.Text("color", in.Color, MaxTagColorLen); err != nil {
+		return Tag{}, err
 	}
 	in.CreatedAt = db.Time(s.db.Now())
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
@@ -84,8 +92,11 @@ func SetTagTx(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, tag 
 
 func setTag(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, name string, add bool) (bool, error) {
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return false, apperr.Invalid("tag", "is required, at most 100 characters")
+	if name == "" {
+		return false, apperr.Invalid("tag", "is required")
+	}
+	if err := limit.Text("tag", name, MaxTagLen); err != nil {
+		return false, err
 	}
 	var tagID int64
 	err := tx.QueryRow(ctx, `SELECT id FROM tags WHERE workspace_id = ? AND name = ?`, workspaceID, name).Scan(&tagID)

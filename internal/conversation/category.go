@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Category is a closing category of the workspace.
@@ -21,8 +22,11 @@ type Category struct {
 // CreateCategory adds a closing category.
 func (s *Service) CreateCategory(ctx context.Context, workspaceID int64, name string) (Category, error) {
 	c := Category{Name: strings.TrimSpace(name), CreatedAt: db.Time(s.db.Now())}
-	if c.Name == "" || len(c.Name) > 100 {
-		return c, apperr.Invalid("name", "is required, at most 100 characters")
+	if c.Name == "" {
+		return c, apperr.Invalid("name", "is required")
+	}
+	if err := limit.Text("name", c.Name, MaxCategoryLen); err != nil {
+		return Category{}, err
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO closing_categories (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`,

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Comment is an internal note on a conversation, never sent to the contact.
@@ -53,8 +54,11 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 	if in.Text == "" {
 		return Comment{}, apperr.Invalid("text", "is required")
 	}
-	if len(in.Text) > 10000 {
-		return Comment{}, apperr.Invalid("text", "is longer than 10000 characters")
+	if err := limit.Text("text", in.Text, MaxCommentLen); err != nil {
+		return Comment{}, err
+	}
+	if len(in.Mentions) > MaxMentions {
+		return Comment{}, apperr.Invalid("mentions", "holds %d users; at most %d may be mentioned", len(in.Mentions), MaxMentions)
 	}
 	cm := Comment{ConversationID: conversationID, UserID: in.UserID, Text: in.Text, CreatedAt: db.Time(tx.Now())}
 	err := func() error {

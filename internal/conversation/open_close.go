@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // OpenInput opens a conversation other than by a contact's message.
@@ -102,6 +103,12 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 		return Conversation{}, apperr.Invalid("source", "unknown close source %q", in.Source)
 	}
 	in.Category, in.Summary = strings.TrimSpace(in.Category), strings.TrimSpace(in.Summary)
+	if err := limit.Text("category", in.Category, MaxCategoryLen); err != nil {
+		return Conversation{}, err
+	}
+	if err := limit.Text("summary", in.Summary, MaxSummaryLen); err != nil {
+		return Conversation{}, err
+	}
 	var c Conversation
 	err := func() error {
 		var err error
@@ -117,9 +124,6 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 		}
 		if in.Summary == "" && mode == "both_required" {
 			return apperr.Invalid("summary", "a closing summary is required in this workspace")
-		}
-		if len(in.Summary) > 10000 {
-			return apperr.Invalid("summary", "is longer than 10000 characters")
 		}
 		if in.Category != "" {
 			var n int

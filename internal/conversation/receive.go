@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Kinds of inbound item a channel hands to Receive.
@@ -54,6 +58,12 @@ type Received struct {
 // stored once.
 func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, error) {
 	out := make([]Received, len(items))
+	items = slices.Clone(items) // storable adjusts them; the caller's stay as given
+	for i := range items {
+		if err := storable(&items[i]); err != nil {
+			return nil, err
+		}
+	}
 	err := s.committer.Do(ctx, func(tx *db.Tx) error {
 		for i, in := range items {
 			var err error
@@ -72,6 +82,34 @@ func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, err
 		return nil, wrap("receive", err)
 	}
 	return out, nil
+}
+
+// storable makes an inbound item fit to store on either store, the same
+// way whatever channel it came from: ids a channel could not have meant
+// (too long, or holding what no store keeps) are refused, since no later
+// delivery could match them; text is cleaned of NUL and invalid UTF-8 and
+// cut to MaxTextLen with TruncatedMarker rather than refused, so the
+// contact's message is kept; a content object over MaxContentBytes is
+// refused. Channels check their own payloads first, naming their fields.
+func storable(in *Inbound) error {
+	for _, id := range []struct {
+		field, value string
+		max          int
+	}{{"external_id", in.ExternalID, MaxExternalLen}, {"provider_message_id", in.ProviderMessageID, MaxExternalLen},
+		{"type", in.Type, MaxTypeLen}} {
+		if err := limit.Text(id.field, id.value, id.max); err != nil {
+			return err
+		}
+	}
+	in.Text, _ = TruncateText(in.Text)
+	in.Reason, _ = limit.Truncate(limit.Clean(in.Reason), MaxReasonLen, "…")
+	if len(in.Content) > MaxContentBytes {
+		return apperr.Invalid("content", "is %d bytes of JSON; at most %d are allowed", len(in.Content), MaxContentBytes)
+	}
+	if !utf8.Valid(in.Content) {
+		in.Content = json.RawMessage(strings.ToValidUTF8(string(in.Content), "\uFFFD"))
+	}
+	return nil
 }
 
 func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // SendInput is an outbound message to a conversation's contact.
@@ -47,16 +48,21 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		in.Type = "text"
 	}
 	in.Text = strings.TrimSpace(in.Text)
+	if err := limit.Text("type", in.Type, MaxTypeLen); err != nil {
+		return Message{}, err
+	}
 	if in.Type == "text" && in.Text == "" {
 		return Message{}, apperr.Invalid("text", "is required for a text message")
 	}
-	if len(in.Text) > 4096 {
-		return Message{}, apperr.Invalid("text", "is longer than 4096 characters")
+	if err := limit.Text("text", in.Text, MaxTextLen); err != nil {
+		return Message{}, err
 	}
 	if len(in.Content) == 0 {
 		in.Content = json.RawMessage(`{}`)
 	} else if !json.Valid(in.Content) {
 		return Message{}, apperr.Invalid("content", "must be JSON")
+	} else if len(in.Content) > MaxContentBytes {
+		return Message{}, apperr.Invalid("content", "is %d bytes of JSON; at most %d are allowed", len(in.Content), MaxContentBytes)
 	}
 	switch in.Sender {
 	case SourceUser, SourceWorkflow, SourceAPI:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // statusRank orders outbound statuses: a late "delivered" after "read" is
@@ -40,6 +41,8 @@ func statusTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 // failed), records the change in its history and appends message.status.
 // It reports false when the message already had that status or a later one.
 func SetStatusTx(ctx context.Context, tx *db.Tx, messageID int64, status, reason string) (bool, error) {
+	// A reason is a provider's or integrator's words: kept, but storable.
+	reason, _ = limit.Truncate(limit.Clean(reason), MaxReasonLen, "…")
 	var cur string
 	var workspaceID, contactID int64
 	var conv sql.NullInt64

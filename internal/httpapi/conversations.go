@@ -65,7 +65,7 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error
 	q := r.URL.Query()
 	f := conversation.ListFilter{Status: q.Get("status")}
 	var err error
-	if f.After, err = QueryInt(r, "cursor"); err != nil {
+	if f.After, err = queryCursor(r); err != nil {
 		return err
 	}
 	if f.Limit, err = limitOf(r, 50); err != nil {
@@ -78,17 +78,17 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error
 	case "me":
 		f.AssigneeID = p.UserID
 	default:
-		if f.AssigneeID, err = QueryInt(r, "assignee_id"); err != nil {
-			return err
+		if f.AssigneeID, err = queryID(r, "assignee_id"); err != nil {
+			return apperr.BadRequest("query parameter assignee_id must be a user id, me or none")
 		}
 	}
-	if f.TeamID, err = QueryInt(r, "team_id"); err != nil {
+	if f.TeamID, err = queryID(r, "team_id"); err != nil {
 		return err
 	}
-	if f.ContactID, err = QueryInt(r, "contact_id"); err != nil {
+	if f.ContactID, err = queryID(r, "contact_id"); err != nil {
 		return err
 	}
-	if f.ChannelID, err = QueryInt(r, "channel_id"); err != nil {
+	if f.ChannelID, err = queryID(r, "channel_id"); err != nil {
 		return err
 	}
 	list, err := s.deps.Conversations.List(r.Context(), p.WorkspaceID, f)
@@ -246,7 +246,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	after, err := QueryInt(r, "cursor")
+	after, err := queryCursor(r)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // eventFilter reads ?after= (or Last-Event-ID for a resuming stream),
@@ -30,15 +32,8 @@ func eventFilter(r *http.Request) (event.Filter, error) {
 		return f, apperr.BadRequest("after must not be negative")
 	}
 	if t := r.URL.Query().Get("types"); t != "" {
-		known := map[event.Type]bool{}
-		for _, k := range event.Types {
-			known[k] = true
-		}
-		for _, name := range strings.Split(t, ",") {
-			if !known[event.Type(name)] {
-				return f, apperr.BadRequest("unknown event type %q", name)
-			}
-			f.Types = append(f.Types, event.Type(name))
+		if f.Types, err = eventTypes(t); err != nil {
+			return f, err
 		}
 	}
 	limit, err := limitOf(r, 100)
@@ -47,6 +42,28 @@ func eventFilter(r *http.Request) (event.Filter, error) {
 	}
 	f.Limit = limit
 	return f, nil
+}
+
+// eventTypes parses ?types=a,b: known types, each once. Every type becomes
+// a variable of the query, so a list longer than the known types (which
+// can only repeat some) is refused before it reaches the database's limit
+// on variables; repeats within it are dropped.
+func eventTypes(list string) ([]event.Type, error) {
+	names := strings.Split(list, ",")
+	if len(names) > len(event.Types) {
+		return nil, apperr.BadRequest("types lists %d event types; there are only %d, name each at most once", len(names), len(event.Types))
+	}
+	var out []event.Type
+	for _, name := range names {
+		typ := event.Type(name)
+		if !slices.Contains(event.Types, typ) {
+			return nil, apperr.BadRequest("types: unknown event type %q", limit.Clip(name, 50))
+		}
+		if !slices.Contains(out, typ) {
+			out = append(out, typ)
+		}
+	}
+	return out, nil
 }
 
 // listEvents answers GET /api/v1/events?after=<cursor>: the events after

@@ -180,7 +180,8 @@ func (o opDoc) operation(g *schemaGen, pattern string, allowed roles, errSchema 
 		errs = append(errs, 400)
 	}
 	if o.body != nil {
-		s := g.request(o.body)
+		// API bodies refuse unknown members; provider webhooks stay lenient.
+		s := g.request(o.body, !o.channelToken)
 		s.Required = o.required
 		op.RequestBody = &apiBody{Required: !o.optionalBody, Content: jsonContent(s)}
 		errs = append(errs, 400, 413, 422)

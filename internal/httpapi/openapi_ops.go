@@ -45,7 +45,7 @@ var (
 	pCursor = param{"cursor", "next_cursor of the previous page", true}
 	pLimit  = param{"limit", "items per page, 1–200", true}
 	pAfter  = param{"after", "an event id: only later events", true}
-	pTypes  = param{"types", "comma-separated event types to keep", false}
+	pTypes  = param{"types", "comma-separated event types to keep (known types, each counted once)", false}
 	paged   = []param{pCursor, pLimit}
 )
 
@@ -162,7 +162,7 @@ var operations = map[string]opDoc{
 		status:  200, media: "text/event-stream"},
 
 	"GET /api/v1/contacts": {id: "listContacts", tag: tagContacts, summary: "Contacts in id order",
-		query:  append([]param{{"search", "part of the name, phone or email", false}, {"tag", "only contacts with this tag", false}}, paged...),
+		query:  append([]param{{"search", "part of the name, phone or email (at most 200 characters)", false}, {"tag", "only contacts with this tag", false}}, paged...),
 		status: 200, resp: page[contact.Contact]{}},
 	"POST /api/v1/contacts": {id: "createContact", tag: tagContacts, summary: "Create a contact",
 		desc: "Custom field values are validated against their field's type (422 naming fields.<key>).",

@@ -23,7 +23,7 @@ type jsonSchema struct {
 	Properties           map[string]*jsonSchema `json:"properties,omitempty"`
 	Required             []string               `json:"required,omitempty"`
 	Items                *jsonSchema            `json:"items,omitempty"`
-	AdditionalProperties *jsonSchema            `json:"additionalProperties,omitempty"`
+	AdditionalProperties any                    `json:"additionalProperties,omitempty"` // a *jsonSchema, or false
 }
 
 // schemaGen derives schemas from the Go types the handlers encode and
@@ -34,6 +34,7 @@ type schemaGen struct {
 	components map[string]*jsonSchema
 	names      map[reflect.Type]string
 	err        error
+	closed     bool // the request being described admits no unknown members
 }
 
 func newSchemaGen() *schemaGen {
@@ -113,8 +114,12 @@ func (g *schemaGen) response(v any) *jsonSchema {
 	return g.of(reflect.TypeOf(v), true)
 }
 
-// request returns the inline schema of a request body type.
-func (g *schemaGen) request(v any) *jsonSchema {
+// request returns the inline schema of a request body type. With closed,
+// its objects admit no members but their fields (additionalProperties:
+// false), as httpjson.Decode refuses unknown fields of API bodies.
+func (g *schemaGen) request(v any, closed bool) *jsonSchema {
+	g.closed = closed
+	defer func() { g.closed = false }()
 	return g.of(reflect.TypeOf(v), false)
 }
 
@@ -209,6 +214,9 @@ func (g *schemaGen) object(t reflect.Type, output bool, docName string) *jsonSch
 		}
 	}
 	slices.Sort(s.Required)
+	if !output && g.closed {
+		s.AdditionalProperties = false
+	}
 	return s
 }
 

@@ -76,7 +76,7 @@ func customChannelSend(g *schemaGen) *apiOperation {
 		Description: "Switchboard POSTs to the channel's <base_url>/message with the channel token as bearer and an Idempotency-Key header. " +
 			"A 4xx {error:{message}} fails the message with that reason; a 5xx or a timeout is retried with backoff.",
 		Tags:        []string{"channels"},
-		RequestBody: &apiBody{Required: true, Content: jsonContent(g.request(customOutbound{}))},
+		RequestBody: &apiBody{Required: true, Content: jsonContent(g.request(customOutbound{}, false))},
 		Responses: map[string]*apiResponse{
 			"200": {Description: "Sent", Content: jsonContent(g.response(customSent{}))},
 			"4XX": {Description: "Permanent failure, shown to the agent", Content: jsonContent(g.response(customRefusal{}))},

@@ -21,6 +21,20 @@ func queryCursor(r *http.Request) (int64, error) {
 	return after, nil
 }
 
+// queryID reads an optional id filter (?team_id=, ?contact_id=…): 0 when
+// absent, 400 unless it is a positive integer. A negative id matches
+// nothing, so a client sending one has made a mistake worth telling.
+func queryID(r *http.Request, name string) (int64, error) {
+	id, err := QueryInt(r, name)
+	if err != nil {
+		return 0, err
+	}
+	if id < 0 || (id == 0 && r.URL.Query().Get(name) != "") {
+		return 0, apperr.BadRequest("query parameter %s must be a positive id", name)
+	}
+	return id, nil
+}
+
 // pageOf cuts a list that the domain returns whole, in id order, at the
 // request's cursor and limit, so that every list of the API pages alike.
 // It knows whether more items follow, so the last page has no cursor.

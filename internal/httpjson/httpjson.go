@@ -6,6 +6,7 @@
 package httpjson
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 )
@@ -112,9 +114,12 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// Decode reads a JSON body into v: 413 past MaxBodyBytes, 400 for
-// malformed JSON (saying where), for trailing data or for a field of the
-// wrong JSON type.
+// Decode reads an API request's JSON body into v: 413 past MaxBodyBytes,
+// 400 for malformed JSON (saying where), for trailing data, for a field of
+// the wrong JSON type, for a field v does not have (a misspelt field would
+// otherwise be dropped without a word), and for invalid UTF-8 or a NUL
+// character anywhere. Provider webhooks, whose payloads are lenient by
+// design, read their bodies with ReadBody and parse them themselves.
 func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := ReadBody(w, r)
 	if err != nil {
@@ -136,13 +141,27 @@ func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
-// DecodeBytes parses JSON with the same error reporting as Decode.
+// DecodeBytes parses an API request's JSON with the checks and error
+// reporting of Decode.
 func DecodeBytes(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return apperr.BadRequest("request body is empty; a JSON object is expected")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD: the
+	// client would not learn that its text was changed.
+	if !utf8.Valid(body) {
+		return apperr.BadRequest("request body is not valid UTF-8 (at byte %d)", invalidAt(body))
+	}
+	if where, ok := nulAt(body); ok {
+		const msg = `holds a NUL character (\u0000), which no text accepts`
+		if where == "" {
+			return apperr.BadRequest("the body " + msg)
+		}
+		return &apperr.Error{Kind: apperr.KindBadRequest, Field: where, Message: msg}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
@@ -153,6 +172,8 @@ func DecodeBytes(body []byte, v any) error {
 			return apperr.BadRequest("field %q must be a JSON %s, not %s", typ.Field, typ.Type.Kind(), typ.Value)
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return apperr.BadRequest("malformed JSON: unexpected end of body")
+		case strings.HasPrefix(err.Error(), unknownFieldPrefix):
+			return apperr.BadRequest("unknown field %s", strings.TrimPrefix(err.Error(), unknownFieldPrefix))
 		}
 		return apperr.BadRequest("malformed JSON: %v", err)
 	}

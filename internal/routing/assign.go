@@ -118,8 +118,11 @@ func (s *Service) validate(req *Request) error {
 	if req.Strategy != "" && !validStrategy(req.Strategy) {
 		return apperr.Invalid("strategy", "must be round_robin, least_open or longest_idle")
 	}
-	if req.MaxOpen < 0 {
-		return apperr.Invalid("max_open", "must be 0 (no limit) or more")
+	if req.MaxOpen < 0 || req.MaxOpen > MaxCapacity {
+		return apperr.Invalid("max_open", "must be 0 (no limit) to %d", MaxCapacity)
+	}
+	if req.Priority < -MaxPriority || req.Priority > MaxPriority {
+		return apperr.Invalid("priority", "must be between %d and %d", -MaxPriority, MaxPriority)
 	}
 	if req.Source == "" {
 		req.Source = conversation.SourceAPI

@@ -41,8 +41,8 @@ func ensureAgent(ctx context.Context, tx *db.Tx, workspaceID, userID int64) erro
 // workspace default, 0 is unlimited. It appends user.capacity.updated,
 // which drains the queues at once when capacity was raised.
 func (s *Service) SetCapacity(ctx context.Context, workspaceID, userID int64, capacity *int) error {
-	if capacity != nil && *capacity < 0 {
-		return apperr.Invalid("capacity", "must be 0 (unlimited) or more, or null for the workspace default")
+	if capacity != nil && (*capacity < 0 || *capacity > MaxCapacity) {
+		return apperr.Invalid("capacity", "must be 0 (unlimited) to %d, or null for the workspace default", MaxCapacity)
 	}
 	err := s.write(ctx, func(tx *db.Tx) error {
 		if err := userInWorkspace(ctx, tx, workspaceID, userID); err != nil {

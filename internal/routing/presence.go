@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Presence is a user's availability as routing sees it.
@@ -31,8 +32,11 @@ type Presence struct {
 // who was offline returns to the status they chose.
 func (s *Service) Heartbeat(ctx context.Context, workspaceID, userID int64, deviceID string) (Presence, error) {
 	deviceID = strings.TrimSpace(deviceID)
-	if deviceID == "" || len(deviceID) > 200 {
-		return Presence{}, apperr.Invalid("device_id", "is required (at most 200 characters)")
+	if deviceID == "" {
+		return Presence{}, apperr.Invalid("device_id", "is required")
+	}
+	if err := limit.Text("device_id", deviceID, MaxDeviceIDLen); err != nil {
+		return Presence{}, err
 	}
 	return s.changePresence(ctx, workspaceID, userID, "heartbeat", func(tx *db.Tx, now int64) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO routing_devices (user_id, device_id, last_seen_at) VALUES (?, ?, ?)
@@ -46,6 +50,9 @@ func (s *Service) Heartbeat(ctx context.Context, workspaceID, userID int64, devi
 
 // SignOut forgets a device; when no live device remains the user is offline.
 func (s *Service) SignOut(ctx context.Context, workspaceID, userID int64, deviceID string) (Presence, error) {
+	if err := limit.Text("device_id", deviceID, MaxDeviceIDLen); err != nil {
+		return Presence{}, err
+	}
 	return s.changePresence(ctx, workspaceID, userID, "sign_out", func(tx *db.Tx, now int64) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM routing_devices WHERE user_id = ? AND device_id = ?`, userID, strings.TrimSpace(deviceID)); err != nil {
 			return err

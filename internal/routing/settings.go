@@ -95,8 +95,8 @@ func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in Sett
 			st.timeoutMs = int64(*in.InactivityTimeoutMinutes) * 60_000
 		}
 		if in.DefaultCapacity != nil {
-			if *in.DefaultCapacity < 0 {
-				return apperr.Invalid("default_capacity", "must be 0 (unlimited) or more")
+			if *in.DefaultCapacity < 0 || *in.DefaultCapacity > MaxCapacity {
+				return apperr.Invalid("default_capacity", "must be 0 (unlimited) to %d", MaxCapacity)
 			}
 			st.capacity = *in.DefaultCapacity
 		}

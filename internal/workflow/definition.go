@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Definition is a workflow's trigger and its graph of steps, as saved
@@ -62,6 +64,9 @@ const (
 	MaxDepth      = 10 // workflows starting workflows (directly or through events)
 	MaxJumps      = 100
 	MaxWait       = 7 * 24 * 60 * 60 // seconds
+
+	MaxNameLen        = limit.Name      // characters of a workflow's or a step's name
+	MaxDescriptionLen = limit.ShortText // characters of a workflow's description
 )
 
 // step returns the step with id, or nil.

@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -71,6 +74,9 @@ func (s *Service) ListRuns(ctx context.Context, workspaceID, workflowID int64, f
 	}
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
+	}
+	if f.Status != "" && !slices.Contains(RunStatuses, f.Status) {
+		return nil, apperr.BadRequest("status must be one of %s", strings.Join(RunStatuses, ", "))
 	}
 	q := `SELECT ` + runColumns + ` FROM workflow_runs WHERE workflow_id = ?`
 	args := []any{workflowID}

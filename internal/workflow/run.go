@@ -23,6 +23,10 @@ const (
 	StatusStopped           = "stopped"
 )
 
+// RunStatuses lists every run status, for validating a filter.
+var RunStatuses = []string{StatusRunning, StatusWaitingReply, StatusWaitingTimer, StatusWaitingAssignment,
+	StatusFinished, StatusFailed, StatusStopped}
+
 func terminal(status string) bool {
 	return status == StatusFinished || status == StatusFailed || status == StatusStopped
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 func init() { register("assign_to", func() stepImpl { return &assignTo{} }) }
@@ -56,8 +57,8 @@ func (s *assignTo) check(c *checker) {
 	if s.MaxOpen < 0 {
 		c.add("settings.max_open", "must not be negative")
 	}
-	if len(s.QueueMessage) > 4096 {
-		c.add("settings.queue_message", "is longer than 4096 characters")
+	if n := limit.Len(s.QueueMessage); n > conversation.MaxTextLen {
+		c.add("settings.queue_message", "is %d characters long; at most %d are allowed", n, conversation.MaxTextLen)
 	}
 	if s.TimeoutSeconds < 0 || s.TimeoutSeconds > MaxWait {
 		c.add("settings.timeout_seconds", "must be between 0 and %d (7 days)", MaxWait)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 func init() { register("send_message", func() stepImpl { return &sendMessage{} }) }
@@ -30,8 +31,8 @@ func (s *sendMessage) check(c *checker) {
 	if s.Text == "" && len(s.Attachments) == 0 {
 		c.add("settings.text", "is required (or an attachment)")
 	}
-	if len(s.Text) > 4096 {
-		c.add("settings.text", "is longer than 4096 characters")
+	if n := limit.Len(s.Text); n > conversation.MaxTextLen {
+		c.add("settings.text", "is %d characters long; at most %d are allowed", n, conversation.MaxTextLen)
 	}
 	for i, a := range s.Attachments {
 		switch a.Type {

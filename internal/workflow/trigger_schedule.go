@@ -39,6 +39,9 @@ func (t *scheduleTrigger) check(c *checker) {
 	if t.Contacts.Limit < 0 || t.Contacts.Limit > 10000 {
 		c.add("trigger.conditions.contacts.limit", "must be between 1 and 10000")
 	}
+	// The tag filters contacts when the schedule fires: one that no tag
+	// can be would fail every firing, so it is refused on save.
+	c.text("trigger.conditions.contacts.tag", t.Contacts.Tag, contact.MaxTagLen)
 }
 
 func (t *scheduleTrigger) on() event.Type { return "" }

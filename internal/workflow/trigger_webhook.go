@@ -4,13 +4,16 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"slices"
+	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 func init() { registerTrigger("incoming_webhook", func() triggerImpl { return &webhookTrigger{} }) }
@@ -113,6 +116,9 @@ func (t *webhookTrigger) identify(ctx context.Context, tx *db.Tx, ws int64, c we
 	if t.IdentifyBy == "email" {
 		value = c.Email
 	}
+	if err := limit.Text("contact."+t.IdentifyBy, value, contact.MaxEmailLen); err != nil {
+		return 0, err
+	}
 	if value == "" {
 		return 0, apperr.Invalid("contact."+t.IdentifyBy, "is required to identify the contact")
 	}
@@ -124,7 +130,7 @@ func (t *webhookTrigger) identify(ctx context.Context, tx *db.Tx, ws int64, c we
 	}
 	id, err := contact.FindTx(ctx, tx, ws, in)
 	if err != nil || id != 0 {
-		return id, err
+		return id, inContact(err)
 	}
 	if !t.CreateContact {
 		return 0, apperr.Invalid("contact."+t.IdentifyBy, "no contact has %s %q", t.IdentifyBy, value)
@@ -134,5 +140,16 @@ func (t *webhookTrigger) identify(ctx context.Context, tx *db.Tx, ws int64, c we
 		first = value
 	}
 	in.FirstName, in.LastName = &first, &c.LastName
-	return contact.CreateTx(ctx, tx, ws, in)
+	id, err = contact.CreateTx(ctx, tx, ws, in)
+	return id, inContact(err)
+}
+
+// inContact names an invalid contact value as the webhook body does:
+// contact.first_name, contact.phone…
+func inContact(err error) error {
+	var e *apperr.Error
+	if errors.As(err, &e) && e.Kind == apperr.KindInvalid && !strings.HasPrefix(e.Field, "contact.") {
+		return apperr.Invalid("contact."+e.Field, "%s", e.Message)
+	}
+	return err
 }

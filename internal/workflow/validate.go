@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Problem is one thing wrong with a definition: the step it is in (empty
@@ -61,6 +63,16 @@ func (c *checker) add(field, format string, args ...any) {
 	c.problems = append(c.problems, Problem{Step: c.step, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// text adds a problem when a text of the definition is not storable
+// (NUL, invalid UTF-8) or longer than max characters.
+func (c *checker) text(field, s string, max int) {
+	if err := limit.Text(field, s, max); err != nil {
+		var e *apperr.Error
+		errors.As(err, &e)
+		c.add(field, "%s", e.Message)
+	}
+}
+
 func (c *checker) warn(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if c.step != "" {
@@ -76,9 +88,11 @@ var stepIDRe = regexp.MustCompile(`^[A-Za-z0-9_\-]{1,64}$`)
 // problem with its step id.
 func Validate(d *Definition) ([]string, error) {
 	c := &checker{}
-	if strings.TrimSpace(d.Name) == "" || len(d.Name) > 200 {
-		c.add("name", "is required, at most 200 characters")
+	if strings.TrimSpace(d.Name) == "" {
+		c.add("name", "is required")
 	}
+	c.text("name", d.Name, MaxNameLen)
+	c.text("description", d.Description, MaxDescriptionLen)
 	checkTrigger(c, d.Trigger)
 	if len(d.Steps) == 0 {
 		c.add("steps", "a workflow needs at least one step")
@@ -95,6 +109,7 @@ func Validate(d *Definition) ([]string, error) {
 			c.add("id", "two steps have this id")
 		}
 		ids[s.ID] = true
+		c.text("name", s.Name, MaxNameLen)
 	}
 	set := setVariables(d)
 	for _, s := range d.Steps {

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Team groups users; a user may belong to several teams.
@@ -34,6 +35,9 @@ func (s *Service) CreateTeam(ctx context.Context, workspaceID int64, in TeamInpu
 	t := Team{WorkspaceID: workspaceID, Name: strings.TrimSpace(in.Name), CreatedAt: db.Time(s.db.Now())}
 	if t.Name == "" {
 		return t, apperr.Invalid("name", "is required")
+	}
+	if err := in.check(); err != nil {
+		return Team{}, err
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO teams (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`,
@@ -58,6 +62,9 @@ func (s *Service) CreateTeam(ctx context.Context, workspaceID int64, in TeamInpu
 // its own update added and removed.
 func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in TeamInput) (Team, error) {
 	name := sql.NullString{String: strings.TrimSpace(in.Name), Valid: strings.TrimSpace(in.Name) != ""}
+	if err := in.check(); err != nil {
+		return Team{}, err
+	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE teams SET name = COALESCE(?, name) WHERE workspace_id = ? AND id = ?`, name, workspaceID, id)
 		if db.IsUniqueViolation(err) {
@@ -96,6 +103,17 @@ func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in Team
 		return Team{}, wrap("update team", err)
 	}
 	return s.GetTeam(ctx, workspaceID, id)
+}
+
+// check bounds a team's name and its list of members.
+func (in TeamInput) check() error {
+	if err := limit.Text("name", strings.TrimSpace(in.Name), MaxNameLen); err != nil {
+		return err
+	}
+	if len(in.MemberIDs) > MaxTeamMembers {
+		return apperr.Invalid("member_ids", "lists %d users; a team has at most %d members", len(in.MemberIDs), MaxTeamMembers)
+	}
+	return nil
 }
 
 func setMembers(ctx context.Context, tx *db.Tx, workspaceID, teamID int64, members []int64) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Token describes an API token or a session; the secret itself is shown
@@ -51,6 +52,9 @@ type Principal struct {
 func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToken) (Token, string, error) {
 	if strings.TrimSpace(in.Name) == "" {
 		return Token{}, "", apperr.Invalid("name", "is required")
+	}
+	if err := limit.Text("name", in.Name, MaxNameLen); err != nil {
+		return Token{}, "", err
 	}
 	if in.Kind == "" {
 		in.Kind = "api"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Roles a user may have.
@@ -46,11 +47,17 @@ func validRole(r string) bool { return r == RoleOwner || r == RoleManager || r =
 // users who only act through API tokens.
 func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser) (User, error) {
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	if err := limit.Text("email", in.Email, MaxEmailLen); err != nil {
+		return User{}, err
+	}
 	if _, err := mail.ParseAddress(in.Email); err != nil || in.Email == "" {
 		return User{}, apperr.Invalid("email", "is not a valid email address")
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		return User{}, apperr.Invalid("name", "is required")
+	}
+	if err := limit.Text("name", strings.TrimSpace(in.Name), MaxNameLen); err != nil {
+		return User{}, err
 	}
 	if in.Role == "" {
 		in.Role = RoleAgent
@@ -174,6 +181,9 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 		n := strings.TrimSpace(*in.Name)
 		if n == "" {
 			return User{}, apperr.Invalid("name", "is required")
+		}
+		if err := limit.Text("name", n, MaxNameLen); err != nil {
+			return User{}, err
 		}
 		name = &n
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Closing-notes modes: whether closing a conversation needs a category
@@ -45,6 +46,9 @@ func New(d *db.DB) *Service { return &Service{db: d} }
 func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace, error) {
 	if name == "" {
 		return Workspace{}, apperr.Invalid("name", "is required")
+	}
+	if err := limit.Text("name", name, MaxNameLen); err != nil {
+		return Workspace{}, err
 	}
 	if timezone == "" {
 		timezone = "UTC"
@@ -103,7 +107,15 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 	if in.Name != nil && *in.Name == "" {
 		return Workspace{}, apperr.Invalid("name", "is required")
 	}
+	if in.Name != nil {
+		if err := limit.Text("name", *in.Name, MaxNameLen); err != nil {
+			return Workspace{}, err
+		}
+	}
 	if in.Timezone != nil {
+		if err := limit.Text("timezone", *in.Timezone, MaxTimezoneLen); err != nil {
+			return Workspace{}, err
+		}
 		if _, err := time.LoadLocation(*in.Timezone); err != nil || *in.Timezone == "" {
 			return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", *in.Timezone)
 		}

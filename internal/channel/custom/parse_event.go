@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
 // Message statuses a message_status event may report.
@@ -183,6 +184,7 @@ func messageOf(obj object, path string) (Message, error) {
 		return m, apperr.BadRequest("%s: %v", path, err)
 	}
 	m.Content = buf.Bytes()
+	textKey := "text" // the member the text is read from
 	switch m.Type {
 	case "text":
 		if m.Text, err = msg.requiredString("text", path+".text"); err == nil && strings.TrimSpace(stripNUL(m.Text)) == "" {
@@ -193,16 +195,31 @@ func messageOf(obj object, path string) (Message, error) {
 		m.Text = looseString(msg, "text")
 	case "location":
 		err = checkLocation(msg, path)
+		textKey = "address"
 		m.Text = looseString(msg, "address")
 	case "quick_reply":
 		if m.Text = looseString(msg, "text"); m.Text == "" {
+			textKey = "title"
 			m.Text = looseString(msg, "title")
 		}
 	default:
 		m.Text = looseString(msg, "text")
 	}
+	if err != nil {
+		return m, err
+	}
 	m.Text = stripNUL(m.Text)
-	return m, err
+	if text, cut := conversation.TruncateText(m.Text); cut {
+		// Kept, not refused: the contact's message must not be lost. The
+		// content says the same as the text, so it is cut alike.
+		m.Text = text
+		msg[textKey], _ = json.Marshal(text)
+		m.Content, _ = json.Marshal(msg)
+	}
+	if len(m.Content) > conversation.MaxContentBytes {
+		return m, apperr.Invalid(path, "is %d bytes of JSON; at most %d are accepted", len(m.Content), conversation.MaxContentBytes)
+	}
+	return m, nil
 }
 
 // checkAttachment requires {"type": image|video|audio|file, "url": "…"}.

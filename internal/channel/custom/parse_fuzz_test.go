@@ -138,6 +138,12 @@ func checkMessage(m Message) error {
 	if m.Type == "text" && strings.TrimSpace(m.Text) == "" {
 		return fmt.Errorf("a text message without text")
 	}
+	if n := utf8.RuneCountInString(m.Text); n > conversation.MaxTextLen {
+		return fmt.Errorf("text of %d characters", n)
+	}
+	if len(m.Content) > conversation.MaxContentBytes {
+		return fmt.Errorf("content of %d bytes", len(m.Content))
+	}
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, m.Content); err != nil || !bytes.Equal(compact.Bytes(), m.Content) {
 		return fmt.Errorf("content %q is not compact JSON", m.Content)

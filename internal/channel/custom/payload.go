@@ -55,6 +55,14 @@ type Payload struct {
 // message_status, Status is sent, delivered, read or failed, Reason is
 // empty unless Status is failed and at most MaxReasonLen bytes, and
 // Message is zero. For a text message, Text is not blank.
+//
+// Message.Text is at most conversation.MaxTextLen characters: a longer
+// text is kept, cut to that length and ending with
+// conversation.TruncatedMarker, and the member of Content it came from is
+// cut alike (respond.io-compatible integrators retry only on 5xx, so a
+// refusal would lose the contact's message). Content is at most
+// conversation.MaxContentBytes; a larger message object is refused (422
+// naming events[i].message).
 type Event struct {
 	Type      string
 	MID       string

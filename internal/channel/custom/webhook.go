@@ -30,7 +30,7 @@ const metricLabel = channel.TypeCustom
 //	401  the bearer token is missing or is not the channel's
 //	413  the body is larger than httpjson.MaxBodyBytes
 //	400  the body is not a JSON object, a member has the wrong JSON type, or an event type is unknown
-//	422  a value is missing or invalid (the answer names the field)
+//	422  a value is missing or invalid, or a message object is over 64 KiB (the answer names the field)
 //	400  on the path URL, the body's channelId (if any) is not the path's channel
 //
 // On respond.io's URL the body must be read to find the channel, so there
