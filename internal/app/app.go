@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -31,6 +32,14 @@ type Config struct {
 	DataDir         string        // SQLite folder when DatabaseURL is empty
 	DatabaseURL     string        // postgres://… selects PostgreSQL
 	ShutdownTimeout time.Duration // how long in-flight requests get on stop
+
+	// Sign-in protection (docs/configuration.md, "Sessions and sign-in"):
+	// failed sign-ins allowed per email and per client address (zero
+	// values take the defaults), password derivations at once (0: half
+	// the CPUs), and the proxies whose X-Forwarded-For names the client.
+	SignInPerEmail, SignInPerAddress workspace.Rate
+	HashConcurrency                  int
+	TrustedProxies                   []netip.Prefix
 }
 
 // App is a node with every part built.
@@ -63,7 +72,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a := &App{cfg: cfg, DB: d, Hub: event.NewHub(), Metrics: metrics.New()}
 	d.OnEvents(a.Hub.Notify)
 	a.Committer = d.NewCommitter()
-	a.Workspaces = workspace.New(d)
+	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,
+		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
 	a.Contacts = contact.New(d)
 	a.Channels = channel.New(d)
 	a.Conversations = conversation.New(d, a.Committer)
