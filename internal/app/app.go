@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -36,6 +37,14 @@ type Config struct {
 	// Clock runs the node's timers and stamps its rows (nil: the real
 	// clock); tests inject a fake one.
 	Clock clock.Clock
+
+	// Sign-in protection (docs/configuration.md, "Sessions and sign-in"):
+	// failed sign-ins allowed per email and per client address (zero
+	// values take the defaults), password derivations at once (0: half
+	// the CPUs), and the proxies whose X-Forwarded-For names the client.
+	SignInPerEmail, SignInPerAddress workspace.Rate
+	HashConcurrency                  int
+	TrustedProxies                   []netip.Prefix
 }
 
 // App is a node with every part built.
@@ -71,7 +80,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a := &App{cfg: cfg, DB: d, Hub: event.NewHub(), Metrics: metrics.New(), Background: background.NewGroup(d.Clock())}
 	d.OnEvents(a.Hub.Notify)
 	a.Committer = d.NewCommitter()
-	a.Workspaces = workspace.New(d)
+	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,
+		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
 	a.Contacts = contact.New(d)
 	a.Channels = channel.New(d)
 	a.Conversations = conversation.New(d, a.Committer)

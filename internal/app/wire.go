@@ -14,16 +14,17 @@ func (a *App) wireChannels() error {
 	dispatcher := outbound.New(a.DB, senders, a.Metrics, outbound.Options{Committer: a.Committer, Group: a.Background})
 	a.engines = append(a.engines, dispatcher.Run)
 	a.Handler = httpapi.New(httpapi.Deps{
-		DB:            a.DB,
-		Hub:           a.Hub,
-		Workspaces:    a.Workspaces,
-		Contacts:      a.Contacts,
-		Conversations: a.Conversations,
-		Channels:      a.Channels,
-		Workflows:     a.Workflows,
-		Routing:       a.Routing,
-		CustomWebhook: custom.NewWebhook(a.Channels, a.Conversations, a.Metrics),
-		Metrics:       a.Metrics.Handler(),
+		DB:             a.DB,
+		Hub:            a.Hub,
+		Workspaces:     a.Workspaces,
+		Contacts:       a.Contacts,
+		Conversations:  a.Conversations,
+		Channels:       a.Channels,
+		Workflows:      a.Workflows,
+		Routing:        a.Routing,
+		CustomWebhook:  custom.NewWebhook(a.Channels, a.Conversations, a.Metrics),
+		Metrics:        a.Metrics.Handler(),
+		TrustedProxies: a.cfg.TrustedProxies,
 	})
 	return nil
 }

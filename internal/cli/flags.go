@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // storeFlags are the flags every command that opens the store shares.
@@ -56,4 +59,53 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	return fs
+}
+
+// signInFlags protect sign-in (docs/configuration.md, "Sessions and
+// sign-in").
+type signInFlags struct {
+	perEmail, perAddress, trustedProxies string
+	hashConcurrency                      int
+}
+
+func (s *signInFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.perEmail, "login-limit-per-email", env("SWITCHBOARD_LOGIN_LIMIT_PER_EMAIL", workspace.DefaultSignInPerEmail.String()),
+		"failed sign-ins allowed per email, N/duration or off (SWITCHBOARD_LOGIN_LIMIT_PER_EMAIL)")
+	fs.StringVar(&s.perAddress, "login-limit-per-address", env("SWITCHBOARD_LOGIN_LIMIT_PER_ADDRESS", workspace.DefaultSignInPerAddress.String()),
+		"failed sign-ins allowed per client address, N/duration or off (SWITCHBOARD_LOGIN_LIMIT_PER_ADDRESS)")
+	fs.StringVar(&s.trustedProxies, "trusted-proxies", env("SWITCHBOARD_TRUSTED_PROXIES", ""),
+		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (SWITCHBOARD_TRUSTED_PROXIES)")
+	hash, _ := strconv.Atoi(env("SWITCHBOARD_PASSWORD_HASH_CONCURRENCY", "0"))
+	fs.IntVar(&s.hashConcurrency, "password-hash-concurrency", hash,
+		"password checks run at once; 0 is half the CPUs (SWITCHBOARD_PASSWORD_HASH_CONCURRENCY)")
+}
+
+// apply sets the sign-in settings of cfg.
+func (s *signInFlags) apply(cfg *app.Config) error {
+	var err error
+	if cfg.SignInPerEmail, err = workspace.ParseRate(s.perEmail); err != nil {
+		return fmt.Errorf("--login-limit-per-email: %w", err)
+	}
+	if cfg.SignInPerAddress, err = workspace.ParseRate(s.perAddress); err != nil {
+		return fmt.Errorf("--login-limit-per-address: %w", err)
+	}
+	if s.hashConcurrency < 0 {
+		return fmt.Errorf("--password-hash-concurrency must be 0 (half the CPUs) or more")
+	}
+	cfg.HashConcurrency = s.hashConcurrency
+	for _, c := range strings.Split(s.trustedProxies, ",") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			a, aerr := netip.ParseAddr(c)
+			if aerr != nil {
+				return fmt.Errorf("--trusted-proxies: %q is not a CIDR or an address", c)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p.Masked())
+	}
+	return nil
 }

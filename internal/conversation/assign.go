@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -33,7 +35,7 @@ func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignIn
 		return c, apperr.Invalid("user_id", "an assignee or a team is required")
 	}
 	if in.UserID != 0 {
-		if err := inWorkspace(ctx, tx, "users", "user_id", workspaceID, in.UserID); err != nil {
+		if err := assignable(ctx, tx, workspaceID, in.UserID); err != nil {
 			return c, err
 		}
 	}
@@ -111,6 +113,23 @@ func UnassignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Unassi
 	}
 	c.AssigneeID = 0
 	return c, appendEvent(ctx, tx, c, event.ConversationUnassigned, payload)
+}
+
+// assignable checks that the user is in the workspace and active: routing
+// never picks a deactivated user, and this is the last line that holds it.
+func assignable(ctx context.Context, tx *db.Tx, workspaceID, userID int64) error {
+	var deactivated int64
+	err := tx.QueryRow(ctx, `SELECT deactivated_at FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, userID).Scan(&deactivated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.Invalid("user_id", "%d is not in this workspace", userID)
+	}
+	if err != nil {
+		return err
+	}
+	if deactivated != 0 {
+		return apperr.Conflict("user %d is deactivated and cannot be assigned", userID)
+	}
+	return nil
 }
 
 // inWorkspace checks that row id of table belongs to the workspace.

@@ -66,8 +66,7 @@ func TestAuthAndRoles(t *testing.T) {
 	})
 }
 
-// TestLogin is the one test that hashes a password: sign in, use the
-// session, and fail with a wrong password.
+// TestLogin signs in, uses the session, and fails with a wrong password.
 func TestLogin(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,18 +44,32 @@ type fixture struct {
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
+	return newFixtureWith(t, d, fixtureOptions{})
+}
+
+// fixtureOptions change how the fixture's server is built.
+type fixtureOptions struct {
+	workspace      workspace.Options // PasswordIterations is set to a cheap count
+	trustedProxies []netip.Prefix
+}
+
+func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	hub := event.NewHub()
 	d.OnEvents(hub.Notify)
 	committer := d.NewCommitter()
 	t.Cleanup(committer.Close)
-	f := &fixture{d: d, hub: hub, wsSvc: workspace.New(d), conv: conversation.New(d, committer),
+	// Production's PBKDF2 count costs a third of a second per hash.
+	opts.workspace.PasswordIterations = 1_000
+	f := &fixture{d: d, hub: hub, wsSvc: workspace.NewWithOptions(d, opts.workspace), conv: conversation.New(d, committer),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
 	f.server = httpapi.New(httpapi.Deps{
 		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channel.New(d),
 		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
-		Routing:   routing.New(d, routing.Options{Committer: committer, Hub: hub}),
-		Workflows: workflow.NewService(d),
+		Routing:        routing.New(d, routing.Options{Committer: committer, Hub: hub}),
+		Workflows:      workflow.NewService(d),
+		TrustedProxies: opts.trustedProxies,
 	})
 	f.srv = httptest.NewServer(f.server)
 	t.Cleanup(f.srv.Close)

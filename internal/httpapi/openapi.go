@@ -94,6 +94,7 @@ var statusText = map[int]string{
 	409: "Conflicts with the current state (a duplicate, a second open conversation, …)",
 	413: "The body is larger than 1 MiB",
 	422: "A value fails validation; error.field names it",
+	429: "Too many requests: wait the seconds of Retry-After",
 	503: "Not ready",
 }
 

@@ -83,8 +83,23 @@ var operations = map[string]opDoc{
 		okText: "Every event is stored", errors: []int{404}},
 
 	"POST /api/v1/auth/login": {id: "login", tag: tagAuth, summary: "Sign in: a session token for the user",
-		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401}},
+		desc: "Failed sign-ins are limited per email and per client address (429 with Retry-After; a successful one never counts). " +
+			"A deactivated user is refused (401).",
+		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401, 429}},
+	"POST /api/v1/auth/logout": {id: "logout", tag: tagAuth, summary: "Sign out: end the session this request is made with",
+		desc: "400 when the request used an API token rather than a session.", status: 204, errors: []int{400}},
+	"POST /api/v1/auth/logout-all": {id: "logoutAll", tag: tagAuth, summary: "Sign out everywhere: end every session of yours, this one too",
+		desc: "API tokens stay. 400 for a workspace token, which belongs to no user.", status: 200, resp: endedSessions{}, errors: []int{400}},
 	"GET /api/v1/me": {id: "me", tag: tagAuth, summary: "Who the token acts as", status: 200, resp: whoAmI{}},
+	"GET /api/v1/me/sessions": {id: "listSessions", tag: tagAuth, summary: "Your sessions that have not expired; current marks this one",
+		query: paged, status: 200, resp: page[workspace.Session]{}, errors: []int{400}},
+	"DELETE /api/v1/me/sessions/{sessionID}": {id: "endSession", tag: tagAuth, summary: "Sign one of your sessions out",
+		status: 204, errors: []int{400}},
+	"PUT /api/v1/me/password": {id: "changePassword", tag: tagAuth, summary: "Change your password; your other sessions end",
+		desc: "Needs the current password (422 naming current_password when wrong; wrong ones count as failed sign-ins, 429). " +
+			"The session making the change stays signed in; API tokens stay.",
+		body: workspace.PasswordChange{}, required: []string{"current_password", "new_password"}, status: 200, resp: endedSessions{},
+		errors: []int{400, 409, 429}},
 
 	"GET /api/v1/conversations": {id: "listConversations", tag: tagConversations, summary: "Conversations, newest first",
 		query: append([]param{{"status", "open, snoozed or closed", false},
@@ -210,8 +225,21 @@ var operations = map[string]opDoc{
 		body: workspace.NewUser{}, required: []string{"email", "name"}, status: 201, resp: workspace.User{}, errors: []int{409}},
 	"GET /api/v1/users/{userID}": {id: "getUser", tag: tagPeople, summary: "A user", status: 200, resp: workspace.User{}},
 	"PATCH /api/v1/users/{userID}": {id: "updateUser", tag: tagPeople, summary: "Change a user",
-		desc: "Users may change their own name, status and password; managers may change other users but not owners; only owners change roles. The last owner cannot be demoted (409).",
-		body: workspace.UserUpdate{}, status: 200, resp: workspace.User{}, errors: []int{409}},
+		desc: "Users may change their own name and status (their own password with PUT /api/v1/me/password); managers may change other users but not owners; " +
+			"only owners change roles. A password set for someone else ends all their sessions. The last active owner cannot be demoted (409).",
+		body: workspace.UserUpdate{}, status: 200, resp: workspace.User{}, errors: []int{409, 429}},
+	"DELETE /api/v1/users/{userID}": {id: "deleteUser", tag: tagPeople, summary: "Delete a user who has no history",
+		desc: "409 when anything refers to them (conversations, messages, comments, events, workflows…): deactivate them instead. " +
+			"Not yourself; a manager may not delete an owner.",
+		status: 204, errors: []int{409}},
+	"POST /api/v1/users/{userID}/deactivate": {id: "deactivateUser", tag: tagPeople,
+		summary: "Deactivate a user: no sign-in, tokens refused, conversations routed again, history kept",
+		desc: "Their sessions end; their API tokens are refused while deactivated; their presence goes offline; their open and snoozed " +
+			"conversations are unassigned (conversation.unassigned) and queued for their team again. Not yourself; a manager may not " +
+			"deactivate an owner; the last active owner cannot be deactivated (409).",
+		status: 200, resp: workspace.User{}, errors: []int{409}},
+	"POST /api/v1/users/{userID}/reactivate": {id: "reactivateUser", tag: tagPeople, summary: "Let a deactivated user sign in again",
+		status: 200, resp: workspace.User{}},
 	"GET /api/v1/teams": {id: "listTeams", tag: tagPeople, summary: "Teams with their members", query: paged,
 		status: 200, resp: page[workspace.Team]{}},
 	"POST /api/v1/teams": {id: "createTeam", tag: tagPeople, summary: "Create a team",

@@ -66,7 +66,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if in.Email == "" || in.Password == "" {
 		return apperr.Invalid("email", "email and password are required")
 	}
-	u, token, err := s.deps.Workspaces.SignIn(r.Context(), in.Email, in.Password, 30*24*time.Hour)
+	u, token, err := s.deps.Workspaces.SignIn(r.Context(), workspace.SignInInput{Email: in.Email, Password: in.Password,
+		ClientAddr: s.clientAddr(r), UserAgent: r.UserAgent(), TTL: sessionTTL})
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,14 @@ func (s *Server) table() []Route {
 		// an integration ports by changing only the base URL.
 		r("POST", "/custom/channel/webhook/{$}", s.deps.CustomWebhook),
 
-		r("POST", "/api/v1/auth/login", public(s.login)),
-		r("GET", "/api/v1/me", s.authed(anyone, s.me)),
+		// Auth answers are never cached: they hold tokens or who you are.
+		r("POST", "/api/v1/auth/login", public(noStore(s.login))),
+		r("POST", "/api/v1/auth/logout", s.authed(anyone, noStore(s.logout))),
+		r("POST", "/api/v1/auth/logout-all", s.authed(anyone, noStore(s.logoutAll))),
+		r("GET", "/api/v1/me", s.authed(anyone, noStore(s.me))),
+		r("GET", "/api/v1/me/sessions", s.authed(anyone, noStore(s.listSessions))),
+		r("DELETE", "/api/v1/me/sessions/{sessionID}", s.authed(anyone, noStore(s.endSession))),
+		r("PUT", "/api/v1/me/password", s.authed(anyone, noStore(s.changePassword))),
 
 		r("GET", "/api/v1/conversations", s.authed(anyone, s.listConversations)),
 		r("POST", "/api/v1/conversations", s.authed(anyone, s.openConversation)),
@@ -71,6 +77,9 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/users", s.authed(managers, s.createUser)),
 		r("GET", "/api/v1/users/{userID}", s.authed(anyone, s.getUser)),
 		r("PATCH", "/api/v1/users/{userID}", s.authed(anyone, s.updateUser)),
+		r("DELETE", "/api/v1/users/{userID}", s.authed(managers, s.deleteUser)),
+		r("POST", "/api/v1/users/{userID}/deactivate", s.authed(managers, s.deactivateUser)),
+		r("POST", "/api/v1/users/{userID}/reactivate", s.authed(managers, s.reactivateUser)),
 		r("GET", "/api/v1/teams", s.authed(anyone, s.listTeams)),
 		r("POST", "/api/v1/teams", s.authed(managers, s.createTeam)),
 		r("GET", "/api/v1/teams/{teamID}", s.authed(anyone, s.getTeam)),

@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"sync"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -39,6 +40,9 @@ type Deps struct {
 	Metrics http.Handler
 	// Ready reports whether the node should receive traffic.
 	Ready func(ctx context.Context) error
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for the sign-in limits); empty trusts none.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP handler of a node.

@@ -54,10 +54,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// updateUser changes a user. Anyone may change their own name, status and
-// password; managers may change other users except owners (changing an
-// owner's password would take over the workspace); only owners change
-// roles.
+// updateUser changes a user. Anyone may change their own name and status
+// (their own password through PUT /api/v1/me/password, which needs the
+// current one); managers may change other users except owners (changing
+// an owner's password would take over the workspace); only owners change
+// roles. A password set for someone else ends all their sessions.
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	id, err := PathID(r, "userID")
@@ -80,6 +81,8 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Forbidden("a manager may not change an owner")
 	case in.Role != nil && *in.Role != target.Role && p.Role != workspace.RoleOwner:
 		return apperr.Forbidden("only an owner may change roles")
+	case self && in.Password != nil:
+		return apperr.Invalid("password", "change your own password with PUT /api/v1/me/password, which needs the current one")
 	}
 	u, err := s.deps.Workspaces.UpdateUser(r.Context(), p.WorkspaceID, id, in)
 	if err != nil {
@@ -93,5 +96,73 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	httpjson.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
+// otherUser reads the {userID} a manager acts on, refusing the caller
+// themself and, for a manager, an owner.
+func (s *Server) otherUser(r *http.Request, verb string) (workspace.User, error) {
+	p := Principal(r)
+	id, err := PathID(r, "userID")
+	if err != nil {
+		return workspace.User{}, err
+	}
+	target, err := s.deps.Workspaces.GetUser(r.Context(), p.WorkspaceID, id)
+	if err != nil {
+		return workspace.User{}, err
+	}
+	switch {
+	case p.UserID == id:
+		return workspace.User{}, apperr.Forbidden("you may not " + verb + " yourself; ask another owner or manager")
+	case p.Role == workspace.RoleManager && target.Role == workspace.RoleOwner:
+		return workspace.User{}, apperr.Forbidden("a manager may not " + verb + " an owner")
+	}
+	return target, nil
+}
+
+// deactivateUser stops a user from working while keeping their history:
+// sign-in and every token of theirs are refused, their presence goes
+// offline and routing takes back their conversations, in one transaction.
+func (s *Server) deactivateUser(w http.ResponseWriter, r *http.Request) error {
+	target, err := s.otherUser(r, "deactivate")
+	if err != nil {
+		return err
+	}
+	var also workspace.AlsoInTx
+	if s.deps.Routing != nil {
+		also = s.deps.Routing.DeactivatedTx
+	}
+	u, err := s.deps.Workspaces.DeactivateUser(r.Context(), target.WorkspaceID, target.ID, also)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
+// reactivateUser lets a deactivated user sign in again.
+func (s *Server) reactivateUser(w http.ResponseWriter, r *http.Request) error {
+	target, err := s.otherUser(r, "reactivate")
+	if err != nil {
+		return err
+	}
+	u, err := s.deps.Workspaces.ReactivateUser(r.Context(), target.WorkspaceID, target.ID)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
+// deleteUser removes a user without history (409 otherwise: deactivate).
+func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) error {
+	target, err := s.otherUser(r, "delete")
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Workspaces.DeleteUser(r.Context(), target.WorkspaceID, target.ID); err != nil {
+		return err
+	}
+	noContent(w)
 	return nil
 }

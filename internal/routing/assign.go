@@ -152,6 +152,9 @@ func (s *Service) assignTx(ctx context.Context, tx *db.Tx, req Request, st setti
 		if err := userInWorkspace(ctx, tx, req.WorkspaceID, req.UserID); err != nil {
 			return Result{}, apperr.Invalid("user_id", "%d is not a user of this workspace", req.UserID)
 		}
+		if err := notDeactivated(ctx, tx, req.UserID); err != nil {
+			return Result{}, err
+		}
 		j.userID, j.force, j.teamID = req.UserID, req.Force, req.TeamID
 		return s.assignOne(ctx, tx, conv, j, req, st, now)
 

@@ -7,6 +7,9 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
+// skipDeactivated is why a deactivated user is passed over.
+const skipDeactivated = "deactivated"
+
 // Availabilities of a user.
 const (
 	Online  = "online"
@@ -23,6 +26,7 @@ type candidate struct {
 	capacity     int // effective; 0 unlimited
 	open         int
 	hasRow       bool // routing_agents has their row (a claim need not create it)
+	deactivated  bool // the user may not work: never chosen, by hand or by strategy
 }
 
 // availability is online or busy while a device was seen within the
@@ -37,7 +41,7 @@ func (c candidate) availability(now int64, st settings) string {
 }
 
 const candidateColumns = `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.last_assigned_at, 0), COALESCE(a.capacity, -1),
-	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END,
+	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END, u.deactivated_at,
 	CASE WHEN ? = 1 OR COALESCE(a.capacity, ?) > 0
 		THEN (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status <> 'closed') ELSE -1 END
 	FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id `
@@ -73,19 +77,23 @@ func loadCandidates(ctx context.Context, q db.Querier, j job, st settings) ([]ca
 	for rows.Next() {
 		var c candidate
 		var override, hasRow int
-		if err := rows.Scan(&c.id, &c.status, &c.lastSeen, &c.lastAssigned, &override, &hasRow, &c.open); err != nil {
+		var deactivated int64
+		if err := rows.Scan(&c.id, &c.status, &c.lastSeen, &c.lastAssigned, &override, &hasRow, &deactivated, &c.open); err != nil {
 			return nil, fmt.Errorf("candidates: %w", err)
 		}
-		c.capacity, c.hasRow = effectiveCapacity(override, st), hasRow == 1
+		c.capacity, c.hasRow, c.deactivated = effectiveCapacity(override, st), hasRow == 1, deactivated != 0
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
 // filter says why c cannot take the conversation of j, or "" if they can.
-// Busy users take no new automatic assignments; a forced manual
-// assignment skips only the capacity limits.
+// A deactivated user takes nothing; busy users take no new automatic
+// assignments; a forced manual assignment skips only the capacity limits.
 func (j job) filter(c candidate, now int64, st settings) string {
+	if c.deactivated {
+		return skipDeactivated
+	}
 	avail := c.availability(now, st)
 	if j.auto && c.status == Busy {
 		return "busy"

@@ -96,8 +96,9 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 // PostgreSQL a second node claiming the same agent waits here until the
 // first commits and then sees its assignment in the count.
 var lockAgent = map[db.Dialect]string{
-	db.SQLite: `SELECT a.last_seen_at, COALESCE(a.capacity, -1), u.status FROM routing_agents a JOIN users u ON u.id = a.user_id WHERE a.user_id = ?`,
-	db.Postgres: `SELECT a.last_seen_at, COALESCE(a.capacity, -1), u.status FROM routing_agents a JOIN users u ON u.id = a.user_id
+	db.SQLite: `SELECT a.last_seen_at, COALESCE(a.capacity, -1), u.status, u.deactivated_at FROM routing_agents a JOIN users u ON u.id = a.user_id
+		WHERE a.user_id = ?`,
+	db.Postgres: `SELECT a.last_seen_at, COALESCE(a.capacity, -1), u.status, u.deactivated_at FROM routing_agents a JOIN users u ON u.id = a.user_id
 		WHERE a.user_id = ? FOR UPDATE OF a`,
 }
 
@@ -113,10 +114,11 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c candidate, st s
 	}
 	fresh := c
 	var override int
-	if err := tx.QueryRow(ctx, lockAgent[tx.Dialect()], c.id).Scan(&fresh.lastSeen, &override, &fresh.status); err != nil {
+	var deactivated int64
+	if err := tx.QueryRow(ctx, lockAgent[tx.Dialect()], c.id).Scan(&fresh.lastSeen, &override, &fresh.status, &deactivated); err != nil {
 		return false, "", fmt.Errorf("lock agent %d: %w", c.id, err)
 	}
-	fresh.capacity = effectiveCapacity(override, st)
+	fresh.capacity, fresh.deactivated = effectiveCapacity(override, st), deactivated != 0
 	if fresh.capacity > 0 || c.open >= 0 {
 		var err error
 		if fresh.open, err = openCount(ctx, tx, c.id); err != nil {

@@ -41,11 +41,23 @@ func (s *Service) reassignTx(ctx context.Context, tx *db.Tx, a agentRef, now int
 	if _, err := tx.Exec(ctx, `UPDATE routing_agents SET reassign_pending = 0 WHERE user_id = ?`, a.userID); err != nil {
 		return err
 	}
+	return requeueAssigned(ctx, tx, a, now, "the agent was offline past the reassignment grace period", false)
+}
+
+// requeueAssigned unassigns the agent's open conversations (and snoozed
+// ones too if snoozedToo), each with a conversation.unassigned event
+// saying why, and queues each in its team's queue, or the workspace's,
+// for online agents only; the unassignment events then drain those queues.
+func requeueAssigned(ctx context.Context, tx *db.Tx, a agentRef, now int64, why string, snoozedToo bool) error {
 	st, err := loadSettings(ctx, tx, a.workspaceID)
 	if err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT id, COALESCE(team_id, 0) FROM conversations WHERE assignee_id = ? AND status = 'open' ORDER BY id`, a.userID)
+	query := `SELECT id, COALESCE(team_id, 0) FROM conversations WHERE assignee_id = ? AND status = 'open' ORDER BY id`
+	if snoozedToo {
+		query = `SELECT id, COALESCE(team_id, 0) FROM conversations WHERE assignee_id = ? AND status <> 'closed' ORDER BY id`
+	}
+	rows, err := tx.Query(ctx, query, a.userID)
 	if err != nil {
 		return err
 	}
@@ -62,17 +74,24 @@ func (s *Service) reassignTx(ctx context.Context, tx *db.Tx, a agentRef, now int
 	rows.Close()
 	for _, c := range convs {
 		if _, err := conversation.UnassignTx(ctx, tx, a.workspaceID, c.id, conversation.UnassignInput{
-			Source: "routing", Reason: "the agent was offline past the reassignment grace period"}); err != nil {
+			Source: "routing", Reason: why}); err != nil {
 			return err
 		}
-		j := job{workspaceID: a.workspaceID, conversationID: c.id, target: TargetWorkspace, teamID: c.team,
-			strategy: st.strategy, onlyOnline: true, auto: true, source: "routing"}
-		if c.team != 0 {
-			j.target = TargetTeam
-		}
-		if _, err := enqueue(ctx, tx, j, now); err != nil {
+		if _, err := enqueue(ctx, tx, requeueJob(a.workspaceID, c.id, c.team, st), now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// requeueJob is how a conversation taken back from an agent waits: in its
+// team's queue (or the workspace's), by the default strategy, for online
+// agents only.
+func requeueJob(workspaceID, conversationID, team int64, st settings) job {
+	j := job{workspaceID: workspaceID, conversationID: conversationID, target: TargetWorkspace, teamID: team,
+		strategy: st.strategy, onlyOnline: true, auto: true, source: "routing"}
+	if team != 0 {
+		j.target = TargetTeam
+	}
+	return j
 }

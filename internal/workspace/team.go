@@ -254,9 +254,10 @@ func uniq(ids []int64) []int64 {
 }
 
 // wrap prefixes internal errors with the package and operation, leaving
-// domain errors as they are so their kind and message reach the caller.
+// domain errors (and nil) as they are so their kind and message reach the
+// caller.
 func wrap(op string, err error) error {
-	if apperr.KindOf(err) != "" {
+	if err == nil || apperr.KindOf(err) != "" {
 		return err
 	}
 	return fmt.Errorf("workspace: %s: %w", op, err)

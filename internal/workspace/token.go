@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -30,6 +32,12 @@ type Token struct {
 	LastUsedAt time.Time `json:"last_used_at,omitzero"`
 }
 
+// Kinds of token.
+const (
+	KindAPI     = "api"
+	KindSession = "session"
+)
+
 // NewToken is what creating a token takes. UserID ties the token to a user
 // (acting with that user's role); zero makes a workspace token acting as an
 // owner-level integration.
@@ -38,6 +46,9 @@ type NewToken struct {
 	Kind   string // "api" (default) or "session"
 	UserID int64
 	TTL    time.Duration // zero: never expires
+	// UserAgent and ClientAddr describe the client that opened a session,
+	// shown in the user's list of sessions; both are cut short.
+	UserAgent, ClientAddr string
 }
 
 // Principal is who a request acts as.
@@ -46,6 +57,7 @@ type Principal struct {
 	UserID      int64 // zero for a workspace token
 	Role        string
 	TokenID     int64
+	TokenKind   string // KindAPI or KindSession
 }
 
 // CreateToken makes a token and returns it with its secret.
@@ -57,12 +69,12 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 		return Token{}, "", err
 	}
 	if in.Kind == "" {
-		in.Kind = "api"
+		in.Kind = KindAPI
 	}
 	b := make([]byte, 32)
 	rand.Read(b)
 	raw := "sb_" + base64.RawURLEncoding.EncodeToString(b)
-	t := Token{Name: in.Name, Kind: in.Kind, UserID: in.UserID, Prefix: raw[:10], CreatedAt: db.Time(s.db.Now())}
+	t := Token{Name: in.Name, Kind: in.Kind, UserID: in.UserID, Prefix: raw[:10], CreatedAt: db.Time(s.nowMs())}
 	if in.TTL > 0 {
 		t.ExpiresAt = t.CreatedAt.Add(in.TTL)
 	}
@@ -72,17 +84,22 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		if in.UserID != 0 {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE id = ? AND workspace_id = ?`, in.UserID, workspaceID).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
+			var deactivated int64
+			err := tx.QueryRow(ctx, `SELECT deactivated_at FROM users WHERE id = ? AND workspace_id = ?`, in.UserID, workspaceID).Scan(&deactivated)
+			if errors.Is(err, sql.ErrNoRows) {
 				return apperr.Invalid("user_id", "user %d is not in this workspace", in.UserID)
 			}
+			if err != nil {
+				return err
+			}
+			if deactivated != 0 {
+				return apperr.Conflict("user %d is deactivated; reactivate them first", in.UserID)
+			}
 		}
-		return tx.QueryRow(ctx, `INSERT INTO api_tokens (workspace_id, user_id, name, kind, token_hash, prefix, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			workspaceID, user, t.Name, t.Kind, hashToken(raw), t.Prefix, db.Millis(t.CreatedAt), db.Millis(t.ExpiresAt)).Scan(&t.ID)
+		return tx.QueryRow(ctx, `INSERT INTO api_tokens (workspace_id, user_id, name, kind, token_hash, prefix, created_at, expires_at,
+			user_agent, client_addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, user, t.Name, t.Kind, hashToken(raw), t.Prefix, db.Millis(t.CreatedAt), db.Millis(t.ExpiresAt),
+			clientText(in.UserAgent, 200), clientText(in.ClientAddr, 64)).Scan(&t.ID)
 	})
 	if err != nil {
 		return Token{}, "", wrap("create token", err)
@@ -90,7 +107,9 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 	return t, raw, nil
 }
 
-// Authenticate resolves a bearer token to the principal it acts as.
+// Authenticate resolves a bearer token to the principal it acts as. The
+// token of a deactivated user is refused, so deactivation takes effect on
+// every token at once.
 func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, error) {
 	if !strings.HasPrefix(raw, "sb_") {
 		return Principal{}, apperr.Unauthorized("invalid token")
@@ -98,18 +117,21 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	var p Principal
 	var user sql.NullInt64
 	var role sql.NullString
-	var expires int64
-	err := s.db.Reader().QueryRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, u.role, t.expires_at
+	var expires, deactivated int64
+	err := s.db.Reader().QueryRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, u.role, t.expires_at, t.kind, COALESCE(u.deactivated_at, 0)
 		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashToken(raw)).
-		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires)
+		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires, &p.TokenKind, &deactivated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Principal{}, apperr.Unauthorized("invalid token")
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("workspace: authenticate: %w", err)
 	}
-	if expires != 0 && expires < s.db.Now() {
+	if expires != 0 && expires <= s.nowMs() {
 		return Principal{}, apperr.Unauthorized("token expired")
+	}
+	if deactivated != 0 {
+		return Principal{}, apperr.Unauthorized("this user is deactivated")
 	}
 	p.UserID = user.Int64
 	p.Role = RoleOwner
@@ -138,7 +160,36 @@ func (s *Service) ListTokens(ctx context.Context, workspaceID int64) ([]Token, e
 
 // RevokeToken deletes a token; requests using it fail from then on.
 func (s *Service) RevokeToken(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "api_tokens", "token", workspaceID, id) })
+	err := s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "api_tokens", "token", workspaceID, id) })
+	if err == nil {
+		s.forget(id)
+	}
+	return err
+}
+
+// forget drops the last-use memory of tokens that no longer exist.
+func (s *Service) forget(ids ...int64) {
+	for _, id := range ids {
+		s.lastUse.Delete(id)
+	}
+}
+
+// clientText makes client-supplied text fit to store and show: control
+// characters (NUL included) go, and it is cut to at most n bytes on a
+// character boundary.
+func clientText(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	for len(s) > n {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
 }
 
 func hashToken(raw string) string {
@@ -150,7 +201,7 @@ func hashToken(raw string) string {
 // token so that authenticating stays a read on the hot path, and a failure
 // to record it never fails the request.
 func (s *Service) touch(ctx context.Context, tokenID int64) {
-	now := s.db.Now()
+	now := s.nowMs()
 	if last, ok := s.lastUse.Load(tokenID); ok && now-last.(int64) < 60_000 {
 		return
 	}
@@ -160,3 +211,6 @@ func (s *Service) touch(ctx context.Context, tokenID int64) {
 		return err
 	})
 }
+
+// nowMs is the service's clock in the unit of the timestamp columns.
+func (s *Service) nowMs() int64 { return s.clock.Now().UnixMilli() }

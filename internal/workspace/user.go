@@ -31,6 +31,9 @@ type User struct {
 	Status      string    `json:"status"` // chosen availability: online or busy
 	TeamIDs     []int64   `json:"team_ids"`
 	CreatedAt   time.Time `json:"created_at"`
+	// DeactivatedAt is when the user was deactivated; absent while they
+	// are active.
+	DeactivatedAt time.Time `json:"deactivated_at,omitzero"`
 }
 
 // NewUser is what creating a user takes.
@@ -71,7 +74,7 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 	hash := ""
 	if in.Password != "" {
 		var err error
-		if hash, err = hashPassword(in.Password); err != nil {
+		if hash, err = s.hasher.hash(ctx, in.Password); err != nil {
 			return User{}, err
 		}
 	}
@@ -89,13 +92,13 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 	return u, nil
 }
 
-const userColumns = `id, workspace_id, email, name, role, status, created_at`
+const userColumns = `id, workspace_id, email, name, role, status, created_at, deactivated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	var created int64
-	err := row.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &u.Role, &u.Status, &created)
-	u.CreatedAt = db.Time(created)
+	var created, deactivated int64
+	err := row.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &u.Role, &u.Status, &created, &deactivated)
+	u.CreatedAt, u.DeactivatedAt = db.Time(created), db.Time(deactivated)
 	u.TeamIDs = []int64{}
 	return u, err
 }
@@ -170,11 +173,13 @@ type UserUpdate struct {
 	Password *string `json:"password"`
 }
 
-// UpdateUser changes a user. The last owner of a workspace cannot be demoted.
-// Only the given fields are written, read and checked in the transaction
-// that writes them: a rename never puts back a status the user changed
-// meanwhile, and two owners demoting each other at once cannot leave the
-// workspace with none.
+// UpdateUser changes a user. The last active owner of a workspace cannot
+// be demoted. Only the given fields are written, read and checked in the
+// transaction that writes them: a rename never puts back a status the user
+// changed meanwhile, and two owners demoting each other at once cannot
+// leave the workspace with none. A new password set here is a reset by
+// someone else: it ends every session of the user (people change their
+// own with ChangePassword, which needs the current one).
 func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in UserUpdate) (User, error) {
 	var name *string
 	if in.Name != nil {
@@ -198,12 +203,13 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 		if len(*in.Password) < 8 {
 			return User{}, apperr.Invalid("password", "must be at least 8 characters")
 		}
-		h, err := hashPassword(*in.Password)
+		h, err := s.hasher.hash(ctx, *in.Password)
 		if err != nil {
 			return User{}, err
 		}
 		hash = &h
 	}
+	var ended []int64
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		var role string
 		err := tx.QueryRow(ctx, `SELECT role FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&role)
@@ -214,47 +220,36 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 			return err
 		}
 		if role == RoleOwner && in.Role != nil && *in.Role != RoleOwner {
-			var owners int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE workspace_id = ? AND role = 'owner' AND id <> ?`, workspaceID, id).Scan(&owners); err != nil {
+			if err := keepAnOwner(ctx, tx, workspaceID, id); err != nil {
 				return err
 			}
-			if owners == 0 {
-				return apperr.Conflict("a workspace needs at least one owner")
-			}
 		}
-		_, err = tx.Exec(ctx, `UPDATE users SET name = COALESCE(?, name), role = COALESCE(?, role), status = COALESCE(?, status),
-			password_hash = COALESCE(?, password_hash) WHERE id = ?`, name, in.Role, in.Status, hash, id)
+		if _, err = tx.Exec(ctx, `UPDATE users SET name = COALESCE(?, name), role = COALESCE(?, role), status = COALESCE(?, status),
+			password_hash = COALESCE(?, password_hash) WHERE id = ?`, name, in.Role, in.Status, hash, id); err != nil || hash == nil {
+			return err
+		}
+		ended, err = endSessions(ctx, tx, workspaceID, id, 0)
 		return err
 	})
+	s.forget(ended...)
 	if err != nil {
-		return User{}, fmt.Errorf("workspace: update user: %w", err)
+		return User{}, wrap("update user", err)
 	}
 	return s.GetUser(ctx, workspaceID, id)
 }
 
-// ErrBadCredentials is returned by SignIn for an unknown email or a wrong
-// password; the two are not told apart.
-var ErrBadCredentials = apperr.Unauthorized("wrong email or password")
-
-// SignIn checks a user's password and opens a session: a token of kind
-// "session" valid for ttl.
-func (s *Service) SignIn(ctx context.Context, email, password string, ttl time.Duration) (User, string, error) {
-	var id, workspaceID int64
-	var hash string
-	err := s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id, password_hash FROM users WHERE email = ?`,
-		strings.ToLower(strings.TrimSpace(email))).Scan(&id, &workspaceID, &hash)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !checkPassword(hash, password)) {
-		return User{}, "", ErrBadCredentials
+// keepAnOwner refuses a change that would leave the workspace without an
+// active owner: id stops being one, so another must remain.
+func keepAnOwner(ctx context.Context, tx *db.Tx, workspaceID, id int64) error {
+	var owners int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE workspace_id = ? AND role = 'owner' AND deactivated_at = 0 AND id <> ?`,
+		workspaceID, id).Scan(&owners); err != nil {
+		return err
 	}
-	if err != nil {
-		return User{}, "", fmt.Errorf("workspace: sign in: %w", err)
+	if owners == 0 {
+		return apperr.Conflict("a workspace needs at least one active owner")
 	}
-	u, err := s.GetUser(ctx, workspaceID, id)
-	if err != nil {
-		return User{}, "", err
-	}
-	_, raw, err := s.CreateToken(ctx, workspaceID, NewToken{UserID: id, Name: "session", Kind: "session", TTL: ttl})
-	return u, raw, err
+	return nil
 }
 
 // UserByEmail finds a user by sign-in email across workspaces (emails are

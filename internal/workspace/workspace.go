@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 )
@@ -36,11 +37,23 @@ type Workspace struct {
 // Service reads and writes workspaces, users, teams and tokens.
 type Service struct {
 	db      *db.DB
+	clock   clock.Clock
 	lastUse sync.Map // token id -> when its last_used_at was last written (ms)
+	hasher  *hasher
+	limits  *signInLimits
 }
 
-// New returns a Service on d.
-func New(d *db.DB) *Service { return &Service{db: d} }
+// New returns a Service on d with the default options.
+func New(d *db.DB) *Service { return NewWithOptions(d, Options{}) }
+
+// NewWithOptions returns a Service on d configured by opts.
+func NewWithOptions(d *db.DB, opts Options) *Service {
+	if opts.Clock == nil {
+		opts.Clock = d.Clock() // the node's clock, which its rows are stamped with
+	}
+	opts = opts.withDefaults()
+	return &Service{db: d, clock: opts.Clock, hasher: newHasher(opts), limits: newSignInLimits(opts)}
+}
 
 // Create makes a workspace with the default lifecycle stages.
 func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace, error) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -14,7 +15,8 @@ import (
 func TestUsersTeamsTokens(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := New(d)
+		clk := clock.NewFake(time.Now())
+		s := newTestService(d, Options{Clock: clk})
 		ws, err := s.Create(ctx, "Acme", "Europe/Paris")
 		if err != nil {
 			t.Fatal(err)
@@ -47,10 +49,10 @@ func TestUsersTeamsTokens(t *testing.T) {
 			t.Fatalf("agent's teams = %v", got.TeamIDs)
 		}
 		// Sign-in opens a session token that authenticates with the user's role.
-		if _, _, err := s.SignIn(ctx, "owner@acme.io", "wrong password", time.Hour); !errors.Is(err, apperr.ErrUnauthorized) {
+		if _, _, err := s.SignIn(ctx, SignInInput{Email: "owner@acme.io", Password: "wrong password", TTL: time.Hour}); !errors.Is(err, apperr.ErrUnauthorized) {
 			t.Fatalf("wrong password = %v", err)
 		}
-		_, session, err := s.SignIn(ctx, "OWNER@acme.io", "correct horse", time.Hour)
+		_, session, err := s.SignIn(ctx, SignInInput{Email: "OWNER@acme.io", Password: "correct horse", TTL: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,8 +78,11 @@ func TestUsersTeamsTokens(t *testing.T) {
 		if _, err := s.Authenticate(ctx, raw); !errors.Is(err, apperr.ErrUnauthorized) {
 			t.Fatalf("revoked token = %v", err)
 		}
-		_, expired, _ := s.CreateToken(ctx, ws.ID, NewToken{Name: "short", TTL: time.Millisecond})
-		time.Sleep(5 * time.Millisecond)
+		_, expired, _ := s.CreateToken(ctx, ws.ID, NewToken{Name: "short", TTL: time.Minute})
+		if _, err := s.Authenticate(ctx, expired); err != nil {
+			t.Fatalf("token before expiry = %v", err)
+		}
+		clk.Advance(time.Minute)
 		if _, err := s.Authenticate(ctx, expired); !errors.Is(err, apperr.ErrUnauthorized) {
 			t.Fatalf("expired token = %v", err)
 		}
@@ -111,14 +116,14 @@ func TestUpdateAndTokenBoundaries(t *testing.T) {
 	})
 }
 
-func TestPasswordHash(t *testing.T) {
-	h, err := hashPassword("s3cret-pass")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !checkPassword(h, "s3cret-pass") || checkPassword(h, "s3cret-pasS") || checkPassword("garbage", "x") {
-		t.Fatal("password check is wrong")
-	}
-}
-
 func ptr[T any](v T) *T { return &v }
+
+// testIterations is the PBKDF2 count tests hash with: production's costs
+// a third of a second, which tests must not spend on every user.
+const testIterations = 1_000
+
+// newTestService returns a Service whose password hashes are cheap.
+func newTestService(d *db.DB, opts Options) *Service {
+	opts.PasswordIterations = testIterations
+	return NewWithOptions(d, opts)
+}

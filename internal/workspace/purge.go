@@ -1,0 +1,54 @@
+package workspace
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Expired tokens are deleted in batches of purgeBatch rows, each batch its
+// own short transaction, at most purgeBatches per call, so a backlog never
+// holds the writer for long.
+const (
+	purgeBatch   = 500
+	purgeBatches = 20
+)
+
+// PurgeExpired deletes the API tokens and sessions that expired at or
+// before now, and returns the earliest expiry still pending (zero when no
+// token expires). A next at or before now means the call stopped at its
+// batch limit with more to delete: call again at once. It is due work for
+// a timer, which sleeps until next.
+func (s *Service) PurgeExpired(ctx context.Context, now time.Time) (next time.Time, err error) {
+	cutoff := db.Millis(now)
+	for range purgeBatches {
+		var ids []int64
+		err := s.db.Tx(ctx, func(tx *db.Tx) error {
+			rows, err := tx.Query(ctx, `DELETE FROM api_tokens WHERE id IN (SELECT id FROM api_tokens
+				WHERE expires_at > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING id`, cutoff, purgeBatch)
+			if err != nil {
+				return err
+			}
+			ids, err = db.Collect(rows, func(rows *sql.Rows) (int64, error) {
+				var id int64
+				err := rows.Scan(&id)
+				return id, err
+			})
+			return err
+		})
+		if err != nil {
+			return time.Time{}, wrap("purge expired tokens", err)
+		}
+		s.forget(ids...)
+		if len(ids) < purgeBatch {
+			break
+		}
+	}
+	var earliest int64
+	if err := s.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(expires_at), 0) FROM api_tokens WHERE expires_at > 0`).Scan(&earliest); err != nil {
+		return time.Time{}, wrap("purge expired tokens", err)
+	}
+	return db.Time(earliest), nil
+}

@@ -1,0 +1,164 @@
+package workspace
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Session is a signed-in client of a user: a token of kind "session".
+type Session struct {
+	ID         int64     `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+	ExpiresAt  time.Time `json:"expires_at,omitzero"`
+	// Current marks the session the request was made with.
+	Current    bool   `json:"current"`
+	UserAgent  string `json:"user_agent,omitempty"`
+	ClientAddr string `json:"client_addr,omitempty"`
+}
+
+// Sessions returns the user's sessions that have not expired, oldest
+// first; current is the token of the request (marked Current).
+func (s *Service) Sessions(ctx context.Context, workspaceID, userID, current int64) ([]Session, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, created_at, last_used_at, expires_at, user_agent, client_addr FROM api_tokens
+		WHERE workspace_id = ? AND user_id = ? AND kind = 'session' AND (expires_at = 0 OR expires_at > ?) ORDER BY id`,
+		workspaceID, userID, db.Millis(s.clock.Now()))
+	if err != nil {
+		return nil, wrap("sessions", err)
+	}
+	return db.Collect(rows, func(rows *sql.Rows) (Session, error) {
+		var x Session
+		var c, l, e int64
+		err := rows.Scan(&x.ID, &c, &l, &e, &x.UserAgent, &x.ClientAddr)
+		x.CreatedAt, x.LastUsedAt, x.ExpiresAt, x.Current = db.Time(c), db.Time(l), db.Time(e), x.ID == current
+		return x, err
+	})
+}
+
+// EndSession signs one of the user's sessions out: requests using it fail
+// from then on. Anything but a session of this user is not found.
+func (s *Service) EndSession(ctx context.Context, workspaceID, userID, sessionID int64) error {
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `DELETE FROM api_tokens WHERE workspace_id = ? AND user_id = ? AND id = ? AND kind = 'session'`,
+			workspaceID, userID, sessionID)
+		if err != nil {
+			return err
+		}
+		return db.Affected(res, "session")
+	})
+	if err != nil {
+		return wrap("end session", err)
+	}
+	s.forget(sessionID)
+	return nil
+}
+
+// EndSessions signs the user out everywhere: every session ends but keep
+// (0 keeps none). API tokens stay. It returns how many ended.
+func (s *Service) EndSessions(ctx context.Context, workspaceID, userID, keep int64) (int, error) {
+	var ended []int64
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		var err error
+		ended, err = endSessions(ctx, tx, workspaceID, userID, keep)
+		return err
+	})
+	if err != nil {
+		return 0, wrap("end sessions", err)
+	}
+	s.forget(ended...)
+	return len(ended), nil
+}
+
+// endSessions deletes the user's sessions but keep inside tx and returns
+// their ids.
+func endSessions(ctx context.Context, tx *db.Tx, workspaceID, userID, keep int64) ([]int64, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM api_tokens WHERE workspace_id = ? AND user_id = ? AND kind = 'session' AND id <> ? RETURNING id`,
+		workspaceID, userID, keep)
+	if err != nil {
+		return nil, err
+	}
+	return db.Collect(rows, func(rows *sql.Rows) (int64, error) {
+		var id int64
+		err := rows.Scan(&id)
+		return id, err
+	})
+}
+
+// PasswordChange is a user changing their own password.
+type PasswordChange struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+	// KeepSession is the session making the change, which stays signed
+	// in (0: none, e.g. the change came through an API token).
+	KeepSession int64 `json:"-"`
+	// ClientAddr counts a wrong current password against the address's
+	// sign-in limit, like a failed sign-in.
+	ClientAddr string `json:"-"`
+}
+
+// ChangePassword sets a user's own password after checking the current
+// one, and ends every other session of theirs: whoever may have learnt
+// the old password is signed out. It returns how many sessions ended.
+// A wrong current password counts as a failed sign-in for the limits.
+func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64, in PasswordChange) (int, error) {
+	if len(in.New) < 8 {
+		return 0, apperr.Invalid("new_password", "must be at least 8 characters")
+	}
+	var email, hash string
+	err := s.db.Reader().QueryRow(ctx, `SELECT email, password_hash FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, userID).
+		Scan(&email, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, apperr.NotFound("user")
+	}
+	if err != nil {
+		return 0, wrap("change password", err)
+	}
+	release, err := s.limits.reserve(email, in.ClientAddr)
+	if err != nil {
+		return 0, err
+	}
+	ok, err := s.hasher.check(ctx, hash, in.Current)
+	if err != nil {
+		release()
+		return 0, err
+	}
+	if !ok {
+		if hash == "" {
+			return 0, apperr.Conflict("you have no password yet; an owner or manager sets the first one")
+		}
+		return 0, apperr.Invalid("current_password", "is wrong")
+	}
+	release()
+	newHash, err := s.hasher.hash(ctx, in.New)
+	if err != nil {
+		return 0, err
+	}
+	var ended []int64
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		// The hash read above must still be the user's: two changes at
+		// once cannot both pass with the same old password.
+		res, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE workspace_id = ? AND id = ? AND password_hash = ?`,
+			newHash, workspaceID, userID, hash)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = apperr.Conflict("the password changed meanwhile; sign in again")
+			}
+			return err
+		}
+		ended, err = endSessions(ctx, tx, workspaceID, userID, in.KeepSession)
+		return err
+	})
+	if err != nil {
+		return 0, wrap("change password", err)
+	}
+	s.forget(ended...)
+	return len(ended), nil
+}

@@ -1,0 +1,155 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// derivations records the key derivations a Service runs.
+type derivations struct {
+	mu    sync.Mutex
+	iters []int
+}
+
+func (d *derivations) count(s *Service) {
+	inner := s.hasher.derive
+	s.hasher.derive = func(password string, salt []byte, iter, keyLen int) ([]byte, error) {
+		d.mu.Lock()
+		d.iters = append(d.iters, iter)
+		d.mu.Unlock()
+		return inner(password, salt, iter, keyLen)
+	}
+}
+
+func (d *derivations) take() []int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := d.iters
+	d.iters = nil
+	return out
+}
+
+// Every sign-in costs exactly one derivation of the same count, whatever
+// the answer: a known or unknown email, a right or wrong password, a user
+// without a password or deactivated. Unknown emails can no longer be told
+// by how fast they are refused.
+func TestSignInCostsTheSameForEveryone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newTestService(d, Options{SignInPerEmail: NoLimit, SignInPerAddress: NoLimit})
+		var spent derivations
+		ws, _ := s.Create(ctx, "Acme", "UTC")
+		if _, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "ana@acme.io", Name: "Ana", Password: "correct horse"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "tok@acme.io", Name: "Token only"}); err != nil {
+			t.Fatal(err)
+		}
+		gone, _ := s.CreateUser(ctx, ws.ID, NewUser{Email: "gone@acme.io", Name: "Gone", Password: "correct horse"})
+		if _, err := s.DeactivateUser(ctx, ws.ID, gone.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		spent.count(s)
+		for _, tc := range []struct {
+			name, email, password string
+			ok                    bool
+		}{
+			{"known email, right password", "ana@acme.io", "correct horse", true},
+			{"known email, wrong password", "ana@acme.io", "wrong horse", false},
+			{"unknown email", "nobody@acme.io", "correct horse", false},
+			{"user without a password", "tok@acme.io", "", false},
+			{"deactivated, right password", "gone@acme.io", "correct horse", false},
+			{"deactivated, wrong password", "gone@acme.io", "wrong horse", false},
+		} {
+			_, token, err := s.SignIn(ctx, SignInInput{Email: tc.email, Password: tc.password, TTL: time.Hour})
+			if tc.ok != (err == nil && token != "") {
+				t.Errorf("%s: err %v", tc.name, err)
+			}
+			if !tc.ok && !errors.Is(err, apperr.ErrUnauthorized) {
+				t.Errorf("%s: %v; want 401", tc.name, err)
+			}
+			if got := spent.take(); len(got) != 1 || got[0] != testIterations {
+				t.Errorf("%s: derivations %v; want exactly one of %d iterations", tc.name, got, testIterations)
+			}
+		}
+	})
+}
+
+// Failed sign-ins are limited per email and per address; a refused
+// attempt costs no derivation, a successful sign-in never counts, and
+// one email's failures never slow another's sign-in.
+func TestSignInLimits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+		s := newTestService(d, Options{Clock: clk, SignInPerEmail: Rate{Count: 3, Per: 15 * time.Minute},
+			SignInPerAddress: Rate{Count: 5, Per: time.Minute}})
+		ws, _ := s.Create(ctx, "Acme", "UTC")
+		for _, email := range []string{"ana@acme.io", "bob@acme.io"} {
+			if _, err := s.CreateUser(ctx, ws.ID, NewUser{Email: email, Name: "U", Password: "correct horse"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var spent derivations
+		spent.count(s)
+		signIn := func(email, password, addr string) error {
+			_, _, err := s.SignIn(ctx, SignInInput{Email: email, Password: password, ClientAddr: addr, TTL: time.Hour})
+			return err
+		}
+		tooMany := func(err error, wait time.Duration) bool {
+			var e *apperr.Error
+			return errors.As(err, &e) && e.Kind == apperr.KindTooMany && e.RetryAfter == wait
+		}
+
+		// Bob signs in more often than any limit: successes do not count.
+		for range 8 {
+			if err := signIn("bob@acme.io", "correct horse", "198.51.100.1"); err != nil {
+				t.Fatalf("bob's sign-in: %v", err)
+			}
+		}
+		// Three wrong passwords for Ana, from three addresses: the fourth
+		// is refused for the email, without a derivation.
+		for i, addr := range []string{"203.0.113.1", "203.0.113.2", "203.0.113.3"} {
+			if err := signIn("ANA@acme.io", "wrong", addr); !errors.Is(err, apperr.ErrUnauthorized) {
+				t.Fatalf("wrong password %d: %v", i+1, err)
+			}
+		}
+		spent.take()
+		if err := signIn("ana@acme.io", "correct horse", "203.0.113.4"); !tooMany(err, 5*time.Minute) {
+			t.Fatalf("fourth attempt for ana = %v; want 429 retrying after 5m", err)
+		}
+		if n := len(spent.take()); n != 0 {
+			t.Fatalf("a refused attempt ran %d derivations", n)
+		}
+		// Bob is not slowed by Ana's failures.
+		if err := signIn("bob@acme.io", "correct horse", "203.0.113.4"); err != nil {
+			t.Fatalf("bob after ana's failures: %v", err)
+		}
+		clk.Advance(5 * time.Minute)
+		if err := signIn("ana@acme.io", "correct horse", "203.0.113.4"); err != nil {
+			t.Fatalf("ana once a token refilled: %v", err)
+		}
+
+		// Five failures from one address, over several emails: the sixth
+		// from there is refused, another address is not.
+		for i := range 5 {
+			if err := signIn("nobody"+string(rune('a'+i))+"@acme.io", "x", "192.0.2.9"); !errors.Is(err, apperr.ErrUnauthorized) {
+				t.Fatalf("failure %d from the address: %v", i+1, err)
+			}
+		}
+		if err := signIn("bob@acme.io", "correct horse", "192.0.2.9"); !tooMany(err, 12*time.Second) {
+			t.Fatalf("sixth attempt from the address = %v; want 429 retrying after 12s", err)
+		}
+		if err := signIn("bob@acme.io", "correct horse", "192.0.2.10"); err != nil {
+			t.Fatalf("another address: %v", err)
+		}
+	})
+}
