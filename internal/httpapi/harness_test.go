@@ -41,7 +41,9 @@ type fixture struct {
 	vars   map[string]string // {{name}} placeholders of scenario paths and bodies
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+// newFixture builds the fixture; options change the server's dependencies
+// before it is built.
+func newFixture(t *testing.T, d *db.DB, opts ...func(*httpapi.Deps)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	hub := event.NewHub()
@@ -50,12 +52,16 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Cleanup(committer.Close)
 	f := &fixture{d: d, hub: hub, wsSvc: workspace.New(d), conv: conversation.New(d, committer),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
-	f.server = httpapi.New(httpapi.Deps{
+	deps := httpapi.Deps{
 		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channel.New(d),
 		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
 		Routing:   routing.New(d, routing.Options{Committer: committer, Hub: hub}),
 		Workflows: workflow.NewService(d),
-	})
+	}
+	for _, opt := range opts {
+		opt(&deps)
+	}
+	f.server = httpapi.New(deps)
 	f.srv = httptest.NewServer(f.server)
 	t.Cleanup(f.srv.Close)
 
