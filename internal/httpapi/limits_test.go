@@ -98,7 +98,7 @@ func TestRateLimitPerToken(t *testing.T) {
 		f.run(t, []scenario{{name: "another token", method: "GET", path: "/api/v1/me", as: "manager", status: 200}})
 		for i := range 5 {
 			f.run(t, []scenario{{name: "a webhook", method: "POST", path: "/channels/custom/{{channel}}/webhook", as: f.ch.Token,
-				body: `{"contactId":"c1","events":[{"type":"message","mId":"m` + itoa(int64(i)) + `","message":{"type":"text","text":"hi"}}]}`,
+				body:   `{"contactId":"c1","events":[{"type":"message","mId":"m` + itoa(int64(i)) + `","message":{"type":"text","text":"hi"}}]}`,
 				status: 200}})
 		}
 		c.Advance(2 * time.Second)
