@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
@@ -45,6 +46,13 @@ type Config struct {
 	SignInPerEmail, SignInPerAddress workspace.Rate
 	HashConcurrency                  int
 	TrustedProxies                   []netip.Prefix
+	// Limits bound what one client may take of the node (zero: none).
+	Limits httpapi.Limits
+	// MetricsAddr, if set, is where a second listener serves /metrics
+	// alone, without authentication; the main address then does not.
+	MetricsAddr string
+	// MetricsToken is the bearer token /metrics asks for on the main address.
+	MetricsToken string
 }
 
 // App is a node with every part built.
@@ -110,7 +118,16 @@ func (a *App) Run(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return fmt.Errorf("app: listen on %s: %w", a.cfg.Addr, err)
 	}
+	// No ReadTimeout: it would end live event streams. httpapi bounds
+	// each request body instead (Limits.BodyTimeout).
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	var metricsSrv *http.Server
+	if a.cfg.MetricsAddr != "" {
+		if metricsSrv, err = serveMetrics(a.cfg.MetricsAddr, a.Metrics.Handler()); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	engineCtx, stopEngines := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	a.Background.StartAll()
@@ -136,6 +153,9 @@ func (a *App) Run(ctx context.Context, ready func(addr string)) error {
 	defer cancel()
 	if shutErr := srv.Shutdown(shutCtx); shutErr != nil {
 		slog.Warn("http shutdown", "err", shutErr)
+	}
+	if metricsSrv != nil {
+		metricsSrv.Close()
 	}
 	stopEngines()
 	wg.Wait()

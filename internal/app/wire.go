@@ -1,6 +1,8 @@
 package app
 
 import (
+	"net/http"
+
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
@@ -13,6 +15,10 @@ func (a *App) wireChannels() error {
 	senders := map[string]outbound.Sender{channel.TypeCustom: custom.NewSender()}
 	dispatcher := outbound.New(a.DB, senders, a.Metrics, outbound.Options{Committer: a.Committer, Group: a.Background})
 	a.engines = append(a.engines, dispatcher.Run)
+	var metricsHandler http.Handler // with a listener of their own, not on the main address
+	if a.cfg.MetricsAddr == "" {
+		metricsHandler = a.Metrics.Handler()
+	}
 	a.Handler = httpapi.New(httpapi.Deps{
 		DB:             a.DB,
 		Hub:            a.Hub,
@@ -23,7 +29,9 @@ func (a *App) wireChannels() error {
 		Workflows:      a.Workflows,
 		Routing:        a.Routing,
 		CustomWebhook:  custom.NewWebhook(a.Channels, a.Conversations, a.Metrics),
-		Metrics:        a.Metrics.Handler(),
+		Metrics:        metricsHandler,
+		MetricsToken:   a.cfg.MetricsToken,
+		Limits:         a.cfg.Limits,
 		TrustedProxies: a.cfg.TrustedProxies,
 	})
 	return nil

@@ -22,6 +22,7 @@ const (
 	KindConflict     Kind = "conflict"     // the change clashes with current state (409)
 	KindTooLarge     Kind = "too_large"    // the body is over the limit (413)
 	KindTooMany      Kind = "rate_limited" // too many requests; try again later (429)
+	KindTimeout      Kind = "timeout"      // the client took too long to send its request (408)
 )
 
 // Error is a domain error with a kind, a message safe to show to users and,
@@ -101,6 +102,11 @@ func TooLarge(msg string) error {
 // TooMany reports a limit reached; the caller may try again after retryAfter.
 func TooMany(retryAfter time.Duration, format string, args ...any) error {
 	return &Error{Kind: KindTooMany, Message: fmt.Sprintf(format, args...), RetryAfter: retryAfter}
+}
+
+// Timeout reports a request the client did not finish sending in time.
+func Timeout(msg string) error {
+	return &Error{Kind: KindTimeout, Message: msg}
 }
 
 // KindOf returns the kind of err, or "" for an unclassified (internal) error.

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -53,8 +55,9 @@ type Input struct {
 
 // Service reads and writes channels.
 type Service struct {
-	db    *db.DB
-	cache sync.Map // id -> cached: channels as webhooks see them
+	db     *db.DB
+	cache  sync.Map // id -> cached: channels as webhooks see them
+	tokens sync.Map // sha256 of a token -> the id of its channel
 }
 
 // cacheTTL bounds how long a webhook may authenticate against a channel
@@ -164,6 +167,54 @@ func (s *Service) Lookup(ctx context.Context, id int64) (Channel, error) {
 		s.cache.Store(id, cached{ch: c, fetched: time.Now()})
 	}
 	return c, err
+}
+
+// ByToken returns the channel of type typ whose token is token, for a
+// webhook URL that does not name its channel: the token says which it is,
+// and is checked before the request's body is read. Any miss is
+// apperr.Unauthorized.
+//
+// A channel's token never changes, so which channel a token belongs to is
+// remembered (by the token's digest, for the channels that received a
+// webhook); the channel itself comes from Lookup, and its token is
+// compared in constant time as authorize does for the path URL. An
+// unknown token is looked up in the store every time: channels has no
+// index on token, and the scan of a table this small costs little and
+// takes as long whatever part of a guessed token is right.
+func (s *Service) ByToken(ctx context.Context, typ, token string) (Channel, error) {
+	if token == "" {
+		return Channel{}, apperr.Unauthorized("missing bearer token")
+	}
+	digest := sha256.Sum256([]byte(token))
+	id, known := s.tokens.Load(digest)
+	if !known {
+		var found int64
+		err := s.db.Reader().QueryRow(ctx, `SELECT id FROM channels WHERE token = ? AND type = ?`, token, typ).Scan(&found)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Channel{}, apperr.Unauthorized("the bearer token is not a " + typ + " channel's token")
+		}
+		if err != nil {
+			return Channel{}, fmt.Errorf("channel: by token: %w", err)
+		}
+		id = found
+	}
+	c, err := s.Lookup(ctx, id.(int64))
+	if apperr.KindOf(err) == apperr.KindNotFound {
+		s.tokens.Delete(digest)
+		return Channel{}, apperr.Unauthorized("the bearer token is not a " + typ + " channel's token")
+	}
+	if err != nil {
+		return Channel{}, err
+	}
+	want := sha256.Sum256([]byte(c.Token))
+	if c.Type != typ || subtle.ConstantTimeCompare(digest[:], want[:]) != 1 {
+		s.tokens.Delete(digest)
+		return Channel{}, apperr.Unauthorized("the bearer token is not a " + typ + " channel's token")
+	}
+	if !known {
+		s.tokens.Store(digest, c.ID)
+	}
+	return c, nil
 }
 
 // Lookup returns a channel by id through q.

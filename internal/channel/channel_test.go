@@ -47,3 +47,39 @@ func TestChannelValidationAndCache(t *testing.T) {
 		}
 	})
 }
+
+// A webhook URL without the channel in it finds the channel by its token:
+// the token of a channel of that type, and nothing else, lets it in.
+func TestByToken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ws, _ := workspace.New(d).Create(ctx, "W", "UTC")
+		s := New(d)
+		a, err := s.Create(ctx, ws.ID, Input{Type: TypeCustom, Name: "a", Config: json.RawMessage(`{"base_url":"http://a.example"}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := s.Create(ctx, ws.ID, Input{Type: TypeCustom, Name: "b", Config: json.RawMessage(`{"base_url":"http://b.example"}`)})
+		if err := d.Tx(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, 'telegram', 'tg', 'tgtoken', '{}', ?)`,
+				ws.ID, tx.Now())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // the second time from what the first remembered
+			for _, want := range []Channel{a, b} {
+				got, err := s.ByToken(ctx, TypeCustom, want.Token)
+				if err != nil || got.ID != want.ID {
+					t.Fatalf("ByToken(%s's token) = %d, %v; want %d", want.Name, got.ID, err, want.ID)
+				}
+			}
+		}
+		for name, token := range map[string]string{"empty": "", "unknown": "nope", "altered": a.Token + "x",
+			"upper case": strings.ToUpper(a.Token), "another type's": "tgtoken"} {
+			if _, err := s.ByToken(ctx, TypeCustom, token); !errors.Is(err, apperr.ErrUnauthorized) {
+				t.Errorf("%s token: %v, want unauthorized", name, err)
+			}
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -53,6 +54,63 @@ func (s *storeFlags) setupLogging(w io.Writer) error {
 
 func (s *storeFlags) config(addr string) app.Config {
 	return app.Config{Addr: addr, DataDir: s.data, DatabaseURL: s.databaseURL}
+}
+
+// serverFlags are serve's settings of the HTTP server: its limits and who
+// may read /metrics.
+type serverFlags struct {
+	limits                    httpapi.Limits
+	metricsAddr, metricsToken string
+	fromEnv                   map[string]string // flag name -> environment variable
+}
+
+func (s *serverFlags) register(fs *flag.FlagSet) {
+	d := httpapi.DefaultLimits()
+	s.fromEnv = map[string]string{}
+	env := func(flagName, variable string) string {
+		s.fromEnv[flagName] = variable
+		return " (" + variable + ")"
+	}
+	fs.DurationVar(&s.limits.BodyTimeout, "body-timeout", d.BodyTimeout,
+		"how long a client may take to send a request body; 408 past it, 0 for no bound"+env("body-timeout", "SWITCHBOARD_BODY_TIMEOUT"))
+	fs.IntVar(&s.limits.StreamsPerUser, "streams-per-user", d.StreamsPerUser,
+		"live event streams one user may keep open on this node; 0 for no cap"+env("streams-per-user", "SWITCHBOARD_STREAMS_PER_USER"))
+	fs.IntVar(&s.limits.StreamsPerNode, "streams-per-node", d.StreamsPerNode,
+		"live event streams this node keeps open in all; 0 for no cap"+env("streams-per-node", "SWITCHBOARD_STREAMS_PER_NODE"))
+	fs.Float64Var(&s.limits.Rate, "api-rate-limit", d.Rate,
+		"API requests a second each token may make on this node, on average; 0 for no limit"+env("api-rate-limit", "SWITCHBOARD_API_RATE_LIMIT"))
+	fs.IntVar(&s.limits.Burst, "api-rate-burst", d.Burst,
+		"API requests each token may make at once"+env("api-rate-burst", "SWITCHBOARD_API_RATE_BURST"))
+	fs.StringVar(&s.metricsAddr, "metrics-addr", "",
+		"serve /metrics, without authentication, on this address only (keep it private)"+env("metrics-addr", "SWITCHBOARD_METRICS_ADDR"))
+	fs.StringVar(&s.metricsToken, "metrics-token", "",
+		"bearer token /metrics asks for on --addr; prefer the variable, which ps does not show"+env("metrics-token", "SWITCHBOARD_METRICS_TOKEN"))
+}
+
+// applyEnv sets, before the command line is parsed, every flag whose
+// variable is set, so that a flag given wins over its variable.
+func (s *serverFlags) applyEnv(fs *flag.FlagSet) error {
+	for name, variable := range s.fromEnv {
+		if v := env(variable, ""); v != "" {
+			if err := fs.Set(name, v); err != nil {
+				return fmt.Errorf("%s: %w", variable, err)
+			}
+		}
+	}
+	return nil
+}
+
+// apply checks the settings and puts them into cfg.
+func (s *serverFlags) apply(cfg *app.Config) error {
+	l := s.limits
+	if l.BodyTimeout < 0 || l.StreamsPerUser < 0 || l.StreamsPerNode < 0 || l.Rate < 0 || l.Burst < 0 {
+		return fmt.Errorf("--body-timeout, --streams-per-user, --streams-per-node, --api-rate-limit and --api-rate-burst must not be negative")
+	}
+	if l.Rate > 0 && l.Burst < 1 {
+		return fmt.Errorf("--api-rate-burst must be at least 1 when --api-rate-limit is set")
+	}
+	cfg.Limits, cfg.MetricsAddr, cfg.MetricsToken = l, s.metricsAddr, s.metricsToken
+	return nil
 }
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {

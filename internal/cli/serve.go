@@ -17,6 +17,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	signIn.register(fs)
 	addr := fs.String("addr", env("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "listen address (SWITCHBOARD_ADDR)")
 	withDemo := fs.Bool("demo", env("SWITCHBOARD_DEMO", "") == "1", "load the demo workspace if absent and print how to sign in (SWITCHBOARD_DEMO=1)")
+	var srv serverFlags
+	srv.register(fs)
+	if err := srv.applyEnv(fs); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -25,6 +30,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := sf.config(*addr)
 	if err := signIn.apply(&cfg); err != nil {
+		return err
+	}
+	if err := srv.apply(&cfg); err != nil {
 		return err
 	}
 	app.TuneGC()

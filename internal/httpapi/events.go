@@ -126,6 +126,11 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 // are pushed as soon as they commit; a comment line every 15 s keeps
 // proxies from closing an idle stream.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
+	release, err := s.streams.acquire(Principal(r))
+	if err != nil {
+		return err
+	}
+	defer release()
 	f, err := eventFilter(r)
 	if err != nil {
 		return err

@@ -42,15 +42,18 @@ type fixture struct {
 	vars   map[string]string // {{name}} placeholders of scenario paths and bodies
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+// newFixture builds the fixture; options change the server's dependencies
+// before it is built.
+func newFixture(t *testing.T, d *db.DB, opts ...func(*httpapi.Deps)) *fixture {
 	t.Helper()
-	return newFixtureWith(t, d, fixtureOptions{})
+	return newFixtureWith(t, d, fixtureOptions{deps: opts})
 }
 
 // fixtureOptions change how the fixture's server is built.
 type fixtureOptions struct {
 	workspace      workspace.Options // PasswordIterations is set to a cheap count
 	trustedProxies []netip.Prefix
+	deps           []func(*httpapi.Deps)
 }
 
 func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
@@ -64,13 +67,17 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	opts.workspace.PasswordIterations = 1_000
 	f := &fixture{d: d, hub: hub, wsSvc: workspace.NewWithOptions(d, opts.workspace), conv: conversation.New(d, committer),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
-	f.server = httpapi.New(httpapi.Deps{
+	deps := httpapi.Deps{
 		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channel.New(d),
 		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
 		Routing:        routing.New(d, routing.Options{Committer: committer, Hub: hub}),
 		Workflows:      workflow.NewService(d),
 		TrustedProxies: opts.trustedProxies,
-	})
+	}
+	for _, opt := range opts.deps {
+		opt(&deps)
+	}
+	f.server = httpapi.New(deps)
 	f.srv = httptest.NewServer(f.server)
 	t.Cleanup(f.srv.Close)
 

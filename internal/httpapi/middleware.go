@@ -20,7 +20,9 @@ type ctxKey int
 const keyPrincipal ctxKey = 0
 
 // withRequestID gives every request an id, echoed in X-Request-Id and in
-// error bodies, and logs the request when it ends.
+// error bodies, and logs the request when it ends. Every answer also says
+// X-Content-Type-Options: nosniff, so a browser never runs an answer as
+// anything but its declared type.
 func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
@@ -30,6 +32,7 @@ func withRequestID(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-Id", id)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r.WithContext(httpjson.WithRequestID(r.Context(), id)))
@@ -107,6 +110,12 @@ func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		httpjson.WriteError(w, r, err)
 		return
+	}
+	if rl := a.s.rate; rl != nil {
+		if ok, wait := rl.allow(p.TokenID); !ok {
+			httpjson.WriteError(w, r, apperr.TooMany(wait, "this token made more than %g requests a second; slow down", a.s.deps.Limits.Rate))
+			return
+		}
 	}
 	if !slices.Contains(a.allowed, p.Role) {
 		httpjson.WriteError(w, r, apperr.Forbidden("your role ("+p.Role+") may not do this"))

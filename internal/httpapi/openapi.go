@@ -91,10 +91,11 @@ var statusText = map[int]string{
 	401: "Missing, wrong or expired token",
 	403: "Your role may not do this",
 	404: "No such thing in your workspace (also for a malformed id)",
+	408: "The body did not arrive in time",
 	409: "Conflicts with the current state (a duplicate, a second open conversation, …)",
 	413: "The body is larger than 1 MiB",
 	422: "A value fails validation; error.field names it",
-	429: "Too many requests: wait the seconds of Retry-After",
+	429: "Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After",
 	503: "Not ready",
 }
 
@@ -123,6 +124,8 @@ func buildOpenAPI(routes []Route, ops map[string]opDoc) (*apiDoc, error) {
 				Description: "An API token (POST /api/v1/tokens) or a session token (POST /api/v1/auth/login)."},
 			"channelToken": {Type: "http", Scheme: "bearer",
 				Description: "The channel's own token, shown to owners and managers by GET /api/v1/channels/{channelID}."},
+			"metricsToken": {Type: "http", Scheme: "bearer",
+				Description: "The node's metrics token (--metrics-token or SWITCHBOARD_METRICS_TOKEN)."},
 		}},
 	}
 	byKey := map[string]Route{}
@@ -158,8 +161,9 @@ func jsonContent(s *jsonSchema) map[string]apiMedia {
 }
 
 // operation renders one operation. Error responses follow from what the
-// route takes: a token (401, 403), path ids (404), a body (400, 413, 422),
-// query parameters (400); o.errors adds the rest.
+// route takes: a token (401, 403, and 429 from the per-token rate limit),
+// path ids (404), a body (400, 408, 413, 422), query parameters (400);
+// o.errors adds the rest.
 func (o opDoc) operation(g *schemaGen, pattern string, allowed roles, errSchema *jsonSchema) *apiOperation {
 	op := &apiOperation{OperationID: o.id, Summary: o.summary, Description: o.desc, Tags: []string{o.tag},
 		Responses: map[string]*apiResponse{}}
@@ -185,15 +189,18 @@ func (o opDoc) operation(g *schemaGen, pattern string, allowed roles, errSchema 
 		s := g.request(o.body, !o.channelToken)
 		s.Required = o.required
 		op.RequestBody = &apiBody{Required: !o.optionalBody, Content: jsonContent(s)}
-		errs = append(errs, 400, 413, 422)
+		errs = append(errs, 400, 408, 413, 422)
 	}
 	switch {
 	case allowed != nil:
 		op.Security = []map[string][]string{{"bearer": {}}}
 		op.Roles = allowed
-		errs = append(errs, 401, 403)
+		errs = append(errs, 401, 403, 429)
 	case o.channelToken:
 		op.Security = []map[string][]string{{"channelToken": {}}}
+		errs = append(errs, 401)
+	case o.metricsToken:
+		op.Security = []map[string][]string{{"metricsToken": {}}}
 		errs = append(errs, 401)
 	}
 	ok := &apiResponse{Description: statusText[o.status]}

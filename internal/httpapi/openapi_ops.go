@@ -25,6 +25,7 @@ type opDoc struct {
 	media                  string   // response media type when not a JSON value of resp
 	errors                 []int    // statuses beyond those the builder infers
 	channelToken           bool     // authenticated by a channel's token
+	metricsToken           bool     // authenticated by the metrics token
 }
 
 // param is a query or header parameter.
@@ -65,8 +66,9 @@ var operations = map[string]opDoc{
 	"GET /healthz": {id: "healthz", tag: tagOps, summary: "The process is alive", status: 200, resp: statusBody{}},
 	"GET /readyz": {id: "readyz", tag: tagOps, summary: "The node can serve: the database answers", status: 200,
 		resp: statusBody{}, errors: []int{503}},
-	"GET /metrics": {id: "metrics", tag: tagOps, summary: "Prometheus metrics", status: 200,
-		media: "text/plain; version=0.0.4"},
+	"GET /metrics": {id: "metrics", tag: tagOps, summary: "Prometheus metrics", metricsToken: true,
+		desc:   "Only to a bearer of the metrics token (--metrics-token); 404 when the node has none, e.g. when it serves its metrics on a listener of their own (--metrics-addr).",
+		status: 200, media: "text/plain; version=0.0.4", errors: []int{404}},
 	"GET /api/openapi.json": {id: "openapi", tag: tagOps, summary: "This document", status: 200, media: "application/json"},
 
 	"POST /channels/custom/{channelID}/webhook": {id: "customChannelWebhook", tag: tagChannels, channelToken: true,
@@ -74,13 +76,14 @@ var operations = map[string]opDoc{
 		desc:    "Answered 200 only once every event is durably stored; a redelivery (same mId) is stored once.",
 		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200, okText: "Every event is stored"},
 	"POST /custom/channel/webhook": {id: "customChannelWebhookCompat", tag: tagChannels, channelToken: true,
-		summary: "The same, with the channel taken from channelId (respond.io's URL)",
-		body:    customInbound{}, required: []string{"channelId", "contactId", "events"}, status: 200,
-		okText: "Every event is stored", errors: []int{404}},
+		summary: "The same, with the channel the bearer token's (respond.io's URL)",
+		desc:    "The token says which channel, and is checked before the body is read; channelId may be left out, and if given must name that channel (401 otherwise).",
+		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200,
+		okText: "Every event is stored"},
 	"POST /custom/channel/webhook/{$}": {id: "customChannelWebhookCompatSlash", tag: tagChannels, channelToken: true,
 		summary: "The same as /custom/channel/webhook, with respond.io's trailing slash",
-		body:    customInbound{}, required: []string{"channelId", "contactId", "events"}, status: 200,
-		okText: "Every event is stored", errors: []int{404}},
+		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200,
+		okText: "Every event is stored"},
 
 	"POST /api/v1/auth/login": {id: "login", tag: tagAuth, summary: "Sign in: a session token for the user",
 		desc: "Failed sign-ins are limited per email and per client address (429 with Retry-After; a successful one never counts). " +
@@ -171,7 +174,8 @@ var operations = map[string]opDoc{
 		desc:  "next_cursor is the id of the last event (or the cursor given): pass it as after to poll for what commits next.",
 		query: []param{pAfter, pTypes, pLimit}, status: 200, resp: page[event.Event]{}},
 	"GET /api/v1/events/stream": {id: "streamEvents", tag: tagEvents, summary: "The events as server-sent events",
-		desc:    "Each event's id is its SSE id; reconnecting with Last-Event-ID (or ?after=) resumes exactly after it. A comment line every 15 s keeps the stream open.",
+		desc: "Each event's id is its SSE id; reconnecting with Last-Event-ID (or ?after=) resumes exactly after it. A comment line every 15 s keeps the stream open. " +
+			"A user may keep a few streams open on a node, and a node a few thousand in all: beyond, 429 with Retry-After.",
 		query:   []param{pAfter, pTypes, pLimit},
 		headers: []param{{"Last-Event-ID", "resume after this event id (when after is absent)", true}},
 		status:  200, media: "text/event-stream"},

@@ -77,7 +77,7 @@ var fieldDocs = map[string]string{
 	"newAPIToken.expires_in":   "seconds until the token expires; 0 or absent never",
 	"Input.fields":             "custom field values by key; null removes one",
 	"Input.lifecycle_stage":    "a stage name; \"\" clears it; absent on create gives the default stage",
-	"customInbound.channelId":  "must be the channel's id when the path names one; picks the channel at /custom/channel/webhook",
+	"customInbound.channelId":  "optional; if given, the id of the channel the path names (at /custom/channel/webhook: the channel of the bearer token)",
 	"customInbound.contactId":  "an E.164 phone number or a custom id of up to 50 characters",
 	"customEvent.mId":          "the provider's message id; a redelivery with the same mId is stored once. For message_status, the mId Switchboard's send returned",
 	"customEvent.timestamp":    "Unix milliseconds",

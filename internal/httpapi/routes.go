@@ -14,7 +14,7 @@ func (s *Server) table() []Route {
 	return []Route{
 		r("GET", "/healthz", public(s.healthz)),
 		r("GET", "/readyz", public(s.readyz)),
-		r("GET", "/metrics", s.deps.Metrics),
+		r("GET", "/metrics", public(s.metrics)),
 		r("GET", "/api/openapi.json", public(s.openAPI)),
 
 		// Channel webhooks authenticate with the channel's own token.

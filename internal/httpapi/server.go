@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -36,8 +37,15 @@ type Deps struct {
 	// CustomWebhook receives the custom channel's webhooks; it
 	// authenticates with the channel's token, not an API token.
 	CustomWebhook http.Handler
-	// Metrics serves the Prometheus exposition.
-	Metrics http.Handler
+	// Metrics serves the Prometheus exposition; GET /metrics hands it to
+	// bearers of MetricsToken. With either unset /metrics answers 404 (the
+	// node may serve it on a listener of its own).
+	Metrics      http.Handler
+	MetricsToken string
+	// Limits bound what one client may take of the node (zero: none).
+	Limits Limits
+	// Clock times the rate limits (nil: the system clock).
+	Clock clock.Clock
 	// Ready reports whether the node should receive traffic.
 	Ready func(ctx context.Context) error
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
@@ -47,9 +55,12 @@ type Deps struct {
 
 // Server is the HTTP handler of a node.
 type Server struct {
-	deps   Deps
-	mux    *http.ServeMux
-	routes []Route
+	deps    Deps
+	mux     *http.ServeMux
+	handler http.Handler // the mux inside the request-wide wrappers
+	routes  []Route
+	streams *streamSlots
+	rate    *rateLimiter // nil: no rate limit
 	// openapi builds the OpenAPI document once, on first request.
 	openapi func() (*apiDoc, error)
 }
@@ -63,15 +74,19 @@ type Route struct {
 
 // New builds the handler with every route.
 func New(deps Deps) *Server {
-	s := &Server{deps: deps, mux: http.NewServeMux()}
+	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode)}
+	if deps.Limits.Rate > 0 {
+		s.rate = newRateLimiter(deps.Clock, deps.Limits.Rate, deps.Limits.Burst, maxRateBuckets)
+	}
 	s.routes = s.table()
 	s.openapi = sync.OnceValues(func() (*apiDoc, error) { return buildOpenAPI(s.routes, operations) })
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
 	}
-	s.mux.Handle("/api/", public(func(w http.ResponseWriter, r *http.Request) error {
-		return notFoundRoute(r)
-	}))
+	for _, p := range fallbackPatterns() {
+		s.mux.Handle(p, public(s.noRoute))
+	}
+	s.handler = withRequestID(withBodyDeadline(deps.Limits.BodyTimeout, http.HandlerFunc(s.route)))
 	return s
 }
 
@@ -79,5 +94,5 @@ func New(deps Deps) *Server {
 func (s *Server) Routes() []Route { return s.routes }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	withRequestID(s.mux).ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }

@@ -221,7 +221,8 @@ type webhookAccepted struct {
 
 // workflowWebhook starts a run of an incoming-webhook workflow. It is
 // authenticated by the workflow's secret (X-Workflow-Secret header, or
-// ?secret= for systems that cannot set headers), not an API token.
+// ?secret= for systems that cannot set headers), not an API token, and
+// the secret is checked before the body is read.
 func (s *Server) workflowWebhook(w http.ResponseWriter, r *http.Request) error {
 	svc, id, err := s.workflowTarget(r)
 	if err != nil {
@@ -231,11 +232,15 @@ func (s *Server) workflowWebhook(w http.ResponseWriter, r *http.Request) error {
 	if secret == "" {
 		secret = r.URL.Query().Get("secret")
 	}
+	target, err := svc.AuthorizeWebhook(r.Context(), id, secret)
+	if err != nil {
+		return err
+	}
 	body, err := httpjson.ReadBody(w, r)
 	if err != nil {
 		return err
 	}
-	runID, err := svc.ReceiveWebhook(r.Context(), id, secret, body)
+	runID, err := svc.ReceiveWebhook(r.Context(), target, body)
 	if err != nil {
 		return err
 	}

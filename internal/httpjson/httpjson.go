@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -71,6 +72,8 @@ func StatusOf(k apperr.Kind) int {
 		return http.StatusRequestEntityTooLarge
 	case apperr.KindTooMany:
 		return http.StatusTooManyRequests
+	case apperr.KindTimeout:
+		return http.StatusRequestTimeout
 	}
 	return http.StatusInternalServerError
 }
@@ -128,12 +131,17 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return DecodeBytes(body, v)
 }
 
-// ReadBody reads the whole body within MaxBodyBytes.
+// ReadBody reads the whole body within MaxBodyBytes. A body that does
+// not arrive before the connection's read deadline (set by the server
+// for slow clients) is a 408.
 func ReadBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var maxErr *http.MaxBytesError
 	if errors.As(err, &maxErr) {
 		return nil, apperr.TooLarge(fmt.Sprintf("request body is larger than %d bytes", maxErr.Limit))
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil, apperr.Timeout("the request body did not arrive in time")
 	}
 	if err != nil {
 		return nil, apperr.BadRequest("reading body: %v", err)

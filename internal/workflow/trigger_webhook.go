@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -50,22 +51,37 @@ type webhookContact struct {
 	LastName  string `json:"last_name"`
 }
 
-// ReceiveWebhook starts a run of an incoming-webhook workflow. The secret
-// is compared in constant time; a wrong one is indistinguishable from an
-// unknown workflow.
-func (s *Service) ReceiveWebhook(ctx context.Context, workflowID int64, secret string, body []byte) (int64, error) {
-	var ws int64
-	var version int
+// WebhookTarget is an active incoming-webhook workflow whose secret a
+// caller presented: what ReceiveWebhook needs to start a run.
+type WebhookTarget struct {
+	workspaceID, workflowID int64
+	version                 int
+}
+
+// AuthorizeWebhook checks a webhook's secret, before its body is read, so
+// a caller without it cannot hold the server reading a slow body. The
+// secret is compared in constant time (as digests, so not even its length
+// shows); a wrong one is indistinguishable from an unknown workflow.
+func (s *Service) AuthorizeWebhook(ctx context.Context, workflowID int64, secret string) (WebhookTarget, error) {
+	t := WebhookTarget{workflowID: workflowID}
 	var stored, trigger string
 	var active int
 	err := s.db.Reader().QueryRow(ctx, `SELECT workspace_id, published_version, webhook_secret, trigger_type, active FROM workflows WHERE id = ?`,
-		workflowID).Scan(&ws, &version, &stored, &trigger, &active)
-	if err != nil || subtle.ConstantTimeCompare([]byte(secret), []byte(stored)) != 1 {
-		return 0, apperr.NotFound("workflow webhook")
+		workflowID).Scan(&t.workspaceID, &t.version, &stored, &trigger, &active)
+	got, want := sha256.Sum256([]byte(secret)), sha256.Sum256([]byte(stored))
+	if err != nil || stored == "" || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+		return WebhookTarget{}, apperr.NotFound("workflow webhook")
 	}
 	if trigger != "incoming_webhook" || active != 1 {
-		return 0, apperr.Conflict("workflow %d is not an active incoming-webhook workflow", workflowID)
+		return WebhookTarget{}, apperr.Conflict("workflow %d is not an active incoming-webhook workflow", workflowID)
 	}
+	return t, nil
+}
+
+// ReceiveWebhook starts a run of the workflow AuthorizeWebhook let in,
+// with the webhook's body as its trigger data.
+func (s *Service) ReceiveWebhook(ctx context.Context, target WebhookTarget, body []byte) (int64, error) {
+	ws, workflowID, version := target.workspaceID, target.workflowID, target.version
 	var payload map[string]any
 	if err := json.Unmarshal(body, &payload); err != nil {
 		return 0, apperr.BadRequest("the body must be a JSON object: %v", err)

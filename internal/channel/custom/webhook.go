@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,20 +23,20 @@ const metricLabel = channel.TypeCustom
 // Webhook receives the custom channel's webhooks on both of its URLs:
 //
 //	POST /channels/custom/{channelID}/webhook  the channel is in the path
-//	POST /custom/channel/webhook               respond.io's URL: the channel is the body's channelId
+//	POST /custom/channel/webhook               respond.io's URL: the bearer token says which channel
 //
 // Checks, in order, each answered before anything is stored:
 //
-//	404  the channel is not a positive number, does not exist, or is not a custom channel
-//	401  the bearer token is missing or is not the channel's
+//	404  on the path URL, the channel is not a positive number, does not exist, or is not a custom channel
+//	401  the bearer token is missing or is not the channel's (on respond.io's URL: not any custom channel's)
 //	413  the body is larger than httpjson.MaxBodyBytes
 //	400  the body is not a JSON object, a member has the wrong JSON type, or an event type is unknown
 //	422  a value is missing or invalid, or a message object is over 64 KiB (the answer names the field)
 //	400  on the path URL, the body's channelId (if any) is not the path's channel
+//	401  on respond.io's URL, the body's channelId (if any) is not the token's channel
 //
-// On respond.io's URL the body must be read to find the channel, so there
-// a too large (413) or malformed (400) body, or a missing channelId (422),
-// is answered before the channel and token are checked.
+// The credentials are checked before the body is read, on both URLs, so a
+// caller without them cannot hold the server reading a slow body.
 //
 // Then every event of the webhook is stored in one transaction, and the
 // webhook is answered 200 {"results": [...]} only once that has committed.
@@ -82,38 +83,31 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 	ctx := r.Context()
 	pathID := r.PathValue("channelID")
 	var ch channel.Channel
-	var body []byte
 	var err error
 	if pathID != "" {
 		if ch, err = h.channel(ctx, pathID); err != nil {
 			return nil, nil, err
 		}
-		if err := authorize(r, ch); err != nil {
-			return nil, nil, err
-		}
-		if body, err = httpjson.ReadBody(w, r); err != nil {
-			return nil, nil, err
-		}
+		err = authorize(r, ch)
 	} else {
-		if body, err = httpjson.ReadBody(w, r); err != nil {
-			return nil, nil, err
-		}
-		bodyID, err := peekChannelID(body)
-		if err != nil {
-			return nil, nil, err
-		}
-		if ch, err = h.channel(ctx, bodyID); err != nil {
-			return nil, nil, err
-		}
-		if err := authorize(r, ch); err != nil {
-			return nil, nil, err
-		}
+		ch, err = h.channels.ByToken(ctx, channel.TypeCustom, bearerToken(r))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := httpjson.ReadBody(w, r)
+	if err != nil {
+		return nil, nil, err
 	}
 	p, err := Parse(body)
 	if err != nil {
 		return nil, nil, err
 	}
 	if p.ChannelID != "" && !sameID(p.ChannelID, ch.ID) {
+		if pathID == "" {
+			// On respond.io's URL the channelId names the channel the token must be of.
+			return nil, nil, apperr.Unauthorized(fmt.Sprintf("the bearer token is not the token of channel %q", clip(p.ChannelID)))
+		}
 		return nil, nil, apperr.BadRequest("channelId %q in the body is not the channel %d of the URL", clip(p.ChannelID), ch.ID)
 	}
 	items := inbound(ch, p)
@@ -138,36 +132,28 @@ func (h *Webhook) channel(ctx context.Context, rawID string) (channel.Channel, e
 	return ch, nil
 }
 
-// peekChannelID reads the channelId of a body posted to respond.io's URL,
-// where it is the only way to know the channel.
-func peekChannelID(body []byte) (string, error) {
-	top, err := decodeBody(body)
-	if err != nil {
-		return "", err
-	}
-	id, err := channelIDOf(top)
-	if err != nil {
-		return "", err
-	}
-	if id == "" {
-		return "", apperr.Invalid("channelId", "is required at this URL (or post to /channels/custom/{channelID}/webhook)")
-	}
-	return id, nil
-}
-
 // authorize checks the bearer token against the channel's in constant
 // time; comparing digests keeps even the token's length from leaking.
 func authorize(r *http.Request, ch channel.Channel) error {
-	h := r.Header.Get("Authorization")
-	if len(h) < 7 || !strings.EqualFold(h[:7], "bearer ") || strings.TrimSpace(h[7:]) == "" {
+	token := bearerToken(r)
+	if token == "" {
 		return apperr.Unauthorized("missing bearer token")
 	}
-	got := sha256.Sum256([]byte(strings.TrimSpace(h[7:])))
+	got := sha256.Sum256([]byte(token))
 	want := sha256.Sum256([]byte(ch.Token))
 	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 		return apperr.Unauthorized("the bearer token is not this channel's token")
 	}
 	return nil
+}
+
+// bearerToken is the token of an "Authorization: Bearer …" header, or "".
+func bearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if len(h) < 7 || !strings.EqualFold(h[:7], "bearer ") {
+		return ""
+	}
+	return strings.TrimSpace(h[7:])
 }
 
 // sameID reports whether a body's channelId names the channel id.

@@ -31,6 +31,7 @@ func TestWebhookMessageOpensConversation(t *testing.T) {
 			{"path URL with channelId", f.pathURL(f.ch.ID), `"channelId":"` + strconv.FormatInt(f.ch.ID, 10) + `",`},
 			{"respond.io URL", f.bodyURL(), `"channelId":"` + strconv.FormatInt(f.ch.ID, 10) + `",`},
 			{"respond.io URL, numeric channelId", f.bodyURL(), `"channelId":` + strconv.FormatInt(f.ch.ID, 10) + `,`},
+			{"respond.io URL, the token alone names the channel", f.bodyURL(), ""},
 		}
 		for i, shape := range shapes {
 			t.Run(shape.name, func(t *testing.T) {
@@ -214,11 +215,14 @@ func TestWebhookRefusals(t *testing.T) {
 				`{"type":"message_status","mId":"m2","status":"bounced"}]}`, 422, "invalid"},
 			{"channelId of another channel", f.pathURL(f.ch.ID), bearer, withChannel(`"` + strconv.FormatInt(other.ID, 10) + `"`), 400, "bad_request"},
 			{"channelId not ours", f.pathURL(f.ch.ID), bearer, withChannel(`"gfd8g7fd89dgfd"`), 400, "bad_request"},
-			{"respond.io URL: no channelId", f.bodyURL(), bearer, good, 422, "invalid"},
-			{"respond.io URL: non-numeric channelId", f.bodyURL(), bearer, withChannel(`"gfd8g7fd89dgfd"`), 404, "not_found"},
-			{"respond.io URL: unknown channel", f.bodyURL(), bearer, withChannel(strconv.FormatInt(f.ch.ID+1000, 10)), 404, "not_found"},
-			{"respond.io URL: channel of another type", f.bodyURL(), "Bearer tgtoken", withChannel(strconv.FormatInt(foreignID, 10)), 404, "not_found"},
-			{"respond.io URL: wrong token", f.bodyURL(), "Bearer " + other.Token, withChannel(`"` + id + `"`), 401, "unauthorized"},
+			{"respond.io URL: no token", f.bodyURL(), "", withChannel(`"` + id + `"`), 401, "unauthorized"},
+			{"respond.io URL: empty bearer", f.bodyURL(), "Bearer ", withChannel(`"` + id + `"`), 401, "unauthorized"},
+			{"respond.io URL: unknown token", f.bodyURL(), "Bearer nope", withChannel(`"` + id + `"`), 401, "unauthorized"},
+			{"respond.io URL: altered token", f.bodyURL(), bearer + "x", withChannel(`"` + id + `"`), 401, "unauthorized"},
+			{"respond.io URL: non-numeric channelId", f.bodyURL(), bearer, withChannel(`"gfd8g7fd89dgfd"`), 401, "unauthorized"},
+			{"respond.io URL: unknown channel", f.bodyURL(), bearer, withChannel(strconv.FormatInt(f.ch.ID+1000, 10)), 401, "unauthorized"},
+			{"respond.io URL: channel of another type", f.bodyURL(), "Bearer tgtoken", withChannel(strconv.FormatInt(foreignID, 10)), 401, "unauthorized"},
+			{"respond.io URL: another channel's token", f.bodyURL(), "Bearer " + other.Token, withChannel(`"` + id + `"`), 401, "unauthorized"},
 			{"respond.io URL: malformed", f.bodyURL(), bearer, `{"channelId":"` + id + `"`, 400, "bad_request"},
 			{"respond.io URL: too large", f.bodyURL(), bearer, huge, 413, "too_large"},
 			{"respond.io URL: invalid after auth", f.bodyURL(), bearer, `{"channelId":"` + id + `","contactId":"c","events":[]}`, 422, "invalid"},

@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/httpapi"
+)
+
+// serve's limits default to httpapi.DefaultLimits, read their variables,
+// and a flag given wins over its variable; nonsense is refused.
+func TestServerFlags(t *testing.T) {
+	parse := func(env map[string]string, args ...string) (app.Config, error) {
+		t.Helper()
+		for k, v := range env {
+			t.Setenv(k, v)
+		}
+		fs := newFlagSet("serve", io.Discard)
+		var s serverFlags
+		s.register(fs)
+		var cfg app.Config
+		if err := s.applyEnv(fs); err != nil {
+			return cfg, err
+		}
+		if err := fs.Parse(args); err != nil {
+			return cfg, err
+		}
+		return cfg, s.apply(&cfg)
+	}
+	cfg, err := parse(nil)
+	if err != nil || cfg.Limits != httpapi.DefaultLimits() || cfg.MetricsAddr != "" || cfg.MetricsToken != "" {
+		t.Fatalf("defaults: %+v, %v", cfg, err)
+	}
+	cfg, err = parse(map[string]string{"SWITCHBOARD_API_RATE_LIMIT": "5", "SWITCHBOARD_BODY_TIMEOUT": "2s",
+		"SWITCHBOARD_METRICS_TOKEN": "from-env", "SWITCHBOARD_STREAMS_PER_USER": "3"},
+		"--api-rate-limit", "0", "--metrics-addr", "127.0.0.1:9100", "--streams-per-node", "7")
+	want := httpapi.DefaultLimits()
+	want.Rate, want.BodyTimeout, want.StreamsPerUser, want.StreamsPerNode = 0, 2*time.Second, 3, 7
+	if err != nil || cfg.Limits != want || cfg.MetricsAddr != "127.0.0.1:9100" || cfg.MetricsToken != "from-env" {
+		t.Fatalf("variables and flags: %+v, %v; want limits %+v", cfg, err, want)
+	}
+	for _, bad := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"--api-rate-limit", "-1"}, "negative"},
+		{nil, []string{"--body-timeout", "-1s"}, "negative"},
+		{nil, []string{"--api-rate-burst", "0"}, "--api-rate-burst"},
+		{map[string]string{"SWITCHBOARD_STREAMS_PER_USER": "many"}, nil, "SWITCHBOARD_STREAMS_PER_USER"},
+	} {
+		if _, err := parse(bad.env, bad.args...); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v %v: %v, want an error about %s", bad.env, bad.args, err, bad.want)
+		}
+	}
+}
