@@ -35,7 +35,7 @@ func TestDispatcherRetriesThenSends(t *testing.T) {
 		})
 		e := newEnv(t, d, in)
 		conv := e.conversation(t, "+14155550100")
-		e.run(t, custom.NewSender(), fast) // started first: the send must wake it
+		e.run(t, testSender(), fast) // started first: the send must wake it
 		m := e.send(t, conv, "your order shipped")
 		got := e.waitStatus(t, m.ID, conversation.MsgSent)
 		key := strconv.FormatInt(m.ID, 10)
@@ -77,7 +77,7 @@ func TestDispatcherPermanentFailure(t *testing.T) {
 		})
 		e := newEnv(t, d, in)
 		conv := e.conversation(t, "cust-1")
-		e.run(t, custom.NewSender(), fast)
+		e.run(t, testSender(), fast)
 		m := e.send(t, conv, "hello?")
 		got := e.waitStatus(t, m.ID, conversation.MsgFailed)
 		if got.FailureReason != "contact blocked" || history(got) != "pending failed" || got.ProviderMessageID != "" {
@@ -104,7 +104,7 @@ func TestDispatcherRetriesTimeout(t *testing.T) {
 		})
 		e := newEnv(t, d, in)
 		conv := e.conversation(t, "cust-1")
-		e.run(t, &custom.Sender{Timeout: 100 * time.Millisecond}, fast)
+		e.run(t, &custom.Sender{Client: testSender().Client, Timeout: 100 * time.Millisecond}, fast)
 		m := e.send(t, conv, "hello")
 		got := e.waitStatus(t, m.ID, conversation.MsgSent)
 		if got.ProviderMessageID != "prov-"+strconv.FormatInt(m.ID, 10) {
@@ -128,7 +128,7 @@ func TestDispatcherGivesUp(t *testing.T) {
 		conv := e.conversation(t, "cust-1")
 		opts := fast
 		opts.MaxAttempts = 3
-		e.run(t, custom.NewSender(), opts)
+		e.run(t, testSender(), opts)
 		m := e.send(t, conv, "hello")
 		got := e.waitStatus(t, m.ID, conversation.MsgFailed)
 		want := "custom: the integrator answered 503: down 3"
@@ -162,7 +162,7 @@ func TestDispatcherTakesOverExpiredLease(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		e.run(t, custom.NewSender(), fast)
+		e.run(t, testSender(), fast)
 		e.waitStatus(t, m.ID, conversation.MsgSent)
 		reqs := in.received()
 		if len(reqs) != 1 {
@@ -188,7 +188,7 @@ func TestDispatcherSendsBacklogAtStart(t *testing.T) {
 		for i := 0; i < 5; i++ {
 			msgs = append(msgs, e.send(t, conv, fmt.Sprintf("queued %d", i)))
 		}
-		e.run(t, custom.NewSender(), fast)
+		e.run(t, testSender(), fast)
 		for _, m := range msgs {
 			e.waitStatus(t, m.ID, conversation.MsgSent)
 		}
@@ -224,8 +224,8 @@ func TestTwoDispatchersDeliverEachJobOnce(t *testing.T) {
 		}
 		opts := fast
 		opts.Concurrency = 4
-		e.run(t, custom.NewSender(), opts)
-		e.run(t, custom.NewSender(), opts)
+		e.run(t, testSender(), opts)
+		e.run(t, testSender(), opts)
 		for _, m := range msgs {
 			e.waitStatus(t, m.ID, conversation.MsgSent)
 		}
@@ -263,14 +263,14 @@ func TestDispatcherStopReleasesJob(t *testing.T) {
 		conv := e.conversation(t, "cust-1")
 		opts := fast
 		opts.Lease = time.Hour // only a release can hand the job over in time
-		stop := e.run(t, custom.NewSender(), opts)
+		stop := e.run(t, testSender(), opts)
 		m := e.send(t, conv, "hello")
 		<-arrived
 		stop()
 		if j := e.jobOf(t, m.ID); j.state != "pending" || j.attempts != 0 || j.lease != 0 {
 			t.Fatalf("job after stop = %+v, want pending, unattempted and released", j)
 		}
-		e.run(t, custom.NewSender(), opts)
+		e.run(t, testSender(), opts)
 		e.waitStatus(t, m.ID, conversation.MsgSent)
 	})
 }
@@ -297,7 +297,7 @@ func TestDispatcherSurvivesPanic(t *testing.T) {
 		conv := e.conversation(t, "cust-1")
 		opts := fast
 		opts.Lease = 200 * time.Millisecond
-		sender := &panicOnce{}
+		sender := &panicOnce{Sender: *testSender()}
 		disp := outbound.New(d, e.hub, map[string]outbound.Sender{channel.TypeCustom: sender}, e.m, opts)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -330,7 +330,7 @@ func TestDispatcherEchoBeforeAnswer(t *testing.T) {
 		})
 		e = newEnv(t, d, in)
 		conv := e.conversation(t, "cust-1")
-		e.run(t, custom.NewSender(), fast)
+		e.run(t, testSender(), fast)
 		m := e.send(t, conv, "hello")
 		got := e.waitStatus(t, m.ID, conversation.MsgSent)
 		time.Sleep(100 * time.Millisecond)

@@ -38,7 +38,7 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 	}
 	hub := event.NewHub()
 	f.db.OnEvents(hub.Notify)
-	disp := outbound.New(f.db, hub, map[string]outbound.Sender{"custom": NewSender()}, f.m, outbound.Options{Concurrency: 1})
+	disp := outbound.New(f.db, hub, map[string]outbound.Sender{"custom": testSender()}, f.m, outbound.Options{Concurrency: 1})
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); disp.Run(runCtx) }()
