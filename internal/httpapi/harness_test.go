@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -50,8 +51,10 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Cleanup(committer.Close)
 	f := &fixture{d: d, hub: hub, wsSvc: workspace.New(d), conv: conversation.New(d, committer),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
+	channels := channel.New(d)
+	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
 	f.server = httpapi.New(httpapi.Deps{
-		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channel.New(d),
+		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
 		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
 		Routing:   routing.New(d, routing.Options{Committer: committer, Hub: hub}),
 		Workflows: workflow.NewService(d),

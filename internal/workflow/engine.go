@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -24,6 +25,9 @@ type EngineOptions struct {
 	// dies mid-step loses its runs to the others when it ends (default 30s).
 	Lease  time.Duration
 	Logger *slog.Logger
+	// HTTPClient is the node's guarded client (netguard) the HTTP Request
+	// step calls through (default: one that allows no private network).
+	HTTPClient *http.Client
 }
 
 // Engine runs workflows: it consumes the event log (starting runs and
@@ -39,9 +43,6 @@ type Engine struct {
 	log      *slog.Logger
 	kick     chan struct{}
 	locs     sync.Map // workspace id -> cachedLocation
-	// strict refuses to connect to private addresses; open does not, for
-	// workspaces that allow calls to their own network.
-	strict, open *http.Client
 
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
@@ -64,9 +65,11 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = netguard.New(netguard.Options{}).Client()
+	}
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
 		kick: make(chan struct{}, 1), closing: make(chan struct{})}
-	e.strict, e.open = httpClient(true), httpClient(false)
 	svc.kick = e.Kick
 	return e
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"sync"
 	"testing"
@@ -36,6 +37,9 @@ type fixture struct {
 	assigner  *teamAssigner
 	done      chan struct{}
 	mid       int
+	// http is the HTTP Request step's client, as the operator's settings
+	// make it; nil takes the engine's default (no private network).
+	http *http.Client
 }
 
 // clock is a settable clock; it follows real time from where it was set.
@@ -82,7 +86,7 @@ func (f *fixture) start() {
 	f.conv = conversation.New(f.d, f.committer)
 	f.svc = NewService(f.d)
 	f.assigner = &teamAssigner{d: f.d}
-	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Now: f.clock.Now, Committer: f.committer})
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Now: f.clock.Now, Committer: f.committer, HTTPClient: f.http})
 	f.done = make(chan struct{})
 	go func() { f.eng.Run(context.Background()); close(f.done) }()
 	f.t.Cleanup(f.stop)
