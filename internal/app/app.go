@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -31,6 +33,9 @@ type Config struct {
 	DataDir         string        // SQLite folder when DatabaseURL is empty
 	DatabaseURL     string        // postgres://… selects PostgreSQL
 	ShutdownTimeout time.Duration // how long in-flight requests get on stop
+	// AllowPrivateNetworks opens these otherwise refused ranges to the
+	// calls made on a workspace's behalf (--allow-private-networks).
+	AllowPrivateNetworks []netip.Prefix
 }
 
 // App is a node with every part built.
@@ -47,6 +52,7 @@ type App struct {
 	Routing       *routing.Service
 	Workflows     *workflow.Service
 	Handler       http.Handler
+	guard         *netguard.Guard // see outboundGuard
 
 	engines []func(context.Context) // background loops, each run until ctx ends
 }

@@ -15,14 +15,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sf.register(fs)
 	addr := fs.String("addr", env("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "listen address (SWITCHBOARD_ADDR)")
 	withDemo := fs.Bool("demo", env("SWITCHBOARD_DEMO", "") == "1", "load the demo workspace if absent and print how to sign in (SWITCHBOARD_DEMO=1)")
+	var nf networkFlags
+	nf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := sf.setupLogging(stderr); err != nil {
 		return err
 	}
+	cfg := sf.config(*addr)
+	var err error
+	if cfg.AllowPrivateNetworks, err = nf.ranges(fs, *withDemo); err != nil {
+		return err
+	}
 	app.TuneGC()
-	a, err := app.New(ctx, sf.config(*addr))
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
