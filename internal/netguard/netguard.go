@@ -90,9 +90,6 @@ func New(opts Options) *Guard {
 // its pool of connections.
 func (g *Guard) Client() *http.Client { return g.client }
 
-// Allowed returns the ranges the operator opened.
-func (g *Guard) Allowed() []netip.Prefix { return append([]netip.Prefix(nil), g.allow...) }
-
 // Check returns a *DeniedError when ip is in a refused range that the
 // operator did not allow, and nil otherwise.
 func (g *Guard) Check(ip netip.Addr) error {
