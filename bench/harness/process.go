@@ -116,7 +116,9 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	if level == "" {
 		level = "warn"
 	}
-	args := append([]string{"serve", "--addr", addr, "--log-level", level}, o.StoreArgs...)
+	// The demo's channel points at 127.0.0.1:9090; allowing it keeps its
+	// sends attempted (and retried) as before the guard, not refused.
+	args := append([]string{"serve", "--addr", addr, "--log-level", level, "--allow-private-networks", "127.0.0.1/32"}, o.StoreArgs...)
 	cmd := exec.Command(o.Bin, args...)
 	s := &Server{URL: "http://" + addr, cmd: cmd, done: make(chan struct{})}
 	if o.LogFile != "" {

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -68,7 +69,9 @@ func main() {
 		*dataDir = dir
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: *dataDir})
+	// The provider below listens on loopback, which the operator must allow.
+	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: *dataDir,
+		AllowPrivateNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	check(err)
 	// The channel's provider: accepts every outbound message, as a
 	// healthy integration does, so the dispatcher delivers and rests.

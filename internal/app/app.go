@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -53,6 +54,9 @@ type Config struct {
 	MetricsAddr string
 	// MetricsToken is the bearer token /metrics asks for on the main address.
 	MetricsToken string
+	// AllowPrivateNetworks opens these otherwise refused ranges to the
+	// calls made on a workspace's behalf (--allow-private-networks).
+	AllowPrivateNetworks []netip.Prefix
 }
 
 // App is a node with every part built.
@@ -72,6 +76,7 @@ type App struct {
 	Routing       *routing.Service
 	Workflows     *workflow.Service
 	Handler       http.Handler
+	guard         *netguard.Guard // see outboundGuard
 
 	engines []func(context.Context) // background loops, each run until ctx ends
 }

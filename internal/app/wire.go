@@ -6,13 +6,27 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
+
+// outboundGuard is the node's one guarded HTTP client for every call made
+// on a workspace's behalf (channel sends, the HTTP Request step, and any
+// later webhook, provider or AI call), built on first use from the
+// operator's allowed ranges.
+func (a *App) outboundGuard() *netguard.Guard {
+	if a.guard == nil {
+		a.guard = netguard.New(netguard.Options{Allow: a.cfg.AllowPrivateNetworks})
+	}
+	return a.guard
+}
 
 // wireChannels builds the channel webhooks, the outbound dispatcher and
 // the HTTP handler.
 func (a *App) wireChannels() error {
-	senders := map[string]outbound.Sender{channel.TypeCustom: custom.NewSender()}
+	// Saving a channel refuses a base URL on an address sends would refuse.
+	a.Channels.SetGuard(a.outboundGuard())
+	senders := map[string]outbound.Sender{channel.TypeCustom: custom.NewSender(a.outboundGuard().Client())}
 	dispatcher := outbound.New(a.DB, senders, a.Metrics, outbound.Options{Committer: a.Committer, Group: a.Background})
 	a.engines = append(a.engines, dispatcher.Run)
 	var metricsHandler http.Handler // with a listener of their own, not on the main address

@@ -40,6 +40,7 @@ func (a *App) wireWorkflows() {
 		assigner = routingAssigner{a.Routing}
 	}
 	a.Workflows = workflow.NewService(a.DB)
-	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{Committer: a.Committer, Group: a.Background})
+	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{Committer: a.Committer,
+		Group: a.Background, HTTPClient: a.outboundGuard().Client()})
 	a.engines = append(a.engines, engine.Run)
 }

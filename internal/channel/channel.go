@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
 // Types of channel this build knows.
@@ -58,6 +59,7 @@ type Service struct {
 	db     *db.DB
 	cache  sync.Map // id -> cached: channels as webhooks see them
 	tokens sync.Map // sha256 of a token -> the id of its channel
+	guard  *netguard.Guard
 }
 
 // cacheTTL bounds how long a webhook may authenticate against a channel
@@ -80,7 +82,15 @@ const (
 	MaxBaseURLLen = limit.URL  // a custom channel's base_url
 )
 
-func validate(in *Input) error {
+// SetGuard makes saving a channel refuse a base URL whose host is a
+// literal address the node's guard refuses (a host name is checked when
+// messages are sent). Without a guard only the scheme is checked; sends
+// are guarded either way. Call it before the service is used.
+func (s *Service) SetGuard(g *netguard.Guard) { s.guard = g }
+
+// validate checks and normalises in; guard, when not nil, vets the
+// addresses it names.
+func validate(in *Input, guard *netguard.Guard) error {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		return apperr.Invalid("name", "is required")
@@ -108,6 +118,14 @@ func validate(in *Input) error {
 		if c.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return apperr.Invalid("config.base_url", "must be an http(s) URL")
 		}
+		if guard != nil {
+			var denied *netguard.DeniedError
+			if err := guard.CheckURL(c.BaseURL); errors.As(err, &denied) {
+				return apperr.Invalid("config.base_url", "%s", denied.Reason())
+			} else if err != nil {
+				return apperr.Invalid("config.base_url", "must be an http(s) URL")
+			}
+		}
 		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 		in.Config, _ = json.Marshal(c)
 	default:
@@ -118,7 +136,7 @@ func validate(in *Input) error {
 
 // Create adds a channel with a fresh token.
 func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Channel, error) {
-	if err := validate(&in); err != nil {
+	if err := validate(&in, s.guard); err != nil {
 		return Channel{}, err
 	}
 	b := make([]byte, 24)
@@ -261,10 +279,14 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 		if merged.Name == "" {
 			merged.Name = cur.Name
 		}
+		// The stored URL is vetted again only when the configuration
+		// changes: a rename still works after the operator narrowed the
+		// allowed ranges (sends to it are refused all the same).
+		guard := s.guard
 		if len(merged.Config) == 0 {
-			merged.Config = cur.Config
+			merged.Config, guard = cur.Config, nil
 		}
-		if err := validate(&merged); err != nil {
+		if err := validate(&merged, guard); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE channels SET name = ?, config = ? WHERE id = ?`, merged.Name, string(merged.Config), id); err != nil {

@@ -19,15 +19,16 @@ var Version = "dev"
 const usage = `switchboard — omnichannel customer conversations
 
 Usage:
-  switchboard serve   [--addr HOST:PORT] [--data DIR] [--database-url URL] [--demo]
+  switchboard serve   [--addr HOST:PORT] [--data DIR] [--database-url URL] [--demo] [--allow-private-networks CIDRS]
   switchboard migrate [--data DIR] [--database-url URL]
-  switchboard demo    [--data DIR] [--database-url URL] [--json]
+  switchboard demo    [--data DIR] [--database-url URL] [--json] [--allow-private-networks CIDRS]
   switchboard user create --workspace ID --email EMAIL --name NAME [--role owner|manager|agent] [--password PW]
   switchboard version
 
 Every flag also reads an environment variable: --addr SWITCHBOARD_ADDR,
 --data SWITCHBOARD_DATA, --database-url SWITCHBOARD_DATABASE_URL,
---log-level SWITCHBOARD_LOG_LEVEL, --log-format SWITCHBOARD_LOG_FORMAT.
+--log-level SWITCHBOARD_LOG_LEVEL, --log-format SWITCHBOARD_LOG_FORMAT,
+--allow-private-networks SWITCHBOARD_ALLOW_PRIVATE_NETWORKS.
 `
 
 // Main runs the command line and returns the process exit code.

@@ -40,13 +40,20 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	workflows := fs.Bool("workflows", true, "load and start the seed's inbound workflow (--workflows=false leaves it out)")
 	password := fs.String("password", "switchboard", "the demo owner's password")
 	channelURL := fs.String("channel-url", "http://127.0.0.1:9090", "base URL of the integrator receiving the custom channel's outbound messages")
+	var nf networkFlags
+	nf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := sf.setupLogging(stderr); err != nil {
 		return err
 	}
-	a, err := app.New(ctx, sf.config(""))
+	cfg := sf.config("")
+	var err error
+	if cfg.AllowPrivateNetworks, err = nf.ranges(fs, true); err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/app"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -166,4 +167,41 @@ func (s *signInFlags) apply(cfg *app.Config) error {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p.Masked())
 	}
 	return nil
+}
+
+// networkFlags is --allow-private-networks, which serve and demo share.
+type networkFlags struct {
+	allow string
+}
+
+// demoNetworks is what the demo opens when the operator chose nothing:
+// the loopback address its channel's integrator listens on by default
+// (http://127.0.0.1:9090).
+var demoNetworks = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+
+func (n *networkFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&n.allow, "allow-private-networks", env("SWITCHBOARD_ALLOW_PRIVATE_NETWORKS", ""),
+		"comma-separated CIDR ranges that calls made on a workspace's behalf may reach although they are private or internal, "+
+			"e.g. 10.1.2.0/24 for an on-premises integrator; the demo allows 127.0.0.1/32 unless this is given (SWITCHBOARD_ALLOW_PRIVATE_NETWORKS)")
+}
+
+// ranges parses the flag once fs is parsed. For the demo, when the
+// operator gave neither the flag nor its variable, it opens demoNetworks.
+// Either way, what is open is logged once.
+func (n *networkFlags) ranges(fs *flag.FlagSet, demo bool) ([]netip.Prefix, error) {
+	ps, err := netguard.ParseAllowList(n.allow)
+	if err != nil {
+		return nil, fmt.Errorf("--allow-private-networks: %w", err)
+	}
+	given := n.allow != ""
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "allow-private-networks" })
+	switch {
+	case demo && !given:
+		ps = demoNetworks
+		slog.Info("demo: calls made on a workspace's behalf may reach 127.0.0.1/32, where the demo channel's integrator listens; "+
+			"--allow-private-networks chooses other ranges", "allow_private_networks", netguard.FormatAllowList(ps))
+	case len(ps) > 0:
+		slog.Info("calls made on a workspace's behalf may reach these private networks", "allow_private_networks", netguard.FormatAllowList(ps))
+	}
+	return ps, nil
 }

@@ -22,6 +22,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := srv.applyEnv(fs); err != nil {
 		return err
 	}
+	var nf networkFlags
+	nf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,6 +35,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := srv.apply(&cfg); err != nil {
+		return err
+	}
+	var err error
+	if cfg.AllowPrivateNetworks, err = nf.ranges(fs, *withDemo); err != nil {
 		return err
 	}
 	app.TuneGC()

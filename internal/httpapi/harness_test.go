@@ -19,6 +19,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -67,8 +68,10 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	opts.workspace.PasswordIterations = 1_000
 	f := &fixture{d: d, hub: hub, wsSvc: workspace.NewWithOptions(d, opts.workspace), conv: conversation.New(d, committer),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
+	channels := channel.New(d)
+	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
 	deps := httpapi.Deps{
-		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channel.New(d),
+		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
 		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
 		Routing:        routing.New(d, routing.Options{Committer: committer, Hub: hub}),
 		Workflows:      workflow.NewService(d),

@@ -304,8 +304,10 @@ var operations = map[string]opDoc{
 	"POST /api/v1/workflows/{workflowID}/runs/{runID}/stop": {id: "stopWorkflowRun", tag: "workflows", summary: "Stop a run",
 		status: 200, resp: workflow.Run{}, errors: []int{409}},
 	"PUT /api/v1/workflow-settings": {id: "updateWorkflowSettings", tag: "workflows",
-		summary: "Allow HTTP Request steps to call private and loopback addresses",
-		body:    workflowSettings{}, required: []string{"allow_private_http"}, status: 200, resp: workflowSettings{}},
+		summary: "Deprecated: only allow_private_http false is accepted",
+		desc: "A workspace can no longer open private or internal networks to its HTTP Request steps; the server's operator " +
+			"allows ranges for every workspace with --allow-private-networks. true answers 400 naming allow_private_http.",
+		body: workflowSettings{}, required: []string{"allow_private_http"}, status: 200, resp: workflowSettings{}, errors: []int{400}},
 	"POST /workflows/{workflowID}/webhook": {id: "workflowWebhook", tag: "workflows",
 		summary: "Start a run of an incoming-webhook workflow",
 		desc: "Authenticated by the workflow's webhook_secret in X-Workflow-Secret (or ?secret=). The body's contact " +

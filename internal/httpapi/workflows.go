@@ -195,11 +195,16 @@ func (s *Server) onWorkflowRun(w http.ResponseWriter, r *http.Request,
 
 // workflowSettings is the workspace's workflow settings.
 type workflowSettings struct {
+	// AllowPrivateHTTP is kept for compatibility: only false is accepted.
 	AllowPrivateHTTP *bool `json:"allow_private_http"`
 }
 
+// updateWorkflowSettings no longer lets a workspace open private networks
+// to its HTTP Request steps: on a shared server that let a tenant reach
+// the operator's network. The operator's --allow-private-networks is the
+// only way in, for every workspace alike; false, what every workspace now
+// has, is accepted so that existing scripts keep working.
 func (s *Server) updateWorkflowSettings(w http.ResponseWriter, r *http.Request) error {
-	svc := s.deps.Workflows
 	var in workflowSettings
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
@@ -207,8 +212,10 @@ func (s *Server) updateWorkflowSettings(w http.ResponseWriter, r *http.Request) 
 	if in.AllowPrivateHTTP == nil {
 		return apperr.Invalid("allow_private_http", "is required")
 	}
-	if err := svc.SetAllowPrivateHTTP(r.Context(), Principal(r).WorkspaceID, *in.AllowPrivateHTTP); err != nil {
-		return err
+	if *in.AllowPrivateHTTP {
+		return &apperr.Error{Kind: apperr.KindBadRequest, Field: "allow_private_http",
+			Message: "is no longer supported: a workspace cannot open private networks; the server's operator allows ranges " +
+				"for every workspace with --allow-private-networks"}
 	}
 	httpjson.WriteJSON(w, http.StatusOK, in)
 	return nil

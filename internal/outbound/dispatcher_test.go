@@ -36,7 +36,7 @@ func TestDispatcherRetriesThenSends(t *testing.T) {
 		})
 		e := newEnv(t, d, in)
 		conv := e.conversation(t, "+14155550100")
-		e.run(t, custom.NewSender(), fast) // started first: the send must wake it
+		e.run(t, testSender(), fast) // started first: the send must wake it
 		m := e.send(t, conv, "your order shipped")
 		got := e.waitStatus(t, m.ID, conversation.MsgSent)
 		key := strconv.FormatInt(m.ID, 10)
@@ -79,7 +79,7 @@ func TestDispatcherPermanentFailure(t *testing.T) {
 		})
 		e := newEnv(t, d, in)
 		conv := e.conversation(t, "cust-1")
-		e.run(t, custom.NewSender(), fast)
+		e.run(t, testSender(), fast)
 		m := e.send(t, conv, "hello?")
 		got := e.waitStatus(t, m.ID, conversation.MsgFailed)
 		if got.FailureReason != "contact blocked" || history(got) != "pending failed" || got.ProviderMessageID != "" {
@@ -110,7 +110,7 @@ func TestDispatcherRetriesTimeout(t *testing.T) {
 		defer close(never)
 		e := newEnv(t, d, in)
 		conv := e.conversation(t, "cust-1")
-		e.run(t, &custom.Sender{Timeout: 200 * time.Millisecond}, fast)
+		e.run(t, &custom.Sender{Client: testSender().Client, Timeout: 200 * time.Millisecond}, fast)
 		m := e.send(t, conv, "hello")
 		got := e.waitStatus(t, m.ID, conversation.MsgSent)
 		if got.ProviderMessageID != "prov-"+strconv.FormatInt(m.ID, 10) {
@@ -136,7 +136,7 @@ func TestDispatcherGivesUp(t *testing.T) {
 		conv := e.conversation(t, "cust-1")
 		opts := fast
 		opts.MaxAttempts = 3
-		e.run(t, custom.NewSender(), opts)
+		e.run(t, testSender(), opts)
 		m := e.send(t, conv, "hello")
 		got := e.waitStatus(t, m.ID, conversation.MsgFailed)
 		want := "custom: the integrator answered 503: down 3"
@@ -171,7 +171,7 @@ func TestDispatcherTakesOverExpiredLease(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		e.run(t, custom.NewSender(), fast)
+		e.run(t, testSender(), fast)
 		e.clock.Advance(299 * time.Millisecond)
 		e.idle(t)
 		if n := len(in.received()); n != 0 {
@@ -199,7 +199,7 @@ func TestDispatcherSendsBacklogAtStart(t *testing.T) {
 		for i := 0; i < 5; i++ {
 			msgs = append(msgs, e.send(t, conv, fmt.Sprintf("queued %d", i)))
 		}
-		e.run(t, custom.NewSender(), fast)
+		e.run(t, testSender(), fast)
 		for _, m := range msgs {
 			e.waitStatus(t, m.ID, conversation.MsgSent)
 		}
@@ -235,8 +235,8 @@ func TestTwoDispatchersDeliverEachJobOnce(t *testing.T) {
 		}
 		opts := fast
 		opts.Concurrency = 4
-		e.run(t, custom.NewSender(), opts)
-		e.run(t, custom.NewSender(), opts)
+		e.run(t, testSender(), opts)
+		e.run(t, testSender(), opts)
 		for _, m := range msgs {
 			e.waitStatus(t, m.ID, conversation.MsgSent)
 		}
@@ -276,7 +276,7 @@ func TestDispatcherStopWaitsForTheSendInFlight(t *testing.T) {
 		opts := fast
 		opts.Lease = time.Hour
 		opts.DrainTimeout = backgroundtest.Patience
-		stop := e.run(t, custom.NewSender(), opts)
+		stop := e.run(t, testSender(), opts)
 		m := e.send(t, conv, "hello")
 		<-arrived
 		stopped := make(chan struct{})
@@ -286,7 +286,7 @@ func TestDispatcherStopWaitsForTheSendInFlight(t *testing.T) {
 		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 1 {
 			t.Fatalf("job after stop = %+v, want done after one attempt", j)
 		}
-		e.run(t, custom.NewSender(), opts)
+		e.run(t, testSender(), opts)
 		e.clock.Advance(2 * time.Hour)
 		e.idle(t)
 		if n := len(in.received()); n != 1 {
@@ -316,14 +316,14 @@ func TestDispatcherStopCutsOffASlowSendAsAnAttempt(t *testing.T) {
 		opts := fast
 		opts.Lease = time.Hour // only the record of the attempt can hand the job over
 		opts.DrainTimeout = 50 * time.Millisecond
-		stop := e.run(t, custom.NewSender(), opts)
+		stop := e.run(t, testSender(), opts)
 		m := e.send(t, conv, "hello")
 		<-arrived
 		stop()
 		if j := e.jobOf(t, m.ID); j.state != "pending" || j.attempts != 1 || j.lease != 0 {
 			t.Fatalf("job after stop = %+v, want pending after one recorded attempt, its lease released", j)
 		}
-		e.run(t, custom.NewSender(), opts)
+		e.run(t, testSender(), opts)
 		got := e.waitStatus(t, m.ID, conversation.MsgSent)
 		reqs := in.received()
 		if len(reqs) != 2 || reqs[1].idempotencyKey != reqs[0].idempotencyKey || got.ProviderMessageID != "prov-"+reqs[0].idempotencyKey {
@@ -354,7 +354,7 @@ func TestDispatcherSurvivesPanic(t *testing.T) {
 		conv := e.conversation(t, "cust-1")
 		opts := fast
 		opts.Lease = 200 * time.Millisecond
-		sender := &panicOnce{}
+		sender := &panicOnce{Sender: *testSender()}
 		e.runSender(t, map[string]outbound.Sender{channel.TypeCustom: sender}, opts)
 		m := e.send(t, conv, "hello")
 		e.waitStatus(t, m.ID, conversation.MsgSent)
@@ -383,7 +383,7 @@ func TestDispatcherEchoBeforeAnswer(t *testing.T) {
 		})
 		e = newEnv(t, d, in)
 		conv := e.conversation(t, "cust-1")
-		e.run(t, custom.NewSender(), fast)
+		e.run(t, testSender(), fast)
 		m := e.send(t, conv, "hello")
 		got := e.waitStatus(t, m.ID, conversation.MsgSent)
 		e.clock.Advance(time.Hour)

@@ -3,6 +3,7 @@ package outbound
 import (
 	"errors"
 	"strings"
+	"time"
 )
 
 // PermanentError is a delivery failure that retrying cannot fix: the
@@ -41,4 +42,39 @@ func Reason(err error) string {
 		return p.Reason
 	}
 	return err.Error()
+}
+
+// MaxRetryAfter bounds how long a provider's Retry-After may hold a
+// message back.
+const MaxRetryAfter = time.Hour
+
+// retryAfterError is a retryable failure for which the provider said when
+// to try again.
+type retryAfterError struct {
+	err   error
+	delay time.Duration
+}
+
+func (e *retryAfterError) Error() string { return e.err.Error() }
+func (e *retryAfterError) Unwrap() error { return e.err }
+
+// WithRetryAfter marks err, a retryable failure, with the delay the
+// provider asked for (a 429 or 503 with Retry-After), capped at
+// MaxRetryAfter. The dispatcher waits for the longer of that delay and
+// its own backoff.
+func WithRetryAfter(err error, delay time.Duration) error {
+	if err == nil || delay <= 0 {
+		return err
+	}
+	return &retryAfterError{err: err, delay: min(delay, MaxRetryAfter)}
+}
+
+// RetryAfter reports the delay the provider asked for, if err, or an
+// error it wraps, carries one.
+func RetryAfter(err error) (time.Duration, bool) {
+	var r *retryAfterError
+	if errors.As(err, &r) {
+		return r.delay, true
+	}
+	return 0, false
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -69,6 +71,13 @@ func (in *integrator) received() []request {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return append([]request(nil), in.requests...)
+}
+
+// testSender is the custom channel's sender with a guard that lets it
+// reach the test's integrator on 127.0.0.1, as the operator's
+// --allow-private-networks does for an on-premises one.
+func testSender() *custom.Sender {
+	return custom.NewSender(netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client())
 }
 
 // env is a workspace with a custom channel pointing at an integrator, and

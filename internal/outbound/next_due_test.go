@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
@@ -36,7 +35,7 @@ func TestDispatcherSeesDueJobsBehindLeasedOnes(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		e.run(t, custom.NewSender(), outbound.Options{})
+		e.run(t, testSender(), outbound.Options{})
 		e.idle(t) // no time passes: only what is due now may be sent
 		if n := len(in.received()); n != free {
 			t.Fatalf("the integrator got %d messages, want only the %d unleased", n, free)

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -58,8 +57,8 @@ func TestMessagesToOneContactGoInOrder(t *testing.T) {
 		opts.BaseDelay, opts.MaxDelay = 150*time.Millisecond, 150*time.Millisecond
 		// Two nodes: a job leased by one holds its contact's line back for
 		// the other too.
-		e.run(t, custom.NewSender(), opts)
-		e.run(t, custom.NewSender(), opts)
+		e.run(t, testSender(), opts)
+		e.run(t, testSender(), opts)
 		e.waitStatus(t, last.ID, conversation.MsgSent)
 		e.waitStatus(t, other.ID, conversation.MsgSent)
 

@@ -69,6 +69,10 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 	default:
 		d.m.OutboundSends.WithLabelValues(channelType, "retry").Inc()
 		delay := d.backoff(j.attempts + 1)
+		if asked, ok := RetryAfter(o.err); ok {
+			// The provider said when: never sooner than our own backoff.
+			delay = max(delay, asked)
+		}
 		next := db.Millis(d.now().Add(delay))
 		log.Info("outbound attempt failed; will retry", "attempt", j.attempts+1, "retry_in", delay, "err", o.err)
 		write = func(tx *db.Tx) error {

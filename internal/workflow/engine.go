@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -28,6 +29,9 @@ type EngineOptions struct {
 	// group of their own).
 	Group  *background.Group
 	Logger *slog.Logger
+	// HTTPClient is the node's guarded client (netguard) the HTTP Request
+	// step calls through (default: one that allows no private network).
+	HTTPClient *http.Client
 }
 
 // Engine runs workflows: it consumes the event log (starting runs and
@@ -45,9 +49,6 @@ type Engine struct {
 	timer    *background.Loop // advances due runs and fires schedules
 	seen     atomic.Int64     // the consumer's cursor as this node last saw it
 	locs     sync.Map         // workspace id -> cachedLocation
-	// strict refuses to connect to private addresses; open does not, for
-	// workspaces that allow calls to their own network.
-	strict, open *http.Client
 
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
@@ -70,9 +71,11 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 	if opts.Group == nil {
 		opts.Group = background.NewGroup(svc.db.Clock())
 	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = netguard.New(netguard.Options{}).Client()
+	}
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
 		consumer: opts.Group.NewLoop("workflow consumer"), timer: opts.Group.NewLoop("workflow timer"), closing: make(chan struct{})}
-	e.strict, e.open = httpClient(true), httpClient(false)
 	hub.OnNotify(e.consumer.Signal)
 	svc.db.OnDue(dueWorkflow, e.timer.Schedule)
 	return e

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -39,6 +40,9 @@ type fixture struct {
 	assigner  *teamAssigner
 	done      chan struct{}
 	mid       int
+	// http is the HTTP Request step's client, as the operator's settings
+	// make it; nil takes the engine's default (no private network).
+	http *http.Client
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
@@ -70,7 +74,7 @@ func (f *fixture) start() {
 	f.svc = NewService(f.d)
 	f.assigner = &teamAssigner{d: f.d}
 	f.group = background.NewGroup(f.clock)
-	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Committer: f.committer, Group: f.group})
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Committer: f.committer, Group: f.group, HTTPClient: f.http})
 	f.run(f.eng)
 	f.t.Cleanup(f.stop)
 }

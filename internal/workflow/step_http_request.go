@@ -16,8 +16,9 @@ func init() { register("http_request", func() stepImpl { return &httpRequest{} }
 // httpRequest calls an external URL. The URL, headers and body are texts
 // with variables; response fields are mapped into named variables by JSON
 // path ($.a.b[0].c). A 2xx answer takes success; an error, a timeout or
-// another status takes failure, with the reason in the history. Private
-// and loopback addresses are refused unless the workspace allows them.
+// another status takes failure, with the reason in the history. The call
+// goes through the node's guarded client: private and internal addresses
+// are refused unless the server's operator allows them.
 type httpRequest struct {
 	Method         string            `json:"method"`
 	URL            string            `json:"url"`
@@ -91,11 +92,7 @@ func (s *httpRequest) outside(ctx context.Context, x *execution) (any, error) {
 		req.Header.Set(k, x.text(v))
 	}
 	req.Header.Set("User-Agent", "Switchboard-Workflow/1")
-	client := x.e.strict
-	if x.e.svc.allowsPrivateHTTP(ctx, x.run.WorkspaceID) {
-		client = x.e.open
-	}
-	resp, err := client.Do(req)
+	resp, err := x.e.opts.HTTPClient.Do(req)
 	if err != nil {
 		out.Err = err.Error()
 		if ctx.Err() == context.DeadlineExceeded {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
@@ -21,6 +23,11 @@ const DefaultTimeout = 10 * time.Second
 
 // maxAnswerBytes bounds how much of the integrator's answer is read.
 const maxAnswerBytes = 64 << 10
+
+// maxReflectedBytes bounds the integrator's words kept in an error: they
+// become a message's failure reason, which every agent of the workspace
+// reads in message.status events, and a log line.
+const maxReflectedBytes = 300
 
 // Sender delivers outbound messages of custom channels: it POSTs
 // {"channelId", "contactId", "message": {"type", "text", …}} to the
@@ -31,19 +38,28 @@ const maxAnswerBytes = 64 << 10
 //	2xx without an mId           retried (the integrator may not have sent it)
 //	4xx {"error": {"message"}}   failed for good, with that message as the reason
 //	408, 429, 5xx, timeout, network error   retried
+//	429 or 503 with Retry-After  retried no sooner than the integrator asked
 //
 // Every attempt carries the message id as Idempotency-Key, so an
-// integrator can recognise a retry of a message it already sent.
+// integrator can recognise a retry of a message it already sent. A base
+// URL whose address the node's guard refuses fails the message for good,
+// saying how the operator can allow it.
 type Sender struct {
-	Client  *http.Client  // nil: http.DefaultClient
+	// Client is the node's guarded client (netguard). nil: a guarded
+	// client that allows no private network.
+	Client  *http.Client
 	Timeout time.Duration // per attempt; 0: DefaultTimeout
 }
 
 var _ outbound.Sender = (*Sender)(nil)
 
-// NewSender returns a Sender with its own client and DefaultTimeout.
-func NewSender() *Sender {
-	return &Sender{Client: &http.Client{}, Timeout: DefaultTimeout}
+// NewSender returns a Sender calling through client, the node's guarded
+// client (nil: one that allows no private network), with DefaultTimeout.
+func NewSender(client *http.Client) *Sender {
+	if client == nil {
+		client = netguard.New(netguard.Options{}).Client()
+	}
+	return &Sender{Client: client, Timeout: DefaultTimeout}
 }
 
 // outMessage is the body of an outbound POST.
@@ -84,10 +100,20 @@ func (s *Sender) Send(ctx context.Context, ch channel.Channel, contactExternalID
 	req.Header.Set("Idempotency-Key", strconv.FormatInt(msg.ID, 10))
 	client := s.Client
 	if client == nil {
-		client = http.DefaultClient
+		// A zero Sender: guarded all the same, without a shared pool.
+		client = netguard.New(netguard.Options{}).Client()
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		var denied *netguard.DeniedError
+		var scheme *netguard.SchemeError
+		switch {
+		case errors.As(err, &denied):
+			// Retrying cannot help until the operator allows the range.
+			return "", fmt.Errorf("custom: send message %d: %w", msg.ID, outbound.Permanent("the channel's base URL: "+denied.Reason()))
+		case errors.As(err, &scheme):
+			return "", fmt.Errorf("custom: send message %d: %w", msg.ID, outbound.Permanent("the channel's base URL redirected to a "+scheme.Scheme+": URL"))
+		}
 		return "", fmt.Errorf("custom: send message %d: %w", msg.ID, err)
 	}
 	defer resp.Body.Close()
@@ -95,7 +121,13 @@ func (s *Sender) Send(ctx context.Context, ch channel.Channel, contactExternalID
 	if err != nil {
 		return "", fmt.Errorf("custom: send message %d: reading the answer: %w", msg.ID, err)
 	}
-	return classify(resp.StatusCode, answer)
+	id, err := classify(resp.StatusCode, answer)
+	if err != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if delay, ok := netguard.RetryAfter(resp.Header, time.Now()); ok {
+			err = outbound.WithRetryAfter(err, delay)
+		}
+	}
+	return id, err
 }
 
 // classify turns the integrator's answer into the mId or an error.
@@ -132,8 +164,24 @@ func idText(raw json.RawMessage) string {
 
 // errorText is the integrator's explanation: {"error": {"message"}} as
 // respond.io specifies, or {"error": "…"} or {"message": "…"}; failing
-// those, the status and the start of the body.
+// those, the status and the start of the body. It is at most
+// maxReflectedBytes of the integrator's words, valid UTF-8.
 func errorText(status int, answer []byte) string {
+	return reflected(integratorText(status, answer))
+}
+
+// reflected makes text from the integrator safe to store and show: valid
+// UTF-8 without NUL, cut on a character boundary to maxReflectedBytes.
+func reflected(text string) string {
+	text = strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\x00", "")
+	if len(text) <= maxReflectedBytes {
+		return text
+	}
+	return cut(text, maxReflectedBytes) + "…"
+}
+
+// integratorText is errorText before it is made safe to reflect.
+func integratorText(status int, answer []byte) string {
 	var e struct {
 		Error   json.RawMessage `json:"error"`
 		Message string          `json:"message"`
@@ -153,7 +201,7 @@ func errorText(status int, answer []byte) string {
 		}
 	}
 	text := fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
-	if snippet := strings.TrimSpace(cut(string(answer), 200)); snippet != "" {
+	if snippet := strings.TrimSpace(cut(string(answer), maxReflectedBytes)); snippet != "" {
 		text += ": " + snippet
 	}
 	return text

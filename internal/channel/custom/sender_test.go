@@ -8,14 +8,22 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
+
+// testSender is a Sender whose guard lets it reach the test's own
+// httptest servers on 127.0.0.1, and nothing else private.
+func testSender() *Sender {
+	return NewSender(netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client())
+}
 
 func customChannel(baseURL string) channel.Channel {
 	cfg, _ := json.Marshal(channel.CustomConfig{BaseURL: baseURL})
@@ -46,7 +54,7 @@ func TestSenderRequest(t *testing.T) {
 				io.WriteString(w, `{"mId":"prov-1"}`)
 			}))
 			defer srv.Close()
-			id, err := NewSender().Send(context.Background(), customChannel(srv.URL+"/"), "+14155550100", tt.msg)
+			id, err := testSender().Send(context.Background(), customChannel(srv.URL+"/"), "+14155550100", tt.msg)
 			if err != nil || id != "prov-1" {
 				t.Fatalf("Send = %q, %v", id, err)
 			}
@@ -108,7 +116,7 @@ func TestSenderClassifiesAnswers(t *testing.T) {
 				io.WriteString(w, tt.body)
 			}))
 			defer srv.Close()
-			id, err := NewSender().Send(context.Background(), customChannel(srv.URL), "c1", conversation.Message{ID: 1, Type: "text", Text: "hi"})
+			id, err := testSender().Send(context.Background(), customChannel(srv.URL), "c1", conversation.Message{ID: 1, Type: "text", Text: "hi"})
 			if tt.wantID != "" {
 				if err != nil || id != tt.wantID {
 					t.Fatalf("Send = %q, %v; want %q", id, err, tt.wantID)
@@ -142,7 +150,7 @@ func TestSenderTimeoutAndNetworkErrors(t *testing.T) {
 	}))
 	defer slow.Close()
 	defer close(release)
-	s := &Sender{Timeout: 50 * time.Millisecond}
+	s := &Sender{Client: testSender().Client, Timeout: 50 * time.Millisecond}
 	start := time.Now()
 	_, err := s.Send(context.Background(), customChannel(slow.URL), "c1", conversation.Message{ID: 1, Type: "text", Text: "hi"})
 	if err == nil || outbound.IsPermanent(err) || !errors.Is(err, context.DeadlineExceeded) {
@@ -158,7 +166,7 @@ func TestSenderTimeoutAndNetworkErrors(t *testing.T) {
 	}
 	closed := "http://" + ln.Addr().String()
 	ln.Close()
-	_, err = NewSender().Send(context.Background(), customChannel(closed), "c1", conversation.Message{ID: 1, Type: "text", Text: "hi"})
+	_, err = testSender().Send(context.Background(), customChannel(closed), "c1", conversation.Message{ID: 1, Type: "text", Text: "hi"})
 	if err == nil || outbound.IsPermanent(err) {
 		t.Errorf("unreachable integrator: %v, want a retryable error", err)
 	}
@@ -171,12 +179,12 @@ func TestSenderMisconfigured(t *testing.T) {
 		"config array": {ID: 1, Type: channel.TypeCustom, Config: json.RawMessage(`[]`)},
 		"bad URL":      customChannel("http://[::1"),
 	} {
-		_, err := NewSender().Send(context.Background(), ch, "c1", conversation.Message{ID: 1, Type: "text", Text: "hi"})
+		_, err := testSender().Send(context.Background(), ch, "c1", conversation.Message{ID: 1, Type: "text", Text: "hi"})
 		if !outbound.IsPermanent(err) {
 			t.Errorf("%s: %v, want a permanent error", name, err)
 		}
 	}
-	_, err := NewSender().Send(context.Background(), customChannel("http://127.0.0.1:1"), "c1",
+	_, err := testSender().Send(context.Background(), customChannel("http://127.0.0.1:1"), "c1",
 		conversation.Message{ID: 1, Type: "attachment", Content: json.RawMessage(`[1]`)})
 	if !outbound.IsPermanent(err) {
 		t.Errorf("non-object content: %v, want a permanent error", err)
