@@ -1,31 +1,32 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
 
-// withWorkflows runs a workflow engine on the fixture's store.
-func withWorkflows(t *testing.T, f *fixture) {
+// withWorkflows runs a workflow engine on the fixture's store; the
+// returned group tells when it has done all it can.
+func withWorkflows(t *testing.T, f *fixture) *background.Group {
 	t.Helper()
-	eng := workflow.NewEngine(workflow.NewService(f.d), f.hub, nil, f.wsSvc, workflow.EngineOptions{})
-	done := make(chan struct{})
-	go func() { eng.Run(context.Background()); close(done) }()
-	t.Cleanup(func() { eng.Close(); <-done })
+	g := background.NewGroup(f.d.Clock())
+	eng := workflow.NewEngine(workflow.NewService(f.d), f.hub, nil, f.wsSvc, workflow.EngineOptions{Group: g})
+	backgroundtest.Run(t, g, eng.Run)
+	return g
 }
 
 func TestWorkflowsAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		withWorkflows(t, f)
+		engines := withWorkflows(t, f)
 		good := `{"name": "Welcome", "trigger": {"type": "conversation_opened", "conditions": {"sources": ["contact"]}},
 			"steps": [{"id": "hi", "type": "send_message", "settings": {"text": "Hi {{contact.first_name}} {{var.nope}}"}}]}`
 		bad := `{"name": "Broken", "trigger": {"type": "conversation_opened"}, "steps": [
@@ -65,13 +66,8 @@ func TestWorkflowsAPI(t *testing.T) {
 				body:   `{"contact": {"phone": "+14155550100", "first_name": "Hook"}, "plan": "gold"}`, status: 202, want: []string{`"run_id":`}},
 		})
 		var runs struct{ Data []workflow.Run }
-		for range 200 {
-			f.get(t, "/api/v1/workflows/"+f.vars["hook"]+"/runs", "manager", &runs)
-			if len(runs.Data) == 1 && runs.Data[0].Status == workflow.StatusFinished {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		backgroundtest.WaitIdle(t, engines)
+		f.get(t, "/api/v1/workflows/"+f.vars["hook"]+"/runs", "manager", &runs)
 		if len(runs.Data) != 1 || runs.Data[0].Status != workflow.StatusFinished {
 			t.Fatalf("runs %+v", runs.Data)
 		}

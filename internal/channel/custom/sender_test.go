@@ -151,13 +151,9 @@ func TestSenderTimeoutAndNetworkErrors(t *testing.T) {
 	defer slow.Close()
 	defer close(release)
 	s := &Sender{Client: testSender().Client, Timeout: 50 * time.Millisecond}
-	start := time.Now()
 	_, err := s.Send(context.Background(), customChannel(slow.URL), "c1", conversation.Message{ID: 1, Type: "text", Text: "hi"})
 	if err == nil || outbound.IsPermanent(err) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("slow integrator: %v, want a retryable deadline error", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("timeout took %v", d)
 	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
