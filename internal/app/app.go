@@ -102,7 +102,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub, Group: a.Background})
 	a.engines = append(a.engines, a.Routing.Run)
 	a.wireWorkflows()
-	if err := a.wireChannels(); err != nil {
+	if err := a.wireChannels(ctx); err != nil {
 		a.Close()
 		return nil, err
 	}

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
@@ -23,7 +25,7 @@ func (a *App) outboundGuard() *netguard.Guard {
 
 // wireChannels builds the channel webhooks, the outbound dispatcher and
 // the HTTP handler.
-func (a *App) wireChannels() error {
+func (a *App) wireChannels(ctx context.Context) error {
 	// Saving a channel refuses a base URL on an address sends would refuse.
 	a.Channels.SetGuard(a.outboundGuard())
 	senders := map[string]outbound.Sender{channel.TypeCustom: custom.NewSender(a.outboundGuard().Client())}
@@ -33,9 +35,14 @@ func (a *App) wireChannels() error {
 	if a.cfg.MetricsAddr == "" {
 		metricsHandler = a.Metrics.Handler()
 	}
+	tail, err := event.NewTail(ctx, a.DB, a.Hub, a.Background)
+	if err != nil {
+		return err
+	}
+	a.engines = append(a.engines, tail.Run)
 	a.Handler = httpapi.New(httpapi.Deps{
 		DB:             a.DB,
-		Hub:            a.Hub,
+		Tail:           tail,
 		Workspaces:     a.Workspaces,
 		Contacts:       a.Contacts,
 		Conversations:  a.Conversations,

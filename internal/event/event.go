@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -116,6 +117,15 @@ type Filter struct {
 	ConversationID int64
 	Types          []Type
 	Limit          int
+}
+
+// Matches reports whether e is one of the events f selects, whatever its
+// cursor and limit: the live tail filters with it.
+func (f Filter) Matches(e Event) bool {
+	if e.WorkspaceID != f.WorkspaceID || (f.ConversationID != 0 && e.ConversationID != f.ConversationID) {
+		return false
+	}
+	return len(f.Types) == 0 || slices.Contains(f.Types, e.Type)
 }
 
 // List returns the events after f.After in id order, at most f.Limit.

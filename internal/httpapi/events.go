@@ -120,11 +120,18 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// keepaliveEvery is how often an idle stream gets a comment line, which
+// keeps proxies from closing it and re-checks the credentials it was
+// opened with.
+const keepaliveEvery = 15 * time.Second
+
 // streamEvents is GET /api/v1/events/stream: server-sent events, each with
 // its event id as the SSE id, so a client that reconnects with
-// Last-Event-ID (or ?after=) resumes exactly where it stopped. New events
-// are pushed as soon as they commit; a comment line every 15 s keeps
-// proxies from closing an idle stream.
+// Last-Event-ID (or ?after=) resumes exactly where it stopped. It reads
+// the log from the client's cursor once, then takes new events from the
+// node's tail, which reads each of them once for every stream (see
+// event.Tail). Every keepalive re-checks the credentials: a stream ends
+// soon after its session is signed out or its user deactivated.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	release, err := s.streams.acquire(Principal(r))
 	if err != nil {
@@ -139,8 +146,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fmt.Errorf("httpapi: streaming unsupported by the response writer")
 	}
-	wake, unsubscribe := s.deps.Hub.Subscribe()
-	defer unsubscribe()
+	// Subscribed before reading the log: nothing committed from now on
+	// can fall between the two.
+	sub := s.deps.Tail.Subscribe(f.Matches)
+	defer sub.Close()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
@@ -148,32 +157,50 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, ": connected\n\n")
 	flusher.Flush()
-	keepalive := time.NewTicker(15 * time.Second)
+	keepalive := time.NewTicker(keepaliveEvery)
 	defer keepalive.Stop()
 	ctx := r.Context()
+	write := func(e event.Event) {
+		if e.ID <= f.After {
+			return // already sent, from the log
+		}
+		data, _ := json.Marshal(e)
+		fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, data)
+		f.After = e.ID
+	}
+	catchUp := true
 	for {
-		// Drain everything after the cursor before sleeping: a wake-up that
-		// arrived while we were writing is never lost, since we re-read.
-		for {
-			list, err := event.List(ctx, s.deps.DB.Reader(), f)
-			if err != nil {
-				return nil // the client sees the stream end and reconnects from its cursor
+		if catchUp {
+			// Everything after the cursor, in pages, before going live.
+			for {
+				list, err := event.List(ctx, s.deps.DB.Reader(), f)
+				if err != nil {
+					return nil // the client sees the stream end and reconnects from its cursor
+				}
+				for _, e := range list {
+					write(e)
+				}
+				flusher.Flush()
+				if len(list) < f.Limit {
+					break
+				}
 			}
-			for _, e := range list {
-				data, _ := json.Marshal(e)
-				fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, data)
-				f.After = e.ID
-			}
-			flusher.Flush()
-			if len(list) < f.Limit {
-				break
-			}
+			catchUp = false
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-wake:
+		case list := <-sub.C:
+			for _, e := range list {
+				write(e)
+			}
+			flusher.Flush()
+		case <-sub.Lagged():
+			catchUp = true
 		case <-keepalive.C:
+			if _, err := s.deps.Workspaces.Authenticate(ctx, bearer(r)); err != nil {
+				return nil // signed out, expired or deactivated: the stream ends
+			}
 			fmt.Fprint(w, ": keepalive\n\n")
 			flusher.Flush()
 		}

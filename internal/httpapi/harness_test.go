@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -61,6 +63,12 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	hub := event.NewHub()
+	engines := background.NewGroup(d.Clock())
+	tail, err := event.NewTail(ctx, d, hub, engines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backgroundtest.Run(t, engines, tail.Run)
 	d.OnEvents(hub.Notify)
 	committer := d.NewCommitter()
 	t.Cleanup(committer.Close)
@@ -71,7 +79,7 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	channels := channel.New(d)
 	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
 	deps := httpapi.Deps{
-		DB: d, Hub: hub, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
+		DB: d, Tail: tail, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
 		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
 		Routing:        routing.New(d, routing.Options{Committer: committer, Hub: hub}),
 		Workflows:      workflow.NewService(d),
@@ -84,7 +92,6 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	f.srv = httptest.NewServer(f.server)
 	t.Cleanup(f.srv.Close)
 
-	var err error
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

@@ -22,8 +22,9 @@ import (
 
 // Deps are the parts the handlers call.
 type Deps struct {
-	DB            *db.DB
-	Hub           *event.Hub
+	DB *db.DB
+	// Tail hands new events to the live streams (see event.Tail).
+	Tail          *event.Tail
 	Workspaces    *workspace.Service
 	Contacts      *contact.Service
 	Conversations *conversation.Service

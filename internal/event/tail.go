@@ -1,0 +1,157 @@
+package event
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// tailPage bounds one read of the log by the tail.
+const tailPage = 1000
+
+// subscriberBuffer is how many batches a subscriber may fall behind
+// before the tail stops waiting for it (see Subscription.Lagged).
+const subscriberBuffer = 64
+
+// Tail is a node's one reader of the events committed while it runs, fanned
+// out to the live streams subscribed to it: woken by the hub, it reads each
+// new event once, whatever the number of streams (2,000 open streams cost
+// one query per wake-up, not 2,000), and hands every subscriber the events
+// that match its filter. A subscriber that cannot keep up is told so, and
+// reads the log itself from its cursor until it is caught up.
+type Tail struct {
+	db   *db.DB
+	hub  *Hub
+	loop *background.Loop
+
+	reads atomic.Int64 // reads of the log, for tests and metrics
+
+	mu   sync.Mutex
+	pos  int64 // every event up to pos has been read and handed out
+	subs map[*Subscription]struct{}
+}
+
+// NewTail returns the node's tail, run in g (see Run); hub must be told of
+// d's commits. It starts at the newest event now: what came before is
+// read from the log by each subscriber, from its own cursor. So it is
+// built before the node serves anyone.
+func NewTail(ctx context.Context, d *db.DB, hub *Hub, g *background.Group) (*Tail, error) {
+	t := &Tail{db: d, hub: hub, loop: g.NewLoop("event tail"), subs: map[*Subscription]struct{}{}}
+	if err := d.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&t.pos); err != nil {
+		return nil, fmt.Errorf("event: tail: newest event: %w", err)
+	}
+	hub.OnNotify(t.loop.Signal)
+	return t, nil
+}
+
+// Subscription is one subscriber's view of the tail.
+type Subscription struct {
+	t     *Tail
+	match func(Event) bool
+	// C receives the matching events of each read of the tail, in id order.
+	C      chan []Event
+	lagged chan struct{}
+}
+
+// Lagged receives when the tail dropped events for this subscriber because
+// its buffer was full: the subscriber must read the log after its cursor
+// to catch up, then go on with C, skipping what it already has.
+func (s *Subscription) Lagged() <-chan struct{} { return s.lagged }
+
+// Subscribe returns a subscription to the events that match. Events
+// committed after it returns are all handed to it (or it is told it
+// lagged); those committed before must be read from the log, so a
+// subscriber resuming from a cursor subscribes first, then reads the log
+// from its cursor, then takes C, skipping ids it has already seen.
+func (t *Tail) Subscribe(match func(Event) bool) *Subscription {
+	s := &Subscription{t: t, match: match, C: make(chan []Event, subscriberBuffer), lagged: make(chan struct{}, 1)}
+	t.mu.Lock()
+	t.subs[s] = struct{}{}
+	t.mu.Unlock()
+	return s
+}
+
+// Close ends the subscription.
+func (s *Subscription) Close() {
+	s.t.mu.Lock()
+	delete(s.t.subs, s)
+	s.t.mu.Unlock()
+}
+
+// Subscribers returns how many subscriptions are open.
+func (t *Tail) Subscribers() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.subs)
+}
+
+// Reads returns how many times the tail has read the log.
+func (t *Tail) Reads() int64 { return t.reads.Load() }
+
+// Run reads the log as the hub tells of new events and hands them out,
+// until ctx ends.
+func (t *Tail) Run(ctx context.Context) {
+	t.loop.Start()
+	defer t.loop.Stop()
+	for ctx.Err() == nil {
+		if err := t.readNew(ctx); err != nil && ctx.Err() == nil {
+			slog.Error("event tail", "err", err)
+			t.loop.Wait(ctx, t.db.Clock().Now().Add(time.Second))
+			continue
+		}
+		t.loop.Wait(ctx, time.Time{})
+	}
+}
+
+// readNew reads and hands out every event after pos that the hub knows of.
+func (t *Tail) readNew(ctx context.Context) error {
+	for {
+		t.mu.Lock()
+		pos := t.pos
+		t.mu.Unlock()
+		if t.hub.Last() <= pos {
+			return nil
+		}
+		t.reads.Add(1)
+		list, err := ListAll(ctx, t.db.Reader(), pos, tailPage)
+		if err != nil {
+			return fmt.Errorf("event: tail: %w", err)
+		}
+		if len(list) == 0 {
+			return nil // told of events not yet visible here: the next wake-up reads them
+		}
+		t.handOut(list)
+	}
+}
+
+// handOut gives each subscriber its part of list and moves pos past it.
+func (t *Tail) handOut(list []Event) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for s := range t.subs {
+		var mine []Event
+		for _, e := range list {
+			if s.match(e) {
+				mine = append(mine, e)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		select {
+		case s.C <- mine:
+		default: // it is behind: it reads the log instead
+			select {
+			case s.lagged <- struct{}{}:
+			default:
+			}
+		}
+	}
+	t.pos = list[len(list)-1].ID
+}
