@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Contacts = contact.New(d)
 	a.Channels = channel.New(d)
 	a.Conversations = conversation.New(d, a.Committer)
-	a.engines = append(a.engines, a.Conversations.SnoozeTimer(a.Background))
+	a.engines = append(a.engines, a.Conversations.SnoozeTimer(a.Background), a.Workspaces.PurgeTimer(a.Background))
 	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub, Group: a.Background})
 	a.engines = append(a.engines, a.Routing.Run)
 	a.wireWorkflows()

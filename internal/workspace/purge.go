@@ -3,8 +3,10 @@ package workspace
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -23,6 +25,10 @@ const (
 // a timer, which sleeps until next.
 func (s *Service) PurgeExpired(ctx context.Context, now time.Time) (next time.Time, err error) {
 	cutoff := db.Millis(now)
+	earliest, err := s.nextExpiry(ctx)
+	if err != nil || earliest == 0 || earliest > cutoff {
+		return db.Time(earliest), err // nothing expired: nothing written
+	}
 	for range purgeBatches {
 		var ids []int64
 		err := s.db.Tx(ctx, func(tx *db.Tx) error {
@@ -46,9 +52,37 @@ func (s *Service) PurgeExpired(ctx context.Context, now time.Time) (next time.Ti
 			break
 		}
 	}
+	earliest, err = s.nextExpiry(ctx)
+	return db.Time(earliest), err
+}
+
+// nextExpiry is when the next token expires (Unix ms; 0: none will).
+func (s *Service) nextExpiry(ctx context.Context) (int64, error) {
 	var earliest int64
-	if err := s.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(expires_at), 0) FROM api_tokens WHERE expires_at > 0`).Scan(&earliest); err != nil {
-		return time.Time{}, wrap("purge expired tokens", err)
+	err := s.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(expires_at), 0) FROM api_tokens WHERE expires_at > 0`).Scan(&earliest)
+	return earliest, wrap("purge expired tokens", err)
+}
+
+// duePurge names the purge timer's work for db.Tx.Due: a token with an
+// expiry is due for deletion then.
+const duePurge = "token expiry"
+
+// PurgeTimer returns the loop, run in g, that deletes expired tokens and
+// sessions: it sleeps until the next expiry, and is woken early when a
+// token that expires sooner is created, on this node or another.
+func (s *Service) PurgeTimer(g *background.Group) func(ctx context.Context) {
+	l := g.NewLoop("token purge")
+	s.db.OnDue(duePurge, l.Schedule)
+	return func(ctx context.Context) {
+		l.Start()
+		defer l.Stop()
+		for ctx.Err() == nil {
+			next, err := s.PurgeExpired(ctx, g.Now())
+			if err != nil && ctx.Err() == nil {
+				slog.Error("workspace: purge expired tokens", "err", err)
+				next = g.Now().Add(time.Minute)
+			}
+			l.WaitUntil(ctx, next)
+		}
 	}
-	return db.Time(earliest), nil
 }

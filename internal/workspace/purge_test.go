@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -70,6 +72,41 @@ func TestPurgeExpired(t *testing.T) {
 		}
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM api_tokens`); n != 1 {
 			t.Fatalf("%d tokens left; want the one that never expires", n)
+		}
+	})
+}
+
+// The purge timer sleeps until the next expiry, is woken by a token that
+// expires sooner, deletes it then and not before, and writes nothing while
+// nothing expires.
+func TestPurgeTimer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Unix(1_700_000_000, 0).UTC())
+		d.SetClock(clk)
+		s := newTestService(d, Options{})
+		ws, _ := s.Create(ctx, "Acme", "UTC")
+		g := background.NewGroup(clk)
+		backgroundtest.Run(t, g, s.PurgeTimer(g))
+		backgroundtest.WaitIdle(t, g)
+		s.CreateToken(ctx, ws.ID, NewToken{Name: "day", TTL: 24 * time.Hour})
+		s.CreateToken(ctx, ws.ID, NewToken{Name: "hour", TTL: time.Hour})
+		backgroundtest.WaitIdle(t, g)
+		commits := d.Commits()
+		clk.Advance(time.Hour - time.Millisecond)
+		backgroundtest.WaitIdle(t, g)
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM api_tokens`); n != 2 || d.Commits() != commits {
+			t.Fatalf("before any expiry: %d tokens, %d commits; want 2 and none", n, d.Commits()-commits)
+		}
+		clk.Advance(time.Millisecond)
+		backgroundtest.WaitIdle(t, g)
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM api_tokens WHERE name = 'hour'`); n != 0 {
+			t.Fatal("the token expired an hour ago is still there")
+		}
+		clk.Advance(23 * time.Hour)
+		backgroundtest.WaitIdle(t, g)
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM api_tokens`); n != 0 {
+			t.Fatalf("%d tokens left after every expiry", n)
 		}
 	})
 }

@@ -96,6 +96,9 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 				return apperr.Conflict("user %d is deactivated; reactivate them first", in.UserID)
 			}
 		}
+		if !t.ExpiresAt.IsZero() {
+			tx.Due(duePurge, db.Millis(t.ExpiresAt))
+		}
 		return tx.QueryRow(ctx, `INSERT INTO api_tokens (workspace_id, user_id, name, kind, token_hash, prefix, created_at, expires_at,
 			user_agent, client_addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			workspaceID, user, t.Name, t.Kind, hashToken(raw), t.Prefix, db.Millis(t.CreatedAt), db.Millis(t.ExpiresAt),
