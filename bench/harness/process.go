@@ -78,6 +78,7 @@ type Options struct {
 	StoreArgs []string // --data DIR or --database-url URL
 	LogFile   string   // where the child's stderr goes (appended); "" discards it
 	LogLevel  string   // the child's --log-level; "" means warn, so logging costs nothing under load
+	Args      []string // more flags of serve
 }
 
 // Server is a running `switchboard serve` child.
@@ -119,6 +120,7 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	// The demo's channel points at 127.0.0.1:9090; allowing it keeps its
 	// sends attempted (and retried) as before the guard, not refused.
 	args := append([]string{"serve", "--addr", addr, "--log-level", level, "--allow-private-networks", "127.0.0.1/32"}, o.StoreArgs...)
+	args = append(args, o.Args...)
 	cmd := exec.Command(o.Bin, args...)
 	s := &Server{URL: "http://" + addr, cmd: cmd, done: make(chan struct{})}
 	if o.LogFile != "" {

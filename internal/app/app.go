@@ -25,6 +25,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/node"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -39,6 +40,11 @@ type Config struct {
 	// Clock runs the node's timers and stamps its rows (nil: the real
 	// clock); tests inject a fake one.
 	Clock clock.Clock
+	// Lease is how long a claim on a workflow run or an outbound send
+	// lasts when nothing takes it back sooner (zero: the engines'
+	// defaults). A dead node's claims are taken back at once (see
+	// internal/node); the lease is what is left if that fails.
+	Lease time.Duration
 
 	// Sign-in protection (docs/configuration.md, "Sessions and sign-in"):
 	// failed sign-ins allowed per email and per client address (zero
@@ -79,6 +85,7 @@ type App struct {
 	guard         *netguard.Guard // see outboundGuard
 
 	engines []func(context.Context) // background loops, each run until ctx ends
+	node    *node.Node
 }
 
 // New opens the store (migrating it) and builds every part.
@@ -91,6 +98,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{cfg: cfg, DB: d, Hub: event.NewHub(), Metrics: metrics.New(), Background: background.NewGroup(d.Clock())}
+	// Registered first: the engines' claims carry its id, and on SQLite
+	// it takes back every claim a dead node left before any engine runs.
+	if a.node, err = node.Start(ctx, d, cfg.DataDir, a.Background); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if a.node.Heartbeats() {
+		a.engines = append(a.engines, a.node.Run)
+	}
 	d.OnEvents(a.Hub.Notify)
 	a.Committer = d.NewCommitter()
 	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,
@@ -175,6 +191,9 @@ func (a *App) Run(ctx context.Context, ready func(addr string)) error {
 func (a *App) Close() {
 	if a.Committer != nil {
 		a.Committer.Close()
+	}
+	if a.node != nil {
+		a.node.Close()
 	}
 	a.DB.Close()
 }

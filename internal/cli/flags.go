@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/app"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
@@ -62,6 +63,7 @@ func (s *storeFlags) config(addr string) app.Config {
 type serverFlags struct {
 	limits                    httpapi.Limits
 	metricsAddr, metricsToken string
+	lease                     time.Duration
 	fromEnv                   map[string]string // flag name -> environment variable
 }
 
@@ -86,6 +88,9 @@ func (s *serverFlags) register(fs *flag.FlagSet) {
 		"serve /metrics, without authentication, on this address only (keep it private)"+env("metrics-addr", "SWITCHBOARD_METRICS_ADDR"))
 	fs.StringVar(&s.metricsToken, "metrics-token", "",
 		"bearer token /metrics asks for on --addr; prefer the variable, which ps does not show"+env("metrics-token", "SWITCHBOARD_METRICS_TOKEN"))
+	fs.DurationVar(&s.lease, "lease", 0,
+		"how long a claim on a workflow run lasts if nothing takes it back sooner (sends get twice as long); 0 for 30s"+
+			env("lease", "SWITCHBOARD_LEASE"))
 }
 
 // applyEnv sets, before the command line is parsed, every flag whose
@@ -110,7 +115,10 @@ func (s *serverFlags) apply(cfg *app.Config) error {
 	if l.Rate > 0 && l.Burst < 1 {
 		return fmt.Errorf("--api-rate-burst must be at least 1 when --api-rate-limit is set")
 	}
-	cfg.Limits, cfg.MetricsAddr, cfg.MetricsToken = l, s.metricsAddr, s.metricsToken
+	if s.lease < 0 {
+		return fmt.Errorf("--lease must not be negative")
+	}
+	cfg.Limits, cfg.MetricsAddr, cfg.MetricsToken, cfg.Lease = l, s.metricsAddr, s.metricsToken, s.lease
 	return nil
 }
 

@@ -28,6 +28,12 @@ const (
 	// maxSettle bounds the restarted node's catching up with the
 	// workflow runs the load started.
 	maxSettle = 90 * time.Second
+	// lease is the claims' lease on the node under test: far longer than
+	// maxSettle, so the runs and sends a killed node held can only resume
+	// in time if the restarted node takes them back (on SQLite, at once;
+	// on PostgreSQL, once the dead node is silent for node.Silence), not
+	// by their lease ending.
+	lease = time.Hour
 )
 
 // TestSIGKILLUnderLoad kills `switchboard serve` with SIGKILL while
@@ -62,7 +68,7 @@ func crashAndVerify(t *testing.T, bin string, dialect db.Dialect) {
 	l := newLedger()
 	start := func() *harness.Server {
 		t.Helper()
-		srv, err := harness.Start(ctx, harness.Options{Bin: bin, StoreArgs: store, LogFile: logFile})
+		srv, err := harness.Start(ctx, harness.Options{Bin: bin, StoreArgs: store, LogFile: logFile, Args: []string{"--lease", lease.String()}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -38,11 +38,11 @@ func headOfLine(j string) string {
 // line back (it is pending). SQLite has one writer, which makes the
 // statement atomic by itself.
 var claimSQL = map[db.Dialect]string{
-	db.SQLite: `UPDATE outbound_jobs SET lease_until = ?
+	db.SQLite: `UPDATE outbound_jobs SET lease_until = ?, lease_node = ?
 		WHERE id IN (SELECT j.id FROM outbound_jobs j WHERE j.state = 'pending' AND j.next_attempt_at <= ? AND j.lease_until <= ?
 			AND ` + headOfLine("j") + ` ORDER BY j.next_attempt_at, j.id LIMIT ?)
 		RETURNING id, message_id, channel_id, attempts`,
-	db.Postgres: `UPDATE outbound_jobs SET lease_until = ?
+	db.Postgres: `UPDATE outbound_jobs SET lease_until = ?, lease_node = ?
 		WHERE id IN (SELECT j.id FROM outbound_jobs j WHERE j.state = 'pending' AND j.next_attempt_at <= ? AND j.lease_until <= ?
 			AND ` + headOfLine("j") + ` ORDER BY j.next_attempt_at, j.id LIMIT ? FOR UPDATE OF j SKIP LOCKED)
 		RETURNING id, message_id, channel_id, attempts`,
@@ -55,7 +55,7 @@ func (d *Dispatcher) claim(ctx context.Context, n int) ([]job, error) {
 	var out []job
 	err := d.db.Write(ctx, d.opts.Committer, func(tx *db.Tx) error {
 		out = out[:0]
-		rows, err := tx.Query(ctx, claimSQL[tx.Dialect()], lease, now, now, n)
+		rows, err := tx.Query(ctx, claimSQL[tx.Dialect()], lease, d.opts.Node, now, now, n)
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,9 @@ type Options struct {
 	// Each attempt is bounded to three quarters of it (default 60s).
 	Lease       time.Duration
 	Concurrency int // jobs sent at once by this node (default 8)
+	// Node is this node's id (node.Node), which its claims carry so they
+	// can be taken back as soon as it is known dead, not when they end.
+	Node int64
 	// DrainTimeout bounds how long a stopping dispatcher lets the attempts
 	// in flight finish before it cuts them off (default 10s): an attempt
 	// that may have reached the integrator must be recorded, not handed

@@ -145,7 +145,7 @@ func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string
 		if err := saveRun(ctx, tx, &r, now); err != nil {
 			return 0, err
 		}
-		tx.Due(dueWorkflow, now)
+		tx.Due(DueKind, now)
 	}
 	return len(ids), nil
 }

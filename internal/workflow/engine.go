@@ -25,6 +25,9 @@ type EngineOptions struct {
 	// Lease is how long a claimed run belongs to this node; a node that
 	// dies mid-step loses its runs to the others when it ends (default 30s).
 	Lease time.Duration
+	// Node is this node's id (node.Node), which its claims carry so they
+	// can be taken back as soon as it is known dead, not when they end.
+	Node int64
 	// Group runs the engine's loops, on the store's clock (default: a
 	// group of their own).
 	Group  *background.Group
@@ -77,13 +80,13 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
 		consumer: opts.Group.NewLoop("workflow consumer"), timer: opts.Group.NewLoop("workflow timer"), closing: make(chan struct{})}
 	hub.OnNotify(e.consumer.Signal)
-	svc.db.OnDue(dueWorkflow, e.timer.Schedule)
+	svc.db.OnDue(DueKind, e.timer.Schedule)
 	return e
 }
 
-// dueWorkflow names the engine's timed work for db.Tx.Due: runs due to
+// DueKind names the engine's timed work for db.Tx.Due: runs due to
 // advance, and schedule triggers.
-const dueWorkflow = "workflow"
+const DueKind = "workflow"
 
 // now is the store's clock.
 func (e *Engine) now() time.Time { return e.db.Clock().Now() }

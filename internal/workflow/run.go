@@ -136,7 +136,7 @@ func saveRun(ctx context.Context, tx *db.Tx, r *Run, now int64) error {
 	// then; a running one is either driven by the node that saves it or
 	// made due by its caller (see resumeWaiting).
 	if r.Status != StatusRunning && !terminal(r.Status) && !r.WakeAt.IsZero() {
-		tx.Due(dueWorkflow, db.Millis(r.WakeAt))
+		tx.Due(DueKind, db.Millis(r.WakeAt))
 	}
 	return nil
 }
@@ -197,7 +197,7 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 		return 0, fmt.Errorf("workflow: start run: %w", err)
 	}
 	if status == StatusRunning {
-		tx.Due(dueWorkflow, wake)
+		tx.Due(DueKind, wake)
 	}
 	if n.failWith != "" {
 		if err := logStep(ctx, tx, id, Entry{Step: "", Type: "trigger", Error: n.failWith}, now); err != nil {

@@ -12,7 +12,7 @@ const claimBatch = 256
 
 // timerLoop advances due runs: runnable ones (due now), waits whose time
 // came, and schedule triggers. It sleeps until the earliest due time and
-// is woken early when a transaction makes a run due sooner (dueWorkflow),
+// is woken early when a transaction makes a run due sooner (DueKind),
 // on this node or another; there is no polling interval, and news of a
 // run due later than the loop's plan does not wake it.
 func (e *Engine) timerLoop(ctx context.Context) {
@@ -64,7 +64,8 @@ func (e *Engine) claim(ctx context.Context) ([]int64, error) {
 			return err
 		}
 		for _, id := range ids {
-			if _, err := tx.Exec(ctx, `UPDATE workflow_runs SET lease_until = ? WHERE id = ?`, now+e.opts.Lease.Milliseconds(), id); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE workflow_runs SET lease_until = ?, lease_node = ? WHERE id = ?`,
+				now+e.opts.Lease.Milliseconds(), e.opts.Node, id); err != nil {
 				return err
 			}
 		}
@@ -114,7 +115,7 @@ func (e *Engine) drive(ctx context.Context, id int64) {
 	// running: released with a background context, so the run is
 	// claimable at once, not when its lease ends.
 	e.tx(context.Background(), func(tx *db.Tx) error {
-		tx.Due(dueWorkflow, 0)
+		tx.Due(DueKind, 0)
 		_, err := tx.Exec(context.Background(), `UPDATE workflow_runs SET lease_until = 0 WHERE id = ? AND lease_until > 0`, id)
 		return err
 	})

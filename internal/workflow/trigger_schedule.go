@@ -126,7 +126,7 @@ func (e *Engine) fireSchedules(ctx context.Context) error {
 			if _, err := tx.Exec(ctx, `UPDATE workflows SET next_fire_at = ? WHERE id = ?`, next, w.id); err != nil {
 				return err
 			}
-			tx.Due(dueWorkflow, next)
+			tx.Due(DueKind, next)
 		}
 		return nil
 	})

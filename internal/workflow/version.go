@@ -40,7 +40,7 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id int64) (Workflow,
 			return fmt.Errorf("workflow: publish: %w", err)
 		}
 		if next > 0 {
-			tx.Due(dueWorkflow, next)
+			tx.Due(DueKind, next)
 		}
 		_, err := tx.Exec(ctx, `UPDATE workflows SET draft = '', published_version = ?, trigger_type = ?, next_fire_at = ?, updated_at = ?
 			WHERE id = ?`, version, d.Trigger.Type, next, tx.Now(), id)
@@ -64,7 +64,7 @@ func (s *Service) SetActive(ctx context.Context, workspaceID, id int64, active b
 	}
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
 		if active {
-			tx.Due(dueWorkflow, 0) // its schedule may be due
+			tx.Due(DueKind, 0) // its schedule may be due
 		}
 		_, err := tx.Exec(ctx, `UPDATE workflows SET active = ?, updated_at = ? WHERE id = ?`, boolInt(active), tx.Now(), id)
 		return err

@@ -1,0 +1,197 @@
+// Package node is a running `switchboard serve` as the store sees it: it
+// registers as it starts, and the claims its engines make (a workflow run
+// being advanced, a message being sent) name it. Claims are leases with
+// an end, but waiting for that end after a crash stalls every contact the
+// dead node was serving, so a node's claims are taken back as soon as it
+// is known dead:
+//
+//   - On SQLite one node owns the store, which a lock on the data folder
+//     enforces; a node starting there knows every claim it finds is a dead
+//     node's, and takes them all back.
+//   - On PostgreSQL nodes heartbeat; the others take back the claims of a
+//     node silent for longer than Silence.
+package node
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
+)
+
+// Heartbeat is how often a node on PostgreSQL says it is alive.
+const Heartbeat = 2 * time.Second
+
+// Silence is how long a node may go without a heartbeat before the others
+// take back its claims: a few heartbeats, so a pause (a GC, a slow
+// commit) does not cost a live node its work.
+const Silence = 6 * time.Second
+
+// The kinds of due work whose claims a node holds, told when claims are
+// taken back (see db.Tx.Due).
+var claimKinds = []string{workflow.DueKind, conversation.DueOutbound}
+
+// claimTables hold claims: lease_until > 0 is a claim, lease_node its node.
+var claimTables = []string{"workflow_runs", "outbound_jobs"}
+
+// Node is this process in the store's registry of nodes.
+type Node struct {
+	d    *db.DB
+	id   int64
+	loop *background.Loop
+	lock *folderLock
+}
+
+// Start registers this node. On SQLite it first takes the data folder's
+// lock (failing if another node holds it) and takes back every claim in
+// the store; on PostgreSQL it takes back the claims of nodes already
+// silent. Run keeps it alive; Close unregisters it.
+func Start(ctx context.Context, d *db.DB, dataDir string, g *background.Group) (*Node, error) {
+	n := &Node{d: d}
+	if d.Dialect == db.Postgres {
+		n.loop = g.NewLoop("node heartbeat")
+	}
+	if d.Dialect == db.SQLite {
+		l, err := lockFolder(dataDir)
+		if err != nil {
+			return nil, err
+		}
+		n.lock = l
+	}
+	host, _ := os.Hostname()
+	now := d.Now()
+	err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO nodes (started_at, seen_at, host) VALUES (?, ?, ?) RETURNING id`, now, now, host).Scan(&n.id); err != nil {
+			return err
+		}
+		if d.Dialect == db.SQLite {
+			// The store is ours alone: whatever is claimed is a dead node's.
+			return takeBack(ctx, tx, `lease_node <> ?`, n.id)
+		}
+		return nil
+	})
+	if err != nil {
+		n.lock.release()
+		return nil, fmt.Errorf("node: register: %w", err)
+	}
+	if d.Dialect == db.Postgres {
+		if err := n.reapSilent(ctx); err != nil {
+			n.Close()
+			return nil, err
+		}
+	}
+	slog.Info("node registered", "node", n.id)
+	return n, nil
+}
+
+// ID is the node's id, which its claims carry.
+func (n *Node) ID() int64 { return n.id }
+
+// Heartbeats reports whether the node must run (Run): on PostgreSQL, where
+// other nodes watch for its silence.
+func (n *Node) Heartbeats() bool { return n.loop != nil }
+
+// Run heartbeats, and takes back the claims of nodes that went silent,
+// until ctx ends. Only PostgreSQL needs it (see Heartbeats): on SQLite no
+// other node can run.
+func (n *Node) Run(ctx context.Context) {
+	if n.loop == nil {
+		return
+	}
+	n.loop.Start()
+	defer n.loop.Stop()
+	for ctx.Err() == nil {
+		n.loop.Wait(ctx, n.d.Clock().Now().Add(Heartbeat))
+		if ctx.Err() != nil {
+			return
+		}
+		if err := n.beat(ctx); err != nil && ctx.Err() == nil {
+			slog.Error("node: heartbeat", "err", err)
+		}
+	}
+}
+
+// beat records that this node is alive and takes back the claims of the
+// nodes that are not.
+func (n *Node) beat(ctx context.Context) error {
+	err := n.d.Tx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("node: heartbeat: %w", err)
+	}
+	return n.reapSilent(ctx)
+}
+
+// reapSilent takes back the claims of every other node silent past
+// Silence, and forgets those nodes.
+func (n *Node) reapSilent(ctx context.Context) error {
+	var silent []int64
+	rows, err := n.d.Reader().Query(ctx, `SELECT id FROM nodes WHERE seen_at < ? AND id <> ?`, n.d.Now()-Silence.Milliseconds(), n.id)
+	if err != nil {
+		return fmt.Errorf("node: silent nodes: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		silent = append(silent, id)
+	}
+	rows.Close()
+	for _, id := range silent {
+		err := n.d.Tx(ctx, func(tx *db.Tx) error {
+			// Re-check under the write lock: it may have come back.
+			var seen int64
+			if err := tx.QueryRow(ctx, `SELECT seen_at FROM nodes WHERE id = ?`, id).Scan(&seen); err != nil || seen >= tx.Now()-Silence.Milliseconds() {
+				return nil
+			}
+			if err := takeBack(ctx, tx, `lease_node = ?`, id); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `DELETE FROM nodes WHERE id = ?`, id)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("node: take back the claims of node %d: %w", id, err)
+		}
+		slog.Warn("node went silent; its claims were taken back", "node", id)
+	}
+	return nil
+}
+
+// takeBack ends the claims selected by where (on lease_node, with one
+// argument) and tells every node's engines they are due now.
+func takeBack(ctx context.Context, tx *db.Tx, where string, arg int64) error {
+	for _, table := range claimTables {
+		if _, err := tx.Exec(ctx, `UPDATE `+table+` SET lease_until = 0 WHERE lease_until > 0 AND `+where, arg); err != nil {
+			return err
+		}
+	}
+	for _, kind := range claimKinds {
+		tx.Due(kind, 0)
+	}
+	return nil
+}
+
+// Close unregisters the node (its engines have released their claims by
+// then) and, on SQLite, releases the data folder.
+func (n *Node) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := n.d.Tx(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM nodes WHERE id = ?`, n.id)
+		return err
+	}); err != nil {
+		slog.Warn("node: unregister", "err", err)
+	}
+	n.lock.release()
+}

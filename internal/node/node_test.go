@@ -1,0 +1,163 @@
+package node_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/node"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
+)
+
+// claims inserts a workflow run and an outbound job claimed by node
+// owner until an hour from now, and returns a function telling whether
+// each is still claimed. The rows are the fixture, written directly.
+func claims(t *testing.T, d *db.DB, owner int64) func() (run, job bool) {
+	t.Helper()
+	ctx := context.Background()
+	var runID, jobID int64
+	until := d.Now() + time.Hour.Milliseconds()
+	if err := d.Tx(ctx, func(tx *db.Tx) error {
+		var ws, wf, ch, ct, msg int64
+		for _, row := range []struct {
+			q  string
+			id *int64
+		}{
+			{`INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`, &ws},
+			{`INSERT INTO workflows (workspace_id, name, webhook_secret, created_at, updated_at) VALUES (?, 'f', 's', 0, 0) RETURNING id`, &wf},
+			{`INSERT INTO channels (workspace_id, type, name, token, created_at) VALUES (?, 'custom', 'c', 't', 0) RETURNING id`, &ch},
+			{`INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, 'Ada', 0, 0) RETURNING id`, &ct},
+		} {
+			args := []any{}
+			if ws != 0 {
+				args = append(args, ws)
+			}
+			if err := tx.QueryRow(ctx, row.q, args...).Scan(row.id); err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, contact_id, channel_id, direction, sender, type, status, created_at)
+			VALUES (?, ?, ?, 'out', 'api', 'text', 'pending', 0) RETURNING id`, ws, ct, ch).Scan(&msg); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO workflow_runs (workspace_id, workflow_id, version, contact_id, conversation_id, status, step,
+			data, wake_at, depth, error, created_at, updated_at, ended_at, lease_until, lease_node)
+			VALUES (?, ?, 1, 0, 0, 'running', 's', '{}', 1, 0, '', 0, 0, 0, ?, ?) RETURNING id`, ws, wf, until, owner).Scan(&runID); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO outbound_jobs (message_id, channel_id, contact_id, next_attempt_at, created_at, lease_until, lease_node)
+			VALUES (?, ?, ?, 1, 0, ?, ?) RETURNING id`, msg, ch, ct, until, owner).Scan(&jobID)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return func() (bool, bool) {
+		return dbtest.Count(t, d, `SELECT COUNT(*) FROM workflow_runs WHERE id = ? AND lease_until > 0`, runID) == 1,
+			dbtest.Count(t, d, `SELECT COUNT(*) FROM outbound_jobs WHERE id = ? AND lease_until > 0`, jobID) == 1
+	}
+}
+
+// dueTold records the due work the store tells its timers of.
+func dueTold(d *db.DB) func() []string {
+	var mu sync.Mutex
+	var told []string
+	for _, kind := range []string{workflow.DueKind, conversation.DueOutbound} {
+		d.OnDue(kind, func(int64) { mu.Lock(); told = append(told, kind); mu.Unlock() })
+	}
+	return func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), told...) }
+}
+
+// A node restarting on SQLite after a crash takes back every claim it
+// finds at once: they can only be a dead node's, since one node at a time
+// may serve the folder. (It used to wait for their leases to end: a 30 s
+// stall for every contact after a SIGKILL.)
+func TestSQLiteNodeOwnsTheFolderAndTakesBackEveryClaim(t *testing.T) {
+	cfg := dbtest.Config(t, db.SQLite)
+	ctx := context.Background()
+	d, err := db.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	g := background.NewGroup(nil)
+	first, err := node.Start(ctx, d, cfg.DataDir, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := node.Start(ctx, d, cfg.DataDir, g); err == nil || !strings.Contains(err.Error(), "another switchboard node") {
+		t.Fatalf("a second node on the same folder: %v, want it refused", err)
+	}
+	claimed := claims(t, d, first.ID())
+	first.Close() // as a crash would leave them: claimed, never released
+	told := dueTold(d)
+	second, err := node.Start(ctx, d, cfg.DataDir, g)
+	if err != nil {
+		t.Fatalf("a node after the first is gone: %v", err)
+	}
+	defer second.Close()
+	if run, job := claimed(); run || job {
+		t.Fatalf("after a restart the dead node's claims remain: run %v, job %v", run, job)
+	}
+	if got := told(); len(got) != 2 {
+		t.Fatalf("the engines were told %v, want both kinds of work due", got)
+	}
+	if second.Heartbeats() {
+		t.Fatal("a SQLite node heartbeats, though no other node can watch it")
+	}
+}
+
+// On PostgreSQL the claims of a node that stops heartbeating are taken
+// back by the others after Silence, not when their leases end; a node
+// that keeps beating keeps its claims.
+func TestSilentNodeLosesItsClaims(t *testing.T) {
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	d := dbtest.Open(t, db.Postgres)
+	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d.SetClock(fake)
+	g := background.NewGroup(fake)
+	alive, err := node.Start(ctx, d, "", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alive.Close()
+	// The dying node: registered, then silent (its loop never runs).
+	dying, err := node.Start(ctx, d, "", background.NewGroup(fake))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !alive.Heartbeats() {
+		t.Fatal("a PostgreSQL node does not heartbeat")
+	}
+	aliveClaims, dyingClaims := claims(t, d, alive.ID()), claims(t, d, dying.ID())
+	told := dueTold(d)
+	backgroundtest.Run(t, g, alive.Run)
+	fake.Advance(node.Silence - node.Heartbeat)
+	backgroundtest.WaitIdle(t, g)
+	if run, job := dyingClaims(); !run || !job {
+		t.Fatal("a node's claims were taken back before it was silent for long")
+	}
+	fake.Advance(2 * node.Heartbeat)
+	backgroundtest.WaitIdle(t, g)
+	if run, job := dyingClaims(); run || job {
+		t.Fatalf("a silent node keeps its claims: run %v, job %v", run, job)
+	}
+	if run, job := aliveClaims(); !run || !job {
+		t.Fatal("a node that heartbeats lost its claims")
+	}
+	if dbtest.Count(t, d, `SELECT COUNT(*) FROM nodes WHERE id = ?`, dying.ID()) != 0 {
+		t.Fatal("the silent node is still registered")
+	}
+	if got := told(); len(got) != 2 {
+		t.Fatalf("the engines were told %v, want both kinds of work due", got)
+	}
+}
