@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,9 +19,10 @@ import (
 // levelResult is what one concurrency level measured.
 type levelResult struct {
 	Concurrency int
-	Sent        int // webhooks posted (one message each)
-	Acked       int // answered 200
-	Failures    int // errors and non-200 answers
+	Workflows   bool // the demo's inbound workflow ran for every message
+	Sent        int  // webhooks posted (one message each)
+	Acked       int  // answered 200
+	Failures    int  // errors and non-200 answers
 	FirstError  string
 	Elapsed     time.Duration
 	P50, P99    time.Duration
@@ -45,18 +49,25 @@ func contactID(i int) string { return fmt.Sprintf("+1415%07d", i) }
 
 // runLevel starts a fresh server on a fresh data folder, sends messages
 // from distinct contacts at the given concurrency for the given time (or
-// until n were sent), stops the server and counts what it stored.
-func runLevel(ctx context.Context, bin string, concurrency, n int, duration time.Duration) (levelResult, error) {
-	res := levelResult{Concurrency: concurrency}
+// until n were sent), stops the server and counts what it stored. With
+// workflows, the demo's inbound workflow is started and runs for every
+// message (welcome, question, then a wait for the answer), its messages
+// delivered to an integrator in this process that accepts them all.
+func runLevel(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool) (levelResult, error) {
+	res := levelResult{Concurrency: concurrency, Workflows: workflows}
 	dir, err := os.MkdirTemp("", "switchboard-bench-*")
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
 	store := harness.StoreArgs(dir, "")
-	// The receive path alone: the demo's inbound workflow would add its
-	// messages and runs to every webhook (bench/workflow measures those).
-	demo, err := harness.LoadDemo(ctx, bin, append(store, "--workflows=false"))
+	demoArgs := append(slices.Clone(store), "--workflows=false")
+	if workflows {
+		integrator := newIntegrator()
+		defer integrator.Close()
+		demoArgs = append(slices.Clone(store), "--channel-url", integrator.URL)
+	}
+	demo, err := harness.LoadDemo(ctx, bin, demoArgs)
 	if err != nil {
 		return res, err
 	}
@@ -183,4 +194,15 @@ func verifyStored(ctx context.Context, dir string, channelID int64, res *levelRe
 		res.VerifyNote = fmt.Sprintf("%d stored, %d acknowledged", res.Stored, res.Acked)
 	}
 	return nil
+}
+
+// newIntegrator is a custom channel's integrator that accepts every
+// outbound message, as a healthy integration does.
+func newIntegrator() *httptest.Server {
+	var n atomic.Int64
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"mId":"bench-out-%d"}`, n.Add(1))
+	}))
 }

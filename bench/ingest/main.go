@@ -35,6 +35,7 @@ func run() error {
 	nFlag := flag.String("n", "1000000", "at most this many messages (= contacts) per level, comma-separated in the order of -levels (one value applies to all); a level ends at -duration or -n, whichever comes first")
 	rawN := flag.Int("raw-n", 0, "messages of the raw one-transaction-per-message loop (0: as many as the server acknowledged at the first level, at most 5000)")
 	bin := flag.String("bin", "", "use this switchboard binary instead of building one")
+	idleWindow := flag.Duration("idle", 10*time.Second, "how long to watch an idle demo node's CPU (0: skip)")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -69,15 +70,31 @@ func run() error {
 	}
 
 	rep := report{M: describeMachine()}
+	if *idleWindow > 0 {
+		logf("an idle demo node for %s", *idleWindow)
+		if rep.Idle, err = runIdle(ctx, *bin, *idleWindow); err != nil {
+			return fmt.Errorf("idle: %w", err)
+		}
+		logf("  %.2f%% of a core", 100*rep.Idle.Share())
+	}
 	for i, c := range levels {
 		logf("concurrency %d: up to %d messages in %s", c, ns[i], *duration)
-		l, err := runLevel(ctx, *bin, c, ns[i], *duration)
+		l, err := runLevel(ctx, *bin, c, ns[i], *duration, false)
 		if err != nil {
 			return fmt.Errorf("concurrency %d: %w", c, err)
 		}
 		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", l.Rate(), harness.Ms(l.P50), harness.Ms(l.P99), l.Failures, l.VerifyNote)
 		rep.Levels = append(rep.Levels, l)
 	}
+	// The top level again with the demo's inbound workflow running for
+	// every message, in the same run, so the two compare.
+	top := len(levels) - 1
+	logf("concurrency %d with the demo workflow: up to %d messages in %s", levels[top], ns[top], *duration)
+	if rep.WithWorkflow, err = runLevel(ctx, *bin, levels[top], ns[top], *duration, true); err != nil {
+		return fmt.Errorf("concurrency %d with the workflow: %w", levels[top], err)
+	}
+	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.WithWorkflow.Rate(), harness.Ms(rep.WithWorkflow.P50),
+		harness.Ms(rep.WithWorkflow.P99), rep.WithWorkflow.Failures, rep.WithWorkflow.VerifyNote)
 	if *rawN == 0 {
 		*rawN = min(max(rep.Levels[0].Acked, 100), 5000)
 	}
@@ -113,7 +130,7 @@ func run() error {
 		}
 		logf("wrote %s", *out)
 	}
-	for _, l := range rep.Levels {
+	for _, l := range append(rep.Levels, rep.WithWorkflow) {
 		if l.Failures > 0 || !l.Verified {
 			return fmt.Errorf("concurrency %d: %d failures, %s", l.Concurrency, l.Failures, l.VerifyNote)
 		}

@@ -21,7 +21,14 @@ type report struct {
 	Levels     []levelResult
 	RawSingle  rawResult
 	RawBatched []rawResult // one per concurrency level above 1, batch = concurrency
+	// Idle is an idle demo node's CPU; WithWorkflow the top level again
+	// with the demo's inbound workflow running for every message.
+	Idle         idleResult
+	WithWorkflow levelResult
 }
+
+// aimIdle is the most of a core an idle node may use.
+const aimIdle = 0.01
 
 // rawBatchedFor returns the raw batched loop of batch size c, with one
 // INSERT per row or (multiRow) per table.
@@ -78,6 +85,19 @@ func (r report) markdown() string {
 		if l.FirstError != "" {
 			p("\nFirst failure at concurrency %d: `%s`\n", l.Concurrency, l.FirstError)
 		}
+	}
+	p("\n### Idle, and with the demo workflow\n\n")
+	p("**Idle**: a node serving the demo workspace with its inbound workflow started (as `make run` does), 2 s after start, watched for %s while nothing happens. ", r.Idle.Window)
+	p("**With the demo workflow**: the top level again on a fresh store whose demo has the inbound workflow started, so every message also starts a run that sends the welcome and the question ")
+	p("(delivered by the outbound dispatcher to an integrator in the benchmark process that accepts them) and then waits for the answer; the rate is still of acknowledged webhooks.\n\n")
+	p("| measure | value | aim | met? |\n|---|---:|---:|---|\n")
+	if r.Idle.Window > 0 {
+		p("| idle node's CPU | %.2f%% of a core (%s in %s) | < %.0f%% | %s |\n", 100*r.Idle.Share(), r.Idle.CPU.Round(time.Millisecond), r.Idle.Window, 100*aimIdle, harness.MetOr(r.Idle.Share() < aimIdle))
+	}
+	if w := r.WithWorkflow; w.Acked > 0 && len(r.Levels) > 0 {
+		base := r.Levels[len(r.Levels)-1]
+		p("| c=%d with the workflow | %.0f msgs/s, p99 %s, %.0f µs of server CPU per message | — | — |\n", w.Concurrency, w.Rate(), harness.Ms(w.P99), perMsg(w.ServerCPU, w.Acked))
+		p("| × the same level without it | %.2f | — | — |\n", harness.Ratio(w.Rate(), base.Rate()))
 	}
 	p("\n### Raw SQLite baselines\n\n")
 	p("| loop | messages per transaction | messages | msgs/s | CPU µs/msg |\n|---|---:|---:|---:|---:|\n")
