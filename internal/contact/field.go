@@ -67,6 +67,11 @@ func (s *Service) CreateField(ctx context.Context, workspaceID int64, in Field) 
 		if err := limit.Text(fmt.Sprintf("options[%d]", i), o, MaxOptionLen); err != nil {
 			return Field{}, err
 		}
+		// Options match without case (see canonicalOption): two that
+		// differ only in case could not be told apart.
+		if j := slices.IndexFunc(in.Options[:i], func(p string) bool { return strings.EqualFold(p, o) }); j >= 0 {
+			return Field{}, apperr.Invalid(fmt.Sprintf("options[%d]", i), "%q is options[%d] again (options are matched without case)", limit.Clip(o, 50), j)
+		}
 	}
 	if in.Options == nil {
 		in.Options = []string{}
@@ -180,9 +185,11 @@ func ValidateValue(f Field, v any) (string, error) {
 	quoted := strconv.Quote(limit.Clip(str, 50))
 	switch f.Type {
 	case "list":
-		if !slices.Contains(f.Options, str) {
+		opt, ok := canonicalOption(f.Options, str)
+		if !ok {
 			return "", apperr.Invalid(name, "%s is not one of %s", quoted, strings.Join(f.Options, ", "))
 		}
+		str = opt
 	case "email":
 		e, err := NormalizeEmail(str)
 		if err != nil || e == "" {
@@ -207,6 +214,17 @@ func ValidateValue(f Field, v any) (string, error) {
 		}
 	}
 	return str, nil
+}
+
+// canonicalOption finds v among a list field's options without regard to
+// case, and returns the option as the field defines it: a contact who
+// answers "Sales" to a field whose option is "sales" stores "sales".
+func canonicalOption(options []string, v string) (string, bool) {
+	i := slices.IndexFunc(options, func(o string) bool { return strings.EqualFold(o, v) })
+	if i < 0 {
+		return "", false
+	}
+	return options[i], true
 }
 
 // decodeValue turns a stored value back into its JSON type.

@@ -1,11 +1,15 @@
 package contact
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 func TestValidateValue(t *testing.T) {
@@ -24,6 +28,8 @@ func TestValidateValue(t *testing.T) {
 		{Field{Key: "vip", Type: "checkbox"}, "false", "false"},
 		{Field{Key: "vip", Type: "checkbox"}, "yes", ""},
 		{list, "sales", "sales"},
+		{list, "Sales", "sales"}, // without case; the option as defined is stored
+		{list, " SUPPORT ", "support"},
 		{list, "billing", ""},
 		{Field{Key: "mail", Type: "email"}, "Ana@Example.com", "ana@example.com"},
 		{Field{Key: "mail", Type: "email"}, "not-an-email", ""},
@@ -73,4 +79,22 @@ func TestNormalizePhone(t *testing.T) {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
+}
+
+// Options that differ only in case could not be told apart, since values
+// match them without case: a list field refuses them.
+func TestListOptionsDifferBeyondCase(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(d)
+		_, err = s.CreateField(ctx, ws.ID, Field{Key: "need", Type: "list", Options: []string{"Sales", "Support", "sales"}})
+		var e *apperr.Error
+		if !errors.As(err, &e) || e.Kind != apperr.KindInvalid || e.Field != "options[2]" {
+			t.Fatalf("options differing only in case: %v, want invalid naming options[2]", err)
+		}
+	})
 }
