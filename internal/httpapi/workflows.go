@@ -137,7 +137,7 @@ func (s *Server) startWorkflowRun(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	p := Principal(r)
-	in.UserID = p.UserID
+	in.UserID, in.Role = p.UserID, p.Role
 	run, err := svc.StartRun(r.Context(), p.WorkspaceID, id, in)
 	if err != nil {
 		return err

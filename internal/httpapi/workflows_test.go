@@ -84,3 +84,31 @@ func TestWorkflowsAPI(t *testing.T) {
 		}
 	})
 }
+
+// Agents run shortcut workflows (from the inbox); manual workflows are
+// started by managers and owners.
+func TestAgentsRunShortcutsOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		withWorkflows(t, f)
+		manual := `{"name": "Manual", "trigger": {"type": "manual"},
+			"steps": [{"id": "tag", "type": "update_contact_tag", "settings": {"action": "add", "tags": ["m"]}}]}`
+		shortcut := `{"name": "Shortcut", "trigger": {"type": "shortcut"},
+			"steps": [{"id": "tag", "type": "update_contact_tag", "settings": {"action": "add", "tags": ["s"]}}]}`
+		f.run(t, []scenario{
+			{name: "a contact", method: "POST", path: "/api/v1/contacts", as: "agent", body: `{"first_name": "Ada"}`, status: 201, capture: "ada"},
+			{name: "a manual workflow", method: "POST", path: "/api/v1/workflows", as: "manager", body: manual, status: 201, capture: "manual"},
+			{name: "publish it", method: "POST", path: "/api/v1/workflows/{{manual}}/publish", as: "manager", status: 200},
+			{name: "start it", method: "POST", path: "/api/v1/workflows/{{manual}}/start", as: "manager", status: 200},
+			{name: "a shortcut", method: "POST", path: "/api/v1/workflows", as: "manager", body: shortcut, status: 201, capture: "shortcut"},
+			{name: "publish the shortcut", method: "POST", path: "/api/v1/workflows/{{shortcut}}/publish", as: "manager", status: 200},
+			{name: "start the shortcut", method: "POST", path: "/api/v1/workflows/{{shortcut}}/start", as: "manager", status: 200},
+			{name: "an agent may not run a manual workflow", method: "POST", path: "/api/v1/workflows/{{manual}}/runs", as: "agent",
+				body: `{"contact_id": {{ada}}}`, status: 403, want: []string{`shortcut workflows only`}},
+			{name: "an agent runs a shortcut", method: "POST", path: "/api/v1/workflows/{{shortcut}}/runs", as: "agent",
+				body: `{"contact_id": {{ada}}}`, status: 201},
+			{name: "a manager runs a manual workflow", method: "POST", path: "/api/v1/workflows/{{manual}}/runs", as: "manager",
+				body: `{"contact_id": {{ada}}}`, status: 201},
+		})
+	})
+}

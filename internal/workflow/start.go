@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // StartInput starts a run of a manual or shortcut workflow by hand (an
@@ -16,6 +17,9 @@ type StartInput struct {
 	ContactID int64          `json:"contact_id"`
 	Inputs    map[string]any `json:"inputs,omitempty"` // a shortcut's form
 	UserID    int64          `json:"-"`
+	// Role is the role of whoever starts it: agents run shortcuts from the
+	// inbox; manual workflows are for managers and owners.
+	Role string `json:"-"`
 }
 
 // StartRun starts a run for a contact; a shortcut's form inputs become
@@ -31,6 +35,9 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 	d := w.Published
 	if d.Trigger.Type != "manual" && d.Trigger.Type != "shortcut" {
 		return Run{}, apperr.Conflict("workflow %d has a %s trigger; only manual and shortcut workflows start by hand", workflowID, d.Trigger.Type)
+	}
+	if in.Role == workspace.RoleAgent && d.Trigger.Type != "shortcut" {
+		return Run{}, apperr.Forbidden("agents run shortcut workflows only; a manual workflow is started by a manager or an owner")
 	}
 	vars := map[string]any{}
 	if d.Trigger.Type == "shortcut" {
