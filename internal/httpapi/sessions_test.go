@@ -107,8 +107,14 @@ func TestSessionEndpoints(t *testing.T) {
 			t.Fatalf("sessions %v, current %d; want two, the laptop's current", ids, current)
 		}
 		f.vars["laptopSession"], f.vars["phoneSession"] = itoa(ids[0]), itoa(ids[1])
-		if resp, _ := f.raw(t, "GET", "/api/v1/me", "agent", "", nil); resp.Header.Get("Cache-Control") != "no-store" {
-			t.Fatalf("me answered Cache-Control %q", resp.Header.Get("Cache-Control"))
+		for _, secretive := range []struct{ method, path, as, body string }{
+			{"GET", "/api/v1/me", "agent", ""},
+			{"POST", "/api/v1/tokens", "owner", `{"name": "ci"}`},       // the secret, once
+			{"GET", "/api/v1/channels/" + itoa(f.ch.ID), "manager", ""}, // the channel's token
+		} {
+			if resp, _ := f.raw(t, secretive.method, secretive.path, secretive.as, secretive.body, nil); resp.Header.Get("Cache-Control") != "no-store" {
+				t.Fatalf("%s %s answered Cache-Control %q", secretive.method, secretive.path, resp.Header.Get("Cache-Control"))
+			}
 		}
 
 		f.run(t, []scenario{

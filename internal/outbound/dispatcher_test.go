@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -396,6 +397,34 @@ func TestDispatcherEchoBeforeAnswer(t *testing.T) {
 		}
 		if got.ProviderMessageID != "" {
 			t.Errorf("provider id %q stored twice", got.ProviderMessageID)
+		}
+	})
+}
+
+// An integrator answering an mId PostgreSQL cannot store (NUL, invalid
+// UTF-8) or an absurdly long one still gets its message marked sent once:
+// the id is cleaned or dropped, never a reason to fail the record of a
+// send that happened and send it again.
+func TestDispatcherStoresOnlyStorableProviderIDs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ids := map[string]string{"nul": `"ab\u0000cd"`, "long": `"` + strings.Repeat("x", 300) + `"`, "utf8": "\"ok-\xff\""}
+		in := newIntegrator(t, func(_ int, r request, w http.ResponseWriter) {
+			fmt.Fprintf(w, `{"mId":%s}`, ids[r.text])
+		})
+		e := newEnv(t, d, in)
+		e.run(t, testSender(), fast)
+		want := map[string]string{"nul": "abcd", "long": "", "utf8": "ok-\uFFFD"} // JSON decoding already replaces invalid UTF-8
+		for i, text := range []string{"nul", "long", "utf8"} {
+			m := e.send(t, e.conversation(t, fmt.Sprintf("cust-%d", i)), text)
+			got := e.waitStatus(t, m.ID, conversation.MsgSent)
+			if got.ProviderMessageID != want[text] {
+				t.Errorf("%s: stored provider id %q, want %q", text, got.ProviderMessageID, want[text])
+			}
+		}
+		e.clock.Advance(time.Hour)
+		e.idle(t)
+		if n := len(in.received()); n != 3 {
+			t.Fatalf("the integrator got %d requests for 3 messages", n)
 		}
 	})
 }

@@ -177,7 +177,8 @@ func (e *env) idle(t *testing.T) { backgroundtest.WaitIdle(t, e.group) }
 // nothing left to wait for and the message is not there.
 func (e *env) waitStatus(t *testing.T, id int64, status string) conversation.Message {
 	t.Helper()
-	for {
+	for range 200 { // far more due times than any test sets up
+
 		e.idle(t)
 		m, err := e.convs.GetMessage(context.Background(), e.ws.ID, id)
 		if err != nil {
@@ -192,6 +193,8 @@ func (e *env) waitStatus(t *testing.T, id int64, status string) conversation.Mes
 		}
 		e.clock.Set(next)
 	}
+	t.Fatalf("message %d never reached %s: the dispatchers keep finding work", id, status)
+	return conversation.Message{}
 }
 
 // jobOf returns the outbound job of a message.

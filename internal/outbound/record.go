@@ -105,7 +105,7 @@ func (d *Dispatcher) recordSent(ctx context.Context, log *slog.Logger, tx *db.Tx
 		WHERE id = ? AND state = 'pending' AND lease_until = ?`); err != nil {
 		return err
 	}
-	if providerID != "" {
+	if providerID = storableID(providerID); providerID != "" {
 		// The integrator may have echoed the message (message_echo with this
 		// mId) before answering us, or reused an id: the id then belongs to
 		// that message, and this one is still sent — retrying would send it
@@ -168,6 +168,22 @@ func (d *Dispatcher) release(log *slog.Logger, j job) {
 	if err != nil && !errors.Is(err, errLeaseLost) {
 		log.Warn("releasing an outbound job failed; it is retried after its lease", "err", err)
 	}
+}
+
+// maxProviderIDLen bounds a provider message id worth storing: ids are
+// short; anything longer is not one a status webhook will name.
+const maxProviderIDLen = 255
+
+// storableID makes a provider's message id storable on both stores: an
+// id with NUL or invalid UTF-8 would make PostgreSQL refuse the whole
+// record of the attempt, and the message, already sent, would be sent
+// again. Such bytes are dropped; an overlong id is not kept.
+func storableID(id string) string {
+	id = strings.ReplaceAll(strings.ToValidUTF8(id, ""), "\x00", "")
+	if len(id) > maxProviderIDLen {
+		return ""
+	}
+	return id
 }
 
 // backoff is the delay before the attempt after the n-th failed one:
