@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -112,6 +111,6 @@ func TestNodeWorksThenRestsOnAFakeClock(t *testing.T) {
 	var retried int
 	a.DB.Reader().QueryRow(context.Background(), `SELECT COUNT(*) FROM outbound_jobs WHERE attempts > 0`).Scan(&retried)
 	if got := a.DB.Commits() - commits; retried == 0 || got == 0 {
-		t.Fatal(fmt.Sprintf("after a minute: %d jobs attempted, %d commits; want the sends retried", retried, got))
+		t.Fatalf("after a minute: %d jobs attempted, %d commits; want the sends retried", retried, got)
 	}
 }

@@ -14,11 +14,10 @@ import (
 
 // tailFixture is a store, a hub told of its commits and a running tail.
 type tailFixture struct {
-	d     *db.DB
-	g     *background.Group
-	tail  *event.Tail
-	ws    []int64
-	types []event.Type
+	d    *db.DB
+	g    *background.Group
+	tail *event.Tail
+	ws   []int64
 }
 
 func newTailFixture(t *testing.T, d *db.DB, workspaces int) *tailFixture {

@@ -202,28 +202,20 @@ func (f *fixture) events(after int64, types ...event.Type) []event.Event {
 	}
 }
 
-// waitFor waits, woken by commits, until an event after the cursor
-// satisfies ok, and fails the test after a deadline. It never sleeps on
-// a guess.
+// waitFor lets the routing engines do all they will and returns the first
+// event after the cursor that satisfies ok, failing the test if there is
+// none: whatever routing does in answer to what came before, it has done
+// by the time it is idle.
 func (f *fixture) waitFor(after int64, what string, ok func(event.Event) bool, types ...event.Type) event.Event {
 	f.t.Helper()
-	wake, unsubscribe := f.hub.Subscribe()
-	defer unsubscribe()
-	deadline := time.NewTimer(15 * time.Second)
-	defer deadline.Stop()
-	for {
-		for _, e := range f.events(after, types...) {
-			if ok(e) {
-				return e
-			}
-			after = e.ID
-		}
-		select {
-		case <-wake:
-		case <-deadline.C:
-			f.t.Fatalf("timed out waiting for %s", what)
+	f.idle()
+	for _, e := range f.events(after, types...) {
+		if ok(e) {
+			return e
 		}
 	}
+	f.t.Fatalf("the routing engines went idle before %s", what)
+	return event.Event{}
 }
 
 func intp(v int) *int { return &v }
