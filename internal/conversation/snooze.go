@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -89,20 +88,9 @@ const dueSnooze = "snooze"
 // polling interval) and is woken early when a snooze due sooner is set, on
 // this node or another. It returns when ctx ends.
 func (s *Service) SnoozeTimer(g *background.Group) func(ctx context.Context) {
-	l := g.NewLoop("snooze timer")
+	l, run := g.Timer("snooze timer", 5*time.Second, s.wakeDue)
 	s.db.OnDue(dueSnooze, l.Schedule)
-	return func(ctx context.Context) {
-		l.Start()
-		defer l.Stop()
-		for ctx.Err() == nil {
-			next, err := s.wakeDue(ctx)
-			if err != nil && ctx.Err() == nil {
-				slog.Error("snooze timer", "err", err)
-				next = g.Now().Add(5 * time.Second) // retry after an error, e.g. the store restarting
-			}
-			l.WaitUntil(ctx, next)
-		}
-	}
+	return run
 }
 
 // wakeDue unsnoozes every conversation whose time has come and returns the

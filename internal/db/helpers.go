@@ -24,6 +24,20 @@ func Collect[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error
 	return out, rows.Err()
 }
 
+// QueryIDs runs a query of one integer column (ids) and returns its
+// values in order.
+func QueryIDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return Collect(rows, func(rows *sql.Rows) (int64, error) {
+		var id int64
+		err := rows.Scan(&id)
+		return id, err
+	})
+}
+
 // DeleteOwned deletes the row id of table if it belongs to the workspace,
 // and reports apperr.NotFound(what) when there was none — so a caller
 // cannot tell another workspace's row from a missing one.

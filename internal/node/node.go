@@ -133,20 +133,10 @@ func (n *Node) beat(ctx context.Context) error {
 // reapSilent takes back the claims of every other node silent past
 // Silence, and forgets those nodes.
 func (n *Node) reapSilent(ctx context.Context) error {
-	var silent []int64
-	rows, err := n.d.Reader().Query(ctx, `SELECT id FROM nodes WHERE seen_at < ? AND id <> ?`, n.d.Now()-Silence.Milliseconds(), n.id)
+	silent, err := db.QueryIDs(ctx, n.d.Reader(), `SELECT id FROM nodes WHERE seen_at < ? AND id <> ?`, n.d.Now()-Silence.Milliseconds(), n.id)
 	if err != nil {
 		return fmt.Errorf("node: silent nodes: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		silent = append(silent, id)
-	}
-	rows.Close()
 	for _, id := range silent {
 		err := n.d.Tx(ctx, func(tx *db.Tx) error {
 			// Re-check under the write lock: it may have come back.

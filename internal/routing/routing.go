@@ -42,10 +42,11 @@ type Service struct {
 	committer *db.Committer
 	hub       *event.Hub
 
-	drainer    *background.Loop // drains queues as the event log moves
-	timer      *background.Loop // presence expiry and reassignment
-	violations atomic.Int64     // capacity assertions that failed in a claim (always 0)
-	skipped    atomic.Int64     // drainer: events read past without work, ahead of the persisted cursor
+	drainer    *background.Loop          // drains queues as the event log moves
+	timer      *background.Loop          // presence expiry and reassignment
+	runTimer   func(ctx context.Context) // the presence timer's loop
+	violations atomic.Int64              // capacity assertions that failed in a claim (always 0)
+	skipped    atomic.Int64              // drainer: events read past without work, ahead of the persisted cursor
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -57,8 +58,8 @@ func New(d *db.DB, opts Options) *Service {
 	if opts.Group == nil {
 		opts.Group = background.NewGroup(d.Clock())
 	}
-	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub,
-		drainer: opts.Group.NewLoop("routing drainer"), timer: opts.Group.NewLoop("presence timer")}
+	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub, drainer: opts.Group.NewLoop("routing drainer")}
+	s.timer, s.runTimer = opts.Group.Timer("routing: presence timer", 5*time.Second, s.tick)
 	if s.hub != nil {
 		s.hub.OnNotify(s.drainer.Signal)
 	}

@@ -13,20 +13,8 @@ import (
 // the earliest such moment (no polling interval) and is woken early by
 // heartbeats, sign-outs and settings changes, which can only move that
 // moment. Several nodes may run it: each change re-checks its condition in
-// its own transaction.
-
-func (s *Service) runTimer(ctx context.Context) {
-	s.timer.Start()
-	defer s.timer.Stop()
-	for ctx.Err() == nil {
-		next, err := s.tick(ctx)
-		if err != nil && ctx.Err() == nil {
-			logErr("presence timer", err)
-			next = s.now().Add(5 * time.Second) // retry after an error, e.g. the store restarting
-		}
-		s.timer.WaitUntil(ctx, next)
-	}
-}
+// its own transaction. It is built in New (background.Group.Timer, run by
+// Start), with tick as its pass.
 
 // tick processes every expiry and reassignment that is due and returns
 // when the next one falls due (zero: none pending).

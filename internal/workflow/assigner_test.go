@@ -34,7 +34,7 @@ func (a *teamAssigner) Assign(ctx context.Context, req AssignRequest) (AssignRes
 	if req.OnlyOnline {
 		q = `SELECT u.id FROM users u JOIN team_members m ON m.user_id = u.id WHERE m.team_id = ? AND u.status = 'online' ORDER BY u.id`
 	}
-	ids, err := queryIDs(ctx, a.d.Reader(), q, req.TeamID)
+	ids, err := db.QueryIDs(ctx, a.d.Reader(), q, req.TeamID)
 	if err != nil {
 		return AssignResult{}, err
 	}

@@ -129,7 +129,7 @@ func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string
 	if conversationID == 0 {
 		return 0, nil
 	}
-	ids, err := queryIDs(ctx, tx, `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status = ?`, conversationID, status)
+	ids, err := db.QueryIDs(ctx, tx, `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status = ?`, conversationID, status)
 	if err != nil {
 		return 0, err
 	}
@@ -164,7 +164,7 @@ func endWaiting(ctx context.Context, tx *db.Tx, conversationID, workflowID int64
 		q += ` AND workflow_id = ?`
 		args = append(args, workflowID)
 	}
-	ids, err := queryIDs(ctx, tx, q, args...)
+	ids, err := db.QueryIDs(ctx, tx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -186,24 +186,6 @@ func endWaiting(ctx context.Context, tx *db.Tx, conversationID, workflowID int64
 		}
 	}
 	return nil
-}
-
-// queryIDs runs a query of one id column.
-func queryIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // endOnAssignment ends the waiting runs of workflows that end when an agent

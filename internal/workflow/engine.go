@@ -50,8 +50,9 @@ type Engine struct {
 	log      *slog.Logger
 	consumer *background.Loop // consumes the event log
 	timer    *background.Loop // advances due runs and fires schedules
-	seen     atomic.Int64     // the consumer's cursor as this node last saw it
-	locs     sync.Map         // workspace id -> cachedLocation
+	runTimer func(context.Context)
+	seen     atomic.Int64 // the consumer's cursor as this node last saw it
+	locs     sync.Map     // workspace id -> cachedLocation
 
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
@@ -78,7 +79,8 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 		opts.HTTPClient = netguard.New(netguard.Options{}).Client()
 	}
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
-		consumer: opts.Group.NewLoop("workflow consumer"), timer: opts.Group.NewLoop("workflow timer"), closing: make(chan struct{})}
+		consumer: opts.Group.NewLoop("workflow consumer"), closing: make(chan struct{})}
+	e.timer, e.runTimer = opts.Group.Timer("workflow: timer", time.Second, e.timerPass)
 	hub.OnNotify(e.consumer.Signal)
 	svc.db.OnDue(DueKind, e.timer.Schedule)
 	return e
@@ -119,7 +121,7 @@ func (e *Engine) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); e.consumeLoop(ctx) }()
-	go func() { defer wg.Done(); e.timerLoop(ctx) }()
+	go func() { defer wg.Done(); e.runTimer(ctx) }()
 	wg.Wait()
 }
 

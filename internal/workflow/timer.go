@@ -10,38 +10,25 @@ import (
 
 const claimBatch = 256
 
-// timerLoop advances due runs: runnable ones (due now), waits whose time
-// came, and schedule triggers. It sleeps until the earliest due time and
-// is woken early when a transaction makes a run due sooner (DueKind),
-// on this node or another; there is no polling interval, and news of a
-// run due later than the loop's plan does not wake it.
-func (e *Engine) timerLoop(ctx context.Context) {
-	e.timer.Start()
-	defer e.timer.Stop()
-	for ctx.Err() == nil {
-		if err := e.fireSchedules(ctx); err != nil && ctx.Err() == nil {
-			e.log.Error("workflow: schedules", "err", err)
-		}
-		ids, err := e.claim(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			e.log.Error("workflow: claim due runs", "err", err)
-			e.timer.Wait(ctx, e.now().Add(time.Second))
-			continue
-		}
-		if len(ids) > 0 {
-			e.driveAll(ctx, ids)
-			continue
-		}
-		next, err := e.nextDue(ctx)
-		if err != nil && ctx.Err() == nil {
-			e.log.Error("workflow: next due", "err", err)
-			next = e.now().Add(time.Second)
-		}
-		e.timer.WaitUntil(ctx, next)
+// timerPass advances due runs: runnable ones (due now), waits whose time
+// came, and schedule triggers. It is the pass of the engine's timer loop
+// (background.Group.Timer), which sleeps until the time it returns and is
+// woken early when a transaction makes a run due sooner (DueKind), on this
+// node or another; there is no polling interval, and news of a run due
+// later than the loop's plan does not wake it.
+func (e *Engine) timerPass(ctx context.Context) (time.Time, error) {
+	if err := e.fireSchedules(ctx); err != nil && ctx.Err() == nil {
+		e.log.Error("workflow: schedules", "err", err)
 	}
+	ids, err := e.claim(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(ids) > 0 {
+		e.driveAll(ctx, ids)
+		return e.now(), nil // more may be due: look again at once
+	}
+	return e.nextDue(ctx)
 }
 
 // claim leases up to claimBatch due runs to this node. It looks with a
@@ -50,7 +37,7 @@ func (e *Engine) timerLoop(ctx context.Context) {
 func (e *Engine) claim(ctx context.Context) ([]int64, error) {
 	now := db.Millis(e.now())
 	const due = `SELECT id FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until < ? ORDER BY wake_at LIMIT ?`
-	if ids, err := queryIDs(ctx, e.db.Reader(), due, now, now, 1); err != nil || len(ids) == 0 {
+	if ids, err := db.QueryIDs(ctx, e.db.Reader(), due, now, now, 1); err != nil || len(ids) == 0 {
 		return nil, err
 	}
 	var ids []int64
@@ -60,7 +47,7 @@ func (e *Engine) claim(ctx context.Context) ([]int64, error) {
 			q += ` FOR UPDATE SKIP LOCKED`
 		}
 		var err error
-		if ids, err = queryIDs(ctx, tx, q, now, now, claimBatch); err != nil {
+		if ids, err = db.QueryIDs(ctx, tx, q, now, now, claimBatch); err != nil {
 			return err
 		}
 		for _, id := range ids {

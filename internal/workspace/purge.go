@@ -2,8 +2,6 @@ package workspace
 
 import (
 	"context"
-	"database/sql"
-	"log/slog"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
@@ -32,16 +30,9 @@ func (s *Service) PurgeExpired(ctx context.Context, now time.Time) (next time.Ti
 	for range purgeBatches {
 		var ids []int64
 		err := s.db.Tx(ctx, func(tx *db.Tx) error {
-			rows, err := tx.Query(ctx, `DELETE FROM api_tokens WHERE id IN (SELECT id FROM api_tokens
+			var err error
+			ids, err = db.QueryIDs(ctx, tx, `DELETE FROM api_tokens WHERE id IN (SELECT id FROM api_tokens
 				WHERE expires_at > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING id`, cutoff, purgeBatch)
-			if err != nil {
-				return err
-			}
-			ids, err = db.Collect(rows, func(rows *sql.Rows) (int64, error) {
-				var id int64
-				err := rows.Scan(&id)
-				return id, err
-			})
 			return err
 		})
 		if err != nil {
@@ -71,18 +62,7 @@ const duePurge = "token expiry"
 // sessions: it sleeps until the next expiry, and is woken early when a
 // token that expires sooner is created, on this node or another.
 func (s *Service) PurgeTimer(g *background.Group) func(ctx context.Context) {
-	l := g.NewLoop("token purge")
+	l, run := g.Timer("token purge", time.Minute, func(ctx context.Context) (time.Time, error) { return s.PurgeExpired(ctx, g.Now()) })
 	s.db.OnDue(duePurge, l.Schedule)
-	return func(ctx context.Context) {
-		l.Start()
-		defer l.Stop()
-		for ctx.Err() == nil {
-			next, err := s.PurgeExpired(ctx, g.Now())
-			if err != nil && ctx.Err() == nil {
-				slog.Error("workspace: purge expired tokens", "err", err)
-				next = g.Now().Add(time.Minute)
-			}
-			l.WaitUntil(ctx, next)
-		}
-	}
+	return run
 }

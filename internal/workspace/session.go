@@ -77,16 +77,8 @@ func (s *Service) EndSessions(ctx context.Context, workspaceID, userID, keep int
 // endSessions deletes the user's sessions but keep inside tx and returns
 // their ids.
 func endSessions(ctx context.Context, tx *db.Tx, workspaceID, userID, keep int64) ([]int64, error) {
-	rows, err := tx.Query(ctx, `DELETE FROM api_tokens WHERE workspace_id = ? AND user_id = ? AND kind = 'session' AND id <> ? RETURNING id`,
+	return db.QueryIDs(ctx, tx, `DELETE FROM api_tokens WHERE workspace_id = ? AND user_id = ? AND kind = 'session' AND id <> ? RETURNING id`,
 		workspaceID, userID, keep)
-	if err != nil {
-		return nil, err
-	}
-	return db.Collect(rows, func(rows *sql.Rows) (int64, error) {
-		var id int64
-		err := rows.Scan(&id)
-		return id, err
-	})
 }
 
 // PasswordChange is a user changing their own password.

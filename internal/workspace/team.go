@@ -193,15 +193,7 @@ func (s *Service) DeleteTeam(ctx context.Context, workspaceID, id int64) error {
 
 // memberIDs returns a team's members in id order.
 func memberIDs(ctx context.Context, q db.Querier, teamID int64) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT user_id FROM team_members WHERE team_id = ? ORDER BY user_id`, teamID)
-	if err != nil {
-		return nil, err
-	}
-	return db.Collect(rows, func(rows *sql.Rows) (int64, error) {
-		var id int64
-		err := rows.Scan(&id)
-		return id, err
-	})
+	return db.QueryIDs(ctx, q, `SELECT user_id FROM team_members WHERE team_id = ? ORDER BY user_id`, teamID)
 }
 
 // diff returns the ids in after but not before, and those in before but
