@@ -26,8 +26,8 @@ type Options struct {
 	// it is refused with 429 (default 5 s).
 	HashWait time.Duration
 	// PasswordIterations replaces the PBKDF2 iteration count of new
-	// hashes. Only a higher count is taken outside tests; tests lower it
-	// so that hashing costs nothing.
+	// hashes. Tests lower it so that hashing costs nothing; nothing a
+	// node is configured with sets it.
 	PasswordIterations int
 }
 
