@@ -142,6 +142,9 @@ func (a *App) Run(ctx context.Context, ready func(addr string)) error {
 	// No ReadTimeout: it would end live event streams. httpapi bounds
 	// each request body instead (Limits.BodyTimeout).
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	if s, ok := a.Handler.(interface{ CloseStreams() }); ok {
+		srv.RegisterOnShutdown(s.CloseStreams) // streams never end by themselves
+	}
 	var metricsSrv *http.Server
 	if a.cfg.MetricsAddr != "" {
 		if metricsSrv, err = serveMetrics(a.cfg.MetricsAddr, a.Metrics.Handler()); err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,9 +23,17 @@ import (
 // its engines are idle.
 func runNode(t *testing.T, dialect db.Dialect, fake *clock.Fake) (*app.App, string, demo.Result) {
 	t.Helper()
+	a, url, res, _ := runNodeStoppable(t, dialect, fake, 0)
+	return a, url, res
+}
+
+// runNodeStoppable is runNode with the node's shutdown timeout, and a
+// function that stops it and returns what Run returned.
+func runNodeStoppable(t *testing.T, dialect db.Dialect, fake *clock.Fake, shutdown time.Duration) (*app.App, string, demo.Result, func() error) {
+	t.Helper()
 	cfg := dbtest.Config(t, dialect)
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: cfg.DataDir, DatabaseURL: cfg.URL, Clock: fake,
+	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: cfg.DataDir, DatabaseURL: cfg.URL, Clock: fake, ShutdownTimeout: shutdown,
 		AllowPrivateNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}) // as `serve --demo`
 	if err != nil {
 		t.Fatal(err)
@@ -37,15 +46,20 @@ func runNode(t *testing.T, dialect db.Dialect, fake *clock.Fake) (*app.App, stri
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, func(bound string) { addr <- bound }) }()
+	var once sync.Once
+	var runErr error
+	stop := func() error {
+		once.Do(func() { cancel(); runErr = <-done })
+		return runErr
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Error(err)
 		}
 	})
 	url := "http://" + <-addr
 	backgroundtest.WaitIdle(t, a.Background)
-	return a, url, res
+	return a, url, res, stop
 }
 
 // An idle node does no work: over an hour of its clock, with the demo's

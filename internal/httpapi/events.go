@@ -190,6 +190,8 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.stopping:
+			return nil
 		case list := <-sub.C:
 			for _, e := range list {
 				write(e)

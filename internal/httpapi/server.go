@@ -61,7 +61,11 @@ type Server struct {
 	handler http.Handler // the mux inside the request-wide wrappers
 	routes  []Route
 	streams *streamSlots
-	rate    *rateLimiter // nil: no rate limit
+	// stopping is closed when the node shuts down: live streams end, so
+	// the server's graceful shutdown does not wait for them.
+	stopping  chan struct{}
+	closeOnce sync.Once
+	rate      *rateLimiter // nil: no rate limit
 	// openapi builds the OpenAPI document once, on first request.
 	openapi func() (*apiDoc, error)
 }
@@ -75,7 +79,8 @@ type Route struct {
 
 // New builds the handler with every route.
 func New(deps Deps) *Server {
-	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode)}
+	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
+		stopping: make(chan struct{})}
 	if deps.Limits.Rate > 0 {
 		s.rate = newRateLimiter(deps.Clock, deps.Limits.Rate, deps.Limits.Burst, maxRateBuckets)
 	}
@@ -90,6 +95,12 @@ func New(deps Deps) *Server {
 	s.handler = withRequestID(withBodyDeadline(deps.Limits.BodyTimeout, http.HandlerFunc(s.route)))
 	return s
 }
+
+// CloseStreams ends every live event stream, now and from now on: call it
+// as the node shuts down (http.Server.RegisterOnShutdown), since a stream
+// never ends by itself and graceful shutdown waits for every request.
+// Clients reconnect, to another node, from their cursor.
+func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.stopping) }) }
 
 // Routes returns the route table.
 func (s *Server) Routes() []Route { return s.routes }
