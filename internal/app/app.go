@@ -123,9 +123,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	// On PostgreSQL, other nodes' commits reach this node's consumers and
-	// timers through NOTIFY (on SQLite, Listen returns at once).
-	if d.Dialect == db.Postgres {
-		a.engines = append(a.engines, d.Listen)
+	// timers through NOTIFY (on SQLite there is no listener).
+	if listen := d.Listener(a.Background); listen != nil {
+		a.engines = append(a.engines, listen)
 	}
 	return a, nil
 }

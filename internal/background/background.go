@@ -218,6 +218,30 @@ func (l *Loop) Wait(ctx context.Context, at time.Time) {
 	g.mu.Unlock()
 }
 
+// Blocked runs fn, a blocking call the loop sleeps in instead of Wait (a
+// read from a connection, say), with the loop counted as asleep: what
+// wakes it then comes from outside the node.
+func (l *Loop) Blocked(fn func()) {
+	g := l.g
+	g.mu.Lock()
+	if l.running && !l.asleep {
+		l.asleep = true
+		g.busy--
+		g.broadcast()
+	}
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		if l.running && l.asleep {
+			l.asleep = false
+			g.busy++
+			g.broadcast()
+		}
+		g.mu.Unlock()
+	}()
+	fn()
+}
+
 // Go runs fn in a goroutine counted as work in flight until it returns,
 // then signals the loop (which may have more to do now that it is done).
 func (l *Loop) Go(fn func()) {

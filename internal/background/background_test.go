@@ -185,3 +185,20 @@ func TestScheduleWakesOnlyForEarlierWork(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// A loop sleeping in a blocking call (Blocked) counts as asleep only
+// while it is in it.
+func TestBlockedCountsAsAsleep(t *testing.T) {
+	g := NewGroup(nil)
+	l := g.NewLoop("reader")
+	l.Start()
+	if g.Idle() {
+		t.Fatal("idle while the loop is awake")
+	}
+	in, out := make(chan struct{}), make(chan struct{})
+	go l.Blocked(func() { close(in); <-out })
+	<-in
+	waitIdle(t, g)
+	close(out)
+	l.Stop()
+}

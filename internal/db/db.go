@@ -5,7 +5,9 @@ package db
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -51,6 +53,8 @@ type DB struct {
 	// url is the PostgreSQL store's address, for the listener (see Listen).
 	url   string
 	clock clock.Clock
+	// origin names this store handle in its notifications (see Listener).
+	origin string
 
 	// Who to tell after a commit: consumers of the event log (onEvents)
 	// and the timers of each kind of due work (onDue), so nothing polls.
@@ -76,6 +80,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	d.clock = clock.OrReal(cfg.Clock)
+	b := make([]byte, 8)
+	rand.Read(b)
+	d.origin = hex.EncodeToString(b)
 	if err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, err

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
 )
 
 // notifyChannel is the PostgreSQL channel on which a commit tells the
@@ -16,24 +19,28 @@ import (
 // time of each kind of work it scheduled.
 const notifyChannel = "switchboard"
 
-// notification encodes a commit's news: "e:<last event id>" and
-// "d:<kind>:<due ms>" items separated by spaces.
-func notification(last int64, due map[string]int64) string {
+// notification encodes a commit's news: "o:<origin>" (the store handle
+// that committed, so it skips its own news, already told in process),
+// then "e:<last event id>" and "d:<kind>:<due ms>" items, separated by
+// spaces.
+func notification(origin string, last int64, due map[string]int64) string {
 	var b strings.Builder
+	b.WriteString("o:" + origin)
 	if last != 0 {
-		b.WriteString("e:" + strconv.FormatInt(last, 10))
+		b.WriteString(" e:" + strconv.FormatInt(last, 10))
 	}
 	for kind, at := range due {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString("d:" + kind + ":" + strconv.FormatInt(at, 10))
+		b.WriteString(" d:" + kind + ":" + strconv.FormatInt(at, 10))
 	}
 	return b.String()
 }
 
-// dispatch hands a notification's news to this node's consumers and timers.
+// dispatch hands a notification's news to this node's consumers and
+// timers, unless this store handle committed it.
 func (d *DB) dispatch(payload string) {
+	if strings.HasPrefix(payload, "o:"+d.origin+" ") || payload == "o:"+d.origin {
+		return
+	}
 	for _, item := range strings.Fields(payload) {
 		switch {
 		case strings.HasPrefix(item, "e:"):
@@ -49,32 +56,33 @@ func (d *DB) dispatch(payload string) {
 	}
 }
 
-// Listen, on PostgreSQL, brings other nodes' commits to this node's
-// consumers and timers (see OnEvents and OnDue) until ctx ends,
-// reconnecting after errors. After each (re)connection it tells them the
-// log's newest event and wakes every timer, since commits may have
-// happened while it was away. On SQLite, where one node owns the store, it
-// returns at once.
-func (d *DB) Listen(ctx context.Context) {
+// Listener returns the loop, run in g, that brings other nodes' commits on
+// PostgreSQL to this node's consumers and timers (see OnEvents and OnDue)
+// until ctx ends, reconnecting after errors. After each (re)connection it
+// tells them the log's newest event and wakes every timer, since commits
+// may have happened while it was away. It counts as asleep only while it
+// waits for a notification, so the node is not idle before it listens. On
+// SQLite, where one node owns the store, it returns nil.
+func (d *DB) Listener(g *background.Group) func(context.Context) {
 	if d.Dialect != Postgres {
-		return
+		return nil
 	}
-	for ctx.Err() == nil {
-		err := d.listenOnce(ctx)
-		if ctx.Err() != nil {
-			return
+	l := g.NewLoop("db listener")
+	return func(ctx context.Context) {
+		l.Start()
+		defer l.Stop()
+		for ctx.Err() == nil {
+			err := d.listenOnce(ctx, l)
+			if ctx.Err() != nil {
+				return
+			}
+			slog.Warn("db: listener disconnected; reconnecting", "err", err)
+			l.Wait(ctx, d.clock.Now().Add(time.Second))
 		}
-		slog.Warn("db: listener disconnected; reconnecting", "err", err)
-		t := time.NewTimer(time.Second)
-		select {
-		case <-ctx.Done():
-		case <-t.C:
-		}
-		t.Stop()
 	}
 }
 
-func (d *DB) listenOnce(ctx context.Context) error {
+func (d *DB) listenOnce(ctx context.Context, l *background.Loop) error {
 	conn, err := pgx.Connect(ctx, d.url)
 	if err != nil {
 		return err
@@ -100,7 +108,8 @@ func (d *DB) listenOnce(ctx context.Context) error {
 		d.workDue(kind, 0)
 	}
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		var n *pgconn.Notification
+		l.Blocked(func() { n, err = conn.WaitForNotification(ctx) })
 		if err != nil {
 			return err
 		}

@@ -3,55 +3,58 @@ package db_test
 import (
 	"context"
 	"os"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
-// A commit on node A reaches node B's consumers and timers through
-// PostgreSQL's NOTIFY: the id of its last event, and the due time of the
-// work it scheduled, so an agent connected to B sees it at once and B's
-// timers need not look after every commit.
-func TestListenAcrossNodes(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cfg := dbtest.Config(t, db.Postgres)
-	nodeA, err := db.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nodeA.Close()
-	nodeB, err := db.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nodeB.Close()
-	events := make(chan int64, 16)
-	due := make(chan int64, 16)
-	nodeB.OnEvents(func(last int64) { events <- last })
-	nodeB.OnDue("test", func(at int64) { due <- at })
-	go nodeB.Listen(ctx)
-	patience := time.NewTimer(time.Minute)
+// heard records what a node's consumers and timers were told.
+type heard struct {
+	mu     sync.Mutex
+	events []int64
+	due    []int64
+	news   chan struct{}
+}
+
+func listenTo(d *db.DB) *heard {
+	h := &heard{news: make(chan struct{}, 64)}
+	d.OnEvents(func(last int64) { h.mu.Lock(); h.events = append(h.events, last); h.mu.Unlock(); h.news <- struct{}{} })
+	d.OnDue("test", func(at int64) { h.mu.Lock(); h.due = append(h.due, at); h.mu.Unlock(); h.news <- struct{}{} })
+	return h
+}
+
+// waitFor waits until ok holds of what was heard.
+func (h *heard) waitFor(t *testing.T, what string, ok func(events, due []int64) bool) {
+	t.Helper()
+	patience := time.NewTimer(backgroundtest.Patience)
 	defer patience.Stop()
-	select { // a (re)connected listener wakes every timer once
-	case at := <-due:
-		if at != 0 {
-			t.Fatalf("wake-up on connecting carries %d, want 0 (look now)", at)
+	for {
+		h.mu.Lock()
+		done := ok(h.events, h.due)
+		h.mu.Unlock()
+		if done {
+			return
 		}
-	case <-patience.C:
-		t.Fatal("listener did not connect")
+		select {
+		case <-h.news:
+		case <-patience.C:
+			t.Fatalf("never heard %s", what)
+		}
 	}
+}
+
+// commit appends an event and records work due at dueAt, on d.
+func commit(t *testing.T, d *db.DB, ws int64, dueAt ...int64) int64 {
+	t.Helper()
+	ctx := context.Background()
 	var id int64
-	if err := nodeA.Tx(ctx, func(tx *db.Tx) error {
-		var ws int64
-		if err := tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws); err != nil {
-			return err
-		}
+	if err := d.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.EventAppended(ctx); err != nil {
 			return err
 		}
@@ -59,26 +62,69 @@ func TestListenAcrossNodes(t *testing.T) {
 			return err
 		}
 		tx.NoteEvent(id)
-		tx.Due("test", 5000)
-		tx.Due("test", 4000) // the earliest of a kind is what is told
+		for _, at := range dueAt {
+			tx.Due("test", at)
+		}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case last := <-events:
-		if last != id {
-			t.Fatalf("node B heard of event %d, want %d", last, id)
-		}
-	case <-patience.C:
-		t.Fatal("node B was not woken by node A's commit")
+	return id
+}
+
+// A commit on node A reaches node B's consumers and timers through
+// PostgreSQL's NOTIFY: the id of its last event, and the due time of the
+// work it scheduled, so an agent connected to B sees it at once and B's
+// timers need not look after every commit. A node does not hear its own
+// commits twice.
+func TestListenAcrossNodes(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
 	}
-	select {
-	case at := <-due:
-		if at != 4000 {
-			t.Fatalf("node B heard of work due at %d, want 4000", at)
+	ctx := context.Background()
+	cfg := dbtest.Config(t, db.Postgres)
+	var nodes [2]*db.DB
+	var heards [2]*heard
+	g := background.NewGroup(nil)
+	for i := range nodes {
+		d, err := db.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
 		}
-	case <-patience.C:
-		t.Fatal("node B's timer did not hear of node A's due work")
+		defer d.Close()
+		nodes[i], heards[i] = d, listenTo(d)
+	}
+	var listeners []func(context.Context)
+	for _, d := range nodes {
+		listeners = append(listeners, d.Listener(g))
+	}
+	backgroundtest.Run(t, g, listeners...)
+	// Idle only once both listen: a (re)connected listener wakes every
+	// timer once, with 0 (look now).
+	backgroundtest.WaitIdle(t, g)
+	for _, h := range heards {
+		h.waitFor(t, "the wake-up on connecting", func(_, due []int64) bool { return slices.Equal(due, []int64{0}) })
+		h.mu.Lock()
+		h.due = nil
+		h.mu.Unlock()
+	}
+	var ws int64
+	if err := nodes[0].Tx(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	first := commit(t, nodes[0], ws, 5000, 4000) // the earliest of a kind is what is told
+	heards[1].waitFor(t, "node A's commit on node B", func(events, due []int64) bool {
+		return slices.Equal(events, []int64{first}) && slices.Equal(due, []int64{4000})
+	})
+	second := commit(t, nodes[1], ws)
+	// Notifications reach a listener in commit order: once A heard B's,
+	// it would have heard its own first, were it told of it.
+	heards[0].waitFor(t, "node B's commit on node A", func(events, _ []int64) bool { return slices.Contains(events, second) })
+	heards[0].mu.Lock()
+	defer heards[0].mu.Unlock()
+	if !slices.Equal(heards[0].events, []int64{first, second}) || !slices.Equal(heards[0].due, []int64{4000}) {
+		t.Fatalf("node A heard events %v and due %v; want its own commit once, in process, then B's", heards[0].events, heards[0].due)
 	}
 }

@@ -66,7 +66,7 @@ func (t *Tx) commit() error {
 	}
 	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0) {
 		// Delivered to the other nodes' listeners at commit, and only then.
-		if _, err := t.tx.Exec(`SELECT pg_notify('`+notifyChannel+`', $1)`, notification(last, t.due)); err != nil {
+		if _, err := t.tx.Exec(`SELECT pg_notify('`+notifyChannel+`', $1)`, notification(t.d.origin, last, t.due)); err != nil {
 			return fmt.Errorf("db: notify: %w", err)
 		}
 	}
