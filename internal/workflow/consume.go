@@ -48,7 +48,7 @@ func (e *Engine) consume(ctx context.Context) (int, error) {
 		}
 		now := tx.Now()
 		for _, ev := range events {
-			if _, err := e.handle(ctx, tx, ev, now); err != nil {
+			if err := e.handle(ctx, tx, ev, now); err != nil {
 				return fmt.Errorf("workflow: event %d (%s): %w", ev.ID, ev.Type, err)
 			}
 		}
@@ -77,10 +77,9 @@ func (e *Engine) see(id int64) {
 }
 
 // handle applies one event: it resumes or ends the runs waiting on it and
-// starts the runs of the workflows it triggers. It reports whether a run
-// became due.
-func (e *Engine) handle(ctx context.Context, tx *db.Tx, ev event.Event, now int64) (bool, error) {
-	due := false
+// starts the runs of the workflows it triggers. The runs it makes due tell
+// the timers themselves, when tx commits (see resumeWaiting, insertRun).
+func (e *Engine) handle(ctx context.Context, tx *db.Tx, ev event.Event, now int64) error {
 	switch ev.Type {
 	case event.MessageReceived:
 		// A reply goes to the Ask a Question step waiting for it; a
@@ -92,11 +91,9 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, ev event.Event, now int6
 		}
 		json.Unmarshal(ev.Payload, &p)
 		input, _ := json.Marshal(map[string]any{"message_id": p.MessageID, "type": p.Type, "text": p.Text})
-		k, err := resumeWaiting(ctx, tx, ev, StatusWaitingReply, input, now)
-		if err != nil {
-			return false, err
+		if err := resumeWaiting(ctx, tx, ev, StatusWaitingReply, input, now); err != nil {
+			return err
 		}
-		due = k > 0
 	case event.ConversationAssigned:
 		var p struct {
 			AssigneeID int64 `json:"assignee_id"`
@@ -104,50 +101,47 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, ev event.Event, now int6
 		}
 		json.Unmarshal(ev.Payload, &p)
 		input, _ := json.Marshal(map[string]any{"user_id": p.AssigneeID, "team_id": p.TeamID})
-		k, err := resumeWaiting(ctx, tx, ev, StatusWaitingAssignment, input, now)
-		if err != nil {
-			return false, err
+		if err := resumeWaiting(ctx, tx, ev, StatusWaitingAssignment, input, now); err != nil {
+			return err
 		}
-		due = k > 0
 		if err := e.endOnAssignment(ctx, tx, ev.ConversationID, now); err != nil {
-			return false, err
+			return err
 		}
 	case event.ConversationClosed:
 		waiting := []string{StatusWaitingReply, StatusWaitingTimer, StatusWaitingAssignment}
 		if err := endWaiting(ctx, tx, ev.ConversationID, 0, waiting, "the conversation was closed", now); err != nil {
-			return false, err
+			return err
 		}
 	}
-	started, err := e.trigger(ctx, tx, ev, now)
-	return due || started, err
+	return e.trigger(ctx, tx, ev, now)
 }
 
 // resumeWaiting hands input to the runs of a conversation waiting with
 // status, making them due now.
-func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string, input json.RawMessage, now int64) (int, error) {
+func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string, input json.RawMessage, now int64) error {
 	conversationID := ev.ConversationID
 	if conversationID == 0 {
-		return 0, nil
+		return nil
 	}
 	ids, err := db.QueryIDs(ctx, tx, `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status = ?`, conversationID, status)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	for _, id := range ids {
 		r, err := loadRun(ctx, tx, id)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		if r.Status != status || ev.ID <= r.Data.WaitAfter {
 			continue
 		}
 		r.Status, r.WakeAt, r.Data.Input = StatusRunning, db.Time(now), input
 		if err := saveRun(ctx, tx, &r, now); err != nil {
-			return 0, err
+			return err
 		}
 		tx.Due(DueKind, now)
 	}
-	return len(ids), nil
+	return nil
 }
 
 // endWaiting finishes the runs of a conversation waiting with one of

@@ -100,9 +100,6 @@ func (e *Engine) tx(ctx context.Context, fn func(*db.Tx) error) error {
 	return e.db.Write(ctx, e.opts.Committer, fn)
 }
 
-// Kick wakes the timer loop to look for due runs at once.
-func (e *Engine) Kick() { e.timer.Signal() }
-
 // Run consumes the log and advances runs until ctx ends or Close.
 func (e *Engine) Run(ctx context.Context) {
 	e.running.Add(1)

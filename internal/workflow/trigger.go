@@ -61,18 +61,17 @@ func checkTrigger(c *checker, t Trigger) {
 	impl.check(c)
 }
 
-// trigger starts the runs of the active workflows that ev fires. It
-// reports whether it started any.
-func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int64) (bool, error) {
+// trigger starts the runs of the active workflows that ev fires.
+func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int64) error {
 	types := triggerTypesOf(ev.Type)
 	if len(types) == 0 {
-		return false, nil
+		return nil
 	}
 	in, typeArgs := db.In(types)
 	rows, err := tx.Query(ctx, `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND active = 1
 		AND trigger_type IN `+in+` ORDER BY id`, append([]any{ev.WorkspaceID}, typeArgs...)...)
 	if err != nil {
-		return false, err
+		return err
 	}
 	type wv struct {
 		id      int64
@@ -83,31 +82,30 @@ func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int
 		var x wv
 		if err := rows.Scan(&x.id, &x.version); err != nil {
 			rows.Close()
-			return false, err
+			return err
 		}
 		list = append(list, x)
 	}
 	rows.Close()
 	if len(list) == 0 {
-		return false, nil
+		return nil
 	}
 	depth, err := eventDepth(ctx, tx, ev.ID)
 	if err != nil {
-		return false, err
+		return err
 	}
-	started := false
 	for _, x := range list {
 		d, err := e.svc.version(ctx, tx, x.id, x.version)
 		if err != nil {
-			return false, err
+			return err
 		}
 		impl := triggerKinds[d.Trigger.Type]()
 		if err := decodeSettings(d.Trigger.Conditions, impl); err != nil {
-			return false, fmt.Errorf("workflow %d v%d trigger: %w", x.id, x.version, err)
+			return fmt.Errorf("workflow %d v%d trigger: %w", x.id, x.version, err)
 		}
 		data, ok, err := impl.match(ctx, tx, ev)
 		if err != nil {
-			return false, err
+			return err
 		}
 		if !ok {
 			continue
@@ -117,7 +115,7 @@ func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int
 		if conv == 0 && ev.ContactID != 0 {
 			c, err := conversation.OpenOfTx(ctx, tx, ev.WorkspaceID, ev.ContactID)
 			if err != nil {
-				return false, err
+				return err
 			}
 			conv = c.ID
 		}
@@ -127,13 +125,11 @@ func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int
 		if depth >= MaxDepth {
 			n.failWith = loopGuardError(depth)
 		}
-		id, err := insertRun(ctx, tx, n, now)
-		if err != nil {
-			return false, err
+		if _, err := insertRun(ctx, tx, n, now); err != nil {
+			return err
 		}
-		started = started || (id != 0 && n.failWith == "")
 	}
-	return started, nil
+	return nil
 }
 
 // loopGuardError is the error of a run the loop guard refused.
