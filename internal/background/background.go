@@ -186,14 +186,7 @@ func (l *Loop) Wait(ctx context.Context, at time.Time) {
 	if !at.IsZero() {
 		timer = l.g.clock.AfterFunc(at.Sub(l.g.clock.Now()), l.Signal)
 	}
-	g := l.g
-	g.mu.Lock()
-	if l.running && !l.asleep {
-		l.asleep = true
-		g.busy--
-		g.broadcast()
-	}
-	g.mu.Unlock()
+	l.setAsleep(true)
 	select {
 	case <-l.wake:
 	case <-ctx.Done():
@@ -201,7 +194,11 @@ func (l *Loop) Wait(ctx context.Context, at time.Time) {
 	if timer != nil {
 		timer.Stop()
 	}
+	g := l.g
 	g.mu.Lock()
+	defer g.mu.Unlock()
+	// Awake in the same step as the signal is taken: in between, the
+	// group would look idle while this loop is about to work.
 	if l.signalled {
 		l.signalled = false
 		g.pending--
@@ -210,36 +207,40 @@ func (l *Loop) Wait(ctx context.Context, at time.Time) {
 	case <-l.wake:
 	default:
 	}
-	if l.running && l.asleep {
-		l.asleep = false
-		g.busy++
-	}
+	l.setAsleepLocked(false)
 	g.broadcast()
-	g.mu.Unlock()
 }
 
 // Blocked runs fn, a blocking call the loop sleeps in instead of Wait (a
 // read from a connection, say), with the loop counted as asleep: what
 // wakes it then comes from outside the node.
 func (l *Loop) Blocked(fn func()) {
-	g := l.g
-	g.mu.Lock()
-	if l.running && !l.asleep {
-		l.asleep = true
-		g.busy--
-		g.broadcast()
-	}
-	g.mu.Unlock()
-	defer func() {
-		g.mu.Lock()
-		if l.running && l.asleep {
-			l.asleep = false
-			g.busy++
-			g.broadcast()
-		}
-		g.mu.Unlock()
-	}()
+	l.setAsleep(true)
+	defer l.setAsleep(false)
 	fn()
+}
+
+// setAsleep marks a running loop asleep (no longer busy) or awake.
+func (l *Loop) setAsleep(asleep bool) {
+	l.g.mu.Lock()
+	defer l.g.mu.Unlock()
+	if l.setAsleepLocked(asleep) {
+		l.g.broadcast()
+	}
+}
+
+// setAsleepLocked is setAsleep with g.mu held; it reports a change.
+func (l *Loop) setAsleepLocked(asleep bool) bool {
+	if !l.running || l.asleep == asleep {
+		return false
+	}
+	l.asleep = asleep
+	if asleep {
+		l.g.busy--
+	} else {
+		l.g.busy++
+	}
+	return true
 }
 
 // Go runs fn in a goroutine counted as work in flight until it returns,
