@@ -112,7 +112,7 @@ func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rl := a.s.rate; rl != nil {
-		if ok, wait := rl.allow(p.TokenID); !ok {
+		if ok, wait := rl.Take(p.TokenID); !ok {
 			httpjson.WriteError(w, r, apperr.TooMany(wait, "this token made more than %g requests a second; slow down", a.s.deps.Limits.Rate))
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/clock"
@@ -15,6 +16,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -65,7 +67,7 @@ type Server struct {
 	// the server's graceful shutdown does not wait for them.
 	stopping  chan struct{}
 	closeOnce sync.Once
-	rate      *rateLimiter // nil: no rate limit
+	rate      *ratelimit.Limiter[int64] // per API token; nil: no rate limit
 	// openapi builds the OpenAPI document once, on first request.
 	openapi func() (*apiDoc, error)
 }
@@ -77,12 +79,18 @@ type Route struct {
 	Handler http.Handler
 }
 
+// maxRateBuckets bounds the API tokens a node tracks at once (about 64
+// bytes each). Only a node with more tokens active within one refill time
+// than this ever forgets an active one, which then starts again with a
+// full burst.
+const maxRateBuckets = 100_000
+
 // New builds the handler with every route.
 func New(deps Deps) *Server {
 	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
 		stopping: make(chan struct{})}
 	if deps.Limits.Rate > 0 {
-		s.rate = newRateLimiter(deps.Clock, deps.Limits.Rate, deps.Limits.Burst, maxRateBuckets)
+		s.rate = ratelimit.New[int64](deps.Clock, deps.Limits.Burst, time.Duration(float64(time.Second)/deps.Limits.Rate), maxRateBuckets)
 	}
 	s.routes = s.table()
 	s.openapi = sync.OnceValues(func() (*apiDoc, error) { return buildOpenAPI(s.routes, operations) })

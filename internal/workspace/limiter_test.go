@@ -1,62 +1,32 @@
 package workspace
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/clock"
 )
 
-// A bucket allows its burst, then one token per Per/Count; keys never
-// share a bucket, and a refund gives a token back.
-func TestLimiterBuckets(t *testing.T) {
+// A rate of Count per Per is a bucket of Count tokens refilled by one
+// every Per/Count (the buckets themselves: internal/ratelimit); NoLimit
+// limits nothing.
+func TestLimiterOfARate(t *testing.T) {
 	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
 	l := newLimiter(Rate{Count: 3, Per: 3 * time.Minute}, clk)
 	for i := range 3 {
-		if ok, _ := l.take("a"); !ok {
+		if ok, _ := l.Take("a"); !ok {
 			t.Fatalf("take %d of the burst refused", i+1)
 		}
 	}
-	if ok, wait := l.take("a"); ok || wait != time.Minute {
+	if ok, wait := l.Take("a"); ok || wait != time.Minute {
 		t.Fatalf("take past the burst = %v, %v; want refused, 1m", ok, wait)
 	}
-	if ok, _ := l.take("b"); !ok {
-		t.Fatal("another key is refused: keys share a bucket")
-	}
-	clk.Advance(30 * time.Second)
-	if ok, wait := l.take("a"); ok || wait != 30*time.Second {
-		t.Fatalf("half a refill later = %v, %v; want refused, 30s", ok, wait)
-	}
-	clk.Advance(30 * time.Second)
-	if ok, _ := l.take("a"); !ok {
+	clk.Advance(time.Minute)
+	if ok, _ := l.Take("a"); !ok {
 		t.Fatal("a refilled token is refused")
 	}
-	l.refund("a")
-	if ok, _ := l.take("a"); !ok {
-		t.Fatal("a refunded token is refused")
-	}
-	if ok, _ := newLimiter(NoLimit, clk).take("a"); !ok {
+	if ok, _ := newLimiter(NoLimit, clk).Take("a"); !ok {
 		t.Fatal("NoLimit refused")
-	}
-}
-
-// The map forgets buckets that are full again and never holds more than
-// its bound, even when every key is in use.
-func TestLimiterForgetsAndStaysBounded(t *testing.T) {
-	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
-	l := newLimiter(Rate{Count: 2, Per: time.Minute}, clk)
-	l.maxKeys = 10
-	for i := range 25 {
-		l.take(fmt.Sprint("key", i))
-		if n := l.size(); n > l.maxKeys {
-			t.Fatalf("after %d keys the map holds %d; bound %d", i+1, n, l.maxKeys)
-		}
-	}
-	clk.Advance(time.Minute) // every bucket is full again
-	l.take("new")
-	if n := l.size(); n != 1 {
-		t.Fatalf("after a refill the map holds %d buckets; want only the new one", n)
 	}
 }
 
