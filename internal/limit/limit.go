@@ -104,6 +104,28 @@ func Truncate(s string, max int, marker string) (string, bool) {
 	return s + marker, true
 }
 
+// CutBytes cuts s to at most n bytes on a character boundary.
+func CutBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// Storable makes text from outside (a provider's error, an integrator's
+// answer) safe to store, show and log: Clean, then at most maxBytes bytes,
+// cut on a character boundary and marked "…" when cut.
+func Storable(s string, maxBytes int) string {
+	s = Clean(s)
+	if len(s) <= maxBytes {
+		return s
+	}
+	return CutBytes(s, maxBytes) + "…"
+}
+
 // Clean makes provider text storable: invalid UTF-8 sequences become
 // U+FFFD and NUL characters are removed. Text from a provider is cleaned
 // rather than refused, so a message is never lost to a stray byte.

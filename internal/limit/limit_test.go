@@ -67,3 +67,25 @@ func TestCleanAndClip(t *testing.T) {
 		t.Errorf("Clip = %q", got)
 	}
 }
+
+// Storable cleans text from outside and cuts it to a byte budget on a
+// character boundary, marking the cut; CutBytes cuts without a mark.
+func TestStorableAndCutBytes(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"a\x00b\xffc", 10, "ab\uFFFDc"},
+		{"éééé", 5, "éé…"}, // 8 bytes: cut to 4 bytes, two whole characters
+		{"abcdef", 3, "abc…"},
+	} {
+		if got := Storable(tc.in, tc.max); got != tc.want {
+			t.Errorf("Storable(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+	if got := CutBytes("éé", 3); got != "é" {
+		t.Errorf("CutBytes cut inside a character: %q", got)
+	}
+}

@@ -6,12 +6,11 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // errLeaseLost means the job's lease ran out and another node took it:
@@ -179,7 +178,7 @@ const maxProviderIDLen = 255
 // record of the attempt, and the message, already sent, would be sent
 // again. Such bytes are dropped; an overlong id is not kept.
 func storableID(id string) string {
-	id = strings.ReplaceAll(strings.ToValidUTF8(id, ""), "\x00", "")
+	id = limit.Clean(id)
 	if len(id) > maxProviderIDLen {
 		return ""
 	}
@@ -199,16 +198,6 @@ func (d *Dispatcher) backoff(n int) time.Duration {
 	return half + rand.N(delay-half+1)
 }
 
-// truncate makes s storable: valid UTF-8 without NUL (PostgreSQL refuses
-// both in text), at most maxErrorLen bytes, cut on a character boundary.
-func truncate(s string) string {
-	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
-	if len(s) <= maxErrorLen {
-		return s
-	}
-	cut := maxErrorLen
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// truncate makes s storable (see limit.Storable), at most maxErrorLen
+// bytes.
+func truncate(s string) string { return limit.Storable(s, maxErrorLen) }

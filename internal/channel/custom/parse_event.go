@@ -6,10 +6,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Message statuses a message_status event may report.
@@ -36,7 +36,7 @@ func parseEvent(raw json.RawMessage, path string) (Event, error) {
 	switch e.Type {
 	case EventMessage, EventEcho, EventStatus:
 	default:
-		return e, apperr.BadRequest("%s.type: unknown event type %q (want message, message_echo or message_status)", path, clip(e.Type))
+		return e, apperr.BadRequest("%s.type: unknown event type %q (want message, message_echo or message_status)", path, limit.Clip(e.Type, 50))
 	}
 	if e.MID, err = messageIDOf(obj, path+".mId"); err != nil {
 		return e, err
@@ -124,7 +124,7 @@ func statusOf(obj object, path string) (status, reason string, err error) {
 	case "":
 		return "", "", apperr.Invalid(path+".status", "is required")
 	default:
-		return "", "", apperr.Invalid(path+".status", "must be sent, delivered, read or failed, not %q", clip(status))
+		return "", "", apperr.Invalid(path+".status", "must be sent, delivered, read or failed, not %q", limit.Clip(status, 50))
 	}
 	if reason == "" {
 		if reason, _, err = obj.optionalString("reason", path+".reason"); err != nil {
@@ -139,7 +139,7 @@ func statusOf(obj object, path string) (status, reason string, err error) {
 	if status != StatusFailed {
 		return status, "", nil
 	}
-	return status, cut(strings.TrimSpace(stripNUL(reason)), MaxReasonLen), nil
+	return status, limit.CutBytes(strings.TrimSpace(stripNUL(reason)), MaxReasonLen), nil
 }
 
 // errorMessageOf reads an optional "error": a string or {"message": …}.
@@ -237,7 +237,7 @@ func checkAttachment(msg object, path string) error {
 		return err
 	}
 	if !attachmentTypes[typ] {
-		return apperr.Invalid(path+".type", "must be image, video, audio or file, not %q", clip(typ))
+		return apperr.Invalid(path+".type", "must be image, video, audio or file, not %q", limit.Clip(typ, 50))
 	}
 	_, err = att.requiredString("url", path+".url")
 	return err
@@ -276,18 +276,4 @@ func looseString(obj object, key string) string {
 // isNumber reports whether raw, a valid JSON value, is a number.
 func isNumber(raw json.RawMessage) bool {
 	return len(raw) > 0 && (raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9')
-}
-
-// clip shortens a value quoted in an error message.
-func clip(s string) string { return cut(s, 50) }
-
-// cut shortens s to at most n bytes on a character boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
@@ -167,17 +168,7 @@ func idText(raw json.RawMessage) string {
 // those, the status and the start of the body. It is at most
 // maxReflectedBytes of the integrator's words, valid UTF-8.
 func errorText(status int, answer []byte) string {
-	return reflected(integratorText(status, answer))
-}
-
-// reflected makes text from the integrator safe to store and show: valid
-// UTF-8 without NUL, cut on a character boundary to maxReflectedBytes.
-func reflected(text string) string {
-	text = strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\x00", "")
-	if len(text) <= maxReflectedBytes {
-		return text
-	}
-	return cut(text, maxReflectedBytes) + "…"
+	return limit.Storable(integratorText(status, answer), maxReflectedBytes)
 }
 
 // integratorText is errorText before it is made safe to reflect.
@@ -201,7 +192,7 @@ func integratorText(status int, answer []byte) string {
 		}
 	}
 	text := fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
-	if snippet := strings.TrimSpace(cut(string(answer), maxReflectedBytes)); snippet != "" {
+	if snippet := strings.TrimSpace(limit.CutBytes(string(answer), maxReflectedBytes)); snippet != "" {
 		text += ": " + snippet
 	}
 	return text

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
@@ -106,9 +107,9 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 	if p.ChannelID != "" && !sameID(p.ChannelID, ch.ID) {
 		if pathID == "" {
 			// On respond.io's URL the channelId names the channel the token must be of.
-			return nil, nil, apperr.Unauthorized(fmt.Sprintf("the bearer token is not the token of channel %q", clip(p.ChannelID)))
+			return nil, nil, apperr.Unauthorized(fmt.Sprintf("the bearer token is not the token of channel %q", limit.Clip(p.ChannelID, 50)))
 		}
-		return nil, nil, apperr.BadRequest("channelId %q in the body is not the channel %d of the URL", clip(p.ChannelID), ch.ID)
+		return nil, nil, apperr.BadRequest("channelId %q in the body is not the channel %d of the URL", limit.Clip(p.ChannelID, 50), ch.ID)
 	}
 	items := inbound(ch, p)
 	results, err := h.convs.Receive(ctx, items)
