@@ -35,7 +35,7 @@ func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignIn
 		return c, apperr.Invalid("user_id", "an assignee or a team is required")
 	}
 	if in.UserID != 0 {
-		if err := assignable(ctx, tx, workspaceID, in.UserID); err != nil {
+		if err := AssignableTx(ctx, tx, workspaceID, in.UserID); err != nil {
 			return c, err
 		}
 	}
@@ -115,9 +115,11 @@ func UnassignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Unassi
 	return c, appendEvent(ctx, tx, c, event.ConversationUnassigned, payload)
 }
 
-// assignable checks that the user is in the workspace and active: routing
-// never picks a deactivated user, and this is the last line that holds it.
-func assignable(ctx context.Context, tx *db.Tx, workspaceID, userID int64) error {
+// AssignableTx checks that the user is in the workspace and active (422
+// if not in it, 409 if deactivated): routing asks before it queues for a
+// user by name, and every assignment is checked here again, the last line
+// that keeps a deactivated user from being assigned.
+func AssignableTx(ctx context.Context, tx *db.Tx, workspaceID, userID int64) error {
 	var deactivated int64
 	err := tx.QueryRow(ctx, `SELECT deactivated_at FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, userID).Scan(&deactivated)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -127,7 +129,7 @@ func assignable(ctx context.Context, tx *db.Tx, workspaceID, userID int64) error
 		return err
 	}
 	if deactivated != 0 {
-		return apperr.Conflict("user %d is deactivated and cannot be assigned", userID)
+		return apperr.Conflict("user %d is deactivated and cannot be assigned; reactivate them first", userID)
 	}
 	return nil
 }

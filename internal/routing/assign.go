@@ -149,10 +149,7 @@ func (s *Service) assignTx(ctx context.Context, tx *db.Tx, req Request, st setti
 		return Result{Reason: Reason{Target: TargetUnassign, Summary: "unassigned"}}, dequeue(ctx, tx, conv.ID)
 
 	case TargetUser:
-		if err := userInWorkspace(ctx, tx, req.WorkspaceID, req.UserID); err != nil {
-			return Result{}, apperr.Invalid("user_id", "%d is not a user of this workspace", req.UserID)
-		}
-		if err := notDeactivated(ctx, tx, req.UserID); err != nil {
+		if err := conversation.AssignableTx(ctx, tx, req.WorkspaceID, req.UserID); err != nil {
 			return Result{}, err
 		}
 		j.userID, j.force, j.teamID = req.UserID, req.Force, req.TeamID

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"slices"
 
-	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -88,18 +87,6 @@ func (s *Service) retargetWaiting(ctx context.Context, tx *db.Tx, a agentRef, no
 		if _, _, err := s.drainTx(ctx, tx, k, st, now); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// notDeactivated refuses to assign a deactivated user by name.
-func notDeactivated(ctx context.Context, tx *db.Tx, userID int64) error {
-	var deactivated int64
-	if err := tx.QueryRow(ctx, `SELECT deactivated_at FROM users WHERE id = ?`, userID).Scan(&deactivated); err != nil {
-		return err
-	}
-	if deactivated != 0 {
-		return apperr.Conflict("user %d is deactivated and cannot be assigned; reactivate them first", userID)
 	}
 	return nil
 }
