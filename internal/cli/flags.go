@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,18 +21,48 @@ type storeFlags struct {
 	data, databaseURL, logLevel, logFormat string
 }
 
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
-	}
-	return def
+// flagSet is a command's flags. A flag registered with env may also be
+// set by its environment variable, SWITCHBOARD_ and its name in capitals
+// (--log-level: SWITCHBOARD_LOG_LEVEL); a flag given on the command line
+// wins over its variable.
+type flagSet struct {
+	*flag.FlagSet
+	vars map[string]string // flag name -> its variable
 }
 
-func (s *storeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.data, "data", env("SWITCHBOARD_DATA", "data"), "folder of the embedded SQLite database (SWITCHBOARD_DATA)")
-	fs.StringVar(&s.databaseURL, "database-url", env("SWITCHBOARD_DATABASE_URL", ""), "postgres://… to use PostgreSQL instead of SQLite (SWITCHBOARD_DATABASE_URL)")
-	fs.StringVar(&s.logLevel, "log-level", env("SWITCHBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (SWITCHBOARD_LOG_LEVEL)")
-	fs.StringVar(&s.logFormat, "log-format", env("SWITCHBOARD_LOG_FORMAT", "text"), "text or json (SWITCHBOARD_LOG_FORMAT)")
+func newFlagSet(name string, stderr io.Writer) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &flagSet{FlagSet: fs, vars: map[string]string{}}
+}
+
+// env gives the flag name its variable and returns what its usage ends
+// with, which names the variable.
+func (f *flagSet) env(name string) string {
+	v := "SWITCHBOARD_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	f.vars[name] = v
+	return " (" + v + ")"
+}
+
+// Parse sets every flag whose variable is set (and not empty) from it,
+// then parses the command line, so a flag given there wins. A variable
+// with a value its flag refuses is an error naming the variable.
+func (f *flagSet) Parse(args []string) error {
+	for name, variable := range f.vars {
+		if v := os.Getenv(variable); v != "" {
+			if err := f.Set(name, v); err != nil {
+				return fmt.Errorf("%s: %w", variable, err)
+			}
+		}
+	}
+	return f.FlagSet.Parse(args)
+}
+
+func (s *storeFlags) register(fs *flagSet) {
+	fs.StringVar(&s.data, "data", "data", "folder of the embedded SQLite database"+fs.env("data"))
+	fs.StringVar(&s.databaseURL, "database-url", "", "postgres://… to use PostgreSQL instead of SQLite"+fs.env("database-url"))
+	fs.StringVar(&s.logLevel, "log-level", "info", "debug, info, warn or error"+fs.env("log-level"))
+	fs.StringVar(&s.logFormat, "log-format", "text", "text or json"+fs.env("log-format"))
 }
 
 // setupLogging configures the process-wide slog default once, from flags.
@@ -64,46 +93,27 @@ type serverFlags struct {
 	limits                    httpapi.Limits
 	metricsAddr, metricsToken string
 	lease                     time.Duration
-	fromEnv                   map[string]string // flag name -> environment variable
 }
 
-func (s *serverFlags) register(fs *flag.FlagSet) {
+func (s *serverFlags) register(fs *flagSet) {
 	d := httpapi.DefaultLimits()
-	s.fromEnv = map[string]string{}
-	env := func(flagName, variable string) string {
-		s.fromEnv[flagName] = variable
-		return " (" + variable + ")"
-	}
 	fs.DurationVar(&s.limits.BodyTimeout, "body-timeout", d.BodyTimeout,
-		"how long a client may take to send a request body; 408 past it, 0 for no bound"+env("body-timeout", "SWITCHBOARD_BODY_TIMEOUT"))
+		"how long a client may take to send a request body; 408 past it, 0 for no bound"+fs.env("body-timeout"))
 	fs.IntVar(&s.limits.StreamsPerUser, "streams-per-user", d.StreamsPerUser,
-		"live event streams one user may keep open on this node; 0 for no cap"+env("streams-per-user", "SWITCHBOARD_STREAMS_PER_USER"))
+		"live event streams one user may keep open on this node; 0 for no cap"+fs.env("streams-per-user"))
 	fs.IntVar(&s.limits.StreamsPerNode, "streams-per-node", d.StreamsPerNode,
-		"live event streams this node keeps open in all; 0 for no cap"+env("streams-per-node", "SWITCHBOARD_STREAMS_PER_NODE"))
+		"live event streams this node keeps open in all; 0 for no cap"+fs.env("streams-per-node"))
 	fs.Float64Var(&s.limits.Rate, "api-rate-limit", d.Rate,
-		"API requests a second each token may make on this node, on average; 0 for no limit"+env("api-rate-limit", "SWITCHBOARD_API_RATE_LIMIT"))
+		"API requests a second each token may make on this node, on average; 0 for no limit"+fs.env("api-rate-limit"))
 	fs.IntVar(&s.limits.Burst, "api-rate-burst", d.Burst,
-		"API requests each token may make at once"+env("api-rate-burst", "SWITCHBOARD_API_RATE_BURST"))
+		"API requests each token may make at once"+fs.env("api-rate-burst"))
 	fs.StringVar(&s.metricsAddr, "metrics-addr", "",
-		"serve /metrics, without authentication, on this address only (keep it private)"+env("metrics-addr", "SWITCHBOARD_METRICS_ADDR"))
+		"serve /metrics, without authentication, on this address only (keep it private)"+fs.env("metrics-addr"))
 	fs.StringVar(&s.metricsToken, "metrics-token", "",
-		"bearer token /metrics asks for on --addr; prefer the variable, which ps does not show"+env("metrics-token", "SWITCHBOARD_METRICS_TOKEN"))
+		"bearer token /metrics asks for on --addr; prefer the variable, which ps does not show"+fs.env("metrics-token"))
 	fs.DurationVar(&s.lease, "lease", 0,
 		"how long a claim on a workflow run lasts if nothing takes it back sooner (sends get twice as long); 0 for 30s"+
-			env("lease", "SWITCHBOARD_LEASE"))
-}
-
-// applyEnv sets, before the command line is parsed, every flag whose
-// variable is set, so that a flag given wins over its variable.
-func (s *serverFlags) applyEnv(fs *flag.FlagSet) error {
-	for name, variable := range s.fromEnv {
-		if v := env(variable, ""); v != "" {
-			if err := fs.Set(name, v); err != nil {
-				return fmt.Errorf("%s: %w", variable, err)
-			}
-		}
-	}
-	return nil
+			fs.env("lease"))
 }
 
 // apply checks the settings and puts them into cfg.
@@ -122,12 +132,6 @@ func (s *serverFlags) apply(cfg *app.Config) error {
 	return nil
 }
 
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
 // signInFlags protect sign-in (docs/configuration.md, "Sessions and
 // sign-in").
 type signInFlags struct {
@@ -135,16 +139,15 @@ type signInFlags struct {
 	hashConcurrency                      int
 }
 
-func (s *signInFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.perEmail, "login-limit-per-email", env("SWITCHBOARD_LOGIN_LIMIT_PER_EMAIL", workspace.DefaultSignInPerEmail.String()),
-		"failed sign-ins allowed per email, N/duration or off (SWITCHBOARD_LOGIN_LIMIT_PER_EMAIL)")
-	fs.StringVar(&s.perAddress, "login-limit-per-address", env("SWITCHBOARD_LOGIN_LIMIT_PER_ADDRESS", workspace.DefaultSignInPerAddress.String()),
-		"failed sign-ins allowed per client address, N/duration or off (SWITCHBOARD_LOGIN_LIMIT_PER_ADDRESS)")
-	fs.StringVar(&s.trustedProxies, "trusted-proxies", env("SWITCHBOARD_TRUSTED_PROXIES", ""),
-		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (SWITCHBOARD_TRUSTED_PROXIES)")
-	hash, _ := strconv.Atoi(env("SWITCHBOARD_PASSWORD_HASH_CONCURRENCY", "0"))
-	fs.IntVar(&s.hashConcurrency, "password-hash-concurrency", hash,
-		"password checks run at once; 0 is half the CPUs (SWITCHBOARD_PASSWORD_HASH_CONCURRENCY)")
+func (s *signInFlags) register(fs *flagSet) {
+	fs.StringVar(&s.perEmail, "login-limit-per-email", workspace.DefaultSignInPerEmail.String(),
+		"failed sign-ins allowed per email, N/duration or off"+fs.env("login-limit-per-email"))
+	fs.StringVar(&s.perAddress, "login-limit-per-address", workspace.DefaultSignInPerAddress.String(),
+		"failed sign-ins allowed per client address, N/duration or off"+fs.env("login-limit-per-address"))
+	fs.StringVar(&s.trustedProxies, "trusted-proxies", "",
+		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client"+fs.env("trusted-proxies"))
+	fs.IntVar(&s.hashConcurrency, "password-hash-concurrency", 0,
+		"password checks run at once; 0 is half the CPUs"+fs.env("password-hash-concurrency"))
 }
 
 // apply sets the sign-in settings of cfg.
@@ -187,16 +190,16 @@ type networkFlags struct {
 // (http://127.0.0.1:9090).
 var demoNetworks = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 
-func (n *networkFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&n.allow, "allow-private-networks", env("SWITCHBOARD_ALLOW_PRIVATE_NETWORKS", ""),
+func (n *networkFlags) register(fs *flagSet) {
+	fs.StringVar(&n.allow, "allow-private-networks", "",
 		"comma-separated CIDR ranges that calls made on a workspace's behalf may reach although they are private or internal, "+
-			"e.g. 10.1.2.0/24 for an on-premises integrator; the demo allows 127.0.0.1/32 unless this is given (SWITCHBOARD_ALLOW_PRIVATE_NETWORKS)")
+			"e.g. 10.1.2.0/24 for an on-premises integrator; the demo allows 127.0.0.1/32 unless this is given"+fs.env("allow-private-networks"))
 }
 
 // ranges parses the flag once fs is parsed. For the demo, when the
 // operator gave neither the flag nor its variable, it opens demoNetworks.
 // Either way, what is open is logged once.
-func (n *networkFlags) ranges(fs *flag.FlagSet, demo bool) ([]netip.Prefix, error) {
+func (n *networkFlags) ranges(fs *flagSet, demo bool) ([]netip.Prefix, error) {
 	ps, err := netguard.ParseAllowList(n.allow)
 	if err != nil {
 		return nil, fmt.Errorf("--allow-private-networks: %w", err)

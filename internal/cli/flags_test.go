@@ -22,9 +22,6 @@ func TestServerFlags(t *testing.T) {
 		var s serverFlags
 		s.register(fs)
 		var cfg app.Config
-		if err := s.applyEnv(fs); err != nil {
-			return cfg, err
-		}
 		if err := fs.Parse(args); err != nil {
 			return cfg, err
 		}

@@ -15,13 +15,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sf.register(fs)
 	var signIn signInFlags
 	signIn.register(fs)
-	addr := fs.String("addr", env("SWITCHBOARD_ADDR", "127.0.0.1:8080"), "listen address (SWITCHBOARD_ADDR)")
-	withDemo := fs.Bool("demo", env("SWITCHBOARD_DEMO", "") == "1", "load the demo workspace if absent and print how to sign in (SWITCHBOARD_DEMO=1)")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address"+fs.env("addr"))
+	withDemo := fs.Bool("demo", false, "load the demo workspace if absent and print how to sign in"+fs.env("demo"))
 	var srv serverFlags
 	srv.register(fs)
-	if err := srv.applyEnv(fs); err != nil {
-		return err
-	}
 	var nf networkFlags
 	nf.register(fs)
 	if err := fs.Parse(args); err != nil {

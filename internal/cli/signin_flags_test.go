@@ -46,4 +46,14 @@ func TestSignInFlags(t *testing.T) {
 			t.Errorf("%v = %v; want an error naming the flag", bad, err)
 		}
 	}
+	// A variable its flag refuses is an error naming the variable; it was
+	// silently taken as the default.
+	t.Setenv("SWITCHBOARD_PASSWORD_HASH_CONCURRENCY", "several")
+	if _, err := parse(); err == nil || !strings.Contains(err.Error(), "SWITCHBOARD_PASSWORD_HASH_CONCURRENCY") {
+		t.Errorf("an unreadable variable = %v; want an error naming it", err)
+	}
+	t.Setenv("SWITCHBOARD_PASSWORD_HASH_CONCURRENCY", "3")
+	if cfg, err := parse(); err != nil || cfg.HashConcurrency != 3 {
+		t.Errorf("from the variable: %+v, %v", cfg, err)
+	}
 }

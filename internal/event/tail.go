@@ -84,13 +84,6 @@ func (s *Subscription) Close() {
 	s.t.mu.Unlock()
 }
 
-// Subscribers returns how many subscriptions are open.
-func (t *Tail) Subscribers() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.subs)
-}
-
 // Reads returns how many times the tail has read the log.
 func (t *Tail) Reads() int64 { return t.reads.Load() }
 
