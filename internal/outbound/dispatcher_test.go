@@ -428,3 +428,32 @@ func TestDispatcherStoresOnlyStorableProviderIDs(t *testing.T) {
 		}
 	})
 }
+
+// A claim names the node that holds it (Options.Node), which is how the
+// other nodes take back a dead node's claims at once (internal/node).
+func TestDispatcherClaimNamesItsNode(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		arrived, answer := make(chan struct{}, 1), make(chan struct{})
+		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
+			arrived <- struct{}{}
+			<-answer
+			ok(w, r)
+		})
+		e := newEnv(t, d, in)
+		opts := fast
+		opts.Node = 42
+		e.run(t, testSender(), opts)
+		m := e.send(t, e.conversation(t, "cust-1"), "hello")
+		<-arrived
+		var node, lease int64
+		if err := d.Reader().QueryRow(context.Background(), `SELECT lease_node, lease_until FROM outbound_jobs WHERE message_id = ?`, m.ID).
+			Scan(&node, &lease); err != nil {
+			t.Fatal(err)
+		}
+		close(answer)
+		if node != 42 || lease == 0 {
+			t.Fatalf("a job being sent is claimed by node %d (lease %d), want node 42", node, lease)
+		}
+		e.waitStatus(t, m.ID, conversation.MsgSent)
+	})
+}
