@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
@@ -51,14 +52,8 @@ type NewToken struct {
 	UserAgent, ClientAddr string
 }
 
-// Principal is who a request acts as.
-type Principal struct {
-	WorkspaceID int64
-	UserID      int64 // zero for a workspace token
-	Role        string
-	TokenID     int64
-	TokenKind   string // KindAPI or KindSession
-}
+// Principal is who a request acts as; see package access.
+type Principal = access.Principal
 
 // CreateToken makes a token and returns it with its secret.
 func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToken) (Token, string, error) {

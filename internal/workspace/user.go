@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
@@ -16,9 +18,9 @@ import (
 
 // Roles a user may have.
 const (
-	RoleOwner   = "owner"
-	RoleManager = "manager"
-	RoleAgent   = "agent"
+	RoleOwner   = access.RoleOwner
+	RoleManager = access.RoleManager
+	RoleAgent   = access.RoleAgent
 )
 
 // User is a person who works in a workspace.
