@@ -52,6 +52,9 @@ type Conversation struct {
 	LastSeq        int64     `json:"last_seq"`
 	LastMessageAt  time.Time `json:"last_message_at,omitzero"`
 	LastIncomingAt time.Time `json:"last_incoming_at,omitzero"`
+	// WaitingSince is when the oldest contact message still unanswered
+	// arrived; absent when the business spoke last.
+	WaitingSince time.Time `json:"waiting_since,omitzero"`
 	OpenedAt       time.Time `json:"opened_at"`
 	ClosedAt       time.Time `json:"closed_at,omitzero"`
 }
@@ -70,16 +73,25 @@ func New(d *db.DB, committer *db.Committer) *Service {
 
 const columns = `id, workspace_id, contact_id, COALESCE(channel_id, 0), status, opened_source, COALESCE(opened_by, 0),
 	COALESCE(assignee_id, 0), COALESCE(team_id, 0), snoozed_until, COALESCE(closed_source, ''), COALESCE(closed_by, 0),
-	COALESCE(close_category, ''), COALESCE(close_summary, ''), last_seq, last_message_at, last_incoming_at, opened_at, closed_at`
+	COALESCE(close_category, ''), COALESCE(close_summary, ''), last_seq, last_message_at, last_incoming_at, opened_at, closed_at, waiting_since`
+
+// aliased is columns over conversations aliased c, for lists that join.
+var aliased = `c.id, c.workspace_id, c.contact_id, COALESCE(c.channel_id, 0), c.status, c.opened_source, COALESCE(c.opened_by, 0),
+	COALESCE(c.assignee_id, 0), COALESCE(c.team_id, 0), c.snoozed_until, COALESCE(c.closed_source, ''), COALESCE(c.closed_by, 0),
+	COALESCE(c.close_category, ''), COALESCE(c.close_summary, ''), c.last_seq, c.last_message_at, c.last_incoming_at, c.opened_at,
+	c.closed_at, c.waiting_since`
 
 func scan(row interface{ Scan(...any) error }) (Conversation, error) {
 	var c Conversation
-	var snoozed, lastMsg, lastIn, opened, closed int64
+	var snoozed, lastMsg, lastIn, opened, closed, waiting int64
 	err := row.Scan(&c.ID, &c.WorkspaceID, &c.ContactID, &c.ChannelID, &c.Status, &c.OpenedSource, &c.OpenedBy,
 		&c.AssigneeID, &c.TeamID, &snoozed, &c.ClosedSource, &c.ClosedBy, &c.CloseCategory, &c.CloseSummary,
-		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed)
+		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed, &waiting)
 	c.SnoozedUntil, c.LastMessageAt, c.LastIncomingAt = db.Time(snoozed), db.Time(lastMsg), db.Time(lastIn)
 	c.OpenedAt, c.ClosedAt = db.Time(opened), db.Time(closed)
+	if waiting != NotWaiting {
+		c.WaitingSince = db.Time(waiting)
+	}
 	return c, err
 }
 
@@ -142,60 +154,6 @@ func OpenOfTx(ctx context.Context, q db.Querier, workspaceID, contactID int64) (
 		return Conversation{}, fmt.Errorf("conversation: open of contact: %w", err)
 	}
 	return c, nil
-}
-
-// ListFilter narrows a conversation listing.
-type ListFilter struct {
-	After      int64  // cursor: conversations with a smaller id (newest first)
-	Limit      int    // at most 200
-	Status     string // open, snoozed, closed, or "" for all
-	AssigneeID int64  // -1: unassigned only
-	TeamID     int64
-	ContactID  int64
-	ChannelID  int64
-}
-
-// List returns conversations newest first, after the cursor.
-func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Conversation, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	q := `SELECT ` + columns + ` FROM conversations WHERE workspace_id = ?`
-	args := []any{workspaceID}
-	if f.After > 0 {
-		q += ` AND id < ?`
-		args = append(args, f.After)
-	}
-	switch f.Status {
-	case "":
-	case StatusOpen, StatusSnoozed, StatusClosed:
-		q += ` AND status = ?`
-		args = append(args, f.Status)
-	default:
-		return nil, apperr.BadRequest("status must be open, snoozed or closed")
-	}
-	if f.AssigneeID == -1 {
-		q += ` AND assignee_id IS NULL`
-	} else if f.AssigneeID > 0 {
-		q += ` AND assignee_id = ?`
-		args = append(args, f.AssigneeID)
-	}
-	for _, cond := range []struct {
-		col string
-		v   int64
-	}{{"team_id", f.TeamID}, {"contact_id", f.ContactID}, {"channel_id", f.ChannelID}} {
-		if cond.v > 0 {
-			q += ` AND ` + cond.col + ` = ?`
-			args = append(args, cond.v)
-		}
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, f.Limit)
-	rows, err := s.db.Reader().Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("conversation: list: %w", err)
-	}
-	return db.Collect(rows, func(rows *sql.Rows) (Conversation, error) { return scan(rows) })
 }
 
 // appendEvent records a conversation event inside tx.

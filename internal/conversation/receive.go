@@ -189,11 +189,15 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if r.Opened {
 		seq = 2
 	} else if in.Kind == KindMessage {
-		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ?, last_seq = last_seq + 1
-			WHERE id = ? RETURNING last_seq`, now, now, in.ChannelID, conv.ID).Scan(&seq)
+		// The contact waits from their first message the business has not
+		// answered yet; later ones do not move it.
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ?, last_seq = last_seq + 1,
+			waiting_since = CASE WHEN waiting_since = ? THEN ? ELSE waiting_since END
+			WHERE id = ? RETURNING last_seq`, now, now, in.ChannelID, NotWaiting, now, conv.ID).Scan(&seq)
 	} else {
-		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq`,
-			now, conv.ID).Scan(&seq)
+		// An echo is the business answering from elsewhere: nobody waits.
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1, waiting_since = ? WHERE id = ? RETURNING last_seq`,
+			now, NotWaiting, conv.ID).Scan(&seq)
 	}
 	if err != nil {
 		return r, err
@@ -234,13 +238,15 @@ func insertConv(ctx context.Context, tx *db.Tx, n newConv) (Conversation, error)
 	now := tx.Now()
 	c := Conversation{WorkspaceID: workspaceID, ContactID: contactID, ChannelID: channelID, Status: StatusOpen,
 		OpenedSource: source, OpenedBy: by, OpenedAt: db.Time(now), LastSeq: 1}
+	waiting := NotWaiting
 	if n.messageAt != 0 {
 		c.LastSeq, c.LastMessageAt, c.LastIncomingAt = 2, db.Time(n.messageAt), db.Time(n.messageAt)
+		c.WaitingSince, waiting = db.Time(n.messageAt), n.messageAt
 	}
 	// conversation.opened is the row's first event, hence seq 1.
 	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at,
-		last_seq, last_message_at, last_incoming_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt).Scan(&c.ID)
+		last_seq, last_message_at, last_incoming_at, waiting_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt, waiting).Scan(&c.ID)
 	if err != nil {
 		return c, fmt.Errorf("open conversation: %w", err)
 	}

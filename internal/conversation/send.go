@@ -100,7 +100,8 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		return m, err
 	}
 	tx.Due(DueOutbound, now)
-	if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, c.ID); err != nil {
+	// A reply, from an agent or a workflow, answers whoever was waiting.
+	if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ?, waiting_since = ? WHERE id = ?`, now, NotWaiting, c.ID); err != nil {
 		return m, err
 	}
 	payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}

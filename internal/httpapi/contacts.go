@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
-	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
@@ -118,20 +117,18 @@ func (s *Server) listContactConversations(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	ws := Principal(r).WorkspaceID
-	if _, err := s.deps.Contacts.Get(r.Context(), ws, id); err != nil {
+	if _, err := s.deps.Contacts.Get(r.Context(), Principal(r).WorkspaceID, id); err != nil {
 		return err
 	}
-	f := conversation.ListFilter{ContactID: id, Status: r.URL.Query().Get("status")}
-	if f.After, err = queryCursor(r); err != nil {
-		return err
-	}
-	if f.Limit, err = limitOf(r, 50); err != nil {
-		return err
-	}
-	list, err := s.deps.Conversations.List(r.Context(), ws, f)
+	f, req, err := conversationQuery(r)
 	if err != nil {
 		return err
 	}
-	return writePage(w, list, f.Limit, func(v conversation.Conversation) int64 { return v.ID })
+	f.ContactID = id
+	pg, err := s.deps.Conversations.List(r.Context(), Principal(r), f, req)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, pg)
+	return nil
 }

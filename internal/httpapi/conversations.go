@@ -8,16 +8,14 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // page is the envelope of every list: the items and the cursor of the next
 // page ("" when this is the last).
-type page[T any] struct {
-	Data       []T    `json:"data"`
-	NextCursor string `json:"next_cursor"`
-}
+type page[T any] = paging.Page[T]
 
 // writePage answers a list page whose cursor is the id of its last item
 // (empty when the page is not full, i.e. the last one).
@@ -61,41 +59,30 @@ func source(p workspace.Principal) string {
 }
 
 func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error {
-	p := Principal(r)
-	q := r.URL.Query()
-	f := conversation.ListFilter{Status: q.Get("status")}
-	var err error
-	if f.After, err = queryCursor(r); err != nil {
-		return err
-	}
-	if f.Limit, err = limitOf(r, 50); err != nil {
-		return err
-	}
-	switch a := q.Get("assignee_id"); a {
-	case "":
-	case "none":
-		f.AssigneeID = -1
-	case "me":
-		f.AssigneeID = p.UserID
-	default:
-		if f.AssigneeID, err = queryID(r, "assignee_id"); err != nil {
-			return apperr.BadRequest("query parameter assignee_id must be a user id, me or none")
-		}
-	}
-	if f.TeamID, err = queryID(r, "team_id"); err != nil {
-		return err
-	}
-	if f.ContactID, err = queryID(r, "contact_id"); err != nil {
-		return err
-	}
-	if f.ChannelID, err = queryID(r, "channel_id"); err != nil {
-		return err
-	}
-	list, err := s.deps.Conversations.List(r.Context(), p.WorkspaceID, f)
+	f, req, err := conversationQuery(r)
 	if err != nil {
 		return err
 	}
-	return writePage(w, list, f.Limit, func(v conversation.Conversation) int64 { return v.ID })
+	pg, err := s.deps.Conversations.List(r.Context(), Principal(r), f, req)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, pg)
+	return nil
+}
+
+// conversationQuery reads a conversation list's filter, sort and page.
+func conversationQuery(r *http.Request) (conversation.ListFilter, paging.Request, error) {
+	f, err := conversation.ParseFilter(r.URL.Query())
+	if err != nil {
+		return f, paging.Request{}, err
+	}
+	sort := f.Sort
+	if sort == "" {
+		sort = conversation.SortLastMessage
+	}
+	req, err := paging.Parse(r.URL.Query(), sort)
+	return f, req, err
 }
 
 func (s *Server) openConversation(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,78 @@
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/page"
+)
+
+// List returns one page of the conversations p may see that match f, in
+// f's sort, after the request's cursor: keyset pagination on (sort key,
+// id), so a page costs the same at any depth and ties never repeat or
+// skip a row.
+func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, req page.Request) (page.Page[Conversation], error) {
+	if err := f.Validate(); err != nil {
+		return page.Page[Conversation]{}, err
+	}
+	if f.Sort == "" {
+		f.Sort = SortLastMessage
+	}
+	where, args, err := f.where(p)
+	if err != nil {
+		return page.Page[Conversation]{}, err
+	}
+	key, desc := sortOf(f.Sort)
+	after, afterArgs := req.Keyset(key, "c.id", desc, page.Int)
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	q := `SELECT ` + aliased + ` FROM conversations c WHERE ` + where + ` AND ` + after +
+		` ORDER BY ` + key + ` ` + dir + `, c.id ` + dir + ` LIMIT ?`
+	args = append(append(args, afterArgs...), req.Fetch())
+	rows, err := s.db.Reader().Query(ctx, q, args...)
+	if err != nil {
+		return page.Page[Conversation]{}, fmt.Errorf("conversation: list: %w", err)
+	}
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Conversation, error) { return scan(rows) })
+	if err != nil {
+		return page.Page[Conversation]{}, fmt.Errorf("conversation: list: %w", err)
+	}
+	return page.Cut(list, req.Limit, func(c Conversation) page.Cursor {
+		return page.Cursor{Order: f.Sort, Int: c.sortKey(f.Sort), ID: c.ID}
+	}), nil
+}
+
+// Count returns how many conversations p may see match f.
+func (s *Service) Count(ctx context.Context, p access.Principal, f ListFilter) (int64, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	where, args, err := f.where(p)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM conversations c WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("conversation: count: %w", err)
+	}
+	return n, nil
+}
+
+// sortKey is the value of the sort's key column, as stored.
+func (c Conversation) sortKey(sort string) int64 {
+	switch sort {
+	case SortWaiting:
+		if c.WaitingSince.IsZero() {
+			return NotWaiting
+		}
+		return db.Millis(c.WaitingSince)
+	case SortNewest, SortOldest:
+		return db.Millis(c.OpenedAt)
+	}
+	return db.Millis(c.LastMessageAt)
+}

@@ -1,0 +1,220 @@
+package conversation
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/limit"
+)
+
+// Sorts of a conversation list. Each is one index walk (migration 013).
+const (
+	SortLastMessage = "last_message" // latest message first (the default)
+	SortWaiting     = "waiting"      // oldest unanswered contact message first; not waiting last
+	SortNewest      = "newest"       // opened most recently first
+	SortOldest      = "oldest"       // opened longest ago first
+)
+
+// Sorts lists the sorts a list accepts, the default first.
+var Sorts = []string{SortLastMessage, SortWaiting, SortNewest, SortOldest}
+
+// NotWaiting is waiting_since for a conversation whose contact has no
+// unanswered message: the largest BIGINT, so it sorts after every waiting
+// one. The API shows it as absent.
+const NotWaiting int64 = 1<<63 - 1
+
+// Limits of filter values: a tag or stage is a name, a field a key and a
+// value; longer could match nothing.
+const (
+	maxFilterName  = 100
+	maxFilterValue = 1000
+)
+
+// ListFilter narrows and orders a conversation list. The zero value lists
+// every conversation the principal sees, latest message first.
+type ListFilter struct {
+	Sort         string `json:"sort,omitempty"`
+	Status       string `json:"status,omitempty"`        // open, snoozed, closed, or "" for all
+	Assignee     string `json:"assignee,omitempty"`      // "me", "none", a user id, or "" for anyone
+	TeamID       int64  `json:"team_id,omitempty"`       //
+	ChannelID    int64  `json:"channel_id,omitempty"`    //
+	ContactID    int64  `json:"contact_id,omitempty"`    //
+	Tag          string `json:"tag,omitempty"`           // a tag name of the contact
+	Field        string `json:"field,omitempty"`         // key=value of a contact custom field
+	Stage        string `json:"stage,omitempty"`         // the contact's lifecycle stage name
+	OpenedSource string `json:"opened_source,omitempty"` // contact, user, workflow, api
+	Q            string `json:"q,omitempty"`             // substring of the contact's name, phone or email
+}
+
+// FilterParams are the query parameters a ListFilter reads (the list's
+// paging parameters, cursor and limit, are separate).
+var FilterParams = []string{"sort", "status", "assignee", "assignee_id", "team_id", "channel_id", "contact_id",
+	"tag", "field", "stage", "opened_source", "q"}
+
+// ParseFilter reads a filter from query parameters, the same ones a saved
+// view stores. A value no conversation could match is a 400 saying what
+// is expected. assignee_id is the older name of assignee.
+func ParseFilter(q url.Values) (ListFilter, error) {
+	f := ListFilter{Sort: q.Get("sort"), Status: q.Get("status"), Assignee: q.Get("assignee"), Tag: q.Get("tag"),
+		Field: q.Get("field"), Stage: q.Get("stage"), OpenedSource: q.Get("opened_source"), Q: q.Get("q")}
+	if f.Assignee == "" {
+		f.Assignee = q.Get("assignee_id")
+	}
+	for _, id := range []struct {
+		name string
+		to   *int64
+	}{{"team_id", &f.TeamID}, {"channel_id", &f.ChannelID}, {"contact_id", &f.ContactID}} {
+		s := q.Get(id.name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return f, apperr.BadRequest("query parameter %s must be a positive id", id.name)
+		}
+		*id.to = n
+	}
+	return f, f.Validate()
+}
+
+// Validate checks every value of the filter; the error is a 400 naming
+// the parameter.
+func (f ListFilter) Validate() error {
+	switch f.Sort {
+	case "", SortLastMessage, SortWaiting, SortNewest, SortOldest:
+	default:
+		return apperr.BadRequest("query parameter sort must be one of %s", strings.Join(Sorts, ", "))
+	}
+	switch f.Status {
+	case "", StatusOpen, StatusSnoozed, StatusClosed:
+	default:
+		return apperr.BadRequest("query parameter status must be open, snoozed or closed")
+	}
+	switch f.OpenedSource {
+	case "", SourceContact, SourceUser, SourceWorkflow, SourceAPI:
+	default:
+		return apperr.BadRequest("query parameter opened_source must be contact, user, workflow or api")
+	}
+	if _, _, err := f.assignee(access.Principal{}); err != nil {
+		return err
+	}
+	if f.TeamID < 0 || f.ChannelID < 0 || f.ContactID < 0 {
+		return apperr.BadRequest("id filters must be positive ids")
+	}
+	for _, p := range []struct {
+		name, v string
+		max     int
+	}{{"tag", f.Tag, maxFilterName}, {"stage", f.Stage, maxFilterName}, {"field", f.Field, maxFilterName + 1 + maxFilterValue},
+		{"q", f.Q, limit.Search}} {
+		if err := limit.Param(p.name, p.v, p.max); err != nil {
+			return err
+		}
+	}
+	if f.Field != "" {
+		if k, _, ok := strings.Cut(f.Field, "="); !ok || k == "" {
+			return apperr.BadRequest("query parameter field must be key=value")
+		}
+	}
+	return nil
+}
+
+// assignee resolves the assignee filter for p: the user id to match, or
+// unassigned; 0 and false for anyone.
+func (f ListFilter) assignee(p access.Principal) (id int64, none bool, err error) {
+	switch f.Assignee {
+	case "":
+		return 0, false, nil
+	case "none":
+		return 0, true, nil
+	case "me":
+		// A workspace token has no user: "me" matches nothing, as no
+		// conversation is assigned to it.
+		if p.UserID == 0 {
+			return -1, false, nil
+		}
+		return p.UserID, false, nil
+	}
+	n, err := strconv.ParseInt(f.Assignee, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, false, apperr.BadRequest("query parameter assignee must be a user id, me or none")
+	}
+	return n, false, nil
+}
+
+// sortOf returns the sort key column and its direction.
+func sortOf(sort string) (key string, desc bool) {
+	switch sort {
+	case SortWaiting:
+		return "c.waiting_since", false
+	case SortNewest:
+		return "c.opened_at", true
+	case SortOldest:
+		return "c.opened_at", false
+	}
+	return "c.last_message_at", true
+}
+
+// likeEscaper makes a search string match literally inside LIKE '%…%'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// where returns the conditions of the filter and the principal's scope
+// over conversations aliased c. Filters on the contact are IN subqueries
+// over small indexed sets, so the sort's index still drives the walk.
+func (f ListFilter) where(p access.Principal) (string, []any, error) {
+	conds := []string{"c.workspace_id = ?"}
+	args := []any{p.WorkspaceID}
+	add := func(cond string, a ...any) {
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	scope, scopeArgs := p.ConversationScope("c")
+	add(scope, scopeArgs...)
+	if f.Status != "" {
+		add("c.status = ?", f.Status)
+	}
+	assignee, none, err := f.assignee(p)
+	if err != nil {
+		return "", nil, err
+	}
+	if none {
+		add("c.assignee_id IS NULL")
+	} else if assignee != 0 {
+		add("c.assignee_id = ?", assignee)
+	}
+	if f.TeamID != 0 {
+		add("c.team_id = ?", f.TeamID)
+	}
+	if f.ChannelID != 0 {
+		add("c.channel_id = ?", f.ChannelID)
+	}
+	if f.ContactID != 0 {
+		add("c.contact_id = ?", f.ContactID)
+	}
+	if f.OpenedSource != "" {
+		add("c.opened_source = ?", f.OpenedSource)
+	}
+	if f.Tag != "" {
+		add(`c.contact_id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+			WHERE t.workspace_id = ? AND t.name = ?)`, p.WorkspaceID, f.Tag)
+	}
+	if f.Field != "" {
+		key, value, _ := strings.Cut(f.Field, "=")
+		add(`c.contact_id IN (SELECT v.contact_id FROM contact_field_values v JOIN custom_fields cf ON cf.id = v.field_id
+			WHERE cf.workspace_id = ? AND cf.key = ? AND v.value = ?)`, p.WorkspaceID, key, value)
+	}
+	if f.Stage != "" {
+		add(`c.contact_id IN (SELECT k.id FROM contacts k JOIN lifecycle_stages ls ON ls.id = k.lifecycle_stage_id
+			WHERE k.workspace_id = ? AND ls.name = ?)`, p.WorkspaceID, f.Stage)
+	}
+	if f.Q != "" {
+		// The same match as the contacts list's search.
+		like := "%" + likeEscaper.Replace(strings.ToLower(f.Q)) + "%"
+		add(`c.contact_id IN (SELECT k.id FROM contacts k WHERE k.workspace_id = ? AND
+			(LOWER(k.first_name || ' ' || k.last_name) LIKE ? ESCAPE '\' OR COALESCE(k.phone, '') LIKE ? ESCAPE '\'
+			OR LOWER(COALESCE(k.email, '')) LIKE ? ESCAPE '\'))`, p.WorkspaceID, like, like, like)
+	}
+	return strings.Join(conds, " AND "), args, nil
+}

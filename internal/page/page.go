@@ -1,0 +1,110 @@
+// Package page is the one way lists are paged: keyset pagination in SQL
+// with opaque cursors, the same limit rules and the same response shape
+// for every list of the API.
+//
+// A cursor is base64url of a small JSON object naming the list's order and
+// the sort key and id of the last item served. It is opaque to clients and
+// not signed: a changed cursor only moves where the next page starts, and
+// one that does not decode, or was made for another order, is a 400.
+package page
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+)
+
+// Limit rules shared by every list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 200
+	// maxCursor bounds a cursor's text: real ones are under 150 bytes.
+	maxCursor = 512
+)
+
+// Page is the envelope of every list: the items and the cursor of the next
+// page ("" on the last page).
+type Page[T any] struct {
+	Data       []T    `json:"data"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// Cursor is the position after which the next page starts: the sort key of
+// the last item served (an integer or a text, per the order) and its id.
+type Cursor struct {
+	Order string `json:"o"`
+	Int   int64  `json:"k,omitempty"`
+	Text  string `json:"t,omitempty"`
+	ID    int64  `json:"i"`
+}
+
+// Encode returns the cursor's opaque text.
+func (c Cursor) Encode() string {
+	b, _ := json.Marshal(c) // a struct of strings and integers always marshals
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Decode reads a cursor made for order; any other text is a 400.
+func Decode(s, order string) (Cursor, error) {
+	bad := apperr.BadRequest("query parameter cursor is not a cursor of this list: pass back next_cursor unchanged")
+	if len(s) > maxCursor {
+		return Cursor{}, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || !utf8.Valid(raw) {
+		return Cursor{}, bad
+	}
+	var c Cursor
+	if err := json.Unmarshal(raw, &c); err != nil || c.Order != order || c.ID <= 0 {
+		return Cursor{}, bad
+	}
+	return c, nil
+}
+
+// Request is what a client asked of a list: how many items, after where.
+type Request struct {
+	Limit int
+	// After is the decoded cursor; nil for the first page.
+	After *Cursor
+}
+
+// Parse reads ?limit= and ?cursor= for a list in the given order. limit is
+// 1–200 (absent: 50); anything else, like a cursor that is not one of this
+// order's, is a 400 that says what is expected.
+func Parse(q url.Values, order string) (Request, error) {
+	req := Request{Limit: DefaultLimit}
+	if s, ok := q["limit"]; ok && len(s) > 0 && s[0] != "" {
+		n, err := strconv.Atoi(s[0])
+		if err != nil || n < 1 || n > MaxLimit {
+			return req, apperr.BadRequest("query parameter limit must be an integer from 1 to %d (default %d)", MaxLimit, DefaultLimit)
+		}
+		req.Limit = n
+	}
+	if s := q.Get("cursor"); s != "" {
+		c, err := Decode(s, order)
+		if err != nil {
+			return req, err
+		}
+		req.After = &c
+	}
+	return req, nil
+}
+
+// Cut makes the page from rows fetched with LIMIT limit+1: the extra row,
+// when present, only says another page follows, and the cursor points
+// after the last row kept. The last page has no cursor, never an empty
+// page after a full one.
+func Cut[T any](rows []T, limit int, cursorOf func(T) Cursor) Page[T] {
+	if rows == nil {
+		rows = []T{}
+	}
+	if len(rows) <= limit {
+		return Page[T]{Data: rows}
+	}
+	rows = rows[:limit]
+	return Page[T]{Data: rows, NextCursor: cursorOf(rows[limit-1]).Encode()}
+}
