@@ -19,7 +19,8 @@ UPDATE conversations SET waiting_since = COALESCE((
 CREATE INDEX conversations_by_last_message ON conversations (workspace_id, status, last_message_at, id);
 CREATE INDEX conversations_by_waiting ON conversations (workspace_id, status, waiting_since, id);
 CREATE INDEX conversations_by_opened ON conversations (workspace_id, status, opened_at, id);
--- The inbox counts (All, Mine, Unassigned, each team) read these alone.
+-- Saved views that filter by assignee or team walk these when they cannot
+-- be counted from conversation_counts (below).
 CREATE INDEX conversations_by_assignee ON conversations (workspace_id, status, assignee_id, team_id);
 CREATE INDEX conversations_by_team ON conversations (workspace_id, status, team_id, assignee_id);
 CREATE INDEX conversations_by_channel ON conversations (workspace_id, channel_id, status);
@@ -40,3 +41,44 @@ CREATE TABLE saved_views (
     updated_at      BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX saved_views_name ON saved_views (user_id, name);
+
+-- The inbox counts: how many conversations have each combination of the
+-- columns a view can be counted by (0 for none), kept by triggers in the
+-- transaction that changes a conversation, whichever path changes it, so
+-- they cannot drift. Counting All, Mine, Unassigned or a team then reads a
+-- few hundred rows, not every open conversation.
+CREATE TABLE conversation_counts (
+    workspace_id    BIGINT NOT NULL,
+    status          TEXT NOT NULL,
+    team_id         BIGINT NOT NULL,
+    assignee_id     BIGINT NOT NULL,
+    channel_id      BIGINT NOT NULL,
+    opened_source   TEXT NOT NULL,
+    n               BIGINT NOT NULL,
+    PRIMARY KEY (workspace_id, status, team_id, assignee_id, channel_id, opened_source)
+);
+INSERT INTO conversation_counts (workspace_id, status, team_id, assignee_id, channel_id, opened_source, n)
+SELECT workspace_id, status, COALESCE(team_id, 0), COALESCE(assignee_id, 0), COALESCE(channel_id, 0), opened_source, COUNT(*)
+FROM conversations GROUP BY workspace_id, status, COALESCE(team_id, 0), COALESCE(assignee_id, 0), COALESCE(channel_id, 0), opened_source;
+
+CREATE TRIGGER conversation_counts_insert AFTER INSERT ON conversations BEGIN
+    INSERT INTO conversation_counts (workspace_id, status, team_id, assignee_id, channel_id, opened_source, n)
+    VALUES (NEW.workspace_id, NEW.status, COALESCE(NEW.team_id, 0), COALESCE(NEW.assignee_id, 0), COALESCE(NEW.channel_id, 0), NEW.opened_source, 1)
+    ON CONFLICT (workspace_id, status, team_id, assignee_id, channel_id, opened_source) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER conversation_counts_delete AFTER DELETE ON conversations BEGIN
+    UPDATE conversation_counts SET n = n - 1
+    WHERE workspace_id = OLD.workspace_id AND status = OLD.status AND team_id = COALESCE(OLD.team_id, 0)
+      AND assignee_id = COALESCE(OLD.assignee_id, 0) AND channel_id = COALESCE(OLD.channel_id, 0) AND opened_source = OLD.opened_source;
+END;
+CREATE TRIGGER conversation_counts_update AFTER UPDATE OF status, team_id, assignee_id, channel_id, opened_source ON conversations
+WHEN OLD.status IS NOT NEW.status OR OLD.team_id IS NOT NEW.team_id OR OLD.assignee_id IS NOT NEW.assignee_id
+  OR OLD.channel_id IS NOT NEW.channel_id OR OLD.opened_source IS NOT NEW.opened_source
+BEGIN
+    UPDATE conversation_counts SET n = n - 1
+    WHERE workspace_id = OLD.workspace_id AND status = OLD.status AND team_id = COALESCE(OLD.team_id, 0)
+      AND assignee_id = COALESCE(OLD.assignee_id, 0) AND channel_id = COALESCE(OLD.channel_id, 0) AND opened_source = OLD.opened_source;
+    INSERT INTO conversation_counts (workspace_id, status, team_id, assignee_id, channel_id, opened_source, n)
+    VALUES (NEW.workspace_id, NEW.status, COALESCE(NEW.team_id, 0), COALESCE(NEW.assignee_id, 0), COALESCE(NEW.channel_id, 0), NEW.opened_source, 1)
+    ON CONFLICT (workspace_id, status, team_id, assignee_id, channel_id, opened_source) DO UPDATE SET n = n + 1;
+END;
