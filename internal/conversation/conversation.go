@@ -55,8 +55,8 @@ type Conversation struct {
 	// WaitingSince is when the oldest contact message still unanswered
 	// arrived; absent when the business spoke last.
 	WaitingSince time.Time `json:"waiting_since,omitzero"`
-	OpenedAt       time.Time `json:"opened_at"`
-	ClosedAt       time.Time `json:"closed_at,omitzero"`
+	OpenedAt     time.Time `json:"opened_at"`
+	ClosedAt     time.Time `json:"closed_at,omitzero"`
 }
 
 // Service performs conversation operations. Receive goes through a group

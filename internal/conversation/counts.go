@@ -100,4 +100,3 @@ func (s *Service) Counts(ctx context.Context, p access.Principal, status string)
 	}
 	return c, nil
 }
-
