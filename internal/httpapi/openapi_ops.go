@@ -43,8 +43,8 @@ func (p param) parameter(in string) apiParam {
 }
 
 var (
-	pCursor = param{"cursor", "next_cursor of the previous page", true}
-	pLimit  = param{"limit", "items per page, 1–200", true}
+	pCursor = param{"cursor", "next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort)", false}
+	pLimit  = param{"limit", "items per page, 1–200 (default 50; 400 outside)", true}
 	pAfter  = param{"after", "an event id: only later events", true}
 	pTypes  = param{"types", "comma-separated event types to keep (known types, each counted once)", false}
 	paged   = []param{pCursor, pLimit}
@@ -104,10 +104,26 @@ var operations = map[string]opDoc{
 		body: workspace.PasswordChange{}, required: []string{"current_password", "new_password"}, status: 200, resp: endedSessions{},
 		errors: []int{400, 409, 429}},
 
-	"GET /api/v1/conversations": {id: "listConversations", tag: tagConversations, summary: "Conversations, newest first",
-		query: append([]param{{"status", "open, snoozed or closed", false},
-			{"assignee_id", "a user id, me or none", false}, {"team_id", "", true}, {"contact_id", "", true}, {"channel_id", "", true}}, paged...),
-		status: 200, resp: page[conversation.Conversation]{}},
+	"GET /api/v1/conversations": {id: "listConversations", tag: tagConversations, summary: "Conversations the caller may see, sorted and filtered",
+		desc:  "Keyset-paged in the chosen sort; ties are broken by id, so pages never repeat or skip a conversation.",
+		query: append(conversationFilters(), paged...), status: 200, resp: page[conversation.Conversation]{}},
+	"GET /api/v1/conversations/counts": {id: "conversationCounts", tag: tagConversations,
+		summary: "Inbox counts: All, Mine, Unassigned, each team, each of your saved views",
+		desc: "Each count is the number of conversations the list with the same filter walks, under the caller's scope. " +
+			"status defaults to open.",
+		query: []param{{"status", "open (default), snoozed or closed", false}}, status: 200, resp: conversation.Counts{}, errors: []int{400}},
+	"GET /api/v1/me/views": {id: "listViews", tag: tagConversations, summary: "Your saved views by name (not paged)",
+		desc: "400 for a workspace token, which belongs to no user.", status: 200, resp: page[conversation.View]{}, errors: []int{400}},
+	"POST /api/v1/me/views": {id: "createView", tag: tagConversations, summary: "Save a view: a name and a conversation list filter",
+		desc: "The filter takes the list's parameters (sort, status, assignee, team_id, channel_id, contact_id, tag, field, stage, opened_source, q); " +
+			"an invalid one is 422 naming filter. A second view of the same name is 409; at most 100 per user.",
+		body: conversation.ViewInput{}, required: []string{"name"}, status: 201, resp: conversation.View{}, errors: []int{400, 409}},
+	"GET /api/v1/me/views/{viewID}": {id: "getView", tag: tagConversations, summary: "One of your saved views",
+		status: 200, resp: conversation.View{}, errors: []int{400}},
+	"PUT /api/v1/me/views/{viewID}": {id: "updateView", tag: tagConversations, summary: "Replace a saved view's name and filter",
+		body: conversation.ViewInput{}, required: []string{"name"}, status: 200, resp: conversation.View{}, errors: []int{400, 409}},
+	"DELETE /api/v1/me/views/{viewID}": {id: "deleteView", tag: tagConversations, summary: "Delete a saved view",
+		status: 204, errors: []int{400}},
 	"POST /api/v1/conversations": {id: "openConversation", tag: tagConversations, summary: "Open a conversation for a contact",
 		desc: "A contact has at most one open conversation: a second is 409.",
 		body: conversation.OpenInput{}, required: []string{"contact_id"}, status: 201, resp: conversation.Conversation{}, errors: []int{409}},
@@ -201,8 +217,8 @@ var operations = map[string]opDoc{
 	"PUT /api/v1/contacts/{contactID}/lifecycle": {id: "setContactLifecycle", tag: tagContacts,
 		summary: "Move a contact to a lifecycle stage", body: stageInput{}, required: []string{"stage"}, status: 200, resp: contact.Contact{}},
 	"GET /api/v1/contacts/{contactID}/conversations": {id: "listContactConversations", tag: tagContacts,
-		summary: "A contact's conversations, newest first", query: append([]param{{"status", "open, snoozed or closed", false}}, paged...),
-		status: 200, resp: page[conversation.Conversation]{}},
+		summary: "A contact's conversations (the list's sorts and filters; latest message first by default)",
+		query: append(conversationFilters(), paged...), status: 200, resp: page[conversation.Conversation]{}},
 
 	"GET /api/v1/custom-fields": {id: "listCustomFields", tag: tagSettings, summary: "Custom contact fields",
 		query: paged, status: 200, resp: page[contact.Field]{}},
@@ -314,4 +330,21 @@ var operations = map[string]opDoc{
 			"object identifies the contact by id, phone or email; the whole body is the run's trigger data.",
 		headers: []param{{"X-Workflow-Secret", "the workflow's webhook secret", false}},
 		body:    map[string]any{}, status: 202, resp: webhookAccepted{}, errors: []int{409}},
+}
+
+// conversationFilters are the sort and filter parameters of a
+// conversation list, which a saved view stores.
+func conversationFilters() []param {
+	return []param{
+		{"sort", "last_message (default: latest message first), waiting (oldest unanswered contact message first), newest or oldest (by opening)", false},
+		{"status", "open, snoozed or closed", false},
+		{"assignee", "a user id, me or none (assignee_id is the older name)", false},
+		{"assignee_id", "the older name of assignee", false},
+		{"team_id", "", true}, {"channel_id", "", true}, {"contact_id", "", true},
+		{"tag", "a tag name of the contact", false},
+		{"field", "key=value: the contact's custom field key has exactly this value", false},
+		{"stage", "the contact's lifecycle stage name", false},
+		{"opened_source", "contact, user, workflow or api", false},
+		{"q", "text in the contact's name, phone or email (at most 200 characters)", false},
+	}
 }
