@@ -218,7 +218,7 @@ var operations = map[string]opDoc{
 		summary: "Move a contact to a lifecycle stage", body: stageInput{}, required: []string{"stage"}, status: 200, resp: contact.Contact{}},
 	"GET /api/v1/contacts/{contactID}/conversations": {id: "listContactConversations", tag: tagContacts,
 		summary: "A contact's conversations (the list's sorts and filters; latest message first by default)",
-		query: append(conversationFilters(), paged...), status: 200, resp: page[conversation.Conversation]{}},
+		query:   append(conversationFilters(), paged...), status: 200, resp: page[conversation.Conversation]{}},
 
 	"GET /api/v1/custom-fields": {id: "listCustomFields", tag: tagSettings, summary: "Custom contact fields",
 		query: paged, status: 200, resp: page[contact.Field]{}},
