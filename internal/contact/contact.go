@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
@@ -139,57 +141,55 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // ListFilter narrows a contact listing.
 type ListFilter struct {
-	After  int64  // cursor: contacts with a larger id
-	Limit  int    // at most 200
 	Search string // substring of name, phone or email
 	Tag    string
 }
 
-// List returns contacts in id order after the cursor. A search longer
-// than limit.Search characters, or a tag longer than a tag can be, is a
-// bad request: SQLite refuses LIKE patterns past 50,000 bytes, and no
-// contact could match anyway.
-func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Contact, error) {
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
+// List returns a page of contacts in id order. A search longer than
+// limit.Search characters, or a tag longer than a tag can be, is a bad
+// request: SQLite refuses LIKE patterns past 50,000 bytes, and no contact
+// could match anyway.
+func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter, req page.Request) (page.Page[Contact], error) {
 	if err := limit.Param("search", f.Search, limit.Search); err != nil {
-		return nil, err
+		return page.Page[Contact]{}, err
 	}
 	if err := limit.Param("tag", f.Tag, MaxTagLen); err != nil {
-		return nil, err
+		return page.Page[Contact]{}, err
 	}
-	q := `SELECT ` + contactColumns + contactFrom + ` WHERE c.workspace_id = ? AND c.id > ?`
-	args := []any{workspaceID, f.After}
+	// Conditions are ANDed: a scope on contacts adds one more.
+	after, afterArgs := req.ByID("c.id", false)
+	conds := []string{"c.workspace_id = ?", after}
+	args := append([]any{workspaceID}, afterArgs...)
 	if f.Search != "" {
 		like := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
-		q += ` AND (LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'
-			OR COALESCE(c.email, '') LIKE ? ESCAPE '\')`
+		conds = append(conds, `(LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'
+			OR COALESCE(c.email, '') LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)
 	}
 	if f.Tag != "" {
-		q += ` AND EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND t.name = ?)`
+		conds = append(conds, `EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND t.name = ?)`)
 		args = append(args, f.Tag)
 	}
-	q += ` ORDER BY c.id LIMIT ?`
-	args = append(args, f.Limit)
+	q := `SELECT ` + contactColumns + contactFrom + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY c.id LIMIT ?`
+	args = append(args, req.Fetch())
 	rows, err := s.db.Reader().Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("contact: list: %w", err)
+		return page.Page[Contact]{}, fmt.Errorf("contact: list: %w", err)
 	}
 	defer rows.Close()
 	out := []Contact{}
 	for rows.Next() {
 		c, err := scanContact(rows)
 		if err != nil {
-			return nil, fmt.Errorf("contact: list: %w", err)
+			return page.Page[Contact]{}, fmt.Errorf("contact: list: %w", err)
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return page.Page[Contact]{}, err
 	}
-	return out, fillDetails(ctx, s.db.Reader(), out)
+	pg := page.Cut(out, req.Limit, func(c Contact) page.Cursor { return page.Cursor{Order: page.OrderID, ID: c.ID} })
+	return pg, fillDetails(ctx, s.db.Reader(), pg.Data)
 }
 
 // fillDetails loads the tags and custom field values of the contacts.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -70,7 +72,7 @@ func TestTextIsStorable(t *testing.T) {
 		if err := s.SetTag(ctx, ws.ID, ada.ID, "\x00", false); !errors.As(err, &e) || e.Field != "tag" {
 			t.Errorf("removing a NUL tag: %v, want invalid tag", err)
 		}
-		if _, err := s.List(ctx, ws.ID, ListFilter{Search: strings.Repeat("a", 201)}); apperr.KindOf(err) != apperr.KindBadRequest {
+		if _, err := s.List(ctx, ws.ID, ListFilter{Search: strings.Repeat("a", 201)}, page.First()); apperr.KindOf(err) != apperr.KindBadRequest {
 			t.Errorf("a search of 201 characters: %v, want a bad request", err)
 		}
 	})

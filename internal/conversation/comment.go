@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // Comment is an internal note on a conversation, never sent to the contact.
@@ -93,28 +95,30 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 	return cm, err
 }
 
-// ListComments returns a conversation's comments oldest first.
-func (s *Service) ListComments(ctx context.Context, workspaceID, conversationID int64) ([]Comment, error) {
+// ListComments returns a page of a conversation's comments, oldest first.
+func (s *Service) ListComments(ctx context.Context, workspaceID, conversationID int64, req page.Request) (page.Page[Comment], error) {
 	if _, err := s.Get(ctx, workspaceID, conversationID); err != nil {
-		return nil, err
+		return page.Page[Comment]{}, err
 	}
+	after, args := req.ByID("id", false)
 	rows, err := s.db.Reader().Query(ctx, `SELECT id, conversation_id, COALESCE(user_id, 0), text, mentions, created_at FROM comments
-		WHERE conversation_id = ? ORDER BY id`, conversationID)
+		WHERE conversation_id = ? AND `+after+` ORDER BY id LIMIT ?`, append(append([]any{conversationID}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, fmt.Errorf("conversation: list comments: %w", err)
+		return page.Page[Comment]{}, fmt.Errorf("conversation: list comments: %w", err)
 	}
-	defer rows.Close()
-	out := []Comment{}
-	for rows.Next() {
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Comment, error) {
 		var c Comment
 		var mentions string
 		var created int64
 		if err := rows.Scan(&c.ID, &c.ConversationID, &c.UserID, &c.Text, &mentions, &created); err != nil {
-			return nil, err
+			return c, err
 		}
 		json.Unmarshal([]byte(mentions), &c.Mentions)
 		c.CreatedAt = db.Time(created)
-		out = append(out, c)
+		return c, nil
+	})
+	if err != nil {
+		return page.Page[Comment]{}, fmt.Errorf("conversation: list comments: %w", err)
 	}
-	return out, rows.Err()
+	return page.Cut(list, req.Limit, func(c Comment) page.Cursor { return page.Cursor{Order: page.OrderID, ID: c.ID} }), nil
 }

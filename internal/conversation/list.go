@@ -19,7 +19,7 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, re
 		return page.Page[Conversation]{}, err
 	}
 	if f.Sort == "" {
-		f.Sort = SortLastMessage
+		f.Sort = SortNewest
 	}
 	where, args, err := f.where(p)
 	if err != nil {
@@ -88,8 +88,8 @@ func (c Conversation) sortKey(sort string) int64 {
 			return NotWaiting
 		}
 		return db.Millis(c.WaitingSince)
-	case SortNewest, SortOldest:
-		return db.Millis(c.OpenedAt)
+	case SortLastMessage:
+		return db.Millis(c.LastMessageAt)
 	}
-	return db.Millis(c.LastMessageAt)
+	return db.Millis(c.OpenedAt)
 }

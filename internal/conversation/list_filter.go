@@ -12,14 +12,14 @@ import (
 
 // Sorts of a conversation list. Each is one index walk (migration 013).
 const (
-	SortLastMessage = "last_message" // latest message first (the default)
+	SortNewest      = "newest"       // opened most recently first (the default, as lists were before sorts)
+	SortLastMessage = "last_message" // latest message first
 	SortWaiting     = "waiting"      // oldest unanswered contact message first; not waiting last
-	SortNewest      = "newest"       // opened most recently first
 	SortOldest      = "oldest"       // opened longest ago first
 )
 
 // Sorts lists the sorts a list accepts, the default first.
-var Sorts = []string{SortLastMessage, SortWaiting, SortNewest, SortOldest}
+var Sorts = []string{SortNewest, SortLastMessage, SortWaiting, SortOldest}
 
 // NotWaiting is waiting_since for a conversation whose contact has no
 // unanswered message: the largest BIGINT, so it sorts after every waiting
@@ -34,7 +34,7 @@ const (
 )
 
 // ListFilter narrows and orders a conversation list. The zero value lists
-// every conversation the principal sees, latest message first.
+// every conversation the principal sees, newest first.
 type ListFilter struct {
 	Sort         string `json:"sort,omitempty"`
 	Status       string `json:"status,omitempty"`        // open, snoozed, closed, or "" for all
@@ -149,12 +149,12 @@ func sortOf(sort string) (key string, desc bool) {
 	switch sort {
 	case SortWaiting:
 		return "c.waiting_since", false
-	case SortNewest:
-		return "c.opened_at", true
+	case SortLastMessage:
+		return "c.last_message_at", true
 	case SortOldest:
 		return "c.opened_at", false
 	}
-	return "c.last_message_at", true
+	return "c.opened_at", true
 }
 
 // likeEscaper makes a search string match literally inside LIKE '%…%'.

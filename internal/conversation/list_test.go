@@ -172,7 +172,7 @@ func (f *inboxFixture) walk(t *testing.T, p access.Principal, lf ListFilter, lim
 		if len(pg.Data) != limit {
 			t.Fatalf("a short page (%d of %d) with a cursor", len(pg.Data), limit)
 		}
-		sort := cmp.Or(lf.Sort, SortLastMessage)
+		sort := cmp.Or(lf.Sort, SortNewest)
 		c, err := page.Decode(pg.NextCursor, sort)
 		if err != nil {
 			t.Fatal(err)

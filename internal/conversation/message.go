@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // Message statuses. Inbound messages are "received"; outbound ones move
@@ -91,19 +92,20 @@ func (s *Service) GetMessage(ctx context.Context, workspaceID, id int64) (Messag
 	return m, rows.Err()
 }
 
-// ListMessages returns a conversation's messages oldest first, after the
-// cursor (a message id).
-func (s *Service) ListMessages(ctx context.Context, workspaceID, conversationID, after int64, limit int) ([]Message, error) {
+// ListMessages returns a page of a conversation's messages, oldest first.
+func (s *Service) ListMessages(ctx context.Context, workspaceID, conversationID int64, req page.Request) (page.Page[Message], error) {
 	if _, err := s.Get(ctx, workspaceID, conversationID); err != nil {
-		return nil, err
+		return page.Page[Message]{}, err
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
-	rows, err := s.db.Reader().Query(ctx, `SELECT `+msgColumns+` FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
-		conversationID, after, limit)
+	after, args := req.ByID("id", false)
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+msgColumns+` FROM messages WHERE conversation_id = ? AND `+after+` ORDER BY id LIMIT ?`,
+		append(append([]any{conversationID}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, fmt.Errorf("conversation: list messages: %w", err)
+		return page.Page[Message]{}, fmt.Errorf("conversation: list messages: %w", err)
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (Message, error) { return scanMessage(rows) })
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Message, error) { return scanMessage(rows) })
+	if err != nil {
+		return page.Page[Message]{}, fmt.Errorf("conversation: list messages: %w", err)
+	}
+	return page.Cut(list, req.Limit, func(m Message) page.Cursor { return page.Cursor{Order: page.OrderID, ID: m.ID} }), nil
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
@@ -222,7 +224,8 @@ func TestCommentMentions(t *testing.T) {
 		if _, err := f.svc.AddComment(ctx, f.ws.ID, r.ConversationID, CommentInput{Text: "  "}); !errors.Is(err, apperr.ErrInvalid) {
 			t.Errorf("empty comment = %v, want invalid", err)
 		}
-		list, _ := f.svc.ListComments(ctx, f.ws.ID, r.ConversationID)
+		pg, _ := f.svc.ListComments(ctx, f.ws.ID, r.ConversationID, page.First())
+		list := pg.Data
 		if len(list) != 1 {
 			t.Errorf("comments = %d, want 1", len(list))
 		}

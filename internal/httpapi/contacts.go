@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 
+	paging "github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
@@ -16,18 +18,15 @@ type contactDetail struct {
 
 func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	f := contact.ListFilter{Search: r.URL.Query().Get("search"), Tag: r.URL.Query().Get("tag")}
-	var err error
-	if f.After, err = queryCursor(r); err != nil {
-		return err
-	}
-	if f.Limit, err = limitOf(r, 50); err != nil {
-		return err
-	}
-	list, err := s.deps.Contacts.List(r.Context(), Principal(r).WorkspaceID, f)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	return writePage(w, list, f.Limit, func(v contact.Contact) int64 { return v.ID })
+	list, err := s.deps.Contacts.List(r.Context(), Principal(r).WorkspaceID, f, req)
+	if err != nil {
+		return err
+	}
+	return writeList(w, list)
 }
 
 func (s *Server) createContact(w http.ResponseWriter, r *http.Request) error {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -16,38 +15,6 @@ import (
 // page is the envelope of every list: the items and the cursor of the next
 // page ("" when this is the last).
 type page[T any] = paging.Page[T]
-
-// writePage answers a list page whose cursor is the id of its last item
-// (empty when the page is not full, i.e. the last one).
-func writePage[T any](w http.ResponseWriter, list []T, limit int, id func(T) int64) error {
-	var last int64
-	if len(list) > 0 {
-		last = id(list[len(list)-1])
-	}
-	httpjson.WriteJSON(w, http.StatusOK, page[T]{Data: list, NextCursor: cursorOf(len(list), limit, last)})
-	return nil
-}
-
-func cursorOf(n int, limit int, last int64) string {
-	if n < limit || n == 0 {
-		return ""
-	}
-	return strconv.FormatInt(last, 10)
-}
-
-func limitOf(r *http.Request, def int) (int, error) {
-	n, err := QueryInt(r, "limit")
-	if err != nil {
-		return 0, err
-	}
-	if n == 0 {
-		return def, nil
-	}
-	if n < 1 || n > 200 {
-		return 0, apperr.BadRequest("limit must be between 1 and 200")
-	}
-	return int(n), nil
-}
 
 // source says how the caller appears in events: a user acts as "user", a
 // workspace integration token as "api".
@@ -79,7 +46,7 @@ func conversationQuery(r *http.Request) (conversation.ListFilter, paging.Request
 	}
 	sort := f.Sort
 	if sort == "" {
-		sort = conversation.SortLastMessage
+		sort = conversation.SortNewest
 	}
 	req, err := paging.Parse(r.URL.Query(), sort)
 	return f, req, err
@@ -233,19 +200,15 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	after, err := queryCursor(r)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	limit, err := limitOf(r, 50)
+	list, err := s.deps.Conversations.ListMessages(r.Context(), Principal(r).WorkspaceID, id, req)
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.ListMessages(r.Context(), Principal(r).WorkspaceID, id, after, limit)
-	if err != nil {
-		return err
-	}
-	return writePage(w, list, limit, func(v conversation.Message) int64 { return v.ID })
+	return writeList(w, list)
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
@@ -285,12 +248,15 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.ListComments(r.Context(), Principal(r).WorkspaceID, id)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, page[conversation.Comment]{Data: list})
-	return nil
+	list, err := s.deps.Conversations.ListComments(r.Context(), Principal(r).WorkspaceID, id, req)
+	if err != nil {
+		return err
+	}
+	return writeList(w, list)
 }
 
 func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	paging "github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
@@ -36,7 +38,7 @@ func eventFilter(r *http.Request) (event.Filter, error) {
 			return f, err
 		}
 	}
-	limit, err := limitOf(r, 100)
+	limit, err := paging.ParseLimit(r.URL.Query())
 	if err != nil {
 		return f, err
 	}
@@ -104,20 +106,20 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	f.ConversationID = id
+	// One more than the page says whether another follows.
+	limit := f.Limit
+	f.Limit++
 	list, err := event.List(r.Context(), s.deps.DB.Reader(), f)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []event.Event{}
-	}
-	var last int64
-	if len(list) > 0 {
-		last = list[len(list)-1].ID
-	}
 	// A long timeline is read in pages: pass next_cursor back as after.
-	httpjson.WriteJSON(w, http.StatusOK, page[event.Event]{Data: list, NextCursor: cursorOf(len(list), f.Limit, last)})
-	return nil
+	// It is the last event's id, the log position the stream resumes from.
+	pg := paging.Cut(list, limit, func(e event.Event) paging.Cursor { return paging.Cursor{ID: e.ID} })
+	if pg.NextCursor != "" {
+		pg.NextCursor = strconv.FormatInt(pg.Data[len(pg.Data)-1].ID, 10)
+	}
+	return writeList(w, pg)
 }
 
 // keepaliveEvery is how often an idle stream gets a comment line, which

@@ -148,6 +148,7 @@ type scenario struct {
 	want    []string // fragments the body must contain
 	notWant []string // fragments it must not contain
 	capture string   // store the answer's "id" as this var
+	cursor  string   // store the answer's non-empty "next_cursor" as this var
 	header  map[string]string
 }
 
@@ -195,6 +196,15 @@ func (f *fixture) run(t *testing.T, scenarios []scenario) {
 					t.Fatalf("no id to capture in %s", clip(body))
 				}
 				f.vars[sc.capture] = strconv.FormatInt(v.ID, 10)
+			}
+			if sc.cursor != "" {
+				var v struct {
+					NextCursor string `json:"next_cursor"`
+				}
+				if err := json.Unmarshal(body, &v); err != nil || v.NextCursor == "" {
+					t.Fatalf("no next_cursor to capture in %s", clip(body))
+				}
+				f.vars[sc.cursor] = v.NextCursor
 			}
 		})
 	}

@@ -217,7 +217,7 @@ var operations = map[string]opDoc{
 	"PUT /api/v1/contacts/{contactID}/lifecycle": {id: "setContactLifecycle", tag: tagContacts,
 		summary: "Move a contact to a lifecycle stage", body: stageInput{}, required: []string{"stage"}, status: 200, resp: contact.Contact{}},
 	"GET /api/v1/contacts/{contactID}/conversations": {id: "listContactConversations", tag: tagContacts,
-		summary: "A contact's conversations (the list's sorts and filters; latest message first by default)",
+		summary: "A contact's conversations (the list's sorts and filters; newest first by default)",
 		query:   append(conversationFilters(), paged...), status: 200, resp: page[conversation.Conversation]{}},
 
 	"GET /api/v1/custom-fields": {id: "listCustomFields", tag: tagSettings, summary: "Custom contact fields",
@@ -336,7 +336,7 @@ var operations = map[string]opDoc{
 // conversation list, which a saved view stores.
 func conversationFilters() []param {
 	return []param{
-		{"sort", "last_message (default: latest message first), waiting (oldest unanswered contact message first), newest or oldest (by opening)", false},
+		{"sort", "newest (default) or oldest (by opening), last_message (latest message first), waiting (oldest unanswered contact message first, answered ones last)", false},
 		{"status", "open, snoozed or closed", false},
 		{"assignee", "a user id, me or none (assignee_id is the older name)", false},
 		{"assignee_id", "the older name of assignee", false},

@@ -2,23 +2,24 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
-// queryCursor reads ?cursor= as an id; 400 unless it is a non-negative
-// integer.
-func queryCursor(r *http.Request) (int64, error) {
-	after, err := QueryInt(r, "cursor")
-	if err != nil {
-		return 0, err
-	}
-	if after < 0 {
-		return 0, apperr.BadRequest("query parameter cursor must not be negative")
-	}
-	return after, nil
+// pageRequest reads ?cursor= and ?limit= of a list in the given order
+// (paging.OrderID for lists by id): 400 for a cursor that is not one of
+// this order's, or a limit outside 1–200.
+func pageRequest(r *http.Request, order string) (paging.Request, error) {
+	return paging.Parse(r.URL.Query(), order)
+}
+
+// writeList answers a page of a list.
+func writeList[T any](w http.ResponseWriter, p paging.Page[T]) error {
+	httpjson.WriteJSON(w, http.StatusOK, p)
+	return nil
 }
 
 // queryID reads an optional id filter (?team_id=, ?contact_id=…): 0 when
@@ -35,30 +36,30 @@ func queryID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// pageOf cuts a list that the domain returns whole, in id order, at the
-// request's cursor and limit, so that every list of the API pages alike.
-// It knows whether more items follow, so the last page has no cursor.
+// pageOf cuts a short list the domain returns whole, in id order, at the
+// request's cursor and limit, with the cursors and limits of every other
+// list. Only lists whose domain is being reshaped on another branch use it
+// (users, teams, tokens, sessions, channels, presence): each becomes an SQL
+// keyset page like the others after the merge.
 func pageOf[T any](r *http.Request, list []T, id func(T) int64) (page[T], error) {
-	after, err := queryCursor(r)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return page[T]{}, err
 	}
-	limit, err := limitOf(r, 100)
-	if err != nil {
-		return page[T]{}, err
+	var after int64
+	if req.After != nil {
+		after = req.After.ID
 	}
-	out := page[T]{Data: []T{}}
+	rows := []T{}
 	for _, item := range list {
-		if id(item) <= after {
-			continue
+		if id(item) > after {
+			rows = append(rows, item)
+			if len(rows) > req.Limit {
+				break
+			}
 		}
-		if len(out.Data) == limit {
-			out.NextCursor = strconv.FormatInt(id(out.Data[len(out.Data)-1]), 10)
-			break
-		}
-		out.Data = append(out.Data, item)
 	}
-	return out, nil
+	return paging.Cut(rows, req.Limit, func(v T) paging.Cursor { return paging.Cursor{Order: paging.OrderID, ID: id(v)} }), nil
 }
 
 // whole wraps a short list that is not paged (tags, stages, categories: a

@@ -151,18 +151,15 @@ func (s *Server) listWorkflowRuns(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f := workflow.RunFilter{Status: r.URL.Query().Get("status")}
-	if f.After, err = queryCursor(r); err != nil {
-		return err
-	}
-	if f.Limit, err = limitOf(r, 50); err != nil {
-		return err
-	}
-	list, err := svc.ListRuns(r.Context(), Principal(r).WorkspaceID, id, f)
+	req, err := pageRequest(r, workflow.OrderRuns)
 	if err != nil {
 		return err
 	}
-	return writePage(w, list, f.Limit, func(v workflow.Run) int64 { return v.ID })
+	list, err := svc.ListRuns(r.Context(), Principal(r).WorkspaceID, id, workflow.RunFilter{Status: r.URL.Query().Get("status")}, req)
+	if err != nil {
+		return err
+	}
+	return writeList(w, list)
 }
 
 func (s *Server) getWorkflowRun(w http.ResponseWriter, r *http.Request) error {

@@ -76,14 +76,11 @@ type Request struct {
 // 1–200 (absent: 50); anything else, like a cursor that is not one of this
 // order's, is a 400 that says what is expected.
 func Parse(q url.Values, order string) (Request, error) {
-	req := Request{Limit: DefaultLimit}
-	if s, ok := q["limit"]; ok && len(s) > 0 && s[0] != "" {
-		n, err := strconv.Atoi(s[0])
-		if err != nil || n < 1 || n > MaxLimit {
-			return req, apperr.BadRequest("query parameter limit must be an integer from 1 to %d (default %d)", MaxLimit, DefaultLimit)
-		}
-		req.Limit = n
+	n, err := ParseLimit(q)
+	if err != nil {
+		return Request{}, err
 	}
+	req := Request{Limit: n}
 	if s := q.Get("cursor"); s != "" {
 		c, err := Decode(s, order)
 		if err != nil {
@@ -92,6 +89,21 @@ func Parse(q url.Values, order string) (Request, error) {
 		req.After = &c
 	}
 	return req, nil
+}
+
+// ParseLimit reads ?limit=: 1–200, 50 when absent, a 400 otherwise. Lists
+// that are not keyset-paged (the event log, read after a position) use it
+// alone.
+func ParseLimit(q url.Values) (int, error) {
+	s := q.Get("limit")
+	if s == "" {
+		return DefaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxLimit {
+		return 0, apperr.BadRequest("query parameter limit must be an integer from 1 to %d (default %d)", MaxLimit, DefaultLimit)
+	}
+	return n, nil
 }
 
 // Cut makes the page from rows fetched with LIMIT limit+1: the extra row,
@@ -107,4 +119,25 @@ func Cut[T any](rows []T, limit int, cursorOf func(T) Cursor) Page[T] {
 	}
 	rows = rows[:limit]
 	return Page[T]{Data: rows, NextCursor: cursorOf(rows[limit-1]).Encode()}
+}
+
+// OrderID names the order of lists sorted by id alone, oldest first.
+const OrderID = "id"
+
+// First is the first page of a list at the default size: for callers in
+// Go that read one page, or walk with Next.
+func First() Request { return Request{Limit: DefaultLimit} }
+
+// Next returns the request for the page after p, and false on the last
+// page: for callers in Go that walk a whole list.
+func Next[T any](req Request, p Page[T], order string) (Request, bool) {
+	if p.NextCursor == "" {
+		return req, false
+	}
+	c, err := Decode(p.NextCursor, order)
+	if err != nil {
+		return req, false
+	}
+	req.After = &c
+	return req, true
 }

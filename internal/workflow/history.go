@@ -2,11 +2,14 @@ package workflow
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/page"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -62,48 +65,38 @@ func history(ctx context.Context, q db.Querier, runID int64) ([]Entry, error) {
 
 // RunFilter narrows a listing of runs.
 type RunFilter struct {
-	After  int64  // cursor: runs with a smaller id (newest first)
-	Limit  int    // at most 200
 	Status string // one status, or "" for all
 }
 
-// ListRuns returns a workflow's runs, newest first.
-func (s *Service) ListRuns(ctx context.Context, workspaceID, workflowID int64, f RunFilter) ([]Run, error) {
+// OrderRuns names the order of a run list (newest first) in its cursors.
+const OrderRuns = "runs"
+
+// ListRuns returns a page of a workflow's runs, newest first.
+func (s *Service) ListRuns(ctx context.Context, workspaceID, workflowID int64, f RunFilter, req page.Request) (page.Page[Run], error) {
 	if _, err := s.Get(ctx, workspaceID, workflowID); err != nil {
-		return nil, err
-	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
+		return page.Page[Run]{}, err
 	}
 	if f.Status != "" && !slices.Contains(RunStatuses, f.Status) {
-		return nil, apperr.BadRequest("status must be one of %s", strings.Join(RunStatuses, ", "))
+		return page.Page[Run]{}, apperr.BadRequest("status must be one of %s", strings.Join(RunStatuses, ", "))
 	}
-	q := `SELECT ` + runColumns + ` FROM workflow_runs WHERE workflow_id = ?`
-	args := []any{workflowID}
-	if f.After > 0 {
-		q += ` AND id < ?`
-		args = append(args, f.After)
-	}
+	after, args := req.ByID("id", true)
+	q := `SELECT ` + runColumns + ` FROM workflow_runs WHERE workflow_id = ? AND ` + after
+	args = append([]any{workflowID}, args...)
 	if f.Status != "" {
 		q += ` AND status = ?`
 		args = append(args, f.Status)
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, f.Limit)
+	args = append(args, req.Fetch())
 	rows, err := s.db.Reader().Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("workflow: list runs: %w", err)
+		return page.Page[Run]{}, fmt.Errorf("workflow: list runs: %w", err)
 	}
-	defer rows.Close()
-	out := []Run{}
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Run, error) { return scanRun(rows) })
+	if err != nil {
+		return page.Page[Run]{}, fmt.Errorf("workflow: list runs: %w", err)
 	}
-	return out, rows.Err()
+	return page.Cut(list, req.Limit, func(r Run) page.Cursor { return page.Cursor{Order: OrderRuns, ID: r.ID} }), nil
 }
 
 // GetRun returns a run with its history.

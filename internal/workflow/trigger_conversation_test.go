@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -35,7 +37,8 @@ func TestConversationTriggers(t *testing.T) {
 		if n := f.count(`SELECT COUNT(*) FROM workflow_runs`); n != 2 {
 			t.Fatalf("%d runs, want 2: the contact's opening and the plain close match nothing", n)
 		}
-		comments, _ := f.conv.ListComments(ctx, f.wsp.ID, c.ID)
+		pg, _ := f.conv.ListComments(ctx, f.wsp.ID, c.ID, page.First())
+		comments := pg.Data
 		if len(comments) != 1 || comments[0].Text != "opened by api" {
 			t.Fatalf("comments %+v", comments)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -138,14 +140,13 @@ func (e *Engine) startScheduled(ctx context.Context, tx *db.Tx, id, ws int64, ve
 		limit = 10000
 	}
 	n := 0
-	var after int64
+	req := page.Request{Limit: page.MaxLimit}
 	for n < limit {
-		page, err := contact.New(e.db).List(ctx, ws, contact.ListFilter{After: after, Limit: 200, Tag: t.Contacts.Tag})
-		if err != nil || len(page) == 0 {
+		pg, err := contact.New(e.db).List(ctx, ws, contact.ListFilter{Tag: t.Contacts.Tag}, req)
+		if err != nil || len(pg.Data) == 0 {
 			return n, err
 		}
-		after = page[len(page)-1].ID
-		for _, c := range page {
+		for _, c := range pg.Data {
 			if (t.Contacts.Lifecycle != "" && c.LifecycleStage != t.Contacts.Lifecycle) || n >= limit {
 				continue
 			}
@@ -163,7 +164,8 @@ func (e *Engine) startScheduled(ctx context.Context, tx *db.Tx, id, ws int64, ve
 				n++
 			}
 		}
-		if len(page) < 200 {
+		var more bool
+		if req, more = page.Next(req, pg, page.OrderID); !more {
 			break
 		}
 	}
