@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
@@ -91,13 +93,25 @@ func (s *Service) CreateField(ctx context.Context, workspaceID int64, in Field) 
 	return in, nil
 }
 
-// ListFields returns the workspace's custom fields.
-func (s *Service) ListFields(ctx context.Context, workspaceID int64) ([]Field, error) {
-	return listFields(ctx, s.db.Reader(), workspaceID)
+// ListFields returns a page of the workspace's custom fields by id.
+func (s *Service) ListFields(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Field], error) {
+	after, args := req.ByID("id", false)
+	list, err := queryFields(ctx, s.db.Reader(), `WHERE workspace_id = ? AND `+after+` ORDER BY id LIMIT ?`,
+		append(append([]any{workspaceID}, args...), req.Fetch())...)
+	if err != nil {
+		return page.Page[Field]{}, err
+	}
+	return page.Cut(list, req.Limit, func(f Field) page.Cursor { return page.Cursor{Order: page.OrderID, ID: f.ID} }), nil
 }
 
+// listFields returns every custom field of the workspace (at most a few
+// dozen), for validating a contact's values.
 func listFields(ctx context.Context, q db.Querier, workspaceID int64) ([]Field, error) {
-	rows, err := q.Query(ctx, `SELECT id, key, name, type, options, created_at FROM custom_fields WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	return queryFields(ctx, q, `WHERE workspace_id = ? ORDER BY id`, workspaceID)
+}
+
+func queryFields(ctx context.Context, q db.Querier, where string, args ...any) ([]Field, error) {
+	rows, err := q.Query(ctx, `SELECT id, key, name, type, options, created_at FROM custom_fields `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("contact: list fields: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -22,19 +24,31 @@ type Stage struct {
 	IsLost    bool   `json:"is_lost"`
 }
 
-// ListStages returns the workspace's lifecycle stages in order.
-func (s *Service) ListStages(ctx context.Context, workspaceID int64) ([]Stage, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, position, is_default, is_lost FROM lifecycle_stages WHERE workspace_id = ? ORDER BY position`, workspaceID)
+// OrderStages names the order of lifecycle stages (by position) in their
+// cursors.
+const OrderStages = "position"
+
+// ListStages returns a page of the workspace's lifecycle stages in order.
+func (s *Service) ListStages(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Stage], error) {
+	after, args := req.Keyset("position", "id", false, page.Int)
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, position, is_default, is_lost FROM lifecycle_stages WHERE workspace_id = ? AND `+after+
+		` ORDER BY position, id LIMIT ?`, append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, fmt.Errorf("contact: list stages: %w", err)
+		return page.Page[Stage]{}, fmt.Errorf("contact: list stages: %w", err)
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (Stage, error) {
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Stage, error) {
 		var st Stage
 		var def, lost int
 		err := rows.Scan(&st.ID, &st.Name, &st.Position, &def, &lost)
 		st.IsDefault, st.IsLost = def == 1, lost == 1
 		return st, err
 	})
+	if err != nil {
+		return page.Page[Stage]{}, fmt.Errorf("contact: list stages: %w", err)
+	}
+	return page.Cut(list, req.Limit, func(st Stage) page.Cursor {
+		return page.Cursor{Order: OrderStages, Int: int64(st.Position), ID: st.ID}
+	}), nil
 }
 
 // stageFor resolves a stage name to its id; nil means the default stage

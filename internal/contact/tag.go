@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -49,19 +51,28 @@ func (s *Service) CreateTag(ctx context.Context, workspaceID int64, in Tag) (Tag
 	return in, nil
 }
 
-// ListTags returns the workspace's tags by name.
-func (s *Service) ListTags(ctx context.Context, workspaceID int64) ([]Tag, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, color, created_at FROM tags WHERE workspace_id = ? ORDER BY name`, workspaceID)
+// OrderByName names the order of lists sorted by name in their cursors.
+const OrderByName = "name"
+
+// ListTags returns a page of the workspace's tags by name.
+func (s *Service) ListTags(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Tag], error) {
+	after, args := req.Keyset("name", "id", false, page.Text)
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, color, created_at FROM tags WHERE workspace_id = ? AND `+after+
+		` ORDER BY name, id LIMIT ?`, append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, fmt.Errorf("contact: list tags: %w", err)
+		return page.Page[Tag]{}, fmt.Errorf("contact: list tags: %w", err)
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (Tag, error) {
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Tag, error) {
 		var t Tag
 		var created int64
 		err := rows.Scan(&t.ID, &t.Name, &t.Color, &created)
 		t.CreatedAt = db.Time(created)
 		return t, err
 	})
+	if err != nil {
+		return page.Page[Tag]{}, fmt.Errorf("contact: list tags: %w", err)
+	}
+	return page.Cut(list, req.Limit, func(t Tag) page.Cursor { return page.Cursor{Order: OrderByName, Text: t.Name, ID: t.ID} }), nil
 }
 
 // DeleteTag removes a tag from the workspace and from every contact.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
@@ -41,20 +43,31 @@ func (s *Service) CreateCategory(ctx context.Context, workspaceID int64, name st
 	return c, nil
 }
 
-// ListCategories returns the workspace's closing categories by name.
-func (s *Service) ListCategories(ctx context.Context, workspaceID int64) ([]Category, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, created_at FROM closing_categories WHERE workspace_id = ? ORDER BY name`, workspaceID)
+// ListCategories returns a page of the workspace's closing categories by
+// name.
+func (s *Service) ListCategories(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Category], error) {
+	after, args := req.Keyset("name", "id", false, page.Text)
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, created_at FROM closing_categories WHERE workspace_id = ? AND `+after+
+		` ORDER BY name, id LIMIT ?`, append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, fmt.Errorf("conversation: list categories: %w", err)
+		return page.Page[Category]{}, fmt.Errorf("conversation: list categories: %w", err)
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (Category, error) {
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Category, error) {
 		var c Category
 		var created int64
 		err := rows.Scan(&c.ID, &c.Name, &created)
 		c.CreatedAt = db.Time(created)
 		return c, err
 	})
+	if err != nil {
+		return page.Page[Category]{}, fmt.Errorf("conversation: list categories: %w", err)
+	}
+	return page.Cut(list, req.Limit, func(c Category) page.Cursor { return page.Cursor{Order: OrderCategories, Text: c.Name, ID: c.ID} }), nil
 }
+
+// OrderCategories names the order of the closing categories (by name) in
+// their cursors.
+const OrderCategories = "name"
 
 // DeleteCategory removes a closing category; closed conversations keep the
 // name they were closed with.

@@ -53,7 +53,8 @@ func newInbox(t *testing.T, d *db.DB) *inboxFixture {
 	if _, err := cs.CreateField(ctx, f.ws.ID, contact.Field{Key: "plan", Name: "Plan", Type: "text"}); err != nil {
 		t.Fatal(err)
 	}
-	stages, err := cs.ListStages(ctx, f.ws.ID)
+	stagePage, err := cs.ListStages(ctx, f.ws.ID, page.First())
+	stages := stagePage.Data
 	if err != nil || len(stages) < 2 {
 		t.Fatalf("stages: %v %v", stages, err)
 	}
@@ -266,7 +267,8 @@ func TestListWaitingSince(t *testing.T) {
 func TestListFilters(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newInbox(t, d)
-		stages, _ := contact.New(d).ListStages(context.Background(), f.ws.ID)
+		stagePage, _ := contact.New(d).ListStages(context.Background(), f.ws.ID, page.First())
+		stages := stagePage.Data
 		for _, tc := range []struct {
 			name string
 			lf   ListFilter

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
@@ -12,12 +13,15 @@ type newCategory struct {
 }
 
 func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.deps.Conversations.ListCategories(r.Context(), Principal(r).WorkspaceID)
+	req, err := pageRequest(r, conversation.OrderCategories)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, whole(list))
-	return nil
+	list, err := s.deps.Conversations.ListCategories(r.Context(), Principal(r).WorkspaceID, req)
+	if err != nil {
+		return err
+	}
+	return writeList(w, list)
 }
 
 func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) error {

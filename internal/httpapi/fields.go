@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 
+	paging "github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
@@ -16,16 +18,15 @@ type fieldInput struct {
 }
 
 func (s *Server) listFields(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.deps.Contacts.ListFields(r.Context(), Principal(r).WorkspaceID)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	pg, err := pageOf(r, list, func(f contact.Field) int64 { return f.ID })
+	list, err := s.deps.Contacts.ListFields(r.Context(), Principal(r).WorkspaceID, req)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, pg)
-	return nil
+	return writeList(w, list)
 }
 
 func (s *Server) createField(w http.ResponseWriter, r *http.Request) error {

@@ -14,12 +14,15 @@ type newTag struct {
 }
 
 func (s *Server) listTags(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.deps.Contacts.ListTags(r.Context(), Principal(r).WorkspaceID)
+	req, err := pageRequest(r, contact.OrderByName)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, whole(list))
-	return nil
+	list, err := s.deps.Contacts.ListTags(r.Context(), Principal(r).WorkspaceID, req)
+	if err != nil {
+		return err
+	}
+	return writeList(w, list)
 }
 
 func (s *Server) createTag(w http.ResponseWriter, r *http.Request) error {

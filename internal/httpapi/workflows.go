@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 
+	paging "github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
@@ -39,17 +41,15 @@ func workflowAnswer(w http.ResponseWriter, r *http.Request, status int, wf workf
 }
 
 func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) error {
-	svc := s.deps.Workflows
-	list, err := svc.List(r.Context(), Principal(r).WorkspaceID)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	p, err := pageOf(r, list, func(wf workflow.Workflow) int64 { return wf.ID })
+	list, err := s.deps.Workflows.List(r.Context(), Principal(r).WorkspaceID, req)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, p)
-	return nil
+	return writeList(w, list)
 }
 
 func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) error {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/page"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
@@ -81,22 +83,27 @@ func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Workflow, err
 	return w, notFound(err, "workflow")
 }
 
-// List returns the workspace's workflows by id.
-func (s *Service) List(ctx context.Context, workspaceID int64) ([]Workflow, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT `+wfColumns+` FROM workflows WHERE workspace_id = ? ORDER BY id`, workspaceID)
+// List returns a page of the workspace's workflows by id.
+func (s *Service) List(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Workflow], error) {
+	after, args := req.ByID("id", false)
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+wfColumns+` FROM workflows WHERE workspace_id = ? AND `+after+` ORDER BY id LIMIT ?`,
+		append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, fmt.Errorf("workflow: list: %w", err)
+		return page.Page[Workflow]{}, fmt.Errorf("workflow: list: %w", err)
 	}
 	defer rows.Close()
 	out := []Workflow{}
 	for rows.Next() {
 		w, err := s.scan(ctx, rows)
 		if err != nil {
-			return nil, fmt.Errorf("workflow: list: %w", err)
+			return page.Page[Workflow]{}, fmt.Errorf("workflow: list: %w", err)
 		}
 		out = append(out, w)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return page.Page[Workflow]{}, fmt.Errorf("workflow: list: %w", err)
+	}
+	return page.Cut(out, req.Limit, func(w Workflow) page.Cursor { return page.Cursor{Order: page.OrderID, ID: w.ID} }), nil
 }
 
 // Create saves a new workflow whose definition is its first draft. It
