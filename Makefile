@@ -41,6 +41,7 @@ bench: build
 	$(GO) run ./bench/ingest -out docs/benchmarks.md
 	$(GO) run ./bench/routing -out docs/benchmarks.md
 	$(GO) run ./bench/workflow -out docs/benchmarks.md
+	$(GO) run ./bench/inbox -out docs/benchmarks.md
 
 clean:
 	rm -rf bin
