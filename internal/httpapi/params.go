@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -20,20 +19,6 @@ func pageRequest(r *http.Request, order string) (paging.Request, error) {
 func writeList[T any](w http.ResponseWriter, p paging.Page[T]) error {
 	httpjson.WriteJSON(w, http.StatusOK, p)
 	return nil
-}
-
-// queryID reads an optional id filter (?team_id=, ?contact_id=…): 0 when
-// absent, 400 unless it is a positive integer. A negative id matches
-// nothing, so a client sending one has made a mistake worth telling.
-func queryID(r *http.Request, name string) (int64, error) {
-	id, err := QueryInt(r, name)
-	if err != nil {
-		return 0, err
-	}
-	if id < 0 || (id == 0 && r.URL.Query().Get(name) != "") {
-		return 0, apperr.BadRequest("query parameter %s must be a positive id", name)
-	}
-	return id, nil
 }
 
 // pageOf cuts a short list the domain returns whole, in id order, at the
