@@ -111,6 +111,21 @@ func TestHostileQueryParameters(t *testing.T) {
 				as: "agent", status: 400, want: []string{"search", "at most 200"}},
 			{name: "a search of 200 characters", method: "GET", path: "/api/v1/contacts?search=" + strings.Repeat("é", 200),
 				as: "agent", status: 200},
+			{name: "a conversation search of 50,000 characters", method: "GET", path: "/api/v1/conversations?q=" + strings.Repeat("a", 50_000),
+				as: "agent", status: 400, want: []string{"q", "at most 200"}},
+			{name: "a conversation search of 200 characters", method: "GET", path: "/api/v1/conversations?q=" + strings.Repeat("é", 200),
+				as: "agent", status: 200},
+			{name: "LIKE wildcards search literally", method: "GET", path: "/api/v1/conversations?q=%25_%25", as: "owner", status: 200,
+				want: []string{`"data":[]`}},
+			{name: "a field value with NUL", method: "GET", path: "/api/v1/conversations?field=plan%3Dgo%00ld", as: "owner", status: 400,
+				want: []string{"field"}},
+			{name: "a cursor of 50,000 characters of base64", method: "GET", path: "/api/v1/conversations?cursor=" + strings.Repeat("QUFB", 12_500),
+				as: "owner", status: 400, want: []string{"cursor"}},
+			{name: "a cursor whose id is negative", method: "GET", path: "/api/v1/users?cursor=eyJvIjoiaWQiLCJpIjotNX0", as: "owner", status: 400,
+				want: []string{"cursor"}},
+			{name: "a cursor of the right shape with a huge key", method: "GET",
+				path: "/api/v1/tags?cursor=eyJvIjoibmFtZSIsInQiOiJ6enoiLCJpIjo5MjIzMzcyMDM2ODU0Nzc1ODA3fQ", as: "owner", status: 200,
+				want: []string{`"data":[]`, `"next_cursor":""`}},
 		})
 	})
 }
