@@ -33,7 +33,8 @@ type shape struct {
 // seed builds the inbox. People, teams and channels go through their
 // services; contacts and conversations are bulk inserts in one transaction
 // (100,000 in seconds), spread as an inbox is: a third unassigned, the
-// rest over the agents, every conversation in a team, a quarter waiting.
+// rest over the agents, every conversation in a team, a quarter waiting,
+// a tenth of the contacts tagged vip.
 func seed(ctx context.Context, d *db.DB, sh shape) (*inbox, error) {
 	ws := workspace.New(d)
 	wsp, err := ws.Create(ctx, "inbox bench", "UTC")
@@ -76,12 +77,21 @@ func seed(ctx context.Context, d *db.DB, sh shape) (*inbox, error) {
 	rnd := rand.New(rand.NewPCG(1, 2))
 	now := d.Now()
 	err = d.Tx(ctx, func(tx *db.Tx) error {
+		var vip int64
+		if err := tx.QueryRow(ctx, `INSERT INTO tags (workspace_id, name, created_at) VALUES (?, 'vip', ?) RETURNING id`, wsp.ID, now).Scan(&vip); err != nil {
+			return err
+		}
 		for i := range sh.Conversations {
 			var contactID int64
 			if err := tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, last_name, phone, email, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, wsp.ID, fmt.Sprintf("Contact%d", i), "Bench", fmt.Sprintf("+1555%07d", i),
 				fmt.Sprintf("c%d@bench.test", i), now, now).Scan(&contactID); err != nil {
 				return err
+			}
+			if i%10 == 0 { // a tenth of the contacts are VIPs
+				if _, err := tx.Exec(ctx, `INSERT INTO contact_tags (contact_id, tag_id) VALUES (?, ?)`, contactID, vip); err != nil {
+					return err
+				}
 			}
 			// Conversations opened over the last 30 days, their last
 			// message since; times repeat so sorts meet ties.
