@@ -27,6 +27,9 @@ CREATE INDEX conversations_by_assignee ON conversations (workspace_id, status, a
 CREATE INDEX conversations_by_team ON conversations (workspace_id, status, team_id, assignee_id);
 CREATE INDEX conversations_by_channel ON conversations (workspace_id, channel_id, status);
 CREATE INDEX conversations_by_contact ON conversations (contact_id, id);
+-- Views on the contact (tag, field, stage, search) count through this one
+-- alone: contact, assignee and team are all in it.
+CREATE INDEX conversations_by_status_contact ON conversations (workspace_id, status, contact_id, assignee_id, team_id);
 -- Filters that go through the contact.
 CREATE INDEX contact_tags_tag ON contact_tags (tag_id, contact_id);
 CREATE INDEX contact_field_values_value ON contact_field_values (field_id, value, contact_id);
