@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -213,7 +214,10 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 		return false, &stepError{outsideErr}
 	}
 	before := len(tx.AppendedEvents())
+	// Wall time, not the store's clock: this measures the machine.
+	started := time.Now()
 	res, err := impl.exec(x)
+	e.metrics.stepDone(tx, st.Type, time.Since(started))
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
