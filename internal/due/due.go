@@ -41,12 +41,9 @@ type Kind struct {
 	// time of the oldest, for switchboard_due_backlog; nil: not reported.
 	Backlog func(ctx context.Context, now int64) (count, oldest int64, err error)
 	// Retry is the first delay after a failed pass, doubled after each
-	// further failure up to MaxRetry (default 1s).
-	Retry time.Duration
+	// further failure up to MaxRetry (defaults 1s and 5m).
+	Retry, MaxRetry time.Duration
 }
-
-// MaxRetry caps the backoff of a kind whose passes keep failing.
-const MaxRetry = 5 * time.Minute
 
 // Options tune a Runner.
 type Options struct {
@@ -102,6 +99,9 @@ func (r *Runner) Register(k Kind) *Handle {
 	if k.Retry <= 0 {
 		k.Retry = time.Second
 	}
+	if k.MaxRetry < k.Retry {
+		k.MaxRetry = max(5*time.Minute, k.Retry)
+	}
 	h := &Handle{r: r, kind: k, told: math.MaxInt64}
 	r.mu.Lock()
 	r.kinds = append(r.kinds, h)
@@ -112,10 +112,12 @@ func (r *Runner) Register(k Kind) *Handle {
 
 // Attach registers k with r or, when r is nil, with a runner of its own on
 // d and g, for a part run on its own (tests, tools). It returns the run
-// function of that runner, or one that does nothing when r's owner runs r.
+// function of that runner, or, when r's owner runs r, one that only waits
+// for its context to end (so a caller that restarts what returns does not
+// spin).
 func Attach(r *Runner, d *db.DB, g *background.Group, k Kind) (*Handle, func(context.Context)) {
 	if r != nil {
-		return r.Register(k), func(context.Context) {}
+		return r.Register(k), func(ctx context.Context) { <-ctx.Done() }
 	}
 	r = New(d, Options{Group: g})
 	return r.Register(k), r.Run
@@ -134,6 +136,11 @@ func (h *Handle) Schedule(at int64) {
 	r.mu.Unlock()
 	r.loop.Schedule(at)
 }
+
+// Start marks the kind's runner awake before the goroutine that runs it is
+// launched, so its group does not look idle meanwhile (see
+// background.Loop.Start); it is idempotent.
+func (h *Handle) Start() { h.r.loop.Start() }
 
 // Go runs fn as work of the kind in flight beyond its pass (an outbound
 // attempt): the node is not idle until it returns, and the kind looks
@@ -188,7 +195,7 @@ func (h *Handle) pass(ctx context.Context) {
 	switch {
 	case err != nil && ctx.Err() == nil:
 		h.failures++
-		delay := min(h.kind.Retry<<min(h.failures-1, 20), MaxRetry)
+		delay := min(h.kind.Retry<<min(h.failures-1, 20), h.kind.MaxRetry)
 		r.log.Error("due work: pass failed", "kind", h.kind.Name, "err", err, "retry_in", delay)
 		at = db.Millis(r.g.Now().Add(delay))
 	case err == nil:
