@@ -121,6 +121,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Due = due.New(d, due.Options{Group: a.Background, Metrics: a.Metrics})
 	a.engines = append(a.engines, a.Due.Run)
 	a.Due.Register(a.Conversations.SnoozeWork())
+	a.Due.Register(a.Conversations.AutoCloseWork())
 	a.Due.Register(a.Workspaces.PurgeWork())
 	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub, Group: a.Background, Due: a.Due})
 	a.engines = append(a.engines, a.Routing.Run)

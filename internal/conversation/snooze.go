@@ -27,7 +27,7 @@ func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.
 		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ? WHERE id = ?`, db.Millis(until), id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ?, auto_close_at = 0 WHERE id = ?`, db.Millis(until), id); err != nil {
 			return err
 		}
 		c.Status, c.SnoozedUntil = StatusSnoozed, until.UTC().Truncate(time.Millisecond)
@@ -76,6 +76,9 @@ func unsnoozeTx(ctx context.Context, tx *db.Tx, c Conversation, reason string, d
 		return err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	if err := rearmAutoCloseTx(ctx, tx, c.ID, tx.Now()); err != nil {
 		return err
 	}
 	return appendEvent(ctx, tx, c, event.ConversationUnsnoozed, map[string]any{"reason": reason})
