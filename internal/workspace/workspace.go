@@ -27,10 +27,10 @@ const (
 
 // Workspace is a tenant; nothing crosses workspaces.
 type Workspace struct {
-	ID               int64     `json:"id"`
-	Name             string    `json:"name"`
-	Timezone         string    `json:"timezone"`
-	ClosingNotesMode string    `json:"closing_notes_mode"`
+	ID               int64  `json:"id"`
+	Name             string `json:"name"`
+	Timezone         string `json:"timezone"`
+	ClosingNotesMode string `json:"closing_notes_mode"`
 	// AutoCloseMinutes closes a conversation after that long without a
 	// message (0: never); AutoCloseContactOnly counts only the contact's.
 	AutoCloseMinutes     int       `json:"auto_close_minutes"`
