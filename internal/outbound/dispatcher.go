@@ -95,6 +95,10 @@ type Dispatcher struct {
 	sendCtx context.Context
 	cutOff  context.CancelFunc
 	wg      sync.WaitGroup
+	// passing is held by a pass while it may start attempts, and taken by
+	// Run as it stops, so no attempt starts once the drain began.
+	passing  sync.RWMutex
+	stopping bool // under passing: Run has stopped and drains
 }
 
 // New returns a Dispatcher delivering through senders, keyed by channel
@@ -129,8 +133,14 @@ func (d *Dispatcher) now() time.Time { return d.db.Clock().Now() }
 // nothing more and lets the attempts in flight finish, for at most
 // DrainTimeout, so that what reached the integrator is recorded.
 func (d *Dispatcher) Run(ctx context.Context) {
+	d.passing.Lock()
+	d.stopping = false
+	d.passing.Unlock()
 	d.work.Start()
 	d.runOwn(ctx) // with the node's runner: waits for ctx, the runner claims
+	d.passing.Lock()
+	d.stopping = true
+	d.passing.Unlock()
 	d.mu.Lock()
 	cutOff := d.cutOff
 	d.mu.Unlock()
@@ -143,6 +153,11 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // pass is the dispatcher's pass of timed work: it claims and starts what
 // is due (see step).
 func (d *Dispatcher) pass(ctx context.Context) (time.Time, error) {
+	d.passing.RLock()
+	defer d.passing.RUnlock()
+	if d.stopping {
+		return time.Time{}, nil
+	}
 	d.mu.Lock()
 	sendCtx := d.sendCtx
 	d.mu.Unlock()

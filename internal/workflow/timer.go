@@ -19,6 +19,11 @@ const claimBatch = 256
 // there is no polling interval, and news of a run due later than the
 // runner's plan does not wake it.
 func (e *Engine) timerPass(ctx context.Context) (time.Time, error) {
+	select {
+	case <-e.closing: // closed: the node's runner may outlive the engine
+		return time.Time{}, nil
+	default:
+	}
 	if err := e.fireSchedules(ctx); err != nil && ctx.Err() == nil {
 		e.log.Error("workflow: schedules", "err", err)
 	}
