@@ -119,10 +119,13 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 		if err := tx.QueryRow(ctx, `SELECT closing_notes_mode FROM workspaces WHERE id = ?`, workspaceID).Scan(&mode); err != nil {
 			return err
 		}
-		if in.Category == "" && (mode == "category_required" || mode == "both_required") {
+		// Auto-close has nobody to ask for notes: it closes with its own
+		// summary and no category, whatever the workspace requires.
+		required := in.Source != SourceAutoClose
+		if required && in.Category == "" && (mode == "category_required" || mode == "both_required") {
 			return apperr.Invalid("category", "a closing category is required in this workspace")
 		}
-		if in.Summary == "" && mode == "both_required" {
+		if required && in.Summary == "" && mode == "both_required" {
 			return apperr.Invalid("summary", "a closing summary is required in this workspace")
 		}
 		if in.Category != "" {
@@ -136,7 +139,7 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 		}
 		now := tx.Now()
 		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'closed', closed_at = ?, closed_source = ?, closed_by = ?,
-			close_category = ?, close_summary = ?, snoozed_until = 0 WHERE id = ?`,
+			close_category = ?, close_summary = ?, snoozed_until = 0, auto_close_at = 0 WHERE id = ?`,
 			now, in.Source, nullID(in.UserID), in.Category, in.Summary, id); err != nil {
 			return err
 		}

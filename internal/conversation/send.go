@@ -100,9 +100,12 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		return m, err
 	}
 	tx.Due(DueOutbound, now)
-	if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ? WHERE id = ?`, now, c.ID); err != nil {
+	var autoClose int64
+	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, `+armAutoClose+` WHERE id = ? RETURNING auto_close_at`,
+		now, now, 0, c.ID).Scan(&autoClose); err != nil {
 		return m, err
 	}
+	autoCloseArmed(tx, autoClose)
 	payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
 	if in.UserID != 0 {
 		payload["user_id"] = in.UserID

@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
@@ -26,7 +27,7 @@ func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.
 		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ? WHERE id = ?`, db.Millis(until), id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ?, auto_close_at = 0 WHERE id = ?`, db.Millis(until), id); err != nil {
 			return err
 		}
 		c.Status, c.SnoozedUntil = StatusSnoozed, until.UTC().Truncate(time.Millisecond)
@@ -77,19 +78,28 @@ func unsnoozeTx(ctx context.Context, tx *db.Tx, c Conversation, reason string, d
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
+	if err := rearmAutoCloseTx(ctx, tx, c.ID, tx.Now()); err != nil {
+		return err
+	}
 	return appendEvent(ctx, tx, c, event.ConversationUnsnoozed, map[string]any{"reason": reason})
 }
 
 // dueSnooze names the snooze timer's work for db.Tx.Due.
 const dueSnooze = "snooze"
 
-// SnoozeTimer returns the loop, run in g, that wakes snoozed conversations
-// when their time comes. It sleeps until the earliest wake time (no
-// polling interval) and is woken early when a snooze due sooner is set, on
-// this node or another. It returns when ctx ends.
+// SnoozeWork is the snooze timer as a kind of the node's timed work
+// (internal/due): its runner sleeps until the earliest wake time (no
+// polling interval) and is woken early when a snooze due sooner is set,
+// on this node or another.
+func (s *Service) SnoozeWork() due.Kind {
+	return due.Kind{Name: dueSnooze, Pass: s.wakeDue, Retry: 5 * time.Second, Backlog: due.Overdue(s.db,
+		`SELECT COUNT(*), COALESCE(MIN(snoozed_until), 0) FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ?`)}
+}
+
+// SnoozeTimer returns a loop, run in g, that runs SnoozeWork alone, for a
+// service run without a node's runner. It returns when ctx ends.
 func (s *Service) SnoozeTimer(g *background.Group) func(ctx context.Context) {
-	l, run := g.Timer("snooze timer", 5*time.Second, s.wakeDue)
-	s.db.OnDue(dueSnooze, l.Schedule)
+	_, run := due.Attach(nil, s.db, g, s.SnoozeWork())
 	return run
 }
 

@@ -278,7 +278,8 @@ var operations = map[string]opDoc{
 		body: newAPIToken{}, required: []string{"name"}, status: 201, resp: createdToken{}},
 	"DELETE /api/v1/tokens/{tokenID}": {id: "deleteToken", tag: tagSettings, summary: "Revoke a token", status: 204},
 	"GET /api/v1/workspace":           {id: "getWorkspace", tag: tagSettings, summary: "The workspace's settings", status: 200, resp: workspace.Workspace{}},
-	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone or closing-notes mode",
+	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone, closing-notes mode or auto-close",
+		desc: "auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once.",
 		body: workspace.Settings{}, status: 200, resp: workspace.Workspace{}},
 
 	// Workflows (docs/workflows.md).

@@ -111,6 +111,13 @@ func TestChannelsAndSettings(t *testing.T) {
 				want: []string{`"name":"Acme Ltd"`, `"timezone":"Europe/Paris"`}},
 			{name: "the integration is an owner", method: "PATCH", path: "/api/v1/workspace", as: "integration",
 				body: `{"closing_notes_mode":"optional"}`, status: 200, want: []string{`"name":"Acme Ltd"`, `"closing_notes_mode":"optional"`}},
+			{name: "auto-close", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+				body: `{"auto_close_minutes":1440,"auto_close_contact_only":true}`, status: 200,
+				want: []string{`"auto_close_minutes":1440`, `"auto_close_contact_only":true`, `"name":"Acme Ltd"`}},
+			{name: "auto-close read back", method: "GET", path: "/api/v1/workspace", as: "agent", status: 200,
+				want: []string{`"auto_close_minutes":1440`, `"auto_close_contact_only":true`}},
+			{name: "auto-close off", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+				body: `{"auto_close_minutes":0}`, status: 200, want: []string{`"auto_close_minutes":0`, `"auto_close_contact_only":true`}},
 		})
 	})
 }

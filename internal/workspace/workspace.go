@@ -28,11 +28,15 @@ const (
 
 // Workspace is a tenant; nothing crosses workspaces.
 type Workspace struct {
-	ID               int64     `json:"id"`
-	Name             string    `json:"name"`
-	Timezone         string    `json:"timezone"`
-	ClosingNotesMode string    `json:"closing_notes_mode"`
-	CreatedAt        time.Time `json:"created_at"`
+	ID               int64  `json:"id"`
+	Name             string `json:"name"`
+	Timezone         string `json:"timezone"`
+	ClosingNotesMode string `json:"closing_notes_mode"`
+	// AutoCloseMinutes closes a conversation after that long without a
+	// message (0: never); AutoCloseContactOnly counts only the contact's.
+	AutoCloseMinutes     int       `json:"auto_close_minutes"`
+	AutoCloseContactOnly bool      `json:"auto_close_contact_only"`
+	CreatedAt            time.Time `json:"created_at"`
 }
 
 // Service reads and writes workspaces, users, teams and tokens.
@@ -94,9 +98,12 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 // Get returns the workspace with id.
 func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 	var w Workspace
-	var created int64
-	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &created)
+	var created, autoClose int64
+	var contactOnly int
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, auto_close_ms, auto_close_contact_only, created_at
+		FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &created)
+	w.AutoCloseMinutes, w.AutoCloseContactOnly = int(autoClose/60000), contactOnly == 1
 	if errors.Is(err, sql.ErrNoRows) {
 		return Workspace{}, apperr.NotFound("workspace")
 	}
@@ -112,6 +119,9 @@ type Settings struct {
 	Name             *string `json:"name"`
 	Timezone         *string `json:"timezone"`
 	ClosingNotesMode *string `json:"closing_notes_mode"`
+	// AutoCloseMinutes is 0 (off) or 30 to 20160 (14 days).
+	AutoCloseMinutes     *int  `json:"auto_close_minutes"`
+	AutoCloseContactOnly *bool `json:"auto_close_contact_only"`
 }
 
 // Update changes a workspace's settings. Only the given fields are
@@ -141,13 +151,33 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 			return Workspace{}, apperr.Invalid("closing_notes_mode", "must be optional, category_required or both_required")
 		}
 	}
+	if m := in.AutoCloseMinutes; m != nil && *m != 0 && (*m < MinAutoCloseMinutes || *m > MaxAutoCloseMinutes) {
+		return Workspace{}, apperr.Invalid("auto_close_minutes", "must be 0 (off) or from %d to %d", MinAutoCloseMinutes, MaxAutoCloseMinutes)
+	}
+	var autoCloseMs, contactOnly *int64
+	if in.AutoCloseMinutes != nil {
+		autoCloseMs = new(int64)
+		*autoCloseMs = int64(*in.AutoCloseMinutes) * 60000
+	}
+	if in.AutoCloseContactOnly != nil {
+		contactOnly = new(int64)
+		*contactOnly = int64(boolInt(*in.AutoCloseContactOnly))
+	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
-			closing_notes_mode = COALESCE(?, closing_notes_mode) WHERE id = ?`, in.Name, in.Timezone, in.ClosingNotesMode, id)
+			closing_notes_mode = COALESCE(?, closing_notes_mode), auto_close_ms = COALESCE(?, auto_close_ms),
+			auto_close_contact_only = COALESCE(?, auto_close_contact_only) WHERE id = ?`,
+			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, id)
 		if err != nil {
 			return err
 		}
-		return db.Affected(res, "workspace")
+		if err := db.Affected(res, "workspace"); err != nil {
+			return err
+		}
+		if autoCloseMs != nil || contactOnly != nil {
+			return rearmAutoClose(ctx, tx, id)
+		}
+		return nil
 	})
 	if apperr.KindOf(err) != "" {
 		return Workspace{}, err
