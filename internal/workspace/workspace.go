@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -31,7 +32,10 @@ type Workspace struct {
 	Name             string    `json:"name"`
 	Timezone         string    `json:"timezone"`
 	ClosingNotesMode string    `json:"closing_notes_mode"`
-	CreatedAt        time.Time `json:"created_at"`
+	// Permissions are what each restrictable role (agent, manager) may do:
+	// the owners' setting, else the defaults.
+	Permissions map[string]access.Permissions `json:"permissions"`
+	CreatedAt   time.Time                     `json:"created_at"`
 }
 
 // Service reads and writes workspaces, users, teams and tokens.
@@ -69,7 +73,8 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 	if _, err := time.LoadLocation(timezone); err != nil {
 		return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", timezone)
 	}
-	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now())}
+	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now()),
+		Permissions: rolePermissions{}.effective()}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO workspaces (name, timezone, closing_notes_mode, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			w.Name, w.Timezone, w.ClosingNotesMode, db.Millis(w.CreatedAt)).Scan(&w.ID); err != nil {
@@ -94,8 +99,9 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 	var w Workspace
 	var created int64
-	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &created)
+	var perms string
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, role_permissions, created_at FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &perms, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Workspace{}, apperr.NotFound("workspace")
 	}
@@ -103,6 +109,7 @@ func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 		return Workspace{}, fmt.Errorf("workspace: get: %w", err)
 	}
 	w.CreatedAt = db.Time(created)
+	w.Permissions = parseRolePermissions(perms).effective()
 	return w, nil
 }
 
@@ -111,6 +118,10 @@ type Settings struct {
 	Name             *string `json:"name"`
 	Timezone         *string `json:"timezone"`
 	ClosingNotesMode *string `json:"closing_notes_mode"`
+	// Permissions sets, by role (agent, manager), what members of that
+	// role may do; null puts a role back to the defaults. Roles not named
+	// are unchanged.
+	Permissions map[string]*PermissionsInput `json:"permissions"`
 }
 
 // Update changes a workspace's settings. Only the given fields are
@@ -146,7 +157,10 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		if err != nil {
 			return err
 		}
-		return db.Affected(res, "workspace")
+		if err := db.Affected(res, "workspace"); err != nil {
+			return err
+		}
+		return setRolePermissions(ctx, tx, id, in.Permissions)
 	})
 	if apperr.KindOf(err) != "" {
 		return Workspace{}, err
