@@ -255,6 +255,13 @@ func TestWhoSeesWhat(t *testing.T) {
 
 		// Every change of what A may not see is refused as not found, and
 		// changes nothing (the harness compares every table).
+		shortcut := `{"name": "Shortcut", "trigger": {"type": "shortcut"},
+			"steps": [{"id": "tag", "type": "update_contact_tag", "settings": {"action": "add", "tags": ["s"]}}]}`
+		f.run(t, []scenario{
+			{name: "a shortcut", method: "POST", path: "/api/v1/workflows", as: "manager", body: shortcut, status: 201, capture: "shortcut"},
+			{name: "publish it", method: "POST", path: "/api/v1/workflows/{{shortcut}}/publish", as: "manager", status: 200},
+			{name: "start it", method: "POST", path: "/api/v1/workflows/{{shortcut}}/start", as: "manager", status: 200},
+		})
 		var refused []scenario
 		future := d.Clock().Now().Add(time.Hour).UTC().Format(time.RFC3339)
 		for _, place := range []string{placeB, placeOther, placeNoTeam} {
@@ -274,6 +281,7 @@ func TestWhoSeesWhat(t *testing.T) {
 				{method: "DELETE", path: c + "/tags/vip"},
 				{method: "PUT", path: c + "/lifecycle", body: `{"stage":"Customer"}`},
 				{method: "POST", path: "/api/v1/conversations", body: `{"contact_id":` + itoa(w.contact[place]) + `}`},
+				{method: "POST", path: "/api/v1/workflows/{{shortcut}}/runs", body: `{"contact_id":` + itoa(w.contact[place]) + `}`},
 			} {
 				sc.name, sc.as, sc.status = sc.method+" "+sc.path+" ("+place+")", "a", 404
 				refused = append(refused, sc)
@@ -281,6 +289,8 @@ func TestWhoSeesWhat(t *testing.T) {
 		}
 		refused = append(refused,
 			scenario{name: "an agent may not delete contacts", method: "DELETE", path: "/api/v1/contacts/" + itoa(w.contact[placeMine]), as: "a", status: 403},
+			scenario{name: "A runs the shortcut for a contact A sees", method: "POST", path: "/api/v1/workflows/{{shortcut}}/runs", as: "a",
+				body: `{"contact_id":` + itoa(w.contact[placeMine]) + `}`, status: 201},
 			scenario{name: "a contact to delete", method: "POST", path: "/api/v1/contacts", as: "owner", body: `{"first_name":"Gone"}`,
 				status: 201, capture: "gone"},
 			scenario{name: "the manager may delete", method: "DELETE", path: "/api/v1/contacts/{{gone}}", as: "manager", status: 204},
@@ -345,6 +355,12 @@ func TestWhoSeesWhat(t *testing.T) {
 			body:   `{"permissions":{"agent":{"see_all_conversations":true,"export_contacts":false,"delete_contacts":false}}}`,
 			status: 200, want: []string{`"agent":{"see_all_conversations":true,"export_contacts":false,"delete_contacts":false}`}}})
 		f.walk(t, w, "a", everything, everyContact)
+
+		// Owners restrict managers too: this one is in no team and has no
+		// conversation, so sees only the contact nobody talks to.
+		f.run(t, []scenario{{name: "restrict managers", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+			body: `{"permissions":{"manager":{"see_all_conversations":false,"export_contacts":true,"delete_contacts":true}}}`, status: 200}})
+		f.walk(t, w, "manager", nil, []string{placeNoConvos})
 	})
 }
 

@@ -28,10 +28,10 @@ const (
 
 // Workspace is a tenant; nothing crosses workspaces.
 type Workspace struct {
-	ID               int64     `json:"id"`
-	Name             string    `json:"name"`
-	Timezone         string    `json:"timezone"`
-	ClosingNotesMode string    `json:"closing_notes_mode"`
+	ID               int64  `json:"id"`
+	Name             string `json:"name"`
+	Timezone         string `json:"timezone"`
+	ClosingNotesMode string `json:"closing_notes_mode"`
 	// Permissions are what each restrictable role (agent, manager) may do:
 	// the owners' setting, else the defaults.
 	Permissions map[string]access.Permissions `json:"permissions"`
