@@ -265,6 +265,8 @@ func TestWhoSeesWhat(t *testing.T) {
 		var refused []scenario
 		future := d.Clock().Now().Add(time.Hour).UTC().Format(time.RFC3339)
 		for _, place := range []string{placeB, placeOther, placeNoTeam} {
+			i := slices.Index(places, place)
+			phone := fmt.Sprintf("+4420794600%02d", i)
 			p := "/api/v1/conversations/" + itoa(w.conv[place])
 			c := "/api/v1/contacts/" + itoa(w.contact[place])
 			for _, sc := range []scenario{
@@ -282,6 +284,7 @@ func TestWhoSeesWhat(t *testing.T) {
 				{method: "PUT", path: c + "/lifecycle", body: `{"stage":"Customer"}`},
 				{method: "POST", path: "/api/v1/conversations", body: `{"contact_id":` + itoa(w.contact[place]) + `}`},
 				{method: "POST", path: "/api/v1/workflows/{{shortcut}}/runs", body: `{"contact_id":` + itoa(w.contact[place]) + `}`},
+				{method: "POST", path: "/api/v1/contacts/upsert", body: `{"phone":"` + phone + `","last_name":"X"}`},
 			} {
 				sc.name, sc.as, sc.status = sc.method+" "+sc.path+" ("+place+")", "a", 404
 				refused = append(refused, sc)
