@@ -148,6 +148,25 @@ func (f *fixture) walk(t *testing.T, w world, as string, sees, seesContacts []st
 	if got, want := idsOf(f.list(t, "/api/v1/conversations?limit=200", as)), pick(w.conv, sees); !slices.Equal(got, want) {
 		t.Errorf("%s lists conversations %v, want %v", as, got, want)
 	}
+	// Filters narrow what the caller sees, never widen it.
+	unassigned := []string{}
+	for _, place := range []string{placeTeam, placeOther, placeNoTeam} {
+		if slices.Contains(sees, place) {
+			unassigned = append(unassigned, place)
+		}
+	}
+	if got, want := idsOf(f.list(t, "/api/v1/conversations?assignee_id=none&limit=200", as)), pick(w.conv, unassigned); !slices.Equal(got, want) {
+		t.Errorf("%s lists unassigned conversations %v, want %v", as, got, want)
+	}
+	for _, place := range places {
+		want := []int64{}
+		if slices.Contains(sees, place) {
+			want = []int64{w.conv[place]}
+		}
+		if got := idsOf(f.list(t, "/api/v1/conversations?contact_id="+itoa(w.contact[place]), as)); !slices.Equal(got, want) {
+			t.Errorf("%s lists conversations of the contact %s: %v, want %v", as, place, got, want)
+		}
+	}
 	for _, place := range places {
 		id, visible := itoa(w.conv[place]), slices.Contains(sees, place)
 		for _, path := range []string{"/api/v1/conversations/" + id, "/api/v1/conversations/" + id + "/messages",
@@ -349,6 +368,18 @@ func TestWhoSeesWhat(t *testing.T) {
 		want := []string{ev("conversation.assigned", w.conv[placeB]), ev("comment.created", w.conv[placeB]), ev("comment.created", w.conv[placeTeam])}
 		if got := streamed(t, sa, 3); !slices.Equal(got, want) {
 			t.Errorf("A's stream after the handovers: %v, want %v", got, want)
+		}
+		// Contact events follow the contact's visibility.
+		f.run(t, []scenario{
+			{name: "update a contact A may not see", method: "PATCH", path: "/api/v1/contacts/" + itoa(w.contact[placeOther]), as: "owner",
+				body: `{"last_name":"Other"}`, status: 200},
+			{name: "update one A sees", method: "PATCH", path: "/api/v1/contacts/" + itoa(w.contact[placeTeam]), as: "owner",
+				body: `{"last_name":"Team"}`, status: 200},
+		})
+		_, typ, data := sa.event(t)
+		var e listed
+		if decode([]byte(data), &e); typ != "contact.updated" || e.ContactID != w.contact[placeTeam] {
+			t.Errorf("A's stream: %s %s, want contact.updated of contact %d", typ, data, w.contact[placeTeam])
 		}
 		sa.close()
 		sm.close()
