@@ -68,6 +68,7 @@ var enums = map[string][]string{
 var fieldDocs = map[string]string{
 	"ErrorDetail.field":                       "the input at fault, for 422 (e.g. fields.age)",
 	"ErrorDetail.request_id":                  "also in the X-Request-Id header and the server's log",
+	"ErrorDetail.problems":                    "every problem, when the request has several (422): where each is (step, field) and why",
 	"Contact.fields":                          "custom field values by key",
 	"Channel.token":                           "the channel's shared secret; shown to owners and managers only",
 	"CreatedToken.secret":                     "the bearer token; shown this once, only its hash is stored",

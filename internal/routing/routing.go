@@ -47,6 +47,7 @@ type Service struct {
 	runTimer   func(ctx context.Context) // the presence timer's loop
 	violations atomic.Int64              // capacity assertions that failed in a claim (always 0)
 	skipped    atomic.Int64              // drainer: events read past without work, ahead of the persisted cursor
+	metrics    *routingMetrics
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -58,7 +59,8 @@ func New(d *db.DB, opts Options) *Service {
 	if opts.Group == nil {
 		opts.Group = background.NewGroup(d.Clock())
 	}
-	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub, drainer: opts.Group.NewLoop("routing drainer")}
+	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub, drainer: opts.Group.NewLoop("routing drainer"),
+		metrics: newRoutingMetrics(d)}
 	s.timer, s.runTimer = opts.Group.Timer("routing: presence timer", 5*time.Second, s.tick)
 	if s.hub != nil {
 		s.hub.OnNotify(s.drainer.Signal)

@@ -53,6 +53,7 @@ type Engine struct {
 	runTimer func(context.Context)
 	seen     atomic.Int64 // the consumer's cursor as this node last saw it
 	locs     sync.Map     // workspace id -> cachedLocation
+	metrics  *engineMetrics
 
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
@@ -79,7 +80,7 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 		opts.HTTPClient = netguard.New(netguard.Options{}).Client()
 	}
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
-		consumer: opts.Group.NewLoop("workflow consumer"), closing: make(chan struct{})}
+		consumer: opts.Group.NewLoop("workflow consumer"), closing: make(chan struct{}), metrics: newEngineMetrics(svc.db)}
 	e.timer, e.runTimer = opts.Group.Timer("workflow: timer", time.Second, e.timerPass)
 	hub.OnNotify(e.consumer.Signal)
 	svc.db.OnDue(DueKind, e.timer.Schedule)
