@@ -108,9 +108,11 @@ func scanContact(row interface{ Scan(...any) error }) (Contact, error) {
 	return c, err
 }
 
-// Get returns a contact of the workspace with its tags and custom fields.
-func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Contact, error) {
-	return get(ctx, s.db.Reader(), workspaceID, id)
+// Get returns a contact the principal may see, with its tags and custom
+// fields.
+func (s *Service) Get(ctx context.Context, p Principal, id int64) (Contact, error) {
+	scope, args := p.ContactScope("c")
+	return getWhere(ctx, s.db.Reader(), p.WorkspaceID, id, scope, args)
 }
 
 // GetTx returns a contact as q sees it (inside a transaction, with that
@@ -120,7 +122,13 @@ func GetTx(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, e
 }
 
 func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, error) {
-	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ?`, workspaceID, id))
+	return getWhere(ctx, q, workspaceID, id, "1=1", nil)
+}
+
+// getWhere reads a contact that also meets cond (over contacts aliased c).
+func getWhere(ctx context.Context, q db.Querier, workspaceID, id int64, cond string, condArgs []any) (Contact, error) {
+	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ? AND `+cond,
+		append([]any{workspaceID, id}, condArgs...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Contact{}, apperr.NotFound("contact")
 	}
@@ -149,7 +157,10 @@ type ListFilter struct {
 // than limit.Search characters, or a tag longer than a tag can be, is a
 // bad request: SQLite refuses LIKE patterns past 50,000 bytes, and no
 // contact could match anyway.
-func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Contact, error) {
+//
+// A restricted principal lists only the contacts it may see (see
+// access.Principal.ContactScope).
+func (s *Service) List(ctx context.Context, p Principal, f ListFilter) ([]Contact, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
@@ -159,8 +170,9 @@ func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]
 	if err := limit.Param("tag", f.Tag, MaxTagLen); err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + contactColumns + contactFrom + ` WHERE c.workspace_id = ? AND c.id > ?`
-	args := []any{workspaceID, f.After}
+	scope, args := p.ContactScope("c")
+	q := `SELECT ` + contactColumns + contactFrom + ` WHERE c.workspace_id = ? AND c.id > ? AND ` + scope
+	args = append([]any{p.WorkspaceID, f.After}, args...)
 	if f.Search != "" {
 		like := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
 		q += ` AND (LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'

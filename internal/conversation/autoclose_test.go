@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -37,7 +38,7 @@ func runAutoClose(t *testing.T, g *background.Group, svcs ...*Service) {
 
 func (f *fixture) status(t *testing.T, id int64) Conversation {
 	t.Helper()
-	c, err := f.svc.Get(context.Background(), f.ws.ID, id)
+	c, err := f.svc.Get(context.Background(), access.System(f.ws.ID), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestAutoCloseResetsOnMessages(t *testing.T) {
 				f.clock.Advance(20 * time.Minute)
 				var err error
 				if tc.agent {
-					_, err = f.svc.Send(ctx, f.ws.ID, id, SendInput{Text: "on it", Sender: SourceUser})
+					_, err = f.svc.Send(ctx, access.System(f.ws.ID), id, SendInput{Text: "on it", Sender: SourceUser})
 				} else {
 					_, err = f.svc.Receive(ctx, []Inbound{f.inbound("r1", "second", "still there?")})
 				}
@@ -138,7 +139,7 @@ func TestAutoCloseSkipsSnoozed(t *testing.T) {
 		start := f.clock.Now()
 		id := f.openOne(t, "s1").ConversationID
 		f.clock.Advance(10 * time.Minute)
-		if _, err := f.svc.Snooze(ctx, f.ws.ID, id, start.Add(2*time.Hour), 0); err != nil {
+		if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), id, start.Add(2*time.Hour), 0); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Set(start.Add(2*time.Hour - time.Millisecond))

@@ -38,11 +38,14 @@ var mentionRe = regexp.MustCompile(`@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-
 
 // AddComment stores a comment and appends comment.created, which carries the
 // mentioned user ids so notifications can reach them.
-func (s *Service) AddComment(ctx context.Context, workspaceID, conversationID int64, in CommentInput) (Comment, error) {
+func (s *Service) AddComment(ctx context.Context, p Principal, conversationID int64, in CommentInput) (Comment, error) {
 	var cm Comment
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, conversationID); err != nil {
+			return err
+		}
 		var err error
-		cm, err = AddCommentTx(ctx, tx, workspaceID, conversationID, in)
+		cm, err = AddCommentTx(ctx, tx, p.WorkspaceID, conversationID, in)
 		return err
 	})
 	return cm, wrap("comment", err)
@@ -95,8 +98,8 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 }
 
 // ListComments returns a conversation's comments oldest first.
-func (s *Service) ListComments(ctx context.Context, workspaceID, conversationID int64) ([]Comment, error) {
-	if _, err := s.Get(ctx, workspaceID, conversationID); err != nil {
+func (s *Service) ListComments(ctx context.Context, p Principal, conversationID int64) ([]Comment, error) {
+	if _, err := s.Get(ctx, p, conversationID); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.Reader().Query(ctx, `SELECT id, conversation_id, COALESCE(user_id, 0), text, mentions, created_at FROM comments

@@ -83,9 +83,9 @@ func scan(row interface{ Scan(...any) error }) (Conversation, error) {
 	return c, err
 }
 
-// Get returns a conversation of the workspace.
-func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Conversation, error) {
-	return get(ctx, s.db.Reader(), workspaceID, id)
+// Get returns a conversation the principal may see.
+func (s *Service) Get(ctx context.Context, p Principal, id int64) (Conversation, error) {
+	return see(ctx, s.db.Reader(), p, id)
 }
 
 // GetTx returns a conversation of the workspace as q sees it (inside a
@@ -155,13 +155,15 @@ type ListFilter struct {
 	ChannelID  int64
 }
 
-// List returns conversations newest first, after the cursor.
-func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Conversation, error) {
+// List returns the conversations the principal may see, newest first,
+// after the cursor.
+func (s *Service) List(ctx context.Context, p Principal, f ListFilter) ([]Conversation, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	q := `SELECT ` + columns + ` FROM conversations WHERE workspace_id = ?`
-	args := []any{workspaceID}
+	scope, args := p.ConversationScope("")
+	q := `SELECT ` + columns + ` FROM conversations WHERE workspace_id = ? AND ` + scope
+	args = append([]any{p.WorkspaceID}, args...)
 	if f.After > 0 {
 		q += ` AND id < ?`
 		args = append(args, f.After)

@@ -19,12 +19,16 @@ type OpenInput struct {
 }
 
 // Open opens a conversation for a contact that has none open; a second
-// open conversation is a conflict.
-func (s *Service) Open(ctx context.Context, workspaceID int64, in OpenInput) (Conversation, error) {
+// open conversation is a conflict. The contact must be one the principal
+// may see.
+func (s *Service) Open(ctx context.Context, p Principal, in OpenInput) (Conversation, error) {
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayUseContact(ctx, tx, p, in.ContactID); err != nil {
+			return err
+		}
 		var err error
-		c, err = OpenTx(ctx, tx, workspaceID, in)
+		c, err = OpenTx(ctx, tx, p.WorkspaceID, in)
 		return err
 	})
 	return c, wrap("open", err)
@@ -85,11 +89,14 @@ type CloseInput struct {
 // Close closes a conversation. The workspace's closing-notes mode decides
 // whether a category, or a category and a summary, are required; the
 // category must be one of the workspace's.
-func (s *Service) Close(ctx context.Context, workspaceID, id int64, in CloseInput) (Conversation, error) {
+func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInput) (Conversation, error) {
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, id); err != nil {
+			return err
+		}
 		var err error
-		c, err = CloseTx(ctx, tx, workspaceID, id, in)
+		c, err = CloseTx(ctx, tx, p.WorkspaceID, id, in)
 		return err
 	})
 	return c, wrap("close", err)

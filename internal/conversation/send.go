@@ -27,11 +27,14 @@ type SendInput struct {
 // Send stores an outbound message as pending and queues it for delivery in
 // the same transaction, so a committed send is never forgotten: the
 // outbound dispatcher picks it up (and after a crash, picks it up again).
-func (s *Service) Send(ctx context.Context, workspaceID, conversationID int64, in SendInput) (Message, error) {
+func (s *Service) Send(ctx context.Context, p Principal, conversationID int64, in SendInput) (Message, error) {
 	var m Message
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, conversationID); err != nil {
+			return err
+		}
 		var err error
-		m, err = SendTx(ctx, tx, workspaceID, conversationID, in)
+		m, err = SendTx(ctx, tx, p.WorkspaceID, conversationID, in)
 		return err
 	})
 	return m, wrap("send", err)

@@ -13,7 +13,7 @@ import (
 
 // Snooze hides a conversation until a time; a contact message or the time
 // wakes it. It stays open for the one-open-conversation rule.
-func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.Time, byUser int64) (Conversation, error) {
+func (s *Service) Snooze(ctx context.Context, p Principal, id int64, until time.Time, byUser int64) (Conversation, error) {
 	now := s.db.Clock().Now()
 	if !until.After(now) {
 		return Conversation{}, apperr.Invalid("until", "must be in the future")
@@ -23,8 +23,11 @@ func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.
 	}
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, id); err != nil {
+			return err
+		}
 		var err error
-		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
+		if c, err = getOpen(ctx, tx, p.WorkspaceID, id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ?, auto_close_at = 0 WHERE id = ?`, db.Millis(until), id); err != nil {
@@ -42,11 +45,14 @@ func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.
 }
 
 // Unsnooze reopens a snoozed conversation by hand.
-func (s *Service) Unsnooze(ctx context.Context, workspaceID, id int64) (Conversation, error) {
+func (s *Service) Unsnooze(ctx context.Context, p Principal, id int64) (Conversation, error) {
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, id); err != nil {
+			return err
+		}
 		var err error
-		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
+		if c, err = getOpen(ctx, tx, p.WorkspaceID, id); err != nil {
 			return err
 		}
 		if c.Status != StatusSnoozed {

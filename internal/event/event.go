@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -123,6 +124,9 @@ type Filter struct {
 	ConversationID int64
 	Types          []Type
 	Limit          int
+	// Viewer, when restricted, keeps only the events it may see (see
+	// visibleTo); the zero Principal of engine readers sees everything.
+	Viewer access.Principal
 }
 
 // Matches reports whether e is one of the events f selects, whatever its
@@ -149,6 +153,11 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 		in, typeArgs := db.In(f.Types)
 		query += ` AND type IN ` + in
 		args = append(args, typeArgs...)
+	}
+	if !f.Viewer.Unrestricted() {
+		cond, condArgs := visibleTo(f.Viewer)
+		query += ` AND ` + cond
+		args = append(args, condArgs...)
 	}
 	query += ` ORDER BY id LIMIT ?`
 	args = append(args, f.Limit)

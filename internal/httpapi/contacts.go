@@ -24,7 +24,7 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit, err = limitOf(r, 50); err != nil {
 		return err
 	}
-	list, err := s.deps.Contacts.List(r.Context(), Principal(r).WorkspaceID, f)
+	list, err := s.deps.Contacts.List(r.Context(), Principal(r), f)
 	if err != nil {
 		return err
 	}
@@ -49,12 +49,12 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ws := Principal(r).WorkspaceID
-	c, err := s.deps.Contacts.Get(r.Context(), ws, id)
+	p := Principal(r)
+	c, err := s.deps.Contacts.Get(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
-	ids, err := s.deps.Contacts.ListIdentities(r.Context(), ws, id)
+	ids, err := s.deps.Contacts.ListIdentities(r.Context(), p.WorkspaceID, id)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) error {
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.deps.Contacts.Update(r.Context(), Principal(r).WorkspaceID, id, in)
+	c, err := s.deps.Contacts.Update(r.Context(), Principal(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Contacts.Delete(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+	if err := s.deps.Contacts.Delete(r.Context(), Principal(r), id); err != nil {
 		return err
 	}
 	noContent(w)
@@ -99,7 +99,7 @@ func (s *Server) upsertContact(w http.ResponseWriter, r *http.Request) error {
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
-	c, created, err := s.deps.Contacts.Upsert(r.Context(), Principal(r).WorkspaceID, in)
+	c, created, err := s.deps.Contacts.Upsert(r.Context(), Principal(r), in)
 	if err != nil {
 		return err
 	}
@@ -118,8 +118,8 @@ func (s *Server) listContactConversations(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	ws := Principal(r).WorkspaceID
-	if _, err := s.deps.Contacts.Get(r.Context(), ws, id); err != nil {
+	p := Principal(r)
+	if _, err := s.deps.Contacts.Get(r.Context(), p, id); err != nil {
 		return err
 	}
 	f := conversation.ListFilter{ContactID: id, Status: r.URL.Query().Get("status")}
@@ -129,7 +129,7 @@ func (s *Server) listContactConversations(w http.ResponseWriter, r *http.Request
 	if f.Limit, err = limitOf(r, 50); err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.List(r.Context(), ws, f)
+	list, err := s.deps.Conversations.List(r.Context(), p, f)
 	if err != nil {
 		return err
 	}

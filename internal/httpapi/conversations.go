@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
@@ -91,7 +92,7 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error
 	if f.ChannelID, err = queryID(r, "channel_id"); err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.List(r.Context(), p.WorkspaceID, f)
+	list, err := s.deps.Conversations.List(r.Context(), p, f)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (s *Server) openConversation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in.Source, in.UserID = source(p), p.UserID
-	c, err := s.deps.Conversations.Open(r.Context(), p.WorkspaceID, in)
+	c, err := s.deps.Conversations.Open(r.Context(), p, in)
 	if err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.deps.Conversations.Get(r.Context(), Principal(r).WorkspaceID, id)
+	c, err := s.deps.Conversations.Get(r.Context(), Principal(r), id)
 	if err != nil {
 		return err
 	}
@@ -139,7 +140,7 @@ func (s *Server) closeConversation(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	in.Source, in.UserID = source(p), p.UserID
-	c, err := s.deps.Conversations.Close(r.Context(), p.WorkspaceID, id, in)
+	c, err := s.deps.Conversations.Close(r.Context(), p, id, in)
 	if err != nil {
 		return err
 	}
@@ -157,6 +158,11 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
+	// Only a conversation the caller may see can be assigned; what it
+	// becomes is shown to them, whoever it went to.
+	if _, err := s.deps.Conversations.Get(r.Context(), p, id); err != nil {
+		return err
+	}
 	// Through routing, so capacity holds: a user at capacity is a 409
 	// unless force is set; a team alone joins that team's queue.
 	req := routing.Request{WorkspaceID: p.WorkspaceID, ConversationID: id, Source: source(p), ByUserID: p.UserID, Force: in.Force}
@@ -171,7 +177,7 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	if _, err := s.deps.Routing.Assign(r.Context(), req); err != nil {
 		return err
 	}
-	c, err := s.deps.Conversations.Get(r.Context(), p.WorkspaceID, id)
+	c, err := s.deps.Conversations.Get(r.Context(), access.System(p.WorkspaceID), id)
 	if err != nil {
 		return err
 	}
@@ -193,7 +199,7 @@ func (s *Server) unassignConversation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	c, err := s.deps.Conversations.Unassign(r.Context(), p.WorkspaceID, id, source(p), p.UserID)
+	c, err := s.deps.Conversations.Unassign(r.Context(), p, id, source(p), p.UserID)
 	if err != nil {
 		return err
 	}
@@ -219,7 +225,7 @@ func (s *Server) snoozeConversation(w http.ResponseWriter, r *http.Request) erro
 	if in.Until.IsZero() {
 		return apperr.Invalid("until", "is required (RFC 3339 time)")
 	}
-	c, err := s.deps.Conversations.Snooze(r.Context(), p.WorkspaceID, id, in.Until, p.UserID)
+	c, err := s.deps.Conversations.Snooze(r.Context(), p, id, in.Until, p.UserID)
 	if err != nil {
 		return err
 	}
@@ -233,7 +239,7 @@ func (s *Server) unsnoozeConversation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	c, err := s.deps.Conversations.Unsnooze(r.Context(), p.WorkspaceID, id)
+	c, err := s.deps.Conversations.Unsnooze(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
@@ -254,7 +260,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.ListMessages(r.Context(), Principal(r).WorkspaceID, id, after, limit)
+	list, err := s.deps.Conversations.ListMessages(r.Context(), Principal(r), id, after, limit)
 	if err != nil {
 		return err
 	}
@@ -272,7 +278,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Sender, in.UserID = source(p), p.UserID
-	m, err := s.deps.Conversations.Send(r.Context(), p.WorkspaceID, id, in)
+	m, err := s.deps.Conversations.Send(r.Context(), p, id, in)
 	if err != nil {
 		return err
 	}
@@ -285,7 +291,7 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.deps.Conversations.GetMessage(r.Context(), Principal(r).WorkspaceID, id)
+	m, err := s.deps.Conversations.GetMessage(r.Context(), Principal(r), id)
 	if err != nil {
 		return err
 	}
@@ -298,7 +304,7 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.ListComments(r.Context(), Principal(r).WorkspaceID, id)
+	list, err := s.deps.Conversations.ListComments(r.Context(), Principal(r), id)
 	if err != nil {
 		return err
 	}
@@ -317,7 +323,7 @@ func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.UserID = p.UserID
-	c, err := s.deps.Conversations.AddComment(r.Context(), p.WorkspaceID, id, in)
+	c, err := s.deps.Conversations.AddComment(r.Context(), p, id, in)
 	if err != nil {
 		return err
 	}

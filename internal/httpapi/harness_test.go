@@ -28,8 +28,8 @@ import (
 )
 
 // fixture is a running server on a fresh store: workspace "Acme" with an
-// owner, a manager and an agent (no passwords: hashing is deliberately
-// slow), a workspace integration token, a custom channel, and a second
+// owner, a manager and an agent who may see every conversation (no
+// passwords: hashing is deliberately slow), a workspace integration token, a custom channel, and a second
 // workspace whose owner must never see Acme's data.
 type fixture struct {
 	d      *db.DB
@@ -108,6 +108,13 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 		must(err)
 		f.vars[role] = strconv.FormatInt(u.ID, 10)
 	}
+	// The agent may see every conversation (an owner widened them), so the
+	// scenarios that use the agent as "anyone" keep proving what they
+	// prove; visibility_test.go builds restricted agents and walks what
+	// they see.
+	_, err = f.wsSvc.UpdateUser(ctx, f.ws.ID, f.users[workspace.RoleAgent].ID,
+		workspace.UserUpdate{Permissions: json.RawMessage(`{"see_all_conversations":true,"export_contacts":false,"delete_contacts":false}`)})
+	must(err)
 	_, f.tokens["integration"], err = f.wsSvc.CreateToken(ctx, f.ws.ID, workspace.NewToken{Name: "crm"})
 	must(err)
 	other, err := f.wsSvc.Create(ctx, "Other", "UTC")

@@ -199,7 +199,8 @@ var operations = map[string]opDoc{
 	"PATCH /api/v1/contacts/{contactID}": {id: "updateContact", tag: tagContacts, summary: "Change a contact; absent fields stay",
 		body: contact.Input{}, status: 200, resp: contact.Contact{}, errors: []int{409}},
 	"DELETE /api/v1/contacts/{contactID}": {id: "deleteContact", tag: tagContacts,
-		summary: "Delete a contact with its conversations and messages", status: 204},
+		summary: "Delete a contact with its conversations and messages",
+		desc:    "Needs the delete_contacts permission (403 without it; see the workspace's permissions).", status: 204},
 	"POST /api/v1/contacts/{contactID}/tags": {id: "tagContact", tag: tagContacts,
 		summary: "Tag a contact (the tag is created if new)", body: tagInput{}, required: []string{"tag"}, status: 200, resp: contact.Contact{}},
 	"DELETE /api/v1/contacts/{contactID}/tags/{tag}": {id: "untagContact", tag: tagContacts,
@@ -239,7 +240,7 @@ var operations = map[string]opDoc{
 	"GET /api/v1/users/{userID}": {id: "getUser", tag: tagPeople, summary: "A user", status: 200, resp: workspace.User{}},
 	"PATCH /api/v1/users/{userID}": {id: "updateUser", tag: tagPeople, summary: "Change a user",
 		desc: "Users may change their own name and status (their own password with PUT /api/v1/me/password); managers may change other users but not owners; " +
-			"only owners change roles. A password set for someone else ends all their sessions; it is refused (409) for a person who also works " +
+			"only owners change roles and permissions. A password set for someone else ends all their sessions; it is refused (409) for a person who also works " +
 			"in another workspace, since their password opens that one too. The last active owner cannot be demoted (409).",
 		body: workspace.UserUpdate{}, status: 200, resp: workspace.User{}, errors: []int{409, 429}},
 	"DELETE /api/v1/users/{userID}": {id: "deleteUser", tag: tagPeople, summary: "Delete a user who has no history",
@@ -278,8 +279,10 @@ var operations = map[string]opDoc{
 		body: newAPIToken{}, required: []string{"name"}, status: 201, resp: createdToken{}},
 	"DELETE /api/v1/tokens/{tokenID}": {id: "deleteToken", tag: tagSettings, summary: "Revoke a token", status: 204},
 	"GET /api/v1/workspace":           {id: "getWorkspace", tag: tagSettings, summary: "The workspace's settings", status: 200, resp: workspace.Workspace{}},
-	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone, closing-notes mode or auto-close",
-		desc: "auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once.",
+	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone, closing-notes mode, auto-close or permissions",
+		desc: "auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once. " +
+			"permissions sets, per role (agent, manager), what its members may do: all three flags, or null for the defaults. " +
+			"Unknown roles, owner, or a missing flag are refused (422).",
 		body: workspace.Settings{}, status: 200, resp: workspace.Workspace{}},
 
 	// Workflows (docs/workflows.md).

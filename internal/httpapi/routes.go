@@ -53,7 +53,8 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/contacts/upsert", s.authed(anyone, s.upsertContact)),
 		r("GET", "/api/v1/contacts/{contactID}", s.authed(anyone, s.getContact)),
 		r("PATCH", "/api/v1/contacts/{contactID}", s.authed(anyone, s.updateContact)),
-		r("DELETE", "/api/v1/contacts/{contactID}", s.authed(managers, s.deleteContact)),
+		// Deleting needs the delete_contacts permission (contact.Delete).
+		r("DELETE", "/api/v1/contacts/{contactID}", s.authed(anyone, s.deleteContact)),
 		r("POST", "/api/v1/contacts/{contactID}/tags", s.authed(anyone, s.addContactTag)),
 		r("DELETE", "/api/v1/contacts/{contactID}/tags/{tag}", s.authed(anyone, s.removeContactTag)),
 		r("PUT", "/api/v1/contacts/{contactID}/lifecycle", s.authed(anyone, s.setContactLifecycle)),

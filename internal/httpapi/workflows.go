@@ -118,6 +118,13 @@ func (s *Server) startWorkflowRun(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	p := Principal(r)
+	// A restricted agent runs shortcuts only for contacts it may see; the
+	// engine itself acts for the whole workspace.
+	if !p.Unrestricted() && in.ContactID != 0 {
+		if _, err := s.deps.Contacts.Get(r.Context(), p, in.ContactID); err != nil {
+			return err
+		}
+	}
 	in.UserID, in.Role = p.UserID, p.Role
 	run, err := svc.StartRun(r.Context(), p.WorkspaceID, id, in)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -42,7 +43,7 @@ func TestRoutingMetrics(t *testing.T) {
 		}
 
 		// The slot frees: the queued conversation is assigned after 90 s.
-		if _, err := f.conv.Close(ctx, f.wsID, convs[0], conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
+		if _, err := f.conv.Close(ctx, access.System(f.wsID), convs[0], conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
 			t.Fatal(err)
 		}
 		f.idle()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -21,7 +22,7 @@ func TestAddComment(t *testing.T) {
 		if run.Status != StatusFinished {
 			t.Fatalf("status %s %q", run.Status, run.Error)
 		}
-		comments, _ := f.conv.ListComments(ctx, f.wsp.ID, conv)
+		comments, _ := f.conv.ListComments(ctx, access.System(f.wsp.ID), conv)
 		if len(comments) != 1 || comments[0].Text != "@ana@acme.test Maria needs a call" || len(comments[0].Mentions) != 1 || comments[0].Mentions[0] != u.ID {
 			t.Fatalf("comments %+v", comments)
 		}

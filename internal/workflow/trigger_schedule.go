@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -140,7 +141,7 @@ func (e *Engine) startScheduled(ctx context.Context, tx *db.Tx, id, ws int64, ve
 	n := 0
 	var after int64
 	for n < limit {
-		page, err := contact.New(e.db).List(ctx, ws, contact.ListFilter{After: after, Limit: 200, Tag: t.Contacts.Tag})
+		page, err := contact.New(e.db).List(ctx, access.System(ws), contact.ListFilter{After: after, Limit: 200, Tag: t.Contacts.Tag})
 		if err != nil || len(page) == 0 {
 			return n, err
 		}

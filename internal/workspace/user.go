@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -36,6 +37,8 @@ type User struct {
 	// DeactivatedAt is when the user was deactivated; absent while they
 	// are active.
 	DeactivatedAt time.Time `json:"deactivated_at,omitzero"`
+	// Permissions override the role's for this user; null: the role's apply.
+	Permissions *access.Permissions `json:"permissions"`
 }
 
 // NewUser is what creating a user takes.
@@ -112,13 +115,15 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 }
 
 // userColumns read a user; the email is their account's.
-const userColumns = `id, workspace_id, (SELECT email FROM accounts a WHERE a.id = users.account_id), name, role, status, created_at, deactivated_at`
+const userColumns = `id, workspace_id, (SELECT email FROM accounts a WHERE a.id = users.account_id), name, role, status, created_at, deactivated_at, permissions`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created, deactivated int64
-	err := row.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &u.Role, &u.Status, &created, &deactivated)
+	var perms *string
+	err := row.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &u.Role, &u.Status, &created, &deactivated, &perms)
 	u.CreatedAt, u.DeactivatedAt = db.Time(created), db.Time(deactivated)
+	u.Permissions = userPermissions(perms)
 	u.TeamIDs = []int64{}
 	return u, err
 }
@@ -191,6 +196,9 @@ type UserUpdate struct {
 	Role     *string `json:"role"`
 	Status   *string `json:"status"`
 	Password *string `json:"password"`
+	// Permissions (owners only) overrides the role's permissions for this
+	// user with an object of the three flags; null clears the override.
+	Permissions json.RawMessage `json:"permissions"`
 }
 
 // UpdateUser changes a user. The last active owner of a workspace cannot
@@ -244,6 +252,9 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 			if err := keepAnOwner(ctx, tx, workspaceID, id); err != nil {
 				return err
 			}
+		}
+		if err := setUserPermissions(ctx, tx, id, in.Permissions, role); err != nil {
+			return err
 		}
 		if _, err = tx.Exec(ctx, `UPDATE users SET name = COALESCE(?, name), role = COALESCE(?, role), status = COALESCE(?, status) WHERE id = ?`,
 			name, in.Role, in.Status, id); err != nil || hash == nil {

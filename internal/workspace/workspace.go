@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -34,9 +35,12 @@ type Workspace struct {
 	ClosingNotesMode string `json:"closing_notes_mode"`
 	// AutoCloseMinutes closes a conversation after that long without a
 	// message (0: never); AutoCloseContactOnly counts only the contact's.
-	AutoCloseMinutes     int       `json:"auto_close_minutes"`
-	AutoCloseContactOnly bool      `json:"auto_close_contact_only"`
-	CreatedAt            time.Time `json:"created_at"`
+	AutoCloseMinutes     int  `json:"auto_close_minutes"`
+	AutoCloseContactOnly bool `json:"auto_close_contact_only"`
+	// Permissions are what each restrictable role (agent, manager) may do:
+	// the owners' setting, else the defaults.
+	Permissions map[string]access.Permissions `json:"permissions"`
+	CreatedAt   time.Time                     `json:"created_at"`
 }
 
 // Service reads and writes workspaces, users, teams and tokens.
@@ -74,7 +78,8 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 	if _, err := time.LoadLocation(timezone); err != nil {
 		return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", timezone)
 	}
-	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now())}
+	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now()),
+		Permissions: rolePermissions{}.effective()}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO workspaces (name, timezone, closing_notes_mode, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			w.Name, w.Timezone, w.ClosingNotesMode, db.Millis(w.CreatedAt)).Scan(&w.ID); err != nil {
@@ -100,9 +105,10 @@ func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 	var w Workspace
 	var created, autoClose int64
 	var contactOnly int
-	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, auto_close_ms, auto_close_contact_only, created_at
-		FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &created)
+	var perms string
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, auto_close_ms, auto_close_contact_only,
+		role_permissions, created_at FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &perms, &created)
 	w.AutoCloseMinutes, w.AutoCloseContactOnly = int(autoClose/60000), contactOnly == 1
 	if errors.Is(err, sql.ErrNoRows) {
 		return Workspace{}, apperr.NotFound("workspace")
@@ -111,6 +117,7 @@ func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 		return Workspace{}, fmt.Errorf("workspace: get: %w", err)
 	}
 	w.CreatedAt = db.Time(created)
+	w.Permissions = parseRolePermissions(perms).effective()
 	return w, nil
 }
 
@@ -122,6 +129,10 @@ type Settings struct {
 	// AutoCloseMinutes is 0 (off) or 30 to 20160 (14 days).
 	AutoCloseMinutes     *int  `json:"auto_close_minutes"`
 	AutoCloseContactOnly *bool `json:"auto_close_contact_only"`
+	// Permissions sets, by role (agent, manager), what members of that
+	// role may do; null puts a role back to the defaults. Roles not named
+	// are unchanged.
+	Permissions map[string]*PermissionsInput `json:"permissions"`
 }
 
 // Update changes a workspace's settings. Only the given fields are
@@ -175,9 +186,11 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 			return err
 		}
 		if autoCloseMs != nil || contactOnly != nil {
-			return rearmAutoClose(ctx, tx, id)
+			if err := rearmAutoClose(ctx, tx, id); err != nil {
+				return err
+			}
 		}
-		return nil
+		return setRolePermissions(ctx, tx, id, in.Permissions)
 	})
 	if apperr.KindOf(err) != "" {
 		return Workspace{}, err
