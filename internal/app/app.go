@@ -63,6 +63,10 @@ type Config struct {
 	// AllowPrivateNetworks opens these otherwise refused ranges to the
 	// calls made on a workspace's behalf (--allow-private-networks).
 	AllowPrivateNetworks []netip.Prefix
+	// SecretKey is the base64 of the 32-byte key sealing channel secrets
+	// (--secret-key). Empty: on SQLite the data folder's key file
+	// (created on first start); on PostgreSQL the node refuses to start.
+	SecretKey string
 }
 
 // App is a node with every part built.
@@ -112,7 +116,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,
 		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
 	a.Contacts = contact.New(d)
-	a.Channels = channel.New(d)
+	if err := a.buildChannels(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Conversations = conversation.New(d, a.Committer)
 	a.engines = append(a.engines, a.Conversations.SnoozeTimer(a.Background), a.Workspaces.PurgeTimer(a.Background))
 	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub, Group: a.Background})

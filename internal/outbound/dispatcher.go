@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
@@ -39,6 +40,9 @@ type Options struct {
 	// group of its own).
 	Group  *background.Group
 	Logger *slog.Logger // default slog.Default()
+	// Channels reads a job's channel, secrets opened (default: a bare
+	// channel.Service, which opens only secrets stored in plaintext).
+	Channels Channels
 }
 
 func (o *Options) defaults(d *db.DB) {
@@ -68,6 +72,9 @@ func (o *Options) defaults(d *db.DB) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Channels == nil {
+		o.Channels = channel.New(d)
 	}
 }
 

@@ -37,7 +37,7 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 		t.Fatal(err)
 	}
 	g := background.NewGroup(f.db.Clock())
-	disp := outbound.New(f.db, map[string]outbound.Sender{"custom": testSender()}, f.m, outbound.Options{Concurrency: 1, Group: g})
+	disp := outbound.New(f.db, map[string]outbound.Sender{"custom": testSender()}, f.m, outbound.Options{Concurrency: 1, Group: g, Channels: f.channels})
 	backgroundtest.Run(t, g, disp.Run)
 	var out []conversation.Message
 	for i := 0; i < n; i++ {
