@@ -53,7 +53,9 @@ func (fake) MapStatus(s string) (string, bool) {
 func (f fake) Webhooks(Inbox) []Route {
 	return []Route{{Method: "POST", Pattern: WebhookPattern(f.typ, ""), Handler: http.NotFoundHandler()}}
 }
-func (fake) Send(context.Context, Channel, string, conversation.Message) (string, error) { return "", nil }
+func (fake) Send(context.Context, Channel, string, conversation.Message) (string, error) {
+	return "", nil
+}
 
 var _ Provider = fake{}
 
