@@ -26,6 +26,12 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 	ctx := context.Background()
 	var next atomic.Int64
 	integrator := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The token is sealed in the store: the dispatcher must open it.
+		if r.Header.Get("Authorization") != "Bearer "+f.ch.Token {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error":{"message":"not the channel's token"}}`)
+			return
+		}
 		fmt.Fprintf(w, `{"mId":"out-%d"}`, next.Add(1))
 	}))
 	t.Cleanup(integrator.Close)
