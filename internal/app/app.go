@@ -64,6 +64,10 @@ type Config struct {
 	// AllowPrivateNetworks opens these otherwise refused ranges to the
 	// calls made on a workspace's behalf (--allow-private-networks).
 	AllowPrivateNetworks []netip.Prefix
+	// SecretKey is the base64 of the 32-byte key sealing channel secrets
+	// (--secret-key). Empty: on SQLite the data folder's key file
+	// (created on first start); on PostgreSQL the node refuses to start.
+	SecretKey string
 }
 
 // App is a node with every part built.
@@ -116,7 +120,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,
 		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
 	a.Contacts = contact.New(d)
-	a.Channels = channel.New(d)
+	if err := a.buildChannels(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Conversations = conversation.New(d, a.Committer)
 	a.Due = due.New(d, due.Options{Group: a.Background, Metrics: a.Metrics})
 	a.engines = append(a.engines, a.Due.Run)

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -23,6 +25,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -76,11 +79,13 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	opts.workspace.PasswordIterations = 1_000
 	f := &fixture{d: d, hub: hub, wsSvc: workspace.NewWithOptions(d, opts.workspace), conv: conversation.New(d, committer),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
-	channels := channel.New(d)
+	channels := newChannels(t, d)
 	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
+	webhooks, err := channels.Registry().Routes(channel.Inbox{Channels: channels, Receiver: f.conv})
+	must0(t, err)
 	deps := httpapi.Deps{
 		DB: d, Tail: tail, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
-		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
+		Webhooks: webhooks, Metrics: metrics.New().Handler(),
 		Routing:        routing.New(d, routing.Options{Committer: committer, Hub: hub}),
 		Workflows:      workflow.NewService(d),
 		TrustedProxies: opts.trustedProxies,
@@ -123,11 +128,32 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	must(err)
 	_, f.tokens["stranger"], err = f.wsSvc.CreateToken(ctx, other.ID, workspace.NewToken{Name: "stranger", UserID: stranger.ID})
 	must(err)
-	f.ch, err = channel.New(d).Create(ctx, f.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site",
+	f.ch, err = newChannels(t, d).Create(ctx, f.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site",
 		Config: json.RawMessage(`{"base_url":"http://127.0.0.1:1"}`)})
 	must(err)
 	f.vars["channel"] = strconv.FormatInt(f.ch.ID, 10)
 	return f
+}
+
+// testKey seals the fixture's channel secrets.
+var testKey = bytes.Repeat([]byte{7}, secret.KeySize)
+
+// newChannels is a channel service as a node builds it: every provider
+// registered, secrets sealed with testKey.
+func newChannels(t testing.TB, d *db.DB) *channel.Service {
+	t.Helper()
+	reg, err := channel.NewRegistry(custom.New(nil))
+	must0(t, err)
+	keys, err := secret.NewKeyring(testKey)
+	must0(t, err)
+	return channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys})
+}
+
+func must0(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // inbound stores a message from a contact through the channel, as the

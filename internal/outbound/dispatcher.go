@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/due"
@@ -43,6 +44,9 @@ type Options struct {
 	// the dispatcher's passes (default: a runner of its own, run by Run).
 	Due    *due.Runner
 	Logger *slog.Logger // default slog.Default()
+	// Channels reads a job's channel, secrets opened (default: a bare
+	// channel.Service, which opens only secrets stored in plaintext).
+	Channels Channels
 }
 
 func (o *Options) defaults(d *db.DB) {
@@ -72,6 +76,9 @@ func (o *Options) defaults(d *db.DB) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Channels == nil {
+		o.Channels = channel.New(d)
 	}
 }
 

@@ -104,7 +104,7 @@ func newEnv(t *testing.T, d *db.DB, in *integrator) *env {
 	if e.ws, err = workspace.New(d).Create(ctx, "Acme", "UTC"); err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ := json.Marshal(channel.CustomConfig{BaseURL: in.srv.URL})
+	cfg, _ := json.Marshal(custom.Config{BaseURL: in.srv.URL})
 	if e.ch, err = channel.New(d).Create(ctx, e.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site", Config: cfg}); err != nil {
 		t.Fatal(err)
 	}

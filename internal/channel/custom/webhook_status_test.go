@@ -27,6 +27,12 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 	ctx := context.Background()
 	var next atomic.Int64
 	integrator := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The token is sealed in the store: the dispatcher must open it.
+		if r.Header.Get("Authorization") != "Bearer "+f.ch.Token {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error":{"message":"not the channel's token"}}`)
+			return
+		}
 		fmt.Fprintf(w, `{"mId":"out-%d"}`, next.Add(1))
 	}))
 	t.Cleanup(integrator.Close)
@@ -38,7 +44,7 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 		t.Fatal(err)
 	}
 	g := background.NewGroup(f.db.Clock())
-	disp := outbound.New(f.db, map[string]outbound.Sender{"custom": testSender()}, f.m, outbound.Options{Concurrency: 1, Group: g})
+	disp := outbound.New(f.db, map[string]outbound.Sender{"custom": testSender()}, f.m, outbound.Options{Concurrency: 1, Group: g, Channels: f.channels})
 	backgroundtest.Run(t, g, disp.Run)
 	var out []conversation.Message
 	for i := 0; i < n; i++ {
