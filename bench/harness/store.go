@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"crypto/rand"
 	"database/sql"
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -30,10 +32,14 @@ func OpenStore(dataDir, databaseURL string) (*sql.DB, error) {
 	return d, nil
 }
 
-// StoreArgs returns the serve/demo flags naming a store.
+// StoreArgs returns the serve/demo flags naming a store. A PostgreSQL
+// store needs the key that seals channel secrets (docs/configuration.md):
+// a fresh one, kept in the flags, serves every process started with them.
 func StoreArgs(dataDir, databaseURL string) []string {
 	if databaseURL != "" {
-		return []string{"--database-url", databaseURL}
+		key := make([]byte, 32)
+		rand.Read(key)
+		return []string{"--database-url", databaseURL, "--secret-key", base64.StdEncoding.EncodeToString(key)}
 	}
 	return []string{"--data", dataDir}
 }

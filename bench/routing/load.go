@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -242,7 +243,7 @@ func refill(ctx context.Context, pg string, refills int) (refillResult, error) {
 				mu.Lock()
 				waiters[a] = got
 				mu.Unlock()
-				if _, err := w.conv.Close(ctx, w.wsID, victim, conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
+				if _, err := w.conv.Close(ctx, access.System(w.wsID), victim, conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
 					once.Do(func() { firstErr = err })
 					return
 				}

@@ -54,9 +54,11 @@ func System(workspaceID int64) Principal {
 	return Principal{WorkspaceID: workspaceID, Role: RoleOwner, Can: Defaults(RoleOwner)}
 }
 
-// Unrestricted reports whether the principal sees every conversation.
+// Unrestricted reports whether the principal sees every conversation:
+// workspace tokens and owners always do; managers and agents as their
+// resolved permissions say (managers by default, agents when widened).
 func (p Principal) Unrestricted() bool {
-	return p.UserID == 0 || p.Role != RoleAgent || p.Can.SeeAllConversations
+	return p.UserID == 0 || p.Role == RoleOwner || p.Can.SeeAllConversations
 }
 
 // InTeam reports whether the user belongs to the team.
@@ -74,6 +76,10 @@ func (p Principal) SeesConversation(assigneeID, teamID int64) bool {
 	}
 	return assigneeID == p.UserID || (assigneeID == 0 && p.InTeam(teamID))
 }
+
+// Restrictable lists the roles whose permissions owners may set; owners
+// are always unrestricted.
+var Restrictable = []string{RoleAgent, RoleManager}
 
 // ConversationScope returns an SQL condition, over the conversations table
 // aliased as alias, that keeps the conversations the principal may see, and
@@ -100,4 +106,19 @@ func (p Principal) ConversationScope(alias string) (string, []any) {
 	}
 	return "(" + col("assignee_id") + " = ? OR (" + col("assignee_id") + " IS NULL AND " +
 		col("team_id") + " IN (" + strings.Join(marks, ", ") + ")))", args
+}
+
+// ContactScope returns an SQL condition, over the contacts table aliased as
+// alias (which must be non-empty), that keeps the contacts the principal
+// may see, and its arguments. A restricted principal sees a contact when
+// it may see at least one of the contact's conversations, or when the
+// contact has no conversation at all (a new lead nobody works on yet is
+// everyone's to pick up; one somebody else works on stays theirs).
+func (p Principal) ContactScope(alias string) (string, []any) {
+	if p.Unrestricted() {
+		return "1=1", nil
+	}
+	scope, args := p.ConversationScope("sc")
+	return "(EXISTS (SELECT 1 FROM conversations sc WHERE sc.contact_id = " + alias + ".id AND " + scope + ")" +
+		" OR NOT EXISTS (SELECT 1 FROM conversations sn WHERE sn.contact_id = " + alias + ".id))", args
 }

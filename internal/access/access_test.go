@@ -47,7 +47,14 @@ func TestConversationScope(t *testing.T) {
 	if q, _ := noTeams.ConversationScope(""); q != "assignee_id = ?" {
 		t.Errorf("scope without teams = %q", q)
 	}
-	if q, args := (Principal{UserID: 8, Role: RoleManager}).ConversationScope("c"); q != "1=1" || args != nil {
+	if q, args := (Principal{UserID: 8, Role: RoleManager, Can: Defaults(RoleManager)}).ConversationScope("c"); q != "1=1" || args != nil {
 		t.Errorf("manager scope = %q %v", q, args)
+	}
+	// Owners may restrict managers too; owners themselves never are.
+	if q, _ := (Principal{UserID: 8, Role: RoleManager}).ConversationScope(""); q != "assignee_id = ?" {
+		t.Errorf("restricted manager scope = %q", q)
+	}
+	if q, _ := (Principal{UserID: 9, Role: RoleOwner}).ConversationScope(""); q != "1=1" {
+		t.Errorf("owner scope = %q", q)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
@@ -63,6 +64,10 @@ type Config struct {
 	// AllowPrivateNetworks opens these otherwise refused ranges to the
 	// calls made on a workspace's behalf (--allow-private-networks).
 	AllowPrivateNetworks []netip.Prefix
+	// SecretKey is the base64 of the 32-byte key sealing channel secrets
+	// (--secret-key). Empty: on SQLite the data folder's key file
+	// (created on first start); on PostgreSQL the node refuses to start.
+	SecretKey string
 }
 
 // App is a node with every part built.
@@ -73,7 +78,10 @@ type App struct {
 	Hub       *event.Hub
 	// Background holds the node's engine loops; Background.WaitIdle
 	// returns when none has anything left to do.
-	Background    *background.Group
+	Background *background.Group
+	// Due is the node's one runner of timed work (snoozes, presence,
+	// workflow waits, outbound sends and retries, token purges, auto-close).
+	Due           *due.Runner
 	Metrics       *metrics.Metrics
 	Workspaces    *workspace.Service
 	Contacts      *contact.Service
@@ -112,11 +120,19 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,
 		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
 	a.Contacts = contact.New(d)
-	a.Channels = channel.New(d)
+	if err := a.buildChannels(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Conversations = conversation.New(d, a.Committer)
-	a.engines = append(a.engines, a.Conversations.SnoozeTimer(a.Background), a.Workspaces.PurgeTimer(a.Background))
-	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub, Group: a.Background})
+	a.Due = due.New(d, due.Options{Group: a.Background, Metrics: a.Metrics})
+	a.engines = append(a.engines, a.Due.Run)
+	a.Due.Register(a.Conversations.SnoozeWork())
+	a.Due.Register(a.Conversations.AutoCloseWork())
+	a.Due.Register(a.Workspaces.PurgeWork())
+	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub, Group: a.Background, Due: a.Due})
 	a.engines = append(a.engines, a.Routing.Run)
+	a.Metrics.Register(a.Routing.Collector())
 	a.wireWorkflows()
 	if err := a.wireChannels(ctx); err != nil {
 		a.Close()

@@ -34,7 +34,8 @@ func runNodeStoppable(t *testing.T, dialect db.Dialect, fake *clock.Fake, shutdo
 	cfg := dbtest.Config(t, dialect)
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, app.Config{Addr: "127.0.0.1:0", DataDir: cfg.DataDir, DatabaseURL: cfg.URL, Clock: fake, ShutdownTimeout: shutdown,
-		AllowPrivateNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}) // as `serve --demo`
+		AllowPrivateNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}, // as `serve --demo`
+		SecretKey:            testSecretKey(dialect)})
 	if err != nil {
 		t.Fatal(err)
 	}

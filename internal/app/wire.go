@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
-	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
@@ -23,14 +22,12 @@ func (a *App) outboundGuard() *netguard.Guard {
 	return a.guard
 }
 
-// wireChannels builds the channel webhooks, the outbound dispatcher and
+// wireChannels mounts the providers' webhooks and builds the outbound dispatcher and
 // the HTTP handler.
 func (a *App) wireChannels(ctx context.Context) error {
-	// Saving a channel refuses a base URL on an address sends would refuse.
-	a.Channels.SetGuard(a.outboundGuard())
-	senders := map[string]outbound.Sender{channel.TypeCustom: custom.NewSender(a.outboundGuard().Client())}
-	dispatcher := outbound.New(a.DB, senders, a.Metrics, outbound.Options{Committer: a.Committer, Group: a.Background,
-		Node: a.node.ID(), Lease: 2 * a.cfg.Lease})
+	reg := a.Channels.Registry()
+	dispatcher := outbound.New(a.DB, reg.Senders(), a.Metrics, outbound.Options{Committer: a.Committer, Group: a.Background, Due: a.Due,
+		Node: a.node.ID(), Lease: 2 * a.cfg.Lease, Channels: a.Channels})
 	a.engines = append(a.engines, dispatcher.Run)
 	var metricsHandler http.Handler // with a listener of their own, not on the main address
 	if a.cfg.MetricsAddr == "" {
@@ -41,6 +38,10 @@ func (a *App) wireChannels(ctx context.Context) error {
 		return err
 	}
 	a.engines = append(a.engines, tail.Run)
+	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.Conversations, Metrics: a.Metrics})
+	if err != nil {
+		return err
+	}
 	a.Handler = httpapi.New(httpapi.Deps{
 		DB:             a.DB,
 		Tail:           tail,
@@ -50,7 +51,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		Channels:       a.Channels,
 		Workflows:      a.Workflows,
 		Routing:        a.Routing,
-		CustomWebhook:  custom.NewWebhook(a.Channels, a.Conversations, a.Metrics),
+		Webhooks:       webhooks,
 		Metrics:        metricsHandler,
 		MetricsToken:   a.cfg.MetricsToken,
 		Limits:         a.cfg.Limits,

@@ -1,20 +1,18 @@
-// Package channel holds the messaging channels of a workspace and the
-// interface each provider package (custom/, later telegram/, whatsapp/…)
-// implements to send messages out.
+// Package channel holds the messaging channels of a workspace, the
+// Provider interface each channel type implements (custom/, later
+// telegram/, whatsapp/…) and the Registry the node builds of them. It
+// knows no channel type's configuration: the provider's schema says which
+// fields are secret, and this package seals those at rest.
 package channel
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -23,29 +21,41 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/secret"
 )
 
-// Types of channel this build knows.
-const (
-	TypeCustom = "custom"
-)
+// TypeCustom is the custom channel's type (internal/channel/custom), named
+// here for the tests of packages that need a channel row but cannot
+// import the provider.
+const TypeCustom = "custom"
 
 // Channel is a connection to one messaging provider account.
 type Channel struct {
-	ID          int64           `json:"id"`
-	WorkspaceID int64           `json:"workspace_id"`
-	Type        string          `json:"type"`
-	Name        string          `json:"name"`
-	Token       string          `json:"token,omitempty"` // shared secret; shown to owners and managers only
-	Config      json.RawMessage `json:"config"`
-	CreatedAt   time.Time       `json:"created_at"`
+	ID          int64  `json:"id"`
+	WorkspaceID int64  `json:"workspace_id"`
+	Type        string `json:"type"`
+	Name        string `json:"name"`
+	// Config holds the public fields of the configuration; secret fields
+	// are in SecretConfig.
+	Config json.RawMessage `json:"config"`
+	// Secrets says which secrets are set without showing them: "token"
+	// with the token's last four characters, each secret config field
+	// with "set".
+	Secrets   map[string]string `json:"secrets"`
+	CreatedAt time.Time         `json:"created_at"`
+
+	// Token is the channel's webhook token, made by Switchboard: the
+	// custom channel's bearer token (later: Telegram's secret-token
+	// header, WhatsApp's verify token). Sealed at rest, never encoded:
+	// the API shows it once, on create and on rotation.
+	Token string `json:"-"`
+	// SecretConfig holds the values of the configuration's secret fields
+	// (Schema.Secrets). Sealed at rest, never encoded.
+	SecretConfig map[string]string `json:"-"`
 }
 
-// CustomConfig is the configuration of a custom channel.
-type CustomConfig struct {
-	// BaseURL is where outbound messages go: Switchboard POSTs to BaseURL + "/message".
-	BaseURL string `json:"base_url"`
-}
+// Secret returns the value of a secret configuration field, or "".
+func (c Channel) Secret(name string) string { return c.SecretConfig[name] }
 
 // Input creates or updates a channel.
 type Input struct {
@@ -54,9 +64,25 @@ type Input struct {
 	Config json.RawMessage `json:"config"`
 }
 
+// Options build a Service.
+type Options struct {
+	// Registry holds the channel types; nil makes a bare service that
+	// stores any type with its configuration unchecked, for the tests of
+	// packages that need a channel row. A node always has one.
+	Registry *Registry
+	// Keys seals secrets at rest; nil stores them in plaintext (a bare
+	// service again). A node always has keys: app refuses to start
+	// without.
+	Keys *secret.Keyring
+	// Guard: see SetGuard.
+	Guard *netguard.Guard
+}
+
 // Service reads and writes channels.
 type Service struct {
 	db     *db.DB
+	reg    *Registry
+	keys   *secret.Keyring
 	cache  sync.Map // id -> cached: channels as webhooks see them
 	tokens sync.Map // sha256 of a token -> the id of its channel
 	guard  *netguard.Guard
@@ -65,7 +91,8 @@ type Service struct {
 // cacheTTL bounds how long a webhook may authenticate against a channel
 // read earlier. Every webhook needs its channel; reading it from the store
 // each time was 8% of the ingest path's CPU. Changes made on this node
-// evict at once; another node's change is seen within the TTL.
+// evict at once; another node's change (a rotated token too) is seen
+// within the TTL.
 const cacheTTL = 5 * time.Second
 
 type cached struct {
@@ -73,24 +100,30 @@ type cached struct {
 	fetched time.Time
 }
 
-// New returns a Service on d.
-func New(d *db.DB) *Service { return &Service{db: d} }
+// New returns a bare Service on d (see Options.Registry).
+func New(d *db.DB) *Service { return NewWithOptions(d, Options{}) }
 
-// The longest values of a channel, in characters (docs/api.md, "Limits").
-const (
-	MaxNameLen    = limit.Name // a channel's name
-	MaxBaseURLLen = limit.URL  // a custom channel's base_url
-)
+// NewWithOptions returns a Service on d.
+func NewWithOptions(d *db.DB, o Options) *Service {
+	return &Service{db: d, reg: o.Registry, keys: o.Keys, guard: o.Guard}
+}
 
-// SetGuard makes saving a channel refuse a base URL whose host is a
-// literal address the node's guard refuses (a host name is checked when
-// messages are sent). Without a guard only the scheme is checked; sends
-// are guarded either way. Call it before the service is used.
+// Registry returns the service's registry (nil for a bare service).
+func (s *Service) Registry() *Registry { return s.reg }
+
+// MaxNameLen is the longest channel name, in characters (docs/api.md, "Limits").
+const MaxNameLen = limit.Name
+
+// SetGuard makes saving a channel refuse a URL whose host is a literal
+// address the node's guard refuses (a host name is checked when messages
+// are sent); providers check the URLs they will call. Call it before the
+// service is used.
 func (s *Service) SetGuard(g *netguard.Guard) { s.guard = g }
 
-// validate checks and normalises in; guard, when not nil, vets the
-// addresses it names.
-func validate(in *Input, guard *netguard.Guard) error {
+// validate checks and normalises in, whose Config holds public and
+// secret fields together; guard, when not nil, vets the addresses it
+// names.
+func (s *Service) validate(in *Input, guard *netguard.Guard) error {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		return apperr.Invalid("name", "is required")
@@ -101,72 +134,81 @@ func validate(in *Input, guard *netguard.Guard) error {
 	if len(in.Config) == 0 {
 		in.Config = json.RawMessage(`{}`)
 	}
-	switch in.Type {
-	case TypeCustom:
-		var c CustomConfig
-		// A config member this type does not have is a mistake (a
-		// misspelt base_url), not something to drop without a word.
-		dec := json.NewDecoder(bytes.NewReader(in.Config))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&c); err != nil {
-			return apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if s.reg == nil {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(in.Config, &obj) != nil || obj == nil {
+			return apperr.Invalid("config", "must be an object of the channel's settings")
 		}
-		if err := limit.Text("config.base_url", c.BaseURL, MaxBaseURLLen); err != nil {
-			return err
-		}
-		u, err := url.Parse(c.BaseURL)
-		if c.BaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return apperr.Invalid("config.base_url", "must be an http(s) URL")
-		}
-		if guard != nil {
-			var denied *netguard.DeniedError
-			if err := guard.CheckURL(c.BaseURL); errors.As(err, &denied) {
-				return apperr.Invalid("config.base_url", "%s", denied.Reason())
-			} else if err != nil {
-				return apperr.Invalid("config.base_url", "must be an http(s) URL")
-			}
-		}
-		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-		in.Config, _ = json.Marshal(c)
-	default:
-		return apperr.Invalid("type", "unknown channel type %q (supported: custom)", in.Type)
+		return nil
 	}
+	p, ok := s.reg.Provider(in.Type)
+	if !ok {
+		return s.reg.unknownType(in.Type)
+	}
+	cfg, err := p.Validate(in.Config, Check{Guard: guard})
+	if err != nil {
+		return err
+	}
+	in.Config = cfg
 	return nil
 }
 
-// Create adds a channel with a fresh token.
-func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Channel, error) {
-	if err := validate(&in, s.guard); err != nil {
-		return Channel{}, err
-	}
+// newToken makes a webhook token: 24 random bytes, base64url.
+func newToken() string {
 	b := make([]byte, 24)
 	rand.Read(b)
-	c := Channel{WorkspaceID: workspaceID, Type: in.Type, Name: in.Name, Token: base64.RawURLEncoding.EncodeToString(b),
-		Config: in.Config, CreatedAt: db.Time(s.db.Now())}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			workspaceID, c.Type, c.Name, c.Token, string(c.Config), db.Millis(c.CreatedAt)).Scan(&c.ID)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Create adds a channel with a fresh token. The channel returned holds
+// the token; it is never shown again.
+func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Channel, error) {
+	if err := s.validate(&in, s.guard); err != nil {
+		return Channel{}, err
+	}
+	public, secrets, err := s.split(in.Type, in.Config)
+	if err != nil {
+		return Channel{}, err
+	}
+	c := Channel{WorkspaceID: workspaceID, Type: in.Type, Name: in.Name, Token: newToken(),
+		Config: public, SecretConfig: secrets, CreatedAt: db.Time(s.db.Now())}
+	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, ?, ?, '', ?, ?) RETURNING id`,
+			workspaceID, c.Type, c.Name, string(c.Config), db.Millis(c.CreatedAt)).Scan(&c.ID)
+		if err != nil {
+			return err
+		}
+		// Sealed once the id is known: it is bound to the row.
+		return s.writeSecrets(ctx, tx, c)
 	})
 	if err != nil {
 		return Channel{}, fmt.Errorf("channel: create: %w", err)
 	}
+	c.Secrets = hints(c)
 	return c, nil
 }
 
-const columns = `id, workspace_id, type, name, token, config, created_at`
+const columns = `id, workspace_id, type, name, token, secrets, config, created_at`
 
-func scan(row interface{ Scan(...any) error }) (Channel, error) {
+// scan reads a row and opens its secrets.
+func (s *Service) scan(row interface{ Scan(...any) error }) (Channel, error) {
 	var c Channel
-	var cfg string
+	var cfg, token, secrets string
 	var created int64
-	err := row.Scan(&c.ID, &c.WorkspaceID, &c.Type, &c.Name, &c.Token, &cfg, &created)
+	if err := row.Scan(&c.ID, &c.WorkspaceID, &c.Type, &c.Name, &token, &secrets, &cfg, &created); err != nil {
+		return c, err
+	}
 	c.Config, c.CreatedAt = json.RawMessage(cfg), db.Time(created)
-	return c, err
+	if err := s.open(&c, token, secrets); err != nil {
+		return Channel{}, err
+	}
+	c.Secrets = hints(c)
+	return c, nil
 }
 
 // Get returns a channel of the workspace.
 func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Channel, error) {
-	c, err := Lookup(ctx, s.db.Reader(), id)
+	c, err := s.get(ctx, s.db.Reader(), id)
 	if err == nil && c.WorkspaceID != workspaceID {
 		return Channel{}, apperr.NotFound("channel")
 	}
@@ -174,70 +216,29 @@ func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Channel, erro
 }
 
 // Lookup returns a channel by id alone, for webhooks, which authenticate
-// with the channel's own token rather than a workspace's. It may answer
-// from a cache up to cacheTTL old.
+// with the channel's own token rather than a workspace's, and for the
+// outbound dispatcher. It may answer from a cache up to cacheTTL old.
 func (s *Service) Lookup(ctx context.Context, id int64) (Channel, error) {
 	if v, ok := s.cache.Load(id); ok && time.Since(v.(cached).fetched) < cacheTTL {
 		return v.(cached).ch, nil
 	}
-	c, err := Lookup(ctx, s.db.Reader(), id)
+	c, err := s.get(ctx, s.db.Reader(), id)
 	if err == nil {
 		s.cache.Store(id, cached{ch: c, fetched: time.Now()})
 	}
 	return c, err
 }
 
-// ByToken returns the channel of type typ whose token is token, for a
-// webhook URL that does not name its channel: the token says which it is,
-// and is checked before the request's body is read. Any miss is
-// apperr.Unauthorized.
-//
-// A channel's token never changes, so which channel a token belongs to is
-// remembered (by the token's digest, for the channels that received a
-// webhook); the channel itself comes from Lookup, and its token is
-// compared in constant time as authorize does for the path URL. An
-// unknown token is looked up in the store every time: channels has no
-// index on token, and the scan of a table this small costs little and
-// takes as long whatever part of a guessed token is right.
-func (s *Service) ByToken(ctx context.Context, typ, token string) (Channel, error) {
-	if token == "" {
-		return Channel{}, apperr.Unauthorized("missing bearer token")
-	}
-	digest := sha256.Sum256([]byte(token))
-	id, known := s.tokens.Load(digest)
-	if !known {
-		var found int64
-		err := s.db.Reader().QueryRow(ctx, `SELECT id FROM channels WHERE token = ? AND type = ?`, token, typ).Scan(&found)
-		if errors.Is(err, sql.ErrNoRows) {
-			return Channel{}, apperr.Unauthorized("the bearer token is not a " + typ + " channel's token")
-		}
-		if err != nil {
-			return Channel{}, fmt.Errorf("channel: by token: %w", err)
-		}
-		id = found
-	}
-	c, err := s.Lookup(ctx, id.(int64))
-	if apperr.KindOf(err) == apperr.KindNotFound {
-		s.tokens.Delete(digest)
-		return Channel{}, apperr.Unauthorized("the bearer token is not a " + typ + " channel's token")
-	}
-	if err != nil {
-		return Channel{}, err
-	}
-	want := sha256.Sum256([]byte(c.Token))
-	if c.Type != typ || subtle.ConstantTimeCompare(digest[:], want[:]) != 1 {
-		s.tokens.Delete(digest)
-		return Channel{}, apperr.Unauthorized("the bearer token is not a " + typ + " channel's token")
-	}
-	if !known {
-		s.tokens.Store(digest, c.ID)
-	}
-	return c, nil
+// Read returns a channel by id alone, from the store (never the cache):
+// for the outbound dispatcher, which must send to the configuration as it
+// is now.
+func (s *Service) Read(ctx context.Context, id int64) (Channel, error) {
+	return s.get(ctx, s.db.Reader(), id)
 }
 
-// Lookup returns a channel by id through q.
-func Lookup(ctx context.Context, q db.Querier, id int64) (Channel, error) {
-	c, err := scan(q.QueryRow(ctx, `SELECT `+columns+` FROM channels WHERE id = ?`, id))
+// get reads a channel by id through q.
+func (s *Service) get(ctx context.Context, q db.Querier, id int64) (Channel, error) {
+	c, err := s.scan(q.QueryRow(ctx, `SELECT `+columns+` FROM channels WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Channel{}, apperr.NotFound("channel")
 	}
@@ -253,13 +254,14 @@ func (s *Service) List(ctx context.Context, workspaceID int64) ([]Channel, error
 	if err != nil {
 		return nil, fmt.Errorf("channel: list: %w", err)
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (Channel, error) { return scan(rows) })
+	return db.Collect(rows, func(rows *sql.Rows) (Channel, error) { return s.scan(rows) })
 }
 
 // Update renames a channel or changes its configuration. The channel is
 // read, merged with in and written in one transaction (its row locked on
 // PostgreSQL): a rename and a configuration change made at once both
-// stay.
+// stay. A secret field the new configuration leaves out keeps its value,
+// so a form that cannot show secrets need not send them back.
 func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (Channel, error) {
 	var c Channel
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
@@ -267,7 +269,7 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 		if tx.Dialect() == db.Postgres {
 			q += ` FOR UPDATE`
 		}
-		cur, err := scan(tx.QueryRow(ctx, q, workspaceID, id))
+		cur, err := s.scan(tx.QueryRow(ctx, q, workspaceID, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.NotFound("channel")
 		}
@@ -286,15 +288,22 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 		if len(merged.Config) == 0 {
 			merged.Config, guard = cur.Config, nil
 		}
-		if err := validate(&merged, guard); err != nil {
+		if merged.Config, err = withSecrets(merged.Config, cur.SecretConfig); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE channels SET name = ?, config = ? WHERE id = ?`, merged.Name, string(merged.Config), id); err != nil {
+		if err := s.validate(&merged, guard); err != nil {
+			return err
+		}
+		public, secrets, err := s.split(cur.Type, merged.Config)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE channels SET name = ?, config = ? WHERE id = ?`, merged.Name, string(public), id); err != nil {
 			return err
 		}
 		c = cur
-		c.Name, c.Config = merged.Name, merged.Config
-		return nil
+		c.Name, c.Config, c.SecretConfig = merged.Name, public, secrets
+		return s.writeSecrets(ctx, tx, c)
 	})
 	if apperr.KindOf(err) != "" {
 		return Channel{}, err
@@ -303,5 +312,6 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 		return Channel{}, fmt.Errorf("channel: update: %w", err)
 	}
 	s.cache.Delete(id)
+	c.Secrets = hints(c)
 	return c, nil
 }

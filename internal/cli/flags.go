@@ -19,6 +19,7 @@ import (
 // storeFlags are the flags every command that opens the store shares.
 type storeFlags struct {
 	data, databaseURL, logLevel, logFormat string
+	secretKey                              string
 }
 
 // flagSet is a command's flags. A flag registered with env may also be
@@ -63,6 +64,8 @@ func (s *storeFlags) register(fs *flagSet) {
 	fs.StringVar(&s.databaseURL, "database-url", "", "postgres://… to use PostgreSQL instead of SQLite"+fs.env("database-url"))
 	fs.StringVar(&s.logLevel, "log-level", "info", "debug, info, warn or error"+fs.env("log-level"))
 	fs.StringVar(&s.logFormat, "log-format", "text", "text or json"+fs.env("log-format"))
+	fs.StringVar(&s.secretKey, "secret-key", "", "base64 of 32 random bytes sealing channel secrets; required with PostgreSQL, "+
+		"on SQLite a key file in --data is made if unset"+fs.env("secret-key"))
 }
 
 // setupLogging configures the process-wide slog default once, from flags.
@@ -84,7 +87,7 @@ func (s *storeFlags) setupLogging(w io.Writer) error {
 }
 
 func (s *storeFlags) config(addr string) app.Config {
-	return app.Config{Addr: addr, DataDir: s.data, DatabaseURL: s.databaseURL}
+	return app.Config{Addr: addr, DataDir: s.data, DatabaseURL: s.databaseURL, SecretKey: s.secretKey}
 }
 
 // serverFlags are serve's settings of the HTTP server: its limits and who

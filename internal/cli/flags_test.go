@@ -54,3 +54,28 @@ func TestServerFlags(t *testing.T) {
 		}
 	}
 }
+
+// The key sealing channel secrets comes from --secret-key or its
+// variable, the flag winning, and reaches the node's configuration.
+func TestSecretKeyFlag(t *testing.T) {
+	parse := func(args ...string) app.Config {
+		t.Helper()
+		fs := newFlagSet("serve", io.Discard)
+		var s storeFlags
+		s.register(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		return s.config("")
+	}
+	if cfg := parse(); cfg.SecretKey != "" {
+		t.Fatalf("default = %q, want none (the SQLite key file)", cfg.SecretKey)
+	}
+	t.Setenv("SWITCHBOARD_SECRET_KEY", "from-env")
+	if cfg := parse(); cfg.SecretKey != "from-env" {
+		t.Fatalf("from the variable = %q", cfg.SecretKey)
+	}
+	if cfg := parse("--secret-key", "from-flag"); cfg.SecretKey != "from-flag" {
+		t.Fatalf("flag over variable = %q", cfg.SecretKey)
+	}
+}

@@ -110,9 +110,11 @@ func scanContact(row interface{ Scan(...any) error }) (Contact, error) {
 	return c, err
 }
 
-// Get returns a contact of the workspace with its tags and custom fields.
-func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Contact, error) {
-	return get(ctx, s.db.Reader(), workspaceID, id)
+// Get returns a contact the principal may see, with its tags and custom
+// fields.
+func (s *Service) Get(ctx context.Context, p Principal, id int64) (Contact, error) {
+	scope, args := p.ContactScope("c")
+	return getWhere(ctx, s.db.Reader(), p.WorkspaceID, id, scope, args)
 }
 
 // GetTx returns a contact as q sees it (inside a transaction, with that
@@ -122,7 +124,13 @@ func GetTx(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, e
 }
 
 func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, error) {
-	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ?`, workspaceID, id))
+	return getWhere(ctx, q, workspaceID, id, "1=1", nil)
+}
+
+// getWhere reads a contact that also meets cond (over contacts aliased c).
+func getWhere(ctx context.Context, q db.Querier, workspaceID, id int64, cond string, condArgs []any) (Contact, error) {
+	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ? AND `+cond,
+		append([]any{workspaceID, id}, condArgs...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Contact{}, apperr.NotFound("contact")
 	}
@@ -149,17 +157,21 @@ type ListFilter struct {
 // limit.Search characters, or a tag longer than a tag can be, is a bad
 // request: SQLite refuses LIKE patterns past 50,000 bytes, and no contact
 // could match anyway.
-func (s *Service) List(ctx context.Context, workspaceID int64, f ListFilter, req page.Request) (page.Page[Contact], error) {
+//
+// A restricted principal lists only the contacts it may see (see
+// access.Principal.ContactScope).
+func (s *Service) List(ctx context.Context, p Principal, f ListFilter, req page.Request) (page.Page[Contact], error) {
 	if err := limit.Param("search", f.Search, limit.Search); err != nil {
 		return page.Page[Contact]{}, err
 	}
 	if err := limit.Param("tag", f.Tag, MaxTagLen); err != nil {
 		return page.Page[Contact]{}, err
 	}
-	// Conditions are ANDed: a scope on contacts adds one more.
+	// Conditions are ANDed: the principal's scope is one of them.
 	after, afterArgs := req.ByID("c.id", false)
-	conds := []string{"c.workspace_id = ?", after}
-	args := append([]any{workspaceID}, afterArgs...)
+	scope, scopeArgs := p.ContactScope("c")
+	conds := []string{"c.workspace_id = ?", after, scope}
+	args := append(append([]any{p.WorkspaceID}, afterArgs...), scopeArgs...)
 	if f.Search != "" {
 		like := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
 		conds = append(conds, `(LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -30,37 +31,37 @@ func TestContactLifecycle(t *testing.T) {
 		}
 		events := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`)
 		// A bad custom value is refused, names the field, and changes nothing.
-		_, err = s.Update(ctx, ws.ID, c.ID, Input{LastName: ptr("Lovelace"), Fields: map[string]any{"age": "abc"}})
+		_, err = s.Update(ctx, access.System(ws.ID), c.ID, Input{LastName: ptr("Lovelace"), Fields: map[string]any{"age": "abc"}})
 		var e *apperr.Error
 		if !errors.As(err, &e) || e.Field != "fields.age" {
 			t.Fatalf("update with age=abc: %v, want invalid fields.age", err)
 		}
-		if got, _ := s.Get(ctx, ws.ID, c.ID); got.LastName != "" || dbtest.Count(t, d, `SELECT COUNT(*) FROM events`) != events {
+		if got, _ := s.Get(ctx, access.System(ws.ID), c.ID); got.LastName != "" || dbtest.Count(t, d, `SELECT COUNT(*) FROM events`) != events {
 			t.Fatalf("a refused update changed something: %+v", got)
 		}
 		// Upsert by phone updates; by a new email creates.
-		up, created, err := s.Upsert(ctx, ws.ID, Input{FirstName: ptr("Ada"), Phone: ptr("+442079460000"), Email: ptr("ada@example.com")})
+		up, created, err := s.Upsert(ctx, access.System(ws.ID), Input{FirstName: ptr("Ada"), Phone: ptr("+442079460000"), Email: ptr("ada@example.com")})
 		if err != nil || created || up.ID != c.ID || up.Email != "ada@example.com" {
 			t.Fatalf("upsert existing = %+v %v %v", up, created, err)
 		}
-		other, created, err := s.Upsert(ctx, ws.ID, Input{FirstName: ptr("Bob"), Email: ptr("bob@example.com")})
+		other, created, err := s.Upsert(ctx, access.System(ws.ID), Input{FirstName: ptr("Bob"), Email: ptr("bob@example.com")})
 		if err != nil || !created || other.ID == c.ID {
 			t.Fatalf("upsert new = %+v %v %v", other, created, err)
 		}
 		// Phone is unique in the workspace.
-		if _, err := s.Update(ctx, ws.ID, other.ID, Input{Phone: ptr("+442079460000")}); !errors.Is(err, apperr.ErrConflict) {
+		if _, err := s.Update(ctx, access.System(ws.ID), other.ID, Input{Phone: ptr("+442079460000")}); !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("duplicate phone = %v, want conflict", err)
 		}
-		if err := s.SetLifecycle(ctx, ws.ID, c.ID, "Customer"); err != nil {
+		if err := s.SetLifecycle(ctx, access.System(ws.ID), c.ID, "Customer"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SetLifecycle(ctx, ws.ID, c.ID, "Nope"); !errors.Is(err, apperr.ErrInvalid) {
+		if err := s.SetLifecycle(ctx, access.System(ws.ID), c.ID, "Nope"); !errors.Is(err, apperr.ErrInvalid) {
 			t.Fatalf("unknown stage = %v", err)
 		}
-		if err := s.SetTag(ctx, ws.ID, c.ID, "vip", false); err != nil {
+		if err := s.SetTag(ctx, access.System(ws.ID), c.ID, "vip", false); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := s.Get(ctx, ws.ID, c.ID)
+		got, _ := s.Get(ctx, access.System(ws.ID), c.ID)
 		if got.LifecycleStage != "Customer" || len(got.Tags) != 0 {
 			t.Fatalf("after lifecycle and untag: %+v", got)
 		}
@@ -71,13 +72,13 @@ func TestContactLifecycle(t *testing.T) {
 		}
 		// Workspaces do not see each other's contacts.
 		ws2, _ := workspace.New(d).Create(ctx, "W2", "UTC")
-		if _, err := s.Get(ctx, ws2.ID, c.ID); !errors.Is(err, apperr.ErrNotFound) {
+		if _, err := s.Get(ctx, access.System(ws2.ID), c.ID); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("cross-workspace get = %v, want not found", err)
 		}
-		if err := s.Delete(ctx, ws.ID, c.ID); err != nil {
+		if err := s.Delete(ctx, access.System(ws.ID), c.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Get(ctx, ws.ID, c.ID); !errors.Is(err, apperr.ErrNotFound) {
+		if _, err := s.Get(ctx, access.System(ws.ID), c.ID); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("get after delete = %v", err)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -86,7 +87,7 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Cont
 	if err != nil {
 		return Contact{}, err
 	}
-	return s.Get(ctx, workspaceID, id)
+	return get(ctx, s.db.Reader(), workspaceID, id)
 }
 
 // CreateTx adds a contact inside tx and appends contact.created.
@@ -136,12 +137,17 @@ func CreateTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Input) (int6
 
 // Update patches a contact and appends contact.updated with the changed
 // fields (and contact.lifecycle.updated when the stage changes).
-func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (Contact, error) {
-	err := s.db.Tx(ctx, func(tx *db.Tx) error { return UpdateTx(ctx, tx, workspaceID, id, in) })
+func (s *Service) Update(ctx context.Context, p Principal, id int64, in Input) (Contact, error) {
+	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := maySee(ctx, tx, p, id); err != nil {
+			return err
+		}
+		return UpdateTx(ctx, tx, p.WorkspaceID, id, in)
+	})
 	if err != nil {
 		return Contact{}, err
 	}
-	return s.Get(ctx, workspaceID, id)
+	return get(ctx, s.db.Reader(), p.WorkspaceID, id)
 }
 
 // UpdateTx patches a contact inside tx.
@@ -217,7 +223,10 @@ func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) e
 
 // Upsert updates the contact with the input's phone (or, failing that, its
 // email) or creates one; created says which happened.
-func (s *Service) Upsert(ctx context.Context, workspaceID int64, in Input) (c Contact, created bool, err error) {
+//
+// A contact the principal may not see is not found, as by id.
+func (s *Service) Upsert(ctx context.Context, p Principal, in Input) (c Contact, created bool, err error) {
+	workspaceID := p.WorkspaceID
 	if (in.Phone == nil || *in.Phone == "") && (in.Email == nil || *in.Email == "") {
 		return Contact{}, false, apperr.Invalid("phone", "upsert needs a phone or an email to match on")
 	}
@@ -232,6 +241,9 @@ func (s *Service) Upsert(ctx context.Context, workspaceID int64, in Input) (c Co
 				return err
 			}
 			if id != 0 {
+				if err := maySee(ctx, tx, p, id); err != nil {
+					return err
+				}
 				return UpdateTx(ctx, tx, workspaceID, id, in)
 			}
 			created = true
@@ -245,7 +257,7 @@ func (s *Service) Upsert(ctx context.Context, workspaceID int64, in Input) (c Co
 	if err != nil {
 		return Contact{}, false, err
 	}
-	c, err = s.Get(ctx, workspaceID, id)
+	c, err = get(ctx, s.db.Reader(), workspaceID, id)
 	return c, created, err
 }
 
@@ -289,9 +301,18 @@ func findBy(ctx context.Context, q db.Querier, workspaceID int64, column, value 
 	return id, nil
 }
 
-// Delete removes a contact with its conversations and messages.
-func (s *Service) Delete(ctx context.Context, workspaceID, id int64) error {
+// Delete removes a contact with its conversations and messages. It needs
+// the delete_contacts permission (forbidden without it) and a contact the
+// principal may see.
+func (s *Service) Delete(ctx context.Context, p Principal, id int64) error {
+	if !p.Can.DeleteContacts && p.UserID != 0 && p.Role != access.RoleOwner {
+		return apperr.Forbidden("you may not delete contacts; an owner can allow it in the workspace's permissions")
+	}
+	workspaceID := p.WorkspaceID
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := maySee(ctx, tx, p, id); err != nil {
+			return err
+		}
 		if err := tx.DeleteOwned(ctx, "contacts", "contact", workspaceID, id); err != nil {
 			return err
 		}

@@ -80,8 +80,13 @@ func stageFor(ctx context.Context, q db.Querier, workspaceID int64, name *string
 }
 
 // SetLifecycle moves a contact to the named stage ("" clears it).
-func (s *Service) SetLifecycle(ctx context.Context, workspaceID, contactID int64, stage string) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error { return setLifecycle(ctx, tx, workspaceID, contactID, stage) })
+func (s *Service) SetLifecycle(ctx context.Context, p Principal, contactID int64, stage string) error {
+	return s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := maySee(ctx, tx, p, contactID); err != nil {
+			return err
+		}
+		return setLifecycle(ctx, tx, p.WorkspaceID, contactID, stage)
+	})
 }
 
 func setLifecycle(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, stage string) error {

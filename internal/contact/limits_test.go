@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/page"
-
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -59,7 +59,7 @@ func TestTextIsStorable(t *testing.T) {
 						_, err := s.Create(ctx, ws.ID, in)
 						return err
 					},
-					"update": func() error { _, err := s.Update(ctx, ws.ID, ada.ID, tc.in); return err },
+					"update": func() error { _, err := s.Update(ctx, access.System(ws.ID), ada.ID, tc.in); return err },
 				} {
 					var e *apperr.Error
 					if err := call(); !errors.As(err, &e) || e.Kind != apperr.KindInvalid || e.Field != tc.field {
@@ -69,10 +69,10 @@ func TestTextIsStorable(t *testing.T) {
 			})
 		}
 		var e *apperr.Error
-		if err := s.SetTag(ctx, ws.ID, ada.ID, "\x00", false); !errors.As(err, &e) || e.Field != "tag" {
+		if err := s.SetTag(ctx, access.System(ws.ID), ada.ID, "\x00", false); !errors.As(err, &e) || e.Field != "tag" {
 			t.Errorf("removing a NUL tag: %v, want invalid tag", err)
 		}
-		if _, err := s.List(ctx, ws.ID, ListFilter{Search: strings.Repeat("a", 201)}, page.First()); apperr.KindOf(err) != apperr.KindBadRequest {
+		if _, err := s.List(ctx, access.System(ws.ID), ListFilter{Search: strings.Repeat("a", 201)}, page.First()); apperr.KindOf(err) != apperr.KindBadRequest {
 			t.Errorf("a search of 201 characters: %v, want a bad request", err)
 		}
 	})

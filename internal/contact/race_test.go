@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -34,10 +35,10 @@ func TestConcurrentSameChangeRecordedOnce(t *testing.T) {
 			name, event string
 			do          func() error
 		}{
-			{"lifecycle", "contact.lifecycle.updated", func() error { return s.SetLifecycle(ctx, ws.ID, c.ID, "Customer") }},
-			{"tag", "contact.tag.updated", func() error { return s.SetTag(ctx, ws.ID, c.ID, "vip", true) }},
+			{"lifecycle", "contact.lifecycle.updated", func() error { return s.SetLifecycle(ctx, access.System(ws.ID), c.ID, "Customer") }},
+			{"tag", "contact.tag.updated", func() error { return s.SetTag(ctx, access.System(ws.ID), c.ID, "vip", true) }},
 			{"field", "contact.updated", func() error {
-				_, err := s.Update(ctx, ws.ID, c.ID, Input{Fields: map[string]any{"plan": "pro"}})
+				_, err := s.Update(ctx, access.System(ws.ID), c.ID, Input{Fields: map[string]any{"plan": "pro"}})
 				return err
 			}},
 		}

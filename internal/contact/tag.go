@@ -83,12 +83,15 @@ func (s *Service) DeleteTag(ctx context.Context, workspaceID, id int64) error {
 // SetTag adds (or removes) a tag on a contact; adding creates the tag if
 // the workspace does not have it yet. It appends contact.tag.updated when
 // something changed.
-func (s *Service) SetTag(ctx context.Context, workspaceID, contactID int64, tag string, add bool) error {
+func (s *Service) SetTag(ctx context.Context, p Principal, contactID int64, tag string, add bool) error {
 	return s.db.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := get(ctx, tx, workspaceID, contactID); err != nil {
+		if err := maySee(ctx, tx, p, contactID); err != nil {
 			return err
 		}
-		_, err := setTag(ctx, tx, workspaceID, contactID, tag, add)
+		if _, err := get(ctx, tx, p.WorkspaceID, contactID); err != nil {
+			return err
+		}
+		_, err := setTag(ctx, tx, p.WorkspaceID, contactID, tag, add)
 		return err
 	})
 }

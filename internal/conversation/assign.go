@@ -74,11 +74,14 @@ func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignIn
 }
 
 // Unassign removes the conversation's assignee (the team stays).
-func (s *Service) Unassign(ctx context.Context, workspaceID, id int64, source string, byUser int64) (Conversation, error) {
+func (s *Service) Unassign(ctx context.Context, p Principal, id int64, source string, byUser int64) (Conversation, error) {
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, id); err != nil {
+			return err
+		}
 		var err error
-		c, err = UnassignTx(ctx, tx, workspaceID, id, UnassignInput{Source: source, ByUser: byUser})
+		c, err = UnassignTx(ctx, tx, p.WorkspaceID, id, UnassignInput{Source: source, ByUser: byUser})
 		return err
 	})
 	return c, wrap("unassign", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -36,7 +37,7 @@ func TestAssignTxRefusesADeactivatedUser(t *testing.T) {
 		if !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("assign a deactivated user = %v; want conflict", err)
 		}
-		c, _ := f.svc.Get(ctx, f.ws.ID, r[0].ConversationID)
+		c, _ := f.svc.Get(ctx, access.System(f.ws.ID), r[0].ConversationID)
 		if c.AssigneeID != 0 {
 			t.Fatalf("assigned to %d", c.AssigneeID)
 		}

@@ -40,11 +40,14 @@ var mentionRe = regexp.MustCompile(`@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-
 
 // AddComment stores a comment and appends comment.created, which carries the
 // mentioned user ids so notifications can reach them.
-func (s *Service) AddComment(ctx context.Context, workspaceID, conversationID int64, in CommentInput) (Comment, error) {
+func (s *Service) AddComment(ctx context.Context, p Principal, conversationID int64, in CommentInput) (Comment, error) {
 	var cm Comment
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, conversationID); err != nil {
+			return err
+		}
 		var err error
-		cm, err = AddCommentTx(ctx, tx, workspaceID, conversationID, in)
+		cm, err = AddCommentTx(ctx, tx, p.WorkspaceID, conversationID, in)
 		return err
 	})
 	return cm, wrap("comment", err)
@@ -76,7 +79,8 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 		}
 		for _, m := range mentionRe.FindAllStringSubmatch(in.Text, -1) {
 			var id int64
-			if tx.QueryRow(ctx, `SELECT id FROM users WHERE workspace_id = ? AND email = ?`, workspaceID, strings.ToLower(m[1])).Scan(&id) == nil {
+			if tx.QueryRow(ctx, `SELECT u.id FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.workspace_id = ? AND lower(a.email) = ?`,
+				workspaceID, strings.ToLower(m[1])).Scan(&id) == nil {
 				mentions = append(mentions, id)
 			}
 		}
@@ -96,8 +100,8 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 }
 
 // ListComments returns a page of a conversation's comments, oldest first.
-func (s *Service) ListComments(ctx context.Context, workspaceID, conversationID int64, req page.Request) (page.Page[Comment], error) {
-	if _, err := s.Get(ctx, workspaceID, conversationID); err != nil {
+func (s *Service) ListComments(ctx context.Context, p Principal, conversationID int64, req page.Request) (page.Page[Comment], error) {
+	if _, err := s.Get(ctx, p, conversationID); err != nil {
 		return page.Page[Comment]{}, err
 	}
 	after, args := req.ByID("id", false)

@@ -95,9 +95,9 @@ func scan(row interface{ Scan(...any) error }) (Conversation, error) {
 	return c, err
 }
 
-// Get returns a conversation of the workspace.
-func (s *Service) Get(ctx context.Context, workspaceID, id int64) (Conversation, error) {
-	return get(ctx, s.db.Reader(), workspaceID, id)
+// Get returns a conversation the principal may see.
+func (s *Service) Get(ctx context.Context, p Principal, id int64) (Conversation, error) {
+	return see(ctx, s.db.Reader(), p, id)
 }
 
 // GetTx returns a conversation of the workspace as q sees it (inside a

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -27,23 +28,23 @@ func TestWritesRefuseUnstorableText(t *testing.T) {
 			field string
 		}{
 			{"NUL in a message", func() error {
-				_, err := f.svc.Send(ctx, f.ws.ID, conv, SendInput{Text: "a\x00b", Sender: SourceWorkflow})
+				_, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "a\x00b", Sender: SourceWorkflow})
 				return err
 			}, "text"},
 			{"a message of 10,001 characters", func() error {
-				_, err := f.svc.Send(ctx, f.ws.ID, conv, SendInput{Text: strings.Repeat("é", MaxTextLen+1), Sender: SourceWorkflow})
+				_, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: strings.Repeat("é", MaxTextLen+1), Sender: SourceWorkflow})
 				return err
 			}, "text"},
 			{"invalid UTF-8 in a comment", func() error {
-				_, err := f.svc.AddComment(ctx, f.ws.ID, conv, CommentInput{Text: "caf\xe9"})
+				_, err := f.svc.AddComment(ctx, access.System(f.ws.ID), conv, CommentInput{Text: "caf\xe9"})
 				return err
 			}, "text"},
 			{"NUL in a closing summary", func() error {
-				_, err := f.svc.Close(ctx, f.ws.ID, conv, CloseInput{Source: SourceWorkflow, Summary: "\x00"})
+				_, err := f.svc.Close(ctx, access.System(f.ws.ID), conv, CloseInput{Source: SourceWorkflow, Summary: "\x00"})
 				return err
 			}, "summary"},
 			{"NUL in a closing category", func() error {
-				_, err := f.svc.Close(ctx, f.ws.ID, conv, CloseInput{Source: SourceWorkflow, Category: "Res\x00olved"})
+				_, err := f.svc.Close(ctx, access.System(f.ws.ID), conv, CloseInput{Source: SourceWorkflow, Category: "Res\x00olved"})
 				return err
 			}, "category"},
 			{"NUL in a category name", func() error {
@@ -60,7 +61,7 @@ func TestWritesRefuseUnstorableText(t *testing.T) {
 				t.Errorf("%s: got %v, want invalid %s", tc.name, err, tc.field)
 			}
 		}
-		if c, _ := f.svc.Get(ctx, f.ws.ID, conv); c.Status != StatusOpen {
+		if c, _ := f.svc.Get(ctx, access.System(f.ws.ID), conv); c.Status != StatusOpen {
 			t.Errorf("a refused close closed the conversation")
 		}
 	})
@@ -81,7 +82,7 @@ func TestReceiveKeepsLongText(t *testing.T) {
 		if !strings.HasPrefix(in.Text, "a\x00") {
 			t.Fatal("Receive changed the caller's item")
 		}
-		m, err := f.svc.GetMessage(ctx, f.ws.ID, r[0].MessageID)
+		m, err := f.svc.GetMessage(ctx, access.System(f.ws.ID), r[0].MessageID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -74,20 +74,20 @@ func newInbox(t *testing.T, d *db.DB) *inboxFixture {
 			t.Fatal(err)
 		}
 		ids[i] = rs[0].ConversationID
-		c, _ := f.svc.Get(ctx, f.ws.ID, ids[i])
+		c, _ := f.svc.Get(ctx, access.System(f.ws.ID), ids[i])
 		if i%2 == 0 {
-			if err := cs.SetTag(ctx, f.ws.ID, c.ContactID, "vip", true); err != nil {
+			if err := cs.SetTag(ctx, access.System(f.ws.ID), c.ContactID, "vip", true); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if i%3 == 0 {
 			plan := map[string]any{"plan": "gold"}
-			if _, err := cs.Update(ctx, f.ws.ID, c.ContactID, contact.Input{Fields: plan}); err != nil {
+			if _, err := cs.Update(ctx, access.System(f.ws.ID), c.ContactID, contact.Input{Fields: plan}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if i%4 == 0 {
-			if err := cs.SetLifecycle(ctx, f.ws.ID, c.ContactID, stages[1].Name); err != nil {
+			if err := cs.SetLifecycle(ctx, access.System(f.ws.ID), c.ContactID, stages[1].Name); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -119,21 +119,21 @@ func newInbox(t *testing.T, d *db.DB) *inboxFixture {
 	// moves its last message.
 	f.clock.Advance(time.Minute)
 	for _, i := range []int{1, 5} {
-		if _, err := f.svc.Send(ctx, f.ws.ID, ids[i], SendInput{Text: "hi", Sender: SourceUser}); err != nil {
+		if _, err := f.svc.Send(ctx, access.System(f.ws.ID), ids[i], SendInput{Text: "hi", Sender: SourceUser}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14155550002", "m2b", "again")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Snooze(ctx, f.ws.ID, ids[10], f.clock.Now().Add(time.Hour), 0); err != nil {
+	if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), ids[10], f.clock.Now().Add(time.Hour), 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Close(ctx, f.ws.ID, ids[11], CloseInput{Source: SourceUser}); err != nil {
+	if _, err := f.svc.Close(ctx, access.System(f.ws.ID), ids[11], CloseInput{Source: SourceUser}); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range ids {
-		c, err := f.svc.Get(ctx, f.ws.ID, id)
+		c, err := f.svc.Get(ctx, access.System(f.ws.ID), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,8 +221,8 @@ func TestListSortsPageStablyThroughTies(t *testing.T) {
 		}
 		// The orders mean what they say.
 		byWaiting := f.walk(t, f.owner, ListFilter{Sort: SortWaiting, Status: StatusOpen}, 50)
-		first, _ := f.svc.Get(context.Background(), f.ws.ID, byWaiting[0])
-		last, _ := f.svc.Get(context.Background(), f.ws.ID, byWaiting[len(byWaiting)-1])
+		first, _ := f.svc.Get(context.Background(), access.System(f.ws.ID), byWaiting[0])
+		last, _ := f.svc.Get(context.Background(), access.System(f.ws.ID), byWaiting[len(byWaiting)-1])
 		if first.WaitingSince.IsZero() || !last.WaitingSince.IsZero() {
 			t.Errorf("waiting sort: first %v last %v, want the longest waiting first and the answered last", first.WaitingSince, last.WaitingSince)
 		}
@@ -249,7 +249,7 @@ func TestListWaitingSince(t *testing.T) {
 		if _, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14155550001", "m1b", "and now?")}); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := f.svc.Get(ctx, f.ws.ID, c[1].ID)
+		got, _ := f.svc.Get(ctx, access.System(f.ws.ID), c[1].ID)
 		if !got.WaitingSince.Equal(f.clock.Now().Truncate(time.Millisecond)) {
 			t.Errorf("a contact message after the reply: waiting since %v, want %v", got.WaitingSince, f.clock.Now())
 		}
@@ -258,7 +258,7 @@ func TestListWaitingSince(t *testing.T) {
 		if _, err := f.svc.Receive(ctx, []Inbound{echo}); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := f.svc.Get(ctx, f.ws.ID, c[1].ID); !got.WaitingSince.IsZero() {
+		if got, _ := f.svc.Get(ctx, access.System(f.ws.ID), c[1].ID); !got.WaitingSince.IsZero() {
 			t.Errorf("an echo did not answer: waiting since %v", got.WaitingSince)
 		}
 	})
@@ -347,7 +347,7 @@ func TestCountsAgreeWithLists(t *testing.T) {
 		}
 		// Deleting a contact and an agent after the setup must keep the
 		// counts true (cascades and SET NULL fire the triggers).
-		if err := contact.New(d).Delete(ctx, f.ws.ID, f.convs[9].ContactID); err != nil {
+		if err := contact.New(d).Delete(ctx, access.System(f.ws.ID), f.convs[9].ContactID); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range []access.Principal{agentUser, manager} {

@@ -65,10 +65,17 @@ func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	return m, err
 }
 
-// GetMessage returns a message with its status history.
-func (s *Service) GetMessage(ctx context.Context, workspaceID, id int64) (Message, error) {
+// GetMessage returns a message with its status history, if the principal
+// may see its conversation.
+func (s *Service) GetMessage(ctx context.Context, p Principal, id int64) (Message, error) {
 	q := s.db.Reader()
-	m, err := scanMessage(q.QueryRow(ctx, `SELECT `+msgColumns+` FROM messages WHERE workspace_id = ? AND id = ?`, workspaceID, id))
+	query, args := `SELECT `+msgColumns+` FROM messages WHERE workspace_id = ? AND id = ?`, []any{p.WorkspaceID, id}
+	if !p.Unrestricted() {
+		scope, scopeArgs := p.ConversationScope("c")
+		query += ` AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = messages.conversation_id AND ` + scope + `)`
+		args = append(args, scopeArgs...)
+	}
+	m, err := scanMessage(q.QueryRow(ctx, query, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, apperr.NotFound("message")
 	}
@@ -93,8 +100,8 @@ func (s *Service) GetMessage(ctx context.Context, workspaceID, id int64) (Messag
 }
 
 // ListMessages returns a page of a conversation's messages, oldest first.
-func (s *Service) ListMessages(ctx context.Context, workspaceID, conversationID int64, req page.Request) (page.Page[Message], error) {
-	if _, err := s.Get(ctx, workspaceID, conversationID); err != nil {
+func (s *Service) ListMessages(ctx context.Context, p Principal, conversationID int64, req page.Request) (page.Page[Message], error) {
+	if _, err := s.Get(ctx, p, conversationID); err != nil {
 		return page.Page[Message]{}, err
 	}
 	after, args := req.ByID("id", false)

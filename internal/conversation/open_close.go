@@ -19,12 +19,16 @@ type OpenInput struct {
 }
 
 // Open opens a conversation for a contact that has none open; a second
-// open conversation is a conflict.
-func (s *Service) Open(ctx context.Context, workspaceID int64, in OpenInput) (Conversation, error) {
+// open conversation is a conflict. The contact must be one the principal
+// may see.
+func (s *Service) Open(ctx context.Context, p Principal, in OpenInput) (Conversation, error) {
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayUseContact(ctx, tx, p, in.ContactID); err != nil {
+			return err
+		}
 		var err error
-		c, err = OpenTx(ctx, tx, workspaceID, in)
+		c, err = OpenTx(ctx, tx, p.WorkspaceID, in)
 		return err
 	})
 	return c, wrap("open", err)
@@ -85,11 +89,14 @@ type CloseInput struct {
 // Close closes a conversation. The workspace's closing-notes mode decides
 // whether a category, or a category and a summary, are required; the
 // category must be one of the workspace's.
-func (s *Service) Close(ctx context.Context, workspaceID, id int64, in CloseInput) (Conversation, error) {
+func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInput) (Conversation, error) {
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, id); err != nil {
+			return err
+		}
 		var err error
-		c, err = CloseTx(ctx, tx, workspaceID, id, in)
+		c, err = CloseTx(ctx, tx, p.WorkspaceID, id, in)
 		return err
 	})
 	return c, wrap("close", err)
@@ -119,10 +126,13 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 		if err := tx.QueryRow(ctx, `SELECT closing_notes_mode FROM workspaces WHERE id = ?`, workspaceID).Scan(&mode); err != nil {
 			return err
 		}
-		if in.Category == "" && (mode == "category_required" || mode == "both_required") {
+		// Auto-close has nobody to ask for notes: it closes with its own
+		// summary and no category, whatever the workspace requires.
+		required := in.Source != SourceAutoClose
+		if required && in.Category == "" && (mode == "category_required" || mode == "both_required") {
 			return apperr.Invalid("category", "a closing category is required in this workspace")
 		}
-		if in.Summary == "" && mode == "both_required" {
+		if required && in.Summary == "" && mode == "both_required" {
 			return apperr.Invalid("summary", "a closing summary is required in this workspace")
 		}
 		if in.Category != "" {
@@ -136,7 +146,7 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 		}
 		now := tx.Now()
 		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'closed', closed_at = ?, closed_source = ?, closed_by = ?,
-			close_category = ?, close_summary = ?, snoozed_until = 0 WHERE id = ?`,
+			close_category = ?, close_summary = ?, snoozed_until = 0, auto_close_at = 0 WHERE id = ?`,
 			now, in.Source, nullID(in.UserID), in.Category, in.Summary, id); err != nil {
 			return err
 		}

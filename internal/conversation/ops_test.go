@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/page"
-
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -56,7 +56,7 @@ func TestCloseNotesModes(t *testing.T) {
 			r := f.openOne(t, fmt.Sprintf("c%d", i))
 			before := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`)
 			tt.in.Source = SourceUser
-			c, err := f.svc.Close(ctx, f.ws.ID, r.ConversationID, tt.in)
+			c, err := f.svc.Close(ctx, access.System(f.ws.ID), r.ConversationID, tt.in)
 			if tt.wantField == "" {
 				if err != nil || c.Status != StatusClosed || c.CloseCategory != tt.in.Category {
 					t.Errorf("%s %+v: got %+v, %v; want closed", tt.mode, tt.in, c, err)
@@ -70,7 +70,7 @@ func TestCloseNotesModes(t *testing.T) {
 			if after := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`); after != before {
 				t.Errorf("a refused close appended %d events", after-before)
 			}
-			if got, _ := f.svc.Get(ctx, f.ws.ID, r.ConversationID); got.Status != StatusOpen {
+			if got, _ := f.svc.Get(ctx, access.System(f.ws.ID), r.ConversationID); got.Status != StatusOpen {
 				t.Errorf("a refused close changed the status to %s", got.Status)
 			}
 		}
@@ -82,16 +82,16 @@ func TestOpenByUserAndConflict(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		r := f.openOne(t, "+14155550199")
-		if _, err := f.svc.Open(ctx, f.ws.ID, OpenInput{ContactID: r.ContactID, Source: SourceAPI}); !errors.Is(err, apperr.ErrConflict) {
+		if _, err := f.svc.Open(ctx, access.System(f.ws.ID), OpenInput{ContactID: r.ContactID, Source: SourceAPI}); !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("second open = %v, want conflict", err)
 		}
-		if _, err := f.svc.Close(ctx, f.ws.ID, r.ConversationID, CloseInput{Source: SourceAPI}); err != nil {
+		if _, err := f.svc.Close(ctx, access.System(f.ws.ID), r.ConversationID, CloseInput{Source: SourceAPI}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Close(ctx, f.ws.ID, r.ConversationID, CloseInput{Source: SourceAPI}); !errors.Is(err, apperr.ErrConflict) {
+		if _, err := f.svc.Close(ctx, access.System(f.ws.ID), r.ConversationID, CloseInput{Source: SourceAPI}); !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("closing twice = %v, want conflict", err)
 		}
-		c, err := f.svc.Open(ctx, f.ws.ID, OpenInput{ContactID: r.ContactID, Source: SourceUser})
+		c, err := f.svc.Open(ctx, access.System(f.ws.ID), OpenInput{ContactID: r.ContactID, Source: SourceUser})
 		if err != nil || c.OpenedSource != SourceUser || c.ChannelID != f.channel.ID {
 			t.Fatalf("open by user = %+v, %v", c, err)
 		}
@@ -99,7 +99,7 @@ func TestOpenByUserAndConflict(t *testing.T) {
 			t.Errorf("opened-by-user events = %d, want 1", n)
 		}
 		// Many concurrent opens of the same contact: exactly one wins.
-		if _, err := f.svc.Close(ctx, f.ws.ID, c.ID, CloseInput{Source: SourceAPI}); err != nil {
+		if _, err := f.svc.Close(ctx, access.System(f.ws.ID), c.ID, CloseInput{Source: SourceAPI}); err != nil {
 			t.Fatal(err)
 		}
 		var wg sync.WaitGroup
@@ -109,7 +109,7 @@ func TestOpenByUserAndConflict(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := f.svc.Open(ctx, f.ws.ID, OpenInput{ContactID: r.ContactID, Source: SourceAPI}); err == nil {
+				if _, err := f.svc.Open(ctx, access.System(f.ws.ID), OpenInput{ContactID: r.ContactID, Source: SourceAPI}); err == nil {
 					mu.Lock()
 					wins++
 					mu.Unlock()
@@ -148,7 +148,7 @@ func TestAssignUnassign(t *testing.T) {
 		if err != nil || c.AssigneeID != agent.ID {
 			t.Fatalf("assign = %+v, %v", c, err)
 		}
-		if c, err = f.svc.Unassign(ctx, f.ws.ID, r.ConversationID, SourceAPI, 0); err != nil || c.AssigneeID != 0 {
+		if c, err = f.svc.Unassign(ctx, access.System(f.ws.ID), r.ConversationID, SourceAPI, 0); err != nil || c.AssigneeID != 0 {
 			t.Fatalf("unassign = %+v, %v", c, err)
 		}
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type IN ('conversation.assigned', 'conversation.unassigned')`); n != 2 {
@@ -156,7 +156,7 @@ func TestAssignUnassign(t *testing.T) {
 		}
 		// Closing remembers the last assignee on the contact.
 		assign(AssignInput{UserID: agent.ID, Source: SourceAPI})
-		f.svc.Close(ctx, f.ws.ID, r.ConversationID, CloseInput{Source: SourceAPI})
+		f.svc.Close(ctx, access.System(f.ws.ID), r.ConversationID, CloseInput{Source: SourceAPI})
 		if n := dbtest.Count(t, d, `SELECT COALESCE(last_assignee_id, 0) FROM contacts WHERE id = ?`, r.ContactID); int64(n) != agent.ID {
 			t.Errorf("contact's last assignee = %d, want %d", n, agent.ID)
 		}
@@ -168,10 +168,10 @@ func TestSnoozeWokenByMessageAndTimer(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		r := f.openOne(t, "s1")
-		if _, err := f.svc.Snooze(ctx, f.ws.ID, r.ConversationID, f.clock.Now().Add(-time.Second), 0); !errors.Is(err, apperr.ErrInvalid) {
+		if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), r.ConversationID, f.clock.Now().Add(-time.Second), 0); !errors.Is(err, apperr.ErrInvalid) {
 			t.Fatalf("snooze in the past = %v, want invalid", err)
 		}
-		if _, err := f.svc.Snooze(ctx, f.ws.ID, r.ConversationID, f.clock.Now().Add(time.Hour), 0); err != nil {
+		if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), r.ConversationID, f.clock.Now().Add(time.Hour), 0); err != nil {
 			t.Fatal(err)
 		}
 		// A contact message wakes it, in the same conversation.
@@ -179,24 +179,24 @@ func TestSnoozeWokenByMessageAndTimer(t *testing.T) {
 		if err != nil || got[0].ConversationID != r.ConversationID || got[0].Opened {
 			t.Fatalf("message to a snoozed conversation = %+v, %v", got, err)
 		}
-		if c, _ := f.svc.Get(ctx, f.ws.ID, r.ConversationID); c.Status != StatusOpen {
+		if c, _ := f.svc.Get(ctx, access.System(f.ws.ID), r.ConversationID); c.Status != StatusOpen {
 			t.Fatalf("status after contact message = %s, want open", c.Status)
 		}
 		// The timer wakes another one when its time comes, not before.
 		r2 := f.openOne(t, "s2")
 		g := background.NewGroup(f.clock)
 		backgroundtest.Run(t, g, f.svc.SnoozeTimer(g))
-		if _, err := f.svc.Snooze(ctx, f.ws.ID, r2.ConversationID, f.clock.Now().Add(5*time.Minute), 0); err != nil {
+		if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), r2.ConversationID, f.clock.Now().Add(5*time.Minute), 0); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Advance(5*time.Minute - time.Millisecond)
 		backgroundtest.WaitIdle(t, g)
-		if c, _ := f.svc.Get(ctx, f.ws.ID, r2.ConversationID); c.Status != StatusSnoozed {
+		if c, _ := f.svc.Get(ctx, access.System(f.ws.ID), r2.ConversationID); c.Status != StatusSnoozed {
 			t.Fatalf("status a millisecond before the snooze ends = %s, want snoozed", c.Status)
 		}
 		f.clock.Advance(time.Millisecond)
 		backgroundtest.WaitIdle(t, g)
-		if c, _ := f.svc.Get(ctx, f.ws.ID, r2.ConversationID); c.Status != StatusOpen {
+		if c, _ := f.svc.Get(ctx, access.System(f.ws.ID), r2.ConversationID); c.Status != StatusOpen {
 			t.Fatalf("status when the snooze ends = %s, want open", c.Status)
 		}
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.unsnoozed' AND payload LIKE '%"reason":"timer"%'`); n != 1 {
@@ -213,7 +213,7 @@ func TestCommentMentions(t *testing.T) {
 		ana, _ := ws.CreateUser(ctx, f.ws.ID, workspace.NewUser{Email: "ana@acme.io", Name: "Ana"})
 		bo, _ := ws.CreateUser(ctx, f.ws.ID, workspace.NewUser{Email: "bo@acme.io", Name: "Bo"})
 		r := f.openOne(t, "m1")
-		c, err := f.svc.AddComment(ctx, f.ws.ID, r.ConversationID, CommentInput{Text: "@ana@acme.io please check, cc @nobody@acme.io", Mentions: []int64{bo.ID}, UserID: bo.ID})
+		c, err := f.svc.AddComment(ctx, access.System(f.ws.ID), r.ConversationID, CommentInput{Text: "@ana@acme.io please check, cc @nobody@acme.io", Mentions: []int64{bo.ID}, UserID: bo.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,10 +221,10 @@ func TestCommentMentions(t *testing.T) {
 		if fmt.Sprint(c.Mentions) != fmt.Sprint(want) {
 			t.Errorf("mentions = %v, want %v", c.Mentions, want)
 		}
-		if _, err := f.svc.AddComment(ctx, f.ws.ID, r.ConversationID, CommentInput{Text: "  "}); !errors.Is(err, apperr.ErrInvalid) {
+		if _, err := f.svc.AddComment(ctx, access.System(f.ws.ID), r.ConversationID, CommentInput{Text: "  "}); !errors.Is(err, apperr.ErrInvalid) {
 			t.Errorf("empty comment = %v, want invalid", err)
 		}
-		pg, _ := f.svc.ListComments(ctx, f.ws.ID, r.ConversationID, page.First())
+		pg, _ := f.svc.ListComments(ctx, access.System(f.ws.ID), r.ConversationID, page.First())
 		list := pg.Data
 		if len(list) != 1 {
 			t.Errorf("comments = %d, want 1", len(list))
@@ -237,7 +237,7 @@ func TestSendQueuesAndStatusMovesForward(t *testing.T) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		r := f.openOne(t, "out1")
-		m, err := f.svc.Send(ctx, f.ws.ID, r.ConversationID, SendInput{Text: "Hello!", Sender: SourceAPI})
+		m, err := f.svc.Send(ctx, access.System(f.ws.ID), r.ConversationID, SendInput{Text: "Hello!", Sender: SourceAPI})
 		if err != nil || m.Status != MsgPending {
 			t.Fatalf("send = %+v, %v", m, err)
 		}
@@ -252,12 +252,12 @@ func TestSendQueuesAndStatusMovesForward(t *testing.T) {
 			if err := d.Tx(ctx, func(tx *db.Tx) error { _, err := SetStatusTx(ctx, tx, m.ID, s.status, ""); return err }); err != nil {
 				t.Fatal(err)
 			}
-			got, _ := f.svc.GetMessage(ctx, f.ws.ID, m.ID)
+			got, _ := f.svc.GetMessage(ctx, access.System(f.ws.ID), m.ID)
 			if got.Status != s.want {
 				t.Errorf("after %s: status %s, want %s", s.status, got.Status, s.want)
 			}
 		}
-		got, _ := f.svc.GetMessage(ctx, f.ws.ID, m.ID)
+		got, _ := f.svc.GetMessage(ctx, access.System(f.ws.ID), m.ID)
 		if len(got.History) != 5 { // pending, sent, read, and the late delivered and failed reports
 			t.Errorf("history = %+v, want 5 entries", got.History)
 		}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -27,7 +28,7 @@ func TestConcurrentCloseOnce(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := f.svc.Close(ctx, f.ws.ID, r.ConversationID, CloseInput{Source: SourceAPI})
+					_, err := f.svc.Close(ctx, access.System(f.ws.ID), r.ConversationID, CloseInput{Source: SourceAPI})
 					switch {
 					case err == nil:
 						mu.Lock()

@@ -185,23 +185,24 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		return r, err
 	}
 	// One statement updates the conversation and reserves the event's seq.
-	var seq int64
+	var seq, autoClose int64
 	if r.Opened {
-		seq = 2
+		seq = 2 // its deadline was armed as it was born
 	} else if in.Kind == KindMessage {
 		// The contact waits from their first message the business has not
 		// answered yet; later ones do not move it.
 		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ?, last_seq = last_seq + 1,
-			waiting_since = CASE WHEN waiting_since = ? THEN ? ELSE waiting_since END
-			WHERE id = ? RETURNING last_seq`, now, now, in.ChannelID, NotWaiting, now, conv.ID).Scan(&seq)
+			waiting_since = CASE WHEN waiting_since = ? THEN ? ELSE waiting_since END,
+			`+armAutoClose+` WHERE id = ? RETURNING last_seq, auto_close_at`, now, now, in.ChannelID, NotWaiting, now, now, 1, conv.ID).Scan(&seq, &autoClose)
 	} else {
 		// An echo is the business answering from elsewhere: nobody waits.
-		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1, waiting_since = ? WHERE id = ? RETURNING last_seq`,
-			now, NotWaiting, conv.ID).Scan(&seq)
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1, waiting_since = ?, `+armAutoClose+`
+			WHERE id = ? RETURNING last_seq, auto_close_at`, now, NotWaiting, now, 0, conv.ID).Scan(&seq, &autoClose)
 	}
 	if err != nil {
 		return r, err
 	}
+	autoCloseArmed(tx, autoClose)
 	return r, appendEventSeq(ctx, tx, conv, typ, payload, seq)
 }
 
@@ -244,12 +245,18 @@ func insertConv(ctx context.Context, tx *db.Tx, n newConv) (Conversation, error)
 		c.WaitingSince, waiting = db.Time(n.messageAt), n.messageAt
 	}
 	// conversation.opened is the row's first event, hence seq 1.
+	// Born with its auto-close deadline, if the workspace has one: the
+	// opening counts as a message.
+	var autoClose int64
 	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at,
-		last_seq, last_message_at, last_incoming_at, waiting_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt, waiting).Scan(&c.ID)
+		last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		COALESCE((SELECT ? + auto_close_ms FROM workspaces WHERE id = ? AND auto_close_ms > 0), 0)) RETURNING id, auto_close_at`,
+		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt, waiting,
+		now, workspaceID).Scan(&c.ID, &autoClose)
 	if err != nil {
 		return c, fmt.Errorf("open conversation: %w", err)
 	}
+	autoCloseArmed(tx, autoClose)
 	payload := map[string]any{"source": source, "contact_id": contactID}
 	if by != 0 {
 		payload["user_id"] = by

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -74,7 +75,7 @@ func TestReceiveAfterCloseOpensNewConversation(t *testing.T) {
 		if err != nil || !r1[0].Opened {
 			t.Fatalf("first receive: %+v %v", r1, err)
 		}
-		if _, err := f.svc.Close(ctx, f.ws.ID, r1[0].ConversationID, CloseInput{Source: SourceUser}); err != nil {
+		if _, err := f.svc.Close(ctx, access.System(f.ws.ID), r1[0].ConversationID, CloseInput{Source: SourceUser}); err != nil {
 			t.Fatal(err)
 		}
 		r2, err := f.svc.Receive(ctx, []Inbound{f.inbound("cust-1", "b", "again")})

@@ -27,11 +27,14 @@ type SendInput struct {
 // Send stores an outbound message as pending and queues it for delivery in
 // the same transaction, so a committed send is never forgotten: the
 // outbound dispatcher picks it up (and after a crash, picks it up again).
-func (s *Service) Send(ctx context.Context, workspaceID, conversationID int64, in SendInput) (Message, error) {
+func (s *Service) Send(ctx context.Context, p Principal, conversationID int64, in SendInput) (Message, error) {
 	var m Message
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, conversationID); err != nil {
+			return err
+		}
 		var err error
-		m, err = SendTx(ctx, tx, workspaceID, conversationID, in)
+		m, err = SendTx(ctx, tx, p.WorkspaceID, conversationID, in)
 		return err
 	})
 	return m, wrap("send", err)
@@ -101,9 +104,12 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	}
 	tx.Due(DueOutbound, now)
 	// A reply, from an agent or a workflow, answers whoever was waiting.
-	if _, err := tx.Exec(ctx, `UPDATE conversations SET last_message_at = ?, waiting_since = ? WHERE id = ?`, now, NotWaiting, c.ID); err != nil {
+	var autoClose int64
+	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, waiting_since = ?, `+armAutoClose+` WHERE id = ? RETURNING auto_close_at`,
+		now, NotWaiting, now, 0, c.ID).Scan(&autoClose); err != nil {
 		return m, err
 	}
+	autoCloseArmed(tx, autoClose)
 	payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
 	if in.UserID != 0 {
 		payload["user_id"] = in.UserID

@@ -7,12 +7,13 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // Snooze hides a conversation until a time; a contact message or the time
 // wakes it. It stays open for the one-open-conversation rule.
-func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.Time, byUser int64) (Conversation, error) {
+func (s *Service) Snooze(ctx context.Context, p Principal, id int64, until time.Time, byUser int64) (Conversation, error) {
 	now := s.db.Clock().Now()
 	if !until.After(now) {
 		return Conversation{}, apperr.Invalid("until", "must be in the future")
@@ -22,11 +23,14 @@ func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.
 	}
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		var err error
-		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
+		if err := mayAct(ctx, tx, p, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ? WHERE id = ?`, db.Millis(until), id); err != nil {
+		var err error
+		if c, err = getOpen(ctx, tx, p.WorkspaceID, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ?, auto_close_at = 0 WHERE id = ?`, db.Millis(until), id); err != nil {
 			return err
 		}
 		c.Status, c.SnoozedUntil = StatusSnoozed, until.UTC().Truncate(time.Millisecond)
@@ -41,11 +45,14 @@ func (s *Service) Snooze(ctx context.Context, workspaceID, id int64, until time.
 }
 
 // Unsnooze reopens a snoozed conversation by hand.
-func (s *Service) Unsnooze(ctx context.Context, workspaceID, id int64) (Conversation, error) {
+func (s *Service) Unsnooze(ctx context.Context, p Principal, id int64) (Conversation, error) {
 	var c Conversation
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		if err := mayAct(ctx, tx, p, id); err != nil {
+			return err
+		}
 		var err error
-		if c, err = getOpen(ctx, tx, workspaceID, id); err != nil {
+		if c, err = getOpen(ctx, tx, p.WorkspaceID, id); err != nil {
 			return err
 		}
 		if c.Status != StatusSnoozed {
@@ -77,19 +84,28 @@ func unsnoozeTx(ctx context.Context, tx *db.Tx, c Conversation, reason string, d
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
+	if err := rearmAutoCloseTx(ctx, tx, c.ID, tx.Now()); err != nil {
+		return err
+	}
 	return appendEvent(ctx, tx, c, event.ConversationUnsnoozed, map[string]any{"reason": reason})
 }
 
 // dueSnooze names the snooze timer's work for db.Tx.Due.
 const dueSnooze = "snooze"
 
-// SnoozeTimer returns the loop, run in g, that wakes snoozed conversations
-// when their time comes. It sleeps until the earliest wake time (no
-// polling interval) and is woken early when a snooze due sooner is set, on
-// this node or another. It returns when ctx ends.
+// SnoozeWork is the snooze timer as a kind of the node's timed work
+// (internal/due): its runner sleeps until the earliest wake time (no
+// polling interval) and is woken early when a snooze due sooner is set,
+// on this node or another.
+func (s *Service) SnoozeWork() due.Kind {
+	return due.Kind{Name: dueSnooze, Pass: s.wakeDue, Retry: 5 * time.Second, Backlog: due.Overdue(s.db,
+		`SELECT COUNT(*), COALESCE(MIN(snoozed_until), 0) FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ?`)}
+}
+
+// SnoozeTimer returns a loop, run in g, that runs SnoozeWork alone, for a
+// service run without a node's runner. It returns when ctx ends.
 func (s *Service) SnoozeTimer(g *background.Group) func(ctx context.Context) {
-	l, run := g.Timer("snooze timer", 5*time.Second, s.wakeDue)
-	s.db.OnDue(dueSnooze, l.Schedule)
+	_, run := due.Attach(nil, s.db, g, s.SnoozeWork())
 	return run
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -28,7 +29,7 @@ func TestSnoozeTimersOnTwoNodes(t *testing.T) {
 		}
 		until := f.clock.Now().Add(time.Minute) // one wake time for all
 		for _, id := range ids {
-			if _, err := f.svc.Snooze(ctx, f.ws.ID, id, until, 0); err != nil {
+			if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), id, until, 0); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -55,7 +56,7 @@ func create(ctx context.Context, s Services, opt Options, res *Result) error {
 			return fmt.Errorf("demo: category: %w", err)
 		}
 	}
-	cfg, _ := json.Marshal(channel.CustomConfig{BaseURL: opt.ChannelURL})
+	cfg, _ := json.Marshal(custom.Config{BaseURL: opt.ChannelURL})
 	ch, err := s.Channels.Create(ctx, ws.ID, channel.Input{Type: channel.TypeCustom, Name: "Website (custom channel)", Config: cfg})
 	if err != nil {
 		return fmt.Errorf("demo: channel: %w", err)

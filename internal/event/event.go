@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -41,6 +42,11 @@ const (
 	ConversationQueued     Type = "conversation.queued"
 	RoutingSettingsUpdated Type = "routing.settings.updated"
 	TeamMembersUpdated     Type = "team.members.updated"
+
+	// Workflows: what a run did to a conversation, in its timeline.
+	WorkflowRunStarted Type = "workflow.run.started"
+	WorkflowStep       Type = "workflow.step"
+	WorkflowRunEnded   Type = "workflow.run.ended"
 )
 
 // Types lists every event type, for validation of subscription filters.
@@ -49,6 +55,7 @@ var Types = []Type{
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
 	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
+	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded,
 }
 
 // Event is one entry of the log.
@@ -117,6 +124,9 @@ type Filter struct {
 	ConversationID int64
 	Types          []Type
 	Limit          int
+	// Viewer, when restricted, keeps only the events it may see (see
+	// visibleTo); the zero Principal of engine readers sees everything.
+	Viewer access.Principal
 }
 
 // Matches reports whether e is one of the events f selects, whatever its
@@ -143,6 +153,11 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 		in, typeArgs := db.In(f.Types)
 		query += ` AND type IN ` + in
 		args = append(args, typeArgs...)
+	}
+	if !f.Viewer.Unrestricted() {
+		cond, condArgs := visibleTo(f.Viewer)
+		query += ` AND ` + cond
+		args = append(args, condArgs...)
 	}
 	query += ` ORDER BY id LIMIT ?`
 	args = append(args, f.Limit)

@@ -13,7 +13,7 @@ import (
 // the root. On these, every answer is JSON, including those the ServeMux
 // would give itself (a text 404 or 405, a redirect to a cleaned path).
 var (
-	apiRoots  = []string{"/api", "/channels", "/custom", "/workflows"}
+	apiRoots  = []string{"/api", "/channels", "/custom", "/webhooks", "/workflows"} // /webhooks: providers' (channel.WebhookPattern)
 	apiProbes = []string{"/healthz", "/readyz", "/metrics"}
 )
 

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
@@ -19,10 +18,9 @@ func withLimits(l httpapi.Limits) func(*httpapi.Deps) {
 	return func(d *httpapi.Deps) { d.Limits = l }
 }
 
-// withCustomWebhook serves the real custom channel webhook.
-func withCustomWebhook(d *httpapi.Deps) {
-	d.CustomWebhook = custom.NewWebhook(d.Channels, d.Conversations, nil)
-}
+// withCustomWebhook serves the real custom channel webhook (the fixture
+// mounts every provider's webhooks from the registry already).
+func withCustomWebhook(d *httpapi.Deps) {}
 
 // hookWorkflow creates, publishes and starts an incoming-webhook workflow
 // and returns its id and secret.

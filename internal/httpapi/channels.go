@@ -5,16 +5,17 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
-	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
-// redact hides a channel's token from callers who may not manage
-// channels: the token lets anyone post messages as the channel.
-func redact(p workspace.Principal, c channel.Channel) channel.Channel {
-	if !isManager(p) {
-		c.Token = ""
-	}
-	return c
+// A channel's secrets never leave the server in its JSON: channel.Channel
+// encodes only hints of them. The webhook token is shown once, in
+// channelWithToken, when it is made: on create and on rotation.
+
+// channelWithToken is a channel with its new webhook token, answered
+// once, to managers.
+type channelWithToken struct {
+	channel.Channel
+	Token string `json:"token"`
 }
 
 func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) error {
@@ -22,9 +23,6 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.deps.Channels.List(r.Context(), p.WorkspaceID)
 	if err != nil {
 		return err
-	}
-	for i := range list {
-		list[i] = redact(p, list[i])
 	}
 	pg, err := pageOf(r, list, func(c channel.Channel) int64 { return c.ID })
 	if err != nil {
@@ -44,7 +42,7 @@ func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusCreated, redact(p, c))
+	httpjson.WriteJSON(w, http.StatusCreated, channelWithToken{Channel: c, Token: c.Token})
 	return nil
 }
 
@@ -58,12 +56,12 @@ func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, redact(p, c))
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
 
 // updateChannel renames a channel or replaces its configuration; its type
-// and token stay.
+// and token stay, and so do secret fields the new configuration leaves out.
 func (s *Server) updateChannel(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	id, err := PathID(r, "channelID")
@@ -78,6 +76,47 @@ func (s *Server) updateChannel(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, redact(p, c))
+	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
+}
+
+// rotateChannelToken gives the channel a new webhook token, answered this
+// once; the old one stops working.
+func (s *Server) rotateChannelToken(w http.ResponseWriter, r *http.Request) error {
+	p := Principal(r)
+	id, err := PathID(r, "channelID")
+	if err != nil {
+		return err
+	}
+	c, err := s.deps.Channels.RotateToken(r.Context(), p.WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, channelWithToken{Channel: c, Token: c.Token})
+	return nil
+}
+
+// channelType is what the API tells of a channel type.
+type channelType struct {
+	Type         string               `json:"type"`
+	Schema       channel.Schema       `json:"schema"`
+	Capabilities channel.Capabilities `json:"capabilities"`
+}
+
+// listChannelTypes lists the channel types the node knows, with their
+// configuration schemas (secrets marked) and capabilities.
+func (s *Server) listChannelTypes(w http.ResponseWriter, r *http.Request) error {
+	reg := s.deps.Channels.Registry()
+	out := []channelType{}
+	for _, typ := range reg.Types() {
+		p, _ := reg.Provider(typ)
+		out = append(out, channelType{Type: typ, Schema: p.Schema(), Capabilities: p.Capabilities()})
+	}
+	httpjson.WriteJSON(w, http.StatusOK, channelTypes{Items: out})
+	return nil
+}
+
+// channelTypes is the answer of listChannelTypes.
+type channelTypes struct {
+	Items []channelType `json:"items"`
 }

@@ -38,11 +38,11 @@ func (s *Server) removeContactTag(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) setContactTag(w http.ResponseWriter, r *http.Request, id int64, tag string, add bool) error {
-	ws := Principal(r).WorkspaceID
-	if err := s.deps.Contacts.SetTag(r.Context(), ws, id, tag, add); err != nil {
+	p := Principal(r)
+	if err := s.deps.Contacts.SetTag(r.Context(), p, id, tag, add); err != nil {
 		return err
 	}
-	c, err := s.deps.Contacts.Get(r.Context(), ws, id)
+	c, err := s.deps.Contacts.Get(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
@@ -68,8 +68,8 @@ func (s *Server) setContactLifecycle(w http.ResponseWriter, r *http.Request) err
 	if in.Stage == nil {
 		return apperr.Invalid("stage", "is required (a lifecycle stage name, or \"\" to clear it)")
 	}
-	ws := Principal(r).WorkspaceID
-	if err := s.deps.Contacts.SetLifecycle(r.Context(), ws, id, *in.Stage); err != nil {
+	p := Principal(r)
+	if err := s.deps.Contacts.SetLifecycle(r.Context(), p, id, *in.Stage); err != nil {
 		// The domain names its own input; this body calls it "stage".
 		var e *apperr.Error
 		if errors.As(err, &e) && e.Kind == apperr.KindInvalid && e.Field == "lifecycle_stage" {
@@ -77,7 +77,7 @@ func (s *Server) setContactLifecycle(w http.ResponseWriter, r *http.Request) err
 		}
 		return err
 	}
-	c, err := s.deps.Contacts.Get(r.Context(), ws, id)
+	c, err := s.deps.Contacts.Get(r.Context(), p, id)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Contacts.List(r.Context(), Principal(r).WorkspaceID, f, req)
+	list, err := s.deps.Contacts.List(r.Context(), Principal(r), f, req)
 	if err != nil {
 		return err
 	}
@@ -47,12 +47,12 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ws := Principal(r).WorkspaceID
-	c, err := s.deps.Contacts.Get(r.Context(), ws, id)
+	p := Principal(r)
+	c, err := s.deps.Contacts.Get(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
-	ids, err := s.deps.Contacts.ListIdentities(r.Context(), ws, id)
+	ids, err := s.deps.Contacts.ListIdentities(r.Context(), p.WorkspaceID, id)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) error {
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.deps.Contacts.Update(r.Context(), Principal(r).WorkspaceID, id, in)
+	c, err := s.deps.Contacts.Update(r.Context(), Principal(r), id, in)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) deleteContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Contacts.Delete(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+	if err := s.deps.Contacts.Delete(r.Context(), Principal(r), id); err != nil {
 		return err
 	}
 	noContent(w)
@@ -97,7 +97,7 @@ func (s *Server) upsertContact(w http.ResponseWriter, r *http.Request) error {
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
-	c, created, err := s.deps.Contacts.Upsert(r.Context(), Principal(r).WorkspaceID, in)
+	c, created, err := s.deps.Contacts.Upsert(r.Context(), Principal(r), in)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *Server) listContactConversations(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	if _, err := s.deps.Contacts.Get(r.Context(), Principal(r).WorkspaceID, id); err != nil {
+	if _, err := s.deps.Contacts.Get(r.Context(), Principal(r), id); err != nil {
 		return err
 	}
 	f, req, err := conversationQuery(r)

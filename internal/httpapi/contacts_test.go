@@ -95,9 +95,9 @@ func TestContacts(t *testing.T) {
 		f.run(t, []scenario{
 			{name: "identities", method: "GET", path: "/api/v1/contacts/{{linus}}", as: "agent", status: 200,
 				want: []string{`"identities":[{"id":`, `"channel_id":{{channel}},"external_id":"+14155550177"`}},
-			{name: "the contact's conversations", method: "GET", path: "/api/v1/contacts/{{linus}}/conversations", as: "manager",
+			{name: "the contact's conversations", method: "GET", path: "/api/v1/contacts/{{linus}}/conversations", as: "agent",
 				status: 200, want: []string{`"id":{{linusConv}}`, `"status":"open"`, `"opened_source":"contact"`}},
-			{name: "only open ones", method: "GET", path: "/api/v1/contacts/{{linus}}/conversations?status=closed", as: "manager",
+			{name: "only open ones", method: "GET", path: "/api/v1/contacts/{{linus}}/conversations?status=closed", as: "agent",
 				status: 200, want: []string{`"data":[]`}},
 			{name: "delete with its conversation", method: "DELETE", path: "/api/v1/contacts/{{linus}}", as: "owner", status: 204},
 			{name: "the conversation went with it", method: "GET", path: "/api/v1/conversations/{{linusConv}}", as: "agent", status: 404},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
@@ -59,7 +60,7 @@ func (s *Server) openConversation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in.Source, in.UserID = source(p), p.UserID
-	c, err := s.deps.Conversations.Open(r.Context(), p.WorkspaceID, in)
+	c, err := s.deps.Conversations.Open(r.Context(), p, in)
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.deps.Conversations.Get(r.Context(), Principal(r).WorkspaceID, id)
+	c, err := s.deps.Conversations.Get(r.Context(), Principal(r), id)
 	if err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func (s *Server) closeConversation(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	in.Source, in.UserID = source(p), p.UserID
-	c, err := s.deps.Conversations.Close(r.Context(), p.WorkspaceID, id, in)
+	c, err := s.deps.Conversations.Close(r.Context(), p, id, in)
 	if err != nil {
 		return err
 	}
@@ -111,6 +112,11 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
+	// Only a conversation the caller may see can be assigned; what it
+	// becomes is shown to them, whoever it went to.
+	if _, err := s.deps.Conversations.Get(r.Context(), p, id); err != nil {
+		return err
+	}
 	// Through routing, so capacity holds: a user at capacity is a 409
 	// unless force is set; a team alone joins that team's queue.
 	req := routing.Request{WorkspaceID: p.WorkspaceID, ConversationID: id, Source: source(p), ByUserID: p.UserID, Force: in.Force}
@@ -125,7 +131,7 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	if _, err := s.deps.Routing.Assign(r.Context(), req); err != nil {
 		return err
 	}
-	c, err := s.deps.Conversations.Get(r.Context(), p.WorkspaceID, id)
+	c, err := s.deps.Conversations.Get(r.Context(), access.System(p.WorkspaceID), id)
 	if err != nil {
 		return err
 	}
@@ -147,7 +153,7 @@ func (s *Server) unassignConversation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	c, err := s.deps.Conversations.Unassign(r.Context(), p.WorkspaceID, id, source(p), p.UserID)
+	c, err := s.deps.Conversations.Unassign(r.Context(), p, id, source(p), p.UserID)
 	if err != nil {
 		return err
 	}
@@ -173,7 +179,7 @@ func (s *Server) snoozeConversation(w http.ResponseWriter, r *http.Request) erro
 	if in.Until.IsZero() {
 		return apperr.Invalid("until", "is required (RFC 3339 time)")
 	}
-	c, err := s.deps.Conversations.Snooze(r.Context(), p.WorkspaceID, id, in.Until, p.UserID)
+	c, err := s.deps.Conversations.Snooze(r.Context(), p, id, in.Until, p.UserID)
 	if err != nil {
 		return err
 	}
@@ -187,7 +193,7 @@ func (s *Server) unsnoozeConversation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	c, err := s.deps.Conversations.Unsnooze(r.Context(), p.WorkspaceID, id)
+	c, err := s.deps.Conversations.Unsnooze(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
@@ -204,7 +210,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.ListMessages(r.Context(), Principal(r).WorkspaceID, id, req)
+	list, err := s.deps.Conversations.ListMessages(r.Context(), Principal(r), id, req)
 	if err != nil {
 		return err
 	}
@@ -222,7 +228,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Sender, in.UserID = source(p), p.UserID
-	m, err := s.deps.Conversations.Send(r.Context(), p.WorkspaceID, id, in)
+	m, err := s.deps.Conversations.Send(r.Context(), p, id, in)
 	if err != nil {
 		return err
 	}
@@ -235,7 +241,7 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.deps.Conversations.GetMessage(r.Context(), Principal(r).WorkspaceID, id)
+	m, err := s.deps.Conversations.GetMessage(r.Context(), Principal(r), id)
 	if err != nil {
 		return err
 	}
@@ -252,7 +258,7 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.ListComments(r.Context(), Principal(r).WorkspaceID, id, req)
+	list, err := s.deps.Conversations.ListComments(r.Context(), Principal(r), id, req)
 	if err != nil {
 		return err
 	}
@@ -270,7 +276,7 @@ func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.UserID = p.UserID
-	c, err := s.deps.Conversations.AddComment(r.Context(), p.WorkspaceID, id, in)
+	c, err := s.deps.Conversations.AddComment(r.Context(), p, id, in)
 	if err != nil {
 		return err
 	}

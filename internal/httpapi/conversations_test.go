@@ -47,7 +47,7 @@ func TestConversationRules(t *testing.T) {
 				body: `{"contact_id":{{ana}}}`, status: 422},
 			{name: "its timeline", method: "GET", path: "/api/v1/conversations/{{second}}/events", as: "agent", status: 200,
 				want: []string{`"type":"conversation.opened"`, `"seq":1`, `"source":"user"`}},
-			{name: "the contact's history", method: "GET", path: "/api/v1/contacts/{{ana}}/conversations", as: "manager", status: 200,
+			{name: "the contact's history", method: "GET", path: "/api/v1/contacts/{{ana}}/conversations", as: "agent", status: 200,
 				want: []string{`"data":[{"id":{{second}}`, `"id":{{first}}`}},
 
 			{name: "assign", method: "POST", path: "/api/v1/conversations/{{second}}/assign", as: "manager",

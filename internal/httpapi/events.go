@@ -20,7 +20,7 @@ import (
 // eventFilter reads ?after= (or Last-Event-ID for a resuming stream),
 // ?types=a,b and ?limit= into a filter of the caller's workspace.
 func eventFilter(r *http.Request) (event.Filter, error) {
-	f := event.Filter{WorkspaceID: Principal(r).WorkspaceID}
+	f := event.Filter{WorkspaceID: Principal(r).WorkspaceID, Viewer: Principal(r)}
 	var err error
 	if f.After, err = QueryInt(r, "after"); err != nil {
 		return f, err
@@ -98,7 +98,7 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	p := Principal(r)
-	if _, err := s.deps.Conversations.Get(r.Context(), p.WorkspaceID, id); err != nil {
+	if _, err := s.deps.Conversations.Get(r.Context(), p, id); err != nil {
 		return err
 	}
 	f, err := eventFilter(r)
@@ -133,7 +133,9 @@ const keepaliveEvery = 15 * time.Second
 // the log from the client's cursor once, then takes new events from the
 // node's tail, which reads each of them once for every stream (see
 // event.Tail). Every keepalive re-checks the credentials: a stream ends
-// soon after its session is signed out or its user deactivated.
+// soon after its session is signed out or its user deactivated. A
+// restricted principal gets only the events it may see when each is
+// delivered (event.Visible): one query per batch the tail hands it.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	release, err := s.streams.acquire(Principal(r))
 	if err != nil {
@@ -195,6 +197,12 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 		case <-s.stopping:
 			return nil
 		case list := <-sub.C:
+			// Visibility is decided now, not when the event was appended:
+			// the conversation may have changed hands since.
+			list, err := event.Visible(ctx, s.deps.DB.Reader(), f.Viewer, list)
+			if err != nil {
+				return nil // the client reconnects from its cursor
+			}
 			for _, e := range list {
 				write(e)
 			}
@@ -202,9 +210,11 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 		case <-sub.Lagged():
 			catchUp = true
 		case <-keepalive.C:
-			if _, err := s.deps.Workspaces.Authenticate(ctx, bearer(r)); err != nil {
+			p, err := s.deps.Workspaces.Authenticate(ctx, bearer(r))
+			if err != nil {
 				return nil // signed out, expired or deactivated: the stream ends
 			}
+			f.Viewer = p // teams and permissions may have changed meanwhile
 			fmt.Fprint(w, ": keepalive\n\n")
 			flusher.Flush()
 		}

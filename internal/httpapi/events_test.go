@@ -92,9 +92,15 @@ type sse struct {
 
 func (f *fixture) stream(t *testing.T, query string, header map[string]string) *sse {
 	t.Helper()
+	return f.streamAs(t, "agent", query, header)
+}
+
+// streamAs opens the stream with the fixture token of that name.
+func (f *fixture) streamAs(t *testing.T, as, query string, header map[string]string) *sse {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+"/api/v1/events/stream"+query, nil)
-	req.Header.Set("Authorization", "Bearer "+f.tokens["agent"])
+	req.Header.Set("Authorization", "Bearer "+f.tokens[as])
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}

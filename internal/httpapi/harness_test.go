@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -23,13 +25,14 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // fixture is a running server on a fresh store: workspace "Acme" with an
-// owner, a manager and an agent (no passwords: hashing is deliberately
-// slow), a workspace integration token, a custom channel, and a second
+// owner, a manager and an agent who may see every conversation (no
+// passwords: hashing is deliberately slow), a workspace integration token, a custom channel, and a second
 // workspace whose owner must never see Acme's data.
 type fixture struct {
 	d      *db.DB
@@ -76,11 +79,13 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	opts.workspace.PasswordIterations = 1_000
 	f := &fixture{d: d, hub: hub, wsSvc: workspace.NewWithOptions(d, opts.workspace), conv: conversation.New(d, committer),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
-	channels := channel.New(d)
+	channels := newChannels(t, d)
 	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
+	webhooks, err := channels.Registry().Routes(channel.Inbox{Channels: channels, Receiver: f.conv})
+	must0(t, err)
 	deps := httpapi.Deps{
 		DB: d, Tail: tail, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
-		CustomWebhook: http.NotFoundHandler(), Metrics: metrics.New().Handler(),
+		Webhooks: webhooks, Metrics: metrics.New().Handler(),
 		Routing:        routing.New(d, routing.Options{Committer: committer, Hub: hub}),
 		Workflows:      workflow.NewService(d),
 		TrustedProxies: opts.trustedProxies,
@@ -108,6 +113,13 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 		must(err)
 		f.vars[role] = strconv.FormatInt(u.ID, 10)
 	}
+	// The agent may see every conversation (an owner widened them), so the
+	// scenarios that use the agent as "anyone" keep proving what they
+	// prove; visibility_test.go builds restricted agents and walks what
+	// they see.
+	_, err = f.wsSvc.UpdateUser(ctx, f.ws.ID, f.users[workspace.RoleAgent].ID,
+		workspace.UserUpdate{Permissions: json.RawMessage(`{"see_all_conversations":true,"export_contacts":false,"delete_contacts":false}`)})
+	must(err)
 	_, f.tokens["integration"], err = f.wsSvc.CreateToken(ctx, f.ws.ID, workspace.NewToken{Name: "crm"})
 	must(err)
 	other, err := f.wsSvc.Create(ctx, "Other", "UTC")
@@ -116,11 +128,32 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	must(err)
 	_, f.tokens["stranger"], err = f.wsSvc.CreateToken(ctx, other.ID, workspace.NewToken{Name: "stranger", UserID: stranger.ID})
 	must(err)
-	f.ch, err = channel.New(d).Create(ctx, f.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site",
+	f.ch, err = newChannels(t, d).Create(ctx, f.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site",
 		Config: json.RawMessage(`{"base_url":"http://127.0.0.1:1"}`)})
 	must(err)
 	f.vars["channel"] = strconv.FormatInt(f.ch.ID, 10)
 	return f
+}
+
+// testKey seals the fixture's channel secrets.
+var testKey = bytes.Repeat([]byte{7}, secret.KeySize)
+
+// newChannels is a channel service as a node builds it: every provider
+// registered, secrets sealed with testKey.
+func newChannels(t testing.TB, d *db.DB) *channel.Service {
+	t.Helper()
+	reg, err := channel.NewRegistry(custom.New(nil))
+	must0(t, err)
+	keys, err := secret.NewKeyring(testKey)
+	must0(t, err)
+	return channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys})
+}
+
+func must0(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // inbound stores a message from a contact through the channel, as the
@@ -268,7 +301,7 @@ func (f *fixture) get(t *testing.T, path, as string, v any) {
 // tables are every table a request could write. api_tokens is left out
 // of the comparison's contents (its last-use time may move on any
 // request) but its row count is kept.
-var tables = []string{"workspaces", "users", "teams", "team_members", "lifecycle_stages", "contacts", "custom_fields",
+var tables = []string{"workspaces", "accounts", "users", "teams", "team_members", "lifecycle_stages", "contacts", "custom_fields",
 	"contact_field_values", "tags", "contact_tags", "channels", "contact_identities", "closing_categories",
 	"conversations", "messages", "message_statuses", "outbound_jobs", "comments", "events", "saved_views", "conversation_counts"}
 

@@ -123,7 +123,7 @@ func buildOpenAPI(routes []Route, ops map[string]opDoc) (*apiDoc, error) {
 			"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "sb_…",
 				Description: "An API token (POST /api/v1/tokens) or a session token (POST /api/v1/auth/login)."},
 			"channelToken": {Type: "http", Scheme: "bearer",
-				Description: "The channel's own token, shown to owners and managers by GET /api/v1/channels/{channelID}."},
+				Description: "The channel's own token, shown once: by POST /api/v1/channels and POST /api/v1/channels/{channelID}/rotate-token."},
 			"metricsToken": {Type: "http", Scheme: "bearer",
 				Description: "The node's metrics token (--metrics-token or SWITCHBOARD_METRICS_TOKEN)."},
 		}},

@@ -85,22 +85,28 @@ var operations = map[string]opDoc{
 		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200,
 		okText: "Every event is stored"},
 
-	"POST /api/v1/auth/login": {id: "login", tag: tagAuth, summary: "Sign in: a session token for the user",
-		desc: "Failed sign-ins are limited per email and per client address (429 with Retry-After; a successful one never counts). " +
+	"POST /api/v1/auth/login": {id: "login", tag: tagAuth, summary: "Sign in: a session token for one workspace",
+		desc: "A person has one account (email, password) and may work in several workspaces. With one active membership, or with " +
+			"workspace_id, the answer is a session token acting in that workspace only, and the user there. With several and no " +
+			"workspace_id it is 200 with their workspaces and no token: sign in again with one of them as workspace_id (the same limits apply). " +
+			"404 for a workspace_id the person does not work in. " +
+			"Failed sign-ins are limited per email and per client address (429 with Retry-After; a successful one never counts). " +
 			"A deactivated user is refused (401).",
-		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401, 429}},
+		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401, 404, 429}},
 	"POST /api/v1/auth/logout": {id: "logout", tag: tagAuth, summary: "Sign out: end the session this request is made with",
 		desc: "400 when the request used an API token rather than a session.", status: 204, errors: []int{400}},
 	"POST /api/v1/auth/logout-all": {id: "logoutAll", tag: tagAuth, summary: "Sign out everywhere: end every session of yours, this one too",
 		desc: "API tokens stay. 400 for a workspace token, which belongs to no user.", status: 200, resp: endedSessions{}, errors: []int{400}},
-	"GET /api/v1/me": {id: "me", tag: tagAuth, summary: "Who the token acts as", status: 200, resp: whoAmI{}},
+	"GET /api/v1/me": {id: "me", tag: tagAuth, summary: "Who the token acts as",
+		desc: "With a user's token, also their account and the workspaces it may sign in to.", status: 200, resp: whoAmI{}},
 	"GET /api/v1/me/sessions": {id: "listSessions", tag: tagAuth, summary: "Your sessions that have not expired; current marks this one",
 		query: paged, status: 200, resp: page[workspace.Session]{}, errors: []int{400}},
 	"DELETE /api/v1/me/sessions/{sessionID}": {id: "endSession", tag: tagAuth, summary: "Sign one of your sessions out",
 		status: 204, errors: []int{400}},
 	"PUT /api/v1/me/password": {id: "changePassword", tag: tagAuth, summary: "Change your password; your other sessions end",
 		desc: "Needs the current password (422 naming current_password when wrong; wrong ones count as failed sign-ins, 429). " +
-			"The session making the change stays signed in; API tokens stay.",
+			"The password is your account's: it changes in every workspace you work in, and your sessions in all of them end " +
+			"but the one making the change. API tokens stay.",
 		body: workspace.PasswordChange{}, required: []string{"current_password", "new_password"}, status: 200, resp: endedSessions{},
 		errors: []int{400, 409, 429}},
 
@@ -209,7 +215,8 @@ var operations = map[string]opDoc{
 	"PATCH /api/v1/contacts/{contactID}": {id: "updateContact", tag: tagContacts, summary: "Change a contact; absent fields stay",
 		body: contact.Input{}, status: 200, resp: contact.Contact{}, errors: []int{409}},
 	"DELETE /api/v1/contacts/{contactID}": {id: "deleteContact", tag: tagContacts,
-		summary: "Delete a contact with its conversations and messages", status: 204},
+		summary: "Delete a contact with its conversations and messages",
+		desc:    "Needs the delete_contacts permission (403 without it; see the workspace's permissions).", status: 204},
 	"POST /api/v1/contacts/{contactID}/tags": {id: "tagContact", tag: tagContacts,
 		summary: "Tag a contact (the tag is created if new)", body: tagInput{}, required: []string{"tag"}, status: 200, resp: contact.Contact{}},
 	"DELETE /api/v1/contacts/{contactID}/tags/{tag}": {id: "untagContact", tag: tagContacts,
@@ -241,12 +248,16 @@ var operations = map[string]opDoc{
 
 	"GET /api/v1/users": {id: "listUsers", tag: tagPeople, summary: "Users", query: paged, status: 200, resp: page[workspace.User]{}},
 	"POST /api/v1/users": {id: "createUser", tag: tagPeople, summary: "Add a user",
-		desc: "Only an owner may add an owner. Without a password the user acts only through API tokens.",
+		desc: "Only an owner may add an owner. Without a password the user acts only through API tokens. " +
+			"An email that already signs in elsewhere is no conflict: the person becomes a member here with the name and role given, " +
+			"keeping their own password (the one given is not used); the answer is the same as for a new person. " +
+			"The same email twice in this workspace is 409.",
 		body: workspace.NewUser{}, required: []string{"email", "name"}, status: 201, resp: workspace.User{}, errors: []int{409}},
 	"GET /api/v1/users/{userID}": {id: "getUser", tag: tagPeople, summary: "A user", status: 200, resp: workspace.User{}},
 	"PATCH /api/v1/users/{userID}": {id: "updateUser", tag: tagPeople, summary: "Change a user",
 		desc: "Users may change their own name and status (their own password with PUT /api/v1/me/password); managers may change other users but not owners; " +
-			"only owners change roles. A password set for someone else ends all their sessions. The last active owner cannot be demoted (409).",
+			"only owners change roles and permissions. A password set for someone else ends all their sessions; it is refused (409) for a person who also works " +
+			"in another workspace, since their password opens that one too. The last active owner cannot be demoted (409).",
 		body: workspace.UserUpdate{}, status: 200, resp: workspace.User{}, errors: []int{409, 429}},
 	"DELETE /api/v1/users/{userID}": {id: "deleteUser", tag: tagPeople, summary: "Delete a user who has no history",
 		desc: "409 when anything refers to them (conversations, messages, comments, events, workflows…): deactivate them instead. " +
@@ -270,13 +281,21 @@ var operations = map[string]opDoc{
 	"DELETE /api/v1/teams/{teamID}": {id: "deleteTeam", tag: tagPeople, summary: "Delete a team; its members stay",
 		desc: "A team whose queue holds conversations is 409: nobody could ever take them.", status: 204, errors: []int{409}},
 
-	"GET /api/v1/channels": {id: "listChannels", tag: tagChannels, summary: "Channels (tokens shown to owners and managers only)",
+	"GET /api/v1/channels": {id: "listChannels", tag: tagChannels, summary: "Channels (secrets only hinted at)",
 		query: paged, status: 200, resp: page[channel.Channel]{}},
-	"POST /api/v1/channels": {id: "createChannel", tag: tagChannels, summary: "Connect a channel; a token is made for it",
-		body: channel.Input{}, required: []string{"type", "name", "config"}, status: 201, resp: channel.Channel{}},
+	"POST /api/v1/channels": {id: "createChannel", tag: tagChannels, summary: "Connect a channel; the answer holds its new token, once",
+		desc: "Secret config fields (see GET /api/v1/channel-types) are sealed at rest and never returned; secrets shows which are set.",
+		body: channel.Input{}, required: []string{"type", "name", "config"}, status: 201, resp: channelWithToken{}},
 	"GET /api/v1/channels/{channelID}": {id: "getChannel", tag: tagChannels, summary: "A channel", status: 200, resp: channel.Channel{}},
 	"PATCH /api/v1/channels/{channelID}": {id: "updateChannel", tag: tagChannels, summary: "Rename a channel or replace its config",
-		body: channel.Input{}, status: 200, resp: channel.Channel{}},
+		desc: "A secret config field left out keeps its value.", body: channel.Input{}, status: 200, resp: channel.Channel{}},
+	"POST /api/v1/channels/{channelID}/rotate-token": {id: "rotateChannelToken", tag: tagChannels,
+		summary: "Give a channel a new webhook token; the answer holds it, once",
+		desc: "The old token is refused from then on (on other nodes of a cluster within 5 s). Update the integrator's configuration " +
+			"with the new token: its webhooks and Switchboard's calls to it both use it.", status: 200, resp: channelWithToken{}},
+	"GET /api/v1/channel-types": {id: "listChannelTypes", tag: tagChannels,
+		summary: "The channel types this server knows: configuration schema (secrets marked) and capabilities",
+		status:  200, resp: channelTypes{}},
 
 	"GET /api/v1/tokens": {id: "listTokens", tag: tagSettings, summary: "API tokens (secrets are never shown again)",
 		query: paged, status: 200, resp: page[workspace.Token]{}},
@@ -284,7 +303,10 @@ var operations = map[string]opDoc{
 		body: newAPIToken{}, required: []string{"name"}, status: 201, resp: createdToken{}},
 	"DELETE /api/v1/tokens/{tokenID}": {id: "deleteToken", tag: tagSettings, summary: "Revoke a token", status: 204},
 	"GET /api/v1/workspace":           {id: "getWorkspace", tag: tagSettings, summary: "The workspace's settings", status: 200, resp: workspace.Workspace{}},
-	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone or closing-notes mode",
+	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone, closing-notes mode, auto-close or permissions",
+		desc: "auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once. " +
+			"permissions sets, per role (agent, manager), what its members may do: all three flags, or null for the defaults. " +
+			"Unknown roles, owner, or a missing flag are refused (422).",
 		body: workspace.Settings{}, status: 200, resp: workspace.Workspace{}},
 
 	// Workflows (docs/workflows.md).

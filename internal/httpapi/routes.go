@@ -11,18 +11,11 @@ import (
 // /api/v1 with a bearer token.
 func (s *Server) table() []Route {
 	r := func(method, pattern string, h http.Handler) Route { return Route{method, pattern, h} }
-	return []Route{
+	routes := []Route{
 		r("GET", "/healthz", public(s.healthz)),
 		r("GET", "/readyz", public(s.readyz)),
 		r("GET", "/metrics", public(s.metrics)),
 		r("GET", "/api/openapi.json", public(s.openAPI)),
-
-		// Channel webhooks authenticate with the channel's own token.
-		r("POST", "/channels/custom/{channelID}/webhook", s.deps.CustomWebhook),
-		r("POST", "/custom/channel/webhook", s.deps.CustomWebhook),
-		// respond.io documents its URL with a trailing slash; accept both so
-		// an integration ports by changing only the base URL.
-		r("POST", "/custom/channel/webhook/{$}", s.deps.CustomWebhook),
 
 		// Auth answers are never cached: they hold tokens or who you are.
 		r("POST", "/api/v1/auth/login", public(noStore(s.login))),
@@ -59,7 +52,8 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/contacts/upsert", s.authed(anyone, s.upsertContact)),
 		r("GET", "/api/v1/contacts/{contactID}", s.authed(anyone, s.getContact)),
 		r("PATCH", "/api/v1/contacts/{contactID}", s.authed(anyone, s.updateContact)),
-		r("DELETE", "/api/v1/contacts/{contactID}", s.authed(managers, s.deleteContact)),
+		// Deleting needs the delete_contacts permission (contact.Delete).
+		r("DELETE", "/api/v1/contacts/{contactID}", s.authed(anyone, s.deleteContact)),
 		r("POST", "/api/v1/contacts/{contactID}/tags", s.authed(anyone, s.addContactTag)),
 		r("DELETE", "/api/v1/contacts/{contactID}/tags/{tag}", s.authed(anyone, s.removeContactTag)),
 		r("PUT", "/api/v1/contacts/{contactID}/lifecycle", s.authed(anyone, s.setContactLifecycle)),
@@ -95,6 +89,8 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/channels", s.authed(managers, noStore(s.createChannel))),
 		r("GET", "/api/v1/channels/{channelID}", s.authed(anyone, noStore(s.getChannel))),
 		r("PATCH", "/api/v1/channels/{channelID}", s.authed(managers, noStore(s.updateChannel))),
+		r("POST", "/api/v1/channels/{channelID}/rotate-token", s.authed(managers, noStore(s.rotateChannelToken))),
+		r("GET", "/api/v1/channel-types", s.authed(anyone, s.listChannelTypes)),
 
 		r("GET", "/api/v1/tokens", s.authed(owners, noStore(s.listTokens))),
 		r("POST", "/api/v1/tokens", s.authed(owners, noStore(s.createToken))),
@@ -135,6 +131,12 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/events", s.authed(anyone, s.listEvents)),
 		r("GET", "/api/v1/events/stream", s.authed(anyone, s.streamEvents)),
 	}
+	// Channel webhooks, mounted from the providers' registry, authenticate
+	// with the channel's own credentials.
+	for _, wh := range s.deps.Webhooks {
+		routes = append(routes, r(wh.Method, wh.Pattern, wh.Handler))
+	}
+	return routes
 }
 
 func notFoundRoute(r *http.Request) error {

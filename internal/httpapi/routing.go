@@ -152,6 +152,10 @@ func (s *Server) routeConversation(w http.ResponseWriter, r *http.Request) error
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
+	// Only a conversation the caller may see can be routed.
+	if _, err := s.deps.Conversations.Get(r.Context(), p, id); err != nil {
+		return err
+	}
 	in.WorkspaceID, in.ConversationID, in.Source, in.ByUserID = p.WorkspaceID, id, source(p), p.UserID
 	res, err := s.deps.Routing.Assign(r.Context(), in)
 	if err != nil {

@@ -37,9 +37,10 @@ type Deps struct {
 	// Routing handles presence, capacity, queues and assignment by
 	// strategy (nil: the routing routes answer 404).
 	Routing *routing.Service
-	// CustomWebhook receives the custom channel's webhooks; it
-	// authenticates with the channel's token, not an API token.
-	CustomWebhook http.Handler
+	// Webhooks are the channel providers' inbound routes
+	// (channel.Registry.Routes), mounted at the root; they authenticate
+	// with the channel's own credentials, not an API token.
+	Webhooks []channel.Route
 	// Metrics serves the Prometheus exposition; GET /metrics hands it to
 	// bearers of MetricsToken. With either unset /metrics answers 404 (the
 	// node may serve it on a listener of its own).

@@ -54,12 +54,15 @@ func TestChannelsAndSettings(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.vars["token"] = f.ch.Token
+		f.vars["hint"] = f.ch.Token[len(f.ch.Token)-4:]
 		f.run(t, []scenario{
-			{name: "managers see the token", method: "GET", path: "/api/v1/channels/{{channel}}", as: "manager", status: 200,
-				want: []string{`"token":"{{token}}"`, `"base_url":"http://127.0.0.1:1"`}},
-			{name: "agents do not", method: "GET", path: "/api/v1/channels/{{channel}}", as: "agent", status: 200,
-				want: []string{`"name":"site"`}, notWant: []string{"{{token}}", `"token"`}},
-			{name: "nor in the list", method: "GET", path: "/api/v1/channels", as: "agent", status: 200,
+			// The token was shown once, when the channel was made; after
+			// that nobody sees more than its last four characters.
+			{name: "managers see a hint of the token", method: "GET", path: "/api/v1/channels/{{channel}}", as: "manager", status: 200,
+				want: []string{`"secrets":{"token":"…{{hint}}"}`, `"base_url":"http://127.0.0.1:1"`}, notWant: []string{"{{token}}", `"token":"{{`}},
+			{name: "agents too", method: "GET", path: "/api/v1/channels/{{channel}}", as: "agent", status: 200,
+				want: []string{`"name":"site"`}, notWant: []string{"{{token}}"}},
+			{name: "nor in the list", method: "GET", path: "/api/v1/channels", as: "owner", status: 200,
 				want: []string{`"name":"site"`}, notWant: []string{"{{token}}"}},
 			{name: "connect a channel", method: "POST", path: "/api/v1/channels", as: "manager",
 				body: `{"type":"custom","name":"app","config":{"base_url":"https://hooks.example.com/sb/"}}`, status: 201, capture: "app",
@@ -111,6 +114,13 @@ func TestChannelsAndSettings(t *testing.T) {
 				want: []string{`"name":"Acme Ltd"`, `"timezone":"Europe/Paris"`}},
 			{name: "the integration is an owner", method: "PATCH", path: "/api/v1/workspace", as: "integration",
 				body: `{"closing_notes_mode":"optional"}`, status: 200, want: []string{`"name":"Acme Ltd"`, `"closing_notes_mode":"optional"`}},
+			{name: "auto-close", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+				body: `{"auto_close_minutes":1440,"auto_close_contact_only":true}`, status: 200,
+				want: []string{`"auto_close_minutes":1440`, `"auto_close_contact_only":true`, `"name":"Acme Ltd"`}},
+			{name: "auto-close read back", method: "GET", path: "/api/v1/workspace", as: "agent", status: 200,
+				want: []string{`"auto_close_minutes":1440`, `"auto_close_contact_only":true`}},
+			{name: "auto-close off", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+				body: `{"auto_close_minutes":0}`, status: 200, want: []string{`"auto_close_minutes":0`, `"auto_close_contact_only":true`}},
 		})
 	})
 }

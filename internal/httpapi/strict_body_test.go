@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -42,7 +43,7 @@ func TestStrictBodies(t *testing.T) {
 			{name: "invalid UTF-8", method: "POST", path: "/api/v1/tags", as: "agent",
 				body: "{\"name\":\"caf\xe9\"}", status: 400, want: []string{"not valid UTF-8"}},
 		})
-		c, err := f.conv.Get(t.Context(), f.ws.ID, r.ConversationID)
+		c, err := f.conv.Get(t.Context(), access.System(f.ws.ID), r.ConversationID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,7 +58,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 // (their own password through PUT /api/v1/me/password, which needs the
 // current one); managers may change other users except owners (changing
 // an owner's password would take over the workspace); only owners change
-// roles. A password set for someone else ends all their sessions.
+// roles and permissions. A password set for someone else ends all their sessions.
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	id, err := PathID(r, "userID")
@@ -81,6 +81,8 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Forbidden("a manager may not change an owner")
 	case in.Role != nil && *in.Role != target.Role && p.Role != workspace.RoleOwner:
 		return apperr.Forbidden("only an owner may change roles")
+	case in.Permissions != nil && p.Role != workspace.RoleOwner:
+		return apperr.Forbidden("only an owner may change permissions")
 	case self && in.Password != nil:
 		return apperr.Invalid("password", "change your own password with PUT /api/v1/me/password, which needs the current one")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/routing"
@@ -66,7 +67,7 @@ func TestDeleteUserEndpoint(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		conv := f.inbound(t, "+15550002", "Eve", "m1")
-		if _, err := f.conv.Get(context.Background(), f.ws.ID, conv.ConversationID); err != nil {
+		if _, err := f.conv.Get(context.Background(), access.System(f.ws.ID), conv.ConversationID); err != nil {
 			t.Fatal(err)
 		}
 		f.vars["conv"] = itoa(conv.ConversationID)

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	paging "github.com/switchboard-chat/switchboard/internal/page"
@@ -12,27 +11,9 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
 
-// problemsBody is the 422 answer to an invalid workflow definition: the
-// usual error object plus every problem with its step id.
-type problemsBody struct {
-	Error problemsDetail `json:"error"`
-}
-
-type problemsDetail struct {
-	Code      string             `json:"code"`
-	Message   string             `json:"message"`
-	Problems  []workflow.Problem `json:"problems"`
-	RequestID string             `json:"request_id,omitempty"`
-}
-
-// workflowAnswer answers a workflow, or the problems of its definition.
+// workflowAnswer answers a workflow, or the error (an invalid definition's
+// lists every problem with its step id, like any apperr with details).
 func workflowAnswer(w http.ResponseWriter, r *http.Request, status int, wf workflow.Workflow, err error) error {
-	var ve *workflow.ValidationError
-	if errors.As(err, &ve) {
-		httpjson.WriteJSON(w, http.StatusUnprocessableEntity, problemsBody{Error: problemsDetail{Code: string(apperr.KindInvalid),
-			Message: ve.Error(), Problems: ve.Problems, RequestID: httpjson.RequestID(r)}})
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -137,6 +118,13 @@ func (s *Server) startWorkflowRun(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	p := Principal(r)
+	// A restricted agent runs shortcuts only for contacts it may see; the
+	// engine itself acts for the whole workspace.
+	if !p.Unrestricted() && in.ContactID != 0 {
+		if _, err := s.deps.Contacts.Get(r.Context(), p, in.ContactID); err != nil {
+			return err
+		}
+	}
 	in.UserID, in.Role = p.UserID, p.Role
 	run, err := svc.StartRun(r.Context(), p.WorkspaceID, id, in)
 	if err != nil {

@@ -16,7 +16,8 @@ func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// updateWorkspace changes the name, time zone or closing-notes mode.
+// updateWorkspace changes the name, time zone, closing-notes mode or
+// auto-close.
 func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) error {
 	var in workspace.Settings
 	if err := httpjson.Decode(w, r, &in); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 )
 
 // job is a claimed outbound_jobs row. leaseUntil is the value this node
@@ -29,23 +30,17 @@ func headOfLine(j string) string {
 		AND e.contact_id = ` + j + `.contact_id AND e.id < ` + j + `.id)`
 }
 
-// claimSQL takes due jobs — pending, due, not leased, first in their
-// recipient's line — oldest due first, and leases them in the same
-// statement. On PostgreSQL, SKIP LOCKED lets nodes claiming at once take
-// different jobs instead of queuing on the same rows; the lease check is
-// re-evaluated on the locked row, so a job another node just leased is
-// not taken twice, and a job leased by another node still holds its
-// line back (it is pending). SQLite has one writer, which makes the
-// statement atomic by itself.
+// jobsTable is the queue as leased timed work (internal/due): a job is
+// claimed when pending, due, not leased, and first in its recipient's
+// line, oldest due first, and leased in the same statement. On
+// PostgreSQL, a job leased by another node still holds its line back
+// (it is pending).
+var jobsTable = due.Table{Name: "outbound_jobs", Due: "next_attempt_at", Where: "j.state = 'pending' AND " + headOfLine("j")}
+
+// claimSQL is the claim statement per dialect (see due.ClaimSQL).
 var claimSQL = map[db.Dialect]string{
-	db.SQLite: `UPDATE outbound_jobs SET lease_until = ?, lease_node = ?
-		WHERE id IN (SELECT j.id FROM outbound_jobs j WHERE j.state = 'pending' AND j.next_attempt_at <= ? AND j.lease_until <= ?
-			AND ` + headOfLine("j") + ` ORDER BY j.next_attempt_at, j.id LIMIT ?)
-		RETURNING id, message_id, channel_id, attempts`,
-	db.Postgres: `UPDATE outbound_jobs SET lease_until = ?, lease_node = ?
-		WHERE id IN (SELECT j.id FROM outbound_jobs j WHERE j.state = 'pending' AND j.next_attempt_at <= ? AND j.lease_until <= ?
-			AND ` + headOfLine("j") + ` ORDER BY j.next_attempt_at, j.id LIMIT ? FOR UPDATE OF j SKIP LOCKED)
-		RETURNING id, message_id, channel_id, attempts`,
+	db.SQLite:   due.ClaimSQL(db.SQLite, jobsTable, "id, message_id, channel_id, attempts"),
+	db.Postgres: due.ClaimSQL(db.Postgres, jobsTable, "id, message_id, channel_id, attempts"),
 }
 
 // claim leases up to n due jobs to this node.

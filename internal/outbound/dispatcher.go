@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
@@ -37,8 +39,14 @@ type Options struct {
 	Committer *db.Committer
 	// Group runs the dispatcher's loop, on the store's clock (default: a
 	// group of its own).
-	Group  *background.Group
+	Group *background.Group
+	// Due, when set, is the node's runner of timed work, which then runs
+	// the dispatcher's passes (default: a runner of its own, run by Run).
+	Due    *due.Runner
 	Logger *slog.Logger // default slog.Default()
+	// Channels reads a job's channel, secrets opened (default: a bare
+	// channel.Service, which opens only secrets stored in plaintext).
+	Channels Channels
 }
 
 func (o *Options) defaults(d *db.DB) {
@@ -69,6 +77,9 @@ func (o *Options) defaults(d *db.DB) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Channels == nil {
+		o.Channels = channel.New(d)
+	}
 }
 
 // Dispatcher delivers the outbound queue. Several dispatchers, in one
@@ -80,9 +91,21 @@ type Dispatcher struct {
 	m        *metrics.Metrics
 	opts     Options
 	log      *slog.Logger
-	loop     *background.Loop
+	work     *due.Handle           // the dispatcher as a kind of timed work
+	runOwn   func(context.Context) // its runner, when it has one of its own
 	inflight atomic.Int64
-	counted  time.Time // when observeQueue last counted (run loop only)
+	counted  time.Time // when observeQueue last counted (passes only)
+
+	// Attempts outlive the pass that started them by up to DrainTimeout
+	// (see Run): they run on sendCtx, which drain cuts off.
+	mu      sync.Mutex
+	sendCtx context.Context
+	cutOff  context.CancelFunc
+	wg      sync.WaitGroup
+	// passing is held by a pass while it may start attempts, and taken by
+	// Run as it stops, so no attempt starts once the drain began.
+	passing  sync.RWMutex
+	stopping bool // under passing: Run has stopped and drains
 }
 
 // New returns a Dispatcher delivering through senders, keyed by channel
@@ -98,44 +121,54 @@ func New(d *db.DB, senders map[string]Sender, m *metrics.Metrics, opts Options) 
 	for typ, s := range senders {
 		copied[typ] = s
 	}
-	disp := &Dispatcher{db: d, senders: copied, m: m, opts: opts, log: opts.Logger.With("component", "outbound"),
-		loop: opts.Group.NewLoop("outbound dispatcher")}
-	d.OnDue(conversation.DueOutbound, disp.loop.Schedule)
+	disp := &Dispatcher{db: d, senders: copied, m: m, opts: opts, log: opts.Logger.With("component", "outbound")}
+	disp.sendCtx, disp.cutOff = context.WithCancel(context.Background())
+	disp.work, disp.runOwn = due.Attach(opts.Due, d, opts.Group, due.Kind{Name: conversation.DueOutbound, Pass: disp.pass,
+		Retry: 100 * time.Millisecond, MaxRetry: 10 * time.Second, Backlog: due.Overdue(d, `SELECT COUNT(*), COALESCE(MIN(next_attempt_at), 0)
+			FROM outbound_jobs WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?`)})
 	return disp
 }
 
 // now is the store's clock.
 func (d *Dispatcher) now() time.Time { return d.db.Clock().Now() }
 
-// Run delivers jobs until ctx ends. It sleeps until the next due time of
+// Run delivers jobs until ctx ends. The dispatcher is a kind of the
+// node's timed work (internal/due): it sleeps until the next due time of
 // the queue — a new job, a retry, or a lease that a crashed node left
 // behind — and wakes early when a job due sooner is committed or an
 // attempt of its own ends; it never polls. When ctx ends it claims
 // nothing more and lets the attempts in flight finish, for at most
 // DrainTimeout, so that what reached the integrator is recorded.
 func (d *Dispatcher) Run(ctx context.Context) {
-	d.loop.Start()
-	defer d.loop.Stop()
-	// Attempts outlive ctx by up to DrainTimeout (see drain).
-	sendCtx, cutOff := context.WithCancel(context.WithoutCancel(ctx))
-	defer cutOff()
-	var wg sync.WaitGroup
-	defer d.drain(&wg, cutOff)
-	var errDelay time.Duration
-	for ctx.Err() == nil {
-		next, err := d.step(ctx, sendCtx, &wg)
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			errDelay = min(max(2*errDelay, 100*time.Millisecond), 10*time.Second)
-			d.log.Error("outbound queue", "err", err, "retry_in", errDelay)
-			next = d.now().Add(errDelay)
-		} else {
-			errDelay = 0
-		}
-		d.loop.WaitUntil(ctx, next)
+	d.passing.Lock()
+	d.stopping = false
+	d.passing.Unlock()
+	d.work.Start()
+	d.runOwn(ctx) // with the node's runner: waits for ctx, the runner claims
+	d.passing.Lock()
+	d.stopping = true
+	d.passing.Unlock()
+	d.mu.Lock()
+	cutOff := d.cutOff
+	d.mu.Unlock()
+	d.drain(&d.wg, cutOff)
+	d.mu.Lock() // ready to run again
+	d.sendCtx, d.cutOff = context.WithCancel(context.Background())
+	d.mu.Unlock()
+}
+
+// pass is the dispatcher's pass of timed work: it claims and starts what
+// is due (see step).
+func (d *Dispatcher) pass(ctx context.Context) (time.Time, error) {
+	d.passing.RLock()
+	defer d.passing.RUnlock()
+	if d.stopping {
+		return time.Time{}, nil
 	}
+	d.mu.Lock()
+	sendCtx := d.sendCtx
+	d.mu.Unlock()
+	return d.step(ctx, sendCtx, &d.wg)
 }
 
 // drain waits for the attempts in flight, cutting them off after
@@ -176,7 +209,7 @@ func (d *Dispatcher) step(ctx, sendCtx context.Context, wg *sync.WaitGroup) (tim
 		for _, j := range jobs {
 			d.inflight.Add(1)
 			wg.Add(1)
-			d.loop.Go(func() {
+			d.work.Go(func() {
 				defer wg.Done()
 				defer d.inflight.Add(-1)
 				d.process(sendCtx, j)

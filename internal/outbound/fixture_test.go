@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -103,7 +104,7 @@ func newEnv(t *testing.T, d *db.DB, in *integrator) *env {
 	if e.ws, err = workspace.New(d).Create(ctx, "Acme", "UTC"); err != nil {
 		t.Fatal(err)
 	}
-	cfg, _ := json.Marshal(channel.CustomConfig{BaseURL: in.srv.URL})
+	cfg, _ := json.Marshal(custom.Config{BaseURL: in.srv.URL})
 	if e.ch, err = channel.New(d).Create(ctx, e.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site", Config: cfg}); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func (e *env) conversation(t *testing.T, external string) int64 {
 // send queues a reply in the conversation.
 func (e *env) send(t *testing.T, conversationID int64, text string) conversation.Message {
 	t.Helper()
-	m, err := e.convs.Send(context.Background(), e.ws.ID, conversationID, conversation.SendInput{Text: text, Sender: conversation.SourceUser})
+	m, err := e.convs.Send(context.Background(), access.System(e.ws.ID), conversationID, conversation.SendInput{Text: text, Sender: conversation.SourceUser})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func (e *env) waitStatus(t *testing.T, id int64, status string) conversation.Mes
 	for range 200 { // far more due times than any test sets up
 
 		e.idle(t)
-		m, err := e.convs.GetMessage(context.Background(), e.ws.ID, id)
+		m, err := e.convs.GetMessage(context.Background(), access.System(e.ws.ID), id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
-	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -44,7 +43,7 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 		d.settle(ctx, log, j, "", outcome{stale: msg.Status})
 		return
 	}
-	ch, err := channel.Lookup(ctx, d.db.Reader(), j.channelID)
+	ch, err := d.opts.Channels.Read(ctx, j.channelID)
 	if apperr.KindOf(err) == apperr.KindNotFound {
 		err = Permanent("the channel no longer exists")
 	}

@@ -9,14 +9,18 @@ import (
 	"context"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
-	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
-// Sender delivers one message to a provider, for one channel type. It
-// returns the provider's id of the message, which later status webhooks
-// refer to. An error wrapping a PermanentError fails the message for good;
-// any other error is retried. Send must respect ctx's deadline: the
+// Sender delivers one message to a provider, for one channel type: the
+// channel.Provider of that type (channel.Registry.Senders). It returns
+// the provider's id of the message, which later status webhooks refer to.
+// An error wrapping a PermanentError fails the message for good; any
+// other error is retried. Send must respect ctx's deadline: the
 // dispatcher bounds each attempt so that it ends before the job's lease.
-type Sender interface {
-	Send(ctx context.Context, ch channel.Channel, contactExternalID string, msg conversation.Message) (providerMessageID string, err error)
+type Sender = channel.Sender
+
+// Channels reads the channel of a job with its secrets opened
+// (channel.Service.Read).
+type Channels interface {
+	Read(ctx context.Context, id int64) (channel.Channel, error)
 }

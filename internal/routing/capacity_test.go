@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -166,7 +167,7 @@ func TestCapacityNeverExceededUnderConcurrency(t *testing.T) {
 			last := f.events(0)
 			after := last[len(last)-1].ID
 			began := time.Now()
-			if _, err := f.conv.Close(ctx, f.wsID, victim, conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
+			if _, err := f.conv.Close(ctx, access.System(f.wsID), victim, conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
 				t.Fatal(err)
 			}
 			want := queue[i]

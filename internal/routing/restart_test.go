@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -134,7 +135,7 @@ func TestRestartMidLoadLosesNothing(t *testing.T) {
 				}
 			}
 			last := f.events(0)
-			if _, err := f.conv.Close(ctx, f.wsID, victim, conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
+			if _, err := f.conv.Close(ctx, access.System(f.wsID), victim, conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
 				t.Fatal(err)
 			}
 			e := f.waitFor(last[len(last)-1].ID, "the queue head to take the freed slot", func(e event.Event) bool { return true }, event.ConversationAssigned)

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
@@ -34,6 +35,10 @@ type Options struct {
 	// Group runs the drainer and the presence timer, on the store's clock
 	// (default: a group of their own).
 	Group *background.Group
+	// Due, when set, is the node's runner of timed work, which then runs
+	// the presence timer (default: a runner of the service's own, run by
+	// Start).
+	Due *due.Runner
 }
 
 // Service routes conversations to agents.
@@ -43,10 +48,10 @@ type Service struct {
 	hub       *event.Hub
 
 	drainer    *background.Loop          // drains queues as the event log moves
-	timer      *background.Loop          // presence expiry and reassignment
-	runTimer   func(ctx context.Context) // the presence timer's loop
+	runTimer   func(ctx context.Context) // the presence timer's own runner, if it has one (see Options.Due)
 	violations atomic.Int64              // capacity assertions that failed in a claim (always 0)
 	skipped    atomic.Int64              // drainer: events read past without work, ahead of the persisted cursor
+	metrics    *routingMetrics
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -58,12 +63,13 @@ func New(d *db.DB, opts Options) *Service {
 	if opts.Group == nil {
 		opts.Group = background.NewGroup(d.Clock())
 	}
-	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub, drainer: opts.Group.NewLoop("routing drainer")}
-	s.timer, s.runTimer = opts.Group.Timer("routing: presence timer", 5*time.Second, s.tick)
+	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub, drainer: opts.Group.NewLoop("routing drainer"),
+		metrics: newRoutingMetrics(d)}
+	_, s.runTimer = due.Attach(opts.Due, d, opts.Group, due.Kind{Name: duePresence, Pass: s.tick, Retry: 5 * time.Second,
+		Backlog: due.Overdue(d, presenceBacklog)})
 	if s.hub != nil {
 		s.hub.OnNotify(s.drainer.Signal)
 	}
-	d.OnDue(duePresence, s.timer.Schedule)
 	return s
 }
 

@@ -13,8 +13,8 @@ import (
 // the earliest such moment (no polling interval) and is woken early by
 // heartbeats, sign-outs and settings changes, which can only move that
 // moment. Several nodes may run it: each change re-checks its condition in
-// its own transaction. It is built in New (background.Group.Timer, run by
-// Start), with tick as its pass.
+// its own transaction. It is a kind of the node's timed work (internal/due,
+// registered in New), with tick as its pass.
 
 // tick processes every expiry and reassignment that is due and returns
 // when the next one falls due (zero: none pending).
@@ -44,6 +44,16 @@ func (s *Service) tick(ctx context.Context) (time.Time, error) {
 	}
 	return db.Time(next), nil
 }
+
+// presenceBacklog counts the users overdue to be announced offline and
+// the agents overdue for reassignment, with the oldest due time.
+const presenceBacklog = `SELECT COUNT(*), COALESCE(MIN(due), 0) FROM (
+	SELECT a.last_seen_at + COALESCE(s.inactivity_timeout_ms, 300000) AS due FROM routing_agents a
+		LEFT JOIN routing_settings s ON s.workspace_id = a.workspace_id
+		WHERE a.presence <> 'offline' AND a.last_seen_at + COALESCE(s.inactivity_timeout_ms, 300000) <= ?
+	UNION ALL
+	SELECT a.offline_since + s.reassign_grace_ms FROM routing_agents a JOIN routing_settings s ON s.workspace_id = a.workspace_id
+		WHERE a.presence = 'offline' AND a.reassign_pending = 1 AND s.reassign_grace_ms >= 0 AND a.offline_since + s.reassign_grace_ms <= ?) overdue`
 
 // expire announces offline every user whose newest heartbeat is older
 // than their workspace's timeout.

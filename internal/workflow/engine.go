@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -30,7 +31,10 @@ type EngineOptions struct {
 	Node int64
 	// Group runs the engine's loops, on the store's clock (default: a
 	// group of their own).
-	Group  *background.Group
+	Group *background.Group
+	// Due, when set, is the node's runner of timed work, which then
+	// advances due runs (default: a runner of the engine's own, run by Run).
+	Due    *due.Runner
 	Logger *slog.Logger
 	// HTTPClient is the node's guarded client (netguard) the HTTP Request
 	// step calls through (default: one that allows no private network).
@@ -49,10 +53,11 @@ type Engine struct {
 	opts     EngineOptions
 	log      *slog.Logger
 	consumer *background.Loop // consumes the event log
-	timer    *background.Loop // advances due runs and fires schedules
+	timer    *due.Handle      // advances due runs and fires schedules
 	runTimer func(context.Context)
 	seen     atomic.Int64 // the consumer's cursor as this node last saw it
 	locs     sync.Map     // workspace id -> cachedLocation
+	metrics  *engineMetrics
 
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
@@ -79,10 +84,10 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 		opts.HTTPClient = netguard.New(netguard.Options{}).Client()
 	}
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
-		consumer: opts.Group.NewLoop("workflow consumer"), closing: make(chan struct{})}
-	e.timer, e.runTimer = opts.Group.Timer("workflow: timer", time.Second, e.timerPass)
+		consumer: opts.Group.NewLoop("workflow consumer"), closing: make(chan struct{}), metrics: newEngineMetrics(svc.db)}
+	e.timer, e.runTimer = due.Attach(opts.Due, svc.db, opts.Group, due.Kind{Name: DueKind, Pass: e.timerPass,
+		Backlog: due.Overdue(svc.db, runsBacklog)})
 	hub.OnNotify(e.consumer.Signal)
-	svc.db.OnDue(DueKind, e.timer.Schedule)
 	return e
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -62,7 +63,7 @@ func TestLoopGuardThroughEvents(t *testing.T) {
 			"steps": [{"id": "t", "type": "update_contact_tag", "settings": {"action": "remove", "tags": ["pong"]}, "exits": {"next": "p"}},
 			{"id": "p", "type": "update_contact_tag", "settings": {"action": "add", "tags": ["ping"]}}]}`)
 		got := f.write("+14155550010", "hi")
-		if err := f.contacts.SetTag(context.Background(), f.wsp.ID, got.ContactID, "ping", true); err != nil {
+		if err := f.contacts.SetTag(context.Background(), access.System(f.wsp.ID), got.ContactID, "ping", true); err != nil {
 			t.Fatal(err)
 		}
 		f.eventually("the loop guard", func() bool {

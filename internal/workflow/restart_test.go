@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -51,7 +52,7 @@ func TestRestartContinuesEveryRun(t *testing.T) {
 				r := f.write(fmt.Sprintf("+1415555%04d", i), "hi")
 				convs[i] = r.ConversationID
 				if i >= n {
-					if err := f.contacts.SetTag(ctx, f.wsp.ID, r.ContactID, "remind", true); err != nil {
+					if err := f.contacts.SetTag(ctx, access.System(f.wsp.ID), r.ContactID, "remind", true); err != nil {
 						t.Fatal(err)
 					}
 				}

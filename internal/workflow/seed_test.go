@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -76,7 +77,7 @@ func TestSeedFlowEndToEnd(t *testing.T) {
 
 		f.write("+14155550101", "billing")
 		run := f.waitStatus(w.ID, conv, StatusFinished)
-		c, err := f.conv.Get(context.Background(), f.wsp.ID, conv)
+		c, err := f.conv.Get(context.Background(), access.System(f.wsp.ID), conv)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/page"
-
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -23,7 +23,7 @@ func TestAddComment(t *testing.T) {
 		if run.Status != StatusFinished {
 			t.Fatalf("status %s %q", run.Status, run.Error)
 		}
-		pg, _ := f.conv.ListComments(ctx, f.wsp.ID, conv, page.First())
+		pg, _ := f.conv.ListComments(ctx, access.System(f.wsp.ID), conv, page.First())
 		comments := pg.Data
 		if len(comments) != 1 || comments[0].Text != "@ana@acme.test Maria needs a call" || len(comments[0].Mentions) != 1 || comments[0].Mentions[0] != u.ID {
 			t.Fatalf("comments %+v", comments)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -79,7 +80,7 @@ func TestAskQuestion(t *testing.T) {
 		if got := f.outTexts(conv); strings.Join(got, "|") != "Age?|Between 18 and 120, please|Age?|Saved 42" {
 			t.Fatalf("sent %q", got)
 		}
-		c, _ := f.contacts.Get(ctx, f.wsp.ID, run.ContactID)
+		c, _ := f.contacts.Get(ctx, access.System(f.wsp.ID), run.ContactID)
 		if c.Fields["age"] != 42.0 {
 			t.Fatalf("field age = %v", c.Fields["age"])
 		}
@@ -106,7 +107,7 @@ func TestAskQuestion(t *testing.T) {
 		phone = f.phoneOf(run.ContactID)
 		answer(conv, phone, "gold")
 		answer(conv, phone, "Lyon")
-		c, _ = f.contacts.Get(ctx, f.wsp.ID, run.ContactID)
+		c, _ = f.contacts.Get(ctx, access.System(f.wsp.ID), run.ContactID)
 		if strings.Join(c.Tags, ",") != "gold" || f.outTexts(conv)[2] != "Lyon it is" {
 			t.Fatalf("tags %q, sent %q", c.Tags, f.outTexts(conv))
 		}

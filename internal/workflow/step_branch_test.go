@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -65,8 +66,8 @@ func TestBranch(t *testing.T) {
 		f.mid++
 		got := f.write("+15550000001", "hi")
 		ctx := context.Background()
-		f.contacts.SetTag(ctx, f.wsp.ID, got.ContactID, "vip", true)
-		f.contacts.SetLifecycle(ctx, f.wsp.ID, got.ContactID, "Customer")
+		f.contacts.SetTag(ctx, access.System(f.wsp.ID), got.ContactID, "vip", true)
+		f.contacts.SetLifecycle(ctx, access.System(f.wsp.ID), got.ContactID, "Customer")
 		w := f.manual("branch again", steps)
 		f.settle(w, f.startFor(w, got.ContactID))
 		if sent := f.outTexts(got.ConversationID); len(sent) != 1 || sent[0] != "vip" {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -21,7 +22,7 @@ func TestCloseConversation(t *testing.T) {
 		if run.Status != StatusFinished {
 			t.Fatalf("status %s %q", run.Status, run.Error)
 		}
-		c, _ := f.conv.Get(ctx, f.wsp.ID, conv)
+		c, _ := f.conv.Get(ctx, access.System(f.wsp.ID), conv)
 		if c.Status != "closed" || c.ClosedSource != "workflow" || c.CloseCategory != "Resolved" || c.CloseSummary != "Maria was helped by the bot" {
 			t.Fatalf("closed conversation %+v", c)
 		}
@@ -38,7 +39,7 @@ func TestClosingEndsWaitingRuns(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		run, conv := f.runSteps(`[{"id": "q", "type": "ask_question", "settings": {"question": "?", "answer_type": "text"}}]`)
-		if _, err := f.conv.Close(context.Background(), f.wsp.ID, conv, closeBy("user")); err != nil {
+		if _, err := f.conv.Close(context.Background(), access.System(f.wsp.ID), conv, closeBy("user")); err != nil {
 			t.Fatal(err)
 		}
 		r := f.waitStatus(run.WorkflowID, conv, StatusFinished)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -25,7 +26,7 @@ func TestOpenConversation(t *testing.T) {
 			t.Fatalf("history %+v", run.History[0])
 		}
 		r, _ := f.svc.GetRun(ctx, f.wsp.ID, run.WorkflowID, run.ID)
-		opened, _ := f.conv.Get(ctx, f.wsp.ID, r.ConversationID)
+		opened, _ := f.conv.Get(ctx, access.System(f.wsp.ID), r.ConversationID)
 		if opened.ID == conv || opened.OpenedSource != "workflow" || opened.ChannelID != f.ch.ID ||
 			strings.Join(f.outTexts(opened.ID), "") != "A new conversation" {
 			t.Fatalf("opened %+v sent %q", opened, f.outTexts(opened.ID))

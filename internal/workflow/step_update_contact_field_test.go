@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -25,7 +26,7 @@ func TestUpdateContactField(t *testing.T) {
 		if run.Status != StatusFinished {
 			t.Fatalf("status %s %q", run.Status, run.Error)
 		}
-		c, _ := f.contacts.Get(ctx, f.wsp.ID, run.ContactID)
+		c, _ := f.contacts.Get(ctx, access.System(f.wsp.ID), run.ContactID)
 		if c.Fields["plan"] != "pro" || c.LastName != "Mariason" || c.Language != "fr" {
 			t.Fatalf("contact %+v", c)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -18,7 +19,7 @@ func TestUpdateContactTag(t *testing.T) {
 		if run.Status != StatusFinished {
 			t.Fatalf("status %s %q", run.Status, run.Error)
 		}
-		c, _ := f.contacts.Get(context.Background(), f.wsp.ID, run.ContactID)
+		c, _ := f.contacts.Get(context.Background(), access.System(f.wsp.ID), run.ContactID)
 		if strings.Join(c.Tags, ",") != "from-Maria" {
 			t.Fatalf("tags %q", c.Tags)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -14,7 +15,7 @@ func TestUpdateLifecycle(t *testing.T) {
 		f := newFixture(t, d)
 		run, _ := f.runSteps(`[{"id": "l", "type": "update_lifecycle", "settings": {"stage": "Customer"}, "exits": {"next": "bad"}},
 			{"id": "bad", "type": "update_lifecycle", "settings": {"stage": "Astronaut"}}]`)
-		c, _ := f.contacts.Get(context.Background(), f.wsp.ID, run.ContactID)
+		c, _ := f.contacts.Get(context.Background(), access.System(f.wsp.ID), run.ContactID)
 		if c.LifecycleStage != "Customer" {
 			t.Fatalf("stage %q", c.LifecycleStage)
 		}

@@ -6,17 +6,24 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 )
 
 const claimBatch = 256
 
 // timerPass advances due runs: runnable ones (due now), waits whose time
-// came, and schedule triggers. It is the pass of the engine's timer loop
-// (background.Group.Timer), which sleeps until the time it returns and is
-// woken early when a transaction makes a run due sooner (DueKind), on this
-// node or another; there is no polling interval, and news of a run due
-// later than the loop's plan does not wake it.
+// came (a Wait step, an Ask a Question timeout), and schedule triggers. It
+// is the pass of the engine's kind of timed work (internal/due), whose
+// runner sleeps until the time it returns and is woken early when a
+// transaction makes a run due sooner (DueKind), on this node or another;
+// there is no polling interval, and news of a run due later than the
+// runner's plan does not wake it.
 func (e *Engine) timerPass(ctx context.Context) (time.Time, error) {
+	select {
+	case <-e.closing: // closed: the node's runner may outlive the engine
+		return time.Time{}, nil
+	default:
+	}
 	if err := e.fireSchedules(ctx); err != nil && ctx.Err() == nil {
 		e.log.Error("workflow: schedules", "err", err)
 	}
@@ -31,32 +38,25 @@ func (e *Engine) timerPass(ctx context.Context) (time.Time, error) {
 	return e.nextDue(ctx)
 }
 
+// runsTable is the runs as leased timed work: a run is due at wake_at
+// (0: not due, it waits for an event or has ended).
+var runsTable = due.Table{Name: "workflow_runs", Due: "wake_at", Where: "j.wake_at > 0"}
+
+// runsBacklog counts the runs overdue, for switchboard_due_backlog.
+const runsBacklog = `SELECT COUNT(*), COALESCE(MIN(wake_at), 0) FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until <= ?`
+
 // claim leases up to claimBatch due runs to this node. It looks with a
-// read first, so a look that finds nothing writes nothing. On PostgreSQL,
-// SKIP LOCKED lets several nodes claim different runs at once.
+// read first, so a look that finds nothing writes nothing.
 func (e *Engine) claim(ctx context.Context) ([]int64, error) {
 	now := db.Millis(e.now())
-	const due = `SELECT id FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until < ? ORDER BY wake_at LIMIT ?`
-	if ids, err := db.QueryIDs(ctx, e.db.Reader(), due, now, now, 1); err != nil || len(ids) == 0 {
+	if ids, err := db.QueryIDs(ctx, e.db.Reader(), `SELECT id FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until <= ? LIMIT 1`,
+		now, now); err != nil || len(ids) == 0 {
 		return nil, err
 	}
 	var ids []int64
-	err := e.tx(ctx, func(tx *db.Tx) error {
-		q := due
-		if tx.Dialect() == db.Postgres {
-			q += ` FOR UPDATE SKIP LOCKED`
-		}
-		var err error
-		if ids, err = db.QueryIDs(ctx, tx, q, now, now, claimBatch); err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if _, err := tx.Exec(ctx, `UPDATE workflow_runs SET lease_until = ?, lease_node = ? WHERE id = ?`,
-				now+e.opts.Lease.Milliseconds(), e.opts.Node, id); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := e.tx(ctx, func(tx *db.Tx) (err error) {
+		ids, err = due.Claim(ctx, tx, runsTable, now, now+e.opts.Lease.Milliseconds(), e.opts.Node, claimBatch)
+		return err
 	})
 	return ids, err
 }

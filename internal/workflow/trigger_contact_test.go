@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -24,14 +25,14 @@ func TestContactTriggers(t *testing.T) {
 
 		got := f.write("+14155550300", "hi")
 		id := got.ContactID
-		f.contacts.SetTag(ctx, f.wsp.ID, id, "vip", true)  // added: no
-		f.contacts.SetTag(ctx, f.wsp.ID, id, "vip", false) // removed: yes
+		f.contacts.SetTag(ctx, access.System(f.wsp.ID), id, "vip", true)  // added: no
+		f.contacts.SetTag(ctx, access.System(f.wsp.ID), id, "vip", false) // removed: yes
 		free, pro := "free", "pro"
-		f.contacts.Update(ctx, f.wsp.ID, id, contact.Input{Fields: map[string]any{"plan": free}}) // no
-		f.contacts.Update(ctx, f.wsp.ID, id, contact.Input{Fields: map[string]any{"plan": pro}})  // yes
-		f.contacts.SetLifecycle(ctx, f.wsp.ID, id, "Customer")                                    // yes
-		f.contacts.SetLifecycle(ctx, f.wsp.ID, id, "Hot Lead")                                    // no
-		f.contacts.SetLifecycle(ctx, f.wsp.ID, id, "Customer")                                    // once per contact: no
+		f.contacts.Update(ctx, access.System(f.wsp.ID), id, contact.Input{Fields: map[string]any{"plan": free}}) // no
+		f.contacts.Update(ctx, access.System(f.wsp.ID), id, contact.Input{Fields: map[string]any{"plan": pro}})  // yes
+		f.contacts.SetLifecycle(ctx, access.System(f.wsp.ID), id, "Customer")                                    // yes
+		f.contacts.SetLifecycle(ctx, access.System(f.wsp.ID), id, "Hot Lead")                                    // no
+		f.contacts.SetLifecycle(ctx, access.System(f.wsp.ID), id, "Customer")                                    // once per contact: no
 		for _, w := range []Workflow{tag, field, stage} {
 			f.waitStatus(w.ID, got.ConversationID, StatusFinished)
 		}

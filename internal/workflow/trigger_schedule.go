@@ -4,12 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/page"
-
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 func init() { registerTrigger("schedule", func() triggerImpl { return &scheduleTrigger{} }) }
@@ -142,7 +142,7 @@ func (e *Engine) startScheduled(ctx context.Context, tx *db.Tx, id, ws int64, ve
 	n := 0
 	req := page.Request{Limit: page.MaxLimit}
 	for n < limit {
-		pg, err := contact.New(e.db).List(ctx, ws, contact.ListFilter{Tag: t.Contacts.Tag}, req)
+		pg, err := contact.New(e.db).List(ctx, access.System(ws), contact.ListFilter{Tag: t.Contacts.Tag}, req)
 		if err != nil || len(pg.Data) == 0 {
 			return n, err
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -15,7 +16,7 @@ func TestScheduleTrigger(t *testing.T) {
 		ctx := context.Background()
 		a := f.write("+14155550400", "hi")
 		b := f.write("+14155550401", "hi")
-		f.contacts.SetTag(ctx, f.wsp.ID, a.ContactID, "newsletter", true)
+		f.contacts.SetTag(ctx, access.System(f.wsp.ID), a.ContactID, "newsletter", true)
 		w := f.deploy(`{"name": "Daily", "trigger": {"type": "schedule", "conditions": {"cron": "0 9 * * *", "contacts": {"tag": "newsletter"}}},
 			"steps": [{"id": "s", "type": "send_message", "settings": {"text": "Good morning"}}]}`)
 		var next int64

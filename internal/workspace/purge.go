@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/due"
 )
 
 // Expired tokens are deleted in batches of purgeBatch rows, each batch its
@@ -58,11 +59,19 @@ func (s *Service) nextExpiry(ctx context.Context) (int64, error) {
 // expiry is due for deletion then.
 const duePurge = "token expiry"
 
-// PurgeTimer returns the loop, run in g, that deletes expired tokens and
-// sessions: it sleeps until the next expiry, and is woken early when a
-// token that expires sooner is created, on this node or another.
+// PurgeWork is the purge of expired tokens and sessions as a kind of the
+// node's timed work (internal/due): its runner sleeps until the next
+// expiry, and is woken early when a token that expires sooner is created,
+// on this node or another.
+func (s *Service) PurgeWork() due.Kind {
+	return due.Kind{Name: duePurge, Retry: time.Minute,
+		Pass:    func(ctx context.Context) (time.Time, error) { return s.PurgeExpired(ctx, s.db.Clock().Now()) },
+		Backlog: due.Overdue(s.db, `SELECT COUNT(*), COALESCE(MIN(expires_at), 0) FROM api_tokens WHERE expires_at > 0 AND expires_at <= ?`)}
+}
+
+// PurgeTimer returns a loop, run in g, that runs PurgeWork alone, for a
+// service run without a node's runner.
 func (s *Service) PurgeTimer(g *background.Group) func(ctx context.Context) {
-	l, run := g.Timer("token purge", time.Minute, func(ctx context.Context) (time.Time, error) { return s.PurgeExpired(ctx, g.Now()) })
-	s.db.OnDue(duePurge, l.Schedule)
+	_, run := due.Attach(nil, s.db, g, s.PurgeWork())
 	return run
 }

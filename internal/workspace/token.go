@@ -105,7 +105,9 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 	return t, raw, nil
 }
 
-// Authenticate resolves a bearer token to the principal it acts as. The
+// Authenticate resolves a bearer token to the principal it acts as, with
+// its teams and resolved permissions (one query for the token, user and
+// workspace, one index probe for the teams of a user's token). The
 // token of a deactivated user is refused, so deactivation takes effect on
 // every token at once.
 func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, error) {
@@ -116,9 +118,12 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	var user sql.NullInt64
 	var role sql.NullString
 	var expires, deactivated int64
-	err := s.db.Reader().QueryRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, u.role, t.expires_at, t.kind, COALESCE(u.deactivated_at, 0)
-		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashToken(raw)).
-		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires, &p.TokenKind, &deactivated)
+	var userPerms *string
+	var rolePerms string
+	err := s.db.Reader().QueryRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, u.role, t.expires_at, t.kind, COALESCE(u.deactivated_at, 0),
+		u.permissions, w.role_permissions
+		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = ?`, hashToken(raw)).
+		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires, &p.TokenKind, &deactivated, &userPerms, &rolePerms)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Principal{}, apperr.Unauthorized("invalid token")
 	}
@@ -135,6 +140,10 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	p.Role = RoleOwner
 	if user.Valid {
 		p.Role = role.String
+	}
+	resolvePermissions(&p, userPerms, rolePerms)
+	if err := s.principalTeams(ctx, &p); err != nil {
+		return Principal{}, err
 	}
 	s.touch(ctx, p.TokenID)
 	return p, nil

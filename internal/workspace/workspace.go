@@ -1,6 +1,7 @@
 // Package workspace holds the tenants and the people in them: workspaces,
-// users and their roles, teams, and the API tokens and sessions that
-// authenticate callers.
+// accounts (a person's sign-in, for every workspace they work in), users
+// (an account's membership of one workspace) and their roles, teams, and
+// the API tokens and sessions that authenticate callers.
 package workspace
 
 import (
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -27,11 +29,18 @@ const (
 
 // Workspace is a tenant; nothing crosses workspaces.
 type Workspace struct {
-	ID               int64     `json:"id"`
-	Name             string    `json:"name"`
-	Timezone         string    `json:"timezone"`
-	ClosingNotesMode string    `json:"closing_notes_mode"`
-	CreatedAt        time.Time `json:"created_at"`
+	ID               int64  `json:"id"`
+	Name             string `json:"name"`
+	Timezone         string `json:"timezone"`
+	ClosingNotesMode string `json:"closing_notes_mode"`
+	// AutoCloseMinutes closes a conversation after that long without a
+	// message (0: never); AutoCloseContactOnly counts only the contact's.
+	AutoCloseMinutes     int  `json:"auto_close_minutes"`
+	AutoCloseContactOnly bool `json:"auto_close_contact_only"`
+	// Permissions are what each restrictable role (agent, manager) may do:
+	// the owners' setting, else the defaults.
+	Permissions map[string]access.Permissions `json:"permissions"`
+	CreatedAt   time.Time                     `json:"created_at"`
 }
 
 // Service reads and writes workspaces, users, teams and tokens.
@@ -69,7 +78,8 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 	if _, err := time.LoadLocation(timezone); err != nil {
 		return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", timezone)
 	}
-	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now())}
+	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now()),
+		Permissions: rolePermissions{}.effective()}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO workspaces (name, timezone, closing_notes_mode, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			w.Name, w.Timezone, w.ClosingNotesMode, db.Millis(w.CreatedAt)).Scan(&w.ID); err != nil {
@@ -93,9 +103,13 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 // Get returns the workspace with id.
 func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 	var w Workspace
-	var created int64
-	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &created)
+	var created, autoClose int64
+	var contactOnly int
+	var perms string
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, auto_close_ms, auto_close_contact_only,
+		role_permissions, created_at FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &perms, &created)
+	w.AutoCloseMinutes, w.AutoCloseContactOnly = int(autoClose/60000), contactOnly == 1
 	if errors.Is(err, sql.ErrNoRows) {
 		return Workspace{}, apperr.NotFound("workspace")
 	}
@@ -103,6 +117,7 @@ func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 		return Workspace{}, fmt.Errorf("workspace: get: %w", err)
 	}
 	w.CreatedAt = db.Time(created)
+	w.Permissions = parseRolePermissions(perms).effective()
 	return w, nil
 }
 
@@ -111,6 +126,13 @@ type Settings struct {
 	Name             *string `json:"name"`
 	Timezone         *string `json:"timezone"`
 	ClosingNotesMode *string `json:"closing_notes_mode"`
+	// AutoCloseMinutes is 0 (off) or 30 to 20160 (14 days).
+	AutoCloseMinutes     *int  `json:"auto_close_minutes"`
+	AutoCloseContactOnly *bool `json:"auto_close_contact_only"`
+	// Permissions sets, by role (agent, manager), what members of that
+	// role may do; null puts a role back to the defaults. Roles not named
+	// are unchanged.
+	Permissions map[string]*PermissionsInput `json:"permissions"`
 }
 
 // Update changes a workspace's settings. Only the given fields are
@@ -140,13 +162,35 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 			return Workspace{}, apperr.Invalid("closing_notes_mode", "must be optional, category_required or both_required")
 		}
 	}
+	if m := in.AutoCloseMinutes; m != nil && *m != 0 && (*m < MinAutoCloseMinutes || *m > MaxAutoCloseMinutes) {
+		return Workspace{}, apperr.Invalid("auto_close_minutes", "must be 0 (off) or from %d to %d", MinAutoCloseMinutes, MaxAutoCloseMinutes)
+	}
+	var autoCloseMs, contactOnly *int64
+	if in.AutoCloseMinutes != nil {
+		autoCloseMs = new(int64)
+		*autoCloseMs = int64(*in.AutoCloseMinutes) * 60000
+	}
+	if in.AutoCloseContactOnly != nil {
+		contactOnly = new(int64)
+		*contactOnly = int64(boolInt(*in.AutoCloseContactOnly))
+	}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
-			closing_notes_mode = COALESCE(?, closing_notes_mode) WHERE id = ?`, in.Name, in.Timezone, in.ClosingNotesMode, id)
+			closing_notes_mode = COALESCE(?, closing_notes_mode), auto_close_ms = COALESCE(?, auto_close_ms),
+			auto_close_contact_only = COALESCE(?, auto_close_contact_only) WHERE id = ?`,
+			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, id)
 		if err != nil {
 			return err
 		}
-		return db.Affected(res, "workspace")
+		if err := db.Affected(res, "workspace"); err != nil {
+			return err
+		}
+		if autoCloseMs != nil || contactOnly != nil {
+			if err := rearmAutoClose(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return setRolePermissions(ctx, tx, id, in.Permissions)
 	})
 	if apperr.KindOf(err) != "" {
 		return Workspace{}, err

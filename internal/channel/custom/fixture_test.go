@@ -1,6 +1,7 @@
 package custom
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -37,15 +39,20 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: d, ws: ws, channels: channel.New(d), m: metrics.New()}
+	f := &fixture{db: d, ws: ws, channels: testService(t, d), m: metrics.New()}
 	f.ch = f.newChannel(t, "http://127.0.0.1:1")
 	committer := d.NewCommitter()
 	t.Cleanup(committer.Close)
 	f.convs = conversation.New(d, committer)
+	// The routes as the node mounts them: from the registry.
+	routes, err := f.channels.Registry().Routes(channel.Inbox{Channels: f.channels, Receiver: f.convs, Metrics: f.m})
+	if err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
-	h := NewWebhook(f.channels, f.convs, f.m)
-	mux.Handle("POST /channels/custom/{channelID}/webhook", h)
-	mux.Handle("POST /custom/channel/webhook", h)
+	for _, rt := range routes {
+		mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
+	}
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -54,7 +61,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 // newChannel adds a custom channel of the workspace sending to baseURL.
 func (f *fixture) newChannel(t *testing.T, baseURL string) channel.Channel {
 	t.Helper()
-	cfg, _ := json.Marshal(channel.CustomConfig{BaseURL: baseURL})
+	cfg, _ := json.Marshal(Config{BaseURL: baseURL})
 	ch, err := f.channels.Create(context.Background(), f.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site", Config: cfg})
 	if err != nil {
 		t.Fatal(err)
@@ -128,4 +135,19 @@ func rows(t *testing.T, d *db.DB) map[string]int {
 func textEvent(contactID, typ, mID, text string) string {
 	return `{"contactId":"` + contactID + `","events":[{"type":"` + typ + `","mId":"` + mID + `","timestamp":1700000000000,` +
 		`"message":{"type":"text","text":"` + text + `"}}]}`
+}
+
+// testService is a channel service as a node builds it: the custom
+// provider registered, secrets sealed with a key.
+func testService(t testing.TB, d *db.DB) *channel.Service {
+	t.Helper()
+	reg, err := channel.NewRegistry(New(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := secret.NewKeyring(bytes.Repeat([]byte{7}, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys})
 }

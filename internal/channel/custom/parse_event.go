@@ -119,12 +119,13 @@ func statusOf(obj object, path string) (status, reason string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	switch status = strings.ToLower(strings.TrimSpace(status)); status {
-	case StatusSent, StatusDelivered, StatusRead, StatusFailed:
-	case "":
+	given := strings.ToLower(strings.TrimSpace(status))
+	if given == "" {
 		return "", "", apperr.Invalid(path+".status", "is required")
-	default:
-		return "", "", apperr.Invalid(path+".status", "must be sent, delivered, read or failed, not %q", limit.Clip(status, 50))
+	}
+	var known bool
+	if status, known = (*Provider)(nil).MapStatus(given); !known {
+		return "", "", apperr.Invalid(path+".status", "must be sent, delivered, read or failed, not %q", limit.Clip(given, 50))
 	}
 	if reason == "" {
 		if reason, _, err = obj.optionalString("reason", path+".reason"); err != nil {

@@ -73,7 +73,7 @@ type outMessage struct {
 // Send delivers msg to the contact known on ch as contactExternalID and
 // returns the integrator's mId.
 func (s *Sender) Send(ctx context.Context, ch channel.Channel, contactExternalID string, msg conversation.Message) (string, error) {
-	var cfg channel.CustomConfig
+	var cfg Config
 	if err := json.Unmarshal(ch.Config, &cfg); err != nil || cfg.BaseURL == "" {
 		return "", outbound.Permanent("the channel has no base URL configured")
 	}

@@ -26,7 +26,7 @@ func testSender() *Sender {
 }
 
 func customChannel(baseURL string) channel.Channel {
-	cfg, _ := json.Marshal(channel.CustomConfig{BaseURL: baseURL})
+	cfg, _ := json.Marshal(Config{BaseURL: baseURL})
 	return channel.Channel{ID: 42, WorkspaceID: 1, Type: channel.TypeCustom, Token: "tok-42", Config: cfg}
 }
 

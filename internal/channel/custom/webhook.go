@@ -2,8 +2,6 @@ package custom
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -19,7 +17,7 @@ import (
 )
 
 // metricLabel is the channel label of this channel's metrics.
-const metricLabel = channel.TypeCustom
+const metricLabel = Type
 
 // Webhook receives the custom channel's webhooks on both of its URLs:
 //
@@ -43,14 +41,15 @@ const metricLabel = channel.TypeCustom
 // webhook is answered 200 {"results": [...]} only once that has committed.
 type Webhook struct {
 	channels *channel.Service
-	convs    *conversation.Service
+	convs    channel.Receiver
 	m        *metrics.Metrics
 }
 
 var _ http.Handler = (*Webhook)(nil)
 
-// NewWebhook returns the handler of both webhook URLs.
-func NewWebhook(channels *channel.Service, convs *conversation.Service, m *metrics.Metrics) http.Handler {
+// NewWebhook returns the handler of both webhook URLs, storing through
+// convs (conversation.Service.Receive).
+func NewWebhook(channels *channel.Service, convs channel.Receiver, m *metrics.Metrics) http.Handler {
 	if m == nil {
 		m = metrics.New()
 	}
@@ -91,7 +90,7 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 		}
 		err = authorize(r, ch)
 	} else {
-		ch, err = h.channels.ByToken(ctx, channel.TypeCustom, bearerToken(r))
+		ch, err = h.channels.ByToken(ctx, Type, bearerToken(r))
 	}
 	if err != nil {
 		return nil, nil, err
@@ -127,7 +126,7 @@ func (h *Webhook) channel(ctx context.Context, rawID string) (channel.Channel, e
 	if err != nil {
 		return channel.Channel{}, err
 	}
-	if ch.Type != channel.TypeCustom {
+	if ch.Type != Type {
 		return channel.Channel{}, apperr.NotFound("channel")
 	}
 	return ch, nil
@@ -140,9 +139,7 @@ func authorize(r *http.Request, ch channel.Channel) error {
 	if token == "" {
 		return apperr.Unauthorized("missing bearer token")
 	}
-	got := sha256.Sum256([]byte(token))
-	want := sha256.Sum256([]byte(ch.Token))
-	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+	if !channel.SameToken(token, ch.Token) {
 		return apperr.Unauthorized("the bearer token is not this channel's token")
 	}
 	return nil

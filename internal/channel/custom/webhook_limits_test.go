@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -114,7 +115,7 @@ func checkStoredLimits(t *testing.T, d *db.DB, f *fixture) {
 	if err := d.Reader().QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE external_id = 'c-1'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	c, err := contact.New(d).Get(ctx, f.ws.ID, id)
+	c, err := contact.New(d).Get(ctx, access.System(f.ws.ID), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -26,6 +27,12 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 	ctx := context.Background()
 	var next atomic.Int64
 	integrator := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The token is sealed in the store: the dispatcher must open it.
+		if r.Header.Get("Authorization") != "Bearer "+f.ch.Token {
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"error":{"message":"not the channel's token"}}`)
+			return
+		}
 		fmt.Fprintf(w, `{"mId":"out-%d"}`, next.Add(1))
 	}))
 	t.Cleanup(integrator.Close)
@@ -37,17 +44,17 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 		t.Fatal(err)
 	}
 	g := background.NewGroup(f.db.Clock())
-	disp := outbound.New(f.db, map[string]outbound.Sender{"custom": testSender()}, f.m, outbound.Options{Concurrency: 1, Group: g})
+	disp := outbound.New(f.db, map[string]outbound.Sender{"custom": testSender()}, f.m, outbound.Options{Concurrency: 1, Group: g, Channels: f.channels})
 	backgroundtest.Run(t, g, disp.Run)
 	var out []conversation.Message
 	for i := 0; i < n; i++ {
-		m, err := f.convs.Send(ctx, f.ws.ID, conversationID, conversation.SendInput{Text: fmt.Sprintf("reply %d", i), Sender: conversation.SourceUser})
+		m, err := f.convs.Send(ctx, access.System(f.ws.ID), conversationID, conversation.SendInput{Text: fmt.Sprintf("reply %d", i), Sender: conversation.SourceUser})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// One at a time, so that message i gets out-(i+1).
 		backgroundtest.WaitIdle(t, g)
-		if m, err = f.convs.GetMessage(ctx, f.ws.ID, m.ID); err != nil || m.Status != conversation.MsgSent {
+		if m, err = f.convs.GetMessage(ctx, access.System(f.ws.ID), m.ID); err != nil || m.Status != conversation.MsgSent {
 			t.Fatalf("message %d not sent: %+v, %v", m.ID, m, err)
 		}
 		out = append(out, m)
@@ -76,14 +83,14 @@ func TestWebhookMessageStatus(t *testing.T) {
 		if res[0].MessageID != sent[1].ID || res[0].Ignored != "" {
 			t.Errorf("failed status result = %+v", res[0])
 		}
-		m1, err := f.convs.GetMessage(ctx, f.ws.ID, sent[0].ID)
+		m1, err := f.convs.GetMessage(ctx, access.System(f.ws.ID), sent[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if m1.Status != conversation.MsgRead || historyOf(m1) != "pending sent delivered read" {
 			t.Errorf("message 1: %s, history %q", m1.Status, historyOf(m1))
 		}
-		m2, err := f.convs.GetMessage(ctx, f.ws.ID, sent[1].ID)
+		m2, err := f.convs.GetMessage(ctx, access.System(f.ws.ID), sent[1].ID)
 		if err != nil {
 			t.Fatal(err)
 		}

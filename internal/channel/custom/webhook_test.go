@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -51,7 +52,7 @@ func TestWebhookMessageOpensConversation(t *testing.T) {
 					t.Fatalf("results = %v", results)
 				}
 				contactID := int64(r["contact_id"].(float64))
-				c, err := contact.New(d).Get(ctx, f.ws.ID, contactID)
+				c, err := contact.New(d).Get(ctx, access.System(f.ws.ID), contactID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -67,7 +68,7 @@ func TestWebhookMessageOpensConversation(t *testing.T) {
 				if err != nil || conv.OpenedSource != "contact" || conv.ChannelID != f.ch.ID || conv.ID != int64(r["conversation_id"].(float64)) {
 					t.Errorf("conversation = %+v, %v", conv, err)
 				}
-				m, err := f.convs.GetMessage(ctx, f.ws.ID, int64(r["message_id"].(float64)))
+				m, err := f.convs.GetMessage(ctx, access.System(f.ws.ID), int64(r["message_id"].(float64)))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -122,7 +123,7 @@ func TestWebhookEcho(t *testing.T) {
 		if echo[0].Opened || echo[0].ConversationID != opened[0].ConversationID || echo[0].ContactID != opened[0].ContactID {
 			t.Fatalf("echo = %+v, opened = %+v", echo[0], opened[0])
 		}
-		m, err := f.convs.GetMessage(ctx, f.ws.ID, echo[0].MessageID)
+		m, err := f.convs.GetMessage(ctx, access.System(f.ws.ID), echo[0].MessageID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +153,7 @@ func TestWebhookManyEventsAndUnknownType(t *testing.T) {
 		if len(res) != 3 || !res[0].Opened || res[1].Opened || res[1].ConversationID != res[0].ConversationID || res[2].ConversationID != res[0].ConversationID {
 			t.Fatalf("results = %+v", res)
 		}
-		m, err := f.convs.GetMessage(ctx, f.ws.ID, res[1].MessageID)
+		m, err := f.convs.GetMessage(ctx, access.System(f.ws.ID), res[1].MessageID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package channel
+package custom
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -17,8 +18,8 @@ func TestChannelValidationAndCache(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		ws, _ := workspace.New(d).Create(ctx, "W", "UTC")
-		s := New(d)
-		for _, bad := range []Input{
+		s := testService(t, d)
+		for _, bad := range []channel.Input{
 			{Type: "custom", Name: "", Config: json.RawMessage(`{"base_url":"http://x.io"}`)},
 			{Type: "custom", Name: "c", Config: json.RawMessage(`{"base_url":"ftp://x.io"}`)},
 			{Type: "pigeon", Name: "c"},
@@ -27,7 +28,7 @@ func TestChannelValidationAndCache(t *testing.T) {
 				t.Errorf("create %+v = %v, want invalid", bad, err)
 			}
 		}
-		c, err := s.Create(ctx, ws.ID, Input{Type: TypeCustom, Name: "site", Config: json.RawMessage(`{"base_url":"http://a.example/"}`)})
+		c, err := s.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "site", Config: json.RawMessage(`{"base_url":"http://a.example/"}`)})
 		if err != nil || len(c.Token) < 20 {
 			t.Fatalf("create = %+v, %v", c, err)
 		}
@@ -35,7 +36,7 @@ func TestChannelValidationAndCache(t *testing.T) {
 			t.Fatalf("config = %s, want the base URL without its trailing slash", got.Config)
 		}
 		// An update on this node is seen at once by webhooks, despite the cache.
-		if _, err := s.Update(ctx, ws.ID, c.ID, Input{Config: json.RawMessage(`{"base_url":"http://b.example"}`)}); err != nil {
+		if _, err := s.Update(ctx, ws.ID, c.ID, channel.Input{Config: json.RawMessage(`{"base_url":"http://b.example"}`)}); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := s.Lookup(ctx, c.ID); !strings.Contains(string(got.Config), "b.example") {
@@ -54,12 +55,12 @@ func TestByToken(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		ws, _ := workspace.New(d).Create(ctx, "W", "UTC")
-		s := New(d)
-		a, err := s.Create(ctx, ws.ID, Input{Type: TypeCustom, Name: "a", Config: json.RawMessage(`{"base_url":"http://a.example"}`)})
+		s := testService(t, d)
+		a, err := s.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "a", Config: json.RawMessage(`{"base_url":"http://a.example"}`)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := s.Create(ctx, ws.ID, Input{Type: TypeCustom, Name: "b", Config: json.RawMessage(`{"base_url":"http://b.example"}`)})
+		b, _ := s.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "b", Config: json.RawMessage(`{"base_url":"http://b.example"}`)})
 		if err := d.Tx(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, 'telegram', 'tg', 'tgtoken', '{}', ?)`,
 				ws.ID, tx.Now())
@@ -68,8 +69,8 @@ func TestByToken(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 2 { // the second time from what the first remembered
-			for _, want := range []Channel{a, b} {
-				got, err := s.ByToken(ctx, TypeCustom, want.Token)
+			for _, want := range []channel.Channel{a, b} {
+				got, err := s.ByToken(ctx, Type, want.Token)
 				if err != nil || got.ID != want.ID {
 					t.Fatalf("ByToken(%s's token) = %d, %v; want %d", want.Name, got.ID, err, want.ID)
 				}
@@ -77,7 +78,7 @@ func TestByToken(t *testing.T) {
 		}
 		for name, token := range map[string]string{"empty": "", "unknown": "nope", "altered": a.Token + "x",
 			"upper case": strings.ToUpper(a.Token), "another type's": "tgtoken"} {
-			if _, err := s.ByToken(ctx, TypeCustom, token); !errors.Is(err, apperr.ErrUnauthorized) {
+			if _, err := s.ByToken(ctx, Type, token); !errors.Is(err, apperr.ErrUnauthorized) {
 				t.Errorf("%s token: %v, want unauthorized", name, err)
 			}
 		}

@@ -1,4 +1,4 @@
-package channel
+package custom
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
@@ -23,7 +24,7 @@ func TestBaseURLAddressIsChecked(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		ws, _ := workspace.New(d).Create(ctx, "W", "UTC")
-		s := New(d)
+		s := testService(t, d)
 		s.SetGuard(netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16")}}))
 		tests := []struct {
 			url  string
@@ -46,8 +47,8 @@ func TestBaseURLAddressIsChecked(t *testing.T) {
 			{"http://8.8.8.8/", ""},
 		}
 		for _, tt := range tests {
-			cfg, _ := json.Marshal(CustomConfig{BaseURL: tt.url})
-			_, err := s.Create(ctx, ws.ID, Input{Type: TypeCustom, Name: "c", Config: cfg})
+			cfg, _ := json.Marshal(Config{BaseURL: tt.url})
+			_, err := s.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "c", Config: cfg})
 			if tt.want == "" {
 				if err != nil {
 					t.Errorf("create with %s = %v, want accepted", tt.url, err)
@@ -69,15 +70,15 @@ func TestBaseURLAddressIsChecked(t *testing.T) {
 
 		// An update to a refused address is refused too; a rename of a
 		// channel saved before the operator narrowed the ranges works.
-		c, err := s.Create(ctx, ws.ID, Input{Type: TypeCustom, Name: "site", Config: json.RawMessage(`{"base_url":"http://10.1.0.9"}`)})
+		c, err := s.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "site", Config: json.RawMessage(`{"base_url":"http://10.1.0.9"}`)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Update(ctx, ws.ID, c.ID, Input{Config: json.RawMessage(`{"base_url":"http://169.254.169.254"}`)}); !errors.Is(err, apperr.ErrInvalid) {
+		if _, err := s.Update(ctx, ws.ID, c.ID, channel.Input{Config: json.RawMessage(`{"base_url":"http://169.254.169.254"}`)}); !errors.Is(err, apperr.ErrInvalid) {
 			t.Fatalf("update to the metadata address = %v, want invalid", err)
 		}
 		s.SetGuard(netguard.New(netguard.Options{}))
-		if got, err := s.Update(ctx, ws.ID, c.ID, Input{Name: "renamed"}); err != nil || got.Name != "renamed" {
+		if got, err := s.Update(ctx, ws.ID, c.ID, channel.Input{Name: "renamed"}); err != nil || got.Name != "renamed" {
 			t.Fatalf("rename = %+v, %v", got, err)
 		}
 	})

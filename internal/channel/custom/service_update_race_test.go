@@ -1,4 +1,4 @@
-package channel
+package custom
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -22,15 +24,15 @@ func TestConcurrentChannelUpdatesBothStay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := New(d)
+		s := testService(t, d)
 		for round := range 10 {
-			c, err := s.Create(ctx, ws.ID, Input{Type: TypeCustom, Name: "site", Config: json.RawMessage(`{"base_url":"http://a.example"}`)})
+			c, err := s.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "site", Config: json.RawMessage(`{"base_url":"http://a.example"}`)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			name, url := fmt.Sprintf("renamed %d", round), fmt.Sprintf("http://b%d.example", round)
 			var wg sync.WaitGroup
-			for _, in := range []Input{{Name: name}, {Config: json.RawMessage(`{"base_url":"` + url + `"}`)}} {
+			for _, in := range []channel.Input{{Name: name}, {Config: json.RawMessage(`{"base_url":"` + url + `"}`)}} {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -40,7 +42,7 @@ func TestConcurrentChannelUpdatesBothStay(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			got, err := Lookup(ctx, d.Reader(), c.ID)
+			got, err := s.Read(ctx, c.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/secret"
+)
+
+// providers are the channel types this build knows; a new provider is one
+// more line here (docs/architecture.md, "Channel providers"). client is
+// the node's guarded client, for every call to a provider.
+func providers(client *http.Client) []channel.Provider {
+	return []channel.Provider{
+		custom.New(client),
+	}
+}
+
+// secretKeys returns the keyring sealing channel secrets: the key given in
+// configuration or, on SQLite without one, the key file of the data
+// folder, created on first start. PostgreSQL without a key is refused:
+// its nodes share the store, so they must share the key, and a key kept
+// beside the ciphertext would protect nothing.
+func secretKeys(cfg Config, dialect db.Dialect) (*secret.Keyring, error) {
+	var raw []byte
+	var err error
+	switch {
+	case cfg.SecretKey != "":
+		if raw, err = secret.ParseKey(cfg.SecretKey); err != nil {
+			return nil, fmt.Errorf("app: --secret-key: %w", err)
+		}
+	case dialect == db.Postgres:
+		return nil, fmt.Errorf("app: on PostgreSQL the key sealing channel secrets must be configured: set --secret-key or SWITCHBOARD_SECRET_KEY " +
+			"to the same 32 random bytes in base64 on every node (head -c 32 /dev/urandom | base64); see docs/configuration.md, \"Secret key\"")
+	default:
+		var created bool
+		if raw, created, err = secret.LoadOrCreateKeyFile(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("app: %w", err)
+		}
+		if created {
+			slog.Info("created the key sealing channel secrets; back it up with the database", "file", secret.KeyFileName, "dir", cfg.DataDir)
+		}
+	}
+	return secret.NewKeyring(raw)
+}
+
+// buildChannels makes the channel service on the registry of providers,
+// sealing secrets with the node's key, and seals what an older version
+// stored in plaintext.
+func (a *App) buildChannels(ctx context.Context) error {
+	keys, err := secretKeys(a.cfg, a.DB.Dialect)
+	if err != nil {
+		return err
+	}
+	reg, err := channel.NewRegistry(providers(a.outboundGuard().Client())...)
+	if err != nil {
+		return err
+	}
+	// Saving a channel refuses a URL on an address sends would refuse.
+	a.Channels = channel.NewWithOptions(a.DB, channel.Options{Registry: reg, Keys: keys, Guard: a.outboundGuard()})
+	n, err := a.Channels.SealStored(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		slog.Info("sealed channel secrets", "channels", n, "key_id", keys.ID())
+	}
+	return nil
+}
