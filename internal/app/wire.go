@@ -29,7 +29,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 	// Saving a channel refuses a base URL on an address sends would refuse.
 	a.Channels.SetGuard(a.outboundGuard())
 	senders := map[string]outbound.Sender{channel.TypeCustom: custom.NewSender(a.outboundGuard().Client())}
-	dispatcher := outbound.New(a.DB, senders, a.Metrics, outbound.Options{Committer: a.Committer, Group: a.Background,
+	dispatcher := outbound.New(a.DB, senders, a.Metrics, outbound.Options{Group: a.Background,
 		Node: a.node.ID(), Lease: 2 * a.cfg.Lease})
 	a.engines = append(a.engines, dispatcher.Run)
 	var metricsHandler http.Handler // with a listener of their own, not on the main address

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // Tx is a write transaction. Domain code appends events through it so that
@@ -20,43 +19,6 @@ type Tx struct {
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
-}
-
-// Tx runs fn in a write transaction and commits if it returns nil. On
-// PostgreSQL, serialization failures and deadlocks are retried.
-func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		err := d.tx1(ctx, fn)
-		if err != nil && attempt < 5 && d.Dialect == Postgres && isRetryable(err) {
-			time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
-			continue
-		}
-		return err
-	}
-}
-
-func (d *DB) tx1(ctx context.Context, fn func(*Tx) error) (err error) {
-	sqlTx, err := d.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("db: begin: %w", err)
-	}
-	t := &Tx{tx: sqlTx, d: d}
-	defer func() {
-		if p := recover(); p != nil {
-			sqlTx.Rollback()
-			panic(p)
-		}
-	}()
-	defer t.keepPrepared()
-	if err := t.lockWrites(ctx); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	if err := fn(t); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	return t.commit()
 }
 
 func (t *Tx) commit() error {

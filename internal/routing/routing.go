@@ -25,10 +25,6 @@ import (
 
 // Options configure a Service.
 type Options struct {
-	// Committer, when set, carries every routing write, so concurrent
-	// assignments share commits. Without it each write is its own
-	// transaction.
-	Committer *db.Committer
 	// Hub wakes the queue drainer after commits that appended events.
 	Hub *event.Hub
 	// Group runs the drainer and the presence timer, on the store's clock
@@ -38,15 +34,14 @@ type Options struct {
 
 // Service routes conversations to agents.
 type Service struct {
-	db        *db.DB
-	committer *db.Committer
-	hub       *event.Hub
+	db  *db.DB
+	hub *event.Hub
 
-	drainer    *background.Loop          // drains queues as the event log moves
+	drainer    *event.Consumer           // drains queues as the event log moves
 	timer      *background.Loop          // presence expiry and reassignment
 	runTimer   func(ctx context.Context) // the presence timer's loop
 	violations atomic.Int64              // capacity assertions that failed in a claim (always 0)
-	skipped    atomic.Int64              // drainer: events read past without work, ahead of the persisted cursor
+	sweepDue   atomic.Bool               // drainer: a queue had more than a batch to place
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -58,11 +53,9 @@ func New(d *db.DB, opts Options) *Service {
 	if opts.Group == nil {
 		opts.Group = background.NewGroup(d.Clock())
 	}
-	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub, drainer: opts.Group.NewLoop("routing drainer")}
+	s := &Service{db: d, hub: opts.Hub}
+	s.drainer = s.newDrainer(opts.Group)
 	s.timer, s.runTimer = opts.Group.Timer("routing: presence timer", 5*time.Second, s.tick)
-	if s.hub != nil {
-		s.hub.OnNotify(s.drainer.Signal)
-	}
 	d.OnDue(duePresence, s.timer.Schedule)
 	return s
 }
@@ -140,11 +133,10 @@ func (s *Service) Close() {
 	}
 }
 
-// write runs fn in a write transaction, shared through the committer when
-// there is one, and never cut short by the caller's cancellation: a claim
-// is finished or not started.
+// write runs fn in a write transaction, never cut short by the caller's
+// cancellation: a claim is finished or not started.
 func (s *Service) write(ctx context.Context, fn func(*db.Tx) error) error {
-	return s.db.Write(context.WithoutCancel(ctx), s.committer, fn)
+	return s.db.Write(context.WithoutCancel(ctx), fn)
 }
 
 func (s *Service) now() time.Time { return s.db.Clock().Now() }

@@ -39,9 +39,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	f := &fixture{db: d, ws: ws, channels: channel.New(d), m: metrics.New()}
 	f.ch = f.newChannel(t, "http://127.0.0.1:1")
-	committer := d.NewCommitter()
-	t.Cleanup(committer.Close)
-	f.convs = conversation.New(d, committer)
+	f.convs = conversation.New(d)
 	mux := http.NewServeMux()
 	h := NewWebhook(f.channels, f.convs, f.m)
 	mux.Handle("POST /channels/custom/{channelID}/webhook", h)
