@@ -63,6 +63,7 @@ type Consumer struct {
 	loop *background.Loop
 
 	pos      atomic.Int64 // every event up to pos is handled or passed over, as this node knows
+	ready    atomic.Bool  // the cursor row exists and pos starts from it
 	passes   atomic.Int64 // wake-ups that looked for work
 	reads    atomic.Int64 // reads of the log
 	batches  atomic.Int64 // batches handled and committed
@@ -157,6 +158,16 @@ func (c *Consumer) Run(ctx context.Context) {
 // read was full, so another batch may wait.
 func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	c.passes.Add(1)
+	if !c.ready.Load() {
+		// First pass: the cursor row exists from now on (a new consumer
+		// starts at the newest event), and this node knows where it is.
+		stored, err := c.stored(ctx)
+		if err != nil {
+			return false, err
+		}
+		c.advance(stored)
+		c.ready.Store(true)
+	}
 	newest, err := c.newest(ctx)
 	if err != nil || newest <= c.pos.Load() {
 		return false, err
@@ -270,7 +281,7 @@ func (c *Consumer) stored(ctx context.Context) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		err = c.db.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at)
-				SELECT ?, COALESCE(MAX(id), 0), ? FROM events ON CONFLICT (name) DO NOTHING`, c.cfg.Name, tx.Now())
+				SELECT ?, COALESCE(MAX(id), 0), ? FROM events WHERE true ON CONFLICT (name) DO NOTHING`, c.cfg.Name, tx.Now())
 			return err
 		})
 		if err == nil {
