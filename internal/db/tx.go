@@ -162,7 +162,7 @@ func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
 // lockWrites takes, on PostgreSQL, the store's write lock: an advisory
 // lock held until commit, taken first by every write transaction (a plain
-// one as it begins, a committer batch too). Writes are then serialised
+// as the group committer begins a batch). Writes are then serialised
 // the way SQLite's single writer serialises them:
 //   - event ids become visible in increasing order, so a consumer reading
 //     "after id N" never skips one that commits late;
@@ -172,8 +172,8 @@ func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 //   - row locks are only ever taken under it, so writers cannot deadlock
 //     by taking them in different orders.
 //
-// Most writes go through the committer, which holds it for a whole batch,
-// so serialising the rest costs little.
+// Every write goes through the group committer (see Write), which holds
+// it for a whole batch, so the lock is taken once for many writes.
 func (t *Tx) lockWrites(ctx context.Context) error {
 	if t.d.Dialect != Postgres || t.logLocked {
 		return nil
