@@ -161,8 +161,8 @@ func (t *Tx) Now() int64 { return t.d.Now() }
 func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
 // lockWrites takes, on PostgreSQL, the store's write lock: an advisory
-// lock held until commit, taken first by every write transaction (a plain
-// as the group committer begins a batch). Writes are then serialised
+// lock held until commit, taken first by every write transaction (as the
+// group committer begins a batch). Writes are then serialised
 // the way SQLite's single writer serialises them:
 //   - event ids become visible in increasing order, so a consumer reading
 //     "after id N" never skips one that commits late;
