@@ -98,7 +98,9 @@ func (w *world) conversations(ctx context.Context, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
 	now := w.d.Now()
 	for len(ids) < n {
+		var batch []int64 // kept only once committed: Write may run fn again
 		err := w.d.Write(ctx, func(tx *db.Tx) error {
+			batch = batch[:0]
 			for range min(5000, n-len(ids)) {
 				var contact, id int64
 				if err := tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, 'c', ?, ?) RETURNING id`,
@@ -109,13 +111,14 @@ func (w *world) conversations(ctx context.Context, n int) ([]int64, error) {
 					w.wsID, contact, now).Scan(&id); err != nil {
 					return err
 				}
-				ids = append(ids, id)
+				batch = append(batch, id)
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
+		ids = append(ids, batch...)
 	}
 	return ids, nil
 }

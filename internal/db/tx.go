@@ -158,6 +158,8 @@ func (t *Tx) Dialect() Dialect { return t.d.Dialect }
 func (t *Tx) Now() int64 { return t.d.Now() }
 
 // OnCommit runs fn after the transaction commits (not if it rolls back).
+// fn runs on the store's writer, before the next batch: it must neither
+// block nor write.
 func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
 // lockWrites takes, on PostgreSQL, the store's write lock: an advisory
