@@ -38,10 +38,12 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		if err := d.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		var max int
-		d.Reader().QueryRow(ctx, `SELECT MAX(version) FROM schema_version`).Scan(&max)
-		if n != max {
-			t.Errorf("schema_version has %d rows for max version %d: a migration ran twice", n, max)
+		// Versions may have gaps (numbers are handed out to parallel
+		// branches), so count distinct ones rather than compare with the max.
+		var distinct int
+		d.Reader().QueryRow(ctx, `SELECT COUNT(DISTINCT version) FROM schema_version`).Scan(&distinct)
+		if n != distinct {
+			t.Errorf("schema_version has %d rows for %d versions: a migration ran twice", n, distinct)
 		}
 	})
 }
