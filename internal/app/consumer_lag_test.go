@@ -22,6 +22,8 @@ func TestMetricsReportConsumerLag(t *testing.T) {
 			for _, want := range []string{
 				`switchboard_consumer_lag_events{consumer="routing"} 0`,
 				`switchboard_consumer_lag_events{consumer="workflow"} 0`,
+				`switchboard_consumer_lag_seconds{consumer="routing"} 0`,
+				`switchboard_consumer_lag_seconds{consumer="workflow"} 0`,
 			} {
 				if !strings.Contains(rec.Body.String(), want+"\n") {
 					t.Errorf("/metrics lacks %s", want)

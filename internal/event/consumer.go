@@ -111,6 +111,25 @@ func (c *Consumer) Lag() int64 {
 	return max(c.hub.Last()-c.pos.Load(), 0)
 }
 
+// Delay is how long the oldest event the consumer has not yet handled or
+// passed over has waited, on the store's clock: the value of
+// switchboard_consumer_lag_seconds. A caught-up consumer answers 0
+// without a query.
+func (c *Consumer) Delay(ctx context.Context) (time.Duration, error) {
+	if c.Lag() == 0 {
+		return 0, nil
+	}
+	var created int64
+	err := c.db.Reader().QueryRow(ctx, `SELECT created_at FROM events WHERE id > ? ORDER BY id LIMIT 1`, c.pos.Load()).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("event: consumer %s: delay: %w", c.cfg.Name, err)
+	}
+	return max(c.db.Clock().Now().Sub(db.Time(created)), 0), nil
+}
+
 // Passes, Reads, Batches and Failures count the consumer's wake-ups that
 // looked for work, its reads of the log, the batches it committed and
 // those that failed: an idle node's counts do not move.

@@ -228,11 +228,16 @@ func TestConsumerRetriesWithBackoffAndReportsLag(t *testing.T) {
 		if c.Lag() != 3 {
 			t.Fatalf("lag = %d with 3 events unhandled", c.Lag())
 		}
-		if got := lagMetric(t, n.hub); got != `switchboard_consumer_lag_events{consumer="test"} 3` {
-			t.Fatalf("metrics: %s", got)
+		if got := lagMetric(t, n.hub); got != `switchboard_consumer_lag_events{consumer="test"} 3`+"\n"+
+			`switchboard_consumer_lag_seconds{consumer="test"} 0` {
+			t.Fatalf("metrics:\n%s", got)
 		}
 		step(999*time.Millisecond, 1)
 		step(time.Millisecond, 2) // second failure: the wait doubles
+		if got := lagMetric(t, n.hub); got != `switchboard_consumer_lag_events{consumer="test"} 3`+"\n"+
+			`switchboard_consumer_lag_seconds{consumer="test"} 1` {
+			t.Fatalf("metrics after a second:\n%s", got)
+		}
 		want = append(want, appendEvents(t, d, ws, event.ContactCreated)...)
 		backgroundtest.WaitIdle(t, n.g)
 		step(0, 2) // news of an event does not cut the backoff short
@@ -247,8 +252,9 @@ func TestConsumerRetriesWithBackoffAndReportsLag(t *testing.T) {
 		if c.Failures() != 2 {
 			t.Fatalf("failures = %d, want 2", c.Failures())
 		}
-		if got := lagMetric(t, n.hub); got != `switchboard_consumer_lag_events{consumer="test"} 0` {
-			t.Fatalf("metrics: %s", got)
+		if got := lagMetric(t, n.hub); got != `switchboard_consumer_lag_events{consumer="test"} 0`+"\n"+
+			`switchboard_consumer_lag_seconds{consumer="test"} 0` {
+			t.Fatalf("metrics once caught up:\n%s", got)
 		}
 	})
 }
