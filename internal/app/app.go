@@ -116,6 +116,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.engines = append(a.engines, a.Conversations.SnoozeTimer(a.Background), a.Workspaces.PurgeTimer(a.Background))
 	a.Routing = routing.New(d, routing.Options{Hub: a.Hub, Group: a.Background})
 	a.engines = append(a.engines, a.Routing.Run)
+	a.Metrics.Register(a.Routing.Collector())
 	a.wireWorkflows()
 	if err := a.wireChannels(ctx); err != nil {
 		a.Close()

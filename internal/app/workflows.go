@@ -43,4 +43,5 @@ func (a *App) wireWorkflows() {
 	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{
 		Group: a.Background, HTTPClient: a.outboundGuard().Client(), Node: a.node.ID(), Lease: a.cfg.Lease})
 	a.engines = append(a.engines, engine.Run)
+	a.Metrics.Register(engine.Collector())
 }

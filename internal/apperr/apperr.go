@@ -6,6 +6,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -35,6 +36,31 @@ type Error struct {
 	// RetryAfter, for KindTooMany, is how long the caller should wait
 	// before trying again (answered as Retry-After).
 	RetryAfter time.Duration
+	// Details lists every problem when there are several (a workflow
+	// definition with three bad steps), so the caller can fix them all in
+	// one go; the Message then summarises them.
+	Details []Detail
+}
+
+// Detail is one problem of an invalid request: where it is (Step, for a
+// document made of parts such as a workflow's steps; Field, the setting at
+// fault) and why.
+type Detail struct {
+	Step    string `json:"step,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func (d Detail) String() string {
+	var b strings.Builder
+	if d.Step != "" {
+		fmt.Fprintf(&b, "step %q: ", d.Step)
+	}
+	if d.Field != "" {
+		b.WriteString(d.Field + ": ")
+	}
+	b.WriteString(d.Message)
+	return b.String()
 }
 
 func (e *Error) Error() string {
@@ -77,6 +103,26 @@ func Conflict(format string, args ...any) error {
 // Invalid reports a field whose value fails validation.
 func Invalid(field, format string, args ...any) error {
 	return &Error{Kind: KindInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// InvalidAll reports several problems at once; what prefixes the summary
+// message, e.g. "workflow".
+func InvalidAll(what string, details []Detail) error {
+	parts := make([]string, len(details))
+	for i, d := range details {
+		parts[i] = d.String()
+	}
+	return &Error{Kind: KindInvalid, Details: details,
+		Message: fmt.Sprintf("%s: %d problem(s): %s", what, len(parts), strings.Join(parts, "; "))}
+}
+
+// DetailsOf returns the problems err lists, or nil.
+func DetailsOf(err error) []Detail {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Details
+	}
+	return nil
 }
 
 // BadRequest reports a malformed request.

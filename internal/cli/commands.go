@@ -82,7 +82,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	email := fs.String("email", "", "sign-in email")
 	name := fs.String("name", "", "display name")
 	role := fs.String("role", workspace.RoleOwner, "owner, manager or agent")
-	password := fs.String("password", "", "password (at least 8 characters)")
+	password := fs.String("password", "", "password (at least 8 characters); unused when the email already signs in, whose password stays")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}

@@ -74,7 +74,8 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 		}
 		for _, m := range mentionRe.FindAllStringSubmatch(in.Text, -1) {
 			var id int64
-			if tx.QueryRow(ctx, `SELECT id FROM users WHERE workspace_id = ? AND email = ?`, workspaceID, strings.ToLower(m[1])).Scan(&id) == nil {
+			if tx.QueryRow(ctx, `SELECT u.id FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.workspace_id = ? AND lower(a.email) = ?`,
+				workspaceID, strings.ToLower(m[1])).Scan(&id) == nil {
 				mentions = append(mentions, id)
 			}
 		}

@@ -41,6 +41,11 @@ const (
 	ConversationQueued     Type = "conversation.queued"
 	RoutingSettingsUpdated Type = "routing.settings.updated"
 	TeamMembersUpdated     Type = "team.members.updated"
+
+	// Workflows: what a run did to a conversation, in its timeline.
+	WorkflowRunStarted Type = "workflow.run.started"
+	WorkflowStep       Type = "workflow.step"
+	WorkflowRunEnded   Type = "workflow.run.ended"
 )
 
 // Types lists every event type, for validation of subscription filters.
@@ -49,6 +54,7 @@ var Types = []Type{
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
 	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
+	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded,
 }
 
 // Event is one entry of the log.

@@ -256,7 +256,7 @@ func (f *fixture) get(t *testing.T, path, as string, v any) {
 // tables are every table a request could write. api_tokens is left out
 // of the comparison's contents (its last-use time may move on any
 // request) but its row count is kept.
-var tables = []string{"workspaces", "users", "teams", "team_members", "lifecycle_stages", "contacts", "custom_fields",
+var tables = []string{"workspaces", "accounts", "users", "teams", "team_members", "lifecycle_stages", "contacts", "custom_fields",
 	"contact_field_values", "tags", "contact_tags", "channels", "contact_identities", "closing_categories",
 	"conversations", "messages", "message_statuses", "outbound_jobs", "comments", "events"}
 

@@ -85,22 +85,28 @@ var operations = map[string]opDoc{
 		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200,
 		okText: "Every event is stored"},
 
-	"POST /api/v1/auth/login": {id: "login", tag: tagAuth, summary: "Sign in: a session token for the user",
-		desc: "Failed sign-ins are limited per email and per client address (429 with Retry-After; a successful one never counts). " +
+	"POST /api/v1/auth/login": {id: "login", tag: tagAuth, summary: "Sign in: a session token for one workspace",
+		desc: "A person has one account (email, password) and may work in several workspaces. With one active membership, or with " +
+			"workspace_id, the answer is a session token acting in that workspace only, and the user there. With several and no " +
+			"workspace_id it is 200 with their workspaces and no token: sign in again with one of them as workspace_id (the same limits apply). " +
+			"404 for a workspace_id the person does not work in. " +
+			"Failed sign-ins are limited per email and per client address (429 with Retry-After; a successful one never counts). " +
 			"A deactivated user is refused (401).",
-		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401, 429}},
+		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401, 404, 429}},
 	"POST /api/v1/auth/logout": {id: "logout", tag: tagAuth, summary: "Sign out: end the session this request is made with",
 		desc: "400 when the request used an API token rather than a session.", status: 204, errors: []int{400}},
 	"POST /api/v1/auth/logout-all": {id: "logoutAll", tag: tagAuth, summary: "Sign out everywhere: end every session of yours, this one too",
 		desc: "API tokens stay. 400 for a workspace token, which belongs to no user.", status: 200, resp: endedSessions{}, errors: []int{400}},
-	"GET /api/v1/me": {id: "me", tag: tagAuth, summary: "Who the token acts as", status: 200, resp: whoAmI{}},
+	"GET /api/v1/me": {id: "me", tag: tagAuth, summary: "Who the token acts as",
+		desc: "With a user's token, also their account and the workspaces it may sign in to.", status: 200, resp: whoAmI{}},
 	"GET /api/v1/me/sessions": {id: "listSessions", tag: tagAuth, summary: "Your sessions that have not expired; current marks this one",
 		query: paged, status: 200, resp: page[workspace.Session]{}, errors: []int{400}},
 	"DELETE /api/v1/me/sessions/{sessionID}": {id: "endSession", tag: tagAuth, summary: "Sign one of your sessions out",
 		status: 204, errors: []int{400}},
 	"PUT /api/v1/me/password": {id: "changePassword", tag: tagAuth, summary: "Change your password; your other sessions end",
 		desc: "Needs the current password (422 naming current_password when wrong; wrong ones count as failed sign-ins, 429). " +
-			"The session making the change stays signed in; API tokens stay.",
+			"The password is your account's: it changes in every workspace you work in, and your sessions in all of them end " +
+			"but the one making the change. API tokens stay.",
 		body: workspace.PasswordChange{}, required: []string{"current_password", "new_password"}, status: 200, resp: endedSessions{},
 		errors: []int{400, 409, 429}},
 
@@ -225,12 +231,16 @@ var operations = map[string]opDoc{
 
 	"GET /api/v1/users": {id: "listUsers", tag: tagPeople, summary: "Users", query: paged, status: 200, resp: page[workspace.User]{}},
 	"POST /api/v1/users": {id: "createUser", tag: tagPeople, summary: "Add a user",
-		desc: "Only an owner may add an owner. Without a password the user acts only through API tokens.",
+		desc: "Only an owner may add an owner. Without a password the user acts only through API tokens. " +
+			"An email that already signs in elsewhere is no conflict: the person becomes a member here with the name and role given, " +
+			"keeping their own password (the one given is not used); the answer is the same as for a new person. " +
+			"The same email twice in this workspace is 409.",
 		body: workspace.NewUser{}, required: []string{"email", "name"}, status: 201, resp: workspace.User{}, errors: []int{409}},
 	"GET /api/v1/users/{userID}": {id: "getUser", tag: tagPeople, summary: "A user", status: 200, resp: workspace.User{}},
 	"PATCH /api/v1/users/{userID}": {id: "updateUser", tag: tagPeople, summary: "Change a user",
 		desc: "Users may change their own name and status (their own password with PUT /api/v1/me/password); managers may change other users but not owners; " +
-			"only owners change roles. A password set for someone else ends all their sessions. The last active owner cannot be demoted (409).",
+			"only owners change roles. A password set for someone else ends all their sessions; it is refused (409) for a person who also works " +
+			"in another workspace, since their password opens that one too. The last active owner cannot be demoted (409).",
 		body: workspace.UserUpdate{}, status: 200, resp: workspace.User{}, errors: []int{409, 429}},
 	"DELETE /api/v1/users/{userID}": {id: "deleteUser", tag: tagPeople, summary: "Delete a user who has no history",
 		desc: "409 when anything refers to them (conversations, messages, comments, events, workflows…): deactivate them instead. " +

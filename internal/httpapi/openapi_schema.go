@@ -51,6 +51,7 @@ var enums = map[string][]string{
 	"Workspace.closing_notes_mode":  {"optional", "category_required", "both_required"},
 	"WorkspaceUser.role":            {"owner", "manager", "agent"},
 	"WorkspaceUser.status":          {"online", "busy"},
+	"AccountWorkspace.role":         {"owner", "manager", "agent"},
 	"WorkspaceToken.kind":           {"api", "session"},
 	"ContactField.type":             {"text", "number", "list", "checkbox", "email", "url", "date", "time"},
 	"Conversation.status":           {"open", "snoozed", "closed"},
@@ -68,6 +69,7 @@ var enums = map[string][]string{
 var fieldDocs = map[string]string{
 	"ErrorDetail.field":        "the input at fault, for 422 (e.g. fields.age)",
 	"ErrorDetail.request_id":   "also in the X-Request-Id header and the server's log",
+	"ErrorDetail.problems":     "every problem, when the request has several (422): where each is (step, field) and why",
 	"Contact.fields":           "custom field values by key",
 	"Channel.token":            "the channel's shared secret; shown to owners and managers only",
 	"CreatedToken.secret":      "the bearer token; shown this once, only its hash is stored",
@@ -87,6 +89,10 @@ var fieldDocs = map[string]string{
 	"stageInput.stage":         "a lifecycle stage name, or \"\" to clear it",
 	"snoozeInput.until":        "RFC 3339; within a year",
 	"TeamInput.member_ids":     "replaces the members when present",
+	"credentials.workspace_id": "the workspace to sign in to; needed when the person works in several",
+	"Session.workspaces":       "when the person works in several workspaces and named none: sign in again with one as workspace_id",
+	"AccountWorkspace.id":      "the workspace",
+	"AccountWorkspace.user_id": "the person's user (membership) in that workspace",
 }
 
 // componentName names a component after its Go type: the package is kept

@@ -42,20 +42,29 @@ type statusBody struct {
 type credentials struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	// WorkspaceID chooses the workspace of a person who works in several.
+	WorkspaceID int64 `json:"workspace_id,omitempty"`
 }
 
-// session is a signed-in user with the session token to send as bearer.
+// session answers a right password: the session token to send as bearer
+// and the user it acts as, or, for a person who works in several
+// workspaces and named none, those workspaces (and no token): the client
+// signs in again with one as workspace_id.
 type session struct {
-	Token string         `json:"token"`
-	User  workspace.User `json:"user"`
+	Token      string                       `json:"token,omitempty"`
+	User       *workspace.User              `json:"user,omitempty"`
+	Workspaces []workspace.AccountWorkspace `json:"workspaces,omitempty"`
 }
 
 // whoAmI describes the caller: their workspace, role and, unless the token
-// is a workspace integration, their user.
+// is a workspace integration, their user, their account and the
+// workspaces it may sign in to.
 type whoAmI struct {
-	Workspace workspace.Workspace `json:"workspace"`
-	Role      string              `json:"role"`
-	User      *workspace.User     `json:"user,omitempty"`
+	Workspace  workspace.Workspace          `json:"workspace"`
+	Role       string                       `json:"role"`
+	User       *workspace.User              `json:"user,omitempty"`
+	Account    *workspace.Account           `json:"account,omitempty"`
+	Workspaces []workspace.AccountWorkspace `json:"workspaces,omitempty"`
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
@@ -66,12 +75,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if in.Email == "" || in.Password == "" {
 		return apperr.Invalid("email", "email and password are required")
 	}
-	u, token, err := s.deps.Workspaces.SignIn(r.Context(), workspace.SignInInput{Email: in.Email, Password: in.Password,
-		ClientAddr: s.clientAddr(r), UserAgent: r.UserAgent(), TTL: sessionTTL})
+	if in.WorkspaceID < 0 {
+		return apperr.Invalid("workspace_id", "must be a workspace id")
+	}
+	out, err := s.deps.Workspaces.SignIn(r.Context(), workspace.SignInInput{Email: in.Email, Password: in.Password,
+		WorkspaceID: in.WorkspaceID, ClientAddr: s.clientAddr(r), UserAgent: r.UserAgent(), TTL: sessionTTL})
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, session{Token: token, User: u})
+	if out.Token == "" {
+		httpjson.WriteJSON(w, http.StatusOK, session{Workspaces: out.Workspaces})
+		return nil
+	}
+	httpjson.WriteJSON(w, http.StatusOK, session{Token: out.Token, User: &out.User})
 	return nil
 }
 
@@ -88,6 +104,11 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		out.User = &u
+		a, list, err := s.deps.Workspaces.Account(r.Context(), p.WorkspaceID, p.UserID)
+		if err != nil {
+			return err
+		}
+		out.Account, out.Workspaces = &a, list
 	}
 	httpjson.WriteJSON(w, http.StatusOK, out)
 	return nil

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -10,27 +9,9 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
 
-// problemsBody is the 422 answer to an invalid workflow definition: the
-// usual error object plus every problem with its step id.
-type problemsBody struct {
-	Error problemsDetail `json:"error"`
-}
-
-type problemsDetail struct {
-	Code      string             `json:"code"`
-	Message   string             `json:"message"`
-	Problems  []workflow.Problem `json:"problems"`
-	RequestID string             `json:"request_id,omitempty"`
-}
-
-// workflowAnswer answers a workflow, or the problems of its definition.
+// workflowAnswer answers a workflow, or the error (an invalid definition's
+// lists every problem with its step id, like any apperr with details).
 func workflowAnswer(w http.ResponseWriter, r *http.Request, status int, wf workflow.Workflow, err error) error {
-	var ve *workflow.ValidationError
-	if errors.As(err, &ve) {
-		httpjson.WriteJSON(w, http.StatusUnprocessableEntity, problemsBody{Error: problemsDetail{Code: string(apperr.KindInvalid),
-			Message: ve.Error(), Problems: ve.Problems, RequestID: httpjson.RequestID(r)}})
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -47,10 +47,12 @@ type ErrorBody struct {
 
 // ErrorDetail is what an error answer says.
 type ErrorDetail struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	Field     string `json:"field,omitempty"`
-	RequestID string `json:"request_id,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+	// Problems lists every problem when the request has several.
+	Problems  []apperr.Detail `json:"problems,omitempty"`
+	RequestID string          `json:"request_id,omitempty"`
 }
 
 // StatusOf maps a domain error kind to its HTTP status.
@@ -89,6 +91,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		status = StatusOf(e.Kind)
 		// The message, never the cause: causes are for the log.
 		body.Error.Code, body.Error.Message, body.Error.Field = string(e.Kind), e.Message, e.Field
+		body.Error.Problems = e.Details
 		if e.Field != "" {
 			body.Error.Message = e.Field + ": " + e.Message
 		}

@@ -139,6 +139,12 @@ func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, rea
 	if j.teamID != 0 {
 		in.TeamID = j.teamID
 	}
+	// As it was, for the time-to-assignment metric (a row this
+	// transaction already read, so the read is from cache).
+	before, err := conversation.GetTx(ctx, tx, j.workspaceID, j.conversationID)
+	if err != nil {
+		return err
+	}
 	if _, err := conversation.AssignTx(ctx, tx, j.workspaceID, j.conversationID, in); err != nil {
 		return err
 	}
@@ -150,9 +156,11 @@ func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, rea
 			return err
 		}
 	}
-	if err := dequeue(ctx, tx, j.conversationID); err != nil {
+	queued, err := dequeueForAssignment(ctx, tx, j.conversationID)
+	if err != nil {
 		return err
 	}
+	s.metrics.assigned(tx, reason.Strategy, before, queued, now)
 	if j.force || c.capacity == 0 {
 		return nil
 	}

@@ -42,6 +42,7 @@ type Service struct {
 	runTimer   func(ctx context.Context) // the presence timer's loop
 	violations atomic.Int64              // capacity assertions that failed in a claim (always 0)
 	sweepDue   atomic.Bool               // drainer: a queue had more than a batch to place
+	metrics    *routingMetrics
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -53,7 +54,7 @@ func New(d *db.DB, opts Options) *Service {
 	if opts.Group == nil {
 		opts.Group = background.NewGroup(d.Clock())
 	}
-	s := &Service{db: d, hub: opts.Hub}
+	s := &Service{db: d, hub: opts.Hub, metrics: newRoutingMetrics(d)}
 	s.drainer = s.newDrainer(opts.Group)
 	s.timer, s.runTimer = opts.Group.Timer("routing: presence timer", 5*time.Second, s.tick)
 	d.OnDue(duePresence, s.timer.Schedule)

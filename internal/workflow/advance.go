@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -192,7 +193,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 		why = fmt.Sprintf("workflow: the run executed %d steps; it is stopped as a runaway", maxExecuted)
 	}
 	if why != "" {
-		if err := logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
+		if err := logStep(ctx, tx, r, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
 			return false, err
 		}
 		return false, e.end(ctx, tx, r, StatusFailed, why, now)
@@ -213,7 +214,10 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 		return false, &stepError{outsideErr}
 	}
 	before := len(tx.AppendedEvents())
+	// Wall time, not the store's clock: this measures the machine.
+	started := time.Now()
 	res, err := impl.exec(x)
+	e.metrics.stepDone(tx, st.Type, time.Since(started))
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
@@ -238,7 +242,7 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result,
 		}
 		r.Data.Steps[x.step.ID] = res.output
 	}
-	entry := Entry{Step: x.step.ID, Type: x.step.Type, Outcome: res.outcome, Exit: res.exit}
+	entry := Entry{Step: x.step.ID, Type: x.step.Type, Outcome: res.outcome, Exit: res.exit, Output: res.output}
 	if len(x.vars.missing) > 0 {
 		x.log("missing_variables", x.vars.missing)
 		entry.Error = "missing variables rendered empty: " + strings.Join(x.vars.missing, ", ")
@@ -254,12 +258,12 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result,
 				return false, err
 			}
 		}
-		if err := logStep(ctx, tx, r.ID, entry, now); err != nil {
+		if err := logStep(ctx, tx, r, entry, now); err != nil {
 			return false, err
 		}
 		return false, saveRun(ctx, tx, r, now)
 	}
-	if err := logStep(ctx, tx, r.ID, entry, now); err != nil {
+	if err := logStep(ctx, tx, r, entry, now); err != nil {
 		return false, err
 	}
 	target := x.step.Exits[res.exit]
@@ -297,13 +301,13 @@ func (e *Engine) fail(ctx context.Context, tx *db.Tx, id int64, cause error) (bo
 	r.Data.Executed++
 	r.Data.Pending = ""
 	if st != nil && st.Exits["failure"] != "" {
-		if err := logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: typ, Exit: "failure", Error: msg}, now); err != nil {
+		if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: typ, Exit: "failure", Error: msg}, now); err != nil {
 			return false, err
 		}
 		r.Step, r.Status, r.WakeAt, r.Data.Attempts, r.Data.Input = st.Exits["failure"], StatusRunning, db.Time(now), 0, nil
 		return true, saveRun(ctx, tx, &r, now)
 	}
-	if err := logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: typ, Error: msg}, now); err != nil {
+	if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: typ, Error: msg}, now); err != nil {
 		return false, err
 	}
 	return false, e.end(ctx, tx, &r, StatusFailed, msg, now)

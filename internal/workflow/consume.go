@@ -132,12 +132,13 @@ func endWaiting(ctx context.Context, tx *db.Tx, conversationID, workflowID int64
 		if !slices.Contains(statuses, r.Status) {
 			continue
 		}
-		step := r.Step
-		r.Status, r.WakeAt = StatusFinished, db.Time(0)
-		if err := saveRun(ctx, tx, &r, now); err != nil {
+		// The history line first, so the timeline tells why before it
+		// tells that the run ended.
+		if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: why}, now); err != nil {
 			return err
 		}
-		if err := logStep(ctx, tx, r.ID, Entry{Step: step, Type: "end", Outcome: why}, now); err != nil {
+		r.Status, r.WakeAt = StatusFinished, db.Time(0)
+		if err := saveRun(ctx, tx, &r, now); err != nil {
 			return err
 		}
 	}

@@ -47,6 +47,7 @@ type Engine struct {
 	timer    *background.Loop // advances due runs and fires schedules
 	runTimer func(context.Context)
 	locs     sync.Map // workspace id -> cachedLocation
+	metrics  *engineMetrics
 
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
@@ -73,7 +74,7 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 		opts.HTTPClient = netguard.New(netguard.Options{}).Client()
 	}
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
-		closing: make(chan struct{})}
+		closing: make(chan struct{}), metrics: newEngineMetrics(svc.db)}
 	e.consumer = e.newConsumer()
 	e.timer, e.runTimer = opts.Group.Timer("workflow: timer", time.Second, e.timerPass)
 	svc.db.OnDue(DueKind, e.timer.Schedule)

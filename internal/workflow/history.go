@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // Entry is one line of a run's step-by-step history: the step, what it
@@ -23,10 +24,15 @@ type Entry struct {
 	Exit    string          `json:"exit,omitempty"`
 	Error   string          `json:"error,omitempty"`
 	At      time.Time       `json:"at"`
+	// Output is what the step produced, told in the conversation's
+	// timeline; the run keeps it in its data, so history does not store it.
+	Output map[string]any `json:"-"`
 }
 
-// logStep appends an entry to a run's history inside tx.
-func logStep(ctx context.Context, tx *db.Tx, runID int64, e Entry, now int64) error {
+// logStep appends an entry to a run's history inside tx and tells the
+// run's conversation, if it has one, in its timeline.
+func logStep(ctx context.Context, tx *db.Tx, r *Run, e Entry, now int64) error {
+	runID := r.ID
 	input := string(e.Input)
 	if input == "" {
 		input = "{}"
@@ -36,7 +42,7 @@ func logStep(ctx context.Context, tx *db.Tx, runID int64, e Entry, now int64) er
 	if err != nil {
 		return fmt.Errorf("workflow: log step: %w", err)
 	}
-	return nil
+	return timelineEvent(ctx, tx, r, event.WorkflowStep, stepPayload(e))
 }
 
 // history reads a run's entries in order.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // Run statuses.
@@ -120,6 +121,14 @@ func saveRun(ctx context.Context, tx *db.Tx, r *Run, now int64) error {
 	if terminal(r.Status) && ended == 0 {
 		ended = now
 		r.EndedAt = db.Time(now)
+		// The one place a run ends, so the timeline hears of every end.
+		p := map[string]any{"status": r.Status, "step": r.Step}
+		if r.Error != "" {
+			p["error"] = r.Error
+		}
+		if err := timelineEvent(ctx, tx, r, event.WorkflowRunEnded, p); err != nil {
+			return err
+		}
 	}
 	// A run that stops running gives its lease back in the same write.
 	lease := "lease_until"
@@ -199,10 +208,16 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 	if status == StatusRunning {
 		tx.Due(DueKind, wake)
 	}
+	r := &Run{ID: id, WorkspaceID: n.workspaceID, WorkflowID: n.workflowID, Version: n.version,
+		ContactID: n.contactID, ConversationID: n.conversationID}
 	if n.failWith != "" {
-		if err := logStep(ctx, tx, id, Entry{Step: "", Type: "trigger", Error: n.failWith}, now); err != nil {
+		if err := logStep(ctx, tx, r, Entry{Step: "", Type: "trigger", Error: n.failWith}, now); err != nil {
 			return 0, err
 		}
+		return id, nil
+	}
+	if err := timelineEvent(ctx, tx, r, event.WorkflowRunStarted, map[string]any{"step": n.step}); err != nil {
+		return 0, err
 	}
 	return id, nil
 }

@@ -100,7 +100,7 @@ func (s *Service) List(ctx context.Context, workspaceID int64) ([]Workflow, erro
 }
 
 // Create saves a new workflow whose definition is its first draft. It
-// answers a *ValidationError naming every problem of an invalid one.
+// answers an invalid apperr.Error whose Details name every problem of an invalid one.
 func (s *Service) Create(ctx context.Context, workspaceID int64, d Definition) (Workflow, error) {
 	warnings, err := Validate(&d)
 	if err != nil {

@@ -15,42 +15,7 @@ import (
 
 // Problem is one thing wrong with a definition: the step it is in (empty
 // for the workflow itself or its trigger), the setting at fault, and why.
-type Problem struct {
-	Step    string `json:"step,omitempty"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
-
-func (p Problem) String() string {
-	var b strings.Builder
-	if p.Step != "" {
-		fmt.Fprintf(&b, "step %q: ", p.Step)
-	}
-	if p.Field != "" {
-		b.WriteString(p.Field + ": ")
-	}
-	b.WriteString(p.Message)
-	return b.String()
-}
-
-// ValidationError lists every problem of a definition. It unwraps to an
-// apperr invalid error, so it maps to 422 wherever it surfaces.
-type ValidationError struct {
-	Problems []Problem
-}
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.String()
-	}
-	return fmt.Sprintf("workflow: %d problem(s): %s", len(parts), strings.Join(parts, "; "))
-}
-
-// Unwrap lets errors.As find the apperr kind.
-func (e *ValidationError) Unwrap() error {
-	return &apperr.Error{Kind: apperr.KindInvalid, Message: e.Error()}
-}
+type Problem = apperr.Detail
 
 // checker collects the problems and warnings of one definition.
 type checker struct {
@@ -84,7 +49,7 @@ func (c *checker) warn(format string, args ...any) {
 var stepIDRe = regexp.MustCompile(`^[A-Za-z0-9_\-]{1,64}$`)
 
 // Validate checks a definition and returns its warnings (e.g. a template
-// naming a variable nothing sets), or a *ValidationError naming every
+// naming a variable nothing sets), or an invalid apperr.Error whose Details name every
 // problem with its step id.
 func Validate(d *Definition) ([]string, error) {
 	c := &checker{}
@@ -127,7 +92,7 @@ func Validate(d *Definition) ([]string, error) {
 	}
 	d.Warnings = c.warnings
 	if len(c.problems) > 0 {
-		return c.warnings, &ValidationError{Problems: c.problems}
+		return c.warnings, apperr.InvalidAll("workflow", c.problems)
 	}
 	return c.warnings, nil
 }

@@ -1,10 +1,11 @@
 package workflow
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 )
 
 // problemsOf validates a definition and returns its problems as
@@ -16,15 +17,15 @@ func problemsOf(t *testing.T, def string) []string {
 		t.Fatal(err)
 	}
 	_, err = Validate(&d)
-	var ve *ValidationError
-	if err != nil && !errors.As(err, &ve) {
-		t.Fatalf("not a ValidationError: %v", err)
-	}
-	if ve == nil {
+	if err == nil {
 		return nil
 	}
+	problems := apperr.DetailsOf(err)
+	if apperr.KindOf(err) != apperr.KindInvalid || len(problems) == 0 {
+		t.Fatalf("not an invalid error listing its problems: %v", err)
+	}
 	var out []string
-	for _, p := range ve.Problems {
+	for _, p := range problems {
 		out = append(out, p.Step+"/"+p.Field+": "+p.Message)
 	}
 	return out

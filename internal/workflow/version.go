@@ -89,11 +89,11 @@ func (s *Service) StopRun(ctx context.Context, workspaceID, workflowID, runID in
 			return apperr.Conflict("run %d has already ended (%s)", runID, r.Status)
 		}
 		now := tx.Now()
-		r.Status, r.WakeAt = StatusStopped, db.Time(0)
-		if err := saveRun(ctx, tx, &r, now); err != nil {
+		if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: "stopped through the API"}, now); err != nil {
 			return err
 		}
-		return logStep(ctx, tx, r.ID, Entry{Step: r.Step, Type: "end", Outcome: "stopped through the API"}, now)
+		r.Status, r.WakeAt = StatusStopped, db.Time(0)
+		return saveRun(ctx, tx, &r, now)
 	})
 	if err != nil {
 		return Run{}, err

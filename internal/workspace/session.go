@@ -94,16 +94,19 @@ type PasswordChange struct {
 }
 
 // ChangePassword sets a user's own password after checking the current
-// one, and ends every other session of theirs: whoever may have learnt
-// the old password is signed out. It returns how many sessions ended.
-// A wrong current password counts as a failed sign-in for the limits.
+// one: the password of their account, so it changes in every workspace
+// they work in. Every other session of theirs ends, in every workspace:
+// whoever may have learnt the old password is signed out. It returns how
+// many sessions ended. A wrong current password counts as a failed
+// sign-in for the limits.
 func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64, in PasswordChange) (int, error) {
 	if len(in.New) < 8 {
 		return 0, apperr.Invalid("new_password", "must be at least 8 characters")
 	}
+	var account int64
 	var email, hash string
-	err := s.db.Reader().QueryRow(ctx, `SELECT email, password_hash FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, userID).
-		Scan(&email, &hash)
+	err := s.db.Reader().QueryRow(ctx, `SELECT a.id, a.email, a.password_hash FROM users u JOIN accounts a ON a.id = u.account_id
+		WHERE u.workspace_id = ? AND u.id = ?`, workspaceID, userID).Scan(&account, &email, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, apperr.NotFound("user")
 	}
@@ -132,10 +135,9 @@ func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64,
 	}
 	var ended []int64
 	err = s.db.Tx(ctx, func(tx *db.Tx) error {
-		// The hash read above must still be the user's: two changes at
+		// The hash read above must still be the account's: two changes at
 		// once cannot both pass with the same old password.
-		res, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE workspace_id = ? AND id = ? AND password_hash = ?`,
-			newHash, workspaceID, userID, hash)
+		res, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?`, newHash, account, hash)
 		if err != nil {
 			return err
 		}
@@ -145,7 +147,7 @@ func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64,
 			}
 			return err
 		}
-		ended, err = endSessions(ctx, tx, workspaceID, userID, in.KeepSession)
+		ended, err = endAccountSessions(ctx, tx, account, in.KeepSession)
 		return err
 	})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -19,6 +18,9 @@ var ErrBadCredentials = apperr.Unauthorized("wrong email or password")
 type SignInInput struct {
 	Email    string
 	Password string
+	// WorkspaceID chooses the workspace to sign in to; zero lets the
+	// account's only active membership be it.
+	WorkspaceID int64
 	// ClientAddr is the client's address: failures are limited per
 	// address too, and the session shows it. Empty skips that limit.
 	ClientAddr string
@@ -26,45 +28,104 @@ type SignInInput struct {
 	TTL        time.Duration // how long the session lasts
 }
 
-// SignIn checks a user's password and opens a session: a token of kind
-// "session" valid for in.TTL.
+// SignedIn is the outcome of a right password: a session for one
+// membership (User and Token), or, when the person works in several
+// workspaces and did not say which, those workspaces and no session: the
+// client asks again with one of them.
+type SignedIn struct {
+	User       User
+	Token      string
+	Workspaces []AccountWorkspace
+}
+
+// SignIn checks an account's password and opens a session of one of its
+// memberships: a token of kind "session" valid for in.TTL, which acts in
+// that workspace only.
 //
 // Failed attempts are limited per email and per client address (429 with
 // the time to wait); a successful one gives its tokens back, so it never
 // counts. Every attempt costs exactly one key derivation of the same
-// count, whether the email is known or not, the user has a password or
+// count, whether the email is known or not, the account has a password or
 // not, or is deactivated: the answer's timing says nothing about which.
-func (s *Service) SignIn(ctx context.Context, in SignInInput) (User, string, error) {
-	email := strings.ToLower(strings.TrimSpace(in.Email))
+func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignedIn, error) {
+	email := normalEmail(in.Email)
 	release, err := s.limits.reserve(email, in.ClientAddr)
 	if err != nil {
-		return User{}, "", err
+		return SignedIn{}, err
 	}
-	var id, workspaceID, deactivated int64
+	var account int64
 	var hash string
-	err = s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id, password_hash, deactivated_at FROM users WHERE email = ?`, email).
-		Scan(&id, &workspaceID, &hash, &deactivated)
+	err = s.db.Reader().QueryRow(ctx, `SELECT id, password_hash FROM accounts WHERE lower(email) = ?`, email).Scan(&account, &hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		release()
-		return User{}, "", fmt.Errorf("workspace: sign in: %w", err)
+		return SignedIn{}, fmt.Errorf("workspace: sign in: %w", err)
 	}
 	ok, err := s.hasher.check(ctx, hash, in.Password)
 	if err != nil {
 		release() // no slot: the password was not checked, so the attempt does not count
-		return User{}, "", err
+		return SignedIn{}, err
 	}
 	if !ok {
-		return User{}, "", ErrBadCredentials
+		return SignedIn{}, ErrBadCredentials
 	}
 	release()
-	if deactivated != 0 {
-		return User{}, "", apperr.Unauthorized("this user is deactivated; an owner or manager can reactivate them")
-	}
-	u, err := s.GetUser(ctx, workspaceID, id)
+	ms, err := memberships(ctx, s.db.Reader(), account)
 	if err != nil {
-		return User{}, "", err
+		return SignedIn{}, fmt.Errorf("workspace: sign in: %w", err)
 	}
-	_, raw, err := s.CreateToken(ctx, workspaceID, NewToken{UserID: id, Name: "session", Kind: KindSession, TTL: in.TTL,
+	m, err := chooseMembership(ms, in.WorkspaceID)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	if m == nil {
+		return SignedIn{Workspaces: active(ms)}, nil
+	}
+	u, err := s.GetUser(ctx, m.ID, m.UserID)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	_, raw, err := s.CreateToken(ctx, m.ID, NewToken{UserID: m.UserID, Name: "session", Kind: KindSession, TTL: in.TTL,
 		UserAgent: in.UserAgent, ClientAddr: in.ClientAddr})
-	return u, raw, err
+	return SignedIn{User: u, Token: raw}, err
+}
+
+// errDeactivated refuses a sign-in to a membership an owner or manager
+// deactivated.
+var errDeactivated = apperr.Unauthorized("this user is deactivated; an owner or manager can reactivate them")
+
+// chooseMembership picks the membership a sign-in opens: the workspace
+// asked for, else the only active one. Nil means the person has several
+// and must choose.
+func chooseMembership(ms []memberOf, workspaceID int64) (*memberOf, error) {
+	if workspaceID != 0 {
+		for i := range ms {
+			if ms[i].ID != workspaceID {
+				continue
+			}
+			if ms[i].deactivated {
+				return nil, errDeactivated
+			}
+			return &ms[i], nil
+		}
+		return nil, apperr.NotFound("workspace")
+	}
+	var found *memberOf
+	n := 0
+	for i := range ms {
+		if !ms[i].deactivated {
+			found = &ms[i]
+			n++
+		}
+	}
+	switch {
+	case n == 1:
+		return found, nil
+	case n > 1:
+		return nil, nil
+	case len(ms) > 0:
+		return nil, errDeactivated
+	}
+	// An account without memberships is deleted with its last one; should
+	// one remain, it opens nothing.
+	return nil, ErrBadCredentials
 }

@@ -50,8 +50,16 @@ func validRole(r string) bool { return r == RoleOwner || r == RoleManager || r =
 
 // CreateUser adds a user to the workspace. The password may be empty for
 // users who only act through API tokens.
+//
+// A person who already has an account (their email signs in elsewhere)
+// becomes a member here with the name and role given; their account keeps
+// its own name and password, since a workspace never sets the password of
+// someone who also works in another. The answer is the same as for a new
+// person, and so is its cost (the password is hashed either way): the
+// workspace learns nothing of the others. The same email twice in one
+// workspace is a conflict.
 func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser) (User, error) {
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Email = normalEmail(in.Email)
 	if err := limit.Text("email", in.Email, MaxEmailLen); err != nil {
 		return User{}, err
 	}
@@ -82,8 +90,17 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 	}
 	u := User{WorkspaceID: workspaceID, Email: in.Email, Name: strings.TrimSpace(in.Name), Role: in.Role, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(s.db.Now())}
 	err := s.db.Tx(ctx, func(tx *db.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, email, name, role, password_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			workspaceID, u.Email, u.Name, u.Role, hash, u.Status, db.Millis(u.CreatedAt)).Scan(&u.ID)
+		var account int64
+		err := tx.QueryRow(ctx, `SELECT id FROM accounts WHERE lower(email) = ?`, u.Email).Scan(&account)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = tx.QueryRow(ctx, `INSERT INTO accounts (email, name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+				u.Email, u.Name, hash, db.Millis(u.CreatedAt)).Scan(&account)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, account, u.Name, u.Role, u.Status, db.Millis(u.CreatedAt)).Scan(&u.ID)
 	})
 	if db.IsUniqueViolation(err) {
 		return User{}, apperr.Conflict("a user with email %s already exists", u.Email)
@@ -94,7 +111,8 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 	return u, nil
 }
 
-const userColumns = `id, workspace_id, email, name, role, status, created_at, deactivated_at`
+// userColumns read a user; the email is their account's.
+const userColumns = `id, workspace_id, (SELECT email FROM accounts a WHERE a.id = users.account_id), name, role, status, created_at, deactivated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
@@ -181,7 +199,8 @@ type UserUpdate struct {
 // changed meanwhile, and two owners demoting each other at once cannot
 // leave the workspace with none. A new password set here is a reset by
 // someone else: it ends every session of the user (people change their
-// own with ChangePassword, which needs the current one).
+// own with ChangePassword, which needs the current one), and is refused
+// for a person who also works in another workspace (see resetPassword).
 func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in UserUpdate) (User, error) {
 	var name *string
 	if in.Name != nil {
@@ -226,11 +245,11 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 				return err
 			}
 		}
-		if _, err = tx.Exec(ctx, `UPDATE users SET name = COALESCE(?, name), role = COALESCE(?, role), status = COALESCE(?, status),
-			password_hash = COALESCE(?, password_hash) WHERE id = ?`, name, in.Role, in.Status, hash, id); err != nil || hash == nil {
+		if _, err = tx.Exec(ctx, `UPDATE users SET name = COALESCE(?, name), role = COALESCE(?, role), status = COALESCE(?, status) WHERE id = ?`,
+			name, in.Role, in.Status, id); err != nil || hash == nil {
 			return err
 		}
-		ended, err = endSessions(ctx, tx, workspaceID, id, 0)
+		ended, err = resetPassword(ctx, tx, workspaceID, id, *hash)
 		return err
 	})
 	s.forget(ended...)
@@ -254,11 +273,12 @@ func keepAnOwner(ctx context.Context, tx *db.Tx, workspaceID, id int64) error {
 	return nil
 }
 
-// UserByEmail finds a user by sign-in email across workspaces (emails are
-// unique server-wide).
+// UserByEmail finds the oldest membership of the account that signs in
+// with email.
 func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 	var id, workspaceID int64
-	err := s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id FROM users WHERE email = ?`, strings.ToLower(strings.TrimSpace(email))).Scan(&id, &workspaceID)
+	err := s.db.Reader().QueryRow(ctx, `SELECT u.id, u.workspace_id FROM users u JOIN accounts a ON a.id = u.account_id
+		WHERE lower(a.email) = ? ORDER BY u.id LIMIT 1`, normalEmail(email)).Scan(&id, &workspaceID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, apperr.NotFound("user")
 	}
@@ -266,4 +286,26 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 		return User{}, fmt.Errorf("workspace: user by email: %w", err)
 	}
 	return s.GetUser(ctx, workspaceID, id)
+}
+
+// resetPassword sets the password of a user's account for them (an owner
+// or manager did) and ends all their sessions. Only an account that works
+// in this workspace alone: its password opens every workspace of the
+// person, so one workspace setting it would take over the others.
+func resetPassword(ctx context.Context, tx *db.Tx, workspaceID, id int64, hash string) ([]int64, error) {
+	account, err := accountOf(ctx, tx, workspaceID, id)
+	if err != nil {
+		return nil, err
+	}
+	var others int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE account_id = ? AND workspace_id <> ?`, account, workspaceID).Scan(&others); err != nil {
+		return nil, err
+	}
+	if others > 0 {
+		return nil, apperr.Conflict("this person's sign-in is also used outside this workspace: they change their password themselves (PUT /api/v1/me/password)")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = ? WHERE id = ?`, hash, account); err != nil {
+		return nil, err
+	}
+	return endAccountSessions(ctx, tx, account, 0)
 }

@@ -16,7 +16,8 @@ import (
 // a conversation, sent a message, wrote or was mentioned in a comment,
 // routed, or named by any event, workflow or run) is a conflict: such a
 // user is deactivated instead, so that their history keeps its author.
-// Their team memberships, tokens, sessions and presence go with them.
+// Their team memberships, tokens, sessions and presence go with them; so
+// does their account, unless it is a member of another workspace.
 func (s *Service) DeleteUser(ctx context.Context, workspaceID, id int64) error {
 	// The append-only logs (events, runs, comments) can be long: they are
 	// read first on a reader, and the write transaction then reads only
@@ -47,7 +48,16 @@ func (s *Service) DeleteUser(ctx context.Context, workspaceID, id int64) error {
 		if err := logHistory(ctx, tx, workspaceID, id, mark, noMark, true); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `DELETE FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id)
+		account, err := accountOf(ctx, tx, workspaceID, id)
+		if err != nil {
+			return err
+		}
+		if _, err = tx.Exec(ctx, `DELETE FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id); err != nil {
+			return err
+		}
+		// The person's other memberships keep their account; with none
+		// left it goes too, and its email is free again.
+		_, err = tx.Exec(ctx, `DELETE FROM accounts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM users WHERE account_id = ?)`, account, account)
 		return err
 	})
 	return wrap("delete user", err)

@@ -48,7 +48,7 @@ func TestDeactivateAndReactivate(t *testing.T) {
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM api_tokens WHERE user_id = ? AND kind = 'session'`, f.user.ID); n != 0 {
 			t.Fatalf("%d sessions of a deactivated user remain", n)
 		}
-		if _, _, err := f.s.SignIn(ctx, SignInInput{Email: "ana@acme.io", Password: "correct horse"}); !errors.Is(err, apperr.ErrUnauthorized) {
+		if _, err := f.s.SignIn(ctx, SignInInput{Email: "ana@acme.io", Password: "correct horse"}); !errors.Is(err, apperr.ErrUnauthorized) {
 			t.Fatalf("deactivated sign-in = %v; want 401", err)
 		}
 		if _, _, err := f.s.CreateToken(ctx, f.ws.ID, NewToken{Name: "x", UserID: f.user.ID}); !errors.Is(err, apperr.ErrConflict) {

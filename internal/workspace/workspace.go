@@ -1,6 +1,7 @@
 // Package workspace holds the tenants and the people in them: workspaces,
-// users and their roles, teams, and the API tokens and sessions that
-// authenticate callers.
+// accounts (a person's sign-in, for every workspace they work in), users
+// (an account's membership of one workspace) and their roles, teams, and
+// the API tokens and sessions that authenticate callers.
 package workspace
 
 import (

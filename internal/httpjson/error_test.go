@@ -1,0 +1,56 @@
+package httpjson
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+)
+
+// An error listing several problems answers them all, whichever layer
+// wrapped it, so no handler needs its own error shape.
+func TestWriteErrorListsProblems(t *testing.T) {
+	details := []apperr.Detail{
+		{Step: "a", Field: "exits.next", Message: "points nowhere"},
+		{Field: "name", Message: "is required"},
+	}
+	err := fmt.Errorf("saving: %w", apperr.InvalidAll("workflow", details))
+	rec := httptest.NewRecorder()
+	WriteError(rec, httptest.NewRequest("POST", "/x", nil), err)
+	if rec.Code != 422 {
+		t.Fatalf("status %d, want 422", rec.Code)
+	}
+	var body ErrorBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.Error.Code != "invalid" || len(body.Error.Problems) != 2 || body.Error.Problems[0] != details[0] || body.Error.Problems[1] != details[1] {
+		t.Fatalf("body %s", rec.Body)
+	}
+	want := `workflow: 2 problem(s): step "a": exits.next: points nowhere; name: is required`
+	if body.Error.Message != want {
+		t.Errorf("message %q, want %q", body.Error.Message, want)
+	}
+
+	// A single-field error keeps its shape, with no problems list.
+	rec = httptest.NewRecorder()
+	WriteError(rec, httptest.NewRequest("POST", "/x", nil), apperr.Invalid("email", "is not an address"))
+	if got := rec.Body.String(); json.Valid([]byte(got)) && (containsKey(got, "problems") || rec.Code != 422) {
+		t.Errorf("single error answered %d %s", rec.Code, got)
+	}
+	if len(apperr.DetailsOf(errors.New("plain"))) != 0 {
+		t.Error("a plain error has no details")
+	}
+}
+
+func containsKey(body, key string) bool {
+	var m struct {
+		Error map[string]any `json:"error"`
+	}
+	json.Unmarshal([]byte(body), &m)
+	_, ok := m.Error[key]
+	return ok
+}

@@ -1,0 +1,46 @@
+package workflow
+
+import (
+	"context"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// A run tied to a conversation writes what it does into the conversation's
+// event timeline, beside the messages and assignments it caused, so the
+// inbox shows one ordered story ("Inbound workflow asked for the email,
+// saved the answer, took the Sales branch, assigned Ana: least open
+// conversations") instead of a second history to cross-read. The run's own
+// history (workflow_run_steps) stays the detailed record for the builder.
+
+// timelineEvent appends a workflow event to the run's conversation; a run
+// with no conversation (a contact trigger's) has no timeline to write.
+func timelineEvent(ctx context.Context, tx *db.Tx, r *Run, typ event.Type, payload map[string]any) error {
+	if r.ConversationID == 0 {
+		return nil
+	}
+	payload["conversation_id"] = r.ConversationID
+	payload["workflow_id"] = r.WorkflowID
+	payload["version"] = r.Version
+	payload["run_id"] = r.ID
+	_, err := event.Append(ctx, tx, event.New{WorkspaceID: r.WorkspaceID, Type: typ,
+		ConversationID: r.ConversationID, ContactID: r.ContactID, Payload: payload})
+	return err
+}
+
+// stepPayload is what the timeline says of a step: the step, the exit it
+// took, what it did in words and, when it produced them, its outputs (the
+// message it sent, the answer it saved, the run it started).
+func stepPayload(e Entry) map[string]any {
+	p := map[string]any{"step": e.Step, "step_type": e.Type}
+	for k, v := range map[string]string{"outcome": e.Outcome, "exit": e.Exit, "error": e.Error} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	if len(e.Output) > 0 {
+		p["output"] = e.Output
+	}
+	return p
+}

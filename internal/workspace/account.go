@@ -1,0 +1,108 @@
+package workspace
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// Account is a person who signs in: one email and one password for every
+// workspace they belong to. Their membership of each workspace is a User
+// of that workspace, whose id the workspace's records refer to; a
+// workspace sees only its own membership, never the others.
+type Account struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// AccountWorkspace is a workspace where an account has an active
+// membership, as its person sees it: where a sign-in can lead.
+type AccountWorkspace struct {
+	ID     int64  `json:"id"`      // the workspace
+	Name   string `json:"name"`    // the workspace's name
+	Role   string `json:"role"`    // the person's role there
+	UserID int64  `json:"user_id"` // the person's user (membership) there
+}
+
+// normalEmail is an email as accounts store and look it up.
+func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// memberOf is one membership of an account, deactivated or not.
+type memberOf struct {
+	AccountWorkspace
+	deactivated bool
+}
+
+// memberships returns every membership of the account, oldest workspace
+// first.
+func memberships(ctx context.Context, q db.Querier, accountID int64) ([]memberOf, error) {
+	rows, err := q.Query(ctx, `SELECT w.id, w.name, u.role, u.id, u.deactivated_at FROM users u JOIN workspaces w ON w.id = u.workspace_id
+		WHERE u.account_id = ? ORDER BY w.id`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return db.Collect(rows, func(rows *sql.Rows) (memberOf, error) {
+		var m memberOf
+		var deactivated int64
+		err := rows.Scan(&m.ID, &m.Name, &m.Role, &m.UserID, &deactivated)
+		m.deactivated = deactivated != 0
+		return m, err
+	})
+}
+
+// active keeps the memberships that may sign in.
+func active(ms []memberOf) []AccountWorkspace {
+	out := []AccountWorkspace{}
+	for _, m := range ms {
+		if !m.deactivated {
+			out = append(out, m.AccountWorkspace)
+		}
+	}
+	return out
+}
+
+// accountOf returns the account of a user of the workspace.
+func accountOf(ctx context.Context, q db.Querier, workspaceID, userID int64) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT account_id FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, userID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, apperr.NotFound("user")
+	}
+	return id, err
+}
+
+// Account returns the account of a user of the workspace (the caller,
+// asking about themself) and the workspaces where it is an active member.
+// Only the person sees these: a workspace learns nothing of the others.
+func (s *Service) Account(ctx context.Context, workspaceID, userID int64) (Account, []AccountWorkspace, error) {
+	r := s.db.Reader()
+	id, err := accountOf(ctx, r, workspaceID, userID)
+	if err != nil {
+		return Account{}, nil, wrap("account", err)
+	}
+	a := Account{ID: id}
+	var created int64
+	if err := r.QueryRow(ctx, `SELECT email, name, created_at FROM accounts WHERE id = ?`, id).Scan(&a.Email, &a.Name, &created); err != nil {
+		return Account{}, nil, wrap("account", err)
+	}
+	a.CreatedAt = db.Time(created)
+	ms, err := memberships(ctx, r, id)
+	if err != nil {
+		return Account{}, nil, wrap("account", err)
+	}
+	return a, active(ms), nil
+}
+
+// endAccountSessions deletes every session of the account's memberships,
+// in every workspace, but keep, inside tx, and returns their ids.
+func endAccountSessions(ctx context.Context, tx *db.Tx, accountID, keep int64) ([]int64, error) {
+	return db.QueryIDs(ctx, tx, `DELETE FROM api_tokens WHERE kind = 'session' AND id <> ?
+		AND user_id IN (SELECT id FROM users WHERE account_id = ?) RETURNING id`, keep, accountID)
+}
