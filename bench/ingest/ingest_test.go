@@ -34,9 +34,7 @@ func newReceiver(b *testing.B) receiver {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := d.NewCommitter()
-	b.Cleanup(c.Close)
-	return receiver{svc: conversation.New(d, c), workspace: ws.ID, channelID: ch.ID}
+	return receiver{svc: conversation.New(d), workspace: ws.ID, channelID: ch.ID}
 }
 
 // receive stores message i, the first of a new contact, and checks that it

@@ -127,7 +127,7 @@ func direct(ctx context.Context, pg string, n, c int) (directResult, error) {
 				if i >= n {
 					return
 				}
-				err := w.committer.Do(ctx, func(tx *db.Tx) error {
+				err := w.d.Write(ctx, func(tx *db.Tx) error {
 					_, err := conversation.AssignTx(ctx, tx, w.wsID, convs[i], conversation.AssignInput{UserID: w.agents[i%agents],
 						TeamID: w.teams[i%teams], Source: conversation.SourceWorkflow})
 					return err

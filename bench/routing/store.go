@@ -19,15 +19,14 @@ import (
 // world is a store with a workspace of agents in teams and a routing
 // service whose engines run, as a node would have them.
 type world struct {
-	d         *db.DB
-	dir       string
-	hub       *event.Hub
-	committer *db.Committer
-	routing   *routing.Service
-	conv      *conversation.Service
-	wsID      int64
-	teams     []int64
-	agents    []int64
+	d       *db.DB
+	dir     string
+	hub     *event.Hub
+	routing *routing.Service
+	conv    *conversation.Service
+	wsID    int64
+	teams   []int64
+	agents  []int64
 }
 
 func openWorld(ctx context.Context, pg string, agents, teams int, capacity *int) (*world, error) {
@@ -46,9 +45,8 @@ func openWorld(ctx context.Context, pg string, agents, teams int, capacity *int)
 	}
 	w.d = d
 	d.OnEvents(w.hub.Notify)
-	w.committer = d.NewCommitter()
-	w.routing = routing.New(d, routing.Options{Committer: w.committer, Hub: w.hub})
-	w.conv = conversation.New(d, w.committer)
+	w.routing = routing.New(d, routing.Options{Hub: w.hub})
+	w.conv = conversation.New(d)
 	ws := workspace.New(d)
 	wsp, err := ws.Create(ctx, fmt.Sprintf("bench %d", time.Now().UnixNano()), "UTC")
 	if err != nil {
@@ -88,7 +86,6 @@ func openWorld(ctx context.Context, pg string, agents, teams int, capacity *int)
 
 func (w *world) close() {
 	w.routing.Close()
-	w.committer.Close()
 	w.d.Close()
 	if w.dir != "" {
 		os.RemoveAll(w.dir)
@@ -101,7 +98,9 @@ func (w *world) conversations(ctx context.Context, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
 	now := w.d.Now()
 	for len(ids) < n {
-		err := w.d.Tx(ctx, func(tx *db.Tx) error {
+		var batch []int64 // kept only once committed: Write may run fn again
+		err := w.d.Write(ctx, func(tx *db.Tx) error {
+			batch = batch[:0]
 			for range min(5000, n-len(ids)) {
 				var contact, id int64
 				if err := tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, 'c', ?, ?) RETURNING id`,
@@ -112,13 +111,14 @@ func (w *world) conversations(ctx context.Context, n int) ([]int64, error) {
 					w.wsID, contact, now).Scan(&id); err != nil {
 					return err
 				}
-				ids = append(ids, id)
+				batch = append(batch, id)
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
+		ids = append(ids, batch...)
 	}
 	return ids, nil
 }

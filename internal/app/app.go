@@ -72,10 +72,9 @@ type Config struct {
 
 // App is a node with every part built.
 type App struct {
-	cfg       Config
-	DB        *db.DB
-	Committer *db.Committer
-	Hub       *event.Hub
+	cfg Config
+	DB  *db.DB
+	Hub *event.Hub
 	// Background holds the node's engine loops; Background.WaitIdle
 	// returns when none has anything left to do.
 	Background *background.Group
@@ -116,7 +115,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.engines = append(a.engines, a.node.Run)
 	}
 	d.OnEvents(a.Hub.Notify)
-	a.Committer = d.NewCommitter()
+	a.Metrics.Register(event.LagCollector(a.Hub))
 	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,
 		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
 	a.Contacts = contact.New(d)
@@ -124,13 +123,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	a.Conversations = conversation.New(d, a.Committer)
+	a.Conversations = conversation.New(d)
 	a.Due = due.New(d, due.Options{Group: a.Background, Metrics: a.Metrics})
 	a.engines = append(a.engines, a.Due.Run)
 	a.Due.Register(a.Conversations.SnoozeWork())
 	a.Due.Register(a.Conversations.AutoCloseWork())
 	a.Due.Register(a.Workspaces.PurgeWork())
-	a.Routing = routing.New(d, routing.Options{Committer: a.Committer, Hub: a.Hub, Group: a.Background, Due: a.Due})
+	a.Routing = routing.New(d, routing.Options{Hub: a.Hub, Group: a.Background, Due: a.Due})
 	a.engines = append(a.engines, a.Routing.Run)
 	a.Metrics.Register(a.Routing.Collector())
 	a.wireWorkflows()
@@ -206,11 +205,9 @@ func (a *App) Run(ctx context.Context, ready func(addr string)) error {
 	return err
 }
 
-// Close stops the committer (finishing queued work) and closes the store.
+// Close stops the node's registration and closes the store (which
+// finishes the writes queued at its door).
 func (a *App) Close() {
-	if a.Committer != nil {
-		a.Committer.Close()
-	}
 	if a.node != nil {
 		a.node.Close()
 	}

@@ -26,7 +26,7 @@ func (a *App) outboundGuard() *netguard.Guard {
 // the HTTP handler.
 func (a *App) wireChannels(ctx context.Context) error {
 	reg := a.Channels.Registry()
-	dispatcher := outbound.New(a.DB, reg.Senders(), a.Metrics, outbound.Options{Committer: a.Committer, Group: a.Background, Due: a.Due,
+	dispatcher := outbound.New(a.DB, reg.Senders(), a.Metrics, outbound.Options{Group: a.Background, Due: a.Due,
 		Node: a.node.ID(), Lease: 2 * a.cfg.Lease, Channels: a.Channels})
 	a.engines = append(a.engines, dispatcher.Run)
 	var metricsHandler http.Handler // with a listener of their own, not on the main address

@@ -40,7 +40,7 @@ func (a *App) wireWorkflows() {
 		assigner = routingAssigner{a.Routing}
 	}
 	a.Workflows = workflow.NewService(a.DB)
-	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{Committer: a.Committer,
+	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{
 		Group: a.Background, Due: a.Due, HTTPClient: a.outboundGuard().Client(), Node: a.node.ID(), Lease: a.cfg.Lease})
 	a.engines = append(a.engines, engine.Run)
 	a.Metrics.Register(engine.Collector())

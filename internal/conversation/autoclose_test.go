@@ -172,7 +172,7 @@ func TestAutoCloseSurvivesRestart(t *testing.T) {
 			t.Fatalf("with no node running: %s", c.Status)
 		}
 		g := background.NewGroup(f.clock)
-		runAutoClose(t, g, New(d, nil)) // the node comes back
+		runAutoClose(t, g, New(d)) // the node comes back
 		if c := f.status(t, id); c.Status != StatusClosed || c.ClosedAt != f.clock.Now() {
 			t.Fatalf("after the restart: %s at %v, want closed at once", c.Status, c.ClosedAt)
 		}
@@ -185,7 +185,7 @@ func TestAutoCloseOnTwoNodes(t *testing.T) {
 		f := newFixture(t, d)
 		f.autoClose(t, 30, false)
 		g := background.NewGroup(f.clock)
-		runAutoClose(t, g, f.svc, New(d, nil))
+		runAutoClose(t, g, f.svc, New(d))
 		const n = 30
 		for i := range n {
 			f.openOne(t, fmt.Sprintf("+1415555%04d", i))

@@ -59,16 +59,16 @@ type Conversation struct {
 	ClosedAt     time.Time `json:"closed_at,omitzero"`
 }
 
-// Service performs conversation operations. Receive goes through a group
-// committer so concurrent webhooks share fsyncs.
+// Service performs conversation operations. Its writes, Receive's above
+// all, go through the store's one write door, whose group commit lets
+// concurrent webhooks share fsyncs.
 type Service struct {
-	db        *db.DB
-	committer *db.Committer
+	db *db.DB
 }
 
-// New returns a Service. The committer is owned by the caller.
-func New(d *db.DB, committer *db.Committer) *Service {
-	return &Service{db: d, committer: committer}
+// New returns a Service.
+func New(d *db.DB) *Service {
+	return &Service{db: d}
 }
 
 const columns = `id, workspace_id, contact_id, COALESCE(channel_id, 0), status, opened_source, COALESCE(opened_by, 0),

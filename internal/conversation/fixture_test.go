@@ -39,9 +39,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := d.NewCommitter()
-	t.Cleanup(c.Close)
-	return &fixture{db: d, clock: fake, svc: New(d, c), ws: ws, channel: ch}
+	return &fixture{db: d, clock: fake, svc: New(d), ws: ws, channel: ch}
 }
 
 func (f *fixture) inbound(external, providerID, text string) Inbound {

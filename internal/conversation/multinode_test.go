@@ -11,7 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
-// Two nodes (two pools, two committers) on one PostgreSQL database receive
+// Two nodes (two pools, two write doors) on one PostgreSQL database receive
 // the same new contacts at once: the unique indexes and the committer's
 // re-run on a lost race keep one contact and one open conversation each,
 // and every message is stored once.
@@ -32,9 +32,7 @@ func TestReceiveTwoNodesPostgres(t *testing.T) {
 	}
 	defer nodeB.Close()
 	f := newFixture(t, nodeA)
-	cb := nodeB.NewCommitter()
-	defer cb.Close()
-	nodes := []*Service{f.svc, New(nodeB, cb)}
+	nodes := []*Service{f.svc, New(nodeB)}
 
 	const contacts, perContact = 20, 10
 	var wg sync.WaitGroup

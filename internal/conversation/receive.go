@@ -64,7 +64,7 @@ func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, err
 			return nil, err
 		}
 	}
-	err := s.committer.Do(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		for i, in := range items {
 			var err error
 			if in.Kind == KindStatus {
@@ -218,7 +218,7 @@ func openConversationOf(ctx context.Context, tx *db.Tx, workspaceID, contactID i
 
 // insertConversation opens a conversation and records conversation.opened.
 // The unique index on open conversations turns a concurrent second opening
-// into an error (on PostgreSQL the committer re-runs the caller, which then
+// into an error (on PostgreSQL the write door re-runs the caller, which then
 // finds the first one).
 func insertConversation(ctx context.Context, tx *db.Tx, workspaceID, contactID, channelID int64, source string, by int64) (Conversation, error) {
 	return insertConv(ctx, tx, newConv{workspaceID: workspaceID, contactID: contactID, channelID: channelID, source: source, by: by})

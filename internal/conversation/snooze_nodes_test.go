@@ -19,7 +19,7 @@ func TestSnoozeTimersOnTwoNodes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
-		other := New(d, nil) // a second node's service: its timer only
+		other := New(d) // a second node's service: its timer only
 		g := background.NewGroup(f.clock)
 		backgroundtest.Run(t, g, f.svc.SnoozeTimer(g), other.SnoozeTimer(g))
 		const n = 30

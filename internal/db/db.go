@@ -63,6 +63,9 @@ type DB struct {
 	onDue    map[string][]func(at int64)
 
 	commits atomic.Int64 // write transactions committed (see Commits)
+
+	// committer is the store's one writer (see Write).
+	committer *committer
 }
 
 // Open opens the store described by cfg and applies pending migrations.
@@ -83,6 +86,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	b := make([]byte, 8)
 	rand.Read(b)
 	d.origin = hex.EncodeToString(b)
+	d.startCommitter()
 	if err := d.Migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -90,8 +94,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return d, nil
 }
 
-// Close closes both pools.
+// Close finishes the writes already queued, refuses new ones (ErrClosed)
+// and closes both pools.
 func (d *DB) Close() error {
+	if d.committer != nil {
+		d.committer.close()
+	}
 	d.writeStmts.close()
 	d.readStmts.close()
 	err := d.write.Close()

@@ -48,9 +48,9 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	})
 }
 
-// A failing job in a shared batch undoes only its own writes; the others
-// commit, and each caller learns its own outcome.
-func TestCommitterIsolatesFailures(t *testing.T) {
+// A failing write in a shared batch undoes only its own writes; the
+// others commit, and each caller learns its own outcome.
+func TestWriteIsolatesFailures(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		if err := d.Tx(ctx, func(tx *db.Tx) error {
@@ -59,8 +59,6 @@ func TestCommitterIsolatesFailures(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		c := d.NewCommitter()
-		defer c.Close()
 		boom := errors.New("boom")
 		var wg sync.WaitGroup
 		results := make([]error, 200)
@@ -68,7 +66,7 @@ func TestCommitterIsolatesFailures(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				results[i] = c.Do(ctx, func(tx *db.Tx) error {
+				results[i] = d.Write(ctx, func(tx *db.Tx) error {
 					if _, err := tx.Exec(ctx, `INSERT INTO tags (workspace_id, name, created_at) VALUES (1, ?, 0)`, string(rune('a'+i%26))+string(rune('0'+i/26))); err != nil {
 						return err
 					}
@@ -101,14 +99,13 @@ func TestCommitterIsolatesFailures(t *testing.T) {
 	})
 }
 
-// Do after Close reports the committer is closed rather than hanging.
-func TestCommitterClosed(t *testing.T) {
+// Write after Close reports the store is closed rather than hanging.
+func TestWriteAfterClose(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
-	c := d.NewCommitter()
-	c.Close()
-	err := c.Do(context.Background(), func(*db.Tx) error { return nil })
-	if !errors.Is(err, db.ErrCommitterClosed) {
-		t.Fatalf("Do after Close = %v, want ErrCommitterClosed", err)
+	d.Close()
+	err := d.Write(context.Background(), func(*db.Tx) error { return nil })
+	if !errors.Is(err, db.ErrClosed) {
+		t.Fatalf("Write after Close = %v, want ErrClosed", err)
 	}
 }
 

@@ -18,7 +18,8 @@ func IsUniqueViolation(err error) bool {
 }
 
 // isRetryable reports PostgreSQL errors after which the whole transaction
-// can simply be run again: serialization failures and deadlocks.
+// can simply be run again: serialization failures and deadlocks. Only
+// PostgreSQL reports them; on SQLite it is always false.
 func isRetryable(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {

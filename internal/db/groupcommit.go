@@ -5,16 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 )
 
-// Committer shares commits between concurrent small write transactions
+// committer shares commits between concurrent small write transactions
 // ("group commit"): while one batch is being written and fsynced, new work
 // queues up and goes into the next batch, so one fsync covers many
-// callers. Each caller's work runs in its own savepoint, so a failing caller
-// undoes only its own writes. Do returns only after the batch has committed:
-// a caller that gets nil may acknowledge its work to the outside world.
-type Committer struct {
+// callers. Each caller's work runs in its own savepoint when a batch has
+// to isolate a failure, so a failing caller undoes only its own writes.
+// do returns only after the batch has committed: a caller that gets nil
+// may acknowledge its work to the outside world. Every DB has one,
+// started by Open and stopped by Close: it is the store's one writer.
+type committer struct {
 	d        *DB
 	jobs     chan *job
 	maxBatch int
@@ -31,30 +32,30 @@ type job struct {
 	res chan error
 }
 
-// ErrCommitterClosed is returned by Do after Close.
-var ErrCommitterClosed = errors.New("db: committer closed")
+// ErrClosed is returned by Write once the store is closed.
+var ErrClosed = errors.New("db: store closed")
 
-// NewCommitter starts a committer. One writer goroutine suffices on both
+// startCommitter starts d's writer. One writer goroutine suffices on both
 // dialects: SQLite has a single writer, and on PostgreSQL every batch takes
-// the event-log lock, so parallel batches would only queue on it.
-func (d *DB) NewCommitter() *Committer {
-	c := &Committer{d: d, jobs: make(chan *job, 4096), maxBatch: 512, stop: make(chan struct{})}
+// the write lock, so parallel batches would only queue on it.
+func (d *DB) startCommitter() {
+	c := &committer{d: d, jobs: make(chan *job, 4096), maxBatch: 512, stop: make(chan struct{})}
 	c.wg.Add(1)
 	go c.loop()
-	return c
+	d.committer = c
 }
 
-// Do runs fn in a shared transaction and returns once it is committed, or
+// do runs fn in a shared transaction and returns once it is committed, or
 // fn's error (its writes then undone), or the commit's error.
-func (c *Committer) Do(ctx context.Context, fn func(*Tx) error) error {
+func (c *committer) do(ctx context.Context, fn func(*Tx) error) error {
 	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1)}
-	// The read lock orders every enqueue before Close marks the committer
+	// The read lock orders every enqueue before close marks the committer
 	// closed, so a job is either refused or drained by the writer — never
 	// left in the queue after the writer has gone.
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
-		return ErrCommitterClosed
+		return ErrClosed
 	}
 	select {
 	case c.jobs <- j:
@@ -68,18 +69,8 @@ func (c *Committer) Do(ctx context.Context, fn func(*Tx) error) error {
 	return <-j.res
 }
 
-// Write runs fn in a write transaction: c's shared one when c is not nil,
-// else one of its own on d. Either way it runs under the write lock (see
-// lockWrites), so the two paths behave alike.
-func (d *DB) Write(ctx context.Context, c *Committer, fn func(*Tx) error) error {
-	if c != nil {
-		return c.Do(ctx, fn)
-	}
-	return d.Tx(ctx, fn)
-}
-
-// Close stops accepting work, finishes what is queued and stops the writer.
-func (c *Committer) Close() {
+// close stops accepting work, finishes what is queued and stops the writer.
+func (c *committer) close() {
 	c.once.Do(func() {
 		c.mu.Lock()
 		c.closed = true
@@ -89,7 +80,7 @@ func (c *Committer) Close() {
 	c.wg.Wait()
 }
 
-func (c *Committer) loop() {
+func (c *committer) loop() {
 	defer c.wg.Done()
 	batch := make([]*job, 0, c.maxBatch)
 	for {
@@ -97,7 +88,7 @@ func (c *Committer) loop() {
 		select {
 		case first = <-c.jobs:
 		case <-c.stop:
-			// Drain what was queued before Close so no caller waits forever.
+			// Drain what was queued before close so no caller waits forever.
 			for {
 				select {
 				case j := <-c.jobs:
@@ -121,26 +112,22 @@ func (c *Committer) loop() {
 	}
 }
 
-// run writes one batch, retrying it whole when PostgreSQL aborts the
-// transaction (deadlock, serialization), and answers every job.
-func (c *Committer) run(batch []*job) {
+// run writes one batch and answers every job. A batch that PostgreSQL
+// aborts (deadlock, serialization) is not retried here: every job gets
+// the error and Write runs it again after a backoff, for as long as its
+// caller's context allows, without holding up the batches behind it.
+func (c *committer) run(batch []*job) {
 	results := make([]error, len(batch))
-	var err error
 	// First optimistically, every job straight in the transaction: a
 	// savepoint costs two statements per job, an eighth of a receive. If a
 	// job fails, the batch is rolled back and run again with each job in
 	// its own savepoint, so only the failing one is undone.
-	optimistic := true
-	for attempt := 0; attempt < 6; attempt++ {
-		err = c.try(batch, results, optimistic)
-		if errors.Is(err, errNeedSavepoints) {
-			optimistic = false
-			continue
-		}
-		if err == nil || !(c.d.Dialect == Postgres && isRetryable(err)) {
-			break
-		}
-		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	err := c.try(batch, results, true)
+	if errors.Is(err, errNeedSavepoints) {
+		err = c.try(batch, results, false)
+	}
+	if errors.Is(err, errAloneFailed) {
+		err = nil // the job's own error is in results
 	}
 	for i, j := range batch {
 		if err != nil {
@@ -154,7 +141,12 @@ func (c *Committer) run(batch []*job) {
 // errNeedSavepoints ends an optimistic try in which a job failed.
 var errNeedSavepoints = errors.New("db: a job failed; run the batch again with savepoints")
 
-func (c *Committer) try(batch []*job, results []error, optimistic bool) (err error) {
+// errAloneFailed ends a try whose only job failed: rolling back undoes
+// exactly its writes, as a transaction of its own would, so no savepoint
+// and no second run are needed.
+var errAloneFailed = errors.New("db: the batch's only job failed")
+
+func (c *committer) try(batch []*job, results []error, optimistic bool) (err error) {
 	ctx := context.Background() // a caller's cancellation must not abort the others' commit
 	sqlTx, err := c.d.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -180,7 +172,11 @@ func (c *Committer) try(batch []*job, results []error, optimistic bool) (err err
 		}
 		results[i] = nil
 		if optimistic {
-			if safeCall(j.fn, t) != nil {
+			if fnErr := safeCall(j.fn, t); fnErr != nil {
+				if len(batch) == 1 {
+					results[i] = fnErr
+					return errAloneFailed
+				}
 				return errNeedSavepoints
 			}
 			continue
@@ -192,10 +188,8 @@ func (c *Committer) try(batch []*job, results []error, optimistic bool) (err err
 				return fnErr // the transaction itself is broken
 			}
 			// On PostgreSQL another writer may have inserted the same contact
-			// or message between our read and our insert (read again), or
-			// deadlocked with us (the savepoint rollback released our locks:
-			// run the job again).
-			if fnErr != nil && c.d.Dialect == Postgres && (IsUniqueViolation(fnErr) || isRetryable(fnErr)) && attempt < 3 {
+			// or message between our read and our insert: read again.
+			if fnErr != nil && c.d.Dialect == Postgres && IsUniqueViolation(fnErr) && attempt < 3 {
 				continue
 			}
 			results[i] = fnErr

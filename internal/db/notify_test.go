@@ -10,7 +10,7 @@ import (
 )
 
 // Consumers are woken only by commits that appended events, and timers
-// only by commits that made their work due. Committer batches used to
+// only by commits that made their work due. Group-commit batches used to
 // wake every consumer whatever they wrote, and a timer that claimed
 // nothing through the committer woke itself again: an idle node spun.
 func TestOnlyCommitsWithNewsWakeAnyone(t *testing.T) {
@@ -21,12 +21,10 @@ func TestOnlyCommitsWithNewsWakeAnyone(t *testing.T) {
 		due := map[string][]int64{}
 		d.OnEvents(func(last int64) { mu.Lock(); events = append(events, last); mu.Unlock() })
 		d.OnDue("timer", func(at int64) { mu.Lock(); due["timer"] = append(due["timer"], at); mu.Unlock() })
-		c := d.NewCommitter()
-		defer c.Close()
 		var ws int64
 		write := func(fn func(tx *db.Tx) error) {
 			t.Helper()
-			if err := d.Write(ctx, c, fn); err != nil {
+			if err := d.Write(ctx, fn); err != nil {
 				t.Fatal(err)
 			}
 		}

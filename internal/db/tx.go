@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // Tx is a write transaction. Domain code appends events through it so that
@@ -20,43 +19,6 @@ type Tx struct {
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
-}
-
-// Tx runs fn in a write transaction and commits if it returns nil. On
-// PostgreSQL, serialization failures and deadlocks are retried.
-func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		err := d.tx1(ctx, fn)
-		if err != nil && attempt < 5 && d.Dialect == Postgres && isRetryable(err) {
-			time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
-			continue
-		}
-		return err
-	}
-}
-
-func (d *DB) tx1(ctx context.Context, fn func(*Tx) error) (err error) {
-	sqlTx, err := d.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("db: begin: %w", err)
-	}
-	t := &Tx{tx: sqlTx, d: d}
-	defer func() {
-		if p := recover(); p != nil {
-			sqlTx.Rollback()
-			panic(p)
-		}
-	}()
-	defer t.keepPrepared()
-	if err := t.lockWrites(ctx); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	if err := fn(t); err != nil {
-		sqlTx.Rollback()
-		return err
-	}
-	return t.commit()
 }
 
 func (t *Tx) commit() error {
@@ -196,11 +158,13 @@ func (t *Tx) Dialect() Dialect { return t.d.Dialect }
 func (t *Tx) Now() int64 { return t.d.Now() }
 
 // OnCommit runs fn after the transaction commits (not if it rolls back).
+// fn runs on the store's writer, before the next batch: it must neither
+// block nor write.
 func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
 // lockWrites takes, on PostgreSQL, the store's write lock: an advisory
-// lock held until commit, taken first by every write transaction (a plain
-// one as it begins, a committer batch too). Writes are then serialised
+// lock held until commit, taken first by every write transaction (as the
+// group committer begins a batch). Writes are then serialised
 // the way SQLite's single writer serialises them:
 //   - event ids become visible in increasing order, so a consumer reading
 //     "after id N" never skips one that commits late;
@@ -210,8 +174,8 @@ func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 //   - row locks are only ever taken under it, so writers cannot deadlock
 //     by taking them in different orders.
 //
-// Most writes go through the committer, which holds it for a whole batch,
-// so serialising the rest costs little.
+// Every write goes through the group committer (see Write), which holds
+// it for a whole batch, so the lock is taken once for many writes.
 func (t *Tx) lockWrites(ctx context.Context) error {
 	if t.d.Dialect != Postgres || t.logLocked {
 		return nil

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -15,9 +16,10 @@ type Hub struct {
 	last     atomic.Int64
 	notifies atomic.Int64
 
-	mu   sync.Mutex
-	next int
-	subs map[int]func()
+	mu        sync.Mutex
+	next      int
+	subs      map[int]func()
+	consumers []*Consumer // woken by it, for their lag (see LagCollector)
 }
 
 // NewHub returns an empty hub.
@@ -64,6 +66,20 @@ func (h *Hub) OnNotify(fn func()) (unsubscribe func()) {
 		delete(h.subs, id)
 		h.mu.Unlock()
 	}
+}
+
+// addConsumer records a consumer the hub wakes.
+func (h *Hub) addConsumer(c *Consumer) {
+	h.mu.Lock()
+	h.consumers = append(h.consumers, c)
+	h.mu.Unlock()
+}
+
+// Consumers returns the consumers the hub wakes, in the order they were made.
+func (h *Hub) Consumers() []*Consumer {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.consumers)
 }
 
 // Subscribe returns a channel that receives after new events commit

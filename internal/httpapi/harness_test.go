@@ -73,11 +73,9 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	}
 	backgroundtest.Run(t, engines, tail.Run)
 	d.OnEvents(hub.Notify)
-	committer := d.NewCommitter()
-	t.Cleanup(committer.Close)
 	// Production's PBKDF2 count costs a third of a second per hash.
 	opts.workspace.PasswordIterations = 1_000
-	f := &fixture{d: d, hub: hub, wsSvc: workspace.NewWithOptions(d, opts.workspace), conv: conversation.New(d, committer),
+	f := &fixture{d: d, hub: hub, wsSvc: workspace.NewWithOptions(d, opts.workspace), conv: conversation.New(d),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
 	channels := newChannels(t, d)
 	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
@@ -86,7 +84,7 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	deps := httpapi.Deps{
 		DB: d, Tail: tail, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
 		Webhooks: webhooks, Metrics: metrics.New().Handler(),
-		Routing:        routing.New(d, routing.Options{Committer: committer, Hub: hub}),
+		Routing:        routing.New(d, routing.Options{Hub: hub}),
 		Workflows:      workflow.NewService(d),
 		TrustedProxies: opts.trustedProxies,
 	}

@@ -33,10 +33,6 @@ type Options struct {
 	// that may have reached the integrator must be recorded, not handed
 	// back as if it never happened.
 	DrainTimeout time.Duration
-	// Committer, when set, carries the dispatcher's writes (claims and
-	// outcomes), so they share commits with the node's other writes: on
-	// SQLite one fsync records many sends instead of one each.
-	Committer *db.Committer
 	// Group runs the dispatcher's loop, on the store's clock (default: a
 	// group of its own).
 	Group *background.Group

@@ -108,9 +108,7 @@ func newEnv(t *testing.T, d *db.DB, in *integrator) *env {
 	if e.ch, err = channel.New(d).Create(ctx, e.ws.ID, channel.Input{Type: channel.TypeCustom, Name: "site", Config: cfg}); err != nil {
 		t.Fatal(err)
 	}
-	committer := d.NewCommitter()
-	t.Cleanup(committer.Close)
-	e.convs = conversation.New(d, committer)
+	e.convs = conversation.New(d)
 	return e
 }
 
@@ -136,10 +134,8 @@ func (e *env) send(t *testing.T, conversationID int64, text string) conversation
 	return m
 }
 
-// run starts a dispatcher with the real custom sender and, as on a node,
-// a group committer of its own carrying its writes; the returned function
-// (also run at cleanup) stops it, waits for Run to return and closes the
-// committer.
+// run starts a dispatcher with the real custom sender; the returned
+// function (also run at cleanup) stops it and waits for Run to return.
 func (e *env) run(t *testing.T, sender *custom.Sender, opts outbound.Options) func() {
 	t.Helper()
 	return e.runSender(t, map[string]outbound.Sender{channel.TypeCustom: sender}, opts)
@@ -148,8 +144,6 @@ func (e *env) run(t *testing.T, sender *custom.Sender, opts outbound.Options) fu
 // runSender is run with any senders.
 func (e *env) runSender(t *testing.T, senders map[string]outbound.Sender, opts outbound.Options) func() {
 	t.Helper()
-	committer := e.d.NewCommitter()
-	opts.Committer = committer
 	opts.Group = e.group
 	disp := outbound.New(e.d, senders, e.m, opts)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -161,7 +155,6 @@ func (e *env) runSender(t *testing.T, senders map[string]outbound.Sender, opts o
 		once.Do(func() {
 			cancel()
 			<-done // bounded by the dispatcher's drain timeout
-			committer.Close()
 		})
 	}
 	t.Cleanup(stop)

@@ -84,7 +84,7 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 	// would leave the job to be sent again once its lease ends.
 	var err error
 	for try := 0; try < 3; try++ {
-		if err = d.db.Write(ctx, d.opts.Committer, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
+		if err = d.db.Write(ctx, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(time.Duration(try+1) * 50 * time.Millisecond)
@@ -160,7 +160,7 @@ func fence(ctx context.Context, tx *db.Tx, j job, query string, args ...any) err
 func (d *Dispatcher) release(log *slog.Logger, j job) {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
-	err := d.db.Write(ctx, d.opts.Committer, func(tx *db.Tx) error {
+	err := d.db.Write(ctx, func(tx *db.Tx) error {
 		tx.Due(conversation.DueOutbound, 0)
 		return fence(ctx, tx, j, `UPDATE outbound_jobs SET lease_until = 0 WHERE id = ? AND state = 'pending' AND lease_until = ?`)
 	})

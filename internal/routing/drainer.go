@@ -4,46 +4,72 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // The drainer assigns queued conversations the moment a slot frees up. It
-// consumes the event log after its own cursor (a row of routing_cursor),
-// woken by the hub after every commit that appended events (and, on
-// PostgreSQL, by other nodes' NOTIFY): a conversation closed, unassigned or
-// transferred, an agent online, a capacity raised. Handling an event is
-// idempotent — it drains the affected queues as they stand — and the
-// cursor moves in the transaction that does the work, so a crash replays
-// the last batch instead of losing it.
+// is an event.Consumer named "routing": woken by the hub after every
+// commit that appended events (and, on PostgreSQL, by other nodes'
+// NOTIFY), it reads the events that can free a slot or change a queue —
+// a conversation closed, unassigned or transferred, an agent online, a
+// capacity raised. Handling an event is idempotent — it drains the
+// affected queues as they stand — and the cursor moves in the transaction
+// that does the work, so a crash replays the last batch instead of losing
+// it.
 
-// drainEvents are the event types that can free a slot or need a queue change.
-var drainEvents = `'conversation.closed', 'conversation.assigned', 'conversation.unassigned',
-	'user.presence.updated', 'user.capacity.updated', 'routing.settings.updated', 'team.members.updated'`
+// consumerName keys the drainer's cursor in event_consumers.
+const consumerName = "routing"
+
+// drainTypes are the event types that can free a slot or need a queue change.
+var drainTypes = []event.Type{event.ConversationClosed, event.ConversationAssigned, event.ConversationUnassigned,
+	event.UserPresenceUpdated, event.UserCapacityUpdated, event.RoutingSettingsUpdated, event.TeamMembersUpdated}
 
 const drainPage = 500
 
+// newDrainer returns the drainer's consumer.
+func (s *Service) newDrainer(g *background.Group) *event.Consumer {
+	return event.NewConsumer(s.db, s.hub, g, event.ConsumerConfig{
+		Name:  consumerName,
+		Types: drainTypes,
+		Batch: drainPage,
+		// Assignments routing just made and agents going offline free
+		// nothing: passed over without a write.
+		Filter: func(e event.Event) bool { ev, err := parseEvent(e); return err != nil || ev.actionable() },
+		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
+			evs := make([]logEvent, len(events))
+			for i, e := range events {
+				var err error
+				if evs[i], err = parseEvent(e); err != nil {
+					return err
+				}
+			}
+			full, err := s.handle(ctx, tx, evs)
+			if full {
+				// A queue had more to place than one batch: sweep it once
+				// this commits, not at the next event.
+				tx.OnCommit(func() { s.sweepDue.Store(true) })
+			}
+			return err
+		},
+		AfterBatch: func(ctx context.Context) error {
+			if s.sweepDue.Swap(false) {
+				return wrap("sweep", s.sweep(ctx))
+			}
+			return nil
+		},
+		Backoff: time.Second,
+	})
+}
+
 func (s *Service) runDrainer(ctx context.Context) {
-	s.drainer.Start()
-	defer s.drainer.Stop()
 	// Queues as they stand first: covers a drain cut short before a crash.
 	logErr("sweep queues", s.sweep(ctx))
-	for ctx.Err() == nil {
-		more, err := s.consume(ctx)
-		if err != nil && ctx.Err() == nil {
-			logErr("drain", err)
-			// Retry after an error, e.g. the store restarting.
-			s.drainer.Wait(ctx, s.now().Add(time.Second))
-			continue
-		}
-		if more {
-			continue
-		}
-		s.drainer.Wait(ctx, time.Time{})
-	}
+	s.drainer.Run(ctx)
 }
 
 // sweep drains every non-empty queue once.
@@ -94,89 +120,13 @@ type logEvent struct {
 	}
 }
 
-// consume handles the next page of events after the cursor; more reports
-// that another page (or an unfinished drain) waits.
-func (s *Service) consume(ctx context.Context) (more bool, err error) {
-	var cursor int64
-	if err := s.db.Reader().QueryRow(ctx, `SELECT last_event_id FROM routing_cursor WHERE id = 1`).Scan(&cursor); err != nil {
-		return false, wrap("read cursor", err)
+// parseEvent reads the part of an event the drainer uses.
+func parseEvent(e event.Event) (logEvent, error) {
+	ev := logEvent{id: e.ID, workspaceID: e.WorkspaceID, conversationID: e.ConversationID, typ: string(e.Type)}
+	if err := json.Unmarshal(e.Payload, &ev.payload); err != nil {
+		return ev, wrap("read events", fmt.Errorf("event %d: %w", e.ID, err))
 	}
-	cursor = max(cursor, s.skipped.Load())
-	// Bound the scan by the newest event: most events are not ours
-	// (messages, contacts), and without the bound every wake-up scanned
-	// the whole log since the last event of ours — a third of a node's CPU
-	// under steady inbound traffic. The hub knows the newest one without a
-	// query; without a hub, ask the log.
-	newest, err := s.newestEvent(ctx)
-	if err != nil {
-		return false, wrap("read events", err)
-	}
-	if newest <= cursor {
-		return false, nil
-	}
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, workspace_id, type, COALESCE(conversation_id, 0), payload FROM events
-		WHERE id > ? AND id <= ? AND type IN (`+drainEvents+`) ORDER BY id LIMIT ?`, cursor, newest, drainPage)
-	if err != nil {
-		return false, wrap("read events", err)
-	}
-	var evs []logEvent
-	for rows.Next() {
-		var e logEvent
-		var payload string
-		if err := rows.Scan(&e.id, &e.workspaceID, &e.typ, &e.conversationID, &payload); err != nil {
-			rows.Close()
-			return false, wrap("read events", err)
-		}
-		if err := json.Unmarshal([]byte(payload), &e.payload); err != nil {
-			rows.Close()
-			return false, wrap("read events", fmt.Errorf("event %d: %w", e.id, err))
-		}
-		evs = append(evs, e)
-	}
-	rows.Close()
-	if len(evs) == 0 {
-		s.skipped.Store(newest) // none of ours up to newest: never scan them again
-		return false, nil
-	}
-	last := evs[len(evs)-1].id
-	if !slices.ContainsFunc(evs, logEvent.actionable) {
-		// Nothing to do (e.g. assignments routing just made): move past
-		// them without a write. The persisted cursor catches up with the
-		// next write; a crash before it replays these, harmlessly.
-		s.skipped.Store(last)
-		return len(evs) == drainPage, nil
-	}
-	var full bool
-	err = s.write(ctx, func(tx *db.Tx) error {
-		var err error
-		if full, err = s.handle(ctx, tx, evs); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE routing_cursor SET last_event_id = ? WHERE id = 1 AND last_event_id < ?`, last, last)
-		return err
-	})
-	if err != nil {
-		return false, wrap("drain", err)
-	}
-	if full {
-		// A queue had more to place than one batch: sweep it now, not at
-		// the next event.
-		if err := s.sweep(ctx); err != nil {
-			return false, wrap("sweep", err)
-		}
-	}
-	return len(evs) == drainPage, nil
-}
-
-// newestEvent is the id of the newest event committed, as far as this
-// node knows.
-func (s *Service) newestEvent(ctx context.Context) (int64, error) {
-	if s.hub != nil && s.hub.Last() > 0 {
-		return s.hub.Last(), nil
-	}
-	var newest int64
-	err := s.db.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&newest)
-	return newest, err
+	return ev, nil
 }
 
 // actionable reports whether the event can free a slot or change a queue.

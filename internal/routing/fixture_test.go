@@ -19,16 +19,15 @@ import (
 // engines run, a conversation service, and a hub woken by commits, on a
 // fake clock the test moves.
 type fixture struct {
-	t         *testing.T
-	d         *db.DB
-	clock     *clock.Fake
-	group     *background.Group
-	hub       *event.Hub
-	committer *db.Committer
-	svc       *Service
-	conv      *conversation.Service
-	ws        *workspace.Service
-	wsID      int64
+	t     *testing.T
+	d     *db.DB
+	clock *clock.Fake
+	group *background.Group
+	hub   *event.Hub
+	svc   *Service
+	conv  *conversation.Service
+	ws    *workspace.Service
+	wsID  int64
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
@@ -50,10 +49,9 @@ func (f *fixture) start(d *db.DB) {
 	d.SetClock(f.clock)
 	f.hub = event.NewHub()
 	d.OnEvents(f.hub.Notify)
-	f.committer = d.NewCommitter()
-	f.conv = conversation.New(d, f.committer)
+	f.conv = conversation.New(d)
 	f.group = background.NewGroup(f.clock)
-	f.svc = New(d, Options{Committer: f.committer, Hub: f.hub, Group: f.group})
+	f.svc = New(d, Options{Hub: f.hub, Group: f.group})
 	f.group.StartAll()
 	f.svc.Start(context.Background())
 	f.t.Cleanup(f.stop)
@@ -62,11 +60,9 @@ func (f *fixture) start(d *db.DB) {
 // idle waits until the routing engines have done all they will.
 func (f *fixture) idle() { backgroundtest.WaitIdle(f.t, f.group) }
 
-// stop closes the routing engines and the committer (the store is the
-// caller's).
+// stop closes the routing engines (the store is the caller's).
 func (f *fixture) stop() {
 	f.svc.Close()
-	f.committer.Close()
 }
 
 // agents creates n users in a new team, each with capacity (nil: the

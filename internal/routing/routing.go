@@ -26,10 +26,6 @@ import (
 
 // Options configure a Service.
 type Options struct {
-	// Committer, when set, carries every routing write, so concurrent
-	// assignments share commits. Without it each write is its own
-	// transaction.
-	Committer *db.Committer
 	// Hub wakes the queue drainer after commits that appended events.
 	Hub *event.Hub
 	// Group runs the drainer and the presence timer, on the store's clock
@@ -43,14 +39,13 @@ type Options struct {
 
 // Service routes conversations to agents.
 type Service struct {
-	db        *db.DB
-	committer *db.Committer
-	hub       *event.Hub
+	db  *db.DB
+	hub *event.Hub
 
-	drainer    *background.Loop          // drains queues as the event log moves
+	drainer    *event.Consumer           // drains queues as the event log moves
 	runTimer   func(ctx context.Context) // the presence timer's own runner, if it has one (see Options.Due)
 	violations atomic.Int64              // capacity assertions that failed in a claim (always 0)
-	skipped    atomic.Int64              // drainer: events read past without work, ahead of the persisted cursor
+	sweepDue   atomic.Bool               // drainer: a queue had more than a batch to place
 	metrics    *routingMetrics
 
 	mu     sync.Mutex
@@ -63,13 +58,10 @@ func New(d *db.DB, opts Options) *Service {
 	if opts.Group == nil {
 		opts.Group = background.NewGroup(d.Clock())
 	}
-	s := &Service{db: d, committer: opts.Committer, hub: opts.Hub, drainer: opts.Group.NewLoop("routing drainer"),
-		metrics: newRoutingMetrics(d)}
+	s := &Service{db: d, hub: opts.Hub, metrics: newRoutingMetrics(d)}
+	s.drainer = s.newDrainer(opts.Group)
 	_, s.runTimer = due.Attach(opts.Due, d, opts.Group, due.Kind{Name: duePresence, Pass: s.tick, Retry: 5 * time.Second,
 		Backlog: due.Overdue(d, presenceBacklog)})
-	if s.hub != nil {
-		s.hub.OnNotify(s.drainer.Signal)
-	}
 	return s
 }
 
@@ -146,11 +138,10 @@ func (s *Service) Close() {
 	}
 }
 
-// write runs fn in a write transaction, shared through the committer when
-// there is one, and never cut short by the caller's cancellation: a claim
-// is finished or not started.
+// write runs fn in a write transaction, never cut short by the caller's
+// cancellation: a claim is finished or not started.
 func (s *Service) write(ctx context.Context, fn func(*db.Tx) error) error {
-	return s.db.Write(context.WithoutCancel(ctx), s.committer, fn)
+	return s.db.Write(context.WithoutCancel(ctx), fn)
 }
 
 func (s *Service) now() time.Time { return s.db.Clock().Now() }

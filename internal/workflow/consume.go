@@ -12,68 +12,30 @@ import (
 
 const consumeBatch = 256
 
-// consume handles the next batch of events in one transaction that also
-// moves the cursor: a crash before the commit replays the batch, a crash
-// after it has already recorded every run it started or resumed. The
-// cursor row is locked, so on PostgreSQL one node consumes at a time.
-func (e *Engine) consume(ctx context.Context) (int, error) {
-	// Other nodes may have consumed what woke us: look before taking a
-	// write transaction.
-	var after int64
-	if err := e.db.Reader().QueryRow(ctx, `SELECT after_id FROM workflow_cursor WHERE name = 'engine'`).Scan(&after); err != nil {
-		return 0, fmt.Errorf("workflow: read cursor: %w", err)
-	}
-	e.see(after)
-	if last := e.hub.Last(); last != 0 && last <= after {
-		return 0, nil
-	}
-	var n int
-	var reached int64
-	err := e.tx(ctx, func(tx *db.Tx) error {
-		q := `SELECT after_id FROM workflow_cursor WHERE name = 'engine'`
-		if tx.Dialect() == db.Postgres {
-			q += ` FOR UPDATE`
-		}
-		var after int64
-		if err := tx.QueryRow(ctx, q).Scan(&after); err != nil {
-			return fmt.Errorf("workflow: read cursor: %w", err)
-		}
-		events, err := event.ListAll(ctx, tx, after, consumeBatch)
-		if err != nil {
-			return err
-		}
-		n, reached = len(events), after
-		if n == 0 {
-			return nil
-		}
-		now := tx.Now()
-		for _, ev := range events {
-			if err := e.handle(ctx, tx, ev, now); err != nil {
-				return fmt.Errorf("workflow: event %d (%s): %w", ev.ID, ev.Type, err)
-			}
-		}
-		last := events[n-1].ID
-		reached = last
-		if _, err := tx.Exec(ctx, `DELETE FROM workflow_event_depth WHERE event_id <= ?`, last); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE workflow_cursor SET after_id = ? WHERE name = 'engine'`, last)
-		return err
-	})
-	if err == nil {
-		e.see(reached)
-	}
-	return n, err
-}
+// consumerName keys the engine's cursor in event_consumers.
+const consumerName = "workflow"
 
-// see records that the cursor reached id.
-func (e *Engine) see(id int64) {
-	for {
-		cur := e.seen.Load()
-		if id <= cur || e.seen.CompareAndSwap(cur, id) {
-			return
-		}
-	}
+// newConsumer returns the engine's consumer of the event log. Each batch
+// is handled in the transaction that moves the cursor: a crash before the
+// commit replays the batch, a crash after it has already recorded every
+// run it started or resumed, and a node never handles a batch another
+// has (see event.Consumer).
+func (e *Engine) newConsumer() *event.Consumer {
+	return event.NewConsumer(e.db, e.hub, e.opts.Group, event.ConsumerConfig{
+		Name:   consumerName,
+		Batch:  consumeBatch,
+		Logger: e.log,
+		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
+			now := tx.Now()
+			for _, ev := range events {
+				if err := e.handle(ctx, tx, ev, now); err != nil {
+					return fmt.Errorf("workflow: event %d (%s): %w", ev.ID, ev.Type, err)
+				}
+			}
+			_, err := tx.Exec(ctx, `DELETE FROM workflow_event_depth WHERE event_id <= ?`, events[len(events)-1].ID)
+			return err
+		},
+	})
 }
 
 // handle applies one event: it resumes or ends the runs waiting on it and

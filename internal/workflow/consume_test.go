@@ -20,14 +20,14 @@ func TestReplayStartsNothingTwice(t *testing.T) {
 		f.waitStatus(w.ID, got.ConversationID, StatusFinished)
 		f.stop()
 		if err := d.Tx(context.Background(), func(tx *db.Tx) error {
-			_, err := tx.Exec(context.Background(), `UPDATE workflow_cursor SET after_id = 0`)
+			_, err := tx.Exec(context.Background(), `UPDATE event_consumers SET last_id = 0 WHERE name = 'workflow'`)
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
 		f.start()
 		f.eventually("the replay", func() bool {
-			return f.count(`SELECT COUNT(*) FROM workflow_cursor WHERE after_id = (SELECT MAX(id) FROM events)`) == 1
+			return f.count(`SELECT COUNT(*) FROM event_consumers WHERE name = 'workflow' AND last_id = (SELECT MAX(id) FROM events)`) == 1
 		})
 		if n := f.count(`SELECT COUNT(*) FROM workflow_runs`); n != 1 {
 			t.Fatalf("%d runs after the replay", n)
@@ -58,7 +58,7 @@ func TestEndOnAssignment(t *testing.T) {
 			t.Fatalf("history %+v", r.History)
 		}
 		f.eventually("the assignment to be consumed", func() bool {
-			return f.count(`SELECT COUNT(*) FROM workflow_cursor WHERE after_id = (SELECT MAX(id) FROM events)`) == 1
+			return f.count(`SELECT COUNT(*) FROM event_consumers WHERE name = 'workflow' AND last_id = (SELECT MAX(id) FROM events)`) == 1
 		})
 		if r := f.runOf(stays.ID, got.ConversationID); r.Status != StatusWaitingReply {
 			t.Fatalf("the other workflow's run is %s", r.Status)

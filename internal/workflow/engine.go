@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
@@ -19,10 +18,6 @@ import (
 // EngineOptions tune an Engine; zero values take the defaults.
 type EngineOptions struct {
 	Workers int // runs advanced at once by this node (default 64)
-	// Committer, when set, carries the engine's transactions, so steps of
-	// concurrent runs (and the node's webhooks) share commits: one fsync
-	// for many steps on SQLite.
-	Committer *db.Committer
 	// Lease is how long a claimed run belongs to this node; a node that
 	// dies mid-step loses its runs to the others when it ends (default 30s).
 	Lease time.Duration
@@ -52,11 +47,10 @@ type Engine struct {
 	users    *workspace.Service
 	opts     EngineOptions
 	log      *slog.Logger
-	consumer *background.Loop // consumes the event log
-	timer    *due.Handle      // advances due runs and fires schedules
+	consumer *event.Consumer // consumes the event log
+	timer    *due.Handle     // advances due runs and fires schedules
 	runTimer func(context.Context)
-	seen     atomic.Int64 // the consumer's cursor as this node last saw it
-	locs     sync.Map     // workspace id -> cachedLocation
+	locs     sync.Map // workspace id -> cachedLocation
 	metrics  *engineMetrics
 
 	closing   chan struct{} // closed by Close
@@ -84,10 +78,10 @@ func NewEngine(svc *Service, hub *event.Hub, assigner Assigner, users *workspace
 		opts.HTTPClient = netguard.New(netguard.Options{}).Client()
 	}
 	e := &Engine{db: svc.db, hub: hub, svc: svc, assigner: assigner, users: users, opts: opts, log: opts.Logger,
-		consumer: opts.Group.NewLoop("workflow consumer"), closing: make(chan struct{}), metrics: newEngineMetrics(svc.db)}
+		closing: make(chan struct{}), metrics: newEngineMetrics(svc.db)}
+	e.consumer = e.newConsumer()
 	e.timer, e.runTimer = due.Attach(opts.Due, svc.db, opts.Group, due.Kind{Name: DueKind, Pass: e.timerPass,
 		Backlog: due.Overdue(svc.db, runsBacklog)})
-	hub.OnNotify(e.consumer.Signal)
 	return e
 }
 
@@ -98,11 +92,11 @@ const DueKind = "workflow"
 // now is the store's clock.
 func (e *Engine) now() time.Time { return e.db.Clock().Now() }
 
-// tx runs fn in a transaction: the shared one of the committer when the
-// engine has one. fn may run more than once (a batch retried), so it
+// tx runs fn through the store's write door, sharing commits with the
+// node's other writes. fn may run more than once (a batch retried), so it
 // keeps no state across calls but what it returns.
 func (e *Engine) tx(ctx context.Context, fn func(*db.Tx) error) error {
-	return e.db.Write(ctx, e.opts.Committer, fn)
+	return e.db.Write(ctx, fn)
 }
 
 // Run consumes the log and advances runs until ctx ends or Close.
@@ -122,7 +116,7 @@ func (e *Engine) Run(ctx context.Context) {
 	e.timer.Start()
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); e.consumeLoop(ctx) }()
+	go func() { defer wg.Done(); e.consumer.Run(ctx) }()
 	go func() { defer wg.Done(); e.runTimer(ctx) }()
 	wg.Wait()
 }
@@ -135,34 +129,8 @@ func (e *Engine) Close() {
 	e.running.Wait()
 }
 
-// consumeLoop reads the event log after the engine's cursor, woken by
-// the hub when events commit; it never polls, and a wake-up for events it
-// has already seen costs no query.
-func (e *Engine) consumeLoop(ctx context.Context) {
-	e.consumer.Start()
-	defer e.consumer.Stop()
-	first := true
-	for ctx.Err() == nil {
-		if !first && e.seen.Load() >= e.hub.Last() {
-			e.consumer.Wait(ctx, time.Time{})
-			continue
-		}
-		first = false
-		n, err := e.consume(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return
-			}
-			e.log.Error("workflow: consume events", "err", err)
-			e.consumer.Wait(ctx, e.now().Add(time.Second))
-			continue
-		}
-		if n == consumeBatch {
-			continue
-		}
-		e.consumer.Wait(ctx, time.Time{})
-	}
-}
+// Consumer is the engine's consumer of the event log.
+func (e *Engine) Consumer() *event.Consumer { return e.consumer }
 
 type cachedLocation struct {
 	loc *time.Location

@@ -24,22 +24,21 @@ import (
 // fixture is a workspace with a custom channel, the services a running
 // node has, and a workflow engine on a fake clock the test moves.
 type fixture struct {
-	t         *testing.T
-	d         *db.DB
-	hub       *event.Hub
-	committer *db.Committer
-	conv      *conversation.Service
-	contacts  *contact.Service
-	ws        *workspace.Service
-	wsp       workspace.Workspace
-	ch        channel.Channel
-	svc       *Service
-	eng       *Engine
-	clock     *clock.Fake
-	group     *background.Group
-	assigner  *teamAssigner
-	done      chan struct{}
-	mid       int
+	t        *testing.T
+	d        *db.DB
+	hub      *event.Hub
+	conv     *conversation.Service
+	contacts *contact.Service
+	ws       *workspace.Service
+	wsp      workspace.Workspace
+	ch       channel.Channel
+	svc      *Service
+	eng      *Engine
+	clock    *clock.Fake
+	group    *background.Group
+	assigner *teamAssigner
+	done     chan struct{}
+	mid      int
 	// http is the HTTP Request step's client, as the operator's settings
 	// make it; nil takes the engine's default (no private network).
 	http *http.Client
@@ -69,12 +68,11 @@ func (f *fixture) start() {
 	f.d.SetClock(f.clock)
 	f.hub = event.NewHub()
 	f.d.OnEvents(f.hub.Notify)
-	f.committer = f.d.NewCommitter()
-	f.conv = conversation.New(f.d, f.committer)
+	f.conv = conversation.New(f.d)
 	f.svc = NewService(f.d)
 	f.assigner = &teamAssigner{d: f.d}
 	f.group = background.NewGroup(f.clock)
-	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Committer: f.committer, Group: f.group, HTTPClient: f.http})
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http})
 	f.run(f.eng)
 	f.t.Cleanup(f.stop)
 }
@@ -95,14 +93,13 @@ func (f *fixture) run(e *Engine) {
 // clock's current time.
 func (f *fixture) idle() { backgroundtest.WaitIdle(f.t, f.group) }
 
-// stop closes the engine and the committer, as a node's shutdown does.
+// stop closes the engine, as a node's shutdown does.
 func (f *fixture) stop() {
 	if f.done == nil {
 		return
 	}
 	f.eng.Close()
 	<-f.done
-	f.committer.Close()
 	f.done = nil
 }
 

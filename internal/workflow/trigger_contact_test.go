@@ -37,7 +37,7 @@ func TestContactTriggers(t *testing.T) {
 			f.waitStatus(w.ID, got.ConversationID, StatusFinished)
 		}
 		f.eventually("the engine to consume every event", func() bool {
-			return f.count(`SELECT COUNT(*) FROM workflow_cursor WHERE after_id = (SELECT MAX(id) FROM events)`) == 1
+			return f.count(`SELECT COUNT(*) FROM event_consumers WHERE name = 'workflow' AND last_id = (SELECT MAX(id) FROM events)`) == 1
 		})
 		if n := f.count(`SELECT COUNT(*) FROM workflow_runs`); n != 3 {
 			t.Fatalf("%d runs, want one per workflow", n)

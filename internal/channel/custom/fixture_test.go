@@ -41,9 +41,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	f := &fixture{db: d, ws: ws, channels: testService(t, d), m: metrics.New()}
 	f.ch = f.newChannel(t, "http://127.0.0.1:1")
-	committer := d.NewCommitter()
-	t.Cleanup(committer.Close)
-	f.convs = conversation.New(d, committer)
+	f.convs = conversation.New(d)
 	// The routes as the node mounts them: from the registry.
 	routes, err := f.channels.Registry().Routes(channel.Inbox{Channels: f.channels, Receiver: f.convs, Metrics: f.m})
 	if err != nil {

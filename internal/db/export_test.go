@@ -1,0 +1,16 @@
+package db
+
+// MigrationSQL returns the SQL of migration version for d's dialect, so
+// tests can replay one on a store put back to the state before it.
+func (d *DB) MigrationSQL(version int) string {
+	ms, err := d.migrations()
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range ms {
+		if m.version == version {
+			return m.sql
+		}
+	}
+	return ""
+}

@@ -1,0 +1,60 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// writeRetries bounds how many times Write runs fn again after PostgreSQL
+// aborted its transaction.
+const writeRetries = 5
+
+// writeBackoff is the wait before the first retry; it doubles after each.
+const writeBackoff = 5 * time.Millisecond
+
+// Write is the one door for writes: it runs fn in a write transaction and
+// returns once that transaction has committed (nil), or fn's error with
+// fn's writes undone, or the commit's error. A nil answer may be
+// acknowledged to the outside world.
+//
+// The transaction is shared with the other writes queued at that moment
+// (group commit: one fsync for the batch), so fn must keep no state across
+// calls except what it assigns: it may run twice when another write of its
+// batch fails (once with the batch, once alone in a savepoint) or when
+// PostgreSQL aborts a transaction for a serialization failure or a
+// deadlock — then Write waits (on the store's clock, doubling from 5 ms)
+// and runs fn again, up to 5 times, as long as ctx is not done.
+// Once queued, fn's transaction is not cut short by ctx: what is being
+// committed is finished and reported truthfully.
+func (d *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	wait := writeBackoff
+	for attempt := 0; ; attempt++ {
+		err := d.committer.do(ctx, fn)
+		if err == nil || !isRetryable(err) || attempt == writeRetries {
+			return err
+		}
+		if werr := d.sleep(ctx, wait); werr != nil {
+			return fmt.Errorf("db: write: gave up retrying (%w) after: %w", werr, err)
+		}
+		wait *= 2
+	}
+}
+
+// Tx is Write's old name, an alias kept until its callers are renamed
+// (not marked Deprecated, so that linting every package stays clean
+// meanwhile); new code calls Write.
+func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) error { return d.Write(ctx, fn) }
+
+// sleep waits for dur on the store's clock, or returns ctx's error.
+func (d *DB) sleep(ctx context.Context, dur time.Duration) error {
+	done := make(chan struct{})
+	t := d.clock.AfterFunc(dur, func() { close(done) })
+	defer t.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

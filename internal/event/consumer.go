@@ -1,0 +1,333 @@
+package event
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// ConsumerConfig describes a consumer of the event log: a name, the
+// events it wants and what it does with them.
+type ConsumerConfig struct {
+	// Name keys the consumer's cursor row in event_consumers; every node
+	// running a consumer of that name shares the one cursor.
+	Name string
+	// Types are the event types read for it (none: every type), filtered
+	// in SQL.
+	Types []Type
+	// Filter, when set, narrows further (on the payload, say): events it
+	// refuses are passed over without a write.
+	Filter func(Event) bool
+	// Handle applies a batch of wanted events, in id order, inside tx —
+	// the transaction that also moves the cursor past them, so its writes
+	// happen exactly once. An error rolls both back and the batch is
+	// delivered again after a backoff. It may also run again when tx is
+	// retried, so it keeps no state outside tx but what it assigns; effects
+	// outside the store must be idempotent (delivery is at least once).
+	Handle func(ctx context.Context, tx *db.Tx, events []Event) error
+	// AfterBatch, when set, runs after each batch Handle committed, outside
+	// any transaction (routing sweeps a queue that had more to place than
+	// one batch could).
+	AfterBatch func(ctx context.Context) error
+	// Batch bounds the events read at once (default 256).
+	Batch int
+	// Backoff is the wait before the first retry of a failed batch
+	// (default 1s); it doubles with each failure, up to MaxBackoff
+	// (default 1 min), on the store's clock.
+	Backoff, MaxBackoff time.Duration
+	Logger              *slog.Logger
+}
+
+// Consumer is a named cursor over the event log with a handler. It is
+// woken by the hub only after commits that appended events (on this node
+// or, through the store's listener, on another), reads the wanted events
+// after its cursor in batches, and hands each batch to its handler in the
+// write transaction that moves the cursor. A node whose cursor is already
+// at the hub's newest event reads nothing.
+//
+// Several nodes may run a consumer of one name: the cursor row is read and
+// moved under the write transaction's lock, so a batch one node handled is
+// never handled by another (see pass).
+type Consumer struct {
+	cfg  ConsumerConfig
+	db   *db.DB
+	hub  *Hub
+	loop *background.Loop
+
+	pos      atomic.Int64 // every event up to pos is handled or passed over, as this node knows
+	ready    atomic.Bool  // the cursor row exists and pos starts from it
+	passes   atomic.Int64 // wake-ups that looked for work
+	reads    atomic.Int64 // reads of the log
+	batches  atomic.Int64 // batches handled and committed
+	failures atomic.Int64 // batches that failed
+}
+
+// NewConsumer returns a consumer run in g (see Run), woken by hub, which
+// must be told of d's commits. Its cursor row is created the first time
+// it runs, at the log's newest event: a new consumer starts from now.
+func NewConsumer(d *db.DB, hub *Hub, g *background.Group, cfg ConsumerConfig) *Consumer {
+	if cfg.Batch <= 0 {
+		cfg.Batch = 256
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = time.Second
+	}
+	if cfg.MaxBackoff < cfg.Backoff {
+		cfg.MaxBackoff = max(time.Minute, cfg.Backoff)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	c := &Consumer{cfg: cfg, db: d, hub: hub, loop: g.NewLoop("event consumer " + cfg.Name)}
+	if hub != nil {
+		hub.OnNotify(c.loop.Signal)
+		hub.addConsumer(c)
+	}
+	return c
+}
+
+// Name is the consumer's name.
+func (c *Consumer) Name() string { return c.cfg.Name }
+
+// Position is the id of the last event this node knows the consumer has
+// handled or passed over.
+func (c *Consumer) Position() int64 { return c.pos.Load() }
+
+// Lag is how many event ids the consumer is behind the newest event this
+// node heard of (0 when it is caught up): the value of
+// switchboard_consumer_lag_events.
+func (c *Consumer) Lag() int64 {
+	if c.hub == nil {
+		return 0
+	}
+	return max(c.hub.Last()-c.pos.Load(), 0)
+}
+
+// Delay is how long the oldest event the consumer has not yet handled or
+// passed over has waited, on the store's clock: the value of
+// switchboard_consumer_lag_seconds. A caught-up consumer answers 0
+// without a query.
+func (c *Consumer) Delay(ctx context.Context) (time.Duration, error) {
+	if c.Lag() == 0 {
+		return 0, nil
+	}
+	var created int64
+	err := c.db.Reader().QueryRow(ctx, `SELECT created_at FROM events WHERE id > ? ORDER BY id LIMIT 1`, c.pos.Load()).Scan(&created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("event: consumer %s: delay: %w", c.cfg.Name, err)
+	}
+	return max(c.db.Clock().Now().Sub(db.Time(created)), 0), nil
+}
+
+// Passes, Reads, Batches and Failures count the consumer's wake-ups that
+// looked for work, its reads of the log, the batches it committed and
+// those that failed: an idle node's counts do not move.
+func (c *Consumer) Passes() int64   { return c.passes.Load() }
+func (c *Consumer) Reads() int64    { return c.reads.Load() }
+func (c *Consumer) Batches() int64  { return c.batches.Load() }
+func (c *Consumer) Failures() int64 { return c.failures.Load() }
+
+// Start marks the consumer's loop awake; call it before launching Run's
+// goroutine (or let background.Group.StartAll do it), so the node does
+// not look idle meanwhile.
+func (c *Consumer) Start() { c.loop.Start() }
+
+// Run consumes the log until ctx ends. A failed batch is retried after a
+// backoff that doubles with each failure; news of events does not cut the
+// backoff short, so a batch that keeps failing is not retried on every
+// commit.
+func (c *Consumer) Run(ctx context.Context) {
+	c.loop.Start()
+	defer c.loop.Stop()
+	clk := c.db.Clock()
+	wait := time.Duration(0)
+	for ctx.Err() == nil {
+		more, err := c.pass(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			c.failures.Add(1)
+			wait = min(max(2*wait, c.cfg.Backoff), c.cfg.MaxBackoff)
+			c.cfg.Logger.Error("event: consumer failed; retrying", "consumer", c.cfg.Name, "in", wait, "err", err)
+			for retry := clk.Now().Add(wait); ctx.Err() == nil && clk.Now().Before(retry); {
+				c.loop.Wait(ctx, retry)
+			}
+			continue
+		}
+		wait = 0
+		if !more {
+			c.loop.Wait(ctx, time.Time{})
+		}
+	}
+}
+
+// pass handles the next batch after the cursor; more reports that the
+// read was full, so another batch may wait.
+func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
+	c.passes.Add(1)
+	if !c.ready.Load() {
+		// First pass: the cursor row exists from now on (a new consumer
+		// starts at the newest event), and this node knows where it is.
+		stored, err := c.stored(ctx)
+		if err != nil {
+			return false, err
+		}
+		c.advance(stored)
+		c.ready.Store(true)
+	}
+	newest, err := c.newest(ctx)
+	if err != nil || newest <= c.pos.Load() {
+		return false, err
+	}
+	stored, err := c.stored(ctx)
+	if err != nil {
+		return false, err
+	}
+	c.advance(stored)
+	from := c.pos.Load()
+	if newest <= from {
+		return false, nil
+	}
+	// Bounded by the newest event: when fewer than a batch match, every
+	// event up to it has been seen, and most of the log may not be ours.
+	c.reads.Add(1)
+	events, err := c.read(ctx, from, newest)
+	if err != nil {
+		return false, err
+	}
+	reached := newest
+	if len(events) == c.cfg.Batch {
+		reached, more = events[len(events)-1].ID, true
+	}
+	if c.cfg.Filter != nil {
+		events = slices.DeleteFunc(events, func(e Event) bool { return !c.cfg.Filter(e) })
+	}
+	if len(events) == 0 {
+		// Nothing wanted: move past without a write. The stored cursor
+		// catches up with the next batch; a crash before it reads these
+		// again, and passes over them again.
+		c.advance(reached)
+		return more, nil
+	}
+	handled := false
+	err = c.db.Write(ctx, func(tx *db.Tx) error {
+		handled = false
+		q := `SELECT last_id FROM event_consumers WHERE name = ?`
+		if tx.Dialect() == db.Postgres {
+			q += ` FOR UPDATE`
+		}
+		var cur int64
+		if err := tx.QueryRow(ctx, q, c.cfg.Name).Scan(&cur); err != nil {
+			return fmt.Errorf("lock cursor: %w", err)
+		}
+		if cur >= reached {
+			return nil // another node handled them
+		}
+		// Another node may have handled the first ones: only the rest.
+		mine := events[firstAfter(events, cur):]
+		if len(mine) > 0 {
+			if err := c.cfg.Handle(ctx, tx, mine); err != nil {
+				return err
+			}
+			handled = true
+		}
+		_, err := tx.Exec(ctx, `UPDATE event_consumers SET last_id = ?, updated_at = ? WHERE name = ?`, reached, tx.Now(), c.cfg.Name)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("event: consumer %s: %w", c.cfg.Name, err)
+	}
+	c.advance(reached)
+	if handled {
+		c.batches.Add(1)
+		if c.cfg.AfterBatch != nil {
+			if err := c.cfg.AfterBatch(ctx); err != nil {
+				return false, fmt.Errorf("event: consumer %s: after batch: %w", c.cfg.Name, err)
+			}
+		}
+	}
+	return more, nil
+}
+
+// firstAfter returns the index of the first event after id in events.
+func firstAfter(events []Event, id int64) int {
+	i := 0
+	for i < len(events) && events[i].ID <= id {
+		i++
+	}
+	return i
+}
+
+// advance moves the known position forward (never back).
+func (c *Consumer) advance(id int64) {
+	for {
+		cur := c.pos.Load()
+		if id <= cur || c.pos.CompareAndSwap(cur, id) {
+			return
+		}
+	}
+}
+
+// newest is the id of the newest event committed, as far as this node
+// knows: the hub's, without a query, once it heard of one.
+func (c *Consumer) newest(ctx context.Context) (int64, error) {
+	if c.hub != nil && c.hub.Last() > 0 {
+		return c.hub.Last(), nil
+	}
+	var newest int64
+	if err := c.db.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&newest); err != nil {
+		return 0, fmt.Errorf("event: consumer %s: newest event: %w", c.cfg.Name, err)
+	}
+	return newest, nil
+}
+
+// stored reads the cursor row, creating it at the log's end the first time.
+func (c *Consumer) stored(ctx context.Context) (int64, error) {
+	var last int64
+	err := c.db.Reader().QueryRow(ctx, `SELECT last_id FROM event_consumers WHERE name = ?`, c.cfg.Name).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = c.db.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at)
+				SELECT ?, COALESCE(MAX(id), 0), ? FROM events WHERE true ON CONFLICT (name) DO NOTHING`, c.cfg.Name, tx.Now())
+			return err
+		})
+		if err == nil {
+			err = c.db.Reader().QueryRow(ctx, `SELECT last_id FROM event_consumers WHERE name = ?`, c.cfg.Name).Scan(&last)
+		}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("event: consumer %s: read cursor: %w", c.cfg.Name, err)
+	}
+	return last, nil
+}
+
+// read returns the events of the wanted types in (after, through], in id
+// order, at most a batch.
+func (c *Consumer) read(ctx context.Context, after, through int64) ([]Event, error) {
+	q := `SELECT ` + eventColumns + ` FROM events WHERE id > ? AND id <= ?`
+	args := []any{after, through}
+	if len(c.cfg.Types) > 0 {
+		in, typeArgs := db.In(c.cfg.Types)
+		q += ` AND type IN ` + in
+		args = append(args, typeArgs...)
+	}
+	q += ` ORDER BY id LIMIT ?`
+	args = append(args, c.cfg.Batch)
+	rows, err := c.db.Reader().Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("event: consumer %s: read events: %w", c.cfg.Name, err)
+	}
+	return db.Collect(rows, scanEvent)
+}
