@@ -41,7 +41,7 @@ func seed(ctx context.Context, d *db.DB, sh shape) (*inbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &inbox{d: d, conv: conversation.New(d, d.NewCommitter())}
+	in := &inbox{d: d, conv: conversation.New(d)}
 	owner, err := ws.CreateUser(ctx, wsp.ID, workspace.NewUser{Email: fmt.Sprintf("owner-%d@bench.test", wsp.ID), Name: "Owner", Role: "owner"})
 	if err != nil {
 		return nil, err
