@@ -2,7 +2,6 @@ package background
 
 import (
 	"context"
-	"log/slog"
 	"math"
 	"sync/atomic"
 	"time"
@@ -38,25 +37,4 @@ func (l *Loop) WaitUntil(ctx context.Context, next time.Time) {
 	l.sched.next.Store(plan)
 	l.Wait(ctx, next)
 	l.sched.next.Store(unknownNext)
-}
-
-// Timer returns a loop of g that runs pass, then sleeps until the time
-// pass returned (the zero time: until signalled) — the shape of every
-// timer of due work. A pass that fails is logged and tried again after
-// retry. Register the loop's Schedule with db.DB.OnDue for its kind of
-// work, so news of work due sooner wakes it.
-func (g *Group) Timer(name string, retry time.Duration, pass func(ctx context.Context) (next time.Time, err error)) (*Loop, func(context.Context)) {
-	l := g.NewLoop(name)
-	return l, func(ctx context.Context) {
-		l.Start()
-		defer l.Stop()
-		for ctx.Err() == nil {
-			next, err := pass(ctx)
-			if err != nil && ctx.Err() == nil {
-				slog.Error(name, "err", err)
-				next = g.Now().Add(retry)
-			}
-			l.WaitUntil(ctx, next)
-		}
-	}
 }

@@ -132,7 +132,7 @@ func (s *Server) updateRoutingSettings(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) error {
-	qs, err := s.deps.Routing.Queues(r.Context(), Principal(r).WorkspaceID)
+	qs, err := s.deps.Routing.Queues(r.Context(), Principal(r))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
@@ -33,8 +34,14 @@ type QueueEntry struct {
 const maxQueueEntries = 500
 
 // Queues returns the workspace's non-empty queues with their waiting
-// conversations in order.
-func (s *Service) Queues(ctx context.Context, workspaceID int64) ([]Queue, error) {
+// conversations in order. Lengths and waits count every conversation;
+// the entries are only those p may see, at their true positions.
+func (s *Service) Queues(ctx context.Context, p access.Principal) ([]Queue, error) {
+	workspaceID := p.WorkspaceID
+	visible, err := s.visibleQueued(ctx, p)
+	if err != nil {
+		return nil, wrap("queues", err)
+	}
 	rows, err := s.db.Reader().Query(ctx, `SELECT `+queueColumns+` FROM routing_queue WHERE workspace_id = ?
 		ORDER BY team_id, user_id, priority DESC, id`, workspaceID)
 	if err != nil {
@@ -54,12 +61,31 @@ func (s *Service) Queues(ctx context.Context, workspaceID int64) ([]Queue, error
 			cur = &out[len(out)-1]
 		}
 		cur.Length++
-		if len(cur.Entries) < maxQueueEntries {
+		if _, ok := visible[r.conversationID]; (visible == nil || ok) && len(cur.Entries) < maxQueueEntries {
 			cur.Entries = append(cur.Entries, QueueEntry{ConversationID: r.conversationID, Position: cur.Length, Priority: r.job.priority,
 				Strategy: r.job.strategy, OnlyOnline: r.job.onlyOnline, EnqueuedAt: db.Time(r.enqueuedAt), WaitingMs: max(now-r.enqueuedAt, 0)})
 		}
 	}
 	return out, wrap("queues", rows.Err())
+}
+
+// visibleQueued returns the queued conversations a restricted principal
+// may see, or nil when p sees them all.
+func (s *Service) visibleQueued(ctx context.Context, p access.Principal) (map[int64]struct{}, error) {
+	if p.Unrestricted() {
+		return nil, nil
+	}
+	scope, args := p.ConversationScope("c")
+	ids, err := db.QueryIDs(ctx, s.db.Reader(), `SELECT q.conversation_id FROM routing_queue q JOIN conversations c ON c.id = q.conversation_id
+		WHERE q.workspace_id = ? AND `+scope, append([]any{p.WorkspaceID}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[int64]struct{}, len(ids))
+	for _, id := range ids {
+		set[id] = struct{}{}
+	}
+	return set, nil
 }
 
 // Position returns the conversation's place in its queue (1 is next), for
