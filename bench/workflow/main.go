@@ -33,6 +33,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/demo"
+	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
 
@@ -86,9 +87,9 @@ func main() {
 		Conversations: a.Conversations}, demo.Options{ChannelURL: provider.URL})
 	check(err)
 	ws := res.WorkspaceID
-	teams, err := a.Workspaces.ListTeams(ctx, ws)
+	teams, err := a.Workspaces.ListTeams(ctx, ws, page.All())
 	check(err)
-	for _, t := range teams {
+	for _, t := range teams.Data {
 		for _, u := range t.MemberIDs {
 			_, err := a.Routing.Heartbeat(ctx, ws, u, "bench")
 			check(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/secret"
 )
 
@@ -248,13 +249,16 @@ func (s *Service) get(ctx context.Context, q db.Querier, id int64) (Channel, err
 	return c, nil
 }
 
-// List returns the workspace's channels.
-func (s *Service) List(ctx context.Context, workspaceID int64) ([]Channel, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT `+columns+` FROM channels WHERE workspace_id = ? ORDER BY id`, workspaceID)
+// List returns a page of the workspace's channels in id order.
+func (s *Service) List(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Channel], error) {
+	after, args := req.ByID("id", false)
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+columns+` FROM channels WHERE workspace_id = ? AND `+after+` ORDER BY id LIMIT ?`,
+		append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, fmt.Errorf("channel: list: %w", err)
+		return page.Page[Channel]{}, fmt.Errorf("channel: list: %w", err)
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (Channel, error) { return s.scan(rows) })
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Channel, error) { return s.scan(rows) })
+	return page.CutByID(list, req.Limit, func(c Channel) int64 { return c.ID }), err
 }
 
 // Update renames a channel or changes its configuration. The channel is

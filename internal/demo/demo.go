@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -66,11 +67,11 @@ func Load(ctx context.Context, s Services, opt Options) (Result, error) {
 	switch {
 	case err == nil:
 		res.WorkspaceID = owner.WorkspaceID
-		chans, err := s.Channels.List(ctx, res.WorkspaceID)
+		chans, err := s.Channels.List(ctx, res.WorkspaceID, page.All())
 		if err != nil {
 			return res, err
 		}
-		for _, c := range chans {
+		for _, c := range chans.Data {
 			if c.Type == channel.TypeCustom {
 				res.ChannelID, res.ChannelToken = c.ID, c.Token
 				break

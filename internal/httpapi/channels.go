@@ -5,6 +5,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // A channel's secrets never leave the server in its JSON: channel.Channel
@@ -20,16 +21,15 @@ type channelWithToken struct {
 
 func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
-	list, err := s.deps.Channels.List(r.Context(), p.WorkspaceID)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	pg, err := pageOf(r, list, func(c channel.Channel) int64 { return c.ID })
+	list, err := s.deps.Channels.List(r.Context(), p.WorkspaceID, req)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, pg)
-	return nil
+	return writeList(w, list)
 }
 
 func (s *Server) createChannel(w http.ResponseWriter, r *http.Request) error {

@@ -21,32 +21,6 @@ func writeList[T any](w http.ResponseWriter, p paging.Page[T]) error {
 	return nil
 }
 
-// pageOf cuts a short list the domain returns whole, in id order, at the
-// request's cursor and limit, with the cursors and limits of every other
-// list. Only lists whose domain is being reshaped on another branch use it
-// (users, teams, tokens, sessions, channels, presence): each becomes an SQL
-// keyset page like the others after the merge.
-func pageOf[T any](r *http.Request, list []T, id func(T) int64) (page[T], error) {
-	req, err := pageRequest(r, paging.OrderID)
-	if err != nil {
-		return page[T]{}, err
-	}
-	var after int64
-	if req.After != nil {
-		after = req.After.ID
-	}
-	rows := []T{}
-	for _, item := range list {
-		if id(item) > after {
-			rows = append(rows, item)
-			if len(rows) > req.Limit {
-				break
-			}
-		}
-	}
-	return paging.Cut(rows, req.Limit, func(v T) paging.Cursor { return paging.Cursor{Order: paging.OrderID, ID: id(v)} }), nil
-}
-
 // whole wraps a short list that is not paged (tags, stages, categories: a
 // workspace's configuration, ordered by name or position) in the list
 // envelope, so clients read every list the same way.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 )
 
@@ -76,16 +77,15 @@ func (s *Server) setPresenceStatus(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) listPresence(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.deps.Routing.Presences(r.Context(), Principal(r).WorkspaceID)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	pg, err := pageOf(r, list, func(p routing.Presence) int64 { return p.UserID })
+	list, err := s.deps.Routing.Presences(r.Context(), Principal(r).WorkspaceID, req)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, pg)
-	return nil
+	return writeList(w, list)
 }
 
 func (s *Server) setUserCapacity(w http.ResponseWriter, r *http.Request) error {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -71,16 +72,15 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Workspaces.Sessions(r.Context(), p.WorkspaceID, user, p.TokenID)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	pg, err := pageOf(r, list, func(x workspace.Session) int64 { return x.ID })
+	list, err := s.deps.Workspaces.Sessions(r.Context(), p.WorkspaceID, user, p.TokenID, req)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, pg)
-	return nil
+	return writeList(w, list)
 }
 
 // endSession signs one of the caller's sessions out (a lost laptop).

@@ -4,20 +4,20 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 func (s *Server) listTeams(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.deps.Workspaces.ListTeams(r.Context(), Principal(r).WorkspaceID)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	pg, err := pageOf(r, list, func(t workspace.Team) int64 { return t.ID })
+	list, err := s.deps.Workspaces.ListTeams(r.Context(), Principal(r).WorkspaceID, req)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, pg)
-	return nil
+	return writeList(w, list)
 }
 
 func (s *Server) createTeam(w http.ResponseWriter, r *http.Request) error {

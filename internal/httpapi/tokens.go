@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -27,16 +28,15 @@ type createdToken struct {
 }
 
 func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.deps.Workspaces.ListTokens(r.Context(), Principal(r).WorkspaceID)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	pg, err := pageOf(r, list, func(t workspace.Token) int64 { return t.ID })
+	list, err := s.deps.Workspaces.ListTokens(r.Context(), Principal(r).WorkspaceID, req)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, pg)
-	return nil
+	return writeList(w, list)
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {

@@ -5,20 +5,20 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.deps.Workspaces.ListUsers(r.Context(), Principal(r).WorkspaceID)
+	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err
 	}
-	pg, err := pageOf(r, list, func(u workspace.User) int64 { return u.ID })
+	list, err := s.deps.Workspaces.ListUsers(r.Context(), Principal(r).WorkspaceID, req)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, pg)
-	return nil
+	return writeList(w, list)
 }
 
 func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {

@@ -37,3 +37,12 @@ func Text(c Cursor) any { return c.Text }
 // Fetch is the LIMIT to query with: one more than the page, to know
 // whether another follows (see Cut).
 func (r Request) Fetch() int { return r.Limit + 1 }
+
+// CutByID is Cut for a list ordered by id alone.
+func CutByID[T any](rows []T, limit int, id func(T) int64) Page[T] {
+	return Cut(rows, limit, func(v T) Cursor { return Cursor{Order: OrderID, ID: id(v)} })
+}
+
+// All asks for one page as large as any: for callers in Go that need a
+// short configuration list whole (a workspace's teams, its channels).
+func All() Request { return Request{Limit: MaxLimit} }

@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // Presence is a user's availability as routing sees it.
@@ -146,7 +147,7 @@ func (s *Service) announce(ctx context.Context, tx *db.Tx, workspaceID, userID, 
 
 // Presence returns one user's presence.
 func (s *Service) Presence(ctx context.Context, workspaceID, userID int64) (Presence, error) {
-	list, err := s.presences(ctx, workspaceID, userID)
+	list, err := s.presences(ctx, workspaceID, userID, page.First())
 	if err != nil {
 		return Presence{}, err
 	}
@@ -156,12 +157,14 @@ func (s *Service) Presence(ctx context.Context, workspaceID, userID int64) (Pres
 	return list[0], nil
 }
 
-// Presences returns every user's presence, in user id order.
-func (s *Service) Presences(ctx context.Context, workspaceID int64) ([]Presence, error) {
-	return s.presences(ctx, workspaceID, 0)
+// Presences returns a page of the users' presence, in user id order.
+func (s *Service) Presences(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Presence], error) {
+	list, err := s.presences(ctx, workspaceID, 0, req)
+	return page.CutByID(list, req.Limit, func(p Presence) int64 { return p.UserID }), err
 }
 
-func (s *Service) presences(ctx context.Context, workspaceID, userID int64) ([]Presence, error) {
+// presences reads the presence of one user (userID) or of a page of users.
+func (s *Service) presences(ctx context.Context, workspaceID, userID int64, req page.Request) ([]Presence, error) {
 	q := s.db.Reader()
 	st, err := loadSettings(ctx, q, workspaceID)
 	if err != nil {
@@ -176,7 +179,10 @@ func (s *Service) presences(ctx context.Context, workspaceID, userID int64) ([]P
 		query += ` AND u.id = ?`
 		args = append(args, userID)
 	}
-	rows, err := q.Query(ctx, query+` ORDER BY u.id`, args...)
+	after, afterArgs := req.ByID("u.id", false)
+	query += ` AND ` + after + ` ORDER BY u.id LIMIT ?`
+	args = append(append(args, afterArgs...), req.Fetch())
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, wrap("presence", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -151,14 +150,9 @@ func (e *Engine) teamByName(ctx context.Context, workspaceID int64, name string)
 	if e.users == nil {
 		return 0, fmt.Errorf("no workspace service to find team %q", name)
 	}
-	teams, err := e.users.ListTeams(ctx, workspaceID)
-	if err != nil {
-		return 0, err
+	t, err := e.users.TeamByName(ctx, workspaceID, name)
+	if apperr.KindOf(err) == apperr.KindNotFound {
+		return 0, apperr.Invalid("team", "the workspace has no team named %q", name)
 	}
-	for _, t := range teams {
-		if strings.EqualFold(t.Name, name) {
-			return t.ID, nil
-		}
-	}
-	return 0, apperr.Invalid("team", "the workspace has no team named %q", name)
+	return t.ID, err
 }

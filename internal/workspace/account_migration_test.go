@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // accountsMigration is the migration that made accounts of users.
@@ -68,7 +69,8 @@ func TestUsersBeforeAccountsKeepWorking(t *testing.T) {
 				t.Fatalf("%d accounts; want one per user", n)
 			}
 			s := newTestService(d, Options{SignInPerEmail: NoLimit, SignInPerAddress: NoLimit})
-			users, err := s.ListUsers(ctx, 1)
+			pg, err := s.ListUsers(ctx, 1, page.All())
+			users := pg.Data
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // twoWorkspaces is one person, Ana, working in Acme (agent, created
@@ -78,7 +79,7 @@ func TestAddingSomeoneFromAnotherWorkspaceLeaksNothing(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("get = %+v, %v; want %+v", got, err, want)
 		}
-		list, _ := f.s.ListUsers(ctx, f.beta.ID)
+		list, _ := f.s.ListUsers(ctx, f.beta.ID, page.All())
 		b, _ := json.Marshal(list)
 		for _, secret := range []string{"Acmesecret", "Acme\"", `"agent"`, `"workspace_id":` + strconv.FormatInt(f.acme.ID, 10) + `,`} {
 			if strings.Contains(string(b), secret) {

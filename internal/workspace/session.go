@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // Session is a signed-in client of a user: a token of kind "session".
@@ -24,20 +25,22 @@ type Session struct {
 
 // Sessions returns the user's sessions that have not expired, oldest
 // first; current is the token of the request (marked Current).
-func (s *Service) Sessions(ctx context.Context, workspaceID, userID, current int64) ([]Session, error) {
+func (s *Service) Sessions(ctx context.Context, workspaceID, userID, current int64, req page.Request) (page.Page[Session], error) {
+	after, args := req.ByID("id", false)
 	rows, err := s.db.Reader().Query(ctx, `SELECT id, created_at, last_used_at, expires_at, user_agent, client_addr FROM api_tokens
-		WHERE workspace_id = ? AND user_id = ? AND kind = 'session' AND (expires_at = 0 OR expires_at > ?) ORDER BY id`,
-		workspaceID, userID, db.Millis(s.clock.Now()))
+		WHERE workspace_id = ? AND user_id = ? AND kind = 'session' AND (expires_at = 0 OR expires_at > ?) AND `+after+` ORDER BY id LIMIT ?`,
+		append(append([]any{workspaceID, userID, db.Millis(s.clock.Now())}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, wrap("sessions", err)
+		return page.Page[Session]{}, wrap("sessions", err)
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (Session, error) {
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Session, error) {
 		var x Session
 		var c, l, e int64
 		err := rows.Scan(&x.ID, &c, &l, &e, &x.UserAgent, &x.ClientAddr)
 		x.CreatedAt, x.LastUsedAt, x.ExpiresAt, x.Current = db.Time(c), db.Time(l), db.Time(e), x.ID == current
 		return x, err
 	})
+	return page.CutByID(list, req.Limit, func(x Session) int64 { return x.ID }), err
 }
 
 // EndSession signs one of the user's sessions out: requests using it fail

@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // sessionFixture is a workspace with a user who has a password.
@@ -76,7 +77,8 @@ func TestSessionsListAndEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := f.s.Sessions(ctx, f.ws.ID, f.user.ID, bID)
+		pg, err := f.s.Sessions(ctx, f.ws.ID, f.user.ID, bID, page.All())
+		list := pg.Data
 		if err != nil || len(list) != 3 {
 			t.Fatalf("sessions = %+v, %v; want 3 (API tokens are not sessions)", list, err)
 		}
@@ -112,7 +114,7 @@ func TestSessionsListAndEnd(t *testing.T) {
 		// Expired sessions are not listed.
 		f.signIn(t, "correct horse", "later")
 		f.clk.Advance(time.Hour)
-		if list, _ := f.s.Sessions(ctx, f.ws.ID, f.user.ID, 0); len(list) != 0 {
+		if list, _ := f.s.Sessions(ctx, f.ws.ID, f.user.ID, 0, page.All()); len(list.Data) != 0 {
 			t.Fatalf("expired sessions listed: %+v", list)
 		}
 	})

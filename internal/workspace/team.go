@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // Team groups users; a user may belong to several teams.
@@ -145,14 +146,45 @@ func (s *Service) GetTeam(ctx context.Context, workspaceID, id int64) (Team, err
 		return t, fmt.Errorf("workspace: get team: %w", err)
 	}
 	t.CreatedAt = db.Time(created)
-	members, err := s.teamMembers(ctx, workspaceID)
+	members, err := s.teamMembers(ctx, []int64{id})
 	t.MemberIDs = append([]int64{}, members[id]...)
 	return t, err
 }
 
-// ListTeams returns the workspace's teams with their members.
-func (s *Service) ListTeams(ctx context.Context, workspaceID int64) ([]Team, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, workspace_id, name, created_at FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
+// ListTeams returns a page of the workspace's teams, in id order, with
+// their members.
+func (s *Service) ListTeams(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Team], error) {
+	teams, err := s.listTeams(ctx, workspaceID, req)
+	return page.CutByID(teams, req.Limit, func(t Team) int64 { return t.ID }), err
+}
+
+// TeamByName finds a team of the workspace by name, ignoring case (the
+// Assign To step names its team).
+func (s *Service) TeamByName(ctx context.Context, workspaceID int64, name string) (Team, error) {
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	if err != nil {
+		return Team{}, fmt.Errorf("workspace: team by name: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t Team
+		if err := rows.Scan(&t.ID, &t.Name); err != nil {
+			return Team{}, err
+		}
+		if strings.EqualFold(t.Name, name) {
+			return s.GetTeam(ctx, workspaceID, t.ID)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Team{}, err
+	}
+	return Team{}, apperr.NotFound("team")
+}
+
+func (s *Service) listTeams(ctx context.Context, workspaceID int64, req page.Request) ([]Team, error) {
+	after, args := req.ByID("id", false)
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, workspace_id, name, created_at FROM teams WHERE workspace_id = ? AND `+after+` ORDER BY id LIMIT ?`,
+		append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: list teams: %w", err)
 	}
@@ -166,7 +198,11 @@ func (s *Service) ListTeams(ctx context.Context, workspaceID int64) ([]Team, err
 	if err != nil {
 		return nil, err
 	}
-	members, err := s.teamMembers(ctx, workspaceID)
+	ids := make([]int64, len(teams))
+	for i, t := range teams {
+		ids[i] = t.ID
+	}
+	members, err := s.teamMembers(ctx, ids)
 	for i := range teams {
 		teams[i].MemberIDs = append([]int64{}, members[teams[i].ID]...)
 	}
@@ -215,9 +251,12 @@ func diff(before, after []int64) (added, removed []int64) {
 	return added, removed
 }
 
-func (s *Service) teamMembers(ctx context.Context, workspaceID int64) (map[int64][]int64, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT m.team_id, m.user_id FROM team_members m JOIN teams t ON t.id = m.team_id
-		WHERE t.workspace_id = ? ORDER BY m.user_id`, workspaceID)
+func (s *Service) teamMembers(ctx context.Context, teamIDs []int64) (map[int64][]int64, error) {
+	if len(teamIDs) == 0 {
+		return map[int64][]int64{}, nil
+	}
+	in, args := db.In(teamIDs)
+	rows, err := s.db.Reader().Query(ctx, `SELECT team_id, user_id FROM team_members WHERE team_id IN `+in+` ORDER BY user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: team members: %w", err)
 	}

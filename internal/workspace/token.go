@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // Token describes an API token or a session; the secret itself is shown
@@ -149,20 +150,24 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	return p, nil
 }
 
-// ListTokens returns the workspace's API tokens (not sessions).
-func (s *Service) ListTokens(ctx context.Context, workspaceID int64) ([]Token, error) {
+// ListTokens returns a page of the workspace's API tokens (not sessions)
+// in id order.
+func (s *Service) ListTokens(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Token], error) {
+	after, args := req.ByID("id", false)
 	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, kind, COALESCE(user_id, 0), prefix, created_at, expires_at, last_used_at
-		FROM api_tokens WHERE workspace_id = ? AND kind = 'api' ORDER BY id`, workspaceID)
+		FROM api_tokens WHERE workspace_id = ? AND kind = 'api' AND `+after+` ORDER BY id LIMIT ?`,
+		append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
-		return nil, fmt.Errorf("workspace: list tokens: %w", err)
+		return page.Page[Token]{}, fmt.Errorf("workspace: list tokens: %w", err)
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (Token, error) {
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Token, error) {
 		var t Token
 		var c, e, l int64
 		err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.UserID, &t.Prefix, &c, &e, &l)
 		t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Time(c), db.Time(e), db.Time(l)
 		return t, err
 	})
+	return page.CutByID(list, req.Limit, func(t Token) int64 { return t.ID }), err
 }
 
 // RevokeToken deletes a token; requests using it fail from then on.

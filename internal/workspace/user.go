@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/page"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -142,9 +143,16 @@ func (s *Service) GetUser(ctx context.Context, workspaceID, id int64) (User, err
 	return u, err
 }
 
-// ListUsers returns the workspace's users in id order.
-func (s *Service) ListUsers(ctx context.Context, workspaceID int64) ([]User, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT `+userColumns+` FROM users WHERE workspace_id = ? ORDER BY id`, workspaceID)
+// ListUsers returns a page of the workspace's users in id order.
+func (s *Service) ListUsers(ctx context.Context, workspaceID int64, req page.Request) (page.Page[User], error) {
+	users, err := s.listUsers(ctx, workspaceID, req)
+	return page.CutByID(users, req.Limit, func(u User) int64 { return u.ID }), err
+}
+
+func (s *Service) listUsers(ctx context.Context, workspaceID int64, req page.Request) ([]User, error) {
+	after, args := req.ByID("id", false)
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+userColumns+` FROM users WHERE workspace_id = ? AND `+after+` ORDER BY id LIMIT ?`,
+		append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: list users: %w", err)
 	}

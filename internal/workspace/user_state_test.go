@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // A deactivated user cannot sign in and every token of theirs is refused
@@ -54,7 +55,8 @@ func TestDeactivateAndReactivate(t *testing.T) {
 		if _, _, err := f.s.CreateToken(ctx, f.ws.ID, NewToken{Name: "x", UserID: f.user.ID}); !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("token for a deactivated user = %v; want conflict", err)
 		}
-		list, _ := f.s.ListUsers(ctx, f.ws.ID)
+		pg, _ := f.s.ListUsers(ctx, f.ws.ID, page.All())
+		list := pg.Data
 		if len(list) != 1 || list[0].DeactivatedAt.IsZero() {
 			t.Fatalf("users = %+v; want the deactivated user listed with deactivated_at", list)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 func TestUsersTeamsTokens(t *testing.T) {
@@ -110,7 +111,8 @@ func TestUpdateAndTokenBoundaries(t *testing.T) {
 		if _, err := s.Authenticate(ctx, raw); err != nil {
 			t.Fatal(err)
 		}
-		list, _ := s.ListTokens(ctx, ws.ID)
+		pg, _ := s.ListTokens(ctx, ws.ID, page.All())
+		list := pg.Data
 		if len(list) != 1 || list[0].ID != tok.ID || list[0].LastUsedAt.IsZero() {
 			t.Fatalf("tokens after use = %+v, want last_used_at set", list)
 		}
