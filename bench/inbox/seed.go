@@ -76,7 +76,7 @@ func seed(ctx context.Context, d *db.DB, sh shape) (*inbox, error) {
 	}
 	rnd := rand.New(rand.NewPCG(1, 2))
 	now := d.Now()
-	err = d.Tx(ctx, func(tx *db.Tx) error {
+	err = d.Write(ctx, func(tx *db.Tx) error {
 		var vip int64
 		if err := tx.QueryRow(ctx, `INSERT INTO tags (workspace_id, name, created_at) VALUES (?, 'vip', ?) RETURNING id`, wsp.ID, now).Scan(&vip); err != nil {
 			return err

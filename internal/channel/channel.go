@@ -173,7 +173,7 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Chan
 	}
 	c := Channel{WorkspaceID: workspaceID, Type: in.Type, Name: in.Name, Token: newToken(),
 		Config: public, SecretConfig: secrets, CreatedAt: db.Time(s.db.Now())}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, ?, ?, '', ?, ?) RETURNING id`,
 			workspaceID, c.Type, c.Name, string(c.Config), db.Millis(c.CreatedAt)).Scan(&c.ID)
 		if err != nil {
@@ -268,7 +268,7 @@ func (s *Service) List(ctx context.Context, workspaceID int64, req page.Request)
 // so a form that cannot show secrets need not send them back.
 func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (Channel, error) {
 	var c Channel
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		q := `SELECT ` + columns + ` FROM channels WHERE workspace_id = ? AND id = ?`
 		if tx.Dialect() == db.Postgres {
 			q += ` FOR UPDATE`

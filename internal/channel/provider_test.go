@@ -152,7 +152,7 @@ func TestSecretsSealed(t *testing.T) {
 		}
 		// A sealed value is bound to its row: copied to another, it does not open.
 		other, _ := s.Create(ctx, ws.ID, Input{Type: "fake", Name: "wa2", Config: json.RawMessage(`{"phone_id":"9","api_key":"k2"}`)})
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE channels SET secrets = ? WHERE id = ?`, secrets, other.ID)
 			return err
 		}); err != nil {
@@ -186,7 +186,7 @@ func TestSealStored(t *testing.T) {
 		ws, _ := workspace.New(d).Create(ctx, "W", "UTC")
 		// As an older version stored it: plaintext, no digest.
 		var id int64
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at)
 				VALUES (?, 'fake', 'old', 'legacy-token-1234', '{"phone_id":"1"}', ?) RETURNING id`, ws.ID, tx.Now()).Scan(&id)
 		}); err != nil {

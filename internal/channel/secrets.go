@@ -173,7 +173,7 @@ func (s *Service) SealStored(ctx context.Context) (int, error) {
 		token, secrets, dgest string
 	}
 	changed := 0
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id, token, secrets, COALESCE(token_digest, '') FROM channels ORDER BY id`)
 		if err != nil {
 			return err

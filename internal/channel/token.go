@@ -71,7 +71,7 @@ func SameToken(presented, token string) bool {
 // working at once on this node and within cacheTTL on the others.
 func (s *Service) RotateToken(ctx context.Context, workspaceID, id int64) (Channel, error) {
 	var c Channel
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		q := `SELECT ` + columns + ` FROM channels WHERE workspace_id = ? AND id = ?`
 		if tx.Dialect() == db.Postgres {
 			q += ` FOR UPDATE`

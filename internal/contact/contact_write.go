@@ -79,7 +79,7 @@ func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: 
 // Create adds a contact.
 func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Contact, error) {
 	var id int64
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var err error
 		id, err = CreateTx(ctx, tx, workspaceID, in)
 		return err
@@ -138,7 +138,7 @@ func CreateTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Input) (int6
 // Update patches a contact and appends contact.updated with the changed
 // fields (and contact.lifecycle.updated when the stage changes).
 func (s *Service) Update(ctx context.Context, p Principal, id int64, in Input) (Contact, error) {
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := maySee(ctx, tx, p, id); err != nil {
 			return err
 		}
@@ -235,7 +235,7 @@ func (s *Service) Upsert(ctx context.Context, p Principal, in Input) (c Contact,
 	// unique index; running it again finds the winner's contact and updates.
 	for attempt := 0; attempt < 3; attempt++ {
 		created = false
-		err = s.db.Tx(ctx, func(tx *db.Tx) error {
+		err = s.db.Write(ctx, func(tx *db.Tx) error {
 			id, err = findByPhoneOrEmail(ctx, tx, workspaceID, in)
 			if err != nil {
 				return err
@@ -309,7 +309,7 @@ func (s *Service) Delete(ctx context.Context, p Principal, id int64) error {
 		return apperr.Forbidden("you may not delete contacts; an owner can allow it in the workspace's permissions")
 	}
 	workspaceID := p.WorkspaceID
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := maySee(ctx, tx, p, id); err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ func (s *Service) CreateField(ctx context.Context, workspaceID int64, in Field) 
 	}
 	opts, _ := json.Marshal(in.Options)
 	in.CreatedAt = db.Time(s.db.Now())
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO custom_fields (workspace_id, key, name, type, options, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			workspaceID, in.Key, in.Name, in.Type, string(opts), db.Millis(in.CreatedAt)).Scan(&in.ID)
 	})
@@ -133,7 +133,7 @@ func queryFields(ctx context.Context, q db.Querier, where string, args ...any) (
 
 // DeleteField removes a custom field and every contact's value of it.
 func (s *Service) DeleteField(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM contact_field_values WHERE field_id IN (SELECT id FROM custom_fields WHERE workspace_id = ? AND id = ?)`, workspaceID, id); err != nil {
 			return err
 		}

@@ -81,7 +81,7 @@ func stageFor(ctx context.Context, q db.Querier, workspaceID int64, name *string
 
 // SetLifecycle moves a contact to the named stage ("" clears it).
 func (s *Service) SetLifecycle(ctx context.Context, p Principal, contactID int64, stage string) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := maySee(ctx, tx, p, contactID); err != nil {
 			return err
 		}

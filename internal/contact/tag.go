@@ -38,7 +38,7 @@ func (s *Service) CreateTag(ctx context.Context, workspaceID int64, in Tag) (Tag
 		return Tag{}, err
 	}
 	in.CreatedAt = db.Time(s.db.Now())
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO tags (workspace_id, name, color, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			workspaceID, in.Name, in.Color, db.Millis(in.CreatedAt)).Scan(&in.ID)
 	})
@@ -77,14 +77,14 @@ func (s *Service) ListTags(ctx context.Context, workspaceID int64, req page.Requ
 
 // DeleteTag removes a tag from the workspace and from every contact.
 func (s *Service) DeleteTag(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "tags", "tag", workspaceID, id) })
+	return s.db.Write(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "tags", "tag", workspaceID, id) })
 }
 
 // SetTag adds (or removes) a tag on a contact; adding creates the tag if
 // the workspace does not have it yet. It appends contact.tag.updated when
 // something changed.
 func (s *Service) SetTag(ctx context.Context, p Principal, contactID int64, tag string, add bool) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := maySee(ctx, tx, p, contactID); err != nil {
 			return err
 		}

@@ -76,7 +76,7 @@ func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignIn
 // Unassign removes the conversation's assignee (the team stays).
 func (s *Service) Unassign(ctx context.Context, p Principal, id int64, source string, byUser int64) (Conversation, error) {
 	var c Conversation
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, id); err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func TestAssignTxRefusesADeactivatedUser(t *testing.T) {
 		if _, err := ws.DeactivateUser(ctx, f.ws.ID, u.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		err = d.Tx(ctx, func(tx *db.Tx) error {
+		err = d.Write(ctx, func(tx *db.Tx) error {
 			_, err := AssignTx(ctx, tx, f.ws.ID, r[0].ConversationID, AssignInput{UserID: u.ID, Source: SourceAPI})
 			return err
 		})

@@ -64,7 +64,7 @@ func (s *Service) autoCloseDue(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	if len(ids) > 0 {
-		err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		err := s.db.Write(ctx, func(tx *db.Tx) error {
 			for _, id := range ids {
 				if err := autoCloseTx(ctx, tx, id, now); err != nil {
 					return err

@@ -30,7 +30,7 @@ func (s *Service) CreateCategory(ctx context.Context, workspaceID int64, name st
 	if err := limit.Text("name", c.Name, MaxCategoryLen); err != nil {
 		return Category{}, err
 	}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO closing_categories (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`,
 			workspaceID, c.Name, db.Millis(c.CreatedAt)).Scan(&c.ID)
 	})
@@ -72,7 +72,7 @@ const OrderCategories = "name"
 // DeleteCategory removes a closing category; closed conversations keep the
 // name they were closed with.
 func (s *Service) DeleteCategory(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
 		return tx.DeleteOwned(ctx, "closing_categories", "closing category", workspaceID, id)
 	})
 }

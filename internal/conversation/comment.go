@@ -42,7 +42,7 @@ var mentionRe = regexp.MustCompile(`@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-
 // mentioned user ids so notifications can reach them.
 func (s *Service) AddComment(ctx context.Context, p Principal, conversationID int64, in CommentInput) (Comment, error) {
 	var cm Comment
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, conversationID); err != nil {
 			return err
 		}

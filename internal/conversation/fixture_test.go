@@ -32,7 +32,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	// The row alone: package channel imports this one, so its tests
 	// cannot use channel.Service.
 	var ch struct{ ID int64 }
-	err = d.Tx(ctx, func(tx *db.Tx) error {
+	err = d.Write(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at)
 			VALUES (?, 'custom', 'site', 'token', '{"base_url":"http://127.0.0.1:1"}', ?) RETURNING id`, ws.ID, tx.Now()).Scan(&ch.ID)
 	})

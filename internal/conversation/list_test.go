@@ -109,7 +109,7 @@ func newInbox(t *testing.T, d *db.DB) *inboxFixture {
 			}
 		}
 		if a.TeamID != 0 {
-			if err := d.Tx(ctx, func(tx *db.Tx) error { _, err := AssignTx(ctx, tx, f.ws.ID, ids[i], a); return err }); err != nil {
+			if err := d.Write(ctx, func(tx *db.Tx) error { _, err := AssignTx(ctx, tx, f.ws.ID, ids[i], a); return err }); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -23,7 +23,7 @@ type OpenInput struct {
 // may see.
 func (s *Service) Open(ctx context.Context, p Principal, in OpenInput) (Conversation, error) {
 	var c Conversation
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := mayUseContact(ctx, tx, p, in.ContactID); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ type CloseInput struct {
 // category must be one of the workspace's.
 func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInput) (Conversation, error) {
 	var c Conversation
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, id); err != nil {
 			return err
 		}

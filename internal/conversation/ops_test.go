@@ -138,7 +138,7 @@ func TestAssignUnassign(t *testing.T) {
 		stranger, _ := ws.CreateUser(ctx, other.ID, workspace.NewUser{Email: "s@x.io", Name: "S"})
 		r := f.openOne(t, "x")
 		assign := func(in AssignInput) (c Conversation, err error) {
-			err = d.Tx(ctx, func(tx *db.Tx) error { c, err = AssignTx(ctx, tx, f.ws.ID, r.ConversationID, in); return err })
+			err = d.Write(ctx, func(tx *db.Tx) error { c, err = AssignTx(ctx, tx, f.ws.ID, r.ConversationID, in); return err })
 			return c, err
 		}
 		if _, err := assign(AssignInput{UserID: stranger.ID, Source: SourceAPI}); !errors.Is(err, apperr.ErrInvalid) {
@@ -249,7 +249,7 @@ func TestSendQueuesAndStatusMovesForward(t *testing.T) {
 			want   string
 		}{{MsgSent, MsgSent}, {MsgRead, MsgRead}, {MsgDelivered, MsgRead}, {MsgFailed, MsgRead}}
 		for _, s := range steps {
-			if err := d.Tx(ctx, func(tx *db.Tx) error { _, err := SetStatusTx(ctx, tx, m.ID, s.status, ""); return err }); err != nil {
+			if err := d.Write(ctx, func(tx *db.Tx) error { _, err := SetStatusTx(ctx, tx, m.ID, s.status, ""); return err }); err != nil {
 				t.Fatal(err)
 			}
 			got, _ := f.svc.GetMessage(ctx, access.System(f.ws.ID), m.ID)

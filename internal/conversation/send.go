@@ -29,7 +29,7 @@ type SendInput struct {
 // outbound dispatcher picks it up (and after a crash, picks it up again).
 func (s *Service) Send(ctx context.Context, p Principal, conversationID int64, in SendInput) (Message, error) {
 	var m Message
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, conversationID); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ func (s *Service) Snooze(ctx context.Context, p Principal, id int64, until time.
 		return Conversation{}, apperr.Invalid("until", "must be within a year")
 	}
 	var c Conversation
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, id); err != nil {
 			return err
 		}
@@ -47,7 +47,7 @@ func (s *Service) Snooze(ctx context.Context, p Principal, id int64, until time.
 // Unsnooze reopens a snoozed conversation by hand.
 func (s *Service) Unsnooze(ctx context.Context, p Principal, id int64) (Conversation, error) {
 	var c Conversation
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, id); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Service) wakeDue(ctx context.Context) (time.Time, error) {
 	}
 	rows.Close()
 	if len(due) > 0 {
-		err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		err := s.db.Write(ctx, func(tx *db.Tx) error {
 			for _, c := range due {
 				// A contact message, another node or a new snooze may have
 				// changed it since the read: unsnoozeTx re-checks in its update.

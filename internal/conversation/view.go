@@ -125,7 +125,7 @@ func (s *Service) CreateView(ctx context.Context, p access.Principal, in ViewInp
 	}
 	filter, _ := json.Marshal(in.Filter)
 	var v View
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		var n, same int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN name = ? THEN 1 ELSE 0 END), 0) FROM saved_views WHERE user_id = ?`,
 			in.Name, user).Scan(&n, &same); err != nil {
@@ -155,7 +155,7 @@ func (s *Service) UpdateView(ctx context.Context, p access.Principal, id int64, 
 	}
 	filter, _ := json.Marshal(in.Filter)
 	var v View
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		old, err := getView(ctx, tx, p, id)
 		if err != nil {
 			return err
@@ -178,7 +178,7 @@ func (s *Service) UpdateView(ctx context.Context, p access.Principal, id int64, 
 
 // DeleteView deletes one of the principal's saved views.
 func (s *Service) DeleteView(ctx context.Context, p access.Principal, id int64) error {
-	return wrap("delete view", s.db.Tx(ctx, func(tx *db.Tx) error {
+	return wrap("delete view", s.db.Write(ctx, func(tx *db.Tx) error {
 		if _, err := getView(ctx, tx, p, id); err != nil {
 			return err
 		}

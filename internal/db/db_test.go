@@ -53,7 +53,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestWriteIsolatesFailures(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0)`)
 			return err
 		}); err != nil {
@@ -114,8 +114,8 @@ func TestOnCommit(t *testing.T) {
 	d := dbtest.Open(t, db.SQLite)
 	ctx := context.Background()
 	ran := 0
-	d.Tx(ctx, func(tx *db.Tx) error { tx.OnCommit(func() { ran++ }); return nil })
-	d.Tx(ctx, func(tx *db.Tx) error { tx.OnCommit(func() { ran += 10 }); return errors.New("rollback") })
+	d.Write(ctx, func(tx *db.Tx) error { tx.OnCommit(func() { ran++ }); return nil })
+	d.Write(ctx, func(tx *db.Tx) error { tx.OnCommit(func() { ran += 10 }); return errors.New("rollback") })
 	if ran != 1 {
 		t.Fatalf("hooks ran %d, want 1 (only the committed one)", ran)
 	}

@@ -54,7 +54,7 @@ func commit(t *testing.T, d *db.DB, ws int64, dueAt ...int64) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var id int64
-	if err := d.Tx(ctx, func(tx *db.Tx) error {
+	if err := d.Write(ctx, func(tx *db.Tx) error {
 		if err := tx.EventAppended(ctx); err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func TestListenAcrossNodes(t *testing.T) {
 		h.mu.Unlock()
 	}
 	var ws int64
-	if err := nodes[0].Tx(ctx, func(tx *db.Tx) error {
+	if err := nodes[0].Write(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws)
 	}); err != nil {
 		t.Fatal(err)

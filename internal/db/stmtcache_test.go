@@ -22,7 +22,7 @@ func TestStatementCachesAreBounded(t *testing.T) {
 		if err := d.Reader().QueryRow(ctx, q).Scan(&n); err != nil || n != i {
 			t.Fatalf("read %q = %d, %v", q, n, err)
 		}
-		if err := d.Tx(ctx, func(tx *Tx) error { return tx.QueryRow(ctx, q).Scan(&n) }); err != nil || n != i {
+		if err := d.Write(ctx, func(tx *Tx) error { return tx.QueryRow(ctx, q).Scan(&n) }); err != nil || n != i {
 			t.Fatalf("write-side %q = %d, %v", q, n, err)
 		}
 	}

@@ -41,11 +41,6 @@ func (d *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	}
 }
 
-// Tx is Write's old name, an alias kept until its callers are renamed
-// (not marked Deprecated, so that linting every package stays clean
-// meanwhile); new code calls Write.
-func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) error { return d.Write(ctx, fn) }
-
 // sleep waits for dur on the store's clock, or returns ctx's error.
 func (d *DB) sleep(ctx context.Context, dur time.Duration) error {
 	done := make(chan struct{})

@@ -111,7 +111,7 @@ func TestRunnerWokenByTxDue(t *testing.T) {
 	backgroundtest.WaitIdle(t, g)
 	at := start.Add(time.Minute)
 	s.add(at)
-	if err := d.Tx(context.Background(), func(tx *db.Tx) error { tx.Due("test", db.Millis(at)); return nil }); err != nil {
+	if err := d.Write(context.Background(), func(tx *db.Tx) error { tx.Due("test", db.Millis(at)); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	backgroundtest.WaitIdle(t, g)
@@ -156,7 +156,7 @@ func TestClaim(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		tbl := due.Table{Name: "due_test", Due: "due_at", Where: "j.due_at > 0"}
-		err := d.Tx(ctx, func(tx *db.Tx) error {
+		err := d.Write(ctx, func(tx *db.Tx) error {
 			if _, err := tx.Exec(ctx, `CREATE TABLE due_test (id BIGINT PRIMARY KEY, due_at BIGINT NOT NULL, lease_until BIGINT NOT NULL DEFAULT 0, lease_node BIGINT NOT NULL DEFAULT 0)`); err != nil {
 				return err
 			}
@@ -167,7 +167,7 @@ func TestClaim(t *testing.T) {
 			t.Fatal(err)
 		}
 		claim := func(node int64, n int) (ids []int64) {
-			err := d.Tx(ctx, func(tx *db.Tx) (err error) {
+			err := d.Write(ctx, func(tx *db.Tx) (err error) {
 				ids, err = due.Claim(ctx, tx, tbl, 100, 1000, node, n)
 				return err
 			})
@@ -199,7 +199,7 @@ func TestBacklogMetric(t *testing.T) {
 	r.Register(due.Kind{Name: "tokens", Pass: func(context.Context) (time.Time, error) { return time.Time{}, nil },
 		Backlog: due.Overdue(d, `SELECT COUNT(*), COALESCE(MIN(due_at), 0) FROM due_test WHERE due_at <= ?`)})
 	ctx := context.Background()
-	err := d.Tx(ctx, func(tx *db.Tx) error {
+	err := d.Write(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TABLE due_test (id BIGINT PRIMARY KEY, due_at BIGINT NOT NULL)`); err != nil {
 			return err
 		}

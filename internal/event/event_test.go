@@ -18,7 +18,7 @@ func TestAppendListAndWake(t *testing.T) {
 		defer stop()
 		var ws [2]int64
 		for i := range ws {
-			if err := d.Tx(ctx, func(tx *db.Tx) error {
+			if err := d.Write(ctx, func(tx *db.Tx) error {
 				return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws[i])
 			}); err != nil {
 				t.Fatal(err)
@@ -31,7 +31,7 @@ func TestAppendListAndWake(t *testing.T) {
 		}
 		appendTx := func(workspace int64, typ event.Type) {
 			t.Helper()
-			if err := d.Tx(ctx, func(tx *db.Tx) error {
+			if err := d.Write(ctx, func(tx *db.Tx) error {
 				_, err := event.Append(ctx, tx, event.New{WorkspaceID: workspace, Type: typ, Payload: map[string]int{"n": 1}})
 				return err
 			}); err != nil {
@@ -49,7 +49,7 @@ func TestAppendListAndWake(t *testing.T) {
 			t.Fatalf("hub's newest event = %d, want %+v", hub.Last(), first)
 		}
 		// A rolled-back append neither stores nor wakes.
-		d.Tx(ctx, func(tx *db.Tx) error {
+		d.Write(ctx, func(tx *db.Tx) error {
 			event.Append(ctx, tx, event.New{WorkspaceID: ws[0], Type: event.ContactUpdated})
 			return context.Canceled
 		})

@@ -21,7 +21,7 @@ func TestTailingReaderMissesNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		var ws int64
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws)
 		}); err != nil {
 			t.Fatal(err)
@@ -64,7 +64,7 @@ func TestTailingReaderMissesNothing(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range each {
-					err := d.Tx(ctx, func(tx *db.Tx) error {
+					err := d.Write(ctx, func(tx *db.Tx) error {
 						if _, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.ContactUpdated}); err != nil {
 							return err
 						}

@@ -26,7 +26,7 @@ func newTailFixture(t *testing.T, d *db.DB, workspaces int) *tailFixture {
 	f := &tailFixture{d: d, g: background.NewGroup(d.Clock())}
 	for range workspaces {
 		var id int64
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&id)
 		}); err != nil {
 			t.Fatal(err)
@@ -48,7 +48,7 @@ func newTailFixture(t *testing.T, d *db.DB, workspaces int) *tailFixture {
 func (f *tailFixture) appendEach(t *testing.T, types ...event.Type) {
 	t.Helper()
 	ctx := context.Background()
-	if err := f.d.Tx(ctx, func(tx *db.Tx) error {
+	if err := f.d.Write(ctx, func(tx *db.Tx) error {
 		for _, ws := range f.ws {
 			for _, typ := range types {
 				if _, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: typ}); err != nil {

@@ -70,7 +70,7 @@ func buildWorld(t *testing.T, f *fixture) world {
 		w.conv[place], w.contact[place], w.msg[place] = r.ConversationID, r.ContactID, r.MessageID
 		if in, ok := where[place]; ok {
 			in.Source = conversation.SourceAPI
-			if err := f.d.Tx(ctx, func(tx *db.Tx) error {
+			if err := f.d.Write(ctx, func(tx *db.Tx) error {
 				_, err := conversation.AssignTx(ctx, tx, f.ws.ID, r.ConversationID, in)
 				return err
 			}); err != nil {
@@ -353,7 +353,7 @@ func TestWhoSeesWhat(t *testing.T) {
 		// stream carries the first and not the second.
 		assign := func(place string, userID int64) {
 			t.Helper()
-			if err := d.Tx(ctx, func(tx *db.Tx) error {
+			if err := d.Write(ctx, func(tx *db.Tx) error {
 				_, err := conversation.AssignTx(ctx, tx, f.ws.ID, w.conv[place], conversation.AssignInput{UserID: userID, Source: conversation.SourceAPI})
 				return err
 			}); err != nil {

@@ -66,7 +66,7 @@ func Start(ctx context.Context, d *db.DB, dataDir string, g *background.Group) (
 	}
 	host, _ := os.Hostname()
 	now := d.Now()
-	err := d.Tx(ctx, func(tx *db.Tx) error {
+	err := d.Write(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO nodes (started_at, seen_at, host) VALUES (?, ?, ?) RETURNING id`, now, now, host).Scan(&n.id); err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (n *Node) Run(ctx context.Context) {
 // beat records that this node is alive and takes back the claims of the
 // nodes that are not.
 func (n *Node) beat(ctx context.Context) error {
-	err := n.d.Tx(ctx, func(tx *db.Tx) error {
+	err := n.d.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id)
 		return err
 	})
@@ -138,7 +138,7 @@ func (n *Node) reapSilent(ctx context.Context) error {
 		return fmt.Errorf("node: silent nodes: %w", err)
 	}
 	for _, id := range silent {
-		err := n.d.Tx(ctx, func(tx *db.Tx) error {
+		err := n.d.Write(ctx, func(tx *db.Tx) error {
 			// Re-check under the write lock: it may have come back.
 			var seen int64
 			if err := tx.QueryRow(ctx, `SELECT seen_at FROM nodes WHERE id = ?`, id).Scan(&seen); err != nil || seen >= tx.Now()-Silence.Milliseconds() {
@@ -177,7 +177,7 @@ func takeBack(ctx context.Context, tx *db.Tx, where string, arg int64) error {
 func (n *Node) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := n.d.Tx(ctx, func(tx *db.Tx) error {
+	if err := n.d.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `DELETE FROM nodes WHERE id = ?`, n.id)
 		return err
 	}); err != nil {

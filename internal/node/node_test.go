@@ -25,7 +25,7 @@ func claims(t *testing.T, d *db.DB, owner int64) func() (run, job bool) {
 	ctx := context.Background()
 	var runID, jobID int64
 	until := d.Now() + time.Hour.Milliseconds()
-	if err := d.Tx(ctx, func(tx *db.Tx) error {
+	if err := d.Write(ctx, func(tx *db.Tx) error {
 		var ws, wf, ch, ct, msg int64
 		for _, row := range []struct {
 			q  string

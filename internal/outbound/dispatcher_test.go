@@ -166,7 +166,7 @@ func TestDispatcherTakesOverExpiredLease(t *testing.T) {
 		// The crashed node's claim: a lease 300 ms from now, never released.
 		ctx := context.Background()
 		leaseUntil := d.Now() + 300
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE outbound_jobs SET lease_until = ? WHERE message_id = ?`, leaseUntil, m.ID)
 			return err
 		}); err != nil {

@@ -28,7 +28,7 @@ func TestDispatcherSeesDueJobsBehindLeasedOnes(t *testing.T) {
 		}
 		ctx := context.Background()
 		hour := e.clock.Now().Add(time.Hour).UnixMilli()
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE outbound_jobs SET next_attempt_at = 1, lease_until = ?
 				WHERE id IN (SELECT id FROM outbound_jobs ORDER BY id LIMIT ?)`, hour, leased)
 			return err

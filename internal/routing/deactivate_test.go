@@ -70,7 +70,7 @@ func TestDeactivatedUserIsNeverChosen(t *testing.T) {
 
 		// The contact's previous assignee is the deactivated user: the
 		// team takes over.
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE contacts SET last_assignee_id = ? WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)`, gone, convs[7])
 			return err
 		}); err != nil {
@@ -103,7 +103,7 @@ func TestDeactivationRoutesTheirConversationsAgain(t *testing.T) {
 				t.Fatalf("assign %d to a: %+v", id, r)
 			}
 		}
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE conversations SET status = 'snoozed', snoozed_until = ? WHERE id = ?`, d.Now()+3_600_000, c[2])
 			return err
 		}); err != nil {

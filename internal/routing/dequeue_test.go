@@ -24,7 +24,7 @@ func TestDequeueTx(t *testing.T) {
 				t.Fatalf("conversation %d = %+v, want queued", c, r)
 			}
 		}
-		if err := d.Tx(ctx, func(tx *db.Tx) error { return DequeueTx(ctx, tx, f.wsID, convs[1]) }); err != nil {
+		if err := d.Write(ctx, func(tx *db.Tx) error { return DequeueTx(ctx, tx, f.wsID, convs[1]) }); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.queueOrder(team); len(got) != 1 || got[0] != convs[2] {

@@ -99,7 +99,7 @@ func (f *fixture) conversations(n int) []int64 {
 	ctx := context.Background()
 	ids := make([]int64, 0, n)
 	now := f.d.Now()
-	err := f.d.Tx(ctx, func(tx *db.Tx) error {
+	err := f.d.Write(ctx, func(tx *db.Tx) error {
 		for i := range n {
 			var contact, id int64
 			if err := tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,

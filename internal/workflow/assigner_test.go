@@ -66,7 +66,7 @@ func (a *teamAssigner) LeaveQueueTx(_ context.Context, _ *db.Tx, _, conversation
 }
 
 func (a *teamAssigner) assign(ctx context.Context, req AssignRequest, user int64, why string) (AssignResult, error) {
-	err := a.d.Tx(ctx, func(tx *db.Tx) error {
+	err := a.d.Write(ctx, func(tx *db.Tx) error {
 		_, err := conversation.AssignTx(ctx, tx, req.WorkspaceID, req.ConversationID,
 			conversation.AssignInput{UserID: user, TeamID: req.TeamID, Source: "workflow", Reason: why})
 		return err

@@ -19,7 +19,7 @@ func TestReplayStartsNothingTwice(t *testing.T) {
 		got := f.write("+14155550600", "hi")
 		f.waitStatus(w.ID, got.ConversationID, StatusFinished)
 		f.stop()
-		if err := d.Tx(context.Background(), func(tx *db.Tx) error {
+		if err := d.Write(context.Background(), func(tx *db.Tx) error {
 			_, err := tx.Exec(context.Background(), `UPDATE event_consumers SET last_id = 0 WHERE name = 'workflow'`)
 			return err
 		}); err != nil {

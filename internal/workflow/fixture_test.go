@@ -254,7 +254,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // write routing ends with).
 func (f *fixture) assignByHand(conversationID, user int64) error {
 	ctx := context.Background()
-	return f.d.Tx(ctx, func(tx *db.Tx) error {
+	return f.d.Write(ctx, func(tx *db.Tx) error {
 		_, err := conversation.AssignTx(ctx, tx, f.wsp.ID, conversationID, conversation.AssignInput{UserID: user, Source: "user"})
 		return err
 	})

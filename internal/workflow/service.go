@@ -116,7 +116,7 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, d Definition) (
 	body, _ := json.Marshal(d)
 	now := s.db.Now()
 	var id int64
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO workflows (workspace_id, name, description, draft, webhook_secret, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, d.Name, d.Description, string(body), newSecret(), now, now).Scan(&id)
 	})
@@ -136,7 +136,7 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Defini
 		return Workflow{}, err
 	}
 	body, _ := json.Marshal(d)
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workflows SET draft = ?, name = ?, description = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
 			string(body), d.Name, d.Description, tx.Now(), workspaceID, id)
 		if err != nil {
@@ -154,7 +154,7 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Defini
 
 // Delete removes a workflow with its versions and runs.
 func (s *Service) Delete(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "workflows", "workflow", workspaceID, id) })
+	return s.db.Write(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "workflows", "workflow", workspaceID, id) })
 }
 
 // version returns a published version's definition, cached: versions are

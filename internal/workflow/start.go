@@ -56,7 +56,7 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 		}
 	}
 	var id int64
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		if _, err := contact.GetTx(ctx, tx, workspaceID, in.ContactID); err != nil {
 			return apperr.Invalid("contact_id", "no contact %d in this workspace", in.ContactID)
 		}

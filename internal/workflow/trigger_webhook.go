@@ -99,7 +99,7 @@ func (s *Service) ReceiveWebhook(ctx context.Context, target WebhookTarget, body
 		return 0, err
 	}
 	var runID int64
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		contactID, err := t.identify(ctx, tx, ws, in.Contact)
 		if err != nil {
 			return err

@@ -29,7 +29,7 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id int64) (Workflow,
 	if err != nil {
 		return w, err
 	}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		var version int
 		if err := tx.QueryRow(ctx, `SELECT published_version FROM workflows WHERE id = ?`, id).Scan(&version); err != nil {
 			return err
@@ -62,7 +62,7 @@ func (s *Service) SetActive(ctx context.Context, workspaceID, id int64, active b
 	if active && w.PublishedVersion == 0 {
 		return w, apperr.Conflict("workflow %d has no published version to run; publish it first", id)
 	}
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		if active {
 			tx.Due(DueKind, 0) // its schedule may be due
 		}
@@ -77,7 +77,7 @@ func (s *Service) SetActive(ctx context.Context, workspaceID, id int64, active b
 
 // StopRun stops a run that has not ended.
 func (s *Service) StopRun(ctx context.Context, workspaceID, workflowID, runID int64) (Run, error) {
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		r, err := loadRun(ctx, tx, runID)
 		if err != nil {
 			return err

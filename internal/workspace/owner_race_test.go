@@ -73,7 +73,7 @@ func TestUpdateUserWritesOnlyWhatItNames(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The status changes behind the caller's back (routing's presence).
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE users SET status = 'busy' WHERE id = ?`, u.ID)
 			return err
 		}); err != nil {

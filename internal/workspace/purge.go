@@ -30,7 +30,7 @@ func (s *Service) PurgeExpired(ctx context.Context, now time.Time) (next time.Ti
 	}
 	for range purgeBatches {
 		var ids []int64
-		err := s.db.Tx(ctx, func(tx *db.Tx) error {
+		err := s.db.Write(ctx, func(tx *db.Tx) error {
 			var err error
 			ids, err = db.QueryIDs(ctx, tx, `DELETE FROM api_tokens WHERE id IN (SELECT id FROM api_tokens
 				WHERE expires_at > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?) RETURNING id`, cutoff, purgeBatch)

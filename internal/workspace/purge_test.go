@@ -33,7 +33,7 @@ func TestPurgeExpired(t *testing.T) {
 		// More expired rows than one batch holds, written directly: the
 		// fixture, not the code under test.
 		expired := 2*purgeBatch + 7
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			for i := range expired {
 				if _, err := tx.Exec(ctx, `INSERT INTO api_tokens (workspace_id, user_id, name, kind, token_hash, prefix, created_at, expires_at)
 					VALUES (?, ?, 'session', 'session', ?, 'sb_x', ?, ?)`, ws.ID, u.ID, fmt.Sprint("hash", i), start.UnixMilli(), start.Add(-time.Duration(i+1)*time.Second).UnixMilli()); err != nil {

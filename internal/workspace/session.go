@@ -46,7 +46,7 @@ func (s *Service) Sessions(ctx context.Context, workspaceID, userID, current int
 // EndSession signs one of the user's sessions out: requests using it fail
 // from then on. Anything but a session of this user is not found.
 func (s *Service) EndSession(ctx context.Context, workspaceID, userID, sessionID int64) error {
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `DELETE FROM api_tokens WHERE workspace_id = ? AND user_id = ? AND id = ? AND kind = 'session'`,
 			workspaceID, userID, sessionID)
 		if err != nil {
@@ -65,7 +65,7 @@ func (s *Service) EndSession(ctx context.Context, workspaceID, userID, sessionID
 // (0 keeps none). API tokens stay. It returns how many ended.
 func (s *Service) EndSessions(ctx context.Context, workspaceID, userID, keep int64) (int, error) {
 	var ended []int64
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var err error
 		ended, err = endSessions(ctx, tx, workspaceID, userID, keep)
 		return err
@@ -137,7 +137,7 @@ func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64,
 		return 0, err
 	}
 	var ended []int64
-	err = s.db.Tx(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		// The hash read above must still be the account's: two changes at
 		// once cannot both pass with the same old password.
 		res, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?`, newHash, account, hash)

@@ -40,7 +40,7 @@ func (s *Service) CreateTeam(ctx context.Context, workspaceID int64, in TeamInpu
 	if err := in.check(); err != nil {
 		return Team{}, err
 	}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO teams (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`,
 			workspaceID, t.Name, db.Millis(t.CreatedAt)).Scan(&t.ID); err != nil {
 			if db.IsUniqueViolation(err) {
@@ -66,7 +66,7 @@ func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in Team
 	if err := in.check(); err != nil {
 		return Team{}, err
 	}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE teams SET name = COALESCE(?, name) WHERE workspace_id = ? AND id = ?`, name, workspaceID, id)
 		if db.IsUniqueViolation(err) {
 			return apperr.Conflict("a team named %q already exists", name.String)
@@ -213,7 +213,7 @@ func (s *Service) listTeams(ctx context.Context, workspaceID int64, req page.Req
 // whose queue holds conversations cannot be deleted: nobody could ever
 // take them, so they would wait forever.
 func (s *Service) DeleteTeam(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Tx(ctx, func(tx *db.Tx) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
 		// Writes are serialised (see db's lockWrites): no conversation
 		// joins the queue between the count and the delete.
 		var waiting int

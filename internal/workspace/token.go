@@ -78,7 +78,7 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 	if in.UserID != 0 {
 		user = sql.NullInt64{Int64: in.UserID, Valid: true}
 	}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if in.UserID != 0 {
 			var deactivated int64
 			err := tx.QueryRow(ctx, `SELECT deactivated_at FROM users WHERE id = ? AND workspace_id = ?`, in.UserID, workspaceID).Scan(&deactivated)
@@ -172,7 +172,7 @@ func (s *Service) ListTokens(ctx context.Context, workspaceID int64, req page.Re
 
 // RevokeToken deletes a token; requests using it fail from then on.
 func (s *Service) RevokeToken(ctx context.Context, workspaceID, id int64) error {
-	err := s.db.Tx(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "api_tokens", "token", workspaceID, id) })
+	err := s.db.Write(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "api_tokens", "token", workspaceID, id) })
 	if err == nil {
 		s.forget(id)
 	}
@@ -218,7 +218,7 @@ func (s *Service) touch(ctx context.Context, tokenID int64) {
 		return
 	}
 	s.lastUse.Store(tokenID, now)
-	s.db.Tx(ctx, func(tx *db.Tx) error {
+	s.db.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, now, tokenID, now-60_000)
 		return err
 	})

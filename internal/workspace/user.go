@@ -93,7 +93,7 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 		}
 	}
 	u := User{WorkspaceID: workspaceID, Email: in.Email, Name: strings.TrimSpace(in.Name), Role: in.Role, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(s.db.Now())}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var account int64
 		err := tx.QueryRow(ctx, `SELECT id FROM accounts WHERE lower(email) = ?`, u.Email).Scan(&account)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -247,7 +247,7 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 		hash = &h
 	}
 	var ended []int64
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var role string
 		err := tx.QueryRow(ctx, `SELECT role FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&role)
 		if errors.Is(err, sql.ErrNoRows) {

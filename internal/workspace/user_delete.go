@@ -32,7 +32,7 @@ func (s *Service) DeleteUser(ctx context.Context, workspaceID, id int64) error {
 	if err := logHistory(ctx, s.db.Reader(), workspaceID, id, logMarks{}, mark, false); err != nil {
 		return wrap("delete user", err)
 	}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		role, _, err := userState(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err

@@ -26,7 +26,7 @@ func TestDeleteOnlyWithoutHistory(t *testing.T) {
 		exec := func(q string, args ...any) int64 {
 			t.Helper()
 			var id int64
-			err := d.Tx(ctx, func(tx *db.Tx) error {
+			err := d.Write(ctx, func(tx *db.Tx) error {
 				if strings.Contains(q, "RETURNING") {
 					return tx.QueryRow(ctx, q, args...).Scan(&id)
 				}
@@ -156,7 +156,7 @@ func TestDeleteScansWhatWasAppendedSince(t *testing.T) {
 		if err := d.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&mark.events); err != nil {
 			t.Fatal(err)
 		}
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO events (workspace_id, type, payload, created_at) VALUES (?, 'test', ?, 1)`,
 				ws.ID, fmt.Sprintf(`{"by_user_id":%d}`, u.ID))
 			return err

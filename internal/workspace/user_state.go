@@ -21,7 +21,7 @@ type AlsoInTx func(ctx context.Context, tx *db.Tx, workspaceID, userID int64) er
 // Deactivating a deactivated user changes nothing.
 func (s *Service) DeactivateUser(ctx context.Context, workspaceID, id int64, also AlsoInTx) (User, error) {
 	var ended []int64
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		role, deactivated, err := userState(ctx, tx, workspaceID, id)
 		if err != nil || deactivated != 0 {
 			return err
@@ -52,7 +52,7 @@ func (s *Service) DeactivateUser(ctx context.Context, workspaceID, id int64, als
 // ReactivateUser lets a deactivated user sign in again; their API tokens
 // work again too. They are offline until one of their devices is seen.
 func (s *Service) ReactivateUser(ctx context.Context, workspaceID, id int64) (User, error) {
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if _, _, err := userState(ctx, tx, workspaceID, id); err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 	}
 	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now()),
 		Permissions: rolePermissions{}.effective()}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO workspaces (name, timezone, closing_notes_mode, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			w.Name, w.Timezone, w.ClosingNotesMode, db.Millis(w.CreatedAt)).Scan(&w.ID); err != nil {
 			return fmt.Errorf("workspace: create: %w", err)
@@ -174,7 +174,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		contactOnly = new(int64)
 		*contactOnly = int64(boolInt(*in.AutoCloseContactOnly))
 	}
-	err := s.db.Tx(ctx, func(tx *db.Tx) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
 			closing_notes_mode = COALESCE(?, closing_notes_mode), auto_close_ms = COALESCE(?, auto_close_ms),
 			auto_close_contact_only = COALESCE(?, auto_close_contact_only) WHERE id = ?`,

@@ -61,7 +61,7 @@ func TestByToken(t *testing.T) {
 			t.Fatal(err)
 		}
 		b, _ := s.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "b", Config: json.RawMessage(`{"base_url":"http://b.example"}`)})
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, 'telegram', 'tg', 'tgtoken', '{}', ?)`,
 				ws.ID, tx.Now())
 			return err

@@ -37,7 +37,7 @@ func (f *fixture) sendThroughIntegrator(t *testing.T, conversationID int64, n in
 	}))
 	t.Cleanup(integrator.Close)
 	cfg, _ := json.Marshal(map[string]string{"base_url": integrator.URL})
-	if err := f.db.Tx(ctx, func(tx *db.Tx) error {
+	if err := f.db.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE channels SET config = ? WHERE id = ?`, string(cfg), f.ch.ID)
 		return err
 	}); err != nil {

@@ -171,7 +171,7 @@ func TestWebhookRefusals(t *testing.T) {
 		ctx := context.Background()
 		other := f.newChannel(t, "http://127.0.0.1:2")
 		var foreignID int64 // a channel of another type
-		if err := d.Tx(ctx, func(tx *db.Tx) error {
+		if err := d.Write(ctx, func(tx *db.Tx) error {
 			return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at) VALUES (?, 'telegram', 'tg', 'tgtoken', '{}', ?) RETURNING id`,
 				f.ws.ID, d.Now()).Scan(&foreignID)
 		}); err != nil {
