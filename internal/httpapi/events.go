@@ -105,21 +105,24 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	f.ConversationID = id
-	// One more than the page says whether another follows.
-	limit := f.Limit
-	f.Limit++
+	// A timeline is a list like the others, paged with opaque cursors; after
+	// (an event id, as the stream's) may start it at a log position instead.
+	req, err := pageRequest(r, paging.OrderID)
+	if err != nil {
+		return err
+	}
+	if req.After != nil {
+		if f.After != 0 {
+			return apperr.BadRequest("pass either cursor or after, not both")
+		}
+		f.After = req.After.ID
+	}
+	f.ConversationID, f.Limit = id, req.Fetch()
 	list, err := event.List(r.Context(), s.deps.DB.Reader(), f)
 	if err != nil {
 		return err
 	}
-	// A long timeline is read in pages: pass next_cursor back as after.
-	// It is the last event's id, the log position the stream resumes from.
-	pg := paging.Cut(list, limit, func(e event.Event) paging.Cursor { return paging.Cursor{ID: e.ID} })
-	if pg.NextCursor != "" {
-		pg.NextCursor = strconv.FormatInt(pg.Data[len(pg.Data)-1].ID, 10)
-	}
-	return writeList(w, pg)
+	return writeList(w, paging.CutByID(list, req.Limit, func(e event.Event) int64 { return e.ID }))
 }
 
 // keepaliveEvery is how often an idle stream gets a comment line, which
