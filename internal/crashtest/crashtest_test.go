@@ -112,7 +112,7 @@ func crashAndVerify(t *testing.T, bin string, dialect db.Dialect) {
 	}
 	defer st.Close()
 	stored := verifyStore(t, st, demo.ChannelID, l)
-	verifyWorkflows(t, st, maxSettle)
+	verifyWorkflows(t, st, maxSettle, logFile)
 	_, acked, _ := l.counts()
 	t.Logf("after %d kills: %d messages stored; %d were acknowledged", rounds, stored, acked)
 	if viaAPI := countReceivedViaAPI(t, srv.URL, demo.APIToken, demo.ChannelID); viaAPI != stored {

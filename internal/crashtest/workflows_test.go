@@ -3,6 +3,8 @@ package crashtest
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -13,7 +15,7 @@ import (
 // exactly one run, and each run's first step — the welcome message — was
 // executed and sent exactly once, whether the kill came before, during or
 // after it. A run lost to a kill, or a step replayed after one, fails.
-func verifyWorkflows(t *testing.T, st *sql.DB, settle time.Duration) {
+func verifyWorkflows(t *testing.T, st *sql.DB, settle time.Duration, logFile string) {
 	t.Helper()
 	ctx := context.Background()
 	count := func(q string) int {
@@ -33,7 +35,8 @@ func verifyWorkflows(t *testing.T, st *sql.DB, settle time.Duration) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s after the restart: %d runs still running, %d of %d conversations welcomed", settle, running, welcomed, opened)
+			t.Fatalf("%s after the restart: %d runs still running, %d of %d conversations welcomed\nstuck runs:\n%s\nthe server's log:\n%s",
+				settle, running, welcomed, opened, stuckRuns(st), logTail(logFile))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -53,4 +56,21 @@ func verifyWorkflows(t *testing.T, st *sql.DB, settle time.Duration) {
 		}
 	}
 	t.Logf("workflows: %d runs, none lost or repeated across the kills", count(`SELECT COUNT(*) FROM workflow_runs`))
+}
+
+// stuckRuns describes the runs still running, for a failure message.
+func stuckRuns(st *sql.DB) string {
+	rows, err := st.Query(`SELECT id, step, wake_at, lease_until, lease_node, data FROM workflow_runs WHERE status = 'running' LIMIT 10`)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, wake, lease, node int64
+		var step, data string
+		rows.Scan(&id, &step, &wake, &lease, &node, &data)
+		fmt.Fprintf(&b, "run %d at %q wake_at=%d lease_until=%d lease_node=%d data=%.200s\n", id, step, wake, lease, node, data)
+	}
+	return b.String()
 }
