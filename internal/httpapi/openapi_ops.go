@@ -160,9 +160,9 @@ var operations = map[string]opDoc{
 		status: 201, resp: conversation.Comment{}},
 	"GET /api/v1/conversations/{conversationID}/events": {id: "conversationEvents", tag: tagConversations,
 		summary: "The conversation's timeline events, in seq order",
-		desc: "Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream).",
-		query: []param{pAfter, pTypes, pCursor, pLimit},
-		status: 200, resp: page[event.Event]{}},
+		desc:    "Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream).",
+		query:   []param{pAfter, pTypes, pCursor, pLimit},
+		status:  200, resp: page[event.Event]{}},
 	"GET /api/v1/messages/{messageID}": {id: "getMessage", tag: tagConversations, summary: "A message with its status history",
 		status: 200, resp: conversation.Message{}},
 
