@@ -261,6 +261,20 @@ func (s *Service) List(ctx context.Context, workspaceID int64, req page.Request)
 	return page.CutByID(list, req.Limit, func(c Channel) int64 { return c.ID }), err
 }
 
+// lockChannel reads a channel of the workspace inside tx to change it,
+// its row locked on PostgreSQL so a concurrent change waits for this one.
+func (s *Service) lockChannel(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Channel, error) {
+	q := `SELECT ` + columns + ` FROM channels WHERE workspace_id = ? AND id = ?`
+	if tx.Dialect() == db.Postgres {
+		q += ` FOR UPDATE`
+	}
+	c, err := s.scan(tx.QueryRow(ctx, q, workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, apperr.NotFound("channel")
+	}
+	return c, err
+}
+
 // Update renames a channel or changes its configuration. The channel is
 // read, merged with in and written in one transaction (its row locked on
 // PostgreSQL): a rename and a configuration change made at once both
@@ -269,14 +283,7 @@ func (s *Service) List(ctx context.Context, workspaceID int64, req page.Request)
 func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (Channel, error) {
 	var c Channel
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		q := `SELECT ` + columns + ` FROM channels WHERE workspace_id = ? AND id = ?`
-		if tx.Dialect() == db.Postgres {
-			q += ` FOR UPDATE`
-		}
-		cur, err := s.scan(tx.QueryRow(ctx, q, workspaceID, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.NotFound("channel")
-		}
+		cur, err := s.lockChannel(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err
 		}

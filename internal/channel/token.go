@@ -72,14 +72,7 @@ func SameToken(presented, token string) bool {
 func (s *Service) RotateToken(ctx context.Context, workspaceID, id int64) (Channel, error) {
 	var c Channel
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		q := `SELECT ` + columns + ` FROM channels WHERE workspace_id = ? AND id = ?`
-		if tx.Dialect() == db.Postgres {
-			q += ` FOR UPDATE`
-		}
-		cur, err := s.scan(tx.QueryRow(ctx, q, workspaceID, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.NotFound("channel")
-		}
+		cur, err := s.lockChannel(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err
 		}
