@@ -54,7 +54,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	r := report{M: describeMachine(), Shape: sh, Dialect: string(d.Dialect), Seed: time.Since(start), Runs: *runs}
+	r := report{M: harness.DescribeMachine(), Shape: sh, Dialect: string(d.Dialect), Seed: time.Since(start), Runs: *runs}
 	fmt.Fprintf(os.Stderr, "seeded in %s; measuring…\n", r.Seed.Round(time.Millisecond))
 	if r.Timings, err = in.timings(ctx, *runs); err != nil {
 		return err

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -73,27 +71,8 @@ func (in *inbox) timings(ctx context.Context, runs int) ([]timing, error) {
 	return out, nil
 }
 
-// machine describes where the benchmark ran.
-type machine struct {
-	CPUs         int
-	Go, OS, Date string
-	Commit, Load string
-}
-
-func describeMachine() machine {
-	m := machine{CPUs: runtime.NumCPU(), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH,
-		Date: time.Now().UTC().Format("2006-01-02 15:04 MST")}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		m.Load, _, _ = strings.Cut(string(b), " ")
-	}
-	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
-		m.Commit = strings.TrimSpace(string(out))
-	}
-	return m
-}
-
 type report struct {
-	M       machine
+	M       harness.Machine
 	Shape   shape
 	Dialect string
 	Seed    time.Duration

@@ -80,9 +80,9 @@ func runLevel(ctx context.Context, bin string, concurrency, n int, duration time
 
 	cpu0 := selfCPU()
 	srv0, srvOK := srv.CPUSoFar()
-	busy0, busyOK := machineBusy()
+	busy0, busyOK := harness.MachineBusy()
 	lat, firstErr := generate(ctx, wh, concurrency, n, duration, &res)
-	busy1, _ := machineBusy()
+	busy1, _ := harness.MachineBusy()
 	srv1, _ := srv.CPUSoFar()
 	res.ClientCPU = selfCPU() - cpu0
 	res.FirstError = firstErr

@@ -69,7 +69,7 @@ func run() error {
 		}
 	}
 
-	rep := report{M: describeMachine()}
+	rep := report{M: harness.DescribeMachine()}
 	if *idleWindow > 0 {
 		logf("an idle demo node for %s", *idleWindow)
 		if rep.Idle, err = runIdle(ctx, *bin, *idleWindow); err != nil {

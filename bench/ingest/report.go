@@ -17,7 +17,7 @@ const (
 
 // report is everything one run measured.
 type report struct {
-	M          machine
+	M          harness.Machine
 	Levels     []levelResult
 	RawSingle  rawResult
 	RawBatched []rawResult // one per concurrency level above 1, batch = concurrency

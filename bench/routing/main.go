@@ -35,7 +35,7 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	r := report{M: describeMachine(), Workers: *workers}
+	r := report{M: harness.DescribeMachine(), Workers: *workers}
 	var err error
 	fmt.Fprintf(os.Stderr, "throughput: %d assignments from %d callers…\n", *n, *workers)
 	if *cpuProfile != "" {

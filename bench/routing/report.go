@@ -16,7 +16,7 @@ const (
 )
 
 type report struct {
-	M          machine
+	M          harness.Machine
 	Workers    int
 	Throughput throughputResult
 	Direct     directResult

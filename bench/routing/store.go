@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"runtime"
-	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -121,23 +118,4 @@ func (w *world) conversations(ctx context.Context, n int) ([]int64, error) {
 		ids = append(ids, batch...)
 	}
 	return ids, nil
-}
-
-// machine describes where the benchmark ran.
-type machine struct {
-	CPUs         int
-	Go, OS, Date string
-	Commit, Load string
-}
-
-func describeMachine() machine {
-	m := machine{CPUs: runtime.NumCPU(), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH,
-		Date: time.Now().UTC().Format("2006-01-02 15:04 MST")}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		m.Load, _, _ = strings.Cut(string(b), " ")
-	}
-	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
-		m.Commit = strings.TrimSpace(string(out))
-	}
-	return m
 }

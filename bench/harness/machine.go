@@ -1,4 +1,4 @@
-package main
+package harness
 
 import (
 	"bufio"
@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// machine describes where the benchmark ran.
-type machine struct {
+// Machine describes where a benchmark ran, for its report.
+type Machine struct {
 	CPUs   int
 	CPU    string
 	OS     string
@@ -23,8 +23,9 @@ type machine struct {
 	Load   string // one-minute load average when the run started
 }
 
-func describeMachine() machine {
-	m := machine{CPUs: runtime.NumCPU(), CPU: cpuModel(), OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version(),
+// DescribeMachine describes this machine now.
+func DescribeMachine() Machine {
+	m := Machine{CPUs: runtime.NumCPU(), CPU: cpuModel(), OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version(),
 		Date: time.Now().UTC().Format("2006-01-02 15:04 MST"), Load: loadAverage()}
 	if k, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.OS += ", Linux " + strings.TrimSpace(string(k))
@@ -65,10 +66,10 @@ func cpuModel() string {
 	return "unknown"
 }
 
-// machineBusy returns the CPU time all processes have used since boot,
+// MachineBusy returns the CPU time all processes have used since boot,
 // from /proc/stat (Linux; ok is false elsewhere). The benchmark subtracts
 // its own two processes to show how much other work shared the cores.
-func machineBusy() (busy time.Duration, ok bool) {
+func MachineBusy() (busy time.Duration, ok bool) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
 		return 0, false
