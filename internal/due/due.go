@@ -41,7 +41,9 @@ type Kind struct {
 	// time of the oldest, for switchboard_due_backlog; nil: not reported.
 	Backlog func(ctx context.Context, now int64) (count, oldest int64, err error)
 	// Retry is the first delay after a failed pass, doubled after each
-	// further failure up to MaxRetry (defaults 1s and 5m).
+	// further failure up to MaxRetry (defaults 1s and 30s: timed work is
+	// workflow steps and sends customers wait for, so after a passing
+	// store error it resumes within seconds, not minutes).
 	Retry, MaxRetry time.Duration
 }
 
@@ -93,6 +95,9 @@ type Handle struct {
 	failures int   // consecutive failed passes
 }
 
+// defaultMaxRetry bounds the backoff of a kind that sets no MaxRetry.
+const defaultMaxRetry = 30 * time.Second
+
 // Register adds a kind before the runner runs; its first pass runs as
 // the runner starts. The kind hears of work recorded with db.Tx.Due(k.Name).
 func (r *Runner) Register(k Kind) *Handle {
@@ -100,7 +105,7 @@ func (r *Runner) Register(k Kind) *Handle {
 		k.Retry = time.Second
 	}
 	if k.MaxRetry < k.Retry {
-		k.MaxRetry = max(5*time.Minute, k.Retry)
+		k.MaxRetry = max(defaultMaxRetry, k.Retry)
 	}
 	h := &Handle{r: r, kind: k, told: math.MaxInt64}
 	r.mu.Lock()

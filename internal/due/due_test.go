@@ -150,6 +150,35 @@ func TestRunnerRetriesWithBackoff(t *testing.T) {
 	}
 }
 
+// The doubling stops at 30 s unless the kind says otherwise: work
+// customers wait for resumes soon after the store recovers.
+func TestRunnerBackoffIsBounded(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	clk := clock.NewFake(start)
+	d.SetClock(clk)
+	g := background.NewGroup(clk)
+	r := due.New(d, due.Options{Group: g, Logger: discard()})
+	s := &schedule{clk: clk, fail: 5}
+	r.Register(due.Kind{Name: "test", Pass: s.pass, Retry: 10 * time.Second})
+	backgroundtest.Run(t, g, r.Run)
+	for range 6 {
+		backgroundtest.WaitIdle(t, g)
+		next, ok := clk.Next()
+		if !ok {
+			break
+		}
+		clk.Set(next)
+	}
+	backgroundtest.WaitIdle(t, g)
+	var want []time.Time
+	for _, s := range []int{0, 10, 30, 60, 90, 120} {
+		want = append(want, start.Add(time.Duration(s)*time.Second))
+	}
+	if got := s.ran(); !slices.EqualFunc(got, want, time.Time.Equal) {
+		t.Fatalf("passes at %v, want %v", got, want)
+	}
+}
+
 // Claim leases due rows, oldest first, to one node, skipping rows leased
 // and rows not due; a second claim takes none of the first's.
 func TestClaim(t *testing.T) {
