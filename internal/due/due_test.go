@@ -127,25 +127,9 @@ func TestRunnerWokenByTxDue(t *testing.T) {
 
 // A failing pass is retried with a doubling delay, and a success resets it.
 func TestRunnerRetriesWithBackoff(t *testing.T) {
-	d := dbtest.Open(t, db.SQLite)
-	clk := clock.NewFake(start)
-	d.SetClock(clk)
-	g := background.NewGroup(clk)
-	r := due.New(d, due.Options{Group: g, Logger: discard()})
-	s := &schedule{clk: clk, fail: 3}
-	r.Register(due.Kind{Name: "test", Pass: s.pass, Retry: time.Second})
-	backgroundtest.Run(t, g, r.Run)
-	for range 4 {
-		backgroundtest.WaitIdle(t, g)
-		next, ok := clk.Next()
-		if !ok {
-			break
-		}
-		clk.Set(next)
-	}
-	backgroundtest.WaitIdle(t, g)
+	got := failingPasses(t, time.Second, 3)
 	want := []time.Time{start, start.Add(time.Second), start.Add(3 * time.Second), start.Add(7 * time.Second)}
-	if got := s.ran(); !slices.EqualFunc(got, want, time.Time.Equal) {
+	if !slices.EqualFunc(got, want, time.Time.Equal) {
 		t.Fatalf("passes at %v, want %v", got, want)
 	}
 }
@@ -153,15 +137,28 @@ func TestRunnerRetriesWithBackoff(t *testing.T) {
 // The doubling stops at 30 s unless the kind says otherwise: work
 // customers wait for resumes soon after the store recovers.
 func TestRunnerBackoffIsBounded(t *testing.T) {
+	got := failingPasses(t, 10*time.Second, 5)
+	var want []time.Time
+	for _, s := range []int{0, 10, 30, 60, 90, 120} {
+		want = append(want, start.Add(time.Duration(s)*time.Second))
+	}
+	if !slices.EqualFunc(got, want, time.Time.Equal) {
+		t.Fatalf("passes at %v, want %v", got, want)
+	}
+}
+
+// failingPasses runs a kind whose first fail passes fail, moving the fake
+// clock to each retry, and returns when its passes ran.
+func failingPasses(t *testing.T, retry time.Duration, fail int) []time.Time {
 	d := dbtest.Open(t, db.SQLite)
 	clk := clock.NewFake(start)
 	d.SetClock(clk)
 	g := background.NewGroup(clk)
 	r := due.New(d, due.Options{Group: g, Logger: discard()})
-	s := &schedule{clk: clk, fail: 5}
-	r.Register(due.Kind{Name: "test", Pass: s.pass, Retry: 10 * time.Second})
+	s := &schedule{clk: clk, fail: fail}
+	r.Register(due.Kind{Name: "test", Pass: s.pass, Retry: retry})
 	backgroundtest.Run(t, g, r.Run)
-	for range 6 {
+	for range fail + 1 {
 		backgroundtest.WaitIdle(t, g)
 		next, ok := clk.Next()
 		if !ok {
@@ -170,13 +167,7 @@ func TestRunnerBackoffIsBounded(t *testing.T) {
 		clk.Set(next)
 	}
 	backgroundtest.WaitIdle(t, g)
-	var want []time.Time
-	for _, s := range []int{0, 10, 30, 60, 90, 120} {
-		want = append(want, start.Add(time.Duration(s)*time.Second))
-	}
-	if got := s.ran(); !slices.EqualFunc(got, want, time.Time.Equal) {
-		t.Fatalf("passes at %v, want %v", got, want)
-	}
+	return s.ran()
 }
 
 // Claim leases due rows, oldest first, to one node, skipping rows leased
