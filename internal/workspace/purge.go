@@ -57,7 +57,7 @@ func (s *Service) nextExpiry(ctx context.Context) (int64, error) {
 
 // duePurge names the purge timer's work for db.Tx.Due: a token with an
 // expiry is due for deletion then.
-const duePurge = "token expiry"
+const duePurge = "token_expiry"
 
 // PurgeWork is the purge of expired tokens and sessions as a kind of the
 // node's timed work (internal/due): its runner sleeps until the next
