@@ -39,6 +39,10 @@ type ConsumerConfig struct {
 	AfterBatch func(ctx context.Context) error
 	// Batch bounds the events read at once (default 256).
 	Batch int
+	// FromStart makes a consumer that has no cursor yet begin at the
+	// log's first event instead of its newest: a projection built from
+	// the whole history (reports) rather than a reaction to what comes.
+	FromStart bool
 	// Backoff is the wait before the first retry of a failed batch
 	// (default 1s); it doubles with each failure, up to MaxBackoff
 	// (default 1 min), on the store's clock.
@@ -72,7 +76,8 @@ type Consumer struct {
 
 // NewConsumer returns a consumer run in g (see Run), woken by hub, which
 // must be told of d's commits. Its cursor row is created the first time
-// it runs, at the log's newest event: a new consumer starts from now.
+// it runs, at the log's newest event: a new consumer starts from now
+// (unless FromStart).
 func NewConsumer(d *db.DB, hub *Hub, g *background.Group, cfg ConsumerConfig) *Consumer {
 	if cfg.Batch <= 0 {
 		cfg.Batch = 256
@@ -293,14 +298,19 @@ func (c *Consumer) newest(ctx context.Context) (int64, error) {
 	return newest, nil
 }
 
-// stored reads the cursor row, creating it at the log's end the first time.
+// stored reads the cursor row, creating it the first time at the log's
+// end (or its start, with FromStart).
 func (c *Consumer) stored(ctx context.Context) (int64, error) {
 	var last int64
 	err := c.db.Reader().QueryRow(ctx, `SELECT last_id FROM event_consumers WHERE name = ?`, c.cfg.Name).Scan(&last)
 	if errors.Is(err, sql.ErrNoRows) {
+		start := `COALESCE(MAX(id), 0)`
+		if c.cfg.FromStart {
+			start = `0`
+		}
 		err = c.db.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at)
-				SELECT ?, COALESCE(MAX(id), 0), ? FROM events WHERE true ON CONFLICT (name) DO NOTHING`, c.cfg.Name, tx.Now())
+				SELECT ?, `+start+`, ? FROM events WHERE true ON CONFLICT (name) DO NOTHING`, c.cfg.Name, tx.Now())
 			return err
 		})
 		if err == nil {

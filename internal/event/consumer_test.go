@@ -367,3 +367,25 @@ func lagMetric(t *testing.T, hub *event.Hub) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// A new consumer starts at the newest event, unless it asks for the
+// whole history (a projection such as reports).
+func TestConsumerStartsAtTheEndOrFromStart(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		n := newNode(d, newClock())
+		ws := setup(t, d)
+		before := appendEvents(t, d, ws, event.ContactCreated, event.ContactUpdated, event.ContactCreated)
+		late, history := &recorder{}, &recorder{}
+		backgroundtest.Run(t, n.g, n.consumer(t, "late", late, event.ConsumerConfig{}).Run,
+			n.consumer(t, "history", history, event.ConsumerConfig{FromStart: true}).Run)
+		backgroundtest.WaitIdle(t, n.g)
+		after := appendEvents(t, d, ws, event.ContactUpdated)
+		backgroundtest.WaitIdle(t, n.g)
+		if got := late.ids(); !slices.Equal(got, after) {
+			t.Errorf("a new consumer handled %v, want only what came after it started %v", got, after)
+		}
+		if got, want := history.ids(), append(before, after...); !slices.Equal(got, want) {
+			t.Errorf("a FromStart consumer handled %v, want the whole log %v", got, want)
+		}
+	})
+}
