@@ -44,7 +44,7 @@ var crossOrigin = http.NewCrossOriginProtection()
 
 func sameOrigin(r *http.Request) error {
 	if crossOrigin.Check(r) != nil {
-		return apperr.Forbidden("cross-site request refused: the page making it is not this server's")
+		return csrfRefused("Origin", "cross-site request refused: the page making it is not this server's")
 	}
 	return nil
 }
@@ -63,10 +63,16 @@ func checkCSRF(r *http.Request, session string) error {
 	}
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
-		return apperr.Forbidden("missing X-CSRF-Token: a browser session sends its CSRF token (GET /api/v1/auth/csrf) with every change")
+		return csrfRefused("X-CSRF-Token", "missing: a browser session sends its CSRF token (GET /api/v1/auth/csrf) with every change")
 	}
 	if !hmac.Equal([]byte(got), []byte(csrfToken(session))) {
-		return apperr.Forbidden("wrong X-CSRF-Token for this session")
+		return csrfRefused("X-CSRF-Token", "wrong for this session: ask GET /api/v1/auth/csrf")
 	}
 	return nil
+}
+
+// csrfRefused is a 403 whose field names the header at fault, so the web
+// app tells a CSRF refusal (fetch the token again) from a role's.
+func csrfRefused(header, msg string) error {
+	return &apperr.Error{Kind: apperr.KindForbidden, Field: header, Message: msg}
 }

@@ -91,7 +91,7 @@ var statusText = map[int]string{
 	200: "OK", 201: "Created", 202: "Accepted: stored and queued", 204: "Done; no content",
 	400: "Malformed request: bad JSON, a malformed query parameter or header",
 	401: "Missing, wrong or expired token",
-	403: "Your role may not do this",
+	403: "Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin",
 	404: "No such thing in your workspace (also for a malformed id)",
 	408: "The body did not arrive in time",
 	409: "Conflicts with the current state (a duplicate, a second open conversation, …)",
