@@ -83,6 +83,11 @@ func TestBrowserSession(t *testing.T) {
 			!strings.Contains(out, `"csrf_token":"`+csrf+`"`) {
 			t.Fatalf("csrf: %d %s; want %s", resp.StatusCode, out, csrf)
 		}
+		if resp, _ := f.raw(t, "GET", "/api/v1/conversations", "", "", withCookie(session, "")); resp.StatusCode != 200 ||
+			resp.Header.Get("Cache-Control") != "private" || resp.Header.Get("Vary") != "Cookie" {
+			t.Fatalf("a cookie's answer: %d, Cache-Control %q, Vary %q; want private, Cookie", resp.StatusCode,
+				resp.Header.Get("Cache-Control"), resp.Header.Get("Vary"))
+		}
 		// An API token planted in the cookie is not a session.
 		apiToken := f.tokens["agent"]
 		view := `{"name":"Mine","filter":{"status":"open"}}`

@@ -128,6 +128,10 @@ func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		r = r.WithContext(withCookieToken(r.Context(), token))
+		// The answer is this person's: no shared cache may keep it for
+		// another's cookie (handlers may tighten it to no-store).
+		w.Header().Set("Cache-Control", "private")
+		w.Header().Add("Vary", "Cookie")
 	}
 	if rl := a.s.rate; rl != nil {
 		if ok, wait := rl.Take(p.TokenID); !ok {
