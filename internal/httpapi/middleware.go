@@ -86,7 +86,9 @@ var (
 // handlerFunc is a handler that returns its error for one place to answer it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// authed wraps h with bearer-token authentication and a role check.
+// authed wraps h with authentication and a role check: a bearer token,
+// or, for a request with no Authorization header, the browser's session
+// cookie, whose state-changing requests must also pass the CSRF check.
 func (s *Server) authed(allowed roles, h handlerFunc) http.Handler {
 	return &authedHandler{s: s, allowed: allowed, h: h}
 }
@@ -102,14 +104,34 @@ type authedHandler struct {
 
 func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	token := bearer(r)
+	fromCookie := token == ""
+	if fromCookie {
+		token = cookieSession(r)
+	}
 	if token == "" {
 		httpjson.WriteError(w, r, apperr.Unauthorized("missing bearer token"))
 		return
 	}
 	p, err := a.s.deps.Workspaces.Authenticate(r.Context(), token)
+	if err == nil && fromCookie && p.TokenKind != workspace.KindSession {
+		// Only a browser sign-in puts a token in the cookie; an API
+		// token found there was planted, and is not believed.
+		err = apperr.Unauthorized("the session cookie holds no session")
+	}
 	if err != nil {
 		httpjson.WriteError(w, r, err)
 		return
+	}
+	if fromCookie {
+		if err := checkCSRF(r, token); err != nil {
+			httpjson.WriteError(w, r, err)
+			return
+		}
+		r = r.WithContext(withCookieToken(r.Context(), token))
+		// The answer is this person's: no shared cache may keep it for
+		// another's cookie (handlers may tighten it to no-store).
+		w.Header().Set("Cache-Control", "private")
+		w.Header().Add("Vary", "Cookie")
 	}
 	if rl := a.s.rate; rl != nil {
 		if ok, wait := rl.Take(p.TokenID); !ok {

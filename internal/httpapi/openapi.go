@@ -80,7 +80,9 @@ type apiComponents struct {
 // apiSecurity is how callers authenticate.
 type apiSecurity struct {
 	Type         string `json:"type"`
-	Scheme       string `json:"scheme"`
+	Scheme       string `json:"scheme,omitempty"`
+	In           string `json:"in,omitempty"`   // where an apiKey is: "cookie"
+	Name         string `json:"name,omitempty"` // the apiKey's name
 	BearerFormat string `json:"bearerFormat,omitempty"`
 	Description  string `json:"description,omitempty"`
 }
@@ -89,7 +91,7 @@ var statusText = map[int]string{
 	200: "OK", 201: "Created", 202: "Accepted: stored and queued", 204: "Done; no content",
 	400: "Malformed request: bad JSON, a malformed query parameter or header",
 	401: "Missing, wrong or expired token",
-	403: "Your role may not do this",
+	403: "Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin",
 	404: "No such thing in your workspace (also for a malformed id)",
 	408: "The body did not arrive in time",
 	409: "Conflicts with the current state (a duplicate, a second open conversation, …)",
@@ -122,6 +124,9 @@ func buildOpenAPI(routes []Route, ops map[string]opDoc) (*apiDoc, error) {
 		Components: apiComponents{Schemas: g.components, SecuritySchemes: map[string]apiSecurity{
 			"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "sb_…",
 				Description: "An API token (POST /api/v1/tokens) or a session token (POST /api/v1/auth/login)."},
+			"sessionCookie": {Type: "apiKey", In: "cookie", Name: sessionCookie,
+				Description: "A browser's session (POST /api/v1/auth/session), used when there is no Authorization header. " +
+					"POST, PUT, PATCH and DELETE made with it must come from this site and carry X-CSRF-Token (403 otherwise)."},
 			"channelToken": {Type: "http", Scheme: "bearer",
 				Description: "The channel's own token, shown once: by POST /api/v1/channels and POST /api/v1/channels/{channelID}/rotate-token."},
 			"metricsToken": {Type: "http", Scheme: "bearer",
@@ -193,7 +198,7 @@ func (o opDoc) operation(g *schemaGen, pattern string, allowed roles, errSchema 
 	}
 	switch {
 	case allowed != nil:
-		op.Security = []map[string][]string{{"bearer": {}}}
+		op.Security = []map[string][]string{{"bearer": {}}, {"sessionCookie": {}}}
 		op.Roles = allowed
 		errs = append(errs, 401, 403, 429)
 	case o.channelToken:

@@ -93,10 +93,22 @@ var operations = map[string]opDoc{
 			"Failed sign-ins are limited per email and per client address (429 with Retry-After; a successful one never counts). " +
 			"A deactivated user is refused (401).",
 		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401, 404, 429}},
+	"POST /api/v1/auth/session": {id: "browserLogin", tag: tagAuth, summary: "Sign a browser in: the session goes into an HttpOnly cookie",
+		desc: "The same body, limits and workspace choice as POST /api/v1/auth/login, but the session token is set as the cookie " +
+			sessionCookie + " (HttpOnly, SameSite=Lax, Path=/, Secure over TLS, Max-Age the session's life) and never appears in " +
+			"the body; the body has the user and the session's csrf_token, which every POST, PUT, PATCH and DELETE made with the " +
+			"cookie sends back in X-CSRF-Token. With several workspaces and no workspace_id: their list, and no cookie. " +
+			"403 for a cross-site request.",
+		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: browserSession{}, errors: []int{401, 403, 404, 429}},
+	"GET /api/v1/auth/csrf": {id: "csrfToken", tag: tagAuth, summary: "The CSRF token of the browser's session (the cookie)",
+		desc:   "For a page loaded again: send it in X-CSRF-Token with every change. 400 for a bearer request, which needs none.",
+		status: 200, resp: csrfAnswer{}, errors: []int{400}},
 	"POST /api/v1/auth/logout": {id: "logout", tag: tagAuth, summary: "Sign out: end the session this request is made with",
-		desc: "400 when the request used an API token rather than a session.", status: 204, errors: []int{400}},
+		desc:   "400 when the request used an API token rather than a session. Made with the cookie, it also clears the cookie.",
+		status: 204, errors: []int{400}},
 	"POST /api/v1/auth/logout-all": {id: "logoutAll", tag: tagAuth, summary: "Sign out everywhere: end every session of yours, this one too",
-		desc: "API tokens stay. 400 for a workspace token, which belongs to no user.", status: 200, resp: endedSessions{}, errors: []int{400}},
+		desc:   "API tokens stay. 400 for a workspace token, which belongs to no user. Made with the cookie, it also clears the cookie.",
+		status: 200, resp: endedSessions{}, errors: []int{400}},
 	"GET /api/v1/me": {id: "me", tag: tagAuth, summary: "Who the token acts as",
 		desc: "With a user's token, also their account and the workspaces it may sign in to.", status: 200, resp: whoAmI{}},
 	"GET /api/v1/me/sessions": {id: "listSessions", tag: tagAuth, summary: "Your sessions that have not expired; current marks this one",

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -68,18 +67,7 @@ type whoAmI struct {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
-	var in credentials
-	if err := httpjson.Decode(w, r, &in); err != nil {
-		return err
-	}
-	if in.Email == "" || in.Password == "" {
-		return apperr.Invalid("email", "email and password are required")
-	}
-	if in.WorkspaceID < 0 {
-		return apperr.Invalid("workspace_id", "must be a workspace id")
-	}
-	out, err := s.deps.Workspaces.SignIn(r.Context(), workspace.SignInInput{Email: in.Email, Password: in.Password,
-		WorkspaceID: in.WorkspaceID, ClientAddr: s.clientAddr(r), UserAgent: r.UserAgent(), TTL: sessionTTL})
+	out, err := s.signIn(w, r)
 	if err != nil {
 		return err
 	}

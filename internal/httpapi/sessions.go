@@ -46,6 +46,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deps.Workspaces.EndSession(r.Context(), p.WorkspaceID, p.UserID, p.TokenID); err != nil {
 		return err
 	}
+	s.clearSessionCookie(w, r)
 	noContent(w)
 	return nil
 }
@@ -62,6 +63,7 @@ func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.clearSessionCookie(w, r)
 	httpjson.WriteJSON(w, http.StatusOK, endedSessions{Ended: n})
 	return nil
 }
