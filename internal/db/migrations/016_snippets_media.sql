@@ -25,6 +25,9 @@ CREATE TABLE media (
     size            BIGINT NOT NULL,
     content_type    TEXT NOT NULL,
     file_name       TEXT NOT NULL,
+    -- fetch_key lets the channel integrator fetch a file sent as an
+    -- attachment without an API token: GET /media/{id}/{fetch_key}.
+    fetch_key       TEXT NOT NULL,
     created_at      BIGINT NOT NULL
 );
 CREATE INDEX media_workspace ON media (workspace_id, created_at);
