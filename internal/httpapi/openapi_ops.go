@@ -154,8 +154,10 @@ var operations = map[string]opDoc{
 	"GET /api/v1/conversations/{conversationID}/messages": {id: "listMessages", tag: tagConversations,
 		summary: "Messages, oldest first", query: paged, status: 200, resp: page[conversation.Message]{}},
 	"POST /api/v1/conversations/{conversationID}/messages": {id: "sendMessage", tag: tagConversations,
-		summary: "Send a message to the contact", desc: "Stored as pending and queued; its status follows in message.status events.",
-		body: conversation.SendInput{}, status: 202, resp: conversation.Message{}, errors: []int{409}},
+		summary: "Send a message to the contact", desc: "Stored as pending and queued; its status follows in message.status events. " +
+			"attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); " +
+			"the channel's integrator receives a URL it can fetch without a token.",
+		body: sendBody{}, status: 202, resp: conversation.Message{}, errors: []int{409}},
 	"GET /api/v1/conversations/{conversationID}/comments": {id: "listComments", tag: tagConversations,
 		summary: "Internal comments, oldest first", query: paged, status: 200, resp: page[conversation.Comment]{}},
 	"POST /api/v1/conversations/{conversationID}/comments": {id: "addComment", tag: tagConversations,
@@ -251,7 +253,7 @@ var operations = map[string]opDoc{
 		summary: "Delete a closing category; closed conversations keep its name", status: 204},
 
 	"GET /api/v1/snippets": {id: "listSnippets", tag: tagSettings, summary: "Snippets by name",
-		desc: "Canned texts an agent inserts by typing / and the name. q keeps those whose name or text starts with it (case-insensitive).",
+		desc:  "Canned texts an agent inserts by typing / and the name. q keeps those whose name or text starts with it (case-insensitive).",
 		query: append([]param{{"q", "start of the name or text (at most 200 characters)", false}}, paged...), status: 200, resp: page[snippet.Snippet]{}},
 	"POST /api/v1/snippets": {id: "createSnippet", tag: tagSettings, summary: "Add a snippet",
 		desc: "name: 1–50 lowercase letters, digits, - and _, starting with a letter or digit, unique in the workspace (409); text: at most 10,000 characters.",
@@ -272,7 +274,7 @@ var operations = map[string]opDoc{
 			"and Cache-Control: private, immutable. Range requests are honoured.",
 		status: 200, media: "application/octet-stream"},
 	"GET /media/{media}/{key}": {id: "fetchMedia", tag: tagChannels, summary: "A channel's integrator fetches a sent attachment",
-		desc: "The URL of an attachment in an outbound message; the key in it stands for a token. The same headers as GET /api/v1/media/{media}.",
+		desc:   "The URL of an attachment in an outbound message; the key in it stands for a token. The same headers as GET /api/v1/media/{media}.",
 		status: 200, media: "application/octet-stream"},
 
 	"GET /api/v1/users": {id: "listUsers", tag: tagPeople, summary: "Users", query: paged, status: 200, resp: page[workspace.User]{}},
