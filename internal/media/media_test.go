@@ -153,6 +153,9 @@ func TestAccepted(t *testing.T) {
 			{"HTML-looking text", "text/plain", []byte("hello <script>alert(1)</script>"), "text/plain; charset=utf-8", "file"},
 			{"JPEG declared jpg", "image/jpg", []byte("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00"), "image/jpeg", "image"},
 			{"GIF", "", []byte("GIF89a\x01\x00\x01\x00"), "image/gif", "image"},
+			{"WebP", "image/webp", []byte("RIFF\x24\x00\x00\x00WEBPVP8 "), "image/webp", "image"},
+			{"WebM", "video/webm", []byte("\x1A\x45\xDF\xA3\x01\x00\x00\x00"), "video/webm", "video"},
+			{"Ogg declared audio/ogg", "audio/ogg", []byte("OggS\x00\x02\x00\x00"), "audio/ogg", "audio"},
 			{"MP3", "audio/mpeg", []byte("ID3\x03\x00\x00\x00\x00\x00\x00"), "audio/mpeg", "audio"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
