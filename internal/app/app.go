@@ -24,10 +24,12 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/node"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -68,6 +70,15 @@ type Config struct {
 	// (--secret-key). Empty: on SQLite the data folder's key file
 	// (created on first start); on PostgreSQL the node refuses to start.
 	SecretKey string
+	// MediaDir is where uploaded attachments are kept (empty: media/ in
+	// DataDir; with neither, the node stores no media). Several nodes must
+	// share it (docs/configuration.md, "Media").
+	MediaDir string
+	// MediaMaxBytes bounds one upload (0: media.DefaultMaxBytes).
+	MediaMaxBytes int64
+	// PublicURL is the node's address as integrators reach it; attachment
+	// URLs sent to them start with it (empty: paths alone).
+	PublicURL string
 }
 
 // App is a node with every part built.
@@ -88,6 +99,8 @@ type App struct {
 	Conversations *conversation.Service
 	Routing       *routing.Service
 	Workflows     *workflow.Service
+	Snippets      *snippet.Service
+	Media         *media.Store // nil: the node stores no media
 	Handler       http.Handler
 	guard         *netguard.Guard // see outboundGuard
 
@@ -124,6 +137,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Conversations = conversation.New(d)
+	a.Snippets = snippet.New(d)
+	if err := a.buildMedia(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Due = due.New(d, due.Options{Group: a.Background, Metrics: a.Metrics})
 	a.engines = append(a.engines, a.Due.Run)
 	a.Due.Register(a.Conversations.SnoozeWork())

@@ -79,3 +79,40 @@ func TestSecretKeyFlag(t *testing.T) {
 		t.Fatalf("flag over variable = %q", cfg.SecretKey)
 	}
 }
+
+// The media settings reach the node's configuration; nonsense is refused.
+func TestMediaFlags(t *testing.T) {
+	parse := func(env map[string]string, args ...string) (app.Config, error) {
+		t.Helper()
+		for k, v := range env {
+			t.Setenv(k, v)
+		}
+		fs := newFlagSet("serve", io.Discard)
+		var m mediaFlags
+		m.register(fs)
+		var cfg app.Config
+		if err := fs.Parse(args); err != nil {
+			return cfg, err
+		}
+		return cfg, m.apply(&cfg)
+	}
+	cfg, err := parse(nil)
+	if err != nil || cfg.MediaDir != "" || cfg.MediaMaxBytes != 25<<20 || cfg.PublicURL != "" {
+		t.Fatalf("defaults: %+v, %v", cfg, err)
+	}
+	cfg, err = parse(map[string]string{"SWITCHBOARD_MEDIA_DIR": "/srv/media", "SWITCHBOARD_PUBLIC_URL": "https://sb.example/"},
+		"--media-max-bytes", "1000")
+	if err != nil || cfg.MediaDir != "/srv/media" || cfg.MediaMaxBytes != 1000 || cfg.PublicURL != "https://sb.example" {
+		t.Fatalf("variables and flags: %+v, %v", cfg, err)
+	}
+	for _, bad := range [][]string{
+		{"--media-max-bytes", "0"},
+		{"--public-url", "sb.example"},
+		{"--public-url", "ftp://sb.example"},
+		{"--public-url", "https://sb.example/?x=1"},
+	} {
+		if _, err := parse(nil, bad...); err == nil {
+			t.Errorf("%v: accepted", bad)
+		}
+	}
+}

@@ -21,6 +21,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv.register(fs)
 	var nf networkFlags
 	nf.register(fs)
+	var mf mediaFlags
+	mf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +34,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := srv.apply(&cfg); err != nil {
+		return err
+	}
+	if err := mf.apply(&cfg); err != nil {
 		return err
 	}
 	var err error

@@ -217,15 +217,38 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, list)
 }
 
+// sendBody is a message to send: the domain's input and the media ids
+// (POST /api/v1/media) of its attachment, whose text is the caption.
+type sendBody struct {
+	conversation.SendInput
+	Attachments []string `json:"attachments"`
+}
+
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	id, err := PathID(r, "conversationID")
 	if err != nil {
 		return err
 	}
-	var in conversation.SendInput
-	if err := httpjson.Decode(w, r, &in); err != nil {
+	var body sendBody
+	if err := httpjson.Decode(w, r, &body); err != nil {
 		return err
+	}
+	in := body.SendInput
+	if body.Attachments != nil {
+		if in.Type != "" && in.Type != "attachment" {
+			return apperr.Invalid("type", "must be attachment (or left out) when attachments are given")
+		}
+		if len(in.Content) > 0 {
+			return apperr.Invalid("content", "must be left out when attachments are given")
+		}
+		if s.deps.Media == nil {
+			return apperr.Invalid("attachments", "this node stores no media")
+		}
+		if in.Content, err = s.deps.Media.Content(r.Context(), p.WorkspaceID, body.Attachments, s.deps.PublicURL); err != nil {
+			return err
+		}
+		in.Type = "attachment"
 	}
 	in.Sender, in.UserID = source(p), p.UserID
 	m, err := s.deps.Conversations.Send(r.Context(), p, id, in)

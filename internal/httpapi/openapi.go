@@ -196,6 +196,12 @@ func (o opDoc) operation(g *schemaGen, pattern string, allowed roles, errSchema 
 		op.RequestBody = &apiBody{Required: !o.optionalBody, Content: jsonContent(s)}
 		errs = append(errs, 400, 408, 413, 422)
 	}
+	if o.multipart {
+		file := &jsonSchema{Type: "object", Required: []string{"file"},
+			Properties: map[string]*jsonSchema{"file": {Type: "string", Format: "binary", Description: "the file; its filename and Content-Type are optional"}}}
+		op.RequestBody = &apiBody{Required: true, Content: map[string]apiMedia{"multipart/form-data": {Schema: file}}}
+		errs = append(errs, 400, 408, 413, 422)
+	}
 	switch {
 	case allowed != nil:
 		op.Security = []map[string][]string{{"bearer": {}}, {"sessionCookie": {}}}

@@ -5,7 +5,9 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -18,6 +20,7 @@ type opDoc struct {
 	body                   any      // request body; nil for none
 	required               []string // body fields the domain requires
 	optionalBody           bool     // the body may be left out
+	multipart              bool     // the body is multipart/form-data with a part "file"
 	status                 int      // success status
 	also                   int      // a second success status with the same body
 	okText                 string   // describes the success, if the status text does not
@@ -163,8 +166,10 @@ var operations = map[string]opDoc{
 	"GET /api/v1/conversations/{conversationID}/messages": {id: "listMessages", tag: tagConversations,
 		summary: "Messages, oldest first", query: paged, status: 200, resp: page[conversation.Message]{}},
 	"POST /api/v1/conversations/{conversationID}/messages": {id: "sendMessage", tag: tagConversations,
-		summary: "Send a message to the contact", desc: "Stored as pending and queued; its status follows in message.status events.",
-		body: conversation.SendInput{}, status: 202, resp: conversation.Message{}, errors: []int{409}},
+		summary: "Send a message to the contact", desc: "Stored as pending and queued; its status follows in message.status events. " +
+			"attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); " +
+			"the channel's integrator receives a URL it can fetch without a token.",
+		body: sendBody{}, status: 202, resp: conversation.Message{}, errors: []int{409}},
 	"GET /api/v1/conversations/{conversationID}/comments": {id: "listComments", tag: tagConversations,
 		summary: "Internal comments, oldest first", query: paged, status: 200, resp: page[conversation.Comment]{}},
 	"POST /api/v1/conversations/{conversationID}/comments": {id: "addComment", tag: tagConversations,
@@ -258,6 +263,31 @@ var operations = map[string]opDoc{
 		body: newCategory{}, required: []string{"name"}, status: 201, resp: conversation.Category{}, errors: []int{409}},
 	"DELETE /api/v1/closing-categories/{categoryID}": {id: "deleteClosingCategory", tag: tagSettings,
 		summary: "Delete a closing category; closed conversations keep its name", status: 204},
+
+	"GET /api/v1/snippets": {id: "listSnippets", tag: tagSettings, summary: "Snippets by name",
+		desc:  "Canned texts an agent inserts by typing / and the name. q keeps those whose name or text starts with it (case-insensitive).",
+		query: append([]param{{"q", "start of the name or text (at most 200 characters)", false}}, paged...), status: 200, resp: page[snippet.Snippet]{}},
+	"POST /api/v1/snippets": {id: "createSnippet", tag: tagSettings, summary: "Add a snippet",
+		desc: "name: 1–50 lowercase letters, digits, - and _, starting with a letter or digit, unique in the workspace (409); text: at most 10,000 characters.",
+		body: snippet.Input{}, required: []string{"name", "text"}, status: 201, resp: snippet.Snippet{}, errors: []int{409}},
+	"GET /api/v1/snippets/{snippetID}": {id: "getSnippet", tag: tagSettings, summary: "A snippet", status: 200, resp: snippet.Snippet{}},
+	"PATCH /api/v1/snippets/{snippetID}": {id: "updateSnippet", tag: tagSettings, summary: "Change a snippet's name or text",
+		body: snippet.Input{}, status: 200, resp: snippet.Snippet{}, errors: []int{409}},
+	"DELETE /api/v1/snippets/{snippetID}": {id: "deleteSnippet", tag: tagSettings, summary: "Delete a snippet", status: 204},
+
+	"POST /api/v1/media": {id: "uploadMedia", tag: tagConversations, summary: "Upload an attachment",
+		desc: "multipart/form-data with the file in a part named file (at most 25 MiB unless the node says otherwise: 413). " +
+			"The type is detected from the content, not the name: images (PNG, JPEG, GIF, WebP), PDF, plain text, audio (MP3, WAV, Ogg) and video (MP4, WebM) are accepted, anything else is 422, " +
+			"as is a part Content-Type that names another type than the content's. Send it with POST /api/v1/conversations/{conversationID}/messages and attachments: [id].",
+		multipart: true, status: 201, resp: media.Media{}},
+	"GET /api/v1/media/{media}": {id: "getMedia", tag: tagConversations, summary: "Download an attachment",
+		desc: "To members of the file's workspace only (404 otherwise). Served with its detected Content-Type, X-Content-Type-Options: nosniff, " +
+			"Content-Security-Policy: default-src 'none'; sandbox, Content-Disposition inline for images, audio and video and attachment otherwise, " +
+			"and Cache-Control: private, immutable. Range requests are honoured.",
+		status: 200, media: "application/octet-stream"},
+	"GET /media/{media}/{key}": {id: "fetchMedia", tag: tagChannels, summary: "A channel's integrator fetches a sent attachment",
+		desc:   "The URL of an attachment in an outbound message; the key in it stands for a token. The same headers as GET /api/v1/media/{media}.",
+		status: 200, media: "application/octet-stream"},
 
 	"GET /api/v1/users": {id: "listUsers", tag: tagPeople, summary: "Users", query: paged, status: 200, resp: page[workspace.User]{}},
 	"POST /api/v1/users": {id: "createUser", tag: tagPeople, summary: "Add a user",

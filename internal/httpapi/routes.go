@@ -72,6 +72,19 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/closing-categories", s.authed(managers, s.createCategory)),
 		r("DELETE", "/api/v1/closing-categories/{categoryID}", s.authed(managers, s.deleteCategory)),
 
+		// The composer: everyone uses snippets, managers write them;
+		// everyone uploads and reads the workspace's media. An attachment
+		// sent to a contact is fetched by the channel's integrator with
+		// the file's key instead of a token.
+		r("GET", "/api/v1/snippets", s.authed(anyone, s.listSnippets)),
+		r("POST", "/api/v1/snippets", s.authed(managers, s.createSnippet)),
+		r("GET", "/api/v1/snippets/{snippetID}", s.authed(anyone, s.getSnippet)),
+		r("PATCH", "/api/v1/snippets/{snippetID}", s.authed(managers, s.updateSnippet)),
+		r("DELETE", "/api/v1/snippets/{snippetID}", s.authed(managers, s.deleteSnippet)),
+		r("POST", "/api/v1/media", s.authed(anyone, s.uploadMedia)),
+		r("GET", "/api/v1/media/{media}", s.authed(anyone, s.getMedia)),
+		r("GET", "/media/{media}/{key}", public(s.fetchMedia)),
+
 		// Agents may read people and channels (to assign, mention and
 		// transfer); changing them is for managers. Users may change
 		// themselves: updateUser checks who changes what.

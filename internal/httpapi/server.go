@@ -16,8 +16,10 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -34,6 +36,15 @@ type Deps struct {
 	// Workflows manages workflow definitions and runs (nil: the workflow
 	// routes answer 404).
 	Workflows *workflow.Service
+	// Snippets are the workspace's canned texts (nil: a service over DB).
+	Snippets *snippet.Service
+	// Media stores uploaded attachments (nil: the media routes answer 404).
+	Media *media.Store
+	// PublicURL is the node's address as integrators reach it (e.g.
+	// https://switchboard.example.com); attachment URLs sent to them start
+	// with it. Empty: they are paths, which the integrator resolves
+	// against the address it calls.
+	PublicURL string
 	// Routing handles presence, capacity, queues and assignment by
 	// strategy (nil: the routing routes answer 404).
 	Routing *routing.Service
@@ -88,6 +99,9 @@ const maxRateBuckets = 100_000
 
 // New builds the handler with every route.
 func New(deps Deps) *Server {
+	if deps.Snippets == nil {
+		deps.Snippets = snippet.New(deps.DB)
+	}
 	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
 		stopping: make(chan struct{})}
 	if deps.Limits.Rate > 0 {

@@ -1,0 +1,23 @@
+package app
+
+import (
+	"path/filepath"
+
+	"github.com/switchboard-chat/switchboard/internal/media"
+)
+
+// buildMedia opens the media store in the configured folder, else in the
+// data folder's media/; with neither (PostgreSQL without --data or
+// --media-dir) the node stores no media and its media routes answer 404.
+func (a *App) buildMedia() error {
+	dir := a.cfg.MediaDir
+	if dir == "" && a.cfg.DataDir != "" {
+		dir = filepath.Join(a.cfg.DataDir, "media")
+	}
+	if dir == "" {
+		return nil
+	}
+	var err error
+	a.Media, err = media.New(a.DB, media.Options{Dir: dir, MaxBytes: a.cfg.MediaMaxBytes})
+	return err
+}

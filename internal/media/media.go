@@ -1,0 +1,274 @@
+// Package media is the store of uploaded attachments: the bytes in a
+// folder of the node (the data folder's media/ by default), named by a
+// random id and never by the client's name, and a row per file saying
+// whose it is and what it is, by content.
+//
+// The folder must be shared by every node that serves the workspace (on
+// PostgreSQL with several nodes: shared storage mounted at the same path),
+// since a file uploaded through one node is read through any.
+package media
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// DefaultMaxBytes is the largest file stored unless configured otherwise.
+const DefaultMaxBytes = 25 << 20
+
+// MaxFileNameLen bounds the client's file name kept (longer ones are cut).
+const MaxFileNameLen = 200
+
+// Media is a stored file.
+type Media struct {
+	ID          string    `json:"id"`
+	WorkspaceID int64     `json:"-"`
+	UploaderID  int64     `json:"uploader_id,omitempty"`
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"` // detected from the bytes
+	Kind        string    `json:"kind"`         // image, audio, video or file
+	FileName    string    `json:"file_name"`    // the client's name, sanitized
+	CreatedAt   time.Time `json:"created_at"`
+	fetchKey    string
+}
+
+// Upload is a file to store.
+type Upload struct {
+	WorkspaceID int64
+	UploaderID  int64 // 0: an integration token
+	FileName    string
+	// DeclaredType is the Content-Type the client gave; it must agree
+	// with the content (see agrees).
+	DeclaredType string
+	Body         io.Reader
+}
+
+// Options configure the store.
+type Options struct {
+	Dir      string // where the files live; created 0700
+	MaxBytes int64  // largest file; 0: DefaultMaxBytes
+}
+
+// Store keeps files and their rows.
+type Store struct {
+	db       *db.DB
+	dir      string
+	maxBytes int64
+}
+
+// New returns the store, creating its folder (0700) if needed.
+func New(d *db.DB, opts Options) (*Store, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("media: no folder configured")
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("media: %w", err)
+	}
+	return &Store{db: d, dir: opts.Dir, maxBytes: opts.MaxBytes}, nil
+}
+
+// MaxBytes is the largest file the store takes.
+func (s *Store) MaxBytes() int64 { return s.maxBytes }
+
+// Save stores a file: its type is detected from its first bytes and must
+// be one of the allowed ones and agree with what the client declared
+// (422 otherwise); a file over the limit is refused (413). The bytes are
+// on disk, synced, before the row commits; a crash between the two leaves
+// a file no row names, never a row without its file.
+func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
+	tmp, err := os.CreateTemp(s.dir, ".upload-*")
+	if err != nil {
+		return Media{}, fmt.Errorf("media: save: %w", err)
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name()) // gone already once renamed
+	}()
+	hash := sha256.New()
+	head := &headWriter{max: sniffLen}
+	n, err := io.Copy(io.MultiWriter(tmp, hash, head), io.LimitReader(in.Body, s.maxBytes+1))
+	if apperr.KindOf(err) != "" {
+		return Media{}, err // the caller's reader said what went wrong (too large, too slow)
+	}
+	if err != nil {
+		return Media{}, fmt.Errorf("media: read upload: %w", err)
+	}
+	if n > s.maxBytes {
+		return Media{}, apperr.TooLarge(fmt.Sprintf("a file may be at most %d bytes", s.maxBytes))
+	}
+	if n == 0 {
+		return Media{}, apperr.Invalid("file", "is empty")
+	}
+	full, bare := detect(head.buf.Bytes())
+	if !agrees(in.DeclaredType, bare) {
+		return Media{}, apperr.Invalid("file", "is declared as %q but its content is %s", clip(in.DeclaredType), bare)
+	}
+	kind, ok := allowed[bare]
+	if !ok {
+		return Media{}, apperr.Invalid("file", "is %s, which is not accepted (images, PDF, plain text, audio and video are)", bare)
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		return Media{}, fmt.Errorf("media: save: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return Media{}, fmt.Errorf("media: save: %w", err)
+	}
+	m := Media{ID: randomHex(16), WorkspaceID: in.WorkspaceID, UploaderID: in.UploaderID, SHA256: hex.EncodeToString(hash.Sum(nil)),
+		Size: n, ContentType: full, Kind: kind, FileName: SafeFileName(in.FileName), fetchKey: randomHex(32)}
+	if err := os.Rename(tmp.Name(), s.path(m.ID)); err != nil {
+		return Media{}, fmt.Errorf("media: save: %w", err)
+	}
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
+		now := tx.Now()
+		m.CreatedAt = db.Time(now)
+		_, err := tx.Exec(ctx, `INSERT INTO media (id, workspace_id, uploader_id, sha256, size, content_type, file_name, fetch_key, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.WorkspaceID, nullID(m.UploaderID), m.SHA256, m.Size, m.ContentType, m.FileName, m.fetchKey, now)
+		return err
+	})
+	if err != nil {
+		os.Remove(s.path(m.ID))
+		return Media{}, fmt.Errorf("media: save: %w", err)
+	}
+	return m, nil
+}
+
+// Get returns a file's row; another workspace's file, or an id that is
+// not one, is not found.
+func (s *Store) Get(ctx context.Context, workspaceID int64, id string) (Media, error) {
+	if !validID(id, 32) {
+		return Media{}, apperr.NotFound("media")
+	}
+	m, err := s.get(ctx, id)
+	if err != nil {
+		return Media{}, err
+	}
+	if m.WorkspaceID != workspaceID {
+		return Media{}, apperr.NotFound("media")
+	}
+	return m, nil
+}
+
+// Open returns a file's row and its bytes, for a member of its workspace.
+// The caller closes the file.
+func (s *Store) Open(ctx context.Context, workspaceID int64, id string) (Media, *os.File, error) {
+	m, err := s.Get(ctx, workspaceID, id)
+	if err != nil {
+		return Media{}, nil, err
+	}
+	return s.open(m)
+}
+
+// OpenByKey returns a file's row and bytes for whoever holds its fetch
+// key: the integrator of a channel it was sent on (see URLPath).
+func (s *Store) OpenByKey(ctx context.Context, id, key string) (Media, *os.File, error) {
+	if !validID(id, 32) || !validID(key, 64) {
+		return Media{}, nil, apperr.NotFound("media")
+	}
+	m, err := s.get(ctx, id)
+	if err != nil {
+		return Media{}, nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(key), []byte(m.fetchKey)) != 1 {
+		return Media{}, nil, apperr.NotFound("media")
+	}
+	return s.open(m)
+}
+
+// FetchPath is the path, on the node's address, where the integrator of
+// a channel fetches the file without a token.
+func (m Media) FetchPath() string { return "/media/" + m.ID + "/" + m.fetchKey }
+
+func (s *Store) open(m Media) (Media, *os.File, error) {
+	f, err := os.Open(s.path(m.ID))
+	if err != nil {
+		return Media{}, nil, fmt.Errorf("media: open %s: %w", m.ID, err)
+	}
+	return m, f, nil
+}
+
+func (s *Store) get(ctx context.Context, id string) (Media, error) {
+	var m Media
+	var uploader sql.NullInt64
+	var created int64
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id, uploader_id, sha256, size, content_type, file_name, fetch_key, created_at
+		FROM media WHERE id = ?`, id).Scan(&m.ID, &m.WorkspaceID, &uploader, &m.SHA256, &m.Size, &m.ContentType, &m.FileName, &m.fetchKey, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Media{}, apperr.NotFound("media")
+	}
+	if err != nil {
+		return Media{}, fmt.Errorf("media: get: %w", err)
+	}
+	m.UploaderID, m.CreatedAt = uploader.Int64, db.Time(created)
+	bare, _, _ := strings.Cut(m.ContentType, ";")
+	m.Kind = allowed[bare]
+	return m, nil
+}
+
+// path is where a file's bytes live: named by its id alone.
+func (s *Store) path(id string) string { return filepath.Join(s.dir, id) }
+
+// headWriter keeps the first max bytes written to it.
+type headWriter struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (h *headWriter) Write(p []byte) (int, error) {
+	if room := h.max - h.buf.Len(); room > 0 {
+		h.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// validID says whether s is n lowercase hex digits, as ids and keys are;
+// anything else is not looked up (and cannot name a path).
+func validID(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func clip(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "…"
+	}
+	return s
+}
