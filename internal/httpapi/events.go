@@ -153,10 +153,8 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fmt.Errorf("httpapi: streaming unsupported by the response writer")
 	}
-	// Subscribed before reading the log: nothing committed from now on
-	// can fall between the two.
-	sub := s.deps.Tail.Subscribe(f.Matches)
-	defer sub.Close()
+	feed := s.newFeed(f)
+	defer feed.Close()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
@@ -167,31 +165,19 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	keepalive := time.NewTicker(keepaliveEvery)
 	defer keepalive.Stop()
 	ctx := r.Context()
-	write := func(e event.Event) {
-		if e.ID <= f.After {
-			return // already sent, from the log
-		}
+	write := func(e event.Event) error {
 		data, _ := json.Marshal(e)
-		fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, data)
-		f.After = e.ID
+		_, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, data)
+		return err
 	}
 	catchUp := true
 	for {
 		if catchUp {
 			// Everything after the cursor, in pages, before going live.
-			for {
-				list, err := event.List(ctx, s.deps.DB.Reader(), f)
-				if err != nil {
-					return nil // the client sees the stream end and reconnects from its cursor
-				}
-				for _, e := range list {
-					write(e)
-				}
-				flusher.Flush()
-				if len(list) < f.Limit {
-					break
-				}
+			if err := feed.catchUp(ctx, write); err != nil {
+				return nil // the client sees the stream end and reconnects from its cursor
 			}
+			flusher.Flush()
 			catchUp = false
 		}
 		select {
@@ -199,25 +185,19 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		case <-s.stopping:
 			return nil
-		case list := <-sub.C:
-			// Visibility is decided now, not when the event was appended:
-			// the conversation may have changed hands since.
-			list, err := event.Visible(ctx, s.deps.DB.Reader(), f.Viewer, list)
-			if err != nil {
+		case list := <-feed.sub.C:
+			if err := feed.live(ctx, list, write); err != nil {
 				return nil // the client reconnects from its cursor
 			}
-			for _, e := range list {
-				write(e)
-			}
 			flusher.Flush()
-		case <-sub.Lagged():
+		case <-feed.sub.Lagged():
 			catchUp = true
 		case <-keepalive.C:
 			p, err := s.deps.Workspaces.Authenticate(ctx, bearer(r))
 			if err != nil {
 				return nil // signed out, expired or deactivated: the stream ends
 			}
-			f.Viewer = p // teams and permissions may have changed meanwhile
+			feed.f.Viewer = p // teams and permissions may have changed meanwhile
 			fmt.Fprint(w, ": keepalive\n\n")
 			flusher.Flush()
 		}

@@ -219,6 +219,18 @@ var operations = map[string]opDoc{
 		query:   []param{pAfter, pTypes, pLimit},
 		headers: []param{{"Last-Event-ID", "resume after this event id (when after is absent)", true}},
 		status:  200, media: "text/event-stream"},
+	"GET /api/v1/live": {id: "liveSocket", tag: tagEvents, summary: "The live WebSocket of a browser tab",
+		desc: "A GET that upgrades to a WebSocket (JSON text frames; see docs/api.md, \"Live socket\"). The server sends {\"type\":\"hello\",\"cursor\":N} first, " +
+			"then {\"type\":\"event\",\"event\":{…}} for every event after the cursor you may see, in log order (each conversation's with its seq), " +
+			"and {\"type\":\"typing\",\"conversation_id\",\"user_id\",\"state\"} when someone else starts or stops replying in a conversation you may see. " +
+			"You send {\"type\":\"resume\",\"after\":N} to rewind to a cursor, {\"type\":\"heartbeat\"}, and {\"type\":\"typing\",\"conversation_id\":X,\"state\":\"start\"|\"stop\"}. " +
+			"Without after the socket starts at the newest event of the workspace. An open socket keeps its device present. " +
+			"A page of another site may not open it (Origin must match the host: 403). It counts as one of your streams (429 beyond). " +
+			"Closes: 1008 for a malformed or unknown frame, 1009 for a frame over 1 KiB, 1001 when the node stops, 1013 when the log could not be read, " +
+			"4401 when the credentials no longer hold (sign in again); otherwise reconnect with ?after= your last event id.",
+		query: []param{{"after", "an event id: replay the later events first (default: the newest event)", true},
+			{"device_id", "the device this tab's presence heartbeats are for (default: one per sign-in)", false}},
+		status: 101, okText: "Switching Protocols: the connection is now the WebSocket"},
 
 	"GET /api/v1/contacts": {id: "listContacts", tag: tagContacts, summary: "Contacts in id order",
 		query:  append([]param{{"search", "part of the name, phone or email (at most 200 characters)", false}, {"tag", "only contacts with this tag", false}}, paged...),

@@ -145,6 +145,7 @@ func (s *Server) table() []Route {
 
 		r("GET", "/api/v1/events", s.authed(anyone, s.listEvents)),
 		r("GET", "/api/v1/events/stream", s.authed(anyone, s.streamEvents)),
+		r("GET", "/api/v1/live", s.authed(anyone, s.serveLive)),
 	}
 	// Channel webhooks, mounted from the providers' registry, authenticate
 	// with the channel's own credentials.

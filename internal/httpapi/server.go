@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/live"
 	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 	"github.com/switchboard-chat/switchboard/internal/routing"
@@ -75,6 +76,8 @@ type Server struct {
 	handler http.Handler // the mux inside the request-wide wrappers
 	routes  []Route
 	streams *streamSlots
+	// live relays typing notices between the live sockets of this node.
+	live *live.Hub
 	// stopping is closed when the node shuts down: live streams end, so
 	// the server's graceful shutdown does not wait for them.
 	stopping  chan struct{}
@@ -103,7 +106,7 @@ func New(deps Deps) *Server {
 		deps.Snippets = snippet.New(deps.DB)
 	}
 	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
-		stopping: make(chan struct{})}
+		stopping: make(chan struct{}), live: live.NewHub()}
 	if deps.Limits.Rate > 0 {
 		s.rate = ratelimit.New[int64](deps.Clock, deps.Limits.Burst, time.Duration(float64(time.Second)/deps.Limits.Rate), maxRateBuckets)
 	}
