@@ -40,7 +40,6 @@ const (
 // rather than reconnecting.
 const liveSignedOut websocket.StatusCode = 4401
 
-
 // liveStatus is a close the server sends: a code and its reason.
 type liveStatus struct {
 	code   websocket.StatusCode

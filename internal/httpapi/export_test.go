@@ -1,0 +1,4 @@
+package httpapi
+
+// KeepaliveEvery is how often live connections re-check their credentials.
+const KeepaliveEvery = keepaliveEvery
