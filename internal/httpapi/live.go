@@ -106,7 +106,7 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) error {
 	}
 	if device == "" {
 		// One sign-in is one device, whatever the number of its tabs.
-		device = fmt.Sprintf("session-%d", p.TokenID)
+		device = fmt.Sprintf("%s-%d", p.TokenKind, p.TokenID)
 	}
 	release, err := s.streams.acquire(p)
 	if err != nil {
