@@ -130,6 +130,15 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 // opened with.
 const keepaliveEvery = 15 * time.Second
 
+// streamCredential is the token a long-lived connection was opened with,
+// bearer or session cookie, which its keepalive re-checks.
+func streamCredential(r *http.Request) string {
+	if t := cookieToken(r); t != "" {
+		return t
+	}
+	return bearer(r)
+}
+
 // streamEvents is GET /api/v1/events/stream: server-sent events, each with
 // its event id as the SSE id, so a client that reconnects with
 // Last-Event-ID (or ?after=) resumes exactly where it stopped. It reads
@@ -193,7 +202,7 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 		case <-feed.sub.Lagged():
 			catchUp = true
 		case <-keepalive.C:
-			p, err := s.deps.Workspaces.Authenticate(ctx, bearer(r))
+			p, err := s.deps.Workspaces.Authenticate(ctx, streamCredential(r))
 			if err != nil {
 				return nil // signed out, expired or deactivated: the stream ends
 			}

@@ -48,22 +48,26 @@ type liveStatus struct {
 
 func (e liveStatus) Error() string { return e.reason }
 
-// streamCredential is the credential a long-lived connection was opened
-// with, which its keepalive re-checks.
-func streamCredential(r *http.Request) string { return bearer(r) }
-
-// sameSiteUpgrade refuses a cross-site upgrade: a browser sends its cookies
-// with a WebSocket handshake from any page, so a page of another site must
-// not open a socket in its visitor's name. A request without an Origin
-// (not a browser) carries no ambient credentials and passes.
+// sameSiteUpgrade refuses a cross-site upgrade: a browser sends its
+// cookies with a WebSocket handshake from any page, and a handshake is a
+// GET, which the CSRF check lets through (http.CrossOriginProtection
+// passes safe methods), so a page of another site must be stopped here.
+// Sec-Fetch-Site when the browser sends it, and Origin against Host; a
+// request with neither (not a browser) carries no ambient credentials.
 func sameSiteUpgrade(r *http.Request) error {
+	refused := csrfRefused("Origin", "the live socket accepts only pages of this server (cross-site upgrade refused)")
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return refused
+	}
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return nil
 	}
 	u, err := url.Parse(origin)
 	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
-		return apperr.Forbidden("the live socket accepts only pages of this site (the Origin differs from the host)")
+		return refused
 	}
 	return nil
 }

@@ -73,7 +73,13 @@ func (f *fixture) dialLive(t *testing.T, as, query string, header http.Header) (
 // openLive opens the socket and reads its hello.
 func (f *fixture) openLive(t *testing.T, as, query string) *liveClient {
 	t.Helper()
-	c, _, err := f.dialLive(t, as, query, nil)
+	return f.openLiveWith(t, as, query, nil)
+}
+
+// openLiveWith opens the socket with more headers (a cookie, an Origin).
+func (f *fixture) openLiveWith(t *testing.T, as, query string, header http.Header) *liveClient {
+	t.Helper()
+	c, _, err := f.dialLive(t, as, query, header)
 	if err != nil {
 		t.Fatalf("dial the live socket as %s: %v", as, err)
 	}
@@ -493,6 +499,51 @@ func TestLiveCloses(t *testing.T) {
 		f.server.CloseStreams()
 		if code, _ := kept.closed(t); code != websocket.StatusGoingAway {
 			t.Errorf("closed with %d as the node stops, want %d", code, websocket.StatusGoingAway)
+		}
+	})
+}
+
+// A browser opens the socket with its session cookie from a page of this
+// site only; the keepalive re-checks the cookie's session, so the socket
+// lives on with it and ends when the browser signs out.
+func TestLiveSessionCookie(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		clk := clock.NewFake(time.Now())
+		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Clock = clk })
+		f.addAna(t)
+		page := map[string]string{"Origin": f.srv.URL, "Sec-Fetch-Site": "same-origin"}
+		resp, _, c, csrf := f.browserSignIn(t, `{"email":"ana@acme.test","password":"correct horse"}`, page)
+		if resp.StatusCode != 200 || c == nil {
+			t.Fatalf("browser sign-in: %d", resp.StatusCode)
+		}
+		cookie := func(more ...string) http.Header {
+			h := http.Header{"Cookie": {cookieName + "=" + c.Value}, "Origin": {f.srv.URL}}
+			for i := 0; i+1 < len(more); i += 2 {
+				h.Set(more[i], more[i+1])
+			}
+			return h
+		}
+		for name, h := range map[string]http.Header{
+			"another site's page":      cookie("Origin", "https://evil.test"),
+			"a sibling site's page":    cookie("Sec-Fetch-Site", "same-site"),
+			"a cross-site fetch label": cookie("Sec-Fetch-Site", "cross-site"),
+		} {
+			if _, resp, err := f.dialLive(t, "", "", h); err == nil || resp == nil || resp.StatusCode != 403 {
+				t.Fatalf("%s: %v %+v; want 403", name, err, resp)
+			}
+		}
+		lc := f.openLiveWith(t, "", "", cookie("Sec-Fetch-Site", "same-origin"))
+		clk.Advance(httpapi.KeepaliveEvery) // the session holds: the socket goes on
+		f.createContact(t, "After a keepalive")
+		if fr := lc.nextEvent(t); firstName(fr) != "After a keepalive" {
+			t.Fatalf("got %+v", fr)
+		}
+		if resp, out := f.raw(t, "POST", "/api/v1/auth/logout", "", "", withCookie(c.Value, csrf, "Origin", f.srv.URL)); resp.StatusCode != 204 {
+			t.Fatalf("sign out: %d %s", resp.StatusCode, out)
+		}
+		clk.Advance(httpapi.KeepaliveEvery)
+		if code, reason := lc.closed(t); code != 4401 {
+			t.Errorf("closed with %d (%s) after sign-out, want 4401", code, reason)
 		}
 	})
 }
