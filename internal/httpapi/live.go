@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/live"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 )
@@ -105,8 +106,8 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) error {
 		return apperr.BadRequest("after must not be negative")
 	}
 	device := strings.TrimSpace(r.URL.Query().Get("device_id"))
-	if len(device) > routing.MaxDeviceIDLen {
-		return apperr.BadRequest("device_id is longer than %d bytes", routing.MaxDeviceIDLen)
+	if err := limit.Param("device_id", device, routing.MaxDeviceIDLen); err != nil {
+		return err
 	}
 	if device == "" {
 		// One sign-in is one device, whatever the number of its tabs.

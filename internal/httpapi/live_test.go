@@ -468,6 +468,7 @@ func TestLiveRefusals(t *testing.T) {
 		refused("opaque origin", "agent", "", http.Header{"Origin": {"null"}}, 403)
 		refused("no token", "", "", nil, 401)
 		refused("negative after", "agent", "?after=-1", nil, 400)
+		refused("a device id with a control character", "agent", "?device_id=a%00b", nil, 400)
 		f.run(t, []scenario{{name: "a plain GET", method: "GET", path: "/api/v1/live", as: "agent", status: 400}})
 
 		same := http.Header{"Origin": {f.srv.URL}}
