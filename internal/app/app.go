@@ -28,6 +28,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/node"
+	"github.com/switchboard-chat/switchboard/internal/notification"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
@@ -149,6 +150,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Due.Register(a.Workspaces.PurgeWork())
 	a.Routing = routing.New(d, routing.Options{Hub: a.Hub, Group: a.Background, Due: a.Due})
 	a.engines = append(a.engines, a.Routing.Run)
+	// The bell: notifications made from the log (mentions, assignments).
+	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background).Run)
 	a.Metrics.Register(a.Routing.Collector())
 	a.wireWorkflows()
 	if err := a.wireChannels(ctx); err != nil {

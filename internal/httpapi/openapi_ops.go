@@ -6,6 +6,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/media"
+	"github.com/switchboard-chat/switchboard/internal/notification"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
@@ -133,6 +134,13 @@ var operations = map[string]opDoc{
 		desc: "Each count is the number of conversations the list with the same filter walks, under the caller's scope. " +
 			"status defaults to open.",
 		query: []param{{"status", "open (default), snoozed or closed", false}}, status: 200, resp: conversation.Counts{}, errors: []int{400}},
+	"GET /api/v1/me/notifications": {id: "listNotifications", tag: tagConversations, summary: "Your bell: mentions and assignments to you, newest first",
+		desc:  "Made from the event log when someone mentions you in a comment or assigns you a conversation (not what you did yourself); only about conversations you may still see. A workspace token has none (400).",
+		query: append([]param{{"unread", "true keeps the unread ones", false}}, paged...), status: 200, resp: page[notification.Notification]{}},
+	"GET /api/v1/me/notifications/count": {id: "countNotifications", tag: tagConversations, summary: "How many of your notifications are unread",
+		status: 200, resp: unreadCount{}},
+	"POST /api/v1/me/notifications/read": {id: "markNotificationsRead", tag: tagConversations, summary: "Mark notifications read: the ids given (at most 200), or all when none",
+		body: readNotifications{}, status: 204},
 	"GET /api/v1/me/views": {id: "listViews", tag: tagConversations, summary: "Your saved views by name (not paged)",
 		desc: "400 for a workspace token, which belongs to no user.", status: 200, resp: page[conversation.View]{}, errors: []int{400}},
 	"POST /api/v1/me/views": {id: "createView", tag: tagConversations, summary: "Save a view: a name and a conversation list filter",

@@ -1,0 +1,90 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	"github.com/switchboard-chat/switchboard/internal/notification"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
+)
+
+// notificationsOf returns the bell's service and refuses a workspace
+// token, which belongs to no person and has no bell.
+func (s *Server) notificationsOf(r *http.Request) (*notification.Service, error) {
+	if Principal(r).UserID == 0 {
+		return nil, apperr.BadRequest("a workspace token belongs to no user and has no notifications")
+	}
+	return notification.New(s.deps.DB), nil
+}
+
+// listNotifications answers the caller's bell, newest first (?unread=true
+// keeps the unread ones).
+func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.notificationsOf(r)
+	if err != nil {
+		return err
+	}
+	var f notification.ListFilter
+	switch r.URL.Query().Get("unread") {
+	case "", "false":
+	case "true":
+		f.UnreadOnly = true
+	default:
+		return apperr.BadRequest("query parameter unread must be true or false")
+	}
+	req, err := pageRequest(r, paging.OrderID)
+	if err != nil {
+		return err
+	}
+	list, err := svc.List(r.Context(), Principal(r), f, req)
+	if err != nil {
+		return err
+	}
+	return writeList(w, list)
+}
+
+// unreadCount is the number on the bell.
+type unreadCount struct {
+	Unread int `json:"unread"`
+}
+
+func (s *Server) countNotifications(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.notificationsOf(r)
+	if err != nil {
+		return err
+	}
+	n, err := svc.Unread(r.Context(), Principal(r))
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, unreadCount{Unread: n})
+	return nil
+}
+
+// readNotifications is what marking read takes: the ids, or none for all.
+type readNotifications struct {
+	IDs []int64 `json:"ids"`
+}
+
+// maxReadIDs bounds one request's ids (each is a query variable).
+const maxReadIDs = 200
+
+func (s *Server) markNotificationsRead(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.notificationsOf(r)
+	if err != nil {
+		return err
+	}
+	var in readNotifications
+	if err := httpjson.Decode(w, r, &in); err != nil {
+		return err
+	}
+	if len(in.IDs) > maxReadIDs {
+		return apperr.Invalid("ids", "holds %d ids; at most %d at once (or none, for all)", len(in.IDs), maxReadIDs)
+	}
+	if err := svc.MarkRead(r.Context(), Principal(r), in.IDs); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}

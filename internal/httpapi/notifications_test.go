@@ -1,0 +1,59 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/notification"
+)
+
+// The bell over HTTP: the manager assigns the agent a conversation and
+// mentions them; the agent's bell lists both, counts them, and reads
+// them; bad input is refused and changes nothing.
+func TestNotificationsAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		g := background.NewGroup(d.Clock())
+		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g).Run) // as the node runs it
+		r := f.inbound(t, "+14155550199", "Ada", "bell-1")
+		f.vars["conversationID"] = itoa(r.ConversationID)
+		agent := itoa(f.users["agent"].ID)
+		f.run(t, []scenario{
+			{name: "assign the agent", method: "POST", path: "/api/v1/conversations/{{conversationID}}/assign", as: "manager",
+				body: `{"user_id":` + agent + `}`, status: 200},
+			{name: "mention the agent", method: "POST", path: "/api/v1/conversations/{{conversationID}}/comments", as: "manager",
+				body: `{"text":"see this","mentions":[` + agent + `]}`, status: 201},
+		})
+		backgroundtest.WaitIdle(t, g)
+		var bell struct {
+			Data []struct {
+				ID   int64
+				Kind string
+			}
+		}
+		f.get(t, "/api/v1/me/notifications", "agent", &bell)
+		if len(bell.Data) != 2 || bell.Data[0].Kind != "mention" || bell.Data[1].Kind != "assignment" {
+			t.Fatalf("the agent's bell = %+v, want the mention then the assignment", bell.Data)
+		}
+		f.run(t, []scenario{
+			{name: "the count", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":2`}},
+			{name: "the manager's bell is empty", method: "GET", path: "/api/v1/me/notifications", as: "manager", status: 200, want: []string{`"data":[]`}},
+			{name: "a workspace token has no bell", method: "GET", path: "/api/v1/me/notifications", as: "integration", status: 400},
+			{name: "unread must be a boolean", method: "GET", path: "/api/v1/me/notifications?unread=maybe", as: "agent", status: 400},
+			{name: "too many ids", method: "POST", path: "/api/v1/me/notifications/read", as: "agent",
+				body: `{"ids":[` + strings.Repeat("1,", 200) + `1]}`, status: 422},
+			{name: "an unknown member", method: "POST", path: "/api/v1/me/notifications/read", as: "agent", body: `{"all":true}`, status: 400},
+			{name: "read one", method: "POST", path: "/api/v1/me/notifications/read", as: "agent",
+				body: fmt.Sprintf(`{"ids":[%d]}`, bell.Data[0].ID), status: 204},
+			{name: "one unread left", method: "GET", path: "/api/v1/me/notifications?unread=true", as: "agent", status: 200,
+				want: []string{`"kind":"assignment"`}},
+			{name: "read all", method: "POST", path: "/api/v1/me/notifications/read", as: "agent", body: `{}`, status: 204},
+			{name: "none unread", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":0`}},
+		})
+	})
+}

@@ -1,0 +1,151 @@
+// Package notification is the bell in an agent's header: someone
+// mentioned them in a comment, or assigned them a conversation. It is a
+// consumer of the event log, so a notification is made once per event
+// and person, in the write that moves its cursor, whatever path produced
+// the event (the inbox, the API, a workflow, routing).
+package notification
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/page"
+)
+
+// Kinds of notification.
+const (
+	KindMention    = "mention"
+	KindAssignment = "assignment"
+)
+
+// Notification is one line of the bell.
+type Notification struct {
+	ID             int64     `json:"id"`
+	Kind           string    `json:"kind"`
+	ConversationID int64     `json:"conversation_id"`
+	EventID        int64     `json:"event_id"`
+	ByUserID       int64     `json:"by_user_id,omitempty"` // who mentioned or assigned; absent for routing or a workflow
+	CreatedAt      time.Time `json:"created_at"`
+	ReadAt         time.Time `json:"read_at,omitzero"`
+}
+
+// Service reads and marks a member's notifications.
+type Service struct{ db *db.DB }
+
+// New returns the service on d.
+func New(d *db.DB) *Service { return &Service{db: d} }
+
+// ConsumerName keys the consumer's cursor.
+const ConsumerName = "notifications"
+
+// NewConsumer returns the consumer that makes notifications from the log.
+func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer {
+	return event.NewConsumer(d, hub, g, event.ConsumerConfig{
+		Name:  ConsumerName,
+		Types: []event.Type{event.CommentCreated, event.ConversationAssigned},
+		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
+			for _, e := range events {
+				if err := notify(ctx, tx, e); err != nil {
+					return fmt.Errorf("notification: event %d: %w", e.ID, err)
+				}
+			}
+			return nil
+		},
+	})
+}
+
+// notify makes the notifications one event calls for: each user a
+// comment mentions (but its author), or the new assignee (unless they
+// assigned themselves). A redelivered event adds nothing.
+func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
+	var p struct {
+		UserID     int64   `json:"user_id"`     // comment.created: the author
+		Mentions   []int64 `json:"mentions"`    // comment.created
+		AssigneeID int64   `json:"assignee_id"` // conversation.assigned
+		ByUserID   int64   `json:"by_user_id"`  // conversation.assigned, when a person did it
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return err
+	}
+	kind, by, users := KindMention, p.UserID, p.Mentions
+	if e.Type == event.ConversationAssigned {
+		kind, by, users = KindAssignment, p.ByUserID, []int64{p.AssigneeID}
+	}
+	for _, u := range users {
+		if u == 0 || u == by {
+			continue
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, conversation_id, event_id, by_user_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, user_id) DO NOTHING`,
+			e.WorkspaceID, u, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ListFilter narrows a member's notifications.
+type ListFilter struct {
+	UnreadOnly bool
+}
+
+// List returns a page of p's notifications, newest first, about the
+// conversations p may still see (one reassigned away drops out).
+func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, req page.Request) (page.Page[Notification], error) {
+	after, args := req.ByID("n.id", true)
+	scope, scopeArgs := p.ConversationScope("c")
+	q := `SELECT n.id, n.kind, n.conversation_id, n.event_id, n.by_user_id, n.created_at, n.read_at
+		FROM notifications n JOIN conversations c ON c.id = n.conversation_id
+		WHERE n.user_id = ? AND n.workspace_id = ? AND ` + after + ` AND ` + scope
+	if f.UnreadOnly {
+		q += ` AND n.read_at = 0`
+	}
+	all := append(append(append([]any{p.UserID, p.WorkspaceID}, args...), scopeArgs...), req.Fetch())
+	rows, err := s.db.Reader().Query(ctx, q+` ORDER BY n.id DESC LIMIT ?`, all...)
+	if err != nil {
+		return page.Page[Notification]{}, fmt.Errorf("notification: list: %w", err)
+	}
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Notification, error) {
+		var n Notification
+		var created, read int64
+		err := rows.Scan(&n.ID, &n.Kind, &n.ConversationID, &n.EventID, &n.ByUserID, &created, &read)
+		n.CreatedAt, n.ReadAt = db.Time(created), db.Time(read)
+		return n, err
+	})
+	return page.CutByID(list, req.Limit, func(n Notification) int64 { return n.ID }), err
+}
+
+// Unread counts p's unread notifications about conversations p may see.
+func (s *Service) Unread(ctx context.Context, p access.Principal) (int, error) {
+	scope, args := p.ConversationScope("c")
+	var n int
+	err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM notifications n JOIN conversations c ON c.id = n.conversation_id
+		WHERE n.user_id = ? AND n.workspace_id = ? AND n.read_at = 0 AND `+scope, append([]any{p.UserID, p.WorkspaceID}, args...)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("notification: unread: %w", err)
+	}
+	return n, nil
+}
+
+// MarkRead marks p's notifications read: those with the given ids, or
+// all of them when ids is empty. Ids that are not p's are ignored.
+func (s *Service) MarkRead(ctx context.Context, p access.Principal, ids []int64) error {
+	return s.db.Write(ctx, func(tx *db.Tx) error {
+		q := `UPDATE notifications SET read_at = ? WHERE user_id = ? AND workspace_id = ? AND read_at = 0`
+		args := []any{tx.Now(), p.UserID, p.WorkspaceID}
+		if len(ids) > 0 {
+			in, idArgs := db.In(ids)
+			q += ` AND id IN ` + in
+			args = append(args, idArgs...)
+		}
+		_, err := tx.Exec(ctx, q, args...)
+		return err
+	})
+}

@@ -1,0 +1,151 @@
+package notification_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/notification"
+	"github.com/switchboard-chat/switchboard/internal/page"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// A mention and an assignment reach the person concerned once, never the
+// one who did it; the bell lists them newest first, counts the unread
+// and marks them read; a conversation reassigned out of an agent's sight
+// drops out of their bell.
+func TestBell(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		d.SetClock(clk)
+		hub := event.NewHub()
+		d.OnEvents(hub.Notify)
+		g := background.NewGroup(clk)
+		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+
+		wss := workspace.New(d)
+		ws, err := wss.Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		user := func(email, role string) access.Principal {
+			u, err := wss.CreateUser(ctx, ws.ID, workspace.NewUser{Email: email, Name: email, Role: role})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return access.Principal{WorkspaceID: ws.ID, UserID: u.ID, Role: role, Can: access.Defaults(role)}
+		}
+		ana, bob := user("ana@acme.test", access.RoleAgent), user("bob@acme.test", access.RoleManager)
+		convs := conversation.New(d)
+		var ch int64
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at)
+				VALUES (?, 'custom', 'site', 'token', '{}', ?) RETURNING id`, ws.ID, tx.Now()).Scan(&ch)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
+			ExternalID: "+14155550100", ProviderMessageID: "m1", Type: "text", Text: "hi"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv := r[0].ConversationID
+		assign := func(to, by int64) {
+			t.Helper()
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				_, err := conversation.AssignTx(ctx, tx, ws.ID, conv, conversation.AssignInput{UserID: to, ByUser: by, Source: conversation.SourceUser})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		assign(bob.UserID, bob.UserID) // Bob takes it himself: no bell
+		if _, err := convs.AddComment(ctx, bob, conv, conversation.CommentInput{Text: "look", Mentions: []int64{ana.UserID, bob.UserID}, UserID: bob.UserID}); err != nil {
+			t.Fatal(err)
+		}
+		assign(ana.UserID, bob.UserID) // Bob hands it to Ana
+		backgroundtest.WaitIdle(t, g)
+
+		svc := notification.New(d)
+		list := func(p access.Principal, unread bool) []string {
+			t.Helper()
+			pg, err := svc.List(ctx, p, notification.ListFilter{UnreadOnly: unread}, page.First())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, n := range pg.Data {
+				if n.ConversationID != conv || n.ByUserID != bob.UserID {
+					t.Errorf("notification %+v: want conversation %d by Bob", n, conv)
+				}
+				out = append(out, n.Kind)
+			}
+			return out
+		}
+		if got := list(ana, false); !slices.Equal(got, []string{notification.KindAssignment, notification.KindMention}) {
+			t.Fatalf("Ana's bell = %v, want the assignment then the mention (newest first)", got)
+		}
+		if got := list(bob, false); len(got) != 0 {
+			t.Fatalf("Bob's bell = %v, want nothing for what he did himself", got)
+		}
+		if n, _ := svc.Unread(ctx, ana); n != 2 {
+			t.Fatalf("Ana's unread = %d, want 2", n)
+		}
+
+		// Delivered again (the cursor rewound, a fresh consumer reads the
+		// whole log), the events add nothing.
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE event_consumers SET last_id = 0 WHERE name = ?`, notification.ConsumerName)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		again := background.NewGroup(clk)
+		backgroundtest.Run(t, again, notification.NewConsumer(d, hub, again).Run)
+		backgroundtest.WaitIdle(t, again)
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumers WHERE name = 'notifications' AND last_id = (SELECT MAX(id) FROM events)`); got != 1 {
+			t.Fatal("the rewound consumer did not read the log again")
+		}
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM notifications`); got != 2 {
+			t.Fatalf("%d notification rows after a redelivery, want 2", got)
+		}
+
+		first, _ := svc.List(ctx, ana, notification.ListFilter{}, page.First())
+		if err := svc.MarkRead(ctx, ana, []int64{first.Data[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got := list(ana, true); !slices.Equal(got, []string{notification.KindMention}) {
+			t.Fatalf("Ana's unread after reading one = %v, want the mention", got)
+		}
+		if err := svc.MarkRead(ctx, bob, nil); err != nil { // Bob's "all" touches nothing of Ana's
+			t.Fatal(err)
+		}
+		if n, _ := svc.Unread(ctx, ana); n != 1 {
+			t.Fatalf("Ana's unread = %d after Bob read all of his, want 1", n)
+		}
+
+		// Reassigned to Bob, out of Ana's sight: it leaves her bell.
+		assign(bob.UserID, bob.UserID)
+		backgroundtest.WaitIdle(t, g)
+		if got := list(ana, false); len(got) != 0 {
+			t.Fatalf("Ana's bell = %v about a conversation she can no longer see", got)
+		}
+		if n, _ := svc.Unread(ctx, ana); n != 0 {
+			t.Fatalf("Ana's unread = %d, want 0", n)
+		}
+		if err := svc.MarkRead(ctx, ana, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
