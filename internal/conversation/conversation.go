@@ -57,6 +57,10 @@ type Conversation struct {
 	WaitingSince time.Time `json:"waiting_since,omitzero"`
 	OpenedAt     time.Time `json:"opened_at"`
 	ClosedAt     time.Time `json:"closed_at,omitzero"`
+	// Unread, in lists read by a person, says whether the contact wrote
+	// since that person last read the conversation (see MarkRead);
+	// absent for a workspace token.
+	Unread *bool `json:"unread,omitempty"`
 }
 
 // Service performs conversation operations. Its writes, Receive's above
@@ -81,12 +85,12 @@ var aliased = `c.id, c.workspace_id, c.contact_id, COALESCE(c.channel_id, 0), c.
 	COALESCE(c.close_category, ''), COALESCE(c.close_summary, ''), c.last_seq, c.last_message_at, c.last_incoming_at, c.opened_at,
 	c.closed_at, c.waiting_since`
 
-func scan(row interface{ Scan(...any) error }) (Conversation, error) {
+func scan(row interface{ Scan(...any) error }, extra ...any) (Conversation, error) {
 	var c Conversation
 	var snoozed, lastMsg, lastIn, opened, closed, waiting int64
-	err := row.Scan(&c.ID, &c.WorkspaceID, &c.ContactID, &c.ChannelID, &c.Status, &c.OpenedSource, &c.OpenedBy,
+	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ContactID, &c.ChannelID, &c.Status, &c.OpenedSource, &c.OpenedBy,
 		&c.AssigneeID, &c.TeamID, &snoozed, &c.ClosedSource, &c.ClosedBy, &c.CloseCategory, &c.CloseSummary,
-		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed, &waiting)
+		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed, &waiting}, extra...)...)
 	c.SnoozedUntil, c.LastMessageAt, c.LastIncomingAt = db.Time(snoozed), db.Time(lastMsg), db.Time(lastIn)
 	c.OpenedAt, c.ClosedAt = db.Time(opened), db.Time(closed)
 	if waiting != NotWaiting {

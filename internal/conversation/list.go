@@ -31,14 +31,30 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, re
 	if desc {
 		dir = "DESC"
 	}
-	q := `SELECT ` + aliased + ` FROM conversations c WHERE ` + where + ` AND ` + after +
+	// A person's list says which conversations they have not read since
+	// the contact last wrote: one primary-key lookup per row of the page.
+	readCol, readArgs := ``, []any{}
+	if p.UserID != 0 {
+		readCol = `, COALESCE((SELECT r.read_at FROM conversation_reads r WHERE r.user_id = ? AND r.conversation_id = c.id), 0)`
+		readArgs = []any{p.UserID}
+	}
+	q := `SELECT ` + aliased + readCol + ` FROM conversations c WHERE ` + where + ` AND ` + after +
 		` ORDER BY ` + key + ` ` + dir + `, c.id ` + dir + ` LIMIT ?`
-	args = append(append(args, afterArgs...), req.Fetch())
+	args = append(append(append(readArgs, args...), afterArgs...), req.Fetch())
 	rows, err := s.db.Reader().Query(ctx, q, args...)
 	if err != nil {
 		return page.Page[Conversation]{}, fmt.Errorf("conversation: list: %w", err)
 	}
-	list, err := db.Collect(rows, func(rows *sql.Rows) (Conversation, error) { return scan(rows) })
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Conversation, error) {
+		if p.UserID == 0 {
+			return scan(rows)
+		}
+		var readAt int64
+		c, err := scan(rows, &readAt)
+		unread := db.Millis(c.LastIncomingAt) > readAt
+		c.Unread = &unread
+		return c, err
+	})
 	if err != nil {
 		return page.Page[Conversation]{}, fmt.Errorf("conversation: list: %w", err)
 	}

@@ -45,6 +45,8 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/conversations/{conversationID}/unassign", s.authed(anyone, s.unassignConversation)),
 		r("POST", "/api/v1/conversations/{conversationID}/snooze", s.authed(anyone, s.snoozeConversation)),
 		r("POST", "/api/v1/conversations/{conversationID}/unsnooze", s.authed(anyone, s.unsnoozeConversation)),
+		r("POST", "/api/v1/conversations/{conversationID}/read", s.authed(anyone, s.markRead)),
+		r("DELETE", "/api/v1/conversations/{conversationID}/read", s.authed(anyone, s.markUnread)),
 		r("GET", "/api/v1/conversations/{conversationID}/messages", s.authed(anyone, s.listMessages)),
 		r("POST", "/api/v1/conversations/{conversationID}/messages", s.authed(anyone, s.sendMessage)),
 		r("GET", "/api/v1/conversations/{conversationID}/comments", s.authed(anyone, s.listComments)),
