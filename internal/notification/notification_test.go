@@ -32,6 +32,9 @@ func TestBell(t *testing.T) {
 		d.OnEvents(hub.Notify)
 		g := background.NewGroup(clk)
 		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		// Its first pass places its cursor at the log's end: only what
+		// happens after it starts makes notifications.
+		backgroundtest.WaitIdle(t, g)
 
 		wss := workspace.New(d)
 		ws, err := wss.Create(ctx, "Acme", "UTC")
