@@ -161,24 +161,36 @@ func (s *Service) ListTeams(ctx context.Context, workspaceID int64, req page.Req
 // TeamByName finds a team of the workspace by name, ignoring case (the
 // Assign To step names its team).
 func (s *Service) TeamByName(ctx context.Context, workspaceID int64, name string) (Team, error) {
+	id, err := s.teamIDByName(ctx, workspaceID, name)
+	if err != nil {
+		return Team{}, err
+	}
+	// Read only once the names' rows are closed: a read that holds one
+	// pooled connection while it asks for another deadlocks as soon as
+	// every connection is held that way (64 workflow workers at once).
+	return s.GetTeam(ctx, workspaceID, id)
+}
+
+func (s *Service) teamIDByName(ctx context.Context, workspaceID int64, name string) (int64, error) {
 	rows, err := s.db.Reader().Query(ctx, `SELECT id, name FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
 	if err != nil {
-		return Team{}, fmt.Errorf("workspace: team by name: %w", err)
+		return 0, fmt.Errorf("workspace: team by name: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t Team
-		if err := rows.Scan(&t.ID, &t.Name); err != nil {
-			return Team{}, err
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return 0, err
 		}
-		if strings.EqualFold(t.Name, name) {
-			return s.GetTeam(ctx, workspaceID, t.ID)
+		if strings.EqualFold(n, name) {
+			return id, nil
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Team{}, err
+		return 0, err
 	}
-	return Team{}, apperr.NotFound("team")
+	return 0, apperr.NotFound("team")
 }
 
 func (s *Service) listTeams(ctx context.Context, workspaceID int64, req page.Request) ([]Team, error) {
