@@ -2,18 +2,28 @@
 GO      ?= go
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/switchboard-chat/switchboard/internal/cli.Version=$(VERSION)
-GOFILES := $(shell find . -name '*.go' -not -path './web/*' -not -path './e2e/*' 2>/dev/null) go.mod go.sum
+GOFILES := $(shell find . -name '*.go' -not -path './web/*' -not -path './e2e/*' 2>/dev/null) web/embed.go go.mod go.sum
+# The web app's sources: a change rebuilds web/dist, which the binary embeds.
+WEBSRC  := $(shell find web/src web/scripts -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts web/tsconfig.json
 DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 
-.PHONY: build run test test-go lint bench clean
+.PHONY: build run test test-go test-web test-e2e lint bench clean
 
 build: bin/switchboard
 
-# Rebuilt only when a Go source changes.
-bin/switchboard: $(GOFILES)
+# Rebuilt only when a Go source or the web app changes.
+bin/switchboard: $(GOFILES) web/dist/index.html
 	$(GO) build -ldflags "$(LDFLAGS)" -o $@ ./cmd/switchboard
+
+# The web app (Node.js 20.19+): dependencies installed when the lock file
+# changes, the app built when a source changes.
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEBSRC)
+	cd web && npm run build
 
 # Start on the embedded SQLite store under $(DATA) with the demo workspace,
 # printing the URL and how to sign in.
@@ -23,10 +33,19 @@ run: build
 # Every test, with the race detector, after gofmt, go vet and staticcheck. Store tests also run on PostgreSQL
 # when SWITCHBOARD_TEST_POSTGRES is set (.ci/run starts a server for them;
 # so does scripts/with-postgres.sh for a developer).
-test: lint test-go
+test: lint test-go test-web test-e2e
 
 test-go:
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# The web app's unit tests (vitest), its type check, and the browser tests
+# in real headless Chromium (/usr/bin/chromium, or $$CHROMIUM) against the
+# built binary.
+test-web: web/node_modules/.package-lock.json
+	cd web && npx tsc -b && npm test
+
+test-e2e: bin/switchboard
+	cd web && npm run e2e
 
 lint-fast:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
@@ -44,4 +63,4 @@ bench: build
 	$(GO) run ./bench/inbox -out docs/benchmarks.md
 
 clean:
-	rm -rf bin
+	rm -rf bin web/dist/assets web/dist/index.html

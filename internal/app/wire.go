@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/switchboard-chat/switchboard/web"
+
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
@@ -59,6 +61,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		MetricsToken:   a.cfg.MetricsToken,
 		Limits:         a.cfg.Limits,
 		TrustedProxies: a.cfg.TrustedProxies,
+		App:            web.Handler(),
 	})
 	return nil
 }

@@ -64,6 +64,9 @@ type Deps struct {
 	Clock clock.Clock
 	// Ready reports whether the node should receive traffic.
 	Ready func(ctx context.Context) error
+	// App serves the web app's pages and assets at every path the API does
+	// not own (nil: those answer 404).
+	App http.Handler
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (for the sign-in limits); empty trusts none.
 	TrustedProxies []netip.Prefix
@@ -114,6 +117,11 @@ func New(deps Deps) *Server {
 	s.openapi = sync.OnceValues(func() (*apiDoc, error) { return buildOpenAPI(s.routes, operations) })
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
+	}
+	if deps.App != nil {
+		// The least specific pattern: every API route and fallback wins
+		// over it, so the app never answers an API path.
+		s.mux.Handle("GET /", AppPageHeaders(deps.App))
 	}
 	for _, p := range fallbackPatterns() {
 		s.mux.Handle(p, public(s.noRoute))

@@ -1,0 +1,102 @@
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../lib/api";
+import { useSession } from "../lib/session";
+import type { AccountWorkspace } from "../lib/types";
+
+export function SignIn({ expired }: { expired: boolean }) {
+  const { t } = useTranslation();
+  const { signIn } = useSession();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [workspaces, setWorkspaces] = useState<AccountWorkspace[]>([]);
+
+  async function submit(workspaceID?: number) {
+    setBusy(true);
+    setError("");
+    try {
+      const out = await signIn(email, password, workspaceID);
+      if (!out.ok) setWorkspaces(out.workspaces);
+    } catch (e) {
+      setError(e instanceof ApiError && e.status !== 401 ? e.message : t("signIn.failed"));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    void submit();
+  }
+
+  return (
+    <main className="bg-panel flex min-h-full items-center justify-center p-6">
+      <div className="border-line bg-bg w-full max-w-sm rounded-lg border p-6 shadow-sm">
+        <h1 className="mb-4 text-lg font-semibold">{t("signIn.title")}</h1>
+        {expired && (
+          <p role="alert" className="bg-note mb-4 rounded p-2 text-sm">
+            {t("signIn.expired")}
+          </p>
+        )}
+        {workspaces.length > 0 ? (
+          <div>
+            <h2 className="mb-2 text-sm font-medium">{t("signIn.pickWorkspace")}</h2>
+            <ul className="flex flex-col gap-1">
+              {workspaces.map((w) => (
+                <li key={w.id}>
+                  <button
+                    type="button"
+                    disabled={busy}
+                    onClick={() => void submit(w.id)}
+                    className="border-line hover:bg-hover w-full rounded border px-3 py-2 text-left"
+                  >
+                    {w.name}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <form onSubmit={onSubmit} className="flex flex-col gap-3">
+            <label className="flex flex-col gap-1 text-sm">
+              {t("signIn.email")}
+              <input
+                type="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                className="border-line bg-bg rounded border px-2 py-1.5"
+              />
+            </label>
+            <label className="flex flex-col gap-1 text-sm">
+              {t("signIn.password")}
+              <input
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                className="border-line bg-bg rounded border px-2 py-1.5"
+              />
+            </label>
+            {error && (
+              <p role="alert" className="text-danger text-sm">
+                {error}
+              </p>
+            )}
+            <button
+              type="submit"
+              disabled={busy}
+              className="bg-accent text-accent-fg rounded px-3 py-2 font-medium disabled:opacity-60"
+            >
+              {t("signIn.submit")}
+            </button>
+          </form>
+        )}
+      </div>
+    </main>
+  );
+}

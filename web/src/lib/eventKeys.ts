@@ -1,0 +1,58 @@
+// keysFor maps one event of the log to the query keys it makes stale: the
+// one place that knows which screen an event changes.
+import { qk } from "./queryKeys";
+import type { LogEvent } from "./types";
+
+export type Key = readonly unknown[];
+
+export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_id">): Key[] {
+  const conv = e.conversation_id;
+  const contact = e.contact_id;
+  const keys: Key[] = [];
+  switch (e.type) {
+    case "conversation.opened":
+    case "conversation.closed":
+    case "conversation.assigned":
+    case "conversation.unassigned":
+    case "conversation.snoozed":
+    case "conversation.unsnoozed":
+    case "conversation.queued":
+      keys.push(qk.conversations, qk.counts);
+      if (conv) keys.push(qk.conversation(conv), qk.conversationEvents(conv));
+      if (contact) keys.push(qk.contactConversations(contact));
+      if (e.type === "conversation.assigned") keys.push(qk.presence, qk.notifications);
+      break;
+    case "message.received":
+    case "message.sent":
+    case "message.status":
+      if (conv) keys.push(qk.messages(conv));
+      if (e.type !== "message.status") keys.push(qk.conversations);
+      if (conv && e.type !== "message.status") keys.push(qk.conversation(conv));
+      break;
+    case "comment.created":
+      if (conv) keys.push(qk.comments(conv));
+      keys.push(qk.notifications);
+      break;
+    case "workflow.run.started":
+    case "workflow.step":
+    case "workflow.run.ended":
+      if (conv) keys.push(qk.conversationEvents(conv));
+      break;
+    case "contact.created":
+    case "contact.updated":
+    case "contact.deleted":
+    case "contact.tag.updated":
+    case "contact.lifecycle.updated":
+      if (contact) keys.push(qk.contact(contact));
+      keys.push(qk.conversations);
+      break;
+    case "user.presence.updated":
+    case "user.capacity.updated":
+      keys.push(qk.presence, qk.users);
+      break;
+    case "team.members.updated":
+      keys.push(qk.teams, qk.users, qk.counts);
+      break;
+  }
+  return keys;
+}

@@ -1,0 +1,63 @@
+// i18n: every string of the app goes through react-i18next, in English
+// and French. A key missing from the active language is recorded in
+// window.__missingKeys (the browser tests fail on any) and shown as the
+// key itself, never silently in the other language.
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+
+// Each area keeps its strings beside its code, in locales/en.json and
+// locales/fr.json under a top-level key of its own ("inbox", "contact"…);
+// they are merged here into one resource per language.
+type Tree = { [key: string]: string | Tree };
+const files = import.meta.glob<{ default: Tree }>("../**/locales/*.json", { eager: true });
+
+export function mergeLocales(lang: string, all: Record<string, { default: Tree }> = files): Tree {
+  const out: Tree = {};
+  for (const [path, mod] of Object.entries(all)) {
+    if (!path.endsWith(`/locales/${lang}.json`)) continue;
+    for (const [k, v] of Object.entries(mod.default)) {
+      if (k in out) throw new Error(`locale key ${k} is defined twice (${path})`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
+const en = mergeLocales("en");
+const fr = mergeLocales("fr");
+
+export const languages = ["en", "fr"] as const;
+export type Language = (typeof languages)[number];
+
+declare global {
+  interface Window {
+    __missingKeys?: string[];
+  }
+}
+
+function initialLanguage(): Language {
+  const saved = typeof localStorage !== "undefined" ? localStorage.getItem("switchboard.lang") : null;
+  if (saved === "en" || saved === "fr") return saved;
+  const nav = typeof navigator !== "undefined" ? navigator.language.slice(0, 2) : "en";
+  return nav === "fr" ? "fr" : "en";
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { en: { translation: en }, fr: { translation: fr } },
+  lng: initialLanguage(),
+  fallbackLng: false,
+  interpolation: { escapeValue: false }, // React escapes
+  returnNull: false,
+  saveMissing: true,
+  missingKeyHandler: (lngs, _ns, key) => {
+    if (typeof window === "undefined") return;
+    (window.__missingKeys ??= []).push(`${lngs.join(",")}:${key}`);
+  },
+});
+
+export function setLanguage(lang: Language) {
+  localStorage.setItem("switchboard.lang", lang);
+  document.documentElement.lang = lang;
+  void i18n.changeLanguage(lang);
+}
+
+export default i18n;

@@ -1,0 +1,84 @@
+// LiveProvider opens the tab's socket while signed in and turns each event
+// into cache updates (keysFor), a gap into a re-fetch of the conversation,
+// and typing notices into state the conversation view reads.
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { LiveSocket, type TypingNotice } from "./live";
+import { keysFor } from "./eventKeys";
+import { qk } from "./queryKeys";
+import type { LogEvent } from "./types";
+
+interface LiveAPI {
+  connected: boolean;
+  /** Users replying now, per conversation (never this person). */
+  typing: Map<number, Set<number>>;
+  sendTyping(conversationID: number, state: "start" | "stop"): void;
+  /** subscribe hears every event, after the cache was told. */
+  subscribe(fn: (e: LogEvent) => void): () => void;
+}
+
+const LiveContext = createContext<LiveAPI | null>(null);
+
+export function LiveProvider({ children, onSignedOut }: { children: ReactNode; onSignedOut: () => void }) {
+  const qc = useQueryClient();
+  const [connected, setConnected] = useState(false);
+  const [typing, setTyping] = useState(new Map<number, Set<number>>());
+  const listeners = useRef(new Set<(e: LogEvent) => void>());
+  const socket = useRef<LiveSocket | null>(null);
+  const signedOut = useRef(onSignedOut);
+  signedOut.current = onSignedOut;
+
+  useEffect(() => {
+    const s = new LiveSocket({
+      onEvent(e) {
+        for (const key of keysFor(e)) void qc.invalidateQueries({ queryKey: key });
+        for (const fn of listeners.current) fn(e);
+      },
+      onGap(id) {
+        void qc.invalidateQueries({ queryKey: qk.conversation(id) });
+      },
+      onTyping(t: TypingNotice) {
+        setTyping((prev) => {
+          const next = new Map(prev);
+          const set = new Set(next.get(t.conversation_id) ?? []);
+          if (t.state === "start") set.add(t.user_id);
+          else set.delete(t.user_id);
+          next.set(t.conversation_id, set);
+          return next;
+        });
+      },
+      onStatus(up) {
+        setConnected(up);
+        // Back after a drop: what the socket missed is replayed from the
+        // cursor, but lists built from a page fetched meanwhile are redone.
+        if (up) void qc.invalidateQueries({ queryKey: qk.counts });
+      },
+      onSignedOut() {
+        signedOut.current();
+      },
+    });
+    socket.current = s;
+    s.start();
+    return () => s.stop();
+  }, [qc]);
+
+  const value = useMemo<LiveAPI>(
+    () => ({
+      connected,
+      typing,
+      sendTyping: (id, state) => socket.current?.typing(id, state),
+      subscribe(fn) {
+        listeners.current.add(fn);
+        return () => listeners.current.delete(fn);
+      },
+    }),
+    [connected, typing],
+  );
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): LiveAPI {
+  const l = useContext(LiveContext);
+  if (!l) throw new Error("useLive outside LiveProvider");
+  return l;
+}

@@ -1,0 +1,25 @@
+// Query keys, by resource. Socket events update or invalidate exactly the
+// keys they touch (eventKeys.ts), so every key the app uses is named here.
+export const qk = {
+  me: ["me"] as const,
+  conversations: ["conversations"] as const, // every list: ["conversations", filter]
+  conversationList: (filter: object) => ["conversations", filter] as const,
+  counts: ["counts"] as const, // ["counts", filter]
+  conversation: (id: number) => ["conversation", id] as const,
+  messages: (id: number) => ["conversation", id, "messages"] as const,
+  comments: (id: number) => ["conversation", id, "comments"] as const,
+  conversationEvents: (id: number) => ["conversation", id, "events"] as const,
+  contact: (id: number) => ["contact", id] as const,
+  contactConversations: (id: number) => ["contact", id, "conversations"] as const,
+  users: ["users"] as const,
+  teams: ["teams"] as const,
+  presence: ["presence"] as const,
+  views: ["views"] as const,
+  notifications: ["notifications"] as const,
+  snippets: ["snippets"] as const,
+  fields: ["fields"] as const,
+  tags: ["tags"] as const,
+  stages: ["stages"] as const,
+  categories: ["categories"] as const,
+  channels: ["channels"] as const,
+};
