@@ -119,9 +119,11 @@ func New(deps Deps) *Server {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
 	}
 	if deps.App != nil {
-		// The least specific pattern: every API route and fallback wins
-		// over it, so the app never answers an API path.
-		s.mux.Handle("GET /", AppPageHeaders(deps.App))
+		// Every API route and fallback wins over "/", so the app never
+		// answers an API path.
+		// The least specific pattern, with no method (a method would
+		// conflict with the API's method-less fallbacks): GET and HEAD only.
+		s.mux.Handle("/", AppPageHeaders(onlyGET(deps.App)))
 	}
 	for _, p := range fallbackPatterns() {
 		s.mux.Handle(p, public(s.noRoute))
