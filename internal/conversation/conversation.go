@@ -61,6 +61,11 @@ type Conversation struct {
 	// since that person last read the conversation (see MarkRead);
 	// absent for a workspace token.
 	Unread *bool `json:"unread,omitempty"`
+	// ContactName and LastMessage, in lists, are what an inbox row shows
+	// without a request per row: the contact's display name and a preview
+	// of the newest message.
+	ContactName string          `json:"contact_name,omitempty"`
+	LastMessage *MessagePreview `json:"last_message,omitempty"`
 }
 
 // Service performs conversation operations. Its writes, Receive's above

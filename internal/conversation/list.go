@@ -38,7 +38,7 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, re
 		readCol = `, COALESCE((SELECT r.read_at FROM conversation_reads r WHERE r.user_id = ? AND r.conversation_id = c.id), 0)`
 		readArgs = []any{p.UserID}
 	}
-	q := `SELECT ` + aliased + readCol + ` FROM conversations c WHERE ` + where + ` AND ` + after +
+	q := `SELECT ` + aliased + previewCols + readCol + ` FROM conversations c` + previewJoin + ` WHERE ` + where + ` AND ` + after +
 		` ORDER BY ` + key + ` ` + dir + `, c.id ` + dir + ` LIMIT ?`
 	args = append(append(append(readArgs, args...), afterArgs...), req.Fetch())
 	rows, err := s.db.Reader().Query(ctx, q, args...)
@@ -46,13 +46,18 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, re
 		return page.Page[Conversation]{}, fmt.Errorf("conversation: list: %w", err)
 	}
 	list, err := db.Collect(rows, func(rows *sql.Rows) (Conversation, error) {
-		if p.UserID == 0 {
-			return scan(rows)
-		}
+		var ps previewScan
+		dest := ps.dest()
 		var readAt int64
-		c, err := scan(rows, &readAt)
-		unread := db.Millis(c.LastIncomingAt) > readAt
-		c.Unread = &unread
+		if p.UserID != 0 {
+			dest = append(dest, &readAt)
+		}
+		c, err := scan(rows, dest...)
+		ps.apply(&c)
+		if p.UserID != 0 {
+			unread := db.Millis(c.LastIncomingAt) > readAt
+			c.Unread = &unread
+		}
 		return c, err
 	})
 	if err != nil {

@@ -1904,10 +1904,12 @@ export interface components {
             closed_source?: "user" | "workflow" | "api" | "auto_close" | "ai_agent";
             /** Format: int64 */
             contact_id: number;
+            contact_name?: string;
             /** Format: int64 */
             id: number;
             /** Format: date-time */
             last_incoming_at?: string;
+            last_message?: components["schemas"]["ConversationMessagePreview"];
             /** Format: date-time */
             last_message_at?: string;
             /**
@@ -2024,6 +2026,17 @@ export interface components {
         ConversationMessageList: {
             data: components["schemas"]["ConversationMessage"][];
             next_cursor: string;
+        };
+        ConversationMessagePreview: {
+            /** Format: date-time */
+            created_at: string;
+            direction: string;
+            /** Format: int64 */
+            id: number;
+            sender: string;
+            status: string;
+            text: string;
+            type: string;
         };
         ConversationStatusChange: {
             /** Format: date-time */
