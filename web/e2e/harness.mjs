@@ -123,9 +123,10 @@ export async function startIntegrator() {
  * startServer makes a fresh data folder, loads the demo into it with
  * `switchboard demo --json` (its channel pointed at a local integrator),
  * serves it on a free loopback port and waits until /readyz says ready.
- * extraArgs go to `serve`.
+ * extraArgs go to `serve`; workflows: false leaves the demo's inbound
+ * workflow out (the contact's message stays the newest).
  */
-export async function startServer({ extraArgs = [] } = {}) {
+export async function startServer({ extraArgs = [], workflows = true } = {}) {
   if (!existsSync(binary)) {
     throw new Error(
       `${binary} is missing: run \`make build\` in ${repoRoot} first (it builds web/dist and the binary that embeds it)`,
@@ -135,7 +136,17 @@ export async function startServer({ extraArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "switchboard-e2e-"));
   const out = execFileSync(
     binary,
-    ["demo", "--json", "--data", dataDir, "--channel-url", integrator.url, "--log-level", "warn"],
+    [
+      "demo",
+      "--json",
+      "--data",
+      dataDir,
+      "--channel-url",
+      integrator.url,
+      "--log-level",
+      "warn",
+      `--workflows=${workflows}`,
+    ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
   const demo = JSON.parse(out);
