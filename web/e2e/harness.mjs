@@ -346,6 +346,14 @@ export async function newUser(browser, { theme = "light", lang = "en", viewport 
   const problems = [];
   const allowed = [...alwaysAllowed];
   const failed = []; // {status, path} of API answers >= 400
+  const requests = []; // {method, path} of every request the page made
+  page.on("request", (r) => {
+    try {
+      requests.push({ method: r.method(), path: new URL(r.url()).pathname });
+    } catch {
+      // data: and blob: URLs have no path worth keeping
+    }
+  });
   page.on("response", (r) => {
     const status = r.status();
     if (status < 400) return;
@@ -381,6 +389,7 @@ export async function newUser(browser, { theme = "light", lang = "en", viewport 
     page,
     problems,
     failed,
+    requests,
     allow(status, path) {
       allowed.push({ status, path });
     },
