@@ -16,7 +16,7 @@ const f = fixture(before, after);
 function describe(v) {
   const nodes = v.nodes
     .slice(0, 5)
-    .map((n) => `      ${n.target.join(" ")}: ${n.failureSummary?.replace(/\s+/g, " ")}`)
+    .map((n) => `      ${n.target.join(" ")} ${n.html.slice(0, 160)}\n        ${n.failureSummary?.replace(/\s+/g, " ")}`)
     .join("\n");
   return `  [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} nodes)\n${nodes}`;
 }
@@ -43,7 +43,7 @@ for (const theme of ["light", "dark"]) {
           id: v.id,
           impact: v.impact,
           help: v.help,
-          nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+          nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
         })),
       ),
     );

@@ -216,18 +216,24 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
      * result: {message_id, conversation_id, contact_id, opened?}.
      */
     async contactWrites(contact, text) {
+      return server.webhook(contact, {
+        type: "message",
+        mId: `e2e-${process.pid}-${++contactSeq}-${Date.now()}`,
+        timestamp: Date.now(),
+        message: { type: "text", text },
+      });
+    },
+    /** messageStatus reports, as the integrator, an outbound message's status (sent, delivered, read, failed). */
+    async messageStatus(contact, mId, status) {
+      return server.webhook(contact, { type: "message_status", mId, status, timestamp: Date.now() });
+    },
+    /** webhook posts one event of the custom channel's inbound webhook. */
+    async webhook(contact, event) {
       const body = {
         channelId: String(demo.channel_id),
         contactId: contact.id,
         contact: { firstName: contact.firstName, lastName: contact.lastName },
-        events: [
-          {
-            type: "message",
-            mId: `e2e-${process.pid}-${++contactSeq}-${Date.now()}`,
-            timestamp: Date.now(),
-            message: { type: "text", text },
-          },
-        ],
+        events: [event],
       };
       const r = await fetch(url + demo.webhook_path, {
         method: "POST",
@@ -444,10 +450,12 @@ export async function goOnline(page) {
 // ---------------------------------------------------------------- screenshots
 
 /** screenshot writes docs/screenshots/<name>-<theme>.png and answers its path. */
-export async function screenshot(page, name, theme) {
+export async function screenshot(page, name, theme, { locator } = {}) {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}-${theme}.png`);
-  await page.screenshot({ path });
+  await page.evaluate(() => document.fonts.ready.then(() => true));
+  if (locator) await locator.screenshot({ path, animations: "disabled" });
+  else await page.screenshot({ path, animations: "disabled" });
   return path;
 }
 
