@@ -15,7 +15,7 @@ test("a contact's conversation reaches an agent, who replies and closes it", asy
   const o = await newUser(f.browser);
   const ow = owner(s);
   await signIn(o.page, s.url, ow.email, ow.password);
-  await o.page.getByRole("listbox").waitFor();
+  await o.page.getByRole("listbox").waitFor({ state: "attached" });
   // A mark in the page: gone if anything reloads it.
   await o.page.evaluate(() => {
     window.__e2eNoReload = true;
@@ -50,7 +50,7 @@ test("a contact's conversation reaches an agent, who replies and closes it", asy
   const agent = await s.createAgent({ name: "Sol Seller", teams: ["Sales"] });
   const a = await newUser(f.browser);
   await signIn(a.page, s.url, agent.email, agent.password, "/inbox/mine");
-  await a.page.getByRole("listbox").waitFor();
+  await a.page.getByRole("listbox").waitFor({ state: "attached" });
   await goOnline(a.page);
   // Routing gives it to them: it appears in Mine.
   await row(a.page, id).waitFor({ timeout: 15_000 });

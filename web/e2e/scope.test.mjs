@@ -44,7 +44,7 @@ test("an agent of another team never sees the conversation", async () => {
   const other = await s.createAgent({ name: "Otto Other", teams: ["Escalations"] });
   const x = await newUser(f.browser);
   await signIn(x.page, s.url, other.email, other.password);
-  await x.page.getByRole("listbox").waitFor();
+  await x.page.getByRole("listbox").waitFor({ state: "attached" });
   await openSocket(x.page, "other");
 
   // The control: the owner's socket sees everything.

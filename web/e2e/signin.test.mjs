@@ -16,7 +16,7 @@ test("an owner signs in and sees the inbox", async () => {
   await page.waitForURL(/\/inbox\/all$/);
   await page.getByRole("navigation").first().waitFor();
   await page.locator('[data-testid="view-count-all"]').waitFor();
-  await page.getByRole("listbox").waitFor();
+  await page.getByRole("listbox").waitFor({ state: "attached" });
   u.assertClean();
   await u.close();
 });
