@@ -12,7 +12,7 @@ const f = fixture(before, after);
 
 test("a contact's conversation reaches an agent, who replies and closes it", async () => {
   const s = f.server;
-  const o = await newUser(f.browser);
+  const o = await newUser(f.browser, { name: "the owner" });
   const ow = owner(s);
   await signIn(o.page, s.url, ow.email, ow.password);
   await o.page.getByRole("listbox").waitFor({ state: "attached" });
@@ -48,7 +48,7 @@ test("a contact's conversation reaches an agent, who replies and closes it", asy
 
   // An agent of Sales signs in in a second context and goes online.
   const agent = await s.createAgent({ name: "Sol Seller", teams: ["Sales"] });
-  const a = await newUser(f.browser);
+  const a = await newUser(f.browser, { name: "the agent" });
   await signIn(a.page, s.url, agent.email, agent.password, "/inbox/mine");
   await a.page.getByRole("listbox").waitFor({ state: "attached" });
   await goOnline(a.page);

@@ -329,7 +329,10 @@ const alwaysAllowed = [{ status: 401, path: /^\/api\/v1\/(me|auth\/csrf)$/ }];
  * `allow(status, pathRegex)` accepts an expected failed request (the
  * browser logs those as console errors). Call `assertClean()` at the end.
  */
-export async function newUser(browser, { theme = "light", lang = "en", viewport = { width: 1440, height: 900 }, bypassCSP = false } = {}) {
+export async function newUser(
+  browser,
+  { name = "user", theme = "light", lang = "en", viewport = { width: 1440, height: 900 }, bypassCSP = false } = {},
+) {
   const context = await browser.newContext({ viewport, bypassCSP, locale: lang === "fr" ? "fr-FR" : "en-US" });
   await context.addInitScript(
     ({ theme, lang }) => {
@@ -400,7 +403,7 @@ export async function newUser(browser, { theme = "light", lang = "en", viewport 
       allowed.push({ status, path });
     },
     assertClean() {
-      if (problems.length) throw new Error(`the page reported problems:\n  ${problems.join("\n  ")}`);
+      if (problems.length) throw new Error(`${name}'s page reported problems:\n  ${problems.join("\n  ")}`);
     },
     close: () => context.close(),
   };

@@ -42,13 +42,13 @@ function namesConversation(frame, id) {
 test("an agent of another team never sees the conversation", async () => {
   const s = f.server;
   const other = await s.createAgent({ name: "Otto Other", teams: ["Escalations"] });
-  const x = await newUser(f.browser);
+  const x = await newUser(f.browser, { name: "the other agent" });
   await signIn(x.page, s.url, other.email, other.password);
   await x.page.getByRole("listbox").waitFor({ state: "attached" });
   await openSocket(x.page, "other");
 
   // The control: the owner's socket sees everything.
-  const o = await newUser(f.browser);
+  const o = await newUser(f.browser, { name: "the owner" });
   const ow = owner(s);
   await signIn(o.page, s.url, ow.email, ow.password, "/");
   await openSocket(o.page, "owner");
