@@ -180,8 +180,8 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled }:
           onFocus={() => {
             if (selected === null && ids.length) setSelected(ids[0]!);
           }}
-          className={"relative w-full outline-none " + (query.isPlaceholderData ? "opacity-60" : "")}
-          style={{ height: virtualizer.getTotalSize() }}
+          className={"group relative w-full " + (query.isPlaceholderData ? "opacity-60" : "")}
+          style={{ height: virtualizer.getTotalSize(), outline: "none" }}
         >
           {items.map((it) => {
             const c = rows[it.index]!;

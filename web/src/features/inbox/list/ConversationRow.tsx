@@ -55,7 +55,9 @@ function ConversationRowImpl({ c, index, total, selected, open, now, channel, as
       className={
         "border-line absolute left-0 flex w-full cursor-default flex-col justify-center gap-0.5 border-b px-3 " +
         (open ? "bg-selected " : selected ? "bg-hover " : "hover:bg-hover ") +
-        (selected ? "shadow-[inset_2px_0_0_var(--sb-accent)]" : "")
+        (selected
+          ? "shadow-[inset_2px_0_0_var(--sb-accent)] group-focus-visible:shadow-[inset_0_0_0_2px_var(--sb-accent)]"
+          : "")
       }
       style={{ top, height: ROW_HEIGHT }}
     >

@@ -185,7 +185,7 @@ export function ListPane(p: ListPaneProps) {
         <SortMenu sort={p.sort} status={p.status} onSort={p.onSort} onStatus={p.onStatus} />
       </div>
       <div className="border-line shrink-0 border-b px-3 py-2">
-        <div className="border-line bg-bg focus-within:border-accent flex items-center gap-1.5 rounded border px-2">
+        <div className="border-line bg-bg focus-within:border-accent focus-within:ring-accent flex focus-within:ring-1 items-center gap-1.5 rounded border px-2">
           <Search size={13} aria-hidden="true" className="text-muted" />
           <input
             id={SEARCH_INPUT_ID}
@@ -198,7 +198,8 @@ export function ListPane(p: ListPaneProps) {
             aria-label={t("inbox.list.search")}
             placeholder={t("inbox.list.searchPlaceholder")}
             maxLength={200}
-            className="min-w-0 flex-1 bg-transparent py-1 text-[13px] outline-none"
+            className="min-w-0 flex-1 bg-transparent py-1 text-[13px]"
+            style={{ outline: "none" }}
           />
         </div>
       </div>

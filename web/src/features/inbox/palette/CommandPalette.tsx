@@ -12,15 +12,33 @@ import { useCommands, type Command } from "../../../lib/commands";
 import { qk } from "../../../lib/queryKeys";
 import { Kbd } from "../../../lib/ui/Kbd";
 import type { Conversation } from "../../../lib/types";
-import { fuzzyFilter, keyLabel } from "./fuzzy";
+import { keyLabel, score } from "./fuzzy";
 
 interface Item {
   id: string;
+  /** The text the filter reads; "" for a server search result. */
+  match: string;
   label: string;
   group: string;
   shortcut?: string;
   icon?: "conversation";
   run(): void;
+}
+
+/**
+ * rank filters the items and orders them: groups by their best match,
+ * items within a group best first (the server's results rank as a perfect
+ * match on their name).
+ */
+function rank(text: string, items: Item[]): Item[] {
+  if (!text.trim()) return items;
+  const scored = items
+    .map((it, i) => ({ it, i, s: it.match ? score(text, it.match) : 1000 }))
+    .filter((x): x is { it: Item; i: number; s: number } => x.s !== null);
+  const best = new Map<string, number>();
+  for (const x of scored) best.set(x.it.group, Math.max(best.get(x.it.group) ?? -Infinity, x.s));
+  scored.sort((a, b) => best.get(b.it.group)! - best.get(a.it.group)! || a.it.group.localeCompare(b.it.group) || b.s - a.s || a.i - b.i);
+  return scored.map((x) => x.it);
 }
 
 function useDebounced<T>(v: T, ms: number): T {
@@ -53,27 +71,29 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
 
   const items = useMemo<Item[]>(() => {
     const other = t("palette.group.other");
-    const cmds = fuzzyFilter(text, commands, (c: Command) => `${c.label} ${c.keywords ?? ""} ${c.group ?? ""}`).map<Item>((c) => ({
+    const all: Item[] = commands.map((c: Command) => ({
       id: `cmd:${c.id}`,
       label: c.label,
       group: c.group ?? other,
       shortcut: c.shortcut,
+      match: `${c.label} ${c.keywords ?? ""}`,
       run: c.run,
     }));
-    const convs: Item[] =
-      text.trim().length >= 2 && q === text.trim()
-        ? (found.data?.data ?? []).map((c) => ({
-            id: `conv:${c.id}`,
-            label: t("palette.openConversation", { name: c.contact_name || `#${c.contact_id}`, id: c.id }),
-            group: t("palette.group.conversations"),
-            icon: "conversation" as const,
-            run: () => navigate(`/inbox/all/${c.id}`),
-          }))
-        : [];
-    // Conversations after the commands when the commands match well;
-    // the search is what most typed names are for, so they come first
-    // when no command matches.
-    return cmds.length ? [...cmds, ...convs] : convs;
+    if (text.trim().length >= 2 && q === text.trim()) {
+      for (const c of found.data?.data ?? []) {
+        const name = c.contact_name || `#${c.contact_id}`;
+        all.push({
+          id: `conv:${c.id}`,
+          label: t("palette.openConversation", { name, id: c.id }),
+          group: t("palette.group.conversations"),
+          icon: "conversation",
+          // The server matched it (name, phone or email): never filtered out.
+          match: "",
+          run: () => navigate(`/inbox/all/${c.id}`),
+        });
+      }
+    }
+    return rank(text, all);
   }, [text, q, commands, found.data, navigate, t]);
 
   useEffect(() => setActive(0), [text]);
@@ -127,7 +147,8 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
               aria-activedescendant={items.length ? `palette-item-${current}` : undefined}
               aria-label={t("palette.input")}
               placeholder={t("palette.placeholder")}
-              className="min-w-0 flex-1 bg-transparent py-3 text-sm outline-none"
+              className="min-w-0 flex-1 bg-transparent py-3 text-sm"
+              style={{ outline: "none" }}
             />
             <Kbd>Esc</Kbd>
           </div>
