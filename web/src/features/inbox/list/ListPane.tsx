@@ -42,10 +42,10 @@ function SortMenu({ sort, status, onSort, onStatus }: Pick<ListPaneProps, "sort"
           type="button"
           data-testid="sort-menu"
           aria-label={t("inbox.list.sortMenu", { sort: t(`inbox.sort.${sort}`), status: t(`inbox.status.${status}`) })}
-          className="border-line hover:bg-hover text-muted flex shrink-0 items-center gap-1 rounded border px-2 py-1 text-xs"
+          className="border-line hover:bg-hover text-muted flex max-w-36 shrink-0 items-center gap-1 rounded border px-2 py-1 text-xs"
         >
-          <ArrowDownUp size={13} aria-hidden="true" />
-          {t(`inbox.sort.${sort}`)}
+          <ArrowDownUp size={13} aria-hidden="true" className="shrink-0" />
+          <span className="truncate">{t(`inbox.sort.${sort}`)}</span>
         </button>
       </Dropdown.Trigger>
       <Dropdown.Portal>
@@ -182,10 +182,9 @@ export function ListPane(p: ListPaneProps) {
         <h1 className="min-w-0 flex-1 truncate text-sm font-semibold">{p.title}</h1>
         {p.count !== undefined && <span className="text-muted text-xs tabular-nums">{p.count}</span>}
         <SaveView filter={p.filter} />
-        <SortMenu sort={p.sort} status={p.status} onSort={p.onSort} onStatus={p.onStatus} />
       </div>
-      <div className="border-line shrink-0 border-b px-3 py-2">
-        <div className="border-line bg-bg focus-within:border-accent focus-within:ring-accent flex focus-within:ring-1 items-center gap-1.5 rounded border px-2">
+      <div className="border-line flex shrink-0 items-center gap-2 border-b px-3 py-2">
+        <div className="border-line bg-bg focus-within:border-accent focus-within:ring-accent flex min-w-0 flex-1 items-center gap-1.5 rounded border px-2 focus-within:ring-1">
           <Search size={13} aria-hidden="true" className="text-muted" />
           <input
             id={SEARCH_INPUT_ID}
@@ -202,6 +201,7 @@ export function ListPane(p: ListPaneProps) {
             style={{ outline: "none" }}
           />
         </div>
+        <SortMenu sort={p.sort} status={p.status} onSort={p.onSort} onStatus={p.onStatus} />
       </div>
       <ConversationList
         filter={p.filter}
