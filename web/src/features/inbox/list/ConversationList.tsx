@@ -3,7 +3,7 @@
 // the socket invalidates, and driven from the keyboard. The selection is
 // a conversation id, so it stays put while rows come and go around it.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../../lib/api";
@@ -18,7 +18,13 @@ import { useNow } from "./time";
 import type { ListFilter } from "./views";
 
 export const LISTBOX_ID = "conversation-list";
-const PAGE = 50;
+// The first page is small so the list shows at once; the next ones are
+// larger so a long scroll asks less often.
+const FIRST_PAGE = 50;
+const NEXT_PAGE = 100;
+// Back at the top of a long list, only this many pages stay loaded, so an
+// event's refetch (which walks every loaded page) stays one or two requests.
+const KEEP_PAGES = 2;
 
 /** Keep the rows on screen while only the search changes (no skeleton flash per keystroke). */
 function sameButSearch(a: unknown, b: ListFilter): boolean {
@@ -32,7 +38,11 @@ export function useConversationList(filter: ListFilter) {
   return useInfiniteQuery({
     queryKey: qk.conversationList(filter),
     queryFn: ({ pageParam, signal }) =>
-      api.get<Page<Conversation>>("/api/v1/conversations", { ...filter, limit: PAGE, cursor: pageParam }, signal),
+      api.get<Page<Conversation>>(
+        "/api/v1/conversations",
+        { ...filter, limit: pageParam ? NEXT_PAGE : FIRST_PAGE, cursor: pageParam },
+        signal,
+      ),
     initialPageParam: "",
     getNextPageParam: (last) => last.next_cursor || undefined,
     placeholderData: (prev, prevQuery) => (prevQuery && sameButSearch(prevQuery.queryKey[1], filter) ? prev : undefined),
@@ -105,8 +115,22 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled }:
     if (shift !== 0) el.scrollTop += shift * ROW_HEIGHT;
   }, [ids]);
 
-  // Near the end of what is loaded: the next page.
   const items = virtualizer.getVirtualItems();
+
+  // Back at the top: let go of the pages far below.
+  const qc = useQueryClient();
+  const pageCount = data?.pages.length ?? 0;
+  const firstIndex = items.length ? items[0]!.index : 0;
+  useEffect(() => {
+    if (pageCount <= KEEP_PAGES + 1 || firstIndex > 0 || query.isFetching) return;
+    qc.setQueryData<InfiniteData<Page<Conversation>, string>>(qk.conversationList(filter), (old) =>
+      old && old.pages.length > KEEP_PAGES
+        ? { pages: old.pages.slice(0, KEEP_PAGES), pageParams: old.pageParams.slice(0, KEEP_PAGES) }
+        : old,
+    );
+  }, [pageCount, firstIndex, query.isFetching, qc, filter]);
+
+  // Near the end of what is loaded: the next page.
   const lastIndex = items.length ? items[items.length - 1]!.index : -1;
   useEffect(() => {
     if (hasNextPage && !isFetchingNextPage && nearEnd(lastIndex, rows.length)) void fetchNextPage();
