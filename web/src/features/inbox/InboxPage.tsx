@@ -104,7 +104,7 @@ export function InboxPage() {
   useInboxCommands({ openHelp: () => setHelpOpen(true) });
 
   if (!view) return <Navigate to="/inbox/all" replace />;
-  if (view.kind === "view" && saved.isSuccess && !savedView) return <Navigate to="/inbox/all" replace />;
+  if (view.kind === "view" && saved.isSuccess && !saved.isFetching && !savedView) return <Navigate to="/inbox/all" replace />;
 
   const title = viewTitle(view, t, teams, savedView?.name);
   const count = viewCount(view, counts);

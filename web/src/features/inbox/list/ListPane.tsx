@@ -7,7 +7,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ArrowDownUp, BookmarkPlus, Check, Search } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { api, ApiError } from "../../../lib/api";
+import { api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { ConversationView } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
@@ -96,6 +96,10 @@ function SaveView({ filter }: { filter: ListFilter }) {
     onSuccess: (v) => {
       setOpen(false);
       setName("");
+      // In the cache at once, so the new view's page finds it.
+      qc.setQueryData<Page<ConversationView>>(qk.views, (old) =>
+        old ? { ...old, data: [...old.data.filter((x) => x.id !== v.id), v] } : { data: [v], next_cursor: "" },
+      );
       void qc.invalidateQueries({ queryKey: qk.views });
       void qc.invalidateQueries({ queryKey: qk.counts });
       navigate(`/inbox/view-${v.id}`);
