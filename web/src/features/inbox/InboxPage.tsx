@@ -131,7 +131,7 @@ export function InboxPage() {
         keysEnabled={!dialogOpen}
       />
       {openID !== null ? (
-        <ConversationPane key={openID} conversationID={openID} />
+        <ConversationPane conversationID={openID} />
       ) : (
         <EmptyPane />
       )}
