@@ -91,6 +91,7 @@ function ConversationRowImpl({ c, index, total, selected, open, now, channel, as
         <span className={"min-w-0 flex-1 truncate text-[13px] " + (unread ? "text-fg" : "text-muted")}>
           {prefix && <span className="text-muted">{prefix} </span>}
           <span data-testid="row-preview">{text}</span>
+          {!lm && <span className="italic">{t("inbox.row.noMessages")}</span>}
         </span>
         {assignee ? (
           <span className="flex shrink-0 items-center" title={t("inbox.row.assignedTo", { name: assignee.name })}>

@@ -181,7 +181,7 @@ export function ListPane(p: ListPaneProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text]);
   return (
-    <section aria-label={t("inbox.list.label")} className="border-line flex w-[22rem] shrink-0 flex-col border-r">
+    <section aria-label={t("inbox.list.label")} className="border-line flex w-80 shrink-0 flex-col border-r xl:w-[22rem]">
       <div className="border-line flex h-11 shrink-0 items-center gap-2 border-b px-3">
         <h1 className="min-w-0 flex-1 truncate text-sm font-semibold">{p.title}</h1>
         {p.count !== undefined && <span className="text-muted text-xs tabular-nums">{p.count}</span>}
