@@ -101,6 +101,17 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled }:
     getItemKey: (i) => rows[i]?.id ?? i,
   });
 
+  // A conversation opened from elsewhere (a link, the palette, a deep
+  // link): once its row is loaded, bring it into view, once.
+  const revealed = useRef<number | null>(null);
+  useEffect(() => {
+    if (openID === null || revealed.current === openID) return;
+    const i = ids.indexOf(openID);
+    if (i < 0) return;
+    revealed.current = openID;
+    virtualizer.scrollToIndex(i, { align: "auto" });
+  }, [openID, ids, virtualizer]);
+
   // Rows came or went: keep the selection on its conversation, and keep
   // what the person was reading in place when rows were added above it.
   useLayoutEffect(() => {
