@@ -21,3 +21,11 @@ describe("fuzzy", () => {
     expect(keyLabel("Escape")).toBe("Esc");
   });
 });
+
+describe("fuzzy word starts", () => {
+  it("needs the first character at the start of a word", () => {
+    expect(score("trim", "Switch between light and dark theme")).toBeNull();
+    expect(score("tm", "Toggle theme mode")).not.toBeNull();
+    expect(score("mien", "Aller à Les miennes")).not.toBeNull();
+  });
+});

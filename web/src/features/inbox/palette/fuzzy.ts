@@ -5,19 +5,30 @@ export function fold(s: string): string {
   return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
+const boundary = /[\s\-_/.:'’#]/;
+
 /** score is how well `query` matches `text`, or null when it does not. */
 export function score(query: string, text: string): number | null {
   const q = fold(query).replace(/\s+/g, "");
   if (!q) return 0;
   const s = fold(text);
+  // The first character starts a word: "tm" finds "Theme", not "aTtend me".
+  let start = -1;
+  for (let i = s.indexOf(q[0]!); i >= 0; i = s.indexOf(q[0]!, i + 1)) {
+    if (i === 0 || boundary.test(s[i - 1]!)) {
+      start = i;
+      break;
+    }
+  }
+  if (start < 0) return null;
   let total = 0;
-  let from = 0;
+  let from = start;
   let prev = -2;
   for (const ch of q) {
     const i = s.indexOf(ch, from);
     if (i < 0) return null;
     let pts = 1;
-    if (i === 0 || /[\s\-_/.:]/.test(s[i - 1]!)) pts += 3;
+    if (i === 0 || boundary.test(s[i - 1]!)) pts += 3;
     if (i === prev + 1) pts += 2;
     pts -= Math.min(2, (i - from) * 0.05);
     total += pts;
