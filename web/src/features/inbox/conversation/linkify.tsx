@@ -43,9 +43,9 @@ export function linkify(text: string): Token[] {
 }
 
 /** RichText shows text with its links clickable; line breaks are kept by CSS (whitespace-pre-wrap). */
-export function RichText({ text, className }: { text: string; className?: string }) {
+export function RichText({ text, className, testID }: { text: string; className?: string; testID?: string }) {
   return (
-    <span className={className}>
+    <span className={className} data-testid={testID}>
       {linkify(text).map((tok, i) =>
         tok.type === "link" ? (
           <a key={i} href={tok.href} target="_blank" rel="noopener noreferrer" className="text-accent break-all underline">

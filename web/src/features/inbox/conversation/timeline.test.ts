@@ -64,7 +64,8 @@ describe("mergeTimeline", () => {
       events: [ev(3, "conversation.snoozed", "2026-01-01T10:01:00Z"), ev(3, "conversation.snoozed", "2026-01-01T10:01:00Z")],
     });
     expect(keys(items)).toEqual(["m1", "e3"]);
-    expect(items[0]!.kind === "message" && items[0].message.status).toBe("read");
+    const first = items[0]!;
+    expect(first.kind === "message" && first.message.status).toBe("read");
     expect(dedupeByID([{ id: 1 }, { id: 2 }, { id: 1 }]).map((x) => x.id)).toEqual([1, 2]);
   });
 
@@ -100,6 +101,6 @@ describe("mergeTimeline", () => {
     const local: LocalMessage = { localID: "b", kind: "comment", text: "note", createdAt: "2026-01-01T10:20:00Z", status: "failed", error: "boom" };
     const items = mergeTimeline({ local: [local] });
     expect(items[0]!.kind).toBe("comment");
-    expect(items[0]!.kind === "comment" && items[0].local?.error).toBe("boom");
+    expect(items[0]!.kind === "comment" && items[0]!.local?.error).toBe("boom");
   });
 });
