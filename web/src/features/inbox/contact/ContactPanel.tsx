@@ -16,7 +16,7 @@ import type { components } from "../../../lib/api-types";
 
 type Stage = components["schemas"]["ContactStage"];
 
-function fullName(c: ContactDetail): string {
+export function contactDisplayName(c: ContactDetail): string {
   return [c.first_name, c.last_name].filter(Boolean).join(" ") || c.email || c.phone || "#" + c.id;
 }
 
@@ -113,9 +113,9 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
       ) : (
         <>
           <div className="border-line flex items-center gap-3 border-b px-4 py-4">
-            <Avatar name={fullName(c)} size={44} />
+            <Avatar name={contactDisplayName(c)} size={44} />
             <div className="min-w-0">
-              <p className="truncate text-base font-semibold">{fullName(c)}</p>
+              <p className="truncate text-base font-semibold">{contactDisplayName(c)}</p>
               {c.email && (
                 <p className="text-muted flex items-center gap-1 truncate text-xs">
                   <Mail size={12} aria-hidden="true" /> {c.email}

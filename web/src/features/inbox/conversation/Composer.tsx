@@ -85,6 +85,7 @@ export function Composer({
   useImperativeHandle(ref, () => ({
     focus(m?: Mode) {
       if (m) setMode(m);
+      box.current?.focus();
       requestAnimationFrame(() => box.current?.focus());
     },
   }));
@@ -296,7 +297,8 @@ export function Composer({
               onKeyDown={onKeyDown}
               onClick={(e) => updatePicker(text, e.currentTarget.selectionStart)}
               onBlur={stopTyping}
-              className="placeholder:text-muted block max-h-[33vh] w-full resize-none bg-transparent px-3 py-2 text-sm outline-none"
+              style={{ outline: "none" }}
+              className="placeholder:text-muted block max-h-[33vh] w-full resize-none bg-transparent px-3 py-2 text-sm"
             />
             {upload && (
               <div className="flex items-center gap-2 px-3 pb-2 text-xs">

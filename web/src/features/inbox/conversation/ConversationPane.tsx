@@ -1,7 +1,7 @@
 // ConversationPane: the open conversation — its header and actions, the
 // timeline, the composer — with the contact panel beside it (collapsible).
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
@@ -13,8 +13,8 @@ import { useMe } from "../../../lib/session";
 import { useShortcuts } from "../../../lib/shortcuts";
 import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
-import type { Comment, Conversation, Message } from "../../../lib/types";
-import { ContactPanel } from "../contact/ContactPanel";
+import type { Comment, ContactDetail, Conversation, Message } from "../../../lib/types";
+import { ContactPanel, contactDisplayName } from "../contact/ContactPanel";
 import { AssignPopover, CloseDialog, ShortcutsMenu, SnoozePopover, useUnassign, useUnsnooze } from "./actions";
 import { Composer, type ComposerHandle, type SendRequest } from "./Composer";
 import {
@@ -96,7 +96,13 @@ function Pane({ id }: { id: number }) {
   }, [shortcuts.data, workflows.data]);
   const channel = channels.data?.data.find((x) => x.id === c?.channel_id);
   const capabilities = capabilitiesOf(channel, channelTypes.data?.items);
-  const contactName = c?.contact_name || t("conversation.unknownContact", { id: c?.contact_id ?? "?" });
+  const contact = useQuery({
+    queryKey: qk.contact(c?.contact_id ?? 0),
+    queryFn: () => api.get<ContactDetail>(`/api/v1/contacts/${c!.contact_id}`),
+    enabled: !!c,
+  });
+  const contactName =
+    c?.contact_name || (contact.data && contactDisplayName(contact.data)) || t("conversation.unknownContact", { id: c?.contact_id ?? "?" });
 
   const names: Names = useMemo(
     () => ({

@@ -182,6 +182,15 @@ export function attachmentOf(m: Message): AttachmentContent | null {
   return a;
 }
 
+/** quickReplies: the options a quick-reply message offered, as text. */
+function quickReplies(m: Message): string[] {
+  const c = m.content as { replies?: unknown } | null;
+  if (!c || typeof c !== "object" || !Array.isArray(c.replies)) return [];
+  return c.replies
+    .map((r: unknown) => (typeof r === "string" ? r : r && typeof r === "object" && "title" in r ? String((r as { title: unknown }).title) : ""))
+    .filter(Boolean);
+}
+
 function Attachment({ a, onLoad }: { a: AttachmentContent; onLoad(): void }) {
   const { t } = useTranslation();
   const name = a.file_name || t("conversation.timeline.attachment");
@@ -246,6 +255,7 @@ function MessageItem({
   const att = attachmentOf(m);
   const bot = out && (m.sender === "workflow" || m.sender === "api");
   const failed = m.status === "failed";
+  const replies = quickReplies(m);
   return (
     <div
       data-testid="timeline-item"
@@ -280,6 +290,15 @@ function MessageItem({
             </div>
           )}
           <RichText text={m.text} testID="message-text" />
+          {replies.length > 0 && (
+            <span className="mt-1.5 flex flex-wrap gap-1" aria-label={t("conversation.timeline.quickReplies")}>
+              {replies.map((r, i) => (
+                <span key={i} className="border-accent/50 text-accent rounded-full border px-2 py-0.5 text-xs">
+                  {r}
+                </span>
+              ))}
+            </span>
+          )}
           {!m.text && !att && m.type !== "text" && (
             <span className="text-muted italic">{t("conversation.timeline.unsupported", { type: m.type })}</span>
           )}
@@ -385,7 +404,7 @@ function EventItem({ event, names, tz }: { event: LogEvent; names: Names; tz: st
       data-testid="timeline-item"
       data-kind="event"
       data-event-type={event.type}
-      className={"mx-auto flex max-w-[85%] items-start gap-2 py-0.5 text-xs " + (d.tone === "danger" ? "text-danger" : "text-muted")}
+      className={"flex items-start gap-2 py-0.5 pl-1.5 text-xs " + (d.tone === "danger" ? "text-danger" : "text-muted")}
     >
       <Icon size={13} aria-hidden="true" className="mt-0.5 shrink-0" />
       <div className="min-w-0">

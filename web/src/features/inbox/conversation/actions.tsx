@@ -18,7 +18,7 @@ import { useToast } from "../../../lib/ui/toast";
 import type { Conversation } from "../../../lib/types";
 import { useCategories, usePresence, useShortcutList, useTeams, useUsers } from "./data";
 import { matchesQuery } from "./composerText";
-import { formatDateTime, parseLocalInput, snoozeUntil, validTimeZone, type SnoozePreset } from "./time";
+import { formatShort, parseLocalInput, snoozeUntil, validTimeZone, type SnoozePreset } from "./time";
 import { availabilityClass, popoverClass, TipButton } from "./ui";
 
 /** useConversationAction runs a change optimistically on the conversation's cache. */
@@ -393,7 +393,7 @@ export function SnoozePopover({
     <Popover.Root open={open} onOpenChange={onOpenChange}>
       <Popover.Trigger asChild>{children}</Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content align="end" sideOffset={6} className={popoverClass + " w-72 p-2"} aria-label={t("conversation.snooze.title")}>
+        <Popover.Content align="end" sideOffset={6} className={popoverClass + " w-80 p-2"} aria-label={t("conversation.snooze.title")}>
           <p className="text-muted px-2 py-1 text-xs font-semibold uppercase">{t("conversation.snooze.title")}</p>
           {presets.map((p) => {
             const at = snoozeUntil(p, now, tz);
@@ -409,7 +409,7 @@ export function SnoozePopover({
                   <AlarmClock size={14} aria-hidden="true" className="text-muted" />
                   {t(`conversation.snooze.${p}`)}
                 </span>
-                <span className="text-muted text-xs">{formatDateTime(at, i18n.language, tz)}</span>
+                <span className="text-muted shrink-0 text-xs whitespace-nowrap">{formatShort(at, i18n.language, tz)}</span>
               </button>
             );
           })}

@@ -102,3 +102,9 @@ export function dayKey(at: number, tz: string): string {
   const w = wallClock(new Date(at), tz);
   return `${w.year}-${w.month}-${w.day}`;
 }
+
+/** formatShort: "Tue 1 Dec, 09:00" — a day and time near now. */
+export function formatShort(at: string | Date, lang: string, tz: string): string {
+  const d = typeof at === "string" ? new Date(at) : at;
+  return new Intl.DateTimeFormat(lang, { timeZone: tz, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(d);
+}
