@@ -168,7 +168,9 @@ export function Composer({
     }
   };
 
-  const canSend = (text.trim() !== "" || (mode === "reply" && !!upload?.media)) && over <= 0 && !(upload && !upload.media && !upload.error);
+  const replyClosed = mode === "reply" && conversation.status === "closed";
+  const canSend =
+    !replyClosed && (text.trim() !== "" || (mode === "reply" && !!upload?.media)) && over <= 0 && !(upload && !upload.media && !upload.error);
 
   const send = () => {
     if (!canSend) return;
@@ -236,7 +238,6 @@ export function Composer({
   };
 
   const comment = mode === "comment";
-  const closed = conversation.status === "closed";
   return (
     <div data-testid="composer" className="border-line bg-bg border-t px-4 pt-2 pb-3">
       <div className="mb-2 flex items-center gap-1" role="group" aria-label={t("conversation.composer.label")}>
@@ -263,7 +264,11 @@ export function Composer({
           <Kbd>C</Kbd>
         </button>
       </div>
-      {!comment && closed && <p className="text-muted mb-2 text-xs">{t("conversation.composer.closedNotice")}</p>}
+      {replyClosed && (
+        <p role="note" className="text-muted mb-2 text-xs">
+          {t("conversation.composer.closedNotice")}
+        </p>
+      )}
       {windowClosed && (
         <p role="note" className="text-warning mb-2 flex items-start gap-1 text-xs">
           <AlertTriangle size={13} aria-hidden="true" className="mt-0.5 shrink-0" />

@@ -66,6 +66,17 @@ export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetr
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastKey, items.length]);
 
+  // The pane shrinking (the composer grows, a notice appears) keeps the newest in view.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;

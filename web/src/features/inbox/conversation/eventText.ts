@@ -67,7 +67,8 @@ export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventTex
     case "conversation.assigned": {
       const r = p.routing ?? {};
       const assignee = user(p.assignee_id);
-      withReason();
+      // "assigned to X by name" says again what the sentence says.
+      if (r.target !== "user" || r.forced) withReason();
       if (r.forced) return { text: k("assignedForced", { user: assignee, by: user(p.by_user_id) }), details };
       if (r.strategy) {
         const strategy = k(`strategy.${r.strategy}`, { defaultValue: r.strategy });
