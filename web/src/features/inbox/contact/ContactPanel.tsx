@@ -230,7 +230,7 @@ function Tags({ tags, onAdd, onRemove }: { tags: string[]; onAdd(t: string): voi
           if (tag) onAdd(tag);
           setAdding("");
         }}
-        className="inline-flex items-center"
+        className="inline-flex min-w-32 flex-1 items-center"
       >
         <Plus size={12} aria-hidden="true" className="text-muted" />
         <input
@@ -238,7 +238,7 @@ function Tags({ tags, onAdd, onRemove }: { tags: string[]; onAdd(t: string): voi
           onChange={(e) => setAdding(e.target.value)}
           placeholder={t("contact.addTag")}
           aria-label={t("contact.addTag")}
-          className="w-24 bg-transparent px-1 py-0.5 text-xs outline-none"
+          className="min-w-0 flex-1 bg-transparent px-1 py-0.5 text-xs"
         />
       </form>
     </div>

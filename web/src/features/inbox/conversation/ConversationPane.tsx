@@ -318,7 +318,7 @@ function Pane({ id }: { id: number }) {
                 shortcut="e"
                 data-testid="action-close"
                 onClick={() => setCloseOpen(true)}
-                className="bg-accent text-accent-fg border-accent hover:bg-accent hover:opacity-90"
+                primary
               >
                 <CheckCircle2 size={15} aria-hidden="true" />
                 {t("conversation.actions.close")}

@@ -6,8 +6,8 @@ import { Kbd } from "../../../lib/ui/Kbd";
 
 export const TipButton = forwardRef<
   HTMLButtonElement,
-  ComponentPropsWithoutRef<"button"> & { tip: string; shortcut?: string; children: ReactNode }
->(function TipButton({ tip, shortcut, children, className, ...rest }, ref) {
+  ComponentPropsWithoutRef<"button"> & { tip: string; shortcut?: string; primary?: boolean; children: ReactNode }
+>(function TipButton({ tip, shortcut, primary, children, className, ...rest }, ref) {
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
@@ -17,7 +17,8 @@ export const TipButton = forwardRef<
           aria-label={rest["aria-label"] ?? tip}
           aria-keyshortcuts={shortcut}
           className={
-            "text-fg hover:bg-hover border-line inline-flex h-8 items-center gap-1.5 rounded-md border px-2 text-sm disabled:opacity-50 " +
+            "inline-flex h-8 items-center gap-1.5 rounded-md border px-2 text-sm disabled:opacity-50 " +
+            (primary ? "bg-accent text-accent-fg border-accent font-medium hover:opacity-90 " : "text-fg hover:bg-hover border-line ") +
             (className ?? "")
           }
           {...rest}
