@@ -315,7 +315,7 @@ function FieldRow({ field, value, onSave }: { field: ContactField; value: unknow
               setEditing(true);
             }}
             className="hover:bg-hover w-full truncate rounded px-2 py-1 text-left text-sm"
-            aria-label={t("contact.editField", { name: field.name })}
+            title={t("contact.editField", { name: field.name })}
           >
             {fieldText(value) || <span className="text-muted">{t("contact.empty")}</span>}
           </button>

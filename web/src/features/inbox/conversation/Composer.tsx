@@ -289,7 +289,6 @@ export function Composer({
               value={text}
               aria-label={comment ? t("conversation.composer.commentLabel") : t("conversation.composer.textLabel")}
               aria-autocomplete="list"
-              aria-expanded={!!picker}
               aria-controls={picker ? "composer-picker" : undefined}
               aria-activedescendant={picker && options > 0 ? `composer-picker-${picker.index}` : undefined}
               placeholder={comment ? t("conversation.composer.commentPlaceholder") : t("conversation.composer.replyPlaceholder", { name: contactName })}

@@ -284,7 +284,13 @@ function Pane({ id }: { id: number }) {
           <div className="flex items-center gap-1.5" role="toolbar" aria-label={t("conversation.header.actions")}>
             {canAct ? (
               <AssignPopover conversation={c} open={assignOpen} onOpenChange={setAssignOpen}>
-                <TipButton tip={t("conversation.actions.assign")} shortcut="a" data-testid="action-assign" className="max-w-56">
+                <TipButton
+                  tip={t("conversation.actions.assign")}
+                  shortcut="a"
+                  data-testid="action-assign"
+                  aria-label={`${t("conversation.actions.assign")}: ${assignee?.name ?? t("conversation.header.unassigned")}${team ? " · " + team.name : ""}`}
+                  className="max-w-56"
+                >
                   {assignee ? <Avatar name={assignee.name} size={18} /> : <Users size={15} aria-hidden="true" />}
                   <span className="truncate">
                     {assignee?.name ?? t("conversation.header.unassigned")}

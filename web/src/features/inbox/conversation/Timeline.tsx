@@ -60,7 +60,9 @@ export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetr
       atBottom.current = true;
       setUnseen(0);
     } else if (items.length > seen.current) {
-      setUnseen((n) => n + (items.length - (seen.current ?? items.length)));
+      // What people wrote counts; events arriving meanwhile do not.
+      const added = items.slice(seen.current).filter((i) => i.kind !== "event").length;
+      if (added > 0) setUnseen((n) => n + added);
     }
     seen.current = items.length;
     // eslint-disable-next-line react-hooks/exhaustive-deps
