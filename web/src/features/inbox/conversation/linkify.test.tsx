@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { render } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, render } from "@testing-library/react";
 import { linkify, RichText, safeHref } from "./linkify";
+
+afterEach(cleanup);
 
 describe("linkify", () => {
   it("keeps plain text as text", () => {
