@@ -22,4 +22,7 @@ export const qk = {
   stages: ["stages"] as const,
   categories: ["categories"] as const,
   channels: ["channels"] as const,
+  channelTypes: ["channelTypes"] as const,
+  shortcuts: ["shortcuts"] as const, // GET /api/v1/shortcuts (agents' shortcut workflows)
+  workflows: ["workflows"] as const,
 };

@@ -1,0 +1,460 @@
+// The composer: reply or internal comment, a textarea that grows (Enter
+// sends, Shift+Enter breaks the line), emoji, one attachment (uploaded at
+// once, the server's refusal shown), snippets with `/`, @mentions in
+// comments, and the channel's capabilities shaping what can be sent. The
+// draft is kept per conversation in sessionStorage.
+import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
+import * as Popover from "@radix-ui/react-popover";
+import { useTranslation } from "react-i18next";
+import { AlertTriangle, Lock, MessageSquare, Paperclip, Send, Smile, X, Loader2 } from "lucide-react";
+import { api } from "../../../lib/api";
+import { useLive } from "../../../lib/liveContext";
+import type { Conversation, Media, Snippet, User } from "../../../lib/types";
+import { Kbd } from "../../../lib/ui/Kbd";
+import {
+  clearDraft,
+  loadDraft,
+  matchesQuery,
+  mentionedIDs,
+  mentionQuery,
+  replaceTrigger,
+  saveDraft,
+  snippetQuery,
+  type Person,
+  type Trigger,
+} from "./composerText";
+import type { Capabilities } from "./data";
+import { EMOJI } from "./emoji";
+import { popoverClass } from "./ui";
+
+export type Mode = "reply" | "comment";
+
+export interface ComposerHandle {
+  focus(mode?: Mode): void;
+}
+
+export interface SendRequest {
+  kind: "message" | "comment";
+  text: string;
+  attachments?: string[];
+  attachmentName?: string;
+  mentions?: number[];
+}
+
+interface Upload {
+  name: string;
+  media?: Media;
+  error?: string;
+}
+
+type Picker = { kind: "snippet" | "mention"; trigger: Trigger; index: number } | null;
+
+const TYPING_IDLE_MS = 4000;
+
+export function Composer({
+  conversation,
+  contactName,
+  capabilities,
+  users,
+  snippets,
+  onSend,
+  ref,
+}: {
+  conversation: Conversation;
+  contactName: string;
+  capabilities?: Capabilities;
+  users: User[];
+  snippets: Snippet[];
+  onSend(r: SendRequest): void;
+  ref?: Ref<ComposerHandle>;
+}) {
+  const { t } = useTranslation();
+  const live = useLive();
+  const id = conversation.id;
+  const initial = useMemo(() => loadDraft(id), [id]);
+  const [mode, setMode] = useState<Mode>(initial?.mode ?? "reply");
+  const [text, setText] = useState(initial?.text ?? "");
+  const [chosen, setChosen] = useState<Person[]>(initial?.mentions ?? []);
+  const [upload, setUpload] = useState<Upload | null>(null);
+  const [picker, setPicker] = useState<Picker>(null);
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const file = useRef<HTMLInputElement>(null);
+  const typing = useRef<{ on: boolean; timer?: ReturnType<typeof setTimeout> }>({ on: false });
+
+  useImperativeHandle(ref, () => ({
+    focus(m?: Mode) {
+      if (m) setMode(m);
+      box.current?.focus();
+      requestAnimationFrame(() => box.current?.focus());
+    },
+  }));
+
+  // The draft follows every change; an empty one is forgotten.
+  useEffect(() => {
+    saveDraft(id, { text, mode, mentions: chosen });
+  }, [id, text, mode, chosen]);
+
+  // The textarea grows with its text, up to a third of the screen.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = Math.min(el.scrollHeight, Math.round(window.innerHeight / 3)) + "px";
+  }, [text]);
+
+  const stopTyping = () => {
+    const tp = typing.current;
+    if (tp.timer) clearTimeout(tp.timer);
+    if (tp.on) live.sendTyping(id, "stop");
+    tp.on = false;
+  };
+  const noteTyping = () => {
+    const tp = typing.current;
+    if (!tp.on) live.sendTyping(id, "start");
+    tp.on = true;
+    if (tp.timer) clearTimeout(tp.timer);
+    tp.timer = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => () => stopTyping(), [id]);
+
+  const allowsMedia = !capabilities || capabilities.attachments.some((a) => a !== "location");
+  const maxLen = capabilities?.max_text_length ?? 0;
+  const over = mode === "reply" && maxLen > 0 ? text.length - maxLen : 0;
+  const windowSecs = capabilities?.reply_window_seconds ?? 0;
+  const lastIn = conversation.last_incoming_at ? Date.parse(conversation.last_incoming_at) : 0;
+  const windowClosed = mode === "reply" && windowSecs > 0 && lastIn > 0 && Date.now() - lastIn > windowSecs * 1000;
+
+  const snippetMatches = picker?.kind === "snippet" ? snippets.filter((s) => matchesQuery(s.name, picker.trigger.query)).slice(0, 8) : [];
+  const mentionMatches =
+    picker?.kind === "mention" ? users.filter((u) => !u.deactivated_at && matchesQuery(u.name, picker.trigger.query)).slice(0, 8) : [];
+  const options = picker?.kind === "snippet" ? snippetMatches.length : mentionMatches.length;
+
+  const updatePicker = (value: string, caret: number, m: Mode = mode) => {
+    const s = snippetQuery(value, caret);
+    if (s) return setPicker((p) => ({ kind: "snippet", trigger: s, index: p?.kind === "snippet" ? Math.min(p.index, 7) : 0 }));
+    const at = m === "comment" ? mentionQuery(value, caret) : null;
+    if (at) return setPicker((p) => ({ kind: "mention", trigger: at, index: p?.kind === "mention" ? Math.min(p.index, 7) : 0 }));
+    setPicker(null);
+  };
+
+  const insertAt = (insert: string, trigger?: Trigger) => {
+    const el = box.current;
+    const caret = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? caret;
+    const next = trigger
+      ? replaceTrigger(text, caret, trigger, insert)
+      : { text: text.slice(0, caret) + insert + text.slice(end), caret: caret + insert.length };
+    setText(next.text);
+    setPicker(null);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(next.caret, next.caret);
+    });
+  };
+
+  const choose = (i: number) => {
+    if (!picker) return;
+    if (picker.kind === "snippet") {
+      const s = snippetMatches[i];
+      if (s) insertAt(s.text, picker.trigger);
+    } else {
+      const u = mentionMatches[i];
+      if (u) {
+        setChosen((c) => [...c.filter((p) => p.id !== u.id), { id: u.id, name: u.name }]);
+        insertAt("@" + u.name + " ", picker.trigger);
+      }
+    }
+  };
+
+  const replyClosed = mode === "reply" && conversation.status === "closed";
+  const canSend =
+    !replyClosed && (text.trim() !== "" || (mode === "reply" && !!upload?.media)) && over <= 0 && !(upload && !upload.media && !upload.error);
+
+  const send = () => {
+    if (!canSend) return;
+    const body = text.trim();
+    if (mode === "reply") {
+      onSend({
+        kind: "message",
+        text: body,
+        ...(upload?.media ? { attachments: [upload.media.id], attachmentName: upload.media.file_name } : {}),
+      });
+    } else {
+      onSend({ kind: "comment", text: body, mentions: mentionedIDs(body, chosen) });
+    }
+    stopTyping();
+    setText("");
+    setChosen([]);
+    setUpload(null);
+    setPicker(null);
+    clearDraft(id);
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    if (picker && options > 0) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        const d = e.key === "ArrowDown" ? 1 : -1;
+        setPicker({ ...picker, index: (picker.index + d + options) % options });
+        return;
+      }
+      if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        choose(picker.index);
+        return;
+      }
+    }
+    if (picker && e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      setPicker(null);
+      return;
+    }
+    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  };
+
+  const pickFile = async (f: File) => {
+    setUpload({ name: f.name });
+    const form = new FormData();
+    form.append("file", f, f.name);
+    try {
+      const media = await api.post<Media>("/api/v1/media", form);
+      setUpload((u) => (u && u.name === f.name ? { name: f.name, media } : u));
+    } catch (err) {
+      setUpload((u) => (u && u.name === f.name ? { name: f.name, error: (err as Error).message } : u));
+    }
+  };
+
+  const switchMode = (m: Mode) => {
+    setMode(m);
+    if (m === "comment") setUpload(null);
+    updatePicker(text, box.current?.selectionStart ?? text.length, m);
+    requestAnimationFrame(() => box.current?.focus());
+  };
+
+  const comment = mode === "comment";
+  return (
+    <div data-testid="composer" className="border-line bg-bg border-t px-4 pt-2 pb-3">
+      <div className="mb-2 flex items-center gap-1" role="group" aria-label={t("conversation.composer.label")}>
+        <button
+          type="button"
+          data-testid="mode-reply"
+          aria-pressed={!comment}
+          onClick={() => switchMode("reply")}
+          className={"inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm " + (!comment ? "bg-selected text-fg font-medium" : "text-muted hover:bg-hover")}
+        >
+          <MessageSquare size={14} aria-hidden="true" />
+          {t("conversation.composer.reply")}
+          <Kbd>R</Kbd>
+        </button>
+        <button
+          type="button"
+          data-testid="mode-comment"
+          aria-pressed={comment}
+          onClick={() => switchMode("comment")}
+          className={"inline-flex items-center gap-1 rounded-md px-2 py-1 text-sm " + (comment ? "bg-note text-fg font-medium" : "text-muted hover:bg-hover")}
+        >
+          <Lock size={14} aria-hidden="true" />
+          {t("conversation.composer.comment")}
+          <Kbd>C</Kbd>
+        </button>
+      </div>
+      {replyClosed && (
+        <p role="note" className="text-muted mb-2 text-xs">
+          {t("conversation.composer.closedNotice")}
+        </p>
+      )}
+      {windowClosed && (
+        <p role="note" className="text-warning mb-2 flex items-start gap-1 text-xs">
+          <AlertTriangle size={13} aria-hidden="true" className="mt-0.5 shrink-0" />
+          {t("conversation.composer.windowClosed", { hours: Math.round(windowSecs / 3600) })}
+        </p>
+      )}
+      <Popover.Root open={!!picker} onOpenChange={(o) => !o && setPicker(null)}>
+        <Popover.Anchor asChild>
+          <div
+            className={
+              "rounded-lg border focus-within:ring-2 " +
+              (comment ? "bg-note border-warning/50 focus-within:ring-warning/40" : "border-line bg-bg focus-within:ring-accent/40")
+            }
+          >
+            <textarea
+              ref={box}
+              rows={2}
+              value={text}
+              aria-label={comment ? t("conversation.composer.commentLabel") : t("conversation.composer.textLabel")}
+              aria-autocomplete="list"
+              aria-controls={picker ? "composer-picker" : undefined}
+              aria-activedescendant={picker && options > 0 ? `composer-picker-${picker.index}` : undefined}
+              placeholder={comment ? t("conversation.composer.commentPlaceholder") : t("conversation.composer.replyPlaceholder", { name: contactName })}
+              onChange={(e) => {
+                setText(e.target.value);
+                updatePicker(e.target.value, e.target.selectionStart);
+                if (e.target.value) noteTyping();
+                else stopTyping();
+              }}
+              onKeyDown={onKeyDown}
+              onClick={(e) => updatePicker(text, e.currentTarget.selectionStart)}
+              onBlur={stopTyping}
+              style={{ outline: "none" }}
+              className="placeholder:text-muted block max-h-[33vh] w-full resize-none bg-transparent px-3 py-2 text-sm"
+            />
+            {upload && (
+              <div className="flex items-center gap-2 px-3 pb-2 text-xs">
+                <span
+                  className={
+                    "inline-flex max-w-full items-center gap-1 rounded border px-2 py-0.5 " +
+                    (upload.error ? "border-danger text-danger" : "border-line bg-subtle")
+                  }
+                >
+                  {!upload.media && !upload.error ? <Loader2 size={12} className="animate-spin" aria-hidden="true" /> : <Paperclip size={12} aria-hidden="true" />}
+                  <span className="truncate">
+                    {upload.error
+                      ? t("conversation.composer.uploadFailed", { name: upload.name, message: upload.error })
+                      : upload.media
+                        ? upload.name
+                        : t("conversation.composer.uploading", { name: upload.name })}
+                  </span>
+                  <button
+                    type="button"
+                    onClick={() => setUpload(null)}
+                    aria-label={t("conversation.composer.removeAttachment", { name: upload.name })}
+                    className="hover:bg-hover rounded"
+                  >
+                    <X size={12} />
+                  </button>
+                </span>
+              </div>
+            )}
+            <div className="flex items-center gap-1 px-2 pb-2">
+              <Popover.Root open={emojiOpen} onOpenChange={setEmojiOpen}>
+                <Popover.Trigger asChild>
+                  <button type="button" aria-label={t("conversation.composer.emoji")} title={t("conversation.composer.emoji")} className="text-muted hover:bg-hover rounded p-1.5">
+                    <Smile size={16} />
+                  </button>
+                </Popover.Trigger>
+                <Popover.Portal>
+                  <Popover.Content side="top" align="start" sideOffset={6} className={popoverClass + " grid grid-cols-8 gap-0.5 p-2"} aria-label={t("conversation.composer.emoji")}>
+                    {EMOJI.map((e) => (
+                      <button
+                        key={e}
+                        type="button"
+                        aria-label={e}
+                        onClick={() => {
+                          setEmojiOpen(false);
+                          insertAt(e);
+                        }}
+                        className="hover:bg-hover rounded p-1 text-lg leading-none"
+                      >
+                        {e}
+                      </button>
+                    ))}
+                  </Popover.Content>
+                </Popover.Portal>
+              </Popover.Root>
+              {!comment && allowsMedia && (
+                <>
+                  <button
+                    type="button"
+                    aria-label={t("conversation.composer.attach")}
+                    title={t("conversation.composer.attach")}
+                    onClick={() => file.current?.click()}
+                    className="text-muted hover:bg-hover rounded p-1.5"
+                  >
+                    <Paperclip size={16} />
+                  </button>
+                  <input
+                    ref={file}
+                    type="file"
+                    hidden
+                    aria-label={t("conversation.composer.attach")}
+                    data-testid="composer-file"
+                    onChange={(e) => {
+                      const f = e.target.files?.[0];
+                      if (f) void pickFile(f);
+                      e.target.value = "";
+                    }}
+                  />
+                </>
+              )}
+              <span className="flex-1" />
+              {over > 0 && <span className="text-danger text-xs">{t("conversation.composer.tooLong", { count: over })}</span>}
+              <button
+                type="button"
+                data-testid="send"
+                onClick={send}
+                disabled={!canSend}
+                className={
+                  "inline-flex items-center gap-1 rounded-md px-3 py-1 text-sm font-medium disabled:opacity-40 " +
+                  (comment ? "bg-warning text-bg" : "bg-accent text-accent-fg")
+                }
+              >
+                <Send size={14} aria-hidden="true" />
+                {comment ? t("conversation.composer.sendComment") : t("conversation.composer.send")}
+              </button>
+            </div>
+          </div>
+        </Popover.Anchor>
+        <Popover.Portal>
+          <Popover.Content
+            side="top"
+            align="start"
+            sideOffset={4}
+            onOpenAutoFocus={(e) => e.preventDefault()}
+            onCloseAutoFocus={(e) => e.preventDefault()}
+            className={popoverClass + " w-96 p-1"}
+          >
+            <p className="text-muted px-2 py-1 text-xs font-semibold uppercase">
+              {picker?.kind === "snippet" ? t("conversation.composer.snippets") : t("conversation.composer.mentions")}
+            </p>
+            <ul id="composer-picker" role="listbox" aria-label={picker?.kind === "snippet" ? t("conversation.composer.snippets") : t("conversation.composer.mentions")}>
+              {options === 0 && (
+                <li className="text-muted px-2 py-1 text-sm">
+                  {picker?.kind === "snippet" ? t("conversation.composer.noSnippets") : t("conversation.composer.noMentions")}
+                </li>
+              )}
+              {picker?.kind === "snippet" &&
+                snippetMatches.map((s, i) => (
+                  <li
+                    key={s.id}
+                    id={`composer-picker-${i}`}
+                    role="option"
+                    aria-selected={i === picker.index}
+                    onMouseDown={(e) => {
+                      e.preventDefault();
+                      choose(i);
+                    }}
+                    className={"cursor-default rounded px-2 py-1.5 text-sm " + (i === picker.index ? "bg-selected" : "hover:bg-hover")}
+                  >
+                    <span className="font-medium">/{s.name}</span>
+                    <span className="text-muted block truncate text-xs">{s.text}</span>
+                  </li>
+                ))}
+              {picker?.kind === "mention" &&
+                mentionMatches.map((u, i) => (
+                  <li
+                    key={u.id}
+                    id={`composer-picker-${i}`}
+                    role="option"
+                    aria-selected={i === picker.index}
+                    onMouseDown={(e) => {
+                      e.preventDefault();
+                      choose(i);
+                    }}
+                    className={"cursor-default rounded px-2 py-1.5 text-sm " + (i === picker.index ? "bg-selected" : "hover:bg-hover")}
+                  >
+                    {u.name} <span className="text-muted text-xs">{u.email}</span>
+                  </li>
+                ))}
+            </ul>
+          </Popover.Content>
+        </Popover.Portal>
+      </Popover.Root>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, render, screen } from "@testing-library/react";
+import "../../../lib/i18n";
+import { Timeline } from "./Timeline";
+import { mergeTimeline } from "./timeline";
+import type { Names } from "./eventText";
+import type { LogEvent, Message } from "../../../lib/types";
+
+// jsdom has no ResizeObserver nor layout: enough for what is rendered.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+} as unknown as typeof ResizeObserver;
+
+const names: Names = {
+  user: (id) => (id === 2 ? "Ana" : undefined),
+  team: () => undefined,
+  workflow: () => undefined,
+  contact: "Ada",
+  time: (s) => s,
+};
+const msg = (id: number, extra: Partial<Message>): Message => ({
+  id,
+  channel_id: 1,
+  contact_id: 1,
+  conversation_id: 9,
+  content: null,
+  created_at: `2026-01-01T10:00:0${id}Z`,
+  direction: "in",
+  sender: "contact",
+  status: "received",
+  text: "",
+  type: "text",
+  workspace_id: 1,
+  ...extra,
+});
+
+function show(messages: Message[], events: LogEvent[] = [], canRetry = true) {
+  const onRetry = vi.fn();
+  const items = mergeTimeline({ messages, events });
+  render(
+    <Timeline items={items} names={names} tz="UTC" contactName="Ada" canRetry={canRetry} onRetry={onRetry} onResend={() => {}} onDiscard={() => {}} />,
+  );
+  return { onRetry };
+}
+
+afterEach(cleanup);
+
+describe("Timeline", () => {
+  it("shows a contact's HTML as characters, with the test hooks", () => {
+    show([msg(1, { text: "<img src=x onerror=alert(1)>" })]);
+    const item = screen.getByTestId("timeline-item");
+    expect(item.dataset.kind).toBe("message");
+    expect(item.dataset.direction).toBe("in");
+    expect(item.querySelector("img")).toBeNull();
+    expect(screen.getByTestId("message-text").textContent).toBe("<img src=x onerror=alert(1)>");
+  });
+
+  it("says a failed message's reason and offers a retry, or only the reason without one", () => {
+    const failed = msg(2, { direction: "out", sender: "user", sender_user_id: 2, status: "failed", failure_reason: "blocked by the recipient", text: "hi" });
+    const { onRetry } = show([failed]);
+    expect(screen.getByText(/blocked by the recipient/)).toBeTruthy();
+    expect(screen.getByText("Failed")).toBeTruthy(); // a word, not only a colour
+    screen.getByRole("button", { name: "Retry" }).click();
+    expect(onRetry).toHaveBeenCalledOnce();
+  });
+
+  it("shows no retry when the server has none", () => {
+    show([msg(3, { direction: "out", sender: "user", status: "failed", failure_reason: "nope", text: "x" })], [], false);
+    expect(screen.queryByRole("button", { name: "Retry" })).toBeNull();
+    expect(screen.getByText(/nope/)).toBeTruthy();
+  });
+
+  it("marks events with their type", () => {
+    show([], [{ id: 5, type: "conversation.opened", created_at: "2026-01-01T10:00:00Z", payload: { source: "contact" }, workspace_id: 1, conversation_id: 9 }]);
+    const item = screen.getByTestId("timeline-item");
+    expect(item.dataset.kind).toBe("event");
+    expect(item.dataset.eventType).toBe("conversation.opened");
+    expect(item.textContent).toContain("Ada opened the conversation");
+  });
+});

@@ -1,0 +1,438 @@
+// The timeline: one ordered list of messages (contact left, business right,
+// with sender, time and delivery status in words and icon), internal
+// comments (note colour, "Internal") and events as sentences. It follows
+// the newest item unless the person scrolled up, then offers a pill.
+import { useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import {
+  AlertCircle,
+  ArrowDown,
+  Bot,
+  Check,
+  CheckCheck,
+  Clock,
+  FileText,
+  Lock,
+  RotateCcw,
+  Workflow as WorkflowIcon,
+  Info,
+  Inbox,
+  UserCheck,
+  AlarmClock,
+  CircleCheck,
+} from "lucide-react";
+import { Avatar } from "../../../lib/ui/Avatar";
+import type { LogEvent, Message } from "../../../lib/types";
+import { RichText, safeHref } from "./linkify";
+import type { TimelineItem } from "./timeline";
+import { describeEvent, type Names } from "./eventText";
+import { dayKey, formatDay, formatTime } from "./time";
+
+export interface TimelineProps {
+  items: TimelineItem[];
+  names: Names;
+  tz: string;
+  contactName: string;
+  myID?: number;
+  /** Retry a stored message that failed (false: the server has no retry). */
+  canRetry: boolean;
+  onRetry(m: Message): void;
+  onResend(localID: string): void;
+  onDiscard(localID: string): void;
+  footer?: ReactNode;
+}
+
+export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetry, onResend, onDiscard, footer }: TimelineProps) {
+  const { t, i18n } = useTranslation();
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const seen = useRef<number | null>(null);
+  const [unseen, setUnseen] = useState(0);
+
+  const lastKey = items.length ? items[items.length - 1]!.key : "";
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const last = items[items.length - 1];
+    const mine = last && last.kind !== "event" && (last.local !== undefined || (last.kind === "message" && last.message.direction === "out" && last.message.sender_user_id === myID));
+    if (seen.current === null || atBottom.current || mine) {
+      el.scrollTop = el.scrollHeight;
+      atBottom.current = true;
+      setUnseen(0);
+    } else if (items.length > seen.current) {
+      // What people wrote counts; events arriving meanwhile do not.
+      const added = items.slice(seen.current).filter((i) => i.kind !== "event").length;
+      if (added > 0) setUnseen((n) => n + added);
+    }
+    seen.current = items.length;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastKey, items.length]);
+
+  // The pane shrinking (the composer grows, a notice appears) keeps the newest in view.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    if (atBottom.current) setUnseen(0);
+  };
+  const toBottom = () => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTo({ top: el.scrollHeight, behavior: "smooth" });
+    atBottom.current = true;
+    setUnseen(0);
+  };
+  const keepAtBottom = () => {
+    const el = scroller.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  };
+
+  let prevDay = "";
+  return (
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        data-testid="timeline"
+        role="log"
+        aria-label={t("conversation.timeline.label")}
+        aria-live="polite"
+        className="flex-1 overflow-y-auto px-5 py-4"
+      >
+        {items.length === 0 && <p className="text-muted py-10 text-center text-sm">{t("conversation.timeline.empty")}</p>}
+        <ol className="flex flex-col gap-2">
+          {items.map((item) => {
+            const day = dayKey(item.at, tz);
+            const sep = day !== prevDay;
+            prevDay = day;
+            return (
+              <li key={item.key} className="contents">
+                {sep && (
+                  <div role="separator" className="text-muted my-2 flex items-center gap-3 text-xs">
+                    <span className="bg-line h-px flex-1" />
+                    {formatDay(new Date(item.at), i18n.language, tz)}
+                    <span className="bg-line h-px flex-1" />
+                  </div>
+                )}
+                {item.kind === "message" && (
+                  <MessageItem
+                    item={item}
+                    names={names}
+                    tz={tz}
+                    contactName={contactName}
+                    canRetry={canRetry}
+                    onRetry={onRetry}
+                    onResend={onResend}
+                    onDiscard={onDiscard}
+                    onMediaLoad={keepAtBottom}
+                  />
+                )}
+                {item.kind === "comment" && <CommentItem item={item} names={names} tz={tz} onResend={onResend} onDiscard={onDiscard} />}
+                {item.kind === "event" && <EventItem event={item.event} names={names} tz={tz} />}
+              </li>
+            );
+          })}
+        </ol>
+      </div>
+      {footer}
+      {unseen > 0 && (
+        <button
+          type="button"
+          onClick={toBottom}
+          className="bg-accent text-accent-fg absolute bottom-10 left-1/2 flex -translate-x-1/2 items-center gap-1 rounded-full px-3 py-1 text-xs font-medium shadow-lg"
+        >
+          <ArrowDown size={14} aria-hidden="true" />
+          {t("conversation.timeline.newMessages", { count: unseen })}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function DeliveryStatus({ status }: { status: Message["status"] }) {
+  const { t } = useTranslation();
+  const icon = {
+    received: null,
+    pending: <Clock size={12} aria-hidden="true" />,
+    sent: <Check size={12} aria-hidden="true" />,
+    delivered: <CheckCheck size={12} aria-hidden="true" />,
+    read: <CheckCheck size={12} aria-hidden="true" className="text-accent" />,
+    failed: <AlertCircle size={12} aria-hidden="true" />,
+  }[status];
+  if (status === "received") return null;
+  return (
+    <span data-testid="delivery-status" className={"inline-flex items-center gap-1 " + (status === "failed" ? "text-danger font-medium" : "")}>
+      {icon}
+      {t(`conversation.delivery.${status}`)}
+    </span>
+  );
+}
+
+interface AttachmentContent {
+  type?: string;
+  url?: string;
+  media_id?: string;
+  file_name?: string;
+  content_type?: string;
+}
+
+/** attachmentOf reads an attachment message's content (ours or the provider's). */
+export function attachmentOf(m: Message): AttachmentContent | null {
+  const c = m.content as { attachment?: AttachmentContent; type?: string } | null;
+  if (!c || typeof c !== "object") return null;
+  const a = c.attachment;
+  if (!a || typeof a !== "object") return null;
+  return a;
+}
+
+/** quickReplies: the options a quick-reply message offered, as text. */
+function quickReplies(m: Message): string[] {
+  const c = m.content as { replies?: unknown } | null;
+  if (!c || typeof c !== "object" || !Array.isArray(c.replies)) return [];
+  return c.replies
+    .map((r: unknown) => (typeof r === "string" ? r : r && typeof r === "object" && "title" in r ? String((r as { title: unknown }).title) : ""))
+    .filter(Boolean);
+}
+
+function Attachment({ a, onLoad }: { a: AttachmentContent; onLoad(): void }) {
+  const { t } = useTranslation();
+  const name = a.file_name || t("conversation.timeline.attachment");
+  if (a.media_id && /^[0-9a-f]{32}$/.test(a.media_id)) {
+    const src = `/api/v1/media/${a.media_id}`;
+    if (a.type === "image") {
+      return (
+        <a href={src} target="_blank" rel="noopener noreferrer" className="block">
+          <img src={src} alt={t("conversation.timeline.image", { name })} onLoad={onLoad} className="border-line max-h-64 max-w-full rounded border" />
+        </a>
+      );
+    }
+    return (
+      <a href={src} download={a.file_name || undefined} className="text-accent inline-flex items-center gap-1 underline">
+        <FileText size={14} aria-hidden="true" />
+        {t("conversation.timeline.download", { name })}
+      </a>
+    );
+  }
+  // A provider's file lives elsewhere: a link, never an embed (strict CSP, and no tracking pixel).
+  const href = a.url ? safeHref(a.url) : null;
+  if (!href) return <span className="text-muted italic">{t("conversation.timeline.attachment")}</span>;
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" className="text-accent inline-flex items-center gap-1 break-all underline">
+      <FileText size={14} aria-hidden="true" />
+      {a.file_name || href}
+    </a>
+  );
+}
+
+function senderName(m: Message, names: Names, contactName: string, t: (k: string) => string): string {
+  if (m.direction === "in") return contactName;
+  if (m.sender === "user") return names.user(m.sender_user_id) ?? t("conversation.sender.user");
+  return t(`conversation.sender.${m.sender}`) || m.sender;
+}
+
+function MessageItem({
+  item,
+  names,
+  tz,
+  contactName,
+  canRetry,
+  onRetry,
+  onResend,
+  onDiscard,
+  onMediaLoad,
+}: {
+  item: Extract<TimelineItem, { kind: "message" }>;
+  names: Names;
+  tz: string;
+  contactName: string;
+  canRetry: boolean;
+  onRetry(m: Message): void;
+  onResend(id: string): void;
+  onDiscard(id: string): void;
+  onMediaLoad(): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const m = item.message;
+  const out = m.direction === "out";
+  const who = item.local ? t("conversation.timeline.you") : senderName(m, names, contactName, t);
+  const att = attachmentOf(m);
+  const bot = out && (m.sender === "workflow" || m.sender === "api");
+  const failed = m.status === "failed";
+  const replies = quickReplies(m);
+  return (
+    <div
+      data-testid="timeline-item"
+      data-kind="message"
+      data-direction={m.direction}
+      data-status={m.status}
+      data-message-id={item.local ? undefined : m.id}
+      className={"flex items-end gap-2 " + (out ? "flex-row-reverse" : "")}
+    >
+      {bot ? (
+        <span className="bg-subtle text-muted flex h-7 w-7 shrink-0 items-center justify-center rounded-full" aria-hidden="true">
+          <Bot size={15} />
+        </span>
+      ) : (
+        <Avatar name={who} size={28} />
+      )}
+      <div className={"flex max-w-[75%] flex-col gap-1 " + (out ? "items-end" : "items-start")}>
+        <div className="text-muted flex items-center gap-2 text-xs">
+          <span className="text-fg font-medium">{who}</span>
+          <time dateTime={m.created_at}>{formatTime(m.created_at, i18n.language, tz)}</time>
+        </div>
+        <div
+          className={
+            "rounded-2xl px-3 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap " +
+            (out ? "bg-selected rounded-br-sm" : "bg-subtle border-line rounded-bl-sm border") +
+            (failed ? " ring-danger ring-1" : "")
+          }
+        >
+          {att && (
+            <div className="mb-1">
+              <Attachment a={att} onLoad={onMediaLoad} />
+            </div>
+          )}
+          <RichText text={m.text} testID="message-text" />
+          {replies.length > 0 && (
+            <span className="mt-1.5 flex flex-wrap gap-1" aria-label={t("conversation.timeline.quickReplies")}>
+              {replies.map((r, i) => (
+                <span key={i} className="border-accent/50 text-accent rounded-full border px-2 py-0.5 text-xs">
+                  {r}
+                </span>
+              ))}
+            </span>
+          )}
+          {!m.text && !att && m.type !== "text" && (
+            <span className="text-muted italic">{t("conversation.timeline.unsupported", { type: m.type })}</span>
+          )}
+        </div>
+        {out && (
+          <div className="text-muted flex items-center gap-2 text-xs">
+            <DeliveryStatus status={m.status} />
+          </div>
+        )}
+        {failed && (
+          <div role="alert" className="text-danger flex flex-wrap items-center gap-2 text-xs">
+            <span>{m.failure_reason ? t("conversation.timeline.failedBecause", { reason: m.failure_reason }) : t("conversation.timeline.failed")}</span>
+            {item.local ? (
+              <>
+                <button type="button" onClick={() => onResend(item.local!.localID)} className="border-danger inline-flex items-center gap-1 rounded border px-2 py-0.5">
+                  <RotateCcw size={12} aria-hidden="true" />
+                  {t("conversation.timeline.retry")}
+                </button>
+                <button type="button" onClick={() => onDiscard(item.local!.localID)} className="hover:bg-hover rounded px-2 py-0.5">
+                  {t("conversation.timeline.discard")}
+                </button>
+              </>
+            ) : (
+              canRetry && (
+                <button type="button" onClick={() => onRetry(m)} className="border-danger inline-flex items-center gap-1 rounded border px-2 py-0.5">
+                  <RotateCcw size={12} aria-hidden="true" />
+                  {t("conversation.timeline.retry")}
+                </button>
+              )
+            )}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function CommentItem({
+  item,
+  names,
+  tz,
+  onResend,
+  onDiscard,
+}: {
+  item: Extract<TimelineItem, { kind: "comment" }>;
+  names: Names;
+  tz: string;
+  onResend(id: string): void;
+  onDiscard(id: string): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const c = item.comment;
+  const who = item.local ? t("conversation.timeline.you") : (names.user(c.user_id) ?? t("conversation.sender.user"));
+  const mentioned = c.mentions.map((id) => names.user(id)).filter(Boolean) as string[];
+  return (
+    <div data-testid="timeline-item" data-kind="comment" data-status={item.local?.status} className="flex flex-row-reverse items-end gap-2">
+      <Avatar name={who} size={28} />
+      <div className="flex max-w-[75%] flex-col items-end gap-1">
+        <div className="text-muted flex items-center gap-2 text-xs">
+          <span className="text-warning inline-flex items-center gap-1 font-semibold">
+            <Lock size={11} aria-hidden="true" />
+            {t("conversation.timeline.internal")}
+          </span>
+          <span className="text-fg font-medium">{who}</span>
+          <time dateTime={c.created_at}>{formatTime(c.created_at, i18n.language, tz)}</time>
+          {item.local?.status === "pending" && <Clock size={12} aria-label={t("conversation.delivery.pending")} />}
+        </div>
+        <div className="bg-note border-warning/40 rounded-2xl rounded-br-sm border border-dashed px-3 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap">
+          <RichText text={c.text} />
+        </div>
+        {mentioned.length > 0 && <span className="text-muted text-xs">{t("conversation.timeline.mentioned", { names: mentioned.join(", ") })}</span>}
+        {item.local?.status === "failed" && (
+          <div role="alert" className="text-danger flex items-center gap-2 text-xs">
+            <span>{t("conversation.composer.sendFailed", { message: item.local.error ?? "" })}</span>
+            <button type="button" onClick={() => onResend(item.local!.localID)} className="border-danger rounded border px-2 py-0.5">
+              {t("conversation.timeline.retry")}
+            </button>
+            <button type="button" onClick={() => onDiscard(item.local!.localID)} className="hover:bg-hover rounded px-2 py-0.5">
+              {t("conversation.timeline.discard")}
+            </button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function eventIcon(type: string) {
+  if (type.startsWith("workflow.")) return WorkflowIcon;
+  if (type === "conversation.opened") return Inbox;
+  if (type === "conversation.assigned" || type === "conversation.unassigned" || type === "conversation.queued") return UserCheck;
+  if (type === "conversation.snoozed" || type === "conversation.unsnoozed") return AlarmClock;
+  if (type === "conversation.closed") return CircleCheck;
+  return Info;
+}
+
+function EventItem({ event, names, tz }: { event: LogEvent; names: Names; tz: string }) {
+  const { t, i18n } = useTranslation();
+  const d = describeEvent(event, t, names);
+  const Icon = eventIcon(event.type);
+  return (
+    <div
+      data-testid="timeline-item"
+      data-kind="event"
+      data-event-type={event.type}
+      className={"flex items-start gap-2 py-0.5 pl-1.5 text-xs " + (d.tone === "danger" ? "text-danger" : "text-muted")}
+    >
+      <Icon size={13} aria-hidden="true" className="mt-0.5 shrink-0" />
+      <div className="min-w-0">
+        <p>
+          <span className={d.tone === "danger" ? "" : "text-fg"}>{d.text}</span>
+          <time dateTime={event.created_at} className="ml-2">
+            {formatTime(event.created_at, i18n.language, tz)}
+          </time>
+        </p>
+        {d.details.map((line, i) => (
+          <p key={i} className="break-words whitespace-pre-wrap">
+            {line}
+          </p>
+        ))}
+      </div>
+    </div>
+  );
+}

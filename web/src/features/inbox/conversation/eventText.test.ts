@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import i18n from "../../../lib/i18n";
+import { describeEvent, humanize, type Names } from "./eventText";
+import type { LogEvent } from "../../../lib/types";
+
+const users: Record<number, string> = { 2: "Ana", 3: "Bob" };
+const teams: Record<number, string> = { 5: "Sales" };
+const names: Names = {
+  user: (id) => (id ? users[id] : undefined),
+  team: (id) => (id ? teams[id] : undefined),
+  workflow: (id) => (id === 8 ? "Inbound" : undefined),
+  contact: "Ada Lovelace",
+  channel: "Website chat",
+  time: (iso) => iso.slice(11, 16),
+};
+const ev = (type: string, payload: object): LogEvent => ({ id: 1, type, payload, created_at: "2026-01-01T10:00:00Z", workspace_id: 1 });
+const say = (type: string, payload: object) => describeEvent(ev(type, payload), i18n.getFixedT("en"), names);
+
+describe("event sentences", () => {
+  it("says who opened the conversation and where", () => {
+    expect(say("conversation.opened", { source: "contact" }).text).toBe("Ada Lovelace opened the conversation on Website chat");
+    expect(say("conversation.opened", { source: "user", user_id: 3 }).text).toBe("Bob opened the conversation");
+    expect(say("conversation.opened", { source: "workflow" }).text).toBe("A workflow opened the conversation");
+  });
+
+  it("says why routing assigned whom", () => {
+    const out = say("conversation.assigned", {
+      assignee_id: 2,
+      team_id: 5,
+      source: "workflow",
+      reason: "round_robin in team 5: user 2, first in the round-robin rotation; 3 considered (1 not online)",
+      routing: { target: "team", strategy: "round_robin", team_id: 5, candidates: [{ user_id: 4, skipped: "not online (offline)" }] },
+    });
+    expect(out.text).toBe("Assigned to Ana by round robin among online agents of Sales");
+    expect(out.details).toEqual(["round_robin in Sales: Ana, first in the round-robin rotation; 3 considered (1 not online)"]);
+    expect(
+      say("conversation.assigned", { assignee_id: 2, routing: { target: "workspace", strategy: "least_open" } }).text,
+    ).toBe("Assigned to Ana by fewest open conversations among the agents of the workspace");
+  });
+
+  it("says who assigned by hand, above capacity, or took it", () => {
+    expect(say("conversation.assigned", { assignee_id: 2, by_user_id: 3, routing: { target: "user" } }).text).toBe("Bob assigned it to Ana");
+    expect(say("conversation.assigned", { assignee_id: 2, by_user_id: 3, routing: { target: "user", forced: true } }).text).toBe(
+      "Bob assigned it to Ana, above their capacity",
+    );
+    expect(say("conversation.assigned", { assignee_id: 2, by_user_id: 2 }).text).toBe("Ana took the conversation");
+    expect(say("conversation.assigned", { assignee_id: 9 }).text).toBe("Assigned to user #9");
+  });
+
+  it("describes queueing, unassigning, snoozing and closing", () => {
+    expect(say("conversation.queued", { team_id: 5, position: 2, reason: "nobody qualifies in team 5: 2 busy" })).toEqual({
+      text: "Waiting in the Sales queue (position 2)",
+      details: ["nobody qualifies in Sales: 2 busy"],
+    });
+    expect(say("conversation.unassigned", { previous_assignee_id: 2, by_user_id: 3 }).text).toBe("Bob unassigned Ana");
+    expect(say("conversation.unassigned", { previous_assignee_id: 0, team_id: 5 }).text).toBe("Moved to Sales, waiting for an agent");
+    expect(say("conversation.snoozed", { until: "2026-01-02T09:00:00Z", by_user_id: 3 }).text).toBe("Bob snoozed it until 09:00");
+    expect(say("conversation.unsnoozed", { reason: "contact_message" }).text).toBe("Back from snooze: the contact wrote");
+    expect(say("conversation.closed", { source: "user", user_id: 2, category: "Billing", summary: "Refunded" })).toEqual({
+      text: "Ana closed the conversation",
+      details: ["Category: Billing", "Refunded"],
+    });
+    expect(say("conversation.closed", { source: "auto_close" }).text).toBe("Closed automatically after inactivity");
+  });
+
+  it("tells a workflow's run step by step", () => {
+    expect(say("workflow.run.started", { workflow_id: 8 }).text).toBe("Workflow Inbound started");
+    expect(say("workflow.step", { workflow_id: 8, step_type: "send_message", outcome: "sent the welcome" })).toEqual({
+      text: "Inbound: sent a message",
+      details: ["sent the welcome"],
+    });
+    const failed = say("workflow.step", { workflow_id: 12, step_type: "http_request", error: "timeout" });
+    expect(failed.text).toBe("#12: HTTP request failed — timeout");
+    expect(failed.tone).toBe("danger");
+    expect(say("workflow.run.ended", { workflow_id: 8, status: "finished" }).text).toBe("Workflow Inbound finished");
+  });
+
+  it("replaces ids in the server's reasons", () => {
+    expect(humanize("user 2 does not qualify; user 99 too", names)).toBe("Ana does not qualify; user 99 too");
+  });
+});

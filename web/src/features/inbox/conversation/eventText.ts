@@ -1,0 +1,145 @@
+// What the timeline says of an event, as a sentence a person reads ("Assigned
+// to Ana by round robin among online agents of Sales"), from the payloads the
+// server writes (internal/conversation, internal/routing, internal/workflow).
+import type { TFunction } from "i18next";
+import type { LogEvent } from "../../../lib/types";
+
+export interface Names {
+  user(id: number | undefined): string | undefined;
+  team(id: number | undefined): string | undefined;
+  workflow(id: number | undefined): string | undefined;
+  contact?: string;
+  channel?: string;
+  /** An instant as the workspace shows it. */
+  time(iso: string): string;
+}
+
+export interface EventText {
+  text: string;
+  details: string[];
+  tone?: "danger";
+}
+
+interface Routing {
+  target?: string;
+  strategy?: string;
+  team_id?: number;
+  forced?: boolean;
+  candidates?: { user_id: number; availability?: string; skipped?: string }[];
+}
+
+type Payload = Record<string, unknown> & { routing?: Routing };
+
+const num = (v: unknown): number | undefined => (typeof v === "number" && v !== 0 ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** humanize replaces "user 12" and "team 3" in the server's reason with names. */
+export function humanize(reason: string, names: Pick<Names, "user" | "team">): string {
+  return reason
+    .replace(/\buser (\d+)\b/g, (all, id: string) => names.user(Number(id)) ?? all)
+    .replace(/\bteam (\d+)\b/g, (all, id: string) => names.team(Number(id)) ?? all);
+}
+
+export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventText {
+  const p = (e.payload && typeof e.payload === "object" ? e.payload : {}) as Payload;
+  const k = (key: string, opts?: Record<string, unknown>) => t(`conversation.event.${key}`, opts ?? {});
+  const someone = k("someone");
+  const user = (id: unknown) => names.user(num(id)) ?? (num(id) ? k("userNumber", { id }) : someone);
+  const team = (id: unknown) => names.team(num(id)) ?? k("teamNumber", { id });
+  const workflow = names.workflow(num(p.workflow_id)) ?? k("workflowNumber", { id: p.workflow_id ?? "?" });
+  const reason = str(p.reason);
+  const details: string[] = [];
+  const withReason = () => {
+    if (reason) details.push(humanize(reason, names));
+  };
+
+  switch (e.type) {
+    case "conversation.opened": {
+      const source = str(p.source) ?? "contact";
+      if (source === "contact") {
+        const who = names.contact ?? k("theContact");
+        return { text: names.channel ? k("openedByContactOn", { contact: who, channel: names.channel }) : k("openedByContact", { contact: who }), details };
+      }
+      if (source === "user") return { text: k("openedByUser", { user: user(p.user_id ?? p.by_user_id) }), details };
+      if (source === "workflow") return { text: k("openedByWorkflow"), details };
+      return { text: k("openedByApi"), details };
+    }
+    case "conversation.assigned": {
+      const r = p.routing ?? {};
+      const assignee = user(p.assignee_id);
+      // "assigned to X by name" says again what the sentence says.
+      if (r.target !== "user" || r.forced) withReason();
+      if (r.forced) return { text: k("assignedForced", { user: assignee, by: user(p.by_user_id) }), details };
+      if (r.strategy) {
+        const strategy = k(`strategy.${r.strategy}`, { defaultValue: r.strategy });
+        const scope = num(r.team_id) ? team(r.team_id) : k("theWorkspace");
+        const onlyOnline = (r.candidates ?? []).some((c) => /^(not online|offline)/.test(c.skipped ?? ""));
+        return { text: k(onlyOnline ? "assignedByStrategyOnline" : "assignedByStrategy", { user: assignee, strategy, scope }), details };
+      }
+      if (r.target === "previous") return { text: k("assignedPrevious", { user: assignee }), details };
+      const by = num(p.by_user_id);
+      if (by && by === num(p.assignee_id)) return { text: k("assignedSelf", { user: assignee }), details };
+      if (by) return { text: k("assignedBy", { user: assignee, by: user(by) }), details };
+      if (p.source === "workflow") return { text: k("assignedByWorkflow", { user: assignee }), details };
+      return { text: k("assigned", { user: assignee }), details };
+    }
+    case "conversation.unassigned": {
+      withReason();
+      const prev = num(p.previous_assignee_id);
+      const by = num(p.by_user_id);
+      if (!prev && num(p.team_id)) return { text: k("movedToTeam", { team: team(p.team_id) }), details };
+      if (prev && by) return { text: k("unassignedBy", { user: user(prev), by: user(by) }), details };
+      if (prev) return { text: k("unassignedUser", { user: user(prev) }), details };
+      return { text: k("unassigned"), details };
+    }
+    case "conversation.queued": {
+      withReason();
+      const position = p.position ?? "?";
+      if (num(p.user_id)) return { text: k("queuedForUser", { user: user(p.user_id), position }), details };
+      if (num(p.team_id)) return { text: k("queuedInTeam", { team: team(p.team_id), position }), details };
+      return { text: k("queuedInWorkspace", { position }), details };
+    }
+    case "conversation.snoozed": {
+      const until = str(p.until) ? names.time(p.until as string) : "?";
+      if (num(p.by_user_id)) return { text: k("snoozedBy", { by: user(p.by_user_id), until }), details };
+      return { text: k("snoozed", { until }), details };
+    }
+    case "conversation.unsnoozed": {
+      if (p.reason === "contact_message") return { text: k("unsnoozedContact"), details: [] };
+      if (p.reason === "timer") return { text: k("unsnoozedTimer"), details: [] };
+      return { text: k("unsnoozed"), details: [] };
+    }
+    case "conversation.closed": {
+      const category = str(p.category);
+      const summary = str(p.summary);
+      if (category) details.push(k("category", { category }));
+      if (summary) details.push(summary);
+      const source = str(p.source);
+      if (source === "auto_close") return { text: k("closedAuto"), details };
+      if (source === "workflow") return { text: k("closedByWorkflow"), details };
+      if (source === "api") return { text: k("closedByApi"), details };
+      if (source === "ai_agent") return { text: k("closedByAi"), details };
+      return { text: k("closedBy", { by: user(p.user_id) }), details };
+    }
+    case "workflow.run.started":
+      return { text: k("runStarted", { workflow }), details };
+    case "workflow.step": {
+      const stepType = str(p.step_type) ?? "step";
+      const step = k(`step.${stepType}`, { defaultValue: stepType });
+      const outcome = str(p.outcome);
+      if (outcome) details.push(humanize(outcome, names));
+      const error = str(p.error);
+      if (error) return { text: k("stepFailed", { workflow, step, error }), details, tone: "danger" };
+      return { text: k("stepDone", { workflow, step }), details };
+    }
+    case "workflow.run.ended": {
+      const error = str(p.error);
+      if (error) details.push(error);
+      if (p.status === "finished") return { text: k("runFinished", { workflow }), details };
+      if (p.status === "failed") return { text: k("runFailed", { workflow }), details, tone: "danger" };
+      if (p.status === "stopped") return { text: k("runStopped", { workflow }), details };
+      return { text: k("runEnded", { workflow, status: String(p.status ?? "") }), details };
+    }
+  }
+  return { text: k("other", { type: e.type }), details };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { mergeTimeline, dedupeByID, type LocalMessage } from "./timeline";
+import type { Comment, LogEvent, Message } from "../../../lib/types";
+
+const msg = (id: number, at: string, extra: Partial<Message> = {}): Message => ({
+  id,
+  channel_id: 1,
+  contact_id: 1,
+  conversation_id: 9,
+  content: null,
+  created_at: at,
+  direction: "in",
+  sender: "contact",
+  status: "received",
+  text: "m" + id,
+  type: "text",
+  workspace_id: 1,
+  ...extra,
+});
+const comment = (id: number, at: string): Comment => ({ id, conversation_id: 9, created_at: at, mentions: [], text: "c" + id });
+const ev = (id: number, type: string, at: string, payload: object = {}): LogEvent => ({
+  id,
+  type,
+  created_at: at,
+  payload,
+  workspace_id: 1,
+  conversation_id: 9,
+});
+const keys = (items: ReturnType<typeof mergeTimeline>) => items.map((i) => i.key);
+
+describe("mergeTimeline", () => {
+  it("orders by time, then id", () => {
+    const items = mergeTimeline({
+      messages: [msg(3, "2026-01-01T10:00:02Z"), msg(2, "2026-01-01T10:00:01Z"), msg(1, "2026-01-01T10:00:01Z")],
+    });
+    expect(keys(items)).toEqual(["m1", "m2", "m3"]);
+  });
+
+  it("interleaves events and comments with messages by time", () => {
+    const items = mergeTimeline({
+      messages: [msg(1, "2026-01-01T10:00:00.100Z"), msg(2, "2026-01-01T10:05:00Z")],
+      comments: [comment(1, "2026-01-01T10:03:00Z")],
+      events: [
+        ev(10, "conversation.opened", "2026-01-01T10:00:00.100Z"),
+        ev(11, "conversation.assigned", "2026-01-01T10:01:00Z"),
+        ev(12, "conversation.closed", "2026-01-01T10:06:00Z"),
+      ],
+    });
+    // The opening comes before the first message even at the same instant.
+    expect(keys(items)).toEqual(["e10", "m1", "e11", "c1", "m2", "e12"]);
+  });
+
+  it("hides events that duplicate a message or a comment", () => {
+    const items = mergeTimeline({
+      messages: [msg(1, "2026-01-01T10:00:00Z")],
+      events: [ev(5, "message.received", "2026-01-01T10:00:00Z"), ev(6, "comment.created", "2026-01-01T10:00:00Z")],
+    });
+    expect(keys(items)).toEqual(["m1"]);
+  });
+
+  it("dedupes items given twice", () => {
+    const items = mergeTimeline({
+      messages: [msg(1, "2026-01-01T10:00:00Z"), msg(1, "2026-01-01T10:00:00Z", { status: "read" })],
+      events: [ev(3, "conversation.snoozed", "2026-01-01T10:01:00Z"), ev(3, "conversation.snoozed", "2026-01-01T10:01:00Z")],
+    });
+    expect(keys(items)).toEqual(["m1", "e3"]);
+    const first = items[0]!;
+    expect(first.kind === "message" && first.message.status).toBe("read");
+    expect(dedupeByID([{ id: 1 }, { id: 2 }, { id: 1 }]).map((x) => x.id)).toEqual([1, 2]);
+  });
+
+  it("lands a message that arrives live in its place", () => {
+    const before = mergeTimeline({
+      messages: [msg(1, "2026-01-01T10:00:00Z"), msg(3, "2026-01-01T10:10:00Z")],
+      events: [ev(20, "conversation.assigned", "2026-01-01T10:06:00Z")],
+    });
+    expect(keys(before)).toEqual(["m1", "e20", "m3"]);
+    const after = mergeTimeline({
+      messages: [msg(1, "2026-01-01T10:00:00Z"), msg(3, "2026-01-01T10:10:00Z"), msg(2, "2026-01-01T10:05:00Z")],
+      events: [ev(20, "conversation.assigned", "2026-01-01T10:06:00Z")],
+    });
+    expect(keys(after)).toEqual(["m1", "m2", "e20", "m3"]);
+  });
+
+  it("shows a local message as pending, then lets the server's copy replace it", () => {
+    const local: LocalMessage = { localID: "a", kind: "message", text: "hi", createdAt: "2026-01-01T10:20:00Z", status: "pending" };
+    const pending = mergeTimeline({ messages: [msg(1, "2026-01-01T10:00:00Z")], local: [local] });
+    expect(keys(pending)).toEqual(["m1", "la"]);
+    const it0 = pending[1]!;
+    expect(it0.kind === "message" && it0.message.status).toBe("pending");
+    expect(it0.kind === "message" && it0.message.direction).toBe("out");
+
+    const stored = mergeTimeline({
+      messages: [msg(1, "2026-01-01T10:00:00Z"), msg(7, "2026-01-01T10:20:00.200Z", { direction: "out", status: "sent" })],
+      local: [{ ...local, serverID: 7 }],
+    });
+    expect(keys(stored)).toEqual(["m1", "m7"]);
+  });
+
+  it("keeps a failed local message with its error", () => {
+    const local: LocalMessage = { localID: "b", kind: "comment", text: "note", createdAt: "2026-01-01T10:20:00Z", status: "failed", error: "boom" };
+    const items = mergeTimeline({ local: [local] });
+    expect(items[0]!.kind).toBe("comment");
+    expect(items[0]!.kind === "comment" && items[0]!.local?.error).toBe("boom");
+  });
+});
