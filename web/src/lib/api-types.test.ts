@@ -1,4 +1,5 @@
 // @vitest-environment node
+/// <reference types="node" />
 // The app's types are generated from the server's OpenAPI document: this
 // fails when api-types.ts was not regenerated after openapi.json changed
 // (npm run api-types). The Go test TestWebAppOpenAPIIsCurrent keeps
