@@ -79,7 +79,8 @@ test("an agent of another team never sees the conversation", async () => {
   const seen = (await frames(x.page, "other")).filter((fr) => namesConversation(fr, id));
   assert.deepEqual(seen.map((fr) => fr.raw), [], "the other agent's socket named the conversation");
 
-  // Not in their list.
+  // Not in their list (once it has loaded: not busy).
+  await x.page.locator('[role="listbox"]:not([aria-busy="true"])').waitFor({ state: "attached" });
   assert.equal(await row(x.page, id).count(), 0, "the row is not in the other agent's list");
   assert.equal(await x.page.locator(`[data-conversation-id="${id}"]`).count(), 0);
 
