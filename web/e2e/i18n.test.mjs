@@ -36,8 +36,29 @@ test("the French UI has no missing key", async () => {
   await pane(page, id).locator('[data-testid="composer"]').waitFor();
   await page.locator('[data-testid="contact-panel"]').waitFor();
   assert.deepEqual(await missing(page), [], "missing keys in the inbox");
+
+  // What opens on demand: the assign popover, the close dialog, the
+  // shortcut sheet, the command palette.
+  await pane(page, id).locator('[data-testid="action-assign"]').click();
+  await page.locator('[data-testid^="assign-user-"]').first().waitFor();
+  await page.keyboard.press("Escape");
+  await page.locator('[data-testid^="assign-user-"]').first().waitFor({ state: "detached" });
+  await pane(page, id).locator('[data-testid="action-close"]').click();
+  await page.locator('[data-testid="close-category"]').waitFor();
+  await page.keyboard.press("Escape");
+  await page.locator('[data-testid="close-category"]').waitFor({ state: "detached" });
+  await page.locator("body").click({ position: { x: 5, y: 890 } });
+  await page.keyboard.press("?");
+  await page.getByRole("dialog").first().waitFor();
+  await page.keyboard.press("Escape");
+  await page.getByRole("dialog").first().waitFor({ state: "detached" });
+  await page.keyboard.press("Control+k");
+  await page.getByRole("dialog").first().waitFor();
+  await page.keyboard.press("Escape");
+  assert.deepEqual(await missing(page), [], "missing keys in the popovers and dialogs");
   // Screen readers pronounce the page in the language <html lang> names.
   assert.equal(await page.evaluate(() => document.documentElement.lang), "fr", "<html lang> says fr");
+  // Last: the page's other problems (the dialogs above must not break the CSP either).
   u.assertClean();
   await u.close();
 });
