@@ -46,3 +46,31 @@ test("a message with HTML shows as text and runs nothing", async () => {
   u.assertClean(); // includes: no dialog opened
   await u.close();
 });
+
+test("links in a message are shown, and only http(s) ones become links that open safely", async () => {
+  const s = f.server;
+  const u = await newUser(f.browser);
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password);
+  const contact = s.newContact("Linus", "Links");
+  const text = "See https://example.com/order?id=7 or javascript:alert(2) or data:text/html,<b>x</b>";
+  const { conversation_id: id } = await s.contactWrites(contact, text);
+  await row(page, id).click();
+  const msg = pane(page, id).locator(
+    '[data-testid="timeline-item"][data-kind="message"][data-direction="in"] [data-testid="message-text"]',
+  );
+  await msg.waitFor();
+  assert.equal((await msg.innerText()).trim(), text, "the whole text is shown");
+  const links = await msg.locator("a").evaluateAll((as) =>
+    as.map((a) => ({ href: a.getAttribute("href"), rel: a.getAttribute("rel") ?? "", target: a.getAttribute("target") })),
+  );
+  assert.equal(links.length, 1, `one link: ${JSON.stringify(links)}`);
+  assert.equal(links[0].href, "https://example.com/order?id=7");
+  assert.match(links[0].rel, /\bnoopener\b/);
+  assert.match(links[0].rel, /\bnoreferrer\b/);
+  assert.equal(links[0].target, "_blank");
+  assert.equal(await page.locator('a[href^="javascript:"], a[href^="data:"]').count(), 0);
+  u.assertClean();
+  await u.close();
+});
