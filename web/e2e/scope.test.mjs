@@ -87,7 +87,13 @@ test("an agent of another team never sees the conversation", async () => {
   // Not by URL: the 404 page, and nothing of the conversation.
   x.allow(404, new RegExp(`^/api/v1/(conversations/${id}(/.*)?|contacts/\\d+(/.*)?)$`));
   await x.page.goto(`${s.url}/inbox/all/${id}`);
-  await x.page.locator('[data-testid="not-found"]').waitFor();
+  await x.page
+    .locator('[data-testid="not-found"]')
+    .waitFor()
+    .catch(async (e) => {
+      const shown = (await x.page.locator("body").innerText()).replace(/\s+/g, " ").slice(-300);
+      throw new Error(`the 404 page (data-testid="not-found") did not appear at /inbox/all/${id}; the page shows: …${shown}\n${e.message}`);
+    });
   assert.equal(await x.page.locator('[data-testid="conversation"]').count(), 0);
   assert.doesNotMatch(await x.page.locator("body").innerText(), /Hello, this is private|Priya/);
 
