@@ -36,7 +36,7 @@ const item =
 function SortMenu({ sort, status, onSort, onStatus }: Pick<ListPaneProps, "sort" | "status" | "onSort" | "onStatus">) {
   const { t } = useTranslation();
   return (
-    <Dropdown.Root>
+    <Dropdown.Root modal={false}>
       <Dropdown.Trigger asChild>
         <button
           type="button"
