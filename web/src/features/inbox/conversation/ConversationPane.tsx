@@ -350,7 +350,7 @@ function Pane({ id }: { id: number }) {
           contactName={contactName}
           myID={me.user?.id}
           canRetry={retryAvailable}
-          onRetry={(m) => void onRetry(m)}
+          onRetry={onRetry}
           onResend={onResend}
           onDiscard={onDiscard}
           footer={
