@@ -14,8 +14,13 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
-// aimCounts is the issue's aim for the counts at p99.
-const aimCounts = 20 * time.Millisecond
+// aimCounts is issue 8's aim for the counts at p99; aimFirstPage is issue
+// 9's for the first page of the list (with 10,000 open conversations; this
+// workspace holds more).
+const (
+	aimCounts    = 20 * time.Millisecond
+	aimFirstPage = 50 * time.Millisecond
+)
 
 // timings measures the baseline, the counts and the first page of each
 // sort, as the owner and as an agent.
@@ -94,9 +99,9 @@ func (r report) markdown() string {
 	p("### Method\n\n")
 	p("One workspace with %d open conversations (each its own contact), %d agents in %d teams, %d channels, seeded with bulk inserts in one transaction (%s). ",
 		r.Shape.Conversations, r.Shape.Agents, r.Shape.Teams, r.Shape.Channels, r.Seed.Round(time.Millisecond))
-	p("A third are unassigned, the rest spread over their team's agents; a quarter wait for a reply; open and last-message times repeat, so sorts meet ties. ")
+	p("A third are unassigned, the rest spread over their team's agents; a quarter wait for a reply (one message from the contact), the others have the contact's message and a reply; open and last-message times repeat, so sorts meet ties. ")
 	p("Each query runs %d times after 5 warm-up runs. **Counts** is `conversation.Service.Counts`: All, Mine, Unassigned, each team, and the principal's two saved views (by channel, and by team and unassigned). **Count of a vip-tag view** is `conversation.Service.Count` of open conversations whose contact has a tag. ", r.Runs)
-	p("**First page** is `conversation.Service.List` of open conversations, 50 per page. The owner sees everything; the agent (one team, default restrictions) sees their own and their team's unassigned. ")
+	p("**First page** is `conversation.Service.List` of open conversations, 50 per page, each row with its contact's name and a preview of its newest message (what the inbox shows). The owner sees everything; the agent (one team, default restrictions) sees their own and their team's unassigned. ")
 	p("**Baseline** is a bare `SELECT COUNT(*) FROM conversations` on the same store in the same run (SQLite answers it from the b-tree's page counts); ")
 	p("**walk** counts the open conversations through the (workspace, status) index, what All would cost without `conversation_counts`, the per-(status, team, assignee, channel, source) counts that triggers keep.\n\n")
 	p("### Results\n\n")
@@ -126,8 +131,8 @@ func (r report) markdown() string {
 				strings.TrimPrefix(t.Name, "count of a vip-tag view "), harness.Ms(t.P50), harness.Ms(t.P99), harness.Ratio(float64(t.P50), float64(walk.P50)))
 		}
 	}
-	p("- The slowest first page is %s: p50 %s, p99 %s. The owner's pages walk their sort's index and stop after 51 rows; the agent's scope (own, or unassigned in their team) skips the rows it may not see along the same walk.\n",
-		worst.Name, harness.Ms(worst.P50), harness.Ms(worst.P99))
+	p("- Aim: the first page of the list under %s at p99 with 10000 open conversations; here %d. The slowest first page is %s: p50 %s, p99 %s (%s). The owner's pages walk their sort's index and stop after 51 rows; the agent's scope (own, or unassigned in their team) skips the rows it may not see along the same walk.\n",
+		harness.Ms(aimFirstPage), r.Shape.Conversations, worst.Name, harness.Ms(worst.P50), harness.Ms(worst.P99), harness.MetOr(worst.P99 < aimFirstPage))
 	if load, err := strconv.ParseFloat(r.M.Load, 64); err == nil && load > float64(r.M.CPUs) {
 		p("- The machine was shared: load average %s on %d CPUs when the run started. A query of a tenth of a millisecond that loses the CPU waits a scheduler slice, so the p99 column here measures the machine's queue more than the query; the p50 ratios, measured in the same run, are the steadier figures.\n", r.M.Load, r.M.CPUs)
 	}

@@ -32,7 +32,7 @@ type shape struct {
 
 // seed builds the inbox. People, teams and channels go through their
 // services; contacts and conversations are bulk inserts in one transaction
-// (100,000 in seconds), spread as an inbox is: a third unassigned, the
+// (100,000 in seconds) with one or two messages each, spread as an inbox is: a third unassigned, the
 // rest over the agents, every conversation in a team, a quarter waiting,
 // a tenth of the contacts tagged vip.
 func seed(ctx context.Context, d *db.DB, sh shape) (*inbox, error) {
@@ -107,10 +107,27 @@ func seed(ctx context.Context, d *db.DB, sh shape) (*inbox, error) {
 				tm := members[i%sh.Teams]
 				assignee = tm[rnd.IntN(len(tm))]
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, assignee_id,
-				team_id, last_seq, last_message_at, last_incoming_at, opened_at, waiting_since) VALUES (?, ?, ?, 'open', 'contact', ?, ?, 2, ?, ?, ?, ?)`,
-				wsp.ID, contactID, in.channel[i%sh.Channels], assignee, team, last, last, opened, waiting); err != nil {
+			var convID int64
+			if err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, assignee_id,
+				team_id, last_seq, last_message_at, last_incoming_at, opened_at, waiting_since) VALUES (?, ?, ?, 'open', 'contact', ?, ?, 2, ?, ?, ?, ?)
+				RETURNING id`, wsp.ID, contactID, in.channel[i%sh.Channels], assignee, team, last, last, opened, waiting).Scan(&convID); err != nil {
 				return err
+			}
+			// Each conversation's messages: the contact's first, and a
+			// reply in those not waiting, so a row's preview (the newest
+			// message) is looked up among several.
+			msgs := []string{"in"}
+			if waiting == conversation.NotWaiting {
+				msgs = append(msgs, "out")
+			}
+			for k, dir := range msgs {
+				sender := map[string]string{"in": "contact", "out": "user"}[dir]
+				if _, err := tx.Exec(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender,
+					type, text, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'text', ?, ?, ?)`, wsp.ID, convID, contactID, in.channel[i%sh.Channels],
+					dir, sender, fmt.Sprintf("Message %d of conversation %d: where is my order?", k, i), map[string]string{"in": "received", "out": "delivered"}[dir],
+					opened+int64(k)*1000); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -45,6 +45,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		return err
 	}
 	a.Handler = httpapi.New(httpapi.Deps{
+		Live:           a.typingHub(),
 		DB:             a.DB,
 		Tail:           tail,
 		Workspaces:     a.Workspaces,

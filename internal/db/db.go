@@ -61,6 +61,8 @@ type DB struct {
 	notifyMu sync.Mutex
 	onEvents []func(last int64)
 	onDue    map[string][]func(at int64)
+	// onBroadcast hears other nodes' broadcasts, by topic (Broadcast).
+	onBroadcast map[string][]func(msg string)
 
 	commits atomic.Int64 // write transactions committed (see Commits)
 

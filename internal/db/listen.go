@@ -36,7 +36,8 @@ func notification(origin string, last int64, due map[string]int64) string {
 }
 
 // dispatch hands a notification's news to this node's consumers and
-// timers, unless this store handle committed it.
+// timers, and a broadcast ("b:<topic>:<message>", see Broadcast) to its
+// handlers, unless this store handle sent it.
 func (d *DB) dispatch(payload string) {
 	if strings.HasPrefix(payload, "o:"+d.origin+" ") || payload == "o:"+d.origin {
 		return
@@ -47,6 +48,8 @@ func (d *DB) dispatch(payload string) {
 			if id, err := strconv.ParseInt(item[2:], 10, 64); err == nil {
 				d.eventsCommitted(id)
 			}
+		case strings.HasPrefix(item, "b:"):
+			d.broadcastHeard(item[2:])
 		case strings.HasPrefix(item, "d:"):
 			i := strings.LastIndexByte(item, ':')
 			if at, err := strconv.ParseInt(item[i+1:], 10, 64); err == nil && i > 2 {

@@ -128,3 +128,69 @@ func TestListenAcrossNodes(t *testing.T) {
 		t.Fatalf("node A heard events %v and due %v; want its own commit once, in process, then B's", heards[0].events, heards[0].due)
 	}
 }
+
+// A broadcast reaches the other nodes' handlers of its topic, not the
+// sender's, and not another topic's.
+func TestBroadcastAcrossNodes(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	cfg := dbtest.Config(t, db.Postgres)
+	g := background.NewGroup(nil)
+	type inbox struct {
+		mu  sync.Mutex
+		got []string
+		c   chan struct{}
+	}
+	var nodes [2]*db.DB
+	var typing, other [2]*inbox
+	for i := range nodes {
+		d, err := db.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		nodes[i] = d
+		for _, pair := range []struct {
+			topic string
+			box   **inbox
+		}{{"typing", &typing[i]}, {"other", &other[i]}} {
+			b := &inbox{c: make(chan struct{}, 16)}
+			*pair.box = b
+			d.OnBroadcast(pair.topic, func(msg string) { b.mu.Lock(); b.got = append(b.got, msg); b.mu.Unlock(); b.c <- struct{}{} })
+		}
+	}
+	backgroundtest.Run(t, g, nodes[0].Listener(g), nodes[1].Listener(g))
+	backgroundtest.WaitIdle(t, g)
+	if err := nodes[0].Broadcast(ctx, "typing", "1,2,3,start"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-typing[1].c:
+	case <-time.After(backgroundtest.Patience):
+		t.Fatal("node B never heard node A's broadcast")
+	}
+	// A's own broadcast was not handed back to A; had it been, it would
+	// have arrived before B's next one, which A must hear.
+	if err := nodes[1].Broadcast(ctx, "typing", "1,2,4,stop"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-typing[0].c:
+	case <-time.After(backgroundtest.Patience):
+		t.Fatal("node A never heard node B's broadcast")
+	}
+	for i, want := range [][]string{{"1,2,4,stop"}, {"1,2,3,start"}} {
+		typing[i].mu.Lock()
+		if !slices.Equal(typing[i].got, want) {
+			t.Errorf("node %d heard %v, want %v", i, typing[i].got, want)
+		}
+		typing[i].mu.Unlock()
+		other[i].mu.Lock()
+		if len(other[i].got) != 0 {
+			t.Errorf("node %d's other topic heard %v", i, other[i].got)
+		}
+		other[i].mu.Unlock()
+	}
+}

@@ -272,6 +272,19 @@ func (s *Server) getMessage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "messageID")
+	if err != nil {
+		return err
+	}
+	m, err := s.deps.Conversations.Retry(r.Context(), Principal(r), id)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, m)
+	return nil
+}
+
 func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	id, err := PathID(r, "conversationID")
 	if err != nil {

@@ -194,6 +194,10 @@ var operations = map[string]opDoc{
 		status:  200, resp: page[event.Event]{}},
 	"GET /api/v1/messages/{messageID}": {id: "getMessage", tag: tagConversations, summary: "A message with its status history",
 		status: 200, resp: conversation.Message{}},
+	"POST /api/v1/messages/{messageID}/retry": {id: "retryMessage", tag: tagConversations, summary: "Send a failed message again",
+		desc: "Puts a failed outbound message of an open conversation back in the delivery queue, due now: it is pending again " +
+			"and its history records the retry. 409 when the message is not a failed outbound one, or its conversation is closed.",
+		status: 200, resp: conversation.Message{}, errors: []int{409}},
 
 	// Routing (docs/routing.md).
 	"GET /api/v1/presence": {id: "listPresence", tag: "routing", summary: "Every user's availability, open conversations and capacity",
@@ -385,6 +389,10 @@ var operations = map[string]opDoc{
 		body: workflow.Definition{}, required: []string{"name", "trigger", "steps"}, status: 201, resp: workflow.Workflow{}},
 	"GET /api/v1/workflows/schema": {id: "workflowSchema", tag: "workflows", summary: "The JSON Schema of a workflow definition",
 		status: 200, media: "application/json"},
+	"GET /api/v1/shortcuts": {id: "listShortcuts", tag: "workflows", summary: "The shortcut workflows members run from the inbox",
+		desc: "Active workflows whose published version has a shortcut trigger, by name, with the form each asks for; every member may " +
+			"list and run them (POST /api/v1/workflows/{workflowID}/runs with the contact). At most 200; not paged.",
+		status: 200, resp: page[workflow.Shortcut]{}},
 	"GET /api/v1/workflows/{workflowID}": {id: "getWorkflow", tag: "workflows", summary: "A workflow: its draft and published version",
 		status: 200, resp: workflow.Workflow{}},
 	"PUT /api/v1/workflows/{workflowID}": {id: "saveWorkflowDraft", tag: "workflows",

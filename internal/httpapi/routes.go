@@ -53,6 +53,7 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/conversations/{conversationID}/comments", s.authed(anyone, s.addComment)),
 		r("GET", "/api/v1/conversations/{conversationID}/events", s.authed(anyone, s.conversationEvents)),
 		r("GET", "/api/v1/messages/{messageID}", s.authed(anyone, s.getMessage)),
+		r("POST", "/api/v1/messages/{messageID}/retry", s.authed(anyone, s.retryMessage)),
 
 		r("GET", "/api/v1/contacts", s.authed(anyone, s.listContacts)),
 		r("POST", "/api/v1/contacts", s.authed(anyone, s.createContact)),
@@ -123,6 +124,7 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/workflows", s.authed(managers, s.listWorkflows)),
 		r("POST", "/api/v1/workflows", s.authed(managers, s.createWorkflow)),
 		r("GET", "/api/v1/workflows/schema", s.authed(anyone, s.workflowSchema)),
+		r("GET", "/api/v1/shortcuts", s.authed(anyone, s.listShortcuts)),
 		r("GET", "/api/v1/workflows/{workflowID}", s.authed(managers, s.getWorkflow)),
 		r("PUT", "/api/v1/workflows/{workflowID}", s.authed(managers, s.saveWorkflowDraft)),
 		r("DELETE", "/api/v1/workflows/{workflowID}", s.authed(managers, s.deleteWorkflow)),

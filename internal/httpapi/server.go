@@ -64,6 +64,9 @@ type Deps struct {
 	Clock clock.Clock
 	// Ready reports whether the node should receive traffic.
 	Ready func(ctx context.Context) error
+	// Live relays typing notices between the live sockets (nil: a hub of
+	// this node's sockets only).
+	Live *live.Hub
 	// App serves the web app's pages and assets at every path the API does
 	// not own (nil: those answer 404).
 	App http.Handler
@@ -109,7 +112,10 @@ func New(deps Deps) *Server {
 		deps.Snippets = snippet.New(deps.DB)
 	}
 	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
-		stopping: make(chan struct{}), live: live.NewHub()}
+		stopping: make(chan struct{}), live: deps.Live}
+	if s.live == nil {
+		s.live = live.NewHub()
+	}
 	if deps.Limits.Rate > 0 {
 		s.rate = ratelimit.New[int64](deps.Clock, deps.Limits.Burst, time.Duration(float64(time.Second)/deps.Limits.Rate), maxRateBuckets)
 	}

@@ -108,6 +108,20 @@ func (s *Server) workflowSchema(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listShortcuts answers the shortcut workflows every member may run from
+// the inbox (at most 200, by name: not paged, in the list envelope).
+func (s *Server) listShortcuts(w http.ResponseWriter, r *http.Request) error {
+	if s.deps.Workflows == nil {
+		return apperr.NotFound("route GET /api/v1/shortcuts")
+	}
+	list, err := s.deps.Workflows.Shortcuts(r.Context(), Principal(r).WorkspaceID)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, whole(list))
+	return nil
+}
+
 func (s *Server) startWorkflowRun(w http.ResponseWriter, r *http.Request) error {
 	svc, id, err := s.workflowTarget(r)
 	if err != nil {

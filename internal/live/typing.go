@@ -1,9 +1,12 @@
-// Package live holds what the live sockets of a node share beyond the
+// Package live holds what the live sockets share beyond the
 // event log: the notices that are relayed between open sockets and never
 // stored, such as "someone is typing in this conversation".
 package live
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -29,11 +32,23 @@ type Typing struct {
 }
 
 // Hub is the node's registry of open live sockets, by workspace. It
-// relays notices between the sockets of this node only: typing notices
-// are not stored, and a notice lost with a node costs nothing.
+// relays notices between the sockets of this node and, through Publish,
+// to the other nodes' hubs (RelayRemote): typing notices are not stored,
+// and a notice lost with a node costs nothing.
 type Hub struct {
 	mu      sync.Mutex
 	members map[int64]map[*Member]struct{} // by workspace
+	// Publish, when set, hands every local notice to the other nodes
+	// (db.Broadcast on PostgreSQL); it must not block for long.
+	Publish func(Remote)
+}
+
+// Remote is a typing notice as it travels between nodes: what a hub
+// needs to decide who may see it.
+type Remote struct {
+	WorkspaceID int64
+	Typing
+	AssigneeID, TeamID int64
 }
 
 // NewHub returns an empty hub.
@@ -91,16 +106,30 @@ func (m *Member) principal() access.Principal {
 // Relay hands t to every other socket of the sender's workspace whose
 // principal may see a conversation with this assignee and team (zero for
 // none), except the sender's own sockets: a user is never told that they
-// themselves are typing. It never blocks; a socket whose buffer is full
-// misses the notice. It returns how many sockets were handed it.
+// themselves are typing. Then it publishes the notice to the other nodes.
+// It never blocks on a socket; a socket whose buffer is full misses the
+// notice. It returns how many sockets of this node were handed it.
 func (h *Hub) Relay(from *Member, t Typing, assigneeID, teamID int64) int {
+	n := h.relay(from.ws, from, from.principal().UserID, t, assigneeID, teamID)
+	if h.Publish != nil {
+		h.Publish(Remote{WorkspaceID: from.ws, Typing: t, AssigneeID: assigneeID, TeamID: teamID})
+	}
+	return n
+}
+
+// RelayRemote hands a notice another node published to this node's
+// sockets, by the same rules as Relay (the sender is t.UserID).
+func (h *Hub) RelayRemote(r Remote) int {
+	return h.relay(r.WorkspaceID, nil, r.UserID, r.Typing, r.AssigneeID, r.TeamID)
+}
+
+func (h *Hub) relay(ws int64, from *Member, sender int64, t Typing, assigneeID, teamID int64) int {
 	h.mu.Lock()
-	targets := make([]*Member, 0, len(h.members[from.ws]))
-	for m := range h.members[from.ws] {
+	targets := make([]*Member, 0, len(h.members[ws]))
+	for m := range h.members[ws] {
 		targets = append(targets, m)
 	}
 	h.mu.Unlock()
-	sender := from.principal().UserID
 	n := 0
 	for _, m := range targets {
 		p := m.principal()
@@ -114,4 +143,27 @@ func (h *Hub) Relay(from *Member, t Typing, assigneeID, teamID int64) int {
 		}
 	}
 	return n
+}
+
+// Encode writes r as a broadcast message (no spaces).
+func (r Remote) Encode() string {
+	return fmt.Sprintf("%d,%d,%d,%s,%d,%d", r.WorkspaceID, r.ConversationID, r.UserID, r.State, r.AssigneeID, r.TeamID)
+}
+
+// DecodeRemote reads a message Encode wrote; ok is false for anything else.
+func DecodeRemote(msg string) (r Remote, ok bool) {
+	f := strings.Split(msg, ",")
+	if len(f) != 6 || (f[3] != TypingStart && f[3] != TypingStop) {
+		return Remote{}, false
+	}
+	var ids [5]int64
+	for i, j := range []int{0, 1, 2, 4, 5} {
+		v, err := strconv.ParseInt(f[j], 10, 64)
+		if err != nil || v < 0 {
+			return Remote{}, false
+		}
+		ids[i] = v
+	}
+	return Remote{WorkspaceID: ids[0], Typing: Typing{ConversationID: ids[1], UserID: ids[2], State: f[3]},
+		AssigneeID: ids[3], TeamID: ids[4]}, true
 }

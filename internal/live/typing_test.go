@@ -54,3 +54,41 @@ func TestRelay(t *testing.T) {
 		t.Errorf("outsider holds %d notices, want its buffer's %d (the rest dropped)", len(outsider.C()), memberBuffer)
 	}
 }
+
+// A notice crosses nodes: the sender's hub publishes it, and the other
+// node's hub relays it by the same rules (never to the sender's sockets
+// there, only to those who may see the conversation).
+func TestRelayAcrossNodes(t *testing.T) {
+	a, b := NewHub(), NewHub()
+	a.Publish = func(r Remote) {
+		msg := r.Encode()
+		got, ok := DecodeRemote(msg)
+		if !ok || got != r {
+			t.Fatalf("%q decodes to %+v, %v; want %+v", msg, got, ok, r)
+		}
+		b.RelayRemote(got)
+	}
+	agent := func(user int64, teams ...int64) access.Principal {
+		return access.Principal{WorkspaceID: 1, UserID: user, Role: access.RoleAgent, Teams: teams}
+	}
+	sender := a.Join(agent(10, 7))
+	senderOnB := b.Join(agent(10, 7))
+	teammateOnB := b.Join(agent(11, 7))
+	outsiderOnB := b.Join(agent(12, 8))
+	notice := Typing{ConversationID: 3, UserID: 10, State: TypingStop}
+	a.Relay(sender, notice, 0, 7)
+	if len(teammateOnB.C()) != 1 || <-teammateOnB.C() != notice {
+		t.Errorf("the teammate on the other node did not get the notice")
+	}
+	if len(senderOnB.C()) != 0 || len(outsiderOnB.C()) != 0 {
+		t.Errorf("the sender's own socket or an outsider on the other node got it")
+	}
+}
+
+func TestDecodeRemoteRefusesGarbage(t *testing.T) {
+	for _, msg := range []string{"", "1,2,3,start,4", "1,2,3,dance,4,5", "1,x,3,start,4,5", "1,2,-3,start,4,5", "1,2,3,start,4,5,6"} {
+		if r, ok := DecodeRemote(msg); ok {
+			t.Errorf("DecodeRemote(%q) = %+v, ok", msg, r)
+		}
+	}
+}

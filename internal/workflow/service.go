@@ -50,16 +50,23 @@ func NewService(d *db.DB) *Service { return &Service{db: d} }
 
 const wfColumns = `id, workspace_id, name, description, draft, published_version, active, webhook_secret, created_at, updated_at`
 
-func (s *Service) scan(ctx context.Context, row interface{ Scan(...any) error }) (Workflow, error) {
-	var w Workflow
-	var draft string
+// scanRow reads wfColumns, leaving the draft as its JSON.
+func scanRow(row interface{ Scan(...any) error }) (w Workflow, draft string, err error) {
 	var active int
 	var created, updated int64
 	if err := row.Scan(&w.ID, &w.WorkspaceID, &w.Name, &w.Description, &draft, &w.PublishedVersion, &active, &w.WebhookSecret,
 		&created, &updated); err != nil {
-		return w, err
+		return w, "", err
 	}
 	w.Active, w.CreatedAt, w.UpdatedAt = active == 1, db.Time(created), db.Time(updated)
+	return w, draft, nil
+}
+
+func (s *Service) scan(ctx context.Context, row interface{ Scan(...any) error }) (Workflow, error) {
+	w, draft, err := scanRow(row)
+	if err != nil {
+		return w, err
+	}
 	if draft != "" {
 		d, err := ParseDefinition([]byte(draft))
 		if err != nil {

@@ -955,6 +955,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/{messageID}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed message again
+         * @description Puts a failed outbound message of an open conversation back in the delivery queue, due now: it is pending again and its history records the retry. 409 when the message is not a failed outbound one, or its conversation is closed.
+         */
+        post: operations["retryMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/presence": {
         parameters: {
             query?: never;
@@ -1046,6 +1066,26 @@ export interface paths {
         head?: never;
         /** Change the routing settings */
         patch: operations["updateRoutingSettings"];
+        trace?: never;
+    };
+    "/api/v1/shortcuts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shortcut workflows members run from the inbox
+         * @description Active workflows whose published version has a shortcut trigger, by name, with the form each asks for; every member may list and run them (POST /api/v1/workflows/{workflowID}/runs with the contact). At most 200; not paged.
+         */
+        get: operations["listShortcuts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/snippets": {
@@ -2363,6 +2403,17 @@ export interface components {
         WorkflowSettings: {
             allow_private_http?: boolean;
         };
+        WorkflowShortcut: {
+            description: string;
+            /** Format: int64 */
+            id: number;
+            inputs: components["schemas"]["WorkflowshortcutInput"][];
+            name: string;
+        };
+        WorkflowShortcutList: {
+            data: components["schemas"]["WorkflowShortcut"][];
+            next_cursor: string;
+        };
         WorkflowStep: {
             exits?: {
                 [key: string]: string;
@@ -2401,6 +2452,12 @@ export interface components {
             };
             /** Format: int64 */
             wait_after?: number;
+        };
+        WorkflowshortcutInput: {
+            label?: string;
+            name: string;
+            required?: boolean;
+            type?: string;
         };
         Workspace: {
             auto_close_contact_only: boolean;
@@ -7421,6 +7478,73 @@ export interface operations {
             };
         };
     };
+    retryMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationMessage"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listPresence: {
         parameters: {
             query?: {
@@ -7917,6 +8041,53 @@ export interface operations {
             };
             /** @description A value fails validation; error.field names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listShortcuts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowShortcutList"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

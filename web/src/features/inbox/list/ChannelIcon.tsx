@@ -1,0 +1,27 @@
+// A channel's type as an icon, named for screen readers and in a tooltip.
+import { useTranslation } from "react-i18next";
+import { Mail, MessageCircle, MessageSquare, Phone, Send, Smartphone, Webhook, Radio } from "lucide-react";
+import type { LucideIcon } from "lucide-react";
+
+const icons: Record<string, LucideIcon> = {
+  custom: Webhook,
+  whatsapp: MessageCircle,
+  telegram: Send,
+  email: Mail,
+  sms: Smartphone,
+  voice: Phone,
+  webchat: MessageSquare,
+  messenger: MessageSquare,
+};
+
+export function ChannelIcon({ type, name, size = 13 }: { type?: string; name?: string; size?: number }) {
+  const { t } = useTranslation();
+  const Icon = (type && icons[type]) || Radio;
+  const label = name ? t("inbox.row.channel", { name }) : t("inbox.row.unknownChannel");
+  return (
+    <span className="text-muted flex shrink-0 items-center" title={label}>
+      <Icon size={size} aria-hidden="true" />
+      <span className="sr-only">{label}</span>
+    </span>
+  );
+}

@@ -1,0 +1,219 @@
+// The middle pane: the view's name and count, the search box, the sort and
+// status menu, saving the current filter as a view, and the list itself.
+import { useEffect, useState } from "react";
+import * as Dropdown from "@radix-ui/react-dropdown-menu";
+import * as Popover from "@radix-ui/react-popover";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { ArrowDownUp, BookmarkPlus, Check, Search } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { api, ApiError, type Page } from "../../../lib/api";
+import { qk } from "../../../lib/queryKeys";
+import type { ConversationView } from "../../../lib/types";
+import { useToast } from "../../../lib/ui/toast";
+import { ConversationList } from "./ConversationList";
+import { SEARCH_INPUT_ID } from "../palette/focus";
+import { sorts, statuses, type ListFilter, type Sort, type Status } from "./views";
+
+export interface ListPaneProps {
+  title: string;
+  count?: number;
+  filter: ListFilter;
+  sort: Sort;
+  status: Status;
+  search: string;
+  onSort(s: Sort): void;
+  onStatus(s: Status): void;
+  onSearch(q: string): void;
+  openID: number | null;
+  onOpen(id: number): void;
+  keysEnabled: boolean;
+}
+
+const item =
+  "flex cursor-default items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-hover";
+
+function SortMenu({ sort, status, onSort, onStatus }: Pick<ListPaneProps, "sort" | "status" | "onSort" | "onStatus">) {
+  const { t } = useTranslation();
+  return (
+    <Dropdown.Root>
+      <Dropdown.Trigger asChild>
+        <button
+          type="button"
+          data-testid="sort-menu"
+          aria-label={t("inbox.list.sortMenu", { sort: t(`inbox.sort.${sort}`), status: t(`inbox.status.${status}`) })}
+          className="border-line hover:bg-hover text-muted flex max-w-36 shrink-0 items-center gap-1 rounded border px-2 py-1 text-xs"
+        >
+          <ArrowDownUp size={13} aria-hidden="true" className="shrink-0" />
+          <span className="truncate">{t(`inbox.sort.${sort}`)}</span>
+        </button>
+      </Dropdown.Trigger>
+      <Dropdown.Portal>
+        <Dropdown.Content align="end" sideOffset={4} className="border-line bg-bg z-40 min-w-52 rounded-md border p-1 shadow-lg">
+          <Dropdown.Label className="text-muted px-2 py-1 text-[11px] font-semibold uppercase">{t("inbox.list.sortBy")}</Dropdown.Label>
+          <Dropdown.RadioGroup value={sort} onValueChange={(v) => onSort(v as Sort)}>
+            {sorts.map((s) => (
+              <Dropdown.RadioItem key={s} value={s} className={item}>
+                <span className="w-4">
+                  <Dropdown.ItemIndicator>
+                    <Check size={14} aria-hidden="true" />
+                  </Dropdown.ItemIndicator>
+                </span>
+                {t(`inbox.sort.${s}`)}
+              </Dropdown.RadioItem>
+            ))}
+          </Dropdown.RadioGroup>
+          <Dropdown.Separator className="bg-line my-1 h-px" />
+          <Dropdown.Label className="text-muted px-2 py-1 text-[11px] font-semibold uppercase">{t("inbox.list.statusLabel")}</Dropdown.Label>
+          <Dropdown.RadioGroup value={status} onValueChange={(v) => onStatus(v as Status)}>
+            {statuses.map((s) => (
+              <Dropdown.RadioItem key={s} value={s} className={item}>
+                <span className="w-4">
+                  <Dropdown.ItemIndicator>
+                    <Check size={14} aria-hidden="true" />
+                  </Dropdown.ItemIndicator>
+                </span>
+                {t(`inbox.status.${s}`)}
+              </Dropdown.RadioItem>
+            ))}
+          </Dropdown.RadioGroup>
+        </Dropdown.Content>
+      </Dropdown.Portal>
+    </Dropdown.Root>
+  );
+}
+
+function SaveView({ filter }: { filter: ListFilter }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const qc = useQueryClient();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const save = useMutation({
+    mutationFn: () => api.post<ConversationView>("/api/v1/me/views", { name: name.trim(), filter }),
+    onSuccess: (v) => {
+      setOpen(false);
+      setName("");
+      // In the cache at once, so the new view's page finds it.
+      qc.setQueryData<Page<ConversationView>>(qk.views, (old) =>
+        old ? { ...old, data: [...old.data.filter((x) => x.id !== v.id), v] } : { data: [v], next_cursor: "" },
+      );
+      void qc.invalidateQueries({ queryKey: qk.views });
+      void qc.invalidateQueries({ queryKey: qk.counts });
+      navigate(`/inbox/view-${v.id}`);
+    },
+    onError: (e) => {
+      if (e instanceof ApiError && (e.status === 409 || e.status === 422)) setError(e.forField("name") ?? e.message);
+      else toast(e.message);
+    },
+  });
+  return (
+    <Popover.Root
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        setError(null);
+      }}
+    >
+      <Popover.Trigger asChild>
+        <button
+          type="button"
+          aria-label={t("inbox.list.saveView")}
+          title={t("inbox.list.saveView")}
+          className="hover:bg-hover text-muted shrink-0 rounded p-1"
+        >
+          <BookmarkPlus size={15} aria-hidden="true" />
+        </button>
+      </Popover.Trigger>
+      <Popover.Portal>
+        <Popover.Content align="end" sideOffset={4} className="border-line bg-bg z-40 w-64 rounded-md border p-3 shadow-lg">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (name.trim()) save.mutate();
+            }}
+          >
+            <label className="text-sm font-medium" htmlFor="save-view-name">
+              {t("inbox.list.viewName")}
+            </label>
+            <input
+              id="save-view-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={100}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? "save-view-error" : undefined}
+              className="border-line bg-bg mt-1 w-full rounded border px-2 py-1 text-sm"
+            />
+            {error && (
+              <p id="save-view-error" className="text-danger mt-1 text-xs">
+                {error}
+              </p>
+            )}
+            <p className="text-muted mt-1 text-xs">{t("inbox.list.saveViewHint")}</p>
+            <div className="mt-2 flex justify-end">
+              <button
+                type="submit"
+                disabled={!name.trim() || save.isPending}
+                className="bg-accent text-accent-fg rounded px-3 py-1 text-sm disabled:opacity-50"
+              >
+                {t("app.save")}
+              </button>
+            </div>
+          </form>
+        </Popover.Content>
+      </Popover.Portal>
+    </Popover.Root>
+  );
+}
+
+export function ListPane(p: ListPaneProps) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(p.search);
+  useEffect(() => setText(p.search), [p.search]);
+  // The search follows typing after a short pause.
+  useEffect(() => {
+    if (text === p.search) return;
+    const timer = setTimeout(() => p.onSearch(text), 200);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text]);
+  return (
+    <section aria-label={t("inbox.list.label")} className="border-line flex w-80 shrink-0 flex-col border-r xl:w-[22rem]">
+      <div className="border-line flex h-11 shrink-0 items-center gap-2 border-b px-3">
+        <h1 className="min-w-0 flex-1 truncate text-sm font-semibold">{p.title}</h1>
+        {p.count !== undefined && <span className="text-muted text-xs tabular-nums">{p.count}</span>}
+        <SaveView filter={p.filter} />
+      </div>
+      <div className="border-line flex shrink-0 items-center gap-2 border-b px-3 py-2">
+        <div className="border-line bg-bg focus-within:border-accent focus-within:ring-accent flex min-w-0 flex-1 items-center gap-1.5 rounded border px-2 focus-within:ring-1">
+          <Search size={13} aria-hidden="true" className="text-muted" />
+          <input
+            id={SEARCH_INPUT_ID}
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") p.onSearch(text);
+            }}
+            aria-label={t("inbox.list.search")}
+            placeholder={t("inbox.list.searchPlaceholder")}
+            maxLength={200}
+            className="min-w-0 flex-1 bg-transparent py-1 text-[13px]"
+            style={{ outline: "none" }}
+          />
+        </div>
+        <SortMenu sort={p.sort} status={p.status} onSort={p.onSort} onStatus={p.onStatus} />
+      </div>
+      <ConversationList
+        filter={p.filter}
+        label={p.title}
+        openID={p.openID}
+        onOpen={p.onOpen}
+        keysEnabled={p.keysEnabled}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+// Views: the inbox's left pane. A view key in the URL (all, mine,
+// unassigned, team-{id}, view-{id}) names a conversation list filter; the
+// list adds the person's sort, status and search on top.
+import type { ConversationView } from "../../../lib/types";
+
+export type Sort = "waiting" | "last_message" | "newest" | "oldest";
+export const sorts: Sort[] = ["waiting", "last_message", "newest", "oldest"];
+export type Status = "open" | "snoozed" | "closed" | "all";
+export const statuses: Status[] = ["open", "snoozed", "closed", "all"];
+
+/** The query parameters of GET /api/v1/conversations (docs/api.md, Lists). */
+export interface ListFilter {
+  sort?: string;
+  status?: string;
+  assignee?: string;
+  team_id?: number;
+  channel_id?: number;
+  contact_id?: number;
+  tag?: string;
+  field?: string;
+  stage?: string;
+  opened_source?: string;
+  q?: string;
+}
+
+export type ViewRef =
+  | { kind: "all" | "mine" | "unassigned" }
+  | { kind: "team"; id: number }
+  | { kind: "view"; id: number };
+
+/** parseView reads a view key; null when it is none of the known shapes. */
+export function parseView(key: string | undefined): ViewRef | null {
+  if (key === "all" || key === "mine" || key === "unassigned") return { kind: key };
+  const m = /^(team|view)-([1-9][0-9]*)$/.exec(key ?? "");
+  if (!m) return null;
+  return { kind: m[1] as "team" | "view", id: Number(m[2]) };
+}
+
+export function viewKey(v: ViewRef): string {
+  return v.kind === "team" || v.kind === "view" ? `${v.kind}-${v.id}` : v.kind;
+}
+
+/** baseFilter is what a view narrows to, before sort, status and search. */
+export function baseFilter(v: ViewRef, saved?: ConversationView[]): ListFilter {
+  switch (v.kind) {
+    case "all":
+      return {};
+    case "mine":
+      return { assignee: "me" };
+    case "unassigned":
+      return { assignee: "none" };
+    case "team":
+      return { team_id: v.id };
+    case "view": {
+      const f = saved?.find((s) => s.id === v.id)?.filter ?? {};
+      return clean({ ...f });
+    }
+  }
+}
+
+/**
+ * listFilter is the whole filter: the view's, with the person's choices on
+ * top. A status of "all" lists every status; a view that names a status
+ * keeps it unless the person picked another.
+ */
+export function listFilter(
+  base: ListFilter,
+  choice: { sort?: Sort; status?: Status; q?: string },
+): ListFilter {
+  const f: ListFilter = { ...base };
+  if (choice.sort) f.sort = choice.sort;
+  if (!f.sort) f.sort = "last_message";
+  const status = choice.status ?? (base.status as Status | undefined) ?? "open";
+  if (status === "all") delete f.status;
+  else f.status = status;
+  const q = choice.q?.trim();
+  if (q) f.q = q;
+  return clean(f);
+}
+
+/** clean drops empty members so equal filters make equal query keys. */
+export function clean(f: ListFilter): ListFilter {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(f).sort()) {
+    const v = (f as Record<string, unknown>)[k];
+    if (v === undefined || v === null || v === "" || v === 0) continue;
+    out[k] = v;
+  }
+  return out as ListFilter;
+}

@@ -1,0 +1,11 @@
+// Focus targets the palette's commands reach without holding a ref.
+export const SEARCH_INPUT_ID = "conversation-search";
+
+export function focusSearch() {
+  // After the palette closed and gave focus back.
+  setTimeout(() => {
+    const el = document.getElementById(SEARCH_INPUT_ID) as HTMLInputElement | null;
+    el?.focus();
+    el?.select();
+  }, 0);
+}

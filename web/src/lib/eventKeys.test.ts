@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { keysFor, type Key } from "./eventKeys";
+import { qk } from "./queryKeys";
+
+const conv = 7;
+const contact = 3;
+const conversationChange: Key[] = [
+  qk.conversations,
+  qk.counts,
+  qk.conversation(conv),
+  qk.conversationEvents(conv),
+  qk.contactConversations(contact),
+];
+
+// Each event type with a conversation and a contact, and every key it must
+// make stale (in any order, nothing more).
+const table: [string, Key[]][] = [
+  ["conversation.opened", conversationChange],
+  ["conversation.closed", conversationChange],
+  ["conversation.assigned", [...conversationChange, qk.presence, qk.notifications]],
+  ["conversation.unassigned", conversationChange],
+  ["conversation.snoozed", conversationChange],
+  ["conversation.unsnoozed", conversationChange],
+  ["conversation.queued", conversationChange],
+  ["message.received", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
+  ["message.sent", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
+  ["message.status", [qk.messages(conv)]],
+  ["comment.created", [qk.comments(conv), qk.notifications]],
+  ["workflow.run.started", [qk.conversationEvents(conv)]],
+  ["workflow.step", [qk.conversationEvents(conv)]],
+  ["workflow.run.ended", [qk.conversationEvents(conv)]],
+  ["contact.created", [qk.contact(contact), qk.conversations]],
+  ["contact.updated", [qk.contact(contact), qk.conversations]],
+  ["contact.deleted", [qk.contact(contact), qk.conversations]],
+  ["contact.tag.updated", [qk.contact(contact), qk.conversations]],
+  ["contact.lifecycle.updated", [qk.contact(contact), qk.conversations]],
+  ["user.presence.updated", [qk.presence, qk.users]],
+  ["user.capacity.updated", [qk.presence, qk.users]],
+  ["team.members.updated", [qk.teams, qk.users, qk.counts]],
+  ["routing.settings.updated", []],
+  ["something.unknown", []],
+];
+
+const sorted = (keys: Key[]) => keys.map((k) => JSON.stringify(k)).sort();
+
+describe("keysFor", () => {
+  it.each(table)("%s", (type, want) => {
+    expect(sorted(keysFor({ type, conversation_id: conv, contact_id: contact }))).toEqual(sorted(want));
+  });
+
+  it("touches no conversation key without a conversation", () => {
+    expect(sorted(keysFor({ type: "conversation.closed" }))).toEqual(sorted([qk.conversations, qk.counts]));
+    expect(keysFor({ type: "message.status" })).toEqual([]);
+    expect(sorted(keysFor({ type: "comment.created" }))).toEqual(sorted([qk.notifications]));
+    expect(sorted(keysFor({ type: "contact.updated" }))).toEqual(sorted([qk.conversations]));
+  });
+
+  it("names keys that are prefixes of the lists they refresh", () => {
+    // invalidateQueries matches by prefix: every list and count sits under these.
+    expect(qk.conversationList({ assignee: "me" }).slice(0, 1)).toEqual([...qk.conversations]);
+    expect(qk.messages(conv).slice(0, 2)).toEqual([...qk.conversation(conv)]);
+  });
+});
