@@ -19,7 +19,7 @@ import type { Conversation } from "../../../lib/types";
 import { useCategories, usePresence, useShortcutList, useTeams, useUsers, type Shortcut } from "./data";
 import { matchesQuery } from "./composerText";
 import { formatShort, parseLocalInput, snoozeUntil, validTimeZone, type SnoozePreset } from "./time";
-import { availabilityClass, popoverClass, TipButton } from "./ui";
+import { availabilityClass, ModalDialog, popoverClass, TipButton } from "./ui";
 
 /** useConversationAction runs a change optimistically on the conversation's cache. */
 export function useConversationAction<V>(
@@ -274,15 +274,14 @@ export function CloseDialog({
   const fieldError = (f: string) => error?.forField(f);
   const list = categories.data?.data ?? [];
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
-        <Dialog.Content
-          className="bg-bg border-line fixed top-1/2 left-1/2 z-50 w-[440px] -translate-x-1/2 -translate-y-1/2 rounded-lg border p-5 shadow-xl"
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit();
-          }}
-        >
+    <ModalDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className="bg-bg border-line fixed top-1/2 left-1/2 z-50 w-[440px] -translate-x-1/2 -translate-y-1/2 rounded-lg border p-5 shadow-xl"
+      onKeyDown={(e) => {
+        if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit();
+      }}
+    >
           <Dialog.Title className="mb-4 text-base font-semibold">{t("conversation.close.title")}</Dialog.Title>
           <Dialog.Description className="sr-only">{t("conversation.close.title")}</Dialog.Description>
           <form
@@ -352,9 +351,7 @@ export function CloseDialog({
           <Dialog.Close aria-label={t("app.close")} className="hover:bg-hover absolute top-3 right-3 rounded p-1">
             <X size={16} />
           </Dialog.Close>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    </ModalDialog>
   );
 }
 
@@ -481,7 +478,7 @@ export function ShortcutsMenu({ conversation }: { conversation: Conversation }) 
   const inputType = (ty?: string) => ({ number: "number", email: "email", phone: "tel", date: "date" })[ty ?? ""] ?? "text";
   return (
     <>
-      <Dropdown.Root>
+      <Dropdown.Root modal={false}>
         <Dropdown.Trigger asChild>
           <TipButton tip={t("conversation.actions.shortcuts")} data-testid="action-shortcuts">
             <Zap size={15} aria-hidden="true" />
@@ -504,10 +501,11 @@ export function ShortcutsMenu({ conversation }: { conversation: Conversation }) 
           </Dropdown.Content>
         </Dropdown.Portal>
       </Dropdown.Root>
-      <Dialog.Root open={!!asking} onOpenChange={(o) => !o && setAsking(null)}>
-        <Dialog.Portal>
-          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
-          <Dialog.Content className="bg-bg border-line fixed top-1/2 left-1/2 z-50 w-[420px] -translate-x-1/2 -translate-y-1/2 rounded-lg border p-5 shadow-xl">
+      <ModalDialog
+        open={!!asking}
+        onOpenChange={(o) => !o && setAsking(null)}
+        className="bg-bg border-line fixed top-1/2 left-1/2 z-50 w-[420px] -translate-x-1/2 -translate-y-1/2 rounded-lg border p-5 shadow-xl"
+      >
             <Dialog.Title className="mb-1 text-base font-semibold">{asking?.name}</Dialog.Title>
             <Dialog.Description className="text-muted mb-4 text-sm">{asking?.description || t("conversation.actions.shortcutForm")}</Dialog.Description>
             <form
@@ -549,9 +547,7 @@ export function ShortcutsMenu({ conversation }: { conversation: Conversation }) 
                 </button>
               </div>
             </form>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+      </ModalDialog>
     </>
   );
 }
