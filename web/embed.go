@@ -3,6 +3,7 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"io/fs"
 	"net/http"
@@ -14,8 +15,9 @@ import (
 var dist embed.FS
 
 // Handler serves the built app: its hashed assets with a long cache, and
-// index.html for every other path (the app routes in the browser). Built
-// without the app (only dist/.keep), it answers a page saying how to build it.
+// index.html for every other path (the app routes in the browser), each
+// under the app's strict policy (headers.go). Built without the app (only
+// dist/.keep), it answers a page saying how to build it.
 func Handler() http.Handler {
 	sub, err := fs.Sub(dist, "dist")
 	if err != nil {
@@ -32,6 +34,8 @@ func NewHandler(files fs.FS) http.Handler {
 	}
 	assets := http.FileServerFS(files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		nonce := newNonce()
+		setPageHeaders(w.Header(), nonce)
 		p := path.Clean("/" + r.URL.Path)
 		if strings.HasPrefix(p, "/assets/") {
 			if _, err := fs.Stat(files, strings.TrimPrefix(p, "/")); err != nil {
@@ -47,9 +51,13 @@ func NewHandler(files fs.FS) http.Handler {
 		// revalidated so a new release is picked up on the next load.
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
-		_, _ = w.Write(index)
+		_, _ = w.Write(bytes.ReplaceAll(index, noncePlaceholder, []byte(nonce)))
 	})
 }
+
+// noncePlaceholder, in index.html's <meta name="csp-nonce">, is replaced
+// by each page's nonce.
+var noncePlaceholder = []byte("__CSP_NONCE__")
 
 func notBuilt(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

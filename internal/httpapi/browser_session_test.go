@@ -11,7 +11,6 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -239,29 +238,4 @@ func TestBrowserSessionWorkspacePicker(t *testing.T) {
 				header: withCookie(c.Value, csrf), status: 201},
 		})
 	})
-}
-
-// The web app's pages carry a strict Content-Security-Policy and the
-// headers that keep them out of frames and sniffing.
-func TestAppPageHeaders(t *testing.T) {
-	h := httpapi.AppPageHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, "<!doctype html><title>Switchboard</title>")
-	}))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/inbox", nil))
-	for name, want := range map[string]string{
-		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-			"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
-		"X-Content-Type-Options": "nosniff",
-		"Referrer-Policy":        "same-origin",
-		"X-Frame-Options":        "DENY",
-	} {
-		if got := rec.Header().Get(name); got != want {
-			t.Errorf("%s: %q, want %q", name, got, want)
-		}
-	}
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Switchboard") {
-		t.Fatalf("the wrapped page: %d %s", rec.Code, rec.Body.String())
-	}
 }

@@ -129,7 +129,7 @@ func New(deps Deps) *Server {
 		// answers an API path.
 		// The least specific pattern, with no method (a method would
 		// conflict with the API's method-less fallbacks): GET and HEAD only.
-		s.mux.Handle("/", AppPageHeaders(onlyGET(deps.App)))
+		s.mux.Handle("/", onlyGET(deps.App))
 	}
 	for _, p := range fallbackPatterns() {
 		s.mux.Handle(p, public(s.noRoute))

@@ -99,12 +99,10 @@ function NotificationBell() {
   return (
     <Popover.Root>
       <Popover.Trigger asChild>
-        <button
-          type="button"
-          aria-label={`${t("header.notifications")} (${unread})`}
-          className="hover:bg-hover relative rounded p-1.5"
-        >
+        <button type="button" data-testid="bell" className="hover:bg-hover relative rounded p-1.5">
           <Bell size={18} aria-hidden="true" />
+          {/* Named by its content, the visible count included (WCAG 2.5.3). */}
+          <span className="sr-only">{t("header.notifications")}</span>
           {unread > 0 && (
             <span className="bg-danger absolute -top-0.5 -right-0.5 min-w-4 rounded-full px-1 text-[10px] leading-4 font-semibold text-white">
               {unread}
@@ -165,8 +163,9 @@ function UserMenu() {
   return (
     <Dropdown.Root>
       <Dropdown.Trigger asChild>
-        <button type="button" aria-label={t("header.userMenu")} className="rounded-full">
+        <button type="button" data-testid="user-menu" className="rounded-full">
           <Avatar name={name} />
+          <span className="sr-only">{t("header.userMenu")}</span>
         </button>
       </Dropdown.Trigger>
       <Dropdown.Portal>

@@ -4,7 +4,7 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { LiveSocket, type TypingNotice } from "./live";
-import { keysFor } from "./eventKeys";
+import { keysFor, type Key } from "./eventKeys";
 import { qk } from "./queryKeys";
 import type { LogEvent } from "./types";
 
@@ -19,6 +19,9 @@ interface LiveAPI {
 
 const LiveContext = createContext<LiveAPI | null>(null);
 
+/** invalidateBatchMs gathers a burst of events' keys before refetching. */
+const invalidateBatchMs = 25;
+
 export function LiveProvider({ children, onSignedOut }: { children: ReactNode; onSignedOut: () => void }) {
   const qc = useQueryClient();
   const [connected, setConnected] = useState(false);
@@ -29,9 +32,22 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
   signedOut.current = onSignedOut;
 
   useEffect(() => {
+    // A burst of events (a workflow's steps, a webhook's batch) touches the
+    // same keys many times: they are gathered for a few milliseconds and
+    // each is invalidated once, so a list is fetched once per burst, not
+    // once per event with each fetch cancelling the last.
+    const pending = new Map<string, Key>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      const keys = [...pending.values()];
+      pending.clear();
+      for (const key of keys) void qc.invalidateQueries({ queryKey: key });
+    };
     const s = new LiveSocket({
       onEvent(e) {
-        for (const key of keysFor(e)) void qc.invalidateQueries({ queryKey: key });
+        for (const key of keysFor(e)) pending.set(JSON.stringify(key), key);
+        timer ??= setTimeout(flush, invalidateBatchMs);
         for (const fn of listeners.current) fn(e);
       },
       onGap(id) {
@@ -59,7 +75,10 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
     });
     socket.current = s;
     s.start();
-    return () => s.stop();
+    return () => {
+      s.stop();
+      if (timer) clearTimeout(timer);
+    };
   }, [qc]);
 
   const value = useMemo<LiveAPI>(

@@ -21,6 +21,7 @@ import { baseFilter, listFilter, parseView, sorts, viewKey, type Sort, type Stat
 import { CommandPalette } from "./palette/CommandPalette";
 import { ShortcutSheet } from "./palette/ShortcutSheet";
 import { useInboxCommands } from "./palette/useInboxCommands";
+import { focusSearch } from "./palette/focus";
 
 const SORT_KEY = "switchboard.inbox.sort";
 
@@ -98,6 +99,7 @@ export function InboxPage() {
   useShortcuts([
     { key: "mod+k", handler: () => setPaletteOpen((o) => !o) },
     { key: "?", handler: () => setHelpOpen(true) },
+    { key: "/", handler: () => focusSearch() },
   ]);
   useShortcuts([{ key: "Escape", handler: () => focusConversationList() }], !dialogOpen);
 

@@ -1,5 +1,6 @@
-// Avatar: initials on a colour derived from the name (with the name as the
-// accessible label, so colour is never the only signal).
+// Avatar: initials on a colour derived from the name, dark enough for
+// white text (WCAG AA); decorative: the name is always beside it or in
+// the control's label.
 const hues = [210, 160, 30, 280, 340, 100, 190, 250];
 
 export function initials(name: string): string {
@@ -18,7 +19,7 @@ export function Avatar({ name, size = 28 }: { name: string; size?: number }) {
     <span
       aria-hidden="true"
       className="inline-flex shrink-0 items-center justify-center rounded-full font-medium text-white"
-      style={{ width: size, height: size, fontSize: size * 0.4, background: `hsl(${hue} 45% 45%)` }}
+      style={{ width: size, height: size, fontSize: size * 0.4, background: `hsl(${hue} 50% 34%)` }}
     >
       {initials(name)}
     </span>

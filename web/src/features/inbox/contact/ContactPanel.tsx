@@ -101,7 +101,7 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
       id="contact-panel"
       data-testid="contact-panel"
       aria-label={t("contact.panel")}
-      className="border-line bg-panel flex w-80 shrink-0 flex-col overflow-y-auto border-l"
+      className="border-line bg-panel flex w-64 shrink-0 flex-col overflow-y-auto border-l 2xl:w-80"
     >
       {!c ? (
         <div className="flex flex-col gap-3 p-4" aria-busy="true">

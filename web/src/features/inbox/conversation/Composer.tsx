@@ -239,7 +239,7 @@ export function Composer({
 
   const comment = mode === "comment";
   return (
-    <div data-testid="composer" className="border-line bg-bg border-t px-4 pt-2 pb-3">
+    <div data-testid="composer" className="border-line bg-bg @container border-t px-4 pt-2 pb-3">
       <div className="mb-2 flex items-center gap-1" role="group" aria-label={t("conversation.composer.label")}>
         <button
           type="button"
@@ -382,7 +382,10 @@ export function Composer({
                   />
                 </>
               )}
-              <span className="flex-1" />
+              <span className="text-muted hidden min-w-0 flex-1 truncate px-1 text-xs @xl:inline">
+                {comment ? t("conversation.composer.commentHint") : t("conversation.composer.replyHint")}
+              </span>
+              <span className="flex-1 @xl:hidden" />
               {over > 0 && <span className="text-danger text-xs">{t("conversation.composer.tooLong", { count: over })}</span>}
               <button
                 type="button"

@@ -77,7 +77,11 @@ function Pane({ id }: { id: number }) {
   const [closeOpen, setCloseOpen] = useState(false);
   const [snoozeOpen, setSnoozeOpen] = useState(false);
   const [, setRetryTick] = useState(0);
-  const [panel, setPanel] = useState(() => localStorage.getItem(PANEL_KEY) !== "closed");
+  // Open unless the person closed it; on a narrow screen closed unless they opened it.
+  const [panel, setPanel] = useState(() => {
+    const saved = localStorage.getItem(PANEL_KEY);
+    return saved ? saved === "open" : window.innerWidth >= 1280;
+  });
   const togglePanel = useCallback(() => {
     setPanel((p) => {
       localStorage.setItem(PANEL_KEY, p ? "closed" : "open");
@@ -132,11 +136,14 @@ function Pane({ id }: { id: number }) {
     if (!me.user || !c) return;
     const mark = () => {
       if (document.visibilityState !== "visible" || readUpTo.current >= lastIn) return;
+      // On opening, the inbox already put the row's unread state right; a
+      // message that arrives while the conversation is in view refreshes it.
+      const opening = readUpTo.current < 0;
       readUpTo.current = lastIn;
       api
         .post(`/api/v1/conversations/${id}/read`)
         .then(() => {
-          void qc.invalidateQueries({ queryKey: qk.conversations });
+          if (!opening) void qc.invalidateQueries({ queryKey: qk.conversations });
         })
         .catch(() => {});
     };
@@ -269,19 +276,21 @@ function Pane({ id }: { id: number }) {
   return (
     <section data-testid="conversation" data-conversation-id={id} data-status={c.status} aria-label={contactName} className="flex min-w-0 flex-1">
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="border-line flex items-center gap-3 border-b px-4 py-2.5">
-          <Avatar name={contactName} size={34} />
-          <div className="min-w-0 flex-1">
-            <div className="flex items-center gap-2">
+        <header className="border-line flex flex-wrap items-center gap-x-3 gap-y-2 border-b px-4 py-2.5">
+          <div className="flex min-w-[12rem] flex-1 items-center gap-3">
+            <Avatar name={contactName} size={34} />
+            <div className="min-w-0 flex-1">
               <h2 className="truncate text-base font-semibold">{contactName}</h2>
-              <StatusBadge c={c} tz={tz} />
+              <p className="text-muted flex min-w-0 items-center gap-1.5 text-xs">
+                <StatusBadge c={c} tz={tz} />
+                <span className="truncate">
+                  {channel?.name ?? ""}
+                  {channel && " · "}#{c.id}
+                </span>
+              </p>
             </div>
-            <p className="text-muted truncate text-xs">
-              {channel?.name ?? ""}
-              {channel && " · "}#{c.id}
-            </p>
           </div>
-          <div className="flex items-center gap-1.5" role="toolbar" aria-label={t("conversation.header.actions")}>
+          <div className="ml-auto flex flex-wrap items-center gap-1.5" role="toolbar" aria-label={t("conversation.header.actions")}>
             {canAct ? (
               <AssignPopover conversation={c} open={assignOpen} onOpenChange={setAssignOpen}>
                 <TipButton
@@ -289,7 +298,7 @@ function Pane({ id }: { id: number }) {
                   shortcut="a"
                   data-testid="action-assign"
                   aria-label={`${t("conversation.actions.assign")}: ${assignee?.name ?? t("conversation.header.unassigned")}${team ? " · " + team.name : ""}`}
-                  className="max-w-56"
+                  className="max-w-48"
                 >
                   {assignee ? <Avatar name={assignee.name} size={18} /> : <Users size={15} aria-hidden="true" />}
                   <span className="truncate">
@@ -350,7 +359,7 @@ function Pane({ id }: { id: number }) {
           contactName={contactName}
           myID={me.user?.id}
           canRetry={retryAvailable}
-          onRetry={(m) => void onRetry(m)}
+          onRetry={onRetry}
           onResend={onResend}
           onDiscard={onDiscard}
           footer={
@@ -390,7 +399,7 @@ function StatusBadge({ c, tz }: { c: Conversation; tz: string }) {
       ? t("conversation.status.snoozedUntil", { until: formatDateTime(c.snoozed_until, i18n.language, tz) })
       : t(`conversation.status.${c.status}`);
   return (
-    <span data-testid="conversation-status" className={"inline-flex shrink-0 items-center gap-1 rounded-full border px-2 py-0.5 text-xs " + cls}>
+    <span data-testid="conversation-status" className={"inline-flex shrink-0 items-center gap-1 rounded-full border px-1.5 py-px text-[11px] " + cls}>
       <Icon size={11} aria-hidden="true" />
       {label}
     </span>

@@ -2,7 +2,7 @@
 // with sender, time and delivery status in words and icon), internal
 // comments (note colour, "Internal") and events as sentences. It follows
 // the newest item unless the person scrolled up, then offers a pill.
-import { useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { memo, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import {
   AlertCircle,
@@ -20,6 +20,7 @@ import {
   UserCheck,
   AlarmClock,
   CircleCheck,
+  MapPin,
 } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
 import type { LogEvent, Message } from "../../../lib/types";
@@ -195,6 +196,16 @@ export function attachmentOf(m: Message): AttachmentContent | null {
   return a;
 }
 
+/** locationOf: a map link for a location message's coordinates. */
+function locationOf(m: Message): string | null {
+  const c = m.content as { type?: string; latitude?: unknown; longitude?: unknown } | null;
+  if (!c || typeof c !== "object" || m.type !== "location") return null;
+  const lat = Number(c.latitude);
+  const lon = Number(c.longitude);
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
+  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`;
+}
+
 /** quickReplies: the options a quick-reply message offered, as text. */
 function quickReplies(m: Message): string[] {
   const c = m.content as { replies?: unknown } | null;
@@ -240,7 +251,7 @@ function senderName(m: Message, names: Names, contactName: string, t: (k: string
   return t(`conversation.sender.${m.sender}`) || m.sender;
 }
 
-function MessageItem({
+const MessageItem = memo(function MessageItem({
   item,
   names,
   tz,
@@ -269,6 +280,7 @@ function MessageItem({
   const bot = out && (m.sender === "workflow" || m.sender === "api");
   const failed = m.status === "failed";
   const replies = quickReplies(m);
+  const place = locationOf(m);
   return (
     <div
       data-testid="timeline-item"
@@ -303,6 +315,12 @@ function MessageItem({
             </div>
           )}
           <RichText text={m.text} testID="message-text" />
+          {place && (
+            <a href={place} target="_blank" rel="noopener noreferrer" className="text-accent mt-1 flex items-center gap-1 text-xs underline">
+              <MapPin size={12} aria-hidden="true" />
+              {t("conversation.timeline.openMap")}
+            </a>
+          )}
           {replies.length > 0 && (
             <span className="mt-1.5 flex flex-wrap gap-1" aria-label={t("conversation.timeline.quickReplies")}>
               {replies.map((r, i) => (
@@ -347,9 +365,9 @@ function MessageItem({
       </div>
     </div>
   );
-}
+});
 
-function CommentItem({
+const CommentItem = memo(function CommentItem({
   item,
   names,
   tz,
@@ -397,7 +415,7 @@ function CommentItem({
       </div>
     </div>
   );
-}
+});
 
 function eventIcon(type: string) {
   if (type.startsWith("workflow.")) return WorkflowIcon;
@@ -408,7 +426,7 @@ function eventIcon(type: string) {
   return Info;
 }
 
-function EventItem({ event, names, tz }: { event: LogEvent; names: Names; tz: string }) {
+const EventItem = memo(function EventItem({ event, names, tz }: { event: LogEvent; names: Names; tz: string }) {
   const { t, i18n } = useTranslation();
   const d = describeEvent(event, t, names);
   const Icon = eventIcon(event.type);
@@ -435,4 +453,4 @@ function EventItem({ event, names, tz }: { event: LogEvent; names: Names; tz: st
       </div>
     </div>
   );
-}
+});

@@ -16,10 +16,10 @@ import { useMe } from "../../../lib/session";
 import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
 import type { Conversation } from "../../../lib/types";
-import { useCategories, usePresence, useShortcutList, useTeams, useUsers } from "./data";
+import { useCategories, usePresence, useShortcutList, useTeams, useUsers, type Shortcut } from "./data";
 import { matchesQuery } from "./composerText";
 import { formatShort, parseLocalInput, snoozeUntil, validTimeZone, type SnoozePreset } from "./time";
-import { availabilityClass, popoverClass, TipButton } from "./ui";
+import { availabilityClass, ModalDialog, popoverClass, TipButton } from "./ui";
 
 /** useConversationAction runs a change optimistically on the conversation's cache. */
 export function useConversationAction<V>(
@@ -274,15 +274,14 @@ export function CloseDialog({
   const fieldError = (f: string) => error?.forField(f);
   const list = categories.data?.data ?? [];
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
-        <Dialog.Content
-          className="bg-bg border-line fixed top-1/2 left-1/2 z-50 w-[440px] -translate-x-1/2 -translate-y-1/2 rounded-lg border p-5 shadow-xl"
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit();
-          }}
-        >
+    <ModalDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className="bg-bg border-line fixed top-1/2 left-1/2 z-50 w-[440px] -translate-x-1/2 -translate-y-1/2 rounded-lg border p-5 shadow-xl"
+      onKeyDown={(e) => {
+        if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit();
+      }}
+    >
           <Dialog.Title className="mb-4 text-base font-semibold">{t("conversation.close.title")}</Dialog.Title>
           <Dialog.Description className="sr-only">{t("conversation.close.title")}</Dialog.Description>
           <form
@@ -352,9 +351,7 @@ export function CloseDialog({
           <Dialog.Close aria-label={t("app.close")} className="hover:bg-hover absolute top-3 right-3 rounded p-1">
             <X size={16} />
           </Dialog.Close>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    </ModalDialog>
   );
 }
 
@@ -449,39 +446,108 @@ export function ShortcutsMenu({ conversation }: { conversation: Conversation }) 
   const toast = useToast();
   const list = useShortcutList();
   const qc = useQueryClient();
+  const [asking, setAsking] = useState<Shortcut | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<ApiError | null>(null);
   const run = useMutation({
-    mutationFn: (s: { id: number; name: string }) =>
-      api.post(`/api/v1/workflows/${s.id}/runs`, { contact_id: conversation.contact_id }),
-    onSuccess: (_r, s) => {
-      toast(t("conversation.actions.shortcutStarted", { name: s.name }), "info");
+    mutationFn: (v: { s: Shortcut; inputs?: Record<string, unknown> }) =>
+      api.post(`/api/v1/workflows/${v.s.id}/runs`, { contact_id: conversation.contact_id, ...(v.inputs ? { inputs: v.inputs } : {}) }),
+    onSuccess: (_r, v) => {
+      setAsking(null);
+      toast(t("conversation.actions.shortcutStarted", { name: v.s.name }), "info");
       void qc.invalidateQueries({ queryKey: qk.conversationEvents(conversation.id) });
     },
-    onError: (e: Error) => toast(t("conversation.actions.failed", { message: e.message })),
+    onError: (e: Error, v) => {
+      // A refused form answer is shown beside its field.
+      if (e instanceof ApiError && v.s.inputs?.some((f) => e.forField(`inputs.${f.name}`))) {
+        setError(e);
+        return;
+      }
+      toast(t("conversation.actions.failed", { message: e.message }));
+    },
   });
-  // No list (the server has none yet, or it is empty): no menu, quietly.
+  // No list (the server has none, or it is empty): no menu, quietly.
   if (!list.data || list.data.length === 0) return null;
+  const start = (s: Shortcut) => {
+    if (s.inputs && s.inputs.length > 0) {
+      setValues({});
+      setError(null);
+      setAsking(s);
+    } else run.mutate({ s });
+  };
+  const inputType = (ty?: string) => ({ number: "number", email: "email", phone: "tel", date: "date" })[ty ?? ""] ?? "text";
   return (
-    <Dropdown.Root>
-      <Dropdown.Trigger asChild>
-        <TipButton tip={t("conversation.actions.shortcuts")} data-testid="action-shortcuts">
-          <Zap size={15} aria-hidden="true" />
-        </TipButton>
-      </Dropdown.Trigger>
-      <Dropdown.Portal>
-        <Dropdown.Content align="end" sideOffset={6} className={popoverClass + " w-64 p-1"}>
-          <Dropdown.Label className="text-muted px-2 py-1 text-xs font-semibold uppercase">{t("conversation.actions.shortcuts")}</Dropdown.Label>
-          {list.data.map((s) => (
-            <Dropdown.Item
-              key={s.id}
-              onSelect={() => run.mutate(s)}
-              className="data-[highlighted]:bg-hover cursor-default rounded px-2 py-1.5 text-sm outline-none"
+    <>
+      <Dropdown.Root modal={false}>
+        <Dropdown.Trigger asChild>
+          <TipButton tip={t("conversation.actions.shortcuts")} data-testid="action-shortcuts">
+            <Zap size={15} aria-hidden="true" />
+          </TipButton>
+        </Dropdown.Trigger>
+        <Dropdown.Portal>
+          <Dropdown.Content align="end" sideOffset={6} className={popoverClass + " w-64 p-1"}>
+            <Dropdown.Label className="text-muted px-2 py-1 text-xs font-semibold uppercase">{t("conversation.actions.shortcuts")}</Dropdown.Label>
+            {list.data.map((s) => (
+              <Dropdown.Item
+                key={s.id}
+                data-testid={`shortcut-${s.id}`}
+                onSelect={() => start(s)}
+                className="data-[highlighted]:bg-hover cursor-default rounded px-2 py-1.5 text-sm outline-none"
+              >
+                <span className="block">{s.name}</span>
+                {s.description && <span className="text-muted block text-xs">{s.description}</span>}
+              </Dropdown.Item>
+            ))}
+          </Dropdown.Content>
+        </Dropdown.Portal>
+      </Dropdown.Root>
+      <ModalDialog
+        open={!!asking}
+        onOpenChange={(o) => !o && setAsking(null)}
+        className="bg-bg border-line fixed top-1/2 left-1/2 z-50 w-[420px] -translate-x-1/2 -translate-y-1/2 rounded-lg border p-5 shadow-xl"
+      >
+            <Dialog.Title className="mb-1 text-base font-semibold">{asking?.name}</Dialog.Title>
+            <Dialog.Description className="text-muted mb-4 text-sm">{asking?.description || t("conversation.actions.shortcutForm")}</Dialog.Description>
+            <form
+              className="flex flex-col gap-3"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!asking) return;
+                const inputs: Record<string, unknown> = {};
+                for (const f of asking.inputs ?? []) {
+                  const v = values[f.name] ?? "";
+                  if (v === "") continue;
+                  inputs[f.name] = f.type === "number" && Number.isFinite(Number(v)) ? Number(v) : v;
+                }
+                setError(null);
+                run.mutate({ s: asking, inputs });
+              }}
             >
-              <span className="block">{s.name}</span>
-              {s.description && <span className="text-muted block text-xs">{s.description}</span>}
-            </Dropdown.Item>
-          ))}
-        </Dropdown.Content>
-      </Dropdown.Portal>
-    </Dropdown.Root>
+              {(asking?.inputs ?? []).map((f) => (
+                <label key={f.name} className="flex flex-col gap-1 text-sm">
+                  <span>
+                    {f.label || f.name}{" "}
+                    <span className="text-muted">({t(f.required ? "conversation.close.required" : "conversation.close.optional")})</span>
+                  </span>
+                  <input
+                    type={inputType(f.type)}
+                    required={f.required}
+                    value={values[f.name] ?? ""}
+                    onChange={(e) => setValues((all) => ({ ...all, [f.name]: e.target.value }))}
+                    aria-invalid={!!error?.forField(`inputs.${f.name}`)}
+                    className="border-line bg-bg rounded border px-2 py-1.5"
+                  />
+                  {error?.forField(`inputs.${f.name}`) && <span className="text-danger text-xs">{error.forField(`inputs.${f.name}`)}</span>}
+                </label>
+              ))}
+              <div className="mt-2 flex justify-end gap-2">
+                <Dialog.Close className="hover:bg-hover rounded px-3 py-1.5 text-sm">{t("app.cancel")}</Dialog.Close>
+                <button type="submit" disabled={run.isPending} className="bg-accent text-accent-fg rounded px-3 py-1.5 text-sm font-medium disabled:opacity-50">
+                  {t("conversation.actions.shortcutRun")}
+                </button>
+              </div>
+            </form>
+      </ModalDialog>
+    </>
   );
 }

@@ -11,10 +11,19 @@ import { dedupeByID } from "./timeline";
 
 export type ChannelType = components["schemas"]["ChannelType"];
 export type Capabilities = components["schemas"]["ChannelCapabilities"];
+export interface ShortcutInput {
+  name: string;
+  label?: string;
+  /** text (default), number, email, phone, date */
+  type?: string;
+  required?: boolean;
+}
 export interface Shortcut {
   id: number;
   name: string;
   description?: string;
+  /** The shortcut's form, asked before it runs. */
+  inputs?: ShortcutInput[];
 }
 
 /** fetchAll walks a list's pages (oldest first for a timeline) up to a bound. */

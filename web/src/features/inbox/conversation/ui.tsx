@@ -1,6 +1,7 @@
 // Small pieces the conversation's parts share: a button with a tooltip that
 // names its key, and the availability dot (always with its word beside it).
-import { forwardRef, type ComponentPropsWithoutRef, type ReactNode } from "react";
+import { forwardRef, type ComponentPropsWithoutRef, type KeyboardEvent, type ReactNode } from "react";
+import * as Dialog from "@radix-ui/react-dialog";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { Kbd } from "../../../lib/ui/Kbd";
 
@@ -47,3 +48,59 @@ export function availabilityClass(a: string | undefined): string {
 
 export const popoverClass =
   "bg-bg border-line z-40 rounded-lg border shadow-xl outline-none data-[state=open]:animate-none";
+
+const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** trapTab keeps Tab and Shift+Tab inside the element that has the handler. */
+export function trapTab(e: KeyboardEvent<HTMLElement>) {
+  if (e.key !== "Tab") return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(focusable)].filter((el) => !el.hidden);
+  if (items.length === 0) return;
+  const first = items[0]!;
+  const last = items[items.length - 1]!;
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/**
+ * ModalDialog: a Radix dialog that behaves as a modal one (a backdrop that
+ * blocks the page, focus kept inside, Escape and a click outside close it)
+ * without Radix's modal scroll lock, which injects a <style> element the
+ * strict CSP (style-src 'self') refuses.
+ */
+export function ModalDialog({
+  open,
+  onOpenChange,
+  className,
+  children,
+  onKeyDown,
+}: {
+  open: boolean;
+  onOpenChange(o: boolean): void;
+  className: string;
+  children: ReactNode;
+  onKeyDown?: (e: KeyboardEvent<HTMLDivElement>) => void;
+}) {
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange} modal={false}>
+      <Dialog.Portal>
+        <div aria-hidden="true" className="fixed inset-0 z-40 bg-black/30" />
+        <Dialog.Content
+          aria-modal="true"
+          className={className}
+          onKeyDown={(e) => {
+            trapTab(e);
+            onKeyDown?.(e);
+          }}
+        >
+          {children}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

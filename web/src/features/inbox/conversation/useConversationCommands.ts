@@ -1,19 +1,8 @@
-// The conversation's commands for the ⌘K palette. The palette's registry
-// (src/lib/commands.ts, `useRegisterCommands`) is another helper's and may
-// not be in this branch yet: this hook builds the list and hands it to the
-// local stand-in below; point `register` at the real registry once merged.
+// The open conversation's commands for the ⌘K palette (lib/commands.ts):
+// registered while the pane is mounted, each with the key that does the same.
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-
-export interface Command {
-  id: string;
-  label: string;
-  shortcut?: string;
-  run(): void;
-}
-
-/** Stand-in for lib/commands.ts useRegisterCommands (a no-op until it exists). */
-function useRegisterCommands(_commands: Command[]) {}
+import { useRegisterCommands, type Command } from "../../../lib/commands";
 
 export interface ConversationCommandActions {
   reply(): void;
@@ -26,8 +15,9 @@ export interface ConversationCommandActions {
 
 export function useConversationCommands(conversationID: number, a: ConversationCommandActions, canAct: boolean) {
   const { t } = useTranslation();
-  const commands = useMemo<Command[]>(
-    () => [
+  const commands = useMemo<Command[]>(() => {
+    const group = t("conversation.commands.group");
+    const list: Command[] = [
       { id: `conversation.${conversationID}.reply`, label: t("conversation.composer.reply"), shortcut: "r", run: a.reply },
       { id: `conversation.${conversationID}.comment`, label: t("conversation.composer.comment"), shortcut: "c", run: a.comment },
       ...(canAct
@@ -38,9 +28,9 @@ export function useConversationCommands(conversationID: number, a: ConversationC
           ]
         : []),
       { id: `conversation.${conversationID}.panel`, label: t("conversation.actions.togglePanel"), run: a.togglePanel },
-    ],
-    [conversationID, a, canAct, t],
-  );
+    ];
+    return list.map((c) => ({ ...c, group }));
+  }, [conversationID, a, canAct, t]);
   useRegisterCommands(commands);
   return commands;
 }

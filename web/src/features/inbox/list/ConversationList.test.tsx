@@ -12,6 +12,10 @@ vi.mock("../../../lib/session", () => ({
   useMe: () => ({ role: "owner", workspace: { timezone: "UTC", permissions: {} }, user: { id: 1, team_ids: [] } }),
 }));
 
+vi.mock("../../../lib/liveContext", () => ({
+  useLive: () => ({ typing: new Map([[2, new Set([5])]]), connected: true, sendTyping: () => {}, subscribe: () => () => {} }),
+}));
+
 type Row = { id: number; contact_id: number; contact_name: string; status: string; opened_at: string; last_seq: number; unread?: boolean };
 let rows: Row[] = [];
 const conv = (id: number, unread = false): Row => ({
@@ -70,6 +74,8 @@ describe("ConversationList", () => {
     expect(opts[1]!.dataset.unread).toBeUndefined();
     expect(opts[0]!.dataset.testid).toBe("conversation-row");
     expect(screen.getByRole("listbox", { name: "All" })).toBeTruthy();
+    // Another agent (user 5) replying to conversation 2 shows on its row.
+    expect(opts[1]!.textContent).toContain("Someone is replying");
   });
 
   it("moves with j/k and the arrows, and opens with Enter", async () => {

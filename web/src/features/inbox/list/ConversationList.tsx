@@ -10,6 +10,7 @@ import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import { useShortcuts } from "../../../lib/shortcuts";
+import { useLive } from "../../../lib/liveContext";
 import type { Conversation } from "../../../lib/types";
 import { ConversationRow, ROW_HEIGHT, SkeletonRows, rowDomID } from "./ConversationRow";
 import { useChannels, useUsers } from "./data";
@@ -49,6 +50,18 @@ export function useConversationList(filter: ListFilter) {
   });
 }
 
+/** Who else is replying to a conversation now, for its row. */
+function replyingName(
+  ids: Set<number> | undefined,
+  users: Map<number, { name: string }>,
+  me: number | undefined,
+  someone: string,
+): string | undefined {
+  if (!ids) return undefined;
+  for (const id of ids) if (id !== me) return users.get(id)?.name ?? someone;
+  return undefined;
+}
+
 export interface ConversationListProps {
   filter: ListFilter;
   label: string;
@@ -65,6 +78,7 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled }:
   const users = useUsers().data?.data;
   const channels = useChannels().data?.data;
   const now = useNow();
+  const { typing } = useLive();
   const { data, hasNextPage, isFetchingNextPage, fetchNextPage } = query;
 
   const rows = useMemo(() => {
@@ -234,6 +248,7 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled }:
                 now={now}
                 channel={ch}
                 assignee={u ?? (c.assignee_id ? { name: t("inbox.row.someone") } : undefined)}
+                replying={replyingName(typing.get(c.id), userByID, me.user?.id, t("inbox.row.someone"))}
                 timeZone={me.workspace.timezone}
                 onOpen={openRow}
               />

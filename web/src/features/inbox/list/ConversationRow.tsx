@@ -20,6 +20,8 @@ export interface RowProps {
   now: number;
   channel?: { name: string; type: string };
   assignee?: { name: string };
+  /** Another agent replying now. */
+  replying?: string;
   timeZone?: string;
   top: number;
   onOpen(id: number): void;
@@ -27,7 +29,7 @@ export interface RowProps {
 
 export const rowDomID = (id: number) => `conversation-row-${id}`;
 
-function ConversationRowImpl({ c, index, total, selected, open, now, channel, assignee, timeZone, top, onOpen }: RowProps) {
+function ConversationRowImpl({ c, index, total, selected, open, now, channel, assignee, replying, timeZone, top, onOpen }: RowProps) {
   const { t, i18n } = useTranslation();
   const unread = !!c.unread;
   const lm = c.last_message;
@@ -89,6 +91,7 @@ function ConversationRowImpl({ c, index, total, selected, open, now, channel, as
       </div>
       <div className="flex min-w-0 items-center gap-1.5 pl-3.5">
         <span className={"min-w-0 flex-1 truncate text-[13px] " + (unread ? "text-fg" : "text-muted")}>
+          {replying && <span className="text-accent italic">{t("inbox.row.replying", { name: replying })} · </span>}
           {prefix && <span className="text-muted">{prefix} </span>}
           <span data-testid="row-preview">{text}</span>
           {!lm && <span className="italic">{t("inbox.row.noMessages")}</span>}

@@ -36,7 +36,7 @@ const item =
 function SortMenu({ sort, status, onSort, onStatus }: Pick<ListPaneProps, "sort" | "status" | "onSort" | "onStatus">) {
   const { t } = useTranslation();
   return (
-    <Dropdown.Root>
+    <Dropdown.Root modal={false}>
       <Dropdown.Trigger asChild>
         <button
           type="button"
@@ -169,6 +169,14 @@ function SaveView({ filter }: { filter: ListFilter }) {
   );
 }
 
+/** Another view, sort or status is another list (fresh scroll and
+ * selection); a new search keeps the list, showing the old rows dimmed
+ * until the new ones come. */
+function listIdentity(f: ListFilter): string {
+  const { q: _q, ...rest } = f;
+  return JSON.stringify(rest);
+}
+
 export function ListPane(p: ListPaneProps) {
   const { t } = useTranslation();
   const [text, setText] = useState(p.search);
@@ -208,6 +216,7 @@ export function ListPane(p: ListPaneProps) {
         <SortMenu sort={p.sort} status={p.status} onSort={p.onSort} onStatus={p.onStatus} />
       </div>
       <ConversationList
+        key={listIdentity(p.filter)}
         filter={p.filter}
         label={p.title}
         openID={p.openID}

@@ -48,7 +48,7 @@ export function ViewsSidebar() {
   const viewCount = (id: number) => counts?.views.find((c) => c.view_id === id)?.count;
   const heading = "text-muted px-2 pt-4 pb-1 text-[11px] font-semibold tracking-wide uppercase";
   return (
-    <nav aria-label={t("inbox.views.label")} className="border-line bg-panel flex w-44 shrink-0 flex-col overflow-y-auto border-r p-2 xl:w-52">
+    <nav aria-label={t("inbox.views.label")} className="border-line bg-panel flex w-48 shrink-0 flex-col overflow-y-auto border-r p-2 xl:w-52">
       <ViewLink to="all" id="all" icon={<Inbox size={15} />} label={t("inbox.views.all")} count={counts?.all} />
       <ViewLink to="mine" id="mine" icon={<UserIcon size={15} />} label={t("inbox.views.mine")} count={counts?.mine} />
       <ViewLink

@@ -119,7 +119,7 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
   };
 
   useEffect(() => {
-    document.getElementById(`palette-item-${current}`)?.scrollIntoView({ block: "nearest" });
+    document.getElementById(`palette-item-${current}`)?.scrollIntoView?.({ block: "nearest" });
   }, [current]);
 
   let lastGroup = "";

@@ -10,6 +10,7 @@ export const shortcutList: { keys: string[]; label: string }[] = [
   { keys: ["k", "↑"], label: "palette.keys.prev" },
   { keys: ["Enter"], label: "palette.keys.open" },
   { keys: ["Escape"], label: "palette.keys.back" },
+  { keys: ["/"], label: "palette.keys.search" },
   { keys: ["r"], label: "palette.keys.reply" },
   { keys: ["c"], label: "palette.keys.comment" },
   { keys: ["a"], label: "palette.keys.assign" },

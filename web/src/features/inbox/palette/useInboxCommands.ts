@@ -56,7 +56,7 @@ export function useInboxCommands({ openHelp }: { openHelp(): void }) {
       label: t("palette.goTo", { view: v.name }),
       run: () => navigate(`/inbox/view-${v.id}`),
     })),
-    { id: "search.focus", group: act, label: t("palette.searchList"), run: () => focusSearch() },
+    { id: "search.focus", group: act, label: t("palette.searchList"), shortcut: "/", run: () => focusSearch() },
     {
       id: "theme.toggle",
       group: act,
