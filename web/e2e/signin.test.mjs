@@ -71,7 +71,18 @@ test("the app's page has the strict Content-Security-Policy", async () => {
   );
   assert.equal(directives["default-src"], "'self'", csp);
   assert.equal(directives["script-src"], "'self'", csp);
-  assert.equal(directives["style-src"], "'self'", csp);
+  // style-src is 'self', plus at most a nonce for the <style> Radix's
+  // scroll lock injects (a fresh one for every page served).
+  const style = /^'self'(?: 'nonce-([A-Za-z0-9+/_=-]{16,})')?$/.exec(directives["style-src"] ?? "");
+  assert.ok(style, `style-src: ${csp}`);
+  if (style[1]) {
+    const again = await fetch(f.server.url + "/inbox/all");
+    const nonce2 = /'nonce-([^']+)'/.exec(again.headers.get("content-security-policy") ?? "")?.[1];
+    assert.ok(nonce2 && nonce2 !== style[1], "a new nonce for every page");
+    // The page hands the app the same nonce (for the <style> it may add).
+    const meta = await u.page.locator('meta[name="csp-nonce"]').getAttribute("content");
+    assert.equal(meta, style[1], "the page's csp-nonce meta is the header's nonce");
+  }
   assert.equal(directives["object-src"], "'none'", csp);
   assert.equal(directives["frame-ancestors"], "'none'", csp);
   assert.equal(directives["base-uri"], "'none'", csp);
