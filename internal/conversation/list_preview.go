@@ -11,13 +11,16 @@ import (
 // MessagePreview is the newest message of a conversation as a list row
 // shows it: who wrote, its kind and status, and the start of its text.
 type MessagePreview struct {
-	ID        int64     `json:"id"`
-	Direction string    `json:"direction" enum:"in,out"`
-	Sender    string    `json:"sender"`
-	Type      string    `json:"type"`
-	Text      string    `json:"text"` // at most previewRunes characters
-	Status    string    `json:"status"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        int64  `json:"id"`
+	Direction string `json:"direction" enum:"in,out"`
+	Sender    string `json:"sender"`
+	// SenderUserID is the person who sent an outbound message ("You:" in
+	// their own list).
+	SenderUserID int64     `json:"sender_user_id,omitempty"`
+	Type         string    `json:"type"`
+	Text         string    `json:"text"` // at most previewRunes characters
+	Status       string    `json:"status"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // previewRunes bounds a preview's text: a row shows one line of it.
@@ -28,7 +31,7 @@ const previewRunes = 160
 // one probe of messages_conversation for the message.
 const (
 	previewCols = `, pc.first_name, pc.last_name, COALESCE(pc.phone, ''), COALESCE(pc.email, ''),
-	COALESCE(lm.id, 0), COALESCE(lm.direction, ''), COALESCE(lm.sender, ''), COALESCE(lm.type, ''), COALESCE(lm.text, ''),
+	COALESCE(lm.id, 0), COALESCE(lm.direction, ''), COALESCE(lm.sender, ''), COALESCE(lm.sender_user_id, 0), COALESCE(lm.type, ''), COALESCE(lm.text, ''),
 	COALESCE(lm.status, ''), COALESCE(lm.created_at, 0)`
 	previewJoin = ` LEFT JOIN contacts pc ON pc.id = c.contact_id
 	LEFT JOIN messages lm ON lm.id = (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = c.id)`
@@ -37,13 +40,13 @@ const (
 // previewScan holds a row's preview columns until they are set on it.
 type previewScan struct {
 	first, last, phone, email      string
-	msgID                          int64
+	msgID, senderUserID            int64
 	dir, sender, typ, text, status string
 	created                        int64
 }
 
 func (ps *previewScan) dest() []any {
-	return []any{&ps.first, &ps.last, &ps.phone, &ps.email, &ps.msgID, &ps.dir, &ps.sender, &ps.typ, &ps.text, &ps.status, &ps.created}
+	return []any{&ps.first, &ps.last, &ps.phone, &ps.email, &ps.msgID, &ps.dir, &ps.sender, &ps.senderUserID, &ps.typ, &ps.text, &ps.status, &ps.created}
 }
 
 func (ps *previewScan) apply(c *Conversation) {
@@ -51,7 +54,7 @@ func (ps *previewScan) apply(c *Conversation) {
 	if ps.msgID == 0 {
 		return
 	}
-	c.LastMessage = &MessagePreview{ID: ps.msgID, Direction: ps.dir, Sender: ps.sender, Type: ps.typ,
+	c.LastMessage = &MessagePreview{ID: ps.msgID, Direction: ps.dir, Sender: ps.sender, SenderUserID: ps.senderUserID, Type: ps.typ,
 		Text: clip(ps.text, previewRunes), Status: ps.status, CreatedAt: db.Time(ps.created)}
 }
 

@@ -2074,6 +2074,8 @@ export interface components {
             /** Format: int64 */
             id: number;
             sender: string;
+            /** Format: int64 */
+            sender_user_id?: number;
             status: string;
             text: string;
             type: string;

@@ -5,6 +5,7 @@ import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import { Hourglass, UserX } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
+import { useMe } from "../../../lib/session";
 import type { Conversation } from "../../../lib/types";
 import { ChannelIcon } from "./ChannelIcon";
 import { fullDate, span } from "./time";
@@ -33,9 +34,12 @@ function ConversationRowImpl({ c, index, total, selected, open, now, channel, as
   const { t, i18n } = useTranslation();
   const unread = !!c.unread;
   const lm = c.last_message;
+  const myID = useMe().user?.id;
   let prefix = "";
   if (lm && lm.direction === "out") {
-    prefix = lm.sender === "user" ? t("inbox.row.agentPrefix") : lm.sender === "workflow" ? t("inbox.row.botPrefix") : t("inbox.row.sentPrefix");
+    prefix = lm.sender === "user" && myID !== undefined && lm.sender_user_id === myID
+      ? t("inbox.row.youPrefix")
+      : lm.sender === "user" ? t("inbox.row.agentPrefix") : lm.sender === "workflow" ? t("inbox.row.botPrefix") : t("inbox.row.sentPrefix");
   }
   const text = lm ? lm.text || t("inbox.row.attachment", { type: lm.type }) : "";
   const waiting = c.waiting_since ? span(c.waiting_since, now) : null;
