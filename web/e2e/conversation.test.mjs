@@ -20,6 +20,8 @@ test("a contact's conversation reaches an agent, who replies and closes it", asy
   await o.page.evaluate(() => {
     window.__e2eNoReload = true;
   });
+  const countAll = async () => Number((await o.page.locator('[data-testid="view-count-all"]').innerText()).trim() || "0");
+  const before = await countAll();
 
   const contact = s.newContact("Nadia", "Novak");
   const first = await s.contactWrites(contact, "Hello, I would like a quote");
@@ -29,11 +31,16 @@ test("a contact's conversation reaches an agent, who replies and closes it", asy
   // Live: the row appears in the open inbox, with no reload.
   await row(o.page, id).waitFor();
   assert.equal(await o.page.evaluate(() => window.__e2eNoReload), true, "the page was not reloaded");
+  // The All view's count follows, and the row is unread for the owner.
+  await until(async () => (await countAll()) === before + 1, { what: `the All count to go from ${before} to ${before + 1}` });
+  assert.equal(await row(o.page, id).getAttribute("data-unread"), "true", "a new conversation is unread");
 
   // The timeline: the contact's message, the workflow's welcome and question.
   await row(o.page, id).click();
   await o.page.waitForURL(new RegExp(`/inbox/all/${id}$`));
   await pane(o.page, id).waitFor();
+  // Opened: no longer unread.
+  await until(async () => (await row(o.page, id).getAttribute("data-unread")) !== "true", { what: "the row to be read" });
   const inbound = (text) =>
     pane(o.page, id).locator('[data-testid="timeline-item"][data-kind="message"][data-direction="in"]', { hasText: text });
   await inbound("Hello, I would like a quote").waitFor();
@@ -87,6 +94,7 @@ test("a contact's conversation reaches an agent, who replies and closes it", asy
   // It leaves the open lists: the agent's Mine and the owner's All, live.
   await row(a.page, id).waitFor({ state: "detached" });
   await row(o.page, id).waitFor({ state: "detached" });
+  await until(async () => (await countAll()) === before, { what: `the All count back to ${before}` });
   const closed = await s.api("GET", `/api/v1/conversations/${id}`);
   assert.equal(closed.status, "closed");
   const events = await s.api("GET", `/api/v1/conversations/${id}/events?limit=200`);
