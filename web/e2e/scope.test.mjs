@@ -83,6 +83,8 @@ test("an agent of another team never sees the conversation", async () => {
   await x.page.locator('[role="listbox"]:not([aria-busy="true"])').waitFor({ state: "attached" });
   assert.equal(await row(x.page, id).count(), 0, "the row is not in the other agent's list");
   assert.equal(await x.page.locator(`[data-conversation-id="${id}"]`).count(), 0);
+  // Nor in their counts: they see no conversation at all.
+  assert.equal((await x.page.locator('[data-testid="view-count-all"]').innerText()).trim(), "0");
 
   // Not by URL: the 404 page, and nothing of the conversation.
   x.allow(404, new RegExp(`^/api/v1/(conversations/${id}(/.*)?|contacts/\\d+(/.*)?)$`));
