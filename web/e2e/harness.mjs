@@ -150,42 +150,51 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
     { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
   const demo = JSON.parse(out);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const log = [];
-  const child = spawn(
-    binary,
-    [
-      "serve",
-      "--addr",
-      `127.0.0.1:${port}`,
-      "--data",
-      dataDir,
-      "--allow-private-networks",
-      "127.0.0.1/32",
-      "--log-level",
-      "warn",
-      ...extraArgs,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
   const keep = (c) => {
     log.push(String(c));
     if (log.length > 500) log.shift();
   };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  // A free port can be taken between asking and listening: try another.
+  let child, port, url;
   let exited = null;
-  child.on("exit", (code, signal) => (exited = { code, signal }));
-  await until(
-    async () => {
-      if (exited) throw new Error(`switchboard serve exited (${JSON.stringify(exited)}): ${log.join("")}`);
-      const r = await fetch(`${url}/readyz`);
-      return r.ok;
-    },
-    { timeout: 20_000, every: 50, what: `${url}/readyz` },
-  );
-
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    exited = null;
+    child = spawn(
+      binary,
+      [
+        "serve",
+        "--addr",
+        `127.0.0.1:${port}`,
+        "--data",
+        dataDir,
+        "--allow-private-networks",
+        "127.0.0.1/32",
+        "--log-level",
+        "warn",
+        ...extraArgs,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const me = child;
+    me.on("exit", (code, signal) => {
+      if (child === me) exited = { code, signal };
+    });
+    const state = await until(
+      async () => {
+        if (exited) return "exited";
+        const r = await fetch(`${url}/readyz`);
+        return r.ok && "ready";
+      },
+      { timeout: 20_000, every: 50, what: `${url}/readyz` },
+    );
+    if (state === "ready") break;
+    if (attempt >= 3) throw new Error(`switchboard serve exited (${JSON.stringify(exited)}): ${log.join("")}`);
+  }
   let contactSeq = 0;
   const server = {
     url,
@@ -282,6 +291,7 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
       return { id: `+1555${String(process.pid).slice(-3)}${String(++contactSeq).padStart(4, "0")}`, firstName, lastName };
     },
     async stop() {
+      if (process.env.E2E_SERVER_LOG) process.stderr.write(`--- switchboard serve (${url}) ---\n${log.join("")}`);
       if (!exited) {
         child.kill("SIGTERM");
         await until(() => exited, { timeout: 10_000, what: "switchboard to exit" }).catch(() => child.kill("SIGKILL"));
