@@ -32,6 +32,8 @@ test("the inbox works from the keyboard", async () => {
   await page.waitForURL(new RegExp(`/inbox/all/${ids[1]}$`));
   const p = pane(page, Number(ids[1]));
   await p.waitFor();
+  // What a person waits for before pressing r: the reply box is there.
+  await p.locator('[data-testid="composer"] textarea').waitFor();
 
   await page.keyboard.press("r");
   await until(
