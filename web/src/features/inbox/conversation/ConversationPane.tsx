@@ -312,9 +312,10 @@ function Pane({ id }: { id: number }) {
                   tip={t("conversation.actions.assign")}
                   shortcut="a"
                   data-testid="action-assign"
-                  aria-label={`${t("conversation.actions.assign")}: ${assignee?.name ?? t("conversation.header.unassigned")}${team ? " · " + team.name : ""}`}
+                  namedByContent
                   className="max-w-48"
                 >
+                  <span className="sr-only">{t("conversation.actions.assign")}: </span>
                   {assignee ? <Avatar name={assignee.name} size={18} /> : <Users size={15} aria-hidden="true" />}
                   <span className="truncate">
                     {assignee?.name ?? t("conversation.header.unassigned")}
