@@ -292,7 +292,7 @@ function Pane({ id }: { id: number }) {
     <section data-testid="conversation" data-conversation-id={id} data-status={c.status} aria-label={contactName} className="flex min-w-0 flex-1">
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="border-line flex flex-wrap items-center gap-x-3 gap-y-2 border-b px-4 py-2.5">
-          <div className="flex min-w-[12rem] flex-1 items-center gap-3">
+          <div className="flex min-w-[9rem] flex-1 items-center gap-3">
             <Avatar name={contactName} size={34} />
             <div className="min-w-0 flex-1">
               <h2 className="truncate text-base font-semibold">{contactName}</h2>
