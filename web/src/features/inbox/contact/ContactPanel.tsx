@@ -212,6 +212,13 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
 
 function Tags({ tags, onAdd, onRemove }: { tags: string[]; onAdd(t: string): void; onRemove(t: string): void }) {
   const { t } = useTranslation();
+  // The workspace's tags, offered as you type (a new one is made on add).
+  const workspaceTags = useQuery({
+    queryKey: qk.tags,
+    queryFn: () => api.get<Page<{ id: number; name: string }>>("/api/v1/tags", { limit: 200 }),
+    staleTime: 300_000,
+  });
+  const known = (workspaceTags.data?.data ?? []).map((x) => x.name);
   const [adding, setAdding] = useState("");
   return (
     <div className="flex flex-wrap items-center gap-1">
@@ -235,11 +242,17 @@ function Tags({ tags, onAdd, onRemove }: { tags: string[]; onAdd(t: string): voi
         <Plus size={12} aria-hidden="true" className="text-muted" />
         <input
           value={adding}
+          list="contact-tag-options"
           onChange={(e) => setAdding(e.target.value)}
           placeholder={t("contact.addTag")}
           aria-label={t("contact.addTag")}
           className="min-w-0 flex-1 bg-transparent px-1 py-0.5 text-xs"
         />
+        <datalist id="contact-tag-options">
+          {known.filter((k) => !tags.includes(k)).map((k) => (
+            <option key={k} value={k} />
+          ))}
+        </datalist>
       </form>
     </div>
   );
