@@ -426,7 +426,7 @@ export function SnoozePopover({
                 className="hover:bg-hover focus:bg-hover flex w-full items-center justify-between gap-2 rounded px-2 py-1.5 text-left text-sm"
               >
                 <span className="flex items-center gap-2">
-                  <AlarmClock size={14} aria-hidden="true" className="text-muted" />
+                  <AlarmClock size={14} aria-hidden="true" className="text-muted shrink-0" />
                   {t(`conversation.snooze.${p}`)}
                 </span>
                 <span className="text-muted shrink-0 text-xs whitespace-nowrap">{formatShort(at, i18n.language, tz)}</span>
