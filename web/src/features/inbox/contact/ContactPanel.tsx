@@ -193,8 +193,8 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
           <Section title={t("contact.identities")}>
             <ul className="flex flex-col gap-1 text-sm">
               {c.identities.map((i) => (
-                <li key={i.id} className="flex justify-between gap-2">
-                  <span className="text-muted truncate">{channels.data?.data.find((ch) => ch.id === i.channel_id)?.name ?? "#" + i.channel_id}</span>
+                <li key={i.id} className="flex min-w-0 flex-col">
+                  <span className="text-muted truncate text-xs">{channels.data?.data.find((ch) => ch.id === i.channel_id)?.name ?? "#" + i.channel_id}</span>
                   <span className="truncate font-mono text-xs">{i.external_id}</span>
                 </li>
               ))}
@@ -212,6 +212,13 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
 
 function Tags({ tags, onAdd, onRemove }: { tags: string[]; onAdd(t: string): void; onRemove(t: string): void }) {
   const { t } = useTranslation();
+  // The workspace's tags, offered as you type (a new one is made on add).
+  const workspaceTags = useQuery({
+    queryKey: qk.tags,
+    queryFn: () => api.get<Page<{ id: number; name: string }>>("/api/v1/tags", { limit: 200 }),
+    staleTime: 300_000,
+  });
+  const known = (workspaceTags.data?.data ?? []).map((x) => x.name);
   const [adding, setAdding] = useState("");
   return (
     <div className="flex flex-wrap items-center gap-1">
@@ -235,11 +242,17 @@ function Tags({ tags, onAdd, onRemove }: { tags: string[]; onAdd(t: string): voi
         <Plus size={12} aria-hidden="true" className="text-muted" />
         <input
           value={adding}
+          list="contact-tag-options"
           onChange={(e) => setAdding(e.target.value)}
           placeholder={t("contact.addTag")}
           aria-label={t("contact.addTag")}
           className="min-w-0 flex-1 bg-transparent px-1 py-0.5 text-xs"
         />
+        <datalist id="contact-tag-options">
+          {known.filter((k) => !tags.includes(k)).map((k) => (
+            <option key={k} value={k} />
+          ))}
+        </datalist>
       </form>
     </div>
   );
@@ -341,14 +354,15 @@ function PastConversations({ list, current, view }: { list: Conversation[]; curr
           <Link
             to={`/inbox/${view}/${c.id}`}
             aria-current={c.id === current ? "page" : undefined}
-            className={"hover:bg-hover flex items-center justify-between gap-2 rounded px-2 py-1 text-sm " + (c.id === current ? "bg-selected" : "")}
+            className={"hover:bg-hover flex min-w-0 flex-col rounded px-2 py-1 text-sm " + (c.id === current ? "bg-selected" : "")}
           >
-            <span className="min-w-0 truncate">
-              #{c.id} {c.last_message?.text ? <span className="text-muted">· {c.last_message.text}</span> : null}
+            <span className="flex items-center justify-between gap-2">
+              <span className="font-medium">#{c.id}</span>
+              <span className="text-muted text-xs">
+                {t(`contact.status.${c.status}`)} · {new Intl.DateTimeFormat(i18n.language, { timeZone: tz, dateStyle: "short" }).format(new Date(c.opened_at))}
+              </span>
             </span>
-            <span className="text-muted shrink-0 text-xs">
-              {t(`contact.status.${c.status}`)} · {new Intl.DateTimeFormat(i18n.language, { timeZone: tz, dateStyle: "short" }).format(new Date(c.opened_at))}
-            </span>
+            {c.last_message?.text && <span className="text-muted truncate text-xs">{c.last_message.text}</span>}
           </Link>
         </li>
       ))}

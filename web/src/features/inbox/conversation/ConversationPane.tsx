@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { useTranslation } from "react-i18next";
-import { useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "react-router";
 import { AlarmClock, ArchiveRestore, CheckCircle2, ChevronDown, CircleDot, PanelRightClose, PanelRightOpen, UserMinus, Users } from "lucide-react";
 import { api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
@@ -249,12 +249,27 @@ function Pane({ id }: { id: number }) {
   const typingNames = [...(live.typing.get(id) ?? [])].map((u) => userMap.get(u)?.name).filter(Boolean) as string[];
 
   if (conv.isError) {
-    const missing = conv.error instanceof ApiError && conv.error.status === 404;
+    // Missing, or not the person's to see (the same answer): the 404 page,
+    // and nothing of the conversation.
+    if (conv.error instanceof ApiError && conv.error.status === 404) {
+      return (
+        <section data-testid="not-found" className="flex flex-1 flex-col items-center justify-center gap-3 p-10 text-center">
+          <h2 className="text-xl font-semibold">{t("conversation.notFoundTitle")}</h2>
+          <p className="text-muted">{t("conversation.notFound")}</p>
+          <Link to={`/inbox/${view}`} className="text-accent underline">
+            {t("conversation.backToList")}
+          </Link>
+        </section>
+      );
+    }
     return (
-      <section data-testid="conversation" data-conversation-id={id} className="flex flex-1 items-center justify-center">
+      <section className="flex flex-1 flex-col items-center justify-center gap-3">
         <p className="text-muted text-sm" role="alert">
-          {missing ? t("conversation.notFound") : t("conversation.loadFailed")}
+          {t("conversation.loadFailed")}
         </p>
+        <button type="button" onClick={() => void conv.refetch()} className="border-line hover:bg-hover rounded border px-3 py-1 text-sm">
+          {t("conversation.timeline.retry")}
+        </button>
       </section>
     );
   }
@@ -277,7 +292,7 @@ function Pane({ id }: { id: number }) {
     <section data-testid="conversation" data-conversation-id={id} data-status={c.status} aria-label={contactName} className="flex min-w-0 flex-1">
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="border-line flex flex-wrap items-center gap-x-3 gap-y-2 border-b px-4 py-2.5">
-          <div className="flex min-w-[12rem] flex-1 items-center gap-3">
+          <div className="flex min-w-[9rem] flex-1 items-center gap-3">
             <Avatar name={contactName} size={34} />
             <div className="min-w-0 flex-1">
               <h2 className="truncate text-base font-semibold">{contactName}</h2>
@@ -297,9 +312,10 @@ function Pane({ id }: { id: number }) {
                   tip={t("conversation.actions.assign")}
                   shortcut="a"
                   data-testid="action-assign"
-                  aria-label={`${t("conversation.actions.assign")}: ${assignee?.name ?? t("conversation.header.unassigned")}${team ? " · " + team.name : ""}`}
+                  namedByContent
                   className="max-w-48"
                 >
+                  <span className="sr-only">{t("conversation.actions.assign")}: </span>
                   {assignee ? <Avatar name={assignee.name} size={18} /> : <Users size={15} aria-hidden="true" />}
                   <span className="truncate">
                     {assignee?.name ?? t("conversation.header.unassigned")}

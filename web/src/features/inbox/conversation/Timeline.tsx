@@ -340,7 +340,7 @@ const MessageItem = memo(function MessageItem({
           </div>
         )}
         {failed && (
-          <div role="alert" className="text-danger flex flex-wrap items-center gap-2 text-xs">
+          <div role="alert" className={"text-danger flex flex-wrap items-center gap-2 text-xs " + (out ? "justify-end text-right" : "")}>
             <span>{m.failure_reason ? t("conversation.timeline.failedBecause", { reason: m.failure_reason }) : t("conversation.timeline.failed")}</span>
             {item.local ? (
               <>

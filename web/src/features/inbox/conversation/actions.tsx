@@ -3,7 +3,7 @@
 // with the workspace's closing notes, snooze until a time, open a new
 // conversation for the contact, run a shortcut workflow. Each is optimistic:
 // the header changes at once and rolls back with a toast if refused.
-import { useMemo, useState, type ReactNode } from "react";
+import { useMemo, useRef, useState, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import * as Popover from "@radix-ui/react-popover";
 import * as Dialog from "@radix-ui/react-dialog";
@@ -77,6 +77,7 @@ export function AssignPopover({
   const presence = usePresence();
   const [q, setQ] = useState("");
   const [confirm, setConfirm] = useState<{ id: number; text: string } | null>(null);
+  const list = useRef<HTMLDivElement>(null);
   const assign = useConversationAction<AssignVars>(
     conversation.id,
     (v) => api.post<Conversation>(`/api/v1/conversations/${conversation.id}/assign`, v),
@@ -147,11 +148,33 @@ export function AssignPopover({
                 autoFocus
                 value={q}
                 onChange={(e) => setQ(e.target.value)}
+                onKeyDown={(e) => {
+                  // Enter takes the first match; the arrows walk the list.
+                  const first = list.current?.querySelector<HTMLButtonElement>("button");
+                  if (e.key === "Enter" && first) {
+                    e.preventDefault();
+                    first.click();
+                  } else if (e.key === "ArrowDown" && first) {
+                    e.preventDefault();
+                    first.focus();
+                  }
+                }}
                 placeholder={t("conversation.assign.search")}
                 aria-label={t("conversation.assign.search")}
                 className="border-line bg-bg mb-2 w-full rounded border px-2 py-1 text-sm"
               />
-              <div className="max-h-80 overflow-y-auto">
+              <div
+                ref={list}
+                className="max-h-80 overflow-y-auto"
+                onKeyDown={(e) => {
+                  if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+                  const items = [...(list.current?.querySelectorAll<HTMLButtonElement>("button") ?? [])];
+                  const i = items.indexOf(document.activeElement as HTMLButtonElement);
+                  if (i < 0) return;
+                  e.preventDefault();
+                  items[(i + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length]?.focus();
+                }}
+              >
                 <p className="text-muted px-2 py-1 text-xs font-semibold uppercase">{t("conversation.assign.people")}</p>
                 {people.length === 0 && <p className="text-muted px-2 py-1 text-sm">{t("conversation.assign.nobody")}</p>}
                 {people.map((u) => {
@@ -403,7 +426,7 @@ export function SnoozePopover({
                 className="hover:bg-hover focus:bg-hover flex w-full items-center justify-between gap-2 rounded px-2 py-1.5 text-left text-sm"
               >
                 <span className="flex items-center gap-2">
-                  <AlarmClock size={14} aria-hidden="true" className="text-muted" />
+                  <AlarmClock size={14} aria-hidden="true" className="text-muted shrink-0" />
                   {t(`conversation.snooze.${p}`)}
                 </span>
                 <span className="text-muted shrink-0 text-xs whitespace-nowrap">{formatShort(at, i18n.language, tz)}</span>

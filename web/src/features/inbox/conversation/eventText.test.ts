@@ -69,6 +69,7 @@ describe("event sentences", () => {
       text: "Inbound: sent a message",
       details: ["sent the welcome"],
     });
+    expect(say("workflow.step", { workflow_id: 8, step_type: "send_message", outcome: "sent message 21" }).details).toEqual([]);
     const failed = say("workflow.step", { workflow_id: 12, step_type: "http_request", error: "timeout" });
     expect(failed.text).toBe("#12: HTTP request failed — timeout");
     expect(failed.tone).toBe("danger");

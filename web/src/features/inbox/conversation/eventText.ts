@@ -127,7 +127,8 @@ export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventTex
       const stepType = str(p.step_type) ?? "step";
       const step = k(`step.${stepType}`, { defaultValue: stepType });
       const outcome = str(p.outcome);
-      if (outcome) details.push(humanize(outcome, names));
+      // "sent message 21", "asked": the step's name already says it.
+      if (outcome && !/^(sent message \d+|asked)$/.test(outcome)) details.push(humanize(outcome, names));
       const error = str(p.error);
       if (error) return { text: k("stepFailed", { workflow, step, error }), details, tone: "danger" };
       return { text: k("stepDone", { workflow, step }), details };

@@ -48,7 +48,7 @@ export function RichText({ text, className, testID }: { text: string; className?
     <span className={className} data-testid={testID}>
       {linkify(text).map((tok, i) =>
         tok.type === "link" ? (
-          <a key={i} href={tok.href} target="_blank" rel="noopener noreferrer" className="text-accent break-all underline">
+          <a key={i} href={tok.href} target="_blank" rel="noopener noreferrer" className="text-accent underline [overflow-wrap:anywhere]">
             {tok.text}
           </a>
         ) : (

@@ -7,15 +7,22 @@ import { Kbd } from "../../../lib/ui/Kbd";
 
 export const TipButton = forwardRef<
   HTMLButtonElement,
-  ComponentPropsWithoutRef<"button"> & { tip: string; shortcut?: string; primary?: boolean; children: ReactNode }
->(function TipButton({ tip, shortcut, primary, children, className, ...rest }, ref) {
+  ComponentPropsWithoutRef<"button"> & {
+    tip: string;
+    shortcut?: string;
+    primary?: boolean;
+    /** The button's text names it (no aria-label beside it). */
+    namedByContent?: boolean;
+    children: ReactNode;
+  }
+>(function TipButton({ tip, shortcut, primary, namedByContent, children, className, ...rest }, ref) {
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
         <button
           ref={ref}
           type="button"
-          aria-label={rest["aria-label"] ?? tip}
+          aria-label={namedByContent ? undefined : (rest["aria-label"] ?? tip)}
           aria-keyshortcuts={shortcut}
           className={
             "inline-flex h-8 items-center gap-1.5 rounded-md border px-2 text-sm disabled:opacity-50 " +

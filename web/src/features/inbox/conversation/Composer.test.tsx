@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import "../../../lib/i18n";
+import type { Conversation, Snippet, User } from "../../../lib/types";
+
+const sendTyping = vi.fn();
+vi.mock("../../../lib/liveContext", () => ({
+  useLive: () => ({ connected: true, typing: new Map(), sendTyping, subscribe: () => () => {} }),
+}));
+
+// jsdom lacks what Radix's popper measures with.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+} as unknown as typeof ResizeObserver;
+
+const { Composer } = await import("./Composer");
+
+const conversation = { id: 41, contact_id: 1, status: "open", opened_at: "", opened_source: "contact", last_seq: 1, workspace_id: 1 } as Conversation;
+const users = [
+  { id: 2, name: "Ana Lima", email: "ana@x.io" },
+  { id: 3, name: "Bo Chen", email: "bo@x.io" },
+] as User[];
+const snippets = [
+  { id: 1, name: "thanks", text: "Thank you for waiting!" },
+  { id: 2, name: "tracking", text: "Your parcel: https://t.example" },
+] as Snippet[];
+
+function setup(extra: Partial<Parameters<typeof Composer>[0]> = {}) {
+  const onSend = vi.fn();
+  render(<Composer conversation={conversation} contactName="Ada" users={users} snippets={snippets} onSend={onSend} {...extra} />);
+  const box = screen.getByRole("textbox") as HTMLTextAreaElement;
+  const type = (value: string) => fireEvent.change(box, { target: { value, selectionStart: value.length, selectionEnd: value.length } });
+  return { onSend, box, type };
+}
+
+beforeEach(() => sessionStorage.clear());
+afterEach(cleanup);
+
+describe("Composer", () => {
+  it("sends on Enter and keeps Shift+Enter for a new line", () => {
+    const { onSend, box, type } = setup();
+    type("hello");
+    fireEvent.keyDown(box, { key: "Enter", shiftKey: true });
+    expect(onSend).not.toHaveBeenCalled();
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).toHaveBeenCalledWith({ kind: "message", text: "hello" });
+    expect(box.value).toBe("");
+    expect(sendTyping).toHaveBeenCalledWith(41, "start");
+    expect(sendTyping).toHaveBeenLastCalledWith(41, "stop");
+  });
+
+  it("inserts a snippet chosen with / and the arrow keys", () => {
+    const { onSend, box, type } = setup();
+    type("Hi /t");
+    expect(screen.getByRole("listbox")).toBeTruthy();
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
+      expect.stringContaining("/thanks"),
+      expect.stringContaining("/tracking"),
+    ]);
+    fireEvent.keyDown(box, { key: "ArrowDown" });
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(box.value).toBe("Hi Your parcel: https://t.example");
+    expect(onSend).not.toHaveBeenCalled();
+  });
+
+  it("mentions a teammate in a comment and sends their id", () => {
+    const { onSend, box, type } = setup();
+    fireEvent.click(screen.getByTestId("mode-comment"));
+    type("ask @bo");
+    expect(screen.getAllByRole("option")).toHaveLength(1);
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(box.value).toBe("ask @Bo Chen ");
+    type("ask @Bo Chen please");
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).toHaveBeenCalledWith({ kind: "comment", text: "ask @Bo Chen please", mentions: [3] });
+  });
+
+  it("keeps the draft per conversation across a remount", () => {
+    const first = setup();
+    first.type("half a reply");
+    expect(sessionStorage.getItem("switchboard.draft.41")).toContain("half a reply");
+    cleanup();
+    const again = setup();
+    expect(again.box.value).toBe("half a reply");
+  });
+
+  it("offers no attachment when the channel sends none, and says when the reply window closed", () => {
+    setup({
+      capabilities: { attachments: [], buttons: 0, list_items: 0, max_text_length: 0, quick_replies: false, templates: false, reply_window_seconds: 3600 },
+      conversation: { ...conversation, last_incoming_at: new Date(Date.now() - 2 * 3600_000).toISOString() },
+    });
+    expect(screen.queryByRole("button", { name: "Attach a file" })).toBeNull();
+    expect(screen.getByRole("note").textContent).toMatch(/reply window is closed/);
+  });
+
+  it("refuses a reply on a closed conversation but allows a comment", () => {
+    const { onSend, box, type } = setup({ conversation: { ...conversation, status: "closed" } });
+    type("hello");
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).not.toHaveBeenCalled();
+    act(() => fireEvent.click(screen.getByTestId("mode-comment")));
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).toHaveBeenCalledWith({ kind: "comment", text: "hello", mentions: [] });
+  });
+});
