@@ -11,7 +11,7 @@ type Shortcut struct {
 	ID          int64           `json:"id"`
 	Name        string          `json:"name"`
 	Description string          `json:"description"`
-	Inputs      []shortcutInput `json:"inputs"`
+	Inputs      []ShortcutInput `json:"inputs"`
 }
 
 // maxShortcuts bounds the menu: a workspace with more active shortcut
@@ -56,7 +56,7 @@ func (s *Service) Shortcuts(ctx context.Context, workspaceID int64) ([]Shortcut,
 			return nil, err
 		}
 		if t.Inputs == nil {
-			t.Inputs = []shortcutInput{}
+			t.Inputs = []ShortcutInput{}
 		}
 		out = append(out, Shortcut{ID: w.ID, Name: w.Name, Description: w.Description, Inputs: t.Inputs})
 		if len(out) == maxShortcuts {

@@ -26,11 +26,11 @@ func (t *manualTrigger) match(context.Context, *db.Tx, event.Event) (map[string]
 // shortcutTrigger is run by an agent from the inbox on the open contact,
 // with a small form whose answers become named variables.
 type shortcutTrigger struct {
-	Inputs []shortcutInput `json:"inputs,omitempty"`
+	Inputs []ShortcutInput `json:"inputs,omitempty"`
 }
 
-// shortcutInput is one field of a shortcut's form.
-type shortcutInput struct {
+// ShortcutInput is one field of a shortcut's form.
+type ShortcutInput struct {
 	Name     string `json:"name"`
 	Label    string `json:"label,omitempty"`
 	Type     string `json:"type,omitempty"` // text (default), number, email, phone, date

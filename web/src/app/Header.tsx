@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, type Page } from "../lib/api";
 import { qk } from "../lib/queryKeys";
+import { usePresence } from "../lib/directory";
 import { useMe, useSession } from "../lib/session";
 import { currentTheme, setTheme } from "../lib/theme";
 import { setLanguage } from "../lib/i18n";
@@ -22,10 +23,7 @@ function Availability() {
   const qc = useQueryClient();
   const toast = useToast();
   const userID = me.user?.id;
-  const presence = useQuery({
-    queryKey: qk.presence,
-    queryFn: () => api.get<Page<Presence>>("/api/v1/presence", { limit: 200 }),
-  });
+  const presence = usePresence();
   const mine = presence.data?.data.find((p) => p.user_id === userID);
   const status = mine?.status ?? me.user?.status ?? "busy";
   const set = useMutation({

@@ -2409,8 +2409,14 @@ export interface components {
             description: string;
             /** Format: int64 */
             id: number;
-            inputs: components["schemas"]["WorkflowshortcutInput"][];
+            inputs: components["schemas"]["WorkflowShortcutInput"][];
             name: string;
+        };
+        WorkflowShortcutInput: {
+            label?: string;
+            name: string;
+            required?: boolean;
+            type?: string;
         };
         WorkflowShortcutList: {
             data: components["schemas"]["WorkflowShortcut"][];
@@ -2454,12 +2460,6 @@ export interface components {
             };
             /** Format: int64 */
             wait_after?: number;
-        };
-        WorkflowshortcutInput: {
-            label?: string;
-            name: string;
-            required?: boolean;
-            type?: string;
         };
         Workspace: {
             auto_close_contact_only: boolean;

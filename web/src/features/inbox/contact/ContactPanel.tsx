@@ -7,11 +7,12 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Mail, Phone, Plus, X } from "lucide-react";
 import { api, ApiError, type Page } from "../../../lib/api";
+import { useChannels } from "../../../lib/directory";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
-import type { Channel, ContactDetail, ContactField, Conversation } from "../../../lib/types";
+import type { ContactDetail, ContactField, Conversation } from "../../../lib/types";
 import type { components } from "../../../lib/api-types";
 
 type Stage = components["schemas"]["ContactStage"];
@@ -65,11 +66,7 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
     queryFn: () => api.get<Page<Stage>>("/api/v1/lifecycle-stages", { limit: 200 }),
     staleTime: 300_000,
   });
-  const channels = useQuery({
-    queryKey: qk.channels,
-    queryFn: () => api.get<Page<Channel>>("/api/v1/channels", { limit: 200 }),
-    staleTime: 300_000,
-  });
+  const channels = useChannels();
   const past = useQuery({
     queryKey: qk.contactConversations(contactID),
     queryFn: () => api.get<Page<Conversation>>(`/api/v1/contacts/${contactID}/conversations`, { limit: 20 }),

@@ -3,7 +3,7 @@
 // once, the server's refusal shown), snippets with `/`, @mentions in
 // comments, and the channel's capabilities shaping what can be sent. The
 // draft is kept per conversation in sessionStorage.
-import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
+import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type Ref } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { useTranslation } from "react-i18next";
 import { AlertTriangle, Lock, MessageSquare, Paperclip, Send, Smile, X, Loader2 } from "lucide-react";
@@ -423,41 +423,40 @@ export function Composer({
               )}
               {picker?.kind === "snippet" &&
                 snippetMatches.map((s, i) => (
-                  <li
-                    key={s.id}
-                    id={`composer-picker-${i}`}
-                    role="option"
-                    aria-selected={i === picker.index}
-                    onMouseDown={(e) => {
-                      e.preventDefault();
-                      choose(i);
-                    }}
-                    className={"cursor-default rounded px-2 py-1.5 text-sm " + (i === picker.index ? "bg-selected" : "hover:bg-hover")}
-                  >
+                  <PickerOption key={s.id} index={i} selected={i === picker.index} onChoose={choose}>
                     <span className="font-medium">/{s.name}</span>
                     <span className="text-muted block truncate text-xs">{s.text}</span>
-                  </li>
+                  </PickerOption>
                 ))}
               {picker?.kind === "mention" &&
                 mentionMatches.map((u, i) => (
-                  <li
-                    key={u.id}
-                    id={`composer-picker-${i}`}
-                    role="option"
-                    aria-selected={i === picker.index}
-                    onMouseDown={(e) => {
-                      e.preventDefault();
-                      choose(i);
-                    }}
-                    className={"cursor-default rounded px-2 py-1.5 text-sm " + (i === picker.index ? "bg-selected" : "hover:bg-hover")}
-                  >
+                  <PickerOption key={u.id} index={i} selected={i === picker.index} onChoose={choose}>
                     {u.name} <span className="text-muted text-xs">{u.email}</span>
-                  </li>
+                  </PickerOption>
                 ))}
             </ul>
           </Popover.Content>
         </Popover.Portal>
       </Popover.Root>
     </div>
+  );
+}
+
+/** PickerOption is one choice of the snippet or mention picker; a click
+ * chooses it without taking the focus from the text box. */
+function PickerOption({ index, selected, onChoose, children }: { index: number; selected: boolean; onChoose(i: number): void; children: ReactNode }) {
+  return (
+    <li
+      id={`composer-picker-${index}`}
+      role="option"
+      aria-selected={selected}
+      onMouseDown={(e) => {
+        e.preventDefault();
+        onChoose(index);
+      }}
+      className={"cursor-default rounded px-2 py-1.5 text-sm " + (selected ? "bg-selected" : "hover:bg-hover")}
+    >
+      {children}
+    </li>
   );
 }

@@ -1,30 +1,17 @@
 // The conversation's server state: one query per resource, keyed as
-// queryKeys.ts says so the socket's events refresh exactly these. Directory
-// lists (users, teams, channels…) are one page of 200, shared with the rest
-// of the app under the same keys.
+// queryKeys.ts says so the socket's events refresh exactly these. The
+// directory lists (users, teams, channels…) are lib/directory.ts's.
 import { useQuery } from "@tanstack/react-query";
 import { api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import type { Category, Channel, Comment, Conversation, LogEvent, Message, Presence, Snippet, Team, User } from "../../../lib/types";
+import type { Channel, Comment, Conversation, LogEvent, Message } from "../../../lib/types";
 import type { components } from "../../../lib/api-types";
 import { dedupeByID } from "./timeline";
 
 export type ChannelType = components["schemas"]["ChannelType"];
 export type Capabilities = components["schemas"]["ChannelCapabilities"];
-export interface ShortcutInput {
-  name: string;
-  label?: string;
-  /** text (default), number, email, phone, date */
-  type?: string;
-  required?: boolean;
-}
-export interface Shortcut {
-  id: number;
-  name: string;
-  description?: string;
-  /** The shortcut's form, asked before it runs. */
-  inputs?: ShortcutInput[];
-}
+export type ShortcutInput = components["schemas"]["WorkflowShortcutInput"];
+export type Shortcut = components["schemas"]["WorkflowShortcut"];
 
 /** fetchAll walks a list's pages (oldest first for a timeline) up to a bound. */
 export async function fetchAll<T extends { id: number }>(path: string, signal?: AbortSignal, maxPages = 20): Promise<T[]> {
@@ -39,7 +26,7 @@ export async function fetchAll<T extends { id: number }>(path: string, signal?: 
   return dedupeByID(out);
 }
 
-const page200 = <T>(path: string) => () => api.get<Page<T>>(path, { limit: 200 });
+export { useCategories, useChannels, usePresence, useSnippets, useTeams, useUsers } from "../../../lib/directory";
 
 export const useConversation = (id: number) =>
   useQuery({
@@ -55,13 +42,6 @@ export const useComments = (id: number) =>
 export const useEvents = (id: number) =>
   useQuery({ queryKey: qk.conversationEvents(id), queryFn: ({ signal }) => fetchAll<LogEvent>(`/api/v1/conversations/${id}/events`, signal) });
 
-export const useUsers = () => useQuery({ queryKey: qk.users, queryFn: page200<User>("/api/v1/users"), staleTime: 60_000 });
-export const useTeams = () => useQuery({ queryKey: qk.teams, queryFn: page200<Team>("/api/v1/teams"), staleTime: 60_000 });
-export const usePresence = () => useQuery({ queryKey: qk.presence, queryFn: page200<Presence>("/api/v1/presence") });
-export const useChannels = () => useQuery({ queryKey: qk.channels, queryFn: page200<Channel>("/api/v1/channels"), staleTime: 300_000 });
-export const useCategories = () =>
-  useQuery({ queryKey: qk.categories, queryFn: page200<Category>("/api/v1/closing-categories"), staleTime: 300_000 });
-export const useSnippets = () => useQuery({ queryKey: qk.snippets, queryFn: page200<Snippet>("/api/v1/snippets"), staleTime: 60_000 });
 
 export const useChannelTypes = () =>
   useQuery({

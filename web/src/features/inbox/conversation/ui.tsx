@@ -56,29 +56,10 @@ export function availabilityClass(a: string | undefined): string {
 export const popoverClass =
   "bg-bg border-line z-40 rounded-lg border shadow-xl outline-none data-[state=open]:animate-none";
 
-const focusable = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-/** trapTab keeps Tab and Shift+Tab inside the element that has the handler. */
-export function trapTab(e: KeyboardEvent<HTMLElement>) {
-  if (e.key !== "Tab") return;
-  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(focusable)].filter((el) => !el.hidden);
-  if (items.length === 0) return;
-  const first = items[0]!;
-  const last = items[items.length - 1]!;
-  if (e.shiftKey && document.activeElement === first) {
-    e.preventDefault();
-    last.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
-    e.preventDefault();
-    first.focus();
-  }
-}
-
 /**
- * ModalDialog: a Radix dialog that behaves as a modal one (a backdrop that
- * blocks the page, focus kept inside, Escape and a click outside close it)
- * without Radix's modal scroll lock, which injects a <style> element the
- * strict CSP (style-src 'self') refuses.
+ * ModalDialog: a Radix modal dialog (a backdrop that blocks the page, focus
+ * kept inside, Escape and a click outside close it). Its scroll lock's
+ * <style> element carries the page's CSP nonce (src/main.tsx).
  */
 export function ModalDialog({
   open,
@@ -94,17 +75,10 @@ export function ModalDialog({
   onKeyDown?: (e: KeyboardEvent<HTMLDivElement>) => void;
 }) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange} modal={false}>
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
-        <div aria-hidden="true" className="fixed inset-0 z-40 bg-black/30" />
-        <Dialog.Content
-          aria-modal="true"
-          className={className}
-          onKeyDown={(e) => {
-            trapTab(e);
-            onKeyDown?.(e);
-          }}
-        >
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
+        <Dialog.Content className={className} onKeyDown={onKeyDown}>
           {children}
         </Dialog.Content>
       </Dialog.Portal>

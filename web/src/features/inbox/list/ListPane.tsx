@@ -50,33 +50,11 @@ function SortMenu({ sort, status, onSort, onStatus }: Pick<ListPaneProps, "sort"
       </Dropdown.Trigger>
       <Dropdown.Portal>
         <Dropdown.Content align="end" sideOffset={4} className="border-line bg-bg z-40 min-w-52 rounded-md border p-1 shadow-lg">
-          <Dropdown.Label className="text-muted px-2 py-1 text-[11px] font-semibold uppercase">{t("inbox.list.sortBy")}</Dropdown.Label>
-          <Dropdown.RadioGroup value={sort} onValueChange={(v) => onSort(v as Sort)}>
-            {sorts.map((s) => (
-              <Dropdown.RadioItem key={s} value={s} className={item}>
-                <span className="w-4">
-                  <Dropdown.ItemIndicator>
-                    <Check size={14} aria-hidden="true" />
-                  </Dropdown.ItemIndicator>
-                </span>
-                {t(`inbox.sort.${s}`)}
-              </Dropdown.RadioItem>
-            ))}
-          </Dropdown.RadioGroup>
+          <RadioSection label={t("inbox.list.sortBy")} value={sort} options={sorts} itemClass={item}
+            optionLabel={(s) => t(`inbox.sort.${s}`)} onChange={(v) => onSort(v as Sort)} />
           <Dropdown.Separator className="bg-line my-1 h-px" />
-          <Dropdown.Label className="text-muted px-2 py-1 text-[11px] font-semibold uppercase">{t("inbox.list.statusLabel")}</Dropdown.Label>
-          <Dropdown.RadioGroup value={status} onValueChange={(v) => onStatus(v as Status)}>
-            {statuses.map((s) => (
-              <Dropdown.RadioItem key={s} value={s} className={item}>
-                <span className="w-4">
-                  <Dropdown.ItemIndicator>
-                    <Check size={14} aria-hidden="true" />
-                  </Dropdown.ItemIndicator>
-                </span>
-                {t(`inbox.status.${s}`)}
-              </Dropdown.RadioItem>
-            ))}
-          </Dropdown.RadioGroup>
+          <RadioSection label={t("inbox.list.statusLabel")} value={status} options={statuses} itemClass={item}
+            optionLabel={(s) => t(`inbox.status.${s}`)} onChange={(v) => onStatus(v as Status)} />
         </Dropdown.Content>
       </Dropdown.Portal>
     </Dropdown.Root>
@@ -224,5 +202,33 @@ export function ListPane(p: ListPaneProps) {
         keysEnabled={p.keysEnabled}
       />
     </section>
+  );
+}
+
+/** RadioSection is one labelled group of choices of the sort menu. */
+function RadioSection({ label, value, options, itemClass, optionLabel, onChange }: {
+  label: string;
+  value: string;
+  options: readonly string[];
+  itemClass: string;
+  optionLabel(o: string): string;
+  onChange(v: string): void;
+}) {
+  return (
+    <>
+      <Dropdown.Label className="text-muted px-2 py-1 text-[11px] font-semibold uppercase">{label}</Dropdown.Label>
+      <Dropdown.RadioGroup value={value} onValueChange={onChange}>
+        {options.map((o) => (
+          <Dropdown.RadioItem key={o} value={o} className={itemClass}>
+            <span className="w-4">
+              <Dropdown.ItemIndicator>
+                <Check size={14} aria-hidden="true" />
+              </Dropdown.ItemIndicator>
+            </span>
+            {optionLabel(o)}
+          </Dropdown.RadioItem>
+        ))}
+      </Dropdown.RadioGroup>
+    </>
   );
 }
