@@ -54,9 +54,16 @@ void i18n.use(initReactI18next).init({
   },
 });
 
+// <html lang> follows the language shown, from the first render: screen
+// readers pick their voice by it, and browsers their hyphenation.
+const markPage = (lang: string) => {
+  if (typeof document !== "undefined") document.documentElement.lang = lang;
+};
+markPage(i18n.language);
+i18n.on("languageChanged", markPage);
+
 export function setLanguage(lang: Language) {
   localStorage.setItem("switchboard.lang", lang);
-  document.documentElement.lang = lang;
   void i18n.changeLanguage(lang);
 }
 
