@@ -253,6 +253,16 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
       if (r.status !== 200) throw new Error(`webhook: ${r.status} ${answer}`);
       return JSON.parse(answer).results[0];
     },
+    /**
+     * asked waits until the integrator has delivered to the contact a
+     * message matching re (e.g. the demo workflow's question): a contact
+     * answers only what they were asked.
+     */
+    asked(contact, re = /What can we help you with/) {
+      return integrator.waitFor((m) => m.body?.contactId === contact.id && re.test(m.body?.message?.text ?? ""), {
+        what: `the contact ${contact.id} to be asked ${re}`,
+      });
+    },
     /** teamID answers the id of the demo team named name. */
     async teamID(name) {
       const teams = await server.api("GET", "/api/v1/teams?limit=200");

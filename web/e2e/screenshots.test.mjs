@@ -25,7 +25,10 @@ async function seed(s) {
   for (const [first, last, text, answer] of people) {
     const c = s.newContact(first, last);
     await s.contactWrites(c, text);
-    if (answer) await s.contactWrites(c, answer);
+    if (answer) {
+      await s.asked(c);
+      await s.contactWrites(c, answer);
+    }
   }
 
   // The conversation the screenshots open: Lena's, assigned to the owner.
@@ -34,7 +37,13 @@ async function seed(s) {
     lena,
     "Hi! My order #4471 hasn't arrived yet, it's been 9 days.",
   );
+  await s.asked(lena);
   await s.contactWrites(lena, "Support");
+  // The workflow routes her to Support (nobody online: she waits in its queue).
+  await until(async () => {
+    const ev = await s.api("GET", `/api/v1/conversations/${id}/events?limit=200`);
+    return ev.data.some((e) => e.type === "conversation.queued");
+  }, { what: "Lena's conversation to be queued for Support" });
   await s.api("POST", `/api/v1/conversations/${id}/assign`, { user_id: me.id, force: true }, as);
   const reply = "Sorry about that, Lena. I'm checking the tracking with the carrier right now.";
   await s.api("POST", `/api/v1/conversations/${id}/messages`, { text: reply }, as);
