@@ -296,9 +296,9 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
       }
       return { id: user.id, email, name, password: PASSWORD };
     },
-    /** A new contact of the custom channel, unique in this server. */
+    /** A new contact of the custom channel, unique in this server (a fresh one per file). */
     newContact(firstName = "Casey", lastName = "Contact") {
-      return { id: `+1555${String(process.pid).slice(-3)}${String(++contactSeq).padStart(4, "0")}`, firstName, lastName };
+      return { id: `+1555010${String(++contactSeq).padStart(4, "0")}`, firstName, lastName };
     },
     async stop() {
       if (process.env.E2E_SERVER_LOG) process.stderr.write(`--- switchboard serve (${url}) ---\n${log.join("")}`);
