@@ -6,7 +6,7 @@ import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
 import { Bell, Moon, Sun, Languages, LogOut } from "lucide-react";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
+import { NavLink, useNavigate } from "react-router";
 import { api, type Page } from "../lib/api";
 import { qk } from "../lib/queryKeys";
 import { usePresence } from "../lib/directory";
@@ -192,11 +192,34 @@ function UserMenu() {
   );
 }
 
+function MainNav() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const link = ({ isActive }: { isActive: boolean }) =>
+    "rounded px-2.5 py-1 text-sm " + (isActive ? "bg-selected font-medium" : "text-muted hover:bg-hover hover:text-fg");
+  return (
+    <nav aria-label={t("header.mainNav")} className="flex items-center gap-1">
+      <NavLink to="/inbox" className={link}>
+        {t("header.inbox")}
+      </NavLink>
+      <NavLink to="/contacts" className={link}>
+        {t("header.contacts")}
+      </NavLink>
+      {(me.role === "owner" || me.role === "manager") && (
+        <NavLink to="/settings" className={link}>
+          {t("header.settings")}
+        </NavLink>
+      )}
+    </nav>
+  );
+}
+
 export function Header() {
   const { t } = useTranslation();
   return (
     <header className="border-line bg-panel flex h-12 shrink-0 items-center gap-3 border-b px-3">
       <span className="font-semibold">{t("app.name")}</span>
+      <MainNav />
       <div className="flex-1" />
       <Availability />
       <NotificationBell />

@@ -1,0 +1,4 @@
+// SnippetsSettings: placeholder until the section is built.
+export default function SnippetsSettings() {
+  return <div data-testid="settings-snippets" />;
+}
