@@ -140,7 +140,7 @@ async function main() {
     });
     const firstRender = [];
     const firstPaint = [];
-    let scripts = new Set();
+    const scripts = new Set(); // every script any load of the route asked for
     for (let i = 0; i < LOADS; i++) {
       const js = new Set();
       const onResponse = (r) => {
@@ -158,7 +158,7 @@ async function main() {
         firstRender.push(t[0]);
         firstPaint.push(t[1]);
       }
-      scripts = js;
+      for (const p of js) scripts.add(p);
     }
     let gzipBytes = 0;
     let rawBytes = 0;
