@@ -2412,9 +2412,6 @@ export interface components {
             data: components["schemas"]["Snippet"][];
             next_cursor: string;
         };
-        StageList: {
-            items: components["schemas"]["ContactStage"][];
-        };
         StatusBody: {
             status: string;
         };
@@ -6884,7 +6881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StageList"];
+                    "application/json": components["schemas"]["ContactStageList"];
                 };
             };
             /** @description Malformed request: bad JSON, a malformed query parameter or header */
