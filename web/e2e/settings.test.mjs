@@ -6,7 +6,12 @@
 // pages.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const f = fixture(before, after);
 
@@ -143,4 +148,32 @@ test("screenshots of the workspace settings, light and dark", async () => {
     u.assertClean();
     await u.close();
   }
+});
+
+// Each section of this file's pages, in French and dark: every string
+// translated (window.__missingKeys stays empty) and no serious or critical
+// axe violation.
+test("the settings pages in French have every string and no serious accessibility violation", async () => {
+  const s = f.server;
+  const u = await newUser(f.browser, { theme: "dark", lang: "fr" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, "/settings/workspace");
+  for (const section of ["workspace", "teams", "tags", "fields", "stages", "snippets", "channels"]) {
+    await page.goto(`${s.url}/settings/${section}`);
+    await page.getByTestId(`settings-${section}`).waitFor();
+    await page.locator(".animate-pulse").first().waitFor({ state: "detached" }).catch(() => {});
+    await until(async () => (await page.locator(".animate-pulse").count()) === 0, { what: `${section} loaded` });
+    const missing = await page.evaluate(() => window.__missingKeys ?? []);
+    assert.deepEqual(missing, [], `missing French keys on ${section}`);
+    await page.evaluate(axeSource);
+    const serious = await page.evaluate(() =>
+      window.axe
+        .run(document, { resultTypes: ["violations"] })
+        .then((r) => r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(" | ")}`)),
+    );
+    assert.deepEqual(serious, [], `axe on ${section}`);
+  }
+  u.assertClean();
+  await u.close();
 });
