@@ -10,8 +10,7 @@ import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
-import { ConfirmDelete, fieldError, generalError, SkeletonRows, useListMutation } from "../workspace/common";
-import { InlineName } from "../workspace/WorkspaceSettings";
+import { ConfirmDelete, fieldError, generalError, InlineName, SkeletonRows, useListMutation } from "../workspace/common";
 
 type Stage = components["schemas"]["ContactStage"];
 

@@ -8,8 +8,7 @@ import { qk } from "../../../lib/queryKeys";
 import { useTeams, useUsers } from "../../../lib/directory";
 import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 import type { Team } from "../../../lib/types";
-import { ConfirmDelete, fieldError, generalError, SkeletonRows, useListMutation } from "../workspace/common";
-import { InlineName } from "../workspace/WorkspaceSettings";
+import { ConfirmDelete, fieldError, generalError, InlineName, SkeletonRows, useListMutation } from "../workspace/common";
 
 export default function TeamsSettings() {
   const { t } = useTranslation();

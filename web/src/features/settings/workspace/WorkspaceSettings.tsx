@@ -13,7 +13,7 @@ import { Button, Field, Section, Select, TextInput } from "../../../lib/ui/form"
 import { useToast } from "../../../lib/ui/toast";
 import type { components } from "../../../lib/api-types";
 import type { Category, Workspace } from "../../../lib/types";
-import { ConfirmDelete, fieldError, generalError, SkeletonRows, useListMutation } from "./common";
+import { ConfirmDelete, fieldError, generalError, InlineName, SkeletonRows, useListMutation } from "./common";
 
 type RoutingSettings = components["schemas"]["RoutingSettings"];
 type Interval = components["schemas"]["WorkspaceInterval"];
@@ -283,36 +283,6 @@ function Categories() {
         </Button>
       </form>
     </Section>
-  );
-}
-
-/** InlineName is a text input that saves on blur or Enter when changed. */
-export function InlineName({ value, label, onSave, testid }: { value: string; label: string; onSave: (v: string) => void; testid?: string }) {
-  const [v, setV] = useState(value);
-  const [seen, setSeen] = useState(value);
-  if (seen !== value) {
-    setSeen(value);
-    setV(value);
-  }
-  const commit = () => {
-    if (v.trim() !== value && v.trim() !== "") onSave(v.trim());
-    else setV(value);
-  };
-  return (
-    <input
-      aria-label={label}
-      data-testid={testid}
-      className="border-line bg-bg hover:border-line focus:border-accent flex-1 rounded border border-transparent px-2 py-1 text-sm"
-      value={v}
-      onChange={(e) => setV(e.target.value)}
-      onBlur={commit}
-      onKeyDown={(e) => {
-        if (e.key === "Enter") {
-          e.preventDefault();
-          commit();
-        } else if (e.key === "Escape") setV(value);
-      }}
-    />
   );
 }
 

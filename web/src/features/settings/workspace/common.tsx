@@ -114,3 +114,33 @@ export function SkeletonRows({ n = 3 }: { n?: number }) {
     </ul>
   );
 }
+
+/** InlineName is a text input that saves on blur or Enter when changed. */
+export function InlineName({ value, label, onSave, testid }: { value: string; label: string; onSave: (v: string) => void; testid?: string }) {
+  const [v, setV] = useState(value);
+  const [seen, setSeen] = useState(value);
+  if (seen !== value) {
+    setSeen(value);
+    setV(value);
+  }
+  const commit = () => {
+    if (v.trim() !== value && v.trim() !== "") onSave(v.trim());
+    else setV(value);
+  };
+  return (
+    <input
+      aria-label={label}
+      data-testid={testid}
+      className="border-line bg-bg hover:border-line focus:border-accent flex-1 rounded border border-transparent px-2 py-1 text-sm"
+      value={v}
+      onChange={(e) => setV(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === "Enter") {
+          e.preventDefault();
+          commit();
+        } else if (e.key === "Escape") setV(value);
+      }}
+    />
+  );
+}
