@@ -94,6 +94,20 @@ test("an owner edits the workspace, a tag, a stage, a snippet and the custom cha
   await snippet.getByTestId("snippet-save").click();
   await snippet.getByTestId("snippet-text").filter({ hasText: "within the hour" }).waitFor();
 
+  // A custom field a workflow uses: deleting it first names the workflow.
+  await s.api("POST", "/api/v1/custom-fields", { key: "renewal_date", name: "Renewal date", type: "date" }, as);
+  await s.api(
+    "POST",
+    "/api/v1/workflows",
+    { name: "Renewal reminder", trigger: { type: "manual" }, steps: [{ id: "s", type: "send_message", settings: { text: "Your plan renews on {{contact.fields.renewal_date}}" } }] },
+    as,
+  );
+  await page.goto(s.url + "/settings/fields");
+  const fieldRow = page.locator('[data-testid="field-row"][data-field-key="renewal_date"]');
+  await fieldRow.getByRole("button", { name: "Delete the field Renewal date" }).click();
+  await fieldRow.getByTestId("field-usage").filter({ hasText: "Renewal reminder" }).waitFor();
+  await fieldRow.getByRole("button", { name: "Cancel" }).click();
+
   // The custom channel: rotate its token, then test the connection.
   await page.goto(s.url + "/settings/channels");
   const custom = page.locator('[data-testid="custom-channel"]').first();
