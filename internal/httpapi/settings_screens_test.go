@@ -119,6 +119,8 @@ func TestLifecycleStageSettings(t *testing.T) {
 			{name: "a nameless stage", method: "POST", path: "/api/v1/lifecycle-stages", as: "manager", body: `{"name":""}`,
 				status: 422, want: []string{`"field":"name"`}},
 			{name: "the same name", method: "POST", path: "/api/v1/lifecycle-stages", as: "manager", body: `{"name":"Churned"}`, status: 409},
+			{name: "agents may not rename", method: "PATCH", path: "/api/v1/lifecycle-stages/{{churned}}", as: "agent", body: `{"name":"Gone"}`, status: 403},
+			{name: "another workspace's stage is not found", method: "PATCH", path: "/api/v1/lifecycle-stages/{{churned}}", as: "stranger", body: `{"name":"Gone"}`, status: 404},
 			{name: "rename", method: "PATCH", path: "/api/v1/lifecycle-stages/{{churned}}", as: "manager", body: `{"name":"Gone"}`,
 				status: 200, want: []string{`"name":"Gone"`, `"is_lost":true`}},
 			{name: "not lost after all", method: "PATCH", path: "/api/v1/lifecycle-stages/{{churned}}", as: "manager", body: `{"is_lost":false}`,
