@@ -34,7 +34,7 @@ func (s *Service) CreateTag(ctx context.Context, workspaceID int64, in Tag) (Tag
 		return Tag{}, err
 	}
 	in.Color = strings.TrimSpace(in.Color)
-	if err := limit.Text("color", in.Color, MaxTagColorLen); err != nil {
+	if err := checkTagColor(in.Color); err != nil {
 		return Tag{}, err
 	}
 	in.CreatedAt = db.Time(s.db.Now())

@@ -154,6 +154,8 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/events/stream", s.authed(anyone, s.streamEvents)),
 		r("GET", "/api/v1/live", s.authed(anyone, s.serveLive)),
 	}
+	// The settings screens' routes (settings_routes.go).
+	routes = append(routes, s.settingsRoutes()...)
 	// Channel webhooks, mounted from the providers' registry, authenticate
 	// with the channel's own credentials.
 	for _, wh := range s.deps.Webhooks {

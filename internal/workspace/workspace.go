@@ -37,6 +37,9 @@ type Workspace struct {
 	// message (0: never); AutoCloseContactOnly counts only the contact's.
 	AutoCloseMinutes     int  `json:"auto_close_minutes"`
 	AutoCloseContactOnly bool `json:"auto_close_contact_only"`
+	// BusinessHours are when the workspace is open, per weekday, in its
+	// time zone; an empty object when they were never set.
+	BusinessHours BusinessHours `json:"business_hours"`
 	// Permissions are what each restrictable role (agent, manager) may do:
 	// the owners' setting, else the defaults.
 	Permissions map[string]access.Permissions `json:"permissions"`
@@ -78,7 +81,7 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 	if _, err := time.LoadLocation(timezone); err != nil {
 		return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", timezone)
 	}
-	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now()),
+	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now()), BusinessHours: BusinessHours{},
 		Permissions: rolePermissions{}.effective()}
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO workspaces (name, timezone, closing_notes_mode, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
@@ -105,10 +108,11 @@ func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 	var w Workspace
 	var created, autoClose int64
 	var contactOnly int
-	var perms string
+	var perms, hours string
 	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, auto_close_ms, auto_close_contact_only,
-		role_permissions, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &perms, &created)
+		role_permissions, business_hours, created_at FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &perms, &hours, &created)
+	w.BusinessHours = parseBusinessHours(hours)
 	w.AutoCloseMinutes, w.AutoCloseContactOnly = int(autoClose/60000), contactOnly == 1
 	if errors.Is(err, sql.ErrNoRows) {
 		return Workspace{}, apperr.NotFound("workspace")
@@ -129,6 +133,9 @@ type Settings struct {
 	// AutoCloseMinutes is 0 (off) or 30 to 20160 (14 days).
 	AutoCloseMinutes     *int  `json:"auto_close_minutes"`
 	AutoCloseContactOnly *bool `json:"auto_close_contact_only"`
+	// BusinessHours replaces the business hours (days left out are
+	// closed); see BusinessHours.
+	BusinessHours *BusinessHours `json:"business_hours"`
 	// Permissions sets, by role (agent, manager), what members of that
 	// role may do; null puts a role back to the defaults. Roles not named
 	// are unchanged.
@@ -165,6 +172,14 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 	if m := in.AutoCloseMinutes; m != nil && *m != 0 && (*m < MinAutoCloseMinutes || *m > MaxAutoCloseMinutes) {
 		return Workspace{}, apperr.Invalid("auto_close_minutes", "must be 0 (off) or from %d to %d", MinAutoCloseMinutes, MaxAutoCloseMinutes)
 	}
+	var hours *string
+	if in.BusinessHours != nil {
+		if err := in.BusinessHours.validate(); err != nil {
+			return Workspace{}, err
+		}
+		hours = new(string)
+		*hours = in.BusinessHours.encode()
+	}
 	var autoCloseMs, contactOnly *int64
 	if in.AutoCloseMinutes != nil {
 		autoCloseMs = new(int64)
@@ -177,8 +192,9 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
 			closing_notes_mode = COALESCE(?, closing_notes_mode), auto_close_ms = COALESCE(?, auto_close_ms),
-			auto_close_contact_only = COALESCE(?, auto_close_contact_only) WHERE id = ?`,
-			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, id)
+			auto_close_contact_only = COALESCE(?, auto_close_contact_only),
+			business_hours = COALESCE(?, business_hours) WHERE id = ?`,
+			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, hours, id)
 		if err != nil {
 			return err
 		}

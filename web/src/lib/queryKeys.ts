@@ -25,4 +25,5 @@ export const qk = {
   channelTypes: ["channelTypes"] as const,
   shortcuts: ["shortcuts"] as const, // GET /api/v1/shortcuts (agents' shortcut workflows)
   workflows: ["workflows"] as const,
+  routingSettings: ["routingSettings"] as const, // GET /api/v1/routing/settings (settings › workspace)
 };

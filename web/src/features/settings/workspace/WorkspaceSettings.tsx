@@ -1,4 +1,351 @@
-// WorkspaceSettings: placeholder until the section is built.
+// WorkspaceSettings: the workspace's name, time zone, business hours,
+// auto-close and closing notes (owners), its closing categories and the
+// routing settings (owners and managers). Every form is checked by the
+// server, whose errors show under the field they name.
+import { useMemo, useState, type FormEvent } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api } from "../../../lib/api";
+import { qk } from "../../../lib/queryKeys";
+import { useMe } from "../../../lib/session";
+import { useCategories } from "../../../lib/directory";
+import { Button, Field, Section, Select, TextInput } from "../../../lib/ui/form";
+import { useToast } from "../../../lib/ui/toast";
+import type { components } from "../../../lib/api-types";
+import type { Category, Workspace } from "../../../lib/types";
+import { ConfirmDelete, fieldError, generalError, InlineName, SkeletonRows, useListMutation } from "./common";
+
+type RoutingSettings = components["schemas"]["RoutingSettings"];
+type Interval = components["schemas"]["WorkspaceInterval"];
+const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+
 export default function WorkspaceSettings() {
-  return <div data-testid="settings-workspace" />;
+  const { t } = useTranslation();
+  return (
+    <div data-testid="settings-workspace">
+      <h1 className="mb-4 text-xl font-semibold">{t("workspaceSettings.title")}</h1>
+      <GeneralForm />
+      <BusinessHoursForm />
+      <Categories />
+      <RoutingForm />
+    </div>
+  );
+}
+
+function timezones(current: string): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
+  const list = intl.supportedValuesOf ? intl.supportedValuesOf("timeZone") : [];
+  const all = new Set(["UTC", ...list]);
+  all.add(current);
+  return [...all];
+}
+
+/** useSaveWorkspace PATCHes the workspace and refreshes who-am-I, which
+ * holds it. */
+function useSaveWorkspace() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Record<string, unknown>) => api.patch<Workspace>("/api/v1/workspace", body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: qk.me }),
+  });
+}
+
+function GeneralForm() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const ws = me.workspace;
+  const owner = me.role === "owner";
+  const [name, setName] = useState(ws.name);
+  const [timezone, setTimezone] = useState(ws.timezone);
+  const [notes, setNotes] = useState<string>(ws.closing_notes_mode);
+  const [autoClose, setAutoClose] = useState(String(ws.auto_close_minutes));
+  const [contactOnly, setContactOnly] = useState(ws.auto_close_contact_only);
+  const zones = useMemo(() => timezones(ws.timezone), [ws.timezone]);
+  const save = useSaveWorkspace();
+  const [saved, setSaved] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    save.mutate(
+      {
+        name,
+        timezone,
+        closing_notes_mode: notes,
+        auto_close_minutes: autoClose.trim() === "" ? 0 : /^-?\d+$/.test(autoClose.trim()) ? Number(autoClose) : autoClose,
+        auto_close_contact_only: contactOnly,
+      },
+      { onSuccess: () => setSaved(true) },
+    );
+  };
+  const err = save.error;
+  const known = ["name", "timezone", "closing_notes_mode", "auto_close_minutes", "auto_close_contact_only"];
+  return (
+    <Section title={t("workspaceSettings.general.title")} description={owner ? undefined : t("workspaceSettings.general.ownersOnly")}>
+      <form onSubmit={submit} className="grid grid-cols-2 gap-4" aria-label={t("workspaceSettings.general.title")}>
+        <fieldset disabled={!owner} className="contents">
+          <Field label={t("workspaceSettings.general.name")} error={fieldError(err, "name")}>
+            {(id, d) => (
+              <TextInput id={id} aria-describedby={d} aria-invalid={!!fieldError(err, "name")} value={name} onChange={(e) => setName(e.target.value)} data-testid="workspace-name" />
+            )}
+          </Field>
+          <Field label={t("workspaceSettings.general.timezone")} error={fieldError(err, "timezone")}>
+            {(id, d) => (
+              <Select id={id} aria-describedby={d} aria-invalid={!!fieldError(err, "timezone")} value={timezone} onChange={(e) => setTimezone(e.target.value)} data-testid="workspace-timezone">
+                {zones.map((z) => (
+                  <option key={z} value={z}>
+                    {z}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label={t("workspaceSettings.general.closingNotes")} error={fieldError(err, "closing_notes_mode")}>
+            {(id, d) => (
+              <Select id={id} aria-describedby={d} value={notes} onChange={(e) => setNotes(e.target.value)}>
+                <option value="optional">{t("workspaceSettings.general.notesOptional")}</option>
+                <option value="category_required">{t("workspaceSettings.general.notesCategory")}</option>
+                <option value="both_required">{t("workspaceSettings.general.notesBoth")}</option>
+              </Select>
+            )}
+          </Field>
+          <Field label={t("workspaceSettings.general.autoClose")} hint={t("workspaceSettings.general.autoCloseHint")} error={fieldError(err, "auto_close_minutes")}>
+            {(id, d) => (
+              <TextInput id={id} aria-describedby={d} aria-invalid={!!fieldError(err, "auto_close_minutes")} inputMode="numeric" value={autoClose} onChange={(e) => setAutoClose(e.target.value)} />
+            )}
+          </Field>
+          <label className="col-span-2 flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={contactOnly} onChange={(e) => setContactOnly(e.target.checked)} />
+            {t("workspaceSettings.general.contactOnly")}
+          </label>
+          {generalError(err, known) && (
+            <p role="alert" className="text-danger col-span-2 text-sm">
+              {generalError(err, known)}
+            </p>
+          )}
+          <div className="col-span-2 flex items-center gap-3">
+            <Button intent="primary" type="submit" disabled={save.isPending} data-testid="workspace-save">
+              {t("workspaceSettings.common.save")}
+            </Button>
+            {saved && !save.isPending && (
+              <span role="status" className="text-success text-sm" data-testid="workspace-saved">
+                {t("workspaceSettings.common.saved")}
+              </span>
+            )}
+          </div>
+        </fieldset>
+      </form>
+    </Section>
+  );
+}
+
+function BusinessHoursForm() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const owner = me.role === "owner";
+  const initial = me.workspace.business_hours ?? {};
+  const [days, setDays] = useState<Record<string, Interval | null>>(() =>
+    Object.fromEntries(weekdays.map((d) => [d, initial[d]?.[0] ?? null])),
+  );
+  const save = useSaveWorkspace();
+  const [saved, setSaved] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const hours: Record<string, Interval[]> = {};
+    for (const d of weekdays) {
+      const iv = days[d];
+      if (iv) hours[d] = [iv, ...(initial[d]?.slice(1) ?? [])];
+    }
+    save.mutate({ business_hours: hours }, { onSuccess: () => setSaved(true) });
+  };
+  const err = save.error;
+  const dayError = (d: string) => fieldError(err, `business_hours.${d}[0].open`) ?? fieldError(err, `business_hours.${d}[0].close`) ?? fieldError(err, `business_hours.${d}`);
+  return (
+    <Section title={t("workspaceSettings.hours.title")} description={t("workspaceSettings.hours.description", { timezone: me.workspace.timezone })}>
+      <form onSubmit={submit} aria-label={t("workspaceSettings.hours.title")}>
+        <fieldset disabled={!owner} className="flex flex-col gap-2">
+          {weekdays.map((d) => {
+            const iv = days[d];
+            const e = dayError(d);
+            return (
+              <div key={d} className="flex flex-col gap-1">
+                <div className="flex items-center gap-3 text-sm">
+                  <label className="flex w-40 items-center gap-2">
+                    <input
+                      type="checkbox"
+                      checked={!!iv}
+                      onChange={(ev) => setDays({ ...days, [d]: ev.target.checked ? { open: "09:00", close: "17:00" } : null })}
+                    />
+                    {t(`workspaceSettings.hours.days.${d}`)}
+                  </label>
+                  {iv ? (
+                    <>
+                      <input
+                        type="time"
+                        aria-label={t("workspaceSettings.hours.opens", { day: t(`workspaceSettings.hours.days.${d}`) })}
+                        className="border-line bg-bg rounded border px-2 py-1 text-sm"
+                        value={iv.open}
+                        onChange={(ev) => setDays({ ...days, [d]: { ...iv, open: ev.target.value } })}
+                      />
+                      <span aria-hidden="true">–</span>
+                      <input
+                        type="time"
+                        aria-label={t("workspaceSettings.hours.closes", { day: t(`workspaceSettings.hours.days.${d}`) })}
+                        className="border-line bg-bg rounded border px-2 py-1 text-sm"
+                        value={iv.close === "24:00" ? "23:59" : iv.close}
+                        onChange={(ev) => setDays({ ...days, [d]: { ...iv, close: ev.target.value } })}
+                      />
+                    </>
+                  ) : (
+                    <span className="text-muted">{t("workspaceSettings.hours.closed")}</span>
+                  )}
+                </div>
+                {e && (
+                  <p role="alert" className="text-danger ml-40 text-xs">
+                    {e}
+                  </p>
+                )}
+              </div>
+            );
+          })}
+          {generalError(err, weekdays.flatMap((d) => [`business_hours.${d}[0].open`, `business_hours.${d}[0].close`, `business_hours.${d}`])) && (
+            <p role="alert" className="text-danger text-sm">
+              {err instanceof Error ? err.message : ""}
+            </p>
+          )}
+          <div className="mt-2 flex items-center gap-3">
+            <Button intent="primary" type="submit" disabled={save.isPending}>
+              {t("workspaceSettings.common.save")}
+            </Button>
+            {saved && !save.isPending && (
+              <span role="status" className="text-success text-sm">
+                {t("workspaceSettings.common.saved")}
+              </span>
+            )}
+          </div>
+        </fieldset>
+      </form>
+    </Section>
+  );
+}
+
+function Categories() {
+  const { t } = useTranslation();
+  const list = useCategories();
+  const qc = useQueryClient();
+  const [name, setName] = useState("");
+  const create = useMutation({
+    mutationFn: (n: string) => api.post<Category>("/api/v1/closing-categories", { name: n }),
+    onSuccess: () => {
+      setName("");
+      qc.invalidateQueries({ queryKey: qk.categories });
+    },
+  });
+  const rename = useListMutation<Category, { id: number; name: string }>(
+    qk.categories,
+    (v) => api.patch(`/api/v1/closing-categories/${v.id}`, { name: v.name }),
+    (items, v) => items.map((c) => (c.id === v.id ? { ...c, name: v.name } : c)),
+  );
+  const remove = useListMutation<Category, number>(
+    qk.categories,
+    (id) => api.del(`/api/v1/closing-categories/${id}`),
+    (items, id) => items.filter((c) => c.id !== id),
+  );
+  return (
+    <Section title={t("workspaceSettings.categories.title")} description={t("workspaceSettings.categories.description")}>
+      {list.isLoading ? (
+        <SkeletonRows />
+      ) : (
+        <ul className="mb-3 flex flex-col gap-2">
+          {(list.data?.data ?? []).map((c) => (
+            <li key={c.id} className="flex items-center gap-2">
+              <InlineName value={c.name} label={t("workspaceSettings.categories.rename", { name: c.name })} onSave={(n) => rename.mutate({ id: c.id, name: n })} />
+              <ConfirmDelete label={t("workspaceSettings.categories.delete", { name: c.name })} onConfirm={() => remove.mutate(c.id)} />
+            </li>
+          ))}
+          {list.data?.data.length === 0 && <li className="text-muted text-sm">{t("workspaceSettings.categories.none")}</li>}
+        </ul>
+      )}
+      <form
+        className="flex items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate(name);
+        }}
+      >
+        <div className="flex-1">
+          <Field label={t("workspaceSettings.categories.new")} error={fieldError(create.error, "name") ?? generalError(create.error, ["name"])}>
+            {(id, d) => <TextInput id={id} aria-describedby={d} className="w-full" value={name} onChange={(e) => setName(e.target.value)} />}
+          </Field>
+        </div>
+        <Button intent="primary" type="submit" disabled={create.isPending}>
+          {t("workspaceSettings.common.add")}
+        </Button>
+      </form>
+    </Section>
+  );
+}
+
+function RoutingForm() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const q = useQuery({ queryKey: qk.routingSettings, queryFn: () => api.get<RoutingSettings>("/api/v1/routing/settings") });
+  if (q.isLoading || !q.data) return <Section title={t("workspaceSettings.routing.title")}>{<SkeletonRows n={2} />}</Section>;
+  return (
+    <RoutingFields
+      initial={q.data}
+      onSaved={(s) => {
+        qc.setQueryData(qk.routingSettings, s);
+        toast(t("workspaceSettings.common.saved"), "info");
+      }}
+    />
+  );
+}
+
+function RoutingFields({ initial, onSaved }: { initial: RoutingSettings; onSaved: (s: RoutingSettings) => void }) {
+  const { t } = useTranslation();
+  const [timeout, setTimeoutMin] = useState(String(initial.inactivity_timeout_minutes));
+  const [grace, setGrace] = useState(String(initial.reassign_grace_minutes));
+  const [capacity, setCapacity] = useState(String(initial.default_capacity));
+  const save = useMutation({
+    mutationFn: (body: Record<string, number | string>) => api.patch<RoutingSettings>("/api/v1/routing/settings", body),
+    onSuccess: onSaved,
+  });
+  const err = save.error;
+  // A number, or the text as typed: the server says what is wrong with it.
+  const num = (s: string): number | string => (/^-?\d+$/.test(s.trim()) ? Number(s) : s);
+  const known = ["inactivity_timeout_minutes", "reassign_grace_minutes", "default_capacity"];
+  return (
+    <Section title={t("workspaceSettings.routing.title")} description={t("workspaceSettings.routing.description")}>
+      <form
+        className="grid grid-cols-3 gap-4"
+        aria-label={t("workspaceSettings.routing.title")}
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate({ inactivity_timeout_minutes: num(timeout), reassign_grace_minutes: num(grace), default_capacity: num(capacity) });
+        }}
+      >
+        <Field label={t("workspaceSettings.routing.timeout")} error={fieldError(err, "inactivity_timeout_minutes")}>
+          {(id, d) => <TextInput id={id} aria-describedby={d} inputMode="numeric" value={timeout} onChange={(e) => setTimeoutMin(e.target.value)} />}
+        </Field>
+        <Field label={t("workspaceSettings.routing.grace")} error={fieldError(err, "reassign_grace_minutes")}>
+          {(id, d) => <TextInput id={id} aria-describedby={d} inputMode="numeric" value={grace} onChange={(e) => setGrace(e.target.value)} />}
+        </Field>
+        <Field label={t("workspaceSettings.routing.capacity")} error={fieldError(err, "default_capacity")}>
+          {(id, d) => <TextInput id={id} aria-describedby={d} inputMode="numeric" value={capacity} onChange={(e) => setCapacity(e.target.value)} />}
+        </Field>
+        {generalError(err, known) && (
+          <p role="alert" className="text-danger col-span-3 text-sm">
+            {generalError(err, known)}
+          </p>
+        )}
+        <div className="col-span-3">
+          <Button intent="primary" type="submit" disabled={save.isPending}>
+            {t("workspaceSettings.common.save")}
+          </Button>
+        </div>
+      </form>
+    </Section>
+  );
 }

@@ -1,0 +1,92 @@
+package custom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
+)
+
+// ProbeTimeout bounds a connection test.
+const ProbeTimeout = 5 * time.Second
+
+// probe is the body of a connection test: POST <base_url>/message with
+// the channel's bearer token, as a message is sent, but with
+// "type": "probe" and no contact or message, so an integrator can tell it
+// apart and answer without sending anything (docs/api.md, "Test
+// connection").
+type probe struct {
+	Type      string `json:"type"`
+	ChannelID string `json:"channelId"`
+}
+
+var _ channel.Prober = (*Provider)(nil)
+
+// Probe sends the connection test through the guarded client and reports
+// the integrator's status, latency and the start of its answer, or the
+// network error.
+func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeResult {
+	var cfg Config
+	if err := json.Unmarshal(ch.Config, &cfg); err != nil || cfg.BaseURL == "" {
+		return channel.ProbeResult{Error: "the channel has no base URL configured"}
+	}
+	res := channel.ProbeResult{URL: strings.TrimRight(cfg.BaseURL, "/") + "/message"}
+	body, _ := json.Marshal(probe{Type: "probe", ChannelID: strconv.FormatInt(ch.ID, 10)})
+	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, res.URL, bytes.NewReader(body))
+	if err != nil {
+		res.Error = "the channel's base URL is not usable: " + err.Error()
+		return res
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+ch.Token)
+	req.Header.Set("X-Switchboard-Probe", "1")
+	client := p.sender.Client
+	if client == nil {
+		client = netguard.New(netguard.Options{}).Client()
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		res.LatencyMS = time.Since(start).Milliseconds()
+		var denied *netguard.DeniedError
+		switch {
+		case errors.As(err, &denied):
+			res.Error = "the channel's base URL: " + denied.Reason()
+		case errors.Is(err, context.DeadlineExceeded):
+			res.Error = "no answer within " + ProbeTimeout.String()
+		default:
+			res.Error = limit.Storable(networkError(err), 300)
+		}
+		return res
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, channel.MaxProbeBody))
+	res.LatencyMS = time.Since(start).Milliseconds()
+	res.Status = resp.StatusCode
+	res.OK = resp.StatusCode >= 200 && resp.StatusCode < 300
+	res.Body = limit.Storable(string(answer), channel.MaxProbeBody)
+	return res
+}
+
+// networkError is the part of a client error worth showing: the cause,
+// without Go's "Post \"url\": " prefix.
+func networkError(err error) string {
+	var uerr interface{ Unwrap() error }
+	if errors.As(err, &uerr) {
+		if inner := uerr.Unwrap(); inner != nil {
+			return inner.Error()
+		}
+	}
+	return err.Error()
+}

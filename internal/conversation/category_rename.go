@@ -1,0 +1,47 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
+)
+
+// RenameCategory renames a closing category. Conversations already closed
+// with it keep the name they were closed with.
+func (s *Service) RenameCategory(ctx context.Context, workspaceID, id int64, name string) (Category, error) {
+	c := Category{ID: id, Name: strings.TrimSpace(name)}
+	if c.Name == "" {
+		return Category{}, apperr.Invalid("name", "is required")
+	}
+	if err := limit.Text("name", c.Name, MaxCategoryLen); err != nil {
+		return Category{}, err
+	}
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE closing_categories SET name = ? WHERE workspace_id = ? AND id = ?`, c.Name, workspaceID, id)
+		if err != nil {
+			return err
+		}
+		if err := db.Affected(res, "closing category"); err != nil {
+			return err
+		}
+		var created int64
+		if err := tx.QueryRow(ctx, `SELECT created_at FROM closing_categories WHERE id = ?`, id).Scan(&created); err != nil {
+			return err
+		}
+		c.CreatedAt = db.Time(created)
+		return nil
+	})
+	switch {
+	case db.IsUniqueViolation(err):
+		return Category{}, apperr.Conflict("a closing category named %q already exists", c.Name)
+	case apperr.KindOf(err) != "":
+		return Category{}, err
+	case err != nil:
+		return Category{}, fmt.Errorf("conversation: rename category: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,16 @@
+// The settings component of each channel type. A type that is not listed
+// shows only its name and type here; the helper building a channel type
+// (e.g. the website widget) adds its own component with one line.
+import type { ComponentType } from "react";
+import type { Channel } from "../../../lib/types";
+import CustomChannelSettings from "./CustomChannelSettings";
+
+export interface ChannelSettingsProps {
+  channel: Channel;
+  /** The channel's webhook token when it was just made (create), else "". */
+  freshToken: string;
+}
+
+export const channelSettings: Record<string, ComponentType<ChannelSettingsProps>> = {
+  custom: CustomChannelSettings,
+};
