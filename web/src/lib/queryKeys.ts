@@ -25,4 +25,6 @@ export const qk = {
   channelTypes: ["channelTypes"] as const,
   shortcuts: ["shortcuts"] as const, // GET /api/v1/shortcuts (agents' shortcut workflows)
   workflows: ["workflows"] as const,
+  invitations: ["invitations"] as const, // GET /api/v1/invitations (settings: users)
+  tokens: ["tokens"] as const, // GET /api/v1/tokens (settings: API tokens)
 };
