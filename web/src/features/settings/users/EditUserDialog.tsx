@@ -25,7 +25,7 @@ export function EditUserDialog({ user, presence, teams, onClose }: { user: User;
   const self = user.id === me.user?.id;
   const [role, setRole] = useState<string>(user.role);
   const [teamIDs, setTeamIDs] = useState<number[]>(user.team_ids);
-  const [capacity, setCapacity] = useState(presence?.capacity_override !== undefined ? String(presence.capacity_override) : "");
+  const [capacity, setCapacity] = useState(presence?.capacity_override != null ? String(presence.capacity_override) : "");
   const [override, setOverride] = useState(!!user.permissions);
   const [perms, setPerms] = useState<Perms>(
     user.permissions ?? { see_all_conversations: user.role !== "agent", export_contacts: user.role !== "agent", delete_contacts: user.role !== "agent" },
@@ -52,7 +52,7 @@ export function EditUserDialog({ user, presence, teams, onClose }: { user: User;
         if (was !== now) patch.permissions = override ? perms : null;
       }
       if (Object.keys(patch).length > 0) await api.patch(`/api/v1/users/${user.id}`, patch);
-      const wasCap = presence?.capacity_override !== undefined ? String(presence.capacity_override) : "";
+      const wasCap = presence?.capacity_override != null ? String(presence.capacity_override) : "";
       if (capacity.trim() !== wasCap) {
         const n = capacity.trim() === "" ? null : Number(capacity);
         if (n !== null && !Number.isInteger(n)) throw new ApiError(422, "invalid", t("users.capacityWhole"), "capacity");
@@ -127,7 +127,7 @@ export function EditUserDialog({ user, presence, teams, onClose }: { user: User;
         <Field
           label={t("users.capacity")}
           error={error?.forField("capacity")}
-          hint={t("users.capacityHelp", { n: presence && presence.capacity_override === undefined ? presence.capacity : "—" })}
+          hint={t("users.capacityHelp")}
         >
           {(id, d) => (
             <TextInput
@@ -138,7 +138,10 @@ export function EditUserDialog({ user, presence, teams, onClose }: { user: User;
               aria-describedby={d}
               aria-invalid={!!error?.forField("capacity")}
               data-testid="edit-capacity"
-              onChange={(e) => setCapacity(e.target.value)}
+              onChange={(e) => {
+                setCapacity(e.target.value);
+                if (error?.forField("capacity")) setError(null);
+              }}
               className="w-32"
             />
           )}

@@ -96,8 +96,8 @@ export default function UsersSettings() {
                       {p?.open ?? 0}
                     </td>
                     <td className="py-2 pr-2 text-right tabular-nums">
-                      {p?.capacity ?? "—"}
-                      {p?.capacity_override === undefined && p && <span className="text-muted ml-1 text-xs">{t("users.default")}</span>}
+                      {!p ? "—" : p.capacity === 0 ? t("users.unlimited") : p.capacity}
+                      {p && p.capacity_override == null && <span className="text-muted ml-1 text-xs">({t("users.default")})</span>}
                     </td>
                     <td className="py-2 text-right">
                       <Button data-testid="user-edit" aria-label={t("users.editWho", { name: u.name })} onClick={() => setEditing(u.id)}>
