@@ -6,6 +6,8 @@
 // header). Screenshots: settings-users-{light,dark}, invite-light.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after);
@@ -146,3 +148,51 @@ test("an owner edits a person: capacity, team, permissions, deactivate and react
   o.assertClean();
   await o.close();
 });
+
+// The pages of this file, scanned by axe-core (no serious or critical
+// violation, light and dark) and rendered in French with no missing key.
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+async function serious(page) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(() =>
+    window.axe
+      .run(document, { resultTypes: ["violations"] })
+      .then((r) => r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`)),
+  );
+  return found;
+}
+
+for (const theme of ["light", "dark"]) {
+  test(`users, invite dialog, tokens and the invite page: no serious accessibility violation, French complete (${theme})`, async () => {
+    const s = f.server;
+    const ow = owner(s);
+    const u = await newUser(f.browser, { name: `the owner (${theme}, fr)`, theme, lang: "fr" });
+    const { page } = u;
+    await signIn(page, s.url, ow.email, ow.password, "/settings/users");
+    await page.getByTestId("users-table").waitFor();
+    assert.deepEqual(await serious(page), [], "settings → users");
+    await page.getByTestId("invite-open").click();
+    const dialog = page.getByTestId("invite-dialog");
+    await dialog.getByLabel("E-mail").fill(`axe.${theme}.${process.pid}@e2e.test`);
+    await dialog.getByTestId("invite-submit").click();
+    const link = await dialog.getByTestId("invite-link").inputValue();
+    assert.deepEqual(await serious(page), [], "the invite dialog with its link");
+    await dialog.getByTestId("invite-done").click();
+    await page.goto(s.url + "/settings/tokens");
+    await page.getByTestId("settings-tokens").waitFor();
+    assert.deepEqual(await serious(page), [], "settings → API tokens");
+    assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys in settings");
+
+    const v = await newUser(f.browser, { name: `the invitee (${theme}, fr)`, theme, lang: "fr" });
+    await v.page.goto(link);
+    await v.page.getByTestId("invite-workspace").waitFor();
+    assert.match(await v.page.getByTestId("invite-workspace").innerText(), /^Rejoindre /);
+    assert.deepEqual(await serious(v.page), [], "the invite page");
+    assert.deepEqual(await v.page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys on the invite page");
+    u.assertClean();
+    v.assertClean();
+    await Promise.all([u.close(), v.close()]);
+  });
+}
