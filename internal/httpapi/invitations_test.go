@@ -5,6 +5,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -90,6 +94,29 @@ func TestInvitations(t *testing.T) {
 				want: []string{`"code":"invitation_used"`}},
 			{name: "no longer pending", method: "GET", path: "/api/v1/invitations", as: "owner", status: 200,
 				notWant: []string{"new@acme.test"}},
+		})
+	})
+}
+
+// An expired link answers 410 invitation_expired, on preview and accept,
+// and leaves the pending list.
+func TestInvitationExpiredLink(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{Clock: clk}})
+		status, body := f.do(t, scenario{method: "POST", path: "/api/v1/invitations", as: "owner", body: `{"email":"late@acme.test","expires_in":60}`})
+		var created struct{ URL string }
+		if status != 201 || decode(body, &created) != nil {
+			t.Fatalf("invite: %d %s", status, body)
+		}
+		f.vars["token"] = created.URL[strings.LastIndex(created.URL, "/")+1:]
+		clk.Advance(time.Minute)
+		f.run(t, []scenario{
+			{name: "preview", method: "POST", path: "/api/v1/invitations/preview", body: `{"token":"{{token}}"}`, status: 410,
+				want: []string{`"code":"invitation_expired"`}},
+			{name: "accept", method: "POST", path: "/api/v1/invitations/accept", body: `{"token":"{{token}}","name":"Late","password":"long enough"}`,
+				status: 410, want: []string{`"code":"invitation_expired"`}},
+			{name: "not pending", method: "GET", path: "/api/v1/invitations", as: "owner", status: 200, notWant: []string{"late@acme.test"}},
 		})
 	})
 }

@@ -111,7 +111,7 @@ export default function UsersSettings() {
           </table>
         )}
       </Section>
-      <PendingInvitations teamNames={teamNames} />
+      <PendingInvitations teamNames={teamNames} userNames={new Map(list.map((u) => [u.id, u.name]))} />
       {inviting && <InviteDialog teams={teams.data?.data ?? []} onClose={() => setInviting(false)} />}
       {editUser && (
         <EditUserDialog
@@ -125,7 +125,7 @@ export default function UsersSettings() {
   );
 }
 
-function PendingInvitations({ teamNames }: { teamNames: Map<number, string> }) {
+function PendingInvitations({ teamNames, userNames }: { teamNames: Map<number, string>; userNames: Map<number, string> }) {
   const { t, i18n } = useTranslation();
   const toast = useToast();
   const qc = useQueryClient();
@@ -170,6 +170,7 @@ function PendingInvitations({ teamNames }: { teamNames: Map<number, string> }) {
                   {inv.team_ids.length > 0 && " · " + inv.team_ids.map((id) => teamNames.get(id) ?? "#" + id).join(", ")}
                   {" · "}
                   {t("users.expires", { when: date(inv.expires_at) })}
+                  {inv.invited_by && userNames.has(inv.invited_by) && " · " + t("users.invitedBy", { name: userNames.get(inv.invited_by) })}
                 </div>
               </div>
               <Button intent="danger" data-testid="invitation-revoke" onClick={() => revoke.mutate(inv.id)}>
