@@ -46,6 +46,10 @@ type Principal struct {
 	Can         Permissions
 	TokenID     int64
 	TokenKind   string // "api" or "session"
+	// Scopes limit what an API token may do (read_only, and the areas
+	// contacts, conversations, workflows); none: full access. Sessions
+	// are never scoped.
+	Scopes []string
 }
 
 // System is the principal of the engine itself (workflows, routing, timers):

@@ -24,12 +24,17 @@ const (
 	KindTooLarge     Kind = "too_large"    // the body is over the limit (413)
 	KindTooMany      Kind = "rate_limited" // too many requests; try again later (429)
 	KindTimeout      Kind = "timeout"      // the client took too long to send its request (408)
+	KindGone         Kind = "gone"         // the thing existed but is no longer usable (410)
 )
 
 // Error is a domain error with a kind, a message safe to show to users and,
 // for validation errors, the field at fault.
 type Error struct {
-	Kind    Kind
+	Kind Kind
+	// Code, when set, is a finer code than the kind, shown to API users
+	// in its place (e.g. "invitation_expired"), so a client can tell
+	// apart answers of one status.
+	Code    string
 	Field   string
 	Message string
 	Err     error // optional cause, never shown to users
@@ -138,6 +143,12 @@ func Unauthorized(msg string) error {
 // Forbidden reports an action the caller's role does not allow.
 func Forbidden(msg string) error {
 	return &Error{Kind: KindForbidden, Message: msg}
+}
+
+// WithCode is an error of the kind with a finer code shown to API users
+// (see Error.Code).
+func WithCode(kind Kind, code, msg string) error {
+	return &Error{Kind: kind, Code: code, Message: msg}
 }
 
 // TooLarge reports a body over the size limit.

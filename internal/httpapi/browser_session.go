@@ -62,10 +62,16 @@ func (s *Server) browserLogin(w http.ResponseWriter, r *http.Request) error {
 		httpjson.WriteJSON(w, http.StatusOK, browserSession{Workspaces: out.Workspaces})
 		return nil
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: out.Token, Path: "/", MaxAge: int(sessionTTL.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r)})
+	s.setSessionCookie(w, r, out.Token)
 	httpjson.WriteJSON(w, http.StatusOK, browserSession{User: &out.User, CSRFToken: csrfToken(out.Token)})
 	return nil
+}
+
+// setSessionCookie puts a new session's token in the browser's cookie
+// (a sign-in, an accepted invitation).
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: int(sessionTTL.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r)})
 }
 
 // csrf answers the CSRF token of the cookie's session: a page loaded

@@ -301,7 +301,7 @@ func (f *fixture) get(t *testing.T, path, as string, v any) {
 // request) but its row count is kept.
 var tables = []string{"workspaces", "accounts", "users", "teams", "team_members", "lifecycle_stages", "contacts", "custom_fields",
 	"contact_field_values", "tags", "contact_tags", "channels", "contact_identities", "closing_categories",
-	"conversations", "messages", "message_statuses", "outbound_jobs", "comments", "events", "saved_views", "conversation_counts", "snippets", "media", "notifications", "conversation_reads"}
+	"conversations", "messages", "message_statuses", "outbound_jobs", "comments", "events", "saved_views", "conversation_counts", "snippets", "media", "notifications", "conversation_reads", "invitations"}
 
 // dump returns every row of every table, as text, to compare states.
 func (f *fixture) dump(t *testing.T) map[string]string {

@@ -100,6 +100,9 @@ type authedHandler struct {
 	s       *Server
 	allowed roles
 	h       handlerFunc
+	// scope is what the route touches, for API token scopes; set from
+	// the route table (decideScopes).
+	scope routeScope
 }
 
 func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -141,6 +144,10 @@ func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !slices.Contains(a.allowed, p.Role) {
 		httpjson.WriteError(w, r, apperr.Forbidden("your role ("+p.Role+") may not do this"))
+		return
+	}
+	if err := checkScope(p, a.scope); err != nil {
+		httpjson.WriteError(w, r, err)
 		return
 	}
 	r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))

@@ -116,6 +116,15 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/tokens", s.authed(owners, noStore(s.listTokens))),
 		r("POST", "/api/v1/tokens", s.authed(owners, noStore(s.createToken))),
 		r("DELETE", "/api/v1/tokens/{tokenID}", s.authed(owners, s.deleteToken)),
+		// Invitations (issue 10): owners and managers invite by link; the
+		// invitee, signed out, previews and accepts it (rate-limited like
+		// sign-in; the answer sets the session cookie).
+		r("GET", "/api/v1/invitations", s.authed(managers, noStore(s.listInvitations))),
+		r("POST", "/api/v1/invitations", s.authed(managers, noStore(s.createInvitation))),
+		r("DELETE", "/api/v1/invitations/{invitationID}", s.authed(managers, s.revokeInvitation)),
+		r("POST", "/api/v1/invitations/preview", public(noStore(s.previewInvitation))),
+		r("POST", "/api/v1/invitations/accept", public(noStore(s.acceptInvite))),
+
 		r("GET", "/api/v1/workspace", s.authed(anyone, s.getWorkspace)),
 		r("PATCH", "/api/v1/workspace", s.authed(owners, s.updateWorkspace)),
 

@@ -120,6 +120,7 @@ func New(deps Deps) *Server {
 		s.rate = ratelimit.New[int64](deps.Clock, deps.Limits.Burst, time.Duration(float64(time.Second)/deps.Limits.Rate), maxRateBuckets)
 	}
 	s.routes = s.table()
+	decideScopes(s.routes)
 	s.openapi = sync.OnceValues(func() (*apiDoc, error) { return buildOpenAPI(s.routes, operations) })
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)

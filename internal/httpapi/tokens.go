@@ -18,6 +18,9 @@ type newAPIToken struct {
 	Name      string `json:"name"`
 	UserID    int64  `json:"user_id"`
 	ExpiresIn int64  `json:"expires_in"` // seconds; 0 never expires
+	// Scopes limit the token: read_only, and/or the areas contacts,
+	// conversations, workflows; none is full access.
+	Scopes []string `json:"scopes"`
 }
 
 // createdToken is a new token with its secret, shown this once: only its
@@ -59,7 +62,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	t, secret, err := s.deps.Workspaces.CreateToken(r.Context(), p.WorkspaceID, workspace.NewToken{
-		Name: in.Name, Kind: "api", UserID: in.UserID, TTL: time.Duration(in.ExpiresIn) * time.Second})
+		Name: in.Name, Kind: "api", UserID: in.UserID, TTL: time.Duration(in.ExpiresIn) * time.Second, Scopes: in.Scopes})
 	if err != nil {
 		return err
 	}

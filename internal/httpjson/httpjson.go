@@ -76,6 +76,8 @@ func StatusOf(k apperr.Kind) int {
 		return http.StatusTooManyRequests
 	case apperr.KindTimeout:
 		return http.StatusRequestTimeout
+	case apperr.KindGone:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }
@@ -92,6 +94,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		// The message, never the cause: causes are for the log.
 		body.Error.Code, body.Error.Message, body.Error.Field = string(e.Kind), e.Message, e.Field
 		body.Error.Problems = e.Details
+		if e.Code != "" {
+			body.Error.Code = e.Code
+		}
 		if e.Field != "" {
 			body.Error.Message = e.Field + ": " + e.Message
 		}

@@ -32,6 +32,8 @@ type Token struct {
 	CreatedAt  time.Time `json:"created_at"`
 	ExpiresAt  time.Time `json:"expires_at,omitzero"`
 	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+	// Scopes limit an API token (see ScopeReadOnly); empty: full access.
+	Scopes []string `json:"scopes"`
 }
 
 // Kinds of token.
@@ -48,6 +50,9 @@ type NewToken struct {
 	Kind   string // "api" (default) or "session"
 	UserID int64
 	TTL    time.Duration // zero: never expires
+	// Scopes limit an API token (see ScopeReadOnly); none: full access.
+	// A session takes none.
+	Scopes []string
 	// UserAgent and ClientAddr describe the client that opened a session,
 	// shown in the user's list of sessions; both are cut short.
 	UserAgent, ClientAddr string
@@ -67,10 +72,17 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 	if in.Kind == "" {
 		in.Kind = KindAPI
 	}
+	scopes, err := normalScopes(in.Scopes)
+	if err != nil {
+		return Token{}, "", err
+	}
+	if in.Kind != KindAPI && len(scopes) > 0 {
+		return Token{}, "", apperr.Invalid("scopes", "only API tokens have scopes; sessions act with the person's role")
+	}
 	b := make([]byte, 32)
 	rand.Read(b)
 	raw := "sb_" + base64.RawURLEncoding.EncodeToString(b)
-	t := Token{Name: in.Name, Kind: in.Kind, UserID: in.UserID, Prefix: raw[:10], CreatedAt: db.Time(s.nowMs())}
+	t := Token{Name: in.Name, Kind: in.Kind, UserID: in.UserID, Prefix: raw[:10], CreatedAt: db.Time(s.nowMs()), Scopes: scopes}
 	if in.TTL > 0 {
 		t.ExpiresAt = t.CreatedAt.Add(in.TTL)
 	}
@@ -78,7 +90,7 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 	if in.UserID != 0 {
 		user = sql.NullInt64{Int64: in.UserID, Valid: true}
 	}
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		if in.UserID != 0 {
 			var deactivated int64
 			err := tx.QueryRow(ctx, `SELECT deactivated_at FROM users WHERE id = ? AND workspace_id = ?`, in.UserID, workspaceID).Scan(&deactivated)
@@ -96,9 +108,9 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 			tx.Due(duePurge, db.Millis(t.ExpiresAt))
 		}
 		return tx.QueryRow(ctx, `INSERT INTO api_tokens (workspace_id, user_id, name, kind, token_hash, prefix, created_at, expires_at,
-			user_agent, client_addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			user_agent, client_addr, scopes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			workspaceID, user, t.Name, t.Kind, hashToken(raw), t.Prefix, db.Millis(t.CreatedAt), db.Millis(t.ExpiresAt),
-			clientText(in.UserAgent, 200), clientText(in.ClientAddr, 64)).Scan(&t.ID)
+			clientText(in.UserAgent, 200), clientText(in.ClientAddr, 64), joinScopes(scopes)).Scan(&t.ID)
 	})
 	if err != nil {
 		return Token{}, "", wrap("create token", err)
@@ -120,11 +132,11 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	var role sql.NullString
 	var expires, deactivated int64
 	var userPerms *string
-	var rolePerms string
+	var rolePerms, scopes string
 	err := s.db.Reader().QueryRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, u.role, t.expires_at, t.kind, COALESCE(u.deactivated_at, 0),
-		u.permissions, w.role_permissions
+		u.permissions, w.role_permissions, t.scopes
 		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = ?`, hashToken(raw)).
-		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires, &p.TokenKind, &deactivated, &userPerms, &rolePerms)
+		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires, &p.TokenKind, &deactivated, &userPerms, &rolePerms, &scopes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Principal{}, apperr.Unauthorized("invalid token")
 	}
@@ -138,6 +150,9 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 		return Principal{}, apperr.Unauthorized("this user is deactivated")
 	}
 	p.UserID = user.Int64
+	if p.TokenKind == KindAPI {
+		p.Scopes = splitScopes(scopes)
+	}
 	p.Role = RoleOwner
 	if user.Valid {
 		p.Role = role.String
@@ -154,7 +169,7 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 // in id order.
 func (s *Service) ListTokens(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Token], error) {
 	after, args := req.ByID("id", false)
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, kind, COALESCE(user_id, 0), prefix, created_at, expires_at, last_used_at
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, kind, COALESCE(user_id, 0), prefix, created_at, expires_at, last_used_at, scopes
 		FROM api_tokens WHERE workspace_id = ? AND kind = 'api' AND `+after+` ORDER BY id LIMIT ?`,
 		append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
@@ -163,7 +178,9 @@ func (s *Service) ListTokens(ctx context.Context, workspaceID int64, req page.Re
 	list, err := db.Collect(rows, func(rows *sql.Rows) (Token, error) {
 		var t Token
 		var c, e, l int64
-		err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.UserID, &t.Prefix, &c, &e, &l)
+		var scopes string
+		err := rows.Scan(&t.ID, &t.Name, &t.Kind, &t.UserID, &t.Prefix, &c, &e, &l, &scopes)
+		t.Scopes = splitScopes(scopes)
 		t.CreatedAt, t.ExpiresAt, t.LastUsedAt = db.Time(c), db.Time(e), db.Time(l)
 		return t, err
 	})

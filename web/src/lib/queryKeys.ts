@@ -26,4 +26,6 @@ export const qk = {
   shortcuts: ["shortcuts"] as const, // GET /api/v1/shortcuts (agents' shortcut workflows)
   workflows: ["workflows"] as const,
   routingSettings: ["routingSettings"] as const, // GET /api/v1/routing/settings (settings › workspace)
+  invitations: ["invitations"] as const, // GET /api/v1/invitations (settings: users)
+  tokens: ["tokens"] as const, // GET /api/v1/tokens (settings: API tokens)
 };

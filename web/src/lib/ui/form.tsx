@@ -43,7 +43,7 @@ type Intent = "primary" | "secondary" | "danger";
 const intents: Record<Intent, string> = {
   primary: "bg-accent text-accent-fg hover:opacity-90",
   secondary: "border-line bg-bg hover:bg-hover border",
-  danger: "bg-danger text-white hover:opacity-90",
+  danger: "bg-danger text-bg hover:opacity-90", // text-bg: dark text on the dark theme's light red (contrast)
 };
 
 export function Button({ intent = "secondary", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { intent?: Intent }) {

@@ -1,0 +1,170 @@
+// InviteDialog: invite a person by email, role and teams; the answer is a
+// link, shown once with a Copy button, that the inviter sends them.
+import { useState, type FormEvent } from "react";
+import * as Dialog from "@radix-ui/react-dialog";
+import { X } from "lucide-react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, ApiError } from "../../../lib/api";
+import type { components } from "../../../lib/api-types";
+import { qk } from "../../../lib/queryKeys";
+import { useMe } from "../../../lib/session";
+import { Button, Field, Select, TextInput } from "../../../lib/ui/form";
+import { useToast } from "../../../lib/ui/toast";
+import type { Team } from "../../../lib/types";
+
+export type Invitation = components["schemas"]["WorkspaceInvitation"];
+type Created = components["schemas"]["CreatedInvitation"];
+
+/** DialogFrame is the settings' dialog: a title, a close button, the body. */
+export function DialogFrame({ title, onClose, testid, children }: { title: string; onClose(): void; testid: string; children: React.ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
+        <Dialog.Content
+          data-testid={testid}
+          aria-describedby={undefined}
+          className="border-line bg-bg fixed top-[10vh] left-1/2 z-50 max-h-[80vh] w-[30rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 overflow-y-auto rounded-lg border p-4 shadow-2xl"
+        >
+          <div className="mb-3 flex items-center">
+            <Dialog.Title className="flex-1 text-base font-semibold">{title}</Dialog.Title>
+            <Dialog.Close asChild>
+              <button type="button" aria-label={t("app.close")} className="hover:bg-hover rounded p-1">
+                <X size={16} aria-hidden="true" />
+              </button>
+            </Dialog.Close>
+          </div>
+          {children}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+/** CopyField shows a secret or link read-only with a Copy button. */
+export function CopyField({ label, value, testid }: { label: string; value: string; testid: string }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const [copied, setCopied] = useState(false);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied(true);
+    } catch {
+      toast(t("users.copyFailed"));
+    }
+  }
+  return (
+    <Field label={label}>
+      {(id) => (
+        <div className="flex gap-2">
+          <TextInput id={id} readOnly value={value} data-testid={testid} className="flex-1 font-mono text-xs" onFocus={(e) => e.target.select()} />
+          <Button intent="primary" data-testid={testid + "-copy"} onClick={() => void copy()}>
+            {copied ? t("users.copied") : t("users.copy")}
+          </Button>
+        </div>
+      )}
+    </Field>
+  );
+}
+
+export function InviteDialog({ teams, onClose }: { teams: Team[]; onClose(): void }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const qc = useQueryClient();
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState("agent");
+  const [teamIDs, setTeamIDs] = useState<number[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<Created | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const out = await api.post<Created>("/api/v1/invitations", { email, role, team_ids: teamIDs });
+      setCreated(out);
+      void qc.invalidateQueries({ queryKey: qk.invitations });
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, "network", t("users.failed")));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const general = error && !error.field ? error.message : "";
+  return (
+    <DialogFrame title={t("users.inviteTitle")} onClose={onClose} testid="invite-dialog">
+      {created ? (
+        <div className="flex flex-col gap-3">
+          <p className="text-sm">{t("users.inviteSent", { email: created.email })}</p>
+          <CopyField label={t("users.inviteLink")} value={created.url} testid="invite-link" />
+          <p className="text-muted text-xs">{t("users.inviteLinkHelp")}</p>
+          <div className="flex justify-end">
+            <Button onClick={onClose} data-testid="invite-done">
+              {t("users.done")}
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <form onSubmit={(e) => void submit(e)} className="flex flex-col gap-3">
+          <Field label={t("users.email")} error={error?.forField("email")}>
+            {(id, d) => (
+              <TextInput
+                id={id}
+                type="email"
+                required
+                autoFocus
+                value={email}
+                aria-describedby={d}
+                aria-invalid={!!error?.forField("email")}
+                data-testid="invite-email"
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label={t("users.role")} error={error?.forField("role")}>
+            {(id) => (
+              <Select id={id} value={role} data-testid="invite-role" onChange={(e) => setRole(e.target.value)}>
+                <option value="agent">{t("users.roles.agent")}</option>
+                <option value="manager">{t("users.roles.manager")}</option>
+                {me.role === "owner" && <option value="owner">{t("users.roles.owner")}</option>}
+              </Select>
+            )}
+          </Field>
+          {teams.length > 0 && (
+            <fieldset className="flex flex-col gap-1">
+              <legend className="mb-1 text-sm font-medium">{t("users.teams")}</legend>
+              {teams.map((tm) => (
+                <label key={tm.id} className="flex items-center gap-2 text-sm">
+                  <input
+                    type="checkbox"
+                    checked={teamIDs.includes(tm.id)}
+                    onChange={(e) => setTeamIDs((ids) => (e.target.checked ? [...ids, tm.id] : ids.filter((x) => x !== tm.id)))}
+                  />
+                  {tm.name}
+                </label>
+              ))}
+              {error?.forField("team_ids") && <p className="text-danger text-xs">{error.forField("team_ids")}</p>}
+            </fieldset>
+          )}
+          {general && (
+            <p role="alert" className="text-danger text-sm">
+              {general}
+            </p>
+          )}
+          <div className="flex justify-end gap-2">
+            <Button onClick={onClose}>{t("users.cancel")}</Button>
+            <Button intent="primary" type="submit" disabled={busy} data-testid="invite-submit">
+              {t("users.createLink")}
+            </Button>
+          </div>
+        </form>
+      )}
+    </DialogFrame>
+  );
+}
