@@ -42,7 +42,8 @@ type Contact struct {
 
 // Service reads and writes contacts.
 type Service struct {
-	db *db.DB
+	db        *db.DB
+	closeConv CloseConversationFunc
 }
 
 // New returns a Service on d.

@@ -273,6 +273,16 @@ var operations = map[string]opDoc{
 		summary: "A contact's conversations (the list's sorts and filters; newest first by default)",
 		query:   append(conversationFilters(), paged...), status: 200, resp: page[conversation.Conversation]{}},
 
+	"GET /api/v1/contacts/merge-suggestions": {id: "contactMergeSuggestions", tag: tagContacts,
+		summary: "Pairs of contacts that look like one person (same phone in another form, same email, same name on several channels)",
+		desc:    "At most 100 pairs, a is the older contact of each; reason is phone, email or name.", status: 200, resp: page[contact.MergeSuggestion]{}},
+	"POST /api/v1/contacts/{contactID}/merge": {id: "mergeContact", tag: tagContacts,
+		summary: "Merge another contact (from) into this one",
+		desc: "Moves from's identities, conversations, tags and custom field values here and deletes from, in one write; records contact.merged. " +
+			"Each field takes the older contact's value (the other's when the older has none) unless keep names \"from\" or \"into\". " +
+			"When both have an open conversation the newer is closed (source user, or api for a token) with a note. Needs delete_contacts (403 without it).",
+		body: contact.MergeInput{}, required: []string{"from"}, status: 200, resp: contact.MergeResult{}},
+
 	"GET /api/v1/custom-fields": {id: "listCustomFields", tag: tagSettings, summary: "Custom contact fields",
 		query: paged, status: 200, resp: page[contact.Field]{}},
 	"POST /api/v1/custom-fields": {id: "createCustomField", tag: tagSettings, summary: "Define a custom contact field",

@@ -43,6 +43,7 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "contact.deleted":
     case "contact.tag.updated":
     case "contact.lifecycle.updated":
+    case "contact.merged":
       if (contact) keys.push(qk.contact(contact));
       keys.push(qk.conversations);
       break;
