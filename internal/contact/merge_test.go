@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -280,3 +281,5 @@ func TestPhoneKey(t *testing.T) {
 		t.Error("non-phones got a key")
 	}
 }
+
+func pageFirst() page.Request { return page.First() }

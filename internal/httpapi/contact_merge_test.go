@@ -9,7 +9,9 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 )
 
-func withMergeCloser(deps *httpapi.Deps) { deps.Contacts.SetConversationCloser(conversation.CloseForMergeTx) }
+func withMergeCloser(deps *httpapi.Deps) {
+	deps.Contacts.SetConversationCloser(conversation.CloseForMergeTx)
+}
 
 func TestContactMerge(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {

@@ -69,6 +69,8 @@ func (s *Server) table() []Route {
 		// Contacts: merge (needs delete_contacts), import and export (needs export_contacts).
 		r("GET", "/api/v1/contacts/merge-suggestions", s.authed(anyone, s.contactMergeSuggestions)),
 		r("POST", "/api/v1/contacts/{contactID}/merge", s.authed(anyone, s.mergeContact)),
+		r("POST", "/api/v1/contacts/import", s.authed(anyone, s.importContacts)),
+		r("GET", "/api/v1/contacts/export", s.authed(anyone, s.exportContacts)),
 
 		r("GET", "/api/v1/custom-fields", s.authed(anyone, s.listFields)),
 		r("POST", "/api/v1/custom-fields", s.authed(managers, s.createField)),
