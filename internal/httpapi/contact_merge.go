@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
@@ -33,4 +35,30 @@ func (s *Server) contactMergeSuggestions(w http.ResponseWriter, r *http.Request)
 	}
 	httpjson.WriteJSON(w, http.StatusOK, whole(list))
 	return nil
+}
+
+// contactEvents is a contact's timeline: its events and its conversations',
+// newest first, paged by cursor.
+func (s *Server) contactEvents(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "contactID")
+	if err != nil {
+		return err
+	}
+	p := Principal(r)
+	if _, err := s.deps.Contacts.Get(r.Context(), p, id); err != nil {
+		return err
+	}
+	req, err := pageRequest(r, paging.OrderID)
+	if err != nil {
+		return err
+	}
+	var before int64
+	if req.After != nil {
+		before = req.After.ID
+	}
+	list, err := event.ListForContact(r.Context(), s.deps.DB.Reader(), p, id, before, req.Fetch())
+	if err != nil {
+		return err
+	}
+	return writeList(w, paging.Cut(list, req.Limit, func(e event.Event) paging.Cursor { return paging.Cursor{Order: paging.OrderID, ID: e.ID} }))
 }

@@ -37,6 +37,9 @@ func TestContactMerge(t *testing.T) {
 				status: 200, want: []string{`"id":{{convA}}`, `"id":{{convB}}`}},
 			{name: "the event", method: "GET", path: "/api/v1/events?types=contact.merged", as: "owner", status: 200,
 				want: []string{`"type":"contact.merged"`, `"merged_contact_id":{{b}}`}},
+			{name: "the kept contact's timeline, newest first", method: "GET", path: "/api/v1/contacts/{{a}}/events?limit=2", as: "owner", status: 200,
+				want: []string{`"data":[{"id":`, `"type":"contact.merged"`, `"next_cursor":"`}},
+			{name: "a missing contact's timeline", method: "GET", path: "/api/v1/contacts/{{b}}/events", as: "owner", status: 404},
 		})
 	})
 }

@@ -297,6 +297,9 @@ var operations = map[string]opDoc{
 			"created_at, last_message_at, then one per custom field key. Needs the export_contacts permission (403 without it); " +
 			"a restricted user exports the contacts they may see.",
 		query: contactFilters(), status: 200, media: "text/csv"},
+	"GET /api/v1/contacts/{contactID}/events": {id: "contactEvents", tag: tagContacts,
+		summary: "A contact's timeline: its events and its conversations' events, newest first",
+		desc:    "Only the events the caller may see (as on the event log).", query: paged, status: 200, resp: page[event.Event]{}},
 	"GET /api/v1/custom-fields": {id: "listCustomFields", tag: tagSettings, summary: "Custom contact fields",
 		query: paged, status: 200, resp: page[contact.Field]{}},
 	"POST /api/v1/custom-fields": {id: "createCustomField", tag: tagSettings, summary: "Define a custom contact field",

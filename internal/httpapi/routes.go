@@ -71,6 +71,7 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/contacts/{contactID}/merge", s.authed(anyone, s.mergeContact)),
 		r("POST", "/api/v1/contacts/import", s.authed(anyone, s.importContacts)),
 		r("GET", "/api/v1/contacts/export", s.authed(anyone, s.exportContacts)),
+		r("GET", "/api/v1/contacts/{contactID}/events", s.authed(anyone, s.contactEvents)),
 
 		r("GET", "/api/v1/custom-fields", s.authed(anyone, s.listFields)),
 		r("POST", "/api/v1/custom-fields", s.authed(managers, s.createField)),
