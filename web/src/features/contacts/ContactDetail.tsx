@@ -368,7 +368,7 @@ function TimelineCard({ contactID }: { contactID: number }) {
       <ol className="flex flex-col gap-1.5" data-testid="contact-timeline">
         {rows.map((e) => (
           <li key={e.id} className="flex gap-2 text-sm" data-testid="contact-event" data-event-type={e.type}>
-            <span className="text-muted w-28 shrink-0 text-xs leading-5">{date.format(new Date(e.created_at))}</span>
+            <span className="text-muted w-36 shrink-0 text-xs leading-5 whitespace-nowrap">{date.format(new Date(e.created_at))}</span>
             <span className="flex-1">
               {t(`contacts.event.${e.type.replaceAll(".", "_")}`, { defaultValue: e.type })}
               {e.conversation_id ? (
