@@ -4,7 +4,24 @@
 // under the one kept; and the screenshots of the list and a contact's page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axeSerious answers axe-core's serious or critical violations on the page, described. */
+async function axeSerious(page) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ["violations"] }).then((r) =>
+      r.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `[${v.impact}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(" | ")}`),
+    ),
+  );
+  return found;
+}
 
 const f = fixture(before, after, { workflows: false });
 
@@ -114,7 +131,7 @@ test("two contacts merged in the UI: their conversations appear under one", asyn
   await me.close();
 });
 
-test("screenshots of the contacts list and a contact's page", async () => {
+test("screenshots of the contacts list and a contact's page; no serious accessibility violation", async () => {
   const s = f.server;
   const ow = owner(s);
   const login = await s.api("POST", "/api/v1/auth/login", { email: ow.email, password: ow.password });
@@ -140,12 +157,12 @@ test("screenshots of the contacts list and a contact's page", async () => {
     await signIn(page, s.url, ow.email, ow.password, `/contacts?channel_id=${s.demo.channel_id}`);
     await page.locator('[data-testid="contact-row"]').first().waitFor();
     await screenshot(page, "contacts-list", theme);
-    if (theme === "light") {
-      await page.goto(`${s.url}/contacts/${lena.contact_id}`);
-      await page.locator('[data-testid="contact-event"]').first().waitFor();
-      await page.locator('[data-testid="contact-conversation"]').first().waitFor();
-      await screenshot(page, "contact-detail", theme);
-    }
+    assert.deepEqual(await axeSerious(page), [], `the contacts list (${theme})`);
+    await page.goto(`${s.url}/contacts/${lena.contact_id}`);
+    await page.locator('[data-testid="contact-event"]').first().waitFor();
+    await page.locator('[data-testid="contact-conversation"]').first().waitFor();
+    if (theme === "light") await screenshot(page, "contact-detail", theme);
+    assert.deepEqual(await axeSerious(page), [], `a contact's page (${theme})`);
     me.assertClean();
     await me.close();
   }

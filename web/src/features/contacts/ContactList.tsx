@@ -210,7 +210,7 @@ export function ContactList() {
                     <span className="truncate">{c.lifecycle_stage}</span>
                     <span className="flex min-w-0 gap-1 overflow-hidden">
                       {c.tags.slice(0, 3).map((tag) => (
-                        <span key={tag} className="bg-subtle truncate rounded px-1.5 text-xs">
+                        <span key={tag} className="border-line bg-subtle truncate rounded border px-1.5 text-xs">
                           {tag}
                         </span>
                       ))}
@@ -235,7 +235,7 @@ function FilterSelect({ label, value, onChange, options }: { label: string; valu
   return (
     <label className="flex flex-col text-xs">
       <span className="text-muted">{label}</span>
-      <select value={value} onChange={(e) => onChange(e.target.value)} className={control + " max-w-40"}>
+      <select value={value} onChange={(e) => onChange(e.target.value)} className={control + " max-w-40 min-w-24"}>
         <option value="">{t("contacts.filter.any")}</option>
         {options.map(([v, name]) => (
           <option key={v} value={v}>
