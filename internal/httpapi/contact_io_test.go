@@ -57,3 +57,20 @@ func TestContactImportExport(t *testing.T) {
 		}
 	})
 }
+
+// An agent allowed to export exports only the contacts they may see.
+func TestContactExportIsScoped(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.inbound(t, "+14155550100", "Hidden", "m1") // an unassigned conversation of no team of theirs
+		f.run(t, []scenario{
+			{name: "a contact nobody talks to", method: "POST", path: "/api/v1/contacts", as: "owner", body: `{"first_name":"Lead"}`, status: 201},
+			{name: "the agent may export but sees little", method: "PATCH", path: "/api/v1/users/{{agent}}", as: "owner",
+				body: `{"permissions":{"see_all_conversations":false,"export_contacts":true,"delete_contacts":false}}`, status: 200},
+			{name: "the agent's export", method: "GET", path: "/api/v1/contacts/export", as: "agent", status: 200,
+				want: []string{",Lead,"}, notWant: []string{"Hidden"}},
+			{name: "the owner's export", method: "GET", path: "/api/v1/contacts/export", as: "owner", status: 200,
+				want: []string{",Lead,", ",Hidden,"}},
+		})
+	})
+}

@@ -60,7 +60,15 @@ export function ContactList() {
   const stages = useStages().data?.data ?? [];
   const fields = useFields().data?.data ?? [];
   const channels = useChannels().data?.data ?? [];
-  const [fieldKey, fieldValue] = (filter.field ?? "=").split(/=(.*)/s) as [string, string];
+  // A custom field filters once it has a value: the key alone is kept here.
+  const [filterKey, filterValue] = (filter.field ?? "=").split(/=(.*)/s) as [string, string];
+  const [pickedKey, setPickedKey] = useState(filterKey);
+  const fieldKey = pickedKey || filterKey;
+  const fieldValue = filterValue ?? "";
+  const setField = (key: string, value: string) => {
+    setPickedKey(key);
+    setFilter({ ...filter, field: key && value ? `${key}=${value}` : "" });
+  };
 
   const rows = useMemo(() => {
     const seen = new Set<number>();
@@ -134,15 +142,17 @@ export function ContactList() {
         <FilterSelect label={t("contacts.filter.channel")} value={filter.channel_id ?? ""}
           onChange={(v) => setFilter({ ...filter, channel_id: v })} options={channels.map((x) => [String(x.id), x.name])} />
         <FilterSelect label={t("contacts.filter.field")} value={fieldKey}
-          onChange={(v) => setFilter({ ...filter, field: v ? `${v}=${fieldValue ?? ""}` : "" })}
+          onChange={(v) => setField(v, fieldValue)}
           options={fields.map((x) => [x.key, x.name])} />
         {fieldKey && (
           <label className="flex flex-col text-xs">
             <span className="text-muted">{t("contacts.filter.fieldValue")}</span>
             <input
+              key={fieldKey}
               defaultValue={fieldValue}
-              onBlur={(e) => setFilter({ ...filter, field: `${fieldKey}=${e.target.value}` })}
-              onKeyDown={(e) => e.key === "Enter" && setFilter({ ...filter, field: `${fieldKey}=${e.currentTarget.value}` })}
+              data-testid="contacts-field-value"
+              onBlur={(e) => setField(fieldKey, e.target.value)}
+              onKeyDown={(e) => e.key === "Enter" && setField(fieldKey, e.currentTarget.value)}
               className={control + " w-32"}
             />
           </label>
@@ -158,7 +168,7 @@ export function ContactList() {
             onChange={(e) => setFilter({ ...filter, last_message_before: dayStart(e.target.value) })} />
         </label>
         {Object.keys(filter).length > 0 && (
-          <button type="button" className="text-muted hover:text-fg px-2 py-1 text-sm underline" onClick={() => (setSearch(""), setFilter({}))}>
+          <button type="button" className="text-muted hover:text-fg px-2 py-1 text-sm underline" onClick={() => (setSearch(""), setPickedKey(""), setFilter({}))}>
             {t("contacts.filter.clear")}
           </button>
         )}
