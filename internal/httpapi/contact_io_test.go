@@ -47,7 +47,7 @@ func TestContactImportExport(t *testing.T) {
 				want: []string{`"first_name":"Ada"`}, notWant: []string{`"Cy"`}},
 			{name: "an agent may not export", method: "GET", path: "/api/v1/contacts/export", as: "agent", status: 403},
 			{name: "export", method: "GET", path: "/api/v1/contacts/export?q=cy", as: "owner", status: 200,
-				want: []string{"id,first_name,last_name,phone,email,language,country,lifecycle_stage,tags,created_at,last_message_at\n", ",Cy,,+33612345678,cy@example.com,"},
+				want:    []string{"id,first_name,last_name,phone,email,language,country,lifecycle_stage,tags,created_at,last_message_at\n", ",Cy,,+33612345678,cy@example.com,"},
 				notWant: []string{"Ada"}},
 			{name: "export, bad filter", method: "GET", path: "/api/v1/contacts/export?channel_id=x", as: "owner", status: 400},
 		})
