@@ -3,6 +3,7 @@ package contact
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -67,7 +68,7 @@ func readMergeRow(ctx context.Context, tx *db.Tx, workspaceID, id int64) (mergeR
 	err := tx.QueryRow(ctx, `SELECT first_name, last_name, COALESCE(phone, ''), COALESCE(email, ''), language, country, avatar_url,
 		lifecycle_stage_id, created_at, last_incoming_at, last_assignee_id FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, id).
 		Scan(&first, &last, &phone, &email, &lang, &country, &avatar, &stage, &r.created, &r.lastIncoming, &assignee)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound("contact")
 	}
 	if err != nil {
@@ -99,7 +100,7 @@ func readMergeRow(ctx context.Context, tx *db.Tx, workspaceID, id int64) (mergeR
 		return r, err
 	}
 	err = tx.QueryRow(ctx, `SELECT id, opened_at FROM conversations WHERE contact_id = ? AND status <> 'closed'`, id).Scan(&r.open, &r.openAt)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return r, err
 	}
 	return r, nil

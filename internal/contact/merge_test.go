@@ -96,6 +96,13 @@ func TestMergeMovesEverythingAndKeepsOneOpenConversation(t *testing.T) {
 			t.Fatalf("second receive did not open a new conversation: %+v", young2)
 		}
 
+		// The workspace requires closing notes: the merge closes without them.
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE workspaces SET closing_notes_mode = 'both_required' WHERE id = ?`, f.ws)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		// Merge the older into the newer, keeping the newer's first name.
 		res, err := f.svc.Merge(ctx, f.system, young.ContactID, contact.MergeInput{From: old.ContactID, Keep: map[string]string{"first_name": "into"}})
 		if err != nil {
@@ -138,6 +145,9 @@ func TestMergeMovesEverythingAndKeepsOneOpenConversation(t *testing.T) {
 		}
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'conversation.closed' AND conversation_id = ?`, young2.ConversationID); n != 1 {
 			t.Errorf("no conversation.closed for the closed conversation")
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE id = ? AND closed_source = 'api' AND close_summary LIKE 'Closed by merging%'`, young2.ConversationID); n != 1 {
+			t.Errorf("the closed conversation lacks its source or note")
 		}
 		// The merged contact's identity now reaches the kept contact's open conversation.
 		r := f.receive(t, f.chA, "tg-1", "m4", contact.Input{})
