@@ -138,6 +138,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Conversations = conversation.New(d)
+	// A merge of two contacts with an open conversation each closes one.
+	a.Contacts.SetConversationCloser(conversation.CloseForMergeTx)
 	a.Snippets = snippet.New(d)
 	if err := a.buildMedia(); err != nil {
 		a.Close()

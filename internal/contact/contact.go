@@ -42,7 +42,8 @@ type Contact struct {
 
 // Service reads and writes contacts.
 type Service struct {
-	db *db.DB
+	db        *db.DB
+	closeConv CloseConversationFunc
 }
 
 // New returns a Service on d.
@@ -147,41 +148,18 @@ func getWhere(ctx context.Context, q db.Querier, workspaceID, id int64, cond str
 // likeEscaper makes a search string match literally inside LIKE '%…%'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
-// ListFilter narrows a contact listing.
-type ListFilter struct {
-	Search string // substring of name, phone or email
-	Tag    string
-}
-
-// List returns a page of contacts in id order. A search longer than
-// limit.Search characters, or a tag longer than a tag can be, is a bad
-// request: SQLite refuses LIKE patterns past 50,000 bytes, and no contact
-// could match anyway.
+// List returns a page of contacts in id order, filtered (see ListFilter).
 //
 // A restricted principal lists only the contacts it may see (see
 // access.Principal.ContactScope).
 func (s *Service) List(ctx context.Context, p Principal, f ListFilter, req page.Request) (page.Page[Contact], error) {
-	if err := limit.Param("search", f.Search, limit.Search); err != nil {
+	where, args, err := f.where(p)
+	if err != nil {
 		return page.Page[Contact]{}, err
 	}
-	if err := limit.Param("tag", f.Tag, MaxTagLen); err != nil {
-		return page.Page[Contact]{}, err
-	}
-	// Conditions are ANDed: the principal's scope is one of them.
 	after, afterArgs := req.ByID("c.id", false)
-	scope, scopeArgs := p.ContactScope("c")
-	conds := []string{"c.workspace_id = ?", after, scope}
-	args := append(append([]any{p.WorkspaceID}, afterArgs...), scopeArgs...)
-	if f.Search != "" {
-		like := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
-		conds = append(conds, `(LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'
-			OR COALESCE(c.email, '') LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like)
-	}
-	if f.Tag != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND t.name = ?)`)
-		args = append(args, f.Tag)
-	}
+	conds := []string{where, after}
+	args = append(args, afterArgs...)
 	q := `SELECT ` + contactColumns + contactFrom + ` WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY c.id LIMIT ?`
 	args = append(args, req.Fetch())
 	rows, err := s.db.Reader().Query(ctx, q, args...)

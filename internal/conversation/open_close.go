@@ -84,6 +84,9 @@ type CloseInput struct {
 	UserID   int64  `json:"-"`
 	Category string `json:"category"`
 	Summary  string `json:"summary"`
+	// noNotes closes without the workspace's required closing notes, as
+	// auto-close and a contact merge do: nobody is there to give them.
+	noNotes bool
 }
 
 // Close closes a conversation. The workspace's closing-notes mode decides
@@ -128,7 +131,7 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 		}
 		// Auto-close has nobody to ask for notes: it closes with its own
 		// summary and no category, whatever the workspace requires.
-		required := in.Source != SourceAutoClose
+		required := in.Source != SourceAutoClose && !in.noNotes
 		if required && in.Category == "" && (mode == "category_required" || mode == "both_required") {
 			return apperr.Invalid("category", "a closing category is required in this workspace")
 		}

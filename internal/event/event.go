@@ -35,6 +35,7 @@ const (
 	ContactDeleted         Type = "contact.deleted"
 	ContactTagUpdated      Type = "contact.tag.updated"
 	ContactLifecycle       Type = "contact.lifecycle.updated"
+	ContactMerged          Type = "contact.merged"
 
 	// Routing: availability, capacity and queues.
 	UserPresenceUpdated    Type = "user.presence.updated"
@@ -53,7 +54,7 @@ const (
 var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
-	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle,
+	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
 	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded,
 }

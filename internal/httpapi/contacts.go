@@ -17,7 +17,10 @@ type contactDetail struct {
 }
 
 func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
-	f := contact.ListFilter{Search: r.URL.Query().Get("search"), Tag: r.URL.Query().Get("tag")}
+	f, err := contact.ParseListFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	req, err := pageRequest(r, paging.OrderID)
 	if err != nil {
 		return err

@@ -249,7 +249,7 @@ var operations = map[string]opDoc{
 		status: 101, okText: "Switching Protocols: the connection is now the WebSocket"},
 
 	"GET /api/v1/contacts": {id: "listContacts", tag: tagContacts, summary: "Contacts in id order",
-		query:  append([]param{{"search", "part of the name, phone or email (at most 200 characters)", false}, {"tag", "only contacts with this tag", false}}, paged...),
+		query:  append(contactFilters(), paged...),
 		status: 200, resp: page[contact.Contact]{}},
 	"POST /api/v1/contacts": {id: "createContact", tag: tagContacts, summary: "Create a contact",
 		desc: "Custom field values are validated against their field's type (422 naming fields.<key>).",
@@ -273,6 +273,33 @@ var operations = map[string]opDoc{
 		summary: "A contact's conversations (the list's sorts and filters; newest first by default)",
 		query:   append(conversationFilters(), paged...), status: 200, resp: page[conversation.Conversation]{}},
 
+	"GET /api/v1/contacts/merge-suggestions": {id: "contactMergeSuggestions", tag: tagContacts,
+		summary: "Pairs of contacts that look like one person (same phone in another form, same email, same name on several channels)",
+		desc:    "At most 100 pairs, a is the older contact of each; reason is phone, email or name.", status: 200, resp: page[contact.MergeSuggestion]{}},
+	"POST /api/v1/contacts/{contactID}/merge": {id: "mergeContact", tag: tagContacts,
+		summary: "Merge another contact (from) into this one",
+		desc: "Moves from's identities, conversations, tags and custom field values here and deletes from, in one write; records contact.merged. " +
+			"Each field takes the older contact's value (the other's when the older has none) unless keep names \"from\" or \"into\". " +
+			"When both have an open conversation the newer is closed (source user, or api for a token) with a note. Needs delete_contacts (403 without it).",
+		body: contact.MergeInput{}, required: []string{"from"}, status: 200, resp: contact.MergeResult{}},
+
+	"POST /api/v1/contacts/import": {id: "importContacts", tag: tagContacts, summary: "Import contacts from a CSV file",
+		desc: "multipart/form-data: the CSV in a part named file (a header line, then a contact per line; at most 64 MiB: 413), " +
+			"an optional part mapping (a JSON object CSV header → first_name, last_name, phone, email, language, country, lifecycle_stage, tags " +
+			"or fields.<key>; without it headers naming a field map to it) and an optional part dry_run (true: validate and count, write nothing). " +
+			"Each row creates a contact or updates the one with the same phone (else email); an invalid row is rejected with its line and reason, the others are imported. " +
+			"With ?progress=true the answer is NDJSON: {\"type\":\"progress\",\"rows\":N} after each batch of 1,000 rows, then {\"type\":\"report\",\"report\":{…}}. " +
+			"Owners, managers and workspace tokens only (403).",
+		query:     []param{{"dry_run", "true: validate only (also a part of the body)", false}, {"progress", "true: answer NDJSON progress lines, then the report", false}},
+		multipart: true, status: 200, resp: contact.ImportReport{}, errors: []int{413}},
+	"GET /api/v1/contacts/export": {id: "exportContacts", tag: tagContacts, summary: "The filtered contacts as CSV, streamed",
+		desc: "The list's filters; columns id, first_name, last_name, phone, email, language, country, lifecycle_stage, tags (;-separated), " +
+			"created_at, last_message_at, then one per custom field key. Needs the export_contacts permission (403 without it); " +
+			"a restricted user exports the contacts they may see.",
+		query: contactFilters(), status: 200, media: "text/csv"},
+	"GET /api/v1/contacts/{contactID}/events": {id: "contactEvents", tag: tagContacts,
+		summary: "A contact's timeline: its events and its conversations' events, newest first",
+		desc:    "Only the events the caller may see (as on the event log).", query: paged, status: 200, resp: page[event.Event]{}},
 	"GET /api/v1/custom-fields": {id: "listCustomFields", tag: tagSettings, summary: "Custom contact fields",
 		query: paged, status: 200, resp: page[contact.Field]{}},
 	"POST /api/v1/custom-fields": {id: "createCustomField", tag: tagSettings, summary: "Define a custom contact field",
@@ -467,4 +494,14 @@ func conversationFilters() []param {
 		{"opened_source", "contact, user, workflow or api", false},
 		{"q", "text in the contact's name, phone or email (at most 200 characters)", false},
 	}
+}
+
+// contactFilters are the contact list's (and export's) filters.
+func contactFilters() []param {
+	return []param{{"q", "part of the name, phone or email (at most 200 characters; also as search)", false},
+		{"search", "the same as q", false},
+		{"tag", "only contacts with this tag", false}, {"field", "key=value: a custom field has exactly this value", false},
+		{"stage", "the lifecycle stage's name", false}, {"channel_id", "the contact has an identity on this channel", true},
+		{"last_message_after", "RFC 3339: the contact last wrote at or after", false},
+		{"last_message_before", "RFC 3339: the contact last wrote before (or never)", false}}
 }

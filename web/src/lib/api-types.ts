@@ -277,6 +277,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The filtered contacts as CSV, streamed
+         * @description The list's filters; columns id, first_name, last_name, phone, email, language, country, lifecycle_stage, tags (;-separated), created_at, last_message_at, then one per custom field key. Needs the export_contacts permission (403 without it); a restricted user exports the contacts they may see.
+         */
+        get: operations["exportContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import contacts from a CSV file
+         * @description multipart/form-data: the CSV in a part named file (a header line, then a contact per line; at most 64 MiB: 413), an optional part mapping (a JSON object CSV header → first_name, last_name, phone, email, language, country, lifecycle_stage, tags or fields.<key>; without it headers naming a field map to it) and an optional part dry_run (true: validate and count, write nothing). Each row creates a contact or updates the one with the same phone (else email); an invalid row is rejected with its line and reason, the others are imported. With ?progress=true the answer is NDJSON: {"type":"progress","rows":N} after each batch of 1,000 rows, then {"type":"report","report":{…}}. Owners, managers and workspace tokens only (403).
+         */
+        post: operations["importContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/merge-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pairs of contacts that look like one person (same phone in another form, same email, same name on several channels)
+         * @description At most 100 pairs, a is the older contact of each; reason is phone, email or name.
+         */
+        get: operations["contactMergeSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/upsert": {
         parameters: {
             query?: never;
@@ -333,6 +393,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/{contactID}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact's timeline: its events and its conversations' events, newest first
+         * @description Only the events the caller may see (as on the event log).
+         */
+        get: operations["contactEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/{contactID}/lifecycle": {
         parameters: {
             query?: never;
@@ -344,6 +424,26 @@ export interface paths {
         /** Move a contact to a lifecycle stage */
         put: operations["setContactLifecycle"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{contactID}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge another contact (from) into this one
+         * @description Moves from's identities, conversations, tags and custom field values here and deletes from, in one write; records contact.merged. Each field takes the older contact's value (the other's when the older has none) unless keep names "from" or "into". When both have an open conversation the newer is closed (source user, or api for a token) with a note. Needs delete_contacts (403 without it).
+         */
+        post: operations["mergeContact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2082,8 +2182,45 @@ export interface components {
             /** Format: int64 */
             id: number;
         };
+        ContactImportReport: {
+            created: number;
+            dry_run: boolean;
+            errors: components["schemas"]["ContactImportRowError"][];
+            errors_truncated?: boolean;
+            mapping: {
+                [key: string]: string;
+            };
+            rejected: number;
+            rows: number;
+            updated: number;
+        };
+        ContactImportRowError: {
+            column?: string;
+            field: string;
+            line: number;
+            reason: string;
+        };
         ContactList: {
             data: components["schemas"]["Contact"][];
+            next_cursor: string;
+        };
+        ContactMergeResult: {
+            /** Format: int64 */
+            closed_conversation_id?: number;
+            contact: components["schemas"]["Contact"];
+            /** Format: int64 */
+            moved_conversations: number;
+            /** Format: int64 */
+            moved_identities: number;
+        };
+        ContactMergeSuggestion: {
+            a: components["schemas"]["Contact"];
+            b: components["schemas"]["Contact"];
+            reason: string;
+            value: string;
+        };
+        ContactMergeSuggestionList: {
+            data: components["schemas"]["ContactMergeSuggestion"][];
             next_cursor: string;
         };
         ContactStage: {
@@ -3997,10 +4134,22 @@ export interface operations {
     listContacts: {
         parameters: {
             query?: {
-                /** @description part of the name, phone or email (at most 200 characters) */
+                /** @description part of the name, phone or email (at most 200 characters; also as search) */
+                q?: string;
+                /** @description the same as q */
                 search?: string;
                 /** @description only contacts with this tag */
                 tag?: string;
+                /** @description key=value: a custom field has exactly this value */
+                field?: string;
+                /** @description the lifecycle stage's name */
+                stage?: string;
+                /** @description the contact has an identity on this channel */
+                channel_id?: number;
+                /** @description RFC 3339: the contact last wrote at or after */
+                last_message_after?: string;
+                /** @description RFC 3339: the contact last wrote before (or never) */
+                last_message_before?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -4152,6 +4301,224 @@ export interface operations {
             };
             /** @description A value fails validation; error.field names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportContacts: {
+        parameters: {
+            query?: {
+                /** @description part of the name, phone or email (at most 200 characters; also as search) */
+                q?: string;
+                /** @description the same as q */
+                search?: string;
+                /** @description only contacts with this tag */
+                tag?: string;
+                /** @description key=value: a custom field has exactly this value */
+                field?: string;
+                /** @description the lifecycle stage's name */
+                stage?: string;
+                /** @description the contact has an identity on this channel */
+                channel_id?: number;
+                /** @description RFC 3339: the contact last wrote at or after */
+                last_message_after?: string;
+                /** @description RFC 3339: the contact last wrote before (or never) */
+                last_message_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    importContacts: {
+        parameters: {
+            query?: {
+                /** @description true: validate only (also a part of the body) */
+                dry_run?: string;
+                /** @description true: answer NDJSON progress lines, then the report */
+                progress?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the file; its filename and Content-Type are optional
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactImportReport"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contactMergeSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactMergeSuggestionList"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4619,6 +4986,78 @@ export interface operations {
             };
         };
     };
+    contactEvents: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
+                cursor?: string;
+                /** @description items per page, 1–200 (default 50; 400 outside) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                contactID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     setContactLifecycle: {
         parameters: {
             query?: never;
@@ -4644,6 +5083,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mergeContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contactID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    from: number;
+                    keep?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactMergeResult"];
                 };
             };
             /** @description Malformed request: bad JSON, a malformed query parameter or header */

@@ -36,6 +36,11 @@ export function setCSRF(token: string) {
   csrfToken = token;
 }
 
+/** csrfHeader is the header a change sent with fetch directly (a streamed answer) must carry. */
+export function csrfHeader(): Record<string, string> {
+  return csrfToken ? { "X-CSRF-Token": csrfToken } : {};
+}
+
 /** onUnauthorized registers what to do when the session is gone (401). */
 export function onUnauthorized(fn: (() => void) | null) {
   onSignedOut = fn;

@@ -29,11 +29,12 @@ const table: [string, Key[]][] = [
   ["workflow.run.started", [qk.conversationEvents(conv)]],
   ["workflow.step", [qk.conversationEvents(conv)]],
   ["workflow.run.ended", [qk.conversationEvents(conv)]],
-  ["contact.created", [qk.contact(contact), qk.conversations]],
-  ["contact.updated", [qk.contact(contact), qk.conversations]],
-  ["contact.deleted", [qk.contact(contact), qk.conversations]],
-  ["contact.tag.updated", [qk.contact(contact), qk.conversations]],
-  ["contact.lifecycle.updated", [qk.contact(contact), qk.conversations]],
+  ["contact.created", [qk.contact(contact), qk.conversations, qk.contacts]],
+  ["contact.updated", [qk.contact(contact), qk.conversations, qk.contacts]],
+  ["contact.deleted", [qk.contact(contact), qk.conversations, qk.contacts]],
+  ["contact.tag.updated", [qk.contact(contact), qk.conversations, qk.contacts]],
+  ["contact.lifecycle.updated", [qk.contact(contact), qk.conversations, qk.contacts]],
+  ["contact.merged", [qk.contact(contact), qk.conversations, qk.contacts]],
   ["user.presence.updated", [qk.presence, qk.users]],
   ["user.capacity.updated", [qk.presence, qk.users]],
   ["team.members.updated", [qk.teams, qk.users, qk.counts]],
@@ -52,7 +53,7 @@ describe("keysFor", () => {
     expect(sorted(keysFor({ type: "conversation.closed" }))).toEqual(sorted([qk.conversations, qk.counts]));
     expect(keysFor({ type: "message.status" })).toEqual([]);
     expect(sorted(keysFor({ type: "comment.created" }))).toEqual(sorted([qk.notifications]));
-    expect(sorted(keysFor({ type: "contact.updated" }))).toEqual(sorted([qk.conversations]));
+    expect(sorted(keysFor({ type: "contact.updated" }))).toEqual(sorted([qk.conversations, qk.contacts]));
   });
 
   it("names keys that are prefixes of the lists they refresh", () => {

@@ -43,8 +43,9 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "contact.deleted":
     case "contact.tag.updated":
     case "contact.lifecycle.updated":
+    case "contact.merged":
       if (contact) keys.push(qk.contact(contact));
-      keys.push(qk.conversations);
+      keys.push(qk.conversations, qk.contacts);
       break;
     case "user.presence.updated":
     case "user.capacity.updated":

@@ -11,6 +11,10 @@ export const qk = {
   conversationEvents: (id: number) => ["conversation", id, "events"] as const,
   contact: (id: number) => ["contact", id] as const,
   contactConversations: (id: number) => ["contact", id, "conversations"] as const,
+  contactEvents: (id: number) => ["contact", id, "events"] as const,
+  contacts: ["contacts"] as const, // every contacts list: ["contacts", filter]; merge suggestions: ["contacts", "merge-suggestions"]
+  contactList: (filter: object) => ["contacts", filter] as const,
+  mergeSuggestions: ["contacts", "merge-suggestions"] as const,
   users: ["users"] as const,
   teams: ["teams"] as const,
   presence: ["presence"] as const,

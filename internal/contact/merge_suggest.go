@@ -1,0 +1,246 @@
+package contact
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// MergeSuggestion is a pair of contacts that look like one person.
+type MergeSuggestion struct {
+	A      Contact `json:"a"` // the older of the two
+	B      Contact `json:"b"`
+	Reason string  `json:"reason"` // phone, email or name
+	Value  string  `json:"value"`  // what they share, as the older one has it
+}
+
+// MaxMergeSuggestions bounds one answer of MergeSuggestions.
+const MaxMergeSuggestions = 100
+
+// PhoneKey is the form two phone numbers are compared in for merge
+// suggestions: the digits alone, without a leading 00 or 0 (international
+// and national prefixes), cut to the last nine digits — so +33 6 12 34 56
+// 78, 0033612345678 and 0612345678 share one key. Fewer than six digits
+// are no phone: "".
+func PhoneKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else if r != '+' && r != ' ' && r != '-' && r != '(' && r != ')' && r != '.' {
+			return "" // letters: not a phone number
+		}
+	}
+	d := strings.TrimLeft(b.String(), "0")
+	if len(d) < 6 {
+		return ""
+	}
+	if len(d) > 9 {
+		d = d[len(d)-9:]
+	}
+	return d
+}
+
+type suggestRow struct {
+	id, created int64
+	name        string
+	phones      map[string]string // key → as written
+	emails      map[string]string
+	channels    map[int64]bool
+}
+
+// MergeSuggestions returns pairs of contacts the principal may see that
+// look like the same person: the same phone in different forms (PhoneKey;
+// the contact's phone and the identities whose external id is a phone
+// number), the same email ignoring case (the contact's and identities'
+// that are email addresses), or the same full name on different channels.
+// Each pair comes once, under its strongest reason (phone, then email, then
+// name), at most MaxMergeSuggestions of them, oldest contacts first.
+func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSuggestion, error) {
+	scope, args := p.ContactScope("c")
+	q := s.db.Reader()
+	rows, err := q.Query(ctx, `SELECT c.id, c.created_at, c.first_name, c.last_name, COALESCE(c.phone, ''), COALESCE(c.email, '')
+		FROM contacts c WHERE c.workspace_id = ? AND `+scope+` ORDER BY c.id`, append([]any{p.WorkspaceID}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("contact: merge suggestions: %w", err)
+	}
+	byID := map[int64]*suggestRow{}
+	var order []*suggestRow
+	addPhone := func(r *suggestRow, v string) {
+		if k := PhoneKey(v); k != "" {
+			if _, ok := r.phones[k]; !ok {
+				r.phones[k] = v
+			}
+		}
+	}
+	addEmail := func(r *suggestRow, v string) {
+		if strings.Contains(v, "@") {
+			k := strings.ToLower(strings.TrimSpace(v))
+			if _, ok := r.emails[k]; !ok {
+				r.emails[k] = v
+			}
+		}
+	}
+	for rows.Next() {
+		var r suggestRow
+		var first, last, phone, email string
+		if err := rows.Scan(&r.id, &r.created, &first, &last, &phone, &email); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.name = strings.ToLower(strings.Join(strings.Fields(first+" "+last), " "))
+		r.phones, r.emails, r.channels = map[string]string{}, map[string]string{}, map[int64]bool{}
+		addPhone(&r, phone)
+		addEmail(&r, email)
+		byID[r.id] = &r
+		order = append(order, &r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT contact_id, channel_id, external_id FROM contact_identities WHERE workspace_id = ?`, p.WorkspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("contact: merge suggestions: %w", err)
+	}
+	for rows.Next() {
+		var cid, ch int64
+		var ext string
+		if err := rows.Scan(&cid, &ch, &ext); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if r := byID[cid]; r != nil {
+			r.channels[ch] = true
+			addPhone(r, ext)
+			addEmail(r, ext)
+			// A nameless contact is named after its external id: no name.
+			if r.name == strings.ToLower(ext) {
+				r.name = ""
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	type pair struct{ a, b int64 }
+	type found struct {
+		reason, value string
+		rank          int
+	}
+	pairs := map[pair]found{}
+	note := func(groups map[string][]*suggestRow, reason string, rank int, value func(r *suggestRow, k string) string, ok func(x, y *suggestRow) bool) {
+		for k, g := range groups {
+			for i := 0; i < len(g); i++ {
+				for j := i + 1; j < len(g); j++ {
+					x, y := g[i], g[j]
+					if !ok(x, y) {
+						continue
+					}
+					pr := pair{x.id, y.id}
+					if f, seen := pairs[pr]; !seen || f.rank > rank {
+						pairs[pr] = found{reason, value(x, k), rank}
+					}
+				}
+			}
+		}
+	}
+	phones, emails, names := map[string][]*suggestRow{}, map[string][]*suggestRow{}, map[string][]*suggestRow{}
+	for _, r := range order {
+		for k := range r.phones {
+			phones[k] = append(phones[k], r)
+		}
+		for k := range r.emails {
+			emails[k] = append(emails[k], r)
+		}
+		if r.name != "" {
+			names[r.name] = append(names[r.name], r)
+		}
+	}
+	always := func(x, y *suggestRow) bool { return true }
+	note(phones, "phone", 0, func(r *suggestRow, k string) string { return r.phones[k] }, always)
+	note(emails, "email", 1, func(r *suggestRow, k string) string { return r.emails[k] }, always)
+	note(names, "name", 2, func(r *suggestRow, k string) string { return k }, func(x, y *suggestRow) bool {
+		// The same name on several channels: each has a channel the other lacks.
+		if len(x.channels) == 0 || len(y.channels) == 0 {
+			return false
+		}
+		for ch := range x.channels {
+			if y.channels[ch] {
+				return false
+			}
+		}
+		return true
+	})
+	keys := make([]pair, 0, len(pairs))
+	for k := range pairs {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if pairs[keys[i]].rank != pairs[keys[j]].rank {
+			return pairs[keys[i]].rank < pairs[keys[j]].rank
+		}
+		if keys[i].a != keys[j].a {
+			return keys[i].a < keys[j].a
+		}
+		return keys[i].b < keys[j].b
+	})
+	if len(keys) > MaxMergeSuggestions {
+		keys = keys[:MaxMergeSuggestions]
+	}
+	out := []MergeSuggestion{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	ids := []int64{}
+	seen := map[int64]bool{}
+	for _, k := range keys {
+		for _, id := range []int64{k.a, k.b} {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	in, inArgs := db.In(ids)
+	crow, err := q.Query(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.id IN `+in, inArgs...)
+	if err != nil {
+		return nil, fmt.Errorf("contact: merge suggestions: %w", err)
+	}
+	var cs []Contact
+	for crow.Next() {
+		c, err := scanContact(crow)
+		if err != nil {
+			crow.Close()
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	crow.Close()
+	if err := crow.Err(); err != nil {
+		return nil, err
+	}
+	if err := fillDetails(ctx, q, cs); err != nil {
+		return nil, err
+	}
+	got := map[int64]Contact{}
+	for _, c := range cs {
+		got[c.ID] = c
+	}
+	for _, k := range keys {
+		a, b := got[k.a], got[k.b]
+		if a.ID == 0 || b.ID == 0 {
+			continue // deleted meanwhile
+		}
+		if b.CreatedAt.Before(a.CreatedAt) {
+			a, b = b, a
+		}
+		out = append(out, MergeSuggestion{A: a, B: b, Reason: pairs[k].reason, Value: pairs[k].value})
+	}
+	return out, nil
+}

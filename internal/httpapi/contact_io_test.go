@@ -1,0 +1,76 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// importBody is a multipart body with the parts given (file last), and
+// its content type.
+func importBody(t *testing.T, csv string, parts map[string]string) (string, map[string]string) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, v := range parts {
+		must0(t, w.WriteField(k, v))
+	}
+	fw, err := w.CreateFormFile("file", "contacts.csv")
+	must0(t, err)
+	fw.Write([]byte(csv))
+	must0(t, w.Close())
+	return b.String(), map[string]string{"Content-Type": w.FormDataContentType()}
+}
+
+func TestContactImportExport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		csv := "Name,Phone,Email\nAda,+442079460958,ada@example.com\nBob,12,\nCy,+33612345678,cy@example.com\n"
+		body, hdr := importBody(t, csv, map[string]string{"mapping": `{"Name":"first_name","Phone":"phone","Email":"email"}`, "dry_run": "true"})
+		wet, wetHdr := importBody(t, csv, map[string]string{"mapping": `{"Name":"first_name","Phone":"phone","Email":"email"}`})
+		bad, badHdr := importBody(t, csv, map[string]string{"mapping": `{"Name":"shoe_size"}`})
+		f.run(t, []scenario{
+			{name: "an agent may not import", method: "POST", path: "/api/v1/contacts/import", as: "agent", body: body, header: hdr, status: 403},
+			{name: "not multipart", method: "POST", path: "/api/v1/contacts/import", as: "owner", body: `{}`, status: 400},
+			{name: "a bad mapping", method: "POST", path: "/api/v1/contacts/import", as: "owner", body: bad, header: badHdr,
+				status: 422, want: []string{`"field":"mapping.Name"`}},
+			{name: "dry run", method: "POST", path: "/api/v1/contacts/import", as: "owner", body: body, header: hdr, status: 200,
+				want: []string{`"dry_run":true`, `"rows":3`, `"created":2`, `"rejected":1`, `"line":3`, `"field":"phone"`, `invalid phone`}},
+			{name: "dry run wrote nothing", method: "GET", path: "/api/v1/contacts", as: "owner", status: 200, want: []string{`"data":[]`}},
+			{name: "import with progress", method: "POST", path: "/api/v1/contacts/import?progress=true", as: "manager", body: wet, header: wetHdr,
+				status: 200, want: []string{`{"type":"progress","rows":3}`, `{"type":"report","report":{"dry_run":false,"rows":3,"created":2`}},
+			{name: "list filtered by q", method: "GET", path: "/api/v1/contacts?q=ada", as: "owner", status: 200,
+				want: []string{`"first_name":"Ada"`}, notWant: []string{`"Cy"`}},
+			{name: "an agent may not export", method: "GET", path: "/api/v1/contacts/export", as: "agent", status: 403},
+			{name: "export", method: "GET", path: "/api/v1/contacts/export?q=cy", as: "owner", status: 200,
+				want:    []string{"id,first_name,last_name,phone,email,language,country,lifecycle_stage,tags,created_at,last_message_at\n", ",Cy,,+33612345678,cy@example.com,"},
+				notWant: []string{"Ada"}},
+			{name: "export, bad filter", method: "GET", path: "/api/v1/contacts/export?channel_id=x", as: "owner", status: 400},
+		})
+		_, out := f.do(t, scenario{method: "GET", path: "/api/v1/contacts/export", as: "owner"})
+		if n := strings.Count(string(out), "\n"); n != 3 {
+			t.Errorf("export has %d lines, want a header and 2 contacts:\n%s", n, out)
+		}
+	})
+}
+
+// An agent allowed to export exports only the contacts they may see.
+func TestContactExportIsScoped(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.inbound(t, "+14155550100", "Hidden", "m1") // an unassigned conversation of no team of theirs
+		f.run(t, []scenario{
+			{name: "a contact nobody talks to", method: "POST", path: "/api/v1/contacts", as: "owner", body: `{"first_name":"Lead"}`, status: 201},
+			{name: "the agent may export but sees little", method: "PATCH", path: "/api/v1/users/{{agent}}", as: "owner",
+				body: `{"permissions":{"see_all_conversations":false,"export_contacts":true,"delete_contacts":false}}`, status: 200},
+			{name: "the agent's export", method: "GET", path: "/api/v1/contacts/export", as: "agent", status: 200,
+				want: []string{",Lead,"}, notWant: []string{"Hidden"}},
+			{name: "the owner's export", method: "GET", path: "/api/v1/contacts/export", as: "owner", status: 200,
+				want: []string{",Lead,", ",Hidden,"}},
+		})
+	})
+}

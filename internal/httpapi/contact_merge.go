@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
+)
+
+// mergeContact merges the body's contact (from) into the path's.
+func (s *Server) mergeContact(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "contactID")
+	if err != nil {
+		return err
+	}
+	var in contact.MergeInput
+	if err := httpjson.Decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := s.deps.Contacts.Merge(r.Context(), Principal(r), id, in)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// contactMergeSuggestions lists pairs of contacts that look like one person.
+func (s *Server) contactMergeSuggestions(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.deps.Contacts.MergeSuggestions(r.Context(), Principal(r))
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, whole(list))
+	return nil
+}
+
+// contactEvents is a contact's timeline: its events and its conversations',
+// newest first, paged by cursor.
+func (s *Server) contactEvents(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "contactID")
+	if err != nil {
+		return err
+	}
+	p := Principal(r)
+	if _, err := s.deps.Contacts.Get(r.Context(), p, id); err != nil {
+		return err
+	}
+	req, err := pageRequest(r, paging.OrderID)
+	if err != nil {
+		return err
+	}
+	var before int64
+	if req.After != nil {
+		before = req.After.ID
+	}
+	list, err := event.ListForContact(r.Context(), s.deps.DB.Reader(), p, id, before, req.Fetch())
+	if err != nil {
+		return err
+	}
+	return writeList(w, paging.Cut(list, req.Limit, func(e event.Event) paging.Cursor { return paging.Cursor{Order: paging.OrderID, ID: e.ID} }))
+}

@@ -1,0 +1,169 @@
+// The contacts proofs of issue 10 in the browser: a CSV of 1,000 rows with
+// 3 bad ones imports with exactly those 3 reported (line and reason); two
+// contacts are merged from the contact page and their conversations appear
+// under the one kept; and the screenshots of the list and a contact's page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axeSerious answers axe-core's serious or critical violations on the page, described. */
+async function axeSerious(page) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ["violations"] }).then((r) =>
+      r.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `[${v.impact}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(" | ")}`),
+    ),
+  );
+  return found;
+}
+
+const f = fixture(before, after, { workflows: false });
+
+/** csv is 1,000 contacts; lines 101, 501 and 901 (rows 100, 500, 900) are bad. */
+function csv() {
+  const lines = ["First name,Last name,Phone,E-mail,What they need,Company size"];
+  const needs = ["sales", "support", "billing"];
+  for (let i = 1; i <= 1000; i++) {
+    let phone = `+3361${String(i).padStart(7, "0")}`;
+    let email = `imported${i}@example.com`;
+    let size = String(i % 40);
+    if (i === 100) phone = "call me maybe";
+    if (i === 500) email = "not-an-email@";
+    if (i === 900) size = "lots";
+    lines.push(`Imported${i},Person,${phone},${email},${needs[i % 3]},${size}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+test("a CSV of 1,000 rows with 3 bad ones imports with those 3 reported", async () => {
+  const s = f.server;
+  const me = await newUser(f.browser, { name: "owner" });
+  const { page } = me;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, "/contacts/import");
+  await page.getByTestId("import-file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(csv()) });
+
+  // The mapping is prefilled from the header names.
+  await until(async () => (await page.getByTestId("import-map-2").inputValue()) === "phone", { what: "the phone column mapped" });
+  assert.equal(await page.getByTestId("import-map-0").inputValue(), "first_name");
+  assert.equal(await page.getByTestId("import-map-3").inputValue(), "email");
+  assert.equal(await page.getByTestId("import-map-4").inputValue(), "fields.need");
+  assert.equal(await page.getByTestId("import-map-5").inputValue(), "fields.company_size");
+
+  // A dry run reports without writing.
+  await page.getByTestId("import-dry-run").click();
+  await page.locator('[data-testid="import-report"][data-dry-run="true"]').waitFor();
+  assert.equal(await page.getByTestId("import-rejected").textContent(), "3");
+  assert.equal(await page.getByTestId("import-created").textContent(), "997");
+  const before = await s.api("GET", "/api/v1/contacts?q=Imported&limit=5");
+  assert.equal(before.data.length, 0, "the dry run wrote contacts");
+
+  await page.getByTestId("import-run").click();
+  await page.locator('[data-testid="import-report"][data-dry-run="false"]').waitFor();
+  assert.equal(await page.getByTestId("import-rows").textContent(), "1000");
+  assert.equal(await page.getByTestId("import-created").textContent(), "997");
+  assert.equal(await page.getByTestId("import-rejected").textContent(), "3");
+  const rows = page.getByTestId("import-error-row");
+  assert.equal(await rows.count(), 3);
+  const reported = [];
+  for (let i = 0; i < 3; i++) reported.push([await rows.nth(i).getAttribute("data-line"), await rows.nth(i).textContent()]);
+  assert.deepEqual(
+    reported.map(([line]) => line),
+    ["101", "501", "901"],
+  );
+  assert.match(reported[0][1], /invalid phone/);
+  assert.match(reported[1][1], /invalid email/);
+  assert.match(reported[2][1], /bad number/);
+
+  // The list shows them, searched.
+  await page.goto(s.url + "/contacts?q=Imported99");
+  await page.locator('[data-testid="contact-row"]').first().waitFor();
+  const names = await page.locator('[data-testid="contact-row"]').allTextContents();
+  assert.ok(names.length >= 10 && names.every((n) => n.includes("Imported99")), `rows: ${names.join(" | ")}`);
+  me.assertClean();
+  await me.close();
+});
+
+test("two contacts merged in the UI: their conversations appear under one", async () => {
+  const s = f.server;
+  const a = s.newContact("Dana", "Scully");
+  const b = s.newContact("Dana", "Scully-Mulder");
+  const ra = await s.contactWrites(a, "Hello from my work phone");
+  const rb = await s.contactWrites(b, "Hello from my personal phone");
+  assert.notEqual(ra.contact_id, rb.contact_id);
+
+  const me = await newUser(f.browser, { name: "owner" });
+  const { page } = me;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/contacts/${ra.contact_id}`);
+  await page.getByTestId("contact-name").filter({ hasText: "Dana Scully" }).waitFor();
+  await page.getByTestId("merge-open").click();
+  await page.getByLabel("Or find a contact").fill("Scully-Mulder");
+  await page.getByTestId(`merge-candidate-${rb.contact_id}`).click();
+  // Side by side: the last names differ, the older contact's is chosen; keep the other's.
+  await page.getByTestId("keep-last_name-into").waitFor();
+  assert.equal(await page.getByTestId("keep-last_name-into").isChecked(), true);
+  await page.getByTestId("keep-last_name-from").check();
+  await page.getByTestId("merge-confirm").click();
+  await page.getByTestId("merge-dialog").waitFor({ state: "detached" });
+
+  // Both conversations are listed under the kept contact; one stays open.
+  const convs = page.locator('[data-testid="contact-conversation"]');
+  await until(async () => (await convs.count()) === 2, { what: "two conversations under the kept contact" });
+  const ids = (await convs.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-conversation-id"))))).sort();
+  assert.deepEqual(ids, [ra.conversation_id, rb.conversation_id].sort());
+  await page.getByTestId("contact-name").filter({ hasText: "Dana Scully-Mulder" }).waitFor();
+  await page.locator('[data-testid="contact-event"][data-event-type="contact.merged"]').waitFor();
+  const kept = await s.api("GET", `/api/v1/contacts/${ra.contact_id}/conversations`);
+  assert.equal(kept.data.filter((c) => c.status !== "closed").length, 1);
+  await s.api("GET", `/api/v1/contacts/${rb.contact_id}`, undefined, { expect: 404 });
+
+  // A conversation opens in the inbox.
+  await convs.first().click();
+  await page.waitForURL(/\/inbox\/all\/\d+$/);
+  me.assertClean();
+  await me.close();
+});
+
+test("screenshots of the contacts list and a contact's page; no serious accessibility violation", async () => {
+  const s = f.server;
+  const ow = owner(s);
+  const login = await s.api("POST", "/api/v1/auth/login", { email: ow.email, password: ow.password });
+  const people = [
+    ["Tom", "Becker", "Do you offer volume discounts?"],
+    ["Aiko", "Sato", "I was charged twice."],
+    ["Chloé", "Martin", "Bonjour !"],
+  ];
+  let lena;
+  for (const [first, last, text] of people) await s.contactWrites(s.newContact(first, last), text);
+  lena = await s.contactWrites(s.newContact("Lena", "Fischer"), "Hi! My order #4471 hasn't arrived yet.");
+  await s.api(
+    "PATCH",
+    `/api/v1/contacts/${lena.contact_id}`,
+    { email: "lena.fischer@example.com", fields: { need: "support", order_number: "4471", company_size: 12 } },
+    { token: login.token },
+  );
+  await s.api("POST", `/api/v1/contacts/${lena.contact_id}/tags`, { tag: "vip" }, { token: login.token });
+  for (const theme of ["light", "dark"]) {
+    const me = await newUser(f.browser, { name: `owner-${theme}`, theme });
+    const { page } = me;
+    // The contacts who wrote through the demo channel: names, last messages, a tag.
+    await signIn(page, s.url, ow.email, ow.password, `/contacts?channel_id=${s.demo.channel_id}`);
+    await page.locator('[data-testid="contact-row"]').first().waitFor();
+    await screenshot(page, "contacts-list", theme);
+    assert.deepEqual(await axeSerious(page), [], `the contacts list (${theme})`);
+    await page.goto(`${s.url}/contacts/${lena.contact_id}`);
+    await page.locator('[data-testid="contact-event"]').first().waitFor();
+    await page.locator('[data-testid="contact-conversation"]').first().waitFor();
+    if (theme === "light") await screenshot(page, "contact-detail", theme);
+    assert.deepEqual(await axeSerious(page), [], `a contact's page (${theme})`);
+    me.assertClean();
+    await me.close();
+  }
+});

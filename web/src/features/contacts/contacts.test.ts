@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { guessTarget, parseHeader } from "./ImportPage";
+import { defaultChoice, olderSide } from "./MergeDialog";
+import { canExport, cleanFilter, dayStart } from "./data";
+import type { WhoAmI } from "../../lib/types";
+
+describe("import helpers", () => {
+  it("reads a CSV header with quotes and a BOM", () => {
+    expect(parseHeader('\uFEFFName,"Phone, mobile","Say ""hi"""\r\nAda,1,2')).toEqual(["Name", "Phone, mobile", 'Say "hi"']);
+  });
+  it("prefills the mapping from header names", () => {
+    const fields = [{ key: "plan", name: "Plan" }];
+    expect(guessTarget("First Name", fields)).toBe("first_name");
+    expect(guessTarget("E-mail", fields)).toBe("email");
+    expect(guessTarget("Téléphone", fields)).toBe("phone");
+    expect(guessTarget("Plan", fields)).toBe("fields.plan");
+    expect(guessTarget("Shoe size", fields)).toBe("");
+  });
+});
+
+describe("merge helpers", () => {
+  const a = { id: 1, created_at: "2026-01-01T00:00:00Z" };
+  const b = { id: 2, created_at: "2026-02-01T00:00:00Z" };
+  it("the older contact's value wins, else the other's", () => {
+    expect(olderSide(b, a)).toBe("from");
+    expect(olderSide(a, b)).toBe("into");
+    expect(defaultChoice("into", "x", "y")).toBe("into");
+    expect(defaultChoice("into", "", "y")).toBe("from");
+  });
+});
+
+describe("list helpers", () => {
+  it("drops empty filters and turns days into times", () => {
+    expect(cleanFilter({ q: "", tag: "vip" })).toEqual({ tag: "vip" });
+    expect(dayStart("2026-03-02")).toBe("2026-03-02T00:00:00Z");
+    expect(dayStart("")).toBeUndefined();
+  });
+  it("knows who may export", () => {
+    const me = (role: string, perms?: object) =>
+      ({ role, workspace: { permissions: { agent: { export_contacts: false }, manager: { export_contacts: true } } }, user: perms ? { permissions: perms } : {} }) as unknown as WhoAmI;
+    expect(canExport(me("owner"))).toBe(true);
+    expect(canExport(me("agent"))).toBe(false);
+    expect(canExport(me("manager"))).toBe(true);
+    expect(canExport(me("agent", { export_contacts: true }))).toBe(true);
+  });
+});

@@ -1,0 +1,93 @@
+// The contacts screens' server state: the filtered list (paged with
+// cursors), the workspace's fields, stages and tags, and who may export.
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { api, buildURL, type Page } from "../../lib/api";
+import { qk } from "../../lib/queryKeys";
+import type { components } from "../../lib/api-types";
+import type { Contact, ContactField, WhoAmI } from "../../lib/types";
+
+export type Stage = components["schemas"]["ContactStage"];
+export type Tag = components["schemas"]["ContactTag"];
+export type MergeSuggestion = components["schemas"]["ContactMergeSuggestion"];
+export type MergeResult = components["schemas"]["ContactMergeResult"];
+export type ImportReport = components["schemas"]["ContactImportReport"];
+
+/** ContactFilter is the list's query: every member is a query parameter of GET /contacts (and the export). */
+export interface ContactFilter {
+  q?: string;
+  tag?: string;
+  field?: string; // key=value
+  stage?: string;
+  channel_id?: string;
+  last_message_after?: string; // RFC 3339
+  last_message_before?: string;
+}
+
+/** cleanFilter drops empty members, so equal filters make equal query keys. */
+export function cleanFilter(f: ContactFilter): ContactFilter {
+  const out: ContactFilter = {};
+  for (const [k, v] of Object.entries(f) as [keyof ContactFilter, string | undefined][]) if (v) out[k] = v;
+  return out;
+}
+
+export const PAGE = 100;
+
+export function useContactList(filter: ContactFilter) {
+  return useInfiniteQuery({
+    queryKey: qk.contactList(filter),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<Contact>>("/api/v1/contacts", { ...filter, limit: PAGE, cursor: pageParam }, signal),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next_cursor || undefined,
+    placeholderData: (prev) => prev,
+  });
+}
+
+export const exportURL = (filter: ContactFilter) => buildURL("/api/v1/contacts/export", { ...filter });
+
+export const useFields = () =>
+  useQuery({
+    queryKey: qk.fields,
+    queryFn: () => api.get<Page<ContactField>>("/api/v1/custom-fields", { limit: 200 }),
+    staleTime: 300_000,
+  });
+export const useStages = () =>
+  useQuery({
+    queryKey: qk.stages,
+    queryFn: () => api.get<Page<Stage>>("/api/v1/lifecycle-stages", { limit: 200 }),
+    staleTime: 300_000,
+  });
+export const useTags = () =>
+  useQuery({ queryKey: qk.tags, queryFn: () => api.get<Page<Tag>>("/api/v1/tags", { limit: 200 }), staleTime: 60_000 });
+
+/** canExport says whether the signed-in person has the export_contacts permission (the server decides anyway). */
+export function canExport(me: WhoAmI): boolean {
+  if (me.role === "owner") return true;
+  const own = me.user?.permissions;
+  if (own) return own.export_contacts;
+  return me.workspace.permissions?.[me.role]?.export_contacts ?? me.role === "manager";
+}
+
+/** mayMerge: merging deletes a contact, so it needs delete_contacts. */
+export function mayMerge(me: WhoAmI): boolean {
+  if (me.role === "owner") return true;
+  const own = me.user?.permissions;
+  if (own) return own.delete_contacts;
+  return me.workspace.permissions?.[me.role]?.delete_contacts ?? me.role === "manager";
+}
+
+export function displayName(c: Pick<Contact, "first_name" | "last_name" | "email" | "phone" | "id">): string {
+  return [c.first_name, c.last_name].filter(Boolean).join(" ") || c.email || c.phone || "#" + c.id;
+}
+
+/** fieldText shows a stored custom value as text. */
+export function fieldText(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "boolean") return v ? "✓" : "";
+  return String(v);
+}
+
+/** dayStart turns a date input's value (YYYY-MM-DD) into the RFC 3339 start of that day, UTC. */
+export function dayStart(d: string): string | undefined {
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d}T00:00:00Z` : undefined;
+}
