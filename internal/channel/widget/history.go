@@ -17,11 +17,11 @@ const historyLimit = 200
 // Message is a message as the visitor sees it: their own and the
 // business's replies, never internal comments, never another contact's.
 type Message struct {
-	ID             int64     `json:"id"`
-	ConversationID int64     `json:"conversation_id"`
-	Direction      string    `json:"direction"` // in: the visitor's; out: the business's
-	Type           string    `json:"type"`
-	Text           string    `json:"text"`
+	ID             int64  `json:"id"`
+	ConversationID int64  `json:"conversation_id"`
+	Direction      string `json:"direction"` // in: the visitor's; out: the business's
+	Type           string `json:"type"`
+	Text           string `json:"text"`
 	// Replies are the choices of a question, shown as buttons.
 	Replies     []string     `json:"replies,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`

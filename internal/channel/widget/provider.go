@@ -42,9 +42,9 @@ var _ channel.Provider = (*Provider)(nil)
 // Deps are what the visitor API needs beyond the channel.Inbox: given by
 // the node (Attach) once its parts are built, before its routes are.
 type Deps struct {
-	DB   *db.DB
-	Tail *event.Tail // live events to the visitors' sockets
-	Live *live.Hub   // typing notices between visitors and agents
+	DB    *db.DB
+	Tail  *event.Tail // live events to the visitors' sockets
+	Live  *live.Hub   // typing notices between visitors and agents
 	Clock clock.Clock
 	// Limits of the visitor API (zero values: DefaultLimits).
 	Limits Limits
