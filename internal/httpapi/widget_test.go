@@ -1,11 +1,232 @@
 package httpapi_test
 
 import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
 // widgetTestLimits are the fixture's widget rate limits: small, so a test
 // reaches them in a few requests.
-var widgetTestLimits = widget.Limits{PerVisitor: 3, VisitorRefill: time.Hour, PerOrigin: 20, OriginRefill: time.Hour}
+var widgetTestLimits = widget.Limits{PerVisitor: 4, VisitorRefill: time.Hour, PerOrigin: 30, OriginRefill: time.Hour}
+
+const widgetOrigin = "https://shop.example"
+
+// widgetChannel creates a widget channel through the API and returns the
+// fixture var naming it.
+func (f *fixture) widgetChannel(t *testing.T) {
+	t.Helper()
+	f.run(t, []scenario{{name: "create the widget", method: "POST", path: "/api/v1/channels", as: "owner", status: 201, capture: "widget",
+		body: `{"type":"widget","name":"Website","config":{"allowed_origins":["https://shop.example/","http://localhost:8080"],"color":"#0F766E","greeting":"Hi! Ask us anything.","position":"left","pre_chat_form":true}}`,
+		want: []string{`"allowed_origins":["https://shop.example","http://localhost:8080"]`, `"color":"#0f766e"`, `"position":"left"`}}})
+}
+
+// newVisitor asks the widget for a visitor's credentials.
+func (f *fixture) newVisitor(t *testing.T) widget.Visitor {
+	t.Helper()
+	status, body := f.do(t, scenario{method: "POST", path: "/widget/{{widget}}/visitors", header: map[string]string{"Origin": widgetOrigin}})
+	var v widget.Visitor
+	if status != 201 || json.Unmarshal(body, &v) != nil || v.VisitorID == "" || v.Secret == "" {
+		t.Fatalf("new visitor: %d %s", status, body)
+	}
+	return v
+}
+
+func visitorHeader(v widget.Visitor) map[string]string {
+	return map[string]string{"Origin": widgetOrigin, "Authorization": "Visitor " + v.VisitorID + ":" + v.Secret}
+}
+
+func TestWidgetSettingsValidation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		bad := func(name, config, field string) scenario {
+			return scenario{name: name, method: "POST", path: "/api/v1/channels", as: "owner", status: 422,
+				body: `{"type":"widget","name":"Website","config":` + config + `}`, want: []string{field}}
+		}
+		f.run(t, []scenario{
+			bad("no origins", `{}`, "config.allowed_origins"),
+			bad("an origin with a path", `{"allowed_origins":["https://shop.example/contact"]}`, "config.allowed_origins"),
+			bad("not http", `{"allowed_origins":["ftp://shop.example"]}`, "config.allowed_origins"),
+			bad("a colour by name", `{"allowed_origins":["https://shop.example"],"color":"red"}`, "config.color"),
+			bad("a position", `{"allowed_origins":["https://shop.example"],"position":"top"}`, "config.position"),
+			bad("a long greeting", `{"allowed_origins":["https://shop.example"],"greeting":"`+strings.Repeat("a", 501)+`"}`, "config.greeting"),
+			bad("an unknown setting", `{"allowed_origins":["https://shop.example"],"colour":"#000000"}`, "config"),
+			{name: "an agent may not", method: "POST", path: "/api/v1/channels", as: "agent", status: 403,
+				body: `{"type":"widget","name":"Website","config":{"allowed_origins":["https://shop.example"]}}`},
+		})
+		f.widgetChannel(t)
+		f.run(t, []scenario{
+			{name: "defaults kept on update", method: "PATCH", path: "/api/v1/channels/{{widget}}", as: "owner", status: 200,
+				body: `{"config":{"allowed_origins":["https://shop.example"]}}`, want: []string{`"color":"#2563eb"`, `"position":"right"`}},
+		})
+	})
+}
+
+func TestWidgetVisitorAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		other := map[string]string{"Origin": "https://evil.example"}
+		f.run(t, []scenario{
+			{name: "the script", method: "GET", path: "/widget.js?channel={{widget}}", status: 200, want: []string{"attachShadow"}},
+			{name: "settings for an allowed page", method: "GET", path: "/widget/{{widget}}/settings", status: 200,
+				header: map[string]string{"Origin": widgetOrigin}, want: []string{`"greeting":"Hi! Ask us anything."`, `"pre_chat_form":true`}},
+			{name: "settings for another site", method: "GET", path: "/widget/{{widget}}/settings", status: 403, header: other},
+			{name: "settings without an origin", method: "GET", path: "/widget/{{widget}}/settings", status: 403},
+			{name: "a custom channel is no widget", method: "GET", path: "/widget/{{channel}}/settings", status: 404,
+				header: map[string]string{"Origin": widgetOrigin}},
+			{name: "a visitor for another site", method: "POST", path: "/widget/{{widget}}/visitors", status: 403, header: other},
+			{name: "preflight", method: "OPTIONS", path: "/widget/{{widget}}/messages", status: 204,
+				header: map[string]string{"Origin": widgetOrigin, "Access-Control-Request-Method": "POST"}},
+			{name: "preflight from another site", method: "OPTIONS", path: "/widget/{{widget}}/messages", status: 403, header: other},
+		})
+		ana, bob := f.newVisitor(t), f.newVisitor(t)
+		forged := widget.Visitor{VisitorID: ana.VisitorID, Secret: bob.Secret}
+		f.run(t, []scenario{
+			{name: "Ana writes with her name and email", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 201,
+				body: `{"text":"Hello from Ana","client_id":"c1","name":"Ana Lima","email":"ana@example.com"}`, want: []string{`"opened":true`}},
+			{name: "Bob writes", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(bob), status: 201,
+				body: `{"text":"Bob here"}`},
+			{name: "Ana reads her own conversation only", method: "GET", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 200,
+				want: []string{"Hello from Ana"}, notWant: []string{"Bob here"}},
+			{name: "Bob's secret does not open Ana's conversation", method: "GET", path: "/widget/{{widget}}/messages", header: visitorHeader(forged), status: 401},
+			{name: "nor write in it", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(forged), status: 401, body: `{"text":"as Ana"}`},
+			{name: "no credentials", method: "GET", path: "/widget/{{widget}}/messages", header: map[string]string{"Origin": widgetOrigin}, status: 401},
+			{name: "another site with Ana's credentials", method: "GET", path: "/widget/{{widget}}/messages",
+				header: map[string]string{"Origin": "https://evil.example", "Authorization": visitorHeader(ana)["Authorization"]}, status: 403},
+			{name: "a hostile after", method: "GET", path: "/widget/{{widget}}/messages?after=%00", header: visitorHeader(ana), status: 400},
+			{name: "an oversized message", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 422,
+				body: `{"text":"` + strings.Repeat("x", widget.MaxTextLength+1) + `"}`, want: []string{"at most 4000"}},
+			{name: "an empty message", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 422, body: `{"text":"  "}`},
+			{name: "a bad email", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 422,
+				body: `{"text":"hi","email":"not an email"}`, want: []string{"email"}},
+		})
+		// The message opened a conversation with source contact, and the
+		// pre-chat form filled the contact.
+		var opened struct {
+			Data []struct {
+				Payload struct{ Source string } `json:"payload"`
+			} `json:"data"`
+		}
+		f.get(t, "/api/v1/events?types=conversation.opened", "owner", &opened)
+		if len(opened.Data) != 2 || opened.Data[0].Payload.Source != "contact" {
+			t.Fatalf("conversation.opened events: %+v", opened.Data)
+		}
+		var contacts struct {
+			Data []struct{ Email string } `json:"data"`
+		}
+		f.get(t, "/api/v1/contacts?search=Ana", "owner", &contacts)
+		if len(contacts.Data) != 1 || contacts.Data[0].Email != "ana@example.com" {
+			t.Fatalf("Ana's contact: %+v", contacts.Data)
+		}
+		// Ana has 4 messages per hour in the fixture: 1 sent, 3 more, then 429.
+		var rate []scenario
+		for i := 0; i < 3; i++ {
+			rate = append(rate, scenario{name: "within the rate", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana),
+				status: 201, body: `{"text":"again"}`})
+		}
+		rate = append(rate, scenario{name: "past the rate", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana),
+			status: 429, body: `{"text":"too fast"}`})
+		f.run(t, rate)
+	})
+}
+
+// TestWidgetSocket: a visitor chats over the socket, an agent's reply and
+// typing reach them live, and another site or a wrong secret is refused.
+func TestWidgetSocket(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		ana := f.newVisitor(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		url := strings.Replace(f.srv.URL, "http", "ws", 1) + "/widget/" + f.vars["widget"] + "/socket"
+		dial := func(origin string) (*websocket.Conn, *http.Response, error) {
+			return websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {origin}}})
+		}
+		if _, resp, err := dial("https://evil.example"); err == nil || resp == nil || resp.StatusCode != 403 {
+			t.Fatalf("a socket from another site: %v %v", resp, err)
+		}
+		// A wrong secret: closed with 4401.
+		c, _, err := dial(widgetOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write := func(c *websocket.Conn, v any) {
+			t.Helper()
+			data, _ := json.Marshal(v)
+			if err := c.Write(ctx, websocket.MessageText, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		type frame struct {
+			Type, State, Code, Error string
+			Message                 *widget.Message
+		}
+		read := func(c *websocket.Conn) frame {
+			t.Helper()
+			_, data, err := c.Read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fr frame
+			json.Unmarshal(data, &fr)
+			return fr
+		}
+		write(c, map[string]string{"type": "auth", "visitor_id": ana.VisitorID, "secret": "nope"})
+		if _, _, err := c.Read(ctx); websocket.CloseStatus(err) != 4401 {
+			t.Fatalf("a wrong secret: %v", err)
+		}
+		c, _, err = dial(widgetOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		write(c, map[string]string{"type": "auth", "visitor_id": ana.VisitorID, "secret": ana.Secret})
+		if fr := read(c); fr.Type != "ready" {
+			t.Fatalf("first frame %+v", fr)
+		}
+		write(c, map[string]string{"type": "message", "text": "Hi over the socket", "client_id": "k1"})
+		var convID int64
+		for convID == 0 {
+			fr := read(c)
+			if fr.Type == "message" && fr.Message.Text == "Hi over the socket" {
+				convID = fr.Message.ConversationID
+			}
+		}
+		// Too long: an error frame the widget shows, the socket stays open.
+		write(c, map[string]string{"type": "message", "text": strings.Repeat("é", widget.MaxTextLength+1), "client_id": "k2"})
+		fr := read(c)
+		for fr.Type != "error" {
+			fr = read(c)
+		}
+		if fr.Code != "too_long" || !strings.Contains(fr.Error, "at most 4000") {
+			t.Fatalf("an oversized message: %+v", fr)
+		}
+		// An agent types, then replies: both reach the visitor live.
+		agent := f.openLive(t, "agent", "")
+		agent.send(t, `{"type":"typing","conversation_id":`+itoa(convID)+`,"state":"start"}`)
+		for fr := read(c); fr.Type != "typing" || fr.State != "start"; fr = read(c) {
+		}
+		f.run(t, []scenario{{name: "the agent replies", method: "POST", path: "/api/v1/conversations/" + itoa(convID) + "/messages", as: "agent",
+			status: 202, body: `{"text":"Hello Ana, how can we help?"}`}})
+		for {
+			fr := read(c)
+			if fr.Type == "message" && fr.Message.Direction == "out" {
+				if fr.Message.Text != "Hello Ana, how can we help?" {
+					t.Fatalf("reply %+v", fr.Message)
+				}
+				break
+			}
+		}
+	})
+}

@@ -44,7 +44,7 @@ const (
 //	  {"type":"typing","state":"start"|"stop"}
 //	server → visitor: {"type":"ready"}, {"type":"message","message"},
 //	  {"type":"ack","client_id","message_id"}, {"type":"typing","state"},
-//	  {"type":"error","client_id","code","message"}
+//	  {"type":"error","client_id","code","error"}
 type frame struct {
 	Type      string   `json:"type"`
 	VisitorID string   `json:"visitor_id,omitempty"`
@@ -53,7 +53,7 @@ type frame struct {
 	ClientID  string   `json:"client_id,omitempty"`
 	MessageID int64    `json:"message_id,omitempty"`
 	Code      string   `json:"code,omitempty"`
-	Text      string   `json:"text,omitempty"`
+	Error     string   `json:"error,omitempty"`
 	Message   *Message `json:"message,omitempty"`
 	Outgoing
 }
@@ -221,7 +221,7 @@ func (vs *visitorSocket) handle(ctx context.Context, member *live.Member, fr fra
 		if err != nil {
 			if apperr.KindOf(err) == "" {
 				slog.Error("widget: receive", "channel_id", vs.q.ch.ID, "err", err)
-				return vs.write(ctx, frame{Type: "error", ClientID: fr.ClientID, Code: "unavailable", Text: "the message could not be stored; try again"})
+				return vs.write(ctx, frame{Type: "error", ClientID: fr.ClientID, Code: "unavailable", Error: "the message could not be stored; try again"})
 			}
 			return vs.write(ctx, errorFrame(fr.ClientID, err))
 		}
@@ -253,20 +253,21 @@ func (vs *visitorSocket) handle(ctx context.Context, member *live.Member, fr fra
 // errorFrame tells the visitor why a message was refused, in words the
 // widget shows as they are.
 func errorFrame(clientID string, err error) frame {
-	code := "invalid"
-	switch apperr.KindOf(err) {
-	case apperr.KindTooMany:
-		code = "rate_limited"
-	case apperr.KindInvalid:
-		if d := apperr.DetailsOf(err); len(d) > 0 && d[0].Field == "text" && strings.Contains(d[0].Message, "at most") {
+	code, msg := "invalid", err.Error()
+	var e *apperr.Error
+	if errors.As(err, &e) {
+		msg = e.Message
+		switch {
+		case e.Kind == apperr.KindTooMany:
+			code = "rate_limited"
+		case e.Kind == apperr.KindInvalid && e.Field == "text" && strings.Contains(e.Message, "at most"):
 			code = "too_long"
 		}
+		if e.Field != "" {
+			msg = e.Field + " " + msg
+		}
 	}
-	msg := err.Error()
-	if d := apperr.DetailsOf(err); len(d) > 0 {
-		msg = d[0].Field + " " + d[0].Message
-	}
-	return frame{Type: "error", ClientID: clientID, Code: code, Text: msg}
+	return frame{Type: "error", ClientID: clientID, Code: code, Error: msg}
 }
 
 // push sends the visitor the messages after the last one pushed.

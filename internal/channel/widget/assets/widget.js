@@ -250,7 +250,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           if (el) { el.remove(); pending.delete(f.client_id); }
           const cut = f.client_id && el ? el.textContent : "";
           if (cut && !input.value) input.value = cut;
-          showError(f.code === "too_long" && cfg ? T.tooLong(cfg.max_text_length) : f.code === "rate_limited" ? T.rate : T.failed + f.text);
+          showError(f.code === "too_long" && cfg ? T.tooLong(cfg.max_text_length) : f.code === "rate_limited" ? T.rate : T.failed + f.error);
           break;
         }
         case "typing":
