@@ -170,7 +170,7 @@ func TestWidgetSocket(t *testing.T) {
 		}
 		type frame struct {
 			Type, State, Code, Error string
-			Message                 *widget.Message
+			Message                  *widget.Message
 		}
 		read := func(c *websocket.Conn) frame {
 			t.Helper()
