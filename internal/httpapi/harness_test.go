@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/live"
+	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/routing"
@@ -83,7 +84,9 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
 	liveHub := live.NewHub()
 	if p, ok := channels.Registry().Provider(widget.Type); ok {
-		p.(*widget.Provider).Attach(widget.Deps{DB: d, Tail: tail, Live: liveHub, Clock: d.Clock(), Limits: widgetTestLimits})
+		store, err := media.New(d, media.Options{Dir: t.TempDir(), MaxBytes: widgetTestMaxUpload})
+		must0(t, err)
+		p.(*widget.Provider).Attach(widget.Deps{DB: d, Tail: tail, Live: liveHub, Media: store, Clock: d.Clock(), Limits: widgetTestLimits})
 	}
 	webhooks, err := channels.Registry().Routes(channel.Inbox{Channels: channels, Receiver: f.conv})
 	must0(t, err)

@@ -111,6 +111,10 @@ var operations = map[string]opDoc{
 		desc: "Authorization: Visitor <visitor_id>:<secret>. Stored through the channels' receive path: a conversation opens with source contact and the workflows run. " +
 			"422 for an empty or too long text (at most 4,000 characters) or an invalid email; 429 past the per-visitor or per-site rate.",
 		body: widget.Outgoing{}, required: []string{"text"}, status: 201, resp: conversation.Received{}, errors: []int{401, 403, 429}},
+	"POST /widget/{channelID}/uploads": {id: "widgetUpload", tag: tagWidget, summary: "The visitor uploads a file to send",
+		desc: "Authorization: Visitor <visitor_id>:<secret>. Within the media store's limits (413 past its size; 422 for a type it refuses); " +
+			"then send it with a message's media_ids. Counts against the visitor's rate (429).",
+		multipart: true, status: 201, resp: widget.Upload{}, errors: []int{401, 403, 429}},
 	"GET /widget/{channelID}/socket": {id: "widgetSocket", tag: tagWidget, summary: "The visitor's WebSocket",
 		desc: "The first frame is {\"type\":\"auth\",\"visitor_id\",\"secret\"}; then the visitor sends message and typing frames and receives " +
 			"ready, message, ack, typing and error frames (docs/widget.md).",

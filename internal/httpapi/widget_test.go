@@ -1,8 +1,11 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -230,3 +233,60 @@ func TestWidgetSocket(t *testing.T) {
 		}
 	})
 }
+
+// widgetTestMaxUpload is the fixture's widget media limit.
+const widgetTestMaxUpload = 32 << 10
+
+// widgetUpload POSTs data as a visitor's file.
+func (f *fixture) widgetUpload(t *testing.T, v widget.Visitor, origin, filename string, data []byte) (int, []byte) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", filename)
+	must0(t, err)
+	part.Write(data)
+	must0(t, w.Close())
+	req, err := http.NewRequest("POST", f.srv.URL+"/widget/"+f.vars["widget"]+"/uploads", &body)
+	must0(t, err)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Origin", origin)
+	req.Header.Set("Authorization", "Visitor "+v.VisitorID+":"+v.Secret)
+	resp, err := f.srv.Client().Do(req)
+	must0(t, err)
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+func TestWidgetUploads(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		ana := f.newVisitor(t)
+		f.run(t, []scenario{{name: "the settings say the upload limit", method: "GET", path: "/widget/{{widget}}/settings", status: 200,
+			header: map[string]string{"Origin": widgetOrigin}, want: []string{`"max_upload_bytes":32768`}}})
+		if status, body := f.widgetUpload(t, ana, "https://evil.example", "a.png", tinyPNG(t)); status != 403 {
+			t.Fatalf("an upload from another site: %d %s", status, body)
+		}
+		if status, body := f.widgetUpload(t, ana, widgetOrigin, "big.png", append(tinyPNG(t), make([]byte, widgetTestMaxUpload+multipartRoom)...)); status != 413 {
+			t.Fatalf("an oversized upload: %d %s", status, body)
+		}
+		status, body := f.widgetUpload(t, ana, widgetOrigin, "photo.png", tinyPNG(t))
+		var up widget.Upload
+		if status != 201 || json.Unmarshal(body, &up) != nil || up.Kind != "image" {
+			t.Fatalf("an upload: %d %s", status, body)
+		}
+		f.vars["media"] = up.MediaID
+		f.run(t, []scenario{
+			{name: "the visitor sends the file", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 201,
+				body: `{"text":"my receipt","media_ids":["{{media}}"]}`},
+			{name: "and sees it in their history", method: "GET", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 200,
+				want: []string{`"type":"attachment"`, `"name":"photo.png"`, `/media/{{media}}/`}},
+			{name: "a file that is none of the workspace's", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 422,
+				body: `{"text":"x","media_ids":["0123456789abcdef0123456789abcdef"]}`},
+		})
+	})
+}
+
+// multipartRoom is more than the multipart framing the server allows for.
+const multipartRoom = 128 << 10

@@ -121,12 +121,14 @@ type Settings struct {
 	Position      string `json:"position"`
 	PreChatForm   bool   `json:"pre_chat_form"`
 	MaxTextLength int    `json:"max_text_length"`
+	// MaxUploadBytes is the largest file a visitor may send (0: none).
+	MaxUploadBytes int64 `json:"max_upload_bytes"`
 }
 
 // settings is GET /widget/{channelID}/settings.
 func (a *api) settings(w http.ResponseWriter, r *http.Request, q request) error {
 	httpjson.WriteJSON(w, http.StatusOK, Settings{ChannelID: q.ch.ID, Name: q.ch.Name, Color: q.cfg.Color,
-		Greeting: q.cfg.Greeting, Position: q.cfg.Position, PreChatForm: q.cfg.PreChatForm, MaxTextLength: MaxTextLength})
+		Greeting: q.cfg.Greeting, Position: q.cfg.Position, PreChatForm: q.cfg.PreChatForm, MaxTextLength: MaxTextLength, MaxUploadBytes: a.maxUpload()})
 	return nil
 }
 
@@ -185,8 +187,9 @@ type Outgoing struct {
 	// Name and Email, from the pre-chat form, fill the contact.
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email,omitempty"`
-	// Attachments are files the visitor uploaded first (POST …/uploads).
-	Attachments []Attachment `json:"attachments,omitempty"`
+	// MediaIDs are files the visitor uploaded first (POST …/uploads): at
+	// most one per message.
+	MediaIDs []string `json:"media_ids,omitempty"`
 }
 
 // postMessage is POST /widget/{channelID}/messages: what the socket's
@@ -220,7 +223,7 @@ const (
 // and the workflows run.
 func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (conversation.Received, error) {
 	o.Text = strings.TrimSpace(o.Text)
-	if o.Text == "" && len(o.Attachments) == 0 {
+	if o.Text == "" && len(o.MediaIDs) == 0 {
 		return conversation.Received{}, apperr.Invalid("text", "is empty")
 	}
 	if n := limit.Len(o.Text); n > MaxTextLength {
@@ -254,7 +257,7 @@ func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (co
 	if o.ClientID != "" {
 		in.ProviderMessageID = v.VisitorID + ":" + o.ClientID
 	}
-	if len(o.Attachments) > 0 {
+	if len(o.MediaIDs) > 0 {
 		content, err := a.attachments(ctx, q, o)
 		if err != nil {
 			return conversation.Received{}, err

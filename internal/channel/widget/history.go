@@ -93,8 +93,9 @@ func fillContent(m *Message, content string) {
 			Name     string `json:"name"`
 		} `json:"attachments"`
 		Attachment *struct {
-			Type string `json:"type"`
-			URL  string `json:"url"`
+			Type     string `json:"type"`
+			URL      string `json:"url"`
+			FileName string `json:"file_name"`
 		} `json:"attachment"`
 	}
 	if json.Unmarshal([]byte(content), &c) != nil {
@@ -111,7 +112,7 @@ func fillContent(m *Message, content string) {
 		m.Attachments = append(m.Attachments, Attachment{Type: a.Type, URL: a.URL, Name: name})
 	}
 	if c.Attachment != nil && c.Attachment.URL != "" {
-		m.Attachments = append(m.Attachments, Attachment{Type: c.Attachment.Type, URL: c.Attachment.URL})
+		m.Attachments = append(m.Attachments, Attachment{Type: c.Attachment.Type, URL: c.Attachment.URL, Name: c.Attachment.FileName})
 	}
 }
 

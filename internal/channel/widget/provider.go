@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/live"
+	"github.com/switchboard-chat/switchboard/internal/media"
 )
 
 // Type is the widget channel's type name.
@@ -42,9 +43,11 @@ var _ channel.Provider = (*Provider)(nil)
 // Deps are what the visitor API needs beyond the channel.Inbox: given by
 // the node (Attach) once its parts are built, before its routes are.
 type Deps struct {
-	DB    *db.DB
-	Tail  *event.Tail // live events to the visitors' sockets
-	Live  *live.Hub   // typing notices between visitors and agents
+	DB   *db.DB
+	Tail *event.Tail // live events to the visitors' sockets
+	Live *live.Hub   // typing notices between visitors and agents
+	// Media stores the visitors' files (nil: uploads are refused).
+	Media *media.Store
 	Clock clock.Clock
 	// Limits of the visitor API (zero values: DefaultLimits).
 	Limits Limits
@@ -113,6 +116,7 @@ func (p *Provider) Webhooks(in channel.Inbox) []channel.Route {
 		{Method: http.MethodPost, Pattern: "/widget/{channelID}/visitors", Handler: a.handle(a.createVisitor)},
 		{Method: http.MethodGet, Pattern: "/widget/{channelID}/messages", Handler: a.handle(a.history)},
 		{Method: http.MethodPost, Pattern: "/widget/{channelID}/messages", Handler: a.handle(a.postMessage)},
+		{Method: http.MethodPost, Pattern: "/widget/{channelID}/uploads", Handler: a.handle(a.upload)},
 		{Method: http.MethodGet, Pattern: "/widget/{channelID}/socket", Handler: a.handle(a.socket)},
 		{Method: http.MethodOptions, Pattern: "/widget/{channelID}/{rest...}", Handler: a.handle(a.preflight)},
 	}

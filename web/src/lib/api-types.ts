@@ -1760,6 +1760,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/widget/{channelID}/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The visitor uploads a file to send
+         * @description Authorization: Visitor <visitor_id>:<secret>. Within the media store's limits (413 past its size; 422 for a type it refuses); then send it with a message's media_ids. Counts against the visitor's rate (429).
+         */
+        post: operations["widgetUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/widget/{channelID}/visitors": {
         parameters: {
             query?: never;
@@ -2481,9 +2501,19 @@ export interface components {
             color: string;
             greeting: string;
             max_text_length: number;
+            /** Format: int64 */
+            max_upload_bytes: number;
             name: string;
             position: string;
             pre_chat_form: boolean;
+        };
+        WidgetUpload: {
+            content_type: string;
+            file_name: string;
+            kind: string;
+            media_id: string;
+            /** Format: int64 */
+            size: number;
         };
         WidgetVisitor: {
             secret: string;
@@ -11883,13 +11913,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    attachments?: {
-                        name?: string;
-                        type?: string;
-                        url?: string;
-                    }[];
                     client_id?: string;
                     email?: string;
+                    media_ids?: string[];
                     name?: string;
                     text: string;
                 };
@@ -12056,6 +12082,110 @@ export interface operations {
             };
             /** @description No such thing in your workspace (also for a malformed id) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    widgetUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the file; its filename and Content-Type are optional
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WidgetUpload"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
