@@ -21,14 +21,16 @@
     tooLong: (n) => "Votre message est trop long : " + n + " caractères au plus.",
     offline: "Connexion perdue, reconnexion…", failed: "Le message n’a pas pu être envoyé : ",
     rate: "Vous envoyez des messages trop vite ; patientez un instant.", badEmail: "Cet e-mail n’est pas valide.",
-    title: "Discutons", prechat: "Présentez-vous avant de commencer.",
+    title: "Discutons", prechat: "Présentez-vous avant de commencer.", attach: "Joindre un fichier",
+    tooBig: (mb) => "Ce fichier est trop lourd : " + mb + " Mo au plus.",
   } : {
     open: "Open chat", close: "Close chat", placeholder: "Write a message…", send: "Send",
     typing: "The team is typing…", name: "Your name", email: "Your email", start: "Start chatting", unread: "unread",
     tooLong: (n) => "Your message is too long: at most " + n + " characters.",
     offline: "Connection lost, reconnecting…", failed: "The message could not be sent: ",
     rate: "You are sending messages too fast; wait a moment.", badEmail: "This email address is not valid.",
-    title: "Chat with us", prechat: "Tell us who you are before we start.",
+    title: "Chat with us", prechat: "Tell us who you are before we start.", attach: "Attach a file",
+    tooBig: (mb) => "This file is too large: at most " + mb + " MB.",
   };
 
   const load = () => { try { return JSON.parse(localStorage.getItem(storeKey) || "{}") || {}; } catch { return {}; } };
@@ -75,6 +77,8 @@
 .err[hidden],.typing[hidden]{display:none}
 .composer{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e7eb;align-items:flex-end}
 textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:10px;padding:8px 10px;font-size:14px;max-height:120px;min-height:38px;color:#111827}
+.clip{background:transparent;border:1px solid #d1d5db;border-radius:10px;width:38px;height:38px;cursor:pointer;color:#4b5563;display:grid;place-items:center}
+.clip[hidden]{display:none}
 .send{background:var(--c);color:#fff;border:0;border-radius:10px;padding:9px 14px;cursor:pointer;font-weight:600}
 form.pre{padding:16px;display:flex;flex-direction:column;gap:10px}
 form.pre label{display:flex;flex-direction:column;gap:4px;font-size:13px;color:#374151}
@@ -109,7 +113,11 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   const err = h("div", { class: "err", role: "alert", "data-testid": "sb-error", hidden: true });
   const input = h("textarea", { rows: "1", "aria-label": T.placeholder, placeholder: T.placeholder, "data-testid": "sb-input" });
   const sendBtn = h("button", { class: "send", type: "button", "data-testid": "sb-send" }, T.send);
-  const composer = h("div", { class: "composer" }, input, sendBtn);
+  const file = h("input", { type: "file", hidden: true, "data-testid": "sb-file", accept: "image/*,application/pdf,text/plain" });
+  const clip = h("button", { class: "clip", type: "button", "aria-label": T.attach, title: T.attach, hidden: true,
+    "data-testid": "sb-attach", on: { click: () => file.click() } });
+  clip.innerHTML = '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7"/></svg>';
+  const composer = h("div", { class: "composer" }, clip, file, input, sendBtn);
   const nameIn = h("input", { name: "name", autocomplete: "name", required: true, "data-testid": "sb-name" });
   const emailIn = h("input", { name: "email", type: "email", autocomplete: "email", required: true, "data-testid": "sb-email" });
   const pre = h("form", { class: "pre", "data-testid": "sb-prechat" }, h("div", null, T.prechat),
@@ -276,16 +284,17 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     connect();
   }
 
-  function send(text) {
+  function send(text, mediaID, label) {
     text = text.trim();
-    if (!text) return;
+    if (!text && !mediaID) return;
     if (cfg && [...text].length > cfg.max_text_length) { showError(T.tooLong(cfg.max_text_length)); return; }
     if (!wsReady) { showError(T.offline); return; }
     showError("");
     const clientID = Math.random().toString(36).slice(2) + Date.now().toString(36);
     const frame = { type: "message", text, client_id: clientID };
+    if (mediaID) frame.media_ids = [mediaID];
     if (saved.profile && !saved.profileSent) Object.assign(frame, saved.profile);
-    const el = bubble("in", text, { class: "msg in pending" });
+    const el = bubble("in", [text, label].filter(Boolean).join("\n"), { class: "msg in pending" });
     pending.set(clientID, el);
     list.append(el);
     list.scrollTop = list.scrollHeight;
@@ -303,6 +312,29 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     if (now - myTypingAt > 3000) { myTypingAt = now; ws.send(JSON.stringify({ type: "typing", state: "start" })); }
     clearTimeout(myTypingStop);
     myTypingStop = setTimeout(() => { myTypingAt = 0; if (wsReady) ws.send(JSON.stringify({ type: "typing", state: "stop" })); }, 4000);
+  });
+  file.addEventListener("change", async () => {
+    const f = file.files && file.files[0];
+    file.value = "";
+    if (!f || !cfg) return;
+    if (f.size > cfg.max_upload_bytes) { showError(T.tooBig(Math.floor(cfg.max_upload_bytes / 1048576))); return; }
+    showError("");
+    const body = new FormData();
+    body.append("file", f, f.name);
+    try {
+      const res = await fetch(api + "/uploads", { method: "POST", body, credentials: "omit",
+        headers: { Authorization: "Visitor " + saved.visitor_id + ":" + saved.secret } });
+      const data = await res.json().catch(() => ({}));
+      if (!res.ok) {
+        showError(res.status === 413 ? T.tooBig(Math.floor(cfg.max_upload_bytes / 1048576)) : T.failed + ((data.error && data.error.message) || res.statusText));
+        return;
+      }
+      const text = input.value;
+      input.value = "";
+      send(text, data.media_id, data.file_name);
+    } catch (e) {
+      showError(T.failed + e.message);
+    }
   });
   pre.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -323,6 +355,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     root.style.setProperty("--c", cfg.color);
     root.classList.add(cfg.position === "left" ? "left" : "right");
     title.textContent = cfg.name || T.title;
+    clip.hidden = !(cfg.max_upload_bytes > 0);
     if (cfg.greeting) { greet.textContent = cfg.greeting; greet.hidden = false; }
     if (cfg.pre_chat_form && !saved.profile) composer.replaceWith(pre);
     document.body.append(host);
