@@ -119,6 +119,10 @@ test("a visitor on another site chats through the widget with an agent", async (
   const composer = pane(a.page, id).locator('[data-testid="composer"]');
   const modeReply = composer.locator('[data-testid="mode-reply"]');
   if (await modeReply.count()) await modeReply.click();
+  // The visitor types: the agent sees it in the conversation.
+  await input.pressSequentially("And to", { delay: 20 });
+  await pane(a.page, id).getByText("Wendy Walker is typing…").waitFor();
+  await input.fill("");
   const reply = "Hi Wendy, yes: we ship to Canada in 5 to 7 days.";
   await composer.locator("textarea").pressSequentially("Hi Wendy", { delay: 20 });
   await panel.locator('[data-testid="sb-typing"]').waitFor({ state: "visible" });
