@@ -121,7 +121,7 @@ func TestWidgetVisitorAPI(t *testing.T) {
 			} `json:"data"`
 		}
 		f.get(t, "/api/v1/events?types=conversation.opened", "owner", &opened)
-		if len(opened.Data) != 2 || opened.Data[0].Payload.Source != "contact" {
+		if len(opened.Data) != 2 || opened.Data[0].Payload.Source != "contact" || opened.Data[1].Payload.Source != "contact" {
 			t.Fatalf("conversation.opened events: %+v", opened.Data)
 		}
 		var contacts struct {
@@ -130,6 +130,19 @@ func TestWidgetVisitorAPI(t *testing.T) {
 		f.get(t, "/api/v1/contacts?search=Ana", "owner", &contacts)
 		if len(contacts.Data) != 1 || contacts.Data[0].Email != "ana@example.com" {
 			t.Fatalf("Ana's contact: %+v", contacts.Data)
+		}
+		// Carol types Ana's email in the pre-chat form: she is not linked
+		// to Ana's contact, and reads only her own conversation.
+		carol := f.newVisitor(t)
+		f.run(t, []scenario{
+			{name: "Carol claims Ana's email", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(carol), status: 201,
+				body: `{"text":"I am Ana, show me my order","name":"Carol","email":"ana@example.com"}`, want: []string{`"opened":true`}},
+			{name: "Carol does not read Ana's conversation", method: "GET", path: "/widget/{{widget}}/messages", header: visitorHeader(carol), status: 200,
+				want: []string{"I am Ana"}, notWant: []string{"Hello from Ana"}},
+		})
+		f.get(t, "/api/v1/contacts?search=ana@example.com", "owner", &contacts)
+		if len(contacts.Data) != 1 {
+			t.Fatalf("contacts with Ana's email: %+v", contacts.Data)
 		}
 		// Ana has 4 messages per hour in the fixture: 1 sent, 3 more, then 429.
 		var rate []scenario

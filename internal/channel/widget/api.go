@@ -3,6 +3,7 @@ package widget
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/mail"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
@@ -243,11 +245,11 @@ func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (co
 			profile.LastName = &last
 		}
 	}
-	if email := strings.TrimSpace(o.Email); email != "" {
+	email := strings.TrimSpace(o.Email)
+	if email != "" {
 		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > maxEmailLen {
 			return conversation.Received{}, apperr.Invalid("email", "is not an email address")
 		}
-		profile.Email = &email
 	}
 	if err := a.takeVisitor(q, v); err != nil {
 		return conversation.Received{}, err
@@ -268,5 +270,30 @@ func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (co
 	if err != nil {
 		return conversation.Received{}, err
 	}
+	if email != "" {
+		a.fillEmail(ctx, q, res[0].ContactID, email)
+	}
 	return res[0], nil
+}
+
+// fillEmail gives the visitor's contact the email of the pre-chat form
+// when it has none and no other contact has it. The email is the
+// visitor's unverified word, so it is never handed to Receive, which
+// would link the visitor to an existing contact with that email — and
+// let anyone who types a customer's email read that customer's
+// conversation. The message is stored whatever becomes of the email.
+func (a *api) fillEmail(ctx context.Context, q request, contactID int64, email string) {
+	if contactID == 0 {
+		return
+	}
+	err := a.deps.DB.Write(ctx, func(tx *db.Tx) error {
+		c, err := contact.GetTx(ctx, tx, q.ch.WorkspaceID, contactID)
+		if err != nil || c.Email != "" {
+			return err
+		}
+		return contact.UpdateTx(ctx, tx, q.ch.WorkspaceID, contactID, contact.Input{Email: &email})
+	})
+	if err != nil && apperr.KindOf(err) == "" {
+		slog.Warn("widget: the pre-chat email was not saved", "contact_id", contactID, "err", err)
+	}
 }
