@@ -244,6 +244,26 @@ func TestWidgetSocket(t *testing.T) {
 				break
 			}
 		}
+		// Ana leaves; a reply written meanwhile waits in her conversation
+		// and reaches her socket when she comes back, after her history.
+		c.Close(websocket.StatusNormalClosure, "")
+		f.run(t, []scenario{{name: "a reply while Ana is away", method: "POST", path: "/api/v1/conversations/" + itoa(convID) + "/messages", as: "agent",
+			status: 202, body: `{"text":"Are you still there?"}`}})
+		c, _, err = dial(widgetOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		write(c, map[string]string{"type": "auth", "visitor_id": ana.VisitorID, "secret": ana.Secret})
+		var texts []string
+		for len(texts) < 3 {
+			if fr := read(c); fr.Type == "message" {
+				texts = append(texts, fr.Message.Text)
+			}
+		}
+		if strings.Join(texts, "|") != "Hi over the socket|Hello Ana, how can we help?|Are you still there?" {
+			t.Fatalf("back, Ana is sent %q", texts)
+		}
 	})
 }
 

@@ -129,6 +129,11 @@ test("a visitor on another site chats through the widget with an agent", async (
   await composer.locator("textarea").fill(reply);
   await composer.locator('[data-testid="send"]').click();
   await msg("out", reply).waitFor();
+  // The dispatcher recorded it as sent.
+  await until(
+    async () => (await s.api("GET", `/api/v1/conversations/${id}/messages?limit=200`)).data.find((m) => m.text === reply)?.status === "sent",
+    { what: "the reply to be recorded as sent" },
+  );
   await until(async () => (await panel.locator('[data-testid="sb-typing"]').isHidden()), { what: "the typing line to go" });
 
   // The screenshot: the shop's page with the widget open.
