@@ -126,6 +126,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   const panel = h("div", { class: "panel", role: "dialog", "aria-label": T.title, "data-testid": "sb-panel", hidden: true },
     h("div", { class: "head" }, title, closeBtn), greet, list, typing, err, composer);
   const root = h("div", { class: "root" }, panel, launcher);
+  panel.addEventListener("keydown", (e) => { if (e.key === "Escape") { toggle(false); launcher.focus(); } });
   shadow.append(root);
 
   const showError = (text) => { err.textContent = text; err.hidden = !text; };
@@ -198,8 +199,10 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     }
     const el = bubble(m.direction, text, { "data-message-id": String(m.id) });
     for (const a of m.attachments || []) {
-      if (/^https?:\/\//.test(a.url) || a.url.startsWith("/")) {
-        el.append(document.createElement("br"), h("a", { href: new URL(a.url, base).href, target: "_blank", rel: "noopener noreferrer" }, a.name || a.type));
+      let href = "";
+      try { href = new URL(a.url, base).href; } catch { /* not a URL */ }
+      if (/^https?:\/\//.test(href)) {
+        el.append(document.createElement("br"), h("a", { href, target: "_blank", rel: "noopener noreferrer" }, a.name || a.type));
       }
     }
     list.append(el);
