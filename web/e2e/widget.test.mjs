@@ -10,9 +10,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, goOnline, newUser, pane, row, screenshot, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after);
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 /** hostSite serves a shop's page that embeds the widget of site.channelID. */
 async function hostSite(switchboardURL, channelID = 0) {
@@ -139,6 +142,16 @@ test("a visitor on another site chats through the widget with an agent", async (
   // The screenshot: the shop's page with the widget open.
   await v.page.setViewportSize({ width: 1280, height: 800 });
   await screenshot(v.page, "widget", "light");
+
+  // axe-core finds nothing serious in the open widget (its shadow root included).
+  await v.page.evaluate(axeSource);
+  const violations = await v.page.evaluate((sel) =>
+    window.axe.run({ include: [[sel]] }, { resultTypes: ["violations"] }).then((r) =>
+      r.violations.map((x) => ({ id: x.id, impact: x.impact, help: x.help, targets: x.nodes.map((n) => n.target) })),
+    ),
+  `#switchboard-widget-${channel.id}`);
+  const serious = violations.filter((x) => x.impact === "serious" || x.impact === "critical");
+  assert.deepEqual(serious, [], `axe found serious violations in the widget: ${JSON.stringify(serious)}`);
 
   // An oversized message: a clear error in the widget, nothing sent.
   await input.fill("x".repeat(4001));
