@@ -323,3 +323,26 @@ func TestWidgetUploads(t *testing.T) {
 
 // multipartRoom is more than the multipart framing the server allows for.
 const multipartRoom = 128 << 10
+
+// TestWidgetOriginRate: a site's requests are limited on their own; the
+// channel's other sites are not held back by it.
+func TestWidgetOriginRate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		newVisitor := func(origin string) int {
+			status, _ := f.do(t, scenario{method: "POST", path: "/widget/{{widget}}/visitors", header: map[string]string{"Origin": origin}})
+			return status
+		}
+		for i := 0; i < widgetTestLimits.PerOrigin; i++ {
+			if status := newVisitor(widgetOrigin); status != 201 {
+				t.Fatalf("visitor %d of the site's burst: %d", i+1, status)
+			}
+		}
+		f.run(t, []scenario{{name: "past the site's rate", method: "POST", path: "/widget/{{widget}}/visitors", status: 429,
+			header: map[string]string{"Origin": widgetOrigin}, want: []string{"too many requests from this site"}}})
+		if status := newVisitor("http://localhost:8080"); status != 201 {
+			t.Fatalf("the channel's other site: %d", status)
+		}
+	})
+}

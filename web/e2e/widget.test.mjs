@@ -91,6 +91,7 @@ test("a visitor on another site chats through the widget with an agent", async (
   const buttons = panel.locator('[data-testid="sb-reply"]');
   await until(async () => (await buttons.count()) === 3, { what: "three answer buttons" });
   assert.deepEqual(await buttons.allInnerTexts(), ["Sales", "Support", "Billing"]);
+  await screenshot(v.page, "widget-question", "light", { locator: panel });
 
   // The conversation opened with source contact, and the contact is Wendy.
   const opened = await s.api("GET", "/api/v1/events?types=conversation.opened&limit=200");

@@ -56,6 +56,7 @@
  box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
 .launcher:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #111;outline-offset:2px}
 .launcher svg{width:26px;height:26px;fill:currentColor}
+.launcher .i-close,.launcher[aria-expanded="true"] .i-chat{display:none}.launcher[aria-expanded="true"] .i-close{display:block}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#dc2626;color:#fff;
  font-size:12px;font-weight:600;line-height:20px;text-align:center;border:2px solid #fff}
 .panel{width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);background:#fff;color:#111827;border-radius:14px;
@@ -103,7 +104,8 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   const badge = h("span", { class: "badge", "data-testid": "sb-unread", hidden: true });
   const launcher = h("button", { class: "launcher", type: "button", "aria-label": T.open, "aria-expanded": "false",
     "data-testid": "sb-launcher", on: { click: () => toggle() } });
-  launcher.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+  launcher.innerHTML = '<svg class="i-chat" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>' +
+    '<svg class="i-close" viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"/></svg>';
   launcher.append(badge);
   const title = h("b");
   const closeBtn = h("button", { type: "button", "aria-label": T.close, on: { click: () => toggle(false) } }, "×");
