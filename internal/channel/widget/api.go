@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -29,6 +30,7 @@ type api struct {
 	deps     *Deps
 	visitors *ratelimit.Limiter[string]
 	origins  *ratelimit.Limiter[string]
+	sockets  atomic.Int64 // open visitor sockets
 }
 
 func newAPI(in channel.Inbox, d *Deps) *api {

@@ -63,11 +63,13 @@ type Limits struct {
 	// site, then one more every OriginRefill.
 	PerOrigin    int
 	OriginRefill time.Duration
+	// MaxSockets bounds the visitors' sockets open on the node at once.
+	MaxSockets int
 }
 
 // DefaultLimits: 20 messages at once then one a second per visitor; 600
-// requests at once then 20 a second per site.
-var DefaultLimits = Limits{PerVisitor: 20, VisitorRefill: time.Second, PerOrigin: 600, OriginRefill: 50 * time.Millisecond}
+// requests at once then 20 a second per site; 10,000 sockets per node.
+var DefaultLimits = Limits{PerVisitor: 20, VisitorRefill: time.Second, PerOrigin: 600, OriginRefill: 50 * time.Millisecond, MaxSockets: 10_000}
 
 // New returns the widget provider; Attach must be called before its
 // routes are mounted.

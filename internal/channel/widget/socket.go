@@ -66,6 +66,13 @@ func (a *api) socket(w http.ResponseWriter, r *http.Request, q request) error {
 	if err := a.takeOrigin(q); err != nil {
 		return err
 	}
+	if max := a.deps.Limits.MaxSockets; max > 0 {
+		if a.sockets.Add(1) > int64(max) {
+			a.sockets.Add(-1)
+			return apperr.TooMany(5*time.Second, "too many visitors are connected to this server; try again in a moment")
+		}
+		defer a.sockets.Add(-1)
+	}
 	// The origin was checked against the channel's allowed origins above.
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
