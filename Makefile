@@ -2,7 +2,7 @@
 GO      ?= go
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/switchboard-chat/switchboard/internal/cli.Version=$(VERSION)
-GOFILES := $(shell find . -name '*.go' -not -path './web/*' -not -path './e2e/*' 2>/dev/null) web/embed.go go.mod go.sum
+GOFILES := $(shell find . -name '*.go' -not -path './web/*' -not -path './e2e/*' 2>/dev/null) web/embed.go go.mod go.sum $(wildcard internal/channel/widget/assets/*)
 # The web app's sources: a change rebuilds web/dist, which the binary embeds.
 WEBSRC  := $(shell find web/src web/scripts -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts web/tsconfig.json
 DATA    ?= ./data

@@ -40,12 +40,14 @@ func (a *App) wireChannels(ctx context.Context) error {
 		return err
 	}
 	a.engines = append(a.engines, tail.Run)
+	liveHub := a.typingHub()
+	a.attachWidget(tail, liveHub)
 	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.Conversations, Metrics: a.Metrics})
 	if err != nil {
 		return err
 	}
 	a.Handler = httpapi.New(httpapi.Deps{
-		Live:           a.typingHub(),
+		Live:           liveHub,
 		DB:             a.DB,
 		Tail:           tail,
 		Workspaces:     a.Workspaces,

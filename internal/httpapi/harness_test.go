@@ -17,11 +17,14 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/live"
+	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/routing"
@@ -79,11 +82,17 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
 	channels := newChannels(t, d)
 	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
+	liveHub := live.NewHub()
+	if p, ok := channels.Registry().Provider(widget.Type); ok {
+		store, err := media.New(d, media.Options{Dir: t.TempDir(), MaxBytes: widgetTestMaxUpload})
+		must0(t, err)
+		p.(*widget.Provider).Attach(widget.Deps{DB: d, Tail: tail, Live: liveHub, Media: store, Clock: d.Clock(), Limits: widgetTestLimits})
+	}
 	webhooks, err := channels.Registry().Routes(channel.Inbox{Channels: channels, Receiver: f.conv})
 	must0(t, err)
 	deps := httpapi.Deps{
 		DB: d, Tail: tail, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
-		Webhooks: webhooks, Metrics: metrics.New().Handler(),
+		Webhooks: webhooks, Metrics: metrics.New().Handler(), Live: liveHub,
 		Routing:        routing.New(d, routing.Options{Hub: hub}),
 		Workflows:      workflow.NewService(d),
 		TrustedProxies: opts.trustedProxies,
@@ -140,7 +149,7 @@ var testKey = bytes.Repeat([]byte{7}, secret.KeySize)
 // registered, secrets sealed with testKey.
 func newChannels(t testing.TB, d *db.DB) *channel.Service {
 	t.Helper()
-	reg, err := channel.NewRegistry(custom.New(nil))
+	reg, err := channel.NewRegistry(custom.New(nil), widget.New())
 	must0(t, err)
 	keys, err := secret.NewKeyring(testKey)
 	must0(t, err)

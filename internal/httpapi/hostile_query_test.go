@@ -54,7 +54,9 @@ func TestHostileQueryParameters(t *testing.T) {
 		covered := 0
 		for _, path := range paths {
 			op, ok := doc.Paths[path]["get"]
-			if !ok {
+			if !ok || strings.HasPrefix(path, "/widget") {
+				// The website widget's routes answer pages of allowed
+				// origins only; widget_test.go sends them hostile values.
 				continue
 			}
 			// Path parameters are {{name}} placeholders the fixture fills.

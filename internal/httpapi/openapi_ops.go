@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -63,6 +64,7 @@ const (
 	tagPeople        = "users and teams"
 	tagChannels      = "channels"
 	tagEvents        = "events"
+	tagWidget        = "website widget"
 )
 
 // operations documents every route, by "METHOD pattern" as in the table.
@@ -88,6 +90,37 @@ var operations = map[string]opDoc{
 		summary: "The same as /custom/channel/webhook, with respond.io's trailing slash",
 		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200,
 		okText: "Every event is stored"},
+
+	// The website widget (internal/channel/widget): the script and the
+	// visitor API it calls from the embedding page, which must be of one of
+	// the channel's allowed origins (403 otherwise).
+	"GET /widget.js": {id: "widgetScript", tag: tagWidget, summary: "The website widget's script",
+		desc:   "One <script src=\".../widget.js?channel=ID\" async> tag embeds it. Cached for five minutes (ETag), or for good with ?v=<version>.",
+		query:  []param{{"channel", "the widget channel's id (read by the script from its own URL)", true}, {"v", "the script's version, for a long cache", false}},
+		status: 200, media: "text/javascript", also: 304},
+	"GET /widget/{channelID}/settings": {id: "widgetSettings", tag: tagWidget, summary: "The widget's look, as the script draws it",
+		status: 200, resp: widget.Settings{}, errors: []int{403}},
+	"POST /widget/{channelID}/visitors": {id: "widgetCreateVisitor", tag: tagWidget, summary: "A new visitor's credentials",
+		desc:   "The script keeps them in the site's localStorage; the visitor's identity persists with them. Rate limited per site (429).",
+		status: 201, resp: widget.Visitor{}, errors: []int{403, 429}},
+	"GET /widget/{channelID}/messages": {id: "widgetHistory", tag: tagWidget, summary: "The visitor's own messages and the replies to them",
+		desc:   "Authorization: Visitor <visitor_id>:<secret>. Never another contact's messages, never internal comments.",
+		query:  []param{{"after", "a message id: only later messages", true}},
+		status: 200, resp: widget.History{}, errors: []int{401, 403}},
+	"POST /widget/{channelID}/messages": {id: "widgetSendMessage", tag: tagWidget, summary: "The visitor writes (what the socket's message frame does)",
+		desc: "Authorization: Visitor <visitor_id>:<secret>. Stored through the channels' receive path: a conversation opens with source contact and the workflows run. " +
+			"422 for an empty or too long text (at most 4,000 characters) or an invalid email; 429 past the per-visitor or per-site rate.",
+		body: widget.Outgoing{}, required: []string{"text"}, status: 201, resp: conversation.Received{}, errors: []int{401, 403, 429}},
+	"POST /widget/{channelID}/uploads": {id: "widgetUpload", tag: tagWidget, summary: "The visitor uploads a file to send",
+		desc: "Authorization: Visitor <visitor_id>:<secret>. Within the media store's limits (413 past its size; 422 for a type it refuses); " +
+			"then send it with a message's media_ids. Counts against the visitor's rate (429).",
+		multipart: true, status: 201, resp: widget.Upload{}, errors: []int{401, 403, 429}},
+	"GET /widget/{channelID}/socket": {id: "widgetSocket", tag: tagWidget, summary: "The visitor's WebSocket",
+		desc: "The first frame is {\"type\":\"auth\",\"visitor_id\",\"secret\"}; then the visitor sends message and typing frames and receives " +
+			"ready, message, ack, typing and error frames (docs/widget.md).",
+		status: 101, errors: []int{400, 403, 429}},
+	"OPTIONS /widget/{channelID}/{rest...}": {id: "widgetPreflight", tag: tagWidget, summary: "CORS preflight of the visitor API",
+		status: 204, errors: []int{403}},
 
 	"POST /api/v1/auth/login": {id: "login", tag: tagAuth, summary: "Sign in: a session token for one workspace",
 		desc: "A person has one account (email, password) and may work in several workspaces. With one active membership, or with " +

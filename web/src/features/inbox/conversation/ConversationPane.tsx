@@ -247,6 +247,8 @@ function Pane({ id }: { id: number }) {
   useConversationCommands(id, actions, canAct);
 
   const typingNames = [...(live.typing.get(id) ?? [])].map((u) => userMap.get(u)?.name).filter(Boolean) as string[];
+  // A notice without a user is the contact's (the website widget's visitor typing).
+  const contactTyping = live.typing.get(id)?.has(0) ?? false;
 
   if (conv.isError) {
     // Missing, or not the person's to see (the same answer): the 404 page,
@@ -382,6 +384,7 @@ function Pane({ id }: { id: number }) {
             <p aria-live="polite" className="text-muted h-5 px-5 text-xs italic">
               {typingNames.length > 0 &&
                 t(typingNames.length > 1 ? "conversation.timeline.typingMany" : "conversation.timeline.typing", { names: typingNames.join(", ") })}
+              {typingNames.length === 0 && contactTyping && t("conversation.timeline.contactTyping", { name: contactName })}
             </p>
           }
         />

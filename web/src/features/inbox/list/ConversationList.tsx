@@ -58,7 +58,8 @@ function replyingName(
   someone: string,
 ): string | undefined {
   if (!ids) return undefined;
-  for (const id of ids) if (id !== me) return users.get(id)?.name ?? someone;
+  // 0 is the contact typing (the website widget), not someone replying.
+  for (const id of ids) if (id !== me && id !== 0) return users.get(id)?.name ?? someone;
   return undefined;
 }
 

@@ -1,0 +1,379 @@
+/* Switchboard website chat widget. Embed with
+ *   <script src="https://switchboard.example.com/widget.js?channel=ID" async></script>
+ * Hand-written, no dependency; drawn in a shadow root so the site's styles
+ * and ours never meet. Contact and agent content is text, never HTML. */
+(() => {
+  "use strict";
+  const me = document.currentScript;
+  if (!me || !me.src) return;
+  const src = new URL(me.src);
+  const channel = src.searchParams.get("channel");
+  if (!channel || !/^\d+$/.test(channel) || window["__switchboardWidget" + channel]) return;
+  window["__switchboardWidget" + channel] = true;
+  const base = src.origin;
+  const api = base + "/widget/" + channel;
+  const storeKey = "switchboard-widget-" + channel;
+
+  const fr = (navigator.language || "").toLowerCase().startsWith("fr");
+  const T = fr ? {
+    open: "Ouvrir le chat", close: "Fermer le chat", placeholder: "Écrivez un message…", send: "Envoyer",
+    typing: "L’équipe écrit…", name: "Votre nom", email: "Votre e-mail", start: "Commencer", unread: "non lus",
+    tooLong: (n) => "Votre message est trop long : " + n + " caractères au plus.",
+    offline: "Connexion perdue, reconnexion…", failed: "Le message n’a pas pu être envoyé : ",
+    rate: "Vous envoyez des messages trop vite ; patientez un instant.", badEmail: "Cet e-mail n’est pas valide.",
+    title: "Discutons", prechat: "Présentez-vous avant de commencer.", attach: "Joindre un fichier",
+    tooBig: (mb) => "Ce fichier est trop lourd : " + mb + " Mo au plus.",
+  } : {
+    open: "Open chat", close: "Close chat", placeholder: "Write a message…", send: "Send",
+    typing: "The team is typing…", name: "Your name", email: "Your email", start: "Start chatting", unread: "unread",
+    tooLong: (n) => "Your message is too long: at most " + n + " characters.",
+    offline: "Connection lost, reconnecting…", failed: "The message could not be sent: ",
+    rate: "You are sending messages too fast; wait a moment.", badEmail: "This email address is not valid.",
+    title: "Chat with us", prechat: "Tell us who you are before we start.", attach: "Attach a file",
+    tooBig: (mb) => "This file is too large: at most " + mb + " MB.",
+  };
+
+  const load = () => { try { return JSON.parse(localStorage.getItem(storeKey) || "{}") || {}; } catch { return {}; } };
+  let saved = load();
+  const save = () => { try { localStorage.setItem(storeKey, JSON.stringify(saved)); } catch { /* private mode */ } };
+
+  const h = (tag, attrs, ...kids) => {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "on") for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+      else if (v !== false && v != null) el.setAttribute(k, v === true ? "" : v);
+    }
+    for (const kid of kids) if (kid != null) el.append(kid);
+    return el;
+  };
+
+  const css = `
+:host{all:initial}
+*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+.root{position:fixed;bottom:20px;z-index:2147483000;display:flex;flex-direction:column;gap:12px;align-items:flex-end}
+.root.left{left:20px;align-items:flex-start}.root.right{right:20px}
+.launcher{position:relative;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;background:var(--c);color:#fff;
+ box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
+.launcher:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #111;outline-offset:2px}
+.launcher svg{width:26px;height:26px;fill:currentColor}
+.launcher .i-close,.launcher[aria-expanded="true"] .i-chat{display:none}.launcher[aria-expanded="true"] .i-close{display:block}
+.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#dc2626;color:#fff;
+ font-size:12px;font-weight:600;line-height:20px;text-align:center;border:2px solid #fff}
+.panel{width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);background:#fff;color:#111827;border-radius:14px;
+ box-shadow:0 10px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden;font-size:14px}
+.panel[hidden]{display:none}
+.head{background:var(--c);color:#fff;padding:14px 16px;display:flex;align-items:center;justify-content:space-between;gap:8px}
+.head b{font-size:15px}.head button{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 6px;border-radius:6px}
+.greet{padding:12px 16px;color:#374151;background:#f9fafb;border-bottom:1px solid #e5e7eb;white-space:pre-wrap}
+.list{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}
+.msg{max-width:80%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.4}
+.msg.out{align-self:flex-start;background:#f3f4f6;border-bottom-left-radius:4px}
+.msg.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}
+.msg.pending{opacity:.6}.msg a{color:inherit}
+.replies{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}
+.replies button{border:1px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:6px 12px;cursor:pointer;font-size:13px}
+.replies button:hover{background:var(--c);color:#fff}
+.typing{padding:0 16px 6px;color:#6b7280;font-size:12px;min-height:18px}
+.err{margin:0 12px 8px;padding:8px 10px;border-radius:8px;background:#fef2f2;color:#991b1b;font-size:13px}
+.err[hidden],.typing[hidden]{display:none}
+.composer{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e7eb;align-items:flex-end}
+textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:10px;padding:8px 10px;font-size:14px;max-height:120px;min-height:38px;color:#111827}
+.clip{background:transparent;border:1px solid #d1d5db;border-radius:10px;width:38px;height:38px;cursor:pointer;color:#4b5563;display:grid;place-items:center}
+.clip[hidden]{display:none}
+.send{background:var(--c);color:#fff;border:0;border-radius:10px;padding:9px 14px;cursor:pointer;font-weight:600}
+form.pre{padding:16px;display:flex;flex-direction:column;gap:10px}
+form.pre label{display:flex;flex-direction:column;gap:4px;font-size:13px;color:#374151}
+form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-size:14px}
+`;
+
+  const host = h("div", { id: "switchboard-widget-" + channel });
+  const shadow = host.attachShadow({ mode: "open" });
+  if ("adoptedStyleSheets" in shadow && typeof CSSStyleSheet === "function") {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    shadow.append(h("style", null, css));
+  }
+
+  let cfg = null, ws = null, wsReady = false, retry = 0, open = false;
+  const messages = new Map(); // id → message
+  const pending = new Map(); // client_id → element
+  let unread = 0, typingTimer = 0, myTypingAt = 0, myTypingStop = 0;
+
+  const badge = h("span", { class: "badge", "data-testid": "sb-unread", hidden: true });
+  const launcher = h("button", { class: "launcher", type: "button", "aria-label": T.open, "aria-expanded": "false",
+    "data-testid": "sb-launcher", on: { click: () => toggle() } });
+  launcher.innerHTML = '<svg class="i-chat" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>' +
+    '<svg class="i-close" viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"/></svg>';
+  launcher.append(badge);
+  const title = h("b");
+  const closeBtn = h("button", { type: "button", "aria-label": T.close, on: { click: () => toggle(false) } }, "×");
+  const greet = h("div", { class: "greet", "data-testid": "sb-greeting", hidden: true });
+  const list = h("div", { class: "list", role: "log", "aria-live": "polite", "data-testid": "sb-messages" });
+  const typing = h("div", { class: "typing", "data-testid": "sb-typing", hidden: true }, T.typing);
+  const err = h("div", { class: "err", role: "alert", "data-testid": "sb-error", hidden: true });
+  const input = h("textarea", { rows: "1", "aria-label": T.placeholder, placeholder: T.placeholder, "data-testid": "sb-input" });
+  const sendBtn = h("button", { class: "send", type: "button", "data-testid": "sb-send" }, T.send);
+  const file = h("input", { type: "file", hidden: true, "data-testid": "sb-file", accept: "image/*,application/pdf,text/plain" });
+  const clip = h("button", { class: "clip", type: "button", "aria-label": T.attach, title: T.attach, hidden: true,
+    "data-testid": "sb-attach", on: { click: () => file.click() } });
+  clip.innerHTML = '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M21 11l-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7"/></svg>';
+  const composer = h("div", { class: "composer" }, clip, file, input, sendBtn);
+  const nameIn = h("input", { name: "name", autocomplete: "name", required: true, "data-testid": "sb-name" });
+  const emailIn = h("input", { name: "email", type: "email", autocomplete: "email", required: true, "data-testid": "sb-email" });
+  const pre = h("form", { class: "pre", "data-testid": "sb-prechat" }, h("div", null, T.prechat),
+    h("label", null, T.name, nameIn), h("label", null, T.email, emailIn),
+    h("button", { class: "send", type: "submit" }, T.start));
+  const panel = h("div", { class: "panel", role: "dialog", "aria-label": T.title, "data-testid": "sb-panel", hidden: true },
+    h("div", { class: "head" }, title, closeBtn), greet, list, typing, err, composer);
+  const root = h("div", { class: "root" }, panel, launcher);
+  panel.addEventListener("keydown", (e) => { if (e.key === "Escape") { toggle(false); launcher.focus(); } });
+  shadow.append(root);
+
+  const showError = (text) => { err.textContent = text; err.hidden = !text; };
+
+  function toggle(want) {
+    open = want === undefined ? !open : want;
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    launcher.setAttribute("aria-label", open ? T.close : T.open);
+    if (open) {
+      markRead();
+      (pre.isConnected ? nameIn : input).focus();
+      list.scrollTop = list.scrollHeight;
+    }
+  }
+
+  function markRead() {
+    let last = saved.seen || 0;
+    for (const id of messages.keys()) last = Math.max(last, id);
+    saved.seen = last;
+    save();
+    unread = 0;
+    drawBadge();
+  }
+
+  function drawBadge() {
+    badge.hidden = unread === 0;
+    badge.textContent = unread > 9 ? "9+" : String(unread);
+    badge.setAttribute("aria-label", unread + " " + T.unread);
+  }
+
+  // Links become clickable only as http(s) anchors; everything else is text.
+  function textNodes(text) {
+    const out = [];
+    const re = /https?:\/\/[^\s<>"]+/g;
+    let at = 0, m;
+    while ((m = re.exec(text))) {
+      if (m.index > at) out.push(document.createTextNode(text.slice(at, m.index)));
+      out.push(h("a", { href: m[0], target: "_blank", rel: "noopener noreferrer" }, m[0]));
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) out.push(document.createTextNode(text.slice(at)));
+    return out;
+  }
+
+  function bubble(dir, text, attrs) {
+    const el = h("div", Object.assign({ class: "msg " + dir, "data-testid": "sb-message", "data-direction": dir }, attrs || {}));
+    el.append(...textNodes(text));
+    return el;
+  }
+
+  function drawReplies() {
+    for (const old of list.querySelectorAll(".replies")) old.remove();
+    const last = [...messages.values()].pop();
+    if (!last || last.direction !== "out" || !last.replies || !last.replies.length) return;
+    const box = h("div", { class: "replies", "data-testid": "sb-replies" });
+    for (const r of last.replies) {
+      box.append(h("button", { type: "button", "data-testid": "sb-reply", on: { click: () => send(r) } }, r));
+    }
+    list.append(box);
+  }
+
+  function addMessage(m) {
+    if (messages.has(m.id)) return;
+    messages.set(m.id, m);
+    let text = m.text || "";
+    if (m.replies && m.replies.length) {
+      // The question's text lists the choices as "1. …" lines: the buttons say them.
+      text = text.split("\n").filter((l) => !/^\d+\.\s/.test(l)).join("\n");
+    }
+    const el = bubble(m.direction, text, { "data-message-id": String(m.id) });
+    for (const a of m.attachments || []) {
+      let href = "";
+      try { href = new URL(a.url, base).href; } catch { /* not a URL */ }
+      if (/^https?:\/\//.test(href)) {
+        el.append(document.createElement("br"), h("a", { href, target: "_blank", rel: "noopener noreferrer" }, a.name || a.type));
+      }
+    }
+    list.append(el);
+    if (m.direction === "out") {
+      typing.hidden = true;
+      if (!open && m.id > (saved.seen || 0)) {
+        unread++;
+        drawBadge();
+      }
+    }
+    drawReplies();
+    list.scrollTop = list.scrollHeight;
+    if (open) markRead();
+  }
+
+  async function call(method, path, body) {
+    const headers = { "Content-Type": "application/json" };
+    if (saved.visitor_id) headers.Authorization = "Visitor " + saved.visitor_id + ":" + saved.secret;
+    const res = await fetch(api + path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: "omit" });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw Object.assign(new Error((data.error && data.error.message) || res.statusText), { status: res.status });
+    return data;
+  }
+
+  async function ensureVisitor() {
+    if (saved.visitor_id && saved.secret) return;
+    const v = await call("POST", "/visitors");
+    saved = { visitor_id: v.visitor_id, secret: v.secret };
+    save();
+  }
+
+  function connect() {
+    const url = api.replace(/^http/, "ws") + "/socket";
+    ws = new WebSocket(url);
+    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", visitor_id: saved.visitor_id, secret: saved.secret }));
+    ws.onmessage = (ev) => {
+      let f;
+      try { f = JSON.parse(ev.data); } catch { return; }
+      switch (f.type) {
+        case "ready":
+          wsReady = true;
+          retry = 0;
+          if (err.dataset.kind === "offline") { showError(""); delete err.dataset.kind; }
+          break;
+        case "message":
+          if (f.message) addMessage(f.message);
+          break;
+        case "ack": {
+          const el = pending.get(f.client_id);
+          if (el) { el.remove(); pending.delete(f.client_id); }
+          if (saved.profile && !saved.profileSent) { saved.profileSent = true; save(); }
+          break;
+        }
+        case "error": {
+          const el = pending.get(f.client_id);
+          if (el) { el.remove(); pending.delete(f.client_id); }
+          const cut = f.client_id && el ? el.textContent : "";
+          if (cut && !input.value) input.value = cut;
+          showError(f.code === "too_long" && cfg ? T.tooLong(cfg.max_text_length) : f.code === "rate_limited" ? T.rate : T.failed + f.error);
+          break;
+        }
+        case "typing":
+          typing.hidden = f.state !== "start";
+          clearTimeout(typingTimer);
+          if (f.state === "start") typingTimer = setTimeout(() => { typing.hidden = true; }, 8000);
+          break;
+      }
+    };
+    ws.onclose = (ev) => {
+      wsReady = false;
+      for (const [id, el] of pending) { el.remove(); pending.delete(id); }
+      if (ev.code === 1009) showError(cfg ? T.tooLong(cfg.max_text_length) : T.failed);
+      if (ev.code === 4401) { saved = {}; save(); }
+      if (ev.code !== 1009) { showError(T.offline); err.dataset.kind = "offline"; }
+      const wait = Math.min(30000, 500 * 2 ** retry++);
+      setTimeout(function again() { start().catch(() => setTimeout(again, 5000)); }, wait);
+    };
+  }
+
+  async function start() {
+    await ensureVisitor();
+    connect();
+  }
+
+  function send(text, mediaID, label) {
+    text = text.trim();
+    if (!text && !mediaID) return;
+    if (cfg && [...text].length > cfg.max_text_length) { showError(T.tooLong(cfg.max_text_length)); return; }
+    if (!wsReady) { showError(T.offline); return; }
+    showError("");
+    const clientID = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    const frame = { type: "message", text, client_id: clientID };
+    if (mediaID) frame.media_ids = [mediaID];
+    if (saved.profile && !saved.profileSent) Object.assign(frame, saved.profile);
+    const el = bubble("in", [text, label].filter(Boolean).join("\n"), { class: "msg in pending" });
+    pending.set(clientID, el);
+    list.append(el);
+    list.scrollTop = list.scrollHeight;
+    ws.send(JSON.stringify(frame));
+    myTypingAt = 0;
+  }
+
+  sendBtn.addEventListener("click", () => { const t = input.value; input.value = ""; send(t); });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendBtn.click(); }
+  });
+  input.addEventListener("input", () => {
+    if (!wsReady) return;
+    const now = Date.now();
+    if (now - myTypingAt > 3000) { myTypingAt = now; ws.send(JSON.stringify({ type: "typing", state: "start" })); }
+    clearTimeout(myTypingStop);
+    myTypingStop = setTimeout(() => { myTypingAt = 0; if (wsReady) ws.send(JSON.stringify({ type: "typing", state: "stop" })); }, 4000);
+  });
+  file.addEventListener("change", async () => {
+    const f = file.files && file.files[0];
+    file.value = "";
+    if (!f || !cfg) return;
+    if (f.size > cfg.max_upload_bytes) { showError(T.tooBig(Math.floor(cfg.max_upload_bytes / 1048576))); return; }
+    showError("");
+    const body = new FormData();
+    body.append("file", f, f.name);
+    try {
+      const res = await fetch(api + "/uploads", { method: "POST", body, credentials: "omit",
+        headers: { Authorization: "Visitor " + saved.visitor_id + ":" + saved.secret } });
+      const data = await res.json().catch(() => ({}));
+      if (!res.ok) {
+        showError(res.status === 413 ? T.tooBig(Math.floor(cfg.max_upload_bytes / 1048576)) : T.failed + ((data.error && data.error.message) || res.statusText));
+        return;
+      }
+      const text = input.value;
+      input.value = "";
+      send(text, data.media_id, data.file_name);
+    } catch (e) {
+      showError(T.failed + e.message);
+    }
+  });
+  pre.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const name = nameIn.value.trim(), email = emailIn.value.trim();
+    if (!name || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) { showError(T.badEmail); return; }
+    showError("");
+    saved.profile = { name, email };
+    save();
+    pre.replaceWith(composer);
+    input.focus();
+  });
+
+  async function boot() {
+    try {
+      cfg = await (await fetch(api + "/settings", { credentials: "omit" })).json();
+    } catch { return; }
+    if (!cfg || !cfg.color) return;
+    root.style.setProperty("--c", cfg.color);
+    root.classList.add(cfg.position === "left" ? "left" : "right");
+    title.textContent = cfg.name || T.title;
+    clip.hidden = !(cfg.max_upload_bytes > 0);
+    if (cfg.greeting) { greet.textContent = cfg.greeting; greet.hidden = false; }
+    if (cfg.pre_chat_form && !saved.profile) composer.replaceWith(pre);
+    document.body.append(host);
+    try {
+      await ensureVisitor();
+      const hist = await call("GET", "/messages");
+      for (const m of hist.messages || []) addMessage(m);
+    } catch (e) {
+      if (e.status === 401) { saved = {}; save(); }
+    }
+    const go = () => start().catch(() => setTimeout(go, 5000));
+    go();
+  }
+
+  if (document.body) boot(); else document.addEventListener("DOMContentLoaded", boot);
+})();

@@ -1,0 +1,124 @@
+package widget
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// historyLimit is how many of their latest messages a visitor is shown.
+const historyLimit = 200
+
+// Message is a message as the visitor sees it: their own and the
+// business's replies, never internal comments, never another contact's.
+type Message struct {
+	ID             int64  `json:"id"`
+	ConversationID int64  `json:"conversation_id"`
+	Direction      string `json:"direction"` // in: the visitor's; out: the business's
+	Type           string `json:"type"`
+	Text           string `json:"text"`
+	// Replies are the choices of a question, shown as buttons.
+	Replies     []string     `json:"replies,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+}
+
+// Attachment is a file of a message.
+type Attachment struct {
+	Type string `json:"type"`
+	URL  string `json:"url"`
+	Name string `json:"name,omitempty"`
+}
+
+// contactOf returns the contact of a visitor on the channel, 0 if they
+// have not written yet.
+func contactOf(ctx context.Context, q db.Querier, channelID int64, visitorID string) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`, channelID, visitorID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("widget: visitor's contact: %w", err)
+	}
+	return id, nil
+}
+
+// messagesOf returns the messages of contactID on the channel after the
+// message id after, oldest first: at most historyLimit, the latest ones.
+// A failed outbound message never reached the visitor and is left out.
+func messagesOf(ctx context.Context, q db.Querier, channelID, contactID, after int64) ([]Message, error) {
+	rows, err := q.Query(ctx, `SELECT id, COALESCE(conversation_id, 0), direction, type, text, content, created_at FROM messages
+		WHERE channel_id = ? AND contact_id = ? AND id > ? AND NOT (direction = 'out' AND status = 'failed')
+		ORDER BY id DESC LIMIT ?`, channelID, contactID, after, historyLimit)
+	if err != nil {
+		return nil, fmt.Errorf("widget: history: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var content string
+		var created int64
+		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.Type, &m.Text, &content, &created); err != nil {
+			return nil, fmt.Errorf("widget: history: %w", err)
+		}
+		m.CreatedAt = db.Time(created)
+		fillContent(&m, content)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("widget: history: %w", err)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}
+
+// fillContent takes the quick replies and attachments of a message's
+// content, in the shapes the workflow steps and the composer store.
+func fillContent(m *Message, content string) {
+	var c struct {
+		Replies     []string `json:"replies"`
+		Attachments []struct {
+			Type     string `json:"type"`
+			URL      string `json:"url"`
+			Filename string `json:"filename"`
+			Name     string `json:"name"`
+		} `json:"attachments"`
+		Attachment *struct {
+			Type     string `json:"type"`
+			URL      string `json:"url"`
+			FileName string `json:"file_name"`
+		} `json:"attachment"`
+	}
+	if json.Unmarshal([]byte(content), &c) != nil {
+		return
+	}
+	if m.Direction == "out" {
+		m.Replies = c.Replies
+	}
+	for _, a := range c.Attachments {
+		name := a.Filename
+		if name == "" {
+			name = a.Name
+		}
+		m.Attachments = append(m.Attachments, Attachment{Type: a.Type, URL: a.URL, Name: name})
+	}
+	if c.Attachment != nil && c.Attachment.URL != "" {
+		m.Attachments = append(m.Attachments, Attachment{Type: c.Attachment.Type, URL: c.Attachment.URL, Name: c.Attachment.FileName})
+	}
+}
+
+// conversationOf returns the assignee and team of a conversation (zero
+// for none), which decide who is told the visitor is typing.
+func conversationOf(ctx context.Context, q db.Querier, id int64) (assigneeID, teamID int64, err error) {
+	err = q.QueryRow(ctx, `SELECT COALESCE(assignee_id, 0), COALESCE(team_id, 0) FROM conversations WHERE id = ?`, id).Scan(&assigneeID, &teamID)
+	return assigneeID, teamID, err
+}

@@ -1,0 +1,312 @@
+package widget
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/live"
+)
+
+const (
+	// socketReadLimit bounds one visitor frame: a message of MaxTextLength
+	// characters of up to 4 bytes each, with room for its JSON. A larger
+	// frame closes the socket with 1009, which the widget explains.
+	socketReadLimit = 4*MaxTextLength + 4096
+	// authTimeout is how long a new socket has to send its credentials.
+	authTimeout = 10 * time.Second
+	// socketWriteTimeout is how long one frame may take to reach the visitor.
+	socketWriteTimeout = 10 * time.Second
+	// pingEvery keeps the connection alive through proxies.
+	pingEvery = 30 * time.Second
+)
+
+// Close codes the widget understands.
+const (
+	closeUnauthorized websocket.StatusCode = 4401
+)
+
+// frame is a frame from or to the visitor's socket.
+//
+//	visitor → server: {"type":"auth","visitor_id","secret"} first, then
+//	  {"type":"message","text","client_id","name","email"},
+//	  {"type":"typing","state":"start"|"stop"}
+//	server → visitor: {"type":"ready"}, {"type":"message","message"},
+//	  {"type":"ack","client_id","message_id"}, {"type":"typing","state"},
+//	  {"type":"error","client_id","code","error"}
+type frame struct {
+	Type      string   `json:"type"`
+	VisitorID string   `json:"visitor_id,omitempty"`
+	Secret    string   `json:"secret,omitempty"`
+	State     string   `json:"state,omitempty"`
+	ClientID  string   `json:"client_id,omitempty"`
+	MessageID int64    `json:"message_id,omitempty"`
+	Code      string   `json:"code,omitempty"`
+	Error     string   `json:"error,omitempty"`
+	Message   *Message `json:"message,omitempty"`
+	Outgoing
+}
+
+// socket is GET /widget/{channelID}/socket: the visitor's WebSocket.
+func (a *api) socket(w http.ResponseWriter, r *http.Request, q request) error {
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		return apperr.BadRequest("GET /widget/{channelID}/socket upgrades to a WebSocket")
+	}
+	if err := a.takeOrigin(q); err != nil {
+		return err
+	}
+	if max := a.deps.Limits.MaxSockets; max > 0 {
+		if a.sockets.Add(1) > int64(max) {
+			a.sockets.Add(-1)
+			return apperr.TooMany(5*time.Second, "too many visitors are connected to this server; try again in a moment")
+		}
+		defer a.sockets.Add(-1)
+	}
+	// The origin was checked against the channel's allowed origins above.
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		return nil
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(socketReadLimit)
+	vs := &visitorSocket{api: a, q: q, c: c}
+	err = vs.run(r.Context())
+	var ce closeError
+	switch {
+	case errors.As(err, &ce):
+		c.Close(ce.code, ce.reason)
+	case err != nil && r.Context().Err() == nil && websocket.CloseStatus(err) == -1:
+		slog.Debug("widget socket", "err", err)
+	}
+	return nil
+}
+
+type closeError struct {
+	code   websocket.StatusCode
+	reason string
+}
+
+func (e closeError) Error() string { return e.reason }
+
+// visitorSocket is one open visitor socket.
+type visitorSocket struct {
+	api     *api
+	q       request
+	c       *websocket.Conn
+	v       Visitor
+	contact atomic.Int64 // the visitor's contact, once they wrote
+	lastID  int64        // the last message pushed
+	conv    int64        // the visitor's latest conversation
+}
+
+func (vs *visitorSocket) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := vs.auth(ctx); err != nil {
+		return err
+	}
+	d := vs.api.deps
+	ws := vs.q.ch.WorkspaceID
+	// Subscribed before the first read of the history, so nothing falls between.
+	sub := d.Tail.Subscribe(func(e event.Event) bool {
+		c := vs.contact.Load()
+		return e.WorkspaceID == ws && c != 0 && e.ContactID == c &&
+			(e.Type == event.MessageSent || e.Type == event.MessageReceived || e.Type == event.MessageStatus)
+	})
+	defer sub.Close()
+	// The visitor's notices are relayed as from no user; the member
+	// receives every typing notice of the workspace, of which only those
+	// of the visitor's conversation by a user reach the visitor.
+	member := d.Live.Join(access.Principal{WorkspaceID: ws, Role: access.RoleOwner})
+	defer member.Leave()
+	contactID, err := contactOf(ctx, d.DB.Reader(), vs.q.ch.ID, vs.v.VisitorID)
+	if err != nil {
+		return err
+	}
+	vs.contact.Store(contactID)
+	if err := vs.write(ctx, frame{Type: "ready"}); err != nil {
+		return err
+	}
+	if err := vs.push(ctx); err != nil {
+		return err
+	}
+	frames, readErr := make(chan frame), make(chan error, 1)
+	go vs.read(ctx, frames, readErr)
+	ping := time.NewTicker(pingEvery)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-sub.C:
+			if err := vs.push(ctx); err != nil {
+				return err
+			}
+		case <-sub.Lagged():
+			if err := vs.push(ctx); err != nil {
+				return err
+			}
+		case t := <-member.C():
+			if t.UserID != 0 && vs.conv != 0 && t.ConversationID == vs.conv {
+				if err := vs.write(ctx, frame{Type: "typing", State: t.State}); err != nil {
+					return err
+				}
+			}
+		case fr := <-frames:
+			if err := vs.handle(ctx, member, fr); err != nil {
+				return err
+			}
+		case err := <-readErr:
+			return err
+		case <-ping.C:
+			pctx, cancel := context.WithTimeout(ctx, socketWriteTimeout)
+			err := vs.c.Ping(pctx)
+			cancel()
+			if err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// auth reads the visitor's credentials, the socket's first frame.
+func (vs *visitorSocket) auth(ctx context.Context) error {
+	actx, cancel := context.WithTimeout(ctx, authTimeout)
+	defer cancel()
+	typ, data, err := vs.c.Read(actx)
+	if err != nil {
+		return closeError{websocket.StatusPolicyViolation, "send the visitor's credentials first"}
+	}
+	var fr frame
+	if typ != websocket.MessageText || json.Unmarshal(data, &fr) != nil || fr.Type != "auth" {
+		return closeError{websocket.StatusPolicyViolation, "the first frame is {\"type\":\"auth\",\"visitor_id\",\"secret\"}"}
+	}
+	vs.v = Visitor{VisitorID: fr.VisitorID, Secret: fr.Secret}
+	if err := authenticate(vs.q.ch, vs.v); err != nil {
+		return closeError{closeUnauthorized, err.Error()}
+	}
+	return nil
+}
+
+// read takes the visitor's frames until the socket closes.
+func (vs *visitorSocket) read(ctx context.Context, frames chan<- frame, errc chan<- error) {
+	for {
+		typ, data, err := vs.c.Read(ctx)
+		if err != nil {
+			errc <- err // closed, or too big (closed with 1009)
+			return
+		}
+		var fr frame
+		if typ != websocket.MessageText || json.Unmarshal(data, &fr) != nil {
+			errc <- closeError{websocket.StatusPolicyViolation, "frames are JSON objects"}
+			return
+		}
+		select {
+		case frames <- fr:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// handle acts on one frame of the visitor.
+func (vs *visitorSocket) handle(ctx context.Context, member *live.Member, fr frame) error {
+	switch fr.Type {
+	case "message":
+		res, err := vs.api.receive(ctx, vs.q, vs.v, fr.Outgoing)
+		if err != nil {
+			if apperr.KindOf(err) == "" {
+				slog.Error("widget: receive", "channel_id", vs.q.ch.ID, "err", err)
+				return vs.write(ctx, frame{Type: "error", ClientID: fr.ClientID, Code: "unavailable", Error: "the message could not be stored; try again"})
+			}
+			return vs.write(ctx, errorFrame(fr.ClientID, err))
+		}
+		vs.contact.Store(res.ContactID)
+		if res.ConversationID != 0 {
+			vs.conv = res.ConversationID
+		}
+		if err := vs.write(ctx, frame{Type: "ack", ClientID: fr.ClientID, MessageID: res.MessageID}); err != nil {
+			return err
+		}
+		return vs.push(ctx)
+	case "typing":
+		if vs.conv == 0 || (fr.State != live.TypingStart && fr.State != live.TypingStop) {
+			return nil
+		}
+		if ok, _ := vs.api.visitors.Take(fmt.Sprintf("%d typing %s", vs.q.ch.ID, vs.v.VisitorID)); !ok {
+			return nil
+		}
+		assignee, team, err := conversationOf(ctx, vs.api.deps.DB.Reader(), vs.conv)
+		if err != nil {
+			return nil
+		}
+		member.SetPrincipal(access.Principal{WorkspaceID: vs.q.ch.WorkspaceID, Role: access.RoleOwner})
+		vs.api.deps.Live.Relay(member, live.Typing{ConversationID: vs.conv, State: fr.State}, assignee, team)
+	}
+	return nil
+}
+
+// errorFrame tells the visitor why a message was refused, in words the
+// widget shows as they are.
+func errorFrame(clientID string, err error) frame {
+	code, msg := "invalid", err.Error()
+	var e *apperr.Error
+	if errors.As(err, &e) {
+		msg = e.Message
+		switch {
+		case e.Kind == apperr.KindTooMany:
+			code = "rate_limited"
+		case e.Kind == apperr.KindInvalid && e.Field == "text" && strings.Contains(e.Message, "at most"):
+			code = "too_long"
+		}
+		if e.Field != "" {
+			msg = e.Field + " " + msg
+		}
+	}
+	return frame{Type: "error", ClientID: clientID, Code: code, Error: msg}
+}
+
+// push sends the visitor the messages after the last one pushed.
+func (vs *visitorSocket) push(ctx context.Context) error {
+	c := vs.contact.Load()
+	if c == 0 {
+		return nil
+	}
+	list, err := messagesOf(ctx, vs.api.deps.DB.Reader(), vs.q.ch.ID, c, vs.lastID)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		m := list[i]
+		if err := vs.write(ctx, frame{Type: "message", Message: &m}); err != nil {
+			return err
+		}
+		vs.lastID = m.ID
+		if m.ConversationID != 0 {
+			vs.conv = m.ConversationID
+		}
+	}
+	return nil
+}
+
+// write sends one frame within the write timeout.
+func (vs *visitorSocket) write(ctx context.Context, fr frame) error {
+	data, err := json.Marshal(fr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, socketWriteTimeout)
+	defer cancel()
+	return vs.c.Write(ctx, websocket.MessageText, data)
+}

@@ -1,0 +1,210 @@
+// The website chat widget of issue 10: the owner creates a widget channel
+// (through the API); a page served from another origin embeds it with one
+// <script> tag; a visitor fills the pre-chat form and writes; the demo
+// workflow's question shows its choices as buttons; the visitor answers
+// with a button; an agent of Sales goes online, is assigned, types and
+// replies from the inbox; the visitor sees the typing and the reply live,
+// and an unread badge while the panel is closed. A page of an origin the
+// channel does not allow gets no widget; an oversized message is refused
+// with a clear error in the widget.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fixture, goOnline, newUser, pane, row, screenshot, signIn, until } from "./harness.mjs";
+
+const f = fixture(before, after);
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** hostSite serves a shop's page that embeds the widget of site.channelID. */
+async function hostSite(switchboardURL, channelID = 0) {
+  const site = { channelID };
+  const page = () => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Acme Shoes</title>
+<style>body{font-family:Georgia,serif;margin:0;background:#fdf8f0;color:#3b2f2f}
+header{padding:24px 48px;background:#3b2f2f;color:#fdf8f0;font-size:28px}
+main{padding:32px 48px;max-width:640px;line-height:1.6}
+button{all:unset}</style></head>
+<body><header>Acme Shoes</header>
+<main><h1>Handmade leather shoes</h1>
+<p>Every pair is cut and stitched in our workshop. Questions about sizes, shipping or an order? Chat with us: the button in the corner.</p></main>
+<script src="${switchboardURL}/widget.js?channel=${site.channelID}" async></script>
+</body></html>`;
+  const server = createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(page());
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  site.url = `http://127.0.0.1:${server.address().port}`;
+  site.close = () => new Promise((ok) => server.close(() => ok()));
+  return site;
+}
+
+test("a visitor on another site chats through the widget with an agent", async () => {
+  const s = f.server;
+  // The shop's site, on another origin than Switchboard's.
+  const shop = await hostSite(s.url);
+  const channel = await s.api("POST", "/api/v1/channels", {
+    type: "widget",
+    name: "Acme Shoes",
+    config: {
+      allowed_origins: [shop.url],
+      color: "#0f766e",
+      greeting: "Hi there! Questions about sizes or an order? We answer within minutes.",
+      position: "right",
+      pre_chat_form: true,
+    },
+  });
+  shop.channelID = channel.id;
+  assert.notEqual(new URL(shop.url).origin, new URL(s.url).origin, "the shop is another origin");
+
+  // The script: JavaScript, cacheable.
+  const js = await fetch(`${s.url}/widget.js?channel=${channel.id}`);
+  assert.match(js.headers.get("content-type"), /javascript/);
+  assert.match(js.headers.get("cache-control"), /max-age/);
+
+  // The visitor opens the shop's page: the launcher appears in the channel's colour.
+  const v = await newUser(f.browser, { name: "the visitor" });
+  await v.page.goto(shop.url);
+  const launcher = v.page.locator('[data-testid="sb-launcher"]');
+  await launcher.waitFor();
+  assert.equal(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor), "rgb(15, 118, 110)");
+  await launcher.click();
+  const panel = v.page.locator('[data-testid="sb-panel"]');
+  await panel.waitFor();
+  await panel.locator('[data-testid="sb-greeting"]', { hasText: "Questions about sizes" }).waitFor();
+
+  // The pre-chat form, then the first message.
+  await panel.locator('[data-testid="sb-name"]').fill("Wendy Walker");
+  await panel.locator('[data-testid="sb-email"]').fill("wendy@example.com");
+  await panel.locator('[data-testid="sb-prechat"] button[type="submit"]').click();
+  const input = panel.locator('[data-testid="sb-input"]');
+  await input.fill("Hello! Do you ship to Canada?");
+  await panel.locator('[data-testid="sb-send"]').click();
+  const msg = (dir, text) => panel.locator(`[data-testid="sb-message"][data-direction="${dir}"]`, { hasText: text });
+  await msg("in", "Hello! Do you ship to Canada?").waitFor();
+
+  // The demo workflow welcomes Wendy by name and asks its question, with buttons.
+  await msg("out", "Hi Wendy, thanks for getting in touch!").waitFor();
+  await msg("out", "What can we help you with?").waitFor();
+  const buttons = panel.locator('[data-testid="sb-reply"]');
+  await until(async () => (await buttons.count()) === 3, { what: "three answer buttons" });
+  assert.deepEqual(await buttons.allInnerTexts(), ["Sales", "Support", "Billing"]);
+  await screenshot(v.page, "widget-question", "light", { locator: panel });
+
+  // The conversation opened with source contact, and the contact is Wendy.
+  const opened = await s.api("GET", "/api/v1/events?types=conversation.opened&limit=200");
+  const ev = opened.data.findLast((e) => e.payload?.channel_id === channel.id);
+  assert.ok(ev, "a conversation.opened event on the widget channel");
+  assert.equal(ev.payload.source, "contact");
+  const id = ev.conversation_id;
+  const contact = await s.api("GET", `/api/v1/contacts/${ev.contact_id}`);
+  assert.equal(contact.email, "wendy@example.com");
+
+  // An agent of Sales signs in and goes online.
+  const agent = await s.createAgent({ name: "Sol Seller", teams: ["Sales"] });
+  const a = await newUser(f.browser, { name: "the agent" });
+  await signIn(a.page, s.url, agent.email, agent.password, "/inbox/mine");
+  await a.page.getByRole("listbox").waitFor({ state: "attached" });
+  await goOnline(a.page);
+
+  // The visitor answers with a button: routed to Sales, assigned to the agent.
+  await buttons.filter({ hasText: "Sales" }).click();
+  await msg("in", "Sales").waitFor();
+  await until(async () => (await buttons.count()) === 0, { what: "the buttons to go once answered" });
+  await row(a.page, id).waitFor({ timeout: 15_000 });
+  const conv = await s.api("GET", `/api/v1/conversations/${id}`);
+  assert.equal(conv.assignee_id, agent.id, "assigned to the online agent of Sales");
+
+  // The agent types: the visitor sees it; then replies: the visitor sees it live.
+  await row(a.page, id).click();
+  await pane(a.page, id).waitFor();
+  const composer = pane(a.page, id).locator('[data-testid="composer"]');
+  const modeReply = composer.locator('[data-testid="mode-reply"]');
+  if (await modeReply.count()) await modeReply.click();
+  // The visitor types: the agent sees it in the conversation.
+  await input.pressSequentially("And to", { delay: 20 });
+  await pane(a.page, id).getByText("Wendy Walker is typing…").waitFor();
+  await input.fill("");
+  const reply = "Hi Wendy, yes: we ship to Canada in 5 to 7 days.";
+  await composer.locator("textarea").pressSequentially("Hi Wendy", { delay: 20 });
+  await panel.locator('[data-testid="sb-typing"]').waitFor({ state: "visible" });
+  await composer.locator("textarea").fill(reply);
+  await composer.locator('[data-testid="send"]').click();
+  await msg("out", reply).waitFor();
+  // The dispatcher recorded it as sent.
+  await until(
+    async () => (await s.api("GET", `/api/v1/conversations/${id}/messages?limit=200`)).data.find((m) => m.text === reply)?.status === "sent",
+    { what: "the reply to be recorded as sent" },
+  );
+  await until(async () => (await panel.locator('[data-testid="sb-typing"]').isHidden()), { what: "the typing line to go" });
+
+  // The screenshot: the shop's page with the widget open.
+  await v.page.setViewportSize({ width: 1280, height: 800 });
+  await screenshot(v.page, "widget", "light");
+
+  // axe-core finds nothing serious in the open widget (its shadow root included).
+  await v.page.evaluate(axeSource);
+  const violations = await v.page.evaluate((sel) =>
+    window.axe.run({ include: [[sel]] }, { resultTypes: ["violations"] }).then((r) =>
+      r.violations.map((x) => ({ id: x.id, impact: x.impact, help: x.help, targets: x.nodes.map((n) => n.target) })),
+    ),
+  `#switchboard-widget-${channel.id}`);
+  const serious = violations.filter((x) => x.impact === "serious" || x.impact === "critical");
+  assert.deepEqual(serious, [], `axe found serious violations in the widget: ${JSON.stringify(serious)}`);
+
+  // An oversized message: a clear error in the widget, nothing sent.
+  await input.fill("x".repeat(4001));
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-error"]', { hasText: "too long" }).waitFor();
+  await input.fill("");
+
+  // Closed panel: the next reply shows an unread badge on the launcher.
+  await launcher.click();
+  await panel.waitFor({ state: "hidden" });
+  await s.api("POST", `/api/v1/conversations/${id}/messages`, { text: "Anything else I can help with?" }, { expect: 202 });
+  await v.page.locator('[data-testid="sb-unread"]', { hasText: "1" }).waitFor();
+  await launcher.click();
+  await v.page.locator('[data-testid="sb-unread"]').waitFor({ state: "hidden" });
+  await msg("out", "Anything else I can help with?").waitFor();
+
+  // Reloaded, the visitor is the same: their conversation is still there.
+  await v.page.reload();
+  await launcher.click();
+  await msg("out", reply).waitFor();
+  await msg("in", "Hello! Do you ship to Canada?").waitFor();
+
+  v.assertClean();
+  a.assertClean();
+  await a.close();
+  await v.close();
+  await shop.close();
+});
+
+test("a page of an origin the channel does not allow gets no widget", async () => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", {
+    type: "widget",
+    name: "Elsewhere",
+    config: { allowed_origins: ["https://only.example"] },
+  });
+  const site = await hostSite(s.url, channel.id);
+  const v = await newUser(f.browser, { name: "a stranger" });
+  // The browser blocks the refused answer (it has no CORS headers): the
+  // script's request for the settings fails.
+  const settings = (r) => r.url().includes(`/widget/${channel.id}/settings`);
+  const refused = Promise.race([
+    v.page.waitForEvent("requestfailed", settings).then(() => "failed"),
+    v.page.waitForResponse(settings).then((r) => r.status()),
+  ]);
+  await v.page.goto(site.url);
+  assert.ok(["failed", 403].includes(await refused), "the settings were refused");
+  // The script gave up: no launcher is drawn.
+  assert.equal(await v.page.locator('[data-testid="sb-launcher"]').count(), 0);
+  // And the API refuses that origin's visitor too.
+  const r = await fetch(`${s.url}/widget/${channel.id}/visitors`, { method: "POST", headers: { Origin: site.url } });
+  assert.equal(r.status, 403);
+  await v.close();
+  await site.close();
+});
