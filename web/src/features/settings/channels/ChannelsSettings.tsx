@@ -1,6 +1,7 @@
 // ChannelsSettings: the workspace's channels, each with its type's own
 // settings (registry.ts: the custom channel's here; a type without one
-// shows its name and type only), and a form to connect a custom channel.
+// shows its name and type only), and the forms to connect a custom channel
+// or to add a website widget.
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -11,12 +12,14 @@ import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 import type { Channel } from "../../../lib/types";
 import { fieldError, generalError, SkeletonRows } from "../workspace/common";
 import { channelSettings } from "./registry";
+import WidgetSettings from "./widget/WidgetSettings";
 
 export default function ChannelsSettings() {
   const { t } = useTranslation();
   const list = useChannels();
   // Tokens of channels made on this page: shown this once, never stored.
   const [fresh, setFresh] = useState<Record<number, string>>({});
+  const [widgetForms, setWidgetForms] = useState(0);
   return (
     <div data-testid="settings-channels">
       <h1 className="mb-4 text-xl font-semibold">{t("channelsSettings.title")}</h1>
@@ -35,6 +38,10 @@ export default function ChannelsSettings() {
         })
       )}
       <NewCustomChannel onCreated={(c) => setFresh((f) => ({ ...f, [c.id]: c.token }))} />
+      <Section title={t("channelsSettings.newWidget")} description={t("channelsSettings.newWidgetHint")}>
+        {/* A fresh form after each one made: the new widget is listed above. */}
+        <WidgetSettings key={widgetForms} onSaved={() => setWidgetForms((n) => n + 1)} />
+      </Section>
     </div>
   );
 }

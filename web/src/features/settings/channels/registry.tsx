@@ -4,6 +4,7 @@
 import type { ComponentType } from "react";
 import type { Channel } from "../../../lib/types";
 import CustomChannelSettings from "./CustomChannelSettings";
+import WidgetSettings from "./widget/WidgetSettings";
 
 export interface ChannelSettingsProps {
   channel: Channel;
@@ -13,4 +14,5 @@ export interface ChannelSettingsProps {
 
 export const channelSettings: Record<string, ComponentType<ChannelSettingsProps>> = {
   custom: CustomChannelSettings,
+  widget: ({ channel }) => <WidgetSettings channel={channel} />,
 };
