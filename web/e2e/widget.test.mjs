@@ -1,5 +1,5 @@
 // The website chat widget of issue 10: the owner creates a widget channel
-// (through the API); a page served from another origin embeds it with one
+// in Settings → Channels; a page served from another origin embeds it with one
 // <script> tag; a visitor fills the pre-chat form and writes; the demo
 // workflow's question shows its choices as buttons; the visitor answers
 // with a button; an agent of Sales goes online, is assigned, types and
@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fixture, goOnline, newUser, pane, row, screenshot, signIn, until } from "./harness.mjs";
+import { fixture, goOnline, newUser, owner, pane, row, screenshot, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -45,17 +45,28 @@ test("a visitor on another site chats through the widget with an agent", async (
   const s = f.server;
   // The shop's site, on another origin than Switchboard's.
   const shop = await hostSite(s.url);
-  const channel = await s.api("POST", "/api/v1/channels", {
-    type: "widget",
-    name: "Acme Shoes",
-    config: {
-      allowed_origins: [shop.url],
-      color: "#0f766e",
-      greeting: "Hi there! Questions about sizes or an order? We answer within minutes.",
-      position: "right",
-      pre_chat_form: true,
-    },
-  });
+  // The owner configures the widget in Settings → Channels.
+  const o = await newUser(f.browser, { name: "the owner" });
+  const me = owner(s);
+  await signIn(o.page, s.url, me.email, me.password, "/settings/channels");
+  const form = o.page.locator("section", { has: o.page.getByRole("heading", { name: "New website widget" }) });
+  await form.getByLabel("Name", { exact: true }).fill("Acme Shoes");
+  await form.getByLabel("Allowed origins").fill(shop.url);
+  await form.getByLabel("Colour", { exact: true }).fill("#0f766e");
+  await form.getByLabel("Greeting").fill("Hi there! Questions about sizes or an order? We answer within minutes.");
+  await form.getByLabel("Ask the visitor's name and email before the first message").check();
+  await form.getByTestId("widget-save").click();
+  // Listed with its settings and its embed code.
+  const card = o.page.locator('[data-testid="channel-card"][data-channel-type="widget"][data-channel-name="Acme Shoes"]');
+  await card.waitFor();
+  const channel = await until(
+    async () => (await s.api("GET", "/api/v1/channels?limit=200")).data.find((c) => c.type === "widget" && c.name === "Acme Shoes"),
+    { what: "the widget channel made in settings" },
+  );
+  assert.deepEqual(channel.config.allowed_origins, [shop.url]);
+  assert.equal(channel.config.color, "#0f766e");
+  assert.equal(channel.config.pre_chat_form, true);
+  await o.context.close();
   shop.channelID = channel.id;
   assert.notEqual(new URL(shop.url).origin, new URL(s.url).origin, "the shop is another origin");
 
