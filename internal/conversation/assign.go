@@ -148,3 +148,16 @@ func inWorkspace(ctx context.Context, tx *db.Tx, table, field string, workspaceI
 	}
 	return nil
 }
+
+// SetTeamTx files an unassigned open conversation under a team without
+// assigning anyone: routing does it when the conversation starts waiting
+// in the team's queue, so the team's agents see it (their scope includes
+// their teams' unassigned conversations) and the team's view counts it.
+// The queue's own event (conversation.queued) tells the timeline; this
+// writes none. An assigned conversation, or one already in the team, is
+// left as it is.
+func SetTeamTx(ctx context.Context, tx *db.Tx, workspaceID, id, teamID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE conversations SET team_id = ? WHERE workspace_id = ? AND id = ? AND status <> 'closed'
+		AND assignee_id IS NULL AND (team_id IS NULL OR team_id <> ?)`, teamID, workspaceID, id, teamID)
+	return err
+}

@@ -109,6 +109,12 @@ func (s *Service) enqueueAndDrain(ctx context.Context, tx *db.Tx, conv conversat
 	if err != nil {
 		return Result{}, err
 	}
+	if added && j.key().teamID != 0 {
+		// Waiting for the team: the team's agents may see it meanwhile.
+		if err := conversation.SetTeamTx(ctx, tx, j.workspaceID, j.conversationID, j.key().teamID); err != nil {
+			return Result{}, err
+		}
+	}
 	assigned, last, err := s.drainTx(ctx, tx, j.key(), st, now)
 	if err != nil {
 		return Result{}, err

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -36,6 +37,43 @@ func TestQueuesListOnlyVisibleEntries(t *testing.T) {
 			}
 			if len(qs) != 1 || qs[0].TeamID != support || qs[0].Length != 2 || len(qs[0].Entries) != c.entries {
 				t.Errorf("%s: queues %+v, want Support's with length 2 and %d entries", c.name, qs, c.entries)
+			}
+		}
+	})
+}
+
+// A conversation waiting in a team's queue is filed under the team: the
+// team's agents see it (their scope holds their teams' unassigned
+// conversations) and the team's view counts it, before anyone is free.
+func TestQueuedConversationsBelongToTheirTeam(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		sales, members := f.agents(1, intp(1), "Sales")
+		convs := f.conversations(2)
+		for _, c := range convs {
+			f.assign(Request{ConversationID: c, Target: TargetTeam, TeamID: sales})
+		}
+		waiting := convs[1] // the first took the agent's one slot
+		if f.assignee(waiting) != 0 {
+			t.Fatalf("conversation %d was assigned; want it waiting", waiting)
+		}
+		agent := access.Principal{WorkspaceID: f.wsID, UserID: members[0], Role: access.RoleAgent, Teams: []int64{sales},
+			Can: access.Defaults(access.RoleAgent)}
+		c, err := conversation.New(d).Get(ctx, agent, waiting)
+		if err != nil {
+			t.Fatalf("the Sales agent cannot see the conversation waiting in Sales' queue: %v", err)
+		}
+		if c.TeamID != sales {
+			t.Errorf("waiting conversation's team %d, want Sales (%d)", c.TeamID, sales)
+		}
+		counts, err := conversation.New(d).Counts(ctx, agent, "open")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range counts.Teams {
+			if tc.TeamID == sales && tc.Count != 2 {
+				t.Errorf("Sales counts %d open conversations, want 2 (one assigned, one waiting)", tc.Count)
 			}
 		}
 	})
