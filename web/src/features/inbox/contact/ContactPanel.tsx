@@ -114,13 +114,13 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
             <div className="min-w-0">
               <p className="truncate text-base font-semibold">{contactDisplayName(c)}</p>
               {c.email && (
-                <p className="text-muted flex items-center gap-1 truncate text-xs">
-                  <Mail size={12} aria-hidden="true" /> {c.email}
+                <p className="text-muted flex items-center gap-1 text-xs">
+                  <Mail size={12} aria-hidden="true" className="shrink-0" /> <span className="truncate">{c.email}</span>
                 </p>
               )}
               {c.phone && (
-                <p className="text-muted flex items-center gap-1 truncate text-xs">
-                  <Phone size={12} aria-hidden="true" /> {c.phone}
+                <p className="text-muted flex items-center gap-1 text-xs">
+                  <Phone size={12} aria-hidden="true" className="shrink-0" /> <span className="truncate">{c.phone}</span>
                 </p>
               )}
             </div>

@@ -23,6 +23,27 @@ describe("event sentences", () => {
     expect(say("conversation.opened", { source: "workflow" }).text).toBe("A workflow opened the conversation");
   });
 
+  it("says once where a conversation waits, and why", () => {
+    const out = say("conversation.queued", {
+      team_id: 5,
+      position: 2,
+      reason: "waiting in team 5's queue at position 2: no candidate; 1 considered (1 not online)",
+    });
+    expect(out.text).toBe("Waiting in the Sales queue (position 2)");
+    expect(out.details).toEqual(["no candidate; 1 considered (1 not online)"]);
+    const step = say("workflow.step", { workflow_id: 8, step_type: "assign_to", outcome: "waiting in Sales's queue at position 2: no candidate" });
+    expect(step.details).toEqual([]);
+  });
+
+  it("says a person took a conversation above their capacity", () => {
+    expect(say("conversation.assigned", { assignee_id: 2, by_user_id: 2, routing: { target: "user", forced: true } }).text).toBe(
+      "Ana took it, above their capacity",
+    );
+    expect(say("conversation.assigned", { assignee_id: 2, by_user_id: 3, routing: { target: "user", forced: true } }).text).toBe(
+      "Bob assigned it to Ana, above their capacity",
+    );
+  });
+
   it("says why routing assigned whom", () => {
     const out = say("conversation.assigned", {
       assignee_id: 2,

@@ -69,6 +69,9 @@ export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventTex
       const assignee = user(p.assignee_id);
       // "assigned to X by name" says again what the sentence says.
       if (r.target !== "user" || r.forced) withReason();
+      if (r.forced && num(p.by_user_id) && num(p.by_user_id) === num(p.assignee_id)) {
+        return { text: k("assignedSelfForced", { user: assignee }), details };
+      }
       if (r.forced) return { text: k("assignedForced", { user: assignee, by: user(p.by_user_id) }), details };
       if (r.strategy) {
         const strategy = k(`strategy.${r.strategy}`, { defaultValue: r.strategy });
@@ -93,7 +96,13 @@ export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventTex
       return { text: k("unassigned"), details };
     }
     case "conversation.queued": {
-      withReason();
+      // The server's reason starts by saying where it waits, which the
+      // sentence says: keep what follows (why nobody could take it).
+      if (reason) {
+        const why = reason.replace(/^waiting (in|for) [^:]*: /, "");
+        if (why !== reason && why) details.push(humanize(why, names));
+        else if (why === reason) details.push(humanize(reason, names));
+      }
       const position = p.position ?? "?";
       if (num(p.user_id)) return { text: k("queuedForUser", { user: user(p.user_id), position }), details };
       if (num(p.team_id)) return { text: k("queuedInTeam", { team: team(p.team_id), position }), details };
@@ -128,7 +137,10 @@ export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventTex
       const step = k(`step.${stepType}`, { defaultValue: stepType });
       const outcome = str(p.outcome);
       // "sent message 21", "asked": the step's name already says it.
-      if (outcome && !/^(sent message \d+|asked)$/.test(outcome)) details.push(humanize(outcome, names));
+      // "waiting in Sales' queue at position 2": the queued event says it.
+      if (outcome && !/^(sent message \d+|asked)$/.test(outcome) && !/^waiting (in|for) .*position \d+/.test(outcome)) {
+        details.push(humanize(outcome, names));
+      }
       const error = str(p.error);
       if (error) return { text: k("stepFailed", { workflow, step, error }), details, tone: "danger" };
       return { text: k("stepDone", { workflow, step }), details };
