@@ -35,8 +35,10 @@ func TestAuthAndRoles(t *testing.T) {
 				body: `{"name":"Spam"}`, status: 403},
 			{name: "manager may not see tokens", method: "GET", path: "/api/v1/tokens", as: "manager", status: 403},
 			{name: "manager may not make tokens", method: "POST", path: "/api/v1/tokens", as: "manager", body: `{"name":"x"}`, status: 403},
-			{name: "manager may not change the workspace", method: "PATCH", path: "/api/v1/workspace", as: "manager",
-				body: `{"name":"Mine"}`, status: 403},
+			{name: "manager runs the workspace", method: "PATCH", path: "/api/v1/workspace", as: "manager",
+				body: `{"name":"Mine"}`, status: 200, want: []string{`"name":"Mine"`}},
+			{name: "agent may not change the workspace", method: "PATCH", path: "/api/v1/workspace", as: "agent",
+				body: `{"name":"Theirs"}`, status: 403},
 			{name: "agent reads the workspace", method: "GET", path: "/api/v1/workspace", as: "agent", status: 200,
 				want: []string{`"closing_notes_mode":"optional"`}},
 

@@ -460,8 +460,8 @@ var operations = map[string]opDoc{
 	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone, closing-notes mode, auto-close or permissions",
 		desc: "auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once. " +
 			"permissions sets, per role (agent, manager), what its members may do: all three flags, or null for the defaults. " +
-			"Unknown roles, owner, or a missing flag are refused (422).",
-		body: workspace.Settings{}, status: 200, resp: workspace.Workspace{}},
+			"Unknown roles, owner, or a missing flag are refused (422). Owners and managers change the workspace; only owners its permissions (403).",
+		body: workspace.Settings{}, status: 200, resp: workspace.Workspace{}, errors: []int{403}},
 
 	// Workflows (docs/workflows.md).
 	"GET /api/v1/workflows": {id: "listWorkflows", tag: "workflows", summary: "The workspace's workflows",

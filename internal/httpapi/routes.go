@@ -132,7 +132,8 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/invitations/accept", public(noStore(s.acceptInvite))),
 
 		r("GET", "/api/v1/workspace", s.authed(anyone, s.getWorkspace)),
-		r("PATCH", "/api/v1/workspace", s.authed(owners, s.updateWorkspace)),
+		// Managers run the workspace; what each role may do is the owners'.
+		r("PATCH", "/api/v1/workspace", s.authed(managers, s.updateWorkspace)),
 
 		// Workflows are built by owners and managers; agents run shortcuts.
 		// The incoming webhook authenticates with the workflow's secret.

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -23,7 +24,11 @@ func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
-	ws, err := s.deps.Workspaces.Update(r.Context(), Principal(r).WorkspaceID, in)
+	p := Principal(r)
+	if in.Permissions != nil && p.Role != workspace.RoleOwner {
+		return apperr.Forbidden("only owners change what each role may do (permissions)")
+	}
+	ws, err := s.deps.Workspaces.Update(r.Context(), p.WorkspaceID, in)
 	if err != nil {
 		return err
 	}

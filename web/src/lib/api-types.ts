@@ -1815,7 +1815,7 @@ export interface paths {
         head?: never;
         /**
          * Change the name, time zone, closing-notes mode, auto-close or permissions
-         * @description auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once. permissions sets, per role (agent, manager), what its members may do: all three flags, or null for the defaults. Unknown roles, owner, or a missing flag are refused (422).
+         * @description auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once. permissions sets, per role (agent, manager), what its members may do: all three flags, or null for the defaults. Unknown roles, owner, or a missing flag are refused (422). Owners and managers change the workspace; only owners its permissions (403).
          */
         patch: operations["updateWorkspace"];
         trace?: never;

@@ -1,6 +1,7 @@
 // WorkspaceSettings: the workspace's name, time zone, business hours,
-// auto-close and closing notes (owners), its closing categories and the
-// routing settings (owners and managers). Every form is checked by the
+// auto-close and closing notes, its closing categories and the routing
+// settings, for owners and managers (what each role may do is the owners'
+// alone, in Users). Every form is checked by the
 // server, whose errors show under the field they name.
 import { useMemo, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -54,7 +55,6 @@ function GeneralForm() {
   const { t } = useTranslation();
   const me = useMe();
   const ws = me.workspace;
-  const owner = me.role === "owner";
   const [name, setName] = useState(ws.name);
   const [timezone, setTimezone] = useState(ws.timezone);
   const [notes, setNotes] = useState<string>(ws.closing_notes_mode);
@@ -80,9 +80,9 @@ function GeneralForm() {
   const err = save.error;
   const known = ["name", "timezone", "closing_notes_mode", "auto_close_minutes", "auto_close_contact_only"];
   return (
-    <Section title={t("workspaceSettings.general.title")} description={owner ? undefined : t("workspaceSettings.general.ownersOnly")}>
+    <Section title={t("workspaceSettings.general.title")}>
       <form onSubmit={submit} className="grid grid-cols-2 gap-4" aria-label={t("workspaceSettings.general.title")}>
-        <fieldset disabled={!owner} className="contents">
+        <fieldset className="contents">
           <Field label={t("workspaceSettings.general.name")} error={fieldError(err, "name")}>
             {(id, d) => (
               <TextInput id={id} aria-describedby={d} aria-invalid={!!fieldError(err, "name")} value={name} onChange={(e) => setName(e.target.value)} data-testid="workspace-name" />
@@ -141,7 +141,6 @@ function GeneralForm() {
 function BusinessHoursForm() {
   const { t } = useTranslation();
   const me = useMe();
-  const owner = me.role === "owner";
   const initial = me.workspace.business_hours ?? {};
   const [days, setDays] = useState<Record<string, Interval | null>>(() =>
     Object.fromEntries(weekdays.map((d) => [d, initial[d]?.[0] ?? null])),
@@ -163,7 +162,7 @@ function BusinessHoursForm() {
   return (
     <Section title={t("workspaceSettings.hours.title")} description={t("workspaceSettings.hours.description", { timezone: me.workspace.timezone })}>
       <form onSubmit={submit} aria-label={t("workspaceSettings.hours.title")}>
-        <fieldset disabled={!owner} className="flex flex-col gap-2">
+        <fieldset className="flex flex-col gap-2">
           {weekdays.map((d) => {
             const iv = days[d];
             const e = dayError(d);
