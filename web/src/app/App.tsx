@@ -16,6 +16,7 @@ import { useMe } from "../lib/session";
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
 const ContactsPage = lazy(() => import("../features/contacts/ContactsPage"));
 const AcceptInvite = lazy(() => import("../features/invite/AcceptInvite"));
+const BuilderPage = lazy(() => import("../features/builder/BuilderPage"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -69,6 +70,16 @@ function Routed() {
               <Lazy>
                 <ContactsPage />
               </Lazy>
+            }
+          />
+          <Route
+            path="builder/*"
+            element={
+              <ManagersOnly>
+                <Lazy>
+                  <BuilderPage />
+                </Lazy>
+              </ManagersOnly>
             }
           />
           <Route

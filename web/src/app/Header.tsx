@@ -206,9 +206,14 @@ function MainNav() {
         {t("header.contacts")}
       </NavLink>
       {(me.role === "owner" || me.role === "manager") && (
-        <NavLink to="/settings" className={link}>
-          {t("header.settings")}
-        </NavLink>
+        <>
+          <NavLink to="/builder" className={link}>
+            {t("header.workflows")}
+          </NavLink>
+          <NavLink to="/settings" className={link}>
+            {t("header.settings")}
+          </NavLink>
+        </>
       )}
     </nav>
   );
