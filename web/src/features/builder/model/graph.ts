@@ -199,7 +199,8 @@ export function addStep(
     src.exits = { ...src.exits, [at.exit]: id };
     next.steps.splice(next.steps.indexOf(src) + 1, 0, step);
   }
-  if (old && next.steps.some((s) => s.id === old)) step.exits = { [exitNames(step)[0]]: old };
+  const first = exitNames(step)[0];
+  if (old && first && next.steps.some((s) => s.id === old)) step.exits = { [first]: old };
   return { def: next, id };
 }
 

@@ -28,14 +28,14 @@ export function autoLayout(def: Definition): Positions {
     const stack: [string, number][] = [[root, 0]];
     state.set(root, 1);
     while (stack.length) {
-      const top = stack[stack.length - 1];
+      const top = stack[stack.length - 1]!;
       const kids = out.get(top[0])!;
       if (top[1] >= kids.length) {
         state.set(top[0], 2);
         stack.pop();
         continue;
       }
-      const k = kids[top[1]++];
+      const k = kids[top[1]++]!;
       if (state.get(k) === 1) back.add(`${top[0]}>${k}`);
       else if (!state.has(k)) {
         state.set(k, 1);

@@ -54,7 +54,7 @@ describe("toGraph", () => {
     ]);
   });
   it("gives a branch one exit per branch and else", () => {
-    expect(exitNames(seed().steps[2])).toEqual(["branch[0]", "branch[1]", "branch[2]", "else"]);
+    expect(exitNames(seed().steps[2]!)).toEqual(["branch[0]", "branch[1]", "branch[2]", "else"]);
   });
 });
 
@@ -148,15 +148,15 @@ describe("layout", () => {
     const pos = autoLayout(def);
     const ids = Object.keys(pos);
     expect(ids).toHaveLength(def.steps.length + 1);
-    for (const a of ids) for (const b of ids) if (a < b) expect(overlap(pos[a], pos[b]), `${a} / ${b}`).toBe(false);
+    for (const a of ids) for (const b of ids) if (a < b) expect(overlap(pos[a]!, pos[b]!), `${a} / ${b}`).toBe(false);
     for (const e of toGraph(def).edges) {
       if (e.jump) continue; // the jump goes back up
-      expect(pos[e.target].y, `${e.source} -> ${e.target}`).toBeGreaterThan(pos[e.source].y);
+      expect(pos[e.target]!.y, `${e.source} -> ${e.target}`).toBeGreaterThan(pos[e.source]!.y);
     }
-    expect(pos[TRIGGER_ID].y).toBe(0);
+    expect(pos[TRIGGER_ID]!.y).toBe(0);
     // Siblings side by side: the three assigns on one row, in the branch's order.
-    expect(pos.to_sales.y).toBe(pos.to_billing.y);
-    expect(pos.to_sales.x).toBeLessThan(pos.to_billing.x);
+    expect(pos.to_sales!.y).toBe(pos.to_billing!.y);
+    expect(pos.to_sales!.x).toBeLessThan(pos.to_billing!.x);
   });
   it("keeps the positions the user dragged", () => {
     const pos = positionsFor(seed(), { busy: { x: 999, y: 5 } });
