@@ -163,3 +163,12 @@ describe("layout", () => {
     expect(pos.busy).toEqual({ x: 999, y: 5 });
   });
 });
+
+import { summarize } from "./summary";
+describe("summarize", () => {
+  it("gives one line per step type", () => {
+    expect(summarize(seed().steps[2]!)).toBe("Sales · Support · Billing");
+    expect(summarize({ type: "send_message", settings: { text: "Hi\nthere" } })).toBe("Hi there");
+    expect(summarize({ type: "wait", settings: {} })).toBe("");
+  });
+});
