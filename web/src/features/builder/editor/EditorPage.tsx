@@ -19,7 +19,7 @@ import {
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { Redo2, Undo2 } from "lucide-react";
-import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError, api } from "../../../lib/api";
@@ -107,7 +107,8 @@ function initialDefinition(w: Workflow): Definition {
 }
 
 function isTyping(e: KeyboardEvent) {
-  const el = e.target as HTMLElement;
+  const el = e.target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
   return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
 }
 
@@ -267,8 +268,11 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     setConfirmDelete(null);
   };
 
+  // The shortcuts listen on the window: focus may be on the page's body (after a dialog closes).
   const onKeyDown = (e: KeyboardEvent) => {
-    if (isTyping(e) || confirmDelete) return;
+    if (e.defaultPrevented || isTyping(e) || confirmDelete) return;
+    // Not while a menu, popover or another dialog has the focus.
+    if ((e.target as HTMLElement | null)?.closest?.("[role=dialog],[role=menu],[data-radix-popper-content-wrapper]")) return;
     const mod = e.metaKey || e.ctrlKey;
     const k = e.key.toLowerCase();
     if ((e.key === "Delete" || e.key === "Backspace") && selected && selected !== TRIGGER_ID) {
@@ -293,6 +297,14 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
       setSelected(null);
     }
   };
+
+  const keyHandler = useRef(onKeyDown);
+  keyHandler.current = onKeyDown;
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => keyHandler.current(e);
+    window.addEventListener("keydown", h);
+    return () => window.removeEventListener("keydown", h);
+  }, []);
 
   const applyAnswer = (w: Workflow, sent: Definition) => {
     qc.setQueryData([...queryKeys.workflows, workflowID], w);
@@ -371,7 +383,6 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
       data-workflow-id={workflowID}
       data-dirty={dirty ? "true" : undefined}
       className="flex min-h-0 flex-1 flex-col"
-      onKeyDown={onKeyDown}
     >
       <div className="border-line flex flex-wrap items-center gap-2 border-b px-4 py-2">
         <Link to="/builder" className="text-muted hover:text-fg text-sm">
@@ -493,6 +504,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             minZoom={0.1}
             colorMode={document.documentElement.classList.contains("dark") ? "dark" : "light"}
             proOptions={{ hideAttribution: true }}
+            style={{ ["--xy-background-color" as string]: "var(--sb-bg)", ["--xy-node-background-color" as string]: "var(--sb-bg)" }}
           >
             <Background gap={20} />
             <Controls showInteractive={false} />
