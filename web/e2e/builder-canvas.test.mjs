@@ -85,6 +85,21 @@ test("the demo workflow on the canvas; add, refuse, undo, save, reload", async (
   await page.reload();
   await node(page, "close_conversation").waitFor();
   assert.equal(await nodes(page).count(), def.steps.length + 2);
+
+  // Keyboard: a focused node opens the drawer with Enter; copy and paste it onto its own free exit.
+  await page.locator('.react-flow__node[data-id="close_conversation"]').focus();
+  await page.keyboard.press("Enter");
+  await until(async () => (await page.locator(".react-flow__node.selected").getAttribute("data-id")) === "close_conversation", {
+    what: "Enter selects the focused node",
+  });
+  await page.getByTestId("step-drawer").waitFor({ state: "attached" });
+  await page.keyboard.press("Control+c");
+  await page.keyboard.press("Control+v");
+  await node(page, "close_conversation_2").waitFor();
+  assert.equal(await nodes(page).count(), def.steps.length + 3);
+  await until(async () => (await page.locator('.react-flow__edge[data-id="close_conversation:next"]').count()) === 1, {
+    what: "the copy wired on the free exit",
+  });
   u.assertClean();
 });
 

@@ -217,8 +217,28 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
         labelBgStyle: { fill: "var(--sb-bg)" },
         labelStyle: { fill: "var(--sb-muted)", fontSize: 11 },
         focusable: false,
+        ariaLabel: t("builderCanvas.edgeLabel", { from: e.source === TRIGGER_ID ? t("builderCanvas.triggerNode") : e.source, exit: e.label || e.exit, to: e.target }),
       })),
-    [graph],
+    [graph, t],
+  );
+
+  // React Flow's own screen-reader texts, translated.
+  const ariaLabels = useMemo(
+    () => ({
+      "node.a11yDescription.default": t("builderCanvas.a11y.node"),
+      "node.a11yDescription.keyboardDisabled": t("builderCanvas.a11y.node"),
+      "node.a11yDescription.ariaLiveMessage": ({ direction, x, y }: { direction: string; x: number; y: number }) =>
+        t("builderCanvas.a11y.moved", { direction, x, y }),
+      "edge.a11yDescription.default": t("builderCanvas.a11y.edge"),
+      "controls.ariaLabel": t("builderCanvas.a11y.controls"),
+      "controls.zoomIn.ariaLabel": t("builderCanvas.a11y.zoomIn"),
+      "controls.zoomOut.ariaLabel": t("builderCanvas.a11y.zoomOut"),
+      "controls.fitView.ariaLabel": t("builderCanvas.a11y.fitView"),
+      "controls.interactive.ariaLabel": t("builderCanvas.a11y.interactive"),
+      "minimap.ariaLabel": t("builderCanvas.minimap"),
+      "handle.ariaLabel": t("builderCanvas.a11y.handle"),
+    }),
+    [t],
   );
 
   const onNodesChange = useCallback(
@@ -279,7 +299,9 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
       e.preventDefault();
       askDelete(selected);
     } else if (mod && k === "c" && selected && selected !== TRIGGER_ID) {
-      clipboard.current = copySteps(hist.present, [selected]);
+      // Every selected step (Ctrl/⌘-click selects several), else the one in the drawer.
+      const ids = nodes.filter((n) => n.selected && n.id !== TRIGGER_ID).map((n) => n.id);
+      clipboard.current = copySteps(hist.present, ids.length ? ids : [selected]);
       toast(t("builderCanvas.copied"), "info");
     } else if (mod && k === "v" && clipboard.current) {
       e.preventDefault();
@@ -498,12 +520,12 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             onPaneClick={() => setSelected(null)}
             onNodeClick={(_, n) => setSelected(n.id)}
             deleteKeyCode={null}
-            multiSelectionKeyCode={null}
             fitView
             fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
             minZoom={0.1}
             colorMode={document.documentElement.classList.contains("dark") ? "dark" : "light"}
             proOptions={{ hideAttribution: true }}
+            ariaLabelConfig={ariaLabels}
             style={{ ["--xy-background-color" as string]: "var(--sb-bg)", ["--xy-node-background-color" as string]: "var(--sb-bg)" }}
           >
             <Background gap={20} />
