@@ -100,6 +100,20 @@ test("the demo workflow on the canvas; add, refuse, undo, save, reload", async (
   await until(async () => (await page.locator('.react-flow__edge[data-id="close_conversation:next"]').count()) === 1, {
     what: "the copy wired on the free exit",
   });
+
+  // Drag a node: its place is kept after a reload (in this browser's storage, per workflow).
+  const busy = page.locator('.react-flow__node[data-id="busy"]');
+  const before = await busy.evaluate((el) => el.style.transform);
+  const box = await busy.boundingBox();
+  await page.mouse.move(box.x + 40, box.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 140, box.y + 52, { steps: 8 });
+  await page.mouse.up();
+  const moved = await busy.evaluate((el) => el.style.transform);
+  assert.notEqual(moved, before, "the node moved");
+  await page.reload();
+  await node(page, "busy").waitFor();
+  assert.equal(await page.locator('.react-flow__node[data-id="busy"]').evaluate((el) => el.style.transform), moved, "the dragged place is kept");
   u.assertClean();
 });
 

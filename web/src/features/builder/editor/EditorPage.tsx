@@ -19,7 +19,7 @@ import {
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { Redo2, Undo2 } from "lucide-react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError, api } from "../../../lib/api";
@@ -106,6 +106,16 @@ function initialDefinition(w: Workflow): Definition {
   return d ?? { name: w.name, description: w.description, trigger: { type: "manual" }, steps: [] };
 }
 
+// The theme is a class on <html>: follow it, so React Flow's controls and minimap switch with the app.
+function subscribeTheme(cb: () => void) {
+  const o = new MutationObserver(cb);
+  o.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+  return () => o.disconnect();
+}
+function useDark() {
+  return useSyncExternalStore(subscribeTheme, () => document.documentElement.classList.contains("dark"));
+}
+
 function isTyping(e: KeyboardEvent) {
   const el = e.target as HTMLElement | null;
   if (!el || !el.tagName) return false;
@@ -118,6 +128,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const qc = useQueryClient();
   const flow = useReactFlow();
   const types = useSchemaTypes();
+  const dark = useDark();
   const [hist, setHist] = useState<History<Definition>>(() => historyOf(initialDefinition(workflow)));
   const [saved, setSaved] = useState<Definition>(hist.present);
   const [manual, setManual] = useState<Positions>(() => loadPositions(workflowID));
@@ -523,7 +534,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             fitView
             fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
             minZoom={0.1}
-            colorMode={document.documentElement.classList.contains("dark") ? "dark" : "light"}
+            colorMode={dark ? "dark" : "light"}
             proOptions={{ hideAttribution: true }}
             ariaLabelConfig={ariaLabels}
             style={{ ["--xy-background-color" as string]: "var(--sb-bg)", ["--xy-node-background-color" as string]: "var(--sb-bg)" }}
