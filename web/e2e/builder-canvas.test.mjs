@@ -100,6 +100,8 @@ test("the demo workflow on the canvas; add, refuse, undo, save, reload", async (
   await until(async () => (await page.locator('.react-flow__edge[data-id="close_conversation:next"]').count()) === 1, {
     what: "the copy wired on the free exit",
   });
+  await page.getByTestId("builder-save").click();
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "the paste saved" });
 
   // Drag a node: its place is kept after a reload (in this browser's storage, per workflow).
   const busy = page.locator('.react-flow__node[data-id="busy"]');

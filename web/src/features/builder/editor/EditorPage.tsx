@@ -18,7 +18,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { Redo2, Undo2 } from "lucide-react";
+import { LayoutGrid, Redo2, Undo2 } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -331,6 +331,14 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     }
   };
 
+  // Leaving with unsaved changes asks first (the browser's own prompt).
+  useEffect(() => {
+    if (!dirty) return;
+    const h = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", h);
+    return () => window.removeEventListener("beforeunload", h);
+  }, [dirty]);
+
   const keyHandler = useRef(onKeyDown);
   keyHandler.current = onKeyDown;
   useEffect(() => {
@@ -454,6 +462,20 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             className="hover:bg-hover rounded p-1.5 disabled:opacity-40"
           >
             <Redo2 size={16} aria-hidden />
+          </button>
+          <button
+            type="button"
+            data-testid="builder-arrange"
+            aria-label={t("builderCanvas.arrange")}
+            title={t("builderCanvas.arrange")}
+            onClick={() => {
+              setManual({});
+              savePositions(workflowID, {});
+              window.setTimeout(() => void flow.fitView({ maxZoom: 1, padding: 0.15, duration: 200 }), 0);
+            }}
+            className="hover:bg-hover rounded p-1.5"
+          >
+            <LayoutGrid size={16} aria-hidden />
           </button>
           <button
             type="button"
