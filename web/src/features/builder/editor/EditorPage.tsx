@@ -1,4 +1,625 @@
-// EditorPage: placeholder until the canvas is built.
+// EditorPage: one workflow on the canvas at /builder/:workflowID — its draft
+// (or the published version when there is no draft) as nodes and edges,
+// edited through the graph model (../model) with undo/redo, saved as the
+// draft, published with every problem the engine reports listed and marked.
+import * as Dialog from "@radix-ui/react-dialog";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  Background,
+  type Connection,
+  Controls,
+  type Edge,
+  MarkerType,
+  MiniMap,
+  type NodeChange,
+  ReactFlow,
+  ReactFlowProvider,
+  applyNodeChanges,
+  useReactFlow,
+} from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { LayoutGrid, Redo2, Undo2 } from "lucide-react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { ApiError, api } from "../../../lib/api";
+import { qk as queryKeys } from "../../../lib/queryKeys";
+import type { Workflow } from "../../../lib/types";
+import { useToast } from "../../../lib/ui/toast";
+import { type DrawerNode, StepDrawer } from "../drawer/StepDrawer";
+import {
+  type Clipboard,
+  type Definition,
+  STEP_EXITS,
+  TRIGGER_ID,
+  addStep,
+  branchOf,
+  connect,
+  copySteps,
+  deleteStep,
+  pasteSteps,
+  toGraph,
+  updateStep,
+  updateTrigger,
+} from "../model/graph";
+import { type History, historyOf, push, redo, undo } from "../model/history";
+import { type Positions, positionsFor } from "../model/layout";
+import { loadPositions, savePositions } from "../model/positions";
+import { summarize } from "../model/summary";
+import { StepNode, type StepFlowNode } from "./StepNode";
+
+const nodeTypes = { step: StepNode };
+
+interface Problem {
+  step?: string;
+  field?: string;
+  message: string;
+}
+
 export default function EditorPage() {
-  return <main data-testid="workflow-editor" className="flex-1" />;
+  return (
+    <ReactFlowProvider>
+      <Editor />
+    </ReactFlowProvider>
+  );
+}
+
+function useSchemaTypes(): string[] {
+  const q = useQuery({
+    queryKey: [...queryKeys.workflows, "schema"],
+    queryFn: () => api.get<Record<string, unknown>>("/api/v1/workflows/schema"),
+    staleTime: Infinity,
+  });
+  return useMemo(() => {
+    const items = (q.data?.properties as { steps?: { items?: { oneOf?: { title?: string }[] } } } | undefined)?.steps?.items?.oneOf;
+    const titles = items?.map((i) => i.title).filter((x): x is string => !!x);
+    return titles?.length ? titles : Object.keys(STEP_EXITS).concat("branch");
+  }, [q.data]);
+}
+
+function Editor() {
+  const { t } = useTranslation();
+  const { workflowID = "" } = useParams();
+  const key = [...queryKeys.workflows, workflowID];
+  const wf = useQuery({
+    queryKey: key,
+    queryFn: () => api.get<Workflow>(`/api/v1/workflows/${encodeURIComponent(workflowID)}`),
+  });
+  if (wf.isError) {
+    return (
+      <main data-testid="workflow-editor" className="text-muted flex-1 p-8">
+        {wf.error instanceof ApiError && wf.error.status === 404 ? t("builderCanvas.notFound") : t("builderCanvas.loadFailed")}{" "}
+        <Link to="/builder" className="text-accent underline">
+          {t("builderCanvas.back")}
+        </Link>
+      </main>
+    );
+  }
+  if (!wf.data) {
+    return <main data-testid="workflow-editor" className="bg-subtle flex-1 animate-pulse" aria-busy="true" />;
+  }
+  return <Canvas key={workflowID} workflow={wf.data} workflowID={workflowID} />;
+}
+
+function initialDefinition(w: Workflow): Definition {
+  const d = (w.draft ?? w.published) as unknown as Definition | undefined;
+  return d ?? { name: w.name, description: w.description, trigger: { type: "manual" }, steps: [] };
+}
+
+// The theme is a class on <html>: follow it, so React Flow's controls and minimap switch with the app.
+function subscribeTheme(cb: () => void) {
+  const o = new MutationObserver(cb);
+  o.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+  return () => o.disconnect();
+}
+function useDark() {
+  return useSyncExternalStore(subscribeTheme, () => document.documentElement.classList.contains("dark"));
+}
+
+function isTyping(e: KeyboardEvent) {
+  const el = e.target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
+}
+
+function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: string }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const flow = useReactFlow();
+  const types = useSchemaTypes();
+  const dark = useDark();
+  const [hist, setHist] = useState<History<Definition>>(() => historyOf(initialDefinition(workflow)));
+  const [saved, setSaved] = useState<Definition>(hist.present);
+  const [manual, setManual] = useState<Positions>(() => loadPositions(workflowID));
+  const [selected, setSelected] = useState<string | null>(null);
+  const [problems, setProblems] = useState<Problem[]>([]);
+  const [confirmDelete, setConfirmDelete] = useState<{ id: string; count: number } | null>(null);
+  const clipboard = useRef<Clipboard | null>(null);
+  // Edits from the drawer coalesce into one history entry per node while typing.
+  const lastEdit = useRef<{ key: string; at: number } | null>(null);
+  const def = hist.present;
+  const dirty = def !== saved;
+
+  const edit = useCallback((next: Definition, coalesce?: string) => {
+    const now = Date.now();
+    const same = coalesce && lastEdit.current?.key === coalesce && now - lastEdit.current.at < 1500;
+    lastEdit.current = coalesce ? { key: coalesce, at: now } : null;
+    setHist((h) => (same ? { ...h, present: next } : push(h, next)));
+  }, []);
+
+  const graph = useMemo(() => toGraph(def), [def]);
+  const positions = useMemo(() => positionsFor(def, manual), [def, manual]);
+  const problemsByStep = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const p of problems) if (p.step) m.set(p.step, [...(m.get(p.step) ?? []), p.field ? `${p.field}: ${p.message}` : p.message]);
+    return m;
+  }, [problems]);
+
+  const onAdd = useCallback(
+    (source: string, exit: string, type: string) => {
+      const r = addStep(hist.present, { source, exit }, type);
+      edit(r.def);
+      setSelected(r.id);
+    },
+    [hist.present, edit],
+  );
+
+  const built: StepFlowNode[] = useMemo(
+    () =>
+      graph.nodes.map((n) => {
+        const exits =
+          n.kind === "trigger"
+            ? [{ name: "start", label: t("builderCanvas.start"), wired: graph.edges.some((e) => e.source === TRIGGER_ID) }]
+            : graph.edges
+                .filter((e) => e.source === n.id && !e.jump)
+                .map((e) => ({ name: e.exit, label: e.label, wired: true }))
+                .concat(graph.free.filter((f) => f.source === n.id).map((f) => ({ name: f.exit, label: f.label, wired: false })));
+        return {
+          id: n.id,
+          type: "step" as const,
+          position: positions[n.id] ?? { x: 0, y: 0 },
+          selected: selected === n.id,
+          deletable: false,
+          ariaLabel:
+            n.kind === "trigger"
+              ? t("builderCanvas.triggerNode")
+              : t("builderCanvas.stepNode", { id: n.id, type: t(`builderCanvas.types.${n.type}`, { defaultValue: n.type }) }),
+          data: {
+            kind: n.kind,
+            stepID: n.kind === "trigger" ? "trigger" : n.id,
+            type: n.type,
+            name: n.step?.name,
+            summary: n.step ? summarize(n.step) : summarizeTrigger(def),
+            exits: sortExits(n.step ? exitOrder(n.step.type, exits.map((e) => e.name)) : ["start"], exits),
+            problems: problemsByStep.get(n.kind === "trigger" ? "trigger" : n.id) ?? [],
+            types,
+            onAdd: (exit: string, type: string) => onAdd(n.id, exit, type),
+          },
+        };
+      }),
+    [graph, positions, selected, problemsByStep, types, onAdd, def, t],
+  );
+
+  // React Flow measures nodes into its own copies: keep those between renders.
+  const [nodes, setNodes] = useState<StepFlowNode[]>(built);
+  useEffect(() => {
+    setNodes((prev) => {
+      const old = new Map(prev.map((n) => [n.id, n]));
+      return built.map((n) => {
+        const o = old.get(n.id);
+        return o?.measured ? { ...n, measured: o.measured } : n;
+      });
+    });
+  }, [built]);
+
+  const edges: Edge[] = useMemo(
+    () =>
+      graph.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        sourceHandle: e.jump ? null : e.exit,
+        target: e.target,
+        label: e.label || undefined,
+        type: "smoothstep",
+        animated: !!e.jump,
+        markerEnd: { type: MarkerType.ArrowClosed },
+        style: e.jump ? { strokeDasharray: "4 4" } : undefined,
+        labelBgStyle: { fill: "var(--sb-bg)" },
+        labelStyle: { fill: "var(--sb-muted)", fontSize: 11 },
+        focusable: false,
+        ariaLabel: t("builderCanvas.edgeLabel", { from: e.source === TRIGGER_ID ? t("builderCanvas.triggerNode") : e.source, exit: e.label || e.exit, to: e.target }),
+      })),
+    [graph, t],
+  );
+
+  // React Flow's own screen-reader texts, translated.
+  const ariaLabels = useMemo(
+    () => ({
+      "node.a11yDescription.default": t("builderCanvas.a11y.node"),
+      "node.a11yDescription.keyboardDisabled": t("builderCanvas.a11y.node"),
+      "node.a11yDescription.ariaLiveMessage": ({ direction, x, y }: { direction: string; x: number; y: number }) =>
+        t("builderCanvas.a11y.moved", { direction, x, y }),
+      "edge.a11yDescription.default": t("builderCanvas.a11y.edge"),
+      "controls.ariaLabel": t("builderCanvas.a11y.controls"),
+      "controls.zoomIn.ariaLabel": t("builderCanvas.a11y.zoomIn"),
+      "controls.zoomOut.ariaLabel": t("builderCanvas.a11y.zoomOut"),
+      "controls.fitView.ariaLabel": t("builderCanvas.a11y.fitView"),
+      "controls.interactive.ariaLabel": t("builderCanvas.a11y.interactive"),
+      "minimap.ariaLabel": t("builderCanvas.minimap"),
+      "handle.ariaLabel": t("builderCanvas.a11y.handle"),
+    }),
+    [t],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<StepFlowNode>[]) => {
+      setNodes((ns) => applyNodeChanges(changes, ns));
+      for (const c of changes) {
+        if (c.type === "select" && c.selected) setSelected(c.id);
+        if (c.type === "position" && c.position && c.dragging === false) {
+          setManual((m) => {
+            const next = { ...m, [c.id]: c.position! };
+            savePositions(workflowID, next);
+            return next;
+          });
+        }
+      }
+    },
+    [workflowID],
+  );
+  // A drag's last change may come without a position: record where the node ended.
+  const onNodeDragStop = useCallback(
+    (_: unknown, node: StepFlowNode) => {
+      setManual((m) => {
+        const next = { ...m, [node.id]: node.position };
+        savePositions(workflowID, next);
+        return next;
+      });
+    },
+    [workflowID],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (!c.source || !c.target || c.target === TRIGGER_ID) return;
+      edit(connect(hist.present, c.source, c.sourceHandle ?? "next", c.target));
+    },
+    [hist.present, edit],
+  );
+
+  const askDelete = (id: string) => {
+    if (id === TRIGGER_ID) return;
+    setConfirmDelete({ id, count: branchOf(hist.present, id).length });
+  };
+  const doDelete = () => {
+    if (!confirmDelete) return;
+    edit(deleteStep(hist.present, confirmDelete.id));
+    setSelected(null);
+    setConfirmDelete(null);
+  };
+
+  // The shortcuts listen on the window: focus may be on the page's body (after a dialog closes).
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.defaultPrevented || isTyping(e) || confirmDelete) return;
+    // Not while a menu, popover or another dialog has the focus.
+    if ((e.target as HTMLElement | null)?.closest?.("[role=dialog],[role=menu],[data-radix-popper-content-wrapper]")) return;
+    const mod = e.metaKey || e.ctrlKey;
+    const k = e.key.toLowerCase();
+    if ((e.key === "Delete" || e.key === "Backspace") && selected && selected !== TRIGGER_ID) {
+      e.preventDefault();
+      askDelete(selected);
+    } else if (mod && k === "c" && selected && selected !== TRIGGER_ID) {
+      // Every selected step (Ctrl/⌘-click selects several), else the one in the drawer.
+      const ids = nodes.filter((n) => n.selected && n.id !== TRIGGER_ID).map((n) => n.id);
+      clipboard.current = copySteps(hist.present, ids.length ? ids : [selected]);
+      toast(t("builderCanvas.copied"), "info");
+    } else if (mod && k === "v" && clipboard.current) {
+      e.preventDefault();
+      const at = graph.free.find((f) => f.source === selected);
+      const r = pasteSteps(hist.present, clipboard.current, at);
+      edit(r.def);
+      if (r.ids[0]) setSelected(r.ids[0]);
+    } else if (mod && k === "z") {
+      e.preventDefault();
+      setHist((h) => (e.shiftKey ? redo(h) : undo(h)));
+    } else if (mod && k === "y") {
+      e.preventDefault();
+      setHist(redo);
+    } else if (e.key === "Escape") {
+      setSelected(null);
+    }
+  };
+
+  // Leaving with unsaved changes asks first (the browser's own prompt).
+  useEffect(() => {
+    if (!dirty) return;
+    const h = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", h);
+    return () => window.removeEventListener("beforeunload", h);
+  }, [dirty]);
+
+  const keyHandler = useRef(onKeyDown);
+  keyHandler.current = onKeyDown;
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => keyHandler.current(e);
+    window.addEventListener("keydown", h);
+    return () => window.removeEventListener("keydown", h);
+  }, []);
+
+  const applyAnswer = (w: Workflow, sent: Definition) => {
+    qc.setQueryData([...queryKeys.workflows, workflowID], w);
+    void qc.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
+    setSaved(sent);
+  };
+  const onFailure = (err: unknown) => {
+    if (err instanceof ApiError && err.status === 422) {
+      const ps = (err.problems as Problem[]).length ? (err.problems as Problem[]) : [{ field: err.field, message: err.message }];
+      setProblems(ps);
+      toast(t("builderCanvas.problemsFound", { count: ps.length }));
+    } else {
+      toast(err instanceof Error ? err.message : t("builderCanvas.saveFailed"));
+    }
+  };
+  const save = useMutation({
+    mutationFn: (d: Definition) => api.put<Workflow>(`/api/v1/workflows/${workflowID}`, d),
+    onSuccess: (w, d) => {
+      applyAnswer(w, d);
+      setProblems([]);
+    },
+    onError: onFailure,
+  });
+  const publish = useMutation({
+    mutationFn: async (d: Definition) => {
+      if (d !== saved) {
+        const w = await api.put<Workflow>(`/api/v1/workflows/${workflowID}`, d);
+        applyAnswer(w, d);
+      }
+      return api.post<Workflow>(`/api/v1/workflows/${workflowID}/publish`);
+    },
+    onSuccess: (w) => {
+      qc.setQueryData([...queryKeys.workflows, workflowID], w);
+      void qc.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
+      setProblems([]);
+      toast(t("builderCanvas.published", { version: w.published_version }), "info");
+    },
+    onError: onFailure,
+  });
+  const current = (qc.getQueryData<Workflow>([...queryKeys.workflows, workflowID]) ?? workflow) as Workflow;
+  const activate = useMutation({
+    mutationFn: (on: boolean) => api.post<Workflow>(`/api/v1/workflows/${workflowID}/${on ? "start" : "stop"}`),
+    onSuccess: (w) => {
+      qc.setQueryData([...queryKeys.workflows, workflowID], w);
+      void qc.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
+    },
+    onError: onFailure,
+  });
+
+  const focusStep = (id: string) => {
+    const nodeID = id === "trigger" ? TRIGGER_ID : id;
+    const p = positions[nodeID];
+    if (!p) return;
+    setSelected(nodeID);
+    void flow.setCenter(p.x + 130, p.y + 60, { zoom: 1, duration: 300 });
+  };
+
+  const status =
+    current.published_version === 0
+      ? t("builderCanvas.status.draft")
+      : current.active
+        ? t("builderCanvas.status.published", { version: current.published_version })
+        : t("builderCanvas.status.stopped", { version: current.published_version });
+
+  const selStep = selected && selected !== TRIGGER_ID ? def.steps.find((s) => s.id === selected) : undefined;
+  const drawerNode: DrawerNode | null =
+    selected === TRIGGER_ID
+      ? { kind: "trigger", id: "trigger", type: def.trigger.type, settings: def.trigger.conditions ?? {} }
+      : selStep
+        ? { kind: "step", id: selStep.id, type: selStep.type, settings: selStep.settings ?? {} }
+        : null;
+
+  return (
+    <main
+      data-testid="workflow-editor"
+      data-workflow-id={workflowID}
+      data-dirty={dirty ? "true" : undefined}
+      className="flex min-h-0 flex-1 flex-col"
+    >
+      <div className="border-line flex flex-wrap items-center gap-2 border-b px-4 py-2">
+        <Link to="/builder" className="text-muted hover:text-fg text-sm">
+          {t("builderCanvas.back")}
+        </Link>
+        <h1 className="truncate text-base font-semibold" data-testid="builder-name">
+          {def.name}
+        </h1>
+        <span
+          data-testid="builder-status"
+          className={
+            "rounded px-2 py-0.5 text-xs font-medium " +
+            (current.published_version === 0 ? "bg-subtle text-muted" : current.active ? "bg-selected text-accent" : "bg-subtle text-warning")
+          }
+        >
+          {status}
+        </span>
+        {dirty && <span className="text-muted text-xs">{t("builderCanvas.unsaved")}</span>}
+        <div className="ml-auto flex items-center gap-2">
+          <button
+            type="button"
+            aria-label={t("builderCanvas.undo")}
+            title={t("builderCanvas.undo")}
+            disabled={!hist.past.length}
+            onClick={() => setHist(undo)}
+            className="hover:bg-hover rounded p-1.5 disabled:opacity-40"
+          >
+            <Undo2 size={16} aria-hidden />
+          </button>
+          <button
+            type="button"
+            aria-label={t("builderCanvas.redo")}
+            title={t("builderCanvas.redo")}
+            disabled={!hist.future.length}
+            onClick={() => setHist(redo)}
+            className="hover:bg-hover rounded p-1.5 disabled:opacity-40"
+          >
+            <Redo2 size={16} aria-hidden />
+          </button>
+          <button
+            type="button"
+            data-testid="builder-arrange"
+            aria-label={t("builderCanvas.arrange")}
+            title={t("builderCanvas.arrange")}
+            onClick={() => {
+              setManual({});
+              savePositions(workflowID, {});
+              window.setTimeout(() => void flow.fitView({ maxZoom: 1, padding: 0.15, duration: 200 }), 0);
+            }}
+            className="hover:bg-hover rounded p-1.5"
+          >
+            <LayoutGrid size={16} aria-hidden />
+          </button>
+          <button
+            type="button"
+            data-testid="builder-save"
+            disabled={!dirty || save.isPending}
+            onClick={() => save.mutate(def)}
+            className="border-line bg-bg hover:bg-hover rounded border px-3 py-1.5 text-sm font-medium disabled:opacity-50"
+          >
+            {t("builderCanvas.save")}
+          </button>
+          <button
+            type="button"
+            data-testid="builder-publish"
+            disabled={publish.isPending || (!dirty && !current.draft && current.published_version > 0)}
+            onClick={() => publish.mutate(def)}
+            className="bg-accent text-accent-fg rounded px-3 py-1.5 text-sm font-medium hover:opacity-90 disabled:opacity-50"
+          >
+            {t("builderCanvas.publish")}
+          </button>
+          {current.published_version > 0 && (
+            <button
+              type="button"
+              data-testid={current.active ? "builder-stop" : "builder-start"}
+              disabled={activate.isPending}
+              onClick={() => activate.mutate(!current.active)}
+              className="border-line bg-bg hover:bg-hover rounded border px-3 py-1.5 text-sm font-medium disabled:opacity-50"
+            >
+              {current.active ? t("builderCanvas.stop") : t("builderCanvas.startWorkflow")}
+            </button>
+          )}
+        </div>
+      </div>
+      {problems.length > 0 && (
+        <div role="alert" data-testid="builder-problems" className="border-line bg-note border-b px-4 py-2 text-sm">
+          <div className="flex items-center gap-2 font-medium">
+            {t("builderCanvas.problemsFound", { count: problems.length })}
+            <button type="button" className="text-muted ml-auto text-xs underline" onClick={() => setProblems([])}>
+              {t("builderCanvas.dismiss")}
+            </button>
+          </div>
+          <ul className="mt-1 max-h-32 space-y-0.5 overflow-y-auto">
+            {problems.map((p, i) => (
+              <li key={i}>
+                {p.step ? (
+                  <button
+                    type="button"
+                    data-testid="builder-problem"
+                    data-step-id={p.step}
+                    onClick={() => focusStep(p.step!)}
+                    className="hover:bg-hover rounded px-1 text-left"
+                  >
+                    <span className="text-danger font-mono">{p.step}</span>
+                    {p.field ? <span className="text-muted"> · {p.field}</span> : null} — {p.message}
+                  </button>
+                ) : (
+                  <span data-testid="builder-problem" className="px-1">
+                    {p.field ? <span className="text-muted">{p.field} — </span> : null}
+                    {p.message}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="flex min-h-0 flex-1">
+        <div className="relative min-h-0 flex-1" data-testid="builder-canvas">
+          <ReactFlow<StepFlowNode, Edge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onNodeDragStop={onNodeDragStop}
+            onConnect={onConnect}
+            onPaneClick={() => setSelected(null)}
+            onNodeClick={(_, n) => setSelected(n.id)}
+            deleteKeyCode={null}
+            fitView
+            fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
+            minZoom={0.1}
+            colorMode={dark ? "dark" : "light"}
+            proOptions={{ hideAttribution: true }}
+            ariaLabelConfig={ariaLabels}
+            style={{ ["--xy-background-color" as string]: "var(--sb-bg)", ["--xy-node-background-color" as string]: "var(--sb-bg)" }}
+          >
+            <Background gap={20} />
+            <Controls showInteractive={false} />
+            <MiniMap pannable zoomable ariaLabel={t("builderCanvas.minimap")} />
+          </ReactFlow>
+        </div>
+        {drawerNode && (
+          <StepDrawer
+            key={drawerNode.id}
+            node={drawerNode}
+            onChange={(settings) =>
+              drawerNode.kind === "trigger"
+                ? edit(updateTrigger(hist.present, settings), "trigger")
+                : edit(updateStep(hist.present, drawerNode.id, settings), drawerNode.id)
+            }
+          />
+        )}
+      </div>
+      <Dialog.Root open={!!confirmDelete} onOpenChange={(o) => !o && setConfirmDelete(null)}>
+        <Dialog.Portal>
+          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+          <Dialog.Content className="border-line bg-bg fixed top-1/3 left-1/2 z-50 w-[420px] -translate-x-1/2 rounded-lg border p-4 shadow-xl">
+            <Dialog.Title className="font-semibold">{t("builderCanvas.deleteTitle", { id: confirmDelete?.id ?? "" })}</Dialog.Title>
+            <Dialog.Description className="text-muted mt-2 text-sm">
+              {t("builderCanvas.deleteBody", { count: confirmDelete?.count ?? 0 })}
+            </Dialog.Description>
+            <div className="mt-4 flex justify-end gap-2">
+              <Dialog.Close asChild>
+                <button type="button" className="border-line hover:bg-hover rounded border px-3 py-1.5 text-sm">
+                  {t("builderCanvas.cancel")}
+                </button>
+              </Dialog.Close>
+              <button
+                type="button"
+                data-testid="builder-delete-confirm"
+                onClick={doDelete}
+                className="bg-danger text-bg rounded px-3 py-1.5 text-sm font-medium hover:opacity-90"
+              >
+                {t("builderCanvas.delete", { count: confirmDelete?.count ?? 0 })}
+              </button>
+            </div>
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
+    </main>
+  );
+}
+
+function exitOrder(type: string, names: string[]): string[] {
+  const known = type === "branch" ? names.filter((n) => n !== "else").sort().concat(names.includes("else") ? ["else"] : []) : STEP_EXITS[type] ?? [];
+  return [...known.filter((n) => names.includes(n)), ...names.filter((n) => !known.includes(n))];
+}
+
+function sortExits<T extends { name: string }>(order: string[], exits: T[]): T[] {
+  return order.map((n) => exits.find((e) => e.name === n)).filter((e): e is T => !!e);
+}
+
+function summarizeTrigger(def: Definition): string {
+  const c = def.trigger.conditions ?? {};
+  return Object.entries(c)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .join(" · ");
 }

@@ -1,0 +1,131 @@
+// The Workflow Builder's canvas (issue 11): the demo's inbound workflow
+// opens with every step and edge; a step added on a free exit with the
+// step picker is refused while its settings are missing (the problem is
+// listed, a click selects the step, the step is marked), deleted again
+// with undo bringing it back; a step that needs no settings is saved as
+// the draft and is there after a reload; an agent gets the 404 page.
+// Screenshots of the canvas, light and dark.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+
+const f = fixture(before, after);
+
+async function ownerToken(s) {
+  const ow = owner(s);
+  return (await s.api("POST", "/api/v1/auth/login", { email: ow.email, password: ow.password })).token;
+}
+
+async function demoWorkflow(s, token) {
+  const list = await s.api("GET", "/api/v1/workflows", undefined, { token });
+  const items = list.items ?? list.data ?? list;
+  return s.api("GET", `/api/v1/workflows/${items[0].id}`, undefined, { token });
+}
+
+const nodes = (page) => page.getByTestId("builder-node");
+const node = (page, id) => page.locator(`[data-testid="builder-node"][data-step-id="${id}"]`);
+
+test("the demo workflow on the canvas; add, refuse, undo, save, reload", async () => {
+  const s = f.server;
+  const token = await ownerToken(s);
+  const wf = await demoWorkflow(s, token);
+  const def = wf.draft ?? wf.published;
+  const wired = def.steps.reduce((n, st) => n + Object.keys(st.exits ?? {}).length, 0);
+
+  for (const theme of ["light", "dark"]) {
+    const u = await newUser(f.browser, { name: `owner ${theme}`, theme });
+    const ow = owner(s);
+    await signIn(u.page, s.url, ow.email, ow.password, `/builder/${wf.id}`);
+    await until(async () => (await nodes(u.page).count()) === def.steps.length + 1, { what: "every step and the trigger" });
+    await until(async () => (await u.page.locator(".react-flow__edge").count()) === wired + 1, { what: "one edge per wired exit" });
+    await screenshot(u.page, "builder-canvas", theme);
+    u.assertClean();
+    await u.context.close();
+  }
+
+  const u = await newUser(f.browser, { name: "owner" });
+  const { page } = u;
+  u.allow(422, new RegExp(`^/api/v1/workflows/${wf.id}$`));
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/builder/${wf.id}`);
+  await node(page, "busy").waitFor();
+
+  // A Send a Message on the last step's free exit: its text is missing, so the server refuses the draft.
+  await page.getByTestId("add-step-busy-next").click();
+  await page.getByTestId("pick-send_message").click();
+  await node(page, "send_message").waitFor();
+  assert.equal(await nodes(page).count(), def.steps.length + 2);
+  await page.getByTestId("builder-save").click();
+  const problem = page.locator('[data-testid="builder-problem"][data-step-id="send_message"]');
+  await problem.waitFor();
+  await until(async () => (await node(page, "send_message").getAttribute("data-problem")) === "true", { what: "the step marked" });
+  await problem.click();
+  await until(async () => (await page.locator(".react-flow__node.selected").getAttribute("data-id")) === "send_message", {
+    what: "the problem's step selected",
+  });
+
+  // Delete it (its branch is itself), then undo brings it back, redo removes it again.
+  await node(page, "send_message").click();
+  await page.keyboard.press("Delete");
+  await page.getByTestId("builder-delete-confirm").click();
+  await until(async () => (await node(page, "send_message").count()) === 0, { what: "the step deleted" });
+  await page.keyboard.press("Control+z");
+  await node(page, "send_message").waitFor();
+  await page.keyboard.press("Control+Shift+z");
+  await until(async () => (await node(page, "send_message").count()) === 0, { what: "the step deleted again" });
+
+  // A Close Conversation needs no settings: the draft saves, and a reload shows it.
+  await page.getByTestId("add-step-busy-next").click();
+  await page.getByTestId("pick-close_conversation").click();
+  await node(page, "close_conversation").waitFor();
+  await page.getByTestId("builder-save").click();
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "the draft saved" });
+  const after = await s.api("GET", `/api/v1/workflows/${wf.id}`, undefined, { token });
+  assert.equal(after.draft.steps.find((st) => st.id === "busy").exits.next, "close_conversation");
+  await page.reload();
+  await node(page, "close_conversation").waitFor();
+  assert.equal(await nodes(page).count(), def.steps.length + 2);
+
+  // Keyboard: a focused node opens the drawer with Enter; copy and paste it onto its own free exit.
+  await page.locator('.react-flow__node[data-id="close_conversation"]').focus();
+  await page.keyboard.press("Enter");
+  await until(async () => (await page.locator(".react-flow__node.selected").getAttribute("data-id")) === "close_conversation", {
+    what: "Enter selects the focused node",
+  });
+  await page.getByTestId("step-drawer").waitFor({ state: "attached" });
+  await page.keyboard.press("Control+c");
+  await page.keyboard.press("Control+v");
+  await node(page, "close_conversation_2").waitFor();
+  assert.equal(await nodes(page).count(), def.steps.length + 3);
+  await until(async () => (await page.locator('.react-flow__edge[data-id="close_conversation:next"]').count()) === 1, {
+    what: "the copy wired on the free exit",
+  });
+  await page.getByTestId("builder-save").click();
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "the paste saved" });
+
+  // Drag a node: its place is kept after a reload (in this browser's storage, per workflow).
+  const busy = page.locator('.react-flow__node[data-id="busy"]');
+  const before = await busy.evaluate((el) => el.style.transform);
+  const box = await busy.boundingBox();
+  await page.mouse.move(box.x + 40, box.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 140, box.y + 52, { steps: 8 });
+  await page.mouse.up();
+  const moved = await busy.evaluate((el) => el.style.transform);
+  assert.notEqual(moved, before, "the node moved");
+  await page.reload();
+  await node(page, "busy").waitFor();
+  assert.equal(await page.locator('.react-flow__node[data-id="busy"]').evaluate((el) => el.style.transform), moved, "the dragged place is kept");
+  u.assertClean();
+});
+
+test("an agent opening the builder gets the 404 page", async () => {
+  const s = f.server;
+  const agent = await s.createAgent({ name: "Ana Agent", teams: ["Sales"] });
+  const u = await newUser(f.browser, { name: "agent" });
+  await signIn(u.page, s.url, agent.email, agent.password, "/builder");
+  await u.page.getByTestId("not-found").waitFor();
+  await u.page.goto(s.url + "/builder/1");
+  await u.page.getByTestId("not-found").waitFor();
+  u.assertClean();
+});
