@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { insertAt, nodeVariables, renderTemplate } from "./template";
+
+describe("template preview", () => {
+  it("renders known variables with sample values and marks unknown ones", () => {
+    expect(renderTemplate("Hi {{ contact.first_name }}, {{var.plan}}")).toBe("Hi Ada, ‹var.plan›");
+    expect(renderTemplate("{{contact.fields.plan}}", { "contact.plan": "gold" })).toBe("gold");
+  });
+  it("inserts at the cursor", () => {
+    expect(insertAt("Hi !", 3, 3, "contact.first_name")).toEqual({ text: "Hi {{contact.first_name}}!", cursor: 25 });
+  });
+  it("derives saved answers and response mappings", () => {
+    expect(nodeVariables({ kind: "step", id: "ask", type: "ask_question", settings: { save_to: { kind: "variable", name: "need" } } })).toEqual(["step.ask.answer", "var.need"]);
+    expect(nodeVariables({ kind: "step", id: "call", type: "http_request", settings: { response: { tier: "$.tier" } } })).toEqual(["step.call.status", "step.call.body", "var.tier"]);
+  });
+});
