@@ -6,7 +6,7 @@
 import { createContext, useContext, useId, useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Plus, Trash2 } from "lucide-react";
-import { effective, isMap, join, typeOf, validate, type ErrorCode, type Hint, type JSONSchema } from "./schema";
+import { effective, isMap, join, ordered, typeOf, validate, type ErrorCode, type Hint, type JSONSchema } from "./schema";
 import { TemplateField } from "./TemplateField";
 
 export interface Problem {
@@ -16,11 +16,12 @@ export interface Problem {
 
 interface Ctx {
   hints: Record<string, Hint>;
+  order: Record<string, string[]>;
   errors: Record<string, ErrorCode>;
   problems: Record<string, string[]>;
   variables: string[];
 }
-const FormCtx = createContext<Ctx>({ hints: {}, errors: {}, problems: {}, variables: [] });
+const FormCtx = createContext<Ctx>({ hints: {}, order: {}, errors: {}, problems: {}, variables: [] });
 
 /** problemPath maps a server field (`settings.attachments[0].type`) to a form data path. */
 export function problemPath(field: string): string {
@@ -32,6 +33,7 @@ export function SchemaForm({
   value,
   onChange,
   hints = {},
+  order = {},
   problems = [],
   variables = [],
 }: {
@@ -39,6 +41,8 @@ export function SchemaForm({
   value: Record<string, unknown>;
   onChange(v: Record<string, unknown>): void;
   hints?: Record<string, Hint>;
+  /** Property order per object schema path ("" for the top). */
+  order?: Record<string, string[]>;
   problems?: Problem[];
   variables?: string[];
 }) {
@@ -48,7 +52,7 @@ export function SchemaForm({
     for (const p of problems) if (p.field) (m[problemPath(p.field)] ??= []).push(p.message);
     return m;
   }, [problems]);
-  const ctx = useMemo(() => ({ hints, errors, problems: byField, variables }), [hints, errors, byField, variables]);
+  const ctx = useMemo(() => ({ hints, order, errors, problems: byField, variables }), [hints, order, errors, byField, variables]);
   return (
     <FormCtx.Provider value={ctx}>
       <div className="flex flex-col gap-3" data-testid="schema-form" data-valid={Object.keys(errors).length === 0}>
@@ -71,7 +75,8 @@ function useErrorText() {
 }
 
 function Properties({ schema, value, onChange, schemaPath, dataPath }: { schema: JSONSchema; value: Record<string, unknown>; onChange(v: Record<string, unknown>): void; schemaPath: string; dataPath: string }) {
-  const props = Object.entries(schema.properties ?? {});
+  const { order } = useContext(FormCtx);
+  const props = ordered(schema.properties ?? {}, order[schemaPath]);
   const { t } = useTranslation();
   if (props.length === 0 && !schema.oneOf && !schema.anyOf) return <p className="text-muted text-sm">{t("builderDrawer.noSettings")}</p>;
   const set = (k: string, v: unknown) => {

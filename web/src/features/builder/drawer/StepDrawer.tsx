@@ -12,7 +12,7 @@ import {
 import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { ContactField } from "../../../lib/types";
-import { hints, nodeSchema, type JSONSchema } from "./schema";
+import { hints, nodeSchema, orders, type JSONSchema } from "./schema";
 import { SchemaForm, type Problem } from "./SchemaForm";
 import { nodeVariables } from "./template";
 
@@ -164,7 +164,7 @@ export function StepDrawer({
         {!root && fetched.isError && <p className="text-danger text-sm">{t("builderDrawer.schemaError")}</p>}
         {!root && !fetched.isError && <div className="bg-subtle h-24 animate-pulse rounded" aria-busy="true" />}
         {root && !schema && <p className="text-danger text-sm">{t("builderDrawer.unknownType", { type: node.type })}</p>}
-        {schema && <SchemaForm schema={schema} value={local} onChange={change} hints={hints[`${node.kind}:${node.type}`]} problems={problems} variables={vars} />}
+        {schema && <SchemaForm schema={schema} value={local} onChange={change} hints={hints[`${node.kind}:${node.type}`]} order={orders[`${node.kind}:${node.type}`]} problems={problems} variables={vars} />}
       </div>
     </aside>
   );

@@ -229,3 +229,30 @@ export function validate(s: JSONSchema, value: unknown, hintsFor: Record<string,
   }
   return errs;
 }
+
+// The order a form shows properties in (the schema's are alphabetical, by
+// Go's JSON encoding); properties not named come after, in schema order.
+// Keyed by `${kind}:${type}` then the object's schema path ("" for the top).
+export const orders: Record<string, Record<string, string[]>> = {
+  "trigger:contact_field_updated": { "": ["field", "value"] },
+  "trigger:contact_tag_updated": { "": ["tags", "action"] },
+  "trigger:incoming_webhook": { "": ["identify_by", "create_contact"] },
+  "trigger:schedule": { "": ["cron", "timezone", "contacts"], contacts: ["tag", "lifecycle", "limit"] },
+  "trigger:shortcut": { "inputs[]": ["name", "label", "type", "required"] },
+  "step:send_message": { "": ["text", "quick_replies", "attachments", "channel_id"], "attachments[]": ["type", "url"] },
+  "step:ask_question": { "": ["question", "answer_type", "options", "min", "max", "save_to", "retries", "error_text", "timeout_seconds"], save_to: ["kind", "name"] },
+  "step:assign_to": { "": ["target", "user_id", "team_id", "team", "strategy", "only_online", "max_open", "queue", "priority", "timeout_seconds", "queue_message"] },
+  "step:branch": { "branches[]": ["name", "match", "conditions"], "branches[].conditions[]": ["subject", "name", "operator", "value", "values"] },
+  "step:close_conversation": { "": ["category", "summary"] },
+  "step:date_time": { "": ["mode", "timezone", "hours", "holidays", "from", "to"] },
+  "step:http_request": { "": ["method", "url", "headers", "body", "timeout_seconds", "response"] },
+  "step:jump_to": { "": ["step", "max_jumps"] },
+  "step:update_contact_field": { "": ["field", "value"] },
+  "step:update_contact_tag": { "": ["action", "tags"] },
+};
+
+/** ordered lists an object's properties in the order given (unknown ones last). */
+export function ordered(props: Record<string, JSONSchema>, order: string[] = []): [string, JSONSchema][] {
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.entries(props).sort((a, b) => rank(a[0]) - rank(b[0]));
+}
