@@ -121,7 +121,7 @@ function OneOf({ schema, value, onChange, schemaPath, dataPath }: { schema: JSON
   );
 }
 
-const control = "border-line bg-bg rounded border px-2 py-1.5 text-sm aria-[invalid=true]:border-danger";
+const control = "border-line bg-bg w-full min-w-0 rounded border px-2 py-1.5 text-sm aria-[invalid=true]:border-danger";
 
 function Control({ name, schema: raw, value, onChange, required, schemaPath, dataPath, inline }: { name: string; schema: JSONSchema; value: unknown; onChange(v: unknown): void; required: boolean; schemaPath: string; dataPath: string; inline?: boolean }) {
   const ctx = useContext(FormCtx);
@@ -141,7 +141,7 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
   if (type === "object" && (s.properties || s.oneOf || s.anyOf)) {
     const v = (value && typeof value === "object" ? value : {}) as Record<string, unknown>;
     return (
-      <fieldset className="border-line flex flex-col gap-3 rounded border p-3" data-schema-path={schemaPath}>
+      <fieldset className="border-line flex min-w-0 flex-col gap-3 rounded border p-3" data-schema-path={schemaPath}>
         <legend className="px-1 text-sm font-medium">
           {label}
           {required && <Req />}
@@ -248,7 +248,7 @@ function ArrayControl({ label, required, schema, value, onChange, schemaPath, da
   if (typeOf(item) === "string" && item.enum) {
     // A set of choices: one checkbox each.
     return (
-      <fieldset className="flex flex-col gap-1" data-schema-path={schemaPath}>
+      <fieldset className="flex min-w-0 flex-col gap-1" data-schema-path={schemaPath}>
         <legend className="text-sm font-medium">
           {label}
           {required && <Req />}
@@ -268,14 +268,14 @@ function ArrayControl({ label, required, schema, value, onChange, schemaPath, da
   const objects = typeOf(item) === "object";
   const blank = objects ? {} : typeOf(item) === "string" ? "" : undefined;
   return (
-    <fieldset className="border-line flex flex-col gap-2 rounded border p-3" data-schema-path={schemaPath}>
+    <fieldset className="border-line flex min-w-0 flex-col gap-2 rounded border p-3" data-schema-path={schemaPath}>
       <legend className="px-1 text-sm font-medium">
         {label}
         {required && <Req />}
       </legend>
       {items.map((x, i) => (
         <div key={i} className={"flex gap-2 " + (objects ? "border-line flex-col rounded border p-2" : "items-start")} data-testid="array-row">
-          <div className="flex flex-1 flex-col gap-2">
+          <div className="flex min-w-0 flex-1 flex-col gap-2">
             {objects ? (
               <Properties schema={item} value={(x ?? {}) as Record<string, unknown>} onChange={(v) => set(items.map((y, j) => (j === i ? v : y)))} schemaPath={schemaPath + "[]"} dataPath={`${dataPath}[${i}]`} />
             ) : (
@@ -287,9 +287,9 @@ function ArrayControl({ label, required, schema, value, onChange, schemaPath, da
           </button>
         </div>
       ))}
-      <button type="button" className="text-accent flex items-center gap-1 self-start text-sm" onClick={() => set([...items, blank])}>
+      <button type="button" className="text-accent flex items-center gap-1 self-start text-sm" aria-label={t("builderDrawer.addItem", { label })} onClick={() => set([...items, blank])}>
         <Plus size={14} aria-hidden />
-        {t("builderDrawer.addItem", { label })}
+        {t("builderDrawer.add")}
       </button>
       <Errors id={errID} error={error} server={server} />
     </fieldset>
@@ -303,7 +303,7 @@ function MapControl({ label, required, schema, value, onChange, schemaPath, data
   const set = (next: [string, unknown][]) => onChange(next.length ? Object.fromEntries(next) : undefined);
   const blank = typeOf(item) === "array" ? [] : typeOf(item) === "object" ? {} : "";
   return (
-    <fieldset className="border-line flex flex-col gap-2 rounded border p-3" data-schema-path={schemaPath}>
+    <fieldset className="border-line flex min-w-0 flex-col gap-2 rounded border p-3" data-schema-path={schemaPath}>
       <legend className="px-1 text-sm font-medium">
         {label}
         {required && <Req />}
@@ -325,6 +325,7 @@ function MapControl({ label, required, schema, value, onChange, schemaPath, data
       <button
         type="button"
         className="text-accent flex items-center gap-1 self-start text-sm"
+        aria-label={t("builderDrawer.addItem", { label })}
         onClick={() => {
           let k = "key";
           for (let n = 2; entries.some(([x]) => x === k); n++) k = `key${n}`;
@@ -332,7 +333,7 @@ function MapControl({ label, required, schema, value, onChange, schemaPath, data
         }}
       >
         <Plus size={14} aria-hidden />
-        {t("builderDrawer.addItem", { label })}
+        {t("builderDrawer.add")}
       </button>
       <Errors id={errID} error={error} server={server} />
     </fieldset>
