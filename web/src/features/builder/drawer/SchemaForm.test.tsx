@@ -104,4 +104,26 @@ describe("StepDrawer", () => {
     fireEvent.click(screen.getByRole("checkbox", { name: "Contact" }));
     expect(onChange).toHaveBeenLastCalledWith({ sources: ["contact"] });
   });
+
+  it("debounces onChange while typing and flushes when another node is selected", () => {
+    vi.useFakeTimers();
+    try {
+      const onChange = vi.fn();
+      const node = { kind: "step" as const, id: "w", type: "wait", settings: {} };
+      const { rerender } = render(withQuery(<StepDrawer node={node} onChange={onChange} schema={root} />));
+      const input = document.querySelector('[data-schema-path="seconds"]')!;
+      fireEvent.change(input, { target: { value: "6" } });
+      fireEvent.change(input, { target: { value: "60" } });
+      expect(onChange).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(300);
+      expect(onChange).toHaveBeenCalledTimes(1);
+      expect(onChange).toHaveBeenLastCalledWith({ seconds: 60 });
+      fireEvent.change(input, { target: { value: "0" } });
+      expect(screen.getByText("At least 1.")).toBeTruthy();
+      rerender(withQuery(<StepDrawer node={{ ...node, id: "w2" }} onChange={onChange} schema={root} />));
+      expect(onChange).toHaveBeenLastCalledWith({ seconds: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -71,7 +71,7 @@ function useLabel() {
 
 function useErrorText() {
   const { t } = useTranslation();
-  return (e?: ErrorCode) => (e ? t(`builderDrawer.errors.${e.code}`, e as unknown as Record<string, unknown>) : undefined);
+  return (e?: ErrorCode) => (e ? t(`builderDrawer.errors.${e.code === "type" ? e.type : e.code}`, e as unknown as Record<string, unknown>) : undefined);
 }
 
 function Properties({ schema, value, onChange, schemaPath, dataPath }: { schema: JSONSchema; value: Record<string, unknown>; onChange(v: Record<string, unknown>): void; schemaPath: string; dataPath: string }) {

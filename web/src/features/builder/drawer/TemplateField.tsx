@@ -69,7 +69,7 @@ export function VariablePicker({ onPick, variables, label }: { onPick(name: stri
       <Popover.Portal>
         <Popover.Content align="end" sideOffset={4} className="border-line bg-panel z-50 flex max-h-80 w-64 flex-col rounded-md border shadow-lg">
           <input autoFocus className="border-line bg-bg m-2 rounded border px-2 py-1 text-sm" placeholder={t("builderDrawer.searchVariables")} aria-label={t("builderDrawer.searchVariables")} value={filter} onChange={(e) => setFilter(e.target.value)} />
-          <div className="overflow-y-auto pb-2" role="listbox" aria-label={t("builderDrawer.variables")}>
+          <div className="overflow-y-auto pb-2" role="group" aria-label={t("builderDrawer.variables")}>
             {groups.map(([g, names]) => {
               const shown = names.filter((n) => !f || n.toLowerCase().includes(f));
               if (shown.length === 0) return null;
@@ -80,8 +80,6 @@ export function VariablePicker({ onPick, variables, label }: { onPick(name: stri
                     <button
                       key={n}
                       type="button"
-                      role="option"
-                      aria-selected={false}
                       data-variable={n}
                       className="hover:bg-hover block w-full px-3 py-1 text-left font-mono text-xs"
                       onClick={() => {

@@ -14,3 +14,15 @@ describe("template preview", () => {
     expect(nodeVariables({ kind: "step", id: "call", type: "http_request", settings: { response: { tier: "$.tier" } } })).toEqual(["step.call.status", "step.call.body", "var.tier"]);
   });
 });
+
+describe("workflow variables", () => {
+  it("collects every node's variables once", async () => {
+    const { workflowVariables } = await import("./template");
+    expect(
+      workflowVariables([
+        { kind: "trigger", id: "trigger", type: "shortcut", settings: { inputs: [{ name: "amount" }] } },
+        { kind: "step", id: "q", type: "ask_question", settings: { save_to: { kind: "field", name: "plan" } } },
+      ]),
+    ).toEqual(["var.amount", "step.q.answer", "contact.fields.plan"]);
+  });
+});

@@ -82,3 +82,10 @@ export function nodeVariables(node: { kind: string; id: string; type: string; se
   }
   return out;
 }
+
+/** workflowVariables lists what every node of a definition makes, for the
+ * editor to pass as StepDrawer's `variables` (e.g. the steps before the
+ * selected one, or all of them). */
+export function workflowVariables(nodes: { kind: string; id: string; type: string; settings: Record<string, unknown> }[]): string[] {
+  return [...new Set(nodes.flatMap(nodeVariables))];
+}
