@@ -97,6 +97,14 @@ describe("StepDrawer", () => {
     expect(onChange).toHaveBeenLastCalledWith({ text: "Hello {{contact.first_name}}", quick_replies: [""] });
   });
 
+  it("suggests the workspace's custom field keys", async () => {
+    stubFetch();
+    render(withQuery(<StepDrawer node={{ kind: "step", id: "f", type: "update_contact_field", settings: {} }} onChange={() => {}} schema={root} />));
+    const input = document.querySelector('[data-schema-path="field"]')!;
+    await waitFor(() => expect(document.getElementById(input.getAttribute("list") ?? "none")?.querySelector('option[value="plan"]')).toBeTruthy());
+    expect(document.querySelector('option[value="first_name"]')).toBeTruthy();
+  });
+
   it("renders a trigger's conditions as choices", async () => {
     stubFetch();
     const onChange = vi.fn();

@@ -6,7 +6,7 @@
 import { createContext, useContext, useId, useMemo, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Plus, Trash2 } from "lucide-react";
-import { effective, isMap, join, ordered, typeOf, validate, type ErrorCode, type Hint, type JSONSchema } from "./schema";
+import { effective, isMap, join, ordered, typeOf, validate, type ErrorCode, type Hint, type JSONSchema, type Suggest } from "./schema";
 import { TemplateField } from "./TemplateField";
 
 export interface Problem {
@@ -20,8 +20,9 @@ interface Ctx {
   errors: Record<string, ErrorCode>;
   problems: Record<string, string[]>;
   variables: string[];
+  suggestions: Partial<Record<Suggest, string[]>>;
 }
-const FormCtx = createContext<Ctx>({ hints: {}, order: {}, errors: {}, problems: {}, variables: [] });
+const FormCtx = createContext<Ctx>({ suggestions: {}, hints: {}, order: {}, errors: {}, problems: {}, variables: [] });
 
 /** problemPath maps a server field (`settings.attachments[0].type`) to a form data path. */
 export function problemPath(field: string): string {
@@ -36,6 +37,7 @@ export function SchemaForm({
   order = {},
   problems = [],
   variables = [],
+  suggestions = {},
 }: {
   schema: JSONSchema;
   value: Record<string, unknown>;
@@ -45,6 +47,8 @@ export function SchemaForm({
   order?: Record<string, string[]>;
   problems?: Problem[];
   variables?: string[];
+  /** The workspace's names to suggest (custom field keys, tags, stages, categories, teams). */
+  suggestions?: Partial<Record<Suggest, string[]>>;
 }) {
   const errors = useMemo(() => validate(schema, value, hints), [schema, value, hints]);
   const byField = useMemo(() => {
@@ -52,7 +56,7 @@ export function SchemaForm({
     for (const p of problems) if (p.field) (m[problemPath(p.field)] ??= []).push(p.message);
     return m;
   }, [problems]);
-  const ctx = useMemo(() => ({ hints, order, errors, problems: byField, variables }), [hints, order, errors, byField, variables]);
+  const ctx = useMemo(() => ({ hints, order, errors, problems: byField, variables, suggestions }), [hints, order, errors, byField, variables, suggestions]);
   return (
     <FormCtx.Provider value={ctx}>
       <div className="flex flex-col gap-3" data-testid="schema-form" data-valid={Object.keys(errors).length === 0}>
@@ -135,6 +139,8 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
   const server = ctx.problems[dataPath] ?? [];
   const invalid = !!error || server.length > 0;
   const errID = `${id}-err`;
+  const options = s.suggest ? ctx.suggestions[s.suggest] : undefined;
+  const listID = options?.length ? `${id}-list` : undefined;
   const common = { id, "data-schema-path": schemaPath, "aria-invalid": invalid || undefined, "aria-describedby": invalid ? errID : undefined, "aria-required": required || undefined };
 
   let body: ReactNode;
@@ -189,9 +195,9 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
       />
     );
   } else if (s.template) {
-    body = <TemplateField {...common} multiline={!!s.multiline} value={typeof value === "string" ? value : ""} onChange={(v) => onChange(v)} variables={ctx.variables} label={label} />;
+    body = <TemplateField {...common} list={listID} multiline={!!s.multiline} value={typeof value === "string" ? value : ""} onChange={(v) => onChange(v)} variables={ctx.variables} label={label} />;
   } else {
-    body = <input {...common} type="text" className={control} pattern={s.pattern} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} />;
+    body = <input {...common} list={listID} type="text" className={control} pattern={s.pattern} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} />;
   }
   return (
     <div className="flex flex-col gap-1">
@@ -200,6 +206,13 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
         {required && <Req />}
       </label>
       {body}
+      {listID && (
+        <datalist id={listID}>
+          {options!.map((o) => (
+            <option key={o} value={o} />
+          ))}
+        </datalist>
+      )}
       <Errors id={errID} error={error} server={server} />
     </div>
   );

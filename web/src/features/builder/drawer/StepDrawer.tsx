@@ -12,9 +12,14 @@ import {
 import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { ContactField } from "../../../lib/types";
-import { hints, nodeSchema, orders, type JSONSchema } from "./schema";
+import type { components } from "../../../lib/api-types";
+import { useCategories, useTeams } from "../../../lib/directory";
+import { hints, nodeSchema, orders, type JSONSchema, type Suggest } from "./schema";
 import { SchemaForm, type Problem } from "./SchemaForm";
 import { nodeVariables } from "./template";
+
+type Stage = components["schemas"]["ContactStage"];
+type ContactTag = components["schemas"]["ContactTag"];
 
 export interface DrawerNode {
   kind: "trigger" | "step";
@@ -52,6 +57,10 @@ export const typeIcons: Record<string, LucideIcon> = {
 
 export const useWorkflowSchema = () =>
   useQuery({ queryKey: qk.workflowSchema, queryFn: () => api.get<JSONSchema>("/api/v1/workflows/schema"), staleTime: Infinity });
+
+const useStages = () => useQuery({ queryKey: qk.stages, queryFn: () => api.get<Page<Stage>>("/api/v1/lifecycle-stages", { limit: 200 }), staleTime: 300_000 });
+const useTags = () => useQuery({ queryKey: qk.tags, queryFn: () => api.get<Page<ContactTag>>("/api/v1/tags", { limit: 200 }), staleTime: 60_000 });
+const standardFields = ["first_name", "last_name", "email", "phone", "language", "country"];
 
 const useCustomFields = () =>
   useQuery({ queryKey: qk.fields, queryFn: () => api.get<Page<ContactField>>("/api/v1/custom-fields", { limit: 200 }), staleTime: 300_000 });
@@ -124,6 +133,21 @@ export function StepDrawer({
     return [...new Set([...custom, ...variables, ...own])];
   }, [fields.data, variables, node, local]);
 
+  const teams = useTeams();
+  const categories = useCategories();
+  const stages = useStages();
+  const tags = useTags();
+  const suggestions = useMemo<Partial<Record<Suggest, string[]>>>(
+    () => ({
+      field: [...standardFields, ...(fields.data?.data ?? []).map((f) => f.key)],
+      team: (teams.data?.data ?? []).map((x) => x.name),
+      category: (categories.data?.data ?? []).map((x) => x.name),
+      stage: (stages.data?.data ?? []).map((x) => x.name),
+      tag: (tags.data?.data ?? []).map((x) => x.name),
+    }),
+    [fields.data, teams.data, categories.data, stages.data, tags.data],
+  );
+
   const Icon = typeIcons[node.type] ?? Braces;
   const typeName = t(`builderDrawer.types.${node.type}`, { defaultValue: node.type });
   return (
@@ -164,7 +188,7 @@ export function StepDrawer({
         {!root && fetched.isError && <p className="text-danger text-sm">{t("builderDrawer.schemaError")}</p>}
         {!root && !fetched.isError && <div className="bg-subtle h-24 animate-pulse rounded" aria-busy="true" />}
         {root && !schema && <p className="text-danger text-sm">{t("builderDrawer.unknownType", { type: node.type })}</p>}
-        {schema && <SchemaForm schema={schema} value={local} onChange={change} hints={hints[`${node.kind}:${node.type}`]} order={orders[`${node.kind}:${node.type}`]} problems={problems} variables={vars} />}
+        {schema && <SchemaForm schema={schema} value={local} onChange={change} hints={hints[`${node.kind}:${node.type}`]} order={orders[`${node.kind}:${node.type}`]} problems={problems} variables={vars} suggestions={suggestions} />}
       </div>
     </aside>
   );

@@ -105,7 +105,11 @@ export interface Hint {
   min?: number;
   max?: number;
   pattern?: string;
+  /** Suggest the workspace's names of this kind (a datalist; any text is still accepted). */
+  suggest?: Suggest;
 }
+
+export type Suggest = "field" | "tag" | "stage" | "category" | "team";
 
 const T = { template: true };
 const ML = { template: true, multiline: true };
@@ -115,17 +119,20 @@ const operators = ["equals", "not_equals", "contains", "starts_with", "exists", 
 
 export const hints: Record<string, Record<string, Hint>> = {
   "trigger:conversation_opened": { "sources[]": { enum: sourcesOpened } },
-  "trigger:conversation_closed": { "sources[]": { enum: ["user", "workflow", "api", "auto_close", "ai_agent"] } },
-  "trigger:contact_tag_updated": { action: { enum: ["", "added", "removed"] } },
+  "trigger:conversation_closed": { "sources[]": { enum: ["user", "workflow", "api", "auto_close", "ai_agent"] }, "categories[]": { suggest: "category" } },
+  "trigger:contact_tag_updated": { action: { enum: ["", "added", "removed"] }, "tags[]": { suggest: "tag" } },
+  "trigger:contact_field_updated": { field: { suggest: "field" } },
+  "trigger:lifecycle_updated": { "to[]": { suggest: "stage" } },
   "trigger:incoming_webhook": { identify_by: { enum: ["id", "phone", "email"] } },
   "trigger:shortcut": { "inputs[].type": { enum: ["text", "number", "email", "phone", "date"] }, "inputs[].name": { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
-  "trigger:schedule": { "contacts.limit": { min: 1, max: 10000 } },
+  "trigger:schedule": { "contacts.limit": { min: 1, max: 10000 }, "contacts.tag": { suggest: "tag" }, "contacts.lifecycle": { suggest: "stage" } },
   "step:send_message": { text: ML, "quick_replies[]": T, "attachments[].type": { enum: ["image", "video", "audio", "file"] } },
   "step:ask_question": {
     question: ML,
     error_text: ML,
     answer_type: { enum: ["text", "multiple_choice", "number", "date", "phone", "email", "url", "rating", "location"] },
     "save_to.kind": { enum: ["field", "variable", "tag"] },
+    "save_to.name": { suggest: "field" },
     retries: { min: 0 },
     timeout_seconds: { min: 0, max: 604800 },
   },
@@ -133,6 +140,7 @@ export const hints: Record<string, Record<string, Hint>> = {
     target: { enum: ["user", "previous", "team", "workspace", "unassign"] },
     strategy: { enum: ["", "round_robin", "least_open", "longest_idle"] },
     queue_message: ML,
+    team: { suggest: "team" },
     timeout_seconds: { min: 0, max: 604800 },
     max_open: { min: 0 },
   },
@@ -140,11 +148,13 @@ export const hints: Record<string, Record<string, Hint>> = {
     "branches[].match": { enum: ["all", "any"] },
     "branches[].conditions[].subject": { enum: subjects },
     "branches[].conditions[].operator": { enum: operators },
+    "branches[].conditions[].name": { suggest: "field" },
   },
-  "step:update_contact_field": { value: T },
-  "step:update_contact_tag": { action: { enum: ["add", "remove"] }, "tags[]": T },
+  "step:update_contact_field": { value: T, field: { suggest: "field" } },
+  "step:update_lifecycle": { stage: { suggest: "stage" } },
+  "step:update_contact_tag": { action: { enum: ["add", "remove"] }, "tags[]": { ...T, suggest: "tag" } },
   "step:add_comment": { text: ML },
-  "step:close_conversation": { summary: ML },
+  "step:close_conversation": { summary: ML, category: { suggest: "category" } },
   "step:jump_to": { max_jumps: { min: 1, max: 100 } },
   "step:wait": { seconds: { min: 1, max: 604800 } },
   "step:date_time": {
@@ -163,8 +173,8 @@ export const hints: Record<string, Record<string, Hint>> = {
 };
 
 /** effective merges a property's schema with its hint. */
-export function effective(s: JSONSchema, hint?: Hint): JSONSchema & { template?: boolean; multiline?: boolean } {
-  const out: JSONSchema & { template?: boolean; multiline?: boolean } = { ...s };
+export function effective(s: JSONSchema, hint?: Hint): JSONSchema & { template?: boolean; multiline?: boolean; suggest?: Suggest } {
+  const out: JSONSchema & { template?: boolean; multiline?: boolean; suggest?: Suggest } = { ...s, suggest: hint?.suggest };
   if (hint?.enum && !s.enum) out.enum = hint.enum;
   if (hint?.min !== undefined && s.minimum === undefined) out.minimum = hint.min;
   if (hint?.max !== undefined && s.maximum === undefined) out.maximum = hint.max;
