@@ -24,9 +24,9 @@ interface Ctx {
 }
 const FormCtx = createContext<Ctx>({ suggestions: {}, hints: {}, order: {}, errors: {}, problems: {}, variables: [] });
 
-/** problemPath maps a server field (`settings.attachments[0].type`) to a form data path. */
+/** problemPath maps a server field (`settings.attachments[0].type`, `trigger.conditions.to`) to a form data path. */
 export function problemPath(field: string): string {
-  return field.replace(/^(steps\[\d+\]\.)?(settings|conditions)\.?/, "");
+  return field.replace(/^((steps\[\d+\]|trigger)\.)?(settings|conditions)\.?/, "");
 }
 
 export function SchemaForm({

@@ -26,3 +26,12 @@ describe("workflow variables", () => {
     ).toEqual(["var.amount", "step.q.answer", "contact.fields.plan"]);
   });
 });
+
+describe("server problems", () => {
+  it("map to the form's data paths", async () => {
+    const { problemPath } = await import("./SchemaForm");
+    expect(problemPath("settings.attachments[0].type")).toBe("attachments[0].type");
+    expect(problemPath("trigger.conditions.to")).toBe("to");
+    expect(problemPath("steps[2].settings.text")).toBe("text");
+  });
+});
