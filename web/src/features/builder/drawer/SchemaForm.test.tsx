@@ -39,6 +39,15 @@ describe("schema-driven forms", () => {
     }
   }
 
+  it("tucks settings that do not apply under Other settings, still with their controls", () => {
+    const s = nodeSchema(root, "step", "ask_question")!;
+    render(<SchemaForm schema={s} value={{ question: "Age?", answer_type: "number" }} onChange={() => {}} hints={hints["step:ask_question"]} />);
+    const other = screen.getByTestId("other-settings");
+    expect(other.querySelector('[data-schema-path="options"]')).toBeTruthy();
+    expect(other.querySelector('[data-schema-path="min"]')).toBeNull();
+    expect(document.querySelector('[data-schema-path="min"]')).toBeTruthy();
+  });
+
   it("validates as the user types: required, min/max, pattern, enum", () => {
     const s = nodeSchema(root, "step", "wait")!;
     const h = hints["step:wait"];

@@ -89,11 +89,24 @@ function Properties({ schema, value, onChange, schemaPath, dataPath }: { schema:
     else next[k] = v;
     onChange(next);
   };
+  const { hints } = useContext(FormCtx);
+  const relevant = ([k]: [string, JSONSchema]) => {
+    const w = hints[join(schemaPath, k)]?.when;
+    return !w || value[k] !== undefined || w.in.includes(String(value[w.field] ?? ""));
+  };
+  const control = ([k, sub]: [string, JSONSchema]) => (
+    <Control key={k} name={k} schema={sub} value={value[k]} onChange={(v) => set(k, v)} required={schema.required?.includes(k) ?? false} schemaPath={join(schemaPath, k)} dataPath={join(dataPath, k)} />
+  );
+  const other = props.filter((p) => !relevant(p));
   return (
     <>
-      {props.map(([k, sub]) => (
-        <Control key={k} name={k} schema={sub} value={value[k]} onChange={(v) => set(k, v)} required={schema.required?.includes(k) ?? false} schemaPath={join(schemaPath, k)} dataPath={join(dataPath, k)} />
-      ))}
+      {props.filter(relevant).map(control)}
+      {other.length > 0 && (
+        <details className="text-sm" data-testid="other-settings">
+          <summary className="text-muted cursor-pointer select-none">{t("builderDrawer.otherSettings", { count: other.length })}</summary>
+          <div className="mt-2 flex flex-col gap-3">{other.map(control)}</div>
+        </details>
+      )}
       {(schema.oneOf ?? schema.anyOf) && <OneOf schema={schema} value={value} onChange={onChange} schemaPath={schemaPath} dataPath={dataPath} />}
     </>
   );

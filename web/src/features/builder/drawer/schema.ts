@@ -107,6 +107,9 @@ export interface Hint {
   pattern?: string;
   /** Suggest the workspace's names of this kind (a datalist; any text is still accepted). */
   suggest?: Suggest;
+  /** Relevant only when a sibling setting has one of these values; else the
+   * form tucks it under "Other settings" (unless it has a value). */
+  when?: { field: string; in: string[] };
 }
 
 export type Suggest = "field" | "tag" | "stage" | "category" | "team";
@@ -134,13 +137,20 @@ export const hints: Record<string, Record<string, Hint>> = {
     "save_to.kind": { enum: ["field", "variable", "tag"] },
     "save_to.name": { suggest: "field" },
     retries: { min: 0 },
+    options: { when: { field: "answer_type", in: ["multiple_choice"] } },
+    min: { when: { field: "answer_type", in: ["number", "rating"] } },
+    max: { when: { field: "answer_type", in: ["number", "rating"] } },
     timeout_seconds: { min: 0, max: 604800 },
   },
   "step:assign_to": {
     target: { enum: ["user", "previous", "team", "workspace", "unassign"] },
-    strategy: { enum: ["", "round_robin", "least_open", "longest_idle"] },
     queue_message: ML,
-    team: { suggest: "team" },
+    team: { suggest: "team", when: { field: "target", in: ["team"] } },
+    user_id: { when: { field: "target", in: ["user"] } },
+    team_id: { when: { field: "target", in: ["team"] } },
+    strategy: { enum: ["", "round_robin", "least_open", "longest_idle"], when: { field: "target", in: ["team", "workspace"] } },
+    only_online: { when: { field: "target", in: ["team", "workspace"] } },
+    queue: { when: { field: "target", in: ["team"] } },
     timeout_seconds: { min: 0, max: 604800 },
     max_open: { min: 0 },
   },
@@ -148,7 +158,9 @@ export const hints: Record<string, Record<string, Hint>> = {
     "branches[].match": { enum: ["all", "any"] },
     "branches[].conditions[].subject": { enum: subjects },
     "branches[].conditions[].operator": { enum: operators },
-    "branches[].conditions[].name": { suggest: "field" },
+    "branches[].conditions[].name": { suggest: "field", when: { field: "subject", in: ["field", "variable"] } },
+    "branches[].conditions[].value": { when: { field: "operator", in: ["equals", "not_equals", "contains", "starts_with", "greater_than", "less_than"] } },
+    "branches[].conditions[].values": { when: { field: "operator", in: ["between", "has_any_of", "has_all_of", "has_none_of"] } },
   },
   "step:update_contact_field": { value: T, field: { suggest: "field" } },
   "step:update_lifecycle": { stage: { suggest: "stage" } },
@@ -159,6 +171,10 @@ export const hints: Record<string, Record<string, Hint>> = {
   "step:wait": { seconds: { min: 1, max: 604800 } },
   "step:date_time": {
     mode: { enum: ["business_hours", "date_range"] },
+    hours: { when: { field: "mode", in: ["business_hours"] } },
+    holidays: { when: { field: "mode", in: ["business_hours"] } },
+    from: { when: { field: "mode", in: ["date_range"] } },
+    to: { when: { field: "mode", in: ["date_range"] } },
     "hours{}[].from": { pattern: "^\\d{2}:\\d{2}$" },
     "hours{}[].to": { pattern: "^\\d{2}:\\d{2}$" },
     "holidays[]": { pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
