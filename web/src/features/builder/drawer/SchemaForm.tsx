@@ -189,7 +189,7 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
         {!s.enum.includes("") && <option value="">{t("builderDrawer.choose")}</option>}
         {s.enum.map((o) => (
           <option key={String(o)} value={String(o)}>
-            {o === "" ? t("builderDrawer.any") : t(`builderDrawer.options.${String(o)}`, { defaultValue: humanize(String(o)) })}
+            {o === "" ? t("builderDrawer.unset") : t(`builderDrawer.options.${String(o)}`, { defaultValue: humanize(String(o)) })}
           </option>
         ))}
       </select>
