@@ -29,6 +29,7 @@ export const qk = {
   channelTypes: ["channelTypes"] as const,
   shortcuts: ["shortcuts"] as const, // GET /api/v1/shortcuts (agents' shortcut workflows)
   workflows: ["workflows"] as const,
+  workflowSchema: ["workflowSchema"] as const, // GET /api/v1/workflows/schema (the builder's step drawer)
   routingSettings: ["routingSettings"] as const, // GET /api/v1/routing/settings (settings › workspace)
   invitations: ["invitations"] as const, // GET /api/v1/invitations (settings: users)
   tokens: ["tokens"] as const, // GET /api/v1/tokens (settings: API tokens)

@@ -1,10 +1,195 @@
-// StepDrawer: placeholder until the schema-driven forms are built.
+// StepDrawer: the right-side panel for the selected trigger or step — its
+// type, its id, a form generated from the engine's JSON Schema, and its
+// problems. Every change calls onChange(settings) (debounced while typing);
+// there is no save button: the editor saves the definition.
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import {
+  AlarmClock, Braces, CalendarClock, CircleDot, GitBranch, Globe, HelpCircle, Hourglass, ListChecks, MessageSquare, MessageSquarePlus,
+  MessageSquareX, Play, Redo2, Repeat, StickyNote, Tag, UserCog, UserPlus, Webhook, X, Zap, type LucideIcon,
+} from "lucide-react";
+import { api, type Page } from "../../../lib/api";
+import { qk } from "../../../lib/queryKeys";
+import type { ContactField } from "../../../lib/types";
+import type { components } from "../../../lib/api-types";
+import { useCategories, useTeams } from "../../../lib/directory";
+import { hints, nodeSchema, orders, type JSONSchema, type Suggest } from "./schema";
+import { SchemaForm, type Problem } from "./SchemaForm";
+import { nodeVariables } from "./template";
+
+type Stage = components["schemas"]["ContactStage"];
+type ContactTag = components["schemas"]["ContactTag"];
+
 export interface DrawerNode {
   kind: "trigger" | "step";
   id: string;
   type: string;
   settings: Record<string, unknown>;
 }
-export function StepDrawer(_props: { node: DrawerNode; onChange(settings: Record<string, unknown>): void }) {
-  return <aside data-testid="step-drawer" />;
+
+export const typeIcons: Record<string, LucideIcon> = {
+  conversation_opened: MessageSquarePlus,
+  conversation_closed: MessageSquareX,
+  contact_tag_updated: Tag,
+  contact_field_updated: UserCog,
+  lifecycle_updated: CircleDot,
+  shortcut: Zap,
+  incoming_webhook: Webhook,
+  manual: Play,
+  schedule: CalendarClock,
+  send_message: MessageSquare,
+  ask_question: HelpCircle,
+  branch: GitBranch,
+  assign_to: UserPlus,
+  update_contact_field: UserCog,
+  update_contact_tag: Tag,
+  update_lifecycle: CircleDot,
+  add_comment: StickyNote,
+  open_conversation: MessageSquarePlus,
+  close_conversation: MessageSquareX,
+  jump_to: Redo2,
+  wait: Hourglass,
+  date_time: AlarmClock,
+  http_request: Globe,
+  trigger_workflow: Repeat,
+};
+
+export const useWorkflowSchema = () =>
+  useQuery({ queryKey: qk.workflowSchema, queryFn: () => api.get<JSONSchema>("/api/v1/workflows/schema"), staleTime: Infinity });
+
+const useStages = () => useQuery({ queryKey: qk.stages, queryFn: () => api.get<Page<Stage>>("/api/v1/lifecycle-stages", { limit: 200 }), staleTime: 300_000 });
+const useTags = () => useQuery({ queryKey: qk.tags, queryFn: () => api.get<Page<ContactTag>>("/api/v1/tags", { limit: 200 }), staleTime: 60_000 });
+const standardFields = ["first_name", "last_name", "email", "phone", "language", "country"];
+
+const useCustomFields = () =>
+  useQuery({ queryKey: qk.fields, queryFn: () => api.get<Page<ContactField>>("/api/v1/custom-fields", { limit: 200 }), staleTime: 300_000 });
+
+export function StepDrawer({
+  node,
+  onChange,
+  problems = [],
+  variables = [],
+  onClose,
+  schema: given,
+  debounceMs = 300,
+}: {
+  node: DrawerNode;
+  onChange(settings: Record<string, unknown>): void;
+  /** The engine's problems for this node (field relative to the step, e.g. "settings.text"). */
+  problems?: Problem[];
+  /** Variables earlier steps make (saved answers, response mappings), e.g. "var.need", "step.ask.answer". */
+  variables?: string[];
+  /** Shows a close button when given. */
+  onClose?(): void;
+  /** The workflow JSON Schema; fetched from the server when absent (tests pass it). */
+  schema?: JSONSchema;
+  /** Delay before onChange while typing; 0 calls it on every change. */
+  debounceMs?: number;
+}) {
+  const { t } = useTranslation();
+  const fetched = useWorkflowSchema();
+  const fields = useCustomFields();
+  const root = given ?? fetched.data;
+  const schema = root ? nodeSchema(root, node.kind, node.type) : undefined;
+
+  // The form edits a local copy; onChange is debounced so a keystroke does
+  // not rebuild the editor's graph. A new node (or new settings from
+  // outside, e.g. undo) resets the copy.
+  const [local, setLocal] = useState(node.settings ?? {});
+  const pending = useRef<Record<string, unknown> | null>(null);
+  const emitted = useRef<Record<string, unknown> | null>(null);
+  const [seen, setSeen] = useState({ id: node.id, settings: node.settings });
+  if (seen.id !== node.id || seen.settings !== node.settings) {
+    setSeen({ id: node.id, settings: node.settings });
+    if (seen.id !== node.id || node.settings !== emitted.current) setLocal(node.settings ?? {});
+  }
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latest = useRef(onChange);
+  useEffect(() => {
+    latest.current = onChange;
+  });
+  const flush = () => {
+    clearTimeout(timer.current);
+    const v = pending.current;
+    pending.current = null;
+    if (v) {
+      emitted.current = v;
+      latest.current(v);
+    }
+  };
+  useEffect(() => () => flush(), [node.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const change = (v: Record<string, unknown>) => {
+    setLocal(v);
+    pending.current = v;
+    if (debounceMs <= 0) return flush();
+    clearTimeout(timer.current);
+    timer.current = setTimeout(flush, debounceMs);
+  };
+
+  const vars = useMemo(() => {
+    const custom = (fields.data?.data ?? []).map((f) => `contact.fields.${f.key}`);
+    const own = nodeVariables({ ...node, settings: local });
+    return [...new Set([...custom, ...variables, ...own])];
+  }, [fields.data, variables, node, local]);
+
+  const teams = useTeams();
+  const categories = useCategories();
+  const stages = useStages();
+  const tags = useTags();
+  const suggestions = useMemo<Partial<Record<Suggest, string[]>>>(
+    () => ({
+      field: [...standardFields, ...(fields.data?.data ?? []).map((f) => f.key)],
+      team: (teams.data?.data ?? []).map((x) => x.name),
+      category: (categories.data?.data ?? []).map((x) => x.name),
+      stage: (stages.data?.data ?? []).map((x) => x.name),
+      tag: (tags.data?.data ?? []).map((x) => x.name),
+    }),
+    [fields.data, teams.data, categories.data, stages.data, tags.data],
+  );
+
+  const Icon = typeIcons[node.type] ?? Braces;
+  const typeName = t(`builderDrawer.types.${node.type}`, { defaultValue: node.type });
+  return (
+    <aside data-testid="step-drawer" data-node-id={node.id} data-node-type={node.type} aria-label={t("builderDrawer.title", { name: typeName })} className="border-line bg-panel flex h-full w-96 shrink-0 flex-col border-l">
+      <header className="border-line flex items-start gap-3 border-b px-4 py-3">
+        <span className="bg-subtle text-accent rounded p-2">
+          <Icon size={18} aria-hidden />
+        </span>
+        <div className="min-w-0 flex-1">
+          <h2 className="truncate text-base font-semibold">{typeName}</h2>
+          <p className="text-muted truncate text-xs">
+            {node.kind === "trigger" ? t("builderDrawer.trigger") : t("builderDrawer.step")} · <span className="font-mono">{node.id}</span>
+          </p>
+        </div>
+        {onClose && (
+          <button type="button" className="text-muted hover:bg-hover rounded p-1" aria-label={t("builderDrawer.close")} onClick={onClose}>
+            <X size={16} aria-hidden />
+          </button>
+        )}
+      </header>
+      <div className="flex-1 overflow-y-auto px-4 py-3">
+        {problems.length > 0 && (
+          <section className="border-danger mb-3 rounded border p-2" data-testid="drawer-problems">
+            <h3 className="text-danger flex items-center gap-1 text-sm font-semibold">
+              <ListChecks size={14} aria-hidden />
+              {t("builderDrawer.problems", { count: problems.length })}
+            </h3>
+            <ul className="mt-1 list-disc pl-5 text-sm">
+              {problems.map((p, i) => (
+                <li key={i}>
+                  {p.field && <span className="font-mono text-xs">{p.field}: </span>}
+                  {p.message}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {!root && fetched.isError && <p className="text-danger text-sm">{t("builderDrawer.schemaError")}</p>}
+        {!root && !fetched.isError && <div className="bg-subtle h-24 animate-pulse rounded" aria-busy="true" />}
+        {root && !schema && <p className="text-danger text-sm">{t("builderDrawer.unknownType", { type: node.type })}</p>}
+        {schema && <SchemaForm schema={schema} value={local} onChange={change} hints={hints[`${node.kind}:${node.type}`]} order={orders[`${node.kind}:${node.type}`]} problems={problems} variables={vars} suggestions={suggestions} />}
+      </div>
+    </aside>
+  );
 }

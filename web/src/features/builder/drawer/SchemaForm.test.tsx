@@ -1,0 +1,146 @@
+// The step drawer's forms come from the engine's JSON Schema. This walks
+// every trigger and step type in the real schema (schema.fixture.json, kept
+// equal to workflow.Schema() by a Go test) and fails when any property has
+// no form control (each control carries data-schema-path).
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import "../../../lib/i18n";
+import fixture from "./schema.fixture.json";
+import { hints, nodeSchema, sampleValue, schemaPaths, typeNames, validate, type JSONSchema, type NodeKind } from "./schema";
+import { SchemaForm } from "./SchemaForm";
+import { StepDrawer } from "./StepDrawer";
+
+const root = fixture as unknown as JSONSchema;
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe("schema-driven forms", () => {
+  const kinds: [NodeKind, number][] = [
+    ["trigger", 9],
+    ["step", 15],
+  ];
+  for (const [kind, count] of kinds) {
+    it(`knows every ${kind} type of the schema`, () => {
+      expect(typeNames(root, kind).length).toBe(count);
+    });
+    for (const type of typeNames(root, kind)) {
+      it(`renders a control for every property of ${kind} ${type}`, () => {
+        const schema = nodeSchema(root, kind, type)!;
+        expect(schema).toBeDefined();
+        const value = sampleValue(schema) as Record<string, unknown>;
+        const { container } = render(<SchemaForm schema={schema} value={value} onChange={() => {}} hints={hints[`${kind}:${type}`]} />);
+        const have = new Set([...container.querySelectorAll("[data-schema-path]")].map((e) => e.getAttribute("data-schema-path")));
+        const missing = schemaPaths(schema).filter((p) => !have.has(p));
+        expect(missing, `${kind} ${type}: properties without a control`).toEqual([]);
+      });
+    }
+  }
+
+  it("tucks settings that do not apply under Other settings, still with their controls", () => {
+    const s = nodeSchema(root, "step", "ask_question")!;
+    render(<SchemaForm schema={s} value={{ question: "Age?", answer_type: "number" }} onChange={() => {}} hints={hints["step:ask_question"]} />);
+    const other = screen.getByTestId("other-settings");
+    expect(other.querySelector('[data-schema-path="options"]')).toBeTruthy();
+    expect(other.querySelector('[data-schema-path="min"]')).toBeNull();
+    expect(document.querySelector('[data-schema-path="min"]')).toBeTruthy();
+  });
+
+  it("validates as the user types: required, min/max, pattern, enum", () => {
+    const s = nodeSchema(root, "step", "wait")!;
+    const h = hints["step:wait"];
+    expect(validate(s, {}, h)).toEqual({ seconds: { code: "required" } });
+    expect(validate(s, { seconds: 0 }, h)).toEqual({ seconds: { code: "min", limit: 1 } });
+    expect(validate(s, { seconds: 1.5 }, h)).toEqual({ seconds: { code: "type", type: "integer" } });
+    expect(validate(s, { seconds: 60 }, h)).toEqual({});
+    const dt = nodeSchema(root, "step", "date_time")!;
+    expect(validate(dt, { mode: "weekly", holidays: ["25/12"], hours: { mon: [{ from: "9h", to: "17:00" }] } }, hints["step:date_time"])).toEqual({
+      mode: { code: "enum", values: "business_hours, date_range" },
+      "holidays[0]": { code: "pattern", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+      "hours{mon}[0].from": { code: "pattern", pattern: "^\\d{2}:\\d{2}$" },
+    });
+  });
+
+  it("shows errors inline and the server's problems under their field", () => {
+    const s = nodeSchema(root, "step", "send_message")!;
+    render(<SchemaForm schema={s} value={{ text: "", attachments: [{ type: "image", url: "" }] }} onChange={() => {}} hints={hints["step:send_message"]} problems={[{ field: "settings.attachments[0].url", message: "is required (server)" }]} />);
+    expect(screen.getAllByText("Required.").length).toBeGreaterThan(0);
+    expect(screen.getByText("is required (server)")).toBeTruthy();
+    expect(document.querySelector('[data-schema-path="text"]')!.getAttribute("aria-invalid")).toBe("true");
+  });
+});
+
+describe("StepDrawer", () => {
+  const withQuery = (ui: React.ReactNode) => <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>{ui}</QueryClientProvider>;
+  const stubFetch = () =>
+    vi.stubGlobal(
+      "fetch",
+      vi.fn((url: string) => {
+        const body = url.startsWith("/api/v1/custom-fields") ? { data: [{ id: 1, key: "plan", name: "Plan", type: "text", options: [], created_at: "" }] } : url.startsWith("/api/v1/workflows/schema") ? fixture : {};
+        return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } }));
+      }),
+    );
+
+  it("shows the node's type and id, edits settings, inserts variables and previews the template", async () => {
+    stubFetch();
+    const onChange = vi.fn();
+    render(withQuery(<StepDrawer node={{ kind: "step", id: "hi", type: "send_message", settings: { text: "Hello " } }} onChange={onChange} debounceMs={0} variables={["var.need"]} problems={[{ field: "settings.text", message: "too long" }]} />));
+    await waitFor(() => expect(document.querySelector('[data-schema-path="text"]')).toBeTruthy()); // schema fetched
+    expect(screen.getByRole("heading", { name: "Send a message" })).toBeTruthy();
+    expect(screen.getByText("hi")).toBeTruthy();
+    expect(screen.getByTestId("drawer-problems").textContent).toContain("too long");
+
+    const text = document.querySelector('[data-schema-path="text"]') as HTMLTextAreaElement;
+    text.setSelectionRange(6, 6);
+    fireEvent.click(screen.getByRole("button", { name: "Insert a variable in Text" }));
+    await waitFor(() => expect(document.querySelector('[data-variable="contact.fields.plan"]')).toBeTruthy()); // custom fields fetched
+    expect(document.querySelector('[data-variable="var.need"]')).toBeTruthy();
+    expect(document.querySelector('[data-variable="conversation.status"]')).toBeTruthy();
+    fireEvent.click(document.querySelector('[data-variable="contact.first_name"]')!);
+    expect(onChange).toHaveBeenLastCalledWith({ text: "Hello {{contact.first_name}}" });
+    expect(screen.getByTestId("template-preview").textContent).toContain("Hello Ada");
+
+    fireEvent.click(screen.getByRole("button", { name: "Add to Quick replies" }));
+    expect(onChange).toHaveBeenLastCalledWith({ text: "Hello {{contact.first_name}}", quick_replies: [""] });
+  });
+
+  it("suggests the workspace's custom field keys", async () => {
+    stubFetch();
+    render(withQuery(<StepDrawer node={{ kind: "step", id: "f", type: "update_contact_field", settings: {} }} onChange={() => {}} schema={root} />));
+    const input = document.querySelector('[data-schema-path="field"]')!;
+    await waitFor(() => expect(document.getElementById(input.getAttribute("list") ?? "none")?.querySelector('option[value="plan"]')).toBeTruthy());
+    expect(document.querySelector('option[value="first_name"]')).toBeTruthy();
+  });
+
+  it("renders a trigger's conditions as choices", async () => {
+    stubFetch();
+    const onChange = vi.fn();
+    render(withQuery(<StepDrawer node={{ kind: "trigger", id: "trigger", type: "conversation_opened", settings: {} }} onChange={onChange} debounceMs={0} schema={root} />));
+    fireEvent.click(screen.getByRole("checkbox", { name: "Contact" }));
+    expect(onChange).toHaveBeenLastCalledWith({ sources: ["contact"] });
+  });
+
+  it("debounces onChange while typing and flushes when another node is selected", () => {
+    vi.useFakeTimers();
+    try {
+      const onChange = vi.fn();
+      const node = { kind: "step" as const, id: "w", type: "wait", settings: {} };
+      const { rerender } = render(withQuery(<StepDrawer node={node} onChange={onChange} schema={root} />));
+      const input = document.querySelector('[data-schema-path="seconds"]')!;
+      fireEvent.change(input, { target: { value: "6" } });
+      fireEvent.change(input, { target: { value: "60" } });
+      expect(onChange).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(300);
+      expect(onChange).toHaveBeenCalledTimes(1);
+      expect(onChange).toHaveBeenLastCalledWith({ seconds: 60 });
+      fireEvent.change(input, { target: { value: "0" } });
+      expect(screen.getByText("At least 1.")).toBeTruthy();
+      rerender(withQuery(<StepDrawer node={{ ...node, id: "w2" }} onChange={onChange} schema={root} />));
+      expect(onChange).toHaveBeenLastCalledWith({ seconds: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

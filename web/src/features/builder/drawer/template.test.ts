@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { insertAt, nodeVariables, renderTemplate } from "./template";
+
+describe("template preview", () => {
+  it("renders known variables with sample values and marks unknown ones", () => {
+    expect(renderTemplate("Hi {{ contact.first_name }}, {{var.plan}}")).toBe("Hi Ada, ‹var.plan›");
+    expect(renderTemplate("{{contact.fields.plan}}", { "contact.plan": "gold" })).toBe("gold");
+  });
+  it("inserts at the cursor", () => {
+    expect(insertAt("Hi !", 3, 3, "contact.first_name")).toEqual({ text: "Hi {{contact.first_name}}!", cursor: 25 });
+  });
+  it("derives saved answers and response mappings", () => {
+    expect(nodeVariables({ kind: "step", id: "ask", type: "ask_question", settings: { save_to: { kind: "variable", name: "need" } } })).toEqual(["step.ask.answer", "var.need"]);
+    expect(nodeVariables({ kind: "step", id: "call", type: "http_request", settings: { response: { tier: "$.tier" } } })).toEqual(["step.call.status", "step.call.body", "var.tier"]);
+  });
+});
+
+describe("workflow variables", () => {
+  it("collects every node's variables once", async () => {
+    const { workflowVariables } = await import("./template");
+    expect(
+      workflowVariables([
+        { kind: "trigger", id: "trigger", type: "shortcut", settings: { inputs: [{ name: "amount" }] } },
+        { kind: "step", id: "q", type: "ask_question", settings: { save_to: { kind: "field", name: "plan" } } },
+      ]),
+    ).toEqual(["var.amount", "step.q.answer", "contact.fields.plan"]);
+  });
+});
+
+describe("server problems", () => {
+  it("map to the form's data paths", async () => {
+    const { problemPath } = await import("./SchemaForm");
+    expect(problemPath("settings.attachments[0].type")).toBe("attachments[0].type");
+    expect(problemPath("trigger.conditions.to")).toBe("to");
+    expect(problemPath("steps[2].settings.text")).toBe("text");
+  });
+});
