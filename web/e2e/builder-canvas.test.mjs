@@ -39,6 +39,11 @@ test("the demo workflow on the canvas; add, refuse, undo, save, reload", async (
     await until(async () => (await nodes(u.page).count()) === def.steps.length + 1, { what: "every step and the trigger" });
     await until(async () => (await u.page.locator(".react-flow__edge").count()) === wired + 1, { what: "one edge per wired exit" });
     await screenshot(u.page, "builder-canvas", theme);
+    // The step drawer: the Ask a Question step's form, generated from the schema.
+    await node(u.page, "ask_need").click();
+    await u.page.getByTestId("step-drawer").waitFor();
+    await u.page.locator('[data-testid="step-drawer"] [data-schema-path]').first().waitFor();
+    await screenshot(u.page, "builder-drawer", theme);
     u.assertClean();
     await u.context.close();
   }

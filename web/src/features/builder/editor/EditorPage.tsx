@@ -27,6 +27,7 @@ import { qk as queryKeys } from "../../../lib/queryKeys";
 import type { Workflow } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import { type DrawerNode, StepDrawer } from "../drawer/StepDrawer";
+import { workflowVariables } from "../drawer/template";
 import {
   type Clipboard,
   type Definition,
@@ -570,6 +571,12 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           <StepDrawer
             key={drawerNode.id}
             node={drawerNode}
+            problems={problems.filter((p) => (p.step ?? "trigger") === drawerNode.id)}
+            variables={workflowVariables([
+              { kind: "trigger", id: "trigger", type: def.trigger.type, settings: def.trigger.conditions ?? {} },
+              ...def.steps.filter((s) => s.id !== drawerNode.id).map((s) => ({ kind: "step", id: s.id, type: s.type, settings: s.settings ?? {} })),
+            ])}
+            onClose={() => setSelected(null)}
             onChange={(settings) =>
               drawerNode.kind === "trigger"
                 ? edit(updateTrigger(hist.present, settings), "trigger")
