@@ -467,9 +467,20 @@ var operations = map[string]opDoc{
 	"GET /api/v1/workflows": {id: "listWorkflows", tag: "workflows", summary: "The workspace's workflows",
 		query: paged, status: 200, resp: page[workflow.Workflow]{}},
 	"POST /api/v1/workflows": {id: "createWorkflow", tag: "workflows", summary: "Create a workflow; its definition is the first draft",
-		desc: "An invalid definition is answered 422 with error.problems, each naming its step. warnings lists templates " +
+		desc: "The body is a definition, or {\"template\": name} (GET /api/v1/workflow-templates), or {\"blank\": true}. An invalid definition is answered 422 with error.problems, each naming its step. warnings lists templates " +
 			"naming variables that nothing sets (they render empty).",
+		body: newWorkflow{}, status: 201, resp: workflow.Workflow{}},
+	// The builder's list (workflow_admin.go).
+	"POST /api/v1/workflows/import": {id: "importWorkflow", tag: "workflows", summary: "Import an exported definition as a new draft",
+		desc: "The body is a definition (what GET /api/v1/workflows/{workflowID} answers as draft or published), checked as publishing " +
+			"checks it: 422 lists every problem in error.problems, each with its step and field.",
 		body: workflow.Definition{}, required: []string{"name", "trigger", "steps"}, status: 201, resp: workflow.Workflow{}},
+	"POST /api/v1/workflows/{workflowID}/duplicate": {id: "duplicateWorkflow", tag: "workflows",
+		summary: "Copy a workflow (its draft, else its published version) as a new draft named \"… (copy)\", stopped",
+		status:  201, resp: workflow.Workflow{}},
+	"GET /api/v1/workflow-templates": {id: "listWorkflowTemplates", tag: "workflows",
+		summary: "The shipped workflow templates; POST /api/v1/workflows with {\"template\": name} creates a draft from one",
+		status:  200, resp: page[workflow.Template]{}},
 	"GET /api/v1/workflows/schema": {id: "workflowSchema", tag: "workflows", summary: "The JSON Schema of a workflow definition",
 		status: 200, media: "application/json"},
 	"GET /api/v1/shortcuts": {id: "listShortcuts", tag: "workflows", summary: "The shortcut workflows members run from the inbox",
@@ -482,7 +493,8 @@ var operations = map[string]opDoc{
 		summary: "Replace the draft; runs keep their version until the draft is published",
 		body:    workflow.Definition{}, required: []string{"name", "trigger", "steps"}, status: 200, resp: workflow.Workflow{}},
 	"DELETE /api/v1/workflows/{workflowID}": {id: "deleteWorkflow", tag: "workflows", summary: "Delete a workflow, its versions and runs",
-		status: 204},
+		desc:  "Refused with 409 while runs have not ended (the message says how many), unless force=true, which stops them first.",
+		query: []param{{"force", "true stops the runs that have not ended, then deletes", false}}, status: 204, errors: []int{409}},
 	"POST /api/v1/workflows/{workflowID}/publish": {id: "publishWorkflow", tag: "workflows",
 		summary: "Publish the draft as a new immutable version", desc: "An invalid draft is refused with 422 and its problems.",
 		status: 200, resp: workflow.Workflow{}, errors: []int{409, 422}},
