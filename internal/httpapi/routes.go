@@ -143,6 +143,7 @@ func (s *Server) table() []Route {
 		// The builder's list: import, duplicate, templates (workflow_admin.go).
 		r("POST", "/api/v1/workflows/import", s.authed(managers, s.importWorkflow)),
 		r("POST", "/api/v1/workflows/{workflowID}/duplicate", s.authed(managers, s.duplicateWorkflow)),
+		r("GET", "/api/v1/workflows/{workflowID}/stats", s.authed(managers, s.workflowStats)),
 		r("GET", "/api/v1/workflow-templates", s.authed(managers, s.listWorkflowTemplates)),
 		r("GET", "/api/v1/shortcuts", s.authed(anyone, s.listShortcuts)),
 		r("GET", "/api/v1/workflows/{workflowID}", s.authed(managers, s.getWorkflow)),

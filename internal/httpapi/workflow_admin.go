@@ -88,3 +88,18 @@ func (s *Server) listWorkflowTemplates(w http.ResponseWriter, r *http.Request) e
 	httpjson.WriteJSON(w, http.StatusOK, whole(workflow.TemplateList()))
 	return nil
 }
+
+// workflowStats answers how many runs took each exit of each step over
+// the last seven days.
+func (s *Server) workflowStats(w http.ResponseWriter, r *http.Request) error {
+	svc, id, err := s.workflowTarget(r)
+	if err != nil {
+		return err
+	}
+	stats, err := svc.StepStats(r.Context(), Principal(r).WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, stats)
+	return nil
+}

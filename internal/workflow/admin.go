@@ -215,3 +215,48 @@ func (s *Service) CreateFrom(ctx context.Context, workspaceID int64, template st
 	}
 	return s.Create(ctx, workspaceID, d)
 }
+
+// StepCount is how many runs took one exit of one step.
+type StepCount struct {
+	Step string `json:"step"`
+	Exit string `json:"exit"`
+	Runs int    `json:"runs"`
+}
+
+// StepStats are a workflow's per-step counts over a window.
+type StepStats struct {
+	Since time.Time   `json:"since"`
+	Steps []StepCount `json:"steps"`
+}
+
+// StatsWindow is how far back Stats counts.
+const StatsWindow = 7 * 24 * time.Hour
+
+// StepStats counts, from the runs' step-by-step history, how many runs
+// took each exit of each step over the last seven days (a run that took
+// an exit twice, through a loop, counts once).
+func (s *Service) StepStats(ctx context.Context, workspaceID, id int64) (StepStats, error) {
+	if _, err := s.Get(ctx, workspaceID, id); err != nil {
+		return StepStats{}, err
+	}
+	since := s.db.Now() - StatsWindow.Milliseconds()
+	out := StepStats{Since: db.Time(since), Steps: []StepCount{}}
+	// A run with a step in the window was saved in it: updated_at narrows
+	// the runs before their steps are read.
+	rows, err := s.db.Reader().Query(ctx, `SELECT st.step, st.exit, COUNT(DISTINCT st.run_id)
+		FROM workflow_run_steps st JOIN workflow_runs r ON r.id = st.run_id
+		WHERE r.workspace_id = ? AND r.workflow_id = ? AND r.updated_at >= ? AND st.at >= ? AND st.exit <> ''
+		GROUP BY st.step, st.exit ORDER BY st.step, st.exit`, workspaceID, id, since, since)
+	if err != nil {
+		return out, fmt.Errorf("workflow: step stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c StepCount
+		if err := rows.Scan(&c.Step, &c.Exit, &c.Runs); err != nil {
+			return out, fmt.Errorf("workflow: step stats: %w", err)
+		}
+		out.Steps = append(out.Steps, c)
+	}
+	return out, rows.Err()
+}

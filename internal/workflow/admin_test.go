@@ -130,3 +130,38 @@ func TestListStatsDuplicateDelete(t *testing.T) {
 		}
 	})
 }
+
+// StepStats counts the runs that took each exit over the last 7 days.
+func TestStepStats(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		w := f.deploy(`{"name": "Hi", "trigger": {"type": "conversation_opened", "conditions": {"sources": ["contact"]}},
+			"steps": [{"id": "hi", "type": "send_message", "settings": {"text": "Hi"}, "exits": {"next": "note"}},
+			          {"id": "note", "type": "add_comment", "settings": {"text": "greeted"}}]}`)
+		for _, phone := range []string{"+14155550101", "+14155550102"} {
+			got := f.write(phone, "Hello")
+			f.waitStatus(w.ID, got.ConversationID, StatusFinished)
+		}
+		st, err := f.svc.StepStats(ctx, f.wsp.ID, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, c := range st.Steps {
+			if c.Step == "hi" && c.Exit == "next" {
+				found = c.Runs == 2
+			}
+		}
+		if !found {
+			t.Fatalf("stats %+v, want hi/next taken by 2 runs", st.Steps)
+		}
+		f.clock.Advance(8 * 24 * 60 * 60 * 1e9)
+		if st, _ = f.svc.StepStats(ctx, f.wsp.ID, w.ID); len(st.Steps) != 0 {
+			t.Fatalf("8 days later: %+v", st.Steps)
+		}
+		if _, err := f.svc.StepStats(ctx, f.wsp.ID+1, w.ID); apperr.KindOf(err) != apperr.KindNotFound {
+			t.Fatalf("another workspace's: %v", err)
+		}
+	})
+}

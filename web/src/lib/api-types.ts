@@ -1839,6 +1839,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflowID}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many runs took each exit of each step over the last 7 days (from the runs' history) */
+        get: operations["workflowStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflowID}/stop": {
         parameters: {
             query?: never;
@@ -3034,6 +3051,16 @@ export interface components {
             /** @description any JSON value */
             settings?: unknown;
             type: string;
+        };
+        WorkflowStepCount: {
+            exit: string;
+            runs: number;
+            step: string;
+        };
+        WorkflowStepStats: {
+            /** Format: date-time */
+            since: string;
+            steps: components["schemas"]["WorkflowStepCount"][];
         };
         WorkflowTemplate: {
             description: string;
@@ -13425,6 +13452,64 @@ export interface operations {
             };
             /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    workflowStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowStepStats"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
