@@ -60,6 +60,7 @@ var enums = map[string][]string{
 	"ConversationMessage.direction": {"in", "out"},
 	"ConversationMessage.status":    {"received", "pending", "sent", "delivered", "read", "failed"},
 	"ErrorDetail.code":              {"invalid", "bad_request", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "rate_limited", "internal", "not_ready"},
+	"Workflow.status":               {"draft", "published", "stopped"},
 	"customEvent.type":              {"message", "message_echo", "message_status"},
 	"customEvent.status":            {"sent", "delivered", "read", "failed"},
 }

@@ -140,6 +140,11 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/workflows", s.authed(managers, s.listWorkflows)),
 		r("POST", "/api/v1/workflows", s.authed(managers, s.createWorkflow)),
 		r("GET", "/api/v1/workflows/schema", s.authed(anyone, s.workflowSchema)),
+		// The builder's list: import, duplicate, templates (workflow_admin.go).
+		r("POST", "/api/v1/workflows/import", s.authed(managers, s.importWorkflow)),
+		r("POST", "/api/v1/workflows/{workflowID}/duplicate", s.authed(managers, s.duplicateWorkflow)),
+		r("GET", "/api/v1/workflows/{workflowID}/stats", s.authed(managers, s.workflowStats)),
+		r("GET", "/api/v1/workflow-templates", s.authed(managers, s.listWorkflowTemplates)),
 		r("GET", "/api/v1/shortcuts", s.authed(anyone, s.listShortcuts)),
 		r("GET", "/api/v1/workflows/{workflowID}", s.authed(managers, s.getWorkflow)),
 		r("PUT", "/api/v1/workflows/{workflowID}", s.authed(managers, s.saveWorkflowDraft)),

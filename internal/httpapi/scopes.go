@@ -46,9 +46,10 @@ var scopeAreas = map[string]string{
 	"/api/v1/events":             workspace.ScopeConversations,
 	"/api/v1/live":               workspace.ScopeConversations,
 
-	"/api/v1/workflows":         workspace.ScopeWorkflows,
-	"/api/v1/shortcuts":         workspace.ScopeWorkflows,
-	"/api/v1/workflow-settings": workspace.ScopeWorkflows,
+	"/api/v1/workflows":          workspace.ScopeWorkflows,
+	"/api/v1/shortcuts":          workspace.ScopeWorkflows,
+	"/api/v1/workflow-settings":  workspace.ScopeWorkflows,
+	"/api/v1/workflow-templates": workspace.ScopeWorkflows,
 
 	"/api/v1/users":         areaAdmin,
 	"/api/v1/teams":         areaAdmin,

@@ -33,16 +33,6 @@ func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, list)
 }
 
-func (s *Server) createWorkflow(w http.ResponseWriter, r *http.Request) error {
-	svc := s.deps.Workflows
-	var d workflow.Definition
-	if err := httpjson.Decode(w, r, &d); err != nil {
-		return err
-	}
-	wf, err := svc.Create(r.Context(), Principal(r).WorkspaceID, d)
-	return workflowAnswer(w, r, http.StatusCreated, wf, err)
-}
-
 func (s *Server) getWorkflow(w http.ResponseWriter, r *http.Request) error {
 	svc, id, err := s.workflowTarget(r)
 	if err != nil {
@@ -63,18 +53,6 @@ func (s *Server) saveWorkflowDraft(w http.ResponseWriter, r *http.Request) error
 	}
 	wf, err := svc.SaveDraft(r.Context(), Principal(r).WorkspaceID, id, d)
 	return workflowAnswer(w, r, http.StatusOK, wf, err)
-}
-
-func (s *Server) deleteWorkflow(w http.ResponseWriter, r *http.Request) error {
-	svc, id, err := s.workflowTarget(r)
-	if err != nil {
-		return err
-	}
-	if err := svc.Delete(r.Context(), Principal(r).WorkspaceID, id); err != nil {
-		return err
-	}
-	noContent(w)
-	return nil
 }
 
 func (s *Server) publishWorkflow(w http.ResponseWriter, r *http.Request) error {

@@ -32,6 +32,13 @@ type Workflow struct {
 	CreatedAt        time.Time   `json:"created_at"`
 	UpdatedAt        time.Time   `json:"updated_at"`
 	Warnings         []string    `json:"warnings,omitempty"`
+	// TriggerType is the published version's trigger type, or the
+	// draft's while nothing is published.
+	TriggerType string `json:"trigger_type"`
+	// Status is draft (never published), published (active) or stopped.
+	Status string `json:"status"`
+	// Stats are the runs' counts; the list answers them.
+	Stats *Stats `json:"stats,omitempty"`
 }
 
 // Service manages workflow definitions and their runs.
@@ -81,6 +88,7 @@ func (s *Service) scan(ctx context.Context, row interface{ Scan(...any) error })
 		}
 		w.Published = d
 	}
+	w.TriggerType, w.Status = summarize(w)
 	return w, nil
 }
 
@@ -109,6 +117,10 @@ func (s *Service) List(ctx context.Context, workspaceID int64, req page.Request)
 	}
 	if err := rows.Err(); err != nil {
 		return page.Page[Workflow]{}, fmt.Errorf("workflow: list: %w", err)
+	}
+	rows.Close()
+	if err := s.addStats(ctx, workspaceID, out); err != nil {
+		return page.Page[Workflow]{}, err
 	}
 	return page.Cut(out, req.Limit, func(w Workflow) page.Cursor { return page.Cursor{Order: page.OrderID, ID: w.ID} }), nil
 }

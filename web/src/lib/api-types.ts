@@ -1636,6 +1636,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflow-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shipped workflow templates; POST /api/v1/workflows with {"template": name} creates a draft from one */
+        get: operations["listWorkflowTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows": {
         parameters: {
             query?: never;
@@ -1648,9 +1665,29 @@ export interface paths {
         put?: never;
         /**
          * Create a workflow; its definition is the first draft
-         * @description An invalid definition is answered 422 with error.problems, each naming its step. warnings lists templates naming variables that nothing sets (they render empty).
+         * @description The body is a definition, or {"template": name} (GET /api/v1/workflow-templates), or {"blank": true}. An invalid definition is answered 422 with error.problems, each naming its step. warnings lists templates naming variables that nothing sets (they render empty).
          */
         post: operations["createWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import an exported definition as a new draft
+         * @description The body is a definition (what GET /api/v1/workflows/{workflowID} answers as draft or published), checked as publishing checks it: 422 lists every problem in error.problems, each with its step and field.
+         */
+        post: operations["importWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1686,8 +1723,28 @@ export interface paths {
         /** Replace the draft; runs keep their version until the draft is published */
         put: operations["saveWorkflowDraft"];
         post?: never;
-        /** Delete a workflow, its versions and runs */
+        /**
+         * Delete a workflow, its versions and runs
+         * @description Refused with 409 while runs have not ended (the message says how many), unless force=true, which stops them first.
+         */
         delete: operations["deleteWorkflow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowID}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copy a workflow (its draft, else its published version) as a new draft named "… (copy)", stopped */
+        post: operations["duplicateWorkflow"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1776,6 +1833,23 @@ export interface paths {
         put?: never;
         /** Let the published version start runs */
         post: operations["startWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowID}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many runs took each exit of each step over the last 7 days (from the runs' history) */
+        get: operations["workflowStats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2867,6 +2941,10 @@ export interface components {
             name: string;
             published?: components["schemas"]["WorkflowDefinition"];
             published_version: number;
+            stats?: components["schemas"]["WorkflowStats"];
+            /** @enum {string} */
+            status: "draft" | "published" | "stopped";
+            trigger_type: string;
             /** Format: date-time */
             updated_at: string;
             warnings?: string[];
@@ -2960,6 +3038,10 @@ export interface components {
             data: components["schemas"]["WorkflowShortcut"][];
             next_cursor: string;
         };
+        WorkflowStats: {
+            runs_24h: number;
+            waiting: number;
+        };
         WorkflowStep: {
             exits?: {
                 [key: string]: string;
@@ -2969,6 +3051,27 @@ export interface components {
             /** @description any JSON value */
             settings?: unknown;
             type: string;
+        };
+        WorkflowStepCount: {
+            exit: string;
+            runs: number;
+            step: string;
+        };
+        WorkflowStepStats: {
+            /** Format: date-time */
+            since: string;
+            steps: components["schemas"]["WorkflowStepCount"][];
+        };
+        WorkflowTemplate: {
+            description: string;
+            name: string;
+            steps: number;
+            title: string;
+            trigger_type: string;
+        };
+        WorkflowTemplateList: {
+            data: components["schemas"]["WorkflowTemplate"][];
+            next_cursor: string;
         };
         WorkflowTrigger: {
             /** @description any JSON value */
@@ -12219,6 +12322,53 @@ export interface operations {
             };
         };
     };
+    listWorkflowTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowTemplateList"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listWorkflows: {
         parameters: {
             query?: {
@@ -12281,6 +12431,118 @@ export interface operations {
         };
     };
     createWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    blank?: boolean;
+                    description?: string;
+                    name?: string;
+                    options?: {
+                        end_on_assignment?: boolean;
+                    };
+                    start?: string;
+                    steps?: {
+                        exits?: {
+                            [key: string]: string;
+                        };
+                        id?: string;
+                        name?: string;
+                        /** @description any JSON value */
+                        settings?: unknown;
+                        type?: string;
+                    }[];
+                    template?: string;
+                    trigger?: {
+                        /** @description any JSON value */
+                        conditions?: unknown;
+                        once_per_contact?: boolean;
+                        type?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    importWorkflow: {
         parameters: {
             query?: never;
             header?: never;
@@ -12618,7 +12880,10 @@ export interface operations {
     };
     deleteWorkflow: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true stops the runs that have not ended, then deletes */
+                force?: string;
+            };
             header?: never;
             path: {
                 workflowID: number;
@@ -12633,6 +12898,82 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    duplicateWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
             };
             /** @description Missing, wrong or expired token */
             401: {
@@ -13111,6 +13452,64 @@ export interface operations {
             };
             /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    workflowStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowStepStats"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

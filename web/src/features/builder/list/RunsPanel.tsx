@@ -1,0 +1,107 @@
+// RunsPanel: a workflow's runs, newest first — contact, started, status,
+// where it waits, version — from GET /api/v1/workflows/{id}/runs. The
+// canvas mounts it and opens a run with onOpenRun (its path on the
+// canvas). Filtered by status; "Load more" pages on.
+import { useState } from "react";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { api, type Page } from "../../../lib/api";
+import { qk } from "../../../lib/queryKeys";
+import { useMe } from "../../../lib/session";
+import type { components } from "../../../lib/api-types";
+
+type Run = components["schemas"]["WorkflowRun"];
+type Contact = components["schemas"]["Contact"];
+
+export const runStatuses = ["running", "waiting_reply", "waiting_timer", "waiting_assignment", "finished", "failed", "stopped"] as const;
+
+/** waiting says whether a run with this status waits at its step. */
+export function waiting(status: string) {
+  return status === "running" || status.startsWith("waiting_");
+}
+
+export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpenRun: (runID: number) => void }) {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const [status, setStatus] = useState("");
+  const runs = useInfiniteQuery({
+    queryKey: [...qk.workflows, workflowID, "runs", status] as const,
+    queryFn: ({ pageParam }) =>
+      api.get<Page<Run>>(`/api/v1/workflows/${workflowID}/runs`, { limit: 50, status: status || undefined, cursor: pageParam || undefined }),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next_cursor || undefined,
+  });
+  const when = new Intl.DateTimeFormat(i18n.language, {
+    dateStyle: "short",
+    timeStyle: "short",
+    timeZone: me.workspace.timezone || undefined,
+  });
+  const rows = runs.data?.pages.flatMap((p) => p.data) ?? [];
+  return (
+    <section data-testid="runs-panel" aria-label={t("builderList.runs.title")} className="flex min-h-0 flex-col gap-2 text-sm">
+      <div className="flex items-center gap-2">
+        <h2 className="flex-1 font-semibold">{t("builderList.runs.title")}</h2>
+        <label className="sr-only" htmlFor="runs-status">
+          {t("builderList.runs.filter")}
+        </label>
+        <select id="runs-status" value={status} onChange={(e) => setStatus(e.target.value)} className="border-line bg-bg rounded border px-2 py-1 text-xs" data-testid="runs-status">
+          <option value="">{t("builderList.runs.all")}</option>
+          {runStatuses.map((s) => (
+            <option key={s} value={s}>
+              {t(`builderList.runs.statuses.${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {runs.isLoading ? (
+        <div className="flex flex-col gap-1" aria-hidden>
+          {[0, 1, 2].map((i) => (
+            <div key={i} className="bg-subtle h-8 animate-pulse rounded" />
+          ))}
+        </div>
+      ) : rows.length === 0 ? (
+        <p className="text-muted">{t("builderList.runs.none")}</p>
+      ) : (
+        <ul className="flex flex-col overflow-y-auto">
+          {rows.map((run) => (
+            <li key={run.id}>
+              <button
+                type="button"
+                onClick={() => onOpenRun(run.id)}
+                data-testid="run-row"
+                data-run-id={run.id}
+                data-status={run.status}
+                className="hover:bg-hover border-line grid w-full grid-cols-[1fr_auto] gap-x-2 border-b px-1 py-1.5 text-left"
+              >
+                <span className="truncate font-medium">
+                  <ContactName id={run.contact_id} />
+                </span>
+                <span className="text-muted text-xs">{t("builderList.runs.version", { version: run.version })}</span>
+                <span className="text-muted text-xs">{when.format(new Date(run.created_at))}</span>
+                <span className={"text-xs " + (run.status === "failed" ? "text-danger" : waiting(run.status) ? "text-warning" : "text-muted")}>
+                  {t(`builderList.runs.statuses.${run.status}`, { defaultValue: run.status })}
+                  {waiting(run.status) && run.step ? " · " + t("builderList.runs.at", { step: run.step }) : ""}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {runs.hasNextPage && (
+        <button type="button" className="text-accent self-start text-xs hover:underline" onClick={() => runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
+          {t("builderList.runs.more")}
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** ContactName shows a run's contact (cached per contact). */
+function ContactName({ id }: { id?: number }) {
+  const { t } = useTranslation();
+  const c = useQuery({ queryKey: qk.contact(id ?? 0), queryFn: () => api.get<Contact>(`/api/v1/contacts/${id}`), enabled: !!id, staleTime: 60_000 });
+  if (!id) return <>{t("builderList.runs.noContact")}</>;
+  const d = c.data;
+  const name = d ? [d.first_name, d.last_name].filter(Boolean).join(" ") || d.phone || d.email : "";
+  return <>{name || t("builderList.runs.contact", { id })}</>;
+}
