@@ -134,3 +134,42 @@ test("an agent opening the builder gets the 404 page", async () => {
   await u.page.getByTestId("not-found").waitFor();
   u.assertClean();
 });
+
+test("a run's path on the canvas, and the week's counts on the exits", async () => {
+  const s = f.server;
+  const token = await ownerToken(s);
+  const wf = await demoWorkflow(s, token);
+  // A contact writes and answers Billing: the run goes welcome → ask → route → to_billing (nobody online: it waits).
+  const contact = s.newContact("Rosa", "Runs");
+  await s.contactWrites(contact, "Hello");
+  await s.asked(contact);
+  await s.contactWrites(contact, "Billing");
+  const runID = await until(
+    async () => (await s.api("GET", `/api/v1/workflows/${wf.id}/runs?limit=50`)).data.find((r) => r.step === "to_billing")?.id,
+    { what: "the run waiting at to_billing" },
+  );
+
+  const u = await newUser(f.browser, { name: "owner runs" });
+  const ow = owner(s);
+  await signIn(u.page, s.url, ow.email, ow.password, `/builder/${wf.id}`);
+  await u.page.getByTestId("builder-runs").click();
+  const panel = u.page.getByTestId("builder-runs-panel");
+  await panel.waitFor();
+  await panel.locator(`[data-run-id="${runID}"], button:has-text("#${runID}")`).first().click();
+  await u.page.locator(`[data-testid="builder-open-run"][data-run-id="${runID}"]`).waitFor();
+  // Visited steps are marked with the exit they took; the path's edges stand out.
+  await until(async () => (await node(u.page, "route").getByTestId("node-visit").textContent())?.includes("took Billing"), {
+    what: "the branch marked with the exit it took",
+  });
+  await node(u.page, "welcome").getByTestId("node-visit").waitFor();
+  await node(u.page, "to_billing").getByTestId("node-visit").waitFor();
+  assert.equal(await node(u.page, "to_sales").getByTestId("node-visit").count(), 0, "a step the run did not visit is not marked");
+  await until(async () => (await u.page.locator(".react-flow__edge.run-path").count()) >= 4, { what: "the path's edges highlighted" });
+  // The week's counts: the branch's Billing exit was taken once.
+  await until(async () => (await node(u.page, "route").locator('[data-exit="branch[2]"]').textContent())?.replace(/\s+/g, "") === "Billing·1", {
+    what: "the Billing exit's count",
+  });
+  await screenshot(u.page, "builder-run", "light");
+  u.assertClean();
+  await u.context.close();
+});

@@ -18,7 +18,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { LayoutGrid, Redo2, Undo2 } from "lucide-react";
+import { History as HistoryIcon, LayoutGrid, Redo2, Undo2, X } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -47,6 +47,8 @@ import { type History, historyOf, push, redo, undo } from "../model/history";
 import { type Positions, positionsFor } from "../model/layout";
 import { loadPositions, savePositions } from "../model/positions";
 import { summarize } from "../model/summary";
+import { branchExits, exitCounts, runPath, type RunEntry } from "../model/runPath";
+import { RunsPanel } from "../list/RunsPanel";
 import { StepNode, type StepFlowNode } from "./StepNode";
 
 const nodeTypes = { step: StepNode };
@@ -136,6 +138,23 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const [selected, setSelected] = useState<string | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [confirmDelete, setConfirmDelete] = useState<{ id: string; count: number } | null>(null);
+  // Runs on the canvas: the runs panel, the run whose path is highlighted,
+  // and how many runs took each exit over the last 7 days.
+  const [runsOpen, setRunsOpen] = useState(false);
+  const [openRun, setOpenRun] = useState<number | null>(null);
+  const run = useQuery({
+    queryKey: [...queryKeys.workflows, workflowID, "run", openRun],
+    queryFn: () => api.get<{ id: number; status: string; version: number; history?: RunEntry[] }>(`/api/v1/workflows/${workflowID}/runs/${openRun}`),
+    enabled: openRun !== null,
+  });
+  const stats = useQuery({
+    queryKey: [...queryKeys.workflows, workflowID, "stats"],
+    queryFn: () => api.get<{ steps: { step: string; exit: string; runs: number }[] }>(`/api/v1/workflows/${workflowID}/stats`),
+    staleTime: 60_000,
+  });
+  const normalize = useMemo(() => branchExits(hist.present.steps), [hist.present]);
+  const path = useMemo(() => runPath(openRun !== null ? run.data?.history : undefined, "start", normalize), [openRun, run.data, normalize]);
+  const counts = useMemo(() => exitCounts(stats.data?.steps, normalize), [stats.data, normalize]);
   const clipboard = useRef<Clipboard | null>(null);
   // Edits from the drawer coalesce into one history entry per node while typing.
   const lastEdit = useRef<{ key: string; at: number } | null>(null);
@@ -194,12 +213,14 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             summary: n.step ? summarize(n.step) : summarizeTrigger(def),
             exits: sortExits(n.step ? exitOrder(n.step.type, exits.map((e) => e.name)) : ["start"], exits),
             problems: problemsByStep.get(n.kind === "trigger" ? "trigger" : n.id) ?? [],
+            visit: n.kind === "step" ? path.visits.get(n.id) : undefined,
+            counts: n.kind === "step" ? counts.get(n.id) : undefined,
             types,
             onAdd: (exit: string, type: string) => onAdd(n.id, exit, type),
           },
         };
       }),
-    [graph, positions, selected, problemsByStep, types, onAdd, def, t],
+    [graph, positions, selected, problemsByStep, types, onAdd, def, t, path, counts],
   );
 
   // React Flow measures nodes into its own copies: keep those between renders.
@@ -223,15 +244,21 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
         target: e.target,
         label: e.label || undefined,
         type: "smoothstep",
-        animated: !!e.jump,
+        animated: !!e.jump || path.edges.has(e.id),
         markerEnd: { type: MarkerType.ArrowClosed },
-        style: e.jump ? { strokeDasharray: "4 4" } : undefined,
+        // The open run's path stands out; every other edge keeps its look.
+        style: path.edges.has(e.id)
+          ? { stroke: "var(--sb-success)", strokeWidth: 2.5 }
+          : e.jump
+            ? { strokeDasharray: "4 4" }
+            : undefined,
+        className: path.edges.has(e.id) ? "run-path" : undefined,
         labelBgStyle: { fill: "var(--sb-bg)" },
         labelStyle: { fill: "var(--sb-muted)", fontSize: 11 },
         focusable: false,
         ariaLabel: t("builderCanvas.edgeLabel", { from: e.source === TRIGGER_ID ? t("builderCanvas.triggerNode") : e.source, exit: e.label || e.exit, to: e.target }),
       })),
-    [graph, t],
+    [graph, t, path],
   );
 
   // React Flow's own screen-reader texts, translated.
@@ -466,6 +493,19 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           </button>
           <button
             type="button"
+            data-testid="builder-runs"
+            aria-pressed={runsOpen}
+            onClick={() => {
+              setRunsOpen((o) => !o);
+              setOpenRun(null);
+            }}
+            className={"hover:bg-hover flex items-center gap-1 rounded px-2 py-1.5 text-sm " + (runsOpen ? "bg-selected" : "")}
+          >
+            <HistoryIcon size={16} aria-hidden />
+            {t("builderCanvas.runs")}
+          </button>
+          <button
+            type="button"
             data-testid="builder-arrange"
             aria-label={t("builderCanvas.arrange")}
             title={t("builderCanvas.arrange")}
@@ -567,6 +607,24 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             <MiniMap pannable zoomable ariaLabel={t("builderCanvas.minimap")} />
           </ReactFlow>
         </div>
+        {runsOpen && !drawerNode && (
+          <aside className="border-line bg-bg flex w-96 shrink-0 flex-col gap-3 overflow-y-auto border-l p-3" data-testid="builder-runs-panel">
+            {openRun !== null && (
+              <div className="bg-subtle flex items-start gap-2 rounded p-2 text-sm" data-testid="builder-open-run" data-run-id={openRun}>
+                <div className="flex-1">
+                  <div className="font-medium">{t("builderCanvas.runOpen", { id: openRun })}</div>
+                  <div className="text-muted text-xs">
+                    {run.data ? t("builderCanvas.runSummary", { status: run.data.status, version: run.data.version, steps: path.visits.size }) : t("app.loading")}
+                  </div>
+                </div>
+                <button type="button" aria-label={t("builderCanvas.runClose")} onClick={() => setOpenRun(null)} className="hover:bg-hover rounded p-1">
+                  <X size={14} aria-hidden />
+                </button>
+              </div>
+            )}
+            <RunsPanel workflowID={Number(workflowID)} onOpenRun={setOpenRun} />
+          </aside>
+        )}
         {drawerNode && (
           <StepDrawer
             key={drawerNode.id}

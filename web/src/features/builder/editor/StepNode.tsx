@@ -7,6 +7,7 @@ import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import { TRIGGER_ICON, iconOf } from "./icons";
 import { StepPicker } from "./StepPicker";
+import type { Visit } from "../model/runPath";
 
 export interface StepNodeData extends Record<string, unknown> {
   kind: "trigger" | "step";
@@ -16,6 +17,10 @@ export interface StepNodeData extends Record<string, unknown> {
   summary: string;
   exits: { name: string; label: string; wired: boolean }[];
   problems: string[];
+  /** The open run's pass through this step, when it went through it. */
+  visit?: Visit;
+  /** How many runs took each exit over the last 7 days. */
+  counts?: Record<string, number>;
   types: string[];
   onAdd(exit: string, type: string): void;
 }
@@ -39,7 +44,7 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
       title={bad ? data.problems.join("\n") : undefined}
       className={
         "bg-bg text-fg w-[260px] rounded-lg border-2 shadow-sm " +
-        (bad ? "border-danger " : selected ? "border-accent " : "border-line ") +
+        (bad || data.visit?.error ? "border-danger " : selected ? "border-accent " : data.visit ? "border-success " : "border-line ") +
         (data.kind === "trigger" ? "bg-panel" : "")
       }
     >
@@ -63,11 +68,30 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
         {data.kind === "step" ? <span className="mr-1 font-mono">{data.stepID}</span> : null}
         {data.summary || (data.kind === "step" ? t("builderCanvas.noSettings") : "")}
       </div>
+      {data.visit && (
+        <div
+          data-testid="node-visit"
+          className={"truncate px-3 pb-1 text-[11px] font-medium " + (data.visit.error ? "text-danger" : "text-success")}
+          title={data.visit.outcome ?? data.visit.error}
+        >
+          {data.visit.error
+            ? t("builderCanvas.visitFailed", { error: data.visit.error })
+            : data.visit.exit
+              ? t("builderCanvas.visitExit", { exit: data.exits.find((e) => e.name === data.visit?.exit)?.label ?? data.visit.exit, count: data.visit.times })
+              : t("builderCanvas.visitHere")}
+          {data.visit.outcome && !data.visit.error ? <span className="text-muted font-normal"> · {data.visit.outcome}</span> : null}
+        </div>
+      )}
       <div className="border-line flex border-t">
         {data.exits.map((e) => (
           <div key={e.name} className="relative flex min-w-0 flex-1 flex-col items-center gap-1 px-1 pt-1 pb-2">
             <span className="text-muted max-w-full truncate text-[11px]" data-testid="node-exit" data-exit={e.name}>
               {e.label}
+              {data.counts?.[e.name] ? (
+                <span className="text-fg ml-1 font-medium" title={t("builderCanvas.exitCountTitle", { count: data.counts[e.name] })}>
+                  · {data.counts[e.name]}
+                </span>
+              ) : null}
             </span>
             {!e.wired && (
               <StepPicker
