@@ -1,20 +1,13 @@
 package httpapi
 
 import (
-	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"os"
 
-	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/media"
 )
-
-// multipartSlack is what the multipart framing around the file may add
-// to the body (boundaries, part headers, a few small fields).
-const multipartSlack = 64 << 10
 
 // uploadMedia stores the part named "file" of a multipart/form-data body
 // (what a browser's FormData sends). The part's filename is kept only to
@@ -25,31 +18,18 @@ func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request) error {
 	if store == nil {
 		return notFoundRoute(r)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, store.MaxBytes()+multipartSlack)
-	mr, err := r.MultipartReader()
+	file, err := httpjson.File(w, r, store.MaxBytes())
 	if err != nil {
-		return apperr.BadRequest("the body must be multipart/form-data with the file in a part named \"file\"")
+		return err
 	}
 	p := Principal(r)
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return apperr.BadRequest("the body has no part named \"file\"")
-		}
-		if err != nil {
-			return bodyError(err)
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		m, err := store.Save(r.Context(), media.Upload{WorkspaceID: p.WorkspaceID, UploaderID: p.UserID, FileName: part.FileName(),
-			DeclaredType: part.Header.Get("Content-Type"), Body: bodyReader{part}})
-		if err != nil {
-			return err
-		}
-		httpjson.WriteJSON(w, http.StatusCreated, m)
-		return nil
+	m, err := store.Save(r.Context(), media.Upload{WorkspaceID: p.WorkspaceID, UploaderID: p.UserID, FileName: file.FileName,
+		DeclaredType: file.DeclaredType, Body: file.Body})
+	if err != nil {
+		return err
 	}
+	httpjson.WriteJSON(w, http.StatusCreated, m)
+	return nil
 }
 
 // getMedia serves a file to a member of its workspace.
@@ -102,27 +82,4 @@ func serveMedia(w http.ResponseWriter, r *http.Request, m media.Media, f *os.Fil
 	}
 	h.Set("Content-Disposition", disposition)
 	http.ServeContent(w, r, "", m.CreatedAt, f)
-}
-
-// bodyReader turns the errors of reading a request body into answers:
-// over the size limit is 413, too slow is 408, a broken body 400.
-type bodyReader struct{ r io.Reader }
-
-func (b bodyReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = bodyError(err)
-	}
-	return n, err
-}
-
-func bodyError(err error) error {
-	var maxErr *http.MaxBytesError
-	switch {
-	case errors.As(err, &maxErr):
-		return apperr.TooLarge("the file is larger than this node accepts")
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return apperr.Timeout("the request body did not arrive in time")
-	}
-	return apperr.BadRequest("reading the multipart body: %v", err)
 }
