@@ -8,12 +8,12 @@ import { useRef, useState, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import * as Dialog from "@radix-ui/react-dialog";
 import { Copy, Download, Play, Plus, Square, Trash2, Upload, X } from "lucide-react";
 import { api, ApiError, type ErrorDetail, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { Button } from "../../../lib/ui/form";
 import { useToast } from "../../../lib/ui/toast";
+import { Modal } from "../../../lib/ui/Modal";
 import type { components } from "../../../lib/api-types";
 
 type Workflow = components["schemas"]["Workflow"];
@@ -279,36 +279,10 @@ function StatusBadge({ status }: { status: Workflow["status"] }) {
   );
 }
 
-function Modal({ title, testid, onClose, children }: { title: string; testid: string; onClose: () => void; children: ReactNode }) {
-  const { t } = useTranslation();
-  return (
-    <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
-        <Dialog.Content
-          data-testid={testid}
-          aria-describedby={undefined}
-          className="border-line bg-bg fixed top-[10vh] left-1/2 z-50 max-h-[80vh] w-[36rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 overflow-y-auto rounded-lg border p-4 shadow-2xl"
-        >
-          <div className="mb-3 flex items-center">
-            <Dialog.Title className="flex-1 text-base font-semibold">{title}</Dialog.Title>
-            <Dialog.Close asChild>
-              <button type="button" aria-label={t("builderList.close")} className="hover:bg-hover rounded p-1">
-                <X size={16} aria-hidden />
-              </button>
-            </Dialog.Close>
-          </div>
-          {children}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
-  );
-}
-
 function ConfirmDialog({ title, body, confirm, onClose, onConfirm }: { title: string; body: string; confirm: string; onClose: () => void; onConfirm: () => void }) {
   const { t } = useTranslation();
   return (
-    <Modal title={title} testid="workflow-delete-dialog" onClose={onClose}>
+    <Modal wide title={title} testid="workflow-delete-dialog" onClose={onClose}>
       <p className="mb-4 text-sm" data-testid="workflow-delete-reason">
         {body}
       </p>
@@ -334,7 +308,7 @@ function NewDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (wf
     onError: (err) => toast(err instanceof ApiError ? err.message : t("builderList.failed")),
   });
   return (
-    <Modal title={t("builderList.newTitle")} testid="workflow-new-dialog" onClose={onClose}>
+    <Modal wide title={t("builderList.newTitle")} testid="workflow-new-dialog" onClose={onClose}>
       <ul className="flex flex-col gap-2">
         <li>
           <button

@@ -1,8 +1,6 @@
 // InviteDialog: invite a person by email, role and teams; the answer is a
 // link, shown once with a Copy button, that the inviter sends them.
 import { useState, type FormEvent } from "react";
-import * as Dialog from "@radix-ui/react-dialog";
-import { X } from "lucide-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../../../lib/api";
@@ -11,37 +9,14 @@ import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import { Button, Field, Select, TextInput } from "../../../lib/ui/form";
 import { useToast } from "../../../lib/ui/toast";
+import { Modal } from "../../../lib/ui/Modal";
 import type { Team } from "../../../lib/types";
 
 export type Invitation = components["schemas"]["WorkspaceInvitation"];
 type Created = components["schemas"]["CreatedInvitation"];
 
-/** DialogFrame is the settings' dialog: a title, a close button, the body. */
-export function DialogFrame({ title, onClose, testid, children }: { title: string; onClose(): void; testid: string; children: React.ReactNode }) {
-  const { t } = useTranslation();
-  return (
-    <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
-        <Dialog.Content
-          data-testid={testid}
-          aria-describedby={undefined}
-          className="border-line bg-bg fixed top-[10vh] left-1/2 z-50 max-h-[80vh] w-[30rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 overflow-y-auto rounded-lg border p-4 shadow-2xl"
-        >
-          <div className="mb-3 flex items-center">
-            <Dialog.Title className="flex-1 text-base font-semibold">{title}</Dialog.Title>
-            <Dialog.Close asChild>
-              <button type="button" aria-label={t("app.close")} className="hover:bg-hover rounded p-1">
-                <X size={16} aria-hidden="true" />
-              </button>
-            </Dialog.Close>
-          </div>
-          {children}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
-  );
-}
+/** DialogFrame is the settings' dialog (lib/ui/Modal). */
+export const DialogFrame = Modal;
 
 /** CopyField shows a secret or link read-only with a Copy button. */
 export function CopyField({ label, value, testid }: { label: string; value: string; testid: string }) {
