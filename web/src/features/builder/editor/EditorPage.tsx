@@ -18,7 +18,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { History as HistoryIcon, LayoutGrid, Redo2, Undo2, X } from "lucide-react";
+import { X } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -50,14 +50,10 @@ import { summarize } from "../model/summary";
 import { branchExits, exitCounts, runPath, type RunEntry } from "../model/runPath";
 import { RunsPanel } from "../list/RunsPanel";
 import { StepNode, type StepFlowNode } from "./StepNode";
+import { ProblemsBanner, Toolbar, type Problem } from "./Toolbar";
 
 const nodeTypes = { step: StepNode };
 
-interface Problem {
-  step?: string;
-  field?: string;
-  message: string;
-}
 
 export default function EditorPage() {
   return (
@@ -431,13 +427,6 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     void flow.setCenter(p.x + 130, p.y + 60, { zoom: 1, duration: 300 });
   };
 
-  const status =
-    current.published_version === 0
-      ? t("builderCanvas.status.draft")
-      : current.active
-        ? t("builderCanvas.status.published", { version: current.published_version })
-        : t("builderCanvas.status.stopped", { version: current.published_version });
-
   const selStep = selected && selected !== TRIGGER_ID ? def.steps.find((s) => s.id === selected) : undefined;
   const drawerNode: DrawerNode | null =
     selected === TRIGGER_ID
@@ -453,135 +442,32 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
       data-dirty={dirty ? "true" : undefined}
       className="flex min-h-0 flex-1 flex-col"
     >
-      <div className="border-line flex flex-wrap items-center gap-2 border-b px-4 py-2">
-        <Link to="/builder" className="text-muted hover:text-fg text-sm">
-          {t("builderCanvas.back")}
-        </Link>
-        <h1 className="truncate text-base font-semibold" data-testid="builder-name">
-          {def.name}
-        </h1>
-        <span
-          data-testid="builder-status"
-          className={
-            "rounded px-2 py-0.5 text-xs font-medium " +
-            (current.published_version === 0 ? "bg-subtle text-muted" : current.active ? "bg-selected text-accent" : "bg-subtle text-warning")
-          }
-        >
-          {status}
-        </span>
-        {dirty && <span className="text-muted text-xs">{t("builderCanvas.unsaved")}</span>}
-        <div className="ml-auto flex items-center gap-2">
-          <button
-            type="button"
-            aria-label={t("builderCanvas.undo")}
-            title={t("builderCanvas.undo")}
-            disabled={!hist.past.length}
-            onClick={() => setHist(undo)}
-            className="hover:bg-hover rounded p-1.5 disabled:opacity-40"
-          >
-            <Undo2 size={16} aria-hidden />
-          </button>
-          <button
-            type="button"
-            aria-label={t("builderCanvas.redo")}
-            title={t("builderCanvas.redo")}
-            disabled={!hist.future.length}
-            onClick={() => setHist(redo)}
-            className="hover:bg-hover rounded p-1.5 disabled:opacity-40"
-          >
-            <Redo2 size={16} aria-hidden />
-          </button>
-          <button
-            type="button"
-            data-testid="builder-runs"
-            aria-pressed={runsOpen}
-            onClick={() => {
-              setRunsOpen((o) => !o);
-              setOpenRun(null);
-            }}
-            className={"hover:bg-hover flex items-center gap-1 rounded px-2 py-1.5 text-sm " + (runsOpen ? "bg-selected" : "")}
-          >
-            <HistoryIcon size={16} aria-hidden />
-            {t("builderCanvas.runs")}
-          </button>
-          <button
-            type="button"
-            data-testid="builder-arrange"
-            aria-label={t("builderCanvas.arrange")}
-            title={t("builderCanvas.arrange")}
-            onClick={() => {
-              setManual({});
-              savePositions(workflowID, {});
-              window.setTimeout(() => void flow.fitView({ maxZoom: 1, padding: 0.15, duration: 200 }), 0);
-            }}
-            className="hover:bg-hover rounded p-1.5"
-          >
-            <LayoutGrid size={16} aria-hidden />
-          </button>
-          <button
-            type="button"
-            data-testid="builder-save"
-            disabled={!dirty || save.isPending}
-            onClick={() => save.mutate(def)}
-            className="border-line bg-bg hover:bg-hover rounded border px-3 py-1.5 text-sm font-medium disabled:opacity-50"
-          >
-            {t("builderCanvas.save")}
-          </button>
-          <button
-            type="button"
-            data-testid="builder-publish"
-            disabled={publish.isPending || (!dirty && !current.draft && current.published_version > 0)}
-            onClick={() => publish.mutate(def)}
-            className="bg-accent text-accent-fg rounded px-3 py-1.5 text-sm font-medium hover:opacity-90 disabled:opacity-50"
-          >
-            {t("builderCanvas.publish")}
-          </button>
-          {current.published_version > 0 && (
-            <button
-              type="button"
-              data-testid={current.active ? "builder-stop" : "builder-start"}
-              disabled={activate.isPending}
-              onClick={() => activate.mutate(!current.active)}
-              className="border-line bg-bg hover:bg-hover rounded border px-3 py-1.5 text-sm font-medium disabled:opacity-50"
-            >
-              {current.active ? t("builderCanvas.stop") : t("builderCanvas.startWorkflow")}
-            </button>
-          )}
-        </div>
-      </div>
-      {problems.length > 0 && (
-        <div role="alert" data-testid="builder-problems" className="border-line bg-note border-b px-4 py-2 text-sm">
-          <div className="flex items-center gap-2 font-medium">
-            {t("builderCanvas.problemsFound", { count: problems.length })}
-            <button type="button" className="text-muted ml-auto text-xs underline" onClick={() => setProblems([])}>
-              {t("builderCanvas.dismiss")}
-            </button>
-          </div>
-          <ul className="mt-1 max-h-32 space-y-0.5 overflow-y-auto">
-            {problems.map((p, i) => (
-              <li key={i}>
-                {p.step ? (
-                  <button
-                    type="button"
-                    data-testid="builder-problem"
-                    data-step-id={p.step}
-                    onClick={() => focusStep(p.step!)}
-                    className="hover:bg-hover rounded px-1 text-left"
-                  >
-                    <span className="text-danger font-mono">{p.step}</span>
-                    {p.field ? <span className="text-muted"> · {p.field}</span> : null} — {p.message}
-                  </button>
-                ) : (
-                  <span data-testid="builder-problem" className="px-1">
-                    {p.field ? <span className="text-muted">{p.field} — </span> : null}
-                    {p.message}
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <Toolbar
+        name={def.name}
+        workflow={current}
+        dirty={dirty}
+        canUndo={hist.past.length > 0}
+        canRedo={hist.future.length > 0}
+        onUndo={() => setHist(undo)}
+        onRedo={() => setHist(redo)}
+        runsOpen={runsOpen}
+        onToggleRuns={() => {
+          setRunsOpen((o) => !o);
+          setOpenRun(null);
+        }}
+        onArrange={() => {
+          setManual({});
+          savePositions(workflowID, {});
+          window.setTimeout(() => void flow.fitView({ maxZoom: 1, padding: 0.15, duration: 200 }), 0);
+        }}
+        onSave={() => save.mutate(def)}
+        saving={save.isPending}
+        onPublish={() => publish.mutate(def)}
+        publishing={publish.isPending}
+        onActivate={(on) => activate.mutate(on)}
+        activating={activate.isPending}
+      />
+      <ProblemsBanner problems={problems} onFocus={focusStep} onDismiss={() => setProblems([])} />
       <div className="flex min-h-0 flex-1">
         <div className="relative min-h-0 flex-1" data-testid="builder-canvas">
           <ReactFlow<StepFlowNode, Edge>

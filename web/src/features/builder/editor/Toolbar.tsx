@@ -1,0 +1,176 @@
+// Toolbar: the editor's header — the workflow's name and status, undo and
+// redo, the runs panel, layout, save, publish, start/stop — and the banner
+// listing the problems the server found, each a link to its step.
+import { Link } from "react-router";
+import { History as HistoryIcon, LayoutGrid, Redo2, Undo2 } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import type { Workflow } from "../../../lib/types";
+
+export interface Problem {
+  step?: string;
+  field?: string;
+  message: string;
+}
+
+export interface ToolbarProps {
+  name: string;
+  workflow: Workflow;
+  dirty: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  onUndo(): void;
+  onRedo(): void;
+  runsOpen: boolean;
+  onToggleRuns(): void;
+  onArrange(): void;
+  onSave(): void;
+  saving: boolean;
+  onPublish(): void;
+  publishing: boolean;
+  onActivate(on: boolean): void;
+  activating: boolean;
+}
+
+export function Toolbar(p: ToolbarProps) {
+  const { t } = useTranslation();
+  const current = p.workflow;
+  const status =
+    current.published_version === 0
+      ? t("builderCanvas.status.draft")
+      : current.active
+        ? t("builderCanvas.status.published", { version: current.published_version })
+        : t("builderCanvas.status.stopped", { version: current.published_version });
+
+  return (
+    <div className="border-line flex flex-wrap items-center gap-2 border-b px-4 py-2">
+      <Link to="/builder" className="text-muted hover:text-fg text-sm">
+        {t("builderCanvas.back")}
+      </Link>
+      <h1 className="truncate text-base font-semibold" data-testid="builder-name">
+        {p.name}
+      </h1>
+      <span
+        data-testid="builder-status"
+        className={
+          "rounded px-2 py-0.5 text-xs font-medium " +
+          (current.published_version === 0 ? "bg-subtle text-muted" : current.active ? "bg-selected text-accent" : "bg-subtle text-warning")
+        }
+      >
+        {status}
+      </span>
+      {p.dirty && <span className="text-muted text-xs">{t("builderCanvas.unsaved")}</span>}
+      <div className="ml-auto flex items-center gap-2">
+        <button
+          type="button"
+          aria-label={t("builderCanvas.undo")}
+          title={t("builderCanvas.undo")}
+          disabled={!p.canUndo}
+          onClick={p.onUndo}
+          className="hover:bg-hover rounded p-1.5 disabled:opacity-40"
+        >
+          <Undo2 size={16} aria-hidden />
+        </button>
+        <button
+          type="button"
+          aria-label={t("builderCanvas.redo")}
+          title={t("builderCanvas.redo")}
+          disabled={!p.canRedo}
+          onClick={p.onRedo}
+          className="hover:bg-hover rounded p-1.5 disabled:opacity-40"
+        >
+          <Redo2 size={16} aria-hidden />
+        </button>
+        <button
+          type="button"
+          data-testid="builder-runs"
+          aria-pressed={p.runsOpen}
+          onClick={p.onToggleRuns}
+          className={"hover:bg-hover flex items-center gap-1 rounded px-2 py-1.5 text-sm " + (p.runsOpen ? "bg-selected" : "")}
+        >
+          <HistoryIcon size={16} aria-hidden />
+          {t("builderCanvas.runs")}
+        </button>
+        <button
+          type="button"
+          data-testid="builder-arrange"
+          aria-label={t("builderCanvas.arrange")}
+          title={t("builderCanvas.arrange")}
+          onClick={p.onArrange}
+          className="hover:bg-hover rounded p-1.5"
+        >
+          <LayoutGrid size={16} aria-hidden />
+        </button>
+        <button
+          type="button"
+          data-testid="builder-save"
+          disabled={!p.dirty || p.saving}
+          onClick={p.onSave}
+          className="border-line bg-bg hover:bg-hover rounded border px-3 py-1.5 text-sm font-medium disabled:opacity-50"
+        >
+          {t("builderCanvas.save")}
+        </button>
+        <button
+          type="button"
+          data-testid="builder-publish"
+          disabled={p.publishing || (!p.dirty && !current.draft && current.published_version > 0)}
+          onClick={p.onPublish}
+          className="bg-accent text-accent-fg rounded px-3 py-1.5 text-sm font-medium hover:opacity-90 disabled:opacity-50"
+        >
+          {t("builderCanvas.publish")}
+        </button>
+        {current.published_version > 0 && (
+          <button
+            type="button"
+            data-testid={current.active ? "builder-stop" : "builder-start"}
+            disabled={p.activating}
+            onClick={() => p.onActivate(!current.active)}
+            className="border-line bg-bg hover:bg-hover rounded border px-3 py-1.5 text-sm font-medium disabled:opacity-50"
+          >
+            {current.active ? t("builderCanvas.stop") : t("builderCanvas.startWorkflow")}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function ProblemsBanner({ problems, onFocus, onDismiss }: { problems: Problem[]; onFocus(step: string): void; onDismiss(): void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {problems.length > 0 && (
+        <div role="alert" data-testid="builder-problems" className="border-line bg-note border-b px-4 py-2 text-sm">
+          <div className="flex items-center gap-2 font-medium">
+            {t("builderCanvas.problemsFound", { count: problems.length })}
+            <button type="button" className="text-muted ml-auto text-xs underline" onClick={onDismiss}>
+              {t("builderCanvas.dismiss")}
+            </button>
+          </div>
+          <ul className="mt-1 max-h-32 space-y-0.5 overflow-y-auto">
+            {problems.map((p, i) => (
+              <li key={i}>
+                {p.step ? (
+                  <button
+                    type="button"
+                    data-testid="builder-problem"
+                    data-step-id={p.step}
+                    onClick={() => onFocus(p.step!)}
+                    className="hover:bg-hover rounded px-1 text-left"
+                  >
+                    <span className="text-danger font-mono">{p.step}</span>
+                    {p.field ? <span className="text-muted"> · {p.field}</span> : null} — {p.message}
+                  </button>
+                ) : (
+                  <span data-testid="builder-problem" className="px-1">
+                    {p.field ? <span className="text-muted">{p.field} — </span> : null}
+                    {p.message}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
