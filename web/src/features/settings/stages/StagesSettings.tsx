@@ -8,9 +8,9 @@ import { useTranslation } from "react-i18next";
 import { ArrowDown, ArrowUp } from "lucide-react";
 import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
+import { Section } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
-import { ConfirmDelete, fieldError, generalError, InlineName, SkeletonRows, useListMutation } from "../workspace/common";
+import { ConfirmDelete, InlineName, NewByName, SkeletonRows, useListMutation } from "../workspace/common";
 
 type Stage = components["schemas"]["ContactStage"];
 
@@ -99,24 +99,16 @@ export default function StagesSettings() {
           </ol>
         )}
       </Section>
-      <Section title={t("stagesSettings.new")}>
-        <form
-          className="flex items-end gap-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <div className="flex-1">
-            <Field label={t("stagesSettings.name")} error={fieldError(create.error, "name") ?? generalError(create.error, ["name"])}>
-              {(id, d) => <TextInput id={id} aria-describedby={d} className="w-full" value={name} onChange={(e) => setName(e.target.value)} />}
-            </Field>
-          </div>
-          <Button intent="primary" type="submit" disabled={create.isPending}>
-            {t("stagesSettings.create")}
-          </Button>
-        </form>
-      </Section>
+      <NewByName
+        title={t("stagesSettings.new")}
+        label={t("stagesSettings.name")}
+        submit={t("stagesSettings.create")}
+        error={create.error}
+        pending={create.isPending}
+        name={name}
+        onName={setName}
+        onSubmit={() => create.mutate()}
+      />
     </div>
   );
 }

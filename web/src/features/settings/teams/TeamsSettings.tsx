@@ -6,9 +6,9 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { useTeams, useUsers } from "../../../lib/directory";
-import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
+import { Button, Section } from "../../../lib/ui/form";
 import type { Team } from "../../../lib/types";
-import { ConfirmDelete, fieldError, generalError, InlineName, SkeletonRows, useListMutation } from "../workspace/common";
+import { ConfirmDelete, InlineName, NewByName, SkeletonRows, useListMutation } from "../workspace/common";
 
 export default function TeamsSettings() {
   const { t } = useTranslation();
@@ -78,24 +78,16 @@ export default function TeamsSettings() {
           </ul>
         )}
       </Section>
-      <Section title={t("teamsSettings.new")}>
-        <form
-          className="flex items-end gap-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <div className="flex-1">
-            <Field label={t("teamsSettings.name")} error={fieldError(create.error, "name") ?? generalError(create.error, ["name"])}>
-              {(id, d) => <TextInput id={id} aria-describedby={d} className="w-full" value={name} onChange={(e) => setName(e.target.value)} />}
-            </Field>
-          </div>
-          <Button intent="primary" type="submit" disabled={create.isPending}>
-            {t("teamsSettings.create")}
-          </Button>
-        </form>
-      </Section>
+      <NewByName
+        title={t("teamsSettings.new")}
+        label={t("teamsSettings.name")}
+        submit={t("teamsSettings.create")}
+        error={create.error}
+        pending={create.isPending}
+        name={name}
+        onName={setName}
+        onSubmit={() => create.mutate()}
+      />
     </div>
   );
 }

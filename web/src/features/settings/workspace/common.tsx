@@ -6,7 +6,7 @@ import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-quer
 import { useTranslation } from "react-i18next";
 import { ApiError, type Page } from "../../../lib/api";
 import { useToast } from "../../../lib/ui/toast";
-import { Button } from "../../../lib/ui/form";
+import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 
 /** fieldError is the server's message for a field, or the whole error's
  * message when it names no field (shown under the form's first field). */
@@ -142,5 +142,39 @@ export function InlineName({ value, label, onSave, testid }: { value: string; la
         } else if (e.key === "Escape") setV(value);
       }}
     />
+  );
+}
+
+/** NewByName is the "add one by its name" form under a settings list
+ * (a team, a stage): the name, the server's error for it, one button. */
+export function NewByName({ title, label, submit, error, pending, name, onName, onSubmit }: {
+  title: string;
+  label: string;
+  submit: string;
+  error: unknown;
+  pending: boolean;
+  name: string;
+  onName(v: string): void;
+  onSubmit(): void;
+}) {
+  return (
+    <Section title={title}>
+      <form
+        className="flex items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSubmit();
+        }}
+      >
+        <div className="flex-1">
+          <Field label={label} error={fieldError(error, "name") ?? generalError(error, ["name"])}>
+            {(id, d) => <TextInput id={id} aria-describedby={d} className="w-full" value={name} onChange={(e) => onName(e.target.value)} />}
+          </Field>
+        </div>
+        <Button intent="primary" type="submit" disabled={pending}>
+          {submit}
+        </Button>
+      </form>
+    </Section>
   );
 }
