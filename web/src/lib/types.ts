@@ -10,6 +10,7 @@ export type Team = S["WorkspaceTeam"];
 export type Conversation = S["Conversation"];
 export type ConversationCounts = S["ConversationCounts"];
 export type ConversationView = S["ConversationView"];
+export type ConversationListFilter = S["ConversationListFilter"];
 export type Message = S["ConversationMessage"];
 export type Comment = S["ConversationComment"];
 export type Contact = S["Contact"];

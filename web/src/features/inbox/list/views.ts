@@ -1,27 +1,16 @@
 // Views: the inbox's left pane. A view key in the URL (all, mine,
 // unassigned, team-{id}, view-{id}) names a conversation list filter; the
 // list adds the person's sort, status and search on top.
-import type { ConversationView } from "../../../lib/types";
+import type { ConversationListFilter, ConversationView } from "../../../lib/types";
 
 export type Sort = "waiting" | "last_message" | "newest" | "oldest";
 export const sorts: Sort[] = ["waiting", "last_message", "newest", "oldest"];
 export type Status = "open" | "snoozed" | "closed" | "all";
 export const statuses: Status[] = ["open", "snoozed", "closed", "all"];
 
-/** The query parameters of GET /api/v1/conversations (docs/api.md, Lists). */
-export interface ListFilter {
-  sort?: string;
-  status?: string;
-  assignee?: string;
-  team_id?: number;
-  channel_id?: number;
-  contact_id?: number;
-  tag?: string;
-  field?: string;
-  stage?: string;
-  opened_source?: string;
-  q?: string;
-}
+/** The query parameters of GET /api/v1/conversations (docs/api.md, Lists),
+ * the same filter a saved view stores. */
+export type ListFilter = ConversationListFilter;
 
 export type ViewRef =
   | { kind: "all" | "mine" | "unassigned" }
