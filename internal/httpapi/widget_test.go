@@ -153,6 +153,17 @@ func TestWidgetVisitorAPI(t *testing.T) {
 		rate = append(rate, scenario{name: "past the rate", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana),
 			status: 429, body: `{"text":"too fast"}`})
 		f.run(t, rate)
+		// A resend after a lost answer (the same client_id) is stored once.
+		cy := f.newVisitor(t)
+		send := scenario{method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(cy), body: `{"text":"Hello from Cy","client_id":"c7"}`}
+		for i := range 2 {
+			if status, body := f.do(t, send); status/100 != 2 {
+				t.Fatalf("send %d: %d %s", i, status, body)
+			}
+		}
+		if _, body := f.do(t, scenario{method: "GET", path: "/widget/{{widget}}/messages", header: visitorHeader(cy)}); strings.Count(string(body), "Hello from Cy") != 1 {
+			t.Fatalf("after a resend with the same client_id, the visitor's history: %s", body)
+		}
 	})
 }
 
