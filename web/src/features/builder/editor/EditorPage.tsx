@@ -50,7 +50,9 @@ import { summarize } from "../model/summary";
 import { branchExits, exitCounts, runPath, type RunEntry } from "../model/runPath";
 import { RunsPanel } from "../list/RunsPanel";
 import { StepNode, type StepFlowNode } from "./StepNode";
-import { ProblemsBanner, Toolbar, type Problem } from "./Toolbar";
+import { ProblemsBanner, Toolbar, type Problem, type SidePanel } from "./Toolbar";
+import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
+import { TestPanel } from "../test/TestPanel";
 
 const nodeTypes = { step: StepNode };
 
@@ -136,10 +138,12 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const [confirmDelete, setConfirmDelete] = useState<{ id: string; count: number } | null>(null);
   // Runs on the canvas: the runs panel, the run whose path is highlighted,
   // and how many runs took each exit over the last 7 days.
-  const [runsOpen, setRunsOpen] = useState(false);
+  const [panel, setPanel] = useState<SidePanel | null>(null);
   const [openRun, setOpenRun] = useState<number | null>(null);
+  // Compare mode (the versions panel): how each step differs from the version compared with.
+  const [diff, setDiff] = useState<StepDiff | null>(null);
   const run = useQuery({
-    queryKey: [...queryKeys.workflows, workflowID, "run", openRun],
+    queryKey: runQueryKey(workflowID, openRun),
     queryFn: () => api.get<{ id: number; status: string; version: number; history?: RunEntry[] }>(`/api/v1/workflows/${workflowID}/runs/${openRun}`),
     enabled: openRun !== null,
   });
@@ -211,12 +215,13 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             problems: problemsByStep.get(n.kind === "trigger" ? "trigger" : n.id) ?? [],
             visit: n.kind === "step" ? path.visits.get(n.id) : undefined,
             counts: n.kind === "step" ? counts.get(n.id) : undefined,
+            diff: diff?.get(n.kind === "trigger" ? "trigger" : n.id),
             types,
             onAdd: (exit: string, type: string) => onAdd(n.id, exit, type),
           },
         };
       }),
-    [graph, positions, selected, problemsByStep, types, onAdd, def, t, path, counts],
+    [graph, positions, selected, problemsByStep, types, onAdd, def, t, path, counts, diff],
   );
 
   // React Flow measures nodes into its own copies: keep those between renders.
@@ -450,10 +455,11 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
         canRedo={hist.future.length > 0}
         onUndo={() => setHist(undo)}
         onRedo={() => setHist(redo)}
-        runsOpen={runsOpen}
-        onToggleRuns={() => {
-          setRunsOpen((o) => !o);
+        panel={panel}
+        onPanel={(p) => {
+          setPanel((o) => (o === p ? null : p));
           setOpenRun(null);
+          setDiff(null);
         }}
         onArrange={() => {
           setManual({});
@@ -493,7 +499,11 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             <MiniMap pannable zoomable ariaLabel={t("builderCanvas.minimap")} />
           </ReactFlow>
         </div>
-        {runsOpen && !drawerNode && (
+        {panel === "versions" && !drawerNode && (
+          <VersionsPanel workflowID={Number(workflowID)} workflow={current} draft={def} onCompare={setDiff} />
+        )}
+        {panel === "test" && !drawerNode && <TestPanel workflowID={Number(workflowID)} workflow={current} onRun={setOpenRun} />}
+        {panel === "runs" && !drawerNode && (
           <aside className="border-line bg-bg flex w-96 shrink-0 flex-col gap-3 overflow-y-auto border-l p-3" data-testid="builder-runs-panel">
             {openRun !== null && (
               <div className="bg-subtle flex items-start gap-2 rounded p-2 text-sm" data-testid="builder-open-run" data-run-id={openRun}>
@@ -557,6 +567,11 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
       </Dialog.Root>
     </main>
   );
+}
+
+/** runQueryKey is the key of one run's detail, the path on the canvas: the test panel refreshes it as the run moves. */
+export function runQueryKey(workflowID: string | number, runID: number | null) {
+  return [...queryKeys.workflows, String(workflowID), "run", runID] as const;
 }
 
 function exitOrder(type: string, names: string[]): string[] {

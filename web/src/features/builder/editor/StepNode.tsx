@@ -21,6 +21,8 @@ export interface StepNodeData extends Record<string, unknown> {
   visit?: Visit;
   /** How many runs took each exit over the last 7 days. */
   counts?: Record<string, number>;
+  /** In compare mode, how this step differs from the version compared with. */
+  diff?: "added" | "changed";
   types: string[];
   onAdd(exit: string, type: string): void;
 }

@@ -2,7 +2,7 @@
 // redo, the runs panel, layout, save, publish, start/stop — and the banner
 // listing the problems the server found, each a link to its step.
 import { Link } from "react-router";
-import { History as HistoryIcon, LayoutGrid, Redo2, Undo2 } from "lucide-react";
+import { FlaskConical, GitCompare, History as HistoryIcon, LayoutGrid, Redo2, Undo2 } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import type { Workflow } from "../../../lib/types";
 
@@ -12,6 +12,8 @@ export interface Problem {
   message: string;
 }
 
+export type SidePanel = "runs" | "versions" | "test";
+
 export interface ToolbarProps {
   name: string;
   workflow: Workflow;
@@ -20,8 +22,9 @@ export interface ToolbarProps {
   canRedo: boolean;
   onUndo(): void;
   onRedo(): void;
-  runsOpen: boolean;
-  onToggleRuns(): void;
+  /** The side panel open beside the canvas, if any. */
+  panel: SidePanel | null;
+  onPanel(p: SidePanel): void;
   onArrange(): void;
   onSave(): void;
   saving: boolean;
@@ -80,16 +83,25 @@ export function Toolbar(p: ToolbarProps) {
         >
           <Redo2 size={16} aria-hidden />
         </button>
-        <button
-          type="button"
-          data-testid="builder-runs"
-          aria-pressed={p.runsOpen}
-          onClick={p.onToggleRuns}
-          className={"hover:bg-hover flex items-center gap-1 rounded px-2 py-1.5 text-sm " + (p.runsOpen ? "bg-selected" : "")}
-        >
-          <HistoryIcon size={16} aria-hidden />
-          {t("builderCanvas.runs")}
-        </button>
+        {(
+          [
+            ["runs", HistoryIcon, t("builderCanvas.runs")],
+            ["versions", GitCompare, t("builderCanvas.versions")],
+            ["test", FlaskConical, t("builderCanvas.test")],
+          ] as const
+        ).map(([name, Icon, label]) => (
+          <button
+            key={name}
+            type="button"
+            data-testid={`builder-${name}`}
+            aria-pressed={p.panel === name}
+            onClick={() => p.onPanel(name)}
+            className={"hover:bg-hover flex items-center gap-1 rounded px-2 py-1.5 text-sm " + (p.panel === name ? "bg-selected" : "")}
+          >
+            <Icon size={16} aria-hidden />
+            {label}
+          </button>
+        ))}
         <button
           type="button"
           data-testid="builder-arrange"
