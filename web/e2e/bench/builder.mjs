@@ -230,6 +230,45 @@ export async function interact(page) {
   return Date.now() - t0;
 }
 
+/**
+ * selectTimes clicks `times` steps in turn (on the title, as a person
+ * would) and answers, for each, pointer down → the node shown selected
+ * (React Flow's class on it) and the next animation frame, on the page's
+ * clock. A click also opens the step's drawer, as it does for a person.
+ */
+async function selectTimes(page, ids, times) {
+  const out = [];
+  for (let i = 0; i < times; i++) {
+    const id = ids[i % ids.length];
+    await page.evaluate((id) => {
+      const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+      window.__benchSelect = new Promise((ok) => {
+        let t0 = NaN;
+        window.addEventListener("pointerdown", () => (t0 = performance.now()), { capture: true, once: true });
+        const mo = new MutationObserver(() => {
+          if (!el.classList.contains("selected")) return;
+          mo.disconnect();
+          const dom = performance.now() - t0;
+          requestAnimationFrame(() => ok({ dom, painted: performance.now() - t0 }));
+        });
+        mo.observe(el, { attributes: true, attributeFilter: ["class"] });
+      });
+    }, id);
+    const box = await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox();
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.12);
+    const r = await until(() => page.evaluate(() => Promise.race([window.__benchSelect, new Promise((ok) => setTimeout(() => ok(null), 50))])), {
+      timeout: 10_000,
+      what: `step ${id} selected`,
+    });
+    out.push(r.painted);
+  }
+  // Close the drawer: the canvas gets its whole width back.
+  const p = await emptyPoint(page);
+  await page.mouse.click(p.x, p.y);
+  await until(async () => (await page.getByTestId("step-drawer").count()) === 0, { what: "the drawer closed" });
+  return out;
+}
+
 // ---------------------------------------------------------------- the trace
 
 const TRACE_CATEGORIES = [
@@ -364,10 +403,11 @@ async function traceInteraction(browser, page, url, saveTo) {
 
 // ---------------------------------------------------------------- the run
 
-async function measure(browser, s, storageState, wf, nodes, { warm, cold, traceDir }) {
+async function measure(browser, s, storageState, wf, nodes, { warm, cold, select, traceDir }) {
   const path = `/builder/${wf.id}`;
   const url = s.url + path;
   const result = { nodes, warm: [], cold: [], warmDom: [], coldDom: [] };
+  const c0 = cpuTimes();
   // Cold: a new context each time (empty HTTP cache and code cache), signed in by its cookie.
   for (let i = 0; i < cold; i++) {
     const u = await newUser(browser, { name: "cold" });
@@ -389,6 +429,9 @@ async function measure(browser, s, storageState, wf, nodes, { warm, cold, traceD
     result.warm.push(m.painted);
     result.warmDom.push(m.dom);
   }
+  result.loadsMachine = machineBusy(c0, cpuTimes());
+  // Selecting steps, a few from the top of the tree (visible at the fit).
+  result.select = await selectTimes(u.page, wf.draft.steps.slice(0, 6).map((st) => st.id), select);
   // The trace, on the warm page once it is quiet.
   await u.page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok()))));
   result.trace = await traceInteraction(browser, u.page, path, traceDir && join(traceDir, `builder-${nodes - 1}-steps.trace.json`));
@@ -404,6 +447,7 @@ async function main() {
       baseline: { type: "string", default: "10" },
       warm: { type: "string", default: "10" },
       cold: { type: "string", default: "5" },
+      select: { type: "string", default: "12" },
       out: { type: "string" },
       "trace-dir": { type: "string" }, // keep the traces (open them in Chromium's DevTools, Performance tab)
     },
@@ -437,7 +481,7 @@ async function main() {
     const storageState = await u.context.storageState();
     await u.close();
 
-    const opts = { warm: Number(args.warm), cold: Number(args.cold), traceDir: args["trace-dir"] };
+    const opts = { warm: Number(args.warm), cold: Number(args.cold), select: Number(args.select), traceDir: args["trace-dir"] };
     const rBig = await measure(browser, s, storageState, big, N + 1, opts);
     const rSmall = await measure(browser, s, storageState, small, B + 1, opts);
 
@@ -472,7 +516,7 @@ function report({ ctx, browser, N, B, big, rBig, rSmall, edges, types, opts }) {
     "",
     `The real binary serves a fresh demo workspace. Two workflows are created through the API (\`POST /api/v1/workflows\`, validated by the engine and saved as drafts): **${N} steps** (${mix}; ${edges(big)} edges with the trigger's) shaped as a tree — chains of four ordinary steps each ending in a branch with two or three named branches and else, whose exits share what is left — and a **${B}-step** one made the same way, the baseline. The owner signs in once through the form; every page below carries that session's cookie, 1440×900.`,
     "",
-    `**Open**: navigation start → every node (${N} steps and the trigger) in the DOM, measured and visible (React Flow hides a node until it has sized it) in the viewport moved by the fit, then the next animation frame (painted); both ends on the page's clock (\`performance.now()\`), a MutationObserver installed before the app loads. **Cold**: ${opts.cold} loads, each in a new browser context (empty HTTP and code caches). **Warm**: ${opts.warm} loads of the same URL in one context, after one uncounted load.`,
+    `**Open**: navigation start → every node (${N} steps and the trigger) in the DOM, measured and visible (React Flow hides a node until it has sized it) in the viewport moved by the fit, then the next animation frame (painted); both ends on the page's clock (\`performance.now()\`), a MutationObserver installed before the app loads. **Cold**: ${opts.cold} loads, each in a new browser context (empty HTTP and code caches). **Warm**: ${opts.warm} loads of the same URL in one context, after one uncounted load. **Select**: on the warm page, ${opts.select} clicks on the title of one of the first six steps in turn (each opens that step's drawer), pointer down → React Flow's \`selected\` class on the node, then the next animation frame.`,
     "",
     `**Pan and zoom**: on the warm page, Chromium records a performance trace (CDP \`Tracing.start\`/\`Tracing.end\` through playwright's \`browser.startTracing\`, categories \`${TRACE_CATEGORIES.join(",")}\`) while playwright's mouse drags the pane eight times (30 moves each), turns the wheel 8 notches in and 8 out (one notch per frame), clicks zoom in ×3, zoom out ×3 and fit view twice. From the trace, between two \`performance.mark\`s around the interaction: the top-level tasks (\`RunTask\`) of the page's renderer main thread (CrRendererMain of the process whose frame shows the builder), their count, p95, p99, the longest, the tasks over ${LONG_TASK_MS} ms (count and total), the main thread's busy time, each in wall time (\`dur\`) and in the thread's CPU time (\`tdur\`), the machine's busy cores meanwhile (/proc/stat), and the compositor's \`DrawFrame\` events of that renderer. Beside the trace, the page counts its animation frames and the longest gap between two.`,
     "",
@@ -486,7 +530,14 @@ function report({ ctx, browser, N, B, big, rBig, rSmall, edges, types, opts }) {
     row(`${B} steps, warm`, rSmall.warm),
     row(`${N} steps, warm: all nodes in the DOM (before sizing)`, rBig.warmDom),
     "",
-    `Open, ${N} steps ÷ ${B} steps (p50): cold ${ratio(pct(sorted(rBig.cold), 50), pct(sorted(rSmall.cold), 50))}, warm ${ratio(pct(sorted(rBig.warm), 50), pct(sorted(rSmall.warm), 50))}.`,
+    `The machine's busy cores (all processes, /proc/stat) while the loads ran: ${rBig.loadsMachine.toFixed(2)} of ${cpus().length} (${N} steps), ${rSmall.loadsMachine.toFixed(2)} (${B} steps).`,
+    "",
+    "| select a step (pointer down → shown selected, painted; its drawer opens) | clicks | p50 | p90 | max |",
+    "|---|---:|---:|---:|---:|",
+    row(`${N} steps`, rBig.select),
+    row(`${B} steps`, rSmall.select),
+    "",
+    `${N} steps ÷ ${B} steps (p50): open cold ${ratio(pct(sorted(rBig.cold), 50), pct(sorted(rSmall.cold), 50))}, open warm ${ratio(pct(sorted(rBig.warm), 50), pct(sorted(rSmall.warm), 50))}, select ${ratio(pct(sorted(rBig.select), 50), pct(sorted(rSmall.select), 50))}.`,
     "",
     `| pan and zoom, renderer main thread | ${N} steps | ${B} steps | ratio |`,
     "|---|---:|---:|---:|",
