@@ -155,7 +155,10 @@ function watchOpen(want) {
     if (!vp || !vp.style.transform || vp.style.transform === "translate(0px, 0px) scale(1)") return;
     marks.visible = performance.now();
     observer.disconnect();
-    requestAnimationFrame(() => (marks.painted = performance.now()));
+    requestAnimationFrame(() => {
+      marks.painted = performance.now();
+      performance.mark("bench-open-painted");
+    });
   };
   const observer = new MutationObserver(check);
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["style"] });
@@ -286,25 +289,17 @@ const TRACE_CATEGORIES = [
  * tasks between the page's marks bench-start and bench-end, and the
  * frames its compositor drew meanwhile.
  */
-export function mainThreadStats(trace, urlPart) {
+export function mainThreadStats(trace, { start: startMark = "bench-start", end: endMark = "bench-end" } = {}) {
   const events = trace.traceEvents ?? trace;
-  const threadNames = new Map(); // "pid:tid" → name
-  for (const e of events) if (e.ph === "M" && e.name === "thread_name") threadNames.set(`${e.pid}:${e.tid}`, e.args?.name);
-  // The page's renderer process, from the frames the trace started with.
-  let pid = null;
-  for (const e of events) {
-    const frames = e.name === "TracingStartedInBrowser" ? e.args?.data?.frames : null;
-    const f = frames?.find((x) => x.url?.includes(urlPart) && !x.parent);
-    if (f) pid = f.processId;
-  }
-  const mains = [...threadNames].filter(([, n]) => n === "CrRendererMain").map(([k]) => k);
-  let main = pid !== null ? mains.find((k) => k.startsWith(`${pid}:`)) : undefined;
-  const start = events.find((e) => e.name === "bench-start" && (e.ph === "R" || e.ph === "I" || e.ph === "n" || e.ph === "b"));
-  const end = events.find((e) => e.name === "bench-end" && (e.ph === "R" || e.ph === "I" || e.ph === "n" || e.ph === "b"));
-  if (!main && start) main = `${start.pid}:${start.tid}`;
-  if (!main || !start || !end) throw new Error(`the trace has no renderer main thread or no marks (main ${main}, marks ${!!start}/${!!end})`);
-  const [mpid, mtid] = main.split(":").map(Number);
-  const from = start.ts;
+  // The marks are made on the page's renderer main thread: that thread is the one measured.
+  const mark = (name) => events.find((e) => e.name === name && e.cat?.includes("blink.user_timing"));
+  const end = mark(endMark);
+  if (!end) throw new Error(`the trace has no mark ${endMark}`);
+  const start = startMark ? mark(startMark) : null;
+  if (startMark && !start) throw new Error(`the trace has no mark ${startMark}`);
+  const [mpid, mtid] = [end.pid, end.tid];
+  // Without a start mark (a navigation: the new document cannot mark its start), from the trace's beginning.
+  const from = start ? start.ts : events.reduce((m, e) => (e.pid === mpid && e.ts > 0 && e.ts < m ? e.ts : m), Infinity);
   const to = end.ts;
   // Top-level tasks: RunTask (and the scheduler's own name for it), not nested in another.
   const tasks = events
@@ -396,7 +391,7 @@ async function traceInteraction(browser, page, url, saveTo) {
   const buf = await browser.stopTracing();
   if (saveTo) writeFileSync(saveTo, buf);
   const trace = JSON.parse(buf.toString("utf8"));
-  const stats = mainThreadStats(trace, url);
+  const stats = mainThreadStats(trace);
   const g = sorted(gaps);
   return { ...stats, took, machine: machineBusy(c0, c1), rafFrames: gaps.length, rafP95: pct(g, 95), rafMax: g.length ? g[g.length - 1] : NaN };
 }
@@ -430,6 +425,12 @@ async function measure(browser, s, storageState, wf, nodes, { warm, cold, select
     result.warmDom.push(m.dom);
   }
   result.loadsMachine = machineBusy(c0, cpuTimes());
+  // One more warm load in a trace: what the renderer's main thread spent on it.
+  await browser.startTracing(u.page, { categories: TRACE_CATEGORIES });
+  await openOnce(u.page, url, nodes);
+  const openTrace = await browser.stopTracing();
+  if (traceDir) writeFileSync(join(traceDir, `builder-${nodes - 1}-steps.open.trace.json`), openTrace);
+  result.openTrace = mainThreadStats(JSON.parse(openTrace.toString("utf8")), { start: null, end: "bench-open-painted" });
   // Selecting steps, a few from the top of the tree (visible at the fit).
   result.select = await selectTimes(u.page, wf.draft.steps.slice(0, 6).map((st) => st.id), select);
   // The trace, on the warm page once it is quiet.
@@ -529,6 +530,13 @@ function report({ ctx, browser, N, B, big, rBig, rSmall, edges, types, opts }) {
     row(`${B} steps, cold`, rSmall.cold),
     row(`${B} steps, warm`, rSmall.warm),
     row(`${N} steps, warm: all nodes in the DOM (before sizing)`, rBig.warmDom),
+    "",
+    `| one warm open, traced: renderer main thread | ${N} steps | ${B} steps | ratio |`,
+    "|---|---:|---:|---:|",
+    `| trace start → all nodes painted | ${ms(rBig.openTrace.window)} | ${ms(rSmall.openTrace.window)} | ${ratio(rBig.openTrace.window, rSmall.openTrace.window)} |`,
+    `| main thread busy, wall | ${ms(rBig.openTrace.busy)} | ${ms(rSmall.openTrace.busy)} | ${ratio(rBig.openTrace.busy, rSmall.openTrace.busy)} |`,
+    `| main thread busy, CPU | ${ms(rBig.openTrace.cpuBusy)} | ${ms(rSmall.openTrace.cpuBusy)} | ${ratio(rBig.openTrace.cpuBusy, rSmall.openTrace.cpuBusy)} |`,
+    `| longest task, wall / CPU | ${ms(rBig.openTrace.longest)} / ${ms(rBig.openTrace.cpuLongest)} | ${ms(rSmall.openTrace.longest)} / ${ms(rSmall.openTrace.cpuLongest)} | — |`,
     "",
     `The machine's busy cores (all processes, /proc/stat) while the loads ran: ${rBig.loadsMachine.toFixed(2)} of ${cpus().length} (${N} steps), ${rSmall.loadsMachine.toFixed(2)} (${B} steps).`,
     "",
