@@ -2990,6 +2990,7 @@ export interface components {
         WorkflowRun: {
             /** Format: int64 */
             contact_id?: number;
+            contact_name?: string;
             /** Format: int64 */
             conversation_id?: number;
             /** Format: date-time */
