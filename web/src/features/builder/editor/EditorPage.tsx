@@ -181,14 +181,24 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     return m;
   }, [problems]);
 
+  // A step just added is brought into view once the layout has placed it.
+  const reveal = useRef<string | null>(null);
   const onAdd = useCallback(
     (source: string, exit: string, type: string) => {
       const r = addStep(hist.present, { source, exit }, type);
       edit(r.def);
       setSelected(r.id);
+      reveal.current = r.id;
     },
     [hist.present, edit],
   );
+  useEffect(() => {
+    const id = reveal.current;
+    const p = id ? positions[id] : undefined;
+    if (!id || !p) return;
+    reveal.current = null;
+    void flow.setCenter(p.x + 130, p.y + 60, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 });
+  }, [positions, flow]);
 
   const built: StepFlowNode[] = useMemo(
     () =>
