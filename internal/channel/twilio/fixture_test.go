@@ -124,7 +124,9 @@ func newFixture(t *testing.T, d *db.DB, publicURL string, mutate ...func(*Config
 }
 
 // path is the channel's webhook path plus rest.
-func (f *fixture) path(rest string) string { return "/webhooks/twilio/" + strconv.FormatInt(f.ch.ID, 10) + rest }
+func (f *fixture) path(rest string) string {
+	return "/webhooks/twilio/" + strconv.FormatInt(f.ch.ID, 10) + rest
+}
 
 // answer is a webhook's answer.
 type answer struct {
