@@ -3,6 +3,7 @@ package twilio
 import (
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // The counts Twilio documents (twilio.com/docs/glossary/what-sms-character-limit,
@@ -61,4 +62,28 @@ func TestSegmentNote(t *testing.T) {
 	if got := segmentNote(3, UCS2); got != "3 SMS segments (UCS-2)" {
 		t.Error(got)
 	}
+}
+
+// FuzzSegments: any text, valid UTF-8 or not, gets a count within the
+// bounds its length allows.
+func FuzzSegments(f *testing.F) {
+	for _, s := range []string{"", "Hello", strings.Repeat("€", 81), strings.Repeat("👋", 36), "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		n, enc := Segments(text)
+		units := len(utf16.Encode([]rune(text)))
+		if text == "" {
+			if n != 0 {
+				t.Fatalf("empty text: %d", n)
+			}
+			return
+		}
+		if n < 1 || (enc != GSM7 && enc != UCS2) {
+			t.Fatalf("Segments(%q) = %d %s", text, n, enc)
+		}
+		if enc == UCS2 && (n < (units+ucs2Multi-1)/ucs2Multi && units > ucs2Single || n > units) {
+			t.Fatalf("Segments(%q) = %d for %d code units", text, n, units)
+		}
+	})
 }

@@ -3,13 +3,16 @@ package twilio
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -282,6 +285,37 @@ func TestWebhookStatusCallbacks(t *testing.T) {
 		}
 		if after := rows(t, d); !reflect.DeepEqual(before, after) {
 			t.Errorf("refused status changed %v into %v", before, after)
+		}
+	})
+}
+
+// failingReceiver stands for a store that cannot commit.
+type failingReceiver struct{}
+
+func (failingReceiver) Receive(context.Context, []conversation.Inbound) ([]conversation.Received, error) {
+	return nil, errors.New("disk full")
+}
+
+// Twilio is acknowledged only once Receive returned: when the store
+// fails, the answer is a 5xx (Twilio retries), never the TwiML of success.
+func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, "")
+		p := New(loopbackClient(), "")
+		mux := http.NewServeMux()
+		for _, rt := range p.Webhooks(channel.Inbox{Channels: f.channels, Receiver: failingReceiver{}}) {
+			mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
+		}
+		srv := httptest.NewServer(mux)
+		defer srv.Close()
+		for _, tt := range []struct{ path, fixture string }{{f.path(""), "sms.form"}, {f.path("/status"), "status_delivered.form"}} {
+			form := fixtureForm(t, tt.fixture)
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+tt.path, ioNop(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set(SignatureHeader, Signature(testToken, srv.URL+tt.path, form))
+			if a := do(t, req); a.status < 500 || strings.Contains(a.body, "<Response") {
+				t.Errorf("%s: %d %q", tt.path, a.status, a.body)
+			}
 		}
 	})
 }
