@@ -225,11 +225,13 @@ func smsOf(m conversation.Message) (string, []string, error) {
 				lines = append(lines, fmt.Sprintf("%d. %s", i+1, label))
 			}
 		}
-		if len(lines) > 0 {
+		// Ask a Question already numbers its options in the text (for
+		// channels without buttons): never twice.
+		if block := strings.Join(lines, "\n"); len(lines) > 0 && !strings.Contains(text, block) {
 			if text != "" {
 				text += "\n"
 			}
-			text += strings.Join(lines, "\n")
+			text += block
 		}
 	}
 	if strings.TrimSpace(text) == "" && len(media) == 0 {
