@@ -2025,6 +2025,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/twilio/{channelID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio delivers an incoming SMS or MMS
+         * @description Form-encoded (application/x-www-form-urlencoded) as Twilio sends it: MessageSid, From, To, Body, NumSegments, NumMedia, MediaUrl{N}, MediaContentType{N}, FromCity, FromCountry…; X-Twilio-Signature is checked against the channel's auth token (401 otherwise, nothing stored). Answered an empty TwiML <Response/> once the message is durably stored; a redelivery (same MessageSid) is stored once.
+         */
+        post: operations["twilioIncomingMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/{channelID}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio reports an outbound message's status
+         * @description Form-encoded status callback (MessageSid, MessageStatus, ErrorCode, ErrorMessage), signed like incoming messages. sent, delivered and read are recorded; undelivered and failed fail the message with Twilio's error; queued and sending change nothing (X-Switchboard-Ignored says why).
+         */
+        post: operations["twilioStatusCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/widget.js": {
         parameters: {
             query?: never;
@@ -14186,6 +14226,133 @@ export interface operations {
             };
             /** @description Not ready */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    twilioIncomingMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Twilio's HMAC-SHA1 of the URL and the sorted parameters, keyed with the auth token */
+                "X-Twilio-Signature"?: string;
+            };
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message is stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    twilioStatusCallback: {
+        parameters: {
+            query?: {
+                /** @description the SMS segment count Switchboard put in the callback URL */
+                segments?: number;
+                /** @description GSM-7 or UCS-2 */
+                encoding?: string;
+            };
+            header?: {
+                /** @description Twilio's HMAC-SHA1 of the URL and the sorted parameters, keyed with the auth token */
+                "X-Twilio-Signature"?: string;
+            };
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status is recorded or ignored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
