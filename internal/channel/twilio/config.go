@@ -55,7 +55,7 @@ var schema = channel.Schema{Fields: []channel.Field{
 		Description: "Your Twilio Account SID (AC…), from the Twilio Console."},
 	{Name: "auth_token", Type: "string", Title: "Auth token", Required: true, Secret: true, MaxLength: 128,
 		Description: "The account's auth token: it authenticates Switchboard's API calls and the signature of Twilio's webhooks."},
-	{Name: "from", Type: "string", Title: "Sending number", MaxLength: 16,
+	{Name: "from", Type: "string", Title: "Sending number", MaxLength: 24,
 		Description: "The Twilio number messages are sent from, in E.164 (+14155550100). Leave empty to send through a Messaging Service."},
 	{Name: "messaging_service_sid", Type: "string", Title: "Messaging Service SID", MaxLength: 34,
 		Description: "A Messaging Service (MG…) that chooses the sending number; used instead of the sending number when set."},
@@ -76,7 +76,8 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 	}
 	c.AccountSID = strings.TrimSpace(c.AccountSID)
 	c.AuthToken = strings.TrimSpace(c.AuthToken)
-	c.From = strings.TrimSpace(c.From)
+	// "+1 (415) 555-0100" as people write it is the E.164 +14155550100.
+	c.From = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(strings.TrimSpace(c.From))
 	c.MessagingServiceSID = strings.TrimSpace(c.MessagingServiceSID)
 	switch {
 	case !accountSID.MatchString(c.AccountSID):

@@ -26,6 +26,7 @@ func TestValidateConfig(t *testing.T) {
 		{"not an Account SID", `{"account_sid":"AB123","auth_token":"x","from":"+14155550100"}`, "config.account_sid", nil},
 		{"no token", `{"account_sid":"` + testAccount + `","from":"+14155550100"}`, "config.auth_token", nil},
 		{"no sender", `{` + ok + `}`, "config.from", nil},
+		{"number as people write it", `{` + ok + `,"from":"+1 (415) 555-0100"}`, "", map[string]string{"from": "+14155550100"}},
 		{"not E.164", `{` + ok + `,"from":"4155550100"}`, "config.from", nil},
 		{"not a service SID", `{` + ok + `,"messaging_service_sid":"MG12"}`, "config.messaging_service_sid", nil},
 		{"API on a private address", `{` + ok + `,"from":"+14155550100","api_base_url":"http://10.0.0.1"}`, "config.api_base_url", nil},
