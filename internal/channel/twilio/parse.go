@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // MaxMedia is how many media an MMS carries at most (Twilio's limit).
@@ -133,12 +134,7 @@ func ParseStatus(form url.Values) (Status, error) {
 }
 
 // clip shortens what is reflected of a bad value.
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func clip(s string) string { return limit.Clip(s, 40) }
 
 // mediaKind is the attachment kind of a MIME type.
 func mediaKind(contentType string) string {

@@ -134,7 +134,7 @@ func (h *webhook) receiveStatus(ctx context.Context, ch channel.Channel, query, 
 		return nil, reason, nil
 	}
 	in := conversation.Inbound{Kind: conversation.KindStatus, WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID,
-		ExternalID: s.To, ProviderMessageID: s.MessageSID, Status: status, Reason: statusReason(s, query)}
+		ProviderMessageID: s.MessageSID, Status: status, Reason: statusReason(s, query)}
 	res, err := h.convs.Receive(ctx, []conversation.Inbound{in})
 	if err != nil {
 		return nil, "", err
