@@ -45,9 +45,7 @@ func (e apiError) reason() string {
 
 // messageResource is what of the Messages API's answer is read.
 type messageResource struct {
-	SID         string `json:"sid"`
-	Status      string `json:"status"`
-	NumSegments string `json:"num_segments"`
+	SID string `json:"sid"`
 }
 
 // Send posts msg to {base}/2010-04-01/Accounts/{AccountSid}/Messages.json
