@@ -43,10 +43,21 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
       data-step-id={data.stepID}
       data-kind={data.kind}
       data-problem={bad ? "true" : undefined}
+      data-diff={data.diff}
       title={bad ? data.problems.join("\n") : undefined}
       className={
         "bg-bg text-fg w-[260px] rounded-lg border-2 shadow-sm " +
-        (bad || data.visit?.error ? "border-danger " : selected ? "border-accent " : data.visit ? "border-success " : "border-line ") +
+        (bad || data.visit?.error
+          ? "border-danger "
+          : selected
+            ? "border-accent "
+            : data.visit
+              ? "border-success "
+              : data.diff === "added"
+                ? "border-success border-dashed "
+                : data.diff === "changed"
+                  ? "border-warning "
+                  : "border-line ") +
         (data.kind === "trigger" ? "bg-panel" : "")
       }
     >
@@ -59,6 +70,18 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
           {data.kind === "trigger" && <span className="text-muted mr-1 font-normal">{t("builderCanvas.when")}</span>}
           {title}
         </span>
+        {data.diff && (
+          <span
+            data-testid="node-diff"
+            title={t(data.diff === "added" ? "builderVersions.badge.addedTitle" : "builderVersions.badge.changedTitle")}
+            className={
+              "shrink-0 rounded border px-1 text-[10px] font-semibold uppercase " +
+              (data.diff === "added" ? "border-success text-success" : "border-warning text-warning")
+            }
+          >
+            {t(data.diff === "added" ? "builderVersions.badge.added" : "builderVersions.badge.changed")}
+          </span>
+        )}
         {bad && (
           <span className="text-danger flex items-center gap-1 text-xs" data-testid="node-problem">
             <TriangleAlert size={14} aria-hidden />
