@@ -71,6 +71,8 @@ export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusS
     queryFn: ({ pageParam }) => api.get<Page<Version>>(`/api/v1/workflows/${workflowID}/versions`, { limit: 50, cursor: pageParam || undefined }),
     initialPageParam: "",
     getNextPageParam: (last) => last.next_cursor || undefined,
+    // The runs counts move as runs start and end: read again each time the panel opens.
+    staleTime: 0,
   });
   const rows = versions.data?.pages.flatMap((p) => p.data) ?? [];
   const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined });
@@ -337,12 +339,12 @@ function ChangeLine({ change }: { change: FieldChange }) {
         {path}
       </span>
       <span className="min-w-0 break-words">
-        <span className="text-muted line-through" title={before.full}>
+        <span className={"text-muted " + (change.before === undefined ? "italic" : "line-through")} title={before.full}>
           <span className="sr-only">{t("builderVersions.before")} </span>
           {before.short}
         </span>
         <span aria-hidden> → </span>
-        <span className="text-fg" title={after.full}>
+        <span className={change.after === undefined ? "text-muted italic" : "text-fg"} title={after.full}>
           <span className="sr-only">{t("builderVersions.after")} </span>
           {after.short}
         </span>
