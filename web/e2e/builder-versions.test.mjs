@@ -128,6 +128,13 @@ test("edit a published workflow's draft, compare it with v1, publish v2; each ru
   assert.equal(await v2row.getByTestId("version-badge").innerText(), "running");
   assert.equal(await v1row.getByTestId("version-badge").count(), 0);
   await page.getByTestId("version-draft").waitFor({ state: "detached" });
+  // Version 1 read-only: its steps as they were.
+  await v1row.getByTestId("version-view").click();
+  const view = page.getByTestId("version-view-dialog");
+  assert.match(await view.locator('[data-step-id="hello"]').innerText(), /Hello from v1/);
+  assert.equal(await view.locator('[data-step-id="close_conversation"]').count(), 0);
+  await page.keyboard.press("Escape");
+  await view.waitFor({ state: "detached" });
 
   // A run started now uses v2; the runs panel shows each run with its version.
   const run2 = await s.api("POST", `/api/v1/workflows/${wf.id}/runs`, { contact_id: contact.id }, { token, expect: 201 });

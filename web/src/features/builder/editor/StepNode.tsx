@@ -61,6 +61,19 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
         (data.kind === "trigger" ? "bg-panel" : "")
       }
     >
+      {/* Compare mode: a tag on the top border, text and colour (the versions panel). */}
+      {data.diff && (
+        <span
+          data-testid="node-diff"
+          title={t(data.diff === "added" ? "builderVersions.badge.addedTitle" : "builderVersions.badge.changedTitle")}
+          className={
+            "bg-bg absolute -top-2.5 right-3 rounded border px-1 text-[10px] leading-4 font-semibold uppercase " +
+            (data.diff === "added" ? "border-success text-success" : "border-warning text-warning")
+          }
+        >
+          {t(data.diff === "added" ? "builderVersions.badge.added" : "builderVersions.badge.changed")}
+        </span>
+      )}
       {data.kind === "step" && <Handle type="target" position={Position.Top} className="!bg-muted" />}
       <div className="flex items-center gap-2 px-3 pt-2">
         <span className={"rounded p-1 " + (data.kind === "trigger" ? "bg-accent text-accent-fg" : "bg-subtle text-muted")}>
@@ -70,18 +83,6 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
           {data.kind === "trigger" && <span className="text-muted mr-1 font-normal">{t("builderCanvas.when")}</span>}
           {title}
         </span>
-        {data.diff && (
-          <span
-            data-testid="node-diff"
-            title={t(data.diff === "added" ? "builderVersions.badge.addedTitle" : "builderVersions.badge.changedTitle")}
-            className={
-              "shrink-0 rounded border px-1 text-[10px] font-semibold uppercase " +
-              (data.diff === "added" ? "border-success text-success" : "border-warning text-warning")
-            }
-          >
-            {t(data.diff === "added" ? "builderVersions.badge.added" : "builderVersions.badge.changed")}
-          </span>
-        )}
         {bad && (
           <span className="text-danger flex items-center gap-1 text-xs" data-testid="node-problem">
             <TriangleAlert size={14} aria-hidden />

@@ -5,7 +5,7 @@
 // marked on the canvas through onCompare. A version can be restored as the
 // draft (after confirming) when the canvas passes onRestore.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { GitCompare, RotateCcw, X } from "lucide-react";
+import { Eye, GitCompare, RotateCcw, X } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../../lib/api";
@@ -17,7 +17,8 @@ import { Button } from "../../../lib/ui/form";
 import { Modal } from "../../../lib/ui/Modal";
 import { useToast } from "../../../lib/ui/toast";
 import { type DiffEntry, type FieldChange, type StepDiff, TRIGGER_KEY, diffDefinitions, sameDefinition } from "../model/diff";
-import type { Definition, Step } from "../model/graph";
+import { type Definition, type Step, exitLabel } from "../model/graph";
+import { summarize } from "../model/summary";
 
 export type { StepDiff } from "../model/diff";
 
@@ -65,6 +66,7 @@ export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusS
   const me = useMe();
   const [compareWith, setCompareWith] = useState<number | null>(() => comparing.get(workflowID) ?? null);
   const [restoring, setRestoring] = useState<number | null>(null);
+  const [viewing, setViewing] = useState<number | null>(null);
   const versions = useInfiniteQuery({
     // A publish changes published_version: the list is read again.
     queryKey: [...qk.workflows, String(workflowID), "versions", workflow.published_version] as const,
@@ -201,6 +203,15 @@ export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusS
                     {t("builderVersions.compare")}
                   </button>
                 )}
+                <button
+                  type="button"
+                  data-testid="version-view"
+                  onClick={() => setViewing(v.version)}
+                  className="text-muted hover:text-fg flex items-center gap-1 text-xs hover:underline"
+                >
+                  <Eye size={12} aria-hidden />
+                  {t("builderVersions.view")}
+                </button>
                 {onRestore && (
                   <button
                     type="button"
@@ -222,6 +233,7 @@ export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusS
           {t("builderVersions.more")}
         </button>
       )}
+      {viewing !== null && <ViewDialog workflowID={workflowID} version={viewing} onClose={() => setViewing(null)} />}
       {restoring !== null && onRestore && (
         <RestoreDialog workflowID={workflowID} version={restoring} unsaved={unsaved} onClose={() => setRestoring(null)} onRestored={onRestore} />
       )}
@@ -402,6 +414,51 @@ function RestoreDialog({
           {t("builderVersions.restoreConfirm", { version })}
         </Button>
       </div>
+    </Modal>
+  );
+}
+
+/** ViewDialog shows a version read-only: its trigger and each step with its settings in one line and its exits. */
+function ViewDialog({ workflowID, version, onClose }: { workflowID: number; version: number; onClose(): void }) {
+  const { t } = useTranslation();
+  const v = useVersion(workflowID, version);
+  const d = v.data?.definition as unknown as Definition | undefined;
+  const conditions = d ? Object.entries(d.trigger.conditions ?? {}).map(([k, x]) => `${k}: ${show(x, "").full}`) : [];
+  return (
+    <Modal title={t("builderVersions.viewTitle", { version })} onClose={onClose} testid="version-view-dialog" wide>
+      {!d ? (
+        <div className="bg-subtle h-24 animate-pulse rounded" aria-hidden />
+      ) : (
+        <div className="flex flex-col gap-3 text-sm">
+          <div>
+            <div className="font-medium">{d.name}</div>
+            {d.description && <div className="text-muted text-xs">{d.description}</div>}
+          </div>
+          <div className="border-line rounded border px-2 py-1.5">
+            <span className="text-muted mr-1">{t("builderVersions.trigger")}:</span>
+            <span className="font-medium">{t(`builderCanvas.triggers.${d.trigger.type}`, { defaultValue: d.trigger.type })}</span>
+            {conditions.length > 0 && <div className="text-muted text-xs">{conditions.join(" · ")}</div>}
+          </div>
+          <ol className="flex flex-col gap-1.5" data-testid="version-view-steps">
+            {d.steps.map((s) => (
+              <li key={s.id} data-step-id={s.id} className="border-line rounded border px-2 py-1.5">
+                <div className="flex items-center gap-2">
+                  <span className="font-medium">{s.name || t(`builderCanvas.types.${s.type}`, { defaultValue: s.type })}</span>
+                  <span className="text-muted font-mono text-[11px]">{s.id}</span>
+                </div>
+                {summarize(s) && <div className="text-muted truncate text-xs">{summarize(s)}</div>}
+                {Object.keys(s.exits ?? {}).length > 0 && (
+                  <div className="text-muted text-xs">
+                    {Object.entries(s.exits ?? {})
+                      .map(([exit, to]) => `${exitLabel(s, exit)} → ${to}`)
+                      .join(" · ")}
+                  </div>
+                )}
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
     </Modal>
   );
 }
