@@ -61,7 +61,7 @@ func (pr *Provider) event(ch channel.Channel, ev Event) (items []conversation.In
 				return []conversation.Inbound{unsupported(base, ev)}, false
 			}
 		}
-		if m.IsDeleted {
+		if m.IsDeleted && m.MID != "" {
 			// Instagram: the contact unsent the message. Recorded as an
 			// edit of it to nothing, so its original is kept and shown
 			// as removed.
@@ -91,7 +91,7 @@ func (pr *Provider) event(ch channel.Channel, ev Event) (items []conversation.In
 		return pr.receipt(ch, base, ev.Delivery, channel.StatusDelivered), false
 	case ev.Read != nil:
 		return pr.receipt(ch, base, ev.Read, channel.StatusRead), false
-	case ev.Reaction != nil:
+	case ev.Reaction != nil && ev.Reaction.MID != "":
 		r := ev.Reaction
 		in := base
 		in.Kind, in.Type, in.Target = conversation.KindReaction, "reaction", r.MID
@@ -103,7 +103,7 @@ func (pr *Provider) event(ch channel.Channel, ev Event) (items []conversation.In
 		}
 		in.Content = object(map[string]any{"type": "reaction", "action": r.Action, "reaction": r.Reaction, "emoji": r.Emoji})
 		return []conversation.Inbound{in}, false
-	case ev.Edit != nil:
+	case ev.Edit != nil && ev.Edit.MID != "":
 		e := ev.Edit
 		in := base
 		in.Kind, in.Type, in.Target, in.Text = conversation.KindEdit, "text", e.MID, e.Text
