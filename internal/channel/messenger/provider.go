@@ -68,9 +68,10 @@ var (
 
 // Provider is the Messenger or the Instagram channel.
 type Provider struct {
-	p      platform
-	client *http.Client
-	sent   *sentLog
+	p        platform
+	client   *http.Client
+	sent     *sentLog
+	profiled profiled
 }
 
 var (

@@ -109,6 +109,7 @@ func (h *webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 	if len(items) == 0 {
 		return nil, res, nil
 	}
+	h.pr.addProfiles(ctx, ch, cfg, items)
 	res.Results, err = h.convs.Receive(ctx, items)
 	return items, res, err
 }

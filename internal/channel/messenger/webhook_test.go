@@ -9,11 +9,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/meta"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -50,6 +52,8 @@ type hookFixture struct {
 	instagram channel.Channel
 	convs     *conversation.Service
 	srv       *httptest.Server
+
+	profileCalls atomic.Int32
 }
 
 func newHookFixture(t *testing.T, d *db.DB) *hookFixture {
@@ -59,7 +63,23 @@ func newHookFixture(t *testing.T, d *db.DB) *hookFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := channel.NewRegistry(NewMessenger(nil), NewInstagram(nil))
+	f := &hookFixture{d: d, ws: ws, convs: conversation.New(d)}
+	// Meta's User Profile API, as documented: Messenger's first and last
+	// name, Instagram's name and username.
+	graph := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.profileCalls.Add(1)
+		switch r.URL.Path {
+		case "/v24.0/" + fxPSID:
+			io.WriteString(w, `{"first_name":"Peter","last_name":"Chang","profile_pic":"https://platform-lookaside.fbsbx.com/x","id":"`+fxPSID+`"}`)
+		case "/v24.0/" + fxIGSID:
+			io.WriteString(w, `{"name":"Peter Chang","username":"peter_chang_live","profile_pic":"https://x","id":"`+fxIGSID+`"}`)
+		default:
+			w.WriteHeader(400)
+			io.WriteString(w, `{"error":{"message":"Unsupported get request.","type":"GraphMethodException","code":100,"error_subcode":33}}`)
+		}
+	}))
+	t.Cleanup(graph.Close)
+	reg, err := channel.NewRegistry(NewMessenger(graph.Client()), NewInstagram(graph.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,8 +88,7 @@ func newHookFixture(t *testing.T, d *db.DB) *hookFixture {
 		t.Fatal(err)
 	}
 	channels := channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys})
-	f := &hookFixture{d: d, ws: ws, convs: conversation.New(d)}
-	secrets := `"access_token":"EAAtoken","app_secret":"` + testAppSecret + `","verify_token":"verify-me"`
+	secrets := `"graph_url":"` + graph.URL + `","access_token":"EAAtoken","app_secret":"` + testAppSecret + `","verify_token":"verify-me"`
 	if f.messenger, err = channels.Create(ctx, ws.ID, channel.Input{Type: TypeMessenger, Name: "Acme page",
 		Config: json.RawMessage(`{"page_id":"` + fxPage + `",` + secrets + `}`)}); err != nil {
 		t.Fatal(err)
@@ -177,6 +196,11 @@ func TestWebhookStores(t *testing.T) {
 			m.SentAt.UnixMilli() != 1700000000000 || m.ChannelID != f.messenger.ID {
 			t.Errorf("message %+v", m)
 		}
+		// The contact is named after Meta's profile.
+		c, err := contact.New(d).Get(ctx, access.System(f.ws.ID), m.ContactID)
+		if err != nil || c.FirstName != "Peter" || c.LastName != "Chang" {
+			t.Errorf("contact %+v %v", c, err)
+		}
 		// A redelivery is stored once.
 		if again := f.deliver(t, f.messenger, "messenger/text.json"); len(again) != 1 || !again[0].Duplicate || again[0].MessageID != m.ID {
 			t.Errorf("redelivery %+v", again)
@@ -213,6 +237,13 @@ func TestWebhookStores(t *testing.T) {
 		im, err := f.convs.GetMessage(ctx, access.System(f.ws.ID), ig[0].MessageID)
 		if err != nil || im.Text != "hi from instagram" || im.ChannelID != f.instagram.ID {
 			t.Errorf("instagram %+v %v", im, err)
+		}
+		if c, err := contact.New(d).Get(ctx, access.System(f.ws.ID), im.ContactID); err != nil || c.FirstName != "Peter Chang" {
+			t.Errorf("instagram contact %+v %v", c, err)
+		}
+		// Meta was asked once per contact and channel.
+		if n := f.profileCalls.Load(); n != 2 {
+			t.Errorf("%d profile calls", n)
 		}
 	})
 }
