@@ -3,6 +3,7 @@ package messenger
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +26,12 @@ const metadataPrefix = "switchboard:"
 func (pr *Provider) inbound(ch channel.Channel, cfg Config, d Delivery) (items []conversation.Inbound, skipped int) {
 	for _, e := range d.Entry {
 		if e.ID != "" && cfg.id() != "" && e.ID != cfg.id() {
+			// Said aloud: a mistyped id would otherwise leave every
+			// message out without a trace.
+			if len(e.Messaging) > 0 {
+				slog.Warn("webhook entry of another page or account left out", "type", pr.p.typ, "channel_id", ch.ID,
+					"entry_id", e.ID, "configured_id", cfg.id(), "events", len(e.Messaging))
+			}
 			skipped += len(e.Messaging)
 			continue
 		}

@@ -117,6 +117,7 @@ func TestParseFixtures(t *testing.T) {
 		{"instagram/read.json", []item{{kind: conversation.KindStatus, ext: fxIGSID, pmid: "ig_out_0001", status: "read"}}, 0},
 		{"instagram/reaction.json", []item{{kind: conversation.KindReaction, ext: fxIGSID, typ: "reaction", text: "❤️", target: "ig_out_0001"}}, 0},
 		{"instagram/unreact.json", []item{{kind: conversation.KindReaction, ext: fxIGSID, typ: "reaction", target: "ig_out_0001"}}, 0},
+		{"instagram/message_edit.json", []item{{kind: conversation.KindEdit, ext: fxIGSID, pmid: "ig_rt_0001:edit:2", typ: "text", text: "yes, that one", target: "ig_rt_0001"}}, 0},
 		{"instagram/referral.json", []item{{kind: msg, ext: fxIGSID, typ: conversation.TypeUnsupported, content: `"ad_id"`}}, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -267,5 +268,23 @@ func TestParseRefuses(t *testing.T) {
 	d, err := Parse([]byte(`{"object":"instagram","entry":[{"id":"1","time":1,"changes":[{"field":"comments","value":{}}]}]}`))
 	if err != nil || len(d.Entry) != 1 || len(d.Entry[0].Messaging) != 0 {
 		t.Errorf("changes: %+v %v", d, err)
+	}
+}
+
+// A reaction, edit or deletion that names no message is kept as what it
+// is (unsupported), never handed on without its target.
+func TestNoTarget(t *testing.T) {
+	pr := newProvider(instagramPlatform, nil)
+	ch := testChannel(instagramPlatform, false)
+	cfg, _ := configOf(ch)
+	for _, ev := range []string{`"reaction":{"action":"react","emoji":"x"}`, `"message_edit":{"text":"x"}`, `"message":{"is_deleted":true}`} {
+		d, err := Parse([]byte(`{"object":"instagram","entry":[{"id":"` + fxIG + `","messaging":[{"sender":{"id":"1"},"timestamp":1,` + ev + `}]}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, _ := pr.inbound(ch, cfg, d)
+		if len(items) != 1 || items[0].Kind != conversation.KindMessage || items[0].Type != conversation.TypeUnsupported || items[0].Target != "" {
+			t.Errorf("%s: %+v", ev, items)
+		}
 	}
 }
