@@ -84,7 +84,9 @@ var (
 // NewMessenger returns the Messenger provider, calling Meta through
 // client, the node's guarded client (nil: one that allows no private
 // network).
-func NewMessenger(client *http.Client) *Provider { return newProvider(messengerPlatform, client) }
+func NewMessenger(client *http.Client) MessengerProvider {
+	return MessengerProvider{newProvider(messengerPlatform, client)}
+}
 
 // NewInstagram returns the Instagram provider, calling Meta through
 // client (see NewMessenger).

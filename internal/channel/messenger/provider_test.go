@@ -76,7 +76,7 @@ func TestValidate(t *testing.T) {
 		{"an unknown member", TypeMessenger, `{"page_id":"1","pageid":"1",` + full + `}`, nil, "config", ""},
 		{"not an object", TypeMessenger, `[]`, nil, "config", ""},
 	} {
-		pr := NewMessenger(nil)
+		var pr channel.Provider = NewMessenger(nil)
 		if tc.typ == TypeInstagram {
 			pr = NewInstagram(nil)
 		}
@@ -161,5 +161,34 @@ func TestFetchMedia(t *testing.T) {
 	}
 	if _, err := NewInstagram(nil).FetchMedia(context.Background(), ch, conversation.MediaRef{Ref: srv.URL + "/v/photo.jpg"}); !outbound.IsPermanent(err) {
 		t.Errorf("guarded fetch: %v", err)
+	}
+}
+
+// Saving a Messenger channel subscribes its Page to the app; Meta's
+// refusal is said in its words.
+func TestConnect(t *testing.T) {
+	var path, query, auth string
+	status, body := 200, `{"success":true}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path, query, auth = r.Method+" "+r.URL.Path, r.URL.Query().Get("subscribed_fields"), r.Header.Get("Authorization")
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	ch := channelAt(messengerPlatform, &graphServer{Server: srv}, false)
+	if err := NewMessenger(srv.Client()).Connect(context.Background(), ch, "https://sb.example.com/webhooks/messenger/7"); err != nil {
+		t.Fatal(err)
+	}
+	if path != "POST /v24.0/"+fxPage+"/subscribed_apps" || auth != "Bearer EAAtoken" ||
+		query != "messages,messaging_postbacks,message_echoes,message_deliveries,message_reads,message_reactions" {
+		t.Errorf("%s ?%s %q", path, query, auth)
+	}
+	status, body = 403, `{"error":{"message":"(#200) To subscribe to the messages field, one of these permissions is needed: pages_messaging","type":"OAuthException","code":200,"fbtrace_id":"x"}}`
+	err := NewMessenger(srv.Client()).Connect(context.Background(), ch, "")
+	if err == nil || err.Error() != "subscribing the Page to the app: (#200) To subscribe to the messages field, one of these permissions is needed: pages_messaging (code 200)" {
+		t.Errorf("err = %v", err)
+	}
+	if _, ok := channel.Provider(NewInstagram(nil)).(channel.Connector); ok {
+		t.Error("Instagram has a Connect")
 	}
 }
