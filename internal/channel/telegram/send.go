@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -129,6 +130,12 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 			}
 			if strings.TrimSpace(a.URL) == "" {
 				return "", outbound.Permanent("the attachment has no URL")
+			}
+			if u, err := url.Parse(a.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				// Telegram downloads the file itself: a path alone (a node
+				// without a public URL) cannot reach it.
+				return "", outbound.Permanent("Telegram fetches attachments by URL and this one is not an absolute http(s) URL " +
+					"(set the node's --public-url so its files have one)")
 			}
 			params := clone(base)
 			params[mm[1]] = a.URL

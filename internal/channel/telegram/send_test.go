@@ -135,6 +135,7 @@ func TestSendRefused(t *testing.T) {
 		msgOf("attachment", "", `{"attachment":{"type":"hologram","url":"https://x.example/h"}}`),
 		msgOf("attachment", "", `{"attachment":{"type":"image","url":""}}`),
 		msgOf("quick_reply", "", `{"replies":["a"]}`),
+		msgOf("attachment", "", `{"attachment":{"type":"image","url":"/api/v1/media/abc"}}`),
 		msgOf("card", "", `[1,2]`),
 	} {
 		if _, err := api.provider().Send(context.Background(), api.channel(), "111222333", msg); !outbound.IsPermanent(err) {
