@@ -69,7 +69,11 @@ func chatID(externalID string) any {
 }
 
 // send delivers msg to the chat and returns its provider id,
-// "<chat id>:<message id>" as inbound messages are named.
+// "<chat id>:<message id>" as inbound messages are named. A message with
+// several attachments (a workflow's) is one call per file, the text as
+// the first one's caption, and its id is the first file's; should a later
+// call fail, the retry sends the earlier files again (the Bot API has no
+// idempotency key).
 func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, msg conversation.Message) (string, error) {
 	cfg, ok := configOf(ch)
 	if !ok {
