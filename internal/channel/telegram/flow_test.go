@@ -56,6 +56,14 @@ func TestDemoWorkflowOverTelegram(t *testing.T) {
 	node := "http://" + <-addr
 	idle := func() { backgroundtest.WaitIdle(t, a.Background) }
 	idle()
+	// The node documents every route it mounts, Telegram's webhook among
+	// them (the document is built on first request and refuses a route
+	// without notes).
+	if resp, err := http.Get(node + "/api/openapi.json"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /api/openapi.json: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 
 	bot := telegram.NewFakeBot(t)
 	config, _ := json.Marshal(telegram.Config{BotToken: telegram.TestBotToken, APIBaseURL: bot.URL()})
