@@ -29,17 +29,23 @@ func callbackData(i int, option string) string {
 }
 
 // keyboard is the inline keyboard of quick replies: one button a row, so
-// long options stay readable.
+// long options stay readable; nil when there are none.
 func keyboard(options []string) *InlineKeyboardMarkup {
 	if len(options) == 0 {
 		return nil
 	}
 	kb := &InlineKeyboardMarkup{}
 	for i, o := range options {
-		if i == MaxButtons {
+		if len(kb.InlineKeyboard) == MaxButtons {
 			break
 		}
+		if strings.TrimSpace(o) == "" {
+			continue // Telegram refuses a button without text
+		}
 		kb.InlineKeyboard = append(kb.InlineKeyboard, []InlineKeyboardButton{{Text: o, CallbackData: callbackData(i, o)}})
+	}
+	if len(kb.InlineKeyboard) == 0 {
+		return nil
 	}
 	return kb
 }
