@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
+	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/secret"
@@ -20,6 +21,7 @@ import (
 func providers(client *http.Client) []channel.Provider {
 	return []channel.Provider{
 		custom.New(client),
+		telegram.New(client),
 		widget.New(),
 		messenger.NewMessenger(client),
 		messenger.NewInstagram(client),

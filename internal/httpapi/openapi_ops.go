@@ -91,6 +91,15 @@ var operations = map[string]opDoc{
 		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200,
 		okText: "Every event is stored"},
 
+	// The Telegram channel (internal/channel/telegram, docs/channels.md).
+	"POST /webhooks/telegram/{channelID}": {id: "telegramWebhook", tag: tagChannels,
+		summary: "Telegram delivers an update of the channel's bot",
+		desc: "Authenticated by X-Telegram-Bot-Api-Secret-Token, the channel's token, which setWebhook registers (401 without it, before the body is read). " +
+			"Answered 200 once the update's message, edit or button press is durably stored (a redelivery is stored once); a button press is answered " +
+			"{\"method\":\"answerCallbackQuery\",\"callback_query_id\"}, which Telegram performs; update kinds Switchboard does not read are acknowledged.",
+		headers: []param{{name: "X-Telegram-Bot-Api-Secret-Token", desc: "the channel's token, as given to setWebhook's secret_token"}},
+		body:    telegramUpdate{}, required: []string{"update_id"}, status: 200, okText: "The update is stored (or ignored)", errors: []int{401}},
+
 	// The website widget (internal/channel/widget): the script and the
 	// visitor API it calls from the embedding page, which must be of one of
 	// the channel's allowed origins (403 otherwise).

@@ -2065,6 +2065,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/instagram/{channelID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Meta verifies the Instagram (a professional account) channel's webhook
+         * @description Meta's subscription check: answers hub.challenge as text when hub.mode is subscribe and hub.verify_token is the channel's verify token; 403 otherwise.
+         */
+        get: operations["instagramWebhookVerify"];
+        put?: never;
+        /**
+         * Meta delivers the Instagram (a professional account) channel's events
+         * @description Signed X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret; 401 and nothing stored otherwise). Answered 200 once the messages, echoes, reactions, edits and statuses are durably stored; a redelivery is stored once (docs/channels.md).
+         */
+        post: operations["instagramWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/messenger/{channelID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Meta verifies the Messenger (a Facebook Page) channel's webhook
+         * @description Meta's subscription check: answers hub.challenge as text when hub.mode is subscribe and hub.verify_token is the channel's verify token; 403 otherwise.
+         */
+        get: operations["messengerWebhookVerify"];
+        put?: never;
+        /**
+         * Meta delivers the Messenger (a Facebook Page) channel's events
+         * @description Signed X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret; 401 and nothing stored otherwise). Answered 200 once the messages, echoes, reactions, edits and statuses are durably stored; a redelivery is stored once (docs/channels.md).
+         */
+        post: operations["messengerWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/telegram/{channelID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Telegram delivers an update of the channel's bot
+         * @description Authenticated by X-Telegram-Bot-Api-Secret-Token, the channel's token, which setWebhook registers (401 without it, before the body is read). Answered 200 once the update's message, edit or button press is durably stored (a redelivery is stored once); a button press is answered {"method":"answerCallbackQuery","callback_query_id"}, which Telegram performs; update kinds Switchboard does not read are acknowledged.
+         */
+        post: operations["telegramWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/widget.js": {
         parameters: {
             query?: never;
@@ -14379,6 +14447,383 @@ export interface operations {
             };
             /** @description Not ready */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    instagramWebhookVerify: {
+        parameters: {
+            query?: {
+                /** @description subscribe */
+                "hub.mode"?: string;
+                /** @description the channel's verify token */
+                "hub.verify_token"?: string;
+                /** @description echoed back */
+                "hub.challenge"?: string;
+            };
+            header?: never;
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge, as text/plain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    instagramWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description sha256=<hex HMAC-SHA256 of the body with the app secret> */
+                "X-Hub-Signature-256"?: string;
+            };
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    entry: {
+                        [key: string]: unknown;
+                    }[];
+                    object: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    messengerWebhookVerify: {
+        parameters: {
+            query?: {
+                /** @description subscribe */
+                "hub.mode"?: string;
+                /** @description the channel's verify token */
+                "hub.verify_token"?: string;
+                /** @description echoed back */
+                "hub.challenge"?: string;
+            };
+            header?: never;
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge, as text/plain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    messengerWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description sha256=<hex HMAC-SHA256 of the body with the app secret> */
+                "X-Hub-Signature-256"?: string;
+            };
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    entry: {
+                        [key: string]: unknown;
+                    }[];
+                    object: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    telegramWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the channel's token, as given to setWebhook's secret_token */
+                "X-Telegram-Bot-Api-Secret-Token"?: string;
+            };
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    callback_query?: {
+                        [key: string]: unknown;
+                    };
+                    edited_message?: {
+                        [key: string]: unknown;
+                    };
+                    message?: {
+                        [key: string]: unknown;
+                    };
+                    /** Format: int64 */
+                    update_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The update is stored (or ignored) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
