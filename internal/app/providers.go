@@ -8,6 +8,8 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
+	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -22,7 +24,10 @@ import (
 func providers(client *http.Client, publicURL string) []channel.Provider {
 	return []channel.Provider{
 		custom.New(client),
+		telegram.New(client),
 		widget.New(),
+		messenger.NewMessenger(client),
+		messenger.NewInstagram(client),
 		twilio.New(client, publicURL),
 	}
 }

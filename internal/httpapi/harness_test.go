@@ -17,6 +17,8 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
+	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/contact"
@@ -150,7 +152,8 @@ var testKey = bytes.Repeat([]byte{7}, secret.KeySize)
 // registered, secrets sealed with testKey.
 func newChannels(t testing.TB, d *db.DB) *channel.Service {
 	t.Helper()
-	reg, err := channel.NewRegistry(custom.New(nil), widget.New(), twilio.New(nil, ""))
+	reg, err := channel.NewRegistry(custom.New(nil), widget.New(), telegram.New(nil), messenger.NewMessenger(nil), messenger.NewInstagram(nil),
+		twilio.New(nil, ""))
 	must0(t, err)
 	keys, err := secret.NewKeyring(testKey)
 	must0(t, err)

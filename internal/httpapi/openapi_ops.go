@@ -91,6 +91,15 @@ var operations = map[string]opDoc{
 		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200,
 		okText: "Every event is stored"},
 
+	// The Telegram channel (internal/channel/telegram, docs/channels.md).
+	"POST /webhooks/telegram/{channelID}": {id: "telegramWebhook", tag: tagChannels,
+		summary: "Telegram delivers an update of the channel's bot",
+		desc: "Authenticated by X-Telegram-Bot-Api-Secret-Token, the channel's token, which setWebhook registers (401 without it, before the body is read). " +
+			"Answered 200 once the update's message, edit or button press is durably stored (a redelivery is stored once); a button press is answered " +
+			"{\"method\":\"answerCallbackQuery\",\"callback_query_id\"}, which Telegram performs; update kinds Switchboard does not read are acknowledged.",
+		headers: []param{{name: "X-Telegram-Bot-Api-Secret-Token", desc: "the channel's token, as given to setWebhook's secret_token"}},
+		body:    telegramUpdate{}, required: []string{"update_id"}, status: 200, okText: "The update is stored (or ignored)", errors: []int{401}},
+
 	// The website widget (internal/channel/widget): the script and the
 	// visitor API it calls from the embedding page, which must be of one of
 	// the channel's allowed origins (403 otherwise).
@@ -514,6 +523,17 @@ var operations = map[string]opDoc{
 		summary: "A run with its step-by-step history", status: 200, resp: workflow.Run{}},
 	"POST /api/v1/workflows/{workflowID}/runs/{runID}/stop": {id: "stopWorkflowRun", tag: "workflows", summary: "Stop a run",
 		status: 200, resp: workflow.Run{}, errors: []int{409}},
+	// The builder's versions panel (workflow_versions.go).
+	"GET /api/v1/workflows/{workflowID}/versions": {id: "listWorkflowVersions", tag: "workflows",
+		summary: "Published versions, newest first, with the runs started on each",
+		desc: "Each version says when it was published, whether new runs start on it (published), how many runs started on it " +
+			"and how many of those have not ended (waiting). The definition is not listed: GET …/versions/{version} answers it. " +
+			"Who published a version is not recorded.",
+		query: paged, status: 200, resp: page[workflow.Version]{}},
+	"GET /api/v1/workflows/{workflowID}/versions/{version}": {id: "getWorkflowVersion", tag: "workflows",
+		summary: "One published version with its definition and its runs counted",
+		desc:    "version is a number from 1; 400 when it is not one, 404 when the workflow has no such version.",
+		status:  200, resp: workflow.Version{}, errors: []int{400}},
 	"PUT /api/v1/workflow-settings": {id: "updateWorkflowSettings", tag: "workflows",
 		summary: "Deprecated: only allow_private_http false is accepted",
 		desc: "A workspace can no longer open private or internal networks to its HTTP Request steps; the server's operator " +

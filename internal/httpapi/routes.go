@@ -156,6 +156,9 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/workflows/{workflowID}/runs", s.authed(anyone, s.startWorkflowRun)),
 		r("GET", "/api/v1/workflows/{workflowID}/runs/{runID}", s.authed(managers, s.getWorkflowRun)),
 		r("POST", "/api/v1/workflows/{workflowID}/runs/{runID}/stop", s.authed(managers, s.stopWorkflowRun)),
+		// The builder's versions panel (workflow_versions.go).
+		r("GET", "/api/v1/workflows/{workflowID}/versions", s.authed(managers, s.listWorkflowVersions)),
+		r("GET", "/api/v1/workflows/{workflowID}/versions/{version}", s.authed(managers, s.getWorkflowVersion)),
 		r("PUT", "/api/v1/workflow-settings", s.authed(owners, s.updateWorkflowSettings)),
 		r("POST", "/workflows/{workflowID}/webhook", public(s.workflowWebhook)),
 
