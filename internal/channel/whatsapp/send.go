@@ -200,6 +200,8 @@ func choices(text string, options []string, button string) (object, error) {
 	if len(options) == 0 || text == "" {
 		return textBody(numbered(text, options))
 	}
+	numberedText := text
+	text = bare(text, options)
 	n := limit.Len(text)
 	if len(options) <= MaxButtons && n <= MaxButtonBody {
 		if titles, ok := fit(options, MaxButtonTitle); ok {
@@ -232,7 +234,20 @@ func choices(text string, options []string, button string) (object, error) {
 				"action": object{"button": button, "sections": []object{{"rows": rows}}}}}, nil
 		}
 	}
-	return textBody(numbered(text, options))
+	return textBody(numbered(numberedText, options))
+}
+
+// bare is text without the numbered options Ask a Question appends to
+// its question, which buttons and rows show already.
+func bare(text string, options []string) string {
+	var list strings.Builder
+	for i, o := range options {
+		fmt.Fprintf(&list, "\n%d. %s", i+1, o)
+	}
+	if t, ok := strings.CutSuffix(text, list.String()); ok && strings.TrimSpace(t) != "" {
+		return strings.TrimSpace(t)
+	}
+	return text
 }
 
 // fit cuts the titles to max characters; false when two would be the same.
