@@ -442,9 +442,8 @@ var operations = map[string]opDoc{
 	// by the verify token (GET) and the app secret's signature (POST).
 	"GET /webhooks/whatsapp/{channelID}": {id: "whatsappWebhookVerify", tag: tagChannels,
 		summary: "Meta's subscription check of a WhatsApp channel's webhook",
-		desc:    "Answers hub.challenge as text when hub.mode is subscribe and hub.verify_token is the channel's verify token (the one configured, else the channel's generated token); 403 otherwise.",
-		query: []param{{"hub.mode", "subscribe", false}, {"hub.verify_token", "the channel's verify token", false},
-			{"hub.challenge", "echoed back", false}},
+		desc: "Meta sends ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…: answered with hub.challenge as text when the mode is subscribe " +
+			"and the token is the channel's verify token (the one configured, else the channel's generated token); 403 otherwise.",
 		status: 200, media: "text/plain", errors: []int{403}},
 	"POST /webhooks/whatsapp/{channelID}": {id: "whatsappWebhook", tag: tagChannels,
 		summary: "WhatsApp Cloud API deliveries: messages and statuses",

@@ -2074,7 +2074,7 @@ export interface paths {
         };
         /**
          * Meta's subscription check of a WhatsApp channel's webhook
-         * @description Answers hub.challenge as text when hub.mode is subscribe and hub.verify_token is the channel's verify token (the one configured, else the channel's generated token); 403 otherwise.
+         * @description Meta sends ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…: answered with hub.challenge as text when the mode is subscribe and the token is the channel's verify token (the one configured, else the channel's generated token); 403 otherwise.
          */
         get: operations["whatsappWebhookVerify"];
         put?: never;
@@ -14397,14 +14397,7 @@ export interface operations {
     };
     whatsappWebhookVerify: {
         parameters: {
-            query?: {
-                /** @description subscribe */
-                "hub.mode"?: string;
-                /** @description the channel's verify token */
-                "hub.verify_token"?: string;
-                /** @description echoed back */
-                "hub.challenge"?: string;
-            };
+            query?: never;
             header?: never;
             path: {
                 channelID: number;
@@ -14420,15 +14413,6 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
-                };
-            };
-            /** @description Malformed request: bad JSON, a malformed query parameter or header */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
