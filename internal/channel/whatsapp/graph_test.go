@@ -134,3 +134,40 @@ func TestSyncTemplatesStaysOnHost(t *testing.T) {
 		t.Error("followed another host")
 	}
 }
+
+// Connect subscribes the app to the account and points the number's
+// webhooks at the channel with its verify token; Meta's refusal is the
+// error shown.
+func TestConnect(t *testing.T) {
+	var calls []string
+	fail := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		calls = append(calls, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization")+" "+string(raw))
+		if fail {
+			w.WriteHeader(400)
+			io.WriteString(w, `{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100}}`)
+			return
+		}
+		io.WriteString(w, `{"success":true}`)
+	}))
+	defer srv.Close()
+	ch := waChannel(srv.URL)
+	if err := testProvider().Connect(context.Background(), ch, "https://sb.example/webhooks/whatsapp/9"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"POST /v21.0/102290129340398/subscribed_apps Bearer EAAG-token ",
+		`POST /v21.0/` + testPhoneNumberID + ` Bearer EAAG-token {"webhook_configuration":{"override_callback_uri":"https://sb.example/webhooks/whatsapp/9","verify_token":"generated"}}`,
+	}
+	if strings.Join(calls, "\n") != strings.Join(want, "\n") {
+		t.Errorf("calls\n%s\nwant\n%s", strings.Join(calls, "\n"), strings.Join(want, "\n"))
+	}
+	if err := testProvider().Connect(context.Background(), ch, "http://localhost:8080/webhooks/whatsapp/9"); err == nil || !strings.Contains(err.Error(), "https") {
+		t.Errorf("an http URL: %v", err)
+	}
+	fail = true
+	if err := testProvider().Connect(context.Background(), ch, "https://sb.example/webhooks/whatsapp/9"); err == nil || !strings.Contains(err.Error(), "Invalid parameter") {
+		t.Errorf("refused: %v", err)
+	}
+}

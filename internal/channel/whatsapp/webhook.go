@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/meta"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
@@ -111,12 +113,29 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 	if err != nil {
 		return nil, nil, err
 	}
+	logAccountErrors(ch, s.PhoneNumberID, env)
 	items := inbound(ch, s.PhoneNumberID, env)
 	if len(items) == 0 {
 		return nil, nil, nil
 	}
 	results, err := h.convs.Receive(ctx, items)
 	return items, results, err
+}
+
+// logAccountErrors logs the errors Meta reports for the account or the
+// number rather than a message (a system-level problem, a rate limit):
+// nothing to store, but the operator should see them.
+func logAccountErrors(ch channel.Channel, phoneNumberID string, env Envelope) {
+	for _, e := range env.Entry {
+		for _, c := range e.Changes {
+			if c.Value.Metadata.PhoneNumberID != phoneNumberID {
+				continue
+			}
+			for _, err := range c.Value.Errors {
+				slog.Warn("whatsapp: Meta reports an error", "channel", ch.ID, "workspace", ch.WorkspaceID, "code", err.Code, "reason", limit.Storable(err.reason(), 300))
+			}
+		}
+	}
 }
 
 // channel finds the WhatsApp channel with the id; any miss is a 404.
