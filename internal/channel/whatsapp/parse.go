@@ -243,8 +243,24 @@ func messageInbound(m Message) conversation.Inbound {
 		content["reply_to"] = m.Context.ID
 	}
 	content["whatsapp"] = m.Raw
-	in.Content, _ = json.Marshal(content)
+	in.Content = encode(content)
 	return in
+}
+
+// encode is a stored message's content: with WhatsApp's payload when it
+// fits the store's limit, else without it (a huge contacts card, say), so
+// the message is kept rather than the delivery refused.
+func encode(content map[string]any) json.RawMessage {
+	raw, _ := json.Marshal(content)
+	if len(raw) > conversation.MaxContentBytes {
+		delete(content, "whatsapp")
+		content["whatsapp_omitted"] = "the payload was over the stored content's limit"
+		if raw, _ = json.Marshal(content); len(raw) > conversation.MaxContentBytes {
+			// The text alone is over it: the message's text keeps it (cut).
+			raw, _ = json.Marshal(map[string]any{"type": content["type"], "whatsapp_omitted": content["whatsapp_omitted"]})
+		}
+	}
+	return raw
 }
 
 // unsupported stores a message Switchboard does not show (type
@@ -252,11 +268,11 @@ func messageInbound(m Message) conversation.Inbound {
 // WhatsApp's payload and, when it says why, its error.
 func unsupported(in conversation.Inbound, m Message) conversation.Inbound {
 	in.Kind, in.Type = conversation.KindMessage, conversation.TypeUnsupported
-	content := map[string]any{"type": conversation.TypeUnsupported, "whatsapp_type": m.Type, "whatsapp": m.Raw}
+	content := map[string]any{"type": conversation.TypeUnsupported, "whatsapp_type": limit.Clip(m.Type, 50), "whatsapp": m.Raw}
 	if len(m.Errors) > 0 {
 		content["reason"] = m.Errors[0].reason()
 	}
-	in.Content, _ = json.Marshal(content)
+	in.Content = encode(content)
 	return in
 }
 

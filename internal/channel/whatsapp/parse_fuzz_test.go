@@ -38,6 +38,9 @@ func FuzzParse(f *testing.F) {
 				if in.ExternalID == "" || in.ProviderMessageID == "" || in.Type == "" || !json.Valid(in.Content) {
 					t.Fatalf("unstorable %+v", in)
 				}
+				if len(in.Content) > conversation.MaxContentBytes {
+					t.Fatalf("content of %d bytes", len(in.Content))
+				}
 				if in.Kind == conversation.KindReaction && in.Target == "" {
 					t.Fatalf("a reaction without its target: %+v", in)
 				}

@@ -165,3 +165,20 @@ func TestParseTypeWithoutItsObject(t *testing.T) {
 		}
 	}
 }
+
+// A payload over the stored content's limit keeps the message, without
+// WhatsApp's payload.
+func TestParseHugePayload(t *testing.T) {
+	card := `{"name":{"formatted_name":"Big"},"phones":[{"phone":"+1 555"}],"note":"` + strings.Repeat("x", 70_000) + `"}`
+	body := `{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"metadata":{"phone_number_id":"` + testPhoneNumberID +
+		`"},"messages":[{"id":"wamid.big","from":"` + testFrom + `","timestamp":"1","type":"contacts","contacts":[` + card + `]}]}}]}]}`
+	env, err := Parse([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := inbound(channel.Channel{ID: 1}, testPhoneNumberID, env)
+	if len(items) != 1 || items[0].Text != "Big +1 555" || len(items[0].Content) > conversation.MaxContentBytes ||
+		!strings.Contains(string(items[0].Content), "whatsapp_omitted") {
+		t.Fatalf("%d bytes: %+v", len(items[0].Content), items)
+	}
+}
