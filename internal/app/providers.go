@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
 	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
+	"github.com/switchboard-chat/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/secret"
@@ -29,6 +30,7 @@ func providers(client *http.Client, publicURL string) []channel.Provider {
 		messenger.NewMessenger(client),
 		messenger.NewInstagram(client),
 		twilio.New(client, publicURL),
+		whatsapp.New(client),
 	}
 }
 
