@@ -69,7 +69,7 @@ export default function EditorPage() {
 
 function useSchemaTypes(): string[] {
   const q = useQuery({
-    queryKey: [...queryKeys.workflows, "schema"],
+    queryKey: queryKeys.workflowSchema,
     queryFn: () => api.get<Record<string, unknown>>("/api/v1/workflows/schema"),
     staleTime: Infinity,
   });
