@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/secret"
+	"github.com/switchboard-chat/switchboard/internal/workflow/testchat"
 )
 
 // providers are the channel types this build knows; a new provider is one
@@ -20,6 +21,7 @@ func providers(client *http.Client) []channel.Provider {
 	return []channel.Provider{
 		custom.New(client),
 		widget.New(),
+		testchat.Provider{}, // the Workflow Builder's test panel
 	}
 }
 
