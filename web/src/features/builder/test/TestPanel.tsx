@@ -52,6 +52,12 @@ export function TestPanel({ workflowID, onRun }: TestPanelProps) {
     onRun(runID);
   }, [runID, onRun]);
 
+  // Each new state of the session (a live event refetched it) refreshes
+  // the run's path too: events may come before the session knew the run.
+  useEffect(() => {
+    if (runID !== null) qc.invalidateQueries({ queryKey: runQueryKey(workflowID, runID) });
+  }, [s, runID, qc, workflowID]);
+
   // Live events about the test conversation refresh the chat and the path.
   const latest = useRef<{ s?: Session; runID: number | null }>({ runID: null });
   latest.current = { s, runID };
