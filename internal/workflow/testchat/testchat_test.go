@@ -268,6 +268,9 @@ func TestTestContactsLeftOut(t *testing.T) {
 			if len(got.Data) != tc.want {
 				t.Errorf("contacts with test=%q: %d, want %d", tc.test, len(got.Data), tc.want)
 			}
+			if len(got.Data) == 1 && !got.Data[0].Test {
+				t.Errorf("the test contact is not marked test: %+v", got.Data[0])
+			}
 		}
 		for _, tc := range []struct {
 			filter conversation.ListFilter
@@ -290,6 +293,9 @@ func TestTestContactsLeftOut(t *testing.T) {
 			}
 			if int64(len(list.Data)) != tc.want || n != tc.want {
 				t.Errorf("conversations %+v: listed %d, counted %d, want %d", tc.filter, len(list.Data), n, tc.want)
+			}
+			if len(list.Data) == 1 && !list.Data[0].Test {
+				t.Errorf("the test conversation is not marked test")
 			}
 		}
 		counts, err := f.conv.Counts(ctx, owner, "open")

@@ -2422,6 +2422,7 @@ export interface components {
             lifecycle_stage: string;
             phone: string;
             tags: string[];
+            test?: boolean;
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -2449,6 +2450,7 @@ export interface components {
             lifecycle_stage: string;
             phone: string;
             tags: string[];
+            test?: boolean;
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -2583,6 +2585,7 @@ export interface components {
             status: "open" | "snoozed" | "closed";
             /** Format: int64 */
             team_id?: number;
+            test?: boolean;
             unread?: boolean;
             /** Format: date-time */
             waiting_since?: string;
