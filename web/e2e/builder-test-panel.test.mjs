@@ -10,9 +10,23 @@
 // light and dark.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, newUser, owner, PASSWORD, screenshot, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after, { workflows: false });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axeSerious answers the serious or critical axe violations inside the test panel. */
+async function axeSerious(page) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(() =>
+    window.axe
+      .run({ include: [['[data-testid="builder-test-panel"]']] }, { resultTypes: ["violations"] })
+      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.html) }))),
+  );
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
 
 /** The seed's inbound flow, saving the answer to the contact field "need". */
 function seedFlow() {
@@ -122,6 +136,8 @@ test("the test panel completes the seed's flow as a test contact, live on the ca
       { what: "the assignment step in view" },
     );
     await screenshot(page, "builder-test-panel", theme);
+    const serious = await axeSerious(page);
+    assert.equal(serious.length, 0, `axe (${theme}): ${JSON.stringify(serious)}`);
     u.assertClean();
     await u.close();
   }

@@ -112,7 +112,7 @@ export function TestPanel({ workflowID, onRun }: TestPanelProps) {
     if (e.key === "Enter" && !e.shiftKey) submit(e);
   };
 
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
   const messages = s?.messages ?? [];
   useEffect(() => {
     const el = log.current;
@@ -159,7 +159,8 @@ export function TestPanel({ workflowID, onRun }: TestPanelProps) {
           </span>
         )}
       </div>
-      <ol ref={log} role="log" aria-live="polite" aria-label={t("builderTest.messages")} data-testid="test-messages" className="flex min-h-0 flex-1 flex-col gap-2 overflow-y-auto p-3">
+      <div ref={log} role="log" aria-live="polite" aria-label={t("builderTest.messages")} data-testid="test-messages" className="min-h-0 flex-1 overflow-y-auto p-3">
+        <ol className="flex flex-col gap-2">
         {session.isLoading && (
           <li aria-hidden className="flex flex-col gap-2">
             <div className="bg-subtle h-8 w-2/3 animate-pulse rounded" />
@@ -175,7 +176,8 @@ export function TestPanel({ workflowID, onRun }: TestPanelProps) {
           <Bubble key={m.id} m={m} answerable={m.id === canAnswer} onAnswer={(r) => send.mutate(r)} disabled={send.isPending} />
         ))}
         {s && published && messages.length === 0 && <li className="text-muted text-center text-xs">{t("builderTest.empty")}</li>}
-      </ol>
+        </ol>
+      </div>
       {s?.mode === "run_now" && published && (
         <div className="border-line border-t px-3 pt-2">
           <button
