@@ -23,7 +23,32 @@ const (
 	KindMessage = "message"        // the contact wrote
 	KindEcho    = "message_echo"   // the business wrote from outside Switchboard (e.g. the phone app)
 	KindStatus  = "message_status" // the provider reports on an outbound message
+	// KindReaction: the contact reacted to a message (Target names it by
+	// its provider id); Text is the emoji, "" when the reaction is removed.
+	KindReaction = "reaction"
+	// KindEdit: the contact edited a message they sent (Target names it);
+	// Text and Content are the new version, the earlier one is kept.
+	KindEdit = "edit"
 )
+
+// TypeUnsupported is the message type of an inbound message whose kind the
+// provider's format has but Switchboard does not show: it is stored with
+// the provider's payload in Content and shown as such, never dropped.
+const TypeUnsupported = "unsupported"
+
+// MediaRef is an attachment the provider holds: the message is stored
+// with it first (so the webhook is acknowledged fast), then the bytes are
+// fetched with the provider's credentials into the media store
+// (channel.MediaFetcher) and the message's content points at them.
+type MediaRef struct {
+	// Ref is what the provider's FetchMedia understands: a media id or a URL.
+	Ref         string `json:"ref"`
+	Kind        string `json:"kind"` // image, audio, video, file or sticker
+	ContentType string `json:"content_type,omitempty"`
+	FileName    string `json:"file_name,omitempty"`
+	Size        int64  `json:"size,omitempty"` // when the provider says
+	Caption     string `json:"caption,omitempty"`
+}
 
 // Inbound is one normalised item from a channel's webhook.
 type Inbound struct {
@@ -39,6 +64,11 @@ type Inbound struct {
 	Timestamp         time.Time       // the provider's, if any
 	Status            string          // for KindStatus: delivered, read or failed (or sent)
 	Reason            string          // for a failed status
+	// Target is the provider id of the message a KindReaction or KindEdit
+	// is about.
+	Target string
+	// Media are the message's attachments held by the provider.
+	Media []MediaRef
 }
 
 // Received says what became of one inbound item.

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/page"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
@@ -99,10 +100,47 @@ func (s *Service) ListRuns(ctx context.Context, workspaceID, workflowID int64, f
 		return page.Page[Run]{}, fmt.Errorf("workflow: list runs: %w", err)
 	}
 	list, err := db.Collect(rows, func(rows *sql.Rows) (Run, error) { return scanRun(rows) })
+	if err == nil {
+		err = s.nameContacts(ctx, workspaceID, list)
+	}
 	if err != nil {
 		return page.Page[Run]{}, fmt.Errorf("workflow: list runs: %w", err)
 	}
 	return page.Cut(list, req.Limit, func(r Run) page.Cursor { return page.Cursor{Order: OrderRuns, ID: r.ID} }), nil
+}
+
+// nameContacts fills each run's ContactName with one query for the page.
+func (s *Service) nameContacts(ctx context.Context, workspaceID int64, runs []Run) error {
+	ids := map[int64]bool{}
+	args := []any{workspaceID}
+	for _, r := range runs {
+		if r.ContactID != 0 && !ids[r.ContactID] {
+			ids[r.ContactID] = true
+			args = append(args, r.ContactID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, first_name, last_name, COALESCE(phone, ''), COALESCE(email, '') FROM contacts
+		WHERE workspace_id = ? AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	names := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var first, last, phone, email string
+		if err := rows.Scan(&id, &first, &last, &phone, &email); err != nil {
+			return err
+		}
+		names[id] = conversation.DisplayName(first, last, phone, email)
+	}
+	for i := range runs {
+		runs[i].ContactName = names[runs[i].ContactID]
+	}
+	return rows.Err()
 }
 
 // GetRun returns a run with its history.

@@ -34,11 +34,13 @@ func terminal(status string) bool {
 
 // Run is one execution of a workflow version for a contact.
 type Run struct {
-	ID             int64     `json:"id"`
-	WorkspaceID    int64     `json:"workspace_id"`
-	WorkflowID     int64     `json:"workflow_id"`
-	Version        int       `json:"version"`
-	ContactID      int64     `json:"contact_id,omitempty"`
+	ID          int64 `json:"id"`
+	WorkspaceID int64 `json:"workspace_id"`
+	WorkflowID  int64 `json:"workflow_id"`
+	Version     int   `json:"version"`
+	ContactID   int64 `json:"contact_id,omitempty"`
+	// ContactName is filled in lists, so a list names its contacts in one query.
+	ContactName    string    `json:"contact_name,omitempty"`
 	ConversationID int64     `json:"conversation_id,omitempty"`
 	Status         string    `json:"status"`
 	Step           string    `json:"step"`

@@ -98,6 +98,10 @@ func TestSeedFlowEndToEnd(t *testing.T) {
 		if !strings.Contains(run.History[2].Outcome, "invalid answer") || !strings.Contains(run.History[3].Outcome, `"Billing"`) {
 			t.Errorf("history outcomes: %q, %q", run.History[2].Outcome, run.History[3].Outcome)
 		}
+		// The history names the agent, as people read it.
+		if last := run.History[len(run.History)-1].Outcome; !strings.Contains(last, agents["Billing"].Name+" (user ") {
+			t.Errorf("assignment outcome %q does not name %s", last, agents["Billing"].Name)
+		}
 		if run.Data.Vars["need"] != "Billing" {
 			t.Errorf("variable need = %v", run.Data.Vars["need"])
 		}

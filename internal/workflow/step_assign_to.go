@@ -113,20 +113,20 @@ func (s *assignTo) exec(x *execution) (result, error) {
 			UserID int64 `json:"user_id"`
 		}
 		json.Unmarshal(x.input, &in)
-		return result{exit: "next", outcome: fmt.Sprintf("assigned to user %d from the queue", in.UserID),
+		return result{exit: "next", outcome: fmt.Sprintf("assigned to %s from the queue", x.userName(in.UserID)),
 			output: map[string]any{"user_id": in.UserID}}, nil
 	}
 	res, _ := x.outside.(AssignResult)
 	x.log("target", s.Target)
 	switch {
 	case res.Assigned || (s.Target == "unassign" && !res.Queued):
-		return result{exit: "next", outcome: fmt.Sprintf("assigned to user %d: %s", res.UserID, res.Reason),
+		return result{exit: "next", outcome: fmt.Sprintf("assigned to %s: %s", x.userName(res.UserID), res.Reason),
 			output: map[string]any{"user_id": res.UserID, "reason": res.Reason}}, nil
 	case res.Queued:
 		// Routing may have assigned from the queue between its answer and
 		// this transaction: then there is nothing to wait for.
 		if c, err := conversation.GetTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID); err == nil && c.AssigneeID != 0 {
-			return result{exit: "next", outcome: fmt.Sprintf("assigned to user %d from the queue", c.AssigneeID),
+			return result{exit: "next", outcome: fmt.Sprintf("assigned to %s from the queue", x.userName(c.AssigneeID)),
 				output: map[string]any{"user_id": c.AssigneeID}}, nil
 		}
 		r := result{wait: StatusWaitingAssignment, outcome: fmt.Sprintf("queued at position %d: %s", res.Position, res.Reason),
@@ -155,4 +155,22 @@ func (e *Engine) teamByName(ctx context.Context, workspaceID int64, name string)
 		return 0, apperr.Invalid("team", "the workspace has no team named %q", name)
 	}
 	return t.ID, err
+}
+
+// userName names a user in a run's history as people read it: "Ana
+// (user 7)"; just "user 7" when the name cannot be read, and "nobody"
+// for an unassignment. History is for reading, so a failed lookup does
+// not fail the step.
+func (x *execution) userName(id int64) string {
+	if id == 0 {
+		return "nobody"
+	}
+	var name string
+	if x.tx != nil {
+		x.tx.QueryRow(x.ctx, `SELECT name FROM users WHERE id = ?`, id).Scan(&name)
+	}
+	if name == "" {
+		return fmt.Sprintf("user %d", id)
+	}
+	return fmt.Sprintf("%s (user %d)", name, id)
 }

@@ -14,7 +14,8 @@ import { qk } from "../../../lib/queryKeys";
 import type { ContactField } from "../../../lib/types";
 import type { components } from "../../../lib/api-types";
 import { useCategories, useTeams } from "../../../lib/directory";
-import { hints, nodeSchema, orders, type JSONSchema, type Suggest } from "./schema";
+import { hints, nodeSchema, orders, typeNames, type JSONSchema, type Suggest } from "./schema";
+import { NodeMeta, type MetaPatch, type MetaValue } from "./NodeMeta";
 import { SchemaForm, type Problem } from "./SchemaForm";
 import { nodeVariables } from "./template";
 
@@ -73,6 +74,8 @@ export function StepDrawer({
   onClose,
   schema: given,
   debounceMs = 300,
+  meta,
+  onMeta,
 }: {
   node: DrawerNode;
   onChange(settings: Record<string, unknown>): void;
@@ -86,6 +89,9 @@ export function StepDrawer({
   schema?: JSONSchema;
   /** Delay before onChange while typing; 0 calls it on every change. */
   debounceMs?: number;
+  /** The node's name, trigger type and workflow settings, edited by NodeMeta when onMeta is given. */
+  meta?: MetaValue;
+  onMeta?(p: MetaPatch): void;
 }) {
   const { t } = useTranslation();
   const fetched = useWorkflowSchema();
@@ -185,6 +191,7 @@ export function StepDrawer({
             </ul>
           </section>
         )}
+        {onMeta && root && <NodeMeta kind={node.kind} value={meta ?? {}} triggerTypes={typeNames(root, "trigger")} onChange={(p) => { flush(); onMeta(p); }} />}
         {!root && fetched.isError && <p className="text-danger text-sm">{t("builderDrawer.schemaError")}</p>}
         {!root && !fetched.isError && <div className="bg-subtle h-24 animate-pulse rounded" aria-busy="true" />}
         {root && !schema && <p className="text-danger text-sm">{t("builderDrawer.unknownType", { type: node.type })}</p>}

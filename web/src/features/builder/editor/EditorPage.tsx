@@ -39,6 +39,8 @@ import {
   copySteps,
   deleteStep,
   pasteSteps,
+  setTrigger,
+  setWorkflowMeta,
   toGraph,
   updateStep,
   updateTrigger,
@@ -161,12 +163,15 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const def = hist.present;
   const dirty = def !== saved;
 
-  const edit = useCallback((next: Definition, coalesce?: string) => {
+  // editWith applies a change to the latest definition, so changes queued in
+  // one event (the drawer's pending text, then a type change) all land.
+  const editWith = useCallback((change: (d: Definition) => Definition, coalesce?: string) => {
     const now = Date.now();
     const same = coalesce && lastEdit.current?.key === coalesce && now - lastEdit.current.at < 1500;
     lastEdit.current = coalesce ? { key: coalesce, at: now } : null;
-    setHist((h) => (same ? { ...h, present: next } : push(h, next)));
+    setHist((h) => (same ? { ...h, present: change(h.present) } : push(h, change(h.present))));
   }, []);
+  const edit = useCallback((next: Definition, coalesce?: string) => editWith(() => next, coalesce), [editWith]);
 
   const graph = useMemo(() => toGraph(def), [def]);
   const positions = useMemo(() => positionsFor(def, manual), [def, manual]);
@@ -176,14 +181,24 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     return m;
   }, [problems]);
 
+  // A step just added is brought into view once the layout has placed it.
+  const reveal = useRef<string | null>(null);
   const onAdd = useCallback(
     (source: string, exit: string, type: string) => {
       const r = addStep(hist.present, { source, exit }, type);
       edit(r.def);
       setSelected(r.id);
+      reveal.current = r.id;
     },
     [hist.present, edit],
   );
+  useEffect(() => {
+    const id = reveal.current;
+    const p = id ? positions[id] : undefined;
+    if (!id || !p) return;
+    reveal.current = null;
+    void flow.setCenter(p.x + 130, p.y + 60, { zoom: Math.max(flow.getZoom(), 0.75), duration: 200 });
+  }, [positions, flow]);
 
   const built: StepFlowNode[] = useMemo(
     () =>
@@ -500,7 +515,18 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           </ReactFlow>
         </div>
         {panel === "versions" && !drawerNode && (
-          <VersionsPanel workflowID={Number(workflowID)} workflow={current} draft={def} onCompare={setDiff} />
+          <VersionsPanel
+            workflowID={Number(workflowID)}
+            workflow={current}
+            draft={def}
+            onCompare={setDiff}
+            onFocusStep={focusStep}
+            onRestore={(d) => {
+              edit(d);
+              setSaved(d);
+              setProblems([]);
+            }}
+          />
         )}
         {panel === "test" && !drawerNode && <TestPanel workflowID={Number(workflowID)} workflow={current} onRun={setOpenRun} />}
         {panel === "runs" && !drawerNode && (
@@ -531,10 +557,26 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
               ...def.steps.filter((s) => s.id !== drawerNode.id).map((s) => ({ kind: "step", id: s.id, type: s.type, settings: s.settings ?? {} })),
             ])}
             onClose={() => setSelected(null)}
+            meta={
+              drawerNode.kind === "trigger"
+                ? {
+                    type: def.trigger.type,
+                    once_per_contact: def.trigger.once_per_contact,
+                    workflow: { name: def.name, description: def.description, end_on_assignment: def.options?.end_on_assignment },
+                  }
+                : { name: selStep?.name }
+            }
+            onMeta={(m) =>
+              "step" in m
+                ? editWith((d) => updateStep(d, drawerNode.id, d.steps.find((x) => x.id === drawerNode.id)?.settings ?? {}, m.step.name), `${drawerNode.id}:name`)
+                : "trigger" in m
+                  ? editWith((d) => setTrigger(d, m.trigger), "trigger:meta")
+                  : editWith((d) => setWorkflowMeta(d, m.workflow), "workflow:meta")
+            }
             onChange={(settings) =>
               drawerNode.kind === "trigger"
-                ? edit(updateTrigger(hist.present, settings), "trigger")
-                : edit(updateStep(hist.present, drawerNode.id, settings), drawerNode.id)
+                ? editWith((d) => updateTrigger(d, settings), "trigger")
+                : editWith((d) => updateStep(d, drawerNode.id, settings), drawerNode.id)
             }
           />
         )}

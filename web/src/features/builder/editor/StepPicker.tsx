@@ -32,9 +32,10 @@ export function StepPicker({
       <Popover.Portal>
         <Popover.Content
           sideOffset={6}
+          collisionPadding={8}
           data-testid="step-picker"
           aria-label={t("builderCanvas.picker")}
-          className="border-line bg-bg z-50 max-h-[70vh] w-64 overflow-y-auto rounded-md border p-1 text-sm shadow-lg"
+          className="border-line bg-bg z-50 max-h-[min(70vh,var(--radix-popover-content-available-height))] w-64 overflow-y-auto rounded-md border p-1 text-sm shadow-lg"
         >
           {groupTypes(types).map((g) => (
             <div key={g.key} role="group" aria-label={t(`builderCanvas.groups.${g.key}`)}>
@@ -46,7 +47,12 @@ export function StepPicker({
                     <button
                       type="button"
                       data-testid={`pick-${type}`}
-                      onClick={() => onPick(type)}
+                      // React events bubble through the portal to the node: stop here, or the
+                      // node's click would select it again over the step just added.
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onPick(type);
+                      }}
                       className="hover:bg-hover focus-visible:bg-hover flex w-full items-center gap-2 rounded px-2 py-1.5 text-left focus-visible:outline-none"
                     >
                       <Icon size={14} aria-hidden className="text-muted" />

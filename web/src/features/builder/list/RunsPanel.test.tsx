@@ -7,7 +7,7 @@ vi.mock("../../../lib/session", () => ({ useMe: () => ({ workspace: { timezone: 
 const { RunsPanel } = await import("./RunsPanel");
 
 const runs = [
-  { id: 9, workflow_id: 3, version: 2, contact_id: 5, status: "waiting_reply", step: "ask_need", created_at: "2026-03-02T09:00:00Z" },
+  { id: 9, workflow_id: 3, version: 2, contact_id: 5, contact_name: "Maria Silva", status: "waiting_reply", step: "ask_need", created_at: "2026-03-02T09:00:00Z" },
   { id: 8, workflow_id: 3, version: 1, contact_id: 0, status: "finished", step: "busy", created_at: "2026-03-01T09:00:00Z" },
 ];
 
@@ -20,7 +20,7 @@ describe("RunsPanel", () => {
   it("lists the runs with contact, status, where each waits and version, and opens one", async () => {
     const fetchMock = vi.fn((url: string) =>
       Promise.resolve(
-        new Response(JSON.stringify(String(url).includes("/contacts/5") ? { id: 5, first_name: "Maria", last_name: "Silva" } : { data: runs }), {
+        new Response(JSON.stringify(String(url).includes("/contacts/") ? {} : { data: runs }), {
           status: 200,
           headers: { "Content-Type": "application/json" },
         }),
@@ -43,5 +43,7 @@ describe("RunsPanel", () => {
     fireEvent.click(rows[0]!);
     expect(onOpenRun).toHaveBeenCalledWith(9);
     expect(String(fetchMock.mock.calls[0]![0])).toContain("/api/v1/workflows/3/runs");
+    // The list names its contacts itself: no request per row.
+    expect(fetchMock.mock.calls.map((c) => String(c[0])).filter((u) => u.includes("/contacts/"))).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 // canvas mounts it and opens a run with onOpenRun (its path on the
 // canvas). Filtered by status; "Load more" pages on.
 import { useState } from "react";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
@@ -11,7 +11,6 @@ import { useMe } from "../../../lib/session";
 import type { components } from "../../../lib/api-types";
 
 type Run = components["schemas"]["WorkflowRun"];
-type Contact = components["schemas"]["Contact"];
 
 export const runStatuses = ["running", "waiting_reply", "waiting_timer", "waiting_assignment", "finished", "failed", "stopped"] as const;
 
@@ -74,7 +73,7 @@ export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpe
                 className="hover:bg-hover border-line grid w-full grid-cols-[1fr_auto] gap-x-2 border-b px-1 py-1.5 text-left"
               >
                 <span className="truncate font-medium">
-                  <ContactName id={run.contact_id} />
+                  {run.contact_name || (run.contact_id ? t("builderList.runs.contact", { id: run.contact_id }) : t("builderList.runs.noContact"))}
                 </span>
                 <span className="text-muted text-xs">{t("builderList.runs.version", { version: run.version })}</span>
                 <span className="text-muted text-xs">{when.format(new Date(run.created_at))}</span>
@@ -94,14 +93,4 @@ export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpe
       )}
     </section>
   );
-}
-
-/** ContactName shows a run's contact (cached per contact). */
-function ContactName({ id }: { id?: number }) {
-  const { t } = useTranslation();
-  const c = useQuery({ queryKey: qk.contact(id ?? 0), queryFn: () => api.get<Contact>(`/api/v1/contacts/${id}`), enabled: !!id, staleTime: 60_000 });
-  if (!id) return <>{t("builderList.runs.noContact")}</>;
-  const d = c.data;
-  const name = d ? [d.first_name, d.last_name].filter(Boolean).join(" ") || d.phone || d.email : "";
-  return <>{name || t("builderList.runs.contact", { id })}</>;
 }

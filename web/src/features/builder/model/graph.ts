@@ -279,6 +279,30 @@ export function updateTrigger(def: Definition, conditions: Record<string, unknow
   return next;
 }
 
+/**
+ * setTrigger changes the trigger's type or its once-per-contact flag. A new
+ * type starts with no conditions: the old type's conditions mean nothing to it.
+ */
+export function setTrigger(def: Definition, patch: { type?: string; once_per_contact?: boolean }): Definition {
+  const next = clone(def);
+  if (patch.type !== undefined && patch.type !== next.trigger.type) next.trigger = { type: patch.type, once_per_contact: next.trigger.once_per_contact };
+  if (patch.once_per_contact !== undefined) next.trigger.once_per_contact = patch.once_per_contact;
+  if (!next.trigger.once_per_contact) delete next.trigger.once_per_contact;
+  return next;
+}
+
+/** setWorkflowMeta changes the workflow's name, description or options. */
+export function setWorkflowMeta(def: Definition, patch: { name?: string; description?: string; end_on_assignment?: boolean }): Definition {
+  const next = clone(def);
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.description !== undefined) {
+    if (patch.description) next.description = patch.description;
+    else delete next.description;
+  }
+  if (patch.end_on_assignment !== undefined) next.options = { ...next.options, end_on_assignment: patch.end_on_assignment };
+  return next;
+}
+
 /** Clipboard: copied steps, their exits to steps outside the copy dropped. */
 export interface Clipboard {
   steps: Step[];

@@ -8,6 +8,8 @@ import {
   deleteStep,
   exitNames,
   pasteSteps,
+  setTrigger,
+  setWorkflowMeta,
   toGraph,
   updateStep,
 } from "./graph";
@@ -101,6 +103,30 @@ describe("deleteStep with its branch", () => {
   it("deleting the start removes everything after it", () => {
     const def = deleteStep(seed(), "welcome");
     expect(def.steps).toEqual([]);
+  });
+});
+
+describe("trigger and workflow settings", () => {
+  it("a new trigger type starts without the old type's conditions; once per contact is kept", () => {
+    const once = setTrigger(seed(), { once_per_contact: true });
+    expect(once.trigger).toEqual({ type: "conversation_opened", conditions: { sources: ["contact"] }, once_per_contact: true });
+    const tagged = setTrigger(once, { type: "contact_tag_updated" });
+    expect(tagged.trigger).toEqual({ type: "contact_tag_updated", once_per_contact: true });
+    expect(setTrigger(tagged, { once_per_contact: false }).trigger).toEqual({ type: "contact_tag_updated" });
+    expect(setTrigger(once, { type: "conversation_opened" }).trigger.conditions).toEqual({ sources: ["contact"] });
+  });
+  it("changes the name, the description and the options without touching the steps", () => {
+    const d = seed();
+    const n = setWorkflowMeta(d, { name: "Inbound v2", description: "Routes new chats", end_on_assignment: false });
+    expect([n.name, n.description, n.options]).toEqual(["Inbound v2", "Routes new chats", { end_on_assignment: false }]);
+    expect(n.steps).toEqual(d.steps);
+    expect(setWorkflowMeta(n, { description: "" }).description).toBeUndefined();
+    expect(d.name).toBe("Inbound conversations");
+  });
+  it("names a step and clears its name", () => {
+    const named = updateStep(seed(), "welcome", { text: "Hi" }, "Greeting");
+    expect(named.steps.find((s) => s.id === "welcome")?.name).toBe("Greeting");
+    expect(updateStep(named, "welcome", { text: "Hi" }, "").steps.find((s) => s.id === "welcome")?.name).toBeUndefined();
   });
 });
 

@@ -1,0 +1,79 @@
+package channel
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+)
+
+// The interfaces below are optional: a Provider implements those its
+// provider's API has, and the rest of the product asks with a type
+// assertion, never by channel type.
+
+// MediaFetcher is a Provider whose inbound attachments are held by the
+// provider and must be downloaded with the channel's credentials
+// (WhatsApp's media ids, Telegram's file ids, Twilio's media URLs…).
+// The body is read at most to the channel's size limit and closed by the
+// caller. An error wrapping outbound.PermanentError (e.g. the media
+// expired) stops retrying.
+type MediaFetcher interface {
+	FetchMedia(ctx context.Context, ch Channel, ref conversation.MediaRef) (FetchedMedia, error)
+}
+
+// FetchedMedia is an attachment's bytes as the provider served them.
+type FetchedMedia struct {
+	Body        io.ReadCloser
+	ContentType string // as the provider declared it
+	FileName    string // when the provider names the file
+}
+
+// Connector is a Provider that registers the channel with the provider
+// when it is saved (Telegram's setWebhook): webhookURL is where the
+// provider must deliver, under the node's public URL. An error is shown
+// to whoever saved the channel; the channel stays saved and can be
+// connected again.
+type Connector interface {
+	Connect(ctx context.Context, ch Channel, webhookURL string) error
+}
+
+// Windowed is a Provider whose customer-service window depends on the
+// channel's configuration (Messenger's HUMAN_AGENT tag where the page has
+// it); others have the window of their Capabilities.
+type Windowed interface {
+	Window(ch Channel) Window
+}
+
+// Window is a channel's customer-service window: free text may be sent
+// until Seconds after the contact's last message (0: always). Between
+// Seconds and ExtendedSeconds it may still be sent with Tag (the send
+// path stamps the message's content with "message_tag": Tag); after that,
+// only what Rule allows: "template" (WhatsApp's approved templates) or
+// "none".
+type Window struct {
+	Seconds         int64  `json:"seconds"`
+	ExtendedSeconds int64  `json:"extended_seconds,omitempty"`
+	Tag             string `json:"tag,omitempty"`
+	Rule            string `json:"rule,omitempty"`
+}
+
+// TemplateSyncer is a Provider with pre-approved message templates
+// (WhatsApp): it lists them from the provider's API so they can be stored
+// and offered outside the window.
+type TemplateSyncer interface {
+	SyncTemplates(ctx context.Context, ch Channel) ([]Template, error)
+}
+
+// Template is one pre-approved message template. An outbound message of
+// type "template" carries {"type":"template","name","language","params":[…]}
+// in its content; Params is how many {{n}} parameters the body takes.
+type Template struct {
+	Name       string          `json:"name"`
+	Language   string          `json:"language"`
+	Category   string          `json:"category,omitempty"`
+	Status     string          `json:"status"` // APPROVED, PENDING, REJECTED…
+	Body       string          `json:"body"`   // the body text with its {{1}}… placeholders
+	Params     int             `json:"params"`
+	Components json.RawMessage `json:"components,omitempty"` // the provider's own description
+}
