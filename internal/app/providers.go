@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/secret"
+	"github.com/switchboard-chat/switchboard/internal/workflow/testchat"
 )
 
 // providers are the channel types this build knows; a new provider is one
@@ -31,6 +32,7 @@ func providers(client *http.Client, publicURL string) []channel.Provider {
 		messenger.NewInstagram(client),
 		twilio.New(client, publicURL),
 		whatsapp.New(client),
+		testchat.Provider{}, // the Workflow Builder's test panel
 	}
 }
 

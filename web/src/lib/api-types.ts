@@ -1913,6 +1913,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflowID}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your test session of the workflow: your test contact, its open conversation, its messages and the latest run
+         * @description started is false until POST …/test (or a first message) makes your test contact. published_version is the version tested (0: publish first); draft_differs says the draft is not what is tested. mode is chat (a conversation_opened trigger: your first message starts the workflow) or run_now (POST …/test/run starts it). Signed-in people only (403 for a workspace token).
+         */
+        get: operations["getWorkflowTest"];
+        put?: never;
+        /**
+         * Make (or find) your test contact for the workflow
+         * @description A contact flagged as a test contact (left out of contact and conversation lists, counts and workflow stats unless test=include or test=only), named "Test contact (your name)", on the workspace's test channel (made on first use). Its events start only this workflow, even while stopped, on its published version.
+         */
+        post: operations["startWorkflowTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowID}/test/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message as your test contact (typed text, or a quick reply's text)
+         * @description Stored through the channels' receive path: it opens a conversation (source contact) if none is open, answers a question waiting for it. A resend with the same client_id is stored once. 409 when nothing is published; 422 naming text when it is empty or longer than 4,000 characters.
+         */
+        post: operations["sendWorkflowTestMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowID}/test/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restart: stop your test contact's runs and close its conversation, freeing its agent
+         * @description The conversation closes with the summary "Test restarted from the Workflow Builder"; the next message opens a new one.
+         */
+        post: operations["resetWorkflowTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowID}/test/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run now: start a run of the published version for your test contact, whatever the trigger
+         * @description The trigger's conditions are not evaluated; the run opens a conversation on the test channel if none is open. 409 when nothing is published.
+         */
+        post: operations["runWorkflowTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflowID}/versions": {
         parameters: {
             query?: never;
@@ -2558,6 +2642,7 @@ export interface components {
             lifecycle_stage: string;
             phone: string;
             tags: string[];
+            test?: boolean;
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -2585,6 +2670,7 @@ export interface components {
             lifecycle_stage: string;
             phone: string;
             tags: string[];
+            test?: boolean;
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -2719,6 +2805,7 @@ export interface components {
             status: "open" | "snoozed" | "closed";
             /** Format: int64 */
             team_id?: number;
+            test?: boolean;
             unread?: boolean;
             /** Format: date-time */
             waiting_since?: string;
@@ -2782,6 +2869,7 @@ export interface components {
             tag?: string;
             /** Format: int64 */
             team_id?: number;
+            test?: string;
         };
         ConversationMessage: {
             /** Format: int64 */
@@ -3094,6 +3182,42 @@ export interface components {
         TemplateList: {
             data: components["schemas"]["ChannelTemplate"][];
         };
+        TestchatConversation: {
+            /** Format: int64 */
+            assignee_id?: number;
+            assignee_name?: string;
+            /** Format: int64 */
+            id: number;
+            status: string;
+            /** Format: int64 */
+            team_id?: number;
+            team_name?: string;
+        };
+        TestchatRun: {
+            error?: string;
+            /** Format: int64 */
+            id: number;
+            status: string;
+            step: string;
+            version: number;
+        };
+        TestchatSession: {
+            /** Format: int64 */
+            channel_id?: number;
+            /** Format: int64 */
+            contact_id?: number;
+            contact_name?: string;
+            conversation?: components["schemas"]["TestchatConversation"];
+            draft_differs: boolean;
+            messages: components["schemas"]["ConversationMessage"][];
+            mode: string;
+            published_version: number;
+            run?: components["schemas"]["TestchatRun"];
+            started: boolean;
+            trigger_type: string;
+            /** Format: int64 */
+            workflow_id: number;
+        };
         UnreadCount: {
             unread: number;
         };
@@ -3228,6 +3352,7 @@ export interface components {
             id: number;
             status: string;
             step: string;
+            test: boolean;
             /** Format: date-time */
             updated_at: string;
             version: number;
@@ -4809,6 +4934,8 @@ export interface operations {
                 last_message_after?: string;
                 /** @description RFC 3339: the contact last wrote before (or never) */
                 last_message_before?: string;
+                /** @description include: also the Workflow Builder's test contacts (left out by default); only: them alone */
+                test?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -4997,6 +5124,8 @@ export interface operations {
                 last_message_after?: string;
                 /** @description RFC 3339: the contact last wrote before (or never) */
                 last_message_before?: string;
+                /** @description include: also the Workflow Builder's test contacts (left out by default); only: them alone */
+                test?: string;
             };
             header?: never;
             path?: never;
@@ -5576,6 +5705,8 @@ export interface operations {
                 opened_source?: string;
                 /** @description text in the contact's name, phone or email (at most 200 characters) */
                 q?: string;
+                /** @description include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone */
+                test?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -6105,6 +6236,8 @@ export interface operations {
                 opened_source?: string;
                 /** @description text in the contact's name, phone or email (at most 200 characters) */
                 q?: string;
+                /** @description include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone */
+                test?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -9464,6 +9597,7 @@ export interface operations {
                         tag?: string;
                         /** Format: int64 */
                         team_id?: number;
+                        test?: string;
                     };
                     name: string;
                 };
@@ -9647,6 +9781,7 @@ export interface operations {
                         tag?: string;
                         /** Format: int64 */
                         team_id?: number;
+                        test?: string;
                     };
                     name: string;
                 };
@@ -13930,6 +14065,357 @@ export interface operations {
             };
             /** @description No such thing in your workspace (also for a malformed id) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getWorkflowTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startWorkflowTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sendWorkflowTestMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    client_id?: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resetWorkflowTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    runWorkflowTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
