@@ -1,0 +1,300 @@
+package email
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+)
+
+// pollers are the IMAP pollers this node runs, one per email channel with
+// IMAP configured whose mailbox lease it holds (or waits for).
+type pollers struct {
+	mu      sync.Mutex
+	wakeCh  chan int64 // nil until RunIMAP started
+	running map[int64]context.CancelFunc
+}
+
+// wake asks RunIMAP to (re)start the poller of a channel whose settings
+// were saved.
+func (ps *pollers) wake(id int64) {
+	ps.mu.Lock()
+	ch := ps.wakeCh
+	ps.mu.Unlock()
+	if ch == nil {
+		return
+	}
+	select {
+	case ch <- id:
+	default:
+		go func() { ch <- id }() // RunIMAP is busy starting another
+	}
+}
+
+// RunIMAP runs the node's IMAP pollers until ctx ends: one per email
+// channel with an IMAP host, started now for those that exist and when a
+// channel is saved (Connect) for the others. Each poller holds its
+// mailbox's lease while connected, so of several nodes exactly one reads
+// a mailbox; the others wait for the lease's end. Nothing here wakes on
+// an interval: a poller is blocked on its IDLE connection, renewing its
+// lease every LeaseDuration/3.
+func (p *Provider) RunIMAP(ctx context.Context) {
+	ps := &p.pollers
+	ps.mu.Lock()
+	ps.wakeCh = make(chan int64, 16)
+	ps.running = map[int64]context.CancelFunc{}
+	wake := ps.wakeCh
+	ps.mu.Unlock()
+	var wg sync.WaitGroup
+	start := func(id int64) {
+		ps.mu.Lock()
+		defer ps.mu.Unlock()
+		if cancel, ok := ps.running[id]; ok {
+			cancel()
+		}
+		pctx, cancel := context.WithCancel(ctx)
+		ps.running[id] = cancel
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.poll(pctx, id)
+		}()
+	}
+	if list, err := emailChannels(ctx, p.deps().DB); err != nil {
+		slog.Error("email: list the channels to poll", "err", err)
+	} else {
+		for _, c := range list {
+			if c.cfg.IMAPHost != "" {
+				start(c.id)
+			}
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			ps.mu.Lock()
+			for _, cancel := range ps.running {
+				cancel()
+			}
+			ps.wakeCh = nil
+			ps.mu.Unlock()
+			wg.Wait()
+			return
+		case id := <-wake:
+			start(id)
+		}
+	}
+}
+
+// poll keeps channel id's mailbox read while ctx lasts: it claims the
+// mailbox, runs a session, and reconnects with backoff when the session
+// ends on an error.
+func (p *Provider) poll(ctx context.Context, id int64) {
+	d := p.deps()
+	backoff := time.Second
+	for ctx.Err() == nil {
+		ch, err := d.Channels.Read(ctx, id)
+		if apperr.KindOf(err) == apperr.KindNotFound {
+			return
+		}
+		if err != nil {
+			slog.Error("email: read the channel", "channel", id, "err", err)
+			sleep(ctx, backoff)
+			continue
+		}
+		cfg, err := parseConfig(ch)
+		if err != nil || cfg.IMAPHost == "" {
+			return
+		}
+		ok, until, err := p.claim(ctx, id)
+		if err != nil {
+			slog.Error("email: claim the mailbox", "channel", id, "err", err)
+			sleep(ctx, backoff)
+			continue
+		}
+		if !ok {
+			// Another node reads it: wait for its lease to end.
+			sleep(ctx, time.Until(until)+time.Second)
+			continue
+		}
+		began := time.Now()
+		err = p.session(ctx, ch, cfg)
+		if ctx.Err() != nil {
+			p.release(context.Background(), id)
+			return
+		}
+		if errors.Is(err, errLeaseLost) {
+			continue
+		}
+		if time.Since(began) > time.Minute {
+			backoff = time.Second
+		}
+		slog.Warn("email: IMAP session ended; reconnecting", "channel", id, "in", backoff, "err", err)
+		sleep(ctx, backoff)
+		backoff = min(backoff*2, 5*time.Minute)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// session connects, selects the mailbox, stores what arrived since the
+// last UID stored, then IDLEs until new mail, storing it as it comes. It
+// returns on a connection error, a lost lease, or ctx's end.
+func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) error {
+	newMail := make(chan struct{}, 1)
+	c, err := p.imapClient(ctx, cfg, &imapclient.UnilateralDataHandler{
+		Mailbox: func(data *imapclient.UnilateralDataMailbox) {
+			if data.NumMessages != nil {
+				select {
+				case newMail <- struct{}{}:
+				default:
+				}
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	sel, err := c.Select(cfg.IMAPMailbox, &imap.SelectOptions{}).Wait()
+	if err != nil {
+		return fmt.Errorf("email: select %s: %w", cfg.IMAPMailbox, err)
+	}
+	cur, err := p.loadCursor(ctx, ch.ID)
+	if err != nil {
+		return err
+	}
+	if cur.UIDValidity != sel.UIDValidity {
+		// A new mailbox, or the server renumbered it: read it all again;
+		// what was stored is recognised by its Message-ID.
+		cur = cursor{UIDValidity: sel.UIDValidity}
+	}
+	renewEvery := LeaseDuration / 3
+	renewAt := time.Now().Add(renewEvery)
+	for {
+		if cur, err = p.fetchNew(ctx, c, ch, cur); err != nil {
+			return err
+		}
+		if time.Now().After(renewAt) {
+			if err := p.renew(ctx, ch.ID); err != nil {
+				return err
+			}
+			renewAt = time.Now().Add(renewEvery)
+		}
+		idle, err := c.Idle()
+		if err != nil {
+			return fmt.Errorf("email: idle: %w", err)
+		}
+		t := time.NewTimer(time.Until(renewAt))
+		select {
+		case <-newMail:
+		case <-t.C:
+		case <-ctx.Done():
+		case <-c.Closed():
+		}
+		t.Stop()
+		if err := idle.Close(); err != nil {
+			return fmt.Errorf("email: idle: %w", err)
+		}
+		if err := idle.Wait(); err != nil {
+			return fmt.Errorf("email: idle: %w", err)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// fetchNew stores each message after cur.LastUID in UID order, marks it
+// \Seen once stored, and moves the cursor past it.
+func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channel.Channel, cur cursor) (cursor, error) {
+	var set imap.UIDSet
+	set.AddRange(imap.UID(cur.LastUID+1), 0) // last+1:*
+	found, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
+	if err != nil {
+		return cur, fmt.Errorf("email: search: %w", err)
+	}
+	for _, uid := range found.AllUIDs() {
+		if uint32(uid) <= cur.LastUID {
+			continue // "n:*" names the last message even when its UID is below n
+		}
+		section := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Size: p.maxMessageBytes()}}
+		msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+		if err != nil {
+			return cur, fmt.Errorf("email: fetch %d: %w", uid, err)
+		}
+		if len(msgs) == 1 {
+			raw := msgs[0].FindBodySection(section)
+			if raw == nil && len(msgs[0].BodySection) > 0 {
+				raw = msgs[0].BodySection[0].Bytes
+			}
+			if _, err := p.Deliver(ctx, ch, raw); err != nil {
+				return cur, err
+			}
+			flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}
+			if err := c.Store(imap.UIDSetNum(uid), flags, nil).Close(); err != nil {
+				slog.Warn("email: mark a message seen", "channel", ch.ID, "uid", uid, "err", err)
+			}
+		}
+		cur.LastUID = uint32(uid)
+		if err := p.saveCursor(ctx, ch.ID, cur); err != nil {
+			return cur, err
+		}
+	}
+	return cur, nil
+}
+
+func (p *Provider) maxMessageBytes() int64 { return 25 << 20 }
+
+// imapClient connects through the guard, logs in.
+func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := p.dialServer(dctx, cfg.imapAddr())
+	if err != nil {
+		return nil, err
+	}
+	opts := &imapclient.Options{UnilateralDataHandler: h, TLSConfig: p.tlsConfig(cfg.IMAPHost)}
+	var c *imapclient.Client
+	switch cfg.IMAPTLS {
+	case TLSImplicit:
+		c = imapclient.New(tls.Client(conn, opts.TLSConfig), opts)
+	case TLSStart:
+		if c, err = imapclient.NewStartTLS(conn, opts); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("email: imap starttls: %w", err)
+		}
+	default:
+		c = imapclient.New(conn, opts)
+	}
+	if err := c.WaitGreeting(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("email: imap greeting: %w", err)
+	}
+	if err := c.Login(cfg.IMAPUsername, cfg.IMAPPassword).Wait(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("email: imap login: %w", err)
+	}
+	return c, nil
+}
