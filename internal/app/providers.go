@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/channel/email"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/secret"
@@ -20,6 +21,7 @@ func providers(client *http.Client) []channel.Provider {
 	return []channel.Provider{
 		custom.New(client),
 		widget.New(),
+		email.New(client),
 	}
 }
 

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"github.com/switchboard-chat/switchboard/internal/channel/email"
+)
+
+// attachEmail gives the email provider what it needs beyond the HTTP
+// client — the store (a reply reads its conversation's thread; mailbox
+// cursors and leases), the media store (raw messages, attachments), the
+// channels and the receive path — and adds its engines: the IMAP pollers
+// and, with --smtp-addr, the SMTP listener, bound now so that a busy
+// address stops the start.
+func (a *App) attachEmail() error {
+	p, ok := a.Channels.Registry().Provider(email.Type)
+	if !ok {
+		return nil
+	}
+	e, ok := p.(*email.Provider)
+	if !ok {
+		return nil
+	}
+	deps := email.Deps{DB: a.DB, Channels: a.Channels, Receiver: a.Conversations, Clock: a.DB.Clock()}
+	if a.Media != nil {
+		deps.Media = email.MediaStore(a.Media)
+	}
+	e.Attach(deps)
+	a.engines = append(a.engines, e.RunIMAP)
+	if a.cfg.SMTPAddr == "" {
+		return nil
+	}
+	opts := email.ListenerOptions{Domain: a.cfg.SMTPDomain}
+	if a.Media != nil {
+		opts.MaxMessageBytes = a.Media.MaxBytes()
+	}
+	l, err := e.Listen(a.cfg.SMTPAddr, opts)
+	if err != nil {
+		return err
+	}
+	a.smtp = l
+	a.engines = append(a.engines, l.Run)
+	return nil
+}
+
+// SMTPAddr is the address the SMTP listener is bound to ("" when off).
+func (a *App) SMTPAddr() string {
+	if a.smtp == nil {
+		return ""
+	}
+	return a.smtp.Addr()
+}
