@@ -249,7 +249,19 @@ func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channe
 			if raw == nil && len(msgs[0].BodySection) > 0 {
 				raw = msgs[0].BodySection[0].Bytes
 			}
-			if _, err := p.Deliver(ctx, ch, raw); err != nil {
+			_, err := p.Deliver(ctx, ch, raw)
+			if apperr.KindOf(err) == apperr.KindInvalid {
+				// The receive path refuses it for good: moving on keeps the
+				// mailbox flowing; the message stays unseen in the mailbox
+				// for a person to look at.
+				slog.Error("email: a message the receive path refuses is left unseen in the mailbox", "channel", ch.ID, "uid", uid, "err", err)
+				cur.LastUID = uint32(uid)
+				if err := p.saveCursor(ctx, ch.ID, cur); err != nil {
+					return cur, err
+				}
+				continue
+			}
+			if err != nil {
 				return cur, err
 			}
 			flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}

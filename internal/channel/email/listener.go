@@ -14,8 +14,10 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // ListenerOptions configure the node's SMTP listener.
@@ -131,7 +133,13 @@ func (s *session) Data(r io.Reader) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	for _, ch := range s.channels {
-		if _, err := s.l.p.Deliver(ctx, ch, raw); err != nil {
+		_, err := s.l.p.Deliver(ctx, ch, raw)
+		if apperr.KindOf(err) == apperr.KindInvalid {
+			// Retrying cannot help: the sender gets a bounce saying why.
+			slog.Warn("smtp: a message the receive path refuses", "channel", ch.ID, "err", err)
+			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message refused: " + limit.Storable(err.Error(), 200)}
+		}
+		if err != nil {
 			slog.Error("smtp: store a message", "channel", ch.ID, "err", err)
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Could not store the message, try again later"}
 		}
