@@ -27,9 +27,9 @@ func newIMAP(t *testing.T) (port int, u *imapmemserver.User) {
 	mem.AddUser(u)
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return flushingSession{mem.NewSession()}, nil, nil
 		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
 		InsecureAuth: true,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -41,6 +41,19 @@ func newIMAP(t *testing.T) (port int, u *imapmemserver.User) {
 	_, p, _ := net.SplitHostPort(ln.Addr().String())
 	port, _ = strconv.Atoi(p)
 	return port, u
+}
+
+// flushingSession sends the updates queued since the last command when
+// IDLE starts, as real servers do (Dovecot, Gmail): the in-memory server
+// otherwise holds them back until a later update, and mail appended just
+// before the poller enters IDLE would wait for its next lease renewal.
+type flushingSession struct{ imapserver.Session }
+
+func (s flushingSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	if err := s.Session.Poll(w, true); err != nil {
+		return err
+	}
+	return s.Session.Idle(w, stop)
 }
 
 func appendMail(t *testing.T, u *imapmemserver.User, mailbox string, raw []byte) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -144,12 +145,15 @@ func Parse(raw []byte) Email {
 	case havePlain && strings.TrimSpace(plain) != "":
 		e.Text = strings.TrimSpace(normalizeNewlines(plain))
 	case haveHTML:
-		e.Text, e.HTML = emailtext.HTMLToText(html), true
+		e.Text, e.HTML = blankLines.ReplaceAllString(emailtext.HTMLToText(html), "\n\n"), true
 	default:
 		e.Text = strings.TrimSpace(normalizeNewlines(plain))
 	}
 	return e
 }
+
+// blankLines are runs of empty lines, which HTML's nested blocks leave.
+var blankLines = regexp.MustCompile(`\n[ \t]*\n(?:[ \t]*\n)+`)
 
 // errStop ends a walk early without being a problem of the message.
 var errStop = errors.New("stop")

@@ -82,8 +82,10 @@ func TestTLSModes(t *testing.T) {
 			u.Create("INBOX", nil)
 			mem.AddUser(u)
 			is := imapserver.New(&imapserver.Options{
-				NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) { return mem.NewSession(), nil, nil },
-				Caps:       imap.CapSet{imap.CapIMAP4rev1: {}}, TLSConfig: srvTLS,
+				NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+					return mem.NewSession(), nil, nil
+				},
+				Caps: imap.CapSet{imap.CapIMAP4rev1: {}}, TLSConfig: srvTLS,
 			})
 			iln, iport := listen(t, implicit)
 			go is.Serve(iln)
