@@ -186,14 +186,25 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 		return err
 	}
 	if cur.UIDValidity != sel.UIDValidity {
-		// A new mailbox, or the server renumbered it: read it all again;
-		// what was stored is recognised by its Message-ID.
+		// A mailbox never read, or one the server renumbered: its unseen
+		// messages are read (a mailbox's years of read mail do not become
+		// conversations), what was stored already is recognised by its
+		// Message-ID, and the cursor moves past everything there was.
 		cur = cursor{UIDValidity: sel.UIDValidity}
+		if cur, err = p.fetchNew(ctx, c, ch, cur, true); err != nil {
+			return err
+		}
+		if next := uint32(sel.UIDNext); next > 0 && next-1 > cur.LastUID {
+			cur.LastUID = next - 1
+		}
+		if err := p.saveCursor(ctx, ch.ID, cur); err != nil {
+			return err
+		}
 	}
 	renewEvery := LeaseDuration / 3
 	renewAt := time.Now().Add(renewEvery)
 	for {
-		if cur, err = p.fetchNew(ctx, c, ch, cur); err != nil {
+		if cur, err = p.fetchNew(ctx, c, ch, cur, false); err != nil {
 			return err
 		}
 		if time.Now().After(renewAt) {
@@ -226,12 +237,17 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 	}
 }
 
-// fetchNew stores each message after cur.LastUID in UID order, marks it
-// \Seen once stored, and moves the cursor past it.
-func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channel.Channel, cur cursor) (cursor, error) {
+// fetchNew stores each message after cur.LastUID (unseen ones only, if
+// unseenOnly) in UID order, marks it \Seen once stored, and moves the
+// cursor past it.
+func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channel.Channel, cur cursor, unseenOnly bool) (cursor, error) {
 	var set imap.UIDSet
 	set.AddRange(imap.UID(cur.LastUID+1), 0) // last+1:*
-	found, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
+	criteria := &imap.SearchCriteria{UID: []imap.UIDSet{set}}
+	if unseenOnly {
+		criteria.NotFlag = []imap.Flag{imap.FlagSeen}
+	}
+	found, err := c.UIDSearch(criteria, nil).Wait()
 	if err != nil {
 		return cur, fmt.Errorf("email: search: %w", err)
 	}

@@ -94,7 +94,7 @@ func imapConfig(port int, mailbox string) map[string]any {
 		"imap_username": "support@acme.example", "imap_password": "imap-pass", "imap_mailbox": mailbox}
 }
 
-// The poller reads what the mailbox already holds, then waits in IDLE and
+// The poller reads what the mailbox already holds unread, then waits in IDLE and
 // stores new mail as it is appended; each message stored is marked \Seen.
 // A restarted node (another poller, the same store) reads on from the
 // stored UID: nothing twice.
@@ -102,6 +102,10 @@ func TestIMAPIdle(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
 		port, u := newIMAP(t)
+		// Mail read before the channel existed is history, not conversations.
+		if _, err := u.Append("INBOX", bytes.NewReader(fixture(t, "outlook_html_only.eml")), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}}); err != nil {
+			t.Fatal(err)
+		}
 		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
 		appendMail(t, u, "INBOX", fixture(t, "apple_attachments.eml"))
 		ch := e.channel(t, imapConfig(port, ""))
@@ -128,6 +132,9 @@ func TestIMAPIdle(t *testing.T) {
 				t.Fatalf("stored twice: %s", m.ProviderMessageID)
 			}
 			seen[m.ProviderMessageID] = true
+		}
+		if len(msgs) != 4 || seen["AM6PR05MB6120D3A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5@AM6PR05MB6120.eurprd05.prod.outlook.com"] {
+			t.Fatalf("stored %d messages, the mail read before included: %v", len(msgs), seen)
 		}
 		if msgs[3].Text != "你好，我的订单 88 还没有发货。" {
 			t.Fatalf("last = %+v", msgs[3])
