@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -20,23 +21,28 @@ import (
 // IMAP configured whose mailbox lease it holds (or waits for).
 type pollers struct {
 	mu      sync.Mutex
-	wakeCh  chan int64 // nil until RunIMAP started
-	running map[int64]context.CancelFunc
+	signal  chan struct{}  // nil unless RunIMAP runs; wakes it to start pending
+	pending map[int64]bool // channels whose poller must be (re)started
+}
+
+// runningPoller is a poller's stop and the channel closed once it stopped.
+type runningPoller struct {
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // wake asks RunIMAP to (re)start the poller of a channel whose settings
 // were saved.
 func (ps *pollers) wake(id int64) {
 	ps.mu.Lock()
-	ch := ps.wakeCh
-	ps.mu.Unlock()
-	if ch == nil {
-		return
+	defer ps.mu.Unlock()
+	if ps.signal == nil {
+		return // not running: RunIMAP reads every channel when it starts
 	}
+	ps.pending[id] = true
 	select {
-	case ch <- id:
-	default:
-		go func() { ch <- id }() // RunIMAP is busy starting another
+	case ps.signal <- struct{}{}:
+	default: // already signalled
 	}
 }
 
@@ -50,22 +56,32 @@ func (ps *pollers) wake(id int64) {
 func (p *Provider) RunIMAP(ctx context.Context) {
 	ps := &p.pollers
 	ps.mu.Lock()
-	ps.wakeCh = make(chan int64, 16)
-	ps.running = map[int64]context.CancelFunc{}
-	wake := ps.wakeCh
+	ps.signal = make(chan struct{}, 1)
+	ps.pending = map[int64]bool{}
+	signal := ps.signal
 	ps.mu.Unlock()
 	var wg sync.WaitGroup
+	running := map[int64]runningPoller{} // only this goroutine touches it
 	start := func(id int64) {
-		ps.mu.Lock()
-		defer ps.mu.Unlock()
-		if cancel, ok := ps.running[id]; ok {
-			cancel()
+		if old, ok := running[id]; ok {
+			// The old poller releases the lease as it stops: wait for it,
+			// so that its release cannot undo the new poller's claim.
+			old.cancel()
+			<-old.done
 		}
 		pctx, cancel := context.WithCancel(ctx)
-		ps.running[id] = cancel
+		r := runningPoller{cancel: cancel, done: make(chan struct{})}
+		running[id] = r
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer close(r.done)
+			defer func() {
+				// One mailbox's bug must not take the node down.
+				if v := recover(); v != nil {
+					slog.Error("email: IMAP poller panicked", "channel", id, "panic", v, "stack", string(debug.Stack()))
+				}
+			}()
 			p.poll(pctx, id)
 		}()
 	}
@@ -82,15 +98,21 @@ func (p *Provider) RunIMAP(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			ps.mu.Lock()
-			for _, cancel := range ps.running {
-				cancel()
-			}
-			ps.wakeCh = nil
+			ps.signal, ps.pending = nil, nil
 			ps.mu.Unlock()
+			for _, r := range running {
+				r.cancel()
+			}
 			wg.Wait()
 			return
-		case id := <-wake:
-			start(id)
+		case <-signal:
+			ps.mu.Lock()
+			ids := ps.pending
+			ps.pending = map[int64]bool{}
+			ps.mu.Unlock()
+			for id := range ids {
+				start(id)
+			}
 		}
 	}
 }
