@@ -21,7 +21,7 @@ func (a *App) attachEmail() error {
 	}
 	deps := email.Deps{DB: a.DB, Channels: a.Channels, Receiver: a.Conversations, Clock: a.DB.Clock()}
 	if a.Media != nil {
-		deps.Media = email.MediaStore(a.Media)
+		deps.Media, deps.MaxMessageBytes = email.MediaStore(a.Media), a.Media.MaxBytes()
 	}
 	e.Attach(deps)
 	a.engines = append(a.engines, e.RunIMAP)

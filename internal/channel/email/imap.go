@@ -315,7 +315,12 @@ func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channe
 	return cur, nil
 }
 
-func (p *Provider) maxMessageBytes() int64 { return 25 << 20 }
+func (p *Provider) maxMessageBytes() int64 {
+	if n := p.deps().MaxMessageBytes; n > 0 {
+		return n
+	}
+	return 25 << 20
+}
 
 // imapClient connects through the guard, logs in.
 func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {

@@ -45,6 +45,9 @@ type Deps struct {
 	Channels *channel.Service
 	Receiver channel.Receiver
 	Clock    clock.Clock
+	// MaxMessageBytes bounds a message read from a mailbox (the media
+	// store's limit; 0: 25 MiB). The SMTP listener has its own option.
+	MaxMessageBytes int64
 }
 
 var (
