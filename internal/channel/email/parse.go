@@ -121,6 +121,11 @@ func Parse(raw []byte) Email {
 		if strings.HasPrefix(ct, "multipart/") {
 			return nil // a multipart with no parts left to walk
 		}
+		if name == "" && disp != "attachment" && strings.HasPrefix(ct, "image/") {
+			// An unnamed inline image is the HTML's decoration (a
+			// signature's logo, a tracking pixel): the raw message keeps it.
+			return nil
+		}
 		if len(e.Attachments) >= MaxAttachments {
 			e.Problems = append(e.Problems, "more than "+strconv.Itoa(MaxAttachments)+" attachments: the rest are only in the raw message")
 			return errStop

@@ -194,6 +194,19 @@ func TestParseBounds(t *testing.T) {
 	}
 }
 
+// An inline image with a name is an attachment; one without (a
+// signature's logo referenced by Content-ID) is not.
+func TestInlineImages(t *testing.T) {
+	raw := "From: a@b.example\r\nSubject: logo\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=R\r\n\r\n" +
+		"--R\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hi</p><img src=\"cid:logo\">\r\n" +
+		"--R\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\nContent-Disposition: inline\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n" +
+		"--R\r\nContent-Type: image/png; name=\"photo.png\"\r\nContent-Disposition: inline; filename=\"photo.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--R--\r\n"
+	e := Parse([]byte(raw))
+	if len(e.Attachments) != 1 || e.Attachments[0].FileName != "photo.png" || e.Attachments[0].Index != 2 || e.Text != "Hi" {
+		t.Fatalf("attachments = %+v, text %q", e.Attachments, e.Text)
+	}
+}
+
 // Garbage is still a message: stored with an id, never dropped.
 func TestParseGarbage(t *testing.T) {
 	for _, raw := range []string{"", "\x00\x01\x02", "no header at all", "From: \r\n\r\n", "Content-Type: multipart/mixed\r\n\r\n--"} {
