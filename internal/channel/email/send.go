@@ -180,7 +180,6 @@ func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, 
 		refs := append(append([]string(nil), th.References...), th.MessageID)
 		h.SetMsgIDList("References", refs)
 	}
-	h.Set("Auto-Submitted", "no")
 	text := body(msg, c)
 	var buf bytes.Buffer
 	if c.Attachment == nil || c.Attachment.MediaID == "" {

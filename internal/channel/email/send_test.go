@@ -46,6 +46,9 @@ func TestSendShapes(t *testing.T) {
 		if v, _ := h.Subject(); v != "Re: "+DefaultSubject {
 			t.Errorf("subject = %q", v)
 		}
+		if h.Get("Mime-Version") != "1.0" || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") || !strings.Contains(h.Get("Content-Type"), "utf-8") {
+			t.Errorf("MIME headers: %q %q", h.Get("Mime-Version"), h.Get("Content-Type"))
+		}
 		if h.Get("In-Reply-To") != "" || h.Get("References") != "" {
 			t.Errorf("threading headers without a thread: %q %q", h.Get("In-Reply-To"), h.Get("References"))
 		}
