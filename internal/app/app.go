@@ -83,6 +83,9 @@ type Config struct {
 	// SMTPAddr, if set, is where the SMTP listener receives email
 	// channels' mail (--smtp-addr); SMTPDomain is the name it greets with.
 	SMTPAddr, SMTPDomain string
+	// SMTPTLSCert and SMTPTLSKey, when set, are the PEM files of the
+	// certificate the SMTP listener offers STARTTLS with.
+	SMTPTLSCert, SMTPTLSKey string
 }
 
 // App is a node with every part built.

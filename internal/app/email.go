@@ -1,6 +1,9 @@
 package app
 
 import (
+	"crypto/tls"
+	"fmt"
+
 	"github.com/switchboard-chat/switchboard/internal/channel/email"
 )
 
@@ -31,6 +34,13 @@ func (a *App) attachEmail() error {
 	opts := email.ListenerOptions{Domain: a.cfg.SMTPDomain}
 	if a.Media != nil {
 		opts.MaxMessageBytes = a.Media.MaxBytes()
+	}
+	if a.cfg.SMTPTLSCert != "" || a.cfg.SMTPTLSKey != "" {
+		cert, err := tls.LoadX509KeyPair(a.cfg.SMTPTLSCert, a.cfg.SMTPTLSKey)
+		if err != nil {
+			return fmt.Errorf("app: --smtp-tls-cert, --smtp-tls-key: %w", err)
+		}
+		opts.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	l, err := e.Listen(a.cfg.SMTPAddr, opts)
 	if err != nil {

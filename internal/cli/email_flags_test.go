@@ -33,4 +33,7 @@ func TestEmailFlags(t *testing.T) {
 	if _, err := parse(nil, "--smtp-addr", "25"); err == nil {
 		t.Fatal("--smtp-addr 25 accepted")
 	}
+	if _, err := parse(nil, "--smtp-addr", ":25", "--smtp-tls-cert", "cert.pem"); err == nil {
+		t.Fatal("a certificate without its key accepted")
+	}
 }

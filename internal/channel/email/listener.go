@@ -2,6 +2,7 @@ package email
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -28,6 +29,8 @@ type ListenerOptions struct {
 	MaxMessageBytes int64
 	// MaxRecipients bounds the recipients of one message (default 50).
 	MaxRecipients int
+	// TLSConfig, when set, offers STARTTLS with its certificate.
+	TLSConfig *tls.Config
 }
 
 // Listener is the node's SMTP listener: mail for an email channel's
@@ -61,6 +64,7 @@ func (p *Provider) Listen(addr string, o ListenerOptions) (*Listener, error) {
 	s.MaxRecipients = o.MaxRecipients
 	s.ReadTimeout, s.WriteTimeout = 5*time.Minute, time.Minute
 	s.ErrorLog = slogLogger{}
+	s.TLSConfig = o.TLSConfig
 	l.srv = s
 	return l, nil
 }

@@ -106,3 +106,32 @@ func TestTLSModes(t *testing.T) {
 		}
 	})
 }
+
+// The listener offers STARTTLS when given a certificate, and stores what
+// arrives over it.
+func TestListenerStartTLS(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		cert, pool := testCert(t)
+		e := newEnv(t, d)
+		ch := e.channel(t, map[string]any{"address": "support@acme.example"})
+		l, err := e.p.Listen("127.0.0.1:0", ListenerOptions{TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { l.Run(ctx); close(done) }()
+		defer func() { cancel(); <-done }()
+		c, err := smtp.DialStartTLS(l.Addr(), &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SendMail("ada@example.org", []string{"support@acme.example"}, strings.NewReader(string(fixture(t, "gmail_plain.eml")))); err != nil {
+			t.Fatal(err)
+		}
+		c.Quit()
+		if n := len(e.messages(t, ch.ID)); n != 1 {
+			t.Fatalf("%d messages stored", n)
+		}
+	})
+}
