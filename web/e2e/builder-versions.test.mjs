@@ -117,6 +117,15 @@ test("edit a published workflow's draft, compare it with v1, publish v2; each ru
   dark.assertClean();
   await dark.context.close();
 
+  // A click on a difference selects its step (its drawer opens); closing the
+  // drawer brings the panel back, still comparing.
+  await changed.locator("button").first().click();
+  await until(async () => (await page.locator(".react-flow__node.selected").getAttribute("data-id")) === "hello", { what: "the changed step selected" });
+  await page.locator('[data-testid="step-drawer"][data-node-id="hello"]').waitFor();
+  await closeDrawer(page);
+  await page.getByTestId("version-compare-panel").waitFor();
+  assert.equal((await marks(page)).join(), "close_conversation:added,hello:changed");
+
   // Closing the comparison clears the marks.
   await page.getByTestId("version-compare-close").click();
   await until(async () => (await marks(page)).length === 0, { what: "the marks cleared" });
@@ -149,5 +158,17 @@ test("edit a published workflow's draft, compare it with v1, publish v2; each ru
   await until(async () => /1 run · 1 waiting now/.test(await versionRow(page, 2).getByTestId("version-runs").innerText()), {
     what: "v2's run counted",
   });
+
+  // Restore version 1 as the draft: the canvas shows v1 again and the draft
+  // is saved as it; Undo brings the canvas back.
+  await versionRow(page, 1).getByTestId("version-restore").click();
+  await page.getByTestId("version-restore-confirm").click();
+  await until(async () => (await node(page, "close_conversation").count()) === 0, { what: "v1's steps on the canvas" });
+  const restored = await s.api("GET", `/api/v1/workflows/${wf.id}`, undefined, { token });
+  assert.equal(restored.draft.steps.find((st) => st.id === "hello").settings.text, "Hello from v1");
+  assert.equal(restored.published_version, 2, "restoring does not publish");
+  assert.equal(await page.getByTestId("workflow-editor").getAttribute("data-dirty"), null, "the restored draft is saved");
+  await page.keyboard.press("Control+z");
+  await node(page, "close_conversation").waitFor();
   u.assertClean();
 });
