@@ -80,6 +80,12 @@ type Config struct {
 	// PublicURL is the node's address as integrators reach it; attachment
 	// URLs sent to them start with it (empty: paths alone).
 	PublicURL string
+	// SMTPAddr, if set, is where the SMTP listener receives email
+	// channels' mail (--smtp-addr); SMTPDomain is the name it greets with.
+	SMTPAddr, SMTPDomain string
+	// SMTPTLSCert and SMTPTLSKey, when set, are the PEM files of the
+	// certificate the SMTP listener offers STARTTLS with.
+	SMTPTLSCert, SMTPTLSKey string
 }
 
 // App is a node with every part built.
@@ -107,6 +113,7 @@ type App struct {
 
 	engines []func(context.Context) // background loops, each run until ctx ends
 	node    *node.Node
+	smtp    interface{ Addr() string } // the SMTP listener, when --smtp-addr is set
 }
 
 // New opens the store (migrating it) and builds every part.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/channel/email"
 	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
 	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
@@ -33,6 +34,7 @@ func providers(client *http.Client, publicURL string) []channel.Provider {
 		twilio.New(client, publicURL),
 		whatsapp.New(client),
 		testchat.Provider{}, // the Workflow Builder's test panel
+		email.New(client),
 	}
 }
 

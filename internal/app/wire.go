@@ -42,6 +42,9 @@ func (a *App) wireChannels(ctx context.Context) error {
 	a.engines = append(a.engines, tail.Run)
 	liveHub := a.typingHub()
 	a.attachWidget(tail, liveHub)
+	if err := a.attachEmail(); err != nil {
+		return err
+	}
 	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.Conversations, Metrics: a.Metrics})
 	if err != nil {
 		return err
