@@ -62,6 +62,7 @@ func (a *App) buildChannels(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.keys = keys
 	reg, err := channel.NewRegistry(providers(a.outboundGuard().Client())...)
 	if err != nil {
 		return err

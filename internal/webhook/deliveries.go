@@ -81,7 +81,7 @@ func (s *Service) Deliveries(ctx context.Context, workspaceID, endpointID int64,
 		q += ` AND state = ?`
 		all = append(all, f.State)
 	default:
-		return page.Page[Delivery]{}, apperr.Invalid("state", "must be pending, delivered or failed")
+		return page.Page[Delivery]{}, apperr.BadRequest("state must be pending, delivered or failed")
 	}
 	rows, err := s.db.Reader().Query(ctx, q+` ORDER BY id DESC LIMIT ?`, append(all, req.Fetch())...)
 	if err != nil {

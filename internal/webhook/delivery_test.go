@@ -3,7 +3,7 @@ package webhook_test
 import (
 	"context"
 	"net/http"
-		"sync"
+	"sync"
 	"testing"
 	"time"
 
