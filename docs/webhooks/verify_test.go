@@ -72,7 +72,7 @@ func TestVerifiers(t *testing.T) {
 		"go": func(t *testing.T, secret string, body []byte, header string, now time.Time) error {
 			return webhooks.Verify(secret, body, header, now)
 		},
-		"python": script(t, "python3", "verify.py"),
+		"python":     script(t, "python3", "verify.py"),
 		"javascript": script(t, "node", "verify.mjs"),
 	}
 	// An old delivery, signed by the delivery code 6 minutes ago.
