@@ -284,10 +284,10 @@ function EndpointRow({ endpoint: ep, showingLog, onEdit, onLog, onSecret }: {
   });
   return (
     <li className="border-line rounded border p-3" data-testid="webhook-row" data-webhook-id={ep.id}>
-      <div className="flex flex-wrap items-start gap-3">
-        <div className="min-w-0 flex-1">
+      <div className="flex flex-col gap-2">
+        <div className="min-w-0">
           <div className="flex items-center gap-2">
-            <span className="truncate font-mono text-sm" title={ep.url}>
+            <span className="font-mono text-sm break-all" title={ep.url}>
               {ep.url}
             </span>
             <span
