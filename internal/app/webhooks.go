@@ -10,6 +10,7 @@ import (
 // work.
 func (a *App) wireWebhooks() {
 	a.Webhooks = webhook.New(a.DB, webhook.Options{Guard: a.outboundGuard(), Keys: a.keys})
-	disp := a.Webhooks.NewDispatcher(webhook.DispatcherOptions{Node: a.node.ID(), Due: a.Due, Group: a.Background, Hub: a.Hub})
+	disp := a.Webhooks.NewDispatcher(webhook.DispatcherOptions{Node: a.node.ID(), Lease: 2 * a.cfg.Lease,
+		Due: a.Due, Group: a.Background, Hub: a.Hub})
 	a.engines = append(a.engines, disp.Run)
 }
