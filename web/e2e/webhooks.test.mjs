@@ -6,7 +6,11 @@
 // Webhooks section and the API answers 403.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, newUser, owner, screenshot, signIn, startIntegrator, until } from "./harness.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const f = fixture(before, after);
 
@@ -109,4 +113,39 @@ test("an agent has no Webhooks section and the API refuses them", async () => {
   assert.equal(refused.status, 403);
   u.assertClean();
   await u.close();
+});
+
+// In French and dark, with an endpoint, its test result, its form and its
+// log open: every string translated and no serious axe violation.
+test("the webhooks section in French has every string and no serious accessibility violation", async () => {
+  const s = f.server;
+  const receiver = await startIntegrator();
+  try {
+    await s.api("POST", "/api/v1/webhooks", { url: receiver.url + "/message", description: "Entrepôt", event_types: ["contact.created"] });
+    const u = await newUser(f.browser, { theme: "dark", lang: "fr" });
+    const { page } = u;
+    const ow = owner(s);
+    await signIn(page, s.url, ow.email, ow.password, "/settings/webhooks");
+    const row = page.getByTestId("webhook-row").filter({ hasText: "Entrepôt" });
+    await row.waitFor();
+    await row.getByTestId("webhook-test").click();
+    await row.getByTestId("webhook-test-result").waitFor();
+    await row.getByTestId("webhook-log").click();
+    await page.getByTestId("webhook-delivery").first().waitFor();
+    await page.getByTestId("webhook-add").click();
+    await page.getByTestId("webhook-form").waitFor();
+    const missing = await page.evaluate(() => window.__missingKeys ?? []);
+    assert.deepEqual(missing, [], "missing French keys");
+    await page.evaluate(axeSource);
+    const serious = await page.evaluate(() =>
+      window.axe
+        .run(document, { resultTypes: ["violations"] })
+        .then((r) => r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(" | ")}`)),
+    );
+    assert.deepEqual(serious, [], "axe");
+    u.assertClean();
+    await u.close();
+  } finally {
+    await receiver.close();
+  }
 });
