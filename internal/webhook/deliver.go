@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
@@ -30,7 +31,7 @@ type DispatcherOptions struct {
 	// 60s, and at least twice the attempt timeout): a node that stops or
 	// crashes mid-delivery leaves it to be sent again when it ends.
 	Lease time.Duration
-	// Concurrency bounds the deliveries one pass sends at once (default 8).
+	// Concurrency bounds the deliveries this node sends at once (default 8).
 	Concurrency int
 	// Due, when set, is the node's runner of timed work, which then runs
 	// the delivery passes (default: a runner of its own, run by Run).
@@ -51,6 +52,7 @@ type Dispatcher struct {
 	consumer *event.Consumer
 	work     *due.Handle
 	runOwn   func(context.Context)
+	inflight atomic.Int64 // attempts under way on this node
 }
 
 // NewDispatcher returns the node's dispatcher of s's deliveries.
@@ -119,21 +121,29 @@ type job struct {
 	leaseUntil              int64
 }
 
-// pass claims the due deliveries, sends them side by side and records
-// each, then says when the next falls due.
+// pass claims the due deliveries into the free slots and starts each
+// attempt, which runs beyond the pass (an endpoint slow to answer holds
+// only its own slot), then says when the next falls due. An attempt that
+// ends makes the kind look again (due.Handle.Go).
 func (d *Dispatcher) pass(ctx context.Context) (time.Time, error) {
+	free := d.opts.Concurrency - int(d.inflight.Load())
+	if free <= 0 {
+		return time.Time{}, nil
+	}
 	now := db.Millis(d.s.now())
-	jobs, err := d.claim(ctx, now)
+	jobs, err := d.claim(ctx, now, free)
 	if err != nil {
 		return time.Time{}, err
 	}
-	var wg sync.WaitGroup
 	for _, j := range jobs {
-		wg.Go(func() { d.attempt(ctx, j) })
+		d.inflight.Add(1)
+		d.work.Go(func() {
+			defer d.inflight.Add(-1)
+			d.attempt(ctx, j)
+		})
 	}
-	wg.Wait()
-	if len(jobs) == d.opts.Concurrency {
-		return d.s.now(), nil // more may wait
+	if len(jobs) == free {
+		return time.Time{}, nil // every slot busy: an ending attempt looks again
 	}
 	next, err := d.nextDue(ctx)
 	if err != nil || next == 0 {
@@ -147,11 +157,11 @@ func (d *Dispatcher) pass(ctx context.Context) (time.Time, error) {
 }
 
 // claim leases the due deliveries to this node.
-func (d *Dispatcher) claim(ctx context.Context, now int64) ([]job, error) {
+func (d *Dispatcher) claim(ctx context.Context, now int64, n int) ([]job, error) {
 	lease := now + d.opts.Lease.Milliseconds()
 	var ids []int64
 	err := d.s.db.Write(ctx, func(tx *db.Tx) error {
-		rows, err := tx.Query(ctx, claimSQL[tx.Dialect()], lease, d.opts.Node, now, now, d.opts.Concurrency)
+		rows, err := tx.Query(ctx, claimSQL[tx.Dialect()], lease, d.opts.Node, now, now, n)
 		if err != nil {
 			return err
 		}
