@@ -13,4 +13,5 @@ func (a *App) wireWebhooks() {
 	disp := a.Webhooks.NewDispatcher(webhook.DispatcherOptions{Node: a.node.ID(), Lease: 2 * a.cfg.Lease,
 		Due: a.Due, Group: a.Background, Hub: a.Hub})
 	a.engines = append(a.engines, disp.Run)
+	a.Metrics.Register(disp.Collector())
 }

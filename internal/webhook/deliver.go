@@ -53,6 +53,7 @@ type Dispatcher struct {
 	work     *due.Handle
 	runOwn   func(context.Context)
 	inflight atomic.Int64 // attempts under way on this node
+	metrics  *attemptMetrics
 }
 
 // NewDispatcher returns the node's dispatcher of s's deliveries.
@@ -70,7 +71,7 @@ func (s *Service) NewDispatcher(opts DispatcherOptions) *Dispatcher {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	d := &Dispatcher{s: s, opts: opts, log: opts.Logger.With("component", "webhook")}
+	d := &Dispatcher{s: s, opts: opts, log: opts.Logger.With("component", "webhook"), metrics: newAttemptMetrics()}
 	d.consumer = NewConsumer(s.db, opts.Hub, opts.Group, s.opts.GiveUpAfter)
 	d.work, d.runOwn = due.Attach(opts.Due, s.db, opts.Group, due.Kind{Name: DueKind, Pass: d.pass,
 		Retry: 500 * time.Millisecond, MaxRetry: 30 * time.Second,
@@ -297,9 +298,14 @@ func (d *Dispatcher) attempt(ctx context.Context, j job) {
 	if ctx.Err() != nil {
 		return
 	}
-	if err := d.s.record(ctx, j, o); err != nil {
+	state, err := d.s.record(ctx, j, o)
+	if err != nil {
 		log.Error("webhook: recording a delivery attempt failed; it is sent again after its lease", "err", err)
+		return
 	}
+	outcome := map[string]string{StateDelivered: "delivered", StatePending: "retry", StateFailed: "failed"}[state]
+	d.metrics.attempts.WithLabelValues(outcome).Inc()
+	d.metrics.seconds.Observe(o.duration.Seconds())
 }
 
 // release hands a delivery back without an attempt.
@@ -315,18 +321,20 @@ var errLeaseLost = errors.New("webhook: lease lost")
 
 // record writes an attempt's outcome, and what it means for the endpoint,
 // in one transaction fenced by the lease.
-func (s *Service) record(ctx context.Context, j job, o outcome) error {
+func (s *Service) record(ctx context.Context, j job, o outcome) (string, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	return s.db.Write(ctx, func(tx *db.Tx) error {
+	var state string
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
-		state, next := "delivered", now
+		next := now
+		state = StateDelivered
 		switch {
 		case o.ok():
 		case o.status == http.StatusGone || now >= j.giveUpAt:
-			state = "failed"
+			state = StateFailed
 		default:
-			state = "pending"
+			state = StatePending
 			var attempts int
 			if err := tx.QueryRow(ctx, `SELECT attempts FROM webhook_deliveries WHERE id = ?`, j.id).Scan(&attempts); err != nil {
 				return err
@@ -344,7 +352,7 @@ func (s *Service) record(ctx context.Context, j job, o outcome) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errLeaseLost
 		}
-		if state != "pending" {
+		if state != StatePending {
 			tx.Due(DueKind, 0) // the next of its line may go
 		}
 		if j.eventID == 0 {
@@ -352,6 +360,7 @@ func (s *Service) record(ctx context.Context, j job, o outcome) error {
 		}
 		return s.health(ctx, tx, j.endpointID, o, now)
 	})
+	return state, err
 }
 
 // health updates the endpoint after an attempt: a success makes it

@@ -82,6 +82,9 @@ func TestFailingReceiverGetsEachEventOnceInOrderPerConversation(t *testing.T) {
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM webhook_deliveries WHERE state = 'delivered'`); n != len(want) {
 			t.Fatalf("%d deliveries delivered, want %d", n, len(want))
 		}
+		if got := attempts(t, e.disp); got["delivered"] != float64(len(want)) || got["retry"] != 3 || got["failed"] != 0 {
+			t.Fatalf("switchboard_webhook_attempts_total %v, want %d delivered and 3 retries", got, len(want))
+		}
 	})
 }
 

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -131,6 +133,7 @@ type env struct {
 	ch    channel.Channel
 	convs *conversation.Service
 	svc   *webhook.Service
+	disp  *webhook.Dispatcher // the last one run
 	msgs  int
 }
 
@@ -190,6 +193,7 @@ func (e *env) run(t *testing.T, opts webhook.DispatcherOptions) func() {
 	t.Helper()
 	opts.Group, opts.Hub = e.group, e.hub
 	disp := e.svc.NewDispatcher(opts)
+	e.disp = disp
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	e.group.StartAll()
@@ -272,4 +276,25 @@ func (e *env) dump(t *testing.T) string {
 		fmt.Fprintf(&b, "\n  #%d event %d %s after %d, next %s, lease %d, %s", id, ev, state, attempts, db.Time(next), lease, lastErr)
 	}
 	return b.String()
+}
+
+// attempts reads the dispatcher's switchboard_webhook_attempts_total by outcome.
+func attempts(t *testing.T, d *webhook.Dispatcher) map[string]float64 {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(d.Collector())
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, f := range families {
+		if f.GetName() != "switchboard_webhook_attempts_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			out[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+		}
+	}
+	return out
 }
