@@ -30,7 +30,9 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/node"
 	"github.com/switchboard-chat/switchboard/internal/notification"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
+	"github.com/switchboard-chat/switchboard/internal/webhook"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -107,9 +109,12 @@ type App struct {
 	Routing       *routing.Service
 	Workflows     *workflow.Service
 	Snippets      *snippet.Service
-	Media         *media.Store // nil: the node stores no media
-	Handler       http.Handler
-	guard         *netguard.Guard // see outboundGuard
+	// Webhooks manages the outgoing webhook endpoints and deliveries.
+	Webhooks *webhook.Service
+	Media    *media.Store // nil: the node stores no media
+	Handler  http.Handler
+	guard    *netguard.Guard // see outboundGuard
+	keys     *secret.Keyring // seals channel and webhook secrets (buildChannels)
 
 	engines []func(context.Context) // background loops, each run until ctx ends
 	node    *node.Node
@@ -163,6 +168,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background).Run)
 	a.Metrics.Register(a.Routing.Collector())
 	a.wireWorkflows()
+	a.wireWebhooks()
 	if err := a.wireChannels(ctx); err != nil {
 		a.Close()
 		return nil, err

@@ -74,6 +74,7 @@ func (a *App) buildChannels(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.keys = keys
 	reg, err := channel.NewRegistry(providers(a.outboundGuard().Client(), a.cfg.PublicURL)...)
 	if err != nil {
 		return err

@@ -66,6 +66,7 @@ const (
 	tagChannels      = "channels"
 	tagEvents        = "events"
 	tagWidget        = "website widget"
+	tagWebhooks      = "webhooks"
 )
 
 // operations documents every route, by "METHOD pattern" as in the table.

@@ -191,6 +191,8 @@ func (s *Server) table() []Route {
 	}
 	// The settings screens' routes (settings_routes.go).
 	routes = append(routes, s.settingsRoutes()...)
+	// Outgoing webhooks (webhooks.go).
+	routes = append(routes, s.webhookRoutes()...)
 	// Channel webhooks, mounted from the providers' registry, authenticate
 	// with the channel's own credentials.
 	for _, wh := range s.deps.Webhooks {

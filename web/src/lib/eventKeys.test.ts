@@ -26,6 +26,7 @@ const table: [string, Key[]][] = [
   ["message.sent", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
   ["message.status", [qk.messages(conv)]],
   ["comment.created", [qk.comments(conv), qk.notifications]],
+  ["webhook.disabled", [qk.notifications]],
   ["workflow.run.started", [qk.conversationEvents(conv)]],
   ["workflow.step", [qk.conversationEvents(conv)]],
   ["workflow.run.ended", [qk.conversationEvents(conv)]],
