@@ -371,7 +371,7 @@ func (m *month) expect() expected {
 		}
 		if s.workflowFirst && inJune(s.opened.Add(5*time.Second)) {
 			e.messages.Out++
-			dayRow(s.opened.Add(5 * time.Second)).Workflow++
+			dayRow(s.opened.Add(5*time.Second)).Workflow++
 			bySender["workflow"]++
 			byCh[id(s.channel)]++
 		}

@@ -353,4 +353,3 @@ func TestScriptedMonth(t *testing.T) {
 		t.Logf("%d conversations, %d responses", len(m.convs), e.responses.ResponseTime.Count)
 	})
 }
-
