@@ -56,6 +56,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		Channels:       a.Channels,
 		Workflows:      a.Workflows,
 		Routing:        a.Routing,
+		Reports:        a.Reports,
 		Snippets:       a.Snippets,
 		Media:          a.Media,
 		PublicURL:      a.cfg.PublicURL,

@@ -58,6 +58,8 @@ var scopeAreas = map[string]string{
 	"/api/v1/tokens":        areaAdmin,
 	"/api/v1/workspace":     areaAdmin,
 	"/api/v1/invitations":   areaAdmin,
+	// Reports (issue 13): the workspace's figures, like its set-up.
+	"/api/v1/reports": areaAdmin,
 }
 
 // routeScope is what a route touches, as token scopes see it.
