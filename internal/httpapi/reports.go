@@ -27,7 +27,7 @@ func reportFilter(q url.Values) (report.Filter, error) {
 		if v := q.Get(name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n <= 0 {
-				return f, apperr.Invalid(name, "must be a positive id")
+				return f, apperr.BadRequest("query parameter %s: must be a positive id", name)
 			}
 			*dst = n
 		}
@@ -37,14 +37,14 @@ func reportFilter(q url.Values) (report.Filter, error) {
 	case "previous":
 		f.Compare = true
 	default:
-		return f, apperr.Invalid("compare", "must be previous or none")
+		return f, apperr.BadRequest("query parameter compare: must be previous or none")
 	}
 	switch q.Get("hours") {
 	case "", "all":
 	case "business":
 		f.BusinessHours = true
 	default:
-		return f, apperr.Invalid("hours", "must be all or business")
+		return f, apperr.BadRequest("query parameter hours: must be all or business")
 	}
 	return f, nil
 }
@@ -61,7 +61,7 @@ func reportHandler[T any](s *Server, name string, fn func(*report.Service, conte
 			return s.streamReport(w, r, name, f)
 		case "", "json":
 		default:
-			return apperr.Invalid("format", "must be json or csv")
+			return apperr.BadRequest("query parameter format: must be json or csv")
 		}
 		res, err := fn(s.deps.Reports, r.Context(), Principal(r).WorkspaceID, f)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 )
@@ -56,7 +57,7 @@ func (f *Filter) resolve(today int64) error {
 		}
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return 0, apperr.Invalid(field, "%q is not a YYYY-MM-DD date", clip(v))
+			return 0, apperr.BadRequest("query parameter %s: %q is not a YYYY-MM-DD date", field, clip(v))
 		}
 		return t.Unix() / 86400, nil
 	}
@@ -69,28 +70,25 @@ func (f *Filter) resolve(today int64) error {
 		return err
 	}
 	if from > to {
-		return apperr.Invalid("from", "must not be after to")
+		return apperr.BadRequest("query parameter from: must not be after to")
 	}
 	switch f.Interval {
 	case "", "day":
 		f.Interval = "day"
 		if to-from+1 > MaxDays {
-			return apperr.Invalid("from", "a report covers at most %d days", MaxDays)
+			return apperr.BadRequest("query parameter from: a report covers at most %d days", MaxDays)
 		}
 	case "hour":
 		if to-from+1 > MaxHourDays {
-			return apperr.Invalid("interval", "an hourly series covers at most %d days", MaxHourDays)
+			return apperr.BadRequest("query parameter interval: an hourly series covers at most %d days", MaxHourDays)
 		}
 	default:
-		return apperr.Invalid("interval", "must be day or hour")
+		return apperr.BadRequest("query parameter interval: must be day or hour")
 	}
-	for field, v := range map[string]string{"opened_source": f.OpenedSource, "closed_source": f.ClosedSource} {
-		if len(v) > 40 {
-			return apperr.Invalid(field, "is too long")
+	for field, v := range map[string]string{"opened_source": f.OpenedSource, "closed_source": f.ClosedSource, "category": f.Category} {
+		if len(v) > 200 || !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return apperr.BadRequest("query parameter %s: at most 200 characters of text", field)
 		}
-	}
-	if len(f.Category) > 200 {
-		return apperr.Invalid("category", "is too long")
 	}
 	f.from, f.to = from*dayMs, (to+1)*dayMs
 	f.From, f.To = dayString(from), dayString(to)
