@@ -2,9 +2,8 @@ package report
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
@@ -49,59 +48,48 @@ type Dist struct {
 }
 
 // dist computes a Dist over the non-null values of expr in "FROM … WHERE …"
-// (from holds both, without the keywords' leading SELECT).
+// (from holds both, without the keyword FROM): one scan reads the
+// values, sorted and counted here.
 func dist(ctx context.Context, q db.Querier, expr, from string, args []any) (Dist, error) {
-	sel := "COUNT(" + expr + "), COALESCE(SUM(" + expr + "), 0)"
-	for _, b := range Buckets {
-		if b.Below == 0 {
-			sel += ", COALESCE(SUM(CASE WHEN " + expr + fmt.Sprintf(" >= %d THEN 1 ELSE 0 END), 0)", Buckets[len(Buckets)-2].Below)
-			continue
-		}
-		sel += ", COALESCE(SUM(CASE WHEN " + expr + fmt.Sprintf(" < %d THEN 1 ELSE 0 END), 0)", b.Below)
+	rows, err := q.Query(ctx, "SELECT "+expr+" FROM "+from+" AND "+expr+" IS NOT NULL", args...)
+	if err != nil {
+		return Dist{}, fmt.Errorf("report: distribution: %w", err)
 	}
+	defer rows.Close()
+	var values []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return Dist{}, fmt.Errorf("report: distribution: %w", err)
+		}
+		values = append(values, v)
+	}
+	if err := rows.Err(); err != nil {
+		return Dist{}, fmt.Errorf("report: distribution: %w", err)
+	}
+	return distOf(values), nil
+}
+
+// distOf summarises values (sorting them in place).
+func distOf(values []int64) Dist {
 	d := Dist{Buckets: make([]Bucket, len(Buckets))}
-	below := make([]int64, len(Buckets))
-	dest := []any{&d.Count, &d.SumMs}
-	for i := range below {
-		dest = append(dest, &below[i])
-	}
-	if err := q.QueryRow(ctx, "SELECT "+sel+" FROM "+from, args...).Scan(dest...); err != nil {
-		return d, fmt.Errorf("report: distribution: %w", err)
-	}
-	// Cumulative "below" counts into bars.
-	var prev int64
 	for i, b := range Buckets {
-		n := below[i]
-		if b.Below != 0 {
-			n, prev = below[i]-prev, below[i]
-		}
-		d.Buckets[i] = Bucket{Label: b.Label, Count: n}
+		d.Buckets[i].Label = b.Label
+	}
+	for _, v := range values {
+		d.Count++
+		d.SumMs += v
+		d.Buckets[BucketOf(v)].Count++
 	}
 	if d.Count == 0 {
-		return d, nil
+		return d
 	}
+	slices.Sort(values)
 	d.AverageMs = d.SumMs / d.Count
-	var err error
-	if d.MedianMs, err = nth(ctx, q, expr, from, args, Rank(50, d.Count)); err != nil {
-		return d, err
-	}
-	d.P90Ms, err = nth(ctx, q, expr, from, args, Rank(90, d.Count))
-	return d, err
+	d.MedianMs, d.P90Ms = values[Rank(50, d.Count)-1], values[Rank(90, d.Count)-1]
+	return d
 }
 
 // Rank is the nearest-rank position (1-based) of the p-th percentile of
 // n values: ceil(p × n / 100).
 func Rank(p, n int64) int64 { return (p*n + 99) / 100 }
-
-func nth(ctx context.Context, q db.Querier, expr, from string, args []any, rank int64) (int64, error) {
-	var v int64
-	err := q.QueryRow(ctx, "SELECT "+expr+" FROM "+from+" AND "+expr+" IS NOT NULL ORDER BY "+expr+" LIMIT 1 OFFSET ?",
-		append(append([]any{}, args...), rank-1)...).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("report: percentile: %w", err)
-	}
-	return v, nil
-}
