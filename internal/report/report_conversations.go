@@ -1,8 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
@@ -42,64 +45,92 @@ func (s *Service) Conversations(ctx context.Context, workspaceID int64, f Filter
 }
 
 func conversationsReport(ctx context.Context, q db.Querier, ws int64, f Filter) (Conversations, error) {
-	var r Conversations
+	r := Conversations{Heatmap: make([][]int64, 7)}
+	for i := range r.Heatmap {
+		r.Heatmap[i] = make([]int64, 24)
+	}
+	size := int64(dayMs)
+	if f.Interval == "hour" {
+		size = 3_600_000
+	}
+	opened, closed := map[int64]int64{}, map[int64]int64{}
+	byChannel, bySource, byCategory, byClosed := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
+	// One scan of the conversations opened in the range…
 	ow, oargs := f.where(ws, "opened_local")
-	cw, cargs := f.where(ws, "closed_local")
-	opened := "report_conversations c WHERE " + ow
-	closed := "report_conversations c WHERE " + cw + " AND c.closed_at > 0"
-	var msgs int64
-	if err := q.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(c.reopen), 0), COALESCE(SUM(CASE WHEN c.closed_at = 0 THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(c.messages_in + c.messages_out), 0) FROM `+opened, oargs...).Scan(&r.Opened, &r.Reopened, &r.StillOpen, &msgs); err != nil {
+	rows, err := q.Query(ctx, `SELECT c.opened_local, c.channel_id, c.opened_source, c.reopen, c.closed_at, c.messages_in + c.messages_out
+		FROM report_conversations c WHERE `+ow, oargs...)
+	if err != nil {
 		return r, fmt.Errorf("report: conversations: %w", err)
 	}
-	var err error
-	if r.Closed, err = count(ctx, q, closed, cargs); err != nil {
+	var msgs int64
+	for rows.Next() {
+		var local, channel, reopen, closedAt, m int64
+		var source string
+		if err := rows.Scan(&local, &channel, &source, &reopen, &closedAt, &m); err != nil {
+			rows.Close()
+			return r, fmt.Errorf("report: conversations: %w", err)
+		}
+		r.Opened++
+		r.Reopened += reopen
+		if closedAt == 0 {
+			r.StillOpen++
+		}
+		msgs += m
+		opened[local/size*size]++
+		day := local / dayMs
+		r.Heatmap[(day+3)%7][local%dayMs/3_600_000]++
+		byChannel[strconv.FormatInt(channel, 10)]++
+		bySource[source]++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return r, err
+	}
+	// …and one of those closed in it.
+	cw, cargs := f.where(ws, "closed_local")
+	rows, err = q.Query(ctx, `SELECT c.closed_local, c.category, c.closed_source FROM report_conversations c WHERE `+cw+` AND c.closed_at > 0`, cargs...)
+	if err != nil {
+		return r, fmt.Errorf("report: conversations closed: %w", err)
+	}
+	for rows.Next() {
+		var local int64
+		var category, source string
+		if err := rows.Scan(&local, &category, &source); err != nil {
+			rows.Close()
+			return r, fmt.Errorf("report: conversations closed: %w", err)
+		}
+		r.Closed++
+		closed[local/size*size]++
+		byCategory[category]++
+		byClosed[source]++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return r, err
 	}
 	if r.Opened > 0 {
 		r.AverageMessages = round2(float64(msgs) / float64(r.Opened))
 		r.ReopenRatePct = round2(float64(r.Reopened) * 100 / float64(r.Opened))
 	}
-	os, err := series(ctx, q, f, "c.opened_local", opened, oargs)
-	if err != nil {
-		return r, err
-	}
-	cs, err := series(ctx, q, f, "c.closed_local", closed, cargs)
-	if err != nil {
-		return r, err
-	}
 	for _, t := range f.points() {
-		r.Series = append(r.Series, SeriesPoint{T: label(t, f.Interval), Opened: os[t], Closed: cs[t]})
+		r.Series = append(r.Series, SeriesPoint{T: label(t, f.Interval), Opened: opened[t], Closed: closed[t]})
 	}
-	r.Heatmap = make([][]int64, 7)
-	for i := range r.Heatmap {
-		r.Heatmap[i] = make([]int64, 24)
-	}
-	rows, err := q.Query(ctx, `SELECT (c.opened_local / 86400000 + 3) % 7, (c.opened_local % 86400000) / 3600000, COUNT(*) FROM `+opened+`
-		GROUP BY (c.opened_local / 86400000 + 3) % 7, (c.opened_local % 86400000) / 3600000`, oargs...)
-	if err != nil {
-		return r, fmt.Errorf("report: heatmap: %w", err)
-	}
-	for rows.Next() {
-		var d, h, n int64
-		if err := rows.Scan(&d, &h, &n); err != nil {
-			rows.Close()
-			return r, err
+	r.ByChannel, r.ByOpenedSource, r.ByCategory, r.ByClosedSource = sortedIDs(byChannel), sorted(bySource), sorted(byCategory), sorted(byClosed)
+	return r, nil
+}
+
+// sortedIDs is sorted for keys that are ids: equal counts by id.
+func sortedIDs(m map[string]int64) []Count {
+	out := sorted(m)
+	slices.SortStableFunc(out, func(a, b Count) int {
+		if a.Count != b.Count {
+			return cmp.Compare(b.Count, a.Count)
 		}
-		r.Heatmap[d][h] = n
-	}
-	rows.Close()
-	if r.ByChannel, err = groupCount(ctx, q, "c.channel_id", opened, oargs); err != nil {
-		return r, err
-	}
-	if r.ByOpenedSource, err = groupCount(ctx, q, "c.opened_source", opened, oargs); err != nil {
-		return r, err
-	}
-	if r.ByCategory, err = groupCount(ctx, q, "c.category", closed, cargs); err != nil {
-		return r, err
-	}
-	r.ByClosedSource, err = groupCount(ctx, q, "c.closed_source", closed, cargs)
-	return r, err
+		x, _ := strconv.ParseInt(a.Key, 10, 64)
+		y, _ := strconv.ParseInt(b.Key, 10, 64)
+		return cmp.Compare(x, y)
+	})
+	return out
 }
 
 func round2(v float64) float64 { return float64(int64(v*100+0.5)) / 100 }
