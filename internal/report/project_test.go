@@ -104,3 +104,46 @@ func TestQueueWaitAndWorkflows(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstResponseIgnoresBots: a workflow's, the API's and an echo's
+// messages neither answer the contact nor stop the wait; a person's does.
+func TestFirstResponseIgnoresBots(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		day := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
+		clk := clock.NewFake(day)
+		d.SetClock(clk)
+		w, err := workspace.New(d).Create(ctx, "Acme", "UTC")
+		must(t, err)
+		var contactID int64
+		must(t, d.Write(ctx, func(tx *db.Tx) error {
+			return tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, 'Ada', 0, 0) RETURNING id`, w.ID).Scan(&contactID)
+		}))
+		ev := func(typ event.Type, payload map[string]any) event.New {
+			return event.New{WorkspaceID: w.ID, Type: typ, ConversationID: 77, ContactID: contactID, Payload: payload}
+		}
+		appendAt(t, d, clk, day, ev(event.ConversationOpened, map[string]any{"source": "contact"}))
+		appendAt(t, d, clk, day.Add(time.Second), ev(event.MessageReceived, map[string]any{"sender": "contact"}))
+		appendAt(t, d, clk, day.Add(5*time.Second), ev(event.MessageSent, map[string]any{"sender": "workflow"}))
+		appendAt(t, d, clk, day.Add(6*time.Second), ev(event.MessageSent, map[string]any{"sender": "api"}))
+		appendAt(t, d, clk, day.Add(7*time.Second), ev(event.MessageSent, map[string]any{"sender": "echo"}))
+		appendAt(t, d, clk, day.Add(90*time.Second), ev(event.MessageSent, map[string]any{"sender": "user", "user_id": 4}))
+		svc := report.New(d, report.Options{})
+		if _, err := svc.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r, err := svc.Responses(ctx, w.ID, report.Filter{From: "2026-06-01", To: "2026-06-30"})
+		must(t, err)
+		if fr := r.Current.FirstResponse; fr.Count != 1 || fr.SumMs != 90_000 {
+			t.Errorf("first response: %+v, want one of 90 s", fr)
+		}
+		if rt := r.Current.ResponseTime; rt.Count != 1 || rt.SumMs != 89_000 {
+			t.Errorf("response time: %+v, want one of 89 s (from the contact's message)", rt)
+		}
+		m, err := svc.Messages(ctx, w.ID, report.Filter{From: "2026-06-01", To: "2026-06-30"})
+		must(t, err)
+		if m.Current.Out != 4 || m.Current.In != 1 {
+			t.Errorf("messages: %+v", m.Current)
+		}
+	})
+}
