@@ -130,7 +130,8 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 	fmt.Fprintf(&b, "### Method\n\n%d conversations of facts (`report_conversations`, 1.5 human responses each in `report_responses`, and their message days) "+
 		"are inserted in bulk into a fresh SQLite store (%.1f s), spread evenly over the 366 days up to today in Europe/Paris, over 2 channels, 3 teams, 20 users, "+
 		"3 categories; 90%% assigned, 85%% answered, 80%% closed. Each report is then asked once through `report.Service`, in process (no HTTP), over the last "+
-		"30 days (about %d conversations) and over the whole year (all of them).\n\n", n, loadTime.Seconds(), n*30/366)
+		"30 days (about %d conversations) and over the whole year (all of them). No contacts or workflow runs are loaded: those two reports "+
+		"read tables the benchmark leaves empty, and their times only show the cost of a query.\n\n", n, loadTime.Seconds(), n*30/366)
 	fmt.Fprintf(&b, "### Report times\n\n| report | last 30 days | whole year | aim | met? |\n|---|---:|---:|---:|---|\n")
 	for _, t := range timings {
 		fmt.Fprintf(&b, "| %s | %s | %s | < 1 s | %s |\n", t.name, harness.Ms(t.month), harness.Ms(t.year), harness.MetOr(t.month < time.Second && t.year < time.Second))
@@ -143,6 +144,20 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 	fmt.Fprintf(&b, "| events projected | %d | — | — |\n", lag.events)
 	fmt.Fprintf(&b, "| lag p50 / p99 / max | %s / %s / %s | max < 1 s | %s |\n", harness.Ms(lag.p50), harness.Ms(lag.p99), harness.Ms(lag.max), harness.MetOr(lag.max < time.Second))
 	fmt.Fprintf(&b, "| caught up after the last message | %s | — | — |\n", harness.Ms(lag.catchUp))
+	met := 0
+	for _, t := range timings {
+		if t.month < time.Second && t.year < time.Second {
+			met++
+		}
+	}
+	fmt.Fprintf(&b, "\n### Reading\n\n- %d of %d report timings are under 1 s over both ranges. The reports scan the facts of their range "+
+		"(an index on each date column finds them; the values are read and aggregated, percentiles sorted in Go), so their time grows with the "+
+		"conversations in the range: about %d for 30 days, %d for the year here. Over a year of a million conversations that is more than 1 s; "+
+		"per-day roll-ups (counts and duration histograms per day, team, user, channel) would bound it by days instead, at the cost of exact "+
+		"percentiles, and are not built yet.\n", met, len(timings), n*30/366, n)
+	fmt.Fprintf(&b, "- The machine's load average was %s when the run started (other work on the same cores): times are inflated by as much.\n", m.Load)
+	fmt.Fprintf(&b, "- The lag is measured at the rate the generator reached on this machine (%.0f messages/s), not necessarily -rate.\n",
+		float64(lag.sent)/lagFor.Seconds())
 	if outPath == "" {
 		fmt.Print(b.String())
 		return nil
