@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
+	"github.com/switchboard-chat/switchboard/internal/workflow/testchat"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -436,6 +437,30 @@ var operations = map[string]opDoc{
 	"GET /api/v1/channel-types": {id: "listChannelTypes", tag: tagChannels,
 		summary: "The channel types this server knows: configuration schema (secrets marked) and capabilities",
 		status:  200, resp: channelTypes{}},
+	// A channel's message templates (channel_templates.go).
+	"GET /api/v1/channels/{channelID}/templates": {id: "listChannelTemplates", tag: tagChannels,
+		summary: "The channel's pre-approved message templates, as last synced (WhatsApp)",
+		desc:    "What the composer offers outside the reply window: each template's body with its {{n}} placeholders and how many parameters it takes. Empty until synced, and for channel types without templates.",
+		status:  200, resp: templateList{}},
+	"POST /api/v1/channels/{channelID}/templates/sync": {id: "syncChannelTemplates", tag: tagChannels,
+		summary: "Read the channel's templates from the provider, replacing the stored ones",
+		desc: "422 for a channel type without templates; 409 (code provider_error) with the provider's reason when it refuses " +
+			"(a wrong token or account id), and the stored templates stay.",
+		status: 200, resp: templateList{}, errors: []int{409}},
+
+	// WhatsApp Cloud API webhooks (internal/channel/whatsapp): authenticated
+	// by the verify token (GET) and the app secret's signature (POST).
+	"GET /webhooks/whatsapp/{channelID}": {id: "whatsappWebhookVerify", tag: tagChannels,
+		summary: "Meta's subscription check of a WhatsApp channel's webhook",
+		desc: "Meta sends ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…: answered with hub.challenge as text when the mode is subscribe " +
+			"and the token is the channel's verify token (the one configured, else the channel's generated token); 403 otherwise.",
+		status: 200, media: "text/plain", errors: []int{403}},
+	"POST /webhooks/whatsapp/{channelID}": {id: "whatsappWebhook", tag: tagChannels,
+		summary: "WhatsApp Cloud API deliveries: messages and statuses",
+		desc: "Meta's webhook envelope (object whatsapp_business_account). X-Hub-Signature-256 must be the HMAC-SHA256 of the raw body under the channel's app secret (401, nothing stored); " +
+			"a body that is not the envelope is 400. Changes for another phone number id are acknowledged and not stored. Answered 200 {\"results\": [...]} once every item is durably stored; a redelivery (same wamid) is stored once.",
+		headers: []param{{"X-Hub-Signature-256", "sha256=<hex HMAC-SHA256 of the body under the app secret>", false}},
+		status:  200, okText: "Every message and status is stored", errors: []int{401, 413}},
 
 	"GET /api/v1/tokens": {id: "listTokens", tag: tagSettings, summary: "API tokens (secrets are never shown again)",
 		query: paged, status: 200, resp: page[workspace.Token]{}},
@@ -523,6 +548,34 @@ var operations = map[string]opDoc{
 		summary: "A run with its step-by-step history", status: 200, resp: workflow.Run{}},
 	"POST /api/v1/workflows/{workflowID}/runs/{runID}/stop": {id: "stopWorkflowRun", tag: "workflows", summary: "Stop a run",
 		status: 200, resp: workflow.Run{}, errors: []int{409}},
+	// The builder's test panel (workflow_testchat.go).
+	"GET /api/v1/workflows/{workflowID}/test": {id: "getWorkflowTest", tag: "workflows",
+		summary: "Your test session of the workflow: your test contact, its open conversation, its messages and the latest run",
+		desc: "started is false until POST …/test (or a first message) makes your test contact. published_version is the version " +
+			"tested (0: publish first); draft_differs says the draft is not what is tested. mode is chat (a conversation_opened " +
+			"trigger: your first message starts the workflow) or run_now (POST …/test/run starts it). Signed-in people only (403 " +
+			"for a workspace token).",
+		status: 200, resp: testchat.Session{}, errors: []int{403}},
+	"POST /api/v1/workflows/{workflowID}/test": {id: "startWorkflowTest", tag: "workflows",
+		summary: "Make (or find) your test contact for the workflow",
+		desc: "A contact flagged as a test contact (left out of contact and conversation lists, counts and workflow stats unless " +
+			"test=include or test=only), named \"Test contact (your name)\", on the workspace's test channel (made on first use). " +
+			"Its events start only this workflow, even while stopped, on its published version.",
+		status: 200, resp: testchat.Session{}, errors: []int{403}},
+	"POST /api/v1/workflows/{workflowID}/test/messages": {id: "sendWorkflowTestMessage", tag: "workflows",
+		summary: "Send a message as your test contact (typed text, or a quick reply's text)",
+		desc: "Stored through the channels' receive path: it opens a conversation (source contact) if none is open, answers a " +
+			"question waiting for it. A resend with the same client_id is stored once. 409 when nothing is published; 422 " +
+			"naming text when it is empty or longer than 4,000 characters.",
+		body: testchat.MessageInput{}, required: []string{"text"}, status: 201, resp: testchat.Session{}, errors: []int{403, 409}},
+	"POST /api/v1/workflows/{workflowID}/test/run": {id: "runWorkflowTest", tag: "workflows",
+		summary: "Run now: start a run of the published version for your test contact, whatever the trigger",
+		desc:    "The trigger's conditions are not evaluated; the run opens a conversation on the test channel if none is open. 409 when nothing is published.",
+		status:  201, resp: testchat.Session{}, errors: []int{403, 409}},
+	"POST /api/v1/workflows/{workflowID}/test/reset": {id: "resetWorkflowTest", tag: "workflows",
+		summary: "Restart: stop your test contact's runs and close its conversation, freeing its agent",
+		desc:    "The conversation closes with the summary \"Test restarted from the Workflow Builder\"; the next message opens a new one.",
+		status:  200, resp: testchat.Session{}, errors: []int{403}},
 	// The builder's versions panel (workflow_versions.go).
 	"GET /api/v1/workflows/{workflowID}/versions": {id: "listWorkflowVersions", tag: "workflows",
 		summary: "Published versions, newest first, with the runs started on each",
@@ -561,6 +614,7 @@ func conversationFilters() []param {
 		{"stage", "the contact's lifecycle stage name", false},
 		{"opened_source", "contact, user, workflow or api", false},
 		{"q", "text in the contact's name, phone or email (at most 200 characters)", false},
+		{"test", "include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone", false},
 	}
 }
 
@@ -571,5 +625,6 @@ func contactFilters() []param {
 		{"tag", "only contacts with this tag", false}, {"field", "key=value: a custom field has exactly this value", false},
 		{"stage", "the lifecycle stage's name", false}, {"channel_id", "the contact has an identity on this channel", true},
 		{"last_message_after", "RFC 3339: the contact last wrote at or after", false},
-		{"last_message_before", "RFC 3339: the contact last wrote before (or never)", false}}
+		{"last_message_before", "RFC 3339: the contact last wrote before (or never)", false},
+		{"test", "include: also the Workflow Builder's test contacts (left out by default); only: them alone", false}}
 }

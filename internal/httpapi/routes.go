@@ -119,6 +119,10 @@ func (s *Server) table() []Route {
 		r("PATCH", "/api/v1/channels/{channelID}", s.authed(managers, noStore(s.updateChannel))),
 		r("POST", "/api/v1/channels/{channelID}/rotate-token", s.authed(managers, noStore(s.rotateChannelToken))),
 		r("GET", "/api/v1/channel-types", s.authed(anyone, s.listChannelTypes)),
+		// A channel's message templates (channel_templates.go): everyone
+		// who sees the channel reads them; managers sync them.
+		r("GET", "/api/v1/channels/{channelID}/templates", s.authed(anyone, s.listChannelTemplates)),
+		r("POST", "/api/v1/channels/{channelID}/templates/sync", s.authed(managers, s.syncChannelTemplates)),
 
 		r("GET", "/api/v1/tokens", s.authed(owners, noStore(s.listTokens))),
 		r("POST", "/api/v1/tokens", s.authed(owners, noStore(s.createToken))),
@@ -173,6 +177,13 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/workflows/{workflowID}/runs", s.authed(anyone, s.startWorkflowRun)),
 		r("GET", "/api/v1/workflows/{workflowID}/runs/{runID}", s.authed(managers, s.getWorkflowRun)),
 		r("POST", "/api/v1/workflows/{workflowID}/runs/{runID}/stop", s.authed(managers, s.stopWorkflowRun)),
+		// The builder's test panel: the caller chats as their test contact
+		// (workflow_testchat.go).
+		r("GET", "/api/v1/workflows/{workflowID}/test", s.authed(managers, s.getWorkflowTest)),
+		r("POST", "/api/v1/workflows/{workflowID}/test", s.authed(managers, s.startWorkflowTest)),
+		r("POST", "/api/v1/workflows/{workflowID}/test/messages", s.authed(managers, s.sendWorkflowTestMessage)),
+		r("POST", "/api/v1/workflows/{workflowID}/test/run", s.authed(managers, s.runWorkflowTest)),
+		r("POST", "/api/v1/workflows/{workflowID}/test/reset", s.authed(managers, s.resetWorkflowTest)),
 		// The builder's versions panel (workflow_versions.go).
 		r("GET", "/api/v1/workflows/{workflowID}/versions", s.authed(managers, s.listWorkflowVersions)),
 		r("GET", "/api/v1/workflows/{workflowID}/versions/{version}", s.authed(managers, s.getWorkflowVersion)),

@@ -200,6 +200,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{channelID}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The channel's pre-approved message templates, as last synced (WhatsApp)
+         * @description What the composer offers outside the reply window: each template's body with its {{n}} placeholders and how many parameters it takes. Empty until synced, and for channel types without templates.
+         */
+        get: operations["listChannelTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{channelID}/templates/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the channel's templates from the provider, replacing the stored ones
+         * @description 422 for a channel type without templates; 409 (code provider_error) with the provider's reason when it refuses (a wrong token or account id), and the stored templates stay.
+         */
+        post: operations["syncChannelTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{channelID}/test": {
         parameters: {
             query?: never;
@@ -2134,6 +2174,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflowID}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your test session of the workflow: your test contact, its open conversation, its messages and the latest run
+         * @description started is false until POST …/test (or a first message) makes your test contact. published_version is the version tested (0: publish first); draft_differs says the draft is not what is tested. mode is chat (a conversation_opened trigger: your first message starts the workflow) or run_now (POST …/test/run starts it). Signed-in people only (403 for a workspace token).
+         */
+        get: operations["getWorkflowTest"];
+        put?: never;
+        /**
+         * Make (or find) your test contact for the workflow
+         * @description A contact flagged as a test contact (left out of contact and conversation lists, counts and workflow stats unless test=include or test=only), named "Test contact (your name)", on the workspace's test channel (made on first use). Its events start only this workflow, even while stopped, on its published version.
+         */
+        post: operations["startWorkflowTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowID}/test/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message as your test contact (typed text, or a quick reply's text)
+         * @description Stored through the channels' receive path: it opens a conversation (source contact) if none is open, answers a question waiting for it. A resend with the same client_id is stored once. 409 when nothing is published; 422 naming text when it is empty or longer than 4,000 characters.
+         */
+        post: operations["sendWorkflowTestMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowID}/test/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restart: stop your test contact's runs and close its conversation, freeing its agent
+         * @description The conversation closes with the summary "Test restarted from the Workflow Builder"; the next message opens a new one.
+         */
+        post: operations["resetWorkflowTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowID}/test/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run now: start a run of the published version for your test contact, whatever the trigger
+         * @description The trigger's conditions are not evaluated; the run opens a conversation on the test channel if none is open. 409 when nothing is published.
+         */
+        post: operations["runWorkflowTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflowID}/versions": {
         parameters: {
             query?: never;
@@ -2388,6 +2512,70 @@ export interface paths {
          * @description Authenticated by X-Telegram-Bot-Api-Secret-Token, the channel's token, which setWebhook registers (401 without it, before the body is read). Answered 200 once the update's message, edit or button press is durably stored (a redelivery is stored once); a button press is answered {"method":"answerCallbackQuery","callback_query_id"}, which Telegram performs; update kinds Switchboard does not read are acknowledged.
          */
         post: operations["telegramWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/{channelID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio delivers an incoming SMS or MMS
+         * @description Form-encoded (application/x-www-form-urlencoded) as Twilio sends it: MessageSid, From, To, Body, NumSegments, NumMedia, MediaUrl{N}, MediaContentType{N}, FromCity, FromCountry…; X-Twilio-Signature is checked against the channel's auth token (401 otherwise, nothing stored). Answered an empty TwiML <Response/> once the message is durably stored; a redelivery (same MessageSid) is stored once.
+         */
+        post: operations["twilioIncomingMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/twilio/{channelID}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio reports an outbound message's status
+         * @description Form-encoded status callback (MessageSid, MessageStatus, ErrorCode, ErrorMessage), signed like incoming messages. sent, delivered and read are recorded; undelivered and failed fail the message with Twilio's error; queued and sending change nothing (X-Switchboard-Ignored says why).
+         */
+        post: operations["twilioStatusCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/whatsapp/{channelID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Meta's subscription check of a WhatsApp channel's webhook
+         * @description Meta sends ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…: answered with hub.challenge as text when the mode is subscribe and the token is the channel's verify token (the one configured, else the channel's generated token); 403 otherwise.
+         */
+        get: operations["whatsappWebhookVerify"];
+        put?: never;
+        /**
+         * WhatsApp Cloud API deliveries: messages and statuses
+         * @description Meta's webhook envelope (object whatsapp_business_account). X-Hub-Signature-256 must be the HMAC-SHA256 of the raw body under the channel's app secret (401, nothing stored); a body that is not the envelope is 400. Changes for another phone number id are acknowledged and not stored. Answered 200 {"results": [...]} once every item is durably stored; a redelivery (same wamid) is stored once.
+         */
+        post: operations["whatsappWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2661,6 +2849,14 @@ export interface components {
         ChannelSchema: {
             fields: components["schemas"]["ChannelField"][];
         };
+        ChannelTemplate: {
+            body: string;
+            category: string;
+            language: string;
+            name: string;
+            params: number;
+            status: string;
+        };
         ChannelType: {
             capabilities: components["schemas"]["ChannelCapabilities"];
             schema: components["schemas"]["ChannelSchema"];
@@ -2707,6 +2903,7 @@ export interface components {
             lifecycle_stage: string;
             phone: string;
             tags: string[];
+            test?: boolean;
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -2734,6 +2931,7 @@ export interface components {
             lifecycle_stage: string;
             phone: string;
             tags: string[];
+            test?: boolean;
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -2868,6 +3066,7 @@ export interface components {
             status: "open" | "snoozed" | "closed";
             /** Format: int64 */
             team_id?: number;
+            test?: boolean;
             unread?: boolean;
             /** Format: date-time */
             waiting_since?: string;
@@ -2931,6 +3130,7 @@ export interface components {
             tag?: string;
             /** Format: int64 */
             team_id?: number;
+            test?: string;
         };
         ConversationMessage: {
             /** Format: int64 */
@@ -3535,6 +3735,45 @@ export interface components {
         StatusBody: {
             status: string;
         };
+        TemplateList: {
+            data: components["schemas"]["ChannelTemplate"][];
+        };
+        TestchatConversation: {
+            /** Format: int64 */
+            assignee_id?: number;
+            assignee_name?: string;
+            /** Format: int64 */
+            id: number;
+            status: string;
+            /** Format: int64 */
+            team_id?: number;
+            team_name?: string;
+        };
+        TestchatRun: {
+            error?: string;
+            /** Format: int64 */
+            id: number;
+            status: string;
+            step: string;
+            version: number;
+        };
+        TestchatSession: {
+            /** Format: int64 */
+            channel_id?: number;
+            /** Format: int64 */
+            contact_id?: number;
+            contact_name?: string;
+            conversation?: components["schemas"]["TestchatConversation"];
+            draft_differs: boolean;
+            messages: components["schemas"]["ConversationMessage"][];
+            mode: string;
+            published_version: number;
+            run?: components["schemas"]["TestchatRun"];
+            started: boolean;
+            trigger_type: string;
+            /** Format: int64 */
+            workflow_id: number;
+        };
         UnreadCount: {
             unread: number;
         };
@@ -3669,6 +3908,7 @@ export interface components {
             id: number;
             status: string;
             step: string;
+            test: boolean;
             /** Format: date-time */
             updated_at: string;
             version: number;
@@ -4724,6 +4964,131 @@ export interface operations {
             };
         };
     };
+    listChannelTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    syncChannelTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     testChannel: {
         parameters: {
             query?: never;
@@ -5125,6 +5490,8 @@ export interface operations {
                 last_message_after?: string;
                 /** @description RFC 3339: the contact last wrote before (or never) */
                 last_message_before?: string;
+                /** @description include: also the Workflow Builder's test contacts (left out by default); only: them alone */
+                test?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -5313,6 +5680,8 @@ export interface operations {
                 last_message_after?: string;
                 /** @description RFC 3339: the contact last wrote before (or never) */
                 last_message_before?: string;
+                /** @description include: also the Workflow Builder's test contacts (left out by default); only: them alone */
+                test?: string;
             };
             header?: never;
             path?: never;
@@ -5892,6 +6261,8 @@ export interface operations {
                 opened_source?: string;
                 /** @description text in the contact's name, phone or email (at most 200 characters) */
                 q?: string;
+                /** @description include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone */
+                test?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -6421,6 +6792,8 @@ export interface operations {
                 opened_source?: string;
                 /** @description text in the contact's name, phone or email (at most 200 characters) */
                 q?: string;
+                /** @description include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone */
+                test?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -9780,6 +10153,7 @@ export interface operations {
                         tag?: string;
                         /** Format: int64 */
                         team_id?: number;
+                        test?: string;
                     };
                     name: string;
                 };
@@ -9963,6 +10337,7 @@ export interface operations {
                         tag?: string;
                         /** Format: int64 */
                         team_id?: number;
+                        test?: string;
                     };
                     name: string;
                 };
@@ -15370,6 +15745,357 @@ export interface operations {
             };
         };
     };
+    getWorkflowTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    startWorkflowTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sendWorkflowTestMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    client_id?: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resetWorkflowTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    runWorkflowTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestchatSession"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listWorkflowVersions: {
         parameters: {
             query?: {
@@ -16486,6 +17212,232 @@ export interface operations {
             };
             /** @description A value fails validation; error.field names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    twilioIncomingMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Twilio's HMAC-SHA1 of the URL and the sorted parameters, keyed with the auth token */
+                "X-Twilio-Signature"?: string;
+            };
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message is stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    twilioStatusCallback: {
+        parameters: {
+            query?: {
+                /** @description the SMS segment count Switchboard put in the callback URL */
+                segments?: number;
+                /** @description GSM-7 or UCS-2 */
+                encoding?: string;
+            };
+            header?: {
+                /** @description Twilio's HMAC-SHA1 of the URL and the sorted parameters, keyed with the auth token */
+                "X-Twilio-Signature"?: string;
+            };
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status is recorded or ignored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whatsappWebhookVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    whatsappWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description sha256=<hex HMAC-SHA256 of the body under the app secret> */
+                "X-Hub-Signature-256"?: string;
+            };
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every message and status is stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
