@@ -13,7 +13,9 @@ func TestBusinessMs(t *testing.T) {
 	weekdays := [][2]int{{9 * 60, 17 * 60}}
 	c := Calendar{Loc: paris, Hours: map[time.Weekday][][2]int{time.Monday: weekdays, time.Tuesday: weekdays, time.Wednesday: weekdays,
 		time.Thursday: weekdays, time.Friday: {{9 * 60, 12 * 60}, {14 * 60, 17 * 60}}}, Holidays: map[string]bool{"2026-06-15": true}}
-	at := func(day, hour, minute int) int64 { return time.Date(2026, 6, day, hour, minute, 0, 0, paris).UnixMilli() }
+	at := func(day, hour, minute int) int64 {
+		return time.Date(2026, 6, day, hour, minute, 0, 0, paris).UnixMilli()
+	}
 	for _, tc := range []struct {
 		name     string
 		from, to int64

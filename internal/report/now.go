@@ -50,7 +50,7 @@ type Now struct {
 func (s *Service) Now(ctx context.Context, workspaceID int64, src NowSource) (Now, error) {
 	n := Now{Queues: []QueueNow{}, Agents: []AgentNow{}}
 	if err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END), 0)
-		FROM conversations WHERE workspace_id = ? AND status <> 'closed'`, workspaceID).Scan(&n.Open, &n.Unassigned); err != nil {
+		FROM conversations WHERE workspace_id = ? AND status <> 'closed' AND is_test = 0`, workspaceID).Scan(&n.Open, &n.Unassigned); err != nil {
 		return n, fmt.Errorf("report: now: %w", err)
 	}
 	if src == nil {

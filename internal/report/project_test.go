@@ -147,3 +147,40 @@ func TestFirstResponseIgnoresBots(t *testing.T) {
 		}
 	})
 }
+
+// TestTestContactsLeftOut: the Workflow Builder's test contact, its
+// creation and its conversations count nowhere.
+func TestTestContactsLeftOut(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		day := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
+		clk := clock.NewFake(day)
+		d.SetClock(clk)
+		w, err := workspace.New(d).Create(ctx, "Acme", "UTC")
+		must(t, err)
+		ids := map[bool]int64{}
+		for _, test := range []bool{false, true} {
+			var id int64
+			must(t, d.Write(ctx, func(tx *db.Tx) error {
+				return tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, is_test, created_at, updated_at) VALUES (?, 'Ada', ?, 0, 0) RETURNING id`,
+					w.ID, map[bool]int{false: 0, true: 1}[test]).Scan(&id)
+			}))
+			ids[test] = id
+			appendAt(t, d, clk, day, event.New{WorkspaceID: w.ID, Type: event.ContactCreated, ContactID: id, Payload: map[string]any{}})
+			appendAt(t, d, clk, day, event.New{WorkspaceID: w.ID, Type: event.ConversationOpened, ConversationID: 100 + id, ContactID: id,
+				Payload: map[string]any{"source": "contact"}})
+		}
+		svc := report.New(d, report.Options{})
+		if _, err := svc.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f := report.Filter{From: "2026-06-01", To: "2026-06-30"}
+		c, err := svc.Conversations(ctx, w.ID, f)
+		must(t, err)
+		k, err := svc.Contacts(ctx, w.ID, f)
+		must(t, err)
+		if c.Current.Opened != 1 || k.Current.New != 1 {
+			t.Fatalf("opened %d, new contacts %d: the test contact counted", c.Current.Opened, k.Current.New)
+		}
+	})
+}

@@ -20,13 +20,7 @@ const ConsumerName = "reports"
 
 // Options configure a Service.
 type Options struct {
-	// TestContact, when set, says whether a contact is a test contact
-	// (the Workflow Builder's test chat): its conversations and its
-	// creation are left out of every report. Nil: none is. This is the
-	// hook for contacts.is_test (migration 023, issue 11), set by the
-	// app once that column exists.
-	TestContact func(ctx context.Context, q db.Querier, contactID int64) (bool, error)
-	Logger      *slog.Logger
+	Logger *slog.Logger
 }
 
 // Service projects the log and answers reports.
