@@ -2,7 +2,9 @@ package report
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -49,12 +51,11 @@ func responsesReport(ctx context.Context, q db.Querier, ws int64, f Filter) (Res
 	if f.BusinessHours {
 		col = "c.first_response_bh_ms"
 	}
-	if r.FirstResponse, err = dist(ctx, q, col, from, fargs); err != nil {
+	dists, err := dists(ctx, q, []string{col, "c.assign_response_ms"}, from, fargs)
+	if err != nil {
 		return r, err
 	}
-	if r.AssignmentToFirstResponse, err = dist(ctx, q, "c.assign_response_ms", from, fargs); err != nil {
-		return r, err
-	}
+	r.FirstResponse, r.AssignmentToFirstResponse = dists[0], dists[1]
 	rfrom, rargs := responseRows(ws, f)
 	rcol := "r.response_ms"
 	if f.BusinessHours {
@@ -133,33 +134,44 @@ func (s *Service) Resolutions(ctx context.Context, workspaceID int64, f Filter) 
 func resolutionsReport(ctx context.Context, q db.Querier, ws int64, f Filter) (Resolutions, error) {
 	var r Resolutions
 	cw, cargs := f.where(ws, "closed_local")
-	from := "report_conversations c WHERE " + cw + " AND c.closed_at > 0"
 	col := "c.resolution_ms"
 	if f.BusinessHours {
 		col = "c.resolution_bh_ms"
 	}
-	var err error
-	if r.Resolution, err = dist(ctx, q, col, from, cargs); err != nil {
-		return r, err
+	// One scan of the conversations closed in the range.
+	rows, err := q.Query(ctx, "SELECT "+col+", c.category, c.closed_source, c.first_response_at, c.messages_in + c.messages_out "+
+		"FROM report_conversations c WHERE "+cw+" AND c.closed_at > 0", cargs...)
+	if err != nil {
+		return r, fmt.Errorf("report: resolutions: %w", err)
 	}
-	r.Resolved = r.Resolution.Count
-	if f.BusinessHours {
-		if r.Resolved, err = count(ctx, q, from, cargs); err != nil {
-			return r, err
+	var values, msgs []int64
+	byCategory, bySource := map[string]int64{}, map[string]int64{}
+	for rows.Next() {
+		var v sql.NullInt64
+		var category, source string
+		var firstResponse, m int64
+		if err := rows.Scan(&v, &category, &source, &firstResponse, &m); err != nil {
+			rows.Close()
+			return r, fmt.Errorf("report: resolutions: %w", err)
 		}
+		r.Resolved++
+		if v.Valid {
+			values = append(values, v.Int64)
+		}
+		if firstResponse == 0 {
+			r.WithoutResponse++
+		}
+		byCategory[category]++
+		bySource[source]++
+		msgs = append(msgs, m)
 	}
-	if r.WithoutResponse, err = count(ctx, q, from+" AND c.first_response_at = 0", cargs); err != nil {
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return r, err
 	}
-	if r.ByCategory, err = groupCount(ctx, q, "c.category", from, cargs); err != nil {
-		return r, err
-	}
-	if r.ByClosedSource, err = groupCount(ctx, q, "c.closed_source", from, cargs); err != nil {
-		return r, err
-	}
-	if r.MessagesPerConversation, err = perConversation(ctx, q, "(c.messages_in + c.messages_out)", from, cargs); err != nil {
-		return r, err
-	}
+	r.Resolution = distOf(values)
+	r.ByCategory, r.ByClosedSource = sorted(byCategory), sorted(bySource)
+	r.MessagesPerConversation = perConversationOf(msgs)
 	ow, oargs := f.where(ws, "opened_local")
 	var opened int64
 	if err := q.QueryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(c.reopen), 0) FROM report_conversations c WHERE "+ow, oargs...).
@@ -170,6 +182,20 @@ func resolutionsReport(ctx context.Context, q db.Querier, ws int64, f Filter) (R
 		r.ReopenRatePct = round2(float64(r.Reopened) * 100 / float64(opened))
 	}
 	return r, nil
+}
+
+// perConversationOf is PerConversation over counts already read.
+func perConversationOf(counts []int64) PerConversation {
+	p := PerConversation{Histogram: []Bucket{{Label: "0"}, {Label: "1"}, {Label: "2"}, {Label: "3"}, {Label: "4"}, {Label: "5+"}}}
+	for _, n := range counts {
+		p.Conversations++
+		p.Total += n
+		p.Histogram[min(max(n, 0), 5)].Count++
+	}
+	if p.Conversations > 0 {
+		p.Average = round2(float64(p.Total) / float64(p.Conversations))
+	}
+	return p
 }
 
 // Assignments is the Assignments report, over the conversations first
@@ -198,25 +224,42 @@ func (s *Service) Assignments(ctx context.Context, workspaceID int64, f Filter) 
 func assignmentsReport(ctx context.Context, q db.Querier, ws int64, f Filter) (Assignments, error) {
 	var r Assignments
 	aw, aargs := f.where(ws, "first_assigned_local")
-	from := "report_conversations c WHERE " + aw + " AND c.first_assigned_at > 0"
-	var err error
-	if r.TimeToAssignment, err = dist(ctx, q, "c.time_to_assign_ms", from, aargs); err != nil {
+	// One scan of the conversations first assigned in the range.
+	rows, err := q.Query(ctx, `SELECT c.time_to_assign_ms, c.queue_wait_ms, c.reassignments, c.strategy, c.first_assignee_id, c.team_id
+		FROM report_conversations c WHERE `+aw+` AND c.first_assigned_at > 0`, aargs...)
+	if err != nil {
+		return r, fmt.Errorf("report: assignments: %w", err)
+	}
+	var tta, waits []int64
+	byStrategy, byUser, byTeam := map[string]int64{}, map[string]int64{}, map[string]int64{}
+	for rows.Next() {
+		var toAssign, wait sql.NullInt64
+		var reassignments, user, team int64
+		var strategy string
+		if err := rows.Scan(&toAssign, &wait, &reassignments, &strategy, &user, &team); err != nil {
+			rows.Close()
+			return r, fmt.Errorf("report: assignments: %w", err)
+		}
+		if toAssign.Valid {
+			tta = append(tta, toAssign.Int64)
+		}
+		if wait.Valid {
+			waits = append(waits, wait.Int64)
+		}
+		r.Reassignments += reassignments
+		if reassignments > 0 {
+			r.Reassigned++
+		}
+		byStrategy[strategy]++
+		byUser[strconv.FormatInt(user, 10)]++
+		byTeam[strconv.FormatInt(team, 10)]++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return r, err
 	}
+	r.TimeToAssignment, r.QueueWait = distOf(tta), distOf(waits)
 	r.Assigned = r.TimeToAssignment.Count
-	if r.QueueWait, err = dist(ctx, q, "c.queue_wait_ms", from, aargs); err != nil {
-		return r, err
-	}
-	if err := q.QueryRow(ctx, "SELECT COALESCE(SUM(c.reassignments), 0), COALESCE(SUM(CASE WHEN c.reassignments > 0 THEN 1 ELSE 0 END), 0) FROM "+from,
-		aargs...).Scan(&r.Reassignments, &r.Reassigned); err != nil {
-		return r, fmt.Errorf("report: reassignments: %w", err)
-	}
-	if r.ByStrategy, err = groupCount(ctx, q, "c.strategy", from, aargs); err != nil {
-		return r, err
-	}
-	if r.ByUser, err = groupCount(ctx, q, "c.first_assignee_id", from, aargs); err != nil {
-		return r, err
-	}
-	r.ByTeam, err = groupCount(ctx, q, "c.team_id", from, aargs)
-	return r, err
+	r.ByStrategy, r.ByUser, r.ByTeam = sorted(byStrategy), sortedIDs(byUser), sortedIDs(byTeam)
+	return r, nil
 }
