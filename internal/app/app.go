@@ -29,6 +29,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/node"
 	"github.com/switchboard-chat/switchboard/internal/notification"
+	"github.com/switchboard-chat/switchboard/internal/report"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
@@ -107,8 +108,10 @@ type App struct {
 	Channels      *channel.Service
 	Conversations *conversation.Service
 	Routing       *routing.Service
-	Workflows     *workflow.Service
-	Snippets      *snippet.Service
+	// Reports projects the log into the reports' facts and answers them.
+	Reports   *report.Service
+	Workflows *workflow.Service
+	Snippets  *snippet.Service
 	// Webhooks manages the outgoing webhook endpoints and deliveries.
 	Webhooks *webhook.Service
 	Media    *media.Store // nil: the node stores no media
@@ -166,6 +169,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.engines = append(a.engines, a.Routing.Run)
 	// The bell: notifications made from the log (mentions, assignments).
 	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background).Run)
+	// Reports: the facts projected from the whole log (docs/reports.md).
+	a.Reports = report.New(d, report.Options{})
+	a.engines = append(a.engines, a.Reports.NewConsumer(a.Hub, a.Background).Run)
 	a.Metrics.Register(a.Routing.Collector())
 	a.wireWorkflows()
 	a.wireWebhooks()

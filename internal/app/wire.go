@@ -59,6 +59,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		Channels:         a.Channels,
 		Workflows:        a.Workflows,
 		Routing:          a.Routing,
+		Reports:          a.Reports,
 		Snippets:         a.Snippets,
 		OutgoingWebhooks: a.Webhooks,
 		Media:            a.Media,

@@ -23,6 +23,7 @@ Usage:
   switchboard migrate [--data DIR] [--database-url URL]
   switchboard demo    [--data DIR] [--database-url URL] [--json] [--allow-private-networks CIDRS]
   switchboard user create --workspace ID --email EMAIL --name NAME [--role owner|manager|agent] [--password PW]
+  switchboard reports rebuild [--data DIR] [--database-url URL]
   switchboard version
 
 Every flag also reads an environment variable: --addr SWITCHBOARD_ADDR,
@@ -49,6 +50,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = demoCmd(ctx, args[1:], stdout, stderr)
 	case "user":
 		err = userCmd(ctx, args[1:], stdout, stderr)
+	case "reports":
+		err = reportsCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, Version)
 	case "help", "-h", "--help":

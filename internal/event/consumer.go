@@ -306,7 +306,9 @@ func (c *Consumer) stored(ctx context.Context) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		start := `COALESCE(MAX(id), 0)`
 		if c.cfg.FromStart {
-			start = `0`
+			// An aggregate, like MAX, so that an empty log still gives
+			// the one row to insert: 0, or just before the first event.
+			start = `COALESCE(MIN(id), 1) - 1`
 		}
 		err = c.db.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at)

@@ -30,6 +30,7 @@ func TestHostileQueryParameters(t *testing.T) {
 		f := newFixture(t, d)
 		r := f.inbound(t, "+14155550101", "Ana", "m-1")
 		f.vars["conversationID"], f.vars["contactID"] = itoa(r.ConversationID), itoa(r.ContactID)
+		f.vars["report"] = "conversations"
 		f.run(t, []scenario{{name: "a workflow", method: "POST", path: "/api/v1/workflows", as: "manager", status: 201, capture: "workflowID",
 			body: `{"name":"w","trigger":{"type":"manual"},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`},
 			{name: "a webhook endpoint", method: "POST", path: "/api/v1/webhooks", as: "manager", status: 201, capture: "webhookID",

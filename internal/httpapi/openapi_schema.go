@@ -107,6 +107,13 @@ var fieldDocs = map[string]string{
 // and a list envelope page[T] is named after T.
 func componentName(t reflect.Type) string {
 	name := t.Name()
+	if base, arg, ok := strings.Cut(name, "["); ok && base == "Result" {
+		// Another generic (report.Result[report.Users]): named after
+		// its argument, then itself (ReportUsersResult).
+		arg = strings.TrimSuffix(arg, "]")
+		arg = arg[strings.LastIndex(arg, ".")+1:]
+		return upperFirst(path.Base(t.PkgPath())) + arg + upperFirst(base)
+	}
 	if strings.Contains(name, "[") {
 		return componentName(t.Field(0).Type.Elem()) + "List"
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/report"
 )
 
 // table is the route table: method, pattern, and who may call it. Health
@@ -138,6 +139,22 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/workspace", s.authed(anyone, s.getWorkspace)),
 		// Managers run the workspace; what each role may do is the owners'.
 		r("PATCH", "/api/v1/workspace", s.authed(managers, s.updateWorkspace)),
+
+		// Reports (issue 13, reports.go): owners and managers only.
+		r("GET", "/api/v1/reports/conversations", s.authed(managers, reportHandler(s, "conversations", (*report.Service).Conversations))),
+		r("GET", "/api/v1/reports/responses", s.authed(managers, reportHandler(s, "responses", (*report.Service).Responses))),
+		r("GET", "/api/v1/reports/resolutions", s.authed(managers, reportHandler(s, "resolutions", (*report.Service).Resolutions))),
+		r("GET", "/api/v1/reports/assignments", s.authed(managers, reportHandler(s, "assignments", (*report.Service).Assignments))),
+		r("GET", "/api/v1/reports/users", s.authed(managers, reportHandler(s, "users", (*report.Service).Users))),
+		r("GET", "/api/v1/reports/teams", s.authed(managers, reportHandler(s, "teams", (*report.Service).Teams))),
+		r("GET", "/api/v1/reports/leaderboard", s.authed(managers, reportHandler(s, "leaderboard", (*report.Service).Leaderboard))),
+		r("GET", "/api/v1/reports/messages", s.authed(managers, reportHandler(s, "messages", (*report.Service).Messages))),
+		r("GET", "/api/v1/reports/contacts", s.authed(managers, reportHandler(s, "contacts", (*report.Service).Contacts))),
+		r("GET", "/api/v1/reports/workflows", s.authed(managers, reportHandler(s, "workflows", (*report.Service).Workflows))),
+		r("GET", "/api/v1/reports/now", s.authed(managers, noStore(s.reportNow))),
+		r("GET", "/api/v1/reports/{report}/export", s.authed(managers, s.exportReport)),
+		r("GET", "/api/v1/reports/settings", s.authed(managers, s.getReportSettings)),
+		r("PUT", "/api/v1/reports/settings", s.authed(managers, s.updateReportSettings)),
 
 		// Workflows are built by owners and managers; agents run shortcuts.
 		// The incoming webhook authenticates with the workflow's secret.

@@ -59,6 +59,8 @@ var scopeAreas = map[string]string{
 	"/api/v1/workspace":     areaAdmin,
 	"/api/v1/invitations":   areaAdmin,
 	"/api/v1/webhooks":      areaAdmin,
+	// Reports (issue 13): the workspace's figures, like its set-up.
+	"/api/v1/reports": areaAdmin,
 }
 
 // routeScope is what a route touches, as token scopes see it.

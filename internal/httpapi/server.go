@@ -19,6 +19,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/live"
 	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
+	"github.com/switchboard-chat/switchboard/internal/report"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/webhook"
@@ -53,6 +54,9 @@ type Deps struct {
 	// Routing handles presence, capacity, queues and assignment by
 	// strategy (nil: the routing routes answer 404).
 	Routing *routing.Service
+	// Reports answers the reports (nil: a service over DB, whose
+	// projection some other part runs).
+	Reports *report.Service
 	// Webhooks are the channel providers' inbound routes
 	// (channel.Registry.Routes), mounted at the root; they authenticate
 	// with the channel's own credentials, not an API token.
@@ -112,6 +116,9 @@ const maxRateBuckets = 100_000
 
 // New builds the handler with every route.
 func New(deps Deps) *Server {
+	if deps.Reports == nil {
+		deps.Reports = report.New(deps.DB, report.Options{})
+	}
 	if deps.Snippets == nil {
 		deps.Snippets = snippet.New(deps.DB)
 	}

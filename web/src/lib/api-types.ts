@@ -1341,6 +1341,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Time to assignment, queue wait, reassignments, by strategy, user and team
+         * @description Over the conversations first assigned in the range. Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportAssignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * New contacts per day and lifecycle changes by stage
+         * @description The conversation filters do not apply. Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversations opened and closed: series, heatmap, breakdowns
+         * @description Opened counts conversations opened in the range, closed those closed in it; series by day or hour, the weekday × hour heatmap of openings, by channel, opened source, category and closed source. Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/leaderboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The first 10 users by conversations closed, then first responses, then the faster first response
+         * @description Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportLeaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages received and sent per day, by sender and channel
+         * @description Filters: team, user (messages they sent), channel. Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Right now: open conversations, queues and the longest wait, agents online, busy and offline with their load
+         * @description Live, not from the projection: refresh it on conversation.*, conversation.queued and user.presence.updated events. Owners and managers only (403 for agents).
+         */
+        get: operations["reportNow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/resolutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolution times of the conversations closed in the range
+         * @description With the breakdowns by category and closed source, reopens and messages per conversation. Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportResolutions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * First response, assignment → first response, response times, responses per conversation
+         * @description Durations in milliseconds with count, sum, average, median, p90 and the buckets <30s, 30s–2m, 2–5m, 5–10m, 10–30m, 30m–1h, >1h. Only people's messages count as responses (not workflows, the API or bots). Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportResponses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reopen window and the business-hours holidays */
+        get: operations["getReportSettings"];
+        /**
+         * Set the reopen window and the holidays
+         * @description reopen_window_minutes 0–129600; holidays YYYY-MM-DD (at most 366). They apply to events projected from then on; `switchboard reports rebuild` applies them to the whole history.
+         */
+        put: operations["updateReportSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The teams table: the users table's figures per team
+         * @description One row per team with figures in the range (id 0: conversations without a team). Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The users table: per user, assigned, closed, first responses, responses, messages
+         * @description One row per user with figures in the range (id 0: none). Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Workflow runs started, finished, failed, and each step's reach and drop-off
+         * @description Runs tied to a conversation, started in the range. Owners and managers only (403 for agents). See docs/reports.md.
+         */
+        get: operations["reportWorkflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rows behind a report's charts as CSV, streamed
+         * @description report is one of conversations, responses, resolutions, assignments, users, teams, leaderboard, messages, contacts, workflows (404 otherwise); the report's filters. Columns per report in docs/reports.md. Owners and managers only (403 for agents).
+         */
+        get: operations["exportReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing/queues": {
         parameters: {
             query?: never;
@@ -3223,6 +3484,301 @@ export interface components {
         NotificationList: {
             data: components["schemas"]["Notification"][];
             next_cursor: string;
+        };
+        ReportAgentNow: {
+            availability: string;
+            capacity: number;
+            open: number;
+            /** Format: int64 */
+            user_id: number;
+        };
+        ReportAssignments: {
+            /** Format: int64 */
+            assigned: number;
+            by_strategy: components["schemas"]["ReportCount"][];
+            by_team: components["schemas"]["ReportCount"][];
+            by_user: components["schemas"]["ReportCount"][];
+            queue_wait: components["schemas"]["ReportDist"];
+            /** Format: int64 */
+            reassigned: number;
+            /** Format: int64 */
+            reassignments: number;
+            time_to_assignment: components["schemas"]["ReportDist"];
+        };
+        ReportAssignmentsResult: {
+            current: components["schemas"]["ReportAssignments"];
+            previous?: components["schemas"]["ReportAssignments"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
+        };
+        ReportBucket: {
+            /** Format: int64 */
+            count: number;
+            label: string;
+        };
+        ReportContacts: {
+            by_stage: components["schemas"]["ReportCount"][];
+            /** Format: int64 */
+            new: number;
+            series: components["schemas"]["ReportContactsDay"][];
+        };
+        ReportContactsDay: {
+            /** Format: int64 */
+            new: number;
+            t: string;
+        };
+        ReportContactsResult: {
+            current: components["schemas"]["ReportContacts"];
+            previous?: components["schemas"]["ReportContacts"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
+        };
+        ReportConversations: {
+            average_messages: number;
+            by_category: components["schemas"]["ReportCount"][];
+            by_channel: components["schemas"]["ReportCount"][];
+            by_closed_source: components["schemas"]["ReportCount"][];
+            by_opened_source: components["schemas"]["ReportCount"][];
+            /** Format: int64 */
+            closed: number;
+            heatmap: number[][];
+            /** Format: int64 */
+            opened: number;
+            reopen_rate_pct: number;
+            /** Format: int64 */
+            reopened: number;
+            series: components["schemas"]["ReportSeriesPoint"][];
+            /** Format: int64 */
+            still_open: number;
+        };
+        ReportConversationsResult: {
+            current: components["schemas"]["ReportConversations"];
+            previous?: components["schemas"]["ReportConversations"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
+        };
+        ReportCount: {
+            /** Format: int64 */
+            count: number;
+            key: string;
+        };
+        ReportDist: {
+            /** Format: int64 */
+            average_ms: number;
+            buckets: components["schemas"]["ReportBucket"][];
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            median_ms: number;
+            /** Format: int64 */
+            p90_ms: number;
+            /** Format: int64 */
+            sum_ms: number;
+        };
+        ReportLeaderRow: {
+            /** Format: int64 */
+            assigned: number;
+            /** Format: int64 */
+            average_first_response_ms: number;
+            /** Format: int64 */
+            average_resolution_ms: number;
+            /** Format: int64 */
+            average_response_ms: number;
+            /** Format: int64 */
+            closed: number;
+            /** Format: int64 */
+            first_responses: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            messages_sent: number;
+            rank: number;
+            /** Format: int64 */
+            responses: number;
+        };
+        ReportLeaderboard: {
+            rows: components["schemas"]["ReportLeaderRow"][];
+        };
+        ReportLeaderboardResult: {
+            current: components["schemas"]["ReportLeaderboard"];
+            previous?: components["schemas"]["ReportLeaderboard"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
+        };
+        ReportMessages: {
+            by_channel: components["schemas"]["ReportCount"][];
+            by_sender: components["schemas"]["ReportCount"][];
+            /** Format: int64 */
+            in: number;
+            /** Format: int64 */
+            out: number;
+            series: components["schemas"]["ReportMessagesDay"][];
+        };
+        ReportMessagesDay: {
+            /** Format: int64 */
+            api: number;
+            /** Format: int64 */
+            in: number;
+            /** Format: int64 */
+            other: number;
+            t: string;
+            /** Format: int64 */
+            user: number;
+            /** Format: int64 */
+            workflow: number;
+        };
+        ReportMessagesResult: {
+            current: components["schemas"]["ReportMessages"];
+            previous?: components["schemas"]["ReportMessages"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
+        };
+        ReportNow: {
+            agents: components["schemas"]["ReportAgentNow"][];
+            busy: number;
+            /** Format: int64 */
+            longest_wait_ms: number;
+            offline: number;
+            online: number;
+            /** Format: int64 */
+            open: number;
+            queues: components["schemas"]["ReportQueueNow"][];
+            /** Format: int64 */
+            unassigned: number;
+            /** Format: int64 */
+            waiting: number;
+        };
+        ReportPerConversation: {
+            average: number;
+            /** Format: int64 */
+            conversations: number;
+            histogram: components["schemas"]["ReportBucket"][];
+            /** Format: int64 */
+            total: number;
+        };
+        ReportPersonRow: {
+            /** Format: int64 */
+            assigned: number;
+            /** Format: int64 */
+            average_first_response_ms: number;
+            /** Format: int64 */
+            average_resolution_ms: number;
+            /** Format: int64 */
+            average_response_ms: number;
+            /** Format: int64 */
+            closed: number;
+            /** Format: int64 */
+            first_responses: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            messages_sent: number;
+            /** Format: int64 */
+            responses: number;
+        };
+        ReportQueueNow: {
+            length: number;
+            /** Format: int64 */
+            oldest_wait_ms: number;
+            /** Format: int64 */
+            team_id: number;
+            /** Format: int64 */
+            user_id?: number;
+        };
+        ReportRange: {
+            business_hours: boolean;
+            from: string;
+            interval: string;
+            timezone: string;
+            to: string;
+        };
+        ReportResolutions: {
+            by_category: components["schemas"]["ReportCount"][];
+            by_closed_source: components["schemas"]["ReportCount"][];
+            messages_per_conversation: components["schemas"]["ReportPerConversation"];
+            reopen_rate_pct: number;
+            /** Format: int64 */
+            reopened: number;
+            resolution: components["schemas"]["ReportDist"];
+            /** Format: int64 */
+            resolved: number;
+            /** Format: int64 */
+            without_response: number;
+        };
+        ReportResolutionsResult: {
+            current: components["schemas"]["ReportResolutions"];
+            previous?: components["schemas"]["ReportResolutions"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
+        };
+        ReportResponses: {
+            assignment_to_first_response: components["schemas"]["ReportDist"];
+            first_response: components["schemas"]["ReportDist"];
+            response_time: components["schemas"]["ReportDist"];
+            responses_per_conversation: components["schemas"]["ReportPerConversation"];
+        };
+        ReportResponsesResult: {
+            current: components["schemas"]["ReportResponses"];
+            previous?: components["schemas"]["ReportResponses"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
+        };
+        ReportSeriesPoint: {
+            /** Format: int64 */
+            closed: number;
+            /** Format: int64 */
+            opened: number;
+            t: string;
+        };
+        ReportSettings: {
+            holidays: string[];
+            reopen_window_minutes: number;
+        };
+        ReportStepRow: {
+            /** Format: int64 */
+            drop_off: number;
+            /** Format: int64 */
+            reached: number;
+            step: string;
+        };
+        ReportTable: {
+            rows: components["schemas"]["ReportPersonRow"][];
+        };
+        ReportTableResult: {
+            current: components["schemas"]["ReportTable"];
+            previous?: components["schemas"]["ReportTable"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
+        };
+        ReportWorkflowRow: {
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            finished: number;
+            /** Format: int64 */
+            running: number;
+            /** Format: int64 */
+            started: number;
+            steps: components["schemas"]["ReportStepRow"][];
+            /** Format: int64 */
+            stopped: number;
+            /** Format: int64 */
+            workflow_id: number;
+        };
+        ReportWorkflows: {
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            finished: number;
+            /** Format: int64 */
+            started: number;
+            workflows: components["schemas"]["ReportWorkflowRow"][];
+        };
+        ReportWorkflowsResult: {
+            current: components["schemas"]["ReportWorkflows"];
+            previous?: components["schemas"]["ReportWorkflows"];
+            previous_range?: components["schemas"]["ReportRange"];
+            range: components["schemas"]["ReportRange"];
         };
         RoutingCandidateReason: {
             availability: string;
@@ -10726,6 +11282,1112 @@ export interface operations {
             };
             /** @description A value fails validation; error.field names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportAssignments: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAssignmentsResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportContacts: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportContactsResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportConversations: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportConversationsResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportLeaderboard: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportLeaderboardResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportMessages: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportMessagesResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportNow"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportResolutions: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResolutionsResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportResponses: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportResponsesResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getReportSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSettings"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateReportSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    holidays?: string[];
+                    reopen_window_minutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSettings"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportTeams: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTableResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportUsers: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTableResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reportWorkflows: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+                /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportWorkflowsResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportReport: {
+        parameters: {
+            query?: {
+                /** @description first day, YYYY-MM-DD in the workspace's time zone (default: 29 days before to) */
+                from?: string;
+                /** @description last day, included, YYYY-MM-DD in the workspace's time zone (default: today); at most 366 days in all */
+                to?: string;
+                /** @description series points: day (default) or hour (at most 31 days) */
+                interval?: string;
+                /** @description only conversations of this team (their team at the time) */
+                team_id?: number;
+                /** @description only conversations whose assignee is (or was last) this user; responses: this user's */
+                user_id?: number;
+                /** @description only conversations on this channel */
+                channel_id?: number;
+                /** @description only conversations opened by this source: contact, user, workflow, api */
+                opened_source?: string;
+                /** @description only conversations closed by this source: user, workflow, api, auto_close, ai_agent */
+                closed_source?: string;
+                /** @description only conversations closed with this category */
+                category?: string;
+                /** @description workflows report: only this workflow */
+                workflow_id?: number;
+                /** @description all (default) or business: first response, response and resolution times counted in business hours only */
+                hours?: string;
+                /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
+                compare?: string;
+            };
+            header?: never;
+            path: {
+                report: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/report"
+)
+
+// reportsCmd runs "switchboard reports rebuild": the reports' projection
+// emptied and replayed from the whole event log (docs/reports.md). Run it
+// with the nodes stopped, or they would go on projecting meanwhile.
+func reportsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "rebuild" {
+		return fmt.Errorf("usage: switchboard reports rebuild [--data DIR] [--database-url URL]")
+	}
+	fs := newFlagSet("reports rebuild", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if err := sf.setupLogging(stderr); err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Config{URL: sf.databaseURL, DataDir: sf.data})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	began := time.Now()
+	n, err := report.New(d, report.Options{}).Rebuild(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "reports rebuilt from %d events in %s\n", n, time.Since(began).Round(time.Millisecond))
+	return nil
+}

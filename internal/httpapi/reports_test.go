@@ -1,0 +1,84 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/report"
+)
+
+func TestReportsAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		svc := report.New(d, report.Options{})
+		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = svc })
+		f.inbound(t, "+15550001", "Ada", "m-1")
+		f.inbound(t, "+15550002", "Bob", "m-2")
+		if _, err := svc.Rebuild(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		today := db.Time(d.Now()).UTC().Format("2006-01-02")
+		f.run(t, []scenario{
+			{name: "conversations", method: "GET", path: "/api/v1/reports/conversations?from=" + today + "&to=" + today, as: "manager",
+				status: 200, want: []string{`"current":{"opened":2,"closed":0`, `"timezone":"UTC"`, `"heatmap":[[`}},
+			{name: "compare with the previous period", method: "GET", path: "/api/v1/reports/conversations?compare=previous", as: "owner",
+				status: 200, want: []string{`"previous":{"opened":0`, `"previous_range":{"from":`}},
+			{name: "hourly", method: "GET", path: "/api/v1/reports/conversations?interval=hour&from=" + today + "&to=" + today, as: "owner",
+				status: 200, want: []string{`"t":"` + today + `T00"`, `"t":"` + today + `T23"`}},
+			{name: "responses", method: "GET", path: "/api/v1/reports/responses?hours=business", as: "manager", status: 200,
+				want: []string{`"first_response":{"count":0`, `"label":"30s–2m"`, `"business_hours":true`}},
+			{name: "resolutions", method: "GET", path: "/api/v1/reports/resolutions?category=bug&team_id=1", as: "manager", status: 200, want: []string{`"resolved":0`}},
+			{name: "assignments", method: "GET", path: "/api/v1/reports/assignments", as: "manager", status: 200, want: []string{`"by_strategy":[]`}},
+			{name: "users", method: "GET", path: "/api/v1/reports/users", as: "manager", status: 200, want: []string{`"rows":[]`}},
+			{name: "teams", method: "GET", path: "/api/v1/reports/teams", as: "manager", status: 200, want: []string{`"rows":[]`}},
+			{name: "leaderboard", method: "GET", path: "/api/v1/reports/leaderboard", as: "manager", status: 200, want: []string{`"rows":[]`}},
+			{name: "messages", method: "GET", path: "/api/v1/reports/messages", as: "manager", status: 200, want: []string{`"in":2`}},
+			{name: "contacts", method: "GET", path: "/api/v1/reports/contacts", as: "manager", status: 200, want: []string{`"new":2`}},
+			{name: "workflows", method: "GET", path: "/api/v1/reports/workflows", as: "manager", status: 200, want: []string{`"workflows":[]`}},
+			{name: "now", method: "GET", path: "/api/v1/reports/now", as: "manager", status: 200, want: []string{`"open":2`, `"unassigned":2`, `"agents":[`}},
+			{name: "settings", method: "GET", path: "/api/v1/reports/settings", as: "manager", status: 200, want: []string{`"reopen_window_minutes":1440`}},
+			{name: "settings change", method: "PUT", path: "/api/v1/reports/settings", as: "manager", body: `{"reopen_window_minutes":60,"holidays":["2026-12-25"]}`,
+				status: 200, want: []string{`"holidays":["2026-12-25"]`}},
+			{name: "a bad holiday", method: "PUT", path: "/api/v1/reports/settings", as: "manager", body: `{"reopen_window_minutes":60,"holidays":["xmas"]}`,
+				status: 422, want: []string{`holidays[0]`}},
+
+			{name: "agents may not", method: "GET", path: "/api/v1/reports/conversations", as: "agent", status: 403},
+			{name: "agents may not export", method: "GET", path: "/api/v1/reports/conversations/export", as: "agent", status: 403},
+			{name: "agents may not see now", method: "GET", path: "/api/v1/reports/now", as: "agent", status: 403},
+			{name: "a bad date", method: "GET", path: "/api/v1/reports/conversations?from=yesterday", as: "manager", status: 400, want: []string{`query parameter from`}},
+			{name: "from after to", method: "GET", path: "/api/v1/reports/conversations?from=2026-02-02&to=2026-02-01", as: "manager", status: 400},
+			{name: "over a year", method: "GET", path: "/api/v1/reports/conversations?from=2024-01-01&to=2026-01-01", as: "manager", status: 400},
+			{name: "hourly over a month", method: "GET", path: "/api/v1/reports/conversations?interval=hour&from=2026-01-01&to=2026-03-01", as: "manager", status: 400},
+			{name: "a bad team", method: "GET", path: "/api/v1/reports/conversations?team_id=x", as: "manager", status: 400},
+			{name: "a bad compare", method: "GET", path: "/api/v1/reports/conversations?compare=last", as: "manager", status: 400},
+			{name: "an unknown report", method: "GET", path: "/api/v1/reports/nothing/export", as: "manager", status: 404},
+		})
+		for _, path := range []string{"/api/v1/reports/conversations/export?from=" + today + "&to=" + today, "/api/v1/reports/conversations?format=csv&from=" + today + "&to=" + today} {
+			req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+			req.Header.Set("Authorization", "Bearer "+f.tokens["manager"])
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			buf := make([]byte, 4096)
+			for {
+				n, err := res.Body.Read(buf)
+				b.Write(buf[:n])
+				if err != nil {
+					break
+				}
+			}
+			res.Body.Close()
+			lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+			if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || len(lines) != 3 ||
+				!strings.HasPrefix(lines[0], "conversation_id,contact_id,channel_id") {
+				t.Fatalf("%s: %d %s %q", path, res.StatusCode, res.Header.Get("Content-Type"), lines)
+			}
+		}
+	})
+}

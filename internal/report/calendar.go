@@ -1,0 +1,127 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// dayMs is one day in milliseconds: local day numbers are local / dayMs.
+const dayMs = 86_400_000
+
+// Calendar is a workspace's time zone, business hours and holidays, as the
+// projection reads them: local times and business-hours durations.
+type Calendar struct {
+	Loc *time.Location
+	// Hours are the opening intervals per weekday (time.Weekday), in
+	// minutes after local midnight; nil when the workspace set none.
+	Hours    map[time.Weekday][][2]int
+	Holidays map[string]bool // YYYY-MM-DD
+	// ReopenWindow is the longest gap between a contact's closed
+	// conversation and their next one for the next to count as a reopen.
+	ReopenWindow time.Duration
+}
+
+// DefaultReopenWindow is the reopen window of a workspace that set none.
+const DefaultReopenWindow = 24 * time.Hour
+
+// Local is the instant ms as wall-clock milliseconds in the calendar's
+// time zone: local / dayMs is the local day number (days since 1970-01-01),
+// local % dayMs the time of day.
+func (c Calendar) Local(ms int64) int64 {
+	_, off := time.UnixMilli(ms).In(c.Loc).Zone()
+	return ms + int64(off)*1000
+}
+
+// HasHours reports whether business-hours durations can be computed.
+func (c Calendar) HasHours() bool { return len(c.Hours) > 0 }
+
+// BusinessMs is how many milliseconds of [from, to) fall inside business
+// hours: on a weekday's opening intervals, in the calendar's time zone,
+// and not on a holiday.
+func (c Calendar) BusinessMs(from, to int64) int64 {
+	if to <= from || !c.HasHours() {
+		return 0
+	}
+	start, end := time.UnixMilli(from).In(c.Loc), time.UnixMilli(to).In(c.Loc)
+	var total int64
+	day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, c.Loc)
+	for !day.After(end) {
+		if !c.Holidays[day.Format(time.DateOnly)] {
+			for _, iv := range c.Hours[day.Weekday()] {
+				open := time.Date(day.Year(), day.Month(), day.Day(), iv[0]/60, iv[0]%60, 0, 0, c.Loc).UnixMilli()
+				closeAt := time.Date(day.Year(), day.Month(), day.Day(), iv[1]/60, iv[1]%60, 0, 0, c.Loc).UnixMilli()
+				if lo, hi := max(open, from), min(closeAt, to); hi > lo {
+					total += hi - lo
+				}
+			}
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	return total
+}
+
+var weekdays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
+
+// LoadCalendar reads the workspace's calendar: its time zone and business
+// hours (workspaces) and its reopen window and holidays (report_settings).
+func LoadCalendar(ctx context.Context, q db.Querier, workspaceID int64) (Calendar, error) {
+	var tz, hours string
+	err := q.QueryRow(ctx, `SELECT timezone, business_hours FROM workspaces WHERE id = ?`, workspaceID).Scan(&tz, &hours)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Calendar{}, fmt.Errorf("report: calendar: %w", err)
+	}
+	c := Calendar{Loc: time.UTC, ReopenWindow: DefaultReopenWindow, Holidays: map[string]bool{}}
+	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
+		c.Loc = loc
+	}
+	if hours != "" {
+		var raw map[string][]struct{ Open, Close string }
+		if json.Unmarshal([]byte(hours), &raw) == nil {
+			for day, list := range raw {
+				wd, ok := weekdays[day]
+				if !ok {
+					continue
+				}
+				for _, iv := range list {
+					o, c1 := minutes(iv.Open), minutes(iv.Close)
+					if o >= 0 && c1 > o {
+						if c.Hours == nil {
+							c.Hours = map[time.Weekday][][2]int{}
+						}
+						c.Hours[wd] = append(c.Hours[wd], [2]int{o, c1})
+					}
+				}
+			}
+		}
+	}
+	s, err := loadSettings(ctx, q, workspaceID)
+	if err != nil {
+		return c, err
+	}
+	c.ReopenWindow = time.Duration(s.ReopenWindowMinutes) * time.Minute
+	for _, h := range s.Holidays {
+		c.Holidays[h] = true
+	}
+	return c, nil
+}
+
+// minutes parses "HH:MM" (or "24:00") into minutes after midnight; -1 when
+// malformed.
+func minutes(s string) int {
+	h, m, ok := strings.Cut(s, ":")
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if !ok || err1 != nil || err2 != nil || hh < 0 || hh > 24 || mm < 0 || mm > 59 {
+		return -1
+	}
+	return hh*60 + mm
+}

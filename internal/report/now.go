@@ -1,0 +1,94 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// AgentNow is one person's availability and load right now.
+type AgentNow struct {
+	UserID       int64  `json:"user_id"`
+	Availability string `json:"availability"` // online, busy or offline
+	Open         int    `json:"open"`         // open conversations assigned to them
+	Capacity     int    `json:"capacity"`     // 0: unlimited
+}
+
+// QueueNow is one non-empty queue right now.
+type QueueNow struct {
+	TeamID       int64 `json:"team_id"`           // 0: the workspace's queue
+	UserID       int64 `json:"user_id,omitempty"` // waiting for this person
+	Length       int   `json:"length"`
+	OldestWaitMs int64 `json:"oldest_wait_ms"`
+}
+
+// NowSource is what routing knows of presence and queues; the Now report
+// reads it live.
+type NowSource interface {
+	Agents(ctx context.Context, workspaceID int64) ([]AgentNow, error)
+	Queues(ctx context.Context, workspaceID int64) ([]QueueNow, error)
+}
+
+// Now is the live state of the workspace.
+type Now struct {
+	// Open counts open (and snoozed) conversations; Unassigned those of
+	// them without an assignee.
+	Open       int64 `json:"open"`
+	Unassigned int64 `json:"unassigned"`
+	// Waiting counts the conversations waiting in queues; LongestWaitMs
+	// is the longest wait among them.
+	Waiting       int64      `json:"waiting"`
+	LongestWaitMs int64      `json:"longest_wait_ms"`
+	Queues        []QueueNow `json:"queues"`
+	Online        int        `json:"online"`
+	Busy          int        `json:"busy"`
+	Offline       int        `json:"offline"`
+	Agents        []AgentNow `json:"agents"` // online first, then busy, then offline; by load
+}
+
+// Now answers the Now report from the conversations and src.
+func (s *Service) Now(ctx context.Context, workspaceID int64, src NowSource) (Now, error) {
+	n := Now{Queues: []QueueNow{}, Agents: []AgentNow{}}
+	if err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END), 0)
+		FROM conversations WHERE workspace_id = ? AND status <> 'closed' AND is_test = 0`, workspaceID).Scan(&n.Open, &n.Unassigned); err != nil {
+		return n, fmt.Errorf("report: now: %w", err)
+	}
+	if src == nil {
+		return n, nil
+	}
+	queues, err := src.Queues(ctx, workspaceID)
+	if err != nil {
+		return n, err
+	}
+	for _, q := range queues {
+		n.Waiting += int64(q.Length)
+		n.LongestWaitMs = max(n.LongestWaitMs, q.OldestWaitMs)
+		n.Queues = append(n.Queues, q)
+	}
+	agents, err := src.Agents(ctx, workspaceID)
+	if err != nil {
+		return n, err
+	}
+	rank := map[string]int{"online": 0, "busy": 1, "offline": 2}
+	for _, a := range agents {
+		switch a.Availability {
+		case "online":
+			n.Online++
+		case "busy":
+			n.Busy++
+		default:
+			n.Offline++
+		}
+		n.Agents = append(n.Agents, a)
+	}
+	slices.SortStableFunc(n.Agents, func(a, b AgentNow) int {
+		if rank[a.Availability] != rank[b.Availability] {
+			return rank[a.Availability] - rank[b.Availability]
+		}
+		if a.Open != b.Open {
+			return b.Open - a.Open
+		}
+		return int(a.UserID - b.UserID)
+	})
+	return n, nil
+}
