@@ -86,33 +86,36 @@ func (s *Service) saveArticle(ctx context.Context, workspaceID int64, a Article)
 	if err != nil {
 		return Article{}, err
 	}
-	err = s.db.Write(ctx, func(tx *db.Tx) error {
-		now := tx.Now()
-		a.UpdatedAt = db.Time(now)
-		if a.ID == 0 {
-			a.CreatedAt = db.Time(now)
-			if err := tx.QueryRow(ctx, `INSERT INTO knowledge_articles (workspace_id, source_id, title, body, language, published, url, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				workspaceID, a.SourceID, a.Title, a.Body, a.Language, a.Published, a.URL, now, now).Scan(&a.ID); err != nil {
-				return err
-			}
-		} else {
-			res, err := tx.Exec(ctx, `UPDATE knowledge_articles SET title = ?, body = ?, language = ?, published = ?, url = ?, updated_at = ?
-				WHERE workspace_id = ? AND id = ?`, a.Title, a.Body, a.Language, a.Published, a.URL, now, workspaceID, a.ID)
-			if err != nil {
-				return err
-			}
-			if err := db.Affected(res, "article"); err != nil {
-				return err
-			}
-		}
-		a.Chunks = len(chunks)
-		return index(ctx, tx, workspaceID, a, chunks, vecs, model)
-	})
+	err = s.db.Write(ctx, func(tx *db.Tx) error { return writeArticle(ctx, tx, workspaceID, &a, chunks, vecs, model) })
 	if err != nil && apperr.KindOf(err) == "" {
 		return Article{}, fmt.Errorf("knowledge: save article: %w", err)
 	}
 	return a, err
+}
+
+// writeArticle inserts a (ID 0) or updates it, and replaces its passages.
+func writeArticle(ctx context.Context, tx *db.Tx, workspaceID int64, a *Article, chunks []Chunk, vecs [][]float32, model string) error {
+	now := tx.Now()
+	a.UpdatedAt = db.Time(now)
+	if a.ID == 0 {
+		a.CreatedAt = db.Time(now)
+		if err := tx.QueryRow(ctx, `INSERT INTO knowledge_articles (workspace_id, source_id, title, body, language, published, url, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, a.SourceID, a.Title, a.Body, a.Language, a.Published, a.URL, now, now).Scan(&a.ID); err != nil {
+			return err
+		}
+	} else {
+		res, err := tx.Exec(ctx, `UPDATE knowledge_articles SET title = ?, body = ?, language = ?, published = ?, url = ?, updated_at = ?
+			WHERE workspace_id = ? AND id = ?`, a.Title, a.Body, a.Language, a.Published, a.URL, now, workspaceID, a.ID)
+		if err != nil {
+			return err
+		}
+		if err := db.Affected(res, "article"); err != nil {
+			return err
+		}
+	}
+	a.Chunks = len(chunks)
+	return index(ctx, tx, workspaceID, *a, chunks, vecs, model)
 }
 
 // UpdateArticle changes the fields given of an article written in the app.

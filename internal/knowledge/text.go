@@ -78,18 +78,18 @@ func Stem(w string) string {
 	if len([]rune(w)) <= 3 || !isAlpha(w) {
 		return w
 	}
+	stripped := false
 	for _, s := range suffixes {
 		if strings.HasSuffix(w, s.from) && len(w)-len(s.from)+len(s.to) >= s.min {
 			w = w[:len(w)-len(s.from)] + s.to
+			stripped = true
 			break
 		}
 	}
-	// a final plural or feminine e/s after the first pass: "livraisons" → "livraison"
-	for _, end := range []string{"s", "x", "e"} {
-		if len(w) > 4 && strings.HasSuffix(w, end) && !strings.HasSuffix(w, "ss") {
-			w = w[:len(w)-1]
-			break
-		}
+	// else a final feminine or plural e/x: "adresse" → "adress", like
+	// "adresses"; "remboursé" (folded) → "rembours", like "remboursement"
+	if !stripped && len(w) > 4 && (strings.HasSuffix(w, "e") || strings.HasSuffix(w, "x")) {
+		w = w[:len(w)-1]
 	}
 	// doubled final consonant: "shipp" (shipping) → "ship"
 	if n := len(w); n > 3 && w[n-1] == w[n-2] && !strings.ContainsRune("aeiouls", rune(w[n-1])) {
