@@ -111,6 +111,9 @@ func (s *Service) AddSource(ctx context.Context, workspaceID int64, in SourceInp
 	if in.Kind != KindURL && in.Kind != KindSitemap {
 		return Source{}, apperr.Invalid("kind", "must be url or sitemap")
 	}
+	if s.opts.HTTP == nil {
+		return Source{}, apperr.Conflict("fetching web pages is not configured on this server")
+	}
 	in.URL = strings.TrimSpace(in.URL)
 	if err := limit.Text("url", in.URL, 2000); err != nil {
 		return Source{}, err
