@@ -32,7 +32,7 @@ func ChunkText(body string) []Chunk {
 	cur := section{}
 	var para []string
 	flushPara := func() {
-		if p := strings.TrimSpace(strings.Join(para, " ")); p != "" {
+		if p := strings.TrimSpace(strings.Join(para, "\n")); p != "" {
 			cur.paras = append(cur.paras, p)
 		}
 		para = nil
@@ -58,37 +58,39 @@ func ChunkText(body string) []Chunk {
 
 	var out []Chunk
 	for _, s := range sections {
-		var words []string // the passage being filled
+		var cur []string // paragraphs of the passage being filled
+		count, fresh := 0, 0
 		emit := func() {
-			if len(words) > 0 {
-				out = append(out, Chunk{Heading: s.heading, Text: strings.Join(words, " ")})
+			if fresh > 0 {
+				text := strings.Join(cur, "\n\n")
+				out = append(out, Chunk{Heading: s.heading, Text: text})
+				overlap := strings.Join(tail(strings.Fields(text), OverlapWords), " ")
+				cur, count, fresh = []string{"… " + overlap}, len(strings.Fields(overlap)), 0
 			}
 		}
-		fresh := 0 // words in the passage that are not overlap
 		for _, p := range s.paras {
 			pw := strings.Fields(p)
-			for len(pw) > 0 {
-				room := MaxWords - len(words)
-				if fresh > 0 && len(words)+len(pw) > TargetWords && len(words)+len(pw) > MaxWords || room <= 0 {
-					emit()
-					words = append([]string(nil), tail(words, OverlapWords)...)
-					fresh = 0
-					room = MaxWords - len(words)
-				}
-				n := min(len(pw), room)
-				words = append(words, pw[:n]...)
-				fresh += n
-				pw = pw[n:]
-			}
-			if fresh >= TargetWords {
+			if len(pw) > MaxWords {
+				// a paragraph too long for one passage: windows of words
 				emit()
-				words = append([]string(nil), tail(words, OverlapWords)...)
-				fresh = 0
+				for i := 0; i < len(pw); i += TargetWords - OverlapWords {
+					end := min(len(pw), i+TargetWords)
+					out = append(out, Chunk{Heading: s.heading, Text: strings.Join(pw[i:end], " ")})
+					if end == len(pw) {
+						break
+					}
+				}
+				cur, count, fresh = nil, 0, 0
+				continue
 			}
+			if fresh > 0 && count+len(pw) > TargetWords {
+				emit()
+			}
+			cur = append(cur, p)
+			count += len(pw)
+			fresh += len(pw)
 		}
-		if fresh > 0 {
-			emit()
-		}
+		emit()
 	}
 	return out
 }
