@@ -42,6 +42,8 @@ test("an owner adds two articles and finds the right passage first, with its sco
   await editor.getByTestId("article-preview").getByRole("heading", { name: "When is my refund paid?" }).waitFor();
   assert.equal(await editor.locator("strong").textContent(), "5 working days");
   assert.ok((await editor.getByTestId("article-preview").textContent()).includes("<script>alert(1)</script>"), "markup stays text");
+  await editor.getByRole("tab", { name: "Write" }).click();
+  await editor.getByTestId("article-body").fill("# When is my refund paid?\n\nWe refund your card within **5 working days** after your return reaches our warehouse.");
   await editor.getByTestId("article-save").click();
   await page.locator('[data-testid="article-row"]', { hasText: "Refunds" }).waitFor();
 
