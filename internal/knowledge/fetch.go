@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -18,6 +19,7 @@ import (
 type fetcher struct {
 	client *http.Client
 	agent  string
+	mu     sync.Mutex        // guards robots; held while one is fetched
 	robots map[string]Robots // by scheme://host
 }
 
@@ -60,6 +62,8 @@ func (e *statusError) Error() string { return fmt.Sprintf("the server answered %
 // (5xx, network) disallows everything, as RFC 9309 says.
 func (f *fetcher) allowed(ctx context.Context, u *url.URL) (bool, error) {
 	key := u.Scheme + "://" + u.Host
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	r, ok := f.robots[key]
 	if !ok {
 		body, _, err := f.get(ctx, key+"/robots.txt", 512<<10)

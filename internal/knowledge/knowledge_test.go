@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -267,7 +268,10 @@ func TestSources(t *testing.T) {
 		"/secret/page":  `<html><body>never fetched</body></html>`,
 	}
 	fetched := map[string]int{}
+	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
 		fetched[r.URL.Path]++
 		body, ok := pages[r.URL.Path]
 		if !ok {
@@ -286,7 +290,9 @@ func TestSources(t *testing.T) {
 	defer srv.Close()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
+		mu.Lock()
 		clear(fetched)
+		mu.Unlock()
 		// the guarded client, with the test server's loopback allowed
 		guard := netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 		s := knowledge.New(d, knowledge.Options{HTTP: guard.Client()})
@@ -300,22 +306,28 @@ func TestSources(t *testing.T) {
 		if err != nil || sm.Status != knowledge.StatusReady || sm.Documents != 1 || sm.SyncedAt == nil {
 			t.Fatalf("sitemap sync %+v %v (%s)", sm, err, sm.Error)
 		}
+		mu.Lock()
 		if fetched["/secret/page"] != 0 || fetched["/robots.txt"] != 1 {
 			t.Errorf("fetched %v", fetched)
 		}
+		mu.Unlock()
 		hits, _ := s.Search(ctx, ws, "return boots", knowledge.SearchOptions{})
 		if len(hits) != 1 || hits[0].Source != knowledge.KindSitemap || hits[0].URL != srv.URL+"/help/returns" || *hits[0].SourceID != sm.ID {
 			t.Fatalf("hits %+v", hits)
 		}
 		// re-sync replaces the documents
+		mu.Lock()
 		pages["/help/returns"] = `<html><head><title>Returns</title></head><body><p>Send sandals back within 60 days.</p></body></html>`
+		mu.Unlock()
 		if sm, err = s.Sync(ctx, ws, sm.ID); err != nil || sm.Documents != 1 {
 			t.Fatal(sm, err)
 		}
 		if hits, _ := s.Search(ctx, ws, "boots", knowledge.SearchOptions{}); len(hits) != 0 {
 			t.Errorf("old page still found: %+v", hits)
 		}
+		mu.Lock()
 		pages["/help/returns"] = `<html><head><title>Returns</title></head><body><p>Return boots within 30 days.</p></body></html>`
+		mu.Unlock()
 
 		page, _ := s.AddSource(ctx, ws, knowledge.SourceInput{Kind: knowledge.KindURL, URL: srv.URL + "/help/ship"})
 		if page, err = s.Sync(ctx, ws, page.ID); err != nil || page.Status != knowledge.StatusReady {

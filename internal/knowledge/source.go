@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -198,27 +199,53 @@ func (s *Service) fetchSource(ctx context.Context, workspaceID int64, src Source
 			return nil, errors.New("the sitemap lists no page on its host")
 		}
 	}
+	// Pages are fetched a few at a time, and the whole sync is bounded:
+	// it runs inside the request that asked for it.
+	ctx, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
+	results := make([]prepared, len(urls))
+	errs := make([]error, len(urls))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, syncParallel)
+	for i, u := range urls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			doc, err := f.page(ctx, u)
+			if err == nil {
+				results[i], err = s.prepareDoc(ctx, workspaceID, doc, u)
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", u, err)
+			}
+		}()
+	}
+	wg.Wait()
 	var out []prepared
 	var firstErr error
-	for _, u := range urls {
-		doc, err := f.page(ctx, u)
-		var p prepared
-		if err == nil {
-			p, err = s.prepareDoc(ctx, workspaceID, doc, u)
-		}
-		if err != nil {
+	for i := range urls {
+		if errs[i] != nil {
 			if firstErr == nil {
-				firstErr = fmt.Errorf("%s: %w", u, err)
+				firstErr = errs[i]
 			}
 			continue
 		}
-		out = append(out, p)
+		out = append(out, results[i])
 	}
 	if len(out) == 0 {
 		return nil, firstErr
 	}
 	return out, nil
 }
+
+// A sync fetches syncParallel pages at once and stops after syncTimeout
+// (pages not fetched by then count as failed).
+const (
+	syncParallel = 4
+	syncTimeout  = 90 * time.Second
+)
 
 func (s *Service) setStatus(ctx context.Context, workspaceID, id int64, status, msg string) error {
 	return s.db.Write(ctx, func(tx *db.Tx) error {

@@ -62,8 +62,12 @@ export function Sources() {
               {t(`knowledge.sources.status.${s.status}`, { defaultValue: s.status })}
             </span>
             {s.kind !== "file" && (
-              <Button onClick={() => sync.mutate(s.id)} disabled={s.status === "syncing"} aria-label={t("knowledge.sources.sync", { name: s.name })}>
-                <RefreshCw size={14} aria-hidden="true" className={s.status === "syncing" ? "animate-spin" : ""} />
+              <Button
+                onClick={() => sync.mutate(s.id)}
+                disabled={sync.isPending && sync.variables === s.id}
+                aria-label={t("knowledge.sources.sync", { name: s.name })}
+              >
+                <RefreshCw size={14} aria-hidden="true" className={sync.isPending && sync.variables === s.id ? "animate-spin" : ""} />
               </Button>
             )}
             <Button
