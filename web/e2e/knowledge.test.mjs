@@ -6,7 +6,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fixture, newUser, owner, repoRoot, screenshot, signIn } from "./harness.mjs";
+import { createRequire } from "node:module";
+import { fixture, newUser, owner, repoRoot, screenshot, signIn, until } from "./harness.mjs";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const f = fixture(before, after);
 
@@ -83,4 +87,44 @@ test("screenshots of the knowledge page", async () => {
     u.assertClean();
     await u.close();
   }
+});
+
+// In French and dark, with a search shown: every string translated and no
+// serious or critical axe violation; an agent sees the search but not the
+// editing controls nor the sources.
+test("the knowledge page in French has every string, no serious accessibility violation, and agents only search", async () => {
+  const s = f.server;
+  const ow = owner(s);
+  const u = await newUser(f.browser, { name: "owner-fr", theme: "dark", lang: "fr" });
+  const { page } = u;
+  await signIn(page, s.url, ow.email, ow.password, "/knowledge");
+  await page.getByTestId("knowledge-page").waitFor();
+  await page.getByTestId("knowledge-search").fill("point relais");
+  await page.getByTestId("knowledge-hit").first().waitFor();
+  await page.getByTestId("article-new").click();
+  await page.getByTestId("article-editor").waitFor();
+  await until(async () => (await page.locator(".animate-pulse").count()) === 0, { what: "lists loaded" });
+  assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
+  await page.evaluate(axeSource);
+  const serious = await page.evaluate(() =>
+    window.axe
+      .run(document, { resultTypes: ["violations"] })
+      .then((r) => r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(" | ")}`)),
+  );
+  assert.deepEqual(serious, [], "axe on /knowledge");
+  u.assertClean();
+  await u.close();
+
+  const agent = await s.createAgent({ name: "Kim Agent", busy: false });
+  const a = await newUser(f.browser, { name: "agent" });
+  await signIn(a.page, s.url, agent.email, agent.password, "/knowledge");
+  await a.page.getByTestId("knowledge-page").waitFor();
+  await a.page.locator('[data-testid="article-row"]').first().waitFor();
+  assert.equal(await a.page.getByTestId("article-new").count(), 0, "no New article for an agent");
+  assert.equal(await a.page.locator('[data-testid="source-row"]').count(), 0, "no sources for an agent");
+  assert.equal(await a.page.getByRole("navigation").getByRole("link", { name: "Knowledge" }).count(), 0, "no menu entry for an agent");
+  await a.page.getByTestId("knowledge-search").fill("express delivery");
+  await a.page.getByTestId("knowledge-hit").first().getByTestId("hit-title").filter({ hasText: "Shipping times" }).waitFor();
+  a.assertClean();
+  await a.close();
 });
