@@ -315,6 +315,27 @@ func TestSources(t *testing.T) {
 		if len(hits) != 1 || hits[0].Source != knowledge.KindSitemap || hits[0].URL != srv.URL+"/help/returns" || *hits[0].SourceID != sm.ID {
 			t.Fatalf("hits %+v", hits)
 		}
+		// an AI agent limited to some sources (0: the articles written in the app)
+		article(t, s, ws, "Boots", "Boots can be returned unworn.")
+		for _, tc := range []struct {
+			ids  []int64
+			want int
+		}{{nil, 2}, {[]int64{0}, 1}, {[]int64{sm.ID}, 1}, {[]int64{0, sm.ID}, 2}, {[]int64{}, 0}} {
+			hits, err := s.Search(ctx, ws, "return boots", knowledge.SearchOptions{SourceIDs: tc.ids})
+			if err != nil || len(hits) != tc.want {
+				t.Errorf("sources %v: %d hits, want %d (%v)", tc.ids, len(hits), tc.want, err)
+			}
+			for _, h := range hits {
+				if len(tc.ids) == 1 && tc.ids[0] == 0 && h.SourceID != nil {
+					t.Errorf("sources [0] found %+v", h)
+				}
+			}
+		}
+		hybrid := knowledge.SearchOptions{SourceIDs: []int64{0}, Embedder: knowledge.HashEmbedder{}}
+		if hits, _ := s.Search(ctx, ws, "return boots", hybrid); len(hits) != 1 || hits[0].SourceID != nil {
+			t.Errorf("hybrid with sources [0]: %+v", hits)
+		}
+
 		// re-sync replaces the documents
 		mu.Lock()
 		pages["/help/returns"] = `<html><head><title>Returns</title></head><body><p>Send sandals back within 60 days.</p></body></html>`
@@ -322,7 +343,7 @@ func TestSources(t *testing.T) {
 		if sm, err = s.Sync(ctx, ws, sm.ID); err != nil || sm.Documents != 1 {
 			t.Fatal(sm, err)
 		}
-		if hits, _ := s.Search(ctx, ws, "boots", knowledge.SearchOptions{}); len(hits) != 0 {
+		if hits, _ := s.Search(ctx, ws, "boots", knowledge.SearchOptions{SourceIDs: []int64{sm.ID}}); len(hits) != 0 {
 			t.Errorf("old page still found: %+v", hits)
 		}
 		mu.Lock()

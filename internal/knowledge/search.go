@@ -45,6 +45,23 @@ type SearchOptions struct {
 	Embedder Embedder
 	// FullTextOnly ignores any embeddings model.
 	FullTextOnly bool
+	// SourceIDs, when not nil, keeps only the documents of these sources,
+	// 0 standing for the articles written in the app: the knowledge an AI
+	// agent may use. Empty and not nil keeps nothing.
+	SourceIDs []int64
+}
+
+// sourceCond is the SQL condition (on alias a) and arguments of a source
+// filter.
+func sourceCond(ids []int64) (string, []any) {
+	if ids == nil {
+		return "", nil
+	}
+	if len(ids) == 0 {
+		return " AND 1=0", nil
+	}
+	in, args := db.In(ids)
+	return " AND COALESCE(a.source_id, 0) IN " + in, args
 }
 
 // BM25 parameters (the usual ones, and FTS5's) and the weight of a term in
@@ -82,10 +99,12 @@ func (s *Service) Search(ctx context.Context, workspaceID int64, query string, o
 		return nil, fmt.Errorf("knowledge: search: %w", err)
 	}
 	var ranked []scored
+	f := filter{workspaceID: workspaceID}
+	f.cond, f.args = sourceCond(opts.SourceIDs)
 	if q.Dialect() == db.SQLite {
-		ranked, err = searchFTS5(ctx, q, workspaceID, terms)
+		ranked, err = searchFTS5(ctx, q, f, terms)
 	} else {
-		ranked, err = searchPostgres(ctx, q, workspaceID, terms)
+		ranked, err = searchPostgres(ctx, q, f, terms)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: search: %w", err)
@@ -97,7 +116,7 @@ func (s *Service) Search(ctx context.Context, workspaceID int64, query string, o
 		}
 	}
 	if e != nil {
-		if ranked, err = hybrid(ctx, q, workspaceID, query, e, ranked); err != nil {
+		if ranked, err = hybrid(ctx, q, f, query, e, ranked); err != nil {
 			return nil, fmt.Errorf("knowledge: search: %w", err)
 		}
 	}
@@ -115,6 +134,18 @@ func (s *Service) Search(ctx context.Context, workspaceID int64, query string, o
 		}
 	}
 	return out, nil
+}
+
+// filter says which passages a search may return.
+type filter struct {
+	workspaceID int64
+	cond        string // " AND …" on alias a, or ""
+	args        []any
+}
+
+// args returns the workspace id, then the filter's arguments, then more.
+func (f filter) with(more ...any) []any {
+	return append(append([]any{f.workspaceID}, f.args...), more...)
 }
 
 // scored is a candidate passage with its index terms.
@@ -146,7 +177,7 @@ func scanHit(rows *sql.Rows, extra ...any) (scored, error) {
 func prefixed(t string) bool { return len(t) >= 4 }
 
 // searchFTS5 ranks with SQLite's FTS5 and its bm25().
-func searchFTS5(ctx context.Context, q db.Querier, workspaceID int64, terms []string) ([]scored, error) {
+func searchFTS5(ctx context.Context, q db.Querier, f filter, terms []string) ([]scored, error) {
 	parts := make([]string, len(terms))
 	for i, t := range terms {
 		parts[i] = `"` + t + `"`
@@ -157,9 +188,9 @@ func searchFTS5(ctx context.Context, q db.Querier, workspaceID int64, terms []st
 	var score float64
 	rows, err := q.Query(ctx, hitSelect+`, -bm25(knowledge_fts, `+fmt.Sprint(titleWeight)+`, 1.0)
 		FROM knowledge_fts f JOIN knowledge_chunks c ON c.id = f.rowid`+hitJoin+`
-		WHERE knowledge_fts MATCH ? AND c.workspace_id = ? AND a.published
+		WHERE knowledge_fts MATCH ? AND c.workspace_id = ? AND a.published`+f.cond+`
 		ORDER BY bm25(knowledge_fts, `+fmt.Sprint(titleWeight)+`, 1.0) LIMIT ?`,
-		strings.Join(parts, " OR "), workspaceID, candidates)
+		append([]any{strings.Join(parts, " OR ")}, f.with(candidates)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -185,11 +216,12 @@ func tsquery(terms []string) string {
 // searchPostgres finds candidates with the tsvector index and ranks them
 // with BM25 computed here, over the workspace's statistics: ts_rank has no
 // inverse document frequency, and the two stores should rank alike.
-func searchPostgres(ctx context.Context, q db.Querier, workspaceID int64, terms []string) ([]scored, error) {
+func searchPostgres(ctx context.Context, q db.Querier, f filter, terms []string) ([]scored, error) {
+	workspaceID := f.workspaceID
 	rows, err := q.Query(ctx, hitSelect+` FROM knowledge_chunks c`+hitJoin+`
-		WHERE c.workspace_id = ? AND a.published AND c.tsv @@ to_tsquery('simple', ?)
+		WHERE c.workspace_id = ? AND a.published`+f.cond+` AND c.tsv @@ to_tsquery('simple', ?)
 		ORDER BY ts_rank(c.tsv, to_tsquery('simple', ?)) DESC, c.id LIMIT 400`,
-		workspaceID, tsquery(terms), tsquery(terms))
+		f.with(tsquery(terms), tsquery(terms))...)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +290,7 @@ func coverage(terms, passage []string) float64 {
 
 // hybrid fuses the full-text ranking with the cosine ranking of the
 // passages embedded by e's model (reciprocal rank fusion, k = 60).
-func hybrid(ctx context.Context, q db.Querier, workspaceID int64, query string, e Embedder, ranked []scored) ([]scored, error) {
+func hybrid(ctx context.Context, q db.Querier, f filter, query string, e Embedder, ranked []scored) ([]scored, error) {
 	vecs, err := e.Embed(ctx, []string{query})
 	if err != nil {
 		return nil, fmt.Errorf("embed: %w", err)
@@ -268,7 +300,7 @@ func hybrid(ctx context.Context, q db.Querier, workspaceID int64, query string, 
 	}
 	var blob []byte
 	rows, err := q.Query(ctx, hitSelect+`, c.embedding FROM knowledge_chunks c`+hitJoin+`
-		WHERE c.workspace_id = ? AND a.published AND c.embedding_model = ? AND c.embedding IS NOT NULL`, workspaceID, e.Model())
+		WHERE c.workspace_id = ? AND a.published`+f.cond+` AND c.embedding_model = ? AND c.embedding IS NOT NULL`, f.with(e.Model())...)
 	if err != nil {
 		return nil, err
 	}
