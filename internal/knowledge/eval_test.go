@@ -169,8 +169,9 @@ func TestRetrievalEvaluation(t *testing.T) {
 			}
 			dev := evaluate(t, s, ws, names, qs, false, mode.opts, verbose && mode.opts.Embedder == nil)
 			held := evaluate(t, s, ws, names, qs, true, mode.opts, false)
-			t.Logf("%s %s: development hit@1 %.2f hit@3 %.2f; held out hit@1 %.2f hit@3 %.2f; answers %d (%d right), clarify %d",
-				d.Dialect, mode.name, dev.rate(dev.hit1), dev.rate(dev.hit3), held.rate(held.hit1), held.rate(held.hit3), held.answers, held.answersRight, held.unsure)
+			t.Logf("%s %s: development hit@1 %.2f hit@3 %.2f, answers %d (%d right), clarify %d; held out hit@1 %.2f hit@3 %.2f, answers %d (%d right), clarify %d",
+				d.Dialect, mode.name, dev.rate(dev.hit1), dev.rate(dev.hit3), dev.answers, dev.answersRight, dev.unsure,
+				held.rate(held.hit1), held.rate(held.hit3), held.answers, held.answersRight, held.unsure)
 			if mode.opts.Embedder == nil && held.rate(held.hit3) < 0.85 {
 				t.Errorf("%s: held-out hit@3 %.2f, want ≥ 0.85", d.Dialect, held.rate(held.hit3))
 			}
