@@ -62,6 +62,18 @@ test("an owner adds two articles and finds the right passage first, with its sco
   await page.getByTestId("knowledge-search").fill("express delivery");
   await page.getByTestId("knowledge-hit").first().getByTestId("hit-title").filter({ hasText: "Shipping times" }).waitFor();
   assert.equal(await page.locator('[data-testid="knowledge-confidence"]').getAttribute("data-mode"), "answer");
+
+  // an uploaded Markdown file becomes a source and is searched
+  await page.getByTestId("source-upload").setInputFiles({
+    name: "boot-care.md",
+    mimeType: "text/markdown",
+    buffer: Buffer.from("# Boot care\n\nWax full-grain leather boots when water stops beading on them."),
+  });
+  await page.locator('[data-testid="source-row"][data-status="ready"]', { hasText: "boot-care.md" }).waitFor();
+  await page.getByTestId("knowledge-search").fill("wax my leather boots");
+  const top = page.getByTestId("knowledge-hit").first();
+  await top.getByTestId("hit-title").filter({ hasText: "Boot care" }).waitFor();
+  assert.match(await top.textContent(), /File/);
   u.assertClean();
   await u.close();
 });
