@@ -32,7 +32,7 @@ func TestKnowledge(t *testing.T) {
 			{name: "a bad language", method: "POST", path: "/api/v1/knowledge/articles", as: "manager",
 				body: `{"title":"x","body":"y","language":"english!"}`, status: 422, want: []string{`"field":"language"`}},
 			{name: "an agent searches", method: "GET", path: "/api/v1/knowledge/search?q=how+many+days+for+delivery", as: "agent", status: 200,
-				want: []string{`"hits":[{"article_id":{{ship}}`, `"title":"Shipping times"`, `"heading":"Delivery"`, `"source":"article"`, `"mode":"answer"`}},
+				want: []string{`"hits":[{"article_id":{{ship}}`, `"title":"Shipping times"`, `"heading":"Delivery"`, `"language":"en"`, `"source":"article"`, `"mode":"answer"`}},
 			{name: "in French, accents folded", method: "GET", path: "/api/v1/knowledge/search?q=rembourse", as: "agent", status: 200,
 				want: []string{`"title":"Remboursements"`}, notWant: []string{`Shipping`}},
 			{name: "nothing matches", method: "GET", path: "/api/v1/knowledge/search?q=zebra", as: "agent", status: 200,

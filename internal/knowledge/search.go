@@ -21,6 +21,8 @@ type Hit struct {
 	Heading   string `json:"heading"`
 	Passage   string `json:"passage"`
 	URL       string `json:"url"`
+	// Language is the article's language code ("" when unknown).
+	Language string `json:"language"`
 	// Score ranks the hits: BM25 (higher is better), or the reciprocal rank
 	// fusion of BM25 and cosine when the search was hybrid.
 	Score float64 `json:"score"`
@@ -156,13 +158,13 @@ type scored struct {
 	body  []string
 }
 
-const hitSelect = `SELECT c.id, c.article_id, a.title, c.heading, c.text, a.url, COALESCE(s.kind, 'article'), a.source_id`
+const hitSelect = `SELECT c.id, c.article_id, a.title, c.heading, c.text, a.url, a.language, COALESCE(s.kind, 'article'), a.source_id`
 const hitJoin = ` JOIN knowledge_articles a ON a.id = c.article_id LEFT JOIN knowledge_sources s ON s.id = a.source_id`
 
 func scanHit(rows *sql.Rows, extra ...any) (scored, error) {
 	var h scored
 	var src sql.NullInt64
-	err := rows.Scan(append([]any{&h.ChunkID, &h.ArticleID, &h.Title, &h.Heading, &h.Passage, &h.URL, &h.Source, &src}, extra...)...)
+	err := rows.Scan(append([]any{&h.ChunkID, &h.ArticleID, &h.Title, &h.Heading, &h.Passage, &h.URL, &h.Language, &h.Source, &src}, extra...)...)
 	if src.Valid {
 		h.SourceID = &src.Int64
 	}

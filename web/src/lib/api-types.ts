@@ -3071,6 +3071,7 @@ export interface components {
             /** Format: int64 */
             chunk_id: number;
             heading: string;
+            language: string;
             match: number;
             passage: string;
             score: number;
