@@ -13,3 +13,13 @@ describe("blocks", () => {
     ]);
   });
 });
+
+import { formatScore, plain } from "./SearchPanel";
+
+describe("hit display", () => {
+  it("drops emphasis and heading marks, and formats BM25 and fused scores", () => {
+    expect(plain("## Refunds\n- **Card**: 3 days")).toBe("Refunds\n- Card: 3 days");
+    expect(formatScore(10.5678)).toBe("10.57");
+    expect(formatScore(0.0327)).toBe("0.0327");
+  });
+});
