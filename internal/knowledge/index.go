@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -10,23 +11,30 @@ import (
 
 // prepare cuts an article into passages and, when the workspace has an
 // embeddings model, embeds them (before any write: a model call never runs
-// inside a transaction).
+// inside a transaction). A model that fails does not stop the article:
+// its passages are indexed for full-text search alone (Reindex embeds them
+// later), and the failure is logged.
 func (s *Service) prepare(ctx context.Context, workspaceID int64, a Article) ([]Chunk, [][]float32, string, error) {
 	chunks := ChunkText(a.Body)
 	e, err := s.embedder(ctx, workspaceID)
-	if err != nil || e == nil {
-		return chunks, nil, "", err
+	if err != nil {
+		slog.Warn("knowledge: no embeddings model", "workspace", workspaceID, "err", err)
+		return chunks, nil, "", nil
+	}
+	if e == nil || len(chunks) == 0 {
+		return chunks, nil, "", nil
 	}
 	texts := make([]string, len(chunks))
 	for i, c := range chunks {
 		texts[i] = embedText(a.Title, c)
 	}
 	vecs, err := e.Embed(ctx, texts)
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("knowledge: embed: %w", err)
+	if err == nil && len(vecs) != len(texts) {
+		err = fmt.Errorf("%d vectors for %d passages", len(vecs), len(texts))
 	}
-	if len(vecs) != len(texts) {
-		return nil, nil, "", fmt.Errorf("knowledge: embed: %d vectors for %d passages", len(vecs), len(texts))
+	if err != nil {
+		slog.Warn("knowledge: embedding failed; passages indexed for full-text search only", "workspace", workspaceID, "article", a.ID, "err", err)
+		return chunks, nil, "", nil
 	}
 	return chunks, vecs, e.Model(), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -152,6 +153,28 @@ func TestHybridSearch(t *testing.T) {
 		full, _ := s.Search(ctx, ws, "gift card validity", knowledge.SearchOptions{FullTextOnly: true})
 		if len(full) == 0 || full[0].Score == hits[0].Score {
 			t.Errorf("full-text only %+v", full)
+		}
+	})
+}
+
+// failingEmbedder is a model that is down.
+type failingEmbedder struct{}
+
+func (failingEmbedder) Model() string { return "down" }
+func (failingEmbedder) Embed(context.Context, []string) ([][]float32, error) {
+	return nil, errors.New("503 from the model")
+}
+
+func TestEmbedderDown(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := knowledge.New(d, knowledge.Options{Embedders: func(context.Context, int64) (knowledge.Embedder, error) { return failingEmbedder{}, nil }})
+		ws := workspace(t, d)
+		a := article(t, s, ws, "Gift cards", "A gift card is valid for one year.")
+		hits, err := s.Search(ctx, ws, "gift card", knowledge.SearchOptions{})
+		full, _ := s.Search(ctx, ws, "gift card", knowledge.SearchOptions{FullTextOnly: true})
+		if err != nil || len(hits) != 1 || hits[0].ArticleID != a.ID || len(full) != 1 || hits[0].Score != full[0].Score {
+			t.Fatalf("search with the model down: %+v %v, want the full-text ranking %+v", hits, err, full)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"math"
 	"sort"
 	"strings"
@@ -114,12 +115,17 @@ func (s *Service) Search(ctx context.Context, workspaceID int64, query string, o
 	e := opts.Embedder
 	if e == nil && !opts.FullTextOnly {
 		if e, err = s.embedder(ctx, workspaceID); err != nil {
-			return nil, fmt.Errorf("knowledge: search: %w", err)
+			slog.Warn("knowledge: no embeddings model", "workspace", workspaceID, "err", err)
+			e = nil
 		}
 	}
 	if e != nil {
-		if ranked, err = hybrid(ctx, q, f, query, e, ranked); err != nil {
-			return nil, fmt.Errorf("knowledge: search: %w", err)
+		// A model that fails leaves the full-text ranking: retrieval must
+		// not depend on a remote model being up.
+		if fused, err := hybrid(ctx, q, f, query, e, ranked); err != nil {
+			slog.Warn("knowledge: hybrid ranking failed; full-text ranking only", "workspace", workspaceID, "err", err)
+		} else {
+			ranked = fused
 		}
 	}
 	out := []Hit{}
