@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/knowledge"
 	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
@@ -112,6 +113,7 @@ type App struct {
 	Reports   *report.Service
 	Workflows *workflow.Service
 	Snippets  *snippet.Service
+	Knowledge *knowledge.Service
 	// Webhooks manages the outgoing webhook endpoints and deliveries.
 	Webhooks *webhook.Service
 	Media    *media.Store // nil: the node stores no media
@@ -156,6 +158,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// A merge of two contacts with an open conversation each closes one.
 	a.Contacts.SetConversationCloser(conversation.CloseForMergeTx)
 	a.Snippets = snippet.New(d)
+	a.Knowledge = knowledge.New(d, knowledge.Options{HTTP: a.outboundGuard().Client()})
 	if err := a.buildMedia(); err != nil {
 		a.Close()
 		return nil, err

@@ -98,6 +98,20 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/media/{media}", s.authed(anyone, s.getMedia)),
 		r("GET", "/media/{media}/{key}", public(s.fetchMedia)),
 
+		// The knowledge base: managers and owners write articles and
+		// sources, everyone searches it (what the AI would retrieve).
+		r("GET", "/api/v1/knowledge/search", s.authed(anyone, s.searchKnowledge)),
+		r("GET", "/api/v1/knowledge/articles", s.authed(anyone, s.listKnowledgeArticles)),
+		r("POST", "/api/v1/knowledge/articles", s.authed(managers, s.createKnowledgeArticle)),
+		r("GET", "/api/v1/knowledge/articles/{articleID}", s.authed(anyone, s.getKnowledgeArticle)),
+		r("PATCH", "/api/v1/knowledge/articles/{articleID}", s.authed(managers, s.updateKnowledgeArticle)),
+		r("DELETE", "/api/v1/knowledge/articles/{articleID}", s.authed(managers, s.deleteKnowledgeArticle)),
+		r("GET", "/api/v1/knowledge/sources", s.authed(managers, s.listKnowledgeSources)),
+		r("POST", "/api/v1/knowledge/sources", s.authed(managers, s.addKnowledgeSource)),
+		r("POST", "/api/v1/knowledge/files", s.authed(managers, s.uploadKnowledgeFile)),
+		r("POST", "/api/v1/knowledge/sources/{sourceID}/sync", s.authed(managers, s.syncKnowledgeSource)),
+		r("DELETE", "/api/v1/knowledge/sources/{sourceID}", s.authed(managers, s.deleteKnowledgeSource)),
+
 		// Agents may read people and channels (to assign, mention and
 		// transfer); changing them is for managers. Users may change
 		// themselves: updateUser checks who changes what.

@@ -44,6 +44,7 @@ var scopeAreas = map[string]string{
 	"/api/v1/presence":           workspace.ScopeConversations,
 	"/api/v1/routing":            workspace.ScopeConversations,
 	"/api/v1/events":             workspace.ScopeConversations,
+	"/api/v1/knowledge":          workspace.ScopeConversations,
 	"/api/v1/live":               workspace.ScopeConversations,
 
 	"/api/v1/workflows":          workspace.ScopeWorkflows,

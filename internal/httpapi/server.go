@@ -16,8 +16,10 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/knowledge"
 	"github.com/switchboard-chat/switchboard/internal/live"
 	"github.com/switchboard-chat/switchboard/internal/media"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 	"github.com/switchboard-chat/switchboard/internal/report"
 	"github.com/switchboard-chat/switchboard/internal/routing"
@@ -44,6 +46,9 @@ type Deps struct {
 	OutgoingWebhooks *webhook.Service
 	// Snippets are the workspace's canned texts (nil: a service over DB).
 	Snippets *snippet.Service
+	// Knowledge is the knowledge base (nil: a service over DB fetching
+	// web pages through a guard that allows no private network).
+	Knowledge *knowledge.Service
 	// Media stores uploaded attachments (nil: the media routes answer 404).
 	Media *media.Store
 	// PublicURL is the node's address as integrators reach it (e.g.
@@ -124,6 +129,9 @@ func New(deps Deps) *Server {
 	}
 	if deps.OutgoingWebhooks == nil {
 		deps.OutgoingWebhooks = webhook.New(deps.DB, webhook.Options{})
+	}
+	if deps.Knowledge == nil {
+		deps.Knowledge = knowledge.New(deps.DB, knowledge.Options{HTTP: netguard.New(netguard.Options{}).Client()})
 	}
 	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
 		stopping: make(chan struct{}), live: deps.Live}

@@ -17,6 +17,7 @@ const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
 const ContactsPage = lazy(() => import("../features/contacts/ContactsPage"));
 const AcceptInvite = lazy(() => import("../features/invite/AcceptInvite"));
 const BuilderPage = lazy(() => import("../features/builder/BuilderPage"));
+const KnowledgePage = lazy(() => import("../features/knowledge/KnowledgePage"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -90,6 +91,14 @@ function Routed() {
                   <SettingsPage />
                 </Lazy>
               </ManagersOnly>
+            }
+          />
+          <Route
+            path="knowledge"
+            element={
+              <Lazy>
+                <KnowledgePage />
+              </Lazy>
             }
           />
           <Route path="*" element={<NotFound />} />

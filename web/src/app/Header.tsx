@@ -210,6 +210,9 @@ function MainNav() {
           <NavLink to="/builder" className={link}>
             {t("header.workflows")}
           </NavLink>
+          <NavLink to="/knowledge" className={link}>
+            {t("knowledge.nav")}
+          </NavLink>
           <NavLink to="/settings" className={link}>
             {t("header.settings")}
           </NavLink>

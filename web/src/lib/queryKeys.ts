@@ -33,4 +33,5 @@ export const qk = {
   routingSettings: ["routingSettings"] as const, // GET /api/v1/routing/settings (settings › workspace)
   invitations: ["invitations"] as const, // GET /api/v1/invitations (settings: users)
   tokens: ["tokens"] as const, // GET /api/v1/tokens (settings: API tokens)
+  knowledge: ["knowledge"] as const, // every knowledge list: ["knowledge", "articles" | "sources"]; searches: ["knowledge", "search", q]
 };
