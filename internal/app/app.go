@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/ai"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/clock"
@@ -101,6 +102,7 @@ type App struct {
 	Routing       *routing.Service
 	Workflows     *workflow.Service
 	Snippets      *snippet.Service
+	AI            *ai.Service
 	Media         *media.Store // nil: the node stores no media
 	Handler       http.Handler
 	guard         *netguard.Guard // see outboundGuard
@@ -134,6 +136,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
 	a.Contacts = contact.New(d)
 	if err := a.buildChannels(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.buildAI(); err != nil {
 		a.Close()
 		return nil, err
 	}

@@ -57,6 +57,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		Workflows:      a.Workflows,
 		Routing:        a.Routing,
 		Snippets:       a.Snippets,
+		AI:             a.AI,
 		Media:          a.Media,
 		PublicURL:      a.cfg.PublicURL,
 		Webhooks:       webhooks,

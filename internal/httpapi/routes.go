@@ -184,6 +184,8 @@ func (s *Server) table() []Route {
 	}
 	// The settings screens' routes (settings_routes.go).
 	routes = append(routes, s.settingsRoutes()...)
+	// The AI settings and intents (ai.go).
+	routes = append(routes, s.aiRoutes()...)
 	// Channel webhooks, mounted from the providers' registry, authenticate
 	// with the channel's own credentials.
 	for _, wh := range s.deps.Webhooks {

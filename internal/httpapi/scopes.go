@@ -50,6 +50,7 @@ var scopeAreas = map[string]string{
 	"/api/v1/shortcuts":          workspace.ScopeWorkflows,
 	"/api/v1/workflow-settings":  workspace.ScopeWorkflows,
 	"/api/v1/workflow-templates": workspace.ScopeWorkflows,
+	"/api/v1/intents":            workspace.ScopeWorkflows,
 
 	"/api/v1/users":         areaAdmin,
 	"/api/v1/teams":         areaAdmin,
@@ -58,6 +59,7 @@ var scopeAreas = map[string]string{
 	"/api/v1/tokens":        areaAdmin,
 	"/api/v1/workspace":     areaAdmin,
 	"/api/v1/invitations":   areaAdmin,
+	"/api/v1/ai":            areaAdmin,
 }
 
 // routeScope is what a route touches, as token scopes see it.

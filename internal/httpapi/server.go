@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/ai"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/contact"
@@ -39,6 +40,9 @@ type Deps struct {
 	Workflows *workflow.Service
 	// Snippets are the workspace's canned texts (nil: a service over DB).
 	Snippets *snippet.Service
+	// AI holds the AI settings, usage and intents (nil: the AI routes
+	// answer 404).
+	AI *ai.Service
 	// Media stores uploaded attachments (nil: the media routes answer 404).
 	Media *media.Store
 	// PublicURL is the node's address as integrators reach it (e.g.
