@@ -201,7 +201,7 @@ function UsageSection() {
             </div>
           )}
           <p className="text-muted">
-            {t("settingsAi.usage.detail", { calls: fmt.format(u.calls), prompt: fmt.format(u.prompt_tokens), completion: fmt.format(u.completion_tokens) })}
+            {t("settingsAi.usage.detail", { count: u.calls, calls: fmt.format(u.calls), prompt: fmt.format(u.prompt_tokens), completion: fmt.format(u.completion_tokens) })}
           </p>
           {u.monthly_budget > 0 && u.remaining === 0 && (
             <p role="alert" className="text-danger">
