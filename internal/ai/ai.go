@@ -351,7 +351,9 @@ func (s *Service) usage(ctx context.Context, workspaceID, budget int64) (Usage, 
 // record adds a call's tokens to this month's usage.
 func (s *Service) record(ctx context.Context, workspaceID int64, prompt, completion int) error {
 	month := s.month()
-	err := s.db.Write(context.WithoutCancel(ctx), func(tx *db.Tx) error {
+	// Counted even when the caller gave up meanwhile: the tokens were spent.
+	ctx = context.WithoutCancel(ctx)
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO ai_usage (workspace_id, month, calls, prompt_tokens, completion_tokens) VALUES (?, ?, 1, ?, ?)
 			ON CONFLICT (workspace_id, month) DO UPDATE SET calls = ai_usage.calls + 1,
 			prompt_tokens = ai_usage.prompt_tokens + excluded.prompt_tokens, completion_tokens = ai_usage.completion_tokens + excluded.completion_tokens`,
