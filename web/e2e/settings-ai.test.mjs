@@ -7,9 +7,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after);
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 /** startModel answers /v1/chat/completions with a scripted completion and records the requests. */
 async function startModel() {
@@ -115,4 +119,23 @@ test("an owner sets up a model provider and intents", async () => {
   d.assertClean();
   await d.close();
   await model.close();
+});
+
+test("the AI settings in French have every string and no serious accessibility violation", async () => {
+  const s = f.server;
+  const u = await newUser(f.browser, { theme: "dark", lang: "fr" });
+  const ow = owner(s);
+  await signIn(u.page, s.url, ow.email, ow.password, "/settings/ai");
+  await u.page.getByTestId("settings-ai").waitFor();
+  await until(async () => (await u.page.locator(".animate-pulse").count()) === 0, { what: "the AI settings loaded" });
+  assert.deepEqual(await u.page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
+  await u.page.evaluate(axeSource);
+  const serious = await u.page.evaluate(() =>
+    window.axe
+      .run(document, { resultTypes: ["violations"] })
+      .then((r) => r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(" | ")}`)),
+  );
+  assert.deepEqual(serious, [], "axe on the AI settings");
+  u.assertClean();
+  await u.close();
 });
