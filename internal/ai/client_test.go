@@ -279,6 +279,19 @@ func TestStream(t *testing.T) {
 		if err != nil || len(resp.ToolCalls) != 1 || resp.ToolCalls[0].Arguments != `{"category":"solved"}` || resp.ToolCalls[0].ID != "c1" {
 			t.Fatalf("streamed tool call: %+v %v", resp, err)
 		}
+		// The same stream as an iterator.
+		p4 := newProvider(t, answer{chunks: []string{`{"choices":[{"delta":{"content":"x"}}]}`, `{"choices":[{"delta":{"content":"y"}}]}`}})
+		m = e.configure(t, p4, ai.SettingsInput{})
+		var got []string
+		for d, err := range ai.Deltas(ctx, m, ai.ChatRequest{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, d)
+		}
+		if strings.Join(got, "") != "xy" {
+			t.Fatalf("deltas %v", got)
+		}
 		// An error from the callback stops the stream.
 		p3 := newProvider(t, answer{chunks: []string{`{"choices":[{"delta":{"content":"a"}}]}`, `{"choices":[{"delta":{"content":"b"}}]}`}})
 		m = e.configure(t, p3, ai.SettingsInput{})

@@ -3,6 +3,8 @@ package ai
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"iter"
 )
 
 // Model is a workspace's configured model, as the rest of the product
@@ -77,4 +79,24 @@ type ChatResponse struct {
 	ToolCalls    []ToolCall
 	FinishReason string
 	Usage        TokenUsage
+}
+
+// errStopDeltas ends a stream whose Deltas loop was left early.
+var errStopDeltas = errors.New("ai: the caller stopped reading the stream")
+
+// Deltas is m.Stream as an iterator of the pieces of text: a loop over it
+// reads the stream as it comes, leaving the loop ends the call, and an
+// error (the budget, the provider's) is the last value, with "".
+func Deltas(ctx context.Context, m Model, req ChatRequest) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		_, err := m.Stream(ctx, req, func(d string) error {
+			if !yield(d, nil) {
+				return errStopDeltas
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopDeltas) {
+			yield("", err)
+		}
+	}
 }
