@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/ai"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/clock"
@@ -114,6 +115,7 @@ type App struct {
 	Workflows *workflow.Service
 	Snippets  *snippet.Service
 	Knowledge *knowledge.Service
+	AI        *ai.Service
 	// Webhooks manages the outgoing webhook endpoints and deliveries.
 	Webhooks *webhook.Service
 	Media    *media.Store // nil: the node stores no media
@@ -151,6 +153,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
 	a.Contacts = contact.New(d)
 	if err := a.buildChannels(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.buildAI(); err != nil {
 		a.Close()
 		return nil, err
 	}

@@ -61,6 +61,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		Routing:          a.Routing,
 		Reports:          a.Reports,
 		Snippets:         a.Snippets,
+		AI:               a.AI,
 		Knowledge:        a.Knowledge,
 		OutgoingWebhooks: a.Webhooks,
 		Media:            a.Media,

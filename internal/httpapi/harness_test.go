@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/switchboard-chat/switchboard/internal/ai"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -99,6 +100,7 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 		Webhooks: webhooks, Metrics: metrics.New().Handler(), Live: liveHub,
 		Routing:        routing.New(d, routing.Options{Hub: hub}),
 		Workflows:      workflow.NewService(d),
+		AI:             ai.New(d, ai.Options{Keys: aiTestKeys(t)}),
 		TrustedProxies: opts.trustedProxies,
 	}
 	for _, opt := range opts.deps {

@@ -224,6 +224,8 @@ func (s *Server) table() []Route {
 	routes = append(routes, s.settingsRoutes()...)
 	// Outgoing webhooks (webhooks.go).
 	routes = append(routes, s.webhookRoutes()...)
+	// The AI settings and intents (ai.go).
+	routes = append(routes, s.aiRoutes()...)
 	// Channel webhooks, mounted from the providers' registry, authenticate
 	// with the channel's own credentials.
 	for _, wh := range s.deps.Webhooks {

@@ -51,6 +51,7 @@ var scopeAreas = map[string]string{
 	"/api/v1/shortcuts":          workspace.ScopeWorkflows,
 	"/api/v1/workflow-settings":  workspace.ScopeWorkflows,
 	"/api/v1/workflow-templates": workspace.ScopeWorkflows,
+	"/api/v1/intents":            workspace.ScopeWorkflows,
 
 	"/api/v1/users":         areaAdmin,
 	"/api/v1/teams":         areaAdmin,
@@ -62,6 +63,7 @@ var scopeAreas = map[string]string{
 	"/api/v1/webhooks":      areaAdmin,
 	// Reports (issue 13): the workspace's figures, like its set-up.
 	"/api/v1/reports": areaAdmin,
+	"/api/v1/ai":      areaAdmin,
 }
 
 // routeScope is what a route touches, as token scopes see it.

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/ai"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/contact"
@@ -49,6 +50,9 @@ type Deps struct {
 	// Knowledge is the knowledge base (nil: a service over DB fetching
 	// web pages through a guard that allows no private network).
 	Knowledge *knowledge.Service
+	// AI holds the AI settings, usage and intents (nil: the AI routes
+	// answer 404).
+	AI *ai.Service
 	// Media stores uploaded attachments (nil: the media routes answer 404).
 	Media *media.Store
 	// PublicURL is the node's address as integrators reach it (e.g.

@@ -34,6 +34,8 @@ type EngineOptions struct {
 	// HTTPClient is the node's guarded client (netguard) the HTTP Request
 	// step calls through (default: one that allows no private network).
 	HTTPClient *http.Client
+	// Classifier serves the Classify step (nil: the step takes none).
+	Classifier Classifier
 }
 
 // Engine runs workflows: it consumes the event log (starting runs and

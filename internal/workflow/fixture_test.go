@@ -42,12 +42,20 @@ type fixture struct {
 	// http is the HTTP Request step's client, as the operator's settings
 	// make it; nil takes the engine's default (no private network).
 	http *http.Client
+	// classifier serves the Classify step (nil: none).
+	classifier Classifier
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t *testing.T, d *db.DB) *fixture { return newFixtureWith(t, d, nil) }
+
+// newFixtureWith is newFixture with opts applied before the engine starts.
+func newFixtureWith(t *testing.T, d *db.DB, opts func(*fixture)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, d: d, clock: clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
+	if opts != nil {
+		opts(f)
+	}
 	d.SetClock(f.clock)
 	f.ws = workspace.New(d)
 	f.contacts = contact.New(d)
@@ -72,7 +80,7 @@ func (f *fixture) start() {
 	f.svc = NewService(f.d)
 	f.assigner = &teamAssigner{d: f.d}
 	f.group = background.NewGroup(f.clock)
-	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http})
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http, Classifier: f.classifier})
 	f.run(f.eng)
 	f.t.Cleanup(f.stop)
 }

@@ -27,3 +27,9 @@ export type AccountWorkspace = S["AccountWorkspace"];
 export type BrowserSession = S["BrowserSession"];
 export type Media = S["Media"];
 export type Workflow = S["Workflow"];
+// AI settings and intents (issue 15).
+export type AiSettings = S["AiSettings"];
+export type AiUsage = S["AiUsage"];
+export type AiTestResult = S["AiTestResult"];
+export type AiIntent = S["AiIntent"];
+export type AiClassification = S["AiClassification"];

@@ -21,5 +21,6 @@ export const sections: Section[] = [
   { path: "stages", label: "settings.nav.stages", Page: lazy(() => import("./stages/StagesSettings")) },
   { path: "snippets", label: "settings.nav.snippets", Page: lazy(() => import("./snippets/SnippetsSettings")) },
   { path: "webhooks", label: "settingsWebhooks.title", Page: lazy(() => import("./webhooks/WebhooksSettings")) },
+  { path: "ai", label: "settingsAi.nav", Page: lazy(() => import("./ai/AiSettings")) },
   { path: "tokens", label: "settings.nav.tokens", Page: lazy(() => import("./tokens/TokensSettings")), ownersOnly: true },
 ];

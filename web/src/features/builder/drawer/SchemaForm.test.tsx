@@ -20,7 +20,7 @@ afterEach(() => {
 describe("schema-driven forms", () => {
   const kinds: [NodeKind, number][] = [
     ["trigger", 9],
-    ["step", 15],
+    ["step", 16],
   ];
   for (const [kind, count] of kinds) {
     it(`knows every ${kind} type of the schema`, () => {

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import {
-  AlarmClock, Braces, CalendarClock, CircleDot, GitBranch, Globe, HelpCircle, Hourglass, ListChecks, MessageSquare, MessageSquarePlus,
+  AlarmClock, Braces, CalendarClock, CircleDot, GitBranch, Globe, Sparkles, HelpCircle, Hourglass, ListChecks, MessageSquare, MessageSquarePlus,
   MessageSquareX, Play, Redo2, Repeat, StickyNote, Tag, UserCog, UserPlus, Webhook, X, Zap, type LucideIcon,
 } from "lucide-react";
 import { api, type Page } from "../../../lib/api";
@@ -53,6 +53,7 @@ export const typeIcons: Record<string, LucideIcon> = {
   wait: Hourglass,
   date_time: AlarmClock,
   http_request: Globe,
+  classify: Sparkles,
   trigger_workflow: Repeat,
 };
 

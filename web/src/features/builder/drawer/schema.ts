@@ -179,6 +179,7 @@ export const hints: Record<string, Record<string, Hint>> = {
     "hours{}[].to": { pattern: "^\\d{2}:\\d{2}$" },
     "holidays[]": { pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
   },
+  "step:classify": { text: T, contact_field: { suggest: "field" }, threshold: { min: 0, max: 1 } },
   "step:http_request": {
     method: { enum: ["GET", "POST", "PUT", "PATCH", "DELETE"] },
     url: T,
@@ -269,6 +270,7 @@ export const orders: Record<string, Record<string, string[]>> = {
   "step:ask_question": { "": ["question", "answer_type", "options", "min", "max", "save_to", "retries", "error_text", "timeout_seconds"], save_to: ["kind", "name"] },
   "step:assign_to": { "": ["target", "user_id", "team_id", "team", "strategy", "only_online", "max_open", "queue", "priority", "timeout_seconds", "queue_message"] },
   "step:branch": { "branches[]": ["name", "match", "conditions"], "branches[].conditions[]": ["subject", "name", "operator", "value", "values"] },
+  "step:classify": { "": ["text", "save_to", "contact_field", "detect_language", "threshold"] },
   "step:close_conversation": { "": ["category", "summary"] },
   "step:date_time": { "": ["mode", "timezone", "hours", "holidays", "from", "to"] },
   "step:http_request": { "": ["method", "url", "headers", "body", "timeout_seconds", "response"] },

@@ -4,6 +4,7 @@ import {
   CircleCheck,
   CornerUpLeft,
   Globe,
+  Sparkles,
   Hourglass,
   type LucideIcon,
   MessageSquare,
@@ -34,6 +35,7 @@ export const STEP_ICONS: Record<string, LucideIcon> = {
   jump_to: CornerUpLeft,
   date_time: CalendarClock,
   http_request: Globe,
+  classify: Sparkles,
   trigger_workflow: Workflow,
 };
 
@@ -48,7 +50,7 @@ export const STEP_GROUPS: { key: string; types: string[] }[] = [
   { key: "messaging", types: ["send_message", "ask_question", "add_comment"] },
   { key: "routing", types: ["assign_to", "open_conversation", "close_conversation"] },
   { key: "contact", types: ["update_contact_field", "update_contact_tag", "update_lifecycle"] },
-  { key: "logic", types: ["branch", "wait", "date_time", "jump_to"] },
+  { key: "logic", types: ["branch", "classify", "wait", "date_time", "jump_to"] },
   { key: "integrations", types: ["http_request", "trigger_workflow"] },
 ];
 

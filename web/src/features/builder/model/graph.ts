@@ -36,6 +36,7 @@ export const STEP_EXITS: Record<string, string[]> = {
   add_comment: ["next", "failure"],
   ask_question: ["next", "failure", "timeout"],
   assign_to: ["next", "timeout", "failure"],
+  classify: ["next", "none"],
   close_conversation: ["next", "failure"],
   date_time: ["next", "failure"],
   http_request: ["success", "failure"],

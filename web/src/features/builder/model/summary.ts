@@ -34,6 +34,9 @@ export function summarize(step: Pick<Step, "type" | "settings">): string {
     case "http_request":
       out = [str(s.method), str(s.url)].filter(Boolean).join(" ");
       break;
+    case "classify":
+      out = [str(s.save_to) || "intent", str(s.text)].filter(Boolean).join(" ← ");
+      break;
     case "add_comment":
       out = str(s.text);
       break;

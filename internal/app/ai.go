@@ -1,0 +1,36 @@
+package app
+
+import (
+	"context"
+
+	"github.com/switchboard-chat/switchboard/internal/ai"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
+)
+
+// buildAI makes the AI service (issue 15): API keys sealed with the
+// node's keyring like channel secrets, every call through the guarded
+// client (a local model server needs --allow-private-networks).
+func (a *App) buildAI() error {
+	keys, err := secretKeys(a.cfg, a.DB.Dialect)
+	if err != nil {
+		return err
+	}
+	a.AI = ai.New(a.DB, ai.Options{Keys: keys, Guard: a.outboundGuard()})
+	return nil
+}
+
+// aiClassifier serves the workflow Classify step from internal/ai.
+type aiClassifier struct{ s *ai.Service }
+
+func (c aiClassifier) ClassifyIntent(ctx context.Context, workspaceID int64, text string, threshold float64) (workflow.Classified, error) {
+	r, err := c.s.Classify(ctx, workspaceID, text, ai.ClassifyOptions{Threshold: threshold})
+	return workflow.Classified{Intent: r.Intent, Confidence: r.Confidence, Language: r.Language, Method: r.Method}, err
+}
+
+// workflowClassifier is the Classify step's classifier (nil without AI).
+func (a *App) workflowClassifier() workflow.Classifier {
+	if a.AI == nil {
+		return nil
+	}
+	return aiClassifier{a.AI}
+}
