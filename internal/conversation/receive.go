@@ -97,9 +97,14 @@ func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, err
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		for i, in := range items {
 			var err error
-			if in.Kind == KindStatus {
+			switch in.Kind {
+			case KindStatus:
 				out[i], err = statusTx(ctx, tx, in)
-			} else {
+			case KindReaction:
+				out[i], err = reactionTx(ctx, tx, in)
+			case KindEdit:
+				out[i], err = editTx(ctx, tx, in)
+			default:
 				out[i], err = receiveTx(ctx, tx, in)
 			}
 			if err != nil {

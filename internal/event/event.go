@@ -29,6 +29,8 @@ const (
 	MessageReceived        Type = "message.received"
 	MessageSent            Type = "message.sent"
 	MessageStatus          Type = "message.status"
+	MessageReaction        Type = "message.reaction" // the contact reacted to a message (or took the reaction back)
+	MessageEdited          Type = "message.edited"   // the contact edited a message they sent
 	CommentCreated         Type = "comment.created"
 	ContactCreated         Type = "contact.created"
 	ContactUpdated         Type = "contact.updated"
@@ -54,7 +56,7 @@ const (
 var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
-	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged,
+	MessageReaction, MessageEdited, CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
 	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded,
 }

@@ -2576,11 +2576,15 @@ export interface components {
             created_at: string;
             /** @enum {string} */
             direction: "in" | "out";
+            /** Format: date-time */
+            edited_at?: string;
+            edits?: components["schemas"]["ConversationMessageEdit"][];
             failure_reason?: string;
             history?: components["schemas"]["ConversationStatusChange"][];
             /** Format: int64 */
             id: number;
             provider_message_id?: string;
+            reaction?: string;
             sender: string;
             /** Format: int64 */
             sender_user_id?: number;
@@ -2592,6 +2596,13 @@ export interface components {
             type: string;
             /** Format: int64 */
             workspace_id: number;
+        };
+        ConversationMessageEdit: {
+            /** @description any JSON value */
+            content: unknown;
+            /** Format: date-time */
+            edited_at: string;
+            text: string;
         };
         ConversationMessageList: {
             data: components["schemas"]["ConversationMessage"][];

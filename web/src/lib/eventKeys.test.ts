@@ -25,6 +25,8 @@ const table: [string, Key[]][] = [
   ["message.received", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
   ["message.sent", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
   ["message.status", [qk.messages(conv)]],
+  ["message.reaction", [qk.messages(conv)]],
+  ["message.edited", [qk.messages(conv)]],
   ["comment.created", [qk.comments(conv), qk.notifications]],
   ["workflow.run.started", [qk.conversationEvents(conv)]],
   ["workflow.step", [qk.conversationEvents(conv)]],
