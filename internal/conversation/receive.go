@@ -31,6 +31,13 @@ const (
 	KindEdit = "edit"
 )
 
+// MaxMedia bounds the provider-held attachments of one inbound message,
+// and MaxMediaRefLen the length of each one's reference (a URL at most).
+const (
+	MaxMedia       = 10
+	MaxMediaRefLen = 2048
+)
+
 // TypeUnsupported is the message type of an inbound message whose kind the
 // provider's format has but Switchboard does not show: it is stored with
 // the provider's payload in Content and shown as such, never dropped.
@@ -136,6 +143,14 @@ func storable(in *Inbound) error {
 			return err
 		}
 	}
+	if len(in.Media) > MaxMedia {
+		return apperr.Invalid("media", "holds %d attachments; at most %d are kept", len(in.Media), MaxMedia)
+	}
+	for i, m := range in.Media {
+		if err := limit.Text(fmt.Sprintf("media[%d].ref", i), m.Ref, MaxMediaRefLen); err != nil {
+			return err
+		}
+	}
 	in.Text, _ = TruncateText(in.Text)
 	in.Reason, _ = limit.Truncate(limit.Clean(in.Reason), MaxReasonLen, "…")
 	if len(in.Content) > MaxContentBytes {
@@ -198,6 +213,9 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if in.Type == "" {
 		in.Type = "text"
 	}
+	if len(in.Media) > 0 {
+		in.Content = withPendingAttachments(in.Content, in.Media)
+	}
 	if len(in.Content) == 0 {
 		in.Content = json.RawMessage(`{}`)
 	}
@@ -207,6 +225,11 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		provider, status, db.Millis(in.Timestamp), now).Scan(&r.MessageID)
 	if err != nil {
 		return r, fmt.Errorf("store message: %w", err)
+	}
+	if len(in.Media) > 0 {
+		if err := queueMediaFetches(ctx, tx, in, r.MessageID); err != nil {
+			return r, err
+		}
 	}
 	typ := event.MessageReceived
 	if in.Kind == KindEcho {

@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,12 @@ type Upload struct {
 	// with the content (see agrees).
 	DeclaredType string
 	Body         io.Reader
+	// MaxBytes, when set and below the store's limit, is this file's
+	// (a channel's own limit on inbound media).
+	MaxBytes int64
+	// Kinds, when set, are the kinds of file accepted (image, audio,
+	// video, file); others are refused.
+	Kinds []string
 }
 
 // Options configure the store.
@@ -105,15 +112,19 @@ func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
 	}()
 	hash := sha256.New()
 	head := &headWriter{max: sniffLen}
-	n, err := io.Copy(io.MultiWriter(tmp, hash, head), io.LimitReader(in.Body, s.maxBytes+1))
+	maxBytes := s.maxBytes
+	if in.MaxBytes > 0 && in.MaxBytes < maxBytes {
+		maxBytes = in.MaxBytes
+	}
+	n, err := io.Copy(io.MultiWriter(tmp, hash, head), io.LimitReader(in.Body, maxBytes+1))
 	if apperr.KindOf(err) != "" {
 		return Media{}, err // the caller's reader said what went wrong (too large, too slow)
 	}
 	if err != nil {
 		return Media{}, fmt.Errorf("media: read upload: %w", err)
 	}
-	if n > s.maxBytes {
-		return Media{}, apperr.TooLarge(fmt.Sprintf("a file may be at most %d bytes", s.maxBytes))
+	if n > maxBytes {
+		return Media{}, apperr.TooLarge(fmt.Sprintf("a file may be at most %d bytes", maxBytes))
 	}
 	if n == 0 {
 		return Media{}, apperr.Invalid("file", "is empty")
@@ -125,6 +136,9 @@ func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
 	kind, ok := allowed[bare]
 	if !ok {
 		return Media{}, apperr.Invalid("file", "is %s, which is not accepted (images, PDF, plain text, audio and video are)", bare)
+	}
+	if len(in.Kinds) > 0 && !slices.Contains(in.Kinds, kind) {
+		return Media{}, apperr.Invalid("file", "is %s, a kind of file (%s) this channel does not accept", bare, kind)
 	}
 	if err := tmp.Chmod(0o600); err != nil {
 		return Media{}, fmt.Errorf("media: save: %w", err)

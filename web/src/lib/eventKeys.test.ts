@@ -27,6 +27,7 @@ const table: [string, Key[]][] = [
   ["message.status", [qk.messages(conv)]],
   ["message.reaction", [qk.messages(conv)]],
   ["message.edited", [qk.messages(conv)]],
+  ["message.attachment", [qk.messages(conv)]],
   ["comment.created", [qk.comments(conv), qk.notifications]],
   ["workflow.run.started", [qk.conversationEvents(conv)]],
   ["workflow.step", [qk.conversationEvents(conv)]],

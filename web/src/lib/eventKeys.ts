@@ -27,6 +27,7 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "message.status":
     case "message.reaction":
     case "message.edited":
+    case "message.attachment":
       if (conv) keys.push(qk.messages(conv));
       // A status, a reaction or an edit changes the message, not the list.
       if (e.type === "message.received" || e.type === "message.sent") {
