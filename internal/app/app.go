@@ -77,6 +77,9 @@ type Config struct {
 	MediaDir string
 	// MediaMaxBytes bounds one upload (0: media.DefaultMaxBytes).
 	MediaMaxBytes int64
+	// MediaS3, when set, keeps media in an S3-compatible bucket; MediaDir
+	// (or DataDir's media/) is then only where uploads are spooled.
+	MediaS3 *media.S3
 	// PublicURL is the node's address as integrators reach it; attachment
 	// URLs sent to them start with it (empty: paths alone).
 	PublicURL string

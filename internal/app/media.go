@@ -15,11 +15,11 @@ func (a *App) buildMedia() error {
 	if dir == "" && a.cfg.DataDir != "" {
 		dir = filepath.Join(a.cfg.DataDir, "media")
 	}
-	if dir == "" {
+	if dir == "" && a.cfg.MediaS3 == nil {
 		return nil
 	}
 	var err error
-	a.Media, err = media.New(a.DB, media.Options{Dir: dir, MaxBytes: a.cfg.MediaMaxBytes})
+	a.Media, err = media.New(a.DB, media.Options{Dir: dir, MaxBytes: a.cfg.MediaMaxBytes, S3: a.cfg.MediaS3})
 	return err
 }
 
