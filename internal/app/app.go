@@ -141,6 +141,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Conversations = conversation.New(d)
+	// Sends respect each channel's customer-service window.
+	a.Conversations.SetWindows(a.Channels)
 	// A merge of two contacts with an open conversation each closes one.
 	a.Contacts.SetConversationCloser(conversation.CloseForMergeTx)
 	a.Snippets = snippet.New(d)

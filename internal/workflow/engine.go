@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -34,6 +35,10 @@ type EngineOptions struct {
 	// HTTPClient is the node's guarded client (netguard) the HTTP Request
 	// step calls through (default: one that allows no private network).
 	HTTPClient *http.Client
+	// Windows, when set, makes the steps that send respect the channels'
+	// customer-service windows (a send refused outside takes the step's
+	// failure exit with the reason).
+	Windows conversation.Windows
 }
 
 // Engine runs workflows: it consumes the event log (starting runs and

@@ -42,6 +42,9 @@ type fixture struct {
 	// http is the HTTP Request step's client, as the operator's settings
 	// make it; nil takes the engine's default (no private network).
 	http *http.Client
+	// windows are the channels' reply windows the engine's sends respect
+	// (nil: none).
+	windows conversation.Windows
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
@@ -72,7 +75,7 @@ func (f *fixture) start() {
 	f.svc = NewService(f.d)
 	f.assigner = &teamAssigner{d: f.d}
 	f.group = background.NewGroup(f.clock)
-	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http})
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http, Windows: f.windows})
 	f.run(f.eng)
 	f.t.Cleanup(f.stop)
 }

@@ -535,7 +535,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A conversation */
+        /**
+         * A conversation
+         * @description With reply_window when its channel has a customer-service window: open, closes_at, tag (stamped on what is sent now, in an extended window), rule (what may be sent once closed: template or none) and seconds.
+         */
         get: operations["getConversation"];
         put?: never;
         post?: never;
@@ -632,7 +635,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message to the contact
-         * @description Stored as pending and queued; its status follows in message.status events. attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); the channel's integrator receives a URL it can fetch without a token.
+         * @description Stored as pending and queued; its status follows in message.status events. attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); the channel's integrator receives a URL it can fetch without a token. Outside the channel's customer-service window free text is refused with 409 reply_window_closed (nothing is stored); a message of type template ({"type":"template","name","language","params":[…]} in content) is allowed where the channel's rule is template.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -2259,7 +2262,10 @@ export interface components {
             attachments: string[];
             buttons: number;
             list_items: number;
+            /** Format: int64 */
+            max_media_bytes?: number;
             max_text_length: number;
+            media_kinds?: string[];
             quick_replies: boolean;
             reply_window_rule?: string;
             /** Format: int64 */
@@ -2493,6 +2499,7 @@ export interface components {
             opened_by?: number;
             /** @enum {string} */
             opened_source: "contact" | "user" | "workflow" | "api";
+            reply_window?: components["schemas"]["ConversationReplyWindow"];
             /** Format: date-time */
             snoozed_until?: string;
             /** @enum {string} */
@@ -2631,6 +2638,15 @@ export interface components {
             /** Format: int64 */
             message_id?: number;
             opened?: boolean;
+        };
+        ConversationReplyWindow: {
+            /** Format: date-time */
+            closes_at?: string;
+            open: boolean;
+            rule: string;
+            /** Format: int64 */
+            seconds: number;
+            tag?: string;
         };
         ConversationStatusChange: {
             /** Format: date-time */
