@@ -17,6 +17,8 @@ export interface LocalMessage {
   error?: string;
   attachments?: string[];
   mentions?: number[];
+  /** A provider template sent outside the reply window. */
+  template?: { name: string; language: string; params: string[] };
 }
 
 export type TimelineItem =
