@@ -430,7 +430,13 @@ var operations = map[string]opDoc{
 			"with the new token: its webhooks and Switchboard's calls to it both use it.", status: 200, resp: channelWithToken{}},
 	"GET /api/v1/channel-types": {id: "listChannelTypes", tag: tagChannels,
 		summary: "The channel types this server knows: configuration schema (secrets marked) and capabilities",
-		status:  200, resp: channelTypes{}},
+		desc: "testable: the type has a connection test (POST /api/v1/channels/{channelID}/test); connects: saving a channel registers its " +
+			"webhook with the provider (the answer's connection says how that went).",
+		status: 200, resp: channelTypes{}},
+	"POST /api/v1/channels/{channelID}/connect": {id: "connectChannel", tag: tagChannels,
+		summary: "Register the channel's webhook with its provider again",
+		desc: "For types that connect (Telegram's setWebhook…), which saving a channel also does: ok, webhook_url and the provider's error. " +
+			"A type that does not connect is 422.", status: 200, resp: channel.Connection{}},
 
 	"GET /api/v1/tokens": {id: "listTokens", tag: tagSettings, summary: "API tokens (secrets are never shown again)",
 		query: paged, status: 200, resp: page[workspace.Token]{}},

@@ -118,6 +118,7 @@ func (s *Server) table() []Route {
 		r("PATCH", "/api/v1/channels/{channelID}", s.authed(managers, noStore(s.updateChannel))),
 		r("POST", "/api/v1/channels/{channelID}/rotate-token", s.authed(managers, noStore(s.rotateChannelToken))),
 		r("GET", "/api/v1/channel-types", s.authed(anyone, s.listChannelTypes)),
+		r("POST", "/api/v1/channels/{channelID}/connect", s.authed(managers, noStore(s.connectChannel))),
 
 		r("GET", "/api/v1/tokens", s.authed(owners, noStore(s.listTokens))),
 		r("POST", "/api/v1/tokens", s.authed(owners, noStore(s.createToken))),

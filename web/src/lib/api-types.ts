@@ -128,7 +128,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The channel types this server knows: configuration schema (secrets marked) and capabilities */
+        /**
+         * The channel types this server knows: configuration schema (secrets marked) and capabilities
+         * @description testable: the type has a connection test (POST /api/v1/channels/{channelID}/test); connects: saving a channel registers its webhook with the provider (the answer's connection says how that went).
+         */
         get: operations["listChannelTypes"];
         put?: never;
         post?: never;
@@ -178,6 +181,26 @@ export interface paths {
          * @description A secret config field left out keeps its value.
          */
         patch: operations["updateChannel"];
+        trace?: never;
+    };
+    "/api/v1/channels/{channelID}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register the channel's webhook with its provider again
+         * @description For types that connect (Telegram's setWebhook…), which saving a channel also does: ok, webhook_url and the provider's error. A type that does not connect is 422.
+         */
+        post: operations["connectChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/channels/{channelID}/rotate-token": {
@@ -2245,6 +2268,7 @@ export interface components {
         Channel: {
             /** @description any JSON value */
             config: unknown;
+            connection?: components["schemas"]["ChannelConnection"];
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -2255,6 +2279,7 @@ export interface components {
                 [key: string]: string;
             };
             type: string;
+            webhook_url?: string;
             /** Format: int64 */
             workspace_id: number;
         };
@@ -2271,6 +2296,11 @@ export interface components {
             /** Format: int64 */
             reply_window_seconds: number;
             templates: boolean;
+        };
+        ChannelConnection: {
+            error?: string;
+            ok: boolean;
+            webhook_url: string;
         };
         ChannelField: {
             description?: string;
@@ -2300,7 +2330,9 @@ export interface components {
         };
         ChannelType: {
             capabilities: components["schemas"]["ChannelCapabilities"];
+            connects: boolean;
             schema: components["schemas"]["ChannelSchema"];
+            testable: boolean;
             type: string;
         };
         ChannelTypes: {
@@ -2309,6 +2341,7 @@ export interface components {
         ChannelWithToken: {
             /** @description any JSON value */
             config: unknown;
+            connection?: components["schemas"]["ChannelConnection"];
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -2319,6 +2352,7 @@ export interface components {
             };
             token: string;
             type: string;
+            webhook_url?: string;
             /** Format: int64 */
             workspace_id: number;
         };
@@ -3998,6 +4032,64 @@ export interface operations {
             };
             /** @description A value fails validation; error.field names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    connectChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelConnection"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
