@@ -8,6 +8,10 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
+	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
+	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
+	"github.com/switchboard-chat/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/secret"
@@ -15,11 +19,18 @@ import (
 
 // providers are the channel types this build knows; a new provider is one
 // more line here (docs/architecture.md, "Channel providers"). client is
-// the node's guarded client, for every call to a provider.
-func providers(client *http.Client) []channel.Provider {
+// the node's guarded client, for every call to a provider; publicURL is
+// the node's public address (--public-url), which providers whose webhooks
+// are signed over their URL (Twilio) need.
+func providers(client *http.Client, publicURL string) []channel.Provider {
 	return []channel.Provider{
 		custom.New(client),
+		telegram.New(client),
 		widget.New(),
+		messenger.NewMessenger(client),
+		messenger.NewInstagram(client),
+		twilio.New(client, publicURL),
+		whatsapp.New(client),
 	}
 }
 
@@ -59,7 +70,7 @@ func (a *App) buildChannels(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reg, err := channel.NewRegistry(providers(a.outboundGuard().Client())...)
+	reg, err := channel.NewRegistry(providers(a.outboundGuard().Client(), a.cfg.PublicURL)...)
 	if err != nil {
 		return err
 	}

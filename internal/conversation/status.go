@@ -61,7 +61,13 @@ func SetStatusTx(ctx context.Context, tx *db.Tx, messageID int64, status, reason
 	if !forward {
 		return true, nil
 	}
-	if _, err := tx.Exec(ctx, `UPDATE messages SET status = ?, failure_reason = ? WHERE id = ?`, status, reason, messageID); err != nil {
+	// The reason of another status is a note (e.g. how many SMS segments
+	// it took): kept in the history, never shown as a failure.
+	failure := ""
+	if status == MsgFailed {
+		failure = reason
+	}
+	if _, err := tx.Exec(ctx, `UPDATE messages SET status = ?, failure_reason = ? WHERE id = ?`, status, failure, messageID); err != nil {
 		return false, err
 	}
 	payload := map[string]any{"message_id": messageID, "status": status}

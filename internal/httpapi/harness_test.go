@@ -17,6 +17,10 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
+	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
+	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
+	"github.com/switchboard-chat/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -149,7 +153,10 @@ var testKey = bytes.Repeat([]byte{7}, secret.KeySize)
 // registered, secrets sealed with testKey.
 func newChannels(t testing.TB, d *db.DB) *channel.Service {
 	t.Helper()
-	reg, err := channel.NewRegistry(custom.New(nil), widget.New())
+	// WhatsApp's Graph API is faked on 127.0.0.1 (channel_templates_test.go).
+	loopback := netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
+	reg, err := channel.NewRegistry(custom.New(nil), widget.New(), whatsapp.New(loopback), telegram.New(nil), messenger.NewMessenger(nil),
+		messenger.NewInstagram(nil), twilio.New(nil, ""))
 	must0(t, err)
 	keys, err := secret.NewKeyring(testKey)
 	must0(t, err)

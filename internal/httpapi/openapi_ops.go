@@ -91,6 +91,15 @@ var operations = map[string]opDoc{
 		body:    customInbound{}, required: []string{"contactId", "events"}, status: 200,
 		okText: "Every event is stored"},
 
+	// The Telegram channel (internal/channel/telegram, docs/channels.md).
+	"POST /webhooks/telegram/{channelID}": {id: "telegramWebhook", tag: tagChannels,
+		summary: "Telegram delivers an update of the channel's bot",
+		desc: "Authenticated by X-Telegram-Bot-Api-Secret-Token, the channel's token, which setWebhook registers (401 without it, before the body is read). " +
+			"Answered 200 once the update's message, edit or button press is durably stored (a redelivery is stored once); a button press is answered " +
+			"{\"method\":\"answerCallbackQuery\",\"callback_query_id\"}, which Telegram performs; update kinds Switchboard does not read are acknowledged.",
+		headers: []param{{name: "X-Telegram-Bot-Api-Secret-Token", desc: "the channel's token, as given to setWebhook's secret_token"}},
+		body:    telegramUpdate{}, required: []string{"update_id"}, status: 200, okText: "The update is stored (or ignored)", errors: []int{401}},
+
 	// The website widget (internal/channel/widget): the script and the
 	// visitor API it calls from the embedding page, which must be of one of
 	// the channel's allowed origins (403 otherwise).
@@ -437,6 +446,30 @@ var operations = map[string]opDoc{
 		summary: "Register the channel's webhook with its provider again",
 		desc: "For types that connect (Telegram's setWebhook…), which saving a channel also does: ok, webhook_url and the provider's error. " +
 			"A type that does not connect is 422.", status: 200, resp: channel.Connection{}},
+	// A channel's message templates (channel_templates.go).
+	"GET /api/v1/channels/{channelID}/templates": {id: "listChannelTemplates", tag: tagChannels,
+		summary: "The channel's pre-approved message templates, as last synced (WhatsApp)",
+		desc:    "What the composer offers outside the reply window: each template's body with its {{n}} placeholders and how many parameters it takes. Empty until synced, and for channel types without templates.",
+		status:  200, resp: templateList{}},
+	"POST /api/v1/channels/{channelID}/templates/sync": {id: "syncChannelTemplates", tag: tagChannels,
+		summary: "Read the channel's templates from the provider, replacing the stored ones",
+		desc: "422 for a channel type without templates; 409 (code provider_error) with the provider's reason when it refuses " +
+			"(a wrong token or account id), and the stored templates stay.",
+		status: 200, resp: templateList{}, errors: []int{409}},
+
+	// WhatsApp Cloud API webhooks (internal/channel/whatsapp): authenticated
+	// by the verify token (GET) and the app secret's signature (POST).
+	"GET /webhooks/whatsapp/{channelID}": {id: "whatsappWebhookVerify", tag: tagChannels,
+		summary: "Meta's subscription check of a WhatsApp channel's webhook",
+		desc: "Meta sends ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…: answered with hub.challenge as text when the mode is subscribe " +
+			"and the token is the channel's verify token (the one configured, else the channel's generated token); 403 otherwise.",
+		status: 200, media: "text/plain", errors: []int{403}},
+	"POST /webhooks/whatsapp/{channelID}": {id: "whatsappWebhook", tag: tagChannels,
+		summary: "WhatsApp Cloud API deliveries: messages and statuses",
+		desc: "Meta's webhook envelope (object whatsapp_business_account). X-Hub-Signature-256 must be the HMAC-SHA256 of the raw body under the channel's app secret (401, nothing stored); " +
+			"a body that is not the envelope is 400. Changes for another phone number id are acknowledged and not stored. Answered 200 {\"results\": [...]} once every item is durably stored; a redelivery (same wamid) is stored once.",
+		headers: []param{{"X-Hub-Signature-256", "sha256=<hex HMAC-SHA256 of the body under the app secret>", false}},
+		status:  200, okText: "Every message and status is stored", errors: []int{401, 413}},
 
 	"GET /api/v1/tokens": {id: "listTokens", tag: tagSettings, summary: "API tokens (secrets are never shown again)",
 		query: paged, status: 200, resp: page[workspace.Token]{}},
@@ -524,6 +557,17 @@ var operations = map[string]opDoc{
 		summary: "A run with its step-by-step history", status: 200, resp: workflow.Run{}},
 	"POST /api/v1/workflows/{workflowID}/runs/{runID}/stop": {id: "stopWorkflowRun", tag: "workflows", summary: "Stop a run",
 		status: 200, resp: workflow.Run{}, errors: []int{409}},
+	// The builder's versions panel (workflow_versions.go).
+	"GET /api/v1/workflows/{workflowID}/versions": {id: "listWorkflowVersions", tag: "workflows",
+		summary: "Published versions, newest first, with the runs started on each",
+		desc: "Each version says when it was published, whether new runs start on it (published), how many runs started on it " +
+			"and how many of those have not ended (waiting). The definition is not listed: GET …/versions/{version} answers it. " +
+			"Who published a version is not recorded.",
+		query: paged, status: 200, resp: page[workflow.Version]{}},
+	"GET /api/v1/workflows/{workflowID}/versions/{version}": {id: "getWorkflowVersion", tag: "workflows",
+		summary: "One published version with its definition and its runs counted",
+		desc:    "version is a number from 1; 400 when it is not one, 404 when the workflow has no such version.",
+		status:  200, resp: workflow.Version{}, errors: []int{400}},
 	"PUT /api/v1/workflow-settings": {id: "updateWorkflowSettings", tag: "workflows",
 		summary: "Deprecated: only allow_private_http false is accepted",
 		desc: "A workspace can no longer open private or internal networks to its HTTP Request steps; the server's operator " +

@@ -119,6 +119,10 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/channels/{channelID}/rotate-token", s.authed(managers, noStore(s.rotateChannelToken))),
 		r("GET", "/api/v1/channel-types", s.authed(anyone, s.listChannelTypes)),
 		r("POST", "/api/v1/channels/{channelID}/connect", s.authed(managers, noStore(s.connectChannel))),
+		// A channel's message templates (channel_templates.go): everyone
+		// who sees the channel reads them; managers sync them.
+		r("GET", "/api/v1/channels/{channelID}/templates", s.authed(anyone, s.listChannelTemplates)),
+		r("POST", "/api/v1/channels/{channelID}/templates/sync", s.authed(managers, s.syncChannelTemplates)),
 
 		r("GET", "/api/v1/tokens", s.authed(owners, noStore(s.listTokens))),
 		r("POST", "/api/v1/tokens", s.authed(owners, noStore(s.createToken))),
@@ -157,6 +161,9 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/workflows/{workflowID}/runs", s.authed(anyone, s.startWorkflowRun)),
 		r("GET", "/api/v1/workflows/{workflowID}/runs/{runID}", s.authed(managers, s.getWorkflowRun)),
 		r("POST", "/api/v1/workflows/{workflowID}/runs/{runID}/stop", s.authed(managers, s.stopWorkflowRun)),
+		// The builder's versions panel (workflow_versions.go).
+		r("GET", "/api/v1/workflows/{workflowID}/versions", s.authed(managers, s.listWorkflowVersions)),
+		r("GET", "/api/v1/workflows/{workflowID}/versions/{version}", s.authed(managers, s.getWorkflowVersion)),
 		r("PUT", "/api/v1/workflow-settings", s.authed(owners, s.updateWorkflowSettings)),
 		r("POST", "/workflows/{workflowID}/webhook", public(s.workflowWebhook)),
 

@@ -25,7 +25,9 @@ type GraphError struct {
 	} `json:"error_data"`
 }
 
-func (e *GraphError) Error() string { return fmt.Sprintf("graph api: %s, HTTP %d", e.Reason(), e.Status) }
+func (e *GraphError) Error() string {
+	return fmt.Sprintf("graph api: %s, HTTP %d", e.Reason(), e.Status)
+}
 
 // Reason is the failure as an agent reads it: the provider's words and code.
 func (e *GraphError) Reason() string {

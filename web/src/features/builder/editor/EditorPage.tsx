@@ -515,7 +515,18 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           </ReactFlow>
         </div>
         {panel === "versions" && !drawerNode && (
-          <VersionsPanel workflowID={Number(workflowID)} workflow={current} draft={def} onCompare={setDiff} />
+          <VersionsPanel
+            workflowID={Number(workflowID)}
+            workflow={current}
+            draft={def}
+            onCompare={setDiff}
+            onFocusStep={focusStep}
+            onRestore={(d) => {
+              edit(d);
+              setSaved(d);
+              setProblems([]);
+            }}
+          />
         )}
         {panel === "test" && !drawerNode && <TestPanel workflowID={Number(workflowID)} workflow={current} onRun={setOpenRun} />}
         {panel === "runs" && !drawerNode && (

@@ -43,13 +43,37 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
       data-step-id={data.stepID}
       data-kind={data.kind}
       data-problem={bad ? "true" : undefined}
+      data-diff={data.diff}
       title={bad ? data.problems.join("\n") : undefined}
       className={
         "bg-bg text-fg w-[260px] rounded-lg border-2 shadow-sm " +
-        (bad || data.visit?.error ? "border-danger " : selected ? "border-accent " : data.visit ? "border-success " : "border-line ") +
+        (bad || data.visit?.error
+          ? "border-danger "
+          : selected
+            ? "border-accent "
+            : data.visit
+              ? "border-success "
+              : data.diff === "added"
+                ? "border-success border-dashed "
+                : data.diff === "changed"
+                  ? "border-warning "
+                  : "border-line ") +
         (data.kind === "trigger" ? "bg-panel" : "")
       }
     >
+      {/* Compare mode: a tag on the top border, text and colour (the versions panel). */}
+      {data.diff && (
+        <span
+          data-testid="node-diff"
+          title={t(data.diff === "added" ? "builderVersions.badge.addedTitle" : "builderVersions.badge.changedTitle")}
+          className={
+            "bg-bg absolute -top-2.5 right-3 rounded border px-1 text-[10px] leading-4 font-semibold uppercase " +
+            (data.diff === "added" ? "border-success text-success" : "border-warning text-warning")
+          }
+        >
+          {t(data.diff === "added" ? "builderVersions.badge.added" : "builderVersions.badge.changed")}
+        </span>
+      )}
       {data.kind === "step" && <Handle type="target" position={Position.Top} className="!bg-muted" />}
       <div className="flex items-center gap-2 px-3 pt-2">
         <span className={"rounded p-1 " + (data.kind === "trigger" ? "bg-accent text-accent-fg" : "bg-subtle text-muted")}>

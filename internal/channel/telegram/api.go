@@ -1,0 +1,187 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+// DefaultTimeout bounds one Bot API call.
+const DefaultTimeout = 15 * time.Second
+
+// maxAnswerBytes bounds how much of a Bot API answer is read.
+const maxAnswerBytes = 256 << 10
+
+// maxReasonBytes bounds the Bot API's words kept in a failure reason.
+const maxReasonBytes = 300
+
+// client calls the Bot API of one bot through the node's guarded client.
+// The bot token is part of every URL (…/bot<token>/<method>): no error it
+// returns names the URL, and any text that reaches an error has the token
+// replaced, so it never lands in a log or a failure reason.
+type client struct {
+	http    *http.Client
+	cfg     Config
+	timeout time.Duration
+}
+
+// APIError is an answer of the Bot API with "ok": false:
+// {"ok": false, "error_code", "description", "parameters": {"retry_after", "migrate_to_chat_id"}}.
+type APIError struct {
+	Method      string
+	Status      int // the HTTP status
+	Code        int `json:"error_code"`
+	Description string
+	RetryAfter  int
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("telegram: %s: %s (error %d)", e.Method, e.Description, e.Code)
+}
+
+// answer is the envelope of every Bot API answer.
+type answer struct {
+	OK          bool            `json:"ok"`
+	Result      json.RawMessage `json:"result"`
+	ErrorCode   int             `json:"error_code"`
+	Description string          `json:"description"`
+	Parameters  *struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+// methodURL is the URL of a Bot API method.
+func (c *client) methodURL(method string) string {
+	return c.cfg.APIBaseURL + "/bot" + c.cfg.BotToken + "/" + method
+}
+
+// fileURL is the download URL of a file's path as getFile returned it.
+func (c *client) fileURL(filePath string) string {
+	return c.cfg.APIBaseURL + "/file/bot" + c.cfg.BotToken + "/" + strings.TrimLeft(filePath, "/")
+}
+
+// scrub removes the bot token from text.
+func (c *client) scrub(text string) string {
+	if c.cfg.BotToken == "" {
+		return text
+	}
+	text = strings.ReplaceAll(text, c.cfg.BotToken, "<bot-token>")
+	return strings.ReplaceAll(text, url.PathEscape(c.cfg.BotToken), "<bot-token>")
+}
+
+// call invokes method with params as a JSON body and decodes a
+// successful answer's result into out (when not nil). Errors are
+// classified for the outbound dispatcher:
+//
+//	ok: true                          nil
+//	429 (retry_after)                 retried no sooner than retry_after
+//	5xx, network error, timeout       retried
+//	other 4xx ("bot was blocked…")    outbound.Permanent with the description
+//	an address the guard refuses      outbound.Permanent
+func (c *client) call(ctx context.Context, method string, params any, out any) error {
+	body, err := json.Marshal(params)
+	if err != nil {
+		return fmt.Errorf("telegram: %s: encode: %w", method, err)
+	}
+	timeout := c.timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.methodURL(method), bytes.NewReader(body))
+	if err != nil {
+		return outbound.Permanent("the channel's Bot API URL is not usable")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.do(req)
+	if err != nil {
+		return fmt.Errorf("telegram: %s: %w", method, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	if err != nil {
+		return fmt.Errorf("telegram: %s: reading the answer: %s", method, c.scrub(err.Error()))
+	}
+	var a answer
+	if json.Unmarshal(raw, &a) != nil {
+		a = answer{ErrorCode: resp.StatusCode, Description: fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))}
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			// A 2xx that is not the Bot API's envelope: a proxy in the way.
+			return fmt.Errorf("telegram: %s: the answer is not the Bot API's (HTTP %d)", method, resp.StatusCode)
+		}
+	}
+	if a.OK && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if out != nil && json.Unmarshal(a.Result, out) != nil {
+			return fmt.Errorf("telegram: %s: unexpected result %s", method, limit.Storable(c.scrub(string(a.Result)), maxReasonBytes))
+		}
+		return nil
+	}
+	e := &APIError{Method: method, Status: resp.StatusCode, Code: a.ErrorCode,
+		Description: limit.Storable(c.scrub(strings.TrimSpace(a.Description)), maxReasonBytes)}
+	if e.Code == 0 {
+		e.Code = resp.StatusCode
+	}
+	if e.Description == "" {
+		e.Description = fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	if a.Parameters != nil {
+		e.RetryAfter = a.Parameters.RetryAfter
+	}
+	return classify(e, resp.Header)
+}
+
+// classify makes an APIError permanent or retryable.
+func classify(e *APIError, h http.Header) error {
+	switch {
+	case e.Code == http.StatusTooManyRequests || e.Status == http.StatusTooManyRequests:
+		delay := time.Duration(e.RetryAfter) * time.Second
+		if delay <= 0 {
+			delay, _ = netguard.RetryAfter(h, time.Now())
+		}
+		return outbound.WithRetryAfter(e, delay)
+	case e.Code >= 500 || e.Status >= 500 || e.Status == http.StatusRequestTimeout:
+		return e
+	}
+	return fmt.Errorf("%w: %w", outbound.Permanent(e.Description), e)
+}
+
+// do sends req through the guarded client; the error it returns never
+// holds the URL (which holds the token).
+func (c *client) do(req *http.Request) (*http.Response, error) {
+	hc := c.http
+	if hc == nil {
+		hc = netguard.New(netguard.Options{}).Client()
+	}
+	resp, err := hc.Do(req)
+	if err == nil {
+		return resp, nil
+	}
+	var denied *netguard.DeniedError
+	var scheme *netguard.SchemeError
+	switch {
+	case errors.As(err, &denied):
+		return nil, outbound.Permanent("the channel's Bot API URL: " + denied.Reason())
+	case errors.As(err, &scheme):
+		return nil, outbound.Permanent("the channel's Bot API URL redirected to a " + scheme.Scheme + ": URL")
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, errors.New("no answer in time")
+	}
+	// *url.Error names the URL: keep only its cause, token scrubbed.
+	var uerr *url.Error
+	if errors.As(err, &uerr) && uerr.Err != nil {
+		err = uerr.Err
+	}
+	return nil, errors.New(c.scrub(err.Error()))
+}

@@ -1,0 +1,232 @@
+package telegram
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+)
+
+// messageID is the provider id of a message: Telegram numbers messages
+// per chat, so the chat's id is part of it.
+func messageID(chatID, id int64) string {
+	return strconv.FormatInt(chatID, 10) + ":" + strconv.FormatInt(id, 10)
+}
+
+// inbound turns an update received on ch into the items
+// conversation.Receive stores: one for a message, an edit or a button
+// press; none for the kinds Switchboard does not read (my_chat_member…),
+// which are acknowledged and dropped.
+func inbound(ch channel.Channel, u Update) []conversation.Inbound {
+	switch {
+	case u.Message != nil:
+		in := fromMessage(ch, u.Message)
+		return []conversation.Inbound{in}
+	case u.EditedMessage != nil:
+		m := u.EditedMessage
+		in := fromMessage(ch, m)
+		in.Kind = conversation.KindEdit
+		in.Target = in.ProviderMessageID
+		// Each edit is its own delivery: a redelivered edit has the same
+		// edit_date, a later edit another.
+		in.ProviderMessageID += ":edit:" + strconv.FormatInt(max(m.EditDate, m.Date), 10)
+		if m.EditDate > 0 {
+			in.Timestamp = time.Unix(m.EditDate, 0).UTC()
+		}
+		return []conversation.Inbound{in}
+	case u.CallbackQuery != nil:
+		if in, ok := fromCallback(ch, u.CallbackQuery); ok {
+			return []conversation.Inbound{in}
+		}
+	}
+	return nil
+}
+
+// fromMessage maps a message the contact sent.
+func fromMessage(ch channel.Channel, m *Message) conversation.Inbound {
+	in := conversation.Inbound{
+		Kind:              conversation.KindMessage,
+		WorkspaceID:       ch.WorkspaceID,
+		ChannelID:         ch.ID,
+		ExternalID:        strconv.FormatInt(m.Chat.ID, 10),
+		Profile:           profile(m.Chat, m.From),
+		ProviderMessageID: messageID(m.Chat.ID, m.MessageID),
+	}
+	if m.Date > 0 {
+		in.Timestamp = time.Unix(m.Date, 0).UTC()
+	}
+	content := map[string]any{}
+	switch {
+	case m.Text != "":
+		in.Type, in.Text = "text", m.Text
+		content["text"] = m.Text
+	case m.Location != nil:
+		in.Type = "location"
+		content["latitude"], content["longitude"] = m.Location.Latitude, m.Location.Longitude
+		if m.Venue != nil {
+			in.Text = strings.TrimSpace(m.Venue.Title + "\n" + m.Venue.Address)
+			content["address"], content["title"] = m.Venue.Address, m.Venue.Title
+		}
+	case m.Contact != nil:
+		c := m.Contact
+		in.Type = "contact"
+		in.Text = strings.TrimSpace(strings.TrimSpace(c.FirstName+" "+c.LastName) + " " + c.PhoneNumber)
+		content["contact"] = c
+	default:
+		ref, ok := media(m)
+		if !ok {
+			in.Type, in.Text = conversation.TypeUnsupported, m.Caption
+			content["reason"] = "a Telegram message of a kind Switchboard does not show"
+			break
+		}
+		in.Type, in.Text = "attachment", m.Caption
+		in.Media = []conversation.MediaRef{ref}
+		att := map[string]any{"type": ref.Kind, "file_id": ref.Ref}
+		if ref.FileName != "" {
+			att["file_name"] = ref.FileName
+		}
+		if ref.ContentType != "" {
+			att["content_type"] = ref.ContentType
+		}
+		if ref.Size > 0 {
+			att["size"] = ref.Size
+		}
+		content["attachment"] = att
+		if m.Caption != "" {
+			content["text"] = m.Caption
+		}
+	}
+	content["type"] = in.Type
+	in.Content = contentOf(content, m.Raw)
+	return in
+}
+
+// contentOf is the stored content: the normalised message with
+// Telegram's own object under "telegram", left out if that would make it
+// too large to store.
+func contentOf(content map[string]any, raw json.RawMessage) json.RawMessage {
+	if len(raw) > 0 && json.Valid(raw) {
+		content["telegram"] = raw
+		if b, err := json.Marshal(content); err == nil && len(b) <= conversation.MaxContentBytes {
+			return b
+		}
+		delete(content, "telegram")
+	}
+	b, _ := json.Marshal(content)
+	if len(b) > conversation.MaxContentBytes {
+		// Only a text far beyond Telegram's 4096 characters gets here:
+		// the text itself is kept (cut) in the message's text.
+		b, _ = json.Marshal(map[string]any{"type": content["type"], "too_large": true})
+	}
+	return b
+}
+
+// media is the attachment of a message Telegram holds, if it has one. A
+// photo comes in several sizes: the largest is kept.
+func media(m *Message) (conversation.MediaRef, bool) {
+	file := func(kind string, f *File, contentType string) (conversation.MediaRef, bool) {
+		if f.FileID == "" {
+			return conversation.MediaRef{}, false
+		}
+		if f.MimeType != "" {
+			contentType = f.MimeType
+		}
+		return conversation.MediaRef{Ref: f.FileID, Kind: kind, ContentType: contentType, FileName: f.FileName,
+			Size: max(f.FileSize, 0), Caption: m.Caption}, true
+	}
+	switch {
+	case len(m.Photo) > 0:
+		best := m.Photo[0]
+		for _, p := range m.Photo[1:] {
+			if p.Width*p.Height > best.Width*best.Height || (p.Width*p.Height == best.Width*best.Height && p.FileSize > best.FileSize) {
+				best = p
+			}
+		}
+		if best.FileID == "" {
+			return conversation.MediaRef{}, false
+		}
+		return conversation.MediaRef{Ref: best.FileID, Kind: "image", ContentType: "image/jpeg", Size: max(best.FileSize, 0), Caption: m.Caption}, true
+	case m.Sticker != nil:
+		s := m.Sticker
+		ct := "image/webp"
+		switch {
+		case s.IsVideo:
+			ct = "video/webm"
+		case s.IsAnimated:
+			ct = "application/x-tgsticker"
+		}
+		if s.FileID == "" {
+			return conversation.MediaRef{}, false
+		}
+		return conversation.MediaRef{Ref: s.FileID, Kind: "sticker", ContentType: ct, Size: max(s.FileSize, 0)}, true
+	case m.Voice != nil:
+		return file("audio", m.Voice, "audio/ogg")
+	case m.Audio != nil:
+		return file("audio", m.Audio, "audio/mpeg")
+	case m.Video != nil:
+		return file("video", m.Video, "video/mp4")
+	case m.VideoNote != nil:
+		return file("video", m.VideoNote, "video/mp4")
+	case m.Animation != nil:
+		// Telegram also sets document on an animation; the animation is
+		// the truer kind.
+		return file("video", m.Animation, "video/mp4")
+	case m.Document != nil:
+		return file("file", m.Document, "")
+	}
+	return conversation.MediaRef{}, false
+}
+
+// fromCallback maps a press on an inline keyboard's button to a message
+// from the contact whose text is the option chosen. A press without data
+// (a game's button) or on a message sent in inline mode (no chat) is not
+// one of Switchboard's keyboards: none.
+func fromCallback(ch channel.Channel, q *CallbackQuery) (conversation.Inbound, bool) {
+	if q.Data == "" || q.Message == nil {
+		return conversation.Inbound{}, false
+	}
+	chat := q.Message.Chat
+	answer := answerOf(q)
+	content := map[string]any{"type": "quick_reply", "text": answer, "payload": q.Data,
+		"callback_query_id": q.ID}
+	if q.Message.MessageID > 0 {
+		content["reply_to"] = messageID(chat.ID, q.Message.MessageID)
+	}
+	from := q.From
+	return conversation.Inbound{
+		Kind:        conversation.KindMessage,
+		WorkspaceID: ch.WorkspaceID,
+		ChannelID:   ch.ID,
+		ExternalID:  strconv.FormatInt(chat.ID, 10),
+		Profile:     profile(chat, &from),
+		// Callback query ids are unique: a redelivered press is stored once.
+		ProviderMessageID: strconv.FormatInt(chat.ID, 10) + ":cb:" + q.ID,
+		Type:              "quick_reply",
+		Text:              answer,
+		Content:           contentOf(content, nil),
+	}, true
+}
+
+// profile is what the update tells about the contact: in a private chat,
+// the user's names and language; in a group, its title as the contact's
+// name (the group is the contact). Only what is given is set.
+func profile(chat Chat, from *User) contact.Input {
+	opt := func(s string) *string {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	if chat.Type != "" && chat.Type != "private" {
+		return contact.Input{FirstName: opt(chat.Title)}
+	}
+	if from == nil {
+		return contact.Input{FirstName: opt(chat.FirstName), LastName: opt(chat.LastName)}
+	}
+	return contact.Input{FirstName: opt(from.FirstName), LastName: opt(from.LastName), Language: opt(from.LanguageCode)}
+}

@@ -1,0 +1,90 @@
+// Package telegram is the Telegram channel: a bot of the Bot API. Telegram
+// delivers updates to the channel's webhook with the channel's secret
+// token in X-Telegram-Bot-Api-Secret-Token (registered by setWebhook when
+// the channel is saved, Connect); messages go out through sendMessage,
+// sendPhoto, sendDocument… with quick replies as an inline keyboard whose
+// button presses come back as the contact's answer.
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
+)
+
+// Type is the Telegram channel's type name.
+const Type = "telegram"
+
+// Provider is the Telegram channel type.
+type Provider struct {
+	// HTTP is the node's guarded client, for every Bot API call.
+	HTTP *http.Client
+	// Timeout bounds one Bot API call (0: DefaultTimeout).
+	Timeout time.Duration
+}
+
+var (
+	_ channel.Provider     = (*Provider)(nil)
+	_ channel.Connector    = (*Provider)(nil)
+	_ channel.Prober       = (*Provider)(nil)
+	_ channel.MediaFetcher = (*Provider)(nil)
+)
+
+// New returns the Telegram provider, calling the Bot API through client,
+// the node's guarded client (nil: one that allows no private network).
+func New(client *http.Client) *Provider {
+	if client == nil {
+		client = netguard.New(netguard.Options{}).Client()
+	}
+	return &Provider{HTTP: client}
+}
+
+// client is a Bot API client of the bot configured.
+func (p *Provider) client(cfg Config) *client {
+	return &client{http: p.HTTP, cfg: cfg, timeout: p.Timeout}
+}
+
+// Type implements channel.Provider.
+func (*Provider) Type() string { return Type }
+
+// Schema implements channel.Provider.
+func (*Provider) Schema() channel.Schema { return schema }
+
+// Validate implements channel.Provider.
+func (*Provider) Validate(config json.RawMessage, check channel.Check) (json.RawMessage, error) {
+	return validateConfig(config, check.Guard)
+}
+
+// Capabilities implements channel.Provider: quick replies become inline
+// buttons (Ask a Question's choices among them), attachments are sent by
+// URL, and a bot may write to a user who started it at any time, so there
+// is no window.
+func (*Provider) Capabilities() channel.Capabilities {
+	return channel.Capabilities{
+		QuickReplies:  true,
+		Buttons:       MaxButtons,
+		Attachments:   []string{"image", "video", "audio", "file", "location", "sticker"},
+		MaxTextLength: MaxTextLength,
+	}
+}
+
+// MapStatus implements channel.Provider. The Bot API reports no delivery
+// or read receipts: a message is sent when sendMessage answers, and no
+// webhook carries a status.
+func (*Provider) MapStatus(string) (string, bool) { return "", false }
+
+// Webhooks implements channel.Provider: one URL per channel,
+// /webhooks/telegram/{channelID}, which Connect registers.
+func (p *Provider) Webhooks(in channel.Inbox) []channel.Route {
+	return []channel.Route{{Method: http.MethodPost, Pattern: channel.WebhookPattern(Type, ""), Handler: NewWebhook(in)}}
+}
+
+// Send implements channel.Provider.
+func (p *Provider) Send(ctx context.Context, ch channel.Channel, contactExternalID string, msg conversation.Message) (string, error) {
+	return p.send(ctx, ch, contactExternalID, msg)
+}

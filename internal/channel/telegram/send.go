@@ -1,0 +1,189 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+// MaxTextLength is the longest text of a message, in characters.
+const MaxTextLength = 4096
+
+// MaxCaptionLength is the longest caption of a photo, video, audio or
+// document, in characters: a longer text goes in a message of its own.
+const MaxCaptionLength = 1024
+
+// outContent is what Send reads of an outbound message's content: quick
+// replies, attachments in the composer's ({"attachment": {…}}) and the
+// workflow's ({"attachments": […]}) shapes, and a location.
+type outContent struct {
+	Text        string      `json:"text"`
+	Replies     []string    `json:"replies"`
+	Attachment  *outAttach  `json:"attachment"`
+	Attachments []outAttach `json:"attachments"`
+	Latitude    *float64    `json:"latitude"`
+	Longitude   *float64    `json:"longitude"`
+}
+
+// outAttach is one attachment to send by URL.
+type outAttach struct {
+	Type     string `json:"type"` // image, video, audio, file
+	URL      string `json:"url"`
+	FileName string `json:"file_name"`
+}
+
+// sentMessage is the part of a sent Message that Send reads.
+type sentMessage struct {
+	MessageID int64 `json:"message_id"`
+	Chat      struct {
+		ID int64 `json:"id"`
+	} `json:"chat"`
+}
+
+// mediaMethods are the methods sending an attachment by URL and the
+// parameter holding it, by attachment type.
+var mediaMethods = map[string][2]string{
+	"image":   {"sendPhoto", "photo"},
+	"video":   {"sendVideo", "video"},
+	"audio":   {"sendAudio", "audio"},
+	"file":    {"sendDocument", "document"},
+	"sticker": {"sendSticker", "sticker"},
+}
+
+// chatID is the chat_id parameter: the contact's chat id as a number, or
+// as given (an @username) when it is not one.
+func chatID(externalID string) any {
+	if n, err := strconv.ParseInt(externalID, 10, 64); err == nil {
+		return n
+	}
+	return externalID
+}
+
+// send delivers msg to the chat and returns its provider id,
+// "<chat id>:<message id>" as inbound messages are named. A message with
+// several attachments (a workflow's) is one call per file, the text as
+// the first one's caption, and its id is the first file's; should a later
+// call fail, the retry sends the earlier files again (the Bot API has no
+// idempotency key).
+func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, msg conversation.Message) (string, error) {
+	cfg, ok := configOf(ch)
+	if !ok {
+		return "", outbound.Permanent("the channel has no bot token configured")
+	}
+	c := p.client(cfg)
+	var content outContent
+	if len(bytes.TrimSpace(msg.Content)) > 0 && msg.Type != "text" && msg.Type != "" {
+		if err := json.Unmarshal(msg.Content, &content); err != nil {
+			return "", outbound.Permanent(fmt.Sprintf("the content of a %s message must be a JSON object", msg.Type))
+		}
+	}
+	text := msg.Text
+	if text == "" {
+		text = content.Text
+	}
+	base := map[string]any{"chat_id": chatID(chat)}
+	var attachments []outAttach
+	if content.Attachment != nil {
+		attachments = append(attachments, *content.Attachment)
+	}
+	attachments = append(attachments, content.Attachments...)
+
+	var first string
+	remember := func(m sentMessage) {
+		if first == "" {
+			id := m.Chat.ID
+			if id == 0 {
+				id, _ = strconv.ParseInt(chat, 10, 64)
+			}
+			first = messageID(id, m.MessageID)
+		}
+	}
+	sendText := func(text string, replies []string) error {
+		params := clone(base)
+		params["text"] = text
+		if kb := keyboard(replies); kb != nil {
+			params["reply_markup"] = kb
+		}
+		var m sentMessage
+		if err := c.call(ctx, "sendMessage", params, &m); err != nil {
+			return err
+		}
+		remember(m)
+		return nil
+	}
+
+	switch {
+	case len(attachments) > 0:
+		caption := text
+		if limit.Len(caption) > MaxCaptionLength {
+			caption = ""
+		}
+		for i, a := range attachments {
+			mm, known := mediaMethods[a.Type]
+			if !known {
+				return "", outbound.Permanent(fmt.Sprintf("Telegram cannot send an attachment of type %q", limit.Clip(a.Type, 30)))
+			}
+			if strings.TrimSpace(a.URL) == "" {
+				return "", outbound.Permanent("the attachment has no URL")
+			}
+			if u, err := url.Parse(a.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				// Telegram downloads the file itself: a path alone (a node
+				// without a public URL) cannot reach it.
+				return "", outbound.Permanent("Telegram fetches attachments by URL and this one is not an absolute http(s) URL " +
+					"(set the node's --public-url so its files have one)")
+			}
+			params := clone(base)
+			params[mm[1]] = a.URL
+			if i == 0 && caption != "" && a.Type != "sticker" {
+				params["caption"] = caption
+			}
+			var m sentMessage
+			if err := c.call(ctx, mm[0], params, &m); err != nil {
+				return "", err
+			}
+			remember(m)
+		}
+		if text != "" && caption == "" {
+			// Too long for a caption: the text follows as a message.
+			if err := sendText(text, nil); err != nil {
+				return "", err
+			}
+		}
+	case msg.Type == "location" && content.Latitude != nil && content.Longitude != nil:
+		params := clone(base)
+		params["latitude"], params["longitude"] = *content.Latitude, *content.Longitude
+		var m sentMessage
+		if err := c.call(ctx, "sendLocation", params, &m); err != nil {
+			return "", err
+		}
+		remember(m)
+	case msg.Type == "template":
+		return "", outbound.Permanent("Telegram has no message templates: send the text instead")
+	default:
+		if strings.TrimSpace(text) == "" {
+			return "", outbound.Permanent(fmt.Sprintf("a %s message without text cannot be sent on Telegram", limit.Clip(msg.Type, 30)))
+		}
+		if err := sendText(text, content.Replies); err != nil {
+			return "", err
+		}
+	}
+	return first, nil
+}
+
+// clone copies a parameter map.
+func clone(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+3)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

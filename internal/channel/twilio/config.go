@@ -1,0 +1,143 @@
+package twilio
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
+)
+
+// DefaultAPIBaseURL is Twilio's REST API.
+const DefaultAPIBaseURL = "https://api.twilio.com"
+
+// Config is an SMS channel's configuration. AuthToken is secret: sealed
+// at rest, never shown (channel.Schema).
+type Config struct {
+	// AccountSID is the account the channel sends as ("AC" + 32 hex).
+	AccountSID string `json:"account_sid"`
+	// AuthToken is the account's auth token: the password of every API
+	// call and the key Twilio signs its webhooks with.
+	AuthToken string `json:"auth_token,omitempty"`
+	// From is the Twilio number messages are sent from, in E.164; or
+	// MessagingServiceSID ("MG" + 32 hex) lets the service pick it. One of
+	// the two is required; with both, the service is used.
+	From                string `json:"from,omitempty"`
+	MessagingServiceSID string `json:"messaging_service_sid,omitempty"`
+	// APIBaseURL is Twilio's REST API (DefaultAPIBaseURL), a setting so
+	// tests and on-premises proxies can point it elsewhere.
+	APIBaseURL string `json:"api_base_url,omitempty"`
+	// WebhookBaseURL is the address Twilio reaches this node at, when it
+	// is not the node's --public-url (a tunnel, another proxy). Twilio
+	// signs the exact URL it called, so the webhooks check the signature
+	// against this base plus the request's path and query.
+	WebhookBaseURL string `json:"webhook_base_url,omitempty"`
+}
+
+// MaxURLLen bounds api_base_url and webhook_base_url.
+const MaxURLLen = limit.URL
+
+var (
+	accountSID = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	serviceSID = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
+	e164       = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+)
+
+// schema describes Config.
+var schema = channel.Schema{Fields: []channel.Field{
+	{Name: "account_sid", Type: "string", Title: "Account SID", Required: true, MaxLength: 34,
+		Description: "Your Twilio Account SID (AC…), from the Twilio Console."},
+	{Name: "auth_token", Type: "string", Title: "Auth token", Required: true, Secret: true, MaxLength: 128,
+		Description: "The account's auth token: it authenticates Switchboard's API calls and the signature of Twilio's webhooks."},
+	{Name: "from", Type: "string", Title: "Sending number", MaxLength: 24,
+		Description: "The Twilio number messages are sent from, in E.164 (+14155550100). Leave empty to send through a Messaging Service."},
+	{Name: "messaging_service_sid", Type: "string", Title: "Messaging Service SID", MaxLength: 34,
+		Description: "A Messaging Service (MG…) that chooses the sending number; used instead of the sending number when set."},
+	{Name: "api_base_url", Type: "url", Title: "API base URL", MaxLength: MaxURLLen,
+		Description: "Twilio's REST API (default " + DefaultAPIBaseURL + "); change it only for a proxy."},
+	{Name: "webhook_base_url", Type: "url", Title: "Public webhook base URL", MaxLength: MaxURLLen,
+		Description: "The address Twilio reaches Switchboard at, when it is not the node's public URL (e.g. a tunnel). Twilio signs the exact URL it calls."},
+}}
+
+// validateConfig checks and normalises an SMS channel's configuration;
+// guard, when not nil, vets the API base URL's address.
+func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
+	var c Config
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	c.AccountSID = strings.TrimSpace(c.AccountSID)
+	c.AuthToken = strings.TrimSpace(c.AuthToken)
+	// "+1 (415) 555-0100" as people write it is the E.164 +14155550100.
+	c.From = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(strings.TrimSpace(c.From))
+	c.MessagingServiceSID = strings.TrimSpace(c.MessagingServiceSID)
+	switch {
+	case !accountSID.MatchString(c.AccountSID):
+		return nil, apperr.Invalid("config.account_sid", "must be a Twilio Account SID: AC followed by 32 hexadecimal digits")
+	case c.AuthToken == "":
+		return nil, apperr.Invalid("config.auth_token", "is required")
+	case len(c.AuthToken) > 128:
+		return nil, apperr.Invalid("config.auth_token", "is longer than 128 characters")
+	case c.From == "" && c.MessagingServiceSID == "":
+		return nil, apperr.Invalid("config.from", "give the sending number (E.164) or a Messaging Service SID")
+	case c.From != "" && !e164.MatchString(c.From):
+		return nil, apperr.Invalid("config.from", "must be a phone number in E.164 form, e.g. +14155550100")
+	case c.MessagingServiceSID != "" && !serviceSID.MatchString(c.MessagingServiceSID):
+		return nil, apperr.Invalid("config.messaging_service_sid", "must be a Messaging Service SID: MG followed by 32 hexadecimal digits")
+	}
+	if c.APIBaseURL == "" {
+		c.APIBaseURL = DefaultAPIBaseURL
+	}
+	var err error
+	if c.APIBaseURL, err = checkURL("config.api_base_url", c.APIBaseURL, guard); err != nil {
+		return nil, err
+	}
+	if c.WebhookBaseURL != "" {
+		// Twilio calls this one; the node does not, so no guard.
+		if c.WebhookBaseURL, err = checkURL("config.webhook_base_url", c.WebhookBaseURL, nil); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(c)
+}
+
+// checkURL vets an http(s) base URL and trims its trailing slashes.
+func checkURL(field, raw string, guard *netguard.Guard) (string, error) {
+	if err := limit.Text(field, raw, MaxURLLen); err != nil {
+		return "", err
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", apperr.Invalid(field, "must be an http(s) URL without a query")
+	}
+	if guard != nil {
+		var denied *netguard.DeniedError
+		if err := guard.CheckURL(raw); errors.As(err, &denied) {
+			return "", apperr.Invalid(field, "%s", denied.Reason())
+		} else if err != nil {
+			return "", apperr.Invalid(field, "must be an http(s) URL")
+		}
+	}
+	return strings.TrimRight(raw, "/"), nil
+}
+
+// config reads a stored channel's configuration with its secret.
+func config(ch channel.Channel) (Config, error) {
+	var c Config
+	if err := json.Unmarshal(ch.Config, &c); err != nil {
+		return c, err
+	}
+	c.AuthToken = ch.Secret("auth_token")
+	if c.APIBaseURL == "" {
+		c.APIBaseURL = DefaultAPIBaseURL
+	}
+	return c, nil
+}

@@ -1,0 +1,89 @@
+// Package twilio is the SMS channel through Twilio's Programmable
+// Messaging: inbound SMS and MMS on a signed form-encoded webhook, status
+// callbacks of outbound messages, sends through the Messages API, media
+// fetched from Twilio with the account's credentials, and a connection
+// test against the account.
+package twilio
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
+)
+
+// Type is the SMS channel's type name.
+const Type = "twilio"
+
+// MaxTextLength is the longest body Twilio accepts, in characters.
+const MaxTextLength = 1600
+
+// Provider is the Twilio SMS channel.
+type Provider struct {
+	client *http.Client
+	// publicURL is the node's public address (--public-url): the base of
+	// the webhook URLs Twilio calls and signs, unless a channel names its
+	// own webhook_base_url.
+	publicURL string
+}
+
+var (
+	_ channel.Provider     = (*Provider)(nil)
+	_ channel.Prober       = (*Provider)(nil)
+	_ channel.MediaFetcher = (*Provider)(nil)
+)
+
+// New returns the provider, calling Twilio through client, the node's
+// guarded client (nil: one that allows no private network); publicURL is
+// the node's public address ("" when not configured).
+func New(client *http.Client, publicURL string) *Provider {
+	if client == nil {
+		client = netguard.New(netguard.Options{}).Client()
+	}
+	return &Provider{client: client, publicURL: strings.TrimRight(publicURL, "/")}
+}
+
+// Type implements channel.Provider.
+func (*Provider) Type() string { return Type }
+
+// Schema implements channel.Provider.
+func (*Provider) Schema() channel.Schema { return schema }
+
+// Validate implements channel.Provider.
+func (*Provider) Validate(config json.RawMessage, check channel.Check) (json.RawMessage, error) {
+	return validateConfig(config, check.Guard)
+}
+
+// Capabilities implements channel.Provider: SMS has no buttons or lists
+// (quick replies are sent as numbered lines), MMS carries images, video,
+// audio and files, a body is at most 1,600 characters, and there is no
+// reply window.
+func (*Provider) Capabilities() channel.Capabilities {
+	return channel.Capabilities{
+		Attachments:   []string{"image", "video", "audio", "file"},
+		MaxTextLength: MaxTextLength,
+	}
+}
+
+// MapStatus implements channel.Provider.
+func (*Provider) MapStatus(s string) (string, bool) {
+	st, ok := statuses[strings.ToLower(s)]
+	return st, ok
+}
+
+// Webhooks implements channel.Provider.
+func (p *Provider) Webhooks(in channel.Inbox) []channel.Route {
+	m := in.Metrics
+	if m == nil {
+		m = metrics.New()
+	}
+	return []channel.Route{
+		{Method: http.MethodPost, Pattern: channel.WebhookPattern(Type, ""),
+			Handler: &webhook{p: p, channels: in.Channels, convs: in.Receiver, m: m}},
+		{Method: http.MethodPost, Pattern: channel.WebhookPattern(Type, "/status"),
+			Handler: &webhook{p: p, channels: in.Channels, convs: in.Receiver, m: m, status: true}},
+	}
+}

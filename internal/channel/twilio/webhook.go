@@ -1,0 +1,175 @@
+package twilio
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
+)
+
+// emptyTwiML is the answer to every webhook: Twilio is told to do nothing
+// more (no auto-reply).
+const emptyTwiML = `<?xml version="1.0" encoding="UTF-8"?>` + "\n<Response/>\n"
+
+// IgnoredHeader says, on a 200 answer to a status callback, why it
+// changed nothing (a queued or sending status, an unknown message).
+const IgnoredHeader = "X-Switchboard-Ignored"
+
+// webhook serves both of an SMS channel's webhooks:
+//
+//	POST /webhooks/twilio/{channelID}          incoming messages (SMS and MMS)
+//	POST /webhooks/twilio/{channelID}/status   status callbacks of outbound messages
+//
+// Checks, in order, each answered before anything is stored:
+//
+//	404  the channel is not a positive number, does not exist or is not an SMS channel
+//	413  the body is larger than httpjson.MaxBodyBytes
+//	400  the body is not application/x-www-form-urlencoded
+//	401  X-Twilio-Signature is missing or is not Twilio's signature of the request
+//	     (see requestURLs for the URLs it is checked against)
+//	400  a parameter is missing or out of shape
+//
+// Then the item is stored and answered 200 with empty TwiML once
+// Receive returned. A redelivery (same MessageSid) is stored once.
+type webhook struct {
+	p        *Provider
+	channels *channel.Service
+	convs    channel.Receiver
+	m        *metrics.Metrics
+	status   bool
+}
+
+func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	item, ignored, err := h.receive(w, r)
+	if err != nil {
+		rec := &statusRecorder{ResponseWriter: w}
+		httpjson.WriteError(rec, r, err)
+		h.m.WebhookErrors.WithLabelValues(Type, strconv.Itoa(rec.status)).Inc()
+		return
+	}
+	if ignored != "" {
+		w.Header().Set(IgnoredHeader, ignored)
+	}
+	if item != nil {
+		h.m.InboundMessages.WithLabelValues(Type, item.outcome).Inc()
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, emptyTwiML)
+	h.m.WebhookSeconds.WithLabelValues(Type).Observe(time.Since(start).Seconds())
+}
+
+// stored is what became of a webhook's item, for the metrics.
+type stored struct{ outcome string }
+
+// receive authenticates, parses and stores one webhook. ignored says why
+// a status callback changed nothing.
+func (h *webhook) receive(w http.ResponseWriter, r *http.Request) (*stored, string, error) {
+	ctx := r.Context()
+	ch, err := h.channel(ctx, r.PathValue("channelID"))
+	if err != nil {
+		return nil, "", err
+	}
+	body, err := httpjson.ReadBody(w, r)
+	if err != nil {
+		return nil, "", err
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return nil, "", apperr.BadRequest("Twilio posts application/x-www-form-urlencoded, not %q", clip(r.Header.Get("Content-Type")))
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, "", apperr.BadRequest("the form is malformed: %v", err)
+	}
+	cfg, err := config(ch)
+	if err != nil {
+		return nil, "", fmt.Errorf("twilio: channel %d: config: %w", ch.ID, err)
+	}
+	if sig := r.Header.Get(SignatureHeader); sig == "" {
+		return nil, "", apperr.Unauthorized("missing " + SignatureHeader)
+	} else if !ValidSignature(cfg.AuthToken, sig, requestURLs(r, cfg.WebhookBaseURL, h.p.publicURL), form) {
+		return nil, "", apperr.Unauthorized(SignatureHeader + " is not Twilio's signature of this request with the channel's auth token " +
+			"(is the channel's public webhook base URL the address Twilio calls?)")
+	}
+	if h.status {
+		return h.receiveStatus(ctx, ch, r.URL.Query(), form)
+	}
+	m, err := ParseMessage(form)
+	if err != nil {
+		return nil, "", err
+	}
+	res, err := h.convs.Receive(ctx, []conversation.Inbound{m.inbound(ch.WorkspaceID, ch.ID)})
+	if err != nil {
+		return nil, "", err
+	}
+	if len(res) == 1 && res[0].Duplicate {
+		return &stored{"duplicate"}, "", nil
+	}
+	return &stored{"stored"}, "", nil
+}
+
+// receiveStatus stores a status callback; query is the callback URL's
+// own query (the segment count Send put there).
+func (h *webhook) receiveStatus(ctx context.Context, ch channel.Channel, query, form url.Values) (*stored, string, error) {
+	s, err := ParseStatus(form)
+	if err != nil {
+		return nil, "", err
+	}
+	status, ok := h.p.MapStatus(s.Status)
+	if !ok {
+		reason := fmt.Sprintf("status %q is not recorded", clip(s.Status))
+		slog.DebugContext(ctx, "twilio status callback ignored", "channel_id", ch.ID, "message_sid", s.MessageSID, "status", s.Status)
+		return nil, reason, nil
+	}
+	in := conversation.Inbound{Kind: conversation.KindStatus, WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID,
+		ProviderMessageID: s.MessageSID, Status: status, Reason: statusReason(s, query)}
+	res, err := h.convs.Receive(ctx, []conversation.Inbound{in})
+	if err != nil {
+		return nil, "", err
+	}
+	ignored := ""
+	if len(res) == 1 {
+		ignored = res[0].Ignored
+	}
+	return &stored{"status"}, ignored, nil
+}
+
+// channel finds the SMS channel with the id; any miss is a 404, so a
+// caller learns nothing about channels of other types.
+func (h *webhook) channel(ctx context.Context, rawID string) (channel.Channel, error) {
+	id, err := strconv.ParseInt(rawID, 10, 64)
+	if err != nil || id <= 0 {
+		return channel.Channel{}, apperr.NotFound("channel")
+	}
+	ch, err := h.channels.Lookup(ctx, id)
+	if err != nil {
+		return channel.Channel{}, err
+	}
+	if ch.Type != Type {
+		return channel.Channel{}, apperr.NotFound("channel")
+	}
+	return ch, nil
+}
+
+// statusRecorder remembers the status an error answer was written with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
