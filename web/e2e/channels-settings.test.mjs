@@ -109,7 +109,7 @@ test("screenshots of the channel settings, light and dark", async () => {
     await form.waitFor();
     await form.getByTestId("new-channel-type").selectOption(shown);
     await page.locator('[data-testid="channel-card"]').first().waitFor();
-    await form.evaluate((el) => el.scrollIntoView({ block: "start" }));
+    await form.evaluate((el) => (el.closest("section") ?? el).scrollIntoView({ block: "start" }));
     await screenshot(page, "channel-settings", theme);
     u.assertClean();
     await u.close();
