@@ -49,8 +49,15 @@ type fixture struct {
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
+	return newFixtureWindows(t, d, nil)
+}
+
+// newFixtureWindows is newFixture with an engine whose sends respect
+// windows.
+func newFixtureWindows(t *testing.T, d *db.DB, windows conversation.Windows) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, d: d, clock: clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
+	f := &fixture{t: t, d: d, clock: clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), windows: windows}
 	d.SetClock(f.clock)
 	f.ws = workspace.New(d)
 	f.contacts = contact.New(d)

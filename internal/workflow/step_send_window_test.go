@@ -22,10 +22,7 @@ func (w fixedWindow) WindowOf(context.Context, int64) (conversation.Window, erro
 // failure exit, the reason in the run's history, and nothing is sent.
 func TestSendOutsideTheWindowTakesFailure(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d)
-		f.stop()
-		f.windows = fixedWindow{Seconds: 24 * 3600, Rule: "template"}
-		f.start()
+		f := newFixtureWindows(t, d, fixedWindow{Seconds: 24 * 3600, Rule: "template"})
 		got := f.write("+19995550001", "hi")
 		f.clock.Advance(25 * time.Hour)
 		w := f.manual("late", `[
