@@ -76,9 +76,9 @@ func queueMediaFetches(ctx context.Context, tx *db.Tx, in Inbound, messageID int
 
 // SetAttachmentTx records what became of the attachment at position of
 // an inbound message's content.attachments (stored with its media, or
-// failed with a reason) and appends message.attachment. The first stored
-// attachment is also the content's "attachment", the shape of an
-// uploaded file's message.
+// failed with a reason) and appends message.attachment. The stored
+// attachment of the lowest position is also the content's "attachment",
+// the shape of an uploaded file's message.
 func SetAttachmentTx(ctx context.Context, tx *db.Tx, messageID int64, position int, att InboundAttachment) error {
 	var t target
 	var conv *int64
@@ -109,8 +109,11 @@ func SetAttachmentTx(ctx context.Context, tx *db.Tx, messageID int64, position i
 	}
 	atts[position] = att
 	obj["attachments"], _ = json.Marshal(atts)
-	if _, ok := obj["attachment"]; !ok && att.Status == AttachmentStored {
-		obj["attachment"], _ = json.Marshal(att)
+	for _, a := range atts {
+		if a.Status == AttachmentStored {
+			obj["attachment"], _ = json.Marshal(a)
+			break
+		}
 	}
 	b, _ := json.Marshal(obj)
 	if _, err := tx.Exec(ctx, `UPDATE messages SET content = ? WHERE id = ?`, string(b), messageID); err != nil {
