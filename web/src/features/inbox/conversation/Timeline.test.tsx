@@ -82,7 +82,7 @@ describe("Timeline", () => {
   it("shows a reaction, an edit, an unsupported message and provider-held attachments as they are fetched", () => {
     show([
       msg(1, { text: "hello there", reaction: "👍", edited_at: "2026-01-01T10:05:00Z" }),
-      msg(2, { type: "unsupported", content: { provider_type: "poll" } }),
+      msg(2, { type: "unsupported", content: { type: "unsupported", whatsapp_type: "unsupported", whatsapp: { unsupported: { type: "poll_creation" } } } }),
       msg(3, {
         type: "attachment",
         content: {
@@ -95,7 +95,7 @@ describe("Timeline", () => {
     ]);
     expect(screen.getByTestId("message-reaction").textContent).toBe("👍");
     expect(screen.getByTestId("message-edited").textContent).toBe("edited");
-    expect(screen.getByTestId("message-unsupported").textContent).toBe("Unsupported message (poll)");
+    expect(screen.getByTestId("message-unsupported").textContent).toBe("Unsupported message (poll_creation)");
     expect(screen.getByTestId("attachment-pending").textContent).toContain("image");
     expect(screen.getByTestId("attachment-failed").textContent).toContain("a.pdf could not be fetched: expired");
   });

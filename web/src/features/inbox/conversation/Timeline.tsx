@@ -212,9 +212,18 @@ export function attachmentsOf(m: Message): FetchedAttachment[] {
 
 /** unsupportedType: the provider's name for a message type Switchboard does not show. */
 export function unsupportedType(m: Message): string {
-  const c = m.content as { provider_type?: unknown; type?: unknown } | null;
-  const name = c && typeof c === "object" ? (c.provider_type ?? c.type) : undefined;
-  return typeof name === "string" && name && name !== "unsupported" ? name : "?";
+  const c = m.content as Record<string, unknown> | null;
+  if (!c || typeof c !== "object") return "";
+  const named = (v: unknown) => (typeof v === "string" && v && v !== "unsupported" && v !== "unknown" ? v.slice(0, 60) : "");
+  // provider_type, else a provider's own "<provider>_type" (whatsapp_type), else type…
+  const own = Object.keys(c).filter((k) => k.endsWith("_type"));
+  for (const v of [c.provider_type, ...own.map((k) => c[k]), c.type]) if (named(v)) return named(v);
+  // …else the type inside the provider's payload's "unsupported" object (WhatsApp's {"unsupported": {"type": "poll_creation"}}).
+  for (const v of Object.values(c)) {
+    const inner = v && typeof v === "object" ? (v as { unsupported?: { type?: unknown } }).unsupported : undefined;
+    if (inner && named(inner.type)) return named(inner.type);
+  }
+  return "";
 }
 
 function FetchedAttachmentView({ a, onLoad }: { a: FetchedAttachment; onLoad(): void }) {
@@ -364,7 +373,9 @@ const MessageItem = memo(function MessageItem({
           ))}
           {unsupported && (
             <span data-testid="message-unsupported" className="text-muted block italic">
-              {t("conversation.timeline.unsupportedProvider", { type: unsupportedType(m) })}
+              {unsupportedType(m)
+                ? t("conversation.timeline.unsupportedProvider", { type: unsupportedType(m) })
+                : t("conversation.timeline.unsupportedBare")}
             </span>
           )}
           <RichText text={m.text} testID="message-text" />
