@@ -63,6 +63,7 @@ bench: build
 	$(GO) run ./bench/inbox -out docs/benchmarks.md
 	$(GO) run ./bench/contacts -out docs/benchmarks.md
 	cd web && node e2e/bench/latency.mjs --out ../docs/benchmarks.md
+	cd web && node e2e/bench/builder.mjs --out ../docs/benchmarks.md
 
 clean:
 	rm -rf bin web/dist/assets web/dist/index.html

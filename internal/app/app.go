@@ -30,7 +30,9 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/node"
 	"github.com/switchboard-chat/switchboard/internal/notification"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
+	"github.com/switchboard-chat/switchboard/internal/webhook"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -83,6 +85,12 @@ type Config struct {
 	// PublicURL is the node's address as integrators reach it; attachment
 	// URLs sent to them start with it (empty: paths alone).
 	PublicURL string
+	// SMTPAddr, if set, is where the SMTP listener receives email
+	// channels' mail (--smtp-addr); SMTPDomain is the name it greets with.
+	SMTPAddr, SMTPDomain string
+	// SMTPTLSCert and SMTPTLSKey, when set, are the PEM files of the
+	// certificate the SMTP listener offers STARTTLS with.
+	SMTPTLSCert, SMTPTLSKey string
 }
 
 // App is a node with every part built.
@@ -104,12 +112,16 @@ type App struct {
 	Routing       *routing.Service
 	Workflows     *workflow.Service
 	Snippets      *snippet.Service
-	Media         *media.Store // nil: the node stores no media
-	Handler       http.Handler
-	guard         *netguard.Guard // see outboundGuard
+	// Webhooks manages the outgoing webhook endpoints and deliveries.
+	Webhooks *webhook.Service
+	Media    *media.Store // nil: the node stores no media
+	Handler  http.Handler
+	guard    *netguard.Guard // see outboundGuard
+	keys     *secret.Keyring // seals channel and webhook secrets (buildChannels)
 
 	engines []func(context.Context) // background loops, each run until ctx ends
 	node    *node.Node
+	smtp    interface{ Addr() string } // the SMTP listener, when --smtp-addr is set
 }
 
 // New opens the store (migrating it) and builds every part.
@@ -161,6 +173,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background).Run)
 	a.Metrics.Register(a.Routing.Collector())
 	a.wireWorkflows()
+	a.wireWebhooks()
 	if err := a.wireChannels(ctx); err != nil {
 		a.Close()
 		return nil, err

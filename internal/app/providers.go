@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
+	"github.com/switchboard-chat/switchboard/internal/channel/email"
 	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
 	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
@@ -15,6 +16,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/secret"
+	"github.com/switchboard-chat/switchboard/internal/workflow/testchat"
 )
 
 // providers are the channel types this build knows; a new provider is one
@@ -31,6 +33,8 @@ func providers(client *http.Client, publicURL string) []channel.Provider {
 		messenger.NewInstagram(client),
 		twilio.New(client, publicURL),
 		whatsapp.New(client),
+		testchat.Provider{}, // the Workflow Builder's test panel
+		email.New(client),
 	}
 }
 
@@ -70,6 +74,7 @@ func (a *App) buildChannels(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.keys = keys
 	reg, err := channel.NewRegistry(providers(a.outboundGuard().Client(), a.cfg.PublicURL)...)
 	if err != nil {
 		return err

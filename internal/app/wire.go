@@ -43,29 +43,33 @@ func (a *App) wireChannels(ctx context.Context) error {
 	a.engines = append(a.engines, tail.Run)
 	liveHub := a.typingHub()
 	a.attachWidget(tail, liveHub)
+	if err := a.attachEmail(); err != nil {
+		return err
+	}
 	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.Conversations, Metrics: a.Metrics})
 	if err != nil {
 		return err
 	}
 	a.Handler = httpapi.New(httpapi.Deps{
-		Live:           liveHub,
-		DB:             a.DB,
-		Tail:           tail,
-		Workspaces:     a.Workspaces,
-		Contacts:       a.Contacts,
-		Conversations:  a.Conversations,
-		Channels:       a.Channels,
-		Workflows:      a.Workflows,
-		Routing:        a.Routing,
-		Snippets:       a.Snippets,
-		Media:          a.Media,
-		PublicURL:      a.cfg.PublicURL,
-		Webhooks:       webhooks,
-		Metrics:        metricsHandler,
-		MetricsToken:   a.cfg.MetricsToken,
-		Limits:         a.cfg.Limits,
-		TrustedProxies: a.cfg.TrustedProxies,
-		App:            web.Handler(),
+		Live:             liveHub,
+		DB:               a.DB,
+		Tail:             tail,
+		Workspaces:       a.Workspaces,
+		Contacts:         a.Contacts,
+		Conversations:    a.Conversations,
+		Channels:         a.Channels,
+		Workflows:        a.Workflows,
+		Routing:          a.Routing,
+		Snippets:         a.Snippets,
+		OutgoingWebhooks: a.Webhooks,
+		Media:            a.Media,
+		PublicURL:        a.cfg.PublicURL,
+		Webhooks:         webhooks,
+		Metrics:          metricsHandler,
+		MetricsToken:     a.cfg.MetricsToken,
+		Limits:           a.cfg.Limits,
+		TrustedProxies:   a.cfg.TrustedProxies,
+		App:              web.Handler(),
 	})
 	return nil
 }

@@ -23,6 +23,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	nf.register(fs)
 	var mf mediaFlags
 	mf.register(fs)
+	var ef emailFlags
+	ef.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,6 +39,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := mf.apply(&cfg); err != nil {
+		return err
+	}
+	if err := ef.apply(&cfg); err != nil {
 		return err
 	}
 	var err error

@@ -38,6 +38,9 @@ type Contact struct {
 	LastIncomingAt time.Time      `json:"last_incoming_at,omitzero"`
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
+	// Test: the Workflow Builder's test contact (migration 023), listed
+	// only with test=include or test=only.
+	Test bool `json:"test,omitempty"`
 }
 
 // Service reads and writes contacts.
@@ -96,15 +99,17 @@ func NormalizeEmail(s string) (string, error) {
 }
 
 const contactColumns = `c.id, c.workspace_id, c.first_name, c.last_name, COALESCE(c.phone, ''), COALESCE(c.email, ''),
-	c.language, c.country, c.avatar_url, COALESCE(l.name, ''), COALESCE(c.last_assignee_id, 0), c.last_incoming_at, c.created_at, c.updated_at`
+	c.language, c.country, c.avatar_url, COALESCE(l.name, ''), COALESCE(c.last_assignee_id, 0), c.last_incoming_at, c.created_at, c.updated_at,
+	c.is_test`
 
 const contactFrom = ` FROM contacts c LEFT JOIN lifecycle_stages l ON l.id = c.lifecycle_stage_id`
 
 func scanContact(row interface{ Scan(...any) error }) (Contact, error) {
 	var c Contact
-	var last, created, updated int64
+	var last, created, updated, test int64
 	err := row.Scan(&c.ID, &c.WorkspaceID, &c.FirstName, &c.LastName, &c.Phone, &c.Email, &c.Language, &c.Country,
-		&c.AvatarURL, &c.LifecycleStage, &c.LastAssigneeID, &last, &created, &updated)
+		&c.AvatarURL, &c.LifecycleStage, &c.LastAssigneeID, &last, &created, &updated, &test)
+	c.Test = test != 0
 	c.LastIncomingAt, c.CreatedAt, c.UpdatedAt = db.Time(last), db.Time(created), db.Time(updated)
 	c.Tags = []string{}
 	c.Fields = map[string]any{}

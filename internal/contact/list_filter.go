@@ -20,13 +20,19 @@ type ListFilter struct {
 	ChannelID         int64     // the contact has an identity on this channel
 	LastMessageAfter  time.Time // the contact last wrote at or after
 	LastMessageBefore time.Time // the contact last wrote before (contacts who never wrote count as before)
+	// Test: "" leaves the Workflow Builder's test contacts out, "include"
+	// lists them too, "only" lists them alone.
+	Test string
 }
 
 // ParseListFilter reads a ListFilter from a query: q (or search), tag,
 // field, stage, channel_id, last_message_after and last_message_before
 // (RFC 3339 times).
 func ParseListFilter(q url.Values) (ListFilter, error) {
-	f := ListFilter{Search: q.Get("q"), Tag: q.Get("tag"), Field: q.Get("field"), Stage: q.Get("stage")}
+	f := ListFilter{Search: q.Get("q"), Tag: q.Get("tag"), Field: q.Get("field"), Stage: q.Get("stage"), Test: q.Get("test")}
+	if f.Test != "" && f.Test != "include" && f.Test != "only" {
+		return f, apperr.BadRequest("test must be include or only")
+	}
 	if f.Search == "" {
 		f.Search = q.Get("search")
 	}
@@ -96,6 +102,15 @@ func (f ListFilter) where(p Principal) (string, []any, error) {
 	if f.ChannelID != 0 {
 		conds = append(conds, `EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.contact_id = c.id AND ci.channel_id = ?)`)
 		args = append(args, f.ChannelID)
+	}
+	switch f.Test {
+	case "":
+		conds = append(conds, `c.is_test = 0`)
+	case "only":
+		conds = append(conds, `c.is_test = 1`)
+	case "include":
+	default:
+		return "", nil, apperr.BadRequest("test must be include or only")
 	}
 	if !f.LastMessageAfter.IsZero() {
 		conds = append(conds, `c.last_incoming_at >= ?`)

@@ -58,12 +58,13 @@ type suggestRow struct {
 // number), the same email ignoring case (the contact's and identities'
 // that are email addresses), or the same full name on different channels.
 // Each pair comes once, under its strongest reason (phone, then email, then
-// name), at most MaxMergeSuggestions of them, oldest contacts first.
+// name), at most MaxMergeSuggestions of them, oldest contacts first. The
+// Workflow Builder's test contacts are never suggested.
 func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSuggestion, error) {
 	scope, args := p.ContactScope("c")
 	q := s.db.Reader()
 	rows, err := q.Query(ctx, `SELECT c.id, c.created_at, c.first_name, c.last_name, COALESCE(c.phone, ''), COALESCE(c.email, '')
-		FROM contacts c WHERE c.workspace_id = ? AND `+scope+` ORDER BY c.id`, append([]any{p.WorkspaceID}, args...)...)
+		FROM contacts c WHERE c.workspace_id = ? AND c.is_test = 0 AND `+scope+` ORDER BY c.id`, append([]any{p.WorkspaceID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("contact: merge suggestions: %w", err)
 	}

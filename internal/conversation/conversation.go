@@ -70,6 +70,9 @@ type Conversation struct {
 	// customer-service window for the contact; absent when the channel
 	// has none.
 	ReplyWindow *ReplyWindow `json:"reply_window,omitempty"`
+	// Test: the Workflow Builder's test conversation (migration 023),
+	// listed only with test=include or test=only.
+	Test bool `json:"test,omitempty"`
 }
 
 // Service performs conversation operations. Its writes, Receive's above
@@ -87,20 +90,22 @@ func New(d *db.DB) *Service {
 
 const columns = `id, workspace_id, contact_id, COALESCE(channel_id, 0), status, opened_source, COALESCE(opened_by, 0),
 	COALESCE(assignee_id, 0), COALESCE(team_id, 0), snoozed_until, COALESCE(closed_source, ''), COALESCE(closed_by, 0),
-	COALESCE(close_category, ''), COALESCE(close_summary, ''), last_seq, last_message_at, last_incoming_at, opened_at, closed_at, waiting_since`
+	COALESCE(close_category, ''), COALESCE(close_summary, ''), last_seq, last_message_at, last_incoming_at, opened_at, closed_at, waiting_since,
+	is_test`
 
 // aliased is columns over conversations aliased c, for lists that join.
 var aliased = `c.id, c.workspace_id, c.contact_id, COALESCE(c.channel_id, 0), c.status, c.opened_source, COALESCE(c.opened_by, 0),
 	COALESCE(c.assignee_id, 0), COALESCE(c.team_id, 0), c.snoozed_until, COALESCE(c.closed_source, ''), COALESCE(c.closed_by, 0),
 	COALESCE(c.close_category, ''), COALESCE(c.close_summary, ''), c.last_seq, c.last_message_at, c.last_incoming_at, c.opened_at,
-	c.closed_at, c.waiting_since`
+	c.closed_at, c.waiting_since, c.is_test`
 
 func scan(row interface{ Scan(...any) error }, extra ...any) (Conversation, error) {
 	var c Conversation
-	var snoozed, lastMsg, lastIn, opened, closed, waiting int64
+	var snoozed, lastMsg, lastIn, opened, closed, waiting, test int64
 	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ContactID, &c.ChannelID, &c.Status, &c.OpenedSource, &c.OpenedBy,
 		&c.AssigneeID, &c.TeamID, &snoozed, &c.ClosedSource, &c.ClosedBy, &c.CloseCategory, &c.CloseSummary,
-		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed, &waiting}, extra...)...)
+		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed, &waiting, &test}, extra...)...)
+	c.Test = test != 0
 	c.SnoozedUntil, c.LastMessageAt, c.LastIncomingAt = db.Time(snoozed), db.Time(lastMsg), db.Time(lastIn)
 	c.OpenedAt, c.ClosedAt = db.Time(opened), db.Time(closed)
 	if waiting != NotWaiting {

@@ -43,7 +43,7 @@ func (s *Service) Counts(ctx context.Context, p access.Principal, status string)
 		status = StatusOpen
 	}
 	c := Counts{Status: status, Teams: []TeamCount{}, Views: []ViewCount{}}
-	base := ListFilter{Status: status}
+	base := ListFilter{Status: status, fromCounts: true}
 	if err := base.Validate(); err != nil {
 		return c, err
 	}

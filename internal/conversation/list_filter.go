@@ -47,19 +47,33 @@ type ListFilter struct {
 	Stage        string `json:"stage,omitempty"`         // the contact's lifecycle stage name
 	OpenedSource string `json:"opened_source,omitempty"` // contact, user, workflow, api
 	Q            string `json:"q,omitempty"`             // substring of the contact's name, phone or email
+	// Test says whether the Workflow Builder's test conversations are
+	// listed: "" leaves them out (unless ContactID names the contact),
+	// TestInclude lists them with the others, TestOnly lists them alone.
+	Test string `json:"test,omitempty"`
+	// fromCounts: the conditions are over countsTable, which holds no test
+	// conversation (migration 023) and no contact.
+	fromCounts bool
 }
+
+// Values of ListFilter.Test (and of the contacts list's test filter).
+const (
+	TestInclude = "include"
+	TestOnly    = "only"
+)
 
 // FilterParams are the query parameters a ListFilter reads (the list's
 // paging parameters, cursor and limit, are separate).
 var FilterParams = []string{"sort", "status", "assignee", "assignee_id", "team_id", "channel_id", "contact_id",
-	"tag", "field", "stage", "opened_source", "q"}
+	"tag", "field", "stage", "opened_source", "q", "test"}
 
 // ParseFilter reads a filter from query parameters, the same ones a saved
 // view stores. A value no conversation could match is a 400 saying what
 // is expected. assignee_id is the older name of assignee.
 func ParseFilter(q url.Values) (ListFilter, error) {
 	f := ListFilter{Sort: q.Get("sort"), Status: q.Get("status"), Assignee: q.Get("assignee"), Tag: q.Get("tag"),
-		Field: q.Get("field"), Stage: q.Get("stage"), OpenedSource: q.Get("opened_source"), Q: q.Get("q")}
+		Field: q.Get("field"), Stage: q.Get("stage"), OpenedSource: q.Get("opened_source"), Q: q.Get("q"),
+		Test: q.Get("test")}
 	if f.Assignee == "" {
 		f.Assignee = q.Get("assignee_id")
 	}
@@ -97,6 +111,11 @@ func (f ListFilter) Validate() error {
 	case "", SourceContact, SourceUser, SourceWorkflow, SourceAPI:
 	default:
 		return apperr.BadRequest("query parameter opened_source must be contact, user, workflow or api")
+	}
+	switch f.Test {
+	case "", TestInclude, TestOnly:
+	default:
+		return apperr.BadRequest("query parameter test must be include or only")
 	}
 	if _, _, err := f.assignee(access.Principal{}); err != nil {
 		return err
@@ -192,6 +211,17 @@ func (f ListFilter) where(p access.Principal) (string, []any, error) {
 	}
 	if f.ContactID != 0 {
 		add("c.contact_id = ?", f.ContactID)
+	}
+	// Test conversations (the Workflow Builder's test chat) are left out
+	// unless asked for, or unless the list is one contact's: by their
+	// contacts (a handful, index contacts_test), so a count that walks the
+	// index by contact (migration 013) need not read the rows.
+	const testContacts = `(SELECT k.id FROM contacts k WHERE k.workspace_id = ? AND k.is_test = 1)`
+	switch {
+	case f.Test == TestOnly:
+		add("c.contact_id IN "+testContacts, p.WorkspaceID)
+	case f.Test == "" && f.ContactID == 0 && !f.fromCounts:
+		add("c.contact_id NOT IN "+testContacts, p.WorkspaceID)
 	}
 	if f.OpenedSource != "" {
 		add("c.opened_source = ?", f.OpenedSource)

@@ -306,11 +306,13 @@ func insertConv(ctx context.Context, tx *db.Tx, n newConv) (Conversation, error)
 	// Born with its auto-close deadline, if the workspace has one: the
 	// opening counts as a message.
 	var autoClose int64
+	// A test contact's conversation is a test one (migration 023).
 	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at,
-		last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-		COALESCE((SELECT ? + auto_close_ms FROM workspaces WHERE id = ? AND auto_close_ms > 0), 0)) RETURNING id, auto_close_at`,
+		last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at, is_test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		COALESCE((SELECT ? + auto_close_ms FROM workspaces WHERE id = ? AND auto_close_ms > 0), 0),
+		COALESCE((SELECT is_test FROM contacts WHERE id = ?), 0)) RETURNING id, auto_close_at`,
 		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt, waiting,
-		now, workspaceID).Scan(&c.ID, &autoClose)
+		now, workspaceID, contactID).Scan(&c.ID, &autoClose)
 	if err != nil {
 		return c, fmt.Errorf("open conversation: %w", err)
 	}

@@ -51,6 +51,10 @@ const (
 	WorkflowRunStarted Type = "workflow.run.started"
 	WorkflowStep       Type = "workflow.step"
 	WorkflowRunEnded   Type = "workflow.run.ended"
+
+	// Outgoing webhooks: an endpoint was disabled (410 Gone, or failing
+	// for 24 hours); the notification consumer tells the owners.
+	WebhookDisabled Type = "webhook.disabled"
 )
 
 // Types lists every event type, for validation of subscription filters.
@@ -59,7 +63,7 @@ var Types = []Type{
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
 	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
-	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded,
+	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded, WebhookDisabled,
 }
 
 // Event is one entry of the log.

@@ -31,7 +31,9 @@ func TestHostileQueryParameters(t *testing.T) {
 		r := f.inbound(t, "+14155550101", "Ana", "m-1")
 		f.vars["conversationID"], f.vars["contactID"] = itoa(r.ConversationID), itoa(r.ContactID)
 		f.run(t, []scenario{{name: "a workflow", method: "POST", path: "/api/v1/workflows", as: "manager", status: 201, capture: "workflowID",
-			body: `{"name":"w","trigger":{"type":"manual"},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`}})
+			body: `{"name":"w","trigger":{"type":"manual"},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`},
+			{name: "a webhook endpoint", method: "POST", path: "/api/v1/webhooks", as: "manager", status: 201, capture: "webhookID",
+				body: `{"url":"http://93.184.216.34/hook","event_types":["message.received"]}`}})
 
 		_, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
 		var doc struct {

@@ -66,6 +66,8 @@ func TestEveryListPagesAlike(t *testing.T) {
 					body: fmt.Sprintf(`{"name":"w%d","trigger":{"type":"manual"},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`, i)},
 			)
 		}
+		setup = append(setup, scenario{name: "a webhook endpoint", method: "POST", path: "/api/v1/webhooks", as: "manager", status: 201,
+			capture: "webhookID", body: `{"url":"http://93.184.216.34/hook","event_types":["message.received"]}`})
 		f.run(t, setup)
 
 		_, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})

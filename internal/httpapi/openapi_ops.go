@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
+	"github.com/switchboard-chat/switchboard/internal/workflow/testchat"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -65,6 +66,7 @@ const (
 	tagChannels      = "channels"
 	tagEvents        = "events"
 	tagWidget        = "website widget"
+	tagWebhooks      = "webhooks"
 )
 
 // operations documents every route, by "METHOD pattern" as in the table.
@@ -557,6 +559,34 @@ var operations = map[string]opDoc{
 		summary: "A run with its step-by-step history", status: 200, resp: workflow.Run{}},
 	"POST /api/v1/workflows/{workflowID}/runs/{runID}/stop": {id: "stopWorkflowRun", tag: "workflows", summary: "Stop a run",
 		status: 200, resp: workflow.Run{}, errors: []int{409}},
+	// The builder's test panel (workflow_testchat.go).
+	"GET /api/v1/workflows/{workflowID}/test": {id: "getWorkflowTest", tag: "workflows",
+		summary: "Your test session of the workflow: your test contact, its open conversation, its messages and the latest run",
+		desc: "started is false until POST …/test (or a first message) makes your test contact. published_version is the version " +
+			"tested (0: publish first); draft_differs says the draft is not what is tested. mode is chat (a conversation_opened " +
+			"trigger: your first message starts the workflow) or run_now (POST …/test/run starts it). Signed-in people only (403 " +
+			"for a workspace token).",
+		status: 200, resp: testchat.Session{}, errors: []int{403}},
+	"POST /api/v1/workflows/{workflowID}/test": {id: "startWorkflowTest", tag: "workflows",
+		summary: "Make (or find) your test contact for the workflow",
+		desc: "A contact flagged as a test contact (left out of contact and conversation lists, counts and workflow stats unless " +
+			"test=include or test=only), named \"Test contact (your name)\", on the workspace's test channel (made on first use). " +
+			"Its events start only this workflow, even while stopped, on its published version.",
+		status: 200, resp: testchat.Session{}, errors: []int{403}},
+	"POST /api/v1/workflows/{workflowID}/test/messages": {id: "sendWorkflowTestMessage", tag: "workflows",
+		summary: "Send a message as your test contact (typed text, or a quick reply's text)",
+		desc: "Stored through the channels' receive path: it opens a conversation (source contact) if none is open, answers a " +
+			"question waiting for it. A resend with the same client_id is stored once. 409 when nothing is published; 422 " +
+			"naming text when it is empty or longer than 4,000 characters.",
+		body: testchat.MessageInput{}, required: []string{"text"}, status: 201, resp: testchat.Session{}, errors: []int{403, 409}},
+	"POST /api/v1/workflows/{workflowID}/test/run": {id: "runWorkflowTest", tag: "workflows",
+		summary: "Run now: start a run of the published version for your test contact, whatever the trigger",
+		desc:    "The trigger's conditions are not evaluated; the run opens a conversation on the test channel if none is open. 409 when nothing is published.",
+		status:  201, resp: testchat.Session{}, errors: []int{403, 409}},
+	"POST /api/v1/workflows/{workflowID}/test/reset": {id: "resetWorkflowTest", tag: "workflows",
+		summary: "Restart: stop your test contact's runs and close its conversation, freeing its agent",
+		desc:    "The conversation closes with the summary \"Test restarted from the Workflow Builder\"; the next message opens a new one.",
+		status:  200, resp: testchat.Session{}, errors: []int{403}},
 	// The builder's versions panel (workflow_versions.go).
 	"GET /api/v1/workflows/{workflowID}/versions": {id: "listWorkflowVersions", tag: "workflows",
 		summary: "Published versions, newest first, with the runs started on each",
@@ -595,6 +625,7 @@ func conversationFilters() []param {
 		{"stage", "the contact's lifecycle stage name", false},
 		{"opened_source", "contact, user, workflow or api", false},
 		{"q", "text in the contact's name, phone or email (at most 200 characters)", false},
+		{"test", "include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone", false},
 	}
 }
 
@@ -605,5 +636,6 @@ func contactFilters() []param {
 		{"tag", "only contacts with this tag", false}, {"field", "key=value: a custom field has exactly this value", false},
 		{"stage", "the lifecycle stage's name", false}, {"channel_id", "the contact has an identity on this channel", true},
 		{"last_message_after", "RFC 3339: the contact last wrote at or after", false},
-		{"last_message_before", "RFC 3339: the contact last wrote before (or never)", false}}
+		{"last_message_before", "RFC 3339: the contact last wrote before (or never)", false},
+		{"test", "include: also the Workflow Builder's test contacts (left out by default); only: them alone", false}}
 }

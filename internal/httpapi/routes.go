@@ -161,6 +161,13 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/workflows/{workflowID}/runs", s.authed(anyone, s.startWorkflowRun)),
 		r("GET", "/api/v1/workflows/{workflowID}/runs/{runID}", s.authed(managers, s.getWorkflowRun)),
 		r("POST", "/api/v1/workflows/{workflowID}/runs/{runID}/stop", s.authed(managers, s.stopWorkflowRun)),
+		// The builder's test panel: the caller chats as their test contact
+		// (workflow_testchat.go).
+		r("GET", "/api/v1/workflows/{workflowID}/test", s.authed(managers, s.getWorkflowTest)),
+		r("POST", "/api/v1/workflows/{workflowID}/test", s.authed(managers, s.startWorkflowTest)),
+		r("POST", "/api/v1/workflows/{workflowID}/test/messages", s.authed(managers, s.sendWorkflowTestMessage)),
+		r("POST", "/api/v1/workflows/{workflowID}/test/run", s.authed(managers, s.runWorkflowTest)),
+		r("POST", "/api/v1/workflows/{workflowID}/test/reset", s.authed(managers, s.resetWorkflowTest)),
 		// The builder's versions panel (workflow_versions.go).
 		r("GET", "/api/v1/workflows/{workflowID}/versions", s.authed(managers, s.listWorkflowVersions)),
 		r("GET", "/api/v1/workflows/{workflowID}/versions/{version}", s.authed(managers, s.getWorkflowVersion)),
@@ -185,6 +192,8 @@ func (s *Server) table() []Route {
 	}
 	// The settings screens' routes (settings_routes.go).
 	routes = append(routes, s.settingsRoutes()...)
+	// Outgoing webhooks (webhooks.go).
+	routes = append(routes, s.webhookRoutes()...)
 	// Channel webhooks, mounted from the providers' registry, authenticate
 	// with the channel's own credentials.
 	for _, wh := range s.deps.Webhooks {

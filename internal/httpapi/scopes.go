@@ -58,6 +58,7 @@ var scopeAreas = map[string]string{
 	"/api/v1/tokens":        areaAdmin,
 	"/api/v1/workspace":     areaAdmin,
 	"/api/v1/invitations":   areaAdmin,
+	"/api/v1/webhooks":      areaAdmin,
 }
 
 // routeScope is what a route touches, as token scopes see it.

@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
+	"github.com/switchboard-chat/switchboard/internal/webhook"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -37,6 +38,9 @@ type Deps struct {
 	// Workflows manages workflow definitions and runs (nil: the workflow
 	// routes answer 404).
 	Workflows *workflow.Service
+	// OutgoingWebhooks manages the webhook endpoints and their deliveries
+	// (nil: a service over DB whose guard allows nothing private).
+	OutgoingWebhooks *webhook.Service
 	// Snippets are the workspace's canned texts (nil: a service over DB).
 	Snippets *snippet.Service
 	// Media stores uploaded attachments (nil: the media routes answer 404).
@@ -110,6 +114,9 @@ const maxRateBuckets = 100_000
 func New(deps Deps) *Server {
 	if deps.Snippets == nil {
 		deps.Snippets = snippet.New(deps.DB)
+	}
+	if deps.OutgoingWebhooks == nil {
+		deps.OutgoingWebhooks = webhook.New(deps.DB, webhook.Options{})
 	}
 	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
 		stopping: make(chan struct{}), live: deps.Live}

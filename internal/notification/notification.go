@@ -23,13 +23,18 @@ import (
 const (
 	KindMention    = "mention"
 	KindAssignment = "assignment"
+	// KindWebhookDisabled tells the workspace's owners that an outgoing
+	// webhook endpoint was disabled (410 Gone, or failing for 24 hours);
+	// it is about no conversation, and SubjectID is the endpoint.
+	KindWebhookDisabled = "webhook_disabled"
 )
 
 // Notification is one line of the bell.
 type Notification struct {
 	ID             int64     `json:"id"`
 	Kind           string    `json:"kind"`
-	ConversationID int64     `json:"conversation_id"`
+	ConversationID int64     `json:"conversation_id,omitempty"` // absent for a notification about no conversation
+	SubjectID      int64     `json:"subject_id,omitempty"`      // webhook_disabled: the endpoint
 	EventID        int64     `json:"event_id"`
 	ByUserID       int64     `json:"by_user_id,omitempty"` // who mentioned or assigned; absent for routing or a workflow
 	CreatedAt      time.Time `json:"created_at"`
@@ -49,7 +54,7 @@ const ConsumerName = "notifications"
 func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer {
 	return event.NewConsumer(d, hub, g, event.ConsumerConfig{
 		Name:  ConsumerName,
-		Types: []event.Type{event.CommentCreated, event.ConversationAssigned},
+		Types: []event.Type{event.CommentCreated, event.ConversationAssigned, event.WebhookDisabled},
 		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
 			for _, e := range events {
 				if err := notify(ctx, tx, e); err != nil {
@@ -65,6 +70,9 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer 
 // comment mentions (but its author), or the new assignee (unless they
 // assigned themselves). A redelivered event adds nothing.
 func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
+	if e.Type == event.WebhookDisabled {
+		return notifyOwners(ctx, tx, e)
+	}
 	var p struct {
 		UserID     int64   `json:"user_id"`     // comment.created: the author
 		Mentions   []int64 `json:"mentions"`    // comment.created
@@ -91,6 +99,21 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 	return nil
 }
 
+// notifyOwners tells each active owner of the workspace that a webhook
+// endpoint was disabled.
+func notifyOwners(ctx context.Context, tx *db.Tx, e event.Event) error {
+	var p struct {
+		EndpointID int64 `json:"endpoint_id"`
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, event_id, created_at, subject_id)
+		SELECT workspace_id, id, ?, ?, ?, ? FROM users WHERE workspace_id = ? AND role = 'owner' AND deactivated_at = 0
+		ON CONFLICT (event_id, user_id) DO NOTHING`, KindWebhookDisabled, e.ID, db.Millis(e.CreatedAt), p.EndpointID, e.WorkspaceID)
+	return err
+}
+
 // ListFilter narrows a member's notifications.
 type ListFilter struct {
 	UnreadOnly bool
@@ -101,9 +124,9 @@ type ListFilter struct {
 func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, req page.Request) (page.Page[Notification], error) {
 	after, args := req.ByID("n.id", true)
 	scope, scopeArgs := p.ConversationScope("c")
-	q := `SELECT n.id, n.kind, n.conversation_id, n.event_id, n.by_user_id, n.created_at, n.read_at
-		FROM notifications n JOIN conversations c ON c.id = n.conversation_id
-		WHERE n.user_id = ? AND n.workspace_id = ? AND ` + after + ` AND ` + scope
+	q := `SELECT n.id, n.kind, COALESCE(n.conversation_id, 0), n.subject_id, n.event_id, n.by_user_id, n.created_at, n.read_at
+		FROM notifications n LEFT JOIN conversations c ON c.id = n.conversation_id
+		WHERE n.user_id = ? AND n.workspace_id = ? AND ` + after + ` AND (n.conversation_id IS NULL OR ` + scope + `)`
 	if f.UnreadOnly {
 		q += ` AND n.read_at = 0`
 	}
@@ -115,7 +138,7 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, re
 	list, err := db.Collect(rows, func(rows *sql.Rows) (Notification, error) {
 		var n Notification
 		var created, read int64
-		err := rows.Scan(&n.ID, &n.Kind, &n.ConversationID, &n.EventID, &n.ByUserID, &created, &read)
+		err := rows.Scan(&n.ID, &n.Kind, &n.ConversationID, &n.SubjectID, &n.EventID, &n.ByUserID, &created, &read)
 		n.CreatedAt, n.ReadAt = db.Time(created), db.Time(read)
 		return n, err
 	})
@@ -126,8 +149,8 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, re
 func (s *Service) Unread(ctx context.Context, p access.Principal) (int, error) {
 	scope, args := p.ConversationScope("c")
 	var n int
-	err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM notifications n JOIN conversations c ON c.id = n.conversation_id
-		WHERE n.user_id = ? AND n.workspace_id = ? AND n.read_at = 0 AND `+scope, append([]any{p.UserID, p.WorkspaceID}, args...)...).Scan(&n)
+	err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM notifications n LEFT JOIN conversations c ON c.id = n.conversation_id
+		WHERE n.user_id = ? AND n.workspace_id = ? AND n.read_at = 0 AND (n.conversation_id IS NULL OR `+scope+`)`, append([]any{p.UserID, p.WorkspaceID}, args...)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("notification: unread: %w", err)
 	}

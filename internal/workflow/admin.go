@@ -67,7 +67,7 @@ func (s *Service) addStats(ctx context.Context, workspaceID int64, list []Workfl
 			SUM(CASE WHEN created_at >= ? THEN 1 ELSE 0 END),
 			SUM(CASE WHEN ended_at = 0 THEN 1 ELSE 0 END)
 		FROM workflow_runs WHERE workspace_id = ? AND workflow_id IN (`+strings.Join(marks, ", ")+`)
-			AND (created_at >= ? OR ended_at = 0)
+			AND (created_at >= ? OR ended_at = 0) AND is_test = 0
 		GROUP BY workflow_id`, args...)
 	if err != nil {
 		return fmt.Errorf("workflow: list stats: %w", err)
@@ -245,7 +245,7 @@ func (s *Service) StepStats(ctx context.Context, workspaceID, id int64) (StepSta
 	// the runs before their steps are read.
 	rows, err := s.db.Reader().Query(ctx, `SELECT st.step, st.exit, COUNT(DISTINCT st.run_id)
 		FROM workflow_run_steps st JOIN workflow_runs r ON r.id = st.run_id
-		WHERE r.workspace_id = ? AND r.workflow_id = ? AND r.updated_at >= ? AND st.at >= ? AND st.exit <> ''
+		WHERE r.workspace_id = ? AND r.workflow_id = ? AND r.updated_at >= ? AND st.at >= ? AND st.exit <> '' AND r.is_test = 0
 		GROUP BY st.step, st.exit ORDER BY st.step, st.exit`, workspaceID, id, since, since)
 	if err != nil {
 		return out, fmt.Errorf("workflow: step stats: %w", err)

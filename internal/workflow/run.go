@@ -51,7 +51,10 @@ type Run struct {
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 	EndedAt        time.Time `json:"ended_at,omitzero"`
-	History        []Entry   `json:"history,omitempty"`
+	// Test: the run is a test contact's, from the Workflow Builder's test
+	// panel; stats (and reports) leave such runs out.
+	Test    bool    `json:"test"`
+	History []Entry `json:"history,omitempty"`
 }
 
 // runData is a run's durable memory: variables, step outputs, trigger data
@@ -78,14 +81,14 @@ type runData struct {
 }
 
 const runColumns = `id, workspace_id, workflow_id, version, contact_id, conversation_id, status, step, data, wake_at, depth, error,
-	created_at, updated_at, ended_at`
+	created_at, updated_at, ended_at, is_test`
 
 func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	var r Run
 	var data string
-	var wake, created, updated, ended int64
+	var wake, created, updated, ended, test int64
 	err := row.Scan(&r.ID, &r.WorkspaceID, &r.WorkflowID, &r.Version, &r.ContactID, &r.ConversationID, &r.Status, &r.Step,
-		&data, &wake, &r.Depth, &r.Error, &created, &updated, &ended)
+		&data, &wake, &r.Depth, &r.Error, &created, &updated, &ended, &test)
 	if err != nil {
 		return r, err
 	}
@@ -96,6 +99,7 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 		r.Data.Vars = map[string]any{}
 	}
 	r.WakeAt, r.CreatedAt, r.UpdatedAt, r.EndedAt = db.Time(wake), db.Time(created), db.Time(updated), db.Time(ended)
+	r.Test = test != 0
 	return r, nil
 }
 
@@ -199,11 +203,12 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 		status, wake, ended = StatusFailed, 0, now
 	}
 	var id int64
+	// A test contact's run is a test run (migration 023).
 	err := tx.QueryRow(ctx, `INSERT INTO workflow_runs (workspace_id, workflow_id, version, contact_id, conversation_id, status, step, data,
-		wake_at, depth, trigger_event_id, error, created_at, updated_at, ended_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		wake_at, depth, trigger_event_id, error, created_at, updated_at, ended_at, is_test)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT is_test FROM contacts WHERE id = ?), 0)) RETURNING id`,
 		n.workspaceID, n.workflowID, n.version, n.contactID, n.conversationID, status, n.step, string(data), wake, n.depth,
-		sql.NullInt64{Int64: n.triggerEventID, Valid: n.triggerEventID != 0}, n.failWith, now, now, ended).Scan(&id)
+		sql.NullInt64{Int64: n.triggerEventID, Valid: n.triggerEventID != 0}, n.failWith, now, now, ended, n.contactID).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("workflow: start run: %w", err)
 	}

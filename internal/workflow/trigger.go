@@ -68,8 +68,18 @@ func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int
 		return nil
 	}
 	in, typeArgs := db.In(types)
-	rows, err := tx.Query(ctx, `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND active = 1
-		AND trigger_type IN `+in+` ORDER BY id`, append([]any{ev.WorkspaceID}, typeArgs...)...)
+	q := `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND active = 1 AND trigger_type IN ` + in + ` ORDER BY id`
+	args := append([]any{ev.WorkspaceID}, typeArgs...)
+	// A test contact starts only the workflow it tests, even stopped.
+	testOf, err := testWorkflowOf(ctx, tx, ev.ContactID)
+	if err != nil {
+		return err
+	}
+	if testOf != 0 {
+		q = `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND id = ? AND published_version > 0 AND trigger_type IN ` + in
+		args = append([]any{ev.WorkspaceID, testOf}, typeArgs...)
+	}
+	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -147,4 +157,18 @@ func eventDepth(ctx context.Context, q db.Querier, eventID int64) (int, error) {
 		return 0, nil
 	}
 	return d, err
+}
+
+// testWorkflowOf returns the workflow a test contact tests (the Workflow
+// Builder's test panel, migration 023), or 0 for every other contact.
+func testWorkflowOf(ctx context.Context, q db.Querier, contactID int64) (int64, error) {
+	if contactID == 0 {
+		return 0, nil
+	}
+	var id int64
+	err := q.QueryRow(ctx, `SELECT workflow_id FROM workflow_test_contacts WHERE contact_id = ?`, contactID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }

@@ -5,7 +5,8 @@
 // and publishes it. A contact then writes through the custom channel's
 // webhook and answers; the branch and the assignment happen for real (an
 // online Billing agent gets the conversation); the run is in the history
-// with its path highlighted on the canvas.
+// with its path highlighted on the canvas; the test panel then completes
+// the same flow as a test contact.
 //
 // The server starts without the demo's own inbound workflow, so the only
 // workflow that runs is the one built here.
@@ -191,6 +192,21 @@ test("a manager builds the inbound flow by clicking, publishes it, and a contact
 
   // The agent sees it in their inbox.
   await row(ag.page, conv.id).waitFor();
+
+  // The test panel completes the same flow as a test contact, live on the canvas.
+  await page.getByTestId("builder-test").click();
+  const testPanel = page.getByTestId("builder-test-panel");
+  await testPanel.getByTestId("test-contact").getByText(/Test contact \(/).waitFor();
+  await testPanel.getByLabel("Message as the test contact").fill("Hi, a question");
+  await testPanel.getByTestId("test-send").click();
+  const options = testPanel.getByTestId("test-quick-reply");
+  await until(async () => (await options.count()) === 3 && (await options.first().isEnabled()), { what: "the question's three options as buttons" });
+  assert.deepEqual(await options.allInnerTexts(), ["Sales", "Support", "Billing"]);
+  await options.filter({ hasText: "Billing" }).click();
+  await testPanel.getByTestId("test-assignment").getByText("Assigned to Bea Billing (Billing)").waitFor({ timeout: 15_000 });
+  await testPanel.getByTestId("test-status").getByText("Finished").waitFor();
+  await node(page, assigns[2]).getByTestId("node-visit").waitFor();
+  assert.equal(await node(page, assigns[0]).getByTestId("node-visit").count(), 0, "the test run did not visit Sales");
   u.assertClean();
   ag.assertClean();
 });

@@ -25,37 +25,8 @@ import { cpus, loadavg, release } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parseArgs } from "node:util";
+import { ms, pct, replaceSection } from "./report.mjs";
 
-
-function pct(sorted, p) {
-  if (!sorted.length) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "—");
-
-function replaceSection(doc, heading, section) {
-  if (!section.endsWith("\n")) section += "\n";
-  if (!doc.trim()) return "# Benchmarks\n\n" + section;
-  const lines = doc.split(/(?<=\n)/);
-  let start = -1;
-  let end = lines.length;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r?\n$/, "");
-    if (line === heading && start < 0) {
-      start = i;
-      continue;
-    }
-    if (start >= 0 && lines[i].startsWith("## ")) {
-      end = i;
-      break;
-    }
-  }
-  if (start < 0) return (doc.endsWith("\n") ? doc : doc + "\n") + "\n" + section;
-  const after = lines.slice(end).join("");
-  if (after) section += "\n";
-  return lines.slice(0, start).join("") + section + after;
-}
 
 async function main() {
   const { values: args } = parseArgs({

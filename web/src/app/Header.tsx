@@ -126,10 +126,10 @@ function NotificationBell() {
                 <li key={n.id}>
                   <button
                     type="button"
-                    onClick={() => navigate(`/inbox/all/${n.conversation_id}`)}
+                    onClick={() => navigate(n.kind === "webhook_disabled" ? "/settings/webhooks" : `/inbox/all/${n.conversation_id}`)}
                     className={"hover:bg-hover w-full rounded px-2 py-1.5 text-left text-sm " + (n.read_at ? "text-muted" : "font-medium")}
                   >
-                    {t(`notification.${n.kind}`, { id: n.conversation_id, defaultValue: n.kind })}
+                    {t(`notification.${n.kind}`, { id: n.conversation_id ?? n.subject_id, defaultValue: n.kind })}
                   </button>
                 </li>
               ))}

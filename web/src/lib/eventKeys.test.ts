@@ -29,6 +29,7 @@ const table: [string, Key[]][] = [
   ["message.edited", [qk.messages(conv)]],
   ["message.attachment", [qk.messages(conv)]],
   ["comment.created", [qk.comments(conv), qk.notifications]],
+  ["webhook.disabled", [qk.notifications]],
   ["workflow.run.started", [qk.conversationEvents(conv)]],
   ["workflow.step", [qk.conversationEvents(conv)]],
   ["workflow.run.ended", [qk.conversationEvents(conv)]],

@@ -57,6 +57,9 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "user.capacity.updated":
       keys.push(qk.presence, qk.users);
       break;
+    case "webhook.disabled":
+      keys.push(qk.notifications);
+      break;
     case "team.members.updated":
       keys.push(qk.teams, qk.users, qk.counts);
       break;

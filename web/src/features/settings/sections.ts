@@ -20,5 +20,6 @@ export const sections: Section[] = [
   { path: "fields", label: "settings.nav.fields", Page: lazy(() => import("./fields/FieldsSettings")) },
   { path: "stages", label: "settings.nav.stages", Page: lazy(() => import("./stages/StagesSettings")) },
   { path: "snippets", label: "settings.nav.snippets", Page: lazy(() => import("./snippets/SnippetsSettings")) },
+  { path: "webhooks", label: "settingsWebhooks.title", Page: lazy(() => import("./webhooks/WebhooksSettings")) },
   { path: "tokens", label: "settings.nav.tokens", Page: lazy(() => import("./tokens/TokensSettings")), ownersOnly: true },
 ];

@@ -3,7 +3,7 @@
 // the bottom, each free one with a "+" that opens the step picker.
 import { Handle, type Node, type NodeProps, Position } from "@xyflow/react";
 import { TriangleAlert } from "lucide-react";
-import { memo } from "react";
+import { createContext, memo, useContext, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TRIGGER_ICON, iconOf } from "./icons";
 import { StepPicker } from "./StepPicker";
@@ -23,13 +23,80 @@ export interface StepNodeData extends Record<string, unknown> {
   counts?: Record<string, number>;
   /** In compare mode, how this step differs from the version compared with. */
   diff?: "added" | "changed";
-  types: string[];
-  onAdd(exit: string, type: string): void;
 }
 
 export type StepFlowNode = Node<StepNodeData, "step">;
 
-function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
+/**
+ * What every node's "+" needs, the same for all of them: the step types
+ * the server knows and the edit that adds one on an exit. It is a context,
+ * not node data, so that the schema arriving or an edit elsewhere does not
+ * make every node's data new (and every node render again).
+ */
+export interface StepCanvas {
+  types: string[];
+  onAdd(source: string, exit: string, type: string): void;
+}
+export const StepCanvasContext = createContext<StepCanvas>({ types: [], onAdd: () => {} });
+
+// Speed: a step picker builds its whole list of step types (translated)
+// when it renders, open or not; a 100-step workflow has ~100 free exits,
+// so opening it built ~2,000 entries nobody sees (100 ms and as much
+// garbage on a fast machine). A node hands its pickers the types once a
+// pointer goes down on its exits or one of them takes the focus: both
+// come before the click (or Enter) that opens a picker.
+const NO_TYPES: string[] = [];
+
+function AddStep({ source, stepID, exit, label, armed }: { source: string; stepID: string; exit: string; label: string; armed: boolean }) {
+  const canvas = useContext(StepCanvasContext);
+  return (
+    <StepPicker
+      types={armed ? canvas.types : NO_TYPES}
+      exitLabel={label}
+      testID={`add-step-${stepID}-${exit}`}
+      onPick={(type) => canvas.onAdd(source, exit, type)}
+    />
+  );
+}
+
+/**
+ * sameStepNode says whether two builds of a node would show the same: same
+ * place, selection, label and data (compared by value). The canvas keeps
+ * the node it has when nothing changed, so React Flow and StepNode's memo
+ * skip it: selecting a node, an edit, the week's counts or a problem list
+ * arriving render the nodes they touch, not all of them.
+ */
+export function sameStepNode(a: StepFlowNode, b: StepFlowNode): boolean {
+  return (
+    a === b ||
+    (a.id === b.id &&
+      !!a.selected === !!b.selected &&
+      a.ariaLabel === b.ariaLabel &&
+      a.deletable === b.deletable &&
+      a.position.x === b.position.x &&
+      a.position.y === b.position.y &&
+      sameValue(a.data, b.data))
+  );
+}
+
+function sameValue(x: unknown, y: unknown): boolean {
+  if (Object.is(x, y)) return true;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => sameValue(v, y[i]));
+  }
+  if (!isPlain(x) || !isPlain(y)) return false;
+  const kx = Object.keys(x).filter((k) => x[k] !== undefined);
+  const ky = Object.keys(y).filter((k) => y[k] !== undefined);
+  return kx.length === ky.length && kx.every((k) => sameValue(x[k], y[k]));
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  if (!v || typeof v !== "object") return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const { t } = useTranslation();
   const Icon = data.kind === "trigger" ? TRIGGER_ICON : iconOf(data.type);
   const title =
@@ -37,6 +104,8 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
       ? t(`builderCanvas.triggers.${data.type}`, { defaultValue: data.type })
       : data.name || t(`builderCanvas.types.${data.type}`, { defaultValue: data.type });
   const bad = data.problems.length > 0;
+  const [armed, setArmed] = useState(false);
+  const arm = armed ? undefined : () => setArmed(true);
   return (
     <div
       data-testid="builder-node"
@@ -108,7 +177,7 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
           {data.visit.outcome && !data.visit.error ? <span className="text-muted font-normal"> · {data.visit.outcome}</span> : null}
         </div>
       )}
-      <div className="border-line flex border-t">
+      <div className="border-line flex border-t" onPointerDownCapture={arm} onFocusCapture={arm}>
         {data.exits.map((e) => (
           <div key={e.name} className="relative flex min-w-0 flex-1 flex-col items-center gap-1 px-1 pt-1 pb-2">
             <span className="text-muted max-w-full truncate text-[11px]" data-testid="node-exit" data-exit={e.name}>
@@ -120,12 +189,7 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
               ) : null}
             </span>
             {!e.wired && (
-              <StepPicker
-                types={data.types}
-                exitLabel={e.label}
-                testID={`add-step-${data.stepID}-${e.name}`}
-                onPick={(type) => data.onAdd(e.name, type)}
-              />
+              <AddStep source={id} stepID={data.stepID} exit={e.name} label={e.label} armed={armed} />
             )}
             <Handle
               type="source"

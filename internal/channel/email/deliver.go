@@ -1,0 +1,76 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+)
+
+// Deliver stores one raw message received on ch (by the SMTP listener or
+// an IMAP poller): the raw message is saved to the media store, then the
+// message is parsed and handed to the receive path. It returns once the
+// message is durably stored; an error means it is not, and the sender
+// (or the poller) must try again. A message already stored (the same
+// Message-ID on the channel) is recognised and stored once.
+func (p *Provider) Deliver(ctx context.Context, ch channel.Channel, raw []byte) (conversation.Received, error) {
+	d := p.deps()
+	if d.Receiver == nil {
+		return conversation.Received{}, errors.New("email: deliver: the provider is not attached to the node")
+	}
+	e := Parse(raw)
+	if e.From.Address == "" {
+		// A message without a sender still reaches the inbox, under the
+		// address it came from as best known.
+		e.From.Address = "unknown-sender@switchboard.invalid"
+		e.Problems = append(e.Problems, "no From address")
+	}
+	var rawID string
+	stored, err := p.stored(ctx, ch.ID, e.MessageID)
+	if err != nil {
+		return conversation.Received{}, err
+	}
+	if !stored && d.Media != nil {
+		rawID, err = d.Media.Save(ctx, ch.WorkspaceID, "message.eml", bytes.NewReader(raw))
+		switch {
+		case apperr.KindOf(err) == apperr.KindInvalid || apperr.KindOf(err) == apperr.KindTooLarge:
+			// The store will not keep this raw message (its bytes look
+			// binary, or it is over the limit): the message is stored all
+			// the same, without its attachments.
+			slog.Warn("email: raw message not kept", "channel", ch.ID, "message_id", e.MessageID, "err", err)
+			e.Problems = append(e.Problems, "raw message not kept: "+err.Error())
+			rawID = ""
+		case err != nil:
+			return conversation.Received{}, fmt.Errorf("email: keep the raw message: %w", err)
+		}
+	}
+	got, err := d.Receiver.Receive(ctx, []conversation.Inbound{Inbound(ch, e, rawID)})
+	if err != nil {
+		return conversation.Received{}, fmt.Errorf("email: receive: %w", err)
+	}
+	return got[0], nil
+}
+
+// stored says whether the channel already holds the message id, so a
+// redelivery does not keep its raw message a second time.
+func (p *Provider) stored(ctx context.Context, channelID int64, messageID string) (bool, error) {
+	d := p.deps()
+	if d.DB == nil {
+		return false, nil
+	}
+	var one int
+	err := d.DB.Reader().QueryRow(ctx, `SELECT 1 FROM messages WHERE channel_id = ? AND provider_message_id = ?`, channelID, messageID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("email: deliver: %w", err)
+	}
+	return true, nil
+}

@@ -1,0 +1,355 @@
+package email
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+)
+
+// pollers are the IMAP pollers this node runs, one per email channel with
+// IMAP configured whose mailbox lease it holds (or waits for).
+type pollers struct {
+	mu      sync.Mutex
+	signal  chan struct{}  // nil unless RunIMAP runs; wakes it to start pending
+	pending map[int64]bool // channels whose poller must be (re)started
+}
+
+// runningPoller is a poller's stop and the channel closed once it stopped.
+type runningPoller struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// wake asks RunIMAP to (re)start the poller of a channel whose settings
+// were saved.
+func (ps *pollers) wake(id int64) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.signal == nil {
+		return // not running: RunIMAP reads every channel when it starts
+	}
+	ps.pending[id] = true
+	select {
+	case ps.signal <- struct{}{}:
+	default: // already signalled
+	}
+}
+
+// RunIMAP runs the node's IMAP pollers until ctx ends: one per email
+// channel with an IMAP host, started now for those that exist and when a
+// channel is saved (Connect) for the others. Each poller holds its
+// mailbox's lease while connected, so of several nodes exactly one reads
+// a mailbox; the others wait for the lease's end. Nothing here wakes on
+// an interval: a poller is blocked on its IDLE connection, renewing its
+// lease every LeaseDuration/3.
+func (p *Provider) RunIMAP(ctx context.Context) {
+	ps := &p.pollers
+	ps.mu.Lock()
+	ps.signal = make(chan struct{}, 1)
+	ps.pending = map[int64]bool{}
+	signal := ps.signal
+	ps.mu.Unlock()
+	var wg sync.WaitGroup
+	running := map[int64]runningPoller{} // only this goroutine touches it
+	start := func(id int64) {
+		if old, ok := running[id]; ok {
+			// The old poller releases the lease as it stops: wait for it,
+			// so that its release cannot undo the new poller's claim.
+			old.cancel()
+			<-old.done
+		}
+		pctx, cancel := context.WithCancel(ctx)
+		r := runningPoller{cancel: cancel, done: make(chan struct{})}
+		running[id] = r
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(r.done)
+			defer func() {
+				// One mailbox's bug must not take the node down.
+				if v := recover(); v != nil {
+					slog.Error("email: IMAP poller panicked", "channel", id, "panic", v, "stack", string(debug.Stack()))
+				}
+			}()
+			p.poll(pctx, id)
+		}()
+	}
+	if list, err := emailChannels(ctx, p.deps().DB); err != nil {
+		slog.Error("email: list the channels to poll", "err", err)
+	} else {
+		for _, c := range list {
+			if c.cfg.IMAPHost != "" {
+				start(c.id)
+			}
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			ps.mu.Lock()
+			ps.signal, ps.pending = nil, nil
+			ps.mu.Unlock()
+			for _, r := range running {
+				r.cancel()
+			}
+			wg.Wait()
+			return
+		case <-signal:
+			ps.mu.Lock()
+			ids := ps.pending
+			ps.pending = map[int64]bool{}
+			ps.mu.Unlock()
+			for id := range ids {
+				start(id)
+			}
+		}
+	}
+}
+
+// poll keeps channel id's mailbox read while ctx lasts: it claims the
+// mailbox, runs a session, and reconnects with backoff when the session
+// ends on an error.
+func (p *Provider) poll(ctx context.Context, id int64) {
+	d := p.deps()
+	backoff := time.Second
+	for ctx.Err() == nil {
+		ch, err := d.Channels.Read(ctx, id)
+		if apperr.KindOf(err) == apperr.KindNotFound {
+			return
+		}
+		if err != nil {
+			slog.Error("email: read the channel", "channel", id, "err", err)
+			sleep(ctx, backoff)
+			continue
+		}
+		cfg, err := parseConfig(ch)
+		if err != nil || cfg.IMAPHost == "" {
+			return
+		}
+		ok, until, err := p.claim(ctx, id)
+		if err != nil {
+			slog.Error("email: claim the mailbox", "channel", id, "err", err)
+			sleep(ctx, backoff)
+			continue
+		}
+		if !ok {
+			// Another node reads it: wait for its lease to end.
+			sleep(ctx, time.Until(until)+time.Second)
+			continue
+		}
+		began := time.Now()
+		err = p.session(ctx, ch, cfg)
+		if ctx.Err() != nil {
+			p.release(context.Background(), id)
+			return
+		}
+		if errors.Is(err, errLeaseLost) {
+			continue
+		}
+		if time.Since(began) > time.Minute {
+			backoff = time.Second
+		}
+		slog.Warn("email: IMAP session ended; reconnecting", "channel", id, "in", backoff, "err", err)
+		sleep(ctx, backoff)
+		backoff = min(backoff*2, 5*time.Minute)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// session connects, selects the mailbox, stores what arrived since the
+// last UID stored, then IDLEs until new mail, storing it as it comes. It
+// returns on a connection error, a lost lease, or ctx's end.
+func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) error {
+	newMail := make(chan struct{}, 1)
+	c, err := p.imapClient(ctx, cfg, &imapclient.UnilateralDataHandler{
+		Mailbox: func(data *imapclient.UnilateralDataMailbox) {
+			if data.NumMessages != nil {
+				select {
+				case newMail <- struct{}{}:
+				default:
+				}
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	sel, err := c.Select(cfg.IMAPMailbox, &imap.SelectOptions{}).Wait()
+	if err != nil {
+		return fmt.Errorf("email: select %s: %w", cfg.IMAPMailbox, err)
+	}
+	cur, err := p.loadCursor(ctx, ch.ID)
+	if err != nil {
+		return err
+	}
+	if cur.UIDValidity != sel.UIDValidity {
+		// A mailbox never read, or one the server renumbered: its unseen
+		// messages are read (a mailbox's years of read mail do not become
+		// conversations), what was stored already is recognised by its
+		// Message-ID, and the cursor moves past everything there was.
+		cur = cursor{UIDValidity: sel.UIDValidity}
+		if cur, err = p.fetchNew(ctx, c, ch, cur, true); err != nil {
+			return err
+		}
+		if next := uint32(sel.UIDNext); next > 0 && next-1 > cur.LastUID {
+			cur.LastUID = next - 1
+		}
+		if err := p.saveCursor(ctx, ch.ID, cur); err != nil {
+			return err
+		}
+	}
+	renewEvery := LeaseDuration / 3
+	renewAt := time.Now().Add(renewEvery)
+	for {
+		if cur, err = p.fetchNew(ctx, c, ch, cur, false); err != nil {
+			return err
+		}
+		if time.Now().After(renewAt) {
+			if err := p.renew(ctx, ch.ID); err != nil {
+				return err
+			}
+			renewAt = time.Now().Add(renewEvery)
+		}
+		idle, err := c.Idle()
+		if err != nil {
+			return fmt.Errorf("email: idle: %w", err)
+		}
+		t := time.NewTimer(time.Until(renewAt))
+		select {
+		case <-newMail:
+		case <-t.C:
+		case <-ctx.Done():
+		case <-c.Closed():
+		}
+		t.Stop()
+		if err := idle.Close(); err != nil {
+			return fmt.Errorf("email: idle: %w", err)
+		}
+		if err := idle.Wait(); err != nil {
+			return fmt.Errorf("email: idle: %w", err)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// fetchNew stores each message after cur.LastUID (unseen ones only, if
+// unseenOnly) in UID order, marks it \Seen once stored, and moves the
+// cursor past it.
+func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channel.Channel, cur cursor, unseenOnly bool) (cursor, error) {
+	var set imap.UIDSet
+	set.AddRange(imap.UID(cur.LastUID+1), 0) // last+1:*
+	criteria := &imap.SearchCriteria{UID: []imap.UIDSet{set}}
+	if unseenOnly {
+		criteria.NotFlag = []imap.Flag{imap.FlagSeen}
+	}
+	found, err := c.UIDSearch(criteria, nil).Wait()
+	if err != nil {
+		return cur, fmt.Errorf("email: search: %w", err)
+	}
+	for _, uid := range found.AllUIDs() {
+		if uint32(uid) <= cur.LastUID {
+			continue // "n:*" names the last message even when its UID is below n
+		}
+		section := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Size: p.maxMessageBytes()}}
+		msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+		if err != nil {
+			return cur, fmt.Errorf("email: fetch %d: %w", uid, err)
+		}
+		if len(msgs) == 1 {
+			raw := msgs[0].FindBodySection(section)
+			if raw == nil && len(msgs[0].BodySection) > 0 {
+				raw = msgs[0].BodySection[0].Bytes
+			}
+			_, err := p.Deliver(ctx, ch, raw)
+			if apperr.KindOf(err) == apperr.KindInvalid {
+				// The receive path refuses it for good: moving on keeps the
+				// mailbox flowing; the message stays unseen in the mailbox
+				// for a person to look at.
+				slog.Error("email: a message the receive path refuses is left unseen in the mailbox", "channel", ch.ID, "uid", uid, "err", err)
+				cur.LastUID = uint32(uid)
+				if err := p.saveCursor(ctx, ch.ID, cur); err != nil {
+					return cur, err
+				}
+				continue
+			}
+			if err != nil {
+				return cur, err
+			}
+			flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}
+			if err := c.Store(imap.UIDSetNum(uid), flags, nil).Close(); err != nil {
+				slog.Warn("email: mark a message seen", "channel", ch.ID, "uid", uid, "err", err)
+			}
+		}
+		cur.LastUID = uint32(uid)
+		if err := p.saveCursor(ctx, ch.ID, cur); err != nil {
+			return cur, err
+		}
+	}
+	return cur, nil
+}
+
+func (p *Provider) maxMessageBytes() int64 {
+	if n := p.deps().MaxMessageBytes; n > 0 {
+		return n
+	}
+	return 25 << 20
+}
+
+// imapClient connects through the guard, logs in.
+func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := p.dialServer(dctx, cfg.imapAddr())
+	if err != nil {
+		return nil, err
+	}
+	opts := &imapclient.Options{UnilateralDataHandler: h, TLSConfig: p.tlsConfig(cfg.IMAPHost)}
+	var c *imapclient.Client
+	switch cfg.IMAPTLS {
+	case TLSImplicit:
+		c = imapclient.New(tls.Client(conn, opts.TLSConfig), opts)
+	case TLSStart:
+		if c, err = imapclient.NewStartTLS(conn, opts); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("email: imap starttls: %w", err)
+		}
+	default:
+		c = imapclient.New(conn, opts)
+	}
+	if err := c.WaitGreeting(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("email: imap greeting: %w", err)
+	}
+	if err := c.Login(cfg.IMAPUsername, cfg.IMAPPassword).Wait(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("email: imap login: %w", err)
+	}
+	return c, nil
+}

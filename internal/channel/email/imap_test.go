@@ -1,0 +1,212 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strconv"
+	"testing"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// newIMAP serves go-imap's in-memory server on loopback with one user
+// and an INBOX.
+func newIMAP(t *testing.T) (port int, u *imapmemserver.User) {
+	t.Helper()
+	mem := imapmemserver.New()
+	u = imapmemserver.NewUser("support@acme.example", "imap-pass")
+	if err := u.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	mem.AddUser(u)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return flushingSession{mem.NewSession()}, nil, nil
+		},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
+		InsecureAuth: true,
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	_, p, _ := net.SplitHostPort(ln.Addr().String())
+	port, _ = strconv.Atoi(p)
+	return port, u
+}
+
+// flushingSession sends the updates queued since the last command when
+// IDLE starts, as real servers do (Dovecot, Gmail): the in-memory server
+// otherwise holds them back until a later update, and mail appended just
+// before the poller enters IDLE would wait for its next lease renewal.
+type flushingSession struct{ imapserver.Session }
+
+func (s flushingSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	if err := s.Session.Poll(w, true); err != nil {
+		return err
+	}
+	return s.Session.Idle(w, stop)
+}
+
+func appendMail(t *testing.T, u *imapmemserver.User, mailbox string, raw []byte) {
+	t.Helper()
+	if _, err := u.Append(mailbox, bytes.NewReader(raw), &imap.AppendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func unseen(t *testing.T, u *imapmemserver.User, mailbox string) uint32 {
+	t.Helper()
+	st, err := u.Status(mailbox, &imap.StatusOptions{NumUnseen: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *st.NumUnseen
+}
+
+// runIMAP runs the provider's pollers until the test ends or stop is called.
+func runIMAP(t *testing.T, p *Provider) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { p.RunIMAP(ctx); close(done) }()
+	stopped := false
+	stop = func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			<-done
+		}
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func imapConfig(port int, mailbox string) map[string]any {
+	return map[string]any{"address": "support@acme.example", "imap_host": "127.0.0.1", "imap_port": port, "imap_tls": "none",
+		"imap_username": "support@acme.example", "imap_password": "imap-pass", "imap_mailbox": mailbox}
+}
+
+// The poller reads what the mailbox already holds unread, then waits in IDLE and
+// stores new mail as it is appended; each message stored is marked \Seen.
+// A restarted node (another poller, the same store) reads on from the
+// stored UID: nothing twice.
+func TestIMAPIdle(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		port, u := newIMAP(t)
+		// Mail read before the channel existed is history, not conversations.
+		if _, err := u.Append("INBOX", bytes.NewReader(fixture(t, "outlook_html_only.eml")), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}}); err != nil {
+			t.Fatal(err)
+		}
+		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
+		appendMail(t, u, "INBOX", fixture(t, "apple_attachments.eml"))
+		ch := e.channel(t, imapConfig(port, ""))
+		stop := runIMAP(t, e.p)
+		waitFor(t, "the existing mail", func() bool { return len(e.messages(t, ch.ID)) == 2 })
+		waitFor(t, "the existing mail marked seen", func() bool { return unseen(t, u, "INBOX") == 0 })
+
+		appendMail(t, u, "INBOX", fixture(t, "gmail_alternative.eml"))
+		waitFor(t, "mail appended during IDLE", func() bool { return len(e.messages(t, ch.ID)) == 3 })
+		waitFor(t, "the new mail marked seen", func() bool { return unseen(t, u, "INBOX") == 0 })
+		stop()
+
+		// Another node takes over (the lease was released on stop).
+		next := newEnv(t, d)
+		next.ws = e.ws
+		stop = runIMAP(t, next.p)
+		appendMail(t, u, "INBOX", fixture(t, "encoded_subject_utf8.eml"))
+		waitFor(t, "mail after the restart", func() bool { return len(e.messages(t, ch.ID)) == 4 })
+		stop()
+		msgs := e.messages(t, ch.ID)
+		seen := map[string]bool{}
+		for _, m := range msgs {
+			if seen[m.ProviderMessageID] {
+				t.Fatalf("stored twice: %s", m.ProviderMessageID)
+			}
+			seen[m.ProviderMessageID] = true
+		}
+		if len(msgs) != 4 || seen["AM6PR05MB6120D3A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5@AM6PR05MB6120.eurprd05.prod.outlook.com"] {
+			t.Fatalf("stored %d messages, the mail read before included: %v", len(msgs), seen)
+		}
+		if msgs[3].Text != "你好，我的订单 88 还没有发货。" {
+			t.Fatalf("last = %+v", msgs[3])
+		}
+	})
+}
+
+// A mailbox whose UIDVALIDITY changed is read from the start again; what
+// was stored is recognised by Message-ID. A channel saved while the node
+// runs gets its poller at once (Connect).
+func TestIMAPUIDValidityAndConnect(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		port, u := newIMAP(t)
+		if err := u.Create("Support", nil); err != nil {
+			t.Fatal(err)
+		}
+		appendMail(t, u, "Support", fixture(t, "gmail_plain.eml"))
+		stop := runIMAP(t, e.p)
+		ch := e.channel(t, imapConfig(port, "Support"))
+		if err := e.p.Connect(context.Background(), ch, ""); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the mail of a channel saved while running", func() bool { return len(e.messages(t, ch.ID)) == 1 })
+		stop()
+
+		// The server renumbers the mailbox: same mail, a new UIDVALIDITY.
+		if err := u.Delete("Support"); err != nil {
+			t.Fatal(err)
+		}
+		if err := u.Create("Support", nil); err != nil {
+			t.Fatal(err)
+		}
+		appendMail(t, u, "Support", fixture(t, "gmail_plain.eml"))
+		appendMail(t, u, "Support", fixture(t, "outlook_html_only.eml"))
+		runIMAP(t, e.p)
+		waitFor(t, "the renumbered mailbox read again", func() bool { return unseen(t, u, "Support") == 0 })
+		if msgs := e.messages(t, ch.ID); len(msgs) != 2 {
+			t.Fatalf("after the renumbering: %d messages", len(msgs))
+		}
+	})
+}
+
+// Of two nodes, one holds a mailbox's lease; the other gets it once it is
+// released (or has run out).
+func TestMailboxLease(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, b := newEnv(t, d), newEnv(t, d)
+		ch := a.channel(t, imapConfig(1, ""))
+		if ok, _, err := a.p.claim(ctx, ch.ID); !ok || err != nil {
+			t.Fatalf("a's claim = %v, %v", ok, err)
+		}
+		ok, until, err := b.p.claim(ctx, ch.ID)
+		if ok || err != nil || until.IsZero() {
+			t.Fatalf("b's claim while a holds it = %v, %v, %v", ok, until, err)
+		}
+		if ok, _, _ := a.p.claim(ctx, ch.ID); !ok {
+			t.Fatal("a cannot renew its own claim")
+		}
+		if err := b.p.renew(ctx, ch.ID); err != errLeaseLost {
+			t.Fatalf("b renews a's lease: %v", err)
+		}
+		if err := b.p.saveCursor(ctx, ch.ID, cursor{UIDValidity: 1, LastUID: 9}); err != errLeaseLost {
+			t.Fatalf("b moves a's cursor: %v", err)
+		}
+		a.p.release(ctx, ch.ID)
+		if ok, _, _ := b.p.claim(ctx, ch.ID); !ok {
+			t.Fatal("b cannot claim a released mailbox")
+		}
+		if err := a.p.renew(ctx, ch.ID); err != errLeaseLost {
+			t.Fatalf("a renews after losing it: %v", err)
+		}
+	})
+}

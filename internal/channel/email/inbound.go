@@ -1,0 +1,136 @@
+package email
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/email/emailtext"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
+)
+
+// maxFullTextBytes bounds the full text kept in a message's content (the
+// content object is at most conversation.MaxContentBytes); the raw
+// message keeps all of it.
+const maxFullTextBytes = 40 << 10
+
+// Content is the content of an inbound email message: what the timeline
+// shows beside the reply's text, and what a reply threads on.
+type Content struct {
+	Type  string       `json:"type"` // text or attachment
+	Text  string       `json:"text"` // the reply, as the timeline shows it
+	Email EmailContent `json:"email"`
+}
+
+// EmailContent is the email's own part of Content.
+type EmailContent struct {
+	Subject    string    `json:"subject"`
+	MessageID  string    `json:"message_id"`
+	InReplyTo  string    `json:"in_reply_to,omitempty"`
+	References []string  `json:"references,omitempty"`
+	From       Address   `json:"from"`
+	To         []Address `json:"to,omitempty"`
+	Cc         []Address `json:"cc,omitempty"`
+	Date       time.Time `json:"date,omitzero"`
+	// FullText is the whole body as text, quotes and signature included.
+	FullText string `json:"full_text"`
+	// FromHTML says FullText was made from the HTML body.
+	FromHTML bool `json:"from_html,omitempty"`
+	// RawMediaID is the stored raw message (.eml) in the media store; ""
+	// when it could not be stored.
+	RawMediaID string   `json:"raw_media_id,omitempty"`
+	Truncated  bool     `json:"truncated,omitempty"`
+	Problems   []string `json:"problems,omitempty"`
+}
+
+// Inbound is the item Receive stores for e, received on ch, whose raw
+// bytes are the media rawID ("" when they could not be stored: the
+// attachments are then not fetchable, the text is kept).
+func Inbound(ch channel.Channel, e Email, rawID string) conversation.Inbound {
+	reply := emailtext.Reply(e.Text)
+	c := Content{Type: "text", Text: reply, Email: EmailContent{Subject: e.Subject, MessageID: e.MessageID, InReplyTo: e.InReplyTo,
+		References: e.References, From: e.From, To: e.To, Cc: e.Cc, Date: e.Date, FromHTML: e.HTML, RawMediaID: rawID}}
+	c.Email.FullText = limit.CutBytes(e.Text, maxFullTextBytes)
+	c.Email.Truncated = len(c.Email.FullText) < len(e.Text)
+	for i, p := range e.Problems {
+		if i == 5 {
+			break
+		}
+		c.Email.Problems = append(c.Email.Problems, limit.Storable(p, 300))
+	}
+	in := conversation.Inbound{
+		Kind:              conversation.KindMessage,
+		WorkspaceID:       ch.WorkspaceID,
+		ChannelID:         ch.ID,
+		ExternalID:        e.From.Address,
+		Profile:           profile(e.From),
+		ProviderMessageID: e.MessageID,
+		Type:              "text",
+		Text:              reply,
+		Timestamp:         e.Date,
+	}
+	if strings.TrimSpace(reply) == "" && strings.TrimSpace(e.Subject) != "" {
+		in.Text = e.Subject // an empty body: the subject says what it is about
+	}
+	if rawID != "" {
+		for _, p := range e.Attachments {
+			in.Media = append(in.Media, conversation.MediaRef{Ref: rawID + "/" + strconv.Itoa(p.Index), Kind: kindOf(p.ContentType),
+				ContentType: p.ContentType, FileName: p.FileName, Size: p.Size})
+		}
+	}
+	if len(in.Media) > 0 && strings.TrimSpace(in.Text) == "" {
+		in.Type, c.Type = "attachment", "attachment"
+	}
+	in.Content, _ = json.Marshal(c)
+	for len(in.Content) > conversation.MaxContentBytes && len(c.Email.FullText)+len(c.Text) > 0 {
+		c.Email.FullText, c.Email.Truncated = limit.CutBytes(c.Email.FullText, len(c.Email.FullText)/2), true
+		c.Text = limit.CutBytes(c.Text, len(c.Text)/2)
+		c.Email.References = nil
+		in.Content, _ = json.Marshal(c)
+	}
+	return in
+}
+
+// profile is what an email tells of its sender: the address, and the
+// display name split into first and last names.
+func profile(a Address) contact.Input {
+	var in contact.Input
+	if a.Address != "" {
+		addr := a.Address
+		in.Email = &addr
+	}
+	name := strings.TrimSpace(strings.Trim(a.Name, `"'`))
+	if name == "" || strings.Contains(name, "@") {
+		return in
+	}
+	// "Lovelace, Ada" is how Outlook shows a directory name.
+	if last, first, ok := strings.Cut(name, ","); ok && strings.TrimSpace(first) != "" {
+		first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+		in.FirstName, in.LastName = &first, &last
+		return in
+	}
+	first, last, _ := strings.Cut(name, " ")
+	first, last = limit.CutBytes(first, 100), limit.CutBytes(strings.TrimSpace(last), 100)
+	in.FirstName = &first
+	if last != "" {
+		in.LastName = &last
+	}
+	return in
+}
+
+// kindOf is the attachment kind of a content type.
+func kindOf(ct string) string {
+	switch {
+	case strings.HasPrefix(ct, "image/"):
+		return "image"
+	case strings.HasPrefix(ct, "audio/"):
+		return "audio"
+	case strings.HasPrefix(ct, "video/"):
+		return "video"
+	}
+	return "file"
+}

@@ -1,0 +1,327 @@
+package email
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"mime"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset" // decodes the charsets real mail uses (ISO-8859-*, Windows-125x, …)
+	"github.com/emersion/go-message/mail"
+
+	"github.com/switchboard-chat/switchboard/internal/channel/email/emailtext"
+	"github.com/switchboard-chat/switchboard/internal/limit"
+)
+
+// Bounds on what one message may make the parser do. What is past them is
+// not read for the timeline; the raw message is kept whole all the same.
+const (
+	// MaxParts is how many MIME parts are looked at.
+	MaxParts = 100
+	// MaxAttachments is how many attachments become media references.
+	MaxAttachments = 20
+	// MaxBodyBytes bounds a text or HTML body read.
+	MaxBodyBytes = 4 << 20
+	// maxHeaderBytes bounds a message's (or a part's) header block.
+	maxHeaderBytes = 256 << 10
+	// maxRefs is how many References ids are kept.
+	maxRefs = 50
+)
+
+// Email is what Switchboard reads of one message.
+type Email struct {
+	MessageID  string // without angle brackets; a hash of the raw bytes when the message has none
+	InReplyTo  string
+	References []string
+	Subject    string
+	Date       time.Time
+	From       Address
+	To, Cc     []Address
+	// Text is the message's body as text: text/plain preferred, else the
+	// HTML body as text.
+	Text string
+	// HTML says Text came from an HTML body.
+	HTML bool
+	// Attachments are the parts that are files (inline images with a
+	// name among them), Index being their position in Walk order.
+	Attachments []Part
+	// Problems says what could not be read (malformed MIME, an unknown
+	// charset…); what could be read is kept.
+	Problems []string
+}
+
+// Address is a mailbox: its address (lower-cased) and display name.
+type Address struct {
+	Name    string `json:"name,omitempty"`
+	Address string `json:"address"`
+}
+
+// Part is an attachment of a message.
+type Part struct {
+	Index       int    // the leaf's position in Walk order: the media reference's part
+	ContentType string // as declared
+	FileName    string
+	Size        int64 // decoded bytes
+	Inline      bool
+}
+
+// Parse reads a raw message. It never fails: a message that cannot be read
+// at all still yields its Message-ID (a hash of the bytes) and the
+// problems met, so it is stored rather than dropped.
+func Parse(raw []byte) Email {
+	var e Email
+	ent, err := message.ReadWithOptions(bytes.NewReader(raw), &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes})
+	if err != nil && ent == nil {
+		e.Problems = append(e.Problems, "header: "+err.Error())
+		e.MessageID = rawID(raw)
+		e.Text = limit.Storable(string(raw), MaxBodyBytes)
+		return e
+	}
+	if err != nil {
+		e.Problems = append(e.Problems, err.Error())
+	}
+	h := mail.Header{Header: ent.Header}
+	e.readHeader(h)
+	if e.MessageID == "" {
+		e.MessageID = rawID(raw)
+	}
+	var plain, html string
+	var havePlain, haveHTML bool
+	werr := walk(ent, func(idx int, part *message.Entity, perr error) error {
+		if perr != nil {
+			e.Problems = append(e.Problems, "part "+strconv.Itoa(idx)+": "+perr.Error())
+		}
+		ct, params, _ := part.Header.ContentType()
+		if ct == "" {
+			ct = "text/plain"
+		}
+		disp, dparams, _ := part.Header.ContentDisposition()
+		name := fileName(params, dparams)
+		isText := ct == "text/plain" || ct == "text/html"
+		if isText && disp != "attachment" && name == "" {
+			body, err := readBody(part.Body)
+			if err != nil {
+				e.Problems = append(e.Problems, "part "+strconv.Itoa(idx)+": "+err.Error())
+			}
+			if ct == "text/plain" && !havePlain {
+				plain, havePlain = body, true
+			} else if ct == "text/html" && !haveHTML {
+				html, haveHTML = body, true
+			}
+			return nil
+		}
+		if strings.HasPrefix(ct, "multipart/") {
+			return nil // a multipart with no parts left to walk
+		}
+		if name == "" && disp != "attachment" && strings.HasPrefix(ct, "image/") {
+			// An unnamed inline image is the HTML's decoration (a
+			// signature's logo, a tracking pixel): the raw message keeps it.
+			return nil
+		}
+		if len(e.Attachments) >= MaxAttachments {
+			e.Problems = append(e.Problems, "more than "+strconv.Itoa(MaxAttachments)+" attachments: the rest are only in the raw message")
+			return errStop
+		}
+		n, err := io.Copy(io.Discard, part.Body)
+		if err != nil {
+			e.Problems = append(e.Problems, "part "+strconv.Itoa(idx)+": "+err.Error())
+		}
+		if n == 0 {
+			return nil // nothing to keep (the store takes no empty file)
+		}
+		if name == "" {
+			name = "part-" + strconv.Itoa(idx) + extension(ct)
+		}
+		e.Attachments = append(e.Attachments, Part{Index: idx, ContentType: ct, FileName: name, Size: n, Inline: disp == "inline"})
+		return nil
+	})
+	if werr != nil && !errors.Is(werr, errStop) {
+		e.Problems = append(e.Problems, "mime: "+werr.Error())
+	}
+	switch {
+	case havePlain && strings.TrimSpace(plain) != "":
+		e.Text = strings.TrimSpace(normalizeNewlines(plain))
+	case haveHTML:
+		e.Text, e.HTML = blankLines.ReplaceAllString(emailtext.HTMLToText(html), "\n\n"), true
+	default:
+		e.Text = strings.TrimSpace(normalizeNewlines(plain))
+	}
+	return e
+}
+
+// blankLines are runs of empty lines, which HTML's nested blocks leave.
+var blankLines = regexp.MustCompile(`\n[ \t]*\n(?:[ \t]*\n)+`)
+
+// errStop ends a walk early without being a problem of the message.
+var errStop = errors.New("stop")
+
+// walk calls fn for each leaf part of ent in order, with its index, up to
+// MaxParts parts; the index is what FetchMedia looks the part up by, so
+// both go through here.
+func walk(ent *message.Entity, fn func(idx int, part *message.Entity, err error) error) error {
+	idx := 0
+	seen := 0
+	return ent.Walk(func(_ []int, part *message.Entity, err error) error {
+		seen++
+		if seen > MaxParts {
+			return errors.New("more than " + strconv.Itoa(MaxParts) + " MIME parts: the rest are only in the raw message")
+		}
+		if part == nil {
+			return err
+		}
+		if part.MultipartReader() != nil {
+			return nil
+		}
+		i := idx
+		idx++
+		return fn(i, part, err)
+	})
+}
+
+func (e *Email) readHeader(h mail.Header) {
+	if id, err := h.MessageID(); err == nil && id != "" {
+		e.MessageID = clipID(id)
+	} else if v := strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"); v != "" {
+		e.MessageID = clipID(v)
+	}
+	if ids, err := h.MsgIDList("In-Reply-To"); err == nil && len(ids) > 0 {
+		e.InReplyTo = clipID(ids[0])
+	} else if v := strings.Trim(strings.TrimSpace(h.Get("In-Reply-To")), "<>"); v != "" && !strings.ContainsAny(v, " <>") {
+		e.InReplyTo = clipID(v)
+	}
+	if ids, err := h.MsgIDList("References"); err == nil {
+		if len(ids) > maxRefs {
+			ids = ids[len(ids)-maxRefs:]
+		}
+		for _, id := range ids {
+			e.References = append(e.References, clipID(id))
+		}
+	}
+	if s, err := h.Subject(); err == nil {
+		e.Subject = cleanLine(s, 998)
+	} else {
+		e.Subject = cleanLine(h.Get("Subject"), 998)
+	}
+	if d, err := h.Date(); err == nil {
+		e.Date = d
+	}
+	if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
+		e.From = address(from[0])
+	} else if a := looseAddress(h.Get("From")); a.Address != "" {
+		e.From = a
+	}
+	e.To = addresses(h, "To")
+	e.Cc = addresses(h, "Cc")
+}
+
+func addresses(h mail.Header, key string) []Address {
+	list, err := h.AddressList(key)
+	if err != nil {
+		return nil
+	}
+	var out []Address
+	for _, a := range list {
+		if len(out) == 100 {
+			break
+		}
+		out = append(out, address(a))
+	}
+	return out
+}
+
+func address(a *mail.Address) Address {
+	return Address{Name: cleanLine(a.Name, 200), Address: strings.ToLower(cleanLine(a.Address, 254))}
+}
+
+// looseAddress reads the address of a From header mail.AddressList
+// refuses: the part between angle brackets, or a bare word with an @.
+func looseAddress(v string) Address {
+	if i, j := strings.LastIndex(v, "<"), strings.LastIndex(v, ">"); i >= 0 && j > i {
+		return Address{Name: cleanLine(strings.Trim(strings.TrimSpace(v[:i]), `"`), 200), Address: strings.ToLower(cleanLine(v[i+1:j], 254))}
+	}
+	for _, f := range strings.Fields(v) {
+		if strings.Contains(f, "@") {
+			return Address{Address: strings.ToLower(cleanLine(f, 254))}
+		}
+	}
+	return Address{}
+}
+
+func fileName(ctParams, dispParams map[string]string) string {
+	name := dispParams["filename"]
+	if name == "" {
+		name = ctParams["name"]
+	}
+	if name != "" {
+		if dec, err := new(mime.WordDecoder).DecodeHeader(name); err == nil {
+			name = dec
+		}
+	}
+	return cleanLine(name, 200)
+}
+
+func extension(ct string) string {
+	if exts, _ := mime.ExtensionsByType(ct); len(exts) > 0 {
+		return exts[0]
+	}
+	return ".bin"
+}
+
+// readBody reads a text part, at most MaxBodyBytes of it, as valid UTF-8.
+func readBody(r io.Reader) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes))
+	s := string(b)
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return strings.ReplaceAll(s, "\x00", ""), err
+}
+
+func normalizeNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// cleanLine is a header value fit to store: one line, valid UTF-8, no
+// control characters, at most max bytes.
+func cleanLine(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' || r == '\t' {
+			return ' '
+		}
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return limit.CutBytes(strings.TrimSpace(s), max)
+}
+
+// maxIDLen bounds a message id: ids are provider message ids (at most
+// conversation.MaxExternalLen) once the brackets are off.
+const maxIDLen = 250
+
+func clipID(id string) string {
+	id = cleanLine(strings.Trim(strings.TrimSpace(id), "<>"), 1000)
+	if len(id) > maxIDLen {
+		// Too long to store as the provider id: a hash keeps it unique
+		// and stable across redeliveries.
+		sum := sha256.Sum256([]byte(id))
+		return "sha256-" + hex.EncodeToString(sum[:]) + "@long-id"
+	}
+	return id
+}
+
+// rawID is the id of a message without a Message-ID: the same bytes
+// delivered twice are the same message.
+func rawID(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return "sha256-" + hex.EncodeToString(sum[:]) + "@switchboard.invalid"
+}

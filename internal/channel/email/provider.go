@@ -1,0 +1,128 @@
+package email
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"net"
+	"net/http"
+	"sync"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
+)
+
+// Type is the email channel's type name.
+const Type = "email"
+
+// Provider is the email channel.
+type Provider struct {
+	dial   func(ctx context.Context, network, addr string) (net.Conn, error)
+	holder string // this node's name on mailbox leases
+
+	mu sync.RWMutex
+	d  Deps
+	// TLSConfig, when set, is used for IMAP and SMTP connections (tests
+	// trust their own certificate); nil: the system's roots.
+	TLSConfig *tls.Config
+
+	pollers pollers
+}
+
+// Deps are what the provider needs beyond the HTTP client: the store, to
+// read a conversation's thread when replying and to keep mailbox cursors
+// and leases; the media store, for raw messages and attachments; the
+// channels and the receive path, for mail the SMTP listener and the IMAP
+// pollers bring in.
+type Deps struct {
+	DB       *db.DB
+	Media    Store
+	Channels *channel.Service
+	Receiver channel.Receiver
+	Clock    clock.Clock
+	// MaxMessageBytes bounds a message read from a mailbox (the media
+	// store's limit; 0: 25 MiB). The SMTP listener has its own option.
+	MaxMessageBytes int64
+}
+
+var (
+	_ channel.Provider     = (*Provider)(nil)
+	_ channel.MediaFetcher = (*Provider)(nil)
+	_ channel.Prober       = (*Provider)(nil)
+	_ channel.Connector    = (*Provider)(nil)
+)
+
+// New returns the email provider, dialling SMTP and IMAP servers through
+// client's guarded dialer (nil: a guard that allows no private network).
+func New(client *http.Client) *Provider {
+	if client == nil {
+		client = netguard.New(netguard.Options{}).Client()
+	}
+	p := &Provider{holder: randomHex(8)}
+	if t, ok := client.Transport.(*http.Transport); ok && t.DialContext != nil {
+		p.dial = t.DialContext
+	} else {
+		p.dial = netguard.New(netguard.Options{}).Client().Transport.(*http.Transport).DialContext
+	}
+	return p
+}
+
+// Attach gives the provider what it needs beyond the HTTP client (see Deps).
+func (p *Provider) Attach(d Deps) {
+	d.Clock = clock.OrReal(d.Clock)
+	p.mu.Lock()
+	p.d = d
+	p.mu.Unlock()
+}
+
+func (p *Provider) deps() Deps {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.d
+}
+
+// Type implements channel.Provider.
+func (*Provider) Type() string { return Type }
+
+// Schema implements channel.Provider.
+func (*Provider) Schema() channel.Schema { return schema }
+
+// Validate implements channel.Provider.
+func (*Provider) Validate(config json.RawMessage, check channel.Check) (json.RawMessage, error) {
+	return validateConfig(config, check.Guard)
+}
+
+// Capabilities implements channel.Provider: files of every kind, no
+// buttons (quick replies are numbered lines), no window, long text.
+func (*Provider) Capabilities() channel.Capabilities {
+	return channel.Capabilities{
+		Attachments:   []string{"image", "video", "audio", "file"},
+		MaxTextLength: conversation.MaxTextLen,
+	}
+}
+
+// MapStatus implements channel.Provider: mail reports no delivery
+// statuses Switchboard reads (a bounce arrives as a message).
+func (*Provider) MapStatus(string) (string, bool) { return "", false }
+
+// Webhooks implements channel.Provider: mail comes in through the node's
+// SMTP listener and the IMAP pollers, not over HTTP.
+func (*Provider) Webhooks(channel.Inbox) []channel.Route { return nil }
+
+// Connect implements channel.Connector: a saved channel's IMAP poller is
+// (re)started with its new settings.
+func (p *Provider) Connect(_ context.Context, ch channel.Channel, _ string) error {
+	p.pollers.wake(ch.ID)
+	return nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,354 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+// SendTimeout bounds one delivery to the SMTP server.
+const SendTimeout = 60 * time.Second
+
+// DefaultSubject is the subject of a reply in a conversation no email
+// started.
+const DefaultSubject = "Your conversation with us"
+
+// thread is what a reply threads on: the latest inbound email of the
+// conversation on the channel.
+type thread struct {
+	Subject    string
+	MessageID  string
+	References []string
+}
+
+// Send implements channel.Provider: the message goes out through the
+// channel's SMTP server as a reply to the conversation's latest email —
+// Subject "Re: …", In-Reply-To that email's Message-ID, References its
+// references and that id — so the contact's mail client keeps one thread.
+// The Message-ID is ours and is returned as the provider message id. The
+// server's 5xx answer fails the message for good with its text; 4xx and
+// network errors are retried.
+func (p *Provider) Send(ctx context.Context, ch channel.Channel, to string, msg conversation.Message) (string, error) {
+	cfg, err := parseConfig(ch)
+	if err != nil || cfg.Address == "" {
+		return "", outbound.Permanent("the channel has no address configured")
+	}
+	if cfg.SMTPHost == "" {
+		return "", outbound.Permanent("the channel has no SMTP server configured for replies")
+	}
+	if _, err := mail.ParseAddress(to); err != nil || strings.ContainsAny(to, "\r\n") {
+		return "", outbound.Permanent(fmt.Sprintf("the contact's id %q is not an email address", limit.CutBytes(to, 100)))
+	}
+	th, err := p.thread(ctx, ch.ID, msg)
+	if err != nil {
+		return "", err
+	}
+	id := messageID(msg, cfg.Address)
+	raw, err := p.compose(ctx, ch, cfg, to, th, id, msg)
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	if err := p.submit(ctx, cfg, to, raw); err != nil {
+		return "", fmt.Errorf("email: send message %d: %w", msg.ID, err)
+	}
+	return id, nil
+}
+
+// messageID is our Message-ID of an outbound message: the same for every
+// attempt of it, so a retry of a mail the server did accept is one mail
+// to the contact's client.
+func messageID(msg conversation.Message, address string) string {
+	domain := address[strings.LastIndex(address, "@")+1:]
+	return "switchboard." + strconv.FormatInt(msg.WorkspaceID, 10) + "." + strconv.FormatInt(msg.ID, 10) + "@" + domain
+}
+
+// thread reads the latest inbound email of msg's conversation (or, without
+// one, of its contact) on the channel.
+func (p *Provider) thread(ctx context.Context, channelID int64, msg conversation.Message) (thread, error) {
+	d := p.deps()
+	if d.DB == nil {
+		return thread{Subject: DefaultSubject}, nil
+	}
+	q := `SELECT content FROM messages WHERE channel_id = ? AND conversation_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1`
+	arg := msg.ConversationID
+	if arg == 0 {
+		q, arg = `SELECT content FROM messages WHERE channel_id = ? AND contact_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1`, msg.ContactID
+	}
+	var content string
+	err := d.DB.Reader().QueryRow(ctx, q, channelID, arg).Scan(&content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return thread{Subject: DefaultSubject}, nil
+	}
+	if err != nil {
+		return thread{}, fmt.Errorf("email: read the thread: %w", err)
+	}
+	var c Content
+	_ = json.Unmarshal([]byte(content), &c)
+	th := thread{Subject: c.Email.Subject, MessageID: c.Email.MessageID, References: c.Email.References}
+	if strings.TrimSpace(th.Subject) == "" {
+		th.Subject = DefaultSubject
+	}
+	return th, nil
+}
+
+// replySubject is "Re: subject", without piling up prefixes.
+func replySubject(s string) string {
+	t := strings.TrimSpace(s)
+	for _, pre := range []string{"re:", "aw:", "sv:", "réf. :", "ref:"} {
+		if len(t) >= len(pre) && strings.EqualFold(t[:len(pre)], pre) {
+			return "Re: " + strings.TrimSpace(t[len(pre):])
+		}
+	}
+	return "Re: " + t
+}
+
+// outContent is what an outbound message's content may carry.
+type outContent struct {
+	Replies    []string `json:"replies"`
+	Attachment *struct {
+		MediaID  string `json:"media_id"`
+		URL      string `json:"url"`
+		FileName string `json:"file_name"`
+	} `json:"attachment"`
+	Attachments []struct {
+		Type string `json:"type"`
+		URL  string `json:"url"`
+	} `json:"attachments"`
+}
+
+// body is the text of msg: its text, quick replies as numbered lines,
+// attachments given by URL as links.
+func body(msg conversation.Message, c outContent) string {
+	var b strings.Builder
+	b.WriteString(msg.Text)
+	if len(c.Replies) > 0 {
+		b.WriteString("\n")
+		for i, r := range c.Replies {
+			fmt.Fprintf(&b, "\n%d. %s", i+1, r)
+		}
+		b.WriteString("\n\nReply with the number or the text of your choice.")
+	}
+	if c.Attachment != nil && c.Attachment.MediaID == "" && c.Attachment.URL != "" {
+		c.Attachments = append(c.Attachments, struct {
+			Type string `json:"type"`
+			URL  string `json:"url"`
+		}{URL: c.Attachment.URL})
+	}
+	for _, a := range c.Attachments {
+		if a.URL != "" {
+			fmt.Fprintf(&b, "\n\n%s", a.URL)
+		}
+	}
+	return strings.TrimSpace(b.String()) + "\n"
+}
+
+// compose writes the MIME message.
+func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, to string, th thread, id string, msg conversation.Message) ([]byte, error) {
+	var c outContent
+	if len(bytes.TrimSpace(msg.Content)) > 0 {
+		_ = json.Unmarshal(msg.Content, &c)
+	}
+	var h mail.Header
+	h.SetDate(time.Now())
+	h.SetAddressList("From", []*mail.Address{{Name: cfg.DisplayName, Address: cfg.Address}})
+	h.SetAddressList("To", []*mail.Address{{Address: to}})
+	h.SetSubject(replySubject(th.Subject))
+	h.SetMessageID(id)
+	if th.MessageID != "" {
+		h.SetMsgIDList("In-Reply-To", []string{th.MessageID})
+		refs := append(append([]string(nil), th.References...), th.MessageID)
+		h.SetMsgIDList("References", refs)
+	}
+	text := body(msg, c)
+	var buf bytes.Buffer
+	if c.Attachment == nil || c.Attachment.MediaID == "" {
+		h.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+		w, err := mail.CreateSingleInlineWriter(&buf, h)
+		if err != nil {
+			return nil, fmt.Errorf("email: compose: %w", err)
+		}
+		io.WriteString(w, text)
+		if err := w.Close(); err != nil {
+			return nil, fmt.Errorf("email: compose: %w", err)
+		}
+		return buf.Bytes(), nil
+	}
+	store := p.deps().Media
+	if store == nil {
+		return nil, outbound.Permanent("the node stores no media: the attachment cannot be sent")
+	}
+	file, info, err := store.Open(ctx, ch.WorkspaceID, c.Attachment.MediaID)
+	if err != nil {
+		return nil, outbound.Permanent("the attachment is no longer stored")
+	}
+	defer file.Close()
+	mw, err := mail.CreateWriter(&buf, h)
+	if err != nil {
+		return nil, fmt.Errorf("email: compose: %w", err)
+	}
+	var th2 mail.InlineHeader
+	th2.SetContentType("text/plain", map[string]string{"charset": "utf-8"})
+	tw, err := mw.CreateSingleInline(th2)
+	if err != nil {
+		return nil, fmt.Errorf("email: compose: %w", err)
+	}
+	io.WriteString(tw, text)
+	tw.Close()
+	var ah mail.AttachmentHeader
+	ct := info.ContentType
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	mt, params, _ := splitType(ct)
+	ah.SetContentType(mt, params)
+	name := info.FileName
+	if name == "" {
+		name = c.Attachment.FileName
+	}
+	if name == "" {
+		name = "attachment"
+	}
+	ah.SetFilename(name)
+	aw, err := mw.CreateAttachment(ah)
+	if err != nil {
+		return nil, fmt.Errorf("email: compose: %w", err)
+	}
+	if _, err := io.Copy(aw, io.LimitReader(file, MaxRawBytes)); err != nil {
+		return nil, fmt.Errorf("email: compose: read the attachment: %w", err)
+	}
+	aw.Close()
+	if err := mw.Close(); err != nil {
+		return nil, fmt.Errorf("email: compose: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func splitType(ct string) (string, map[string]string, error) {
+	base, rest, _ := strings.Cut(ct, ";")
+	params := map[string]string{}
+	for _, kv := range strings.Split(rest, ";") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok {
+			params[strings.ToLower(k)] = strings.Trim(v, `"`)
+		}
+	}
+	return strings.TrimSpace(base), params, nil
+}
+
+// submit hands raw to the channel's SMTP server for to.
+func (p *Provider) submit(ctx context.Context, cfg Config, to string, raw []byte) error {
+	c, err := p.smtpClient(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.Mail(cfg.Address, nil); err != nil {
+		return smtpError(err)
+	}
+	if err := c.Rcpt(to, nil); err != nil {
+		return smtpError(err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		return smtpError(err)
+	}
+	if _, err := w.Write(raw); err != nil {
+		return smtpError(err)
+	}
+	if err := w.Close(); err != nil {
+		return smtpError(err)
+	}
+	c.Quit()
+	return nil
+}
+
+// smtpClient connects to the channel's SMTP server through the guard,
+// says hello and authenticates.
+func (p *Provider) smtpClient(ctx context.Context, cfg Config) (*smtp.Client, error) {
+	conn, err := p.dialServer(ctx, cfg.smtpAddr())
+	if err != nil {
+		return nil, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	var c *smtp.Client
+	switch cfg.SMTPTLS {
+	case TLSImplicit:
+		c = smtp.NewClient(tls.Client(conn, p.tlsConfig(cfg.SMTPHost)))
+	case TLSStart:
+		if c, err = smtp.NewClientStartTLS(conn, p.tlsConfig(cfg.SMTPHost)); err != nil {
+			conn.Close()
+			return nil, smtpError(err)
+		}
+	default:
+		c = smtp.NewClient(conn)
+	}
+	domain := cfg.Address[strings.LastIndex(cfg.Address, "@")+1:]
+	if err := c.Hello(domain); err != nil {
+		c.Close()
+		return nil, smtpError(err)
+	}
+	if cfg.SMTPUsername != "" {
+		if err := c.Auth(sasl.NewPlainClient("", cfg.SMTPUsername, cfg.SMTPPassword)); err != nil {
+			c.Close()
+			return nil, smtpError(err)
+		}
+	}
+	return c, nil
+}
+
+func (p *Provider) tlsConfig(host string) *tls.Config {
+	if p.TLSConfig != nil {
+		c := p.TLSConfig.Clone()
+		if c.ServerName == "" {
+			c.ServerName = strings.Trim(host, "[]")
+		}
+		return c
+	}
+	return &tls.Config{ServerName: strings.Trim(host, "[]"), MinVersion: tls.VersionTLS12}
+}
+
+// dialServer connects to a mail server through the node's guard: a server
+// on an address it refuses fails for good, saying how to allow it.
+func (p *Provider) dialServer(ctx context.Context, addr string) (net.Conn, error) {
+	conn, err := p.dial(ctx, "tcp", addr)
+	if err != nil {
+		var denied *netguard.DeniedError
+		if errors.As(err, &denied) {
+			return nil, outbound.Permanent("the mail server " + addr + ": " + denied.Reason())
+		}
+		return nil, err
+	}
+	return conn, nil
+}
+
+// smtpError is a server's refusal as an outbound error: 5xx fails the
+// message for good with the server's words, anything else is retried.
+func smtpError(err error) error {
+	var se *smtp.SMTPError
+	if errors.As(err, &se) && se.Code >= 500 && se.Code < 600 {
+		return outbound.Permanent(limit.Storable(fmt.Sprintf("the mail server refused the message: %d %s", se.Code, se.Message), 300))
+	}
+	return err
+}

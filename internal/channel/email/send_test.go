@@ -1,0 +1,217 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-smtp"
+
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+func sinkConfig(s *sink) map[string]any {
+	return map[string]any{"address": "support@acme.example", "smtp_host": "127.0.0.1", "smtp_port": s.port(), "smtp_tls": "none"}
+}
+
+// A reply in a conversation no email started gets the default subject and
+// no threading headers; quick replies are numbered lines; an attachment
+// is a MIME part with its name and type.
+func TestSendShapes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		s := newSink(t, "", "")
+		ch := e.channel(t, sinkConfig(s))
+
+		msg := conversation.Message{ID: 41, WorkspaceID: e.ws, Type: "quick_reply", Text: "What do you need?",
+			Content: json.RawMessage(`{"type":"quick_reply","text":"What do you need?","replies":["Sales","Support"]}`)}
+		id, err := e.p.Send(ctx, ch, "grace@hopper.example", msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id != "switchboard."+itoa(int(e.ws))+".41@acme.example" {
+			t.Fatalf("id = %q", id)
+		}
+		got := s.got()[0]
+		h := header(t, got.raw)
+		if v, _ := h.Subject(); v != "Re: "+DefaultSubject {
+			t.Errorf("subject = %q", v)
+		}
+		if h.Get("Mime-Version") != "1.0" || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") || !strings.Contains(h.Get("Content-Type"), "utf-8") {
+			t.Errorf("MIME headers: %q %q", h.Get("Mime-Version"), h.Get("Content-Type"))
+		}
+		if h.Get("In-Reply-To") != "" || h.Get("References") != "" {
+			t.Errorf("threading headers without a thread: %q %q", h.Get("In-Reply-To"), h.Get("References"))
+		}
+		if b := bodyText(t, got.raw); !strings.Contains(b, "What do you need?\n\n1. Sales\n2. Support") {
+			t.Errorf("body = %q", b)
+		}
+		// The same message again (a retry) has the same Message-ID.
+		if again, _ := e.p.Send(ctx, ch, "grace@hopper.example", msg); again != id {
+			t.Errorf("retry id = %q", again)
+		}
+
+		fileID, err := e.media.Save(ctx, e.ws, "invoice.pdf", strings.NewReader("%PDF-1.4\n% an invoice\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		att := conversation.Message{ID: 42, WorkspaceID: e.ws, Type: "attachment", Text: "Here is the invoice.",
+			Content: json.RawMessage(`{"attachment":{"type":"file","media_id":"` + fileID + `","file_name":"invoice.pdf"}}`)}
+		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", att); err != nil {
+			t.Fatal(err)
+		}
+		r, err := mail.CreateReader(bytes.NewReader(s.got()[2].raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text string
+		var files []string
+		for {
+			p, err := r.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(p.Body)
+			switch h := p.Header.(type) {
+			case *mail.InlineHeader:
+				text = string(b)
+			case *mail.AttachmentHeader:
+				name, _ := h.Filename()
+				ct, _, _ := h.ContentType()
+				files = append(files, name+" "+ct+" "+string(b))
+			}
+		}
+		if !strings.Contains(text, "Here is the invoice.") || len(files) != 1 || files[0] != "invoice.pdf application/pdf %PDF-1.4\n% an invoice\n" {
+			t.Fatalf("text %q, files %q", text, files)
+		}
+	})
+}
+
+func bodyText(t *testing.T, raw []byte) string {
+	t.Helper()
+	r, err := mail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(p.Body)
+	return strings.ReplaceAll(string(b), "\r\n", "\n")
+}
+
+// The server's 5xx fails the message for good with its words; 4xx and a
+// server that cannot be reached are retried; wrong credentials are the
+// server's 5xx too.
+func TestSendErrors(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		s := newSink(t, "bot", "right")
+		cfg := sinkConfig(s)
+		cfg["smtp_username"], cfg["smtp_password"] = "bot", "right"
+		ch := e.channel(t, cfg)
+		msg := conversation.Message{ID: 7, WorkspaceID: e.ws, Type: "text", Text: "hello"}
+		var perm *outbound.PermanentError
+
+		s.refuse = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "Mailbox unavailable"}
+		_, err := e.p.Send(ctx, ch, "grace@hopper.example", msg)
+		if !errors.As(err, &perm) || !strings.Contains(err.Error(), "550 Mailbox unavailable") {
+			t.Fatalf("5xx: %v", err)
+		}
+		s.refuse = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try later"}
+		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", msg); err == nil || errors.As(err, &perm) {
+			t.Fatalf("4xx: %v", err)
+		}
+		s.refuse = nil
+		if _, err := e.p.Send(ctx, ch, "not an address", msg); !errors.As(err, &perm) {
+			t.Fatalf("bad recipient: %v", err)
+		}
+
+		cfg["smtp_password"] = "wrong"
+		bad := e.channel(t, cfg)
+		if _, err := e.p.Send(ctx, bad, "grace@hopper.example", msg); !errors.As(err, &perm) {
+			t.Fatalf("wrong password: %v", err)
+		}
+		cfg["smtp_password"], cfg["smtp_port"] = "right", 1
+		down := e.channel(t, cfg)
+		if _, err := e.p.Send(ctx, down, "grace@hopper.example", msg); err == nil || errors.As(err, &perm) {
+			t.Fatalf("unreachable server: %v", err)
+		}
+		// Without an SMTP server, replies cannot be sent at all.
+		noSMTP := e.channel(t, map[string]any{"address": "support@acme.example"})
+		if _, err := e.p.Send(ctx, noSMTP, "grace@hopper.example", msg); !errors.As(err, &perm) {
+			t.Fatalf("no SMTP: %v", err)
+		}
+	})
+}
+
+// A server on an address the node's guard refuses fails for good, without
+// a connection.
+func TestSendGuarded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		s := newSink(t, "", "")
+		ch := e.channel(t, sinkConfig(s))
+		guarded := New(nil)
+		guarded.Attach(e.p.deps())
+		_, err := guarded.Send(context.Background(), ch, "grace@hopper.example", conversation.Message{ID: 1, Text: "hi"})
+		var perm *outbound.PermanentError
+		if !errors.As(err, &perm) || !strings.Contains(err.Error(), "--allow-private-networks") && !strings.Contains(err.Error(), "allow") {
+			t.Fatalf("guarded send: %v", err)
+		}
+		if len(s.got()) != 0 {
+			t.Fatal("the refused server got mail")
+		}
+	})
+}
+
+// Each attachment of a stored mail is extracted from the raw message by
+// its reference.
+func TestFetchMedia(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		ch := e.channel(t, map[string]any{"address": "support@acme.example"})
+		if _, err := e.p.Deliver(ctx, ch, fixture(t, "apple_attachments.eml")); err != nil {
+			t.Fatal(err)
+		}
+		var refs []string
+		e2 := Parse(fixture(t, "apple_attachments.eml"))
+		raw := e.messages(t, ch.ID)[0].Content.Email.RawMediaID
+		for _, a := range e2.Attachments {
+			refs = append(refs, raw+"/"+itoa(a.Index))
+		}
+		want := []struct{ ct, name, prefix string }{{"image/png", "IMG_0042.png", "\x89PNG"}, {"application/pdf", "delivery-note.pdf", "%PDF-1.4"}}
+		for i, ref := range refs {
+			f, err := e.p.FetchMedia(ctx, ch, conversation.MediaRef{Ref: ref})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(f.Body)
+			f.Body.Close()
+			if f.ContentType != want[i].ct || f.FileName != want[i].name || !bytes.HasPrefix(b, []byte(want[i].prefix)) {
+				t.Errorf("part %s = %s %s %q", ref, f.ContentType, f.FileName, b[:8])
+			}
+		}
+		var perm *outbound.PermanentError
+		for _, bad := range []string{"nope", raw + "/99", "0123456789abcdef0123456789abcdef/1", raw + "/-1"} {
+			if _, err := e.p.FetchMedia(ctx, ch, conversation.MediaRef{Ref: bad}); !errors.As(err, &perm) {
+				t.Errorf("FetchMedia(%q) = %v, want a permanent error", bad, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,81 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// NewConsumer returns the consumer that turns events into deliveries: for
+// each event, one pending delivery per enabled endpoint of its workspace
+// that wants it, inserted in the write that moves the cursor (so each is
+// made exactly once), due at once.
+func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group, giveUp time.Duration) *event.Consumer {
+	return event.NewConsumer(d, hub, g, event.ConsumerConfig{
+		Name:  ConsumerName,
+		Types: logTypes,
+		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
+			endpoints := map[int64][]Endpoint{} // by workspace, for this batch
+			made := false
+			for _, e := range events {
+				name := subscription(e)
+				if name == "" {
+					continue
+				}
+				eps, ok := endpoints[e.WorkspaceID]
+				if !ok {
+					var err error
+					if eps, err = enabledEndpoints(ctx, tx, e.WorkspaceID); err != nil {
+						return err
+					}
+					endpoints[e.WorkspaceID] = eps
+				}
+				var b []byte
+				for _, ep := range eps {
+					if !ep.wants(name) {
+						continue
+					}
+					if b == nil {
+						var err error
+						if b, err = body(e); err != nil {
+							return err
+						}
+					}
+					if _, err := tx.Exec(ctx, `INSERT INTO webhook_deliveries (workspace_id, endpoint_id, event_id, event_type, conversation_id,
+						body, state, next_attempt_at, give_up_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+						ON CONFLICT (endpoint_id, event_id) WHERE event_id > 0 DO NOTHING`,
+						e.WorkspaceID, ep.ID, e.ID, string(e.Type), e.ConversationID, string(b), tx.Now(), tx.Now()+giveUp.Milliseconds(), tx.Now()); err != nil {
+						return fmt.Errorf("webhook: delivery of event %d: %w", e.ID, err)
+					}
+					made = true
+				}
+			}
+			if made {
+				tx.Due(DueKind, 0)
+			}
+			return nil
+		},
+	})
+}
+
+// enabledEndpoints returns the workspace's enabled endpoints, in tx.
+func enabledEndpoints(ctx context.Context, tx *db.Tx, workspaceID int64) ([]Endpoint, error) {
+	rows, err := tx.Query(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE workspace_id = ? AND enabled = 1`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: endpoints: %w", err)
+	}
+	defer rows.Close()
+	var out []Endpoint
+	for rows.Next() {
+		ep, err := scanEndpoint(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ep)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import "../../../lib/i18n";
+
+type Listener = (e: { type: string; conversation_id?: number; contact_id?: number }) => void;
+const listeners: Listener[] = [];
+vi.mock("../../../lib/liveContext", () => ({
+  useLive: () => ({
+    subscribe(fn: Listener) {
+      listeners.push(fn);
+      return () => listeners.splice(listeners.indexOf(fn), 1);
+    },
+  }),
+}));
+vi.mock("../editor/EditorPage", () => ({ runQueryKey: (w: number, r: number | null) => ["workflows", String(w), "run", r] }));
+const { TestPanel } = await import("./TestPanel");
+
+const asked = {
+  workflow_id: 3,
+  published_version: 2,
+  draft_differs: true,
+  trigger_type: "conversation_opened",
+  mode: "chat",
+  started: true,
+  contact_id: 7,
+  contact_name: "Test contact (Ana)",
+  conversation: { id: 11, status: "open" },
+  run: { id: 21, version: 2, status: "waiting_reply", step: "ask_need" },
+  messages: [
+    { id: 1, direction: "in", type: "text", text: "Hello", content: {}, status: "received" },
+    { id: 2, direction: "out", type: "quick_reply", text: "What do you need?", content: { type: "quick_reply", replies: ["Sales", "Billing"] }, status: "sent" },
+  ],
+};
+const assigned = {
+  ...asked,
+  conversation: { id: 11, status: "open", assignee_id: 4, assignee_name: "Bea", team_id: 2, team_name: "Billing" },
+  run: { id: 21, version: 2, status: "finished", step: "to_billing" },
+  messages: [...asked.messages, { id: 3, direction: "in", type: "text", text: "Billing", content: {}, status: "received" }],
+};
+
+function json(body: unknown, status = 200) {
+  return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  listeners.length = 0;
+});
+
+describe("TestPanel", () => {
+  it("shows the chat, answers with an option button, highlights the run and follows live events", async () => {
+    let state: unknown = asked;
+    const fetchMock = vi.fn((url: string, init?: RequestInit) => {
+      if (init?.method === "POST" && String(url).endsWith("/test/messages")) {
+        expect(JSON.parse(String(init.body)).text).toBe("Billing");
+        state = assigned;
+      }
+      return json(state);
+    });
+    vi.stubGlobal("fetch", fetchMock);
+    const onRun = vi.fn();
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <TestPanel workflowID={3} workflow={{} as never} onRun={onRun} />
+      </QueryClientProvider>,
+    );
+    await screen.findByText("What do you need?");
+    expect(screen.getByTestId("test-status").textContent).toContain("Waiting for the answer at ask_need");
+    expect(screen.getByTestId("test-version").textContent).toContain("your draft's changes are not in it");
+    await waitFor(() => expect(onRun).toHaveBeenCalledWith(21));
+    const options = screen.getAllByTestId("test-quick-reply");
+    expect(options.map((o) => o.textContent)).toEqual(["Sales", "Billing"]);
+    fireEvent.click(options[1]!);
+    await waitFor(() => expect(screen.getByTestId("test-assignment").textContent).toBe("Assigned to Bea (Billing)"));
+    expect(screen.getByTestId("test-status").textContent).toContain("Finished");
+    // Answered: the buttons can no longer be clicked.
+    expect(screen.getAllByTestId("test-quick-reply").every((b) => (b as HTMLButtonElement).disabled)).toBe(true);
+
+    // A live event about the test conversation refetches the session.
+    const before = fetchMock.mock.calls.length;
+    listeners.forEach((l) => l({ type: "workflow.step", conversation_id: 11 }));
+    await waitFor(() => expect(fetchMock.mock.calls.length).toBeGreaterThan(before));
+    const after = fetchMock.mock.calls.length;
+    listeners.forEach((l) => l({ type: "message.received", conversation_id: 99, contact_id: 98 }));
+    expect(fetchMock.mock.calls.length).toBe(after);
+  });
+
+  it("asks to publish first and keeps the composer off", async () => {
+    vi.stubGlobal("fetch", vi.fn(() => json({ ...asked, published_version: 0, started: false, run: undefined, conversation: undefined, messages: [] })));
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <TestPanel workflowID={3} workflow={{} as never} onRun={vi.fn()} />
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId("test-status").textContent).toContain("Publish the workflow to test it"));
+    expect((screen.getByLabelText("Message as the test contact") as HTMLTextAreaElement).disabled).toBe(true);
+  });
+});
