@@ -82,6 +82,9 @@ type Config struct {
 	MediaDir string
 	// MediaMaxBytes bounds one upload (0: media.DefaultMaxBytes).
 	MediaMaxBytes int64
+	// MediaS3, when set, keeps media in an S3-compatible bucket; MediaDir
+	// (or DataDir's media/) is then only where uploads are spooled.
+	MediaS3 *media.S3
 	// PublicURL is the node's address as integrators reach it; attachment
 	// URLs sent to them start with it (empty: paths alone).
 	PublicURL string
@@ -161,6 +164,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Conversations = conversation.New(d)
+	// Sends respect each channel's customer-service window.
+	a.Conversations.SetWindows(a.Channels)
 	// A merge of two contacts with an open conversation each closes one.
 	a.Contacts.SetConversationCloser(conversation.CloseForMergeTx)
 	a.Snippets = snippet.New(d)

@@ -80,7 +80,8 @@ func (a *App) buildChannels(ctx context.Context) error {
 		return err
 	}
 	// Saving a channel refuses a URL on an address sends would refuse.
-	a.Channels = channel.NewWithOptions(a.DB, channel.Options{Registry: reg, Keys: keys, Guard: a.outboundGuard()})
+	a.Channels = channel.NewWithOptions(a.DB, channel.Options{Registry: reg, Keys: keys, Guard: a.outboundGuard(),
+		PublicURL: a.cfg.PublicURL})
 	n, err := a.Channels.SealStored(ctx)
 	if err != nil {
 		return err

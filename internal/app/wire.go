@@ -31,6 +31,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 	dispatcher := outbound.New(a.DB, reg.Senders(), a.Metrics, outbound.Options{Group: a.Background, Due: a.Due,
 		Node: a.node.ID(), Lease: 2 * a.cfg.Lease, Channels: a.Channels})
 	a.engines = append(a.engines, dispatcher.Run)
+	a.wireMediaFetch()
 	var metricsHandler http.Handler // with a listener of their own, not on the main address
 	if a.cfg.MetricsAddr == "" {
 		metricsHandler = a.Metrics.Handler()

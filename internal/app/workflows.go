@@ -42,7 +42,7 @@ func (a *App) wireWorkflows() {
 	a.Workflows = workflow.NewService(a.DB)
 	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{
 		Group: a.Background, Due: a.Due, HTTPClient: a.outboundGuard().Client(), Node: a.node.ID(), Lease: a.cfg.Lease,
-		Classifier: a.workflowClassifier()})
+		Classifier: a.workflowClassifier(), Windows: a.Channels})
 	a.engines = append(a.engines, engine.Run)
 	a.Metrics.Register(engine.Collector())
 }

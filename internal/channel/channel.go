@@ -44,6 +44,13 @@ type Channel struct {
 	// with "set".
 	Secrets   map[string]string `json:"secrets"`
 	CreatedAt time.Time         `json:"created_at"`
+	// WebhookURL is where the provider delivers this channel's webhooks,
+	// to paste into the provider's settings (empty for a type without
+	// inbound webhooks; a path alone when the node has no public URL).
+	WebhookURL string `json:"webhook_url,omitempty"`
+	// Connection, in the answer to a save, is what became of registering
+	// the channel with its provider (Connector); absent otherwise.
+	Connection *Connection `json:"connection,omitempty"`
 
 	// Token is the channel's webhook token, made by Switchboard: the
 	// custom channel's bearer token (later: Telegram's secret-token
@@ -77,6 +84,9 @@ type Options struct {
 	Keys *secret.Keyring
 	// Guard: see SetGuard.
 	Guard *netguard.Guard
+	// PublicURL is the node's address as providers reach it: a channel's
+	// webhook URL starts with it, and a Connector is handed it on save.
+	PublicURL string
 }
 
 // Service reads and writes channels.
@@ -87,6 +97,8 @@ type Service struct {
 	cache  sync.Map // id -> cached: channels as webhooks see them
 	tokens sync.Map // sha256 of a token -> the id of its channel
 	guard  *netguard.Guard
+	// publicURL: see Options.PublicURL.
+	publicURL string
 }
 
 // cacheTTL bounds how long a webhook may authenticate against a channel
@@ -106,7 +118,7 @@ func New(d *db.DB) *Service { return NewWithOptions(d, Options{}) }
 
 // NewWithOptions returns a Service on d.
 func NewWithOptions(d *db.DB, o Options) *Service {
-	return &Service{db: d, reg: o.Registry, keys: o.Keys, guard: o.Guard}
+	return &Service{db: d, reg: o.Registry, keys: o.Keys, guard: o.Guard, publicURL: o.PublicURL}
 }
 
 // Registry returns the service's registry (nil for a bare service).
@@ -185,7 +197,8 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Chan
 	if err != nil {
 		return Channel{}, fmt.Errorf("channel: create: %w", err)
 	}
-	c.Secrets = hints(c)
+	c.Secrets, c.WebhookURL = hints(c), s.webhookURL(c)
+	c.Connection = s.connect(ctx, c)
 	return c, nil
 }
 
@@ -203,7 +216,7 @@ func (s *Service) scan(row interface{ Scan(...any) error }) (Channel, error) {
 	if err := s.open(&c, token, secrets); err != nil {
 		return Channel{}, err
 	}
-	c.Secrets = hints(c)
+	c.Secrets, c.WebhookURL = hints(c), s.webhookURL(c)
 	return c, nil
 }
 
@@ -324,5 +337,10 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 	}
 	s.cache.Delete(id)
 	c.Secrets = hints(c)
+	if len(in.Config) > 0 {
+		// Registered again when the configuration changed (a new token);
+		// a rename leaves the provider alone.
+		c.Connection = s.connect(ctx, c)
+	}
 	return c, nil
 }

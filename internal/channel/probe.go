@@ -51,3 +51,8 @@ func (s *Service) Test(ctx context.Context, workspaceID, id int64) (ProbeResult,
 	}
 	return prober.Probe(ctx, ch), nil
 }
+
+// errNoConnector: the channel's type registers nothing on save.
+func errNoConnector(typ string) error {
+	return apperr.Invalid("type", "a %s channel is not registered with its provider", typ)
+}

@@ -117,6 +117,11 @@ type Capabilities struct {
 	ReplyWindowRule    string `json:"reply_window_rule,omitempty"`
 	// MaxTextLength is the longest text message in characters (0: no limit).
 	MaxTextLength int `json:"max_text_length"`
+	// MaxMediaBytes bounds an inbound attachment fetched from the provider
+	// (0: the media store's limit); MediaKinds are the kinds of file kept
+	// (image, audio, video, file; empty: every kind the store accepts).
+	MaxMediaBytes int64    `json:"max_media_bytes,omitempty"`
+	MediaKinds    []string `json:"media_kinds,omitempty"`
 }
 
 // Inbox is what a provider's webhook handlers are handed: the channels to

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -14,6 +16,9 @@ import (
 // while the node is built, before it serves; then it is only read.
 type Registry struct {
 	byType map[string]Provider
+
+	mu       sync.RWMutex
+	webhooks map[string]string // type -> the pattern of its inbound POST webhook, as Routes mounted it
 }
 
 // NewRegistry returns a registry of the providers given.
@@ -84,6 +89,7 @@ func (r *Registry) Routes(in Inbox) ([]Route, error) {
 			}
 			seen[key] = typ
 			out = append(out, rt)
+			r.noteWebhook(typ, rt)
 		}
 	}
 	return out, nil
@@ -101,4 +107,35 @@ func (r *Registry) Senders() map[string]Sender {
 // Sender delivers outbound messages of one channel type (see Provider.Send).
 type Sender interface {
 	Send(ctx context.Context, ch Channel, contactExternalID string, msg conversation.Message) (providerMessageID string, err error)
+}
+
+// noteWebhook remembers the first POST webhook route of a type that names
+// its channel (/webhooks/<type>/{channelID}…, the custom channel's
+// /channels/custom/{channelID}/webhook) as the type's webhook, for
+// WebhookPath; a type without one (the widget) has none.
+func (r *Registry) noteWebhook(typ string, rt Route) {
+	if rt.Method != "POST" || !strings.Contains(rt.Pattern, "{channelID}") || !strings.Contains(rt.Pattern, "webhook") {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.webhooks == nil {
+		r.webhooks = map[string]string{}
+	}
+	if _, ok := r.webhooks[typ]; !ok {
+		r.webhooks[typ] = rt.Pattern
+	}
+}
+
+// WebhookPath is the path on the node where the provider of a channel
+// delivers its webhooks: the type's inbound route as Routes mounted it,
+// else the conventional WebhookPattern, with the channel's id.
+func (r *Registry) WebhookPath(typ string, channelID int64) string {
+	r.mu.RLock()
+	pattern, ok := r.webhooks[typ]
+	r.mu.RUnlock()
+	if !ok {
+		pattern = WebhookPattern(typ, "")
+	}
+	return strings.Replace(pattern, "{channelID}", strconv.FormatInt(channelID, 10), 1)
 }

@@ -105,7 +105,13 @@ func TestMediaFlags(t *testing.T) {
 	if err != nil || cfg.MediaDir != "/srv/media" || cfg.MediaMaxBytes != 1000 || cfg.PublicURL != "https://sb.example" {
 		t.Fatalf("variables and flags: %+v, %v", cfg, err)
 	}
+	cfg, err = parse(map[string]string{"SWITCHBOARD_MEDIA_S3_SECRET_KEY": "s3cret", "SWITCHBOARD_MEDIA_S3_PATH_STYLE": "true"},
+		"--media-s3-endpoint", "http://minio:9000", "--media-s3-bucket", "sb", "--media-s3-access-key", "AK")
+	if err != nil || cfg.MediaS3 == nil || cfg.MediaS3.SecretKey != "s3cret" || !cfg.MediaS3.PathStyle || cfg.MediaS3.Region != "us-east-1" {
+		t.Fatalf("S3: %+v, %v", cfg.MediaS3, err)
+	}
 	for _, bad := range [][]string{
+		{"--media-s3-endpoint", "http://minio:9000"},
 		{"--media-max-bytes", "0"},
 		{"--public-url", "sb.example"},
 		{"--public-url", "ftp://sb.example"},

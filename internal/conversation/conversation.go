@@ -66,6 +66,10 @@ type Conversation struct {
 	// of the newest message.
 	ContactName string          `json:"contact_name,omitempty"`
 	LastMessage *MessagePreview `json:"last_message,omitempty"`
+	// ReplyWindow, on a single conversation's read, is its channel's
+	// customer-service window for the contact; absent when the channel
+	// has none.
+	ReplyWindow *ReplyWindow `json:"reply_window,omitempty"`
 	// Test: the Workflow Builder's test conversation (migration 023),
 	// listed only with test=include or test=only.
 	Test bool `json:"test,omitempty"`
@@ -75,7 +79,8 @@ type Conversation struct {
 // all, go through the store's one write door, whose group commit lets
 // concurrent webhooks share fsyncs.
 type Service struct {
-	db *db.DB
+	db      *db.DB
+	windows Windows // see SetWindows
 }
 
 // New returns a Service.

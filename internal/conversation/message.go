@@ -43,6 +43,19 @@ type Message struct {
 	SentAt            time.Time       `json:"sent_at,omitzero"` // the provider's timestamp, when it gave one
 	CreatedAt         time.Time       `json:"created_at"`
 	History           []StatusChange  `json:"history,omitempty"`
+	// Reaction is the contact's reaction to the message (an emoji), if any.
+	Reaction string `json:"reaction,omitempty"`
+	// EditedAt is when the contact last edited the message; Edits (on a
+	// single message's read) are the versions it replaced, oldest first.
+	EditedAt time.Time     `json:"edited_at,omitzero"`
+	Edits    []MessageEdit `json:"edits,omitempty"`
+}
+
+// MessageEdit is an earlier version of a message the contact edited.
+type MessageEdit struct {
+	Text     string          `json:"text"`
+	Content  json.RawMessage `json:"content"`
+	EditedAt time.Time       `json:"edited_at"` // when it was replaced
 }
 
 // StatusChange is one step of a message's status history.
@@ -53,15 +66,18 @@ type StatusChange struct {
 }
 
 const msgColumns = `id, workspace_id, COALESCE(conversation_id, 0), contact_id, channel_id, direction, sender, COALESCE(sender_user_id, 0),
-	type, text, content, COALESCE(provider_message_id, ''), status, failure_reason, sent_at, created_at`
+	type, text, content, COALESCE(provider_message_id, ''), status, failure_reason, sent_at, created_at, reaction, edited_at`
 
 func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	var m Message
 	var content string
-	var sent, created int64
+	var sent, created, edited int64
 	err := row.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.ContactID, &m.ChannelID, &m.Direction, &m.Sender, &m.SenderUserID,
-		&m.Type, &m.Text, &content, &m.ProviderMessageID, &m.Status, &m.FailureReason, &sent, &created)
+		&m.Type, &m.Text, &content, &m.ProviderMessageID, &m.Status, &m.FailureReason, &sent, &created, &m.Reaction, &edited)
 	m.Content, m.SentAt, m.CreatedAt = json.RawMessage(content), db.Time(sent), db.Time(created)
+	if edited != 0 {
+		m.EditedAt = db.Time(edited)
+	}
 	return m, err
 }
 
@@ -96,7 +112,26 @@ func (s *Service) GetMessage(ctx context.Context, p Principal, id int64) (Messag
 		h.At = db.Time(at)
 		m.History = append(m.History, h)
 	}
-	return m, rows.Err()
+	if err := rows.Err(); err != nil {
+		return Message{}, err
+	}
+	rows.Close()
+	if m.EditedAt.IsZero() {
+		return m, nil
+	}
+	edits, err := q.Query(ctx, `SELECT text, content, edited_at FROM message_edits WHERE message_id = ? ORDER BY id`, id)
+	if err != nil {
+		return Message{}, fmt.Errorf("conversation: message edits: %w", err)
+	}
+	m.Edits, err = db.Collect(edits, func(rows *sql.Rows) (MessageEdit, error) {
+		var e MessageEdit
+		var content string
+		var at int64
+		err := rows.Scan(&e.Text, &content, &at)
+		e.Content, e.EditedAt = json.RawMessage(content), db.Time(at)
+		return e, err
+	})
+	return m, err
 }
 
 // ListMessages returns a page of a conversation's messages, oldest first.

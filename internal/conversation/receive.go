@@ -31,6 +31,13 @@ const (
 	KindEdit = "edit"
 )
 
+// MaxMedia bounds the provider-held attachments of one inbound message,
+// and MaxMediaRefLen the length of each one's reference (a URL at most).
+const (
+	MaxMedia       = 10
+	MaxMediaRefLen = 2048
+)
+
 // TypeUnsupported is the message type of an inbound message whose kind the
 // provider's format has but Switchboard does not show: it is stored with
 // the provider's payload in Content and shown as such, never dropped.
@@ -97,9 +104,14 @@ func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, err
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		for i, in := range items {
 			var err error
-			if in.Kind == KindStatus {
+			switch in.Kind {
+			case KindStatus:
 				out[i], err = statusTx(ctx, tx, in)
-			} else {
+			case KindReaction:
+				out[i], err = reactionTx(ctx, tx, in)
+			case KindEdit:
+				out[i], err = editTx(ctx, tx, in)
+			default:
 				out[i], err = receiveTx(ctx, tx, in)
 			}
 			if err != nil {
@@ -128,6 +140,14 @@ func storable(in *Inbound) error {
 	}{{"external_id", in.ExternalID, MaxExternalLen}, {"provider_message_id", in.ProviderMessageID, MaxExternalLen},
 		{"type", in.Type, MaxTypeLen}} {
 		if err := limit.Text(id.field, id.value, id.max); err != nil {
+			return err
+		}
+	}
+	if len(in.Media) > MaxMedia {
+		return apperr.Invalid("media", "holds %d attachments; at most %d are kept", len(in.Media), MaxMedia)
+	}
+	for i, m := range in.Media {
+		if err := limit.Text(fmt.Sprintf("media[%d].ref", i), m.Ref, MaxMediaRefLen); err != nil {
 			return err
 		}
 	}
@@ -193,6 +213,9 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if in.Type == "" {
 		in.Type = "text"
 	}
+	if len(in.Media) > 0 {
+		in.Content = withPendingAttachments(in.Content, in.Media)
+	}
 	if len(in.Content) == 0 {
 		in.Content = json.RawMessage(`{}`)
 	}
@@ -202,6 +225,11 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		provider, status, db.Millis(in.Timestamp), now).Scan(&r.MessageID)
 	if err != nil {
 		return r, fmt.Errorf("store message: %w", err)
+	}
+	if len(in.Media) > 0 {
+		if err := queueMediaFetches(ctx, tx, in, r.MessageID); err != nil {
+			return r, err
+		}
 	}
 	typ := event.MessageReceived
 	if in.Kind == KindEcho {

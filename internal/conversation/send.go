@@ -22,6 +22,9 @@ type SendInput struct {
 	// ChannelID, when set, sends on that channel (the contact must have an
 	// identity there) instead of the conversation's.
 	ChannelID int64 `json:"-"`
+	// Windows, when set, enforces the channel's customer-service window
+	// (Send sets the service's; workflow steps pass theirs to SendTx).
+	Windows Windows `json:"-"`
 }
 
 // Send stores an outbound message as pending and queues it for delivery in
@@ -34,6 +37,9 @@ func (s *Service) Send(ctx context.Context, p Principal, conversationID int64, i
 			return err
 		}
 		var err error
+		if in.Windows == nil {
+			in.Windows = s.windows
+		}
 		m, err = SendTx(ctx, tx, p.WorkspaceID, conversationID, in)
 		return err
 	})
@@ -45,7 +51,8 @@ func (s *Service) Send(ctx context.Context, p Principal, conversationID int64, i
 const DueOutbound = "outbound"
 
 // SendTx is Send inside tx, for callers (workflow steps) whose own state
-// must commit together with the message.
+// must commit together with the message. Outside the channel's window
+// (in.Windows) free text is refused with 409 reply_window_closed.
 func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, in SendInput) (Message, error) {
 	if in.Type == "" {
 		in.Type = "text"
@@ -86,6 +93,9 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	}
 	if c.ChannelID == 0 {
 		return Message{}, apperr.Conflict("conversation %d has no channel to send on", conversationID)
+	}
+	if err := checkWindow(ctx, tx, in.Windows, c.ContactID, c.ChannelID, &in); err != nil {
+		return Message{}, err
 	}
 	now := tx.Now()
 	m := Message{WorkspaceID: workspaceID, ConversationID: c.ID, ContactID: c.ContactID, ChannelID: c.ChannelID, Direction: "out",

@@ -29,6 +29,9 @@ const (
 	MessageReceived        Type = "message.received"
 	MessageSent            Type = "message.sent"
 	MessageStatus          Type = "message.status"
+	MessageReaction        Type = "message.reaction"   // the contact reacted to a message (or took the reaction back)
+	MessageEdited          Type = "message.edited"     // the contact edited a message they sent
+	MessageAttachment      Type = "message.attachment" // a provider-held attachment was fetched (or failed to be)
 	CommentCreated         Type = "comment.created"
 	ContactCreated         Type = "contact.created"
 	ContactUpdated         Type = "contact.updated"
@@ -58,7 +61,7 @@ const (
 var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
-	CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged,
+	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
 	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded, WebhookDisabled,
 }

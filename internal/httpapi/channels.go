@@ -101,6 +101,8 @@ type channelType struct {
 	Type         string               `json:"type"`
 	Schema       channel.Schema       `json:"schema"`
 	Capabilities channel.Capabilities `json:"capabilities"`
+	Testable     bool                 `json:"testable"` // has a connection test
+	Connects     bool                 `json:"connects"` // registers its webhook with the provider on save
 }
 
 // listChannelTypes lists the channel types the node knows, with their
@@ -110,7 +112,9 @@ func (s *Server) listChannelTypes(w http.ResponseWriter, r *http.Request) error 
 	out := []channelType{}
 	for _, typ := range reg.Types() {
 		p, _ := reg.Provider(typ)
-		out = append(out, channelType{Type: typ, Schema: p.Schema(), Capabilities: p.Capabilities()})
+		_, testable := p.(channel.Prober)
+		_, connects := p.(channel.Connector)
+		out = append(out, channelType{Type: typ, Schema: p.Schema(), Capabilities: p.Capabilities(), Testable: testable, Connects: connects})
 	}
 	httpjson.WriteJSON(w, http.StatusOK, channelTypes{Items: out})
 	return nil
@@ -119,4 +123,18 @@ func (s *Server) listChannelTypes(w http.ResponseWriter, r *http.Request) error 
 // channelTypes is the answer of listChannelTypes.
 type channelTypes struct {
 	Items []channelType `json:"items"`
+}
+
+// connectChannel registers a channel's webhook with its provider again.
+func (s *Server) connectChannel(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "channelID")
+	if err != nil {
+		return err
+	}
+	res, err := s.deps.Channels.Connect(r.Context(), Principal(r).WorkspaceID, id)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, res)
+	return nil
 }

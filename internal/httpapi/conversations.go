@@ -77,6 +77,9 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if c.ReplyWindow, err = s.deps.Conversations.ReplyWindow(r.Context(), c); err != nil {
+		return err
+	}
 	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }

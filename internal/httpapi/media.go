@@ -1,9 +1,9 @@
 package httpapi
 
 import (
+	"io"
 	"mime"
 	"net/http"
-	"os"
 
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/media"
@@ -65,7 +65,7 @@ func (s *Server) fetchMedia(w http.ResponseWriter, r *http.Request) error {
 // its detected type with nosniff, a sandboxing CSP that loads nothing,
 // and a download (not a page) for anything but images, audio and video.
 // The bytes under an id never change, so it is cached for good, privately.
-func serveMedia(w http.ResponseWriter, r *http.Request, m media.Media, f *os.File) {
+func serveMedia(w http.ResponseWriter, r *http.Request, m media.Media, f io.ReadSeeker) {
 	h := w.Header()
 	h.Set("Content-Type", m.ContentType)
 	h.Set("X-Content-Type-Options", "nosniff")

@@ -201,6 +201,8 @@ var operations = map[string]opDoc{
 		desc: "A contact has at most one open conversation: a second is 409.",
 		body: conversation.OpenInput{}, required: []string{"contact_id"}, status: 201, resp: conversation.Conversation{}, errors: []int{409}},
 	"GET /api/v1/conversations/{conversationID}": {id: "getConversation", tag: tagConversations, summary: "A conversation",
+		desc: "With reply_window when its channel has a customer-service window: open, closes_at, tag (stamped on what is sent now, " +
+			"in an extended window), rule (what may be sent once closed: template or none) and seconds.",
 		status: 200, resp: conversation.Conversation{}},
 	"POST /api/v1/conversations/{conversationID}/close": {id: "closeConversation", tag: tagConversations,
 		summary: "Close with notes", desc: "The workspace's closing_notes_mode decides whether category, or category and summary, are required (422 naming the field).",
@@ -224,7 +226,9 @@ var operations = map[string]opDoc{
 	"POST /api/v1/conversations/{conversationID}/messages": {id: "sendMessage", tag: tagConversations,
 		summary: "Send a message to the contact", desc: "Stored as pending and queued; its status follows in message.status events. " +
 			"attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); " +
-			"the channel's integrator receives a URL it can fetch without a token.",
+			"the channel's integrator receives a URL it can fetch without a token. " +
+			"Outside the channel's customer-service window free text is refused with 409 reply_window_closed (nothing is stored); " +
+			"a message of type template ({\"type\":\"template\",\"name\",\"language\",\"params\":[…]} in content) is allowed where the channel's rule is template.",
 		body: sendBody{}, status: 202, resp: conversation.Message{}, errors: []int{409}},
 	"GET /api/v1/conversations/{conversationID}/comments": {id: "listComments", tag: tagConversations,
 		summary: "Internal comments, oldest first", query: paged, status: 200, resp: page[conversation.Comment]{}},
@@ -437,7 +441,13 @@ var operations = map[string]opDoc{
 			"with the new token: its webhooks and Switchboard's calls to it both use it.", status: 200, resp: channelWithToken{}},
 	"GET /api/v1/channel-types": {id: "listChannelTypes", tag: tagChannels,
 		summary: "The channel types this server knows: configuration schema (secrets marked) and capabilities",
-		status:  200, resp: channelTypes{}},
+		desc: "testable: the type has a connection test (POST /api/v1/channels/{channelID}/test); connects: saving a channel registers its " +
+			"webhook with the provider (the answer's connection says how that went).",
+		status: 200, resp: channelTypes{}},
+	"POST /api/v1/channels/{channelID}/connect": {id: "connectChannel", tag: tagChannels,
+		summary: "Register the channel's webhook with its provider again",
+		desc: "For types that connect (Telegram's setWebhook…), which saving a channel also does: ok, webhook_url and the provider's error. " +
+			"A type that does not connect is 422.", status: 200, resp: channel.Connection{}},
 	// A channel's message templates (channel_templates.go).
 	"GET /api/v1/channels/{channelID}/templates": {id: "listChannelTemplates", tag: tagChannels,
 		summary: "The channel's pre-approved message templates, as last synced (WhatsApp)",

@@ -133,6 +133,7 @@ func (s *Server) table() []Route {
 		r("PATCH", "/api/v1/channels/{channelID}", s.authed(managers, noStore(s.updateChannel))),
 		r("POST", "/api/v1/channels/{channelID}/rotate-token", s.authed(managers, noStore(s.rotateChannelToken))),
 		r("GET", "/api/v1/channel-types", s.authed(anyone, s.listChannelTypes)),
+		r("POST", "/api/v1/channels/{channelID}/connect", s.authed(managers, noStore(s.connectChannel))),
 		// A channel's message templates (channel_templates.go): everyone
 		// who sees the channel reads them; managers sync them.
 		r("GET", "/api/v1/channels/{channelID}/templates", s.authed(anyone, s.listChannelTemplates)),

@@ -20,7 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,33 +57,58 @@ type Upload struct {
 	// with the content (see agrees).
 	DeclaredType string
 	Body         io.Reader
+	// MaxBytes, when set and below the store's limit, is this file's
+	// (a channel's own limit on inbound media).
+	MaxBytes int64
+	// Kinds, when set, are the kinds of file accepted (image, audio,
+	// video, file); others are refused.
+	Kinds []string
 }
 
 // Options configure the store.
 type Options struct {
-	Dir      string // where the files live; created 0700
-	MaxBytes int64  // largest file; 0: DefaultMaxBytes
+	// Dir is where the files live, created 0700; with S3, where uploads
+	// are spooled before they go to the bucket (empty: the system's
+	// temporary folder).
+	Dir      string
+	MaxBytes int64 // largest file; 0: DefaultMaxBytes
+	// S3, when set, keeps the bytes in an S3-compatible bucket instead of
+	// Dir, so several nodes share them without shared storage.
+	S3 *S3
 }
 
 // Store keeps files and their rows.
 type Store struct {
 	db       *db.DB
-	dir      string
+	dir      string // where uploads are spooled (and, without S3, kept)
+	blobs    blobs
 	maxBytes int64
 }
 
 // New returns the store, creating its folder (0700) if needed.
 func New(d *db.DB, opts Options) (*Store, error) {
-	if opts.Dir == "" {
-		return nil, errors.New("media: no folder configured")
-	}
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = DefaultMaxBytes
+	}
+	s := &Store{db: d, dir: opts.Dir, maxBytes: opts.MaxBytes, blobs: folder{opts.Dir}}
+	if opts.S3 != nil {
+		b, err := newS3(*opts.S3)
+		if err != nil {
+			return nil, err
+		}
+		s.blobs = b
+		if s.dir == "" {
+			s.dir = os.TempDir()
+			return s, nil
+		}
+	}
+	if opts.Dir == "" {
+		return nil, errors.New("media: no folder configured")
 	}
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("media: %w", err)
 	}
-	return &Store{db: d, dir: opts.Dir, maxBytes: opts.MaxBytes}, nil
+	return s, nil
 }
 
 // MaxBytes is the largest file the store takes.
@@ -105,15 +130,19 @@ func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
 	}()
 	hash := sha256.New()
 	head := &headWriter{max: sniffLen}
-	n, err := io.Copy(io.MultiWriter(tmp, hash, head), io.LimitReader(in.Body, s.maxBytes+1))
+	maxBytes := s.maxBytes
+	if in.MaxBytes > 0 && in.MaxBytes < maxBytes {
+		maxBytes = in.MaxBytes
+	}
+	n, err := io.Copy(io.MultiWriter(tmp, hash, head), io.LimitReader(in.Body, maxBytes+1))
 	if apperr.KindOf(err) != "" {
 		return Media{}, err // the caller's reader said what went wrong (too large, too slow)
 	}
 	if err != nil {
 		return Media{}, fmt.Errorf("media: read upload: %w", err)
 	}
-	if n > s.maxBytes {
-		return Media{}, apperr.TooLarge(fmt.Sprintf("a file may be at most %d bytes", s.maxBytes))
+	if n > maxBytes {
+		return Media{}, apperr.TooLarge(fmt.Sprintf("a file may be at most %d bytes", maxBytes))
 	}
 	if n == 0 {
 		return Media{}, apperr.Invalid("file", "is empty")
@@ -126,6 +155,9 @@ func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
 	if !ok {
 		return Media{}, apperr.Invalid("file", "is %s, which is not accepted (images, PDF, plain text, audio and video are)", bare)
 	}
+	if len(in.Kinds) > 0 && !slices.Contains(in.Kinds, kind) {
+		return Media{}, apperr.Invalid("file", "is %s, a kind of file (%s) this channel does not accept", bare, kind)
+	}
 	if err := tmp.Chmod(0o600); err != nil {
 		return Media{}, fmt.Errorf("media: save: %w", err)
 	}
@@ -134,7 +166,7 @@ func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
 	}
 	m := Media{ID: randomHex(16), WorkspaceID: in.WorkspaceID, UploaderID: in.UploaderID, SHA256: hex.EncodeToString(hash.Sum(nil)),
 		Size: n, ContentType: full, Kind: kind, FileName: SafeFileName(in.FileName), fetchKey: randomHex(32)}
-	if err := os.Rename(tmp.Name(), s.path(m.ID)); err != nil {
+	if err := s.blobs.put(ctx, m.ID, tmp, n, m.SHA256); err != nil {
 		return Media{}, fmt.Errorf("media: save: %w", err)
 	}
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
@@ -145,7 +177,7 @@ func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
 		return err
 	})
 	if err != nil {
-		os.Remove(s.path(m.ID))
+		s.blobs.remove(context.WithoutCancel(ctx), m.ID)
 		return Media{}, fmt.Errorf("media: save: %w", err)
 	}
 	return m, nil
@@ -169,17 +201,17 @@ func (s *Store) Get(ctx context.Context, workspaceID int64, id string) (Media, e
 
 // Open returns a file's row and its bytes, for a member of its workspace.
 // The caller closes the file.
-func (s *Store) Open(ctx context.Context, workspaceID int64, id string) (Media, *os.File, error) {
+func (s *Store) Open(ctx context.Context, workspaceID int64, id string) (Media, File, error) {
 	m, err := s.Get(ctx, workspaceID, id)
 	if err != nil {
 		return Media{}, nil, err
 	}
-	return s.open(m)
+	return s.open(ctx, m)
 }
 
 // OpenByKey returns a file's row and bytes for whoever holds its fetch
 // key: the integrator of a channel it was sent on (see URLPath).
-func (s *Store) OpenByKey(ctx context.Context, id, key string) (Media, *os.File, error) {
+func (s *Store) OpenByKey(ctx context.Context, id, key string) (Media, File, error) {
 	if !validID(id, 32) || !validID(key, 64) {
 		return Media{}, nil, apperr.NotFound("media")
 	}
@@ -190,15 +222,15 @@ func (s *Store) OpenByKey(ctx context.Context, id, key string) (Media, *os.File,
 	if subtle.ConstantTimeCompare([]byte(key), []byte(m.fetchKey)) != 1 {
 		return Media{}, nil, apperr.NotFound("media")
 	}
-	return s.open(m)
+	return s.open(ctx, m)
 }
 
 // FetchPath is the path, on the node's address, where the integrator of
 // a channel fetches the file without a token.
 func (m Media) FetchPath() string { return "/media/" + m.ID + "/" + m.fetchKey }
 
-func (s *Store) open(m Media) (Media, *os.File, error) {
-	f, err := os.Open(s.path(m.ID))
+func (s *Store) open(ctx context.Context, m Media) (Media, File, error) {
+	f, err := s.blobs.open(ctx, m.ID, m.Size)
 	if err != nil {
 		return Media{}, nil, fmt.Errorf("media: open %s: %w", m.ID, err)
 	}
@@ -222,9 +254,6 @@ func (s *Store) get(ctx context.Context, id string) (Media, error) {
 	m.Kind = allowed[bare]
 	return m, nil
 }
-
-// path is where a file's bytes live: named by its id alone.
-func (s *Store) path(id string) string { return filepath.Join(s.dir, id) }
 
 // headWriter keeps the first max bytes written to it.
 type headWriter struct {

@@ -36,10 +36,10 @@ const Silence = 6 * time.Second
 
 // The kinds of due work whose claims a node holds, told when claims are
 // taken back (see db.Tx.Due).
-var claimKinds = []string{workflow.DueKind, conversation.DueOutbound, webhook.DueKind}
+var claimKinds = []string{workflow.DueKind, conversation.DueOutbound, webhook.DueKind, conversation.DueMediaFetch}
 
 // claimTables hold claims: lease_until > 0 is a claim, lease_node its node.
-var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries"}
+var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches"}
 
 // Node is this process in the store's registry of nodes.
 type Node struct {

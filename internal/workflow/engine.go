@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/due"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -36,6 +37,10 @@ type EngineOptions struct {
 	HTTPClient *http.Client
 	// Classifier serves the Classify step (nil: the step takes none).
 	Classifier Classifier
+	// Windows, when set, makes the steps that send respect the channels'
+	// customer-service windows (a send refused outside takes the step's
+	// failure exit with the reason).
+	Windows conversation.Windows
 }
 
 // Engine runs workflows: it consumes the event log (starting runs and

@@ -44,9 +44,19 @@ type fixture struct {
 	http *http.Client
 	// classifier serves the Classify step (nil: none).
 	classifier Classifier
+	// windows are the channels' reply windows the engine's sends respect
+	// (nil: none).
+	windows conversation.Windows
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture { return newFixtureWith(t, d, nil) }
+
+// newFixtureWindows is newFixture with an engine whose sends respect
+// windows.
+func newFixtureWindows(t *testing.T, d *db.DB, windows conversation.Windows) *fixture {
+	t.Helper()
+	return newFixtureWith(t, d, func(f *fixture) { f.windows = windows })
+}
 
 // newFixtureWith is newFixture with opts applied before the engine starts.
 func newFixtureWith(t *testing.T, d *db.DB, opts func(*fixture)) *fixture {
@@ -80,7 +90,7 @@ func (f *fixture) start() {
 	f.svc = NewService(f.d)
 	f.assigner = &teamAssigner{d: f.d}
 	f.group = background.NewGroup(f.clock)
-	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http, Classifier: f.classifier})
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http, Classifier: f.classifier, Windows: f.windows})
 	f.run(f.eng)
 	f.t.Cleanup(f.stop)
 }

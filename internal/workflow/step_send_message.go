@@ -49,7 +49,9 @@ func (s *sendMessage) check(c *checker) {
 	}
 }
 
-func (s *sendMessage) exits() []string { return []string{"next"} }
+// exits: failure when the message cannot be sent (outside the channel's
+// reply window, no channel).
+func (s *sendMessage) exits() []string { return []string{"next", "failure"} }
 
 func (s *sendMessage) exec(x *execution) (result, error) {
 	text := x.text(s.Text)
@@ -67,7 +69,7 @@ func (x *execution) send(text string, quickReplies []string, attachments []attac
 	if x.run.ConversationID == 0 {
 		return conversation.Message{}, apperr.Conflict("the run has no conversation to send on (add an Open Conversation step)")
 	}
-	in := conversation.SendInput{Type: "text", Text: text, Sender: conversation.SourceWorkflow, ChannelID: channelID}
+	in := conversation.SendInput{Type: "text", Text: text, Sender: conversation.SourceWorkflow, ChannelID: channelID, Windows: x.e.opts.Windows}
 	replies := make([]string, len(quickReplies))
 	for i, q := range quickReplies {
 		replies[i] = x.text(q)

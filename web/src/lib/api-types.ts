@@ -192,7 +192,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The channel types this server knows: configuration schema (secrets marked) and capabilities */
+        /**
+         * The channel types this server knows: configuration schema (secrets marked) and capabilities
+         * @description testable: the type has a connection test (POST /api/v1/channels/{channelID}/test); connects: saving a channel registers its webhook with the provider (the answer's connection says how that went).
+         */
         get: operations["listChannelTypes"];
         put?: never;
         post?: never;
@@ -242,6 +245,26 @@ export interface paths {
          * @description A secret config field left out keeps its value.
          */
         patch: operations["updateChannel"];
+        trace?: never;
+    };
+    "/api/v1/channels/{channelID}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register the channel's webhook with its provider again
+         * @description For types that connect (Telegram's setWebhook…), which saving a channel also does: ok, webhook_url and the provider's error. A type that does not connect is 422.
+         */
+        post: operations["connectChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/channels/{channelID}/rotate-token": {
@@ -639,7 +662,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A conversation */
+        /**
+         * A conversation
+         * @description With reply_window when its channel has a customer-service window: open, closes_at, tag (stamped on what is sent now, in an extended window), rule (what may be sent once closed: template or none) and seconds.
+         */
         get: operations["getConversation"];
         put?: never;
         post?: never;
@@ -736,7 +762,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message to the contact
-         * @description Stored as pending and queued; its status follows in message.status events. attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); the channel's integrator receives a URL it can fetch without a token.
+         * @description Stored as pending and queued; its status follows in message.status events. attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); the channel's integrator receives a URL it can fetch without a token. Outside the channel's customer-service window free text is refused with 409 reply_window_closed (nothing is stored); a message of type template ({"type":"template","name","language","params":[…]} in content) is allowed where the channel's rule is template.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -3281,6 +3307,7 @@ export interface components {
         Channel: {
             /** @description any JSON value */
             config: unknown;
+            connection?: components["schemas"]["ChannelConnection"];
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -3291,6 +3318,7 @@ export interface components {
                 [key: string]: string;
             };
             type: string;
+            webhook_url?: string;
             /** Format: int64 */
             workspace_id: number;
         };
@@ -3298,12 +3326,20 @@ export interface components {
             attachments: string[];
             buttons: number;
             list_items: number;
+            /** Format: int64 */
+            max_media_bytes?: number;
             max_text_length: number;
+            media_kinds?: string[];
             quick_replies: boolean;
             reply_window_rule?: string;
             /** Format: int64 */
             reply_window_seconds: number;
             templates: boolean;
+        };
+        ChannelConnection: {
+            error?: string;
+            ok: boolean;
+            webhook_url: string;
         };
         ChannelField: {
             description?: string;
@@ -3341,7 +3377,9 @@ export interface components {
         };
         ChannelType: {
             capabilities: components["schemas"]["ChannelCapabilities"];
+            connects: boolean;
             schema: components["schemas"]["ChannelSchema"];
+            testable: boolean;
             type: string;
         };
         ChannelTypes: {
@@ -3350,6 +3388,7 @@ export interface components {
         ChannelWithToken: {
             /** @description any JSON value */
             config: unknown;
+            connection?: components["schemas"]["ChannelConnection"];
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -3360,6 +3399,7 @@ export interface components {
             };
             token: string;
             type: string;
+            webhook_url?: string;
             /** Format: int64 */
             workspace_id: number;
         };
@@ -3542,6 +3582,7 @@ export interface components {
             opened_by?: number;
             /** @enum {string} */
             opened_source: "contact" | "user" | "workflow" | "api";
+            reply_window?: components["schemas"]["ConversationReplyWindow"];
             /** Format: date-time */
             snoozed_until?: string;
             /** @enum {string} */
@@ -3627,11 +3668,15 @@ export interface components {
             created_at: string;
             /** @enum {string} */
             direction: "in" | "out";
+            /** Format: date-time */
+            edited_at?: string;
+            edits?: components["schemas"]["ConversationMessageEdit"][];
             failure_reason?: string;
             history?: components["schemas"]["ConversationStatusChange"][];
             /** Format: int64 */
             id: number;
             provider_message_id?: string;
+            reaction?: string;
             sender: string;
             /** Format: int64 */
             sender_user_id?: number;
@@ -3643,6 +3688,13 @@ export interface components {
             type: string;
             /** Format: int64 */
             workspace_id: number;
+        };
+        ConversationMessageEdit: {
+            /** @description any JSON value */
+            content: unknown;
+            /** Format: date-time */
+            edited_at: string;
+            text: string;
         };
         ConversationMessageList: {
             data: components["schemas"]["ConversationMessage"][];
@@ -3671,6 +3723,15 @@ export interface components {
             /** Format: int64 */
             message_id?: number;
             opened?: boolean;
+        };
+        ConversationReplyWindow: {
+            /** Format: date-time */
+            closes_at?: string;
+            open: boolean;
+            rule: string;
+            /** Format: int64 */
+            seconds: number;
+            tag?: string;
         };
         ConversationStatusChange: {
             /** Format: date-time */
@@ -5728,6 +5789,64 @@ export interface operations {
             };
             /** @description A value fails validation; error.field names it */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    connectChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channelID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelConnection"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

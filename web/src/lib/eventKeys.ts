@@ -25,9 +25,15 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "message.received":
     case "message.sent":
     case "message.status":
+    case "message.reaction":
+    case "message.edited":
+    case "message.attachment":
       if (conv) keys.push(qk.messages(conv));
-      if (e.type !== "message.status") keys.push(qk.conversations);
-      if (conv && e.type !== "message.status") keys.push(qk.conversation(conv));
+      // A status, a reaction or an edit changes the message, not the list.
+      if (e.type === "message.received" || e.type === "message.sent") {
+        keys.push(qk.conversations);
+        if (conv) keys.push(qk.conversation(conv));
+      }
       break;
     case "comment.created":
       if (conv) keys.push(qk.comments(conv));

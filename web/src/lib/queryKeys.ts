@@ -27,6 +27,7 @@ export const qk = {
   categories: ["categories"] as const,
   channels: ["channels"] as const,
   channelTypes: ["channelTypes"] as const,
+  channelTemplates: (id: number) => ["channels", id, "templates"] as const, // GET /api/v1/channels/{id}/templates (the composer outside the window)
   shortcuts: ["shortcuts"] as const, // GET /api/v1/shortcuts (agents' shortcut workflows)
   workflows: ["workflows"] as const,
   workflowSchema: ["workflowSchema"] as const, // GET /api/v1/workflows/schema (the builder's step drawer)

@@ -16,6 +16,8 @@ globalThis.ResizeObserver ??= class {
 } as unknown as typeof ResizeObserver;
 
 const { Composer } = await import("./Composer");
+const { api } = await import("../../../lib/api");
+const { QueryClient, QueryClientProvider } = await import("@tanstack/react-query");
 
 const conversation = { id: 41, contact_id: 1, status: "open", opened_at: "", opened_source: "contact", last_seq: 1, workspace_id: 1 } as Conversation;
 const users = [
@@ -103,5 +105,36 @@ describe("Composer", () => {
     act(() => fireEvent.click(screen.getByTestId("mode-comment")));
     fireEvent.keyDown(box, { key: "Enter" });
     expect(onSend).toHaveBeenCalledWith({ kind: "comment", text: "hello", mentions: [] });
+  });
+  it("outside the reply window turns free text off, says why and sends an approved template", async () => {
+    const get = vi.spyOn(api, "get").mockResolvedValue({
+      data: [
+        { name: "order_update", language: "en", body: "Hi {{1}}, your order {{2}} shipped.", params: 2, status: "APPROVED" },
+        { name: "draft", language: "en", body: "x", params: 0, status: "PENDING" },
+      ],
+    });
+    const onSend = vi.fn();
+    const closed = { ...conversation, channel_id: 7, reply_window: { open: false, closes_at: "2026-03-03T09:00:00Z", rule: "template", seconds: 86400 } };
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <Composer conversation={closed as Conversation} contactName="Ada" users={users} snippets={snippets} onSend={onSend} />
+      </QueryClientProvider>,
+    );
+    expect((screen.getByRole("textbox") as HTMLTextAreaElement).disabled).toBe(true);
+    expect(screen.getByTestId("reply-window-closed").textContent).toContain("only approved templates can be sent");
+    fireEvent.click(screen.getByTestId("template-picker"));
+    const options = await screen.findAllByTestId("template-option");
+    expect(get).toHaveBeenCalledWith("/api/v1/channels/7/templates", undefined, expect.anything());
+    expect(options).toHaveLength(1);
+    fireEvent.click(options[0]!);
+    fireEvent.change(screen.getByLabelText("Parameter 1"), { target: { value: "Ada" } });
+    fireEvent.change(screen.getByLabelText("Parameter 2"), { target: { value: "#42" } });
+    fireEvent.click(screen.getByTestId("template-send"));
+    expect(onSend).toHaveBeenCalledWith({
+      kind: "message",
+      text: "Hi Ada, your order #42 shipped.",
+      template: { name: "order_update", language: "en", params: ["Ada", "#42"] },
+    });
+    get.mockRestore();
   });
 });

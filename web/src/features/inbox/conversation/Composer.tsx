@@ -26,6 +26,8 @@ import {
 import type { Capabilities } from "./data";
 import { EMOJI } from "./emoji";
 import { popoverClass } from "./ui";
+import { TemplatePicker, type TemplateChoice } from "./TemplatePicker";
+import { formatDateTime } from "./time";
 
 export type Mode = "reply" | "comment";
 
@@ -39,6 +41,8 @@ export interface SendRequest {
   attachments?: string[];
   attachmentName?: string;
   mentions?: number[];
+  /** A provider template, sent outside the channel's reply window. */
+  template?: TemplateChoice;
 }
 
 interface Upload {
@@ -54,6 +58,7 @@ const TYPING_IDLE_MS = 4000;
 export function Composer({
   conversation,
   contactName,
+  tz = "UTC",
   capabilities,
   users,
   snippets,
@@ -62,13 +67,15 @@ export function Composer({
 }: {
   conversation: Conversation;
   contactName: string;
+  /** The workspace's time zone, for when the reply window closed. */
+  tz?: string;
   capabilities?: Capabilities;
   users: User[];
   snippets: Snippet[];
   onSend(r: SendRequest): void;
   ref?: Ref<ComposerHandle>;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const live = useLive();
   const id = conversation.id;
   const initial = useMemo(() => loadDraft(id), [id]);
@@ -122,9 +129,15 @@ export function Composer({
   const allowsMedia = !capabilities || capabilities.attachments.some((a) => a !== "location");
   const maxLen = capabilities?.max_text_length ?? 0;
   const over = mode === "reply" && maxLen > 0 ? text.length - maxLen : 0;
-  const windowSecs = capabilities?.reply_window_seconds ?? 0;
+  // The server says where the channel's window stands (reply_window); a
+  // conversation read without it falls back to the capabilities' length.
+  const rw = conversation.reply_window;
+  const windowSecs = rw?.seconds ?? capabilities?.reply_window_seconds ?? 0;
   const lastIn = conversation.last_incoming_at ? Date.parse(conversation.last_incoming_at) : 0;
-  const windowClosed = mode === "reply" && windowSecs > 0 && lastIn > 0 && Date.now() - lastIn > windowSecs * 1000;
+  const windowClosed = mode === "reply" && (rw ? !rw.open : windowSecs > 0 && lastIn > 0 && Date.now() - lastIn > windowSecs * 1000);
+  // Closed by the server's word: free text is refused, so the box is off.
+  const freeTextOff = windowClosed && !!rw;
+  const windowTag = mode === "reply" && rw?.open ? rw.tag : undefined;
 
   const snippetMatches = picker?.kind === "snippet" ? snippets.filter((s) => matchesQuery(s.name, picker.trigger.query)).slice(0, 8) : [];
   const mentionMatches =
@@ -170,7 +183,7 @@ export function Composer({
 
   const replyClosed = mode === "reply" && conversation.status === "closed";
   const canSend =
-    !replyClosed && (text.trim() !== "" || (mode === "reply" && !!upload?.media)) && over <= 0 && !(upload && !upload.media && !upload.error);
+    !replyClosed && !freeTextOff && (text.trim() !== "" || (mode === "reply" && !!upload?.media)) && over <= 0 && !(upload && !upload.media && !upload.error);
 
   const send = () => {
     if (!canSend) return;
@@ -269,10 +282,31 @@ export function Composer({
           {t("conversation.composer.closedNotice")}
         </p>
       )}
-      {windowClosed && (
+      {windowClosed && !rw && (
         <p role="note" className="text-warning mb-2 flex items-start gap-1 text-xs">
           <AlertTriangle size={13} aria-hidden="true" className="mt-0.5 shrink-0" />
           {t("conversation.composer.windowClosed", { hours: Math.round(windowSecs / 3600) })}
+        </p>
+      )}
+      {windowClosed && rw && (
+        <div role="note" data-testid="reply-window-closed" className="border-warning/50 bg-subtle mb-2 flex flex-wrap items-center gap-2 rounded-md border px-2 py-1.5 text-xs">
+          <AlertTriangle size={13} aria-hidden="true" className="text-warning shrink-0" />
+          <span className="min-w-0 flex-1">
+            {rw.closes_at
+              ? t(rw.rule === "template" ? "conversation.composer.windowClosedAtTemplates" : "conversation.composer.windowClosedAtNone", {
+                  time: formatDateTime(rw.closes_at, i18n.language, tz),
+                  name: contactName,
+                })
+              : t(rw.rule === "template" ? "conversation.composer.windowNeverTemplates" : "conversation.composer.windowNeverNone", { name: contactName })}
+          </span>
+          {rw.rule === "template" && (
+            <TemplatePicker channelID={conversation.channel_id} onSend={(body, template) => onSend({ kind: "message", text: body, template })} />
+          )}
+        </div>
+      )}
+      {windowTag && (
+        <p role="note" data-testid="reply-window-tag" className="text-muted mb-2 text-xs">
+          {t("conversation.composer.windowTag", { tag: windowTag })}
         </p>
       )}
       <Popover.Root open={!!picker} onOpenChange={(o) => !o && setPicker(null)}>
@@ -287,6 +321,7 @@ export function Composer({
               ref={box}
               rows={2}
               value={text}
+              disabled={freeTextOff}
               aria-label={comment ? t("conversation.composer.commentLabel") : t("conversation.composer.textLabel")}
               aria-autocomplete="list"
               aria-controls={picker ? "composer-picker" : undefined}

@@ -161,6 +161,7 @@ function Pane({ id }: { id: number }) {
           const m = await api.post<Message>(`/api/v1/conversations/${id}/messages`, {
             text: l.text,
             ...(l.attachments?.length ? { attachments: l.attachments } : {}),
+            ...(l.template ? { type: "template", content: { type: "template", ...l.template } } : {}),
           });
           qc.setQueryData<Message[]>(qk.messages(id), (old) => (old && !old.some((x) => x.id === m.id) ? [...old, m] : old));
           patch({ serverID: m.id });
@@ -187,6 +188,7 @@ function Pane({ id }: { id: number }) {
         status: "pending",
         attachments: r.attachments,
         mentions: r.mentions,
+        template: r.template,
       };
       setLocal((all) => [...all, l]);
       void deliver(l);
@@ -392,6 +394,7 @@ function Pane({ id }: { id: number }) {
           ref={composer}
           conversation={c}
           contactName={contactName}
+          tz={tz}
           capabilities={capabilities}
           users={users.data?.data ?? []}
           snippets={snippets.data?.data ?? []}

@@ -79,4 +79,24 @@ describe("Timeline", () => {
     expect(item.dataset.eventType).toBe("conversation.opened");
     expect(item.textContent).toContain("Ada opened the conversation");
   });
+  it("shows a reaction, an edit, an unsupported message and provider-held attachments as they are fetched", () => {
+    show([
+      msg(1, { text: "hello there", reaction: "👍", edited_at: "2026-01-01T10:05:00Z" }),
+      msg(2, { type: "unsupported", content: { type: "unsupported", whatsapp_type: "unsupported", whatsapp: { unsupported: { type: "poll_creation" } } } }),
+      msg(3, {
+        type: "attachment",
+        content: {
+          attachments: [
+            { type: "image", status: "pending" },
+            { type: "file", status: "failed", reason: "expired", file_name: "a.pdf" },
+          ],
+        },
+      }),
+    ]);
+    expect(screen.getByTestId("message-reaction").textContent).toBe("👍");
+    expect(screen.getByTestId("message-edited").textContent).toBe("edited");
+    expect(screen.getByTestId("message-unsupported").textContent).toBe("Unsupported message (poll_creation)");
+    expect(screen.getByTestId("attachment-pending").textContent).toContain("image");
+    expect(screen.getByTestId("attachment-failed").textContent).toContain("a.pdf could not be fetched: expired");
+  });
 });

@@ -196,6 +196,56 @@ export function attachmentOf(m: Message): AttachmentContent | null {
   return a;
 }
 
+/** FetchedAttachment is one of the provider-held attachments of an inbound message, fetched into the media store. */
+interface FetchedAttachment extends AttachmentContent {
+  status?: "pending" | "stored" | "failed";
+  reason?: string;
+  caption?: string;
+}
+
+/** attachmentsOf reads the attachments a provider held (content.attachments), each pending, stored or failed. */
+export function attachmentsOf(m: Message): FetchedAttachment[] {
+  const c = m.content as { attachments?: unknown } | null;
+  if (!c || typeof c !== "object" || !Array.isArray(c.attachments)) return [];
+  return c.attachments.filter((a): a is FetchedAttachment => !!a && typeof a === "object" && "status" in a);
+}
+
+/** unsupportedType: the provider's name for a message type Switchboard does not show. */
+export function unsupportedType(m: Message): string {
+  const c = m.content as Record<string, unknown> | null;
+  if (!c || typeof c !== "object") return "";
+  const named = (v: unknown) => (typeof v === "string" && v && v !== "unsupported" && v !== "unknown" ? v.slice(0, 60) : "");
+  // provider_type, else a provider's own "<provider>_type" (whatsapp_type), else type…
+  const own = Object.keys(c).filter((k) => k.endsWith("_type"));
+  for (const v of [c.provider_type, ...own.map((k) => c[k]), c.type]) if (named(v)) return named(v);
+  // …else the type inside the provider's payload's "unsupported" object (WhatsApp's {"unsupported": {"type": "poll_creation"}}).
+  for (const v of Object.values(c)) {
+    const inner = v && typeof v === "object" ? (v as { unsupported?: { type?: unknown } }).unsupported : undefined;
+    if (inner && named(inner.type)) return named(inner.type);
+  }
+  return "";
+}
+
+function FetchedAttachmentView({ a, onLoad }: { a: FetchedAttachment; onLoad(): void }) {
+  const { t } = useTranslation();
+  const name = a.file_name || t(`conversation.timeline.kind.${a.type === "image" || a.type === "audio" || a.type === "video" || a.type === "sticker" ? a.type : "file"}`);
+  if (a.status === "stored") return <Attachment a={a.type === "sticker" ? { ...a, type: "image" } : a} onLoad={onLoad} />;
+  if (a.status === "failed") {
+    return (
+      <span data-testid="attachment-failed" className="text-danger inline-flex items-center gap-1 text-xs">
+        <AlertCircle size={12} aria-hidden="true" />
+        {t("conversation.timeline.attachmentFailed", { name, reason: a.reason ?? "" })}
+      </span>
+    );
+  }
+  return (
+    <span data-testid="attachment-pending" className="text-muted inline-flex items-center gap-1 text-xs italic">
+      <Clock size={12} aria-hidden="true" />
+      {t("conversation.timeline.attachmentPending", { name })}
+    </span>
+  );
+}
+
 /** locationOf: a map link for a location message's coordinates. */
 function locationOf(m: Message): string | null {
   const c = m.content as { type?: string; latitude?: unknown; longitude?: unknown } | null;
@@ -276,7 +326,9 @@ const MessageItem = memo(function MessageItem({
   const m = item.message;
   const out = m.direction === "out";
   const who = item.local ? t("conversation.timeline.you") : senderName(m, names, contactName, t);
-  const att = attachmentOf(m);
+  const fetched = attachmentsOf(m);
+  const att = fetched.length ? null : attachmentOf(m);
+  const unsupported = m.type === "unsupported";
   const bot = out && (m.sender === "workflow" || m.sender === "api");
   const failed = m.status === "failed";
   const replies = quickReplies(m);
@@ -314,6 +366,18 @@ const MessageItem = memo(function MessageItem({
               <Attachment a={att} onLoad={onMediaLoad} />
             </div>
           )}
+          {fetched.map((a, i) => (
+            <div key={i} className="mb-1">
+              <FetchedAttachmentView a={a} onLoad={onMediaLoad} />
+            </div>
+          ))}
+          {unsupported && (
+            <span data-testid="message-unsupported" className="text-muted block italic">
+              {unsupportedType(m)
+                ? t("conversation.timeline.unsupportedProvider", { type: unsupportedType(m) })
+                : t("conversation.timeline.unsupportedBare")}
+            </span>
+          )}
           <RichText text={m.text} testID="message-text" />
           {place && (
             <a href={place} target="_blank" rel="noopener noreferrer" className="text-accent mt-1 flex items-center gap-1 text-xs underline">
@@ -330,10 +394,29 @@ const MessageItem = memo(function MessageItem({
               ))}
             </span>
           )}
-          {!m.text && !att && m.type !== "text" && (
+          {!m.text && !att && !fetched.length && !unsupported && m.type !== "text" && (
             <span className="text-muted italic">{t("conversation.timeline.unsupported", { type: m.type })}</span>
           )}
         </div>
+        {(m.reaction || m.edited_at) && (
+          <div className={"text-muted flex items-center gap-2 text-xs " + (out ? "flex-row-reverse" : "")}>
+            {m.reaction && (
+              <span
+                data-testid="message-reaction"
+                className="border-line bg-panel -mt-2 rounded-full border px-1.5 py-0.5 text-sm leading-none"
+                title={t("conversation.timeline.reactedWith", { name: contactName, reaction: m.reaction })}
+                aria-label={t("conversation.timeline.reactedWith", { name: contactName, reaction: m.reaction })}
+              >
+                {m.reaction}
+              </span>
+            )}
+            {m.edited_at && (
+              <span data-testid="message-edited" title={formatTime(m.edited_at, i18n.language, tz)}>
+                {t("conversation.timeline.edited")}
+              </span>
+            )}
+          </div>
+        )}
         {out && (
           <div className="text-muted flex items-center gap-2 text-xs">
             <DeliveryStatus status={m.status} />

@@ -40,7 +40,7 @@ export default function CustomChannelSettings({ channel, freshToken }: ChannelSe
   );
 }
 
-function CopyLine({ label, value, testid, display }: { label: string; value: string; testid?: string; display?: string }) {
+export function CopyLine({ label, value, testid, display }: { label: string; value: string; testid?: string; display?: string }) {
   const { t } = useTranslation();
   const toast = useToast();
   return (
@@ -66,7 +66,7 @@ function CopyLine({ label, value, testid, display }: { label: string; value: str
   );
 }
 
-function TokenRow({ channel, freshToken }: { channel: Channel; freshToken: string }) {
+export function TokenRow({ channel, freshToken }: { channel: Channel; freshToken: string }) {
   const { t } = useTranslation();
   const toast = useToast();
   const qc = useQueryClient();
@@ -179,7 +179,7 @@ function BaseURLForm({ channel }: { channel: Channel }) {
   );
 }
 
-function TestConnection({ channel }: { channel: Channel }) {
+export function TestConnection({ channel }: { channel: Channel }) {
   const { t } = useTranslation();
   const test = useMutation({ mutationFn: () => api.post<Probe>(`/api/v1/channels/${channel.id}/test`) });
   const r = test.data;

@@ -1,6 +1,7 @@
 // The settings component of each channel type. A type that is not listed
-// shows only its name and type here; the helper building a channel type
-// (e.g. the website widget) adds its own component with one line.
+// gets the generic form drawn from its schema (GenericChannelSettings:
+// webhook URL, token, fields with secrets, test connection, connect); a
+// type that needs more adds its own component with one line.
 import type { ComponentType } from "react";
 import type { Channel } from "../../../lib/types";
 import CustomChannelSettings from "./CustomChannelSettings";

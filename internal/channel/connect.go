@@ -1,0 +1,82 @@
+package channel
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// ConnectTimeout bounds the provider's Connect when a channel is saved.
+const ConnectTimeout = 20 * time.Second
+
+// Connection says what became of registering a channel with its provider
+// (Connector) when it was saved: the channel is saved either way.
+type Connection struct {
+	OK         bool   `json:"ok"`
+	WebhookURL string `json:"webhook_url"`
+	// Error is the provider's refusal or the network's, for whoever saved
+	// the channel to fix (a wrong token, a webhook URL the provider cannot
+	// reach: set --public-url).
+	Error string `json:"error,omitempty"`
+}
+
+// webhookURL is where the provider of c delivers its webhooks: the node's
+// public URL and the type's webhook path ("" when the type has none; the
+// path alone when no public URL is configured).
+func (s *Service) webhookURL(c Channel) string {
+	if s.reg == nil {
+		return ""
+	}
+	if _, ok := s.reg.Provider(c.Type); !ok {
+		return ""
+	}
+	s.reg.mu.RLock()
+	_, mounted := s.reg.webhooks[c.Type]
+	s.reg.mu.RUnlock()
+	p, _ := s.reg.Provider(c.Type)
+	if _, connects := p.(Connector); !mounted && !connects {
+		return "" // no inbound webhook (the widget)
+	}
+	return strings.TrimRight(s.publicURL, "/") + s.reg.WebhookPath(c.Type, c.ID)
+}
+
+// connect registers c with its provider when the provider is a
+// Connector; nil otherwise.
+func (s *Service) connect(ctx context.Context, c Channel) *Connection {
+	if s.reg == nil {
+		return nil
+	}
+	p, ok := s.reg.Provider(c.Type)
+	conn, can := p.(Connector)
+	if !ok || !can {
+		return nil
+	}
+	out := &Connection{WebhookURL: s.webhookURL(c)}
+	if s.publicURL == "" {
+		out.Error = "this node has no public URL (--public-url), so the provider cannot be told where to deliver; set it and save the channel again"
+		return out
+	}
+	ctx, cancel := context.WithTimeout(ctx, ConnectTimeout)
+	defer cancel()
+	if err := conn.Connect(ctx, c, out.WebhookURL); err != nil {
+		out.Error = err.Error()
+		return out
+	}
+	out.OK = true
+	return out
+}
+
+// Connect registers a saved channel with its provider again (after the
+// provider refused, or the public URL changed); a type that does not
+// connect is a validation error.
+func (s *Service) Connect(ctx context.Context, workspaceID, id int64) (Connection, error) {
+	c, err := s.Get(ctx, workspaceID, id)
+	if err != nil {
+		return Connection{}, err
+	}
+	res := s.connect(ctx, c)
+	if res == nil {
+		return Connection{}, errNoConnector(c.Type)
+	}
+	return *res, nil
+}

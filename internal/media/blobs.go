@@ -1,0 +1,41 @@
+package media
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// File is a stored file's bytes as served: read and seeked (for ranges),
+// closed by the caller.
+type File interface {
+	io.ReadSeekCloser
+}
+
+// blobs is where the bytes of stored files live: a folder of the node
+// (folder) or an S3-compatible bucket (s3Blobs). A file's bytes are
+// written once under its id and never change.
+type blobs interface {
+	// put stores the bytes of f (synced, at offset 0) under id; sum is
+	// their SHA-256 in hex.
+	put(ctx context.Context, id string, f *os.File, size int64, sum string) error
+	// open returns the bytes stored under id; size is their length.
+	open(ctx context.Context, id string, size int64) (File, error)
+	remove(ctx context.Context, id string)
+}
+
+// folder keeps each file in dir, named by its id.
+type folder struct{ dir string }
+
+func (b folder) path(id string) string { return filepath.Join(b.dir, id) }
+
+func (b folder) put(_ context.Context, id string, f *os.File, _ int64, _ string) error {
+	return os.Rename(f.Name(), b.path(id))
+}
+
+func (b folder) open(_ context.Context, id string, _ int64) (File, error) {
+	return os.Open(b.path(id))
+}
+
+func (b folder) remove(_ context.Context, id string) { os.Remove(b.path(id)) }

@@ -1,0 +1,277 @@
+package media
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// S3 configures an S3-compatible bucket (AWS S3, MinIO, Cloudflare R2,
+// Backblaze B2, Ceph…) as the store's place for the bytes; the rows stay
+// in the database. Requests are signed with AWS Signature Version 4.
+type S3 struct {
+	Endpoint  string // e.g. https://s3.eu-west-1.amazonaws.com or http://minio:9000
+	Bucket    string
+	Region    string // default us-east-1
+	AccessKey string
+	SecretKey string
+	// PathStyle addresses the bucket as <endpoint>/<bucket>/<key> (MinIO
+	// and most self-hosted servers) rather than <bucket>.<host>/<key>.
+	PathStyle bool
+	// Prefix is put before every object's key (e.g. "switchboard/").
+	Prefix string
+	// Client makes the requests (default: a client with a timeout). The
+	// bucket is the operator's, not a workspace's: not the guarded client.
+	Client *http.Client
+}
+
+// emptySHA256 is the SHA-256 of no bytes, a GET's or DELETE's payload hash.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// s3Blobs keeps each file as an object of the bucket named by its id.
+type s3Blobs struct {
+	cfg  S3
+	base *url.URL
+	now  func() time.Time
+}
+
+func newS3(cfg S3) (*s3Blobs, error) {
+	u, err := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("media: the S3 endpoint must be an http or https URL, such as https://s3.eu-west-1.amazonaws.com")
+	}
+	if cfg.Bucket == "" || cfg.AccessKey == "" || cfg.SecretKey == "" {
+		return nil, errors.New("media: S3 needs a bucket, an access key and a secret key")
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 5 * time.Minute}
+	}
+	return &s3Blobs{cfg: cfg, base: u, now: time.Now}, nil
+}
+
+// objectURL is the URL of the object id.
+func (b *s3Blobs) objectURL(id string) *url.URL {
+	u := *b.base
+	key := b.cfg.Prefix + id
+	if b.cfg.PathStyle {
+		u.Path = strings.TrimRight(u.Path, "/") + "/" + b.cfg.Bucket + "/" + key
+	} else {
+		u.Host = b.cfg.Bucket + "." + u.Host
+		u.Path = strings.TrimRight(u.Path, "/") + "/" + key
+	}
+	return &u
+}
+
+func (b *s3Blobs) do(req *http.Request, payloadHash string, want ...int) (*http.Response, error) {
+	signV4(req, payloadHash, b.cfg.AccessKey, b.cfg.SecretKey, b.cfg.Region, b.now())
+	resp, err := b.cfg.Client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("media: s3 %s: %w", req.Method, err)
+	}
+	for _, w := range want {
+		if resp.StatusCode == w {
+			return resp, nil
+		}
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	resp.Body.Close()
+	return nil, fmt.Errorf("media: s3 %s %s: %s: %s", req.Method, req.URL.Path, resp.Status, strings.TrimSpace(string(body)))
+}
+
+func (b *s3Blobs) put(ctx context.Context, id string, f *os.File, size int64, sum string) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, b.objectURL(id).String(), io.NopCloser(f))
+	if err != nil {
+		return err
+	}
+	req.ContentLength = size
+	req.Header.Set("Content-Type", "application/octet-stream")
+	resp, err := b.do(req, sum, http.StatusOK)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	os.Remove(f.Name()) // the bucket has the bytes now
+	return nil
+}
+
+func (b *s3Blobs) open(ctx context.Context, id string, size int64) (File, error) {
+	return &s3Object{ctx: ctx, b: b, id: id, size: size}, nil
+}
+
+func (b *s3Blobs) remove(ctx context.Context, id string) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, b.objectURL(id).String(), nil)
+	if err != nil {
+		return
+	}
+	if resp, err := b.do(req, emptySHA256, http.StatusNoContent, http.StatusOK); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// s3Object reads an object lazily: each read after a seek is one ranged
+// GET, so serving a range (a video's seek) fetches only that range.
+type s3Object struct {
+	ctx    context.Context
+	b      *s3Blobs
+	id     string
+	size   int64
+	offset int64
+	body   io.ReadCloser
+}
+
+func (o *s3Object) Read(p []byte) (int, error) {
+	if o.offset >= o.size {
+		return 0, io.EOF
+	}
+	if o.body == nil {
+		req, err := http.NewRequestWithContext(o.ctx, http.MethodGet, o.b.objectURL(o.id).String(), nil)
+		if err != nil {
+			return 0, err
+		}
+		if o.offset > 0 {
+			req.Header.Set("Range", fmt.Sprintf("bytes=%d-", o.offset))
+		}
+		resp, err := o.b.do(req, emptySHA256, http.StatusOK, http.StatusPartialContent)
+		if err != nil {
+			return 0, err
+		}
+		o.body = resp.Body
+	}
+	n, err := o.body.Read(p)
+	o.offset += int64(n)
+	return n, err
+}
+
+func (o *s3Object) Seek(offset int64, whence int) (int64, error) {
+	var abs int64
+	switch whence {
+	case io.SeekStart:
+		abs = offset
+	case io.SeekCurrent:
+		abs = o.offset + offset
+	case io.SeekEnd:
+		abs = o.size + offset
+	}
+	if abs < 0 {
+		return 0, errors.New("media: seek before the start")
+	}
+	if abs != o.offset && o.body != nil {
+		o.body.Close()
+		o.body = nil
+	}
+	o.offset = abs
+	return abs, nil
+}
+
+func (o *s3Object) Close() error {
+	if o.body != nil {
+		return o.body.Close()
+	}
+	return nil
+}
+
+// signV4 signs req for S3 with AWS Signature Version 4 (header form): the
+// host, any Range, the payload's SHA-256 and the date are signed.
+func signV4(req *http.Request, payloadHash, accessKey, secretKey, region string, now time.Time) {
+	now = now.UTC()
+	amzDate := now.Format("20060102T150405Z")
+	day := now.Format("20060102")
+	req.Header.Set("X-Amz-Date", amzDate)
+	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
+	headers := map[string]string{
+		"host":                 req.URL.Host,
+		"x-amz-content-sha256": payloadHash,
+		"x-amz-date":           amzDate,
+	}
+	if r := req.Header.Get("Range"); r != "" {
+		headers["range"] = r
+	}
+	names := make([]string, 0, len(headers))
+	for k := range headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var canonHeaders strings.Builder
+	for _, k := range names {
+		canonHeaders.WriteString(k + ":" + strings.TrimSpace(headers[k]) + "\n")
+	}
+	signed := strings.Join(names, ";")
+	canonical := strings.Join([]string{req.Method, escapePath(req.URL.EscapedPath()), canonicalQuery(req.URL),
+		canonHeaders.String(), signed, payloadHash}, "\n")
+	scope := day + "/" + region + "/s3/aws4_request"
+	toSign := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hexSHA256(canonical)
+	key := hmacSHA256([]byte("AWS4"+secretKey), day)
+	key = hmacSHA256(key, region)
+	key = hmacSHA256(key, "s3")
+	key = hmacSHA256(key, "aws4_request")
+	sig := hex.EncodeToString(hmacSHA256(key, toSign))
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+accessKey+"/"+scope+",SignedHeaders="+signed+",Signature="+sig)
+}
+
+// escapePath is the canonical URI: S3 signs the path as sent, each
+// segment URI-encoded once.
+func escapePath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+func canonicalQuery(u *url.URL) string {
+	q := u.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		vs := q[k]
+		sort.Strings(vs)
+		for _, v := range vs {
+			parts = append(parts, awsEscape(k)+"="+awsEscape(v))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// awsEscape URI-encodes s as SigV4 wants: every byte but A-Z a-z 0-9 - _ . ~.
+func awsEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+func hexSHA256(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+func hmacSHA256(key []byte, data string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(data))
+	return m.Sum(nil)
+}

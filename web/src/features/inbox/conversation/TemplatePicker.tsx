@@ -1,0 +1,145 @@
+// The template picker: outside a channel's customer-service window only
+// the provider's approved templates may be sent. It lists the channel's
+// templates (GET /api/v1/channels/{id}/templates, stored by the provider's
+// template sync), lets the agent fill the body's {{n}} parameters, and
+// sends the template.
+import { useState } from "react";
+import * as Popover from "@radix-ui/react-popover";
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { FileText } from "lucide-react";
+import { api, ApiError } from "../../../lib/api";
+import { qk } from "../../../lib/queryKeys";
+import { popoverClass } from "./ui";
+
+/** Template is one approved template as the channel lists it. */
+export interface Template {
+  name: string;
+  language: string;
+  body: string;
+  params: number;
+  status?: string;
+}
+
+/** TemplateChoice is what sending a template needs. */
+export interface TemplateChoice {
+  name: string;
+  language: string;
+  params: string[];
+}
+
+/** renderTemplate puts the parameters into the body's {{1}}, {{2}}… placeholders. */
+export function renderTemplate(body: string, params: string[]): string {
+  return body.replace(/\{\{(\d+)\}\}/g, (all, n: string) => params[Number(n) - 1] || all);
+}
+
+export function useTemplates(channelID: number | undefined, enabled: boolean) {
+  return useQuery({
+    queryKey: qk.channelTemplates(channelID ?? 0),
+    enabled: enabled && !!channelID,
+    retry: false,
+    queryFn: async ({ signal }) => {
+      try {
+        const page = await api.get<{ data: Template[] }>(`/api/v1/channels/${channelID}/templates`, undefined, signal);
+        return page.data.filter((t) => !t.status || t.status.toUpperCase() === "APPROVED");
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return [];
+        throw e;
+      }
+    },
+  });
+}
+
+export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSend(text: string, choice: TemplateChoice): void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [chosen, setChosen] = useState<Template | null>(null);
+  const [params, setParams] = useState<string[]>([]);
+  const templates = useTemplates(channelID, open);
+  const choose = (tpl: Template) => {
+    setChosen(tpl);
+    setParams(Array.from({ length: tpl.params }, () => ""));
+  };
+  const ready = chosen && params.every((p) => p.trim() !== "");
+  return (
+    <Popover.Root
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (!o) setChosen(null);
+      }}
+    >
+      <Popover.Trigger asChild>
+        <button type="button" data-testid="template-picker" className="border-line hover:bg-hover inline-flex items-center gap-1 rounded-md border px-2 py-1 text-xs font-medium">
+          <FileText size={13} aria-hidden="true" />
+          {t("conversation.templates.choose")}
+        </button>
+      </Popover.Trigger>
+      <Popover.Portal>
+        <Popover.Content side="top" align="start" sideOffset={6} className={popoverClass + " w-96 p-2"} aria-label={t("conversation.templates.title")}>
+          {!chosen && (
+            <>
+              <p className="text-muted px-1 pb-1 text-xs font-semibold uppercase">{t("conversation.templates.title")}</p>
+              {templates.isPending && <p className="text-muted px-1 py-1 text-sm">{t("conversation.templates.loading")}</p>}
+              {templates.isError && <p className="text-danger px-1 py-1 text-sm">{(templates.error as Error).message}</p>}
+              {templates.data?.length === 0 && <p className="text-muted px-1 py-1 text-sm">{t("conversation.templates.none")}</p>}
+              <ul role="listbox" aria-label={t("conversation.templates.title")} className="max-h-72 overflow-y-auto">
+                {templates.data?.map((tpl) => (
+                  <li key={tpl.name + "/" + tpl.language}>
+                    <button
+                      type="button"
+                      role="option"
+                      aria-selected={false}
+                      data-testid="template-option"
+                      onClick={() => choose(tpl)}
+                      className="hover:bg-hover w-full rounded px-2 py-1.5 text-left text-sm"
+                    >
+                      <span className="font-medium">{tpl.name}</span> <span className="text-muted text-xs">{tpl.language}</span>
+                      <span className="text-muted block truncate text-xs">{tpl.body}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {chosen && (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (!ready) return;
+                onSend(renderTemplate(chosen.body, params), { name: chosen.name, language: chosen.language, params });
+                setOpen(false);
+                setChosen(null);
+              }}
+              className="flex flex-col gap-2"
+            >
+              <p className="text-sm font-medium">
+                {chosen.name} <span className="text-muted text-xs">{chosen.language}</span>
+              </p>
+              <p className="bg-subtle rounded px-2 py-1.5 text-sm whitespace-pre-wrap">{renderTemplate(chosen.body, params)}</p>
+              {params.map((p, i) => (
+                <label key={i} className="flex items-center gap-2 text-xs">
+                  <span className="text-muted w-8 shrink-0">{`{{${i + 1}}}`}</span>
+                  <input
+                    value={p}
+                    aria-label={t("conversation.templates.param", { n: i + 1 })}
+                    onChange={(e) => setParams((all) => all.map((x, j) => (j === i ? e.target.value : x)))}
+                    className="border-line bg-bg flex-1 rounded border px-2 py-1 text-sm"
+                  />
+                </label>
+              ))}
+              <div className="flex justify-end gap-2">
+                <button type="button" onClick={() => setChosen(null)} className="hover:bg-hover rounded px-2 py-1 text-sm">
+                  {t("conversation.templates.back")}
+                </button>
+                <button type="submit" data-testid="template-send" disabled={!ready} className="bg-accent text-accent-fg rounded-md px-3 py-1 text-sm font-medium disabled:opacity-40">
+                  {t("conversation.templates.send")}
+                </button>
+              </div>
+            </form>
+          )}
+        </Popover.Content>
+      </Popover.Portal>
+    </Popover.Root>
+  );
+}

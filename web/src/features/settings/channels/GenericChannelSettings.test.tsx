@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import "../../../lib/i18n";
+import type { Channel } from "../../../lib/types";
+import { qk } from "../../../lib/queryKeys";
+
+const post = vi.fn();
+const patch = vi.fn();
+vi.mock("../../../lib/api", async (orig) => ({
+  ...(await orig<typeof import("../../../lib/api")>()),
+  api: { post: (...a: unknown[]) => post(...a), patch: (...a: unknown[]) => patch(...a), get: vi.fn(), put: vi.fn(), del: vi.fn() },
+}));
+
+const { default: GenericChannelSettings, configOf } = await import("./GenericChannelSettings");
+
+const chatType = {
+  type: "chat",
+  testable: true,
+  connects: true,
+  capabilities: { attachments: [], buttons: 0, list_items: 0, max_text_length: 0, quick_replies: false, templates: false, reply_window_seconds: 0 },
+  schema: {
+    fields: [
+      { name: "account", type: "string", title: "Account", required: true },
+      { name: "api_key", type: "string", title: "API key", secret: true, required: true },
+      { name: "senders", type: "string_list", title: "Senders" },
+      { name: "sandbox", type: "boolean", title: "Sandbox" },
+      { name: "token", type: "string", title: "Token", secret: true, generated: true },
+    ],
+  },
+};
+
+const channel = {
+  id: 5,
+  workspace_id: 1,
+  type: "chat",
+  name: "Chat",
+  config: { account: "acme", senders: ["a", "b"], sandbox: true },
+  secrets: { token: "…abcd", api_key: "set" },
+  webhook_url: "/webhooks/chat/5",
+  created_at: "",
+} as unknown as Channel;
+
+function setup() {
+  const qc = new QueryClient();
+  qc.setQueryData(qk.channelTypes, { items: [chatType] });
+  render(
+    <QueryClientProvider client={qc}>
+      <GenericChannelSettings channel={channel} freshToken="" />
+    </QueryClientProvider>,
+  );
+}
+
+afterEach(() => {
+  cleanup();
+  post.mockReset();
+  patch.mockReset();
+});
+
+describe("GenericChannelSettings", () => {
+  it("draws the schema's fields, keeps a set secret unless replaced, and shows the provider's refusal", async () => {
+    patch.mockResolvedValue({ ...channel, connection: { ok: false, webhook_url: "https://x/webhooks/chat/5", error: "bad token" } });
+    setup();
+    expect(screen.getByTestId("webhook-url").textContent).toBe(window.location.origin + "/webhooks/chat/5");
+    expect(screen.getByTestId("channel-token")).toBeTruthy();
+    expect(screen.getByTestId("test-connection")).toBeTruthy();
+    expect(screen.getByTestId("connect-again")).toBeTruthy();
+    expect((screen.getByLabelText("Account *") as HTMLInputElement).value).toBe("acme");
+    expect((screen.getByLabelText("Senders") as HTMLTextAreaElement).value).toBe("a\nb");
+    expect(screen.getByTestId("secret-set-api_key").textContent).toContain("set");
+    fireEvent.click(screen.getByTestId("channel-save"));
+    await waitFor(() => expect(patch).toHaveBeenCalled());
+    expect(patch.mock.calls[0]).toEqual(["/api/v1/channels/5", { config: { account: "acme", senders: ["a", "b"], sandbox: true } }]);
+    expect((await screen.findByTestId("connection-result")).textContent).toContain("bad token");
+    fireEvent.click(screen.getByTestId("secret-replace-api_key"));
+    fireEvent.change(screen.getByLabelText("API key *"), { target: { value: "k2" } });
+    fireEvent.click(screen.getByTestId("channel-save"));
+    await waitFor(() => expect(patch).toHaveBeenCalledTimes(2));
+    expect(patch.mock.calls[1]![1]).toEqual({ config: { account: "acme", api_key: "k2", senders: ["a", "b"], sandbox: true } });
+  });
+
+  it("turns values into a configuration: lists split, numbers, empty strings left out", () => {
+    const fields = [
+      { name: "n", type: "integer", title: "N" },
+      { name: "l", type: "string_list", title: "L" },
+      { name: "s", type: "string", title: "S" },
+    ];
+    expect(configOf(fields, { n: "42", l: "x, y\nz", s: "" }, {})).toEqual({ n: 42, l: ["x", "y", "z"] });
+  });
+});
