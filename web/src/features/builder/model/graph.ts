@@ -42,7 +42,7 @@ export const STEP_EXITS: Record<string, string[]> = {
   http_request: ["success", "failure"],
   jump_to: ["next"],
   open_conversation: ["next", "failure"],
-  send_message: ["next"],
+  send_message: ["next", "failure"],
   trigger_workflow: ["next", "failure"],
   update_contact_field: ["next", "failure"],
   update_contact_tag: ["next", "failure"],

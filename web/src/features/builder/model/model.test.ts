@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  STEP_EXITS,
   type Definition,
   TRIGGER_ID,
   addStep,
@@ -49,10 +50,12 @@ describe("toGraph", () => {
     expect(g.edges.find((e) => e.id === "route:branch[1]")).toMatchObject({ target: "to_support", label: "Support" });
     expect(g.edges.find((e) => e.source === TRIGGER_ID)?.target).toBe("welcome");
     expect(g.free.map((f) => `${f.source}:${f.exit}`)).toEqual([
+      "welcome:failure",
       "to_sales:next",
       "to_support:next",
       "to_billing:next",
       "busy:next",
+      "busy:failure",
     ]);
   });
   it("gives a branch one exit per branch and else", () => {
@@ -196,5 +199,20 @@ describe("summarize", () => {
     expect(summarize(seed().steps[2]!)).toBe("Sales · Support · Billing");
     expect(summarize({ type: "send_message", settings: { text: "Hi\nthere" } })).toBe("Hi there");
     expect(summarize({ type: "wait", settings: {} })).toBe("");
+  });
+});
+
+describe("STEP_EXITS", () => {
+  it("names the exits the engine's schema gives each step type", async () => {
+    const fixture = (await import("../drawer/schema.fixture.json")).default as unknown as {
+      properties: { steps: { items: { oneOf: { title: string; properties: { exits?: { propertyNames?: { enum?: string[] } } } }[] } } };
+    };
+    const fromSchema = Object.fromEntries(
+      fixture.properties.steps.items.oneOf
+        .filter((v) => v.title !== "branch")
+        .map((v) => [v.title, [...(v.properties.exits?.propertyNames?.enum ?? [])].sort()]),
+    );
+    const ours = Object.fromEntries(Object.entries(STEP_EXITS).map(([k, v]) => [k, [...v].sort()]));
+    expect(ours).toEqual(fromSchema);
   });
 });
