@@ -3,8 +3,6 @@ package messenger
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -163,31 +161,10 @@ func (p platform) validate(raw json.RawMessage, guard *netguard.Guard) (json.Raw
 	if c.GraphURL == "" {
 		c.GraphURL = DefaultGraphURL
 	}
-	if err := checkURL("config.graph_url", c.GraphURL, guard); err != nil {
+	var err error
+	if c.GraphURL, err = channel.CheckBaseURL("config.graph_url", c.GraphURL, guard); err != nil {
 		return nil, err
 	}
-	c.GraphURL = strings.TrimRight(c.GraphURL, "/")
 	c.PageID, c.AccountID = strings.TrimSpace(c.PageID), strings.TrimSpace(c.AccountID)
 	return json.Marshal(c)
-}
-
-// checkURL checks an http(s) URL the provider will call, and its address
-// against the guard when one is given.
-func checkURL(field, raw string, guard *netguard.Guard) error {
-	if err := limit.Text(field, raw, limit.URL); err != nil {
-		return err
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return apperr.Invalid(field, "must be an http(s) URL without a query")
-	}
-	if guard != nil {
-		var denied *netguard.DeniedError
-		if err := guard.CheckURL(raw); errors.As(err, &denied) {
-			return apperr.Invalid(field, "%s", denied.Reason())
-		} else if err != nil {
-			return apperr.Invalid(field, "must be an http(s) URL")
-		}
-	}
-	return nil
 }

@@ -3,8 +3,6 @@ package telegram
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -68,22 +66,10 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 	if c.APIBaseURL == "" {
 		c.APIBaseURL = DefaultAPIBaseURL
 	}
-	if err := limit.Text("config.api_base_url", c.APIBaseURL, limit.URL); err != nil {
+	var err error
+	if c.APIBaseURL, err = channel.CheckBaseURL("config.api_base_url", c.APIBaseURL, guard); err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(c.APIBaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, apperr.Invalid("config.api_base_url", "must be an http(s) URL without a query")
-	}
-	if guard != nil {
-		var denied *netguard.DeniedError
-		if err := guard.CheckURL(c.APIBaseURL); errors.As(err, &denied) {
-			return nil, apperr.Invalid("config.api_base_url", "%s", denied.Reason())
-		} else if err != nil {
-			return nil, apperr.Invalid("config.api_base_url", "must be an http(s) URL")
-		}
-	}
-	c.APIBaseURL = strings.TrimRight(c.APIBaseURL, "/")
 	return json.Marshal(c)
 }
 

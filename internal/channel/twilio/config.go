@@ -3,8 +3,6 @@ package twilio
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -97,36 +95,16 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 		c.APIBaseURL = DefaultAPIBaseURL
 	}
 	var err error
-	if c.APIBaseURL, err = checkURL("config.api_base_url", c.APIBaseURL, guard); err != nil {
+	if c.APIBaseURL, err = channel.CheckBaseURL("config.api_base_url", c.APIBaseURL, guard); err != nil {
 		return nil, err
 	}
 	if c.WebhookBaseURL != "" {
 		// Twilio calls this one; the node does not, so no guard.
-		if c.WebhookBaseURL, err = checkURL("config.webhook_base_url", c.WebhookBaseURL, nil); err != nil {
+		if c.WebhookBaseURL, err = channel.CheckBaseURL("config.webhook_base_url", c.WebhookBaseURL, nil); err != nil {
 			return nil, err
 		}
 	}
 	return json.Marshal(c)
-}
-
-// checkURL vets an http(s) base URL and trims its trailing slashes.
-func checkURL(field, raw string, guard *netguard.Guard) (string, error) {
-	if err := limit.Text(field, raw, MaxURLLen); err != nil {
-		return "", err
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", apperr.Invalid(field, "must be an http(s) URL without a query")
-	}
-	if guard != nil {
-		var denied *netguard.DeniedError
-		if err := guard.CheckURL(raw); errors.As(err, &denied) {
-			return "", apperr.Invalid(field, "%s", denied.Reason())
-		} else if err != nil {
-			return "", apperr.Invalid(field, "must be an http(s) URL")
-		}
-	}
-	return strings.TrimRight(raw, "/"), nil
 }
 
 // config reads a stored channel's configuration with its secret.
