@@ -5,14 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
-	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
@@ -55,28 +53,8 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 	if client == nil {
 		client = netguard.New(netguard.Options{}).Client()
 	}
-	start := time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		res.LatencyMS = time.Since(start).Milliseconds()
-		var denied *netguard.DeniedError
-		switch {
-		case errors.As(err, &denied):
-			res.Error = "the channel's base URL: " + denied.Reason()
-		case errors.Is(err, context.DeadlineExceeded):
-			res.Error = "no answer within " + ProbeTimeout.String()
-		default:
-			res.Error = limit.Storable(networkError(err), 300)
-		}
-		return res
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, channel.MaxProbeBody))
-	res.LatencyMS = time.Since(start).Milliseconds()
-	res.Status = resp.StatusCode
-	res.OK = resp.StatusCode >= 200 && resp.StatusCode < 300
-	res.Body = limit.Storable(string(answer), channel.MaxProbeBody)
-	return res
+	call := channel.ProbeCall{Client: client, Timeout: ProbeTimeout, Address: "the channel's base URL", NetworkError: networkError}
+	return call.Do(req, res)
 }
 
 // networkError is the part of a client error worth showing: the cause,

@@ -2,14 +2,10 @@ package whatsapp
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
-	"github.com/switchboard-chat/switchboard/internal/limit"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
 // ProbeTimeout bounds a connection test.
@@ -32,26 +28,6 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 		return res
 	}
 	req.Header.Set("Authorization", "Bearer "+s.AccessToken)
-	start := time.Now()
-	resp, err := p.client.Do(req)
-	res.LatencyMS = time.Since(start).Milliseconds()
-	if err != nil {
-		var denied *netguard.DeniedError
-		switch {
-		case errors.As(err, &denied):
-			res.Error = "the Graph API address: " + denied.Reason()
-		case errors.Is(err, context.DeadlineExceeded):
-			res.Error = "no answer within " + ProbeTimeout.String()
-		default:
-			res.Error = limit.Storable(err.Error(), 300)
-		}
-		return res
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, channel.MaxProbeBody))
-	res.LatencyMS = time.Since(start).Milliseconds()
-	res.Status = resp.StatusCode
-	res.OK = resp.StatusCode >= 200 && resp.StatusCode < 300
-	res.Body = limit.Storable(string(answer), channel.MaxProbeBody)
-	return res
+	call := channel.ProbeCall{Client: p.client, Timeout: ProbeTimeout, Address: "the Graph API address"}
+	return call.Do(req, res)
 }
