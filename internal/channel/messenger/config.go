@@ -1,7 +1,6 @@
 package messenger
 
 import (
-	"bytes"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -125,10 +124,8 @@ var (
 // vets the Graph API URL's address.
 func (p platform) validate(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	// The other platform's id is not a setting of this one.
 	if p.idField == "page_id" && c.AccountID != "" {

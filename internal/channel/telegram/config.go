@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"bytes"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -49,10 +48,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 // configuration; guard, when not nil, vets the API base URL's address.
 func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	c.BotToken = strings.TrimSpace(c.BotToken)
 	if c.BotToken == "" {

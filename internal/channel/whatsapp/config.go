@@ -1,7 +1,6 @@
 package whatsapp
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"regexp"
@@ -67,10 +66,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 // nil, vets the base URL's address.
 func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	c.PhoneNumberID = strings.TrimSpace(c.PhoneNumberID)
 	c.BusinessAccountID = strings.TrimSpace(c.BusinessAccountID)
