@@ -9,12 +9,14 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -84,4 +86,11 @@ var _ channel.Receiver = (*Recorder)(nil)
 func (r *Recorder) Receive(_ context.Context, items []conversation.Inbound) ([]conversation.Received, error) {
 	r.Items = append(r.Items, items...)
 	return make([]conversation.Received, len(items)), nil
+}
+
+// LoopbackClient is a guarded client (netguard) that lets a provider
+// reach the test's own httptest servers on 127.0.0.1, and nothing else
+// private.
+func LoopbackClient() *http.Client {
+	return netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,7 +18,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -29,12 +27,6 @@ const (
 	testFrom    = "+14155550100"
 	testService = "MGbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 )
-
-// loopbackClient is a guarded client that lets tests reach their own
-// httptest servers, and nothing else private.
-func loopbackClient() *http.Client {
-	return netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}}).Client()
-}
 
 // testChannel is a stored-looking SMS channel on the API at base.
 func testChannel(base string, mutate ...func(*Config)) channel.Channel {
@@ -83,7 +75,7 @@ type fixture struct {
 func newFixture(t *testing.T, d *db.DB, publicURL string, mutate ...func(*Config)) *fixture {
 	t.Helper()
 	ws := channeltest.Workspace(t, d)
-	f := &fixture{db: d, ws: ws, channels: channeltest.Service(t, d, New(loopbackClient(), publicURL)), convs: conversation.New(d)}
+	f := &fixture{db: d, ws: ws, channels: channeltest.Service(t, d, New(channeltest.LoopbackClient(), publicURL)), convs: conversation.New(d)}
 	cfg := map[string]string{"account_sid": testAccount, "auth_token": testToken, "from": testFrom}
 	c := Config{}
 	for _, m := range mutate {
