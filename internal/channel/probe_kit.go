@@ -12,19 +12,20 @@ import (
 )
 
 // ProbeCall is the HTTP half of a connection test that every HTTP
-// provider shares: send the request, time it, say why there was no
-// answer, and show the start of the answer. Building the request (its
-// URL, credentials and a context bounded by Timeout) stays with the
-// provider.
+// provider shares: build the request under a timeout, send it, time it,
+// say why there was no answer, and show the start of the answer. What to
+// call and with which credentials stays with the provider.
 type ProbeCall struct {
 	// Client sends the request: the provider's guarded client.
 	Client *http.Client
-	// Timeout is the bound the request's context was given, named when
-	// it ran out.
+	// Timeout bounds the request, and is named when it ran out.
 	Timeout time.Duration
 	// Address names the URL when the guard refuses it, e.g. "the
 	// channel's API base URL".
 	Address string
+	// BaseURL names the URL when no request can be made of it, e.g. "the
+	// channel's API base URL"; "": Address.
+	BaseURL string
 	// NetworkError renders any other error of the client; nil: err.Error().
 	NetworkError func(error) string
 	// MaxAnswer bounds the answer's bytes read; 0: MaxProbeBody.
@@ -32,6 +33,24 @@ type ProbeCall struct {
 	// Show turns the answer into the result's Body (then clipped to
 	// MaxProbeBody); nil: the answer as it came.
 	Show func(status int, answer []byte) string
+}
+
+// Send makes a method request of res.URL with body under a context
+// bounded by Timeout, lets prepare set its headers, and sends it (Do).
+func (p ProbeCall) Send(ctx context.Context, method string, body io.Reader, res ProbeResult, prepare func(*http.Request)) ProbeResult {
+	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, res.URL, body)
+	if err != nil {
+		name := p.BaseURL
+		if name == "" {
+			name = p.Address
+		}
+		res.Error = name + " is not usable: " + err.Error()
+		return res
+	}
+	prepare(req)
+	return p.Do(req, res)
 }
 
 // Do sends req and completes res (whose URL the caller set) with the

@@ -39,22 +39,16 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 	}
 	res := channel.ProbeResult{URL: strings.TrimRight(cfg.BaseURL, "/") + "/message"}
 	body, _ := json.Marshal(probe{Type: "probe", ChannelID: strconv.FormatInt(ch.ID, 10)})
-	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, res.URL, bytes.NewReader(body))
-	if err != nil {
-		res.Error = "the channel's base URL is not usable: " + err.Error()
-		return res
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+ch.Token)
-	req.Header.Set("X-Switchboard-Probe", "1")
 	client := p.sender.Client
 	if client == nil {
 		client = netguard.New(netguard.Options{}).Client()
 	}
 	call := channel.ProbeCall{Client: client, Timeout: ProbeTimeout, Address: "the channel's base URL", NetworkError: networkError}
-	return call.Do(req, res)
+	return call.Send(ctx, http.MethodPost, bytes.NewReader(body), res, func(req *http.Request) {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+ch.Token)
+		req.Header.Set("X-Switchboard-Probe", "1")
+	})
 }
 
 // networkError is the part of a client error worth showing: the cause,

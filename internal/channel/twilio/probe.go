@@ -24,18 +24,12 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 		return channel.ProbeResult{Error: "the SMS channel has no Twilio account configured"}
 	}
 	res := channel.ProbeResult{URL: cfg.APIBaseURL + "/2010-04-01/Accounts/" + url.PathEscape(cfg.AccountSID) + ".json"}
-	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, res.URL, nil)
-	if err != nil {
-		res.Error = "the channel's API base URL is not usable: " + err.Error()
-		return res
-	}
-	req.Header.Set("Accept", "application/json")
-	req.SetBasicAuth(cfg.AccountSID, cfg.AuthToken)
 	call := channel.ProbeCall{Client: p.client, Timeout: ProbeTimeout, Address: "the channel's API base URL",
 		MaxAnswer: maxAnswerBytes, Show: probeSummary}
-	return call.Do(req, res)
+	return call.Send(ctx, http.MethodGet, nil, res, func(req *http.Request) {
+		req.Header.Set("Accept", "application/json")
+		req.SetBasicAuth(cfg.AccountSID, cfg.AuthToken)
+	})
 }
 
 // probeSummary is what a probe shows of Twilio's answer.

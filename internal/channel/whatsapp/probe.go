@@ -20,14 +20,8 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 		return channel.ProbeResult{Error: "the channel has no phone number id or access token configured"}
 	}
 	res := channel.ProbeResult{URL: s.graphURL(s.PhoneNumberID) + "?fields=display_phone_number,verified_name"}
-	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, res.URL, nil)
-	if err != nil {
-		res.Error = "the Graph API base URL is not usable: " + err.Error()
-		return res
-	}
-	req.Header.Set("Authorization", "Bearer "+s.AccessToken)
-	call := channel.ProbeCall{Client: p.client, Timeout: ProbeTimeout, Address: "the Graph API address"}
-	return call.Do(req, res)
+	call := channel.ProbeCall{Client: p.client, Timeout: ProbeTimeout, Address: "the Graph API address", BaseURL: "the Graph API base URL"}
+	return call.Send(ctx, http.MethodGet, nil, res, func(req *http.Request) {
+		req.Header.Set("Authorization", "Bearer "+s.AccessToken)
+	})
 }
