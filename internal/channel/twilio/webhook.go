@@ -57,7 +57,7 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(IgnoredHeader, ignored)
 	}
 	if item != nil {
-		h.kit.Metrics.InboundMessages.WithLabelValues(Type, item.outcome).Inc()
+		h.kit.CountReceived(item.items, item.results)
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
@@ -65,8 +65,11 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.kit.Observe(start)
 }
 
-// stored is what became of a webhook's item, for the metrics.
-type stored struct{ outcome string }
+// stored is a webhook's item and what became of it, for the metrics.
+type stored struct {
+	items   []conversation.Inbound
+	results []conversation.Received
+}
 
 // receive authenticates, parses and stores one webhook. ignored says why
 // a status callback changed nothing.
@@ -104,14 +107,12 @@ func (h *webhook) receive(w http.ResponseWriter, r *http.Request) (*stored, stri
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := h.kit.Receiver.Receive(ctx, []conversation.Inbound{m.inbound(ch.WorkspaceID, ch.ID)})
+	items := []conversation.Inbound{m.inbound(ch.WorkspaceID, ch.ID)}
+	res, err := h.kit.Receiver.Receive(ctx, items)
 	if err != nil {
 		return nil, "", err
 	}
-	if len(res) == 1 && res[0].Duplicate {
-		return &stored{"duplicate"}, "", nil
-	}
-	return &stored{"stored"}, "", nil
+	return &stored{items, res}, "", nil
 }
 
 // receiveStatus stores a status callback; query is the callback URL's
@@ -129,7 +130,8 @@ func (h *webhook) receiveStatus(ctx context.Context, ch channel.Channel, query, 
 	}
 	in := conversation.Inbound{Kind: conversation.KindStatus, WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID,
 		ProviderMessageID: s.MessageSID, Status: status, Reason: statusReason(s, query)}
-	res, err := h.kit.Receiver.Receive(ctx, []conversation.Inbound{in})
+	items := []conversation.Inbound{in}
+	res, err := h.kit.Receiver.Receive(ctx, items)
 	if err != nil {
 		return nil, "", err
 	}
@@ -137,5 +139,5 @@ func (h *webhook) receiveStatus(ctx context.Context, ch channel.Channel, query, 
 	if len(res) == 1 {
 		ignored = res[0].Ignored
 	}
-	return &stored{"status"}, ignored, nil
+	return &stored{items, res}, ignored, nil
 }
