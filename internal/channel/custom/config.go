@@ -1,7 +1,6 @@
 package custom
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"net/url"
@@ -35,12 +34,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 // guard, when not nil, vets the base URL's address.
 func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	// A config member this type does not have is a mistake (a misspelt
-	// base_url), not something to drop without a word.
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	if err := limit.Text("config.base_url", c.BaseURL, MaxBaseURLLen); err != nil {
 		return nil, err

@@ -1,7 +1,6 @@
 package custom
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,11 +11,10 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -34,25 +32,11 @@ type fixture struct {
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{db: d, ws: ws, channels: testService(t, d), m: metrics.New()}
+	f := &fixture{db: d, ws: channeltest.Workspace(t, d), channels: testService(t, d), m: metrics.New()}
 	f.ch = f.newChannel(t, "http://127.0.0.1:1")
 	f.convs = conversation.New(d)
 	// The routes as the node mounts them: from the registry.
-	routes, err := f.channels.Registry().Routes(channel.Inbox{Channels: f.channels, Receiver: f.convs, Metrics: f.m})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	for _, rt := range routes {
-		mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
-	}
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.srv = channeltest.Serve(t, channel.Inbox{Channels: f.channels, Receiver: f.convs, Metrics: f.m})
 	return f
 }
 
@@ -116,18 +100,8 @@ func (f *fixture) deliver(t *testing.T, body string) []conversation.Received {
 	return res
 }
 
-// tables are the tables a webhook writes to.
-var tables = []string{"contacts", "contact_identities", "conversations", "messages", "message_statuses", "events"}
-
 // rows counts the rows of every table a webhook writes to.
-func rows(t *testing.T, d *db.DB) map[string]int {
-	t.Helper()
-	out := map[string]int{}
-	for _, table := range tables {
-		out[table] = dbtest.Count(t, d, `SELECT COUNT(*) FROM `+table)
-	}
-	return out
-}
+func rows(t *testing.T, d *db.DB) map[string]int { return channeltest.Rows(t, d) }
 
 // textEvent is a webhook body with one event of kind typ carrying text.
 func textEvent(contactID, typ, mID, text string) string {
@@ -138,14 +112,5 @@ func textEvent(contactID, typ, mID, text string) string {
 // testService is a channel service as a node builds it: the custom
 // provider registered, secrets sealed with a key.
 func testService(t testing.TB, d *db.DB) *channel.Service {
-	t.Helper()
-	reg, err := channel.NewRegistry(New(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := secret.NewKeyring(bytes.Repeat([]byte{7}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys})
+	return channeltest.Service(t, d, New(nil))
 }

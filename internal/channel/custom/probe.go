@@ -5,14 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
-	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
@@ -41,42 +39,16 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 	}
 	res := channel.ProbeResult{URL: strings.TrimRight(cfg.BaseURL, "/") + "/message"}
 	body, _ := json.Marshal(probe{Type: "probe", ChannelID: strconv.FormatInt(ch.ID, 10)})
-	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, res.URL, bytes.NewReader(body))
-	if err != nil {
-		res.Error = "the channel's base URL is not usable: " + err.Error()
-		return res
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+ch.Token)
-	req.Header.Set("X-Switchboard-Probe", "1")
 	client := p.sender.Client
 	if client == nil {
 		client = netguard.New(netguard.Options{}).Client()
 	}
-	start := time.Now()
-	resp, err := client.Do(req)
-	if err != nil {
-		res.LatencyMS = time.Since(start).Milliseconds()
-		var denied *netguard.DeniedError
-		switch {
-		case errors.As(err, &denied):
-			res.Error = "the channel's base URL: " + denied.Reason()
-		case errors.Is(err, context.DeadlineExceeded):
-			res.Error = "no answer within " + ProbeTimeout.String()
-		default:
-			res.Error = limit.Storable(networkError(err), 300)
-		}
-		return res
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, channel.MaxProbeBody))
-	res.LatencyMS = time.Since(start).Milliseconds()
-	res.Status = resp.StatusCode
-	res.OK = resp.StatusCode >= 200 && resp.StatusCode < 300
-	res.Body = limit.Storable(string(answer), channel.MaxProbeBody)
-	return res
+	call := channel.ProbeCall{Client: client, Timeout: ProbeTimeout, Address: "the channel's base URL", NetworkError: networkError}
+	return call.Send(ctx, http.MethodPost, bytes.NewReader(body), res, func(req *http.Request) {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+ch.Token)
+		req.Header.Set("X-Switchboard-Probe", "1")
+	})
 }
 
 // networkError is the part of a client error worth showing: the cause,

@@ -8,21 +8,20 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
 // testSender is a Sender whose guard lets it reach the test's own
 // httptest servers on 127.0.0.1, and nothing else private.
 func testSender() *Sender {
-	return NewSender(netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client())
+	return NewSender(channeltest.LoopbackClient())
 }
 
 func customChannel(baseURL string) channel.Channel {

@@ -1,7 +1,6 @@
 package custom
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -40,9 +39,7 @@ const metricLabel = Type
 // Then every event of the webhook is stored in one transaction, and the
 // webhook is answered 200 {"results": [...]} only once that has committed.
 type Webhook struct {
-	channels *channel.Service
-	convs    channel.Receiver
-	m        *metrics.Metrics
+	kit channel.WebhookKit
 }
 
 var _ http.Handler = (*Webhook)(nil)
@@ -50,10 +47,7 @@ var _ http.Handler = (*Webhook)(nil)
 // NewWebhook returns the handler of both webhook URLs, storing through
 // convs (conversation.Service.Receive).
 func NewWebhook(channels *channel.Service, convs channel.Receiver, m *metrics.Metrics) http.Handler {
-	if m == nil {
-		m = metrics.New()
-	}
-	return &Webhook{channels: channels, convs: convs, m: m}
+	return &Webhook{kit: channel.NewWebhookKit(metricLabel, channel.Inbox{Channels: channels, Receiver: convs, Metrics: m})}
 }
 
 // response is the body of a successful answer: one result per event.
@@ -65,16 +59,12 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	items, results, err := h.receive(w, r)
 	if err != nil {
-		rec := &statusRecorder{ResponseWriter: w}
-		httpjson.WriteError(rec, r, err)
-		h.m.WebhookErrors.WithLabelValues(metricLabel, strconv.Itoa(rec.status)).Inc()
+		h.kit.Fail(w, r, err)
 		return
 	}
-	for i, res := range results {
-		h.m.InboundMessages.WithLabelValues(metricLabel, outcome(items[i], res)).Inc()
-	}
+	h.kit.CountReceived(items, results)
 	httpjson.WriteJSON(w, http.StatusOK, response{Results: results})
-	h.m.WebhookSeconds.WithLabelValues(metricLabel).Observe(time.Since(start).Seconds())
+	h.kit.Observe(start)
 }
 
 // receive authenticates, parses and stores one webhook, returning the
@@ -85,12 +75,12 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 	var ch channel.Channel
 	var err error
 	if pathID != "" {
-		if ch, err = h.channel(ctx, pathID); err != nil {
+		if ch, err = h.kit.ChannelByID(ctx, pathID); err != nil {
 			return nil, nil, err
 		}
 		err = authorize(r, ch)
 	} else {
-		ch, err = h.channels.ByToken(ctx, Type, bearerToken(r))
+		ch, err = h.kit.Channels.ByToken(ctx, Type, bearerToken(r))
 	}
 	if err != nil {
 		return nil, nil, err
@@ -111,25 +101,8 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 		return nil, nil, apperr.BadRequest("channelId %q in the body is not the channel %d of the URL", limit.Clip(p.ChannelID, 50), ch.ID)
 	}
 	items := inbound(ch, p)
-	results, err := h.convs.Receive(ctx, items)
+	results, err := h.kit.Receiver.Receive(ctx, items)
 	return items, results, err
-}
-
-// channel finds the custom channel with the id; any miss is a 404, so a
-// caller learns nothing about channels of other types.
-func (h *Webhook) channel(ctx context.Context, rawID string) (channel.Channel, error) {
-	id, err := strconv.ParseInt(rawID, 10, 64)
-	if err != nil || id <= 0 {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	ch, err := h.channels.Lookup(ctx, id)
-	if err != nil {
-		return channel.Channel{}, err
-	}
-	if ch.Type != Type {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	return ch, nil
 }
 
 // authorize checks the bearer token against the channel's in constant
@@ -158,26 +131,4 @@ func bearerToken(r *http.Request) string {
 func sameID(bodyID string, id int64) bool {
 	n, err := strconv.ParseInt(bodyID, 10, 64)
 	return err == nil && n == id
-}
-
-// outcome labels an item for the InboundMessages metric.
-func outcome(in conversation.Inbound, r conversation.Received) string {
-	switch {
-	case in.Kind == conversation.KindStatus:
-		return "status"
-	case r.Duplicate:
-		return "duplicate"
-	}
-	return "stored"
-}
-
-// statusRecorder remembers the status an error answer was written with.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
 }

@@ -1,7 +1,6 @@
 package email
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"net"
@@ -68,10 +67,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 // guard, when not nil, vets the hosts given as literal addresses.
 func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	if err := limit.Text("config.address", c.Address, limit.Email); err != nil {
 		return nil, err

@@ -1,10 +1,7 @@
 package messenger
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -127,10 +124,8 @@ var (
 // vets the Graph API URL's address.
 func (p platform) validate(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	// The other platform's id is not a setting of this one.
 	if p.idField == "page_id" && c.AccountID != "" {
@@ -163,31 +158,10 @@ func (p platform) validate(raw json.RawMessage, guard *netguard.Guard) (json.Raw
 	if c.GraphURL == "" {
 		c.GraphURL = DefaultGraphURL
 	}
-	if err := checkURL("config.graph_url", c.GraphURL, guard); err != nil {
+	var err error
+	if c.GraphURL, err = channel.CheckBaseURL("config.graph_url", c.GraphURL, guard); err != nil {
 		return nil, err
 	}
-	c.GraphURL = strings.TrimRight(c.GraphURL, "/")
 	c.PageID, c.AccountID = strings.TrimSpace(c.PageID), strings.TrimSpace(c.AccountID)
 	return json.Marshal(c)
-}
-
-// checkURL checks an http(s) URL the provider will call, and its address
-// against the guard when one is given.
-func checkURL(field, raw string, guard *netguard.Guard) error {
-	if err := limit.Text(field, raw, limit.URL); err != nil {
-		return err
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return apperr.Invalid(field, "must be an http(s) URL without a query")
-	}
-	if guard != nil {
-		var denied *netguard.DeniedError
-		if err := guard.CheckURL(raw); errors.As(err, &denied) {
-			return apperr.Invalid(field, "%s", denied.Reason())
-		} else if err != nil {
-			return apperr.Invalid(field, "must be an http(s) URL")
-		}
-	}
-	return nil
 }

@@ -1,9 +1,7 @@
 package messenger
 
 import (
-	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -11,7 +9,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/meta"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
-	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
 // webhook serves a channel's webhook URL, /webhooks/<type>/{channelID}:
@@ -27,34 +24,28 @@ import (
 // is answered 200 only once that has committed; Meta redelivers what is
 // not answered, and a redelivered message is stored once (by its mid).
 type webhook struct {
-	pr       *Provider
-	channels *channel.Service
-	convs    channel.Receiver
-	m        *metrics.Metrics
+	pr  *Provider
+	kit channel.WebhookKit
 }
 
 func newWebhook(pr *Provider, in channel.Inbox) *webhook {
-	m := in.Metrics
-	if m == nil {
-		m = metrics.New()
-	}
-	return &webhook{pr: pr, channels: in.Channels, convs: in.Receiver, m: m}
+	return &webhook{pr: pr, kit: channel.NewWebhookKit(pr.p.typ, in)}
 }
 
 // handshake answers Meta's subscription check.
 func (h *webhook) handshake(w http.ResponseWriter, r *http.Request) {
-	ch, err := h.channel(r.Context(), r.PathValue("channelID"))
+	ch, err := h.kit.Channel(r)
 	if err != nil {
-		h.fail(w, r, err)
+		h.kit.Fail(w, r, err)
 		return
 	}
 	cfg, err := configOf(ch)
 	if err != nil {
-		h.fail(w, r, err)
+		h.kit.Fail(w, r, err)
 		return
 	}
 	if !meta.Handshake(w, r, cfg.VerifyToken) {
-		h.m.WebhookErrors.WithLabelValues(h.pr.p.typ, strconv.Itoa(http.StatusForbidden)).Inc()
+		h.kit.CountError(http.StatusForbidden)
 	}
 }
 
@@ -70,19 +61,17 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	items, res, err := h.receive(w, r)
 	if err != nil {
-		h.fail(w, r, err)
+		h.kit.Fail(w, r, err)
 		return
 	}
-	for i, rec := range res.Results {
-		h.m.InboundMessages.WithLabelValues(h.pr.p.typ, outcome(items[i], rec)).Inc()
-	}
+	h.kit.CountReceived(items, res.Results)
 	httpjson.WriteJSON(w, http.StatusOK, res)
-	h.m.WebhookSeconds.WithLabelValues(h.pr.p.typ).Observe(time.Since(start).Seconds())
+	h.kit.Observe(start)
 }
 
 func (h *webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversation.Inbound, result, error) {
 	ctx := r.Context()
-	ch, err := h.channel(ctx, r.PathValue("channelID"))
+	ch, err := h.kit.Channel(r)
 	if err != nil {
 		return nil, result{}, err
 	}
@@ -110,51 +99,6 @@ func (h *webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 		return nil, res, nil
 	}
 	h.pr.addProfiles(ctx, ch, cfg, items)
-	res.Results, err = h.convs.Receive(ctx, items)
+	res.Results, err = h.kit.Receiver.Receive(ctx, items)
 	return items, res, err
-}
-
-// channel finds the channel of the URL; any miss is a 404, so a caller
-// learns nothing about channels of other types.
-func (h *webhook) channel(ctx context.Context, rawID string) (channel.Channel, error) {
-	id, err := strconv.ParseInt(rawID, 10, 64)
-	if err != nil || id <= 0 {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	ch, err := h.channels.Lookup(ctx, id)
-	if err != nil {
-		return channel.Channel{}, err
-	}
-	if ch.Type != h.pr.p.typ {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	return ch, nil
-}
-
-func (h *webhook) fail(w http.ResponseWriter, r *http.Request, err error) {
-	rec := &statusRecorder{ResponseWriter: w}
-	httpjson.WriteError(rec, r, err)
-	h.m.WebhookErrors.WithLabelValues(h.pr.p.typ, strconv.Itoa(rec.status)).Inc()
-}
-
-// outcome labels an item for the InboundMessages metric.
-func outcome(in conversation.Inbound, r conversation.Received) string {
-	switch {
-	case in.Kind == conversation.KindStatus:
-		return "status"
-	case r.Duplicate:
-		return "duplicate"
-	}
-	return "stored"
-}
-
-// statusRecorder remembers the status an error answer was written with.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
 }

@@ -14,13 +14,13 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/channel/meta"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -59,10 +59,7 @@ type hookFixture struct {
 func newHookFixture(t *testing.T, d *db.DB) *hookFixture {
 	t.Helper()
 	ctx := context.Background()
-	ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := channeltest.Workspace(t, d)
 	f := &hookFixture{d: d, ws: ws, convs: conversation.New(d)}
 	// Meta's User Profile API, as documented: Messenger's first and last
 	// name, Instagram's name and username.
@@ -79,15 +76,8 @@ func newHookFixture(t *testing.T, d *db.DB) *hookFixture {
 		}
 	}))
 	t.Cleanup(graph.Close)
-	reg, err := channel.NewRegistry(NewMessenger(graph.Client()), NewInstagram(graph.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := secret.NewKeyring(bytes.Repeat([]byte{7}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	channels := channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys})
+	channels := channeltest.Service(t, d, NewMessenger(graph.Client()), NewInstagram(graph.Client()))
+	var err error
 	secrets := `"graph_url":"` + graph.URL + `","access_token":"EAAtoken","app_secret":"` + testAppSecret + `","verify_token":"verify-me"`
 	if f.messenger, err = channels.Create(ctx, ws.ID, channel.Input{Type: TypeMessenger, Name: "Acme page",
 		Config: json.RawMessage(`{"page_id":"` + fxPage + `",` + secrets + `}`)}); err != nil {
@@ -97,16 +87,7 @@ func newHookFixture(t *testing.T, d *db.DB) *hookFixture {
 		Config: json.RawMessage(`{"account_id":"` + fxIG + `",` + secrets + `}`)}); err != nil {
 		t.Fatal(err)
 	}
-	routes, err := reg.Routes(channel.Inbox{Channels: channels, Receiver: f.convs, Metrics: metrics.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	for _, rt := range routes {
-		mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
-	}
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.srv = channeltest.Serve(t, channel.Inbox{Channels: channels, Receiver: f.convs, Metrics: metrics.New()})
 	return f
 }
 

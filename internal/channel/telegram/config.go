@@ -1,10 +1,7 @@
 package telegram
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -51,10 +48,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 // configuration; guard, when not nil, vets the API base URL's address.
 func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	c.BotToken = strings.TrimSpace(c.BotToken)
 	if c.BotToken == "" {
@@ -68,22 +63,10 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 	if c.APIBaseURL == "" {
 		c.APIBaseURL = DefaultAPIBaseURL
 	}
-	if err := limit.Text("config.api_base_url", c.APIBaseURL, limit.URL); err != nil {
+	var err error
+	if c.APIBaseURL, err = channel.CheckBaseURL("config.api_base_url", c.APIBaseURL, guard); err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(c.APIBaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, apperr.Invalid("config.api_base_url", "must be an http(s) URL without a query")
-	}
-	if guard != nil {
-		var denied *netguard.DeniedError
-		if err := guard.CheckURL(c.APIBaseURL); errors.As(err, &denied) {
-			return nil, apperr.Invalid("config.api_base_url", "%s", denied.Reason())
-		} else if err != nil {
-			return nil, apperr.Invalid("config.api_base_url", "must be an http(s) URL")
-		}
-	}
-	c.APIBaseURL = strings.TrimRight(c.APIBaseURL, "/")
 	return json.Marshal(c)
 }
 

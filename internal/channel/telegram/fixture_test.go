@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,11 +11,10 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -39,42 +37,19 @@ type fixture struct {
 // for the conversation service's Receive.
 func newFixture(t *testing.T, d *db.DB, receiver channel.Receiver) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{db: d, ws: ws, channels: testService(t, d), m: metrics.New(), convs: conversation.New(d)}
+	f := &fixture{db: d, ws: channeltest.Workspace(t, d), channels: testService(t, d), m: metrics.New(), convs: conversation.New(d)}
 	f.ch = f.newChannel(t, "http://127.0.0.1:1")
 	if receiver == nil {
 		receiver = f.convs
 	}
-	routes, err := f.channels.Registry().Routes(channel.Inbox{Channels: f.channels, Receiver: receiver, Metrics: f.m})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	for _, rt := range routes {
-		mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
-	}
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.srv = channeltest.Serve(t, channel.Inbox{Channels: f.channels, Receiver: receiver, Metrics: f.m})
 	return f
 }
 
 // testService is a channel service as a node builds it: the Telegram
 // provider registered, secrets sealed with a key.
 func testService(t testing.TB, d *db.DB) *channel.Service {
-	t.Helper()
-	reg, err := channel.NewRegistry(New(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := secret.NewKeyring(bytes.Repeat([]byte{7}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys})
+	return channeltest.Service(t, d, New(nil))
 }
 
 // newChannel adds a Telegram channel of the workspace whose Bot API is at
@@ -127,23 +102,5 @@ func (f *fixture) deliver(t *testing.T, name string) map[string]any {
 	return out
 }
 
-// tables are the tables a webhook writes to.
-var tables = []string{"contacts", "contact_identities", "conversations", "messages", "events"}
-
 // rows counts the rows of every table a webhook writes to.
-func rows(t *testing.T, d *db.DB) map[string]int {
-	t.Helper()
-	out := map[string]int{}
-	for _, table := range tables {
-		out[table] = dbtest.Count(t, d, `SELECT COUNT(*) FROM `+table)
-	}
-	return out
-}
-
-// recorder is a Receiver that keeps what it is handed.
-type recorder struct{ items []conversation.Inbound }
-
-func (r *recorder) Receive(_ context.Context, items []conversation.Inbound) ([]conversation.Received, error) {
-	r.items = append(r.items, items...)
-	return make([]conversation.Received, len(items)), nil
-}
+func rows(t *testing.T, d *db.DB) map[string]int { return channeltest.Rows(t, d) }

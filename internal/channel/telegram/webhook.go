@@ -1,16 +1,13 @@
 package telegram
 
 import (
-	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
-	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
 // SecretHeader is the header Telegram sends the webhook's secret token in.
@@ -33,38 +30,24 @@ const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // "method in the reply"), once stored, so the contact's client stops
 // showing progress without a second request.
 type Webhook struct {
-	channels *channel.Service
-	convs    channel.Receiver
-	m        *metrics.Metrics
+	kit channel.WebhookKit
 }
 
 var _ http.Handler = (*Webhook)(nil)
 
 // NewWebhook returns the handler of the Telegram webhook.
 func NewWebhook(in channel.Inbox) *Webhook {
-	m := in.Metrics
-	if m == nil {
-		m = metrics.New()
-	}
-	return &Webhook{channels: in.Channels, convs: in.Receiver, m: m}
+	return &Webhook{kit: channel.NewWebhookKit(Type, in)}
 }
 
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	u, items, results, err := h.receive(w, r)
 	if err != nil {
-		rec := &statusRecorder{ResponseWriter: w}
-		httpjson.WriteError(rec, r, err)
-		h.m.WebhookErrors.WithLabelValues(Type, strconv.Itoa(rec.status)).Inc()
+		h.kit.Fail(w, r, err)
 		return
 	}
-	for _, res := range results {
-		outcome := "stored"
-		if res.Duplicate {
-			outcome = "duplicate"
-		}
-		h.m.InboundMessages.WithLabelValues(Type, outcome).Inc()
-	}
+	h.kit.CountReceived(items, results)
 	if q := u.CallbackQuery; q != nil {
 		httpjson.WriteJSON(w, http.StatusOK, map[string]any{"method": "answerCallbackQuery", "callback_query_id": q.ID})
 	} else {
@@ -74,13 +57,13 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		httpjson.WriteJSON(w, http.StatusOK, resp)
 	}
-	h.m.WebhookSeconds.WithLabelValues(Type).Observe(time.Since(start).Seconds())
+	h.kit.Observe(start)
 }
 
 // receive authenticates, parses and stores one update.
 func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) (Update, []conversation.Inbound, []conversation.Received, error) {
 	ctx := r.Context()
-	ch, err := h.channel(ctx, r.PathValue("channelID"))
+	ch, err := h.kit.Channel(r)
 	if err != nil {
 		return Update{}, nil, nil, err
 	}
@@ -103,33 +86,6 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) (Update, []con
 	if len(items) == 0 {
 		return u, nil, nil, nil
 	}
-	results, err := h.convs.Receive(ctx, items)
+	results, err := h.kit.Receiver.Receive(ctx, items)
 	return u, items, results, err
-}
-
-// channel finds the Telegram channel with the id; any miss is a 404.
-func (h *Webhook) channel(ctx context.Context, rawID string) (channel.Channel, error) {
-	id, err := strconv.ParseInt(rawID, 10, 64)
-	if err != nil || id <= 0 {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	ch, err := h.channels.Lookup(ctx, id)
-	if err != nil {
-		return channel.Channel{}, err
-	}
-	if ch.Type != Type {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	return ch, nil
-}
-
-// statusRecorder remembers the status an error answer was written with.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -164,13 +165,13 @@ func TestWebhookIgnoredAndMalformed(t *testing.T) {
 // message, under an id of its own.
 func TestWebhookEdit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		rec := &recorder{}
+		rec := &channeltest.Recorder{}
 		f := newFixture(t, d, rec)
 		f.deliver(t, "edited_message")
-		if len(rec.items) != 1 {
-			t.Fatalf("%d items", len(rec.items))
+		if len(rec.Items) != 1 {
+			t.Fatalf("%d items", len(rec.Items))
 		}
-		in := rec.items[0]
+		in := rec.Items[0]
 		if in.Kind != conversation.KindEdit || in.Target != "111222333:1365" || in.ProviderMessageID != "111222333:1365:edit:1441645700" ||
 			in.Text != "Hello, I need help with my invoice" || in.ChannelID != f.ch.ID || in.WorkspaceID != f.ws.ID {
 			t.Errorf("edit %+v", in)

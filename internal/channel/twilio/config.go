@@ -1,10 +1,7 @@
 package twilio
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -69,10 +66,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 // guard, when not nil, vets the API base URL's address.
 func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	c.AccountSID = strings.TrimSpace(c.AccountSID)
 	c.AuthToken = strings.TrimSpace(c.AuthToken)
@@ -97,36 +92,16 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 		c.APIBaseURL = DefaultAPIBaseURL
 	}
 	var err error
-	if c.APIBaseURL, err = checkURL("config.api_base_url", c.APIBaseURL, guard); err != nil {
+	if c.APIBaseURL, err = channel.CheckBaseURL("config.api_base_url", c.APIBaseURL, guard); err != nil {
 		return nil, err
 	}
 	if c.WebhookBaseURL != "" {
 		// Twilio calls this one; the node does not, so no guard.
-		if c.WebhookBaseURL, err = checkURL("config.webhook_base_url", c.WebhookBaseURL, nil); err != nil {
+		if c.WebhookBaseURL, err = channel.CheckBaseURL("config.webhook_base_url", c.WebhookBaseURL, nil); err != nil {
 			return nil, err
 		}
 	}
 	return json.Marshal(c)
-}
-
-// checkURL vets an http(s) base URL and trims its trailing slashes.
-func checkURL(field, raw string, guard *netguard.Guard) (string, error) {
-	if err := limit.Text(field, raw, MaxURLLen); err != nil {
-		return "", err
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", apperr.Invalid(field, "must be an http(s) URL without a query")
-	}
-	if guard != nil {
-		var denied *netguard.DeniedError
-		if err := guard.CheckURL(raw); errors.As(err, &denied) {
-			return "", apperr.Invalid(field, "%s", denied.Reason())
-		} else if err != nil {
-			return "", apperr.Invalid(field, "must be an http(s) URL")
-		}
-	}
-	return strings.TrimRight(raw, "/"), nil
 }
 
 // config reads a stored channel's configuration with its secret.

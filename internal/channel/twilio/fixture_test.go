@@ -1,13 +1,11 @@
 package twilio
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,12 +14,10 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
-	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -31,12 +27,6 @@ const (
 	testFrom    = "+14155550100"
 	testService = "MGbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 )
-
-// loopbackClient is a guarded client that lets tests reach their own
-// httptest servers, and nothing else private.
-func loopbackClient() *http.Client {
-	return netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")}}).Client()
-}
 
 // testChannel is a stored-looking SMS channel on the API at base.
 func testChannel(base string, mutate ...func(*Config)) channel.Channel {
@@ -84,20 +74,8 @@ type fixture struct {
 
 func newFixture(t *testing.T, d *db.DB, publicURL string, mutate ...func(*Config)) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := channel.NewRegistry(New(loopbackClient(), publicURL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := secret.NewKeyring(bytes.Repeat([]byte{7}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{db: d, ws: ws, channels: channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys}), convs: conversation.New(d)}
+	ws := channeltest.Workspace(t, d)
+	f := &fixture{db: d, ws: ws, channels: channeltest.Service(t, d, New(channeltest.LoopbackClient(), publicURL)), convs: conversation.New(d)}
 	cfg := map[string]string{"account_sid": testAccount, "auth_token": testToken, "from": testFrom}
 	c := Config{}
 	for _, m := range mutate {
@@ -107,19 +85,11 @@ func newFixture(t *testing.T, d *db.DB, publicURL string, mutate ...func(*Config
 		cfg["webhook_base_url"] = c.WebhookBaseURL
 	}
 	raw, _ := json.Marshal(cfg)
-	if f.ch, err = f.channels.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "SMS", Config: raw}); err != nil {
+	var err error
+	if f.ch, err = f.channels.Create(context.Background(), ws.ID, channel.Input{Type: Type, Name: "SMS", Config: raw}); err != nil {
 		t.Fatal(err)
 	}
-	routes, err := reg.Routes(channel.Inbox{Channels: f.channels, Receiver: f.convs, Metrics: metrics.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	for _, rt := range routes {
-		mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
-	}
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.srv = channeltest.Serve(t, channel.Inbox{Channels: f.channels, Receiver: f.convs, Metrics: metrics.New()})
 	return f
 }
 
@@ -172,17 +142,8 @@ func (f *fixture) deliver(t *testing.T, path string, form url.Values) answer {
 	return a
 }
 
-// tables are the tables a webhook writes to.
-var tables = []string{"contacts", "contact_identities", "conversations", "messages", "message_statuses", "events"}
-
-func rows(t *testing.T, d *db.DB) map[string]int {
-	t.Helper()
-	out := map[string]int{}
-	for _, table := range tables {
-		out[table] = dbtest.Count(t, d, `SELECT COUNT(*) FROM `+table)
-	}
-	return out
-}
+// rows counts the rows of every table a webhook writes to.
+func rows(t *testing.T, d *db.DB) map[string]int { return channeltest.Rows(t, d) }
 
 // ioNop is a request body of s.
 func ioNop(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }

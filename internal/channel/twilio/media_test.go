@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
@@ -71,7 +72,7 @@ func TestGoClientAuthorizationOnRedirect(t *testing.T) {
 			api, _ := mediaAPI(t, target, 0)
 			req, _ := http.NewRequest(http.MethodGet, api.URL+mediaPath, nil)
 			req.SetBasicAuth(testAccount, testToken)
-			resp, err := loopbackClient().Do(req)
+			resp, err := channeltest.LoopbackClient().Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +91,7 @@ func TestFetchMediaFollowsRedirectWithoutCredentials(t *testing.T) {
 		t.Run(host, func(t *testing.T) {
 			c := newCDN(t)
 			api, apiAuth := mediaAPI(t, strings.Replace(c.URL, "127.0.0.1", host, 1)+"/cdn/cat.jpg", 0)
-			p := New(loopbackClient(), "")
+			p := New(channeltest.LoopbackClient(), "")
 			got, err := p.FetchMedia(context.Background(), testChannel(api.URL), conversation.MediaRef{Ref: api.URL + mediaPath, Kind: "image", ContentType: "image/jpeg"})
 			if err != nil {
 				t.Fatal(err)
@@ -116,7 +117,7 @@ func TestFetchMediaFollowsRedirectWithoutCredentials(t *testing.T) {
 func TestFetchMediaOutcomes(t *testing.T) {
 	c := newCDN(t)
 	api := newTwilioAPI(t, 200, nil)
-	p := New(loopbackClient(), "")
+	p := New(channeltest.LoopbackClient(), "")
 	got, err := p.FetchMedia(context.Background(), testChannel(api.URL), conversation.MediaRef{Ref: strings.Replace(c.URL, "127.0.0.1", "localhost", 1) + "/x.jpg"})
 	if err != nil {
 		t.Fatal(err)

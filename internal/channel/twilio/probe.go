@@ -3,16 +3,12 @@ package twilio
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
-	"github.com/switchboard-chat/switchboard/internal/limit"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
 // ProbeTimeout bounds a connection test.
@@ -28,37 +24,12 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 		return channel.ProbeResult{Error: "the SMS channel has no Twilio account configured"}
 	}
 	res := channel.ProbeResult{URL: cfg.APIBaseURL + "/2010-04-01/Accounts/" + url.PathEscape(cfg.AccountSID) + ".json"}
-	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, res.URL, nil)
-	if err != nil {
-		res.Error = "the channel's API base URL is not usable: " + err.Error()
-		return res
-	}
-	req.Header.Set("Accept", "application/json")
-	req.SetBasicAuth(cfg.AccountSID, cfg.AuthToken)
-	start := time.Now()
-	resp, err := p.client.Do(req)
-	res.LatencyMS = time.Since(start).Milliseconds()
-	if err != nil {
-		var denied *netguard.DeniedError
-		switch {
-		case errors.As(err, &denied):
-			res.Error = "the channel's API base URL: " + denied.Reason()
-		case errors.Is(err, context.DeadlineExceeded):
-			res.Error = "no answer within " + ProbeTimeout.String()
-		default:
-			res.Error = limit.Storable(err.Error(), 300)
-		}
-		return res
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
-	res.LatencyMS = time.Since(start).Milliseconds()
-	res.Status = resp.StatusCode
-	res.OK = resp.StatusCode >= 200 && resp.StatusCode < 300
-	res.Body = limit.Storable(probeSummary(resp.StatusCode, answer), channel.MaxProbeBody)
-	return res
+	call := channel.ProbeCall{Client: p.client, Timeout: ProbeTimeout, Address: "the channel's API base URL",
+		MaxAnswer: maxAnswerBytes, Show: probeSummary}
+	return call.Send(ctx, http.MethodGet, nil, res, func(req *http.Request) {
+		req.Header.Set("Accept", "application/json")
+		req.SetBasicAuth(cfg.AccountSID, cfg.AuthToken)
+	})
 }
 
 // probeSummary is what a probe shows of Twilio's answer.

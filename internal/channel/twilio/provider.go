@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
-	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
@@ -76,14 +75,11 @@ func (*Provider) MapStatus(s string) (string, bool) {
 
 // Webhooks implements channel.Provider.
 func (p *Provider) Webhooks(in channel.Inbox) []channel.Route {
-	m := in.Metrics
-	if m == nil {
-		m = metrics.New()
-	}
+	kit := channel.NewWebhookKit(Type, in)
 	return []channel.Route{
 		{Method: http.MethodPost, Pattern: channel.WebhookPattern(Type, ""),
-			Handler: &webhook{p: p, channels: in.Channels, convs: in.Receiver, m: m}},
+			Handler: &webhook{p: p, kit: kit}},
 		{Method: http.MethodPost, Pattern: channel.WebhookPattern(Type, "/status"),
-			Handler: &webhook{p: p, channels: in.Channels, convs: in.Receiver, m: m, status: true}},
+			Handler: &webhook{p: p, kit: kit, status: true}},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
@@ -112,7 +113,7 @@ func TestSendRequest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newTwilioAPI(t, http.StatusCreated, fixtureBytes(t, "send_created.json"))
-			p := New(loopbackClient(), tt.public)
+			p := New(channeltest.LoopbackClient(), tt.public)
 			var mutate []func(*Config)
 			if tt.mutate != nil {
 				mutate = append(mutate, tt.mutate)
@@ -165,7 +166,7 @@ func TestSendErrors(t *testing.T) {
 			if tt.retryAfter != "" {
 				api.header.Set("Retry-After", tt.retryAfter)
 			}
-			_, err := New(loopbackClient(), "").Send(context.Background(), testChannel(api.URL), "+1555", conversation.Message{ID: 9, Text: "hi"})
+			_, err := New(channeltest.LoopbackClient(), "").Send(context.Background(), testChannel(api.URL), "+1555", conversation.Message{ID: 9, Text: "hi"})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -188,7 +189,7 @@ func TestSendErrors(t *testing.T) {
 // private address the node's guard refuses fails for good.
 func TestSendRefusedLocally(t *testing.T) {
 	api := newTwilioAPI(t, http.StatusCreated, fixtureBytes(t, "send_created.json"))
-	p := New(loopbackClient(), "")
+	p := New(channeltest.LoopbackClient(), "")
 	noToken := testChannel(api.URL)
 	noToken.SecretConfig = nil
 	for _, tt := range []struct {

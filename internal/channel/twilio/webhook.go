@@ -8,14 +8,12 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
-	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
 // emptyTwiML is the answer to every webhook: Twilio is told to do nothing
@@ -43,42 +41,41 @@ const IgnoredHeader = "X-Switchboard-Ignored"
 // Then the item is stored and answered 200 with empty TwiML once
 // Receive returned. A redelivery (same MessageSid) is stored once.
 type webhook struct {
-	p        *Provider
-	channels *channel.Service
-	convs    channel.Receiver
-	m        *metrics.Metrics
-	status   bool
+	p      *Provider
+	kit    channel.WebhookKit
+	status bool
 }
 
 func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	item, ignored, err := h.receive(w, r)
 	if err != nil {
-		rec := &statusRecorder{ResponseWriter: w}
-		httpjson.WriteError(rec, r, err)
-		h.m.WebhookErrors.WithLabelValues(Type, strconv.Itoa(rec.status)).Inc()
+		h.kit.Fail(w, r, err)
 		return
 	}
 	if ignored != "" {
 		w.Header().Set(IgnoredHeader, ignored)
 	}
 	if item != nil {
-		h.m.InboundMessages.WithLabelValues(Type, item.outcome).Inc()
+		h.kit.CountReceived(item.items, item.results)
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	io.WriteString(w, emptyTwiML)
-	h.m.WebhookSeconds.WithLabelValues(Type).Observe(time.Since(start).Seconds())
+	h.kit.Observe(start)
 }
 
-// stored is what became of a webhook's item, for the metrics.
-type stored struct{ outcome string }
+// stored is a webhook's item and what became of it, for the metrics.
+type stored struct {
+	items   []conversation.Inbound
+	results []conversation.Received
+}
 
 // receive authenticates, parses and stores one webhook. ignored says why
 // a status callback changed nothing.
 func (h *webhook) receive(w http.ResponseWriter, r *http.Request) (*stored, string, error) {
 	ctx := r.Context()
-	ch, err := h.channel(ctx, r.PathValue("channelID"))
+	ch, err := h.kit.Channel(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -110,14 +107,12 @@ func (h *webhook) receive(w http.ResponseWriter, r *http.Request) (*stored, stri
 	if err != nil {
 		return nil, "", err
 	}
-	res, err := h.convs.Receive(ctx, []conversation.Inbound{m.inbound(ch.WorkspaceID, ch.ID)})
+	items := []conversation.Inbound{m.inbound(ch.WorkspaceID, ch.ID)}
+	res, err := h.kit.Receiver.Receive(ctx, items)
 	if err != nil {
 		return nil, "", err
 	}
-	if len(res) == 1 && res[0].Duplicate {
-		return &stored{"duplicate"}, "", nil
-	}
-	return &stored{"stored"}, "", nil
+	return &stored{items, res}, "", nil
 }
 
 // receiveStatus stores a status callback; query is the callback URL's
@@ -135,7 +130,8 @@ func (h *webhook) receiveStatus(ctx context.Context, ch channel.Channel, query, 
 	}
 	in := conversation.Inbound{Kind: conversation.KindStatus, WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID,
 		ProviderMessageID: s.MessageSID, Status: status, Reason: statusReason(s, query)}
-	res, err := h.convs.Receive(ctx, []conversation.Inbound{in})
+	items := []conversation.Inbound{in}
+	res, err := h.kit.Receiver.Receive(ctx, items)
 	if err != nil {
 		return nil, "", err
 	}
@@ -143,33 +139,5 @@ func (h *webhook) receiveStatus(ctx context.Context, ch channel.Channel, query, 
 	if len(res) == 1 {
 		ignored = res[0].Ignored
 	}
-	return &stored{"status"}, ignored, nil
-}
-
-// channel finds the SMS channel with the id; any miss is a 404, so a
-// caller learns nothing about channels of other types.
-func (h *webhook) channel(ctx context.Context, rawID string) (channel.Channel, error) {
-	id, err := strconv.ParseInt(rawID, 10, 64)
-	if err != nil || id <= 0 {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	ch, err := h.channels.Lookup(ctx, id)
-	if err != nil {
-		return channel.Channel{}, err
-	}
-	if ch.Type != Type {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	return ch, nil
-}
-
-// statusRecorder remembers the status an error answer was written with.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
+	return &stored{items, res}, ignored, nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -302,7 +303,7 @@ func (failingReceiver) Receive(context.Context, []conversation.Inbound) ([]conve
 func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, "")
-		p := New(loopbackClient(), "")
+		p := New(channeltest.LoopbackClient(), "")
 		mux := http.NewServeMux()
 		for _, rt := range p.Webhooks(channel.Inbox{Channels: f.channels, Receiver: failingReceiver{}}) {
 			mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)

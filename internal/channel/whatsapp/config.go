@@ -1,10 +1,8 @@
 package whatsapp
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -68,10 +66,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 // nil, vets the base URL's address.
 func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, apperr.Invalid("config", "must be an object of the channel's settings: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := channel.DecodeConfig(raw, &c); err != nil {
+		return nil, err
 	}
 	c.PhoneNumberID = strings.TrimSpace(c.PhoneNumberID)
 	c.BusinessAccountID = strings.TrimSpace(c.BusinessAccountID)
@@ -106,22 +102,10 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
-	if err := limit.Text("config.api_base_url", c.BaseURL, maxURLLen); err != nil {
+	var err error
+	if c.BaseURL, err = channel.CheckBaseURL("config.api_base_url", c.BaseURL, guard); err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, apperr.Invalid("config.api_base_url", "must be an http(s) URL")
-	}
-	if guard != nil {
-		var denied *netguard.DeniedError
-		if err := guard.CheckURL(c.BaseURL); errors.As(err, &denied) {
-			return nil, apperr.Invalid("config.api_base_url", "%s", denied.Reason())
-		} else if err != nil {
-			return nil, apperr.Invalid("config.api_base_url", "must be an http(s) URL")
-		}
-	}
-	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return json.Marshal(c)
 }
 

@@ -6,23 +6,22 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/channel/meta"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
 // testProvider reaches the test's httptest servers on 127.0.0.1 and
 // nothing else private.
 func testProvider() *Provider {
-	return New(netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client())
+	return New(channeltest.LoopbackClient())
 }
 
 // waChannel is a WhatsApp channel calling the Graph API at baseURL.

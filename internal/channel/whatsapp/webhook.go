@@ -1,10 +1,8 @@
 package whatsapp
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -28,9 +26,7 @@ import (
 //	      stored in one transaction and 200 answered once it committed.
 //	      Changes for another phone number id are acknowledged, unstored.
 type Webhook struct {
-	channels *channel.Service
-	convs    channel.Receiver
-	m        *metrics.Metrics
+	kit channel.WebhookKit
 }
 
 var _ http.Handler = (*Webhook)(nil)
@@ -38,10 +34,7 @@ var _ http.Handler = (*Webhook)(nil)
 // NewWebhook returns the handler of the webhook URL, storing through
 // convs (conversation.Service.Receive).
 func NewWebhook(channels *channel.Service, convs channel.Receiver, m *metrics.Metrics) *Webhook {
-	if m == nil {
-		m = metrics.New()
-	}
-	return &Webhook{channels: channels, convs: convs, m: m}
+	return &Webhook{kit: channel.NewWebhookKit(Type, channel.Inbox{Channels: channels, Receiver: convs, Metrics: m})}
 }
 
 // ack is the body of a delivery's answer.
@@ -57,24 +50,20 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	items, results, err := h.receive(w, r)
 	if err != nil {
-		rec := &statusRecorder{ResponseWriter: w}
-		httpjson.WriteError(rec, r, err)
-		h.m.WebhookErrors.WithLabelValues(Type, strconv.Itoa(rec.status)).Inc()
+		h.kit.Fail(w, r, err)
 		return
 	}
-	for i, res := range results {
-		h.m.InboundMessages.WithLabelValues(Type, outcome(items[i], res)).Inc()
-	}
+	h.kit.CountReceived(items, results)
 	if results == nil {
 		results = []conversation.Received{}
 	}
 	httpjson.WriteJSON(w, http.StatusOK, ack{Results: results})
-	h.m.WebhookSeconds.WithLabelValues(Type).Observe(time.Since(start).Seconds())
+	h.kit.Observe(start)
 }
 
 // verify answers Meta's subscription check.
 func (h *Webhook) verify(w http.ResponseWriter, r *http.Request) {
-	ch, err := h.channel(r.Context(), r.PathValue("channelID"))
+	ch, err := h.kit.Channel(r)
 	if err != nil {
 		httpjson.WriteError(w, r, err)
 		return
@@ -85,14 +74,14 @@ func (h *Webhook) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !meta.Handshake(w, r, s.verifyToken()) {
-		h.m.WebhookErrors.WithLabelValues(Type, strconv.Itoa(http.StatusForbidden)).Inc()
+		h.kit.CountError(http.StatusForbidden)
 	}
 }
 
 // receive authenticates, parses and stores one delivery.
 func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversation.Inbound, []conversation.Received, error) {
 	ctx := r.Context()
-	ch, err := h.channel(ctx, r.PathValue("channelID"))
+	ch, err := h.kit.Channel(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,7 +107,7 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 	if len(items) == 0 {
 		return nil, nil, nil
 	}
-	results, err := h.convs.Receive(ctx, items)
+	results, err := h.kit.Receiver.Receive(ctx, items)
 	return items, results, err
 }
 
@@ -136,42 +125,4 @@ func logAccountErrors(ch channel.Channel, phoneNumberID string, env Envelope) {
 			}
 		}
 	}
-}
-
-// channel finds the WhatsApp channel with the id; any miss is a 404.
-func (h *Webhook) channel(ctx context.Context, rawID string) (channel.Channel, error) {
-	id, err := strconv.ParseInt(rawID, 10, 64)
-	if err != nil || id <= 0 {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	ch, err := h.channels.Lookup(ctx, id)
-	if err != nil {
-		return channel.Channel{}, err
-	}
-	if ch.Type != Type {
-		return channel.Channel{}, apperr.NotFound("channel")
-	}
-	return ch, nil
-}
-
-// outcome labels an item for the InboundMessages metric.
-func outcome(in conversation.Inbound, r conversation.Received) string {
-	switch {
-	case in.Kind == conversation.KindStatus:
-		return "status"
-	case r.Duplicate:
-		return "duplicate"
-	}
-	return "stored"
-}
-
-// statusRecorder remembers the status an error answer was written with.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
 }

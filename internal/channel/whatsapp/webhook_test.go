@@ -14,13 +14,13 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/channel/meta"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -57,26 +57,14 @@ type hook struct {
 }
 
 func testChannels(t testing.TB, d *db.DB) *channel.Service {
-	t.Helper()
-	reg, err := channel.NewRegistry(New(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := secret.NewKeyring(bytes.Repeat([]byte{7}, secret.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return channel.NewWithOptions(d, channel.Options{Registry: reg, Keys: keys})
+	return channeltest.Service(t, d, New(nil))
 }
 
 // newHook mounts the webhook over receiver (nil: the real receive path).
 func newHook(t *testing.T, d *db.DB, receiver channel.Receiver, extra map[string]any) *hook {
 	t.Helper()
 	ctx := context.Background()
-	ws, err := workspace.New(d).Create(ctx, "Acme", "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws := channeltest.Workspace(t, d)
 	h := &hook{d: d, ws: ws, channels: testChannels(t, d), convs: conversation.New(d)}
 	cfg := map[string]any{"phone_number_id": testPhoneNumberID, "business_account_id": "102290129340398",
 		"access_token": "EAAG-token", "app_secret": testAppSecret}
@@ -84,22 +72,14 @@ func newHook(t *testing.T, d *db.DB, receiver channel.Receiver, extra map[string
 		cfg[k] = v
 	}
 	raw, _ := json.Marshal(cfg)
+	var err error
 	if h.ch, err = h.channels.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "WhatsApp", Config: raw}); err != nil {
 		t.Fatal(err)
 	}
 	if receiver == nil {
 		receiver = h.convs
 	}
-	routes, err := h.channels.Registry().Routes(channel.Inbox{Channels: h.channels, Receiver: receiver, Metrics: metrics.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	for _, rt := range routes {
-		mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
-	}
-	h.srv = httptest.NewServer(mux)
-	t.Cleanup(h.srv.Close)
+	h.srv = channeltest.Serve(t, channel.Inbox{Channels: h.channels, Receiver: receiver, Metrics: metrics.New()})
 	return h
 }
 
@@ -127,15 +107,8 @@ func (h *hook) post(t *testing.T, id int64, body []byte, sig string) (int, strin
 	return resp.StatusCode, string(out)
 }
 
-var tables = []string{"contacts", "contact_identities", "conversations", "messages", "events"}
-
-func rows(t *testing.T, d *db.DB) map[string]int {
-	out := map[string]int{}
-	for _, table := range tables {
-		out[table] = dbtest.Count(t, d, `SELECT COUNT(*) FROM `+table)
-	}
-	return out
-}
+// rows counts the rows of every table a webhook writes to.
+func rows(t *testing.T, d *db.DB) map[string]int { return channeltest.Rows(t, d) }
 
 // A text message creates the contact with WhatsApp's profile name and
 // number, opens a conversation and is answered 200 once stored; the same
@@ -253,28 +226,20 @@ func TestWebhookStatusAndUnsupported(t *testing.T) {
 	})
 }
 
-// recorder is a Receiver that keeps what it was handed.
-type recorder struct{ items []conversation.Inbound }
-
-func (r *recorder) Receive(_ context.Context, items []conversation.Inbound) ([]conversation.Received, error) {
-	r.items = append(r.items, items...)
-	return make([]conversation.Received, len(items)), nil
-}
-
 // Every fixture reaches the receive path as the parser made it (reactions
 // and media included, which the receive path stores on the message they
 // name and fetches after).
 func TestWebhookHandsEveryFixtureOn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		rec := &recorder{}
+		rec := &channeltest.Recorder{}
 		h := newHook(t, d, rec, nil)
 		for _, name := range []string{"reaction", "image", "button_reply", "status_read"} {
-			rec.items = nil
+			rec.Items = nil
 			if status, out := h.post(t, h.ch.ID, fixture(t, name), ""); status != http.StatusOK {
 				t.Fatalf("%s: %d %s", name, status, out)
 			}
-			if len(rec.items) != 1 || rec.items[0].ChannelID != h.ch.ID || rec.items[0].WorkspaceID != h.ws.ID {
-				t.Errorf("%s: %+v", name, rec.items)
+			if len(rec.Items) != 1 || rec.Items[0].ChannelID != h.ch.ID || rec.Items[0].WorkspaceID != h.ws.ID {
+				t.Errorf("%s: %+v", name, rec.Items)
 			}
 		}
 	})
