@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -54,5 +55,32 @@ func TestFakeZeroDelayRunsAtOnce(t *testing.T) {
 	f.AfterFunc(0, func() { ran = true })
 	if !ran {
 		t.Fatal("AfterFunc(0) did not run at once")
+	}
+}
+
+// WaitPending returns at once when enough functions are pending, and
+// otherwise as soon as another goroutine schedules the missing one.
+func TestFakeWaitPending(t *testing.T) {
+	f := NewFake(time.Unix(0, 0))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a last-resort guard
+	defer cancel()
+	if err := f.WaitPending(ctx, 0); err != nil {
+		t.Fatalf("nothing to wait for: %v", err)
+	}
+	armed := make(chan struct{})
+	go func() {
+		<-armed
+		f.AfterFunc(time.Second, func() {})
+	}()
+	waited := make(chan error, 1)
+	go func() { waited <- f.WaitPending(ctx, 1) }()
+	close(armed)
+	if err := <-waited; err != nil || f.Pending() != 1 {
+		t.Fatalf("WaitPending = %v with %d pending", err, f.Pending())
+	}
+	short, stop := context.WithCancel(context.Background())
+	stop()
+	if err := f.WaitPending(short, 2); err != context.Canceled {
+		t.Fatalf("WaitPending on an ended context = %v, want its error", err)
 	}
 }

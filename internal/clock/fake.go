@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"context"
 	"sort"
 	"sync"
 	"time"
@@ -13,6 +14,9 @@ type Fake struct {
 	mu     sync.Mutex
 	now    time.Time
 	timers []*fakeTimer
+	// armed is closed (and forgotten) when a function is scheduled, waking
+	// WaitPending; nil while nobody waits.
+	armed chan struct{}
 }
 
 var _ Clock = (*Fake)(nil)
@@ -37,6 +41,10 @@ func (f *Fake) AfterFunc(d time.Duration, fn func()) Timer {
 		return t
 	}
 	f.timers = append(f.timers, t)
+	if f.armed != nil {
+		close(f.armed)
+		f.armed = nil
+	}
 	f.mu.Unlock()
 	return t
 }
@@ -73,6 +81,31 @@ func (f *Fake) Pending() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.timers)
+}
+
+// WaitPending returns once at least n functions wait for their time, or
+// ctx's error. Code under test often arms its next timer on its own
+// goroutine after handling the one that fired (a keepalive re-arms after
+// its check): a test waits here before moving the clock again, since an
+// Advance made before the timer exists fires nothing.
+func (f *Fake) WaitPending(ctx context.Context, n int) error {
+	for {
+		f.mu.Lock()
+		if len(f.timers) >= n {
+			f.mu.Unlock()
+			return nil
+		}
+		if f.armed == nil {
+			f.armed = make(chan struct{})
+		}
+		armed := f.armed
+		f.mu.Unlock()
+		select {
+		case <-armed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // Next returns when the earliest pending function falls due (false: none).

@@ -130,9 +130,11 @@ func (s *sse) close() {
 	s.resp.Body.Close()
 }
 
-// next returns the next line, failing the test after 5 s of silence: the
-// stream sends only a keepalive every 15 s, so an event that does not come
-// promptly was not pushed.
+// next returns the next line, failing the test after liveWait of silence.
+// The stream pushes at once, so the bound is only a last resort against a
+// hanging test, generous for a busy machine; no test waits it out to prove
+// that nothing comes. (A keepalive comment every 15 s may come first on a
+// slow run: event passes over it.)
 func (s *sse) next(t *testing.T) string {
 	t.Helper()
 	select {
@@ -141,8 +143,8 @@ func (s *sse) next(t *testing.T) string {
 			t.Fatal("the stream ended")
 		}
 		return line
-	case <-time.After(5 * time.Second):
-		t.Fatal("no line from the stream within 5 s")
+	case <-time.After(liveWait):
+		t.Fatalf("no line from the stream within %s", liveWait)
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
@@ -23,6 +24,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
 	"github.com/switchboard-chat/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -91,7 +93,11 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	if p, ok := channels.Registry().Provider(widget.Type); ok {
 		store, err := media.New(d, media.Options{Dir: t.TempDir(), MaxBytes: widgetTestMaxUpload})
 		must0(t, err)
-		p.(*widget.Provider).Attach(widget.Deps{DB: d, Tail: tail, Live: liveHub, Media: store, Clock: d.Clock(), Limits: widgetTestLimits})
+		// The widget's rate limits run on a clock that never moves: a
+		// test's "past the rate" holds however slowly the machine runs it
+		// (on the real clock a bucket refills during a slow run).
+		widgetClock := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		p.(*widget.Provider).Attach(widget.Deps{DB: d, Tail: tail, Live: liveHub, Media: store, Clock: widgetClock, Limits: widgetTestLimits})
 	}
 	webhooks, err := channels.Registry().Routes(channel.Inbox{Channels: channels, Receiver: f.conv})
 	must0(t, err)

@@ -48,9 +48,11 @@ type liveClient struct {
 	err    error
 }
 
-// liveWait bounds every wait for a frame: the socket pushes at once, so a
-// frame that does not come within it was not sent.
-const liveWait = 5 * time.Second
+// liveWait bounds every wait for a frame. The socket pushes at once, so
+// the bound is only a last resort against a test hanging: generous, since
+// a busy 2-core machine under the race detector may take seconds. No test
+// waits it out to prove that something does not come (they use fences).
+const liveWait = 30 * time.Second
 
 // dialLive opens the socket as the fixture token named as ("" for none).
 func (f *fixture) dialLive(t *testing.T, as, query string, header http.Header) (*websocket.Conn, *http.Response, error) {
@@ -175,6 +177,21 @@ func (lc *liveClient) closed(t *testing.T) (websocket.StatusCode, string) {
 		case <-timer.C:
 			t.Fatalf("the socket is still open after %s", liveWait)
 		}
+	}
+}
+
+// keepalive moves the server's clock to the open sockets' next keepalive,
+// then waits until rearmed of them have armed the one after: each socket
+// re-arms on its own goroutine once its check is done, and a later
+// Advance made before that would fire nothing. A socket the keepalive
+// closes arms nothing.
+func keepalive(t *testing.T, clk *clock.Fake, rearmed int) {
+	t.Helper()
+	clk.Advance(httpapi.KeepaliveEvery)
+	ctx, cancel := context.WithTimeout(context.Background(), liveWait)
+	defer cancel()
+	if err := clk.WaitPending(ctx, rearmed); err != nil {
+		t.Fatalf("%d sockets never armed their next keepalive: %v", rearmed, err)
 	}
 }
 
@@ -489,7 +506,7 @@ func TestLiveCloses(t *testing.T) {
 		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Clock = clk })
 		lc, kept := f.openLive(t, "agent", ""), f.openLive(t, "manager", "")
 		f.run(t, []scenario{{name: "deactivate the agent", method: "POST", path: "/api/v1/users/{{agent}}/deactivate", as: "owner", status: 200}})
-		clk.Advance(httpapi.KeepaliveEvery)
+		keepalive(t, clk, 1) // the manager's socket goes on
 		if code, reason := lc.closed(t); code != 4401 {
 			t.Errorf("closed with %d (%s), want 4401", code, reason)
 		}
@@ -534,7 +551,9 @@ func TestLiveSessionCookie(t *testing.T) {
 			}
 		}
 		lc := f.openLiveWith(t, "", "", cookie("Sec-Fetch-Site", "same-origin"))
-		clk.Advance(httpapi.KeepaliveEvery) // the session holds: the socket goes on
+		// The session holds: the socket goes on, and arms its next
+		// keepalive once done with this one.
+		keepalive(t, clk, 1)
 		f.createContact(t, "After a keepalive")
 		if fr := lc.nextEvent(t); firstName(fr) != "After a keepalive" {
 			t.Fatalf("got %+v", fr)
@@ -542,7 +561,7 @@ func TestLiveSessionCookie(t *testing.T) {
 		if resp, out := f.raw(t, "POST", "/api/v1/auth/logout", "", "", withCookie(c.Value, csrf, "Origin", f.srv.URL)); resp.StatusCode != 204 {
 			t.Fatalf("sign out: %d %s", resp.StatusCode, out)
 		}
-		clk.Advance(httpapi.KeepaliveEvery)
+		keepalive(t, clk, 0)
 		if code, reason := lc.closed(t); code != 4401 {
 			t.Errorf("closed with %d (%s) after sign-out, want 4401", code, reason)
 		}

@@ -174,10 +174,16 @@ func TestWidgetSocket(t *testing.T) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
+		// Each dial, read and write has its own bound, liveWait: a last
+		// resort against a hang, never waited out by a passing run. (One
+		// budget for the whole test made a slow but correct run fail.)
+		within := func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), liveWait)
+		}
 		url := strings.Replace(f.srv.URL, "http", "ws", 1) + "/widget/" + f.vars["widget"] + "/socket"
 		dial := func(origin string) (*websocket.Conn, *http.Response, error) {
+			ctx, cancel := within()
+			defer cancel()
 			return websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {origin}}})
 		}
 		if _, resp, err := dial("https://evil.example"); err == nil || resp == nil || resp.StatusCode != 403 {
@@ -191,6 +197,8 @@ func TestWidgetSocket(t *testing.T) {
 		write := func(c *websocket.Conn, v any) {
 			t.Helper()
 			data, _ := json.Marshal(v)
+			ctx, cancel := within()
+			defer cancel()
 			if err := c.Write(ctx, websocket.MessageText, data); err != nil {
 				t.Fatal(err)
 			}
@@ -201,6 +209,8 @@ func TestWidgetSocket(t *testing.T) {
 		}
 		read := func(c *websocket.Conn) frame {
 			t.Helper()
+			ctx, cancel := within()
+			defer cancel()
 			_, data, err := c.Read(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -210,7 +220,11 @@ func TestWidgetSocket(t *testing.T) {
 			return fr
 		}
 		write(c, map[string]string{"type": "auth", "visitor_id": ana.VisitorID, "secret": "nope"})
-		if _, _, err := c.Read(ctx); websocket.CloseStatus(err) != 4401 {
+		ctx, cancel := within()
+		_, _, err = c.Read(ctx)
+		cancel()
+		c.CloseNow()
+		if websocket.CloseStatus(err) != 4401 {
 			t.Fatalf("a wrong secret: %v", err)
 		}
 		c, _, err = dial(widgetOrigin)
