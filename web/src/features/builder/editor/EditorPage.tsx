@@ -2,7 +2,6 @@
 // (or the published version when there is no draft) as nodes and edges,
 // edited through the graph model (../model) with undo/redo, saved as the
 // draft, published with every problem the engine reports listed and marked.
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   Background,
@@ -18,7 +17,6 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { X } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -50,8 +48,10 @@ import { type Positions, positionsFor } from "../model/layout";
 import { loadPositions, savePositions } from "../model/positions";
 import { summarize } from "../model/summary";
 import { branchExits, exitCounts, runPath, type RunEntry } from "../model/runPath";
-import { RunsPanel } from "../list/RunsPanel";
 import { type StepCanvas, StepCanvasContext, StepNode, type StepFlowNode, sameStepNode } from "./StepNode";
+import { DeleteStepDialog } from "./DeleteStepDialog";
+import { RunsAside } from "./RunsAside";
+import { exitOrder, sortExits, summarizeTrigger, useFlowAriaLabels } from "./canvasText";
 import { ProblemsBanner, Toolbar, type Problem, type SidePanel } from "./Toolbar";
 import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
 import { TestPanel } from "../test/TestPanel";
@@ -283,24 +283,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     [graph, t, path],
   );
 
-  // React Flow's own screen-reader texts, translated.
-  const ariaLabels = useMemo(
-    () => ({
-      "node.a11yDescription.default": t("builderCanvas.a11y.node"),
-      "node.a11yDescription.keyboardDisabled": t("builderCanvas.a11y.node"),
-      "node.a11yDescription.ariaLiveMessage": ({ direction, x, y }: { direction: string; x: number; y: number }) =>
-        t("builderCanvas.a11y.moved", { direction, x, y }),
-      "edge.a11yDescription.default": t("builderCanvas.a11y.edge"),
-      "controls.ariaLabel": t("builderCanvas.a11y.controls"),
-      "controls.zoomIn.ariaLabel": t("builderCanvas.a11y.zoomIn"),
-      "controls.zoomOut.ariaLabel": t("builderCanvas.a11y.zoomOut"),
-      "controls.fitView.ariaLabel": t("builderCanvas.a11y.fitView"),
-      "controls.interactive.ariaLabel": t("builderCanvas.a11y.interactive"),
-      "minimap.ariaLabel": t("builderCanvas.minimap"),
-      "handle.ariaLabel": t("builderCanvas.a11y.handle"),
-    }),
-    [t],
-  );
+  const ariaLabels = useFlowAriaLabels();
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepFlowNode>[]) => {
@@ -538,22 +521,12 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
         )}
         {panel === "test" && !drawerNode && <TestPanel workflowID={Number(workflowID)} workflow={current} onRun={setOpenRun} />}
         {panel === "runs" && !drawerNode && (
-          <aside className="border-line bg-bg flex w-96 shrink-0 flex-col gap-3 overflow-y-auto border-l p-3" data-testid="builder-runs-panel">
-            {openRun !== null && (
-              <div className="bg-subtle flex items-start gap-2 rounded p-2 text-sm" data-testid="builder-open-run" data-run-id={openRun}>
-                <div className="flex-1">
-                  <div className="font-medium">{t("builderCanvas.runOpen", { id: openRun })}</div>
-                  <div className="text-muted text-xs">
-                    {run.data ? t("builderCanvas.runSummary", { status: run.data.status, version: run.data.version, steps: path.visits.size }) : t("app.loading")}
-                  </div>
-                </div>
-                <button type="button" aria-label={t("builderCanvas.runClose")} onClick={() => setOpenRun(null)} className="hover:bg-hover rounded p-1">
-                  <X size={14} aria-hidden />
-                </button>
-              </div>
-            )}
-            <RunsPanel workflowID={Number(workflowID)} onOpenRun={setOpenRun} />
-          </aside>
+          <RunsAside
+            workflowID={Number(workflowID)}
+            openRun={openRun}
+            summary={run.data ? { status: run.data.status, version: run.data.version, steps: path.visits.size } : null}
+            onOpenRun={setOpenRun}
+          />
         )}
         {drawerNode && (
           <StepDrawer
@@ -589,32 +562,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           />
         )}
       </div>
-      <Dialog.Root open={!!confirmDelete} onOpenChange={(o) => !o && setConfirmDelete(null)}>
-        <Dialog.Portal>
-          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-          <Dialog.Content className="border-line bg-bg fixed top-1/3 left-1/2 z-50 w-[420px] -translate-x-1/2 rounded-lg border p-4 shadow-xl">
-            <Dialog.Title className="font-semibold">{t("builderCanvas.deleteTitle", { id: confirmDelete?.id ?? "" })}</Dialog.Title>
-            <Dialog.Description className="text-muted mt-2 text-sm">
-              {t("builderCanvas.deleteBody", { count: confirmDelete?.count ?? 0 })}
-            </Dialog.Description>
-            <div className="mt-4 flex justify-end gap-2">
-              <Dialog.Close asChild>
-                <button type="button" className="border-line hover:bg-hover rounded border px-3 py-1.5 text-sm">
-                  {t("builderCanvas.cancel")}
-                </button>
-              </Dialog.Close>
-              <button
-                type="button"
-                data-testid="builder-delete-confirm"
-                onClick={doDelete}
-                className="bg-danger text-bg rounded px-3 py-1.5 text-sm font-medium hover:opacity-90"
-              >
-                {t("builderCanvas.delete", { count: confirmDelete?.count ?? 0 })}
-              </button>
-            </div>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+      <DeleteStepDialog confirm={confirmDelete} onCancel={() => setConfirmDelete(null)} onDelete={doDelete} />
     </main>
   );
 }
@@ -622,20 +570,4 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
 /** runQueryKey is the key of one run's detail, the path on the canvas: the test panel refreshes it as the run moves. */
 export function runQueryKey(workflowID: string | number, runID: number | null) {
   return [...queryKeys.workflows, String(workflowID), "run", runID] as const;
-}
-
-function exitOrder(type: string, names: string[]): string[] {
-  const known = type === "branch" ? names.filter((n) => n !== "else").sort().concat(names.includes("else") ? ["else"] : []) : STEP_EXITS[type] ?? [];
-  return [...known.filter((n) => names.includes(n)), ...names.filter((n) => !known.includes(n))];
-}
-
-function sortExits<T extends { name: string }>(order: string[], exits: T[]): T[] {
-  return order.map((n) => exits.find((e) => e.name === n)).filter((e): e is T => !!e);
-}
-
-function summarizeTrigger(def: Definition): string {
-  const c = def.trigger.conditions ?? {};
-  return Object.entries(c)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" ? JSON.stringify(v) : String(v)}`)
-    .join(" · ");
 }
