@@ -17,6 +17,7 @@ const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
 const ContactsPage = lazy(() => import("../features/contacts/ContactsPage"));
 const AcceptInvite = lazy(() => import("../features/invite/AcceptInvite"));
 const BuilderPage = lazy(() => import("../features/builder/BuilderPage"));
+const ReportsPage = lazy(() => import("../features/reports/ReportsPage"));
 const KnowledgePage = lazy(() => import("../features/knowledge/KnowledgePage"));
 
 const queryClient = new QueryClient({
@@ -79,6 +80,16 @@ function Routed() {
               <ManagersOnly>
                 <Lazy>
                   <BuilderPage />
+                </Lazy>
+              </ManagersOnly>
+            }
+          />
+          <Route
+            path="reports/*"
+            element={
+              <ManagersOnly>
+                <Lazy>
+                  <ReportsPage />
                 </Lazy>
               </ManagersOnly>
             }
