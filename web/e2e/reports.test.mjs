@@ -85,7 +85,12 @@ test("a manager reads the reports, filters them and exports a CSV", async () => 
   await until(() => /preset=today/.test(page.url()) && new RegExp(`team_id=${sales.id}`).test(page.url()), { what: "the filters in the URL" });
   assert.match(page.url(), /\/reports\/responses\?/);
   const link = page.locator('[data-testid="section-response-time"] [data-testid="export-csv"]');
-  const href = await link.getAttribute("href");
+  // The export link follows the filters.
+  const href = await until(async () => {
+    const h = await link.getAttribute("href");
+    const p = new URL(h, s.url).searchParams;
+    return p.get("team_id") === String(sales.id) && p.get("from") === p.get("to") && h;
+  }, { what: "the export link to carry the filters" });
   const q = new URL(href, s.url).searchParams;
   assert.equal(q.get("team_id"), String(sales.id));
   assert.equal(q.get("from"), q.get("to"));

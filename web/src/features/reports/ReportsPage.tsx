@@ -124,6 +124,8 @@ function Loading<T>({ q, children }: { q: { data?: T; error: Error | null }; chi
   return <>{children(q.data)}</>;
 }
 
+const rankAvail = (a: string) => (a === "online" ? 0 : a === "busy" ? 1 : 2);
+
 function NowPanel() {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -161,7 +163,7 @@ function NowPanel() {
                   </tr>
                 </thead>
                 <tbody>
-                  {n.agents.map((a) => (
+                  {[...n.agents].sort((a, b) => rankAvail(a.availability) - rankAvail(b.availability) || b.open - a.open).map((a) => (
                     <tr key={a.user_id} className="border-line border-t">
                       <td className="py-1">{names.user(a.user_id)}</td>
                       <td>{t(`reports.availability.${a.availability}`, { defaultValue: a.availability })}</td>

@@ -18,6 +18,14 @@ export function pointTime(t: string): number {
   return Date.UTC(y, m - 1, day, h ? Number(h) : 0) / 1000;
 }
 
+const swatch: Record<Series["token"], string> = {
+  accent: "bg-accent",
+  success: "bg-success",
+  warning: "bg-warning",
+  danger: "bg-danger",
+  muted: "bg-muted",
+};
+
 function token(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(`--sb-${name}`).trim() || "#888";
 }
@@ -46,7 +54,7 @@ export function TimeChart({ labels, series, label, height = 220 }: { labels: str
       width: Math.max(el.clientWidth, 300),
       height,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-      legend: { show: true },
+      legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] } },
       axes: [
@@ -67,6 +75,15 @@ export function TimeChart({ labels, series, label, height = 220 }: { labels: str
   return (
     <figure aria-label={label} className="reports-chart">
       <div ref={box} aria-hidden="true" className="w-full" />
+      <figcaption className="mt-1 flex flex-wrap justify-center gap-4 text-xs">
+        {series.map((s) => (
+          <span key={s.label} className="flex items-center gap-1.5">
+            <span aria-hidden="true" className={"inline-block h-0.5 w-4 rounded " + swatch[s.token]} />
+            {s.label}
+            <span className="text-muted tabular-nums">{s.values.reduce((a, b) => a + b, 0)}</span>
+          </span>
+        ))}
+      </figcaption>
       <table className="sr-only">
         <caption>{label}</caption>
         <thead>
