@@ -126,7 +126,7 @@ function Loading<T>({ q, children }: { q: { data?: T; error: Error | null }; chi
 
 const rankAvail = (a: string) => (a === "online" ? 0 : a === "busy" ? 1 : 2);
 
-function NowPanel() {
+function NowPanel({ part }: { part: "figures" | "agents" }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const live = useLive();
@@ -141,19 +141,19 @@ function NowPanel() {
     [live, qc],
   );
   return (
-    <Section title={t("reports.now.title")} id="now">
+    <Section title={part === "figures" ? t("reports.now.title") : t("reports.now.agents")} id={part === "figures" ? "now" : "now-agents"}>
       <Loading q={now}>
         {(n) => (
           <div className="flex flex-col gap-3">
-            <Figures>
+            {part === "figures" && <Figures>
               <Figure id="now-open" label={t("reports.now.open")} value={n.open} compare={false} />
               <Figure id="now-unassigned" label={t("reports.now.unassigned")} value={n.unassigned} compare={false} />
               <Figure id="now-waiting" label={t("reports.now.waiting")} value={n.waiting} compare={false} />
-              <Figure id="now-longest-wait" label={t("reports.now.longestWait")} value={n.longest_wait_ms} kind="duration" compare={false} />
+              <Figure id="now-longest-wait" label={t("reports.now.longestWait")} value={n.longest_wait_ms} kind="duration" compare={false} empty={n.waiting === 0} />
               <Figure id="now-online" label={t("reports.now.online")} value={n.online} compare={false} />
               <Figure id="now-busy-offline" label={t("reports.now.busyOffline")} value={n.busy + n.offline} compare={false} />
-            </Figures>
-            {n.agents.length > 0 && (
+            </Figures>}
+            {part === "agents" && n.agents.length > 0 && (
               <table className="w-full text-sm" aria-label={t("reports.now.agents")}>
                 <thead className="text-muted text-xs">
                   <tr>
@@ -580,8 +580,9 @@ export default function ReportsPage() {
       <div className="flex flex-col gap-3 p-5" data-testid={`report-${tab}`}>
         {tab === "overview" && (
           <>
-            <NowPanel />
+            <NowPanel part="figures" />
             <ConversationsReport f={f} overview />
+            <NowPanel part="agents" />
           </>
         )}
         {tab === "conversations" && <ConversationsReport f={f} />}

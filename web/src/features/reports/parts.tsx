@@ -31,7 +31,7 @@ export function useFormat() {
 }
 
 /** Figure is one number, with the previous period's value and the change when compare is on. */
-export function Figure({ id, label, value, previous, kind = "count", compare }: { id: string; label: string; value: number; previous?: number; kind?: Kind; compare: boolean }) {
+export function Figure({ id, label, value, previous, kind = "count", compare, empty }: { id: string; label: string; value: number; previous?: number; kind?: Kind; compare: boolean; empty?: boolean }) {
   const { t } = useTranslation();
   const f = useFormat();
   const ch = compare ? change(value, previous) : null;
@@ -39,7 +39,7 @@ export function Figure({ id, label, value, previous, kind = "count", compare }: 
     <div data-testid={`figure-${id}`} data-value={value} className="border-line bg-bg min-w-0 rounded-md border px-3 py-2.5">
       <div className="text-muted truncate text-xs">{label}</div>
       <div data-testid="figure-value" className="mt-0.5 text-xl font-semibold tabular-nums">
-        {f(value, kind)}
+        {empty ? "—" : f(value, kind)}
       </div>
       {compare && previous !== undefined && (
         <div data-testid="figure-previous" className="text-muted mt-0.5 text-xs tabular-nums">
