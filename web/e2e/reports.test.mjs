@@ -64,6 +64,7 @@ test("a manager reads the reports, filters them and exports a CSV", async () => 
   // The Now figures follow the socket: a new conversation counts at once.
   await s.contactWrites(s.newContact("Dee", "Live"), "Hello, anyone there?");
   await until(async () => (await figure(page, "now-open")) === now.open + 1, { what: "the live open count" });
+  await until(async () => (await figure(page, "opened")) === conv.current.opened + 1, { what: "the period's opened count, live", timeout: 10_000 });
   await screenshot(page, "reports-overview", "light");
 
   // Conversations: the heatmap and the bars.
@@ -71,6 +72,12 @@ test("a manager reads the reports, filters them and exports a CSV", async () => 
   await page.locator('[data-testid="heatmap"]').waitFor();
   await page.locator('[data-testid="section-by-channel"] [data-testid="bar"]').first().waitFor();
   await screenshot(page, "reports-conversations", "light");
+
+  // Compare with the previous period: each figure shows the previous value.
+  await page.locator('[data-testid="filter-compare"]').check();
+  await page.locator('[data-testid="figure-opened"] [data-testid="figure-previous"]').waitFor();
+  assert.match(page.url(), /compare=previous/);
+  assert.match(await page.locator('[data-testid="figure-opened"] [data-testid="figure-previous"]').innerText(), /was 0/);
 
   // Responses, then a team and a date preset, kept in the URL.
   await page.locator('[data-testid="tab-responses"]').click();

@@ -128,18 +128,10 @@ const rankAvail = (a: string) => (a === "online" ? 0 : a === "busy" ? 1 : 2);
 
 function NowPanel({ part }: { part: "figures" | "agents" }) {
   const { t } = useTranslation();
-  const qc = useQueryClient();
-  const live = useLive();
   const names = useNames();
   const now = useQuery({ queryKey: qk.report("now", {}), queryFn: ({ signal }) => api.get<S["ReportNow"]>("/api/v1/reports/now", undefined, signal) });
   // Live: any conversation or presence change refreshes the figures.
-  useEffect(
-    () =>
-      live.subscribe((e) => {
-        if (e.type.startsWith("conversation.") || e.type === "user.presence.updated") void qc.invalidateQueries({ queryKey: qk.report("now", {}) });
-      }),
-    [live, qc],
-  );
+
   return (
     <Section title={part === "figures" ? t("reports.now.title") : t("reports.now.agents")} id={part === "figures" ? "now" : "now-agents"}>
       <Loading q={now}>
@@ -542,8 +534,36 @@ function WorkflowsReport({ f }: { f: Filters }) {
   );
 }
 
+/**
+ * useLiveReports refreshes Now on every conversation or presence event, and
+ * the period's reports a moment later (the projection catches up with the
+ * log within a second), at most once per burst.
+ */
+function useLiveReports() {
+  const qc = useQueryClient();
+  const live = useLive();
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = live.subscribe((e) => {
+      const conv = e.type.startsWith("conversation.");
+      if (conv || e.type === "user.presence.updated") void qc.invalidateQueries({ queryKey: qk.report("now", {}) });
+      if (conv || e.type.startsWith("message.") || e.type.startsWith("contact.")) {
+        timer ??= setTimeout(() => {
+          timer = null;
+          void qc.invalidateQueries({ queryKey: qk.reports, predicate: (q) => q.queryKey[1] !== "now" && q.queryKey[1] !== "workflow-names" });
+        }, 1500);
+      }
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [live, qc]);
+}
+
 export default function ReportsPage() {
   const { t } = useTranslation();
+  useLiveReports();
   const me = useMe();
   const tz = me.workspace?.timezone || "UTC";
   const params = useParams();
