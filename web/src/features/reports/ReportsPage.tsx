@@ -242,9 +242,9 @@ function Dist({ id, title, d, p, f, exportHref }: { id: string; title: string; d
       <div className="flex flex-col gap-3">
         <div className="grid grid-cols-2 gap-2 md:grid-cols-4">
           <Figure id={`${id}-count`} label={t("reports.d.count")} value={d.count} previous={p?.count} compare={f.compare} />
-          <Figure id={`${id}-median`} label={t("reports.d.median")} value={d.median_ms} previous={p?.median_ms} kind="duration" compare={f.compare} />
-          <Figure id={`${id}-p90`} label={t("reports.d.p90")} value={d.p90_ms} previous={p?.p90_ms} kind="duration" compare={f.compare} />
-          <Figure id={`${id}-average`} label={t("reports.d.average")} value={d.average_ms} previous={p?.average_ms} kind="duration" compare={f.compare} />
+          <Figure id={`${id}-median`} label={t("reports.d.median")} value={d.median_ms} previous={p?.median_ms} kind="duration" compare={f.compare} empty={d.count === 0} previousEmpty={p?.count === 0} />
+          <Figure id={`${id}-p90`} label={t("reports.d.p90")} value={d.p90_ms} previous={p?.p90_ms} kind="duration" compare={f.compare} empty={d.count === 0} previousEmpty={p?.count === 0} />
+          <Figure id={`${id}-average`} label={t("reports.d.average")} value={d.average_ms} previous={p?.average_ms} kind="duration" compare={f.compare} empty={d.count === 0} previousEmpty={p?.count === 0} />
         </div>
         <Bars label={title} testid={`buckets-${id}`} bars={d.buckets.map((b) => ({ key: b.label, label: b.label, count: b.count, previous: prev ? (prev.get(b.label) ?? 0) : undefined }))} />
       </div>

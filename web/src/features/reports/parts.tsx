@@ -31,10 +31,10 @@ export function useFormat() {
 }
 
 /** Figure is one number, with the previous period's value and the change when compare is on. */
-export function Figure({ id, label, value, previous, kind = "count", compare, empty }: { id: string; label: string; value: number; previous?: number; kind?: Kind; compare: boolean; empty?: boolean }) {
+export function Figure({ id, label, value, previous, kind = "count", compare, empty, previousEmpty }: { id: string; label: string; value: number; previous?: number; kind?: Kind; compare: boolean; empty?: boolean; previousEmpty?: boolean }) {
   const { t } = useTranslation();
   const f = useFormat();
-  const ch = compare ? change(value, previous) : null;
+  const ch = compare && !empty && !previousEmpty ? change(value, previous) : null;
   return (
     <div data-testid={`figure-${id}`} data-value={value} className="border-line bg-bg min-w-0 rounded-md border px-3 py-2.5">
       <div className="text-muted truncate text-xs">{label}</div>
@@ -45,7 +45,7 @@ export function Figure({ id, label, value, previous, kind = "count", compare, em
         <div data-testid="figure-previous" className="text-muted mt-0.5 text-xs tabular-nums">
           {ch === null ? "" : ch > 0 ? "▲ " : ch < 0 ? "▼ " : "= "}
           {ch === null ? "" : `${ch > 0 ? "+" : ""}${ch} % · `}
-          {t("reports.previous", { value: f(previous, kind) })}
+          {t("reports.previous", { value: previousEmpty ? "—" : f(previous, kind) })}
         </div>
       )}
     </div>
