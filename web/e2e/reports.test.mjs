@@ -5,7 +5,23 @@
 // Overview and Conversations reports in both themes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe scans the page and fails on serious or critical violations. */
+async function axe(page, what) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ["violations"] }).then((r) =>
+      r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })),
+    ),
+  );
+  const serious = found.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.equal(serious.length, 0, `axe found serious violations on ${what}:\n${JSON.stringify(serious, null, 1)}`);
+}
 
 const f = fixture(before, after, { workflows: false });
 
@@ -72,9 +88,12 @@ test("a manager reads the reports, filters them and exports a CSV", async () => 
   await page.locator('[data-testid="heatmap"]').waitFor();
   await page.locator('[data-testid="section-by-channel"] [data-testid="bar"]').first().waitFor();
   await screenshot(page, "reports-conversations", "light");
+  await axe(page, "the conversations report (light)");
 
   // Compare with the previous period: each figure shows the previous value.
-  await page.locator('[data-testid="filter-compare"]').check();
+  // (A controlled box whose state is the URL: it reads checked once the URL changed.)
+  await page.locator('[data-testid="filter-compare"]').click();
+  await until(() => page.locator('[data-testid="filter-compare"]').isChecked(), { what: "compare to be on" });
   await page.locator('[data-testid="figure-opened"] [data-testid="figure-previous"]').waitFor();
   assert.match(page.url(), /compare=previous/);
   assert.match(await page.locator('[data-testid="figure-opened"] [data-testid="figure-previous"]').innerText(), /was 0/);
@@ -129,9 +148,11 @@ test("a manager reads the reports, filters them and exports a CSV", async () => 
   await d.page.locator('[data-testid="figure-opened"]').waitFor();
   await d.page.locator('[data-testid="figure-now-open"]').waitFor();
   await screenshot(d.page, "reports-overview", "dark");
+  await axe(d.page, "the overview (dark)");
   await d.page.locator('[data-testid="tab-conversations"]').click();
   await d.page.locator('[data-testid="section-by-channel"] [data-testid="bar"]').first().waitFor();
   await screenshot(d.page, "reports-conversations", "dark");
+  await axe(d.page, "the conversations report (dark)");
   d.assertClean();
   await d.close();
 });
