@@ -9,9 +9,9 @@ import { api } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import { useMe } from "../../lib/session";
 import { useLive } from "../../lib/liveContext";
-import { useChannels, useTeams, useUsers } from "../../lib/directory";
+import { useCategories, useChannels, useTeams, useUsers } from "../../lib/directory";
 import type { components } from "../../lib/api-types";
-import { apiQuery, exportURL, filtersToSearch, parseFilters, presets, type Filters, type Preset } from "./filters";
+import { apiQuery, closedSources, exportURL, filtersToSearch, openedSources, parseFilters, presets, type Filters, type Preset } from "./filters";
 import { Bars, Figure, Figures, Heatmap, Section, Skeleton, useFormat, type Bar, type Kind } from "./parts";
 import { TimeChart } from "./TimeChart";
 
@@ -54,7 +54,8 @@ function FilterBar({ f, set }: { f: Filters; set: (f: Filters) => void }) {
   const users = useUsers();
   const teams = useTeams();
   const channels = useChannels();
-  const select = "border-line bg-bg rounded border px-2 py-1 text-sm";
+  const categories = useCategories();
+  const select = "border-line bg-bg max-w-48 rounded border px-2 py-1 text-sm";
   return (
     <form aria-label={t("reports.filters")} className="flex flex-wrap items-end gap-2" onSubmit={(e) => e.preventDefault()}>
       <label className="flex flex-col gap-0.5 text-xs">
@@ -108,6 +109,43 @@ function FilterBar({ f, set }: { f: Filters; set: (f: Filters) => void }) {
             </option>
           ))}
         </select>
+      </label>
+      <label className="flex flex-col gap-0.5 text-xs">
+        <span className="text-muted">{t("reports.openedSource")}</span>
+        <select data-testid="filter-opened-source" className={select} value={f.opened_source ?? ""} onChange={(e) => set({ ...f, opened_source: e.target.value || undefined })}>
+          <option value="">{t("reports.any")}</option>
+          {openedSources.map((x) => (
+            <option key={x} value={x}>
+              {t(`reports.source.${x}`, { defaultValue: x })}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col gap-0.5 text-xs">
+        <span className="text-muted">{t("reports.closedSource")}</span>
+        <select data-testid="filter-closed-source" className={select} value={f.closed_source ?? ""} onChange={(e) => set({ ...f, closed_source: e.target.value || undefined })}>
+          <option value="">{t("reports.any")}</option>
+          {closedSources.map((x) => (
+            <option key={x} value={x}>
+              {t(`reports.source.${x}`, { defaultValue: x })}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col gap-0.5 text-xs">
+        <span className="text-muted">{t("reports.category")}</span>
+        <select data-testid="filter-category" className={select} value={f.category ?? ""} onChange={(e) => set({ ...f, category: e.target.value || undefined })}>
+          <option value="">{t("reports.any")}</option>
+          {(categories.data?.data ?? []).map((x) => (
+            <option key={x.id} value={x.name}>
+              {x.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1.5 self-center pt-4 text-sm">
+        <input type="checkbox" data-testid="filter-business" checked={f.business} onChange={(e) => set({ ...f, business: e.target.checked })} />
+        {t("reports.businessHours")}
       </label>
       <label className="flex items-center gap-1.5 self-center pt-4 text-sm">
         <input type="checkbox" data-testid="filter-compare" checked={f.compare} onChange={(e) => set({ ...f, compare: e.target.checked })} />

@@ -42,6 +42,14 @@ describe("URL filter state", () => {
     expect(f.user_id).toBeUndefined();
     expect(filtersToSearch(f).toString()).toBe("preset=last7&team_id=3&channel_id=9&compare=previous");
   });
+  it("round-trips sources, category and business hours, dropping unknown sources", () => {
+    const q = new URLSearchParams("preset=today&opened_source=workflow&closed_source=nope&category=Billing&hours=business");
+    const f = parseFilters(q, "UTC", now);
+    expect(f).toMatchObject({ opened_source: "workflow", category: "Billing", business: true });
+    expect(f.closed_source).toBeUndefined();
+    expect(filtersToSearch(f).toString()).toBe("preset=today&opened_source=workflow&category=Billing&hours=business");
+    expect(apiQuery(f)).toMatchObject({ opened_source: "workflow", category: "Billing", hours: "business" });
+  });
   it("keeps a custom range and orders it", () => {
     const f = parseFilters(new URLSearchParams("from=2026-02-10&to=2026-02-01"), "UTC", now);
     expect(f).toMatchObject({ from: "2026-02-01", to: "2026-02-10", preset: undefined });

@@ -11,8 +11,15 @@ export interface Filters {
   team_id?: string;
   user_id?: string;
   channel_id?: string;
+  opened_source?: string;
+  closed_source?: string;
+  category?: string;
+  business: boolean; // hours=business
   compare: boolean;
 }
+
+export const openedSources = ["contact", "user", "workflow", "api"];
+export const closedSources = ["user", "workflow", "api", "auto_close", "ai_agent"];
 
 /** todayIn answers the calendar date (YYYY-MM-DD) of `now` in time zone tz. */
 export function todayIn(tz: string, now: Date): string {
@@ -88,7 +95,22 @@ export function parseFilters(q: URLSearchParams, tz: string, now: Date): Filters
     const v = q.get(k);
     return v && idRE.test(v) ? v : undefined;
   };
-  return { ...range, preset: p, team_id: id("team_id"), user_id: id("user_id"), channel_id: id("channel_id"), compare: q.get("compare") === "previous" };
+  const oneOf = (k: string, allowed: string[]) => {
+    const v = q.get(k);
+    return v && allowed.includes(v) ? v : undefined;
+  };
+  return {
+    ...range,
+    preset: p,
+    team_id: id("team_id"),
+    user_id: id("user_id"),
+    channel_id: id("channel_id"),
+    opened_source: oneOf("opened_source", openedSources),
+    closed_source: oneOf("closed_source", closedSources),
+    category: q.get("category") || undefined,
+    business: q.get("hours") === "business",
+    compare: q.get("compare") === "previous",
+  };
 }
 
 /** filtersToSearch writes the filters back to a URL query (a preset stays a preset). */
@@ -102,6 +124,10 @@ export function filtersToSearch(f: Filters): URLSearchParams {
   if (f.team_id) q.set("team_id", f.team_id);
   if (f.user_id) q.set("user_id", f.user_id);
   if (f.channel_id) q.set("channel_id", f.channel_id);
+  if (f.opened_source) q.set("opened_source", f.opened_source);
+  if (f.closed_source) q.set("closed_source", f.closed_source);
+  if (f.category) q.set("category", f.category);
+  if (f.business) q.set("hours", "business");
   if (f.compare) q.set("compare", "previous");
   return q;
 }
@@ -114,6 +140,10 @@ export function apiQuery(f: Filters): Record<string, string> {
   if (f.team_id) q.team_id = f.team_id;
   if (f.user_id) q.user_id = f.user_id;
   if (f.channel_id) q.channel_id = f.channel_id;
+  if (f.opened_source) q.opened_source = f.opened_source;
+  if (f.closed_source) q.closed_source = f.closed_source;
+  if (f.category) q.category = f.category;
+  if (f.business) q.hours = "business";
   if (f.compare) q.compare = "previous";
   return q;
 }
