@@ -5,6 +5,9 @@ package metrics
 
 import (
 	"net/http"
+	"regexp"
+	"slices"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -14,6 +17,9 @@ import (
 // Metrics holds every metric of a node.
 type Metrics struct {
 	reg *prometheus.Registry
+
+	mu  sync.Mutex
+	all []prometheus.Collector // every collector registered, for Names
 
 	// InboundMessages counts inbound items stored, by channel type and
 	// outcome (stored, duplicate, status).
@@ -32,7 +38,6 @@ type Metrics struct {
 // New makes a registry with the process and Go collectors and our metrics.
 func New() *Metrics {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := &Metrics{
 		reg: reg,
 		InboundMessages: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -52,12 +57,52 @@ func New() *Metrics {
 			Name: "switchboard_outbound_queue_length", Help: "Outbound messages waiting to be delivered.",
 		}),
 	}
-	reg.MustRegister(m.InboundMessages, m.WebhookSeconds, m.WebhookErrors, m.OutboundSends, m.OutboundQueue)
+	for _, c := range []prometheus.Collector{
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.InboundMessages, m.WebhookSeconds, m.WebhookErrors, m.OutboundSends, m.OutboundQueue,
+	} {
+		m.Register(c)
+	}
 	return m
 }
 
 // Register adds a collector of another part (e.g. a database stats collector).
-func (m *Metrics) Register(c prometheus.Collector) { m.reg.MustRegister(c) }
+func (m *Metrics) Register(c prometheus.Collector) {
+	m.reg.MustRegister(c)
+	m.mu.Lock()
+	m.all = append(m.all, c)
+	m.mu.Unlock()
+}
+
+// fqName is how a Desc's String spells its metric's name.
+var fqName = regexp.MustCompile(`fqName: "([^"]+)"`)
+
+// Names lists, sorted, the name of every metric family the registered
+// collectors describe, observed or not: a vector with no child yet (no
+// webhook received, no assignment made) is absent from /metrics until its
+// first observation, but is named here. Histograms and summaries are
+// named without their _bucket, _sum and _count series. The dashboard and
+// alert rules in docs/ are checked against it.
+func (m *Metrics) Names() []string {
+	m.mu.Lock()
+	all := slices.Clone(m.all)
+	m.mu.Unlock()
+	ch := make(chan *prometheus.Desc)
+	go func() {
+		for _, c := range all {
+			c.Describe(ch)
+		}
+		close(ch)
+	}()
+	var names []string
+	for d := range ch {
+		if sm := fqName.FindStringSubmatch(d.String()); sm != nil {
+			names = append(names, sm[1])
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
 
 // Handler serves the exposition format.
 func (m *Metrics) Handler() http.Handler {

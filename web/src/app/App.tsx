@@ -13,12 +13,24 @@ import { useMe } from "../lib/session";
 
 // Screens other than the inbox load on demand, so the inbox (the screen
 // agents keep open all day) ships only its own code.
-const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
-const ContactsPage = lazy(() => import("../features/contacts/ContactsPage"));
-const AcceptInvite = lazy(() => import("../features/invite/AcceptInvite"));
-const BuilderPage = lazy(() => import("../features/builder/BuilderPage"));
-const ReportsPage = lazy(() => import("../features/reports/ReportsPage"));
-const KnowledgePage = lazy(() => import("../features/knowledge/KnowledgePage"));
+// Each area's code is a chunk of its own. The chunk of the page the app
+// opens on starts loading at once, beside the session's request, instead
+// of after it (a cold open of /builder/<id> is one round trip shorter).
+const pages = {
+  "/settings": () => import("../features/settings/SettingsPage"),
+  "/contacts": () => import("../features/contacts/ContactsPage"),
+  "/invite": () => import("../features/invite/AcceptInvite"),
+  "/builder": () => import("../features/builder/BuilderPage"),
+  "/knowledge": () => import("../features/knowledge/KnowledgePage"),
+  "/reports": () => import("../features/reports/ReportsPage"),
+};
+for (const [prefix, load] of Object.entries(pages)) if (location.pathname.startsWith(prefix)) void load();
+const SettingsPage = lazy(pages["/settings"]);
+const ContactsPage = lazy(pages["/contacts"]);
+const AcceptInvite = lazy(pages["/invite"]);
+const BuilderPage = lazy(pages["/builder"]);
+const KnowledgePage = lazy(pages["/knowledge"]);
+const ReportsPage = lazy(pages["/reports"]);
 
 const queryClient = new QueryClient({
   defaultOptions: {
