@@ -22,6 +22,7 @@ const pages = {
   "/invite": () => import("../features/invite/AcceptInvite"),
   "/builder": () => import("../features/builder/BuilderPage"),
   "/knowledge": () => import("../features/knowledge/KnowledgePage"),
+  "/reports": () => import("../features/reports/ReportsPage"),
 };
 for (const [prefix, load] of Object.entries(pages)) if (location.pathname.startsWith(prefix)) void load();
 const SettingsPage = lazy(pages["/settings"]);
@@ -29,6 +30,7 @@ const ContactsPage = lazy(pages["/contacts"]);
 const AcceptInvite = lazy(pages["/invite"]);
 const BuilderPage = lazy(pages["/builder"]);
 const KnowledgePage = lazy(pages["/knowledge"]);
+const ReportsPage = lazy(pages["/reports"]);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -90,6 +92,16 @@ function Routed() {
               <ManagersOnly>
                 <Lazy>
                   <BuilderPage />
+                </Lazy>
+              </ManagersOnly>
+            }
+          />
+          <Route
+            path="reports/*"
+            element={
+              <ManagersOnly>
+                <Lazy>
+                  <ReportsPage />
                 </Lazy>
               </ManagersOnly>
             }

@@ -213,6 +213,9 @@ function MainNav() {
           <NavLink to="/knowledge" className={link}>
             {t("knowledge.nav")}
           </NavLink>
+          <NavLink to="/reports" className={link}>
+            {t("reports.nav")}
+          </NavLink>
           <NavLink to="/settings" className={link}>
             {t("header.settings")}
           </NavLink>

@@ -34,5 +34,7 @@ export const qk = {
   routingSettings: ["routingSettings"] as const, // GET /api/v1/routing/settings (settings › workspace)
   invitations: ["invitations"] as const, // GET /api/v1/invitations (settings: users)
   tokens: ["tokens"] as const, // GET /api/v1/tokens (settings: API tokens)
+  reports: ["reports"] as const, // every report: ["reports", name, query] (GET /api/v1/reports/{name}); the live figures: ["reports", "now", {}]
+  report: (name: string, query: object) => ["reports", name, query] as const,
   knowledge: ["knowledge"] as const, // every knowledge list: ["knowledge", "articles" | "sources"]; searches: ["knowledge", "search", q]
 };
