@@ -5,13 +5,31 @@ import { useTranslation } from "react-i18next";
 import { useCategories, useChannels, useTeams, useUsers } from "../../lib/directory";
 import { closedSources, openedSources, presets, type Filters, type Preset } from "./filters";
 
+const select = "border-line bg-bg max-w-48 rounded border px-2 py-1 text-sm";
+
+/** Choice is one filter picked from a list, or all ("" in the select, undefined in the filters). */
+function Choice({ testid, label, all, value, options, onChange }: { testid: string; label: string; all: string; value?: string; options: [string, string][]; onChange(v: string | undefined): void }) {
+  return (
+    <label className="flex flex-col gap-0.5 text-xs">
+      <span className="text-muted">{label}</span>
+      <select data-testid={testid} className={select} value={value ?? ""} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">{all}</option>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function FilterBar({ f, set }: { f: Filters; set: (f: Filters) => void }) {
   const { t } = useTranslation();
   const users = useUsers();
   const teams = useTeams();
   const channels = useChannels();
   const categories = useCategories();
-  const select = "border-line bg-bg max-w-48 rounded border px-2 py-1 text-sm";
   return (
     <form aria-label={t("reports.filters")} className="flex flex-wrap items-end gap-2" onSubmit={(e) => e.preventDefault()}>
       <label className="flex flex-col gap-0.5 text-xs">
@@ -33,72 +51,18 @@ export function FilterBar({ f, set }: { f: Filters; set: (f: Filters) => void })
         <span className="text-muted">{t("reports.to")}</span>
         <input type="date" data-testid="filter-to" className={select} value={f.to} min={f.from} onChange={(e) => e.target.value && set({ ...f, preset: undefined, to: e.target.value })} />
       </label>
-      <label className="flex flex-col gap-0.5 text-xs">
-        <span className="text-muted">{t("reports.team")}</span>
-        <select data-testid="filter-team" className={select} value={f.team_id ?? ""} onChange={(e) => set({ ...f, team_id: e.target.value || undefined })}>
-          <option value="">{t("reports.allTeams")}</option>
-          {(teams.data?.data ?? []).map((x) => (
-            <option key={x.id} value={x.id}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-0.5 text-xs">
-        <span className="text-muted">{t("reports.user")}</span>
-        <select data-testid="filter-user" className={select} value={f.user_id ?? ""} onChange={(e) => set({ ...f, user_id: e.target.value || undefined })}>
-          <option value="">{t("reports.allUsers")}</option>
-          {(users.data?.data ?? []).map((x) => (
-            <option key={x.id} value={x.id}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-0.5 text-xs">
-        <span className="text-muted">{t("reports.channel")}</span>
-        <select data-testid="filter-channel" className={select} value={f.channel_id ?? ""} onChange={(e) => set({ ...f, channel_id: e.target.value || undefined })}>
-          <option value="">{t("reports.allChannels")}</option>
-          {(channels.data?.data ?? []).map((x) => (
-            <option key={x.id} value={x.id}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-0.5 text-xs">
-        <span className="text-muted">{t("reports.openedSource")}</span>
-        <select data-testid="filter-opened-source" className={select} value={f.opened_source ?? ""} onChange={(e) => set({ ...f, opened_source: e.target.value || undefined })}>
-          <option value="">{t("reports.any")}</option>
-          {openedSources.map((x) => (
-            <option key={x} value={x}>
-              {t(`reports.source.${x}`, { defaultValue: x })}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-0.5 text-xs">
-        <span className="text-muted">{t("reports.closedSource")}</span>
-        <select data-testid="filter-closed-source" className={select} value={f.closed_source ?? ""} onChange={(e) => set({ ...f, closed_source: e.target.value || undefined })}>
-          <option value="">{t("reports.any")}</option>
-          {closedSources.map((x) => (
-            <option key={x} value={x}>
-              {t(`reports.source.${x}`, { defaultValue: x })}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="flex flex-col gap-0.5 text-xs">
-        <span className="text-muted">{t("reports.category")}</span>
-        <select data-testid="filter-category" className={select} value={f.category ?? ""} onChange={(e) => set({ ...f, category: e.target.value || undefined })}>
-          <option value="">{t("reports.any")}</option>
-          {(categories.data?.data ?? []).map((x) => (
-            <option key={x.id} value={x.name}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice testid="filter-team" label={t("reports.team")} all={t("reports.allTeams")} value={f.team_id} onChange={(v) => set({ ...f, team_id: v })}
+        options={(teams.data?.data ?? []).map((x) => [String(x.id), x.name])} />
+      <Choice testid="filter-user" label={t("reports.user")} all={t("reports.allUsers")} value={f.user_id} onChange={(v) => set({ ...f, user_id: v })}
+        options={(users.data?.data ?? []).map((x) => [String(x.id), x.name])} />
+      <Choice testid="filter-channel" label={t("reports.channel")} all={t("reports.allChannels")} value={f.channel_id} onChange={(v) => set({ ...f, channel_id: v })}
+        options={(channels.data?.data ?? []).map((x) => [String(x.id), x.name])} />
+      <Choice testid="filter-opened-source" label={t("reports.openedSource")} all={t("reports.any")} value={f.opened_source} onChange={(v) => set({ ...f, opened_source: v })}
+        options={openedSources.map((x) => [x, t(`reports.source.${x}`, { defaultValue: x })])} />
+      <Choice testid="filter-closed-source" label={t("reports.closedSource")} all={t("reports.any")} value={f.closed_source} onChange={(v) => set({ ...f, closed_source: v })}
+        options={closedSources.map((x) => [x, t(`reports.source.${x}`, { defaultValue: x })])} />
+      <Choice testid="filter-category" label={t("reports.category")} all={t("reports.any")} value={f.category} onChange={(v) => set({ ...f, category: v })}
+        options={(categories.data?.data ?? []).map((x) => [x.name, x.name])} />
       <label className="flex items-center gap-1.5 self-center pt-4 text-sm">
         <input type="checkbox" data-testid="filter-business" checked={f.business} onChange={(e) => set({ ...f, business: e.target.checked })} />
         {t("reports.businessHours")}
