@@ -69,6 +69,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		PublicURL:        a.cfg.PublicURL,
 		Webhooks:         webhooks,
 		Metrics:          metricsHandler,
+		Instruments:      a.Metrics,
 		MetricsToken:     a.cfg.MetricsToken,
 		Limits:           a.cfg.Limits,
 		TrustedProxies:   a.cfg.TrustedProxies,

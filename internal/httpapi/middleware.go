@@ -20,10 +20,11 @@ type ctxKey int
 const keyPrincipal ctxKey = 0
 
 // withRequestID gives every request an id, echoed in X-Request-Id and in
-// error bodies, and logs the request when it ends. Every answer also says
+// error bodies, and logs the request when it ends; observe (if not nil)
+// is then told how the request went. Every answer also says
 // X-Content-Type-Options: nosniff, so a browser never runs an answer as
 // anything but its declared type.
-func withRequestID(next http.Handler) http.Handler {
+func withRequestID(observe func(r *http.Request, status int, streamed bool, took time.Duration), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || len(id) > 64 {
@@ -35,14 +36,23 @@ func withRequestID(next http.Handler) http.Handler {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r.WithContext(httpjson.WithRequestID(r.Context(), id)))
-		slog.Debug("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
+		// The mux records the matched pattern on the request it is given:
+		// this one, passed down unchanged.
+		inner := r.WithContext(httpjson.WithRequestID(r.Context(), id))
+		next.ServeHTTP(sw, inner)
+		took := time.Since(start)
+		slog.Debug("http", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", took)
+		if observe != nil {
+			streamed := sw.flushed || strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+			observe(inner, sw.status, streamed, took)
+		}
 	})
 }
 
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status  int
+	flushed bool // a streaming answer (server-sent events)
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -52,6 +62,7 @@ func (w *statusWriter) WriteHeader(code int) {
 
 // Flush lets streaming handlers (server-sent events) flush through the wrapper.
 func (w *statusWriter) Flush() {
+	w.flushed = true
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/knowledge"
 	"github.com/switchboard-chat/switchboard/internal/live"
 	"github.com/switchboard-chat/switchboard/internal/media"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 	"github.com/switchboard-chat/switchboard/internal/report"
@@ -75,6 +76,9 @@ type Deps struct {
 	// node may serve it on a listener of its own).
 	Metrics      http.Handler
 	MetricsToken string
+	// Instruments, if set, counts and times every request
+	// (switchboard_http_requests_total, switchboard_http_request_seconds).
+	Instruments *metrics.Metrics
 	// Limits bound what one client may take of the node (zero: none).
 	Limits Limits
 	// Clock times the rate limits (nil: the system clock).
@@ -161,7 +165,7 @@ func New(deps Deps) *Server {
 	for _, p := range fallbackPatterns() {
 		s.mux.Handle(p, public(s.noRoute))
 	}
-	s.handler = withRequestID(withBodyDeadline(deps.Limits.BodyTimeout, http.HandlerFunc(s.route)))
+	s.handler = withRequestID(requestObserver(deps.Instruments), withBodyDeadline(deps.Limits.BodyTimeout, http.HandlerFunc(s.route)))
 	return s
 }
 

@@ -33,6 +33,13 @@ type Metrics struct {
 	OutboundSends *prometheus.CounterVec
 	// OutboundQueue is the number of outbound messages waiting to be sent.
 	OutboundQueue prometheus.Gauge
+	// HTTPRequests counts the requests a node answered, by route (the
+	// route table's pattern, so the label's values are bounded) and
+	// status code.
+	HTTPRequests *prometheus.CounterVec
+	// HTTPSeconds is the time to answer a request, by route. Live
+	// streams are left out: they last as long as the client stays.
+	HTTPSeconds *prometheus.HistogramVec
 }
 
 // New makes a registry with the process and Go collectors and our metrics.
@@ -56,10 +63,18 @@ func New() *Metrics {
 		OutboundQueue: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "switchboard_outbound_queue_length", Help: "Outbound messages waiting to be delivered.",
 		}),
+		HTTPRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_http_requests_total", Help: "HTTP requests answered, by route pattern and status code.",
+		}, []string{"route", "code"}),
+		HTTPSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "switchboard_http_request_seconds", Help: "Time to answer an HTTP request (live streams excluded), by route pattern.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+		}, []string{"route"}),
 	}
 	for _, c := range []prometheus.Collector{
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.InboundMessages, m.WebhookSeconds, m.WebhookErrors, m.OutboundSends, m.OutboundQueue,
+		m.HTTPRequests, m.HTTPSeconds,
 	} {
 		m.Register(c)
 	}

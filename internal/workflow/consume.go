@@ -42,6 +42,9 @@ func (e *Engine) newConsumer() *event.Consumer {
 // starts the runs of the workflows it triggers. The runs it makes due tell
 // the timers themselves, when tx commits (see resumeWaiting, insertRun).
 func (e *Engine) handle(ctx context.Context, tx *db.Tx, ev event.Event, now int64) error {
+	if ev.Type == event.WorkflowRunEnded {
+		e.metrics.runEnded(tx, ev.Payload)
+	}
 	switch ev.Type {
 	case event.MessageReceived:
 		// A reply goes to the Ask a Question step waiting for it; a

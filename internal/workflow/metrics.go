@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +18,11 @@ type engineMetrics struct {
 	d           *db.DB
 	stepSeconds *prometheus.HistogramVec
 	runs        *prometheus.Desc
+	// runsEnded counts the runs that ended, by final status. It is
+	// counted by the engine's consumer as it reads workflow.run_ended,
+	// which exactly one node does for each event: summed over the nodes
+	// it is the cluster's count, and a restart loses nothing the log has.
+	runsEnded *prometheus.CounterVec
 }
 
 func newEngineMetrics(d *db.DB) *engineMetrics {
@@ -29,6 +35,10 @@ func newEngineMetrics(d *db.DB) *engineMetrics {
 		}, []string{"type"}),
 		runs: prometheus.NewDesc("switchboard_workflow_runs",
 			"Workflow runs not yet ended, by status (running, waiting_reply, waiting_timer, waiting_assignment).", []string{"status"}, nil),
+		runsEnded: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "switchboard_workflow_runs_ended_total",
+			Help: "Workflow runs ended, by final status (finished, failed, stopped, …), counted once across the nodes.",
+		}, []string{"status"}),
 	}
 }
 
@@ -37,11 +47,13 @@ func (e *Engine) Collector() prometheus.Collector { return e.metrics }
 
 func (m *engineMetrics) Describe(ch chan<- *prometheus.Desc) {
 	m.stepSeconds.Describe(ch)
+	m.runsEnded.Describe(ch)
 	ch <- m.runs
 }
 
 func (m *engineMetrics) Collect(ch chan<- prometheus.Metric) {
 	m.stepSeconds.Collect(ch)
+	m.runsEnded.Collect(ch)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	counts := map[string]int64{StatusRunning: 0, StatusWaitingReply: 0, StatusWaitingTimer: 0, StatusWaitingAssignment: 0}
@@ -69,4 +81,16 @@ func (m *engineMetrics) Collect(ch chan<- prometheus.Metric) {
 // (a step undone with its savepoint or batch is not counted).
 func (m *engineMetrics) stepDone(tx *db.Tx, typ string, took time.Duration) {
 	tx.OnCommit(func() { m.stepSeconds.WithLabelValues(typ).Observe(took.Seconds()) })
+}
+
+// runEnded counts a workflow.run_ended event once the consumer's batch
+// that read it commits (a batch rolled back is read again).
+func (m *engineMetrics) runEnded(tx *db.Tx, payload json.RawMessage) {
+	var p struct {
+		Status string `json:"status"`
+	}
+	if json.Unmarshal(payload, &p) != nil || p.Status == "" {
+		p.Status = "unknown"
+	}
+	tx.OnCommit(func() { m.runsEnded.WithLabelValues(p.Status).Inc() })
 }

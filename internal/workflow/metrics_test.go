@@ -9,8 +9,8 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/metrics/metricstest"
 )
 
-// /metrics shows the runs not yet ended by status and times the steps by
-// type.
+// /metrics shows the runs not yet ended by status, counts those that
+// ended by final status, and times the steps by type.
 func TestEngineMetrics(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
@@ -35,6 +35,15 @@ func TestEngineMetrics(t *testing.T) {
 		}
 		if got := value(`switchboard_workflow_step_seconds_count{type="ask_question"}`); got != 1 {
 			t.Errorf("ask_question steps timed: %v, want 1", got)
+		}
+		// The second run finished; the engine's consumer counts it when
+		// it reads the run's end from the log, the waiting one not.
+		f.idle()
+		if got := value(`switchboard_workflow_runs_ended_total{status="finished"}`); got != 1 {
+			t.Errorf("runs ended finished: %v, want 1", got)
+		}
+		if got := value(`switchboard_workflow_runs_ended_total{status="waiting_reply"}`); got != 0 {
+			t.Errorf("a waiting run counted as ended: %v", got)
 		}
 	})
 }

@@ -21,7 +21,11 @@ func Value(t testing.TB, m *metrics.Metrics, sample string) float64 {
 	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	sc := bufio.NewScanner(rec.Body)
 	for sc.Scan() {
-		if name, value, ok := strings.Cut(sc.Text(), " "); ok && name == sample {
+		// The value is after the last space: a label value may hold
+		// spaces (a route's pattern, "GET /api/…").
+		line := sc.Text()
+		if i := strings.LastIndexByte(line, ' '); i > 0 && line[:i] == sample {
+			value := line[i+1:]
 			v, err := strconv.ParseFloat(value, 64)
 			if err != nil {
 				t.Fatal(err)
