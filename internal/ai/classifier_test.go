@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/bench/harness"
 	"github.com/switchboard-chat/switchboard/internal/ai"
 )
 
@@ -108,29 +109,9 @@ func TestIntentAccuracy(t *testing.T) {
 		for _, n := range names {
 			fmt.Fprintf(&b, "| %s | %d/%d |\n", n, perIntent[n][0], perIntent[n][1])
 		}
-		writeBenchmarkSection(t, "intents", b.String())
-	}
-}
-
-// writeBenchmarkSection replaces (or appends) the text between this
-// section's markers in docs/benchmarks.md.
-func writeBenchmarkSection(t *testing.T, name, body string) {
-	t.Helper()
-	path := filepath.Join("..", "..", "docs", "benchmarks.md")
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	begin, end := "<!-- "+name+":begin -->", "<!-- "+name+":end -->"
-	section := begin + "\n" + body + end
-	doc := string(raw)
-	if i, j := strings.Index(doc, begin), strings.Index(doc, end); i >= 0 && j > i {
-		doc = doc[:i] + section + doc[j+len(end):]
-	} else {
-		doc = strings.TrimRight(doc, "\n") + "\n\n" + section + "\n"
-	}
-	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
+		if err := harness.WriteSection(filepath.Join("..", "..", "docs", "benchmarks.md"), "## Intent classification", b.String()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -14,8 +14,9 @@ const (
 
 // Thresholds of Assess, set by hand and checked on the development half of
 // the evaluation set (internal/ai/testdata), never on the held-out half:
-// with BM25 on SQLite it answers 77 of those 100 questions, 73 with the
-// right article, and asks to clarify 18.
+// with BM25 it answers 75 of those 100 questions, 71 with the right
+// article, and asks to clarify 20 (docs/benchmarks.md has the held-out
+// half's figures).
 const (
 	// MinMatch is the share of the question's terms the top passage must
 	// hold to be an answer.

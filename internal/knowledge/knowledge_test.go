@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -130,6 +131,48 @@ func TestArticlesAndSearch(t *testing.T) {
 		list, err := s.Articles(ctx, ws, knowledge.ArticleFilter{SourceID: -1}, page.All())
 		if err != nil || len(list.Data) != 1 || list.Data[0].Chunks != 1 {
 			t.Errorf("articles %+v %v", list, err)
+		}
+	})
+}
+
+// A workspace's ranking depends on its own articles only: another
+// workspace writing many passages full of the same words changes neither
+// the order nor the scores (and so not retrieval mode's confidence).
+func TestSearchStatisticsPerWorkspace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := knowledge.New(d, knowledge.Options{})
+		ws, other := workspace(t, d), workspace(t, d)
+		article(t, s, ws, "Shipping times", "Standard delivery takes 2 to 4 working days. Express delivery arrives the next day.")
+		article(t, s, ws, "Returns", "You can return any item within 30 days for a refund. Returns are free.")
+		article(t, s, ws, "Gift cards", "Gift cards never expire and can pay for delivery.")
+		const question = "how long does express delivery take, and can I return it?"
+		search := func() []knowledge.Hit {
+			t.Helper()
+			hits, err := s.Search(ctx, ws, question, knowledge.SearchOptions{Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return hits
+		}
+		before := search()
+		if len(before) != 3 {
+			t.Fatalf("hits %+v", before)
+		}
+		// In the other workspace "delivery" and "express" are everywhere
+		// and "return" nowhere: a shared index would make them cheap and
+		// "return" precious, reordering the first workspace's hits.
+		for i := range 30 {
+			article(t, s, other, fmt.Sprint("Express delivery ", i), "Express delivery, express delivery: our express delivery takes a day.")
+		}
+		after := search()
+		if len(after) != len(before) {
+			t.Fatalf("after the other workspace wrote: %d hits, want %d", len(after), len(before))
+		}
+		for i := range before {
+			if after[i].ArticleID != before[i].ArticleID || math.Abs(after[i].Score-before[i].Score) > 1e-9 {
+				t.Errorf("hit %d: %s %.6f, was %s %.6f", i, after[i].Title, after[i].Score, before[i].Title, before[i].Score)
+			}
 		}
 	})
 }

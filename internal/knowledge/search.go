@@ -8,6 +8,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -184,28 +185,38 @@ func scanHit(rows *sql.Rows, extra ...any) (scored, error) {
 // terms (stems are short and light: "deliver" finds "delivery").
 func prefixed(t string) bool { return len(t) >= 4 }
 
-// searchFTS5 ranks with SQLite's FTS5 and its bm25().
+// searchFTS5 finds candidates with SQLite's FTS5 index, then ranks them
+// like searchPostgres. FTS5's own bm25() would be simpler, but its
+// statistics (document count, frequencies, lengths) are those of the
+// whole table, every workspace's passages together: one tenant's
+// articles would change another's ranking and the confidence of its
+// answers.
 func searchFTS5(ctx context.Context, q db.Querier, f filter, terms []string) ([]scored, error) {
-	parts := make([]string, len(terms))
-	for i, t := range terms {
-		parts[i] = `"` + t + `"`
-		if prefixed(t) {
-			parts[i] += "*"
+	match := func(terms []string) string {
+		parts := make([]string, len(terms))
+		for i, t := range terms {
+			parts[i] = `"` + t + `"`
+			if prefixed(t) {
+				parts[i] += "*"
+			}
 		}
+		return strings.Join(parts, " OR ")
 	}
-	var score float64
-	rows, err := q.Query(ctx, hitSelect+`, -bm25(knowledge_fts, `+fmt.Sprint(titleWeight)+`, 1.0)
+	rows, err := q.Query(ctx, hitSelect+`
 		FROM knowledge_fts f JOIN knowledge_chunks c ON c.id = f.rowid`+hitJoin+`
 		WHERE knowledge_fts MATCH ? AND c.workspace_id = ? AND a.published`+f.cond+`
-		ORDER BY bm25(knowledge_fts, `+fmt.Sprint(titleWeight)+`, 1.0) LIMIT ?`,
-		append([]any{strings.Join(parts, " OR ")}, f.with(candidates)...)...)
+		ORDER BY bm25(knowledge_fts, `+fmt.Sprint(titleWeight)+`, 1.0), c.id LIMIT ?`,
+		append([]any{match(terms)}, f.with(maxCandidates)...)...)
 	if err != nil {
 		return nil, err
 	}
-	return db.Collect(rows, func(rows *sql.Rows) (scored, error) {
-		h, err := scanHit(rows, &score)
-		h.Score = score
-		return h, err
+	list, err := db.Collect(rows, func(rows *sql.Rows) (scored, error) { return scanHit(rows) })
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	return rankBM25(ctx, q, f.workspaceID, terms, list, func(t string) (string, []any) {
+		return `SELECT COUNT(*) FROM knowledge_fts f JOIN knowledge_chunks c ON c.id = f.rowid JOIN knowledge_articles a ON a.id = c.article_id
+			WHERE knowledge_fts MATCH ? AND c.workspace_id = ? AND a.published`, []any{match([]string{t}), f.workspaceID}
 	})
 }
 
@@ -222,14 +233,12 @@ func tsquery(terms []string) string {
 }
 
 // searchPostgres finds candidates with the tsvector index and ranks them
-// with BM25 computed here, over the workspace's statistics: ts_rank has no
-// inverse document frequency, and the two stores should rank alike.
+// with rankBM25: ts_rank has no inverse document frequency.
 func searchPostgres(ctx context.Context, q db.Querier, f filter, terms []string) ([]scored, error) {
-	workspaceID := f.workspaceID
 	rows, err := q.Query(ctx, hitSelect+` FROM knowledge_chunks c`+hitJoin+`
 		WHERE c.workspace_id = ? AND a.published`+f.cond+` AND c.tsv @@ to_tsquery('simple', ?)
-		ORDER BY ts_rank(c.tsv, to_tsquery('simple', ?)) DESC, c.id LIMIT 400`,
-		f.with(tsquery(terms), tsquery(terms))...)
+		ORDER BY ts_rank(c.tsv, to_tsquery('simple', ?)) DESC, c.id LIMIT ?`,
+		f.with(tsquery(terms), tsquery(terms), maxCandidates)...)
 	if err != nil {
 		return nil, err
 	}
@@ -237,33 +246,54 @@ func searchPostgres(ctx context.Context, q db.Querier, f filter, terms []string)
 	if err != nil || len(list) == 0 {
 		return list, err
 	}
+	return rankBM25(ctx, q, f.workspaceID, terms, list, func(t string) (string, []any) {
+		return `SELECT COUNT(*) FROM knowledge_chunks c JOIN knowledge_articles a ON a.id = c.article_id
+			WHERE c.workspace_id = ? AND a.published AND c.tsv @@ to_tsquery('simple', ?)`, []any{f.workspaceID, tsquery([]string{t})}
+	})
+}
+
+// maxCandidates is how many passages the index hands to rankBM25.
+const maxCandidates = 400
+
+// rankBM25 scores the candidates with BM25 over the workspace's own
+// statistics — its published passages, how many hold each term (dfQuery
+// counts them with the store's index) and their average length — the
+// same way on both stores, so they rank alike. A passage's length is in
+// characters of its title, heading and text, which both stores can sum.
+func rankBM25(ctx context.Context, q db.Querier, workspaceID int64, terms []string, list []scored, dfQuery func(term string) (string, []any)) ([]scored, error) {
 	var n, totalLen float64
-	if err := q.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(length(c.tsv)), 0) FROM knowledge_chunks c JOIN knowledge_articles a ON a.id = c.article_id
+	if err := q.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(LENGTH(a.title) + LENGTH(c.heading) + LENGTH(c.text)), 0)
+		FROM knowledge_chunks c JOIN knowledge_articles a ON a.id = c.article_id
 		WHERE c.workspace_id = ? AND a.published`, workspaceID).Scan(&n, &totalLen); err != nil {
 		return nil, err
 	}
 	idf := make([]float64, len(terms))
 	for i, t := range terms {
 		var df float64
-		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM knowledge_chunks c JOIN knowledge_articles a ON a.id = c.article_id
-			WHERE c.workspace_id = ? AND a.published AND c.tsv @@ to_tsquery('simple', ?)`, workspaceID, tsquery([]string{t})).Scan(&df); err != nil {
+		query, args := dfQuery(t)
+		if err := q.QueryRow(ctx, query, args...).Scan(&df); err != nil {
 			return nil, err
 		}
 		idf[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
 	}
-	avg := totalLen / max(n, 1)
+	avg := max(totalLen/max(n, 1), 1)
 	for i := range list {
 		h := &list[i]
-		dl := float64(len(h.title) + len(h.body))
+		dl := float64(utf8.RuneCountInString(h.Title) + utf8.RuneCountInString(h.Heading) + utf8.RuneCountInString(h.Passage))
 		for j, t := range terms {
 			tf := titleWeight*float64(count(h.title, t)) + float64(count(h.body, t))
 			if tf == 0 {
 				continue
 			}
-			h.Score += idf[j] * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/max(avg, 1)))
+			h.Score += idf[j] * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/avg))
 		}
 	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].Score > list[j].Score })
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].Score != list[j].Score {
+			return list[i].Score > list[j].Score
+		}
+		return list[i].ChunkID < list[j].ChunkID
+	})
 	return list[:min(len(list), candidates)], nil
 }
 
