@@ -188,6 +188,11 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		return r, err
 	}
 	r.ContactID = contactID
+	if in.Kind == KindEcho && provider.Valid && !created {
+		if own, err := claimEchoTx(ctx, tx, in, contactID); err != nil || own.MessageID != 0 {
+			return own, err
+		}
+	}
 	var conv Conversation
 	if !created { // a contact born in this statement has no conversation to find
 		if conv, err = openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID); err != nil {

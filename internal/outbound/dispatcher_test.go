@@ -369,16 +369,21 @@ func TestDispatcherSurvivesPanic(t *testing.T) {
 }
 
 // An integrator that echoes the message (message_echo with its mId) before
-// answering takes the mId for the echo; the message is still marked sent
-// and is not sent again.
+// answering: the echo is recognised as the message being sent (pending,
+// same contact, same text) and gives it its id, so the conversation shows
+// it once; the message is marked sent and is not sent again. An echo of
+// another text is the business writing from elsewhere, stored as such.
 func TestDispatcherEchoBeforeAnswer(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		var e *env
+		echoes := make(chan conversation.Received, 2)
 		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) {
-			_, err := e.convs.Receive(context.Background(), []conversation.Inbound{{Kind: conversation.KindEcho, WorkspaceID: e.ws.ID,
+			got, err := e.convs.Receive(context.Background(), []conversation.Inbound{{Kind: conversation.KindEcho, WorkspaceID: e.ws.ID,
 				ChannelID: e.ch.ID, ExternalID: r.contactID, ProviderMessageID: "prov-" + r.idempotencyKey, Type: "text", Text: r.text}})
 			if err != nil {
 				t.Error(err)
+			} else {
+				echoes <- got[0]
 			}
 			ok(w, r)
 		})
@@ -395,8 +400,21 @@ func TestDispatcherEchoBeforeAnswer(t *testing.T) {
 		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 1 {
 			t.Errorf("job = %+v", j)
 		}
-		if got.ProviderMessageID != "" {
-			t.Errorf("provider id %q stored twice", got.ProviderMessageID)
+		if echo := <-echoes; !echo.Duplicate || echo.MessageID != m.ID {
+			t.Errorf("the echo of our own send was stored as %+v, want a duplicate of message %d", echo, m.ID)
+		}
+		if want := "prov-" + in.received()[0].idempotencyKey; got.ProviderMessageID != want {
+			t.Errorf("provider id %q, want the echo's %q", got.ProviderMessageID, want)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND direction = 'out'`, conv); n != 1 {
+			t.Errorf("%d outbound messages in the conversation, want 1", n)
+		}
+		// The business writes the same contact from its phone: a new
+		// message, not ours.
+		other, err := e.convs.Receive(context.Background(), []conversation.Inbound{{Kind: conversation.KindEcho, WorkspaceID: e.ws.ID,
+			ChannelID: e.ch.ID, ExternalID: "cust-1", ProviderMessageID: "phone-1", Type: "text", Text: "hello"}})
+		if err != nil || other[0].Duplicate || other[0].MessageID == m.ID {
+			t.Errorf("an echo from elsewhere: %+v %v", other, err)
 		}
 	})
 }
