@@ -71,6 +71,10 @@ type Inbound struct {
 	Timestamp         time.Time       // the provider's, if any
 	Status            string          // for KindStatus: delivered, read or failed (or sent)
 	Reason            string          // for a failed status
+	// Watermark, for a KindStatus without a ProviderMessageID, reports
+	// Status for every message sent to the contact on the channel up to
+	// that time (Messenger's delivery and read watermarks).
+	Watermark time.Time
 	// Target is the provider id of the message a KindReaction or KindEdit
 	// is about.
 	Target string

@@ -18,6 +18,9 @@ var statusRank = map[string]int{MsgPending: 0, MsgSent: 1, MsgDelivered: 2, MsgR
 // statusTx applies a provider's status report on an outbound message
 // identified by its provider id.
 func statusTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
+	if in.ProviderMessageID == "" && !in.Watermark.IsZero() {
+		return watermarkTx(ctx, tx, in)
+	}
 	var r Received
 	var conv sql.NullInt64
 	err := tx.QueryRow(ctx, `SELECT id, conversation_id, contact_id FROM messages WHERE channel_id = ? AND direction = 'out' AND provider_message_id = ?`,

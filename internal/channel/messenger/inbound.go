@@ -20,9 +20,9 @@ const metadataPrefix = "switchboard:"
 // inbound turns a delivery received on ch into the items the receive
 // path stores, in the delivery's order. Entries of another page or
 // account than the channel's (one Meta app delivers every page it serves
-// to the same URL) are left out and counted in skipped. Delivery and read
-// watermarks become one status per message the sent log knows to be
-// covered (see sentLog).
+// to the same URL) are left out and counted in skipped. A delivery or
+// read watermark becomes a status with a Watermark, which the receive
+// path applies to every message sent to the contact up to it.
 func (pr *Provider) inbound(ch channel.Channel, cfg Config, d Delivery) (items []conversation.Inbound, skipped int) {
 	for _, e := range d.Entry {
 		if e.ID != "" && cfg.id() != "" && e.ID != cfg.id() {
@@ -160,10 +160,10 @@ func (pr *Provider) receipt(ch channel.Channel, base conversation.Inbound, r *Re
 	for _, mid := range r.MIDs {
 		add(mid)
 	}
-	if r.Watermark > 0 {
-		for _, mid := range pr.sent.covered(ch.ID, base.ExternalID, r.Watermark, status == channel.StatusRead) {
-			add(mid)
-		}
+	if r.Watermark > 0 && r.Watermark < maxMillis {
+		in := base
+		in.Kind, in.Status, in.Watermark = conversation.KindStatus, status, time.UnixMilli(r.Watermark).UTC()
+		items = append(items, in)
 	}
 	return items
 }

@@ -56,7 +56,6 @@ func FuzzParse(f *testing.F) {
 		for _, p := range []platform{messengerPlatform, instagramPlatform} {
 			pr := newProvider(p, nil)
 			ch := testChannel(p, true)
-			pr.sent.record(ch.ID, fxPSID, "m_sent", pr.sent.now())
 			var cfg Config // no id: every entry is the channel's
 			items, _ := pr.inbound(ch, cfg, d)
 			for _, in := range items {
@@ -67,7 +66,7 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("external id %q", in.ExternalID)
 				case len(in.ProviderMessageID) > conversation.MaxExternalLen || len(in.Target) > conversation.MaxExternalLen:
 					t.Fatalf("ids %q %q", in.ProviderMessageID, in.Target)
-				case in.Kind == conversation.KindStatus && (!statuses[in.Status] || in.ProviderMessageID == ""):
+				case in.Kind == conversation.KindStatus && (!statuses[in.Status] || (in.ProviderMessageID == "") == in.Watermark.IsZero()):
 					t.Fatalf("status %+v", in)
 				case in.Kind != conversation.KindStatus && (in.Type == "" || utf8.RuneCountInString(in.Type) > conversation.MaxTypeLen):
 					t.Fatalf("type %q", in.Type)

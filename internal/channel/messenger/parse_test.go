@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -27,10 +26,14 @@ type item struct {
 	kind, ext, pmid, typ, text, target, status string
 	media                                      []string // kind=ref
 	content                                    string   // a fragment the content holds
+	watermark                                  int64    // Unix ms of a watermark status
 }
 
 func summary(in conversation.Inbound) item {
 	it := item{kind: in.Kind, ext: in.ExternalID, pmid: in.ProviderMessageID, typ: in.Type, text: in.Text, target: in.Target, status: in.Status}
+	if !in.Watermark.IsZero() {
+		it.watermark = in.Watermark.UnixMilli()
+	}
 	for _, m := range in.Media {
 		it.media = append(it.media, m.Kind+"="+m.Ref)
 	}
@@ -85,9 +88,11 @@ func TestParseFixtures(t *testing.T) {
 		{"messenger/echo.json", []item{{kind: conversation.KindEcho, ext: fxPSID, pmid: "m_echo_0001", typ: "text", text: "We are on it."}}, 0},
 		{"messenger/echo_own.json", nil, 1},
 		{"messenger/delivery.json", []item{{kind: conversation.KindStatus, ext: fxPSID, pmid: "m_out_0001", status: "delivered"},
-			{kind: conversation.KindStatus, ext: fxPSID, pmid: "m_out_0002", status: "delivered"}}, 0},
-		{"messenger/delivery_watermark.json", nil, 0}, // nothing sent by this node: the watermark covers nothing
-		{"messenger/read.json", nil, 0},
+			{kind: conversation.KindStatus, ext: fxPSID, pmid: "m_out_0002", status: "delivered"},
+			{kind: conversation.KindStatus, ext: fxPSID, status: "delivered", watermark: 1700000001150}}, 0},
+		// A watermark names no message: the receive path finds those sent up to it.
+		{"messenger/delivery_watermark.json", []item{{kind: conversation.KindStatus, ext: fxPSID, status: "delivered", watermark: 1700000001250}}, 0},
+		{"messenger/read.json", []item{{kind: conversation.KindStatus, ext: fxPSID, status: "read", watermark: 1700000001350}}, 0},
 		{"messenger/reaction.json", []item{{kind: conversation.KindReaction, ext: fxPSID, typ: "reaction", text: "❤️", target: "m_out_0001"}}, 0},
 		{"messenger/unreact.json", []item{{kind: conversation.KindReaction, ext: fxPSID, typ: "reaction", text: "", target: "m_out_0001", content: `"action":"unreact"`}}, 0},
 		{"messenger/message_edit.json", []item{{kind: conversation.KindEdit, ext: fxPSID, pmid: "m_text_0001:edit:1", typ: "text", text: "hello, world! (edited)", target: "m_text_0001"}}, 0},
@@ -178,52 +183,7 @@ func sameItem(a, b item) bool {
 		}
 	}
 	return a.kind == b.kind && a.ext == b.ext && a.pmid == b.pmid && a.typ == b.typ && a.text == b.text &&
-		a.target == b.target && a.status == b.status
-}
-
-// A watermark covers the messages this node sent to the contact up to
-// it: delivered keeps them for the read to come, read forgets them.
-func TestWatermarks(t *testing.T) {
-	pr := newProvider(messengerPlatform, nil)
-	now := time.UnixMilli(1700000001000)
-	pr.sent.now = func() time.Time { return now }
-	ch := testChannel(messengerPlatform, false)
-	cfg, _ := configOf(ch)
-	pr.sent.record(ch.ID, fxPSID, "m_sent_a", time.UnixMilli(1700000001100))
-	pr.sent.record(ch.ID, fxPSID, "m_sent_b", time.UnixMilli(1700000001240))
-	pr.sent.record(ch.ID, fxPSID, "m_sent_late", time.UnixMilli(1700000001360)) // after both watermarks
-	pr.sent.record(ch.ID, "someone-else", "m_other", time.UnixMilli(1700000001100))
-	pr.sent.record(99, fxPSID, "m_other_channel", time.UnixMilli(1700000001100))
-	statuses := func(file string) []string {
-		d, err := Parse(fixture(t, file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		items, _ := pr.inbound(ch, cfg, d)
-		var out []string
-		for _, in := range items {
-			if in.Kind != conversation.KindStatus || in.ExternalID != fxPSID {
-				t.Errorf("item %+v", in)
-			}
-			out = append(out, in.ProviderMessageID+"="+in.Status)
-		}
-		return out
-	}
-	if got := strings.Join(statuses("messenger/delivery_watermark.json"), " "); got != "m_sent_a=delivered m_sent_b=delivered" {
-		t.Errorf("delivery watermark: %s", got)
-	}
-	if got := strings.Join(statuses("messenger/read.json"), " "); got != "m_sent_a=read m_sent_b=read" {
-		t.Errorf("read watermark: %s", got)
-	}
-	if got := strings.Join(statuses("messenger/read.json"), " "); got != "" {
-		t.Errorf("a second read covers what is already read: %s", got)
-	}
-	// Messages older than the longest window are forgotten.
-	now = now.Add(8 * 24 * time.Hour)
-	pr.sent.record(ch.ID, fxPSID, "m_recent", now)
-	if got := pr.sent.covered(ch.ID, fxPSID, now.UnixMilli(), true); strings.Join(got, " ") != "m_recent" {
-		t.Errorf("covered after a week: %v", got)
-	}
+		a.target == b.target && a.status == b.status && a.watermark == b.watermark
 }
 
 // The echo of another app's or the page inbox's message is stored; the

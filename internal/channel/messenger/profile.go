@@ -35,18 +35,24 @@ func (p platform) profileFields() string {
 // contact.
 type profiled struct {
 	mu    sync.Mutex
-	seen  map[sentKey]bool
-	order []sentKey
+	seen  map[contactKey]bool
+	order []contactKey
 }
 
 const profiledMax = 50_000
 
+// contactKey names a contact of a channel.
+type contactKey struct {
+	channelID int64
+	contact   string
+}
+
 // first reports whether the contact was not asked for yet, and marks it.
-func (p *profiled) first(k sentKey) bool {
+func (p *profiled) first(k contactKey) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.seen == nil {
-		p.seen = map[sentKey]bool{}
+		p.seen = map[contactKey]bool{}
 	}
 	if p.seen[k] {
 		return false
@@ -76,7 +82,7 @@ func (pr *Provider) addProfiles(ctx context.Context, ch channel.Channel, cfg Con
 		if in.Kind != conversation.KindMessage && in.Kind != conversation.KindEcho {
 			continue
 		}
-		if _, done := found[in.ExternalID]; done || !pr.profiled.first(sentKey{ch.ID, in.ExternalID}) {
+		if _, done := found[in.ExternalID]; done || !pr.profiled.first(contactKey{ch.ID, in.ExternalID}) {
 			continue
 		}
 		found[in.ExternalID] = pr.profile(ctx, cfg, in.ExternalID)

@@ -70,7 +70,6 @@ var (
 type Provider struct {
 	p        platform
 	client   *http.Client
-	sent     *sentLog
 	profiled profiled
 }
 
@@ -96,7 +95,7 @@ func newProvider(p platform, client *http.Client) *Provider {
 	if client == nil {
 		client = netguard.New(netguard.Options{}).Client()
 	}
-	return &Provider{p: p, client: client, sent: newSentLog()}
+	return &Provider{p: p, client: client}
 }
 
 // Type implements channel.Provider.

@@ -113,7 +113,6 @@ func (pr *Provider) post(ctx context.Context, ch channel.Channel, cfg Config, to
 	}
 	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
 	defer cancel()
-	at := time.Now()
 	a, err := pr.call(ctx, http.MethodPost, cfg.endpoint("/me/messages"), cfg.AccessToken, body)
 	if err != nil {
 		return "", err
@@ -125,7 +124,6 @@ func (pr *Provider) post(ctx context.Context, ch channel.Channel, cfg Config, to
 	if json.Unmarshal(a.body, &ok) != nil || ok.MessageID == "" {
 		return "", fmt.Errorf("the Graph API answered %d without a message_id", a.status)
 	}
-	pr.sent.record(ch.ID, to, ok.MessageID, at)
 	return ok.MessageID, nil
 }
 
