@@ -60,7 +60,7 @@ func (s *Server) publishWorkflow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wf, err := svc.Publish(r.Context(), Principal(r).WorkspaceID, id)
+	wf, err := svc.Publish(r.Context(), Principal(r).WorkspaceID, id, Principal(r).UserID)
 	return workflowAnswer(w, r, http.StatusOK, wf, err)
 }
 

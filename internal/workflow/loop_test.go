@@ -30,7 +30,7 @@ func TestLoopGuardStopsWorkflowsTriggeringEachOther(t *testing.T) {
 		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, a.ID, la); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Publish(ctx, f.wsp.ID, a.ID); err != nil {
+		if _, err := f.svc.Publish(ctx, f.wsp.ID, a.ID, 0); err != nil {
 			t.Fatal(err)
 		}
 		f.startFor(a, got.ContactID)

@@ -2,7 +2,9 @@ package workflow
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -11,8 +13,10 @@ import (
 
 // Publish freezes the draft into a new immutable version, which new runs
 // use from then on; runs in flight finish on the version they started.
-// An invalid draft is refused with every problem named.
-func (s *Service) Publish(ctx context.Context, workspaceID, id int64) (Workflow, error) {
+// An invalid draft is refused with every problem named. by is the user
+// who publishes (0: the system, or a token without a user), recorded on
+// the version with their name as it is now.
+func (s *Service) Publish(ctx context.Context, workspaceID, id, by int64) (Workflow, error) {
 	w, err := s.Get(ctx, workspaceID, id)
 	if err != nil {
 		return w, err
@@ -35,8 +39,16 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id int64) (Workflow,
 			return err
 		}
 		version++
-		if _, err := tx.Exec(ctx, `INSERT INTO workflow_versions (workflow_id, version, definition, published_at) VALUES (?, ?, ?, ?)`,
-			id, version, string(body), tx.Now()); err != nil {
+		publisher, name := sql.NullInt64{}, ""
+		if by != 0 {
+			err := tx.QueryRow(ctx, `SELECT name FROM users WHERE id = ? AND workspace_id = ?`, by, workspaceID).Scan(&name)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			publisher = sql.NullInt64{Int64: by, Valid: err == nil}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO workflow_versions (workflow_id, version, definition, published_at, published_by, published_by_name)
+			VALUES (?, ?, ?, ?, ?, ?)`, id, version, string(body), tx.Now(), publisher, name); err != nil {
 			return fmt.Errorf("workflow: publish: %w", err)
 		}
 		if next > 0 {

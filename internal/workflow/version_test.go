@@ -36,7 +36,7 @@ func TestPublishWhileRunsWait(t *testing.T) {
 		if err != nil || got.PublishedVersion != 1 || got.Draft == nil {
 			t.Fatalf("after editing: version %d, draft %v, %v", got.PublishedVersion, got.Draft != nil, err)
 		}
-		if got, err = f.svc.Publish(ctx, f.wsp.ID, w.ID); err != nil || got.PublishedVersion != 2 || got.Draft != nil {
+		if got, err = f.svc.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil || got.PublishedVersion != 2 || got.Draft != nil {
 			t.Fatalf("publish: version %d, %v", got.PublishedVersion, err)
 		}
 

@@ -15,6 +15,9 @@ import (
 type Version struct {
 	Version     int       `json:"version"`
 	PublishedAt time.Time `json:"published_at"`
+	// PublishedBy is who published it; nil for the system, a token
+	// without a user, or a version published before it was recorded.
+	PublishedBy *Publisher `json:"published_by"`
 	// Published is true for the version new runs start on.
 	Published bool `json:"published"`
 	// Runs is how many runs started on this version.
@@ -23,6 +26,20 @@ type Version struct {
 	Waiting int `json:"waiting"`
 	// Definition is the version's definition; only GetVersion answers it.
 	Definition *Definition `json:"definition,omitempty"`
+}
+
+// Publisher is the user who published a version, named as they were then.
+type Publisher struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// publisherOf is the Publisher of a version's published_by columns.
+func publisherOf(id sql.NullInt64, name string) *Publisher {
+	if !id.Valid {
+		return nil
+	}
+	return &Publisher{ID: id.Int64, Name: name}
 }
 
 // OrderVersions names the order of a versions list (newest first) in its
@@ -37,7 +54,7 @@ func (s *Service) ListVersions(ctx context.Context, workspaceID, workflowID int6
 		return page.Page[Version]{}, err
 	}
 	after, args := req.ByID("version", true)
-	rows, err := s.db.Reader().Query(ctx, `SELECT version, published_at FROM workflow_versions WHERE workflow_id = ? AND `+after+
+	rows, err := s.db.Reader().Query(ctx, `SELECT version, published_at, published_by, published_by_name FROM workflow_versions WHERE workflow_id = ? AND `+after+
 		` ORDER BY version DESC LIMIT ?`, append(append([]any{workflowID}, args...), req.Fetch())...)
 	if err != nil {
 		return page.Page[Version]{}, fmt.Errorf("workflow: list versions: %w", err)
@@ -45,8 +62,10 @@ func (s *Service) ListVersions(ctx context.Context, workspaceID, workflowID int6
 	list, err := db.Collect(rows, func(rows *sql.Rows) (Version, error) {
 		var v Version
 		var at int64
-		err := rows.Scan(&v.Version, &at)
-		v.PublishedAt, v.Published = db.Time(at), v.Version == w.PublishedVersion
+		var by sql.NullInt64
+		var name string
+		err := rows.Scan(&v.Version, &at, &by, &name)
+		v.PublishedAt, v.Published, v.PublishedBy = db.Time(at), v.Version == w.PublishedVersion, publisherOf(by, name)
 		return v, err
 	})
 	if err != nil {
@@ -90,8 +109,10 @@ func (s *Service) GetVersion(ctx context.Context, workspaceID, workflowID int64,
 	}
 	v := Version{Version: version, Published: version == w.PublishedVersion}
 	var at, runs, waiting int64
-	err = s.db.Reader().QueryRow(ctx, `SELECT published_at FROM workflow_versions WHERE workflow_id = ? AND version = ?`,
-		workflowID, version).Scan(&at)
+	var by sql.NullInt64
+	var name string
+	err = s.db.Reader().QueryRow(ctx, `SELECT published_at, published_by, published_by_name FROM workflow_versions WHERE workflow_id = ? AND version = ?`,
+		workflowID, version).Scan(&at, &by, &name)
 	if err != nil {
 		return Version{}, notFound(err, "workflow version")
 	}
@@ -99,7 +120,7 @@ func (s *Service) GetVersion(ctx context.Context, workspaceID, workflowID int64,
 		FROM workflow_runs WHERE workflow_id = ? AND version = ?`, workflowID, version).Scan(&runs, &waiting); err != nil {
 		return Version{}, fmt.Errorf("workflow: get version: %w", err)
 	}
-	v.PublishedAt, v.Runs, v.Waiting = db.Time(at), int(runs), int(waiting)
+	v.PublishedAt, v.Runs, v.Waiting, v.PublishedBy = db.Time(at), int(runs), int(waiting), publisherOf(by, name)
 	if v.Definition, err = s.version(ctx, s.db.Reader(), workflowID, version); err != nil {
 		return Version{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/page"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // TestVersionsList publishes two versions with a run waiting on each and
@@ -29,7 +30,11 @@ func TestVersionsList(t *testing.T) {
 		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, w.ID, v2); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID); err != nil {
+		ada, err := workspace.New(d).CreateUser(ctx, f.wsp.ID, workspace.NewUser{Email: "ada@acme.test", Name: "Ada Lovelace", Role: workspace.RoleManager})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, ada.ID); err != nil {
 			t.Fatal(err)
 		}
 		fresh := f.write("+14155550002", "hi")
@@ -50,6 +55,14 @@ func TestVersionsList(t *testing.T) {
 		}
 		if got1.Version != 1 || got1.Published || got1.Runs != 1 || got1.Waiting != 1 || got1.PublishedAt.IsZero() {
 			t.Errorf("v1: %+v", got1)
+		}
+		// v1 was published by the system (deploy), v2 by Ada, named as
+		// she was then.
+		if got1.PublishedBy != nil || got2.PublishedBy == nil || *got2.PublishedBy != (Publisher{ID: ada.ID, Name: "Ada Lovelace"}) {
+			t.Errorf("publishers: v1 %+v, v2 %+v", got1.PublishedBy, got2.PublishedBy)
+		}
+		if one, err := f.svc.GetVersion(ctx, f.wsp.ID, w.ID, 2); err != nil || one.PublishedBy == nil || one.PublishedBy.ID != ada.ID {
+			t.Errorf("GetVersion's publisher: %+v %v", one.PublishedBy, err)
 		}
 
 		// Paged one at a time: v2, then v1, then the end.

@@ -114,7 +114,7 @@ func (f *fixture) deploy(template string, active bool) workflow.Workflow {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID); err != nil {
+	if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
 		f.t.Fatal(err)
 	}
 	if w, err = f.flows.SetActive(ctx, f.wsp.ID, w.ID, active); err != nil {
@@ -390,7 +390,7 @@ func TestRunNow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID); err != nil {
+		if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.svc.RunNow(ctx, f.manager, w.ID); err != nil {

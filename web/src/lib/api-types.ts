@@ -4553,6 +4553,11 @@ export interface components {
         WorkflowOptions: {
             end_on_assignment?: boolean;
         };
+        WorkflowPublisher: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
         WorkflowRun: {
             /** Format: int64 */
             contact_id?: number;
@@ -4652,6 +4657,7 @@ export interface components {
             published: boolean;
             /** Format: date-time */
             published_at: string;
+            published_by?: components["schemas"]["WorkflowPublisher"];
             runs: number;
             version: number;
             waiting: number;

@@ -31,8 +31,8 @@ const draft: Definition = {
 const workflow = { id: 3, name: "Follow-up", active: true, published_version: 2, published: v2, draft } as unknown as Workflow;
 
 const versions = [
-  { version: 2, published_at: "2026-03-02T09:00:00Z", published: true, runs: 4, waiting: 1 },
-  { version: 1, published_at: "2026-03-01T09:00:00Z", published: false, runs: 12, waiting: 0 },
+  { version: 2, published_at: "2026-03-02T09:00:00Z", published_by: { id: 7, name: "Ada Lovelace" }, published: true, runs: 4, waiting: 1 },
+  { version: 1, published_at: "2026-03-01T09:00:00Z", published_by: null, published: false, runs: 12, waiting: 0 },
 ];
 
 function answer(body: unknown, status = 200) {
@@ -71,6 +71,9 @@ describe("VersionsPanel", () => {
     expect(within(rows[0]!).getByTestId("version-badge").textContent).toBe("running");
     expect(within(rows[1]!).queryByTestId("version-badge")).toBeNull();
     expect(rows[1]!.textContent).toContain("12 runs");
+    // Who published: named when known, nothing said otherwise.
+    expect(within(rows[0]!).getByTestId("version-published").textContent).toContain("by Ada Lovelace");
+    expect(within(rows[1]!).getByTestId("version-published").textContent).not.toContain("by");
     // The canvas differs from the saved draft: unsaved changes.
     expect(screen.getByTestId("version-unsaved")).toBeTruthy();
     expect(screen.getByTestId("version-draft").textContent).toContain("3 differences from version 2");

@@ -185,7 +185,10 @@ export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusS
                     {workflow.active ? t("builderVersions.running") : t("builderVersions.stopped")}
                   </span>
                 )}
-                <span className="text-muted ml-auto text-xs">{when.format(new Date(v.published_at))}</span>
+                <span className="text-muted ml-auto text-xs" data-testid="version-published">
+                  {when.format(new Date(v.published_at))}
+                  {v.published_by ? " · " + t("builderVersions.publishedBy", { name: v.published_by.name }) : ""}
+                </span>
               </div>
               <div className="text-muted text-xs" data-testid="version-runs">
                 {t("builderVersions.runs", { count: v.runs })}
