@@ -18,6 +18,7 @@ type job struct {
 	channelID  int64
 	attempts   int
 	leaseUntil int64
+	parts      string // the JSON ids of the parts already delivered (see jobParts)
 }
 
 // headOfLine keeps a job of alias j back while an earlier job to the same
@@ -39,8 +40,8 @@ var jobsTable = due.Table{Name: "outbound_jobs", Due: "next_attempt_at", Where: 
 
 // claimSQL is the claim statement per dialect (see due.ClaimSQL).
 var claimSQL = map[db.Dialect]string{
-	db.SQLite:   due.ClaimSQL(db.SQLite, jobsTable, "id, message_id, channel_id, attempts"),
-	db.Postgres: due.ClaimSQL(db.Postgres, jobsTable, "id, message_id, channel_id, attempts"),
+	db.SQLite:   due.ClaimSQL(db.SQLite, jobsTable, "id, message_id, channel_id, attempts, parts"),
+	db.Postgres: due.ClaimSQL(db.Postgres, jobsTable, "id, message_id, channel_id, attempts, parts"),
 }
 
 // claim leases up to n due jobs to this node.
@@ -57,7 +58,7 @@ func (d *Dispatcher) claim(ctx context.Context, n int) ([]job, error) {
 		defer rows.Close()
 		for rows.Next() {
 			j := job{leaseUntil: lease}
-			if err := rows.Scan(&j.id, &j.messageID, &j.channelID, &j.attempts); err != nil {
+			if err := rows.Scan(&j.id, &j.messageID, &j.channelID, &j.attempts, &j.parts); err != nil {
 				return err
 			}
 			out = append(out, j)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -67,6 +68,7 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 		return
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, d.opts.Lease*3/4)
+	sendCtx = channel.WithPartLog(sendCtx, d.partsOf(j))
 	providerID, err := sender.Send(sendCtx, ch, external, msg)
 	cancel()
 	d.settle(ctx, log, j, ch.Type, outcome{providerID: providerID, err: err, sent: true})

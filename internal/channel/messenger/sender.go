@@ -78,7 +78,8 @@ type outAttachment struct {
 // send delivers msg as one Send API request, or, for a text with
 // attachments, one request for the text and one per attachment (the Send
 // API carries one attachment per message); the id returned is the last
-// one's. A retry after a partial failure sends the earlier parts again.
+// one's. A retry after a partial failure resumes after the parts already
+// delivered (channel.SendParts).
 func (pr *Provider) send(ctx context.Context, ch channel.Channel, to string, msg conversation.Message) (string, error) {
 	cfg, err := configOf(ch)
 	if err != nil || cfg.AccessToken == "" {
@@ -88,8 +89,8 @@ func (pr *Provider) send(ctx context.Context, ch channel.Channel, to string, msg
 	if err != nil {
 		return "", err
 	}
-	var mid string
-	for i, part := range parts {
+	ids, err := channel.SendParts(ctx, len(parts), func(i int) (string, error) {
+		part := parts[i]
 		req := sendRequest{MessagingType: "RESPONSE", Message: part.message}
 		req.Recipient.ID = to
 		if part.tag != "" {
@@ -98,11 +99,16 @@ func (pr *Provider) send(ctx context.Context, ch channel.Channel, to string, msg
 		if pr.p.metadata {
 			req.Message.Metadata = metadataPrefix + strconv.FormatInt(msg.ID, 10)
 		}
-		if mid, err = pr.post(ctx, ch, cfg, to, req); err != nil {
+		mid, err := pr.post(ctx, ch, cfg, to, req)
+		if err != nil {
 			return "", fmt.Errorf("%s: send message %d (part %d of %d): %w", pr.p.typ, msg.ID, i+1, len(parts), err)
 		}
+		return mid, nil
+	})
+	if err != nil {
+		return "", err
 	}
-	return mid, nil
+	return ids[len(ids)-1], nil
 }
 
 // post sends one Send API request and returns the message's id.

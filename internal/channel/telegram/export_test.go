@@ -23,3 +23,7 @@ func (f FakeBot) Calls() []BotCall { return f.b.made() }
 
 // TestBotToken is the bot token the fake answers.
 const TestBotToken = testBotToken
+
+// Queue makes the next call of method answer status and body (after
+// those queued before it).
+func (f FakeBot) Queue(method string, status int, body string) { f.b.queue(method, status, body) }

@@ -72,8 +72,8 @@ func chatID(externalID string) any {
 // "<chat id>:<message id>" as inbound messages are named. A message with
 // several attachments (a workflow's) is one call per file, the text as
 // the first one's caption, and its id is the first file's; should a later
-// call fail, the retry sends the earlier files again (the Bot API has no
-// idempotency key).
+// call fail, the retry resumes after the files already delivered
+// (channel.SendParts: the Bot API has no idempotency key).
 func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, msg conversation.Message) (string, error) {
 	cfg, ok := configOf(ch)
 	if !ok {
@@ -97,30 +97,20 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 	}
 	attachments = append(attachments, content.Attachments...)
 
-	var first string
-	remember := func(m sentMessage) {
-		if first == "" {
-			id := m.Chat.ID
-			if id == 0 {
-				id, _ = strconv.ParseInt(chat, 10, 64)
-			}
-			first = messageID(id, m.MessageID)
-		}
+	// calls are the Bot API calls the message takes, in order.
+	type call struct {
+		method string
+		params map[string]any
 	}
-	sendText := func(text string, replies []string) error {
+	var calls []call
+	textCall := func(text string, replies []string) call {
 		params := clone(base)
 		params["text"] = text
 		if kb := keyboard(replies); kb != nil {
 			params["reply_markup"] = kb
 		}
-		var m sentMessage
-		if err := c.call(ctx, "sendMessage", params, &m); err != nil {
-			return err
-		}
-		remember(m)
-		return nil
+		return call{"sendMessage", params}
 	}
-
 	switch {
 	case len(attachments) > 0:
 		caption := text
@@ -146,37 +136,39 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 			if i == 0 && caption != "" && a.Type != "sticker" {
 				params["caption"] = caption
 			}
-			var m sentMessage
-			if err := c.call(ctx, mm[0], params, &m); err != nil {
-				return "", err
-			}
-			remember(m)
+			calls = append(calls, call{mm[0], params})
 		}
 		if text != "" && caption == "" {
 			// Too long for a caption: the text follows as a message.
-			if err := sendText(text, nil); err != nil {
-				return "", err
-			}
+			calls = append(calls, textCall(text, nil))
 		}
 	case msg.Type == "location" && content.Latitude != nil && content.Longitude != nil:
 		params := clone(base)
 		params["latitude"], params["longitude"] = *content.Latitude, *content.Longitude
-		var m sentMessage
-		if err := c.call(ctx, "sendLocation", params, &m); err != nil {
-			return "", err
-		}
-		remember(m)
+		calls = append(calls, call{"sendLocation", params})
 	case msg.Type == "template":
 		return "", outbound.Permanent("Telegram has no message templates: send the text instead")
 	default:
 		if strings.TrimSpace(text) == "" {
 			return "", outbound.Permanent(fmt.Sprintf("a %s message without text cannot be sent on Telegram", limit.Clip(msg.Type, 30)))
 		}
-		if err := sendText(text, content.Replies); err != nil {
+		calls = append(calls, textCall(text, content.Replies))
+	}
+	ids, err := channel.SendParts(ctx, len(calls), func(i int) (string, error) {
+		var m sentMessage
+		if err := c.call(ctx, calls[i].method, calls[i].params, &m); err != nil {
 			return "", err
 		}
+		id := m.Chat.ID
+		if id == 0 {
+			id, _ = strconv.ParseInt(chat, 10, 64)
+		}
+		return messageID(id, m.MessageID), nil
+	})
+	if err != nil {
+		return "", err
 	}
-	return first, nil
+	return ids[0], nil
 }
 
 // clone copies a parameter map.

@@ -47,9 +47,10 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, to string, msg 
 		return "", err
 	}
 	url := s.graphURL(s.PhoneNumberID, "messages")
-	var first string
-	firstIsText := false
-	for _, b := range bodies {
+	// Several bodies (a text before an audio file) resume after those
+	// already delivered (channel.SendParts).
+	ids, err := channel.SendParts(ctx, len(bodies), func(i int) (string, error) {
+		b := bodies[i]
 		b["messaging_product"], b["recipient_type"], b["to"] = "whatsapp", "individual", to
 		answer, err := p.call(ctx, http.MethodPost, url, s.AccessToken, b)
 		if err != nil {
@@ -63,9 +64,16 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, to string, msg 
 		if json.Unmarshal(answer, &ok) != nil || len(ok.Messages) == 0 || ok.Messages[0].ID == "" {
 			return "", fmt.Errorf("whatsapp: send message %d: the Graph API answered without a message id", msg.ID)
 		}
-		// The id is the file's when text went before it.
-		if first == "" || (firstIsText && b["type"] != "text") {
-			first, firstIsText = ok.Messages[0].ID, b["type"] == "text"
+		return ok.Messages[0].ID, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	// The id is the file's when text went before it.
+	first, firstIsText := "", false
+	for i, id := range ids {
+		if first == "" || (firstIsText && bodies[i]["type"] != "text") {
+			first, firstIsText = id, bodies[i]["type"] == "text"
 		}
 	}
 	return first, nil
