@@ -85,6 +85,11 @@ test("a visitor on another site chats through the widget with an agent", async (
   const panel = v.page.locator('[data-testid="sb-panel"]');
   await panel.waitFor();
   await panel.locator('[data-testid="sb-greeting"]', { hasText: "Questions about sizes" }).waitFor();
+  // A second tab of the shop, opened before the visitor's first message:
+  // the same visitor (their browser's storage), nothing to follow yet.
+  const tab2 = await v.context.newPage();
+  await tab2.goto(shop.url);
+  await tab2.locator('[data-testid="sb-launcher"]').waitFor();
 
   // The pre-chat form, then the first message.
   await panel.locator('[data-testid="sb-name"]').fill("Wendy Walker");
@@ -99,6 +104,11 @@ test("a visitor on another site chats through the widget with an agent", async (
   // The demo workflow welcomes Wendy by name and asks its question, with buttons.
   await msg("out", "Hi Wendy, thanks for getting in touch!").waitFor();
   await msg("out", "What can we help you with?").waitFor();
+  // The second tab follows the conversation live from the first message on.
+  await tab2.locator('[data-testid="sb-launcher"]').click();
+  const panel2 = tab2.locator('[data-testid="sb-panel"]');
+  await panel2.locator('[data-testid="sb-message"][data-direction="in"]', { hasText: "Hello! Do you ship to Canada?" }).waitFor();
+  await panel2.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: "What can we help you with?" }).waitFor();
   const buttons = panel.locator('[data-testid="sb-reply"]');
   await until(async () => (await buttons.count()) === 3, { what: "three answer buttons" });
   assert.deepEqual(await buttons.allInnerTexts(), ["Sales", "Support", "Billing"]);
@@ -144,6 +154,8 @@ test("a visitor on another site chats through the widget with an agent", async (
   await composer.locator("textarea").fill(reply);
   await composer.locator('[data-testid="send"]').click();
   await msg("out", reply).waitFor();
+  await panel2.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: reply }).waitFor();
+  await tab2.close();
   // The dispatcher recorded it as sent.
   await until(
     async () => (await s.api("GET", `/api/v1/conversations/${id}/messages?limit=200`)).data.find((m) => m.text === reply)?.status === "sent",

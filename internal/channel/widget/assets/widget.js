@@ -96,7 +96,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     shadow.append(h("style", null, css));
   }
 
-  let cfg = null, ws = null, wsReady = false, retry = 0, open = false;
+  let cfg = null, ws = null, wsReady = false, retry = 0, open = false, quiet = false;
   const messages = new Map(); // id → message
   const pending = new Map(); // client_id → element
   let unread = 0, typingTimer = 0, myTypingAt = 0, myTypingStop = 0;
@@ -256,6 +256,9 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           const el = pending.get(f.client_id);
           if (el) { el.remove(); pending.delete(f.client_id); }
           if (saved.profile && !saved.profileSent) { saved.profileSent = true; save(); }
+          // Tells this visitor's other tabs (the storage event) that they now
+          // have a conversation to follow.
+          if (!saved.wrote) { saved.wrote = true; save(); }
           break;
         }
         case "error": {
@@ -275,6 +278,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     };
     ws.onclose = (ev) => {
       wsReady = false;
+      if (quiet) { quiet = false; start().catch(() => setTimeout(function again() { start().catch(() => setTimeout(again, 5000)); }, 1000)); return; }
       for (const [id, el] of pending) { el.remove(); pending.delete(id); }
       if (ev.code === 1009) showError(cfg ? T.tooLong(cfg.max_text_length) : T.failed);
       if (ev.code === 4401) { saved = {}; save(); }
@@ -283,6 +287,18 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
       setTimeout(function again() { start().catch(() => setTimeout(again, 5000)); }, wait);
     };
   }
+
+  // Another tab of this visitor wrote the first message. This tab's socket
+  // was opened before the visitor had a conversation, so the server could
+  // not know whose messages to push to it: it reconnects, quietly, and is
+  // then followed like the tab that wrote.
+  window.addEventListener("storage", (e) => {
+    if (e.key !== storeKey) return;
+    const next = load();
+    const first = next.wrote && !saved.wrote;
+    saved = next;
+    if (first && ws && wsReady) { quiet = true; ws.close(); }
+  });
 
   async function start() {
     await ensureVisitor();
