@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -91,9 +92,10 @@ type content struct {
 	Attach   *attachment       `json:"attachment"`
 	Attaches []attachment      `json:"attachments"`
 	// A template.
-	Name     string   `json:"name"`
-	Language string   `json:"language"`
-	Params   []string `json:"params"`
+	Name     string          `json:"name"`
+	Language string          `json:"language"`
+	Params   []string        `json:"params"`
+	Header   *templateHeader `json:"header"`
 	// A location.
 	Latitude  *float64 `json:"latitude"`
 	Longitude *float64 `json:"longitude"`
@@ -341,7 +343,38 @@ func attachments(text string, atts []attachment) ([]object, error) {
 	return out, nil
 }
 
-// template is an approved template with its body parameters.
+// templateHeader is the parameter of a template's header: the text of a
+// TEXT header's {{1}}, or the file of an IMAGE, VIDEO or DOCUMENT header
+// (WhatsApp fetches it by its link when it sends the template).
+type templateHeader struct {
+	Type     string `json:"type"` // text, image, video, document
+	Text     string `json:"text"`
+	URL      string `json:"url"`
+	FileName string `json:"file_name"`
+}
+
+// headerComponent is the header's component of a template message.
+func headerComponent(h templateHeader) (object, error) {
+	switch h.Type {
+	case "text", "":
+		if strings.TrimSpace(h.Text) == "" {
+			return nil, outbound.Permanent("the template's header parameter is empty")
+		}
+		return object{"type": "header", "parameters": []object{{"type": "text", "text": h.Text}}}, nil
+	case "image", "video", "document":
+		if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, outbound.Permanent("the template's header " + h.Type + " needs an absolute http(s) URL WhatsApp can fetch")
+		}
+		media := object{"link": h.URL}
+		if h.Type == "document" && h.FileName != "" {
+			media["filename"] = h.FileName
+		}
+		return object{"type": "header", "parameters": []object{{"type": h.Type, h.Type: media}}}, nil
+	}
+	return nil, outbound.Permanent(fmt.Sprintf("a template header is text, image, video or document, not %q", limit.Clip(h.Type, 30)))
+}
+
+// template is an approved template with its header and body parameters.
 func template(c content) (object, error) {
 	if strings.TrimSpace(c.Name) == "" {
 		return nil, outbound.Permanent("a template message needs the template's name")
@@ -351,12 +384,23 @@ func template(c content) (object, error) {
 		return nil, outbound.Permanent("a template message needs the template's language")
 	}
 	t := object{"name": c.Name, "language": object{"code": lang}}
+	var components []object
+	if c.Header != nil {
+		h, err := headerComponent(*c.Header)
+		if err != nil {
+			return nil, err
+		}
+		components = append(components, h)
+	}
 	if len(c.Params) > 0 {
 		params := make([]object, len(c.Params))
 		for i, v := range c.Params {
 			params[i] = object{"type": "text", "text": v}
 		}
-		t["components"] = []object{{"type": "body", "parameters": params}}
+		components = append(components, object{"type": "body", "parameters": params})
+	}
+	if components != nil {
+		t["components"] = components
 	}
 	return object{"type": "template", "template": t}, nil
 }

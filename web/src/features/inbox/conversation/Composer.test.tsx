@@ -137,4 +137,47 @@ describe("Composer", () => {
     });
     get.mockRestore();
   });
+  it("fills a template's header: the text of its {{1}}, or the link of its document", async () => {
+    const get = vi.spyOn(api, "get").mockResolvedValue({
+      data: [
+        { name: "order_shipped", language: "en", body: "Hi {{1}}, it is on its way.", params: 1, status: "APPROVED",
+          components: [{ type: "HEADER", format: "TEXT", text: "Order {{1}}" }, { type: "BODY", text: "Hi {{1}}, it is on its way." }] },
+        { name: "invoice", language: "en", body: "Your invoice is attached.", params: 0, status: "APPROVED",
+          components: [{ type: "HEADER", format: "DOCUMENT" }, { type: "BODY", text: "Your invoice is attached." }] },
+      ],
+    });
+    const onSend = vi.fn();
+    const closed = { ...conversation, channel_id: 7, reply_window: { open: false, closes_at: "2026-03-03T09:00:00Z", rule: "template", seconds: 86400 } };
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <Composer conversation={closed as Conversation} contactName="Ada" users={users} snippets={snippets} onSend={onSend} />
+      </QueryClientProvider>,
+    );
+    fireEvent.click(screen.getByTestId("template-picker"));
+    fireEvent.click((await screen.findAllByTestId("template-option"))[0]!);
+    fireEvent.change(screen.getByLabelText("Parameter 1"), { target: { value: "Ada" } });
+    const send = screen.getByTestId("template-send") as HTMLButtonElement;
+    expect(send.disabled).toBe(true); // the header's {{1}} is still empty
+    fireEvent.change(screen.getByLabelText("Header {{1}}"), { target: { value: "#42" } });
+    fireEvent.click(send);
+    expect(onSend).toHaveBeenLastCalledWith({
+      kind: "message",
+      text: "Order #42\nHi Ada, it is on its way.",
+      template: { name: "order_shipped", language: "en", params: ["Ada"], header: { type: "text", text: "#42" } },
+    });
+
+    fireEvent.click(screen.getByTestId("template-picker"));
+    fireEvent.click((await screen.findAllByTestId("template-option"))[1]!);
+    const link = screen.getByLabelText("Header document URL");
+    fireEvent.change(link, { target: { value: "not a link" } });
+    expect((screen.getByTestId("template-send") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(link, { target: { value: "https://files.example.com/F-1042.pdf" } });
+    fireEvent.click(screen.getByTestId("template-send"));
+    expect(onSend).toHaveBeenLastCalledWith({
+      kind: "message",
+      text: "Your invoice is attached.",
+      template: { name: "invoice", language: "en", params: [], header: { type: "document", url: "https://files.example.com/F-1042.pdf" } },
+    });
+    get.mockRestore();
+  });
 });

@@ -1,8 +1,9 @@
 // The template picker: outside a channel's customer-service window only
 // the provider's approved templates may be sent. It lists the channel's
 // templates (GET /api/v1/channels/{id}/templates, stored by the provider's
-// template sync), lets the agent fill the body's {{n}} parameters, and
-// sends the template.
+// template sync), lets the agent fill the header's parameter (a text's
+// {{1}}, or the link of an image, video or document header) and the body's
+// {{n}} parameters, and sends the template.
 import { useState } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { useQuery } from "@tanstack/react-query";
@@ -19,6 +20,23 @@ export interface Template {
   body: string;
   params: number;
   status?: string;
+  /** The provider's description (WhatsApp: [{type: "HEADER", format, text}, {type: "BODY", …}]). */
+  components?: unknown;
+}
+
+/** HeaderKind is what a template's header asks for when it is sent. */
+export type HeaderKind = "text" | "image" | "video" | "document";
+
+/** templateHeader reads the header a template's parameters must fill, or null. */
+export function templateHeader(tpl: Template): { kind: HeaderKind; text: string } | null {
+  if (!Array.isArray(tpl.components)) return null;
+  for (const c of tpl.components as { type?: string; format?: string; text?: string }[]) {
+    if (String(c?.type).toUpperCase() !== "HEADER") continue;
+    const format = String(c.format ?? "TEXT").toUpperCase();
+    if (format === "TEXT") return /\{\{\s*\w+\s*\}\}/.test(c.text ?? "") ? { kind: "text", text: c.text ?? "" } : null;
+    if (format === "IMAGE" || format === "VIDEO" || format === "DOCUMENT") return { kind: format.toLowerCase() as HeaderKind, text: "" };
+  }
+  return null;
 }
 
 /** TemplateChoice is what sending a template needs. */
@@ -26,6 +44,7 @@ export interface TemplateChoice {
   name: string;
   language: string;
   params: string[];
+  header?: { type: HeaderKind; text?: string; url?: string };
 }
 
 /** renderTemplate puts the parameters into the body's {{1}}, {{2}}… placeholders. */
@@ -55,12 +74,19 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
   const [open, setOpen] = useState(false);
   const [chosen, setChosen] = useState<Template | null>(null);
   const [params, setParams] = useState<string[]>([]);
+  const [headerValue, setHeaderValue] = useState("");
   const templates = useTemplates(channelID, open);
   const choose = (tpl: Template) => {
     setChosen(tpl);
     setParams(Array.from({ length: tpl.params }, () => ""));
+    setHeaderValue("");
   };
-  const ready = chosen && params.every((p) => p.trim() !== "");
+  const header = chosen ? templateHeader(chosen) : null;
+  const headerOK = !header || (header.kind === "text" ? headerValue.trim() !== "" : /^https?:\/\/\S+$/.test(headerValue.trim()));
+  const ready = chosen && headerOK && params.every((p) => p.trim() !== "");
+  const headerChoice = (): TemplateChoice["header"] =>
+    !header ? undefined : header.kind === "text" ? { type: "text", text: headerValue } : { type: header.kind, url: headerValue.trim() };
+  const headerLine = header?.kind === "text" ? renderTemplate(header.text.replace(/\{\{\s*\w+\s*\}\}/, "{{1}}"), [headerValue]) : "";
   return (
     <Popover.Root
       open={open}
@@ -107,7 +133,8 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
               onSubmit={(e) => {
                 e.preventDefault();
                 if (!ready) return;
-                onSend(renderTemplate(chosen.body, params), { name: chosen.name, language: chosen.language, params });
+                const body = renderTemplate(chosen.body, params);
+                onSend(headerLine ? headerLine + "\n" + body : body, { name: chosen.name, language: chosen.language, params, header: headerChoice() });
                 setOpen(false);
                 setChosen(null);
               }}
@@ -116,7 +143,24 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
               <p className="text-sm font-medium">
                 {chosen.name} <span className="text-muted text-xs">{chosen.language}</span>
               </p>
-              <p className="bg-subtle rounded px-2 py-1.5 text-sm whitespace-pre-wrap">{renderTemplate(chosen.body, params)}</p>
+              <p className="bg-subtle rounded px-2 py-1.5 text-sm whitespace-pre-wrap">
+                {headerLine && <strong className="block">{headerLine}</strong>}
+                {renderTemplate(chosen.body, params)}
+              </p>
+              {header && (
+                <label className="flex items-center gap-2 text-xs">
+                  <span className="text-muted w-8 shrink-0">{header.kind === "text" ? "{{1}}" : header.kind}</span>
+                  <input
+                    value={headerValue}
+                    data-testid="template-header"
+                    type={header.kind === "text" ? "text" : "url"}
+                    aria-label={header.kind === "text" ? t("conversation.templates.headerText") : t(`conversation.templates.headerMedia_${header.kind}`)}
+                    placeholder={header.kind === "text" ? undefined : "https://"}
+                    onChange={(e) => setHeaderValue(e.target.value)}
+                    className="border-line bg-bg flex-1 rounded border px-2 py-1 text-sm"
+                  />
+                </label>
+              )}
               {params.map((p, i) => (
                 <label key={i} className="flex items-center gap-2 text-xs">
                   <span className="text-muted w-8 shrink-0">{`{{${i + 1}}}`}</span>
