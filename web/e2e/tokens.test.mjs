@@ -37,8 +37,12 @@ test("an owner makes a scoped token, uses it, and revokes it", async () => {
   assert.equal(await o.page.getByTestId("token-secret").count(), 0);
 
   await tokenRow.getByTestId("token-revoke").click();
+  // The row goes at once (optimistic); the token is gone when the server
+  // has answered the DELETE, which is what the request below must follow.
+  const deleted = o.page.waitForResponse((r) => r.request().method() === "DELETE" && /\/api\/v1\/tokens\/\d+$/.test(new URL(r.url()).pathname));
   await tokenRow.getByTestId("token-revoke-confirm").click();
   await tokenRow.waitFor({ state: "detached" });
+  assert.equal((await deleted).status(), 204);
   const gone = await fetch(s.url + "/api/v1/contacts", { headers: { Authorization: `Bearer ${secret}` } });
   assert.equal(gone.status, 401);
   o.assertClean();
