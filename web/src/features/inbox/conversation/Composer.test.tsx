@@ -40,6 +40,19 @@ function setup(extra: Partial<Parameters<typeof Composer>[0]> = {}) {
 beforeEach(() => sessionStorage.clear());
 afterEach(cleanup);
 
+/** mountWindowClosed renders the composer of a conversation on channel 7
+ * whose reply window closed (only templates), and returns its onSend. */
+function mountWindowClosed() {
+  const onSend = vi.fn();
+  const closed = { ...conversation, channel_id: 7, reply_window: { open: false, closes_at: "2026-03-03T09:00:00Z", rule: "template", seconds: 86400 } };
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <Composer conversation={closed as Conversation} contactName="Ada" users={users} snippets={snippets} onSend={onSend} />
+    </QueryClientProvider>,
+  );
+  return onSend;
+}
+
 describe("Composer", () => {
   it("sends on Enter and keeps Shift+Enter for a new line", () => {
     const { onSend, box, type } = setup();
@@ -113,13 +126,7 @@ describe("Composer", () => {
         { name: "draft", language: "en", body: "x", params: 0, status: "PENDING" },
       ],
     });
-    const onSend = vi.fn();
-    const closed = { ...conversation, channel_id: 7, reply_window: { open: false, closes_at: "2026-03-03T09:00:00Z", rule: "template", seconds: 86400 } };
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <Composer conversation={closed as Conversation} contactName="Ada" users={users} snippets={snippets} onSend={onSend} />
-      </QueryClientProvider>,
-    );
+    const onSend = mountWindowClosed();
     expect((screen.getByRole("textbox") as HTMLTextAreaElement).disabled).toBe(true);
     expect(screen.getByTestId("reply-window-closed").textContent).toContain("only approved templates can be sent");
     fireEvent.click(screen.getByTestId("template-picker"));
@@ -146,13 +153,7 @@ describe("Composer", () => {
           components: [{ type: "HEADER", format: "DOCUMENT" }, { type: "BODY", text: "Your invoice is attached." }] },
       ],
     });
-    const onSend = vi.fn();
-    const closed = { ...conversation, channel_id: 7, reply_window: { open: false, closes_at: "2026-03-03T09:00:00Z", rule: "template", seconds: 86400 } };
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <Composer conversation={closed as Conversation} contactName="Ada" users={users} snippets={snippets} onSend={onSend} />
-      </QueryClientProvider>,
-    );
+    const onSend = mountWindowClosed();
     fireEvent.click(screen.getByTestId("template-picker"));
     fireEvent.click((await screen.findAllByTestId("template-option"))[0]!);
     fireEvent.change(screen.getByLabelText("Parameter 1"), { target: { value: "Ada" } });
