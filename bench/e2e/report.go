@@ -40,7 +40,7 @@ func (r result) markdown() string {
 	p("and %.0f%% over the widget's protocol: `POST /widget/{id}/visitors`, then the visitor socket (`GET /widget/{id}/socket`: auth frame, message frames, acks, pushed messages). ", 100*c.WidgetShare)
 	p("The widget limits requests per site (20 a second after a burst of 600, docs/widget.md), so the visitors come from %d sites (origins) of one channel, as several shops embedding it would. ", widgetSites)
 	p("A contact writes, waits for the workflow's question, answers with its team (Sales, Support and Billing in turn), waits for the agent's reply and says thanks; its agent then closes the conversation. A contact gives up on a step after %s.\n\n", c.Timeout)
-	p("Each stage is timed per conversation by the benchmark's clock at its boundaries, except that the assignment is the server's stamp on the `conversation.assigned` event (the same machine, the same clock), which splits the answer-to-agent time into the server deciding and the stream delivering:\n\n")
+	p("Each stage is timed per conversation by the benchmark's clock at its boundaries, except that the assignment is the server's stamp on the `conversation.assigned` event (the same machine, the same clock), which splits the answer-to-agent time into the server deciding and the stream delivering (the server stamps events to the millisecond, so up to 1 ms moves from the first to the second):\n\n")
 	p("| stage | from → to |\n|---|---|\n")
 	for i := range stageCount {
 		p("| %s | %s |\n", stageNames[i], stageBounds[i])
