@@ -195,6 +195,12 @@ type series struct {
 	Started   []int // contacts who wrote their first message
 	Completed []int // conversations closed by their agent
 	Online    []int // agents online at the bucket's end
+	// The workflow stage by the bucket its first message was sent in, and
+	// the reply stage by the bucket the reply was sent in (0: none).
+	WorkflowP50, WorkflowMax []time.Duration
+	ReplyP50, ReplyMax       []time.Duration
+	// Cores used on average in the bucket (-1: unknown).
+	ServerCores, SelfCores, OtherCores []float64
 }
 
 // drawThroughput draws completions and new contacts per second as bars
@@ -279,4 +285,119 @@ func niceCeil(v float64) float64 {
 		}
 	}
 	return 10 * p
+}
+
+// drawOverTime draws two panels sharing the time axis: above, the median
+// and the worst of the workflow and reply stages in each bucket (log
+// scale); below, the cores the server, the benchmark and every other
+// process on the machine used. A latency spike with the server's share
+// falling and the others' rising is a neighbour's burst, not the server.
+func drawOverTime(path, title string, s series, cpus int) error {
+	const w, h, left, right = 960, 600, 70, 40
+	const top1, bottom1, top2, bottom2 = 84, 330, 390, 540
+	c := newCanvas(w, h)
+	c.text(left, 22, title, ink)
+	n := len(s.Started)
+	if n == 0 {
+		return c.save(path)
+	}
+	plotW := w - left - right
+	bw := float64(plotW) / float64(n)
+	xAt := func(i int) int { return left + int((float64(i)+0.5)*bw) }
+	// Latency panel.
+	type line struct {
+		name string
+		v    []time.Duration
+		col  color.RGBA
+		w    int
+	}
+	lines := []line{
+		{"workflow p50", s.WorkflowP50, shades[1], 2}, {"workflow max", s.WorkflowMax, shades[2], 1},
+		{"reply delivered p50", s.ReplyP50, orange, 2}, {"reply delivered max", s.ReplyMax, color.RGBA{154, 52, 18, 255}, 1},
+	}
+	lx := left
+	for _, l := range lines {
+		c.rect(lx, 39, lx+14, 39+l.w, l.col)
+		c.text(lx+18, 45, l.name, ink)
+		lx += 18 + 7*len(l.name) + 22
+	}
+	lo, hi := time.Millisecond, 100*time.Millisecond
+	for _, l := range lines {
+		for _, v := range l.v {
+			for hi < v {
+				hi *= 10
+			}
+		}
+	}
+	y := func(d time.Duration) int {
+		d = max(d, lo)
+		f := math.Log10(float64(d)/float64(lo)) / math.Log10(float64(hi)/float64(lo))
+		return bottom1 - int(f*float64(bottom1-top1))
+	}
+	for d := lo; d <= hi; d *= 10 {
+		gy := y(d)
+		c.rect(left, gy, w-right, gy+1, grid)
+		c.textRight(left-6, gy+4, durationLabel(d), ink)
+	}
+	c.text(4, top1-12, "latency per bucket, log scale", ink)
+	for _, l := range lines {
+		prev := -1
+		for i, v := range l.v {
+			if v <= 0 {
+				prev = -1
+				continue
+			}
+			if prev >= 0 {
+				c.line(xAt(prev), y(l.v[prev]), xAt(i), y(v), l.w, l.col)
+			}
+			prev = i
+		}
+	}
+	c.rect(left, bottom1, w-right, bottom1+1, axis)
+	c.rect(left, top1, left+1, bottom1, axis)
+	// CPU panel.
+	cores := []struct {
+		name string
+		v    []float64
+		col  color.RGBA
+	}{{"server", s.ServerCores, shades[1]}, {"benchmark (contacts, agents)", s.SelfCores, axis}, {"other processes", s.OtherCores, color.RGBA{220, 38, 38, 255}}}
+	lx = left
+	for _, k := range cores {
+		c.rect(lx, top2-22, lx+14, top2-20, k.col)
+		c.text(lx+18, top2-16, k.name, ink)
+		lx += 18 + 7*len(k.name) + 22
+	}
+	c.textRight(w-right, top2-16, "cores used", ink)
+	peak := float64(cpus)
+	for _, k := range cores {
+		for _, v := range k.v {
+			peak = max(peak, v)
+		}
+	}
+	yMax := math.Ceil(peak)
+	yc := func(v float64) int { return bottom2 - int(v/yMax*float64(bottom2-top2)) }
+	for v := 0.0; v <= yMax; v++ {
+		gy := yc(v)
+		c.rect(left, gy, w-right, gy+1, grid)
+		c.textRight(left-6, gy+4, fmt.Sprint(v), ink)
+	}
+	c.rect(left, yc(float64(cpus)), w-right, yc(float64(cpus))+1, axis)
+	for _, k := range cores {
+		for i := 1; i < len(k.v); i++ {
+			if k.v[i-1] >= 0 && k.v[i] >= 0 {
+				c.line(xAt(i-1), yc(k.v[i-1]), xAt(i), yc(k.v[i]), 2, k.col)
+			}
+		}
+	}
+	c.rect(left, bottom2, w-right, bottom2+1, axis)
+	c.rect(left, top2, left+1, bottom2, axis)
+	total := time.Duration(n) * s.Bucket
+	step := niceCeil(total.Seconds() / 8)
+	for t := 0.0; t <= total.Seconds()+1e-9; t += step {
+		gx := left + int(t/total.Seconds()*float64(plotW))
+		c.rect(gx, bottom2, gx+1, bottom2+5, axis)
+		c.textCenter(gx, bottom2+18, trimZero(fmt.Sprintf("%.1f", t)), ink)
+	}
+	c.textCenter(left+plotW/2, bottom2+40, fmt.Sprintf("seconds since the first contact wrote (%s buckets; workflow by when the contact wrote, reply by when it was sent)", s.Bucket), ink)
+	return c.save(path)
 }

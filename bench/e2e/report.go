@@ -76,8 +76,11 @@ func (r result) markdown() string {
 	}
 	for _, path := range r.Charts {
 		alt := "bench/e2e: latency per stage (p50, p90, p99 and max, log scale)"
-		if strings.Contains(path, "throughput") {
+		switch {
+		case strings.Contains(path, "throughput"):
 			alt = "bench/e2e: conversations completed and contacts arriving per second, and agents online, over the run"
+		case strings.Contains(path, "over-time"):
+			alt = "bench/e2e: workflow and reply latency per bucket, and the cores used by the server, the benchmark and other processes, over the run"
 		}
 		p("\n![%s](%s)\n", alt, path)
 	}
@@ -140,11 +143,67 @@ func (r result) reading(p func(string, ...any)) {
 		p("- An agent's reply reaches a custom-channel contact in %s and a widget visitor in %s at the median (p99 %s and %s): the first goes through the outbound queue and an HTTP POST to the integrator, the second is pushed on the visitor's socket when its event is appended.\n",
 			harness.Ms(cu.P50), harness.Ms(wi.P50), harness.Ms(cu.P99), harness.Ms(wi.P99))
 	}
+	if saturated, known := r.saturated(); known > 0 {
+		p("- The machine is shared: other processes used %s on average during the run, and in %d of %d buckets (%.0f%%) the server, the benchmark and the others together used at least 95%% of the %d cores, so the server will have waited for a core at times. ",
+			r.otherCores(), saturated, known, 100*float64(saturated)/float64(known), r.M.CPUs)
+		busy, calm := r.worstByLoad()
+		switch {
+		case busy.N > 0 && calm.N > 0:
+			p("The worst workflow latency of a bucket is %s at the median over the saturated buckets and %s over the others (the over-time chart shows each bucket's latency beside the cores used).\n",
+				harness.Ms(busy.P50), harness.Ms(calm.P50))
+		default:
+			p("This run cannot tell the server's tails from the machine's: %s (the over-time chart shows each bucket's latency beside the cores used).\n",
+				map[bool]string{true: "every bucket was saturated", false: "no bucket was saturated"}[busy.N > 0])
+		}
+	}
 	if len(r.Failures) == 0 && r.V.OK() {
 		p("- Every contact completed its exchange, and the store agrees with what the contacts and agents saw.\n")
 	} else {
 		p("- **Not every contact completed its exchange, or a check failed**: %s.\n", r.failureText())
 	}
+}
+
+// saturated counts the buckets with CPU figures, and those in which the
+// server, the benchmark and the other processes together used at least
+// 95% of the cores.
+func (r result) saturated() (saturated, known int) {
+	s := r.Series
+	for i := range s.OtherCores {
+		if s.OtherCores[i] < 0 || s.ServerCores[i] < 0 || s.SelfCores[i] < 0 {
+			continue
+		}
+		known++
+		if s.OtherCores[i]+s.ServerCores[i]+s.SelfCores[i] >= 0.95*float64(r.M.CPUs) {
+			saturated++
+		}
+	}
+	return saturated, known
+}
+
+// worstByLoad summarises the buckets' worst workflow latency, over the
+// saturated buckets and over the others.
+func (r result) worstByLoad() (busy, calm percentiles) {
+	s := r.Series
+	var b, c []time.Duration
+	for i := range s.OtherCores {
+		if s.OtherCores[i] < 0 || s.ServerCores[i] < 0 || s.SelfCores[i] < 0 || s.WorkflowMax[i] <= 0 {
+			continue
+		}
+		if s.OtherCores[i]+s.ServerCores[i]+s.SelfCores[i] >= 0.95*float64(r.M.CPUs) {
+			b = append(b, s.WorkflowMax[i])
+		} else {
+			c = append(c, s.WorkflowMax[i])
+		}
+	}
+	return summarize(b), summarize(c)
+}
+
+// otherCores is the other processes' average use of the cores, in words.
+func (r result) otherCores() string {
+	if r.OtherCPU < 0 || r.Window <= 0 {
+		return "an unknown share of the cores"
+	}
+	return fmt.Sprintf("%.2f of the %d cores", r.OtherCPU.Seconds()/r.Window.Seconds(), r.M.CPUs)
 }
 
 func (r result) failureText() string {

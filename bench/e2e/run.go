@@ -106,6 +106,11 @@ func run(ctx context.Context, c config) (result, error) {
 	busy0, busyOK := harness.MachineBusy()
 	self0 := harness.SelfCPU()
 	t0 := time.Now()
+	cpu := &sampler{}
+	samplerCtx, stopSampler := context.WithCancel(ctx)
+	defer stopSampler()
+	samplerDone := make(chan struct{})
+	go func() { defer close(samplerDone); cpu.run(samplerCtx, srv) }()
 	presenceErr := make(chan error, len(agents))
 	for i, a := range agents {
 		at := t0.Add(time.Duration(float64(c.Ramp) * float64(i) / float64(max(1, len(agents)-1))))
@@ -177,6 +182,8 @@ func run(ctx context.Context, c config) (result, error) {
 			res.ServerCPU = now - srvCPU0
 		}
 	}
+	stopSampler()
+	<-samplerDone
 	res.ClientCPU = harness.SelfCPU() - self0
 	res.OtherCPU = -1
 	if busyOK {
@@ -186,14 +193,17 @@ func run(ctx context.Context, c config) (result, error) {
 	}
 	stopAgents()
 	agentWG.Wait()
+	for _, a := range agents {
+		a.wg.Wait() // replies and closes still in flight end with the context
+	}
 	close(presenceErr)
-	for err := range presenceErr {
+	if err, ok := <-presenceErr; ok {
 		return res, err
 	}
 	if err := srv.Stop(30 * time.Second); err != nil {
 		return res, fmt.Errorf("stop server: %w", err)
 	}
-	collect(&res, convs, agents, t0)
+	collect(&res, convs, agents, cpu, t0)
 	agentIDs := map[int64]bool{}
 	for _, a := range agents {
 		agentIDs[a.userID] = true
@@ -236,7 +246,7 @@ func allClosed(convs []*conv) bool {
 }
 
 // collect turns the conversations into the run's figures.
-func collect(res *result, convs []*conv, agents []*agent, t0 time.Time) {
+func collect(res *result, convs []*conv, agents []*agent, cpu *sampler, t0 time.Time) {
 	var all [stageCount][]time.Duration
 	kinds := map[string]*[stageCount][]time.Duration{"custom": {}, "widget": {}}
 	var last time.Time
@@ -296,6 +306,8 @@ func collect(res *result, convs []*conv, agents []*agent, t0 time.Time) {
 		res.Reconnect += a.reconnect.Load()
 	}
 	res.Series = timeline(convs, agents, t0, res.Window)
+	n := len(res.Series.Started)
+	res.Series.ServerCores, res.Series.SelfCores, res.Series.OtherCores = cpu.cores(t0, res.Series.Bucket, n)
 }
 
 func later(a, b time.Time) time.Time {
@@ -314,7 +326,9 @@ func timeline(convs []*conv, agents []*agent, t0 time.Time, window time.Duration
 	n := max(1, int(window/bucket)+1)
 	s := series{Bucket: bucket, Started: make([]int, n), Completed: make([]int, n), Online: make([]int, n)}
 	idx := func(t time.Time) int { return min(n-1, max(0, int(t.Sub(t0)/bucket))) }
+	wf, rp := make([][]time.Duration, n), make([][]time.Duration, n)
 	for _, c := range convs {
+		d, ok := c.stages()
 		c.mu.Lock()
 		if !c.start.IsZero() {
 			s.Started[idx(c.start)]++
@@ -322,7 +336,18 @@ func timeline(convs []*conv, agents []*agent, t0 time.Time, window time.Duration
 		if !c.closed.IsZero() && c.failure == "" {
 			s.Completed[idx(c.closed)]++
 		}
+		if ok[stageWorkflow] {
+			wf[idx(c.start)] = append(wf[idx(c.start)], d[stageWorkflow])
+		}
+		if ok[stageReply] {
+			rp[idx(c.replySent)] = append(rp[idx(c.replySent)], d[stageReply])
+		}
 		c.mu.Unlock()
+	}
+	for i := range n {
+		w, r := summarize(wf[i]), summarize(rp[i])
+		s.WorkflowP50, s.WorkflowMax = append(s.WorkflowP50, w.P50), append(s.WorkflowMax, w.Max)
+		s.ReplyP50, s.ReplyMax = append(s.ReplyP50, r.P50), append(s.ReplyMax, r.Max)
 	}
 	for i := range n {
 		end := t0.Add(time.Duration(i+1) * bucket)
@@ -353,7 +378,12 @@ func writeCharts(res *result) error {
 	if err := drawThroughput(tp, title, res.Series); err != nil {
 		return err
 	}
-	for _, p := range []string{stages, tp} {
+	ot := filepath.Join(res.C.Charts, "e2e-over-time.png")
+	title = fmt.Sprintf("bench/e2e, %d contacts: latency and CPU over the run (%d cores shared)", res.Started, res.M.CPUs)
+	if err := drawOverTime(ot, title, res.Series, res.M.CPUs); err != nil {
+		return err
+	}
+	for _, p := range []string{stages, tp, ot} {
 		rel := p
 		if res.C.Out != "" {
 			if r, err := filepath.Rel(filepath.Dir(res.C.Out), p); err == nil {
