@@ -124,11 +124,11 @@ func (r result) reading(p func(string, ...any)) {
 	top := order[0]
 	p("- Where a contact waits: by median, %s (%s) is the longest stage, %.1f× %s (%s). ", stageNames[top], harness.Ms(s[top].P50),
 		harness.Ratio(float64(s[top].P50), float64(max(s[order[1]].P50, time.Microsecond))), stageNames[order[1]], harness.Ms(s[order[1]].P50))
-	if s[stageAssign].N > 0 {
-		p("Assignment includes waiting in the team's queue: its p99 (%s) and max (%s) come from the contacts who answered before enough agents were online or while every agent of the team was at capacity.\n",
-			harness.Ms(s[stageAssign].P99), harness.Ms(s[stageAssign].Max))
-	} else {
-		p("\n")
+	p("\n")
+	if ra, af := r.AssignRamp, r.AssignAfter; ra.N > 0 && af.N > 0 {
+		p("- Assignment includes waiting in the team's queue. The %d contacts who answered while agents were still coming online (the first %s) waited %s at the median and %s at p99; the %d who answered after waited %s and %s: ",
+			ra.N, r.C.Ramp, harness.Ms(ra.P50), harness.Ms(ra.P99), af.N, harness.Ms(af.P50), harness.Ms(af.P99))
+		p("at p99 the wait during the ramp is %.0f× the wait after it, where what remains is the routing decision and, at times, a wait for a free slot among agents at capacity.\n", harness.Ratio(float64(ra.P99), float64(max(af.P99, time.Microsecond))))
 	}
 	if s[stageWorkflow].N > 0 && s[stageIngest].N > 0 {
 		p("- The workflow's question reaches the contact %s after the first message at the median, %.1f× the time the channel took to acknowledge that message (%s): after the commit come the workflow's run (welcome, then the question), two outbound sends through the dispatcher and, for the custom channel, a POST to the integrator.\n",

@@ -16,28 +16,31 @@ import (
 
 // result is everything one run measured.
 type result struct {
-	C         config
-	M         harness.Machine
-	Stages    [stageCount]percentiles
-	ByKind    map[string][stageCount]percentiles // "custom", "widget"
-	Started   int
-	Kinds     map[string]int // contacts by channel
-	Completed int            // closed by their agent
-	Window    time.Duration  // the first contact's message to the last close
-	MsgsIn    int            // contacts' messages acknowledged
-	MsgsOut   int            // messages the contacts' channels received
-	Replies   int            // agent replies accepted by the API
-	Failures  map[string]int
-	FirstFail map[string]string
-	Foreign   int64 // assignments of conversations the benchmark did not start
-	AgentErrs int64
-	Reconnect int64
-	ServerCPU time.Duration
-	ClientCPU time.Duration // this process: contacts, integrator and agents
-	OtherCPU  time.Duration // -1: unknown
-	Series    series
-	Charts    []string // PNG paths, relative to the markdown file
-	V         verdict
+	C      config
+	M      harness.Machine
+	Stages [stageCount]percentiles
+	// The assignment stage of the contacts who answered while agents were
+	// still coming online, and of those who answered after.
+	AssignRamp, AssignAfter percentiles
+	ByKind                  map[string][stageCount]percentiles // "custom", "widget"
+	Started                 int
+	Kinds                   map[string]int // contacts by channel
+	Completed               int            // closed by their agent
+	Window                  time.Duration  // the first contact's message to the last close
+	MsgsIn                  int            // contacts' messages acknowledged
+	MsgsOut                 int            // messages the contacts' channels received
+	Replies                 int            // agent replies accepted by the API
+	Failures                map[string]int
+	FirstFail               map[string]string
+	Foreign                 int64 // assignments of conversations the benchmark did not start
+	AgentErrs               int64
+	Reconnect               int64
+	ServerCPU               time.Duration
+	ClientCPU               time.Duration // this process: contacts, integrator and agents
+	OtherCPU                time.Duration // -1: unknown
+	Series                  series
+	Charts                  []string // PNG paths, relative to the markdown file
+	V                       verdict
 }
 
 func (r result) ok() bool {
@@ -248,6 +251,8 @@ func allClosed(convs []*conv) bool {
 // collect turns the conversations into the run's figures.
 func collect(res *result, convs []*conv, agents []*agent, cpu *sampler, t0 time.Time) {
 	var all [stageCount][]time.Duration
+	var ramp, after []time.Duration
+	rampEnd := t0.Add(res.C.Ramp)
 	kinds := map[string]*[stageCount][]time.Duration{"custom": {}, "widget": {}}
 	var last time.Time
 	for _, c := range convs {
@@ -277,6 +282,16 @@ func collect(res *result, convs []*conv, agents []*agent, cpu *sampler, t0 time.
 			last = later(last, c.closed)
 		}
 		c.mu.Unlock()
+		if ok[stageAssign] {
+			c.mu.Lock()
+			during := c.answered.Before(rampEnd)
+			c.mu.Unlock()
+			if during {
+				ramp = append(ramp, d[stageAssign])
+			} else {
+				after = append(after, d[stageAssign])
+			}
+		}
 		for i := range stageCount {
 			if ok[i] {
 				all[i] = append(all[i], d[i])
@@ -289,6 +304,7 @@ func collect(res *result, convs []*conv, agents []*agent, cpu *sampler, t0 time.
 	for i := range stageCount {
 		res.Stages[i] = summarize(all[i])
 	}
+	res.AssignRamp, res.AssignAfter = summarize(ramp), summarize(after)
 	res.ByKind = map[string][stageCount]percentiles{}
 	for k, ds := range kinds {
 		var p [stageCount]percentiles
