@@ -122,7 +122,7 @@ func (r result) reading(p func(string, ...any)) {
 	order := []int{stageIngest, stageWorkflow, stageAssign, stageSeen, stageReply}
 	sort.SliceStable(order, func(i, j int) bool { return s[order[i]].P50 > s[order[j]].P50 })
 	top := order[0]
-	p("- Where a contact waits: by median, %s (%s) is the longest stage, %.1f× %s (%s). ", stageNames[top], harness.Ms(s[top].P50),
+	p("- Where a contact waits: by median, %s (%s) is the longest stage, %.1f× %s (%s).", stageNames[top], harness.Ms(s[top].P50),
 		harness.Ratio(float64(s[top].P50), float64(max(s[order[1]].P50, time.Microsecond))), stageNames[order[1]], harness.Ms(s[order[1]].P50))
 	p("\n")
 	if ra, af := r.AssignRamp, r.AssignAfter; ra.N > 0 && af.N > 0 {
