@@ -30,9 +30,11 @@ func (r result) markdown() string {
 	p("As the workspace's owner (the demo's API token) the benchmark adds a website widget channel and %d agents (`POST /api/v1/users`), spread over the Sales, Support and Billing teams (`PATCH /api/v1/teams/{id}`), ", c.Agents)
 	p("each with a capacity of %d (`PUT /api/v1/users/{id}/capacity`) and a token of its own (`POST /api/v1/tokens` with `user_id`). ", c.Capacity)
 	p("Every agent holds a live stream (`GET /api/v1/events/stream?types=conversation.assigned,message.received`) from the start and comes online with `POST /api/v1/presence/heartbeat` (then every 30 s), one after another over the first %s of the load, so the first contacts wait in the teams' queues. ", c.Ramp)
-	p("On `conversation.assigned` for itself an agent replies at once")
+	p("On `conversation.assigned` for itself an agent replies")
 	if c.Think > 0 {
-		p(" after %s", c.Think)
+		p(" after a pause of %s, as a person reads, the conversation holding one of its slots meanwhile", c.Think)
+	} else {
+		p(" at once")
 	}
 	p(" (`POST /api/v1/conversations/{id}/messages`); on the contact's next message (`message.received`) it closes the conversation with the category *Resolved* and a summary (`POST …/close`).\n\n")
 	p("%d contacts arrive at %.0f a second (at most %d in flight), each a new person with one conversation: %.0f%% over the custom channel — its webhook ", c.Contacts, c.Rate, c.Concurrency, 100*(1-c.WidgetShare))
