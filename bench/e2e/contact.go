@@ -98,9 +98,6 @@ func await(ctx context.Context, c *conv, l line, want string, timeout time.Durat
 	for {
 		select {
 		case d := <-l.inbox():
-			c.mu.Lock()
-			c.outGot++
-			c.mu.Unlock()
 			if strings.Contains(d.text, want) {
 				return d.at, nil
 			}

@@ -91,6 +91,7 @@ func (r result) markdown() string {
 	v := r.V
 	p("| contacts' messages stored (acknowledged: %d) | %d, %d provider ids stored twice |\n", r.MsgsIn, v.InboundStored, v.InboundDupes)
 	p("| agents' replies stored (accepted: %d) | %d |\n", r.Replies, v.RepliesStored)
+	p("| messages to contacts stored (received by the integrator and the sockets: %d) | %d, %d not sent |\n", r.MsgsOut, v.OutboundStored, v.OutboundUnsent)
 	p("| conversations / contacts with two open at once | %d / %d |\n", v.Conversations, v.TwoOpen)
 	p("| closed as *Resolved* with a summary (closed by agents: %d) | %d |\n", r.Completed, v.ClosedResolved)
 	p("| most conversations an agent held at once, replayed from the event log (capacity %d) | %d |\n", c.Capacity, v.MaxOpenPerAgent)

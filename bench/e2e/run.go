@@ -207,11 +207,13 @@ func run(ctx context.Context, c config) (result, error) {
 		return res, fmt.Errorf("stop server: %w", err)
 	}
 	collect(&res, convs, agents, cpu, t0)
+	// Counted where they arrive, whether or not a contact still waited.
+	res.MsgsOut = int(integ.received.Load() + site.received.Load())
 	agentIDs := map[int64]bool{}
 	for _, a := range agents {
 		agentIDs[a.userID] = true
 	}
-	if res.V, err = verify(ctx, filepath.Join(dir, "data"), agentIDs, c.Capacity, int64(res.MsgsIn), int64(res.Replies), int64(res.Completed)); err != nil {
+	if res.V, err = verify(ctx, filepath.Join(dir, "data"), agentIDs, c.Capacity, int64(res.MsgsIn), int64(res.MsgsOut), int64(res.Replies), int64(res.Completed)); err != nil {
 		return res, err
 	}
 	if res.Foreign > 0 {
@@ -261,7 +263,6 @@ func collect(res *result, convs []*conv, agents []*agent, cpu *sampler, t0 time.
 		res.Started++
 		res.Kinds[c.kind]++
 		res.MsgsIn += c.messagesIn
-		res.MsgsOut += c.outGot
 		if !c.replySent.IsZero() {
 			res.Replies++
 		}

@@ -53,7 +53,6 @@ type conv struct {
 	closed     time.Time
 	failure    string // the first failure, "stage: error"
 	messagesIn int    // messages the channel acknowledged
-	outGot     int    // messages the contact's channel received
 }
 
 // fail records the conversation's first failure.

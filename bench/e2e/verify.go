@@ -14,6 +14,8 @@ type verdict struct {
 	InboundStored    int64 // the contacts' messages in the store
 	InboundDupes     int64 // provider ids stored more than once
 	RepliesStored    int64 // messages sent by agents
+	OutboundStored   int64 // messages to contacts: the workflow's and the agents'
+	OutboundUnsent   int64 // of those, not sent (pending or failed)
 	Conversations    int64
 	TwoOpen          int64 // contacts with more than one open (or snoozed) conversation
 	ClosedResolved   int64 // closed with the category and a summary
@@ -30,7 +32,7 @@ func (v verdict) OK() bool { return len(v.Problems) == 0 }
 // run's invariants against what the benchmark saw: every acknowledged
 // message stored once, at most one open conversation per contact, and no
 // agent ever above its capacity.
-func verify(ctx context.Context, dir string, agentIDs map[int64]bool, capacity int, acked, replies, closed int64) (verdict, error) {
+func verify(ctx context.Context, dir string, agentIDs map[int64]bool, capacity int, acked, received, replies, closed int64) (verdict, error) {
 	var v verdict
 	st, err := harness.OpenStore(dir, "")
 	if err != nil {
@@ -47,8 +49,10 @@ func verify(ctx context.Context, dir string, agentIDs map[int64]bool, capacity i
 		`SELECT COUNT(*) FROM messages WHERE direction = 'in'`: &v.InboundStored,
 		`SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE direction = 'in' AND provider_message_id IS NOT NULL
 			GROUP BY channel_id, provider_message_id HAVING COUNT(*) > 1) d`: &v.InboundDupes,
-		`SELECT COUNT(*) FROM messages WHERE sender = 'user'`: &v.RepliesStored,
-		`SELECT COUNT(*) FROM conversations`:                  &v.Conversations,
+		`SELECT COUNT(*) FROM messages WHERE sender = 'user'`:                                                   &v.RepliesStored,
+		`SELECT COUNT(*) FROM messages WHERE direction = 'out'`:                                                 &v.OutboundStored,
+		`SELECT COUNT(*) FROM messages WHERE direction = 'out' AND status NOT IN ('sent', 'delivered', 'read')`: &v.OutboundUnsent,
+		`SELECT COUNT(*) FROM conversations`:                                                                    &v.Conversations,
 		`SELECT COUNT(*) FROM (SELECT contact_id FROM conversations WHERE status IN ('open', 'snoozed')
 			GROUP BY contact_id HAVING COUNT(*) > 1) d`: &v.TwoOpen,
 		`SELECT COUNT(*) FROM conversations WHERE status = 'closed' AND close_category = 'Resolved' AND close_summary <> ''`: &v.ClosedResolved,
@@ -70,6 +74,10 @@ func verify(ctx context.Context, dir string, agentIDs map[int64]bool, capacity i
 	problem(v.InboundStored >= acked, "%d messages acknowledged but %d stored", acked, v.InboundStored)
 	problem(v.InboundDupes == 0, "%d provider message ids stored more than once", v.InboundDupes)
 	problem(v.RepliesStored >= replies, "%d agent replies accepted but %d stored", replies, v.RepliesStored)
+	// Each message to a contact reaches its channel once: the integrator
+	// or the visitor's socket would count a resend twice.
+	problem(v.OutboundStored == received, "%d messages to contacts stored but %d received", v.OutboundStored, received)
+	problem(v.OutboundUnsent == 0, "%d messages to contacts left unsent", v.OutboundUnsent)
 	problem(v.TwoOpen == 0, "%d contacts with two open conversations", v.TwoOpen)
 	problem(v.ClosedResolved >= closed, "%d conversations closed by agents but %d stored closed as Resolved with a summary", closed, v.ClosedResolved)
 	problem(v.OverCapacity == 0, "%d assignments above an agent's capacity of %d", v.OverCapacity, capacity)

@@ -25,6 +25,7 @@ type widgetSite struct {
 	channelID int64
 	origins   []string
 	http      *http.Client
+	received  atomic.Int64 // messages to visitors pushed on their sockets
 }
 
 // widgetFrame is a frame of the visitor socket (internal/channel/widget).
@@ -46,6 +47,7 @@ type widgetFrame struct {
 // widgetLine is a visitor of the website widget: a visitor made over
 // HTTP, then everything over its socket, as widget.js does.
 type widgetLine struct {
+	site   *widgetSite
 	conn   *websocket.Conn
 	box    chan delivery
 	convID atomic.Int64
@@ -82,7 +84,7 @@ func dialWidget(ctx context.Context, s *widgetSite, i int) (*widgetLine, error) 
 	if err != nil {
 		return nil, fmt.Errorf("socket: %w", err)
 	}
-	l := &widgetLine{conn: conn, box: make(chan delivery, 16), prefix: fmt.Sprintf("v%d-", i),
+	l := &widgetLine{site: s, conn: conn, box: make(chan delivery, 16), prefix: fmt.Sprintf("v%d-", i),
 		acks: map[string]chan error{}, done: make(chan struct{})}
 	if err := wsjson.Write(ctx, conn, widgetFrame{Type: "auth", VisitorID: v.VisitorID, Secret: v.Secret}); err != nil {
 		conn.CloseNow()
@@ -115,6 +117,7 @@ func (l *widgetLine) read() {
 				l.convID.Store(f.Message.ConversationID)
 			}
 			if f.Message.Direction == "out" {
+				l.site.received.Add(1)
 				select {
 				case l.box <- delivery{text: f.Message.Text, at: at}:
 				default:
