@@ -149,14 +149,11 @@ func (r result) reading(p func(string, ...any)) {
 	if saturated, known := r.saturated(); known > 0 {
 		p("- The machine is shared: other processes used %s on average during the run, and in %d of %d buckets (%.0f%%) the server, the benchmark and the others together used at least 95%% of the %d cores, so the server will have waited for a core at times. ",
 			r.otherCores(), saturated, known, 100*float64(saturated)/float64(known), r.M.CPUs)
-		busy, calm := r.worstByLoad()
-		switch {
-		case busy.N > 0 && calm.N > 0:
-			p("The worst workflow latency of a bucket is %s at the median over the saturated buckets and %s over the others (the over-time chart shows each bucket's latency beside the cores used).\n",
-				harness.Ms(busy.P50), harness.Ms(calm.P50))
-		default:
-			p("This run cannot tell the server's tails from the machine's: %s (the over-time chart shows each bucket's latency beside the cores used).\n",
-				map[bool]string{true: "every bucket was saturated", false: "no bucket was saturated"}[busy.N > 0])
+		if calm, busy, below, above, ok := r.byNeighbours(); ok {
+			p("In the quarter of the %s buckets where the other processes used the least CPU (at most %.2f cores) a bucket's median workflow latency was typically %s; in the quarter where they used the most (at least %.2f cores), %s: %.1f×. The over-time chart shows each bucket's latency beside the cores used.\n",
+				r.Series.Bucket, below, harness.Ms(calm.P50), above, harness.Ms(busy.P50), harness.Ratio(float64(busy.P50), float64(max(calm.P50, time.Microsecond))))
+		} else {
+			p("\n")
 		}
 	}
 	if len(r.Failures) == 0 && r.V.OK() {
@@ -183,22 +180,35 @@ func (r result) saturated() (saturated, known int) {
 	return saturated, known
 }
 
-// worstByLoad summarises the buckets' worst workflow latency, over the
-// saturated buckets and over the others.
-func (r result) worstByLoad() (busy, calm percentiles) {
+// byNeighbours compares the buckets where the other processes used the
+// least CPU with those where they used the most (a quarter of the buckets
+// each): the median of the buckets' workflow p50, and the other processes'
+// cores at the quarters' edges.
+func (r result) byNeighbours() (calm, busy percentiles, calmBelow, busyAbove float64, ok bool) {
 	s := r.Series
-	var b, c []time.Duration
+	type bucket struct {
+		other float64
+		p50   time.Duration
+	}
+	var bs []bucket
 	for i := range s.OtherCores {
-		if s.OtherCores[i] < 0 || s.ServerCores[i] < 0 || s.SelfCores[i] < 0 || s.WorkflowMax[i] <= 0 {
-			continue
-		}
-		if s.OtherCores[i]+s.ServerCores[i]+s.SelfCores[i] >= 0.95*float64(r.M.CPUs) {
-			b = append(b, s.WorkflowMax[i])
-		} else {
-			c = append(c, s.WorkflowMax[i])
+		if s.OtherCores[i] >= 0 && s.WorkflowP50[i] > 0 {
+			bs = append(bs, bucket{s.OtherCores[i], s.WorkflowP50[i]})
 		}
 	}
-	return summarize(b), summarize(c)
+	q := len(bs) / 4
+	if q < 2 {
+		return calm, busy, 0, 0, false
+	}
+	sort.Slice(bs, func(i, j int) bool { return bs[i].other < bs[j].other })
+	var lo, hi []time.Duration
+	for _, b := range bs[:q] {
+		lo = append(lo, b.p50)
+	}
+	for _, b := range bs[len(bs)-q:] {
+		hi = append(hi, b.p50)
+	}
+	return summarize(lo), summarize(hi), bs[q-1].other, bs[len(bs)-q].other, true
 }
 
 // otherCores is the other processes' average use of the cores, in words.
