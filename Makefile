@@ -63,6 +63,7 @@ bench: build
 	$(GO) run ./bench/inbox -out docs/benchmarks.md
 	$(GO) run ./bench/contacts -out docs/benchmarks.md
 	$(GO) run ./bench/reports -out docs/benchmarks.md
+	$(GO) run ./bench/e2e -out docs/benchmarks.md
 	cd web && node e2e/bench/latency.mjs --out ../docs/benchmarks.md
 	cd web && node e2e/bench/builder.mjs --out ../docs/benchmarks.md
 

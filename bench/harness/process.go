@@ -1,7 +1,8 @@
 // Package harness runs the switchboard command as a child process and drives
-// its custom-channel webhook over HTTP. The ingest benchmark (bench/ingest)
-// and the SIGKILL test (internal/crashtest) share it, so both measure and
-// break the binary people actually run, not an in-process copy.
+// its custom-channel webhook over HTTP. The ingest and end-to-end
+// benchmarks (bench/ingest, bench/e2e) and the SIGKILL test
+// (internal/crashtest) share it, so they measure and break the binary
+// people actually run, not an in-process copy.
 package harness
 
 import (

@@ -3,6 +3,7 @@ package harness
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -96,4 +97,45 @@ func (w *Webhook) Post(ctx context.Context, body []byte) (int, error) {
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, err
+}
+
+// Received is one item of a custom-channel webhook's answer: where the
+// server stored the message.
+type Received struct {
+	MessageID      int64 `json:"message_id"`
+	ConversationID int64 `json:"conversation_id"`
+	ContactID      int64 `json:"contact_id"`
+	Duplicate      bool  `json:"duplicate"`
+	Opened         bool  `json:"opened"`
+}
+
+// PostResults sends one webhook body like Post and returns the server's
+// results, one per event of the body, for a caller that needs to know the
+// conversation its contact's message went to.
+func (w *Webhook) PostResults(ctx context.Context, body []byte) ([]Received, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+w.Token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := w.HTTP.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("webhook answered %d: %s", resp.StatusCode, bytes.TrimSpace(answer[:min(len(answer), 512)]))
+	}
+	var out struct {
+		Results []Received `json:"results"`
+	}
+	if err := json.Unmarshal(answer, &out); err != nil {
+		return nil, fmt.Errorf("webhook answer %q: %w", answer[:min(len(answer), 200)], err)
+	}
+	return out.Results, nil
 }

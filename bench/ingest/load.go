@@ -78,13 +78,13 @@ func runLevel(ctx context.Context, bin string, concurrency, n int, duration time
 	defer srv.Kill() // only if we return early; a normal run stops it gracefully first
 	wh := harness.NewWebhook(srv.URL, demo, concurrency)
 
-	cpu0 := selfCPU()
+	cpu0 := harness.SelfCPU()
 	srv0, srvOK := srv.CPUSoFar()
 	busy0, busyOK := harness.MachineBusy()
 	lat, firstErr := generate(ctx, wh, concurrency, n, duration, &res)
 	busy1, _ := harness.MachineBusy()
 	srv1, _ := srv.CPUSoFar()
-	res.ClientCPU = selfCPU() - cpu0
+	res.ClientCPU = harness.SelfCPU() - cpu0
 	res.FirstError = firstErr
 	slices.Sort(lat)
 	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)

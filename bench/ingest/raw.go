@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/bench/harness"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -151,7 +152,7 @@ func runRaw(ctx context.Context, n, batch int, multiRow bool) (rawResult, error)
 		}
 	}
 
-	start, cpu0 := time.Now(), selfCPU()
+	start, cpu0 := time.Now(), harness.SelfCPU()
 	for i := 0; i < n; i += batch {
 		tx, err := w.BeginTx(ctx, nil)
 		if err != nil {
@@ -172,7 +173,7 @@ func runRaw(ctx context.Context, n, batch int, multiRow bool) (rawResult, error)
 			return res, err
 		}
 	}
-	res.Elapsed, res.CPU = time.Since(start), selfCPU()-cpu0
+	res.Elapsed, res.CPU = time.Since(start), harness.SelfCPU()-cpu0
 	var stored int
 	if err := w.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages`).Scan(&stored); err != nil || stored != n {
 		return res, fmt.Errorf("raw loop stored %d messages of %d (%v)", stored, n, err)

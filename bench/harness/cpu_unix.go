@@ -1,15 +1,15 @@
 //go:build unix
 
-package main
+package harness
 
 import (
 	"syscall"
 	"time"
 )
 
-// selfCPU is the user+system CPU time this process (the load generator)
+// SelfCPU is the user+system CPU time this process (the load generator)
 // has used so far.
-func selfCPU() time.Duration {
+func SelfCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
