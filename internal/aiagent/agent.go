@@ -61,10 +61,10 @@ const (
 
 // Agent is an AI agent as the API shows it.
 type Agent struct {
-	ID           int64   `json:"id"` // its users id: what a conversation's assignee_id holds
-	Name         string  `json:"name"`
-	Instructions string  `json:"instructions"`
-	Tone         string  `json:"tone"`
+	ID           int64  `json:"id"` // its users id: what a conversation's assignee_id holds
+	Name         string `json:"name"`
+	Instructions string `json:"instructions"`
+	Tone         string `json:"tone"`
 	// SourceIDs are the knowledge sources it may search (0: the articles
 	// written in the app); null: every source.
 	SourceIDs []int64  `json:"source_ids"`
