@@ -355,3 +355,5 @@ func contains(list []string, sub string) bool {
 	}
 	return false
 }
+
+func itoa(n int64) string { return fmt.Sprint(n) }
