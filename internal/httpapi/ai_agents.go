@@ -149,7 +149,7 @@ func (s *Server) listAIAgentTurns(w http.ResponseWriter, r *http.Request) error 
 // aiAgentOperations document aiAgentRoutes.
 var aiAgentOperations = map[string]opDoc{
 	"GET /api/v1/ai/agents": {id: "listAIAgents", tag: tagSettings, summary: "The workspace's AI agents, by name",
-		desc: "Not paged. An AI agent's id is its member id: the assignee_id of the conversations assigned to it.",
+		desc:   "Not paged. An AI agent's id is its member id: the assignee_id of the conversations assigned to it.",
 		status: 200, resp: page[aiagent.Agent]{}},
 	"POST /api/v1/ai/agents": {id: "createAIAgent", tag: tagSettings, summary: "Add an AI agent",
 		desc: "Adds a member of kind ai_agent (no account: it never signs in) that conversations can be assigned to. " +
