@@ -213,7 +213,7 @@ func (x *applier) transfer(h *Handover) error {
 		h.Summary = summarize(t, *x.res)
 	}
 	if _, err := conversation.UnassignTx(ctx, tx, ws, t.conversationID, conversation.UnassignInput{
-		Source: conversation.SourceAIAgent, ByUser: t.agentID, Reason: "handed over by " + t.agent.Name + ": " + h.Reason}); err != nil {
+		Source: conversation.SourceAIAgent, Reason: "handed over by " + t.agent.Name + ": " + h.Reason}); err != nil {
 		return err
 	}
 	text := fmt.Sprintf("Handed over by %s (AI agent): %s.\n\nSummary: %s", t.agent.Name, h.Reason, h.Summary)
@@ -289,7 +289,11 @@ func summarize(t turn, res Result) string {
 		}
 	}
 	if answered > 0 {
-		fmt.Fprintf(&b, " The AI agent answered %d time(s)", answered)
+		times := fmt.Sprintf("%d times", answered)
+		if answered == 1 {
+			times = "once"
+		}
+		b.WriteString(" The AI agent answered " + times)
 		if len(titles) > 0 {
 			b.WriteString(" from " + strings.Join(titles, ", "))
 		}

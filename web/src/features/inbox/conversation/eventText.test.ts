@@ -114,6 +114,6 @@ describe("event sentences", () => {
       handover: { rule: "human_requested", reason: "the contact asked for a person (\"human\")", summary: "Wants a refund." },
     });
     expect(handed.text).toBe('Sam (AI agent) handed over: the contact asked for a person ("human")');
-    expect(handed.details).toEqual(["model gpt-x", "Refused close: the AI agent is not allowed to close", "Summary: Wants a refund."]);
+    expect(handed.details).toEqual(["model gpt-x", "Refused close: the AI agent is not allowed to close"]);
   });
 });

@@ -166,7 +166,7 @@ function describeAiTurn(p: Payload, k: (key: string, opts?: Record<string, unkno
   const agent = str(p.agent_name) ?? fallback;
   const passages = Array.isArray(p.passages) ? (p.passages as { title?: string; match?: number }[]) : [];
   const actions = Array.isArray(p.actions) ? (p.actions as { name?: string; status?: string; reason?: string }[]) : [];
-  const handover = (p.handover && typeof p.handover === "object" ? p.handover : undefined) as { reason?: string; summary?: string } | undefined;
+  const handover = (p.handover && typeof p.handover === "object" ? p.handover : undefined) as { reason?: string } | undefined;
   const conf = (p.confidence && typeof p.confidence === "object" ? p.confidence : undefined) as { score?: number } | undefined;
   const mode = str(p.mode) === "model" ? k("aiModeModel", { model: str(p.model) ?? "" }) : k("aiModeRetrieval");
   details.push(conf && typeof conf.score === "number" ? k("aiMatch", { mode, score: conf.score.toFixed(2) }) : mode);
@@ -182,7 +182,7 @@ function describeAiTurn(p: Payload, k: (key: string, opts?: Record<string, unkno
     case "asked":
       return { text: k("aiAsked", { agent, field: str(p.asked_field) ?? "" }), details };
     case "handed_over":
-      if (handover?.summary) details.push(k("aiSummary", { summary: handover.summary }));
+      // The summary is in the agent's comment beside it, for the person.
       return { text: k("aiHandedOver", { agent, reason: handover?.reason ?? "" }), details };
     case "closed":
       return { text: k("aiClosed", { agent }), details };

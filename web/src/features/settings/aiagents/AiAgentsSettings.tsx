@@ -57,6 +57,9 @@ export default function AiAgentsSettings() {
                           {a.enabled ? t("settingsAiAgents.enabled") : t("settingsAiAgents.disabled")}
                         </span>
                       </p>
+                      <p className="text-muted text-xs" data-testid="ai-agent-id">
+                        {t("settingsAiAgents.memberId", { id: a.id })}
+                      </p>
                       <p className="text-muted text-xs">
                         {t("settingsAiAgents.summary", {
                           actions: a.actions.map((x) => t(`settingsAiAgents.actions.${x}`)).join(", "),
