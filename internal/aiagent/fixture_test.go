@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -347,13 +346,5 @@ func messagesOf(body map[string]any) []map[string]any {
 	return out
 }
 
-func contains(list []string, sub string) bool {
-	for _, s := range list {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
-}
 
 func itoa(n int64) string { return fmt.Sprint(n) }
