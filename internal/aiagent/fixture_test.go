@@ -346,5 +346,4 @@ func messagesOf(body map[string]any) []map[string]any {
 	return out
 }
 
-
 func itoa(n int64) string { return fmt.Sprint(n) }
