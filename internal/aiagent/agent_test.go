@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -102,5 +103,30 @@ func TestRoutingLeavesAIAgentsOut(t *testing.T) {
 			t.Fatalf("named AI agent: %+v, %v", res, err)
 		}
 		f.idle()
+	})
+}
+
+// An AI agent's presence says what routing does with it: online, no
+// capacity, whatever heartbeats (it has none).
+func TestAIAgentPresence(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		a := f.agent(aiagent.Input{})
+		pg, err := f.route.Presences(context.Background(), f.ws, page.All())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pg.Data {
+			switch p.UserID {
+			case a.ID:
+				if p.Availability != routing.Online || p.Capacity != 0 {
+					t.Fatalf("AI agent presence = %+v", p)
+				}
+			case f.ana:
+				if p.Availability != routing.Offline {
+					t.Fatalf("Ana, never seen, is %s", p.Availability)
+				}
+			}
+		}
 	})
 }

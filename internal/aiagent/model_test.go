@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/ai"
 	"github.com/switchboard-chat/switchboard/internal/aiagent"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -254,6 +255,33 @@ func TestModelHandover(t *testing.T) {
 		}
 		if n := len(p.requests()); n != 3 {
 			t.Fatal("a rule that holds without a model still called it")
+		}
+	})
+}
+
+// What a turn records is redacted always; what goes to the model is
+// redacted when the workspace asked for it.
+func TestRedaction(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.articles()
+		p := newProvider(t, completion("A link arrives by email within five minutes."))
+		f.useModel(p, 0)
+		redact := true
+		if _, err := f.ai.UpdateSettings(context.Background(), f.ws, ai.SettingsInput{Redact: &redact}); err != nil {
+			t.Fatal(err)
+		}
+		a := f.agent(aiagent.Input{MinConfidence: ptr(0.0)})
+		c := f.converse(a.ID, "+15551400", "I am maria@example.com, call me on +33 6 12 34 56 78: how do I reset my password?")
+		turn := f.lastTurn(c)
+		msg, _ := turn["message"].(string)
+		if strings.Contains(msg, "maria@") || strings.Contains(msg, "12 34") || !strings.Contains(msg, "[email]") || !strings.Contains(msg, "[phone]") {
+			t.Fatalf("timeline message = %q", msg)
+		}
+		for _, m := range messagesOf(p.requests()[0]) {
+			if s, _ := m["content"].(string); strings.Contains(s, "maria@") || strings.Contains(s, "12 34 56") {
+				t.Fatalf("sent to the model unredacted: %s", s)
+			}
 		}
 	})
 }
