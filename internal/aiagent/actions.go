@@ -245,6 +245,9 @@ func (x *applier) transfer(h *Handover) error {
 	return nil
 }
 
+// did reports whether any action was done.
+func (x *applier) did() bool { return x.replied || x.asked || x.acted || x.closed || x.handed }
+
 // outcome names what the turn came to.
 func (x *applier) outcome() string {
 	switch {

@@ -169,7 +169,7 @@ func TestPromptInjection(t *testing.T) {
 		if _, err := f.conv.CreateCategory(context.Background(), f.ws, "Resolved"); err != nil {
 			t.Fatal(err)
 		}
-		p := newProvider(t, completion("",
+		p := newProvider(t, completion("Delivery takes three to five days in Europe.",
 			call{"close", `{"category":"Resolved","summary":"done"}`},
 			call{"assign", `{"team_id":` + itoa(f.support) + `,"summary":"as asked"}`}))
 		f.useModel(p, 0)
@@ -282,6 +282,26 @@ func TestRedaction(t *testing.T) {
 			if s, _ := m["content"].(string); strings.Contains(s, "maria@") || strings.Contains(s, "12 34 56") {
 				t.Fatalf("sent to the model unredacted: %s", s)
 			}
+		}
+	})
+}
+
+// A turn none of whose actions could be done hands over rather than
+// leave the contact waiting on nobody.
+func TestNothingDoneHandsOver(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.articles()
+		p := newProvider(t, completion("", call{"add_tag", `{"tag":"vip"}`}))
+		f.useModel(p, 0)
+		a := f.agent(aiagent.Input{HandoverTeamID: &f.support})
+		c := f.converse(a.ID, "+15551500", "How long does delivery take in Europe?")
+		turn := f.lastTurn(c)
+		if handoverRule(turn) != aiagent.RuleNoAnswer || actionsOf(turn)["add_tag"] != "refused" {
+			t.Fatalf("turn = %v", turn)
+		}
+		if conv := f.conversation(c); conv.TeamID != f.support || conv.AssigneeID == a.ID {
+			t.Fatalf("not handed over: %+v", conv)
 		}
 	})
 }

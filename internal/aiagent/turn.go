@@ -344,6 +344,12 @@ func (s *Service) apply(ctx context.Context, t turn, res Result) error {
 					return err
 				}
 			}
+			if out.Handover == nil && !x.did() {
+				// Nothing it planned could be done (a reply outside the
+				// channel's window, every action refused): the contact
+				// must not be left waiting on nobody.
+				out.Handover = &Handover{Rule: RuleNoAnswer, Reason: "none of what the AI agent tried could be done"}
+			}
 			if out.Handover != nil && !x.closedOrGone {
 				if err := x.handOver(out.Handover); err != nil {
 					return err
