@@ -122,6 +122,13 @@ test("an AI agent answers from the knowledge, then hands a contact who asks for 
   await timelineItem(page, first.conversation_id, "Handed over by Ava (AI agent)").waitFor();
   await until(async () => (await page.locator(".animate-pulse").count()) === 0, { what: "the pane loaded" });
   await screenshot(page, "ai-handed-over", "light");
+
+  // The AI agent is offered where conversations are assigned, always online.
+  await p.locator('[data-testid="action-assign"]').click();
+  const option = page.locator(`[data-testid="assign-user-${ava.id}"]`);
+  await option.waitFor();
+  assert.match(await option.innerText(), /Ava\s*\(AI agent\)[\s\S]*Online/);
+  await page.keyboard.press("Escape");
   u.assertClean();
   await u.close();
 });
