@@ -7,7 +7,12 @@
 // Screenshots of the AI agent settings and the handed-over conversation.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fixture, newUser, owner, pane, screenshot, signIn, timelineItem, until } from "./harness.mjs";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 // No demo workflow: the only one that runs is the one made here.
 const f = fixture(before, after, { workflows: false });
@@ -129,6 +134,34 @@ test("an AI agent answers from the knowledge, then hands a contact who asks for 
   await option.waitFor();
   assert.match(await option.innerText(), /Ava\s*\(AI agent\)[\s\S]*Online/);
   await page.keyboard.press("Escape");
+  u.assertClean();
+  await u.close();
+});
+
+// In French and dark, with the form open: every string translated and no
+// serious or critical axe violation; a bad value is shown next to its field.
+test("the AI agents page in French has every string, no serious accessibility violation, and field errors", async () => {
+  const s = f.server;
+  const ow = owner(s);
+  const u = await newUser(f.browser, { name: "owner-fr", theme: "dark", lang: "fr" });
+  const { page } = u;
+  u.allow(422, /^\/api\/v1\/ai\/agents$/);
+  await signIn(page, s.url, ow.email, ow.password, "/settings/ai-agents");
+  await page.getByTestId("settings-ai-agents").waitFor();
+  await page.getByTestId("ai-agent-new").click();
+  const form = page.getByTestId("ai-agent-form");
+  await form.getByTestId("ai-agent-all-sources").uncheck();
+  await form.getByTestId("ai-agent-save").click(); // no name
+  await form.getByRole("alert").filter({ hasText: /name|nom/i }).waitFor();
+  await until(async () => (await page.locator(".animate-pulse").count()) === 0, { what: "lists loaded" });
+  assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
+  await page.evaluate(axeSource);
+  const serious = await page.evaluate(() =>
+    window.axe
+      .run(document, { resultTypes: ["violations"] })
+      .then((r) => r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.html.slice(0, 120)).join(" | ")}`)),
+  );
+  assert.deepEqual(serious, [], "axe on /settings/ai-agents");
   u.assertClean();
   await u.close();
 });
