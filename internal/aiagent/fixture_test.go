@@ -111,6 +111,9 @@ func (f *fixture) start() {
 		go func() { run(ctx); f.done <- struct{}{} }()
 	}
 	f.t.Cleanup(f.stop)
+	// A consumer that has no cursor yet starts at the log's newest event
+	// on its first pass: let that pass happen before the test writes.
+	f.idle()
 }
 
 // stop ends the engines, as a node's shutdown does.

@@ -2,6 +2,7 @@ package aiagent_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,12 +25,20 @@ func TestExactlyOnceAcrossRestarts(t *testing.T) {
 			t.Fatalf("sent %q", out)
 		}
 
+		c2 := f.converse(a.ID, "+15551101", "How long does delivery take in Europe?")
+
+		// Both contacts write while the node is down; their turns run side
+		// by side when it is back.
 		f.stop()
 		f.write("+15551100", "How long does delivery take in Europe?")
+		f.write("+15551101", "How do I reset my password?")
 		f.start()
 		f.idle()
 		if out := f.outTexts(c); len(out) != 2 {
 			t.Fatalf("after a restart: sent %q", out)
+		}
+		if out := f.outTexts(c2); len(out) != 2 || !strings.HasPrefix(out[1], "Reset your password:") {
+			t.Fatalf("after a restart, the second conversation: sent %q", out)
 		}
 		f.stop()
 		f.start()

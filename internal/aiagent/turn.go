@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/ai"
@@ -112,15 +113,30 @@ const turnBatch = 8
 
 // Pass runs the turns that are due, oldest first, and returns when the
 // next falls due: a leased turn whose node died is taken again once its
-// lease ends.
+// lease ends. A batch's conversations run side by side (a model call takes
+// seconds; one workspace's slow provider must not hold the others back),
+// each conversation's turns in order.
 func (s *Service) Pass(ctx context.Context) (time.Time, error) {
 	now := s.db.Now()
-	var ids []int64
+	type claimed struct{ id, conversationID int64 }
+	var batch []claimed
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		var err error
-		ids, err = db.QueryIDs(ctx, tx, `SELECT id FROM ai_agent_turns WHERE status = 'pending' AND lease_until <= ? ORDER BY id LIMIT ?`, now, turnBatch)
-		if err != nil || len(ids) == 0 {
+		batch = batch[:0]
+		rows, err := tx.Query(ctx, `SELECT id, conversation_id FROM ai_agent_turns WHERE status = 'pending' AND lease_until <= ? ORDER BY id LIMIT ?`, now, turnBatch)
+		if err != nil {
 			return err
+		}
+		list, err := db.Collect(rows, func(r *sql.Rows) (claimed, error) {
+			var c claimed
+			return c, r.Scan(&c.id, &c.conversationID)
+		})
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		batch = list
+		ids := make([]int64, len(list))
+		for i, c := range list {
+			ids[i] = c.id
 		}
 		in, args := db.In(ids)
 		_, err = tx.Exec(ctx, `UPDATE ai_agent_turns SET lease_until = ?, attempts = attempts + 1 WHERE id IN `+in,
@@ -130,15 +146,31 @@ func (s *Service) Pass(ctx context.Context) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("aiagent: claim turns: %w", err)
 	}
-	for _, id := range ids {
-		if err := s.runTurn(ctx, id); err != nil {
-			if ctx.Err() != nil {
-				return time.Time{}, ctx.Err()
-			}
-			s.log.Error("aiagent: turn failed; it runs again when its lease ends", "turn", id, "err", err)
+	var order []int64
+	byConv := map[int64][]int64{}
+	for _, c := range batch {
+		if _, ok := byConv[c.conversationID]; !ok {
+			order = append(order, c.conversationID)
 		}
+		byConv[c.conversationID] = append(byConv[c.conversationID], c.id)
 	}
-	if len(ids) == turnBatch {
+	var wg sync.WaitGroup
+	for _, conv := range order {
+		wg.Add(1)
+		go func(ids []int64) {
+			defer wg.Done()
+			for _, id := range ids {
+				if err := s.runTurn(ctx, id); err != nil && ctx.Err() == nil {
+					s.log.Error("aiagent: turn failed; it runs again when its lease ends", "turn", id, "err", err)
+				}
+			}
+		}(byConv[conv])
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return time.Time{}, ctx.Err()
+	}
+	if len(batch) == turnBatch {
 		return s.db.Clock().Now(), nil
 	}
 	var next int64
