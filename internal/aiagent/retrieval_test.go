@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/aiagent"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -164,6 +166,21 @@ func TestHumanTakesOver(t *testing.T) {
 		f.say("+15550500", "How long does delivery take in Europe?")
 		if out := f.outTexts(c); len(out) != 1 {
 			t.Fatalf("the agent answered after a person was assigned: %q", out)
+		}
+
+		// A person replies in a conversation still assigned to the agent:
+		// the agent stays out of it from then on.
+		c = f.converse(a.ID, "+15550501", "How do I reset my password?")
+		if _, err := f.conv.Send(t.Context(), access.System(f.ws), c, conversation.SendInput{Text: "Ana here, let me help.",
+			Sender: conversation.SourceUser, UserID: f.ana}); err != nil {
+			t.Fatal(err)
+		}
+		f.say("+15550501", "How long does delivery take in Europe?")
+		if out := f.outTexts(c); len(out) != 2 || out[1] != "Ana here, let me help." {
+			t.Fatalf("the agent answered after a person replied: %q", out)
+		}
+		if turn := f.lastTurn(c); turn["outcome"] != aiagent.OutcomeAnswered {
+			t.Fatalf("a skipped turn wrote a timeline entry: %v", turn)
 		}
 	})
 }
