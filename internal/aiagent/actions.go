@@ -194,10 +194,10 @@ func (x *applier) fieldExists(field string) (bool, error) {
 	return n > 0, err
 }
 
-// handOver gives the conversation to the agent's hand-over team or
-// person (none: it is left unassigned) with a summary comment.
+// handOver gives the conversation to h's person or team (the agent's
+// hand-over settings, which apply sets; none: it is left unassigned)
+// with a summary comment.
 func (x *applier) handOver(h *Handover) error {
-	h.TeamID, h.UserID = x.t.agent.HandoverTeamID, x.t.agent.HandoverUserID
 	if err := x.transfer(h); err != nil {
 		return err
 	}

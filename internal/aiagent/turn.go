@@ -387,12 +387,27 @@ func (s *Service) apply(ctx context.Context, t turn, res Result) error {
 				out.Handover = &Handover{Rule: RuleNoAnswer, Reason: "none of what the AI agent tried could be done"}
 			}
 			if out.Handover != nil && !x.closedOrGone {
-				if err := x.handOver(out.Handover); err != nil {
+				// The timeline says why first, then the hand-over itself
+				// (the comment, the unassignment, routing's assignment).
+				h := out.Handover
+				h.TeamID, h.UserID = t.agent.HandoverTeamID, t.agent.HandoverUserID
+				if h.Summary == "" {
+					h.Summary = summarize(t, out)
+				}
+				out.Outcome = OutcomeHandedOver
+				if err := s.timeline(ctx, tx, t, out); err != nil {
 					return err
 				}
+				if err := x.handOver(h); err != nil {
+					return err
+				}
+				return s.markDone(ctx, tx, t, out)
 			}
 			out.Outcome = x.outcome()
-			return s.finish(ctx, tx, t, out)
+			if err := s.timeline(ctx, tx, t, out); err != nil {
+				return err
+			}
+			return s.markDone(ctx, tx, t, out)
 		})
 		var skip skipErr
 		switch {
@@ -416,20 +431,21 @@ type skipErr string
 
 func (e skipErr) Error() string { return "aiagent: turn skipped: " + string(e) }
 
-// finish marks the turn done and appends its timeline event.
-func (s *Service) finish(ctx context.Context, tx *db.Tx, t turn, res Result) error {
-	if res.Actions == nil {
-		res.Actions = []ActionResult{}
-	}
-	if res.Passages == nil {
-		res.Passages = []Passage{}
-	}
-	js, err := json.Marshal(res)
+// markDone marks the turn done with its result (the run history).
+func (s *Service) markDone(ctx context.Context, tx *db.Tx, t turn, res Result) error {
+	js, err := json.Marshal(normal(res))
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE ai_agent_turns SET status = 'done', outcome = ?, result = ?, done_at = ? WHERE id = ?`,
-		res.Outcome, string(js), tx.Now(), t.id); err != nil {
+	_, err = tx.Exec(ctx, `UPDATE ai_agent_turns SET status = 'done', outcome = ?, result = ?, done_at = ? WHERE id = ?`,
+		res.Outcome, string(js), tx.Now(), t.id)
+	return err
+}
+
+// timeline appends the turn's ai_agent.turn event to the conversation.
+func (s *Service) timeline(ctx context.Context, tx *db.Tx, t turn, res Result) error {
+	js, err := json.Marshal(normal(res))
+	if err != nil {
 		return err
 	}
 	payload := map[string]any{}
@@ -442,4 +458,15 @@ func (s *Service) finish(ctx context.Context, tx *db.Tx, t turn, res Result) err
 	_, err = event.Append(ctx, tx, event.New{WorkspaceID: t.workspaceID, Type: event.AIAgentTurn,
 		ConversationID: t.conversationID, ContactID: t.conv.ContactID, Payload: payload})
 	return err
+}
+
+// normal gives a result empty lists rather than nulls.
+func normal(res Result) Result {
+	if res.Actions == nil {
+		res.Actions = []ActionResult{}
+	}
+	if res.Passages == nil {
+		res.Passages = []Passage{}
+	}
+	return res
 }
