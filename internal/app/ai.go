@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/switchboard-chat/switchboard/internal/ai"
+	"github.com/switchboard-chat/switchboard/internal/aiagent"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
 
@@ -33,4 +34,13 @@ func (a *App) workflowClassifier() workflow.Classifier {
 		return nil
 	}
 	return aiClassifier{a.AI}
+}
+
+// wireAIAgents builds the AI agents (issue 15 §3): the consumer that turns
+// inbound messages of their conversations into turns, and the turn runner
+// among the node's timed work.
+func (a *App) wireAIAgents() {
+	a.AIAgents = aiagent.New(a.DB, aiagent.Options{AI: a.AI, Knowledge: a.Knowledge, Router: a.Routing, Windows: a.Channels})
+	a.AIAgents.Register(a.Due)
+	a.engines = append(a.engines, a.AIAgents.NewConsumer(a.Hub, a.Background).Run)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/ai"
+	"github.com/switchboard-chat/switchboard/internal/aiagent"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/clock"
@@ -119,6 +120,9 @@ type App struct {
 	Snippets  *snippet.Service
 	Knowledge *knowledge.Service
 	AI        *ai.Service
+	// AIAgents are the AI agent members and the engines that run their
+	// turns (docs/ai.md).
+	AIAgents *aiagent.Service
 	// Webhooks manages the outgoing webhook endpoints and deliveries.
 	Webhooks *webhook.Service
 	Media    *media.Store // nil: the node stores no media
@@ -187,6 +191,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Reports = report.New(d, report.Options{})
 	a.engines = append(a.engines, a.Reports.NewConsumer(a.Hub, a.Background).Run)
 	a.Metrics.Register(a.Routing.Collector())
+	a.wireAIAgents()
 	a.wireWorkflows()
 	a.wireWebhooks()
 	if err := a.wireChannels(ctx); err != nil {

@@ -63,6 +63,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		Reports:          a.Reports,
 		Snippets:         a.Snippets,
 		AI:               a.AI,
+		AIAgents:         a.AIAgents,
 		Knowledge:        a.Knowledge,
 		OutgoingWebhooks: a.Webhooks,
 		Media:            a.Media,

@@ -52,6 +52,10 @@ const (
 	WorkflowStep       Type = "workflow.step"
 	WorkflowRunEnded   Type = "workflow.run.ended"
 
+	// AI agents: one turn of an AI agent on a conversation (what it read,
+	// retrieved, did or refused, and why it handed over), in its timeline.
+	AIAgentTurn Type = "ai_agent.turn"
+
 	// Outgoing webhooks: an endpoint was disabled (410 Gone, or failing
 	// for 24 hours); the notification consumer tells the owners.
 	WebhookDisabled Type = "webhook.disabled"
@@ -63,7 +67,7 @@ var Types = []Type{
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
 	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
-	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded, WebhookDisabled,
+	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded, WebhookDisabled, AIAgentTurn,
 }
 
 // Event is one entry of the log.

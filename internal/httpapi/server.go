@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/ai"
+	"github.com/switchboard-chat/switchboard/internal/aiagent"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/contact"
@@ -54,6 +55,9 @@ type Deps struct {
 	// AI holds the AI settings, usage and intents (nil: the AI routes
 	// answer 404).
 	AI *ai.Service
+	// AIAgents are the workspace's AI agents (nil: their routes answer
+	// 404).
+	AIAgents *aiagent.Service
 	// Media stores uploaded attachments (nil: the media routes answer 404).
 	Media *media.Store
 	// PublicURL is the node's address as integrators reach it (e.g.

@@ -101,6 +101,24 @@ func (s *Service) Assign(ctx context.Context, req Request) (Result, error) {
 	return res, nil
 }
 
+// AssignTx is Assign inside the caller's transaction: an AI agent hands a
+// conversation over in the transaction that records its turn, so the
+// hand-over, its comment and the turn commit together or not at all.
+func (s *Service) AssignTx(ctx context.Context, tx *db.Tx, req Request) (Result, error) {
+	if err := s.validate(&req); err != nil {
+		return Result{}, err
+	}
+	st, err := loadSettings(ctx, tx, req.WorkspaceID)
+	if err != nil {
+		return Result{}, err
+	}
+	if req.Strategy == "" {
+		req.Strategy = st.strategy
+	}
+	res, err := s.assignTx(ctx, tx, req, st, s.nowMs())
+	return res, wrap("assign", err)
+}
+
 func (s *Service) validate(req *Request) error {
 	switch req.Target {
 	case TargetUser:

@@ -10,6 +10,9 @@ import (
 // skipDeactivated is why a deactivated user is passed over.
 const skipDeactivated = "deactivated"
 
+// KindAIAgent is the users.kind of an AI agent member (internal/aiagent).
+const KindAIAgent = "ai_agent"
+
 // Availabilities of a user.
 const (
 	Online  = "online"
@@ -27,6 +30,7 @@ type candidate struct {
 	open         int
 	hasRow       bool // routing_agents has their row (a claim need not create it)
 	deactivated  bool // the user may not work: never chosen, by hand or by strategy
+	aiAgent      bool // an AI agent member: always available, no capacity
 }
 
 // availability is online or busy while a device was seen within the
@@ -41,16 +45,18 @@ func (c candidate) availability(now int64, st settings) string {
 }
 
 const candidateColumns = `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.last_assigned_at, 0), COALESCE(a.capacity, -1),
-	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END, u.deactivated_at,
+	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END, u.deactivated_at, u.kind,
 	CASE WHEN ? = 1 OR COALESCE(a.capacity, ?) > 0
 		THEN (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status <> 'closed') ELSE -1 END
 	FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id `
 
 // Three fixed queries rather than one built per call: SQLite keeps each
-// prepared on the writer.
+// prepared on the writer. A team's or the workspace's pool holds people
+// only: an AI agent takes a conversation only when a request names it, so
+// human queues never drain into it.
 const (
-	candidatesOfTeam      = candidateColumns + `WHERE u.workspace_id = ? AND u.id IN (SELECT user_id FROM team_members WHERE team_id = ?) ORDER BY u.id`
-	candidatesOfWorkspace = candidateColumns + `WHERE u.workspace_id = ? ORDER BY u.id`
+	candidatesOfTeam      = candidateColumns + `WHERE u.workspace_id = ? AND u.kind = 'human' AND u.id IN (SELECT user_id FROM team_members WHERE team_id = ?) ORDER BY u.id`
+	candidatesOfWorkspace = candidateColumns + `WHERE u.workspace_id = ? AND u.kind = 'human' ORDER BY u.id`
 	candidateUser         = candidateColumns + `WHERE u.workspace_id = ? AND u.id = ?`
 )
 
@@ -59,7 +65,7 @@ const (
 // Open conversations are counted only where a limit or the strategy needs
 // them (open is -1 otherwise): with unlimited capacity, round robin and
 // longest idle never read them, and counting is most of a claim's cost.
-func loadCandidates(ctx context.Context, q db.Querier, j job, st settings) ([]candidate, error) {
+func loadCandidates(ctx context.Context, q db.Querier, j job, st settings, now int64) ([]candidate, error) {
 	all := boolInt(j.strategy == LeastOpen || j.maxOpen > 0 || j.userID != 0)
 	query, args := candidatesOfWorkspace, []any{all, st.capacity, j.workspaceID}
 	switch {
@@ -78,10 +84,16 @@ func loadCandidates(ctx context.Context, q db.Querier, j job, st settings) ([]ca
 		var c candidate
 		var override, hasRow int
 		var deactivated int64
-		if err := rows.Scan(&c.id, &c.status, &c.lastSeen, &c.lastAssigned, &override, &hasRow, &deactivated, &c.open); err != nil {
+		var kind string
+		if err := rows.Scan(&c.id, &c.status, &c.lastSeen, &c.lastAssigned, &override, &hasRow, &deactivated, &kind, &c.open); err != nil {
 			return nil, fmt.Errorf("candidates: %w", err)
 		}
 		c.capacity, c.hasRow, c.deactivated = effectiveCapacity(override, st), hasRow == 1, deactivated != 0
+		if kind == KindAIAgent {
+			// An AI agent has no device and answers any number of
+			// conversations: always online, never at capacity.
+			c.aiAgent, c.status, c.lastSeen, c.capacity = true, Online, now, 0
+		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -110,7 +122,7 @@ func (j job) filter(c candidate, now int64, st settings) string {
 	if c.capacity > 0 && c.open >= c.capacity {
 		return fmt.Sprintf("at capacity (%d/%d open)", c.open, c.capacity)
 	}
-	if j.maxOpen > 0 && c.open >= j.maxOpen {
+	if j.maxOpen > 0 && c.open >= j.maxOpen && !c.aiAgent {
 		return fmt.Sprintf("has %d open, the limit is below %d", c.open, j.maxOpen)
 	}
 	return ""

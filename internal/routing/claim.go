@@ -15,7 +15,7 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 	if j.auto && j.userID == 0 {
 		reason.Strategy = j.strategy
 	}
-	cands, err := loadCandidates(ctx, tx, j, st)
+	cands, err := loadCandidates(ctx, tx, j, st, now)
 	if err != nil {
 		return false, 0, reason, err
 	}
@@ -119,6 +119,9 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c candidate, st s
 		return false, "", fmt.Errorf("lock agent %d: %w", c.id, err)
 	}
 	fresh.capacity, fresh.deactivated = effectiveCapacity(override, st), deactivated != 0
+	if c.aiAgent {
+		fresh.status, fresh.lastSeen, fresh.capacity = Online, now, 0
+	}
 	if fresh.capacity > 0 || c.open >= 0 {
 		var err error
 		if fresh.open, err = openCount(ctx, tx, c.id); err != nil {

@@ -172,7 +172,7 @@ func (s *Service) presences(ctx context.Context, workspaceID, userID int64, req 
 	}
 	query := `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.capacity, -1),
 		(SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status <> 'closed'),
-		(SELECT COUNT(*) FROM routing_devices d WHERE d.user_id = u.id)
+		(SELECT COUNT(*) FROM routing_devices d WHERE d.user_id = u.id), u.kind
 		FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id WHERE u.workspace_id = ?`
 	args := []any{workspaceID}
 	if userID != 0 {
@@ -193,11 +193,16 @@ func (s *Service) presences(ctx context.Context, workspaceID, userID int64, req 
 		var c candidate
 		var override int
 		var p Presence
-		if err := rows.Scan(&c.id, &c.status, &c.lastSeen, &override, &c.open, &p.Devices); err != nil {
+		var kind string
+		if err := rows.Scan(&c.id, &c.status, &c.lastSeen, &override, &c.open, &p.Devices, &kind); err != nil {
 			return nil, wrap("presence", err)
 		}
 		p.UserID, p.Status, p.Availability, p.LastSeenAt = c.id, c.status, c.availability(now, st), db.Time(c.lastSeen)
 		p.Open, p.Capacity = c.open, effectiveCapacity(override, st)
+		if kind == KindAIAgent {
+			// Always available and without capacity, as routing treats it.
+			p.Status, p.Availability, p.Capacity = Online, Online, 0
+		}
 		if override >= 0 {
 			p.CapacityOverride = &override
 		}

@@ -75,8 +75,8 @@ func TestUsersBeforeAccountsKeepWorking(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := []User{
-				{ID: 10, WorkspaceID: 1, Email: "ana@acme.io", Name: "Ana", Role: RoleOwner, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(2000)},
-				{ID: 11, WorkspaceID: 1, Email: "bob@acme.io", Name: "Bob", Role: RoleAgent, Status: "online", TeamIDs: []int64{5}, CreatedAt: db.Time(3000)},
+				{ID: 10, WorkspaceID: 1, Email: "ana@acme.io", Name: "Ana", Role: RoleOwner, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(2000), Kind: KindHuman},
+				{ID: 11, WorkspaceID: 1, Email: "bob@acme.io", Name: "Bob", Role: RoleAgent, Status: "online", TeamIDs: []int64{5}, CreatedAt: db.Time(3000), Kind: KindHuman},
 			}
 			if !reflect.DeepEqual(users, want) {
 				t.Fatalf("users after migrating = %+v; want %+v", users, want)

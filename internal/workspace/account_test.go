@@ -71,7 +71,7 @@ func TestAddingSomeoneFromAnotherWorkspaceLeaksNothing(t *testing.T) {
 		ctx := context.Background()
 		f := newTwoWorkspaces(t, d)
 		want := User{ID: f.inBeta.ID, WorkspaceID: f.beta.ID, Email: "ana@acme.io", Name: "Ana B", Role: RoleManager, Status: "online",
-			TeamIDs: []int64{}, CreatedAt: f.inBeta.CreatedAt}
+			TeamIDs: []int64{}, CreatedAt: f.inBeta.CreatedAt, Kind: KindHuman}
 		if !reflect.DeepEqual(f.inBeta, want) {
 			t.Fatalf("created %+v; want %+v", f.inBeta, want)
 		}

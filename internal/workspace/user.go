@@ -40,7 +40,16 @@ type User struct {
 	DeactivatedAt time.Time `json:"deactivated_at,omitzero"`
 	// Permissions override the role's for this user; null: the role's apply.
 	Permissions *access.Permissions `json:"permissions"`
+	// Kind is human, or ai_agent for an AI agent member (internal/aiagent),
+	// which has no account or email and never signs in.
+	Kind string `json:"kind"`
 }
+
+// Kinds of member.
+const (
+	KindHuman   = "human"
+	KindAIAgent = "ai_agent"
+)
 
 // NewUser is what creating a user takes.
 type NewUser struct {
@@ -92,7 +101,7 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 			return User{}, err
 		}
 	}
-	u := User{WorkspaceID: workspaceID, Email: in.Email, Name: strings.TrimSpace(in.Name), Role: in.Role, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(s.db.Now())}
+	u := User{WorkspaceID: workspaceID, Email: in.Email, Name: strings.TrimSpace(in.Name), Role: in.Role, Status: "online", TeamIDs: []int64{}, CreatedAt: db.Time(s.db.Now()), Kind: KindHuman}
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var account int64
 		err := tx.QueryRow(ctx, `SELECT id FROM accounts WHERE lower(email) = ?`, u.Email).Scan(&account)
@@ -116,13 +125,13 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 }
 
 // userColumns read a user; the email is their account's.
-const userColumns = `id, workspace_id, (SELECT email FROM accounts a WHERE a.id = users.account_id), name, role, status, created_at, deactivated_at, permissions`
+const userColumns = `id, workspace_id, COALESCE((SELECT email FROM accounts a WHERE a.id = users.account_id), ''), name, role, status, created_at, deactivated_at, permissions, kind`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created, deactivated int64
 	var perms *string
-	err := row.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &u.Role, &u.Status, &created, &deactivated, &perms)
+	err := row.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &u.Role, &u.Status, &created, &deactivated, &perms, &u.Kind)
 	u.CreatedAt, u.DeactivatedAt = db.Time(created), db.Time(deactivated)
 	u.Permissions = userPermissions(perms)
 	u.TeamIDs = []int64{}

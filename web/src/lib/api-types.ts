@@ -21,6 +21,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's AI agents, by name
+         * @description Not paged. An AI agent's id is its member id: the assignee_id of the conversations assigned to it.
+         */
+        get: operations["listAIAgents"];
+        put?: never;
+        /**
+         * Add an AI agent
+         * @description Adds a member of kind ai_agent (no account: it never signs in) that conversations can be assigned to. source_ids: the knowledge sources it may search (0 for the articles written in the app); left out, every source. actions: any of reply, ask_field, tags, lifecycle, assign, close (default reply); hand-over is always allowed. Hand-over rules: max_turns answers without resolution (0: no limit, default 5), min_confidence of retrieval (0–1, default 0.5), topics (keywords one of which a message must hold; empty: any); it hands over to handover_team_id's queue or handover_user_id, else leaves the conversation unassigned. See docs/ai.md.
+         */
+        post: operations["createAIAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/agents/{agentID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An AI agent */
+        get: operations["getAIAgent"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an AI agent
+         * @description Its member is deactivated (its messages keep naming it) and its open conversations are left unassigned in their team.
+         */
+        delete: operations["deleteAIAgent"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an AI agent
+         * @description Fields left out are unchanged; all_sources true lets it search every source again. enabled false makes it hand over every message it receives.
+         */
+        patch: operations["updateAIAgent"];
+        trace?: never;
+    };
+    "/api/v1/ai/agents/{agentID}/turns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An AI agent's run history
+         * @description Its latest turns, newest first: for each inbound message, what it read (redacted), the passages it retrieved and their confidence, the actions it took or was refused and why, and why it handed over.
+         */
+        get: operations["listAIAgentTurns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ai/settings": {
         parameters: {
             query?: never;
@@ -3279,6 +3348,10 @@ export interface components {
             ok: boolean;
             reply: string;
         };
+        AiTokenUsage: {
+            completion_tokens: number;
+            prompt_tokens: number;
+        };
         AiUsage: {
             /** Format: int64 */
             calls: number;
@@ -3293,6 +3366,90 @@ export interface components {
             remaining: number;
             /** Format: int64 */
             total_tokens: number;
+        };
+        AiagentActionResult: {
+            args?: {
+                [key: string]: unknown;
+            };
+            name: string;
+            reason?: string;
+            status: string;
+        };
+        AiagentAgent: {
+            actions: string[];
+            /** Format: date-time */
+            created_at: string;
+            enabled: boolean;
+            /** Format: int64 */
+            handover_team_id: number;
+            /** Format: int64 */
+            handover_user_id: number;
+            /** Format: int64 */
+            id: number;
+            instructions: string;
+            max_turns: number;
+            min_confidence: number;
+            name: string;
+            source_ids: number[];
+            tone: string;
+            topics: string[];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AiagentAgentList: {
+            data: components["schemas"]["AiagentAgent"][];
+            next_cursor: string;
+        };
+        AiagentHandover: {
+            queued?: boolean;
+            reason: string;
+            rule: string;
+            summary: string;
+            /** Format: int64 */
+            team_id?: number;
+            /** Format: int64 */
+            user_id?: number;
+        };
+        AiagentPassage: {
+            /** Format: int64 */
+            article_id: number;
+            match: number;
+            title: string;
+        };
+        AiagentResult: {
+            actions: components["schemas"]["AiagentActionResult"][];
+            asked_field?: string;
+            confidence?: components["schemas"]["KnowledgeConfidence"];
+            error?: string;
+            handover?: components["schemas"]["AiagentHandover"];
+            message: string;
+            mode: string;
+            model?: string;
+            outcome: string;
+            passages: components["schemas"]["AiagentPassage"][];
+            query?: string;
+            skipped?: string;
+            usage?: components["schemas"]["AiTokenUsage"];
+        };
+        AiagentTurnRecord: {
+            attempts: number;
+            /** Format: int64 */
+            conversation_id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            done_at?: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            message_id: number;
+            outcome: string;
+            result: components["schemas"]["AiagentResult"];
+            status: string;
+        };
+        AiagentTurnRecordList: {
+            data: components["schemas"]["AiagentTurnRecord"][];
+            next_cursor: string;
         };
         ApperrDetail: {
             field?: string;
@@ -4805,6 +4962,7 @@ export interface components {
             email: string;
             /** Format: int64 */
             id: number;
+            kind: string;
             name: string;
             /** @description this user's own permissions, overriding their role's; null when their role's apply */
             permissions?: components["schemas"]["AccessPermissions"];
@@ -4845,6 +5003,454 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    listAIAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiagentAgentList"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createAIAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    actions?: string[];
+                    all_sources?: boolean;
+                    enabled?: boolean;
+                    /** Format: int64 */
+                    handover_team_id?: number;
+                    /** Format: int64 */
+                    handover_user_id?: number;
+                    instructions?: string;
+                    max_turns?: number;
+                    min_confidence?: number;
+                    name: string;
+                    source_ids?: number[];
+                    tone?: string;
+                    topics?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiagentAgent"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAIAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiagentAgent"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteAIAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateAIAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    actions?: string[];
+                    all_sources?: boolean;
+                    enabled?: boolean;
+                    /** Format: int64 */
+                    handover_team_id?: number;
+                    /** Format: int64 */
+                    handover_user_id?: number;
+                    instructions?: string;
+                    max_turns?: number;
+                    min_confidence?: number;
+                    name?: string;
+                    source_ids?: number[];
+                    tone?: string;
+                    topics?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiagentAgent"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listAIAgentTurns: {
+        parameters: {
+            query?: {
+                /** @description Only the turns of this conversation */
+                conversation_id?: number;
+                /** @description 1–100, default 50 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                agentID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiagentTurnRecordList"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

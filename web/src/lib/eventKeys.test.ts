@@ -32,6 +32,7 @@ const table: [string, Key[]][] = [
   ["webhook.disabled", [qk.notifications]],
   ["workflow.run.started", [qk.conversationEvents(conv)]],
   ["workflow.step", [qk.conversationEvents(conv)]],
+  ["ai_agent.turn", [qk.conversationEvents(conv)]],
   ["workflow.run.ended", [qk.conversationEvents(conv)]],
   ["contact.created", [qk.contact(contact), qk.conversations, qk.contacts]],
   ["contact.updated", [qk.contact(contact), qk.conversations, qk.contacts]],

@@ -42,6 +42,7 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "workflow.run.started":
     case "workflow.step":
     case "workflow.run.ended":
+    case "ai_agent.turn":
       if (conv) keys.push(qk.conversationEvents(conv));
       break;
     case "contact.created":

@@ -33,3 +33,7 @@ export type AiUsage = S["AiUsage"];
 export type AiTestResult = S["AiTestResult"];
 export type AiIntent = S["AiIntent"];
 export type AiClassification = S["AiClassification"];
+// AI agents (issue 15 §3): members conversations can be assigned to.
+export type AiAgent = S["AiagentAgent"];
+export type AiAgentTurn = S["AiagentTurnRecord"];
+export type KnowledgeSource = S["KnowledgeSource"];

@@ -22,5 +22,6 @@ export const sections: Section[] = [
   { path: "snippets", label: "settings.nav.snippets", Page: lazy(() => import("./snippets/SnippetsSettings")) },
   { path: "webhooks", label: "settingsWebhooks.title", Page: lazy(() => import("./webhooks/WebhooksSettings")) },
   { path: "ai", label: "settingsAi.nav", Page: lazy(() => import("./ai/AiSettings")) },
+  { path: "ai-agents", label: "settingsAiAgents.nav", Page: lazy(() => import("./aiagents/AiAgentsSettings")) },
   { path: "tokens", label: "settings.nav.tokens", Page: lazy(() => import("./tokens/TokensSettings")), ownersOnly: true },
 ];

@@ -193,6 +193,7 @@ export function AssignPopover({
                       <span className="min-w-0 flex-1">
                         <span className="block truncate">
                           {u.name} {u.id === me.user?.id && <span className="text-muted">{t("conversation.assign.me")}</span>}
+                          {u.kind === "ai_agent" && <span className="text-muted">{t("conversation.assign.aiAgent")}</span>}
                         </span>
                         <span className="text-muted flex items-center gap-1 text-xs">
                           <span className={"inline-block h-2 w-2 rounded-full " + availabilityClass(avail)} aria-hidden="true" />

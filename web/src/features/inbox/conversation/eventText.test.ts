@@ -100,4 +100,20 @@ describe("event sentences", () => {
   it("replaces ids in the server's reasons", () => {
     expect(humanize("user 2 does not qualify; user 99 too", names)).toBe("Ana does not qualify; user 99 too");
   });
+
+  it("says what an AI agent's turn did, what it refused and why it handed over", () => {
+    const answered = say("ai_agent.turn", {
+      agent_id: 9, agent_name: "Sam", outcome: "answered", mode: "retrieval", confidence: { score: 0.75 },
+      passages: [{ title: "Reset your password", match: 0.75 }], actions: [{ name: "reply", status: "done" }],
+    });
+    expect(answered.text).toBe("Sam (AI agent) answered from “Reset your password”");
+    expect(answered.details).toEqual(["retrieval mode (no model), best match 0.75"]);
+    const handed = say("ai_agent.turn", {
+      agent_name: "Sam", outcome: "handed_over", mode: "model", model: "gpt-x", passages: [],
+      actions: [{ name: "close", status: "refused", reason: "the AI agent is not allowed to close" }],
+      handover: { rule: "human_requested", reason: "the contact asked for a person (\"human\")", summary: "Wants a refund." },
+    });
+    expect(handed.text).toBe('Sam (AI agent) handed over: the contact asked for a person ("human")');
+    expect(handed.details).toEqual(["model gpt-x", "Refused close: the AI agent is not allowed to close"]);
+  });
 });

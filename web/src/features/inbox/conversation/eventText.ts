@@ -153,6 +153,41 @@ export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventTex
       if (p.status === "stopped") return { text: k("runStopped", { workflow }), details };
       return { text: k("runEnded", { workflow, status: String(p.status ?? "") }), details };
     }
+    case "ai_agent.turn":
+      return describeAiTurn(p, k, user(p.agent_id), details);
   }
   return { text: k("other", { type: e.type }), details };
+}
+
+/** describeAiTurn says what an AI agent's turn did and why it handed over
+ * (internal/aiagent's Result): the passages it used, each action done or
+ * refused with the reason, the error of a model that failed. */
+function describeAiTurn(p: Payload, k: (key: string, opts?: Record<string, unknown>) => string, fallback: string, details: string[]): EventText {
+  const agent = str(p.agent_name) ?? fallback;
+  const passages = Array.isArray(p.passages) ? (p.passages as { title?: string; match?: number }[]) : [];
+  const actions = Array.isArray(p.actions) ? (p.actions as { name?: string; status?: string; reason?: string }[]) : [];
+  const handover = (p.handover && typeof p.handover === "object" ? p.handover : undefined) as { reason?: string } | undefined;
+  const conf = (p.confidence && typeof p.confidence === "object" ? p.confidence : undefined) as { score?: number } | undefined;
+  const mode = str(p.mode) === "model" ? k("aiModeModel", { model: str(p.model) ?? "" }) : k("aiModeRetrieval");
+  details.push(conf && typeof conf.score === "number" ? k("aiMatch", { mode, score: conf.score.toFixed(2) }) : mode);
+  for (const a of actions) {
+    if (a.status === "refused") details.push(k("aiRefused", { action: a.name ?? "?", reason: a.reason ?? "" }));
+  }
+  if (str(p.error)) details.push(k("aiError", { error: p.error }));
+  switch (str(p.outcome)) {
+    case "answered":
+      return { text: passages.length ? k("aiAnswered", { agent, title: passages[0]?.title ?? "" }) : k("aiReplied", { agent }), details };
+    case "clarified":
+      return { text: k("aiClarified", { agent }), details };
+    case "asked":
+      return { text: k("aiAsked", { agent, field: str(p.asked_field) ?? "" }), details };
+    case "handed_over":
+      // The summary is in the agent's comment beside it, for the person.
+      return { text: k("aiHandedOver", { agent, reason: handover?.reason ?? "" }), details };
+    case "closed":
+      return { text: k("aiClosed", { agent }), details };
+    case "skipped":
+      return { text: k("aiSkipped", { agent, why: str(p.skipped) ?? "" }), details: [] };
+  }
+  return { text: k("aiActed", { agent }), details };
 }
