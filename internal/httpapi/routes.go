@@ -227,6 +227,7 @@ func (s *Server) table() []Route {
 	routes = append(routes, s.webhookRoutes()...)
 	// The AI settings and intents (ai.go).
 	routes = append(routes, s.aiRoutes()...)
+	routes = append(routes, s.aiHelpRoutes()...)
 	// Channel webhooks, mounted from the providers' registry, authenticate
 	// with the channel's own credentials.
 	for _, wh := range s.deps.Webhooks {
