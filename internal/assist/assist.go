@@ -74,7 +74,7 @@ const (
 // workspace that has none.
 func errNotConfigured(what string) error {
 	return apperr.WithCode(apperr.KindConflict, CodeNotConfigured,
-		what+" needs an AI model, and this workspace has none: an owner or a manager can set one in Settings › AI")
+		what+" needs an AI model, and this workspace has none: an owner or a manager can set one in Settings → AI")
 }
 
 // chatModel returns the workspace's model when it has a chat model.
@@ -101,7 +101,7 @@ func modelError(ctx context.Context, err error) error {
 		return err
 	case errors.Is(err, ai.ErrBudgetExhausted):
 		return &apperr.Error{Kind: apperr.KindConflict, Code: CodeBudgetExhausted, Err: err,
-			Message: "this month's AI token budget is spent: AI help is back next month, or when an owner or a manager raises the budget in Settings › AI"}
+			Message: "this month's AI token budget is spent: AI help is back next month, or when an owner or a manager raises the budget in Settings → AI"}
 	case errors.Is(err, ai.ErrNoModel):
 		return errNotConfigured("this")
 	case errors.As(err, &pe):
@@ -112,5 +112,5 @@ func modelError(ctx context.Context, err error) error {
 		return &apperr.Error{Kind: apperr.KindUpstream, Code: CodeProviderError, Message: msg, Err: err}
 	}
 	return &apperr.Error{Kind: apperr.KindUpstream, Code: CodeUnreachable, Err: err,
-		Message: "the AI provider could not be reached or gave an unreadable answer; try again, or ask a manager to check Settings › AI"}
+		Message: "the AI provider could not be reached or gave an unreadable answer; try again, or ask a manager to check Settings → AI"}
 }

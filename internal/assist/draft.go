@@ -110,7 +110,7 @@ func (s *Service) knowledgeDraft(d Draft, hits []knowledge.Hit, onDelta func(str
 	if knowledge.Assess(hits).Mode != knowledge.ModeAnswer {
 		return Draft{}, apperr.WithCode(apperr.KindConflict, CodeNotConfigured,
 			"no knowledge article answers this conversation well enough to quote, and drafting a reply needs an AI model, which this "+
-				"workspace has none of: an owner or a manager can set one in Settings › AI")
+				"workspace has none of: an owner or a manager can set one in Settings → AI")
 	}
 	top := hits[0]
 	title := top.Title

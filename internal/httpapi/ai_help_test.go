@@ -76,7 +76,7 @@ func TestAIHelp(t *testing.T) {
 			{name: "no model: the composer knows", method: "GET", path: "/api/v1/conversations/{{conv}}/ai", as: "agent", status: 200,
 				want: []string{`"model":false`, `"contact_language":""`}},
 			{name: "no model, no article: no draft", method: "POST", path: "/api/v1/conversations/{{conv}}/ai/draft", as: "agent", status: 409,
-				want: []string{`"code":"ai_not_configured"`, "Settings › AI"}},
+				want: []string{`"code":"ai_not_configured"`, "Settings → AI"}},
 			{name: "no model: no rewrite", method: "POST", path: "/api/v1/ai/rewrite", as: "agent", body: `{"text":"hi","style":"formal"}`,
 				status: 409, want: []string{`"code":"ai_not_configured"`}},
 			{name: "a manager sets a model", method: "PUT", path: "/api/v1/ai/settings", as: "manager",

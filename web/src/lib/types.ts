@@ -33,3 +33,7 @@ export type AiUsage = S["AiUsage"];
 export type AiTestResult = S["AiTestResult"];
 export type AiIntent = S["AiIntent"];
 export type AiClassification = S["AiClassification"];
+// The inbox's AI help (issue 15 §4).
+export type AiHelpStatus = S["AiHelpStatus"];
+export type AiDraft = S["AssistDraft"];
+export type AiResult = S["AssistResult"];
