@@ -2,7 +2,7 @@
 // reply (streamed into the composer), rewrite the text (shorter, friendlier,
 // more formal, grammar fixed), translate it to the contact's language. Every
 // answer lands in the composer for the agent to edit; nothing is sent.
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import { useTranslation } from "react-i18next";
 import { ChevronRight, Languages, Loader2, PenLine, Sparkles, Square, Wand2 } from "lucide-react";
@@ -34,6 +34,8 @@ export default function AIMenu({ conversationID, status, text, busy, disabled, o
   const { t, i18n } = useTranslation();
   const abort = useRef<AbortController | null>(null);
   const [streaming, setStreaming] = useState(false);
+  // Leaving the conversation stops a draft still being written.
+  useEffect(() => () => abort.current?.abort(), []);
   const model = !!status?.model;
   const contactLang = status?.contact_language ?? "";
   const empty = text.trim() === "";
