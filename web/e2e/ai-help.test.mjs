@@ -19,6 +19,7 @@ const DRAFT = "Hello Nadia, your parcel left our warehouse on Monday and should 
 const EDITED = DRAFT + " Tracking: PK-2291.";
 const FRENCH = "Bonjour Nadia, votre colis a quitté notre entrepôt lundi et devrait arriver d'ici deux jours. Suivi : PK-2291.";
 const INBOUND_EN = "Hello, where is my parcel? I have been waiting for a week.";
+const SUMMARY = "Nadia asked where her parcel was; it left the warehouse on Monday (tracking PK-2291). Nothing is left to do.";
 
 /** startModel answers chat completions from the system message's task, and records the requests. */
 async function startModel() {
@@ -34,6 +35,7 @@ async function startModel() {
       if (system.includes("write their next reply")) text = DRAFT;
       else if (system.includes("into French")) text = FRENCH;
       else if (system.includes("into English")) text = INBOUND_EN;
+      else if (system.includes("summarise a customer support conversation")) text = SUMMARY;
       const usage = { prompt_tokens: 300, completion_tokens: 40, total_tokens: 340 };
       if (!body.stream) {
         res.writeHead(200, { "Content-Type": "application/json" });
@@ -132,6 +134,14 @@ test("an agent drafts, edits, translates and sends a reply with AI help", async 
   const out = stored.data.find((m) => m.direction === "out");
   assert.equal(out.ai, "draft");
   assert.equal(out.text, FRENCH);
+
+  // Closing: Fill with AI writes the summary, which the agent keeps.
+  await p.locator('[data-testid="action-close"]').click();
+  await a.page.getByTestId("close-summary-ai").click();
+  await until(async () => (await a.page.getByTestId("close-summary").inputValue()) === SUMMARY, { what: "the AI summary in the close dialog" });
+  assert.match(model.requests.at(-1).messages[1].content, /votre colis a quitté/, "the summary read the conversation");
+  await a.page.locator('[data-testid="close-confirm"]').click();
+  await until(async () => (await s.api("GET", `/api/v1/conversations/${id}`)).close_summary === SUMMARY, { what: "the conversation closed with the summary" });
 
   a.assertClean();
   await a.close();
