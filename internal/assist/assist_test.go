@@ -2,6 +2,7 @@ package assist_test
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"strings"
 	"testing"
@@ -86,28 +87,13 @@ func must(t *testing.T, err error) {
 // code is the API code of err ("" when it has none).
 func code(err error) string {
 	var e *apperr.Error
-	if !asAppErr(err, &e) {
+	if !errors.As(err, &e) {
 		return ""
 	}
 	if e.Code != "" {
 		return e.Code
 	}
 	return string(e.Kind)
-}
-
-func asAppErr(err error, e **apperr.Error) bool {
-	for err != nil {
-		if x, ok := err.(*apperr.Error); ok {
-			*e = x
-			return true
-		}
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		err = u.Unwrap()
-	}
-	return false
 }
 
 // TestDraftStreamsInDelimitedSections: a streamed draft arrives in pieces
@@ -338,7 +324,7 @@ func TestProviderTroubles(t *testing.T) {
 		w.configure(t, p2, false, 0)
 		_, err = w.svc.Summary(ctx, w.owner, w.convID, assist.SummaryInput{})
 		var e *apperr.Error
-		if !asAppErr(err, &e) || e.Code != assist.CodeProviderError || e.Kind != apperr.KindUpstream ||
+		if !errors.As(err, &e) || e.Code != assist.CodeProviderError || e.Kind != apperr.KindUpstream ||
 			!strings.Contains(e.Message, "500: The server had an error") || len(p2.requests()) != 3 {
 			t.Fatalf("a lasting 500: %v (%d requests)", err, len(p2.requests()))
 		}
