@@ -25,6 +25,7 @@ const (
 	KindTooMany      Kind = "rate_limited" // too many requests; try again later (429)
 	KindTimeout      Kind = "timeout"      // the client took too long to send its request (408)
 	KindGone         Kind = "gone"         // the thing existed but is no longer usable (410)
+	KindUpstream     Kind = "upstream"     // a service this depends on (a model provider) failed (502)
 )
 
 // Error is a domain error with a kind, a message safe to show to users and,

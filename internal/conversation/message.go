@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -49,7 +50,18 @@ type Message struct {
 	// single message's read) are the versions it replaced, oldest first.
 	EditedAt time.Time     `json:"edited_at,omitzero"`
 	Edits    []MessageEdit `json:"edits,omitempty"`
+	// AI says the message was written with AI (migration 033): "draft"
+	// when an agent sent it from an AI draft, rewrite or translation (even
+	// edited), "agent" when an AI agent member wrote it; absent otherwise.
+	// Reports never count it as a person's response.
+	AI string `json:"ai,omitempty" enum:"draft,agent"`
 }
+
+// What Message.AI and SendInput.AI hold for a message written with AI.
+const (
+	AIDraft = "draft"
+	AIAgent = "agent"
+)
 
 // MessageEdit is an earlier version of a message the contact edited.
 type MessageEdit struct {
@@ -66,14 +78,14 @@ type StatusChange struct {
 }
 
 const msgColumns = `id, workspace_id, COALESCE(conversation_id, 0), contact_id, channel_id, direction, sender, COALESCE(sender_user_id, 0),
-	type, text, content, COALESCE(provider_message_id, ''), status, failure_reason, sent_at, created_at, reaction, edited_at`
+	type, text, content, COALESCE(provider_message_id, ''), status, failure_reason, sent_at, created_at, reaction, edited_at, COALESCE(ai, '')`
 
 func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	var m Message
 	var content string
 	var sent, created, edited int64
 	err := row.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.ContactID, &m.ChannelID, &m.Direction, &m.Sender, &m.SenderUserID,
-		&m.Type, &m.Text, &content, &m.ProviderMessageID, &m.Status, &m.FailureReason, &sent, &created, &m.Reaction, &edited)
+		&m.Type, &m.Text, &content, &m.ProviderMessageID, &m.Status, &m.FailureReason, &sent, &created, &m.Reaction, &edited, &m.AI)
 	m.Content, m.SentAt, m.CreatedAt = json.RawMessage(content), db.Time(sent), db.Time(created)
 	if edited != 0 {
 		m.EditedAt = db.Time(edited)
@@ -150,4 +162,23 @@ func (s *Service) ListMessages(ctx context.Context, p Principal, conversationID 
 		return page.Page[Message]{}, fmt.Errorf("conversation: list messages: %w", err)
 	}
 	return page.Cut(list, req.Limit, func(m Message) page.Cursor { return page.Cursor{Order: page.OrderID, ID: m.ID} }), nil
+}
+
+// RecentMessages returns the last n messages of a conversation the
+// principal may see, oldest first: what the AI help reads of it.
+func (s *Service) RecentMessages(ctx context.Context, p Principal, conversationID int64, n int) ([]Message, error) {
+	if _, err := s.Get(ctx, p, conversationID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+msgColumns+` FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?`,
+		conversationID, n)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: recent messages: %w", err)
+	}
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Message, error) { return scanMessage(rows) })
+	if err != nil {
+		return nil, fmt.Errorf("conversation: recent messages: %w", err)
+	}
+	slices.Reverse(list)
+	return list, nil
 }

@@ -25,6 +25,12 @@ type SendInput struct {
 	// Windows, when set, enforces the channel's customer-service window
 	// (Send sets the service's; workflow steps pass theirs to SendTx).
 	Windows Windows `json:"-"`
+	// AI marks a message written with AI: AIDraft (an agent sent an AI
+	// draft, edited or not) or AIAgent (an AI agent member wrote it: every
+	// send on an AI agent's behalf must set it). It is stored on the
+	// message and carried by the message.sent event, and reports never
+	// count such a message as a person's response.
+	AI string `json:"-"`
 }
 
 // Send stores an outbound message as pending and queues it for delivery in
@@ -79,6 +85,11 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	default:
 		return Message{}, apperr.Invalid("sender", "must be user, workflow or api")
 	}
+	switch in.AI {
+	case "", AIDraft, AIAgent:
+	default:
+		return Message{}, apperr.Invalid("ai", "must be draft, agent or absent")
+	}
 	c, err := getOpen(ctx, tx, workspaceID, conversationID)
 	if err != nil {
 		return Message{}, err
@@ -99,10 +110,16 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	}
 	now := tx.Now()
 	m := Message{WorkspaceID: workspaceID, ConversationID: c.ID, ContactID: c.ContactID, ChannelID: c.ChannelID, Direction: "out",
-		Sender: in.Sender, SenderUserID: in.UserID, Type: in.Type, Text: in.Text, Content: in.Content, Status: MsgPending, CreatedAt: db.Time(now)}
+		Sender: in.Sender, SenderUserID: in.UserID, Type: in.Type, Text: in.Text, Content: in.Content, Status: MsgPending, CreatedAt: db.Time(now),
+		AI: in.AI}
+	var aiMark any // NULL for a message a person wrote
+	if in.AI != "" {
+		aiMark = in.AI
+	}
 	if err := tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
-		type, text, content, status, created_at) VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		workspaceID, c.ID, c.ContactID, c.ChannelID, in.Sender, nullID(in.UserID), in.Type, in.Text, string(in.Content), MsgPending, now).Scan(&m.ID); err != nil {
+		type, text, content, status, created_at, ai) VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		workspaceID, c.ID, c.ContactID, c.ChannelID, in.Sender, nullID(in.UserID), in.Type, in.Text, string(in.Content), MsgPending, now,
+		aiMark).Scan(&m.ID); err != nil {
 		return m, err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, at) VALUES (?, ?, ?)`, m.ID, MsgPending, now); err != nil {
@@ -123,6 +140,9 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
 	if in.UserID != 0 {
 		payload["user_id"] = in.UserID
+	}
+	if in.AI != "" {
+		payload["ai"] = in.AI
 	}
 	return m, appendEvent(ctx, tx, c, event.MessageSent, payload)
 }

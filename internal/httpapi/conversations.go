@@ -225,6 +225,9 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 type sendBody struct {
 	conversation.SendInput
 	Attachments []string `json:"attachments"`
+	// AIAssisted says the text came from an AI draft, rewrite or
+	// translation (edited or not): the message is marked ai "draft".
+	AIAssisted bool `json:"ai_assisted"`
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
@@ -254,6 +257,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 		in.Type = "attachment"
 	}
 	in.Sender, in.UserID = source(p), p.UserID
+	if body.AIAssisted {
+		in.AI = conversation.AIDraft
+	}
 	m, err := s.deps.Conversations.Send(r.Context(), p, id, in)
 	if err != nil {
 		return err

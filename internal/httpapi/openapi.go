@@ -98,6 +98,7 @@ var statusText = map[int]string{
 	413: "The body is larger than 1 MiB",
 	422: "A value fails validation; error.field names it",
 	429: "Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After",
+	502: "A service this depends on failed (the workspace's AI provider): error.code says which, error.message gives its reason",
 	503: "Not ready",
 }
 

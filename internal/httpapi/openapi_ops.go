@@ -226,7 +226,9 @@ var operations = map[string]opDoc{
 			"attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); " +
 			"the channel's integrator receives a URL it can fetch without a token. " +
 			"Outside the channel's customer-service window free text is refused with 409 reply_window_closed (nothing is stored); " +
-			"a message of type template ({\"type\":\"template\",\"name\",\"language\",\"params\":[…]} in content) is allowed where the channel's rule is template.",
+			"a message of type template ({\"type\":\"template\",\"name\",\"language\",\"params\":[…]} in content) is allowed where the channel's rule is template. " +
+			"ai_assisted: true when the text came from an AI draft, rewrite or translation (even edited): the message is marked ai \"draft\" " +
+			"and reports never count it as a person's response.",
 		body: sendBody{}, status: 202, resp: conversation.Message{}, errors: []int{409}},
 	"GET /api/v1/conversations/{conversationID}/comments": {id: "listComments", tag: tagConversations,
 		summary: "Internal comments, oldest first", query: paged, status: 200, resp: page[conversation.Comment]{}},

@@ -228,6 +228,7 @@ func (s *Server) table() []Route {
 	// The AI settings and intents (ai.go).
 	routes = append(routes, s.aiRoutes()...)
 	routes = append(routes, s.aiAgentRoutes()...)
+	routes = append(routes, s.aiHelpRoutes()...)
 	// Channel webhooks, mounted from the providers' registry, authenticate
 	// with the channel's own credentials.
 	for _, wh := range s.deps.Webhooks {

@@ -64,6 +64,9 @@ var scopeAreas = map[string]string{
 	// Reports (issue 13): the workspace's figures, like its set-up.
 	"/api/v1/reports": areaAdmin,
 	"/api/v1/ai":      areaAdmin,
+	// The inbox's AI help (issue 15 §4) works on conversations' text.
+	"/api/v1/ai/rewrite":   workspace.ScopeConversations,
+	"/api/v1/ai/translate": workspace.ScopeConversations,
 }
 
 // routeScope is what a route touches, as token scopes see it.

@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/switchboard-chat/switchboard/internal/assist"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -114,6 +115,9 @@ type Server struct {
 	stopping  chan struct{}
 	closeOnce sync.Once
 	rate      *ratelimit.Limiter[int64] // per API token; nil: no rate limit
+	// assist is the inbox's AI help, built on first use (assistant()).
+	assistOnce sync.Once
+	assist     *assist.Service
 	// openapi builds the OpenAPI document once, on first request.
 	openapi func() (*apiDoc, error)
 }

@@ -78,6 +78,8 @@ func StatusOf(k apperr.Kind) int {
 		return http.StatusRequestTimeout
 	case apperr.KindGone:
 		return http.StatusGone
+	case apperr.KindUpstream:
+		return http.StatusBadGateway
 	}
 	return http.StatusInternalServerError
 }

@@ -110,8 +110,11 @@ type payload struct {
 	PreviousAssigneeID int64  `json:"previous_assignee_id"`
 	Sender             string `json:"sender"`
 	UserID             int64  `json:"user_id"`
-	Category           string `json:"category"`
-	Routing            struct {
+	// AI marks a message written with AI (draft or agent): never a
+	// person's response, whatever its sender.
+	AI       string `json:"ai"`
+	Category string `json:"category"`
+	Routing  struct {
 		Strategy string `json:"strategy"`
 	} `json:"routing"`
 	To       string `json:"to"`
@@ -198,8 +201,11 @@ func (b *batch) apply(ctx context.Context, e event.Event) error {
 	case event.MessageSent:
 		f.MessagesOut++
 		b.days[dayKey{e.WorkspaceID, local / dayMs, p.ChannelID, "out", p.Sender, p.UserID, f.TeamID}]++
-		if p.Sender != "user" || f.WaitingSince == 0 {
-			return nil // only a person's reply answers the contact
+		if p.Sender != "user" || p.AI != "" || f.WaitingSince == 0 {
+			// Only a person's own reply answers the contact: workflow, bot
+			// and AI-written messages (an AI draft an agent sent, an AI
+			// agent's reply) leave the contact waiting for one.
+			return nil
 		}
 		wait, waitBH := at-f.WaitingSince, cal.BusinessMs(f.WaitingSince, at)
 		if _, err := b.tx.Exec(ctx, `INSERT INTO report_responses (event_id, workspace_id, conversation_id, user_id, at_local, response_ms,

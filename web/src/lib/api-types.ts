@@ -90,6 +90,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/rewrite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rewrite a draft: shorter, friendlier, formal or grammar
+         * @description grammar fixes spelling, grammar and punctuation only; the others keep every fact and the language. Without a chat model: 409 ai_not_configured. Past the monthly token budget: 409 ai_budget_exhausted. The provider's refusal or failure (after retries of 429 and 5xx): 502 ai_provider_error with its message; a provider that cannot be reached: 502 ai_unreachable. Contact text and knowledge go to the model in delimited sections that it is told are data, never instructions; with redaction on, emails, phone and card numbers are masked first. Tokens count against the budget.
+         */
+        post: operations["rewriteText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ai/settings": {
         parameters: {
             query?: never;
@@ -128,6 +148,26 @@ export interface paths {
          * @description Asks the chat model to say hello. Answered 200 either way: ok false with the reason (the provider's message, a refused address, the budget) when the call failed.
          */
         post: operations["testAI"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/translate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Translate a message or a draft
+         * @description language: the code to translate to (a contact's message into the agent's language). Without it, conversation_id: the draft goes into that conversation's contact's language (409 contact_language_unknown when it is not known). source_language is the language detected in the text ("" when unsure). Without a chat model: 409 ai_not_configured. Past the monthly token budget: 409 ai_budget_exhausted. The provider's refusal or failure (after retries of 429 and 5xx): 502 ai_provider_error with its message; a provider that cannot be reached: 502 ai_unreachable. Contact text and knowledge go to the model in delimited sections that it is told are data, never instructions; with redaction on, emails, phone and card numbers are masked first. Tokens count against the budget.
+         */
+        post: operations["translateText"];
         delete?: never;
         options?: never;
         head?: never;
@@ -744,6 +784,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{conversationID}/ai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What AI help the conversation has: a chat model, and its contact's language
+         * @description model: the workspace has a chat model (without one, only drafts from the knowledge base work). contact_language: the language saved on the contact, else the one detected from their messages ("" when unknown).
+         */
+        get: operations["getAIHelpStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversationID}/ai/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draft a reply from the conversation and the knowledge base (never sent)
+         * @description The chat model writes a reply in the contact's language from the conversation's last 30 messages and the 3 knowledge passages that best match the contact's latest messages. With Accept: text/event-stream the answer is server-sent events: "delta" events with {"text"} as it is written, then "done" with the draft (or "error" with the error body if the model fails midway); otherwise the draft as JSON. Without a chat model the draft is the best knowledge passage, quoted with its title (source knowledge), when it matches the question well; otherwise 409 ai_not_configured. Send the edited text with ai_assisted: true. Without a chat model: 409 ai_not_configured. Past the monthly token budget: 409 ai_budget_exhausted. The provider's refusal or failure (after retries of 429 and 5xx): 502 ai_provider_error with its message; a provider that cannot be reached: 502 ai_unreachable. Contact text and knowledge go to the model in delimited sections that it is told are data, never instructions; with redaction on, emails, phone and card numbers are masked first. Tokens count against the budget.
+         */
+        post: operations["draftAIReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversationID}/ai/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Summarise the conversation (the closing dialog's "Fill with AI")
+         * @description Two to four sentences in language (default en): what the contact wanted, what was done, what is left. Without a chat model: 409 ai_not_configured. Past the monthly token budget: 409 ai_budget_exhausted. The provider's refusal or failure (after retries of 429 and 5xx): 502 ai_provider_error with its message; a provider that cannot be reached: 502 ai_unreachable. Contact text and knowledge go to the model in delimited sections that it is told are data, never instructions; with redaction on, emails, phone and card numbers are masked first. Tokens count against the budget.
+         */
+        post: operations["summariseConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{conversationID}/assign": {
         parameters: {
             query?: never;
@@ -831,7 +931,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message to the contact
-         * @description Stored as pending and queued; its status follows in message.status events. attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); the channel's integrator receives a URL it can fetch without a token. Outside the channel's customer-service window free text is refused with 409 reply_window_closed (nothing is stored); a message of type template ({"type":"template","name","language","params":[…]} in content) is allowed where the channel's rule is template.
+         * @description Stored as pending and queued; its status follows in message.status events. attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); the channel's integrator receives a URL it can fetch without a token. Outside the channel's customer-service window free text is refused with 409 reply_window_closed (nothing is stored); a message of type template ({"type":"template","name","language","params":[…]} in content) is allowed where the channel's rule is template. ai_assisted: true when the text came from an AI draft, rewrite or translation (even edited): the message is marked ai "draft" and reports never count it as a person's response.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -3306,6 +3406,10 @@ export interface components {
             scores: components["schemas"]["AiLabelScore"][];
             threshold: number;
         };
+        AiHelpStatus: {
+            contact_language: string;
+            model: boolean;
+        };
         AiIntent: {
             /** Format: date-time */
             created_at: string;
@@ -3455,6 +3559,26 @@ export interface components {
             field?: string;
             message: string;
             step?: string;
+        };
+        AssistDraft: {
+            language?: string;
+            model?: string;
+            passages: components["schemas"]["AssistPassage"][];
+            source: string;
+            text: string;
+        };
+        AssistPassage: {
+            /** Format: int64 */
+            article_id: number;
+            match: number;
+            title: string;
+            url?: string;
+        };
+        AssistResult: {
+            language?: string;
+            model: string;
+            source_language?: string;
+            text: string;
         };
         BrowserSession: {
             csrf_token?: string;
@@ -3813,6 +3937,7 @@ export interface components {
             test?: string;
         };
         ConversationMessage: {
+            ai?: string;
             /** Format: int64 */
             channel_id: number;
             /** Format: int64 */
@@ -5455,6 +5580,114 @@ export interface operations {
             };
         };
     };
+    rewriteText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    style: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this depends on failed (the workspace's AI provider): error.code says which, error.message gives its reason */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getAISettings: {
         parameters: {
             query?: never;
@@ -5637,6 +5870,116 @@ export interface operations {
             };
             /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    translateText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    conversation_id?: number;
+                    language?: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this depends on failed (the workspace's AI provider): error.code says which, error.message gives its reason */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8641,6 +8984,258 @@ export interface operations {
             };
         };
     };
+    getAIHelpStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiHelpStatus"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    draftAIReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistDraft"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this depends on failed (the workspace's AI provider): error.code says which, error.message gives its reason */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    summariseConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    language?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistResult"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service this depends on failed (the workspace's AI provider): error.code says which, error.message gives its reason */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     assignConversation: {
         parameters: {
             query?: never;
@@ -9197,6 +9792,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    ai_assisted?: boolean;
                     attachments?: string[];
                     /** @description any JSON value */
                     content?: unknown;

@@ -9,6 +9,7 @@ export const qk = {
   messages: (id: number) => ["conversation", id, "messages"] as const,
   comments: (id: number) => ["conversation", id, "comments"] as const,
   conversationEvents: (id: number) => ["conversation", id, "events"] as const,
+  aiHelp: (id: number) => ["conversation", id, "ai"] as const, // GET /api/v1/conversations/{id}/ai: a model? the contact's language
   contact: (id: number) => ["contact", id] as const,
   contactConversations: (id: number) => ["contact", id, "conversations"] as const,
   contactEvents: (id: number) => ["contact", id, "events"] as const,

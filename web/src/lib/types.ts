@@ -37,3 +37,7 @@ export type AiClassification = S["AiClassification"];
 export type AiAgent = S["AiagentAgent"];
 export type AiAgentTurn = S["AiagentTurnRecord"];
 export type KnowledgeSource = S["KnowledgeSource"];
+// The inbox's AI help (issue 15 §4).
+export type AiHelpStatus = S["AiHelpStatus"];
+export type AiDraft = S["AssistDraft"];
+export type AiResult = S["AssistResult"];

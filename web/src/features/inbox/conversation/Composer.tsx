@@ -3,13 +3,13 @@
 // once, the server's refusal shown), snippets with `/`, @mentions in
 // comments, and the channel's capabilities shaping what can be sent. The
 // draft is kept per conversation in sessionStorage.
-import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type Ref } from "react";
+import { lazy, Suspense, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type Ref } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { useTranslation } from "react-i18next";
-import { AlertTriangle, Lock, MessageSquare, Paperclip, Send, Smile, X, Loader2 } from "lucide-react";
+import { AlertTriangle, Lock, MessageSquare, Paperclip, Send, Smile, Sparkles, X, Loader2 } from "lucide-react";
 import { api } from "../../../lib/api";
 import { useLive } from "../../../lib/liveContext";
-import type { Conversation, Media, Snippet, User } from "../../../lib/types";
+import type { AiHelpStatus, Conversation, Media, Snippet, User } from "../../../lib/types";
 import { Kbd } from "../../../lib/ui/Kbd";
 import {
   clearDraft,
@@ -29,6 +29,9 @@ import { popoverClass } from "./ui";
 import { TemplatePicker, type TemplateChoice } from "./TemplatePicker";
 import { formatDateTime } from "./time";
 
+// The AI menu's code (streaming, rewrite, translate) loads on first use.
+const AIMenu = lazy(() => import("./ai/AIMenu"));
+
 export type Mode = "reply" | "comment";
 
 export interface ComposerHandle {
@@ -43,6 +46,8 @@ export interface SendRequest {
   mentions?: number[];
   /** A provider template, sent outside the channel's reply window. */
   template?: TemplateChoice;
+  /** The text came from AI help (even edited): the message is marked. */
+  aiAssisted?: boolean;
 }
 
 interface Upload {
@@ -62,6 +67,7 @@ export function Composer({
   capabilities,
   users,
   snippets,
+  aiStatus,
   onSend,
   ref,
 }: {
@@ -72,6 +78,8 @@ export function Composer({
   capabilities?: Capabilities;
   users: User[];
   snippets: Snippet[];
+  /** What AI help the conversation has (absent: no AI menu). */
+  aiStatus?: AiHelpStatus;
   onSend(r: SendRequest): void;
   ref?: Ref<ComposerHandle>;
 }) {
@@ -85,6 +93,9 @@ export function Composer({
   const [upload, setUpload] = useState<Upload | null>(null);
   const [picker, setPicker] = useState<Picker>(null);
   const [emojiOpen, setEmojiOpen] = useState(false);
+  const [aiAssisted, setAIAssisted] = useState(initial?.ai ?? false);
+  const [aiBusy, setAIBusy] = useState(false);
+  const [aiError, setAIError] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const file = useRef<HTMLInputElement>(null);
   const typing = useRef<{ on: boolean; timer?: ReturnType<typeof setTimeout> }>({ on: false });
@@ -99,8 +110,8 @@ export function Composer({
 
   // The draft follows every change; an empty one is forgotten.
   useEffect(() => {
-    saveDraft(id, { text, mode, mentions: chosen });
-  }, [id, text, mode, chosen]);
+    saveDraft(id, { text, mode, mentions: chosen, ...(aiAssisted ? { ai: true } : {}) });
+  }, [id, text, mode, chosen, aiAssisted]);
 
   // The textarea grows with its text, up to a third of the screen.
   useLayoutEffect(() => {
@@ -183,6 +194,7 @@ export function Composer({
 
   const replyClosed = mode === "reply" && conversation.status === "closed";
   const canSend =
+    !aiBusy &&
     !replyClosed && !freeTextOff && (text.trim() !== "" || (mode === "reply" && !!upload?.media)) && over <= 0 && !(upload && !upload.media && !upload.error);
 
   const send = () => {
@@ -193,6 +205,7 @@ export function Composer({
         kind: "message",
         text: body,
         ...(upload?.media ? { attachments: [upload.media.id], attachmentName: upload.media.file_name } : {}),
+        ...(aiAssisted ? { aiAssisted: true } : {}),
       });
     } else {
       onSend({ kind: "comment", text: body, mentions: mentionedIDs(body, chosen) });
@@ -202,6 +215,8 @@ export function Composer({
     setChosen([]);
     setUpload(null);
     setPicker(null);
+    setAIAssisted(false);
+    setAIError(null);
     clearDraft(id);
   };
 
@@ -304,6 +319,22 @@ export function Composer({
           )}
         </div>
       )}
+      {!comment && aiAssisted && (
+        <p role="note" data-testid="ai-assisted" className="text-muted mb-2 flex items-center gap-1 text-xs">
+          <Sparkles size={13} aria-hidden="true" className="text-accent shrink-0" />
+          <span className="text-fg font-medium">{t("aiHelp.written")}</span>
+          <span>· {t("aiHelp.writtenHint")}</span>
+        </p>
+      )}
+      {aiError && (
+        <p role="alert" data-testid="ai-error" className="text-danger mb-2 flex items-start gap-1 text-xs">
+          <AlertTriangle size={13} aria-hidden="true" className="mt-0.5 shrink-0" />
+          <span className="min-w-0 flex-1">{aiError}</span>
+          <button type="button" onClick={() => setAIError(null)} aria-label={t("app.close")} className="hover:bg-hover rounded">
+            <X size={12} />
+          </button>
+        </p>
+      )}
       {windowTag && (
         <p role="note" data-testid="reply-window-tag" className="text-muted mb-2 text-xs">
           {t("conversation.composer.windowTag", { tag: windowTag })}
@@ -327,8 +358,11 @@ export function Composer({
               aria-controls={picker ? "composer-picker" : undefined}
               aria-activedescendant={picker && options > 0 ? `composer-picker-${picker.index}` : undefined}
               placeholder={comment ? t("conversation.composer.commentPlaceholder") : t("conversation.composer.replyPlaceholder", { name: contactName })}
+              readOnly={aiBusy}
               onChange={(e) => {
                 setText(e.target.value);
+                // Cleared: what is typed next is the agent's own.
+                if (!e.target.value.trim()) setAIAssisted(false);
                 updatePicker(e.target.value, e.target.selectionStart);
                 if (e.target.value) noteTyping();
                 else stopTyping();
@@ -416,6 +450,23 @@ export function Composer({
                     }}
                   />
                 </>
+              )}
+              {!comment && aiStatus && (
+                <Suspense fallback={<span className="inline-block w-10" />}>
+                  <AIMenu
+                    conversationID={id}
+                    status={aiStatus}
+                    text={text}
+                    busy={aiBusy}
+                    disabled={replyClosed || freeTextOff}
+                    onBusy={setAIBusy}
+                    onError={setAIError}
+                    onText={(next) => {
+                      setText(next);
+                      setAIAssisted(true);
+                    }}
+                  />
+                </Suspense>
               )}
               <span className="text-muted hidden min-w-0 flex-1 truncate px-1 text-xs @xl:inline">
                 {comment ? t("conversation.composer.commentHint") : t("conversation.composer.replyHint")}

@@ -37,6 +37,7 @@ import { mergeTimeline, type LocalMessage } from "./timeline";
 import { Timeline } from "./Timeline";
 import { TipButton } from "./ui";
 import { useConversationCommands } from "./useConversationCommands";
+import { useAIHelp } from "./ai/aiHelp";
 
 const PANEL_KEY = "switchboard.contactPanel";
 let localSeq = 0;
@@ -66,6 +67,7 @@ function Pane({ id }: { id: number }) {
   const snippets = useSnippets();
   const shortcuts = useShortcutList();
   const workflows = useWorkflowNames(me.role !== "agent");
+  const aiHelp = useAIHelp(id);
   const live = useLive();
   const qc = useQueryClient();
   const toast = useToast();
@@ -162,6 +164,7 @@ function Pane({ id }: { id: number }) {
             text: l.text,
             ...(l.attachments?.length ? { attachments: l.attachments } : {}),
             ...(l.template ? { type: "template", content: { type: "template", ...l.template } } : {}),
+            ...(l.aiAssisted ? { ai_assisted: true } : {}),
           });
           qc.setQueryData<Message[]>(qk.messages(id), (old) => (old && !old.some((x) => x.id === m.id) ? [...old, m] : old));
           patch({ serverID: m.id });
@@ -189,6 +192,7 @@ function Pane({ id }: { id: number }) {
         attachments: r.attachments,
         mentions: r.mentions,
         template: r.template,
+        aiAssisted: r.aiAssisted,
       };
       setLocal((all) => [...all, l]);
       void deliver(l);
@@ -382,6 +386,7 @@ function Pane({ id }: { id: number }) {
           onRetry={onRetry}
           onResend={onResend}
           onDiscard={onDiscard}
+          aiModel={aiHelp.data?.model}
           footer={
             <p aria-live="polite" className="text-muted h-5 px-5 text-xs italic">
               {typingNames.length > 0 &&
@@ -398,6 +403,7 @@ function Pane({ id }: { id: number }) {
           capabilities={capabilities}
           users={users.data?.data ?? []}
           snippets={snippets.data?.data ?? []}
+          aiStatus={aiHelp.data}
           onSend={onSend}
         />
         {canAct && <CloseDialog conversation={c} open={closeOpen} onOpenChange={setCloseOpen} />}

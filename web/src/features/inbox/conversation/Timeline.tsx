@@ -21,6 +21,8 @@ import {
   AlarmClock,
   CircleCheck,
   MapPin,
+  Languages,
+  Sparkles,
 } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
 import type { LogEvent, Message } from "../../../lib/types";
@@ -28,6 +30,7 @@ import { RichText, safeHref } from "./linkify";
 import type { TimelineItem } from "./timeline";
 import { describeEvent, type Names } from "./eventText";
 import { dayKey, formatDay, formatTime } from "./time";
+import { languageName, useInlineTranslation } from "./ai/aiHelp";
 
 export interface TimelineProps {
   items: TimelineItem[];
@@ -40,10 +43,12 @@ export interface TimelineProps {
   onRetry(m: Message): void;
   onResend(localID: string): void;
   onDiscard(localID: string): void;
+  /** The workspace has an AI model: the contact's messages offer a translation. */
+  aiModel?: boolean;
   footer?: ReactNode;
 }
 
-export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetry, onResend, onDiscard, footer }: TimelineProps) {
+export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetry, onResend, onDiscard, aiModel, footer }: TimelineProps) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -136,6 +141,7 @@ export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetr
                     onResend={onResend}
                     onDiscard={onDiscard}
                     onMediaLoad={keepAtBottom}
+                    aiModel={aiModel}
                   />
                 )}
                 {item.kind === "comment" && <CommentItem item={item} names={names} tz={tz} onResend={onResend} onDiscard={onDiscard} />}
@@ -311,6 +317,7 @@ const MessageItem = memo(function MessageItem({
   onResend,
   onDiscard,
   onMediaLoad,
+  aiModel,
 }: {
   item: Extract<TimelineItem, { kind: "message" }>;
   names: Names;
@@ -321,9 +328,12 @@ const MessageItem = memo(function MessageItem({
   onResend(id: string): void;
   onDiscard(id: string): void;
   onMediaLoad(): void;
+  aiModel?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const m = item.message;
+  const tr = useInlineTranslation(m.text, i18n.language);
+  const translatable = aiModel && m.direction === "in" && m.text.trim() !== "";
   const out = m.direction === "out";
   const who = item.local ? t("conversation.timeline.you") : senderName(m, names, contactName, t);
   const fetched = attachmentsOf(m);
@@ -353,6 +363,29 @@ const MessageItem = memo(function MessageItem({
         <div className="text-muted flex items-center gap-2 text-xs">
           <span className="text-fg font-medium">{who}</span>
           <time dateTime={m.created_at}>{formatTime(m.created_at, i18n.language, tz)}</time>
+          {m.ai && (
+            <span
+              data-testid="message-ai"
+              title={t(m.ai === "agent" ? "aiHelp.markAgent" : "aiHelp.markDraft")}
+              className="border-accent/40 text-accent inline-flex items-center gap-0.5 rounded border px-1 text-[10px] leading-4 font-semibold"
+            >
+              <Sparkles size={10} aria-hidden="true" />
+              {t("aiHelp.mark")}
+              <span className="sr-only"> — {t(m.ai === "agent" ? "aiHelp.markAgent" : "aiHelp.markDraft")}</span>
+            </span>
+          )}
+          {translatable && tr.state.status !== "done" && (
+            <button
+              type="button"
+              data-testid="message-translate"
+              disabled={tr.state.status === "loading"}
+              onClick={tr.run}
+              className="hover:text-fg inline-flex items-center gap-1 rounded underline-offset-2 hover:underline disabled:opacity-60"
+            >
+              <Languages size={12} aria-hidden="true" />
+              {tr.state.status === "loading" ? t("aiHelp.translating") : t("aiHelp.translate")}
+            </button>
+          )}
         </div>
         <div
           className={
@@ -398,6 +431,22 @@ const MessageItem = memo(function MessageItem({
             <span className="text-muted italic">{t("conversation.timeline.unsupported", { type: m.type })}</span>
           )}
         </div>
+        {tr.state.status === "done" && (
+          <div data-testid="message-translation" lang={tr.state.language} className="border-accent/40 text-fg max-w-full border-l-2 pl-2 text-sm whitespace-pre-wrap">
+            <span className="text-muted flex items-center gap-2 text-xs">
+              {t("aiHelp.translation", { language: languageName(tr.state.language, i18n.language) })}
+              <button type="button" onClick={tr.hide} className="hover:text-fg underline-offset-2 hover:underline">
+                {t("aiHelp.hideTranslation")}
+              </button>
+            </span>
+            {tr.state.text}
+          </div>
+        )}
+        {tr.state.status === "error" && (
+          <p role="alert" className="text-danger text-xs">
+            {tr.state.message}
+          </p>
+        )}
         {(m.reaction || m.edited_at) && (
           <div className={"text-muted flex items-center gap-2 text-xs " + (out ? "flex-row-reverse" : "")}>
             {m.reaction && (

@@ -16,6 +16,7 @@ import { useMe } from "../../../lib/session";
 import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
 import type { Conversation } from "../../../lib/types";
+import { FillWithAI } from "./ai/FillWithAI";
 import { useCategories, usePresence, useShortcutList, useTeams, useUsers, type Shortcut } from "./data";
 import { matchesQuery } from "./composerText";
 import { formatShort, parseLocalInput, snoozeUntil, validTimeZone, type SnoozePreset } from "./time";
@@ -338,12 +339,16 @@ export function CloseDialog({
               {list.length === 0 && categories.isSuccess && <span className="text-muted text-xs">{t("conversation.close.noCategories")}</span>}
               {fieldError("category") && <span className="text-danger text-xs">{fieldError("category")}</span>}
             </label>
-            <label className="flex flex-col gap-1 text-sm">
-              <span>
-                {t("conversation.close.summary")}{" "}
-                <span className="text-muted">({t(needSummary ? "conversation.close.required" : "conversation.close.optional")})</span>
+            <div className="flex flex-col gap-1 text-sm">
+              <span className="flex items-center justify-between gap-2">
+                <label htmlFor="close-summary">
+                  {t("conversation.close.summary")}{" "}
+                  <span className="text-muted">({t(needSummary ? "conversation.close.required" : "conversation.close.optional")})</span>
+                </label>
+                <FillWithAI conversationID={conversation.id} onText={setSummary} />
               </span>
               <textarea
+                id="close-summary"
                 data-testid="close-summary"
                 value={summary}
                 onChange={(e) => setSummary(e.target.value)}
@@ -354,7 +359,7 @@ export function CloseDialog({
                 className="border-line bg-bg rounded border px-2 py-1.5"
               />
               {fieldError("summary") && <span className="text-danger text-xs">{fieldError("summary")}</span>}
-            </label>
+            </div>
             {error && !fieldError("category") && !fieldError("summary") && (
               <p role="alert" className="text-danger text-sm">
                 {error.message}

@@ -59,6 +59,8 @@ export interface Draft {
   text: string;
   mode: "reply" | "comment";
   mentions?: Person[];
+  /** The text came from AI help (a draft, rewrite or translation): the message is sent marked. */
+  ai?: boolean;
 }
 
 export const draftKey = (conversationID: number) => `switchboard.draft.${conversationID}`;
@@ -69,7 +71,12 @@ export function loadDraft(conversationID: number, store: Storage = sessionStorag
     if (!raw) return null;
     const d = JSON.parse(raw) as Partial<Draft>;
     if (typeof d.text !== "string") return null;
-    return { text: d.text, mode: d.mode === "comment" ? "comment" : "reply", mentions: Array.isArray(d.mentions) ? d.mentions : [] };
+    return {
+      text: d.text,
+      mode: d.mode === "comment" ? "comment" : "reply",
+      mentions: Array.isArray(d.mentions) ? d.mentions : [],
+      ...(d.ai === true ? { ai: true } : {}),
+    };
   } catch {
     return null;
   }

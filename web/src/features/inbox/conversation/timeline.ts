@@ -19,6 +19,8 @@ export interface LocalMessage {
   mentions?: number[];
   /** A provider template sent outside the reply window. */
   template?: { name: string; language: string; params: string[] };
+  /** Written with AI help: sent with ai_assisted, shown with the AI mark. */
+  aiAssisted?: boolean;
 }
 
 export type TimelineItem =
@@ -94,6 +96,7 @@ export function mergeTimeline({ messages = [], comments = [], events = [], local
         text: l.text,
         type: l.attachments?.length ? "attachment" : "text",
         workspace_id: 0,
+        ...(l.aiAssisted ? { ai: "draft" as const } : {}),
       };
       byKey.set("l" + l.localID, { kind: "message", key: "l" + l.localID, at, id: Number.MAX_SAFE_INTEGER - 1000 + n, message, local: l });
     } else {
