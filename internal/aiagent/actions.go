@@ -178,10 +178,12 @@ func (x *applier) do(i int) error {
 	return nil
 }
 
-// send sends text to the contact as the AI agent member.
+// send sends text to the contact as the AI agent member, marked as
+// written by an AI agent (messages.ai = 'agent'): the timeline shows it
+// and the reports never count it as a person's response.
 func (x *applier) send(text string) error {
 	_, err := conversation.SendTx(x.ctx, x.tx, x.t.workspaceID, x.t.conversationID, conversation.SendInput{
-		Text: text, Sender: conversation.SourceUser, UserID: x.t.agentID, Windows: x.s.opts.Windows})
+		Text: text, Sender: conversation.SourceUser, UserID: x.t.agentID, Windows: x.s.opts.Windows, AI: conversation.AIAgent})
 	return err
 }
 

@@ -45,6 +45,11 @@ func TestRetrievalMode(t *testing.T) {
 		if f.count(`SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.sender_user_id WHERE m.conversation_id = ? AND u.kind = 'ai_agent'`, c) != 1 {
 			t.Fatal("the answer is not authored by the AI agent member")
 		}
+		// Marked as an AI agent's, so no report counts it as a person's
+		// response (conversation.AIAgent).
+		if f.count(`SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND direction = 'out' AND ai = 'agent'`, c) != 1 {
+			t.Fatal("the answer is not marked as written by an AI agent")
+		}
 		if got := f.conversation(c).AssigneeID; got != a.ID {
 			t.Fatalf("assignee = %d, want the agent %d", got, a.ID)
 		}
