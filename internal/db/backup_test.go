@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
