@@ -79,6 +79,7 @@ type Options struct {
 	LogFile   string   // where the child's stderr goes (appended); "" discards it
 	LogLevel  string   // the child's --log-level; "" means warn, so logging costs nothing under load
 	Args      []string // more flags of serve
+	Env       []string // more environment variables (KEY=value) of the child, after the test's own
 }
 
 // Server is a running `switchboard serve` child.
@@ -122,6 +123,9 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	args := append([]string{"serve", "--addr", addr, "--log-level", level, "--allow-private-networks", "127.0.0.1/32"}, o.StoreArgs...)
 	args = append(args, o.Args...)
 	cmd := exec.Command(o.Bin, args...)
+	if len(o.Env) > 0 {
+		cmd.Env = append(os.Environ(), o.Env...)
+	}
 	s := &Server{URL: "http://" + addr, cmd: cmd, done: make(chan struct{})}
 	if o.LogFile != "" {
 		if s.log, err = os.OpenFile(o.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err != nil {
