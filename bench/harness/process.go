@@ -80,6 +80,7 @@ type Options struct {
 	LogLevel  string   // the child's --log-level; "" means warn, so logging costs nothing under load
 	Args      []string // more flags of serve
 	Env       []string // more environment variables (KEY=value) of the child, after the test's own
+	Addr      string   // host:port to listen on; "" picks a free loopback port
 }
 
 // Server is a running `switchboard serve` child.
@@ -110,9 +111,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 }
 
 func start(ctx context.Context, o Options) (*Server, error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
+	addr, err := o.Addr, error(nil)
+	if addr == "" {
+		if addr, err = freeAddr(); err != nil {
+			return nil, err
+		}
 	}
 	level := o.LogLevel
 	if level == "" {

@@ -59,6 +59,15 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the binary the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
 // binary builds the switchboard command once for the package's tests.
 func binary(t *testing.T) string {
 	t.Helper()
@@ -116,11 +125,19 @@ func newCluster(t *testing.T, n int) *cluster {
 	return c
 }
 
-// start (re)starts node i on a fresh port.
-func (c *cluster) start(i int) *harness.Server {
+// start starts node i on a free port.
+func (c *cluster) start(i int) *harness.Server { return c.startAt(i, "") }
+
+// restart starts node i again on the port it had, where the load's
+// senders post.
+func (c *cluster) restart(i int) *harness.Server {
+	return c.startAt(i, strings.TrimPrefix(c.nodes[i].URL, "http://"))
+}
+
+func (c *cluster) startAt(i int, addr string) *harness.Server {
 	c.t.Helper()
 	srv, err := harness.Start(c.t.Context(), harness.Options{
-		Bin: c.bin, StoreArgs: c.store, LogFile: c.logFile, Env: c.env,
+		Bin: c.bin, StoreArgs: c.store, LogFile: c.logFile, Env: c.env, Addr: addr,
 		// harness.Start also gives --addr, --log-level and
 		// --allow-private-networks 127.0.0.1/32 (the integrator's address).
 		Args: []string{"--trusted-proxies", "127.0.0.1/32"},
