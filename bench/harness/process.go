@@ -219,6 +219,10 @@ func (s *Server) CPU() (user, system time.Duration) {
 	return s.cmd.ProcessState.UserTime(), s.cmd.ProcessState.SystemTime()
 }
 
+// Args is the child's command line after the binary: the subcommand and
+// its flags.
+func (s *Server) Args() []string { return s.cmd.Args[1:] }
+
 // Pid is the child's process id.
 func (s *Server) Pid() int { return s.cmd.Process.Pid }
 

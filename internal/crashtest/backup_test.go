@@ -110,4 +110,3 @@ func ackedIDs(l *ledger) []string {
 	}
 	return ids
 }
-

@@ -29,6 +29,24 @@ var perDeployment = map[string]string{
 	"--log-level":              "SWITCHBOARD_LOG_LEVEL",
 	"--allow-private-networks": "SWITCHBOARD_ALLOW_PRIVATE_NETWORKS",
 	"--trusted-proxies":        "SWITCHBOARD_TRUSTED_PROXIES",
+	"--media-dir":              "SWITCHBOARD_MEDIA_DIR",
+}
+
+// checkNodeArgs checks that a node was started as docker-compose.yml
+// starts one: `serve`, and as flags only the per-deployment settings,
+// which the compose file sets as variables.
+func checkNodeArgs(args []string) error {
+	if len(args) == 0 || args[0] != "serve" {
+		return fmt.Errorf("node started with %q, not serve", args)
+	}
+	for _, a := range args[1:] {
+		if strings.HasPrefix(a, "--") {
+			if _, ok := perDeployment[a]; !ok {
+				return fmt.Errorf("node started with %s, which is neither in deploy/node.env nor a per-deployment setting of docker-compose.yml", a)
+			}
+		}
+	}
+	return nil
 }
 
 // readEnvFile reads VARIABLE=value lines, skipping blanks and comments.
@@ -97,6 +115,7 @@ type cluster struct {
 	demo    harness.Demo
 	env     []string // deploy/node.env
 	logFile string
+	media   string // the media folder the nodes share
 	nodes   []*harness.Server
 	integ   *integrator
 }
@@ -106,7 +125,7 @@ type cluster struct {
 // starts n nodes.
 func newCluster(t *testing.T, n int) *cluster {
 	t.Helper()
-	c := &cluster{t: t, bin: binary(t), pg: startPostgres(t), logFile: filepath.Join(t.TempDir(), "nodes.log")}
+	c := &cluster{t: t, bin: binary(t), pg: startPostgres(t), logFile: filepath.Join(t.TempDir(), "nodes.log"), media: t.TempDir()}
 	env, err := readEnvFile(nodeEnvFile)
 	if err != nil {
 		t.Fatal(err)
@@ -140,12 +159,15 @@ func (c *cluster) startAt(i int, addr string) *harness.Server {
 		Bin: c.bin, StoreArgs: c.store, LogFile: c.logFile, Env: c.env, Addr: addr,
 		// harness.Start also gives --addr, --log-level and
 		// --allow-private-networks 127.0.0.1/32 (the integrator's address).
-		Args: []string{"--trusted-proxies", "127.0.0.1/32"},
+		Args: []string{"--trusted-proxies", "127.0.0.1/32", "--media-dir", c.media},
 	})
 	if err != nil {
 		c.t.Fatal(err)
 	}
 	c.t.Cleanup(srv.Kill) // before the PostgreSQL server stops
+	if err := checkNodeArgs(srv.Args()); err != nil {
+		c.t.Fatal(err)
+	}
 	c.nodes[i] = srv
 	return srv
 }
