@@ -180,18 +180,27 @@ func checkOnly503(t *testing.T, l *ledger) {
 // TestNodeKilled kills nodes with SIGKILL under load, one after another,
 // and restarts each: the survivors take back its claims, and nothing
 // acknowledged is lost or doubled, no run is left behind, no send is
-// lost, no conversation is left waiting while an agent has room, and no
-// agent is above capacity.
+// lost; and with agents signed in across the nodes, after each kill no
+// conversation is left waiting while an agent has room, and no agent is
+// above capacity.
 func TestNodeKilled(t *testing.T) {
 	sc := scale()
 	c := newCluster(t, sc.nodes)
 	st := c.openStore()
 	ld := startLoad(t.Context(), c.webhooks(8), 1, 8)
-	acked := 0
+	ld.waitAcked(t, 0, sc.minAcked, "before routing")
+	// Agents of capacity 2 signed in across the nodes, a queue waiting
+	// for them; each kill is followed by closes through a survivor, whose
+	// freed slots the queue must fill.
+	agents := c.addAgents(3)
+	routed := idsOf(t, st, routable(24))
+	open := c.route(st, agents, routed)
+	_, acked, _ := ld.l.counts()
 	for k := range sc.kills {
 		ld.waitAcked(t, acked, sc.minAcked, fmt.Sprintf("before kill %d", k+1))
 		victim := k % len(c.nodes)
 		c.nodes[victim].Kill()
+		open = c.closeAssigned(st, agents, 2, c.nodes[(victim+1)%len(c.nodes)].URL, open)
 		_, acked, _ = ld.l.counts()
 		ld.waitAcked(t, acked, sc.minAcked/2, fmt.Sprintf("on the survivors after kill %d", k+1))
 		c.restart(victim)

@@ -26,7 +26,10 @@ const streamBound = 5 * time.Second
 //     on node A, and how soon (the events' own timestamps);
 //   - the demo's workflow runs once per conversation and its welcome
 //     step once, whichever node claims it, and each welcome message
-//     reaches the integrator once.
+//     reaches the integrator once;
+//   - conversations routed to a team through both nodes at once, then
+//     slots freed through the other node: no agent above capacity, none
+//     left with room while the team's queue waits.
 func TestSeveralNodes(t *testing.T) {
 	c := newCluster(t, 2)
 	st := c.openStore()
@@ -77,6 +80,18 @@ func TestSeveralNodes(t *testing.T) {
 
 	verifyWorkflows(t, st, maxSettle, c.logFile)
 	verifySent(t, st, c.integ, maxSettle, false)
+
+	// Routing through both nodes: 3 agents of capacity 2, signed in on
+	// different nodes; 16 conversations routed to their team at once,
+	// then 4 of the assigned closed through the other node.
+	agents := c.addAgents(3)
+	convs := idsOf(t, st, routable(16))
+	if len(convs) < 16 {
+		t.Fatalf("only %d open conversations to route", len(convs))
+	}
+	open := c.route(st, agents, convs)
+	c.closeAssigned(st, agents, 4, c.nodes[1].URL, open)
+
 	for i, n := range c.nodes {
 		if err := n.Stop(15 * time.Second); err != nil {
 			t.Errorf("node %d: graceful stop: %v", i, err)
