@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -35,6 +36,13 @@ func IsUnavailable(err error) bool {
 		case pgErr.Code == "53300": // too many connections
 			return true
 		}
+		return false
+	}
+	// A failed HTTP call (to a provider, an AI model, a webhook receiver)
+	// also holds a net.Error, but says nothing of the store: net/http
+	// wraps its errors in *url.Error, which the store's driver never does.
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
 		return false
 	}
 	var netErr net.Error

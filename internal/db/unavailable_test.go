@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,6 +38,8 @@ func TestIsUnavailable(t *testing.T) {
 		{"unique violation", &pgconn.PgError{Code: "23505"}, false},
 		{"syntax error", &pgconn.PgError{Code: "42601"}, false},
 		{"a plain error", errors.New("conversation: receive: boom"), false},
+		{"an HTTP call's network error", fmt.Errorf("probe: %w", &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "dial", Err: errors.New("refused")}}), false},
+		{"the driver's network error", fmt.Errorf("db: %w", &net.OpError{Op: "read", Err: errors.New("connection reset")}), true},
 		{"nil", nil, false},
 	}
 	for _, c := range cases {
