@@ -9,7 +9,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 
-.PHONY: build run test test-go test-web test-e2e lint bench clean
+.PHONY: build run test test-go test-faults test-web test-e2e lint bench clean
 
 build: bin/switchboard
 
@@ -37,6 +37,13 @@ test: lint test-go test-web test-e2e
 
 test-go:
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+# The long fault tests of several nodes on PostgreSQL (internal/crashtest):
+# three nodes, nodes killed and restarted under load, PostgreSQL stopped
+# for 10 s; `make test` runs their short versions. They start a PostgreSQL
+# server of their own (installed: scripts/with-postgres.sh installs it).
+test-faults:
+	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSeveralNodes|TestNodeKilled|TestPostgresStopped|TestBackup' -v ./internal/crashtest/
 
 # The web app's unit tests (vitest), its type check, and the browser tests
 # in real headless Chromium (/usr/bin/chromium, or $$CHROMIUM) against the

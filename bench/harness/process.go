@@ -80,6 +80,8 @@ type Options struct {
 	LogFile   string   // where the child's stderr goes (appended); "" discards it
 	LogLevel  string   // the child's --log-level; "" means warn, so logging costs nothing under load
 	Args      []string // more flags of serve
+	Env       []string // more environment variables (KEY=value) of the child, after the test's own
+	Addr      string   // host:port to listen on; "" picks a free loopback port
 }
 
 // Server is a running `switchboard serve` child.
@@ -110,9 +112,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 }
 
 func start(ctx context.Context, o Options) (*Server, error) {
-	addr, err := freeAddr()
-	if err != nil {
-		return nil, err
+	addr, err := o.Addr, error(nil)
+	if addr == "" {
+		if addr, err = freeAddr(); err != nil {
+			return nil, err
+		}
 	}
 	level := o.LogLevel
 	if level == "" {
@@ -123,6 +127,9 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	args := append([]string{"serve", "--addr", addr, "--log-level", level, "--allow-private-networks", "127.0.0.1/32"}, o.StoreArgs...)
 	args = append(args, o.Args...)
 	cmd := exec.Command(o.Bin, args...)
+	if len(o.Env) > 0 {
+		cmd.Env = append(os.Environ(), o.Env...)
+	}
 	s := &Server{URL: "http://" + addr, cmd: cmd, done: make(chan struct{})}
 	if o.LogFile != "" {
 		if s.log, err = os.OpenFile(o.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err != nil {
@@ -212,6 +219,10 @@ func (s *Server) CPU() (user, system time.Duration) {
 	<-s.done
 	return s.cmd.ProcessState.UserTime(), s.cmd.ProcessState.SystemTime()
 }
+
+// Args is the child's command line after the binary: the subcommand and
+// its flags.
+func (s *Server) Args() []string { return s.cmd.Args[1:] }
 
 // Pid is the child's process id.
 func (s *Server) Pid() int { return s.cmd.Process.Pid }

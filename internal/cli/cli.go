@@ -24,6 +24,8 @@ Usage:
   switchboard demo    [--data DIR] [--database-url URL] [--json] [--allow-private-networks CIDRS]
   switchboard user create --workspace ID --email EMAIL --name NAME [--role owner|manager|agent] [--password PW]
   switchboard reports rebuild [--data DIR] [--database-url URL]
+  switchboard backup  [--data DIR] --out FILE
+  switchboard health  [--addr HOST:PORT] [--ready]
   switchboard version
 
 Every flag also reads an environment variable: --addr SWITCHBOARD_ADDR,
@@ -52,6 +54,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = userCmd(ctx, args[1:], stdout, stderr)
 	case "reports":
 		err = reportsCmd(ctx, args[1:], stdout, stderr)
+	case "backup":
+		err = backupCmd(ctx, args[1:], stdout, stderr)
+	case "health":
+		err = healthCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, Version)
 	case "help", "-h", "--help":

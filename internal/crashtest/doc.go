@@ -1,8 +1,21 @@
-// Package crashtest proves the durability promise of the inbound path
-// against a real crash: its test runs the switchboard binary, sends it
-// custom-channel webhooks from many goroutines, kills it with SIGKILL in
-// the middle of the load, restarts it on the same store, and checks that
-// every webhook that was answered 200 is stored exactly once, with the
-// conversation and event-log invariants intact. The package has no code of
-// its own; see crashtest_test.go.
+// Package crashtest proves the durability promises against real
+// processes and real faults. Its tests run the switchboard binary, send
+// it custom-channel webhooks from many goroutines and check the store
+// against a ledger of what was acknowledged:
+//
+//   - TestSIGKILLUnderLoad kills one node with SIGKILL mid-load and
+//     restarts it on the same store (SQLite, and PostgreSQL when
+//     SWITCHBOARD_TEST_POSTGRES is set);
+//   - TestSeveralNodes runs two nodes on one PostgreSQL: webhooks through
+//     both, events of one on the other's live stream, workflow steps and
+//     sends once across nodes;
+//   - TestNodeKilled and TestPostgresStopped kill a node of a cluster, or
+//     stop its PostgreSQL, under load (short here; long with
+//     SWITCHBOARD_TEST_FAULTS=1, `make test-faults`);
+//   - TestBackupWhileServing copies a serving SQLite node with
+//     `switchboard backup`.
+//
+// The several-node tests start a PostgreSQL server of their own, which
+// they stop, and run each node with deploy/node.env, the settings
+// docker-compose.yml gives its nodes. The package has no code of its own.
 package crashtest

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"time"
 
@@ -102,6 +103,12 @@ func generate(ctx context.Context, wh *harness.Webhook, l *ledger, round, worker
 				deliver := func() {
 					status, err := wh.Post(ctx, body)
 					l.result(w, status, err)
+					if err != nil && (status == 0 || status == http.StatusServiceUnavailable) {
+						// The node is down or its store unavailable:
+						// wait a little, as a provider backing off (or
+						// honouring Retry-After) would.
+						time.Sleep(100 * time.Millisecond)
+					}
 				}
 				switch r := rng.IntN(10); {
 				case r == 0: // redelivered after the first answer

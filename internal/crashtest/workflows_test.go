@@ -55,7 +55,7 @@ func verifyWorkflows(t *testing.T, st *sql.DB, settle time.Duration, logFile str
 			t.Errorf("%d %s", n, c.what)
 		}
 	}
-	t.Logf("workflows: %d runs, none lost or repeated across the kills", count(`SELECT COUNT(*) FROM workflow_runs`))
+	t.Logf("workflows: %d runs, none lost or repeated", count(`SELECT COUNT(*) FROM workflow_runs`))
 }
 
 // stuckRuns describes the runs still running, for a failure message.

@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 )
@@ -53,4 +57,33 @@ func containsKey(body, key string) bool {
 	json.Unmarshal([]byte(body), &m)
 	_, ok := m.Error[key]
 	return ok
+}
+
+// A store that cannot be reached is a 503 with Retry-After, whose body
+// says so without the cause; any other failure stays a 500.
+func TestWriteErrorStoreUnavailable(t *testing.T) {
+	cases := []struct {
+		err        error
+		status     int
+		code       string
+		retryAfter string
+	}{
+		{fmt.Errorf("conversation: receive: db: begin: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection"}), 503, "unavailable", "5"},
+		{fmt.Errorf("db: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), 503, "unavailable", "5"},
+		{errors.New("something broke"), 500, "internal", ""},
+	}
+	for _, c := range cases {
+		rec := httptest.NewRecorder()
+		WriteError(rec, httptest.NewRequest("POST", "/x", nil), c.err)
+		var body ErrorBody
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Code != c.status || body.Error.Code != c.code || rec.Header().Get("Retry-After") != c.retryAfter {
+			t.Errorf("%v: answered %d %s, Retry-After %q; want %d %s, %q", c.err, rec.Code, rec.Body, rec.Header().Get("Retry-After"), c.status, c.code, c.retryAfter)
+		}
+		if c.status == 503 && strings.Contains(rec.Body.String(), "57P01") {
+			t.Errorf("the cause leaked into the answer: %s", rec.Body)
+		}
+	}
 }

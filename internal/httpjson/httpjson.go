@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
 // MaxBodyBytes bounds every request body; a larger one is answered 413.
@@ -84,13 +85,28 @@ func StatusOf(k apperr.Kind) int {
 	return http.StatusInternalServerError
 }
 
-// WriteError answers err as JSON. Domain errors show their message;
-// anything else is logged with the request id and shown as an internal error.
+// UnavailableRetryAfter is the Retry-After of a 503 answered while the
+// store cannot be reached: a provider or client trying again after it
+// finds the store back after a restart or a failover.
+const UnavailableRetryAfter = 5
+
+// WriteError answers err as JSON. Domain errors show their message; a
+// store that cannot be reached (db.IsUnavailable) is a 503 with
+// Retry-After, which providers retry, and nothing of the request was
+// kept; anything else is logged with the request id and shown as an
+// internal error.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	id := RequestID(r)
 	var e *apperr.Error
 	body := ErrorBody{Error: ErrorDetail{RequestID: id}}
 	status := http.StatusInternalServerError
+	if db.IsUnavailable(err) {
+		slog.Warn("request refused: the store is unavailable", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		body.Error.Code, body.Error.Message = "unavailable", "the store is unavailable; nothing was kept, try again shortly"
+		w.Header().Set("Retry-After", strconv.Itoa(UnavailableRetryAfter))
+		WriteJSON(w, http.StatusServiceUnavailable, body)
+		return
+	}
 	if errors.As(err, &e) {
 		status = StatusOf(e.Kind)
 		// The message, never the cause: causes are for the log.

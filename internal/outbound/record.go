@@ -42,7 +42,13 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 		d.release(log, j)
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	// The writes get recordTimeout, or until the lease ends if that is
+	// later (see the retries below); a duration, so a test's fake clock
+	// and the context's real one agree. cut ends when the dispatcher cuts
+	// its attempts off at shutdown, which also ends the retries while the
+	// store is unavailable, so a shutdown is not held for a lease.
+	cut := ctx
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(recordTimeout, time.UnixMilli(j.leaseUntil).Sub(d.now())))
 	defer cancel()
 	if channelType == "" {
 		channelType = "unknown"
@@ -81,13 +87,22 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 		}
 	}
 	// A failed write after a successful send is retried here: giving up
-	// would leave the job to be sent again once its lease ends.
+	// would leave the job to be sent again once its lease ends. While the
+	// store is unavailable (PostgreSQL restarting, failing over) it is
+	// retried until the lease ends, with a backoff up to a second: the
+	// write is fenced by the lease, so it can never land after another
+	// node took the job, and an outage shorter than the lease costs no
+	// second send (unless the node is shutting down meanwhile).
 	var err error
-	for try := 0; try < 3; try++ {
+	leaseEnd := time.UnixMilli(j.leaseUntil)
+	for try := 0; ; try++ {
 		if err = d.db.Write(ctx, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
 			break
 		}
-		time.Sleep(time.Duration(try+1) * 50 * time.Millisecond)
+		if try >= 2 && !(db.IsUnavailable(err) && d.now().Before(leaseEnd) && cut.Err() == nil) {
+			break
+		}
+		time.Sleep(min(time.Duration(try+1)*50*time.Millisecond, time.Second))
 	}
 	switch {
 	case errors.Is(err, errLeaseLost):

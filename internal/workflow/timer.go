@@ -27,12 +27,12 @@ func (e *Engine) timerPass(ctx context.Context) (time.Time, error) {
 	if err := e.fireSchedules(ctx); err != nil && ctx.Err() == nil {
 		e.log.Error("workflow: schedules", "err", err)
 	}
-	ids, err := e.claim(ctx)
+	ids, lease, err := e.claim(ctx)
 	if err != nil {
 		return time.Time{}, err
 	}
 	if len(ids) > 0 {
-		e.driveAll(ctx, ids)
+		e.driveAll(ctx, ids, lease)
 		return e.now(), nil // more may be due: look again at once
 	}
 	return e.nextDue(ctx)
@@ -46,23 +46,26 @@ var runsTable = due.Table{Name: "workflow_runs", Due: "wake_at", Where: "j.wake_
 const runsBacklog = `SELECT COUNT(*), COALESCE(MIN(wake_at), 0) FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until <= ?`
 
 // claim leases up to claimBatch due runs to this node. It looks with a
-// read first, so a look that finds nothing writes nothing.
-func (e *Engine) claim(ctx context.Context) ([]int64, error) {
+// read first, so a look that finds nothing writes nothing. It returns
+// the lease's end too: the claimed runs' lease_until, which fences
+// their release.
+func (e *Engine) claim(ctx context.Context) ([]int64, int64, error) {
 	now := db.Millis(e.now())
 	if ids, err := db.QueryIDs(ctx, e.db.Reader(), `SELECT id FROM workflow_runs WHERE wake_at > 0 AND wake_at <= ? AND lease_until <= ? LIMIT 1`,
 		now, now); err != nil || len(ids) == 0 {
-		return nil, err
+		return nil, 0, err
 	}
 	var ids []int64
+	lease := now + e.opts.Lease.Milliseconds()
 	err := e.tx(ctx, func(tx *db.Tx) (err error) {
-		ids, err = due.Claim(ctx, tx, runsTable, now, now+e.opts.Lease.Milliseconds(), e.opts.Node, claimBatch)
+		ids, err = due.Claim(ctx, tx, runsTable, now, lease, e.opts.Node, claimBatch)
 		return err
 	})
-	return ids, err
+	return ids, lease, err
 }
 
 // driveAll advances the claimed runs on the engine's workers.
-func (e *Engine) driveAll(ctx context.Context, ids []int64) {
+func (e *Engine) driveAll(ctx context.Context, ids []int64, lease int64) {
 	work := make(chan int64)
 	var wg sync.WaitGroup
 	for range min(e.opts.Workers, len(ids)) {
@@ -70,7 +73,7 @@ func (e *Engine) driveAll(ctx context.Context, ids []int64) {
 		go func() {
 			defer wg.Done()
 			for id := range work {
-				e.drive(ctx, id)
+				e.drive(ctx, id, lease)
 			}
 		}()
 	}
@@ -82,8 +85,8 @@ func (e *Engine) driveAll(ctx context.Context, ids []int64) {
 }
 
 // drive advances one run step by step while it is runnable, then gives
-// its lease back.
-func (e *Engine) drive(ctx context.Context, id int64) {
+// its lease back. lease is the run's lease_until as claimed.
+func (e *Engine) drive(ctx context.Context, id int64, lease int64) {
 	for range 50 {
 		more, err := e.advance(ctx, id)
 		if err != nil {
@@ -100,12 +103,24 @@ func (e *Engine) drive(ctx context.Context, id int64) {
 	}
 	// Stopped by an error, a shutdown or the step budget while still
 	// running: released with a background context, so the run is
-	// claimable at once, not when its lease ends.
-	e.tx(context.Background(), func(tx *db.Tx) error {
-		tx.Due(DueKind, 0)
-		_, err := tx.Exec(context.Background(), `UPDATE workflow_runs SET lease_until = 0 WHERE id = ? AND lease_until > 0`, id)
-		return err
-	})
+	// claimable at once, not when its lease ends. The release is fenced
+	// by the lease as claimed (a running run's saves keep it), so it can
+	// never free a claim made since. While the store is unavailable
+	// (PostgreSQL restarting) it is retried until the lease ends, so the
+	// run resumes as soon as the store is back, not a lease later —
+	// unless the node is shutting down.
+	release := func() error {
+		return e.tx(context.Background(), func(tx *db.Tx) error {
+			tx.Due(DueKind, 0)
+			_, err := tx.Exec(context.Background(), `UPDATE workflow_runs SET lease_until = 0 WHERE id = ? AND lease_until = ?`, id, lease)
+			return err
+		})
+	}
+	err := release()
+	for try := 1; db.IsUnavailable(err) && db.Millis(e.now()) < lease && ctx.Err() == nil; try++ {
+		time.Sleep(min(time.Duration(try)*100*time.Millisecond, time.Second))
+		err = release()
+	}
 }
 
 // nextDue is the earliest time a run or a schedule falls due (zero: none).
