@@ -1,14 +1,6 @@
 package report
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-	"slices"
-	"strings"
-
-	"github.com/switchboard-chat/switchboard/internal/db"
-)
+import "slices"
 
 // Bucket is one bar of a duration histogram.
 type Bucket struct {
@@ -47,63 +39,6 @@ type Dist struct {
 	MedianMs  int64    `json:"median_ms"`
 	P90Ms     int64    `json:"p90_ms"`
 	Buckets   []Bucket `json:"buckets"`
-}
-
-// dist computes a Dist over the non-null values of expr in "FROM … WHERE …"
-// (from holds both, without the keyword FROM): one scan reads the
-// values, sorted and counted here.
-func dist(ctx context.Context, q db.Querier, expr, from string, args []any) (Dist, error) {
-	rows, err := q.Query(ctx, "SELECT "+expr+" FROM "+from+" AND "+expr+" IS NOT NULL", args...)
-	if err != nil {
-		return Dist{}, fmt.Errorf("report: distribution: %w", err)
-	}
-	defer rows.Close()
-	var values []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return Dist{}, fmt.Errorf("report: distribution: %w", err)
-		}
-		values = append(values, v)
-	}
-	if err := rows.Err(); err != nil {
-		return Dist{}, fmt.Errorf("report: distribution: %w", err)
-	}
-	return distOf(values), nil
-}
-
-// dists computes a Dist for each expression over the same rows in one
-// scan (a NULL leaves a row out of that expression's Dist only).
-func dists(ctx context.Context, q db.Querier, exprs []string, from string, args []any) ([]Dist, error) {
-	rows, err := q.Query(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+from, args...)
-	if err != nil {
-		return nil, fmt.Errorf("report: distributions: %w", err)
-	}
-	defer rows.Close()
-	values := make([][]int64, len(exprs))
-	cells := make([]sql.NullInt64, len(exprs))
-	dest := make([]any, len(exprs))
-	for i := range cells {
-		dest[i] = &cells[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("report: distributions: %w", err)
-		}
-		for i, c := range cells {
-			if c.Valid {
-				values[i] = append(values[i], c.Int64)
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("report: distributions: %w", err)
-	}
-	out := make([]Dist, len(exprs))
-	for i := range exprs {
-		out[i] = distOf(values[i])
-	}
-	return out, nil
 }
 
 // distOf summarises values (sorting them in place).

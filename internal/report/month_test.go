@@ -330,6 +330,22 @@ func TestScriptedMonth(t *testing.T) {
 
 		e := m.expect()
 		figures := m.check(t, svc, e)
+		// Every day's segments written: the same numbers from them, and
+		// from the fact tables alone.
+		if _, err := svc.CompactAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var dirty int
+		must(t, d.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM report_dirty_days`).Scan(&dirty))
+		if dirty != 0 {
+			t.Fatalf("%d days still dirty after CompactAll", dirty)
+		}
+		if compacted := m.check(t, svc, e); !reflect.DeepEqual(figures, compacted) {
+			t.Fatalf("the segments changed the figures")
+		}
+		if live := m.check(t, report.New(d, report.Options{Live: true}), e); !reflect.DeepEqual(figures, live) {
+			t.Fatalf("the live scan changed the figures")
+		}
 
 		// Rebuilt from scratch: the same numbers.
 		if _, err := svc.Rebuild(ctx); err != nil {
