@@ -311,9 +311,10 @@ func TestScriptedMonth(t *testing.T) {
 		_, err := report.New(d, report.Options{}).UpdateSettings(ctx, m.ws, report.Settings{ReopenWindowMinutes: 1440, Holidays: []string{"2026-06-15"}})
 		must(t, err)
 		m.script(n)
-		m.play()
 
-		// The live consumer projects the log.
+		// The live consumer projects the log while the month is played,
+		// its passes after each batch writing the segments of the days
+		// that stopped changing (on the fake clock) as it goes.
 		svc := report.New(d, report.Options{})
 		hub := event.NewHub()
 		d.OnEvents(hub.Notify)
@@ -322,6 +323,7 @@ func TestScriptedMonth(t *testing.T) {
 		runCtx, cancel := context.WithCancel(ctx)
 		g.StartAll()
 		go c.Run(runCtx)
+		m.play()
 		var last int64
 		must(t, d.Reader().QueryRow(ctx, `SELECT MAX(id) FROM events`).Scan(&last))
 		hub.Notify(last)
