@@ -55,7 +55,7 @@ func fillFacts(t *testing.T, d *db.DB, ws int64, n int, seed uint64, start time.
 			if answered > 0 {
 				responses = 1 + r.Int64N(3)
 			}
-			facts = append(facts, "(?" + strings.Repeat(", ?", 33) + ")")
+			facts = append(facts, "(?"+strings.Repeat(", ?", 33)+")")
 			orZero := func(ok bool, v int64) int64 {
 				if ok {
 					return v
