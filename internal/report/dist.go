@@ -1,6 +1,5 @@
 package report
 
-import "slices"
 
 // Bucket is one bar of a duration histogram.
 type Bucket struct {
@@ -41,7 +40,9 @@ type Dist struct {
 	Buckets   []Bucket `json:"buckets"`
 }
 
-// distOf summarises values (sorting them in place).
+// distOf summarises values (reordering them in place). The median and
+// 90th percentile are exact: each is selected at its rank (quickselect,
+// linear on average) instead of sorting every value.
 func distOf(values []int64) Dist {
 	d := Dist{Buckets: make([]Bucket, len(Buckets))}
 	for i, b := range Buckets {
@@ -55,10 +56,55 @@ func distOf(values []int64) Dist {
 	if d.Count == 0 {
 		return d
 	}
-	slices.Sort(values)
 	d.AverageMs = d.SumMs / d.Count
-	d.MedianMs, d.P90Ms = values[Rank(50, d.Count)-1], values[Rank(90, d.Count)-1]
+	med, p90 := int(Rank(50, d.Count)-1), int(Rank(90, d.Count)-1)
+	d.MedianMs = selectKth(values, med)
+	// Everything after the median's position is at least the median.
+	d.P90Ms = selectKth(values[med:], p90-med)
 	return d
+}
+
+// selectKth returns the value that would be at index k (0-based) were a
+// sorted, moving a's values so that a[:k] ≤ a[k] ≤ a[k+1:] (Hoare's
+// partition around a median of three).
+func selectKth(a []int64, k int) int64 {
+	lo, hi := 0, len(a)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if a[mid] < a[lo] {
+			a[mid], a[lo] = a[lo], a[mid]
+		}
+		if a[hi] < a[lo] {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if a[hi] < a[mid] {
+			a[hi], a[mid] = a[mid], a[hi]
+		}
+		p := a[mid]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < p {
+				i++
+			}
+			for a[j] > p {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return a[k]
+		}
+	}
+	return a[k]
 }
 
 // Rank is the nearest-rank position (1-based) of the p-th percentile of

@@ -67,6 +67,7 @@ type batch struct {
 	s         *Service
 	tx        *db.Tx
 	calendars map[int64]Calendar
+	teamCals  map[[2]int64]Calendar
 	facts     map[int64]*fact
 	order     []int64
 	days      map[dayKey]int64
@@ -87,7 +88,7 @@ type dayKey struct {
 // keyed by its event (or run, or contact), so an event applied twice
 // changes nothing.
 func (s *Service) Project(ctx context.Context, tx *db.Tx, events []event.Event) error {
-	b := &batch{s: s, tx: tx, calendars: map[int64]Calendar{}, facts: map[int64]*fact{}, days: map[dayKey]int64{},
+	b := &batch{s: s, tx: tx, calendars: map[int64]Calendar{}, facts: map[int64]*fact{}, days: map[dayKey]int64{}, teamCals: map[[2]int64]Calendar{},
 		orig: map[int64]fact{}, dirty: map[[2]int64]bool{}}
 	for _, e := range events {
 		if err := b.apply(ctx, e); err != nil {
@@ -103,6 +104,18 @@ func (b *batch) calendar(ctx context.Context, workspaceID int64) (Calendar, erro
 	}
 	c, err := LoadCalendar(ctx, b.tx, workspaceID)
 	b.calendars[workspaceID] = c
+	return c, err
+}
+
+// teamCalendar is the calendar of a conversation of the team: the team's
+// own when it has one, the workspace's otherwise (ws is its calendar).
+func (b *batch) teamCalendar(ctx context.Context, ws Calendar, workspaceID, teamID int64) (Calendar, error) {
+	k := [2]int64{workspaceID, teamID}
+	if c, ok := b.teamCals[k]; ok {
+		return c, nil
+	}
+	c, err := ws.forTeam(ctx, b.tx, workspaceID, teamID)
+	b.teamCals[k] = c
 	return c, err
 }
 
@@ -164,6 +177,13 @@ func (b *batch) apply(ctx context.Context, e event.Event) error {
 		return err // unknown (opened before the log began) or already applied
 	}
 	f.LastEventID = e.ID
+	if e.Type == event.MessageSent || e.Type == event.ConversationClosed {
+		// Business-hours durations count the calendar of the team the
+		// conversation is in when they are computed.
+		if cal, err = b.teamCalendar(ctx, cal, e.WorkspaceID, f.TeamID); err != nil {
+			return err
+		}
+	}
 	switch e.Type {
 	case event.ConversationQueued:
 		if f.QueuedAt == 0 && f.FirstAssignedAt == 0 {

@@ -2078,7 +2078,10 @@ export interface paths {
         delete: operations["deleteTeam"];
         options?: never;
         head?: never;
-        /** Rename a team or replace its members */
+        /**
+         * Rename a team, replace its members or set its business calendar
+         * @description Fields left out are unchanged. business_hours (validated like the workspace's) and holidays (YYYY-MM-DD, at most 366) are the team's own calendar for the reports' business-hours mode; business_hours {} goes back to the workspace's calendar. They apply to events projected from then on; `switchboard reports rebuild` applies them to the whole history.
+         */
         patch: operations["updateTeam"];
         trace?: never;
     };
@@ -4757,8 +4760,12 @@ export interface components {
             next_cursor: string;
         };
         WorkspaceTeam: {
+            business_hours: {
+                [key: string]: components["schemas"]["WorkspaceInterval"][];
+            };
             /** Format: date-time */
             created_at: string;
+            holidays: string[];
             /** Format: int64 */
             id: number;
             member_ids: number[];
@@ -13359,6 +13366,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -13442,6 +13451,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -13525,6 +13536,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -13608,6 +13621,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -13691,6 +13706,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -13821,6 +13838,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -13904,6 +13923,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -14124,6 +14145,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -14207,6 +14230,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -14290,6 +14315,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -14371,6 +14398,8 @@ export interface operations {
                 hours?: string;
                 /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
                 compare?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path: {
@@ -15452,6 +15481,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    business_hours?: {
+                        [key: string]: {
+                            close?: string;
+                            open?: string;
+                        }[];
+                    };
+                    holidays?: string[];
                     /** @description replaces the members when present */
                     member_ids?: number[];
                     name: string;
@@ -15677,6 +15713,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    business_hours?: {
+                        [key: string]: {
+                            close?: string;
+                            open?: string;
+                        }[];
+                    };
+                    holidays?: string[];
                     /** @description replaces the members when present */
                     member_ids?: number[];
                     name?: string;
