@@ -1,6 +1,5 @@
 package report
 
-
 // Bucket is one bar of a duration histogram.
 type Bucket struct {
 	Label string `json:"label"`
