@@ -16,6 +16,7 @@ import (
 	"log"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -32,12 +33,17 @@ import (
 
 const heading = "## Reports"
 
+// cpuProfile, when set, is where the report timings' CPU profile goes.
+var cpuProfile string
+
 func main() {
 	n := flag.Int("n", 1_000_000, "conversations of facts to load")
 	rate := flag.Int("rate", 5000, "inbound messages per second during the lag measure (the ingest benchmark's rate at concurrency 64)")
 	lagFor := flag.Duration("lag-duration", 10*time.Second, "how long to send messages while measuring the projection's lag")
 	out := flag.String("out", "", "markdown file to write the results to (its \""+heading+"\" section)")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the report timings to this file")
 	flag.Parse()
+	cpuProfile = *profile
 	if err := run(context.Background(), *n, *rate, *lagFor, *out); err != nil {
 		log.Fatal(err)
 	}
@@ -143,6 +149,16 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 		{"scan of the fact tables (Options.Live): users", func(f report.Filter) error { _, err := live.Users(ctx, ws.ID, f); return err }},
 	}
 	var timings []timing
+	if cpuProfile != "" {
+		pf, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for _, r := range reports {
 		t := timing{name: r.name}
 		for i, f := range []report.Filter{month, year} {

@@ -108,7 +108,7 @@ func markDirty(ctx context.Context, tx *db.Tx, days map[[2]int64]bool) error {
 // CompactQuiet ago (today, on a busy workspace) for a later pass: a
 // dirty day is read from the fact tables, which is exact, just slower.
 const (
-	CompactDaysPerPass = 4
+	CompactDaysPerPass = 1
 	CompactQuiet       = time.Minute
 )
 
