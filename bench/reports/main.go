@@ -202,19 +202,29 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 	fmt.Fprintf(&b, "| events projected | %d | — | — |\n", lag.events)
 	fmt.Fprintf(&b, "| lag p50 / p99 / max | %s / %s / %s | max < 1 s | %s |\n", harness.Ms(lag.p50), harness.Ms(lag.p99), harness.Ms(lag.max), harness.MetOr(lag.max < time.Second))
 	fmt.Fprintf(&b, "| caught up after the last message | %s | — | — |\n", harness.Ms(lag.catchUp))
-	met := 0
+	// The reference rows (the scan without segments, and the export of one
+	// row per conversation) are not reports a person waits for.
+	met, reportRows := 0, 0
 	for _, t := range timings {
+		if strings.HasPrefix(t.name, "scan of") || strings.Contains(t.name, "rows=facts") {
+			continue
+		}
+		reportRows++
 		if t.month < time.Second && t.year < time.Second {
 			met++
 		}
 	}
-	fmt.Fprintf(&b, "\n### Reading\n\n- %d of %d timings are under 1 s over both ranges. The reports read per-day column segments "+
+	fmt.Fprintf(&b, "\n### Reading\n\n- %d of %d report timings (every report, its filters, compare and the charts' CSV export) are under 1 s "+
+		"over both ranges; the other %d rows are references, below. The reports read per-day column segments "+
 		"(`report_segments`: for each kind of date — opened, closed, first assigned, first response, response — and local day, the facts of that day "+
 		"packed by column) for the days whose facts have not changed since, and the fact tables for the others (here today only), then aggregate "+
 		"in Go exactly as the scan does, exact percentiles included. Their cost is the days of the range and the rows in them, read as a few bytes "+
 		"each instead of a row of the fact tables: the segments of the year hold %d rows in %.1f MB (%.1f bytes a row), written in %.1f s for %d days "+
-		"after the bulk load (the live compactor writes a day's once it has stopped changing for a minute).\n", met, len(timings), segRows,
-		float64(segBytes)/1e6, float64(segBytes)/float64(max(segRows, 1)), compactTime.Seconds(), days)
+		"after the bulk load, about %.0f ms a day (the live compactor writes one day's after a batch, once the day has stopped changing for a minute: "+
+		"that is what the consumer pays after such a batch; in the lag run below every conversation is today's, still changing, so none runs).\n",
+		met, reportRows, len(timings)-reportRows, segRows,
+		float64(segBytes)/1e6, float64(segBytes)/float64(max(segRows, 1)), compactTime.Seconds(), days,
+		float64(compactTime.Milliseconds())/float64(max(days, 1)))
 	fmt.Fprintf(&b, "- The rows *scan of the fact tables* are the same reports answered without segments (`report.Options{Live: true}`, the "+
 		"reference the tests compare the segments with, and the path a dirty day takes), on the same data and machine. They read every column a "+
 		"report of that kind may filter on (18 a row), where the code before the segments read only the 5–7 its report needed: the "+
