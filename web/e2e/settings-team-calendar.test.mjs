@@ -30,13 +30,13 @@ test("an owner gives a team its own business hours and holidays", async () => {
     await form.getByLabel(`${day} closes at`).fill("23:59");
   }
   // A holiday the server refuses: its message under the field, nothing saved.
-  await form.getByLabel("Holidays").fill("2026-12-25, christmas");
+  await form.getByRole("textbox", { name: "Holidays" }).fill("2026-12-25, christmas");
   await form.getByRole("button", { name: "Save calendar" }).click();
   await form.getByText(/"christmas" is not a YYYY-MM-DD date/).waitFor();
   const stored = await s.api("GET", `/api/v1/teams/${team.id}`, undefined, as);
   assert.deepEqual(stored.business_hours, {}, "nothing saved");
 
-  await form.getByLabel("Holidays").fill("2026-12-25, 2026-12-24");
+  await form.getByRole("textbox", { name: "Holidays" }).fill("2026-12-25, 2026-12-24");
   await form.getByRole("button", { name: "Save calendar" }).click();
   await until(
     async () => {

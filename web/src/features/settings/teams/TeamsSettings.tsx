@@ -74,7 +74,7 @@ export default function TeamsSettings() {
                     })}
                   </fieldset>
                 )}
-                {open === team.id && <TeamCalendar key={`${team.id}-${JSON.stringify(team.business_hours)}-${team.holidays.join()}`} team={team} />}
+                {open === team.id && <TeamCalendar key={team.id} team={team} />}
               </li>
             ))}
             {teams.data?.data.length === 0 && <li className="text-muted text-sm">{t("teamsSettings.none")}</li>}
