@@ -33,6 +33,16 @@ import (
 
 const heading = "## Reports"
 
+// timedReps is how many times each report is asked (its median is kept).
+const timedReps = 3
+
+// reference reports whether a timing is a reference row (the scan without
+// segments, or the export of one row per conversation), not a report a
+// person waits for.
+func reference(name string) bool {
+	return strings.HasPrefix(name, "scan of") || strings.Contains(name, "rows=facts")
+}
+
 // cpuProfile, when set, is where the report timings' CPU profile goes.
 var cpuProfile string
 
@@ -161,15 +171,27 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 	}
 	for _, r := range reports {
 		t := timing{name: r.name}
+		// A report is asked reps times and its median time kept (the
+		// machine is shared: one slow run says more about the neighbours);
+		// the slow reference rows once.
+		reps := timedReps
+		if reference(r.name) {
+			reps = 1
+		}
 		for i, f := range []report.Filter{month, year} {
-			start := time.Now()
-			if err := r.fn(f); err != nil {
-				return fmt.Errorf("%s: %w", r.name, err)
+			var runs []time.Duration
+			for range reps {
+				start := time.Now()
+				if err := r.fn(f); err != nil {
+					return fmt.Errorf("%s: %w", r.name, err)
+				}
+				runs = append(runs, time.Since(start))
 			}
+			slices.Sort(runs)
 			if i == 0 {
-				t.month = time.Since(start)
+				t.month = runs[len(runs)/2]
 			} else {
-				t.year = time.Since(start)
+				t.year = runs[len(runs)/2]
 			}
 		}
 		log.Printf("%s: 30 days %v, a year %v", r.name, t.month, t.year)
@@ -187,9 +209,9 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 		m.Date, m.Commit, m.CPUs, m.CPU, m.OS, m.Load, m.Go, m.SQLite)
 	fmt.Fprintf(&b, "### Method\n\n%d conversations of facts (`report_conversations`, 1.5 human responses each in `report_responses`, and their message days) "+
 		"are inserted in bulk into a fresh SQLite store (%.1f s), spread evenly over the 366 days up to today in Europe/Paris, over 2 channels, 3 teams, 20 users, "+
-		"3 categories; 90%% assigned, 85%% answered, 80%% closed. Each report is then asked once through `report.Service`, in process (no HTTP), over the last "+
-		"30 days (about %d conversations) and over the whole year (all of them). Before the reports, every day's segments are written and today is marked changed again (as on a live workspace, where the projection keeps changing today's facts), so each report reads 365 days of segments and today from the fact tables. No contacts or workflow runs are loaded: those two reports "+
-		"read tables the benchmark leaves empty, and their times only show the cost of a query.\n\n", n, loadTime.Seconds(), n*30/366)
+		"3 categories; 90%% assigned, 85%% answered, 80%% closed. Each report is then asked %d times through `report.Service`, in process (no HTTP), and the median time kept (the rows "+
+		"marked as references below once), over the last 30 days (about %d conversations) and over the whole year (all of them). Before the reports, every day's segments are written and today is marked changed again (as on a live workspace, where the projection keeps changing today's facts), so each report reads 365 days of segments and today from the fact tables. No contacts or workflow runs are loaded: those two reports "+
+		"read tables the benchmark leaves empty, and their times only show the cost of a query.\n\n", n, loadTime.Seconds(), timedReps, n*30/366)
 	fmt.Fprintf(&b, "### Report times\n\n| report | last 30 days | whole year | aim | met? |\n|---|---:|---:|---:|---|\n")
 	for _, t := range timings {
 		fmt.Fprintf(&b, "| %s | %s | %s | < 1 s | %s |\n", t.name, harness.Ms(t.month), harness.Ms(t.year), harness.MetOr(t.month < time.Second && t.year < time.Second))
@@ -206,7 +228,7 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 	// row per conversation) are not reports a person waits for.
 	met, reportRows := 0, 0
 	for _, t := range timings {
-		if strings.HasPrefix(t.name, "scan of") || strings.Contains(t.name, "rows=facts") {
+		if reference(t.name) {
 			continue
 		}
 		reportRows++
