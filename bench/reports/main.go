@@ -16,6 +16,7 @@ import (
 	"log"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -32,12 +33,27 @@ import (
 
 const heading = "## Reports"
 
+// timedReps is how many times each report is asked (its median is kept).
+const timedReps = 3
+
+// reference reports whether a timing is a reference row (the scan without
+// segments, or the export of one row per conversation), not a report a
+// person waits for.
+func reference(name string) bool {
+	return strings.HasPrefix(name, "scan of") || strings.Contains(name, "rows=facts")
+}
+
+// cpuProfile, when set, is where the report timings' CPU profile goes.
+var cpuProfile string
+
 func main() {
 	n := flag.Int("n", 1_000_000, "conversations of facts to load")
 	rate := flag.Int("rate", 5000, "inbound messages per second during the lag measure (the ingest benchmark's rate at concurrency 64)")
 	lagFor := flag.Duration("lag-duration", 10*time.Second, "how long to send messages while measuring the projection's lag")
 	out := flag.String("out", "", "markdown file to write the results to (its \""+heading+"\" section)")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the report timings to this file")
 	flag.Parse()
+	cpuProfile = *profile
 	if err := run(context.Background(), *n, *rate, *lagFor, *out); err != nil {
 		log.Fatal(err)
 	}
@@ -72,7 +88,40 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 	loadTime := time.Since(began)
 	log.Printf("loaded %d conversations in %v", n, loadTime)
 
+	// The facts were written around the projection: mark their days as it
+	// would have, write every day's segments, then leave today dirty (on a
+	// live workspace the projection keeps changing today's facts, and the
+	// compactor leaves a day that is still changing to later).
 	svc := report.New(d, report.Options{})
+	began = time.Now()
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO report_dirty_days (workspace_id, day) SELECT DISTINCT workspace_id, opened_local / 86400000
+			FROM report_conversations UNION SELECT workspace_id, closed_local / 86400000 FROM report_conversations WHERE closed_at > 0
+			UNION SELECT workspace_id, first_assigned_local / 86400000 FROM report_conversations WHERE first_assigned_at > 0
+			UNION SELECT workspace_id, first_response_local / 86400000 FROM report_conversations WHERE first_response_at > 0
+			UNION SELECT workspace_id, at_local / 86400000 FROM report_responses`)
+		return err
+	}); err != nil {
+		return err
+	}
+	days, err := svc.CompactAll(ctx)
+	if err != nil {
+		return err
+	}
+	compactTime := time.Since(began)
+	var segBytes, segRows int64
+	if err := d.Reader().QueryRow(ctx, `SELECT COALESCE(SUM(LENGTH(data)), 0), COALESCE(SUM(row_count), 0) FROM report_segments`).Scan(&segBytes, &segRows); err != nil {
+		return err
+	}
+	log.Printf("compacted %d days in %v: %d rows in %d bytes", days, compactTime, segRows, segBytes)
+	today := end.UnixMilli() / 86_400_000
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO report_dirty_days (workspace_id, day) VALUES (?, ?)`, ws.ID, today)
+		return err
+	}); err != nil {
+		return err
+	}
+	live := report.New(d, report.Options{Live: true})
 	month := report.Filter{From: end.AddDate(0, 0, -29).Format(time.DateOnly), To: end.Format(time.DateOnly)}
 	year := report.Filter{From: end.AddDate(0, 0, -365).Format(time.DateOnly), To: end.Format(time.DateOnly)}
 	reports := []struct {
@@ -96,22 +145,53 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 			return err
 		}},
 		{"conversations, compare=previous", func(f report.Filter) error { f.Compare = true; _, err := svc.Conversations(ctx, ws.ID, f); return err }},
-		{"conversations CSV export", func(f report.Filter) error {
+		{"conversations CSV export: the charts' figures (rows=charts)", func(f report.Filter) error {
+			return svc.ExportCharts(ctx, ws.ID, "conversations", f, func([]string) error { return nil })
+		}},
+		{"responses CSV export: the charts' figures (rows=charts)", func(f report.Filter) error {
+			return svc.ExportCharts(ctx, ws.ID, "responses", f, func([]string) error { return nil })
+		}},
+		{"conversations CSV export: one row per conversation (rows=facts)", func(f report.Filter) error {
 			return svc.Export(ctx, ws.ID, "conversations", f, func([]string) error { return nil })
 		}},
+		{"scan of the fact tables (Options.Live): conversations", func(f report.Filter) error { _, err := live.Conversations(ctx, ws.ID, f); return err }},
+		{"scan of the fact tables (Options.Live): responses", func(f report.Filter) error { _, err := live.Responses(ctx, ws.ID, f); return err }},
+		{"scan of the fact tables (Options.Live): users", func(f report.Filter) error { _, err := live.Users(ctx, ws.ID, f); return err }},
 	}
 	var timings []timing
+	if cpuProfile != "" {
+		pf, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for _, r := range reports {
 		t := timing{name: r.name}
+		// A report is asked reps times and its median time kept (the
+		// machine is shared: one slow run says more about the neighbours);
+		// the slow reference rows once.
+		reps := timedReps
+		if reference(r.name) {
+			reps = 1
+		}
 		for i, f := range []report.Filter{month, year} {
-			start := time.Now()
-			if err := r.fn(f); err != nil {
-				return fmt.Errorf("%s: %w", r.name, err)
+			var runs []time.Duration
+			for range reps {
+				start := time.Now()
+				if err := r.fn(f); err != nil {
+					return fmt.Errorf("%s: %w", r.name, err)
+				}
+				runs = append(runs, time.Since(start))
 			}
+			slices.Sort(runs)
 			if i == 0 {
-				t.month = time.Since(start)
+				t.month = runs[len(runs)/2]
 			} else {
-				t.year = time.Since(start)
+				t.year = runs[len(runs)/2]
 			}
 		}
 		log.Printf("%s: 30 days %v, a year %v", r.name, t.month, t.year)
@@ -129,9 +209,9 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 		m.Date, m.Commit, m.CPUs, m.CPU, m.OS, m.Load, m.Go, m.SQLite)
 	fmt.Fprintf(&b, "### Method\n\n%d conversations of facts (`report_conversations`, 1.5 human responses each in `report_responses`, and their message days) "+
 		"are inserted in bulk into a fresh SQLite store (%.1f s), spread evenly over the 366 days up to today in Europe/Paris, over 2 channels, 3 teams, 20 users, "+
-		"3 categories; 90%% assigned, 85%% answered, 80%% closed. Each report is then asked once through `report.Service`, in process (no HTTP), over the last "+
-		"30 days (about %d conversations) and over the whole year (all of them). No contacts or workflow runs are loaded: those two reports "+
-		"read tables the benchmark leaves empty, and their times only show the cost of a query.\n\n", n, loadTime.Seconds(), n*30/366)
+		"3 categories; 90%% assigned, 85%% answered, 80%% closed. Each report is then asked %d times through `report.Service`, in process (no HTTP), and the median time kept (the rows "+
+		"marked as references below once), over the last 30 days (about %d conversations) and over the whole year (all of them). Before the reports, every day's segments are written and today is marked changed again (as on a live workspace, where the projection keeps changing today's facts), so each report reads 365 days of segments and today from the fact tables. No contacts or workflow runs are loaded: those two reports "+
+		"read tables the benchmark leaves empty, and their times only show the cost of a query.\n\n", n, loadTime.Seconds(), timedReps, n*30/366)
 	fmt.Fprintf(&b, "### Report times\n\n| report | last 30 days | whole year | aim | met? |\n|---|---:|---:|---:|---|\n")
 	for _, t := range timings {
 		fmt.Fprintf(&b, "| %s | %s | %s | < 1 s | %s |\n", t.name, harness.Ms(t.month), harness.Ms(t.year), harness.MetOr(t.month < time.Second && t.year < time.Second))
@@ -144,17 +224,37 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 	fmt.Fprintf(&b, "| events projected | %d | — | — |\n", lag.events)
 	fmt.Fprintf(&b, "| lag p50 / p99 / max | %s / %s / %s | max < 1 s | %s |\n", harness.Ms(lag.p50), harness.Ms(lag.p99), harness.Ms(lag.max), harness.MetOr(lag.max < time.Second))
 	fmt.Fprintf(&b, "| caught up after the last message | %s | — | — |\n", harness.Ms(lag.catchUp))
-	met := 0
+	// The reference rows (the scan without segments, and the export of one
+	// row per conversation) are not reports a person waits for.
+	met, reportRows := 0, 0
 	for _, t := range timings {
+		if reference(t.name) {
+			continue
+		}
+		reportRows++
 		if t.month < time.Second && t.year < time.Second {
 			met++
 		}
 	}
-	fmt.Fprintf(&b, "\n### Reading\n\n- %d of %d report timings are under 1 s over both ranges. The reports scan the facts of their range "+
-		"(an index on each date column finds them; the values are read and aggregated, percentiles sorted in Go), so their time grows with the "+
-		"conversations in the range: about %d for 30 days, %d for the year here. Over a year of a million conversations that is more than 1 s; "+
-		"per-day roll-ups (counts and duration histograms per day, team, user, channel) would bound it by days instead, at the cost of exact "+
-		"percentiles, and are not built yet.\n", met, len(timings), n*30/366, n)
+	fmt.Fprintf(&b, "\n### Reading\n\n- %d of %d report timings (every report, its filters, compare and the charts' CSV export) are under 1 s "+
+		"over both ranges; the other %d rows are references, below. The reports read per-day column segments "+
+		"(`report_segments`: for each kind of date — opened, closed, first assigned, first response, response — and local day, the facts of that day "+
+		"packed by column) for the days whose facts have not changed since, and the fact tables for the others (here today only), then aggregate "+
+		"in Go exactly as the scan does, exact percentiles included. Their cost is the days of the range and the rows in them, read as a few bytes "+
+		"each instead of a row of the fact tables: the segments of the year hold %d rows in %.1f MB (%.1f bytes a row), written in %.1f s for %d days "+
+		"after the bulk load, about %.0f ms a day (the live compactor writes one day's after a batch, once the day has stopped changing for a minute: "+
+		"that is what the consumer pays after such a batch; in the lag run below every conversation is today's, still changing, so none runs).\n",
+		met, reportRows, len(timings)-reportRows, segRows,
+		float64(segBytes)/1e6, float64(segBytes)/float64(max(segRows, 1)), compactTime.Seconds(), days,
+		float64(compactTime.Milliseconds())/float64(max(days, 1)))
+	fmt.Fprintf(&b, "- The rows *scan of the fact tables* are the same reports answered without segments (`report.Options{Live: true}`, the "+
+		"reference the tests compare the segments with, and the path a dirty day takes), on the same data and machine. They read every column a "+
+		"report of that kind may filter on (18 a row), where the code before the segments read only the 5–7 its report needed: the "+
+		"timings before the segments are in this file's history (commit 1f3135d).\n")
+	fmt.Fprintf(&b, "- The CSV export timed as the issue asks (the rows behind the charts) is `rows=charts`: one row per figure of the report's charts "+
+		"and tables, costing what the report costs. The export of one row per conversation (`rows=facts`, the default) streams every "+
+		"conversation of the range from the fact tables: its time grows with them, about %d rows for 30 days and %d for the year here, and "+
+		"is not bounded by days; it is timed as a sink that drops the rows (no CSV writing, no network).\n", n*30/366, n)
 	fmt.Fprintf(&b, "- The machine's load average was %s when the run started (other work on the same cores): times are inflated by as much.\n", m.Load)
 	fmt.Fprintf(&b, "- The lag is measured at the rate the generator reached on this machine (%.0f messages/s), not necessarily -rate.\n",
 		float64(lag.sent)/lagFor.Seconds())

@@ -24,6 +24,7 @@ Usage:
   switchboard demo    [--data DIR] [--database-url URL] [--json] [--allow-private-networks CIDRS]
   switchboard user create --workspace ID --email EMAIL --name NAME [--role owner|manager|agent] [--password PW]
   switchboard reports rebuild [--data DIR] [--database-url URL]
+  switchboard reports compact [--data DIR] [--database-url URL]
   switchboard backup  [--data DIR] --out FILE
   switchboard health  [--addr HOST:PORT] [--ready]
   switchboard version

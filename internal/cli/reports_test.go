@@ -14,7 +14,12 @@ func TestReportsRebuild(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "reports rebuilt from") {
 		t.Fatalf("rebuild: code %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
-	if code, _, stderr := run(t, "reports", "frobnicate"); code != 1 || !strings.Contains(stderr, "usage: switchboard reports rebuild") {
+	// Rebuilt, every day's segments are written: nothing left to compact.
+	code, stdout, stderr = run(t, "reports", "compact", "--data", dir)
+	if code != 0 || !strings.Contains(stdout, "segments of 0 days written") {
+		t.Fatalf("compact: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := run(t, "reports", "frobnicate"); code != 1 || !strings.Contains(stderr, "usage: switchboard reports rebuild|compact") {
 		t.Fatalf("unknown reports command: code %d, stderr %q", code, stderr)
 	}
 }

@@ -422,7 +422,10 @@ var operations = map[string]opDoc{
 	"POST /api/v1/teams": {id: "createTeam", tag: tagPeople, summary: "Create a team",
 		body: workspace.TeamInput{}, required: []string{"name"}, status: 201, resp: workspace.Team{}, errors: []int{409}},
 	"GET /api/v1/teams/{teamID}": {id: "getTeam", tag: tagPeople, summary: "A team", status: 200, resp: workspace.Team{}},
-	"PATCH /api/v1/teams/{teamID}": {id: "updateTeam", tag: tagPeople, summary: "Rename a team or replace its members",
+	"PATCH /api/v1/teams/{teamID}": {id: "updateTeam", tag: tagPeople, summary: "Rename a team, replace its members or set its business calendar",
+		desc: "Fields left out are unchanged. business_hours (validated like the workspace's) and holidays (YYYY-MM-DD, at most 366) are the " +
+			"team's own calendar for the reports' business-hours mode; business_hours {} goes back to the workspace's calendar. They apply to " +
+			"events projected from then on; `switchboard reports rebuild` applies them to the whole history.",
 		body: workspace.TeamInput{}, status: 200, resp: workspace.Team{}, errors: []int{409}},
 	"DELETE /api/v1/teams/{teamID}": {id: "deleteTeam", tag: tagPeople, summary: "Delete a team; its members stay",
 		desc: "A team whose queue holds conversations is 409: nobody could ever take them.", status: 204, errors: []int{409}},

@@ -1,6 +1,10 @@
 package httpapi
 
-import "github.com/switchboard-chat/switchboard/internal/report"
+import (
+	"slices"
+
+	"github.com/switchboard-chat/switchboard/internal/report"
+)
 
 // The reports' operations (reports.go, docs/reports.md), added to the
 // document's table here to keep their block apart.
@@ -22,6 +26,8 @@ var reportQuery = []param{
 	{"hours", "all (default) or business: first response, response and resolution times counted in business hours only", false},
 	{"compare", "previous: add the figures of the same-length period just before (previous, previous_range)", false},
 	{"format", "json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them", false},
+	{"rows", "with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure " +
+		"of its charts and tables (period, chart, key, value)", false},
 }
 
 func reportOp(id, summary, desc string, resp any) opDoc {
@@ -59,7 +65,7 @@ func init() {
 		"GET /api/v1/reports/{report}/export": {id: "exportReport", tag: tagReports, summary: "The rows behind a report's charts as CSV, streamed",
 			desc: "report is one of conversations, responses, resolutions, assignments, users, teams, leaderboard, messages, contacts, workflows " +
 				"(404 otherwise); the report's filters. Columns per report in docs/reports.md. Owners and managers only (403 for agents).",
-			query: reportQuery[:12], status: 200, media: "text/csv", errors: []int{403, 404}},
+			query: append(slices.Clip(reportQuery[:12]), reportQuery[13]), status: 200, media: "text/csv", errors: []int{403, 404}},
 		"GET /api/v1/reports/settings": {id: "getReportSettings", tag: tagReports, summary: "The reopen window and the business-hours holidays",
 			status: 200, resp: report.Settings{}, errors: []int{403}},
 		"PUT /api/v1/reports/settings": {id: "updateReportSettings", tag: tagReports, summary: "Set the reopen window and the holidays",

@@ -90,7 +90,15 @@ func (s *Server) streamReport(w http.ResponseWriter, r *http.Request, name strin
 	cw := csv.NewWriter(w)
 	rc := http.NewResponseController(w)
 	n := 0
-	err := s.deps.Reports.Export(r.Context(), Principal(r).WorkspaceID, name, f, func(row []string) error {
+	export := s.deps.Reports.Export
+	switch r.URL.Query().Get("rows") {
+	case "", "facts":
+	case "charts":
+		export = s.deps.Reports.ExportCharts
+	default:
+		return apperr.BadRequest("query parameter rows: must be facts or charts")
+	}
+	err := export(r.Context(), Principal(r).WorkspaceID, name, f, func(row []string) error {
 		if !started {
 			started = true
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -56,6 +56,10 @@ func TestReportsAPI(t *testing.T) {
 			{name: "a bad team", method: "GET", path: "/api/v1/reports/conversations?team_id=x", as: "manager", status: 400},
 			{name: "a bad compare", method: "GET", path: "/api/v1/reports/conversations?compare=last", as: "manager", status: 400},
 			{name: "an unknown report", method: "GET", path: "/api/v1/reports/nothing/export", as: "manager", status: 404},
+			{name: "the charts' figures", method: "GET", path: "/api/v1/reports/conversations/export?rows=charts", as: "manager", status: 200,
+				want: []string{"period,chart,key,value\n", "current,opened,,2\n", "current,heatmap,"}},
+			{name: "bad rows", method: "GET", path: "/api/v1/reports/conversations/export?rows=all", as: "manager", status: 400,
+				want: []string{`query parameter rows`}},
 		})
 		for _, path := range []string{"/api/v1/reports/conversations/export?from=" + today + "&to=" + today, "/api/v1/reports/conversations?format=csv&from=" + today + "&to=" + today} {
 			req, _ := http.NewRequest("GET", f.srv.URL+path, nil)

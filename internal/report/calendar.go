@@ -83,26 +83,7 @@ func LoadCalendar(ctx context.Context, q db.Querier, workspaceID int64) (Calenda
 	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
 		c.Loc = loc
 	}
-	if hours != "" {
-		var raw map[string][]struct{ Open, Close string }
-		if json.Unmarshal([]byte(hours), &raw) == nil {
-			for day, list := range raw {
-				wd, ok := weekdays[day]
-				if !ok {
-					continue
-				}
-				for _, iv := range list {
-					o, c1 := minutes(iv.Open), minutes(iv.Close)
-					if o >= 0 && c1 > o {
-						if c.Hours == nil {
-							c.Hours = map[time.Weekday][][2]int{}
-						}
-						c.Hours[wd] = append(c.Hours[wd], [2]int{o, c1})
-					}
-				}
-			}
-		}
-	}
+	c.Hours = parseHours(hours)
 	s, err := loadSettings(ctx, q, workspaceID)
 	if err != nil {
 		return c, err
@@ -112,6 +93,66 @@ func LoadCalendar(ctx context.Context, q db.Querier, workspaceID int64) (Calenda
 		c.Holidays[h] = true
 	}
 	return c, nil
+}
+
+// parseHours reads stored business hours ({"mon": [{"open": "09:00",
+// "close": "17:00"}], …}); nil when there are none.
+func parseHours(hours string) map[time.Weekday][][2]int {
+	if hours == "" {
+		return nil
+	}
+	var raw map[string][]struct{ Open, Close string }
+	if json.Unmarshal([]byte(hours), &raw) != nil {
+		return nil
+	}
+	var out map[time.Weekday][][2]int
+	for day, list := range raw {
+		wd, ok := weekdays[day]
+		if !ok {
+			continue
+		}
+		for _, iv := range list {
+			o, c1 := minutes(iv.Open), minutes(iv.Close)
+			if o >= 0 && c1 > o {
+				if out == nil {
+					out = map[time.Weekday][][2]int{}
+				}
+				out[wd] = append(out[wd], [2]int{o, c1})
+			}
+		}
+	}
+	return out
+}
+
+// forTeam is the calendar of a team's conversations: the team's own
+// business hours and holidays when it set hours (teams.business_hours),
+// the workspace's otherwise; the time zone and reopen window stay the
+// workspace's.
+func (c Calendar) forTeam(ctx context.Context, q db.Querier, workspaceID, teamID int64) (Calendar, error) {
+	if teamID == 0 {
+		return c, nil
+	}
+	var hours, holidays string
+	err := q.QueryRow(ctx, `SELECT business_hours, holidays FROM teams WHERE workspace_id = ? AND id = ?`, workspaceID, teamID).Scan(&hours, &holidays)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nil // a team deleted since
+	}
+	if err != nil {
+		return c, fmt.Errorf("report: team calendar: %w", err)
+	}
+	h := parseHours(hours)
+	if h == nil {
+		return c, nil
+	}
+	t := c
+	t.Hours, t.Holidays = h, map[string]bool{}
+	var days []string
+	if json.Unmarshal([]byte(holidays), &days) == nil {
+		for _, d := range days {
+			t.Holidays[d] = true
+		}
+	}
+	return t, nil
 }
 
 // minutes parses "HH:MM" (or "24:00") into minutes after midnight; -1 when

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -52,6 +54,40 @@ func TestRankAndBuckets(t *testing.T) {
 		599_999: "5–10m", 1_800_000: "30m–1h", 3_599_999: "30m–1h", 3_600_000: ">1h"} {
 		if got := Buckets[BucketOf(ms)].Label; got != want {
 			t.Errorf("%d ms in %s, want %s", ms, got, want)
+		}
+	}
+}
+
+// TestSelectKth checks the selection against sorting, on random values
+// with many repeats and on sorted and reversed ones.
+func TestSelectKth(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 1; n < 400; n += 7 {
+		for _, shape := range []string{"random", "repeats", "sorted", "reversed"} {
+			vals := make([]int64, n)
+			for i := range vals {
+				switch shape {
+				case "random":
+					vals[i] = r.Int64N(1_000_000) - 1000
+				case "repeats":
+					vals[i] = r.Int64N(4)
+				case "sorted":
+					vals[i] = int64(i)
+				default:
+					vals[i] = int64(n - i)
+				}
+			}
+			sorted := slices.Clone(vals)
+			slices.Sort(sorted)
+			for _, k := range []int{0, n / 2, n * 9 / 10, n - 1} {
+				if got := selectKth(slices.Clone(vals), k); got != sorted[k] {
+					t.Fatalf("%s n=%d k=%d: %d, want %d", shape, n, k, got, sorted[k])
+				}
+			}
+			d := distOf(slices.Clone(vals))
+			if d.MedianMs != sorted[Rank(50, int64(n))-1] || d.P90Ms != sorted[Rank(90, int64(n))-1] {
+				t.Fatalf("%s n=%d: median %d p90 %d", shape, n, d.MedianMs, d.P90Ms)
+			}
 		}
 	}
 }

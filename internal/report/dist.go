@@ -1,15 +1,5 @@
 package report
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-	"slices"
-	"strings"
-
-	"github.com/switchboard-chat/switchboard/internal/db"
-)
-
 // Bucket is one bar of a duration histogram.
 type Bucket struct {
 	Label string `json:"label"`
@@ -49,64 +39,9 @@ type Dist struct {
 	Buckets   []Bucket `json:"buckets"`
 }
 
-// dist computes a Dist over the non-null values of expr in "FROM … WHERE …"
-// (from holds both, without the keyword FROM): one scan reads the
-// values, sorted and counted here.
-func dist(ctx context.Context, q db.Querier, expr, from string, args []any) (Dist, error) {
-	rows, err := q.Query(ctx, "SELECT "+expr+" FROM "+from+" AND "+expr+" IS NOT NULL", args...)
-	if err != nil {
-		return Dist{}, fmt.Errorf("report: distribution: %w", err)
-	}
-	defer rows.Close()
-	var values []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return Dist{}, fmt.Errorf("report: distribution: %w", err)
-		}
-		values = append(values, v)
-	}
-	if err := rows.Err(); err != nil {
-		return Dist{}, fmt.Errorf("report: distribution: %w", err)
-	}
-	return distOf(values), nil
-}
-
-// dists computes a Dist for each expression over the same rows in one
-// scan (a NULL leaves a row out of that expression's Dist only).
-func dists(ctx context.Context, q db.Querier, exprs []string, from string, args []any) ([]Dist, error) {
-	rows, err := q.Query(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+from, args...)
-	if err != nil {
-		return nil, fmt.Errorf("report: distributions: %w", err)
-	}
-	defer rows.Close()
-	values := make([][]int64, len(exprs))
-	cells := make([]sql.NullInt64, len(exprs))
-	dest := make([]any, len(exprs))
-	for i := range cells {
-		dest[i] = &cells[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("report: distributions: %w", err)
-		}
-		for i, c := range cells {
-			if c.Valid {
-				values[i] = append(values[i], c.Int64)
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("report: distributions: %w", err)
-	}
-	out := make([]Dist, len(exprs))
-	for i := range exprs {
-		out[i] = distOf(values[i])
-	}
-	return out, nil
-}
-
-// distOf summarises values (sorting them in place).
+// distOf summarises values (reordering them in place). The median and
+// 90th percentile are exact: each is selected at its rank (quickselect,
+// linear on average) instead of sorting every value.
 func distOf(values []int64) Dist {
 	d := Dist{Buckets: make([]Bucket, len(Buckets))}
 	for i, b := range Buckets {
@@ -120,10 +55,55 @@ func distOf(values []int64) Dist {
 	if d.Count == 0 {
 		return d
 	}
-	slices.Sort(values)
 	d.AverageMs = d.SumMs / d.Count
-	d.MedianMs, d.P90Ms = values[Rank(50, d.Count)-1], values[Rank(90, d.Count)-1]
+	med, p90 := int(Rank(50, d.Count)-1), int(Rank(90, d.Count)-1)
+	d.MedianMs = selectKth(values, med)
+	// Everything after the median's position is at least the median.
+	d.P90Ms = selectKth(values[med:], p90-med)
 	return d
+}
+
+// selectKth returns the value that would be at index k (0-based) were a
+// sorted, moving a's values so that a[:k] ≤ a[k] ≤ a[k+1:] (Hoare's
+// partition around a median of three).
+func selectKth(a []int64, k int) int64 {
+	lo, hi := 0, len(a)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if a[mid] < a[lo] {
+			a[mid], a[lo] = a[lo], a[mid]
+		}
+		if a[hi] < a[lo] {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if a[hi] < a[mid] {
+			a[hi], a[mid] = a[mid], a[hi]
+		}
+		p := a[mid]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < p {
+				i++
+			}
+			for a[j] > p {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return a[k]
+		}
+	}
+	return a[k]
 }
 
 // Rank is the nearest-rank position (1-based) of the p-th percentile of

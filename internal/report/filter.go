@@ -30,6 +30,8 @@ type Filter struct {
 	Compare bool
 
 	from, to int64 // [from, to) in local milliseconds
+	// live reads the fact tables only, never segments (Options.Live).
+	live bool
 }
 
 // MaxDays bounds a report's range; hourly series are limited to MaxHourDays.

@@ -67,9 +67,14 @@ type batch struct {
 	s         *Service
 	tx        *db.Tx
 	calendars map[int64]Calendar
+	teamCals  map[[2]int64]Calendar
 	facts     map[int64]*fact
 	order     []int64
 	days      map[dayKey]int64
+	// orig holds the facts as read from the store, before this batch;
+	// dirty the (workspace, local day) pairs whose facts it changed.
+	orig  map[int64]fact
+	dirty map[[2]int64]bool
 }
 
 type dayKey struct {
@@ -83,7 +88,8 @@ type dayKey struct {
 // keyed by its event (or run, or contact), so an event applied twice
 // changes nothing.
 func (s *Service) Project(ctx context.Context, tx *db.Tx, events []event.Event) error {
-	b := &batch{s: s, tx: tx, calendars: map[int64]Calendar{}, facts: map[int64]*fact{}, days: map[dayKey]int64{}}
+	b := &batch{s: s, tx: tx, calendars: map[int64]Calendar{}, facts: map[int64]*fact{}, days: map[dayKey]int64{}, teamCals: map[[2]int64]Calendar{},
+		orig: map[int64]fact{}, dirty: map[[2]int64]bool{}}
 	for _, e := range events {
 		if err := b.apply(ctx, e); err != nil {
 			return fmt.Errorf("report: project event %d (%s): %w", e.ID, e.Type, err)
@@ -98,6 +104,18 @@ func (b *batch) calendar(ctx context.Context, workspaceID int64) (Calendar, erro
 	}
 	c, err := LoadCalendar(ctx, b.tx, workspaceID)
 	b.calendars[workspaceID] = c
+	return c, err
+}
+
+// teamCalendar is the calendar of a conversation of the team: the team's
+// own when it has one, the workspace's otherwise (ws is its calendar).
+func (b *batch) teamCalendar(ctx context.Context, ws Calendar, workspaceID, teamID int64) (Calendar, error) {
+	k := [2]int64{workspaceID, teamID}
+	if c, ok := b.teamCals[k]; ok {
+		return c, nil
+	}
+	c, err := ws.forTeam(ctx, b.tx, workspaceID, teamID)
+	b.teamCals[k] = c
 	return c, err
 }
 
@@ -162,6 +180,13 @@ func (b *batch) apply(ctx context.Context, e event.Event) error {
 		return err // unknown (opened before the log began) or already applied
 	}
 	f.LastEventID = e.ID
+	if e.Type == event.MessageSent || e.Type == event.ConversationClosed {
+		// Business-hours durations count the calendar of the team the
+		// conversation is in when they are computed.
+		if cal, err = b.teamCalendar(ctx, cal, e.WorkspaceID, f.TeamID); err != nil {
+			return err
+		}
+	}
 	switch e.Type {
 	case event.ConversationQueued:
 		if f.QueuedAt == 0 && f.FirstAssignedAt == 0 {
@@ -213,6 +238,7 @@ func (b *batch) apply(ctx context.Context, e event.Event) error {
 			e.ID, e.WorkspaceID, e.ConversationID, p.UserID, local, wait, waitBH); err != nil {
 			return err
 		}
+		b.dirty[[2]int64{e.WorkspaceID, local / dayMs}] = true
 		f.Responses++
 		f.ResponseTotal += wait
 		f.WaitingSince = 0
@@ -285,6 +311,7 @@ func (b *batch) fact(ctx context.Context, id int64) (*fact, error) {
 		return nil, err
 	}
 	b.facts[id] = f
+	b.orig[id] = *f
 	b.order = append(b.order, id)
 	return f, nil
 }
@@ -319,6 +346,9 @@ func (b *batch) flush(ctx context.Context) error {
 		if _, err := b.tx.Exec(ctx, factUpdate, append(vals[1:], f.ConversationID)...); err != nil {
 			return fmt.Errorf("report: update facts: %w", err)
 		}
+	}
+	if err := b.markFacts(ctx); err != nil {
+		return err
 	}
 	for k, n := range b.days {
 		if _, err := b.tx.Exec(ctx, `INSERT INTO report_message_days (workspace_id, day, channel_id, direction, sender, user_id, team_id, messages)
@@ -399,4 +429,58 @@ func splitCols(cols string) []string {
 		out = append(out, strings.TrimSpace(c))
 	}
 	return out
+}
+
+// markFacts marks dirty the days whose segments hold a fact this batch
+// changed: each kind's day of the conversation, before and after, and
+// the days of its responses when a field they are filtered on changed.
+func (b *batch) markFacts(ctx context.Context) error {
+	for _, id := range b.order {
+		f := b.facts[id]
+		o, loaded := b.orig[id]
+		if loaded && reflectEqual(&o, f) {
+			continue
+		}
+		for _, g := range []*fact{f, &o} {
+			if g == &o && !loaded {
+				continue
+			}
+			b.dirty[[2]int64{g.WorkspaceID, g.OpenedLocal / dayMs}] = true
+			for _, at := range [][2]int64{{g.FirstAssignedAt, g.FirstAssignedLocal}, {g.FirstResponseAt, g.FirstResponseLocal},
+				{g.ClosedAt, g.ClosedLocal}} {
+				if at[0] != 0 {
+					b.dirty[[2]int64{g.WorkspaceID, at[1] / dayMs}] = true
+				}
+			}
+		}
+		if !loaded || o.Responses == 0 || (o.TeamID == f.TeamID && o.ChannelID == f.ChannelID && o.OpenedSource == f.OpenedSource &&
+			o.ClosedSource == f.ClosedSource && o.Category == f.Category) {
+			continue
+		}
+		rows, err := b.tx.Query(ctx, `SELECT DISTINCT at_local / 86400000 FROM report_responses WHERE conversation_id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("report: response days: %w", err)
+		}
+		for rows.Next() {
+			var day int64
+			if err := rows.Scan(&day); err != nil {
+				rows.Close()
+				return err
+			}
+			b.dirty[[2]int64{f.WorkspaceID, day}] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return markDirty(ctx, b.tx, b.dirty)
+}
+
+// reflectEqual reports whether two facts hold the same values (the
+// event id they remember aside).
+func reflectEqual(a, b *fact) bool {
+	x, y := *a, *b
+	x.LastEventID, y.LastEventID, x.isNew, y.isNew = 0, 0, false, false
+	return x == y
 }

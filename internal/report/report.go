@@ -21,6 +21,9 @@ const ConsumerName = "reports"
 // Options configure a Service.
 type Options struct {
 	Logger *slog.Logger
+	// Live answers every report by scanning the fact tables, never the
+	// per-day segments: the reference the segments are tested against.
+	Live bool
 }
 
 // Service projects the log and answers reports.
@@ -50,12 +53,18 @@ func (s *Service) NewConsumer(hub *event.Hub, g *background.Group) *event.Consum
 	return event.NewConsumer(s.db, hub, g, event.ConsumerConfig{
 		Name: ConsumerName, Types: Types, FromStart: true, Batch: 512, Logger: s.opts.Logger,
 		Handle: s.Project,
+		// Off the hot path: after the batch committed, a bounded pass
+		// rewrites the segments of days that stopped changing.
+		AfterBatch: func(ctx context.Context) error {
+			_, err := s.Compact(ctx, CompactDaysPerPass, CompactQuiet)
+			return err
+		},
 	})
 }
 
 // tables are the projection's tables, emptied by Rebuild.
 var tables = []string{"report_conversations", "report_responses", "report_message_days", "report_contacts",
-	"report_lifecycle", "report_workflow_runs", "report_workflow_steps"}
+	"report_lifecycle", "report_workflow_runs", "report_workflow_steps", "report_segments", "report_dirty_days"}
 
 // Reset empties the projection and moves its cursor back to the log's
 // start, in one transaction: the running consumer (or the next node to
@@ -77,7 +86,8 @@ func (s *Service) Reset(ctx context.Context) error {
 
 // Rebuild empties the projection and replays the whole log into it,
 // moving the consumer's cursor with each batch (so a node started later
-// carries on from where it ended). It returns how many events it read.
+// carries on from where it ended), then writes every day's segments. It
+// returns how many events it read.
 // Run it with no node running the consumer.
 func (s *Service) Rebuild(ctx context.Context) (int, error) {
 	if err := s.Reset(ctx); err != nil {
@@ -104,7 +114,8 @@ func (s *Service) Rebuild(ctx context.Context) (int, error) {
 			return total, err
 		}
 		if len(events) == 0 {
-			return total, nil
+			_, err := s.CompactAll(ctx)
+			return total, err
 		}
 		total += len(events)
 		after = events[len(events)-1].ID

@@ -54,59 +54,35 @@ func conversationsReport(ctx context.Context, q db.Querier, ws int64, f Filter) 
 		size = 3_600_000
 	}
 	opened, closed := map[int64]int64{}, map[int64]int64{}
-	byChannel, bySource, byCategory, byClosed := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
-	// One scan of the conversations opened in the range…
-	ow, oargs := f.where(ws, "opened_local")
-	rows, err := q.Query(ctx, `SELECT c.opened_local, c.channel_id, c.opened_source, c.reopen, c.closed_at, c.messages_in + c.messages_out
-		FROM report_conversations c WHERE `+ow, oargs...)
+	byChannel := map[int64]int64{}
+	bySource, byCategory, byClosed := map[string]int64{}, map[string]int64{}, map[string]int64{}
+	// The conversations opened in the range…
+	var msgs int64
+	err := eachRec(ctx, q, ws, f, kindOpened, func(c *rec) {
+		r.Opened++
+		r.Reopened += c.Reopen
+		if c.Closed == 0 {
+			r.StillOpen++
+		}
+		msgs += c.Msgs
+		opened[c.Local/size*size]++
+		day := c.Local / dayMs
+		r.Heatmap[(day+3)%7][c.Local%dayMs/3_600_000]++
+		byChannel[c.Channel]++
+		bySource[c.OpenedSource]++
+	})
 	if err != nil {
 		return r, fmt.Errorf("report: conversations: %w", err)
 	}
-	var msgs int64
-	for rows.Next() {
-		var local, channel, reopen, closedAt, m int64
-		var source string
-		if err := rows.Scan(&local, &channel, &source, &reopen, &closedAt, &m); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("report: conversations: %w", err)
-		}
-		r.Opened++
-		r.Reopened += reopen
-		if closedAt == 0 {
-			r.StillOpen++
-		}
-		msgs += m
-		opened[local/size*size]++
-		day := local / dayMs
-		r.Heatmap[(day+3)%7][local%dayMs/3_600_000]++
-		byChannel[strconv.FormatInt(channel, 10)]++
-		bySource[source]++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, err
-	}
-	// …and one of those closed in it.
-	cw, cargs := f.where(ws, "closed_local")
-	rows, err = q.Query(ctx, `SELECT c.closed_local, c.category, c.closed_source FROM report_conversations c WHERE `+cw+` AND c.closed_at > 0`, cargs...)
+	// …and those closed in it.
+	err = eachRec(ctx, q, ws, f, kindClosed, func(c *rec) {
+		r.Closed++
+		closed[c.Local/size*size]++
+		byCategory[c.Category]++
+		byClosed[c.ClosedSource]++
+	})
 	if err != nil {
 		return r, fmt.Errorf("report: conversations closed: %w", err)
-	}
-	for rows.Next() {
-		var local int64
-		var category, source string
-		if err := rows.Scan(&local, &category, &source); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("report: conversations closed: %w", err)
-		}
-		r.Closed++
-		closed[local/size*size]++
-		byCategory[category]++
-		byClosed[source]++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, err
 	}
 	if r.Opened > 0 {
 		r.AverageMessages = round2(float64(msgs) / float64(r.Opened))
@@ -119,17 +95,23 @@ func conversationsReport(ctx context.Context, q db.Querier, ws int64, f Filter) 
 	return r, nil
 }
 
-// sortedIDs is sorted for keys that are ids: equal counts by id.
-func sortedIDs(m map[string]int64) []Count {
-	out := sorted(m)
-	slices.SortStableFunc(out, func(a, b Count) int {
-		if a.Count != b.Count {
-			return cmp.Compare(b.Count, a.Count)
+// sortedIDs is sorted for keys that are ids: largest count first, equal
+// counts by id.
+func sortedIDs(m map[int64]int64) []Count {
+	ids := make([]int64, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b int64) int {
+		if m[a] != m[b] {
+			return cmp.Compare(m[b], m[a])
 		}
-		x, _ := strconv.ParseInt(a.Key, 10, 64)
-		y, _ := strconv.ParseInt(b.Key, 10, 64)
-		return cmp.Compare(x, y)
+		return cmp.Compare(a, b)
 	})
+	out := make([]Count, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Count{Key: strconv.FormatInt(id, 10), Count: m[id]})
+	}
 	return out
 }
 

@@ -104,60 +104,55 @@ func peopleTable(ctx context.Context, q db.Querier, ws int64, f Filter, teams bo
 		}
 		return byID[id]
 	}
-	key := func(user string) string {
+	// key is a rec's row: its team, or the kind's person.
+	key := func(c *rec, user int64) int64 {
 		if teams {
-			return "c.team_id"
+			return c.Team
 		}
 		return user
 	}
-	type agg struct {
-		dateCol, keyCol, extra, valueCol string
-		set                              func(r *PersonRow, n, avg int64)
-	}
-	for _, a := range []agg{
-		{"first_assigned_local", key("c.first_assignee_id"), " AND c.first_assigned_at > 0", "0",
-			func(r *PersonRow, n, _ int64) { r.Assigned = n }},
-		{"closed_local", key("c.assignee_id"), " AND c.closed_at > 0", "c.resolution_ms",
-			func(r *PersonRow, n, avg int64) { r.Closed, r.AverageResolutionMs = n, avg }},
-		{"first_response_local", key("c.first_responder_id"), " AND c.first_response_at > 0", "c.first_response_ms",
-			func(r *PersonRow, n, avg int64) { r.FirstResponses, r.AverageFirstResponseMs = n, avg }},
-	} {
-		w, args := f.where(ws, a.dateCol)
-		rows, err := q.Query(ctx, "SELECT "+a.keyCol+", COUNT(*), COALESCE(SUM("+a.valueCol+"), 0) FROM report_conversations c WHERE "+w+a.extra+
-			" GROUP BY "+a.keyCol, args...)
+	type sum struct{ n, total int64 }
+	for _, k := range []kind{kindAssigned, kindClosed, kindFirstResponse, kindResponse} {
+		sums := map[int64]*sum{}
+		err := eachRec(ctx, q, ws, f, k, func(c *rec) {
+			user := c.User
+			if k == kindClosed {
+				user = c.Assignee
+			}
+			id := key(c, user)
+			s := sums[id]
+			if s == nil {
+				s = &sum{}
+				sums[id] = s
+			}
+			s.n++
+			if c.A.Valid && k != kindAssigned {
+				s.total += c.A.Int64
+			}
+		})
 		if err != nil {
 			return Table{}, fmt.Errorf("report: table: %w", err)
 		}
-		for rows.Next() {
-			var id, n, sum int64
-			if err := rows.Scan(&id, &n, &sum); err != nil {
-				rows.Close()
-				return Table{}, err
+		for id, s := range sums {
+			r, avg := row(id), s.total/max(s.n, 1)
+			switch k {
+			case kindAssigned:
+				r.Assigned = s.n
+			case kindClosed:
+				r.Closed, r.AverageResolutionMs = s.n, avg
+			case kindFirstResponse:
+				r.FirstResponses, r.AverageFirstResponseMs = s.n, avg
+			default:
+				r.Responses, r.AverageResponseMs = s.n, avg
 			}
-			a.set(row(id), n, sum/max(n, 1))
 		}
-		rows.Close()
 	}
-	rfrom, rargs := responseRows(ws, f)
-	rows, err := q.Query(ctx, "SELECT "+key("r.user_id")+", COUNT(*), COALESCE(SUM(r.response_ms), 0) FROM "+rfrom+" GROUP BY "+key("r.user_id"), rargs...)
-	if err != nil {
-		return Table{}, fmt.Errorf("report: table responses: %w", err)
-	}
-	for rows.Next() {
-		var id, n, sum int64
-		if err := rows.Scan(&id, &n, &sum); err != nil {
-			rows.Close()
-			return Table{}, err
-		}
-		row(id).Responses, row(id).AverageResponseMs = n, sum/max(n, 1)
-	}
-	rows.Close()
 	mw, margs := messageWhere(ws, f)
 	mk := "m.user_id"
 	if teams {
 		mk = "m.team_id"
 	}
-	rows, err = q.Query(ctx, "SELECT "+mk+", COALESCE(SUM(m.messages), 0) FROM report_message_days m WHERE "+mw+" AND m.sender = 'user' GROUP BY "+mk, margs...)
+	rows, err := q.Query(ctx, "SELECT "+mk+", COALESCE(SUM(m.messages), 0) FROM report_message_days m WHERE "+mw+" AND m.sender = 'user' GROUP BY "+mk, margs...)
 	if err != nil {
 		return Table{}, fmt.Errorf("report: table messages: %w", err)
 	}

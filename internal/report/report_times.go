@@ -2,9 +2,7 @@ package report
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -44,29 +42,42 @@ func (s *Service) Responses(ctx context.Context, workspaceID int64, f Filter) (R
 
 func responsesReport(ctx context.Context, q db.Querier, ws int64, f Filter) (Responses, error) {
 	var r Responses
-	var err error
-	fw, fargs := f.where(ws, "first_response_local")
-	from := "report_conversations c WHERE " + fw + " AND c.first_response_at > 0"
-	col := "c.first_response_ms"
-	if f.BusinessHours {
-		col = "c.first_response_bh_ms"
-	}
-	dists, err := dists(ctx, q, []string{col, "c.assign_response_ms"}, from, fargs)
+	var first, fromAssign, each, perConv []int64
+	err := eachRec(ctx, q, ws, f, kindFirstResponse, func(c *rec) {
+		v := c.A
+		if f.BusinessHours {
+			v = c.B
+		}
+		if v.Valid {
+			first = append(first, v.Int64)
+		}
+		if c.C.Valid {
+			fromAssign = append(fromAssign, c.C.Int64)
+		}
+	})
 	if err != nil {
-		return r, err
+		return r, fmt.Errorf("report: first responses: %w", err)
 	}
-	r.FirstResponse, r.AssignmentToFirstResponse = dists[0], dists[1]
-	rfrom, rargs := responseRows(ws, f)
-	rcol := "r.response_ms"
-	if f.BusinessHours {
-		rcol = "r.response_bh_ms"
+	r.FirstResponse, r.AssignmentToFirstResponse = distOf(first), distOf(fromAssign)
+	err = eachRec(ctx, q, ws, f, kindResponse, func(c *rec) {
+		v := c.A
+		if f.BusinessHours {
+			v = c.B
+		}
+		if v.Valid {
+			each = append(each, v.Int64)
+		}
+	})
+	if err != nil {
+		return r, fmt.Errorf("report: responses: %w", err)
 	}
-	if r.ResponseTime, err = dist(ctx, q, rcol, rfrom, rargs); err != nil {
-		return r, err
+	r.ResponseTime = distOf(each)
+	err = eachRec(ctx, q, ws, f, kindClosed, func(c *rec) { perConv = append(perConv, c.Responses) })
+	if err != nil {
+		return r, fmt.Errorf("report: responses per conversation: %w", err)
 	}
-	cw, cargs := f.where(ws, "closed_local")
-	r.ResponsesPerConversation, err = perConversation(ctx, q, "c.responses", "report_conversations c WHERE "+cw+" AND c.closed_at > 0", cargs)
-	return r, err
+	r.ResponsesPerConversation = perConversationOf(perConv)
+	return r, nil
 }
 
 // responseRows is "FROM … WHERE …" over report_responses r joined to the
@@ -78,33 +89,16 @@ func responseRows(ws int64, f Filter) (string, []any) {
 	cw, args := uf.where(ws, "opened_local")
 	// The range applies to the response, not to the opening.
 	cw = strings.Replace(cw, "c.opened_local >= ? AND c.opened_local < ?", "r.at_local >= ? AND r.at_local < ?", 1)
-	from := "report_responses r JOIN report_conversations c ON c.conversation_id = r.conversation_id WHERE r.workspace_id = ? AND " + cw
+	// CROSS JOIN keeps SQLite on the responses' date index with the facts
+	// found by key (left to itself it may scan every fact of the
+	// workspace); PostgreSQL reads it as the inner join it is.
+	from := "report_responses r CROSS JOIN report_conversations c WHERE c.conversation_id = r.conversation_id AND r.workspace_id = ? AND " + cw
 	args = append([]any{ws}, args...)
 	if f.UserID != 0 {
 		from += " AND r.user_id = ?"
 		args = append(args, f.UserID)
 	}
 	return from, args
-}
-
-func perConversation(ctx context.Context, q db.Querier, col, from string, args []any) (PerConversation, error) {
-	p := PerConversation{Histogram: []Bucket{{Label: "0"}, {Label: "1"}, {Label: "2"}, {Label: "3"}, {Label: "4"}, {Label: "5+"}}}
-	sel := "COUNT(*), COALESCE(SUM(" + col + "), 0)"
-	for i := range 5 {
-		sel += fmt.Sprintf(", COALESCE(SUM(CASE WHEN %s = %d THEN 1 ELSE 0 END), 0)", col, i)
-	}
-	sel += fmt.Sprintf(", COALESCE(SUM(CASE WHEN %s >= 5 THEN 1 ELSE 0 END), 0)", col)
-	dest := []any{&p.Conversations, &p.Total}
-	for i := range p.Histogram {
-		dest = append(dest, &p.Histogram[i].Count)
-	}
-	if err := q.QueryRow(ctx, "SELECT "+sel+" FROM "+from, args...).Scan(dest...); err != nil {
-		return p, fmt.Errorf("report: per conversation: %w", err)
-	}
-	if p.Conversations > 0 {
-		p.Average = round2(float64(p.Total) / float64(p.Conversations))
-	}
-	return p, nil
 }
 
 // Resolutions is the Resolutions report, over the conversations closed in
@@ -133,49 +127,33 @@ func (s *Service) Resolutions(ctx context.Context, workspaceID int64, f Filter) 
 
 func resolutionsReport(ctx context.Context, q db.Querier, ws int64, f Filter) (Resolutions, error) {
 	var r Resolutions
-	cw, cargs := f.where(ws, "closed_local")
-	col := "c.resolution_ms"
-	if f.BusinessHours {
-		col = "c.resolution_bh_ms"
-	}
-	// One scan of the conversations closed in the range.
-	rows, err := q.Query(ctx, "SELECT "+col+", c.category, c.closed_source, c.first_response_at, c.messages_in + c.messages_out "+
-		"FROM report_conversations c WHERE "+cw+" AND c.closed_at > 0", cargs...)
-	if err != nil {
-		return r, fmt.Errorf("report: resolutions: %w", err)
-	}
 	var values, msgs []int64
 	byCategory, bySource := map[string]int64{}, map[string]int64{}
-	for rows.Next() {
-		var v sql.NullInt64
-		var category, source string
-		var firstResponse, m int64
-		if err := rows.Scan(&v, &category, &source, &firstResponse, &m); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("report: resolutions: %w", err)
+	// The conversations closed in the range.
+	err := eachRec(ctx, q, ws, f, kindClosed, func(c *rec) {
+		v := c.A
+		if f.BusinessHours {
+			v = c.B
 		}
 		r.Resolved++
 		if v.Valid {
 			values = append(values, v.Int64)
 		}
-		if firstResponse == 0 {
+		if c.Answered == 0 {
 			r.WithoutResponse++
 		}
-		byCategory[category]++
-		bySource[source]++
-		msgs = append(msgs, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, err
+		byCategory[c.Category]++
+		bySource[c.ClosedSource]++
+		msgs = append(msgs, c.Msgs)
+	})
+	if err != nil {
+		return r, fmt.Errorf("report: resolutions: %w", err)
 	}
 	r.Resolution = distOf(values)
 	r.ByCategory, r.ByClosedSource = sorted(byCategory), sorted(bySource)
 	r.MessagesPerConversation = perConversationOf(msgs)
-	ow, oargs := f.where(ws, "opened_local")
 	var opened int64
-	if err := q.QueryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(c.reopen), 0) FROM report_conversations c WHERE "+ow, oargs...).
-		Scan(&opened, &r.Reopened); err != nil {
+	if err := eachRec(ctx, q, ws, f, kindOpened, func(c *rec) { opened++; r.Reopened += c.Reopen }); err != nil {
 		return r, fmt.Errorf("report: reopens: %w", err)
 	}
 	if opened > 0 {
@@ -223,40 +201,27 @@ func (s *Service) Assignments(ctx context.Context, workspaceID int64, f Filter) 
 
 func assignmentsReport(ctx context.Context, q db.Querier, ws int64, f Filter) (Assignments, error) {
 	var r Assignments
-	aw, aargs := f.where(ws, "first_assigned_local")
-	// One scan of the conversations first assigned in the range.
-	rows, err := q.Query(ctx, `SELECT c.time_to_assign_ms, c.queue_wait_ms, c.reassignments, c.strategy, c.first_assignee_id, c.team_id
-		FROM report_conversations c WHERE `+aw+` AND c.first_assigned_at > 0`, aargs...)
-	if err != nil {
-		return r, fmt.Errorf("report: assignments: %w", err)
-	}
 	var tta, waits []int64
-	byStrategy, byUser, byTeam := map[string]int64{}, map[string]int64{}, map[string]int64{}
-	for rows.Next() {
-		var toAssign, wait sql.NullInt64
-		var reassignments, user, team int64
-		var strategy string
-		if err := rows.Scan(&toAssign, &wait, &reassignments, &strategy, &user, &team); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("report: assignments: %w", err)
+	byStrategy := map[string]int64{}
+	byUser, byTeam := map[int64]int64{}, map[int64]int64{}
+	// The conversations first assigned in the range.
+	err := eachRec(ctx, q, ws, f, kindAssigned, func(c *rec) {
+		if c.A.Valid {
+			tta = append(tta, c.A.Int64)
 		}
-		if toAssign.Valid {
-			tta = append(tta, toAssign.Int64)
+		if c.B.Valid {
+			waits = append(waits, c.B.Int64)
 		}
-		if wait.Valid {
-			waits = append(waits, wait.Int64)
-		}
-		r.Reassignments += reassignments
-		if reassignments > 0 {
+		r.Reassignments += c.Reassign
+		if c.Reassign > 0 {
 			r.Reassigned++
 		}
-		byStrategy[strategy]++
-		byUser[strconv.FormatInt(user, 10)]++
-		byTeam[strconv.FormatInt(team, 10)]++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, err
+		byStrategy[c.Strategy]++
+		byUser[c.User]++
+		byTeam[c.Team]++
+	})
+	if err != nil {
+		return r, fmt.Errorf("report: assignments: %w", err)
 	}
 	r.TimeToAssignment, r.QueueWait = distOf(tta), distOf(waits)
 	r.Assigned = r.TimeToAssignment.Count

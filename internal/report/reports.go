@@ -33,6 +33,7 @@ func (s *Service) resolveFilter(ctx context.Context, workspaceID int64, f *Filte
 	if err != nil {
 		return cal, err
 	}
+	f.live = s.opts.Live
 	return cal, f.resolve(cal.Local(s.db.Now()) / dayMs)
 }
 

@@ -3,6 +3,7 @@ package workspace
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -18,17 +19,28 @@ import (
 
 // Team groups users; a user may belong to several teams.
 type Team struct {
-	ID          int64     `json:"id"`
-	WorkspaceID int64     `json:"workspace_id"`
-	Name        string    `json:"name"`
-	MemberIDs   []int64   `json:"member_ids"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64   `json:"id"`
+	WorkspaceID int64   `json:"workspace_id"`
+	Name        string  `json:"name"`
+	MemberIDs   []int64 `json:"member_ids"`
+	// BusinessHours, when it has any interval, is the team's own
+	// calendar for the reports' business-hours mode, with Holidays (days
+	// YYYY-MM-DD in the workspace's time zone): the durations of the
+	// team's conversations count them instead of the workspace's hours
+	// and holidays. Empty ({}): the workspace's calendar.
+	BusinessHours BusinessHours `json:"business_hours"`
+	Holidays      []string      `json:"holidays"`
+	CreatedAt     time.Time     `json:"created_at"`
 }
 
-// TeamInput creates or replaces a team.
+// TeamInput creates or replaces a team. On update, a field left out (or
+// null) is unchanged; business_hours {} goes back to the workspace's
+// calendar.
 type TeamInput struct {
-	Name      string  `json:"name"`
-	MemberIDs []int64 `json:"member_ids"`
+	Name          string         `json:"name"`
+	MemberIDs     []int64        `json:"member_ids"`
+	BusinessHours *BusinessHours `json:"business_hours,omitempty"`
+	Holidays      *[]string      `json:"holidays,omitempty"`
 }
 
 // CreateTeam adds a team with its members.
@@ -40,9 +52,11 @@ func (s *Service) CreateTeam(ctx context.Context, workspaceID int64, in TeamInpu
 	if err := in.check(); err != nil {
 		return Team{}, err
 	}
+	hours, holidays := in.calendar()
+	t.BusinessHours, t.Holidays = parseBusinessHours(hours), parseHolidays(holidays)
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO teams (workspace_id, name, created_at) VALUES (?, ?, ?) RETURNING id`,
-			workspaceID, t.Name, db.Millis(t.CreatedAt)).Scan(&t.ID); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO teams (workspace_id, name, business_hours, holidays, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, t.Name, hours, holidays, db.Millis(t.CreatedAt)).Scan(&t.ID); err != nil {
 			if db.IsUniqueViolation(err) {
 				return apperr.Conflict("a team named %q already exists", t.Name)
 			}
@@ -67,7 +81,10 @@ func (s *Service) UpdateTeam(ctx context.Context, workspaceID, id int64, in Team
 		return Team{}, err
 	}
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE teams SET name = COALESCE(?, name) WHERE workspace_id = ? AND id = ?`, name, workspaceID, id)
+		hours, holidays := in.calendar()
+		setHours, setHolidays := sql.NullString{String: hours, Valid: in.BusinessHours != nil}, sql.NullString{String: holidays, Valid: in.Holidays != nil}
+		res, err := tx.Exec(ctx, `UPDATE teams SET name = COALESCE(?, name), business_hours = COALESCE(?, business_hours),
+			holidays = COALESCE(?, holidays) WHERE workspace_id = ? AND id = ?`, name, setHours, setHolidays, workspaceID, id)
 		if db.IsUniqueViolation(err) {
 			return apperr.Conflict("a team named %q already exists", name.String)
 		}
@@ -114,7 +131,55 @@ func (in TeamInput) check() error {
 	if len(in.MemberIDs) > MaxTeamMembers {
 		return apperr.Invalid("member_ids", "lists %d users; a team has at most %d members", len(in.MemberIDs), MaxTeamMembers)
 	}
+	if in.BusinessHours != nil {
+		if err := in.BusinessHours.validate(); err != nil {
+			return err
+		}
+	}
+	if in.Holidays != nil {
+		if len(*in.Holidays) > MaxHolidays {
+			return apperr.Invalid("holidays", "holds %d days; at most %d are allowed", len(*in.Holidays), MaxHolidays)
+		}
+		for i, h := range *in.Holidays {
+			if _, err := time.Parse(time.DateOnly, h); err != nil {
+				return apperr.Invalid(fmt.Sprintf("holidays[%d]", i), "%q is not a YYYY-MM-DD date", clipKey(h))
+			}
+		}
+	}
 	return nil
+}
+
+// MaxHolidays bounds a team's holidays.
+const MaxHolidays = 366
+
+// calendar is the stored form of the input's hours ("" for none) and
+// holidays (a sorted JSON list without repeats).
+func (in TeamInput) calendar() (hours, holidays string) {
+	if in.BusinessHours != nil {
+		hours = in.BusinessHours.encode()
+		if hours == "{}" {
+			hours = ""
+		}
+	}
+	days := []string{}
+	if in.Holidays != nil {
+		for _, h := range *in.Holidays {
+			if !slices.Contains(days, h) {
+				days = append(days, h)
+			}
+		}
+	}
+	slices.Sort(days)
+	b, _ := json.Marshal(days)
+	return hours, string(b)
+}
+
+func parseHolidays(s string) []string {
+	out := []string{}
+	if json.Unmarshal([]byte(s), &out) != nil || out == nil {
+		return []string{}
+	}
+	return out
 }
 
 func setMembers(ctx context.Context, tx *db.Tx, workspaceID, teamID int64, members []int64) error {
@@ -137,8 +202,10 @@ func setMembers(ctx context.Context, tx *db.Tx, workspaceID, teamID int64, membe
 func (s *Service) GetTeam(ctx context.Context, workspaceID, id int64) (Team, error) {
 	var t Team
 	var created int64
-	err := s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id, name, created_at FROM teams WHERE workspace_id = ? AND id = ?`, workspaceID, id).
-		Scan(&t.ID, &t.WorkspaceID, &t.Name, &created)
+	var hours, holidays string
+	err := s.db.Reader().QueryRow(ctx, `SELECT id, workspace_id, name, business_hours, holidays, created_at FROM teams WHERE workspace_id = ? AND id = ?`,
+		workspaceID, id).Scan(&t.ID, &t.WorkspaceID, &t.Name, &hours, &holidays, &created)
+	t.BusinessHours, t.Holidays = parseBusinessHours(hours), parseHolidays(holidays)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, apperr.NotFound("team")
 	}
@@ -195,7 +262,8 @@ func (s *Service) teamIDByName(ctx context.Context, workspaceID int64, name stri
 
 func (s *Service) listTeams(ctx context.Context, workspaceID int64, req page.Request) ([]Team, error) {
 	after, args := req.ByID("id", false)
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, workspace_id, name, created_at FROM teams WHERE workspace_id = ? AND `+after+` ORDER BY id LIMIT ?`,
+	rows, err := s.db.Reader().Query(ctx, `SELECT id, workspace_id, name, business_hours, holidays, created_at FROM teams
+		WHERE workspace_id = ? AND `+after+` ORDER BY id LIMIT ?`,
 		append(append([]any{workspaceID}, args...), req.Fetch())...)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: list teams: %w", err)
@@ -203,8 +271,10 @@ func (s *Service) listTeams(ctx context.Context, workspaceID int64, req page.Req
 	teams, err := db.Collect(rows, func(rows *sql.Rows) (Team, error) {
 		var t Team
 		var created int64
-		err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &created)
+		var hours, holidays string
+		err := rows.Scan(&t.ID, &t.WorkspaceID, &t.Name, &hours, &holidays, &created)
 		t.CreatedAt = db.Time(created)
+		t.BusinessHours, t.Holidays = parseBusinessHours(hours), parseHolidays(holidays)
 		return t, err
 	})
 	if err != nil {

@@ -2247,7 +2247,10 @@ export interface paths {
         delete: operations["deleteTeam"];
         options?: never;
         head?: never;
-        /** Rename a team or replace its members */
+        /**
+         * Rename a team, replace its members or set its business calendar
+         * @description Fields left out are unchanged. business_hours (validated like the workspace's) and holidays (YYYY-MM-DD, at most 366) are the team's own calendar for the reports' business-hours mode; business_hours {} goes back to the workspace's calendar. They apply to events projected from then on; `switchboard reports rebuild` applies them to the whole history.
+         */
         patch: operations["updateTeam"];
         trace?: never;
     };
@@ -5045,8 +5048,12 @@ export interface components {
             next_cursor: string;
         };
         WorkspaceTeam: {
+            business_hours: {
+                [key: string]: components["schemas"]["WorkspaceInterval"][];
+            };
             /** Format: date-time */
             created_at: string;
+            holidays: string[];
             /** Format: int64 */
             id: number;
             member_ids: number[];
@@ -14567,6 +14574,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -14650,6 +14659,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -14733,6 +14744,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -14816,6 +14829,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -14899,6 +14914,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -15029,6 +15046,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -15112,6 +15131,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -15332,6 +15353,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -15415,6 +15438,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -15498,6 +15523,8 @@ export interface operations {
                 compare?: string;
                 /** @description json (default) or csv: the rows behind the report, as /api/v1/reports/{report}/export streams them */
                 format?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path?: never;
@@ -15579,6 +15606,8 @@ export interface operations {
                 hours?: string;
                 /** @description previous: add the figures of the same-length period just before (previous, previous_range) */
                 compare?: string;
+                /** @description with csv: facts (default), one row per conversation, response, day… behind the report; or charts, one row per figure of its charts and tables (period, chart, key, value) */
+                rows?: string;
             };
             header?: never;
             path: {
@@ -16660,6 +16689,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    business_hours?: {
+                        [key: string]: {
+                            close?: string;
+                            open?: string;
+                        }[];
+                    };
+                    holidays?: string[];
                     /** @description replaces the members when present */
                     member_ids?: number[];
                     name: string;
@@ -16885,6 +16921,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    business_hours?: {
+                        [key: string]: {
+                            close?: string;
+                            open?: string;
+                        }[];
+                    };
+                    holidays?: string[];
                     /** @description replaces the members when present */
                     member_ids?: number[];
                     name?: string;

@@ -1,5 +1,6 @@
 // TeamsSettings: the workspace's teams — create, rename, add and remove
-// members (saved at once, rolled back with a toast if refused), delete.
+// members (saved at once, rolled back with a toast if refused), set a
+// team's own business calendar, delete.
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -9,6 +10,7 @@ import { useTeams, useUsers } from "../../../lib/directory";
 import { Button, Section } from "../../../lib/ui/form";
 import type { Team } from "../../../lib/types";
 import { ConfirmDelete, InlineName, NewByName, SkeletonRows, useListMutation } from "../workspace/common";
+import { TeamCalendar } from "./TeamCalendar";
 
 export default function TeamsSettings() {
   const { t } = useTranslation();
@@ -72,6 +74,7 @@ export default function TeamsSettings() {
                     })}
                   </fieldset>
                 )}
+                {open === team.id && <TeamCalendar key={team.id} team={team} />}
               </li>
             ))}
             {teams.data?.data.length === 0 && <li className="text-muted text-sm">{t("teamsSettings.none")}</li>}
