@@ -7,7 +7,8 @@
 // composer), edits it, translates it to the contact's language and sends
 // it: the integrator receives the French text, and the message carries the
 // AI mark in the timeline and in the API. Screenshots ai-help-draft (the
-// menu over the edited draft) and ai-help-sent (the reply with its AI mark).
+// streamed draft in the composer), ai-help-menu (the menu over the edited
+// draft) and ai-help-sent (the reply with its AI mark).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -103,6 +104,7 @@ test("an agent drafts, edits, translates and sends a reply with AI help", async 
   assert.match(draftRequest.messages[1].content, /<<<CONVERSATION [0-9a-f]+>>>[\s\S]*où est mon colis/);
   assert.match(draftRequest.messages[0].content, /in French/, "the draft is asked in the contact's language");
   await composer.getByTestId("ai-assisted").waitFor();
+  await screenshot(a.page, "ai-help-draft", "light");
   assert.equal(s.integrator.received.filter((m) => m.body?.contactId === contact.id).length, 0, "nothing was sent by itself");
 
   // The agent edits it, then translates it to the contact's language.
@@ -112,7 +114,7 @@ test("an agent drafts, edits, translates and sends a reply with AI help", async 
   assert.match(await toFrench.innerText(), /French/);
   await a.page.getByTestId("ai-rewrite").hover();
   await a.page.getByTestId("ai-rewrite-friendlier").waitFor();
-  await screenshot(a.page, "ai-help-draft", "light");
+  await screenshot(a.page, "ai-help-menu", "light");
   await toFrench.hover();
   await toFrench.click();
   await until(async () => (await box.inputValue()) === FRENCH, { what: "the French translation in the composer" });
