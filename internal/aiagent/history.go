@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // TurnRecord is one turn in an agent's run history.
@@ -23,10 +24,10 @@ type TurnRecord struct {
 	DoneAt         *time.Time `json:"done_at"`
 }
 
-// MaxHistory is the most turns History returns.
-const MaxHistory = 100
+// MaxHistory is the most turns History returns: a page's largest size.
+const MaxHistory = page.MaxLimit
 
-// History returns the agent's latest turns, newest first (limit 1–100,
+// History returns the agent's latest turns, newest first (limit 1–200,
 // default 50), optionally of one conversation.
 func (s *Service) History(ctx context.Context, workspaceID, agentID, conversationID int64, limit int) ([]TurnRecord, error) {
 	if _, err := s.Get(ctx, workspaceID, agentID); err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/aiagent"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	paging "github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // The AI agents (issue 15 §3, internal/aiagent): members a conversation
@@ -131,12 +132,12 @@ func (s *Server) listAIAgentTurns(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	limit, err := QueryInt(r, "limit")
+	if conv < 0 {
+		return apperr.BadRequest("query parameter conversation_id must be a conversation's id")
+	}
+	limit, err := paging.ParseLimit(r.URL.Query())
 	if err != nil {
 		return err
-	}
-	if limit < 0 || limit > aiagent.MaxHistory {
-		return apperr.Invalid("limit", "must be 1 to %d", aiagent.MaxHistory)
 	}
 	list, err := svc.History(r.Context(), Principal(r).WorkspaceID, id, conv, int(limit))
 	if err != nil {
@@ -171,7 +172,7 @@ var aiAgentOperations = map[string]opDoc{
 		desc: "Its latest turns, newest first: for each inbound message, what it read (redacted), the passages it retrieved and " +
 			"their confidence, the actions it took or was refused and why, and why it handed over.",
 		query: []param{{name: "conversation_id", desc: "Only the turns of this conversation", integer: true},
-			{name: "limit", desc: "1–100, default 50", integer: true}},
+			{name: "limit", desc: "1–200, default 50", integer: true}},
 		status: 200, resp: page[aiagent.TurnRecord]{}},
 }
 

@@ -36,7 +36,7 @@ func TestAIAgentsAPI(t *testing.T) {
 			{name: "a bad hand-over team", method: "PATCH", path: "/api/v1/ai/agents/{{sam}}", as: "owner", body: `{"handover_team_id":999}`,
 				status: 422, want: []string{`"field":"handover_team_id"`}},
 			{name: "its run history", method: "GET", path: "/api/v1/ai/agents/{{sam}}/turns", as: "manager", status: 200, want: []string{`"data":[]`}},
-			{name: "a bad limit", method: "GET", path: "/api/v1/ai/agents/{{sam}}/turns?limit=500", as: "manager", status: 422},
+			{name: "a bad limit", method: "GET", path: "/api/v1/ai/agents/{{sam}}/turns?limit=500", as: "manager", status: 400},
 			{name: "a person is not an AI agent", method: "GET", path: "/api/v1/ai/agents/{{agent}}", as: "manager", status: 404},
 			{name: "delete it", method: "DELETE", path: "/api/v1/ai/agents/{{sam}}", as: "manager", status: 204},
 			{name: "gone", method: "GET", path: "/api/v1/ai/agents/{{sam}}", as: "manager", status: 404},

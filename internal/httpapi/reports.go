@@ -46,6 +46,13 @@ func reportFilter(q url.Values) (report.Filter, error) {
 	default:
 		return f, apperr.BadRequest("query parameter hours: must be all or business")
 	}
+	// rows only shapes a CSV, but a bad value is refused whatever the
+	// format, so a typo never passes silently.
+	switch q.Get("rows") {
+	case "", "facts", "charts":
+	default:
+		return f, apperr.BadRequest("query parameter rows: must be facts or charts")
+	}
 	return f, nil
 }
 

@@ -5520,7 +5520,7 @@ export interface operations {
             query?: {
                 /** @description Only the turns of this conversation */
                 conversation_id?: number;
-                /** @description 1–100, default 50 */
+                /** @description 1–200, default 50 */
                 limit?: number;
             };
             header?: never;
