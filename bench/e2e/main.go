@@ -60,7 +60,7 @@ func main() {
 	flag.DurationVar(&c.Timeout, "timeout", 3*time.Minute, "how long a contact waits for the question and for the agent's reply")
 	flag.StringVar(&c.Bin, "bin", "", "use this switchboard binary instead of building one")
 	flag.DurationVar(&c.Soak, "soak", 0, "run a soak of this length instead: a steady load (contacts = rate × length unless -contacts is given) sampling the server's memory, goroutines and error counters; writes the \"## Soak\" section and soak-memory.png")
-	flag.DurationVar(&c.Warmup, "warmup", time.Minute, "a soak's first part, left out of its steady state (at most a fifth of the soak)")
+	flag.DurationVar(&c.Warmup, "warmup", 3*time.Minute, "a soak's first part, left out of its steady state (at most a fifth of the soak): agents coming online, queues draining, and SQLite's page caches (64 MiB per connection) filling as the database grows, which took about 2.5 minutes at 40 contacts a second")
 	flag.DurationVar(&c.SampleEvery, "sample", 5*time.Second, "how often a soak samples the server")
 	short := flag.Bool("short", false, "a tiny run (60 contacts, 6 agents) that checks the benchmark works, in well under a minute")
 	charts := flag.String("charts", "", "folder of the PNG charts (default: docs/benchmarks next to -out; none without -out)")

@@ -24,6 +24,7 @@ type memSample struct {
 	at         time.Time
 	rss        float64 // bytes, VmRSS of /proc/<pid>/status; -1 unknown
 	heap       float64 // go_memstats_heap_inuse_bytes; -1 unknown
+	goSys      float64 // go_memstats_sys_bytes: what the Go runtime obtained from the OS; -1 unknown
 	goroutines float64 // go_goroutines; -1 unknown
 	// Counters since the server started (-1 unknown).
 	http5xx    float64 // switchboard_http_requests_total with a 5xx code
@@ -68,13 +69,14 @@ func (m *memSampler) run(ctx context.Context, srv *harness.Server) {
 }
 
 func (m *memSampler) sample(ctx context.Context, srv *harness.Server) {
-	s := memSample{at: time.Now(), rss: -1, heap: -1, goroutines: -1, http5xx: -1, webhookErr: -1, sendFailed: -1}
+	s := memSample{at: time.Now(), rss: -1, heap: -1, goSys: -1, goroutines: -1, http5xx: -1, webhookErr: -1, sendFailed: -1}
 	if n, ok := srv.RSS(); ok {
 		s.rss = float64(n)
 	}
 	fams, err := m.scrape(ctx)
 	if err == nil {
 		s.heap = fams.sum("go_memstats_heap_inuse_bytes", nil)
+		s.goSys = fams.sum("go_memstats_sys_bytes", nil)
 		s.goroutines = fams.sum("go_goroutines", nil)
 		s.http5xx = fams.sum("switchboard_http_requests_total", func(l string) bool { return strings.Contains(l, `code="5`) })
 		s.webhookErr = fams.sum("switchboard_webhook_errors_total", nil)

@@ -4,11 +4,31 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"os"
+	"path/filepath"
 	"time"
 )
 
+// writeSoakChart draws the soak's memory chart into the charts folder.
+func writeSoakChart(res *result, t0 time.Time) error {
+	if res.C.Charts == "" {
+		return nil
+	}
+	if err := os.MkdirAll(res.C.Charts, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(res.C.Charts, "soak-memory.png")
+	title := fmt.Sprintf("bench/e2e -soak %s, %d contacts at %.0f/s, %d agents, %s: server memory", res.C.Soak, res.Started, res.C.Rate, res.C.Agents, res.M.Date)
+	if err := drawSoakMemory(path, title, res.Soak, t0); err != nil {
+		return err
+	}
+	res.Charts = append(res.Charts, relTo(res.C.Out, path))
+	return nil
+}
+
 // drawSoakMemory draws a soak over time with the e2e charts' canvas: the
-// server's RSS and Go heap in use (MB, left axis) with their least-squares
+// server's RSS, Go heap in use and the Go runtime's memory from the OS
+// (MB, left axis), the first two with their least-squares
 // lines over the steady state (shaded), and the conversations completed
 // per second between samples as bars (right axis).
 func drawSoakMemory(path, title string, f soakFigures, t0 time.Time) error {
@@ -17,13 +37,13 @@ func drawSoakMemory(path, title string, f soakFigures, t0 time.Time) error {
 	c.text(left, 22, title, ink)
 	lightGreen := color.RGBA{187, 247, 208, 255}
 	band := color.RGBA{243, 244, 246, 255}
-	rssCol, heapCol := shades[2], orange
+	rssCol, heapCol, sysCol := shades[2], orange, color.RGBA{168, 85, 247, 255}
 	lx := left
 	for _, l := range []struct {
 		name string
 		col  color.RGBA
 		h    int
-	}{{"RSS", rssCol, 3}, {"Go heap in use", heapCol, 3}, {"least squares, steady state", axis, 1}} {
+	}{{"RSS", rssCol, 3}, {"Go heap in use", heapCol, 3}, {"Go runtime (from the OS)", sysCol, 3}, {"fit, steady state", ink, 1}} {
 		c.rect(lx, 39, lx+14, 39+l.h, l.col)
 		c.text(lx+18, 45, l.name, ink)
 		lx += 18 + 7*len(l.name) + 22
@@ -41,7 +61,7 @@ func drawSoakMemory(path, title string, f soakFigures, t0 time.Time) error {
 	at := func(m memSample) float64 { return m.at.Sub(t0).Seconds() }
 	peakMB, peakRate := 1.0, 1.0
 	for i, m := range s {
-		peakMB = max(peakMB, m.rss/(1<<20), m.heap/(1<<20))
+		peakMB = max(peakMB, m.rss/(1<<20), m.heap/(1<<20), m.goSys/(1<<20))
 		peakRate = max(peakRate, f.Rate[i])
 	}
 	yMax, rMax := niceCeil(peakMB*1.1), niceCeil(peakRate)
@@ -65,9 +85,9 @@ func drawSoakMemory(path, title string, f soakFigures, t0 time.Time) error {
 	}
 	for _, l := range []struct {
 		v   func(memSample) float64
-		t   trend
+		t   trend // drawn when known
 		col color.RGBA
-	}{{func(m memSample) float64 { return m.rss }, f.RSS, rssCol}, {func(m memSample) float64 { return m.heap }, f.Heap, heapCol}} {
+	}{{func(m memSample) float64 { return m.goSys }, trend{}, sysCol}, {func(m memSample) float64 { return m.rss }, f.RSS, rssCol}, {func(m memSample) float64 { return m.heap }, f.Heap, heapCol}} {
 		for i := 1; i < len(s); i++ {
 			a, b := l.v(s[i-1]), l.v(s[i])
 			if a >= 0 && b >= 0 {

@@ -23,6 +23,10 @@ type trend struct {
 	Start, End, Max float64 // MB: the first and last samples of the steady state, the most of the whole run
 	Slope           float64 // MB per minute, least squares over the steady state
 	Growth          float64 // Slope × the steady state's length, MB
+	// The slope over the steady state's second half alone (NaN with too
+	// few samples): a fill that levels off (caches, pools) is steep at
+	// first and flat late; a leak is as steep late as early.
+	LateSlope float64
 }
 
 // Flat says whether the growth stays within the bound.
@@ -39,6 +43,10 @@ type soakFigures struct {
 	SteadyTo      time.Duration // the last arrival
 	SteadySamples int
 	RSS, Heap     trend
+	// What the Go runtime obtained from the OS, not judged: beside RSS it
+	// tells memory the runtime holds from memory outside it (SQLite's, in
+	// a pure-Go build through modernc.org/libc's own allocator).
+	GoSys trend
 	// Goroutines before the load (agents' streams open, no contact yet),
 	// at the start and end of the steady state, and after the last close.
 	GoBefore, GoStart, GoEnd, GoAfter float64
@@ -76,6 +84,7 @@ func analyzeSoak(samples []memSample, scrapeErrs int, firstErr string, closes []
 	mb := func(v float64) float64 { return v / (1 << 20) }
 	f.RSS = fit(steady, samples, t0, func(s memSample) float64 { return mb(s.rss) })
 	f.Heap = fit(steady, samples, t0, func(s memSample) float64 { return mb(s.heap) })
+	f.GoSys = fit(steady, samples, t0, func(s memSample) float64 { return mb(s.goSys) })
 	f.GoBefore, f.GoAfter = samples[0].goroutines, samples[len(samples)-1].goroutines
 	if len(steady) > 0 {
 		f.GoStart, f.GoEnd = steady[0].goroutines, steady[len(steady)-1].goroutines
@@ -119,6 +128,16 @@ func fit(steady, all []memSample, t0 time.Time, value func(memSample) float64) t
 	t.Known = true
 	t.Start, t.End, t.Slope = ys[0], ys[len(ys)-1], slope
 	t.Growth = slope * (xs[len(xs)-1] - xs[0])
+	t.LateSlope = math.NaN()
+	mid := (xs[0] + xs[len(xs)-1]) / 2
+	for i := range xs {
+		if xs[i] >= mid {
+			if late, ok := leastSquares(xs[i:], ys[i:]); ok && len(xs)-i >= 2 {
+				t.LateSlope = late
+			}
+			break
+		}
+	}
 	return t
 }
 
@@ -141,4 +160,17 @@ func leastSquares(xs, ys []float64) (slope float64, ok bool) {
 		return 0, false
 	}
 	return sxy / sxx, true
+}
+
+// closeTimes are the times the agents closed the completed conversations.
+func closeTimes(convs []*conv) []time.Time {
+	var ts []time.Time
+	for _, c := range convs {
+		c.mu.Lock()
+		if !c.closed.IsZero() && c.failure == "" {
+			ts = append(ts, c.closed)
+		}
+		c.mu.Unlock()
+	}
+	return ts
 }
