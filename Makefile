@@ -9,7 +9,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 
-.PHONY: build run test test-go test-faults test-web test-e2e lint bench clean
+.PHONY: build run test test-go test-faults test-web test-e2e lint bench soak clean
 
 build: bin/switchboard
 
@@ -73,6 +73,12 @@ bench: build
 	$(GO) run ./bench/e2e -out docs/benchmarks.md
 	cd web && node e2e/bench/latency.mjs --out ../docs/benchmarks.md
 	cd web && node e2e/bench/builder.mjs --out ../docs/benchmarks.md
+	$(MAKE) soak
+
+# Ten minutes of the end-to-end load, watching the server's memory,
+# goroutines and error counters: the "## Soak" section of docs/benchmarks.md.
+soak: build
+	$(GO) run ./bench/e2e -soak 10m -out docs/benchmarks.md
 
 clean:
 	rm -rf bin web/dist/assets web/dist/index.html

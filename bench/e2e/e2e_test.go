@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,38 @@ import (
 
 	"github.com/switchboard-chat/switchboard/bench/harness"
 )
+
+// The switchboard binary the tests run, built once for the package.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+func testBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "switchboard-e2e-test-*"); built.err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		built.bin, built.err = harness.Build(ctx, built.dir, false)
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
 
 // TestTinyRun runs the whole benchmark small against the real binary, so
 // it keeps working as the server changes: every contact must complete its
@@ -23,10 +56,7 @@ func TestTinyRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	dir := t.TempDir()
-	bin, err := harness.Build(ctx, dir, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := testBinary(t)
 	out := filepath.Join(dir, "benchmarks.md")
 	other := "# Benchmarks\n\n## Ingest\n\ningest numbers\n"
 	if err := os.WriteFile(out, []byte(other), 0o644); err != nil {

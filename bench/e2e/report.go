@@ -17,12 +17,7 @@ func (r result) markdown() string {
 	secs := r.Window.Seconds()
 	p("## End to end\n\n")
 	p("Written by `%s` (`make bench`); every number below comes from one run.\n\n", c.Command)
-	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
-	p("- Machine: %d × %s, %s; load average %s when the run started", r.M.CPUs, r.M.CPU, r.M.OS, harness.OrDash(r.M.Load))
-	if r.OtherCPU >= 0 && secs > 0 {
-		p("; other processes used %.2f cores on average during the run (from /proc/stat)", r.OtherCPU.Seconds()/secs)
-	}
-	p("\n- Go %s, modernc.org/sqlite %s; SQLite in WAL mode with synchronous=FULL; the server, the contacts, the integrator and the agents share the same %d cores\n\n", r.M.Go, harness.OrDash(r.M.SQLite), r.M.CPUs)
+	r.machine(p)
 
 	p("### Method\n\n")
 	p("A fresh data folder gets the demo workspace with its inbound workflow (`switchboard demo --json --channel-url <integrator>`: welcome, *What can we help you with?* ")
@@ -66,11 +61,7 @@ func (r result) markdown() string {
 	}
 	p("| agents' stream reconnects / failed calls | %d / %d |\n\n", r.Reconnect, r.AgentErrs)
 
-	p("Latency per stage, all contacts:\n\n")
-	p("| stage | n | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n")
-	for i, s := range r.Stages {
-		p("| %s | %d | %s | %s | %s | %s |\n", stageNames[i], s.N, harness.Ms(s.P50), harness.Ms(s.P90), harness.Ms(s.P99), harness.Ms(s.Max))
-	}
+	r.stageTable(p)
 	p("\nBy channel (p50 / p99):\n\n| stage | custom channel | widget |\n|---|---:|---:|\n")
 	for i := range stageCount {
 		cu, wi := r.ByKind["custom"][i], r.ByKind["widget"][i]
@@ -87,6 +78,36 @@ func (r result) markdown() string {
 		p("\n![%s](%s)\n", alt, path)
 	}
 
+	r.checks(p)
+	r.firstFailures(p)
+	p("\n### Reading\n\n")
+	r.reading(p)
+	return b.String()
+}
+
+// machine writes the date, commit and machine lines of a section.
+func (r result) machine(p func(string, ...any)) {
+	secs := r.Window.Seconds()
+	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
+	p("- Machine: %d × %s, %s; load average %s when the run started", r.M.CPUs, r.M.CPU, r.M.OS, harness.OrDash(r.M.Load))
+	if r.OtherCPU >= 0 && secs > 0 {
+		p("; other processes used %.2f cores on average during the run (from /proc/stat)", r.OtherCPU.Seconds()/secs)
+	}
+	p("\n- Go %s, modernc.org/sqlite %s; SQLite in WAL mode with synchronous=FULL; the server, the contacts, the integrator and the agents share the same %d cores\n\n", r.M.Go, harness.OrDash(r.M.SQLite), r.M.CPUs)
+}
+
+// stageTable writes the latency of each stage over every contact.
+func (r result) stageTable(p func(string, ...any)) {
+	p("Latency per stage, all contacts:\n\n")
+	p("| stage | n | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n")
+	for i, s := range r.Stages {
+		p("| %s | %d | %s | %s | %s | %s |\n", stageNames[i], s.N, harness.Ms(s.P50), harness.Ms(s.P90), harness.Ms(s.P99), harness.Ms(s.Max))
+	}
+}
+
+// checks writes the table of the store's checks after the run.
+func (r result) checks(p func(string, ...any)) {
+	c := r.C
 	p("\nChecks on the store after the run:\n\n| check | result |\n|---|---|\n")
 	v := r.V
 	p("| contacts' messages stored (acknowledged: %d) | %d, %d provider ids stored twice |\n", r.MsgsIn, v.InboundStored, v.InboundDupes)
@@ -101,15 +122,16 @@ func (r result) markdown() string {
 	} else {
 		p("| verdict | **failed**: %s |\n", strings.Join(v.Problems, "; "))
 	}
+}
+
+// firstFailures lists the first failure of each kind, if any.
+func (r result) firstFailures(p func(string, ...any)) {
 	if len(r.FirstFail) > 0 {
 		p("\nFirst failure of each kind:\n\n")
 		for _, k := range sortedKeys(r.FirstFail) {
 			p("- `%s`\n", clip(r.FirstFail[k], 300))
 		}
 	}
-	p("\n### Reading\n\n")
-	r.reading(p)
-	return b.String()
 }
 
 // reading writes the comparisons within this run that the numbers allow.

@@ -41,10 +41,11 @@ type result struct {
 	Series                  series
 	Charts                  []string // PNG paths, relative to the markdown file
 	V                       verdict
+	Soak                    soakFigures // with -soak
 }
 
 func (r result) ok() bool {
-	return r.V.OK() && r.Completed == r.Started && len(r.Failures) == 0
+	return r.V.OK() && r.Completed == r.Started && len(r.Failures) == 0 && (r.C.Soak == 0 || r.Soak.errors() == 0)
 }
 
 // run does one end-to-end run and reports it.
@@ -69,7 +70,10 @@ func run(ctx context.Context, c config) (result, error) {
 		return res, err
 	}
 	integ.setToken(demo.ChannelToken)
-	srv, err := harness.Start(ctx, harness.Options{Bin: c.Bin, StoreArgs: store, LogFile: filepath.Join(dir, "serve.log")})
+	// A soak scrapes /metrics on the main address, which asks for a token.
+	metricsToken := fmt.Sprintf("soak-%d", time.Now().UnixNano())
+	srv, err := harness.Start(ctx, harness.Options{Bin: c.Bin, StoreArgs: store, LogFile: filepath.Join(dir, "serve.log"),
+		Args: []string{"--metrics-token", metricsToken}})
 	if err != nil {
 		return res, err
 	}
@@ -112,8 +116,13 @@ func run(ctx context.Context, c config) (result, error) {
 	cpu := &sampler{}
 	samplerCtx, stopSampler := context.WithCancel(ctx)
 	defer stopSampler()
-	samplerDone := make(chan struct{})
-	go func() { defer close(samplerDone); cpu.run(samplerCtx, srv) }()
+	var samplers sync.WaitGroup
+	samplers.Go(func() { cpu.run(samplerCtx, srv) })
+	var mem *memSampler
+	if c.Soak > 0 {
+		mem = newMemSampler(srv, metricsToken, c.SampleEvery)
+		samplers.Go(func() { mem.run(samplerCtx, srv) })
+	}
 	presenceErr := make(chan error, len(agents))
 	for i, a := range agents {
 		at := t0.Add(time.Duration(float64(c.Ramp) * float64(i) / float64(max(1, len(agents)-1))))
@@ -179,6 +188,16 @@ func run(ctx context.Context, c config) (result, error) {
 	for time.Now().Before(deadline) && !allClosed(convs) {
 		time.Sleep(50 * time.Millisecond)
 	}
+	if c.Soak > 0 {
+		// The soak's last sample counts the goroutines the server keeps by
+		// itself: close the idle keep-alive connections both ways (the
+		// contacts' and agents' calls in, the sends to the integrator
+		// out), which each hold a goroutine or two in the server, and give
+		// it a moment to see them closed. The agents' streams stay open.
+		client.CloseIdleConnections()
+		integ.srv.Config.SetKeepAlivesEnabled(false)
+		time.Sleep(2 * time.Second)
+	}
 	res.ServerCPU = -1
 	if srvOK {
 		if now, ok := srv.CPUSoFar(); ok {
@@ -186,7 +205,7 @@ func run(ctx context.Context, c config) (result, error) {
 		}
 	}
 	stopSampler()
-	<-samplerDone
+	samplers.Wait()
 	res.ClientCPU = harness.SelfCPU() - self0
 	res.OtherCPU = -1
 	if busyOK {
@@ -222,18 +241,38 @@ func run(ctx context.Context, c config) (result, error) {
 	if integ.unknown.Load() > 0 {
 		res.V.Problems = append(res.V.Problems, fmt.Sprintf("the integrator got %d messages for contacts the benchmark does not know", integ.unknown.Load()))
 	}
-	if err := writeCharts(&res); err != nil {
-		return res, err
+	heading, section := "## End to end", ""
+	if c.Soak > 0 {
+		samples, scrapeErrs, firstErr := mem.snapshot()
+		res.Soak = analyzeSoak(samples, scrapeErrs, firstErr, closeTimes(convs), t0, c.Warmup, c.Soak)
+		if err := writeSoakChart(&res, t0); err != nil {
+			return res, err
+		}
+		heading, section = "## Soak", res.soakMarkdown()
+	} else {
+		if err := writeCharts(&res); err != nil {
+			return res, err
+		}
+		section = res.markdown()
 	}
-	section := res.markdown()
 	fmt.Print(section)
 	if c.Out != "" {
-		if err := harness.WriteSection(c.Out, "## End to end", section); err != nil {
+		if err := harness.WriteSection(c.Out, heading, section); err != nil {
 			return res, err
 		}
 		logf("wrote %s", c.Out)
 	}
 	return res, nil
+}
+
+// relTo is path relative to the markdown file's folder, with slashes.
+func relTo(out, path string) string {
+	if out != "" {
+		if r, err := filepath.Rel(filepath.Dir(out), path); err == nil {
+			return filepath.ToSlash(r)
+		}
+	}
+	return filepath.ToSlash(path)
 }
 
 // allClosed says whether every conversation whose contact said thanks was
@@ -401,13 +440,7 @@ func writeCharts(res *result) error {
 		return err
 	}
 	for _, p := range []string{stages, tp, ot} {
-		rel := p
-		if res.C.Out != "" {
-			if r, err := filepath.Rel(filepath.Dir(res.C.Out), p); err == nil {
-				rel = r
-			}
-		}
-		res.Charts = append(res.Charts, filepath.ToSlash(rel))
+		res.Charts = append(res.Charts, relTo(res.C.Out, p))
 	}
 	return nil
 }
