@@ -164,23 +164,26 @@ func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
 // lockWrites takes, on PostgreSQL, the store's write lock: an advisory
 // lock held until commit, taken first by every write transaction (as the
-// group committer begins a batch). Writes are then serialised
-// the way SQLite's single writer serialises them:
-//   - event ids become visible in increasing order, so a consumer reading
-//     "after id N" never skips one that commits late;
-//   - a read-then-write sees every write committed before it, so two
-//     closes of one conversation, or two owners demoting each other,
-//     cannot both succeed;
-//   - row locks are only ever taken under it, so writers cannot deadlock
-//     by taking them in different orders.
+// group committer begins a batch), exclusively by batches of Write and
+// shared by those of WriteConcurrent. Exclusively held, it serialises
+// writes the way SQLite's single writer does: a read-then-write sees
+// every write committed before it, so two closes of one conversation, or
+// two owners demoting each other, cannot both succeed. Shared, it only
+// keeps such writes out; concurrent writes keep their invariants with
+// constraints and row locks (see WriteConcurrent).
 //
-// Every write goes through the group committer (see Write), which holds
-// it for a whole batch, so the lock is taken once for many writes.
-func (t *Tx) lockWrites(ctx context.Context) error {
+// It no longer orders the event log: writers append concurrently, and
+// readers stop at the event horizon (see DB.EventHorizon), which lets
+// them skip no event that commits late.
+func (t *Tx) lockWrites(ctx context.Context, shared bool) error {
 	if t.d.Dialect != Postgres || t.logLocked {
 		return nil
 	}
-	if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7268001)`); err != nil {
+	q := `SELECT pg_advisory_xact_lock(7268001)`
+	if shared {
+		q = `SELECT pg_advisory_xact_lock_shared(7268001)`
+	}
+	if _, err := t.tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("db: lock writes: %w", err)
 	}
 	t.logLocked = true
@@ -188,12 +191,11 @@ func (t *Tx) lockWrites(ctx context.Context) error {
 }
 
 // EventAppended is called by the event log before it inserts an event:
-// on PostgreSQL it takes the write lock if the transaction does not hold
-// it yet, and once the transaction commits the consumers of this node and,
-// through NOTIFY, of the others are woken with the id of its last event.
+// once the transaction commits the consumers of this node and, through
+// NOTIFY, of the others are woken with the id of its last event.
 func (t *Tx) EventAppended(ctx context.Context) error {
 	t.events = true
-	return t.lockWrites(ctx)
+	return nil
 }
 
 // NoteEvent records that the event log appended event id in t.
@@ -201,9 +203,10 @@ func (t *Tx) NoteEvent(id int64) { t.appended = append(t.appended, id) }
 
 // AppendedEvents returns the ids of the events appended in t so far, in
 // order; a rolled-back savepoint takes its own off. Callers must not
-// modify it. No other transaction appends while t runs (one writer on
-// SQLite, the write lock on PostgreSQL), so the events after the first of
-// a batch of t's are all t's.
+// modify it. In a Write no other transaction appends while t runs (one
+// writer on SQLite, the write lock held exclusively on PostgreSQL), so the
+// events after the first of a batch of t's are all t's; in a
+// WriteConcurrent other transactions' events may fall between.
 func (t *Tx) AppendedEvents() []int64 { return t.appended }
 
 // Savepoint runs fn inside a savepoint of the transaction: if fn fails, its

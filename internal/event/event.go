@@ -146,13 +146,23 @@ func (f Filter) Matches(e Event) bool {
 	return len(f.Types) == 0 || slices.Contains(f.Types, e.Type)
 }
 
-// List returns the events after f.After in id order, at most f.Limit.
+// List returns the events after f.After in id order, at most f.Limit,
+// only up to the event horizon (see db.DB.EventHorizon).
 func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	query := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND id > ?`
-	args := []any{f.WorkspaceID, f.After}
+	// Up to the event horizon, so that a client moving its cursor to the
+	// last event returned never skips one that commits late.
+	horizon, err := q.EventHorizon(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("event: list: %w", err)
+	}
+	if horizon <= f.After {
+		return []Event{}, nil
+	}
+	query := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND id > ? AND id <= ?`
+	args := []any{f.WorkspaceID, f.After, horizon}
 	if f.ConversationID != 0 {
 		query += ` AND conversation_id = ?`
 		args = append(args, f.ConversationID)
