@@ -22,11 +22,11 @@ type committer struct {
 	// jobs of one queue only.
 	jobs, concurrent chan *job
 	maxBatch         int
-	stop     chan struct{}
-	wg       sync.WaitGroup
-	once     sync.Once
-	mu       sync.RWMutex // guards closed against concurrent enqueues
-	closed   bool
+	stop             chan struct{}
+	wg               sync.WaitGroup
+	once             sync.Once
+	mu               sync.RWMutex // guards closed against concurrent enqueues
+	closed           bool
 }
 
 type job struct {
