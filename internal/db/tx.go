@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 // Tx is a write transaction. Domain code appends events through it so that
@@ -14,6 +15,8 @@ type Tx struct {
 	d         *DB
 	events    bool
 	logLocked bool             // PostgreSQL: the write lock is held (see lockWrites)
+	shared    bool             // a batch of WriteConcurrent (see DefersEvents)
+	deferred  deferredEvents   // events queued by AppendLater, not inserted yet
 	due       map[string]int64 // earliest due time recorded per kind of work (see Due)
 	onCommit  []func()
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
@@ -22,20 +25,28 @@ type Tx struct {
 }
 
 func (t *Tx) commit() error {
+	if err := t.FlushEvents(context.Background()); err != nil {
+		return err
+	}
 	last := int64(0)
 	if t.events && len(t.appended) > 0 {
 		last = t.appended[len(t.appended)-1]
-	}
-	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0) {
-		// Delivered to the other nodes' listeners at commit, and only then.
-		if _, err := t.tx.Exec(`SELECT pg_notify('`+notifyChannel+`', $1)`, notification(t.d.origin, last, t.due)); err != nil {
-			return fmt.Errorf("db: notify: %w", err)
-		}
 	}
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	t.d.commits.Add(1)
+	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0) {
+		// Told to the other nodes' listeners once committed, by a statement
+		// of its own: a NOTIFY inside the transaction would take
+		// PostgreSQL's notification lock at commit and hold it through the
+		// commit's fsync, so every notifying commit of every node would
+		// queue on it. A node lost between the commit and this statement
+		// leaves the others unwoken until the next commit tells them.
+		if _, err := t.d.write.Exec(`SELECT pg_notify('`+notifyChannel+`', $1)`, notification(t.d.origin, last, t.due)); err != nil {
+			slog.Warn("db: notify the other nodes", "err", err)
+		}
+	}
 	for _, fn := range t.onCommit {
 		fn()
 	}
@@ -176,6 +187,7 @@ func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 // readers stop at the event horizon (see DB.EventHorizon), which lets
 // them skip no event that commits late.
 func (t *Tx) lockWrites(ctx context.Context, shared bool) error {
+	t.shared = shared
 	if t.d.Dialect != Postgres || t.logLocked {
 		return nil
 	}
@@ -217,6 +229,12 @@ func (t *Tx) Savepoint(ctx context.Context, fn func(*Tx) error) error { return t
 // savepoint runs fn inside a savepoint: if fn fails, only its own writes are
 // undone and the transaction stays usable for the others sharing it.
 func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
+	// Events queued before the savepoint are inserted before it, so that
+	// the queue only ever holds the innermost savepoint's: rolling it back
+	// drops exactly those, and inserting them inside it undoes nothing else.
+	if err := t.FlushEvents(ctx); err != nil {
+		return &savepointError{err}
+	}
 	hooks, events, appended := len(t.onCommit), t.events, len(t.appended)
 	if _, err := t.Exec(ctx, "SAVEPOINT sp"); err != nil {
 		return &savepointError{fmt.Errorf("db: savepoint: %w", err)}
@@ -229,6 +247,7 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 			return &savepointError{fmt.Errorf("db: release savepoint: %w", relErr)}
 		}
 		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
+		t.deferred.args = nil
 		return err
 	}
 	if _, err := t.Exec(ctx, "RELEASE SAVEPOINT sp"); err != nil {

@@ -38,6 +38,13 @@ type ConsumerConfig struct {
 	// any transaction (routing sweeps a queue that had more to place than
 	// one batch could).
 	AfterBatch func(ctx context.Context) error
+	// Concurrent runs each batch with db.DB.WriteConcurrent instead of
+	// Write: for a handler whose writes hold their invariants by
+	// constraints and row locks alone (a projection, rows inserted once per
+	// event), so that on PostgreSQL its batches do not stop every other
+	// writer while they commit. The cursor row, read FOR UPDATE, still
+	// keeps two nodes from handling one batch.
+	Concurrent bool
 	// Batch bounds the events read at once (default 256).
 	Batch int
 	// FromStart makes a consumer that has no cursor yet begin at the
@@ -241,7 +248,11 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 		return more, nil
 	}
 	handled := false
-	err = c.db.Write(ctx, func(tx *db.Tx) error {
+	write := c.db.Write
+	if c.cfg.Concurrent {
+		write = c.db.WriteConcurrent
+	}
+	err = write(ctx, func(tx *db.Tx) error {
 		handled = false
 		q := `SELECT last_id FROM event_consumers WHERE name = ?`
 		if tx.Dialect() == db.Postgres {

@@ -38,14 +38,30 @@ func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
 	sub := tail.Subscribe(func(event.Event) bool { return true })
 	var mu sync.Mutex
 	var handled []int64
+	handledSome := make(chan struct{}, 1)
 	c := event.NewConsumer(d, hub, g, event.ConsumerConfig{Name: "horizon", Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, e := range events {
 			handled = append(handled, e.ID)
 		}
+		select {
+		case handledSome <- struct{}{}:
+		default:
+		}
 		return nil
 	}})
+	// The cursor row exists already, so the consumer does not Write to
+	// create it: a Write waits for A's shared lock, and PostgreSQL queues
+	// B's shared request behind that waiting exclusive one, while A here
+	// waits for B — a cycle of the test's making (no real write waits for
+	// another to commit).
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at) VALUES ('horizon', 0, 0)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	g.StartAll()
@@ -59,12 +75,12 @@ func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
 	defer letAGo() // a failing test must not leave A holding a writer the store's Close waits for
 	go func() {
 		aDone <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			e, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.ContactUpdated})
+			id, err := appendNow(ctx, tx, ws)
 			if err != nil {
 				return err
 			}
 			select {
-			case aTook <- e.ID:
+			case aTook <- id:
 			default: // a second run of fn (retry): already told
 			}
 			<-aGo
@@ -74,8 +90,8 @@ func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
 	a := <-aTook
 	var b int64
 	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-		e, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.ContactUpdated})
-		b = e.ID
+		var err error
+		b, err = appendNow(ctx, tx, ws)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -115,9 +131,14 @@ func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
 	if fmt.Sprint(tailed) != fmt.Sprint([]int64{a, b}) {
 		t.Fatalf("tail handed out %v, want [%d %d]", tailed, a, b)
 	}
-	for c.Position() < b {
-		// The consumer commits its cursor past b once it handled both.
-		<-sub.C
+	for {
+		mu.Lock()
+		n := len(handled)
+		mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		<-handledSome
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -173,7 +194,6 @@ func TestConsumersOnTwoNodesMissNothingUnderConcurrentAppends(t *testing.T) {
 
 			runCtx, stop := context.WithCancel(ctx)
 			defer stop()
-			var consumers []*event.Consumer
 			var hubs []*event.Hub
 			for _, n := range nodes {
 				hub := event.NewHub()
@@ -194,7 +214,7 @@ func TestConsumersOnTwoNodesMissNothingUnderConcurrentAppends(t *testing.T) {
 					}})
 				g.StartAll()
 				go c.Run(runCtx)
-				consumers, hubs = append(consumers, c), append(hubs, hub)
+				hubs = append(hubs, hub)
 			}
 
 			const writers, txns = 6, 25
@@ -296,6 +316,19 @@ func TestConsumersOnTwoNodesMissNothingUnderConcurrentAppends(t *testing.T) {
 	}
 }
 
+// appendNow appends an event and inserts it at once (a concurrent write
+// defers it otherwise), returning its id.
+func appendNow(ctx context.Context, tx *db.Tx, ws int64) (int64, error) {
+	if _, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.ContactUpdated}); err != nil {
+		return 0, err
+	}
+	if err := tx.FlushEvents(ctx); err != nil {
+		return 0, err
+	}
+	ids := tx.AppendedEvents()
+	return ids[len(ids)-1], nil
+}
+
 // caughtUp is where the shared consumer's stored cursor is.
 func caughtUp(t *testing.T, d *db.DB) int64 {
 	t.Helper()
@@ -341,4 +374,60 @@ func ids(list []event.Event) []int64 {
 		out[i] = e.ID
 	}
 	return out
+}
+
+// In a concurrent write the events are inserted together, later (see
+// db.Tx.AppendLater): a savepoint rolled back still drops exactly its own,
+// and the ids still follow the order of appending.
+func TestConcurrentWriteDefersEventsInOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ws := newWorkspace(t, d)
+		conv := newConversation(t, d, ws)
+		appendOne := func(tx *db.Tx, name string) error {
+			_, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.CommentCreated, ConversationID: conv, Payload: map[string]string{"n": name}})
+			return err
+		}
+		failed := errors.New("undone")
+		deferred := false
+		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			deferred = tx.DefersEvents()
+			if err := appendOne(tx, "a"); err != nil {
+				return err
+			}
+			if err := tx.Savepoint(ctx, func(tx *db.Tx) error {
+				if err := appendOne(tx, "b"); err != nil {
+					return err
+				}
+				return failed
+			}); !errors.Is(err, failed) {
+				return fmt.Errorf("savepoint: %v", err)
+			}
+			if err := tx.Savepoint(ctx, func(tx *db.Tx) error { return appendOne(tx, "c") }); err != nil {
+				return err
+			}
+			return appendOne(tx, "d")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !deferred {
+			t.Fatal("a concurrent write does not defer its events")
+		}
+		list, err := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws, ConversationID: conv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i, e := range list {
+			got = append(got, fmt.Sprintf("%s:%d", e.Payload, e.Seq))
+			if i > 0 && e.ID <= list[i-1].ID {
+				t.Fatalf("ids out of order: %v", ids(list))
+			}
+		}
+		// b took seq 2 from the row in its savepoint, undone with it.
+		want := []string{`{"n":"a"}:1`, `{"n":"c"}:2`, `{"n":"d"}:3`}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("events = %v, want %v", got, want)
+		}
+	})
 }

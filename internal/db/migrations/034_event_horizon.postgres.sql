@@ -76,3 +76,31 @@ BEGIN
 	END IF;
 	RETURN last;
 END $$;
+
+-- conversation_counts (migrations 013, 015, 023) kept one row per group,
+-- and every conversation opened in a workspace's group bumped that row:
+-- concurrent writers queued on its row lock until each other's commit.
+-- Each group now has up to 16 rows, a slot per backend (its process id
+-- modulo 16), and the readers already sum n over the rows they match; a
+-- conversation leaving a group counts -1 in the leaver's slot.
+ALTER TABLE conversation_counts ADD COLUMN slot SMALLINT NOT NULL DEFAULT 0;
+ALTER TABLE conversation_counts DROP CONSTRAINT conversation_counts_pkey;
+ALTER TABLE conversation_counts ADD PRIMARY KEY (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot);
+
+CREATE OR REPLACE FUNCTION conversation_counts_apply() RETURNS trigger AS $$
+DECLARE
+    s SMALLINT := pg_backend_pid() % 16;
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.is_test = 0 THEN
+        INSERT INTO conversation_counts (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot, n)
+        VALUES (OLD.workspace_id, OLD.status, COALESCE(OLD.team_id, 0), COALESCE(OLD.assignee_id, 0), COALESCE(OLD.channel_id, 0), OLD.opened_source, s, -1)
+        ON CONFLICT (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot) DO UPDATE SET n = conversation_counts.n - 1;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.is_test = 0 THEN
+        INSERT INTO conversation_counts (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot, n)
+        VALUES (NEW.workspace_id, NEW.status, COALESCE(NEW.team_id, 0), COALESCE(NEW.assignee_id, 0), COALESCE(NEW.channel_id, 0), NEW.opened_source, s, 1)
+        ON CONFLICT (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot) DO UPDATE SET n = conversation_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
