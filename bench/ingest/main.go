@@ -37,6 +37,7 @@ func run() error {
 	bin := flag.String("bin", "", "use this switchboard binary instead of building one")
 	idleWindow := flag.Duration("idle", 10*time.Second, "how long to watch an idle demo node's CPU (0: skip)")
 	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
+	before := flag.String("before", "", "with -postgres: also measure this earlier switchboard binary on PostgreSQL, for a before/after in one run")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -71,7 +72,7 @@ func run() error {
 	}
 
 	if *pg != "" {
-		rep, err := runPostgres(ctx, *bin, *pg, levels, ns, *duration)
+		rep, err := runPostgres(ctx, *bin, *before, *pg, levels, ns, *duration)
 		if err != nil {
 			return err
 		}

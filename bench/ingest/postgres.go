@@ -27,6 +27,8 @@ type storeRun struct {
 	Workflows   bool
 	SQLite      levelResult
 	PG1, PG2    levelResult // one node, two nodes, on PostgreSQL
+	// The same with an earlier binary (-before), when given.
+	Before1, Before2 levelResult
 }
 
 // pgReport is a comparison run (-postgres).
@@ -42,7 +44,10 @@ type pgReport struct {
 // PostgreSQL nodes sharing one database, one after the other in the same
 // run. Each PostgreSQL level gets a database of its own on the server at
 // admin, created and dropped here.
-func runPostgres(ctx context.Context, bin, admin string, levels, ns []int, duration time.Duration) (pgReport, error) {
+//
+// before, when not "", is an earlier switchboard binary measured the same
+// way on PostgreSQL right after, in the same run, for a before/after.
+func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []int, duration time.Duration) (pgReport, error) {
 	rep := pgReport{M: harness.DescribeMachine()}
 	a, err := sql.Open("pgx", admin)
 	if err != nil {
@@ -88,23 +93,28 @@ func runPostgres(ctx context.Context, bin, admin string, levels, ns []int, durat
 			return rep, err
 		}
 		logf("  %.0f msgs/s", run.SQLite.Rate())
-		for _, nodes := range []int{1, 2} {
+		type target struct {
+			bin   string
+			nodes int
+			into  *levelResult
+		}
+		targets := []target{{bin, 1, &run.PG1}, {bin, 2, &run.PG2}}
+		if before != "" {
+			targets = append(targets, target{before, 1, &run.Before1}, target{before, 2, &run.Before2})
+		}
+		for _, tg := range targets {
 			dbURL, drop, err := fresh()
 			if err != nil {
 				return rep, err
 			}
-			logf("concurrency %d (workflow %v): PostgreSQL, %d node(s)", j.c, j.workflows, nodes)
-			l, err := runLevelOn(ctx, bin, j.c, j.n, duration, j.workflows, dbURL, nodes)
+			logf("concurrency %d (workflow %v): PostgreSQL, %d node(s), %s", j.c, j.workflows, tg.nodes, tg.bin)
+			l, err := runLevelOn(ctx, tg.bin, j.c, j.n, duration, j.workflows, dbURL, tg.nodes)
 			drop()
 			if err != nil {
 				return rep, err
 			}
 			logf("  %.0f msgs/s, lock wait %s, %s", l.Rate(), l.LockWait.Round(time.Millisecond), l.VerifyNote)
-			if nodes == 1 {
-				run.PG1 = l
-			} else {
-				run.PG2 = l
-			}
+			*tg.into = l
 		}
 		rep.Runs = append(rep.Runs, run)
 	}
@@ -174,6 +184,7 @@ func (r pgReport) markdown() string {
 	p("(two `switchboard serve` processes sharing it, the load generator's connections spread evenly over them). The server (PostgreSQL) runs on the same cores as the nodes and the load generator, ")
 	p("so its CPU is in *other load*, not in the nodes' CPU. *Lock wait* is the time PostgreSQL backends spent waiting for a heavyweight lock (advisory, row or transaction lock), summed over backends, ")
 	p("sampled from `pg_stat_activity` every %s: a write serialised by a lock shows up here.\n\n", lockSampleEvery)
+	p("*before* rows, when present, are the same levels served by an earlier binary (`-before`), measured in the same run right after. ")
 	p("Run it with a PostgreSQL server that fsyncs: `SWITCHBOARD_PG_FSYNC=on scripts/with-postgres.sh sh -c 'go run ./bench/ingest -levels 64 -postgres \"$SWITCHBOARD_TEST_POSTGRES\" -out docs/benchmarks.md'`.\n\n")
 	p("### Results\n\n")
 	p("| c | workflow | store | nodes | msgs/s | × SQLite | p50 | p99 | CPU µs/msg per node | other load | lock wait (ms per s) | verified |\n")
@@ -202,6 +213,10 @@ func (r pgReport) markdown() string {
 		row(run, "SQLite", run.SQLite)
 		row(run, "PostgreSQL", run.PG1)
 		row(run, "PostgreSQL", run.PG2)
+		if run.Before1.Nodes > 0 {
+			row(run, "PostgreSQL, before", run.Before1)
+			row(run, "PostgreSQL, before", run.Before2)
+		}
 	}
 	p("\n### Reading\n\n")
 	for _, run := range r.Runs {
@@ -223,6 +238,10 @@ func (r pgReport) markdown() string {
 				p(", so the second node had no CPU to add: the scaling claim is read from the CPU per message and the lock wait instead")
 			}
 			p(".")
+		}
+		if run.Before1.Nodes > 0 && run.Before1.Rate() > 0 {
+			p(" Before (the -before binary, same run): one node %.2f× SQLite, two nodes %.2f× one node; this change: one node %.2f× before.",
+				harness.Ratio(run.Before1.Rate(), run.SQLite.Rate()), harness.Ratio(run.Before2.Rate(), run.Before1.Rate()), harness.Ratio(run.PG1.Rate(), run.Before1.Rate()))
 		}
 		p("\n")
 	}
