@@ -25,9 +25,11 @@ as_pg() {
 [ "$(id -u)" = 0 ] && chown postgres "$dir"
 
 as_pg "'$pgbin/initdb' -D '$dir/data' --auth=trust -U postgres -E UTF8 >/dev/null"
-# fsync off: the tests exercise Switchboard's guarantees, not the disk's;
-# the benchmark runs its own SQLite comparison with full durability.
-as_pg "'$pgbin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off -c max_connections=300\" start >/dev/null"
+# fsync off: the tests exercise Switchboard's guarantees, not the disk's.
+# SWITCHBOARD_PG_FSYNC=on keeps it on, for benchmarks that compare stores
+# at full durability (bench/ingest -postgres).
+fsync=${SWITCHBOARD_PG_FSYNC:-off}
+as_pg "'$pgbin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=$fsync -c max_connections=300\" start >/dev/null"
 stop() { as_pg "'$pgbin/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null 2>&1" || true; rm -rf "$dir"; }
 trap stop EXIT
 

@@ -34,6 +34,11 @@ type levelResult struct {
 	OtherCPU    time.Duration // CPU used meanwhile by every other process on the machine (-1: unknown)
 	Verified    bool          // Stored matches what was acknowledged
 	VerifyNote  string
+	// PostgreSQL runs only (see pgLevel): the nodes serving, the CPU of
+	// each, and the time backends spent waiting for a lock, summed.
+	Nodes    int
+	NodeCPU  []time.Duration
+	LockWait time.Duration
 }
 
 // Rate is acknowledged messages per second.
@@ -54,13 +59,20 @@ func contactID(i int) string { return fmt.Sprintf("+1415%07d", i) }
 // message (welcome, question, then a wait for the answer), its messages
 // delivered to an integrator in this process that accepts them all.
 func runLevel(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool) (levelResult, error) {
-	res := levelResult{Concurrency: concurrency, Workflows: workflows}
+	return runLevelOn(ctx, bin, concurrency, n, duration, workflows, "", 1)
+}
+
+// runLevelOn is runLevel on the PostgreSQL database at databaseURL (fresh,
+// empty) when it is not "", served by nodes processes sharing it, the
+// load spread evenly over them; "" means a fresh SQLite folder, one node.
+func runLevelOn(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool, databaseURL string, nodes int) (levelResult, error) {
+	res := levelResult{Concurrency: concurrency, Workflows: workflows, Nodes: nodes}
 	dir, err := os.MkdirTemp("", "switchboard-bench-*")
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
-	store := harness.StoreArgs(dir, "")
+	store := harness.StoreArgs(dir, databaseURL)
 	demoArgs := append(slices.Clone(store), "--workflows=false")
 	if workflows {
 		integrator := newIntegrator()
@@ -71,19 +83,42 @@ func runLevel(ctx context.Context, bin string, concurrency, n int, duration time
 	if err != nil {
 		return res, err
 	}
-	srv, err := harness.Start(ctx, harness.Options{Bin: bin, StoreArgs: store, LogFile: filepath.Join(dir, "serve.log")})
-	if err != nil {
-		return res, err
+	var srvs []*harness.Server
+	var whs []*harness.Webhook
+	for i := range max(nodes, 1) {
+		srv, err := harness.Start(ctx, harness.Options{Bin: bin, StoreArgs: store, LogFile: filepath.Join(dir, fmt.Sprintf("serve-%d.log", i))})
+		if err != nil {
+			return res, err
+		}
+		defer srv.Kill() // only if we return early; a normal run stops it gracefully first
+		srvs = append(srvs, srv)
+		whs = append(whs, harness.NewWebhook(srv.URL, demo, concurrency))
 	}
-	defer srv.Kill() // only if we return early; a normal run stops it gracefully first
-	wh := harness.NewWebhook(srv.URL, demo, concurrency)
+	var locks *lockSampler
+	if databaseURL != "" {
+		if locks, err = sampleLockWaits(ctx, databaseURL); err != nil {
+			return res, err
+		}
+	}
 
 	cpu0 := harness.SelfCPU()
-	srv0, srvOK := srv.CPUSoFar()
+	srv0 := make([]time.Duration, len(srvs))
+	srvOK := true
+	for i, srv := range srvs {
+		var ok bool
+		srv0[i], ok = srv.CPUSoFar()
+		srvOK = srvOK && ok
+	}
 	busy0, busyOK := harness.MachineBusy()
-	lat, firstErr := generate(ctx, wh, concurrency, n, duration, &res)
+	lat, firstErr := generate(ctx, whs, concurrency, n, duration, &res)
 	busy1, _ := harness.MachineBusy()
-	srv1, _ := srv.CPUSoFar()
+	srv1 := make([]time.Duration, len(srvs))
+	for i, srv := range srvs {
+		srv1[i], _ = srv.CPUSoFar()
+	}
+	if locks != nil {
+		res.LockWait = locks.stop()
+	}
 	res.ClientCPU = harness.SelfCPU() - cpu0
 	res.FirstError = firstErr
 	slices.Sort(lat)
@@ -92,28 +127,31 @@ func runLevel(ctx context.Context, bin string, concurrency, n int, duration time
 		res.Max = lat[len(lat)-1]
 	}
 
-	if err := srv.Stop(30 * time.Second); err != nil {
-		return res, fmt.Errorf("stop server: %w", err)
-	}
-	if srvOK {
-		res.ServerCPU = srv1 - srv0
-	} else {
-		// Counted to the exit, so start-up and shutdown are included.
-		user, sys := srv.CPU()
-		res.ServerCPU = user + sys
+	for i, srv := range srvs {
+		if err := srv.Stop(30 * time.Second); err != nil {
+			return res, fmt.Errorf("stop server: %w", err)
+		}
+		cpu := srv1[i] - srv0[i]
+		if !srvOK {
+			// Counted to the exit, so start-up and shutdown are included.
+			user, sys := srv.CPU()
+			cpu = user + sys
+		}
+		res.NodeCPU = append(res.NodeCPU, cpu)
+		res.ServerCPU += cpu
 	}
 	res.OtherCPU = -1
 	if busyOK {
 		res.OtherCPU = max(0, busy1-busy0-res.ServerCPU-res.ClientCPU)
 	}
-	return res, verifyStored(ctx, dir, demo.ChannelID, &res)
+	return res, verifyStored(ctx, dir, databaseURL, demo.ChannelID, &res)
 }
 
 // generate posts webhooks, each the first message of a new contact, from
 // concurrency workers until duration has passed or n were sent. A fixed
 // time rather than a fixed count keeps every level near the same length
 // whatever the speed. It returns every acknowledgement latency.
-func generate(ctx context.Context, wh *harness.Webhook, concurrency, n int, duration time.Duration, res *levelResult) ([]time.Duration, string) {
+func generate(ctx context.Context, whs []*harness.Webhook, concurrency, n int, duration time.Duration, res *levelResult) ([]time.Duration, string) {
 	var next atomic.Int64
 	var acked, failed atomic.Int64
 	var errOnce sync.Once
@@ -124,6 +162,7 @@ func generate(ctx context.Context, wh *harness.Webhook, concurrency, n int, dura
 	var wg sync.WaitGroup
 	for w := range concurrency {
 		lats[w] = make([]time.Duration, 0, 1024)
+		wh := whs[w%len(whs)]
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
@@ -160,11 +199,11 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
-// verifyStored counts the inbound messages in the stopped server's SQLite
-// file: every acknowledged message must be there once, with a contact of
+// verifyStored counts the inbound messages in the stopped server's store
+// (the SQLite file in dir, or the PostgreSQL database): every acknowledged message must be there once, with a contact of
 // its own, and nothing that was never sent.
-func verifyStored(ctx context.Context, dir string, channelID int64, res *levelResult) error {
-	st, err := harness.OpenStore(dir, "")
+func verifyStored(ctx context.Context, dir, databaseURL string, channelID int64, res *levelResult) error {
+	st, err := harness.OpenStore(dir, databaseURL)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,8 @@ func run() error {
 	rawN := flag.Int("raw-n", 0, "messages of the raw one-transaction-per-message loop (0: as many as the server acknowledged at the first level, at most 5000)")
 	bin := flag.String("bin", "", "use this switchboard binary instead of building one")
 	idleWindow := flag.Duration("idle", 10*time.Second, "how long to watch an idle demo node's CPU (0: skip)")
+	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
+	before := flag.String("before", "", "with -postgres: also measure this earlier switchboard binary on PostgreSQL, for a before/after in one run")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -69,6 +71,21 @@ func run() error {
 		}
 	}
 
+	if *pg != "" {
+		rep, err := runPostgres(ctx, *bin, *before, *pg, levels, ns, *duration)
+		if err != nil {
+			return err
+		}
+		section := rep.markdown()
+		fmt.Print(section)
+		if *out != "" {
+			if err := harness.WriteSection(*out, "## Ingest on PostgreSQL", section); err != nil {
+				return err
+			}
+			logf("wrote %s", *out)
+		}
+		return nil
+	}
 	rep := report{M: harness.DescribeMachine()}
 	if *idleWindow > 0 {
 		logf("an idle demo node for %s", *idleWindow)

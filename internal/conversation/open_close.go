@@ -62,7 +62,7 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 		} else if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contact_identities WHERE contact_id = ? AND channel_id = ?`, in.ContactID, in.ChannelID).Scan(&n); err != nil || n == 0 {
 			return apperr.Invalid("channel_id", "the contact has no identity on channel %d", in.ChannelID)
 		}
-		existing, err := openConversationOf(ctx, tx, workspaceID, in.ContactID)
+		existing, err := openConversationOf(ctx, tx, workspaceID, in.ContactID, false)
 		if err != nil {
 			return err
 		}

@@ -105,7 +105,18 @@ func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, err
 			return nil, err
 		}
 	}
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	// New messages keep their invariants with the schema and row locks
+	// alone (see receiveTx), so webhooks carrying only those are written
+	// concurrently on PostgreSQL; statuses, reactions and edits read and
+	// then write what another webhook may be changing, so they keep the
+	// exclusive write.
+	write := s.db.WriteConcurrent
+	for _, in := range items {
+		if in.Kind != KindMessage && in.Kind != KindEcho {
+			write = s.db.Write
+		}
+	}
+	err := write(ctx, func(tx *db.Tx) error {
 		for i, in := range items {
 			var err error
 			switch in.Kind {
@@ -166,6 +177,20 @@ func storable(in *Inbound) error {
 	return nil
 }
 
+// receiveTx stores one new message. It runs concurrently with other
+// webhooks on PostgreSQL (see db.DB.WriteConcurrent), each invariant held
+// where it lives:
+//   - a message is stored once per provider id: the unique index on
+//     (channel, direction, provider id) makes a concurrent second insert
+//     fail, and the committer runs this again, which then finds it;
+//   - one identity per (channel, external id) and one contact per phone or
+//     email in a workspace: unique indexes, the same way;
+//   - one open conversation per contact: the partial unique index, the
+//     same way; the open conversation is read FOR UPDATE, so two messages
+//     to one conversation take turns (one unsnoozes it, the other sees it
+//     open) and its seq numbers follow each other;
+//   - closing, snoozing, merging or deleting are Writes, which hold the
+//     write lock exclusively, so none of them runs meanwhile.
 func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	var r Received
 	direction, sender, status := "in", SourceContact, MsgReceived
@@ -199,7 +224,7 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	}
 	var conv Conversation
 	if !created { // a contact born in this statement has no conversation to find
-		if conv, err = openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID); err != nil {
+		if conv, err = openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID, true); err != nil {
 			return r, err
 		}
 	}
@@ -274,9 +299,13 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 }
 
 // openConversationOf returns the contact's open or snoozed conversation, or
-// a zero Conversation.
-func openConversationOf(ctx context.Context, tx *db.Tx, workspaceID, contactID int64) (Conversation, error) {
-	c, err := scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE contact_id = ? AND status <> 'closed'`, contactID))
+// a zero Conversation; lock locks its row on PostgreSQL until tx ends.
+func openConversationOf(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, lock bool) (Conversation, error) {
+	q := `SELECT ` + columns + ` FROM conversations WHERE contact_id = ? AND status <> 'closed'`
+	if lock && tx.Dialect() == db.Postgres {
+		q += ` FOR UPDATE`
+	}
+	c, err := scan(tx.QueryRow(ctx, q, contactID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Conversation{}, nil
 	}

@@ -163,6 +163,9 @@ type Querier interface {
 	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
 	Dialect() Dialect
+	// EventHorizon is the highest event id a reader of the log may read
+	// up to (see DB.EventHorizon).
+	EventHorizon(ctx context.Context) (int64, error)
 }
 
 // Reader returns a Querier on the read pool. Reads see every committed write.

@@ -16,39 +16,60 @@ import (
 // may acknowledge its work to the outside world. Every DB has one,
 // started by Open and stopped by Close: it is the store's one writer.
 type committer struct {
-	d        *DB
-	jobs     chan *job
-	maxBatch int
-	stop     chan struct{}
-	wg       sync.WaitGroup
-	once     sync.Once
-	mu       sync.RWMutex // guards closed against concurrent enqueues
-	closed   bool
+	d *DB
+	// jobs are the writes that take the write lock exclusively (Write),
+	// concurrent those that share it (WriteConcurrent). A batch holds
+	// jobs of one queue only.
+	jobs, concurrent chan *job
+	maxBatch         int
+	stop             chan struct{}
+	wg               sync.WaitGroup
+	once             sync.Once
+	mu               sync.RWMutex // guards closed against concurrent enqueues
+	closed           bool
 }
 
 type job struct {
-	ctx context.Context
-	fn  func(*Tx) error
-	res chan error
+	ctx    context.Context
+	fn     func(*Tx) error
+	res    chan error
+	shared bool // from the concurrent queue: the batch shares the write lock
 }
 
 // ErrClosed is returned by Write once the store is closed.
 var ErrClosed = errors.New("db: store closed")
 
-// startCommitter starts d's writer. One writer goroutine suffices on both
-// dialects: SQLite has a single writer, and on PostgreSQL every batch takes
-// the write lock, so parallel batches would only queue on it.
+// pgWriters is how many batches one node writes at once on PostgreSQL,
+// each on a connection of its own. A batch spends most of its time waiting
+// for round trips and its commit's fsync; while it waits, the others run.
+// Batches of Write hold the write lock exclusively and so still run one
+// at a time (across nodes too); those of WriteConcurrent share it.
+const pgWriters = 4
+
+// startCommitter starts d's writers: one on SQLite, which has a single
+// writer connection, pgWriters on PostgreSQL.
 func (d *DB) startCommitter() {
-	c := &committer{d: d, jobs: make(chan *job, 4096), maxBatch: 512, stop: make(chan struct{})}
-	c.wg.Add(1)
-	go c.loop()
+	c := &committer{d: d, jobs: make(chan *job, 4096), concurrent: make(chan *job, 4096), maxBatch: 512, stop: make(chan struct{})}
+	n := 1
+	if d.Dialect == Postgres {
+		n = pgWriters
+	}
+	for range n {
+		c.wg.Add(1)
+		go c.loop()
+	}
 	d.committer = c
 }
 
 // do runs fn in a shared transaction and returns once it is committed, or
-// fn's error (its writes then undone), or the commit's error.
-func (c *committer) do(ctx context.Context, fn func(*Tx) error) error {
-	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1)}
+// fn's error (its writes then undone), or the commit's error. shared puts
+// it in a batch that shares the write lock (see WriteConcurrent).
+func (c *committer) do(ctx context.Context, fn func(*Tx) error, shared bool) error {
+	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared}
+	queue := c.jobs
+	if shared {
+		queue = c.concurrent
+	}
 	// The read lock orders every enqueue before close marks the committer
 	// closed, so a job is either refused or drained by the writer — never
 	// left in the queue after the writer has gone.
@@ -58,7 +79,7 @@ func (c *committer) do(ctx context.Context, fn func(*Tx) error) error {
 		return ErrClosed
 	}
 	select {
-	case c.jobs <- j:
+	case queue <- j:
 		c.mu.RUnlock()
 	case <-ctx.Done():
 		c.mu.RUnlock()
@@ -87,22 +108,29 @@ func (c *committer) loop() {
 		var first *job
 		select {
 		case first = <-c.jobs:
+		case first = <-c.concurrent:
 		case <-c.stop:
 			// Drain what was queued before close so no caller waits forever.
 			for {
 				select {
 				case j := <-c.jobs:
 					c.run([]*job{j})
+				case j := <-c.concurrent:
+					c.run([]*job{j})
 				default:
 					return
 				}
 			}
 		}
+		queue := c.jobs
+		if first.shared {
+			queue = c.concurrent
+		}
 		batch = append(batch[:0], first)
 	fill:
 		for len(batch) < c.maxBatch {
 			select {
-			case j := <-c.jobs:
+			case j := <-queue:
 				batch = append(batch, j)
 			default:
 				break fill
@@ -162,7 +190,7 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 	// The write lock first on PostgreSQL (see lockWrites). Consumers are
 	// woken only if a job appended events: a batch that wrote none (a
 	// claim, a lease) wakes nobody.
-	if err := t.lockWrites(ctx); err != nil {
+	if err := t.lockWrites(ctx, batch[0].shared); err != nil {
 		return err
 	}
 	for i, j := range batch {
@@ -173,7 +201,10 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 		results[i] = nil
 		if optimistic {
 			if fnErr := safeCall(j.fn, t); fnErr != nil {
-				if len(batch) == 1 {
+				// A lost race on a unique index is read again in a
+				// savepoint (below), even alone: concurrent writers
+				// (WriteConcurrent, other nodes) may have inserted the row.
+				if len(batch) == 1 && !(c.d.Dialect == Postgres && IsUniqueViolation(fnErr)) {
 					results[i] = fnErr
 					return errAloneFailed
 				}

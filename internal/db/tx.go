@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 // Tx is a write transaction. Domain code appends events through it so that
@@ -14,6 +15,8 @@ type Tx struct {
 	d         *DB
 	events    bool
 	logLocked bool             // PostgreSQL: the write lock is held (see lockWrites)
+	shared    bool             // a batch of WriteConcurrent (see DefersEvents)
+	deferred  deferredEvents   // events queued by AppendLater, not inserted yet
 	due       map[string]int64 // earliest due time recorded per kind of work (see Due)
 	onCommit  []func()
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
@@ -22,20 +25,28 @@ type Tx struct {
 }
 
 func (t *Tx) commit() error {
+	if err := t.FlushEvents(context.Background()); err != nil {
+		return err
+	}
 	last := int64(0)
 	if t.events && len(t.appended) > 0 {
 		last = t.appended[len(t.appended)-1]
-	}
-	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0) {
-		// Delivered to the other nodes' listeners at commit, and only then.
-		if _, err := t.tx.Exec(`SELECT pg_notify('`+notifyChannel+`', $1)`, notification(t.d.origin, last, t.due)); err != nil {
-			return fmt.Errorf("db: notify: %w", err)
-		}
 	}
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	t.d.commits.Add(1)
+	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0) {
+		// Told to the other nodes' listeners once committed, by a statement
+		// of its own: a NOTIFY inside the transaction would take
+		// PostgreSQL's notification lock at commit and hold it through the
+		// commit's fsync, so every notifying commit of every node would
+		// queue on it. A node lost between the commit and this statement
+		// leaves the others unwoken until the next commit tells them.
+		if _, err := t.d.write.Exec(`SELECT pg_notify('`+notifyChannel+`', $1)`, notification(t.d.origin, last, t.due)); err != nil {
+			slog.Warn("db: notify the other nodes", "err", err)
+		}
+	}
 	for _, fn := range t.onCommit {
 		fn()
 	}
@@ -164,23 +175,27 @@ func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
 // lockWrites takes, on PostgreSQL, the store's write lock: an advisory
 // lock held until commit, taken first by every write transaction (as the
-// group committer begins a batch). Writes are then serialised
-// the way SQLite's single writer serialises them:
-//   - event ids become visible in increasing order, so a consumer reading
-//     "after id N" never skips one that commits late;
-//   - a read-then-write sees every write committed before it, so two
-//     closes of one conversation, or two owners demoting each other,
-//     cannot both succeed;
-//   - row locks are only ever taken under it, so writers cannot deadlock
-//     by taking them in different orders.
+// group committer begins a batch), exclusively by batches of Write and
+// shared by those of WriteConcurrent. Exclusively held, it serialises
+// writes the way SQLite's single writer does: a read-then-write sees
+// every write committed before it, so two closes of one conversation, or
+// two owners demoting each other, cannot both succeed. Shared, it only
+// keeps such writes out; concurrent writes keep their invariants with
+// constraints and row locks (see WriteConcurrent).
 //
-// Every write goes through the group committer (see Write), which holds
-// it for a whole batch, so the lock is taken once for many writes.
-func (t *Tx) lockWrites(ctx context.Context) error {
+// It no longer orders the event log: writers append concurrently, and
+// readers stop at the event horizon (see DB.EventHorizon), which lets
+// them skip no event that commits late.
+func (t *Tx) lockWrites(ctx context.Context, shared bool) error {
+	t.shared = shared
 	if t.d.Dialect != Postgres || t.logLocked {
 		return nil
 	}
-	if _, err := t.tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7268001)`); err != nil {
+	q := `SELECT pg_advisory_xact_lock(7268001)`
+	if shared {
+		q = `SELECT pg_advisory_xact_lock_shared(7268001)`
+	}
+	if _, err := t.tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("db: lock writes: %w", err)
 	}
 	t.logLocked = true
@@ -188,12 +203,11 @@ func (t *Tx) lockWrites(ctx context.Context) error {
 }
 
 // EventAppended is called by the event log before it inserts an event:
-// on PostgreSQL it takes the write lock if the transaction does not hold
-// it yet, and once the transaction commits the consumers of this node and,
-// through NOTIFY, of the others are woken with the id of its last event.
+// once the transaction commits the consumers of this node and, through
+// NOTIFY, of the others are woken with the id of its last event.
 func (t *Tx) EventAppended(ctx context.Context) error {
 	t.events = true
-	return t.lockWrites(ctx)
+	return nil
 }
 
 // NoteEvent records that the event log appended event id in t.
@@ -201,9 +215,10 @@ func (t *Tx) NoteEvent(id int64) { t.appended = append(t.appended, id) }
 
 // AppendedEvents returns the ids of the events appended in t so far, in
 // order; a rolled-back savepoint takes its own off. Callers must not
-// modify it. No other transaction appends while t runs (one writer on
-// SQLite, the write lock on PostgreSQL), so the events after the first of
-// a batch of t's are all t's.
+// modify it. In a Write no other transaction appends while t runs (one
+// writer on SQLite, the write lock held exclusively on PostgreSQL), so the
+// events after the first of a batch of t's are all t's; in a
+// WriteConcurrent other transactions' events may fall between.
 func (t *Tx) AppendedEvents() []int64 { return t.appended }
 
 // Savepoint runs fn inside a savepoint of the transaction: if fn fails, its
@@ -214,6 +229,12 @@ func (t *Tx) Savepoint(ctx context.Context, fn func(*Tx) error) error { return t
 // savepoint runs fn inside a savepoint: if fn fails, only its own writes are
 // undone and the transaction stays usable for the others sharing it.
 func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
+	// Events queued before the savepoint are inserted before it, so that
+	// the queue only ever holds the innermost savepoint's: rolling it back
+	// drops exactly those, and inserting them inside it undoes nothing else.
+	if err := t.FlushEvents(ctx); err != nil {
+		return &savepointError{err}
+	}
 	hooks, events, appended := len(t.onCommit), t.events, len(t.appended)
 	if _, err := t.Exec(ctx, "SAVEPOINT sp"); err != nil {
 		return &savepointError{fmt.Errorf("db: savepoint: %w", err)}
@@ -226,6 +247,7 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 			return &savepointError{fmt.Errorf("db: release savepoint: %w", relErr)}
 		}
 		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
+		t.deferred.args = nil
 		return err
 	}
 	if _, err := t.Exec(ctx, "RELEASE SAVEPOINT sp"); err != nil {

@@ -27,10 +27,33 @@ const writeBackoff = 5 * time.Millisecond
 // and runs fn again, up to 5 times, as long as ctx is not done.
 // Once queued, fn's transaction is not cut short by ctx: what is being
 // committed is finished and reported truthfully.
+//
+// On PostgreSQL fn holds the store's write lock exclusively, as SQLite's
+// single writer does: it sees every write committed before it and no
+// other write runs meanwhile, so a read-then-write needs no more care.
+// Writes whose invariants are all held by constraints and row locks use
+// WriteConcurrent instead.
 func (d *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	return d.write1(ctx, fn, false)
+}
+
+// WriteConcurrent is Write for a write whose every invariant is held by
+// the schema (unique indexes, foreign keys, checks) and by row locks it
+// takes itself, never by "nothing else is writing": on PostgreSQL such
+// writes share the write lock, so they run concurrently with each other
+// (in several batches of a node, and on several nodes) and only a Write
+// excludes them. A unique violation makes the committer run fn again (it
+// then reads the row the other writer inserted), and a deadlock between
+// row locks aborts the batch, which Write's retry runs again. fn must not
+// rely on Tx.AppendedEvents being contiguous. On SQLite it is Write.
+func (d *DB) WriteConcurrent(ctx context.Context, fn func(*Tx) error) error {
+	return d.write1(ctx, fn, true)
+}
+
+func (d *DB) write1(ctx context.Context, fn func(*Tx) error, shared bool) error {
 	wait := writeBackoff
 	for attempt := 0; ; attempt++ {
-		err := d.committer.do(ctx, fn)
+		err := d.committer.do(ctx, fn, shared)
 		if err == nil || !isRetryable(err) || attempt == writeRetries {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -37,6 +38,13 @@ type ConsumerConfig struct {
 	// any transaction (routing sweeps a queue that had more to place than
 	// one batch could).
 	AfterBatch func(ctx context.Context) error
+	// Concurrent runs each batch with db.DB.WriteConcurrent instead of
+	// Write: for a handler whose writes hold their invariants by
+	// constraints and row locks alone (a projection, rows inserted once per
+	// event), so that on PostgreSQL its batches do not stop every other
+	// writer while they commit. The cursor row, read FOR UPDATE, still
+	// keeps two nodes from handling one batch.
+	Concurrent bool
 	// Batch bounds the events read at once (default 256).
 	Batch int
 	// FromStart makes a consumer that has no cursor yet begin at the
@@ -67,6 +75,7 @@ type Consumer struct {
 	loop *background.Loop
 
 	pos      atomic.Int64 // every event up to pos is handled or passed over, as this node knows
+	blocked  atomic.Bool  // the last pass stopped at the horizon, short of the newest event
 	ready    atomic.Bool  // the cursor row exists and pos starts from it
 	passes   atomic.Int64 // wake-ups that looked for work
 	reads    atomic.Int64 // reads of the log
@@ -173,7 +182,7 @@ func (c *Consumer) Run(ctx context.Context) {
 		}
 		wait = 0
 		if !more {
-			c.loop.Wait(ctx, time.Time{})
+			c.loop.Wait(ctx, horizonRetry(clk, c.blocked.Load()))
 		}
 	}
 }
@@ -195,6 +204,18 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	newest, err := c.newest(ctx)
 	if err != nil || newest <= c.pos.Load() {
 		return false, err
+	}
+	// Only up to the horizon: an event below the newest may still be
+	// committing (PostgreSQL), and reading past it would skip it for good.
+	horizon, err := c.db.EventHorizon(ctx)
+	if err != nil {
+		return false, fmt.Errorf("event: consumer %s: %w", c.cfg.Name, err)
+	}
+	if horizon < newest {
+		c.blocked.Store(true)
+		newest = horizon
+	} else {
+		c.blocked.Store(false)
 	}
 	stored, err := c.stored(ctx)
 	if err != nil {
@@ -227,7 +248,11 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 		return more, nil
 	}
 	handled := false
-	err = c.db.Write(ctx, func(tx *db.Tx) error {
+	write := c.db.Write
+	if c.cfg.Concurrent {
+		write = c.db.WriteConcurrent
+	}
+	err = write(ctx, func(tx *db.Tx) error {
 		handled = false
 		q := `SELECT last_id FROM event_consumers WHERE name = ?`
 		if tx.Dialect() == db.Postgres {
@@ -304,15 +329,21 @@ func (c *Consumer) stored(ctx context.Context) (int64, error) {
 	var last int64
 	err := c.db.Reader().QueryRow(ctx, `SELECT last_id FROM event_consumers WHERE name = ?`, c.cfg.Name).Scan(&last)
 	if errors.Is(err, sql.ErrNoRows) {
-		start := `COALESCE(MAX(id), 0)`
+		// From now: the newest event, or the horizon if an event below it
+		// is still committing, so that one is not skipped.
+		horizon, herr := c.db.EventHorizon(ctx)
+		if herr != nil {
+			return 0, fmt.Errorf("event: consumer %s: %w", c.cfg.Name, herr)
+		}
+		start, args := `CASE WHEN COALESCE(MAX(id), 0) < ? THEN COALESCE(MAX(id), 0) ELSE ? END`, []any{horizon, horizon}
 		if c.cfg.FromStart {
 			// An aggregate, like MAX, so that an empty log still gives
 			// the one row to insert: 0, or just before the first event.
-			start = `COALESCE(MIN(id), 1) - 1`
+			start, args = `COALESCE(MIN(id), 1) - 1`, nil
 		}
 		err = c.db.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at)
-				SELECT ?, `+start+`, ? FROM events WHERE true ON CONFLICT (name) DO NOTHING`, c.cfg.Name, tx.Now())
+				SELECT ?, `+start+`, ? FROM events WHERE true ON CONFLICT (name) DO NOTHING`, append(append([]any{c.cfg.Name}, args...), tx.Now())...)
 			return err
 		})
 		if err == nil {
@@ -342,4 +373,21 @@ func (c *Consumer) read(ctx context.Context, after, through int64) ([]Event, err
 		return nil, fmt.Errorf("event: consumer %s: read events: %w", c.cfg.Name, err)
 	}
 	return db.Collect(rows, scanEvent)
+}
+
+// blockedRetry is how soon a reader stopped short by the event horizon
+// looks again without being woken. The transaction holding the horizon
+// back wakes every reader when it commits (or, on this node, when it rolls
+// back); only a transaction lost with its node (a crash, a dropped
+// connection) ends without a word, and then this is how long its holes
+// delay the events after them.
+const blockedRetry = 200 * time.Millisecond
+
+// horizonRetry is the deadline of a reader's wait: none (until woken)
+// unless its last read stopped at the horizon.
+func horizonRetry(clk clock.Clock, blocked bool) time.Time {
+	if !blocked {
+		return time.Time{}
+	}
+	return clk.Now().Add(blockedRetry)
 }

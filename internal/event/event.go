@@ -95,9 +95,17 @@ type New struct {
 	Seq int64
 }
 
+// The statement that inserts events, and one row of it.
+const (
+	insertEvent = `INSERT INTO events (workspace_id, type, conversation_id, contact_id, seq, payload, created_at) VALUES `
+	eventRow    = `(?, ?, ?, ?, ?, ?, ?)`
+)
+
 // Append writes e to the log inside tx. Events of a conversation get the
 // next sequence number of that conversation, taken from its row so that
-// the number and the change commit together.
+// the number and the change commit together. In a transaction that
+// defers events (db.Tx.DefersEvents) the row is inserted later, with the
+// transaction's others, and the Event returned has no ID.
 func Append(ctx context.Context, tx *db.Tx, e New) (Event, error) {
 	payload := []byte("{}")
 	if e.Payload != nil {
@@ -117,10 +125,20 @@ func Append(ctx context.Context, tx *db.Tx, e New) (Event, error) {
 		}
 	}
 	now := tx.Now()
+	args := []any{e.WorkspaceID, string(e.Type), nullID(e.ConversationID), nullID(e.ContactID), seq, string(payload), now}
+	if tx.DefersEvents() {
+		// Inserted with the transaction's other events in one statement
+		// (see db.Tx.AppendLater); the id is known only then.
+		tx.AppendLater(insertEvent, eventRow, args...)
+		return Event{WorkspaceID: e.WorkspaceID, Type: e.Type, ConversationID: e.ConversationID,
+			ContactID: e.ContactID, Seq: seq, Payload: payload, CreatedAt: db.Time(now)}, nil
+	}
+	// The queued ones first, so ids follow the order of appending.
+	if err := tx.FlushEvents(ctx); err != nil {
+		return Event{}, err
+	}
 	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO events (workspace_id, type, conversation_id, contact_id, seq, payload, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		e.WorkspaceID, string(e.Type), nullID(e.ConversationID), nullID(e.ContactID), seq, string(payload), now).Scan(&id)
+	err := tx.QueryRow(ctx, insertEvent+eventRow+` RETURNING id`, args...).Scan(&id)
 	if err != nil {
 		return Event{}, fmt.Errorf("event: append %s: %w", e.Type, err)
 	}
@@ -150,13 +168,23 @@ func (f Filter) Matches(e Event) bool {
 	return len(f.Types) == 0 || slices.Contains(f.Types, e.Type)
 }
 
-// List returns the events after f.After in id order, at most f.Limit.
+// List returns the events after f.After in id order, at most f.Limit,
+// only up to the event horizon (see db.DB.EventHorizon).
 func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	query := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND id > ?`
-	args := []any{f.WorkspaceID, f.After}
+	// Up to the event horizon, so that a client moving its cursor to the
+	// last event returned never skips one that commits late.
+	horizon, err := q.EventHorizon(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("event: list: %w", err)
+	}
+	if horizon <= f.After {
+		return []Event{}, nil
+	}
+	query := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND id > ? AND id <= ?`
+	args := []any{f.WorkspaceID, f.After, horizon}
 	if f.ConversationID != 0 {
 		query += ` AND conversation_id = ?`
 		args = append(args, f.ConversationID)

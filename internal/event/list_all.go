@@ -11,8 +11,19 @@ import (
 // order, at most limit. It is for the node's own engines (the workflow
 // engine consumes the whole log with one cursor), never for API callers,
 // who are confined to their workspace by List.
+//
+// It stops at the event horizon (see db.DB.EventHorizon), so a caller that
+// moves its cursor to the last event returned never skips one that
+// commits late.
 func ListAll(ctx context.Context, q db.Querier, after int64, limit int) ([]Event, error) {
-	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	horizon, err := q.EventHorizon(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("event: list all: %w", err)
+	}
+	if horizon <= after {
+		return []Event{}, nil
+	}
+	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`, after, horizon, limit)
 	if err != nil {
 		return nil, fmt.Errorf("event: list all: %w", err)
 	}

@@ -46,6 +46,12 @@ func NewTail(ctx context.Context, d *db.DB, hub *Hub, g *background.Group) (*Tai
 	if err := d.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&t.pos); err != nil {
 		return nil, fmt.Errorf("event: tail: newest event: %w", err)
 	}
+	// Not past an event still committing: the tail hands it out when it does.
+	horizon, err := d.EventHorizon(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("event: tail: %w", err)
+	}
+	t.pos = min(t.pos, horizon)
 	hub.OnNotify(t.loop.Signal)
 	return t, nil
 }
@@ -93,31 +99,37 @@ func (t *Tail) Run(ctx context.Context) {
 	t.loop.Start()
 	defer t.loop.Stop()
 	for ctx.Err() == nil {
-		if err := t.readNew(ctx); err != nil && ctx.Err() == nil {
+		blocked, err := t.readNew(ctx)
+		if err != nil && ctx.Err() == nil {
 			slog.Error("event tail", "err", err)
 			t.loop.Wait(ctx, t.db.Clock().Now().Add(time.Second))
 			continue
 		}
-		t.loop.Wait(ctx, time.Time{})
+		t.loop.Wait(ctx, horizonRetry(t.db.Clock(), blocked))
 	}
 }
 
-// readNew reads and hands out every event after pos that the hub knows of.
-func (t *Tail) readNew(ctx context.Context) error {
+// readNew reads and hands out every event after pos that the hub knows of,
+// up to the event horizon; blocked reports that the horizon stopped it
+// short of the hub's newest event.
+func (t *Tail) readNew(ctx context.Context) (blocked bool, err error) {
 	for {
 		t.mu.Lock()
 		pos := t.pos
 		t.mu.Unlock()
-		if t.hub.Last() <= pos {
-			return nil
+		last := t.hub.Last()
+		if last <= pos {
+			return false, nil
 		}
 		t.reads.Add(1)
 		list, err := ListAll(ctx, t.db.Reader(), pos, tailPage)
 		if err != nil {
-			return fmt.Errorf("event: tail: %w", err)
+			return false, fmt.Errorf("event: tail: %w", err)
 		}
 		if len(list) == 0 {
-			return nil // told of events not yet visible here: the next wake-up reads them
+			// Told of events not yet visible here, or held back by the
+			// horizon: the next wake-up (or retry) reads them.
+			return true, nil
 		}
 		t.handOut(list)
 	}

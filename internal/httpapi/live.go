@@ -129,6 +129,12 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) error {
 			p.WorkspaceID).Scan(&feed.f.After); err != nil {
 			return err
 		}
+		// Not past an event still committing: the feed delivers it when it does.
+		horizon, err := s.deps.DB.EventHorizon(ctx)
+		if err != nil {
+			return err
+		}
+		feed.f.After = min(feed.f.After, horizon)
 	}
 	c, err := websocket.Accept(w, r, nil)
 	if err != nil {

@@ -55,6 +55,9 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer 
 	return event.NewConsumer(d, hub, g, event.ConsumerConfig{
 		Name:  ConsumerName,
 		Types: []event.Type{event.CommentCreated, event.ConversationAssigned, event.WebhookDisabled},
+		// It only inserts notifications, once per event (the cursor
+		// orders it with itself): no exclusive write needed.
+		Concurrent: true,
 		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
 			for _, e := range events {
 				if err := notify(ctx, tx, e); err != nil {

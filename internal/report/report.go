@@ -52,7 +52,12 @@ var Types = []event.Type{
 func (s *Service) NewConsumer(hub *event.Hub, g *background.Group) *event.Consumer {
 	return event.NewConsumer(s.db, hub, g, event.ConsumerConfig{
 		Name: ConsumerName, Types: Types, FromStart: true, Batch: 512, Logger: s.opts.Logger,
-		Handle: s.Project,
+		// The projection writes only its own tables, keyed by what the
+		// events name, and its cursor orders it with itself: it needs no
+		// exclusive write, and taking one per batch would stop every
+		// webhook on PostgreSQL while it commits.
+		Concurrent: true,
+		Handle:     s.Project,
 		// Off the hot path: after the batch committed, a bounded pass
 		// rewrites the segments of days that stopped changing.
 		AfterBatch: func(ctx context.Context) error {

@@ -18,6 +18,9 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group, giveUp time.Dura
 	return event.NewConsumer(d, hub, g, event.ConsumerConfig{
 		Name:  ConsumerName,
 		Types: logTypes,
+		// It only inserts deliveries, once per event and endpoint (the
+		// cursor orders it with itself): no exclusive write needed.
+		Concurrent: true,
 		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
 			endpoints := map[int64][]Endpoint{} // by workspace, for this batch
 			made := false

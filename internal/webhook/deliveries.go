@@ -112,6 +112,7 @@ func (s *Service) GetDelivery(ctx context.Context, workspaceID, endpointID, id i
 // being sent is a conflict. On a disabled endpoint it waits until the
 // endpoint is turned back on.
 func (s *Service) Resend(ctx context.Context, workspaceID, endpointID, id int64) (Delivery, error) {
+	var out Delivery
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
 		var lease int64
@@ -128,14 +129,19 @@ func (s *Service) Resend(ctx context.Context, workspaceID, endpointID, id int64)
 			return apperr.Conflict("the delivery is being sent right now")
 		}
 		tx.Due(DueKind, 0)
-		_, err = tx.Exec(ctx, `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, give_up_at = ?, lease_until = 0 WHERE id = ?`,
-			now, now+s.opts.GiveUpAfter.Milliseconds(), id)
+		if _, err = tx.Exec(ctx, `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, give_up_at = ?, lease_until = 0 WHERE id = ?`,
+			now, now+s.opts.GiveUpAfter.Milliseconds(), id); err != nil {
+			return err
+		}
+		// Read back in the transaction: the dispatcher, woken by the
+		// commit, may have sent it again before a read after it.
+		out, err = scanDelivery(tx.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE id = ?`, id))
 		return err
 	})
 	if err != nil {
 		return Delivery{}, err
 	}
-	return s.GetDelivery(ctx, workspaceID, endpointID, id)
+	return out, nil
 }
 
 // Test sends a test event (type webhook.test, id 0) to the endpoint now,

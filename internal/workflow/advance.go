@@ -257,6 +257,13 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result,
 			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&r.Data.WaitAfter); err != nil {
 				return false, err
 			}
+			// A reply still committing below the newest event counts: the
+			// wait starts at the horizon (see db.DB.EventHorizon).
+			horizon, err := tx.EventHorizon(ctx)
+			if err != nil {
+				return false, err
+			}
+			r.Data.WaitAfter = min(r.Data.WaitAfter, horizon)
 		}
 		if err := logStep(ctx, tx, r, entry, now); err != nil {
 			return false, err

@@ -25,6 +25,12 @@ func (e *Engine) newConsumer() *event.Consumer {
 		Name:   consumerName,
 		Batch:  consumeBatch,
 		Logger: e.log,
+		// Its reads-then-writes are over runs (start one unless one is
+		// active, resume those waiting), whose other writers are Writes
+		// (steps, the API), which exclude it, and itself on another node,
+		// which the cursor row orders: it need not stop every webhook on
+		// PostgreSQL while it commits, as an exclusive write per batch did.
+		Concurrent: true,
 		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
 			now := tx.Now()
 			for _, ev := range events {

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/bench/harness"
+)
+
+// The PostgreSQL aims of issue 14: one PostgreSQL node at least half as
+// fast as one SQLite node at concurrency 64, both fsyncing every commit;
+// two nodes on one PostgreSQL at least 1.6× one node when the CPU allows.
+const (
+	aimPGvsSQLite = 0.5
+	aimTwoNodes   = 1.6
+)
+
+// storeRun is one level measured on each store of a comparison run.
+type storeRun struct {
+	Concurrency int
+	Workflows   bool
+	SQLite      levelResult
+	PG1, PG2    levelResult // one node, two nodes, on PostgreSQL
+	// The same with an earlier binary (-before), when given.
+	Before1, Before2 levelResult
+}
+
+// pgReport is a comparison run (-postgres).
+type pgReport struct {
+	M       harness.Machine
+	Server  string // the PostgreSQL server's version and durability settings
+	Runs    []storeRun
+	Workers int
+}
+
+// runPostgres measures every level, and the top one with the demo
+// workflow, on a fresh SQLite node, on one PostgreSQL node and on two
+// PostgreSQL nodes sharing one database, one after the other in the same
+// run. Each PostgreSQL level gets a database of its own on the server at
+// admin, created and dropped here.
+//
+// before, when not "", is an earlier switchboard binary measured the same
+// way on PostgreSQL right after, in the same run, for a before/after.
+func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []int, duration time.Duration) (pgReport, error) {
+	rep := pgReport{M: harness.DescribeMachine()}
+	a, err := sql.Open("pgx", admin)
+	if err != nil {
+		return rep, err
+	}
+	defer a.Close()
+	var version, fsync, syncCommit string
+	if err := a.QueryRowContext(ctx, `SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit')`).Scan(&version, &fsync, &syncCommit); err != nil {
+		return rep, fmt.Errorf("postgres: %w", err)
+	}
+	rep.Server = fmt.Sprintf("PostgreSQL %s, fsync=%s, synchronous_commit=%s", version, fsync, syncCommit)
+	if fsync != "on" || syncCommit != "on" {
+		logf("warning: %s: the comparison with SQLite (synchronous=FULL) is not fair", rep.Server)
+	}
+	n := 0
+	fresh := func() (string, func(), error) {
+		n++
+		name := fmt.Sprintf("switchboard_ingest_%d_%d", os.Getpid(), n)
+		if _, err := a.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+			return "", nil, fmt.Errorf("create database: %w", err)
+		}
+		u, err := url.Parse(admin)
+		if err != nil {
+			return "", nil, err
+		}
+		u.Path = "/" + name
+		return u.String(), func() { a.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`) }, nil
+	}
+	type job struct {
+		c, n      int
+		workflows bool
+	}
+	var jobs []job
+	for i, c := range levels {
+		jobs = append(jobs, job{c, ns[i], false})
+	}
+	top := len(levels) - 1
+	jobs = append(jobs, job{levels[top], ns[top], true})
+	for _, j := range jobs {
+		run := storeRun{Concurrency: j.c, Workflows: j.workflows}
+		logf("concurrency %d (workflow %v): SQLite", j.c, j.workflows)
+		if run.SQLite, err = runLevelOn(ctx, bin, j.c, j.n, duration, j.workflows, "", 1); err != nil {
+			return rep, err
+		}
+		logf("  %.0f msgs/s", run.SQLite.Rate())
+		type target struct {
+			bin   string
+			nodes int
+			into  *levelResult
+		}
+		targets := []target{{bin, 1, &run.PG1}, {bin, 2, &run.PG2}}
+		if before != "" {
+			targets = append(targets, target{before, 1, &run.Before1}, target{before, 2, &run.Before2})
+		}
+		for _, tg := range targets {
+			dbURL, drop, err := fresh()
+			if err != nil {
+				return rep, err
+			}
+			logf("concurrency %d (workflow %v): PostgreSQL, %d node(s), %s", j.c, j.workflows, tg.nodes, tg.bin)
+			l, err := runLevelOn(ctx, tg.bin, j.c, j.n, duration, j.workflows, dbURL, tg.nodes)
+			drop()
+			if err != nil {
+				return rep, err
+			}
+			logf("  %.0f msgs/s, lock wait %s, %s", l.Rate(), l.LockWait.Round(time.Millisecond), l.VerifyNote)
+			*tg.into = l
+		}
+		rep.Runs = append(rep.Runs, run)
+	}
+	return rep, nil
+}
+
+// lockSampler watches a PostgreSQL database while a level runs and sums
+// the time its backends spend waiting for a heavyweight lock (advisory
+// locks, row locks, transaction ids): pg_stat_activity is sampled every
+// few milliseconds and each backend found waiting counts for the interval.
+type lockSampler struct {
+	db     *sql.DB
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	wait   time.Duration
+}
+
+const lockSampleEvery = 5 * time.Millisecond
+
+func sampleLockWaits(ctx context.Context, databaseURL string) (*lockSampler, error) {
+	d, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	d.SetMaxOpenConns(1)
+	ctx, cancel := context.WithCancel(ctx)
+	s := &lockSampler{db: d, cancel: cancel}
+	s.wg.Go(func() {
+		t := time.NewTicker(lockSampleEvery)
+		defer t.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case now := <-t.C:
+				var waiting int
+				if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err == nil {
+					s.wait += time.Duration(waiting) * now.Sub(last)
+				}
+				last = now
+			}
+		}
+	})
+	return s, nil
+}
+
+// stop ends the sampling and returns the lock wait it summed.
+func (s *lockSampler) stop() time.Duration {
+	s.cancel()
+	s.wg.Wait()
+	s.db.Close()
+	return s.wait
+}
+
+// markdown renders the "## Ingest on PostgreSQL" section.
+func (r pgReport) markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("## Ingest on PostgreSQL\n\n")
+	p("Written by `go run ./bench/ingest -postgres URL` (see below); every number comes from one run, the stores one after the other.\n\n")
+	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
+	p("- Machine: %d × %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.CPU, r.M.OS, harness.OrDash(r.M.Load))
+	p("- %s on the same machine; SQLite with synchronous=FULL: both fsync every commit before the webhook is answered\n\n", r.Server)
+	p("### Method\n\n")
+	p("The Ingest method above, for each level: a fresh SQLite node; then a fresh PostgreSQL database served by one node; then another fresh one served by two nodes ")
+	p("(two `switchboard serve` processes sharing it, the load generator's connections spread evenly over them). The server (PostgreSQL) runs on the same cores as the nodes and the load generator, ")
+	p("so its CPU is in *other load*, not in the nodes' CPU. *Lock wait* is the time PostgreSQL backends spent waiting for a heavyweight lock (advisory, row or transaction lock), summed over backends, ")
+	p("sampled from `pg_stat_activity` every %s: a write serialised by a lock shows up here.\n\n", lockSampleEvery)
+	p("*before* rows, when present, are the same levels served by an earlier binary (`-before`), measured in the same run right after. ")
+	p("Run it with a PostgreSQL server that fsyncs: `SWITCHBOARD_PG_FSYNC=on scripts/with-postgres.sh sh -c 'go run ./bench/ingest -levels 64 -postgres \"$SWITCHBOARD_TEST_POSTGRES\" -out docs/benchmarks.md'`.\n\n")
+	p("### Results\n\n")
+	p("| c | workflow | store | nodes | msgs/s | × SQLite | p50 | p99 | CPU µs/msg per node | other load | lock wait (ms per s) | verified |\n")
+	p("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n")
+	row := func(run storeRun, name string, l levelResult) {
+		perNode := make([]string, 0, len(l.NodeCPU))
+		for _, c := range l.NodeCPU {
+			perNode = append(perNode, fmt.Sprintf("%.0f", perMsg(c, l.Acked/max(len(l.NodeCPU), 1))))
+		}
+		lock := "—"
+		if name != "SQLite" && l.Elapsed > 0 {
+			lock = fmt.Sprintf("%.0f", float64(l.LockWait.Milliseconds())/l.Elapsed.Seconds())
+		}
+		verified := "yes"
+		if !l.Verified {
+			verified = "**NO**: " + l.VerifyNote
+		}
+		wf := "no"
+		if run.Workflows {
+			wf = "demo"
+		}
+		p("| %d | %s | %s | %d | %.0f | %.2f | %s | %s | %s | %s | %s | %s |\n", run.Concurrency, wf, name, max(l.Nodes, 1), l.Rate(),
+			harness.Ratio(l.Rate(), run.SQLite.Rate()), harness.Ms(l.P50), harness.Ms(l.P99), strings.Join(perNode, " / "), otherLoad(l), lock, verified)
+	}
+	for _, run := range r.Runs {
+		row(run, "SQLite", run.SQLite)
+		row(run, "PostgreSQL", run.PG1)
+		row(run, "PostgreSQL", run.PG2)
+		if run.Before1.Nodes > 0 {
+			row(run, "PostgreSQL, before", run.Before1)
+			row(run, "PostgreSQL, before", run.Before2)
+		}
+	}
+	p("\n### Reading\n\n")
+	for _, run := range r.Runs {
+		if run.Concurrency != aimConcurrency {
+			continue
+		}
+		ratio := harness.Ratio(run.PG1.Rate(), run.SQLite.Rate())
+		two := harness.Ratio(run.PG2.Rate(), run.PG1.Rate())
+		wf := "without workflow"
+		if run.Workflows {
+			wf = "with the demo workflow"
+		}
+		p("- c=%d %s: one PostgreSQL node reaches %.2f× one SQLite node (aim ≥ %.1f: %s); two nodes reach %.2f× one node (aim ≥ %.1f when the CPU allows: %s).",
+			run.Concurrency, wf, ratio, aimPGvsSQLite, harness.MetOr(ratio >= aimPGvsSQLite), two, aimTwoNodes, harness.MetOr(two >= aimTwoNodes))
+		if l := run.PG1; l.Elapsed > 0 {
+			busy := (l.ServerCPU + l.ClientCPU + max(l.OtherCPU, 0)).Seconds() / l.Elapsed.Seconds()
+			p(" With one node the machine was %.1f of its %d cores busy", busy, r.M.CPUs)
+			if busy >= 0.85*float64(r.M.CPUs) {
+				p(", so the second node had no CPU to add: the scaling claim is read from the CPU per message and the lock wait instead")
+			}
+			p(".")
+		}
+		if run.Before1.Nodes > 0 && run.Before1.Rate() > 0 {
+			p(" Before (the -before binary, same run): one node %.2f× SQLite, two nodes %.2f× one node; this change: one node %.2f× before.",
+				harness.Ratio(run.Before1.Rate(), run.SQLite.Rate()), harness.Ratio(run.Before2.Rate(), run.Before1.Rate()), harness.Ratio(run.PG1.Rate(), run.Before1.Rate()))
+		}
+		p("\n")
+	}
+	return b.String()
+}

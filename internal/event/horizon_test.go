@@ -1,0 +1,433 @@
+package event_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// On PostgreSQL writes no longer queue on one lock, so a transaction that
+// took event id a may commit after one that took b > a. Forced here
+// without any timing: A appends and waits; B appends, commits; only then
+// does A commit. While A is open no reader may go past a-1 — not the API
+// list, not a consumer, not the tail — and once it commits both are read,
+// in order.
+func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip("PostgreSQL only: SQLite's single writer cannot commit B while A is open")
+	}
+	d := dbtest.Open(t, db.Postgres)
+	ctx := context.Background()
+	ws := newWorkspace(t, d)
+
+	hub := event.NewHub()
+	d.OnEvents(hub.Notify)
+	g := background.NewGroup(d.Clock())
+	tail, err := event.NewTail(ctx, d, hub, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := tail.Subscribe(func(event.Event) bool { return true })
+	var mu sync.Mutex
+	var handled []int64
+	handledSome := make(chan struct{}, 1)
+	c := event.NewConsumer(d, hub, g, event.ConsumerConfig{Name: "horizon", Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range events {
+			handled = append(handled, e.ID)
+		}
+		select {
+		case handledSome <- struct{}{}:
+		default:
+		}
+		return nil
+	}})
+	// The cursor row exists already, so the consumer does not Write to
+	// create it: a Write waits for A's shared lock, and PostgreSQL queues
+	// B's shared request behind that waiting exclusive one, while A here
+	// waits for B — a cycle of the test's making (no real write waits for
+	// another to commit).
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at) VALUES ('horizon', 0, 0)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	g.StartAll()
+	go tail.Run(runCtx)
+	go c.Run(runCtx)
+
+	aTook, aGo := make(chan int64, 1), make(chan struct{})
+	aDone := make(chan error, 1)
+	var release sync.Once
+	letAGo := func() { release.Do(func() { close(aGo) }) }
+	defer letAGo() // a failing test must not leave A holding a writer the store's Close waits for
+	go func() {
+		aDone <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			id, err := appendNow(ctx, tx, ws)
+			if err != nil {
+				return err
+			}
+			select {
+			case aTook <- id:
+			default: // a second run of fn (retry): already told
+			}
+			<-aGo
+			return nil
+		})
+	}()
+	a := <-aTook
+	var b int64
+	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		var err error
+		b, err = appendNow(ctx, tx, ws)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if b <= a {
+		t.Fatalf("B took id %d after A's %d", b, a)
+	}
+	// B is committed and visible to a plain read...
+	if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE id = ?`, b); n != 1 {
+		t.Fatalf("B's event visible %d times", n)
+	}
+	// ...but above the horizon, so no reader of the log returns it yet.
+	if h, err := d.EventHorizon(ctx); err != nil || h >= a {
+		t.Fatalf("horizon = %d (%v) with id %d still open", h, err, a)
+	}
+	list, err := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws})
+	if err != nil || len(list) != 0 {
+		t.Fatalf("list while A is open = %v (%v), want nothing", ids(list), err)
+	}
+	all, err := event.ListAll(ctx, d.Reader(), 0, 100)
+	if err != nil || len(all) != 0 {
+		t.Fatalf("list all while A is open = %v (%v), want nothing", ids(all), err)
+	}
+	letAGo()
+	if err := <-aDone; err != nil {
+		t.Fatal(err)
+	}
+	list, err = event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws})
+	if err != nil || fmt.Sprint(ids(list)) != fmt.Sprint([]int64{a, b}) {
+		t.Fatalf("list after A committed = %v (%v), want [%d %d]", ids(list), err, a, b)
+	}
+	var tailed []int64
+	for len(tailed) < 2 {
+		batch := <-sub.C
+		tailed = append(tailed, ids(batch)...)
+	}
+	if fmt.Sprint(tailed) != fmt.Sprint([]int64{a, b}) {
+		t.Fatalf("tail handed out %v, want [%d %d]", tailed, a, b)
+	}
+	for {
+		mu.Lock()
+		n := len(handled)
+		mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		<-handledSome
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(handled) != fmt.Sprint([]int64{a, b}) {
+		t.Fatalf("consumer handled %v, want [%d %d]", handled, a, b)
+	}
+}
+
+// Many writers on two nodes append to many conversations of many
+// workspaces at once, each transaction running a random number of extra
+// statements before it commits (so commits come out of id order), some
+// rolling back after taking their ids, some exclusive (Write) among the
+// concurrent ones. A consumer of one name runs on both nodes: every
+// committed event must be handled exactly once, in id order, and the
+// events of each conversation in seq order; no rolled-back one ever.
+func TestConsumersOnTwoNodesMissNothingUnderConcurrentAppends(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(string(dialect), func(t *testing.T) {
+			cfg := dbtest.Config(t, dialect)
+			ctx := context.Background()
+			open := func() *db.DB {
+				d, err := db.Open(ctx, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { d.Close() })
+				return d
+			}
+			nodes := []*db.DB{open()}
+			if dialect == db.Postgres {
+				nodes = append(nodes, open()) // SQLite has one node per file
+			}
+			d := nodes[0]
+			id := "INTEGER PRIMARY KEY AUTOINCREMENT"
+			if dialect == db.Postgres {
+				id = "BIGSERIAL PRIMARY KEY"
+			}
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				_, err := tx.Exec(ctx, `CREATE TABLE horizon_handled (n `+id+`, event_id BIGINT NOT NULL, conversation_id BIGINT NOT NULL, seq BIGINT NOT NULL)`)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			const workspaces, convsPer = 4, 3
+			type conv struct{ ws, id int64 }
+			var convs []conv
+			for range workspaces {
+				ws := newWorkspace(t, d)
+				for range convsPer {
+					convs = append(convs, conv{ws, newConversation(t, d, ws)})
+				}
+			}
+
+			runCtx, stop := context.WithCancel(ctx)
+			defer stop()
+			var hubs []*event.Hub
+			for _, n := range nodes {
+				hub := event.NewHub()
+				n.OnEvents(hub.Notify)
+				g := background.NewGroup(n.Clock())
+				if l := n.Listener(g); l != nil {
+					go l(runCtx)
+				}
+				c := event.NewConsumer(n, hub, g, event.ConsumerConfig{Name: "every", Batch: 7, FromStart: true,
+					Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
+						for _, e := range events {
+							if _, err := tx.Exec(ctx, `INSERT INTO horizon_handled (event_id, conversation_id, seq) VALUES (?, ?, ?)`,
+								e.ID, e.ConversationID, e.Seq); err != nil {
+								return err
+							}
+						}
+						return nil
+					}})
+				g.StartAll()
+				go c.Run(runCtx)
+				hubs = append(hubs, hub)
+			}
+
+			const writers, txns = 6, 25
+			errRollback := errors.New("rolled back on purpose")
+			var wg sync.WaitGroup
+			for w := range writers * len(nodes) {
+				n := nodes[w%len(nodes)]
+				rng := rand.New(rand.NewPCG(uint64(w), 7))
+				wg.Go(func() {
+					for range txns {
+						cv := convs[rng.IntN(len(convs))]
+						write := n.WriteConcurrent
+						if rng.IntN(5) == 0 {
+							write = n.Write
+						}
+						rollback := rng.IntN(8) == 0
+						events, extra := 1+rng.IntN(3), rng.IntN(6)
+						err := write(ctx, func(tx *db.Tx) error {
+							for range events {
+								if _, err := event.Append(ctx, tx, event.New{WorkspaceID: cv.ws, Type: event.MessageReceived, ConversationID: cv.id}); err != nil {
+									return err
+								}
+							}
+							for range extra { // hold the transaction open a little, by work
+								if _, err := tx.Exec(ctx, `UPDATE workspaces SET name = name WHERE id = ?`, cv.ws); err != nil {
+									return err
+								}
+							}
+							if rollback {
+								return errRollback
+							}
+							return nil
+						})
+						if err != nil && !errors.Is(err, errRollback) {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			total := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`)
+			var newest int64
+			if err := d.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&newest); err != nil {
+				t.Fatal(err)
+			}
+			// Wait for the consumer to pass the newest event: each round
+			// commits an event of its own, which wakes every node (the other
+			// through its listener), and waits for this node's wake-up.
+			woke, unsub := hubs[0].Subscribe()
+			defer unsub()
+			for caughtUp(t, d) < newest {
+				if err := d.Write(ctx, func(tx *db.Tx) error {
+					_, err := event.Append(ctx, tx, event.New{WorkspaceID: convs[0].ws, Type: event.UserPresenceUpdated})
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				<-woke
+			}
+			stop()
+
+			if dup := dbtest.Count(t, d, `SELECT COUNT(*) FROM (SELECT event_id FROM horizon_handled GROUP BY event_id HAVING COUNT(*) > 1) x`); dup != 0 {
+				t.Fatalf("%d events handled more than once", dup)
+			}
+			if missed := dbtest.Count(t, d, `SELECT COUNT(*) FROM events e WHERE e.id <= ? AND NOT EXISTS (SELECT 1 FROM horizon_handled h WHERE h.event_id = e.id)`, newest); missed != 0 {
+				t.Fatalf("%d of %d committed events never handled", missed, total)
+			}
+			if ghosts := dbtest.Count(t, d, `SELECT COUNT(*) FROM horizon_handled h WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = h.event_id)`); ghosts != 0 {
+				t.Fatalf("%d handled events do not exist (rolled back?)", ghosts)
+			}
+			rows, err := d.Reader().Query(ctx, `SELECT event_id, conversation_id, seq FROM horizon_handled ORDER BY n`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var last int64
+			lastSeq := map[int64]int64{}
+			for rows.Next() {
+				var id, cv, seq int64
+				if err := rows.Scan(&id, &cv, &seq); err != nil {
+					t.Fatal(err)
+				}
+				if id <= last {
+					t.Fatalf("event %d handled after %d", id, last)
+				}
+				if cv != 0 && seq <= lastSeq[cv] {
+					t.Fatalf("conversation %d: seq %d handled after %d", cv, seq, lastSeq[cv])
+				}
+				last, lastSeq[cv] = id, seq
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if total < writers*len(nodes)*txns/2 {
+				t.Fatalf("only %d events committed", total)
+			}
+		})
+	}
+}
+
+// appendNow appends an event and inserts it at once (a concurrent write
+// defers it otherwise), returning its id.
+func appendNow(ctx context.Context, tx *db.Tx, ws int64) (int64, error) {
+	if _, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.ContactUpdated}); err != nil {
+		return 0, err
+	}
+	if err := tx.FlushEvents(ctx); err != nil {
+		return 0, err
+	}
+	ids := tx.AppendedEvents()
+	return ids[len(ids)-1], nil
+}
+
+// caughtUp is where the shared consumer's stored cursor is.
+func caughtUp(t *testing.T, d *db.DB) int64 {
+	t.Helper()
+	var id int64
+	err := d.Reader().QueryRow(context.Background(), `SELECT last_id FROM event_consumers WHERE name = 'every'`).Scan(&id)
+	if err != nil {
+		return 0
+	}
+	return id
+}
+
+func newWorkspace(t *testing.T, d *db.DB) int64 {
+	t.Helper()
+	var ws int64
+	if err := d.Write(context.Background(), func(tx *db.Tx) error {
+		return tx.QueryRow(context.Background(), `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+func newConversation(t *testing.T, d *db.DB, ws int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		var contact int64
+		if err := tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, 'c', 0, 0) RETURNING id`, ws).Scan(&contact); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, status, opened_source, opened_at) VALUES (?, ?, 'open', 'api', 0) RETURNING id`,
+			ws, contact).Scan(&id)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func ids(list []event.Event) []int64 {
+	out := make([]int64, len(list))
+	for i, e := range list {
+		out[i] = e.ID
+	}
+	return out
+}
+
+// In a concurrent write the events are inserted together, later (see
+// db.Tx.AppendLater): a savepoint rolled back still drops exactly its own,
+// and the ids still follow the order of appending.
+func TestConcurrentWriteDefersEventsInOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ws := newWorkspace(t, d)
+		conv := newConversation(t, d, ws)
+		appendOne := func(tx *db.Tx, name string) error {
+			_, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.CommentCreated, ConversationID: conv, Payload: map[string]string{"n": name}})
+			return err
+		}
+		failed := errors.New("undone")
+		deferred := false
+		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			deferred = tx.DefersEvents()
+			if err := appendOne(tx, "a"); err != nil {
+				return err
+			}
+			if err := tx.Savepoint(ctx, func(tx *db.Tx) error {
+				if err := appendOne(tx, "b"); err != nil {
+					return err
+				}
+				return failed
+			}); !errors.Is(err, failed) {
+				return fmt.Errorf("savepoint: %v", err)
+			}
+			if err := tx.Savepoint(ctx, func(tx *db.Tx) error { return appendOne(tx, "c") }); err != nil {
+				return err
+			}
+			return appendOne(tx, "d")
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !deferred {
+			t.Fatal("a concurrent write does not defer its events")
+		}
+		list, err := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws, ConversationID: conv})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i, e := range list {
+			got = append(got, fmt.Sprintf("%s:%d", e.Payload, e.Seq))
+			if i > 0 && e.ID <= list[i-1].ID {
+				t.Fatalf("ids out of order: %v", ids(list))
+			}
+		}
+		// b took seq 2 from the row in its savepoint, undone with it.
+		want := []string{`{"n":"a"}:1`, `{"n":"c"}:2`, `{"n":"d"}:3`}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("events = %v, want %v", got, want)
+		}
+	})
+}
