@@ -108,11 +108,13 @@ func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, err
 	// New messages keep their invariants with the schema and row locks
 	// alone (see receiveTx), so webhooks carrying only those are written
 	// concurrently on PostgreSQL; statuses, reactions and edits read and
-	// then write what another webhook may be changing, so they keep the
-	// exclusive write.
+	// then write what another webhook may be changing, and so does an
+	// echo, which may claim a pending message of ours (claimEchoTx) that
+	// a second echo or the send's own record could claim too: they keep
+	// the exclusive write.
 	write := s.db.WriteConcurrent
 	for _, in := range items {
-		if in.Kind != KindMessage && in.Kind != KindEcho {
+		if in.Kind != KindMessage {
 			write = s.db.Write
 		}
 	}
