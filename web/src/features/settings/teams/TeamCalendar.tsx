@@ -7,19 +7,17 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { Button, Field, TextInput } from "../../../lib/ui/form";
-import type { components } from "../../../lib/api-types";
 import type { Team } from "../../../lib/types";
 import { fieldError, generalError } from "../workspace/common";
+import { WeekHours, weekHoursBody, weekHoursFields, weekdays, type Interval, type WeekDays } from "../workspace/WeekHours";
 
-type Interval = components["schemas"]["WorkspaceInterval"];
-const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
 export function TeamCalendar({ team }: { team: Team }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const initial = team.business_hours ?? {};
   const [own, setOwn] = useState(Object.keys(initial).length > 0);
-  const [days, setDays] = useState<Record<string, Interval | null>>(() =>
+  const [days, setDays] = useState<WeekDays>(() =>
     Object.fromEntries(weekdays.map((d) => [d, initial[d]?.[0] ?? (Object.keys(initial).length === 0 && d !== "sat" && d !== "sun" ? { open: "09:00", close: "17:00" } : null)])),
   );
   const [holidays, setHolidays] = useState((team.holidays ?? []).join(", "));
@@ -34,20 +32,13 @@ export function TeamCalendar({ team }: { team: Team }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    const hours: Record<string, Interval[]> = {};
-    if (own) {
-      for (const d of weekdays) {
-        const iv = days[d];
-        if (iv) hours[d] = [iv, ...(initial[d]?.slice(1) ?? [])];
-      }
-    }
+    const hours = own ? weekHoursBody(days, initial) : {};
     const list = own ? holidays.split(/[\s,]+/).filter(Boolean) : [];
     save.mutate({ business_hours: hours, holidays: list });
   };
   const err = save.error;
-  const known = [...weekdays.flatMap((d) => [`business_hours.${d}[0].open`, `business_hours.${d}[0].close`, `business_hours.${d}`]), "business_hours", "holidays"];
+  const known = [...weekHoursFields, "business_hours", "holidays"];
   const holidayError = fieldError(err, "holidays") ?? firstHolidayError(err);
-  const day = (d: string) => t(`workspaceSettings.hours.days.${d}`);
   return (
     <form onSubmit={submit} aria-label={t("teamsSettings.calendar.title", { name: team.name })} className="mt-3 ml-2 flex flex-col gap-2" data-testid="team-calendar">
       <p className="text-muted text-xs">{t("teamsSettings.calendar.description")}</p>
@@ -58,46 +49,7 @@ export function TeamCalendar({ team }: { team: Team }) {
       {own && (
         <fieldset className="flex flex-col gap-1">
           <legend className="sr-only">{t("teamsSettings.calendar.title", { name: team.name })}</legend>
-          {weekdays.map((d) => {
-            const iv = days[d];
-            const e = fieldError(err, `business_hours.${d}[0].open`) ?? fieldError(err, `business_hours.${d}[0].close`) ?? fieldError(err, `business_hours.${d}`);
-            return (
-              <div key={d} className="flex flex-col gap-1">
-                <div className="flex items-center gap-3 text-sm">
-                  <label className="flex w-36 items-center gap-2">
-                    <input type="checkbox" checked={!!iv} onChange={(ev) => setDays({ ...days, [d]: ev.target.checked ? { open: "09:00", close: "17:00" } : null })} />
-                    {day(d)}
-                  </label>
-                  {iv ? (
-                    <>
-                      <input
-                        type="time"
-                        aria-label={t("workspaceSettings.hours.opens", { day: day(d) })}
-                        className="border-line bg-bg rounded border px-2 py-1 text-sm"
-                        value={iv.open}
-                        onChange={(ev) => setDays({ ...days, [d]: { ...iv, open: ev.target.value } })}
-                      />
-                      <span aria-hidden="true">–</span>
-                      <input
-                        type="time"
-                        aria-label={t("workspaceSettings.hours.closes", { day: day(d) })}
-                        className="border-line bg-bg rounded border px-2 py-1 text-sm"
-                        value={iv.close === "24:00" ? "23:59" : iv.close}
-                        onChange={(ev) => setDays({ ...days, [d]: { ...iv, close: ev.target.value } })}
-                      />
-                    </>
-                  ) : (
-                    <span className="text-muted">{t("workspaceSettings.hours.closed")}</span>
-                  )}
-                </div>
-                {e && (
-                  <p role="alert" className="text-danger ml-36 text-xs">
-                    {e}
-                  </p>
-                )}
-              </div>
-            );
-          })}
+          <WeekHours days={days} onChange={setDays} error={err} />
           <Field label={t("teamsSettings.calendar.holidays")} hint={t("teamsSettings.calendar.holidaysHint")} error={holidayError}>
             {(id, describedBy) => (
               <TextInput id={id} aria-describedby={describedBy} value={holidays} placeholder="2026-12-25, 2027-01-01" onChange={(ev) => setHolidays(ev.target.value)} />

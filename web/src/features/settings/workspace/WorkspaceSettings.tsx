@@ -15,10 +15,9 @@ import { useToast } from "../../../lib/ui/toast";
 import type { components } from "../../../lib/api-types";
 import type { Category, Workspace } from "../../../lib/types";
 import { ConfirmDelete, fieldError, generalError, InlineName, SkeletonRows, useListMutation } from "./common";
+import { WeekHours, weekHoursBody, weekHoursFields, weekdays, type WeekDays } from "./WeekHours";
 
 type RoutingSettings = components["schemas"]["RoutingSettings"];
-type Interval = components["schemas"]["WorkspaceInterval"];
-const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
 export default function WorkspaceSettings() {
   const { t } = useTranslation();
@@ -142,7 +141,7 @@ function BusinessHoursForm() {
   const { t } = useTranslation();
   const me = useMe();
   const initial = me.workspace.business_hours ?? {};
-  const [days, setDays] = useState<Record<string, Interval | null>>(() =>
+  const [days, setDays] = useState<WeekDays>(() =>
     Object.fromEntries(weekdays.map((d) => [d, initial[d]?.[0] ?? null])),
   );
   const save = useSaveWorkspace();
@@ -150,64 +149,15 @@ function BusinessHoursForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    const hours: Record<string, Interval[]> = {};
-    for (const d of weekdays) {
-      const iv = days[d];
-      if (iv) hours[d] = [iv, ...(initial[d]?.slice(1) ?? [])];
-    }
-    save.mutate({ business_hours: hours }, { onSuccess: () => setSaved(true) });
+    save.mutate({ business_hours: weekHoursBody(days, initial) }, { onSuccess: () => setSaved(true) });
   };
   const err = save.error;
-  const dayError = (d: string) => fieldError(err, `business_hours.${d}[0].open`) ?? fieldError(err, `business_hours.${d}[0].close`) ?? fieldError(err, `business_hours.${d}`);
   return (
     <Section title={t("workspaceSettings.hours.title")} description={t("workspaceSettings.hours.description", { timezone: me.workspace.timezone })}>
       <form onSubmit={submit} aria-label={t("workspaceSettings.hours.title")}>
         <fieldset className="flex flex-col gap-2">
-          {weekdays.map((d) => {
-            const iv = days[d];
-            const e = dayError(d);
-            return (
-              <div key={d} className="flex flex-col gap-1">
-                <div className="flex items-center gap-3 text-sm">
-                  <label className="flex w-40 items-center gap-2">
-                    <input
-                      type="checkbox"
-                      checked={!!iv}
-                      onChange={(ev) => setDays({ ...days, [d]: ev.target.checked ? { open: "09:00", close: "17:00" } : null })}
-                    />
-                    {t(`workspaceSettings.hours.days.${d}`)}
-                  </label>
-                  {iv ? (
-                    <>
-                      <input
-                        type="time"
-                        aria-label={t("workspaceSettings.hours.opens", { day: t(`workspaceSettings.hours.days.${d}`) })}
-                        className="border-line bg-bg rounded border px-2 py-1 text-sm"
-                        value={iv.open}
-                        onChange={(ev) => setDays({ ...days, [d]: { ...iv, open: ev.target.value } })}
-                      />
-                      <span aria-hidden="true">–</span>
-                      <input
-                        type="time"
-                        aria-label={t("workspaceSettings.hours.closes", { day: t(`workspaceSettings.hours.days.${d}`) })}
-                        className="border-line bg-bg rounded border px-2 py-1 text-sm"
-                        value={iv.close === "24:00" ? "23:59" : iv.close}
-                        onChange={(ev) => setDays({ ...days, [d]: { ...iv, close: ev.target.value } })}
-                      />
-                    </>
-                  ) : (
-                    <span className="text-muted">{t("workspaceSettings.hours.closed")}</span>
-                  )}
-                </div>
-                {e && (
-                  <p role="alert" className="text-danger ml-40 text-xs">
-                    {e}
-                  </p>
-                )}
-              </div>
-            );
-          })}
-          {generalError(err, weekdays.flatMap((d) => [`business_hours.${d}[0].open`, `business_hours.${d}[0].close`, `business_hours.${d}`])) && (
+          <WeekHours days={days} onChange={setDays} error={err} />
+          {generalError(err, weekHoursFields) && (
             <p role="alert" className="text-danger text-sm">
               {err instanceof Error ? err.message : ""}
             </p>
