@@ -128,6 +128,13 @@ func run() error {
 		}
 		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", m.Rate(), harness.Ms(m.P50), harness.Ms(m.P99), m.Failures, m.VerifyNote)
 		rep.Minimal = append(rep.Minimal, m)
+		logf("concurrency %d, minimal pipeline's store alone: %d messages", c, m.Acked)
+		ms, err := runMinimalStore(ctx, max(m.Acked, c), c)
+		if err != nil {
+			return fmt.Errorf("concurrency %d, minimal store: %w", c, err)
+		}
+		logf("  %.0f msgs/s, %.0f µs of CPU per message", ms.Rate(), perMsg(ms.CPU, ms.Messages))
+		rep.MinimalStore = append(rep.MinimalStore, ms)
 	}
 	// The top level again with the demo's inbound workflow running for
 	// every message, in the same run, so the two compare.

@@ -5,23 +5,25 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/bench/harness"
+	"github.com/switchboard-chat/switchboard/bench/ingest/minimal"
 )
 
-// minimalPackage is the minimal receive pipeline (bench/ingest/minimal),
+// minimalPackage is the command serving the minimal receive pipeline
+// (bench/ingest/minimal),
 // the baseline switchboard's ingest is read against.
-const minimalPackage = "github.com/switchboard-chat/switchboard/bench/ingest/minimal"
-
-// minimalFile is the pipeline's SQLite file in its data folder (minimal.File).
-const minimalFile = "minimal.db"
+const minimalPackage = "github.com/switchboard-chat/switchboard/bench/ingest/minimal/cmd/minimal"
 
 // buildMinimal compiles the minimal pipeline into dir.
 func buildMinimal(ctx context.Context, dir string) (string, error) {
@@ -88,7 +90,7 @@ func runMinimalLevel(ctx context.Context, bin string, concurrency, n int, durati
 // verifyMinimal checks the stopped pipeline's file as verifyStored checks
 // switchboard's: every acknowledged message stored once, one contact each.
 func verifyMinimal(ctx context.Context, dir string, res *levelResult) error {
-	st, err := harness.OpenSQLite(filepath.Join(dir, minimalFile))
+	st, err := harness.OpenSQLite(filepath.Join(dir, minimal.File))
 	if err != nil {
 		return err
 	}
@@ -106,17 +108,71 @@ func verifyMinimal(ctx context.Context, dir string, res *levelResult) error {
 }
 
 // indexCounts lists how many indexes each table has (those SQLite makes
-// for UNIQUE constraints included), every one of which an insert updates.
+// for UNIQUE constraints included), every one of which an insert updates,
+// and its triggers, which run with the insert.
 func indexCounts(ctx context.Context, st *sql.DB, tables ...string) (string, error) {
 	var parts []string
 	for _, t := range tables {
-		var n int
-		if err := st.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`, t).Scan(&n); err != nil {
+		var indexes, triggers int
+		if err := st.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE type = 'index'), COUNT(*) FILTER (WHERE type = 'trigger')
+			FROM sqlite_master WHERE tbl_name = ?`, t).Scan(&indexes, &triggers); err != nil {
 			return "", fmt.Errorf("count the indexes of %s: %w", t, err)
 		}
-		parts = append(parts, fmt.Sprintf("%s %d", t, n))
+		part := fmt.Sprintf("%s %d", t, indexes)
+		switch {
+		case triggers == 1:
+			part += " (+1 trigger)"
+		case triggers > 1:
+			part += fmt.Sprintf(" (+%d triggers)", triggers)
+		}
+		parts = append(parts, part)
 	}
 	return strings.Join(parts, ", "), nil
+}
+
+// runMinimalStore is the minimal pipeline without HTTP or JSON: n
+// messages, each the first of a new contact, stored by concurrency
+// goroutines calling its store in this process, which shares their
+// commits as the served pipeline does. Its CPU is the pipeline's SQLite
+// and group-commit cost alone.
+func runMinimalStore(ctx context.Context, n, concurrency int) (rawResult, error) {
+	res := rawResult{Batch: concurrency, Messages: n}
+	dir, err := os.MkdirTemp("", "switchboard-minimal-store-*")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
+	st, err := minimal.Open(ctx, dir)
+	if err != nil {
+		return res, err
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, concurrency)
+	start, cpu0 := time.Now(), harness.SelfCPU()
+	for range concurrency {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				out, err := st.Receive(ctx, []minimal.Item{{ChannelID: 1, ExternalID: contactID(i), FirstName: "Bench",
+					MID: fmt.Sprintf("bench-%d", i), Type: "text", Text: "hello from the benchmark", SentAt: time.Now().UnixMilli()}})
+				if err == nil && (len(out) != 1 || !out[0].Opened) {
+					err = fmt.Errorf("message %d: %+v, want one that opened a conversation", i, out)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res.Elapsed, res.CPU = time.Since(start), harness.SelfCPU()-cpu0
+	close(errs)
+	return res, errors.Join(<-errs, st.Close())
 }
 
 // statementsNote says how many SQL statements each path runs for the

@@ -28,6 +28,9 @@ type report struct {
 	// Minimal is the minimal receive pipeline at each level of Levels,
 	// measured right after it (none when -minimal=false).
 	Minimal []levelResult
+	// MinimalStore is the minimal pipeline's store alone, in process, at
+	// each level (Batch is the concurrency).
+	MinimalStore []rawResult
 }
 
 // aimIdle is the most of a core an idle node may use.

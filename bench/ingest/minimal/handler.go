@@ -1,4 +1,4 @@
-package main
+package minimal
 
 import (
 	"crypto/sha256"
@@ -22,10 +22,12 @@ const maxBody = 1 << 20
 type handler struct {
 	channelID int64
 	token     [32]byte // the token's digest, compared in constant time
-	st        *store
+	st        *Store
 }
 
-func newHandler(channelID int64, token string, st *store) http.Handler {
+// NewHandler returns the pipeline's HTTP handler for the channel
+// channelID whose bearer token is token, storing into st.
+func NewHandler(channelID int64, token string, st *Store) http.Handler {
 	h := &handler{channelID: channelID, token: sha256.Sum256([]byte(token)), st: st}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /channels/custom/{channelID}/webhook", h.webhook)
@@ -82,20 +84,20 @@ func (h *handler) webhook(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusUnprocessableEntity, "invalid", err.Error())
 		return
 	}
-	results, err := h.st.receive(r.Context(), items)
+	results, err := h.st.Receive(r.Context(), items)
 	if err != nil {
 		fail(w, http.StatusServiceUnavailable, "unavailable", err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(struct {
-		Results []result `json:"results"`
+		Results []Result `json:"results"`
 	}{results})
 }
 
 // items checks a payload and returns its messages; the checks are the
 // custom channel's for the fields the pipeline stores.
-func (h *handler) items(p payload) ([]item, error) {
+func (h *handler) items(p payload) ([]Item, error) {
 	if len(p.ChannelID) > 0 {
 		id := strings.Trim(string(p.ChannelID), `"`)
 		if n, err := strconv.ParseInt(id, 10, 64); err != nil || n != h.channelID {
@@ -112,7 +114,7 @@ func (h *handler) items(p payload) ([]item, error) {
 	if name == "" {
 		name = p.ContactID
 	}
-	out := make([]item, len(p.Events))
+	out := make([]Item, len(p.Events))
 	for i, e := range p.Events {
 		switch {
 		case e.Type != "message":
@@ -124,7 +126,7 @@ func (h *handler) items(p payload) ([]item, error) {
 		case e.Message.Type == "text" && strings.TrimSpace(e.Message.Text) == "":
 			return nil, fmt.Errorf("events[%d].message.text is blank", i)
 		}
-		out[i] = item{ChannelID: h.channelID, ExternalID: p.ContactID, FirstName: name, MID: e.MID,
+		out[i] = Item{ChannelID: h.channelID, ExternalID: p.ContactID, FirstName: name, MID: e.MID,
 			Type: e.Message.Type, Text: e.Message.Text, SentAt: e.Timestamp}
 	}
 	return out, nil

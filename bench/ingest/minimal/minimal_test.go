@@ -1,4 +1,4 @@
-package main
+package minimal
 
 import (
 	"context"
@@ -25,11 +25,11 @@ type pipeline struct {
 func newPipeline(t *testing.T) pipeline {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := openStore(context.Background(), dir)
+	st, err := Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(7, "secret", st))
+	srv := httptest.NewServer(NewHandler(7, "secret", st))
 	q := url.Values{"mode": {"ro"}}
 	reader, err := sql.Open("sqlite", "file:"+filepath.Join(dir, File)+"?"+q.Encode())
 	if err != nil {
@@ -37,7 +37,7 @@ func newPipeline(t *testing.T) pipeline {
 	}
 	t.Cleanup(func() {
 		srv.Close()
-		if err := st.close(); err != nil {
+		if err := st.Close(); err != nil {
 			t.Error(err)
 		}
 		reader.Close()
@@ -49,7 +49,7 @@ func body(contact, mid string) string {
 	return fmt.Sprintf(`{"channelId":"7","contactId":%q,"events":[{"type":"message","mId":%q,"timestamp":1700000000000,"message":{"type":"text","text":"hello"}}],"contact":{"firstName":"Ada"}}`, contact, mid)
 }
 
-func (p pipeline) post(t *testing.T, path, token, b string) (int, []result) {
+func (p pipeline) post(t *testing.T, path, token, b string) (int, []Result) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, p.srv.URL+path, strings.NewReader(b))
 	if err != nil {
@@ -67,7 +67,7 @@ func (p pipeline) post(t *testing.T, path, token, b string) (int, []result) {
 	if resp.StatusCode != http.StatusOK {
 		return resp.StatusCode, nil
 	}
-	var out struct{ Results []result }
+	var out struct{ Results []Result }
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("answer %s: %v", raw, err)
 	}

@@ -1,4 +1,12 @@
-package main
+// Package minimal is the smallest receive pipeline that does what
+// switchboard's custom-channel webhook must: HTTP, JSON, a contact upsert
+// by channel identity, the contact's open conversation (opened if none),
+// the message stored once per provider id, and its events, in SQLite with
+// synchronous=FULL and group commit, answering 200 only after the commit.
+// No workflows, no routing, no live hub. bench/ingest runs it (the
+// command in cmd/minimal) at the same concurrency as `switchboard serve`,
+// so the two rates compare on the same machine in the same run.
+package minimal
 
 import (
 	"context"
@@ -91,8 +99,8 @@ const (
 
 var statements = []string{qFindMessage, qUpsertContact, qUpsertConversation, qInsertMessage, qInsertEvent, qInsertEventsOpen}
 
-// item is one inbound message of a webhook.
-type item struct {
+// Item is one inbound message of a webhook.
+type Item struct {
 	ChannelID  int64
 	ExternalID string
 	FirstName  string
@@ -101,8 +109,8 @@ type item struct {
 	SentAt     int64 // Unix ms, the integrator's timestamp (0 when absent)
 }
 
-// result says what became of one item, as the custom channel answers.
-type result struct {
+// Result says what became of one item, as the custom channel answers.
+type Result struct {
 	MessageID      int64 `json:"message_id"`
 	ConversationID int64 `json:"conversation_id"`
 	ContactID      int64 `json:"contact_id"`
@@ -112,15 +120,15 @@ type result struct {
 
 // job is one webhook's items waiting for the writer.
 type job struct {
-	items []item
-	out   []result
+	items []Item
+	out   []Result
 	done  chan error
 }
 
-// store is the pipeline's SQLite file and its one writer goroutine, which
+// Store is the pipeline's SQLite file and its one writer goroutine, which
 // batches concurrent webhooks into one transaction (group commit) and
 // answers each only after that transaction has committed.
-type store struct {
+type Store struct {
 	db       *sql.DB
 	stmts    map[string]*sql.Stmt
 	jobs     chan *job
@@ -131,13 +139,13 @@ type store struct {
 	stopped  chan struct{}
 }
 
-// errClosed answers a webhook that arrives once the store is closing.
-var errClosed = errors.New("store closed")
+// ErrClosed answers a webhook that arrives once the store is closing.
+var ErrClosed = errors.New("store closed")
 
-// openStore opens (creating it if needed) the SQLite file in dir with the
+// Open opens (creating it if needed) the SQLite file in dir with the
 // switchboard writer's pragmas: WAL, synchronous=FULL (every commit is
 // fsynced), foreign keys on, and starts the writer.
-func openStore(ctx context.Context, dir string) (*store, error) {
+func Open(ctx context.Context, dir string) (*Store, error) {
 	p := url.Values{}
 	for _, v := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
 		p.Add("_pragma", v)
@@ -153,7 +161,7 @@ func openStore(ctx context.Context, dir string) (*store, error) {
 		d.Close()
 		return nil, fmt.Errorf("schema: %w", err)
 	}
-	s := &store{db: d, stmts: map[string]*sql.Stmt{}, jobs: make(chan *job, 4096), maxBatch: 512,
+	s := &Store{db: d, stmts: map[string]*sql.Stmt{}, jobs: make(chan *job, 4096), maxBatch: 512,
 		closing: make(chan struct{}), stopped: make(chan struct{})}
 	for _, q := range statements {
 		st, err := d.PrepareContext(ctx, q)
@@ -167,13 +175,13 @@ func openStore(ctx context.Context, dir string) (*store, error) {
 	return s, nil
 }
 
-// receive stores a webhook's items and returns once they are committed.
-func (s *store) receive(ctx context.Context, items []item) ([]result, error) {
-	j := &job{items: items, out: make([]result, len(items)), done: make(chan error, 1)}
+// Receive stores a webhook's items and returns once they are committed.
+func (s *Store) Receive(ctx context.Context, items []Item) ([]Result, error) {
+	j := &job{items: items, out: make([]Result, len(items)), done: make(chan error, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
-		return nil, errClosed
+		return nil, ErrClosed
 	}
 	select {
 	case s.jobs <- j:
@@ -186,9 +194,9 @@ func (s *store) receive(ctx context.Context, items []item) ([]result, error) {
 	return j.out, <-j.done
 }
 
-// close refuses new work, lets the writer finish what is queued, and
+// Close refuses new work, lets the writer finish what is queued, and
 // closes the file.
-func (s *store) close() error {
+func (s *Store) Close() error {
 	s.mu.Lock()
 	if !s.closed {
 		s.closed = true
@@ -199,7 +207,7 @@ func (s *store) close() error {
 	return s.db.Close()
 }
 
-func (s *store) loop() {
+func (s *Store) loop() {
 	defer close(s.stopped)
 	batch := make([]*job, 0, s.maxBatch)
 	for {
@@ -233,7 +241,7 @@ func (s *store) loop() {
 // run writes a batch in one transaction. If a job fails, the transaction
 // is rolled back and each job is run again in a transaction of its own,
 // so only the failing one is refused.
-func (s *store) run(batch []*job) {
+func (s *Store) run(batch []*job) {
 	err := s.commit(batch)
 	if err == nil || len(batch) == 1 {
 		for _, j := range batch {
@@ -246,7 +254,7 @@ func (s *store) run(batch []*job) {
 	}
 }
 
-func (s *store) commit(batch []*job) error {
+func (s *Store) commit(batch []*job) error {
 	ctx := context.Background() // one caller's cancellation must not abort the others' commit
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -255,7 +263,7 @@ func (s *store) commit(batch []*job) error {
 	now := time.Now().UnixMilli()
 	for _, j := range batch {
 		for i, it := range j.items {
-			if j.out[i], err = s.store(ctx, tx, it, now); err != nil {
+			if j.out[i], err = s.write(ctx, tx, it, now); err != nil {
 				tx.Rollback()
 				return err
 			}
@@ -277,9 +285,9 @@ type receivedPayload struct {
 	Text      string `json:"text"`
 }
 
-// store writes one message: a redelivery (same channel and provider id)
+// write stores one message: a redelivery (same channel and provider id)
 // is found and not stored again.
-func (s *store) store(ctx context.Context, tx *sql.Tx, it item, now int64) (r result, err error) {
+func (s *Store) write(ctx context.Context, tx *sql.Tx, it Item, now int64) (r Result, err error) {
 	stmt := func(q string) *sql.Stmt { return tx.StmtContext(ctx, s.stmts[q]) }
 	err = stmt(qFindMessage).QueryRowContext(ctx, it.ChannelID, it.MID).Scan(&r.MessageID, &r.ConversationID, &r.ContactID)
 	if err == nil {

@@ -1,11 +1,5 @@
-// Command minimal is the smallest receive pipeline that does what
-// switchboard's custom-channel webhook must: HTTP, JSON, a contact upsert
-// by channel identity, the contact's open conversation (opened if none),
-// the message stored once per provider id, and its events, in SQLite with
-// synchronous=FULL and group commit, answering 200 only after the commit.
-// No workflows, no routing, no live hub. bench/ingest builds it and runs
-// it at the same concurrency as `switchboard serve`, so the two rates
-// compare on the same machine in the same run.
+// Command minimal serves the minimal receive pipeline (package minimal)
+// as a process of its own, as bench/ingest runs `switchboard serve`.
 //
 //	minimal -data DIR -addr 127.0.0.1:8080 -channel 1 -token SECRET
 package main
@@ -20,6 +14,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/bench/ingest/minimal"
 )
 
 func main() {
@@ -40,16 +36,16 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := openStore(ctx, *data)
+	st, err := minimal.Open(ctx, *data)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: *addr, Handler: newHandler(*channel, *token, st), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: *addr, Handler: minimal.NewHandler(*channel, *token, st), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	select {
 	case err := <-errc:
-		st.close()
+		st.Close()
 		return err
 	case <-ctx.Done():
 	}
@@ -57,5 +53,5 @@ func run() error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdown)
-	return errors.Join(err, st.close())
+	return errors.Join(err, st.Close())
 }
