@@ -117,8 +117,8 @@ func (r report) minimalReading() string {
 			p("A single-row INSERT opens every index of its table (and runs its triggers) each time it executes, so the wider indexing is paid once per statement: the raw multi-row loop above writes Switchboard's rows with one INSERT per table and costs a fraction of the one-per-row loop.")
 		}
 		p("\n")
-		p("- The rate ratio moves with the load each run met (other processes' share differs between the two runs of a level, and the pipeline's rate at this level is bounded by its fsyncs and the shared cores, not by its CPU); ")
-		p("CPU per message depends little on it. Where both are CPU-bound, the 0.8× aim needs Switchboard's server CPU per message within %.2f× the pipeline's, ≤ %.0f µs against %.0f µs here.\n",
+		p("- The rate ratio moves with the load each run met (other processes kept %s cores busy during the pipeline's run and %s during Switchboard's); ", otherLoad(m), otherLoad(*top))
+		p("CPU per message depends less on it. Where both are CPU-bound, the 0.8× aim needs Switchboard's server CPU per message within %.2f× the pipeline's, ≤ %.0f µs against %.0f µs here.\n",
 			1/aimMinimal, mCPU/aimMinimal, sbCPU)
 	}
 	return b.String()
