@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -82,6 +83,11 @@ type Options struct {
 	Args      []string // more flags of serve
 	Env       []string // more environment variables (KEY=value) of the child, after the test's own
 	Addr      string   // host:port to listen on; "" picks a free loopback port
+	// Command, when set, replaces serve's command line: Bin is another
+	// program that serves /readyz, run with these arguments and --addr
+	// (bench/ingest's minimal receive pipeline). StoreArgs, LogLevel and
+	// Args are then not passed.
+	Command []string
 }
 
 // Server is a running `switchboard serve` child.
@@ -126,6 +132,9 @@ func start(ctx context.Context, o Options) (*Server, error) {
 	// sends attempted (and retried) as before the guard, not refused.
 	args := append([]string{"serve", "--addr", addr, "--log-level", level, "--allow-private-networks", "127.0.0.1/32"}, o.StoreArgs...)
 	args = append(args, o.Args...)
+	if o.Command != nil {
+		args = append(slices.Clone(o.Command), "--addr", addr)
+	}
 	cmd := exec.Command(o.Bin, args...)
 	if len(o.Env) > 0 {
 		cmd.Env = append(os.Environ(), o.Env...)

@@ -22,12 +22,17 @@ func OpenStore(dataDir, databaseURL string) (*sql.DB, error) {
 	if databaseURL != "" {
 		return sql.Open("pgx", databaseURL)
 	}
+	return OpenSQLite(filepath.Join(dataDir, db.SQLiteFile))
+}
+
+// OpenSQLite opens the SQLite file at path read-only, for inspection.
+func OpenSQLite(path string) (*sql.DB, error) {
 	q := url.Values{}
 	q.Set("mode", "ro")
 	q.Add("_pragma", "busy_timeout(10000)")
-	d, err := sql.Open("sqlite", "file:"+filepath.Join(dataDir, db.SQLiteFile)+"?"+q.Encode())
+	d, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("open %s read-only: %w", dataDir, err)
+		return nil, fmt.Errorf("open %s read-only: %w", path, err)
 	}
 	return d, nil
 }

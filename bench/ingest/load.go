@@ -34,6 +34,7 @@ type levelResult struct {
 	OtherCPU    time.Duration // CPU used meanwhile by every other process on the machine (-1: unknown)
 	Verified    bool          // Stored matches what was acknowledged
 	VerifyNote  string
+	Indexes     string // SQLite stores: how many indexes each written table has
 	// PostgreSQL runs only (see pgLevel): the nodes serving, the CPU of
 	// each, and the time backends spent waiting for a lock, summed.
 	Nodes    int
@@ -216,6 +217,19 @@ func verifyStored(ctx context.Context, dir, databaseURL string, channelID int64,
 	if err := st.QueryRowContext(ctx, `SELECT COUNT(*) FROM contact_identities`).Scan(&res.Contacts); err != nil {
 		return fmt.Errorf("count contacts: %w", err)
 	}
+	judgeStored(res, distinct)
+	if databaseURL == "" {
+		var err error
+		res.Indexes, err = indexCounts(ctx, st, "contacts", "contact_identities", "conversations", "messages", "events")
+		return err
+	}
+	return nil
+}
+
+// judgeStored compares what a stopped server stored (res.Stored messages
+// under distinct provider ids, res.Contacts contacts) with what it
+// acknowledged, and sets res.Verified and res.VerifyNote.
+func judgeStored(res *levelResult, distinct int64) {
 	switch {
 	case res.Contacts != res.Stored:
 		// Every benchmark message comes from a contact of its own.
@@ -232,7 +246,6 @@ func verifyStored(ctx context.Context, dir, databaseURL string, channelID int64,
 		res.Verified = true
 		res.VerifyNote = fmt.Sprintf("%d stored, %d acknowledged", res.Stored, res.Acked)
 	}
-	return nil
 }
 
 // newIntegrator is a custom channel's integrator that accepts every

@@ -2,7 +2,8 @@
 // switchboard binary, serves it on a fresh SQLite store, drives the custom
 // channel webhook over HTTP at several concurrency levels, checks that every
 // acknowledged message was stored, compares the rate with raw SQLite loops
-// of the same durability, and writes the "## Ingest" section of
+// of the same durability and with a minimal receive pipeline
+// (bench/ingest/minimal) at the same levels, and writes the "## Ingest" section of
 // docs/benchmarks.md.
 //
 //	go run ./bench/ingest -out docs/benchmarks.md
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +39,7 @@ func run() error {
 	bin := flag.String("bin", "", "use this switchboard binary instead of building one")
 	idleWindow := flag.Duration("idle", 10*time.Second, "how long to watch an idle demo node's CPU (0: skip)")
 	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
+	minimal := flag.Bool("minimal", true, "also run the minimal receive pipeline (bench/ingest/minimal) at each level, right after switchboard, and compare")
 	before := flag.String("before", "", "with -postgres: also measure this earlier switchboard binary on PostgreSQL, for a before/after in one run")
 	flag.Parse()
 
@@ -87,6 +90,18 @@ func run() error {
 		return nil
 	}
 	rep := report{M: harness.DescribeMachine()}
+	var minimalBin string
+	if *minimal {
+		dir, err := os.MkdirTemp("", "switchboard-minimal-bin-*")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		logf("building %s", minimalPackage)
+		if minimalBin, err = buildMinimal(ctx, dir); err != nil {
+			return err
+		}
+	}
 	if *idleWindow > 0 {
 		logf("an idle demo node for %s", *idleWindow)
 		if rep.Idle, err = runIdle(ctx, *bin, *idleWindow); err != nil {
@@ -102,6 +117,24 @@ func run() error {
 		}
 		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", l.Rate(), harness.Ms(l.P50), harness.Ms(l.P99), l.Failures, l.VerifyNote)
 		rep.Levels = append(rep.Levels, l)
+		if minimalBin == "" {
+			continue
+		}
+		// Right after, so both see the same machine load.
+		logf("concurrency %d, minimal pipeline: up to %d messages in %s", c, ns[i], *duration)
+		m, err := runMinimalLevel(ctx, minimalBin, c, ns[i], *duration)
+		if err != nil {
+			return fmt.Errorf("concurrency %d, minimal pipeline: %w", c, err)
+		}
+		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", m.Rate(), harness.Ms(m.P50), harness.Ms(m.P99), m.Failures, m.VerifyNote)
+		rep.Minimal = append(rep.Minimal, m)
+		logf("concurrency %d, minimal pipeline's store alone: %d messages", c, m.Acked)
+		ms, err := runMinimalStore(ctx, max(m.Acked, c), c)
+		if err != nil {
+			return fmt.Errorf("concurrency %d, minimal store: %w", c, err)
+		}
+		logf("  %.0f msgs/s, %.0f µs of CPU per message", ms.Rate(), perMsg(ms.CPU, ms.Messages))
+		rep.MinimalStore = append(rep.MinimalStore, ms)
 	}
 	// The top level again with the demo's inbound workflow running for
 	// every message, in the same run, so the two compare.
@@ -147,7 +180,7 @@ func run() error {
 		}
 		logf("wrote %s", *out)
 	}
-	for _, l := range append(rep.Levels, rep.WithWorkflow) {
+	for _, l := range slices.Concat(rep.Levels, rep.Minimal, []levelResult{rep.WithWorkflow}) {
 		if l.Failures > 0 || !l.Verified {
 			return fmt.Errorf("concurrency %d: %d failures, %s", l.Concurrency, l.Failures, l.VerifyNote)
 		}

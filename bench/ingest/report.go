@@ -25,6 +25,12 @@ type report struct {
 	// with the demo's inbound workflow running for every message.
 	Idle         idleResult
 	WithWorkflow levelResult
+	// Minimal is the minimal receive pipeline at each level of Levels,
+	// measured right after it (none when -minimal=false).
+	Minimal []levelResult
+	// MinimalStore is the minimal pipeline's store alone, in process, at
+	// each level (Batch is the concurrency).
+	MinimalStore []rawResult
 }
 
 // aimIdle is the most of a core an idle node may use.
@@ -109,7 +115,9 @@ func (r report) markdown() string {
 		}
 		p("| %s | %d | %d | %.0f | %.0f |\n", name, rb.Batch, rb.Messages, rb.Rate(), perMsg(rb.CPU, rb.Messages))
 	}
+	b.WriteString(r.minimalMarkdown())
 	p("\n### Reading\n\n")
+	b.WriteString(r.minimalReading())
 	b.WriteString(r.reading())
 	return b.String()
 }
