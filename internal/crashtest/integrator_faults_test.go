@@ -81,7 +81,11 @@ func (in *integrator) misbehave(w http.ResponseWriter, r *http.Request, key stri
 	select {
 	case <-in.healed:
 	default:
-		if in.policy != nil {
+		switch {
+		case in.holdNext > 0:
+			f = slow
+			in.holdNext--
+		case in.policy != nil:
 			f = in.policy(key, in.posts[key])
 		}
 	}
@@ -141,6 +145,13 @@ func (in *integrator) startMisbehaving(policy func(key string, post int) fault) 
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.policy = policy
+}
+
+// holdOne makes the next POST slow, whatever the policy says.
+func (in *integrator) holdOne() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.holdNext++
 }
 
 // heal makes the integrator accept every POST from now on, and answers
@@ -221,11 +232,14 @@ func TestIntegratorSlowAndFailing(t *testing.T) {
 	}
 	t.Logf("%d messages sent through both nodes, all acknowledged; the integrator so far: %s", sent, c.integ.stats())
 
-	replies := c.replyThroughAPI(st, sc.replies)
+	replies := c.replyThroughAPI(st, sc.replies) + 1 // and one below
 	open := c.route(st, agents, idsOf(t, st, routable(12)))
 	c.closeAssigned(st, agents, 2, c.nodes[1].URL, open)
 
-	// A send held by the slow integrator blocks no webhook.
+	// A send held by the slow integrator blocks no webhook. The queue may
+	// have drained by now: one more reply makes sure a send is held.
+	c.integ.holdOne()
+	c.replyThroughAPI(st, 1)
 	waitUntil(t, maxSettle, "a slow send held by the integrator", func() (bool, string) {
 		s := c.integ.stats()
 		return s.held > 0, s.String()

@@ -25,6 +25,7 @@ type integrator struct {
 	posts     map[string]int // Idempotency-Key -> POSTs received
 	faults    map[fault]int  // answers given, by kind
 	refusals  map[string]int // Idempotency-Key -> POSTs refused for good (422)
+	holdNext  int            // POSTs to come to be slow, whatever the policy says
 	held      int            // slow POSTs waiting now
 	abandoned int            // slow POSTs the node gave up on (its send timeout)
 	healed    chan struct{}
