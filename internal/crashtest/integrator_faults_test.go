@@ -1,6 +1,7 @@
 package crashtest
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -234,7 +235,7 @@ func TestIntegratorSlowAndFailing(t *testing.T) {
 
 	replies := c.replyThroughAPI(st, sc.replies) + 1 // and one below
 	open := c.route(st, agents, idsOf(t, st, routable(12)))
-	c.closeAssigned(st, agents, 2, c.nodes[1].URL, open)
+	open = c.closeAssigned(st, agents, 2, c.nodes[1].URL, open)
 
 	// A send held by the slow integrator blocks no webhook. The queue may
 	// have drained by now: one more reply makes sure a send is held.
@@ -270,6 +271,12 @@ func TestIntegratorSlowAndFailing(t *testing.T) {
 	}
 	c.verifyOutbound(st, func(key string) bool { return stays[key] })
 	t.Logf("%d replies through the API; %d of %d refused messages retried", replies, len(retried), len(failed))
+	c.waitRouted(st, agents, open)
+	// Each send was recorded by the node that made it, within its lease:
+	// no attempt's outcome was lost (then the send is made again), and no
+	// job was found settled when claimed.
+	checkLogFree(t, c.logFile, "outbound job was re-claimed by another node", "recording an outbound attempt failed",
+		"outbound job of a message that is no longer pending")
 
 	for i, n := range c.nodes {
 		if err := n.Stop(15 * time.Second); err != nil {
@@ -473,4 +480,23 @@ func outboundMessages(t *testing.T, st *sql.DB, channelID int64) []outMessage {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// checkLogFree fails the test if the nodes' log has any of the phrases.
+func checkLogFree(t *testing.T, logFile string, phrases ...string) {
+	t.Helper()
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range phrases {
+		if i := bytes.Index(b, []byte(p)); i >= 0 {
+			start := max(0, bytes.LastIndexByte(b[:i], '\n')+1)
+			end := i + bytes.IndexByte(b[i:], '\n')
+			if end < i {
+				end = len(b)
+			}
+			t.Errorf("the nodes logged %q: %s", p, b[start:end])
+		}
+	}
 }
