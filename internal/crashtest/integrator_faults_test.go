@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -411,7 +412,14 @@ func (c *cluster) verifyOutbound(st *sql.DB, failedOK func(key string) bool) []i
 		}
 	}
 	c.integ.mu.Unlock()
-	// A failed message is visible, with its reason, on either node.
+	// A failed message is visible, with its reason: in a message.status
+	// event to the agents, and from either node's API.
+	reasons := failedStatusEvents(c.t, st)
+	for _, id := range failed {
+		if r := reasons[id]; len(r) != 1 || r[0] != refusedReason {
+			c.t.Errorf("message %d failed with message.status events giving the reasons %q; want one, %q", id, r, refusedReason)
+		}
+	}
 	for i, id := range failed {
 		var m struct {
 			Status        string `json:"status"`
@@ -499,4 +507,37 @@ func checkLogFree(t *testing.T, logFile string, phrases ...string) {
 			t.Errorf("the nodes logged %q: %s", p, b[start:end])
 		}
 	}
+}
+
+// failedStatusEvents returns the reasons of the message.status events
+// saying a message failed, by message id.
+func failedStatusEvents(t *testing.T, st *sql.DB) map[int64][]string {
+	t.Helper()
+	rows, err := st.Query(`SELECT payload FROM events WHERE type = 'message.status'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64][]string{}
+	for rows.Next() {
+		var payload string
+		if err := rows.Scan(&payload); err != nil {
+			t.Fatal(err)
+		}
+		var p struct {
+			MessageID int64  `json:"message_id"`
+			Status    string `json:"status"`
+			Reason    string `json:"reason"`
+		}
+		if err := json.Unmarshal([]byte(payload), &p); err != nil {
+			t.Fatalf("message.status payload %q: %v", payload, err)
+		}
+		if p.Status == "failed" {
+			out[p.MessageID] = append(out[p.MessageID], p.Reason)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
