@@ -94,6 +94,13 @@ func TestIntegratorSlowAndFailing(t *testing.T) {
 	verifyStore(t, st, c.demo.ChannelID, l)
 	verifyWorkflows(t, st, maxSettle, c.logFile)
 	failed := c.verifyOutbound(st, c.integ.wasRefused)
+	// A retried message comes after those written after it: the order is
+	// checked without them.
+	bad, several := c.integ.outOfOrder(c.integ.wasRefused)
+	if len(bad) > 0 {
+		t.Errorf("%d contacts were sent messages out of the order they were written, e.g. %v", len(bad), firstOf(bad))
+	}
+	t.Logf("%d contacts were sent several messages, %d of them out of order", several, len(bad))
 	retried := c.retryFailed(st, failed)
 	// Those of closed conversations cannot be retried (409) and stay failed.
 	stays := map[string]bool{}
@@ -370,4 +377,12 @@ func failedStatusEvents(t *testing.T, st *sql.DB) map[int64][]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// firstOf returns one entry of m, for a failure message.
+func firstOf(m map[string][]string) string {
+	for k, v := range m {
+		return fmt.Sprintf("%s: %v", k, v)
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -20,6 +21,9 @@ type integrator struct {
 	URL string
 	mu  sync.Mutex
 	got map[string]int // Idempotency-Key -> POSTs answered 200
+	// order lists each contact's Idempotency-Keys in the order they were
+	// answered 200 (the body's contactId: a contact on the channel).
+	order map[string][]string
 
 	// While misbehaving: policy decides each POST's answer, from its key
 	// and how many POSTs of that key came before; healed ends it.
@@ -35,8 +39,12 @@ type integrator struct {
 }
 
 func startIntegrator(t *testing.T) *integrator {
-	in := &integrator{got: map[string]int{}, posts: map[string]int{}, faults: map[fault]int{}, refusals: map[string]int{}, healed: make(chan struct{})}
+	in := &integrator{got: map[string]int{}, order: map[string][]string{}, posts: map[string]int{}, faults: map[fault]int{}, refusals: map[string]int{}, healed: make(chan struct{})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			ContactID string `json:"contactId"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
 		io.Copy(io.Discard, r.Body)
 		key := r.Header.Get("Idempotency-Key")
 		if r.Method != http.MethodPost || r.URL.Path != "/message" || key == "" {
@@ -48,6 +56,7 @@ func startIntegrator(t *testing.T) *integrator {
 		}
 		in.mu.Lock()
 		in.got[key]++
+		in.order[body.ContactID] = append(in.order[body.ContactID], key)
 		in.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]string{"mId": "out-" + key})
@@ -72,6 +81,39 @@ func (in *integrator) deliveries() (n int, repeated map[string]int) {
 		}
 	}
 	return len(in.got), repeated
+}
+
+// outOfOrder lists the contacts that were sent a message before an
+// earlier one (a lower id), leaving out the messages skip names: a
+// contact receives messages in the order they were written, one waiting
+// for a retry holding back those after it (docs/architecture.md,
+// Outbound). several is how many contacts were sent more than one.
+func (in *integrator) outOfOrder(skip func(key string) bool) (bad map[string][]string, several int) {
+	in.mu.Lock()
+	order := make(map[string][]string, len(in.order))
+	for contact, keys := range in.order {
+		order[contact] = append([]string(nil), keys...)
+	}
+	in.mu.Unlock() // skip may read the integrator too
+	bad = map[string][]string{}
+	for contact, keys := range order {
+		if len(keys) > 1 {
+			several++
+		}
+		last := int64(0)
+		for _, k := range keys {
+			if skip(k) {
+				continue
+			}
+			id, err := strconv.ParseInt(k, 10, 64)
+			if err != nil || id <= last {
+				bad[contact] = keys
+				break
+			}
+			last = id
+		}
+	}
+	return bad, several
 }
 
 // accepted returns how many times the message with this key was
