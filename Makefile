@@ -40,10 +40,11 @@ test-go:
 
 # The long fault tests of several nodes on PostgreSQL (internal/crashtest):
 # three nodes, nodes killed and restarted under load, PostgreSQL stopped
-# for 10 s; `make test` runs their short versions. They start a PostgreSQL
+# for 10 s, the integrator slow and failing under six times the load;
+# `make test` runs their short versions. They start a PostgreSQL
 # server of their own (installed: scripts/with-postgres.sh installs it).
 test-faults:
-	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSeveralNodes|TestNodeKilled|TestPostgresStopped|TestBackup' -v ./internal/crashtest/
+	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSeveralNodes|TestNodeKilled|TestPostgresStopped|TestIntegratorSlowAndFailing|TestBackup' -v ./internal/crashtest/
 
 # The web app's unit tests (vitest), its type check, and the browser tests
 # in real headless Chromium (/usr/bin/chromium, or $$CHROMIUM) against the

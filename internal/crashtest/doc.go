@@ -12,6 +12,10 @@
 //   - TestNodeKilled and TestPostgresStopped kill a node of a cluster, or
 //     stop its PostgreSQL, under load (short here; long with
 //     SWITCHBOARD_TEST_FAULTS=1, `make test-faults`);
+//   - TestIntegratorSlowAndFailing has the custom channel's integrator
+//     fail, hang up and answer slower than the send timeout while two
+//     nodes take load, then heal it: every send accepted once, or
+//     failed for good with the integrator's reason when it refused it;
 //   - TestBackupWhileServing copies a serving SQLite node with
 //     `switchboard backup`.
 //

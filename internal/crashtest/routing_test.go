@@ -24,7 +24,8 @@ type clusterAgents struct {
 }
 
 // api calls the JSON API of a node with a bearer token and decodes the
-// answer into out (when not nil); any status but 200 or 201 is an error.
+// answer into out (when not nil); any status but 200, 201 or 202 is an
+// error.
 func api(method, url, token string, in, out any) error {
 	var body io.Reader
 	if in != nil {
@@ -45,7 +46,7 @@ func api(method, url, token string, in, out any) error {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusAccepted {
 		return fmt.Errorf("%s %s answered %d: %s", method, url, resp.StatusCode, b)
 	}
 	if out != nil {
