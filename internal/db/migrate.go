@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"path"
@@ -121,4 +123,25 @@ func (d *DB) Migrate(ctx context.Context) error {
 		slog.Info("schema migrated", "dialect", d.Dialect, "from", from, "to", current)
 	}
 	return nil
+}
+
+// SchemaDigest identifies the migrations this binary carries (a hash of
+// every file's name and text), so a store migrated once can stand for any
+// other migrated by the same binary: tests copy such a template instead of
+// migrating a fresh store each time (see dbtest).
+func SchemaDigest() (string, error) {
+	entries, err := migrationFiles.ReadDir("migrations")
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, e := range entries {
+		body, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", e.Name(), len(body))
+		h.Write(body)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }

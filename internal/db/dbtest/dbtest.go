@@ -38,10 +38,16 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	}
 }
 
-// Open returns a fresh, migrated store of the dialect, closed with the test.
+// Open returns a fresh, migrated store of the dialect, closed with the
+// test: a copy of a store migrated once (see template.go).
 func Open(t testing.TB, dialect db.Dialect) *db.DB {
 	t.Helper()
-	cfg := Config(t, dialect)
+	var cfg db.Config
+	if dialect == db.SQLite {
+		cfg = migratedSQLite(t)
+	} else {
+		cfg = newPostgres(t, " TEMPLATE "+mustTemplate(t))
+	}
 	d, err := db.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("open %s store: %v", dialect, err)
@@ -58,6 +64,26 @@ func Config(t testing.TB, dialect db.Dialect) db.Config {
 	if dialect == db.SQLite {
 		return db.Config{DataDir: t.TempDir()}
 	}
+	return newPostgres(t, "")
+}
+
+// mustTemplate is the migrated template database (see pgTemplate).
+func mustTemplate(t testing.TB) string {
+	t.Helper()
+	if os.Getenv(EnvPostgres) == "" {
+		t.Skip(EnvPostgres + " is not set")
+	}
+	name, err := pgTemplate()
+	if err != nil {
+		t.Fatalf("migrate the PostgreSQL template: %v", err)
+	}
+	return name
+}
+
+// newPostgres creates a database for the test on the test server, dropped
+// when the test ends; options follow CREATE DATABASE name.
+func newPostgres(t testing.TB, options string) db.Config {
+	t.Helper()
 	server := os.Getenv(EnvPostgres)
 	if server == "" {
 		t.Skip(EnvPostgres + " is not set")
@@ -70,7 +96,7 @@ func Config(t testing.TB, dialect db.Dialect) db.Config {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "sbtest_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+	if _, err := admin.Exec("CREATE DATABASE " + name + options); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
