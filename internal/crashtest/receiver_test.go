@@ -198,6 +198,7 @@ func (rc *receiver) verify(t *testing.T, name string, want []loggedEvent, mark i
 	}
 	if bad > 0 {
 		t.Errorf("%s: %d problems with %d POSTs", name, bad, len(rc.posts))
+		return
 	}
 	t.Logf("%s: %d events over %d conversations, each accepted once and in order; %d POSTs, %d first POSTs answered 500", name, len(want), len(bySeq), len(rc.posts), failed)
 }
