@@ -118,7 +118,8 @@ type loggedEvent struct {
 // events an endpoint subscribed to everything must get (those after the
 // endpoint was created):
 //   - every POST signed with the endpoint's secret (the documented
-//     verifier, at the time it arrived), its headers matching its body;
+//     verifier, at the time it arrived), its headers matching its body,
+//     an event's POSTs all of one delivery;
 //   - every event wanted answered 200 exactly once, and no other event
 //     but those the log has; POSTed once, or twice when the receiver
 //     failed its first POST;
@@ -136,7 +137,13 @@ func (rc *receiver) verify(t *testing.T, name string, want []loggedEvent, mark i
 			t.Errorf(name+": "+format, args...)
 		}
 	}
+	deliveryOf := map[int64]string{} // event id -> its delivery's id: a retry is the same delivery
 	for _, p := range rc.posts {
+		d := p.header.Get(outgoing.HeaderDelivery)
+		if prev, ok := deliveryOf[p.eventID]; ok && prev != d {
+			fail("event %d POSTed as delivery %s, then as delivery %s: made twice", p.eventID, prev, d)
+		}
+		deliveryOf[p.eventID] = d
 		if err := verifier.Verify(rc.secret, p.body, p.header.Get(outgoing.HeaderSignature), p.at); err != nil {
 			fail("event %d: %v", p.eventID, err)
 		}
