@@ -44,7 +44,7 @@ test-go:
 # `make test` runs their short versions. They start a PostgreSQL
 # server of their own (installed: scripts/with-postgres.sh installs it).
 test-faults:
-	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSeveralNodes|TestNodeKilled|TestPostgresStopped|TestIntegratorSlowAndFailing|TestBackup' -v ./internal/crashtest/
+	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSeveralNodes|TestOnceAcrossNodes|TestNodeKilled|TestPostgresStopped|TestIntegratorSlowAndFailing|TestBackup' -v ./internal/crashtest/
 
 # The web app's unit tests (vitest), its type check, and the browser tests
 # in real headless Chromium (/usr/bin/chromium, or $$CHROMIUM) against the

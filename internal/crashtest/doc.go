@@ -9,6 +9,13 @@
 //   - TestSeveralNodes runs two nodes on one PostgreSQL: webhooks through
 //     both, events of one on the other's live stream, workflow steps and
 //     sends once across nodes;
+//   - TestOnceAcrossNodes runs two nodes (three with
+//     SWITCHBOARD_TEST_FAULTS=1) and checks the work no single request
+//     does happens once, whichever node does it: outgoing webhook
+//     deliveries to two receivers of the test (one failing some first
+//     POSTs), each event accepted once, signed, in order per
+//     conversation; a workflow's Wait step ending once per run, with the
+//     runs due together; snoozed conversations woken once by the timer;
 //   - TestNodeKilled and TestPostgresStopped kill a node of a cluster, or
 //     stop its PostgreSQL, under load (short here; long with
 //     SWITCHBOARD_TEST_FAULTS=1, `make test-faults`);
