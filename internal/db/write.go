@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/clock"
 )
 
 // writeRetries bounds how many times Write runs fn again after PostgreSQL
@@ -23,7 +25,7 @@ const writeBackoff = 5 * time.Millisecond
 // calls except what it assigns: it may run twice when another write of its
 // batch fails (once with the batch, once alone in a savepoint) or when
 // PostgreSQL aborts a transaction for a serialization failure or a
-// deadlock — then Write waits (on the store's clock, doubling from 5 ms)
+// deadlock — then Write waits (real time, doubling from 5 ms)
 // and runs fn again, up to 5 times, as long as ctx is not done.
 // Once queued, fn's transaction is not cut short by ctx: what is being
 // committed is finished and reported truthfully.
@@ -64,10 +66,12 @@ func (d *DB) write1(ctx context.Context, fn func(*Tx) error, shared bool) error 
 	}
 }
 
-// sleep waits for dur on the store's clock, or returns ctx's error.
+// sleep waits for dur, or returns ctx's error. It paces retries against
+// PostgreSQL, so it runs on real time unless a test set the retry clock,
+// never on the store's clock (see SetRetryClock).
 func (d *DB) sleep(ctx context.Context, dur time.Duration) error {
 	done := make(chan struct{})
-	t := d.clock.AfterFunc(dur, func() { close(done) })
+	t := clock.OrReal(d.retryClock).AfterFunc(dur, func() { close(done) })
 	defer t.Stop()
 	select {
 	case <-done:

@@ -32,12 +32,12 @@ func waitTimers(t *testing.T, c *clock.Fake, n int) {
 	}
 }
 
-// A write PostgreSQL aborted is run again after a backoff on the store's
+// A write PostgreSQL aborted is run again after a backoff on the retry
 // clock, doubling each time, and commits once it goes through.
 func TestWriteRetriesAbortedTransactionsWithBackoff(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetClock(fake)
+		d.SetRetryClock(fake)
 		var tries atomic.Int32
 		done := make(chan error, 1)
 		go func() {
@@ -74,7 +74,7 @@ func TestWriteRetriesAbortedTransactionsWithBackoff(t *testing.T) {
 func TestWriteStopsRetryingWhenContextEnds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetClock(fake)
+		d.SetRetryClock(fake)
 		ctx, cancel := context.WithCancel(context.Background())
 		var tries atomic.Int32
 		done := make(chan error, 1)
