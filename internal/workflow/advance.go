@@ -113,7 +113,8 @@ const maxChained = 16
 
 // chainable says whether step id of d may run in the transaction of the
 // step before it: one with an effect outside the database (an HTTP call,
-// an assignment made by routing) runs in its own, after that effect.
+// a classifier's answer) runs in its own, after that effect. Assign To is
+// not one: routing decides inside the step's transaction.
 // Whether a step has an outside effect is a property of its type, so its
 // settings need not be decoded here (execute decodes them).
 func chainable(d *Definition, id string) bool {
