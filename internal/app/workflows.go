@@ -15,8 +15,8 @@ type routingAssigner struct{ svc *routing.Service }
 
 var _ workflow.Assigner = routingAssigner{}
 
-func (a routingAssigner) Assign(ctx context.Context, req workflow.AssignRequest) (workflow.AssignResult, error) {
-	res, err := a.svc.Assign(ctx, routing.Request{WorkspaceID: req.WorkspaceID, ConversationID: req.ConversationID,
+func (a routingAssigner) AssignTx(ctx context.Context, tx *db.Tx, req workflow.AssignRequest) (workflow.AssignResult, error) {
+	res, err := a.svc.AssignTx(ctx, tx, routing.Request{WorkspaceID: req.WorkspaceID, ConversationID: req.ConversationID,
 		Target: req.Target, UserID: req.UserID, TeamID: req.TeamID, Strategy: req.Strategy, OnlyOnline: req.OnlyOnline,
 		MaxOpen: req.MaxOpen, Force: req.Force, Queue: req.Queue, NoQueue: !req.Queue, Priority: req.Priority,
 		Source: req.Source, ByUserID: req.ByUserID})

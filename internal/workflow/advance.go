@@ -67,31 +67,45 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 		if more = e.runnable(cur); !more || cur.Step != r.Step {
 			return nil // changed meanwhile: look again
 		}
-		if more, err = e.execute(ctx, tx, &cur, outside, outsideErr); err != nil {
+		// A step that goes on to the next one leaves the run unsaved
+		// (goOn): the chain below saves it once, when it stops, instead
+		// of once per step. A step that waits or ends saves it itself.
+		var goOn bool
+		if more, goOn, err = e.execute(ctx, tx, &cur, outside, outsideErr); err != nil {
 			return err
 		}
 		// The steps that follow at once, with no effect outside the
 		// database, commit in the same transaction: a send and the
 		// question after it are one commit, not two. The run is the one
-		// this transaction just saved, so it is not read again. Each step
-		// runs in a savepoint; one that fails is undone and left for the
-		// next transaction, where it runs alone and takes its failure
-		// path (the run in memory is then stale, and not used again).
+		// in memory, so it is not read again. Each step runs in a
+		// savepoint; one that fails is undone and left for the next
+		// transaction, where it runs alone and takes its failure path:
+		// the run is then saved as the step before left it.
 		for chained := 0; more && chained < maxChained && chainable(d, cur.Step); chained++ {
-			var m bool
-			err := tx.Savepoint(ctx, func(tx *db.Tx) error {
+			before, err := snapshot(cur)
+			if err != nil {
+				return err
+			}
+			var m, g bool
+			err = tx.Savepoint(ctx, func(tx *db.Tx) error {
 				var err error
-				m, err = e.execute(ctx, tx, &cur, nil, nil)
+				m, g, err = e.execute(ctx, tx, &cur, nil, nil)
 				return err
 			})
 			var se *stepError
 			if errors.As(err, &se) {
+				if cur, err = before.restore(); err != nil {
+					return err
+				}
 				break
 			}
 			if err != nil {
 				return err
 			}
-			more = m
+			more, goOn = m, g
+		}
+		if goOn {
+			return saveRun(ctx, tx, &cur, db.Millis(e.now()))
 		}
 		return nil
 	})
@@ -113,7 +127,8 @@ const maxChained = 16
 
 // chainable says whether step id of d may run in the transaction of the
 // step before it: one with an effect outside the database (an HTTP call,
-// an assignment made by routing) runs in its own, after that effect.
+// a classifier's answer) runs in its own, after that effect. Assign To is
+// not one: routing decides inside the step's transaction.
 // Whether a step has an outside effect is a property of its type, so its
 // settings need not be decoded here (execute decodes them).
 func chainable(d *Definition, id string) bool {
@@ -179,10 +194,12 @@ func (e *Engine) newExecution(ctx context.Context, tx *db.Tx, r *Run, d *Definit
 }
 
 // execute runs the step r is at and records its result, r's next state.
-func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, outsideErr error) (bool, error) {
+// It reports whether the run can go on at once and, when it goes on to a
+// next step, that r is left for the caller to save (goOn).
+func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, outsideErr error) (more, goOn bool, err error) {
 	d, err := e.svc.version(ctx, tx, r.WorkflowID, r.Version)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	now := db.Millis(e.now())
 	st := d.step(r.Step)
@@ -194,13 +211,13 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 	}
 	if why != "" {
 		if err := logStep(ctx, tx, r, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
-			return false, err
+			return false, false, err
 		}
-		return false, e.end(ctx, tx, r, StatusFailed, why, now)
+		return false, false, e.end(ctx, tx, r, StatusFailed, why, now)
 	}
 	impl, err := decodeStep(st)
 	if err != nil {
-		return false, &stepError{err}
+		return false, false, &stepError{err}
 	}
 	x := e.newExecution(ctx, tx, r, d, st)
 	x.outside = outside
@@ -211,7 +228,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 	}
 	r.Data.Input = nil
 	if outsideErr != nil {
-		return false, &stepError{outsideErr}
+		return false, false, &stepError{outsideErr}
 	}
 	before := len(tx.AppendedEvents())
 	// Wall time, not the store's clock: this measures the machine.
@@ -220,19 +237,20 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 	e.metrics.stepDone(tx, st.Type, time.Since(started))
 	if err != nil {
 		if ctx.Err() != nil {
-			return false, ctx.Err()
+			return false, false, ctx.Err()
 		}
-		return false, &stepError{err}
+		return false, false, &stepError{err}
 	}
 	if err := markEventDepth(ctx, tx, *r, tx.AppendedEvents()[before:]); err != nil {
-		return false, err
+		return false, false, err
 	}
 	return e.apply(ctx, tx, x, res, now)
 }
 
 // apply records a step's result: its history line, its outputs, and the
-// run's next state.
-func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result, now int64) (bool, error) {
+// run's next state, saved unless the run goes on to a next step (goOn:
+// see execute).
+func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result, now int64) (more, goOn bool, err error) {
 	r := x.run
 	r.Data.Executed++
 	r.Data.Pending = ""
@@ -255,33 +273,33 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result,
 		r.Status, r.WakeAt = res.wait, res.wakeAt
 		if res.wait == StatusWaitingReply {
 			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&r.Data.WaitAfter); err != nil {
-				return false, err
+				return false, false, err
 			}
 			// A reply still committing below the newest event counts: the
 			// wait starts at the horizon (see db.DB.EventHorizon).
 			horizon, err := tx.EventHorizon(ctx)
 			if err != nil {
-				return false, err
+				return false, false, err
 			}
 			r.Data.WaitAfter = min(r.Data.WaitAfter, horizon)
 		}
 		if err := logStep(ctx, tx, r, entry, now); err != nil {
-			return false, err
+			return false, false, err
 		}
-		return false, saveRun(ctx, tx, r, now)
+		return false, false, saveRun(ctx, tx, r, now)
 	}
 	if err := logStep(ctx, tx, r, entry, now); err != nil {
-		return false, err
+		return false, false, err
 	}
 	target := x.step.Exits[res.exit]
 	if res.jump != "" {
 		target = res.jump
 	}
 	if res.end || target == "" {
-		return false, e.end(ctx, tx, r, StatusFinished, "", now)
+		return false, false, e.end(ctx, tx, r, StatusFinished, "", now)
 	}
 	r.Step, r.Status, r.WakeAt, r.Data.Attempts = target, StatusRunning, db.Time(now), 0
-	return true, saveRun(ctx, tx, r, now)
+	return true, true, nil
 }
 
 // fail records a step failure: the step's failure exit if it has one
@@ -339,4 +357,32 @@ func markEventDepth(ctx context.Context, tx *db.Tx, r Run, ids []int64) error {
 		WHERE id >= ? AND contact_id = ? AND type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated',
 		'contact.updated', 'contact.lifecycle.updated')`, r.Depth+1, ids[0], r.ContactID)
 	return err
+}
+
+// runSnapshot is a run as it was before a chained step, to save if that
+// step fails: steps change the run's data in place.
+type runSnapshot struct {
+	run  Run
+	data []byte
+}
+
+func snapshot(r Run) (runSnapshot, error) {
+	data, err := json.Marshal(r.Data)
+	if err != nil {
+		return runSnapshot{}, fmt.Errorf("workflow: run data: %w", err)
+	}
+	return runSnapshot{run: r, data: data}, nil
+}
+
+// restore returns the run as it was, with data of its own.
+func (s runSnapshot) restore() (Run, error) {
+	r := s.run
+	r.Data = runData{}
+	if err := json.Unmarshal(s.data, &r.Data); err != nil {
+		return r, fmt.Errorf("workflow: run %d data: %w", r.ID, err)
+	}
+	if r.Data.Vars == nil {
+		r.Data.Vars = map[string]any{}
+	}
+	return r, nil
 }

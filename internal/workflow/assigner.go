@@ -10,7 +10,9 @@ import (
 // package satisfies it (through a small adapter in internal/app); its
 // decisions — strategies, availability, capacity, queues — are its own.
 type Assigner interface {
-	Assign(ctx context.Context, req AssignRequest) (AssignResult, error)
+	// AssignTx decides and records an assignment inside the step's
+	// transaction (tx), so it commits with the run's next state.
+	AssignTx(ctx context.Context, tx *db.Tx, req AssignRequest) (AssignResult, error)
 	// LeaveQueueTx takes a queued conversation out of its queue inside the
 	// step's transaction: when Assign To gives up waiting (its timeout
 	// exit), the conversation must not be assigned later behind the

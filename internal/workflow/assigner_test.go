@@ -17,24 +17,27 @@ type teamAssigner struct {
 	mu     sync.Mutex
 	turn   map[int64]int
 	queued []AssignRequest
+	// fail, when set, is returned after the assignment is written, as
+	// routing fails when its capacity check finds an agent above capacity.
+	fail error
 }
 
 var _ Assigner = (*teamAssigner)(nil)
 
-func (a *teamAssigner) Assign(ctx context.Context, req AssignRequest) (AssignResult, error) {
+func (a *teamAssigner) AssignTx(ctx context.Context, tx *db.Tx, req AssignRequest) (AssignResult, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.turn == nil {
 		a.turn = map[int64]int{}
 	}
 	if req.Target == "user" {
-		return a.assign(ctx, req, req.UserID, "the chosen user")
+		return a.assign(ctx, tx, req, req.UserID, "the chosen user")
 	}
 	q := `SELECT u.id FROM users u JOIN team_members m ON m.user_id = u.id WHERE m.team_id = ? ORDER BY u.id`
 	if req.OnlyOnline {
 		q = `SELECT u.id FROM users u JOIN team_members m ON m.user_id = u.id WHERE m.team_id = ? AND u.status = 'online' ORDER BY u.id`
 	}
-	ids, err := db.QueryIDs(ctx, a.d.Reader(), q, req.TeamID)
+	ids, err := db.QueryIDs(ctx, tx, q, req.TeamID)
 	if err != nil {
 		return AssignResult{}, err
 	}
@@ -47,7 +50,7 @@ func (a *teamAssigner) Assign(ctx context.Context, req AssignRequest) (AssignRes
 	}
 	user := ids[a.turn[req.TeamID]%len(ids)]
 	a.turn[req.TeamID]++
-	return a.assign(ctx, req, user, "round robin among the team's online members")
+	return a.assign(ctx, tx, req, user, "round robin among the team's online members")
 }
 
 // LeaveQueueTx forgets a queued conversation, as routing deletes its
@@ -65,14 +68,14 @@ func (a *teamAssigner) LeaveQueueTx(_ context.Context, _ *db.Tx, _, conversation
 	return nil
 }
 
-func (a *teamAssigner) assign(ctx context.Context, req AssignRequest, user int64, why string) (AssignResult, error) {
-	err := a.d.Write(ctx, func(tx *db.Tx) error {
-		_, err := conversation.AssignTx(ctx, tx, req.WorkspaceID, req.ConversationID,
-			conversation.AssignInput{UserID: user, TeamID: req.TeamID, Source: "workflow", Reason: why})
-		return err
-	})
+func (a *teamAssigner) assign(ctx context.Context, tx *db.Tx, req AssignRequest, user int64, why string) (AssignResult, error) {
+	_, err := conversation.AssignTx(ctx, tx, req.WorkspaceID, req.ConversationID,
+		conversation.AssignInput{UserID: user, TeamID: req.TeamID, Source: "workflow", Reason: why})
 	if err != nil {
 		return AssignResult{}, err
+	}
+	if a.fail != nil {
+		return AssignResult{}, a.fail
 	}
 	return AssignResult{Assigned: true, UserID: user, Reason: why}, nil
 }
@@ -84,6 +87,8 @@ func (a *teamAssigner) assignQueued(ctx context.Context, user int64) error {
 	defer a.mu.Unlock()
 	req := a.queued[0]
 	a.queued = a.queued[1:]
-	_, err := a.assign(ctx, req, user, "came online")
-	return err
+	return a.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := a.assign(ctx, tx, req, user, "came online")
+		return err
+	})
 }

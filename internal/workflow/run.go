@@ -70,8 +70,8 @@ type runData struct {
 	// Input is what resumed a waiting run (an answer, an assignment),
 	// consumed by the step it waits at.
 	Input json.RawMessage `json:"input,omitempty"`
-	// Pending names a step whose outside effect (an assignment, an HTTP
-	// call) may have happened before a crash: see engine.advance.
+	// Pending names a step whose outside effect (an HTTP call, a
+	// classification) may have happened before a crash: see engine.advance.
 	Pending string `json:"pending,omitempty"`
 	// WaitAfter is the last event id when the run began waiting for a
 	// reply: a message older than the question is not its answer.

@@ -18,7 +18,7 @@ type stepImpl interface {
 }
 
 // outsider is a step with an effect outside the database (an HTTP call, a
-// routing decision made by another package's transaction). outside runs
+// classifier's answer). outside runs
 // before the step's transaction; its value reaches exec in x.outside.
 type outsider interface {
 	outside(ctx context.Context, x *execution) (any, error)

@@ -66,22 +66,18 @@ func (s *assignTo) check(c *checker) {
 
 func (s *assignTo) exits() []string { return []string{"next", "timeout", "failure"} }
 
-// outside asks routing, which commits the assignment in its own
-// transaction. On a replay (the run's state did not commit after a
-// previous call) an assignee already in place is taken as that call's
-// result instead of assigning again.
-func (s *assignTo) outside(ctx context.Context, x *execution) (any, error) {
+// assign asks routing to assign the run's conversation inside the step's
+// transaction, so the assignment and the run's next state commit together
+// or not at all: a crash can lose neither half, no replay has to guess
+// whether an earlier attempt assigned, and the step chains with the steps
+// before it (one transaction where it took three: a mark, routing's own
+// and the step's).
+func (s *assignTo) assign(x *execution) (AssignResult, error) {
 	if x.run.ConversationID == 0 {
-		return nil, apperr.Conflict("the run has no conversation to assign")
+		return AssignResult{}, apperr.Conflict("the run has no conversation to assign")
 	}
 	if x.e.assigner == nil {
-		return nil, fmt.Errorf("no assigner is configured on this node")
-	}
-	if x.replay && s.Target != "unassign" {
-		c, err := conversation.GetTx(ctx, x.e.db.Reader(), x.run.WorkspaceID, x.run.ConversationID)
-		if err == nil && c.AssigneeID != 0 {
-			return AssignResult{Assigned: true, UserID: c.AssigneeID, Reason: "already assigned before a restart"}, nil
-		}
+		return AssignResult{}, fmt.Errorf("no assigner is configured on this node")
 	}
 	strategy := s.Strategy
 	if strategy == "" {
@@ -90,11 +86,11 @@ func (s *assignTo) outside(ctx context.Context, x *execution) (any, error) {
 	team := s.TeamID
 	if team == 0 && s.Team != "" {
 		var err error
-		if team, err = x.e.teamByName(ctx, x.run.WorkspaceID, s.Team); err != nil {
-			return nil, err
+		if team, err = x.e.teamByName(x.ctx, x.run.WorkspaceID, s.Team); err != nil {
+			return AssignResult{}, err
 		}
 	}
-	return x.e.assigner.Assign(ctx, AssignRequest{WorkspaceID: x.run.WorkspaceID, ConversationID: x.run.ConversationID,
+	return x.e.assigner.AssignTx(x.ctx, x.tx, AssignRequest{WorkspaceID: x.run.WorkspaceID, ConversationID: x.run.ConversationID,
 		Target: s.Target, UserID: s.UserID, TeamID: team, Strategy: strategy, OnlyOnline: s.OnlyOnline, MaxOpen: s.MaxOpen,
 		Queue: s.Queue, Priority: s.Priority, Source: "workflow"})
 }
@@ -116,15 +112,18 @@ func (s *assignTo) exec(x *execution) (result, error) {
 		return result{exit: "next", outcome: fmt.Sprintf("assigned to %s from the queue", x.userName(in.UserID)),
 			output: map[string]any{"user_id": in.UserID}}, nil
 	}
-	res, _ := x.outside.(AssignResult)
+	res, err := s.assign(x)
+	if err != nil {
+		return result{}, err
+	}
 	x.log("target", s.Target)
 	switch {
 	case res.Assigned || (s.Target == "unassign" && !res.Queued):
 		return result{exit: "next", outcome: fmt.Sprintf("assigned to %s: %s", x.userName(res.UserID), res.Reason),
 			output: map[string]any{"user_id": res.UserID, "reason": res.Reason}}, nil
 	case res.Queued:
-		// Routing may have assigned from the queue between its answer and
-		// this transaction: then there is nothing to wait for.
+		// Routing answered in this transaction, but a conversation it
+		// queued may already be assigned: then there is nothing to wait for.
 		if c, err := conversation.GetTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID); err == nil && c.AssigneeID != 0 {
 			return result{exit: "next", outcome: fmt.Sprintf("assigned to %s from the queue", x.userName(c.AssigneeID)),
 				output: map[string]any{"user_id": c.AssigneeID}}, nil

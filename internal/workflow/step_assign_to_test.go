@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -57,6 +58,37 @@ func TestAssignTo(t *testing.T) {
 			if q.ConversationID == conv {
 				t.Fatalf("conversation %d is still queued after the timeout exit", conv)
 			}
+		}
+	})
+}
+
+// TestAssignToCommitsWithTheStep: routing writes the assignment in the
+// step's transaction, so when the step fails after routing wrote it (here
+// routing's own check refuses), the assignment is undone with the step:
+// the run takes its failure exit and the conversation is left as it was,
+// with no conversation.assigned in the log.
+func TestAssignToCommitsWithTheStep(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.teams()
+		f.assigner.mu.Lock()
+		f.assigner.fail = errors.New("capacity invariant: the agent would be above capacity")
+		f.assigner.mu.Unlock()
+		run, conv := f.runSteps(`[{"id": "a", "type": "assign_to", "settings": {"target": "team", "team": "Sales"},
+			"exits": {"next": "ok", "failure": "ko"}},
+			{"id": "ok", "type": "send_message", "settings": {"text": "assigned"}},
+			{"id": "ko", "type": "send_message", "settings": {"text": "not assigned"}}]`)
+		if run.Status != StatusFinished {
+			t.Fatalf("status %s (%s)", run.Status, run.Error)
+		}
+		if got := f.outTexts(conv); len(got) != 1 || got[0] != "not assigned" {
+			t.Fatalf("sent %q, want the failure exit's message", got)
+		}
+		if n := f.count(`SELECT COUNT(*) FROM conversations WHERE id = ? AND assignee_id IS NOT NULL`, conv); n != 0 {
+			t.Fatal("the conversation stayed assigned although the step failed")
+		}
+		if n := f.count(`SELECT COUNT(*) FROM events WHERE conversation_id = ? AND type = 'conversation.assigned'`, conv); n != 0 {
+			t.Fatalf("%d conversation.assigned events for an assignment undone", n)
 		}
 	})
 }
