@@ -5,12 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/report"
-	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // TestAIMessagesAreNotHumanResponses: a message written with AI (an agent
@@ -21,17 +19,7 @@ func TestAIMessagesAreNotHumanResponses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		day := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
-		clk := clock.NewFake(day)
-		d.SetClock(clk)
-		w, err := workspace.New(d).Create(ctx, "Acme", "UTC")
-		must(t, err)
-		var contactID int64
-		must(t, d.Write(ctx, func(tx *db.Tx) error {
-			return tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, 'Ada', 0, 0) RETURNING id`, w.ID).Scan(&contactID)
-		}))
-		ev := func(typ event.Type, payload map[string]any) event.New {
-			return event.New{WorkspaceID: w.ID, Type: typ, ConversationID: 78, ContactID: contactID, Payload: payload}
-		}
+		w, clk, ev := oneContact(t, d, day, 78)
 		appendAt(t, d, clk, day, ev(event.ConversationOpened, map[string]any{"source": "contact"}))
 		appendAt(t, d, clk, day.Add(time.Second), ev(event.MessageReceived, map[string]any{"sender": "contact"}))
 		// The agent's first message is an AI draft, then an AI agent replies.

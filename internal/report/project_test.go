@@ -15,6 +15,25 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
+// oneContact makes a workspace whose clock is a fake set at day, with one
+// contact, and returns ev, which builds that contact's events in
+// conversation conversationID (appendAt creates its row).
+func oneContact(t *testing.T, d *db.DB, day time.Time, conversationID int64) (workspace.Workspace, *clock.Fake, func(event.Type, map[string]any) event.New) {
+	t.Helper()
+	ctx := context.Background()
+	clk := clock.NewFake(day)
+	d.SetClock(clk)
+	w, err := workspace.New(d).Create(ctx, "Acme", "UTC")
+	must(t, err)
+	var contactID int64
+	must(t, d.Write(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, 'Ada', 0, 0) RETURNING id`, w.ID).Scan(&contactID)
+	}))
+	return w, clk, func(typ event.Type, payload map[string]any) event.New {
+		return event.New{WorkspaceID: w.ID, Type: typ, ConversationID: conversationID, ContactID: contactID, Payload: payload}
+	}
+}
+
 // append writes one event at the fake clock's time.
 func appendAt(t *testing.T, d *db.DB, clk *clock.Fake, at time.Time, e event.New) {
 	t.Helper()
@@ -111,17 +130,7 @@ func TestFirstResponseIgnoresBots(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		day := time.Date(2026, 6, 3, 10, 0, 0, 0, time.UTC)
-		clk := clock.NewFake(day)
-		d.SetClock(clk)
-		w, err := workspace.New(d).Create(ctx, "Acme", "UTC")
-		must(t, err)
-		var contactID int64
-		must(t, d.Write(ctx, func(tx *db.Tx) error {
-			return tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, created_at, updated_at) VALUES (?, 'Ada', 0, 0) RETURNING id`, w.ID).Scan(&contactID)
-		}))
-		ev := func(typ event.Type, payload map[string]any) event.New {
-			return event.New{WorkspaceID: w.ID, Type: typ, ConversationID: 77, ContactID: contactID, Payload: payload}
-		}
+		w, clk, ev := oneContact(t, d, day, 77)
 		appendAt(t, d, clk, day, ev(event.ConversationOpened, map[string]any{"source": "contact"}))
 		appendAt(t, d, clk, day.Add(time.Second), ev(event.MessageReceived, map[string]any{"sender": "contact"}))
 		appendAt(t, d, clk, day.Add(5*time.Second), ev(event.MessageSent, map[string]any{"sender": "workflow"}))
