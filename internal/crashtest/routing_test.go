@@ -47,13 +47,21 @@ func api(method, url, token string, in, out any) error {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusAccepted {
-		return fmt.Errorf("%s %s answered %d: %s", method, url, resp.StatusCode, b)
+		return &statusError{status: resp.StatusCode, msg: fmt.Sprintf("%s %s answered %d: %s", method, url, resp.StatusCode, b)}
 	}
 	if out != nil {
 		return json.Unmarshal(b, out)
 	}
 	return nil
 }
+
+// statusError is an answer of api other than 200, 201 or 202.
+type statusError struct {
+	status int
+	msg    string
+}
+
+func (e *statusError) Error() string { return e.msg }
 
 // addAgents creates n agents with `switchboard user create`, puts them in
 // a team of their own with capacity agentCapacity, signs each in on a
