@@ -27,20 +27,22 @@ type sizeAgent struct {
 	token  string
 	urls   []string // the nodes' addresses, which a restart keeps
 
-	mu        sync.Mutex
-	home      int              // the node its socket is on now
-	cursor    int64            // the last event id received: where a reconnect resumes
-	first     int64            // the cursor of its first hello: it is owed every event after it
-	got       map[int64]gotEvt // event id -> what arrived
-	dups      []int64          // events received twice
-	held      []int64          // conversations assigned to it, not yet closed, oldest first
-	closing   map[int64]bool   // conversations it closed or is closing
-	closedVia map[int64]int    // conversation -> the node whose API closed it
-	reconns   int              // sockets opened after the first
-	drain     bool             // from now on it closes each assignment at once
-	lastErr   error            // the last socket error, for a failure message
-	closeErr  []string         // closes the API refused
-	wg        sync.WaitGroup   // its closes in flight
+	mu           sync.Mutex
+	home         int                // the node its socket is on now
+	origin       int                // the node it started on
+	cancelSocket context.CancelFunc // ends the socket it has now
+	cursor       int64              // the last event id received: where a reconnect resumes
+	first        int64              // the cursor of its first hello: it is owed every event after it
+	got          map[int64]gotEvt   // event id -> what arrived
+	dups         []int64            // events received twice
+	held         []int64            // conversations assigned to it, not yet closed, oldest first
+	closing      map[int64]bool     // conversations it closed or is closing
+	closedVia    map[int64]int      // conversation -> the node whose API closed it
+	reconns      int                // sockets opened after the first
+	drain        bool               // from now on it closes each assignment at once
+	lastErr      error              // the last socket error, for a failure message
+	closeErr     []string           // closes the API refused
+	wg           sync.WaitGroup     // its closes in flight
 }
 
 // gotEvt is an event as the agent's socket delivered it.
@@ -72,18 +74,22 @@ type liveFrame struct {
 // connected is closed once the first socket said hello.
 func (a *sizeAgent) live(ctx context.Context, connected chan<- struct{}) {
 	var once sync.Once
-	for attempt := 0; ctx.Err() == nil; attempt++ {
+	for attempt := 0; ctx.Err() == nil; {
 		a.mu.Lock()
 		node := (a.home + attempt) % len(a.urls)
 		a.mu.Unlock()
-		err := a.socket(ctx, node, func() { once.Do(func() { close(connected) }) })
+		helloed, err := a.socket(ctx, node, func() { once.Do(func() { close(connected) }) })
 		if ctx.Err() != nil {
 			return
 		}
 		a.mu.Lock()
 		a.lastErr = err
 		a.mu.Unlock()
-		if attempt%len(a.urls) == len(a.urls)-1 {
+		if helloed {
+			attempt = 0 // it served: reconnect to the agent's node at once
+			continue
+		}
+		if attempt++; attempt%len(a.urls) == 0 {
 			// Every node refused: back off a little, as the web app does.
 			select {
 			case <-time.After(100 * time.Millisecond):
@@ -93,9 +99,26 @@ func (a *sizeAgent) live(ctx context.Context, connected chan<- struct{}) {
 	}
 }
 
-// socket opens one socket on node and reads it until it ends.
-func (a *sizeAgent) socket(ctx context.Context, node int, hello func()) error {
+// rehome moves the agent's socket to node: it closes the socket it has
+// and opens one there with ?after= its cursor, as a browser tab does when
+// its load balancer sends it back to a restarted node.
+func (a *sizeAgent) rehome(node int) {
 	a.mu.Lock()
+	a.home = node
+	cancel := a.cancelSocket
+	a.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// socket opens one socket on node and reads it until it ends; helloed
+// reports whether the node said hello.
+func (a *sizeAgent) socket(ctx context.Context, node int, hello func()) (helloed bool, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a.mu.Lock()
+	a.cancelSocket = cancel
 	q := fmt.Sprintf("device_id=proof-%d", a.index)
 	resume := a.first != 0
 	if resume {
@@ -103,37 +126,37 @@ func (a *sizeAgent) socket(ctx context.Context, node int, hello func()) error {
 	}
 	a.mu.Unlock()
 	url := "ws" + strings.TrimPrefix(a.urls[node], "http") + "/api/v1/live?" + q
-	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
 	conn, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + a.token}}})
-	cancel()
+	dcancel()
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.CloseNow()
 	conn.SetReadLimit(1 << 20)
 	for {
 		_, data, err := conn.Read(ctx)
 		if err != nil {
-			return err
+			return helloed, err
 		}
 		at := time.Now()
 		var fr liveFrame
 		if err := json.Unmarshal(data, &fr); err != nil {
-			return fmt.Errorf("frame %q: %w", data, err)
+			return helloed, fmt.Errorf("frame %q: %w", data, err)
 		}
 		switch {
 		case fr.Type == "hello":
 			a.mu.Lock()
 			if resume && fr.Cursor != a.cursor {
 				a.mu.Unlock()
-				return fmt.Errorf("resumed after %d, the hello says %d", a.cursor, fr.Cursor)
+				return helloed, fmt.Errorf("resumed after %d, the hello says %d", a.cursor, fr.Cursor)
 			}
 			if !resume {
 				a.first, a.cursor = fr.Cursor, fr.Cursor
 			} else {
 				a.reconns++
 			}
-			a.home = node
+			a.home, helloed = node, true
 			a.mu.Unlock()
 			hello()
 		case fr.Type == "event" && fr.Event != nil:

@@ -25,7 +25,7 @@ func proofSize() proofScale {
 	if os.Getenv(EnvFaults) != "" {
 		return proofScale{nodes: []int{2, 3}, agents: 200, capacity: 2, contacts: 20000, inFlight: 128, settle: 30 * time.Minute}
 	}
-	return proofScale{nodes: []int{2}, agents: 20, capacity: 2, contacts: 200, inFlight: 24, settle: 2 * time.Minute}
+	return proofScale{nodes: []int{2}, agents: 20, capacity: 2, contacts: 120, inFlight: 24, settle: 2 * time.Minute}
 }
 
 // TestProofAtSize is issue 14's proof: several `switchboard serve`
@@ -73,7 +73,10 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 		select {
 		case <-connected[i]:
 		case <-time.After(maxSettle):
-			t.Fatalf("agent %d's socket never said hello: %v", i, agents[i].lastErr)
+			agents[i].mu.Lock()
+			err := agents[i].lastErr
+			agents[i].mu.Unlock()
+			t.Fatalf("agent %d's socket never said hello: %v", i, err)
 		}
 	}
 	t.Logf("%d nodes, %d agents of capacity %d online with a live socket each (set up in %s)", nodes, len(agents), sc.capacity, time.Since(began).Round(time.Millisecond))
@@ -103,7 +106,13 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 		return cs.answered.Load() >= after, fmt.Sprintf("%d answered", cs.answered.Load())
 	})
 	c.restart(victim)
-	t.Logf("node %d killed with SIGKILL after %d contacts answered, restarted %s later, after %d", victim, half, time.Since(killedAt).Round(time.Millisecond), after)
+	// Its agents' tabs go back to it, resuming from their cursors.
+	for _, a := range agents {
+		if a.origin == victim {
+			a.rehome(victim)
+		}
+	}
+	t.Logf("node %d killed with SIGKILL after %d contacts answered, restarted %s later, after %d; its agents' sockets moved back to it", victim, half, time.Since(killedAt).Round(time.Millisecond), after)
 
 	select {
 	case <-loadDone:
@@ -143,6 +152,17 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 	verifyOneOpenIndex(t, st)
 	verifyCapacityHistory(t, st, agents, sc.capacity)
 	verifyDelivered(t, st, c, agents)
+	back := 0
+	for _, a := range agents {
+		a.mu.Lock()
+		if a.origin == victim && a.home == victim {
+			back++
+		}
+		a.mu.Unlock()
+	}
+	if back == 0 {
+		t.Errorf("no agent's socket is served by the restarted node %d", victim)
+	}
 	for i, n := range c.nodes {
 		if err := n.Stop(15 * time.Second); err != nil {
 			t.Errorf("node %d: graceful stop: %v", i, err)
@@ -209,7 +229,7 @@ func (c *cluster) proofAgents(n, capacity int) []*sizeAgent {
 			c.t.Fatal(err)
 		}
 		members[team] = append(members[team], u.ID)
-		agents = append(agents, &sizeAgent{index: i, userID: u.ID, teamID: teamID[team], token: tok.Secret, urls: urls, home: i % len(c.nodes),
+		agents = append(agents, &sizeAgent{index: i, userID: u.ID, teamID: teamID[team], token: tok.Secret, urls: urls, home: i % len(c.nodes), origin: i % len(c.nodes),
 			got: map[int64]gotEvt{}, closing: map[int64]bool{}, closedVia: map[int64]int{}})
 	}
 	for _, team := range seedAnswers {

@@ -276,9 +276,10 @@ func verifyDelivered(t *testing.T, st *sql.DB, c *cluster, agents []*sizeAgent) 
 		byUser[a.userID] = a
 	}
 	wants := map[*sizeAgent][]owed{}
-	rows, err := st.Query(`SELECT e.id, e.type, e.conversation_id, c.assignee_id FROM events e JOIN conversations c ON c.id = e.conversation_id
-		WHERE c.assignee_id IS NOT NULL AND e.id >= (SELECT MIN(a.id) FROM events a WHERE a.conversation_id = e.conversation_id AND a.type = 'conversation.assigned')
-		ORDER BY e.id`)
+	rows, err := st.Query(`WITH a AS (SELECT conversation_id, MIN(id) AS first FROM events WHERE type = 'conversation.assigned' GROUP BY conversation_id)
+		SELECT e.id, e.type, e.conversation_id, c.assignee_id FROM events e JOIN conversations c ON c.id = e.conversation_id
+		JOIN a ON a.conversation_id = e.conversation_id AND e.id >= a.first
+		WHERE c.assignee_id IS NOT NULL ORDER BY e.id`)
 	if err != nil {
 		t.Fatal(err)
 	}
