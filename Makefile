@@ -51,7 +51,9 @@ test-faults:
 # PostgreSQL, 200 agents with a live socket each, 20,000 conversations
 # through the seed workflow, one node killed midway. Built without -race:
 # the race detector makes the nodes 5-10 times slower, and the short
-# version in `make test` runs with it.
+# version in `make test` runs with it. SWITCHBOARD_PROOF_CONTACTS=N runs
+# N conversations instead of 20,000 on a machine that cannot give it the
+# time (docs/benchmarks.md, "Proof at size").
 test-size:
 	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -count=1 -timeout 90m -run 'TestProofAtSize' -v ./internal/crashtest/
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -21,11 +22,23 @@ type proofScale struct {
 	settle   time.Duration
 }
 
-func proofSize() proofScale {
-	if os.Getenv(EnvFaults) != "" {
-		return proofScale{nodes: []int{2, 3}, agents: 200, capacity: 2, contacts: 20000, inFlight: 128, settle: 30 * time.Minute}
+// EnvProofContacts, when set, is the number of conversations of the long
+// version instead of 20,000, for a machine that cannot give it the time.
+const EnvProofContacts = "SWITCHBOARD_PROOF_CONTACTS"
+
+func proofSize() (proofScale, error) {
+	if os.Getenv(EnvFaults) == "" {
+		return proofScale{nodes: []int{2}, agents: 20, capacity: 2, contacts: 120, inFlight: 24, settle: 2 * time.Minute}, nil
 	}
-	return proofScale{nodes: []int{2}, agents: 20, capacity: 2, contacts: 120, inFlight: 24, settle: 2 * time.Minute}
+	sc := proofScale{nodes: []int{2, 3}, agents: 200, capacity: 2, contacts: 20000, inFlight: 128, settle: 30 * time.Minute}
+	if v := os.Getenv(EnvProofContacts); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 100 {
+			return sc, fmt.Errorf("%s=%q: want a number of conversations, at least 100", EnvProofContacts, v)
+		}
+		sc.contacts = n
+	}
+	return sc, nil
 }
 
 // TestProofAtSize is issue 14's proof: several `switchboard serve`
@@ -49,7 +62,10 @@ func proofSize() proofScale {
 // to its socket once. Sizes, durations and the cross-node delays are
 // logged (docs/benchmarks.md, "Proof at size").
 func TestProofAtSize(t *testing.T) {
-	sc := proofSize()
+	sc, err := proofSize()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range sc.nodes {
 		t.Run(fmt.Sprintf("nodes=%d", n), func(t *testing.T) { proveAtSize(t, n, sc) })
 	}
@@ -86,6 +102,7 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 
 	cs := newContacts(c, sc.inFlight)
 	loadBegan := time.Now()
+	bg.Go(func() { logProgress(ctx, t, st, cs, loadBegan) })
 	loadDone := make(chan struct{})
 	bg.Go(func() {
 		defer close(loadDone)
@@ -300,4 +317,24 @@ func countBy(ctx context.Context, st *sql.DB, q string) map[int64]int {
 		}
 	}
 	return out
+}
+
+// logProgress logs every 30 s how far the load is, so a long run shows
+// its pace.
+func logProgress(ctx context.Context, t *testing.T, st *sql.DB, cs *contacts, began time.Time) {
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		var closed, queued int
+		st.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations WHERE status = 'closed'`).Scan(&closed)
+		st.QueryRowContext(ctx, `SELECT COUNT(*) FROM routing_queue`).Scan(&queued)
+		if ctx.Err() == nil {
+			t.Logf("after %s: %d contacts answered, %d conversations closed, %d queued", time.Since(began).Round(time.Second), cs.answered.Load(), closed, queued)
+		}
+	}
 }
