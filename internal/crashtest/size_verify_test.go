@@ -395,7 +395,7 @@ func verifyDelivered(t *testing.T, st *sql.DB, c *cluster, agents []*sizeAgent) 
 	if foreign > 0 {
 		t.Errorf("%d events reached an agent who could never see their conversation", foreign)
 	}
-	t.Logf("live sockets: %d events owed to %d agents (%v), each delivered once; %d reconnections with ?after=; %d events received in all",
+	t.Logf("live sockets: %d events owed to %d agents (%v); %d reconnections with ?after=; %d events received in all",
 		owedTotal, len(agents), byType, reconns, len(all))
 	p50, p99, worst := percentiles(all)
 	t.Logf("delay from an event's commit to an agent's socket, every event: p50 %s, p99 %s, max %s", p50, p99, worst)
