@@ -24,7 +24,12 @@
 //     nodes take load, then heal it: every send accepted once, or
 //     failed for good with the integrator's reason when it refused it;
 //   - TestBackupWhileServing copies a serving SQLite node with
-//     `switchboard backup`.
+//     `switchboard backup`;
+//   - TestProofAtSize is issue 14's proof: two and three nodes, agents
+//     each holding a live socket and closing what it names, contacts
+//     answering the seed workflow, a node killed midway (20 agents and
+//     120 conversations here; 200 agents and 20,000 conversations with
+//     SWITCHBOARD_TEST_FAULTS=1, `make test-size`).
 //
 // The several-node tests start a PostgreSQL server of their own, which
 // they stop, and run each node with deploy/node.env, the settings

@@ -36,6 +36,10 @@ type integrator struct {
 	abandoned int            // slow POSTs the node gave up on (its send timeout)
 	healed    chan struct{}
 	healOnce  sync.Once
+	// onMessage, when set, is told each message answered 200: the
+	// contact it is for and its text, as a provider hands it to the
+	// person's phone (TestProofAtSize's contacts read their questions).
+	onMessage func(contactID, text string)
 }
 
 func startIntegrator(t *testing.T) *integrator {
@@ -43,6 +47,9 @@ func startIntegrator(t *testing.T) *integrator {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			ContactID string `json:"contactId"`
+			Message   struct {
+				Text string `json:"text"`
+			} `json:"message"`
 		}
 		json.NewDecoder(r.Body).Decode(&body)
 		io.Copy(io.Discard, r.Body)
@@ -57,7 +64,11 @@ func startIntegrator(t *testing.T) *integrator {
 		in.mu.Lock()
 		in.got[key]++
 		in.order[body.ContactID] = append(in.order[body.ContactID], key)
+		first, notify := in.got[key] == 1, in.onMessage
 		in.mu.Unlock()
+		if notify != nil && first {
+			notify(body.ContactID, body.Message.Text)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]string{"mId": "out-" + key})
 	}))
@@ -67,6 +78,13 @@ func startIntegrator(t *testing.T) *integrator {
 	})
 	in.URL = srv.URL
 	return in
+}
+
+// setOnMessage sets the integrator's onMessage.
+func (in *integrator) setOnMessage(f func(contactID, text string)) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.onMessage = f
 }
 
 // deliveries returns how many messages were delivered, and those

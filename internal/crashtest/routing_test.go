@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,8 +27,21 @@ type clusterAgents struct {
 
 // api calls the JSON API of a node with a bearer token and decodes the
 // answer into out (when not nil); any status but 200, 201 or 202 is an
-// error.
+// error. A 429 (the token's request rate) is sent again after its
+// Retry-After, as a well-behaved client does, a few times at most.
 func api(method, url, token string, in, out any) error {
+	for tries := 1; ; tries++ {
+		err := apiOnce(method, url, token, in, out)
+		var se *statusError
+		if tries >= 20 || !errors.As(err, &se) || se.status != http.StatusTooManyRequests {
+			return err
+		}
+		wait, _ := strconv.Atoi(se.retryAfter)
+		time.Sleep(time.Duration(max(wait, 1)) * time.Second)
+	}
+}
+
+func apiOnce(method, url, token string, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		b, _ := json.Marshal(in)
@@ -47,13 +62,23 @@ func api(method, url, token string, in, out any) error {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusAccepted {
-		return fmt.Errorf("%s %s answered %d: %s", method, url, resp.StatusCode, b)
+		return &statusError{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After"),
+			msg: fmt.Sprintf("%s %s answered %d: %s", method, url, resp.StatusCode, b)}
 	}
 	if out != nil {
 		return json.Unmarshal(b, out)
 	}
 	return nil
 }
+
+// statusError is an answer of api other than 200, 201 or 202.
+type statusError struct {
+	status     int
+	retryAfter string
+	msg        string
+}
+
+func (e *statusError) Error() string { return e.msg }
 
 // addAgents creates n agents with `switchboard user create`, puts them in
 // a team of their own with capacity agentCapacity, signs each in on a
