@@ -55,7 +55,7 @@ test-faults:
 # N conversations instead of 20,000 on a machine that cannot give it the
 # time (docs/benchmarks.md, "Proof at size").
 test-size:
-	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -count=1 -timeout 90m -run 'TestProofAtSize' -v ./internal/crashtest/
+	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -count=1 -timeout 180m -run 'TestProofAtSize' -v ./internal/crashtest/
 
 # The web app's unit tests (vitest), its type check, and the browser tests
 # in real headless Chromium (/usr/bin/chromium, or $$CHROMIUM) against the

@@ -52,9 +52,9 @@ func (fd *eventFeed) catchUp(ctx context.Context, emit func(event.Event) error) 
 
 // live delivers a batch the tail handed the feed. Visibility is decided
 // now, not when the event was appended: the conversation may have
-// changed hands since.
+// changed hands since. The node's streams share that decision's read.
 func (fd *eventFeed) live(ctx context.Context, list []event.Event, emit func(event.Event) error) error {
-	list, err := event.Visible(ctx, fd.s.deps.DB.Reader(), fd.f.Viewer, list)
+	list, err := fd.s.holders.visible(ctx, fd.s.deps.DB.Reader(), fd.f.Viewer, list)
 	if err != nil {
 		return err
 	}

@@ -110,6 +110,9 @@ type Server struct {
 	streams *streamSlots
 	// live relays typing notices between the live sockets of this node.
 	live *live.Hub
+	// holders is the live streams' shared read of who holds the
+	// conversations they deliver (see holders).
+	holders *holders
 	// stopping is closed when the node shuts down: live streams end, so
 	// the server's graceful shutdown does not wait for them.
 	stopping  chan struct{}
@@ -150,7 +153,7 @@ func New(deps Deps) *Server {
 		deps.Knowledge = knowledge.New(deps.DB, knowledge.Options{HTTP: netguard.New(netguard.Options{}).Client()})
 	}
 	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
-		stopping: make(chan struct{}), live: deps.Live}
+		stopping: make(chan struct{}), live: deps.Live, holders: newHolders()}
 	if s.live == nil {
 		s.live = live.NewHub()
 	}

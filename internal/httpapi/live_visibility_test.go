@@ -1,0 +1,110 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// Several restricted sockets handed the same batches share one read of who
+// holds each conversation: each still gets exactly what its agent may see,
+// a contact's own events are decided on the contact's conversations, and a
+// conversation handed to another agent is decided on its new holder from
+// the first batch after the hand-over.
+func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		w := buildWorld(t, f)
+		a, b, a2 := f.openLive(t, "a", ""), f.openLive(t, "b", ""), f.openLive(t, "a", "")
+		comment := func(place string) {
+			t.Helper()
+			if _, err := f.conv.AddComment(ctx, ownerOf(f), w.conv[place], conversation.CommentInput{Text: "again"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rename := func(place, name string) {
+			t.Helper()
+			status, body := f.do(t, scenario{method: "PATCH", path: fmt.Sprintf("/api/v1/contacts/%d", w.contact[place]), as: "owner",
+				body: fmt.Sprintf(`{"first_name":%q}`, name)})
+			if status != 200 {
+				t.Fatalf("rename the contact %s: %d %s", place, status, clip(body))
+			}
+		}
+		type seen struct {
+			typ  string
+			conv int64
+			cont int64
+		}
+		got := func(lc *liveClient, n int) []seen {
+			t.Helper()
+			var out []seen
+			for range n {
+				fr := lc.nextEvent(t)
+				out = append(out, seen{fr.Event.Type, fr.Event.ConversationID, fr.Event.ContactID})
+			}
+			return out
+		}
+		c := func(place string) seen { return seen{"comment.created", w.conv[place], w.contact[place]} }
+		k := func(place string) seen { return seen{"contact.updated", 0, w.contact[place]} }
+
+		for _, place := range places {
+			comment(place)
+		}
+		rename(placeB, "Bea")
+		rename(placeNoConvos, "Free again")
+		comment(placeMine)  // A's fence
+		comment(placeOther) // B's fence
+		wantA := []seen{c(placeMine), c(placeTeam), k(placeNoConvos), c(placeMine)}
+		wantB := []seen{c(placeB), c(placeOther), k(placeB), k(placeNoConvos), c(placeOther)}
+		for name, lc := range map[string]*liveClient{"A": a, "A's second device": a2} {
+			if got := got(lc, len(wantA)); !slices.Equal(got, wantA) {
+				t.Errorf("%s: %v, want %v", name, got, wantA)
+			}
+		}
+		if got := got(b, len(wantB)); !slices.Equal(got, wantB) {
+			t.Errorf("B: %v, want %v", got, wantB)
+		}
+
+		// B's conversation goes to A: from then on it is A's, not B's.
+		if err := f.d.Write(ctx, func(tx *db.Tx) error {
+			_, err := conversation.AssignTx(ctx, tx, f.ws.ID, w.conv[placeB], conversation.AssignInput{UserID: itoaID(t, f.vars["a"]), Source: conversation.SourceAPI})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		comment(placeB)
+		comment(placeMine)
+		comment(placeOther)
+		assigned := func(lc *liveClient) seen {
+			t.Helper()
+			fr := lc.nextEvent(t)
+			return seen{fr.Event.Type, fr.Event.ConversationID, fr.Event.ContactID}
+		}
+		for name, lc := range map[string]*liveClient{"A": a, "A's second device": a2} {
+			if got, want := assigned(lc), (seen{"conversation.assigned", w.conv[placeB], w.contact[placeB]}); got != want {
+				t.Errorf("%s after the hand-over: %v, want %v", name, got, want)
+			}
+			if got, want := got(lc, 2), []seen{c(placeB), c(placeMine)}; !slices.Equal(got, want) {
+				t.Errorf("%s after the hand-over: %v, want %v", name, got, want)
+			}
+		}
+		if got, want := got(b, 1), []seen{c(placeOther)}; !slices.Equal(got, want) {
+			t.Errorf("B after the hand-over: %v, want %v", got, want)
+		}
+	})
+}
+
+func itoaID(t *testing.T, s string) int64 {
+	t.Helper()
+	var id int64
+	if _, err := fmt.Sscan(s, &id); err != nil {
+		t.Fatalf("id %q: %v", s, err)
+	}
+	return id
+}
