@@ -77,6 +77,9 @@ type job struct {
 	// before is the conversation as it stands when the job runs, for the
 	// time-to-assignment metric.
 	before conversation.Conversation
+	// unqueued: the conversation is known to wait in no queue (read in
+	// this transaction, under its lock), so assigning it removes nothing.
+	unqueued bool
 }
 
 // Assign places a conversation: with a user, in a queue, or nowhere

@@ -162,9 +162,12 @@ func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, rea
 			return err
 		}
 	}
-	queued, err := dequeueForAssignment(ctx, tx, j.conversationID)
-	if err != nil {
-		return err
+	var queued queueExit
+	if !j.unqueued {
+		var err error
+		if queued, err = dequeueForAssignment(ctx, tx, j.conversationID); err != nil {
+			return err
+		}
 	}
 	s.metrics.assigned(tx, reason.Strategy, j.before, queued, now)
 	if j.force || c.capacity == 0 {

@@ -262,10 +262,15 @@ func (s *Service) allKeys(ctx context.Context, tx *db.Tx, workspaceID int64, add
 func (s *Service) drainKeys(ctx context.Context, tx *db.Tx, keys []queueKey) (bool, error) {
 	full := false
 	now := s.nowMs()
+	byWorkspace := map[int64]settings{} // read once per workspace, not per queue
 	for _, k := range keys {
-		st, err := loadSettings(ctx, tx, k.workspaceID)
-		if err != nil {
-			return false, err
+		st, ok := byWorkspace[k.workspaceID]
+		if !ok {
+			var err error
+			if st, err = loadSettings(ctx, tx, k.workspaceID); err != nil {
+				return false, err
+			}
+			byWorkspace[k.workspaceID] = st
 		}
 		placed, _, err := s.drainTx(ctx, tx, k, st, now)
 		if err != nil {

@@ -112,12 +112,16 @@ func (s *Service) enqueueAndDrain(ctx context.Context, tx *db.Tx, conv conversat
 		}
 		j.before.AssigneeID = 0
 	}
-	var waiting int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM routing_queue WHERE workspace_id = ? AND team_id = ? AND user_id = ?
-		AND conversation_id <> ? LIMIT 1) w`, j.workspaceID, j.key().teamID, j.key().userID, j.conversationID).Scan(&waiting); err != nil {
+	// Whether others wait ahead, and whether this conversation waits
+	// anywhere (if not, an assignment has no queue row to remove).
+	var waiting, mine int
+	if err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM routing_queue WHERE workspace_id = ? AND team_id = ? AND user_id = ?
+		AND conversation_id <> ? LIMIT 1) w), (SELECT COUNT(*) FROM routing_queue WHERE conversation_id = ?)`,
+		j.workspaceID, j.key().teamID, j.key().userID, j.conversationID, j.conversationID).Scan(&waiting, &mine); err != nil {
 		return Result{}, err
 	}
 	if waiting == 0 {
+		j.unqueued = mine == 0
 		// Nobody waits ahead: try directly, and queue only if nobody
 		// qualifies (saves writing and deleting a queue row).
 		ok, uid, reason, err := s.tryJob(ctx, tx, j, st, now)
