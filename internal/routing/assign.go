@@ -74,6 +74,12 @@ type job struct {
 	source                      string
 	byUserID                    int64
 	note                        string // prefix of the reason's summary, e.g. a previous assignee skipped
+	// before is the conversation as it stands when the job runs, for the
+	// time-to-assignment metric.
+	before conversation.Conversation
+	// unqueued: the conversation is known to wait in no queue (read in
+	// this transaction, under its lock), so assigning it removes nothing.
+	unqueued bool
 }
 
 // Assign places a conversation: with a user, in a queue, or nowhere
@@ -84,7 +90,7 @@ func (s *Service) Assign(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	var res Result
-	err := s.write(ctx, func(tx *db.Tx) error {
+	err := s.writeConcurrent(ctx, func(tx *db.Tx) error {
 		st, err := loadSettings(ctx, tx, req.WorkspaceID)
 		if err != nil {
 			return err
@@ -149,6 +155,9 @@ func (s *Service) validate(req *Request) error {
 }
 
 func (s *Service) assignTx(ctx context.Context, tx *db.Tx, req Request, st settings, now int64) (Result, error) {
+	if err := lockConversation(ctx, tx, req.ConversationID); err != nil {
+		return Result{}, err
+	}
 	conv, err := conversation.GetTx(ctx, tx, req.WorkspaceID, req.ConversationID)
 	if err != nil {
 		return Result{}, err
@@ -157,7 +166,8 @@ func (s *Service) assignTx(ctx context.Context, tx *db.Tx, req Request, st setti
 		return Result{}, apperr.Conflict("conversation %d is closed", conv.ID)
 	}
 	j := job{workspaceID: req.WorkspaceID, conversationID: conv.ID, target: req.Target, strategy: req.Strategy,
-		onlyOnline: req.OnlyOnline, maxOpen: req.MaxOpen, priority: req.Priority, source: req.Source, byUserID: req.ByUserID}
+		onlyOnline: req.OnlyOnline, maxOpen: req.MaxOpen, priority: req.Priority, source: req.Source, byUserID: req.ByUserID,
+		before: conv}
 	switch req.Target {
 	case TargetUnassign:
 		if _, err := conversation.UnassignTx(ctx, tx, req.WorkspaceID, conv.ID, conversation.UnassignInput{

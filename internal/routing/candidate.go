@@ -44,10 +44,11 @@ func (c candidate) availability(now int64, st settings) string {
 	return c.status
 }
 
+// open is routing_agents.open_count, kept by triggers (migration 040) in
+// the transaction of every change to a conversation's assignee or status:
+// one row read instead of counting the agent's conversations.
 const candidateColumns = `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.last_assigned_at, 0), COALESCE(a.capacity, -1),
-	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END, u.deactivated_at, u.kind,
-	CASE WHEN ? = 1 OR COALESCE(a.capacity, ?) > 0
-		THEN (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status <> 'closed') ELSE -1 END
+	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END, u.deactivated_at, u.kind, COALESCE(a.open_count, 0)
 	FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id `
 
 // Three fixed queries rather than one built per call: SQLite keeps each
@@ -62,12 +63,8 @@ const (
 
 // loadCandidates returns the users a request may choose from, in id
 // order: the team's members, the workspace's users (team 0), or one user.
-// Open conversations are counted only where a limit or the strategy needs
-// them (open is -1 otherwise): with unlimited capacity, round robin and
-// longest idle never read them, and counting is most of a claim's cost.
 func loadCandidates(ctx context.Context, q db.Querier, j job, st settings, now int64) ([]candidate, error) {
-	all := boolInt(j.strategy == LeastOpen || j.maxOpen > 0 || j.userID != 0)
-	query, args := candidatesOfWorkspace, []any{all, st.capacity, j.workspaceID}
+	query, args := candidatesOfWorkspace, []any{j.workspaceID}
 	switch {
 	case j.userID != 0:
 		query, args = candidateUser, append(args, j.userID)
@@ -79,7 +76,7 @@ func loadCandidates(ctx context.Context, q db.Querier, j job, st settings, now i
 		return nil, fmt.Errorf("candidates: %w", err)
 	}
 	defer rows.Close()
-	var out []candidate
+	out := make([]candidate, 0, 8)
 	for rows.Next() {
 		var c candidate
 		var override, hasRow int

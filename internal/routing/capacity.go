@@ -10,15 +10,15 @@ import (
 )
 
 // Capacity is the most open conversations a user may be auto-assigned.
-// The count is not stored: it is read from conversations inside each
-// claim, so closing, merging or deleting can never leave it wrong.
+// The count is routing_agents.open_count, kept by triggers on
+// conversations (migration 040) in the transaction of every change, so
+// closing, merging or deleting by any path can never leave it wrong.
 
-// openCount counts the user's open (or snoozed) assigned conversations as
-// tx sees them. The predicate matches the partial index
-// conversations_assignee_open.
+// openCount reads the user's open (or snoozed) assigned conversations as
+// tx sees them.
 func openCount(ctx context.Context, q db.Querier, userID int64) (int, error) {
 	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM conversations WHERE assignee_id = ? AND status <> 'closed'`, userID).Scan(&n)
+	err := q.QueryRow(ctx, `SELECT COALESCE((SELECT open_count FROM routing_agents WHERE user_id = ?), 0)`, userID).Scan(&n)
 	return n, err
 }
 

@@ -2,6 +2,8 @@ package routing
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -45,7 +47,7 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 			skips[c.id] = "not first by " + j.strategy
 			continue
 		}
-		ok, why, err := s.claim(ctx, tx, j, c, st, now)
+		ok, why, err := s.claim(ctx, tx, j, &c, st, now)
 		if err != nil {
 			return false, 0, reason, err
 		}
@@ -92,66 +94,67 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 	return true, chosen.id, reason, nil
 }
 
-// Lock the agent's row before re-reading what the choice rested on. On
-// PostgreSQL a second node claiming the same agent waits here until the
-// first commits and then sees its assignment in the count.
-var lockAgent = map[db.Dialect]string{
-	db.SQLite: `SELECT a.last_seen_at, COALESCE(a.capacity, -1), u.status, u.deactivated_at FROM routing_agents a JOIN users u ON u.id = a.user_id
-		WHERE a.user_id = ?`,
-	db.Postgres: `SELECT a.last_seen_at, COALESCE(a.capacity, -1), u.status, u.deactivated_at FROM routing_agents a JOIN users u ON u.id = a.user_id
-		WHERE a.user_id = ? FOR UPDATE OF a`,
-}
+// claimAgent is the claim: one conditional UPDATE of the agent's row that
+// succeeds only while they are below their capacity (and below the
+// request's max_open) and not deactivated, and records the assignment
+// time. open_count is kept by triggers in the transaction of every
+// change to a conversation's assignee or status (migration 040), so the
+// condition reads the truth. On SQLite the single writer already
+// serialises claims; on PostgreSQL a second claim of the same agent waits
+// on the row lock and then evaluates the condition again against the row
+// the first committed (READ COMMITTED re-checks an UPDATE's WHERE on the
+// newest version), so no agent goes above capacity without any
+// store-wide lock. It returns the count before this assignment.
+const claimAgent = `UPDATE routing_agents SET last_assigned_at = ? WHERE user_id = ?
+	AND (? = 1 OR ((COALESCE(capacity, ?) = 0 OR open_count < COALESCE(capacity, ?)) AND (? = 0 OR open_count < ?)))
+	AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = routing_agents.user_id AND u.deactivated_at <> 0)
+	RETURNING open_count`
 
-// claim re-reads candidate c under a row lock and reports whether they
-// still qualify: the compare half of a compare-and-swap whose swap is the
-// assignment written in the same transaction. On SQLite the single writer
-// already serialises claims; the re-read is then a cheap confirmation.
-func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c candidate, st settings, now int64) (bool, string, error) {
+// claim takes a slot of candidate c for j, or reports why it no longer
+// can: the compare-and-swap whose swap is the assignment written next in
+// the same transaction.
+func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st settings, now int64) (bool, string, error) {
 	if !c.hasRow {
 		if err := ensureAgent(ctx, tx, j.workspaceID, c.id); err != nil {
 			return false, "", err
 		}
 	}
-	fresh := c
-	var override int
-	var deactivated int64
-	if err := tx.QueryRow(ctx, lockAgent[tx.Dialect()], c.id).Scan(&fresh.lastSeen, &override, &fresh.status, &deactivated); err != nil {
-		return false, "", fmt.Errorf("lock agent %d: %w", c.id, err)
-	}
-	fresh.capacity, fresh.deactivated = effectiveCapacity(override, st), deactivated != 0
+	unlimited, maxOpen := j.force || c.aiAgent, j.maxOpen
 	if c.aiAgent {
-		fresh.status, fresh.lastSeen, fresh.capacity = Online, now, 0
+		maxOpen = 0
 	}
-	if fresh.capacity > 0 || c.open >= 0 {
-		var err error
-		if fresh.open, err = openCount(ctx, tx, c.id); err != nil {
-			return false, "", err
-		}
+	err := tx.QueryRow(ctx, claimAgent, now, c.id, boolInt(unlimited), st.capacity, st.capacity, maxOpen, maxOpen).Scan(&c.open)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, "at capacity or deactivated", nil
 	}
-	if why := j.filter(fresh, now, st); why != "" {
-		return false, why, nil
+	if err != nil {
+		return false, "", fmt.Errorf("claim agent %d: %w", c.id, err)
 	}
 	return true, "", nil
 }
 
-// write1 writes the assignment the claim decided, the agent's last
-// assignment time and the round-robin position, removes the conversation
-// from any queue, and asserts the capacity invariant before commit.
+// lockConversation takes the conversation's row lock on PostgreSQL before
+// it is read for a change, so two concurrent placements of one
+// conversation (two nodes draining one queue, a request racing the
+// drainer) run one after the other and the second sees the first's
+// assignment. SQLite's single writer already serialises them.
+func lockConversation(ctx context.Context, tx *db.Tx, id int64) error {
+	if tx.Dialect() != db.Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT 1 FROM conversations WHERE id = ? FOR UPDATE`, id)
+	return err
+}
+
+// write1 writes the assignment the claim decided, the round-robin
+// position, removes the conversation from any queue, and asserts the
+// capacity invariant before commit.
 func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, reason Reason, st settings, now int64) error {
 	in := conversation.AssignInput{UserID: c.id, Source: j.source, ByUser: j.byUserID, Reason: reason.Summary, Detail: reason}
 	if j.teamID != 0 {
 		in.TeamID = j.teamID
 	}
-	// As it was, for the time-to-assignment metric (a row this
-	// transaction already read, so the read is from cache).
-	before, err := conversation.GetTx(ctx, tx, j.workspaceID, j.conversationID)
-	if err != nil {
-		return err
-	}
 	if _, err := conversation.AssignTx(ctx, tx, j.workspaceID, j.conversationID, in); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE routing_agents SET last_assigned_at = ? WHERE user_id = ?`, now, c.id); err != nil {
 		return err
 	}
 	if reason.Strategy == RoundRobin {
@@ -159,11 +162,14 @@ func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, rea
 			return err
 		}
 	}
-	queued, err := dequeueForAssignment(ctx, tx, j.conversationID)
-	if err != nil {
-		return err
+	var queued queueExit
+	if !j.unqueued {
+		var err error
+		if queued, err = dequeueForAssignment(ctx, tx, j.conversationID); err != nil {
+			return err
+		}
 	}
-	s.metrics.assigned(tx, reason.Strategy, before, queued, now)
+	s.metrics.assigned(tx, reason.Strategy, j.before, queued, now)
 	if j.force || c.capacity == 0 {
 		return nil
 	}

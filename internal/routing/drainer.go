@@ -37,6 +37,10 @@ func (s *Service) newDrainer(g *background.Group) *event.Consumer {
 		Name:  consumerName,
 		Types: drainTypes,
 		Batch: drainPage,
+		// Claims hold capacity by the agent's row and queues by their own
+		// lock (claim.go, lockQueue): on PostgreSQL the drainer needs no
+		// store-wide write lock.
+		Concurrent: true,
 		// Assignments routing just made and agents going offline free
 		// nothing: passed over without a write.
 		Filter: func(e event.Event) bool { ev, err := parseEvent(e); return err != nil || ev.actionable() },
@@ -91,7 +95,7 @@ func (s *Service) sweep(ctx context.Context) error {
 	for _, k := range keys {
 		for {
 			full := false
-			err := s.write(ctx, func(tx *db.Tx) error {
+			err := s.writeConcurrent(ctx, func(tx *db.Tx) error {
 				var err error
 				full, err = s.drainKeys(ctx, tx, []queueKey{k})
 				return err
@@ -210,6 +214,9 @@ func (s *Service) handle(ctx context.Context, tx *db.Tx, evs []logEvent) (bool, 
 // team (a transfer to the team, or an unassignment in it) into the team's
 // queue, for online agents, unless it already waits somewhere.
 func (s *Service) requeue(ctx context.Context, tx *db.Tx, e logEvent, addKey func(queueKey)) error {
+	if err := lockConversation(ctx, tx, e.conversationID); err != nil {
+		return err
+	}
 	c, err := conversation.GetTx(ctx, tx, e.workspaceID, e.conversationID)
 	if err != nil || c.Status == conversation.StatusClosed || c.AssigneeID != 0 || c.TeamID == 0 {
 		return nil // gone, closed or placed since: nothing to wait for
@@ -224,6 +231,9 @@ func (s *Service) requeue(ctx context.Context, tx *db.Tx, e logEvent, addKey fun
 	}
 	j := job{workspaceID: e.workspaceID, conversationID: c.ID, target: TargetTeam, teamID: c.TeamID, strategy: st.strategy,
 		onlyOnline: true, auto: true, source: "routing"}
+	if err := lockQueue(ctx, tx, j.key()); err != nil {
+		return err
+	}
 	if _, err := enqueue(ctx, tx, j, tx.Now()); err != nil {
 		return err
 	}
@@ -252,10 +262,15 @@ func (s *Service) allKeys(ctx context.Context, tx *db.Tx, workspaceID int64, add
 func (s *Service) drainKeys(ctx context.Context, tx *db.Tx, keys []queueKey) (bool, error) {
 	full := false
 	now := s.nowMs()
+	byWorkspace := map[int64]settings{} // read once per workspace, not per queue
 	for _, k := range keys {
-		st, err := loadSettings(ctx, tx, k.workspaceID)
-		if err != nil {
-			return false, err
+		st, ok := byWorkspace[k.workspaceID]
+		if !ok {
+			var err error
+			if st, err = loadSettings(ctx, tx, k.workspaceID); err != nil {
+				return false, err
+			}
+			byWorkspace[k.workspaceID] = st
 		}
 		placed, _, err := s.drainTx(ctx, tx, k, st, now)
 		if err != nil {

@@ -25,6 +25,22 @@ func (j job) key() queueKey {
 	return queueKey{j.workspaceID, j.teamID, 0}
 }
 
+// lockQueue serialises, on PostgreSQL, the transactions that change one
+// queue — enqueue, drain, and a direct try that must not pass an older
+// waiting conversation — so a queue keeps its FIFO order across nodes
+// while other queues go on in parallel. It is a transaction-scoped
+// advisory lock in the two-key space (which never meets the store's
+// one-key locks), keyed by a hash of the queue: a collision only makes
+// two queues wait for each other. SQLite's single writer already
+// serialises them.
+func lockQueue(ctx context.Context, tx *db.Tx, k queueKey) error {
+	if tx.Dialect() != db.Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7268040, hashtext(?))`, fmt.Sprintf("%d:%d:%d", k.workspaceID, k.teamID, k.userID))
+	return err
+}
+
 type queueRow struct {
 	id, conversationID int64
 	job                job
@@ -84,6 +100,9 @@ func dequeue(ctx context.Context, tx *db.Tx, conversationID int64) error {
 // queue was empty) is assigned now; otherwise it waits, and the event that
 // frees a slot drains the queue.
 func (s *Service) enqueueAndDrain(ctx context.Context, tx *db.Tx, conv conversation.Conversation, j job, st settings, now int64) (Result, error) {
+	if err := lockQueue(ctx, tx, j.key()); err != nil {
+		return Result{}, err
+	}
 	if conv.AssigneeID != 0 && conv.AssigneeID != j.userID {
 		// A transfer: the conversation leaves its assignee and waits like
 		// any other, so it never jumps the queue.
@@ -91,13 +110,18 @@ func (s *Service) enqueueAndDrain(ctx context.Context, tx *db.Tx, conv conversat
 			Source: j.source, ByUser: j.byUserID, Reason: "transferred"}); err != nil {
 			return Result{}, err
 		}
+		j.before.AssigneeID = 0
 	}
-	var waiting int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM routing_queue WHERE workspace_id = ? AND team_id = ? AND user_id = ?
-		AND conversation_id <> ? LIMIT 1) w`, j.workspaceID, j.key().teamID, j.key().userID, j.conversationID).Scan(&waiting); err != nil {
+	// Whether others wait ahead, and whether this conversation waits
+	// anywhere (if not, an assignment has no queue row to remove).
+	var waiting, mine int
+	if err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM routing_queue WHERE workspace_id = ? AND team_id = ? AND user_id = ?
+		AND conversation_id <> ? LIMIT 1) w), (SELECT COUNT(*) FROM routing_queue WHERE conversation_id = ?)`,
+		j.workspaceID, j.key().teamID, j.key().userID, j.conversationID, j.conversationID).Scan(&waiting, &mine); err != nil {
 		return Result{}, err
 	}
 	if waiting == 0 {
+		j.unqueued = mine == 0
 		// Nobody waits ahead: try directly, and queue only if nobody
 		// qualifies (saves writing and deleting a queue row).
 		ok, uid, reason, err := s.tryJob(ctx, tx, j, st, now)
@@ -168,6 +192,9 @@ const drainBatch = 200
 // be placed.
 func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st settings, now int64) (map[int64]placed, Reason, error) {
 	out := map[int64]placed{}
+	if err := lockQueue(ctx, tx, k); err != nil {
+		return out, Reason{}, err
+	}
 	for range drainBatch {
 		row, err := scanQueueRow(tx.QueryRow(ctx, `SELECT `+queueColumns+` FROM routing_queue
 			WHERE workspace_id = ? AND team_id = ? AND user_id = ? ORDER BY priority DESC, id LIMIT 1`, k.workspaceID, k.teamID, k.userID))
@@ -177,6 +204,9 @@ func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st setting
 		if err != nil {
 			return out, Reason{}, fmt.Errorf("queue head: %w", err)
 		}
+		if err := lockConversation(ctx, tx, row.conversationID); err != nil {
+			return out, Reason{}, err
+		}
 		conv, err := conversation.GetTx(ctx, tx, k.workspaceID, row.conversationID)
 		if err != nil || conv.Status == conversation.StatusClosed || (conv.AssigneeID != 0 && conv.AssigneeID != row.job.userID) {
 			// Closed, gone or assigned by hand meanwhile: it waits no more.
@@ -185,6 +215,7 @@ func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st setting
 			}
 			continue
 		}
+		row.job.before = conv
 		ok, uid, reason, err := s.tryJob(ctx, tx, row.job, st, now)
 		if err != nil {
 			return out, reason, err

@@ -4,8 +4,10 @@
 // an agent frees up, and reassignment when an agent goes offline.
 //
 // Every assignment is a claim: the pick and the write happen in one
-// transaction that re-reads the chosen agent under a lock, so no agent is
-// ever above capacity, whatever the concurrency and however many nodes.
+// transaction whose conditional UPDATE of the chosen agent's row succeeds
+// only below capacity (routing_agents.open_count, kept by triggers), so no
+// agent is ever above capacity, whatever the concurrency and however many
+// nodes.
 package routing
 
 import (
@@ -142,6 +144,18 @@ func (s *Service) Close() {
 // cancellation: a claim is finished or not started.
 func (s *Service) write(ctx context.Context, fn func(*db.Tx) error) error {
 	return s.db.Write(context.WithoutCancel(ctx), fn)
+}
+
+// writeConcurrent is write for placing conversations (Assign, queue
+// drains): their invariants are held by row locks they take themselves —
+// the conversation's row (lockConversation), the queue's lock (lockQueue)
+// and the agent's row in the claim's conditional UPDATE — so on
+// PostgreSQL they run beside other such writes, on this node and others,
+// instead of taking the store's write lock exclusively. Presence,
+// capacity, settings and reassignment stay on write: a claim relies on
+// them not changing while it decides.
+func (s *Service) writeConcurrent(ctx context.Context, fn func(*db.Tx) error) error {
+	return s.db.WriteConcurrent(context.WithoutCancel(ctx), fn)
 }
 
 func (s *Service) now() time.Time { return s.db.Clock().Now() }
