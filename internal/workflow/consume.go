@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -94,15 +95,21 @@ func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string
 	if conversationID == 0 {
 		return nil
 	}
-	ids, err := db.QueryIDs(ctx, tx, `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status = ?`, conversationID, status)
+	// The runs are read (and locked, on PostgreSQL) by the query that
+	// finds them, not one by one after it.
+	q := `SELECT ` + runColumns + ` FROM workflow_runs WHERE conversation_id = ? AND status = ?`
+	if tx.Dialect() == db.Postgres {
+		q += ` ORDER BY id FOR UPDATE`
+	}
+	rows, err := tx.Query(ctx, q, conversationID, status)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		r, err := loadRun(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	runs, err := db.Collect(rows, func(rows *sql.Rows) (Run, error) { return scanRun(rows) })
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
 		if r.Status != status || ev.ID <= r.Data.WaitAfter {
 			continue
 		}
