@@ -26,11 +26,12 @@ func (e *Engine) newConsumer() *event.Consumer {
 		Name:   consumerName,
 		Batch:  consumeBatch,
 		Logger: e.log,
-		// Its reads-then-writes are over runs (start one unless one is
-		// active, resume those waiting), whose other writers are Writes
-		// (steps, the API), which exclude it, and itself on another node,
-		// which the cursor row orders: it need not stop every webhook on
-		// PostgreSQL while it commits, as an exclusive write per batch did.
+		// Its reads-then-writes are over runs (resume those waiting, end
+		// them), whose rows it locks as the steps do (loadRun), and its
+		// replays are held by the unique index on a run's trigger event;
+		// itself on another node is ordered by the cursor row: it need
+		// not stop every webhook on PostgreSQL while it commits, as an
+		// exclusive write per batch did.
 		Concurrent: true,
 		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
 			now := tx.Now()

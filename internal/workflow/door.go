@@ -33,10 +33,21 @@ var concurrentSteps = map[string]bool{
 }
 
 // stepDoor is the write door for the transaction that executes step id of
-// d and the steps chained after it: WriteConcurrent when every step it may
-// reach without a wait or an outside effect is one of concurrentSteps,
-// else the exclusive Write.
+// d and the steps chained after it: WriteConcurrent when chainConcurrent,
+// else the exclusive Write. On SQLite both doors are the one writer, so
+// nothing is lost by the concurrent one, and its batches insert their
+// events together.
 func (e *Engine) stepDoor(d *Definition, id string) func(context.Context, func(*db.Tx) error) error {
+	if e.db.Dialect == db.SQLite || chainConcurrent(d, id) {
+		return e.db.WriteConcurrent
+	}
+	return e.db.Write
+}
+
+// chainConcurrent says whether every step that a chain starting at step
+// id of d may reach without a wait or an outside effect is one of
+// concurrentSteps.
+func chainConcurrent(d *Definition, id string) bool {
 	seen := map[string]bool{}
 	var walk func(id string, depth int) bool
 	walk = func(id string, depth int) bool {
@@ -67,12 +78,7 @@ func (e *Engine) stepDoor(d *Definition, id string) func(context.Context, func(*
 		}
 		return jumpsConcurrent(d, st, func(id string) bool { return walk(id, depth+1) })
 	}
-	// On SQLite both doors are the one writer, so nothing is lost by the
-	// concurrent one, and its batches insert their events together.
-	if e.db.Dialect == db.SQLite || walk(id, 0) {
-		return e.db.WriteConcurrent
-	}
-	return e.db.Write
+	return walk(id, 0)
 }
 
 // jumpsConcurrent walks the target of a Jump To step, which its settings
