@@ -59,7 +59,11 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 		}
 	}
 	var more bool
-	err = e.tx(ctx, func(tx *db.Tx) error {
+	// limit lowers when a chained step fails: the transaction is then
+	// run again, stopping before that step (see errChainAgain).
+	limit := maxChained
+	write := e.stepDoor(d, r.Step)
+	step := func(tx *db.Tx) error {
 		cur, err := loadRun(ctx, tx, id)
 		if err != nil {
 			return err
@@ -67,37 +71,30 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 		if more = e.runnable(cur); !more || cur.Step != r.Step {
 			return nil // changed meanwhile: look again
 		}
+		// The chain's history lines and loop-guard marks are written
+		// together, at its end.
+		lines := newChainWrites()
 		// A step that goes on to the next one leaves the run unsaved
 		// (goOn): the chain below saves it once, when it stops, instead
 		// of once per step. A step that waits or ends saves it itself.
 		var goOn bool
-		if more, goOn, err = e.execute(ctx, tx, &cur, outside, outsideErr); err != nil {
+		if more, goOn, err = e.execute(ctx, tx, lines, &cur, outside, outsideErr); err != nil {
 			return err
 		}
 		// The steps that follow at once, with no effect outside the
 		// database, commit in the same transaction: a send and the
 		// question after it are one commit, not two. The run is the one
-		// in memory, so it is not read again. Each step runs in a
-		// savepoint; one that fails is undone and left for the next
-		// transaction, where it runs alone and takes its failure path:
-		// the run is then saved as the step before left it.
-		for chained := 0; more && chained < maxChained && chainable(d, cur.Step); chained++ {
-			before, err := snapshot(cur)
-			if err != nil {
-				return err
-			}
-			var m, g bool
-			err = tx.Savepoint(ctx, func(tx *db.Tx) error {
-				var err error
-				m, g, err = e.execute(ctx, tx, &cur, nil, nil)
-				return err
-			})
+		// in memory, so it is not read again. A chained step that fails
+		// undoes the whole transaction, which runs again stopping before
+		// it: that step is left for the next transaction, where it runs
+		// alone and takes its failure path. A savepoint around each step
+		// would cost two statements a step for a rare failure.
+		for chained := 0; more && chained < limit && chainable(d, cur.Step); chained++ {
+			m, g, err := e.execute(ctx, tx, lines, &cur, nil, nil)
 			var se *stepError
 			if errors.As(err, &se) {
-				if cur, err = before.restore(); err != nil {
-					return err
-				}
-				break
+				limit = chained
+				return errChainAgain
 			}
 			if err != nil {
 				return err
@@ -105,14 +102,24 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 			more, goOn = m, g
 		}
 		if goOn {
-			return saveRun(ctx, tx, &cur, db.Millis(e.now()))
+			if err := saveRun(ctx, tx, &cur, db.Millis(e.now())); err != nil {
+				return err
+			}
 		}
-		return nil
-	})
+		return lines.finish(ctx, tx, cur)
+	}
+	for {
+		// The group committer runs the batch again after a job fails (each
+		// job then in a savepoint of its own), and this job then stops
+		// before the failing step; alone, it comes back here.
+		if err = write(ctx, step); !errors.Is(err, errChainAgain) {
+			break
+		}
+	}
 	var se *stepError
 	if errors.As(err, &se) {
 		// The step's writes are undone; record the failure on its own.
-		err = e.tx(ctx, func(tx *db.Tx) error {
+		err = e.txRun(ctx, func(tx *db.Tx) error {
 			var err error
 			more, err = e.fail(ctx, tx, id, se.err)
 			return err
@@ -120,6 +127,10 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 	}
 	return more, err
 }
+
+// errChainAgain undoes a transaction in which a chained step failed, to
+// run it again without that step.
+var errChainAgain = errors.New("workflow: a chained step failed; run the chain again without it")
 
 // maxChained bounds the steps run in one transaction after the first, so
 // a long path without waits still commits (and shows progress) regularly.
@@ -157,7 +168,7 @@ func (e *Engine) runnable(r Run) bool {
 }
 
 func (e *Engine) markPending(ctx context.Context, r *Run) error {
-	return e.tx(ctx, func(tx *db.Tx) error {
+	return e.txRun(ctx, func(tx *db.Tx) error {
 		cur, err := loadRun(ctx, tx, r.ID)
 		if err != nil {
 			return err
@@ -196,7 +207,7 @@ func (e *Engine) newExecution(ctx context.Context, tx *db.Tx, r *Run, d *Definit
 // execute runs the step r is at and records its result, r's next state.
 // It reports whether the run can go on at once and, when it goes on to a
 // next step, that r is left for the caller to save (goOn).
-func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, outsideErr error) (more, goOn bool, err error) {
+func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *Run, outside any, outsideErr error) (more, goOn bool, err error) {
 	d, err := e.svc.version(ctx, tx, r.WorkflowID, r.Version)
 	if err != nil {
 		return false, false, err
@@ -210,7 +221,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 		why = fmt.Sprintf("workflow: the run executed %d steps; it is stopped as a runaway", maxExecuted)
 	}
 	if why != "" {
-		if err := logStep(ctx, tx, r, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
+		if err := logStepTo(ctx, tx, &lines.lines, r, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
 			return false, false, err
 		}
 		return false, false, e.end(ctx, tx, r, StatusFailed, why, now)
@@ -230,7 +241,13 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 	if outsideErr != nil {
 		return false, false, &stepError{outsideErr}
 	}
-	before := len(tx.AppendedEvents())
+	// The loop guard needs the ids of the triggering events the step
+	// appends, marked at the chain's end (chainWrites.finish).
+	if r.ContactID != 0 && !quiet(st.Type, x.resumed) {
+		if err := lines.stepMayTrigger(ctx, tx); err != nil {
+			return false, false, err
+		}
+	}
 	// Wall time, not the store's clock: this measures the machine.
 	started := time.Now()
 	res, err := impl.exec(x)
@@ -241,16 +258,13 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, r *Run, outside any, ou
 		}
 		return false, false, &stepError{err}
 	}
-	if err := markEventDepth(ctx, tx, *r, tx.AppendedEvents()[before:]); err != nil {
-		return false, false, err
-	}
-	return e.apply(ctx, tx, x, res, now)
+	return e.apply(ctx, tx, lines, x, res, now)
 }
 
 // apply records a step's result: its history line, its outputs, and the
 // run's next state, saved unless the run goes on to a next step (goOn:
 // see execute).
-func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result, now int64) (more, goOn bool, err error) {
+func (e *Engine) apply(ctx context.Context, tx *db.Tx, lines *chainWrites, x *execution, res result, now int64) (more, goOn bool, err error) {
 	r := x.run
 	r.Data.Executed++
 	r.Data.Pending = ""
@@ -283,12 +297,12 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, x *execution, res result,
 			}
 			r.Data.WaitAfter = min(r.Data.WaitAfter, horizon)
 		}
-		if err := logStep(ctx, tx, r, entry, now); err != nil {
+		if err := logStepTo(ctx, tx, &lines.lines, r, entry, now); err != nil {
 			return false, false, err
 		}
 		return false, false, saveRun(ctx, tx, r, now)
 	}
-	if err := logStep(ctx, tx, r, entry, now); err != nil {
+	if err := logStepTo(ctx, tx, &lines.lines, r, entry, now); err != nil {
 		return false, false, err
 	}
 	target := x.step.Exits[res.exit]
@@ -344,45 +358,18 @@ func (e *Engine) end(ctx context.Context, tx *db.Tx, r *Run, status, why string,
 	return saveRun(ctx, tx, r, now)
 }
 
-// markEventDepth records, for the triggering events a step appended (ids,
-// in order), how deep in a chain of runs they were made, for the loop
-// guard. The event-log lock keeps other transactions from appending while
-// this one holds it, so the step's events are this contact's from the
-// first of them on.
+// markEventDepth records, for the triggering events among ids (events
+// appended by a chain of steps), how deep in a chain of runs they were
+// made, for the loop guard. It names the events by id, so events of the
+// same contact that other transactions append meanwhile (concurrent
+// writers, other nodes) are never taken for the chain's.
 func markEventDepth(ctx context.Context, tx *db.Tx, r Run, ids []int64) error {
 	if r.ContactID == 0 || len(ids) == 0 {
 		return nil
 	}
+	in, args := db.In(ids)
 	_, err := tx.Exec(ctx, `INSERT INTO workflow_event_depth (event_id, depth) SELECT id, ? FROM events
-		WHERE id >= ? AND contact_id = ? AND type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated',
-		'contact.updated', 'contact.lifecycle.updated')`, r.Depth+1, ids[0], r.ContactID)
+		WHERE id IN `+in+` AND contact_id = ? AND type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated',
+		'contact.updated', 'contact.lifecycle.updated')`, append(append([]any{r.Depth + 1}, args...), r.ContactID)...)
 	return err
-}
-
-// runSnapshot is a run as it was before a chained step, to save if that
-// step fails: steps change the run's data in place.
-type runSnapshot struct {
-	run  Run
-	data []byte
-}
-
-func snapshot(r Run) (runSnapshot, error) {
-	data, err := json.Marshal(r.Data)
-	if err != nil {
-		return runSnapshot{}, fmt.Errorf("workflow: run data: %w", err)
-	}
-	return runSnapshot{run: r, data: data}, nil
-}
-
-// restore returns the run as it was, with data of its own.
-func (s runSnapshot) restore() (Run, error) {
-	r := s.run
-	r.Data = runData{}
-	if err := json.Unmarshal(s.data, &r.Data); err != nil {
-		return r, fmt.Errorf("workflow: run %d data: %w", r.ID, err)
-	}
-	if r.Data.Vars == nil {
-		r.Data.Vars = map[string]any{}
-	}
-	return r, nil
 }

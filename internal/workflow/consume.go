@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -25,11 +26,12 @@ func (e *Engine) newConsumer() *event.Consumer {
 		Name:   consumerName,
 		Batch:  consumeBatch,
 		Logger: e.log,
-		// Its reads-then-writes are over runs (start one unless one is
-		// active, resume those waiting), whose other writers are Writes
-		// (steps, the API), which exclude it, and itself on another node,
-		// which the cursor row orders: it need not stop every webhook on
-		// PostgreSQL while it commits, as an exclusive write per batch did.
+		// Its reads-then-writes are over runs (resume those waiting, end
+		// them), whose rows it locks as the steps do (loadRun), and its
+		// replays are held by the unique index on a run's trigger event;
+		// itself on another node is ordered by the cursor row: it need
+		// not stop every webhook on PostgreSQL while it commits, as an
+		// exclusive write per batch did.
 		Concurrent: true,
 		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
 			now := tx.Now()
@@ -94,15 +96,21 @@ func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string
 	if conversationID == 0 {
 		return nil
 	}
-	ids, err := db.QueryIDs(ctx, tx, `SELECT id FROM workflow_runs WHERE conversation_id = ? AND status = ?`, conversationID, status)
+	// The runs are read (and locked, on PostgreSQL) by the query that
+	// finds them, not one by one after it.
+	q := `SELECT ` + runColumns + ` FROM workflow_runs WHERE conversation_id = ? AND status = ?`
+	if tx.Dialect() == db.Postgres {
+		q += ` ORDER BY id FOR UPDATE`
+	}
+	rows, err := tx.Query(ctx, q, conversationID, status)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		r, err := loadRun(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	runs, err := db.Collect(rows, func(rows *sql.Rows) (Run, error) { return scanRun(rows) })
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
 		if r.Status != status || ev.ID <= r.Data.WaitAfter {
 			continue
 		}

@@ -106,6 +106,14 @@ func (e *Engine) tx(ctx context.Context, fn func(*db.Tx) error) error {
 	return e.db.Write(ctx, fn)
 }
 
+// txRun is tx for a write that changes runs only through loadRun, which
+// locks the run's row, and due.Claim, which skips rows locked by others:
+// on PostgreSQL it runs concurrently with other such writes, on this node
+// and others (db.DB.WriteConcurrent); on SQLite it is tx.
+func (e *Engine) txRun(ctx context.Context, fn func(*db.Tx) error) error {
+	return e.db.WriteConcurrent(ctx, fn)
+}
+
 // Run consumes the log and advances runs until ctx ends or Close.
 func (e *Engine) Run(ctx context.Context) {
 	e.running.Add(1)

@@ -36,17 +36,56 @@ type Entry struct {
 // logStep appends an entry to a run's history inside tx and tells the
 // run's conversation, if it has one, in its timeline.
 func logStep(ctx context.Context, tx *db.Tx, r *Run, e Entry, now int64) error {
-	runID := r.ID
+	return logStepTo(ctx, tx, nil, r, e, now)
+}
+
+// logStepTo is logStep that queues the history line in lines, when not
+// nil, to be inserted with the others of the transaction by lines.flush.
+func logStepTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, e Entry, now int64) error {
 	input := string(e.Input)
 	if input == "" {
 		input = "{}"
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO workflow_run_steps (run_id, step, type, input, outcome, exit, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		runID, e.Step, e.Type, input, e.Outcome, e.Exit, e.Error, now)
-	if err != nil {
+	row := []any{r.ID, e.Step, e.Type, input, e.Outcome, e.Exit, e.Error, now}
+	if lines != nil {
+		lines.rows = append(lines.rows, row)
+	} else if _, err := tx.Exec(ctx, insertStepLine+stepLineRow, row...); err != nil {
 		return fmt.Errorf("workflow: log step: %w", err)
 	}
 	return timelineEvent(ctx, tx, r, event.WorkflowStep, stepPayload(e))
+}
+
+// The statement that inserts history lines, and one row of it.
+const (
+	insertStepLine = `INSERT INTO workflow_run_steps (run_id, step, type, input, outcome, exit, error, at) VALUES `
+	stepLineRow    = `(?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// maxStepLines bounds the rows of one multi-row INSERT of history lines
+// (PostgreSQL allows 65,535 parameters a statement).
+const maxStepLines = 1000
+
+// stepLines are history lines queued in a transaction: the history of a
+// chain of steps is written with one multi-row INSERT, not one per step,
+// since statements are what the single writer spends its time on. Ids
+// still follow the order of the queue, so a run's history stays in order.
+type stepLines struct{ rows [][]any }
+
+// flush inserts the queued lines.
+func (l *stepLines) flush(ctx context.Context, tx *db.Tx) error {
+	for len(l.rows) > 0 {
+		n := min(len(l.rows), maxStepLines)
+		args := make([]any, 0, n*len(l.rows[0]))
+		for _, row := range l.rows[:n] {
+			args = append(args, row...)
+		}
+		q := insertStepLine + strings.TrimSuffix(strings.Repeat(stepLineRow+", ", n), ", ")
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("workflow: log steps: %w", err)
+		}
+		l.rows = l.rows[n:]
+	}
+	return nil
 }
 
 // history reads a run's entries in order.

@@ -184,16 +184,6 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 			return 0, nil
 		}
 	}
-	if n.triggerEventID != 0 {
-		var k int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM workflow_runs WHERE workflow_id = ? AND trigger_event_id = ?`,
-			n.workflowID, n.triggerEventID).Scan(&k); err != nil {
-			return 0, err
-		}
-		if k > 0 {
-			return 0, nil
-		}
-	}
 	if n.vars == nil {
 		n.vars = map[string]any{}
 	}
@@ -206,9 +196,15 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 	// A test contact's run is a test run (migration 023).
 	err := tx.QueryRow(ctx, `INSERT INTO workflow_runs (workspace_id, workflow_id, version, contact_id, conversation_id, status, step, data,
 		wake_at, depth, trigger_event_id, error, created_at, updated_at, ended_at, is_test)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT is_test FROM contacts WHERE id = ?), 0)) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT is_test FROM contacts WHERE id = ?), 0))
+		ON CONFLICT (workflow_id, trigger_event_id) WHERE trigger_event_id IS NOT NULL DO NOTHING RETURNING id`,
 		n.workspaceID, n.workflowID, n.version, n.contactID, n.conversationID, status, n.step, string(data), wake, n.depth,
 		sql.NullInt64{Int64: n.triggerEventID, Valid: n.triggerEventID != 0}, n.failWith, now, now, ended, n.contactID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		// A replayed event: its run exists (the unique index
+		// workflow_runs_trigger), whichever node inserted it.
+		return 0, nil
+	}
 	if err != nil {
 		return 0, fmt.Errorf("workflow: start run: %w", err)
 	}

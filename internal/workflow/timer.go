@@ -57,7 +57,7 @@ func (e *Engine) claim(ctx context.Context) ([]int64, int64, error) {
 	}
 	var ids []int64
 	lease := now + e.opts.Lease.Milliseconds()
-	err := e.tx(ctx, func(tx *db.Tx) (err error) {
+	err := e.txRun(ctx, func(tx *db.Tx) (err error) {
 		ids, err = due.Claim(ctx, tx, runsTable, now, lease, e.opts.Node, claimBatch)
 		return err
 	})
@@ -110,7 +110,7 @@ func (e *Engine) drive(ctx context.Context, id int64, lease int64) {
 	// run resumes as soon as the store is back, not a lease later —
 	// unless the node is shutting down.
 	release := func() error {
-		return e.tx(context.Background(), func(tx *db.Tx) error {
+		return e.txRun(context.Background(), func(tx *db.Tx) error {
 			tx.Due(DueKind, 0)
 			_, err := tx.Exec(context.Background(), `UPDATE workflow_runs SET lease_until = 0 WHERE id = ? AND lease_until = ?`, id, lease)
 			return err
