@@ -44,7 +44,7 @@ func (c candidate) availability(now int64, st settings) string {
 	return c.status
 }
 
-// open is routing_agents.open_count, kept by triggers (migration 040) in
+// open is routing_agents.open_count, kept by triggers (migration 037) in
 // the transaction of every change to a conversation's assignee or status:
 // one row read instead of counting the agent's conversations.
 const candidateColumns = `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.last_assigned_at, 0), COALESCE(a.capacity, -1),

@@ -11,7 +11,7 @@ import (
 
 // Capacity is the most open conversations a user may be auto-assigned.
 // The count is routing_agents.open_count, kept by triggers on
-// conversations (migration 040) in the transaction of every change, so
+// conversations (migration 037) in the transaction of every change, so
 // closing, merging or deleting by any path can never leave it wrong.
 
 // openCount reads the user's open (or snoozed) assigned conversations as

@@ -98,7 +98,7 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 // succeeds only while they are below their capacity (and below the
 // request's max_open) and not deactivated, and records the assignment
 // time. open_count is kept by triggers in the transaction of every
-// change to a conversation's assignee or status (migration 040), so the
+// change to a conversation's assignee or status (migration 037), so the
 // condition reads the truth. On SQLite the single writer already
 // serialises claims; on PostgreSQL a second claim of the same agent waits
 // on the row lock and then evaluates the condition again against the row

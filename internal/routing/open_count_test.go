@@ -11,7 +11,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
-// routing_agents.open_count (migration 040) is kept by triggers, so it
+// routing_agents.open_count (migration 037) is kept by triggers, so it
 // must equal the conversations counted after every kind of change, by
 // the services or by any other statement: assign, transfer, unassign,
 // snooze, close, reopen, insert already assigned, delete.

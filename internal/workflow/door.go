@@ -24,10 +24,12 @@ var quietSteps = map[string]bool{
 // the step runs only if the run is still at it, so two nodes advancing one
 // run serialise on that row and the second finds the step done.
 //
-// Not listed: Assign To, Open and Close Conversation, which go through
-// routing (capacity, queues), whose writes use the exclusive door.
+// Assign To is listed since routing holds its own invariants with row
+// locks (the conversation's row, the agent's conditional capacity claim,
+// a lock per queue; see routing.AssignTx). Not listed: Open and Close
+// Conversation, which still use the exclusive door.
 var concurrentSteps = map[string]bool{
-	"send_message": true, "ask_question": true, "branch": true, "jump_to": true, "wait": true,
+	"send_message": true, "ask_question": true, "branch": true, "jump_to": true, "wait": true, "assign_to": true,
 	"date_time": true, "add_comment": true, "http_request": true, "classify": true,
 	"update_contact_field": true, "update_contact_tag": true, "update_lifecycle": true, "trigger_workflow": true,
 }
