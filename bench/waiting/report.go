@@ -62,7 +62,7 @@ func report(c config, r result) string {
 		"answered \"Sales\" through the webhook as soon as the node answers ready. A run has resumed when its step is no longer the "+
 		"question (the answer takes it through the branch to its Assign To step; the timeout to the Support team's). Times are seen "+
 		"by polling the store every 25 ms.\n\n", c.timers, c.answers)
-	p("| restart | exec → ready | exec → last due timer fired | answer → run moved p50 / p99 / max | exec → last answered run moved | RSS settled after |\n|---|---:|---:|---:|---:|---:|\n")
+	p("| restart | exec → ready | exec → last due timer fired | answer → run moved p50 / p99 / max | exec → last answered run moved | bytes read until settled | RSS settled after |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, rd := range r.rounds {
 		last := time.Duration(0)
 		if len(rd.timers) > 0 {
@@ -72,8 +72,8 @@ func report(c config, r result) string {
 		if len(rd.answers) > 0 {
 			maxA = rd.answers[len(rd.answers)-1]
 		}
-		p("| after %s | %s | %s | %s / %s / %s | %s | %s |\n", rd.how, ms(rd.boot.ready), ms(last),
-			ms(pct(rd.answers, 50)), ms(pct(rd.answers, 99)), ms(maxA), ms(rd.answered), mb(rd.boot.mem.rss))
+		p("| after %s | %s | %s | %s / %s / %s | %s | %s | %s |\n", rd.how, ms(rd.boot.ready), ms(last),
+			ms(pct(rd.answers, 50)), ms(pct(rd.answers, 99)), ms(maxA), ms(rd.answered), mb(rd.boot.read), mb(rd.boot.mem.rss))
 	}
 	p("\nAt the end the store holds %d runs (%d still waiting at the question, one run per conversation: %d duplicates), %s; "+
 		"the integrator received %d messages in all.\n\n", r.total, r.stillWaits, r.duplicates, r.consumersAt, r.delivered)
