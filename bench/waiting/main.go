@@ -86,12 +86,11 @@ type result struct {
 
 // round is one restart and what it resumed.
 type round struct {
-	how       string // "SIGTERM" or "SIGKILL"
-	boot      boot
-	timers    []time.Duration // exec → each due run past its question
-	answers   []time.Duration // answer sent → its run past its question
-	answered  time.Duration   // exec → the last answered run past its question
-	timersErr error
+	how      string // "SIGTERM" or "SIGKILL"
+	boot     boot
+	timers   []time.Duration // exec → each due run past its question
+	answers  []time.Duration // answer sent → its run past its question
+	answered time.Duration   // exec → the last answered run past its question
 }
 
 func run(ctx context.Context, c config) (result, error) {
