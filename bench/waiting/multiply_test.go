@@ -78,7 +78,7 @@ func (n *node) receive(t *testing.T, res demo.Result, external, mid, text string
 // A run copied by Multiply is, to the engine, the run it copies: answered,
 // it takes the same steps and writes the same messages and events as the
 // original answered alike; its timeout fires alike; and starting the node
-// on the copies starts nothing and re-reads nothing.
+// on the copies starts no run of its own.
 func TestCopiedRunIsIndistinguishable(t *testing.T) {
 	const sample, factor = 3, 3
 	ctx := context.Background()
