@@ -39,7 +39,7 @@ type memory struct {
 // answers ready, runs during (if any: the work given to the node at once,
 // with the time it was started), then waits until the node settles: a
 // whole second in which it used less than 2% of a core, so the reading is
-// not of a start-up in flight.
+// not of a start-up in flight. On an error the node is stopped.
 func startNode(ctx context.Context, o harness.Options, metricsAddr string, during func(s *harness.Server, began time.Time) error) (*harness.Server, boot, error) {
 	began := time.Now()
 	s, err := harness.Start(ctx, o)
@@ -49,7 +49,8 @@ func startNode(ctx context.Context, o harness.Options, metricsAddr string, durin
 	b := boot{ready: time.Since(began)}
 	if during != nil {
 		if err := during(s, began); err != nil {
-			return s, b, err
+			s.Kill()
+			return nil, b, err
 		}
 	}
 	prev, _ := s.CPUSoFar()
@@ -57,7 +58,8 @@ func startNode(ctx context.Context, o harness.Options, metricsAddr string, durin
 		time.Sleep(time.Second)
 		cur, ok := s.CPUSoFar()
 		if !ok {
-			return s, b, fmt.Errorf("waiting: the node exited while settling")
+			s.Kill()
+			return nil, b, fmt.Errorf("waiting: the node exited while settling")
 		}
 		if cur-prev < 20*time.Millisecond {
 			b.cpu = cur
