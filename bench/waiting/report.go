@@ -110,6 +110,9 @@ func report(c config, r result) string {
 		"without writing its cursor, so its stored cursor stayed where its last wanted event was (routing's at 0 on a store where no agent had come online) and every " +
 		"start read every event after it again to find nothing — 9 events per waiting run, gigabytes here. Since 2026-12-01 such a " +
 		"cursor is written every 4,096 events passed over (`event.PassedOverWrite`), so a start reads at most that many again.\n")
+	p("- What does grow with the waiting runs is one scrape of `/metrics`, which counts the runs not yet ended by status from "+
+		"their index: %s with %d runs against %s idle, so a Prometheus scraping every 15 s would cost the node about %.1f%% of a core.\n",
+		ms(r.full.scrape), c.runs, ms(r.idle.scrape), 100*r.full.scrape.Seconds()/15)
 	p("- The answer and timer times include the machine's queue: they are taken on a shared machine (load average above), " +
 		"and 2,000 runs moving at once right after the start are a burst, not a steady rate.\n")
 	return md.String()
