@@ -242,10 +242,11 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	}
 	if len(events) == 0 {
 		// Nothing wanted: move past without a write. The stored cursor
-		// catches up with the next batch; a crash before it reads these
-		// again, and passes over them again.
+		// catches up with the next batch, or once it is PassedOverWrite
+		// behind; a crash before it reads these again, and passes over
+		// them again.
 		c.advance(reached)
-		return more, nil
+		return more, c.storePassedOver(ctx, stored, reached)
 	}
 	handled := false
 	write := c.db.Write
