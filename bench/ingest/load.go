@@ -40,6 +40,8 @@ type levelResult struct {
 	Nodes    int
 	NodeCPU  []time.Duration
 	LockWait time.Duration
+	// LockCauses is what LockWait was made of, the longest first.
+	LockCauses []lockCause
 }
 
 // Rate is acknowledged messages per second.
@@ -118,7 +120,7 @@ func runLevelOn(ctx context.Context, bin string, concurrency, n int, duration ti
 		srv1[i], _ = srv.CPUSoFar()
 	}
 	if locks != nil {
-		res.LockWait = locks.stop()
+		res.LockWait, res.LockCauses = locks.stop()
 	}
 	res.ClientCPU = harness.SelfCPU() - cpu0
 	res.FirstError = firstErr

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/bench/harness"
@@ -114,60 +113,14 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 				return rep, err
 			}
 			logf("  %.0f msgs/s, lock wait %s, %s", l.Rate(), l.LockWait.Round(time.Millisecond), l.VerifyNote)
+			if len(l.LockCauses) > 0 {
+				logf("  lock wait made of:\n%s", topCauses(l.LockCauses, l.LockWait, 12))
+			}
 			*tg.into = l
 		}
 		rep.Runs = append(rep.Runs, run)
 	}
 	return rep, nil
-}
-
-// lockSampler watches a PostgreSQL database while a level runs and sums
-// the time its backends spend waiting for a heavyweight lock (advisory
-// locks, row locks, transaction ids): pg_stat_activity is sampled every
-// few milliseconds and each backend found waiting counts for the interval.
-type lockSampler struct {
-	db     *sql.DB
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	wait   time.Duration
-}
-
-const lockSampleEvery = 5 * time.Millisecond
-
-func sampleLockWaits(ctx context.Context, databaseURL string) (*lockSampler, error) {
-	d, err := sql.Open("pgx", databaseURL)
-	if err != nil {
-		return nil, err
-	}
-	d.SetMaxOpenConns(1)
-	ctx, cancel := context.WithCancel(ctx)
-	s := &lockSampler{db: d, cancel: cancel}
-	s.wg.Go(func() {
-		t := time.NewTicker(lockSampleEvery)
-		defer t.Stop()
-		last := time.Now()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case now := <-t.C:
-				var waiting int
-				if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err == nil {
-					s.wait += time.Duration(waiting) * now.Sub(last)
-				}
-				last = now
-			}
-		}
-	})
-	return s, nil
-}
-
-// stop ends the sampling and returns the lock wait it summed.
-func (s *lockSampler) stop() time.Duration {
-	s.cancel()
-	s.wg.Wait()
-	s.db.Close()
-	return s.wait
 }
 
 // markdown renders the "## Ingest on PostgreSQL" section.
