@@ -70,6 +70,8 @@ type DB struct {
 
 	// committer is the store's one writer (see Write).
 	committer *committer
+	// horizons shares horizon queries among concurrent readers.
+	horizons horizonFlights
 }
 
 // Open opens the store described by cfg and applies pending migrations.
