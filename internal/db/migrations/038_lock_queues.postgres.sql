@@ -1,4 +1,8 @@
--- The event horizon without its gate (issue 14).
+-- Two lock queues sampled in pg_locks under load, removed (issue 14): the
+-- event horizon's gate, and conversation_counts slots shared by two
+-- writers.
+--
+-- 1. The event horizon without its gate.
 --
 -- Migration 036 took an event id and its advisory lock under the shared
 -- side of a gate (7268002, 0), and the horizon took the gate exclusively
@@ -67,3 +71,51 @@ BEGIN
 	END IF;
 	RETURN last;
 END $$;
+
+-- 2. conversation_counts (036) spread each group's count over 16 rows, the
+-- slot chosen as the backend's process id modulo 16. Sampled under load,
+-- two writer connections (four per node) often shared a slot, and a new
+-- conversation's count then waited for the other's whole transaction,
+-- fsync included, on that row. A transaction now takes a slot of its own
+-- the first time it counts: the first of the 16 whose transaction
+-- advisory lock (7268003, slot) it can take without waiting, starting at
+-- its process id modulo 16, remembered in a transaction-local setting.
+-- Only when every slot is taken does it fall back to the process id's,
+-- and wait. A savepoint rolled back releases the lock and the setting
+-- together, as the event horizon's do.
+CREATE OR REPLACE FUNCTION conversation_counts_slot() RETURNS smallint LANGUAGE plpgsql AS $$
+DECLARE
+	cur text := current_setting('switchboard.count_slot', true);
+	first int := pg_backend_pid() % 16;
+	k int;
+BEGIN
+	IF cur IS NOT NULL AND cur <> '' THEN
+		RETURN cur::smallint;
+	END IF;
+	FOR i IN 0..15 LOOP
+		k := (first + i) % 16;
+		IF pg_try_advisory_xact_lock(7268003, k) THEN
+			PERFORM set_config('switchboard.count_slot', k::text, true);
+			RETURN k;
+		END IF;
+	END LOOP;
+	RETURN first;
+END $$;
+
+CREATE OR REPLACE FUNCTION conversation_counts_apply() RETURNS trigger AS $$
+DECLARE
+    s SMALLINT := conversation_counts_slot();
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.is_test = 0 THEN
+        INSERT INTO conversation_counts (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot, n)
+        VALUES (OLD.workspace_id, OLD.status, COALESCE(OLD.team_id, 0), COALESCE(OLD.assignee_id, 0), COALESCE(OLD.channel_id, 0), OLD.opened_source, s, -1)
+        ON CONFLICT (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot) DO UPDATE SET n = conversation_counts.n - 1;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.is_test = 0 THEN
+        INSERT INTO conversation_counts (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot, n)
+        VALUES (NEW.workspace_id, NEW.status, COALESCE(NEW.team_id, 0), COALESCE(NEW.assignee_id, 0), COALESCE(NEW.channel_id, 0), NEW.opened_source, s, 1)
+        ON CONFLICT (workspace_id, status, team_id, assignee_id, channel_id, opened_source, slot) DO UPDATE SET n = conversation_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
