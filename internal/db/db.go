@@ -72,6 +72,8 @@ type DB struct {
 	committer *committer
 	// horizons shares horizon queries among concurrent readers.
 	horizons horizonFlights
+	// notifier tells the other nodes of commits (PostgreSQL only).
+	notifier *notifier
 }
 
 // Open opens the store described by cfg and applies pending migrations.
@@ -92,6 +94,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	b := make([]byte, 8)
 	rand.Read(b)
 	d.origin = hex.EncodeToString(b)
+	if d.Dialect == Postgres {
+		d.notifier = newNotifier(d)
+	}
 	d.startCommitter()
 	if err := d.Migrate(ctx); err != nil {
 		d.Close()
@@ -105,6 +110,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 func (d *DB) Close() error {
 	if d.committer != nil {
 		d.committer.close()
+	}
+	if d.notifier != nil {
+		d.notifier.close() // after the committer: its last commits' news goes out
 	}
 	d.writeStmts.close()
 	d.readStmts.close()
