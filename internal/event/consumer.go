@@ -359,7 +359,9 @@ func (c *Consumer) stored(ctx context.Context) (int64, error) {
 			// the one row to insert: 0, or just before the first event.
 			start, args = `COALESCE(MIN(id), 1) - 1`, nil
 		}
-		err = c.db.Write(ctx, func(tx *db.Tx) error {
+		// Concurrent: the row's primary key (ON CONFLICT DO NOTHING) keeps
+		// one cursor per name when several nodes create it at once.
+		err = c.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at)
 				SELECT ?, `+start+`, ? FROM events WHERE true ON CONFLICT (name) DO NOTHING`, append(append([]any{c.cfg.Name}, args...), tx.Now())...)
 			return err
