@@ -171,6 +171,36 @@ func (r pgReport) markdown() string {
 			row(run, "PostgreSQL, before", run.Before2)
 		}
 	}
+	p("\n### What the lock wait is made of\n\n")
+	p("For each PostgreSQL run, the causes of at least 5%% of its lock wait: the lock awaited, the waiting statement and the statement of the backend holding it up (from `pg_locks` and `pg_stat_activity`, same sampling).\n\n")
+	for _, run := range r.Runs {
+		for _, l := range []struct {
+			name string
+			l    levelResult
+		}{{"PostgreSQL", run.PG1}, {"PostgreSQL", run.PG2}, {"PostgreSQL, before", run.Before1}, {"PostgreSQL, before", run.Before2}} {
+			if l.l.Nodes == 0 || l.l.Elapsed <= 0 {
+				continue
+			}
+			wf := "without workflow"
+			if run.Workflows {
+				wf = "with the demo workflow"
+			}
+			p("- c=%d %s, %s, %d node(s): %.0f ms per s", run.Concurrency, wf, l.name, l.l.Nodes, float64(l.l.LockWait.Milliseconds())/l.l.Elapsed.Seconds())
+			shown := 0
+			for _, c := range l.l.LockCauses {
+				share := c.Wait.Seconds() / max(l.l.LockWait.Seconds(), 1e-9)
+				if share < 0.05 || shown == 4 {
+					break
+				}
+				if shown == 0 {
+					p(", of which:")
+				}
+				shown++
+				p("\n  - %.0f%%: `%s`", 100*share, strings.ReplaceAll(c.What, "`", "'"))
+			}
+			p("\n")
+		}
+	}
 	p("\n### Reading\n\n")
 	for _, run := range r.Runs {
 		if run.Concurrency != aimConcurrency {
