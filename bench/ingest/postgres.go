@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -136,7 +137,7 @@ func (r pgReport) markdown() string {
 	p("The Ingest method above, for each level: a fresh SQLite node; then a fresh PostgreSQL database served by one node; then another fresh one served by two nodes ")
 	p("(two `switchboard serve` processes sharing it, the load generator's connections spread evenly over them). The server (PostgreSQL) runs on the same cores as the nodes and the load generator, ")
 	p("so its CPU is in *other load*, not in the nodes' CPU. *Lock wait* is the time PostgreSQL backends spent waiting for a heavyweight lock (advisory, row or transaction lock), summed over backends, ")
-	p("sampled from `pg_stat_activity` every %s: a write serialised by a lock shows up here.\n\n", lockSampleEvery)
+	p("sampled from `pg_locks` (the locks not granted, joined with `pg_stat_activity`) every %s: a write serialised by a lock shows up here.\n\n", lockSampleEvery)
 	p("*before* rows, when present, are the same levels served by an earlier binary (`-before`), measured in the same run right after. ")
 	p("Run it with a PostgreSQL server that fsyncs: `SWITCHBOARD_PG_FSYNC=on scripts/with-postgres.sh sh -c 'go run ./bench/ingest -levels 64 -postgres \"$SWITCHBOARD_TEST_POSTGRES\" -out docs/benchmarks.md'`.\n\n")
 	p("### Results\n\n")
@@ -202,6 +203,9 @@ func (r pgReport) markdown() string {
 		}
 	}
 	p("\n### Reading\n\n")
+	if load, err := strconv.ParseFloat(r.M.Load, 64); err == nil && load >= 2*float64(r.M.CPUs) {
+		p("- The machine was shared: load average %.1f on %d cores when the run started. Every rate here is far below what the same binaries reach on an idle machine, and the ratios (PostgreSQL to SQLite, two nodes to one, after to before) compare runs that met different loads in turn; the lock wait, which does not depend on the CPU left, is the steadier figure.\n", load, r.M.CPUs)
+	}
 	for _, run := range r.Runs {
 		if run.Concurrency != aimConcurrency {
 			continue
