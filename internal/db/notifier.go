@@ -21,15 +21,17 @@ import (
 // server crash is harmless, since listeners reconnect and look at the
 // log's newest event), and the news of the commits made while one
 // NOTIFY is on its way is merged into the next: the newest event id,
-// and the earliest due time of each kind of work.
+// and the earliest due time of each kind of work. Broadcasts (see
+// DB.Broadcast) ride the same NOTIFYs, in the order they were made.
 type notifier struct {
 	d *DB
 
-	mu      sync.Mutex
-	pending bool
-	last    int64
-	due     map[string]int64
-	wake    chan struct{}
+	mu         sync.Mutex
+	pending    bool
+	last       int64
+	due        map[string]int64
+	broadcasts []string // "b:<topic>:<message>" items, in the order told
+	wake       chan struct{}
 
 	stop chan struct{}
 	done chan struct{}
@@ -63,6 +65,38 @@ func (n *notifier) tell(last int64, due map[string]int64) {
 	}
 }
 
+// broadcast queues a broadcast item for the next NOTIFY, after those
+// queued before it; it never blocks.
+func (n *notifier) broadcast(item string) {
+	n.mu.Lock()
+	n.pending = true
+	n.broadcasts = append(n.broadcasts, item)
+	n.mu.Unlock()
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
+}
+
+// maxPayload bounds one NOTIFY's payload (PostgreSQL refuses 8,000 bytes
+// or more): what is pending beyond it goes in further ones.
+const maxPayload = 7000
+
+// payloads renders what is pending as NOTIFY payloads, each starting with
+// the origin, the news in the first.
+func (n *notifier) payloads() []string {
+	out := []string{notification(n.d.origin, n.last, n.due)}
+	for _, item := range n.broadcasts {
+		cur := &out[len(out)-1]
+		if len(*cur)+1+len(item) > maxPayload {
+			out = append(out, "o:"+n.d.origin)
+			cur = &out[len(out)-1]
+		}
+		*cur += " " + item
+	}
+	return out
+}
+
 // close sends what is pending and stops the loop.
 func (n *notifier) close() {
 	close(n.stop)
@@ -94,8 +128,8 @@ func (n *notifier) send() {
 		n.mu.Unlock()
 		return
 	}
-	payload := notification(n.d.origin, n.last, n.due)
-	n.pending, n.last, n.due = false, 0, nil
+	payloads := n.payloads()
+	n.pending, n.last, n.due, n.broadcasts = false, 0, nil, nil
 	n.mu.Unlock()
 	ctx := context.Background()
 	if n.conn == nil {
@@ -114,9 +148,12 @@ func (n *notifier) send() {
 		}
 		n.conn = conn
 	}
-	if _, err := n.conn.Exec(ctx, `SELECT pg_notify('`+notifyChannel+`', $1)`, payload); err != nil {
-		slog.Warn("db: notify the other nodes", "err", err)
-		n.conn.Close(ctx)
-		n.conn = nil
+	for _, payload := range payloads {
+		if _, err := n.conn.Exec(ctx, `SELECT pg_notify('`+notifyChannel+`', $1)`, payload); err != nil {
+			slog.Warn("db: notify the other nodes", "err", err)
+			n.conn.Close(ctx)
+			n.conn = nil
+			return
+		}
 	}
 }

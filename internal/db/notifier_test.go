@@ -1,7 +1,10 @@
 package db
 
 import (
+	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -21,5 +24,44 @@ func TestNotifierMergesNews(t *testing.T) {
 	}
 	if len(n.wake) != 1 {
 		t.Fatalf("%d wake-ups queued, want 1: the loop sends everything pending at once", len(n.wake))
+	}
+}
+
+// Broadcasts ride the notifier's NOTIFYs after the news, in the order
+// they were made, split so that no payload reaches PostgreSQL's limit,
+// each payload naming its origin (so the sender's own listener skips it).
+func TestNotifierCarriesBroadcastsInOrder(t *testing.T) {
+	n := &notifier{d: &DB{origin: "o1"}, wake: make(chan struct{}, 1)}
+	n.tell(9, nil)
+	var want []string
+	for i := range 400 {
+		item := fmt.Sprintf("b:typing:%d-%s", i, strings.Repeat("x", 40))
+		want = append(want, item)
+		n.broadcast(item)
+	}
+	payloads := n.payloads()
+	if len(payloads) < 2 {
+		t.Fatalf("%d payloads for %d bytes of broadcasts: want them split", len(payloads), 400*50)
+	}
+	var got []string
+	for i, p := range payloads {
+		if len(p) >= 8000 {
+			t.Fatalf("payload %d is %d bytes: PostgreSQL refuses 8,000", i, len(p))
+		}
+		items := strings.Fields(p)
+		if items[0] != "o:o1" {
+			t.Fatalf("payload %d starts with %q, want the origin", i, items[0])
+		}
+		if i == 0 && items[1] != "e:9" {
+			t.Fatalf("the first payload carries %q, want the news first (e:9)", items[1])
+		}
+		for _, it := range items[1:] {
+			if strings.HasPrefix(it, "b:") {
+				got = append(got, it)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("broadcasts sent out of order or lost: %d of %d", len(got), len(want))
 	}
 }
