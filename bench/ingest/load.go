@@ -42,6 +42,9 @@ type levelResult struct {
 	LockWait time.Duration
 	// LockCauses is what LockWait was made of, the longest first.
 	LockCauses []lockCause
+	// Deadlocks PostgreSQL found in the level's database (-1: unknown),
+	// read once its nodes stopped, so every backend has reported.
+	Deadlocks int64
 }
 
 // Rate is acknowledged messages per second.
@@ -146,6 +149,9 @@ func runLevelOn(ctx context.Context, bin string, concurrency, n int, duration ti
 	res.OtherCPU = -1
 	if busyOK {
 		res.OtherCPU = max(0, busy1-busy0-res.ServerCPU-res.ClientCPU)
+	}
+	if databaseURL != "" {
+		res.Deadlocks = deadlocks(ctx, databaseURL)
 	}
 	return res, verifyStored(ctx, dir, databaseURL, demo.ChannelID, &res)
 }

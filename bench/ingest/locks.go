@@ -114,3 +114,20 @@ func topCauses(causes []lockCause, total time.Duration, n int) string {
 	}
 	return b.String()
 }
+
+// deadlocks is how many deadlocks PostgreSQL found in the database at
+// databaseURL (fresh for each level, so all of them the level's), or -1
+// when it cannot tell. Each one is a transaction that waited
+// deadlock_timeout (1 s by default) before being aborted and retried.
+func deadlocks(ctx context.Context, databaseURL string) int64 {
+	d, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return -1
+	}
+	defer d.Close()
+	var n int64
+	if err := d.QueryRowContext(ctx, `SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`).Scan(&n); err != nil {
+		return -1
+	}
+	return n
+}
