@@ -70,8 +70,10 @@ type DB struct {
 
 	// committer is the store's one writer (see Write).
 	committer *committer
-	// horizons shares horizon queries among concurrent readers.
-	horizons horizonFlights
+	// horizons shares horizon queries among concurrent readers;
+	// horizonMax is the highest horizon seen (see EventHorizon).
+	horizons   horizonFlights
+	horizonMax atomic.Int64
 	// notifier tells the other nodes of commits (PostgreSQL only).
 	notifier *notifier
 }

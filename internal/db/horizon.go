@@ -20,6 +20,17 @@ const NoHorizon = math.MaxInt64
 // found without serialising writers. Readers asking at once share one
 // query (see horizonFlights). On SQLite it is NoHorizon.
 //
+// It never goes back, on one store handle: readers hand positions to one
+// another (a live stream catches up from the log up to its horizon, then
+// takes the events after the tail's position, which came from an earlier
+// horizon), so a later horizon below an earlier one would skip the events
+// in between. The query alone may answer lower than before — a writer
+// that read the sequence before an earlier horizon but locked after it
+// holds a floor below that horizon, though its id is above it — so the
+// highest horizon this handle has seen is kept and answered instead: what
+// was a horizon stays one, since every id at most it had committed or
+// would never be taken.
+//
 // Events up to the horizon must be read by a later statement than this
 // call (the next one, on READ COMMITTED, takes a later snapshot).
 func (d *DB) EventHorizon(ctx context.Context) (int64, error) {
@@ -73,6 +84,8 @@ func (f *horizonFlights) get(ctx context.Context, d *DB) (int64, error) {
 func (f *horizonFlights) run(ctx context.Context, d *DB, fl *horizonFlight) {
 	if err := d.read.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&fl.h); err != nil {
 		fl.err = fmt.Errorf("db: event horizon: %w", err)
+	} else {
+		fl.h = d.raiseHorizon(fl.h)
 	}
 	close(fl.done)
 	f.mu.Lock()
@@ -97,7 +110,21 @@ func (t *Tx) EventHorizon(ctx context.Context) (int64, error) {
 	if err := t.tx.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&h); err != nil {
 		return 0, fmt.Errorf("db: event horizon: %w", err)
 	}
-	return h, nil
+	return t.d.raiseHorizon(h), nil
+}
+
+// raiseHorizon records h as a horizon seen and returns the highest seen
+// (see EventHorizon: it never goes back).
+func (d *DB) raiseHorizon(h int64) int64 {
+	for {
+		cur := d.horizonMax.Load()
+		if h <= cur {
+			return cur
+		}
+		if d.horizonMax.CompareAndSwap(cur, h) {
+			return h
+		}
+	}
 }
 
 func (r reader) EventHorizon(ctx context.Context) (int64, error) { return r.d.EventHorizon(ctx) }
