@@ -40,6 +40,11 @@ type levelResult struct {
 	Nodes    int
 	NodeCPU  []time.Duration
 	LockWait time.Duration
+	// LockCauses is what LockWait was made of, the longest first.
+	LockCauses []lockCause
+	// Deadlocks PostgreSQL found in the level's database (-1: unknown),
+	// read once its nodes stopped, so every backend has reported.
+	Deadlocks int64
 }
 
 // Rate is acknowledged messages per second.
@@ -118,7 +123,7 @@ func runLevelOn(ctx context.Context, bin string, concurrency, n int, duration ti
 		srv1[i], _ = srv.CPUSoFar()
 	}
 	if locks != nil {
-		res.LockWait = locks.stop()
+		res.LockWait, res.LockCauses = locks.stop()
 	}
 	res.ClientCPU = harness.SelfCPU() - cpu0
 	res.FirstError = firstErr
@@ -144,6 +149,9 @@ func runLevelOn(ctx context.Context, bin string, concurrency, n int, duration ti
 	res.OtherCPU = -1
 	if busyOK {
 		res.OtherCPU = max(0, busy1-busy0-res.ServerCPU-res.ClientCPU)
+	}
+	if databaseURL != "" {
+		res.Deadlocks = deadlocks(ctx, databaseURL)
 	}
 	return res, verifyStored(ctx, dir, databaseURL, demo.ChannelID, &res)
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/bench/harness"
@@ -114,60 +114,14 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 				return rep, err
 			}
 			logf("  %.0f msgs/s, lock wait %s, %s", l.Rate(), l.LockWait.Round(time.Millisecond), l.VerifyNote)
+			if len(l.LockCauses) > 0 {
+				logf("  lock wait made of:\n%s", topCauses(l.LockCauses, l.LockWait, 12))
+			}
 			*tg.into = l
 		}
 		rep.Runs = append(rep.Runs, run)
 	}
 	return rep, nil
-}
-
-// lockSampler watches a PostgreSQL database while a level runs and sums
-// the time its backends spend waiting for a heavyweight lock (advisory
-// locks, row locks, transaction ids): pg_stat_activity is sampled every
-// few milliseconds and each backend found waiting counts for the interval.
-type lockSampler struct {
-	db     *sql.DB
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	wait   time.Duration
-}
-
-const lockSampleEvery = 5 * time.Millisecond
-
-func sampleLockWaits(ctx context.Context, databaseURL string) (*lockSampler, error) {
-	d, err := sql.Open("pgx", databaseURL)
-	if err != nil {
-		return nil, err
-	}
-	d.SetMaxOpenConns(1)
-	ctx, cancel := context.WithCancel(ctx)
-	s := &lockSampler{db: d, cancel: cancel}
-	s.wg.Go(func() {
-		t := time.NewTicker(lockSampleEvery)
-		defer t.Stop()
-		last := time.Now()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case now := <-t.C:
-				var waiting int
-				if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err == nil {
-					s.wait += time.Duration(waiting) * now.Sub(last)
-				}
-				last = now
-			}
-		}
-	})
-	return s, nil
-}
-
-// stop ends the sampling and returns the lock wait it summed.
-func (s *lockSampler) stop() time.Duration {
-	s.cancel()
-	s.wg.Wait()
-	s.db.Close()
-	return s.wait
 }
 
 // markdown renders the "## Ingest on PostgreSQL" section.
@@ -183,20 +137,23 @@ func (r pgReport) markdown() string {
 	p("The Ingest method above, for each level: a fresh SQLite node; then a fresh PostgreSQL database served by one node; then another fresh one served by two nodes ")
 	p("(two `switchboard serve` processes sharing it, the load generator's connections spread evenly over them). The server (PostgreSQL) runs on the same cores as the nodes and the load generator, ")
 	p("so its CPU is in *other load*, not in the nodes' CPU. *Lock wait* is the time PostgreSQL backends spent waiting for a heavyweight lock (advisory, row or transaction lock), summed over backends, ")
-	p("sampled from `pg_stat_activity` every %s: a write serialised by a lock shows up here.\n\n", lockSampleEvery)
+	p("sampled from `pg_locks` (the locks not granted, joined with `pg_stat_activity`) every %s: a write serialised by a lock shows up here. *Deadlocks* are PostgreSQL's count for the level's database (`pg_stat_database`), read once its nodes stopped: each is a transaction that waited `deadlock_timeout` (1 s) before being aborted and retried.\n\n", lockSampleEvery)
 	p("*before* rows, when present, are the same levels served by an earlier binary (`-before`), measured in the same run right after. ")
 	p("Run it with a PostgreSQL server that fsyncs: `SWITCHBOARD_PG_FSYNC=on scripts/with-postgres.sh sh -c 'go run ./bench/ingest -levels 64 -postgres \"$SWITCHBOARD_TEST_POSTGRES\" -out docs/benchmarks.md'`.\n\n")
 	p("### Results\n\n")
-	p("| c | workflow | store | nodes | msgs/s | × SQLite | p50 | p99 | CPU µs/msg per node | other load | lock wait (ms per s) | verified |\n")
-	p("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n")
+	p("| c | workflow | store | nodes | msgs/s | × SQLite | p50 | p99 | CPU µs/msg per node | other load | lock wait (ms per s) | deadlocks | verified |\n")
+	p("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|\n")
 	row := func(run storeRun, name string, l levelResult) {
 		perNode := make([]string, 0, len(l.NodeCPU))
 		for _, c := range l.NodeCPU {
 			perNode = append(perNode, fmt.Sprintf("%.0f", perMsg(c, l.Acked/max(len(l.NodeCPU), 1))))
 		}
-		lock := "—"
+		lock, dead := "—", "—"
 		if name != "SQLite" && l.Elapsed > 0 {
 			lock = fmt.Sprintf("%.0f", float64(l.LockWait.Milliseconds())/l.Elapsed.Seconds())
+			if l.Deadlocks >= 0 {
+				dead = fmt.Sprint(l.Deadlocks)
+			}
 		}
 		verified := "yes"
 		if !l.Verified {
@@ -206,8 +163,8 @@ func (r pgReport) markdown() string {
 		if run.Workflows {
 			wf = "demo"
 		}
-		p("| %d | %s | %s | %d | %.0f | %.2f | %s | %s | %s | %s | %s | %s |\n", run.Concurrency, wf, name, max(l.Nodes, 1), l.Rate(),
-			harness.Ratio(l.Rate(), run.SQLite.Rate()), harness.Ms(l.P50), harness.Ms(l.P99), strings.Join(perNode, " / "), otherLoad(l), lock, verified)
+		p("| %d | %s | %s | %d | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", run.Concurrency, wf, name, max(l.Nodes, 1), l.Rate(),
+			harness.Ratio(l.Rate(), run.SQLite.Rate()), harness.Ms(l.P50), harness.Ms(l.P99), strings.Join(perNode, " / "), otherLoad(l), lock, dead, verified)
 	}
 	for _, run := range r.Runs {
 		row(run, "SQLite", run.SQLite)
@@ -218,7 +175,40 @@ func (r pgReport) markdown() string {
 			row(run, "PostgreSQL, before", run.Before2)
 		}
 	}
+	p("\n### What the lock wait is made of\n\n")
+	p("For each PostgreSQL run, the causes of at least 5%% of its lock wait: the lock awaited, the waiting statement and the statement of the backend holding it up (from `pg_locks` and `pg_stat_activity`, same sampling).\n\n")
+	for _, run := range r.Runs {
+		for _, l := range []struct {
+			name string
+			l    levelResult
+		}{{"PostgreSQL", run.PG1}, {"PostgreSQL", run.PG2}, {"PostgreSQL, before", run.Before1}, {"PostgreSQL, before", run.Before2}} {
+			if l.l.Nodes == 0 || l.l.Elapsed <= 0 {
+				continue
+			}
+			wf := "without workflow"
+			if run.Workflows {
+				wf = "with the demo workflow"
+			}
+			p("- c=%d %s, %s, %d node(s): %.0f ms per s", run.Concurrency, wf, l.name, l.l.Nodes, float64(l.l.LockWait.Milliseconds())/l.l.Elapsed.Seconds())
+			shown := 0
+			for _, c := range l.l.LockCauses {
+				share := c.Wait.Seconds() / max(l.l.LockWait.Seconds(), 1e-9)
+				if share < 0.05 || shown == 4 {
+					break
+				}
+				if shown == 0 {
+					p(", of which:")
+				}
+				shown++
+				p("\n  - %.0f%%: `%s`", 100*share, strings.ReplaceAll(c.What, "`", "'"))
+			}
+			p("\n")
+		}
+	}
 	p("\n### Reading\n\n")
+	if load, err := strconv.ParseFloat(r.M.Load, 64); err == nil && load >= 2*float64(r.M.CPUs) {
+		p("- The machine was shared: load average %.1f on %d cores when the run started. Every rate here is far below what the same binaries reach on an idle machine, and the ratios (PostgreSQL to SQLite, two nodes to one, after to before) compare runs that met different loads in turn; the lock wait, which does not depend on the CPU left, is the steadier figure.\n", load, r.M.CPUs)
+	}
 	for _, run := range r.Runs {
 		if run.Concurrency != aimConcurrency {
 			continue

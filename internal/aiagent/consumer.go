@@ -30,6 +30,10 @@ func (s *Service) NewConsumer(hub *event.Hub, g *background.Group) *event.Consum
 		Types:  []event.Type{event.MessageReceived, event.ConversationAssigned},
 		Handle: s.handle,
 		Logger: s.log,
+		// One turn per message is the unique index on message_id (ON
+		// CONFLICT DO NOTHING), and the runner checks the assignment again
+		// before it answers (stale), so no exclusive write lock is needed.
+		Concurrent: true,
 	})
 }
 

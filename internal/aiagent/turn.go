@@ -120,9 +120,17 @@ func (s *Service) Pass(ctx context.Context) (time.Time, error) {
 	now := s.db.Now()
 	type claimed struct{ id, conversationID int64 }
 	var batch []claimed
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	// Concurrent: on PostgreSQL the turns are locked as they are chosen,
+	// skipping those another node is claiming, and the condition is
+	// checked again on each locked row's newest version, so two nodes
+	// never lease one turn; SQLite has one writer.
+	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		batch = batch[:0]
-		rows, err := tx.Query(ctx, `SELECT id, conversation_id FROM ai_agent_turns WHERE status = 'pending' AND lease_until <= ? ORDER BY id LIMIT ?`, now, turnBatch)
+		q := `SELECT id, conversation_id FROM ai_agent_turns WHERE status = 'pending' AND lease_until <= ? ORDER BY id LIMIT ?`
+		if tx.Dialect() == db.Postgres {
+			q += ` FOR UPDATE SKIP LOCKED`
+		}
+		rows, err := tx.Query(ctx, q, now, turnBatch)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,8 @@ import (
 // one's (whose own callers told their node already); on SQLite one node
 // owns the store and there is no one else to tell. topic and msg must not
 // hold spaces or colons (topic) — the channel's items are space-separated.
+// It returns at once: the broadcast goes out with this node's next NOTIFY
+// (a failure to send is logged, and costs what losing a hint costs).
 func (d *DB) Broadcast(ctx context.Context, topic, msg string) error {
 	if d.Dialect != Postgres {
 		return nil
@@ -19,8 +21,11 @@ func (d *DB) Broadcast(ctx context.Context, topic, msg string) error {
 	if strings.ContainsAny(topic, " :") || strings.ContainsRune(msg, ' ') {
 		panic("db: a broadcast's topic and message hold no spaces, and the topic no colon")
 	}
-	_, err := d.write.ExecContext(ctx, `SELECT pg_notify('`+notifyChannel+`', $1)`, "o:"+d.origin+" b:"+topic+":"+msg)
-	return err
+	// Through the notifier, not a NOTIFY of its own: each was a
+	// transaction holding PostgreSQL's notification lock through a
+	// flush, queued behind every other node's (see notifier).
+	d.notifier.broadcast("b:" + topic + ":" + msg)
+	return nil
 }
 
 // OnBroadcast registers fn to run with each message another node

@@ -70,6 +70,12 @@ type DB struct {
 
 	// committer is the store's one writer (see Write).
 	committer *committer
+	// horizons shares horizon queries among concurrent readers;
+	// horizonMax is the highest horizon seen (see EventHorizon).
+	horizons   horizonFlights
+	horizonMax atomic.Int64
+	// notifier tells the other nodes of commits (PostgreSQL only).
+	notifier *notifier
 }
 
 // Open opens the store described by cfg and applies pending migrations.
@@ -90,6 +96,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	b := make([]byte, 8)
 	rand.Read(b)
 	d.origin = hex.EncodeToString(b)
+	if d.Dialect == Postgres {
+		d.notifier = newNotifier(d)
+	}
 	d.startCommitter()
 	if err := d.Migrate(ctx); err != nil {
 		d.Close()
@@ -103,6 +112,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 func (d *DB) Close() error {
 	if d.committer != nil {
 		d.committer.close()
+	}
+	if d.notifier != nil {
+		d.notifier.close() // after the committer: its last commits' news goes out
 	}
 	d.writeStmts.close()
 	d.readStmts.close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // NoHorizon is the event horizon of a store whose events commit in id
@@ -15,8 +16,20 @@ const NoHorizon = math.MaxInt64
 // there ("after my cursor, up to the horizon") never skips an event that
 // commits late. On PostgreSQL writers run concurrently and an event's id
 // is taken when it is inserted, not when it commits, so id 10 may become
-// visible after id 11; migration 036 explains how the horizon is found
-// without serialising writers. On SQLite it is NoHorizon.
+// visible after id 11; migrations 036 and 038 explain how the horizon is
+// found without serialising writers. Readers asking at once share one
+// query (see horizonFlights). On SQLite it is NoHorizon.
+//
+// It never goes back, on one store handle: readers hand positions to one
+// another (a live stream catches up from the log up to its horizon, then
+// takes the events after the tail's position, which came from an earlier
+// horizon), so a later horizon below an earlier one would skip the events
+// in between. The query alone may answer lower than before — a writer
+// that read the sequence before an earlier horizon but locked after it
+// holds a floor below that horizon, though its id is above it — so the
+// highest horizon this handle has seen is kept and answered instead: what
+// was a horizon stays one, since every id at most it had committed or
+// would never be taken.
 //
 // Events up to the horizon must be read by a later statement than this
 // call (the next one, on READ COMMITTED, takes a later snapshot).
@@ -24,11 +37,67 @@ func (d *DB) EventHorizon(ctx context.Context) (int64, error) {
 	if d.Dialect != Postgres {
 		return NoHorizon, nil
 	}
-	var h int64
-	if err := d.read.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&h); err != nil {
-		return 0, fmt.Errorf("db: event horizon: %w", err)
+	return d.horizons.get(ctx, d)
+}
+
+// horizonFlights shares one horizon query among the readers that ask at
+// once: a commit wakes every consumer and live reader of a node together,
+// and each used to read the horizon (a scan of pg_locks) on its own. A
+// reader joins the next query to start, never one already running, so
+// the horizon it gets was computed after it asked, as its own would
+// have been.
+type horizonFlights struct {
+	mu      sync.Mutex
+	running bool
+	next    *horizonFlight // the query the next askers wait for, not started yet
+}
+
+type horizonFlight struct {
+	done chan struct{}
+	h    int64
+	err  error
+}
+
+func (f *horizonFlights) get(ctx context.Context, d *DB) (int64, error) {
+	f.mu.Lock()
+	if f.next == nil {
+		f.next = &horizonFlight{done: make(chan struct{})}
 	}
-	return h, nil
+	fl := f.next
+	if !f.running {
+		f.running, f.next = true, nil
+		f.mu.Unlock()
+		f.run(context.WithoutCancel(ctx), d, fl)
+	} else {
+		f.mu.Unlock()
+	}
+	select {
+	case <-fl.done:
+		return fl.h, fl.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// run computes fl and then, in the background, the flight that readers
+// joined meanwhile, if any.
+func (f *horizonFlights) run(ctx context.Context, d *DB, fl *horizonFlight) {
+	if err := d.read.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&fl.h); err != nil {
+		fl.err = fmt.Errorf("db: event horizon: %w", err)
+	} else {
+		fl.h = d.raiseHorizon(fl.h)
+	}
+	close(fl.done)
+	f.mu.Lock()
+	next := f.next
+	if next == nil {
+		f.running = false
+		f.mu.Unlock()
+		return
+	}
+	f.next = nil
+	f.mu.Unlock()
+	go f.run(ctx, d, next)
 }
 
 // EventHorizon is DB.EventHorizon inside the transaction: the events up
@@ -41,7 +110,21 @@ func (t *Tx) EventHorizon(ctx context.Context) (int64, error) {
 	if err := t.tx.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&h); err != nil {
 		return 0, fmt.Errorf("db: event horizon: %w", err)
 	}
-	return h, nil
+	return t.d.raiseHorizon(h), nil
+}
+
+// raiseHorizon records h as a horizon seen and returns the highest seen
+// (see EventHorizon: it never goes back).
+func (d *DB) raiseHorizon(h int64) int64 {
+	for {
+		cur := d.horizonMax.Load()
+		if h <= cur {
+			return cur
+		}
+		if d.horizonMax.CompareAndSwap(cur, h) {
+			return h
+		}
+	}
 }
 
 func (r reader) EventHorizon(ctx context.Context) (int64, error) { return r.d.EventHorizon(ctx) }

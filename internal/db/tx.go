@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 )
 
 // Tx is a write transaction. Domain code appends events through it so that
@@ -37,15 +36,12 @@ func (t *Tx) commit() error {
 	}
 	t.d.commits.Add(1)
 	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0) {
-		// Told to the other nodes' listeners once committed, by a statement
-		// of its own: a NOTIFY inside the transaction would take
-		// PostgreSQL's notification lock at commit and hold it through the
-		// commit's fsync, so every notifying commit of every node would
-		// queue on it. A node lost between the commit and this statement
-		// leaves the others unwoken until the next commit tells them.
-		if _, err := t.d.write.Exec(`SELECT pg_notify('`+notifyChannel+`', $1)`, notification(t.d.origin, last, t.due)); err != nil {
-			slog.Warn("db: notify the other nodes", "err", err)
-		}
+		// Told to the other nodes once committed, by the notifier (see
+		// notifier): a NOTIFY inside the transaction would take
+		// PostgreSQL's notification lock at commit and hold it through
+		// the commit's fsync, so every notifying commit of every node
+		// would queue on it.
+		t.d.notifier.tell(last, t.due)
 	}
 	for _, fn := range t.onCommit {
 		fn()

@@ -65,9 +65,10 @@ type ConsumerConfig struct {
 // write transaction that moves the cursor. A node whose cursor is already
 // at the hub's newest event reads nothing.
 //
-// Several nodes may run a consumer of one name: the cursor row is read and
-// moved under the write transaction's lock, so a batch one node handled is
-// never handled by another (see pass).
+// Several nodes may run a consumer of one name: the cursor row is locked
+// and moved in the batch's transaction, so a batch one node handled is
+// never handled by another (see pass); a node that finds it locked passes
+// and looks again later, rather than queue behind the other's commit.
 type Consumer struct {
 	cfg  ConsumerConfig
 	db   *db.DB
@@ -248,19 +249,28 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 		c.advance(reached)
 		return more, c.storePassedOver(ctx, stored, reached)
 	}
-	handled := false
+	handled, busy := false, false
 	write := c.db.Write
 	if c.cfg.Concurrent {
 		write = c.db.WriteConcurrent
 	}
 	err = write(ctx, func(tx *db.Tx) error {
-		handled = false
+		handled, busy = false, false
 		q := `SELECT last_id FROM event_consumers WHERE name = ?`
 		if tx.Dialect() == db.Postgres {
-			q += ` FOR UPDATE`
+			// Skipped, not waited for, when another node's batch holds it:
+			// waiting held up every other write of this batch until that
+			// node's commit, and two batches locking two consumers' cursors
+			// in opposite orders deadlocked.
+			q += ` FOR UPDATE SKIP LOCKED`
 		}
 		var cur int64
-		if err := tx.QueryRow(ctx, q, c.cfg.Name).Scan(&cur); err != nil {
+		err := tx.QueryRow(ctx, q, c.cfg.Name).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) && tx.Dialect() == db.Postgres {
+			busy = true // the row exists (see stored): it is locked
+			return nil
+		}
+		if err != nil {
 			return fmt.Errorf("lock cursor: %w", err)
 		}
 		if cur >= reached {
@@ -274,11 +284,19 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 			}
 			handled = true
 		}
-		_, err := tx.Exec(ctx, `UPDATE event_consumers SET last_id = ?, updated_at = ? WHERE name = ?`, reached, tx.Now(), c.cfg.Name)
+		_, err = tx.Exec(ctx, `UPDATE event_consumers SET last_id = ?, updated_at = ? WHERE name = ?`, reached, tx.Now(), c.cfg.Name)
 		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("event: consumer %s: %w", c.cfg.Name, err)
+	}
+	if busy {
+		// Another node is handling a batch: look again once woken (its
+		// commit, if it appended events, or the next event) or after
+		// blockedRetry, as when the horizon holds the reader back, in
+		// case its batch fails and these events are still to handle.
+		c.blocked.Store(true)
+		return false, nil
 	}
 	c.advance(reached)
 	if handled {
@@ -342,7 +360,9 @@ func (c *Consumer) stored(ctx context.Context) (int64, error) {
 			// the one row to insert: 0, or just before the first event.
 			start, args = `COALESCE(MIN(id), 1) - 1`, nil
 		}
-		err = c.db.Write(ctx, func(tx *db.Tx) error {
+		// Concurrent: the row's primary key (ON CONFLICT DO NOTHING) keeps
+		// one cursor per name when several nodes create it at once.
+		err = c.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at)
 				SELECT ?, `+start+`, ? FROM events WHERE true ON CONFLICT (name) DO NOTHING`, append(append([]any{c.cfg.Name}, args...), tx.Now())...)
 			return err

@@ -121,7 +121,11 @@ func (n *Node) Run(ctx context.Context) {
 // beat records that this node is alive and takes back the claims of the
 // nodes that are not.
 func (n *Node) beat(ctx context.Context) error {
-	err := n.d.Write(ctx, func(tx *db.Tx) error {
+	// Concurrent: it writes this node's own row and nothing else, and a
+	// reaper re-reads that row FOR UPDATE (see reapSilent), so the
+	// exclusive write lock, which drained every node's writes every two
+	// seconds, guarded nothing.
+	err := n.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id)
 		return err
 	})
@@ -140,9 +144,16 @@ func (n *Node) reapSilent(ctx context.Context) error {
 	}
 	for _, id := range silent {
 		err := n.d.Write(ctx, func(tx *db.Tx) error {
-			// Re-check under the write lock: it may have come back.
+			// Re-check: it may have come back. FOR UPDATE on PostgreSQL:
+			// its heartbeat is a concurrent write (see beat), which this
+			// exclusive one excludes, and the row lock keeps it so if
+			// that ever changes.
+			q := `SELECT seen_at FROM nodes WHERE id = ?`
+			if tx.Dialect() == db.Postgres {
+				q += ` FOR UPDATE`
+			}
 			var seen int64
-			if err := tx.QueryRow(ctx, `SELECT seen_at FROM nodes WHERE id = ?`, id).Scan(&seen); err != nil || seen >= tx.Now()-Silence.Milliseconds() {
+			if err := tx.QueryRow(ctx, q, id).Scan(&seen); err != nil || seen >= tx.Now()-Silence.Milliseconds() {
 				return nil
 			}
 			if err := takeBack(ctx, tx, `lease_node = ?`, id); err != nil {

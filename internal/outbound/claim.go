@@ -49,7 +49,7 @@ func (d *Dispatcher) claim(ctx context.Context, n int) ([]job, error) {
 	now := db.Millis(d.now())
 	lease := now + d.opts.Lease.Milliseconds()
 	var out []job
-	err := d.db.Write(ctx, func(tx *db.Tx) error {
+	err := d.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		out = out[:0]
 		rows, err := tx.Query(ctx, claimSQL[tx.Dialect()], lease, d.opts.Node, now, now, n)
 		if err != nil {

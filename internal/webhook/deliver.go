@@ -161,7 +161,7 @@ func (d *Dispatcher) pass(ctx context.Context) (time.Time, error) {
 func (d *Dispatcher) claim(ctx context.Context, now int64, n int) ([]job, error) {
 	lease := now + d.opts.Lease.Milliseconds()
 	var ids []int64
-	err := d.s.db.Write(ctx, func(tx *db.Tx) error {
+	err := d.s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		rows, err := tx.Query(ctx, claimSQL[tx.Dialect()], lease, d.opts.Node, now, now, n)
 		if err != nil {
 			return err

@@ -136,7 +136,7 @@ func (f *Fetcher) claim(ctx context.Context) ([]job, error) {
 	now := db.Millis(f.db.Clock().Now())
 	lease := now + f.opts.Lease.Milliseconds()
 	var out []job
-	err := f.db.Write(ctx, func(tx *db.Tx) error {
+	err := f.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		out = out[:0]
 		rows, err := tx.Query(ctx, due.ClaimSQL(tx.Dialect(), table, "id, workspace_id, message_id, channel_id, position, attempts, ref"),
 			lease, f.opts.Node, now, now, f.opts.Batch)

@@ -1,0 +1,67 @@
+package db
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// News told while a NOTIFY is on its way is merged into the next one: the
+// newest event id, and the earliest due time of each kind of work, so no
+// listener misses a wake-up it would have had from one NOTIFY per commit.
+func TestNotifierMergesNews(t *testing.T) {
+	n := &notifier{d: &DB{origin: "o1"}, wake: make(chan struct{}, 1)}
+	n.tell(7, map[string]int64{"outbound": 90})
+	n.tell(5, map[string]int64{"outbound": 40, "webhook": 12})
+	n.tell(0, map[string]int64{"webhook": 30})
+	if !n.pending || n.last != 7 {
+		t.Fatalf("pending %v, last %d: want true, 7 (the newest event told)", n.pending, n.last)
+	}
+	if want := map[string]int64{"outbound": 40, "webhook": 12}; !maps.Equal(n.due, want) {
+		t.Fatalf("due = %v, want %v (the earliest of each kind)", n.due, want)
+	}
+	if len(n.wake) != 1 {
+		t.Fatalf("%d wake-ups queued, want 1: the loop sends everything pending at once", len(n.wake))
+	}
+}
+
+// Broadcasts ride the notifier's NOTIFYs after the news, in the order
+// they were made, split so that no payload reaches PostgreSQL's limit,
+// each payload naming its origin (so the sender's own listener skips it).
+func TestNotifierCarriesBroadcastsInOrder(t *testing.T) {
+	n := &notifier{d: &DB{origin: "o1"}, wake: make(chan struct{}, 1)}
+	n.tell(9, nil)
+	var want []string
+	for i := range 400 {
+		item := fmt.Sprintf("b:typing:%d-%s", i, strings.Repeat("x", 40))
+		want = append(want, item)
+		n.broadcast(item)
+	}
+	payloads := n.payloads()
+	if len(payloads) < 2 {
+		t.Fatalf("%d payloads for %d bytes of broadcasts: want them split", len(payloads), 400*50)
+	}
+	var got []string
+	for i, p := range payloads {
+		if len(p) >= 8000 {
+			t.Fatalf("payload %d is %d bytes: PostgreSQL refuses 8,000", i, len(p))
+		}
+		items := strings.Fields(p)
+		if items[0] != "o:o1" {
+			t.Fatalf("payload %d starts with %q, want the origin", i, items[0])
+		}
+		if i == 0 && items[1] != "e:9" {
+			t.Fatalf("the first payload carries %q, want the news first (e:9)", items[1])
+		}
+		for _, it := range items[1:] {
+			if strings.HasPrefix(it, "b:") {
+				got = append(got, it)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("broadcasts sent out of order or lost: %d of %d", len(got), len(want))
+	}
+}
