@@ -33,9 +33,10 @@ type notifier struct {
 	broadcasts []string // "b:<topic>:<message>" items, in the order told
 	wake       chan struct{}
 
-	stop chan struct{}
-	done chan struct{}
-	conn *pgx.Conn // the loop's alone
+	stop     chan struct{}
+	stopOnce sync.Once // Close may be called more than once
+	done     chan struct{}
+	conn     *pgx.Conn // the loop's alone
 }
 
 func newNotifier(d *DB) *notifier {
@@ -99,7 +100,7 @@ func (n *notifier) payloads() []string {
 
 // close sends what is pending and stops the loop.
 func (n *notifier) close() {
-	close(n.stop)
+	n.stopOnce.Do(func() { close(n.stop) })
 	<-n.done
 }
 

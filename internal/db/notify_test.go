@@ -68,3 +68,14 @@ func TestOnlyCommitsWithNewsWakeAnyone(t *testing.T) {
 		}
 	})
 }
+
+// Closing a store twice is harmless: shutdown paths and test cleanups may
+// both close it (the PostgreSQL notifier's stop channel once panicked).
+func TestCloseTwice(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
+		d.Close() // a second close may report the pool closed; it must not panic
+	})
+}
