@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/app"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -96,6 +97,10 @@ type serverFlags struct {
 	limits                    httpapi.Limits
 	metricsAddr, metricsToken string
 	lease                     time.Duration
+	// sendRetryDelay and sendRetryMaxDelay are the outbound retry
+	// backoff (internal/outbound): the first retry's delay, and the cap
+	// of the delays doubling after each failed attempt.
+	sendRetryDelay, sendRetryMaxDelay time.Duration
 }
 
 func (s *serverFlags) register(fs *flagSet) {
@@ -117,6 +122,10 @@ func (s *serverFlags) register(fs *flagSet) {
 	fs.DurationVar(&s.lease, "lease", 0,
 		"how long a claim on a workflow run lasts if nothing takes it back sooner (sends get twice as long); 0 for 30s"+
 			fs.env("lease"))
+	fs.DurationVar(&s.sendRetryDelay, "send-retry-delay", outbound.DefaultBaseDelay,
+		"delay before the first retry of a failed outbound send, doubled after each further failure"+fs.env("send-retry-delay"))
+	fs.DurationVar(&s.sendRetryMaxDelay, "send-retry-max-delay", outbound.DefaultMaxDelay,
+		"longest delay between two attempts of an outbound send"+fs.env("send-retry-max-delay"))
 }
 
 // apply checks the settings and puts them into cfg.
@@ -131,7 +140,11 @@ func (s *serverFlags) apply(cfg *app.Config) error {
 	if s.lease < 0 {
 		return fmt.Errorf("--lease must not be negative")
 	}
+	if err := outbound.CheckBackoff(s.sendRetryDelay, s.sendRetryMaxDelay); err != nil {
+		return err
+	}
 	cfg.Limits, cfg.MetricsAddr, cfg.MetricsToken, cfg.Lease = l, s.metricsAddr, s.metricsToken, s.lease
+	cfg.SendRetryDelay, cfg.SendRetryMaxDelay = s.sendRetryDelay, s.sendRetryMaxDelay
 	return nil
 }
 
