@@ -59,6 +59,9 @@ type Config struct {
 	// backoff: the first retry's delay, doubled per failed attempt up to
 	// the cap (zero: outbound's defaults).
 	SendRetryDelay, SendRetryMaxDelay time.Duration
+	// WebhooksPerWorkspace caps one workspace's channel webhooks being
+	// stored at once on this node; the excess is answered 429 (0: no cap).
+	WebhooksPerWorkspace int
 
 	// Sign-in protection (docs/configuration.md, "Sessions and sign-in"):
 	// failed sign-ins allowed per email and per client address (zero

@@ -46,7 +46,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 	if err := a.attachEmail(); err != nil {
 		return err
 	}
-	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.Conversations, Metrics: a.Metrics})
+	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.webhookReceiver(), Metrics: a.Metrics})
 	if err != nil {
 		return err
 	}

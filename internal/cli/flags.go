@@ -101,6 +101,7 @@ type serverFlags struct {
 	// backoff (internal/outbound): the first retry's delay, and the cap
 	// of the delays doubling after each failed attempt.
 	sendRetryDelay, sendRetryMaxDelay time.Duration
+	webhooksPerWorkspace              int
 }
 
 func (s *serverFlags) register(fs *flagSet) {
@@ -126,11 +127,17 @@ func (s *serverFlags) register(fs *flagSet) {
 		"delay before the first retry of a failed outbound send, doubled after each further failure"+fs.env("send-retry-delay"))
 	fs.DurationVar(&s.sendRetryMaxDelay, "send-retry-max-delay", outbound.DefaultMaxDelay,
 		"longest delay between two attempts of an outbound send"+fs.env("send-retry-max-delay"))
+	fs.IntVar(&s.webhooksPerWorkspace, "webhooks-per-workspace", 0,
+		"channel webhooks of one workspace this node stores at once; more are answered 429 with Retry-After; 0 for no cap"+
+			fs.env("webhooks-per-workspace"))
 }
 
 // apply checks the settings and puts them into cfg.
 func (s *serverFlags) apply(cfg *app.Config) error {
 	l := s.limits
+	if s.webhooksPerWorkspace < 0 {
+		return fmt.Errorf("--webhooks-per-workspace must be 0 (no cap) or more")
+	}
 	if l.BodyTimeout < 0 || l.StreamsPerUser < 0 || l.StreamsPerNode < 0 || l.Rate < 0 || l.Burst < 0 {
 		return fmt.Errorf("--body-timeout, --streams-per-user, --streams-per-node, --api-rate-limit and --api-rate-burst must not be negative")
 	}
@@ -145,6 +152,7 @@ func (s *serverFlags) apply(cfg *app.Config) error {
 	}
 	cfg.Limits, cfg.MetricsAddr, cfg.MetricsToken, cfg.Lease = l, s.metricsAddr, s.metricsToken, s.lease
 	cfg.SendRetryDelay, cfg.SendRetryMaxDelay = s.sendRetryDelay, s.sendRetryMaxDelay
+	cfg.WebhooksPerWorkspace = s.webhooksPerWorkspace
 	return nil
 }
 
