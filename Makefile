@@ -42,8 +42,7 @@ test-go:
 # three nodes, nodes killed and restarted under load, PostgreSQL stopped
 # for 10 s, the integrator slow and failing under six times the load,
 # sends given up after their 10th attempt, auto-close timers across
-# nodes;
-# `make test` runs their short versions. They start a PostgreSQL
+# nodes; `make test` runs their short versions. They start a PostgreSQL
 # server of their own (installed: scripts/with-postgres.sh installs it).
 test-faults:
 	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSeveralNodes|TestOnceAcrossNodes|TestNodeKilled|TestPostgresStopped|TestIntegratorSlowAndFailing|TestBackup|TestGiveUpAcrossNodes|TestAutoCloseAcrossNodes' -v ./internal/crashtest/
