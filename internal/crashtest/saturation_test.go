@@ -101,7 +101,7 @@ func TestOneWorkspaceSaturated(t *testing.T) {
 	// The flood is on once A's senders have had answers.
 	waitUntil(t, maxRound, "the flood to start", func() (bool, string) {
 		_, acked, _ := la.counts()
-		return acked >= 2*perWorkspace && throttled.Load() > 0, fmt.Sprintf("%d of workspace A's messages acknowledged, %d answers 429", acked, throttled.Load())
+		return acked >= sc.flooders || (acked > 0 && throttled.Load() > 0), fmt.Sprintf("%d of workspace A's messages acknowledged, %d answers 429", acked, throttled.Load())
 	})
 	_, ackedBefore, _ := la.counts()
 	began := time.Now()
