@@ -40,11 +40,12 @@ test-go:
 
 # The long fault tests of several nodes on PostgreSQL (internal/crashtest):
 # three nodes, nodes killed and restarted under load, PostgreSQL stopped
-# for 10 s, the integrator slow and failing under six times the load;
-# `make test` runs their short versions. They start a PostgreSQL
+# for 10 s, the integrator slow and failing under six times the load,
+# sends given up after their 10th attempt, auto-close timers across
+# nodes; `make test` runs their short versions. They start a PostgreSQL
 # server of their own (installed: scripts/with-postgres.sh installs it).
 test-faults:
-	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSeveralNodes|TestOnceAcrossNodes|TestNodeKilled|TestPostgresStopped|TestIntegratorSlowAndFailing|TestBackup' -v ./internal/crashtest/
+	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -race -count=1 -timeout 30m -run 'TestSeveralNodes|TestOnceAcrossNodes|TestNodeKilled|TestPostgresStopped|TestIntegratorSlowAndFailing|TestBackup|TestGiveUpAcrossNodes|TestAutoCloseAcrossNodes' -v ./internal/crashtest/
 	$(MAKE) test-size
 
 # Issue 14's proof at size (TestProofAtSize): two, then three nodes on one

@@ -55,6 +55,13 @@ type Config struct {
 	// defaults). A dead node's claims are taken back at once (see
 	// internal/node); the lease is what is left if that fails.
 	Lease time.Duration
+	// SendRetryDelay and SendRetryMaxDelay are the outbound retry
+	// backoff: the first retry's delay, doubled per failed attempt up to
+	// the cap (zero: outbound's defaults).
+	SendRetryDelay, SendRetryMaxDelay time.Duration
+	// WebhooksPerWorkspace caps one workspace's channel webhooks being
+	// stored at once on this node; the excess is answered 429 (0: no cap).
+	WebhooksPerWorkspace int
 
 	// Sign-in protection (docs/configuration.md, "Sessions and sign-in"):
 	// failed sign-ins allowed per email and per client address (zero

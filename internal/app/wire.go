@@ -29,7 +29,7 @@ func (a *App) outboundGuard() *netguard.Guard {
 func (a *App) wireChannels(ctx context.Context) error {
 	reg := a.Channels.Registry()
 	dispatcher := outbound.New(a.DB, reg.Senders(), a.Metrics, outbound.Options{Group: a.Background, Due: a.Due,
-		Node: a.node.ID(), Lease: 2 * a.cfg.Lease, Channels: a.Channels})
+		Node: a.node.ID(), Lease: 2 * a.cfg.Lease, Channels: a.Channels, BaseDelay: a.cfg.SendRetryDelay, MaxDelay: a.cfg.SendRetryMaxDelay})
 	a.engines = append(a.engines, dispatcher.Run)
 	a.wireMediaFetch()
 	var metricsHandler http.Handler // with a listener of their own, not on the main address
@@ -46,7 +46,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 	if err := a.attachEmail(); err != nil {
 		return err
 	}
-	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.Conversations, Metrics: a.Metrics})
+	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.webhookReceiver(), Metrics: a.Metrics})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/app"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -96,6 +97,11 @@ type serverFlags struct {
 	limits                    httpapi.Limits
 	metricsAddr, metricsToken string
 	lease                     time.Duration
+	// sendRetryDelay and sendRetryMaxDelay are the outbound retry
+	// backoff (internal/outbound): the first retry's delay, and the cap
+	// of the delays doubling after each failed attempt.
+	sendRetryDelay, sendRetryMaxDelay time.Duration
+	webhooksPerWorkspace              int
 }
 
 func (s *serverFlags) register(fs *flagSet) {
@@ -117,11 +123,21 @@ func (s *serverFlags) register(fs *flagSet) {
 	fs.DurationVar(&s.lease, "lease", 0,
 		"how long a claim on a workflow run lasts if nothing takes it back sooner (sends get twice as long); 0 for 30s"+
 			fs.env("lease"))
+	fs.DurationVar(&s.sendRetryDelay, "send-retry-delay", outbound.DefaultBaseDelay,
+		"delay before the first retry of a failed outbound send, doubled after each further failure"+fs.env("send-retry-delay"))
+	fs.DurationVar(&s.sendRetryMaxDelay, "send-retry-max-delay", outbound.DefaultMaxDelay,
+		"longest delay between two attempts of an outbound send"+fs.env("send-retry-max-delay"))
+	fs.IntVar(&s.webhooksPerWorkspace, "webhooks-per-workspace", 0,
+		"channel webhooks of one workspace this node stores at once; more are answered 429 with Retry-After; 0 for no cap"+
+			fs.env("webhooks-per-workspace"))
 }
 
 // apply checks the settings and puts them into cfg.
 func (s *serverFlags) apply(cfg *app.Config) error {
 	l := s.limits
+	if s.webhooksPerWorkspace < 0 {
+		return fmt.Errorf("--webhooks-per-workspace must be 0 (no cap) or more")
+	}
 	if l.BodyTimeout < 0 || l.StreamsPerUser < 0 || l.StreamsPerNode < 0 || l.Rate < 0 || l.Burst < 0 {
 		return fmt.Errorf("--body-timeout, --streams-per-user, --streams-per-node, --api-rate-limit and --api-rate-burst must not be negative")
 	}
@@ -131,7 +147,12 @@ func (s *serverFlags) apply(cfg *app.Config) error {
 	if s.lease < 0 {
 		return fmt.Errorf("--lease must not be negative")
 	}
+	if err := outbound.CheckBackoff(s.sendRetryDelay, s.sendRetryMaxDelay); err != nil {
+		return err
+	}
 	cfg.Limits, cfg.MetricsAddr, cfg.MetricsToken, cfg.Lease = l, s.metricsAddr, s.metricsToken, s.lease
+	cfg.SendRetryDelay, cfg.SendRetryMaxDelay = s.sendRetryDelay, s.sendRetryMaxDelay
+	cfg.WebhooksPerWorkspace = s.webhooksPerWorkspace
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/app"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
 // serve's limits default to httpapi.DefaultLimits, read their variables,
@@ -39,6 +40,19 @@ func TestServerFlags(t *testing.T) {
 	if err != nil || cfg.Limits != want || cfg.MetricsAddr != "127.0.0.1:9100" || cfg.MetricsToken != "from-env" {
 		t.Fatalf("variables and flags: %+v, %v; want limits %+v", cfg, err, want)
 	}
+	if cfg, err := parse(map[string]string{"SWITCHBOARD_WEBHOOKS_PER_WORKSPACE": "8"}); err != nil || cfg.WebhooksPerWorkspace != 8 {
+		t.Fatalf("webhooks per workspace from its variable: %d, %v", cfg.WebhooksPerWorkspace, err)
+	}
+	t.Setenv("SWITCHBOARD_WEBHOOKS_PER_WORKSPACE", "")
+	// The outbound retry backoff: outbound's defaults, or what is set.
+	if cfg.SendRetryDelay != outbound.DefaultBaseDelay || cfg.SendRetryMaxDelay != outbound.DefaultMaxDelay {
+		t.Fatalf("send retry defaults: %s, %s", cfg.SendRetryDelay, cfg.SendRetryMaxDelay)
+	}
+	cfg, err = parse(map[string]string{"SWITCHBOARD_SEND_RETRY_DELAY": "50ms", "SWITCHBOARD_SEND_RETRY_MAX_DELAY": "1h"},
+		"--send-retry-max-delay", "400ms")
+	if err != nil || cfg.SendRetryDelay != 50*time.Millisecond || cfg.SendRetryMaxDelay != 400*time.Millisecond || cfg.WebhooksPerWorkspace != 0 {
+		t.Fatalf("send retry set: %s, %s, %v", cfg.SendRetryDelay, cfg.SendRetryMaxDelay, err)
+	}
 	for _, bad := range []struct {
 		env  map[string]string
 		args []string
@@ -47,7 +61,14 @@ func TestServerFlags(t *testing.T) {
 		{nil, []string{"--api-rate-limit", "-1"}, "negative"},
 		{nil, []string{"--body-timeout", "-1s"}, "negative"},
 		{nil, []string{"--api-rate-burst", "0"}, "--api-rate-burst"},
-		{map[string]string{"SWITCHBOARD_STREAMS_PER_USER": "many"}, nil, "SWITCHBOARD_STREAMS_PER_USER"},
+		{nil, []string{"--send-retry-delay", "1ms"}, "--send-retry-delay 1ms is too short"},
+		{nil, []string{"--send-retry-delay", "-1s"}, "must not be negative"},
+		{nil, []string{"--send-retry-delay", "2s", "--send-retry-max-delay", "1s"}, "--send-retry-max-delay 1s is shorter"},
+		{nil, []string{"--send-retry-max-delay", "48h"}, "at most 24h"},
+		{nil, []string{"--webhooks-per-workspace", "-1"}, "--webhooks-per-workspace must be 0"},
+		{map[string]string{"SWITCHBOARD_SEND_RETRY_DELAY": "soon"}, nil, "SWITCHBOARD_SEND_RETRY_DELAY"},
+		// A variable set stays set for the cases after it; empty, it is unset.
+		{map[string]string{"SWITCHBOARD_SEND_RETRY_DELAY": "", "SWITCHBOARD_STREAMS_PER_USER": "many"}, nil, "SWITCHBOARD_STREAMS_PER_USER"},
 	} {
 		if _, err := parse(bad.env, bad.args...); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%v %v: %v, want an error about %s", bad.env, bad.args, err, bad.want)

@@ -23,6 +23,18 @@
 //     fail, hang up and answer slower than the send timeout while two
 //     nodes take load, then heal it: every send accepted once, or
 //     failed for good with the integrator's reason when it refused it;
+//   - TestGiveUpAcrossNodes has the integrator fail every send while
+//     two nodes run with a short retry backoff (--send-retry-delay):
+//     each message attempted exactly 10 times across the nodes, then
+//     failed once with the last answer as its reason; again with a node
+//     killed mid-attempts;
+//   - TestAutoCloseAcrossNodes has conversations fall due for auto-close
+//     on every node's timer: each closed once, none missed or early;
+//     again with a node killed among the closes;
+//   - TestOneWorkspaceSaturated floods one workspace's channel on a
+//     SQLite node while another workspace sends a light stream, whose
+//     p99 must stay within 2× of its p99 idle; it does not hold yet and
+//     runs only with SWITCHBOARD_TEST_SATURATION=1;
 //   - TestBackupWhileServing copies a serving SQLite node with
 //     `switchboard backup`;
 //   - TestProofAtSize is issue 14's proof: two and three nodes, agents

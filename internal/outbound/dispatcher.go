@@ -15,11 +15,20 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
+// The retry backoff's defaults: the first retry after DefaultBaseDelay,
+// doubling per failed attempt up to DefaultMaxDelay; the message fails
+// after DefaultMaxAttempts attempts.
+const (
+	DefaultBaseDelay   = time.Second
+	DefaultMaxDelay    = 5 * time.Minute
+	DefaultMaxAttempts = 10
+)
+
 // Options tune a Dispatcher; zero values take the defaults.
 type Options struct {
-	BaseDelay   time.Duration // first retry delay; doubles per attempt (default 1s)
-	MaxDelay    time.Duration // cap of the retry delay (default 5m)
-	MaxAttempts int           // attempts before a message is failed (default 10)
+	BaseDelay   time.Duration // first retry delay; doubles per attempt (default DefaultBaseDelay)
+	MaxDelay    time.Duration // cap of the retry delay (default DefaultMaxDelay)
+	MaxAttempts int           // attempts before a message is failed (default DefaultMaxAttempts)
 	// Lease is how long a claimed job belongs to this node. A node that
 	// crashes mid-send loses its jobs to the others when their leases end.
 	// Each attempt is bounded to three quarters of it (default 60s).
@@ -46,18 +55,7 @@ type Options struct {
 }
 
 func (o *Options) defaults(d *db.DB) {
-	if o.BaseDelay <= 0 {
-		o.BaseDelay = time.Second
-	}
-	if o.MaxDelay <= 0 {
-		o.MaxDelay = 5 * time.Minute
-	}
-	if o.MaxDelay < o.BaseDelay {
-		o.MaxDelay = o.BaseDelay
-	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 10
-	}
+	o.defaultDelays()
 	if o.Lease <= 0 {
 		o.Lease = 60 * time.Second
 	}
@@ -75,6 +73,22 @@ func (o *Options) defaults(d *db.DB) {
 	}
 	if o.Channels == nil {
 		o.Channels = channel.New(d)
+	}
+}
+
+// defaultDelays fills in the retry backoff's defaults.
+func (o *Options) defaultDelays() {
+	if o.BaseDelay <= 0 {
+		o.BaseDelay = DefaultBaseDelay
+	}
+	if o.MaxDelay <= 0 {
+		o.MaxDelay = max(DefaultMaxDelay, o.BaseDelay)
+	}
+	if o.MaxDelay < o.BaseDelay {
+		o.MaxDelay = o.BaseDelay
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
 	}
 }
 

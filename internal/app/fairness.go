@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/ratelimit"
+)
+
+// fairRetryAfter is what a webhook refused for its workspace's share is
+// told to wait: providers retry a 429 after it.
+const fairRetryAfter = time.Second
+
+// fairReceiver stores the webhooks' items as next does, admitting at most
+// Config.WebhooksPerWorkspace of one workspace's webhooks at once on
+// this node: a workspace that sends more than that at a time is answered
+// 429 with Retry-After for the excess, instead of queueing ahead of every
+// other workspace's writes (docs/configuration.md, "Webhook fairness").
+type fairReceiver struct {
+	next  channel.Receiver
+	share *ratelimit.InFlight[int64]
+}
+
+func (f fairReceiver) Receive(ctx context.Context, items []conversation.Inbound) ([]conversation.Received, error) {
+	if len(items) == 0 {
+		return f.next.Receive(ctx, items)
+	}
+	// A webhook is one channel's, so one workspace's.
+	leave, ok := f.share.Enter(items[0].WorkspaceID)
+	if !ok {
+		return nil, apperr.TooMany(fairRetryAfter, "this workspace has as many webhooks being stored on this node as it may at once; try again shortly")
+	}
+	defer leave()
+	return f.next.Receive(ctx, items)
+}
+
+// webhookReceiver is what the channels' webhooks store through: the
+// conversations, behind each workspace's share when one is set.
+func (a *App) webhookReceiver() channel.Receiver {
+	if a.cfg.WebhooksPerWorkspace <= 0 {
+		return a.Conversations
+	}
+	return fairReceiver{next: a.Conversations, share: ratelimit.NewInFlight[int64](a.cfg.WebhooksPerWorkspace)}
+}

@@ -1,0 +1,265 @@
+package crashtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/bench/harness"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// EnvSaturation runs TestOneWorkspaceSaturated, which does not hold
+// yet. Measured on 2026-12-01 on the shared 2-core machine, 100 samples
+// of B per phase, the node built without -race (load average 7–8):
+//   - no cap (--webhooks-per-workspace 0): B's p99 15 ms idle, 151 ms
+//     flooded (10×), p50 2.6 ms to 39 ms; A 1,105 messages/s;
+//   - cap 4: B's p99 5.7 ms to 35 ms (6.1×), p50 1.6 ms to 4.6 ms (3×);
+//     A 677 messages/s, the excess answered 429 and retried;
+//   - cap 4 again, load average 10–14: 110 ms to 210 ms (1.9×); and at
+//     load 9–12, 25 ms to 44 ms (1.75×), p50 1.8 ms to 9.4 ms.
+//
+// So with the cap the ratio ranges from 1.75× to 6×: not robust.
+//
+// With -race and a load average of 35–40 B's p99 went from 0.69 s to
+// 5.6 s (8×) with the cap: every request of the node is slow then. The
+// cap at the receive edge bounds A's webhooks in the writer's queue but
+// not the work they cause (the demo workflow's runs, which write too)
+// nor the CPU A's senders and their 429s take. It is kept out of `make
+// test` and `make test-faults` until it holds.
+const EnvSaturation = "SWITCHBOARD_TEST_SATURATION"
+
+// saturationScale is TestOneWorkspaceSaturated's size: short (make test)
+// or long (SWITCHBOARD_TEST_FAULTS=1, make test-faults).
+type saturationScale struct {
+	flooders int // concurrent webhook senders of workspace A
+	warmUp   int // workspace B's webhooks not measured, before each phase
+	samples  int // workspace B's webhooks measured, idle and under the flood
+}
+
+func saturationLoad() saturationScale {
+	if os.Getenv(EnvFaults) != "" {
+		return saturationScale{flooders: 96, warmUp: 50, samples: 1000}
+	}
+	return saturationScale{flooders: 64, warmUp: 20, samples: 100}
+}
+
+// perWorkspace is the node's --webhooks-per-workspace.
+const perWorkspace = 4
+
+// quietEvery paces workspace B's light stream: one webhook at a time,
+// the next this long after the last was answered.
+const quietEvery = 10 * time.Millisecond
+
+// TestOneWorkspaceSaturated runs one SQLite node serving two workspaces:
+// A, the demo workspace with its inbound workflow, whose channel is sent
+// as many webhooks as the test's senders can push; B, a workspace of its
+// own with a custom channel, sent a light steady stream. B's webhook p99
+// must stay within 2× of its p99 measured idle, before the flood, in the
+// same test: a ratio measured in one sitting. Every webhook of either
+// answered 200 is stored once.
+//
+// It does not hold yet (see EnvSaturation), so it runs only when asked.
+func TestOneWorkspaceSaturated(t *testing.T) {
+	if os.Getenv(EnvSaturation) == "" {
+		t.Skipf("the fairness measurement of issue 14 §3, which does not hold yet: run it with %s=1", EnvSaturation)
+	}
+	sc := saturationLoad()
+	bin := binary(t)
+	ctx := t.Context()
+	cfg := dbtest.Config(t, db.SQLite)
+	store := harness.StoreArgs(cfg.DataDir, cfg.URL)
+	logFile := filepath.Join(t.TempDir(), "serve.log")
+	demo, err := harness.LoadDemo(ctx, bin, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := harness.Start(ctx, harness.Options{Bin: bin, StoreArgs: store, LogFile: logFile,
+		Env: []string{fmt.Sprintf("SWITCHBOARD_WEBHOOKS_PER_WORKSPACE=%d", perWorkspace)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Kill)
+	quiet := quietWorkspace(t, bin, store, srv.URL)
+
+	lb := newLedger()
+	whB := harness.NewWebhook(srv.URL, quiet, 1)
+	idle := measureQuiet(ctx, t, whB, lb, "idle", sc.warmUp, sc.samples)
+	t.Logf("idle: p50 %s p99 %s", pct(idle, 50), p99(idle))
+
+	la := newLedger()
+	whA := harness.NewWebhook(srv.URL, demo, sc.flooders)
+	var throttled atomic.Int64
+	floodCtx, stopFlood := context.WithCancel(ctx)
+	flooding := make(chan struct{})
+	go func() {
+		defer close(flooding)
+		flood(floodCtx, whA, la, sc.flooders, &throttled)
+	}()
+	// The flood is on once A's senders have had answers.
+	waitUntil(t, maxRound, "the flood to start", func() (bool, string) {
+		_, acked, _ := la.counts()
+		return acked >= sc.flooders || (acked > 0 && throttled.Load() > 0), fmt.Sprintf("%d of workspace A's messages acknowledged, %d answers 429", acked, throttled.Load())
+	})
+	_, ackedBefore, _ := la.counts()
+	began := time.Now()
+	loaded := measureQuiet(ctx, t, whB, lb, "flooded", sc.warmUp, sc.samples)
+	took := time.Since(began)
+	_, ackedAfter, _ := la.counts()
+	stopFlood()
+	<-flooding
+
+	sentA, ackedA, errsA := la.counts()
+	rateA := float64(ackedAfter-ackedBefore) / took.Seconds()
+	ratio := float64(p99(loaded)) / float64(p99(idle))
+	t.Logf("workspace B, %d webhooks each: idle p50 %s p99 %s; with A flooded p50 %s p99 %s; p99 ratio %.2f (bound 2)",
+		sc.samples, pct(idle, 50), p99(idle), pct(loaded, 50), p99(loaded), ratio)
+	t.Logf("workspace A meanwhile: %.0f messages/s acknowledged by %d senders; %d sent, %d acknowledged, %d answered 429 (then retried), %d failed otherwise",
+		rateA, sc.flooders, sentA, ackedA, throttled.Load(), errsA)
+	if ratio > 2 {
+		t.Errorf("workspace B's webhook p99 went from %s idle to %s while workspace A was flooded: %.2f×, over 2×", p99(idle), p99(loaded), ratio)
+	}
+	if _, acked, errs := lb.counts(); errs > 0 {
+		t.Errorf("workspace B: %d webhooks not answered 200 (of %d acknowledged), e.g. %q", errs, acked, lb.refused[:min(3, len(lb.refused))])
+	}
+	// Stopped first: requests the senders gave up on at the flood's end
+	// may still be committing, and the store is checked at rest.
+	if err := srv.Stop(15 * time.Second); err != nil {
+		t.Errorf("graceful stop: %v", err)
+	}
+	st, err := harness.OpenStore(cfg.DataDir, cfg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	verifyStore(t, st, demo.ChannelID, la)
+	verifyStore(t, st, quiet.ChannelID, lb)
+	checkNoRace(t, logFile)
+}
+
+// quietWorkspace creates workspace B: an owner with `switchboard user
+// create` (a new workspace), signed in, who creates a custom channel
+// through the API. It returns the channel as harness.NewWebhook wants it.
+func quietWorkspace(t *testing.T, bin string, store []string, base string) harness.Demo {
+	t.Helper()
+	email, password := "quiet-owner@test.local", "quiet-owner-password"
+	args := append([]string{"user", "create", "--log-level", "warn", "--workspace", "0", "--workspace-name", "Quiet",
+		"--email", email, "--name", "Quiet Owner", "--role", "owner", "--password", password}, store...)
+	out, err := exec.Command(bin, args...).Output()
+	if err != nil {
+		t.Fatalf("user create: %v", err)
+	}
+	var u struct {
+		ID          int64 `json:"id"`
+		WorkspaceID int64 `json:"workspace_id"`
+	}
+	if err := json.Unmarshal(out, &u); err != nil || u.ID == 0 {
+		t.Fatalf("user create printed %q: %v", out, err)
+	}
+	var session struct {
+		Token string `json:"token"`
+	}
+	if err := api("POST", base+"/api/v1/auth/login", "", map[string]string{"email": email, "password": password}, &session); err != nil {
+		t.Fatal(err)
+	}
+	var ch struct {
+		ID    int64  `json:"id"`
+		Token string `json:"token"`
+	}
+	in := map[string]any{"type": "custom", "name": "Quiet", "config": map[string]string{"base_url": "http://127.0.0.1:9/quiet"}}
+	if err := api("POST", base+"/api/v1/channels", session.Token, in, &ch); err != nil {
+		t.Fatal(err)
+	}
+	return harness.Demo{WorkspaceID: u.WorkspaceID, ChannelID: ch.ID, ChannelToken: ch.Token, APIToken: session.Token,
+		WebhookPath: fmt.Sprintf("/channels/custom/%d/webhook", ch.ID)}
+}
+
+// measureQuiet sends workspace B's light stream, one webhook at a time
+// paced by quietEvery, and returns the latencies of the last n, after
+// warmUp not measured. Each webhook is a new message of one of a few
+// contacts.
+func measureQuiet(ctx context.Context, t *testing.T, wh *harness.Webhook, l *ledger, phase string, warmUp, n int) []time.Duration {
+	t.Helper()
+	var seq atomic.Int64
+	var out []time.Duration
+	tick := time.NewTicker(quietEvery)
+	defer tick.Stop()
+	for i := range warmUp + n {
+		k := seq.Add(1)
+		w := &webhook{contactID: fmt.Sprintf("+1553%07d", i%20), mIDs: []string{fmt.Sprintf("quiet-%s-%d", phase, k)}}
+		l.add(w)
+		body := harness.Body(wh.ChannelID, w.contactID, "Quiet", []harness.Message{{MID: w.mIDs[0], Text: "steady"}}, time.Now())
+		began := time.Now()
+		status, err := wh.Post(ctx, body)
+		took := time.Since(began)
+		l.result(w, status, err)
+		if err != nil {
+			t.Fatalf("workspace B's webhook (%s): %v", phase, err)
+		}
+		if i >= warmUp {
+			out = append(out, took)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal(ctx.Err())
+		case <-tick.C:
+		}
+	}
+	return out
+}
+
+// flood sends workspace A's webhooks from workers goroutines until ctx
+// ends, each a new message of one of a few hundred contacts, the next as
+// soon as the last was answered; a 429 is retried after its Retry-After,
+// as providers do, with the same message.
+func flood(ctx context.Context, wh *harness.Webhook, l *ledger, workers int, throttled *atomic.Int64) {
+	var wg sync.WaitGroup
+	for g := range workers {
+		wg.Go(func() {
+			for i := 0; ctx.Err() == nil; i++ {
+				id := fmt.Sprintf("flood-g%d-i%d", g, i)
+				w := &webhook{contactID: fmt.Sprintf("+1552%03d%04d", g, i%8), mIDs: []string{id}}
+				l.add(w)
+				body := harness.Body(wh.ChannelID, w.contactID, "Flood", []harness.Message{{MID: id, Text: "flood " + id}}, time.Now())
+				for ctx.Err() == nil {
+					status, err := wh.Post(ctx, body)
+					if status == http.StatusTooManyRequests {
+						throttled.Add(1)
+						select {
+						case <-ctx.Done():
+						case <-time.After(time.Second): // the node's Retry-After
+						}
+						continue
+					}
+					l.result(w, status, err)
+					break
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+var pctMu sync.Mutex
+
+// pct returns the p-th percentile of ds (nearest rank).
+func pct(ds []time.Duration, p int) time.Duration {
+	pctMu.Lock()
+	defer pctMu.Unlock()
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := (len(s)*p + 99) / 100
+	return s[max(0, min(len(s), i)-1)].Round(10 * time.Microsecond)
+}
+
+func p99(ds []time.Duration) time.Duration { return pct(ds, 99) }
