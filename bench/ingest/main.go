@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,6 +42,7 @@ func run() error {
 	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
 	minimal := flag.Bool("minimal", true, "also run the minimal receive pipeline (bench/ingest/minimal) at each level, right after switchboard, and compare")
 	before := flag.String("before", "", "with -postgres: also measure this earlier switchboard binary on PostgreSQL, for a before/after in one run")
+	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof), for go tool pprof")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -111,7 +113,7 @@ func run() error {
 	}
 	for i, c := range levels {
 		logf("concurrency %d: up to %d messages in %s", c, ns[i], *duration)
-		l, err := runLevel(ctx, *bin, c, ns[i], *duration, false)
+		l, err := runLevel(ctx, *bin, c, ns[i], *duration, false, profilePath(*profileDir, c, ""))
 		if err != nil {
 			return fmt.Errorf("concurrency %d: %w", c, err)
 		}
@@ -140,7 +142,7 @@ func run() error {
 	// every message, in the same run, so the two compare.
 	top := len(levels) - 1
 	logf("concurrency %d with the demo workflow: up to %d messages in %s", levels[top], ns[top], *duration)
-	if rep.WithWorkflow, err = runLevel(ctx, *bin, levels[top], ns[top], *duration, true); err != nil {
+	if rep.WithWorkflow, err = runLevel(ctx, *bin, levels[top], ns[top], *duration, true, profilePath(*profileDir, levels[top], "-workflow")); err != nil {
 		return fmt.Errorf("concurrency %d with the workflow: %w", levels[top], err)
 	}
 	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.WithWorkflow.Rate(), harness.Ms(rep.WithWorkflow.P50),
@@ -186,6 +188,19 @@ func run() error {
 		}
 	}
 	return nil
+}
+
+// profilePath names the CPU profile of the server at concurrency c in
+// dir; "" when dir is "" (no profile).
+func profilePath(dir string, c int, suffix string) string {
+	if dir == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(filepath.Join(dir, fmt.Sprintf("serve-c%d%s.pprof", c, suffix)))
+	if err != nil {
+		return ""
+	}
+	return abs
 }
 
 func ints(s string) ([]int, error) {
