@@ -41,8 +41,8 @@ func run() error {
 	idleWindow := flag.Duration("idle", 10*time.Second, "how long to watch an idle demo node's CPU (0: skip)")
 	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
 	minimal := flag.Bool("minimal", true, "also run the minimal receive pipeline (bench/ingest/minimal) at each level, right after switchboard, and compare")
-	before := flag.String("before", "", "with -postgres: also measure this earlier switchboard binary on PostgreSQL, for a before/after in one run")
-	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof), for go tool pprof")
+	before := flag.String("before", "", "also measure this earlier switchboard binary at each level (on PostgreSQL with -postgres), right after the current one, for a before/after in one run")
+	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (serve-c<level>-workflow.pprof, serve-c<level>-before.pprof), for go tool pprof")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -119,6 +119,15 @@ func run() error {
 		}
 		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", l.Rate(), harness.Ms(l.P50), harness.Ms(l.P99), l.Failures, l.VerifyNote)
 		rep.Levels = append(rep.Levels, l)
+		if *before != "" {
+			logf("concurrency %d, the -before binary: up to %d messages in %s", c, ns[i], *duration)
+			bl, err := runLevel(ctx, *before, c, ns[i], *duration, false, profilePath(*profileDir, c, "-before"))
+			if err != nil {
+				return fmt.Errorf("concurrency %d, -before: %w", c, err)
+			}
+			logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", bl.Rate(), harness.Ms(bl.P50), harness.Ms(bl.P99), bl.Failures, bl.VerifyNote)
+			rep.Before = append(rep.Before, bl)
+		}
 		if minimalBin == "" {
 			continue
 		}
@@ -182,7 +191,7 @@ func run() error {
 		}
 		logf("wrote %s", *out)
 	}
-	for _, l := range slices.Concat(rep.Levels, rep.Minimal, []levelResult{rep.WithWorkflow}) {
+	for _, l := range slices.Concat(rep.Levels, rep.Before, rep.Minimal, []levelResult{rep.WithWorkflow}) {
 		if l.Failures > 0 || !l.Verified {
 			return fmt.Errorf("concurrency %d: %d failures, %s", l.Concurrency, l.Failures, l.VerifyNote)
 		}

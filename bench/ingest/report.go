@@ -31,6 +31,9 @@ type report struct {
 	// MinimalStore is the minimal pipeline's store alone, in process, at
 	// each level (Batch is the concurrency).
 	MinimalStore []rawResult
+	// Before is an earlier binary (-before) at each level of Levels,
+	// measured right after it (none without -before).
+	Before []levelResult
 }
 
 // aimIdle is the most of a core an idle node may use.
