@@ -23,11 +23,12 @@ import (
 // batches.
 const maxGroup = 512
 
-// maxGroupsInFlight is how many batches may wait for the writer at once:
-// while one is being written and fsynced the next is queued behind it,
-// so the writer never idles between them, and the webhooks arriving
-// meanwhile gather in the one after.
-const maxGroupsInFlight = 2
+// maxGroupsInFlight is how many batches may be with the committer at
+// once. One: the committer writes and fsyncs one transaction at a time
+// on SQLite anyway, and the webhooks arriving while a batch commits make
+// the next batch as large as it can be, each of its statements shared by
+// more messages.
+const maxGroupsInFlight = 1
 
 // receiveBatch gathers the webhooks waiting to be written. Its zero value
 // is ready; a goroutine writes batches while there are any and exits
