@@ -42,7 +42,7 @@ func run() error {
 	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
 	minimal := flag.Bool("minimal", true, "also run the minimal receive pipeline (bench/ingest/minimal) at each level, right after switchboard, and compare")
 	before := flag.String("before", "", "also measure this earlier switchboard binary at each level (on PostgreSQL with -postgres), right after the current one, for a before/after in one run")
-	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (serve-c<level>-workflow.pprof, serve-c<level>-before.pprof), for go tool pprof")
+	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof), for go tool pprof; not the -before binary")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -121,7 +121,7 @@ func run() error {
 		rep.Levels = append(rep.Levels, l)
 		if *before != "" {
 			logf("concurrency %d, the -before binary: up to %d messages in %s", c, ns[i], *duration)
-			bl, err := runLevel(ctx, *before, c, ns[i], *duration, false, profilePath(*profileDir, c, "-before"))
+			bl, err := runLevel(ctx, *before, c, ns[i], *duration, false, "") // an earlier binary may not know --cpu-profile
 			if err != nil {
 				return fmt.Errorf("concurrency %d, -before: %w", c, err)
 			}
