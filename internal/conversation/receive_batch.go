@@ -24,11 +24,12 @@ import (
 const maxGroup = 512
 
 // maxGroupsInFlight is how many batches may be with the committer at
-// once. One: the committer writes and fsyncs one transaction at a time
-// on SQLite anyway, and the webhooks arriving while a batch commits make
-// the next batch as large as it can be, each of its statements shared by
-// more messages.
-const maxGroupsInFlight = 1
+// once. Two: while one is written and fsynced the next already waits in
+// the committer's queue, so the writer goes on without waiting for this
+// package's goroutine to be scheduled again; on a busy machine that wait
+// cost more than the smaller batches do (bench/ingest at concurrency 64,
+// one against two, alternated: 0.77× the rate with one).
+const maxGroupsInFlight = 2
 
 // receiveBatch gathers the webhooks waiting to be written. Its zero value
 // is ready; a goroutine writes batches while there are any and exits
