@@ -63,15 +63,21 @@ func contactID(i int) string { return fmt.Sprintf("+1415%07d", i) }
 // until n were sent), stops the server and counts what it stored. With
 // workflows, the demo's inbound workflow is started and runs for every
 // message (welcome, question, then a wait for the answer), its messages
-// delivered to an integrator in this process that accepts them all.
-func runLevel(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool) (levelResult, error) {
-	return runLevelOn(ctx, bin, concurrency, n, duration, workflows, "", 1)
+// delivered to an integrator in this process that accepts them all. A
+// cpuProfile path other than "" gets the server's CPU profile, from its
+// start to its exit (serve --cpu-profile).
+func runLevel(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool, cpuProfile string) (levelResult, error) {
+	return runNodes(ctx, bin, concurrency, n, duration, workflows, "", 1, cpuProfile)
 }
 
 // runLevelOn is runLevel on the PostgreSQL database at databaseURL (fresh,
 // empty) when it is not "", served by nodes processes sharing it, the
 // load spread evenly over them; "" means a fresh SQLite folder, one node.
 func runLevelOn(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool, databaseURL string, nodes int) (levelResult, error) {
+	return runNodes(ctx, bin, concurrency, n, duration, workflows, databaseURL, nodes, "")
+}
+
+func runNodes(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool, databaseURL string, nodes int, cpuProfile string) (levelResult, error) {
 	res := levelResult{Concurrency: concurrency, Workflows: workflows, Nodes: nodes}
 	dir, err := os.MkdirTemp("", "switchboard-bench-*")
 	if err != nil {
@@ -92,7 +98,11 @@ func runLevelOn(ctx context.Context, bin string, concurrency, n int, duration ti
 	var srvs []*harness.Server
 	var whs []*harness.Webhook
 	for i := range max(nodes, 1) {
-		srv, err := harness.Start(ctx, harness.Options{Bin: bin, StoreArgs: store, LogFile: filepath.Join(dir, fmt.Sprintf("serve-%d.log", i))})
+		o := harness.Options{Bin: bin, StoreArgs: store, LogFile: filepath.Join(dir, fmt.Sprintf("serve-%d.log", i))}
+		if cpuProfile != "" {
+			o.Args = []string{"--cpu-profile", cpuProfile}
+		}
+		srv, err := harness.Start(ctx, o)
 		if err != nil {
 			return res, err
 		}

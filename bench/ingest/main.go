@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +41,8 @@ func run() error {
 	idleWindow := flag.Duration("idle", 10*time.Second, "how long to watch an idle demo node's CPU (0: skip)")
 	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
 	minimal := flag.Bool("minimal", true, "also run the minimal receive pipeline (bench/ingest/minimal) at each level, right after switchboard, and compare")
-	before := flag.String("before", "", "with -postgres: also measure this earlier switchboard binary on PostgreSQL, for a before/after in one run")
+	before := flag.String("before", "", "also measure this earlier switchboard binary at each level (on PostgreSQL with -postgres), right after the current one, for a before/after in one run")
+	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof), for go tool pprof; not the -before binary")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -111,12 +113,21 @@ func run() error {
 	}
 	for i, c := range levels {
 		logf("concurrency %d: up to %d messages in %s", c, ns[i], *duration)
-		l, err := runLevel(ctx, *bin, c, ns[i], *duration, false)
+		l, err := runLevel(ctx, *bin, c, ns[i], *duration, false, profilePath(*profileDir, c, ""))
 		if err != nil {
 			return fmt.Errorf("concurrency %d: %w", c, err)
 		}
 		logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", l.Rate(), harness.Ms(l.P50), harness.Ms(l.P99), l.Failures, l.VerifyNote)
 		rep.Levels = append(rep.Levels, l)
+		if *before != "" {
+			logf("concurrency %d, the -before binary: up to %d messages in %s", c, ns[i], *duration)
+			bl, err := runLevel(ctx, *before, c, ns[i], *duration, false, "") // an earlier binary may not know --cpu-profile
+			if err != nil {
+				return fmt.Errorf("concurrency %d, -before: %w", c, err)
+			}
+			logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", bl.Rate(), harness.Ms(bl.P50), harness.Ms(bl.P99), bl.Failures, bl.VerifyNote)
+			rep.Before = append(rep.Before, bl)
+		}
 		if minimalBin == "" {
 			continue
 		}
@@ -140,7 +151,7 @@ func run() error {
 	// every message, in the same run, so the two compare.
 	top := len(levels) - 1
 	logf("concurrency %d with the demo workflow: up to %d messages in %s", levels[top], ns[top], *duration)
-	if rep.WithWorkflow, err = runLevel(ctx, *bin, levels[top], ns[top], *duration, true); err != nil {
+	if rep.WithWorkflow, err = runLevel(ctx, *bin, levels[top], ns[top], *duration, true, profilePath(*profileDir, levels[top], "-workflow")); err != nil {
 		return fmt.Errorf("concurrency %d with the workflow: %w", levels[top], err)
 	}
 	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.WithWorkflow.Rate(), harness.Ms(rep.WithWorkflow.P50),
@@ -180,12 +191,25 @@ func run() error {
 		}
 		logf("wrote %s", *out)
 	}
-	for _, l := range slices.Concat(rep.Levels, rep.Minimal, []levelResult{rep.WithWorkflow}) {
+	for _, l := range slices.Concat(rep.Levels, rep.Before, rep.Minimal, []levelResult{rep.WithWorkflow}) {
 		if l.Failures > 0 || !l.Verified {
 			return fmt.Errorf("concurrency %d: %d failures, %s", l.Concurrency, l.Failures, l.VerifyNote)
 		}
 	}
 	return nil
+}
+
+// profilePath names the CPU profile of the server at concurrency c in
+// dir; "" when dir is "" (no profile).
+func profilePath(dir string, c int, suffix string) string {
+	if dir == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(filepath.Join(dir, fmt.Sprintf("serve-c%d%s.pprof", c, suffix)))
+	if err != nil {
+		return ""
+	}
+	return abs
 }
 
 func ints(s string) ([]int, error) {

@@ -177,12 +177,12 @@ func runMinimalStore(ctx context.Context, n, concurrency int) (rawResult, error)
 
 // statementsNote says how many SQL statements each path runs for the
 // first message of a new contact, read from the code at this commit
-// (bench/ingest/minimal/store.go; internal/conversation/receive.go,
+// (bench/ingest/minimal/store.go; internal/conversation/receive_group.go,
 // internal/contact and internal/event), not measured: the one writer
 // executes them one after another, so they set the serial cost per message.
 const statementsNote = "the minimal pipeline runs 5 statements for a new contact's message and writes 5 rows " +
 	"(redelivery check, contact upsert, conversation upsert, message, both events in one INSERT); " +
-	"Switchboard runs 8 per message plus one per batch and writes 7 rows " +
-	"(redelivery check, identity lookup, contact lookup by phone, contact insert with its default stage, identity insert, " +
-	"conversation insert with the workspace's auto-close and the contact's test flag, message insert, the contact's last_incoming_at update; " +
-	"its three events go in one multi-row INSERT per batch)"
+	"Switchboard writes 7 rows per message but gathers the webhooks that arrive while earlier ones are written into one receive batch, " +
+	"which runs about ten statements whatever its size (redelivery check, identity lookup and phone lookup for all its messages, " +
+	"the workspace's default stage and auto-close, the last ids, then one multi-row INSERT per table for contacts, identities, conversations, " +
+	"messages and events, each split in chunks of a power of two rows)"

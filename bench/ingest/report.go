@@ -31,6 +31,9 @@ type report struct {
 	// MinimalStore is the minimal pipeline's store alone, in process, at
 	// each level (Batch is the concurrency).
 	MinimalStore []rawResult
+	// Before is an earlier binary (-before) at each level of Levels,
+	// measured right after it (none without -before).
+	Before []levelResult
 }
 
 // aimIdle is the most of a core an idle node may use.
@@ -69,7 +72,10 @@ func (r report) markdown() string {
 	p("and the same pragmas, from one goroutine, with statements prepared once (as the server's writer keeps them) and no HTTP, JSON or reads: **raw loop** commits each message in its own transaction (one fsync per acknowledged message, as a naive server would); ")
 	p("**raw batched** commits *c* messages per transaction, the most the group committer can share at concurrency *c* (one request in flight per connection), so it is an upper bound for group commit, not a measured batch size. ")
 	p("Each batched loop writes as many messages as the server acknowledged at that level. ")
-	p("**raw multi-row** is raw batched with one multi-row INSERT per table per transaction (ids chosen by the loop): the same rows and fsyncs, far fewer statements, so the gap between the two is the cost of executing statements one by one.\n\n")
+	p("**raw multi-row** is raw batched with one multi-row INSERT per table per transaction (ids chosen by the loop): the same rows and fsyncs, far fewer statements, so the gap between the two is the cost of executing statements one by one. ")
+	p("The server writes the webhooks that arrive while earlier ones are written as one receive batch, with one multi-row INSERT per table (internal/conversation/receive_batch.go), so it sits between the two.\n\n")
+	p("To see where a node's CPU goes, `-cpuprofile DIR` writes each served node's CPU profile (`switchboard serve --cpu-profile FILE`, from start to exit) for `go tool pprof`; ")
+	p("`-before BIN` also serves each level with an earlier binary, right after the current one, for a before/after in one run.\n\n")
 
 	p("### Results\n\n")
 	p("| concurrency | messages | msgs/s | p50 | p99 | max | failures | stored (verified) | CPU µs/msg server + client | other load | × raw loop | × raw batched (same c) |\n")
@@ -147,13 +153,13 @@ func (r report) reading() string {
 			} else {
 				p(". ")
 			}
-			p("The server's single writer also runs the reads and updates of the receive path and a savepoint per webhook, and reaches %.2f× the raw batched rate.", harness.Ratio(top.Rate(), rb.Rate()))
+			p("The server's single writer writes each receive batch with about ten statements and one multi-row INSERT per table, runs the event consumers' projections (reports, workflows) too, and reaches %.2f× the raw batched rate.", harness.Ratio(top.Rate(), rb.Rate()))
 			if mr, ok := r.rawBatchedFor(aimConcurrency, true); ok && mr.Rate() > 0 {
 				p(" Writing the same rows with one multi-row INSERT per table reaches %.0f msgs/s (%.0f µs of CPU per message): statement count, not rows or fsyncs, is what the writer spends its time on.",
 					mr.Rate(), perMsg(mr.CPU, mr.Messages))
 			}
 			if rb.Rate() < aimRate {
-				p(" With one statement per row even the raw loop is below the aim here, so the aim needs fewer statements per message on the writer, not more concurrency.\n")
+				p(" With one statement per row even the raw loop is below the aim here: the aim needs few statements per message on the writer, not more concurrency.\n")
 			} else {
 				p(" The store is fast enough; the gap is server-side cost.\n")
 			}
@@ -166,7 +172,7 @@ func (r report) reading() string {
 			if top.Rate() >= 0.8*ceiling {
 				p(", so the run is CPU-bound: server CPU per message is what to cut.\n")
 			} else {
-				p(": the cores still had idle time, so the rate is limited by the serial part, one writer executing every statement of every webhook and then waiting for its fsync, before the total CPU.\n")
+				p(": the cores still had idle time, so the rate is limited by the serial part, one writer executing the receive batches and the consumers' projections and then waiting for each fsync, before the total CPU.\n")
 			}
 		}
 	}

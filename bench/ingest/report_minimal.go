@@ -63,6 +63,7 @@ func (r report) minimalMarkdown() string {
 			harness.Ms(m.P99), harness.Ms(l.P99), perMsg(m.ServerCPU, m.Acked), perMsg(l.ServerCPU, l.Acked), alone, otherLoad(m), otherLoad(l),
 			m.Stored, verifiedWord(m), l.Stored, verifiedWord(l))
 	}
+	b.WriteString(r.beforeMarkdown())
 	for _, m := range r.Minimal {
 		if m.FirstError != "" {
 			p("\nFirst failure of the minimal pipeline at concurrency %d: `%s`\n", m.Concurrency, m.FirstError)
@@ -120,6 +121,44 @@ func (r report) minimalReading() string {
 		p("- The rate ratio moves with the load each run met (other processes kept %s cores busy during the pipeline's run and %s during Switchboard's); ", otherLoad(m), otherLoad(*top))
 		p("CPU per message depends less on it. Where both are CPU-bound, the 0.8× aim needs Switchboard's server CPU per message within %.2f× the pipeline's, ≤ %.0f µs against %.0f µs here.\n",
 			1/aimMinimal, mCPU/aimMinimal, sbCPU)
+	}
+	return b.String()
+}
+
+// beforeFor returns the -before binary's level at concurrency c.
+func (r report) beforeFor(c int) (levelResult, bool) {
+	for _, l := range r.Before {
+		if l.Concurrency == c {
+			return l, true
+		}
+	}
+	return levelResult{}, false
+}
+
+// beforeMarkdown compares the current binary with the -before one,
+// level by level, each against the minimal pipeline of that level;
+// nothing when -before was not given.
+func (r report) beforeMarkdown() string {
+	if len(r.Before) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("\n**Before and after.** The same levels served by an earlier binary (`-before`), each right after the current one and before the minimal pipeline, in this run: ")
+	p("the rates of the three met nearly the same machine load, so the ratios compare.\n\n")
+	p("| concurrency | before msgs/s | after msgs/s | × before | CPU µs/msg before | CPU µs/msg after | × minimal before | × minimal after | other load before / after |\n")
+	p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, l := range r.Levels {
+		bl, ok := r.beforeFor(l.Concurrency)
+		if !ok {
+			continue
+		}
+		minBefore, minAfter := "—", "—"
+		if m, ok := r.minimalFor(l.Concurrency); ok && m.Rate() > 0 {
+			minBefore, minAfter = fmt.Sprintf("%.2f", harness.Ratio(bl.Rate(), m.Rate())), fmt.Sprintf("%.2f", harness.Ratio(l.Rate(), m.Rate()))
+		}
+		p("| %d | %.0f | %.0f | %.2f | %.0f | %.0f | %s | %s | %s / %s |\n", l.Concurrency, bl.Rate(), l.Rate(), harness.Ratio(l.Rate(), bl.Rate()),
+			perMsg(bl.ServerCPU, bl.Acked), perMsg(l.ServerCPU, l.Acked), minBefore, minAfter, otherLoad(bl), otherLoad(l))
 	}
 	return b.String()
 }

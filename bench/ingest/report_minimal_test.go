@@ -42,3 +42,21 @@ func TestMinimalVerdict(t *testing.T) {
 		t.Errorf("without a minimal run the report has %q, want nothing", got)
 	}
 }
+
+func TestBeforeAndAfter(t *testing.T) {
+	level := func(c, acked int, cpu time.Duration) levelResult {
+		return levelResult{Concurrency: c, Acked: acked, Elapsed: time.Second, ServerCPU: cpu, Verified: true, OtherCPU: -1}
+	}
+	r := report{Levels: []levelResult{level(64, 3000, 600*time.Millisecond)}, Before: []levelResult{level(64, 2000, 600*time.Millisecond)},
+		Minimal: []levelResult{level(64, 5000, 500*time.Millisecond)}}
+	got := r.minimalMarkdown()
+	for _, w := range []string{"| 64 | 2000 | 3000 | 1.50 | 300 | 200 | 0.40 | 0.60 |"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("report %q lacks %q", got, w)
+		}
+	}
+	r.Before = nil
+	if got := r.minimalMarkdown(); strings.Contains(got, "Before and after") {
+		t.Errorf("without -before the report has %q", got)
+	}
+}

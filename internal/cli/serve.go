@@ -25,6 +25,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mf.register(fs)
 	var ef emailFlags
 	ef.register(fs)
+	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the node to this file until it stops (for benchmarks)"+fs.env("cpu-profile"))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +49,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.AllowPrivateNetworks, err = nf.ranges(fs, *withDemo); err != nil {
 		return err
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	app.TuneGC()
 	a, err := app.New(ctx, cfg)
 	if err != nil {

@@ -80,7 +80,8 @@ type Conversation struct {
 // concurrent webhooks share fsyncs.
 type Service struct {
 	db      *db.DB
-	windows Windows // see SetWindows
+	windows Windows      // see SetWindows
+	batch   receiveBatch // SQLite's webhooks waiting to be written together
 }
 
 // New returns a Service.

@@ -96,15 +96,24 @@ type Received struct {
 // none. It returns once they are durably committed (sharing the commit
 // with concurrent webhooks), so the caller may then acknowledge the
 // provider. Redelivered messages are recognised by their provider id and
-// stored once.
+// stored once. On SQLite, webhooks of new messages are written together
+// with the others waiting meanwhile (see receive_batch.go).
 func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, error) {
-	out := make([]Received, len(items))
 	items = slices.Clone(items) // storable adjusts them; the caller's stay as given
 	for i := range items {
 		if err := storable(&items[i]); err != nil {
 			return nil, err
 		}
 	}
+	if s.batched(items) {
+		return s.receiveBatched(ctx, items)
+	}
+	return s.receiveAlone(ctx, items)
+}
+
+// receiveAlone writes one webhook's storable items in a job of its own.
+func (s *Service) receiveAlone(ctx context.Context, items []Inbound) ([]Received, error) {
+	out := make([]Received, len(items))
 	// New messages keep their invariants with the schema and row locks
 	// alone (see receiveTx), so webhooks carrying only those are written
 	// concurrently on PostgreSQL; statuses, reactions and edits read and

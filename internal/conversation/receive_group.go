@@ -1,0 +1,334 @@
+package conversation
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// minBatched is the fewest items a batch writes with multi-row
+// statements: the batched path runs about ten statements whatever its
+// size (lookups, defaults, last ids, one INSERT per table), the item path
+// eight per new contact's message, so below a few items the batched
+// path costs the writer more than it saves (bench/ingest at concurrency
+// 1 and 8).
+const minBatched = 4
+
+// messageKey names an inbound message by its provider id on a channel.
+type messageKey struct {
+	channelID int64
+	provider  string
+}
+
+// itemRef is an item of a batch: the webhook (job) and its place there.
+type itemRef struct{ job, item int }
+
+// receiveGroupTx writes the items of a batch of webhooks (all new
+// messages, on SQLite) and returns each webhook's results. The first
+// message of a contact never seen before (the common case under load)
+// takes the batched path: its contact, identity, conversation and
+// message go in with one multi-row INSERT per table for the whole batch.
+// Every other item (a redelivery, a known contact, a message with
+// attachments, or a second item about something an earlier item of the
+// batch creates) goes through receiveTx afterwards, in order, as it
+// would alone: it then sees what the batched path wrote.
+//
+// The invariants hold as in receiveTx: the batch looks up every provider
+// id, identity, phone and email first and lets no two of its own items
+// create the same one, so a message is stored once, an identity and a
+// phone or email name one contact, and a new contact's conversation is
+// its only open one; the unique indexes still refuse the batch if a
+// check were wrong, and writeGroup then writes each webhook alone.
+func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Received, error) {
+	outs := make([][]Received, len(jobs))
+	var refs []itemRef
+	for ji, j := range jobs {
+		outs[ji] = make([]Received, len(j.items))
+		for ii := range j.items {
+			refs = append(refs, itemRef{ji, ii})
+		}
+	}
+	item := func(r itemRef) *Inbound { return &jobs[r.job].items[r.item] }
+	if len(refs) < minBatched {
+		// Too few to share the batched path's fixed statements.
+		for _, r := range refs {
+			var err error
+			if outs[r.job][r.item], err = receiveTx(ctx, tx, *item(r)); err != nil {
+				return nil, err
+			}
+		}
+		return outs, nil
+	}
+
+	stored, err := storedMessagesTx(ctx, tx, refs, item)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]contact.IdentityKey, 0, len(refs))
+	for _, r := range refs {
+		in := item(r)
+		keys = append(keys, contact.IdentityKey{ChannelID: in.ChannelID, ExternalID: in.ExternalID})
+	}
+	known, err := contact.LookupIdentitiesTx(ctx, tx, keys)
+	if err != nil {
+		return nil, err
+	}
+
+	// Candidates for the batched path: new message, new identity, the
+	// first item of the batch with either.
+	type candidate struct {
+		ref     itemRef
+		profile contact.Input
+	}
+	var cands []candidate
+	slow := make(map[itemRef]bool)
+	seenMsg := map[messageKey]bool{}
+	seenIdent := map[contact.IdentityKey]bool{}
+	for i, r := range refs {
+		in := item(r)
+		mk := messageKey{in.ChannelID, in.ProviderMessageID}
+		ik := keys[i]
+		fast := len(in.Media) == 0 && !seenIdent[ik] && known[ik] == 0
+		if in.ProviderMessageID != "" {
+			fast = fast && !seenMsg[mk] && !stored[mk]
+			seenMsg[mk] = true
+		}
+		seenIdent[ik] = true
+		if !fast {
+			slow[r] = true
+			continue
+		}
+		cands = append(cands, candidate{ref: r, profile: contact.InboundProfile(in.Profile, in.ExternalID)})
+	}
+	// A phone or email already held, or held by an earlier candidate,
+	// makes the identity link to that contact: receiveTx does that.
+	var phones, emails []contact.WorkspaceValue
+	for _, c := range cands {
+		ws := item(c.ref).WorkspaceID
+		if c.profile.Phone != nil {
+			phones = append(phones, contact.WorkspaceValue{WorkspaceID: ws, Value: *c.profile.Phone})
+		}
+		if c.profile.Email != nil {
+			emails = append(emails, contact.WorkspaceValue{WorkspaceID: ws, Value: *c.profile.Email})
+		}
+	}
+	takenPhones, err := contact.TakenTx(ctx, tx, "phone", phones)
+	if err != nil {
+		return nil, err
+	}
+	takenEmails, err := contact.TakenTx(ctx, tx, "email", emails)
+	if err != nil {
+		return nil, err
+	}
+	var fast []candidate
+	for _, c := range cands {
+		ws := item(c.ref).WorkspaceID
+		ok := true
+		for _, v := range []struct {
+			value *string
+			taken map[contact.WorkspaceValue]bool
+		}{{c.profile.Phone, takenPhones}, {c.profile.Email, takenEmails}} {
+			if v.value == nil {
+				continue
+			}
+			wv := contact.WorkspaceValue{WorkspaceID: ws, Value: *v.value}
+			ok = ok && !v.taken[wv]
+			v.taken[wv] = true
+		}
+		if !ok {
+			slow[c.ref] = true
+			continue
+		}
+		fast = append(fast, c)
+	}
+
+	if len(fast) > 0 {
+		profiles := make([]contact.Input, len(fast))
+		fastRefs := make([]itemRef, len(fast))
+		for i, c := range fast {
+			profiles[i], fastRefs[i] = c.profile, c.ref
+		}
+		if err := writeNewContactsTx(ctx, tx, fastRefs, profiles, item, outs); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range refs {
+		if !slow[r] {
+			continue
+		}
+		if outs[r.job][r.item], err = receiveTx(ctx, tx, *item(r)); err != nil {
+			return nil, err
+		}
+	}
+	return outs, nil
+}
+
+// storedMessagesTx returns which of the items' provider ids are already
+// stored, in one statement per chunk.
+func storedMessagesTx(ctx context.Context, tx *db.Tx, refs []itemRef, item func(itemRef) *Inbound) (map[messageKey]bool, error) {
+	var keys []messageKey
+	for _, r := range refs {
+		if in := item(r); in.ProviderMessageID != "" {
+			keys = append(keys, messageKey{in.ChannelID, in.ProviderMessageID})
+		}
+	}
+	stored := map[messageKey]bool{}
+	err := db.Chunked(len(keys), func(from, n int) error {
+		args := make([]any, 0, 2*n)
+		for _, k := range keys[from : from+n] {
+			args = append(args, k.channelID, k.provider)
+		}
+		rows, err := tx.Query(ctx, `SELECT v.column1, v.column2 FROM (VALUES `+db.Rows("(?, ?)", n)+`) AS v
+			JOIN messages m ON m.channel_id = v.column1 AND m.direction = 'in' AND m.provider_message_id = v.column2`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k messageKey
+			if err := rows.Scan(&k.channelID, &k.provider); err != nil {
+				return err
+			}
+			stored[k] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up provider ids: %w", err)
+	}
+	return stored, nil
+}
+
+// workspaceDefaults are what a new contact and its conversation take from
+// their workspace.
+type workspaceDefaults struct {
+	stageID     int64
+	autoCloseMs int64
+}
+
+// writeNewContactsTx writes the first message of each new contact of
+// refs: the contact and its identity, its conversation, the message, and
+// contact.created, conversation.opened and message.received, as
+// receiveTx writes them one by one, with one statement per table.
+func writeNewContactsTx(ctx context.Context, tx *db.Tx, refs []itemRef, profiles []contact.Input, item func(itemRef) *Inbound, outs [][]Received) error {
+	defaults := map[int64]workspaceDefaults{}
+	for _, r := range refs {
+		ws := item(r).WorkspaceID
+		if _, ok := defaults[ws]; ok {
+			continue
+		}
+		var d workspaceDefaults
+		var err error
+		if d.stageID, err = contact.DefaultStageTx(ctx, tx, ws); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT auto_close_ms FROM workspaces WHERE id = ?`, ws).Scan(&d.autoCloseMs); err != nil {
+			return fmt.Errorf("workspace %d: %w", ws, err)
+		}
+		defaults[ws] = d
+	}
+	last, err := db.LastIDsTx(ctx, tx, "contacts", "conversations", "messages")
+	if err != nil {
+		return err
+	}
+	now := tx.Now()
+	contacts := make([]contact.NewInbound, len(refs))
+	for i, r := range refs {
+		in := item(r)
+		contacts[i] = contact.NewInbound{ID: last[0] + int64(i) + 1, WorkspaceID: in.WorkspaceID,
+			IdentityKey: contact.IdentityKey{ChannelID: in.ChannelID, ExternalID: in.ExternalID},
+			Profile:     profiles[i], StageID: defaults[in.WorkspaceID].stageID, LastIncomingAt: now}
+	}
+	if err := contact.CreateInboundTx(ctx, tx, contacts); err != nil {
+		return err
+	}
+	convs := make([]Conversation, len(refs))
+	earliest := int64(0)
+	err = db.Chunked(len(refs), func(from, n int) error {
+		args := make([]any, 0, 12*n)
+		for i := from; i < from+n; i++ {
+			in := item(refs[i])
+			autoClose := int64(0)
+			if ms := defaults[in.WorkspaceID].autoCloseMs; ms > 0 {
+				autoClose = now + ms
+				if earliest == 0 || autoClose < earliest {
+					earliest = autoClose
+				}
+			}
+			c := Conversation{ID: last[1] + int64(i) + 1, WorkspaceID: in.WorkspaceID, ContactID: contacts[i].ID, ChannelID: in.ChannelID,
+				Status: StatusOpen, OpenedSource: SourceContact, OpenedAt: db.Time(now), LastSeq: 2}
+			convs[i] = c
+			// Born with the message's times and seq 2 reserved for its
+			// message.received, as insertConv makes it for a message; a
+			// new contact is never a test one.
+			args = append(args, c.ID, c.WorkspaceID, c.ContactID, c.ChannelID, StatusOpen, SourceContact, now, 2, now, now, now, autoClose)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO conversations (id, workspace_id, contact_id, channel_id, status, opened_source, opened_at,
+			last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at) VALUES `+
+			db.Rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n), args...)
+		if err != nil {
+			return fmt.Errorf("open conversations: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	autoCloseArmed(tx, earliest)
+	msgIDs := make([]int64, len(refs))
+	err = db.Chunked(len(refs), func(from, n int) error {
+		args := make([]any, 0, 13*n)
+		for i := from; i < from+n; i++ {
+			in := item(refs[i])
+			msgIDs[i] = last[2] + int64(i) + 1
+			typ, content := messageShape(in)
+			args = append(args, msgIDs[i], in.WorkspaceID, convs[i].ID, contacts[i].ID, in.ChannelID, typ, in.Text, string(content),
+				nullString(in.ProviderMessageID), db.Millis(in.Timestamp), now)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, type, text,
+			content, provider_message_id, status, sent_at, created_at) VALUES `+
+			db.Rows("(?, ?, ?, ?, ?, 'in', 'contact', ?, ?, ?, ?, 'received', ?, ?)", n), args...)
+		if err != nil {
+			return fmt.Errorf("store messages: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, r := range refs {
+		in := item(r)
+		c := convs[i]
+		if err := appendEventSeq(ctx, tx, c, event.ConversationOpened,
+			map[string]any{"source": SourceContact, "contact_id": c.ContactID, "channel_id": in.ChannelID}, 1); err != nil {
+			return err
+		}
+		typ, _ := messageShape(in)
+		if err := appendEventSeq(ctx, tx, c, event.MessageReceived, map[string]any{"message_id": msgIDs[i], "channel_id": in.ChannelID,
+			"type": typ, "text": in.Text, "sender": SourceContact}, 2); err != nil {
+			return err
+		}
+		outs[r.job][r.item] = Received{MessageID: msgIDs[i], ConversationID: c.ID, ContactID: c.ContactID, Opened: true}
+	}
+	return nil
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// messageShape is the type and content receiveTx stores for a message
+// without attachments.
+func messageShape(in *Inbound) (string, json.RawMessage) {
+	typ, content := in.Type, in.Content
+	if typ == "" {
+		typ = "text"
+	}
+	if len(content) == 0 {
+		content = json.RawMessage(`{}`)
+	}
+	return typ, content
+}
