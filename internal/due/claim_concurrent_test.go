@@ -23,9 +23,9 @@ func TestConcurrentClaimsLeaseEachRowOnce(t *testing.T) {
 		t.Run(string(dialect), func(t *testing.T) {
 			ctx := context.Background()
 			cfg := dbtest.Config(t, dialect)
-			nodes := []*db.DB{open(t, cfg)}
+			nodes := []*db.DB{dbtest.OpenConfig(t, cfg)}
 			if dialect == db.Postgres {
-				nodes = append(nodes, open(t, cfg)) // a second node on the same database
+				nodes = append(nodes, dbtest.OpenConfig(t, cfg)) // a second node on the same database
 			}
 			const rows = 300
 			tbl := due.Table{Name: "due_test", Due: "due_at"}
@@ -86,14 +86,4 @@ func TestConcurrentClaimsLeaseEachRowOnce(t *testing.T) {
 			}
 		})
 	}
-}
-
-func open(t *testing.T, cfg db.Config) *db.DB {
-	t.Helper()
-	d, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
 }

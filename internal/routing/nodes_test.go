@@ -31,16 +31,7 @@ func TestTwoNodesClaimsPostgres(t *testing.T) {
 	}
 	ctx := context.Background()
 	cfg := dbtest.Config(t, db.Postgres)
-	nodeA, err := db.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nodeA.Close()
-	nodeB, err := db.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nodeB.Close()
+	nodeA, nodeB := dbtest.OpenConfig(t, cfg), dbtest.OpenConfig(t, cfg)
 
 	f := newFixture(t, nodeA)
 	nodeB.SetClock(f.clock)

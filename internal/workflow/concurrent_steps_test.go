@@ -21,18 +21,10 @@ func TestTwoStoresAdvanceTheSameRunsOnce(t *testing.T) {
 		t.Run(string(dialect), func(t *testing.T) {
 			ctx := context.Background()
 			cfg := dbtest.Config(t, dialect)
-			open := func() *db.DB {
-				d, err := db.Open(ctx, cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				return d
-			}
-			dA := open()
+			dA := dbtest.OpenConfig(t, cfg)
 			f := newFixture(t, dA)
 			f.stop() // the runs below are advanced by hand, by both nodes
-			dB := open()
+			dB := dbtest.OpenConfig(t, cfg)
 			dB.SetClock(f.clock)
 			engines := []*Engine{
 				NewEngine(NewService(dA), f.hub, f.assigner, f.ws, EngineOptions{Group: f.group}),

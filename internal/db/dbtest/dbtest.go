@@ -56,6 +56,19 @@ func Open(t testing.TB, dialect db.Dialect) *db.DB {
 	return d
 }
 
+// OpenConfig opens one more handle on the store cfg names, closed when the
+// test ends: two handles on one store are two nodes (two pools, two write
+// doors) in the multi-node tests.
+func OpenConfig(t testing.TB, cfg db.Config) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
 // Config returns the configuration of a fresh, empty store of the dialect:
 // a new folder for SQLite, a new database on the test server for PostgreSQL
 // (dropped when the test ends).
