@@ -3,6 +3,8 @@ package routing
 import (
 	"context"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -215,3 +217,41 @@ func (f *fixture) waitFor(after int64, what string, ok func(event.Event) bool, t
 }
 
 func intp(v int) *int { return &v }
+
+// watchCapacity reads the committed open counts after every commit (woken
+// by the hub) until the returned check is called, which stops the watch and
+// fails the test unless it read at least once and never saw an agent above
+// capacity.
+func (f *fixture) watchCapacity(capacity int) (check func()) {
+	f.t.Helper()
+	stop := make(chan struct{})
+	var observed, over atomic.Int64
+	var observer sync.WaitGroup
+	observer.Add(1)
+	wake, unsubscribe := f.hub.Subscribe()
+	go func() {
+		defer observer.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-wake:
+			}
+			for _, n := range f.openCounts() {
+				if n > capacity {
+					over.Add(1)
+				}
+			}
+			observed.Add(1)
+		}
+	}()
+	return func() {
+		f.t.Helper()
+		close(stop)
+		observer.Wait()
+		unsubscribe()
+		if observed.Load() == 0 || over.Load() != 0 {
+			f.t.Fatalf("observer: %d reads, %d saw an agent above %d", observed.Load(), over.Load(), capacity)
+		}
+	}
+}
