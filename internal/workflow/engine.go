@@ -62,7 +62,11 @@ type Engine struct {
 
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once
-	running   sync.WaitGroup
+	// runMu orders Run's Add with Close: a WaitGroup must not be added to
+	// while Wait may be running with a zero count, which is what an engine
+	// closed before its Run began would otherwise do.
+	runMu   sync.Mutex
+	running sync.WaitGroup
 }
 
 // NewEngine returns an engine. hub must be connected to d's commits (and,
@@ -116,7 +120,15 @@ func (e *Engine) txRun(ctx context.Context, fn func(*db.Tx) error) error {
 
 // Run consumes the log and advances runs until ctx ends or Close.
 func (e *Engine) Run(ctx context.Context) {
+	e.runMu.Lock()
+	select {
+	case <-e.closing:
+		e.runMu.Unlock()
+		return
+	default:
+	}
 	e.running.Add(1)
+	e.runMu.Unlock()
 	defer e.running.Done()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -140,7 +152,9 @@ func (e *Engine) Run(ctx context.Context) {
 // roll back. Runs it held are released, due again at once. An engine
 // closed before it runs returns from Run at once.
 func (e *Engine) Close() {
+	e.runMu.Lock()
 	e.closeOnce.Do(func() { close(e.closing) })
+	e.runMu.Unlock()
 	e.running.Wait()
 }
 
