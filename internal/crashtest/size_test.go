@@ -273,14 +273,7 @@ func superviseQueues(ctx context.Context, st *sql.DB, agents []*sizeAgent, capac
 	for _, a := range agents {
 		byTeam[a.teamID] = append(byTeam[a.teamID], a)
 	}
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	everyUntilDone(ctx, 50*time.Millisecond, func() {
 		queued := countBy(ctx, st, `SELECT team_id, COUNT(*) FROM routing_queue GROUP BY team_id`)
 		load := countBy(ctx, st, `SELECT assignee_id, COUNT(*) FROM conversations WHERE status <> 'closed' AND assignee_id IS NOT NULL GROUP BY assignee_id`)
 		for team, list := range byTeam {
@@ -297,6 +290,21 @@ func superviseQueues(ctx context.Context, st *sql.DB, agents []*sizeAgent, capac
 				}
 			}
 		}
+	})
+}
+
+// everyUntilDone runs fn every period until ctx is done: the size test's
+// observers poll the store, as a dashboard would, while the load runs.
+func everyUntilDone(ctx context.Context, period time.Duration, fn func()) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		fn()
 	}
 }
 
@@ -322,19 +330,12 @@ func countBy(ctx context.Context, st *sql.DB, q string) map[int64]int {
 // logProgress logs every 30 s how far the load is, so a long run shows
 // its pace.
 func logProgress(ctx context.Context, t *testing.T, st *sql.DB, cs *contacts, began time.Time) {
-	tick := time.NewTicker(30 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	everyUntilDone(ctx, 30*time.Second, func() {
 		var closed, queued int
 		st.QueryRowContext(ctx, `SELECT COUNT(*) FROM conversations WHERE status = 'closed'`).Scan(&closed)
 		st.QueryRowContext(ctx, `SELECT COUNT(*) FROM routing_queue`).Scan(&queued)
 		if ctx.Err() == nil {
 			t.Logf("after %s: %d contacts answered, %d conversations closed, %d queued", time.Since(began).Round(time.Second), cs.answered.Load(), closed, queued)
 		}
-	}
+	})
 }

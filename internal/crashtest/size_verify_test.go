@@ -27,21 +27,14 @@ type sampler struct {
 func startSampler(ctx context.Context, st *sql.DB, capacity int, wg *sync.WaitGroup) *sampler {
 	s := &sampler{}
 	wg.Go(func() {
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
+		everyUntilDone(ctx, 100*time.Millisecond, func() {
 			over := countBy(ctx, st, fmt.Sprintf(`SELECT assignee_id, COUNT(*) FROM conversations WHERE status <> 'closed' AND assignee_id IS NOT NULL
 				GROUP BY assignee_id HAVING COUNT(*) > %d`, capacity))
 			two := countBy(ctx, st, `SELECT contact_id, COUNT(*) FROM conversations WHERE status <> 'closed' GROUP BY contact_id HAVING COUNT(*) > 1`)
 			var queued int
 			st.QueryRowContext(ctx, `SELECT COUNT(*) FROM routing_queue`).Scan(&queued)
 			if ctx.Err() != nil {
-				return
+				return // the test ended mid-sample: not a sample
 			}
 			s.mu.Lock()
 			s.n++
@@ -53,7 +46,7 @@ func startSampler(ctx context.Context, st *sql.DB, capacity int, wg *sync.WaitGr
 				s.twoOpen = append(s.twoOpen, fmt.Sprintf("contact %d had %d open", id, n))
 			}
 			s.mu.Unlock()
-		}
+		})
 	})
 	return s
 }
