@@ -49,7 +49,14 @@ func SetStatusTx(ctx context.Context, tx *db.Tx, messageID int64, status, reason
 	var cur string
 	var workspaceID, contactID int64
 	var conv sql.NullInt64
-	if err := tx.QueryRow(ctx, `SELECT status, workspace_id, contact_id, conversation_id FROM messages WHERE id = ?`, messageID).
+	// Read under the message's row lock on PostgreSQL: a record of a send
+	// moves it through the concurrent door (internal/outbound), so the
+	// status compared must be the one this write replaces.
+	q := `SELECT status, workspace_id, contact_id, conversation_id FROM messages WHERE id = ?`
+	if tx.Dialect() == db.Postgres {
+		q += ` FOR UPDATE`
+	}
+	if err := tx.QueryRow(ctx, q, messageID).
 		Scan(&cur, &workspaceID, &contactID, &conv); err != nil {
 		return false, fmt.Errorf("conversation: message %d: %w", messageID, err)
 	}

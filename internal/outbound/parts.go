@@ -37,7 +37,8 @@ func (p *jobParts) Delivered(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	err = p.d.db.Write(ctx, func(tx *db.Tx) error {
+	// Fenced by the job's row lock, like a record (see settle).
+	err = p.d.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		return fence(ctx, tx, p.j, `UPDATE outbound_jobs SET parts = ? WHERE id = ? AND state = 'pending' AND lease_until = ?`, string(raw))
 	})
 	if err != nil {

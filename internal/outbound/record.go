@@ -32,6 +32,28 @@ type outcome struct {
 
 // settle records an attempt in one transaction: the message's status (and
 // provider id) together with the job's state, so the two never disagree.
+//
+// The record goes through the concurrent door (db.DB.WriteConcurrent): on
+// PostgreSQL it runs beside other nodes' records, claims and webhooks,
+// each invariant held by a row lock or a constraint, never by "nothing
+// else is writing":
+//   - one record per attempt: every write starts with the fenced update
+//     of the job's row (see fence), which takes that row's lock; a second
+//     record of the job, or a node reaping this one's claim, waits for it
+//     and then finds the lease gone (PostgreSQL re-reads the row it waited
+//     for), so exactly one of them lands;
+//   - the message's status moves only forward: SetStatusTx reads it under
+//     the message's row lock, and the job's row lock already keeps every
+//     other record of this message out;
+//   - a provider id names one outbound message of a channel: the unique
+//     index on (channel, direction, provider id) makes a concurrent second
+//     owner fail, and the door runs the record again, which then finds it;
+//   - its message.status event takes the conversation's row lock for its
+//     seq (event.Append), as every appender does.
+//
+// A claim running at the same time may miss this record, and so keep the
+// recipient's next message behind a job it still sees pending: it is
+// claimed at this node's next pass, which the attempt's end wakes.
 func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channelType string, o outcome) {
 	if o.err != nil && !o.sent && ctx.Err() != nil {
 		// Cut off before the request went out: no attempt was made. Hand
@@ -96,7 +118,7 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 	var err error
 	leaseEnd := time.UnixMilli(j.leaseUntil)
 	for try := 0; ; try++ {
-		if err = d.db.Write(ctx, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
+		if err = d.db.WriteConcurrent(ctx, write); err == nil || errors.Is(err, errLeaseLost) || ctx.Err() != nil {
 			break
 		}
 		if try >= 2 && !(db.IsUnavailable(err) && d.now().Before(leaseEnd) && cut.Err() == nil) {
@@ -175,7 +197,8 @@ func fence(ctx context.Context, tx *db.Tx, j job, query string, args ...any) err
 func (d *Dispatcher) release(log *slog.Logger, j job) {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
-	err := d.db.Write(ctx, func(tx *db.Tx) error {
+	// Fenced by the job's row, like a record (see settle).
+	err := d.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		tx.Due(conversation.DueOutbound, 0)
 		return fence(ctx, tx, j, `UPDATE outbound_jobs SET lease_until = 0 WHERE id = ? AND state = 'pending' AND lease_until = ?`)
 	})
