@@ -138,10 +138,24 @@ func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Conversation
 }
 
 // getOpen loads, for a change, a conversation that must not be closed.
-// The write transaction serialises changes (see db's lockWrites), so two
-// closes of one conversation cannot both see it open.
+// On PostgreSQL it reads the row FOR UPDATE, holding its lock until tx
+// ends: closes, sends and assignments run through the concurrent write
+// door too (db.DB.WriteConcurrent), so two closes of one conversation, or
+// a send racing its close, take turns on the row and the second sees
+// what the first did. SQLite's single writer serialises them already.
 func getOpen(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Conversation, error) {
-	c, err := get(ctx, tx, workspaceID, id)
+	var c Conversation
+	var err error
+	if tx.Dialect() == db.Postgres {
+		c, err = scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE workspace_id = ? AND id = ? FOR UPDATE`, workspaceID, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			err = apperr.NotFound("conversation")
+		} else if err != nil {
+			err = fmt.Errorf("conversation: get: %w", err)
+		}
+	} else {
+		c, err = get(ctx, tx, workspaceID, id)
+	}
 	if err != nil {
 		return c, err
 	}

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -34,7 +35,16 @@ func (s *Service) Open(ctx context.Context, p Principal, in OpenInput) (Conversa
 	return c, wrap("open", err)
 }
 
-// OpenTx is Open inside tx.
+// OpenTx is Open inside tx. It may run through the concurrent write door
+// (a workflow's Open Conversation step): one open conversation per
+// contact is then held by the schema, the partial unique index on the
+// conversations that are not closed, not by "nothing else is writing". A
+// concurrent opener (a contact's message, another node's step) that
+// inserted first makes the insert here fail; the error, a conflict,
+// carries that unique violation, so the door runs the caller again and
+// its read then finds the other's conversation. The contact's row is not
+// locked: a message opening a conversation locks the contact after its
+// insert, so locking it before ours would deadlock the two.
 func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Conversation, error) {
 	switch in.Source {
 	case SourceUser, SourceWorkflow, SourceAPI:
@@ -71,7 +81,7 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 		}
 		c, err = insertConversation(ctx, tx, workspaceID, in.ContactID, in.ChannelID, in.Source, in.UserID)
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("contact %d already has an open conversation", in.ContactID)
+			return &apperr.Error{Kind: apperr.KindConflict, Message: fmt.Sprintf("contact %d already has an open conversation", in.ContactID), Err: err}
 		}
 		return err
 	}()
@@ -105,7 +115,12 @@ func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInpu
 	return c, wrap("close", err)
 }
 
-// CloseTx is Close inside tx.
+// CloseTx is Close inside tx. It may run through the concurrent write
+// door (a workflow's Close Conversation step): the conversation's row,
+// read FOR UPDATE on PostgreSQL (getOpen), is locked until tx ends, so a
+// second close waits and then finds it closed, and a message arriving
+// meanwhile (which reads the open conversation FOR UPDATE) either lands
+// before the close or, after it, opens a new conversation.
 func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInput) (Conversation, error) {
 	switch in.Source {
 	case SourceUser, SourceWorkflow, SourceAPI, SourceAutoClose, SourceAIAgent:

@@ -26,12 +26,18 @@ var quietSteps = map[string]bool{
 //
 // Assign To is listed since routing holds its own invariants with row
 // locks (the conversation's row, the agent's conditional capacity claim,
-// a lock per queue; see routing.AssignTx). Not listed: Open and Close
-// Conversation, which still use the exclusive door.
+// a lock per queue; see routing.AssignTx). Open and Close Conversation
+// are listed since one open conversation per contact is the partial
+// unique index's to hold (a concurrent opener's insert fails and the door
+// runs the chain again, which then adopts the other's conversation; see
+// conversation.OpenTx), and a close locks the conversation's row before
+// it reads it open (conversation.CloseTx). A step type not listed here
+// takes the exclusive door.
 var concurrentSteps = map[string]bool{
 	"send_message": true, "ask_question": true, "branch": true, "jump_to": true, "wait": true, "assign_to": true,
 	"date_time": true, "add_comment": true, "http_request": true, "classify": true,
 	"update_contact_field": true, "update_contact_tag": true, "update_lifecycle": true, "trigger_workflow": true,
+	"open_conversation": true, "close_conversation": true,
 }
 
 // stepDoor is the write door for the transaction that executes step id of
