@@ -88,6 +88,27 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 	return c, err
 }
 
+// OpenOrAdoptTx returns the contact's open (or snoozed) conversation when
+// it has one (adopted), else opens one as OpenTx does: the workflow's Open
+// Conversation step. Through the concurrent door another writer may open
+// one between its reads: a conflict found by OpenTx's own read is adopted
+// here; one found by the unique index (a concurrent insert) carries the
+// violation, and the door runs the caller again (see OpenTx).
+func OpenOrAdoptTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (c Conversation, adopted bool, err error) {
+	for range 3 {
+		if c, err = OpenOfTx(ctx, tx, workspaceID, in.ContactID); err != nil || c.ID != 0 {
+			return c, c.ID != 0, err
+		}
+		c, err = OpenTx(ctx, tx, workspaceID, in)
+		if apperr.KindOf(err) != apperr.KindConflict || db.IsUniqueViolation(err) {
+			return c, false, err
+		}
+		// Opened by another writer since our read (and maybe closed
+		// since): look again.
+	}
+	return c, false, err
+}
+
 // CloseInput closes a conversation with optional closing notes.
 type CloseInput struct {
 	Source   string `json:"-"` // user, workflow, api, auto_close, ai_agent

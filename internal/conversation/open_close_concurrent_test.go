@@ -85,12 +85,8 @@ func TestOpenCloseConcurrentOneOpenPerContact(t *testing.T) {
 						for range rounds {
 							var got Conversation
 							err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-								open, err := OpenOfTx(ctx, tx, f.ws.ID, contactID)
-								if err != nil || open.ID != 0 {
-									got = open
-									return err
-								}
-								got, err = OpenTx(ctx, tx, f.ws.ID, OpenInput{ContactID: contactID, Source: SourceWorkflow})
+								var err error
+								got, _, err = OpenOrAdoptTx(ctx, tx, f.ws.ID, OpenInput{ContactID: contactID, Source: SourceWorkflow})
 								return err
 							})
 							if err != nil {

@@ -23,19 +23,16 @@ func (s *openConversation) exec(x *execution) (result, error) {
 	if x.run.ContactID == 0 {
 		return result{}, fmt.Errorf("the run has no contact")
 	}
-	open, err := conversation.OpenOfTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ContactID)
-	if err != nil {
-		return result{}, err
-	}
-	if open.ID != 0 {
-		x.run.ConversationID = open.ID
-		return next(fmt.Sprintf("conversation %d was already open", open.ID)), nil
-	}
-	c, err := conversation.OpenTx(x.ctx, x.tx, x.run.WorkspaceID, conversation.OpenInput{ContactID: x.run.ContactID,
+	// Through the concurrent door (door.go): a conversation another writer
+	// opens meanwhile is adopted (see conversation.OpenOrAdoptTx).
+	c, adopted, err := conversation.OpenOrAdoptTx(x.ctx, x.tx, x.run.WorkspaceID, conversation.OpenInput{ContactID: x.run.ContactID,
 		ChannelID: s.ChannelID, Source: conversation.SourceWorkflow})
 	if err != nil {
 		return result{}, err
 	}
 	x.run.ConversationID = c.ID
+	if adopted {
+		return next(fmt.Sprintf("conversation %d was already open", c.ID)), nil
+	}
 	return result{exit: "next", outcome: fmt.Sprintf("opened conversation %d", c.ID), output: map[string]any{"conversation_id": c.ID}}, nil
 }
