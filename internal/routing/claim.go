@@ -170,6 +170,10 @@ func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, rea
 		}
 	}
 	s.metrics.assigned(tx, reason.Strategy, j.before, queued, now)
+	if s.assigned != nil {
+		conv, user := j.conversationID, c.id
+		tx.OnCommit(func() { s.assigned(conv, user) })
+	}
 	if j.force || c.capacity == 0 {
 		return nil
 	}
