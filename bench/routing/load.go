@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/bench/harness"
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -27,7 +28,17 @@ type throughputResult struct {
 	Elapsed                     time.Duration
 	P50, P99                    time.Duration // per Assign call
 	ByStrategy                  map[string]int
-	MaxOpen                     int // open conversations of the busiest agent at the end
+	MaxOpen                     int           // open conversations of the busiest agent at the end
+	CPU                         time.Duration // the process's CPU time (all goroutines) while the callers ran
+}
+
+// CPUPer is the process's CPU time per assignment: under a shared machine's
+// load it moves far less than the rate does.
+func (t throughputResult) CPUPer() time.Duration {
+	if t.N == 0 {
+		return 0
+	}
+	return t.CPU / time.Duration(t.N)
 }
 
 func (t throughputResult) Rate() float64 { return float64(t.N-t.Failed) / t.Elapsed.Seconds() }
@@ -51,7 +62,7 @@ func throughput(ctx context.Context, pg string, n, c int) (throughputResult, err
 	var assigned, queued, failed atomic.Int64
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	began := time.Now()
+	began, cpu0 := time.Now(), harness.SelfCPU()
 	for range c {
 		wg.Add(1)
 		go func() {
@@ -81,7 +92,7 @@ func throughput(ctx context.Context, pg string, n, c int) (throughputResult, err
 		}()
 	}
 	wg.Wait()
-	res.Elapsed = time.Since(began)
+	res.Elapsed, res.CPU = time.Since(began), harness.SelfCPU()-cpu0
 	res.Assigned, res.Queued, res.Failed = int(assigned.Load()), int(queued.Load()), int(failed.Load())
 	for i := range n {
 		res.ByStrategy[strategies[i%3]]++
@@ -146,6 +157,11 @@ func direct(ctx context.Context, pg string, n, c int) (directResult, error) {
 type refillResult struct {
 	Slots, Queued, Refills, Missed int
 	P50, P99, Max                  time.Duration
+	CPU                            time.Duration // the process's CPU time while the closers ran (closes and refills)
+	// Stages of a refill at p50 and p99: Close returning → the drainer's
+	// transaction committing the assignment (Drain), and that commit → the
+	// bench's tail of the log seeing the event (Seen).
+	DrainP50, DrainP99, SeenP50, SeenP99 time.Duration
 }
 
 // refill fills every agent to a capacity of 2 and queues 4,000 more
@@ -214,6 +230,8 @@ func refill(ctx context.Context, pg string, refills int) (refillResult, error) {
 
 	const closers = 8
 	lat := make([][]time.Duration, closers)
+	drain, seen := make([][]time.Duration, closers), make([][]time.Duration, closers)
+	cpu0 := harness.SelfCPU()
 	var missed atomic.Int64
 	var firstErr error
 	var once sync.Once
@@ -250,7 +268,12 @@ func refill(ctx context.Context, pg string, refills int) (refillResult, error) {
 				closed := time.Now()
 				select {
 				case id := <-got:
-					lat[k] = append(lat[k], time.Since(closed))
+					now := time.Since(closed)
+					lat[k] = append(lat[k], now)
+					if at, ok := w.committed.Load(id); ok {
+						d := at.(time.Time).Sub(closed)
+						drain[k], seen[k] = append(drain[k], d), append(seen[k], now-d)
+					}
 					local[a] = append(local[a], id)
 				case <-time.After(5 * time.Second):
 					missed.Add(1)
@@ -262,10 +285,14 @@ func refill(ctx context.Context, pg string, refills int) (refillResult, error) {
 		}()
 	}
 	wg.Wait()
-	var all []time.Duration
-	for _, l := range lat {
+	res.CPU = harness.SelfCPU() - cpu0
+	var all, drains, seens []time.Duration
+	for k, l := range lat {
 		all = append(all, l...)
+		drains, seens = append(drains, drain[k]...), append(seens, seen[k]...)
 	}
+	res.DrainP50, res.DrainP99 = percentile(drains, 0.50), percentile(drains, 0.99)
+	res.SeenP50, res.SeenP99 = percentile(seens, 0.50), percentile(seens, 0.99)
 	res.Refills, res.Missed = len(all), int(missed.Load())
 	res.P50, res.P99 = percentile(all, 0.50), percentile(all, 0.99)
 	if len(all) > 0 {

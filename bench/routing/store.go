@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -24,6 +25,9 @@ type world struct {
 	wsID    int64
 	teams   []int64
 	agents  []int64
+	// committed holds when each assignment committed (conversation id →
+	// time.Time), for the refill run's stages.
+	committed sync.Map
 }
 
 func openWorld(ctx context.Context, pg string, agents, teams int, capacity *int) (*world, error) {
@@ -42,7 +46,7 @@ func openWorld(ctx context.Context, pg string, agents, teams int, capacity *int)
 	}
 	w.d = d
 	d.OnEvents(w.hub.Notify)
-	w.routing = routing.New(d, routing.Options{Hub: w.hub})
+	w.routing = routing.New(d, routing.Options{Hub: w.hub, Assigned: func(conv, _ int64) { w.committed.Store(conv, time.Now()) }})
 	w.conv = conversation.New(d)
 	ws := workspace.New(d)
 	wsp, err := ws.Create(ctx, fmt.Sprintf("bench %d", time.Now().UnixNano()), "UTC")

@@ -52,6 +52,67 @@ func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignIn
 	if _, err := tx.Exec(ctx, `UPDATE conversations SET assignee_id = ?, team_id = ? WHERE id = ?`, nullID(in.UserID), nullID(team), id); err != nil {
 		return c, err
 	}
+	payload := assignPayload(c, in, team)
+	typ := event.ConversationAssigned
+	if in.UserID == 0 {
+		typ = event.ConversationUnassigned // moved to a team with nobody assigned
+	}
+	if err := appendEvent(ctx, tx, c, typ, payload); err != nil {
+		return c, err
+	}
+	c.AssigneeID, c.TeamID = in.UserID, team
+	return c, nil
+}
+
+// Decided is a conversation as the caller read it in the transaction that
+// assigns it, after taking its row lock (on PostgreSQL; SQLite's single
+// writer serialises writes), and found open.
+type Decided struct{ Conversation }
+
+// AssignDecidedTx is AssignTx for routing, which has already done in tx
+// every check AssignTx makes: it read the conversation under its lock and
+// found it open (c), it chose the user among the workspace's users and its
+// claim of the user's row holds only while they are active, and the team
+// (in.TeamID) is one of the workspace's. So it reads nothing: one UPDATE
+// writes the assignee, the team and the event's sequence number (AssignTx
+// takes three reads and two UPDATEs of the row), then the event. It
+// returns the conversation as assigned.
+func AssignDecidedTx(ctx context.Context, tx *db.Tx, d Decided, in AssignInput) (Conversation, error) {
+	c := d.Conversation
+	if in.UserID == 0 && in.TeamID == 0 {
+		return c, apperr.Invalid("user_id", "an assignee or a team is required")
+	}
+	team := c.TeamID
+	if in.TeamID != 0 {
+		team = in.TeamID
+	}
+	if c.AssigneeID == in.UserID && c.TeamID == team {
+		return c, nil // nothing changes; no event
+	}
+	var seq int64
+	if err := tx.QueryRow(ctx, `UPDATE conversations SET assignee_id = ?, team_id = ?, last_seq = last_seq + 1 WHERE id = ? AND status <> 'closed'
+		RETURNING last_seq`, nullID(in.UserID), nullID(team), c.ID).Scan(&seq); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			// The caller's read was wrong: refuse rather than assign a
+			// closed conversation.
+			return c, apperr.Conflict("conversation %d is closed", c.ID)
+		}
+		return c, err
+	}
+	payload := assignPayload(c, in, team)
+	typ := event.ConversationAssigned
+	if in.UserID == 0 {
+		typ = event.ConversationUnassigned
+	}
+	if err := appendEventSeq(ctx, tx, c, typ, payload, seq); err != nil {
+		return c, err
+	}
+	c.AssigneeID, c.TeamID, c.LastSeq = in.UserID, team, seq
+	return c, nil
+}
+
+// assignPayload is the payload of the event of an assignment.
+func assignPayload(c Conversation, in AssignInput, team int64) map[string]any {
 	payload := map[string]any{"assignee_id": in.UserID, "team_id": team, "previous_assignee_id": c.AssigneeID, "source": in.Source}
 	if in.ByUser != 0 {
 		payload["by_user_id"] = in.ByUser
@@ -62,15 +123,7 @@ func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignIn
 	if in.Detail != nil {
 		payload["routing"] = in.Detail
 	}
-	typ := event.ConversationAssigned
-	if in.UserID == 0 {
-		typ = event.ConversationUnassigned // moved to a team with nobody assigned
-	}
-	if err := appendEvent(ctx, tx, c, typ, payload); err != nil {
-		return c, err
-	}
-	c.AssigneeID, c.TeamID = in.UserID, team
-	return c, nil
+	return payload
 }
 
 // Unassign removes the conversation's assignee (the team stays).

@@ -208,12 +208,8 @@ func (s *Service) assignTx(ctx context.Context, tx *db.Tx, req Request, st setti
 
 	default: // team, workspace
 		if req.Target == TargetTeam {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM teams WHERE workspace_id = ? AND id = ?`, req.WorkspaceID, req.TeamID).Scan(&n); err != nil {
+			if err := teamOfWorkspace(ctx, tx, req.WorkspaceID, req.TeamID); err != nil {
 				return Result{}, err
-			}
-			if n == 0 {
-				return Result{}, apperr.Invalid("team_id", "%d is not a team of this workspace", req.TeamID)
 			}
 			j.teamID = req.TeamID
 		}
@@ -246,6 +242,18 @@ func (s *Service) assignPool(ctx context.Context, tx *db.Tx, conv conversation.C
 		return Result{Assigned: ok, UserID: uid, Reason: reason}, err
 	}
 	return s.enqueueAndDrain(ctx, tx, conv, j, st, now)
+}
+
+// teamOfWorkspace checks that the team is one of the workspace's (422 if not).
+func teamOfWorkspace(ctx context.Context, tx *db.Tx, workspaceID, teamID int64) error {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM teams WHERE workspace_id = ? AND id = ?`, workspaceID, teamID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return apperr.Invalid("team_id", "%d is not a team of this workspace", teamID)
+	}
+	return nil
 }
 
 // firstSkip returns the first recorded reason a candidate was skipped.

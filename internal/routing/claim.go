@@ -153,8 +153,20 @@ func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, rea
 	in := conversation.AssignInput{UserID: c.id, Source: j.source, ByUser: j.byUserID, Reason: reason.Summary, Detail: reason}
 	if j.teamID != 0 {
 		in.TeamID = j.teamID
+		if j.userID != 0 {
+			// A named user filed under a team: the team was not where the
+			// candidates came from, so check it is the workspace's.
+			if err := teamOfWorkspace(ctx, tx, j.workspaceID, j.teamID); err != nil {
+				return err
+			}
+		}
 	}
-	if _, err := conversation.AssignTx(ctx, tx, j.workspaceID, j.conversationID, in); err != nil {
+	// Everything AssignTx would read again is known here: j.before was
+	// read in this transaction under the conversation's lock and found
+	// open, the user came from the workspace's users and the claim holds
+	// only while they are active, and a pool's team is where its
+	// candidates came from (team_members of the workspace's team).
+	if _, err := conversation.AssignDecidedTx(ctx, tx, conversation.Decided{Conversation: j.before}, in); err != nil {
 		return err
 	}
 	if reason.Strategy == RoundRobin {
@@ -170,6 +182,10 @@ func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, rea
 		}
 	}
 	s.metrics.assigned(tx, reason.Strategy, j.before, queued, now)
+	if s.assigned != nil {
+		conv, user := j.conversationID, c.id
+		tx.OnCommit(func() { s.assigned(conv, user) })
+	}
 	if j.force || c.capacity == 0 {
 		return nil
 	}

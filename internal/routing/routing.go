@@ -37,6 +37,10 @@ type Options struct {
 	// the presence timer (default: a runner of the service's own, run by
 	// Start).
 	Due *due.Runner
+	// Assigned, when set, is called after the commit of every assignment
+	// routing makes, on the store's writer: it must neither block nor
+	// write. The routing bench times refills by it.
+	Assigned func(conversationID, userID int64)
 }
 
 // Service routes conversations to agents.
@@ -49,6 +53,7 @@ type Service struct {
 	violations atomic.Int64              // capacity assertions that failed in a claim (always 0)
 	sweepDue   atomic.Bool               // drainer: a queue had more than a batch to place
 	metrics    *routingMetrics
+	assigned   func(conversationID, userID int64) // Options.Assigned
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -60,7 +65,7 @@ func New(d *db.DB, opts Options) *Service {
 	if opts.Group == nil {
 		opts.Group = background.NewGroup(d.Clock())
 	}
-	s := &Service{db: d, hub: opts.Hub, metrics: newRoutingMetrics(d)}
+	s := &Service{db: d, hub: opts.Hub, metrics: newRoutingMetrics(d), assigned: opts.Assigned}
 	s.drainer = s.newDrainer(opts.Group)
 	_, s.runTimer = due.Attach(opts.Due, d, opts.Group, due.Kind{Name: duePresence, Pass: s.tick, Retry: 5 * time.Second,
 		Backlog: due.Overdue(d, presenceBacklog)})
