@@ -1,11 +1,12 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -62,7 +63,14 @@ func (f *fact) values() []any {
 	return out
 }
 
-// batch is the state of one Project call.
+// batch is the state of one Project call. The rows a pass reads are
+// read before it begins, a few statements per pass (prefetch), and the
+// rows it writes are written when it ends, one multi-row statement per
+// table (flush): on SQLite's one writer a statement per event was the
+// projection's cost, not its rows. The projection reads only rows it
+// writes at flush (report_conversations, report_workflow_runs) or rows
+// it never writes (contacts, workflow_runs), so what the pass reads
+// beforehand is what each event would have read in its turn.
 type batch struct {
 	s         *Service
 	tx        *db.Tx
@@ -75,7 +83,51 @@ type batch struct {
 	// dirty the (workspace, local day) pairs whose facts it changed.
 	orig  map[int64]fact
 	dirty map[[2]int64]bool
+	// byContact lists the facts of facts per contact (reopens).
+	byContact map[int64][]*fact
+
+	// Read by prefetch: the stored facts of the pass's conversations,
+	// whether its contacts and runs are tests, each contact's latest
+	// stored close at or before the pass's last opening, and the stored
+	// rows of its runs.
+	stored      map[int64]fact
+	testContact map[int64]bool
+	lastClosed  map[int64]int64
+	latestOpen  int64
+	testRun     map[int64]bool
+	runs        map[int64]*runRow
+
+	// Written by flush, in the order the events added them.
+	contacts  []contactRow
+	seen      map[int64]bool // contacts added
+	lifecycle []lifecycleRow
+	runOrder  []int64 // runs inserted or changed, first change first
+	steps     []stepRow
+	stepSeen  map[stepRow]bool
+	responses []responseRow
 }
+
+type contactRow struct{ contactID, workspaceID, local, test int64 }
+
+type lifecycleRow struct {
+	eventID, workspaceID, contactID int64
+	stage                           string
+	local                           int64
+}
+
+type runRow struct {
+	workspaceID, workflowID, startedLocal, endedLocal int64
+	status, lastStep                                  string
+	changed                                           bool
+}
+
+type stepRow struct {
+	runID                   int64
+	step                    string
+	workspaceID, workflowID int64
+}
+
+type responseRow struct{ eventID, workspaceID, conversationID, userID, local, wait, waitBH int64 }
 
 type dayKey struct {
 	workspaceID, day, channelID int64
@@ -89,13 +141,144 @@ type dayKey struct {
 // changes nothing.
 func (s *Service) Project(ctx context.Context, tx *db.Tx, events []event.Event) error {
 	b := &batch{s: s, tx: tx, calendars: map[int64]Calendar{}, facts: map[int64]*fact{}, days: map[dayKey]int64{}, teamCals: map[[2]int64]Calendar{},
-		orig: map[int64]fact{}, dirty: map[[2]int64]bool{}}
-	for _, e := range events {
-		if err := b.apply(ctx, e); err != nil {
+		orig: map[int64]fact{}, dirty: map[[2]int64]bool{}, byContact: map[int64][]*fact{}, seen: map[int64]bool{}, stepSeen: map[stepRow]bool{}}
+	payloads := make([]payload, len(events))
+	for i, e := range events {
+		if err := json.Unmarshal(e.Payload, &payloads[i]); err != nil {
+			return fmt.Errorf("report: project event %d (%s): %w", e.ID, e.Type, err)
+		}
+	}
+	if err := b.prefetch(ctx, events, payloads); err != nil {
+		return err
+	}
+	for i, e := range events {
+		if err := b.apply(ctx, e, payloads[i]); err != nil {
 			return fmt.Errorf("report: project event %d (%s): %w", e.ID, e.Type, err)
 		}
 	}
 	return b.flush(ctx)
+}
+
+// needsFact reports whether apply looks up the facts of e's conversation.
+func needsFact(e event.Event) bool {
+	switch e.Type {
+	case event.ContactCreated, event.ContactLifecycle, event.WorkflowRunStarted, event.WorkflowStep, event.WorkflowRunEnded:
+		return false
+	}
+	return e.ConversationID != 0
+}
+
+// prefetch reads, in a few statements, every stored row the events'
+// apply will look at.
+func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []payload) error {
+	var convs, contacts, opening, runs, started []int64
+	seen := map[[2]int64]bool{} // (what, id): ids listed once
+	add := func(list *[]int64, what, id int64) {
+		if k := [2]int64{what, id}; !seen[k] {
+			seen[k] = true
+			*list = append(*list, id)
+		}
+	}
+	for i, e := range events {
+		p := payloads[i]
+		switch {
+		case e.Type == event.ContactCreated:
+			add(&contacts, 0, e.ContactID)
+		case e.Type == event.WorkflowRunStarted || e.Type == event.WorkflowStep || e.Type == event.WorkflowRunEnded:
+			if p.RunID != 0 {
+				add(&runs, 1, p.RunID)
+				if e.Type == event.WorkflowRunStarted {
+					add(&started, 2, p.RunID)
+				}
+			}
+		case needsFact(e):
+			add(&convs, 3, e.ConversationID)
+			if e.Type == event.ConversationOpened {
+				add(&contacts, 0, e.ContactID)
+				add(&opening, 4, e.ContactID)
+				b.latestOpen = max(b.latestOpen, e.CreatedAt.UnixMilli())
+			}
+		}
+	}
+	b.stored = make(map[int64]fact, len(convs))
+	err := inChunks(ctx, b.tx, `SELECT `+factColumns+` FROM report_conversations WHERE conversation_id IN `, "", convs, nil, func(r *sql.Rows) error {
+		var f fact
+		if err := r.Scan(f.fields()...); err != nil {
+			return err
+		}
+		b.stored[f.ConversationID] = f
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("report: read facts: %w", err)
+	}
+	b.testContact = map[int64]bool{}
+	err = inChunks(ctx, b.tx, `SELECT id, is_test FROM contacts WHERE id IN `, "", contacts, nil, func(r *sql.Rows) error {
+		var id, test int64
+		err := r.Scan(&id, &test)
+		b.testContact[id] = test != 0
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("report: read test contacts: %w", err)
+	}
+	b.lastClosed = map[int64]int64{}
+	err = inChunks(ctx, b.tx, `SELECT contact_id, MAX(closed_at) FROM report_conversations WHERE closed_at > 0 AND closed_at <= ? AND contact_id IN `,
+		` GROUP BY contact_id`, opening, []any{b.latestOpen}, func(r *sql.Rows) error {
+			var id int64
+			var at sql.NullInt64
+			err := r.Scan(&id, &at)
+			b.lastClosed[id] = at.Int64
+			return err
+		})
+	if err != nil {
+		return fmt.Errorf("report: read closed conversations: %w", err)
+	}
+	b.testRun = map[int64]bool{}
+	err = inChunks(ctx, b.tx, `SELECT id, is_test FROM workflow_runs WHERE id IN `, "", started, nil, func(r *sql.Rows) error {
+		var id, test int64
+		err := r.Scan(&id, &test)
+		b.testRun[id] = test != 0
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("report: read test runs: %w", err)
+	}
+	b.runs = map[int64]*runRow{}
+	err = inChunks(ctx, b.tx, `SELECT run_id, workspace_id, workflow_id, started_local, ended_local, status, last_step FROM report_workflow_runs
+		WHERE run_id IN `, "", runs, nil, func(r *sql.Rows) error {
+		var id int64
+		var w runRow
+		if err := r.Scan(&id, &w.workspaceID, &w.workflowID, &w.startedLocal, &w.endedLocal, &w.status, &w.lastStep); err != nil {
+			return err
+		}
+		b.runs[id] = &w
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("report: read runs: %w", err)
+	}
+	return nil
+}
+
+// inChunks runs query (which ends in "IN "), then an IN list of ids,
+// then tail, for chunks of ids, with args before the ids, and calls fn
+// for each row.
+func inChunks(ctx context.Context, tx *db.Tx, query, tail string, ids []int64, args []any, fn func(*sql.Rows) error) error {
+	return db.Chunked(len(ids), func(from, n int) error {
+		in, idArgs := db.In(ids[from : from+n])
+		rows, err := tx.Query(ctx, query+in+tail, append(slices.Clip(args), idArgs...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
 
 func (b *batch) calendar(ctx context.Context, workspaceID int64) (Calendar, error) {
@@ -142,11 +325,7 @@ type payload struct {
 	Status   string `json:"status"`
 }
 
-func (b *batch) apply(ctx context.Context, e event.Event) error {
-	var p payload
-	if err := json.Unmarshal(e.Payload, &p); err != nil {
-		return err
-	}
+func (b *batch) apply(ctx context.Context, e event.Event, p payload) error {
 	cal, err := b.calendar(ctx, e.WorkspaceID)
 	if err != nil {
 		return err
@@ -155,19 +334,17 @@ func (b *batch) apply(ctx context.Context, e event.Event) error {
 	local := cal.Local(at)
 	switch e.Type {
 	case event.ContactCreated:
-		test, err := b.s.testContact(ctx, b.tx, e.ContactID)
-		if err != nil {
-			return err
+		if !b.seen[e.ContactID] { // the first insert stands (ON CONFLICT DO NOTHING)
+			b.seen[e.ContactID] = true
+			b.contacts = append(b.contacts, contactRow{e.ContactID, e.WorkspaceID, local, boolInt(b.testContact[e.ContactID])})
 		}
-		_, err = b.tx.Exec(ctx, `INSERT INTO report_contacts (contact_id, workspace_id, created_local, is_test) VALUES (?, ?, ?, ?)
-			ON CONFLICT (contact_id) DO NOTHING`, e.ContactID, e.WorkspaceID, local, boolInt(test))
-		return err
+		return nil
 	case event.ContactLifecycle:
-		_, err := b.tx.Exec(ctx, `INSERT INTO report_lifecycle (event_id, workspace_id, contact_id, stage, at_local) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (event_id) DO NOTHING`, e.ID, e.WorkspaceID, e.ContactID, p.To, local)
-		return err
+		b.lifecycle = append(b.lifecycle, lifecycleRow{e.ID, e.WorkspaceID, e.ContactID, p.To, local})
+		return nil
 	case event.WorkflowRunStarted, event.WorkflowStep, event.WorkflowRunEnded:
-		return b.run(ctx, e, p, local)
+		b.run(e, p, local)
+		return nil
 	}
 	if e.ConversationID == 0 {
 		return nil
@@ -175,9 +352,9 @@ func (b *batch) apply(ctx context.Context, e event.Event) error {
 	if e.Type == event.ConversationOpened {
 		return b.opened(ctx, e, p, cal, at, local)
 	}
-	f, err := b.fact(ctx, e.ConversationID)
-	if err != nil || f == nil || e.ID <= f.LastEventID {
-		return err // unknown (opened before the log began) or already applied
+	f := b.fact(e.ConversationID)
+	if f == nil || e.ID <= f.LastEventID {
+		return nil // unknown (opened before the log began) or already applied
 	}
 	f.LastEventID = e.ID
 	if e.Type == event.MessageSent || e.Type == event.ConversationClosed {
@@ -233,11 +410,7 @@ func (b *batch) apply(ctx context.Context, e event.Event) error {
 			return nil
 		}
 		wait, waitBH := at-f.WaitingSince, cal.BusinessMs(f.WaitingSince, at)
-		if _, err := b.tx.Exec(ctx, `INSERT INTO report_responses (event_id, workspace_id, conversation_id, user_id, at_local, response_ms,
-			response_bh_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
-			e.ID, e.WorkspaceID, e.ConversationID, p.UserID, local, wait, waitBH); err != nil {
-			return err
-		}
+		b.responses = append(b.responses, responseRow{e.ID, e.WorkspaceID, e.ConversationID, p.UserID, local, wait, waitBH})
 		b.dirty[[2]int64{e.WorkspaceID, local / dayMs}] = true
 		f.Responses++
 		f.ResponseTotal += wait
@@ -264,152 +437,204 @@ func (b *batch) apply(ctx context.Context, e event.Event) error {
 }
 
 func (b *batch) opened(ctx context.Context, e event.Event, p payload, cal Calendar, at, local int64) error {
-	if f, err := b.fact(ctx, e.ConversationID); err != nil || f != nil {
-		return err // applied already
+	if b.fact(e.ConversationID) != nil {
+		return nil // applied already
 	}
 	f := &fact{isNew: true, ConversationID: e.ConversationID, WorkspaceID: e.WorkspaceID, ContactID: e.ContactID,
 		ChannelID: p.ChannelID, OpenedAt: at, OpenedLocal: local, OpenedSource: p.Source, LastEventID: e.ID}
-	test, err := b.s.testContact(ctx, b.tx, e.ContactID)
-	if err != nil {
-		return err
-	}
-	f.IsTest = boolInt(test)
+	f.IsTest = boolInt(b.testContact[e.ContactID])
 	// A reopen: the contact's previous conversation closed at most the
 	// window before this one opened (this batch's facts first, unflushed).
 	var prev int64
-	for _, g := range b.facts {
-		if g.ContactID == f.ContactID && g.ClosedAt != 0 && g.ClosedAt <= at {
+	for _, g := range b.byContact[f.ContactID] {
+		if g.ClosedAt != 0 && g.ClosedAt <= at {
 			prev = max(prev, g.ClosedAt)
 		}
 	}
-	var stored sql.NullInt64
-	if err := b.tx.QueryRow(ctx, `SELECT MAX(closed_at) FROM report_conversations WHERE contact_id = ? AND closed_at > 0 AND closed_at <= ?`,
-		f.ContactID, at).Scan(&stored); err != nil {
-		return err
+	// The latest stored close at or before the pass's last opening is the
+	// latest at or before this one unless it came after this one (events
+	// of a pass out of time order): then it is read for this one alone.
+	stored := b.lastClosed[f.ContactID]
+	if stored > at {
+		var v sql.NullInt64
+		if err := b.tx.QueryRow(ctx, `SELECT MAX(closed_at) FROM report_conversations WHERE contact_id = ? AND closed_at > 0 AND closed_at <= ?`,
+			f.ContactID, at).Scan(&v); err != nil {
+			return err
+		}
+		stored = v.Int64
 	}
-	prev = max(prev, stored.Int64)
+	prev = max(prev, stored)
 	if prev != 0 && at-prev <= cal.ReopenWindow.Milliseconds() {
 		f.Reopen = 1
 	}
 	b.facts[f.ConversationID] = f
+	b.byContact[f.ContactID] = append(b.byContact[f.ContactID], f)
 	b.order = append(b.order, f.ConversationID)
 	return nil
 }
 
-// fact returns the conversation's facts, from this batch or the store;
-// nil when there are none.
-func (b *batch) fact(ctx context.Context, id int64) (*fact, error) {
+// fact returns the conversation's facts, from this batch or the store
+// (as prefetch read them); nil when there are none.
+func (b *batch) fact(id int64) *fact {
 	if f, ok := b.facts[id]; ok {
-		return f, nil
+		return f
+	}
+	stored, ok := b.stored[id]
+	if !ok {
+		return nil
 	}
 	f := &fact{}
-	err := b.tx.QueryRow(ctx, `SELECT `+factColumns+` FROM report_conversations WHERE conversation_id = ?`, id).Scan(f.fields()...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
+	*f = stored
 	b.facts[id] = f
-	b.orig[id] = *f
+	b.byContact[f.ContactID] = append(b.byContact[f.ContactID], f)
+	b.orig[id] = stored
 	b.order = append(b.order, id)
-	return f, nil
+	return f
 }
 
-var factInsert, factUpdate = func() (string, string) {
-	cols := `conversation_id, workspace_id, contact_id, channel_id, team_id, assignee_id, opened_at, opened_local, opened_source,
-	queued_at, first_assigned_at, first_assigned_local, first_assignee_id, strategy, time_to_assign_ms, queue_wait_ms, reassignments, waiting_since,
-	first_response_at, first_response_local, first_responder_id, first_response_ms, first_response_bh_ms, assign_response_ms,
-	responses, response_ms_total, messages_in, messages_out, closed_at, closed_local, closed_source, category, resolution_ms,
-	resolution_bh_ms, reopen, is_test, last_event_id`
-	ins := `INSERT INTO report_conversations (` + cols + `) VALUES (?` + repeat(", ?", 36) + `)`
-	upd := `UPDATE report_conversations SET `
-	for i, c := range splitCols(cols)[1:] {
-		if i > 0 {
-			upd += ", "
+// The projection's multi-row statements: their VALUES rows and what
+// follows them.
+var (
+	factRow, factUpsert = func() (string, string) {
+		cols := splitCols(factColumns)
+		set := make([]string, 0, len(cols)-1)
+		for _, c := range cols[1:] {
+			set = append(set, c+" = excluded."+c)
 		}
-		upd += c + " = ?"
-	}
-	return ins, upd + ` WHERE conversation_id = ?`
-}()
+		return "(?" + repeat(", ?", len(cols)-1) + ")", ` ON CONFLICT (conversation_id) DO UPDATE SET ` + strings.Join(set, ", ")
+	}()
+	insertFacts     = `INSERT INTO report_conversations (` + factColumns + `) VALUES `
+	insertContacts  = `INSERT INTO report_contacts (contact_id, workspace_id, created_local, is_test) VALUES `
+	insertLifecycle = `INSERT INTO report_lifecycle (event_id, workspace_id, contact_id, stage, at_local) VALUES `
+	insertRuns      = `INSERT INTO report_workflow_runs (run_id, workspace_id, workflow_id, started_local, ended_local, status, last_step) VALUES `
+	insertSteps     = `INSERT INTO report_workflow_steps (run_id, step, workspace_id, workflow_id) VALUES `
+	insertResponses = `INSERT INTO report_responses (event_id, workspace_id, conversation_id, user_id, at_local, response_ms, response_bh_ms) VALUES `
+	insertDays      = `INSERT INTO report_message_days (workspace_id, day, channel_id, direction, sender, user_id, team_id, messages) VALUES `
+)
 
+// insertRows writes n rows with one multi-row statement per chunk:
+// prefix, then row repeated, then suffix; args(i) are row i's values.
+func insertRows(ctx context.Context, tx *db.Tx, n int, prefix, row, suffix string, args func(i int) []any) error {
+	return db.Chunked(n, func(from, size int) error {
+		var all []any
+		for i := from; i < from+size; i++ {
+			all = append(all, args(i)...)
+		}
+		_, err := tx.Exec(ctx, prefix+db.Rows(row, size)+suffix, all...)
+		return err
+	})
+}
+
+// flush writes what the pass changed, a multi-row statement per table,
+// in the order the per-event statements used to run (the response days
+// markFacts reads include the pass's responses).
 func (b *batch) flush(ctx context.Context) error {
-	for _, id := range b.order {
-		f := b.facts[id]
-		vals := f.values()
-		if f.isNew {
-			if _, err := b.tx.Exec(ctx, factInsert, vals...); err != nil {
-				return fmt.Errorf("report: insert facts: %w", err)
-			}
-			continue
-		}
-		if _, err := b.tx.Exec(ctx, factUpdate, append(vals[1:], f.ConversationID)...); err != nil {
-			return fmt.Errorf("report: update facts: %w", err)
-		}
+	tx := b.tx
+	if err := insertRows(ctx, tx, len(b.contacts), insertContacts, "(?, ?, ?, ?)", ` ON CONFLICT (contact_id) DO NOTHING`, func(i int) []any {
+		c := b.contacts[i]
+		return []any{c.contactID, c.workspaceID, c.local, c.test}
+	}); err != nil {
+		return fmt.Errorf("report: contacts: %w", err)
+	}
+	if err := insertRows(ctx, tx, len(b.lifecycle), insertLifecycle, "(?, ?, ?, ?, ?)", ` ON CONFLICT (event_id) DO NOTHING`, func(i int) []any {
+		l := b.lifecycle[i]
+		return []any{l.eventID, l.workspaceID, l.contactID, l.stage, l.local}
+	}); err != nil {
+		return fmt.Errorf("report: lifecycle: %w", err)
+	}
+	if err := insertRows(ctx, tx, len(b.runOrder), insertRuns, "(?, ?, ?, ?, ?, ?, ?)",
+		` ON CONFLICT (run_id) DO UPDATE SET ended_local = excluded.ended_local, status = excluded.status, last_step = excluded.last_step`,
+		func(i int) []any {
+			id := b.runOrder[i]
+			r := b.runs[id]
+			return []any{id, r.workspaceID, r.workflowID, r.startedLocal, r.endedLocal, r.status, r.lastStep}
+		}); err != nil {
+		return fmt.Errorf("report: workflow runs: %w", err)
+	}
+	if err := insertRows(ctx, tx, len(b.steps), insertSteps, "(?, ?, ?, ?)", ` ON CONFLICT (run_id, step) DO NOTHING`, func(i int) []any {
+		s := b.steps[i]
+		return []any{s.runID, s.step, s.workspaceID, s.workflowID}
+	}); err != nil {
+		return fmt.Errorf("report: workflow steps: %w", err)
+	}
+	if err := insertRows(ctx, tx, len(b.responses), insertResponses, "(?, ?, ?, ?, ?, ?, ?)", ` ON CONFLICT (event_id) DO NOTHING`, func(i int) []any {
+		r := b.responses[i]
+		return []any{r.eventID, r.workspaceID, r.conversationID, r.userID, r.local, r.wait, r.waitBH}
+	}); err != nil {
+		return fmt.Errorf("report: responses: %w", err)
+	}
+	if err := insertRows(ctx, tx, len(b.order), insertFacts, factRow, factUpsert, func(i int) []any {
+		return b.facts[b.order[i]].values()
+	}); err != nil {
+		return fmt.Errorf("report: facts: %w", err)
 	}
 	if err := b.markFacts(ctx); err != nil {
 		return err
 	}
-	for k, n := range b.days {
-		if _, err := b.tx.Exec(ctx, `INSERT INTO report_message_days (workspace_id, day, channel_id, direction, sender, user_id, team_id, messages)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, day, channel_id, direction, sender, user_id, team_id)
-			DO UPDATE SET messages = report_message_days.messages + excluded.messages`,
-			k.workspaceID, k.day, k.channelID, k.direction, k.sender, k.userID, k.teamID, n); err != nil {
-			return fmt.Errorf("report: message days: %w", err)
-		}
+	days := make([]dayKey, 0, len(b.days))
+	for k := range b.days {
+		days = append(days, k)
+	}
+	slices.SortFunc(days, func(x, y dayKey) int {
+		return cmp.Or(cmp.Compare(x.workspaceID, y.workspaceID), cmp.Compare(x.day, y.day), cmp.Compare(x.channelID, y.channelID),
+			cmp.Compare(x.direction, y.direction), cmp.Compare(x.sender, y.sender), cmp.Compare(x.userID, y.userID), cmp.Compare(x.teamID, y.teamID))
+	})
+	if err := insertRows(ctx, tx, len(days), insertDays, "(?, ?, ?, ?, ?, ?, ?, ?)",
+		` ON CONFLICT (workspace_id, day, channel_id, direction, sender, user_id, team_id) DO UPDATE SET messages = report_message_days.messages + excluded.messages`,
+		func(i int) []any {
+			k := days[i]
+			return []any{k.workspaceID, k.day, k.channelID, k.direction, k.sender, k.userID, k.teamID, b.days[k]}
+		}); err != nil {
+		return fmt.Errorf("report: message days: %w", err)
 	}
 	return nil
 }
 
-func (b *batch) run(ctx context.Context, e event.Event, p payload, local int64) error {
+// run applies a workflow event to the pass's runs (written at flush).
+func (b *batch) run(e event.Event, p payload, local int64) {
 	if p.RunID == 0 {
-		return nil
+		return
 	}
+	r := b.runs[p.RunID] // nil: no row (a test run, or started before the log began)
 	switch e.Type {
 	case event.WorkflowRunStarted:
-		var test int64
-		err := b.tx.QueryRow(ctx, `SELECT is_test FROM workflow_runs WHERE id = ?`, p.RunID).Scan(&test)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+		if b.testRun[p.RunID] {
+			return // a test run: not in the reports (its steps find no run row)
 		}
-		if test != 0 {
-			return nil // a test run: not in the reports (its steps find no run row)
-		}
-		if _, err := b.tx.Exec(ctx, `INSERT INTO report_workflow_runs (run_id, workspace_id, workflow_id, started_local, last_step)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING`, p.RunID, e.WorkspaceID, p.Workflow, local, p.Step); err != nil {
-			return err
+		if r == nil { // a row already there stays as it is
+			r = &runRow{workspaceID: e.WorkspaceID, workflowID: p.Workflow, startedLocal: local, status: "running", lastStep: p.Step}
+			b.runs[p.RunID] = r
+			b.changeRun(p.RunID, r)
 		}
 	case event.WorkflowRunEnded:
-		_, err := b.tx.Exec(ctx, `UPDATE report_workflow_runs SET status = ?, ended_local = ?, last_step = CASE WHEN ? = '' THEN last_step ELSE ? END
-			WHERE run_id = ?`, p.Status, local, p.Step, p.Step, p.RunID)
-		return err
+		if r != nil {
+			r.status, r.endedLocal = p.Status, local
+			if p.Step != "" {
+				r.lastStep = p.Step
+			}
+			b.changeRun(p.RunID, r)
+		}
+		return
 	default:
-		if _, err := b.tx.Exec(ctx, `UPDATE report_workflow_runs SET last_step = ? WHERE run_id = ? AND ended_local = 0`, p.Step, p.RunID); err != nil {
-			return err
+		if r != nil && r.endedLocal == 0 {
+			r.lastStep = p.Step
+			b.changeRun(p.RunID, r)
 		}
 	}
 	if p.Step == "" {
-		return nil
+		return
 	}
-	_, err := b.tx.Exec(ctx, `INSERT INTO report_workflow_steps (run_id, step, workspace_id, workflow_id) VALUES (?, ?, ?, ?)
-		ON CONFLICT (run_id, step) DO NOTHING`, p.RunID, p.Step, e.WorkspaceID, p.Workflow)
-	return err
+	if s := (stepRow{p.RunID, p.Step, e.WorkspaceID, p.Workflow}); !b.stepSeen[stepRow{runID: s.runID, step: s.step}] {
+		b.stepSeen[stepRow{runID: s.runID, step: s.step}] = true // the first insert stands
+		b.steps = append(b.steps, s)
+	}
 }
 
-// testContact reports whether the contact is a test contact (the
-// Workflow Builder's test chat, contacts.is_test): its conversations and
-// its creation are left out of every report. A contact deleted since
-// counts as a real one.
-func (s *Service) testContact(ctx context.Context, q db.Querier, contactID int64) (bool, error) {
-	if contactID == 0 {
-		return false, nil
+func (b *batch) changeRun(id int64, r *runRow) {
+	if !r.changed {
+		r.changed = true
+		b.runOrder = append(b.runOrder, id)
 	}
-	var test int64
-	err := q.QueryRow(ctx, `SELECT is_test FROM contacts WHERE id = ?`, contactID).Scan(&test)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return test != 0, err
 }
 
 func valid(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: true} }
@@ -435,6 +660,7 @@ func splitCols(cols string) []string {
 // changed: each kind's day of the conversation, before and after, and
 // the days of its responses when a field they are filtered on changed.
 func (b *batch) markFacts(ctx context.Context) error {
+	var moved []int64 // conversations whose responses' days are dirty too
 	for _, id := range b.order {
 		f := b.facts[id]
 		o, loaded := b.orig[id]
@@ -457,22 +683,19 @@ func (b *batch) markFacts(ctx context.Context) error {
 			o.ClosedSource == f.ClosedSource && o.Category == f.Category) {
 			continue
 		}
-		rows, err := b.tx.Query(ctx, `SELECT DISTINCT at_local / 86400000 FROM report_responses WHERE conversation_id = ?`, id)
-		if err != nil {
-			return fmt.Errorf("report: response days: %w", err)
-		}
-		for rows.Next() {
-			var day int64
-			if err := rows.Scan(&day); err != nil {
-				rows.Close()
+		moved = append(moved, id)
+	}
+	err := inChunks(ctx, b.tx, `SELECT DISTINCT conversation_id, at_local / 86400000 FROM report_responses WHERE conversation_id IN `, "", moved, nil,
+		func(r *sql.Rows) error {
+			var id, day int64
+			if err := r.Scan(&id, &day); err != nil {
 				return err
 			}
-			b.dirty[[2]int64{f.WorkspaceID, day}] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+			b.dirty[[2]int64{b.facts[id].WorkspaceID, day}] = true
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("report: response days: %w", err)
 	}
 	return markDirty(ctx, b.tx, b.dirty)
 }

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -93,12 +95,17 @@ func dirtyDays(ctx context.Context, q db.Querier, ws, first, end int64) (map[int
 // markDirty records, inside the projection's transaction, that the facts
 // of these days changed.
 func markDirty(ctx context.Context, tx *db.Tx, days map[[2]int64]bool) error {
+	keys := make([][2]int64, 0, len(days))
 	for k := range days {
-		if _, err := tx.Exec(ctx, `INSERT INTO report_dirty_days (workspace_id, day, version, changed_at) VALUES (?, ?, 1, ?)
-			ON CONFLICT (workspace_id, day) DO UPDATE SET version = report_dirty_days.version + 1, changed_at = excluded.changed_at`,
-			k[0], k[1], tx.Now()); err != nil {
-			return fmt.Errorf("report: mark day dirty: %w", err)
-		}
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y [2]int64) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	now := tx.Now()
+	err := insertRows(ctx, tx, len(keys), `INSERT INTO report_dirty_days (workspace_id, day, version, changed_at) VALUES `, "(?, ?, 1, ?)",
+		` ON CONFLICT (workspace_id, day) DO UPDATE SET version = report_dirty_days.version + 1, changed_at = excluded.changed_at`,
+		func(i int) []any { return []any{keys[i][0], keys[i][1], now} })
+	if err != nil {
+		return fmt.Errorf("report: mark days dirty: %w", err)
 	}
 	return nil
 }
