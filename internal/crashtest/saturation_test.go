@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -54,8 +55,43 @@ func saturationLoad() saturationScale {
 	return saturationScale{flooders: 64, warmUp: 20, samples: 100}
 }
 
-// perWorkspace is the node's --webhooks-per-workspace.
+// perWorkspace is the node's --webhooks-per-workspace unless
+// EnvSaturationCap says otherwise.
 const perWorkspace = 4
+
+// EnvSaturationCap sets the node's --webhooks-per-workspace for
+// TestOneWorkspaceSaturated (0: no cap), to measure with and without it.
+const EnvSaturationCap = "SWITCHBOARD_TEST_SATURATION_CAP"
+
+// EnvSaturationBin runs TestOneWorkspaceSaturated against a binary built
+// elsewhere (say from main), to compare two builds in one sitting.
+const EnvSaturationBin = "SWITCHBOARD_TEST_SATURATION_BIN"
+
+// EnvSaturationStore set to "postgres" runs TestOneWorkspaceSaturated on
+// the PostgreSQL test server (dbtest.EnvPostgres) instead of SQLite.
+const EnvSaturationStore = "SWITCHBOARD_TEST_SATURATION_STORE"
+
+// saturationNode returns the binary, the store and the cap the test runs.
+func saturationNode(t *testing.T) (bin string, dialect db.Dialect, share int) {
+	t.Helper()
+	bin = os.Getenv(EnvSaturationBin)
+	if bin == "" {
+		bin = binary(t)
+	}
+	dialect = db.SQLite
+	if os.Getenv(EnvSaturationStore) == "postgres" {
+		dialect = db.Postgres
+	}
+	share = perWorkspace
+	if v := os.Getenv(EnvSaturationCap); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			t.Fatalf("%s=%q: want a count, 0 for no cap", EnvSaturationCap, v)
+		}
+		share = n
+	}
+	return bin, dialect, share
+}
 
 // quietEvery paces workspace B's light stream: one webhook at a time,
 // the next this long after the last was answered.
@@ -75,9 +111,9 @@ func TestOneWorkspaceSaturated(t *testing.T) {
 		t.Skipf("the fairness measurement of issue 14 §3, which does not hold yet: run it with %s=1", EnvSaturation)
 	}
 	sc := saturationLoad()
-	bin := binary(t)
+	bin, dialect, share := saturationNode(t)
 	ctx := t.Context()
-	cfg := dbtest.Config(t, db.SQLite)
+	cfg := dbtest.Config(t, dialect)
 	store := harness.StoreArgs(cfg.DataDir, cfg.URL)
 	logFile := filepath.Join(t.TempDir(), "serve.log")
 	demo, err := harness.LoadDemo(ctx, bin, store)
@@ -85,7 +121,7 @@ func TestOneWorkspaceSaturated(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, err := harness.Start(ctx, harness.Options{Bin: bin, StoreArgs: store, LogFile: logFile,
-		Env: []string{fmt.Sprintf("SWITCHBOARD_WEBHOOKS_PER_WORKSPACE=%d", perWorkspace)}})
+		Env: []string{fmt.Sprintf("SWITCHBOARD_WEBHOOKS_PER_WORKSPACE=%d", share)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +158,7 @@ func TestOneWorkspaceSaturated(t *testing.T) {
 	sentA, ackedA, errsA := la.counts()
 	rateA := float64(ackedAfter-ackedBefore) / took.Seconds()
 	ratio := float64(p99(loaded)) / float64(p99(idle))
+	t.Logf("%s, --webhooks-per-workspace %d, %s", dialect, share, bin)
 	t.Logf("workspace B, %d webhooks each: idle p50 %s p99 %s; with A flooded p50 %s p99 %s; p99 ratio %.2f (bound 2)",
 		sc.samples, pct(idle, 50), p99(idle), pct(loaded, 50), p99(loaded), ratio)
 	t.Logf("workspace A meanwhile: %.0f messages/s acknowledged by %d senders; %d sent, %d acknowledged, %d answered 429 (then retried), %d failed otherwise",
