@@ -38,6 +38,18 @@ import (
 // not the work they cause (the demo workflow's runs, which write too)
 // nor the CPU A's senders and their 429s take. It is kept out of `make
 // test` and `make test-faults` until it holds.
+//
+// With the writer serving workspaces in turn (db.WithWorkspace, lanes.go),
+// measured 2026-12-01 at load average 32–40, before (main) and after
+// alternated, twice each: no cap, B's flooded p99 1.50 s and 1.58 s
+// after against 1.30 s and 1.40 s before — no change, since on SQLite a
+// webhook's writes go through the conversations' receive batch, one
+// committer job shared by every workspace's webhooks, tagged with the
+// first one's workspace; cap 4, B's flooded p50 20 and 33 ms after
+// against 56 and 64 ms before, p99 315 and 475 ms against 665 and
+// 595 ms, A acknowledging 56 and 52 messages/s against 30 and 35. The
+// idle p99 (52–320 ms) is too noisy at that load for the ratio to mean
+// much.
 const EnvSaturation = "SWITCHBOARD_TEST_SATURATION"
 
 // saturationScale is TestOneWorkspaceSaturated's size: short (make test)
