@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 )
 
@@ -37,11 +38,26 @@ func (f fairReceiver) Receive(ctx context.Context, items []conversation.Inbound)
 	return f.next.Receive(ctx, items)
 }
 
-// webhookReceiver is what the channels' webhooks store through: the
-// conversations, behind each workspace's share when one is set.
-func (a *App) webhookReceiver() channel.Receiver {
-	if a.cfg.WebhooksPerWorkspace <= 0 {
-		return a.Conversations
+// laneReceiver tags a webhook's writes with its workspace, so the store's
+// writer serves them in that workspace's turn (db.WithWorkspace) rather
+// than behind every write another workspace queued first.
+type laneReceiver struct{ next channel.Receiver }
+
+func (l laneReceiver) Receive(ctx context.Context, items []conversation.Inbound) ([]conversation.Received, error) {
+	if len(items) > 0 {
+		// A webhook is one channel's, so one workspace's.
+		ctx = db.WithWorkspace(ctx, items[0].WorkspaceID)
 	}
-	return fairReceiver{next: a.Conversations, share: ratelimit.NewInFlight[int64](a.cfg.WebhooksPerWorkspace)}
+	return l.next.Receive(ctx, items)
+}
+
+// webhookReceiver is what the channels' webhooks store through: the
+// conversations, each webhook's writes in its workspace's lane, behind
+// each workspace's share when one is set.
+func (a *App) webhookReceiver() channel.Receiver {
+	in := laneReceiver{next: a.Conversations}
+	if a.cfg.WebhooksPerWorkspace <= 0 {
+		return in
+	}
+	return fairReceiver{next: in, share: ratelimit.NewInFlight[int64](a.cfg.WebhooksPerWorkspace)}
 }

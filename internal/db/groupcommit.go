@@ -15,26 +15,44 @@ import (
 // do returns only after the batch has committed: a caller that gets nil
 // may acknowledge its work to the outside world. Every DB has one,
 // started by Open and stopped by Close: it is the store's one writer.
+//
+// Waiting jobs are kept per workspace and served in turn (lanes.go), so
+// a workspace's write is not queued behind everything another workspace
+// sent before it.
 type committer struct {
 	d *DB
-	// jobs are the writes that take the write lock exclusively (Write),
-	// concurrent those that share it (WriteConcurrent). A batch holds
-	// jobs of one queue only.
-	jobs, concurrent chan *job
-	maxBatch         int
-	stop             chan struct{}
-	wg               sync.WaitGroup
-	once             sync.Once
-	mu               sync.RWMutex // guards closed against concurrent enqueues
-	closed           bool
+	// mu guards the queues and closed. excl holds the writes that take
+	// the write lock exclusively (Write), shared those that share it
+	// (WriteConcurrent). A batch holds jobs of one queue only.
+	mu           sync.Mutex
+	excl, shared queue
+	closed       bool
+	// served is the queue the last batch came from: the next batch comes
+	// from the other one if it has work, so neither starves the other.
+	served *queue
+	// slots bound each queue's waiting jobs (queueDepth): a full queue
+	// holds its callers back until the writer takes some.
+	exclSlots, sharedSlots chan struct{}
+	// wake tells a writer that jobs wait; a writer that leaves some
+	// behind passes it on to the next.
+	wake     chan struct{}
+	onBatch  func(lanes []int64) // tests: told each batch's lanes as it is taken, under mu
+	maxBatch int
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	once     sync.Once
 }
 
 type job struct {
 	ctx    context.Context
 	fn     func(*Tx) error
 	res    chan error
-	shared bool // from the concurrent queue: the batch shares the write lock
+	shared bool  // from the concurrent queue: the batch shares the write lock
+	lane   int64 // the workspace it writes for (WithWorkspace), or 0
 }
+
+// queueDepth is how many jobs each queue holds before callers wait.
+const queueDepth = 4096
 
 // ErrClosed is returned by Write once the store is closed.
 var ErrClosed = errors.New("db: store closed")
@@ -49,7 +67,7 @@ const pgWriters = 4
 // startCommitter starts d's writers: one on SQLite, which has a single
 // writer connection, pgWriters on PostgreSQL.
 func (d *DB) startCommitter() {
-	c := &committer{d: d, jobs: make(chan *job, 4096), concurrent: make(chan *job, 4096), maxBatch: 512, stop: make(chan struct{})}
+	c := newCommitter(d, 512)
 	n := 1
 	if d.Dialect == Postgres {
 		n = pgWriters
@@ -61,33 +79,51 @@ func (d *DB) startCommitter() {
 	d.committer = c
 }
 
+func newCommitter(d *DB, maxBatch int) *committer {
+	return &committer{d: d, excl: newQueue(), shared: newQueue(),
+		exclSlots: make(chan struct{}, queueDepth), sharedSlots: make(chan struct{}, queueDepth),
+		wake: make(chan struct{}, 1), maxBatch: maxBatch, stop: make(chan struct{})}
+}
+
 // do runs fn in a shared transaction and returns once it is committed, or
 // fn's error (its writes then undone), or the commit's error. shared puts
 // it in a batch that shares the write lock (see WriteConcurrent).
 func (c *committer) do(ctx context.Context, fn func(*Tx) error, shared bool) error {
-	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared}
-	queue := c.jobs
+	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, lane: laneOf(ctx)}
+	q, slots := &c.excl, c.exclSlots
 	if shared {
-		queue = c.concurrent
+		q, slots = &c.shared, c.sharedSlots
 	}
-	// The read lock orders every enqueue before close marks the committer
-	// closed, so a job is either refused or drained by the writer — never
-	// left in the queue after the writer has gone.
-	c.mu.RLock()
-	if c.closed {
-		c.mu.RUnlock()
-		return ErrClosed
-	}
+	// A slot first: a full queue holds the caller until the writer takes
+	// jobs, which it does until the queues are empty, closed or not.
 	select {
-	case queue <- j:
-		c.mu.RUnlock()
+	case slots <- struct{}{}:
 	case <-ctx.Done():
-		c.mu.RUnlock()
 		return ctx.Err()
 	}
+	// Under mu, so a job is either refused or queued before close marks
+	// the committer closed — and then drained by the writer, never left in
+	// the queue after the writer has gone.
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		<-slots
+		return ErrClosed
+	}
+	q.push(j)
+	c.mu.Unlock()
+	c.signal()
 	// Once queued, wait for the outcome even if ctx ends: the work may be
 	// committing and the caller must not report a failure that did not happen.
 	return <-j.res
+}
+
+// signal wakes a writer, or leaves word for the next one to wait.
+func (c *committer) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
 }
 
 // close stops accepting work, finishes what is queued and stops the writer.
@@ -101,42 +137,64 @@ func (c *committer) close() {
 	c.wg.Wait()
 }
 
+// next takes the next batch into batch[:0]: from the queue not served
+// last if it has jobs, else the other, each lane in turn. It returns an
+// empty batch when no job waits, and whether the committer is closed.
+func (c *committer) next(batch []*job) ([]*job, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q, other := &c.excl, &c.shared
+	if c.served == q {
+		q, other = other, q
+	}
+	if q.n == 0 {
+		q = other
+	}
+	batch = q.take(batch[:0], c.maxBatch)
+	if len(batch) > 0 {
+		if c.onBatch != nil {
+			lanes := make([]int64, len(batch))
+			for i, j := range batch {
+				lanes[i] = j.lane
+			}
+			c.onBatch(lanes)
+		}
+		c.served = q
+		slots := c.exclSlots
+		if q == &c.shared {
+			slots = c.sharedSlots
+		}
+		for range batch {
+			<-slots
+		}
+	}
+	if c.excl.n+c.shared.n > 0 {
+		c.signal() // more for another writer, or for this one's next turn
+	}
+	return batch, c.closed
+}
+
 func (c *committer) loop() {
 	defer c.wg.Done()
 	batch := make([]*job, 0, c.maxBatch)
 	for {
-		var first *job
+		var closed bool
+		batch, closed = c.next(batch)
+		if len(batch) > 0 {
+			c.run(batch)
+			clear(batch) // let the answered jobs go
+			continue
+		}
+		if closed {
+			// Closed and nothing queued: every job queued before close
+			// has been answered, and none can be queued any more.
+			c.signal() // for the other writers, if they wait
+			return
+		}
 		select {
-		case first = <-c.jobs:
-		case first = <-c.concurrent:
+		case <-c.wake:
 		case <-c.stop:
-			// Drain what was queued before close so no caller waits forever.
-			for {
-				select {
-				case j := <-c.jobs:
-					c.run([]*job{j})
-				case j := <-c.concurrent:
-					c.run([]*job{j})
-				default:
-					return
-				}
-			}
 		}
-		queue := c.jobs
-		if first.shared {
-			queue = c.concurrent
-		}
-		batch = append(batch[:0], first)
-	fill:
-		for len(batch) < c.maxBatch {
-			select {
-			case j := <-queue:
-				batch = append(batch, j)
-			default:
-				break fill
-			}
-		}
-		c.run(batch)
 	}
 }
 

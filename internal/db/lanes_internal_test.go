@@ -1,0 +1,61 @@
+package db
+
+import (
+	"slices"
+	"testing"
+)
+
+// A batch takes a job from each lane in turn; a lane that joins is served
+// after those already waiting have had their turn; the next batch goes on
+// from the lane after the last one served.
+func TestQueueTakesLanesInTurn(t *testing.T) {
+	q := newQueue()
+	name := map[*job]string{}
+	add := func(lane int64, n string) {
+		j := &job{lane: lane}
+		name[j] = n
+		q.push(j)
+	}
+	for _, n := range []string{"a1", "a2", "a3", "a4", "a5"} {
+		add(1, n)
+	}
+	add(2, "b1")
+	add(0, "u1")
+	add(2, "b2")
+	names := func(b []*job) []string {
+		var out []string
+		for _, j := range b {
+			out = append(out, name[j])
+		}
+		return out
+	}
+	if got, want := names(q.take(nil, 4)), []string{"a1", "b1", "u1", "a2"}; !slices.Equal(got, want) {
+		t.Fatalf("first batch %v, want %v", got, want)
+	}
+	add(3, "c1")
+	if got, want := names(q.take(nil, 3)), []string{"b2", "a3", "c1"}; !slices.Equal(got, want) {
+		t.Fatalf("second batch %v, want %v", got, want)
+	}
+	if got, want := names(q.take(nil, 10)), []string{"a4", "a5"}; !slices.Equal(got, want) {
+		t.Fatalf("third batch %v, want %v", got, want)
+	}
+	if q.n != 0 || len(q.ring) != 0 || len(q.lanes) != 0 {
+		t.Fatalf("emptied queue holds %d jobs, %d lanes in the ring, %d in the map", q.n, len(q.ring), len(q.lanes))
+	}
+}
+
+// A lane that never empties reuses its array instead of keeping every
+// job it ever held.
+func TestQueueLaneDoesNotGrowForever(t *testing.T) {
+	q := newQueue()
+	for i := range 10_000 {
+		q.push(&job{lane: 1})
+		q.push(&job{lane: 1})
+		if b := q.take(nil, 1); len(b) != 1 {
+			t.Fatalf("round %d: took %d", i, len(b))
+		}
+	}
+	if l := q.lanes[1]; cap(l.jobs) > 4*q.n {
+		t.Fatalf("lane of %d waiting jobs holds an array of %d", q.n, cap(l.jobs))
+	}
+}
