@@ -154,6 +154,7 @@ func main() {
 	// on a shared machine the wall-clock rate says less than these.
 	machineBefore, machineOK := harness.MachineBusy()
 	selfBefore := harness.SelfCPU()
+	statementsBefore := a.DB.Statements()
 	start := time.Now()
 	parallel(0, *contacts, func(i int) { send(i, "hello") })
 	waitFor(workflow.StatusWaitingReply, *contacts)
@@ -165,6 +166,9 @@ func main() {
 	waitFor(workflow.StatusFinished, *contacts)
 	total := time.Since(start)
 	selfCPU := harness.SelfCPU() - selfBefore
+	// Counted once every run finished; the consumers may still be reading
+	// the last events, so this is a floor by a statement or so.
+	statements := a.DB.Statements() - statementsBefore
 	machineAfter, _ := harness.MachineBusy()
 	otherCPU := machineAfter - machineBefore - selfCPU
 	steps := count(`SELECT COUNT(*) FROM workflow_run_steps`)
@@ -224,6 +228,7 @@ func main() {
 	fmt.Fprintf(&md, "| steps/s (history lines) | %.0f |\n", float64(steps)/total.Seconds())
 	fmt.Fprintf(&md, "| time until every run waited at its question | %s |\n", waiting.Round(time.Millisecond))
 	fmt.Fprintf(&md, "| node CPU per run (user + system, the whole process) | %.2f ms |\n", float64(selfCPU.Microseconds())/1000/float64(*contacts))
+	fmt.Fprintf(&md, "| statements in write transactions per run | %.1f |\n", float64(statements)/float64(*contacts))
 	if machineOK {
 		fmt.Fprintf(&md, "| other work on the machine meanwhile | %.2f of %d cores |\n", max(0, otherCPU.Seconds())/total.Seconds(), runtime.NumCPU())
 	}

@@ -38,27 +38,70 @@ func (s *Service) NewConsumer(hub *event.Hub, g *background.Group) *event.Consum
 }
 
 func (s *Service) handle(ctx context.Context, tx *db.Tx, events []event.Event) error {
+	agents, err := aiAssignees(ctx, tx, events)
+	if err != nil {
+		return err
+	}
 	for _, e := range events {
 		if e.ConversationID == 0 {
 			continue
 		}
-		if err := s.enqueue(ctx, tx, e); err != nil {
+		if err := s.enqueue(ctx, tx, e, agents[e.ConversationID]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// enqueue writes the turn an event calls for, if any.
-func (s *Service) enqueue(ctx context.Context, tx *db.Tx, e event.Event) error {
-	var agentID int64
-	err := tx.QueryRow(ctx, `SELECT c.assignee_id FROM conversations c JOIN ai_agents g ON g.user_id = c.assignee_id
-		WHERE c.id = ? AND c.status <> 'closed'`, e.ConversationID).Scan(&agentID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // not an AI agent's (any more), or closed
+// maxAssigneeIDs bounds the conversation ids of one aiAssignees query.
+const maxAssigneeIDs = 500
+
+// aiAssignees returns, for the conversations of events that are open and
+// assigned to an AI agent, that agent: one query for the batch, not one
+// per event (most conversations have no AI agent, and the question was a
+// statement of every message received and every assignment). The batch's
+// transaction writes no assignment, so what it reads at its start holds
+// for each of its events.
+func aiAssignees(ctx context.Context, tx *db.Tx, events []event.Event) (map[int64]int64, error) {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, e := range events {
+		if e.ConversationID != 0 && !seen[e.ConversationID] {
+			seen[e.ConversationID] = true
+			ids = append(ids, e.ConversationID)
+		}
 	}
-	if err != nil {
-		return fmt.Errorf("aiagent: consumer: %w", err)
+	agents := map[int64]int64{}
+	for len(ids) > 0 {
+		n := min(len(ids), maxAssigneeIDs)
+		in, args := db.In(ids[:n])
+		ids = ids[n:]
+		rows, err := tx.Query(ctx, `SELECT c.id, c.assignee_id FROM conversations c JOIN ai_agents g ON g.user_id = c.assignee_id
+			WHERE c.id IN `+in+` AND c.status <> 'closed'`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("aiagent: consumer: %w", err)
+		}
+		for rows.Next() {
+			var conv, agent int64
+			if err := rows.Scan(&conv, &agent); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("aiagent: consumer: %w", err)
+			}
+			agents[conv] = agent
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("aiagent: consumer: %w", err)
+		}
+	}
+	return agents, nil
+}
+
+// enqueue writes the turn an event calls for, if any. agentID is the AI
+// agent the event's conversation is assigned to (0: none, or closed).
+func (s *Service) enqueue(ctx context.Context, tx *db.Tx, e event.Event, agentID int64) error {
+	if agentID == 0 {
+		return nil // not an AI agent's (any more), or closed
 	}
 	var messageID int64
 	switch e.Type {

@@ -131,9 +131,11 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	}
 	tx.Due(DueOutbound, now)
 	// A reply, from an agent or a workflow, answers whoever was waiting.
-	var autoClose int64
-	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, waiting_since = ?, `+armAutoClose+` WHERE id = ? RETURNING auto_close_at`,
-		now, NotWaiting, now, 0, c.ID).Scan(&autoClose); err != nil {
+	// The same statement reserves the message.sent event's sequence
+	// number, which the event log would otherwise take with one of its own.
+	var seq, autoClose int64
+	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1, waiting_since = ?, `+armAutoClose+`
+		WHERE id = ? RETURNING last_seq, auto_close_at`, now, NotWaiting, now, 0, c.ID).Scan(&seq, &autoClose); err != nil {
 		return m, err
 	}
 	autoCloseArmed(tx, autoClose)
@@ -144,5 +146,5 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	if in.AI != "" {
 		payload["ai"] = in.AI
 	}
-	return m, appendEvent(ctx, tx, c, event.MessageSent, payload)
+	return m, appendEventSeq(ctx, tx, c, event.MessageSent, payload, seq)
 }

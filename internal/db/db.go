@@ -67,6 +67,9 @@ type DB struct {
 	onBroadcast map[string][]func(msg string)
 
 	commits atomic.Int64 // write transactions committed (see Commits)
+	// statements counts the statements run in write transactions (see
+	// Statements).
+	statements atomic.Int64
 
 	// committer is the store's one writer (see Write).
 	committer *committer
@@ -153,6 +156,12 @@ func (d *DB) OnDue(kind string, fn func(at int64)) {
 // Commits returns how many write transactions this node has committed.
 // An idle node commits nothing; tests and /metrics read it.
 func (d *DB) Commits() int64 { return d.commits.Load() }
+
+// Statements counts the statements run in write transactions so far
+// (Tx.Exec, Tx.Query, Tx.QueryRow; those of transactions rolled back
+// too), for benchmarks and tests: on SQLite, statements are what the one
+// writer spends its time on.
+func (d *DB) Statements() int64 { return d.statements.Load() }
 
 func (d *DB) eventsCommitted(last int64) {
 	d.notifyMu.Lock()

@@ -110,6 +110,7 @@ func (t *Tx) keepPrepared() {
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	t.d.statements.Add(1)
 	if t.d.Dialect == SQLite {
 		ctx = uninterrupted(ctx)
 		st, err := t.prepared(ctx, q)
@@ -132,6 +133,7 @@ func uninterrupted(ctx context.Context) context.Context { return context.Without
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	t.d.statements.Add(1)
 	if t.d.Dialect == SQLite {
 		ctx = uninterrupted(ctx)
 		st, err := t.prepared(ctx, q)
@@ -145,6 +147,7 @@ func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 // QueryRow runs a query returning at most one row in the transaction.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	t.d.statements.Add(1)
 	if t.d.Dialect == SQLite {
 		ctx = uninterrupted(ctx)
 		st, err := t.prepared(ctx, q)
