@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -244,6 +245,16 @@ func (a *sizeAgent) close(ctx context.Context, id int64, via int) {
 		case <-ctx.Done():
 		}
 	}
+}
+
+// knowledge says what the agent knows of conversation conv assigned to it
+// by event assigned, for a failure message.
+func (a *sizeAgent) knowledge(assigned, conv int64) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	got, delivered := a.got[assigned]
+	return fmt.Sprintf("its socket delivered that event: %t (node %d), holds it: %t, closing it: %t, socket on node %d (started on %d, %d reconnects, cursor %d), closes refused: %v",
+		delivered, got.node, slices.Contains(a.held, conv), a.closing[conv], a.home, a.origin, a.reconns, a.cursor, a.closeErr)
 }
 
 // holding returns how many conversations the agent holds.
