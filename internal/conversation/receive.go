@@ -200,8 +200,12 @@ func storable(in *Inbound) error {
 //     same way; the open conversation is read FOR UPDATE, so two messages
 //     to one conversation take turns (one unsnoozes it, the other sees it
 //     open) and its seq numbers follow each other;
-//   - closing, snoozing, merging or deleting are Writes, which hold the
-//     write lock exclusively, so none of them runs meanwhile.
+//   - an agent's close, snoozing, merging or deleting are Writes, which
+//     hold the write lock exclusively, so none of them runs meanwhile; a
+//     workflow's Open or Close Conversation step runs concurrently, and
+//     takes the conversation's row lock (getOpen reads it FOR UPDATE), so
+//     a message either lands before that close or opens a conversation
+//     after it.
 func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	var r Received
 	direction, sender, status := "in", SourceContact, MsgReceived
