@@ -74,6 +74,12 @@ func (m *memSampler) sample(ctx context.Context, srv *harness.Server) {
 		s.rss = float64(n)
 	}
 	fams, err := m.scrape(ctx)
+	if err != nil && ctx.Err() != nil {
+		// The sampler was stopped while this scrape was on its way (the
+		// ticker and the stop fired together): not the server's failure,
+		// and the last sample is taken next with a context of its own.
+		return
+	}
 	if err == nil {
 		s.heap = fams.sum("go_memstats_heap_inuse_bytes", nil)
 		s.goSys = fams.sum("go_memstats_sys_bytes", nil)

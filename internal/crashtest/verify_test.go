@@ -23,9 +23,15 @@ import (
 //     left an event behind).
 //
 // It returns the number of inbound messages stored.
-func verifyStore(t *testing.T, st *sql.DB, channelID int64, l *ledger) int {
+func verifyStore(t *testing.T, db *sql.DB, channelID int64, l *ledger) int {
 	t.Helper()
 	ctx := context.Background()
+	// Every read in one snapshot: a webhook whose client gave up when the
+	// load stopped may still commit on its node (a write once queued is
+	// finished), and messages read before it with events read after it
+	// would look like an event left behind by a rollback.
+	st := snapshot(t, db)
+	defer st.Rollback()
 	byMID := map[string][]stored{}
 	rows, err := st.QueryContext(ctx, fmt.Sprintf(`SELECT m.id, m.provider_message_id, COALESCE(i.external_id, ''), m.conversation_id
 		FROM messages m LEFT JOIN contact_identities i ON i.contact_id = m.contact_id AND i.channel_id = m.channel_id
@@ -116,7 +122,7 @@ type stored struct {
 
 // verifyMessageEvents checks that the channel's message.received events
 // and its stored messages match one to one, in the same conversation.
-func verifyMessageEvents(t *testing.T, st *sql.DB, channelID int64, byMID map[string][]stored) {
+func verifyMessageEvents(t *testing.T, st querier, channelID int64, byMID map[string][]stored) {
 	t.Helper()
 	convOf := map[int64]int64{} // message id -> conversation id
 	for _, list := range byMID {
@@ -165,8 +171,29 @@ func verifyMessageEvents(t *testing.T, st *sql.DB, channelID int64, byMID map[st
 	}
 }
 
+// querier is a store handle or a transaction on it.
+type querier interface {
+	Query(q string, args ...any) (*sql.Rows, error)
+}
+
+// snapshot begins a read-only transaction whose reads all see one moment
+// of the store: REPEATABLE READ on PostgreSQL; on SQLite (WAL) a read
+// transaction keeps the snapshot of its first read.
+func snapshot(t *testing.T, db *sql.DB) *sql.Tx {
+	t.Helper()
+	tx, err := db.BeginTx(context.Background(), &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		// SQLite's driver takes no isolation level: its default is a snapshot.
+		tx, err = db.BeginTx(context.Background(), nil)
+	}
+	if err != nil {
+		t.Fatalf("begin a snapshot of the store: %v", err)
+	}
+	return tx
+}
+
 // expectNone fails the test with the first rows of q, which lists violations.
-func expectNone(t *testing.T, st *sql.DB, what, q string) {
+func expectNone(t *testing.T, st querier, what, q string) {
 	t.Helper()
 	rows, err := st.Query(q)
 	if err != nil {
