@@ -1,12 +1,10 @@
 package report
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -166,119 +164,6 @@ func needsFact(e event.Event) bool {
 		return false
 	}
 	return e.ConversationID != 0
-}
-
-// prefetch reads, in a few statements, every stored row the events'
-// apply will look at.
-func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []payload) error {
-	var convs, contacts, opening, runs, started []int64
-	seen := map[[2]int64]bool{} // (what, id): ids listed once
-	add := func(list *[]int64, what, id int64) {
-		if k := [2]int64{what, id}; !seen[k] {
-			seen[k] = true
-			*list = append(*list, id)
-		}
-	}
-	for i, e := range events {
-		p := payloads[i]
-		switch {
-		case e.Type == event.ContactCreated:
-			add(&contacts, 0, e.ContactID)
-		case e.Type == event.WorkflowRunStarted || e.Type == event.WorkflowStep || e.Type == event.WorkflowRunEnded:
-			if p.RunID != 0 {
-				add(&runs, 1, p.RunID)
-				if e.Type == event.WorkflowRunStarted {
-					add(&started, 2, p.RunID)
-				}
-			}
-		case needsFact(e):
-			add(&convs, 3, e.ConversationID)
-			if e.Type == event.ConversationOpened {
-				add(&contacts, 0, e.ContactID)
-				add(&opening, 4, e.ContactID)
-				b.latestOpen = max(b.latestOpen, e.CreatedAt.UnixMilli())
-			}
-		}
-	}
-	b.stored = make(map[int64]fact, len(convs))
-	err := inChunks(ctx, b.tx, `SELECT `+factColumns+` FROM report_conversations WHERE conversation_id IN `, "", convs, nil, func(r *sql.Rows) error {
-		var f fact
-		if err := r.Scan(f.fields()...); err != nil {
-			return err
-		}
-		b.stored[f.ConversationID] = f
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("report: read facts: %w", err)
-	}
-	b.testContact = map[int64]bool{}
-	err = inChunks(ctx, b.tx, `SELECT id, is_test FROM contacts WHERE id IN `, "", contacts, nil, func(r *sql.Rows) error {
-		var id, test int64
-		err := r.Scan(&id, &test)
-		b.testContact[id] = test != 0
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("report: read test contacts: %w", err)
-	}
-	b.lastClosed = map[int64]int64{}
-	err = inChunks(ctx, b.tx, `SELECT contact_id, MAX(closed_at) FROM report_conversations WHERE closed_at > 0 AND closed_at <= ? AND contact_id IN `,
-		` GROUP BY contact_id`, opening, []any{b.latestOpen}, func(r *sql.Rows) error {
-			var id int64
-			var at sql.NullInt64
-			err := r.Scan(&id, &at)
-			b.lastClosed[id] = at.Int64
-			return err
-		})
-	if err != nil {
-		return fmt.Errorf("report: read closed conversations: %w", err)
-	}
-	b.testRun = map[int64]bool{}
-	err = inChunks(ctx, b.tx, `SELECT id, is_test FROM workflow_runs WHERE id IN `, "", started, nil, func(r *sql.Rows) error {
-		var id, test int64
-		err := r.Scan(&id, &test)
-		b.testRun[id] = test != 0
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("report: read test runs: %w", err)
-	}
-	b.runs = map[int64]*runRow{}
-	err = inChunks(ctx, b.tx, `SELECT run_id, workspace_id, workflow_id, started_local, ended_local, status, last_step FROM report_workflow_runs
-		WHERE run_id IN `, "", runs, nil, func(r *sql.Rows) error {
-		var id int64
-		var w runRow
-		if err := r.Scan(&id, &w.workspaceID, &w.workflowID, &w.startedLocal, &w.endedLocal, &w.status, &w.lastStep); err != nil {
-			return err
-		}
-		b.runs[id] = &w
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("report: read runs: %w", err)
-	}
-	return nil
-}
-
-// inChunks runs query (which ends in "IN "), then an IN list of ids,
-// then tail, for chunks of ids, with args before the ids, and calls fn
-// for each row.
-func inChunks(ctx context.Context, tx *db.Tx, query, tail string, ids []int64, args []any, fn func(*sql.Rows) error) error {
-	return db.Chunked(len(ids), func(from, n int) error {
-		in, idArgs := db.In(ids[from : from+n])
-		rows, err := tx.Query(ctx, query+in+tail, append(slices.Clip(args), idArgs...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
 }
 
 func (b *batch) calendar(ctx context.Context, workspaceID int64) (Calendar, error) {
@@ -492,105 +377,6 @@ func (b *batch) fact(id int64) *fact {
 	return f
 }
 
-// The projection's multi-row statements: their VALUES rows and what
-// follows them.
-var (
-	factRow, factUpsert = func() (string, string) {
-		cols := splitCols(factColumns)
-		set := make([]string, 0, len(cols)-1)
-		for _, c := range cols[1:] {
-			set = append(set, c+" = excluded."+c)
-		}
-		return "(?" + repeat(", ?", len(cols)-1) + ")", ` ON CONFLICT (conversation_id) DO UPDATE SET ` + strings.Join(set, ", ")
-	}()
-	insertFacts     = `INSERT INTO report_conversations (` + factColumns + `) VALUES `
-	insertContacts  = `INSERT INTO report_contacts (contact_id, workspace_id, created_local, is_test) VALUES `
-	insertLifecycle = `INSERT INTO report_lifecycle (event_id, workspace_id, contact_id, stage, at_local) VALUES `
-	insertRuns      = `INSERT INTO report_workflow_runs (run_id, workspace_id, workflow_id, started_local, ended_local, status, last_step) VALUES `
-	insertSteps     = `INSERT INTO report_workflow_steps (run_id, step, workspace_id, workflow_id) VALUES `
-	insertResponses = `INSERT INTO report_responses (event_id, workspace_id, conversation_id, user_id, at_local, response_ms, response_bh_ms) VALUES `
-	insertDays      = `INSERT INTO report_message_days (workspace_id, day, channel_id, direction, sender, user_id, team_id, messages) VALUES `
-)
-
-// insertRows writes n rows with one multi-row statement per chunk:
-// prefix, then row repeated, then suffix; args(i) are row i's values.
-func insertRows(ctx context.Context, tx *db.Tx, n int, prefix, row, suffix string, args func(i int) []any) error {
-	return db.Chunked(n, func(from, size int) error {
-		var all []any
-		for i := from; i < from+size; i++ {
-			all = append(all, args(i)...)
-		}
-		_, err := tx.Exec(ctx, prefix+db.Rows(row, size)+suffix, all...)
-		return err
-	})
-}
-
-// flush writes what the pass changed, a multi-row statement per table,
-// in the order the per-event statements used to run (the response days
-// markFacts reads include the pass's responses).
-func (b *batch) flush(ctx context.Context) error {
-	tx := b.tx
-	if err := insertRows(ctx, tx, len(b.contacts), insertContacts, "(?, ?, ?, ?)", ` ON CONFLICT (contact_id) DO NOTHING`, func(i int) []any {
-		c := b.contacts[i]
-		return []any{c.contactID, c.workspaceID, c.local, c.test}
-	}); err != nil {
-		return fmt.Errorf("report: contacts: %w", err)
-	}
-	if err := insertRows(ctx, tx, len(b.lifecycle), insertLifecycle, "(?, ?, ?, ?, ?)", ` ON CONFLICT (event_id) DO NOTHING`, func(i int) []any {
-		l := b.lifecycle[i]
-		return []any{l.eventID, l.workspaceID, l.contactID, l.stage, l.local}
-	}); err != nil {
-		return fmt.Errorf("report: lifecycle: %w", err)
-	}
-	if err := insertRows(ctx, tx, len(b.runOrder), insertRuns, "(?, ?, ?, ?, ?, ?, ?)",
-		` ON CONFLICT (run_id) DO UPDATE SET ended_local = excluded.ended_local, status = excluded.status, last_step = excluded.last_step`,
-		func(i int) []any {
-			id := b.runOrder[i]
-			r := b.runs[id]
-			return []any{id, r.workspaceID, r.workflowID, r.startedLocal, r.endedLocal, r.status, r.lastStep}
-		}); err != nil {
-		return fmt.Errorf("report: workflow runs: %w", err)
-	}
-	if err := insertRows(ctx, tx, len(b.steps), insertSteps, "(?, ?, ?, ?)", ` ON CONFLICT (run_id, step) DO NOTHING`, func(i int) []any {
-		s := b.steps[i]
-		return []any{s.runID, s.step, s.workspaceID, s.workflowID}
-	}); err != nil {
-		return fmt.Errorf("report: workflow steps: %w", err)
-	}
-	if err := insertRows(ctx, tx, len(b.responses), insertResponses, "(?, ?, ?, ?, ?, ?, ?)", ` ON CONFLICT (event_id) DO NOTHING`, func(i int) []any {
-		r := b.responses[i]
-		return []any{r.eventID, r.workspaceID, r.conversationID, r.userID, r.local, r.wait, r.waitBH}
-	}); err != nil {
-		return fmt.Errorf("report: responses: %w", err)
-	}
-	if err := insertRows(ctx, tx, len(b.order), insertFacts, factRow, factUpsert, func(i int) []any {
-		return b.facts[b.order[i]].values()
-	}); err != nil {
-		return fmt.Errorf("report: facts: %w", err)
-	}
-	if err := b.markFacts(ctx); err != nil {
-		return err
-	}
-	days := make([]dayKey, 0, len(b.days))
-	for k := range b.days {
-		days = append(days, k)
-	}
-	slices.SortFunc(days, func(x, y dayKey) int {
-		return cmp.Or(cmp.Compare(x.workspaceID, y.workspaceID), cmp.Compare(x.day, y.day), cmp.Compare(x.channelID, y.channelID),
-			cmp.Compare(x.direction, y.direction), cmp.Compare(x.sender, y.sender), cmp.Compare(x.userID, y.userID), cmp.Compare(x.teamID, y.teamID))
-	})
-	if err := insertRows(ctx, tx, len(days), insertDays, "(?, ?, ?, ?, ?, ?, ?, ?)",
-		` ON CONFLICT (workspace_id, day, channel_id, direction, sender, user_id, team_id) DO UPDATE SET messages = report_message_days.messages + excluded.messages`,
-		func(i int) []any {
-			k := days[i]
-			return []any{k.workspaceID, k.day, k.channelID, k.direction, k.sender, k.userID, k.teamID, b.days[k]}
-		}); err != nil {
-		return fmt.Errorf("report: message days: %w", err)
-	}
-	return nil
-}
-
-// run applies a workflow event to the pass's runs (written at flush).
 func (b *batch) run(e event.Event, p payload, local int64) {
 	if p.RunID == 0 {
 		return
@@ -648,60 +434,6 @@ func boolInt(b bool) int64 {
 
 func repeat(s string, n int) string { return strings.Repeat(s, n) }
 
-func splitCols(cols string) []string {
-	var out []string
-	for _, c := range strings.Split(cols, ",") {
-		out = append(out, strings.TrimSpace(c))
-	}
-	return out
-}
-
-// markFacts marks dirty the days whose segments hold a fact this batch
-// changed: each kind's day of the conversation, before and after, and
-// the days of its responses when a field they are filtered on changed.
-func (b *batch) markFacts(ctx context.Context) error {
-	var moved []int64 // conversations whose responses' days are dirty too
-	for _, id := range b.order {
-		f := b.facts[id]
-		o, loaded := b.orig[id]
-		if loaded && reflectEqual(&o, f) {
-			continue
-		}
-		for _, g := range []*fact{f, &o} {
-			if g == &o && !loaded {
-				continue
-			}
-			b.dirty[[2]int64{g.WorkspaceID, g.OpenedLocal / dayMs}] = true
-			for _, at := range [][2]int64{{g.FirstAssignedAt, g.FirstAssignedLocal}, {g.FirstResponseAt, g.FirstResponseLocal},
-				{g.ClosedAt, g.ClosedLocal}} {
-				if at[0] != 0 {
-					b.dirty[[2]int64{g.WorkspaceID, at[1] / dayMs}] = true
-				}
-			}
-		}
-		if !loaded || o.Responses == 0 || (o.TeamID == f.TeamID && o.ChannelID == f.ChannelID && o.OpenedSource == f.OpenedSource &&
-			o.ClosedSource == f.ClosedSource && o.Category == f.Category) {
-			continue
-		}
-		moved = append(moved, id)
-	}
-	err := inChunks(ctx, b.tx, `SELECT DISTINCT conversation_id, at_local / 86400000 FROM report_responses WHERE conversation_id IN `, "", moved, nil,
-		func(r *sql.Rows) error {
-			var id, day int64
-			if err := r.Scan(&id, &day); err != nil {
-				return err
-			}
-			b.dirty[[2]int64{b.facts[id].WorkspaceID, day}] = true
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("report: response days: %w", err)
-	}
-	return markDirty(ctx, b.tx, b.dirty)
-}
-
-// reflectEqual reports whether two facts hold the same values (the
-// event id they remember aside).
 func reflectEqual(a, b *fact) bool {
 	x, y := *a, *b
 	x.LastEventID, y.LastEventID, x.isNew, y.isNew = 0, 0, false, false
