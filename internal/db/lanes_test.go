@@ -108,14 +108,8 @@ func TestWriteServesWorkspacesInTurn(t *testing.T) {
 		t.Run(map[bool]string{false: "Write", true: "WriteConcurrent"}[concurrent], func(t *testing.T) {
 			dbtest.Each(t, func(t *testing.T, d *db.DB) {
 				const wsA, wsB, nA = 7, 8, 1000
-				var mu sync.Mutex
-				var batches [][]int64
 				release := heldWriters(t, d)
-				d.OnBatch(func(lanes []int64) {
-					mu.Lock()
-					batches = append(batches, lanes)
-					mu.Unlock()
-				})
+				taken := recordBatches(d)
 				ctx := context.Background()
 				resA := writes(t, d, db.WithWorkspace(ctx, wsA), concurrent, "a", nA)
 				resU := writes(t, d, ctx, concurrent, "untagged", 1)
@@ -125,8 +119,7 @@ func TestWriteServesWorkspacesInTurn(t *testing.T) {
 				answered(t, "untagged", resU, 1)
 				answered(t, "workspace A", resA, nA)
 
-				mu.Lock()
-				defer mu.Unlock()
+				batches := taken()
 				if len(batches) == 0 {
 					t.Fatal("no batch taken")
 				}
@@ -143,6 +136,23 @@ func TestWriteServesWorkspacesInTurn(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// recordBatches records the lanes of every batch d's writer takes from
+// now on; the function it returns gives those taken so far.
+func recordBatches(d *db.DB) func() [][]int64 {
+	var mu sync.Mutex
+	var batches [][]int64
+	d.OnBatch(func(lanes []int64) {
+		mu.Lock()
+		batches = append(batches, lanes)
+		mu.Unlock()
+	})
+	return func() [][]int64 {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(batches)
 	}
 }
 
@@ -163,20 +173,13 @@ func sizes(batches [][]int64) string {
 // as group commit's did before lanes.
 func TestWriteFillsBatchesOfOneWorkspace(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		var mu sync.Mutex
-		var batches [][]int64
 		release := heldWriters(t, d)
-		d.OnBatch(func(lanes []int64) {
-			mu.Lock()
-			batches = append(batches, lanes)
-			mu.Unlock()
-		})
+		taken := recordBatches(d)
 		max := db.MaxBatch(d)
 		res := writes(t, d, db.WithWorkspace(context.Background(), 3), false, "a", max+1)
 		release()
 		answered(t, "workspace A", res, max+1)
-		mu.Lock()
-		defer mu.Unlock()
+		batches := taken()
 		if len(batches) != 2 || len(batches[0]) != max || len(batches[1]) != 1 {
 			t.Fatalf("batches %s, want one of %d then one of 1", sizes(batches), max)
 		}
