@@ -242,7 +242,7 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 	defer t.keepPrepared() // deferred first: runs after the rollback below
 	defer func() {
 		if err != nil {
-			sqlTx.Rollback()
+			t.rollback()
 		}
 	}()
 	// The write lock first on PostgreSQL (see lockWrites). Consumers are

@@ -19,6 +19,7 @@ type Tx struct {
 	due       map[string]int64 // earliest due time recorded per kind of work (see Due)
 	onCommit  []func()
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
+	tookIDs   bool                 // an event id was taken, even if a savepoint dropped it (see ended)
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
 }
@@ -48,11 +49,34 @@ func (t *Tx) commit() error {
 	}
 	if last != 0 {
 		t.d.eventsCommitted(last)
+	} else {
+		t.ended() // its events were all rolled back to savepoints
 	}
 	for kind, at := range t.due {
 		t.d.workDue(kind, at)
 	}
 	return nil
+}
+
+// rollback ends t without committing.
+func (t *Tx) rollback() {
+	t.tx.Rollback()
+	t.ended()
+}
+
+// ended wakes this node's readers of the log when t took event ids it
+// did not commit. On PostgreSQL an id is taken when its event is
+// inserted, and the event horizon stops every reader below an id whose
+// transaction is still open; once it ends without the event, the ids
+// after the hole are readable, but no commit says so, and a reader
+// stopped there would wait for its retry (event.blockedRetry). The wake
+// carries no new id (0): readers go back to the log and read up to the
+// new horizon. Other nodes' readers are not told, and still wait for
+// their retry. On SQLite there is no horizon and nothing waits.
+func (t *Tx) ended() {
+	if t.tookIDs && t.d.Dialect == Postgres {
+		t.d.eventsCommitted(0)
+	}
 }
 
 // Due records that work of kind (a name its timer registered with
@@ -206,6 +230,7 @@ func (t *Tx) lockWrites(ctx context.Context, shared bool) error {
 // NOTIFY, of the others are woken with the id of its last event.
 func (t *Tx) EventAppended(ctx context.Context) error {
 	t.events = true
+	t.tookIDs = true
 	return nil
 }
 

@@ -398,10 +398,11 @@ func (c *Consumer) read(ctx context.Context, after, through int64) ([]Event, err
 
 // blockedRetry is how soon a reader stopped short by the event horizon
 // looks again without being woken. The transaction holding the horizon
-// back wakes every reader when it commits (or, on this node, when it rolls
-// back); only a transaction lost with its node (a crash, a dropped
-// connection) ends without a word, and then this is how long its holes
-// delay the events after them.
+// back wakes every reader when it commits, and this node's readers when
+// it rolls back (db.Tx.ended); a rollback on another node, or a
+// transaction lost with its node (a crash, a dropped connection), ends
+// without a word to them, and then this is how long its holes delay the
+// events after them.
 const blockedRetry = 200 * time.Millisecond
 
 // horizonRetry is the deadline of a reader's wait: none (until woken)
