@@ -162,6 +162,9 @@ type refillResult struct {
 	// transaction committing the assignment (Drain), and that commit → the
 	// bench's tail of the log seeing the event (Seen).
 	DrainP50, DrainP99, SeenP50, SeenP99 time.Duration
+	// InClose counts the refills committed by the close's own transaction
+	// (before Close returned): their Drain stage is 0.
+	InClose int
 }
 
 // refill fills every agent to a capacity of 2 and queues 4,000 more
@@ -232,7 +235,7 @@ func refill(ctx context.Context, pg string, refills int) (refillResult, error) {
 	lat := make([][]time.Duration, closers)
 	drain, seen := make([][]time.Duration, closers), make([][]time.Duration, closers)
 	cpu0 := harness.SelfCPU()
-	var missed atomic.Int64
+	var missed, inClose atomic.Int64
 	var firstErr error
 	var once sync.Once
 	var wg sync.WaitGroup
@@ -272,6 +275,10 @@ func refill(ctx context.Context, pg string, refills int) (refillResult, error) {
 					lat[k] = append(lat[k], now)
 					if at, ok := w.committed.Load(id); ok {
 						d := at.(time.Time).Sub(closed)
+						if d < 0 { // committed with the close, before Close returned
+							d = 0
+							inClose.Add(1)
+						}
 						drain[k], seen[k] = append(drain[k], d), append(seen[k], now-d)
 					}
 					local[a] = append(local[a], id)
@@ -293,7 +300,7 @@ func refill(ctx context.Context, pg string, refills int) (refillResult, error) {
 	}
 	res.DrainP50, res.DrainP99 = percentile(drains, 0.50), percentile(drains, 0.99)
 	res.SeenP50, res.SeenP99 = percentile(seens, 0.50), percentile(seens, 0.99)
-	res.Refills, res.Missed = len(all), int(missed.Load())
+	res.Refills, res.Missed, res.InClose = len(all), int(missed.Load()), int(inClose.Load())
 	res.P50, res.P99 = percentile(all, 0.50), percentile(all, 0.99)
 	if len(all) > 0 {
 		res.Max = slices.Max(all)

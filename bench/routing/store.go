@@ -48,6 +48,7 @@ func openWorld(ctx context.Context, pg string, agents, teams int, capacity *int)
 	d.OnEvents(w.hub.Notify)
 	w.routing = routing.New(d, routing.Options{Hub: w.hub, Assigned: func(conv, _ int64) { w.committed.Store(conv, time.Now()) }})
 	w.conv = conversation.New(d)
+	w.conv.OnSlotFreed(w.routing.RefillTx) // as the app wires them: a close refills in its own commit
 	ws := workspace.New(d)
 	wsp, err := ws.Create(ctx, fmt.Sprintf("bench %d", time.Now().UnixNano()), "UTC")
 	if err != nil {

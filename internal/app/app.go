@@ -191,6 +191,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Due.Register(a.Conversations.AutoCloseWork())
 	a.Due.Register(a.Workspaces.PurgeWork())
 	a.Routing = routing.New(d, routing.Options{Hub: a.Hub, Group: a.Background, Due: a.Due})
+	a.Conversations.OnSlotFreed(a.Routing.RefillTx)
 	a.engines = append(a.engines, a.Routing.Run)
 	// The bell: notifications made from the log (mentions, assignments).
 	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background).Run)

@@ -79,9 +79,10 @@ type Conversation struct {
 // all, go through the store's one write door, whose group commit lets
 // concurrent webhooks share fsyncs.
 type Service struct {
-	db      *db.DB
-	windows Windows      // see SetWindows
-	batch   receiveBatch // SQLite's webhooks waiting to be written together
+	db        *db.DB
+	windows   Windows       // see SetWindows
+	batch     receiveBatch  // SQLite's webhooks waiting to be written together
+	slotFreed SlotFreedFunc // see OnSlotFreed
 }
 
 // New returns a Service.

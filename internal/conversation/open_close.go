@@ -130,8 +130,11 @@ func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInpu
 			return err
 		}
 		var err error
-		c, err = CloseTx(ctx, tx, p.WorkspaceID, id, in)
-		return err
+		if c, err = CloseTx(ctx, tx, p.WorkspaceID, id, in); err != nil {
+			return err
+		}
+		s.slotFreedTx(ctx, tx, c)
+		return nil
 	})
 	return c, wrap("close", err)
 }

@@ -155,29 +155,11 @@ func (s *Service) handle(ctx context.Context, tx *db.Tx, evs []logEvent) (bool, 
 		}
 	}
 	freed := func(workspaceID, userID int64) error {
-		if userID == 0 {
-			return nil
+		ks, err := freedKeys(ctx, tx, workspaceID, userID)
+		for _, k := range ks {
+			addKey(k)
 		}
-		rows, err := tx.Query(ctx, `SELECT team_id FROM team_members WHERE user_id = ? ORDER BY team_id`, userID)
-		if err != nil {
-			return err
-		}
-		var teams []int64
-		for rows.Next() {
-			var t int64
-			if err := rows.Scan(&t); err != nil {
-				rows.Close()
-				return err
-			}
-			teams = append(teams, t)
-		}
-		rows.Close()
-		for _, t := range teams {
-			addKey(queueKey{workspaceID, t, 0})
-		}
-		addKey(queueKey{workspaceID, 0, 0})
-		addKey(queueKey{workspaceID, 0, userID})
-		return nil
+		return err
 	}
 	for _, e := range evs {
 		var err error
@@ -255,6 +237,32 @@ func (s *Service) allKeys(ctx context.Context, tx *db.Tx, workspaceID int64, add
 		addKey(k)
 	}
 	return rows.Err()
+}
+
+// freedKeys are the queues a slot of userID may serve: its teams', the
+// workspace's, and its own.
+func freedKeys(ctx context.Context, tx *db.Tx, workspaceID, userID int64) ([]queueKey, error) {
+	if userID == 0 {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT team_id FROM team_members WHERE user_id = ? ORDER BY team_id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	var keys []queueKey
+	for rows.Next() {
+		var t int64
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		keys = append(keys, queueKey{workspaceID, t, 0})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return append(keys, queueKey{workspaceID, 0, 0}, queueKey{workspaceID, 0, userID}), nil
 }
 
 // drainKeys drains each queue; full reports that one stopped at the batch

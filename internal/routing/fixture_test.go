@@ -54,6 +54,7 @@ func (f *fixture) start(d *db.DB) {
 	f.conv = conversation.New(d)
 	f.group = background.NewGroup(f.clock)
 	f.svc = New(d, Options{Hub: f.hub, Group: f.group})
+	f.conv.OnSlotFreed(f.svc.RefillTx) // as the app wires them
 	f.group.StartAll()
 	f.svc.Start(context.Background())
 	f.t.Cleanup(f.stop)
