@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,7 @@ type contacts struct {
 	mu     sync.Mutex
 	inbox  map[string]chan string // contact id -> the messages it receives
 	failed []string               // contacts that never got their question
+	asked  []time.Duration        // each question's wait, from the acknowledged first message
 
 	answered atomic.Int64
 }
@@ -87,6 +89,7 @@ func (cs *contacts) play(ctx context.Context, i int, questionWait time.Duration)
 	if !cs.say(ctx, i, fmt.Sprintf("proof-%d-hello", i), "Hello, I need help") {
 		return
 	}
+	said := time.Now()
 	limit := time.After(questionWait)
 	for {
 		select {
@@ -94,6 +97,9 @@ func (cs *contacts) play(ctx context.Context, i int, questionWait time.Duration)
 			if !strings.HasPrefix(text, seedQuestion) {
 				continue
 			}
+			cs.mu.Lock()
+			cs.asked = append(cs.asked, time.Since(said))
+			cs.mu.Unlock()
 			if cs.say(ctx, i, fmt.Sprintf("proof-%d-answer", i), seedAnswers[i%len(seedAnswers)]) {
 				cs.answered.Add(1)
 			}
@@ -129,4 +135,18 @@ func (cs *contacts) say(ctx context.Context, i int, mid, text string) bool {
 		}
 	}
 	return false
+}
+
+// questionDelays summarises how long the contacts waited for their
+// question.
+func (cs *contacts) questionDelays() string {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if len(cs.asked) == 0 {
+		return "(no question came)"
+	}
+	d := slices.Clone(cs.asked)
+	slices.Sort(d)
+	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))].Round(time.Millisecond) }
+	return fmt.Sprintf("p50 %s, p99 %s, max %s (%d questions)", at(0.50), at(0.99), d[len(d)-1].Round(time.Millisecond), len(d))
 }
