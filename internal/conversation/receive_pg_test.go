@@ -151,6 +151,15 @@ func TestReceiveGroupPgStatements(t *testing.T) {
 	if one > 5 || many > one+4 {
 		t.Errorf("statements: %d for one webhook, %d for 100; want a few, not a few per webhook", one, many)
 	}
+	// Receive takes that path for a webhook alone too (it was nine
+	// statements, one per row and lookup).
+	before := d.Statements()
+	if _, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14156660000", "alone", "hi")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := d.Statements() - before; n > one {
+		t.Errorf("Receive ran %d statements for one new contact's message, want %d", n, one)
+	}
 }
 
 // Webhooks of the same new contacts arriving on two nodes at once, each
