@@ -162,9 +162,12 @@ func TestReceiveGroupPgStatements(t *testing.T) {
 	}
 }
 
-// Webhooks of the same new contacts arriving on two nodes at once, each
-// delivered several times: every contact, identity, open conversation and
-// message is stored once, and every answer names the stored message.
+// Webhooks of the same new contacts arriving on two nodes at once: each
+// contact's first message delivered four times and two more messages of
+// theirs, all racing. Every contact, identity, open conversation and
+// message is stored once, each contact has one conversation holding its
+// three messages, and the deliveries of one message are answered with
+// the same stored one.
 func TestReceivePgTwoNodesOnce(t *testing.T) {
 	if os.Getenv(dbtest.EnvPostgres) == "" {
 		t.Skip(dbtest.EnvPostgres + " is not set")
@@ -174,29 +177,31 @@ func TestReceivePgTwoNodesOnce(t *testing.T) {
 	f := newFixture(t, d)
 	other := New(dbtest.OpenConfig(t, cfg))
 	ctx := context.Background()
-	const contacts, deliveries = 60, 4
+	const contacts = 60
+	providerIDs := []string{"a", "a", "a", "a", "b", "c"}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	answers := map[int]map[int64]bool{}
-	errs := make(chan error, contacts*deliveries)
+	answers := map[string]map[int64]bool{}
+	errs := make(chan error, contacts*len(providerIDs))
 	for i := range contacts {
-		for k := range deliveries {
+		for k, p := range providerIDs {
 			svc := f.svc
 			if k%2 == 1 {
 				svc = other
 			}
 			wg.Go(func() {
-				in := f.inbound(fmt.Sprintf("+1415777%04d", i), fmt.Sprintf("t-%d", i), fmt.Sprintf("text %d", i))
+				id := fmt.Sprintf("t-%d-%s", i, p)
+				in := f.inbound(fmt.Sprintf("+1415777%04d", i), id, "text "+id)
 				r, err := svc.Receive(ctx, []Inbound{in})
 				if err != nil {
 					errs <- err
 					return
 				}
 				mu.Lock()
-				if answers[i] == nil {
-					answers[i] = map[int64]bool{}
+				if answers[id] == nil {
+					answers[id] = map[int64]bool{}
 				}
-				answers[i][r[0].MessageID] = true
+				answers[id][r[0].MessageID] = true
 				mu.Unlock()
 			})
 		}
@@ -206,17 +211,22 @@ func TestReceivePgTwoNodesOnce(t *testing.T) {
 	for err := range errs {
 		t.Fatalf("receive: %v", err)
 	}
-	for _, q := range []string{`SELECT COUNT(*) FROM contacts`, `SELECT COUNT(*) FROM contact_identities`,
-		`SELECT COUNT(*) FROM conversations WHERE status = 'open'`, `SELECT COUNT(*) FROM conversations`, `SELECT COUNT(*) FROM messages`,
-		`SELECT COUNT(*) FROM events WHERE type = 'contact.created'`, `SELECT COUNT(*) FROM events WHERE type = 'message.received'`,
-		`SELECT COUNT(DISTINCT contact_id) FROM conversations WHERE status = 'open'`} {
-		if got := dbtest.Count(t, d, q); got != contacts {
-			t.Errorf("%s = %d, want %d", q, got, contacts)
+	for q, want := range map[string]int{`SELECT COUNT(*) FROM contacts`: contacts, `SELECT COUNT(*) FROM contact_identities`: contacts,
+		`SELECT COUNT(*) FROM conversations WHERE status = 'open'`: contacts, `SELECT COUNT(*) FROM conversations`: contacts,
+		`SELECT COUNT(DISTINCT contact_id) FROM conversations WHERE status = 'open'`: contacts, `SELECT COUNT(*) FROM messages`: 3 * contacts,
+		`SELECT COUNT(*) FROM events WHERE type = 'contact.created'`: contacts, `SELECT COUNT(*) FROM events WHERE type = 'message.received'`: 3 * contacts,
+		// Each conversation's events are numbered 1, 2, 3, 4 without a gap.
+		`SELECT COUNT(*) FROM conversations c WHERE c.last_seq = 4 AND (SELECT string_agg(e.seq::text, ',' ORDER BY e.seq) FROM events e
+			WHERE e.conversation_id = c.id) = '1,2,3,4'`: contacts,
+		`SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.contact_id = m.contact_id`: 3 * contacts,
+	} {
+		if got := dbtest.Count(t, d, q); got != want {
+			t.Errorf("%s = %d, want %d", q, got, want)
 		}
 	}
-	for i, ids := range answers {
+	for id, ids := range answers {
 		if len(ids) != 1 {
-			t.Errorf("contact %d: the deliveries were answered with messages %v", i, ids)
+			t.Errorf("message %s: the deliveries were answered with messages %v", id, ids)
 		}
 	}
 }
