@@ -50,13 +50,10 @@ type receiveJob struct {
 }
 
 // batched reports whether a webhook's items can go through the receive
-// batch: on SQLite (on PostgreSQL webhooks are written concurrently, each
-// on its own connection), and only new messages, which keep their
-// invariants with the schema alone (see Receive).
+// batch: only new messages, which keep their invariants with the schema
+// alone (see Receive). On PostgreSQL the batch is written by
+// receiveGroupPgTx (receive_pg.go).
 func (s *Service) batched(items []Inbound) bool {
-	if s.db.Dialect != db.SQLite {
-		return false
-	}
 	for _, in := range items {
 		if in.Kind != KindMessage {
 			return false
@@ -130,7 +127,11 @@ func (s *Service) writeGroup(group []*receiveJob) {
 		// jobs is re-run with savepoints when one fails), so every run
 		// starts afresh.
 		var err error
-		outs, err = receiveGroupTx(ctx, tx, live)
+		if tx.Dialect() == db.Postgres {
+			outs, err = receiveGroupPgTx(ctx, tx, live)
+		} else {
+			outs, err = receiveGroupTx(ctx, tx, live)
+		}
 		return err
 	})
 	if err == nil {

@@ -26,9 +26,20 @@ func (c *Consumer) storePassedOver(ctx context.Context, stored, reached int64) e
 	if reached-stored < PassedOverWrite {
 		return nil
 	}
-	return c.db.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE event_consumers SET last_id = ?, updated_at = ? WHERE name = ? AND last_id < ?`,
-			reached, tx.Now(), c.cfg.Name, reached)
+	// Concurrent: the cursor only moves forward, under its row lock, so
+	// nothing here needs the other writes kept out; an exclusive write
+	// held up every webhook of the node behind it on PostgreSQL. A row
+	// another node's batch holds is skipped rather than waited for, as
+	// the consumer's own batch does (see Consumer.pass): this write only
+	// saves re-reading, and that batch moves the cursor anyway.
+	return c.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		q := `UPDATE event_consumers SET last_id = ?, updated_at = ? WHERE name = ? AND last_id < ?`
+		args := []any{reached, tx.Now(), c.cfg.Name, reached}
+		if tx.Dialect() == db.Postgres {
+			q += ` AND name IN (SELECT name FROM event_consumers WHERE name = ? FOR UPDATE SKIP LOCKED)`
+			args = append(args, c.cfg.Name)
+		}
+		_, err := tx.Exec(ctx, q, args...)
 		return err
 	})
 }

@@ -3,6 +3,7 @@ package event_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
@@ -62,5 +63,56 @@ func TestConsumerStoresACursorItOnlyPassedOver(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// On PostgreSQL the cursor of events passed over is written beside the
+// concurrent writes (webhooks, other consumers) rather than exclusively:
+// it only moves forward under its row lock, and an exclusive write held
+// up every webhook of the node behind it. Here another node's concurrent
+// write holds the write lock shared throughout, and the cursor is still
+// written.
+func TestConsumerStoresPassedOverBesideConcurrentWrites(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	cfg := dbtest.Config(t, db.Postgres)
+	d := dbtest.OpenConfig(t, cfg)
+	other := dbtest.OpenConfig(t, cfg)
+	ws := setup(t, d)
+	r := &recorder{}
+	types := event.ConsumerConfig{Types: []event.Type{event.ContactTagUpdated}}
+	// A first run creates the cursor row.
+	first := newNode(d, newClock())
+	backgroundtest.Run(t, first.g, first.consumer(t, "rare", r, types).Run)
+	backgroundtest.WaitIdle(t, first.g)
+	ids := appendEvents(t, d, ws, repeat(event.ContactCreated, event.PassedOverWrite+10)...)
+
+	held, release := make(chan struct{}), make(chan struct{})
+	writeDone := make(chan error, 1)
+	go func() {
+		writeDone <- other.WriteConcurrent(context.Background(), func(tx *db.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	n := newNode(d, newClock())
+	backgroundtest.Run(t, n.g, n.consumer(t, "rare", r, types).Run)
+	released := false
+	t.Cleanup(func() {
+		if !released {
+			close(release)
+		}
+	})
+	backgroundtest.WaitIdle(t, n.g)
+	if got, want := dbtest.Count(t, d, `SELECT last_id FROM event_consumers WHERE name = 'rare'`), int(ids[len(ids)-1]); got != want {
+		t.Fatalf("cursor at %d while a concurrent write ran, want %d", got, want)
+	}
+	released = true
+	close(release)
+	if err := <-writeDone; err != nil {
+		t.Fatal(err)
 	}
 }

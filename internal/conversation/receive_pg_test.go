@@ -1,0 +1,232 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// storeShapePg is storeShape in PostgreSQL's SQL: what the receive path
+// wrote, without ids.
+func storeShapePg(t *testing.T, d *db.DB) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	for _, q := range []string{
+		`SELECT m.provider_message_id || ' ' || m.type || ' ' || m.text || ' ' || m.content || ' ' || m.status || ' ' || m.sender || ' ' ||
+			m.direction || ' ' || m.sent_at || ' ' || m.created_at || ' contact=' || c.first_name || '/' || COALESCE(c.phone, '') || '/' ||
+			COALESCE(c.email, '') || '/' || c.last_incoming_at || '/' || (c.lifecycle_stage_id IS NOT NULL) || '/' || c.is_test || '/' ||
+			c.created_at || ' conv=' || cv.status || '/' || cv.last_seq || '/' || cv.waiting_since || '/' || cv.last_message_at || '/' ||
+			cv.last_incoming_at || '/' || cv.auto_close_at || '/' || cv.opened_source || '/' || cv.opened_at || '/' || cv.is_test || '/' ||
+			COALESCE(cv.channel_id, 0) || ' events=' ||
+			(SELECT string_agg(x, ',') FROM (SELECT e.type || ':' || e.seq || ':' || e.created_at AS x FROM events e
+				WHERE e.conversation_id = cv.id ORDER BY e.seq, e.type) s)
+			FROM messages m JOIN contacts c ON c.id = m.contact_id JOIN conversations cv ON cv.id = m.conversation_id
+			ORDER BY m.provider_message_id`,
+		`SELECT ci.external_id || ' -> ' || c.first_name || '/' || COALESCE(c.phone, '') || ' ' || ci.created_at FROM contact_identities ci
+			JOIN contacts c ON c.id = ci.contact_id ORDER BY ci.external_id`,
+		`SELECT e.type || ' ' || (e.payload::jsonb->>'first_name') || ' ' || COALESCE(e.payload::jsonb->>'phone', '') || ' ' ||
+			((e.payload::jsonb->>'contact_id')::bigint = e.contact_id) FROM events e WHERE e.type = 'contact.created'
+			ORDER BY e.payload::jsonb->>'first_name'`,
+		`SELECT 'received, wrong ids: ' || COUNT(*) FROM events e JOIN messages m ON m.id = (e.payload::jsonb->>'message_id')::bigint
+			WHERE e.type = 'message.received' AND (m.conversation_id <> e.conversation_id OR m.contact_id <> e.contact_id
+			OR (e.payload::jsonb->>'conversation_id')::bigint <> e.conversation_id OR e.payload::jsonb->>'text' <> m.text)`,
+		`SELECT 'received: ' || COUNT(*) FROM events WHERE type = 'message.received'`,
+		`SELECT e.type || ' ' || (e.payload::jsonb - 'conversation_id' - 'contact_id' - 'message_id')::text FROM events e ORDER BY 1`,
+		`SELECT e.type || ' ' || (e.payload::jsonb->>'source') || ' ' || ((e.payload::jsonb->>'contact_id')::bigint = e.contact_id) ||
+			' ' || ((e.payload::jsonb->>'conversation_id')::bigint = e.conversation_id) || ' ' || (e.payload::jsonb->>'channel_id')
+			FROM events e WHERE e.type = 'conversation.opened' ORDER BY e.id`,
+		`SELECT status || ' ' || opened_source || ' ' || n FROM conversation_counts ORDER BY status, opened_source`,
+		`SELECT 'media fetches: ' || COUNT(*) FROM media_fetches`,
+	} {
+		rows, err := d.Reader().Query(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// On PostgreSQL too, a batch written in one transaction (receiveGroupPgTx)
+// leaves the store as the same webhooks written one at a time do, and
+// answers each the same way: new contacts, second messages of one in the
+// same webhook and in another, a redelivery, a phone shared with a new
+// contact, a known contact, attachments, a named contact.
+func TestReceiveGroupPgWritesAsAlone(t *testing.T) {
+	for _, hooks := range []int{1, 2, 8} {
+		t.Run(fmt.Sprintf("%d webhooks", hooks), func(t *testing.T) {
+			ctx := context.Background()
+			write := func(together bool) ([][]Received, []string) {
+				d := dbtest.Open(t, db.Postgres)
+				f := newFixture(t, d)
+				if _, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14155550103", "c1", "before")}); err != nil {
+					t.Fatal(err)
+				}
+				hooks := batchScenario(f)[:hooks]
+				var out [][]Received
+				if together {
+					jobs := make([]*receiveJob, len(hooks))
+					for i, h := range hooks {
+						jobs[i] = &receiveJob{ctx: ctx, items: h}
+					}
+					before := d.Statements()
+					err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+						var err error
+						out, err = receiveGroupPgTx(ctx, tx, jobs)
+						return err
+					})
+					if err != nil {
+						t.Fatalf("group: %v", err)
+					}
+					t.Logf("%d webhooks in one batch: %d statements", len(hooks), d.Statements()-before)
+				} else {
+					for _, h := range hooks {
+						r, err := f.svc.receiveAlone(ctx, h)
+						if err != nil {
+							t.Fatalf("alone: %v", err)
+						}
+						out = append(out, r)
+					}
+				}
+				return out, storeShapePg(t, d)
+			}
+			aloneRes, aloneStore := write(false)
+			groupRes, groupStore := write(true)
+			if a, g := receivedShape(aloneRes), receivedShape(groupRes); a != g {
+				t.Errorf("results differ:\nalone:\n%s\ngroup:\n%s", a, g)
+			}
+			if !reflect.DeepEqual(aloneStore, groupStore) {
+				t.Errorf("stores differ:\nalone:\n%s\n\ngroup:\n%s", strings.Join(aloneStore, "\n"), strings.Join(groupStore, "\n"))
+			}
+			if hooks > 2 && (groupRes[2][0].MessageID != groupRes[0][0].MessageID || !groupRes[2][0].Duplicate) {
+				t.Errorf("redelivery in the batch: %+v, first %+v", groupRes[2][0], groupRes[0][0])
+			}
+			if len(aloneStore) < 8 {
+				t.Errorf("the dump holds %d lines; the scenario wrote more", len(aloneStore))
+			}
+		})
+	}
+}
+
+// A batch of new contacts costs a fixed number of statements on
+// PostgreSQL, not a number per webhook.
+func TestReceiveGroupPgStatements(t *testing.T) {
+	d := dbtest.Open(t, db.Postgres)
+	f := newFixture(t, d)
+	ctx := context.Background()
+	count := func(n int) int64 {
+		jobs := make([]*receiveJob, n)
+		for i := range jobs {
+			jobs[i] = &receiveJob{ctx: ctx, items: []Inbound{f.inbound(fmt.Sprintf("+1415666%d%04d", n, i), fmt.Sprintf("s%d-%d", n, i), "hi")}}
+		}
+		before := d.Statements()
+		err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			_, err := receiveGroupPgTx(ctx, tx, jobs)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Statements() - before
+	}
+	// The lookup, the conversations and messages, the events: one
+	// statement each; the contacts and their identities one each per
+	// chunk of contact.CreateInboundTx (100 = 64 + 32 + 4).
+	one, many := count(1), count(100)
+	if one > 5 || many > one+4 {
+		t.Errorf("statements: %d for one webhook, %d for 100; want a few, not a few per webhook", one, many)
+	}
+	// Receive takes that path for a webhook alone too (it was nine
+	// statements, one per row and lookup).
+	before := d.Statements()
+	if _, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14156660000", "alone", "hi")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := d.Statements() - before; n > one {
+		t.Errorf("Receive ran %d statements for one new contact's message, want %d", n, one)
+	}
+}
+
+// Webhooks of the same new contacts arriving on two nodes at once: each
+// contact's first message delivered four times and two more messages of
+// theirs, all racing. Every contact, identity, open conversation and
+// message is stored once, each contact has one conversation holding its
+// three messages, and the deliveries of one message are answered with
+// the same stored one.
+func TestReceivePgTwoNodesOnce(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	cfg := dbtest.Config(t, db.Postgres)
+	d := dbtest.OpenConfig(t, cfg)
+	f := newFixture(t, d)
+	other := New(dbtest.OpenConfig(t, cfg))
+	ctx := context.Background()
+	const contacts = 60
+	providerIDs := []string{"a", "a", "a", "a", "b", "c"}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	answers := map[string]map[int64]bool{}
+	errs := make(chan error, contacts*len(providerIDs))
+	for i := range contacts {
+		for k, p := range providerIDs {
+			svc := f.svc
+			if k%2 == 1 {
+				svc = other
+			}
+			wg.Go(func() {
+				id := fmt.Sprintf("t-%d-%s", i, p)
+				in := f.inbound(fmt.Sprintf("+1415777%04d", i), id, "text "+id)
+				r, err := svc.Receive(ctx, []Inbound{in})
+				if err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				if answers[id] == nil {
+					answers[id] = map[int64]bool{}
+				}
+				answers[id][r[0].MessageID] = true
+				mu.Unlock()
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("receive: %v", err)
+	}
+	for q, want := range map[string]int{`SELECT COUNT(*) FROM contacts`: contacts, `SELECT COUNT(*) FROM contact_identities`: contacts,
+		`SELECT COUNT(*) FROM conversations WHERE status = 'open'`: contacts, `SELECT COUNT(*) FROM conversations`: contacts,
+		`SELECT COUNT(DISTINCT contact_id) FROM conversations WHERE status = 'open'`: contacts, `SELECT COUNT(*) FROM messages`: 3 * contacts,
+		`SELECT COUNT(*) FROM events WHERE type = 'contact.created'`: contacts, `SELECT COUNT(*) FROM events WHERE type = 'message.received'`: 3 * contacts,
+		// Each conversation's events are numbered 1, 2, 3, 4 without a gap.
+		`SELECT COUNT(*) FROM conversations c WHERE c.last_seq = 4 AND (SELECT string_agg(e.seq::text, ',' ORDER BY e.seq) FROM events e
+			WHERE e.conversation_id = c.id) = '1,2,3,4'`: contacts,
+		`SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.contact_id = m.contact_id`: 3 * contacts,
+	} {
+		if got := dbtest.Count(t, d, q); got != want {
+			t.Errorf("%s = %d, want %d", q, got, want)
+		}
+	}
+	for id, ids := range answers {
+		if len(ids) != 1 {
+			t.Errorf("message %s: the deliveries were answered with messages %v", id, ids)
+		}
+	}
+}
