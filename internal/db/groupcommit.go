@@ -140,7 +140,7 @@ func (c *committer) close() {
 
 // next takes the next batch into batch[:0]: from the queue not served
 // last if it has jobs, else the other, each lane in turn, bounded by the
-// lanes' shares when several have work (lanes.go). It returns an empty
+// lanes' shares when several workspaces have work (lanes.go). It returns an empty
 // batch when no job waits, and whether the committer is closed.
 func (c *committer) next(batch []*job) ([]*job, bool) {
 	c.mu.Lock()
@@ -152,9 +152,9 @@ func (c *committer) next(batch []*job) ([]*job, bool) {
 	if q.n == 0 {
 		q = other
 	}
-	maxWeight := 0 // one lane with work: fill the batch
-	if busy := busyLanes(&c.excl, &c.shared); busy > 1 {
-		maxWeight = fairShareOf(c.maxBatch) * busy
+	maxWeight := 0 // one workspace with work: fill the batch
+	if lanes, workspaces := busyLanes(&c.excl, &c.shared); workspaces > 1 {
+		maxWeight = fairShareOf(c.maxBatch) * lanes
 	}
 	batch = q.take(batch[:0], c.maxBatch, maxWeight)
 	if len(batch) > 0 {

@@ -19,12 +19,15 @@ import (
 // Round-robin alone puts another workspace's write in the next batch,
 // but that batch is as long as the flooding workspace fills it: a batch
 // of 512 of its writes, or one job carrying a receive batch of 512
-// webhooks. So when several lanes have work a batch is bounded by their
-// shares: fairShare of weight per lane with work (a job weighs 1, or what
-// WithWeight says it stands for), the first job always taken. A lone
-// write of a quiet workspace then waits for the batch being written and
-// for a short one, not for two full ones; a workspace alone still fills
-// its batches to maxBatch.
+// webhooks. So when several workspaces have work a batch is bounded by
+// the shares of the lanes with work: fairShare of weight each (a job
+// weighs 1, or what WithWeight says it stands for), the first job always
+// taken. A lone write of a quiet workspace then waits for the batch being
+// written and for a short one, not for two full ones. A workspace alone,
+// even with untagged background writes beside it (the untagged lane does
+// not count as a workspace here), still fills its batches to maxBatch:
+// under a flood the bound costs one short batch per write of the other
+// workspaces, not every batch.
 
 type workspaceKey struct{}
 
@@ -172,13 +175,22 @@ func (d *DB) QueuedWeight() int {
 	return n
 }
 
-// busyLanes is how many distinct lanes have work in the two queues.
-func busyLanes(a, b *queue) int {
-	n := len(a.ring)
-	for _, l := range b.ring {
-		if a.lanes[l.id] == nil {
-			n++
+// busyLanes is how many distinct lanes have work in the two queues, and
+// how many of them are workspaces' (not lane 0).
+func busyLanes(a, b *queue) (lanes, workspaces int) {
+	count := func(l *lane) {
+		lanes++
+		if l.id != 0 {
+			workspaces++
 		}
 	}
-	return n
+	for _, l := range a.ring {
+		count(l)
+	}
+	for _, l := range b.ring {
+		if a.lanes[l.id] == nil {
+			count(l)
+		}
+	}
+	return lanes, workspaces
 }
