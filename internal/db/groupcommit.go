@@ -152,8 +152,8 @@ func (c *committer) next(batch []*job) ([]*job, bool) {
 	if q.n == 0 {
 		q = other
 	}
-	maxWeight := 0 // one workspace with work: fill the batch
-	if lanes, workspaces := busyLanes(&c.excl, &c.shared); workspaces > 1 {
+	maxWeight := 0 // one workspace with work, or PostgreSQL: fill the batch
+	if lanes, workspaces := busyLanes(&c.excl, &c.shared); workspaces > 1 && c.d.Dialect == SQLite {
 		maxWeight = fairShareOf(c.maxBatch) * lanes
 	}
 	batch = q.take(batch[:0], c.maxBatch, maxWeight)
