@@ -23,21 +23,39 @@ import (
 // batches.
 const maxGroup = 512
 
-// maxGroupsInFlight is how many batches may be with the committer at
-// once. Two: while one is written and fsynced the next already waits in
-// the committer's queue, so the writer goes on without waiting for this
-// package's goroutine to be scheduled again; on a busy machine that wait
-// cost more than the smaller batches do (bench/ingest at concurrency 64,
-// one against two, alternated: 0.77× the rate with one).
+// fairGroup bounds a workspace's batch while another workspace has
+// webhooks waiting: the committer's share of a lane when several have
+// work (db.WithWeight), so the other's batch is not written behind, or
+// with, a full one.
+const fairGroup = maxGroup / 8
+
+// maxGroupsInFlight is how many batches of one workspace may be with the
+// committer at once. Two: while one is written and fsynced the next
+// already waits in the committer's queue, so the writer goes on without
+// waiting for this package's goroutine to be scheduled again; on a busy
+// machine that wait cost more than the smaller batches do (bench/ingest
+// at concurrency 64, one against two, alternated: 0.77× the rate with
+// one). Per workspace, so a quiet workspace's webhook goes to the
+// committer at once, in its own lane, rather than waiting until a
+// flooding workspace's batch is done.
 const maxGroupsInFlight = 2
 
-// receiveBatch gathers the webhooks waiting to be written. Its zero value
-// is ready; a goroutine writes batches while there are any and exits
-// when none wait, so it needs no closing.
+// receiveBatch gathers the webhooks waiting to be written, one list per
+// workspace: a batch holds one workspace's webhooks and goes to the
+// committer tagged with it (db.WithWorkspace), and the committer serves
+// the workspaces' batches in turn. Its zero value is ready; goroutines
+// write a workspace's batches while it has any and exit when none wait,
+// so it needs no closing.
 type receiveBatch struct {
-	mu      sync.Mutex
+	mu         sync.Mutex
+	workspaces map[int64]*receiveLane // those with webhooks waiting or being written
+	waiting    int                    // workspaces with webhooks waiting
+}
+
+// receiveLane is one workspace's webhooks in the batch.
+type receiveLane struct {
 	pending []*receiveJob
-	running int
+	running int // goroutines writing its batches
 }
 
 // receiveJob is one webhook's items waiting in the batch.
@@ -62,43 +80,64 @@ func (s *Service) batched(items []Inbound) bool {
 	return true
 }
 
-// receiveBatched queues a webhook's items in the batch and returns once
-// they are committed or refused. Once queued it waits for the outcome
-// even if ctx ends, as the group committer does: the items may be
-// committing.
+// receiveBatched queues a webhook's items in its workspace's batch and
+// returns once they are committed or refused. Once queued it waits for
+// the outcome even if ctx ends, as the group committer does: the items
+// may be committing.
 func (s *Service) receiveBatched(ctx context.Context, items []Inbound) ([]Received, error) {
 	j := &receiveJob{ctx: ctx, items: items, done: make(chan struct{})}
+	ws := items[0].WorkspaceID // a webhook is one channel's, so one workspace's
 	b := &s.batch
 	b.mu.Lock()
-	b.pending = append(b.pending, j)
-	if b.running < maxGroupsInFlight {
-		b.running++
-		go s.writeBatches()
+	if b.workspaces == nil {
+		b.workspaces = map[int64]*receiveLane{}
+	}
+	l := b.workspaces[ws]
+	if l == nil {
+		l = &receiveLane{}
+		b.workspaces[ws] = l
+	}
+	if len(l.pending) == 0 {
+		b.waiting++
+	}
+	l.pending = append(l.pending, j)
+	if l.running < maxGroupsInFlight {
+		l.running++
+		go s.writeBatches(ws, l)
 	}
 	b.mu.Unlock()
 	<-j.done
 	return j.out, j.err
 }
 
-// writeBatches writes the waiting webhooks, a batch at a time, until none
-// wait.
-func (s *Service) writeBatches() {
+// writeBatches writes workspace ws's waiting webhooks, a batch at a time,
+// until none wait: batches of up to maxGroup while no other workspace has
+// webhooks waiting, of fairGroup while one has.
+func (s *Service) writeBatches(ws int64, l *receiveLane) {
 	b := &s.batch
 	for {
 		b.mu.Lock()
-		n := min(len(b.pending), maxGroup)
+		limit := maxGroup
+		if b.waiting > 1 {
+			limit = fairGroup
+		}
+		n := min(len(l.pending), limit)
 		if n == 0 {
-			b.running--
+			l.running--
+			if l.running == 0 {
+				delete(b.workspaces, ws)
+			}
 			b.mu.Unlock()
 			return
 		}
-		group := b.pending[:n:n]
-		b.pending = b.pending[n:]
-		if len(b.pending) == 0 {
-			b.pending = nil // let the backing array go
+		group := l.pending[:n:n]
+		l.pending = l.pending[n:]
+		if len(l.pending) == 0 {
+			l.pending = nil // let the backing array go
+			b.waiting--
 		}
 		b.mu.Unlock()
-		s.writeGroup(group)
+		s.writeGroup(ws, group)
 	}
 }
 
@@ -106,7 +145,7 @@ func (s *Service) writeBatches() {
 // fails, each webhook is written again on its own, the way Receive writes
 // one on PostgreSQL, so only a failing one is refused, with the error it
 // would have had alone.
-func (s *Service) writeGroup(group []*receiveJob) {
+func (s *Service) writeGroup(ws int64, group []*receiveJob) {
 	live := group[:0:0]
 	for _, j := range group {
 		if err := j.ctx.Err(); err != nil {
@@ -119,8 +158,9 @@ func (s *Service) writeGroup(group []*receiveJob) {
 	if len(live) == 0 {
 		return
 	}
-	// One webhook's cancellation must not undo the others' writes.
-	ctx := context.WithoutCancel(live[0].ctx)
+	// One webhook's cancellation must not undo the others' writes. The
+	// job is the workspace's and weighs as many webhooks as it carries.
+	ctx := db.WithWeight(db.WithWorkspace(context.WithoutCancel(live[0].ctx), ws), len(live))
 	var outs [][]Received
 	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		// The committer may run this again (a batch it shares with other

@@ -187,7 +187,7 @@ func TestReceiveGroupIsolatesAFailingWebhook(t *testing.T) {
 			}
 			jobs = append(jobs, &receiveJob{ctx: ctx, items: []Inbound{in}, done: make(chan struct{})})
 		}
-		f.svc.writeGroup(jobs)
+		f.svc.writeGroup(f.ws.ID, jobs)
 		for i, j := range jobs {
 			<-j.done
 			if (j.err != nil) != (i == 1) {

@@ -50,6 +50,18 @@ import (
 // 595 ms, A acknowledging 56 and 52 messages/s against 30 and 35. The
 // idle p99 (52–320 ms) is too noisy at that load for the ratio to mean
 // much.
+//
+// With the receive batch kept per workspace, batches bounded while two
+// workspaces wait (SQLite) and background writes tagged, measured
+// 2026-12-01 at load average 20–36 (a 3-node proof test running), main
+// and this alternated, four pairs on SQLite (the first two with the
+// bound also counting the untagged lane): cap 4, B's flooded p99 147,
+// 83, 422 and 139 ms against 591, 328, 576 and 248 ms before, p50 17,
+// 10, 51 and 11 ms against 47, 30, 94 and 40 ms, A acknowledging 98,
+// 149, 28 and 117 messages/s against 43, 69, 31 and 67; no cap, B's
+// flooded p99 0.72–1.02 s against 0.30–1.31 s before, A 141–217
+// messages/s against 166–396 (the writer is not all B waits for there:
+// the flood's CPU is shared too). Ratios 3.7–12.8: still over 2×.
 const EnvSaturation = "SWITCHBOARD_TEST_SATURATION"
 
 // saturationScale is TestOneWorkspaceSaturated's size: short (make test)

@@ -36,7 +36,7 @@ type committer struct {
 	// wake tells a writer that jobs wait; a writer that leaves some
 	// behind passes it on to the next.
 	wake     chan struct{}
-	onBatch  func(lanes []int64) // tests: told each batch's lanes as it is taken, under mu
+	onBatch  func(jobs []BatchJob) // tests: told each batch's jobs as it is taken, under mu
 	maxBatch int
 	stop     chan struct{}
 	wg       sync.WaitGroup
@@ -49,6 +49,7 @@ type job struct {
 	res    chan error
 	shared bool  // from the concurrent queue: the batch shares the write lock
 	lane   int64 // the workspace it writes for (WithWorkspace), or 0
+	weight int   // the writes it stands for (WithWeight), at least 1
 }
 
 // queueDepth is how many jobs each queue holds before callers wait.
@@ -89,7 +90,7 @@ func newCommitter(d *DB, maxBatch int) *committer {
 // fn's error (its writes then undone), or the commit's error. shared puts
 // it in a batch that shares the write lock (see WriteConcurrent).
 func (c *committer) do(ctx context.Context, fn func(*Tx) error, shared bool) error {
-	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, lane: laneOf(ctx)}
+	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, lane: laneOf(ctx), weight: weightOf(ctx)}
 	q, slots := &c.excl, c.exclSlots
 	if shared {
 		q, slots = &c.shared, c.sharedSlots
@@ -138,8 +139,9 @@ func (c *committer) close() {
 }
 
 // next takes the next batch into batch[:0]: from the queue not served
-// last if it has jobs, else the other, each lane in turn. It returns an
-// empty batch when no job waits, and whether the committer is closed.
+// last if it has jobs, else the other, each lane in turn, bounded by the
+// lanes' shares when several workspaces have work (lanes.go). It returns an empty
+// batch when no job waits, and whether the committer is closed.
 func (c *committer) next(batch []*job) ([]*job, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -150,14 +152,18 @@ func (c *committer) next(batch []*job) ([]*job, bool) {
 	if q.n == 0 {
 		q = other
 	}
-	batch = q.take(batch[:0], c.maxBatch)
+	maxWeight := 0 // one workspace with work, or PostgreSQL: fill the batch
+	if lanes, workspaces := busyLanes(&c.excl, &c.shared); workspaces > 1 && c.d.Dialect == SQLite {
+		maxWeight = fairShareOf(c.maxBatch) * lanes
+	}
+	batch = q.take(batch[:0], c.maxBatch, maxWeight)
 	if len(batch) > 0 {
 		if c.onBatch != nil {
-			lanes := make([]int64, len(batch))
+			jobs := make([]BatchJob, len(batch))
 			for i, j := range batch {
-				lanes[i] = j.lane
+				jobs[i] = BatchJob{Lane: j.lane, Weight: j.weight}
 			}
-			c.onBatch(lanes)
+			c.onBatch(jobs)
 		}
 		c.served = q
 		slots := c.exclSlots

@@ -1,14 +1,5 @@
 package db
 
-// OnBatch has f told the lanes (workspaces) of every batch the writers
-// take from now on, in the order they are taken.
-func (d *DB) OnBatch(f func(lanes []int64)) {
-	c := d.committer
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.onBatch = f
-}
-
 // QueuedWrites is how many writes wait for a writer.
 func (d *DB) QueuedWrites() int {
 	c := d.committer
@@ -35,3 +26,7 @@ func Writers(d *DB) int {
 
 // MaxBatch is the most jobs one batch holds.
 func MaxBatch(d *DB) int { return d.committer.maxBatch }
+
+// FairShare is the weight a lane with work adds to a batch's bound when
+// several have work.
+func FairShare(d *DB) int { return fairShareOf(d.committer.maxBatch) }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -161,7 +162,8 @@ func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, r, err)
 		return
 	}
-	r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
+	// The request's writes go in its workspace's lane of the writer.
+	r = r.WithContext(db.WithWorkspace(context.WithValue(r.Context(), keyPrincipal, p), p.WorkspaceID))
 	if err := a.h(w, r); err != nil {
 		httpjson.WriteError(w, r, err)
 	}

@@ -38,6 +38,7 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 		d.settle(ctx, log, j, "", outcome{err: err})
 		return
 	}
+	ctx = db.WithWorkspace(ctx, msg.WorkspaceID) // its writes in its workspace's lane of the writer
 	if msg.Status != conversation.MsgPending {
 		// Already settled (the job's own record was lost): never send twice.
 		log.Warn("outbound job of a message that is no longer pending", "status", msg.Status)

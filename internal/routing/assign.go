@@ -90,6 +90,7 @@ func (s *Service) Assign(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	var res Result
+	ctx = db.WithWorkspace(ctx, req.WorkspaceID) // its writes in its workspace's lane of the writer
 	err := s.writeConcurrent(ctx, func(tx *db.Tx) error {
 		st, err := loadSettings(ctx, tx, req.WorkspaceID)
 		if err != nil {

@@ -95,7 +95,7 @@ func (s *Service) sweep(ctx context.Context) error {
 	for _, k := range keys {
 		for {
 			full := false
-			err := s.writeConcurrent(ctx, func(tx *db.Tx) error {
+			err := s.writeConcurrent(db.WithWorkspace(ctx, k.workspaceID), func(tx *db.Tx) error {
 				var err error
 				full, err = s.drainKeys(ctx, tx, []queueKey{k})
 				return err

@@ -34,6 +34,7 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 	if !e.runnable(r) {
 		return false, nil
 	}
+	ctx = db.WithWorkspace(ctx, r.WorkspaceID) // its writes in its workspace's lane of the writer
 	d, err := e.svc.version(ctx, e.db.Reader(), r.WorkflowID, r.Version)
 	if err != nil {
 		return false, err

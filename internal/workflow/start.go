@@ -25,6 +25,7 @@ type StartInput struct {
 // StartRun starts a run for a contact; a shortcut's form inputs become
 // named variables. It returns the run.
 func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, in StartInput) (Run, error) {
+	ctx = db.WithWorkspace(ctx, workspaceID) // its writes in its workspace's lane of the writer
 	w, err := s.Get(ctx, workspaceID, workflowID)
 	if err != nil {
 		return Run{}, err
