@@ -60,6 +60,9 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, ev ev
 	if ev.Type == event.WorkflowRunEnded {
 		e.metrics.runEnded(tx, ev.Payload)
 	}
+	if !l.mayWait(ev.ConversationID) {
+		return e.trigger(ctx, tx, l, ev, now)
+	}
 	switch ev.Type {
 	case event.MessageReceived:
 		// A reply goes to the Ask a Question step waiting for it; a

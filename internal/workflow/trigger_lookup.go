@@ -9,11 +9,12 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
-// triggerLookups are what deciding the triggers of a batch of events
-// reads, read once for the batch instead of once per event: the active
-// workflows of the batch's workspaces, its contacts that are test
-// contacts, and the loop guard's depth of its events. Per event they were
-// about five statements per run on the single writer.
+// triggerLookups are what handling a batch of events reads, read once for
+// the batch instead of once per event: the active workflows of the batch's
+// workspaces, its contacts that are test contacts, the loop guard's depth
+// of its events and (on SQLite) which of its conversations have a waiting
+// run. Per event they were about six statements per run on the single
+// writer.
 //
 // None of them is changed by handling an event (handle starts, resumes
 // and ends runs only), so reading them before the batch is reading them
@@ -24,7 +25,49 @@ type triggerLookups struct {
 	workflows map[int64][]activeWorkflow // workspace -> its active workflows, by id
 	tests     map[int64]int64            // test contact -> the workflow it tests
 	depths    map[int64]int              // event -> its depth, when not 0
+	// waiting, when not nil, holds the batch's conversations that have a
+	// waiting run (see lookupWaiting); nil: ask per event.
+	waiting map[int64]bool
 }
+
+// mayWait says whether conversation id may have a run waiting (for a
+// reply, a timer or an assignment): when it says no, the queries for such
+// runs would find none.
+func (l *triggerLookups) mayWait(id int64) bool { return l.waiting == nil || l.waiting[id] }
+
+// lookupWaiting reads which conversations of events' that resume or end
+// waiting runs have one. Only on SQLite: there the batch's transaction
+// sees no other write while it runs, and handling an event makes no run
+// wait (it starts, resumes and ends runs), so a conversation without a
+// waiting run at the batch's start has none when its event is handled,
+// and the per-event query for its runs (a message that answers no
+// question, an assignment no run waits for) is saved. On PostgreSQL a
+// chain of steps may make a run wait while the batch runs, so each event
+// asks, as before.
+func (l *triggerLookups) lookupWaiting(ctx context.Context, tx *db.Tx, events []event.Event) error {
+	if tx.Dialect() != db.SQLite {
+		return nil
+	}
+	var ids []int64
+	for _, ev := range events {
+		if ev.ConversationID != 0 && waitingEvents[ev.Type] && !slices.Contains(ids, ev.ConversationID) {
+			ids = append(ids, ev.ConversationID)
+		}
+	}
+	l.waiting = map[int64]bool{}
+	return inChunks(ctx, tx, `SELECT conversation_id FROM workflow_runs WHERE status IN ('`+StatusWaitingReply+`', '`+
+		StatusWaitingTimer+`', '`+StatusWaitingAssignment+`') AND conversation_id IN `, ``, ids, func(rows *sql.Rows) error {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		l.waiting[id] = true
+		return nil
+	})
+}
+
+// waitingEvents are the event types handle looks for waiting runs on.
+var waitingEvents = map[event.Type]bool{event.MessageReceived: true, event.ConversationAssigned: true, event.ConversationClosed: true}
 
 type activeWorkflow struct {
 	id          int64
@@ -46,6 +89,9 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 		if ev.ContactID != 0 && !slices.Contains(contacts, ev.ContactID) {
 			contacts = append(contacts, ev.ContactID)
 		}
+	}
+	if err := l.lookupWaiting(ctx, tx, events); err != nil {
+		return nil, err
 	}
 	if len(workspaces) == 0 {
 		return l, nil

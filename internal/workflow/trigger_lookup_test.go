@@ -116,3 +116,64 @@ func TestTriggerLookupsBatchStartsEachRun(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitingLookupOncePerBatch hands the engine a batch of messages of
+// 21 conversations, one of which has a run waiting for the answer: on
+// SQLite, which conversations have a waiting run is read once for the
+// batch rather than once per message, and the waiting run is resumed.
+func TestWaitingLookupOncePerBatch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		for i := range 20 {
+			f.write(fmt.Sprintf("+1415777%04d", i), "hi")
+		}
+		w := f.deploy(`{"name": "ask", "trigger": {"type": "conversation_opened"},
+			"steps": [{"id": "q", "type": "ask_question", "settings": {"question": "Name?", "answer_type": "text"}}]}`)
+		asked := f.write("+14157779999", "hi")
+		f.waitStatus(w.ID, asked.ConversationID, StatusWaitingReply)
+		f.stop()
+		var last int64
+		if err := d.Reader().QueryRow(context.Background(), `SELECT MAX(id) FROM events`).Scan(&last); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 20 {
+			f.write(fmt.Sprintf("+1415777%04d", i), "again")
+		}
+		f.write("+14157779999", "Ada")
+		rows, err := d.Reader().Query(context.Background(), `SELECT id, workspace_id, type, conversation_id, contact_id, payload
+			FROM events WHERE id > ? AND type = 'message.received' ORDER BY id`, last)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var events []event.Event
+		for rows.Next() {
+			var e event.Event
+			var payload string
+			if err := rows.Scan(&e.ID, &e.WorkspaceID, &e.Type, &e.ConversationID, &e.ContactID, &payload); err != nil {
+				t.Fatal(err)
+			}
+			e.Payload = []byte(payload)
+			events = append(events, e)
+		}
+		rows.Close()
+		if len(events) != 21 {
+			t.Fatalf("%d messages received, want 21", len(events))
+		}
+		before := d.Statements()
+		if err := d.WriteConcurrent(context.Background(), func(tx *db.Tx) error {
+			return f.eng.handleBatch(context.Background(), tx, events)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Which conversations have a waiting run, in chunks of 16, 4 and
+		// 1 (db.Chunked); the one run read and resumed; the depth
+		// clean-up. One message at a time it was a query per message.
+		if n := d.Statements() - before; d.Dialect == db.SQLite && n > 6 {
+			t.Errorf("the batch ran %d statements, want at most 6", n)
+		}
+		r := f.runOf(w.ID, asked.ConversationID)
+		if r.Status != StatusRunning || len(r.Data.Input) == 0 {
+			t.Errorf("the waiting run is %s with input %s, want running with the answer", r.Status, r.Data.Input)
+		}
+	})
+}
