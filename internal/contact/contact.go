@@ -133,6 +133,36 @@ func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, err
 	return getWhere(ctx, q, workspaceID, id, "1=1", nil)
 }
 
+// GetRowTx returns a contact's row as q sees it: its standard fields and
+// lifecycle stage, without its tags and custom fields (Tags and Fields
+// are empty). One statement where GetTx takes three, for the callers that
+// need only the row (a workflow's {{contact.first_name}}).
+func GetRowTx(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, error) {
+	return getRow(ctx, q, workspaceID, id)
+}
+
+// WithDetailsTx returns c, a contact read by GetRowTx, with its tags and
+// custom fields as q sees them.
+func WithDetailsTx(ctx context.Context, q db.Querier, c Contact) (Contact, error) {
+	c.Tags, c.Fields = []string{}, map[string]any{}
+	cs := []Contact{c}
+	if err := fillDetails(ctx, q, cs); err != nil {
+		return Contact{}, err
+	}
+	return cs[0], nil
+}
+
+func getRow(ctx context.Context, q db.Querier, workspaceID, id int64) (Contact, error) {
+	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ?`, workspaceID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Contact{}, apperr.NotFound("contact")
+	}
+	if err != nil {
+		return Contact{}, fmt.Errorf("contact: get: %w", err)
+	}
+	return c, nil
+}
+
 // getWhere reads a contact that also meets cond (over contacts aliased c).
 func getWhere(ctx context.Context, q db.Querier, workspaceID, id int64, cond string, condArgs []any) (Contact, error) {
 	c, err := scanContact(q.QueryRow(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.workspace_id = ? AND c.id = ? AND `+cond,

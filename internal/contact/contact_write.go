@@ -152,7 +152,9 @@ func (s *Service) Update(ctx context.Context, p Principal, id int64, in Input) (
 
 // UpdateTx patches a contact inside tx.
 func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) error {
-	cur, err := get(ctx, tx, workspaceID, id)
+	// The row alone: the standard fields are what is compared here; the
+	// custom fields that change are read after they are set.
+	cur, err := getRow(ctx, tx, workspaceID, id)
 	if err != nil {
 		return err
 	}

@@ -33,25 +33,35 @@ func (e *Engine) newConsumer() *event.Consumer {
 		// not stop every webhook on PostgreSQL while it commits, as an
 		// exclusive write per batch did.
 		Concurrent: true,
-		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
-			now := tx.Now()
-			for _, ev := range events {
-				if err := e.handle(ctx, tx, ev, now); err != nil {
-					return fmt.Errorf("workflow: event %d (%s): %w", ev.ID, ev.Type, err)
-				}
-			}
-			_, err := tx.Exec(ctx, `DELETE FROM workflow_event_depth WHERE event_id <= ?`, events[len(events)-1].ID)
-			return err
-		},
+		Handle:     e.handleBatch,
 	})
+}
+
+// handleBatch applies a batch of events, in id order, inside tx.
+func (e *Engine) handleBatch(ctx context.Context, tx *db.Tx, events []event.Event) error {
+	now := tx.Now()
+	l, err := lookupTriggers(ctx, tx, events)
+	if err != nil {
+		return fmt.Errorf("workflow: triggers: %w", err)
+	}
+	for _, ev := range events {
+		if err := e.handle(ctx, tx, l, ev, now); err != nil {
+			return fmt.Errorf("workflow: event %d (%s): %w", ev.ID, ev.Type, err)
+		}
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM workflow_event_depth WHERE event_id <= ?`, events[len(events)-1].ID)
+	return err
 }
 
 // handle applies one event: it resumes or ends the runs waiting on it and
 // starts the runs of the workflows it triggers. The runs it makes due tell
 // the timers themselves, when tx commits (see resumeWaiting, insertRun).
-func (e *Engine) handle(ctx context.Context, tx *db.Tx, ev event.Event, now int64) error {
+func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, ev event.Event, now int64) error {
 	if ev.Type == event.WorkflowRunEnded {
 		e.metrics.runEnded(tx, ev.Payload)
+	}
+	if !l.mayWait(ev.ConversationID) {
+		return e.trigger(ctx, tx, l, ev, now)
 	}
 	switch ev.Type {
 	case event.MessageReceived:
@@ -86,7 +96,7 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, ev event.Event, now int6
 			return err
 		}
 	}
-	return e.trigger(ctx, tx, ev, now)
+	return e.trigger(ctx, tx, l, ev, now)
 }
 
 // resumeWaiting hands input to the runs of a conversation waiting with

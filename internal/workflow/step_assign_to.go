@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
@@ -86,7 +88,7 @@ func (s *assignTo) assign(x *execution) (AssignResult, error) {
 	team := s.TeamID
 	if team == 0 && s.Team != "" {
 		var err error
-		if team, err = x.e.teamByName(x.ctx, x.run.WorkspaceID, s.Team); err != nil {
+		if team, err = teamByName(x.ctx, x.vars.q, x.run.WorkspaceID, s.Team); err != nil {
 			return AssignResult{}, err
 		}
 	}
@@ -145,15 +147,29 @@ func (s *assignTo) exec(x *execution) (result, error) {
 }
 
 // teamByName resolves a team name of the workspace to its id.
-func (e *Engine) teamByName(ctx context.Context, workspaceID int64, name string) (int64, error) {
-	if e.users == nil {
-		return 0, fmt.Errorf("no workspace service to find team %q", name)
+func teamByName(ctx context.Context, q db.Querier, workspaceID int64, name string) (int64, error) {
+	// Through the step's transaction, one statement: the workspace
+	// service's TeamByName reads the team and its members on the read
+	// pool, three statements the single writer waited for.
+	rows, err := q.Query(ctx, `SELECT id, name FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	if err != nil {
+		return 0, fmt.Errorf("workflow: team by name: %w", err)
 	}
-	t, err := e.users.TeamByName(ctx, workspaceID, name)
-	if apperr.KindOf(err) == apperr.KindNotFound {
-		return 0, apperr.Invalid("team", "the workspace has no team named %q", name)
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return 0, err
+		}
+		if strings.EqualFold(n, name) {
+			return id, nil
+		}
 	}
-	return t.ID, err
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return 0, apperr.Invalid("team", "the workspace has no team named %q", name)
 }
 
 // userName names a user in a run's history as people read it: "Ana

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -30,17 +31,28 @@ var triggerKinds = map[string]func() triggerImpl{}
 
 func registerTrigger(name string, fn func() triggerImpl) { triggerKinds[name] = fn }
 
-// triggerTypesOf maps an event type to the trigger types it can fire.
+// triggerTypesOf maps an event type to the trigger types it can fire,
+// sorted. The map is built once, on first use, after every trigger kind
+// registered itself (in init).
 func triggerTypesOf(t event.Type) []string {
-	var out []string
-	for name, fn := range triggerKinds {
-		if fn().on() == t {
-			out = append(out, name)
+	triggerTypesOnce.Do(func() {
+		triggerTypes = map[event.Type][]string{}
+		for name, fn := range triggerKinds {
+			if on := fn().on(); on != "" {
+				triggerTypes[on] = append(triggerTypes[on], name)
+			}
 		}
-	}
-	sort.Strings(out)
-	return out
+		for _, names := range triggerTypes {
+			sort.Strings(names)
+		}
+	})
+	return triggerTypes[t]
 }
+
+var (
+	triggerTypesOnce sync.Once
+	triggerTypes     map[event.Type][]string
+)
 
 func checkTrigger(c *checker, t Trigger) {
 	kind, ok := triggerKinds[t.Type]
@@ -61,49 +73,47 @@ func checkTrigger(c *checker, t Trigger) {
 	impl.check(c)
 }
 
-// trigger starts the runs of the active workflows that ev fires.
-func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int64) error {
+// trigger starts the runs of the active workflows that ev fires. l holds
+// what ev's batch read for its triggers (see lookupTriggers).
+func (e *Engine) trigger(ctx context.Context, tx *db.Tx, l *triggerLookups, ev event.Event, now int64) error {
 	types := triggerTypesOf(ev.Type)
 	if len(types) == 0 {
 		return nil
-	}
-	in, typeArgs := db.In(types)
-	q := `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND active = 1 AND trigger_type IN ` + in + ` ORDER BY id`
-	args := append([]any{ev.WorkspaceID}, typeArgs...)
-	// A test contact starts only the workflow it tests, even stopped.
-	testOf, err := testWorkflowOf(ctx, tx, ev.ContactID)
-	if err != nil {
-		return err
-	}
-	if testOf != 0 {
-		q = `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND id = ? AND published_version > 0 AND trigger_type IN ` + in
-		args = append([]any{ev.WorkspaceID, testOf}, typeArgs...)
-	}
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return err
 	}
 	type wv struct {
 		id      int64
 		version int
 	}
 	var list []wv
-	for rows.Next() {
-		var x wv
-		if err := rows.Scan(&x.id, &x.version); err != nil {
-			rows.Close()
+	if testOf := l.tests[ev.ContactID]; testOf != 0 {
+		// A test contact starts only the workflow it tests, even stopped.
+		in, typeArgs := db.In(types)
+		rows, err := tx.Query(ctx, `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND id = ?
+			AND published_version > 0 AND trigger_type IN `+in, append([]any{ev.WorkspaceID, testOf}, typeArgs...)...)
+		if err != nil {
 			return err
 		}
-		list = append(list, x)
+		for rows.Next() {
+			var x wv
+			if err := rows.Scan(&x.id, &x.version); err != nil {
+				rows.Close()
+				return err
+			}
+			list = append(list, x)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	} else {
+		for _, w := range l.active(ev) {
+			list = append(list, wv{w.id, w.version})
+		}
 	}
-	rows.Close()
 	if len(list) == 0 {
 		return nil
 	}
-	depth, err := eventDepth(ctx, tx, ev.ID)
-	if err != nil {
-		return err
-	}
+	depth := l.depths[ev.ID]
 	for _, x := range list {
 		d, err := e.svc.version(ctx, tx, x.id, x.version)
 		if err != nil {
@@ -146,17 +156,6 @@ func (e *Engine) trigger(ctx context.Context, tx *db.Tx, ev event.Event, now int
 func loopGuardError(depth int) string {
 	return fmt.Sprintf("loop guard: this run would be the %dth in a chain of workflows triggering each other (limit %d); it was not started",
 		depth+1, MaxDepth)
-}
-
-// eventDepth is how deep in a chain of workflow runs the event was made
-// (0 for events made by people, channels and the API).
-func eventDepth(ctx context.Context, q db.Querier, eventID int64) (int, error) {
-	var d int
-	err := q.QueryRow(ctx, `SELECT depth FROM workflow_event_depth WHERE event_id = ?`, eventID).Scan(&d)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return d, err
 }
 
 // testWorkflowOf returns the workflow a test contact tests (the Workflow

@@ -21,18 +21,42 @@ type scope struct {
 	now     time.Time
 	missing []string
 
-	contact  *contact.Contact
+	contact  *contact.Contact // with its tags and custom fields
+	row      *contact.Contact // its row alone (see loadContactRow)
 	conv     *conversation.Conversation
 	assignee map[string]any
 }
 
 func (s *scope) loadContact() *contact.Contact {
-	if s.contact == nil && s.run.ContactID != 0 {
-		if c, err := contact.GetTx(s.ctx, s.q, s.run.WorkspaceID, s.run.ContactID); err == nil {
-			s.contact = &c
-		}
+	if s.contact != nil || s.run.ContactID == 0 {
+		return s.contact
+	}
+	var c contact.Contact
+	var err error
+	if s.row != nil {
+		c, err = contact.WithDetailsTx(s.ctx, s.q, *s.row)
+	} else {
+		c, err = contact.GetTx(s.ctx, s.q, s.run.WorkspaceID, s.run.ContactID)
+	}
+	if err == nil {
+		s.contact = &c
 	}
 	return s.contact
+}
+
+// loadContactRow is loadContact for a variable of the contact's row (a
+// standard field): one statement, where the tags and custom fields take
+// two more.
+func (s *scope) loadContactRow() *contact.Contact {
+	if s.contact != nil {
+		return s.contact
+	}
+	if s.row == nil && s.run.ContactID != 0 {
+		if c, err := contact.GetRowTx(s.ctx, s.q, s.run.WorkspaceID, s.run.ContactID); err == nil {
+			s.row = &c
+		}
+	}
+	return s.row
 }
 
 func (s *scope) loadConversation() *conversation.Conversation {
@@ -50,7 +74,11 @@ func (s *scope) lookup(path string) (any, bool) {
 	keys := strings.Split(rest, ".")
 	switch ns {
 	case "contact":
-		c := s.loadContact()
+		load := s.loadContact
+		if len(keys) > 0 && contactRowKeys[keys[0]] {
+			load = s.loadContactRow
+		}
+		c := load()
 		if c == nil {
 			return nil, false
 		}
@@ -100,6 +128,11 @@ func (s *scope) lookup(path string) (any, bool) {
 	}
 	return nil, false
 }
+
+// contactRowKeys are the contact variables read from its row alone (see
+// contactValue); the others need its tags or custom fields.
+var contactRowKeys = map[string]bool{"id": true, "first_name": true, "last_name": true, "name": true, "phone": true,
+	"email": true, "language": true, "country": true, "lifecycle": true, "lifecycle_stage": true}
 
 // contactValue reads a standard or custom field of a contact.
 func contactValue(c *contact.Contact, keys []string) (any, bool) {

@@ -1,0 +1,179 @@
+package workflow
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// triggerLookups are what handling a batch of events reads, read once for
+// the batch instead of once per event: the active workflows of the batch's
+// workspaces, its contacts that are test contacts, the loop guard's depth
+// of its events and (on SQLite) which of its conversations have a waiting
+// run. Per event they were about six statements per run on the single
+// writer.
+//
+// None of them is changed by handling an event (handle starts, resumes
+// and ends runs only), so reading them before the batch is reading them
+// when each event is handled, in the batch's transaction. The depth of an
+// event is written in the transaction that appended it (markEventDepth),
+// so it is committed before a consumer reads the event.
+type triggerLookups struct {
+	workflows map[int64][]activeWorkflow // workspace -> its active workflows, by id
+	tests     map[int64]int64            // test contact -> the workflow it tests
+	depths    map[int64]int              // event -> its depth, when not 0
+	// waiting, when not nil, holds the batch's conversations that have a
+	// waiting run (see lookupWaiting); nil: ask per event.
+	waiting map[int64]bool
+}
+
+// mayWait says whether conversation id may have a run waiting (for a
+// reply, a timer or an assignment): when it says no, the queries for such
+// runs would find none.
+func (l *triggerLookups) mayWait(id int64) bool { return l.waiting == nil || l.waiting[id] }
+
+// lookupWaiting reads which conversations of events' that resume or end
+// waiting runs have one. Only on SQLite: there the batch's transaction
+// sees no other write while it runs, and handling an event makes no run
+// wait (it starts, resumes and ends runs), so a conversation without a
+// waiting run at the batch's start has none when its event is handled,
+// and the per-event query for its runs (a message that answers no
+// question, an assignment no run waits for) is saved. On PostgreSQL a
+// chain of steps may make a run wait while the batch runs, so each event
+// asks, as before.
+func (l *triggerLookups) lookupWaiting(ctx context.Context, tx *db.Tx, events []event.Event) error {
+	if tx.Dialect() != db.SQLite {
+		return nil
+	}
+	var ids []int64
+	for _, ev := range events {
+		if ev.ConversationID != 0 && waitingEvents[ev.Type] && !slices.Contains(ids, ev.ConversationID) {
+			ids = append(ids, ev.ConversationID)
+		}
+	}
+	l.waiting = map[int64]bool{}
+	return inChunks(ctx, tx, `SELECT conversation_id FROM workflow_runs WHERE status IN ('`+StatusWaitingReply+`', '`+
+		StatusWaitingTimer+`', '`+StatusWaitingAssignment+`') AND conversation_id IN `, ``, ids, func(rows *sql.Rows) error {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		l.waiting[id] = true
+		return nil
+	})
+}
+
+// waitingEvents are the event types handle looks for waiting runs on.
+var waitingEvents = map[event.Type]bool{event.MessageReceived: true, event.ConversationAssigned: true, event.ConversationClosed: true}
+
+type activeWorkflow struct {
+	id          int64
+	version     int
+	triggerType string
+}
+
+// lookupTriggers reads the triggerLookups of events.
+func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*triggerLookups, error) {
+	l := &triggerLookups{workflows: map[int64][]activeWorkflow{}, tests: map[int64]int64{}, depths: map[int64]int{}}
+	var workspaces, contacts []int64
+	for _, ev := range events {
+		if len(triggerTypesOf(ev.Type)) == 0 {
+			continue
+		}
+		if !slices.Contains(workspaces, ev.WorkspaceID) {
+			workspaces = append(workspaces, ev.WorkspaceID)
+		}
+		if ev.ContactID != 0 && !slices.Contains(contacts, ev.ContactID) {
+			contacts = append(contacts, ev.ContactID)
+		}
+	}
+	if err := l.lookupWaiting(ctx, tx, events); err != nil {
+		return nil, err
+	}
+	if len(workspaces) == 0 {
+		return l, nil
+	}
+	if err := inChunks(ctx, tx, `SELECT workspace_id, id, published_version, trigger_type FROM workflows
+		WHERE active = 1 AND workspace_id IN `, ` ORDER BY id`, workspaces, func(rows *sql.Rows) error {
+		var ws int64
+		var w activeWorkflow
+		if err := rows.Scan(&ws, &w.id, &w.version, &w.triggerType); err != nil {
+			return err
+		}
+		l.workflows[ws] = append(l.workflows[ws], w)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for ws := range l.workflows {
+		// Chunks of workspaces each come in id order; the list must too.
+		slices.SortFunc(l.workflows[ws], func(a, b activeWorkflow) int { return int(a.id - b.id) })
+	}
+	if err := inChunks(ctx, tx, `SELECT contact_id, workflow_id FROM workflow_test_contacts WHERE contact_id IN `, ``,
+		contacts, func(rows *sql.Rows) error {
+			var c, w int64
+			if err := rows.Scan(&c, &w); err != nil {
+				return err
+			}
+			l.tests[c] = w
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	// Depths only of the events that may start a run.
+	var ids []int64
+	for _, ev := range events {
+		if l.tests[ev.ContactID] != 0 || len(l.active(ev)) > 0 {
+			ids = append(ids, ev.ID)
+		}
+	}
+	if err := inChunks(ctx, tx, `SELECT event_id, depth FROM workflow_event_depth WHERE event_id IN `, ``,
+		ids, func(rows *sql.Rows) error {
+			var id int64
+			var d int
+			if err := rows.Scan(&id, &d); err != nil {
+				return err
+			}
+			l.depths[id] = d
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// active lists the active workflows of ev's workspace whose trigger type
+// ev may fire, by id.
+func (l *triggerLookups) active(ev event.Event) []activeWorkflow {
+	types := triggerTypesOf(ev.Type)
+	var out []activeWorkflow
+	for _, w := range l.workflows[ev.WorkspaceID] {
+		if slices.Contains(types, w.triggerType) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// inChunks runs prefix + "(?, …)" + suffix for ids, in chunks of the
+// sizes db.Chunked gives (a few statement texts, kept prepared), calling
+// scan for each row.
+func inChunks(ctx context.Context, tx *db.Tx, prefix, suffix string, ids []int64, scan func(*sql.Rows) error) error {
+	return db.Chunked(len(ids), func(from, size int) error {
+		in, args := db.In(ids[from : from+size])
+		rows, err := tx.Query(ctx, prefix+in+suffix, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
