@@ -3,15 +3,16 @@ package workflow
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 func init() { register("assign_to", func() stepImpl { return &assignTo{} }) }
@@ -146,30 +147,16 @@ func (s *assignTo) exec(x *execution) (result, error) {
 	return result{}, fmt.Errorf("nobody could be assigned: %s", res.Reason)
 }
 
-// teamByName resolves a team name of the workspace to its id.
+// teamByName resolves a team name of the workspace to its id, through
+// the step's transaction in one statement: the workspace service's
+// TeamByName reads the team and its members on the read pool, three
+// statements the single writer waited for.
 func teamByName(ctx context.Context, q db.Querier, workspaceID int64, name string) (int64, error) {
-	// Through the step's transaction, one statement: the workspace
-	// service's TeamByName reads the team and its members on the read
-	// pool, three statements the single writer waited for.
-	rows, err := q.Query(ctx, `SELECT id, name FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
-	if err != nil {
-		return 0, fmt.Errorf("workflow: team by name: %w", err)
+	id, err := workspace.TeamIDByName(ctx, q, workspaceID, name)
+	if errors.Is(err, apperr.ErrNotFound) {
+		return 0, apperr.Invalid("team", "the workspace has no team named %q", name)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var n string
-		if err := rows.Scan(&id, &n); err != nil {
-			return 0, err
-		}
-		if strings.EqualFold(n, name) {
-			return id, nil
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	return 0, apperr.Invalid("team", "the workspace has no team named %q", name)
+	return id, err
 }
 
 // userName names a user in a run's history as people read it: "Ana

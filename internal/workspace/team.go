@@ -239,7 +239,14 @@ func (s *Service) TeamByName(ctx context.Context, workspaceID int64, name string
 }
 
 func (s *Service) teamIDByName(ctx context.Context, workspaceID int64, name string) (int64, error) {
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, name FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
+	return TeamIDByName(ctx, s.db.Reader(), workspaceID, name)
+}
+
+// TeamIDByName finds the id of a team of the workspace by name, ignoring
+// case; the first by id wins. q may be a write transaction: the Assign To
+// step resolves its team inside its own, in one statement.
+func TeamIDByName(ctx context.Context, q db.Querier, workspaceID int64, name string) (int64, error) {
+	rows, err := q.Query(ctx, `SELECT id, name FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
 	if err != nil {
 		return 0, fmt.Errorf("workspace: team by name: %w", err)
 	}
