@@ -8,11 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // A transaction that took event id a and rolls back leaves a hole the
@@ -32,41 +30,7 @@ func TestRollbackWakesReadersStoppedAtItsHole(t *testing.T) {
 	ctx := context.Background()
 	ws := newWorkspace(t, d)
 
-	hub := event.NewHub()
-	d.OnEvents(hub.Notify)
-	g := background.NewGroup(d.Clock())
-	tail, err := event.NewTail(ctx, d, hub, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub := tail.Subscribe(func(event.Event) bool { return true })
-	var mu sync.Mutex
-	var handled []int64
-	handledSome := make(chan struct{}, 1)
-	c := event.NewConsumer(d, hub, g, event.ConsumerConfig{Name: "rollback", Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, e := range events {
-			handled = append(handled, e.ID)
-		}
-		select {
-		case handledSome <- struct{}{}:
-		default:
-		}
-		return nil
-	}})
-	// The cursor row exists already: see TestHorizonHoldsReadersBelowAnOpenAppender.
-	if err := d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at) VALUES ('rollback', 0, 0)`)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	g.StartAll()
-	go tail.Run(runCtx)
-	go c.Run(runCtx)
+	r := startLogReaders(t, d, "rollback")
 
 	errGiveUp := errors.New("A gives up")
 	aTook, aGo := make(chan int64, 1), make(chan struct{})
@@ -103,11 +67,8 @@ func TestRollbackWakesReadersStoppedAtItsHole(t *testing.T) {
 	if err := fake.WaitPending(waitCtx, 2); err != nil {
 		t.Fatalf("the consumer and the tail never stopped at the horizon: %v", err)
 	}
-	mu.Lock()
-	early := len(handled)
-	mu.Unlock()
-	if early != 0 {
-		t.Fatalf("consumer handled %v while A was open", handled)
+	if early := r.handledNow(); len(early) != 0 {
+		t.Fatalf("consumer handled %v while A was open", early)
 	}
 
 	letAGo()
@@ -115,7 +76,7 @@ func TestRollbackWakesReadersStoppedAtItsHole(t *testing.T) {
 		t.Fatalf("A ended with %v, want its own error", err)
 	}
 	select {
-	case batch := <-sub.C:
+	case batch := <-r.sub.C:
 		if fmt.Sprint(ids(batch)) != fmt.Sprint([]int64{b}) {
 			t.Fatalf("tail handed out %v, want [%d]", ids(batch), b)
 		}
@@ -123,13 +84,11 @@ func TestRollbackWakesReadersStoppedAtItsHole(t *testing.T) {
 		t.Fatal("the tail was not woken by A's rollback")
 	}
 	select {
-	case <-handledSome:
+	case <-r.handledSome:
 	case <-waitCtx.Done():
 		t.Fatal("the consumer was not woken by A's rollback")
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if fmt.Sprint(handled) != fmt.Sprint([]int64{b}) {
+	if handled := r.handledNow(); fmt.Sprint(handled) != fmt.Sprint([]int64{b}) {
 		t.Fatalf("consumer handled %v, want [%d]", handled, b)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 
@@ -28,45 +29,7 @@ func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
 	ctx := context.Background()
 	ws := newWorkspace(t, d)
 
-	hub := event.NewHub()
-	d.OnEvents(hub.Notify)
-	g := background.NewGroup(d.Clock())
-	tail, err := event.NewTail(ctx, d, hub, g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub := tail.Subscribe(func(event.Event) bool { return true })
-	var mu sync.Mutex
-	var handled []int64
-	handledSome := make(chan struct{}, 1)
-	c := event.NewConsumer(d, hub, g, event.ConsumerConfig{Name: "horizon", Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, e := range events {
-			handled = append(handled, e.ID)
-		}
-		select {
-		case handledSome <- struct{}{}:
-		default:
-		}
-		return nil
-	}})
-	// The cursor row exists already, so the consumer does not Write to
-	// create it: a Write waits for A's shared lock, and PostgreSQL queues
-	// B's shared request behind that waiting exclusive one, while A here
-	// waits for B — a cycle of the test's making (no real write waits for
-	// another to commit).
-	if err := d.Write(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at) VALUES ('horizon', 0, 0)`)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	g.StartAll()
-	go tail.Run(runCtx)
-	go c.Run(runCtx)
+	r := startLogReaders(t, d, "horizon")
 
 	aTook, aGo := make(chan int64, 1), make(chan struct{})
 	aDone := make(chan error, 1)
@@ -125,26 +88,90 @@ func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
 	}
 	var tailed []int64
 	for len(tailed) < 2 {
-		batch := <-sub.C
+		batch := <-r.sub.C
 		tailed = append(tailed, ids(batch)...)
 	}
 	if fmt.Sprint(tailed) != fmt.Sprint([]int64{a, b}) {
 		t.Fatalf("tail handed out %v, want [%d %d]", tailed, a, b)
 	}
-	for {
-		mu.Lock()
-		n := len(handled)
-		mu.Unlock()
-		if n >= 2 {
-			break
-		}
-		<-handledSome
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if fmt.Sprint(handled) != fmt.Sprint([]int64{a, b}) {
+	if handled := r.waitHandled(2); fmt.Sprint(handled) != fmt.Sprint([]int64{a, b}) {
 		t.Fatalf("consumer handled %v, want [%d %d]", handled, a, b)
 	}
+}
+
+// logReaders are a tail subscription and a consumer on one store, both
+// running until the test ends, and what the consumer handled.
+type logReaders struct {
+	sub         *event.Subscription
+	mu          sync.Mutex
+	handled     []int64
+	handledSome chan struct{}
+}
+
+// startLogReaders starts a tail and a consumer named name on d, woken by
+// its commits and on its clock.
+func startLogReaders(t *testing.T, d *db.DB, name string) *logReaders {
+	t.Helper()
+	ctx := context.Background()
+	hub := event.NewHub()
+	d.OnEvents(hub.Notify)
+	g := background.NewGroup(d.Clock())
+	tail, err := event.NewTail(ctx, d, hub, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &logReaders{sub: tail.Subscribe(func(event.Event) bool { return true }), handledSome: make(chan struct{}, 1)}
+	c := event.NewConsumer(d, hub, g, event.ConsumerConfig{Name: name, Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		for _, e := range events {
+			r.handled = append(r.handled, e.ID)
+		}
+		select {
+		case r.handledSome <- struct{}{}:
+		default:
+		}
+		return nil
+	}})
+	// The cursor row exists already, so the consumer does not Write to
+	// create it: a Write waits for a writer the test holds open with a
+	// shared lock, and PostgreSQL queues the test's next shared request
+	// behind that waiting exclusive one, while the held writer waits for
+	// the next — a cycle of the test's making (no real write waits for
+	// another to commit).
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at) VALUES (?, 0, 0)`, name)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	g.StartAll()
+	go tail.Run(runCtx)
+	go c.Run(runCtx)
+	return r
+}
+
+// waitHandled waits until the consumer handled at least n events and
+// returns them.
+func (r *logReaders) waitHandled(n int) []int64 {
+	for {
+		r.mu.Lock()
+		if len(r.handled) >= n {
+			defer r.mu.Unlock()
+			return slices.Clone(r.handled)
+		}
+		r.mu.Unlock()
+		<-r.handledSome
+	}
+}
+
+// handledNow returns what the consumer handled so far.
+func (r *logReaders) handledNow() []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.handled)
 }
 
 // Many writers on two nodes append to many conversations of many
