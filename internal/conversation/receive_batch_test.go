@@ -56,9 +56,7 @@ func receivedShape(rs [][]Received) string {
 // stores that received the same webhooks in different ways compare.
 func storeShape(t *testing.T, d *db.DB) []string {
 	t.Helper()
-	ctx := context.Background()
-	var out []string
-	for _, q := range []string{
+	return shapeRows(t, d, []string{
 		`SELECT m.provider_message_id || ' ' || m.type || ' ' || m.text || ' ' || m.content || ' ' || m.status || ' ' || m.sender || ' ' ||
 			m.sent_at || ' ' || m.created_at || ' contact=' || c.first_name || '/' || COALESCE(c.phone, '') || '/' || c.last_incoming_at || '/' ||
 			(c.lifecycle_stage_id IS NOT NULL) || ' conv=' || cv.status || '/' || cv.last_seq || '/' || cv.waiting_since || '/' ||
@@ -83,8 +81,15 @@ func storeShape(t *testing.T, d *db.DB) []string {
 			FROM events e WHERE e.type = 'conversation.opened' ORDER BY e.id`,
 		`SELECT status || ' ' || opened_source || ' ' || n FROM conversation_counts ORDER BY status, opened_source`,
 		`SELECT 'media fetches: ' || COUNT(*) FROM media_fetches`,
-	} {
-		rows, err := d.Reader().Query(ctx, q)
+	})
+}
+
+// shapeRows runs each query (one text column) and returns every row.
+func shapeRows(t *testing.T, d *db.DB, queries []string) []string {
+	t.Helper()
+	var out []string
+	for _, q := range queries {
+		rows, err := d.Reader().Query(context.Background(), q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

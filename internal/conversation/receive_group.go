@@ -157,15 +157,26 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 			return nil, err
 		}
 	}
+	if err := receiveEachTx(ctx, tx, refs, slow, item, outs); err != nil {
+		return nil, err
+	}
+	return outs, nil
+}
+
+// receiveEachTx writes the items of refs marked slow one at a time, with
+// the per-item path (redeliveries, known contacts, attachments, repeats
+// within the batch), in refs' order: both stores' batches end with it.
+func receiveEachTx(ctx context.Context, tx *db.Tx, refs []itemRef, slow map[itemRef]bool, item func(itemRef) *Inbound, outs [][]Received) error {
 	for _, r := range refs {
 		if !slow[r] {
 			continue
 		}
+		var err error
 		if outs[r.job][r.item], err = receiveTx(ctx, tx, *item(r)); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return outs, nil
+	return nil
 }
 
 // storedMessagesTx returns which of the items' provider ids are already

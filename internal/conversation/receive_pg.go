@@ -121,13 +121,8 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 			return nil, err
 		}
 	}
-	for _, r := range refs {
-		if !slow[r] {
-			continue
-		}
-		if outs[r.job][r.item], err = receiveTx(ctx, tx, *item(r)); err != nil {
-			return nil, err
-		}
+	if err := receiveEachTx(ctx, tx, refs, slow, item, outs); err != nil {
+		return nil, err
 	}
 	return outs, nil
 }

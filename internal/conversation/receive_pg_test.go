@@ -17,9 +17,7 @@ import (
 // wrote, without ids.
 func storeShapePg(t *testing.T, d *db.DB) []string {
 	t.Helper()
-	ctx := context.Background()
-	var out []string
-	for _, q := range []string{
+	return shapeRows(t, d, []string{
 		`SELECT m.provider_message_id || ' ' || m.type || ' ' || m.text || ' ' || m.content || ' ' || m.status || ' ' || m.sender || ' ' ||
 			m.direction || ' ' || m.sent_at || ' ' || m.created_at || ' contact=' || c.first_name || '/' || COALESCE(c.phone, '') || '/' ||
 			COALESCE(c.email, '') || '/' || c.last_incoming_at || '/' || (c.lifecycle_stage_id IS NOT NULL) || '/' || c.is_test || '/' ||
@@ -45,21 +43,7 @@ func storeShapePg(t *testing.T, d *db.DB) []string {
 			FROM events e WHERE e.type = 'conversation.opened' ORDER BY e.id`,
 		`SELECT status || ' ' || opened_source || ' ' || n FROM conversation_counts ORDER BY status, opened_source`,
 		`SELECT 'media fetches: ' || COUNT(*) FROM media_fetches`,
-	} {
-		rows, err := d.Reader().Query(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, s)
-		}
-		rows.Close()
-	}
-	return out
+	})
 }
 
 // On PostgreSQL too, a batch written in one transaction (receiveGroupPgTx)
