@@ -3,7 +3,7 @@
 // figure comes from /api/v1/reports/*; every chart has its CSV export.
 import { useEffect, useMemo, type ReactNode } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { NavLink, useParams, useSearchParams } from "react-router";
+import { NavLink, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { api } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
@@ -11,7 +11,8 @@ import { useMe } from "../../lib/session";
 import { useLive } from "../../lib/liveContext";
 import { useChannels, useTeams, useUsers } from "../../lib/directory";
 import type { components } from "../../lib/api-types";
-import { apiQuery, exportURL, filtersToSearch, parseFilters, type Filters } from "./filters";
+import { apiQuery, exportURL, filtersToSearch, type Filters } from "./filters";
+import { useFilters } from "./useFilters";
 import { Bars, Figure, Figures, Heatmap, Section, Skeleton, useFormat, type Bar, type Kind } from "./parts";
 import { TimeChart } from "./TimeChart";
 import { FilterBar } from "./FilterBar";
@@ -501,9 +502,7 @@ export default function ReportsPage() {
   const tz = me.workspace?.timezone || "UTC";
   const params = useParams();
   const tab: Tab = (tabs as readonly string[]).includes(params["*"] ?? "") ? (params["*"] as Tab) : "overview";
-  const [search, setSearch] = useSearchParams();
-  const f = useMemo(() => parseFilters(search, tz, new Date()), [search, tz]);
-  const set = (next: Filters) => setSearch(filtersToSearch(next), { replace: true });
+  const [f, set] = useFilters(tz);
   const qs = filtersToSearch(f).toString();
   return (
     <main data-testid="reports" className="bg-panel flex min-h-0 flex-1 flex-col overflow-auto">
