@@ -45,15 +45,7 @@ type itemRef struct{ job, item int }
 // its only open one; the unique indexes still refuse the batch if a
 // check were wrong, and writeGroup then writes each webhook alone.
 func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Received, error) {
-	outs := make([][]Received, len(jobs))
-	var refs []itemRef
-	for ji, j := range jobs {
-		outs[ji] = make([]Received, len(j.items))
-		for ii := range j.items {
-			refs = append(refs, itemRef{ji, ii})
-		}
-	}
-	item := func(r itemRef) *Inbound { return &jobs[r.job].items[r.item] }
+	outs, refs, item := batchItems(jobs)
 	if len(refs) < minBatched {
 		// Too few to share the batched path's fixed statements.
 		for _, r := range refs {
@@ -342,4 +334,17 @@ func messageShape(in *Inbound) (string, json.RawMessage) {
 		content = json.RawMessage(`{}`)
 	}
 	return typ, content
+}
+
+// batchItems lays out a batch's items: an answer slice per webhook, a
+// reference to every item in order, and the item a reference names.
+func batchItems(jobs []*receiveJob) (outs [][]Received, refs []itemRef, item func(itemRef) *Inbound) {
+	outs = make([][]Received, len(jobs))
+	for ji, j := range jobs {
+		outs[ji] = make([]Received, len(j.items))
+		for ii := range j.items {
+			refs = append(refs, itemRef{ji, ii})
+		}
+	}
+	return outs, refs, func(r itemRef) *Inbound { return &jobs[r.job].items[r.item] }
 }

@@ -57,15 +57,7 @@ type pgLookup struct {
 // a batch of webhooks (all new messages) and returns each webhook's
 // results, the first messages of new contacts with the statements above.
 func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Received, error) {
-	outs := make([][]Received, len(jobs))
-	var refs []itemRef
-	for ji, j := range jobs {
-		outs[ji] = make([]Received, len(j.items))
-		for ii := range j.items {
-			refs = append(refs, itemRef{ji, ii})
-		}
-	}
-	item := func(r itemRef) *Inbound { return &jobs[r.job].items[r.item] }
+	outs, refs, item := batchItems(jobs)
 	profiles := make([]contact.Input, len(refs))
 	for i, r := range refs {
 		in := item(r)
