@@ -24,7 +24,11 @@ func (f *fixture) autoClose(t *testing.T, minutes int, contactOnly bool) {
 	}
 }
 
-// runAutoClose runs svc's auto-close on a runner of its own in g.
+// runAutoClose runs svc's auto-close on a runner of its own in g. A test
+// waits for g to be idle after a write that arms a deadline and before it
+// moves the clock: the runner re-arms its timer on its own goroutine,
+// from the clock's now, and a move made meanwhile would put the timer
+// that much late (a flake seen once on PostgreSQL in CI).
 func runAutoClose(t *testing.T, g *background.Group, svcs ...*Service) {
 	t.Helper()
 	var runs []func(context.Context)
@@ -60,6 +64,7 @@ func TestAutoCloseAtTheDeadline(t *testing.T) {
 		g := background.NewGroup(f.clock)
 		runAutoClose(t, g, f.svc)
 		id := f.openOne(t, "a1").ConversationID
+		backgroundtest.WaitIdle(t, g) // the timer armed before the clock moves (see runAutoClose)
 		f.clock.Advance(30*time.Minute - time.Millisecond)
 		backgroundtest.WaitIdle(t, g)
 		if c := f.status(t, id); c.Status != StatusOpen {
@@ -100,6 +105,7 @@ func TestAutoCloseResetsOnMessages(t *testing.T) {
 				runAutoClose(t, g, f.svc)
 				start := f.clock.Now()
 				id := f.openOne(t, "r1").ConversationID
+				backgroundtest.WaitIdle(t, g) // the timer armed before the clock moves (see runAutoClose)
 				f.clock.Advance(20 * time.Minute)
 				var err error
 				if tc.agent {
@@ -138,6 +144,7 @@ func TestAutoCloseSkipsSnoozed(t *testing.T) {
 		backgroundtest.Run(t, g, f.svc.SnoozeTimer(g))
 		start := f.clock.Now()
 		id := f.openOne(t, "s1").ConversationID
+		backgroundtest.WaitIdle(t, g) // the timer armed before the clock moves (see runAutoClose)
 		f.clock.Advance(10 * time.Minute)
 		if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), id, start.Add(2*time.Hour), 0); err != nil {
 			t.Fatal(err)
@@ -190,6 +197,7 @@ func TestAutoCloseOnTwoNodes(t *testing.T) {
 		for i := range n {
 			f.openOne(t, fmt.Sprintf("+1415555%04d", i))
 		}
+		backgroundtest.WaitIdle(t, g) // the timer armed before the clock moves (see runAutoClose)
 		f.clock.Advance(30 * time.Minute)
 		backgroundtest.WaitIdle(t, g)
 		if open := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE status <> 'closed'`); open != 0 {
@@ -209,6 +217,7 @@ func TestAutoCloseSettingChanges(t *testing.T) {
 		g := background.NewGroup(f.clock)
 		runAutoClose(t, g, f.svc)
 		old := f.openOne(t, "old").ConversationID
+		backgroundtest.WaitIdle(t, g) // the timer armed before the clock moves (see runAutoClose)
 		f.clock.Advance(time.Hour)
 		recent := f.openOne(t, "recent").ConversationID
 		f.autoClose(t, 30, false)
