@@ -184,7 +184,7 @@ func (l *Loop) Signal() {
 func (l *Loop) Wait(ctx context.Context, at time.Time) {
 	var timer clock.Timer
 	if !at.IsZero() {
-		timer = l.g.clock.AfterFunc(at.Sub(l.g.clock.Now()), l.Signal)
+		timer = clock.At(l.g.clock, at, l.Signal)
 	}
 	l.setAsleep(true)
 	select {

@@ -202,3 +202,48 @@ func TestBlockedCountsAsAsleep(t *testing.T) {
 	close(out)
 	l.Stop()
 }
+
+// movedClock is a fake clock that is moved forward right after the first
+// time it is read, as a test moving the clock while a loop arms its
+// deadline would: the timer must still fall at the deadline's instant.
+type movedClock struct {
+	*clock.Fake
+	moved atomic.Bool
+	by    time.Duration
+}
+
+func (c *movedClock) Now() time.Time {
+	now := c.Fake.Now()
+	if c.moved.CompareAndSwap(false, true) {
+		c.Fake.Advance(c.by)
+	}
+	return now
+}
+
+func TestWaitFiresAtItsDeadlineWhenTheClockMovesAsItArms(t *testing.T) {
+	start := time.Unix(0, 0)
+	c := &movedClock{Fake: clock.NewFake(start), by: 30 * time.Minute}
+	g := NewGroup(c)
+	l := g.NewLoop("deadline")
+	ctx, cancel := context.WithCancel(context.Background())
+	var passes atomic.Int64
+	deadline := start.Add(10 * time.Minute)
+	at := func() time.Time { // the first pass sleeps until the deadline, later ones until signalled
+		if passes.Load() == 1 {
+			return deadline
+		}
+		return time.Time{}
+	}
+	done := runLoop(ctx, l, &passes, at, 0)
+	waitIdle(t, g) // asleep, its deadline's timer armed
+	c.Fake.Set(start.Add(30 * time.Minute))
+	if n := c.Pending(); n != 0 {
+		t.Fatalf("the clock is 20 minutes past the loop's deadline and its timer still waits (%d pending)", n)
+	}
+	waitIdle(t, g)
+	if got := passes.Load(); got != 2 {
+		t.Fatalf("passes = %d, want the first and the deadline's", got)
+	}
+	cancel()
+	<-done
+}

@@ -28,6 +28,20 @@ func (realClock) Now() time.Time { return time.Now() }
 
 func (realClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
 
+// At calls f once c shows t (at once if it already does). A clock that
+// can arm a timer for an instant (the fake one) is asked to: computing a
+// duration from Now and then arming it leaves a window in which a fake
+// clock may be moved, and the timer would land that much late. On the
+// real clock the window costs microseconds and AfterFunc is used.
+func At(c Clock, t time.Time, f func()) Timer {
+	if a, ok := c.(interface {
+		At(time.Time, func()) Timer
+	}); ok {
+		return a.At(t, f)
+	}
+	return c.AfterFunc(t.Sub(c.Now()), f)
+}
+
 // OrReal returns c, or Real when c is nil, for options that default to it.
 func OrReal(c Clock) Clock {
 	if c == nil {

@@ -84,3 +84,22 @@ func TestFakeWaitPending(t *testing.T) {
 		t.Fatalf("WaitPending on an ended context = %v, want its error", err)
 	}
 }
+
+func TestAtArmsForTheInstantNotFromAnEarlierNow(t *testing.T) {
+	start := time.Unix(0, 0)
+	f := NewFake(start)
+	fired := 0
+	At(f, start.Add(time.Minute), func() { fired++ })
+	f.Advance(59 * time.Second)
+	if fired != 0 {
+		t.Fatal("fired before its instant")
+	}
+	f.Advance(time.Second)
+	if fired != 1 {
+		t.Fatalf("fired %d times at its instant, want 1", fired)
+	}
+	At(f, start, func() { fired++ }) // already past: at once
+	if fired != 2 {
+		t.Fatal("an instant already past did not fire at once")
+	}
+}

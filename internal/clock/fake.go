@@ -34,8 +34,20 @@ func (f *Fake) Now() time.Time {
 // AfterFunc schedules fn at Now()+d; a d of zero or less runs it at once.
 func (f *Fake) AfterFunc(d time.Duration, fn func()) Timer {
 	f.mu.Lock()
-	t := &fakeTimer{f: f, at: f.now.Add(d), fn: fn}
-	if d <= 0 {
+	return f.schedule(f.now.Add(d), fn)
+}
+
+// At schedules fn at the instant at, measured when it is armed, not from
+// a Now read earlier (see clock.At); at or before Now it runs at once.
+func (f *Fake) At(at time.Time, fn func()) Timer {
+	f.mu.Lock()
+	return f.schedule(at, fn)
+}
+
+// schedule arms fn at at; f.mu is held and is released before it returns.
+func (f *Fake) schedule(at time.Time, fn func()) Timer {
+	t := &fakeTimer{f: f, at: at, fn: fn}
+	if !at.After(f.now) {
 		f.mu.Unlock()
 		fn()
 		return t
