@@ -26,9 +26,10 @@ func (f *fixture) autoClose(t *testing.T, minutes int, contactOnly bool) {
 
 // runAutoClose runs svc's auto-close on a runner of its own in g. A test
 // waits for g to be idle after a write that arms a deadline and before it
-// moves the clock: the runner re-arms its timer on its own goroutine,
-// from the clock's now, and a move made meanwhile would put the timer
-// that much late (a flake seen once on PostgreSQL in CI).
+// moves the clock, so that what it checks after the move follows from the
+// deadline the runner armed, not from a pass still in flight. (The timer
+// itself is armed for its instant, clock.At: a move made while the runner
+// re-arms no longer puts it late, the flake once seen in CI.)
 func runAutoClose(t *testing.T, g *background.Group, svcs ...*Service) {
 	t.Helper()
 	var runs []func(context.Context)
