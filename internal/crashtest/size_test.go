@@ -238,7 +238,7 @@ func stranded(st *sql.DB, agents []*sizeAgent) string {
 		}
 		a := byUser[assignee]
 		if a == nil {
-			out = append(out, fmt.Sprintf("conversation %d: assignee %d is no proof agent (assigned by event %d)", conv, assignee, assigned))
+			out = append(out, fmt.Sprintf("conversation %d: assignee %d is no proof agent (assigned by event %d); %s", conv, assignee, assigned, convHistory(st, conv)))
 			continue
 		}
 		out = append(out, fmt.Sprintf("conversation %d: assigned to user %d by event %d; %s", conv, assignee, assigned, a.knowledge(assigned, conv)))
