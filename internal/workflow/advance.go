@@ -236,7 +236,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 		if err := logStepTo(ctx, tx, &lines.lines, r, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
 			return false, false, err
 		}
-		return false, false, e.end(ctx, tx, r, StatusFailed, why, now)
+		return false, false, e.endTo(ctx, tx, &lines.lines, r, StatusFailed, why, now)
 	}
 	impl, err := decodeStep(st)
 	if err != nil {
@@ -257,6 +257,12 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 	// appends, marked at the chain's end (chainWrites.finish).
 	if r.ContactID != 0 && !quiet(st.Type, x.resumed) {
 		if err := lines.stepMayTrigger(ctx, tx); err != nil {
+			return false, false, err
+		}
+	}
+	// The timeline events queued so far go before this step's own.
+	if !convQuietSteps[st.Type] {
+		if err := lines.lines.flushEvents(ctx, tx); err != nil {
 			return false, false, err
 		}
 	}
@@ -312,7 +318,7 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, lines *chainWrites, x *ex
 		if err := logStepTo(ctx, tx, &lines.lines, r, entry, now); err != nil {
 			return false, false, err
 		}
-		return false, false, saveRun(ctx, tx, r, now)
+		return false, false, saveRunTo(ctx, tx, &lines.lines, r, now)
 	}
 	if err := logStepTo(ctx, tx, &lines.lines, r, entry, now); err != nil {
 		return false, false, err
@@ -322,7 +328,7 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, lines *chainWrites, x *ex
 		target = res.jump
 	}
 	if res.end || target == "" {
-		return false, false, e.end(ctx, tx, r, StatusFinished, "", now)
+		return false, false, e.endTo(ctx, tx, &lines.lines, r, StatusFinished, "", now)
 	}
 	r.Step, r.Status, r.WakeAt, r.Data.Attempts = target, StatusRunning, db.Time(now), 0
 	return true, true, nil
@@ -366,8 +372,13 @@ func (e *Engine) fail(ctx context.Context, tx *db.Tx, id int64, cause error) (bo
 
 // end ends a run with a final status.
 func (e *Engine) end(ctx context.Context, tx *db.Tx, r *Run, status, why string, now int64) error {
+	return e.endTo(ctx, tx, nil, r, status, why, now)
+}
+
+// endTo is end that queues its timeline event in lines, when not nil.
+func (e *Engine) endTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, status, why string, now int64) error {
 	r.Status, r.WakeAt, r.Error = status, db.Time(0), why
-	return saveRun(ctx, tx, r, now)
+	return saveRunTo(ctx, tx, lines, r, now)
 }
 
 // markEventDepth records, for the triggering events among ids (events

@@ -119,6 +119,12 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (Run, error) {
 
 // saveRun writes the run's state back.
 func saveRun(ctx context.Context, tx *db.Tx, r *Run, now int64) error {
+	return saveRunTo(ctx, tx, nil, r, now)
+}
+
+// saveRunTo is saveRun that queues its timeline event (the run's end) in
+// lines, when not nil (see stepLines.flushEvents).
+func saveRunTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, now int64) error {
 	data, err := json.Marshal(r.Data)
 	if err != nil {
 		return fmt.Errorf("workflow: run data: %w", err)
@@ -132,7 +138,7 @@ func saveRun(ctx context.Context, tx *db.Tx, r *Run, now int64) error {
 		if r.Error != "" {
 			p["error"] = r.Error
 		}
-		if err := timelineEvent(ctx, tx, r, event.WorkflowRunEnded, p); err != nil {
+		if err := timelineEventTo(ctx, tx, lines, r, event.WorkflowRunEnded, p); err != nil {
 			return err
 		}
 	}

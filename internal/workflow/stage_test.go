@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // stageFlow is the bench's workflow (bench/workflow) without its routing:
@@ -153,4 +154,80 @@ func TestStageRolledBack(t *testing.T) {
 			t.Errorf("%d outbound jobs, want 2", n)
 		}
 	})
+}
+
+// TestChainTimelineSequence: the timeline events of a chain take their
+// conversation's sequence numbers with one UPDATE for those queued
+// between two steps that append events of their own, not one each, and
+// keep the conversation's order: numbers from 1 without a gap, in the
+// order of the events' ids.
+func TestChainTimelineSequence(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		w := f.deploy(stageFlow)
+		got := f.write("+14155550104", "hello")
+		f.waitStatus(w.ID, got.ConversationID, StatusWaitingReply)
+		f.stop() // the test hands the answer's batch to the engine itself
+		var last int64
+		if err := d.Reader().QueryRow(context.Background(), `SELECT MAX(id) FROM events`).Scan(&last); err != nil {
+			t.Fatal(err)
+		}
+		f.write("+14155550104", "Support")
+		events := f.eventsAfter(last, "message.received")
+		before := d.Statements()
+		ctx := context.Background()
+		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error { return f.eng.handleBatch(ctx, tx, events) }); err != nil {
+			t.Fatal(err)
+		}
+		// The waiting run read, its chain run (answer, branch, field
+		// update) with one sequence-number UPDATE for the three steps'
+		// timeline events and the run's end, the depth marks and their
+		// clean-up: 10. One sequence-number UPDATE per event made it 13.
+		if n := d.Statements() - before; d.Dialect == db.SQLite && n > 10 {
+			t.Errorf("the answer's batch ran %d statements, want at most 10", n)
+		}
+		if r := f.runOf(w.ID, got.ConversationID); r.Status != StatusFinished {
+			t.Fatalf("run %s", r.Status)
+		}
+		rows, err := d.Reader().Query(ctx, `SELECT seq FROM events WHERE conversation_id = ? ORDER BY id`, got.ConversationID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var seqs []int64
+		for rows.Next() {
+			var s int64
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			seqs = append(seqs, s)
+		}
+		for i, s := range seqs {
+			if s != int64(i+1) {
+				t.Fatalf("the conversation's sequence numbers in id order: %v, want 1 to %d", seqs, len(seqs))
+			}
+		}
+	})
+}
+
+// eventsAfter returns the events of type typ after id, in order.
+func (f *fixture) eventsAfter(id int64, typ string) []event.Event {
+	f.t.Helper()
+	rows, err := f.d.Reader().Query(context.Background(), `SELECT id, workspace_id, type, conversation_id, contact_id, payload
+		FROM events WHERE id > ? AND type = ? ORDER BY id`, id, typ)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []event.Event
+	for rows.Next() {
+		var e event.Event
+		var payload string
+		if err := rows.Scan(&e.ID, &e.WorkspaceID, &e.Type, &e.ConversationID, &e.ContactID, &payload); err != nil {
+			f.t.Fatal(err)
+		}
+		e.Payload = []byte(payload)
+		out = append(out, e)
+	}
+	return out
 }
