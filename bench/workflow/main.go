@@ -255,7 +255,7 @@ func main() {
 		"field, assign). The group committer already puts about 30 such writes in one transaction (0.15 "+
 		"commits per run), so what the single SQLite writer spends its CPU on is statements and its own Go work around them; "+
 		"the statements of write transactions per run are counted in the table above (`DB.Statements`). They fell from 136 "+
-		"(before the 2026-12-01 changes) to about 56: a chain writes its history in one INSERT and its loop-guard marks once; "+
+		"(before the 2026-12-01 changes) to about 50: a chain writes its history in one INSERT and its loop-guard marks once; "+
 		"a failing chained step re-runs the chain without it instead of a savepoint per step; steps go through the concurrent "+
 		"door, whose batches insert all their events in one statement; the AI hand-over check and the trigger, test-contact "+
 		"and loop-depth look-ups are read once per consumer batch; template variables read the contact's row only. What "+
