@@ -250,16 +250,18 @@ func main() {
 	rate := float64(*contacts) / total.Seconds()
 	fmt.Fprintf(&md, "\n### Reading\n\n")
 	fmt.Fprintf(&md, "- Aim: ≥ 2,000 runs/s. Measured %.0f runs/s (%s, %.0f%% of the aim), %.0f steps/s. A run is two chains "+
-		"of steps, each one write of its own: the start up to its question (send, ask), then the answer through the assignment "+
-		"(answer, branch, update field, assign). The group committer already puts about 30 such writes in one transaction (0.15 "+
+		"of steps, each run by the consumer's batch that sees its event, in that batch's transaction (one transaction per "+
+		"stage): the start up to its question (send, ask), then the answer through the assignment (answer, branch, update "+
+		"field, assign). The group committer already puts about 30 such writes in one transaction (0.15 "+
 		"commits per run), so what the single SQLite writer spends its CPU on is statements and its own Go work around them; "+
 		"the statements of write transactions per run are counted in the table above (`DB.Statements`). They fell from 136 "+
-		"(before the 2026-12-01 changes) to about 56: a chain writes its history in one INSERT and its loop-guard marks once; "+
+		"(before the 2026-12-01 changes) to about 50: a chain writes its history in one INSERT and its loop-guard marks once; "+
 		"a failing chained step re-runs the chain without it instead of a savepoint per step; steps go through the concurrent "+
 		"door, whose batches insert all their events in one statement; the AI hand-over check and the trigger, test-contact "+
 		"and loop-depth look-ups are read once per consumer batch; template variables read the contact's row only. What "+
 		"remains per run is mostly the receives and sends (contacts, conversations, messages, outbound jobs), the report "+
-		"projection, the engine's run rows, and one conversation sequence-number UPDATE per timeline event (about 8). A "+
+		"projection, the engine's run rows (an insert and a save a stage), and the conversations' sequence numbers (the workflow's "+
+		"timeline events take theirs with one UPDATE per chain, or per run of steps between two sends). A "+
 		"third fewer statements gave about a tenth more runs/s: the writer's Go work per run (run-state JSON, the engine) "+
 		"now weighs as much as the statements.\n",
 		rate, harness.MetOr(rate >= 2000), 100*rate/2000, float64(steps)/total.Seconds())

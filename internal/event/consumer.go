@@ -254,7 +254,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	if c.cfg.Concurrent {
 		write = c.db.WriteConcurrent
 	}
-	err = write(ctx, func(tx *db.Tx) error {
+	batch := func(tx *db.Tx) error {
 		handled, busy = false, false
 		q := `SELECT last_id FROM event_consumers WHERE name = ?`
 		if tx.Dialect() == db.Postgres {
@@ -286,7 +286,14 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 		}
 		_, err = tx.Exec(ctx, `UPDATE event_consumers SET last_id = ?, updated_at = ? WHERE name = ?`, reached, tx.Now(), c.cfg.Name)
 		return err
-	})
+	}
+	for {
+		// A handler that failed with ErrHandleAgain does differently in
+		// the next try (see ErrHandleAgain).
+		if err = write(ctx, batch); !errors.Is(err, ErrHandleAgain) || ctx.Err() != nil {
+			break
+		}
+	}
 	if err != nil {
 		return false, fmt.Errorf("event: consumer %s: %w", c.cfg.Name, err)
 	}

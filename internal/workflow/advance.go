@@ -72,42 +72,8 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 		if more = e.runnable(cur); !more || cur.Step != r.Step {
 			return nil // changed meanwhile: look again
 		}
-		// The chain's history lines and loop-guard marks are written
-		// together, at its end.
-		lines := newChainWrites()
-		// A step that goes on to the next one leaves the run unsaved
-		// (goOn): the chain below saves it once, when it stops, instead
-		// of once per step. A step that waits or ends saves it itself.
-		var goOn bool
-		if more, goOn, err = e.execute(ctx, tx, lines, &cur, outside, outsideErr); err != nil {
-			return err
-		}
-		// The steps that follow at once, with no effect outside the
-		// database, commit in the same transaction: a send and the
-		// question after it are one commit, not two. The run is the one
-		// in memory, so it is not read again. A chained step that fails
-		// undoes the whole transaction, which runs again stopping before
-		// it: that step is left for the next transaction, where it runs
-		// alone and takes its failure path. A savepoint around each step
-		// would cost two statements a step for a rare failure.
-		for chained := 0; more && chained < limit && chainable(d, cur.Step); chained++ {
-			m, g, err := e.execute(ctx, tx, lines, &cur, nil, nil)
-			var se *stepError
-			if errors.As(err, &se) {
-				limit = chained
-				return errChainAgain
-			}
-			if err != nil {
-				return err
-			}
-			more, goOn = m, g
-		}
-		if goOn {
-			if err := saveRun(ctx, tx, &cur, db.Millis(e.now())); err != nil {
-				return err
-			}
-		}
-		return lines.finish(ctx, tx, cur)
+		more, err = e.runChain(ctx, tx, d, &cur, outside, outsideErr, &limit)
+		return err
 	}
 	for {
 		// The group committer runs the batch again after a job fails (each
@@ -127,6 +93,51 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 		})
 	}
 	return more, err
+}
+
+// runChain executes the step cur is at, in tx, and the steps that follow
+// at once (up to *limit of them after it), and saves cur's next state. It
+// reports whether the run can go on at once. A chained step that fails
+// lowers *limit to stop before it and returns errChainAgain: the caller
+// undoes the transaction and runs it again. The first step's failure is a
+// *stepError, for the caller to record on its own.
+func (e *Engine) runChain(ctx context.Context, tx *db.Tx, d *Definition, cur *Run, outside any, outsideErr error, limit *int) (bool, error) {
+	// The chain's history lines and loop-guard marks are written
+	// together, at its end.
+	lines := newChainWrites()
+	// A step that goes on to the next one leaves the run unsaved (goOn):
+	// the chain below saves it once, when it stops, instead of once per
+	// step. A step that waits or ends saves it itself.
+	more, goOn, err := e.execute(ctx, tx, lines, cur, outside, outsideErr)
+	if err != nil {
+		return false, err
+	}
+	// The steps that follow at once, with no effect outside the database,
+	// commit in the same transaction: a send and the question after it
+	// are one commit, not two. The run is the one in memory, so it is not
+	// read again. A chained step that fails undoes the whole transaction,
+	// which runs again stopping before it: that step is left for the next
+	// transaction, where it runs alone and takes its failure path. A
+	// savepoint around each step would cost two statements a step for a
+	// rare failure.
+	for chained := 0; more && chained < *limit && chainable(d, cur.Step); chained++ {
+		m, g, err := e.execute(ctx, tx, lines, cur, nil, nil)
+		var se *stepError
+		if errors.As(err, &se) {
+			*limit = chained
+			return false, errChainAgain
+		}
+		if err != nil {
+			return false, err
+		}
+		more, goOn = m, g
+	}
+	if goOn {
+		if err := saveRun(ctx, tx, cur, db.Millis(e.now())); err != nil {
+			return false, err
+		}
+	}
+	return more, lines.finish(ctx, tx, *cur)
 }
 
 // errChainAgain undoes a transaction in which a chained step failed, to
@@ -225,7 +236,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 		if err := logStepTo(ctx, tx, &lines.lines, r, Entry{Step: r.Step, Type: "end", Error: why}, now); err != nil {
 			return false, false, err
 		}
-		return false, false, e.end(ctx, tx, r, StatusFailed, why, now)
+		return false, false, e.endTo(ctx, tx, &lines.lines, r, StatusFailed, why, now)
 	}
 	impl, err := decodeStep(st)
 	if err != nil {
@@ -246,6 +257,12 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 	// appends, marked at the chain's end (chainWrites.finish).
 	if r.ContactID != 0 && !quiet(st.Type, x.resumed) {
 		if err := lines.stepMayTrigger(ctx, tx); err != nil {
+			return false, false, err
+		}
+	}
+	// The timeline events queued so far go before this step's own.
+	if !convQuietSteps[st.Type] {
+		if err := lines.lines.flushEvents(ctx, tx); err != nil {
 			return false, false, err
 		}
 	}
@@ -301,7 +318,7 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, lines *chainWrites, x *ex
 		if err := logStepTo(ctx, tx, &lines.lines, r, entry, now); err != nil {
 			return false, false, err
 		}
-		return false, false, saveRun(ctx, tx, r, now)
+		return false, false, saveRunTo(ctx, tx, &lines.lines, r, now)
 	}
 	if err := logStepTo(ctx, tx, &lines.lines, r, entry, now); err != nil {
 		return false, false, err
@@ -311,7 +328,7 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, lines *chainWrites, x *ex
 		target = res.jump
 	}
 	if res.end || target == "" {
-		return false, false, e.end(ctx, tx, r, StatusFinished, "", now)
+		return false, false, e.endTo(ctx, tx, &lines.lines, r, StatusFinished, "", now)
 	}
 	r.Step, r.Status, r.WakeAt, r.Data.Attempts = target, StatusRunning, db.Time(now), 0
 	return true, true, nil
@@ -355,8 +372,13 @@ func (e *Engine) fail(ctx context.Context, tx *db.Tx, id int64, cause error) (bo
 
 // end ends a run with a final status.
 func (e *Engine) end(ctx context.Context, tx *db.Tx, r *Run, status, why string, now int64) error {
+	return e.endTo(ctx, tx, nil, r, status, why, now)
+}
+
+// endTo is end that queues its timeline event in lines, when not nil.
+func (e *Engine) endTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, status, why string, now int64) error {
 	r.Status, r.WakeAt, r.Error = status, db.Time(0), why
-	return saveRun(ctx, tx, r, now)
+	return saveRunTo(ctx, tx, lines, r, now)
 }
 
 // markEventDepth records, for the triggering events among ids (events

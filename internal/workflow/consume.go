@@ -44,24 +44,31 @@ func (e *Engine) handleBatch(ctx context.Context, tx *db.Tx, events []event.Even
 	if err != nil {
 		return fmt.Errorf("workflow: triggers: %w", err)
 	}
+	// The chains of steps of the runs the batch starts or resumes run in
+	// its transaction, once its events are handled (see stage).
+	s := &stage{}
 	for _, ev := range events {
-		if err := e.handle(ctx, tx, l, ev, now); err != nil {
+		if err := e.handle(ctx, tx, l, s, ev, now); err != nil {
 			return fmt.Errorf("workflow: event %d (%s): %w", ev.ID, ev.Type, err)
 		}
+	}
+	if err := e.runStaged(ctx, tx, s, now); err != nil {
+		return fmt.Errorf("workflow: %w", err)
 	}
 	_, err = tx.Exec(ctx, `DELETE FROM workflow_event_depth WHERE event_id <= ?`, events[len(events)-1].ID)
 	return err
 }
 
 // handle applies one event: it resumes or ends the runs waiting on it and
-// starts the runs of the workflows it triggers. The runs it makes due tell
-// the timers themselves, when tx commits (see resumeWaiting, insertRun).
-func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, ev event.Event, now int64) error {
+// starts the runs of the workflows it triggers, staging their chains of
+// steps in s (see stage). The runs it makes due instead tell the timers
+// themselves, when tx commits (see resumeWaiting, insertRun).
+func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, s *stage, ev event.Event, now int64) error {
 	if ev.Type == event.WorkflowRunEnded {
 		e.metrics.runEnded(tx, ev.Payload)
 	}
 	if !l.mayWait(ev.ConversationID) {
-		return e.trigger(ctx, tx, l, ev, now)
+		return e.trigger(ctx, tx, l, s, ev, now)
 	}
 	switch ev.Type {
 	case event.MessageReceived:
@@ -74,7 +81,7 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, ev ev
 		}
 		json.Unmarshal(ev.Payload, &p)
 		input, _ := json.Marshal(map[string]any{"message_id": p.MessageID, "type": p.Type, "text": p.Text})
-		if err := resumeWaiting(ctx, tx, ev, StatusWaitingReply, input, now); err != nil {
+		if err := e.resumeWaiting(ctx, tx, s, ev, StatusWaitingReply, input, now); err != nil {
 			return err
 		}
 	case event.ConversationAssigned:
@@ -84,24 +91,24 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, ev ev
 		}
 		json.Unmarshal(ev.Payload, &p)
 		input, _ := json.Marshal(map[string]any{"user_id": p.AssigneeID, "team_id": p.TeamID})
-		if err := resumeWaiting(ctx, tx, ev, StatusWaitingAssignment, input, now); err != nil {
+		if err := e.resumeWaiting(ctx, tx, s, ev, StatusWaitingAssignment, input, now); err != nil {
 			return err
 		}
-		if err := e.endOnAssignment(ctx, tx, ev.ConversationID, now); err != nil {
+		if err := e.endOnAssignment(ctx, tx, s, ev.ConversationID, now); err != nil {
 			return err
 		}
 	case event.ConversationClosed:
 		waiting := []string{StatusWaitingReply, StatusWaitingTimer, StatusWaitingAssignment}
-		if err := endWaiting(ctx, tx, ev.ConversationID, 0, waiting, "the conversation was closed", now); err != nil {
+		if err := endWaiting(ctx, tx, s, ev.ConversationID, 0, waiting, "the conversation was closed", now); err != nil {
 			return err
 		}
 	}
-	return e.trigger(ctx, tx, l, ev, now)
+	return e.trigger(ctx, tx, l, s, ev, now)
 }
 
 // resumeWaiting hands input to the runs of a conversation waiting with
-// status, making them due now.
-func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string, input json.RawMessage, now int64) error {
+// status, staging their chains in s (see stage) or making them due now.
+func (e *Engine) resumeWaiting(ctx context.Context, tx *db.Tx, s *stage, ev event.Event, status string, input json.RawMessage, now int64) error {
 	conversationID := ev.ConversationID
 	if conversationID == 0 {
 		return nil
@@ -121,10 +128,19 @@ func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string
 		return err
 	}
 	for _, r := range runs {
-		if r.Status != status || ev.ID <= r.Data.WaitAfter {
-			continue
+		if r.Status != status || ev.ID <= r.Data.WaitAfter || s.staged(r.ID) {
+			continue // a staged run is running already, though its row says it waits
 		}
 		r.Status, r.WakeAt, r.Data.Input = StatusRunning, db.Time(now), input
+		d, err := e.svc.version(ctx, tx, r.WorkflowID, r.Version)
+		if err != nil {
+			return err
+		}
+		if key := (stageKey{run: r.ID}); e.stageable(tx, d, r, key) {
+			// Saved by its chain, at the batch's end.
+			s.add(r, d, key)
+			continue
+		}
 		if err := saveRun(ctx, tx, &r, now); err != nil {
 			return err
 		}
@@ -136,7 +152,7 @@ func resumeWaiting(ctx context.Context, tx *db.Tx, ev event.Event, status string
 // endWaiting finishes the runs of a conversation waiting with one of
 // statuses (of one workflow when workflowID is not 0), recording why in
 // their history.
-func endWaiting(ctx context.Context, tx *db.Tx, conversationID, workflowID int64, statuses []string, why string, now int64) error {
+func endWaiting(ctx context.Context, tx *db.Tx, s *stage, conversationID, workflowID int64, statuses []string, why string, now int64) error {
 	if conversationID == 0 {
 		return nil
 	}
@@ -152,6 +168,9 @@ func endWaiting(ctx context.Context, tx *db.Tx, conversationID, workflowID int64
 		return err
 	}
 	for _, id := range ids {
+		if s.staged(id) {
+			continue // resumed by the batch: running (see resumeWaiting)
+		}
 		r, err := loadRun(ctx, tx, id)
 		if err != nil {
 			return err
@@ -174,7 +193,7 @@ func endWaiting(ctx context.Context, tx *db.Tx, conversationID, workflowID int64
 
 // endOnAssignment ends the waiting runs of workflows that end when an agent
 // is assigned.
-func (e *Engine) endOnAssignment(ctx context.Context, tx *db.Tx, conversationID int64, now int64) error {
+func (e *Engine) endOnAssignment(ctx context.Context, tx *db.Tx, s *stage, conversationID int64, now int64) error {
 	if conversationID == 0 {
 		return nil
 	}
@@ -201,7 +220,7 @@ func (e *Engine) endOnAssignment(ctx context.Context, tx *db.Tx, conversationID 
 		}
 		if d.Options.EndOnAssignment {
 			// Runs waiting for this very assignment resume instead.
-			if err := endWaiting(ctx, tx, conversationID, x.id, []string{StatusWaitingReply, StatusWaitingTimer}, "an agent was assigned", now); err != nil {
+			if err := endWaiting(ctx, tx, s, conversationID, x.id, []string{StatusWaitingReply, StatusWaitingTimer}, "an agent was assigned", now); err != nil {
 				return err
 			}
 		}

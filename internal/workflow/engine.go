@@ -59,6 +59,10 @@ type Engine struct {
 	runTimer func(context.Context)
 	locs     sync.Map // workspace id -> cachedLocation
 	metrics  *engineMetrics
+	// unstaged holds the stageKeys of runs whose staged chain failed in a
+	// try of the consumer's batch: the next try leaves them to the timer
+	// (see stage).
+	unstaged sync.Map
 
 	closing   chan struct{} // closed by Close
 	closeOnce sync.Once

@@ -52,7 +52,7 @@ func logStepTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, e Entry
 	} else if _, err := tx.Exec(ctx, insertStepLine+stepLineRow, row...); err != nil {
 		return fmt.Errorf("workflow: log step: %w", err)
 	}
-	return timelineEvent(ctx, tx, r, event.WorkflowStep, stepPayload(e))
+	return timelineEventTo(ctx, tx, lines, r, event.WorkflowStep, stepPayload(e))
 }
 
 // The statement that inserts history lines, and one row of it.
@@ -69,10 +69,54 @@ const maxStepLines = 1000
 // chain of steps is written with one multi-row INSERT, not one per step,
 // since statements are what the single writer spends its time on. Ids
 // still follow the order of the queue, so a run's history stays in order.
-type stepLines struct{ rows [][]any }
+type stepLines struct {
+	rows [][]any
+	// events are timeline events queued too (see flushEvents).
+	events []event.New
+}
 
-// flush inserts the queued lines.
+// flushEvents appends the queued timeline events, in order, taking their
+// conversation's sequence numbers with one UPDATE per conversation for all
+// of them instead of one per event (event.Append's). A chain appends them
+// before a step that may append a conversation's event of its own (one not
+// in convQuietSteps) and at its end, so each conversation's events keep
+// the order in which they happened.
+func (l *stepLines) flushEvents(ctx context.Context, tx *db.Tx) error {
+	if len(l.events) == 0 {
+		return nil
+	}
+	next := map[int64]int64{} // conversation -> its events queued, then the next number to give
+	var convs []int64
+	for _, ev := range l.events {
+		if next[ev.ConversationID] == 0 {
+			convs = append(convs, ev.ConversationID)
+		}
+		next[ev.ConversationID]++
+	}
+	for _, c := range convs {
+		var last int64
+		if err := tx.QueryRow(ctx, `UPDATE conversations SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq`,
+			next[c], c).Scan(&last); err != nil {
+			return fmt.Errorf("workflow: sequence numbers of conversation %d: %w", c, err)
+		}
+		next[c] = last - next[c] + 1
+	}
+	for _, ev := range l.events {
+		ev.Seq = next[ev.ConversationID]
+		next[ev.ConversationID]++
+		if _, err := event.Append(ctx, tx, ev); err != nil {
+			return err
+		}
+	}
+	l.events = l.events[:0]
+	return nil
+}
+
+// flush inserts the queued lines and appends the queued events.
 func (l *stepLines) flush(ctx context.Context, tx *db.Tx) error {
+	if err := l.flushEvents(ctx, tx); err != nil {
+		return err
+	}
 	for len(l.rows) > 0 {
 		n := min(len(l.rows), maxStepLines)
 		args := make([]any, 0, n*len(l.rows[0]))

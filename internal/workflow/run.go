@@ -119,6 +119,12 @@ func loadRun(ctx context.Context, tx *db.Tx, id int64) (Run, error) {
 
 // saveRun writes the run's state back.
 func saveRun(ctx context.Context, tx *db.Tx, r *Run, now int64) error {
+	return saveRunTo(ctx, tx, nil, r, now)
+}
+
+// saveRunTo is saveRun that queues its timeline event (the run's end) in
+// lines, when not nil (see stepLines.flushEvents).
+func saveRunTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, now int64) error {
 	data, err := json.Marshal(r.Data)
 	if err != nil {
 		return fmt.Errorf("workflow: run data: %w", err)
@@ -132,7 +138,7 @@ func saveRun(ctx context.Context, tx *db.Tx, r *Run, now int64) error {
 		if r.Error != "" {
 			p["error"] = r.Error
 		}
-		if err := timelineEvent(ctx, tx, r, event.WorkflowRunEnded, p); err != nil {
+		if err := timelineEventTo(ctx, tx, lines, r, event.WorkflowRunEnded, p); err != nil {
 			return err
 		}
 	}
@@ -168,12 +174,21 @@ type newRun struct {
 	vars                      map[string]any // initial named variables
 	failWith                  string         // start it failed, with this error (the loop guard)
 	oncePerContact            bool
+	// staged: the caller, the consumer's batch, makes the run due itself
+	// unless it runs its first chain (see stage).
+	staged bool
+	data   []byte // its data as stored, set by insertRun
 }
 
 // insertRun creates a runnable run (due now) inside tx. It returns 0
 // without error when the run must not start: a replayed event, or a
 // contact the workflow already ran for under "trigger once per contact".
 func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, error) {
+	return insertRunOf(ctx, tx, &n, now)
+}
+
+// insertRunOf is insertRun, which also sets n.data.
+func insertRunOf(ctx context.Context, tx *db.Tx, n *newRun, now int64) (int64, error) {
 	if n.oncePerContact && n.contactID != 0 {
 		res, err := tx.Exec(ctx, `INSERT INTO workflow_contacts (workflow_id, contact_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
 			n.workflowID, n.contactID)
@@ -188,6 +203,7 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 		n.vars = map[string]any{}
 	}
 	data, _ := json.Marshal(runData{Vars: n.vars, Trigger: n.trigger})
+	n.data = data
 	status, wake, ended := StatusRunning, now, int64(0)
 	if n.failWith != "" {
 		status, wake, ended = StatusFailed, 0, now
@@ -208,7 +224,7 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 	if err != nil {
 		return 0, fmt.Errorf("workflow: start run: %w", err)
 	}
-	if status == StatusRunning {
+	if status == StatusRunning && !n.staged {
 		tx.Due(DueKind, wake)
 	}
 	r := &Run{ID: id, WorkspaceID: n.workspaceID, WorkflowID: n.workflowID, Version: n.version,

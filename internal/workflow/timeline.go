@@ -17,6 +17,12 @@ import (
 // timelineEvent appends a workflow event to the run's conversation; a run
 // with no conversation (a contact trigger's) has no timeline to write.
 func timelineEvent(ctx context.Context, tx *db.Tx, r *Run, typ event.Type, payload map[string]any) error {
+	return timelineEventTo(ctx, tx, nil, r, typ, payload)
+}
+
+// timelineEventTo is timelineEvent that queues the event in lines, when
+// not nil, to be appended by lines.flushEvents.
+func timelineEventTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, typ event.Type, payload map[string]any) error {
 	if r.ConversationID == 0 {
 		return nil
 	}
@@ -24,9 +30,22 @@ func timelineEvent(ctx context.Context, tx *db.Tx, r *Run, typ event.Type, paylo
 	payload["workflow_id"] = r.WorkflowID
 	payload["version"] = r.Version
 	payload["run_id"] = r.ID
-	_, err := event.Append(ctx, tx, event.New{WorkspaceID: r.WorkspaceID, Type: typ,
-		ConversationID: r.ConversationID, ContactID: r.ContactID, Payload: payload})
+	ev := event.New{WorkspaceID: r.WorkspaceID, Type: typ, ConversationID: r.ConversationID, ContactID: r.ContactID, Payload: payload}
+	if lines != nil {
+		lines.events = append(lines.events, ev)
+		return nil
+	}
+	_, err := event.Append(ctx, tx, ev)
 	return err
+}
+
+// convQuietSteps are the step types that append no event to a
+// conversation (a contact's events have none): the timeline events queued
+// before one need not be appended before it runs to keep the
+// conversation's order (see stepLines.flushEvents).
+var convQuietSteps = map[string]bool{
+	"branch": true, "jump_to": true, "wait": true, "date_time": true,
+	"update_contact_field": true, "update_contact_tag": true, "update_lifecycle": true,
 }
 
 // stepPayload is what the timeline says of a step: the step, the exit it

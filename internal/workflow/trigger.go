@@ -75,7 +75,7 @@ func checkTrigger(c *checker, t Trigger) {
 
 // trigger starts the runs of the active workflows that ev fires. l holds
 // what ev's batch read for its triggers (see lookupTriggers).
-func (e *Engine) trigger(ctx context.Context, tx *db.Tx, l *triggerLookups, ev event.Event, now int64) error {
+func (e *Engine) trigger(ctx context.Context, tx *db.Tx, l *triggerLookups, s *stage, ev event.Event, now int64) error {
 	types := triggerTypesOf(ev.Type)
 	if len(types) == 0 {
 		return nil
@@ -145,8 +145,15 @@ func (e *Engine) trigger(ctx context.Context, tx *db.Tx, l *triggerLookups, ev e
 		if depth >= MaxDepth {
 			n.failWith = loopGuardError(depth)
 		}
-		if _, err := insertRun(ctx, tx, n, now); err != nil {
+		n.staged = s != nil && n.failWith == ""
+		id, err := insertRunOf(ctx, tx, &n, now)
+		if err != nil {
 			return err
+		}
+		if id != 0 && n.staged {
+			if err := e.stageStarted(ctx, tx, s, d, n, id, now); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

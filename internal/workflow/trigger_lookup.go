@@ -38,7 +38,8 @@ func (l *triggerLookups) mayWait(id int64) bool { return l.waiting == nil || l.w
 // lookupWaiting reads which conversations of events' that resume or end
 // waiting runs have one. Only on SQLite: there the batch's transaction
 // sees no other write while it runs, and handling an event makes no run
-// wait (it starts, resumes and ends runs), so a conversation without a
+// wait (it starts, resumes and ends runs; the chains of steps the batch
+// stages run after its last event, see stage), so a conversation without a
 // waiting run at the batch's start has none when its event is handled,
 // and the per-event query for its runs (a message that answers no
 // question, an assignment no run waits for) is saved. On PostgreSQL a
