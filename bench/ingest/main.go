@@ -42,6 +42,8 @@ func run() error {
 	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
 	minimal := flag.Bool("minimal", true, "also run the minimal receive pipeline (bench/ingest/minimal) at each level, right after switchboard, and compare")
 	before := flag.String("before", "", "also measure this earlier switchboard binary at each level (on PostgreSQL with -postgres), right after the current one, for a before/after in one run")
+	withWorkflow := flag.Bool("workflow", true, "also serve the top level with the demo's inbound workflow")
+	withRaw := flag.Bool("raw", true, "also run the raw SQLite loops")
 	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof), for go tool pprof; not the -before binary")
 	flag.Parse()
 
@@ -147,39 +149,14 @@ func run() error {
 		logf("  %.0f msgs/s, %.0f µs of CPU per message", ms.Rate(), perMsg(ms.CPU, ms.Messages))
 		rep.MinimalStore = append(rep.MinimalStore, ms)
 	}
-	// The top level again with the demo's inbound workflow running for
-	// every message, in the same run, so the two compare.
-	top := len(levels) - 1
-	logf("concurrency %d with the demo workflow: up to %d messages in %s", levels[top], ns[top], *duration)
-	if rep.WithWorkflow, err = runLevel(ctx, *bin, levels[top], ns[top], *duration, true, profilePath(*profileDir, levels[top], "-workflow")); err != nil {
-		return fmt.Errorf("concurrency %d with the workflow: %w", levels[top], err)
-	}
-	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.WithWorkflow.Rate(), harness.Ms(rep.WithWorkflow.P50),
-		harness.Ms(rep.WithWorkflow.P99), rep.WithWorkflow.Failures, rep.WithWorkflow.VerifyNote)
-	if *rawN == 0 {
-		*rawN = min(max(rep.Levels[0].Acked, 100), 5000)
-	}
-	logf("raw loop: %d messages, 1 per transaction", *rawN)
-	if rep.RawSingle, err = runRaw(ctx, *rawN, 1, false); err != nil {
-		return fmt.Errorf("raw loop: %w", err)
-	}
-	logf("  %.0f msgs/s", rep.RawSingle.Rate())
-	// Each batched loop writes as many messages as the server stored at
-	// that level, so both work on tables of the same size.
-	for _, l := range rep.Levels {
-		c := l.Concurrency
-		if c <= 1 {
-			continue
+	if *withWorkflow {
+		if err := runWorkflowLevel(ctx, &rep, *bin, levels, ns, *duration, *profileDir); err != nil {
+			return err
 		}
-		n := max(l.Acked, c)
-		for _, multi := range []bool{false, true} {
-			logf("raw batched: %d messages, %d per transaction, multi-row INSERTs %v", n, c, multi)
-			rb, err := runRaw(ctx, n, c, multi)
-			if err != nil {
-				return fmt.Errorf("raw batched %d: %w", c, err)
-			}
-			logf("  %.0f msgs/s", rb.Rate())
-			rep.RawBatched = append(rep.RawBatched, rb)
+	}
+	if *withRaw {
+		if err := runRawLoops(ctx, &rep, *rawN); err != nil {
+			return err
 		}
 	}
 
@@ -191,7 +168,11 @@ func run() error {
 		}
 		logf("wrote %s", *out)
 	}
-	for _, l := range slices.Concat(rep.Levels, rep.Before, rep.Minimal, []levelResult{rep.WithWorkflow}) {
+	checked := slices.Concat(rep.Levels, rep.Before, rep.Minimal)
+	if *withWorkflow {
+		checked = append(checked, rep.WithWorkflow)
+	}
+	for _, l := range checked {
 		if l.Failures > 0 || !l.Verified {
 			return fmt.Errorf("concurrency %d: %d failures, %s", l.Concurrency, l.Failures, l.VerifyNote)
 		}
@@ -226,4 +207,53 @@ func ints(s string) ([]int, error) {
 
 func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
+}
+
+// runWorkflowLevel serves the top level again with the demo's inbound
+// workflow running for every message, in the same run, so the two
+// compare.
+func runWorkflowLevel(ctx context.Context, rep *report, bin string, levels, ns []int, duration time.Duration, profileDir string) error {
+	top := len(levels) - 1
+	logf("concurrency %d with the demo workflow: up to %d messages in %s", levels[top], ns[top], duration)
+	var err error
+	if rep.WithWorkflow, err = runLevel(ctx, bin, levels[top], ns[top], duration, true, profilePath(profileDir, levels[top], "-workflow")); err != nil {
+		return fmt.Errorf("concurrency %d with the workflow: %w", levels[top], err)
+	}
+	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.WithWorkflow.Rate(), harness.Ms(rep.WithWorkflow.P50),
+		harness.Ms(rep.WithWorkflow.P99), rep.WithWorkflow.Failures, rep.WithWorkflow.VerifyNote)
+	return nil
+}
+
+// runRawLoops runs the raw SQLite loops: rawN messages one per
+// transaction (0: as many as the server acknowledged at the first level,
+// at most 5000), then, for each level above 1, as many as the server
+// stored at that level, so both work on tables of the same size, batched
+// with and without multi-row INSERTs.
+func runRawLoops(ctx context.Context, rep *report, rawN int) error {
+	if rawN == 0 {
+		rawN = min(max(rep.Levels[0].Acked, 100), 5000)
+	}
+	logf("raw loop: %d messages, 1 per transaction", rawN)
+	var err error
+	if rep.RawSingle, err = runRaw(ctx, rawN, 1, false); err != nil {
+		return fmt.Errorf("raw loop: %w", err)
+	}
+	logf("  %.0f msgs/s", rep.RawSingle.Rate())
+	for _, l := range rep.Levels {
+		c := l.Concurrency
+		if c <= 1 {
+			continue
+		}
+		n := max(l.Acked, c)
+		for _, multi := range []bool{false, true} {
+			logf("raw batched: %d messages, %d per transaction, multi-row INSERTs %v", n, c, multi)
+			rb, err := runRaw(ctx, n, c, multi)
+			if err != nil {
+				return fmt.Errorf("raw batched %d: %w", c, err)
+			}
+			logf("  %.0f msgs/s", rb.Rate())
+			rep.RawBatched = append(rep.RawBatched, rb)
+		}
+	}
+	return nil
 }

@@ -112,17 +112,19 @@ func (s *Service) receiveBatched(ctx context.Context, items []Inbound) ([]Receiv
 
 // writeBatches writes workspace ws's waiting webhooks, a batch at a time,
 // until none wait: batches of up to maxGroup while no other workspace has
-// webhooks waiting, of fairGroup while one has.
+// webhooks waiting, of fairGroup while one has. A batch is taken from the
+// waiting webhooks only when the committer runs its job (writeLate), not
+// when the job is queued: the webhooks that arrive while it waits behind
+// the batch being written go in too. Taken at queueing time, the second
+// batch in flight held only the few that had arrived by then, and each
+// batch pays about ten lookup statements, a statement per table and
+// chunk, and a share of the commit whatever its size (bench/ingest at
+// concurrency 64: 19 webhooks per commit, in three jobs).
 func (s *Service) writeBatches(ws int64, l *receiveLane) {
 	b := &s.batch
 	for {
 		b.mu.Lock()
-		limit := maxGroup
-		if b.waiting > 1 {
-			limit = fairGroup
-		}
-		n := min(len(l.pending), limit)
-		if n == 0 {
+		if len(l.pending) == 0 {
 			l.running--
 			if l.running == 0 {
 				delete(b.workspaces, ws)
@@ -130,42 +132,81 @@ func (s *Service) writeBatches(ws int64, l *receiveLane) {
 			b.mu.Unlock()
 			return
 		}
-		group := l.pending[:n:n]
-		l.pending = l.pending[n:]
-		if len(l.pending) == 0 {
-			l.pending = nil // let the backing array go
-			b.waiting--
-		}
+		first, weight := l.pending[0].ctx, min(len(l.pending), b.limit())
 		b.mu.Unlock()
-		s.writeGroup(ws, group)
+		s.writeLate(ws, first, weight, func() []*receiveJob { return b.take(l) })
 	}
 }
 
-// writeGroup writes a batch in one job of the committer. If the batch
+// limit is how many webhooks a batch may take: maxGroup while no other
+// workspace has webhooks waiting, fairGroup while one has. Called with
+// b.mu held.
+func (b *receiveBatch) limit() int {
+	if b.waiting > 1 {
+		return fairGroup
+	}
+	return maxGroup
+}
+
+// take removes the next batch from l's waiting webhooks and returns it,
+// empty if another batch took them all first.
+func (b *receiveBatch) take(l *receiveLane) []*receiveJob {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := min(len(l.pending), b.limit())
+	if n == 0 {
+		return nil
+	}
+	group := l.pending[:n:n]
+	l.pending = l.pending[n:]
+	if len(l.pending) == 0 {
+		l.pending = nil // let the backing array go
+		b.waiting--
+	}
+	return group
+}
+
+// writeGroup writes a batch already taken, as writeLate does.
+func (s *Service) writeGroup(ws int64, group []*receiveJob) {
+	s.writeLate(ws, group[0].ctx, len(group), func() []*receiveJob { return group })
+}
+
+// writeLate writes a batch in one job of the committer, the batch taken
+// (take) when the job first runs; parent gives the job its context's
+// values and weight its weight in the committer's lanes. If the batch
 // fails, each webhook is written again on its own, the way Receive writes
 // one on PostgreSQL, so only a failing one is refused, with the error it
 // would have had alone.
-func (s *Service) writeGroup(ws int64, group []*receiveJob) {
-	live := group[:0:0]
-	for _, j := range group {
-		if err := j.ctx.Err(); err != nil {
-			j.err = err
-			close(j.done)
-			continue
+func (s *Service) writeLate(ws int64, parent context.Context, weight int, take func() []*receiveJob) {
+	var live []*receiveJob
+	taken := false
+	bind := func() {
+		if taken {
+			return
 		}
-		live = append(live, j)
-	}
-	if len(live) == 0 {
-		return
+		taken = true
+		for _, j := range take() {
+			if err := j.ctx.Err(); err != nil {
+				j.err = err
+				close(j.done)
+				continue
+			}
+			live = append(live, j)
+		}
 	}
 	// One webhook's cancellation must not undo the others' writes. The
-	// job is the workspace's and weighs as many webhooks as it carries.
-	ctx := db.WithWeight(db.WithWorkspace(context.WithoutCancel(live[0].ctx), ws), len(live))
+	// job is the workspace's and weighs about as many webhooks as it
+	// will carry.
+	ctx := db.WithWeight(db.WithWorkspace(context.WithoutCancel(parent), ws), weight)
 	var outs [][]Received
 	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		// The committer may run this again (a batch it shares with other
-		// jobs is re-run with savepoints when one fails), so every run
-		// starts afresh.
+		// jobs is re-run with savepoints when one fails): the batch is
+		// the one taken the first time, and every run starts afresh.
+		bind()
+		if len(live) == 0 {
+			return nil
+		}
 		var err error
 		if tx.Dialect() == db.Postgres {
 			outs, err = receiveGroupPgTx(ctx, tx, live)
@@ -174,6 +215,7 @@ func (s *Service) writeGroup(ws int64, group []*receiveJob) {
 		}
 		return err
 	})
+	bind() // the committer never ran the job (closed): its webhooks still get an answer
 	if err == nil {
 		for i, j := range live {
 			j.out = outs[i]

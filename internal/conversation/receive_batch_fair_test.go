@@ -76,15 +76,20 @@ func (b *receiveBatch) pendingWebhooks() int {
 	return n
 }
 
-// waitWebhooks returns once n webhooks are in the receive batch or
-// queued in the committer (a receive job weighs its webhooks).
-func waitWebhooks(t *testing.T, f *fixture, n int) {
+// waitWebhooks returns once n webhooks wait in the receive batch. With
+// the writer held they all stay there: a batch is taken from them only
+// when the committer runs its job (writeLate). If they do not all get
+// there, release (if not nil) frees the writer before the test fails.
+func waitWebhooks(t *testing.T, f *fixture, n int, release func()) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
-	for f.svc.batch.pendingWebhooks()+f.db.QueuedWeight() != n {
+	for f.svc.batch.pendingWebhooks() != n {
 		if time.Now().After(deadline) {
-			t.Fatalf("webhooks waiting = %d in the batch + %d in the committer, want %d",
-				f.svc.batch.pendingWebhooks(), f.db.QueuedWeight(), n)
+			got := f.svc.batch.pendingWebhooks()
+			if release != nil {
+				release()
+			}
+			t.Fatalf("webhooks waiting in the batch = %d, want %d", got, n)
 		}
 		runtime.Gosched()
 	}
@@ -122,7 +127,7 @@ func TestReceiveBatchServesWorkspacesInTurn(t *testing.T) {
 			}
 		})
 	}
-	waitWebhooks(t, f, nA)
+	waitWebhooks(t, f, nA, release)
 	var got []Received
 	wg.Go(func() {
 		var err error
@@ -130,7 +135,7 @@ func TestReceiveBatchServesWorkspacesInTurn(t *testing.T) {
 			errs <- err
 		}
 	})
-	waitWebhooks(t, f, nA+1)
+	waitWebhooks(t, f, nA+1, release)
 	release()
 	wg.Wait()
 	close(errs)
@@ -156,5 +161,44 @@ func TestReceiveBatchServesWorkspacesInTurn(t *testing.T) {
 	}
 	if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages WHERE channel_id = ?`, f.channel.ID); n != nA {
 		t.Errorf("workspace A's messages = %d, want %d", n, nA)
+	}
+}
+
+// The webhooks that arrive while the writer is busy are written together
+// once it is free, in one receive batch: the batch is taken when the
+// committer runs its job, not when the job is queued. Taken at queueing,
+// the first two webhooks went to the committer alone, each in a batch of
+// its own (too small for the batched path: eight statements each), and
+// the rest in a third.
+func TestReceiveBatchTakesWhatWaitsWhenWritten(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	f := newFixture(t, d)
+	ctx := context.Background()
+	release := holdWriter(t, d)
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			if _, err := f.svc.Receive(ctx, []Inbound{f.inbound(fmt.Sprintf("+1415%07d", i), fmt.Sprintf("w-%d", i), "hello")}); err != nil {
+				errs <- err
+			}
+		})
+	}
+	waitWebhooks(t, f, n, release)
+	before := d.Statements()
+	release()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("receive: %v", err)
+	}
+	// One batch of 20 new contacts: its lookups and defaults, then one
+	// INSERT per table and chunk (16 + 4) and the events.
+	if got := d.Statements() - before; got > 24 {
+		t.Errorf("writing %d webhooks that waited took %d statements, want one batch's (at most 24)", n, got)
+	}
+	if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages`); got != n {
+		t.Errorf("messages = %d, want %d", got, n)
 	}
 }
