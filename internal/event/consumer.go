@@ -68,7 +68,9 @@ type ConsumerConfig struct {
 // Several nodes may run a consumer of one name: the cursor row is locked
 // and moved in the batch's transaction, so a batch one node handled is
 // never handled by another (see pass); a node that finds it locked passes
-// and looks again later, rather than queue behind the other's commit.
+// and looks again later, rather than queue behind the other's commit. On
+// PostgreSQL a node runs it only while it holds its lease (see Leases), so
+// that the other nodes do not even look; the cursor row stays the guard.
 type Consumer struct {
 	cfg  ConsumerConfig
 	db   *db.DB
@@ -82,6 +84,9 @@ type Consumer struct {
 	reads    atomic.Int64 // reads of the log
 	batches  atomic.Int64 // batches handled and committed
 	failures atomic.Int64 // batches that failed
+
+	leases atomic.Pointer[Leases] // set while it runs with leases (see Hub.UseLeases)
+	leased atomic.Bool            // this node holds its lease
 }
 
 // NewConsumer returns a consumer run in g (see Run), woken by hub, which
@@ -103,11 +108,29 @@ func NewConsumer(d *db.DB, hub *Hub, g *background.Group, cfg ConsumerConfig) *C
 	}
 	c := &Consumer{cfg: cfg, db: d, hub: hub, loop: g.NewLoop("event consumer " + cfg.Name)}
 	if hub != nil {
-		hub.OnNotify(c.loop.Signal)
+		hub.OnNotify(c.wake)
 		hub.addConsumer(c)
 	}
 	return c
 }
+
+// wake signals the loop after a commit, unless another node holds the
+// consumer's lease: then this node has nothing to do for it.
+func (c *Consumer) wake() {
+	if c.active() {
+		c.loop.Signal()
+	}
+}
+
+// active reports whether this node runs the consumer now: it holds its
+// lease, or the consumer runs without one.
+func (c *Consumer) active() bool {
+	return c.leases.Load() == nil || c.leased.Load()
+}
+
+// Leased reports whether this node holds the consumer's lease (false when
+// it runs without leases, see Hub.UseLeases).
+func (c *Consumer) Leased() bool { return c.leases.Load() != nil && c.leased.Load() }
 
 // Name is the consumer's name.
 func (c *Consumer) Name() string { return c.cfg.Name }
@@ -118,9 +141,10 @@ func (c *Consumer) Position() int64 { return c.pos.Load() }
 
 // Lag is how many event ids the consumer is behind the newest event this
 // node heard of (0 when it is caught up): the value of
-// switchboard_consumer_lag_events.
+// switchboard_consumer_lag_events. A node whose consumer another node's
+// lease runs answers 0: the holder reports the lag.
 func (c *Consumer) Lag() int64 {
-	if c.hub == nil {
+	if c.hub == nil || !c.active() {
 		return 0
 	}
 	return max(c.hub.Last()-c.pos.Load(), 0)
@@ -162,12 +186,32 @@ func (c *Consumer) Start() { c.loop.Start() }
 // backoff that doubles with each failure; news of events does not cut the
 // backoff short, so a batch that keeps failing is not retried on every
 // commit.
+//
+// With leases (see Hub.UseLeases), it first takes the consumer's lease if
+// it is free, and does nothing but sleep while another node holds it: the
+// heartbeat that takes it for this node wakes it, and it resumes from the
+// shared cursor.
 func (c *Consumer) Run(ctx context.Context) {
 	c.loop.Start()
 	defer c.loop.Stop()
+	if c.hub != nil {
+		if l := c.hub.Leases(); l != nil {
+			c.leases.Store(l)
+			l.join(c)
+			defer func() {
+				l.leave(c)
+				c.leased.Store(false)
+			}()
+			l.takeOne(ctx, c)
+		}
+	}
 	clk := c.db.Clock()
 	wait := time.Duration(0)
 	for ctx.Err() == nil {
+		if !c.active() {
+			c.loop.Wait(ctx, time.Time{})
+			continue
+		}
 		more, err := c.pass(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
