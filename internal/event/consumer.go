@@ -85,8 +85,11 @@ type Consumer struct {
 	batches  atomic.Int64 // batches handled and committed
 	failures atomic.Int64 // batches that failed
 
-	leases atomic.Pointer[Leases] // set while it runs with leases (see Hub.UseLeases)
-	leased atomic.Bool            // this node holds its lease
+	leases      atomic.Pointer[Leases] // set while it runs with leases (see Hub.UseLeases)
+	leased      atomic.Bool            // this node holds its lease
+	synced      atomic.Bool            // the cursor row was read since this node gained the lease
+	known       atomic.Int64           // the stored cursor, as this node last read or wrote it
+	cursorReads atomic.Int64           // reads of the cursor row outside a batch
 }
 
 // NewConsumer returns a consumer run in g (see Run), woken by hub, which
@@ -244,6 +247,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 			return false, err
 		}
 		c.advance(stored)
+		c.noteStored(stored)
 		c.ready.Store(true)
 	}
 	newest, err := c.newest(ctx)
@@ -252,7 +256,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	}
 	// Only up to the horizon: an event below the newest may still be
 	// committing (PostgreSQL), and reading past it would skip it for good.
-	horizon, err := c.db.EventHorizon(ctx)
+	horizon, err := c.db.EventHorizonFor(ctx, newest)
 	if err != nil {
 		return false, fmt.Errorf("event: consumer %s: %w", c.cfg.Name, err)
 	}
@@ -262,7 +266,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	} else {
 		c.blocked.Store(false)
 	}
-	stored, err := c.stored(ctx)
+	stored, err := c.cursor(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -318,6 +322,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 			return fmt.Errorf("lock cursor: %w", err)
 		}
 		if cur >= reached {
+			tx.OnCommit(func() { c.noteStored(cur) })
 			return nil // another node handled them
 		}
 		// Another node may have handled the first ones: only the rest.
@@ -329,6 +334,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 			handled = true
 		}
 		_, err = tx.Exec(ctx, `UPDATE event_consumers SET last_id = ?, updated_at = ? WHERE name = ?`, reached, tx.Now(), c.cfg.Name)
+		tx.OnCommit(func() { c.noteStored(reached) })
 		return err
 	})
 	if err != nil {
@@ -353,6 +359,45 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	}
 	return more, nil
 }
+
+// cursor returns the stored cursor. It reads the cursor row unless this
+// node holds the consumer's lease and has read it since it gained the
+// lease: then no other node moves it, and this node knows where it is
+// from its own writes, a query per pass saved. In the moment two nodes
+// both believe they hold the lease (the old holder has not yet heard that
+// it lapsed), the old holder may read events the other handled: its
+// batch's locked read of the row still keeps it from handling them again.
+func (c *Consumer) cursor(ctx context.Context) (int64, error) {
+	leased := c.Leased()
+	if leased && c.synced.Load() {
+		return c.known.Load(), nil
+	}
+	c.cursorReads.Add(1)
+	stored, err := c.stored(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c.noteStored(stored)
+	if leased {
+		c.synced.Store(true)
+	}
+	return stored, nil
+}
+
+// noteStored records that the stored cursor is at least id.
+func (c *Consumer) noteStored(id int64) {
+	for {
+		cur := c.known.Load()
+		if id <= cur || c.known.CompareAndSwap(cur, id) {
+			return
+		}
+	}
+}
+
+// CursorReads counts the consumer's reads of its cursor row outside a
+// batch's transaction: a node holding the lease reads it once after it
+// gains the lease.
+func (c *Consumer) CursorReads() int64 { return c.cursorReads.Load() }
 
 // firstAfter returns the index of the first event after id in events.
 func firstAfter(events []Event, id int64) int {

@@ -145,7 +145,11 @@ func (l *Leases) apply(names []string, held map[string]bool) {
 	for _, name := range names {
 		for _, c := range l.running[name] {
 			if held[name] {
-				if !c.leased.Swap(true) {
+				if !c.leased.Load() {
+					// Another node may have moved the cursor meanwhile:
+					// the next pass reads it.
+					c.synced.Store(false)
+					c.leased.Store(true)
 					gained = append(gained, c)
 				}
 			} else {

@@ -87,11 +87,16 @@ func TestLeaseRunsAConsumerOnOneNodeAtATime(t *testing.T) {
 				want = append(want, ids...)
 				return ids
 			}
-			bPasses, bReads := b.c.Passes(), b.c.Reads()
+			bPasses, bReads, aCursor := b.c.Passes(), b.c.Reads(), a.c.CursorReads()
 			first := round()
 			a.renew(t)
 			b.renew(t)
 			second := round()
+			// The holder read its cursor row once, on its first pass after
+			// it took the lease; no other node moves it while it holds it.
+			if got := a.c.CursorReads() - aCursor; got != 1 {
+				t.Fatalf("the holder read its cursor row %d times over %d passes, want once", got, a.c.Passes())
+			}
 			if b.c.Passes() != bPasses || b.c.Reads() != bReads {
 				t.Fatalf("the node without the lease passed %d times and read %d times, want none",
 					b.c.Passes()-bPasses, b.c.Reads()-bReads)
