@@ -161,6 +161,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if a.node.Heartbeats() {
 		a.engines = append(a.engines, a.node.Run)
 	}
+	// On PostgreSQL one node at a time runs each consumer of the log: the
+	// holder of its lease, which the node's heartbeat renews.
+	if l := a.node.Leases(); l != nil {
+		a.Hub.UseLeases(l)
+	}
 	d.OnEvents(a.Hub.Notify)
 	a.Metrics.Register(event.LagCollector(a.Hub))
 	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,

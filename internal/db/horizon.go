@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 )
 
 // NoHorizon is the event horizon of a store whose events commit in id
@@ -40,6 +41,30 @@ func (d *DB) EventHorizon(ctx context.Context) (int64, error) {
 	return d.horizons.get(ctx, d)
 }
 
+// EventHorizonFor is EventHorizon for a reader that means to read up to
+// newest: when a horizon this handle has already seen is at least newest,
+// it answers that one without a query (and without the scan of pg_locks
+// the query makes). What was a horizon stays one (see EventHorizon), and
+// every event up to it had committed before the query that found it, so
+// the reader's next statement sees them all. A commit wakes every
+// consumer of a node with the same newest id, and the first one's query
+// usually answers the others'.
+func (d *DB) EventHorizonFor(ctx context.Context, newest int64) (int64, error) {
+	if d.Dialect != Postgres {
+		return NoHorizon, nil
+	}
+	if h := d.horizonMax.Load(); h >= newest {
+		d.horizons.cached.Add(1)
+		return h, nil
+	}
+	return d.horizons.get(ctx, d)
+}
+
+// HorizonQueries and HorizonCached count the horizons this handle asked
+// the store for and those EventHorizonFor answered from one already seen.
+func (d *DB) HorizonQueries() int64 { return d.horizons.queries.Load() }
+func (d *DB) HorizonCached() int64  { return d.horizons.cached.Load() }
+
 // horizonFlights shares one horizon query among the readers that ask at
 // once: a commit wakes every consumer and live reader of a node together,
 // and each used to read the horizon (a scan of pg_locks) on its own. A
@@ -47,6 +72,8 @@ func (d *DB) EventHorizon(ctx context.Context) (int64, error) {
 // the horizon it gets was computed after it asked, as its own would
 // have been.
 type horizonFlights struct {
+	queries, cached atomic.Int64 // see HorizonQueries
+
 	mu      sync.Mutex
 	running bool
 	next    *horizonFlight // the query the next askers wait for, not started yet
@@ -82,6 +109,7 @@ func (f *horizonFlights) get(ctx context.Context, d *DB) (int64, error) {
 // run computes fl and then, in the background, the flight that readers
 // joined meanwhile, if any.
 func (f *horizonFlights) run(ctx context.Context, d *DB, fl *horizonFlight) {
+	f.queries.Add(1)
 	if err := d.read.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&fl.h); err != nil {
 		fl.err = fmt.Errorf("db: event horizon: %w", err)
 	} else {

@@ -68,7 +68,9 @@ type ConsumerConfig struct {
 // Several nodes may run a consumer of one name: the cursor row is locked
 // and moved in the batch's transaction, so a batch one node handled is
 // never handled by another (see pass); a node that finds it locked passes
-// and looks again later, rather than queue behind the other's commit.
+// and looks again later, rather than queue behind the other's commit. On
+// PostgreSQL a node runs it only while it holds its lease (see Leases), so
+// that the other nodes do not even look; the cursor row stays the guard.
 type Consumer struct {
 	cfg  ConsumerConfig
 	db   *db.DB
@@ -82,6 +84,12 @@ type Consumer struct {
 	reads    atomic.Int64 // reads of the log
 	batches  atomic.Int64 // batches handled and committed
 	failures atomic.Int64 // batches that failed
+
+	leases      atomic.Pointer[Leases] // set while it runs with leases (see Hub.UseLeases)
+	leased      atomic.Bool            // this node holds its lease
+	synced      atomic.Bool            // the cursor row was read since this node gained the lease
+	known       atomic.Int64           // the stored cursor, as this node last read or wrote it
+	cursorReads atomic.Int64           // reads of the cursor row outside a batch
 }
 
 // NewConsumer returns a consumer run in g (see Run), woken by hub, which
@@ -103,11 +111,29 @@ func NewConsumer(d *db.DB, hub *Hub, g *background.Group, cfg ConsumerConfig) *C
 	}
 	c := &Consumer{cfg: cfg, db: d, hub: hub, loop: g.NewLoop("event consumer " + cfg.Name)}
 	if hub != nil {
-		hub.OnNotify(c.loop.Signal)
+		hub.OnNotify(c.wake)
 		hub.addConsumer(c)
 	}
 	return c
 }
+
+// wake signals the loop after a commit, unless another node holds the
+// consumer's lease: then this node has nothing to do for it.
+func (c *Consumer) wake() {
+	if c.active() {
+		c.loop.Signal()
+	}
+}
+
+// active reports whether this node runs the consumer now: it holds its
+// lease, or the consumer runs without one.
+func (c *Consumer) active() bool {
+	return c.leases.Load() == nil || c.leased.Load()
+}
+
+// Leased reports whether this node holds the consumer's lease (false when
+// it runs without leases, see Hub.UseLeases).
+func (c *Consumer) Leased() bool { return c.leases.Load() != nil && c.leased.Load() }
 
 // Name is the consumer's name.
 func (c *Consumer) Name() string { return c.cfg.Name }
@@ -118,9 +144,10 @@ func (c *Consumer) Position() int64 { return c.pos.Load() }
 
 // Lag is how many event ids the consumer is behind the newest event this
 // node heard of (0 when it is caught up): the value of
-// switchboard_consumer_lag_events.
+// switchboard_consumer_lag_events. A node whose consumer another node's
+// lease runs answers 0: the holder reports the lag.
 func (c *Consumer) Lag() int64 {
-	if c.hub == nil {
+	if c.hub == nil || !c.active() {
 		return 0
 	}
 	return max(c.hub.Last()-c.pos.Load(), 0)
@@ -162,12 +189,32 @@ func (c *Consumer) Start() { c.loop.Start() }
 // backoff that doubles with each failure; news of events does not cut the
 // backoff short, so a batch that keeps failing is not retried on every
 // commit.
+//
+// With leases (see Hub.UseLeases), it first takes the consumer's lease if
+// it is free, and does nothing but sleep while another node holds it: the
+// heartbeat that takes it for this node wakes it, and it resumes from the
+// shared cursor.
 func (c *Consumer) Run(ctx context.Context) {
 	c.loop.Start()
 	defer c.loop.Stop()
+	if c.hub != nil {
+		if l := c.hub.Leases(); l != nil {
+			c.leases.Store(l)
+			l.join(c)
+			defer func() {
+				l.leave(c)
+				c.leased.Store(false)
+			}()
+			l.takeOne(ctx, c)
+		}
+	}
 	clk := c.db.Clock()
 	wait := time.Duration(0)
 	for ctx.Err() == nil {
+		if !c.active() {
+			c.loop.Wait(ctx, time.Time{})
+			continue
+		}
 		more, err := c.pass(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -200,6 +247,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 			return false, err
 		}
 		c.advance(stored)
+		c.noteStored(stored)
 		c.ready.Store(true)
 	}
 	newest, err := c.newest(ctx)
@@ -208,7 +256,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	}
 	// Only up to the horizon: an event below the newest may still be
 	// committing (PostgreSQL), and reading past it would skip it for good.
-	horizon, err := c.db.EventHorizon(ctx)
+	horizon, err := c.db.EventHorizonFor(ctx, newest)
 	if err != nil {
 		return false, fmt.Errorf("event: consumer %s: %w", c.cfg.Name, err)
 	}
@@ -218,7 +266,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	} else {
 		c.blocked.Store(false)
 	}
-	stored, err := c.stored(ctx)
+	stored, err := c.cursor(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -274,6 +322,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 			return fmt.Errorf("lock cursor: %w", err)
 		}
 		if cur >= reached {
+			tx.OnCommit(func() { c.noteStored(cur) })
 			return nil // another node handled them
 		}
 		// Another node may have handled the first ones: only the rest.
@@ -285,6 +334,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 			handled = true
 		}
 		_, err = tx.Exec(ctx, `UPDATE event_consumers SET last_id = ?, updated_at = ? WHERE name = ?`, reached, tx.Now(), c.cfg.Name)
+		tx.OnCommit(func() { c.noteStored(reached) })
 		return err
 	}
 	for {
@@ -316,6 +366,45 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	}
 	return more, nil
 }
+
+// cursor returns the stored cursor. It reads the cursor row unless this
+// node holds the consumer's lease and has read it since it gained the
+// lease: then no other node moves it, and this node knows where it is
+// from its own writes, a query per pass saved. In the moment two nodes
+// both believe they hold the lease (the old holder has not yet heard that
+// it lapsed), the old holder may read events the other handled: its
+// batch's locked read of the row still keeps it from handling them again.
+func (c *Consumer) cursor(ctx context.Context) (int64, error) {
+	leased := c.Leased()
+	if leased && c.synced.Load() {
+		return c.known.Load(), nil
+	}
+	c.cursorReads.Add(1)
+	stored, err := c.stored(ctx)
+	if err != nil {
+		return 0, err
+	}
+	c.noteStored(stored)
+	if leased {
+		c.synced.Store(true)
+	}
+	return stored, nil
+}
+
+// noteStored records that the stored cursor is at least id.
+func (c *Consumer) noteStored(id int64) {
+	for {
+		cur := c.known.Load()
+		if id <= cur || c.known.CompareAndSwap(cur, id) {
+			return
+		}
+	}
+}
+
+// CursorReads counts the consumer's reads of its cursor row outside a
+// batch's transaction: a node holding the lease reads it once after it
+// gains the lease.
+func (c *Consumer) CursorReads() int64 { return c.cursorReads.Load() }
 
 // firstAfter returns the index of the first event after id in events.
 func firstAfter(events []Event, id int64) int {

@@ -40,6 +40,7 @@ func (c *Consumer) storePassedOver(ctx context.Context, stored, reached int64) e
 			args = append(args, c.cfg.Name)
 		}
 		_, err := tx.Exec(ctx, q, args...)
+		tx.OnCommit(func() { c.noteStored(reached) })
 		return err
 	})
 }

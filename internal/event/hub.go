@@ -20,6 +20,7 @@ type Hub struct {
 	next      int
 	subs      map[int]func()
 	consumers []*Consumer // woken by it, for their lag (see LagCollector)
+	leases    *Leases     // when set, its consumers run only while they hold their lease
 }
 
 // NewHub returns an empty hub.
@@ -66,6 +67,23 @@ func (h *Hub) OnNotify(fn func()) (unsubscribe func()) {
 		delete(h.subs, id)
 		h.mu.Unlock()
 	}
+}
+
+// UseLeases makes the hub's consumers run only while this node holds
+// their lease (see Leases): on PostgreSQL, where several nodes share the
+// log. Call it before they run. Without it (SQLite, one node) every
+// consumer runs.
+func (h *Hub) UseLeases(l *Leases) {
+	h.mu.Lock()
+	h.leases = l
+	h.mu.Unlock()
+}
+
+// Leases returns the leases given by UseLeases, or nil.
+func (h *Hub) Leases() *Leases {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.leases
 }
 
 // addConsumer records a consumer the hub wakes.

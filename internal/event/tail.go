@@ -112,17 +112,45 @@ func (t *Tail) Run(ctx context.Context) {
 // readNew reads and hands out every event after pos that the hub knows of,
 // up to the event horizon; blocked reports that the horizon stopped it
 // short of the hub's newest event.
+//
+// With no subscriber it reads nothing: it moves pos to the horizon (one
+// already seen, when it covers the newest event, so most often without a
+// query), which is as far as a subscriber arriving later needs it —
+// every event that commits after that subscriber subscribed is above a
+// horizon found before. A node serving no live stream used to read every
+// new event of the log to hand it to nobody.
 func (t *Tail) readNew(ctx context.Context) (blocked bool, err error) {
 	for {
 		t.mu.Lock()
-		pos := t.pos
+		pos, none := t.pos, len(t.subs) == 0
 		t.mu.Unlock()
 		last := t.hub.Last()
 		if last <= pos {
 			return false, nil
 		}
+		// Found before the subscribers are looked at again, below: see
+		// above for why that order matters.
+		horizon, err := t.db.EventHorizonFor(ctx, last)
+		if err != nil {
+			return false, fmt.Errorf("event: tail: %w", err)
+		}
+		if none {
+			t.mu.Lock()
+			if len(t.subs) == 0 {
+				t.pos = max(t.pos, min(last, horizon))
+				t.mu.Unlock()
+				// Not blocked even if the horizon is short of last: the
+				// next commit moves it on, and a subscriber would read
+				// what is between from the log anyway.
+				return false, nil
+			}
+			t.mu.Unlock()
+		}
+		if horizon <= pos {
+			return true, nil
+		}
 		t.reads.Add(1)
-		list, err := ListAll(ctx, t.db.Reader(), pos, tailPage)
+		list, err := listAllThrough(ctx, t.db.Reader(), pos, min(horizon, last), tailPage)
 		if err != nil {
 			return false, fmt.Errorf("event: tail: %w", err)
 		}
@@ -133,6 +161,15 @@ func (t *Tail) readNew(ctx context.Context) (blocked bool, err error) {
 		}
 		t.handOut(list)
 	}
+}
+
+// listAllThrough is ListAll up to through, a horizon the caller found.
+func listAllThrough(ctx context.Context, q db.Querier, after, through int64, limit int) ([]Event, error) {
+	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`, after, through, limit)
+	if err != nil {
+		return nil, err
+	}
+	return db.Collect(rows, scanEvent)
 }
 
 // handOut gives each subscriber its part of list and moves pos past it.

@@ -141,3 +141,37 @@ func TestTailTellsASlowStreamItLagged(t *testing.T) {
 		}
 	})
 }
+
+// A node serving no live stream does not read the log for the tail; a
+// stream that subscribes afterwards still gets every event committed
+// after it subscribed, and nothing from before.
+func TestTailWithoutStreamsReadsNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newTailFixture(t, d, 1)
+		backgroundtest.WaitIdle(t, f.g)
+		before := f.tail.Reads()
+		for range 5 {
+			f.appendEach(t, event.ContactCreated)
+			backgroundtest.WaitIdle(t, f.g)
+		}
+		if reads := f.tail.Reads() - before; reads != 0 {
+			t.Fatalf("the tail read the log %d times with no stream, want none", reads)
+		}
+		var newest int64
+		if err := d.Reader().QueryRow(context.Background(), `SELECT MAX(id) FROM events`).Scan(&newest); err != nil {
+			t.Fatal(err)
+		}
+		s := f.tail.Subscribe(func(event.Event) bool { return true })
+		defer s.Close()
+		f.appendEach(t, event.ContactUpdated)
+		f.appendEach(t, event.ContactUpdated)
+		backgroundtest.WaitIdle(t, f.g)
+		var got []event.Event
+		for len(s.C) > 0 {
+			got = append(got, <-s.C...)
+		}
+		if len(got) != 2 || got[0].ID <= newest || got[0].Type != event.ContactUpdated || got[1].ID <= got[0].ID {
+			t.Fatalf("the stream got %v, want the 2 events after %d", ids(got), newest)
+		}
+	})
+}

@@ -10,6 +10,10 @@
 //     node's, and takes them all back.
 //   - On PostgreSQL nodes heartbeat; the others take back the claims of a
 //     node silent for longer than Silence.
+//
+// On PostgreSQL the heartbeat also renews the node's leases on the
+// consumers of the event log it runs, and takes those whose holder went
+// silent (see event.Leases).
 package node
 
 import (
@@ -22,6 +26,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/webhook"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
@@ -39,7 +44,8 @@ const Silence = 6 * time.Second
 var claimKinds = []string{workflow.DueKind, conversation.DueOutbound, webhook.DueKind, conversation.DueMediaFetch}
 
 // claimTables hold claims: lease_until > 0 is a claim, lease_node its node.
-var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches"}
+// A consumer's lease taken back is taken by another node's next heartbeat.
+var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches", "event_consumer_leases"}
 
 // Node is this process in the store's registry of nodes.
 type Node struct {
@@ -47,6 +53,8 @@ type Node struct {
 	id   int64
 	loop *background.Loop
 	lock *folderLock
+
+	leases *event.Leases // on PostgreSQL: its leases on the consumers it runs
 }
 
 // Start registers this node. On SQLite it first takes the data folder's
@@ -87,9 +95,17 @@ func Start(ctx context.Context, d *db.DB, dataDir string, g *background.Group) (
 			return nil, err
 		}
 	}
+	if d.Dialect == db.Postgres {
+		n.leases = event.NewLeases(d, n.id, Silence)
+	}
 	slog.Info("node registered", "node", n.id)
 	return n, nil
 }
+
+// Leases are the node's leases on the consumers of the event log it runs,
+// which its heartbeat renews, for its hub (event.Hub.UseLeases): nil on
+// SQLite, where the one node runs every consumer.
+func (n *Node) Leases() *event.Leases { return n.leases }
 
 // ID is the node's id, which its claims carry.
 func (n *Node) ID() int64 { return n.id }
@@ -118,16 +134,19 @@ func (n *Node) Run(ctx context.Context) {
 	}
 }
 
-// beat records that this node is alive and takes back the claims of the
-// nodes that are not.
+// beat records that this node is alive, renews its consumers' leases
+// (taking those that lapsed) in the same commit, and takes back the
+// claims of the nodes that are not alive.
 func (n *Node) beat(ctx context.Context) error {
 	// Concurrent: it writes this node's own row and nothing else, and a
 	// reaper re-reads that row FOR UPDATE (see reapSilent), so the
 	// exclusive write lock, which drained every node's writes every two
 	// seconds, guarded nothing.
 	err := n.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id)
-		return err
+		if _, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id); err != nil {
+			return err
+		}
+		return n.leases.Renew(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("node: heartbeat: %w", err)
@@ -185,11 +204,17 @@ func takeBack(ctx context.Context, tx *db.Tx, where string, arg int64) error {
 }
 
 // Close unregisters the node (its engines have released their claims by
-// then) and, on SQLite, releases the data folder.
+// then), releases its consumers' leases for the other nodes to take and,
+// on SQLite, releases the data folder.
 func (n *Node) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := n.d.Write(ctx, func(tx *db.Tx) error {
+		if n.leases != nil {
+			if err := n.leases.ReleaseTx(ctx, tx); err != nil {
+				return err
+			}
+		}
 		_, err := tx.Exec(ctx, `DELETE FROM nodes WHERE id = ?`, n.id)
 		return err
 	}); err != nil {

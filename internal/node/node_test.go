@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/node"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
@@ -159,5 +161,100 @@ func TestSilentNodeLosesItsClaims(t *testing.T) {
 	}
 	if got := told(); len(got) != 2 {
 		t.Fatalf("the engines were told %v, want both kinds of work due", got)
+	}
+}
+
+// On PostgreSQL a node's heartbeat renews its leases on the consumers it
+// runs, in the heartbeat's own commit (an idle node writes no more than
+// it did), and takes the lease of a silent node's consumer once it lapses:
+// that consumer then runs here. A node closing releases its leases.
+func TestHeartbeatTakesTheLeaseOfASilentNodesConsumer(t *testing.T) {
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	d := dbtest.Open(t, db.Postgres)
+	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d.SetClock(fake)
+	var ws int64
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Each node: its group, its hub under its leases, a consumer of one
+	// shared name counting what it handles.
+	type running struct {
+		n       *node.Node
+		g       *background.Group
+		c       *event.Consumer
+		handled atomic.Int64
+	}
+	start := func() *running {
+		r := &running{g: background.NewGroup(fake)}
+		n, err := node.Start(ctx, d, "", r.g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.n = n
+		hub := event.NewHub()
+		d.OnEvents(hub.Notify)
+		hub.UseLeases(n.Leases())
+		r.c = event.NewConsumer(d, hub, r.g, event.ConsumerConfig{Name: "shared",
+			Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
+				tx.OnCommit(func() { r.handled.Add(int64(len(events))) })
+				return nil
+			}})
+		return r
+	}
+	// The dying node takes the lease, then dies: nothing of it runs any
+	// more, and it releases nothing.
+	dying := start()
+	dyingCtx, kill := context.WithCancel(ctx)
+	dying.c.Start() // not its heartbeat: that never runs
+	dead := make(chan struct{})
+	go func() { defer close(dead); dying.c.Run(dyingCtx) }()
+	backgroundtest.WaitIdle(t, dying.g)
+	if !dying.c.Leased() {
+		t.Fatal("the first node did not take the free lease")
+	}
+	kill()
+	<-dead
+	alive := start()
+	backgroundtest.Run(t, alive.g, alive.n.Run, alive.c.Run)
+	backgroundtest.WaitIdle(t, alive.g)
+	if alive.c.Leased() {
+		t.Fatal("the second node took a lease the first holds")
+	}
+
+	commits := d.Commits()
+	fake.Advance(node.Heartbeat)
+	backgroundtest.WaitIdle(t, alive.g)
+	fake.Advance(node.Heartbeat)
+	backgroundtest.WaitIdle(t, alive.g)
+	if got := d.Commits() - commits; got != 2 {
+		t.Fatalf("two heartbeats made %d commits, want 2: the leases are renewed in the heartbeat's", got)
+	}
+	if alive.c.Leased() {
+		t.Fatal("the lease was taken before it lapsed")
+	}
+	fake.Advance(node.Silence - 2*node.Heartbeat + time.Millisecond)
+	backgroundtest.WaitIdle(t, alive.g)
+	if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumer_leases WHERE name = 'shared' AND lease_node = ?`, alive.n.ID()); got != 1 || !alive.c.Leased() {
+		t.Fatalf("leased %v (%d rows) once the silent node's lease lapsed, want it taken", alive.c.Leased(), got)
+	}
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.ContactCreated})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	backgroundtest.WaitIdle(t, alive.g)
+	if got := alive.handled.Load(); got != 1 {
+		t.Fatalf("the new holder handled %d events, want 1", got)
+	}
+	alive.n.Close()
+	if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumer_leases WHERE lease_until > 0`); got != 0 {
+		t.Fatalf("%d leases held after the node closed, want them released", got)
 	}
 }
