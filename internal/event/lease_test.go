@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -22,6 +23,26 @@ type leasedNode struct {
 	leases *event.Leases
 	c      *event.Consumer
 	r      *recorder
+}
+
+// twoLeasedNodes opens two handles on one store, each a node with
+// leases of its own (node ids 1 and 2) and a consumer "shared" of cfg.
+func twoLeasedNodes(t *testing.T, dialect db.Dialect, clk *clock.Fake, cfg event.ConsumerConfig) []*leasedNode {
+	t.Helper()
+	store := dbtest.Config(t, dialect) // one store, two handles
+	var nodes []*leasedNode
+	for i := range 2 {
+		d, err := db.Open(context.Background(), store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		n := &leasedNode{node: newNode(d, clk), leases: event.NewLeases(d, int64(i+1), leaseTerm), r: &recorder{}}
+		n.hub.UseLeases(n.leases)
+		n.c = n.consumer(t, "shared", n.r, cfg)
+		nodes = append(nodes, n)
+	}
+	return nodes
 }
 
 // renew runs the node's heartbeat's part: its leases renewed, in a
@@ -44,21 +65,8 @@ func (n *leasedNode) renew(t *testing.T) {
 func TestLeaseRunsAConsumerOnOneNodeAtATime(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
-			cfg := dbtest.Config(t, dialect)
-			ctx := context.Background()
 			clk := newClock()
-			var nodes []*leasedNode
-			for i := range 2 {
-				d, err := db.Open(ctx, cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				n := &leasedNode{node: newNode(d, clk), leases: event.NewLeases(d, int64(i+1), leaseTerm), r: &recorder{}}
-				n.hub.UseLeases(n.leases)
-				n.c = n.consumer(t, "shared", n.r, event.ConsumerConfig{Batch: 4})
-				nodes = append(nodes, n)
-			}
+			nodes := twoLeasedNodes(t, dialect, clk, event.ConsumerConfig{Batch: 4})
 			a, b := nodes[0], nodes[1]
 			ws := setup(t, a.d)
 			// a starts first and takes the free lease; b finds it held.
@@ -179,21 +187,9 @@ func TestLeaseRunsAConsumerOnOneNodeAtATime(t *testing.T) {
 func TestLeaseReleasedIsTakenAtOnce(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(string(dialect), func(t *testing.T) {
-			cfg := dbtest.Config(t, dialect)
 			ctx := context.Background()
 			clk := newClock()
-			var nodes []*leasedNode
-			for i := range 2 {
-				d, err := db.Open(ctx, cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				n := &leasedNode{node: newNode(d, clk), leases: event.NewLeases(d, int64(i+1), leaseTerm), r: &recorder{}}
-				n.hub.UseLeases(n.leases)
-				n.c = n.consumer(t, "shared", n.r, event.ConsumerConfig{})
-				nodes = append(nodes, n)
-			}
+			nodes := twoLeasedNodes(t, dialect, clk, event.ConsumerConfig{})
 			a, b := nodes[0], nodes[1]
 			ws := setup(t, a.d)
 			runCtx, stop := context.WithCancel(ctx)
