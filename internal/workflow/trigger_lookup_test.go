@@ -11,26 +11,7 @@ import (
 )
 
 // openedEvents reads the conversation.opened events of the store, in order.
-func (f *fixture) openedEvents() []event.Event {
-	f.t.Helper()
-	rows, err := f.d.Reader().Query(context.Background(), `SELECT id, workspace_id, type, conversation_id, contact_id, payload
-		FROM events WHERE type = 'conversation.opened' ORDER BY id`)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []event.Event
-	for rows.Next() {
-		var e event.Event
-		var payload string
-		if err := rows.Scan(&e.ID, &e.WorkspaceID, &e.Type, &e.ConversationID, &e.ContactID, &payload); err != nil {
-			f.t.Fatal(err)
-		}
-		e.Payload = []byte(payload)
-		out = append(out, e)
-	}
-	return out
-}
+func (f *fixture) openedEvents() []event.Event { return f.eventsAfter(0, "conversation.opened") }
 
 // TestTriggerLookupsOncePerBatch hands the engine a batch of 30 events
 // that could fire a trigger, in a workspace whose active workflow they do
