@@ -17,6 +17,14 @@ func IsUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
+// IsTransient reports whether err is the store's passing trouble rather
+// than a verdict on the write: a deadlock or serialization failure (the
+// transaction can run again as it is) or the store unreachable. Code that
+// turns errors into outcomes — a workflow step's failure exit — must let
+// these through as errors, to be tried again, not record them as the
+// write's answer.
+func IsTransient(err error) bool { return isRetryable(err) || IsUnavailable(err) }
+
 // isRetryable reports PostgreSQL errors after which the whole transaction
 // can simply be run again: serialization failures and deadlocks. Only
 // PostgreSQL reports them; on SQLite it is always false.

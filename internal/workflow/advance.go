@@ -274,6 +274,15 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 		if ctx.Err() != nil {
 			return false, false, ctx.Err()
 		}
+		if db.IsTransient(err) {
+			// The store's trouble (a deadlock, PostgreSQL unreachable), not
+			// the step's: the transaction is tried again and the run stays
+			// at the step. Taken as the step's failure, an Assign To
+			// deadlocked under load went to its failure exit and left its
+			// conversation open with nobody assigned (the 3-node proof at
+			// size, 5 of 20,000).
+			return false, false, fmt.Errorf("workflow: step %q: %w", st.ID, err)
+		}
 		return false, false, &stepError{err}
 	}
 	return e.apply(ctx, tx, lines, x, res, now)

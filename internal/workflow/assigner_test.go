@@ -20,6 +20,8 @@ type teamAssigner struct {
 	// fail, when set, is returned after the assignment is written, as
 	// routing fails when its capacity check finds an agent above capacity.
 	fail error
+	// failFor, when above 0, limits fail to that many more calls.
+	failFor int
 }
 
 var _ Assigner = (*teamAssigner)(nil)
@@ -75,7 +77,13 @@ func (a *teamAssigner) assign(ctx context.Context, tx *db.Tx, req AssignRequest,
 		return AssignResult{}, err
 	}
 	if a.fail != nil {
-		return AssignResult{}, a.fail
+		err := a.fail
+		if a.failFor > 0 {
+			if a.failFor--; a.failFor == 0 {
+				a.fail = nil
+			}
+		}
+		return AssignResult{}, err
 	}
 	return AssignResult{Assigned: true, UserID: user, Reason: why}, nil
 }
