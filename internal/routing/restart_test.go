@@ -42,12 +42,26 @@ func TestRestartMidLoadLosesNothing(t *testing.T) {
 			// Load, cut short by closing everything after 60 answers.
 			var answered atomic.Int64
 			ok := make([]atomic.Bool, len(convs))
-			work := make(chan int, len(convs))
-			for i := range 200 {
-				work <- i
-			}
-			close(work)
+			// Work is handed out one at a time and no more once 60 are
+			// answered, so some of the 200 are always left untouched by
+			// the cut, however fast the machine answers the rest.
+			work := make(chan int)
 			halfway := make(chan struct{})
+			go func() {
+				defer close(work)
+				for i := range 200 {
+					select {
+					case <-halfway:
+						return
+					default:
+					}
+					select {
+					case work <- i:
+					case <-halfway:
+						return
+					}
+				}
+			}()
 			var once sync.Once
 			var wg sync.WaitGroup
 			for range 8 {
