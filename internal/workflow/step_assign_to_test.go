@@ -64,6 +64,13 @@ func TestAssignTo(t *testing.T) {
 	})
 }
 
+// assignedOrNot assigns to the Sales team and says "assigned" on its next
+// exit, "not assigned" on its failure exit.
+const assignedOrNot = `[{"id": "a", "type": "assign_to", "settings": {"target": "team", "team": "Sales"},
+	"exits": {"next": "ok", "failure": "ko"}},
+	{"id": "ok", "type": "send_message", "settings": {"text": "assigned"}},
+	{"id": "ko", "type": "send_message", "settings": {"text": "not assigned"}}]`
+
 // TestAssignToCommitsWithTheStep: routing writes the assignment in the
 // step's transaction, so when the step fails after routing wrote it (here
 // routing's own check refuses), the assignment is undone with the step:
@@ -76,10 +83,7 @@ func TestAssignToCommitsWithTheStep(t *testing.T) {
 		f.assigner.mu.Lock()
 		f.assigner.fail = errors.New("capacity invariant: the agent would be above capacity")
 		f.assigner.mu.Unlock()
-		run, conv := f.runSteps(`[{"id": "a", "type": "assign_to", "settings": {"target": "team", "team": "Sales"},
-			"exits": {"next": "ok", "failure": "ko"}},
-			{"id": "ok", "type": "send_message", "settings": {"text": "assigned"}},
-			{"id": "ko", "type": "send_message", "settings": {"text": "not assigned"}}]`)
+		run, conv := f.runSteps(assignedOrNot)
 		if run.Status != StatusFinished {
 			t.Fatalf("status %s (%s)", run.Status, run.Error)
 		}
@@ -110,10 +114,7 @@ func TestAssignToTriesADeadlockAgain(t *testing.T) {
 		f.assigner.fail = fmt.Errorf("routing: assign: %w", &pgconn.PgError{Severity: "ERROR", Code: "40P01", Message: "deadlock detected"})
 		f.assigner.failFor = 8
 		f.assigner.mu.Unlock()
-		run, conv := f.runSteps(`[{"id": "a", "type": "assign_to", "settings": {"target": "team", "team": "Sales"},
-			"exits": {"next": "ok", "failure": "ko"}},
-			{"id": "ok", "type": "send_message", "settings": {"text": "assigned"}},
-			{"id": "ko", "type": "send_message", "settings": {"text": "not assigned"}}]`)
+		run, conv := f.runSteps(assignedOrNot)
 		if run.Status != StatusFinished {
 			t.Fatalf("status %s (%s)", run.Status, run.Error)
 		}
