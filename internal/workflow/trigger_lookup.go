@@ -12,7 +12,7 @@ import (
 // triggerLookups are what handling a batch of events reads, read once for
 // the batch instead of once per event: the active workflows of the batch's
 // workspaces, its contacts that are test contacts, the loop guard's depth
-// of its events and (on SQLite) which of its conversations have a waiting
+// of its events and which of its conversations have a waiting
 // run. Per event they were about six statements per run on the single
 // writer.
 //
@@ -25,8 +25,8 @@ type triggerLookups struct {
 	workflows map[int64][]activeWorkflow // workspace -> its active workflows, by id
 	tests     map[int64]int64            // test contact -> the workflow it tests
 	depths    map[int64]int              // event -> its depth, when not 0
-	// waiting, when not nil, holds the batch's conversations that have a
-	// waiting run (see lookupWaiting); nil: ask per event.
+	// waiting holds the batch's conversations that have a waiting run
+	// (see lookupWaiting); nil (lookups made without it): ask per event.
 	waiting map[int64]bool
 }
 
@@ -36,19 +36,33 @@ type triggerLookups struct {
 func (l *triggerLookups) mayWait(id int64) bool { return l.waiting == nil || l.waiting[id] }
 
 // lookupWaiting reads which conversations of events' that resume or end
-// waiting runs have one. Only on SQLite: there the batch's transaction
-// sees no other write while it runs, and handling an event makes no run
-// wait (it starts, resumes and ends runs; the chains of steps the batch
-// stages run after its last event, see stage), so a conversation without a
-// waiting run at the batch's start has none when its event is handled,
-// and the per-event query for its runs (a message that answers no
-// question, an assignment no run waits for) is saved. On PostgreSQL a
-// chain of steps may make a run wait while the batch runs, so each event
-// asks, as before.
+// waiting runs have one, and the per-event query for their runs (a
+// message that answers no question, an assignment no run waits for) is
+// saved for the others.
+//
+// On SQLite the batch's transaction sees no other write while it runs,
+// and handling an event makes no run wait (it starts, resumes and ends
+// runs; the chains of steps the batch stages run after its last event,
+// see stage), so a conversation without a waiting run at the batch's
+// start has none when its event is handled.
+//
+// On PostgreSQL another transaction (the executor, on this node or
+// another) may commit a run's wait between this read and an event's
+// turn, which the per-event query would have seen. Such a wait does not
+// concern the batch's events, each committed before the batch began:
+//   - a message.received was written before the question that the run
+//     waits to have answered was sent (it leaves after the wait's
+//     commit), so it is no reply to it;
+//   - a conversation.assigned from the queue commits after the Assign To
+//     step that queued the conversation and made its run wait, in one
+//     transaction; another assignment committed first is seen by the
+//     step, which then does not wait;
+//   - a conversation.closed committed before a run began to wait on it
+//     was missed as well by the per-event query whenever the wait
+//     committed after that query: the race is as old as the query, only
+//     a batch's handling time wider (a run that asks a closed
+//     conversation waits for its timeout).
 func (l *triggerLookups) lookupWaiting(ctx context.Context, tx *db.Tx, events []event.Event) error {
-	if tx.Dialect() != db.SQLite {
-		return nil
-	}
 	var ids []int64
 	for _, ev := range events {
 		if ev.ConversationID != 0 && waitingEvents[ev.Type] && !slices.Contains(ids, ev.ConversationID) {

@@ -99,9 +99,9 @@ func TestTriggerLookupsBatchStartsEachRun(t *testing.T) {
 }
 
 // TestWaitingLookupOncePerBatch hands the engine a batch of messages of
-// 21 conversations, one of which has a run waiting for the answer: on
-// SQLite, which conversations have a waiting run is read once for the
-// batch rather than once per message, and the waiting run is resumed.
+// 21 conversations, one of which has a run waiting for the answer: which
+// conversations have a waiting run is read once for the batch rather than
+// once per message, and the waiting run is resumed.
 func TestWaitingLookupOncePerBatch(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
@@ -152,7 +152,7 @@ func TestWaitingLookupOncePerBatch(t *testing.T) {
 		// sequence-number UPDATE for its two timeline events and their
 		// insert, the run's save; the depth clean-up. One message at a
 		// time it was a query per message.
-		if n := d.Statements() - before; d.Dialect == db.SQLite && n > 10 {
+		if n := d.Statements() - before; n > 10 {
 			t.Errorf("the batch ran %d statements, want at most 10", n)
 		}
 		r := f.runOf(w.ID, asked.ConversationID)
