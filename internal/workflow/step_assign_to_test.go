@@ -126,3 +126,49 @@ func TestAssignToTriesADeadlockAgain(t *testing.T) {
 		}
 	})
 }
+
+// TestStagedAssignToTriesADeadlockAgain is the deadlock above in a chain
+// the consumer's batch runs (the run started by conversation.opened): the
+// batch fails and is handled again (the write's retries, then the
+// consumer's backoff on the store's clock) until the chain assigns. The
+// run is never handed to the executor as a failing one, nor failed.
+func TestStagedAssignToTriesADeadlockAgain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.teams()
+		f.assigner.mu.Lock()
+		f.assigner.fail = fmt.Errorf("routing: assign: %w", &pgconn.PgError{Severity: "ERROR", Code: "40P01", Message: "deadlock detected"})
+		f.assigner.failFor = 8
+		f.assigner.mu.Unlock()
+		w := f.deploy(`{"name": "assign", "trigger": {"type": "conversation_opened"}, "steps": ` + assignedOrNot + `}`)
+		got := f.write("+14155550188", "hi")
+		assigned := func() bool {
+			return f.count(`SELECT COUNT(*) FROM conversations WHERE id = ? AND assignee_id IS NOT NULL`, got.ConversationID) == 1
+		}
+		for try := 0; !assigned(); try++ {
+			if try == 10 {
+				t.Fatal("the conversation is not assigned after 10 backoffs")
+			}
+			f.idle()
+			f.clock.Advance(time.Minute)
+		}
+		f.idle()
+		run := f.runOf(w.ID, got.ConversationID)
+		if run.Status != StatusFinished {
+			t.Fatalf("status %s (%s)", run.Status, run.Error)
+		}
+		if got := f.outTexts(got.ConversationID); len(got) != 1 || got[0] != "assigned" {
+			t.Fatalf("sent %q, want the assigned exit's message only", got)
+		}
+		f.assigner.mu.Lock()
+		left := f.assigner.failFor
+		f.assigner.mu.Unlock()
+		if left != 0 {
+			t.Fatalf("the assigner was called %d times, want at least 8", 8-left)
+		}
+		f.eng.unstaged.Range(func(k, _ any) bool {
+			t.Errorf("run %+v was left to the executor as failing", k)
+			return true
+		})
+	})
+}
