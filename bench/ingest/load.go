@@ -70,13 +70,9 @@ func runLevel(ctx context.Context, bin string, concurrency, n int, duration time
 	return runNodes(ctx, bin, concurrency, n, duration, workflows, "", 1, cpuProfile)
 }
 
-// runLevelOn is runLevel on the PostgreSQL database at databaseURL (fresh,
+// runNodes is runLevel on the PostgreSQL database at databaseURL (fresh,
 // empty) when it is not "", served by nodes processes sharing it, the
 // load spread evenly over them; "" means a fresh SQLite folder, one node.
-func runLevelOn(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool, databaseURL string, nodes int) (levelResult, error) {
-	return runNodes(ctx, bin, concurrency, n, duration, workflows, databaseURL, nodes, "")
-}
-
 func runNodes(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool, databaseURL string, nodes int, cpuProfile string) (levelResult, error) {
 	res := levelResult{Concurrency: concurrency, Workflows: workflows, Nodes: nodes}
 	dir, err := os.MkdirTemp("", "switchboard-bench-*")

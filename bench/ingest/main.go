@@ -44,7 +44,7 @@ func run() error {
 	before := flag.String("before", "", "also measure this earlier switchboard binary at each level (on PostgreSQL with -postgres), right after the current one, for a before/after in one run")
 	withWorkflow := flag.Bool("workflow", true, "also serve the top level with the demo's inbound workflow")
 	withRaw := flag.Bool("raw", true, "also run the raw SQLite loops")
-	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof), for go tool pprof; not the -before binary")
+	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof; with -postgres, the one-node PostgreSQL runs as serve-c<level>-pg.pprof and serve-c<level>-workflow-pg.pprof), for go tool pprof; not the -before binary")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -79,7 +79,7 @@ func run() error {
 	}
 
 	if *pg != "" {
-		rep, err := runPostgres(ctx, *bin, *before, *pg, levels, ns, *duration)
+		rep, err := runPostgres(ctx, *bin, *before, *pg, levels, ns, *duration, *profileDir)
 		if err != nil {
 			return err
 		}

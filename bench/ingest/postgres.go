@@ -47,7 +47,9 @@ type pgReport struct {
 //
 // before, when not "", is an earlier switchboard binary measured the same
 // way on PostgreSQL right after, in the same run, for a before/after.
-func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []int, duration time.Duration) (pgReport, error) {
+// profileDir, when not "", gets the CPU profile of bin's one-node runs
+// (see profilePath).
+func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []int, duration time.Duration, profileDir string) (pgReport, error) {
 	rep := pgReport{M: harness.DescribeMachine()}
 	a, err := sql.Open("pgx", admin)
 	if err != nil {
@@ -89,7 +91,7 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 	for _, j := range jobs {
 		run := storeRun{Concurrency: j.c, Workflows: j.workflows}
 		logf("concurrency %d (workflow %v): SQLite", j.c, j.workflows)
-		if run.SQLite, err = runLevelOn(ctx, bin, j.c, j.n, duration, j.workflows, "", 1); err != nil {
+		if run.SQLite, err = runLevel(ctx, bin, j.c, j.n, duration, j.workflows, ""); err != nil {
 			return rep, err
 		}
 		logf("  %.0f msgs/s", run.SQLite.Rate())
@@ -108,7 +110,15 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 				return rep, err
 			}
 			logf("concurrency %d (workflow %v): PostgreSQL, %d node(s), %s", j.c, j.workflows, tg.nodes, tg.bin)
-			l, err := runLevelOn(ctx, tg.bin, j.c, j.n, duration, j.workflows, dbURL, tg.nodes)
+			profile := ""
+			if tg.bin == bin && tg.nodes == 1 {
+				suffix := "-pg"
+				if j.workflows {
+					suffix = "-workflow-pg"
+				}
+				profile = profilePath(profileDir, j.c, suffix)
+			}
+			l, err := runNodes(ctx, tg.bin, j.c, j.n, duration, j.workflows, dbURL, tg.nodes, profile)
 			drop()
 			if err != nil {
 				return rep, err
