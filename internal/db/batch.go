@@ -2,8 +2,10 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -93,4 +95,121 @@ func isIdentifier(s string) bool {
 		}
 	}
 	return true
+}
+
+// QueryIn runs query, which ends in "IN ", then a list of ids, then tail,
+// with args before the ids, and calls fn for each row. On SQLite the list
+// is placeholders, in chunks of the sizes Chunked gives (a few statement
+// texts, kept prepared). On PostgreSQL it is one array parameter, so any
+// number of ids is one statement and one round trip, where the chunks
+// took one per set bit of their count.
+func QueryIn(ctx context.Context, tx *Tx, query, tail string, ids []int64, args []any, fn func(*sql.Rows) error) error {
+	each := func(in string, idArgs []any) error {
+		rows, err := tx.Query(ctx, query+in+tail, append(slices.Clip(args), idArgs...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if tx.Dialect() == Postgres {
+		return each(`(SELECT unnest(?::bigint[]))`, []any{ids})
+	}
+	return Chunked(len(ids), func(from, n int) error {
+		return each(In(ids[from : from+n]))
+	})
+}
+
+// InsertRows writes n rows: prefix (an INSERT that ends in "VALUES "),
+// the rows, then suffix (an ON CONFLICT clause, say); row is one row's
+// placeholders, "(?, ?)", and args(i) row i's values. On SQLite it is one
+// multi-row VALUES per chunk (Chunked). On PostgreSQL it is one statement
+// whatever n, each column one array parameter that unnest turns back into
+// rows: one round trip and one text, kept prepared, where the chunks took
+// one per set bit of n. A column's values are int64, string or
+// sql.NullInt64 (an int or a bool would need a cast the column may not
+// take); rows of other values, or a row that is not bare placeholders,
+// go through the chunks there too.
+func InsertRows(ctx context.Context, tx *Tx, n int, prefix, row, suffix string, args func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	if tx.Dialect() == Postgres {
+		rows := make([][]any, n)
+		for i := range rows {
+			rows[i] = args(i)
+		}
+		// Only a row of bare placeholders maps one value to one column.
+		if cols, casts, ok := columnArrays(rows); ok && row == Rows("(?"+strings.Repeat(", ?", len(rows[0])-1)+")", 1) {
+			_, err := tx.Exec(ctx, strings.TrimSuffix(prefix, "VALUES ")+"SELECT * FROM unnest("+strings.Join(casts, ", ")+")"+suffix, cols...)
+			return err
+		}
+		args = func(i int) []any { return rows[i] }
+	}
+	return Chunked(n, func(from, size int) error {
+		var all []any
+		for i := from; i < from+size; i++ {
+			all = append(all, args(i)...)
+		}
+		_, err := tx.Exec(ctx, prefix+Rows(row, size)+suffix, all...)
+		return err
+	})
+}
+
+// columnArrays turns rows of values into one typed array per column and
+// its placeholder with the array's cast; ok is false when a column holds
+// values of another type, or of two.
+func columnArrays(rows [][]any) (cols []any, casts []string, ok bool) {
+	for j, v := range rows[0] {
+		switch v.(type) {
+		case int64:
+			a, ok := column[int64](rows, j)
+			if !ok {
+				return nil, nil, false
+			}
+			cols, casts = append(cols, a), append(casts, "?::bigint[]")
+		case string:
+			a, ok := column[string](rows, j)
+			if !ok {
+				return nil, nil, false
+			}
+			cols, casts = append(cols, a), append(casts, "?::text[]")
+		case sql.NullInt64:
+			ns, ok := column[sql.NullInt64](rows, j)
+			if !ok {
+				return nil, nil, false
+			}
+			a := make([]*int64, len(ns)) // nil is NULL
+			for i := range ns {
+				if ns[i].Valid {
+					a[i] = &ns[i].Int64
+				}
+			}
+			cols, casts = append(cols, a), append(casts, "?::bigint[]")
+		default:
+			return nil, nil, false
+		}
+	}
+	return cols, casts, true
+}
+
+// column is column j of rows when every row's value there is a T.
+func column[T any](rows [][]any, j int) ([]T, bool) {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		v, ok := r[j].(T)
+		if !ok {
+			return nil, false
+		}
+		out[i] = v
+	}
+	return out, true
 }

@@ -2,7 +2,10 @@ package db_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -95,6 +98,101 @@ func TestLastIDsTx(t *testing.T) {
 		})
 		if err == nil {
 			t.Error("a table name that is not one was accepted")
+		}
+	})
+}
+
+// QueryIn reads the rows of any number of ids, with args before them and
+// a tail after, and on PostgreSQL in one statement whatever their number.
+func TestQueryIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		err := d.Write(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO workspaces (id, name, created_at) VALUES (1, 'w', 0)`); err != nil {
+				return err
+			}
+			for i := range 300 {
+				if _, err := tx.Exec(ctx, `INSERT INTO tags (workspace_id, name, created_at) VALUES (1, ?, ?)`, fmt.Sprint("t", i), i%2); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{0, 1, 21, 300} {
+			var ids []int64
+			for i := range n {
+				ids = append(ids, int64(n-i)) // not in order
+			}
+			ids = append(ids, 100000) // no such tag
+			var got []int64
+			before := d.Statements()
+			err := d.Write(ctx, func(tx *db.Tx) error {
+				return db.QueryIn(ctx, tx, `SELECT id FROM tags WHERE created_at = ? AND id IN `, ` AND workspace_id = 1`, ids, []any{1},
+					func(rows *sql.Rows) error {
+						var id int64
+						err := rows.Scan(&id)
+						got = append(got, id)
+						return err
+					})
+			})
+			if err != nil {
+				t.Fatalf("%d ids: %v", n, err)
+			}
+			statements := d.Statements() - before
+			var want []int64
+			for id := int64(2); id <= int64(n); id += 2 { // tag i has id i+1, created_at i%2
+				want = append(want, id)
+			}
+			slices.Sort(got) // ordered within each chunk only
+			if !slices.Equal(got, want) {
+				t.Errorf("%d ids: read %v, want %v", n, got, want)
+			}
+			if d.Dialect == db.Postgres && statements > 1 {
+				t.Errorf("%d ids: %d statements, want 1", n, statements)
+			}
+		}
+	})
+}
+
+// InsertRows writes any number of rows, its suffix applied to each, and on
+// PostgreSQL in one statement whatever their number; a row that is not
+// bare placeholders still works, through the chunks.
+func TestInsertRows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO workspaces (id, name, created_at) VALUES (1, 'w', 0)`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		insert := func(row string, n int, args func(i int) []any) int64 {
+			t.Helper()
+			before := d.Statements()
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				return db.InsertRows(ctx, tx, n, `INSERT INTO tags (workspace_id, name, color, created_at) VALUES `, row,
+					` ON CONFLICT (workspace_id, name) DO UPDATE SET color = excluded.color`, args)
+			}); err != nil {
+				t.Fatalf("%d rows of %s: %v", n, row, err)
+			}
+			return d.Statements() - before
+		}
+		n := insert("(?, ?, ?, ?)", 300, func(i int) []any { return []any{int64(1), fmt.Sprint("t", i), "red", int64(i)} })
+		if d.Dialect == db.Postgres && n > 1 {
+			t.Errorf("300 rows in %d statements, want 1", n)
+		}
+		insert("(?, ?, 'blue', ?)", 21, func(i int) []any { return []any{int64(1), fmt.Sprint("t", i*10), int64(i)} })
+		insert("(?, ?, ?, ?)", 0, nil)
+		var count, blue, sum int64
+		if err := d.Reader().QueryRow(ctx, `SELECT COUNT(*), SUM(CASE WHEN color = 'blue' THEN 1 ELSE 0 END), SUM(created_at) FROM tags`).
+			Scan(&count, &blue, &sum); err != nil {
+			t.Fatal(err)
+		}
+		if count != 300 || blue != 21 || sum != 299*300/2 {
+			t.Errorf("%d tags, %d blue, created_at sum %d; want 300, 21 and %d", count, blue, sum, 299*300/2)
 		}
 	})
 }

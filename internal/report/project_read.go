@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -46,7 +45,7 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 		}
 	}
 	b.stored = make(map[int64]fact, len(convs))
-	err := inChunks(ctx, b.tx, `SELECT `+factColumns+` FROM report_conversations WHERE conversation_id IN `, "", convs, nil, func(r *sql.Rows) error {
+	err := db.QueryIn(ctx, b.tx, `SELECT `+factColumns+` FROM report_conversations WHERE conversation_id IN `, "", convs, nil, func(r *sql.Rows) error {
 		var f fact
 		if err := r.Scan(f.fields()...); err != nil {
 			return err
@@ -58,7 +57,7 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 		return fmt.Errorf("report: read facts: %w", err)
 	}
 	b.testContact = map[int64]bool{}
-	err = inChunks(ctx, b.tx, `SELECT id, is_test FROM contacts WHERE id IN `, "", contacts, nil, func(r *sql.Rows) error {
+	err = db.QueryIn(ctx, b.tx, `SELECT id, is_test FROM contacts WHERE id IN `, "", contacts, nil, func(r *sql.Rows) error {
 		var id, test int64
 		err := r.Scan(&id, &test)
 		b.testContact[id] = test != 0
@@ -68,7 +67,7 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 		return fmt.Errorf("report: read test contacts: %w", err)
 	}
 	b.lastClosed = map[int64]int64{}
-	err = inChunks(ctx, b.tx, `SELECT contact_id, MAX(closed_at) FROM report_conversations WHERE closed_at > 0 AND closed_at <= ? AND contact_id IN `,
+	err = db.QueryIn(ctx, b.tx, `SELECT contact_id, MAX(closed_at) FROM report_conversations WHERE closed_at > 0 AND closed_at <= ? AND contact_id IN `,
 		` GROUP BY contact_id`, opening, []any{b.latestOpen}, func(r *sql.Rows) error {
 			var id int64
 			var at sql.NullInt64
@@ -80,7 +79,7 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 		return fmt.Errorf("report: read closed conversations: %w", err)
 	}
 	b.testRun = map[int64]bool{}
-	err = inChunks(ctx, b.tx, `SELECT id, is_test FROM workflow_runs WHERE id IN `, "", started, nil, func(r *sql.Rows) error {
+	err = db.QueryIn(ctx, b.tx, `SELECT id, is_test FROM workflow_runs WHERE id IN `, "", started, nil, func(r *sql.Rows) error {
 		var id, test int64
 		err := r.Scan(&id, &test)
 		b.testRun[id] = test != 0
@@ -90,7 +89,7 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 		return fmt.Errorf("report: read test runs: %w", err)
 	}
 	b.runs = map[int64]*runRow{}
-	err = inChunks(ctx, b.tx, `SELECT run_id, workspace_id, workflow_id, started_local, ended_local, status, last_step FROM report_workflow_runs
+	err = db.QueryIn(ctx, b.tx, `SELECT run_id, workspace_id, workflow_id, started_local, ended_local, status, last_step FROM report_workflow_runs
 		WHERE run_id IN `, "", runs, nil, func(r *sql.Rows) error {
 		var id int64
 		var w runRow
@@ -106,22 +105,3 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 	return nil
 }
 
-// inChunks runs query (which ends in "IN "), then an IN list of ids,
-// then tail, for chunks of ids, with args before the ids, and calls fn
-// for each row.
-func inChunks(ctx context.Context, tx *db.Tx, query, tail string, ids []int64, args []any, fn func(*sql.Rows) error) error {
-	return db.Chunked(len(ids), func(from, n int) error {
-		in, idArgs := db.In(ids[from : from+n])
-		rows, err := tx.Query(ctx, query+in+tail, append(slices.Clip(args), idArgs...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
-}

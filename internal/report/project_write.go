@@ -34,37 +34,25 @@ var (
 	insertDays      = `INSERT INTO report_message_days (workspace_id, day, channel_id, direction, sender, user_id, team_id, messages) VALUES `
 )
 
-// insertRows writes n rows with one multi-row statement per chunk:
-// prefix, then row repeated, then suffix; args(i) are row i's values.
-func insertRows(ctx context.Context, tx *db.Tx, n int, prefix, row, suffix string, args func(i int) []any) error {
-	return db.Chunked(n, func(from, size int) error {
-		var all []any
-		for i := from; i < from+size; i++ {
-			all = append(all, args(i)...)
-		}
-		_, err := tx.Exec(ctx, prefix+db.Rows(row, size)+suffix, all...)
-		return err
-	})
-}
 
 // flush writes what the pass changed, a multi-row statement per table,
 // in the order the per-event statements used to run (the response days
 // markFacts reads include the pass's responses).
 func (b *batch) flush(ctx context.Context) error {
 	tx := b.tx
-	if err := insertRows(ctx, tx, len(b.contacts), insertContacts, "(?, ?, ?, ?)", ` ON CONFLICT (contact_id) DO NOTHING`, func(i int) []any {
+	if err := db.InsertRows(ctx, tx, len(b.contacts), insertContacts, "(?, ?, ?, ?)", ` ON CONFLICT (contact_id) DO NOTHING`, func(i int) []any {
 		c := b.contacts[i]
 		return []any{c.contactID, c.workspaceID, c.local, c.test}
 	}); err != nil {
 		return fmt.Errorf("report: contacts: %w", err)
 	}
-	if err := insertRows(ctx, tx, len(b.lifecycle), insertLifecycle, "(?, ?, ?, ?, ?)", ` ON CONFLICT (event_id) DO NOTHING`, func(i int) []any {
+	if err := db.InsertRows(ctx, tx, len(b.lifecycle), insertLifecycle, "(?, ?, ?, ?, ?)", ` ON CONFLICT (event_id) DO NOTHING`, func(i int) []any {
 		l := b.lifecycle[i]
 		return []any{l.eventID, l.workspaceID, l.contactID, l.stage, l.local}
 	}); err != nil {
 		return fmt.Errorf("report: lifecycle: %w", err)
 	}
-	if err := insertRows(ctx, tx, len(b.runOrder), insertRuns, "(?, ?, ?, ?, ?, ?, ?)",
+	if err := db.InsertRows(ctx, tx, len(b.runOrder), insertRuns, "(?, ?, ?, ?, ?, ?, ?)",
 		` ON CONFLICT (run_id) DO UPDATE SET ended_local = excluded.ended_local, status = excluded.status, last_step = excluded.last_step`,
 		func(i int) []any {
 			id := b.runOrder[i]
@@ -73,19 +61,19 @@ func (b *batch) flush(ctx context.Context) error {
 		}); err != nil {
 		return fmt.Errorf("report: workflow runs: %w", err)
 	}
-	if err := insertRows(ctx, tx, len(b.steps), insertSteps, "(?, ?, ?, ?)", ` ON CONFLICT (run_id, step) DO NOTHING`, func(i int) []any {
+	if err := db.InsertRows(ctx, tx, len(b.steps), insertSteps, "(?, ?, ?, ?)", ` ON CONFLICT (run_id, step) DO NOTHING`, func(i int) []any {
 		s := b.steps[i]
 		return []any{s.runID, s.step, s.workspaceID, s.workflowID}
 	}); err != nil {
 		return fmt.Errorf("report: workflow steps: %w", err)
 	}
-	if err := insertRows(ctx, tx, len(b.responses), insertResponses, "(?, ?, ?, ?, ?, ?, ?)", ` ON CONFLICT (event_id) DO NOTHING`, func(i int) []any {
+	if err := db.InsertRows(ctx, tx, len(b.responses), insertResponses, "(?, ?, ?, ?, ?, ?, ?)", ` ON CONFLICT (event_id) DO NOTHING`, func(i int) []any {
 		r := b.responses[i]
 		return []any{r.eventID, r.workspaceID, r.conversationID, r.userID, r.local, r.wait, r.waitBH}
 	}); err != nil {
 		return fmt.Errorf("report: responses: %w", err)
 	}
-	if err := insertRows(ctx, tx, len(b.order), insertFacts, factRow, factUpsert, func(i int) []any {
+	if err := db.InsertRows(ctx, tx, len(b.order), insertFacts, factRow, factUpsert, func(i int) []any {
 		return b.facts[b.order[i]].values()
 	}); err != nil {
 		return fmt.Errorf("report: facts: %w", err)
@@ -101,7 +89,7 @@ func (b *batch) flush(ctx context.Context) error {
 		return cmp.Or(cmp.Compare(x.workspaceID, y.workspaceID), cmp.Compare(x.day, y.day), cmp.Compare(x.channelID, y.channelID),
 			cmp.Compare(x.direction, y.direction), cmp.Compare(x.sender, y.sender), cmp.Compare(x.userID, y.userID), cmp.Compare(x.teamID, y.teamID))
 	})
-	if err := insertRows(ctx, tx, len(days), insertDays, "(?, ?, ?, ?, ?, ?, ?, ?)",
+	if err := db.InsertRows(ctx, tx, len(days), insertDays, "(?, ?, ?, ?, ?, ?, ?, ?)",
 		` ON CONFLICT (workspace_id, day, channel_id, direction, sender, user_id, team_id) DO UPDATE SET messages = report_message_days.messages + excluded.messages`,
 		func(i int) []any {
 			k := days[i]
@@ -151,7 +139,7 @@ func (b *batch) markFacts(ctx context.Context) error {
 		}
 		moved = append(moved, id)
 	}
-	err := inChunks(ctx, b.tx, `SELECT DISTINCT conversation_id, at_local / 86400000 FROM report_responses WHERE conversation_id IN `, "", moved, nil,
+	err := db.QueryIn(ctx, b.tx, `SELECT DISTINCT conversation_id, at_local / 86400000 FROM report_responses WHERE conversation_id IN `, "", moved, nil,
 		func(r *sql.Rows) error {
 			var id, day int64
 			if err := r.Scan(&id, &day); err != nil {

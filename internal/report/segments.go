@@ -101,9 +101,9 @@ func markDirty(ctx context.Context, tx *db.Tx, days map[[2]int64]bool) error {
 	}
 	slices.SortFunc(keys, func(x, y [2]int64) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
 	now := tx.Now()
-	err := insertRows(ctx, tx, len(keys), `INSERT INTO report_dirty_days (workspace_id, day, version, changed_at) VALUES `, "(?, ?, 1, ?)",
+	err := db.InsertRows(ctx, tx, len(keys), `INSERT INTO report_dirty_days (workspace_id, day, version, changed_at) VALUES `, "(?, ?, ?, ?)",
 		` ON CONFLICT (workspace_id, day) DO UPDATE SET version = report_dirty_days.version + 1, changed_at = excluded.changed_at`,
-		func(i int) []any { return []any{keys[i][0], keys[i][1], now} })
+		func(i int) []any { return []any{keys[i][0], keys[i][1], int64(1), now} })
 	if err != nil {
 		return fmt.Errorf("report: mark days dirty: %w", err)
 	}

@@ -70,8 +70,8 @@ func (l *triggerLookups) lookupWaiting(ctx context.Context, tx *db.Tx, events []
 		}
 	}
 	l.waiting = map[int64]bool{}
-	return inChunks(ctx, tx, `SELECT conversation_id FROM workflow_runs WHERE status IN ('`+StatusWaitingReply+`', '`+
-		StatusWaitingTimer+`', '`+StatusWaitingAssignment+`') AND conversation_id IN `, ``, ids, func(rows *sql.Rows) error {
+	return db.QueryIn(ctx, tx, `SELECT conversation_id FROM workflow_runs WHERE status IN ('`+StatusWaitingReply+`', '`+
+		StatusWaitingTimer+`', '`+StatusWaitingAssignment+`') AND conversation_id IN `, ``, ids, nil, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return err
@@ -111,8 +111,8 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 	if len(workspaces) == 0 {
 		return l, nil
 	}
-	if err := inChunks(ctx, tx, `SELECT workspace_id, id, published_version, trigger_type FROM workflows
-		WHERE active = 1 AND workspace_id IN `, ` ORDER BY id`, workspaces, func(rows *sql.Rows) error {
+	if err := db.QueryIn(ctx, tx, `SELECT workspace_id, id, published_version, trigger_type FROM workflows
+		WHERE active = 1 AND workspace_id IN `, ` ORDER BY id`, workspaces, nil, func(rows *sql.Rows) error {
 		var ws int64
 		var w activeWorkflow
 		if err := rows.Scan(&ws, &w.id, &w.version, &w.triggerType); err != nil {
@@ -127,8 +127,8 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 		// Chunks of workspaces each come in id order; the list must too.
 		slices.SortFunc(l.workflows[ws], func(a, b activeWorkflow) int { return int(a.id - b.id) })
 	}
-	if err := inChunks(ctx, tx, `SELECT contact_id, workflow_id FROM workflow_test_contacts WHERE contact_id IN `, ``,
-		contacts, func(rows *sql.Rows) error {
+	if err := db.QueryIn(ctx, tx, `SELECT contact_id, workflow_id FROM workflow_test_contacts WHERE contact_id IN `, ``,
+		contacts, nil, func(rows *sql.Rows) error {
 			var c, w int64
 			if err := rows.Scan(&c, &w); err != nil {
 				return err
@@ -145,8 +145,8 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 			ids = append(ids, ev.ID)
 		}
 	}
-	if err := inChunks(ctx, tx, `SELECT event_id, depth FROM workflow_event_depth WHERE event_id IN `, ``,
-		ids, func(rows *sql.Rows) error {
+	if err := db.QueryIn(ctx, tx, `SELECT event_id, depth FROM workflow_event_depth WHERE event_id IN `, ``,
+		ids, nil, func(rows *sql.Rows) error {
 			var id int64
 			var d int
 			if err := rows.Scan(&id, &d); err != nil {
@@ -171,24 +171,4 @@ func (l *triggerLookups) active(ev event.Event) []activeWorkflow {
 		}
 	}
 	return out
-}
-
-// inChunks runs prefix + "(?, …)" + suffix for ids, in chunks of the
-// sizes db.Chunked gives (a few statement texts, kept prepared), calling
-// scan for each row.
-func inChunks(ctx context.Context, tx *db.Tx, prefix, suffix string, ids []int64, scan func(*sql.Rows) error) error {
-	return db.Chunked(len(ids), func(from, size int) error {
-		in, args := db.In(ids[from : from+size])
-		rows, err := tx.Query(ctx, prefix+in+suffix, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
 }

@@ -147,7 +147,7 @@ func TestWaitingLookupOncePerBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Which conversations have a waiting run, in chunks of 16, 4 and
-		// 1 (db.Chunked); the one run read and resumed, and its chain run
+		// 1 on SQLite, in one statement on PostgreSQL (db.QueryIn); the one run read and resumed, and its chain run
 		// to its end in the batch (see stage): its history line, one
 		// sequence-number UPDATE for its two timeline events and their
 		// insert, the run's save; the depth clean-up. One message at a
