@@ -104,4 +104,3 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 	}
 	return nil
 }
-

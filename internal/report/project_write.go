@@ -34,7 +34,6 @@ var (
 	insertDays      = `INSERT INTO report_message_days (workspace_id, day, channel_id, direction, sender, user_id, team_id, messages) VALUES `
 )
 
-
 // flush writes what the pass changed, a multi-row statement per table,
 // in the order the per-event statements used to run (the response days
 // markFacts reads include the pass's responses).
