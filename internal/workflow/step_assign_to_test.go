@@ -99,6 +99,18 @@ func TestAssignToCommitsWithTheStep(t *testing.T) {
 	})
 }
 
+// deadlockingFor is a fixture with teams whose assigner fails its next n
+// calls with PostgreSQL's deadlock error, more than one write's six tries.
+func deadlockingFor(t *testing.T, d *db.DB, n int) *fixture {
+	f := newFixture(t, d)
+	f.teams()
+	f.assigner.mu.Lock()
+	defer f.assigner.mu.Unlock()
+	f.assigner.fail = fmt.Errorf("routing: assign: %w", &pgconn.PgError{Severity: "ERROR", Code: "40P01", Message: "deadlock detected"})
+	f.assigner.failFor = n
+	return f
+}
+
 // TestAssignToTriesADeadlockAgain: routing's writes deadlocking with
 // another transaction (PostgreSQL, under load) is the store's trouble, not
 // the step's verdict: the run stays at the step and is tried again until
@@ -108,12 +120,7 @@ func TestAssignToCommitsWithTheStep(t *testing.T) {
 // the run's step is tried again by the executor.
 func TestAssignToTriesADeadlockAgain(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d)
-		f.teams()
-		f.assigner.mu.Lock()
-		f.assigner.fail = fmt.Errorf("routing: assign: %w", &pgconn.PgError{Severity: "ERROR", Code: "40P01", Message: "deadlock detected"})
-		f.assigner.failFor = 8
-		f.assigner.mu.Unlock()
+		f := deadlockingFor(t, d, 8)
 		run, conv := f.runSteps(assignedOrNot)
 		if run.Status != StatusFinished {
 			t.Fatalf("status %s (%s)", run.Status, run.Error)
@@ -134,12 +141,7 @@ func TestAssignToTriesADeadlockAgain(t *testing.T) {
 // run is never handed to the executor as a failing one, nor failed.
 func TestStagedAssignToTriesADeadlockAgain(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d)
-		f.teams()
-		f.assigner.mu.Lock()
-		f.assigner.fail = fmt.Errorf("routing: assign: %w", &pgconn.PgError{Severity: "ERROR", Code: "40P01", Message: "deadlock detected"})
-		f.assigner.failFor = 8
-		f.assigner.mu.Unlock()
+		f := deadlockingFor(t, d, 8)
 		w := f.deploy(`{"name": "assign", "trigger": {"type": "conversation_opened"}, "steps": ` + assignedOrNot + `}`)
 		got := f.write("+14155550188", "hi")
 		assigned := func() bool {
