@@ -2,7 +2,6 @@ package assist
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -33,7 +32,19 @@ type sections struct {
 func newSections() *sections {
 	var raw [6]byte
 	_, _ = rand.Read(raw[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return &sections{tag: hex.EncodeToString(raw[:])}
+	return &sections{tag: sectionTag(raw[:])}
+}
+
+// sectionTag spells raw in the letters a to p, one per four bits. Not in
+// hex: the redaction of phone numbers (ai.Redact), applied to the whole
+// user message, took a tag with seven digits in a row for one, about one
+// prompt in ten, and the markers no longer matched the system message's.
+func sectionTag(raw []byte) string {
+	b := make([]byte, 0, 2*len(raw))
+	for _, c := range raw {
+		b = append(b, 'a'+c>>4, 'a'+c&0x0f)
+	}
+	return string(b)
 }
 
 // add appends a section named name (upper case) holding body.
