@@ -148,7 +148,7 @@ func InsertRows(ctx context.Context, tx *Tx, n int, prefix, row, suffix string, 
 			rows[i] = args(i)
 		}
 		// Only a row of bare placeholders maps one value to one column.
-		if cols, casts, ok := columnArrays(rows); ok && row == Rows("(?"+strings.Repeat(", ?", len(rows[0])-1)+")", 1) {
+		if cols, casts, ok := columnArrays(rows); ok && row == "(?"+strings.Repeat(", ?", len(rows[0])-1)+")" {
 			_, err := tx.Exec(ctx, strings.TrimSuffix(prefix, "VALUES ")+"SELECT * FROM unnest("+strings.Join(casts, ", ")+")"+suffix, cols...)
 			return err
 		}
