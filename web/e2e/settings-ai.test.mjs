@@ -41,9 +41,10 @@ async function startModel() {
   return { url: `http://127.0.0.1:${server.address().port}/v1`, requests, close: () => new Promise((r) => server.close(r)) };
 }
 
-test("an owner sets up a model provider and intents", async () => {
+test("an owner sets up a model provider and intents", async (t) => {
   const s = f.server;
   const model = await startModel();
+  t.after(() => model.close()); // closed even when the test fails, so the file's process can end
   const ow = owner(s);
   const o = await newUser(f.browser, { name: "the owner" });
   await signIn(o.page, s.url, ow.email, ow.password, "/settings/ai");
@@ -118,7 +119,6 @@ test("an owner sets up a model provider and intents", async () => {
   await screenshot(d.page, "settings-ai", "dark");
   d.assertClean();
   await d.close();
-  await model.close();
 });
 
 test("the AI settings in French have every string and no serious accessibility violation", async () => {

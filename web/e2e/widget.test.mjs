@@ -41,10 +41,11 @@ button{all:unset}</style></head>
   return site;
 }
 
-test("a visitor on another site chats through the widget with an agent", async () => {
+test("a visitor on another site chats through the widget with an agent", async (t) => {
   const s = f.server;
   // The shop's site, on another origin than Switchboard's.
   const shop = await hostSite(s.url);
+  t.after(() => shop.close()); // closed even when the test fails, so the file's process can end
   // The owner configures the widget in Settings → Channels.
   const o = await newUser(f.browser, { name: "the owner" });
   const me = owner(s);
@@ -202,10 +203,9 @@ test("a visitor on another site chats through the widget with an agent", async (
   a.assertClean();
   await a.close();
   await v.close();
-  await shop.close();
 });
 
-test("a page of an origin the channel does not allow gets no widget", async () => {
+test("a page of an origin the channel does not allow gets no widget", async (t) => {
   const s = f.server;
   const channel = await s.api("POST", "/api/v1/channels", {
     type: "widget",
@@ -213,6 +213,7 @@ test("a page of an origin the channel does not allow gets no widget", async () =
     config: { allowed_origins: ["https://only.example"] },
   });
   const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
   const v = await newUser(f.browser, { name: "a stranger" });
   // The browser blocks the refused answer (it has no CORS headers): the
   // script's request for the settings fails.
@@ -229,5 +230,4 @@ test("a page of an origin the channel does not allow gets no widget", async () =
   const r = await fetch(`${s.url}/widget/${channel.id}/visitors`, { method: "POST", headers: { Origin: site.url } });
   assert.equal(r.status, 403);
   await v.close();
-  await site.close();
 });
