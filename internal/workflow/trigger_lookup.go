@@ -57,11 +57,11 @@ func (l *triggerLookups) mayWait(id int64) bool { return l.waiting == nil || l.w
 //     step that queued the conversation and made its run wait, in one
 //     transaction; another assignment committed first is seen by the
 //     step, which then does not wait;
-//   - a conversation.closed committed before a run began to wait on it
+//   - a conversation.closed, or an assignment that ends the runs of a
+//     workflow set to end on one, committed before a run began to wait
 //     was missed as well by the per-event query whenever the wait
 //     committed after that query: the race is as old as the query, only
-//     a batch's handling time wider (a run that asks a closed
-//     conversation waits for its timeout).
+//     a batch's handling time wider (such a run waits for its timeout).
 func (l *triggerLookups) lookupWaiting(ctx context.Context, tx *db.Tx, events []event.Event) error {
 	var ids []int64
 	for _, ev := range events {
