@@ -311,11 +311,29 @@ func (e *Engine) apply(ctx context.Context, tx *db.Tx, lines *chainWrites, x *ex
 	}
 	if res.wait != "" {
 		entry.Exit = ""
-		r.Status, r.WakeAt = res.wait, res.wakeAt
-		if res.wait == StatusWaitingReply {
-			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&r.Data.WaitAfter); err != nil {
+		var g waitGuard
+		if r.ConversationID != 0 {
+			if g, err = guardWait(ctx, tx, x.def, r, res.wait); err != nil {
 				return false, false, err
 			}
+		} else if res.wait == StatusWaitingReply {
+			if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&g.newest); err != nil {
+				return false, false, err
+			}
+		}
+		if g.end != "" {
+			// The step's line, then why the run ends (as endWaiting tells it).
+			if err := logStepTo(ctx, tx, &lines.lines, r, entry, now); err != nil {
+				return false, false, err
+			}
+			if err := logStepTo(ctx, tx, &lines.lines, r, Entry{Step: r.Step, Type: "end", Outcome: g.end}, now); err != nil {
+				return false, false, err
+			}
+			return false, false, e.endTo(ctx, tx, &lines.lines, r, StatusFinished, "", now)
+		}
+		r.Status, r.WakeAt = res.wait, res.wakeAt
+		if res.wait == StatusWaitingReply {
+			r.Data.WaitAfter = g.newest
 			// A reply still committing below the newest event counts: the
 			// wait starts at the horizon (see db.DB.EventHorizon).
 			horizon, err := tx.EventHorizon(ctx)

@@ -59,9 +59,8 @@ func (l *triggerLookups) mayWait(id int64) bool { return l.waiting == nil || l.w
 //     step, which then does not wait;
 //   - a conversation.closed, or an assignment that ends the runs of a
 //     workflow set to end on one, committed before a run began to wait
-//     was missed as well by the per-event query whenever the wait
-//     committed after that query: the race is as old as the query, only
-//     a batch's handling time wider (such a run waits for its timeout).
+//     is seen by the run itself, which then ends instead of waiting (see
+//     guardWait); one committed after the wait is handled after it.
 func (l *triggerLookups) lookupWaiting(ctx context.Context, tx *db.Tx, events []event.Event) error {
 	var ids []int64
 	for _, ev := range events {

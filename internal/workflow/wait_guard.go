@@ -1,0 +1,69 @@
+package workflow
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// waitGuard is what a run about to wait must know of its conversation:
+// whether a close or an assignment that would end the wait has already
+// been handled without it, and the newest event (a reply wait starts
+// after it).
+//
+// A close (or an assignment) commits and is handled by the workflow
+// consumer, which ends the runs it finds waiting. A run that was running
+// then (its step being executed, on this node or another) is not among
+// them, and its wait, committed after, would last until its timeout: a
+// Wait step on a closed conversation, or the questions of a workflow set
+// to end on assignment going on while an agent talks to the contact.
+// The run therefore reads the conversation, under its row lock on
+// PostgreSQL, in the transaction that makes it wait: a close committed
+// before is seen here; one committed after is handled after this wait
+// commits, and the consumer finds the run waiting.
+type waitGuard struct {
+	newest int64  // the newest event's id
+	end    string // why the run ends instead of waiting, or ""
+}
+
+// guardWait reads r's conversation before r waits with status wait.
+func guardWait(ctx context.Context, tx *db.Tx, d *Definition, r *Run, wait string) (waitGuard, error) {
+	var g waitGuard
+	q := `SELECT c.status, c.assignee_id IS NOT NULL, COALESCE(r.trigger_event_id, 0), (SELECT COALESCE(MAX(id), 0) FROM events)
+		FROM conversations c LEFT JOIN workflow_runs r ON r.id = ? WHERE c.id = ?`
+	if tx.Dialect() == db.Postgres {
+		q += ` FOR SHARE OF c`
+	}
+	var status string
+	var assigned bool
+	var trigger int64
+	err := tx.QueryRow(ctx, q, r.ID, r.ConversationID).Scan(&status, &assigned, &trigger, &g.newest)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		// Deleted with its contact: nothing can end the wait any more.
+		g.end = "the conversation was deleted"
+		return g, tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&g.newest)
+	case err != nil:
+		return g, err
+	case status == "closed":
+		g.end = "the conversation was closed"
+		return g, nil
+	}
+	if !assigned || wait == StatusWaitingAssignment || !d.Options.EndOnAssignment || trigger == 0 {
+		// A run started by hand (no trigger event) may have begun on a
+		// conversation already assigned; only an assignment after its
+		// trigger ends it, as the consumer would have.
+		return g, nil
+	}
+	var after bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE conversation_id = ? AND type = 'conversation.assigned'
+		AND id > ?)`, r.ConversationID, trigger).Scan(&after); err != nil {
+		return g, err
+	}
+	if after {
+		g.end = "an agent was assigned"
+	}
+	return g, nil
+}
