@@ -119,6 +119,28 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 	return outs, nil
 }
 
+// pgLookupSQL is the lookup statement (see above), one row per item of
+// the arrays, in their order. "" stands for none: no stored provider id,
+// phone or email is "".
+//
+// Each check is a scalar subquery (at most one row: each has a unique
+// index), not EXISTS: the planner may turn an EXISTS into a hashed
+// subplan, a scan of the whole table per statement, and did on a fresh
+// database (no statistics yet), in the statement's generic plan that
+// every later batch of the connection reused: each batch then scanned
+// every message and contact until autovacuum's first analyze. A scalar
+// subquery is always an index probe per item.
+const pgLookupSQL = `SELECT
+		(SELECT m.id FROM messages m WHERE m.channel_id = v.ch AND m.direction = 'in' AND m.provider_message_id = NULLIF(v.pid, '')) IS NOT NULL,
+		COALESCE((SELECT ci.contact_id FROM contact_identities ci WHERE ci.channel_id = v.ch AND ci.external_id = v.ext), 0),
+		(SELECT c.id FROM contacts c WHERE c.workspace_id = v.ws AND c.phone = NULLIF(v.phone, '')) IS NOT NULL,
+		(SELECT c.id FROM contacts c WHERE c.workspace_id = v.ws AND c.email = NULLIF(v.email, '')) IS NOT NULL,
+		COALESCE((SELECT w.auto_close_ms FROM workspaces w WHERE w.id = v.ws), 0),
+		COALESCE((SELECT s.id FROM lifecycle_stages s WHERE s.workspace_id = v.ws AND s.is_default = 1 ORDER BY s.id LIMIT 1), 0),
+		nextval('contacts_id_seq'), nextval('conversations_id_seq'), nextval('messages_id_seq')
+	FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS v(ch, pid, ext, ws, phone, email, ord)
+	ORDER BY v.ord`
+
 // lookupPgTx runs the lookup statement for the items of refs.
 func lookupPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, item func(itemRef) *Inbound, profiles []contact.Input) ([]pgLookup, error) {
 	n := len(refs)
@@ -134,17 +156,7 @@ func lookupPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, item func(itemRe
 			emails[i] = *e
 		}
 	}
-	// "" stands for none: no stored provider id, phone or email is "".
-	rows, err := tx.Query(ctx, `SELECT
-			EXISTS (SELECT 1 FROM messages m WHERE m.channel_id = v.ch AND m.direction = 'in' AND m.provider_message_id = NULLIF(v.pid, '')),
-			COALESCE((SELECT ci.contact_id FROM contact_identities ci WHERE ci.channel_id = v.ch AND ci.external_id = v.ext), 0),
-			EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = v.ws AND c.phone = NULLIF(v.phone, '')),
-			EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = v.ws AND c.email = NULLIF(v.email, '')),
-			COALESCE((SELECT w.auto_close_ms FROM workspaces w WHERE w.id = v.ws), 0),
-			COALESCE((SELECT s.id FROM lifecycle_stages s WHERE s.workspace_id = v.ws AND s.is_default = 1 ORDER BY s.id LIMIT 1), 0),
-			nextval('contacts_id_seq'), nextval('conversations_id_seq'), nextval('messages_id_seq')
-		FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS v(ch, pid, ext, ws, phone, email, ord)
-		ORDER BY v.ord`, chs, pids, exts, wss, phones, emails)
+	rows, err := tx.Query(ctx, pgLookupSQL, chs, pids, exts, wss, phones, emails)
 	if err != nil {
 		return nil, fmt.Errorf("look up batch: %w", err)
 	}

@@ -26,9 +26,15 @@ type job struct {
 // be retried — so a contact receives messages in the order they were
 // written, even when they are claimed in one batch or the first one fails
 // for a while.
+//
+// It is a scalar subquery, not NOT EXISTS: PostgreSQL planned the anti
+// join on a fresh database (no statistics yet) as a scan of every
+// pending job per candidate, quadratic in a backlog, in the generic plan
+// the claim reuses; a scalar subquery is one probe of
+// outbound_jobs_recipient per candidate whatever the statistics.
 func headOfLine(j string) string {
-	return `NOT EXISTS (SELECT 1 FROM outbound_jobs e WHERE e.state = 'pending' AND e.channel_id = ` + j + `.channel_id
-		AND e.contact_id = ` + j + `.contact_id AND e.id < ` + j + `.id)`
+	return `(SELECT e.id FROM outbound_jobs e WHERE e.state = 'pending' AND e.channel_id = ` + j + `.channel_id
+		AND e.contact_id = ` + j + `.contact_id AND e.id < ` + j + `.id LIMIT 1) IS NULL`
 }
 
 // jobsTable is the queue as leased timed work (internal/due): a job is
