@@ -35,8 +35,13 @@ run: build
 # so does scripts/with-postgres.sh for a developer).
 test: lint test-go test-web test-e2e
 
+# A few volume and quality tests shrink or skip under -race, which makes
+# the SQLite driver about ten times slower (see
+# internal/report/race_on_test.go); they run at full size without it.
 test-go:
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 10m -run 'TestScriptedMonth|TestSegmentsMatchTheScan|TestRetrievalEvaluation|TestRestartContinuesEveryRun' \
+		./internal/report/ ./internal/knowledge/ ./internal/workflow/
 
 # The long fault tests of several nodes on PostgreSQL (internal/crashtest):
 # three nodes, nodes killed and restarted under load, PostgreSQL stopped

@@ -146,6 +146,11 @@ func evaluate(t *testing.T, s *knowledge.Service, ws int64, names map[int64]stri
 // SWITCHBOARD_UPDATE_BENCHMARKS=1 writes the "## Knowledge retrieval"
 // section of docs/benchmarks.md.
 func TestRetrievalEvaluation(t *testing.T) {
+	if raceEnabled {
+		// A measure of ranking, one goroutine: `make test-go` runs it
+		// without the detector, which made it ten times slower.
+		t.Skip("run without -race")
+	}
 	articles, qs := loadEval(t)
 	var rows []string
 	verbose := os.Getenv("KNOWLEDGE_EVAL_VERBOSE") != "" // prints the development half's misses

@@ -313,6 +313,9 @@ func (m *month) playUntil(end time.Time) {
 
 func TestScriptedMonth(t *testing.T) {
 	n := 2000
+	if raceEnabled {
+		n = 600
+	}
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		if d.Dialect == db.Postgres && os.Getenv("SWITCHBOARD_REPORTS_FULL") == "" {
 			n = 400 // the same script, shorter: PostgreSQL commits are slower

@@ -113,7 +113,11 @@ func TestSegmentsMatchTheScan(t *testing.T) {
 		w, err := workspace.New(d).Create(ctx, "Acme", "UTC")
 		must(t, err)
 		start := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-		fillFacts(t, d, w.ID, 1500, 42, start)
+		facts := 1500
+		if raceEnabled {
+			facts = 500
+		}
+		fillFacts(t, d, w.ID, facts, 42, start)
 		fast, live := report.New(d, report.Options{}), report.New(d, report.Options{Live: true})
 
 		r := rand.New(rand.NewPCG(9, 9))

@@ -34,6 +34,9 @@ const remindFlow = `{"name": "Remind", "trigger": {"type": "contact_tag_updated"
 // number of runs of each kind (default 500, as the issue asks).
 func TestRestartContinuesEveryRun(t *testing.T) {
 	n := 500
+	if raceEnabled {
+		n = 200 // still hundreds resumed at once; full size without -race
+	}
 	if v, err := strconv.Atoi(os.Getenv("SWITCHBOARD_WORKFLOW_RESTART_RUNS")); err == nil && v > 0 {
 		n = v
 	}
