@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // waitGuard is what a run about to wait must know of its conversation:
@@ -23,6 +24,13 @@ import (
 // PostgreSQL, in the transaction that makes it wait: a close committed
 // before is seen here; one committed after is handled after this wait
 // commits, and the consumer finds the run waiting.
+//
+// Only a close or an assignment after the run's trigger ends it, as only
+// those could have been handled while it ran: a run started by the close
+// itself (a conversation_closed trigger, a survey after a wait) waits as
+// it always did. A run with no trigger event (started by hand, on a
+// schedule, by another run) is not guarded: nothing tells what happened
+// before it began.
 type waitGuard struct {
 	newest int64  // the newest event's id
 	end    string // why the run ends instead of waiting, or ""
@@ -40,30 +48,31 @@ func guardWait(ctx context.Context, tx *db.Tx, d *Definition, r *Run, wait strin
 	var assigned bool
 	var trigger int64
 	err := tx.QueryRow(ctx, q, r.ID, r.ConversationID).Scan(&status, &assigned, &trigger, &g.newest)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	if errors.Is(err, sql.ErrNoRows) {
 		// Deleted with its contact: nothing can end the wait any more.
 		g.end = "the conversation was deleted"
 		return g, tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&g.newest)
-	case err != nil:
-		return g, err
-	case status == "closed":
-		g.end = "the conversation was closed"
-		return g, nil
 	}
-	if !assigned || wait == StatusWaitingAssignment || !d.Options.EndOnAssignment || trigger == 0 {
-		// A run started by hand (no trigger event) may have begun on a
-		// conversation already assigned; only an assignment after its
-		// trigger ends it, as the consumer would have.
+	if err != nil || trigger == 0 {
+		return g, err
+	}
+	var typ event.Type
+	var why string
+	switch {
+	case status == "closed":
+		typ, why = event.ConversationClosed, "the conversation was closed"
+	case assigned && wait != StatusWaitingAssignment && d.Options.EndOnAssignment:
+		typ, why = event.ConversationAssigned, "an agent was assigned"
+	default:
 		return g, nil
 	}
 	var after bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE conversation_id = ? AND type = 'conversation.assigned'
-		AND id > ?)`, r.ConversationID, trigger).Scan(&after); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE conversation_id = ? AND type = ? AND id > ?)`,
+		r.ConversationID, string(typ), trigger).Scan(&after); err != nil {
 		return g, err
 	}
 	if after {
-		g.end = "an agent was assigned"
+		g.end = why
 	}
 	return g, nil
 }

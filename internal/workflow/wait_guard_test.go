@@ -61,27 +61,31 @@ func (f *fixture) consumed(what string) {
 // TestNoWaitOnAClosedConversation: a conversation closed while its run's
 // step runs, the close handled before the run reaches a Wait step. The
 // consumer found no waiting run to end, so the run must see the close
-// itself, rather than wait on a closed conversation until its time.
+// itself, rather than wait on a closed conversation until its time. A run
+// that the close started (a survey an hour after closing) waits.
 func TestNoWaitOnAClosedConversation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixtureWith(t, d, loopbackAllowed)
 		h := newHeldCall(t)
+		wait := `{"id": "wait", "type": "wait", "settings": {"seconds": 3600}}`
+		w := f.deploy(`{"name": "held then wait", "trigger": {"type": "conversation_opened"}, "steps": [` + h.step("wait") + `, ` + wait + `]}`)
+		survey := f.deploy(`{"name": "survey", "trigger": {"type": "conversation_closed"}, "steps": [` + wait + `]}`)
 		got := f.write("+14155550801", "hi")
-		w := f.manual("held then wait", `[`+h.step("wait")+`,
-			{"id": "wait", "type": "wait", "settings": {"seconds": 3600}}]`)
-		run := f.startFor(w, got.ContactID)
 		<-h.entered
 		if _, err := f.conv.Close(context.Background(), access.System(f.wsp.ID), got.ConversationID, closeBy("user")); err != nil {
 			t.Fatal(err)
 		}
 		f.consumed("the close")
 		close(h.release)
-		r := f.settle(w, run)
+		r := f.settle(w, f.runOf(w.ID, got.ConversationID).ID)
 		if r.Status != StatusFinished {
 			t.Fatalf("status %s: the run waits on a closed conversation; history %+v", r.Status, r.History)
 		}
 		if last := r.History[len(r.History)-1]; last.Outcome != "the conversation was closed" {
 			t.Fatalf("history %+v", r.History)
+		}
+		if r := f.settle(survey, f.runOf(survey.ID, got.ConversationID).ID); r.Status != StatusWaitingTimer {
+			t.Fatalf("the run the close started: status %s, history %+v", r.Status, r.History)
 		}
 	})
 }
