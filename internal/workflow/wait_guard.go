@@ -29,8 +29,11 @@ import (
 // those could have been handled while it ran: a run started by the close
 // itself (a conversation_closed trigger, a survey after a wait) waits as
 // it always did. A run with no trigger event (started by hand, on a
-// schedule, by another run) is not guarded: nothing tells what happened
-// before it began.
+// schedule, by another run) has no event to compare with: its
+// conversation's close counts when the store's clock puts it after the
+// run's creation (a close in the same millisecond, or on a node whose
+// clock lags, leaves the run waiting, as before), and an assignment does
+// not, since the run may have begun on an assigned conversation.
 type waitGuard struct {
 	newest int64  // the newest event's id
 	end    string // why the run ends instead of waiting, or ""
@@ -39,22 +42,28 @@ type waitGuard struct {
 // guardWait reads r's conversation before r waits with status wait.
 func guardWait(ctx context.Context, tx *db.Tx, d *Definition, r *Run, wait string) (waitGuard, error) {
 	var g waitGuard
-	q := `SELECT c.status, c.assignee_id IS NOT NULL, COALESCE(r.trigger_event_id, 0), (SELECT COALESCE(MAX(id), 0) FROM events)
+	q := `SELECT c.status, c.assignee_id IS NOT NULL, c.closed_at, COALESCE(r.trigger_event_id, 0), (SELECT COALESCE(MAX(id), 0) FROM events)
 		FROM conversations c LEFT JOIN workflow_runs r ON r.id = ? WHERE c.id = ?`
 	if tx.Dialect() == db.Postgres {
 		q += ` FOR SHARE OF c`
 	}
 	var status string
 	var assigned bool
-	var trigger int64
-	err := tx.QueryRow(ctx, q, r.ID, r.ConversationID).Scan(&status, &assigned, &trigger, &g.newest)
+	var closedAt, trigger int64
+	err := tx.QueryRow(ctx, q, r.ID, r.ConversationID).Scan(&status, &assigned, &closedAt, &trigger, &g.newest)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Deleted with its contact: nothing can end the wait any more.
 		g.end = "the conversation was deleted"
 		return g, tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&g.newest)
 	}
-	if err != nil || trigger == 0 {
+	if err != nil {
 		return g, err
+	}
+	if trigger == 0 {
+		if status == "closed" && closedAt > db.Millis(r.CreatedAt) {
+			g.end = "the conversation was closed"
+		}
+		return g, nil
 	}
 	var typ event.Type
 	var why string

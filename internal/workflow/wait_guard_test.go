@@ -87,6 +87,23 @@ func TestNoWaitOnAClosedConversation(t *testing.T) {
 		if r := f.settle(survey, f.runOf(survey.ID, got.ConversationID).ID); r.Status != StatusWaitingTimer {
 			t.Fatalf("the run the close started: status %s, history %+v", r.Status, r.History)
 		}
+
+		// A run started by hand has no trigger event: the close counts
+		// when the store's clock puts it after the run's creation.
+		h2 := newHeldCall(t)
+		byHand := f.manual("by hand, held then wait", `[`+h2.step("wait")+`, `+wait+`]`)
+		other := f.write("+14155550803", "hi")
+		run := f.startFor(byHand, other.ContactID)
+		<-h2.entered
+		f.clock.Advance(time.Second)
+		if _, err := f.conv.Close(context.Background(), access.System(f.wsp.ID), other.ConversationID, closeBy("user")); err != nil {
+			t.Fatal(err)
+		}
+		f.consumed("the second close")
+		close(h2.release)
+		if r := f.settle(byHand, run); r.Status != StatusFinished || r.History[len(r.History)-1].Outcome != "the conversation was closed" {
+			t.Fatalf("started by hand: status %s, history %+v", r.Status, r.History)
+		}
 	})
 }
 
