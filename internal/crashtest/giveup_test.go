@@ -19,7 +19,9 @@ import (
 var giveUpBackoff = []string{"SWITCHBOARD_SEND_RETRY_DELAY=50ms", "SWITCHBOARD_SEND_RETRY_MAX_DELAY=300ms"}
 
 // giveUpHeld is how many POSTs the integrator holds before the kill of
-// the second round: enough that the killed node surely holds some.
+// the second round; more are held, one at a time, until one of them is
+// the node to be killed's (which node claims which send is the nodes'
+// race: under load one node took all six, once).
 const giveUpHeld = 6
 
 // TestGiveUpAcrossNodes runs two nodes on one PostgreSQL, with a short
@@ -60,11 +62,28 @@ func TestGiveUpAcrossNodes(t *testing.T) {
 		return n == len(round2), fmt.Sprintf("%d of %d messages attempted twice", n, len(round2))
 	})
 	failing.hold(giveUpHeld)
-	waitUntil(t, maxSettle, "the integrator to hold POSTs", func() (bool, string) {
-		s := c.integ.stats()
-		return s.held >= giveUpHeld, s.String()
-	})
 	victim := c.nodeIDs(st)[0]
+	asked := giveUpHeld
+	waitUntil(t, maxSettle, "the integrator to hold a POST of node 0", func() (bool, string) {
+		s := c.integ.stats()
+		if s.faults[slow] < asked {
+			return false, s.String()
+		}
+		var held []string
+		for _, key := range c.integ.heldNow() {
+			if _, err := strconv.ParseInt(key, 10, 64); err == nil {
+				held = append(held, key)
+			}
+		}
+		if len(held) > 0 && len(idsOf(t, st, fmt.Sprintf(`SELECT message_id FROM outbound_jobs
+			WHERE state = 'pending' AND lease_until > 0 AND lease_node = %d AND message_id IN (%s)`, victim, strings.Join(held, ", ")))) > 0 {
+			return true, ""
+		}
+		// Every hold asked for was node 1's: one more.
+		failing.hold(1)
+		asked++
+		return false, fmt.Sprintf("%d POSTs held, none node 0's; %s", asked-1, s)
+	})
 	c.nodes[0].Kill()
 	// The killed node's claims: attempts it may have made and never
 	// recorded. They stay until the survivor takes them back.

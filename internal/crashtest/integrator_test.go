@@ -33,6 +33,7 @@ type integrator struct {
 	refusals  map[string]int // Idempotency-Key -> POSTs refused for good (422)
 	holdNext  int            // POSTs to come to be slow, whatever the policy says
 	held      int            // slow POSTs waiting now
+	heldKeys  map[string]int // Idempotency-Key -> its slow POSTs waiting now
 	abandoned int            // slow POSTs the node gave up on (its send timeout)
 	healed    chan struct{}
 	healOnce  sync.Once
@@ -43,7 +44,8 @@ type integrator struct {
 }
 
 func startIntegrator(t *testing.T) *integrator {
-	in := &integrator{got: map[string]int{}, order: map[string][]string{}, posts: map[string]int{}, faults: map[fault]int{}, refusals: map[string]int{}, healed: make(chan struct{})}
+	in := &integrator{got: map[string]int{}, order: map[string][]string{}, posts: map[string]int{}, faults: map[fault]int{}, refusals: map[string]int{}, heldKeys: map[string]int{},
+		healed: make(chan struct{})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			ContactID string `json:"contactId"`
@@ -223,6 +225,7 @@ func (in *integrator) misbehave(w http.ResponseWriter, r *http.Request, key stri
 	}
 	if f == slow {
 		in.held++
+		in.heldKeys[key]++
 	}
 	in.mu.Unlock()
 	jsonError := func(status int, msg string) {
@@ -256,16 +259,37 @@ func (in *integrator) misbehave(w http.ResponseWriter, r *http.Request, key stri
 		case <-r.Context().Done():
 			in.mu.Lock()
 			in.held--
+			in.unhold(key)
 			in.abandoned++
 			in.mu.Unlock()
 		case <-in.healed:
 			in.mu.Lock()
 			in.held--
+			in.unhold(key)
 			in.mu.Unlock()
 			jsonError(http.StatusServiceUnavailable, "the integrator was slow")
 		}
 	}
 	return true
+}
+
+// unhold counts a slow POST of key as ended; in.mu is held.
+func (in *integrator) unhold(key string) {
+	if in.heldKeys[key]--; in.heldKeys[key] <= 0 {
+		delete(in.heldKeys, key)
+	}
+}
+
+// heldNow returns the Idempotency-Keys (message ids) of the slow POSTs
+// waiting now.
+func (in *integrator) heldNow() []string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	keys := make([]string, 0, len(in.heldKeys))
+	for k := range in.heldKeys {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 // startMisbehaving makes the integrator answer by policy until heal.
