@@ -32,8 +32,7 @@ type integrator struct {
 	faults    map[fault]int  // answers given, by kind
 	refusals  map[string]int // Idempotency-Key -> POSTs refused for good (422)
 	holdNext  int            // POSTs to come to be slow, whatever the policy says
-	held      int            // slow POSTs waiting now
-	heldKeys  map[string]int // Idempotency-Key -> its slow POSTs waiting now
+	held      map[string]int // Idempotency-Key -> its slow POSTs waiting now
 	abandoned int            // slow POSTs the node gave up on (its send timeout)
 	healed    chan struct{}
 	healOnce  sync.Once
@@ -44,7 +43,7 @@ type integrator struct {
 }
 
 func startIntegrator(t *testing.T) *integrator {
-	in := &integrator{got: map[string]int{}, order: map[string][]string{}, posts: map[string]int{}, faults: map[fault]int{}, refusals: map[string]int{}, heldKeys: map[string]int{},
+	in := &integrator{got: map[string]int{}, order: map[string][]string{}, posts: map[string]int{}, faults: map[fault]int{}, refusals: map[string]int{}, held: map[string]int{},
 		healed: make(chan struct{})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
@@ -224,8 +223,7 @@ func (in *integrator) misbehave(w http.ResponseWriter, r *http.Request, key stri
 		in.refusals[key]++
 	}
 	if f == slow {
-		in.held++
-		in.heldKeys[key]++
+		in.held[key]++
 	}
 	in.mu.Unlock()
 	jsonError := func(status int, msg string) {
@@ -258,13 +256,11 @@ func (in *integrator) misbehave(w http.ResponseWriter, r *http.Request, key stri
 		select {
 		case <-r.Context().Done():
 			in.mu.Lock()
-			in.held--
 			in.unhold(key)
 			in.abandoned++
 			in.mu.Unlock()
 		case <-in.healed:
 			in.mu.Lock()
-			in.held--
 			in.unhold(key)
 			in.mu.Unlock()
 			jsonError(http.StatusServiceUnavailable, "the integrator was slow")
@@ -275,8 +271,8 @@ func (in *integrator) misbehave(w http.ResponseWriter, r *http.Request, key stri
 
 // unhold counts a slow POST of key as ended; in.mu is held.
 func (in *integrator) unhold(key string) {
-	if in.heldKeys[key]--; in.heldKeys[key] <= 0 {
-		delete(in.heldKeys, key)
+	if in.held[key]--; in.held[key] <= 0 {
+		delete(in.held, key)
 	}
 }
 
@@ -285,8 +281,8 @@ func (in *integrator) unhold(key string) {
 func (in *integrator) heldNow() []string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	keys := make([]string, 0, len(in.heldKeys))
-	for k := range in.heldKeys {
+	keys := make([]string, 0, len(in.held))
+	for k := range in.held {
 		keys = append(keys, k)
 	}
 	return keys
@@ -319,7 +315,10 @@ type faultStats struct {
 func (in *integrator) stats() faultStats {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	s := faultStats{faults: map[fault]int{}, held: in.held, abandoned: in.abandoned}
+	s := faultStats{faults: map[fault]int{}, abandoned: in.abandoned}
+	for _, n := range in.held {
+		s.held += n
+	}
 	for f, n := range in.faults {
 		s.faults[f] = n
 	}
