@@ -55,6 +55,12 @@ type Node struct {
 	lock *folderLock
 
 	leases *event.Leases // on PostgreSQL: its leases on the consumers it runs
+
+	// reachableSince is when this node's heartbeats last began to succeed
+	// (Unix ms), and beatFailed says the last one failed: see reapSilent.
+	// Only the Run loop (and Start before it) touches them.
+	reachableSince int64
+	beatFailed     bool
 }
 
 // Start registers this node. On SQLite it first takes the data folder's
@@ -89,6 +95,8 @@ func Start(ctx context.Context, d *db.DB, dataDir string, g *background.Group) (
 		n.lock.release()
 		return nil, fmt.Errorf("node: register: %w", err)
 	}
+	// Nodes already silent when this one starts are taken back at once.
+	n.reachableSince = now - Silence.Milliseconds()
 	if d.Dialect == db.Postgres {
 		if err := n.reapSilent(ctx); err != nil {
 			n.Close()
@@ -142,6 +150,7 @@ func (n *Node) beat(ctx context.Context) error {
 	// reaper re-reads that row FOR UPDATE (see reapSilent), so the
 	// exclusive write lock, which drained every node's writes every two
 	// seconds, guarded nothing.
+	now := n.d.Now()
 	err := n.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id); err != nil {
 			return err
@@ -149,14 +158,29 @@ func (n *Node) beat(ctx context.Context) error {
 		return n.leases.Renew(ctx, tx)
 	})
 	if err != nil {
+		n.beatFailed = true
 		return fmt.Errorf("node: heartbeat: %w", err)
+	}
+	if n.beatFailed {
+		n.beatFailed, n.reachableSince = false, now
 	}
 	return n.reapSilent(ctx)
 }
 
 // reapSilent takes back the claims of every other node silent past
 // Silence, and forgets those nodes.
+//
+// Silence is counted only while this node could reach the store: when
+// PostgreSQL is down every node is silent, and a node whose heartbeat
+// came back first used to take back the claims of the others, still
+// alive, and send again the messages they had sent and could not yet
+// record (TestPostgresStopped, 6 messages twice under load). So after a
+// failed heartbeat nobody is taken back until the store has answered for
+// Silence, time for every live node to beat again.
 func (n *Node) reapSilent(ctx context.Context) error {
+	if n.d.Now()-n.reachableSince < Silence.Milliseconds() {
+		return nil
+	}
 	silent, err := db.QueryIDs(ctx, n.d.Reader(), `SELECT id FROM nodes WHERE seen_at < ? AND id <> ?`, n.d.Now()-Silence.Milliseconds(), n.id)
 	if err != nil {
 		return fmt.Errorf("node: silent nodes: %w", err)

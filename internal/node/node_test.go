@@ -164,6 +164,63 @@ func TestSilentNodeLosesItsClaims(t *testing.T) {
 	}
 }
 
+// When PostgreSQL is down every node is silent. A node whose heartbeat
+// comes back first must not take back the claims of the others, alive
+// and about to beat again: only a node still silent Silence after the
+// store answers again is dead. (It used to, and the messages the others
+// had sent but not yet recorded were sent twice: TestPostgresStopped.)
+func TestAnOutageSilencesNobody(t *testing.T) {
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	d := dbtest.Open(t, db.Postgres)
+	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d.SetClock(fake)
+	g := background.NewGroup(fake)
+	watcher, err := node.Start(ctx, d, "", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watcher.Close()
+	// The other node: registered, and its next heartbeat not yet made.
+	other, err := node.Start(ctx, d, "", background.NewGroup(fake))
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherClaims := claims(t, d, other.ID())
+	// The outage, as the heartbeat sees it: its write fails as on a
+	// connection lost (SQLSTATE class 08, the store unavailable).
+	outage := func(on bool) {
+		q := `DROP TRIGGER IF EXISTS outage ON nodes`
+		if on {
+			q = `CREATE OR REPLACE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN RAISE EXCEPTION 'the store is down' USING ERRCODE = '08006'; END $$;
+				CREATE TRIGGER outage BEFORE UPDATE ON nodes FOR EACH ROW EXECUTE FUNCTION outage()`
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error { _, err := tx.Exec(ctx, q); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outage(true)
+	backgroundtest.Run(t, g, watcher.Run)
+	backgroundtest.WaitIdle(t, g) // its loop asleep, its first beat due
+	fake.Advance(2 * node.Silence)
+	backgroundtest.WaitIdle(t, g)
+	outage(false)
+	fake.Advance(node.Heartbeat)
+	backgroundtest.WaitIdle(t, g)
+	if run, job := otherClaims(); !run || !job {
+		t.Fatalf("the first heartbeat after an outage took back the claims of a node the outage had silenced: run %v job %v, nodes %d", run, job, dbtest.Count(t, d, `SELECT COUNT(*) FROM nodes`))
+	}
+	// Still silent Silence after the store came back: dead.
+	fake.Advance(node.Silence)
+	backgroundtest.WaitIdle(t, g)
+	if run, job := otherClaims(); run || job {
+		t.Fatalf("a node silent for Silence after the outage keeps its claims: run %v, job %v", run, job)
+	}
+}
+
 // On PostgreSQL a node's heartbeat renews its leases on the consumers it
 // runs, in the heartbeat's own commit (an idle node writes no more than
 // it did), and takes the lease of a silent node's consumer once it lapses:
