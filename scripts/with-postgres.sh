@@ -3,6 +3,9 @@
 # SWITCHBOARD_TEST_POSTGRES pointing at it; the server and its files are
 # removed when the command ends. Installs PostgreSQL from Debian if absent.
 #   scripts/with-postgres.sh make test
+# SWITCHBOARD_PG_LOG=FILE keeps the server's log there when the command
+# ends, with lock waits over a second and deadlocks reported in it (to
+# read what a failed or slow load test met).
 set -euo pipefail
 
 find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -29,8 +32,15 @@ as_pg "'$pgbin/initdb' -D '$dir/data' --auth=trust -U postgres -E UTF8 >/dev/nul
 # SWITCHBOARD_PG_FSYNC=on keeps it on, for benchmarks that compare stores
 # at full durability (bench/ingest -postgres).
 fsync=${SWITCHBOARD_PG_FSYNC:-off}
-as_pg "'$pgbin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=$fsync -c max_connections=300\" start >/dev/null"
-stop() { as_pg "'$pgbin/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null 2>&1" || true; rm -rf "$dir"; }
+keep_log=${SWITCHBOARD_PG_LOG:-}
+extra=""
+[ -n "$keep_log" ] && extra="-c log_lock_waits=on"
+as_pg "'$pgbin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=$fsync -c max_connections=300 $extra\" start >/dev/null"
+stop() {
+  as_pg "'$pgbin/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null 2>&1" || true
+  [ -n "$keep_log" ] && cp "$dir/log" "$keep_log"
+  rm -rf "$dir"
+}
 trap stop EXIT
 
 export SWITCHBOARD_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
