@@ -211,11 +211,13 @@ func insertRunOf(ctx context.Context, tx *db.Tx, n *newRun, now int64) (int64, e
 	var id int64
 	// A test contact's run is a test run (migration 023).
 	err := tx.QueryRow(ctx, `INSERT INTO workflow_runs (workspace_id, workflow_id, version, contact_id, conversation_id, status, step, data,
-		wake_at, depth, trigger_event_id, error, created_at, updated_at, ended_at, is_test)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT is_test FROM contacts WHERE id = ?), 0))
+		wake_at, depth, trigger_event_id, error, created_at, updated_at, ended_at, is_test, start_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT is_test FROM contacts WHERE id = ?), 0),
+			(SELECT last_seq FROM conversations WHERE id = ?))
 		ON CONFLICT (workflow_id, trigger_event_id) WHERE trigger_event_id IS NOT NULL DO NOTHING RETURNING id`,
 		n.workspaceID, n.workflowID, n.version, n.contactID, n.conversationID, status, n.step, string(data), wake, n.depth,
-		sql.NullInt64{Int64: n.triggerEventID, Valid: n.triggerEventID != 0}, n.failWith, now, now, ended, n.contactID).Scan(&id)
+		sql.NullInt64{Int64: n.triggerEventID, Valid: n.triggerEventID != 0}, n.failWith, now, now, ended, n.contactID,
+		n.conversationID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		// A replayed event: its run exists (the unique index
 		// workflow_runs_trigger), whichever node inserted it.

@@ -25,15 +25,15 @@ import (
 // before is seen here; one committed after is handled after this wait
 // commits, and the consumer finds the run waiting.
 //
-// Only a close or an assignment after the run's trigger ends it, as only
-// those could have been handled while it ran: a run started by the close
-// itself (a conversation_closed trigger, a survey after a wait) waits as
-// it always did. A run with no trigger event (started by hand, on a
-// schedule, by another run) has no event to compare with: its
-// conversation's close counts when the store's clock puts it after the
-// run's creation (a close in the same millisecond, or on a node whose
-// clock lags, leaves the run waiting, as before), and an assignment does
-// not, since the run may have begun on an assigned conversation.
+// Only a close or an assignment after the run's start ends it, as only
+// those could have been handled while it ran. A run started by an event
+// compares with that event: a run started by the close itself (a
+// conversation_closed trigger, a survey after a wait) waits as it always
+// did. A run with no trigger event (started by hand, on a schedule, by
+// another run) compares with its start_seq, its conversation's sequence
+// when it was inserted (migration 041): a run started on a conversation
+// already assigned or closed asks and waits as before, and one whose
+// conversation was closed or assigned after it began ends.
 type waitGuard struct {
 	newest int64  // the newest event's id
 	end    string // why the run ends instead of waiting, or ""
@@ -42,15 +42,16 @@ type waitGuard struct {
 // guardWait reads r's conversation before r waits with status wait.
 func guardWait(ctx context.Context, tx *db.Tx, d *Definition, r *Run, wait string) (waitGuard, error) {
 	var g waitGuard
-	q := `SELECT c.status, c.assignee_id IS NOT NULL, c.closed_at, COALESCE(r.trigger_event_id, 0), (SELECT COALESCE(MAX(id), 0) FROM events)
+	q := `SELECT c.status, c.assignee_id IS NOT NULL, COALESCE(r.trigger_event_id, 0), COALESCE(r.start_seq, 0),
+		(SELECT COALESCE(MAX(id), 0) FROM events)
 		FROM conversations c LEFT JOIN workflow_runs r ON r.id = ? WHERE c.id = ?`
 	if tx.Dialect() == db.Postgres {
 		q += ` FOR SHARE OF c`
 	}
 	var status string
 	var assigned bool
-	var closedAt, trigger int64
-	err := tx.QueryRow(ctx, q, r.ID, r.ConversationID).Scan(&status, &assigned, &closedAt, &trigger, &g.newest)
+	var trigger, startSeq int64
+	err := tx.QueryRow(ctx, q, r.ID, r.ConversationID).Scan(&status, &assigned, &trigger, &startSeq, &g.newest)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Deleted with its contact: nothing can end the wait any more.
 		g.end = "the conversation was deleted"
@@ -58,12 +59,6 @@ func guardWait(ctx context.Context, tx *db.Tx, d *Definition, r *Run, wait strin
 	}
 	if err != nil {
 		return g, err
-	}
-	if trigger == 0 {
-		if status == "closed" && closedAt > db.Millis(r.CreatedAt) {
-			g.end = "the conversation was closed"
-		}
-		return g, nil
 	}
 	var typ event.Type
 	var why string
@@ -75,12 +70,19 @@ func guardWait(ctx context.Context, tx *db.Tx, d *Definition, r *Run, wait strin
 	default:
 		return g, nil
 	}
-	var after bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE conversation_id = ? AND type = ? AND id > ?)`,
-		r.ConversationID, string(typ), trigger).Scan(&after); err != nil {
+	// After the trigger event by id (the guard's lock orders the close
+	// against this read; see above), or after the start by the
+	// conversation's sequence.
+	after, since := `id > ?`, trigger
+	if trigger == 0 {
+		after, since = `seq > ?`, startSeq
+	}
+	var found bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE conversation_id = ? AND type = ? AND `+after+`)`,
+		r.ConversationID, string(typ), since).Scan(&found); err != nil {
 		return g, err
 	}
-	if after {
+	if found {
 		g.end = why
 	}
 	return g, nil

@@ -89,13 +89,13 @@ func TestNoWaitOnAClosedConversation(t *testing.T) {
 		}
 
 		// A run started by hand has no trigger event: the close counts
-		// when the store's clock puts it after the run's creation.
+		// when it comes after the run's start in the conversation's
+		// sequence, even in the same millisecond (the clock stands still).
 		h2 := newHeldCall(t)
 		byHand := f.manual("by hand, held then wait", `[`+h2.step("wait")+`, `+wait+`]`)
 		other := f.write("+14155550803", "hi")
 		run := f.startFor(byHand, other.ContactID)
 		<-h2.entered
-		f.clock.Advance(time.Second)
 		if _, err := f.conv.Close(context.Background(), access.System(f.wsp.ID), other.ConversationID, closeBy("user")); err != nil {
 			t.Fatal(err)
 		}
@@ -141,6 +141,23 @@ func TestNoQuestionsAfterAnAssignment(t *testing.T) {
 			"steps": [{"id": "q", "type": "ask_question", "settings": {"question": "?", "answer_type": "text"}}]}`)
 		if r := f.settle(byHand, f.startFor(byHand, got.ContactID)); r.Status != StatusWaitingReply {
 			t.Fatalf("started by hand: status %s, history %+v", r.Status, r.History)
+		}
+
+		// One started by hand on a conversation assigned while its step
+		// runs ends: the assignment came after its start.
+		h2 := newHeldCall(t)
+		held := f.deploy(`{"name": "by hand, held", "trigger": {"type": "manual"}, "options": {"end_on_assignment": true},
+			"steps": [` + h2.step("q") + `, {"id": "q", "type": "ask_question", "settings": {"question": "?", "answer_type": "text"}}]}`)
+		other := f.write("+14155550804", "hi")
+		run := f.startFor(held, other.ContactID)
+		<-h2.entered
+		if err := f.assignByHand(other.ConversationID, agents["Sales"].ID); err != nil {
+			t.Fatal(err)
+		}
+		f.consumed("the second assignment")
+		close(h2.release)
+		if r := f.settle(held, run); r.Status != StatusFinished || r.History[len(r.History)-1].Outcome != "an agent was assigned" {
+			t.Fatalf("started by hand, assigned while it ran: status %s, history %+v", r.Status, r.History)
 		}
 	})
 }
