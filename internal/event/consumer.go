@@ -87,7 +87,7 @@ type Consumer struct {
 
 	leases      atomic.Pointer[Leases] // set while it runs with leases (see Hub.UseLeases)
 	leased      atomic.Bool            // this node holds its lease
-	synced      atomic.Bool            // the cursor row was read since this node gained the lease
+	synced      atomic.Bool            // the cursor row was read since this node gained the lease (on SQLite: since it started)
 	known       atomic.Int64           // the stored cursor, as this node last read or wrote it
 	cursorReads atomic.Int64           // reads of the cursor row outside a batch
 }
@@ -374,9 +374,11 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 // both believe they hold the lease (the old holder has not yet heard that
 // it lapsed), the old holder may read events the other handled: its
 // batch's locked read of the row still keeps it from handling them again.
+// On SQLite one node runs every consumer, as if it held every lease for
+// good: it reads the row once.
 func (c *Consumer) cursor(ctx context.Context) (int64, error) {
-	leased := c.Leased()
-	if leased && c.synced.Load() {
+	sole := c.Leased() || c.db.Dialect != db.Postgres
+	if sole && c.synced.Load() {
 		return c.known.Load(), nil
 	}
 	c.cursorReads.Add(1)
@@ -385,7 +387,7 @@ func (c *Consumer) cursor(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	c.noteStored(stored)
-	if leased {
+	if sole {
 		c.synced.Store(true)
 	}
 	return stored, nil

@@ -274,10 +274,18 @@ func TestConsumerResumesFromItsCursor(t *testing.T) {
 		done := make(chan struct{})
 		go func() { defer close(done); c.Run(ctx) }()
 		backgroundtest.WaitIdle(t, first.g)
-		want := appendEvents(t, d, ws, repeat(event.ContactCreated, 4)...)
-		backgroundtest.WaitIdle(t, first.g)
+		var want []int64
+		for range 3 { // a pass each
+			want = append(want, appendEvents(t, d, ws, repeat(event.ContactCreated, 2)...)...)
+			backgroundtest.WaitIdle(t, first.g)
+		}
 		stop()
 		<-done
+		// SQLite has one node, the cursor's only writer: it reads the row
+		// once, then knows it from its own batches.
+		if d.Dialect == db.SQLite && (c.CursorReads() != 1 || c.Passes() < 4) {
+			t.Fatalf("%d cursor reads in %d passes, want 1", c.CursorReads(), c.Passes())
+		}
 		want = append(want, appendEvents(t, d, ws, repeat(event.ContactUpdated, 3)...)...)
 
 		second := newNode(d, clk) // a fresh node: its hub has heard of nothing yet

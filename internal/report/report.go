@@ -72,8 +72,10 @@ var tables = []string{"report_conversations", "report_responses", "report_messag
 	"report_lifecycle", "report_workflow_runs", "report_workflow_steps", "report_segments", "report_dirty_days"}
 
 // Reset empties the projection and moves its cursor back to the log's
-// start, in one transaction: the running consumer (or the next node to
-// start) replays the whole log. Rebuild does it and replays at once.
+// start, in one transaction: the next node to start replays the whole
+// log. A consumer running meanwhile would not (its position only moves
+// forward), hence Rebuild, which does it and replays at once, runs with
+// the nodes stopped.
 func (s *Service) Reset(ctx context.Context) error {
 	return s.db.Write(ctx, func(tx *db.Tx) error {
 		for _, t := range tables {
