@@ -77,6 +77,9 @@ type DB struct {
 	// horizonMax is the highest horizon seen (see EventHorizon).
 	horizons   horizonFlights
 	horizonMax atomic.Int64
+	// heard is the newest event id this node was told had committed
+	// (its own commits and other nodes' notifications).
+	heard atomic.Int64
 	// notifier tells the other nodes of commits (PostgreSQL only).
 	notifier *notifier
 }
@@ -164,6 +167,8 @@ func (d *DB) Commits() int64 { return d.commits.Load() }
 func (d *DB) Statements() int64 { return d.statements.Load() }
 
 func (d *DB) eventsCommitted(last int64) {
+	for cur := d.heard.Load(); last > cur && !d.heard.CompareAndSwap(cur, last); cur = d.heard.Load() {
+	}
 	d.notifyMu.Lock()
 	fns := d.onEvents
 	d.notifyMu.Unlock()

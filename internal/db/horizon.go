@@ -57,47 +57,83 @@ func (d *DB) EventHorizonFor(ctx context.Context, newest int64) (int64, error) {
 		d.horizons.cached.Add(1)
 		return h, nil
 	}
-	return d.horizons.get(ctx, d)
+	return d.horizons.getFor(ctx, d, newest)
 }
 
 // HorizonQueries and HorizonCached count the horizons this handle asked
-// the store for and those EventHorizonFor answered from one already seen.
+// the store for and those EventHorizonFor answered from one already seen;
+// HorizonJoined counts the readers EventHorizonFor sent to a query
+// already running.
 func (d *DB) HorizonQueries() int64 { return d.horizons.queries.Load() }
 func (d *DB) HorizonCached() int64  { return d.horizons.cached.Load() }
+func (d *DB) HorizonJoined() int64  { return d.horizons.joined.Load() }
 
 // horizonFlights shares one horizon query among the readers that ask at
 // once: a commit wakes every consumer and live reader of a node together,
 // and each used to read the horizon (a scan of pg_locks) on its own. A
-// reader joins the next query to start, never one already running, so
-// the horizon it gets was computed after it asked, as its own would
-// have been.
+// reader joins the next query to start, so the horizon it gets was
+// computed after it asked, as its own would have been.
+//
+// A reader that means to read up to an event (EventHorizonFor) may also
+// join the query running, if that query began once this node had heard
+// of the event's commit: the commit was then as much behind it as behind
+// a query of its own. Without this, the first reader a commit woke
+// started a query and every other one waited for a second, which found
+// the same (two scans of pg_locks per commit). Any horizon is a horizon
+// whenever it was computed (see EventHorizon); this is about freshness.
 type horizonFlights struct {
-	queries, cached atomic.Int64 // see HorizonQueries
+	queries, cached, joined atomic.Int64 // see HorizonQueries
+
+	// query computes a horizon: the store's function, or a test's.
+	query func(ctx context.Context, d *DB) (int64, error)
 
 	mu      sync.Mutex
-	running bool
+	running *horizonFlight // the query being made, if any
 	next    *horizonFlight // the query the next askers wait for, not started yet
 }
 
 type horizonFlight struct {
-	done chan struct{}
-	h    int64
-	err  error
+	done  chan struct{}
+	heard int64 // DB.heard when the query began: the commits behind it
+	h     int64
+	err   error
 }
 
+// get is a horizon computed after the call.
 func (f *horizonFlights) get(ctx context.Context, d *DB) (int64, error) {
 	f.mu.Lock()
 	if f.next == nil {
 		f.next = &horizonFlight{done: make(chan struct{})}
 	}
 	fl := f.next
-	if !f.running {
-		f.running, f.next = true, nil
+	if f.running == nil {
+		f.next = nil
+		f.start(d, fl)
 		f.mu.Unlock()
 		f.run(context.WithoutCancel(ctx), d, fl)
 	} else {
 		f.mu.Unlock()
 	}
+	return fl.wait(ctx)
+}
+
+// getFor is a horizon computed after this node heard of event newest's
+// commit: the running query's when it began after that and reaches
+// newest, else get's.
+func (f *horizonFlights) getFor(ctx context.Context, d *DB, newest int64) (int64, error) {
+	f.mu.Lock()
+	fl := f.running
+	f.mu.Unlock()
+	if fl != nil && fl.heard >= newest {
+		f.joined.Add(1)
+		if h, err := fl.wait(ctx); err != nil || h >= newest {
+			return h, err
+		}
+	}
+	return f.get(ctx, d)
+}
+
+func (fl *horizonFlight) wait(ctx context.Context) (int64, error) {
 	select {
 	case <-fl.done:
 		return fl.h, fl.err
@@ -106,26 +142,43 @@ func (f *horizonFlights) get(ctx context.Context, d *DB) (int64, error) {
 	}
 }
 
+// start marks fl as the running query; f.mu is held.
+func (f *horizonFlights) start(d *DB, fl *horizonFlight) {
+	fl.heard = d.heard.Load()
+	f.running = fl
+}
+
 // run computes fl and then, in the background, the flight that readers
 // joined meanwhile, if any.
 func (f *horizonFlights) run(ctx context.Context, d *DB, fl *horizonFlight) {
 	f.queries.Add(1)
-	if err := d.read.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&fl.h); err != nil {
+	query := f.query
+	if query == nil {
+		query = storeHorizon
+	}
+	if h, err := query(ctx, d); err != nil {
 		fl.err = fmt.Errorf("db: event horizon: %w", err)
 	} else {
-		fl.h = d.raiseHorizon(fl.h)
+		fl.h = d.raiseHorizon(h)
 	}
-	close(fl.done)
 	f.mu.Lock()
+	close(fl.done)
 	next := f.next
 	if next == nil {
-		f.running = false
+		f.running = nil
 		f.mu.Unlock()
 		return
 	}
 	f.next = nil
+	f.start(d, next)
 	f.mu.Unlock()
 	go f.run(ctx, d, next)
+}
+
+func storeHorizon(ctx context.Context, d *DB) (int64, error) {
+	var h int64
+	err := d.read.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&h)
+	return h, err
 }
 
 // EventHorizon is DB.EventHorizon inside the transaction: the events up

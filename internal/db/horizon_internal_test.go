@@ -1,6 +1,11 @@
 package db
 
-import "testing"
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+)
 
 // The horizon never goes back on one store handle: a query answering
 // lower than a horizon already seen (a writer that read the sequence
@@ -11,5 +16,65 @@ func TestHorizonNeverGoesBack(t *testing.T) {
 		if got := d.raiseHorizon(c.query); got != c.want {
 			t.Fatalf("the query answered %d: horizon %d, want %d", c.query, got, c.want)
 		}
+	}
+}
+
+// A reader that wants the horizon up to an event joins the query already
+// running when that query began after this node heard of the event's
+// commit; a reader wanting a later event waits for the next query.
+func TestHorizonReaderJoinsAQueryBegunAfterItsEvent(t *testing.T) {
+	d := &DB{Dialect: Postgres}
+	began, answer := make(chan struct{}, 2), make(chan int64)
+	d.horizons.query = func(ctx context.Context, d *DB) (int64, error) {
+		began <- struct{}{}
+		return <-answer, nil
+	}
+	ctx := context.Background()
+	ask := func(newest int64) chan int64 {
+		got := make(chan int64, 1)
+		go func() {
+			h, err := d.EventHorizonFor(ctx, newest)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- h
+		}()
+		return got
+	}
+	d.eventsCommitted(10)
+	a := ask(10)
+	<-began // a's query runs, begun after event 10's commit was heard
+	b := ask(10)
+	waitFor(t, "b to join the running query", func() bool { return d.HorizonJoined() == 1 })
+	d.eventsCommitted(11)
+	c := ask(11)
+	waitFor(t, "c to wait for the next query", func() bool {
+		d.horizons.mu.Lock()
+		defer d.horizons.mu.Unlock()
+		return d.horizons.next != nil
+	})
+	answer <- 10
+	if ha, hb := <-a, <-b; ha != 10 || hb != 10 {
+		t.Fatalf("a and b got %d and %d from the query they shared, want 10", ha, hb)
+	}
+	<-began // c's
+	answer <- 11
+	if hc := <-c; hc != 11 {
+		t.Fatalf("c got %d, want 11", hc)
+	}
+	if q := d.HorizonQueries(); q != 2 {
+		t.Fatalf("%d queries for three readers, want 2", q)
+	}
+}
+
+// waitFor waits until cond holds, and fails the test after 30 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		runtime.Gosched()
 	}
 }
