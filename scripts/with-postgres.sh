@@ -3,7 +3,7 @@
 # SWITCHBOARD_TEST_POSTGRES pointing at it; the server and its files are
 # removed when the command ends. Installs PostgreSQL from Debian if absent.
 #   scripts/with-postgres.sh make test
-# SWITCHBOARD_PG_LOG=FILE keeps the server's log there when the command
+# SWITCHBOARD_PG_LOG=FILE appends the server's log there when the command
 # ends, with lock waits over a second and deadlocks reported in it (to
 # read what a failed or slow load test met).
 set -euo pipefail
@@ -38,7 +38,8 @@ extra=""
 as_pg "'$pgbin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=$fsync -c max_connections=300 $extra\" start >/dev/null"
 stop() {
   as_pg "'$pgbin/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null 2>&1" || true
-  [ -n "$keep_log" ] && cp "$dir/log" "$keep_log"
+  # Appended: the crash tests' own servers append theirs to the same file.
+  [ -n "$keep_log" ] && { echo "==== scripts/with-postgres.sh"; cat "$dir/log"; } >> "$keep_log"
   rm -rf "$dir"
 }
 trap stop EXIT

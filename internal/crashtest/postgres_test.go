@@ -62,6 +62,7 @@ func startPostgres(t *testing.T) *postgres {
 	}
 	t.Cleanup(func() {
 		pg.ctl("-m", "immediate", "stop") // error ignored: it may be stopped already
+		pg.keepLog()
 		os.RemoveAll(dir)
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -90,6 +91,9 @@ func (pg *postgres) data() string { return filepath.Join(pg.dir, "data") }
 func (pg *postgres) start() {
 	pg.t.Helper()
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c max_connections=300", pg.port, pg.dir)
+	if os.Getenv(envPGLog) != "" {
+		opts += " -c log_lock_waits=on"
+	}
 	if out, err := pg.ctl("-l", filepath.Join(pg.dir, "log"), "-w", "-o", opts, "start"); err != nil {
 		pg.t.Fatalf("pg_ctl start: %v\n%s", err, out)
 	}
@@ -115,4 +119,31 @@ func (pg *postgres) run(name string, args ...string) ([]byte, error) {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: pg.as}
 	}
 	return cmd.CombinedOutput()
+}
+
+// envPGLog, as for scripts/with-postgres.sh, names a file where the
+// server's log is kept when the test ends, lock waits over a second and
+// deadlocks reported in it: what a load test met, read afterwards.
+const envPGLog = "SWITCHBOARD_PG_LOG"
+
+// keepLog appends the server's log to the file envPGLog names, if any,
+// under a line naming the test (a run's tests each have a server).
+func (pg *postgres) keepLog() {
+	path := os.Getenv(envPGLog)
+	if path == "" {
+		return
+	}
+	log, err := os.ReadFile(filepath.Join(pg.dir, "log"))
+	if err != nil {
+		pg.t.Logf("PostgreSQL log not kept: %v", err)
+		return
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		pg.t.Logf("PostgreSQL log not kept: %v", err)
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "==== %s\n", pg.t.Name())
+	f.Write(log)
 }
