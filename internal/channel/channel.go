@@ -279,7 +279,7 @@ func (s *Service) List(ctx context.Context, workspaceID int64, req page.Request)
 func (s *Service) lockChannel(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Channel, error) {
 	q := `SELECT ` + columns + ` FROM channels WHERE workspace_id = ? AND id = ?`
 	if tx.Dialect() == db.Postgres {
-		q += ` FOR UPDATE`
+		q += ` FOR NO KEY UPDATE`
 	}
 	c, err := s.scan(tx.QueryRow(ctx, q, workspaceID, id))
 	if errors.Is(err, sql.ErrNoRows) {

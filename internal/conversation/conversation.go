@@ -139,16 +139,22 @@ func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Conversation
 }
 
 // getOpen loads, for a change, a conversation that must not be closed.
-// On PostgreSQL it reads the row FOR UPDATE, holding its lock until tx
-// ends: closes, sends and assignments run through the concurrent write
-// door too (db.DB.WriteConcurrent), so two closes of one conversation, or
-// a send racing its close, take turns on the row and the second sees
-// what the first did. SQLite's single writer serialises them already.
+// On PostgreSQL it reads the row FOR NO KEY UPDATE, holding its lock
+// until tx ends: closes, sends and assignments run through the concurrent
+// write door too (db.DB.WriteConcurrent), so two closes of one
+// conversation, or a send racing its close, take turns on the row and the
+// second sees what the first did. SQLite's single writer serialises them
+// already. Not FOR UPDATE: that one also stops the foreign key checks of
+// every row written pointing at the conversation (FOR KEY SHARE), and
+// group-committed batches then deadlocked, one holding a conversation
+// and wanting another that the other batch's rows pointed at
+// (TestChangeLockLetsReferencesThrough). No change here deletes the row
+// or moves its id, which is what FOR UPDATE is for.
 func getOpen(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Conversation, error) {
 	var c Conversation
 	var err error
 	if tx.Dialect() == db.Postgres {
-		c, err = scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE workspace_id = ? AND id = ? FOR UPDATE`, workspaceID, id))
+		c, err = scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM conversations WHERE workspace_id = ? AND id = ? FOR NO KEY UPDATE`, workspaceID, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			err = apperr.NotFound("conversation")
 		} else if err != nil {

@@ -141,9 +141,9 @@ func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInpu
 
 // CloseTx is Close inside tx. It may run through the concurrent write
 // door (a workflow's Close Conversation step): the conversation's row,
-// read FOR UPDATE on PostgreSQL (getOpen), is locked until tx ends, so a
+// read FOR NO KEY UPDATE on PostgreSQL (getOpen), is locked until tx ends, so a
 // second close waits and then finds it closed, and a message arriving
-// meanwhile (which reads the open conversation FOR UPDATE) either lands
+// meanwhile (which reads the open conversation so too) either lands
 // before the close or, after it, opens a new conversation.
 func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInput) (Conversation, error) {
 	switch in.Source {

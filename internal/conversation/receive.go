@@ -197,13 +197,13 @@ func storable(in *Inbound) error {
 //   - one identity per (channel, external id) and one contact per phone or
 //     email in a workspace: unique indexes, the same way;
 //   - one open conversation per contact: the partial unique index, the
-//     same way; the open conversation is read FOR UPDATE, so two messages
+//     same way; the open conversation is read FOR NO KEY UPDATE, so two messages
 //     to one conversation take turns (one unsnoozes it, the other sees it
 //     open) and its seq numbers follow each other;
 //   - an agent's close, snoozing, merging or deleting are Writes, which
 //     hold the write lock exclusively, so none of them runs meanwhile; a
 //     workflow's Open or Close Conversation step runs concurrently, and
-//     takes the conversation's row lock (getOpen reads it FOR UPDATE), so
+//     takes the conversation's row lock (getOpen reads it FOR NO KEY UPDATE), so
 //     a message either lands before that close or opens a conversation
 //     after it.
 func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
@@ -318,7 +318,7 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 func openConversationOf(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, lock bool) (Conversation, error) {
 	q := `SELECT ` + columns + ` FROM conversations WHERE contact_id = ? AND status <> 'closed'`
 	if lock && tx.Dialect() == db.Postgres {
-		q += ` FOR UPDATE`
+		q += ` FOR NO KEY UPDATE`
 	}
 	c, err := scan(tx.QueryRow(ctx, q, contactID))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -54,7 +54,7 @@ func SetStatusTx(ctx context.Context, tx *db.Tx, messageID int64, status, reason
 	// status compared must be the one this write replaces.
 	q := `SELECT status, workspace_id, contact_id, conversation_id FROM messages WHERE id = ?`
 	if tx.Dialect() == db.Postgres {
-		q += ` FOR UPDATE`
+		q += ` FOR NO KEY UPDATE`
 	}
 	if err := tx.QueryRow(ctx, q, messageID).
 		Scan(&cur, &workspaceID, &contactID, &conv); err != nil {

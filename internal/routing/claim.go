@@ -142,7 +142,7 @@ func lockConversation(ctx context.Context, tx *db.Tx, id int64) error {
 	if tx.Dialect() != db.Postgres {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `SELECT 1 FROM conversations WHERE id = ? FOR UPDATE`, id)
+	_, err := tx.Exec(ctx, `SELECT 1 FROM conversations WHERE id = ? FOR NO KEY UPDATE`, id)
 	return err
 }
 

@@ -117,7 +117,7 @@ func (e *Engine) resumeWaiting(ctx context.Context, tx *db.Tx, s *stage, ev even
 	// finds them, not one by one after it.
 	q := `SELECT ` + runColumns + ` FROM workflow_runs WHERE conversation_id = ? AND status = ?`
 	if tx.Dialect() == db.Postgres {
-		q += ` ORDER BY id FOR UPDATE`
+		q += ` ORDER BY id FOR NO KEY UPDATE`
 	}
 	rows, err := tx.Query(ctx, q, conversationID, status)
 	if err != nil {

@@ -20,7 +20,7 @@ var quietSteps = map[string]bool{
 // conversation's row, a contact's row and its unique phone and email, a
 // run's once-per-contact row), never with "nothing else is writing": a
 // chain of them may commit through db.DB.WriteConcurrent. The run itself
-// is safe either way: loadRun locks its row (FOR UPDATE on PostgreSQL) and
+// is safe either way: loadRun locks its row (FOR NO KEY UPDATE on PostgreSQL) and
 // the step runs only if the run is still at it, so two nodes advancing one
 // run serialise on that row and the second finds the step done.
 //

@@ -108,7 +108,7 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 func loadRun(ctx context.Context, tx *db.Tx, id int64) (Run, error) {
 	q := `SELECT ` + runColumns + ` FROM workflow_runs WHERE id = ?`
 	if tx.Dialect() == db.Postgres {
-		q += ` FOR UPDATE`
+		q += ` FOR NO KEY UPDATE`
 	}
 	r, err := scanRun(tx.QueryRow(ctx, q, id))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -30,7 +30,7 @@ import (
 // that starts with an effect outside the database (an HTTP call), which
 // happens before its transaction. Exactly once holds as in advance: the
 // run is the batch's own (inserted by it, or resumed from a row it read
-// waiting and locked, FOR UPDATE on PostgreSQL), and the consumer's
+// waiting and locked, FOR NO KEY UPDATE on PostgreSQL), and the consumer's
 // cursor moves in the same transaction.
 //
 // A step that fails in a staged chain fails the batch's transaction with
