@@ -262,3 +262,30 @@ func TestReceiveManyContactsConcurrently(t *testing.T) {
 		}
 	})
 }
+
+// Known senders' messages in one batch are written by sender (channel,
+// then external id), each sender's in their order: every batch locks the
+// contacts' conversations in one order, so two concurrent batches with
+// messages of the same two contacts take turns rather than deadlock.
+func TestReceiveBatchTakesKnownSendersInOneOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		// Known contacts: their next messages take the per-item path.
+		for _, who := range []string{"+14155550172", "+14155550171"} {
+			f.receiveOne(t, f.inbound(who, "first-"+who, "hi"))
+		}
+		got, err := f.svc.Receive(ctx, []Inbound{
+			f.inbound("+14155550172", "b1", "b one"),
+			f.inbound("+14155550171", "a1", "a one"),
+			f.inbound("+14155550172", "b2", "b two"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b1, a1, b2 := got[0].MessageID, got[1].MessageID, got[2].MessageID
+		if !(a1 < b1 && b1 < b2) {
+			t.Fatalf("message ids b1 %d, a1 %d, b2 %d: want the 171 sender's first, then the 172 sender's in their order", b1, a1, b2)
+		}
+	})
+}

@@ -1,10 +1,13 @@
 package conversation
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -35,7 +38,7 @@ type itemRef struct{ job, item int }
 // message go in with one multi-row INSERT per table for the whole batch.
 // Every other item (a redelivery, a known contact, a message with
 // attachments, or a second item about something an earlier item of the
-// batch creates) goes through receiveTx afterwards, in order, as it
+// batch creates) goes through receiveTx afterwards, by sender, as it
 // would alone: it then sees what the batched path wrote.
 //
 // The invariants hold as in receiveTx: the batch looks up every provider
@@ -48,13 +51,11 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 	outs, refs, item := batchItems(jobs)
 	if len(refs) < minBatched {
 		// Too few to share the batched path's fixed statements.
+		every := make(map[itemRef]bool, len(refs))
 		for _, r := range refs {
-			var err error
-			if outs[r.job][r.item], err = receiveTx(ctx, tx, *item(r)); err != nil {
-				return nil, err
-			}
+			every[r] = true
 		}
-		return outs, nil
+		return outs, receiveEachTx(ctx, tx, refs, every, item, outs)
 	}
 
 	stored, err := storedMessagesTx(ctx, tx, refs, item)
@@ -157,12 +158,25 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 
 // receiveEachTx writes the items of refs marked slow one at a time, with
 // the per-item path (redeliveries, known contacts, attachments, repeats
-// within the batch), in refs' order: both stores' batches end with it.
+// within the batch): both stores' batches end with it. They go by sender
+// (channel, then external id), each sender's in refs' order: each item
+// locks its contact's open conversation until the batch commits, and on
+// PostgreSQL two concurrent batches holding messages of the same two
+// contacts, taken in arrival order, deadlocked (each a second's wait
+// before the server aborted one). In one order for every batch they
+// take turns instead.
 func receiveEachTx(ctx context.Context, tx *db.Tx, refs []itemRef, slow map[itemRef]bool, item func(itemRef) *Inbound, outs [][]Received) error {
+	var each []itemRef
 	for _, r := range refs {
-		if !slow[r] {
-			continue
+		if slow[r] {
+			each = append(each, r)
 		}
+	}
+	slices.SortStableFunc(each, func(a, b itemRef) int {
+		x, y := item(a), item(b)
+		return cmp.Or(cmp.Compare(x.ChannelID, y.ChannelID), strings.Compare(x.ExternalID, y.ExternalID))
+	})
+	for _, r := range each {
 		var err error
 		if outs[r.job][r.item], err = receiveTx(ctx, tx, *item(r)); err != nil {
 			return err
