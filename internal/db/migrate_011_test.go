@@ -21,17 +21,7 @@ func TestMigration011CarriesCursorsOver(t *testing.T) {
 			`CREATE TABLE workflow_cursor (name TEXT PRIMARY KEY, after_id BIGINT NOT NULL)`,
 			`INSERT INTO workflow_cursor (name, after_id) VALUES ('engine', 17)`,
 		}
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			for _, q := range before {
-				if _, err := tx.Exec(ctx, q); err != nil {
-					return err
-				}
-			}
-			_, err := tx.Exec(ctx, d.MigrationSQL(11))
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		replayMigration(t, d, before, 11)
 		for name, want := range map[string]int{"routing": 42, "workflow": 17} {
 			if got := dbtest.Count(t, d, `SELECT last_id FROM event_consumers WHERE name = ?`, name); got != want {
 				t.Errorf("%s cursor = %d, want %d", name, got, want)
@@ -44,4 +34,23 @@ func TestMigration011CarriesCursorsOver(t *testing.T) {
 			}
 		}
 	})
+}
+
+// replayMigration runs the statements before, which put the store back to
+// its state before migration version (with rows to carry over), and then
+// that migration's SQL, in one write.
+func replayMigration(t *testing.T, d *db.DB, before []string, version int) {
+	t.Helper()
+	ctx := context.Background()
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		for _, q := range before {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, d.MigrationSQL(version))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -1,7 +1,6 @@
 package db_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -13,7 +12,6 @@ import (
 // the timeline where the clock put its start; other runs keep none.
 func TestMigration041PlacesRunsByTheClock(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
 		before := []string{
 			`ALTER TABLE workflow_runs DROP COLUMN start_seq`,
 			`INSERT INTO workspaces (id, name, created_at) VALUES (900, 'w', 0)`,
@@ -36,17 +34,7 @@ func TestMigration041PlacesRunsByTheClock(t *testing.T) {
 			`INSERT INTO workflow_runs (id, workspace_id, workflow_id, version, status, created_at, updated_at)
 				VALUES (905, 900, 900, 1, 'waiting_timer', 250, 250)`,
 		}
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			for _, q := range before {
-				if _, err := tx.Exec(ctx, q); err != nil {
-					return err
-				}
-			}
-			_, err := tx.Exec(ctx, d.MigrationSQL(41))
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		replayMigration(t, d, before, 41)
 		for id, want := range map[int]int{901: 2, 902: 0, 903: -1, 904: -1, 905: -1} {
 			if got := dbtest.Count(t, d, `SELECT COALESCE(start_seq, -1) FROM workflow_runs WHERE id = ?`, id); got != want {
 				t.Errorf("run %d: start_seq %d, want %d", id, got, want)
