@@ -119,24 +119,7 @@ func TestSQLiteNodeOwnsTheFolderAndTakesBackEveryClaim(t *testing.T) {
 // back by the others after Silence, not when their leases end; a node
 // that keeps beating keeps its claims.
 func TestSilentNodeLosesItsClaims(t *testing.T) {
-	if len(dbtest.Dialects()) < 2 {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
-	ctx := context.Background()
-	d := dbtest.Open(t, db.Postgres)
-	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	d.SetClock(fake)
-	g := background.NewGroup(fake)
-	alive, err := node.Start(ctx, d, "", g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alive.Close()
-	// The dying node: registered, then silent (its loop never runs).
-	dying, err := node.Start(ctx, d, "", background.NewGroup(fake))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, fake, g, alive, dying := watchedNode(t)
 	if !alive.Heartbeats() {
 		t.Fatal("a PostgreSQL node does not heartbeat")
 	}
@@ -170,24 +153,8 @@ func TestSilentNodeLosesItsClaims(t *testing.T) {
 // store answers again is dead. (It used to, and the messages the others
 // had sent but not yet recorded were sent twice: TestPostgresStopped.)
 func TestAnOutageSilencesNobody(t *testing.T) {
-	if len(dbtest.Dialects()) < 2 {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	d := dbtest.Open(t, db.Postgres)
-	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	d.SetClock(fake)
-	g := background.NewGroup(fake)
-	watcher, err := node.Start(ctx, d, "", g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watcher.Close()
-	// The other node: registered, and its next heartbeat not yet made.
-	other, err := node.Start(ctx, d, "", background.NewGroup(fake))
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, fake, g, watcher, other := watchedNode(t)
 	otherClaims := claims(t, d, other.ID())
 	// The outage, as the heartbeat sees it: its write fails as on a
 	// connection lost (SQLSTATE class 08, the store unavailable).
@@ -314,4 +281,28 @@ func TestHeartbeatTakesTheLeaseOfASilentNodesConsumer(t *testing.T) {
 	if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumer_leases WHERE lease_until > 0`); got != 0 {
 		t.Fatalf("%d leases held after the node closed, want them released", got)
 	}
+}
+
+// watchedNode starts two nodes on a fresh PostgreSQL store on a fake
+// clock: watcher, whose loop the test runs in g, and other, registered
+// with claims but whose loop never runs (its next heartbeat not made).
+func watchedNode(t *testing.T) (d *db.DB, fake *clock.Fake, g *background.Group, watcher, other *node.Node) {
+	t.Helper()
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	d = dbtest.Open(t, db.Postgres)
+	fake = clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d.SetClock(fake)
+	g = background.NewGroup(fake)
+	watcher, err := node.Start(ctx, d, "", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { watcher.Close() })
+	if other, err = node.Start(ctx, d, "", background.NewGroup(fake)); err != nil {
+		t.Fatal(err)
+	}
+	return d, fake, g, watcher, other
 }
