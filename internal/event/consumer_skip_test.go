@@ -82,8 +82,10 @@ func TestConsumerStoresPassedOverBesideConcurrentWrites(t *testing.T) {
 	ws := setup(t, d)
 	r := &recorder{}
 	types := event.ConsumerConfig{Types: []event.Type{event.ContactTagUpdated}}
-	// A first run creates the cursor row.
-	first := newNode(d, newClock())
+	// A first run creates the cursor row. Both nodes are made before it
+	// runs: newNode sets d's clock, which the first one's writes read.
+	clk := newClock()
+	first, n := newNode(d, clk), newNode(d, clk)
 	backgroundtest.Run(t, first.g, first.consumer(t, "rare", r, types).Run)
 	backgroundtest.WaitIdle(t, first.g)
 	ids := appendEvents(t, d, ws, repeat(event.ContactCreated, event.PassedOverWrite+10)...)
@@ -98,7 +100,6 @@ func TestConsumerStoresPassedOverBesideConcurrentWrites(t *testing.T) {
 		})
 	}()
 	<-held
-	n := newNode(d, newClock())
 	backgroundtest.Run(t, n.g, n.consumer(t, "rare", r, types).Run)
 	released := false
 	t.Cleanup(func() {
