@@ -47,9 +47,10 @@ type job struct {
 	ctx    context.Context
 	fn     func(*Tx) error
 	res    chan error
-	shared bool  // from the concurrent queue: the batch shares the write lock
-	lane   int64 // the workspace it writes for (WithWorkspace), or 0
-	weight int   // the writes it stands for (WithWeight), at least 1
+	shared bool       // from the concurrent queue: the batch shares the write lock
+	lane   int64      // the workspace it writes for (WithWorkspace), or 0
+	weight int        // the writes it stands for (WithWeight), at least 1
+	locks  []rowLocks // the rows it will change (WithRowLocks)
 }
 
 // queueDepth is how many jobs each queue holds before callers wait.
@@ -90,7 +91,7 @@ func newCommitter(d *DB, maxBatch int) *committer {
 // fn's error (its writes then undone), or the commit's error. shared puts
 // it in a batch that shares the write lock (see WriteConcurrent).
 func (c *committer) do(ctx context.Context, fn func(*Tx) error, shared bool) error {
-	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, lane: laneOf(ctx), weight: weightOf(ctx)}
+	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, lane: laneOf(ctx), weight: weightOf(ctx), locks: rowLocksOf(ctx)}
 	q, slots := &c.excl, c.exclSlots
 	if shared {
 		q, slots = &c.shared, c.sharedSlots
@@ -255,6 +256,10 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 	// woken only if a job appended events: a batch that wrote none (a
 	// claim, a lease) wakes nobody.
 	if err := t.lockWrites(ctx, batch[0].shared); err != nil {
+		return err
+	}
+	// Then the rows the jobs will change, in one order (see rowlocks.go).
+	if err := t.lockRows(ctx, batch); err != nil {
 		return err
 	}
 	for i, j := range batch {
