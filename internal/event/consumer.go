@@ -45,6 +45,13 @@ type ConsumerConfig struct {
 	// writer while they commit. The cursor row, read FOR UPDATE, still
 	// keeps two nodes from handling one batch.
 	Concurrent bool
+	// ChangesConversations says a Concurrent handler changes the
+	// conversations of its events (appends events to them, takes their
+	// seq): on PostgreSQL each batch locks those rows first, in id order,
+	// as every write that names its rows does (db.WithRowLocks), so it
+	// never deadlocks with a receive batch or another consumer's batch
+	// that takes the same conversations in another order.
+	ChangesConversations bool
 	// Batch bounds the events read at once (default 256).
 	Batch int
 	// FromStart makes a consumer that has no cursor yet begin at the
@@ -337,10 +344,14 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 		tx.OnCommit(func() { c.noteStored(reached) })
 		return err
 	}
+	wctx := ctx
+	if c.cfg.Concurrent && c.cfg.ChangesConversations {
+		wctx = db.WithRows(ctx, "conversations", conversationsOf(events)...)
+	}
 	for {
 		// A handler that failed with ErrHandleAgain does differently in
 		// the next try (see ErrHandleAgain).
-		if err = write(ctx, batch); !errors.Is(err, ErrHandleAgain) || ctx.Err() != nil {
+		if err = write(wctx, batch); !errors.Is(err, ErrHandleAgain) || ctx.Err() != nil {
 			break
 		}
 	}
@@ -415,6 +426,18 @@ func firstAfter(events []Event, id int64) int {
 		i++
 	}
 	return i
+}
+
+// conversationsOf returns the conversations of events (with repeats; the
+// committer sorts them).
+func conversationsOf(events []Event) []int64 {
+	ids := make([]int64, 0, len(events))
+	for _, e := range events {
+		if e.ConversationID != 0 {
+			ids = append(ids, e.ConversationID)
+		}
+	}
+	return ids
 }
 
 // advance moves the known position forward (never back).
