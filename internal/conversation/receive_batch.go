@@ -198,6 +198,13 @@ func (s *Service) writeLate(ws int64, parent context.Context, weight int, take f
 	// job is the workspace's and weighs about as many webhooks as it
 	// will carry.
 	ctx := db.WithWeight(db.WithWorkspace(context.WithoutCancel(parent), ws), weight)
+	// On PostgreSQL the known senders' conversations are locked with the
+	// other jobs' rows, in one order, before any job of the batch runs
+	// (see openConversationsPgTx).
+	ctx = db.WithRowLocks(ctx, "conversations", func(ctx context.Context, tx *db.Tx) ([]int64, error) {
+		bind()
+		return openConversationsPgTx(ctx, tx, live)
+	})
 	var outs [][]Received
 	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		// The committer may run this again (a batch it shares with other

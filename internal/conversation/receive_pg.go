@@ -179,6 +179,34 @@ func lookupPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, item func(itemRe
 	return out, nil
 }
 
+// pgOpenConversationsSQL finds the open conversation of each item's
+// sender, when the sender is a known contact that has one; scalar
+// subqueries on unique indexes, as in pgLookupSQL, so its plan is index
+// probes whatever the statistics.
+const pgOpenConversationsSQL = `SELECT id FROM (SELECT (SELECT c.id FROM conversations c WHERE c.status <> 'closed' AND c.contact_id =
+		(SELECT ci.contact_id FROM contact_identities ci WHERE ci.channel_id = v.ch AND ci.external_id = v.ext)) AS id
+	FROM unnest(?::bigint[], ?::text[]) AS v(ch, ext)) s WHERE id IS NOT NULL`
+
+// openConversationsPgTx returns the open conversations of a batch's known
+// senders: the rows its per-item writes lock (openConversationOf), which
+// the batch names to the committer (db.WithRowLocks) so that they are
+// locked in id order with the other jobs' rows, before any job runs. A
+// conversation opened or closed between this read and the item's write
+// is locked where the item reaches it, as before.
+func openConversationsPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([]int64, error) {
+	var chs []int64
+	var exts []string
+	for _, j := range jobs {
+		for _, in := range j.items {
+			chs, exts = append(chs, in.ChannelID), append(exts, in.ExternalID)
+		}
+	}
+	if len(chs) == 0 {
+		return nil, nil
+	}
+	return db.QueryIDs(ctx, tx, pgOpenConversationsSQL, chs, exts)
+}
+
 // writeNewContactsPgTx writes the first message of each new contact of
 // refs[fast]: the contact and its identity, its conversation, the
 // message, and contact.created, conversation.opened and message.received,

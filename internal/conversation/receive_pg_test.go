@@ -136,13 +136,16 @@ func TestReceiveGroupPgStatements(t *testing.T) {
 		t.Errorf("statements: %d for one webhook, %d for 100; want a few, not a few per webhook", one, many)
 	}
 	// Receive takes that path for a webhook alone too (it was nine
-	// statements, one per row and lookup).
+	// statements, one per row and lookup), with one more: the read of
+	// its known senders' open conversations, which the committer locks
+	// before the batch runs (openConversationsPgTx); a new contact has
+	// none, so nothing is locked.
 	before := d.Statements()
 	if _, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14156660000", "alone", "hi")}); err != nil {
 		t.Fatal(err)
 	}
-	if n := d.Statements() - before; n > one {
-		t.Errorf("Receive ran %d statements for one new contact's message, want %d", n, one)
+	if n := d.Statements() - before; n > one+1 {
+		t.Errorf("Receive ran %d statements for one new contact's message, want %d", n, one+1)
 	}
 }
 

@@ -83,3 +83,78 @@ func TestChangeLockLetsReferencesThrough(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReceiveBatchLocksItsConversationsFirst: on PostgreSQL a receive
+// batch names its known senders' open conversations to the committer
+// (db.WithRowLocks), which locks them in id order before the batch's
+// items run. Its items go by sender, not by conversation, so two batches
+// (or a batch and a consumer's, which goes by event) could take two
+// conversations in opposite orders and deadlock. Here the sender whose
+// conversation is newer sorts first, and another transaction holds that
+// conversation: while the batch waits for it, it must already hold the
+// older one.
+func TestReceiveBatchLocksItsConversationsFirst(t *testing.T) {
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip("PostgreSQL only: SQLite has one writer and no row locks")
+	}
+	cfg := dbtest.Config(t, db.Postgres)
+	d := dbtest.OpenConfig(t, cfg)
+	f := newFixture(t, d)
+	ctx := context.Background()
+	older := f.receiveOne(t, f.inbound("+14155550172", "first-172", "hi"))
+	newer := f.receiveOne(t, f.inbound("+14155550171", "first-171", "hi"))
+	if older.ConversationID >= newer.ConversationID {
+		t.Fatalf("conversations %d then %d: want the first one older", older.ConversationID, newer.ConversationID)
+	}
+
+	raw, err := sql.Open("pgx", cfg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	holder, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, newer.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.svc.Receive(ctx, []Inbound{
+			f.inbound("+14155550172", "second-172", "again"),
+			f.inbound("+14155550171", "second-171", "again"),
+		})
+		done <- err
+	}()
+	for {
+		var n int
+		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break // the batch waits for the held conversation
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the batch finished (%v) while a conversation of it was held", err)
+		default:
+		}
+	}
+	probe, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = probe.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE NOWAIT`, older.ConversationID)
+	probe.Rollback()
+	if err == nil {
+		t.Error("the older conversation was free while the batch waited for the newer: the batch did not lock its conversations first, in id order")
+	}
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
