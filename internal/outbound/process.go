@@ -39,6 +39,9 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 		return
 	}
 	ctx = db.WithWorkspace(ctx, msg.WorkspaceID) // its writes in its workspace's lane of the writer
+	// Its record appends message.status to the conversation: the row is
+	// locked with the batch's others, in one order (db.WithRowLocks).
+	ctx = db.WithRows(ctx, "conversations", msg.ConversationID)
 	if msg.Status != conversation.MsgPending {
 		// Already settled (the job's own record was lost): never send twice.
 		log.Warn("outbound job of a message that is no longer pending", "status", msg.Status)

@@ -91,6 +91,9 @@ func (s *Service) Assign(ctx context.Context, req Request) (Result, error) {
 	}
 	var res Result
 	ctx = db.WithWorkspace(ctx, req.WorkspaceID) // its writes in its workspace's lane of the writer
+	// The conversation's row, locked with the batch's others in one order
+	// (db.WithRowLocks) before lockConversation takes it again.
+	ctx = db.WithRows(ctx, "conversations", req.ConversationID)
 	err := s.writeConcurrent(ctx, func(tx *db.Tx) error {
 		st, err := loadSettings(ctx, tx, req.WorkspaceID)
 		if err != nil {

@@ -35,6 +35,9 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 		return false, nil
 	}
 	ctx = db.WithWorkspace(ctx, r.WorkspaceID) // its writes in its workspace's lane of the writer
+	// Its steps append to its conversation: locked with the batch's
+	// others, in one order (db.WithRowLocks).
+	ctx = db.WithRows(ctx, "conversations", r.ConversationID)
 	d, err := e.svc.version(ctx, e.db.Reader(), r.WorkflowID, r.Version)
 	if err != nil {
 		return false, err

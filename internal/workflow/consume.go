@@ -33,7 +33,10 @@ func (e *Engine) newConsumer() *event.Consumer {
 		// not stop every webhook on PostgreSQL while it commits, as an
 		// exclusive write per batch did.
 		Concurrent: true,
-		Handle:     e.handleBatch,
+		// It appends to the conversations of its events (history,
+		// timeline, the steps its runs chain).
+		ChangesConversations: true,
+		Handle:               e.handleBatch,
 	})
 }
 
