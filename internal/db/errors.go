@@ -26,9 +26,13 @@ func IsUniqueViolation(err error) bool {
 func IsTransient(err error) bool { return isRetryable(err) || IsUnavailable(err) }
 
 // isRetryable reports PostgreSQL errors after which the whole transaction
-// can simply be run again: serialization failures and deadlocks. Only
+// can simply be run again: serialization failures, deadlocks and a lock
+// given up to avoid one (ErrLockOrder). Only
 // PostgreSQL reports them; on SQLite it is always false.
 func isRetryable(err error) bool {
+	if errors.Is(err, ErrLockOrder) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == "40001" || pgErr.Code == "40P01"

@@ -22,6 +22,7 @@ type Tx struct {
 	tookIDs   bool                 // an event id was taken, even if a savepoint dropped it (see ended)
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
+	nameLocks map[int32]int32      // per space, the highest advisory lock taken by LockName
 }
 
 func (t *Tx) commit() error {

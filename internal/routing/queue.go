@@ -31,15 +31,18 @@ func (j job) key() queueKey {
 // while other queues go on in parallel. It is a transaction-scoped
 // advisory lock in the two-key space (which never meets the store's
 // one-key locks), keyed by a hash of the queue: a collision only makes
-// two queues wait for each other. SQLite's single writer already
-// serialises them.
+// two queues wait for each other. One transaction may lock several queues
+// (a workflow consumer's batch placing conversations in two teams), so
+// it takes them in order (db.Tx.LockName): one that would wait out of
+// order gives way at once and is run again, instead of deadlocking with
+// a transaction locking the same queues the other way round. SQLite's
+// single writer already serialises them.
 func lockQueue(ctx context.Context, tx *db.Tx, k queueKey) error {
-	if tx.Dialect() != db.Postgres {
-		return nil
-	}
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7268040, hashtext(?))`, fmt.Sprintf("%d:%d:%d", k.workspaceID, k.teamID, k.userID))
-	return err
+	return tx.LockName(ctx, queueLocks, fmt.Sprintf("%d:%d:%d", k.workspaceID, k.teamID, k.userID))
 }
+
+// queueLocks is the advisory lock space of the queues.
+const queueLocks = 7268040
 
 type queueRow struct {
 	id, conversationID int64

@@ -1,0 +1,103 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// Two writes on two nodes lock the same two names in opposite orders,
+// each holding its first while the other reaches for it. Plain waits
+// deadlock (PostgreSQL aborts one after deadlock_timeout, 40P01). With
+// LockName the one holding the higher lock, asked for the lower one that
+// is taken, gives way at once (ErrLockOrder), the door runs it again
+// once the other committed, and both land.
+func TestLockNameGivesWayInsteadOfDeadlocking(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip("PostgreSQL only: " + dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	cfg := dbtest.Config(t, db.Postgres)
+	open := func() *db.DB {
+		d, err := db.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	d1, d2 := open(), open()
+	raw, err := sql.Open("pgx", cfg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	const space = 99
+	// hi and lo by their lock's hash, whichever names they are.
+	hi, lo := "queue-a", "queue-b"
+	var ha, hb int32
+	if err := raw.QueryRow(`SELECT hashtext($1), hashtext($2)`, hi, lo).Scan(&ha, &hb); err != nil {
+		t.Fatal(err)
+	}
+	if ha < hb {
+		hi, lo = lo, hi
+	}
+	var gaveWay, deadlocked atomic.Int32
+	note := func(err error) error {
+		var pgErr *pgconn.PgError
+		switch {
+		case errors.Is(err, db.ErrLockOrder):
+			gaveWay.Add(1)
+		case errors.As(err, &pgErr) && pgErr.Code == "40P01":
+			deadlocked.Add(1)
+		}
+		return err
+	}
+	holdsHi, holdsLo := make(chan struct{}), make(chan struct{})
+	var firstRun atomic.Bool
+	firstRun.Store(true)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	wg.Go(func() {
+		errs <- d1.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			if err := note(tx.LockName(ctx, space, hi)); err != nil {
+				return err
+			}
+			if firstRun.CompareAndSwap(true, false) {
+				close(holdsHi)
+				<-holdsLo
+			}
+			return note(tx.LockName(ctx, space, lo))
+		})
+	})
+	<-holdsHi
+	var once sync.Once
+	wg.Go(func() {
+		errs <- d2.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			if err := note(tx.LockName(ctx, space, lo)); err != nil {
+				return err
+			}
+			once.Do(func() { close(holdsLo) })
+			return note(tx.LockName(ctx, space, hi))
+		})
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if deadlocked.Load() != 0 || gaveWay.Load() != 1 {
+		t.Fatalf("%d deadlocks and %d lock orders given way, want none and one", deadlocked.Load(), gaveWay.Load())
+	}
+}
