@@ -202,6 +202,12 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 			t.Errorf("node %d: graceful stop: %v", i, err)
 		}
 	}
+	// Told, not checked: each backend reports its count as it ends, so
+	// the last may lag; the server's log (SWITCHBOARD_PG_LOG) names each.
+	var deadlocks int64
+	if err := st.QueryRow(`SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`).Scan(&deadlocks); err == nil {
+		t.Logf("PostgreSQL counted %d deadlocks (each a write aborted after deadlock_timeout and run again)", deadlocks)
+	}
 	checkNoRace(t, c.logFile)
 	t.Logf("proof at size with %d nodes took %s in all", nodes, time.Since(began).Round(time.Second))
 }
