@@ -119,7 +119,7 @@ func buildOpenAPI(routes []Route, ops map[string]opDoc) (*apiDoc, error) {
 	doc := &apiDoc{
 		OpenAPI: "3.1.0",
 		Info: apiInfo{Title: "Switchboard API", Version: "1",
-			Description: "Omnichannel customer conversations. Every error is {\"error\":{\"code\",\"message\"}}; lists are {\"data\",\"next_cursor\"} and take ?cursor=&limit=. A refused request changes nothing. Any request may be answered 503 {\"error\":{\"code\":\"unavailable\"}} with Retry-After while the store cannot be reached: nothing was kept, send it again."},
+			Description: "Omnichannel customer conversations. Every error is {\"error\":{\"code\",\"message\"}}; lists are {\"data\",\"next_cursor\"} and take ?cursor=&limit=. A refused request changes nothing. Any request may be answered 503 {\"error\":{\"code\":\"unavailable\"}} with Retry-After while the store cannot be reached, or {\"error\":{\"code\":\"busy\"}} with Retry-After: 1 when its write kept conflicting with others: nothing was kept, send it again."},
 		Paths:    map[string]map[string]*apiOperation{},
 		Webhooks: map[string]map[string]*apiOperation{},
 		Components: apiComponents{Schemas: g.components, SecuritySchemes: map[string]apiSecurity{

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
 // An error listing several problems answers them all, whichever layer
@@ -60,7 +61,8 @@ func containsKey(body, key string) bool {
 }
 
 // A store that cannot be reached is a 503 with Retry-After, whose body
-// says so without the cause; any other failure stays a 500.
+// says so without the cause, and so is a write that kept conflicting with
+// others beyond the door's retries; any other failure stays a 500.
 func TestWriteErrorStoreUnavailable(t *testing.T) {
 	cases := []struct {
 		err        error
@@ -70,6 +72,8 @@ func TestWriteErrorStoreUnavailable(t *testing.T) {
 	}{
 		{fmt.Errorf("conversation: receive: db: begin: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection"}), 503, "unavailable", "5"},
 		{fmt.Errorf("db: %w", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}), 503, "unavailable", "5"},
+		{fmt.Errorf("db: write: %w", &pgconn.PgError{Code: "40P01", Message: "deadlock detected"}), 503, "busy", "1"},
+		{fmt.Errorf("routing: assign: %w", db.ErrLockOrder), 503, "busy", "1"},
 		{errors.New("something broke"), 500, "internal", ""},
 	}
 	for _, c := range cases {
@@ -82,7 +86,7 @@ func TestWriteErrorStoreUnavailable(t *testing.T) {
 		if rec.Code != c.status || body.Error.Code != c.code || rec.Header().Get("Retry-After") != c.retryAfter {
 			t.Errorf("%v: answered %d %s, Retry-After %q; want %d %s, %q", c.err, rec.Code, rec.Body, rec.Header().Get("Retry-After"), c.status, c.code, c.retryAfter)
 		}
-		if c.status == 503 && strings.Contains(rec.Body.String(), "57P01") {
+		if c.status == 503 && (strings.Contains(rec.Body.String(), "57P01") || strings.Contains(rec.Body.String(), "40P01")) {
 			t.Errorf("the cause leaked into the answer: %s", rec.Body)
 		}
 	}

@@ -90,10 +90,15 @@ func StatusOf(k apperr.Kind) int {
 // finds the store back after a restart or a failover.
 const UnavailableRetryAfter = 5
 
+// BusyRetryAfter is the Retry-After of a 503 answered for a write that
+// kept conflicting with others (see WriteError): they last milliseconds.
+const BusyRetryAfter = 1
+
 // WriteError answers err as JSON. Domain errors show their message; a
 // store that cannot be reached (db.IsUnavailable) is a 503 with
 // Retry-After, which providers retry, and nothing of the request was
-// kept; anything else is logged with the request id and shown as an
+// kept; so is a write aborted for conflicts (deadlocks) more times than
+// the door retries it (code busy); anything else is logged with the request id and shown as an
 // internal error.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	id := RequestID(r)
@@ -104,6 +109,17 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		slog.Warn("request refused: the store is unavailable", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
 		body.Error.Code, body.Error.Message = "unavailable", "the store is unavailable; nothing was kept, try again shortly"
 		w.Header().Set("Retry-After", strconv.Itoa(UnavailableRetryAfter))
+		WriteJSON(w, http.StatusServiceUnavailable, body)
+		return
+	}
+	if db.IsTransient(err) {
+		// A write PostgreSQL kept aborting (deadlocks, a lock given way
+		// to avoid one: db.ErrLockOrder) after the door's retries: its
+		// transaction was rolled back, and the same request a moment
+		// later finds the conflicting writes done.
+		slog.Warn("request refused: conflicting writes outlasted the retries", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		body.Error.Code, body.Error.Message = "busy", "conflicting writes were in progress; nothing was kept, try again"
+		w.Header().Set("Retry-After", strconv.Itoa(BusyRetryAfter))
 		WriteJSON(w, http.StatusServiceUnavailable, body)
 		return
 	}
