@@ -20,12 +20,8 @@ import (
 // second transaction points at both while the first holds 1 and then
 // takes 2; a lock wait fails either after lock_timeout.
 func TestChangeLockLetsReferencesThrough(t *testing.T) {
-	if len(dbtest.Dialects()) < 2 {
-		t.Skip("PostgreSQL only: SQLite has one writer and no row locks")
-	}
-	cfg := dbtest.Config(t, db.Postgres)
-	d := dbtest.OpenConfig(t, cfg)
-	f := newFixture(t, d)
+	f, raw := pgFixture(t)
+	d := f.db
 	ctx := context.Background()
 	x1 := f.receiveOne(t, f.inbound("a", "p1", "hi"))
 	x2 := f.receiveOne(t, f.inbound("b", "p2", "hi"))
@@ -50,11 +46,6 @@ func TestChangeLockLetsReferencesThrough(t *testing.T) {
 	}()
 	<-held
 
-	raw, err := sql.Open("pgx", cfg.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
 	other, err := raw.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -94,12 +85,7 @@ func TestChangeLockLetsReferencesThrough(t *testing.T) {
 // conversation: while the batch waits for it, it must already hold the
 // older one.
 func TestReceiveBatchLocksItsConversationsFirst(t *testing.T) {
-	if len(dbtest.Dialects()) < 2 {
-		t.Skip("PostgreSQL only: SQLite has one writer and no row locks")
-	}
-	cfg := dbtest.Config(t, db.Postgres)
-	d := dbtest.OpenConfig(t, cfg)
-	f := newFixture(t, d)
+	f, raw := pgFixture(t)
 	ctx := context.Background()
 	older := f.receiveOne(t, f.inbound("+14155550172", "first-172", "hi"))
 	newer := f.receiveOne(t, f.inbound("+14155550171", "first-171", "hi"))
@@ -107,11 +93,6 @@ func TestReceiveBatchLocksItsConversationsFirst(t *testing.T) {
 		t.Fatalf("conversations %d then %d: want the first one older", older.ConversationID, newer.ConversationID)
 	}
 
-	raw, err := sql.Open("pgx", cfg.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
 	holder, err := raw.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -129,8 +110,8 @@ func TestReceiveBatchLocksItsConversationsFirst(t *testing.T) {
 		done <- err
 	}()
 	for {
-		var n int
-		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+		n, err := dbtest.LockWaiters(ctx, raw)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if n > 0 {
@@ -157,4 +138,16 @@ func TestReceiveBatchLocksItsConversationsFirst(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// pgFixture is the fixture on a fresh PostgreSQL store, with a plain pool
+// on it for the test's own transactions; it skips the test without
+// PostgreSQL (SQLite has one writer and no row locks).
+func pgFixture(t *testing.T) (*fixture, *sql.DB) {
+	t.Helper()
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip("PostgreSQL only: SQLite has one writer and no row locks")
+	}
+	cfg := dbtest.Config(t, db.Postgres)
+	return newFixture(t, dbtest.OpenConfig(t, cfg)), dbtest.Raw(t, cfg)
 }

@@ -2,9 +2,7 @@ package db_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
 // Two writes on two nodes lock the same two names in opposite orders,
@@ -22,25 +19,8 @@ import (
 // is taken, gives way at once (ErrLockOrder), the door runs it again
 // once the other committed, and both land.
 func TestLockNameGivesWayInsteadOfDeadlocking(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip("PostgreSQL only: " + dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
-	open := func() *db.DB {
-		d, err := db.Open(ctx, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		return d
-	}
-	d1, d2 := open(), open()
-	raw, err := sql.Open("pgx", cfg.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	d1, d2, raw := twoNodes(t)
 	const space = 99
 	// hi and lo by their lock's hash, whichever names they are.
 	hi, lo := "queue-a", "queue-b"

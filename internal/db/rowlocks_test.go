@@ -23,25 +23,8 @@ import (
 // order before their jobs run: the second waits for the first, and each
 // job runs once.
 func TestNamedRowLocksTakeTurnsInsteadOfDeadlocking(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip("PostgreSQL only: " + dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
-	open := func() *db.DB {
-		d, err := db.Open(ctx, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		return d
-	}
-	d1, d2 := open(), open()
-	raw, err := sql.Open("pgx", cfg.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	d1, d2, raw := twoNodes(t)
 	var a, b int64
 	for _, id := range []*int64{&a, &b} {
 		if err := raw.QueryRow(`INSERT INTO workspaces (name, created_at) VALUES ('w', 1) RETURNING id`).Scan(id); err != nil {
@@ -52,14 +35,9 @@ func TestNamedRowLocksTakeTurnsInsteadOfDeadlocking(t *testing.T) {
 		_, err := tx.Exec(ctx, `UPDATE workspaces SET name = name || '.' WHERE id = ?`, id)
 		return err
 	}
-	// waiting reports whether a backend of the test's database waits for
-	// a row or a transaction: the second write, at its named locks or at
-	// its first row.
-	waiting := func() bool {
-		var n int
-		err := raw.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
-		return err == nil && n > 0
-	}
+	// waiting reports whether a backend waits for a row or a transaction:
+	// the second write, at its named locks or at its first row.
+	waiting := func() bool { n, err := dbtest.LockWaiters(ctx, raw); return err == nil && n > 0 }
 
 	var runs1, runs2 atomic.Int32
 	holdsB := make(chan struct{})
@@ -117,4 +95,17 @@ func waitUntil(cond func() bool) error {
 		runtime.Gosched()
 	}
 	return nil
+}
+
+// twoNodes returns, on a fresh PostgreSQL store, two handles on it (two
+// nodes: two pools, two write doors) and a plain pool for the test's own
+// reads. It skips the test without PostgreSQL: SQLite has one writer and
+// none of the locks these tests are about.
+func twoNodes(t *testing.T) (d1, d2 *db.DB, raw *sql.DB) {
+	t.Helper()
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip("PostgreSQL only: " + dbtest.EnvPostgres + " is not set")
+	}
+	cfg := dbtest.Config(t, db.Postgres)
+	return dbtest.OpenConfig(t, cfg), dbtest.OpenConfig(t, cfg), dbtest.Raw(t, cfg)
 }

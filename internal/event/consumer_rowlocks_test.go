@@ -2,7 +2,6 @@ package event_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
@@ -41,11 +40,7 @@ func TestConsumerLocksItsConversationsFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	raw, err := sql.Open("pgx", cfg.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := dbtest.Raw(t, cfg)
 	holder, err := raw.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -62,8 +57,8 @@ func TestConsumerLocksItsConversationsFirst(t *testing.T) {
 	go func() { defer close(done); c.Run(runCtx) }()
 	defer func() { stop(); <-done }()
 	for {
-		var waiting int
-		if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err != nil {
+		waiting, err := dbtest.LockWaiters(ctx, raw)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if waiting > 0 {

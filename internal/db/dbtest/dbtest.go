@@ -138,3 +138,26 @@ func Count(t testing.TB, d *db.DB, query string, args ...any) int {
 	}
 	return n
 }
+
+// Raw opens a plain connection pool on the PostgreSQL store cfg names,
+// closed with the test: a transaction of its own, outside the store's
+// doors, to hold a lock or look at the server.
+func Raw(t testing.TB, cfg db.Config) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("pgx", cfg.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// LockWaiters counts the sessions of raw's database waiting for a lock
+// (a row, a transaction, an advisory lock): how a PostgreSQL test sees
+// that a write it holds back has reached the lock it holds. Safe from any
+// goroutine.
+func LockWaiters(ctx context.Context, raw *sql.DB) (int, error) {
+	var n int
+	err := raw.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
+	return n, err
+}
