@@ -98,18 +98,24 @@ const BusyRetryAfter = 1
 // store that cannot be reached (db.IsUnavailable) is a 503 with
 // Retry-After, which providers retry, and nothing of the request was
 // kept; so is a write aborted for conflicts (deadlocks) more times than
-// the door retries it (code busy); anything else is logged with the request id and shown as an
-// internal error.
+// the door retries it (code busy); anything else is logged with the
+// request id and shown as an internal error.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	id := RequestID(r)
 	var e *apperr.Error
 	body := ErrorBody{Error: ErrorDetail{RequestID: id}}
 	status := http.StatusInternalServerError
-	if db.IsUnavailable(err) {
-		slog.Warn("request refused: the store is unavailable", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
-		body.Error.Code, body.Error.Message = "unavailable", "the store is unavailable; nothing was kept, try again shortly"
-		w.Header().Set("Retry-After", strconv.Itoa(UnavailableRetryAfter))
+	// Refused for the store's passing trouble, not for the request: a 503
+	// with Retry-After, which providers and clients retry.
+	refuse := func(logMsg, code, msg string, retryAfter int) {
+		slog.Warn(logMsg, "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		body.Error.Code, body.Error.Message = code, msg
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 		WriteJSON(w, http.StatusServiceUnavailable, body)
+	}
+	if db.IsUnavailable(err) {
+		refuse("request refused: the store is unavailable",
+			"unavailable", "the store is unavailable; nothing was kept, try again shortly", UnavailableRetryAfter)
 		return
 	}
 	if db.IsTransient(err) {
@@ -117,10 +123,8 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		// to avoid one: db.ErrLockOrder) after the door's retries: its
 		// transaction was rolled back, and the same request a moment
 		// later finds the conflicting writes done.
-		slog.Warn("request refused: conflicting writes outlasted the retries", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
-		body.Error.Code, body.Error.Message = "busy", "conflicting writes were in progress; nothing was kept, try again"
-		w.Header().Set("Retry-After", strconv.Itoa(BusyRetryAfter))
-		WriteJSON(w, http.StatusServiceUnavailable, body)
+		refuse("request refused: conflicting writes outlasted the retries",
+			"busy", "conflicting writes were in progress; nothing was kept, try again", BusyRetryAfter)
 		return
 	}
 	if errors.As(err, &e) {
