@@ -45,13 +45,14 @@ type ConsumerConfig struct {
 	// writer while they commit. The cursor row, read FOR UPDATE, still
 	// keeps two nodes from handling one batch.
 	Concurrent bool
-	// ChangesConversations says a Concurrent handler changes the
-	// conversations of its events (appends events to them, takes their
-	// seq): on PostgreSQL each batch locks those rows first, in id order,
-	// as every write that names its rows does (db.WithRowLocks), so it
-	// never deadlocks with a receive batch or another consumer's batch
-	// that takes the same conversations in another order.
-	ChangesConversations bool
+	// ChangesConversation, when set, reports whether a Concurrent
+	// handler may change an event's conversation (append events to it,
+	// take its seq): on PostgreSQL each batch locks those conversations
+	// first, in id order, as every write that names its rows does
+	// (db.WithRowLocks), so it never deadlocks with a receive batch or
+	// another consumer's batch that takes them in another order. An event
+	// it refuses names nothing: its conversation is not held for nothing.
+	ChangesConversation func(Event) bool
 	// Batch bounds the events read at once (default 256).
 	Batch int
 	// FromStart makes a consumer that has no cursor yet begin at the
@@ -345,8 +346,8 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 		return err
 	}
 	wctx := ctx
-	if c.cfg.Concurrent && c.cfg.ChangesConversations {
-		wctx = db.WithRows(ctx, "conversations", conversationsOf(events)...)
+	if c.cfg.Concurrent && c.cfg.ChangesConversation != nil {
+		wctx = db.WithRows(ctx, "conversations", c.changedConversations(events)...)
 	}
 	for {
 		// A handler that failed with ErrHandleAgain does differently in
@@ -428,12 +429,13 @@ func firstAfter(events []Event, id int64) int {
 	return i
 }
 
-// conversationsOf returns the conversations of events (with repeats; the
-// committer sorts them).
-func conversationsOf(events []Event) []int64 {
+// changedConversations returns the conversations of the events whose
+// conversation the handler may change (with repeats; the committer sorts
+// them).
+func (c *Consumer) changedConversations(events []Event) []int64 {
 	ids := make([]int64, 0, len(events))
 	for _, e := range events {
-		if e.ConversationID != 0 {
+		if e.ConversationID != 0 && c.cfg.ChangesConversation(e) {
 			ids = append(ids, e.ConversationID)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 // TestConsumerLocksItsConversationsFirst: on PostgreSQL a concurrent
 // consumer whose handler changes the conversations of its events
-// (ChangesConversations) names them to the committer, which locks them
+// (ChangesConversation) names them to the committer, which locks them
 // in id order before the handler runs. The handler goes by event, so
 // without it a consumer's batch and a receive batch could take two
 // conversations in opposite orders and deadlock. Here the newer
@@ -50,7 +50,7 @@ func TestConsumerLocksItsConversationsFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &recorder{}
-	c := n.consumer(t, "changes", r, event.ConsumerConfig{FromStart: true, Concurrent: true, ChangesConversations: true})
+	c := n.consumer(t, "changes", r, event.ConsumerConfig{FromStart: true, Concurrent: true, ChangesConversation: func(event.Event) bool { return true }})
 	n.g.StartAll()
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})

@@ -33,11 +33,23 @@ func (e *Engine) newConsumer() *event.Consumer {
 		// not stop every webhook on PostgreSQL while it commits, as an
 		// exclusive write per batch did.
 		Concurrent: true,
-		// It appends to the conversations of its events (history,
-		// timeline, the steps its runs chain).
-		ChangesConversations: true,
-		Handle:               e.handleBatch,
+		// The runs an event starts, resumes or ends append to its
+		// conversation (history, timeline, the steps they chain).
+		ChangesConversation: actsOn,
+		Handle:              e.handleBatch,
 	})
+}
+
+// actsOn reports whether handle may change e's conversation: e may start
+// a run (a trigger listens for its type) or resume or end the runs
+// waiting in its conversation (see handle). Its own timeline events, a
+// message's status and the like change nothing.
+func actsOn(e event.Event) bool {
+	switch e.Type {
+	case event.MessageReceived, event.ConversationAssigned, event.ConversationClosed:
+		return true
+	}
+	return len(triggerTypesOf(e.Type)) > 0
 }
 
 // handleBatch applies a batch of events, in id order, inside tx.
