@@ -49,8 +49,10 @@ test("a CSV of 1,000 rows with 3 bad ones imports with those 3 reported", async 
   await signIn(page, s.url, ow.email, ow.password, "/contacts/import");
   await page.getByTestId("import-file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(csv()) });
 
-  // The mapping is prefilled from the header names.
+  // The mapping is prefilled from the header names, the custom fields'
+  // columns once the fields have loaded (the file may be picked before).
   await until(async () => (await page.getByTestId("import-map-2").inputValue()) === "phone", { what: "the phone column mapped" });
+  await until(async () => (await page.getByTestId("import-map-5").inputValue()) === "fields.company_size", { what: "a custom field's column mapped" });
   assert.equal(await page.getByTestId("import-map-0").inputValue(), "first_name");
   assert.equal(await page.getByTestId("import-map-3").inputValue(), "email");
   assert.equal(await page.getByTestId("import-map-4").inputValue(), "fields.need");

@@ -87,16 +87,20 @@ export default function ImportPage() {
   const fields = useFields().data?.data ?? [];
   const [file, setFile] = useState<File | null>(null);
   const [headers, setHeaders] = useState<string[]>([]);
-  const [mapping, setMapping] = useState<Record<string, string>>({});
+  // The person's choices; a column they left alone shows the guess, made
+  // again when the custom fields arrive, so a file picked before they
+  // loaded still gets its custom columns mapped.
+  const [chosen, setChosen] = useState<Record<string, string>>({});
+  const mapping: Record<string, string> = Object.fromEntries(
+    headers.map((h) => [h, chosen[h] ?? guessTarget(h, fields)]));
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
 
   const pick = async (f: File | null) => {
     setFile(f);
     setPhase({ kind: "idle" });
+    setChosen({});
     if (!f) return setHeaders([]);
-    const head = parseHeader(await f.slice(0, 64 * 1024).text());
-    setHeaders(head);
-    setMapping(Object.fromEntries(head.map((h) => [h, guessTarget(h, fields)])));
+    setHeaders(parseHeader(await f.slice(0, 64 * 1024).text()));
   };
 
   const run = async (dry: boolean) => {
@@ -191,7 +195,7 @@ export default function ImportPage() {
                     <td className="px-4 py-1.5">
                       <Select aria-label={t("contacts.import.targetFor", { column: h })} data-testid={`import-map-${i}`}
                         aria-invalid={mapError === `mapping.${h}`} value={mapping[h] ?? ""}
-                        onChange={(e) => setMapping((m) => ({ ...m, [h]: e.target.value }))}>
+                        onChange={(e) => setChosen((m) => ({ ...m, [h]: e.target.value }))}>
                         {options.map(([v, label]) => (
                           <option key={v} value={v}>
                             {label}
