@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -109,27 +110,16 @@ func TestReceiveBatchLocksItsConversationsFirst(t *testing.T) {
 		})
 		done <- err
 	}()
-	for {
-		n, err := dbtest.LockWaiters(ctx, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			break // the batch waits for the held conversation
-		}
+	// Until the batch waits for the held conversation.
+	dbtest.AwaitLockWaiter(t, raw, func() string {
 		select {
 		case err := <-done:
-			t.Fatalf("the batch finished (%v) while a conversation of it was held", err)
+			return fmt.Sprintf("the batch finished (%v) while a conversation of it was held", err)
 		default:
+			return ""
 		}
-	}
-	probe, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = probe.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE NOWAIT`, older.ConversationID)
-	probe.Rollback()
-	if err == nil {
+	})
+	if !dbtest.RowLocked(t, raw, "conversations", older.ConversationID) {
 		t.Error("the older conversation was free while the batch waited for the newer: the batch did not lock its conversations first, in id order")
 	}
 	if err := holder.Commit(); err != nil {

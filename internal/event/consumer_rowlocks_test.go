@@ -56,25 +56,14 @@ func TestConsumerLocksItsConversationsFirst(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); c.Run(runCtx) }()
 	defer func() { stop(); <-done }()
-	for {
-		waiting, err := dbtest.LockWaiters(ctx, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
-			break // the batch waits for the held conversation
-		}
+	// Until the batch waits for the held conversation.
+	dbtest.AwaitLockWaiter(t, raw, func() string {
 		if r.calls.Load() > 0 {
-			t.Fatal("the handler ran while a conversation of its batch was held: the batch did not lock its conversations first")
+			return "the handler ran while a conversation of its batch was held: the batch did not lock its conversations first"
 		}
-	}
-	probe, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = probe.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE NOWAIT`, older)
-	probe.Rollback()
-	if err == nil {
+		return ""
+	})
+	if !dbtest.RowLocked(t, raw, "conversations", older) {
 		t.Error("the older conversation was free while the batch waited for the newer: not locked in id order")
 	}
 	if r.calls.Load() > 0 {

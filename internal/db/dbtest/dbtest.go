@@ -161,3 +161,35 @@ func LockWaiters(ctx context.Context, raw *sql.DB) (int, error) {
 	err := raw.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
 	return n, err
 }
+
+// AwaitLockWaiter returns once a session of raw's database waits for a
+// lock, failing the test if early reports (non-empty) that what it holds
+// back got through first. Call it from the test's goroutine.
+func AwaitLockWaiter(t testing.TB, raw *sql.DB, early func() string) {
+	t.Helper()
+	for {
+		n, err := LockWaiters(context.Background(), raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		if msg := early(); msg != "" {
+			t.Fatal(msg)
+		}
+	}
+}
+
+// RowLocked reports whether another transaction holds row id of table
+// locked (a NOWAIT lock attempt on it fails).
+func RowLocked(t testing.TB, raw *sql.DB, table string, id int64) bool {
+	t.Helper()
+	probe, err := raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer probe.Rollback()
+	_, err = probe.Exec(`SELECT id FROM `+table+` WHERE id = $1 FOR NO KEY UPDATE NOWAIT`, id)
+	return err != nil
+}
