@@ -123,9 +123,16 @@ type CloseInput struct {
 // Close closes a conversation. The workspace's closing-notes mode decides
 // whether a category, or a category and a summary, are required; the
 // category must be one of the workspace's.
+//
+// On PostgreSQL it runs beside other writes (WriteConcurrent), as
+// CloseTx allows: an agent closing conversations all day would otherwise
+// hold every node's receives and workflow batches back at each close.
+// The conversation's row is named to the committer, so the batch takes
+// it in order with its other jobs' rows; the refill of the freed slot
+// gives way to any queue held elsewhere (routing.RefillTx).
 func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInput) (Conversation, error) {
 	var c Conversation
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	err := s.db.WriteConcurrent(db.WithRows(ctx, "conversations", id), func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, id); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -140,4 +141,67 @@ func pgFixture(t *testing.T) (*fixture, *sql.DB) {
 	}
 	cfg := dbtest.Config(t, db.Postgres)
 	return newFixture(t, dbtest.OpenConfig(t, cfg)), dbtest.Raw(t, cfg)
+}
+
+// TestAgentSendAndCloseRunBesideOtherWrites: on PostgreSQL an agent's
+// reply and close go through the concurrent door, as a workflow's do.
+// Another node's concurrent writes, held open here (the store's write
+// lock taken shared), must not hold them back; through the exclusive
+// door each would wait until those writes ended.
+func TestAgentSendAndCloseRunBesideOtherWrites(t *testing.T) {
+	f, raw := pgFixture(t)
+	ctx := context.Background()
+	p := access.System(f.ws.ID)
+	conv := f.receiveOne(t, f.inbound("+14155550180", "first-180", "hi")).ConversationID
+
+	other, err := raw.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.ExecContext(ctx, `SELECT pg_advisory_lock_shared(7268001)`); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	unlock := func() {
+		once.Do(func() { other.ExecContext(ctx, `SELECT pg_advisory_unlock_shared(7268001)`) })
+	}
+	defer unlock() // before the store closes, so a write held back can end
+
+	// beside runs write while the lock is held, failing the test if the
+	// write ever waits for a lock instead of returning.
+	beside := func(what string, write func() error) {
+		t.Helper()
+		done := make(chan error, 1)
+		go func() { done <- write() }()
+		for {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				return
+			default:
+			}
+			n, err := dbtest.LockWaiters(ctx, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 {
+				unlock()
+				t.Fatalf("%s waited for other nodes' concurrent writes to end", what)
+			}
+		}
+	}
+	beside("an agent's reply", func() error {
+		_, err := f.svc.Send(ctx, p, conv, SendInput{Text: "on it", Sender: SourceUser})
+		return err
+	})
+	beside("an agent's close", func() error {
+		_, err := f.svc.Close(ctx, p, conv, CloseInput{Source: SourceUser})
+		return err
+	})
+	if got := f.status(t, conv); got.Status != StatusClosed {
+		t.Fatalf("conversation is %s after the close, want closed", got.Status)
+	}
 }

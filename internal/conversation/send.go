@@ -36,9 +36,12 @@ type SendInput struct {
 // Send stores an outbound message as pending and queues it for delivery in
 // the same transaction, so a committed send is never forgotten: the
 // outbound dispatcher picks it up (and after a crash, picks it up again).
+// On PostgreSQL it runs beside other writes, as a workflow's sends do
+// (SendTx): the conversation's row, named to the committer, orders it
+// with the receives and steps of the same conversation.
 func (s *Service) Send(ctx context.Context, p Principal, conversationID int64, in SendInput) (Message, error) {
 	var m Message
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	err := s.db.WriteConcurrent(db.WithRows(ctx, "conversations", conversationID), func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, conversationID); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -26,7 +27,12 @@ func (s *Service) slotFreedTx(ctx context.Context, tx *db.Tx, c Conversation) {
 	if s.slotFreed == nil || c.AssigneeID == 0 {
 		return
 	}
-	if err := tx.Savepoint(ctx, func(tx *db.Tx) error { return s.slotFreed(ctx, tx, c.WorkspaceID, c.AssigneeID) }); err != nil {
+	err := tx.Savepoint(ctx, func(tx *db.Tx) error { return s.slotFreed(ctx, tx, c.WorkspaceID, c.AssigneeID) })
+	switch {
+	case errors.Is(err, db.ErrLockOrder):
+		// Its queue or queue head was busy elsewhere: not a failure.
+		slog.Debug("conversation: refill after close gave way; left to routing's drainer", "conversation", c.ID)
+	case err != nil:
 		slog.Warn("conversation: refill after close failed; left to routing's drainer", "conversation", c.ID, "err", err)
 	}
 }

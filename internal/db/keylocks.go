@@ -33,8 +33,8 @@ var ErrLockOrder = errors.New("db: a lock is held elsewhere and waiting for it o
 // LockName takes, on PostgreSQL, the advisory lock (space, hashtext(name))
 // until the transaction ends, in the order described above: at once if
 // free; by waiting if every lock this transaction holds in space is
-// lower; else not at all, with ErrLockOrder. On SQLite, whose one writer
-// already serialises writes, it does nothing.
+// lower; else, or when ctx says NoWait, not at all, with ErrLockOrder. On
+// SQLite, whose one writer already serialises writes, it does nothing.
 func (t *Tx) LockName(ctx context.Context, space int32, name string) error {
 	if t.d.Dialect != Postgres {
 		return nil
@@ -46,7 +46,7 @@ func (t *Tx) LockName(ctx context.Context, space int32, name string) error {
 	}
 	top, holds := t.nameLocks[space]
 	if !got {
-		if holds && top > h {
+		if (holds && top > h) || !MayWait(ctx) {
 			return ErrLockOrder
 		}
 		if _, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock(?, ?)`, space, h); err != nil {
@@ -62,4 +62,26 @@ func (t *Tx) LockName(ctx context.Context, space int32, name string) error {
 		t.nameLocks[space] = h
 	}
 	return nil
+}
+
+type noWaitKey struct{}
+
+// NoWait returns ctx telling LockName, and callers that ask MayWait
+// before taking a row lock, to give way with ErrLockOrder instead of
+// waiting for a lock held elsewhere. It is for a best-effort part of a
+// write that takes its locks out of the usual order and whose work
+// someone else does anyway when it cannot go on at once: an agent's
+// close refills the freed slot from a queue (the queue, then its head's
+// conversation, while the close already holds its own conversation and
+// agent), in a savepoint that a give-way undoes, leaving the slot to
+// routing's drainer.
+func NoWait(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noWaitKey{}, true)
+}
+
+// MayWait reports whether a write made with ctx may wait for a lock held
+// elsewhere (see NoWait).
+func MayWait(ctx context.Context) bool {
+	no, _ := ctx.Value(noWaitKey{}).(bool)
+	return !no
 }

@@ -81,3 +81,43 @@ func TestLockNameGivesWayInsteadOfDeadlocking(t *testing.T) {
 		t.Fatalf("%d deadlocks and %d lock orders given way, want none and one", deadlocked.Load(), gaveWay.Load())
 	}
 }
+
+// Under NoWait a name held elsewhere is not waited for even when the
+// order would allow it (here the transaction holds no other lock): the
+// write is told at once (ErrLockOrder), and a free name is still taken.
+func TestLockNameUnderNoWaitNeverWaits(t *testing.T) {
+	ctx := context.Background()
+	d, _, raw := twoNodes(t)
+	const space = 98
+	holder, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext('held'))`, space); err != nil {
+		t.Fatal(err)
+	}
+	var held, free error
+	err = d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		// A regression waits: let it fail, not hang.
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '10s'`); err != nil {
+			return err
+		}
+		noWait := db.NoWait(ctx)
+		held = tx.Savepoint(noWait, func(tx *db.Tx) error { return tx.LockName(noWait, space, "held") })
+		free = tx.LockName(noWait, space, "free")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(held, db.ErrLockOrder) {
+		t.Errorf("a held name under NoWait: %v, want ErrLockOrder", held)
+	}
+	if free != nil {
+		t.Errorf("a free name under NoWait: %v", free)
+	}
+	if !db.MayWait(ctx) || db.MayWait(db.NoWait(ctx)) {
+		t.Error("MayWait does not follow NoWait")
+	}
+}

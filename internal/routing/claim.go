@@ -137,12 +137,24 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st 
 // it is read for a change, so two concurrent placements of one
 // conversation (two nodes draining one queue, a request racing the
 // drainer) run one after the other and the second sees the first's
-// assignment. SQLite's single writer already serialises them.
+// assignment. SQLite's single writer already serialises them. Under
+// db.NoWait (a close's refill) a row held elsewhere is not waited for:
+// the refill gives way with db.ErrLockOrder.
 func lockConversation(ctx context.Context, tx *db.Tx, id int64) error {
 	if tx.Dialect() != db.Postgres {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `SELECT 1 FROM conversations WHERE id = ? FOR NO KEY UPDATE`, id)
+	if db.MayWait(ctx) {
+		_, err := tx.Exec(ctx, `SELECT 1 FROM conversations WHERE id = ? FOR NO KEY UPDATE`, id)
+		return err
+	}
+	var got int64
+	err := tx.QueryRow(ctx, `SELECT id FROM conversations WHERE id = ? FOR NO KEY UPDATE SKIP LOCKED`, id).Scan(&got)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Held elsewhere, or gone (its queue rows went with it): either
+		// way not this refill's to place now.
+		return db.ErrLockOrder
+	}
 	return err
 }
 

@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -55,4 +56,84 @@ func TestCloseRefillsTheFreedSlotInItsCommit(t *testing.T) {
 			t.Fatalf("events after the close = %v; want the close, then %d's assignment", evs, c[1])
 		}
 	})
+}
+
+// TestCloseRefillGivesWayToAHeldQueueHead: on PostgreSQL an agent's close
+// runs beside other writes and already holds its conversation and its
+// agent, so its refill waits for nothing held elsewhere. Here another
+// transaction holds the queue head's conversation (as a workflow batch
+// placing it, or a receive in it, would): the close must commit without
+// waiting, leaving the slot free and the head queued, and the drainer
+// must fill the slot once the head is free. A refill that waited here
+// could close a cycle with a holder that then wants the queue.
+func TestCloseRefillGivesWayToAHeldQueueHead(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	cfg := dbtest.Config(t, db.Postgres)
+	d := dbtest.OpenConfig(t, cfg)
+	raw := dbtest.Raw(t, cfg)
+	f := newFixture(t, d)
+	team, ag := f.agents(1, intp(1), "desk")
+	a := ag[0]
+	c := f.conversations(2)
+	for i, id := range c {
+		r := f.assign(Request{ConversationID: id, Target: TargetTeam, TeamID: team, Strategy: LeastOpen})
+		if (i == 0 && r.UserID != a) || (i == 1 && !r.Queued) {
+			t.Fatalf("conversation %d: %+v", i, r)
+		}
+	}
+	f.idle()
+	f.stop() // the drainer would wait for the held head: only the close acts
+
+	holder, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, c[1]); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.conv.Close(ctx, access.System(f.wsID), c[0], conversation.CloseInput{Source: conversation.SourceAPI})
+		done <- err
+	}()
+	for closed := false; !closed; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			closed = true
+		default:
+			n, err := dbtest.LockWaiters(ctx, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 {
+				holder.Rollback()
+				t.Fatal("the close's refill waited for the queue head held elsewhere")
+			}
+		}
+	}
+	if got := f.assignee(c[1]); got != 0 {
+		t.Fatalf("the held head was assigned to %d by the close", got)
+	}
+	if got := fmt.Sprint(f.queueOrder(team)); got != fmt.Sprint([]int64{c[1]}) {
+		t.Fatalf("queue after the close = %s; want [%d] still waiting", got, c[1])
+	}
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	f.start(d) // the drainer sweeps the queues as they stand
+	f.idle()
+	if got := f.assignee(c[1]); got != a {
+		t.Fatalf("head assigned to %d once free; want the freed agent %d", got, a)
+	}
+	if n := f.openCounts()[a]; n != 1 {
+		t.Fatalf("agent holds %d open conversations; capacity is 1", n)
+	}
 }
