@@ -39,10 +39,12 @@ type CommentInput struct {
 var mentionRe = regexp.MustCompile(`@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})`)
 
 // AddComment stores a comment and appends comment.created, which carries the
-// mentioned user ids so notifications can reach them.
+// mentioned user ids so notifications can reach them. On PostgreSQL it
+// runs beside other writes: a comment is an insert and an event of its
+// conversation, whose row it names to the committer.
 func (s *Service) AddComment(ctx context.Context, p Principal, conversationID int64, in CommentInput) (Comment, error) {
 	var cm Comment
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	err := s.db.WriteConcurrent(db.WithRows(ctx, "conversations", conversationID), func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, conversationID); err != nil {
 			return err
 		}

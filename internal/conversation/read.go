@@ -12,7 +12,8 @@ import (
 // unread for them until the contact writes again. Marking it unread
 // forgets that, so it shows unread as long as the contact ever wrote.
 // Only a conversation p may see can be marked; a workspace token, which
-// is nobody, cannot.
+// is nobody, cannot. On PostgreSQL it runs beside other writes: the mark
+// is one row per reader and conversation, written by upsert.
 func (s *Service) MarkRead(ctx context.Context, p access.Principal, conversationID int64, read bool) error {
 	if p.UserID == 0 {
 		return apperr.BadRequest("a workspace token belongs to no user and reads nothing")
@@ -20,7 +21,7 @@ func (s *Service) MarkRead(ctx context.Context, p access.Principal, conversation
 	if _, err := s.Get(ctx, p, conversationID); err != nil {
 		return err
 	}
-	return s.db.Write(ctx, func(tx *db.Tx) error {
+	return s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		if !read {
 			_, err := tx.Exec(ctx, `DELETE FROM conversation_reads WHERE user_id = ? AND conversation_id = ?`, p.UserID, conversationID)
 			return err

@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // TestChangeLockLetsReferencesThrough: on PostgreSQL a conversation held
@@ -143,15 +144,21 @@ func pgFixture(t *testing.T) (*fixture, *sql.DB) {
 	return newFixture(t, dbtest.OpenConfig(t, cfg)), dbtest.Raw(t, cfg)
 }
 
-// TestAgentSendAndCloseRunBesideOtherWrites: on PostgreSQL an agent's
-// reply and close go through the concurrent door, as a workflow's do.
+// TestAgentWritesRunBesideOtherWrites: on PostgreSQL what an agent does
+// all day in a conversation (reply, comment, mark read, close) goes
+// through the concurrent door, as a workflow's sends and closes do.
 // Another node's concurrent writes, held open here (the store's write
 // lock taken shared), must not hold them back; through the exclusive
 // door each would wait until those writes ended.
-func TestAgentSendAndCloseRunBesideOtherWrites(t *testing.T) {
+func TestAgentWritesRunBesideOtherWrites(t *testing.T) {
 	f, raw := pgFixture(t)
 	ctx := context.Background()
 	p := access.System(f.ws.ID)
+	agent, err := workspace.New(f.db).CreateUser(ctx, f.ws.ID, workspace.NewUser{Email: "ana@acme.test", Name: "Ana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := access.Principal{WorkspaceID: f.ws.ID, UserID: agent.ID, Role: access.RoleAgent, Can: access.Permissions{SeeAllConversations: true}}
 	conv := f.receiveOne(t, f.inbound("+14155550180", "first-180", "hi")).ConversationID
 
 	other, err := raw.Conn(ctx)
@@ -168,39 +175,45 @@ func TestAgentSendAndCloseRunBesideOtherWrites(t *testing.T) {
 	}
 	defer unlock() // before the store closes, so a write held back can end
 
-	// beside runs write while the lock is held, failing the test if the
-	// write ever waits for a lock instead of returning.
-	beside := func(what string, write func() error) {
-		t.Helper()
+	for _, w := range []struct {
+		what  string
+		write func() error
+	}{
+		{"a reply", func() error {
+			_, err := f.svc.Send(ctx, p, conv, SendInput{Text: "on it", Sender: SourceUser, UserID: agent.ID})
+			return err
+		}},
+		{"a comment", func() error {
+			_, err := f.svc.AddComment(ctx, ana, conv, CommentInput{Text: "VIP", UserID: agent.ID})
+			return err
+		}},
+		{"a read mark", func() error { return f.svc.MarkRead(ctx, ana, conv, true) }},
+		{"a close", func() error {
+			_, err := f.svc.Close(ctx, p, conv, CloseInput{Source: SourceUser, UserID: agent.ID})
+			return err
+		}},
+	} {
 		done := make(chan error, 1)
-		go func() { done <- write() }()
-		for {
+		go func() { done <- w.write() }()
+		for finished := false; !finished; {
 			select {
 			case err := <-done:
 				if err != nil {
-					t.Fatalf("%s: %v", what, err)
+					t.Fatalf("%s: %v", w.what, err)
 				}
-				return
+				finished = true
 			default:
-			}
-			n, err := dbtest.LockWaiters(ctx, raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n > 0 {
-				unlock()
-				t.Fatalf("%s waited for other nodes' concurrent writes to end", what)
+				n, err := dbtest.LockWaiters(ctx, raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n > 0 {
+					unlock()
+					t.Fatalf("%s waited for other nodes' concurrent writes to end", w.what)
+				}
 			}
 		}
 	}
-	beside("an agent's reply", func() error {
-		_, err := f.svc.Send(ctx, p, conv, SendInput{Text: "on it", Sender: SourceUser})
-		return err
-	})
-	beside("an agent's close", func() error {
-		_, err := f.svc.Close(ctx, p, conv, CloseInput{Source: SourceUser})
-		return err
-	})
 	if got := f.status(t, conv); got.Status != StatusClosed {
 		t.Fatalf("conversation is %s after the close, want closed", got.Status)
 	}
