@@ -161,20 +161,7 @@ func TestAgentWritesRunBesideOtherWrites(t *testing.T) {
 	ana := access.Principal{WorkspaceID: f.ws.ID, UserID: agent.ID, Role: access.RoleAgent, Can: access.Permissions{SeeAllConversations: true}}
 	conv := f.receiveOne(t, f.inbound("+14155550180", "first-180", "hi")).ConversationID
 
-	other, err := raw.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if _, err := other.ExecContext(ctx, `SELECT pg_advisory_lock_shared(7268001)`); err != nil {
-		t.Fatal(err)
-	}
-	var once sync.Once
-	unlock := func() {
-		once.Do(func() { other.ExecContext(ctx, `SELECT pg_advisory_unlock_shared(7268001)`) })
-	}
-	defer unlock() // before the store closes, so a write held back can end
-
+	release := dbtest.HoldConcurrentWrites(t, raw)
 	for _, w := range []struct {
 		what  string
 		write func() error
@@ -193,25 +180,8 @@ func TestAgentWritesRunBesideOtherWrites(t *testing.T) {
 			return err
 		}},
 	} {
-		done := make(chan error, 1)
-		go func() { done <- w.write() }()
-		for finished := false; !finished; {
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("%s: %v", w.what, err)
-				}
-				finished = true
-			default:
-				n, err := dbtest.LockWaiters(ctx, raw)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n > 0 {
-					unlock()
-					t.Fatalf("%s waited for other nodes' concurrent writes to end", w.what)
-				}
-			}
+		if err := dbtest.NeverWaits(t, raw, w.what, release, w.write); err != nil {
+			t.Fatalf("%s: %v", w.what, err)
 		}
 	}
 	if got := f.status(t, conv); got.Status != StatusClosed {

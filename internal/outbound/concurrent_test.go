@@ -2,12 +2,10 @@ package outbound_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"os"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -195,25 +193,9 @@ func TestRecordDoesNotTakeTheExclusiveWriteLock(t *testing.T) {
 
 	// Another node's concurrent writes, held open: the store's write lock
 	// (db.Tx.lockWrites) taken shared, for as long as the test runs.
-	other, err := sql.Open("pgx", cfg.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	release := dbtest.HoldConcurrentWrites(t, dbtest.Raw(t, cfg))
+	defer release() // before the dispatcher stops (at cleanup), so a blocked record can end
 	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock_shared(7268001)`); err != nil {
-		t.Fatal(err)
-	}
-	var once sync.Once
-	unlock := func() {
-		once.Do(func() { conn.ExecContext(ctx, `SELECT pg_advisory_unlock_shared(7268001)`) })
-	}
-	defer unlock() // before the dispatcher stops (at cleanup), so a blocked record can end
 
 	e.run(t, testSender(), fast)
 	e.idle(t)

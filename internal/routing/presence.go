@@ -39,14 +39,56 @@ func (s *Service) Heartbeat(ctx context.Context, workspaceID, userID int64, devi
 	if err := limit.Text("device_id", deviceID, MaxDeviceIDLen); err != nil {
 		return Presence{}, err
 	}
+	steady, err := s.steadyBeat(ctx, workspaceID, userID, deviceID)
+	if err != nil {
+		return Presence{}, wrap("heartbeat", err)
+	}
+	if steady {
+		return s.Presence(ctx, workspaceID, userID)
+	}
 	return s.changePresence(ctx, workspaceID, userID, "heartbeat", func(tx *db.Tx, now int64) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO routing_devices (user_id, device_id, last_seen_at) VALUES (?, ?, ?)
-			ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`, userID, deviceID, now); err != nil {
+		return beat(ctx, tx, userID, deviceID, now)
+	})
+}
+
+// steadyBeat records a heartbeat that changes nobody's availability: the
+// user's announced presence already is the status they chose, which a
+// live device makes their availability. Every live agent beats twice a
+// minute per socket, so on PostgreSQL this runs beside other writes
+// instead of taking the store's write lock exclusively, which would hold
+// back every node's receives and workflow batches each time. It is safe
+// there because whatever changes a presence or a status (announce, the
+// presence timer, SetStatus) is an exclusive write, so neither moves
+// while this runs; a claim deciding meanwhile saw the older last-seen
+// time, as if it ran just before. It wakes no presence timer: a later
+// last-seen time only moves an expiry later, and the timer, waking at the
+// earlier one, reads them again. It reports false, having written
+// nothing, when an announcement is due (the user was offline, or has no
+// routing row yet) or the user is not the workspace's.
+func (s *Service) steadyBeat(ctx context.Context, workspaceID, userID int64, deviceID string) (bool, error) {
+	var steady bool
+	err := s.writeConcurrent(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM routing_agents a JOIN users u ON u.id = a.user_id
+			WHERE a.user_id = ? AND u.workspace_id = ? AND a.presence = u.status`, userID, workspaceID).Scan(&n); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = ? WHERE user_id = ? AND last_seen_at < ?`, now, userID, now)
-		return err
+		if steady = n > 0; !steady {
+			return nil
+		}
+		return beat(ctx, tx, userID, deviceID, s.nowMs())
 	})
+	return steady, err
+}
+
+// beat records that the device was seen now.
+func beat(ctx context.Context, tx *db.Tx, userID int64, deviceID string, now int64) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO routing_devices (user_id, device_id, last_seen_at) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`, userID, deviceID, now); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = ? WHERE user_id = ? AND last_seen_at < ?`, now, userID, now)
+	return err
 }
 
 // SignOut forgets a device; when no live device remains the user is offline.

@@ -95,28 +95,12 @@ func TestCloseRefillGivesWayToAHeldQueueHead(t *testing.T) {
 	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, c[1]); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() {
+	err = dbtest.NeverWaits(t, raw, "the close's refill", func() { holder.Rollback() }, func() error {
 		_, err := f.conv.Close(ctx, access.System(f.wsID), c[0], conversation.CloseInput{Source: conversation.SourceAPI})
-		done <- err
-	}()
-	for closed := false; !closed; {
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-			closed = true
-		default:
-			n, err := dbtest.LockWaiters(ctx, raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n > 0 {
-				holder.Rollback()
-				t.Fatal("the close's refill waited for the queue head held elsewhere")
-			}
-		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if got := f.assignee(c[1]); got != 0 {
 		t.Fatalf("the held head was assigned to %d by the close", got)

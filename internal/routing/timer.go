@@ -11,8 +11,10 @@ import (
 // seen for the workspace's inactivity timeout, and reassigns an offline
 // agent's conversations once the grace period has passed. It sleeps until
 // the earliest such moment (no polling interval) and is woken early by
-// heartbeats, sign-outs and settings changes, which can only move that
-// moment. Several nodes may run it: each change re-checks its condition in
+// announcements, sign-outs and settings changes, which can move that
+// moment earlier. A heartbeat that announces nothing (steadyBeat) only
+// moves an agent's expiry later, so it does not wake it: the timer wakes
+// at the earlier moment and reads the agents again. Several nodes may run it: each change re-checks its condition in
 // its own transaction. It is a kind of the node's timed work (internal/due,
 // registered in New), with tick as its pass.
 

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -192,4 +193,58 @@ func RowLocked(t testing.TB, raw *sql.DB, table string, id int64) bool {
 	defer probe.Rollback()
 	_, err = probe.Exec(`SELECT id FROM `+table+` WHERE id = $1 FOR NO KEY UPDATE NOWAIT`, id)
 	return err != nil
+}
+
+// HoldConcurrentWrites takes, on a connection of raw, the store's write
+// lock shared, as another node's concurrent writes hold it while they
+// run (db.WriteConcurrent), until the returned release is called (also at
+// the test's end, before the store it was opened on closes, so a write
+// it held back can end). A write through the exclusive door waits for it.
+func HoldConcurrentWrites(t testing.TB, raw *sql.DB) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := raw.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock_shared(7268001)`); err != nil {
+		conn.Close()
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			conn.ExecContext(ctx, `SELECT pg_advisory_unlock_shared(7268001)`)
+			conn.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// NeverWaits runs write and returns its error, failing the test (after
+// calling unblock, so the write can end) if a session of raw's database
+// waits for a lock before write returns: how a test shows that a write
+// goes past a lock the test holds instead of waiting for it. Call it from
+// the test's goroutine.
+func NeverWaits(t testing.TB, raw *sql.DB, what string, unblock func(), write func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- write() }()
+	for {
+		select {
+		case err := <-done:
+			return err
+		default:
+		}
+		n, err := LockWaiters(context.Background(), raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			unblock()
+			<-done
+			t.Fatalf("%s waited for a lock held elsewhere", what)
+		}
+	}
 }
