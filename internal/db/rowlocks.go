@@ -3,6 +3,8 @@ package db
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -97,9 +99,70 @@ func (t *Tx) lockRows(ctx context.Context, batch []*job) error {
 		ids = slices.Compact(ids)
 		// ORDER BY under the lock: PostgreSQL locks the rows as the sort
 		// hands them out, so in id order.
-		if _, err := t.Exec(ctx, `SELECT id FROM `+table+` WHERE id = ANY(?::bigint[]) ORDER BY id FOR NO KEY UPDATE`, ids); err != nil {
+		key := rowKey(table)
+		if _, err := t.Exec(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ANY(?::bigint[]) ORDER BY `+key+` FOR NO KEY UPDATE`, ids); err != nil {
 			return fmt.Errorf("db: lock rows of %s: %w", table, err)
 		}
+		t.heldRow(table, ids[len(ids)-1])
 	}
+	return nil
+}
+
+// rowKey is the column that identifies a row of table for WithRowLocks
+// and LockRow: id, or the primary key of a table keyed otherwise.
+func rowKey(table string) string {
+	if table == "routing_agents" {
+		return "user_id" // one row per user
+	}
+	return "id"
+}
+
+// heldRow notes that the transaction holds a row of table up to id.
+func (t *Tx) heldRow(table string, id int64) {
+	if top, ok := t.rowTops[table]; ok && top >= id {
+		return
+	}
+	if t.rowTops == nil {
+		t.rowTops = map[string]int64{}
+	}
+	t.rowTops[table] = id
+}
+
+// LockRow takes, on PostgreSQL and in a batch of WriteConcurrent, row id
+// of table (FOR NO KEY UPDATE) in the order LockName keeps for names: at
+// once if free; by waiting if every row of table this transaction holds
+// (by LockRow, or named up front with WithRowLocks) has a lower id; else,
+// or when ctx says NoWait, not at all, with ErrLockOrder, which the door
+// answers by running the write again. It is for rows a write finds as it
+// runs, several per transaction in no fixed order: routing claims agents
+// in the order its strategy ranks them, and two batches claiming two
+// agents the other way round deadlocked until deadlock_timeout. A row
+// that does not exist is not waited for. An exclusive Write, and SQLite,
+// need no lock: nothing else writes meanwhile.
+func (t *Tx) LockRow(ctx context.Context, table string, id int64) error {
+	if t.d.Dialect != Postgres || !t.shared {
+		return nil
+	}
+	key := rowKey(table)
+	var got int64
+	err := t.QueryRow(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE SKIP LOCKED`, id).Scan(&got)
+	if err == nil {
+		t.heldRow(table, id)
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("db: lock %s %d: %w", table, id, err)
+	}
+	var n int
+	if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+key+` = ?`, id).Scan(&n); err != nil || n == 0 {
+		return err // no such row: nothing to wait for
+	}
+	if top, holds := t.rowTops[table]; (holds && top > id) || !MayWait(ctx) {
+		return ErrLockOrder
+	}
+	if _, err := t.Exec(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE`, id); err != nil {
+		return fmt.Errorf("db: lock %s %d: %w", table, id, err)
+	}
+	t.heldRow(table, id)
 	return nil
 }

@@ -109,3 +109,77 @@ func twoNodes(t *testing.T) (d1, d2 *db.DB, raw *sql.DB) {
 	cfg := dbtest.Config(t, db.Postgres)
 	return dbtest.OpenConfig(t, cfg), dbtest.OpenConfig(t, cfg), dbtest.Raw(t, cfg)
 }
+
+// Two writes on two nodes find the same two rows as they run and lock
+// them in opposite orders (routing claiming agents as its strategies
+// rank them), each holding its first while the other reaches for it.
+// With LockRow the one holding the higher row, asked for the lower one
+// that is taken, gives way at once (ErrLockOrder) instead of waiting into
+// a deadlock; the door runs it again and both land, each write once.
+func TestLockRowGivesWayInsteadOfDeadlocking(t *testing.T) {
+	ctx := context.Background()
+	d1, d2, raw := twoNodes(t)
+	var lo, hi int64
+	for _, id := range []*int64{&lo, &hi} {
+		if err := raw.QueryRow(`INSERT INTO workspaces (name, created_at) VALUES ('w', 1) RETURNING id`).Scan(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	touch := func(tx *db.Tx, id int64) error {
+		if err := tx.LockRow(ctx, "workspaces", id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE workspaces SET name = name || '.' WHERE id = ?`, id)
+		return err
+	}
+	waiting := func() bool { n, err := dbtest.LockWaiters(ctx, raw); return err == nil && n > 0 }
+	var gaveWay atomic.Int32
+	holdsHi := make(chan struct{})
+	var firstRun atomic.Bool
+	firstRun.Store(true)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	wg.Go(func() {
+		errs <- d1.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			if err := touch(tx, hi); err != nil {
+				return err
+			}
+			if firstRun.CompareAndSwap(true, false) {
+				close(holdsHi)
+				if err := waitUntil(waiting); err != nil { // the other, holding lo, waits for hi
+					return err
+				}
+			}
+			err := touch(tx, lo)
+			if errors.Is(err, db.ErrLockOrder) {
+				gaveWay.Add(1)
+			}
+			return err
+		})
+	})
+	<-holdsHi
+	wg.Go(func() {
+		errs <- d2.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			if err := touch(tx, lo); err != nil {
+				return err
+			}
+			return touch(tx, hi)
+		})
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if gaveWay.Load() != 1 {
+		t.Fatalf("%d lock orders given way, want one", gaveWay.Load())
+	}
+	for _, id := range []int64{lo, hi} {
+		var name string
+		if err := raw.QueryRow(`SELECT name FROM workspaces WHERE id = $1`, id).Scan(&name); err != nil || name != "w.." {
+			t.Fatalf("row %d is %q (%v), want both writes on it once", id, name, err)
+		}
+	}
+}

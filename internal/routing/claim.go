@@ -119,6 +119,12 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st 
 			return false, "", err
 		}
 	}
+	// One batch may claim several agents, in the order strategies rank
+	// them: on PostgreSQL the rows are taken in id order (db.Tx.LockRow),
+	// so two batches never wait on each other's agents in a cycle.
+	if err := tx.LockRow(ctx, "routing_agents", c.id); err != nil {
+		return false, "", err
+	}
 	unlimited, maxOpen := j.force || c.aiAgent, j.maxOpen
 	if c.aiAgent {
 		maxOpen = 0

@@ -67,7 +67,9 @@ func (s *Service) Heartbeat(ctx context.Context, workspaceID, userID int64, devi
 // routing row yet) or the user is not the workspace's.
 func (s *Service) steadyBeat(ctx context.Context, workspaceID, userID int64, deviceID string) (bool, error) {
 	var steady bool
-	err := s.writeConcurrent(ctx, func(tx *db.Tx) error {
+	// Its agent row is named to the committer, so a batch of heartbeats
+	// takes the agents in id order, as claims do (db.Tx.LockRow).
+	err := s.writeConcurrent(db.WithRows(ctx, "routing_agents", userID), func(tx *db.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM routing_agents a JOIN users u ON u.id = a.user_id
 			WHERE a.user_id = ? AND u.workspace_id = ? AND a.presence = u.status`, userID, workspaceID).Scan(&n); err != nil {
