@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
 // Two writes on two nodes lock the same two names in opposite orders,
@@ -32,42 +34,59 @@ func TestLockNameGivesWayInsteadOfDeadlocking(t *testing.T) {
 		hi, lo = lo, hi
 	}
 	var gaveWay, deadlocked atomic.Int32
-	note := func(err error) error {
-		var pgErr *pgconn.PgError
-		switch {
-		case errors.Is(err, db.ErrLockOrder):
-			gaveWay.Add(1)
-		case errors.As(err, &pgErr) && pgErr.Code == "40P01":
-			deadlocked.Add(1)
+	take := func(name string) func(*db.Tx) error {
+		return func(tx *db.Tx) error {
+			err := tx.LockName(ctx, space, name)
+			var pgErr *pgconn.PgError
+			switch {
+			case errors.Is(err, db.ErrLockOrder):
+				gaveWay.Add(1)
+			case errors.As(err, &pgErr) && pgErr.Code == "40P01":
+				deadlocked.Add(1)
+			}
+			return err
 		}
-		return err
 	}
-	holdsHi, holdsLo := make(chan struct{}), make(chan struct{})
+	crossedWrites(t, d1, d2, raw, take(hi), take(lo))
+	if deadlocked.Load() != 0 || gaveWay.Load() != 1 {
+		t.Fatalf("%d deadlocks and %d lock orders given way, want none and one", deadlocked.Load(), gaveWay.Load())
+	}
+}
+
+// crossedWrites runs, on two nodes, two writes that take the same two
+// locks in opposite orders: the first takes hi, waits (its first run
+// only) until the second, which takes lo and then hi, waits for a lock,
+// and then takes lo. It fails the test unless both land in the end.
+func crossedWrites(t *testing.T, d1, d2 *db.DB, raw *sql.DB, hi, lo func(*db.Tx) error) {
+	t.Helper()
+	ctx := context.Background()
+	waiting := func() bool { n, err := dbtest.LockWaiters(ctx, raw); return err == nil && n > 0 }
+	holdsHi := make(chan struct{})
 	var firstRun atomic.Bool
 	firstRun.Store(true)
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
 	wg.Go(func() {
 		errs <- d1.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			if err := note(tx.LockName(ctx, space, hi)); err != nil {
+			if err := hi(tx); err != nil {
 				return err
 			}
 			if firstRun.CompareAndSwap(true, false) {
 				close(holdsHi)
-				<-holdsLo
+				if err := waitUntil(waiting); err != nil {
+					return err
+				}
 			}
-			return note(tx.LockName(ctx, space, lo))
+			return lo(tx)
 		})
 	})
 	<-holdsHi
-	var once sync.Once
 	wg.Go(func() {
 		errs <- d2.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			if err := note(tx.LockName(ctx, space, lo)); err != nil {
+			if err := lo(tx); err != nil {
 				return err
 			}
-			once.Do(func() { close(holdsLo) })
-			return note(tx.LockName(ctx, space, hi))
+			return hi(tx)
 		})
 	})
 	wg.Wait()
@@ -76,9 +95,6 @@ func TestLockNameGivesWayInsteadOfDeadlocking(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if deadlocked.Load() != 0 || gaveWay.Load() != 1 {
-		t.Fatalf("%d deadlocks and %d lock orders given way, want none and one", deadlocked.Load(), gaveWay.Load())
 	}
 }
 

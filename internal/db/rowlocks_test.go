@@ -125,54 +125,20 @@ func TestLockRowGivesWayInsteadOfDeadlocking(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	touch := func(tx *db.Tx, id int64) error {
-		if err := tx.LockRow(ctx, "workspaces", id); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `UPDATE workspaces SET name = name || '.' WHERE id = ?`, id)
-		return err
-	}
-	waiting := func() bool { n, err := dbtest.LockWaiters(ctx, raw); return err == nil && n > 0 }
 	var gaveWay atomic.Int32
-	holdsHi := make(chan struct{})
-	var firstRun atomic.Bool
-	firstRun.Store(true)
-	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	wg.Go(func() {
-		errs <- d1.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			if err := touch(tx, hi); err != nil {
-				return err
-			}
-			if firstRun.CompareAndSwap(true, false) {
-				close(holdsHi)
-				if err := waitUntil(waiting); err != nil { // the other, holding lo, waits for hi
-					return err
+	touch := func(id int64) func(*db.Tx) error {
+		return func(tx *db.Tx) error {
+			if err := tx.LockRow(ctx, "workspaces", id); err != nil {
+				if errors.Is(err, db.ErrLockOrder) {
+					gaveWay.Add(1)
 				}
-			}
-			err := touch(tx, lo)
-			if errors.Is(err, db.ErrLockOrder) {
-				gaveWay.Add(1)
-			}
-			return err
-		})
-	})
-	<-holdsHi
-	wg.Go(func() {
-		errs <- d2.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			if err := touch(tx, lo); err != nil {
 				return err
 			}
-			return touch(tx, hi)
-		})
-	})
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
+			_, err := tx.Exec(ctx, `UPDATE workspaces SET name = name || '.' WHERE id = ?`, id)
+			return err
 		}
 	}
+	crossedWrites(t, d1, d2, raw, touch(hi), touch(lo))
 	if gaveWay.Load() != 1 {
 		t.Fatalf("%d lock orders given way, want one", gaveWay.Load())
 	}
