@@ -103,13 +103,12 @@ func (t *Tx) lockRows(ctx context.Context, batch []*job) error {
 		if _, err := t.Exec(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ANY(?::bigint[]) ORDER BY `+key+` FOR NO KEY UPDATE`, ids); err != nil {
 			return fmt.Errorf("db: lock rows of %s: %w", table, err)
 		}
-		t.heldRow(table, ids[len(ids)-1])
 	}
 	return nil
 }
 
 // rowKey is the column that identifies a row of table for WithRowLocks
-// and LockRow: id, or the primary key of a table keyed otherwise.
+// and TryLockRow: id, or the primary key of a table keyed otherwise.
 func rowKey(table string) string {
 	if table == "routing_agents" {
 		return "user_id" // one row per user
@@ -117,52 +116,32 @@ func rowKey(table string) string {
 	return "id"
 }
 
-// heldRow notes that the transaction holds a row of table up to id.
-func (t *Tx) heldRow(table string, id int64) {
-	if top, ok := t.rowTops[table]; ok && top >= id {
-		return
-	}
-	if t.rowTops == nil {
-		t.rowTops = map[string]int64{}
-	}
-	t.rowTops[table] = id
-}
-
-// LockRow takes, on PostgreSQL and in a batch of WriteConcurrent, row id
-// of table (FOR NO KEY UPDATE) in the order LockName keeps for names: at
-// once if free; by waiting if every row of table this transaction holds
-// (by LockRow, or named up front with WithRowLocks) has a lower id; else,
-// or when ctx says NoWait, not at all, with ErrLockOrder, which the door
-// answers by running the write again. It is for rows a write finds as it
-// runs, several per transaction in no fixed order: routing claims agents
-// in the order its strategy ranks them, and two batches claiming two
-// agents the other way round deadlocked until deadlock_timeout. A row
-// that does not exist is not waited for. An exclusive Write, and SQLite,
-// need no lock: nothing else writes meanwhile.
-func (t *Tx) LockRow(ctx context.Context, table string, id int64) error {
+// TryLockRow takes, on PostgreSQL and in a batch of WriteConcurrent, row
+// id of table (FOR NO KEY UPDATE) unless another transaction holds it,
+// and reports whether the write may go on with it: false only when the
+// row is held elsewhere (a row that does not exist is nobody's). It is
+// for rows a write finds as it runs, several per transaction in no fixed
+// order — routing claims agents in the order its strategies rank them —
+// where waiting could close a cycle with a transaction that took the
+// same rows the other way round: the write passes a held row over
+// instead. An exclusive Write, and SQLite, need no lock: nothing else
+// writes meanwhile.
+func (t *Tx) TryLockRow(ctx context.Context, table string, id int64) (bool, error) {
 	if t.d.Dialect != Postgres || !t.shared {
-		return nil
+		return true, nil
 	}
 	key := rowKey(table)
 	var got int64
 	err := t.QueryRow(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE SKIP LOCKED`, id).Scan(&got)
 	if err == nil {
-		t.heldRow(table, id)
-		return nil
+		return true, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("db: lock %s %d: %w", table, id, err)
+		return false, fmt.Errorf("db: lock %s %d: %w", table, id, err)
 	}
 	var n int
-	if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+key+` = ?`, id).Scan(&n); err != nil || n == 0 {
-		return err // no such row: nothing to wait for
+	if err := t.QueryRow(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+key+` = ?`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("db: lock %s %d: %w", table, id, err)
 	}
-	if top, holds := t.rowTops[table]; (holds && top > id) || !MayWait(ctx) {
-		return ErrLockOrder
-	}
-	if _, err := t.Exec(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE`, id); err != nil {
-		return fmt.Errorf("db: lock %s %d: %w", table, id, err)
-	}
-	t.heldRow(table, id)
-	return nil
+	return n == 0, nil
 }

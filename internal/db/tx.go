@@ -23,7 +23,6 @@ type Tx struct {
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
 	nameLocks map[int32]int32      // per space, the highest advisory lock taken by LockName
-	rowTops   map[string]int64     // per table, the highest row locked by LockRow or named up front
 }
 
 func (t *Tx) commit() error {

@@ -41,21 +41,43 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 		ordered = order(j.strategy, qualified, rrLast)
 	}
 	var chosen *candidate
+	var busy []candidate // passed over: another transaction holds their row
 	for i := range ordered {
 		c := ordered[i]
 		if chosen != nil {
 			skips[c.id] = "not first by " + j.strategy
 			continue
 		}
-		ok, why, err := s.claim(ctx, tx, j, &c, st, now)
+		ok, why, err := s.claim(ctx, tx, j, &c, st, now, false)
 		if err != nil {
 			return false, 0, reason, err
+		}
+		if why == whyBusy {
+			busy = append(busy, c)
 		}
 		if !ok {
 			skips[c.id] = "changed during the claim: " + why
 			continue
 		}
 		chosen = &c
+	}
+	if chosen == nil && len(busy) > 0 {
+		// Everyone who qualifies is being changed elsewhere: wait for the
+		// first of them, or under NoWait (a close's refill) give way.
+		if !db.MayWait(ctx) {
+			return false, 0, reason, db.ErrLockOrder
+		}
+		c := busy[0]
+		ok, why, err := s.claim(ctx, tx, j, &c, st, now, true)
+		if err != nil {
+			return false, 0, reason, err
+		}
+		if ok {
+			chosen = &c
+			delete(skips, c.id)
+		} else {
+			skips[c.id] = "changed during the claim: " + why
+		}
 	}
 	for _, c := range cands {
 		reason.add(c, now, st, skips[c.id])
@@ -110,20 +132,33 @@ const claimAgent = `UPDATE routing_agents SET last_assigned_at = ? WHERE user_id
 	AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = routing_agents.user_id AND u.deactivated_at <> 0)
 	RETURNING open_count`
 
+// whyBusy is claim's answer for an agent whose row another transaction
+// holds (PostgreSQL, concurrent writes).
+const whyBusy = "held by another write in flight (an assignment or a heartbeat)"
+
 // claim takes a slot of candidate c for j, or reports why it no longer
 // can: the compare-and-swap whose swap is the assignment written next in
-// the same transaction.
-func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st settings, now int64) (bool, string, error) {
+// the same transaction. Unless wait, an agent whose row another
+// transaction holds is passed over (whyBusy) rather than waited for.
+func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st settings, now int64, wait bool) (bool, string, error) {
 	if !c.hasRow {
 		if err := ensureAgent(ctx, tx, j.workspaceID, c.id); err != nil {
 			return false, "", err
 		}
 	}
 	// One batch may claim several agents, in the order strategies rank
-	// them: on PostgreSQL the rows are taken in id order (db.Tx.LockRow),
-	// so two batches never wait on each other's agents in a cycle.
-	if err := tx.LockRow(ctx, "routing_agents", c.id); err != nil {
-		return false, "", err
+	// them, and another batch the same agents the other way round: on
+	// PostgreSQL waiting for a held agent could close a cycle, so an agent
+	// held elsewhere is passed over for the next in rank. Only when
+	// everyone who qualifies is held does tryJob wait, for the first.
+	if !wait {
+		free, err := tx.TryLockRow(ctx, "routing_agents", c.id)
+		if err != nil {
+			return false, "", err
+		}
+		if !free {
+			return false, whyBusy, nil
+		}
 	}
 	unlimited, maxOpen := j.force || c.aiAgent, j.maxOpen
 	if c.aiAgent {

@@ -68,7 +68,7 @@ func (s *Service) Heartbeat(ctx context.Context, workspaceID, userID int64, devi
 func (s *Service) steadyBeat(ctx context.Context, workspaceID, userID int64, deviceID string) (bool, error) {
 	var steady bool
 	// Its agent row is named to the committer, so a batch of heartbeats
-	// takes the agents in id order, as claims do (db.Tx.LockRow).
+	// takes the agents in id order (claims pass a held one over).
 	err := s.writeConcurrent(db.WithRows(ctx, "routing_agents", userID), func(tx *db.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM routing_agents a JOIN users u ON u.id = a.user_id

@@ -88,3 +88,70 @@ func TestSteadyHeartbeatRunsBesideOtherWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// On PostgreSQL a claim passes over an agent whose row another
+// transaction holds (a close or a claim of theirs in flight) for the next
+// in rank, without waiting: a batch claiming agents in its strategy's
+// order could otherwise wait in a cycle with one claiming them the other
+// way round. With everyone who qualifies held, it waits for the first.
+func TestClaimPassesOverAnAgentHeldElsewhere(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	cfg := dbtest.Config(t, db.Postgres)
+	f := newFixture(t, dbtest.OpenConfig(t, cfg))
+	raw := dbtest.Raw(t, cfg)
+	team, ag := f.agents(2, intp(5), "desk")
+	c := f.conversations(2)
+	f.idle()
+
+	holder, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, `SELECT user_id FROM routing_agents WHERE user_id = $1 FOR NO KEY UPDATE`, ag[0]); err != nil {
+		t.Fatal(err)
+	}
+	var r Result
+	err = dbtest.NeverWaits(t, raw, "a claim with a free agent left", func() { holder.Rollback() }, func() error {
+		var err error
+		// Least open with both at 0: the first by id, ag[0], ranks first.
+		r, err = f.svc.Assign(ctx, Request{WorkspaceID: f.wsID, ConversationID: c[0], Target: TargetTeam, TeamID: team, Strategy: LeastOpen})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.UserID != ag[1] {
+		t.Fatalf("assigned to %d with %d held elsewhere; want the next in rank, %d (%+v)", r.UserID, ag[0], ag[1], r)
+	}
+
+	// Both held: the claim waits for the first in rank.
+	if _, err := holder.ExecContext(ctx, `SELECT user_id FROM routing_agents WHERE user_id = $1 FOR NO KEY UPDATE`, ag[1]); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan Result, 1)
+	go func() {
+		r, err := f.svc.Assign(ctx, Request{WorkspaceID: f.wsID, ConversationID: c[1], Target: TargetTeam, TeamID: team, Strategy: LeastOpen})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- r
+	}()
+	dbtest.AwaitLockWaiter(t, raw, func() string {
+		select {
+		case r := <-done:
+			return fmt.Sprintf("assigned (%+v) while every agent was held elsewhere", r)
+		default:
+			return ""
+		}
+	})
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-done; r.UserID != ag[0] {
+		t.Fatalf("assigned to %d once free; want %d, the least open", r.UserID, ag[0])
+	}
+}

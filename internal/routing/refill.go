@@ -16,13 +16,14 @@ import (
 // same queues, finding them served; a queue with more than a batch to
 // place is left to it.
 //
-// On PostgreSQL the close runs beside other writes and already holds its
-// conversation and its agent, so the refill waits for no queue and no
-// queue head held elsewhere (db.NoWait): the drainer takes a queue before
-// its head's conversation, a placement takes its conversation before the
-// queue, and a refill waiting on either could close a cycle with them.
-// It gives way instead (db.ErrLockOrder); the close's savepoint undoes
-// it and the drainer, reading the close, fills the slot.
+// The refill waits for no queue, queue head or agent held elsewhere
+// (db.NoWait): it holds the close's conversation and agent already, and
+// the drainer takes a queue before its head's conversation, a placement
+// its conversation before the queue, so a refill waiting on either could
+// close a cycle with them once closes run beside other writes (a close
+// through the exclusive door meets only holders outside the store's
+// write lock). It gives way instead (db.ErrLockOrder); the close's
+// savepoint undoes it and the drainer, reading the close, fills the slot.
 func (s *Service) RefillTx(ctx context.Context, tx *db.Tx, workspaceID, userID int64) error {
 	ctx = db.NoWait(ctx)
 	keys, err := freedKeys(ctx, tx, workspaceID, userID)
