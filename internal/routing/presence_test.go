@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -68,13 +69,8 @@ func TestSteadyHeartbeatMovesTheExpiryAndAnnouncesNothing(t *testing.T) {
 // another node's concurrent writes hold the store's write lock shared, it
 // must not wait for them to end (through the exclusive door it would).
 func TestSteadyHeartbeatRunsBesideOtherWrites(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
-	f := newFixture(t, dbtest.OpenConfig(t, cfg))
-	raw := dbtest.Raw(t, cfg)
+	f, raw := pgFixture(t)
 	_, ag := f.agents(1, nil, "desk")
 	f.idle()
 
@@ -95,13 +91,8 @@ func TestSteadyHeartbeatRunsBesideOtherWrites(t *testing.T) {
 // order could otherwise wait in a cycle with one claiming them the other
 // way round. With everyone who qualifies held, it waits for the first.
 func TestClaimPassesOverAnAgentHeldElsewhere(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
-	f := newFixture(t, dbtest.OpenConfig(t, cfg))
-	raw := dbtest.Raw(t, cfg)
+	f, raw := pgFixture(t)
 	team, ag := f.agents(2, intp(5), "desk")
 	c := f.conversations(2)
 	f.idle()
@@ -154,4 +145,16 @@ func TestClaimPassesOverAnAgentHeldElsewhere(t *testing.T) {
 	if r := <-done; r.UserID != ag[0] {
 		t.Fatalf("assigned to %d once free; want %d, the least open", r.UserID, ag[0])
 	}
+}
+
+// pgFixture is the fixture on a fresh PostgreSQL store, with a plain pool
+// on it for the test's own transactions; it skips the test without
+// PostgreSQL (SQLite has one writer and no row locks).
+func pgFixture(t *testing.T) (*fixture, *sql.DB) {
+	t.Helper()
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	cfg := dbtest.Config(t, db.Postgres)
+	return newFixture(t, dbtest.OpenConfig(t, cfg)), dbtest.Raw(t, cfg)
 }

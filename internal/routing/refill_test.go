@@ -3,7 +3,6 @@ package routing
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -67,14 +66,9 @@ func TestCloseRefillsTheFreedSlotInItsCommit(t *testing.T) {
 // must fill the slot once the head is free. A refill that waited here
 // could close a cycle with a holder that then wants the queue.
 func TestCloseRefillGivesWayToAHeldQueueHead(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
-	d := dbtest.OpenConfig(t, cfg)
-	raw := dbtest.Raw(t, cfg)
-	f := newFixture(t, d)
+	f, raw := pgFixture(t)
+	d := f.d
 	team, ag := f.agents(1, intp(1), "desk")
 	a := ag[0]
 	c := f.conversations(2)
