@@ -286,14 +286,11 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 	// Bounded by the newest event: when fewer than a batch match, every
 	// event up to it has been seen, and most of the log may not be ours.
 	c.reads.Add(1)
-	events, err := c.read(ctx, from, newest)
+	events, reached, err := c.readBatch(ctx, from, newest)
 	if err != nil {
 		return false, err
 	}
-	reached := newest
-	if len(events) == c.cfg.Batch {
-		reached, more = events[len(events)-1].ID, true
-	}
+	more = reached < newest
 	if c.cfg.Filter != nil {
 		events = slices.DeleteFunc(events, func(e Event) bool { return !c.cfg.Filter(e) })
 	}
@@ -498,6 +495,30 @@ func (c *Consumer) stored(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("event: consumer %s: read cursor: %w", c.cfg.Name, err)
 	}
 	return last, nil
+}
+
+// readBatch returns the events of the wanted types in (after, through],
+// in id order, at most a batch, and the id through which it looked
+// (through, unless the batch filled first). It reads from the window the
+// node's consumers share when the cursor is inside it, else the log.
+func (c *Consumer) readBatch(ctx context.Context, after, through int64) ([]Event, int64, error) {
+	if c.hub != nil {
+		events, reached, ok, err := c.hub.window(c.db).read(ctx, after, through, c.wants, c.cfg.Batch)
+		if ok || err != nil {
+			return events, reached, err
+		}
+	}
+	events, err := c.read(ctx, after, through)
+	if len(events) == c.cfg.Batch {
+		return events, events[len(events)-1].ID, err
+	}
+	return events, through, err
+}
+
+// wants reports whether e is of a type the consumer reads (every type
+// when it names none): read filters these in SQL.
+func (c *Consumer) wants(e Event) bool {
+	return len(c.cfg.Types) == 0 || slices.Contains(c.cfg.Types, e.Type)
 }
 
 // read returns the events of the wanted types in (after, through], in id

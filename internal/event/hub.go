@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
 // Hub wakes in-process consumers of the log after a commit that appended
@@ -21,6 +23,7 @@ type Hub struct {
 	subs      map[int]func()
 	consumers []*Consumer // woken by it, for their lag (see LagCollector)
 	leases    *Leases     // when set, its consumers run only while they hold their lease
+	windows   map[*db.DB]*window
 }
 
 // NewHub returns an empty hub.

@@ -150,17 +150,32 @@ func (t *Tail) readNew(ctx context.Context) (blocked bool, err error) {
 			return true, nil
 		}
 		t.reads.Add(1)
-		list, err := listAllThrough(ctx, t.db.Reader(), pos, min(horizon, last), tailPage)
+		list, reached, err := t.read(ctx, pos, min(horizon, last))
 		if err != nil {
 			return false, fmt.Errorf("event: tail: %w", err)
 		}
-		if len(list) == 0 {
+		if reached <= pos {
 			// Told of events not yet visible here, or held back by the
 			// horizon: the next wake-up (or retry) reads them.
 			return true, nil
 		}
-		t.handOut(list)
+		t.handOut(list, reached)
 	}
+}
+
+// read returns the events in (after, through], at most a page, and the id
+// through which it looked: from the window the node's consumers share
+// when after is inside it, else from the log.
+func (t *Tail) read(ctx context.Context, after, through int64) ([]Event, int64, error) {
+	list, reached, ok, err := t.hub.window(t.db).read(ctx, after, through, nil, tailPage)
+	if ok || err != nil {
+		return list, reached, err
+	}
+	list, err = listAllThrough(ctx, t.db.Reader(), after, through, tailPage)
+	if len(list) == 0 {
+		return nil, after, err
+	}
+	return list, list[len(list)-1].ID, err
 }
 
 // listAllThrough is ListAll up to through, a horizon the caller found.
@@ -172,8 +187,9 @@ func listAllThrough(ctx context.Context, q db.Querier, after, through int64, lim
 	return db.Collect(rows, scanEvent)
 }
 
-// handOut gives each subscriber its part of list and moves pos past it.
-func (t *Tail) handOut(list []Event) {
+// handOut gives each subscriber its part of list and moves pos to
+// reached, the id through which list was read.
+func (t *Tail) handOut(list []Event, reached int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for s := range t.subs {
@@ -195,5 +211,5 @@ func (t *Tail) handOut(list []Event) {
 			}
 		}
 	}
-	t.pos = list[len(list)-1].ID
+	t.pos = max(t.pos, reached)
 }
