@@ -55,14 +55,17 @@ func (w *window) read(ctx context.Context, after, through int64, want func(Event
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.valid || after > w.hi {
-		// Nothing kept, or the caller is past it (its cursor moved by
+	if !w.valid || after-w.hi > windowKeep {
+		// Nothing kept, or the caller is far past it (its cursor moved by
 		// another node): the window starts again from the caller.
 		w.valid, w.lo, w.hi, w.events = true, after, after, nil
 	}
 	if after < w.lo {
 		return nil, 0, false, nil
 	}
+	// A caller a little past the window (it caught up reading the log
+	// itself) extends it: starting the window again from it would leave
+	// the others behind, to read the log themselves past it in turn.
 	for {
 		upTo := min(through, w.hi)
 		for _, e := range w.events[w.after(after):] {
@@ -84,7 +87,7 @@ func (w *window) read(ctx context.Context, after, through int64, want func(Event
 		}
 		// Held under the lock: the other consumers woken by the same
 		// commit wait for this read and share it instead of running theirs.
-		after = upTo
+		after = max(after, upTo)
 		if err := w.fetch(ctx, through); err != nil {
 			return nil, 0, false, err
 		}

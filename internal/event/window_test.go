@@ -1,6 +1,7 @@
 package event_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -88,3 +89,56 @@ func TestConsumersShareOneReadOfEachCommit(t *testing.T) {
 }
 
 func head(ids []int64) []int64 { return ids[:min(len(ids), 10)] }
+
+// The window itself: a reader behind it reads the log itself; one a
+// little past it extends it rather than starting it again, so that the
+// readers behind it keep theirs; a limit stops at its last event.
+func TestWindowKeepsReadersBehindIt(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		hub := event.NewHub()
+		ws := setup(t, d)
+		types := make([]event.Type, 30)
+		for i := range types {
+			types[i] = []event.Type{event.ContactCreated, event.MessageReceived}[i%2]
+		}
+		ids := appendEvents(t, d, ws, types...)
+		at := func(i int) int64 { return ids[i-1] } // the i-th event, from 1
+		read := func(after, through int, want func(event.Event) bool, limit int) ([]int64, int64, bool) {
+			t.Helper()
+			list, reached, ok, err := hub.WindowRead(ctx, d, at(after), at(through), want, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]int64, len(list))
+			for i, e := range list {
+				got[i] = e.ID
+			}
+			return got, reached, ok
+		}
+		span := func(from, through int) []int64 { return ids[from-1 : through] }
+		steps := []struct {
+			what           string
+			after, through int
+			want           func(event.Event) bool
+			limit          int
+			ok             bool
+			got            []int64
+			reached, reads int64
+		}{
+			{"first reader", 10, 20, nil, 100, true, span(11, 20), at(20), 1},
+			{"behind the window", 5, 20, nil, 100, false, nil, 0, 1},
+			{"a little past it", 25, 30, nil, 100, true, span(26, 30), at(30), 2},
+			{"behind the newcomer, still inside", 20, 30, nil, 100, true, span(21, 30), at(30), 2},
+			{"messages only, two at most", 10, 30, func(e event.Event) bool { return e.Type == event.MessageReceived }, 2,
+				true, []int64{at(12), at(14)}, at(14), 2},
+		}
+		for _, s := range steps {
+			got, reached, ok := read(s.after, s.through, s.want, s.limit)
+			if ok != s.ok || !slices.Equal(got, s.got) || (ok && reached != s.reached) || hub.WindowReads(d) != s.reads {
+				t.Fatalf("%s: ok %v, events %v, reached %d, reads %d; want %v, %v, %d, %d",
+					s.what, ok, got, reached, hub.WindowReads(d), s.ok, s.got, s.reached, s.reads)
+			}
+		}
+	})
+}
