@@ -33,6 +33,8 @@ type ConsumerConfig struct {
 	// delivered again after a backoff. It may also run again when tx is
 	// retried, so it keeps no state outside tx but what it assigns; effects
 	// outside the store must be idempotent (delivery is at least once).
+	// The events' payloads are shared with the node's other consumers
+	// (see window): read them, never write into them.
 	Handle func(ctx context.Context, tx *db.Tx, events []Event) error
 	// AfterBatch, when set, runs after each batch Handle committed, outside
 	// any transaction (routing sweeps a queue that had more to place than
