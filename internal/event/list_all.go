@@ -23,9 +23,9 @@ func ListAll(ctx context.Context, q db.Querier, after int64, limit int) ([]Event
 	if horizon <= after {
 		return []Event{}, nil
 	}
-	rows, err := q.Query(ctx, `SELECT `+eventColumns+` FROM events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`, after, horizon, limit)
+	list, err := listAllThrough(ctx, q, after, horizon, limit)
 	if err != nil {
 		return nil, fmt.Errorf("event: list all: %w", err)
 	}
-	return db.Collect(rows, scanEvent)
+	return list, nil
 }
