@@ -1,0 +1,140 @@
+package event_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
+)
+
+// An id taken by a transaction that rolled back is a stretch of the log
+// with no event. The tail, stopped by the horizon just past such a hole
+// (a later transaction is still open), moves its position past the hole
+// instead of reading it again at every retry while it waits: here the
+// fake clock fires one retry, which must find nothing to read. Once the
+// open transaction commits, the stream gets its event and the one after,
+// in order.
+func TestTailMovesPastAHoleWhileTheHorizonHoldsIt(t *testing.T) {
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip("PostgreSQL only: SQLite has no horizon and no holes")
+	}
+	fake := clock.NewFake(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC))
+	cfg := dbtest.Config(t, db.Postgres)
+	cfg.Clock = fake
+	d := dbtest.OpenConfig(t, cfg)
+	ctx := context.Background()
+	ws := newWorkspace(t, d)
+
+	hub := event.NewHub()
+	d.OnEvents(hub.Notify)
+	g := background.NewGroup(d.Clock())
+	tail, err := event.NewTail(ctx, d, hub, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := tail.Subscribe(func(event.Event) bool { return true })
+	defer sub.Close()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	g.StartAll()
+	go tail.Run(runCtx)
+	waitCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	receive := func(what string) []int64 {
+		t.Helper()
+		select {
+		case batch := <-sub.C:
+			return ids(batch)
+		case <-waitCtx.Done():
+			t.Fatalf("the stream never received %s", what)
+			return nil
+		}
+	}
+
+	appendOne := func() int64 {
+		t.Helper()
+		var id int64
+		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			var err error
+			id, err = appendNow(ctx, tx, ws)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	first := appendOne()
+	if got := receive("the first event"); fmt.Sprint(got) != fmt.Sprint([]int64{first}) {
+		t.Fatalf("stream got %v, want [%d]", got, first)
+	}
+
+	// The hole: an id taken, then rolled back.
+	errGiveUp := errors.New("gives up")
+	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		if _, err := appendNow(ctx, tx, ws); err != nil {
+			return err
+		}
+		return errGiveUp
+	}); !errors.Is(err, errGiveUp) {
+		t.Fatalf("the rolled-back write ended with %v", err)
+	}
+
+	// A takes the next id and stays open; B commits after it.
+	aTook, aGo, aDone := make(chan int64, 1), make(chan struct{}), make(chan error, 1)
+	var release sync.Once
+	letAGo := func() { release.Do(func() { close(aGo) }) }
+	defer letAGo()
+	go func() {
+		aDone <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			id, err := appendNow(ctx, tx, ws)
+			if err != nil {
+				return err
+			}
+			select {
+			case aTook <- id:
+			default:
+			}
+			<-aGo
+			return nil
+		})
+	}()
+	a := <-aTook
+	b := appendOne()
+	if a <= first+1 || b <= a {
+		t.Fatalf("ids %d, %d, %d: want a hole between the first and A, and B after A", first, a, b)
+	}
+
+	// The tail read up to the horizon, below A, found only the hole, and
+	// waits for its retry.
+	if err := fake.WaitPending(waitCtx, 1); err != nil {
+		t.Fatalf("the tail never stopped at the horizon: %v", err)
+	}
+	reads := tail.Reads()
+	fake.Advance(time.Second)
+	if err := fake.WaitPending(waitCtx, 1); err != nil {
+		t.Fatalf("the tail did not wait again after its retry: %v", err)
+	}
+	if again := tail.Reads() - reads; again != 0 {
+		t.Fatalf("the retry read the log %d time(s): the tail did not move past the hole", again)
+	}
+
+	letAGo()
+	if err := <-aDone; err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for len(got) < 2 {
+		got = append(got, receive("A's and B's events")...)
+	}
+	if fmt.Sprint(got) != fmt.Sprint([]int64{a, b}) {
+		t.Fatalf("stream got %v, want [%d %d]", got, a, b)
+	}
+}
