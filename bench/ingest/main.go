@@ -79,7 +79,7 @@ func run() error {
 	}
 
 	if *pg != "" {
-		rep, err := runPostgres(ctx, *bin, *before, *pg, levels, ns, *duration, *profileDir)
+		rep, err := runPostgres(ctx, *bin, *before, *pg, levels, ns, *duration, *withWorkflow, *profileDir)
 		if err != nil {
 			return err
 		}

@@ -40,16 +40,16 @@ type pgReport struct {
 }
 
 // runPostgres measures every level, and the top one with the demo
-// workflow, on a fresh SQLite node, on one PostgreSQL node and on two
-// PostgreSQL nodes sharing one database, one after the other in the same
-// run. Each PostgreSQL level gets a database of its own on the server at
+// workflow unless withWorkflow is false, on a fresh SQLite node, on one
+// PostgreSQL node and on two PostgreSQL nodes sharing one database, one
+// after the other in the same run. Each PostgreSQL level gets a database of its own on the server at
 // admin, created and dropped here.
 //
 // before, when not "", is an earlier switchboard binary measured the same
 // way on PostgreSQL right after, in the same run, for a before/after.
 // profileDir, when not "", gets the CPU profile of bin's one-node runs
 // (see profilePath).
-func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []int, duration time.Duration, profileDir string) (pgReport, error) {
+func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []int, duration time.Duration, withWorkflow bool, profileDir string) (pgReport, error) {
 	rep := pgReport{M: harness.DescribeMachine()}
 	a, err := sql.Open("pgx", admin)
 	if err != nil {
@@ -86,8 +86,10 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 	for i, c := range levels {
 		jobs = append(jobs, job{c, ns[i], false})
 	}
-	top := len(levels) - 1
-	jobs = append(jobs, job{levels[top], ns[top], true})
+	if withWorkflow {
+		top := len(levels) - 1
+		jobs = append(jobs, job{levels[top], ns[top], true})
+	}
 	for _, j := range jobs {
 		run := storeRun{Concurrency: j.c, Workflows: j.workflows}
 		logf("concurrency %d (workflow %v): SQLite", j.c, j.workflows)
