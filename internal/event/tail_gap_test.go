@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -31,21 +30,10 @@ func TestTailMovesPastAHoleWhileTheHorizonHoldsIt(t *testing.T) {
 	cfg.Clock = fake
 	d := dbtest.OpenConfig(t, cfg)
 	ctx := context.Background()
-	ws := newWorkspace(t, d)
-
-	hub := event.NewHub()
-	d.OnEvents(hub.Notify)
-	g := background.NewGroup(d.Clock())
-	tail, err := event.NewTail(ctx, d, hub, g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := newTailFixture(t, d, 1)
+	ws, tail := f.ws[0], f.tail
 	sub := tail.Subscribe(func(event.Event) bool { return true })
 	defer sub.Close()
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	g.StartAll()
-	go tail.Run(runCtx)
 	waitCtx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	receive := func(what string) []int64 {
