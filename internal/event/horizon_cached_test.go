@@ -2,7 +2,6 @@ package event_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -19,19 +18,7 @@ func TestHorizonSeenAnswersWithoutAQuery(t *testing.T) {
 	d := dbtest.Open(t, db.Postgres)
 	ctx := context.Background()
 	ws := newWorkspace(t, d)
-	appendOne := func() int64 {
-		t.Helper()
-		var id int64
-		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			var err error
-			id, err = appendNow(ctx, tx, ws)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	first := appendOne()
+	first := appendCommitted(t, d, ws)
 	h, err := d.EventHorizon(ctx)
 	if err != nil || h < first {
 		t.Fatalf("horizon %d (%v) after event %d committed", h, err, first)
@@ -45,26 +32,9 @@ func TestHorizonSeenAnswersWithoutAQuery(t *testing.T) {
 	}
 
 	// A takes an id and stays open; B commits a later one.
-	aTook, aGo, aDone := make(chan int64, 1), make(chan struct{}), make(chan error, 1)
-	var release sync.Once
-	letAGo := func() { release.Do(func() { close(aGo) }) }
-	defer letAGo()
-	go func() {
-		aDone <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			id, err := appendNow(ctx, tx, ws)
-			if err != nil {
-				return err
-			}
-			select {
-			case aTook <- id:
-			default:
-			}
-			<-aGo
-			return nil
-		})
-	}()
-	a := <-aTook
-	b := appendOne()
+	held := holdAppend(t, d, ws)
+	a := held.id
+	b := appendCommitted(t, d, ws)
 	got, err := d.EventHorizonFor(ctx, b)
 	if err != nil || got >= a {
 		t.Fatalf("horizon for %d with %d still open: %d (%v), want below %d", b, a, got, err, a)
@@ -72,8 +42,7 @@ func TestHorizonSeenAnswersWithoutAQuery(t *testing.T) {
 	if d.HorizonQueries() != queries+1 {
 		t.Fatalf("%d queries for a horizon past the one seen, want 1", d.HorizonQueries()-queries)
 	}
-	letAGo()
-	if err := <-aDone; err != nil {
+	if err := held.end(nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := d.EventHorizonFor(ctx, b); err != nil || got < b {

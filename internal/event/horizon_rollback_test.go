@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -33,33 +32,8 @@ func TestRollbackWakesReadersStoppedAtItsHole(t *testing.T) {
 	r := startLogReaders(t, d, "rollback")
 
 	errGiveUp := errors.New("A gives up")
-	aTook, aGo := make(chan int64, 1), make(chan struct{})
-	aDone := make(chan error, 1)
-	var release sync.Once
-	letAGo := func() { release.Do(func() { close(aGo) }) }
-	defer letAGo()
-	go func() {
-		aDone <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			if _, err := appendNow(ctx, tx, ws); err != nil {
-				return err
-			}
-			select {
-			case aTook <- 0:
-			default:
-			}
-			<-aGo
-			return errGiveUp
-		})
-	}()
-	<-aTook
-	var b int64
-	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-		var err error
-		b, err = appendNow(ctx, tx, ws)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	held := holdAppend(t, d, ws)
+	b := appendCommitted(t, d, ws)
 	// Both readers stopped at A's hole and wait for their retry, which
 	// the fake clock holds back.
 	waitCtx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -71,8 +45,7 @@ func TestRollbackWakesReadersStoppedAtItsHole(t *testing.T) {
 		t.Fatalf("consumer handled %v while A was open", early)
 	}
 
-	letAGo()
-	if err := <-aDone; !errors.Is(err, errGiveUp) {
+	if err := held.end(errGiveUp); !errors.Is(err, errGiveUp) {
 		t.Fatalf("A ended with %v, want its own error", err)
 	}
 	select {

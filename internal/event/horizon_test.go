@@ -31,34 +31,9 @@ func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
 
 	r := startLogReaders(t, d, "horizon")
 
-	aTook, aGo := make(chan int64, 1), make(chan struct{})
-	aDone := make(chan error, 1)
-	var release sync.Once
-	letAGo := func() { release.Do(func() { close(aGo) }) }
-	defer letAGo() // a failing test must not leave A holding a writer the store's Close waits for
-	go func() {
-		aDone <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			id, err := appendNow(ctx, tx, ws)
-			if err != nil {
-				return err
-			}
-			select {
-			case aTook <- id:
-			default: // a second run of fn (retry): already told
-			}
-			<-aGo
-			return nil
-		})
-	}()
-	a := <-aTook
-	var b int64
-	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-		var err error
-		b, err = appendNow(ctx, tx, ws)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	held := holdAppend(t, d, ws)
+	a := held.id
+	b := appendCommitted(t, d, ws)
 	if b <= a {
 		t.Fatalf("B took id %d after A's %d", b, a)
 	}
@@ -78,8 +53,7 @@ func TestHorizonHoldsReadersBelowAnOpenAppender(t *testing.T) {
 	if err != nil || len(all) != 0 {
 		t.Fatalf("list all while A is open = %v (%v), want nothing", ids(all), err)
 	}
-	letAGo()
-	if err := <-aDone; err != nil {
+	if err := held.end(nil); err != nil {
 		t.Fatal(err)
 	}
 	list, err = event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws})
@@ -354,6 +328,76 @@ func appendNow(ctx context.Context, tx *db.Tx, ws int64) (int64, error) {
 	}
 	ids := tx.AppendedEvents()
 	return ids[len(ids)-1], nil
+}
+
+// appendCommitted commits one event to ws in a concurrent write and
+// returns its id.
+func appendCommitted(t *testing.T, d *db.DB, ws int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		var err error
+		id, err = appendNow(ctx, tx, ws)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// openAppend is a concurrent write that has appended an event and stays
+// open (see holdAppend).
+type openAppend struct {
+	id      int64 // the event's id, taken but not committed
+	release func(err error)
+	outcome chan error
+}
+
+// end lets the write finish: its fn returns err (nil: it commits, else it
+// rolls back), and end returns what the write returned.
+func (a *openAppend) end(err error) error {
+	a.release(err)
+	return <-a.outcome
+}
+
+// errTestEnded ends a write the test left open.
+var errTestEnded = errors.New("the test ended")
+
+// holdAppend starts a concurrent write that appends one event to ws and
+// stays open, its id taken, until end is called. A test that fails first
+// leaves it to roll back as the test ends, before the store's Close, which
+// would otherwise wait for it.
+func holdAppend(t *testing.T, d *db.DB, ws int64) *openAppend {
+	t.Helper()
+	ctx := context.Background()
+	took := make(chan int64, 1)
+	ended := make(chan struct{})
+	var endErr error
+	var once sync.Once
+	a := &openAppend{outcome: make(chan error, 1)}
+	a.release = func(err error) { once.Do(func() { endErr = err; close(ended) }) }
+	t.Cleanup(func() { a.release(errTestEnded) })
+	go func() {
+		a.outcome <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			id, err := appendNow(ctx, tx, ws)
+			if err != nil {
+				return err
+			}
+			select {
+			case took <- id:
+			default: // a second run of fn (retry): already told
+			}
+			<-ended
+			return endErr
+		})
+	}()
+	select {
+	case a.id = <-took:
+	case err := <-a.outcome:
+		t.Fatalf("the held write ended before appending: %v", err)
+	}
+	return a
 }
 
 // caughtUp is where the shared consumer's stored cursor is.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -47,55 +46,21 @@ func TestTailMovesPastAHoleWhileTheHorizonHoldsIt(t *testing.T) {
 		}
 	}
 
-	appendOne := func() int64 {
-		t.Helper()
-		var id int64
-		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			var err error
-			id, err = appendNow(ctx, tx, ws)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	first := appendOne()
+	first := appendCommitted(t, d, ws)
 	if got := receive("the first event"); fmt.Sprint(got) != fmt.Sprint([]int64{first}) {
 		t.Fatalf("stream got %v, want [%d]", got, first)
 	}
 
 	// The hole: an id taken, then rolled back.
 	errGiveUp := errors.New("gives up")
-	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-		if _, err := appendNow(ctx, tx, ws); err != nil {
-			return err
-		}
-		return errGiveUp
-	}); !errors.Is(err, errGiveUp) {
+	if err := holdAppend(t, d, ws).end(errGiveUp); !errors.Is(err, errGiveUp) {
 		t.Fatalf("the rolled-back write ended with %v", err)
 	}
 
 	// A takes the next id and stays open; B commits after it.
-	aTook, aGo, aDone := make(chan int64, 1), make(chan struct{}), make(chan error, 1)
-	var release sync.Once
-	letAGo := func() { release.Do(func() { close(aGo) }) }
-	defer letAGo()
-	go func() {
-		aDone <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			id, err := appendNow(ctx, tx, ws)
-			if err != nil {
-				return err
-			}
-			select {
-			case aTook <- id:
-			default:
-			}
-			<-aGo
-			return nil
-		})
-	}()
-	a := <-aTook
-	b := appendOne()
+	held := holdAppend(t, d, ws)
+	a := held.id
+	b := appendCommitted(t, d, ws)
 	if a <= first+1 || b <= a {
 		t.Fatalf("ids %d, %d, %d: want a hole between the first and A, and B after A", first, a, b)
 	}
@@ -114,8 +79,7 @@ func TestTailMovesPastAHoleWhileTheHorizonHoldsIt(t *testing.T) {
 		t.Fatalf("the retry read the log %d time(s): the tail did not move past the hole", again)
 	}
 
-	letAGo()
-	if err := <-aDone; err != nil {
+	if err := held.end(nil); err != nil {
 		t.Fatal(err)
 	}
 	var got []int64
