@@ -6,10 +6,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	"github.com/switchboard-chat/switchboard/internal/clock"
-	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
 // A transaction that took event id a and rolls back leaves a hole the
@@ -19,13 +15,7 @@ import (
 // brings B's event (b > a, committed while A was open) to the consumer
 // and the tail.
 func TestRollbackWakesReadersStoppedAtItsHole(t *testing.T) {
-	if len(dbtest.Dialects()) < 2 {
-		t.Skip("PostgreSQL only: SQLite has no horizon")
-	}
-	fake := clock.NewFake(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
-	cfg := dbtest.Config(t, db.Postgres)
-	cfg.Clock = fake
-	d := dbtest.OpenConfig(t, cfg)
+	d, fake := fakeClockPostgres(t, "SQLite has no horizon")
 	ctx := context.Background()
 	ws := newWorkspace(t, d)
 

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -328,6 +330,21 @@ func appendNow(ctx context.Context, tx *db.Tx, ws int64) (int64, error) {
 	}
 	ids := tx.AppendedEvents()
 	return ids[len(ids)-1], nil
+}
+
+// fakeClockPostgres opens a fresh PostgreSQL store whose clock is fake
+// and never moves unless the test moves it, so a reader's retry
+// (blockedRetry) fires only when the test says. Without PostgreSQL it
+// skips the test, saying why SQLite has nothing to test.
+func fakeClockPostgres(t *testing.T, sqliteHasNone string) (*db.DB, *clock.Fake) {
+	t.Helper()
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip("PostgreSQL only: " + sqliteHasNone)
+	}
+	fake := clock.NewFake(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
+	cfg := dbtest.Config(t, db.Postgres)
+	cfg.Clock = fake
+	return dbtest.OpenConfig(t, cfg), fake
 }
 
 // appendCommitted commits one event to ws in a concurrent write and

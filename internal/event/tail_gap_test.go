@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/clock"
-	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
@@ -21,13 +18,7 @@ import (
 // open transaction commits, the stream gets its event and the one after,
 // in order.
 func TestTailMovesPastAHoleWhileTheHorizonHoldsIt(t *testing.T) {
-	if len(dbtest.Dialects()) < 2 {
-		t.Skip("PostgreSQL only: SQLite has no horizon and no holes")
-	}
-	fake := clock.NewFake(time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC))
-	cfg := dbtest.Config(t, db.Postgres)
-	cfg.Clock = fake
-	d := dbtest.OpenConfig(t, cfg)
+	d, fake := fakeClockPostgres(t, "SQLite has no horizon and no holes")
 	ctx := context.Background()
 	f := newTailFixture(t, d, 1)
 	ws, tail := f.ws[0], f.tail
