@@ -49,6 +49,7 @@ func TestTailMovesPastAHoleWhileTheHorizonHoldsIt(t *testing.T) {
 	}
 
 	// A takes the next id and stays open; B commits after it.
+	before := tail.Reads()
 	held := holdAppend(t, d, ws)
 	a := held.id
 	b := appendCommitted(t, d, ws)
@@ -62,6 +63,9 @@ func TestTailMovesPastAHoleWhileTheHorizonHoldsIt(t *testing.T) {
 		t.Fatalf("the tail never stopped at the horizon: %v", err)
 	}
 	reads := tail.Reads()
+	if reads == before {
+		t.Fatal("the tail waits for a retry without having read up to the horizon")
+	}
 	fake.Advance(time.Second)
 	if err := fake.WaitPending(waitCtx, 1); err != nil {
 		t.Fatalf("the tail did not wait again after its retry: %v", err)
