@@ -42,8 +42,8 @@ type pgReport struct {
 // runPostgres measures every level, and the top one with the demo
 // workflow unless withWorkflow is false, on a fresh SQLite node, on one
 // PostgreSQL node and on two PostgreSQL nodes sharing one database, one
-// after the other in the same run. Each PostgreSQL level gets a database of its own on the server at
-// admin, created and dropped here.
+// after the other in the same run. Each PostgreSQL level gets a database
+// of its own on the server at admin, created and dropped here.
 //
 // before, when not "", is an earlier switchboard binary measured the same
 // way on PostgreSQL right after, in the same run, for a before/after.
