@@ -48,6 +48,7 @@ type job struct {
 	fn     func(*Tx) error
 	res    chan error
 	shared bool       // from the concurrent queue: the batch shares the write lock
+	alone  bool       // written in a batch of its own (a retry after ErrLockOrder)
 	lane   int64      // the workspace it writes for (WithWorkspace), or 0
 	weight int        // the writes it stands for (WithWeight), at least 1
 	locks  []rowLocks // the rows it will change (WithRowLocks)
@@ -89,9 +90,10 @@ func newCommitter(d *DB, maxBatch int) *committer {
 
 // do runs fn in a shared transaction and returns once it is committed, or
 // fn's error (its writes then undone), or the commit's error. shared puts
-// it in a batch that shares the write lock (see WriteConcurrent).
-func (c *committer) do(ctx context.Context, fn func(*Tx) error, shared bool) error {
-	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, lane: laneOf(ctx), weight: weightOf(ctx), locks: rowLocksOf(ctx)}
+// it in a batch that shares the write lock (see WriteConcurrent), alone
+// in a batch of its own.
+func (c *committer) do(ctx context.Context, fn func(*Tx) error, shared, alone bool) error {
+	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, alone: alone, lane: laneOf(ctx), weight: weightOf(ctx), locks: rowLocksOf(ctx)}
 	q, slots := &c.excl, c.exclSlots
 	if shared {
 		q, slots = &c.shared, c.sharedSlots

@@ -133,8 +133,9 @@ func (q *queue) push(j *job) {
 // take appends up to max-len(batch) jobs to batch, one from each lane in
 // turn, and returns it. With maxWeight > 0 it stops before a job that
 // would bring the batch's weight over maxWeight, unless the batch is
-// empty. The next take starts with the lane after the last one served,
-// or with the lane whose job did not fit.
+// empty. A job that must be written alone ends the batch before it, or
+// is the whole batch. The next take starts with the lane after the last
+// one served, or with the lane whose job did not fit.
 func (q *queue) take(batch []*job, max, maxWeight int) []*job {
 	weight := 0
 	for _, j := range batch {
@@ -143,6 +144,9 @@ func (q *queue) take(batch []*job, max, maxWeight int) []*job {
 	for len(batch) < max && q.n > 0 {
 		l := q.ring[q.next]
 		j := l.jobs[l.head]
+		if len(batch) > 0 && (j.alone || batch[0].alone) {
+			break
+		}
 		if maxWeight > 0 && len(batch) > 0 && weight+j.weight > maxWeight {
 			break
 		}

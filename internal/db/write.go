@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,8 +26,9 @@ const writeBackoff = 5 * time.Millisecond
 // calls except what it assigns: it may run twice when another write of its
 // batch fails (once with the batch, once alone in a savepoint) or when
 // PostgreSQL aborts a transaction for a serialization failure or a
-// deadlock — then Write waits (real time, doubling from 5 ms)
-// and runs fn again, up to 5 times, as long as ctx is not done.
+// deadlock, or fn gives way on a lock's order (ErrLockOrder) — then Write
+// waits (real time, doubling from 5 ms) and runs fn again, up to 5 times,
+// as long as ctx is not done; after a give-way, in a batch of its own.
 // Once queued, fn's transaction is not cut short by ctx: what is being
 // committed is finished and reported truthfully.
 //
@@ -54,11 +56,18 @@ func (d *DB) WriteConcurrent(ctx context.Context, fn func(*Tx) error) error {
 
 func (d *DB) write1(ctx context.Context, fn func(*Tx) error, shared bool) error {
 	wait := writeBackoff
+	alone := false
 	for attempt := 0; ; attempt++ {
-		err := d.committer.do(ctx, fn, shared)
+		err := d.committer.do(ctx, fn, shared, alone)
 		if err == nil || !isRetryable(err) || attempt == writeRetries {
 			return err
 		}
+		// A write that gave way on a lock's order (ErrLockOrder) may have
+		// done so for a lock another job of its batch took: a refill's
+		// queue, higher than the one it wanted. Batched with such jobs
+		// again it would give way again on every retry, so it runs again
+		// in a batch of its own, where only its own locks count.
+		alone = alone || errors.Is(err, ErrLockOrder)
 		if werr := d.sleep(ctx, wait); werr != nil {
 			return fmt.Errorf("db: write: gave up retrying (%w) after: %w", werr, err)
 		}

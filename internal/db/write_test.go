@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -105,6 +107,66 @@ func TestWriteDoesNotRetryOtherErrors(t *testing.T) {
 		err := d.Write(context.Background(), func(*db.Tx) error { tries++; return boom })
 		if !errors.Is(err, boom) || tries != 1 {
 			t.Fatalf("Write = %v after %d tries, want boom after 1", err, tries)
+		}
+	})
+}
+
+// A write that gave way on a lock's order (ErrLockOrder) may have done so
+// for a lock another job of its batch held — a close's refill holding a
+// higher queue than the placement after it wanted. Batched with others
+// again it could give way on every retry, so its retry is written in a
+// batch of its own: with three writes queued before it, the retry's
+// batch holds it alone and theirs holds them.
+func TestWriteRetriesAGiveWayAlone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		d.SetRetryClock(fake)
+		const marker = 7 // the give-way's weight, to find it among the batches
+		var mu sync.Mutex
+		var batches [][]db.BatchJob
+		d.OnBatch(func(jobs []db.BatchJob) {
+			mu.Lock()
+			defer mu.Unlock()
+			batches = append(batches, slices.Clone(jobs))
+		})
+		var tries atomic.Int32
+		done := make(chan error, 1)
+		go func() {
+			done <- d.Write(db.WithWeight(ctx, marker), func(tx *db.Tx) error {
+				if tries.Add(1) == 1 {
+					return db.ErrLockOrder
+				}
+				return insertWorkspace("retried")(tx)
+			})
+		}()
+		waitTimers(t, fake, 1)
+		release := heldWriters(t, d)
+		others := writes(t, d, ctx, false, "other", 3)
+		fake.Advance(5 * time.Millisecond)
+		waitQueued(t, d, 4)
+		release()
+		if err := <-done; err != nil {
+			t.Fatalf("the retried write: %v", err)
+		}
+		answered(t, "the others", others, 3)
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM workspaces`); n != 4 {
+			t.Fatalf("workspaces = %d, want 4", n)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		runs := 0
+		for _, b := range batches {
+			if !slices.ContainsFunc(b, func(j db.BatchJob) bool { return j.Weight == marker }) {
+				continue
+			}
+			runs++
+			if len(b) != 1 {
+				t.Errorf("the give-way's run %d was written with %d other writes, want none", runs, len(b)-1)
+			}
+		}
+		if runs != 2 {
+			t.Fatalf("the give-way ran in %d batches, want 2 (a try and its retry)", runs)
 		}
 	})
 }
