@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -124,14 +126,18 @@ type CloseInput struct {
 // whether a category, or a category and a summary, are required; the
 // category must be one of the workspace's.
 //
-// It stays an exclusive Write although CloseTx may run beside other
-// writes (a workflow's Close step): its refill of the freed slot
-// (routing.RefillTx) takes queue locks, and a concurrent batch mixing
-// refills with placements made placements give way on those locks again
-// and again (db.ErrLockOrder) until they failed (TestTwoNodesClaimsPostgres).
+// On PostgreSQL it runs beside other writes (WriteConcurrent), as
+// CloseTx allows: an agent closing conversations all day would otherwise
+// hold every node's receives and workflow batches back at each close.
+// The conversation's row and its assignee's routing row (whose open count
+// the close lowers) are named to the committer, so the batch takes them
+// in order with its other jobs' rows: two batches closing conversations
+// of the same two agents deadlocked otherwise. The refill of the freed
+// slot gives way to any queue or agent held elsewhere (routing.RefillTx).
 func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInput) (Conversation, error) {
 	var c Conversation
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	ctx = db.WithRowLocks(db.WithRows(ctx, "conversations", id), "routing_agents", assigneeOf(id))
+	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		if err := mayAct(ctx, tx, p, id); err != nil {
 			return err
 		}
@@ -143,6 +149,20 @@ func (s *Service) Close(ctx context.Context, p Principal, id int64, in CloseInpu
 		return nil
 	})
 	return c, wrap("close", err)
+}
+
+// assigneeOf names the agent row a close of conversation id changes, as
+// read when its batch begins (a reassignment in between leaves the new
+// assignee's row to be locked where reached, as before).
+func assigneeOf(id int64) db.RowsFunc {
+	return func(ctx context.Context, tx *db.Tx) ([]int64, error) {
+		var a int64
+		err := tx.QueryRow(ctx, `SELECT COALESCE(assignee_id, 0) FROM conversations WHERE id = ?`, id).Scan(&a)
+		if errors.Is(err, sql.ErrNoRows) || a == 0 {
+			return nil, nil
+		}
+		return []int64{a}, err
+	}
 }
 
 // CloseTx is Close inside tx. It may run through the concurrent write

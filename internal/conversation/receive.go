@@ -200,10 +200,10 @@ func storable(in *Inbound) error {
 //     same way; the open conversation is read FOR NO KEY UPDATE, so two messages
 //     to one conversation take turns (one unsnoozes it, the other sees it
 //     open) and its seq numbers follow each other;
-//   - an agent's close, snoozing, merging or deleting are Writes, which
-//     hold the write lock exclusively, so none of them runs meanwhile; a
-//     workflow's Open or Close Conversation step runs concurrently, and
-//     takes the conversation's row lock (getOpen reads it FOR NO KEY UPDATE), so
+//   - snoozing, merging or deleting are Writes, which hold the write lock
+//     exclusively, so none of them runs meanwhile; an agent's close and a
+//     workflow's Open or Close Conversation step run concurrently, and
+//     take the conversation's row lock (getOpen reads it FOR NO KEY UPDATE), so
 //     a message either lands before that close or opens a conversation
 //     after it.
 func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {

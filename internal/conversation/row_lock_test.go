@@ -145,8 +145,8 @@ func pgFixture(t *testing.T) (*fixture, *sql.DB) {
 }
 
 // TestAgentWritesRunBesideOtherWrites: on PostgreSQL what an agent does
-// all day in a conversation (reply, comment, mark read) goes through the
-// concurrent door, as a workflow's sends do.
+// all day in a conversation (reply, comment, mark read, close) goes
+// through the concurrent door, as a workflow's sends and closes do.
 // Another node's concurrent writes, held open here (the store's write
 // lock taken shared), must not hold them back; through the exclusive
 // door each would wait until those writes ended.
@@ -175,9 +175,16 @@ func TestAgentWritesRunBesideOtherWrites(t *testing.T) {
 			return err
 		}},
 		{"a read mark", func() error { return f.svc.MarkRead(ctx, ana, conv, true) }},
+		{"a close", func() error {
+			_, err := f.svc.Close(ctx, p, conv, CloseInput{Source: SourceUser, UserID: agent.ID})
+			return err
+		}},
 	} {
 		if err := dbtest.NeverWaits(t, raw, w.what, release, w.write); err != nil {
 			t.Fatalf("%s: %v", w.what, err)
 		}
+	}
+	if got := f.status(t, conv); got.Status != StatusClosed {
+		t.Fatalf("conversation is %s after the close, want closed", got.Status)
 	}
 }
