@@ -126,8 +126,9 @@ func (n *node) consumer(t *testing.T, name string, r *recorder, cfg event.Consum
 func newClock() *clock.Fake { return clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) }
 
 // Every wanted event is handled once, in id order, in batches; other
-// types and filtered events are passed over; the cursor ends at the
-// newest event.
+// types and filtered events are passed over; the consumer's position
+// ends at the newest event, its stored cursor at or after the last
+// handled one.
 func TestConsumerDeliversEveryEventOnceInOrder(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		n := newNode(d, newClock())
@@ -154,11 +155,17 @@ func TestConsumerDeliversEveryEventOnceInOrder(t *testing.T) {
 		if rows := dbtest.Count(t, d, `SELECT COUNT(*) FROM handled`); rows != len(want) {
 			t.Fatalf("effects = %d, want %d", rows, len(want))
 		}
-		if cur := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumers WHERE name = 'test' AND last_id = (SELECT MAX(id) FROM events)`); cur != 1 {
-			t.Fatal("the cursor is not at the newest event")
+		// The stored cursor covers every handled event. Events passed over
+		// after the last handled batch (filtered, or not of its types) move
+		// only the consumer's position, not the stored cursor (see
+		// PassedOverWrite): where that batch ended depends on how the
+		// appends met the consumer's reads, and on PostgreSQL on the ids.
+		last := want[len(want)-1]
+		if cur := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumers WHERE name = 'test' AND last_id >= ? AND last_id <= (SELECT MAX(id) FROM events)`, last); cur != 1 {
+			t.Fatalf("the stored cursor is not between the last handled event %d and the newest", last)
 		}
 		if c.Lag() != 0 {
-			t.Fatalf("lag = %d once caught up", c.Lag())
+			t.Fatalf("lag = %d once caught up: its position is not at the newest event", c.Lag())
 		}
 	})
 }
