@@ -247,7 +247,7 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
-	t := &Tx{tx: sqlTx, d: c.d}
+	t := &Tx{tx: sqlTx, d: c.d, alone: len(batch) == 1 && batch[0].alone}
 	defer t.keepPrepared() // deferred first: runs after the rollback below
 	defer func() {
 		if err != nil {

@@ -103,6 +103,7 @@ func (t *Tx) lockRows(ctx context.Context, batch []*job) error {
 		if _, err := t.Exec(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ANY(?::bigint[]) ORDER BY `+key+` FOR NO KEY UPDATE`, ids); err != nil {
 			return fmt.Errorf("db: lock rows of %s: %w", table, err)
 		}
+		t.heldRow(table, ids[len(ids)-1])
 	}
 	return nil
 }
@@ -134,6 +135,7 @@ func (t *Tx) TryLockRow(ctx context.Context, table string, id int64) (bool, erro
 	var got int64
 	err := t.QueryRow(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE SKIP LOCKED`, id).Scan(&got)
 	if err == nil {
+		t.heldRow(table, id)
 		return true, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -144,4 +146,55 @@ func (t *Tx) TryLockRow(ctx context.Context, table string, id int64) (bool, erro
 		return false, fmt.Errorf("db: lock %s %d: %w", table, id, err)
 	}
 	return n == 0, nil
+}
+
+// WaitRow takes, on PostgreSQL and in a batch of WriteConcurrent, row id
+// of table (FOR NO KEY UPDATE), waiting for it if another transaction
+// holds it — but only upwards: while this transaction holds a row of
+// table with a higher id (taken by TryLockRow, WaitRow or the batch's
+// named rows), waiting could close a cycle with a batch that locked its
+// named rows in id order and now waits for that higher row. It gives way
+// instead (ErrLockOrder), and the door runs the write again in a batch of
+// its own, holding only what its own job takes. There it waits whatever
+// the order: a job that itself took a higher row before reaching this
+// one would otherwise give way on every run; PostgreSQL's deadlock check
+// still breaks the rare cycle left. Under NoWait it never waits.
+//
+// It is for the row a write must have after passing held rows over
+// (TryLockRow): routing waits for an agent when everyone who qualifies
+// is held.
+func (t *Tx) WaitRow(ctx context.Context, table string, id int64) error {
+	if t.d.Dialect != Postgres || !t.shared {
+		return nil
+	}
+	if !MayWait(ctx) {
+		return ErrLockOrder
+	}
+	if top, ok := t.rowTops[table]; ok && top > id && !t.alone {
+		return ErrLockOrder
+	}
+	key := rowKey(table)
+	if _, err := t.Exec(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE`, id); err != nil {
+		return fmt.Errorf("db: lock %s %d: %w", table, id, err)
+	}
+	t.heldRow(table, id)
+	return nil
+}
+
+// HighestRowHeld is the highest id of table's rows this transaction has
+// locked through lockRows, TryLockRow or WaitRow (0: none): a row above
+// it can be waited for without giving way (WaitRow).
+func (t *Tx) HighestRowHeld(table string) int64 { return t.rowTops[table] }
+
+// heldRow notes that the transaction holds row id of table. A row locked
+// in a savepoint that is rolled back is released but stays counted: the
+// order kept is then only stricter.
+func (t *Tx) heldRow(table string, id int64) {
+	if top, ok := t.rowTops[table]; ok && top >= id {
+		return
+	}
+	if t.rowTops == nil {
+		t.rowTops = map[string]int64{}
+	}
+	t.rowTops[table] = id
 }

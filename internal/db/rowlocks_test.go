@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -25,12 +28,7 @@ import (
 func TestNamedRowLocksTakeTurnsInsteadOfDeadlocking(t *testing.T) {
 	ctx := context.Background()
 	d1, d2, raw := twoNodes(t)
-	var a, b int64
-	for _, id := range []*int64{&a, &b} {
-		if err := raw.QueryRow(`INSERT INTO workspaces (name, created_at) VALUES ('w', 1) RETURNING id`).Scan(id); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a, b := twoWorkspaces(t, raw)
 	touch := func(tx *db.Tx, id int64) error {
 		_, err := tx.Exec(ctx, `UPDATE workspaces SET name = name || '.' WHERE id = ?`, id)
 		return err
@@ -108,4 +106,139 @@ func twoNodes(t *testing.T) (d1, d2 *db.DB, raw *sql.DB) {
 	}
 	cfg := dbtest.Config(t, db.Postgres)
 	return dbtest.OpenConfig(t, cfg), dbtest.OpenConfig(t, cfg), dbtest.Raw(t, cfg)
+}
+
+// A write holds row b (TryLockRow, as a claim takes an agent) when a
+// batch on another node that named rows a and b has locked a, in id
+// order, and waits for b. The write then needs a, held by that batch:
+// waiting would close a cycle that PostgreSQL breaks only after
+// deadlock_timeout. WaitRow gives way at once instead (ErrLockOrder): the
+// write's batch rolls back, the named batch goes on, and the write runs
+// again on its own and lands.
+func TestWaitRowGivesWayDownwardsInsteadOfDeadlocking(t *testing.T) {
+	ctx := context.Background()
+	d1, d2, raw := twoNodes(t)
+	a, b := twoWorkspaces(t, raw)
+	waiting := func() bool { n, err := dbtest.LockWaiters(ctx, raw); return err == nil && n > 0 }
+
+	var named, claims, gaveWay, deadlocked atomic.Int32
+	holdsB := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	wg.Go(func() {
+		errs <- d2.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			first := claims.Add(1) == 1
+			for _, id := range []int64{b, a} {
+				free, err := tx.TryLockRow(ctx, "workspaces", id)
+				if err != nil {
+					return err
+				}
+				if first && id == b {
+					close(holdsB)
+					if err := waitUntil(waiting); err != nil {
+						return err
+					}
+				}
+				if free {
+					continue
+				}
+				err = tx.WaitRow(ctx, "workspaces", id)
+				var pgErr *pgconn.PgError
+				switch {
+				case errors.Is(err, db.ErrLockOrder):
+					gaveWay.Add(1)
+				case errors.As(err, &pgErr) && pgErr.Code == "40P01":
+					deadlocked.Add(1)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	<-holdsB
+	wg.Go(func() {
+		errs <- d1.WriteConcurrent(db.WithRows(ctx, "workspaces", a, b), func(tx *db.Tx) error {
+			named.Add(1)
+			_, err := tx.Exec(ctx, `UPDATE workspaces SET name = name || '.' WHERE id IN (?, ?)`, a, b)
+			return err
+		})
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if deadlocked.Load() != 0 || gaveWay.Load() != 1 {
+		t.Fatalf("%d deadlocks and %d give-ways, want none and one", deadlocked.Load(), gaveWay.Load())
+	}
+	if n, c := named.Load(), claims.Load(); n != 1 || c != 2 {
+		t.Fatalf("the named write ran %d times and the other %d, want once and twice (given way, then alone)", n, c)
+	}
+}
+
+// Run again on its own after giving way, a write waits for a lower row
+// although it holds a higher one: what it holds is then its own job's,
+// and giving way again would only repeat until the door ran out of
+// retries. Under NoWait WaitRow never waits.
+func TestWaitRowWaitsWhenRunAlone(t *testing.T) {
+	ctx := context.Background()
+	d, _, raw := twoNodes(t)
+	a, b := twoWorkspaces(t, raw)
+	holder, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, `SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, a); err != nil {
+		t.Fatal(err)
+	}
+	var runs atomic.Int32
+	var noWait error
+	done := make(chan error, 1)
+	go func() {
+		done <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			runs.Add(1)
+			if free, err := tx.TryLockRow(ctx, "workspaces", b); err != nil || !free {
+				return fmt.Errorf("row b: free %v, %v", free, err)
+			}
+			noWait = tx.WaitRow(db.NoWait(ctx), "workspaces", a)
+			return tx.WaitRow(ctx, "workspaces", a)
+		})
+	}()
+	dbtest.AwaitLockWaiter(t, raw, func() string {
+		select {
+		case err := <-done:
+			return fmt.Sprintf("the write ended (%v) while row a was held", err)
+		default:
+			return ""
+		}
+	})
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := runs.Load(); n != 2 {
+		t.Fatalf("the write ran %d times, want twice: given way, then waiting alone", n)
+	}
+	if !errors.Is(noWait, db.ErrLockOrder) {
+		t.Fatalf("WaitRow under NoWait: %v, want ErrLockOrder", noWait)
+	}
+}
+
+// twoWorkspaces inserts two workspaces, a < b, whose rows the row-lock
+// tests lock.
+func twoWorkspaces(t *testing.T, raw *sql.DB) (a, b int64) {
+	t.Helper()
+	for _, id := range []*int64{&a, &b} {
+		if err := raw.QueryRow(`INSERT INTO workspaces (name, created_at) VALUES ('w', 1) RETURNING id`).Scan(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
 }

@@ -23,6 +23,8 @@ type Tx struct {
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
 	nameLocks map[int32]int32      // per space, the highest advisory lock taken by LockName
+	rowTops   map[string]int64     // per table, the highest row locked by lockRows, TryLockRow or WaitRow
+	alone     bool                 // the batch is one write run again on its own (see WaitRow)
 }
 
 func (t *Tx) commit() error {

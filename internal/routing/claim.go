@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -63,11 +64,16 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 	}
 	if chosen == nil && len(busy) > 0 {
 		// Everyone who qualifies is being changed elsewhere: wait for the
-		// first of them, or under NoWait (a close's refill) give way.
-		if !db.MayWait(ctx) {
-			return false, 0, reason, db.ErrLockOrder
-		}
+		// first of them in rank whose row is above every agent's row this
+		// transaction holds (a wait upwards closes no cycle), else for the
+		// first, which gives way unless the write runs alone (db.WaitRow),
+		// as it does under NoWait (a close's refill).
 		c := busy[0]
+		if top := tx.HighestRowHeld("routing_agents"); top != 0 {
+			if i := slices.IndexFunc(busy, func(b candidate) bool { return b.id > top }); i >= 0 {
+				c = busy[i]
+			}
+		}
 		ok, why, err := s.claim(ctx, tx, j, &c, st, now, true)
 		if err != nil {
 			return false, 0, reason, err
@@ -150,7 +156,11 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st 
 	// them, and another batch the same agents the other way round: on
 	// PostgreSQL waiting for a held agent could close a cycle, so an agent
 	// held elsewhere is passed over for the next in rank. Only when
-	// everyone who qualifies is held does tryJob wait, for the first.
+	// everyone who qualifies is held does tryJob wait, upwards only
+	// unless the write runs alone (db.Tx.WaitRow): a batch that named
+	// its agents' rows (a close) locks them in id order, and a claim
+	// holding a higher agent that waited for a lower one it held closed
+	// a cycle (the 3-node proof of 91b6992 logged one).
 	if !wait {
 		free, err := tx.TryLockRow(ctx, "routing_agents", c.id)
 		if err != nil {
@@ -159,6 +169,8 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st 
 		if !free {
 			return false, whyBusy, nil
 		}
+	} else if err := tx.WaitRow(ctx, "routing_agents", c.id); err != nil {
+		return false, "", err
 	}
 	unlimited, maxOpen := j.force || c.aiAgent, j.maxOpen
 	if c.aiAgent {

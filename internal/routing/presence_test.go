@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // A heartbeat of an agent already online announces nothing and only
@@ -144,6 +146,86 @@ func TestClaimPassesOverAnAgentHeldElsewhere(t *testing.T) {
 	}
 	if r := <-done; r.UserID != ag[0] {
 		t.Fatalf("assigned to %d once free; want %d, the least open", r.UserID, ag[0])
+	}
+}
+
+// A claim whose transaction already holds an agent's row (an earlier job
+// of its batch claimed them), finding everyone who qualifies held
+// elsewhere, waits only upwards: for the first in rank above the agents
+// it holds, or, with none above, it gives way and waits once its write
+// runs again alone. Waiting for a lower agent could close a cycle with a
+// batch that locks its named agents in id order (a close); PostgreSQL
+// breaks that only after deadlock_timeout.
+func TestClaimWaitsOnlyUpwardsForAHeldAgent(t *testing.T) {
+	cases := []struct {
+		name      string
+		team      func(ag []int64) []int64 // who qualifies
+		wantAgent func(ag []int64) int64
+		wantRuns  int32
+	}{
+		{"an agent above the held one is waited for", func(ag []int64) []int64 { return []int64{ag[0], ag[2]} },
+			func(ag []int64) int64 { return ag[2] }, 1},
+		{"only one below: it gives way, then waits alone", func(ag []int64) []int64 { return ag[:1] },
+			func(ag []int64) int64 { return ag[0] }, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			f, raw := pgFixture(t)
+			_, ag := f.agents(3, intp(5), "all")
+			team, err := f.ws.CreateTeam(ctx, f.wsID, workspace.TeamInput{Name: "desk", MemberIDs: tc.team(ag)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := f.conversations(1)
+			f.idle()
+
+			holder, err := raw.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer holder.Rollback()
+			if _, err := holder.ExecContext(ctx, `SELECT user_id FROM routing_agents WHERE user_id = ANY($1) FOR NO KEY UPDATE`, tc.team(ag)); err != nil {
+				t.Fatal(err)
+			}
+			var runs atomic.Int32
+			var r Result
+			done := make(chan error, 1)
+			go func() {
+				done <- f.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+					runs.Add(1)
+					// ag[1], whom no one else holds, as an earlier claim of
+					// the batch would have.
+					if free, err := tx.TryLockRow(ctx, "routing_agents", ag[1]); err != nil || !free {
+						return fmt.Errorf("agent %d: free %v, %v", ag[1], free, err)
+					}
+					var err error
+					r, err = f.svc.AssignTx(ctx, tx, Request{WorkspaceID: f.wsID, ConversationID: c[0], Target: TargetTeam,
+						TeamID: team.ID, Strategy: LeastOpen, NoQueue: true})
+					return err
+				})
+			}()
+			dbtest.AwaitLockWaiter(t, raw, func() string {
+				select {
+				case err := <-done:
+					return fmt.Sprintf("the write ended (%v, %+v) while every agent who qualifies was held", err, r)
+				default:
+					return ""
+				}
+			})
+			if err := holder.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if want := tc.wantAgent(ag); r.UserID != want {
+				t.Fatalf("assigned to %d, want %d (agents %v, ag[1] held by the claim; %+v)", r.UserID, want, ag, r)
+			}
+			if n := runs.Load(); n != tc.wantRuns {
+				t.Fatalf("the write ran %d times, want %d", n, tc.wantRuns)
+			}
+		})
 	}
 }
 
