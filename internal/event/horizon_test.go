@@ -478,6 +478,7 @@ func TestConcurrentWriteDefersEventsInOrder(t *testing.T) {
 		}
 		failed := errors.New("undone")
 		deferred := false
+		var noted []int64 // the ids the transaction says it appended
 		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
 			deferred = tx.DefersEvents()
 			if err := appendOne(tx, "a"); err != nil {
@@ -494,7 +495,14 @@ func TestConcurrentWriteDefersEventsInOrder(t *testing.T) {
 			if err := tx.Savepoint(ctx, func(tx *db.Tx) error { return appendOne(tx, "c") }); err != nil {
 				return err
 			}
-			return appendOne(tx, "d")
+			if err := appendOne(tx, "d"); err != nil {
+				return err
+			}
+			if err := tx.FlushEvents(ctx); err != nil {
+				return err
+			}
+			noted = tx.AppendedEvents()
+			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -516,6 +524,53 @@ func TestConcurrentWriteDefersEventsInOrder(t *testing.T) {
 		want := []string{`{"n":"a"}:1`, `{"n":"c"}:2`, `{"n":"d"}:3`}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("events = %v, want %v", got, want)
+		}
+		// The ids noted for the consumers' wake-up and the horizon are
+		// the stored rows' (on SQLite they are worked out, not returned).
+		if fmt.Sprint(noted) != fmt.Sprint(ids(list)) {
+			t.Fatalf("the transaction noted events %v, the log holds %v", noted, ids(list))
+		}
+	})
+}
+
+// The ids a concurrent write notes for its deferred events, inserted with
+// one statement, are the stored rows', in order, whatever their number
+// (on SQLite they are worked out from the last one, not returned).
+func TestDeferredEventsNoteTheirStoredIDs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ws := newWorkspace(t, d)
+		conv := newConversation(t, d, ws)
+		var after int64
+		for _, n := range []int{1, 3, 7} {
+			var noted []int64
+			if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+				for i := range n {
+					if _, err := event.Append(ctx, tx, event.New{WorkspaceID: ws, Type: event.CommentCreated, ConversationID: conv, Payload: map[string]int{"i": i}}); err != nil {
+						return err
+					}
+				}
+				if err := tx.FlushEvents(ctx); err != nil {
+					return err
+				}
+				noted = tx.AppendedEvents()
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			list, err := event.List(ctx, d.Reader(), event.Filter{WorkspaceID: ws, ConversationID: conv, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != n || fmt.Sprint(noted) != fmt.Sprint(ids(list)) {
+				t.Fatalf("%d events: the transaction noted %v, the log holds %v", n, noted, ids(list))
+			}
+			for i, e := range list {
+				if want := fmt.Sprintf(`{"i":%d}`, i); string(e.Payload) != want {
+					t.Fatalf("event %d holds %s, want %s: ids out of the order of appending", e.ID, e.Payload, want)
+				}
+			}
+			after = list[len(list)-1].ID
 		}
 	})
 }
