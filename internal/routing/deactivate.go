@@ -84,7 +84,7 @@ func (s *Service) retargetWaiting(ctx context.Context, tx *db.Tx, a agentRef, no
 		}
 	}
 	for _, k := range keys {
-		if _, _, err := s.drainTx(ctx, tx, k, st, now); err != nil {
+		if _, _, err := s.drainTx(ctx, tx, k, st, now, false); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -84,4 +85,69 @@ func TestQueueDrainsOnEventsAndReassignsAfterGrace(t *testing.T) {
 			t.Fatal("the unassignment does not say why")
 		}
 	})
+}
+
+// A drain waits for a lock held elsewhere only until its first
+// placement; after it, its transaction holds the agent it claimed, and
+// waiting could close a cycle with a holder that wants that agent. Here
+// the second queued conversation's only qualifying agent is held: the
+// drain keeps its first placement, stops without waiting and says there
+// is more to drain; once the agent is free, the next drain places it.
+func TestDrainWaitsOnlyForItsFirstPlacement(t *testing.T) {
+	ctx := context.Background()
+	f, raw := pgFixture(t)
+	team, ag := f.agents(2, intp(1), "desk")
+	c := f.conversations(4)
+	for i, id := range c {
+		r := f.assign(Request{ConversationID: id, Target: TargetTeam, TeamID: team, Strategy: LeastOpen})
+		if (i < 2 && !r.Assigned) || (i >= 2 && !r.Queued) {
+			t.Fatalf("conversation %d: %+v", i, r)
+		}
+	}
+	f.idle()
+	f.stop() // the test drains by hand
+	for _, a := range ag {
+		if err := f.svc.SetCapacity(ctx, f.wsID, a, intp(2)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// c[2] goes to ag[0], longest idle; c[3] then has only ag[1] left.
+	holder, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, `SELECT user_id FROM routing_agents WHERE user_id = $1 FOR NO KEY UPDATE`, ag[1]); err != nil {
+		t.Fatal(err)
+	}
+	drain := func() (more bool, err error) {
+		err = f.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			var err error
+			more, err = f.svc.drainKeys(ctx, tx, []queueKey{{f.wsID, team, 0}})
+			return err
+		})
+		return more, err
+	}
+	var more bool
+	err = dbtest.NeverWaits(t, raw, "a drain holding the agent it claimed", func() { holder.Rollback() }, func() error {
+		var err error
+		more, err = drain()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !more || f.assignee(c[2]) != ag[0] || fmt.Sprint(f.queueOrder(team)) != fmt.Sprint(c[3:]) {
+		t.Fatalf("after the first drain: more %v, %d with %d (want %d), queue %v (want %v)",
+			more, c[2], f.assignee(c[2]), ag[0], f.queueOrder(team), c[3:])
+	}
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if more, err = drain(); err != nil || more {
+		t.Fatalf("second drain: more %v, %v", more, err)
+	}
+	if got := f.assignee(c[3]); got != ag[1] {
+		t.Fatalf("%d assigned to %d once the agent was free, want %d", c[3], got, ag[1])
+	}
 }

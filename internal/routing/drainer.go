@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -266,9 +267,15 @@ func freedKeys(ctx context.Context, tx *db.Tx, workspaceID, userID int64) ([]que
 }
 
 // drainKeys drains each queue; full reports that one stopped at the batch
-// bound rather than at a head nobody can take.
+// bound rather than at a head nobody can take, or that the drain stopped
+// where it would have waited for a lock while holding agents it claimed:
+// it waits only until its first placement (drainTx's yield), then places
+// what it can without waiting and leaves the rest. Every caller drains
+// again after its commit: the sweep loops while full, the drainer sweeps
+// once its batch commits, and a close's refill leaves it to the drainer,
+// which reads the close.
 func (s *Service) drainKeys(ctx context.Context, tx *db.Tx, keys []queueKey) (bool, error) {
-	full := false
+	full, placedAny := false, false
 	now := s.nowMs()
 	byWorkspace := map[int64]settings{} // read once per workspace, not per queue
 	for _, k := range keys {
@@ -280,7 +287,15 @@ func (s *Service) drainKeys(ctx context.Context, tx *db.Tx, keys []queueKey) (bo
 			}
 			byWorkspace[k.workspaceID] = st
 		}
-		placed, _, err := s.drainTx(ctx, tx, k, st, now)
+		keyCtx := ctx
+		if placedAny {
+			keyCtx = db.NoWait(ctx)
+		}
+		placed, _, err := s.drainTx(keyCtx, tx, k, st, now, true)
+		placedAny = placedAny || len(placed) > 0
+		if errors.Is(err, db.ErrLockOrder) && placedAny {
+			return true, nil
+		}
 		if err != nil {
 			return false, err
 		}

@@ -142,7 +142,9 @@ func (s *Service) enqueueAndDrain(ctx context.Context, tx *db.Tx, conv conversat
 			return Result{}, err
 		}
 	}
-	assigned, last, err := s.drainTx(ctx, tx, j.key(), st, now)
+	// Not yielding: the caller's own conversation may be behind the head,
+	// and a give-way here runs the request again, alone, where it waits.
+	assigned, last, err := s.drainTx(ctx, tx, j.key(), st, now, false)
 	if err != nil {
 		return Result{}, err
 	}
@@ -193,11 +195,20 @@ const drainBatch = 200
 // drainTx assigns the queue's head while somebody qualifies for it. It
 // returns what it placed, and the reason the head it stopped at could not
 // be placed.
-func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st settings, now int64) (map[int64]placed, Reason, error) {
+//
+// With yield, once it placed a conversation it waits for no lock held
+// elsewhere (db.NoWait): its transaction then holds the agents it claimed,
+// and waiting for a head's conversation or an agent's row could close a
+// cycle with a transaction holding that and waiting for one of them (the
+// 3-node proof logged both kinds). It stops at db.ErrLockOrder instead,
+// keeping what it placed, for its caller to drain the rest once this
+// commits (see drainKeys).
+func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st settings, now int64, yield bool) (map[int64]placed, Reason, error) {
 	out := map[int64]placed{}
 	if err := lockQueue(ctx, tx, k); err != nil {
 		return out, Reason{}, err
 	}
+
 	for range drainBatch {
 		row, err := scanQueueRow(tx.QueryRow(ctx, `SELECT `+queueColumns+` FROM routing_queue
 			WHERE workspace_id = ? AND team_id = ? AND user_id = ? ORDER BY priority DESC, id LIMIT 1`, k.workspaceID, k.teamID, k.userID))
@@ -207,7 +218,11 @@ func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st setting
 		if err != nil {
 			return out, Reason{}, fmt.Errorf("queue head: %w", err)
 		}
-		if err := lockConversation(ctx, tx, row.conversationID); err != nil {
+		lockCtx := ctx
+		if yield && len(out) > 0 {
+			lockCtx = db.NoWait(ctx)
+		}
+		if err := lockConversation(lockCtx, tx, row.conversationID); err != nil {
 			return out, Reason{}, err
 		}
 		conv, err := conversation.GetTx(ctx, tx, k.workspaceID, row.conversationID)
@@ -219,7 +234,7 @@ func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st setting
 			continue
 		}
 		row.job.before = conv
-		ok, uid, reason, err := s.tryJob(ctx, tx, row.job, st, now)
+		ok, uid, reason, err := s.tryJob(lockCtx, tx, row.job, st, now)
 		if err != nil {
 			return out, reason, err
 		}
