@@ -3,7 +3,6 @@ package conversation
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sync"
 	"testing"
 
@@ -113,14 +112,7 @@ func TestReceiveBatchLocksItsConversationsFirst(t *testing.T) {
 		done <- err
 	}()
 	// Until the batch waits for the held conversation.
-	dbtest.AwaitLockWaiter(t, raw, func() string {
-		select {
-		case err := <-done:
-			return fmt.Sprintf("the batch finished (%v) while a conversation of it was held", err)
-		default:
-			return ""
-		}
-	})
+	dbtest.AwaitLockWaiterBefore(t, raw, done, "a batch while a conversation of it was held")
 	if !dbtest.RowLocked(t, raw, "conversations", older.ConversationID) {
 		t.Error("the older conversation was free while the batch waited for the newer: the batch did not lock its conversations first, in id order")
 	}

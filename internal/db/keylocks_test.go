@@ -37,13 +37,7 @@ func TestLockNameGivesWayInsteadOfDeadlocking(t *testing.T) {
 	take := func(name string) func(*db.Tx) error {
 		return func(tx *db.Tx) error {
 			err := tx.LockName(ctx, space, name)
-			var pgErr *pgconn.PgError
-			switch {
-			case errors.Is(err, db.ErrLockOrder):
-				gaveWay.Add(1)
-			case errors.As(err, &pgErr) && pgErr.Code == "40P01":
-				deadlocked.Add(1)
-			}
+			tallyLockOutcome(err, &gaveWay, &deadlocked)
 			return err
 		}
 	}
@@ -135,5 +129,17 @@ func TestLockNameUnderNoWaitNeverWaits(t *testing.T) {
 	}
 	if !db.MayWait(ctx) || db.MayWait(db.NoWait(ctx)) {
 		t.Error("MayWait does not follow NoWait")
+	}
+}
+
+// tallyLockOutcome counts err if it is a give-way (ErrLockOrder) or a
+// deadlock PostgreSQL broke (40P01).
+func tallyLockOutcome(err error, gaveWay, deadlocked *atomic.Int32) {
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.Is(err, db.ErrLockOrder):
+		gaveWay.Add(1)
+	case errors.As(err, &pgErr) && pgErr.Code == "40P01":
+		deadlocked.Add(1)
 	}
 }

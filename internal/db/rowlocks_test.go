@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -143,13 +141,7 @@ func TestWaitRowGivesWayDownwardsInsteadOfDeadlocking(t *testing.T) {
 					continue
 				}
 				err = tx.WaitRow(ctx, "workspaces", id)
-				var pgErr *pgconn.PgError
-				switch {
-				case errors.Is(err, db.ErrLockOrder):
-					gaveWay.Add(1)
-				case errors.As(err, &pgErr) && pgErr.Code == "40P01":
-					deadlocked.Add(1)
-				}
+				tallyLockOutcome(err, &gaveWay, &deadlocked)
 				if err != nil {
 					return err
 				}
@@ -209,14 +201,7 @@ func TestWaitRowWaitsWhenRunAlone(t *testing.T) {
 			return tx.WaitRow(ctx, "workspaces", a)
 		})
 	}()
-	dbtest.AwaitLockWaiter(t, raw, func() string {
-		select {
-		case err := <-done:
-			return fmt.Sprintf("the write ended (%v) while row a was held", err)
-		default:
-			return ""
-		}
-	})
+	dbtest.AwaitLockWaiterBefore(t, raw, done, "a write while row a was held")
 	if err := holder.Commit(); err != nil {
 		t.Fatal(err)
 	}

@@ -498,11 +498,9 @@ func TestConcurrentWriteDefersEventsInOrder(t *testing.T) {
 			if err := appendOne(tx, "d"); err != nil {
 				return err
 			}
-			if err := tx.FlushEvents(ctx); err != nil {
-				return err
-			}
-			noted = tx.AppendedEvents()
-			return nil
+			var err error
+			noted, err = flushedEvents(ctx, tx)
+			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -550,11 +548,9 @@ func TestDeferredEventsNoteTheirStoredIDs(t *testing.T) {
 						return err
 					}
 				}
-				if err := tx.FlushEvents(ctx); err != nil {
-					return err
-				}
-				noted = tx.AppendedEvents()
-				return nil
+				var err error
+				noted, err = flushedEvents(ctx, tx)
+				return err
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -573,4 +569,13 @@ func TestDeferredEventsNoteTheirStoredIDs(t *testing.T) {
 			after = list[len(list)-1].ID
 		}
 	})
+}
+
+// flushedEvents inserts tx's deferred events and returns the ids tx noted
+// for every event it appended.
+func flushedEvents(ctx context.Context, tx *db.Tx) ([]int64, error) {
+	if err := tx.FlushEvents(ctx); err != nil {
+		return nil, err
+	}
+	return tx.AppendedEvents(), nil
 }

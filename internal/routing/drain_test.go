@@ -112,14 +112,7 @@ func TestDrainWaitsOnlyForItsFirstPlacement(t *testing.T) {
 		}
 	}
 	// c[2] goes to ag[0], longest idle; c[3] then has only ag[1] left.
-	holder, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Rollback()
-	if _, err := holder.ExecContext(ctx, `SELECT user_id FROM routing_agents WHERE user_id = $1 FOR NO KEY UPDATE`, ag[1]); err != nil {
-		t.Fatal(err)
-	}
+	holder := holdAgents(t, raw, ag[1])
 	drain := func() (more bool, err error) {
 		err = f.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
 			var err error
@@ -129,7 +122,7 @@ func TestDrainWaitsOnlyForItsFirstPlacement(t *testing.T) {
 		return more, err
 	}
 	var more bool
-	err = dbtest.NeverWaits(t, raw, "a drain holding the agent it claimed", func() { holder.Rollback() }, func() error {
+	err := dbtest.NeverWaits(t, raw, "a drain holding the agent it claimed", func() { holder.Rollback() }, func() error {
 		var err error
 		more, err = drain()
 		return err

@@ -99,16 +99,9 @@ func TestClaimPassesOverAnAgentHeldElsewhere(t *testing.T) {
 	c := f.conversations(2)
 	f.idle()
 
-	holder, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Rollback()
-	if _, err := holder.ExecContext(ctx, `SELECT user_id FROM routing_agents WHERE user_id = $1 FOR NO KEY UPDATE`, ag[0]); err != nil {
-		t.Fatal(err)
-	}
+	holder := holdAgents(t, raw, ag[0])
 	var r Result
-	err = dbtest.NeverWaits(t, raw, "a claim with a free agent left", func() { holder.Rollback() }, func() error {
+	err := dbtest.NeverWaits(t, raw, "a claim with a free agent left", func() { holder.Rollback() }, func() error {
 		var err error
 		// Least open with both at 0: the first by id, ag[0], ranks first.
 		r, err = f.svc.Assign(ctx, Request{WorkspaceID: f.wsID, ConversationID: c[0], Target: TargetTeam, TeamID: team, Strategy: LeastOpen})
@@ -133,14 +126,7 @@ func TestClaimPassesOverAnAgentHeldElsewhere(t *testing.T) {
 		}
 		done <- r
 	}()
-	dbtest.AwaitLockWaiter(t, raw, func() string {
-		select {
-		case r := <-done:
-			return fmt.Sprintf("assigned (%+v) while every agent was held elsewhere", r)
-		default:
-			return ""
-		}
-	})
+	dbtest.AwaitLockWaiterBefore(t, raw, done, "an assignment while every agent was held elsewhere")
 	if err := holder.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -180,14 +166,7 @@ func TestClaimWaitsOnlyUpwardsForAHeldAgent(t *testing.T) {
 			c := f.conversations(1)
 			f.idle()
 
-			holder, err := raw.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer holder.Rollback()
-			if _, err := holder.ExecContext(ctx, `SELECT user_id FROM routing_agents WHERE user_id = ANY($1) FOR NO KEY UPDATE`, tc.team(ag)); err != nil {
-				t.Fatal(err)
-			}
+			holder := holdAgents(t, raw, tc.team(ag)...)
 			var runs atomic.Int32
 			var r Result
 			done := make(chan error, 1)
@@ -205,14 +184,7 @@ func TestClaimWaitsOnlyUpwardsForAHeldAgent(t *testing.T) {
 					return err
 				})
 			}()
-			dbtest.AwaitLockWaiter(t, raw, func() string {
-				select {
-				case err := <-done:
-					return fmt.Sprintf("the write ended (%v, %+v) while every agent who qualifies was held", err, r)
-				default:
-					return ""
-				}
-			})
+			dbtest.AwaitLockWaiterBefore(t, raw, done, "a claim while every agent who qualifies was held")
 			if err := holder.Commit(); err != nil {
 				t.Fatal(err)
 			}
@@ -227,6 +199,22 @@ func TestClaimWaitsOnlyUpwardsForAHeldAgent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// holdAgents begins a transaction on raw that holds the routing rows of
+// the given agents (FOR NO KEY UPDATE, as a claim or a heartbeat does)
+// until the test commits or rolls it back; it is rolled back at the end.
+func holdAgents(t *testing.T, raw *sql.DB, ids ...int64) *sql.Tx {
+	t.Helper()
+	holder, err := raw.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Rollback() })
+	if _, err := holder.Exec(`SELECT user_id FROM routing_agents WHERE user_id = ANY($1) FOR NO KEY UPDATE`, ids); err != nil {
+		t.Fatal(err)
+	}
+	return holder
 }
 
 // pgFixture is the fixture on a fresh PostgreSQL store, with a plain pool

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"sync"
@@ -180,6 +181,21 @@ func AwaitLockWaiter(t testing.TB, raw *sql.DB, early func() string) {
 			t.Fatal(msg)
 		}
 	}
+}
+
+// AwaitLockWaiterBefore is AwaitLockWaiter for a write running in a
+// goroutine that sends its outcome on done: the test fails, naming what
+// and the outcome, if the write ends before any session waits for a lock.
+func AwaitLockWaiterBefore[T any](t testing.TB, raw *sql.DB, done <-chan T, what string) {
+	t.Helper()
+	AwaitLockWaiter(t, raw, func() string {
+		select {
+		case v := <-done:
+			return fmt.Sprintf("%s ended (%+v) without waiting for the lock held", what, v)
+		default:
+			return ""
+		}
+	})
 }
 
 // RowLocked reports whether another transaction holds row id of table
