@@ -200,7 +200,7 @@ const drainBatch = 200
 // elsewhere (db.NoWait): its transaction then holds the agents it claimed,
 // and waiting for a head's conversation or an agent's row could close a
 // cycle with a transaction holding that and waiting for one of them (the
-// 3-node proof logged both kinds). It stops at db.ErrLockOrder instead,
+// 3-node proof logged such cycles on agents' rows). It stops at db.ErrLockOrder instead,
 // keeping what it placed, for its caller to drain the rest once this
 // commits (see drainKeys).
 func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st settings, now int64, yield bool) (map[int64]placed, Reason, error) {
@@ -208,7 +208,6 @@ func (s *Service) drainTx(ctx context.Context, tx *db.Tx, k queueKey, st setting
 	if err := lockQueue(ctx, tx, k); err != nil {
 		return out, Reason{}, err
 	}
-
 	for range drainBatch {
 		row, err := scanQueueRow(tx.QueryRow(ctx, `SELECT `+queueColumns+` FROM routing_queue
 			WHERE workspace_id = ? AND team_id = ? AND user_id = ? ORDER BY priority DESC, id LIMIT 1`, k.workspaceID, k.teamID, k.userID))
