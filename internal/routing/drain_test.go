@@ -113,15 +113,16 @@ func TestDrainWaitsOnlyForItsFirstPlacement(t *testing.T) {
 	}
 	// c[2] goes to ag[0], longest idle; c[3] then has only ag[1] left.
 	holder := holdAgents(t, raw, ag[1])
-	drain := func() (more bool, err error) {
+	key := queueKey{f.wsID, team, 0}
+	drain := func() (more []queueKey, err error) {
 		err = f.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
 			var err error
-			more, err = f.svc.drainKeys(ctx, tx, []queueKey{{f.wsID, team, 0}})
+			more, err = f.svc.drainKeys(ctx, tx, []queueKey{key})
 			return err
 		})
 		return more, err
 	}
-	var more bool
+	var more []queueKey
 	err := dbtest.NeverWaits(t, raw, "a drain holding the agent it claimed", func() { holder.Rollback() }, func() error {
 		var err error
 		more, err = drain()
@@ -130,14 +131,14 @@ func TestDrainWaitsOnlyForItsFirstPlacement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !more || f.assignee(c[2]) != ag[0] || fmt.Sprint(f.queueOrder(team)) != fmt.Sprint(c[3:]) {
-		t.Fatalf("after the first drain: more %v, %d with %d (want %d), queue %v (want %v)",
+	if fmt.Sprint(more) != fmt.Sprint([]queueKey{key}) || f.assignee(c[2]) != ag[0] || fmt.Sprint(f.queueOrder(team)) != fmt.Sprint(c[3:]) {
+		t.Fatalf("after the first drain: more to drain in %v, %d with %d (want %d), queue %v (want %v)",
 			more, c[2], f.assignee(c[2]), ag[0], f.queueOrder(team), c[3:])
 	}
 	if err := holder.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if more, err = drain(); err != nil || more {
+	if more, err = drain(); err != nil || len(more) != 0 {
 		t.Fatalf("second drain: more %v, %v", more, err)
 	}
 	if got := f.assignee(c[3]); got != ag[1] {

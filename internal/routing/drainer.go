@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
@@ -53,17 +55,17 @@ func (s *Service) newDrainer(g *background.Group) *event.Consumer {
 					return err
 				}
 			}
-			full, err := s.handle(ctx, tx, evs)
-			if full {
-				// A queue had more to place than one batch: sweep it once
-				// this commits, not at the next event.
-				tx.OnCommit(func() { s.sweepDue.Store(true) })
+			more, err := s.handle(ctx, tx, evs)
+			if len(more) > 0 {
+				// Queues with more to place than this drain did: drain
+				// them again once this commits, not at the next event.
+				tx.OnCommit(func() { s.redrain.add(more) })
 			}
 			return err
 		},
 		AfterBatch: func(ctx context.Context) error {
-			if s.sweepDue.Swap(false) {
-				return wrap("sweep", s.sweep(ctx))
+			if keys := s.redrain.take(); len(keys) > 0 {
+				return wrap("drain again", s.drainEach(ctx, keys))
 			}
 			return nil
 		},
@@ -93,23 +95,54 @@ func (s *Service) sweep(ctx context.Context) error {
 		keys = append(keys, k)
 	}
 	rows.Close()
+	return s.drainEach(ctx, keys)
+}
+
+// drainEach drains each queue in writes of its own until it stops at a
+// head nobody can take.
+func (s *Service) drainEach(ctx context.Context, keys []queueKey) error {
 	for _, k := range keys {
 		for {
-			full := false
+			var more []queueKey
 			err := s.writeConcurrent(db.WithWorkspace(ctx, k.workspaceID), func(tx *db.Tx) error {
 				var err error
-				full, err = s.drainKeys(ctx, tx, []queueKey{k})
+				more, err = s.drainKeys(ctx, tx, []queueKey{k})
 				return err
 			})
 			if err != nil {
 				return err
 			}
-			if !full {
+			if len(more) == 0 {
 				break
 			}
 		}
 	}
 	return nil
+}
+
+// redrain gathers, across the drainer's batches, the queues a drain left
+// with more to place.
+type redrain struct {
+	mu   sync.Mutex
+	keys []queueKey
+}
+
+func (r *redrain) add(keys []queueKey) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range keys {
+		if !slices.Contains(r.keys, k) {
+			r.keys = append(r.keys, k)
+		}
+	}
+}
+
+func (r *redrain) take() []queueKey {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	keys := r.keys
+	r.keys = nil
+	return keys
 }
 
 type logEvent struct {
@@ -145,8 +178,9 @@ func (e logEvent) actionable() bool {
 	return true
 }
 
-// handle turns a page of events into queue work inside tx.
-func (s *Service) handle(ctx context.Context, tx *db.Tx, evs []logEvent) (bool, error) {
+// handle turns a page of events into queue work inside tx, and returns
+// the queues left with more to place (see drainKeys).
+func (s *Service) handle(ctx context.Context, tx *db.Tx, evs []logEvent) ([]queueKey, error) {
 	var keys []queueKey
 	seen := map[queueKey]bool{}
 	addKey := func(k queueKey) {
@@ -187,7 +221,7 @@ func (s *Service) handle(ctx context.Context, tx *db.Tx, evs []logEvent) (bool, 
 			addKey(queueKey{e.workspaceID, e.payload.TeamID, 0})
 		}
 		if err != nil {
-			return false, fmt.Errorf("event %d: %w", e.id, err)
+			return nil, fmt.Errorf("event %d: %w", e.id, err)
 		}
 	}
 	return s.drainKeys(ctx, tx, keys)
@@ -266,24 +300,25 @@ func freedKeys(ctx context.Context, tx *db.Tx, workspaceID, userID int64) ([]que
 	return append(keys, queueKey{workspaceID, 0, 0}, queueKey{workspaceID, 0, userID}), nil
 }
 
-// drainKeys drains each queue; full reports that one stopped at the batch
-// bound rather than at a head nobody can take, or that the drain stopped
-// where it would have waited for a lock while holding agents it claimed:
-// it waits only until its first placement (drainTx's yield), then places
-// what it can without waiting and leaves the rest. Every caller drains
-// again after its commit: the sweep loops while full, the drainer sweeps
-// once its batch commits, and a close's refill leaves it to the drainer,
-// which reads the close.
-func (s *Service) drainKeys(ctx context.Context, tx *db.Tx, keys []queueKey) (bool, error) {
-	full, placedAny := false, false
+// drainKeys drains each queue and returns those left with more to place:
+// stopped at the batch bound rather than at a head nobody can take, or
+// where the drain would have waited for a lock while holding agents it
+// claimed — it waits only until its first placement (drainTx's yield),
+// then places what it can without waiting and leaves the rest, that
+// queue's and the queues after it. Every caller drains those again after
+// its commit: drainEach at once, the drainer after its batch, and a
+// close's refill leaves them to the drainer, which reads the close.
+func (s *Service) drainKeys(ctx context.Context, tx *db.Tx, keys []queueKey) ([]queueKey, error) {
+	var more []queueKey
+	placedAny := false
 	now := s.nowMs()
 	byWorkspace := map[int64]settings{} // read once per workspace, not per queue
-	for _, k := range keys {
+	for i, k := range keys {
 		st, ok := byWorkspace[k.workspaceID]
 		if !ok {
 			var err error
 			if st, err = loadSettings(ctx, tx, k.workspaceID); err != nil {
-				return false, err
+				return nil, err
 			}
 			byWorkspace[k.workspaceID] = st
 		}
@@ -294,12 +329,14 @@ func (s *Service) drainKeys(ctx context.Context, tx *db.Tx, keys []queueKey) (bo
 		placed, _, err := s.drainTx(keyCtx, tx, k, st, now, true)
 		placedAny = placedAny || len(placed) > 0
 		if errors.Is(err, db.ErrLockOrder) && placedAny {
-			return true, nil
+			return append(more, keys[i:]...), nil
 		}
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		full = full || len(placed) == drainBatch
+		if len(placed) == drainBatch {
+			more = append(more, k)
+		}
 	}
-	return full, nil
+	return more, nil
 }

@@ -51,7 +51,7 @@ type Service struct {
 	drainer    *event.Consumer           // drains queues as the event log moves
 	runTimer   func(ctx context.Context) // the presence timer's own runner, if it has one (see Options.Due)
 	violations atomic.Int64              // capacity assertions that failed in a claim (always 0)
-	sweepDue   atomic.Bool               // drainer: a queue had more than a batch to place
+	redrain    redrain                   // drainer: queues left with more to place, drained after the batch
 	metrics    *routingMetrics
 	assigned   func(conversationID, userID int64) // Options.Assigned
 
