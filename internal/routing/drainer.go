@@ -65,7 +65,12 @@ func (s *Service) newDrainer(g *background.Group) *event.Consumer {
 		},
 		AfterBatch: func(ctx context.Context) error {
 			if keys := s.redrain.take(); len(keys) > 0 {
-				return wrap("drain again", s.drainEach(ctx, keys))
+				if err := s.drainEach(ctx, keys); err != nil {
+					// Kept for the next batch: no event may come to drain
+					// them otherwise.
+					s.redrain.add(keys)
+					return wrap("drain again", err)
+				}
 			}
 			return nil
 		},
