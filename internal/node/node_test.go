@@ -244,6 +244,13 @@ func TestHeartbeatTakesTheLeaseOfASilentNodesConsumer(t *testing.T) {
 	}
 	kill()
 	<-dead
+	// The second node starts a millisecond later, so that its heartbeats
+	// fall due just after the dying node's lease lapses, never on the
+	// instant it does: a loop woken by a fake clock's Advance may read
+	// the time its timer fell due, or any later time up to the Advance's
+	// end, so a beat due on the lapse would take the lease or not by
+	// chance.
+	fake.Advance(time.Millisecond)
 	alive := start()
 	backgroundtest.Run(t, alive.g, alive.n.Run, alive.c.Run)
 	backgroundtest.WaitIdle(t, alive.g)
@@ -262,7 +269,7 @@ func TestHeartbeatTakesTheLeaseOfASilentNodesConsumer(t *testing.T) {
 	if alive.c.Leased() {
 		t.Fatal("the lease was taken before it lapsed")
 	}
-	fake.Advance(node.Silence - 2*node.Heartbeat + time.Millisecond)
+	fake.Advance(node.Silence - 2*node.Heartbeat) // the third beat, just past the lapse
 	backgroundtest.WaitIdle(t, alive.g)
 	if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumer_leases WHERE name = 'shared' AND lease_node = ?`, alive.n.ID()); got != 1 || !alive.c.Leased() {
 		t.Fatalf("leased %v (%d rows) once the silent node's lease lapsed, want it taken", alive.c.Leased(), got)
