@@ -145,3 +145,31 @@ func TestDrainWaitsOnlyForItsFirstPlacement(t *testing.T) {
 		t.Fatalf("%d assigned to %d once the agent was free, want %d", c[3], got, ag[1])
 	}
 }
+
+// One drain places at most drainBatch conversations, so that a long queue
+// does not hold its lock and its agents for one huge transaction. A
+// queue left with more is drained again by the drainer right after its
+// batch, not at the next event that frees a slot: here a single raise of
+// capacity must place the whole queue, more than two batches long.
+func TestDrainerDrainsALongQueueAfterOneEvent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		team, ag := f.agents(1, intp(1), "desk")
+		c := f.conversations(2*drainBatch + 2)
+		for i, id := range c {
+			r := f.assign(Request{ConversationID: id, Target: TargetTeam, TeamID: team, Strategy: LeastOpen})
+			if (i == 0 && !r.Assigned) || (i > 0 && !r.Queued) {
+				t.Fatalf("conversation %d: %+v", i, r)
+			}
+		}
+		f.idle()
+		if err := f.svc.SetCapacity(ctx, f.wsID, ag[0], intp(len(c))); err != nil {
+			t.Fatal(err)
+		}
+		f.idle()
+		if got, queued := f.openCounts()[ag[0]], len(f.queueOrder(team)); got != len(c) || queued != 0 {
+			t.Fatalf("after one capacity raise the agent holds %d of %d, %d still queued", got, len(c), queued)
+		}
+	})
+}
