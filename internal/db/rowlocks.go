@@ -136,6 +136,7 @@ func (t *Tx) TryLockRow(ctx context.Context, table string, id int64) (bool, erro
 	err := t.QueryRow(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE SKIP LOCKED`, id).Scan(&got)
 	if err == nil {
 		t.heldRow(table, id)
+		t.claimed = true
 		return true, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -178,6 +179,7 @@ func (t *Tx) WaitRow(ctx context.Context, table string, id int64) error {
 		return fmt.Errorf("db: lock %s %d: %w", table, id, err)
 	}
 	t.heldRow(table, id)
+	t.claimed = true
 	return nil
 }
 
