@@ -188,6 +188,20 @@ func (t *Tx) WaitRow(ctx context.Context, table string, id int64) error {
 // it can be waited for without giving way (WaitRow).
 func (t *Tx) HighestRowHeld(table string) int64 { return t.rowTops[table] }
 
+// NoteRowHeld tells the transaction, in a batch of WriteConcurrent on
+// PostgreSQL, that it holds row id of table, locked by a statement of its
+// own rather than through lockRows, TryLockRow or WaitRow — a trigger's
+// update, say (conversations' open-count trigger updates the assignees'
+// routing_agents rows) — so that WaitRow and LockName keep their order
+// counting it. It locks nothing; an id of 0 is no row.
+func (t *Tx) NoteRowHeld(table string, id int64) {
+	if t.d.Dialect != Postgres || !t.shared || id == 0 {
+		return
+	}
+	t.heldRow(table, id)
+	t.claimed = true
+}
+
 // heldRow notes that the transaction holds row id of table. A row locked
 // in a savepoint that is rolled back is released but stays counted: the
 // order kept is then only stricter.

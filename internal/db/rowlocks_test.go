@@ -175,44 +175,67 @@ func TestWaitRowGivesWayDownwardsInsteadOfDeadlocking(t *testing.T) {
 // Run again on its own after giving way, a write waits for a lower row
 // although it holds a higher one: what it holds is then its own job's,
 // and giving way again would only repeat until the door ran out of
-// retries. Under NoWait WaitRow never waits.
+// retries. Under NoWait WaitRow never waits. A row locked by a statement
+// of the write's own (a trigger's update) counts once noted
+// (NoteRowHeld), as one taken by TryLockRow does.
 func TestWaitRowWaitsWhenRunAlone(t *testing.T) {
 	ctx := context.Background()
 	d, _, raw := twoNodes(t)
 	a, b := twoWorkspaces(t, raw)
-	holder, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Rollback()
-	if _, err := holder.ExecContext(ctx, `SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, a); err != nil {
-		t.Fatal(err)
-	}
-	var runs atomic.Int32
-	var noWait error
-	done := make(chan error, 1)
-	go func() {
-		done <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-			runs.Add(1)
+	for _, tc := range []struct {
+		name string
+		take func(tx *db.Tx) error
+	}{
+		{"taken by TryLockRow", func(tx *db.Tx) error {
 			if free, err := tx.TryLockRow(ctx, "workspaces", b); err != nil || !free {
 				return fmt.Errorf("row b: free %v, %v", free, err)
 			}
-			noWait = tx.WaitRow(db.NoWait(ctx), "workspaces", a)
-			return tx.WaitRow(ctx, "workspaces", a)
+			return nil
+		}},
+		{"updated and noted", func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE workspaces SET name = name WHERE id = ?`, b); err != nil {
+				return err
+			}
+			tx.NoteRowHeld("workspaces", b)
+			return nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			holder, err := raw.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer holder.Rollback()
+			if _, err := holder.ExecContext(ctx, `SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, a); err != nil {
+				t.Fatal(err)
+			}
+			var runs atomic.Int32
+			var noWait error
+			done := make(chan error, 1)
+			go func() {
+				done <- d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+					runs.Add(1)
+					if err := tc.take(tx); err != nil {
+						return err
+					}
+					noWait = tx.WaitRow(db.NoWait(ctx), "workspaces", a)
+					return tx.WaitRow(ctx, "workspaces", a)
+				})
+			}()
+			dbtest.AwaitLockWaiterBefore(t, raw, done, "a write while row a was held")
+			if err := holder.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if n := runs.Load(); n != 2 {
+				t.Fatalf("the write ran %d times, want twice: given way, then waiting alone", n)
+			}
+			if !errors.Is(noWait, db.ErrLockOrder) {
+				t.Fatalf("WaitRow under NoWait: %v, want ErrLockOrder", noWait)
+			}
 		})
-	}()
-	dbtest.AwaitLockWaiterBefore(t, raw, done, "a write while row a was held")
-	if err := holder.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if n := runs.Load(); n != 2 {
-		t.Fatalf("the write ran %d times, want twice: given way, then waiting alone", n)
-	}
-	if !errors.Is(noWait, db.ErrLockOrder) {
-		t.Fatalf("WaitRow under NoWait: %v, want ErrLockOrder", noWait)
 	}
 }
 

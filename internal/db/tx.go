@@ -24,7 +24,7 @@ type Tx struct {
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
 	nameLocks map[int32]int32      // per space, the highest advisory lock taken by LockName
 	rowTops   map[string]int64     // per table, the highest row locked by lockRows, TryLockRow or WaitRow
-	claimed   bool                 // a row was taken as a job ran (TryLockRow, WaitRow): see LockName
+	claimed   bool                 // a row was taken as a job ran (TryLockRow, WaitRow, NoteRowHeld): see LockName
 	alone     bool                 // the batch is one write run again on its own (see WaitRow)
 }
 
