@@ -52,6 +52,9 @@ func AssignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in AssignIn
 	if _, err := tx.Exec(ctx, `UPDATE conversations SET assignee_id = ?, team_id = ? WHERE id = ?`, nullID(in.UserID), nullID(team), id); err != nil {
 		return c, err
 	}
+	if c.AssigneeID != in.UserID {
+		agentRowsHeld(tx, c.AssigneeID, in.UserID)
+	}
 	payload := assignPayload(c, in, team)
 	typ := event.ConversationAssigned
 	if in.UserID == 0 {
@@ -98,6 +101,9 @@ func AssignDecidedTx(ctx context.Context, tx *db.Tx, d Decided, in AssignInput) 
 			return c, apperr.Conflict("conversation %d is closed", c.ID)
 		}
 		return c, err
+	}
+	if c.AssigneeID != in.UserID {
+		agentRowsHeld(tx, c.AssigneeID, in.UserID)
 	}
 	payload := assignPayload(c, in, team)
 	typ := event.ConversationAssigned
@@ -157,6 +163,7 @@ func UnassignTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Unassi
 	if _, err := tx.Exec(ctx, `UPDATE conversations SET assignee_id = NULL WHERE id = ?`, id); err != nil {
 		return c, err
 	}
+	agentRowsHeld(tx, c.AssigneeID)
 	payload := map[string]any{"previous_assignee_id": c.AssigneeID, "source": in.Source}
 	if in.ByUser != 0 {
 		payload["by_user_id"] = in.ByUser
@@ -213,4 +220,17 @@ func SetTeamTx(ctx context.Context, tx *db.Tx, workspaceID, id, teamID int64) er
 	_, err := tx.Exec(ctx, `UPDATE conversations SET team_id = ? WHERE workspace_id = ? AND id = ? AND status <> 'closed'
 		AND assignee_id IS NULL AND (team_id IS NULL OR team_id <> ?)`, teamID, workspaceID, id, teamID)
 	return err
+}
+
+// agentRowsHeld tells tx it now holds the routing_agents rows of these
+// users (0: nobody): the open-count trigger (migrations 037, 042) updated
+// them when the conversation's assignee, or its being closed, changed. A
+// claim later in the same transaction counts them, so that it waits for
+// a held agent only upwards and for a queue not at all (db.Tx.WaitRow,
+// LockName): unnoted, they let a claim wait downwards against a batch
+// that locks its agents in id order, and deadlock.
+func agentRowsHeld(tx *db.Tx, userIDs ...int64) {
+	for _, id := range userIDs {
+		tx.NoteRowHeld("routing_agents", id)
+	}
 }

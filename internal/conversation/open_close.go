@@ -218,6 +218,7 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 			now, in.Source, nullID(in.UserID), in.Category, in.Summary, id); err != nil {
 			return err
 		}
+		agentRowsHeld(tx, c.AssigneeID)
 		if c.AssigneeID != 0 {
 			// The contact remembers its last assignee so a later workflow can prefer them.
 			if _, err := tx.Exec(ctx, `UPDATE contacts SET last_assignee_id = ? WHERE id = ?`, c.AssigneeID, c.ContactID); err != nil {
