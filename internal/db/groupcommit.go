@@ -88,12 +88,19 @@ func newCommitter(d *DB, maxBatch int) *committer {
 		wake: make(chan struct{}, 1), maxBatch: maxBatch, stop: make(chan struct{})}
 }
 
+// newJob is the job of a write made with ctx; alone, or a ctx made with
+// InABatchOfItsOwn, writes it in a batch of its own.
+func newJob(ctx context.Context, fn func(*Tx) error, shared, alone bool) *job {
+	return &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, alone: alone || ownBatch(ctx),
+		lane: laneOf(ctx), weight: weightOf(ctx), locks: rowLocksOf(ctx)}
+}
+
 // do runs fn in a shared transaction and returns once it is committed, or
 // fn's error (its writes then undone), or the commit's error. shared puts
 // it in a batch that shares the write lock (see WriteConcurrent), alone
 // in a batch of its own.
 func (c *committer) do(ctx context.Context, fn func(*Tx) error, shared, alone bool) error {
-	j := &job{ctx: ctx, fn: fn, res: make(chan error, 1), shared: shared, alone: alone, lane: laneOf(ctx), weight: weightOf(ctx), locks: rowLocksOf(ctx)}
+	j := newJob(ctx, fn, shared, alone)
 	q, slots := &c.excl, c.exclSlots
 	if shared {
 		q, slots = &c.shared, c.sharedSlots

@@ -69,6 +69,26 @@ func weightOf(ctx context.Context) int {
 	return 1
 }
 
+type ownBatchKey struct{}
+
+// InABatchOfItsOwn returns ctx telling the committer to write a write made
+// with it in a transaction of its own, never in one batch with other
+// jobs. It is for a write whose locks have no order with what other jobs
+// lock: a node's heartbeat upserts the lease row of every consumer it
+// runs, rows every node's heartbeat locks (in name order, so heartbeats
+// alone only wait for each other); batched with a routing job holding a
+// queue's lock, it waited for another node's heartbeat that, batched
+// likewise, waited for that queue (the 3-node proof of 902ed3d logged the
+// deadlock). Its transaction counts as a write run alone (see WaitRow).
+func InABatchOfItsOwn(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ownBatchKey{}, true)
+}
+
+func ownBatch(ctx context.Context) bool {
+	own, _ := ctx.Value(ownBatchKey{}).(bool)
+	return own
+}
+
 // fairShareOf is the weight each lane with work adds to a batch's bound
 // when several have work: an eighth of a batch, 64 jobs of 512.
 func fairShareOf(maxBatch int) int { return max(1, maxBatch/8) }

@@ -1,6 +1,8 @@
 package db
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -96,5 +98,33 @@ func TestQueueTakeBoundsTheWeight(t *testing.T) {
 		if got := names(q.take(nil, 512, 101)); !slices.Equal(got, want) {
 			t.Fatalf("batch %d after: %v, want %v", i+1, got, want)
 		}
+	}
+}
+
+// A write made with InABatchOfItsOwn is written in a batch of its own:
+// the batch before it ends where it comes, and nothing joins it.
+func TestQueueWritesAJobOfItsOwnAlone(t *testing.T) {
+	q := newQueue()
+	name := map[*job]string{}
+	add := func(ctx context.Context, n string) {
+		j := newJob(ctx, nil, true, false)
+		name[j] = n
+		q.push(j)
+	}
+	ctx := context.Background()
+	add(ctx, "a")
+	add(ctx, "b")
+	add(InABatchOfItsOwn(ctx), "own")
+	add(ctx, "c")
+	var got [][]string
+	for q.n > 0 {
+		var names []string
+		for _, j := range q.take(nil, 10, 0) {
+			names = append(names, name[j])
+		}
+		got = append(got, names)
+	}
+	if fmt.Sprint(got) != "[[a b] [own] [c]]" {
+		t.Fatalf("batches %v, want [[a b] [own] [c]]", got)
 	}
 }
