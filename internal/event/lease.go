@@ -168,7 +168,9 @@ func (l *Leases) apply(names []string, held map[string]bool) {
 // rather than wait for the next heartbeat.
 func (l *Leases) takeOne(ctx context.Context, c *Consumer) {
 	var held map[string]bool
-	err := l.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+	// In a batch of its own, as the heartbeat's renewal: see
+	// db.InABatchOfItsOwn.
+	err := l.d.WriteConcurrent(db.InABatchOfItsOwn(ctx), func(tx *db.Tx) error {
 		var err error
 		held, err = l.take(ctx, tx, []string{c.cfg.Name})
 		return err

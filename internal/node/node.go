@@ -149,9 +149,11 @@ func (n *Node) beat(ctx context.Context) error {
 	// Concurrent: it writes this node's own row and nothing else, and a
 	// reaper re-reads that row FOR UPDATE (see reapSilent), so the
 	// exclusive write lock, which drained every node's writes every two
-	// seconds, guarded nothing.
+	// seconds, guarded nothing. In a batch of its own: the leases it
+	// renews are rows every node's heartbeat locks, in no order with the
+	// queues and rows other jobs lock (see db.InABatchOfItsOwn).
 	now := n.d.Now()
-	err := n.d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+	err := n.d.WriteConcurrent(db.InABatchOfItsOwn(ctx), func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id); err != nil {
 			return err
 		}
