@@ -24,17 +24,6 @@ import (
 // the write again after a few milliseconds. Waits then only ever go
 // upwards, so they never close a cycle, and the one that gives way does
 // so at once instead of after a second.
-//
-// Names and rows have no order between them, so a transaction that holds
-// rows it took as its jobs ran (TryLockRow, WaitRow: the agents routing
-// claimed) does not wait for a name either: the name's holder may be
-// waiting for one of those rows — a drain holds its queue and waits for
-// the agent it chose, while a batch that claimed that agent for one job
-// reaches for the same queue for the next. The 3-node proof of 88fa0a8
-// logged that cycle once. Run again alone, the write waits: what it
-// holds is then its own job's. The rows a batch names up front
-// (WithRowLocks) do not count: every batch holds some, taken in one order
-// before any name.
 
 // ErrLockOrder is returned by LockName when the lock is taken by another
 // transaction and waiting for it could close a cycle. Write and
@@ -44,8 +33,7 @@ var ErrLockOrder = errors.New("db: a lock is held elsewhere and waiting for it o
 // LockName takes, on PostgreSQL, the advisory lock (space, hashtext(name))
 // until the transaction ends, in the order described above: at once if
 // free; by waiting if every lock this transaction holds in space is
-// lower and it holds no row taken as its jobs ran (unless it runs alone);
-// else, or when ctx says NoWait, not at all, with ErrLockOrder. On
+// lower; else, or when ctx says NoWait, not at all, with ErrLockOrder. On
 // SQLite, whose one writer already serialises writes, it does nothing.
 func (t *Tx) LockName(ctx context.Context, space int32, name string) error {
 	if t.d.Dialect != Postgres {
@@ -58,7 +46,7 @@ func (t *Tx) LockName(ctx context.Context, space int32, name string) error {
 	}
 	top, holds := t.nameLocks[space]
 	if !got {
-		if (holds && top > h) || (t.claimed && !t.alone) || !MayWait(ctx) {
+		if (holds && top > h) || !MayWait(ctx) {
 			return ErrLockOrder
 		}
 		if _, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock(?, ?)`, space, h); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -130,69 +129,6 @@ func TestLockNameUnderNoWaitNeverWaits(t *testing.T) {
 	}
 	if !db.MayWait(ctx) || db.MayWait(db.NoWait(ctx)) {
 		t.Error("MayWait does not follow NoWait")
-	}
-}
-
-// A write holding a row it took as it ran (TryLockRow, as routing claims
-// an agent) does not wait for a name held elsewhere: the name's holder may
-// be waiting for that row (a drain holds its queue and waits for the agent
-// it chose). It gives way at once and, run again alone, waits and lands.
-// Rows named up front (WithRows) do not count: such a write waits at once.
-func TestLockNameGivesWayWhileHoldingAClaimedRow(t *testing.T) {
-	ctx := context.Background()
-	d, _, raw := twoNodes(t)
-	const space = 97
-	a, _ := twoWorkspaces(t, raw)
-	for _, tc := range []struct {
-		name     string
-		ctx      context.Context
-		claim    bool
-		wantRuns int32
-	}{
-		{"a claimed row", ctx, true, 2},
-		{"a named row", db.WithRows(ctx, "workspaces", a), false, 1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			holder, err := raw.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer holder.Rollback()
-			if _, err := holder.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext('queue'))`, space); err != nil {
-				t.Fatal(err)
-			}
-			var runs atomic.Int32
-			var first error
-			done := make(chan error, 1)
-			go func() {
-				done <- d.WriteConcurrent(tc.ctx, func(tx *db.Tx) error {
-					n := runs.Add(1)
-					if tc.claim {
-						if free, err := tx.TryLockRow(ctx, "workspaces", a); err != nil || !free {
-							return fmt.Errorf("row a: free %v, %v", free, err)
-						}
-					}
-					err := tx.LockName(ctx, space, "queue")
-					if n == 1 {
-						first = err
-					}
-					return err
-				})
-			}()
-			dbtest.AwaitLockWaiterBefore(t, raw, done, "a write while the name was held")
-			if err := holder.Commit(); err != nil {
-				t.Fatal(err)
-			}
-			if err := <-done; err != nil {
-				t.Fatal(err)
-			}
-			if n := runs.Load(); n != tc.wantRuns {
-				t.Fatalf("the write ran %d times, want %d (first run: %v)", n, tc.wantRuns, first)
-			}
-			if tc.claim != errors.Is(first, db.ErrLockOrder) {
-				t.Fatalf("the first run took the name with %v", first)
-			}
-		})
 	}
 }
 

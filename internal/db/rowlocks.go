@@ -136,7 +136,6 @@ func (t *Tx) TryLockRow(ctx context.Context, table string, id int64) (bool, erro
 	err := t.QueryRow(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE SKIP LOCKED`, id).Scan(&got)
 	if err == nil {
 		t.heldRow(table, id)
-		t.claimed = true
 		return true, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
@@ -179,7 +178,6 @@ func (t *Tx) WaitRow(ctx context.Context, table string, id int64) error {
 		return fmt.Errorf("db: lock %s %d: %w", table, id, err)
 	}
 	t.heldRow(table, id)
-	t.claimed = true
 	return nil
 }
 
@@ -188,18 +186,24 @@ func (t *Tx) WaitRow(ctx context.Context, table string, id int64) error {
 // it can be waited for without giving way (WaitRow).
 func (t *Tx) HighestRowHeld(table string) int64 { return t.rowTops[table] }
 
+// Alone reports whether the transaction is one write's alone: run again
+// on its own after giving way (ErrLockOrder), or asked so
+// (InABatchOfItsOwn). What it holds is then its own job's, and a write
+// that gives way on an order only to keep the jobs of a batch out of a
+// cycle may wait instead (see WaitRow).
+func (t *Tx) Alone() bool { return t.alone }
+
 // NoteRowHeld tells the transaction, in a batch of WriteConcurrent on
 // PostgreSQL, that it holds row id of table, locked by a statement of its
 // own rather than through lockRows, TryLockRow or WaitRow — a trigger's
 // update, say (conversations' open-count trigger updates the assignees'
-// routing_agents rows) — so that WaitRow and LockName keep their order
-// counting it. It locks nothing; an id of 0 is no row.
+// routing_agents rows) — so that WaitRow's order, and HighestRowHeld,
+// count it. It locks nothing; an id of 0 is no row.
 func (t *Tx) NoteRowHeld(table string, id int64) {
 	if t.d.Dialect != Postgres || !t.shared || id == 0 {
 		return
 	}
 	t.heldRow(table, id)
-	t.claimed = true
 }
 
 // heldRow notes that the transaction holds row id of table. A row locked

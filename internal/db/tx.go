@@ -23,9 +23,8 @@ type Tx struct {
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
 	fresh     []string             // queries first seen here, to prepare on the writer afterwards
 	nameLocks map[int32]int32      // per space, the highest advisory lock taken by LockName
-	rowTops   map[string]int64     // per table, the highest row locked by lockRows, TryLockRow or WaitRow
-	claimed   bool                 // a row was taken as a job ran (TryLockRow, WaitRow, NoteRowHeld): see LockName
-	alone     bool                 // the batch is one write run again on its own (see WaitRow)
+	rowTops   map[string]int64     // per table, the highest row locked by lockRows, TryLockRow, WaitRow or noted (NoteRowHeld)
+	alone     bool                 // the batch is one write run on its own (see WaitRow, Alone)
 }
 
 func (t *Tx) commit() error {
