@@ -226,9 +226,9 @@ func SetTeamTx(ctx context.Context, tx *db.Tx, workspaceID, id, teamID int64) er
 // users (0: nobody): the open-count trigger (migrations 037, 042) updated
 // them when the conversation's assignee, or its being closed, changed. A
 // claim later in the same transaction counts them, so that it waits for
-// a held agent only upwards and for a queue not at all (db.Tx.WaitRow,
-// LockName): unnoted, they let a claim wait downwards against a batch
-// that locks its agents in id order, and deadlock.
+// a held agent only upwards (db.Tx.WaitRow) and for a queue not at all
+// (routing's lockQueue): unnoted, they let a claim wait downwards against
+// a batch that locks its agents in id order, and deadlock.
 func agentRowsHeld(tx *db.Tx, userIDs ...int64) {
 	for _, id := range userIDs {
 		tx.NoteRowHeld("routing_agents", id)
