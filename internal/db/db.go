@@ -70,6 +70,9 @@ type DB struct {
 	// statements counts the statements run in write transactions (see
 	// Statements).
 	statements atomic.Int64
+	// deadlocks counts writes PostgreSQL aborted as deadlocked (see
+	// Deadlocks).
+	deadlocks atomic.Int64
 
 	// committer is the store's one writer (see Write).
 	committer *committer
@@ -165,6 +168,12 @@ func (d *DB) Commits() int64 { return d.commits.Load() }
 // too), for benchmarks and tests: on SQLite, statements are what the one
 // writer spends its time on.
 func (d *DB) Statements() int64 { return d.statements.Load() }
+
+// Deadlocks counts the writes of this handle that PostgreSQL aborted as
+// deadlocked (each was run again): every one cost a second of
+// deadlock_timeout to the writes queued behind it, so a test hammering
+// writes that take locks in one order checks it stays 0.
+func (d *DB) Deadlocks() int64 { return d.deadlocks.Load() }
 
 func (d *DB) eventsCommitted(last int64) {
 	for cur := d.heard.Load(); last > cur && !d.heard.CompareAndSwap(cur, last); cur = d.heard.Load() {

@@ -25,6 +25,12 @@ func IsUniqueViolation(err error) bool {
 // write's answer.
 func IsTransient(err error) bool { return isRetryable(err) || IsUnavailable(err) }
 
+// isDeadlock reports PostgreSQL's "deadlock detected".
+func isDeadlock(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "40P01"
+}
+
 // isRetryable reports PostgreSQL errors after which the whole transaction
 // can simply be run again: serialization failures, deadlocks and a lock
 // given up to avoid one (ErrLockOrder). Only
@@ -34,8 +40,5 @@ func isRetryable(err error) bool {
 		return true
 	}
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == "40001" || pgErr.Code == "40P01"
-	}
-	return false
+	return isDeadlock(err) || errors.As(err, &pgErr) && pgErr.Code == "40001"
 }

@@ -59,6 +59,9 @@ func (d *DB) write1(ctx context.Context, fn func(*Tx) error, shared bool) error 
 	alone := false
 	for attempt := 0; ; attempt++ {
 		err := d.committer.do(ctx, fn, shared, alone)
+		if isDeadlock(err) {
+			d.deadlocks.Add(1)
+		}
 		if err == nil || !isRetryable(err) || attempt == writeRetries {
 			return err
 		}
