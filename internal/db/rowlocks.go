@@ -153,8 +153,9 @@ func (t *Tx) TryLockRow(ctx context.Context, table string, id int64) (bool, erro
 // holds it — but only upwards: while this transaction holds a row of
 // table with a higher id (taken by TryLockRow, WaitRow or the batch's
 // named rows), waiting could close a cycle with a batch that locked its
-// named rows in id order and now waits for that higher row. It gives way
-// instead (ErrLockOrder), and the door runs the write again in a batch of
+// named rows in id order and now waits for that higher row. It then
+// takes the row only if it is free or already this transaction's (one
+// the batch named), and otherwise gives way (ErrLockOrder), and the door runs the write again in a batch of
 // its own, holding only what its own job takes. There it waits whatever
 // the order: a job that itself took a higher row before reaching this
 // one would otherwise give way on every run; PostgreSQL's deadlock check
@@ -171,7 +172,16 @@ func (t *Tx) WaitRow(ctx context.Context, table string, id int64) error {
 		return ErrLockOrder
 	}
 	if top, ok := t.rowTops[table]; ok && top > id && !t.alone {
-		return ErrLockOrder
+		// Below a row held: taken only if free (or this transaction's
+		// already: a batch's named row), never waited for.
+		free, err := t.TryLockRow(ctx, table, id)
+		if err != nil {
+			return err
+		}
+		if !free {
+			return ErrLockOrder
+		}
+		return nil
 	}
 	key := rowKey(table)
 	if _, err := t.Exec(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ? FOR NO KEY UPDATE`, id); err != nil {

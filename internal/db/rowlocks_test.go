@@ -239,6 +239,48 @@ func TestWaitRowWaitsWhenRunAlone(t *testing.T) {
 	}
 }
 
+// Below a row it holds, WaitRow never waits, but a row nobody else holds
+// is no cycle: a free row, or one the transaction holds already (its
+// batch named it), is taken at once, and the write runs once instead of
+// giving way and running again alone. A status report takes its
+// message's conversation so (conversation.statusTx), usually one its
+// batch named.
+func TestWaitRowTakesAFreeOrOwnRowBelowOneHeld(t *testing.T) {
+	ctx := context.Background()
+	d, _, raw := twoNodes(t)
+	a, b := twoWorkspaces(t, raw)
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+	}{
+		{"free", ctx},
+		{"named by the batch", db.WithRows(ctx, "workspaces", a, b)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var runs atomic.Int32
+			err := d.WriteConcurrent(tc.ctx, func(tx *db.Tx) error {
+				runs.Add(1)
+				if free, err := tx.TryLockRow(ctx, "workspaces", b); err != nil || !free {
+					return fmt.Errorf("row b: free %v, %v", free, err)
+				}
+				if err := tx.WaitRow(ctx, "workspaces", a); err != nil {
+					return err
+				}
+				if !dbtest.RowLocked(t, raw, "workspaces", a) {
+					return errors.New("row a is not locked after WaitRow")
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := runs.Load(); n != 1 {
+				t.Fatalf("the write ran %d times, want once", n)
+			}
+		})
+	}
+}
+
 // twoWorkspaces inserts two workspaces, a < b, whose rows the row-lock
 // tests lock.
 func twoWorkspaces(t *testing.T, raw *sql.DB) (a, b int64) {
