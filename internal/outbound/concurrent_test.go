@@ -210,3 +210,55 @@ func TestRecordDoesNotTakeTheExclusiveWriteLock(t *testing.T) {
 		t.Errorf("job = %+v", j)
 	}
 }
+
+// TestRecordLocksTheConversationFirst: the record of a send moves its
+// message (provider id, status) and then appends message.status, which
+// takes the conversation's row lock for its seq. Every other writer of a
+// conversation locks the conversation first — a provider's status report
+// of the same message among them, which may arrive while the record is
+// being written — so the record names the conversation to the committer,
+// which locks it before the job runs. Here another transaction holds the
+// conversation: while the record waits for it, the message must still be
+// free.
+func TestRecordLocksTheConversationFirst(t *testing.T) {
+	if os.Getenv(dbtest.EnvPostgres) == "" {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	cfg := dbtest.Config(t, db.Postgres)
+	d := dbtest.OpenConfig(t, cfg)
+	raw := dbtest.Raw(t, cfg)
+	in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) { ok(w, r) })
+	e := newEnv(t, d, in)
+	conv := e.conversation(t, "cust-1")
+	m := e.send(t, conv, "hello")
+	ctx := context.Background()
+
+	holder, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback() // before the dispatcher stops (at cleanup), so a blocked record can end
+	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, conv); err != nil {
+		t.Fatal(err)
+	}
+	e.run(t, testSender(), fast)
+	dbtest.AwaitLockWaiter(t, raw, func() string {
+		var status string
+		if err := raw.QueryRowContext(ctx, `SELECT status FROM messages WHERE id = $1`, m.ID).Scan(&status); err != nil {
+			return err.Error()
+		}
+		if status != conversation.MsgPending {
+			return "the record landed (" + status + ") while the conversation was held"
+		}
+		return ""
+	})
+	if dbtest.RowLocked(t, raw, "messages", m.ID) {
+		t.Error("the record held the message while it waited for the conversation")
+	}
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.waitStatus(t, m.ID, conversation.MsgSent); got.ProviderMessageID == "" {
+		t.Errorf("sent without its provider id: %+v", got)
+	}
+}

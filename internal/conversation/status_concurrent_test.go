@@ -1,0 +1,169 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// sentWithProviderID sends a reply in a new conversation with external
+// and stores the provider's id for it, as the record of its send does.
+func (f *fixture) sentWithProviderID(t *testing.T, external, providerID string) Message {
+	t.Helper()
+	ctx := context.Background()
+	conv := f.openOne(t, external).ConversationID
+	m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "Hello!", Sender: SourceAPI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, providerID, m.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func (f *fixture) statusReport(providerID, status string) Inbound {
+	return Inbound{Kind: KindStatus, WorkspaceID: f.ws.ID, ChannelID: f.channel.ID, ProviderMessageID: providerID, Status: status}
+}
+
+// TestStatusRunsBesideOtherWrites: on PostgreSQL a provider's status
+// report of one message goes through the concurrent door, as new
+// messages do: another node's concurrent writes, held open here, must
+// not hold it back. Through the exclusive door it waited for them.
+func TestStatusRunsBesideOtherWrites(t *testing.T) {
+	f, raw := pgFixture(t)
+	ctx := context.Background()
+	m := f.sentWithProviderID(t, "+14155550190", "wamid.190")
+
+	release := dbtest.HoldConcurrentWrites(t, raw)
+	err := dbtest.NeverWaits(t, raw, "a status report", release, func() error {
+		_, err := f.svc.Receive(ctx, []Inbound{f.statusReport("wamid.190", MsgDelivered)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.message(t, m.ID); got.Status != MsgDelivered {
+		t.Fatalf("message is %s after the report, want delivered", got.Status)
+	}
+}
+
+// TestStatusLocksItsConversationFirst: a status report takes its
+// message's row lock and then its conversation's (for its event's seq),
+// while every other writer of the conversation locks the conversation
+// first; so the report names the conversation to the committer, which
+// locks it before the job runs. Here another transaction holds the
+// conversation: while the report waits for it, the message must still
+// be free, or a writer holding the conversation and wanting the message
+// (the record of its send) would wait for the report in a cycle.
+func TestStatusLocksItsConversationFirst(t *testing.T) {
+	f, raw := pgFixture(t)
+	ctx := context.Background()
+	m := f.sentWithProviderID(t, "+14155550191", "wamid.191")
+
+	holder, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, m.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.svc.Receive(ctx, []Inbound{f.statusReport("wamid.191", MsgRead)})
+		done <- err
+	}()
+	dbtest.AwaitLockWaiterBefore(t, raw, done, "a status report while its conversation was held")
+	if dbtest.RowLocked(t, raw, "messages", m.ID) {
+		t.Error("the report held its message while it waited for the conversation")
+	}
+	if err := holder.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := f.message(t, m.ID); got.Status != MsgRead {
+		t.Fatalf("message is %s after the report, want read", got.Status)
+	}
+}
+
+// TestStatusesRecordsAndMessagesHammered: on PostgreSQL, in round after
+// round, each of several conversations gets a reply whose record (the
+// provider's id and "sent", written as internal/outbound does), the
+// provider's delivered and read reports (which may come before the
+// record lands, and are then tried again, as a provider retries an
+// unknown id) and a new message of the contact all race. Every report
+// lands once, the reply ends read with its whole history, and no write
+// deadlocks: every writer takes the conversation before the message.
+func TestStatusesRecordsAndMessagesHammered(t *testing.T) {
+	f, _ := pgFixture(t)
+	ctx := context.Background()
+	const conversations, rounds = 6, 12
+	convs := make([]int64, conversations)
+	for i := range convs {
+		convs[i] = f.openOne(t, fmt.Sprintf("+1415555%04d", i)).ConversationID
+	}
+	var sent []Message
+	for round := range rounds {
+		var wg sync.WaitGroup
+		errs := make(chan error, 4*conversations)
+		for i, conv := range convs {
+			m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "reply", Sender: SourceAPI})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent = append(sent, m)
+			pid := fmt.Sprintf("wamid.%d", m.ID)
+			wg.Go(func() {
+				errs <- f.db.WriteConcurrent(db.WithRows(ctx, "conversations", conv), func(tx *db.Tx) error {
+					if _, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, pid, m.ID); err != nil {
+						return err
+					}
+					_, err := SetStatusTx(ctx, tx, m.ID, MsgSent, "")
+					return err
+				})
+			})
+			for _, status := range []string{MsgDelivered, MsgRead} {
+				wg.Go(func() {
+					for {
+						r, err := f.svc.Receive(ctx, []Inbound{f.statusReport(pid, status)})
+						if err != nil || r[0].Ignored != "no outbound message has this mId" {
+							errs <- err
+							return
+						}
+					}
+				})
+			}
+			wg.Go(func() {
+				_, err := f.svc.Receive(ctx, []Inbound{f.inbound(fmt.Sprintf("+1415555%04d", i), fmt.Sprintf("in-%d-%d", round, i), "more")})
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, m := range sent {
+		got := f.message(t, m.ID)
+		if got.Status != MsgRead || len(got.History) != 4 {
+			t.Fatalf("reply %d ended %s with history %+v, want read after pending, sent, delivered and read", m.ID, got.Status, got.History)
+		}
+	}
+	if n := f.db.Deadlocks(); n != 0 {
+		t.Fatalf("%d writes deadlocked", n)
+	}
+}
