@@ -42,6 +42,9 @@ type levelResult struct {
 	LockWait time.Duration
 	// LockCauses is what LockWait was made of, the longest first.
 	LockCauses []lockCause
+	// AnalyzedAfter is when, into the load, the bench analyzed a
+	// PostgreSQL level's database (0: it did not; see analyzeWhenWarm).
+	AnalyzedAfter time.Duration
 	// Deadlocks PostgreSQL found in the level's database (-1: unknown),
 	// read once its nodes stopped, so every backend has reported.
 	Deadlocks int64
@@ -122,7 +125,12 @@ func runNodes(ctx context.Context, bin string, concurrency, n int, duration time
 		srvOK = srvOK && ok
 	}
 	busy0, busyOK := harness.MachineBusy()
+	stopAnalyze := func() time.Duration { return 0 }
+	if databaseURL != "" && analyzeWarm {
+		stopAnalyze = analyzeWhenWarm(ctx, databaseURL, time.Now())
+	}
 	lat, firstErr := generate(ctx, whs, concurrency, n, duration, &res)
+	res.AnalyzedAfter = stopAnalyze()
 	busy1, _ := harness.MachineBusy()
 	srv1 := make([]time.Duration, len(srvs))
 	for i, srv := range srvs {

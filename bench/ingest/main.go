@@ -40,6 +40,7 @@ func run() error {
 	bin := flag.String("bin", "", "use this switchboard binary instead of building one")
 	idleWindow := flag.Duration("idle", 10*time.Second, "how long to watch an idle demo node's CPU (0: skip)")
 	pg := flag.String("postgres", "", "compare with PostgreSQL instead: the URL of a server on which fresh databases may be created; writes the \"## Ingest on PostgreSQL\" section")
+	flag.BoolVar(&analyzeWarm, "analyze", true, "with -postgres, ANALYZE each level's database once it holds 1,000 contacts, as autovacuum would (see analyze.go); false keeps the plans made without statistics")
 	minimal := flag.Bool("minimal", true, "also run the minimal receive pipeline (bench/ingest/minimal) at each level, right after switchboard, and compare")
 	before := flag.String("before", "", "also measure this earlier switchboard binary at each level (on PostgreSQL with -postgres), right after the current one, for a before/after in one run")
 	withWorkflow := flag.Bool("workflow", true, "also serve the top level with the demo's inbound workflow")

@@ -149,22 +149,26 @@ func (r pgReport) markdown() string {
 	p("The Ingest method above, for each level: a fresh SQLite node; then a fresh PostgreSQL database served by one node; then another fresh one served by two nodes ")
 	p("(two `switchboard serve` processes sharing it, the load generator's connections spread evenly over them). The server (PostgreSQL) runs on the same cores as the nodes and the load generator, ")
 	p("so its CPU is in *other load*, not in the nodes' CPU. *Lock wait* is the time PostgreSQL backends spent waiting for a heavyweight lock (advisory, row or transaction lock), summed over backends, ")
-	p("sampled from `pg_locks` (the locks not granted, joined with `pg_stat_activity`) every %s: a write serialised by a lock shows up here. *Deadlocks* are PostgreSQL's count for the level's database (`pg_stat_database`), read once its nodes stopped: each is a transaction that waited `deadlock_timeout` (1 s) before being aborted and retried.\n\n", lockSampleEvery)
+	p("sampled from `pg_locks` (the locks not granted, joined with `pg_stat_activity`) every %s: a write serialised by a lock shows up here. *Deadlocks* are PostgreSQL's count for the level's database (`pg_stat_database`), read once its nodes stopped: each is a transaction that waited `deadlock_timeout` (1 s) before being aborted and retried. *Analyzed* is when, into the load, the bench ran `ANALYZE` on a PostgreSQL level's database, once it held %d contacts, as autovacuum does within a minute of a deployment's first rows: a level lasts seconds, which autovacuum never reaches, and each writer connection keeps the generic plan it made at its sixth run, on a few hundred rows without statistics, which (for the receive lookup) may probe a contact's phone through the wrong index and filter every contact of the workspace (see `bench/ingest/analyze.go`).\n\n", lockSampleEvery, analyzeAt)
 	p("*before* rows, when present, are the same levels served by an earlier binary (`-before`), measured in the same run right after. ")
 	p("Run it with a PostgreSQL server that fsyncs: `SWITCHBOARD_PG_FSYNC=on scripts/with-postgres.sh sh -c 'go run ./bench/ingest -levels 64 -postgres \"$SWITCHBOARD_TEST_POSTGRES\" -out docs/benchmarks.md'`.\n\n")
 	p("### Results\n\n")
-	p("| c | workflow | store | nodes | msgs/s | × SQLite | p50 | p99 | CPU µs/msg per node | other load | lock wait (ms per s) | deadlocks | verified |\n")
-	p("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|\n")
+	p("| c | workflow | store | nodes | msgs/s | × SQLite | p50 | p99 | CPU µs/msg per node | other load | lock wait (ms per s) | deadlocks | analyzed | verified |\n")
+	p("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
 	row := func(run storeRun, name string, l levelResult) {
 		perNode := make([]string, 0, len(l.NodeCPU))
 		for _, c := range l.NodeCPU {
 			perNode = append(perNode, fmt.Sprintf("%.0f", perMsg(c, l.Acked/max(len(l.NodeCPU), 1))))
 		}
-		lock, dead := "—", "—"
+		lock, dead, analyzed := "—", "—", "—"
 		if name != "SQLite" && l.Elapsed > 0 {
 			lock = fmt.Sprintf("%.0f", float64(l.LockWait.Milliseconds())/l.Elapsed.Seconds())
 			if l.Deadlocks >= 0 {
 				dead = fmt.Sprint(l.Deadlocks)
+			}
+			analyzed = "no"
+			if l.AnalyzedAfter > 0 {
+				analyzed = fmt.Sprintf("%.1f s", l.AnalyzedAfter.Seconds())
 			}
 		}
 		verified := "yes"
@@ -175,8 +179,8 @@ func (r pgReport) markdown() string {
 		if run.Workflows {
 			wf = "demo"
 		}
-		p("| %d | %s | %s | %d | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", run.Concurrency, wf, name, max(l.Nodes, 1), l.Rate(),
-			harness.Ratio(l.Rate(), run.SQLite.Rate()), harness.Ms(l.P50), harness.Ms(l.P99), strings.Join(perNode, " / "), otherLoad(l), lock, dead, verified)
+		p("| %d | %s | %s | %d | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |\n", run.Concurrency, wf, name, max(l.Nodes, 1), l.Rate(),
+			harness.Ratio(l.Rate(), run.SQLite.Rate()), harness.Ms(l.P50), harness.Ms(l.P99), strings.Join(perNode, " / "), otherLoad(l), lock, dead, analyzed, verified)
 	}
 	for _, run := range r.Runs {
 		row(run, "SQLite", run.SQLite)
