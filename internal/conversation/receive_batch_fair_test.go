@@ -109,13 +109,7 @@ func TestReceiveBatchServesWorkspacesInTurn(t *testing.T) {
 	quiet := secondWorkspace(t, f)
 	ctx := context.Background()
 	release := holdWriter(t, d)
-	var mu sync.Mutex
-	var batches [][]db.BatchJob
-	d.OnBatch(func(jobs []db.BatchJob) {
-		mu.Lock()
-		batches = append(batches, jobs)
-		mu.Unlock()
-	})
+	batches := dbtest.RecordBatches(d)
 
 	const nA = 1200
 	var wg sync.WaitGroup
@@ -149,15 +143,14 @@ func TestReceiveBatchServesWorkspacesInTurn(t *testing.T) {
 	if ahead > maxGroup {
 		t.Errorf("%d of workspace A's webhooks were written before workspace B's one; want at most one batch (%d)", ahead, maxGroup)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	written := batches()
 	quietWS := quiet("", "").WorkspaceID
-	at := slices.IndexFunc(batches, func(b []db.BatchJob) bool {
+	at := slices.IndexFunc(written, func(b []db.BatchJob) bool {
 		return slices.ContainsFunc(b, func(j db.BatchJob) bool { return j.Lane == quietWS })
 	})
-	t.Logf("%d of A's webhooks written before B's; batches (lane:weight): %v", ahead, batches)
+	t.Logf("%d of A's webhooks written before B's; batches (lane:weight): %v", ahead, written)
 	if at < 0 || at > 1 {
-		t.Errorf("workspace B's webhook was written in batch %d of %d (0: never in B's lane); want the first or second", at+1, len(batches))
+		t.Errorf("workspace B's webhook was written in batch %d of %d (0: never in B's lane); want the first or second", at+1, len(written))
 	}
 	if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages WHERE channel_id = ?`, f.channel.ID); n != nA {
 		t.Errorf("workspace A's messages = %d, want %d", n, nA)

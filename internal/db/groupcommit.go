@@ -171,7 +171,7 @@ func (c *committer) next(batch []*job) ([]*job, bool) {
 		if c.onBatch != nil {
 			jobs := make([]BatchJob, len(batch))
 			for i, j := range batch {
-				jobs[i] = BatchJob{Lane: j.lane, Weight: j.weight}
+				jobs[i] = BatchJob{Lane: j.lane, Weight: j.weight, Alone: j.alone}
 			}
 			c.onBatch(jobs)
 		}

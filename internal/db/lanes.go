@@ -97,6 +97,7 @@ func fairShareOf(maxBatch int) int { return max(1, maxBatch/8) }
 type BatchJob struct {
 	Lane   int64 // its workspace (WithWorkspace), or 0
 	Weight int   // what it stands for (WithWeight), 1 if not set
+	Alone  bool  // to be written in a batch of its own (InABatchOfItsOwn, or a retry after ErrLockOrder)
 }
 
 // OnBatch has f told the jobs of every batch the writers take from now

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -123,13 +122,7 @@ func TestWriteRetriesAGiveWayAlone(t *testing.T) {
 		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		d.SetRetryClock(fake)
 		const marker = 7 // the give-way's weight, to find it among the batches
-		var mu sync.Mutex
-		var batches [][]db.BatchJob
-		d.OnBatch(func(jobs []db.BatchJob) {
-			mu.Lock()
-			defer mu.Unlock()
-			batches = append(batches, slices.Clone(jobs))
-		})
+		batches := dbtest.RecordBatches(d)
 		var tries atomic.Int32
 		done := make(chan error, 1)
 		go func() {
@@ -153,10 +146,8 @@ func TestWriteRetriesAGiveWayAlone(t *testing.T) {
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM workspaces`); n != 4 {
 			t.Fatalf("workspaces = %d, want 4", n)
 		}
-		mu.Lock()
-		defer mu.Unlock()
 		runs := 0
-		for _, b := range batches {
+		for _, b := range batches() {
 			if !slices.ContainsFunc(b, func(j db.BatchJob) bool { return j.Weight == marker }) {
 				continue
 			}

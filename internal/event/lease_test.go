@@ -219,3 +219,34 @@ func TestLeaseReleasedIsTakenAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// A consumer starting takes its lease at once, in a batch of its own, as
+// the heartbeat renews them (see db.InABatchOfItsOwn): lease rows are
+// locked by every node's heartbeat, in no order with what other writes
+// lock.
+func TestConsumerTakesItsLeaseInABatchOfItsOwn(t *testing.T) {
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	a := twoLeasedNodes(t, db.Postgres, newClock(), event.ConsumerConfig{})[0]
+	batches := dbtest.RecordBatches(a.d)
+	backgroundtest.Run(t, a.g, a.c.Run)
+	backgroundtest.WaitIdle(t, a.g)
+	if !a.c.Leased() {
+		t.Fatal("the consumer did not take its free lease")
+	}
+	alone, written := 0, batches()
+	for _, b := range written {
+		for _, j := range b {
+			if j.Alone {
+				alone++
+				if len(b) != 1 {
+					t.Fatalf("a write to be written alone was batched with others: %+v", b)
+				}
+			}
+		}
+	}
+	if alone != 1 {
+		t.Fatalf("%d writes alone in batches %+v, want the lease's", alone, written)
+	}
+}

@@ -313,3 +313,34 @@ func watchedNode(t *testing.T) (d *db.DB, fake *clock.Fake, g *background.Group,
 	}
 	return d, fake, g, watcher, other
 }
+
+// The heartbeat renews the leases of the node's consumers, rows every
+// node's heartbeat locks in no order with what other writes lock (a
+// routing job's queue, say), so its write goes in a batch of its own
+// (db.InABatchOfItsOwn): batched with such a job on two nodes, two
+// heartbeats deadlocked in a 3-node proof.
+func TestHeartbeatWritesInABatchOfItsOwn(t *testing.T) {
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	ctx := context.Background()
+	d := dbtest.Open(t, db.Postgres)
+	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d.SetClock(fake)
+	batches := dbtest.RecordBatches(d)
+	g := background.NewGroup(fake)
+	n, err := node.Start(ctx, d, "", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backgroundtest.Run(t, g, n.Run)
+	backgroundtest.WaitIdle(t, g)
+	before := len(batches())
+
+	fake.Advance(node.Heartbeat)
+	backgroundtest.WaitIdle(t, g)
+	beats := batches()[before:]
+	if len(beats) != 1 || len(beats[0]) != 1 || !beats[0][0].Alone {
+		t.Fatalf("the heartbeat was written in batches %+v, want one batch of one job alone", beats)
+	}
+}
