@@ -95,14 +95,7 @@ func TestReceiveBatchLocksItsConversationsFirst(t *testing.T) {
 		t.Fatalf("conversations %d then %d: want the first one older", older.ConversationID, newer.ConversationID)
 	}
 
-	holder, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Rollback()
-	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, newer.ConversationID); err != nil {
-		t.Fatal(err)
-	}
+	holder := dbtest.HoldRows(t, raw, "conversations", "id", newer.ConversationID)
 	done := make(chan error, 1)
 	go func() {
 		_, err := f.svc.Receive(ctx, []Inbound{

@@ -69,14 +69,7 @@ func TestStatusLocksItsConversationFirst(t *testing.T) {
 	ctx := context.Background()
 	m := f.sentWithProviderID(t, "+14155550191", "wamid.191")
 
-	holder, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Rollback()
-	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, m.ConversationID); err != nil {
-		t.Fatal(err)
-	}
+	holder := dbtest.HoldRows(t, raw, "conversations", "id", m.ConversationID)
 	done := make(chan error, 1)
 	go func() {
 		_, err := f.svc.Receive(ctx, []Inbound{f.statusReport("wamid.191", MsgRead)})

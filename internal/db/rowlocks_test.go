@@ -201,14 +201,7 @@ func TestWaitRowWaitsWhenRunAlone(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			holder, err := raw.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer holder.Rollback()
-			if _, err := holder.ExecContext(ctx, `SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, a); err != nil {
-				t.Fatal(err)
-			}
+			holder := dbtest.HoldRows(t, raw, "workspaces", "id", a)
 			var runs atomic.Int32
 			var noWait error
 			done := make(chan error, 1)

@@ -41,14 +41,7 @@ func TestConsumerLocksItsConversationsFirst(t *testing.T) {
 	}
 
 	raw := dbtest.Raw(t, cfg)
-	holder, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Rollback()
-	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, newer); err != nil {
-		t.Fatal(err)
-	}
+	holder := dbtest.HoldRows(t, raw, "conversations", "id", newer)
 	r := &recorder{}
 	c := n.consumer(t, "changes", r, event.ConsumerConfig{FromStart: true, Concurrent: true, ChangesConversation: func(event.Event) bool { return true }})
 	n.g.StartAll()

@@ -233,14 +233,8 @@ func TestRecordLocksTheConversationFirst(t *testing.T) {
 	m := e.send(t, conv, "hello")
 	ctx := context.Background()
 
-	holder, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	holder := dbtest.HoldRows(t, raw, "conversations", "id", conv)
 	defer holder.Rollback() // before the dispatcher stops (at cleanup), so a blocked record can end
-	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, conv); err != nil {
-		t.Fatal(err)
-	}
 	e.run(t, testSender(), fast)
 	dbtest.AwaitLockWaiter(t, raw, func() string {
 		var status string

@@ -206,15 +206,7 @@ func TestClaimWaitsOnlyUpwardsForAHeldAgent(t *testing.T) {
 // until the test commits or rolls it back; it is rolled back at the end.
 func holdAgents(t *testing.T, raw *sql.DB, ids ...int64) *sql.Tx {
 	t.Helper()
-	holder, err := raw.BeginTx(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { holder.Rollback() })
-	if _, err := holder.Exec(`SELECT user_id FROM routing_agents WHERE user_id = ANY($1) FOR NO KEY UPDATE`, ids); err != nil {
-		t.Fatal(err)
-	}
-	return holder
+	return dbtest.HoldRows(t, raw, "routing_agents", "user_id", ids...)
 }
 
 // pgFixture is the fixture on a fresh PostgreSQL store, with a plain pool

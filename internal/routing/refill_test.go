@@ -81,15 +81,8 @@ func TestCloseRefillGivesWayToAHeldQueueHead(t *testing.T) {
 	f.idle()
 	f.stop() // the drainer would wait for the held head: only the close acts
 
-	holder, err := raw.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Rollback()
-	if _, err := holder.ExecContext(ctx, `SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE`, c[1]); err != nil {
-		t.Fatal(err)
-	}
-	err = dbtest.NeverWaits(t, raw, "the close's refill", func() { holder.Rollback() }, func() error {
+	holder := dbtest.HoldRows(t, raw, "conversations", "id", c[1])
+	err := dbtest.NeverWaits(t, raw, "the close's refill", func() { holder.Rollback() }, func() error {
 		_, err := f.conv.Close(ctx, access.System(f.wsID), c[0], conversation.CloseInput{Source: conversation.SourceAPI})
 		return err
 	})

@@ -264,3 +264,22 @@ func NeverWaits(t testing.TB, raw *sql.DB, what string, unblock func(), write fu
 		}
 	}
 }
+
+// HoldRows begins a transaction on raw that locks the rows of table whose
+// key column is one of ids (FOR NO KEY UPDATE, as a write changing them
+// does) and holds them until the test commits or rolls it back: how a
+// PostgreSQL test stands for another node's write holding those rows. It
+// is rolled back at the test's end if still open. table and key are the
+// test's own names, never input.
+func HoldRows(t testing.TB, raw *sql.DB, table, key string, ids ...int64) *sql.Tx {
+	t.Helper()
+	holder, err := raw.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Rollback() })
+	if _, err := holder.Exec(`SELECT `+key+` FROM `+table+` WHERE `+key+` = ANY($1) FOR NO KEY UPDATE`, ids); err != nil {
+		t.Fatal(err)
+	}
+	return holder
+}
