@@ -193,13 +193,8 @@ func TestAnOutageSilencesNobody(t *testing.T) {
 // it did), and takes the lease of a silent node's consumer once it lapses:
 // that consumer then runs here. A node closing releases its leases.
 func TestHeartbeatTakesTheLeaseOfASilentNodesConsumer(t *testing.T) {
-	if len(dbtest.Dialects()) < 2 {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	d := dbtest.Open(t, db.Postgres)
-	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	d.SetClock(fake)
+	d, fake := pgOnFakeClock(t)
 	var ws int64
 	if err := d.Write(ctx, func(tx *db.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws)
@@ -320,13 +315,8 @@ func watchedNode(t *testing.T) (d *db.DB, fake *clock.Fake, g *background.Group,
 // (db.InABatchOfItsOwn): batched with such a job on two nodes, two
 // heartbeats deadlocked in a 3-node proof.
 func TestHeartbeatWritesInABatchOfItsOwn(t *testing.T) {
-	if len(dbtest.Dialects()) < 2 {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	d := dbtest.Open(t, db.Postgres)
-	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	d.SetClock(fake)
+	d, fake := pgOnFakeClock(t)
 	batches := dbtest.RecordBatches(d)
 	g := background.NewGroup(fake)
 	n, err := node.Start(ctx, d, "", g)
@@ -343,4 +333,18 @@ func TestHeartbeatWritesInABatchOfItsOwn(t *testing.T) {
 	if len(beats) != 1 || len(beats[0]) != 1 || !beats[0][0].Alone {
 		t.Fatalf("the heartbeat was written in batches %+v, want one batch of one job alone", beats)
 	}
+}
+
+// pgOnFakeClock is a fresh PostgreSQL store on a fake clock, for the
+// tests of what nodes do to each other (SQLite has one node); it skips
+// the test without PostgreSQL.
+func pgOnFakeClock(t *testing.T) (*db.DB, *clock.Fake) {
+	t.Helper()
+	if len(dbtest.Dialects()) < 2 {
+		t.Skip(dbtest.EnvPostgres + " is not set")
+	}
+	d := dbtest.Open(t, db.Postgres)
+	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d.SetClock(fake)
+	return d, fake
 }
