@@ -81,8 +81,10 @@ func statusTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	// The batch named it (withStatusRows) unless the message got its
 	// provider id after the batch looked: then it is taken here, in the
 	// batch's order or not at all (db.Tx.WaitRow).
-	if err := tx.WaitRow(ctx, "conversations", r.ConversationID); err != nil {
-		return r, err
+	if conv.Valid {
+		if err := tx.WaitRow(ctx, "conversations", conv.Int64); err != nil {
+			return r, err
+		}
 	}
 	changed, err := SetStatusTx(ctx, tx, r.MessageID, in.Status, in.Reason)
 	if err == nil && !changed {
