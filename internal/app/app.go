@@ -194,6 +194,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.engines = append(a.engines, a.Due.Run)
 	a.Due.Register(a.Conversations.SnoozeWork())
 	a.Due.Register(a.Conversations.AutoCloseWork())
+	a.Due.Register(a.Conversations.EarlyStatusWork())
 	a.Due.Register(a.Workspaces.PurgeWork())
 	a.Routing = routing.New(d, routing.Options{Hub: a.Hub, Group: a.Background, Due: a.Due})
 	a.Conversations.OnSlotFreed(a.Routing.RefillTx)

@@ -60,21 +60,31 @@ func withStatusRows(ctx context.Context, items []Inbound) context.Context {
 }
 
 // statusTx applies a provider's status report on an outbound message
-// identified by its provider id.
+// identified by its provider id. A report of a message whose send is not
+// recorded yet is kept, and applied once it is (see early_status.go).
 func statusTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if in.ProviderMessageID == "" && !in.Watermark.IsZero() {
 		return watermarkTx(ctx, tx, in)
 	}
-	var r Received
+	r, found, err := applyStatusTx(ctx, tx, in)
+	if err != nil || found {
+		return r, err
+	}
+	r.Ignored = ignoredEarly
+	return r, keepEarlyStatusTx(ctx, tx, in)
+}
+
+// applyStatusTx applies a status report of one message, if a message of
+// the channel has its provider id (found).
+func applyStatusTx(ctx context.Context, tx *db.Tx, in Inbound) (r Received, found bool, err error) {
 	var conv sql.NullInt64
-	err := tx.QueryRow(ctx, `SELECT id, conversation_id, contact_id FROM messages WHERE channel_id = ? AND direction = 'out' AND provider_message_id = ?`,
+	err = tx.QueryRow(ctx, `SELECT id, conversation_id, contact_id FROM messages WHERE channel_id = ? AND direction = 'out' AND provider_message_id = ?`,
 		in.ChannelID, in.ProviderMessageID).Scan(&r.MessageID, &conv, &r.ContactID)
 	if errors.Is(err, sql.ErrNoRows) {
-		r.Ignored = "no outbound message has this mId"
-		return r, nil
+		return r, false, nil
 	}
 	if err != nil {
-		return r, err
+		return r, false, err
 	}
 	r.ConversationID = conv.Int64
 	// The conversation before the message, as every writer takes them.
@@ -83,14 +93,14 @@ func statusTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	// batch's order or not at all (db.Tx.WaitRow).
 	if conv.Valid {
 		if err := tx.WaitRow(ctx, "conversations", conv.Int64); err != nil {
-			return r, err
+			return r, true, err
 		}
 	}
 	changed, err := SetStatusTx(ctx, tx, r.MessageID, in.Status, in.Reason)
 	if err == nil && !changed {
 		r.Ignored = "status already recorded"
 	}
-	return r, err
+	return r, true, err
 }
 
 // SetStatusTx moves an outbound message to status (with a reason when it

@@ -64,7 +64,7 @@ func Serve(t testing.TB, in channel.Inbox) *httptest.Server {
 }
 
 // Tables are the tables a webhook writes to.
-var Tables = []string{"contacts", "contact_identities", "conversations", "messages", "message_statuses", "events"}
+var Tables = []string{"contacts", "contact_identities", "conversations", "messages", "message_statuses", "early_statuses", "events"}
 
 // Rows counts the rows of every table a webhook writes to, to show that
 // a refused webhook stored nothing.
