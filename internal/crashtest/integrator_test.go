@@ -37,9 +37,10 @@ type integrator struct {
 	healed    chan struct{}
 	healOnce  sync.Once
 	// onMessage, when set, is told each message answered 200: the
-	// contact it is for and its text, as a provider hands it to the
-	// person's phone (TestProofAtSize's contacts read their questions).
-	onMessage func(contactID, text string)
+	// contact it is for, the id the integrator gave it (the mId a status
+	// report names) and its text, as a provider hands it to the person's
+	// phone (TestProofAtSize's contacts read their questions).
+	onMessage func(contactID, mID, text string)
 }
 
 func startIntegrator(t *testing.T) *integrator {
@@ -68,7 +69,7 @@ func startIntegrator(t *testing.T) *integrator {
 		first, notify := in.got[key] == 1, in.onMessage
 		in.mu.Unlock()
 		if notify != nil && first {
-			notify(body.ContactID, body.Message.Text)
+			notify(body.ContactID, "out-"+key, body.Message.Text)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]string{"mId": "out-" + key})
@@ -82,7 +83,7 @@ func startIntegrator(t *testing.T) *integrator {
 }
 
 // setOnMessage sets the integrator's onMessage.
-func (in *integrator) setOnMessage(f func(contactID, text string)) {
+func (in *integrator) setOnMessage(f func(contactID, mID, text string)) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.onMessage = f

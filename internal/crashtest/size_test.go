@@ -180,6 +180,7 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 	verifyWorkflows(t, st, maxSettle, c.logFile)
 	verifySeedRuns(t, st, sc.contacts)
 	verifySent(t, st, c.integ, maxSettle, true)
+	verifyStatusReports(t, st, c.demo.ChannelID, cs.reportsRead(), maxSettle)
 	stop()
 	bg.Wait()
 	samples.report(t)
