@@ -108,3 +108,53 @@ func TestEarlyStatusForgottenAfterItsKeep(t *testing.T) {
 		}
 	})
 }
+
+// Two nodes' passes may read the same kept report. On PostgreSQL each
+// claims the row before applying it; a row another pass holds is left to
+// it, not waited for (a pass holds its batch's rows while it applies
+// them) and not applied twice. Here the test holds the row as the other
+// pass would: this node's pass must go past it and change nothing, and
+// apply it once the other pass has let go without applying it.
+func TestEarlyStatusHeldByAnotherPassIsLeftToIt(t *testing.T) {
+	f, raw := pgFixture(t)
+	ctx := context.Background()
+	conv := f.openOne(t, "+14155550193").ConversationID
+	m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "Hello!", Sender: SourceAPI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Receive(ctx, []Inbound{f.statusReport("wamid.193", MsgDelivered)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.recordSend(ctx, m, "wamid.193"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(earlyStatusFirstLook)
+	kept := int64(dbtest.Count(t, f.db, `SELECT id FROM early_statuses`))
+
+	other := dbtest.HoldRows(t, raw, "early_statuses", "id", kept)
+	err = dbtest.NeverWaits(t, raw, "a pass over a report another pass holds", func() { other.Rollback() }, func() error {
+		_, err := f.svc.earlyStatusDue(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := f.message(t, m.ID).Status; st != MsgSent {
+		t.Fatalf("message is %s after a pass over a report another pass held, want sent", st)
+	}
+	if n := dbtest.Count(t, f.db, `SELECT COUNT(*) FROM early_statuses WHERE check_at <= ?`, f.db.Now()); n != 1 {
+		t.Fatalf("%d reports due after the pass that left it, want 1 (neither applied nor moved)", n)
+	}
+
+	if err := other.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if next := f.lookAgain(t); !next.IsZero() {
+		t.Fatalf("next look at %v once the report was applied, want none", next)
+	}
+	got := f.message(t, m.ID)
+	if got.Status != MsgDelivered || len(got.History) != 3 {
+		t.Fatalf("message is %s with %d history rows, want delivered once after pending and sent", got.Status, len(got.History))
+	}
+}
