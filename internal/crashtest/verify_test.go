@@ -20,7 +20,9 @@ import (
 //     events are numbered 1..last_seq without gaps;
 //   - every stored message has exactly one message.received event, and
 //     no event points at a message that is not stored (nothing rolled back
-//     left an event behind).
+//     left an event behind);
+//   - no row names a workspace or channel that does not exist
+//     (verifyParents).
 //
 // It returns the number of inbound messages stored.
 func verifyStore(t *testing.T, db *sql.DB, channelID int64, l *ledger) int {
@@ -109,8 +111,37 @@ func verifyStore(t *testing.T, db *sql.DB, channelID int64, l *ledger) int {
 	expectNone(t, st, "contacts from the channel without exactly one contact.created event",
 		`SELECT i.contact_id, (SELECT COUNT(*) FROM events e WHERE e.type = 'contact.created' AND e.contact_id = i.contact_id)
 		 FROM contact_identities i WHERE (SELECT COUNT(*) FROM events e WHERE e.type = 'contact.created' AND e.contact_id = i.contact_id) <> 1`)
+	verifyParents(t, st)
 	verifyMessageEvents(t, st, channelID, byMID)
 	return total
+}
+
+// parentKeys are the columns whose foreign keys PostgreSQL's schema
+// dropped (migration 044: their checks locked one shared row per
+// workspace and channel for every message): the writes name a workspace
+// and channel they read, and verifyParents checks that they did.
+var parentKeys = []struct{ table, column, parent string }{
+	{"contacts", "workspace_id", "workspaces"},
+	{"contact_identities", "workspace_id", "workspaces"},
+	{"contact_identities", "channel_id", "channels"},
+	{"conversations", "workspace_id", "workspaces"},
+	{"conversations", "channel_id", "channels"},
+	{"messages", "workspace_id", "workspaces"},
+	{"messages", "channel_id", "channels"},
+	{"events", "workspace_id", "workspaces"},
+	{"workflow_runs", "workspace_id", "workspaces"},
+	{"outbound_jobs", "channel_id", "channels"},
+}
+
+// verifyParents checks that no row of parentKeys names a workspace or
+// channel that does not exist.
+func verifyParents(t *testing.T, st querier) {
+	t.Helper()
+	for _, k := range parentKeys {
+		expectNone(t, st, fmt.Sprintf("%s whose %s names no row of %s", k.table, k.column, k.parent),
+			fmt.Sprintf(`SELECT x.id, x.%[2]s FROM %[1]s x WHERE x.%[2]s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM %[3]s p WHERE p.id = x.%[2]s)`,
+				k.table, k.column, k.parent))
+	}
 }
 
 // stored is one inbound message as the store has it.

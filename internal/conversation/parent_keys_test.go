@@ -1,0 +1,47 @@
+package conversation
+
+import (
+	"context"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+)
+
+// TestMessagesLockNeitherWorkspaceNorChannel: on PostgreSQL what is
+// written for every message (a new contact, its identity, conversation,
+// message and events; a reply and its outbound job) locks neither its
+// workspace's row nor its channel's. Every write of a workspace names
+// those two rows, from every connection of every node: a foreign key's
+// check locked them FOR KEY SHARE, so each write joined a shared lock
+// (a MultiXact rewritten at every new locker) on the same two rows.
+// A row lock leaves its mark in the row's xmax; the marks must be the
+// ones the fixture left (migration 044).
+func TestMessagesLockNeitherWorkspaceNorChannel(t *testing.T) {
+	f, raw := pgFixture(t)
+	ctx := context.Background()
+	marks := func() (ws, ch string) {
+		t.Helper()
+		if err := raw.QueryRow(`SELECT xmax::text FROM workspaces WHERE id = $1`, f.ws.ID).Scan(&ws); err != nil {
+			t.Fatal(err)
+		}
+		if err := raw.QueryRow(`SELECT xmax::text FROM channels WHERE id = $1`, f.channel.ID).Scan(&ch); err != nil {
+			t.Fatal(err)
+		}
+		return ws, ch
+	}
+	ws0, ch0 := marks()
+
+	got, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14155550194", "m-194", "hi"), f.inbound("+14155550195", "m-195", "hello")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ws, ch := marks(); ws != ws0 || ch != ch0 {
+		t.Errorf("receiving two messages from new contacts locked the workspace row (xmax %s, was %s) or the channel row (xmax %s, was %s)", ws, ws0, ch, ch0)
+	}
+	if _, err := f.svc.Send(ctx, access.System(f.ws.ID), got[0].ConversationID, SendInput{Text: "Hello!", Sender: SourceAPI}); err != nil {
+		t.Fatal(err)
+	}
+	if ws, ch := marks(); ws != ws0 || ch != ch0 {
+		t.Errorf("a reply locked the workspace row (xmax %s, was %s) or the channel row (xmax %s, was %s)", ws, ws0, ch, ch0)
+	}
+}
