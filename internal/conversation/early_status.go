@@ -86,7 +86,7 @@ func (s *Service) earlyStatusDue(ctx context.Context) (time.Time, error) {
 		for i, e := range reports {
 			items[i] = e.in
 		}
-		if err := s.db.WriteConcurrent(withStatusRows(ctx, items), func(tx *db.Tx) error {
+		if err := s.db.WriteConcurrent(withMessageRows(ctx, items), func(tx *db.Tx) error {
 			for _, e := range reports {
 				if err := lookAgainTx(ctx, tx, e, now); err != nil {
 					return err

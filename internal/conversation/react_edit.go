@@ -2,9 +2,7 @@ package conversation
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -19,23 +17,25 @@ type target struct {
 }
 
 // findTarget reads the message of the channel whose provider id is
-// in.Target; false when the channel has none (yet).
+// in.Target; false when the channel has none (yet). On PostgreSQL it
+// takes the message's conversation and then the message's row lock, and
+// reads the message under it (see one_message.go): a second reaction or
+// edit of the message waits, and then reads what this one wrote.
 func findTarget(ctx context.Context, tx *db.Tx, in Inbound, direction string) (target, bool, error) {
 	var t target
-	var conv sql.NullInt64
-	q := `SELECT id, workspace_id, conversation_id, contact_id, direction, text, content, reaction, reaction_at, edited_at
-		FROM messages WHERE channel_id = ? AND provider_message_id = ?`
-	args := []any{in.ChannelID, in.Target}
-	if direction != "" {
-		q += ` AND direction = ?`
-		args = append(args, direction)
+	m, found, err := findMessageTx(ctx, tx, in.ChannelID, in.Target, direction)
+	if err != nil || !found {
+		return t, false, err
 	}
-	err := tx.QueryRow(ctx, q+` ORDER BY id LIMIT 1`, args...).Scan(&t.id, &t.workspaceID, &conv, &t.contactID, &t.direction,
-		&t.text, &t.content, &t.reaction, &t.reactionAt, &t.editedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, false, nil
+	if err := takeConversationTx(ctx, tx, m.conv); err != nil {
+		return t, false, err
 	}
-	t.conversationID = conv.Int64
+	q := `SELECT workspace_id, direction, text, content, reaction, reaction_at, edited_at FROM messages WHERE id = ?`
+	if tx.Dialect() == db.Postgres {
+		q += ` FOR NO KEY UPDATE`
+	}
+	t.id, t.conversationID, t.contactID = m.id, m.conv.Int64, m.contactID
+	err = tx.QueryRow(ctx, q, m.id).Scan(&t.workspaceID, &t.direction, &t.text, &t.content, &t.reaction, &t.reactionAt, &t.editedAt)
 	return t, err == nil, err
 }
 

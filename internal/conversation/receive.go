@@ -115,20 +115,20 @@ func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, err
 func (s *Service) receiveAlone(ctx context.Context, items []Inbound) ([]Received, error) {
 	out := make([]Received, len(items))
 	// New messages keep their invariants with the schema and row locks
-	// alone (see receiveTx), and so do statuses of one message each (see
-	// SetStatusTx), so webhooks carrying only those are written
-	// concurrently on PostgreSQL; reactions, edits and read watermarks
-	// read and then write what another webhook may be changing, and so
-	// does an echo, which may claim a pending message of ours
-	// (claimEchoTx) that a second echo or the send's own record could
-	// claim too: they keep the exclusive write.
+	// alone (see receiveTx), and so do status reports, reactions and
+	// edits of one message each (see one_message.go), so webhooks
+	// carrying only those are written concurrently on PostgreSQL. A read
+	// watermark moves every message of a contact up to a time, and an
+	// echo may claim a pending message of ours (claimEchoTx) that a
+	// second echo or the send's own record could claim too: they keep
+	// the exclusive write.
 	write := s.db.WriteConcurrent
 	for _, in := range items {
-		if in.Kind != KindMessage && !statusOfOneMessage(in) {
+		if in.Kind != KindMessage && !changesOneMessage(in) {
 			write = s.db.Write
 		}
 	}
-	ctx = withStatusRows(ctx, items)
+	ctx = withMessageRows(ctx, items)
 	err := write(ctx, func(tx *db.Tx) error {
 		for i, in := range items {
 			var err error
