@@ -69,7 +69,8 @@ func findMessageTx(ctx context.Context, tx *db.Tx, channelID int64, providerID, 
 }
 
 // withMessageRows names to the committer, for a webhook's items that
-// change one message each, the conversations of those messages
+// change one message each, and its watermarks (which change the messages
+// watermarkMessagesTx finds), the conversations of those messages
 // (db.WithRowLocks), so that on PostgreSQL their batch locks those first,
 // in one order with every other job's. Taken where reached, a change
 // batched after a job holding the conversation, and a record of a send
@@ -78,7 +79,7 @@ func findMessageTx(ctx context.Context, tx *db.Tx, channelID int64, providerID, 
 func withMessageRows(ctx context.Context, items []Inbound) context.Context {
 	var changes []Inbound
 	for _, in := range items {
-		if changesOneMessage(in) {
+		if changesOneMessage(in) || isWatermark(in) {
 			changes = append(changes, in)
 		}
 	}
@@ -88,13 +89,26 @@ func withMessageRows(ctx context.Context, items []Inbound) context.Context {
 	return db.WithRowLocks(ctx, "conversations", func(ctx context.Context, tx *db.Tx) ([]int64, error) {
 		var ids []int64
 		for _, in := range changes {
-			providerID, direction, _ := changedMessage(in)
-			m, _, err := findMessageTx(ctx, tx, in.ChannelID, providerID, direction)
-			if err != nil {
-				return nil, err
+			var msgs []storedMessage
+			if isWatermark(in) {
+				var err error
+				if _, msgs, _, err = watermarkMessagesTx(ctx, tx, in); err != nil {
+					return nil, err
+				}
+			} else {
+				providerID, direction, _ := changedMessage(in)
+				m, found, err := findMessageTx(ctx, tx, in.ChannelID, providerID, direction)
+				if err != nil {
+					return nil, err
+				}
+				if found {
+					msgs = append(msgs, m)
+				}
 			}
-			if m.conv.Valid {
-				ids = append(ids, m.conv.Int64)
+			for _, m := range msgs {
+				if m.conv.Valid {
+					ids = append(ids, m.conv.Int64)
+				}
 			}
 		}
 		return ids, nil

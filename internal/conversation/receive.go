@@ -116,15 +116,14 @@ func (s *Service) receiveAlone(ctx context.Context, items []Inbound) ([]Received
 	out := make([]Received, len(items))
 	// New messages keep their invariants with the schema and row locks
 	// alone (see receiveTx), and so do status reports, reactions and
-	// edits of one message each (see one_message.go), so webhooks
-	// carrying only those are written concurrently on PostgreSQL. A read
-	// watermark moves every message of a contact up to a time, and an
-	// echo may claim a pending message of ours (claimEchoTx) that a
-	// second echo or the send's own record could claim too: they keep
-	// the exclusive write.
+	// edits of one message each (see one_message.go) and watermarks (see
+	// watermarkTx), so webhooks carrying only those are written
+	// concurrently on PostgreSQL. An echo may claim a pending message of
+	// ours (claimEchoTx) that a second echo or the send's own record
+	// could claim too: it keeps the exclusive write.
 	write := s.db.WriteConcurrent
 	for _, in := range items {
-		if in.Kind != KindMessage && !changesOneMessage(in) {
+		if in.Kind != KindMessage && !changesOneMessage(in) && !isWatermark(in) {
 			write = s.db.Write
 		}
 	}

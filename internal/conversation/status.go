@@ -18,7 +18,7 @@ var statusRank = map[string]int{MsgPending: 0, MsgSent: 1, MsgDelivered: 2, MsgR
 // identified by its provider id. A report of a message whose send is not
 // recorded yet is kept, and applied once it is (see early_status.go).
 func statusTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
-	if in.ProviderMessageID == "" && !in.Watermark.IsZero() {
+	if isWatermark(in) {
 		return watermarkTx(ctx, tx, in)
 	}
 	r, found, err := applyStatusTx(ctx, tx, in)

@@ -17,22 +17,28 @@ const (
 	watermarkLimit = 100
 )
 
-// watermarkTx applies a status to every message sent to the contact on
-// the channel up to in.Watermark that has not reached it yet. A message
-// counts as sent at the time its send was recorded, which is after the
-// provider took it: a message recorded after the watermark is left for
-// the next one, never marked too early. Read from the store, so any node
-// applies the watermarks of any node's sends, after restarts too.
-func watermarkTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
-	var r Received
-	err := tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`,
-		in.ChannelID, in.ExternalID).Scan(&r.ContactID)
+// isWatermark reports whether in is a status report up to a time (a
+// watermark) rather than of one message.
+func isWatermark(in Inbound) bool {
+	return in.Kind == KindStatus && in.ProviderMessageID == "" && !in.Watermark.IsZero()
+}
+
+// watermarkMessagesTx reads the contact in.ExternalID names on the
+// channel (false when it names none) and the messages sent to it there
+// that watermark in moves: those whose send was recorded up to the
+// watermark and that are below its status, latest first. A message counts
+// as sent at the time its send was recorded, which is after the provider
+// took it: a message recorded after the watermark is left for the next
+// one, never marked too early. Read from the store, so any node applies
+// the watermarks of any node's sends, after restarts too.
+func watermarkMessagesTx(ctx context.Context, tx *db.Tx, in Inbound) (contactID int64, msgs []storedMessage, known bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`,
+		in.ChannelID, in.ExternalID).Scan(&contactID)
 	if errors.Is(err, sql.ErrNoRows) {
-		r.Ignored = "no contact has this id on the channel"
-		return r, nil
+		return 0, nil, false, nil
 	}
 	if err != nil {
-		return r, err
+		return 0, nil, false, err
 	}
 	below := []string{MsgSent}
 	if in.Status == MsgRead {
@@ -40,28 +46,51 @@ func watermarkTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	}
 	statuses, args := db.In(below)
 	mark := in.Watermark.UnixMilli()
-	ids, err := db.QueryIDs(ctx, tx, `SELECT m.id FROM messages m WHERE m.contact_id = ? AND m.channel_id = ? AND m.direction = 'out'
+	rows, err := tx.Query(ctx, `SELECT m.id, m.contact_id, m.conversation_id FROM messages m WHERE m.contact_id = ? AND m.channel_id = ? AND m.direction = 'out'
 		AND m.status IN `+statuses+` AND m.created_at >= ?
 		AND EXISTS (SELECT 1 FROM message_statuses s WHERE s.message_id = m.id AND s.status = ? AND s.at <= ?)
 		ORDER BY m.id DESC LIMIT ?`,
-		append(append([]any{r.ContactID, in.ChannelID}, args...), mark-watermarkSpan.Milliseconds(), MsgSent, mark, watermarkLimit)...)
+		append(append([]any{contactID, in.ChannelID}, args...), mark-watermarkSpan.Milliseconds(), MsgSent, mark, watermarkLimit)...)
+	if err != nil {
+		return 0, nil, false, err
+	}
+	msgs, err = db.Collect(rows, func(rows *sql.Rows) (storedMessage, error) {
+		var m storedMessage
+		err := rows.Scan(&m.id, &m.contactID, &m.conv)
+		return m, err
+	})
+	return contactID, msgs, true, err
+}
+
+// watermarkTx applies a status to every message watermarkMessagesTx
+// finds. On PostgreSQL it runs through the concurrent door: the batch
+// names the messages' conversations (withMessageRows), each is taken
+// again before its messages, and each message's status is read and moved
+// under its row lock, only forward (SetStatusTx), so a report, record or
+// another watermark racing it leaves each message at the furthest status.
+func watermarkTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
+	var r Received
+	contactID, msgs, known, err := watermarkMessagesTx(ctx, tx, in)
 	if err != nil {
 		return r, err
 	}
-	if len(ids) == 0 {
+	if !known {
+		r.Ignored = "no contact has this id on the channel"
+		return r, nil
+	}
+	r.ContactID = contactID
+	if len(msgs) == 0 {
 		r.Ignored = "no sent message up to the watermark is below this status"
 		return r, nil
 	}
-	for _, id := range ids {
-		if _, err := SetStatusTx(ctx, tx, id, in.Status, ""); err != nil {
+	for _, m := range msgs {
+		if err := takeConversationTx(ctx, tx, m.conv); err != nil {
+			return r, err
+		}
+		if _, err := SetStatusTx(ctx, tx, m.id, in.Status, ""); err != nil {
 			return r, err
 		}
 	}
-	r.MessageID = ids[0] // the latest
-	var conv sql.NullInt64
-	if err := tx.QueryRow(ctx, `SELECT conversation_id FROM messages WHERE id = ?`, r.MessageID).Scan(&conv); err != nil {
-		return r, err
-	}
-	r.ConversationID = conv.Int64
+	r.MessageID, r.ConversationID = msgs[0].id, msgs[0].conv.Int64 // the latest
 	return r, nil
 }
