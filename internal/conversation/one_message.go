@@ -51,17 +51,22 @@ type storedMessage struct {
 	conv          sql.NullInt64
 }
 
+// messageByProviderID is findMessageTx's query. The direction is always
+// a condition, both of them for either: the unique index is on (channel,
+// direction, provider id), and without the middle column a probe walked
+// every index entry of the channel.
+const messageByProviderID = `SELECT id, contact_id, conversation_id FROM messages
+	WHERE channel_id = ? AND direction IN (?, ?) AND provider_message_id = ? ORDER BY id LIMIT 1`
+
 // findMessageTx reads the message of channel with providerID in
 // direction ("" for either: the first stored); found is false when the
 // channel has none (yet).
 func findMessageTx(ctx context.Context, tx *db.Tx, channelID int64, providerID, direction string) (m storedMessage, found bool, err error) {
-	q := `SELECT id, contact_id, conversation_id FROM messages WHERE channel_id = ? AND provider_message_id = ?`
-	args := []any{channelID, providerID}
-	if direction != "" {
-		q += ` AND direction = ?`
-		args = append(args, direction)
+	either := [2]string{direction, direction}
+	if direction == "" {
+		either = [2]string{"in", "out"}
 	}
-	err = tx.QueryRow(ctx, q+` ORDER BY id LIMIT 1`, args...).Scan(&m.id, &m.contactID, &m.conv)
+	err = tx.QueryRow(ctx, messageByProviderID, channelID, either[0], either[1], providerID).Scan(&m.id, &m.contactID, &m.conv)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, false, nil
 	}
