@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -34,23 +35,33 @@ func (f *fixture) statusReport(providerID, status string) Inbound {
 	return Inbound{Kind: KindStatus, WorkspaceID: f.ws.ID, ChannelID: f.channel.ID, ProviderMessageID: providerID, Status: status}
 }
 
+// receiveBesideOtherWrites receives each of items, a webhook each, while
+// raw's database holds other concurrent writes open (as another node's
+// would), and fails the test if one waits for them: how a test shows
+// that a kind of webhook goes through the concurrent door.
+func (f *fixture) receiveBesideOtherWrites(t *testing.T, raw *sql.DB, what string, items ...Inbound) {
+	t.Helper()
+	release := dbtest.HoldConcurrentWrites(t, raw)
+	for _, in := range items {
+		err := dbtest.NeverWaits(t, raw, what, release, func() error {
+			_, err := f.svc.Receive(context.Background(), []Inbound{in})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestStatusRunsBesideOtherWrites: on PostgreSQL a provider's status
 // report of one message goes through the concurrent door, as new
 // messages do: another node's concurrent writes, held open here, must
 // not hold it back. Through the exclusive door it waited for them.
 func TestStatusRunsBesideOtherWrites(t *testing.T) {
 	f, raw := pgFixture(t)
-	ctx := context.Background()
 	m := f.sentWithProviderID(t, "+14155550190", "wamid.190")
 
-	release := dbtest.HoldConcurrentWrites(t, raw)
-	err := dbtest.NeverWaits(t, raw, "a status report", release, func() error {
-		_, err := f.svc.Receive(ctx, []Inbound{f.statusReport("wamid.190", MsgDelivered)})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.receiveBesideOtherWrites(t, raw, "a status report", f.statusReport("wamid.190", MsgDelivered))
 	if got := f.message(t, m.ID); got.Status != MsgDelivered {
 		t.Fatalf("message is %s after the report, want delivered", got.Status)
 	}

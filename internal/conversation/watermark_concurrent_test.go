@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
-	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
 // watermark is the contact external's report that every message sent to
@@ -28,14 +27,7 @@ func TestWatermarkRunsBesideOtherWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	release := dbtest.HoldConcurrentWrites(t, raw)
-	err := dbtest.NeverWaits(t, raw, "a watermark", release, func() error {
-		_, err := f.svc.Receive(ctx, []Inbound{f.watermark("+14155550198", MsgRead)})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.receiveBesideOtherWrites(t, raw, "a watermark", f.watermark("+14155550198", MsgRead))
 	if got := f.message(t, m.ID); got.Status != MsgRead {
 		t.Fatalf("message is %s after the watermark, want read", got.Status)
 	}
