@@ -25,25 +25,84 @@ import (
 // A person typing, outside Switchboard, exactly the text of a message of
 // ours that is being sent at that very moment would be taken for its
 // echo; that is the price of never storing our own message twice.
+//
+// On PostgreSQL echoes go through the concurrent door, and the record of
+// the send may be writing the same message meanwhile: it takes the
+// message's conversation first (internal/outbound names it), then gives
+// the message the provider's id. So the claim takes the candidate's
+// conversation first too (the batch named it, withMessageRows), and only
+// then looks again: a record that landed while it waited has given the
+// message the echo's id, and the echo is its duplicate; otherwise the
+// candidate is claimed under its row lock, still pending and without an
+// id, since every writer of it holds the conversation the claim now
+// holds. Two echoes of one message take turns on the conversation the
+// same way, and the second finds the id the first stored.
 func claimEchoTx(ctx context.Context, tx *db.Tx, in Inbound, contactID int64) (Received, error) {
+	for {
+		cand, found, err := echoCandidateTx(ctx, tx, in, contactID)
+		if err != nil || !found {
+			return Received{}, err
+		}
+		if err := takeConversationTx(ctx, tx, cand.conv); err != nil {
+			return Received{}, err
+		}
+		if own, found, err := findMessageTx(ctx, tx, in.ChannelID, in.ProviderMessageID, "out"); err != nil || found {
+			// The send's record (or another delivery of this echo) stored the
+			// id while the claim waited.
+			return Received{MessageID: own.id, ContactID: own.contactID, ConversationID: own.conv.Int64, Duplicate: found}, err
+		}
+		q := `SELECT id FROM messages WHERE id = ? AND status = ? AND provider_message_id IS NULL`
+		if tx.Dialect() == db.Postgres {
+			q += ` FOR NO KEY UPDATE`
+		}
+		var id int64
+		err = tx.QueryRow(ctx, q, cand.id, MsgPending).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // claimed or sent meanwhile: look for the next candidate
+		}
+		if err != nil {
+			return Received{}, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, in.ProviderMessageID, id); err != nil {
+			return Received{}, err
+		}
+		return Received{MessageID: id, ContactID: contactID, ConversationID: cand.conv.Int64, Duplicate: true}, nil
+	}
+}
+
+// echoCandidateQuery finds the message an echo may be the echo of: the
+// oldest to the contact on the channel still pending, without a provider
+// id, of the echo's type and text.
+const echoCandidateQuery = `SELECT id, contact_id, conversation_id FROM messages WHERE contact_id = ? AND channel_id = ? AND direction = 'out'
+	AND status = ? AND provider_message_id IS NULL AND type = ? AND text = ? ORDER BY id LIMIT 1`
+
+// echoCandidateTx reads the message echo in may be the echo of, read
+// without a lock (claimEchoTx takes it).
+func echoCandidateTx(ctx context.Context, tx *db.Tx, in Inbound, contactID int64) (storedMessage, bool, error) {
 	typ := in.Type
 	if typ == "" {
 		typ = "text"
 	}
-	var r Received
-	var conv sql.NullInt64
-	err := tx.QueryRow(ctx, `SELECT id, conversation_id FROM messages WHERE contact_id = ? AND channel_id = ? AND direction = 'out'
-		AND status = ? AND provider_message_id IS NULL AND type = ? AND text = ? ORDER BY id LIMIT 1`,
-		contactID, in.ChannelID, MsgPending, typ, in.Text).Scan(&r.MessageID, &conv)
+	var m storedMessage
+	err := tx.QueryRow(ctx, echoCandidateQuery, contactID, in.ChannelID, MsgPending, typ, in.Text).Scan(&m.id, &m.contactID, &m.conv)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Received{}, nil
+		return m, false, nil
+	}
+	return m, err == nil, err
+}
+
+// echoCandidateOf is echoCandidateTx for an echo whose contact is not
+// resolved yet (withMessageRows): none when the channel knows no contact
+// by the echo's external id.
+func echoCandidateOf(ctx context.Context, tx *db.Tx, in Inbound) (storedMessage, bool, error) {
+	var contactID int64
+	err := tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`,
+		in.ChannelID, in.ExternalID).Scan(&contactID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storedMessage{}, false, nil
 	}
 	if err != nil {
-		return Received{}, err
+		return storedMessage{}, false, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, in.ProviderMessageID, r.MessageID); err != nil {
-		return Received{}, err
-	}
-	r.ContactID, r.ConversationID, r.Duplicate = contactID, conv.Int64, true
-	return r, nil
+	return echoCandidateTx(ctx, tx, in, contactID)
 }

@@ -74,8 +74,9 @@ func findMessageTx(ctx context.Context, tx *db.Tx, channelID int64, providerID, 
 }
 
 // withMessageRows names to the committer, for a webhook's items that
-// change one message each, and its watermarks (which change the messages
-// watermarkMessagesTx finds), the conversations of those messages
+// change one message each, its watermarks (which change the messages
+// watermarkMessagesTx finds) and its echoes (which may claim the message
+// echoCandidateTx finds), the conversations of those messages
 // (db.WithRowLocks), so that on PostgreSQL their batch locks those first,
 // in one order with every other job's. Taken where reached, a change
 // batched after a job holding the conversation, and a record of a send
@@ -84,7 +85,7 @@ func findMessageTx(ctx context.Context, tx *db.Tx, channelID int64, providerID, 
 func withMessageRows(ctx context.Context, items []Inbound) context.Context {
 	var changes []Inbound
 	for _, in := range items {
-		if changesOneMessage(in) || isWatermark(in) {
+		if changesOneMessage(in) || isWatermark(in) || in.Kind == KindEcho && in.ProviderMessageID != "" {
 			changes = append(changes, in)
 		}
 	}
@@ -99,6 +100,14 @@ func withMessageRows(ctx context.Context, items []Inbound) context.Context {
 				var err error
 				if _, msgs, _, err = watermarkMessagesTx(ctx, tx, in); err != nil {
 					return nil, err
+				}
+			} else if in.Kind == KindEcho {
+				m, found, err := echoCandidateOf(ctx, tx, in)
+				if err != nil {
+					return nil, err
+				}
+				if found {
+					msgs = append(msgs, m)
 				}
 			} else {
 				providerID, direction, _ := changedMessage(in)

@@ -114,21 +114,14 @@ func (s *Service) Receive(ctx context.Context, items []Inbound) ([]Received, err
 // receiveAlone writes one webhook's storable items in a job of its own.
 func (s *Service) receiveAlone(ctx context.Context, items []Inbound) ([]Received, error) {
 	out := make([]Received, len(items))
-	// New messages keep their invariants with the schema and row locks
-	// alone (see receiveTx), and so do status reports, reactions and
-	// edits of one message each (see one_message.go) and watermarks (see
-	// watermarkTx), so webhooks carrying only those are written
-	// concurrently on PostgreSQL. An echo may claim a pending message of
-	// ours (claimEchoTx) that a second echo or the send's own record
-	// could claim too: it keeps the exclusive write.
-	write := s.db.WriteConcurrent
-	for _, in := range items {
-		if in.Kind != KindMessage && !changesOneMessage(in) && !isWatermark(in) {
-			write = s.db.Write
-		}
-	}
+	// Every kind of item keeps its invariants with the schema and row
+	// locks alone: new messages and echoes (see receiveTx; an echo's
+	// claim of a pending message of ours, claimEchoTx), status reports,
+	// reactions and edits of one message each (see one_message.go) and
+	// watermarks (see watermarkTx). So webhooks are written concurrently
+	// on PostgreSQL.
 	ctx = withMessageRows(ctx, items)
-	err := write(ctx, func(tx *db.Tx) error {
+	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		for i, in := range items {
 			var err error
 			switch in.Kind {
