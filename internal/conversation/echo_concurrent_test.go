@@ -3,7 +3,6 @@ package conversation
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -57,8 +56,7 @@ func TestEchoesAndRecordsHammered(t *testing.T) {
 	}
 	var sent []Message
 	for round := range rounds {
-		var wg sync.WaitGroup
-		errs := make(chan error, 4*conversations)
+		r := hammerRound{f: f}
 		for i, conv := range convs {
 			text := fmt.Sprintf("reply %d to %d", round, i)
 			m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: text, Sender: SourceAPI})
@@ -67,25 +65,12 @@ func TestEchoesAndRecordsHammered(t *testing.T) {
 			}
 			sent = append(sent, m)
 			pid := fmt.Sprintf("mid.%d", m.ID)
-			wg.Go(func() { errs <- f.recordSend(ctx, m, pid) })
-			for range 2 {
-				wg.Go(func() {
-					_, err := f.svc.Receive(ctx, []Inbound{f.echo(externals[i], pid, text)})
-					errs <- err
-				})
-			}
-			wg.Go(func() {
-				_, err := f.svc.Receive(ctx, []Inbound{f.inbound(externals[i], fmt.Sprintf("in-%d-%d", round, i), "more")})
-				errs <- err
-			})
+			r.add(func() error { return f.recordSend(ctx, m, pid) })
+			r.receive(f.echo(externals[i], pid, text))
+			r.receive(f.echo(externals[i], pid, text))
+			r.receive(f.inbound(externals[i], fmt.Sprintf("in-%d-%d", round, i), "more"))
 		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		r.run(t)
 	}
 	if got := dbtest.Count(t, f.db, `SELECT COUNT(*) FROM messages WHERE direction = 'out'`); got != len(sent) {
 		t.Errorf("%d outbound messages for %d replies: an echo was stored as a message of its own", got, len(sent))

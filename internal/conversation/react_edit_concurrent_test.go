@@ -3,7 +3,6 @@ package conversation
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -84,7 +83,6 @@ func TestReactionLocksItsConversationFirst(t *testing.T) {
 // landed, and no write deadlocked.
 func TestReactionsAndEditsHammered(t *testing.T) {
 	f, _ := pgFixture(t)
-	ctx := context.Background()
 	const contacts, rounds, changes = 4, 6, 3
 	base := f.clock.Now()
 	type target struct {
@@ -97,33 +95,19 @@ func TestReactionsAndEditsHammered(t *testing.T) {
 		targets = append(targets, target{f.openOne(t, external).MessageID, external, "open-" + external})
 	}
 	for round := range rounds {
-		var wg sync.WaitGroup
-		errs := make(chan error, contacts*(4*changes+1))
-		receive := func(in Inbound) {
-			wg.Go(func() {
-				_, err := f.svc.Receive(ctx, []Inbound{in})
-				errs <- err
-			})
-		}
+		r := hammerRound{f: f}
 		for c, tg := range targets {
 			for k := range changes {
 				at := base.Add(time.Duration(round*changes+k) * time.Second)
-				r := f.reaction(tg.external, tg.pid, fmt.Sprintf("r-%d-%d-%d", c, round, k), fmt.Sprint("emoji ", round, k), at)
-				e := f.edit(tg.external, tg.pid, fmt.Sprintf("e-%d-%d-%d", c, round, k), fmt.Sprint("text ", round, k), at)
-				receive(r)
-				receive(r)
-				receive(e)
-				receive(e)
+				react := f.reaction(tg.external, tg.pid, fmt.Sprintf("r-%d-%d-%d", c, round, k), fmt.Sprint("emoji ", round, k), at)
+				edit := f.edit(tg.external, tg.pid, fmt.Sprintf("e-%d-%d-%d", c, round, k), fmt.Sprint("text ", round, k), at)
+				for _, in := range []Inbound{react, react, edit, edit} {
+					r.receive(in)
+				}
 			}
-			receive(f.inbound(tg.external, fmt.Sprintf("m-%d-%d", c, round), "more"))
+			r.receive(f.inbound(tg.external, fmt.Sprintf("m-%d-%d", c, round), "more"))
 		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		r.run(t)
 	}
 	last := fmt.Sprint(rounds-1, changes-1)
 	for _, tg := range targets {

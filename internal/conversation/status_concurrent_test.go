@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -119,8 +118,7 @@ func TestStatusesRecordsAndMessagesHammered(t *testing.T) {
 	}
 	var sent []Message
 	for round := range rounds {
-		var wg sync.WaitGroup
-		errs := make(chan error, 4*conversations)
+		r := hammerRound{f: f}
 		for i, conv := range convs {
 			m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "reply", Sender: SourceAPI})
 			if err != nil {
@@ -128,25 +126,12 @@ func TestStatusesRecordsAndMessagesHammered(t *testing.T) {
 			}
 			sent = append(sent, m)
 			pid := fmt.Sprintf("wamid.%d", m.ID)
-			wg.Go(func() { errs <- f.recordSend(ctx, m, pid) })
-			for _, status := range []string{MsgDelivered, MsgRead} {
-				wg.Go(func() {
-					_, err := f.svc.Receive(ctx, []Inbound{f.statusReport(pid, status)})
-					errs <- err
-				})
-			}
-			wg.Go(func() {
-				_, err := f.svc.Receive(ctx, []Inbound{f.inbound(fmt.Sprintf("+1415555%04d", i), fmt.Sprintf("in-%d-%d", round, i), "more")})
-				errs <- err
-			})
+			r.add(func() error { return f.recordSend(ctx, m, pid) })
+			r.receive(f.statusReport(pid, MsgDelivered))
+			r.receive(f.statusReport(pid, MsgRead))
+			r.receive(f.inbound(fmt.Sprintf("+1415555%04d", i), fmt.Sprintf("in-%d-%d", round, i), "more"))
 		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		r.run(t)
 	}
 	f.clock.Advance(earlyStatusFirstLook)
 	if next := f.lookAgain(t); !next.IsZero() {

@@ -3,7 +3,6 @@ package conversation
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -51,14 +50,7 @@ func TestWatermarksReportsAndMessagesHammered(t *testing.T) {
 	}
 	var sent []Message
 	for round := range rounds {
-		var wg sync.WaitGroup
-		errs := make(chan error, contacts*6)
-		receive := func(in Inbound) {
-			wg.Go(func() {
-				_, err := f.svc.Receive(ctx, []Inbound{in})
-				errs <- err
-			})
-		}
+		r := hammerRound{f: f}
 		for i, conv := range convs {
 			for range 2 {
 				m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "reply", Sender: SourceAPI})
@@ -70,19 +62,13 @@ func TestWatermarksReportsAndMessagesHammered(t *testing.T) {
 					t.Fatal(err)
 				}
 				sent = append(sent, m)
-				receive(f.statusReport(pid, MsgDelivered))
+				r.receive(f.statusReport(pid, MsgDelivered))
 			}
-			receive(f.watermark(externals[i], MsgDelivered))
-			receive(f.watermark(externals[i], MsgRead))
-			receive(f.inbound(externals[i], fmt.Sprintf("in-%d-%d", round, i), "more"))
+			r.receive(f.watermark(externals[i], MsgDelivered))
+			r.receive(f.watermark(externals[i], MsgRead))
+			r.receive(f.inbound(externals[i], fmt.Sprintf("in-%d-%d", round, i), "more"))
 		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		r.run(t)
 	}
 	for _, m := range sent {
 		if got := f.message(t, m.ID); got.Status != MsgRead {
