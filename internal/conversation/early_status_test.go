@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -42,11 +41,7 @@ func TestEarlyStatusAppliedOnceItsSendIsRecorded(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
-		conv := f.openOne(t, "+14155550192").ConversationID
-		m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "Hello!", Sender: SourceAPI})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := f.replyInNew(t, "+14155550192", "Hello!")
 		got, err := f.svc.Receive(ctx, []Inbound{f.statusReport("wamid.192", MsgDelivered)})
 		if err != nil {
 			t.Fatal(err)
@@ -118,11 +113,7 @@ func TestEarlyStatusForgottenAfterItsKeep(t *testing.T) {
 func TestEarlyStatusHeldByAnotherPassIsLeftToIt(t *testing.T) {
 	f, raw := pgFixture(t)
 	ctx := context.Background()
-	conv := f.openOne(t, "+14155550193").ConversationID
-	m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "Hello!", Sender: SourceAPI})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := f.replyInNew(t, "+14155550193", "Hello!")
 	if _, err := f.svc.Receive(ctx, []Inbound{f.statusReport("wamid.193", MsgDelivered)}); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +124,7 @@ func TestEarlyStatusHeldByAnotherPassIsLeftToIt(t *testing.T) {
 	kept := int64(dbtest.Count(t, f.db, `SELECT id FROM early_statuses`))
 
 	other := dbtest.HoldRows(t, raw, "early_statuses", "id", kept)
-	err = dbtest.NeverWaits(t, raw, "a pass over a report another pass holds", func() { other.Rollback() }, func() error {
+	err := dbtest.NeverWaits(t, raw, "a pass over a report another pass holds", func() { other.Rollback() }, func() error {
 		_, err := f.svc.earlyStatusDue(ctx)
 		return err
 	})

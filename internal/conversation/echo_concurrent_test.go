@@ -22,12 +22,7 @@ func (f *fixture) echo(external, providerID, text string) Inbound {
 // the one of a message typed elsewhere alike.
 func TestEchoRunsBesideOtherWrites(t *testing.T) {
 	f, raw := pgFixture(t)
-	ctx := context.Background()
-	conv := f.openOne(t, "+14155550199").ConversationID
-	m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "Hello!", Sender: SourceAPI})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := f.replyInNew(t, "+14155550199", "Hello!")
 	f.receiveBesideOtherWrites(t, raw, "an echo",
 		f.echo("+14155550199", "mid.199", "Hello!"), f.echo("+14155550199", "mid.199b", "typed on the phone"))
 	if got := dbtest.Count(t, f.db, `SELECT COUNT(*) FROM messages WHERE direction = 'out'`); got != 2 {
@@ -47,13 +42,8 @@ func TestEchoRunsBesideOtherWrites(t *testing.T) {
 func TestEchoesAndRecordsHammered(t *testing.T) {
 	f, _ := pgFixture(t)
 	ctx := context.Background()
-	const conversations, rounds = 4, 10
-	externals := make([]string, conversations)
-	convs := make([]int64, conversations)
-	for i := range convs {
-		externals[i] = fmt.Sprintf("+1415555%04d", 500+i)
-		convs[i] = f.openOne(t, externals[i]).ConversationID
-	}
+	const rounds = 10
+	externals, convs := f.hammerContacts(t, 4, 500)
 	var sent []Message
 	for round := range rounds {
 		r := hammerRound{f: f}
@@ -97,13 +87,9 @@ func TestEchoesAndRecordsHammered(t *testing.T) {
 func TestEchoLooksAgainAfterTheRecordItWaitedFor(t *testing.T) {
 	f, raw := pgFixture(t)
 	ctx := context.Background()
-	conv := f.openOne(t, "+14155550200").ConversationID
-	m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "On my way", Sender: SourceAPI})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := f.replyInNew(t, "+14155550200", "On my way")
 
-	record := dbtest.HoldRows(t, raw, "conversations", "id", conv)
+	record := dbtest.HoldRows(t, raw, "conversations", "id", m.ConversationID)
 	if _, err := record.Exec(`UPDATE messages SET provider_message_id = 'mid.ours', status = 'sent' WHERE id = $1`, m.ID); err != nil {
 		t.Fatal(err)
 	}

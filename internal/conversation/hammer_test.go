@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -40,4 +41,16 @@ func (r *hammerRound) run(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// hammerContacts opens a conversation for each of n contacts, numbered
+// from first, and returns their external ids and conversations.
+func (f *fixture) hammerContacts(t *testing.T, n, first int) (externals []string, convs []int64) {
+	t.Helper()
+	for i := range n {
+		external := fmt.Sprintf("+1415555%04d", first+i)
+		externals = append(externals, external)
+		convs = append(convs, f.openOne(t, external).ConversationID)
+	}
+	return externals, convs
 }

@@ -11,16 +11,24 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
+// replyInNew opens a conversation with a new contact, external, and
+// sends text in it (pending, its send not recorded yet).
+func (f *fixture) replyInNew(t *testing.T, external, text string) Message {
+	t.Helper()
+	conv := f.openOne(t, external).ConversationID
+	m, err := f.svc.Send(context.Background(), access.System(f.ws.ID), conv, SendInput{Text: text, Sender: SourceAPI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // sentWithProviderID sends a reply in a new conversation with external
 // and stores the provider's id for it, as the record of its send does.
 func (f *fixture) sentWithProviderID(t *testing.T, external, providerID string) Message {
 	t.Helper()
 	ctx := context.Background()
-	conv := f.openOne(t, external).ConversationID
-	m, err := f.svc.Send(ctx, access.System(f.ws.ID), conv, SendInput{Text: "Hello!", Sender: SourceAPI})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := f.replyInNew(t, external, "Hello!")
 	if err := f.db.Write(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, providerID, m.ID)
 		return err
@@ -111,11 +119,8 @@ func TestStatusLocksItsConversationFirst(t *testing.T) {
 func TestStatusesRecordsAndMessagesHammered(t *testing.T) {
 	f, _ := pgFixture(t)
 	ctx := context.Background()
-	const conversations, rounds = 6, 12
-	convs := make([]int64, conversations)
-	for i := range convs {
-		convs[i] = f.openOne(t, fmt.Sprintf("+1415555%04d", i)).ConversationID
-	}
+	const rounds = 12
+	externals, convs := f.hammerContacts(t, 6, 0)
 	var sent []Message
 	for round := range rounds {
 		r := hammerRound{f: f}
@@ -129,7 +134,7 @@ func TestStatusesRecordsAndMessagesHammered(t *testing.T) {
 			r.add(func() error { return f.recordSend(ctx, m, pid) })
 			r.receive(f.statusReport(pid, MsgDelivered))
 			r.receive(f.statusReport(pid, MsgRead))
-			r.receive(f.inbound(fmt.Sprintf("+1415555%04d", i), fmt.Sprintf("in-%d-%d", round, i), "more"))
+			r.receive(f.inbound(externals[i], fmt.Sprintf("in-%d-%d", round, i), "more"))
 		}
 		r.run(t)
 	}

@@ -41,13 +41,8 @@ func TestWatermarkRunsBesideOtherWrites(t *testing.T) {
 func TestWatermarksReportsAndMessagesHammered(t *testing.T) {
 	f, _ := pgFixture(t)
 	ctx := context.Background()
-	const contacts, rounds = 4, 8
-	externals := make([]string, contacts)
-	convs := make([]int64, contacts)
-	for i := range externals {
-		externals[i] = fmt.Sprintf("+1415555%04d", 400+i)
-		convs[i] = f.openOne(t, externals[i]).ConversationID
-	}
+	const rounds = 8
+	externals, convs := f.hammerContacts(t, 4, 400)
 	var sent []Message
 	for round := range rounds {
 		r := hammerRound{f: f}
