@@ -120,12 +120,18 @@ type cluster struct {
 	integ   *integrator
 }
 
+// envNodesLog names a file where the nodes' logs (warnings and errors,
+// slow write transactions among them) are kept when a cluster's test
+// ends, beside the server's (envPGLog): a lock wait there is named here.
+const envNodesLog = "SWITCHBOARD_NODES_LOG"
+
 // newCluster starts a PostgreSQL server of the test's own, loads the demo
 // workspace (its channel sending to an integrator the test runs) and
 // starts n nodes.
 func newCluster(t *testing.T, n int) *cluster {
 	t.Helper()
 	c := &cluster{t: t, bin: binary(t), pg: startPostgres(t), logFile: filepath.Join(t.TempDir(), "nodes.log"), media: t.TempDir()}
+	t.Cleanup(func() { keepFile(t, envNodesLog, c.logFile) }) // after the nodes are killed
 	env, err := readEnvFile(nodeEnvFile)
 	if err != nil {
 		t.Fatal(err)

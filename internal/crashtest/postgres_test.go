@@ -126,24 +126,28 @@ func (pg *postgres) run(name string, args ...string) ([]byte, error) {
 // deadlocks reported in it: what a load test met, read afterwards.
 const envPGLog = "SWITCHBOARD_PG_LOG"
 
-// keepLog appends the server's log to the file envPGLog names, if any,
-// under a line naming the test (a run's tests each have a server).
-func (pg *postgres) keepLog() {
-	path := os.Getenv(envPGLog)
+// keepLog appends the server's log to the file envPGLog names, if any.
+func (pg *postgres) keepLog() { keepFile(pg.t, envPGLog, filepath.Join(pg.dir, "log")) }
+
+// keepFile appends the file at src to the file the environment variable
+// env names, if any, under a line naming the test (a run's tests each
+// have their own servers and logs, in folders removed when they end).
+func keepFile(t *testing.T, env, src string) {
+	path := os.Getenv(env)
 	if path == "" {
 		return
 	}
-	log, err := os.ReadFile(filepath.Join(pg.dir, "log"))
+	log, err := os.ReadFile(src)
 	if err != nil {
-		pg.t.Logf("PostgreSQL log not kept: %v", err)
+		t.Logf("%s not kept: %v", src, err)
 		return
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
-		pg.t.Logf("PostgreSQL log not kept: %v", err)
+		t.Logf("%s not kept: %v", src, err)
 		return
 	}
 	defer f.Close()
-	fmt.Fprintf(f, "==== %s\n", pg.t.Name())
+	fmt.Fprintf(f, "==== %s\n", t.Name())
 	f.Write(log)
 }

@@ -53,8 +53,9 @@ type DB struct {
 	// url is the PostgreSQL store's address, for the listener (see Listen).
 	url   string
 	clock clock.Clock
-	// retryClock paces Write's retries (nil: real time); see SetRetryClock.
-	retryClock clock.Clock
+	// wallClock paces Write's retries and times how long a write
+	// transaction stays open (nil: real time); see SetWallClock.
+	wallClock clock.Clock
 	// origin names this store handle in its notifications (see Listener).
 	origin string
 
@@ -269,11 +270,12 @@ func (d *DB) Clock() clock.Clock { return d.clock }
 // tests use it to run a store opened for them on a fake clock.
 func (d *DB) SetClock(c clock.Clock) { d.clock = clock.OrReal(c) }
 
-// SetRetryClock replaces the clock that paces Write's retries (real time
-// by default, whatever SetClock holds: a store on a fake clock must not
-// freeze a retried write until someone advances it); the tests of the
-// retry policy use it to see each backoff exactly.
-func (d *DB) SetRetryClock(c clock.Clock) { d.retryClock = c }
+// SetWallClock replaces the clock that paces Write's retries and times
+// write transactions (real time by default, whatever SetClock holds: a
+// store on a fake clock must not freeze a retried write until someone
+// advances it, nor call every transaction instant). The tests of the
+// retry policy and of slow writes use it to see each wait exactly.
+func (d *DB) SetWallClock(c clock.Clock) { d.wallClock = c }
 
 // Millis converts t to the timestamp column unit; the zero time is 0.
 func Millis(t time.Time) int64 {

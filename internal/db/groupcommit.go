@@ -37,6 +37,7 @@ type committer struct {
 	// behind passes it on to the next.
 	wake     chan struct{}
 	onBatch  func(jobs []BatchJob) // tests: told each batch's jobs as it is taken, under mu
+	onSlow   func(SlowWrite)       // tests: told each slow write instead of the log (see OnSlowWrite)
 	maxBatch int
 	stop     chan struct{}
 	wg       sync.WaitGroup
@@ -250,12 +251,14 @@ var errAloneFailed = errors.New("db: the batch's only job failed")
 
 func (c *committer) try(batch []*job, results []error, optimistic bool) (err error) {
 	ctx := context.Background() // a caller's cancellation must not abort the others' commit
+	bt := c.startTimer()
 	sqlTx, err := c.d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
 	t := &Tx{tx: sqlTx, d: c.d, alone: len(batch) == 1 && batch[0].alone}
-	defer t.keepPrepared() // deferred first: runs after the rollback below
+	defer c.reportIfSlow(&bt, batch) // runs last: the rows are held until the rollback ends
+	defer t.keepPrepared()           // runs after the rollback below
 	defer func() {
 		if err != nil {
 			t.rollback()
@@ -271,6 +274,7 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 	if err := t.lockRows(ctx, batch); err != nil {
 		return err
 	}
+	bt.locked = bt.clock.Now()
 	for i, j := range batch {
 		if j.ctx.Err() != nil {
 			results[i] = j.ctx.Err()
@@ -278,7 +282,9 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 		}
 		results[i] = nil
 		if optimistic {
-			if fnErr := safeCall(j.fn, t); fnErr != nil {
+			var fnErr error
+			bt.job(i, func() { fnErr = safeCall(j.fn, t) })
+			if fnErr != nil {
 				// A lost race on a unique index is read again in a
 				// savepoint (below), even alone: concurrent writers
 				// (WriteConcurrent, other nodes) may have inserted the row.
@@ -291,7 +297,8 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 			continue
 		}
 		for attempt := 0; ; attempt++ {
-			fnErr := t.savepoint(ctx, func(t *Tx) error { return safeCall(j.fn, t) })
+			var fnErr error
+			bt.job(i, func() { fnErr = t.savepoint(ctx, func(t *Tx) error { return safeCall(j.fn, t) }) })
 			var spErr *savepointError
 			if errors.As(fnErr, &spErr) {
 				return fnErr // the transaction itself is broken
@@ -305,6 +312,7 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 			break
 		}
 	}
+	bt.commit = bt.clock.Now()
 	return t.commit()
 }
 

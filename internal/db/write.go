@@ -79,11 +79,11 @@ func (d *DB) write1(ctx context.Context, fn func(*Tx) error, shared bool) error 
 }
 
 // sleep waits for dur, or returns ctx's error. It paces retries against
-// PostgreSQL, so it runs on real time unless a test set the retry clock,
-// never on the store's clock (see SetRetryClock).
+// PostgreSQL, so it runs on real time unless a test set the wall clock,
+// never on the store's clock (see SetWallClock).
 func (d *DB) sleep(ctx context.Context, dur time.Duration) error {
 	done := make(chan struct{})
-	t := clock.OrReal(d.retryClock).AfterFunc(dur, func() { close(done) })
+	t := clock.OrReal(d.wallClock).AfterFunc(dur, func() { close(done) })
 	defer t.Stop()
 	select {
 	case <-done:

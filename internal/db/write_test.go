@@ -33,12 +33,12 @@ func waitTimers(t *testing.T, c *clock.Fake, n int) {
 	}
 }
 
-// A write PostgreSQL aborted is run again after a backoff on the retry
+// A write PostgreSQL aborted is run again after a backoff on the wall
 // clock, doubling each time, and commits once it goes through.
 func TestWriteRetriesAbortedTransactionsWithBackoff(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetRetryClock(fake)
+		d.SetWallClock(fake)
 		var tries atomic.Int32
 		done := make(chan error, 1)
 		go func() {
@@ -75,7 +75,7 @@ func TestWriteRetriesAbortedTransactionsWithBackoff(t *testing.T) {
 func TestWriteStopsRetryingWhenContextEnds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetRetryClock(fake)
+		d.SetWallClock(fake)
 		ctx, cancel := context.WithCancel(context.Background())
 		var tries atomic.Int32
 		done := make(chan error, 1)
@@ -120,7 +120,7 @@ func TestWriteRetriesAGiveWayAlone(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetRetryClock(fake)
+		d.SetWallClock(fake)
 		const marker = 7 // the give-way's weight, to find it among the batches
 		batches := dbtest.RecordBatches(d)
 		var tries atomic.Int32
