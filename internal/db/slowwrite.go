@@ -1,6 +1,7 @@
 package db
 
 import (
+	"context"
 	"log/slog"
 	"reflect"
 	"runtime"
@@ -27,9 +28,26 @@ type SlowWrite struct {
 	Jobs    int           // jobs in the batch
 	Shared  bool          // a batch of WriteConcurrent
 	// Slowest is the function of the job that ran longest (the one given
-	// to Write), and SlowestTook how long it ran.
-	Slowest     string
-	SlowestTook time.Duration
+	// to Write), SlowestLabel what its caller called it (WithLabel), and
+	// SlowestTook how long it ran.
+	Slowest      string
+	SlowestLabel string
+	SlowestTook  time.Duration
+}
+
+type labelKey struct{}
+
+// WithLabel names the write made with ctx for a slow write's report,
+// where its function alone does not say enough: every event consumer's
+// batch is the same closure, so a consumer labels its writes with its
+// name.
+func WithLabel(ctx context.Context, label string) context.Context {
+	return context.WithValue(ctx, labelKey{}, label)
+}
+
+func labelOf(ctx context.Context) string {
+	l, _ := ctx.Value(labelKey{}).(string)
+	return l
 }
 
 // OnSlowWrite has f told every write transaction that stays open over
@@ -74,7 +92,8 @@ func (c *committer) reportIfSlow(bt *batchTimer, batch []*job) {
 		s.Commit = end.Sub(bt.commit)
 	}
 	if bt.slowest >= 0 {
-		s.Slowest, s.SlowestTook = funcName(batch[bt.slowest].fn), bt.slowestTook
+		j := batch[bt.slowest]
+		s.Slowest, s.SlowestLabel, s.SlowestTook = funcName(j.fn), labelOf(j.ctx), bt.slowestTook
 	}
 	if c.onSlow != nil {
 		c.onSlow(s)
@@ -82,7 +101,7 @@ func (c *committer) reportIfSlow(bt *batchTimer, batch []*job) {
 	}
 	slog.Warn("db: a write transaction stayed open long; writes needing its rows waited",
 		"held", s.Held, "locking", s.Locking, "commit", s.Commit, "jobs", s.Jobs, "shared", s.Shared,
-		"slowest", s.Slowest, "slowest_took", s.SlowestTook)
+		"slowest", s.Slowest, "slowest_label", s.SlowestLabel, "slowest_took", s.SlowestTook)
 }
 
 // funcName names fn as the stack would, without the module's path:

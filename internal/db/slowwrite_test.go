@@ -41,7 +41,7 @@ func TestSlowWritesAreReportedWithTheJobThatHeldThem(t *testing.T) {
 			if tc.concurrent {
 				write = d.WriteConcurrent
 			}
-			err := write(context.Background(), func(tx *db.Tx) error {
+			err := write(db.WithLabel(context.Background(), tc.name), func(tx *db.Tx) error {
 				if _, err := tx.Exec(context.Background(), `INSERT INTO workspaces (name, created_at) VALUES (?, 0)`, tc.name); err != nil {
 					return err
 				}
@@ -66,8 +66,8 @@ func TestSlowWritesAreReportedWithTheJobThatHeldThem(t *testing.T) {
 				if s.Commit != 0 {
 					t.Errorf("%s: commit took %v on a clock that did not move", tc.name, s.Commit)
 				}
-				if !strings.Contains(s.Slowest, "TestSlowWritesAreReportedWithTheJobThatHeldThem") {
-					t.Errorf("%s: slowest job %q, want the test's closure", tc.name, s.Slowest)
+				if !strings.Contains(s.Slowest, "TestSlowWritesAreReportedWithTheJobThatHeldThem") || s.SlowestLabel != tc.name {
+					t.Errorf("%s: slowest job %q labelled %q, want the test's closure and its case", tc.name, s.Slowest, s.SlowestLabel)
 				}
 			default:
 				if tc.reported {

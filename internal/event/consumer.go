@@ -344,9 +344,9 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 		tx.OnCommit(func() { c.noteStored(reached) })
 		return err
 	}
-	wctx := ctx
+	wctx := db.WithLabel(ctx, "consumer "+c.cfg.Name)
 	if c.cfg.Concurrent && c.cfg.ChangesConversation != nil {
-		wctx = db.WithRows(ctx, "conversations", c.changedConversations(events)...)
+		wctx = db.WithRows(wctx, "conversations", c.changedConversations(events)...)
 	}
 	for {
 		// A handler that failed with ErrHandleAgain does differently in
