@@ -228,14 +228,18 @@ func hashToken(raw string) string {
 
 // touch records a token's last use. It writes at most once a minute per
 // token so that authenticating stays a read on the hot path, and a failure
-// to record it never fails the request.
+// to record it never fails the request. Every agent's requests touch their
+// session, so on PostgreSQL it runs beside other writes: through the
+// exclusive door each touch held back every node's writes until those in
+// flight had committed. Its only invariant is the row's own, which the
+// named row lock and the conditional UPDATE keep.
 func (s *Service) touch(ctx context.Context, tokenID int64) {
 	now := s.nowMs()
 	if last, ok := s.lastUse.Load(tokenID); ok && now-last.(int64) < 60_000 {
 		return
 	}
 	s.lastUse.Store(tokenID, now)
-	s.db.Write(ctx, func(tx *db.Tx) error {
+	s.db.WriteConcurrent(db.WithRows(ctx, "api_tokens", tokenID), func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?`, now, tokenID, now-60_000)
 		return err
 	})
