@@ -132,11 +132,28 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 // on the row lock and then evaluates the condition again against the row
 // the first committed (READ COMMITTED re-checks an UPDATE's WHERE on the
 // newest version), so no agent goes above capacity without any
-// store-wide lock. It returns the count before this assignment.
+// store-wide lock.
+//
+// When the job asked for an available agent, the claim also holds only
+// while the agent's availability stands on what the candidate was chosen
+// by: the status they chose is the one read, and their last heartbeat is
+// no older (a heartbeat moves it later, which keeps them available; a
+// device signing out can move it earlier). Presence changes run beside
+// claims on PostgreSQL, each holding the agent's row while it writes, so
+// a claim that waited for one, or read the candidate before one
+// committed, sees it here (the UPDATE is a statement of its own, after
+// the row lock, and so reads what committed before it).
+//
+// It returns the count before this assignment.
 const claimAgent = `UPDATE routing_agents SET last_assigned_at = ? WHERE user_id = ?
 	AND (? = 1 OR ((COALESCE(capacity, ?) = 0 OR open_count < COALESCE(capacity, ?)) AND (? = 0 OR open_count < ?)))
-	AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = routing_agents.user_id AND u.deactivated_at <> 0)
+	AND (? = 0 OR last_seen_at >= ?)
+	AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = routing_agents.user_id AND (u.deactivated_at <> 0 OR (? = 1 AND u.status <> ?)))
 	RETURNING open_count`
+
+// whyChanged is claim's answer when the conditional UPDATE found the
+// agent no longer qualifying.
+const whyChanged = "at capacity, deactivated or no longer available"
 
 // whyBusy is claim's answer for an agent whose row another transaction
 // holds (PostgreSQL, concurrent writes).
@@ -176,9 +193,15 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st 
 	if c.aiAgent {
 		maxOpen = 0
 	}
-	err := tx.QueryRow(ctx, claimAgent, now, c.id, boolInt(unlimited), st.capacity, st.capacity, maxOpen, maxOpen).Scan(&c.open)
+	// What the job's filter looked at (an AI agent is always available):
+	// the status for an automatic assignment (busy takes none), the last
+	// heartbeat too when only online agents qualify.
+	sameStatus := (j.auto || j.onlyOnline) && !c.aiAgent
+	stillSeen := j.onlyOnline && !c.aiAgent
+	err := tx.QueryRow(ctx, claimAgent, now, c.id, boolInt(unlimited), st.capacity, st.capacity, maxOpen, maxOpen,
+		boolInt(stillSeen), c.lastSeen, boolInt(sameStatus), c.status).Scan(&c.open)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, "at capacity or deactivated", nil
+		return false, whyChanged, nil
 	}
 	if err != nil {
 		return false, "", fmt.Errorf("claim agent %d: %w", c.id, err)

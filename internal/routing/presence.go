@@ -58,9 +58,9 @@ func (s *Service) Heartbeat(ctx context.Context, workspaceID, userID int64, devi
 // instead of taking the store's write lock exclusively, which would hold
 // back every node's receives and workflow batches each time. It is safe
 // there because whatever changes a presence or a status (announce, the
-// presence timer, SetStatus) is an exclusive write, so neither moves
-// while this runs; a claim deciding meanwhile saw the older last-seen
-// time, as if it ran just before. It wakes no presence timer: a later
+// presence timer, SetStatus) holds the agent's row, as this does, so
+// neither moves while this runs; a claim deciding meanwhile saw the
+// older last-seen time, as if it ran just before. It wakes no presence timer: a later
 // last-seen time only moves an expiry later, and the timer, waking at the
 // earlier one, reads them again. It reports false, having written
 // nothing, when an announcement is due (the user was offline, or has no
@@ -126,7 +126,7 @@ func (s *Service) SetStatus(ctx context.Context, workspaceID, userID int64, stat
 // returns the user's presence.
 func (s *Service) changePresence(ctx context.Context, workspaceID, userID int64, cause string, change func(tx *db.Tx, now int64) error) (Presence, error) {
 	now := s.nowMs()
-	err := s.write(ctx, func(tx *db.Tx) error {
+	err := s.writeConcurrent(db.WithRows(ctx, "routing_agents", userID), func(tx *db.Tx) error {
 		if err := userInWorkspace(ctx, tx, workspaceID, userID); err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ func (s *Service) changePresence(ctx context.Context, workspaceID, userID int64,
 // changed elsewhere (the users API), so routing and live clients follow.
 func (s *Service) StatusChanged(ctx context.Context, workspaceID, userID int64) error {
 	now := s.nowMs()
-	return wrap("status changed", s.write(ctx, func(tx *db.Tx) error {
+	return wrap("status changed", s.writeConcurrent(db.WithRows(ctx, "routing_agents", userID), func(tx *db.Tx) error {
 		if err := ensureAgent(ctx, tx, workspaceID, userID); err != nil {
 			return err
 		}
@@ -161,6 +161,16 @@ func (s *Service) StatusChanged(ctx context.Context, workspaceID, userID int64) 
 // announce recomputes the user's availability and, when it differs from
 // the one last announced, stores it and appends user.presence.updated.
 // Going offline starts the reassignment grace period; coming back cancels it.
+//
+// On PostgreSQL announcements run beside other writes (writeConcurrent).
+// Every write that changes what availability is made of (a status, a
+// device's heartbeat or sign-out) names the agent's row, so the committer
+// holds it before the write runs: two announcements of one agent, or an
+// announcement and a heartbeat, run one after the other, and each reads
+// what the one before committed. Claims read candidates without that
+// lock and check again in their conditional UPDATE (claimAgent). The read
+// below also locks the row, for an agent whose row the write just created
+// (ensureAgent), which no one could name before.
 func (s *Service) announce(ctx context.Context, tx *db.Tx, workspaceID, userID, now int64, cause string) error {
 	st, err := loadSettings(ctx, tx, workspaceID)
 	if err != nil {
@@ -168,8 +178,11 @@ func (s *Service) announce(ctx context.Context, tx *db.Tx, workspaceID, userID, 
 	}
 	c := candidate{id: userID}
 	var previous string
-	if err := tx.QueryRow(ctx, `SELECT u.status, a.last_seen_at, a.presence FROM users u JOIN routing_agents a ON a.user_id = u.id WHERE u.id = ?`,
-		userID).Scan(&c.status, &c.lastSeen, &previous); err != nil {
+	q := `SELECT u.status, a.last_seen_at, a.presence FROM users u JOIN routing_agents a ON a.user_id = u.id WHERE u.id = ?`
+	if tx.Dialect() == db.Postgres {
+		q += ` FOR NO KEY UPDATE OF a`
+	}
+	if err := tx.QueryRow(ctx, q, userID).Scan(&c.status, &c.lastSeen, &previous); err != nil {
 		return err
 	}
 	avail := c.availability(now, st)

@@ -152,13 +152,14 @@ func (s *Service) write(ctx context.Context, fn func(*db.Tx) error) error {
 }
 
 // writeConcurrent is write for placing conversations (Assign, queue
-// drains): their invariants are held by row locks they take themselves —
-// the conversation's row (lockConversation), the queue's lock (lockQueue)
-// and the agent's row in the claim's conditional UPDATE — so on
-// PostgreSQL they run beside other such writes, on this node and others,
-// instead of taking the store's write lock exclusively. Presence,
-// capacity, settings and reassignment stay on write: a claim relies on
-// them not changing while it decides.
+// drains) and for presence: their invariants are held by row locks they
+// take themselves — the conversation's row (lockConversation), the
+// queue's lock (lockQueue) and the agent's row, which a claim's
+// conditional UPDATE checks again and a presence change holds while it
+// writes (see announce) — so on PostgreSQL they run beside other such
+// writes, on this node and others, instead of taking the store's write
+// lock exclusively. Capacity, settings and reassignment stay on write: a
+// claim relies on them not changing while it decides.
 func (s *Service) writeConcurrent(ctx context.Context, fn func(*db.Tx) error) error {
 	return s.db.WriteConcurrent(context.WithoutCancel(ctx), fn)
 }

@@ -66,7 +66,14 @@ func (s *Service) expire(ctx context.Context, now int64) error {
 	if err != nil || len(due) == 0 {
 		return wrap("expire", err)
 	}
-	return wrap("expire", s.write(ctx, func(tx *db.Tx) error {
+	ids := make([]int64, len(due))
+	for i, a := range due {
+		ids[i] = a.userID
+	}
+	// Beside other writes, holding the agents' rows (see announce): after
+	// a node's crash its agents all expire at once, and through the
+	// exclusive door each expiry held back every node's writes.
+	return wrap("expire", s.writeConcurrent(db.WithRows(ctx, "routing_agents", ids...), func(tx *db.Tx) error {
 		for _, a := range due {
 			if err := s.announce(ctx, tx, a.workspaceID, a.userID, now, "inactivity"); err != nil {
 				return err
