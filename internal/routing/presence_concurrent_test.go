@@ -63,11 +63,13 @@ func TestClaimSeesAPresenceChangeItWaitedFor(t *testing.T) {
 	}
 }
 
-// On PostgreSQL presence changes run beside other writes: while another
-// node's concurrent writes hold the store's write lock shared, a status
-// change, a heartbeat that brings an agent back and the timer's expiry
-// must not wait for them to end (through the exclusive door they would,
-// and after a node's crash its agents all expire and come back at once).
+// On PostgreSQL heartbeats and presence changes run beside other writes:
+// while another node's concurrent writes hold the store's write lock
+// shared, a steady heartbeat, a status change, the timer's expiry and a
+// heartbeat that brings an agent back must not wait for them to end
+// (through the exclusive door they would: every live agent beats twice a
+// minute, and after a node's crash its agents all expire and come back
+// at once).
 func TestPresenceChangesRunBesideOtherWrites(t *testing.T) {
 	ctx := context.Background()
 	f, raw := pgFixture(t)
@@ -79,6 +81,11 @@ func TestPresenceChangesRunBesideOtherWrites(t *testing.T) {
 		name  string
 		write func() error
 	}{
+		{"a steady heartbeat", func() error {
+			f.clock.Advance(time.Minute)
+			_, err := f.svc.Heartbeat(ctx, f.wsID, ag[0], "laptop")
+			return err
+		}},
 		{"a status change", func() error { _, err := f.svc.SetStatus(ctx, f.wsID, ag[0], Busy); return err }},
 		{"the timer's expiry", func() error {
 			f.clock.Advance(time.Hour)

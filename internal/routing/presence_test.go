@@ -67,26 +67,6 @@ func TestSteadyHeartbeatMovesTheExpiryAndAnnouncesNothing(t *testing.T) {
 	})
 }
 
-// On PostgreSQL a steady heartbeat runs beside other writes: while
-// another node's concurrent writes hold the store's write lock shared, it
-// must not wait for them to end (through the exclusive door it would).
-func TestSteadyHeartbeatRunsBesideOtherWrites(t *testing.T) {
-	ctx := context.Background()
-	f, raw := pgFixture(t)
-	_, ag := f.agents(1, nil, "desk")
-	f.idle()
-
-	release := dbtest.HoldConcurrentWrites(t, raw)
-	f.clock.Advance(time.Minute)
-	err := dbtest.NeverWaits(t, raw, "a steady heartbeat", release, func() error {
-		_, err := f.svc.Heartbeat(ctx, f.wsID, ag[0], "laptop")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // On PostgreSQL a claim passes over an agent whose row another
 // transaction holds (a close or a claim of theirs in flight) for the next
 // in rank, without waiting: a batch claiming agents in its strategy's
