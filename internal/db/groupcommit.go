@@ -282,8 +282,9 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 		}
 		results[i] = nil
 		if optimistic {
-			var fnErr error
-			bt.job(i, func() { fnErr = safeCall(j.fn, t) })
+			start := bt.clock.Now()
+			fnErr := safeCall(j.fn, t)
+			bt.ran(i, start)
 			if fnErr != nil {
 				// A lost race on a unique index is read again in a
 				// savepoint (below), even alone: concurrent writers
@@ -297,8 +298,9 @@ func (c *committer) try(batch []*job, results []error, optimistic bool) (err err
 			continue
 		}
 		for attempt := 0; ; attempt++ {
-			var fnErr error
-			bt.job(i, func() { fnErr = t.savepoint(ctx, func(t *Tx) error { return safeCall(j.fn, t) }) })
+			start := bt.clock.Now()
+			fnErr := t.savepoint(ctx, func(t *Tx) error { return safeCall(j.fn, t) })
+			bt.ran(i, start)
 			var spErr *savepointError
 			if errors.As(fnErr, &spErr) {
 				return fnErr // the transaction itself is broken

@@ -51,7 +51,8 @@ func labelOf(ctx context.Context) string {
 }
 
 // OnSlowWrite has f told every write transaction that stays open over
-// slowWrite, instead of the log's warning. For tests.
+// slowWrite, instead of the log's warning. For tests, before their first
+// write: the writers read it unguarded.
 func (d *DB) OnSlowWrite(f func(SlowWrite)) { d.committer.onSlow = f }
 
 // batchTimer times one try of a batch on the wall clock: its phases and
@@ -68,10 +69,8 @@ func (c *committer) startTimer() batchTimer {
 	return batchTimer{clock: wall, began: wall.Now(), slowest: -1}
 }
 
-// job times batch[i]'s run of fn.
-func (bt *batchTimer) job(i int, fn func()) {
-	start := bt.clock.Now()
-	fn()
+// ran notes that batch[i]'s job, started at start, has returned.
+func (bt *batchTimer) ran(i int, start time.Time) {
 	if took := bt.clock.Now().Sub(start); bt.slowest < 0 || took > bt.slowestTook {
 		bt.slowest, bt.slowestTook = i, took
 	}

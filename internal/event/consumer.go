@@ -101,6 +101,7 @@ type Consumer struct {
 	synced      atomic.Bool            // the cursor row was read since this node gained the lease (on SQLite: since it started)
 	known       atomic.Int64           // the stored cursor, as this node last read or wrote it
 	cursorReads atomic.Int64           // reads of the cursor row outside a batch
+	label       string                 // its batches' name in a slow write's report (db.WithLabel)
 }
 
 // pgConcurrentBatch bounds a Concurrent consumer's batch on PostgreSQL.
@@ -136,7 +137,7 @@ func NewConsumer(d *db.DB, hub *Hub, g *background.Group, cfg ConsumerConfig) *C
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	c := &Consumer{cfg: cfg, db: d, hub: hub, loop: g.NewLoop("event consumer " + cfg.Name)}
+	c := &Consumer{cfg: cfg, db: d, hub: hub, loop: g.NewLoop("event consumer " + cfg.Name), label: "consumer " + cfg.Name}
 	if hub != nil {
 		hub.OnNotify(c.wake)
 		hub.addConsumer(c)
@@ -361,7 +362,7 @@ func (c *Consumer) pass(ctx context.Context) (more bool, err error) {
 		tx.OnCommit(func() { c.noteStored(reached) })
 		return err
 	}
-	wctx := db.WithLabel(ctx, "consumer "+c.cfg.Name)
+	wctx := db.WithLabel(ctx, c.label)
 	if c.cfg.Concurrent && c.cfg.ChangesConversation != nil {
 		wctx = db.WithRows(wctx, "conversations", c.changedConversations(events)...)
 	}
