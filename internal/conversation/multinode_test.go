@@ -3,11 +3,9 @@ package conversation
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
@@ -16,11 +14,8 @@ import (
 // re-run on a lost race keep one contact and one open conversation each,
 // and every message is stored once.
 func TestReceiveTwoNodesPostgres(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	nodeA, nodeB := dbtest.OpenConfig(t, cfg), dbtest.OpenConfig(t, cfg)
 	f := newFixture(t, nodeA)
 	nodes := []*Service{f.svc, New(nodeB)}

@@ -3,7 +3,6 @@ package conversation
 import (
 	"context"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -156,10 +155,7 @@ func TestReceiveGroupPgStatements(t *testing.T) {
 // three messages, and the deliveries of one message are answered with
 // the same stored one.
 func TestReceivePgTwoNodesOnce(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	d := dbtest.OpenConfig(t, cfg)
 	f := newFixture(t, d)
 	other := New(dbtest.OpenConfig(t, cfg))

@@ -2,7 +2,6 @@ package db_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -78,11 +77,8 @@ func commit(t *testing.T, d *db.DB, ws int64, dueAt ...int64) int64 {
 // timers need not look after every commit. A node does not hear its own
 // commits twice.
 func TestListenAcrossNodes(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	var nodes [2]*db.DB
 	var heards [2]*heard
 	g := background.NewGroup(nil)
@@ -132,11 +128,8 @@ func TestListenAcrossNodes(t *testing.T) {
 // A broadcast reaches the other nodes' handlers of its topic, not the
 // sender's, and not another topic's.
 func TestBroadcastAcrossNodes(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	g := background.NewGroup(nil)
 	type inbox struct {
 		mu  sync.Mutex

@@ -3,7 +3,6 @@ package event_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
@@ -73,10 +72,7 @@ func TestConsumerStoresACursorItOnlyPassedOver(t *testing.T) {
 // write holds the write lock shared throughout, and the cursor is still
 // written.
 func TestConsumerStoresPassedOverBesideConcurrentWrites(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	d := dbtest.OpenConfig(t, cfg)
 	other := dbtest.OpenConfig(t, cfg)
 	ws := setup(t, d)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -181,10 +180,7 @@ func TestTwoNodesRecordEveryOutcomeOnce(t *testing.T) {
 // Through the exclusive door the record would queue behind that session
 // until it ended.
 func TestRecordDoesNotTakeTheExclusiveWriteLock(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	d := dbtest.OpenConfig(t, cfg)
 	in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) { ok(w, r) })
 	e := newEnv(t, d, in)
@@ -221,10 +217,7 @@ func TestRecordDoesNotTakeTheExclusiveWriteLock(t *testing.T) {
 // conversation: while the record waits for it, the message must still be
 // free.
 func TestRecordLocksTheConversationFirst(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	d := dbtest.OpenConfig(t, cfg)
 	raw := dbtest.Raw(t, cfg)
 	in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) { ok(w, r) })

@@ -3,7 +3,6 @@ package routing
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,11 +25,8 @@ import (
 // assigned once, none is both assigned and waiting, and the maintained
 // open count equals the conversations counted.
 func TestTwoNodesClaimsPostgres(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	nodeA, nodeB := dbtest.OpenConfig(t, cfg), dbtest.OpenConfig(t, cfg)
 
 	f := newFixture(t, nodeA)

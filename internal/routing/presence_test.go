@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -194,9 +193,6 @@ func holdAgents(t *testing.T, raw *sql.DB, ids ...int64) *sql.Tx {
 // PostgreSQL (SQLite has one writer and no row locks).
 func pgFixture(t *testing.T) (*fixture, *sql.DB) {
 	t.Helper()
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	return newFixture(t, dbtest.OpenConfig(t, cfg)), dbtest.Raw(t, cfg)
 }

@@ -2,10 +2,8 @@ package workspace
 
 import (
 	"context"
-	"os"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/page"
 )
@@ -16,11 +14,8 @@ import (
 // door it would, and every agent's requests touch their session), and
 // the use is recorded.
 func TestTokenUseIsRecordedBesideOtherWrites(t *testing.T) {
-	if os.Getenv(dbtest.EnvPostgres) == "" {
-		t.Skip(dbtest.EnvPostgres + " is not set")
-	}
 	ctx := context.Background()
-	cfg := dbtest.Config(t, db.Postgres)
+	cfg := dbtest.PostgresConfig(t)
 	s, raw := New(dbtest.OpenConfig(t, cfg)), dbtest.Raw(t, cfg)
 	ws, err := s.Create(ctx, "A", "UTC")
 	if err != nil {

@@ -82,6 +82,17 @@ func Config(t testing.TB, dialect db.Dialect) db.Config {
 	return newPostgres(t, "")
 }
 
+// PostgresConfig is Config for a test about PostgreSQL alone (row locks,
+// several nodes): it skips the test when no PostgreSQL test server is set
+// (EnvPostgres).
+func PostgresConfig(t testing.TB) db.Config {
+	t.Helper()
+	if os.Getenv(EnvPostgres) == "" {
+		t.Skip(EnvPostgres + " is not set")
+	}
+	return Config(t, db.Postgres)
+}
+
 // mustTemplate is the migrated template database (see pgTemplate).
 func mustTemplate(t testing.TB) string {
 	t.Helper()
