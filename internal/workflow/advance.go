@@ -257,11 +257,9 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 		return false, false, &stepError{outsideErr}
 	}
 	// The loop guard needs the ids of the triggering events the step
-	// appends, marked at the chain's end (chainWrites.finish).
+	// appends, marked before the commit (chainWrites.finish).
 	if r.ContactID != 0 && !quiet(st.Type, x.resumed) {
-		if err := lines.stepMayTrigger(ctx, tx); err != nil {
-			return false, false, err
-		}
+		lines.stepMayTrigger(tx)
 	}
 	// The timeline events queued so far go before this step's own.
 	if !convQuietSteps[st.Type] {

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
@@ -14,31 +15,29 @@ type chainWrites struct {
 	lines stepLines // the history lines
 	// depthFrom is the index in db.Tx.AppendedEvents from which the
 	// chain's events may trigger workflows (the loop guard marks their
-	// depth at the end), or -1 while no step of the chain could append one.
+	// depth once the transaction's events are all inserted), or -1 while
+	// no step of the chain could append one.
 	depthFrom int
 }
 
 func newChainWrites() *chainWrites { return &chainWrites{depthFrom: -1} }
 
 // stepMayTrigger is told before each step that may append an event that
-// triggers workflows. In a transaction that defers its events
-// (db.Tx.AppendLater), those queued so far are others' or earlier steps'
-// that could not: they are inserted now, so that every event appended
-// from here on, to the end of the chain, is the chain's own. A chain of
-// quiet steps inserts nothing early, and its events go with the batch's.
-func (c *chainWrites) stepMayTrigger(ctx context.Context, tx *db.Tx) error {
-	if c.depthFrom >= 0 {
-		return nil
+// triggers workflows: every event appended from here on, to the end of
+// the chain, is the chain's own (db.Tx.AppendedCount says where they
+// begin). The events before, queued by a transaction that defers them
+// (db.Tx.AppendLater), stay queued: inserting them to learn their ids
+// would hold every reader of the log back for the rest of the batch.
+func (c *chainWrites) stepMayTrigger(tx *db.Tx) {
+	if c.depthFrom < 0 {
+		c.depthFrom = tx.AppendedCount()
 	}
-	if err := tx.FlushEvents(ctx); err != nil {
-		return err
-	}
-	c.depthFrom = len(tx.AppendedEvents())
-	return nil
 }
 
 // finish writes what the chain put off, at its end, in tx. r is the run
-// (its depth and contact).
+// (its depth and contact). The depth of the chain's triggering events is
+// marked just before the commit, when their ids are known (see
+// db.Tx.BeforeCommit).
 func (c *chainWrites) finish(ctx context.Context, tx *db.Tx, r Run) error {
 	if err := c.lines.flush(ctx, tx); err != nil {
 		return err
@@ -46,10 +45,18 @@ func (c *chainWrites) finish(ctx context.Context, tx *db.Tx, r Run) error {
 	if c.depthFrom < 0 {
 		return nil
 	}
-	if err := tx.FlushEvents(ctx); err != nil {
-		return err
+	from, to := c.depthFrom, tx.AppendedCount()
+	if from == to {
+		return nil
 	}
-	return markEventDepth(ctx, tx, r, tx.AppendedEvents()[c.depthFrom:])
+	tx.BeforeCommit(func(ctx context.Context, tx *db.Tx) error {
+		ids := tx.AppendedEvents()
+		if to > len(ids) {
+			return fmt.Errorf("workflow: the chain's events %d to %d are not in the transaction's %d", from, to, len(ids))
+		}
+		return markEventDepth(ctx, tx, r, ids[from:to])
+	})
+	return nil
 }
 
 // quiet says whether a step, as it runs now, cannot append an event that
