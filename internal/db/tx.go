@@ -18,14 +18,14 @@ type Tx struct {
 	deferred     deferredEvents   // events queued by AppendLater, not inserted yet
 	due          map[string]int64 // earliest due time recorded per kind of work (see Due)
 	onCommit     []func()
-	beforeCommit []func(context.Context, *Tx) error // see BeforeCommit
-	appended     []int64                            // ids of the events appended, in order (see NoteEvent)
-	tookIDs      bool                               // an event id was taken, even if a savepoint dropped it (see ended)
-	stmts        map[string]*sql.Stmt               // statements of this transaction: see prepared
-	fresh        []string                           // queries first seen here, to prepare on the writer afterwards
-	nameLocks    map[int32]int32                    // per space, the highest advisory lock taken by LockName
-	rowTops      map[string]int64                   // per table, the highest row locked by lockRows, TryLockRow, WaitRow or noted (NoteRowHeld)
-	alone        bool                               // the batch is one write run on its own (see WaitRow, Alone)
+	beforeCommit []commitHook         // see BeforeCommit
+	appended     []int64              // ids of the events appended, in order (see NoteEvent)
+	tookIDs      bool                 // an event id was taken, even if a savepoint dropped it (see ended)
+	stmts        map[string]*sql.Stmt // statements of this transaction: see prepared
+	fresh        []string             // queries first seen here, to prepare on the writer afterwards
+	nameLocks    map[int32]int32      // per space, the highest advisory lock taken by LockName
+	rowTops      map[string]int64     // per table, the highest row locked by lockRows, TryLockRow, WaitRow or noted (NoteRowHeld)
+	alone        bool                 // the batch is one write run on its own (see WaitRow, Alone)
 }
 
 func (t *Tx) commit() error {
@@ -33,10 +33,8 @@ func (t *Tx) commit() error {
 	if err := t.FlushEvents(ctx); err != nil {
 		return err
 	}
-	for _, fn := range t.beforeCommit {
-		if err := fn(ctx, t); err != nil {
-			return err
-		}
+	if err := t.runBeforeCommit(ctx); err != nil {
+		return err
 	}
 	// A hook that appended events of its own (none does today) has them
 	// inserted too.
@@ -205,19 +203,6 @@ func (t *Tx) Dialect() Dialect { return t.d.Dialect }
 
 // Now is the store's clock in Unix milliseconds (see DB.Now).
 func (t *Tx) Now() int64 { return t.d.Now() }
-
-// BeforeCommit runs fn at the end of the transaction, once every event
-// appended in it is inserted and AppendedEvents is complete, just before
-// the commit; an error from fn fails the transaction, every write of its
-// batch with it. A savepoint rolled back drops what its fn registered.
-// It is for writes that need the ids of events a concurrent write put off
-// (see AppendLater): asking for them earlier (FlushEvents) inserts the
-// events, and an event inserted holds every reader of the log back, on
-// every node, until its transaction ends (the event horizon), so the
-// batch's other jobs would run with the readers held.
-func (t *Tx) BeforeCommit(fn func(ctx context.Context, tx *Tx) error) {
-	t.beforeCommit = append(t.beforeCommit, fn)
-}
 
 // OnCommit runs fn after the transaction commits (not if it rolls back).
 // fn runs on the store's writer, before the next batch: it must neither

@@ -15,7 +15,7 @@ import (
 // so holds no reader back, until the write commits: not when a savepoint
 // begins (the committer runs each job of a batch in one after a job
 // failed, and a close refills its agent's slot in one), nor when a
-// workflow chain marks its events' depth (db.Tx.BeforeCommit). Inserted
+// workflow chain marks its events' depth (db.BeforeCommit). Inserted
 // at the first of these, an event held every reader on every node below
 // it for the rest of its batch: the 3-node proof's oldest holder of the
 // horizon was a close's batch, claiming agents for its refills.
@@ -50,8 +50,8 @@ func TestQueuedEventsHoldNoReaderBackBeforeTheCommit(t *testing.T) {
 				return err
 			}
 			to := tx.AppendedCount()
-			tx.BeforeCommit(func(ctx context.Context, tx *db.Tx) error {
-				marked = tx.AppendedEvents()[from:to]
+			db.BeforeCommit(tx, "test", [2]int{from, to}, func(ctx context.Context, tx *db.Tx, ranges [][2]int) error {
+				marked = tx.AppendedEvents()[ranges[0][0]:ranges[0][1]]
 				return nil
 			})
 			select {

@@ -408,19 +408,3 @@ func (e *Engine) endTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run,
 	r.Status, r.WakeAt, r.Error = status, db.Time(0), why
 	return saveRunTo(ctx, tx, lines, r, now)
 }
-
-// markEventDepth records, for the triggering events among ids (events
-// appended by a chain of steps), how deep in a chain of runs they were
-// made, for the loop guard. It names the events by id, so events of the
-// same contact that other transactions append meanwhile (concurrent
-// writers, other nodes) are never taken for the chain's.
-func markEventDepth(ctx context.Context, tx *db.Tx, r Run, ids []int64) error {
-	if r.ContactID == 0 || len(ids) == 0 {
-		return nil
-	}
-	in, args := db.In(ids)
-	_, err := tx.Exec(ctx, `INSERT INTO workflow_event_depth (event_id, depth) SELECT id, ? FROM events
-		WHERE id IN `+in+` AND contact_id = ? AND type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated',
-		'contact.updated', 'contact.lifecycle.updated')`, append(append([]any{r.Depth + 1}, args...), r.ContactID)...)
-	return err
-}
