@@ -103,6 +103,7 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 	t.Logf("%d nodes, %d agents of capacity %d online with a live socket each (set up in %s)", nodes, len(agents), sc.capacity, time.Since(began).Round(time.Millisecond))
 
 	samples := startSampler(ctx, st, sc.capacity, &bg)
+	horizon := startHorizonSampler(ctx, st, &bg)
 	bg.Go(func() { superviseQueues(ctx, st, agents, sc.capacity) })
 
 	cs := newContacts(c, sc.inFlight)
@@ -184,6 +185,7 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 	stop()
 	bg.Wait()
 	samples.report(t)
+	horizon.report(t)
 	verifyOneOpenIndex(t, st)
 	verifyCapacityHistory(t, st, agents, sc.capacity)
 	verifyDelivered(t, st, c, agents)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -357,6 +358,7 @@ func verifyDelivered(t *testing.T, st *sql.DB, c *cluster, agents []*sizeAgent) 
 	}
 	rows.Close()
 	var all, cross []time.Duration
+	delays := map[string][]time.Duration{} // by event type
 	foreign, dups, reconns, closeErrs := 0, 0, 0, 0
 	for _, a := range agents {
 		a.mu.Lock()
@@ -374,6 +376,7 @@ func verifyDelivered(t *testing.T, st *sql.DB, c *cluster, agents []*sizeAgent) 
 				}
 			}
 			all = append(all, g.delay)
+			delays[g.typ] = append(delays[g.typ], g.delay)
 			// A close is committed by the node whose API took it; its
 			// event reaching a socket on another node crossed nodes.
 			if via, ok := a.closedVia[g.conv]; ok && g.typ == "conversation.closed" && via >= 0 && via != g.node {
@@ -392,6 +395,10 @@ func verifyDelivered(t *testing.T, st *sql.DB, c *cluster, agents []*sizeAgent) 
 		owedTotal, len(agents), byType, reconns, len(all))
 	p50, p99, worst := percentiles(all)
 	t.Logf("delay from an event's commit to an agent's socket, every event: p50 %s, p99 %s, max %s", p50, p99, worst)
+	for _, typ := range slices.Sorted(maps.Keys(delays)) {
+		p50, p99, worst := percentiles(delays[typ])
+		t.Logf("  %s, %d events: p50 %s, p99 %s, max %s", typ, len(delays[typ]), p50, p99, worst)
+	}
 	p50, p99, worst = percentiles(cross)
 	t.Logf("cross-node delay (a close committed by one node, on the agent's socket on another), %d events: p50 %s, p99 %s, max %s", len(cross), p50, p99, worst)
 	if len(cross) == 0 {
