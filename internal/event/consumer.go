@@ -214,7 +214,8 @@ func (c *Consumer) Failures() int64 { return c.failures.Load() }
 func (c *Consumer) Start() { c.loop.Start() }
 
 // Run consumes the log until ctx ends. A failed batch is retried after a
-// backoff that doubles with each failure; news of events does not cut the
+// backoff that doubles with each failure (shorter after a lock conflict,
+// see transientBackoff); news of events does not cut the
 // backoff short, so a batch that keeps failing is not retried on every
 // commit.
 //
@@ -249,7 +250,11 @@ func (c *Consumer) Run(ctx context.Context) {
 				return
 			}
 			c.failures.Add(1)
-			wait = min(max(2*wait, c.cfg.Backoff), c.cfg.MaxBackoff)
+			first := c.cfg.Backoff
+			if db.IsTransient(err) && !db.IsUnavailable(err) {
+				first = min(first, transientBackoff)
+			}
+			wait = min(max(2*wait, first), c.cfg.MaxBackoff)
 			c.cfg.Logger.Error("event: consumer failed; retrying", "consumer", c.cfg.Name, "in", wait, "err", err)
 			for retry := clk.Now().Add(wait); ctx.Err() == nil && clk.Now().Before(retry); {
 				c.loop.Wait(ctx, retry)
@@ -559,6 +564,16 @@ func (c *Consumer) read(ctx context.Context, after, through int64) ([]Event, err
 	}
 	return db.Collect(rows, scanEvent)
 }
+
+// transientBackoff is the first wait after a batch failed on a lock that
+// another transaction held (a deadlock, or giving way on a lock's order:
+// db.ErrLockOrder) through all of the write's own quick retries: such a
+// conflict is over once the other commits, in milliseconds, and a
+// consumer waiting the full backoff held back every event behind the
+// batch for a second (the workflow's and routing's consumers, four or
+// five times per 3-node proof). It doubles with each failure in a row,
+// as the full one does.
+const transientBackoff = 100 * time.Millisecond
 
 // blockedRetry is how soon a reader stopped short by the event horizon
 // looks again without being woken. The transaction holding the horizon

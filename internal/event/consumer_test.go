@@ -45,6 +45,7 @@ type recorder struct {
 	committed []int64
 	calls     atomic.Int64
 	fail      atomic.Int64 // calls left to fail
+	failWith  error        // what they fail with (errHandler if nil)
 }
 
 var errHandler = errors.New("handler failed")
@@ -53,6 +54,9 @@ func (r *recorder) handle(ctx context.Context, tx *db.Tx, events []event.Event) 
 	r.calls.Add(1)
 	if r.fail.Load() > 0 {
 		r.fail.Add(-1)
+		if r.failWith != nil {
+			return r.failWith
+		}
 		return errHandler
 	}
 	ids := make([]int64, len(events))
@@ -262,6 +266,45 @@ func TestConsumerRetriesWithBackoffAndReportsLag(t *testing.T) {
 		if got := lagMetric(t, n.hub); got != `switchboard_consumer_lag_events{consumer="test"} 0`+"\n"+
 			`switchboard_consumer_lag_seconds{consumer="test"} 0` {
 			t.Fatalf("metrics once caught up:\n%s", got)
+		}
+	})
+}
+
+// A batch that failed on a lock conflict (here giving way on a lock's
+// order, through all of the write's own retries) is delivered again after
+// a tenth of a second, not the full backoff: the conflict ends as soon as
+// the other transaction commits, and every event behind the batch waits.
+// A second such failure in a row doubles the wait.
+func TestConsumerRetriesALockConflictSoon(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		n := newNode(d, newClock())
+		ws := setup(t, d)
+		tries := int64(6) // a write's: the first and its five retries
+		r := &recorder{failWith: fmt.Errorf("routing: assign: %w", db.ErrLockOrder)}
+		r.fail.Store(2 * tries)
+		c := n.consumer(t, "test", r, event.ConsumerConfig{Backoff: time.Second, MaxBackoff: time.Minute})
+		backgroundtest.Run(t, n.g, c.Run)
+		backgroundtest.WaitIdle(t, n.g)
+		want := appendEvents(t, d, ws, repeat(event.ContactCreated, 2)...)
+		backgroundtest.WaitIdle(t, n.g)
+		step := func(d time.Duration, calls int64) {
+			t.Helper()
+			n.clock.Advance(d)
+			backgroundtest.WaitIdle(t, n.g)
+			if r.calls.Load() != calls {
+				t.Fatalf("after %v more: handler called %d times, want %d", d, r.calls.Load(), calls)
+			}
+		}
+		step(0, tries)
+		step(99*time.Millisecond, tries)
+		step(time.Millisecond, 2*tries) // failed again: the wait doubles
+		step(199*time.Millisecond, 2*tries)
+		step(time.Millisecond, 2*tries+1)
+		if got := r.ids(); !slices.Equal(got, want) {
+			t.Fatalf("handled %v, want %v", got, want)
+		}
+		if c.Failures() != 2 {
+			t.Fatalf("failures = %d, want 2", c.Failures())
 		}
 	})
 }
