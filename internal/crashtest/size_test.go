@@ -211,6 +211,7 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 	if err := st.QueryRow(`SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`).Scan(&deadlocks); err == nil {
 		t.Logf("PostgreSQL counted %d deadlocks (each a write aborted after deadlock_timeout and run again)", deadlocks)
 	}
+	logStoreWork(t, st, sc.contacts)
 	checkNoRace(t, c.logFile)
 	t.Logf("proof at size with %d nodes took %s in all", nodes, time.Since(began).Round(time.Second))
 }
