@@ -29,10 +29,10 @@ func (t *Tx) DefersEvents() bool { return t.shared }
 
 // AppendLater queues an event's row, to be inserted with insert (the
 // INSERT … VALUES prefix; FlushEvents adds what returns the ids) and row
-// (the placeholders of one row) before the transaction's next inserted
-// event or its commit, whichever comes first, so its id still follows the
-// ids of the events appended before it. Only for a transaction that
-// DefersEvents.
+// (the placeholders of one row) before the transaction's next savepoint,
+// its next inserted event, or its commit — whichever comes first — so its
+// id still follows the ids of the events appended before it. Only for a
+// transaction that DefersEvents.
 func (t *Tx) AppendLater(insert, row string, args ...any) {
 	t.events = true
 	t.deferred.insert, t.deferred.row = insert, row

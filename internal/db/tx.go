@@ -10,35 +10,25 @@ import (
 // Tx is a write transaction. Domain code appends events through it so that
 // consumers are woken once it commits, never before and never for a rollback.
 type Tx struct {
-	tx           *sql.Tx
-	d            *DB
-	events       bool
-	logLocked    bool             // PostgreSQL: the write lock is held (see lockWrites)
-	shared       bool             // a batch of WriteConcurrent (see DefersEvents)
-	deferred     deferredEvents   // events queued by AppendLater, not inserted yet
-	due          map[string]int64 // earliest due time recorded per kind of work (see Due)
-	onCommit     []func()
-	beforeCommit []commitHook         // see BeforeCommit
-	appended     []int64              // ids of the events appended, in order (see NoteEvent)
-	tookIDs      bool                 // an event id was taken, even if a savepoint dropped it (see ended)
-	stmts        map[string]*sql.Stmt // statements of this transaction: see prepared
-	fresh        []string             // queries first seen here, to prepare on the writer afterwards
-	nameLocks    map[int32]int32      // per space, the highest advisory lock taken by LockName
-	rowTops      map[string]int64     // per table, the highest row locked by lockRows, TryLockRow, WaitRow or noted (NoteRowHeld)
-	alone        bool                 // the batch is one write run on its own (see WaitRow, Alone)
+	tx        *sql.Tx
+	d         *DB
+	events    bool
+	logLocked bool             // PostgreSQL: the write lock is held (see lockWrites)
+	shared    bool             // a batch of WriteConcurrent (see DefersEvents)
+	deferred  deferredEvents   // events queued by AppendLater, not inserted yet
+	due       map[string]int64 // earliest due time recorded per kind of work (see Due)
+	onCommit  []func()
+	appended  []int64              // ids of the events appended, in order (see NoteEvent)
+	tookIDs   bool                 // an event id was taken, even if a savepoint dropped it (see ended)
+	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
+	fresh     []string             // queries first seen here, to prepare on the writer afterwards
+	nameLocks map[int32]int32      // per space, the highest advisory lock taken by LockName
+	rowTops   map[string]int64     // per table, the highest row locked by lockRows, TryLockRow, WaitRow or noted (NoteRowHeld)
+	alone     bool                 // the batch is one write run on its own (see WaitRow, Alone)
 }
 
 func (t *Tx) commit() error {
-	ctx := context.Background()
-	if err := t.FlushEvents(ctx); err != nil {
-		return err
-	}
-	if err := t.runBeforeCommit(ctx); err != nil {
-		return err
-	}
-	// A hook that appended events of its own (none does today) has them
-	// inserted too.
-	if err := t.FlushEvents(ctx); err != nil {
+	if err := t.FlushEvents(context.Background()); err != nil {
 		return err
 	}
 	last := int64(0)
@@ -250,11 +240,6 @@ func (t *Tx) EventAppended(ctx context.Context) error {
 // NoteEvent records that the event log appended event id in t.
 func (t *Tx) NoteEvent(id int64) { t.appended = append(t.appended, id) }
 
-// AppendedCount is the number of events appended in t so far, inserted or
-// put off (see AppendLater): the index in AppendedEvents, once complete
-// (see BeforeCommit), of the next event to be appended.
-func (t *Tx) AppendedCount() int { return len(t.appended) + len(t.deferred.args) }
-
 // AppendedEvents returns the ids of the events appended in t so far, in
 // order; a rolled-back savepoint takes its own off. Callers must not
 // modify it. In a Write no other transaction appends while t runs (one
@@ -270,18 +255,14 @@ func (t *Tx) Savepoint(ctx context.Context, fn func(*Tx) error) error { return t
 
 // savepoint runs fn inside a savepoint: if fn fails, only its own writes are
 // undone and the transaction stays usable for the others sharing it.
-//
-// The events queued before it (AppendLater) stay queued: inserting them
-// here would hold the log's readers back for the rest of the transaction
-// (see BeforeCommit), and the committer runs each job of a batch in a
-// savepoint after one failed. Should fn insert them (FlushEvents) and
-// fail, rolling back undoes their rows too: they are queued again, as
-// they were when it began.
 func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
-	hooks, before, events, appended := len(t.onCommit), len(t.beforeCommit), t.events, len(t.appended)
-	// Capped at its length, so that appending to the queue meanwhile
-	// never writes over the rows kept here.
-	queued := t.deferred.args[:len(t.deferred.args):len(t.deferred.args)]
+	// Events queued before the savepoint are inserted before it, so that
+	// the queue only ever holds the innermost savepoint's: rolling it back
+	// drops exactly those, and inserting them inside it undoes nothing else.
+	if err := t.FlushEvents(ctx); err != nil {
+		return &savepointError{err}
+	}
+	hooks, events, appended := len(t.onCommit), t.events, len(t.appended)
 	if _, err := t.Exec(ctx, "SAVEPOINT sp"); err != nil {
 		return &savepointError{fmt.Errorf("db: savepoint: %w", err)}
 	}
@@ -292,8 +273,8 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 		if _, relErr := t.Exec(ctx, "RELEASE SAVEPOINT sp"); relErr != nil {
 			return &savepointError{fmt.Errorf("db: release savepoint: %w", relErr)}
 		}
-		t.onCommit, t.beforeCommit, t.events, t.appended = t.onCommit[:hooks], t.beforeCommit[:before], events, t.appended[:appended]
-		t.deferred.args = queued
+		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
+		t.deferred.args = nil
 		return err
 	}
 	if _, err := t.Exec(ctx, "RELEASE SAVEPOINT sp"); err != nil {

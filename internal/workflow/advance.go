@@ -257,9 +257,11 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 		return false, false, &stepError{outsideErr}
 	}
 	// The loop guard needs the ids of the triggering events the step
-	// appends, marked before the commit (chainWrites.finish).
+	// appends, marked at the chain's end (chainWrites.finish).
 	if r.ContactID != 0 && !quiet(st.Type, x.resumed) {
-		lines.stepMayTrigger(tx)
+		if err := lines.stepMayTrigger(ctx, tx); err != nil {
+			return false, false, err
+		}
 	}
 	// The timeline events queued so far go before this step's own.
 	if !convQuietSteps[st.Type] {
@@ -407,4 +409,20 @@ func (e *Engine) end(ctx context.Context, tx *db.Tx, r *Run, status, why string,
 func (e *Engine) endTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, status, why string, now int64) error {
 	r.Status, r.WakeAt, r.Error = status, db.Time(0), why
 	return saveRunTo(ctx, tx, lines, r, now)
+}
+
+// markEventDepth records, for the triggering events among ids (events
+// appended by a chain of steps), how deep in a chain of runs they were
+// made, for the loop guard. It names the events by id, so events of the
+// same contact that other transactions append meanwhile (concurrent
+// writers, other nodes) are never taken for the chain's.
+func markEventDepth(ctx context.Context, tx *db.Tx, r Run, ids []int64) error {
+	if r.ContactID == 0 || len(ids) == 0 {
+		return nil
+	}
+	in, args := db.In(ids)
+	_, err := tx.Exec(ctx, `INSERT INTO workflow_event_depth (event_id, depth) SELECT id, ? FROM events
+		WHERE id IN `+in+` AND contact_id = ? AND type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated',
+		'contact.updated', 'contact.lifecycle.updated')`, append(append([]any{r.Depth + 1}, args...), r.ContactID)...)
+	return err
 }

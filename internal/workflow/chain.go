@@ -2,8 +2,6 @@ package workflow
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
@@ -16,88 +14,42 @@ type chainWrites struct {
 	lines stepLines // the history lines
 	// depthFrom is the index in db.Tx.AppendedEvents from which the
 	// chain's events may trigger workflows (the loop guard marks their
-	// depth once the transaction's events are all inserted), or -1 while
-	// no step of the chain could append one.
+	// depth at the end), or -1 while no step of the chain could append one.
 	depthFrom int
 }
 
 func newChainWrites() *chainWrites { return &chainWrites{depthFrom: -1} }
 
 // stepMayTrigger is told before each step that may append an event that
-// triggers workflows: every event appended from here on, to the end of
-// the chain, is the chain's own (db.Tx.AppendedCount says where they
-// begin). The events before, queued by a transaction that defers them
-// (db.Tx.AppendLater), stay queued: inserting them to learn their ids
-// would hold every reader of the log back for the rest of the batch.
-func (c *chainWrites) stepMayTrigger(tx *db.Tx) {
-	if c.depthFrom < 0 {
-		c.depthFrom = tx.AppendedCount()
+// triggers workflows. In a transaction that defers its events
+// (db.Tx.AppendLater), those queued so far are others' or earlier steps'
+// that could not: they are inserted now, so that every event appended
+// from here on, to the end of the chain, is the chain's own. A chain of
+// quiet steps inserts nothing early, and its events go with the batch's.
+func (c *chainWrites) stepMayTrigger(ctx context.Context, tx *db.Tx) error {
+	if c.depthFrom >= 0 {
+		return nil
 	}
+	if err := tx.FlushEvents(ctx); err != nil {
+		return err
+	}
+	c.depthFrom = len(tx.AppendedEvents())
+	return nil
 }
 
 // finish writes what the chain put off, at its end, in tx. r is the run
-// (its depth and contact). The depth of the chain's triggering events is
-// marked just before the commit, when their ids are known, with the
-// other chains' of the transaction (see db.BeforeCommit).
+// (its depth and contact).
 func (c *chainWrites) finish(ctx context.Context, tx *db.Tx, r Run) error {
 	if err := c.lines.flush(ctx, tx); err != nil {
 		return err
 	}
-	if c.depthFrom < 0 || r.ContactID == 0 {
+	if c.depthFrom < 0 {
 		return nil
 	}
-	m := depthMark{from: c.depthFrom, to: tx.AppendedCount(), depth: r.Depth + 1, contact: r.ContactID}
-	if m.from < m.to {
-		db.BeforeCommit(tx, "workflow: event depth", m, markEventDepths)
+	if err := tx.FlushEvents(ctx); err != nil {
+		return err
 	}
-	return nil
-}
-
-// depthMark is the depth of a chain's events, for the loop guard: those
-// at [from, to) in db.Tx.AppendedEvents, the triggering ones of contact.
-type depthMark struct {
-	from, to int
-	depth    int
-	contact  int64
-}
-
-// maxDepthRows bounds the rows of one statement of markEventDepths
-// (three parameters a row; PostgreSQL allows 65,535 a statement).
-const maxDepthRows = 1000
-
-// markEventDepths records, for the triggering events among those of each
-// mark, how deep in a chain of runs they were made, for the loop guard,
-// in one statement for every chain of the transaction. It names the
-// events by id, so events of the same contact that other transactions
-// append meanwhile (concurrent writers, other nodes) are never taken for
-// the chain's.
-func markEventDepths(ctx context.Context, tx *db.Tx, marks []depthMark) error {
-	ids := tx.AppendedEvents()
-	var rows [][3]int64
-	for _, m := range marks {
-		if m.to > len(ids) {
-			return fmt.Errorf("workflow: a chain's events %d to %d are not among the transaction's %d", m.from, m.to, len(ids))
-		}
-		for _, id := range ids[m.from:m.to] {
-			rows = append(rows, [3]int64{id, int64(m.depth), m.contact})
-		}
-	}
-	for len(rows) > 0 {
-		n := min(len(rows), maxDepthRows)
-		args := make([]any, 0, 3*n)
-		for _, r := range rows[:n] {
-			args = append(args, r[0], r[1], r[2])
-		}
-		// Typed, since PostgreSQL takes an untyped VALUES parameter for text.
-		values := strings.TrimSuffix(strings.Repeat(`(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS BIGINT)),`, n), ",")
-		if _, err := tx.Exec(ctx, `WITH v (id, depth, contact) AS (VALUES `+values+`)
-			INSERT INTO workflow_event_depth (event_id, depth) SELECT e.id, v.depth FROM v JOIN events e ON e.id = v.id AND e.contact_id = v.contact
-			WHERE e.type IN ('conversation.opened', 'conversation.closed', 'contact.tag.updated', 'contact.updated', 'contact.lifecycle.updated')`, args...); err != nil {
-			return fmt.Errorf("workflow: mark the depth of events: %w", err)
-		}
-		rows = rows[n:]
-	}
-	return nil
+	return markEventDepth(ctx, tx, r, tx.AppendedEvents()[c.depthFrom:])
 }
 
 // quiet says whether a step, as it runs now, cannot append an event that

@@ -8,7 +8,7 @@ import (
 
 // quietSteps are the step types that never append an event that triggers
 // workflows (a conversation opened or closed, a contact's fields, tags or
-// lifecycle changed): the loop guard (markEventDepths) has nothing to mark
+// lifecycle changed): the loop guard (markEventDepth) has nothing to mark
 // after them. A type not listed is marked after, whatever it did.
 var quietSteps = map[string]bool{
 	"send_message": true, "branch": true, "jump_to": true, "wait": true, "date_time": true,

@@ -19,7 +19,7 @@ import (
 // None of them is changed by handling an event (handle starts, resumes
 // and ends runs only), so reading them before the batch is reading them
 // when each event is handled, in the batch's transaction. The depth of an
-// event is written in the transaction that appended it (markEventDepths),
+// event is written in the transaction that appended it (markEventDepth),
 // so it is committed before a consumer reads the event.
 type triggerLookups struct {
 	workflows map[int64][]activeWorkflow // workspace -> its active workflows, by id
