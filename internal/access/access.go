@@ -81,6 +81,25 @@ func (p Principal) SeesConversation(assigneeID, teamID int64) bool {
 	return assigneeID == p.UserID || (assigneeID == 0 && p.InTeam(teamID))
 }
 
+// Holding is a conversation's assignee and team (zero for none): what
+// its visibility depends on.
+type Holding struct{ Assignee, Team int64 }
+
+// SeesContact reports whether a contact whose conversations are held so
+// (one Holding per conversation, or per distinct pair) is visible: the Go
+// twin of ContactScope, for rows already in hand.
+func (p Principal) SeesContact(conversations []Holding) bool {
+	if p.Unrestricted() || len(conversations) == 0 {
+		return true
+	}
+	for _, c := range conversations {
+		if p.SeesConversation(c.Assignee, c.Team) {
+			return true
+		}
+	}
+	return false
+}
+
 // Restrictable lists the roles whose permissions owners may set; owners
 // are always unrestricted.
 var Restrictable = []string{RoleAgent, RoleManager}

@@ -34,6 +34,28 @@ func TestSeesConversation(t *testing.T) {
 	}
 }
 
+func TestSeesContact(t *testing.T) {
+	agent := Principal{WorkspaceID: 1, UserID: 7, Role: RoleAgent, Teams: []int64{2, 5}, Can: Defaults(RoleAgent)}
+	manager := Principal{WorkspaceID: 1, UserID: 8, Role: RoleManager, Can: Defaults(RoleManager)}
+	cases := []struct {
+		name  string
+		p     Principal
+		convs []Holding
+		want  bool
+	}{
+		{"agent: no conversation yet", agent, nil, true},
+		{"agent: one of its own", agent, []Holding{{3, 2}, {7, 9}}, true},
+		{"agent: its team's unassigned", agent, []Holding{{0, 5}}, true},
+		{"agent: only others'", agent, []Holding{{3, 2}, {0, 9}, {0, 0}}, false},
+		{"manager: others'", manager, []Holding{{3, 2}}, true},
+	}
+	for _, c := range cases {
+		if got := c.p.SeesContact(c.convs); got != c.want {
+			t.Errorf("%s: SeesContact(%v) = %v, want %v", c.name, c.convs, got, c.want)
+		}
+	}
+}
+
 func TestConversationScope(t *testing.T) {
 	agent := Principal{UserID: 7, Role: RoleAgent, Teams: []int64{2, 5}}
 	q, args := agent.ConversationScope("c")

@@ -147,7 +147,7 @@ func streamCredential(r *http.Request) string {
 // event.Tail). Every keepalive re-checks the credentials: a stream ends
 // soon after its session is signed out or its user deactivated. A
 // restricted principal gets only the events it may see when each is
-// delivered (event.Visible): one query per batch the tail hands it.
+// delivered, decided on a read the node's streams share (see holders).
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	release, err := s.streams.acquire(Principal(r))
 	if err != nil {

@@ -10,14 +10,19 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
-// holders is a node's shared read of who holds the conversations the live
-// streams are about to deliver. Every restricted stream decides visibility
-// on the conversation's assignee and team as they are when the batch is
+// holders is a node's shared read of who holds the conversations and
+// contacts the live streams are about to deliver. Every restricted stream
+// decides visibility on the holders as they are when the batch is
 // delivered; asked one stream at a time, that was one query per socket for
 // every batch the tail hands out, so a node with a hundred agents connected
 // ran a hundred queries per commit it heard of. The streams of a node now
-// share one read per batch and decide in Go (access.SeesConversation, the
-// twin of the SQL scope).
+// share one read per batch and decide in Go (access.SeesConversation and
+// access.SeesContact, the twins of the SQL scopes). The 3-node proof at
+// size showed the contacts' events still asked one stream at a time (a
+// contact's update, its new conversation's contact event) as PostgreSQL's
+// most frequent statement, about 60 per conversation and more of its time
+// than any other read: they now share the read too, and events of neither
+// a conversation nor a contact (presence, settings) need none.
 //
 // A holder read after the event with id M was handed out is at least as new
 // as M's commit, so it may decide any batch whose events are all ≤ M: that
@@ -25,17 +30,23 @@ import (
 // event, which is exactly what one query per stream gave.
 type holders struct {
 	mu       sync.Mutex
-	known    map[int64]holder // conversation id → its holder as last read
+	convs    stampedMemo[holder]           // conversation id → its assignee and team
+	contacts stampedMemo[[]access.Holding] // contact id → its conversations' distinct holders
 	inflight map[int64]*holderRead
 }
 
 type holder struct {
 	assignee, team int64
 	exists         bool
-	stamp          int64
 }
 
-// holderRead is one query in flight; the streams handed the same batch
+// holdings is one batch's holders, read or remembered.
+type holdings struct {
+	convs    map[int64]holder
+	contacts map[int64][]access.Holding
+}
+
+// holderRead is one read in flight; the streams handed the same batch
 // wait for it instead of running their own.
 type holderRead struct {
 	done chan struct{}
@@ -47,66 +58,62 @@ type holderRead struct {
 const holdersKept = 20000
 
 func newHolders() *holders {
-	return &holders{known: map[int64]holder{}, inflight: map[int64]*holderRead{}}
+	return &holders{convs: stampedMemo[holder]{}, contacts: stampedMemo[[]access.Holding]{}, inflight: map[int64]*holderRead{}}
 }
 
-// visible keeps the events of list that p may see now, in order: the
-// conversations' events decided on the shared holders, the rest (a
-// contact's own events, whose visibility depends on all of its
-// conversations) by event.Visible's query.
+// visible keeps the events of list that p may see now, in order: an event
+// of a conversation when p sees the conversation; an event of a contact
+// alone when p sees the contact (the event log's visibility rule, decided
+// on the shared read: a contact that is gone has no conversation left, so its
+// contact.deleted reaches everyone who may have shown it); any other event
+// always.
 func (h *holders) visible(ctx context.Context, q db.Querier, p access.Principal, list []event.Event) ([]event.Event, error) {
 	if p.Unrestricted() || len(list) == 0 {
 		return list, nil
 	}
 	var stamp int64
-	var convs []int64
-	var others []event.Event
+	var convs, contacts []int64
 	for _, e := range list {
 		stamp = max(stamp, e.ID)
-		if e.ConversationID != 0 {
+		switch {
+		case e.ConversationID != 0:
 			convs = append(convs, e.ConversationID)
-		} else {
-			others = append(others, e)
+		case e.ContactID != 0:
+			contacts = append(contacts, e.ContactID)
 		}
 	}
-	known, err := h.lookup(ctx, q, stamp, convs)
+	known, err := h.lookup(ctx, q, stamp, convs, contacts)
 	if err != nil {
 		return nil, err
 	}
-	keepOther := map[int64]bool{}
-	if len(others) > 0 {
-		kept, err := event.Visible(ctx, q, p, others)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range kept {
-			keepOther[e.ID] = true
-		}
-	}
 	out := list[:0:0]
 	for _, e := range list {
-		if e.ConversationID == 0 {
-			if keepOther[e.ID] {
-				out = append(out, e)
+		switch {
+		case e.ConversationID != 0:
+			if c := known.convs[e.ConversationID]; !c.exists || !p.SeesConversation(c.assignee, c.team) {
+				continue
 			}
-			continue
+		case e.ContactID != 0:
+			if !p.SeesContact(known.contacts[e.ContactID]) {
+				continue
+			}
 		}
-		if c := known[e.ConversationID]; c.exists && p.SeesConversation(c.assignee, c.team) {
-			out = append(out, e)
-		}
+		out = append(out, e)
 	}
 	return out, nil
 }
 
-// lookup returns the holders of convs read no earlier than the batch whose
-// newest event is stamp: from the memo when a stream handed the same batch
-// (or a later one) read them, else with one query, shared with the streams
-// asking for the same stamp meanwhile.
-func (h *holders) lookup(ctx context.Context, q db.Querier, stamp int64, convs []int64) (map[int64]holder, error) {
+// lookup returns the holders of convs and contacts read no earlier than the
+// batch whose newest event is stamp: from the memo when a stream handed the
+// same batch (or a later one) read them, else with one read, shared with
+// the streams asking for the same stamp meanwhile.
+func (h *holders) lookup(ctx context.Context, q db.Querier, stamp int64, convs, contacts []int64) (holdings, error) {
 	for attempt := 0; ; attempt++ {
+		out := holdings{convs: make(map[int64]holder, len(convs)), contacts: make(map[int64][]access.Holding, len(contacts))}
 		h.mu.Lock()
-		out, missing := h.fresh(stamp, convs)
-		if len(missing) == 0 {
+		missingConvs := h.convs.fresh(stamp, convs, out.convs)
+		missingContacts := h.contacts.fresh(stamp, contacts, out.contacts)
+		if len(missingConvs) == 0 && len(missingContacts) == 0 {
 			h.mu.Unlock()
 			return out, nil
 		}
@@ -117,7 +124,7 @@ func (h *holders) lookup(ctx context.Context, q db.Querier, stamp int64, convs [
 			select {
 			case <-r.done:
 			case <-ctx.Done():
-				return nil, ctx.Err()
+				return holdings{}, ctx.Err()
 			}
 			continue
 		}
@@ -125,20 +132,18 @@ func (h *holders) lookup(ctx context.Context, q db.Querier, stamp int64, convs [
 		h.inflight[stamp] = r
 		h.mu.Unlock()
 
-		read, err := readHolders(ctx, q, missing)
+		readConvs, err := readHolders(ctx, q, missingConvs)
+		var readContacts map[int64][]access.Holding
+		if err == nil {
+			readContacts, err = readContactHolds(ctx, q, missingContacts)
+		}
 		h.mu.Lock()
 		if err == nil {
-			if len(h.known) > holdersKept {
-				h.known = map[int64]holder{}
+			if len(h.convs)+len(h.contacts) > holdersKept {
+				h.convs, h.contacts = stampedMemo[holder]{}, stampedMemo[[]access.Holding]{}
 			}
-			for _, id := range missing {
-				c := read[id] // the zero holder: the conversation is gone
-				c.stamp = stamp
-				if old, ok := h.known[id]; !ok || old.stamp <= stamp {
-					h.known[id] = c
-				}
-				out[id] = c
-			}
+			h.convs.keep(stamp, missingConvs, readConvs, out.convs)
+			h.contacts.keep(stamp, missingContacts, readContacts, out.contacts)
 		}
 		delete(h.inflight, stamp)
 		r.err = err
@@ -148,35 +153,59 @@ func (h *holders) lookup(ctx context.Context, q db.Querier, stamp int64, convs [
 	}
 }
 
-// fresh splits convs into the holders known at stamp or later and the ones
-// to read. h.mu is held.
-func (h *holders) fresh(stamp int64, convs []int64) (map[int64]holder, []int64) {
-	out := make(map[int64]holder, len(convs))
+// stampedMemo remembers values read for ids, each with the stamp of the
+// batch it was read for.
+type stampedMemo[V any] map[int64]stamped[V]
+
+type stamped[V any] struct {
+	v     V
+	stamp int64
+}
+
+// fresh puts into out the values of ids known at stamp or later and
+// returns the others, once each. h.mu is held.
+func (m stampedMemo[V]) fresh(stamp int64, ids []int64, out map[int64]V) []int64 {
 	var missing []int64
-	asked := make(map[int64]bool, len(convs))
-	for _, id := range convs {
+	asked := make(map[int64]bool, len(ids))
+	for _, id := range ids {
 		if asked[id] {
 			continue
 		}
 		asked[id] = true
-		if c, ok := h.known[id]; ok && c.stamp >= stamp {
-			out[id] = c
+		if c, ok := m[id]; ok && c.stamp >= stamp {
+			out[id] = c.v
 		} else {
 			missing = append(missing, id)
 		}
 	}
-	return out, missing
+	return missing
+}
+
+// keep records what was read for ids at stamp (the zero value for an id
+// the read did not find: it is gone), unless a newer read is already
+// known, and puts it into out. h.mu is held.
+func (m stampedMemo[V]) keep(stamp int64, ids []int64, read map[int64]V, out map[int64]V) {
+	for _, id := range ids {
+		v := read[id]
+		if old, ok := m[id]; !ok || old.stamp <= stamp {
+			m[id] = stamped[V]{v: v, stamp: stamp}
+		}
+		out[id] = v
+	}
 }
 
 // readHolders reads the assignee and team of the conversations, one query.
 func readHolders(ctx context.Context, q db.Querier, ids []int64) (map[int64]holder, error) {
+	out := make(map[int64]holder, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
 	in, args := db.In(ids)
 	rows, err := q.Query(ctx, `SELECT id, COALESCE(assignee_id, 0), COALESCE(team_id, 0) FROM conversations WHERE id IN `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("live: holders: %w", err)
 	}
 	defer rows.Close()
-	out := make(map[int64]holder, len(ids))
 	for rows.Next() {
 		var id int64
 		var c holder
@@ -188,6 +217,34 @@ func readHolders(ctx context.Context, q db.Querier, ids []int64) (map[int64]hold
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("live: holders: %w", err)
+	}
+	return out, nil
+}
+
+// readContactHolds reads the distinct holders of the contacts'
+// conversations, one query; a contact without any (or gone) is absent.
+func readContactHolds(ctx context.Context, q db.Querier, ids []int64) (map[int64][]access.Holding, error) {
+	out := make(map[int64][]access.Holding, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := db.In(ids)
+	rows, err := q.Query(ctx, `SELECT DISTINCT contact_id, COALESCE(assignee_id, 0), COALESCE(team_id, 0)
+		FROM conversations WHERE contact_id IN `+in, args...)
+	if err != nil {
+		return nil, fmt.Errorf("live: contacts' holders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var held access.Holding
+		if err := rows.Scan(&id, &held.Assignee, &held.Team); err != nil {
+			return nil, fmt.Errorf("live: contacts' holders: %w", err)
+		}
+		out[id] = append(out[id], held)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("live: contacts' holders: %w", err)
 	}
 	return out, nil
 }

@@ -14,8 +14,8 @@ import (
 // Several restricted sockets handed the same batches share one read of who
 // holds each conversation: each still gets exactly what its agent may see,
 // a contact's own events are decided on the contact's conversations, and a
-// conversation handed to another agent is decided on its new holder from
-// the first batch after the hand-over.
+// conversation handed to another agent (and its contact) is decided on its
+// new holder from the first batch after the hand-over.
 func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -96,6 +96,23 @@ func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 		}
 		if got, want := got(b, 1), []seen{c(placeOther)}; !slices.Equal(got, want) {
 			t.Errorf("B after the hand-over: %v, want %v", got, want)
+		}
+
+		// The contact of the handed-over conversation is A's now too; a
+		// deleted contact's event reaches everyone who may have shown it.
+		rename(placeB, "Bea again")
+		if status, body := f.do(t, scenario{method: "DELETE", path: fmt.Sprintf("/api/v1/contacts/%d", w.contact[placeOther]), as: "owner"}); status != 204 {
+			t.Fatalf("delete the contact %s: %d %s", placeOther, status, clip(body))
+		}
+		rename(placeNoConvos, "Fence")
+		gone := seen{"contact.deleted", 0, w.contact[placeOther]}
+		for name, lc := range map[string]*liveClient{"A": a, "A's second device": a2} {
+			if got, want := got(lc, 3), []seen{k(placeB), gone, k(placeNoConvos)}; !slices.Equal(got, want) {
+				t.Errorf("%s, contacts after the hand-over: %v, want %v", name, got, want)
+			}
+		}
+		if got, want := got(b, 2), []seen{gone, k(placeNoConvos)}; !slices.Equal(got, want) {
+			t.Errorf("B, contacts after the hand-over: %v, want %v", got, want)
 		}
 	})
 }
