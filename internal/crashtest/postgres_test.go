@@ -92,7 +92,10 @@ func (pg *postgres) start() {
 	pg.t.Helper()
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c max_connections=300", pg.port, pg.dir)
 	if os.Getenv(envPGLog) != "" {
-		opts += " -c log_lock_waits=on"
+		// pg_stat_statements counts each statement's calls and time, so a
+		// load test can name what the store spent its work on
+		// (logStoreWork); only then, for its cost on every statement.
+		opts += " -c log_lock_waits=on -c shared_preload_libraries=pg_stat_statements"
 	}
 	if out, err := pg.ctl("-l", filepath.Join(pg.dir, "log"), "-w", "-o", opts, "start"); err != nil {
 		pg.t.Fatalf("pg_ctl start: %v\n%s", err, out)

@@ -2,6 +2,9 @@ package crashtest
 
 import (
 	"database/sql"
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -31,4 +34,45 @@ func logStoreWork(t *testing.T, st *sql.DB, contacts int) {
 	per := func(n int64) float64 { return float64(n) / float64(contacts) }
 	t.Logf("PostgreSQL counted %d commits (%.1f per conversation), %d rollbacks, %d events inserted (%.1f per conversation), %d consumer cursor moves (%.1f per conversation)",
 		commits, per(commits), rollbacks, events, per(events), cursorMoves, per(cursorMoves))
+	if os.Getenv(envPGLog) != "" {
+		logTopStatements(t, st, contacts)
+	}
+}
+
+// logTopStatements logs the statements PostgreSQL ran most often and those
+// it spent most time in, per conversation, from pg_stat_statements (loaded
+// when the server's log is kept): which of the transactions counted above
+// are worth removing.
+func logTopStatements(t *testing.T, st *sql.DB, contacts int) {
+	t.Helper()
+	if _, err := st.Exec(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
+		t.Logf("pg_stat_statements unavailable: %v", err)
+		return
+	}
+	for _, order := range []string{"calls", "total_exec_time"} {
+		rows, err := st.Query(`SELECT calls, total_exec_time, query FROM pg_stat_statements
+			WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+			ORDER BY ` + order + ` DESC LIMIT 20`)
+		if err != nil {
+			t.Logf("pg_stat_statements unread: %v", err)
+			return
+		}
+		var b strings.Builder
+		for rows.Next() {
+			var calls int64
+			var ms float64
+			var query string
+			if err := rows.Scan(&calls, &ms, &query); err != nil {
+				t.Logf("pg_stat_statements unread: %v", err)
+				break
+			}
+			q := strings.Join(strings.Fields(query), " ")
+			if len(q) > 160 {
+				q = q[:160] + "…"
+			}
+			fmt.Fprintf(&b, "\n  %7.1f calls/conv %8.0f ms  %s", float64(calls)/float64(contacts), ms, q)
+		}
+		rows.Close()
+		t.Logf("statements by %s:%s", order, b.String())
+	}
 }
