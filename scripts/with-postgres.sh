@@ -5,7 +5,7 @@
 #   scripts/with-postgres.sh make test
 # SWITCHBOARD_PG_LOG=FILE appends the server's log there when the command
 # ends, with lock waits over a second and deadlocks reported in it (to
-# read what a failed or slow load test met).
+# read what a failed or slow load test met), and loads pg_stat_statements.
 set -euo pipefail
 
 find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
@@ -34,7 +34,9 @@ as_pg "'$pgbin/initdb' -D '$dir/data' --auth=trust -U postgres -E UTF8 >/dev/nul
 fsync=${SWITCHBOARD_PG_FSYNC:-off}
 keep_log=${SWITCHBOARD_PG_LOG:-}
 extra=""
-[ -n "$keep_log" ] && extra="-c log_lock_waits=on"
+# With the log kept, pg_stat_statements is loaded too, so the command can
+# ask what the server spent its work on (CREATE EXTENSION pg_stat_statements).
+[ -n "$keep_log" ] && extra="-c log_lock_waits=on -c shared_preload_libraries=pg_stat_statements"
 as_pg "'$pgbin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=$fsync -c max_connections=300 $extra\" start >/dev/null"
 stop() {
   as_pg "'$pgbin/pg_ctl' -D '$dir/data' -m immediate stop >/dev/null 2>&1" || true
