@@ -212,6 +212,20 @@ func TestConsumerWakesOnlyOnAppendedEvents(t *testing.T) {
 	})
 }
 
+// stepper returns a step of a retry test: it moves the node's clock on by
+// d, lets the node settle, and checks the handler has been called calls
+// times in all.
+func stepper(t *testing.T, n *node, r *recorder) func(d time.Duration, calls int64) {
+	return func(d time.Duration, calls int64) {
+		t.Helper()
+		n.clock.Advance(d)
+		backgroundtest.WaitIdle(t, n.g)
+		if r.calls.Load() != calls {
+			t.Fatalf("after %v more: handler called %d times, want %d", d, r.calls.Load(), calls)
+		}
+	}
+}
+
 // A failing handler rolls its batch back; the batch is delivered again
 // after a backoff on the store's clock that doubles with each failure
 // and that news of more events does not cut short. Meanwhile the lag
@@ -227,14 +241,7 @@ func TestConsumerRetriesWithBackoffAndReportsLag(t *testing.T) {
 		backgroundtest.WaitIdle(t, n.g)
 		want := appendEvents(t, d, ws, repeat(event.ContactCreated, 3)...)
 		backgroundtest.WaitIdle(t, n.g)
-		step := func(d time.Duration, calls int64) {
-			t.Helper()
-			n.clock.Advance(d)
-			backgroundtest.WaitIdle(t, n.g)
-			if r.calls.Load() != calls {
-				t.Fatalf("after %v more: handler called %d times, want %d", d, r.calls.Load(), calls)
-			}
-		}
+		step := stepper(t, n, r)
 		step(0, 1)
 		if c.Lag() != 3 {
 			t.Fatalf("lag = %d with 3 events unhandled", c.Lag())
@@ -287,14 +294,7 @@ func TestConsumerRetriesALockConflictSoon(t *testing.T) {
 		backgroundtest.WaitIdle(t, n.g)
 		want := appendEvents(t, d, ws, repeat(event.ContactCreated, 2)...)
 		backgroundtest.WaitIdle(t, n.g)
-		step := func(d time.Duration, calls int64) {
-			t.Helper()
-			n.clock.Advance(d)
-			backgroundtest.WaitIdle(t, n.g)
-			if r.calls.Load() != calls {
-				t.Fatalf("after %v more: handler called %d times, want %d", d, r.calls.Load(), calls)
-			}
-		}
+		step := stepper(t, n, r)
 		step(0, tries)
 		step(99*time.Millisecond, tries)
 		step(time.Millisecond, 2*tries) // failed again: the wait doubles
