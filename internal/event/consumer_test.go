@@ -212,11 +212,21 @@ func TestConsumerWakesOnlyOnAppendedEvents(t *testing.T) {
 	})
 }
 
-// stepper returns a step of a retry test: it moves the node's clock on by
-// d, lets the node settle, and checks the handler has been called calls
-// times in all.
-func stepper(t *testing.T, n *node, r *recorder) func(d time.Duration, calls int64) {
-	return func(d time.Duration, calls int64) {
+// retrying starts a node whose consumer hands its batches to r (backoff
+// 1 s, at most a minute), appends events contact events and lets the node
+// settle. It returns the node, the workspace, the consumer, the events'
+// ids and a step of the test: move the node's clock on by d, let the node
+// settle, check the handler has been called calls times in all.
+func retrying(t *testing.T, d *db.DB, r *recorder, events int) (*node, int64, *event.Consumer, []int64, func(d time.Duration, calls int64)) {
+	t.Helper()
+	n := newNode(d, newClock())
+	ws := setup(t, d)
+	c := n.consumer(t, "test", r, event.ConsumerConfig{Backoff: time.Second, MaxBackoff: time.Minute})
+	backgroundtest.Run(t, n.g, c.Run)
+	backgroundtest.WaitIdle(t, n.g)
+	want := appendEvents(t, d, ws, repeat(event.ContactCreated, events)...)
+	backgroundtest.WaitIdle(t, n.g)
+	return n, ws, c, want, func(d time.Duration, calls int64) {
 		t.Helper()
 		n.clock.Advance(d)
 		backgroundtest.WaitIdle(t, n.g)
@@ -232,16 +242,9 @@ func stepper(t *testing.T, n *node, r *recorder) func(d time.Duration, calls int
 // metric shows the events waiting.
 func TestConsumerRetriesWithBackoffAndReportsLag(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		n := newNode(d, newClock())
-		ws := setup(t, d)
 		r := &recorder{}
 		r.fail.Store(2)
-		c := n.consumer(t, "test", r, event.ConsumerConfig{Backoff: time.Second, MaxBackoff: time.Minute})
-		backgroundtest.Run(t, n.g, c.Run)
-		backgroundtest.WaitIdle(t, n.g)
-		want := appendEvents(t, d, ws, repeat(event.ContactCreated, 3)...)
-		backgroundtest.WaitIdle(t, n.g)
-		step := stepper(t, n, r)
+		n, ws, c, want, step := retrying(t, d, r, 3)
 		step(0, 1)
 		if c.Lag() != 3 {
 			t.Fatalf("lag = %d with 3 events unhandled", c.Lag())
@@ -284,17 +287,10 @@ func TestConsumerRetriesWithBackoffAndReportsLag(t *testing.T) {
 // A second such failure in a row doubles the wait.
 func TestConsumerRetriesALockConflictSoon(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		n := newNode(d, newClock())
-		ws := setup(t, d)
 		tries := int64(6) // a write's: the first and its five retries
 		r := &recorder{failWith: fmt.Errorf("routing: assign: %w", db.ErrLockOrder)}
 		r.fail.Store(2 * tries)
-		c := n.consumer(t, "test", r, event.ConsumerConfig{Backoff: time.Second, MaxBackoff: time.Minute})
-		backgroundtest.Run(t, n.g, c.Run)
-		backgroundtest.WaitIdle(t, n.g)
-		want := appendEvents(t, d, ws, repeat(event.ContactCreated, 2)...)
-		backgroundtest.WaitIdle(t, n.g)
-		step := stepper(t, n, r)
+		_, _, c, want, step := retrying(t, d, r, 2)
 		step(0, tries)
 		step(99*time.Millisecond, tries)
 		step(time.Millisecond, 2*tries) // failed again: the wait doubles
