@@ -67,6 +67,53 @@ func TestHorizonReaderJoinsAQueryBegunAfterItsEvent(t *testing.T) {
 	}
 }
 
+// A reader that joined a query begun after its event's commit takes that
+// query's horizon even when it stops short of the event (a transaction
+// below it still open): it does not ask again at once.
+func TestHorizonReaderTakesAJoinedQuerysShortHorizon(t *testing.T) {
+	d := &DB{Dialect: Postgres}
+	began, answer := make(chan struct{}, 2), make(chan int64)
+	d.horizons.query = func(ctx context.Context, d *DB) (int64, error) {
+		began <- struct{}{}
+		return <-answer, nil
+	}
+	ctx := context.Background()
+	d.eventsCommitted(10)
+	first := make(chan int64, 1)
+	go func() {
+		h, err := d.EventHorizon(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		first <- h
+	}()
+	<-began
+	joined := make(chan int64, 1)
+	go func() {
+		h, err := d.EventHorizonFor(ctx, 10)
+		if err != nil {
+			t.Error(err)
+		}
+		joined <- h
+	}()
+	waitFor(t, "the reader to join the running query", func() bool { return d.HorizonJoined() == 1 })
+	answer <- 7 // event 8 still committing
+	if h := <-first; h != 7 {
+		t.Fatalf("the query answered %d, want 7", h)
+	}
+	select {
+	case h := <-joined:
+		if h != 7 {
+			t.Fatalf("the reader got %d, want 7", h)
+		}
+	case <-began:
+		t.Fatal("the reader asked again")
+	}
+	if q := d.HorizonQueries(); q != 1 {
+		t.Fatalf("%d queries, want 1", q)
+	}
+}
+
 // waitFor waits until cond holds, and fails the test after 30 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
