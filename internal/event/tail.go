@@ -160,6 +160,13 @@ func (t *Tail) readNew(ctx context.Context) (blocked bool, err error) {
 			return true, nil
 		}
 		t.handOut(list, reached)
+		if horizon < last && reached >= horizon {
+			// Read up to the horizon, short of the newest event: the
+			// transaction holding it back wakes the tail when it commits
+			// (or the retry does). Asking at once would most often find it
+			// still open, at the cost of another scan of pg_locks.
+			return true, nil
+		}
 	}
 }
 
