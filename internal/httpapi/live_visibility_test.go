@@ -50,6 +50,17 @@ func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 			}
 			return out
 		}
+		// The log read with the SQL scope (event.List) from after, as a
+		// user: what the live path decided in Go must be the same.
+		newest := func() int64 { return int64(dbtest.Count(t, d, `SELECT COALESCE(MAX(id), 0) FROM events`)) }
+		logged := func(as string, after int64) []seen {
+			t.Helper()
+			var out []seen
+			for _, e := range f.list(t, fmt.Sprintf("/api/v1/events?after=%d&limit=200", after), as) {
+				out = append(out, seen{e.Type, e.ConversationID, e.ContactID})
+			}
+			return out
+		}
 		c := func(place string) seen { return seen{"comment.created", w.conv[place], w.contact[place]} }
 		k := func(place string) seen { return seen{"contact.updated", 0, w.contact[place]} }
 
@@ -72,6 +83,7 @@ func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 		}
 
 		// B's conversation goes to A: from then on it is A's, not B's.
+		handOver := newest()
 		if err := f.d.Write(ctx, func(tx *db.Tx) error {
 			_, err := conversation.AssignTx(ctx, tx, f.ws.ID, w.conv[placeB], conversation.AssignInput{UserID: itoaID(t, f.vars["a"]), Source: conversation.SourceAPI})
 			return err
@@ -97,6 +109,15 @@ func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 		if got, want := got(b, 1), []seen{c(placeOther)}; !slices.Equal(got, want) {
 			t.Errorf("B after the hand-over: %v, want %v", got, want)
 		}
+		// Nothing changed hands since: the log's scope agrees with what the
+		// sockets were given.
+		if got, want := logged("a", handOver), []seen{{"conversation.assigned", w.conv[placeB], w.contact[placeB]}, c(placeB), c(placeMine)}; !slices.Equal(got, want) {
+			t.Errorf("A's log after the hand-over: %v, want %v", got, want)
+		}
+		if got, want := logged("b", handOver), []seen{c(placeOther)}; !slices.Equal(got, want) {
+			t.Errorf("B's log after the hand-over: %v, want %v", got, want)
+		}
+		contactsFrom := newest()
 
 		// The contact of the handed-over conversation is A's now too; a
 		// deleted contact's event reaches everyone who may have shown it.
@@ -113,6 +134,12 @@ func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 		}
 		if got, want := got(b, 2), []seen{gone, k(placeNoConvos)}; !slices.Equal(got, want) {
 			t.Errorf("B, contacts after the hand-over: %v, want %v", got, want)
+		}
+		if got, want := logged("a", contactsFrom), []seen{k(placeB), gone, k(placeNoConvos)}; !slices.Equal(got, want) {
+			t.Errorf("A's log of the contacts: %v, want %v", got, want)
+		}
+		if got, want := logged("b", contactsFrom), []seen{gone, k(placeNoConvos)}; !slices.Equal(got, want) {
+			t.Errorf("B's log of the contacts: %v, want %v", got, want)
 		}
 	})
 }
