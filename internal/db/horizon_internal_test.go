@@ -23,24 +23,7 @@ func TestHorizonNeverGoesBack(t *testing.T) {
 // running when that query began after this node heard of the event's
 // commit; a reader wanting a later event waits for the next query.
 func TestHorizonReaderJoinsAQueryBegunAfterItsEvent(t *testing.T) {
-	d := &DB{Dialect: Postgres}
-	began, answer := make(chan struct{}, 2), make(chan int64)
-	d.horizons.query = func(ctx context.Context, d *DB) (int64, error) {
-		began <- struct{}{}
-		return <-answer, nil
-	}
-	ctx := context.Background()
-	ask := func(newest int64) chan int64 {
-		got := make(chan int64, 1)
-		go func() {
-			h, err := d.EventHorizonFor(ctx, newest)
-			if err != nil {
-				t.Error(err)
-			}
-			got <- h
-		}()
-		return got
-	}
+	d, began, answer, ask := scriptedHorizon(t)
 	d.eventsCommitted(10)
 	a := ask(10)
 	<-began // a's query runs, begun after event 10's commit was heard
@@ -71,31 +54,11 @@ func TestHorizonReaderJoinsAQueryBegunAfterItsEvent(t *testing.T) {
 // query's horizon even when it stops short of the event (a transaction
 // below it still open): it does not ask again at once.
 func TestHorizonReaderTakesAJoinedQuerysShortHorizon(t *testing.T) {
-	d := &DB{Dialect: Postgres}
-	began, answer := make(chan struct{}, 2), make(chan int64)
-	d.horizons.query = func(ctx context.Context, d *DB) (int64, error) {
-		began <- struct{}{}
-		return <-answer, nil
-	}
-	ctx := context.Background()
+	d, began, answer, ask := scriptedHorizon(t)
 	d.eventsCommitted(10)
-	first := make(chan int64, 1)
-	go func() {
-		h, err := d.EventHorizon(ctx)
-		if err != nil {
-			t.Error(err)
-		}
-		first <- h
-	}()
+	first := ask(10)
 	<-began
-	joined := make(chan int64, 1)
-	go func() {
-		h, err := d.EventHorizonFor(ctx, 10)
-		if err != nil {
-			t.Error(err)
-		}
-		joined <- h
-	}()
+	joined := ask(10)
 	waitFor(t, "the reader to join the running query", func() bool { return d.HorizonJoined() == 1 })
 	answer <- 7 // event 8 still committing
 	if h := <-first; h != 7 {
@@ -112,6 +75,30 @@ func TestHorizonReaderTakesAJoinedQuerysShortHorizon(t *testing.T) {
 	if q := d.HorizonQueries(); q != 1 {
 		t.Fatalf("%d queries, want 1", q)
 	}
+}
+
+// scriptedHorizon is a PostgreSQL handle whose horizon queries signal
+// began as they start and answer what the test sends on answer; ask runs
+// EventHorizonFor(newest) in the background and delivers its horizon.
+func scriptedHorizon(t *testing.T) (d *DB, began chan struct{}, answer chan int64, ask func(newest int64) chan int64) {
+	d = &DB{Dialect: Postgres}
+	began, answer = make(chan struct{}, 2), make(chan int64)
+	d.horizons.query = func(ctx context.Context, d *DB) (int64, error) {
+		began <- struct{}{}
+		return <-answer, nil
+	}
+	ask = func(newest int64) chan int64 {
+		got := make(chan int64, 1)
+		go func() {
+			h, err := d.EventHorizonFor(context.Background(), newest)
+			if err != nil {
+				t.Error(err)
+			}
+			got <- h
+		}()
+		return got
+	}
+	return d, began, answer, ask
 }
 
 // waitFor waits until cond holds, and fails the test after 30 s.
