@@ -30,20 +30,14 @@ import (
 // event, which is exactly what one query per stream gave.
 type holders struct {
 	mu       sync.Mutex
-	convs    stampedMemo[holder]           // conversation id → its assignee and team
+	convs    stampedMemo[[]access.Holding] // conversation id → its assignee and team (none: gone)
 	contacts stampedMemo[[]access.Holding] // contact id → its conversations' distinct holders
 	inflight map[int64]*holderRead
 }
 
-type holder struct {
-	assignee, team int64
-	exists         bool
-}
-
 // holdings is one batch's holders, read or remembered.
 type holdings struct {
-	convs    map[int64]holder
-	contacts map[int64][]access.Holding
+	convs, contacts map[int64][]access.Holding
 }
 
 // holderRead is one read in flight; the streams handed the same batch
@@ -58,7 +52,7 @@ type holderRead struct {
 const holdersKept = 20000
 
 func newHolders() *holders {
-	return &holders{convs: stampedMemo[holder]{}, contacts: stampedMemo[[]access.Holding]{}, inflight: map[int64]*holderRead{}}
+	return &holders{convs: stampedMemo[[]access.Holding]{}, contacts: stampedMemo[[]access.Holding]{}, inflight: map[int64]*holderRead{}}
 }
 
 // visible keeps the events of list that p may see now, in order: an event
@@ -90,7 +84,8 @@ func (h *holders) visible(ctx context.Context, q db.Querier, p access.Principal,
 	for _, e := range list {
 		switch {
 		case e.ConversationID != 0:
-			if c := known.convs[e.ConversationID]; !c.exists || !p.SeesConversation(c.assignee, c.team) {
+			// A conversation has one holding, none once it is gone.
+			if c := known.convs[e.ConversationID]; len(c) == 0 || !p.SeesConversation(c[0].Assignee, c[0].Team) {
 				continue
 			}
 		case e.ContactID != 0:
@@ -109,7 +104,7 @@ func (h *holders) visible(ctx context.Context, q db.Querier, p access.Principal,
 // the streams asking for the same stamp meanwhile.
 func (h *holders) lookup(ctx context.Context, q db.Querier, stamp int64, convs, contacts []int64) (holdings, error) {
 	for attempt := 0; ; attempt++ {
-		out := holdings{convs: make(map[int64]holder, len(convs)), contacts: make(map[int64][]access.Holding, len(contacts))}
+		out := holdings{convs: make(map[int64][]access.Holding, len(convs)), contacts: make(map[int64][]access.Holding, len(contacts))}
 		h.mu.Lock()
 		missingConvs := h.convs.fresh(stamp, convs, out.convs)
 		missingContacts := h.contacts.fresh(stamp, contacts, out.contacts)
@@ -132,15 +127,15 @@ func (h *holders) lookup(ctx context.Context, q db.Querier, stamp int64, convs, 
 		h.inflight[stamp] = r
 		h.mu.Unlock()
 
-		readConvs, err := readHolders(ctx, q, missingConvs)
+		readConvs, err := readHoldings(ctx, q, "id", missingConvs)
 		var readContacts map[int64][]access.Holding
 		if err == nil {
-			readContacts, err = readContactHolds(ctx, q, missingContacts)
+			readContacts, err = readHoldings(ctx, q, "contact_id", missingContacts)
 		}
 		h.mu.Lock()
 		if err == nil {
 			if len(h.convs)+len(h.contacts) > holdersKept {
-				h.convs, h.contacts = stampedMemo[holder]{}, stampedMemo[[]access.Holding]{}
+				h.convs, h.contacts = stampedMemo[[]access.Holding]{}, stampedMemo[[]access.Holding]{}
 			}
 			h.convs.keep(stamp, missingConvs, readConvs, out.convs)
 			h.contacts.keep(stamp, missingContacts, readContacts, out.contacts)
@@ -194,57 +189,32 @@ func (m stampedMemo[V]) keep(stamp int64, ids []int64, read map[int64]V, out map
 	}
 }
 
-// readHolders reads the assignee and team of the conversations, one query.
-func readHolders(ctx context.Context, q db.Querier, ids []int64) (map[int64]holder, error) {
-	out := make(map[int64]holder, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	in, args := db.In(ids)
-	rows, err := q.Query(ctx, `SELECT id, COALESCE(assignee_id, 0), COALESCE(team_id, 0) FROM conversations WHERE id IN `+in, args...)
-	if err != nil {
-		return nil, fmt.Errorf("live: holders: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var c holder
-		if err := rows.Scan(&id, &c.assignee, &c.team); err != nil {
-			return nil, fmt.Errorf("live: holders: %w", err)
-		}
-		c.exists = true
-		out[id] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("live: holders: %w", err)
-	}
-	return out, nil
-}
-
-// readContactHolds reads the distinct holders of the contacts'
-// conversations, one query; a contact without any (or gone) is absent.
-func readContactHolds(ctx context.Context, q db.Querier, ids []int64) (map[int64][]access.Holding, error) {
+// readHoldings reads the distinct assignee and team pairs of the
+// conversations whose column (id, or contact_id) is one of ids, one query:
+// a conversation's one pair, a contact's conversations' pairs. An id with
+// no conversation (gone, or a contact without any) is absent.
+func readHoldings(ctx context.Context, q db.Querier, column string, ids []int64) (map[int64][]access.Holding, error) {
 	out := make(map[int64][]access.Holding, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	in, args := db.In(ids)
-	rows, err := q.Query(ctx, `SELECT DISTINCT contact_id, COALESCE(assignee_id, 0), COALESCE(team_id, 0)
-		FROM conversations WHERE contact_id IN `+in, args...)
+	rows, err := q.Query(ctx, `SELECT DISTINCT `+column+`, COALESCE(assignee_id, 0), COALESCE(team_id, 0)
+		FROM conversations WHERE `+column+` IN `+in, args...)
 	if err != nil {
-		return nil, fmt.Errorf("live: contacts' holders: %w", err)
+		return nil, fmt.Errorf("live: holders by %s: %w", column, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var held access.Holding
 		if err := rows.Scan(&id, &held.Assignee, &held.Team); err != nil {
-			return nil, fmt.Errorf("live: contacts' holders: %w", err)
+			return nil, fmt.Errorf("live: holders by %s: %w", column, err)
 		}
 		out[id] = append(out[id], held)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("live: contacts' holders: %w", err)
+		return nil, fmt.Errorf("live: holders by %s: %w", column, err)
 	}
 	return out, nil
 }
