@@ -41,6 +41,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		return err
 	}
 	a.engines = append(a.engines, tail.Run)
+	a.Metrics.Register(tail.Collector())
 	liveHub := a.typingHub()
 	a.attachWidget(tail, liveHub)
 	if err := a.attachEmail(); err != nil {

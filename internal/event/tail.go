@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
@@ -31,6 +33,8 @@ type Tail struct {
 	loop *background.Loop
 
 	reads atomic.Int64 // reads of the log, for tests and metrics
+	// delivery is switchboard_live_delivery_seconds (see Collector).
+	delivery prometheus.Histogram
 
 	mu   sync.Mutex
 	pos  int64 // every event up to pos has been read and handed out
@@ -42,7 +46,13 @@ type Tail struct {
 // read from the log by each subscriber, from its own cursor. So it is
 // built before the node serves anyone.
 func NewTail(ctx context.Context, d *db.DB, hub *Hub, g *background.Group) (*Tail, error) {
-	t := &Tail{db: d, hub: hub, loop: g.NewLoop("event tail"), subs: map[*Subscription]struct{}{}}
+	t := &Tail{db: d, hub: hub, loop: g.NewLoop("event tail"), subs: map[*Subscription]struct{}{},
+		delivery: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "switchboard_live_delivery_seconds",
+			Help: "Time from an event's created_at (stamped in the transaction that wrote it, on the writing node's clock) to this node's live streams, for the events handed to at least one.",
+			// Around the 100 ms a person reads as at once.
+			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+		})}
 	if err := d.Reader().QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&t.pos); err != nil {
 		return nil, fmt.Errorf("event: tail: newest event: %w", err)
 	}
@@ -89,6 +99,13 @@ func (s *Subscription) Close() {
 	delete(s.t.subs, s)
 	s.t.mu.Unlock()
 }
+
+// Collector is the tail's metric for the node's registry:
+// switchboard_live_delivery_seconds, how long after its commit an event
+// reached the live streams of this node (the wait for the event horizon
+// included, which is where a node serving agents of another node's
+// writes spends it on PostgreSQL).
+func (t *Tail) Collector() prometheus.Collector { return t.delivery }
 
 // Reads returns how many times the tail has read the log.
 func (t *Tail) Reads() int64 { return t.reads.Load() }
@@ -199,16 +216,25 @@ func listAllThrough(ctx context.Context, q db.Querier, after, through int64, lim
 func (t *Tail) handOut(list []Event, reached int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	handed := make([]bool, len(list))
+	batches := make(map[*Subscription][]Event, len(t.subs))
 	for s := range t.subs {
-		var mine []Event
-		for _, e := range list {
+		for i, e := range list {
 			if s.match(e) {
-				mine = append(mine, e)
+				batches[s] = append(batches[s], e)
+				handed[i] = true
 			}
 		}
-		if len(mine) == 0 {
-			continue
+	}
+	// Timed as handed out, before any stream can take its batch.
+	now := t.db.Clock().Now()
+	for i, e := range list {
+		if handed[i] {
+			// Another node's clock may run a little ahead of this one's.
+			t.delivery.Observe(max(now.Sub(e.CreatedAt), 0).Seconds())
 		}
+	}
+	for s, mine := range batches {
 		select {
 		case s.C <- mine:
 		default: // it is behind: it reads the log instead
