@@ -3,6 +3,7 @@ package crashtest
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"fmt"
 	"os"
@@ -30,6 +31,7 @@ var perDeployment = map[string]string{
 	"--allow-private-networks": "SWITCHBOARD_ALLOW_PRIVATE_NETWORKS",
 	"--trusted-proxies":        "SWITCHBOARD_TRUSTED_PROXIES",
 	"--media-dir":              "SWITCHBOARD_MEDIA_DIR",
+	"--metrics-token":          "SWITCHBOARD_METRICS_TOKEN",
 }
 
 // checkNodeArgs checks that a node was started as docker-compose.yml
@@ -116,6 +118,7 @@ type cluster struct {
 	env     []string // deploy/node.env
 	logFile string
 	media   string // the media folder the nodes share
+	metrics string // the bearer token of every node's /metrics
 	nodes   []*harness.Server
 	integ   *integrator
 }
@@ -130,7 +133,8 @@ const envNodesLog = "SWITCHBOARD_NODES_LOG"
 // starts n nodes.
 func newCluster(t *testing.T, n int) *cluster {
 	t.Helper()
-	c := &cluster{t: t, bin: binary(t), pg: startPostgres(t), logFile: filepath.Join(t.TempDir(), "nodes.log"), media: t.TempDir()}
+	c := &cluster{t: t, bin: binary(t), pg: startPostgres(t), logFile: filepath.Join(t.TempDir(), "nodes.log"), media: t.TempDir(),
+		metrics: rand.Text()}
 	t.Cleanup(func() { keepFile(t, envNodesLog, c.logFile) }) // after the nodes are killed
 	env, err := readEnvFile(nodeEnvFile)
 	if err != nil {
@@ -165,7 +169,7 @@ func (c *cluster) startAt(i int, addr string) *harness.Server {
 		Bin: c.bin, StoreArgs: c.store, LogFile: c.logFile, Env: c.env, Addr: addr,
 		// harness.Start also gives --addr, --log-level and
 		// --allow-private-networks 127.0.0.1/32 (the integrator's address).
-		Args: []string{"--trusted-proxies", "127.0.0.1/32", "--media-dir", c.media},
+		Args: []string{"--trusted-proxies", "127.0.0.1/32", "--media-dir", c.media, "--metrics-token", c.metrics},
 	})
 	if err != nil {
 		c.t.Fatal(err)

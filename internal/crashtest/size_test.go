@@ -189,6 +189,7 @@ func proveAtSize(t *testing.T, nodes int, sc proofScale) {
 	verifyOneOpenIndex(t, st)
 	verifyCapacityHistory(t, st, agents, sc.capacity)
 	verifyDelivered(t, st, c, agents)
+	logLiveDelivery(t, c)
 	back := 0
 	for _, a := range agents {
 		a.mu.Lock()

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -414,4 +417,64 @@ func percentiles(ds []time.Duration) (p50, p99, worst time.Duration) {
 	ds = slices.Clone(ds)
 	slices.Sort(ds)
 	return ds[len(ds)/2], ds[(len(ds)*99)/100], ds[len(ds)-1]
+}
+
+// logLiveDelivery logs, for each node, switchboard_live_delivery_seconds
+// as its /metrics reports it: how long after their commit the events
+// reached that node's live streams, the node's own side of the delays
+// the agents measured (a restarted node counts from its restart). It
+// fails only if no node handed out any event: the metric would not be
+// wired.
+func logLiveDelivery(t *testing.T, c *cluster) {
+	t.Helper()
+	total := 0.0
+	for i, n := range c.nodes {
+		req, err := http.NewRequestWithContext(t.Context(), "GET", n.URL+"/metrics", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+c.metrics)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Errorf("node %d: /metrics: %v", i, err)
+			continue
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("node %d: /metrics: %d %v", i, resp.StatusCode, err)
+			continue
+		}
+		var count float64
+		var under []string // the share handed out within each bound
+		buckets := map[string]float64{}
+		for line := range strings.Lines(string(body)) {
+			name, value, ok := strings.Cut(strings.TrimSpace(line), " ")
+			if !ok {
+				continue
+			}
+			v, err := strconv.ParseFloat(value, 64)
+			if err != nil {
+				continue
+			}
+			switch {
+			case name == "switchboard_live_delivery_seconds_count":
+				count = v
+			case strings.HasPrefix(name, `switchboard_live_delivery_seconds_bucket{le="`):
+				buckets[strings.TrimSuffix(strings.TrimPrefix(name, `switchboard_live_delivery_seconds_bucket{le="`), `"}`)] = v
+			}
+		}
+		total += count
+		if count == 0 {
+			t.Logf("node %d: no event reached its live streams since it started", i)
+			continue
+		}
+		for _, le := range []string{"0.05", "0.1", "0.25", "0.5", "1"} {
+			under = append(under, fmt.Sprintf("%.0f%% within %s s", 100*buckets[le]/count, le))
+		}
+		t.Logf("node %d: %.0f events reached its live streams after their commit: %s", i, count, strings.Join(under, ", "))
+	}
+	if total == 0 {
+		t.Error("no node reports an event handed to its live streams (switchboard_live_delivery_seconds)")
+	}
 }
