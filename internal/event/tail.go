@@ -216,25 +216,25 @@ func listAllThrough(ctx context.Context, q db.Querier, after, through int64, lim
 func (t *Tail) handOut(list []Event, reached int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	handed := make([]bool, len(list))
-	batches := make(map[*Subscription][]Event, len(t.subs))
+	now := t.db.Clock().Now()
+	timed := make([]bool, len(list)) // observed once, whatever the streams
 	for s := range t.subs {
+		var mine []Event
 		for i, e := range list {
-			if s.match(e) {
-				batches[s] = append(batches[s], e)
-				handed[i] = true
+			if !s.match(e) {
+				continue
+			}
+			mine = append(mine, e)
+			if !timed[i] {
+				// Before any stream can take it. Another node's clock may
+				// run a little ahead of this one's.
+				timed[i] = true
+				t.delivery.Observe(max(now.Sub(e.CreatedAt), 0).Seconds())
 			}
 		}
-	}
-	// Timed as handed out, before any stream can take its batch.
-	now := t.db.Clock().Now()
-	for i, e := range list {
-		if handed[i] {
-			// Another node's clock may run a little ahead of this one's.
-			t.delivery.Observe(max(now.Sub(e.CreatedAt), 0).Seconds())
+		if len(mine) == 0 {
+			continue
 		}
-	}
-	for s, mine := range batches {
 		select {
 		case s.C <- mine:
 		default: // it is behind: it reads the log instead
