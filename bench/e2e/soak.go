@@ -1,17 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/bench/harness"
+	"github.com/switchboard-chat/switchboard/internal/metrics/metricstest"
 )
 
 // A soak (-soak 10m) runs the end-to-end load steadily for a long time and
@@ -127,29 +126,10 @@ func (m *memSampler) snapshot() ([]memSample, int, string) {
 // and labels, as printed, to its value.
 type exposition map[string]float64
 
-// parseExposition reads the text format's sample lines, skipping comments.
-// The value is after the last space: a label value may hold spaces (a
-// route's pattern, "GET /api/…"); the client library prints no timestamps.
+// parseExposition reads an exposition (metricstest.Parse).
 func parseExposition(r io.Reader) (exposition, error) {
-	e := exposition{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		if i <= 0 {
-			return nil, fmt.Errorf("metrics: bad sample line %q", line)
-		}
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			return nil, fmt.Errorf("metrics: bad value in %q: %w", line, err)
-		}
-		e[line[:i]] = v
-	}
-	return e, sc.Err()
+	e, err := metricstest.Parse(r)
+	return exposition(e), err
 }
 
 // sum adds the samples of one metric whose labels keep accepts (every

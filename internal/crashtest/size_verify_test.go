@@ -5,15 +5,15 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/metrics/metricstest"
 )
 
 // sampler reads the store every 100 ms while the proof runs: in each
@@ -439,38 +439,27 @@ func logLiveDelivery(t *testing.T, c *cluster) {
 			t.Errorf("node %d: /metrics: %v", i, err)
 			continue
 		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Errorf("node %d: /metrics: %d %v", i, resp.StatusCode, err)
+		if resp.StatusCode != http.StatusOK {
+			resp.Body.Close()
+			t.Errorf("node %d: /metrics: %s", i, resp.Status)
 			continue
 		}
-		var count float64
-		var under []string // the share handed out within each bound
-		buckets := map[string]float64{}
-		for line := range strings.Lines(string(body)) {
-			name, value, ok := strings.Cut(strings.TrimSpace(line), " ")
-			if !ok {
-				continue
-			}
-			v, err := strconv.ParseFloat(value, 64)
-			if err != nil {
-				continue
-			}
-			switch {
-			case name == "switchboard_live_delivery_seconds_count":
-				count = v
-			case strings.HasPrefix(name, `switchboard_live_delivery_seconds_bucket{le="`):
-				buckets[strings.TrimSuffix(strings.TrimPrefix(name, `switchboard_live_delivery_seconds_bucket{le="`), `"}`)] = v
-			}
+		e, err := metricstest.Parse(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Errorf("node %d: /metrics: %v", i, err)
+			continue
 		}
+		const name = "switchboard_live_delivery_seconds"
+		count := e[name+"_count"]
 		total += count
 		if count == 0 {
 			t.Logf("node %d: no event reached its live streams since it started", i)
 			continue
 		}
+		var under []string // the share handed out within each bound
 		for _, le := range []string{"0.05", "0.1", "0.25", "0.5", "1"} {
-			under = append(under, fmt.Sprintf("%.0f%% within %s s", 100*buckets[le]/count, le))
+			under = append(under, fmt.Sprintf("%.0f%% within %s s", 100*e[name+`_bucket{le="`+le+`"}`]/count, le))
 		}
 		t.Logf("node %d: %.0f events reached its live streams after their commit: %s", i, count, strings.Join(under, ", "))
 	}

@@ -1,8 +1,10 @@
-// Package metricstest reads a node's metrics in tests.
+// Package metricstest reads a node's metrics in tests and benchmarks.
 package metricstest
 
 import (
 	"bufio"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -19,19 +21,35 @@ func Value(t testing.TB, m *metrics.Metrics, sample string) float64 {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	sc := bufio.NewScanner(rec.Body)
-	for sc.Scan() {
-		// The value is after the last space: a label value may hold
-		// spaces (a route's pattern, "GET /api/…").
-		line := sc.Text()
-		if i := strings.LastIndexByte(line, ' '); i > 0 && line[:i] == sample {
-			value := line[i+1:]
-			v, err := strconv.ParseFloat(value, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return v
-		}
+	e, err := Parse(rec.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return 0
+	return e[sample]
+}
+
+// Parse reads the text format's sample lines, skipping comments, into
+// each sample's name and labels, as printed, to its value. The value is
+// after the last space: a label value may hold spaces (a route's pattern,
+// "GET /api/…"); the client library prints no timestamps.
+func Parse(r io.Reader) (map[string]float64, error) {
+	e := map[string]float64{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		if i <= 0 {
+			return nil, fmt.Errorf("metrics: bad sample line %q", line)
+		}
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			return nil, fmt.Errorf("metrics: bad value in %q: %w", line, err)
+		}
+		e[line[:i]] = v
+	}
+	return e, sc.Err()
 }
