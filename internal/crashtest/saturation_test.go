@@ -62,6 +62,28 @@ import (
 // flooded p99 0.72–1.02 s against 0.30–1.31 s before, A 141–217
 // messages/s against 166–396 (the writer is not all B waits for there:
 // the flood's CPU is shared too). Ratios 3.7–12.8: still over 2×.
+//
+// On an idle machine (nothing else running, load average 0), measured
+// 2026-12-04 on SQLite with the long form (1,000 samples per phase):
+//   - cap 4, four runs: B's p99 3.0–5.4 ms idle, 10.2–12.6 ms flooded
+//     (2.3–4.1×), p50 1.4–2.0 ms to 3.4–4.5 ms; A 820–1,190 messages/s;
+//   - cap 2: 2.4×, A 839 messages/s;
+//   - cap 1, four runs: 1.51, 1.76, 1.84 and 2.06×, B's flooded p50 the
+//     same as idle (1.8–2.1 ms); A 520–630 messages/s.
+//
+// A throwaway build logging every batch of the writer (each job's lane,
+// its time queued, the batch's time held and its commit's) split B's
+// flooded time in a cap-4 run: waiting for the batch being written (p50
+// 1.0 ms, p99 6.9 ms), its own batch (p50 2.3 ms, p99 10 ms: A's jobs and
+// the consumers' batches written with it, then a commit whose fsync took
+// 0.8 ms at the median, 4.3 ms at p99 and up to 25 ms under the flood's
+// writes, against 0.5 and 2.2 ms idle), and the rest outside the writer
+// (p99 4 ms, the cores being busy). A write of B arriving while A writes
+// waits for one of A's commits and then makes its own: about twice the
+// idle time already; the cap decides how often an A commit is in the way.
+// Checkpoints run off the writer (wal_autocheckpoint=0 and a goroutine
+// checkpointing, tried again here) changed nothing: 4.55 and 2.48×
+// against 4.13 and 2.30× alternated.
 const EnvSaturation = "SWITCHBOARD_TEST_SATURATION"
 
 // saturationScale is TestOneWorkspaceSaturated's size: short (make test)
