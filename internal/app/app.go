@@ -60,7 +60,8 @@ type Config struct {
 	// the cap (zero: outbound's defaults).
 	SendRetryDelay, SendRetryMaxDelay time.Duration
 	// WebhooksPerWorkspace caps one workspace's channel webhooks being
-	// stored at once on this node; the excess is answered 429 (0: no cap).
+	// stored at once on this node while another workspace sends too; the
+	// excess is answered 429 (0: no cap).
 	WebhooksPerWorkspace int
 
 	// Sign-in protection (docs/configuration.md, "Sessions and sign-in"):

@@ -15,11 +15,18 @@ import (
 // told to wait: providers retry a 429 after it.
 const fairRetryAfter = time.Second
 
+// fairQuiet is how long after its last webhook a workspace still counts
+// as the node's neighbour: one sending a message at a time is active
+// between them too, and the others' shares hold meanwhile.
+const fairQuiet = time.Second
+
 // fairReceiver stores the webhooks' items as next does, admitting at most
 // Config.WebhooksPerWorkspace of one workspace's webhooks at once on
-// this node: a workspace that sends more than that at a time is answered
-// 429 with Retry-After for the excess, instead of queueing ahead of every
-// other workspace's writes (docs/configuration.md, "Webhook fairness").
+// this node while another workspace sends too: a workspace that sends
+// more than that at a time is answered 429 with Retry-After for the
+// excess, instead of queueing ahead of the other's writes. A workspace
+// alone on the node is not capped (docs/configuration.md, "Webhook
+// fairness").
 type fairReceiver struct {
 	next  channel.Receiver
 	share *ratelimit.InFlight[int64]
@@ -59,5 +66,5 @@ func (a *App) webhookReceiver() channel.Receiver {
 	if a.cfg.WebhooksPerWorkspace <= 0 {
 		return in
 	}
-	return fairReceiver{next: in, share: ratelimit.NewInFlight[int64](a.cfg.WebhooksPerWorkspace)}
+	return fairReceiver{next: in, share: ratelimit.NewInFlight[int64](a.cfg.Clock, a.cfg.WebhooksPerWorkspace, fairQuiet)}
 }

@@ -128,7 +128,7 @@ func (s *serverFlags) register(fs *flagSet) {
 	fs.DurationVar(&s.sendRetryMaxDelay, "send-retry-max-delay", outbound.DefaultMaxDelay,
 		"longest delay between two attempts of an outbound send"+fs.env("send-retry-max-delay"))
 	fs.IntVar(&s.webhooksPerWorkspace, "webhooks-per-workspace", 0,
-		"channel webhooks of one workspace this node stores at once; more are answered 429 with Retry-After; 0 for no cap"+
+		"channel webhooks of one workspace this node stores at once while another workspace sends too; more are answered 429 with Retry-After; 0 for no cap"+
 			fs.env("webhooks-per-workspace"))
 }
 
