@@ -29,22 +29,27 @@ func admit(t *testing.T, f *InFlight[int64], key int64, n int) []func() {
 	return leaves
 }
 
+// refuse fails unless a request of key is refused; why says what
+// admitting it would mean.
+func refuse(t *testing.T, f *InFlight[int64], key int64, why string) {
+	t.Helper()
+	if _, ok := f.Enter(key); ok {
+		t.Fatal(why)
+	}
+}
+
 func TestInFlightCapsEachKeyWhileAnotherIsActive(t *testing.T) {
 	f, _ := newFakeInFlight(2)
 	b := admit(t, f, 2, 1)
 	a := admit(t, f, 1, 2)
-	if _, ok := f.Enter(1); ok {
-		t.Fatal("key 1 admitted a third request while key 2 has one in flight, cap 2")
-	}
+	refuse(t, f, 1, "key 1 admitted a third request while key 2 has one in flight, cap 2")
 	if _, ok := f.Enter(2); !ok {
 		t.Fatal("key 2 refused while key 1 is at its cap: one key's share must not take another's")
 	}
 	a[0]()
 	a[0]() // leaving twice frees one slot only
 	admit(t, f, 1, 1)
-	if _, ok := f.Enter(1); ok {
-		t.Fatal("key 1 admitted past its cap after a double leave")
-	}
+	refuse(t, f, 1, "key 1 admitted past its cap after a double leave")
 	b[0]()
 }
 
@@ -54,14 +59,10 @@ func TestInFlightLeavesALoneKeyUncapped(t *testing.T) {
 	f, c := newFakeInFlight(2)
 	a := admit(t, f, 1, 10)
 	b := admit(t, f, 2, 1)
-	if _, ok := f.Enter(1); ok {
-		t.Fatal("key 1 admitted an 11th request while key 2 has one in flight")
-	}
+	refuse(t, f, 1, "key 1 admitted an 11th request while key 2 has one in flight")
 	b[0]()
 	c.Advance(quiet - time.Millisecond)
-	if _, ok := f.Enter(1); ok {
-		t.Fatal("key 1 admitted past its cap less than the quiet time after key 2's last request left")
-	}
+	refuse(t, f, 1, "key 1 admitted past its cap less than the quiet time after key 2's last request left")
 	c.Advance(time.Millisecond)
 	admit(t, f, 1, 1) // key 2 has been quiet for the quiet time: key 1 is alone
 	for _, leave := range a {
@@ -69,9 +70,7 @@ func TestInFlightLeavesALoneKeyUncapped(t *testing.T) {
 	}
 	// Key 1 active now: key 2 is held to the cap.
 	admit(t, f, 2, 2)
-	if _, ok := f.Enter(2); ok {
-		t.Fatal("key 2 admitted past its cap while key 1 is active")
-	}
+	refuse(t, f, 2, "key 2 admitted past its cap while key 1 is active")
 }
 
 func TestInFlightForgetsInactiveKeys(t *testing.T) {
