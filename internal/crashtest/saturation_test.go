@@ -90,6 +90,13 @@ import (
 // against 15.44 and 19.69 ms at cap 4, 9.84 and 8.91 ms against 8.83 and
 // 9.04 ms at cap 1. Most of B's wait is A's commit already under way.
 //
+// Nor should A's excess wait for a slot instead of being answered 429
+// (a build holding up to 4 per slot for up to a second, the slot handed
+// to the oldest waiter as a webhook finished): alternated four times at
+// cap 4 it lowered A's rate (654, 673, 581 and 479 messages/s against
+// 653, 1,071, 778 and 981) and raised B's flooded p50 (6.3, 6.1, 6.9 and
+// 8.2 ms against 6.2, 3.7, 5.1 and 4.2 ms). Not kept.
+//
 // A throwaway build logging every batch of the writer (each job's lane,
 // its time queued, the batch's time held and its commit's) split B's
 // flooded time in a cap-4 run: waiting for the batch being written (p50
