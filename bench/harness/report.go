@@ -9,6 +9,8 @@ import (
 
 // Every benchmark writes its own "## " section of docs/benchmarks.md and
 // leaves the others' alone, so `make bench` can run them one after another.
+// A section is replaced whole, hand-added lines included: what is measured
+// by hand beside a run goes in docs/benchmarks-history.md instead.
 
 // ReplaceSection replaces the section that starts with the heading line
 // (up to the next "## " heading) or appends it, leaving the rest of the

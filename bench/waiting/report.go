@@ -115,6 +115,8 @@ func report(c config, r result) string {
 		ms(r.full.scrape), c.runs, ms(r.idle.scrape), 100*r.full.scrape.Seconds()/15)
 	p("- The answer and timer times include the machine's queue: they are taken on a shared machine (load average above), " +
 		"and 2,000 runs moving at once right after the start are a burst, not a steady rate.\n")
+	p("- The copy needs about 5 GB of free disk for the store and as much again for its write-ahead log; the benchmark is " +
+		"therefore `make bench-waiting`, not part of `make bench`.\n")
 	return md.String()
 }
 

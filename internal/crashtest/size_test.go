@@ -65,7 +65,7 @@ func proofSize() (proofScale, error) {
 // executed once; no conversation left (every one closed by the agent its
 // socket named); every event the live protocol owes an agent delivered
 // to its socket once. Sizes, durations and the cross-node delays are
-// logged (docs/benchmarks.md, "Proof at size").
+// logged (docs/benchmarks-history.md, "Proof at size").
 func TestProofAtSize(t *testing.T) {
 	sc, err := proofSize()
 	if err != nil {

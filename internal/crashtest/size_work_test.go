@@ -14,7 +14,7 @@ import (
 // events a consumer passed over). On this CPU-bound 2-core machine the
 // number of transactions is much of a run's cost: two changes that each
 // cut lock waits made the proof slower by making batches smaller and more
-// frequent (docs/benchmarks.md, "Proof at size"), and these counts tell
+// frequent (docs/benchmarks-history.md, "Proof at size"), and these counts tell
 // that apart from a slower statement. The test's own reads are among the
 // commits; the server's counters lag a backend by up to a second, which
 // the nodes' graceful stop before this covers.
