@@ -7,7 +7,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -118,56 +120,129 @@ func TestReceiveGroupWritesAsAlone(t *testing.T) {
 // groupAsAlone writes the first n webhooks of batchScenario as one batch
 // in a fresh store and one at a time in another, and compares.
 func groupAsAlone(t *testing.T, n int) {
+	aloneRes, groupRes, aloneStore, groupStore := receiveBothWays(t, func(f *fixture) [][]Inbound {
+		if _, err := f.svc.Receive(context.Background(), []Inbound{f.inbound("+14155550103", "c1", "before")}); err != nil {
+			t.Fatal(err)
+		}
+		return batchScenario(f)[:n]
+	})
+	if n > 2 {
+		// The redelivery names the first delivery's message.
+		if groupRes[2][0].MessageID != groupRes[0][0].MessageID || !groupRes[2][0].Duplicate {
+			t.Errorf("redelivery in the batch: %+v, first %+v", groupRes[2][0], groupRes[0][0])
+		}
+	}
+	sameBothWays(t, aloneRes, groupRes, aloneStore, groupStore)
+}
+
+// receiveBothWays prepares two fresh SQLite stores alike (prepare writes
+// what is already there and returns the webhooks), writes the webhooks as
+// one batch in one store and one at a time in the other, and returns each
+// way's answers and store.
+func receiveBothWays(t *testing.T, prepare func(f *fixture) [][]Inbound) (aloneRes, groupRes [][]Received, aloneStore, groupStore []string) {
+	t.Helper()
 	ctx := context.Background()
-	{
-		write := func(d *db.DB, together bool) ([][]Received, []string) {
-			f := newFixture(t, d)
-			if _, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14155550103", "c1", "before")}); err != nil {
+	write := func(d *db.DB, together bool) ([][]Received, []string) {
+		f := newFixture(t, d)
+		hooks := prepare(f)
+		var out [][]Received
+		if together {
+			jobs := make([]*receiveJob, len(hooks))
+			for i, h := range hooks {
+				jobs[i] = &receiveJob{ctx: ctx, items: h}
+			}
+			err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+				var err error
+				out, err = receiveGroupTx(ctx, tx, jobs)
+				return err
+			})
+			if err != nil {
+				t.Fatalf("group: %v", err)
+			}
+		} else {
+			for _, h := range hooks {
+				r, err := f.svc.receiveAlone(ctx, h)
+				if err != nil {
+					t.Fatalf("alone: %v", err)
+				}
+				out = append(out, r)
+			}
+		}
+		return out, storeShape(t, d)
+	}
+	aloneRes, aloneStore = write(dbtest.Open(t, db.SQLite), false)
+	groupRes, groupStore = write(dbtest.Open(t, db.SQLite), true)
+	return aloneRes, groupRes, aloneStore, groupStore
+}
+
+// sameBothWays fails the test where a batch answered or wrote otherwise
+// than the same webhooks one at a time.
+func sameBothWays(t *testing.T, aloneRes, groupRes [][]Received, aloneStore, groupStore []string) {
+	t.Helper()
+	if a, g := receivedShape(aloneRes), receivedShape(groupRes); a != g {
+		t.Errorf("results differ:\nalone:\n%s\ngroup:\n%s", a, g)
+	}
+	if !reflect.DeepEqual(aloneStore, groupStore) {
+		t.Errorf("stores differ:\nalone:\n%s\n\ngroup:\n%s", strings.Join(aloneStore, "\n"), strings.Join(groupStore, "\n"))
+	}
+	if len(aloneStore) < 8 {
+		t.Errorf("the dump holds %d lines; the scenario wrote more", len(aloneStore))
+	}
+}
+
+// Known contacts' messages take a batched path of their own (their
+// contact has an open conversation, not snoozed: receive_known.go), and
+// leave the store as one at a time would in every state their
+// conversation can be in: waiting for an answer or answered, snoozed,
+// closed, two messages of one contact in the batch, attachments, a
+// redelivery, beside a new contact; with auto-close armed by each.
+func TestReceiveGroupKnownContactsAsAlone(t *testing.T) {
+	ctx := context.Background()
+	aloneRes, groupRes, aloneStore, groupStore := receiveBothWays(t, func(f *fixture) [][]Inbound {
+		if err := f.db.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE workspaces SET auto_close_ms = 3600000 WHERE id = ?`, f.ws.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		conv := map[string]int64{}
+		for _, k := range []string{"waiting", "answered", "snoozed", "closed", "twice", "media", "redelivered"} {
+			r, err := f.svc.Receive(ctx, []Inbound{f.inbound("ext-"+k, k+"-0", "before")})
+			if err != nil {
 				t.Fatal(err)
 			}
-			hooks := batchScenario(f)[:n]
-			var out [][]Received
-			if together {
-				jobs := make([]*receiveJob, len(hooks))
-				for i, h := range hooks {
-					jobs[i] = &receiveJob{ctx: ctx, items: h}
-				}
-				err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-					var err error
-					out, err = receiveGroupTx(ctx, tx, jobs)
-					return err
-				})
-				if err != nil {
-					t.Fatalf("group: %v", err)
-				}
-			} else {
-				for _, h := range hooks {
-					r, err := f.svc.receiveAlone(ctx, h)
-					if err != nil {
-						t.Fatalf("alone: %v", err)
-					}
-					out = append(out, r)
-				}
-			}
-			return out, storeShape(t, d)
+			conv[k] = r[0].ConversationID
 		}
-		aloneRes, aloneStore := write(dbtest.Open(t, db.SQLite), false)
-		groupRes, groupStore := write(dbtest.Open(t, db.SQLite), true)
-		if a, g := receivedShape(aloneRes), receivedShape(groupRes); a != g {
-			t.Errorf("results differ:\nalone:\n%s\ngroup:\n%s", a, g)
+		if err := f.db.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE conversations SET waiting_since = ? WHERE id = ?`, NotWaiting, conv["answered"])
+			return err
+		}); err != nil {
+			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(aloneStore, groupStore) {
-			t.Errorf("stores differ:\nalone:\n%s\n\ngroup:\n%s", strings.Join(aloneStore, "\n"), strings.Join(groupStore, "\n"))
+		if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), conv["snoozed"], f.clock.Now().Add(time.Hour), 0); err != nil {
+			t.Fatal(err)
 		}
-		if n > 2 {
-			// The redelivery names the first delivery's message.
-			if groupRes[2][0].MessageID != groupRes[0][0].MessageID || !groupRes[2][0].Duplicate {
-				t.Errorf("redelivery in the batch: %+v, first %+v", groupRes[2][0], groupRes[0][0])
-			}
+		if _, err := f.svc.Close(ctx, access.System(f.ws.ID), conv["closed"], CloseInput{Source: SourceUser}); err != nil {
+			t.Fatal(err)
 		}
-		if len(aloneStore) < 8 {
-			t.Errorf("the dump holds %d lines; the scenario wrote more", len(aloneStore))
+		f.clock.Advance(time.Minute) // so that a time moved and a time kept differ
+		withMedia := f.inbound("ext-media", "media-1", "a picture")
+		withMedia.Media = []MediaRef{{Ref: "https://example.com/p.jpg", Kind: "image"}}
+		return [][]Inbound{
+			{f.inbound("ext-waiting", "waiting-1", "still there?")},
+			{f.inbound("ext-twice", "twice-1", "one"), f.inbound("ext-twice", "twice-2", "two")},
+			{f.inbound("ext-answered", "answered-1", "thanks")},
+			{f.inbound("ext-snoozed", "snoozed-1", "wake up")},
+			{f.inbound("ext-new", "new-1", "first time")},
+			{f.inbound("ext-closed", "closed-1", "one more thing")},
+			{withMedia},
+			{f.inbound("ext-redelivered", "redelivered-0", "before")},
+			{f.inbound("ext-twice", "twice-3", "three")},
 		}
+	})
+	sameBothWays(t, aloneRes, groupRes, aloneStore, groupStore)
+	if !groupRes[7][0].Duplicate {
+		t.Errorf("the redelivered message was stored again: %+v", groupRes[7][0])
 	}
 }
 

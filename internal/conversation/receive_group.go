@@ -36,10 +36,14 @@ type itemRef struct{ job, item int }
 // message of a contact never seen before (the common case under load)
 // takes the batched path: its contact, identity, conversation and
 // message go in with one multi-row INSERT per table for the whole batch.
-// Every other item (a redelivery, a known contact, a message with
-// attachments, or a second item about something an earlier item of the
-// batch creates) goes through receiveTx afterwards, by sender, as it
-// would alone: it then sees what the batched path wrote.
+// The first message in the batch of a known contact whose conversation
+// is open takes another batched path (writeKnownContactsTx): its message
+// and the updates of its contact and conversation go in with one
+// statement per table too. Every other item (a redelivery, a known
+// contact without an open conversation or with a snoozed one, a message
+// with attachments, or a second item about a contact an earlier item of
+// the batch writes or creates) goes through receiveTx afterwards, by
+// sender, as it would alone: it then sees what the batched paths wrote.
 //
 // The invariants hold as in receiveTx: the batch looks up every provider
 // id, identity, phone and email first and lets no two of its own items
@@ -79,18 +83,30 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 		profile contact.Input
 	}
 	var cands []candidate
+	var knownItems []knownItem
 	slow := make(map[itemRef]bool)
 	seenMsg := map[messageKey]bool{}
 	seenIdent := map[contact.IdentityKey]bool{}
+	seenContact := map[int64]bool{} // known contacts, in later items written after
 	for i, r := range refs {
 		in := item(r)
 		mk := messageKey{in.ChannelID, in.ProviderMessageID}
 		ik := keys[i]
-		fast := len(in.Media) == 0 && !seenIdent[ik] && known[ik] == 0
+		newMsg := true
 		if in.ProviderMessageID != "" {
-			fast = fast && !seenMsg[mk] && !stored[mk]
+			newMsg = !seenMsg[mk] && !stored[mk]
 			seenMsg[mk] = true
 		}
+		if id := known[ik]; id != 0 {
+			if len(in.Media) == 0 && newMsg && !seenContact[id] {
+				knownItems = append(knownItems, knownItem{ref: r, contactID: id})
+			} else {
+				slow[r] = true
+			}
+			seenContact[id] = true
+			continue
+		}
+		fast := len(in.Media) == 0 && !seenIdent[ik] && newMsg
 		seenIdent[ik] = true
 		if !fast {
 			slow[r] = true
@@ -150,6 +166,15 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 			return nil, err
 		}
 	}
+	if len(knownItems) > 0 {
+		left, err := writeKnownContactsTx(ctx, tx, knownItems, item, outs)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range left {
+			slow[r] = true
+		}
+	}
 	if err := receiveEachTx(ctx, tx, refs, slow, item, outs); err != nil {
 		return nil, err
 	}
@@ -157,8 +182,9 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 }
 
 // receiveEachTx writes the items of refs marked slow one at a time, with
-// the per-item path (redeliveries, known contacts, attachments, repeats
-// within the batch): both stores' batches end with it. They go by sender
+// the per-item path (redeliveries, attachments, repeats within the
+// batch, and on PostgreSQL every known contact): both stores' batches end
+// with it. They go by sender
 // (channel, then external id), each sender's in refs' order: each item
 // locks its contact's open conversation until the batch commits, and on
 // PostgreSQL two concurrent batches holding messages of the same two
@@ -298,24 +324,12 @@ func writeNewContactsTx(ctx context.Context, tx *db.Tx, refs []itemRef, profiles
 	}
 	autoCloseArmed(tx, earliest)
 	msgIDs := make([]int64, len(refs))
-	err = db.Chunked(len(refs), func(from, n int) error {
-		args := make([]any, 0, 13*n)
-		for i := from; i < from+n; i++ {
-			in := item(refs[i])
-			msgIDs[i] = last[2] + int64(i) + 1
-			typ, content := messageShape(in)
-			args = append(args, msgIDs[i], in.WorkspaceID, convs[i].ID, contacts[i].ID, in.ChannelID, typ, in.Text, string(content),
-				nullString(in.ProviderMessageID), db.Millis(in.Timestamp), now)
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, type, text,
-			content, provider_message_id, status, sent_at, created_at) VALUES `+
-			db.Rows("(?, ?, ?, ?, ?, 'in', 'contact', ?, ?, ?, ?, 'received', ?, ?)", n), args...)
-		if err != nil {
-			return fmt.Errorf("store messages: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
+	rows := make([]inboundRow, len(refs))
+	for i, r := range refs {
+		msgIDs[i] = last[2] + int64(i) + 1
+		rows[i] = inboundRow{id: msgIDs[i], conversationID: convs[i].ID, contactID: contacts[i].ID, in: item(r)}
+	}
+	if err := insertInboundTx(ctx, tx, rows, now); err != nil {
 		return err
 	}
 	for i, r := range refs {

@@ -33,7 +33,11 @@ import (
 //   - the events with the transaction's deferred events (db.Tx.AppendLater),
 //     one multi-row INSERT at commit.
 //
-// Every other item goes through receiveTx afterwards, as on SQLite.
+// Every other item goes through receiveTx afterwards, as on SQLite, known
+// contacts' messages included: SQLite writes those in a batch too
+// (writeKnownContactsTx), which here would have to lock their
+// conversations in the same order as receiveEachTx, by sender, not to
+// deadlock with another node's batch.
 //
 // The checks are reads without locks, so a concurrent writer (another
 // batch of this node, another node) may insert the same identity,
