@@ -35,6 +35,12 @@ type levelResult struct {
 	Verified    bool          // Stored matches what was acknowledged
 	VerifyNote  string
 	Indexes     string // SQLite stores: how many indexes each written table has
+
+	// Senders, when not 0, is how many contacts the messages come from in
+	// turn: past the first of each, every message is a follow-up in the
+	// contact's open conversation. 0: each message from a new contact.
+	Senders int
+
 	// PostgreSQL runs only (see pgLevel): the nodes serving, the CPU of
 	// each, and the time backends spent waiting for a lock, summed.
 	Nodes    int
@@ -62,22 +68,23 @@ func (r levelResult) Rate() float64 {
 func contactID(i int) string { return fmt.Sprintf("+1415%07d", i) }
 
 // runLevel starts a fresh server on a fresh data folder, sends messages
-// from distinct contacts at the given concurrency for the given time (or
-// until n were sent), stops the server and counts what it stored. With
+// from distinct contacts (or from senders contacts in turn, when not 0)
+// at the given concurrency for the given time (or until n were sent),
+// stops the server and counts what it stored. With
 // workflows, the demo's inbound workflow is started and runs for every
 // message (welcome, question, then a wait for the answer), its messages
 // delivered to an integrator in this process that accepts them all. A
 // cpuProfile path other than "" gets the server's CPU profile, from its
 // start to its exit (serve --cpu-profile).
-func runLevel(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool, cpuProfile string) (levelResult, error) {
-	return runNodes(ctx, bin, concurrency, n, duration, workflows, "", 1, cpuProfile)
+func runLevel(ctx context.Context, bin string, concurrency, n, senders int, duration time.Duration, workflows bool, cpuProfile string) (levelResult, error) {
+	return runNodes(ctx, bin, concurrency, n, senders, duration, workflows, "", 1, cpuProfile)
 }
 
 // runNodes is runLevel on the PostgreSQL database at databaseURL (fresh,
 // empty) when it is not "", served by nodes processes sharing it, the
 // load spread evenly over them; "" means a fresh SQLite folder, one node.
-func runNodes(ctx context.Context, bin string, concurrency, n int, duration time.Duration, workflows bool, databaseURL string, nodes int, cpuProfile string) (levelResult, error) {
-	res := levelResult{Concurrency: concurrency, Workflows: workflows, Nodes: nodes}
+func runNodes(ctx context.Context, bin string, concurrency, n, senders int, duration time.Duration, workflows bool, databaseURL string, nodes int, cpuProfile string) (levelResult, error) {
+	res := levelResult{Concurrency: concurrency, Workflows: workflows, Senders: senders, Nodes: nodes}
 	dir, err := os.MkdirTemp("", "switchboard-bench-*")
 	if err != nil {
 		return res, err
@@ -170,7 +177,8 @@ func runNodes(ctx context.Context, bin string, concurrency, n int, duration time
 	return res, verifyStored(ctx, dir, databaseURL, demo.ChannelID, &res)
 }
 
-// generate posts webhooks, each the first message of a new contact, from
+// generate posts webhooks, each the first message of a new contact (or,
+// with res.Senders, of one of that many contacts in turn), from
 // concurrency workers until duration has passed or n were sent. A fixed
 // time rather than a fixed count keeps every level near the same length
 // whatever the speed. It returns every acknowledgement latency.
@@ -192,7 +200,11 @@ func generate(ctx context.Context, whs []*harness.Webhook, concurrency, n int, d
 				if i >= n || ctx.Err() != nil || time.Now().After(deadline) {
 					return
 				}
-				body := harness.Body(wh.ChannelID, contactID(i), "Bench", []harness.Message{{MID: fmt.Sprintf("bench-%d", i), Text: "hello from the benchmark"}}, time.Now())
+				from := i
+				if res.Senders > 0 {
+					from = i % res.Senders
+				}
+				body := harness.Body(wh.ChannelID, contactID(from), "Bench", []harness.Message{{MID: fmt.Sprintf("bench-%d", i), Text: "hello from the benchmark"}}, time.Now())
 				t0 := time.Now()
 				_, err := wh.Post(ctx, body)
 				d := time.Since(t0)
@@ -252,9 +264,12 @@ func verifyStored(ctx context.Context, dir, databaseURL string, channelID int64,
 // under distinct provider ids, res.Contacts contacts) with what it
 // acknowledged, and sets res.Verified and res.VerifyNote.
 func judgeStored(res *levelResult, distinct int64) {
+	contacts := res.Stored // every message from a contact of its own
+	if res.Senders > 0 {
+		contacts = min(contacts, int64(res.Senders))
+	}
 	switch {
-	case res.Contacts != res.Stored:
-		// Every benchmark message comes from a contact of its own.
+	case res.Contacts != contacts:
 		res.VerifyNote = fmt.Sprintf("%d messages stored for %d contacts", res.Stored, res.Contacts)
 	case distinct != res.Stored:
 		res.VerifyNote = fmt.Sprintf("%d messages stored under %d distinct ids", res.Stored, distinct)

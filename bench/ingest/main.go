@@ -44,6 +44,7 @@ func run() error {
 	minimal := flag.Bool("minimal", true, "also run the minimal receive pipeline (bench/ingest/minimal) at each level, right after switchboard, and compare")
 	before := flag.String("before", "", "also measure this earlier switchboard binary at each level (on PostgreSQL with -postgres), right after the current one, for a before/after in one run")
 	withWorkflow := flag.Bool("workflow", true, "also serve the top level with the demo's inbound workflow")
+	followUps := flag.Bool("followups", true, fmt.Sprintf("also serve the top level with messages from %d contacts in turn, most of them follow-ups in an open conversation", followUpSenders))
 	withRaw := flag.Bool("raw", true, "also run the raw SQLite loops")
 	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof; with -postgres, the one-node PostgreSQL runs as serve-c<level>-pg.pprof and serve-c<level>-workflow-pg.pprof), for go tool pprof; not the -before binary")
 	flag.Parse()
@@ -116,7 +117,7 @@ func run() error {
 	}
 	for i, c := range levels {
 		logf("concurrency %d: up to %d messages in %s", c, ns[i], *duration)
-		l, err := runLevel(ctx, *bin, c, ns[i], *duration, false, profilePath(*profileDir, c, ""))
+		l, err := runLevel(ctx, *bin, c, ns[i], 0, *duration, false, profilePath(*profileDir, c, ""))
 		if err != nil {
 			return fmt.Errorf("concurrency %d: %w", c, err)
 		}
@@ -124,7 +125,7 @@ func run() error {
 		rep.Levels = append(rep.Levels, l)
 		if *before != "" {
 			logf("concurrency %d, the -before binary: up to %d messages in %s", c, ns[i], *duration)
-			bl, err := runLevel(ctx, *before, c, ns[i], *duration, false, "") // an earlier binary may not know --cpu-profile
+			bl, err := runLevel(ctx, *before, c, ns[i], 0, *duration, false, "") // an earlier binary may not know --cpu-profile
 			if err != nil {
 				return fmt.Errorf("concurrency %d, -before: %w", c, err)
 			}
@@ -155,6 +156,11 @@ func run() error {
 			return err
 		}
 	}
+	if *followUps {
+		if err := runFollowUpLevel(ctx, &rep, *bin, levels, ns, *duration); err != nil {
+			return err
+		}
+	}
 	if *withRaw {
 		if err := runRawLoops(ctx, &rep, *rawN); err != nil {
 			return err
@@ -172,6 +178,9 @@ func run() error {
 	checked := slices.Concat(rep.Levels, rep.Before, rep.Minimal)
 	if *withWorkflow {
 		checked = append(checked, rep.WithWorkflow)
+	}
+	if *followUps {
+		checked = append(checked, rep.FollowUps)
 	}
 	for _, l := range checked {
 		if l.Failures > 0 || !l.Verified {
@@ -217,11 +226,33 @@ func runWorkflowLevel(ctx context.Context, rep *report, bin string, levels, ns [
 	top := len(levels) - 1
 	logf("concurrency %d with the demo workflow: up to %d messages in %s", levels[top], ns[top], duration)
 	var err error
-	if rep.WithWorkflow, err = runLevel(ctx, bin, levels[top], ns[top], duration, true, profilePath(profileDir, levels[top], "-workflow")); err != nil {
+	if rep.WithWorkflow, err = runLevel(ctx, bin, levels[top], ns[top], 0, duration, true, profilePath(profileDir, levels[top], "-workflow")); err != nil {
 		return fmt.Errorf("concurrency %d with the workflow: %w", levels[top], err)
 	}
 	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.WithWorkflow.Rate(), harness.Ms(rep.WithWorkflow.P50),
 		harness.Ms(rep.WithWorkflow.P99), rep.WithWorkflow.Failures, rep.WithWorkflow.VerifyNote)
+	return nil
+}
+
+// followUpSenders is how many contacts the follow-up level's messages
+// come from in turn: enough that a receive batch at the top level holds
+// one message per contact, few enough that nearly every message is a
+// contact's next one in its open conversation.
+const followUpSenders = 1000
+
+// runFollowUpLevel serves the top level again with messages from
+// followUpSenders contacts in turn: past the first of each, a known
+// contact writing in its open conversation, what most webhooks carry
+// once conversations are under way.
+func runFollowUpLevel(ctx context.Context, rep *report, bin string, levels, ns []int, duration time.Duration) error {
+	top := len(levels) - 1
+	logf("concurrency %d, follow-ups from %d contacts: up to %d messages in %s", levels[top], followUpSenders, ns[top], duration)
+	var err error
+	if rep.FollowUps, err = runLevel(ctx, bin, levels[top], ns[top], followUpSenders, duration, false, ""); err != nil {
+		return fmt.Errorf("concurrency %d with follow-ups: %w", levels[top], err)
+	}
+	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.FollowUps.Rate(), harness.Ms(rep.FollowUps.P50),
+		harness.Ms(rep.FollowUps.P99), rep.FollowUps.Failures, rep.FollowUps.VerifyNote)
 	return nil
 }
 

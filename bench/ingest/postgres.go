@@ -93,7 +93,7 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 	for _, j := range jobs {
 		run := storeRun{Concurrency: j.c, Workflows: j.workflows}
 		logf("concurrency %d (workflow %v): SQLite", j.c, j.workflows)
-		if run.SQLite, err = runLevel(ctx, bin, j.c, j.n, duration, j.workflows, ""); err != nil {
+		if run.SQLite, err = runLevel(ctx, bin, j.c, j.n, 0, duration, j.workflows, ""); err != nil {
 			return rep, err
 		}
 		logf("  %.0f msgs/s", run.SQLite.Rate())
@@ -120,7 +120,7 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 				}
 				profile = profilePath(profileDir, j.c, suffix)
 			}
-			l, err := runNodes(ctx, tg.bin, j.c, j.n, duration, j.workflows, dbURL, tg.nodes, profile)
+			l, err := runNodes(ctx, tg.bin, j.c, j.n, 0, duration, j.workflows, dbURL, tg.nodes, profile)
 			drop()
 			if err != nil {
 				return rep, err

@@ -25,6 +25,9 @@ type report struct {
 	// with the demo's inbound workflow running for every message.
 	Idle         idleResult
 	WithWorkflow levelResult
+	// FollowUps is the top level again with the messages of
+	// followUpSenders contacts in turn (see runFollowUpLevel).
+	FollowUps levelResult
 	// Minimal is the minimal receive pipeline at each level of Levels,
 	// measured right after it (none when -minimal=false).
 	Minimal []levelResult
@@ -98,10 +101,12 @@ func (r report) markdown() string {
 			p("\nFirst failure at concurrency %d: `%s`\n", l.Concurrency, l.FirstError)
 		}
 	}
-	p("\n### Idle, and with the demo workflow\n\n")
+	p("\n### Idle, with the demo workflow, and follow-ups\n\n")
 	p("**Idle**: a node serving the demo workspace with its inbound workflow started (as `make run` does), 2 s after start, watched for %s while nothing happens. ", r.Idle.Window)
 	p("**With the demo workflow**: the top level again on a fresh store whose demo has the inbound workflow started, so every message also starts a run that sends the welcome and the question ")
-	p("(delivered by the outbound dispatcher to an integrator in the benchmark process that accepts them) and then waits for the answer; the rate is still of acknowledged webhooks.\n\n")
+	p("(delivered by the outbound dispatcher to an integrator in the benchmark process that accepts them) and then waits for the answer; the rate is still of acknowledged webhooks. ")
+	p("**Follow-ups**: the top level again on a fresh store (no workflow), its messages from %d contacts in turn, so that past the first message of each, every one is a known contact's next message in its open conversation: ", followUpSenders)
+	p("the server finds the contact and its conversation, stores the message, updates both and appends one event.\n\n")
 	p("| measure | value | aim | met? |\n|---|---:|---:|---|\n")
 	if r.Idle.Window > 0 {
 		p("| idle node's CPU | %.2f%% of a core (%s in %s) | < %.0f%% | %s |\n", 100*r.Idle.Share(), r.Idle.CPU.Round(time.Millisecond), r.Idle.Window, 100*aimIdle, harness.MetOr(r.Idle.Share() < aimIdle))
@@ -110,6 +115,11 @@ func (r report) markdown() string {
 		base := r.Levels[len(r.Levels)-1]
 		p("| c=%d with the workflow | %.0f msgs/s, p99 %s, %.0f µs of server CPU per message | — | — |\n", w.Concurrency, w.Rate(), harness.Ms(w.P99), perMsg(w.ServerCPU, w.Acked))
 		p("| × the same level without it | %.2f | — | — |\n", harness.Ratio(w.Rate(), base.Rate()))
+	}
+	if f := r.FollowUps; f.Acked > 0 && len(r.Levels) > 0 {
+		base := r.Levels[len(r.Levels)-1]
+		p("| c=%d, follow-ups from %d contacts | %.0f msgs/s, p99 %s, %.0f µs of server CPU per message | — | — |\n", f.Concurrency, f.Senders, f.Rate(), harness.Ms(f.P99), perMsg(f.ServerCPU, f.Acked))
+		p("| × the same level's first messages | %.2f | — | — |\n", harness.Ratio(f.Rate(), base.Rate()))
 	}
 	p("\n### Raw SQLite baselines\n\n")
 	p("| loop | messages per transaction | messages | msgs/s | CPU µs/msg |\n|---|---:|---:|---:|---:|\n")
