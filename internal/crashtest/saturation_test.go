@@ -110,6 +110,19 @@ import (
 // Checkpoints run off the writer (wal_autocheckpoint=0 and a goroutine
 // checkpointing, tried again here) changed nothing: 4.55 and 2.48×
 // against 4.13 and 2.30× alternated.
+//
+// On PostgreSQL (EnvSaturationStore, the test server with fsync on,
+// measured 2026-12-04 on an idle machine, long form) it is further off:
+// cap 4, B's p99 9.2 ms idle and 55 ms flooded (6.0×), A 172
+// messages/s; no cap, 19.7 ms and 316 ms (16×), A 440 messages/s. The
+// server's backends, the node and A's senders share the 2 cores, and
+// the cap bounds A's webhooks, not the workflow runs they start.
+//
+// A's flood is follow-ups from a few hundred contacts, which the
+// receive batch has written with one statement per table since fa0b1bb
+// instead of one item at a time. Alternated twice at cap 4 against the
+// binary before it: 1.65 and 3.11× against 3.87 and 3.63×, A 636 and 797
+// messages/s against 691 and 861. Within the spread.
 const EnvSaturation = "SWITCHBOARD_TEST_SATURATION"
 
 // saturationScale is TestOneWorkspaceSaturated's size: short (make test)
