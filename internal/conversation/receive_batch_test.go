@@ -120,7 +120,7 @@ func TestReceiveGroupWritesAsAlone(t *testing.T) {
 // groupAsAlone writes the first n webhooks of batchScenario as one batch
 // in a fresh store and one at a time in another, and compares.
 func groupAsAlone(t *testing.T, n int) {
-	aloneRes, groupRes, aloneStore, groupStore := receiveBothWays(t, func(f *fixture) [][]Inbound {
+	aloneRes, groupRes, aloneStore, groupStore := receiveBothWays(t, db.SQLite, func(f *fixture) [][]Inbound {
 		if _, err := f.svc.Receive(context.Background(), []Inbound{f.inbound("+14155550103", "c1", "before")}); err != nil {
 			t.Fatal(err)
 		}
@@ -135,13 +135,17 @@ func groupAsAlone(t *testing.T, n int) {
 	sameBothWays(t, aloneRes, groupRes, aloneStore, groupStore)
 }
 
-// receiveBothWays prepares two fresh SQLite stores alike (prepare writes
-// what is already there and returns the webhooks), writes the webhooks as
-// one batch in one store and one at a time in the other, and returns each
-// way's answers and store.
-func receiveBothWays(t *testing.T, prepare func(f *fixture) [][]Inbound) (aloneRes, groupRes [][]Received, aloneStore, groupStore []string) {
+// receiveBothWays prepares two fresh stores of the dialect alike (prepare
+// writes what is already there and returns the webhooks), writes the
+// webhooks as one batch in one store and one at a time in the other, and
+// returns each way's answers and store.
+func receiveBothWays(t *testing.T, dialect db.Dialect, prepare func(f *fixture) [][]Inbound) (aloneRes, groupRes [][]Received, aloneStore, groupStore []string) {
 	t.Helper()
 	ctx := context.Background()
+	group, shape := receiveGroupTx, storeShape
+	if dialect == db.Postgres {
+		group, shape = receiveGroupPgTx, storeShapePg
+	}
 	write := func(d *db.DB, together bool) ([][]Received, []string) {
 		f := newFixture(t, d)
 		hooks := prepare(f)
@@ -153,7 +157,7 @@ func receiveBothWays(t *testing.T, prepare func(f *fixture) [][]Inbound) (aloneR
 			}
 			err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
 				var err error
-				out, err = receiveGroupTx(ctx, tx, jobs)
+				out, err = group(ctx, tx, jobs)
 				return err
 			})
 			if err != nil {
@@ -168,10 +172,10 @@ func receiveBothWays(t *testing.T, prepare func(f *fixture) [][]Inbound) (aloneR
 				out = append(out, r)
 			}
 		}
-		return out, storeShape(t, d)
+		return out, shape(t, d)
 	}
-	aloneRes, aloneStore = write(dbtest.Open(t, db.SQLite), false)
-	groupRes, groupStore = write(dbtest.Open(t, db.SQLite), true)
+	aloneRes, aloneStore = write(dbtest.Open(t, dialect), false)
+	groupRes, groupStore = write(dbtest.Open(t, dialect), true)
 	return aloneRes, groupRes, aloneStore, groupStore
 }
 
@@ -195,10 +199,17 @@ func sameBothWays(t *testing.T, aloneRes, groupRes [][]Received, aloneStore, gro
 // leave the store as one at a time would in every state their
 // conversation can be in: waiting for an answer or answered, snoozed,
 // closed, two messages of one contact in the batch, attachments, a
-// redelivery, beside a new contact; with auto-close armed by each.
+// redelivery, beside a new contact; with auto-close armed by each. On
+// both stores: each has its own statements for them.
 func TestReceiveGroupKnownContactsAsAlone(t *testing.T) {
+	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
+		t.Run(string(dialect), func(t *testing.T) { knownContactsAsAlone(t, dialect) })
+	}
+}
+
+func knownContactsAsAlone(t *testing.T, dialect db.Dialect) {
 	ctx := context.Background()
-	aloneRes, groupRes, aloneStore, groupStore := receiveBothWays(t, func(f *fixture) [][]Inbound {
+	aloneRes, groupRes, aloneStore, groupStore := receiveBothWays(t, dialect, func(f *fixture) [][]Inbound {
 		if err := f.db.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE workspaces SET auto_close_ms = 3600000 WHERE id = ?`, f.ws.ID)
 			return err
@@ -338,22 +349,31 @@ func TestReceiveManyContactsConcurrently(t *testing.T) {
 	})
 }
 
-// Known senders' messages in one batch are written by sender (channel,
-// then external id), each sender's in their order: every batch locks the
-// contacts' conversations in one order, so two concurrent batches with
-// messages of the same two contacts take turns rather than deadlock.
+// Known senders' messages that take the per-item path in one batch are
+// written by sender (channel, then external id), each sender's in their
+// order: every batch locks the contacts' conversations in one order, so
+// two concurrent batches with messages of the same two contacts take
+// turns rather than deadlock. (Those the batch writes together,
+// writeKnownContactsTx, lock theirs in id order, as the committer does
+// before the batch runs on PostgreSQL.)
 func TestReceiveBatchTakesKnownSendersInOneOrder(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
-		// Known contacts: their next messages take the per-item path.
 		for _, who := range []string{"+14155550172", "+14155550171"} {
 			f.receiveOne(t, f.inbound(who, "first-"+who, "hi"))
 		}
+		// Known contacts: their next messages with an attachment take
+		// the per-item path.
+		withMedia := func(who, id, text string) Inbound {
+			in := f.inbound(who, id, text)
+			in.Media = []MediaRef{{Ref: "https://example.com/" + id + ".jpg", Kind: "image"}}
+			return in
+		}
 		got, err := f.svc.Receive(ctx, []Inbound{
-			f.inbound("+14155550172", "b1", "b one"),
-			f.inbound("+14155550171", "a1", "a one"),
-			f.inbound("+14155550172", "b2", "b two"),
+			withMedia("+14155550172", "b1", "b one"),
+			withMedia("+14155550171", "a1", "a one"),
+			withMedia("+14155550172", "b2", "b two"),
 		})
 		if err != nil {
 			t.Fatal(err)

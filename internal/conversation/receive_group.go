@@ -183,8 +183,8 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 
 // receiveEachTx writes the items of refs marked slow one at a time, with
 // the per-item path (redeliveries, attachments, repeats within the
-// batch, and on PostgreSQL every known contact): both stores' batches end
-// with it. They go by sender
+// batch, known contacts without an open conversation): both stores'
+// batches end with it. They go by sender
 // (channel, then external id), each sender's in refs' order: each item
 // locks its contact's open conversation until the batch commits, and on
 // PostgreSQL two concurrent batches holding messages of the same two

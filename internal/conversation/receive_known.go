@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -11,10 +12,11 @@ import (
 // A known contact's next message in an open conversation is what most
 // webhooks carry once conversations are under way (the answers to a
 // workflow's questions, a chat with an agent). One at a time, receiveTx
-// runs seven statements for it; on SQLite's single writer that made a
-// batch of follow-ups slower to write than a batch of first messages.
-// writeKnownContactsTx writes them with one statement per table for the
-// whole batch instead.
+// runs seven statements for it: on SQLite's single writer that made a
+// batch of follow-ups slower to write than a batch of first messages,
+// and on PostgreSQL each is a round trip. writeKnownContactsTx writes
+// them with one statement per table for the whole batch on SQLite, and
+// with one statement on PostgreSQL.
 
 // knownItem is an item of a batch from a contact already stored: the
 // first item of its contact in the batch, a message without attachments
@@ -22,6 +24,7 @@ import (
 type knownItem struct {
 	ref       itemRef
 	contactID int64
+	messageID int64 // on PostgreSQL, taken from the sequence by the lookup
 }
 
 // inboundRow is an inbound message to insert with its chosen id.
@@ -57,30 +60,17 @@ func writeKnownContactsTx(ctx context.Context, tx *db.Tx, items []knownItem, ite
 	if len(take) == 0 {
 		return left, nil
 	}
-	last, err := db.LastIDsTx(ctx, tx, "messages")
-	if err != nil {
-		return nil, err
-	}
 	now := tx.Now()
 	rows := make([]inboundRow, len(take))
 	for i, k := range take {
-		rows[i] = inboundRow{id: last[0] + int64(i) + 1, conversationID: open[k.contactID].ID, contactID: k.contactID, in: item(k.ref)}
+		rows[i] = inboundRow{id: k.messageID, conversationID: open[k.contactID].ID, contactID: k.contactID, in: item(k.ref)}
 	}
-	if err := insertInboundTx(ctx, tx, rows, now); err != nil {
-		return nil, err
+	var seqs map[int64]int64
+	if tx.Dialect() == db.Postgres {
+		seqs, err = writeIncomingPgTx(ctx, tx, rows, now)
+	} else {
+		seqs, err = writeIncomingTx(ctx, tx, rows, now)
 	}
-	if err := db.Chunked(len(rows), func(from, n int) error {
-		args := make([]any, 0, n+1)
-		args = append(args, now)
-		for _, r := range rows[from : from+n] {
-			args = append(args, r.contactID)
-		}
-		_, err := tx.Exec(ctx, `UPDATE contacts SET last_incoming_at = ? WHERE id IN (`+db.Rows("?", n)+`)`, args...)
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("contacts' last incoming: %w", err)
-	}
-	seqs, err := takeIncomingTx(ctx, tx, rows, now)
 	if err != nil {
 		return nil, err
 	}
@@ -96,8 +86,79 @@ func writeKnownContactsTx(ctx context.Context, tx *db.Tx, items []knownItem, ite
 	return left, nil
 }
 
+// writeIncomingTx is writeIncomingPgTx on SQLite, one statement per
+// table (and chunk): the ids of the messages are chosen here, after the
+// store's last.
+func writeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) (map[int64]int64, error) {
+	last, err := db.LastIDsTx(ctx, tx, "messages")
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].id = last[0] + int64(i) + 1
+	}
+	if err := insertInboundTx(ctx, tx, rows, now); err != nil {
+		return nil, err
+	}
+	if err := db.Chunked(len(rows), func(from, n int) error {
+		args := make([]any, 0, n+1)
+		args = append(args, now)
+		for _, r := range rows[from : from+n] {
+			args = append(args, r.contactID)
+		}
+		_, err := tx.Exec(ctx, `UPDATE contacts SET last_incoming_at = ? WHERE id IN (`+db.Rows("?", n)+`)`, args...)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("contacts' last incoming: %w", err)
+	}
+	return takeIncomingTx(ctx, tx, rows, now)
+}
+
+// writeIncomingPgTx stores the rows' messages under their ids, moves
+// their contacts' last incoming time to now and records each message on
+// its conversation as receiveTx does (times, waiting state, auto-close
+// deadline, the seq its message.received takes), in one statement, and
+// returns each conversation's seq. The conversations are locked already
+// (openConversationsOfTx).
+func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) (map[int64]int64, error) {
+	n := len(rows)
+	msgs, wss, convs, contacts, chs, sentAts := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n)
+	types, texts, contents, pids := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, r := range rows {
+		typ, content := messageShape(r.in)
+		msgs[i], wss[i], convs[i], contacts[i], chs[i], sentAts[i] = r.id, r.in.WorkspaceID, r.conversationID, r.contactID, r.in.ChannelID,
+			db.Millis(r.in.Timestamp)
+		types[i], texts[i], contents[i], pids[i] = typ, r.in.Text, string(content), r.in.ProviderMessageID
+	}
+	q, err := tx.Query(ctx, `WITH v AS (
+			SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],
+				?::bigint[]) AS v(msg, ws, conv, contact, ch, type, text, content, pid, sent_at)
+		), m AS (
+			INSERT INTO messages (id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, type, text, content,
+				provider_message_id, status, sent_at, created_at)
+			SELECT msg, ws, conv, contact, ch, 'in', 'contact', type, text, content, NULLIF(pid, ''), 'received', sent_at, ?::bigint FROM v
+		), k AS (
+			UPDATE contacts SET last_incoming_at = ?::bigint WHERE id IN (SELECT contact FROM v)
+		)
+		UPDATE conversations SET last_message_at = ?::bigint, last_incoming_at = ?::bigint, channel_id = v.ch, last_seq = last_seq + 1,
+			waiting_since = CASE WHEN waiting_since = ? THEN ?::bigint ELSE waiting_since END, `+armAutoClose+`
+		FROM v WHERE conversations.id = v.conv
+		RETURNING conversations.id, conversations.last_seq, conversations.auto_close_at`,
+		msgs, wss, convs, contacts, chs, types, texts, contents, pids, sentAts, now, now, now, now, NotWaiting, now, now, 1)
+	if err != nil {
+		return nil, fmt.Errorf("store messages of known contacts: %w", err)
+	}
+	got := incoming{seqs: make(map[int64]int64, n)}
+	if err := got.add(q); err != nil {
+		return nil, fmt.Errorf("store messages of known contacts: %w", err)
+	}
+	return got.done(tx, n)
+}
+
 // openConversationsOfTx returns the open or snoozed conversation of each
-// of the contacts that has one, by contact.
+// of the contacts that has one, by contact, locked on PostgreSQL until tx
+// ends.
 func openConversationsOfTx(ctx context.Context, tx *db.Tx, contactIDs []int64) (map[int64]Conversation, error) {
 	open := make(map[int64]Conversation, len(contactIDs))
 	err := db.Chunked(len(contactIDs), func(from, n int) error {
@@ -105,7 +166,14 @@ func openConversationsOfTx(ctx context.Context, tx *db.Tx, contactIDs []int64) (
 		for i, id := range contactIDs[from : from+n] {
 			args[i] = id
 		}
-		rows, err := tx.Query(ctx, `SELECT `+columns+` FROM conversations WHERE status <> 'closed' AND contact_id IN (`+db.Rows("?", n)+`)`, args...)
+		q := `SELECT ` + columns + ` FROM conversations WHERE status <> 'closed' AND contact_id IN (` + db.Rows("?", n) + `)`
+		if tx.Dialect() == db.Postgres {
+			// Locked as receiveTx locks each (openConversationOf): the
+			// committer has most often locked them already, in id order
+			// with the other jobs' rows (openConversationsPgTx).
+			q += ` ORDER BY id FOR NO KEY UPDATE`
+		}
+		rows, err := tx.Query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -130,8 +198,7 @@ func openConversationsOfTx(ctx context.Context, tx *db.Tx, contactIDs []int64) (
 // returns the seq each conversation reserved for its message.received.
 // The rows name distinct conversations.
 func takeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) (map[int64]int64, error) {
-	seqs := make(map[int64]int64, len(rows))
-	earliest := int64(0)
+	got := incoming{seqs: make(map[int64]int64, len(rows))}
 	err := db.Chunked(len(rows), func(from, n int) error {
 		args := make([]any, 0, 6+2*n)
 		args = append(args, now, now, NotWaiting, now, now, 1)
@@ -147,27 +214,47 @@ func takeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64
 		if err != nil {
 			return err
 		}
-		defer q.Close()
-		for q.Next() {
-			var id, seq, autoClose int64
-			if err := q.Scan(&id, &seq, &autoClose); err != nil {
-				return err
-			}
-			seqs[id] = seq
-			if autoClose > 0 && (earliest == 0 || autoClose < earliest) {
-				earliest = autoClose
-			}
-		}
-		return q.Err()
+		return got.add(q)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("conversations' incoming messages: %w", err)
 	}
-	if len(seqs) != len(rows) {
-		return nil, fmt.Errorf("conversations' incoming messages: %d of %d conversations updated", len(seqs), len(rows))
+	return got.done(tx, len(rows))
+}
+
+// incoming gathers what the UPDATE of the conversations that received
+// messages returned: each one's seq, and the earliest auto-close
+// deadline armed.
+type incoming struct {
+	seqs     map[int64]int64
+	earliest int64
+}
+
+// add reads rows of (conversation id, seq, auto-close deadline) and
+// closes them.
+func (g *incoming) add(q *sql.Rows) error {
+	defer q.Close()
+	for q.Next() {
+		var id, seq, autoClose int64
+		if err := q.Scan(&id, &seq, &autoClose); err != nil {
+			return err
+		}
+		g.seqs[id] = seq
+		if autoClose > 0 && (g.earliest == 0 || autoClose < g.earliest) {
+			g.earliest = autoClose
+		}
 	}
-	autoCloseArmed(tx, earliest)
-	return seqs, nil
+	return q.Err()
+}
+
+// done checks that each of the n conversations was updated, tells the
+// auto-close runner of the earliest deadline and returns the seqs.
+func (g *incoming) done(tx *db.Tx, n int) (map[int64]int64, error) {
+	if len(g.seqs) != n {
+		return nil, fmt.Errorf("conversations' incoming messages: %d of %d conversations updated", len(g.seqs), n)
+	}
+	autoCloseArmed(tx, g.earliest)
+	return g.seqs, nil
 }
 
 // insertInboundTx inserts contact messages without attachments, each

@@ -33,11 +33,9 @@ import (
 //   - the events with the transaction's deferred events (db.Tx.AppendLater),
 //     one multi-row INSERT at commit.
 //
-// Every other item goes through receiveTx afterwards, as on SQLite, known
-// contacts' messages included: SQLite writes those in a batch too
-// (writeKnownContactsTx), which here would have to lock their
-// conversations in the same order as receiveEachTx, by sender, not to
-// deadlock with another node's batch.
+// A known contact's first message in the batch, when its conversation is
+// open, goes in with writeKnownContactsTx, as on SQLite; every other item
+// through receiveTx afterwards.
 //
 // The checks are reads without locks, so a concurrent writer (another
 // batch of this node, another node) may insert the same identity,
@@ -75,20 +73,32 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 	// The batched path takes an item whose message, identity, phone and
 	// email are all new, in the store and in the batch before it.
 	var fast []int // indexes into refs
+	var knownItems []knownItem
 	slow := make(map[itemRef]bool)
 	seenMsg := map[messageKey]bool{}
 	seenIdent := map[contact.IdentityKey]bool{}
+	seenContact := map[int64]bool{}   // known contacts, in later items written after
 	seenValue := map[[2]string]bool{} // "phone"/"email" and workspace:value
 	for i, r := range refs {
 		in, l, p := item(r), found[i], profiles[i]
 		ik := contact.IdentityKey{ChannelID: in.ChannelID, ExternalID: in.ExternalID}
-		ok := len(in.Media) == 0 && !seenIdent[ik] && l.identity == 0
-		seenIdent[ik] = true
+		newMsg := true
 		if in.ProviderMessageID != "" {
 			mk := messageKey{in.ChannelID, in.ProviderMessageID}
-			ok = ok && !seenMsg[mk] && !l.stored
+			newMsg = !seenMsg[mk] && !l.stored
 			seenMsg[mk] = true
 		}
+		if id := l.identity; id != 0 {
+			if len(in.Media) == 0 && newMsg && !seenContact[id] {
+				knownItems = append(knownItems, knownItem{ref: r, contactID: id, messageID: l.msgID})
+			} else {
+				slow[r] = true
+			}
+			seenContact[id] = true
+			continue
+		}
+		ok := len(in.Media) == 0 && !seenIdent[ik] && newMsg
+		seenIdent[ik] = true
 		for _, v := range []struct {
 			kind  string
 			value *string
@@ -115,6 +125,15 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 		})
 		if err := writeNewContactsPgTx(ctx, tx, refs, fast, item, profiles, found, outs); err != nil {
 			return nil, err
+		}
+	}
+	if len(knownItems) > 0 {
+		left, err := writeKnownContactsTx(ctx, tx, knownItems, item, outs)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range left {
+			slow[r] = true
 		}
 	}
 	if err := receiveEachTx(ctx, tx, refs, slow, item, outs); err != nil {
