@@ -46,7 +46,7 @@ func run() error {
 	withWorkflow := flag.Bool("workflow", true, "also serve the top level with the demo's inbound workflow")
 	followUps := flag.Bool("followups", true, fmt.Sprintf("also serve the top level with messages from %d contacts in turn, most of them follow-ups in an open conversation", followUpSenders))
 	withRaw := flag.Bool("raw", true, "also run the raw SQLite loops")
-	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof; with -postgres, the one-node PostgreSQL runs as serve-c<level>-pg.pprof and serve-c<level>-workflow-pg.pprof), for go tool pprof; not the -before binary")
+	profileDir := flag.String("cpuprofile", "", "write each switchboard server's CPU profile into this folder, as serve-c<level>.pprof (and serve-c<level>-workflow.pprof; with -postgres, the one-node PostgreSQL runs as serve-c<level>-pg.pprof, serve-c<level>-workflow-pg.pprof and serve-c<level>-followups-pg.pprof), for go tool pprof; not the -before binary")
 	flag.Parse()
 
 	levels, err := ints(*levelsFlag)
@@ -81,7 +81,7 @@ func run() error {
 	}
 
 	if *pg != "" {
-		rep, err := runPostgres(ctx, *bin, *before, *pg, levels, ns, *duration, *withWorkflow, *profileDir)
+		rep, err := runPostgres(ctx, *bin, *before, *pg, levels, ns, *duration, *withWorkflow, *followUps, *profileDir)
 		if err != nil {
 			return err
 		}

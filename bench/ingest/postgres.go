@@ -25,6 +25,7 @@ const (
 type storeRun struct {
 	Concurrency int
 	Workflows   bool
+	Senders     int // follow-ups from this many contacts in turn (0: new contacts)
 	SQLite      levelResult
 	PG1, PG2    levelResult // one node, two nodes, on PostgreSQL
 	// The same with an earlier binary (-before), when given.
@@ -40,7 +41,8 @@ type pgReport struct {
 }
 
 // runPostgres measures every level, and the top one with the demo
-// workflow unless withWorkflow is false, on a fresh SQLite node, on one
+// workflow unless withWorkflow is false and with follow-ups (see
+// runFollowUpLevel) unless followUps is false, on a fresh SQLite node, on one
 // PostgreSQL node and on two PostgreSQL nodes sharing one database, one
 // after the other in the same run. Each PostgreSQL level gets a database
 // of its own on the server at admin, created and dropped here.
@@ -49,7 +51,7 @@ type pgReport struct {
 // way on PostgreSQL right after, in the same run, for a before/after.
 // profileDir, when not "", gets the CPU profile of bin's one-node runs
 // (see profilePath).
-func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []int, duration time.Duration, withWorkflow bool, profileDir string) (pgReport, error) {
+func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []int, duration time.Duration, withWorkflow, followUps bool, profileDir string) (pgReport, error) {
 	rep := pgReport{M: harness.DescribeMachine()}
 	a, err := sql.Open("pgx", admin)
 	if err != nil {
@@ -81,19 +83,23 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 	type job struct {
 		c, n      int
 		workflows bool
+		senders   int
 	}
 	var jobs []job
 	for i, c := range levels {
-		jobs = append(jobs, job{c, ns[i], false})
+		jobs = append(jobs, job{c, ns[i], false, 0})
 	}
+	top := len(levels) - 1
 	if withWorkflow {
-		top := len(levels) - 1
-		jobs = append(jobs, job{levels[top], ns[top], true})
+		jobs = append(jobs, job{levels[top], ns[top], true, 0})
+	}
+	if followUps {
+		jobs = append(jobs, job{levels[top], ns[top], false, followUpSenders})
 	}
 	for _, j := range jobs {
-		run := storeRun{Concurrency: j.c, Workflows: j.workflows}
-		logf("concurrency %d (workflow %v): SQLite", j.c, j.workflows)
-		if run.SQLite, err = runLevel(ctx, bin, j.c, j.n, 0, duration, j.workflows, ""); err != nil {
+		run := storeRun{Concurrency: j.c, Workflows: j.workflows, Senders: j.senders}
+		logf("concurrency %d (%s): SQLite", j.c, run.load())
+		if run.SQLite, err = runLevel(ctx, bin, j.c, j.n, j.senders, duration, j.workflows, ""); err != nil {
 			return rep, err
 		}
 		logf("  %.0f msgs/s", run.SQLite.Rate())
@@ -111,16 +117,18 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 			if err != nil {
 				return rep, err
 			}
-			logf("concurrency %d (workflow %v): PostgreSQL, %d node(s), %s", j.c, j.workflows, tg.nodes, tg.bin)
+			logf("concurrency %d (%s): PostgreSQL, %d node(s), %s", j.c, run.load(), tg.nodes, tg.bin)
 			profile := ""
 			if tg.bin == bin && tg.nodes == 1 {
 				suffix := "-pg"
 				if j.workflows {
 					suffix = "-workflow-pg"
+				} else if j.senders > 0 {
+					suffix = "-followups-pg"
 				}
 				profile = profilePath(profileDir, j.c, suffix)
 			}
-			l, err := runNodes(ctx, tg.bin, j.c, j.n, 0, duration, j.workflows, dbURL, tg.nodes, profile)
+			l, err := runNodes(ctx, tg.bin, j.c, j.n, j.senders, duration, j.workflows, dbURL, tg.nodes, profile)
 			drop()
 			if err != nil {
 				return rep, err
@@ -136,6 +144,18 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 	return rep, nil
 }
 
+// load names what a run's messages were: new contacts' first messages,
+// with or without the demo workflow, or follow-ups.
+func (run storeRun) load() string {
+	switch {
+	case run.Workflows:
+		return "with the demo workflow"
+	case run.Senders > 0:
+		return fmt.Sprintf("follow-ups from %d contacts", run.Senders)
+	}
+	return "without workflow"
+}
+
 // markdown renders the "## Ingest on PostgreSQL" section.
 func (r pgReport) markdown() string {
 	var b strings.Builder
@@ -146,14 +166,14 @@ func (r pgReport) markdown() string {
 	p("- Machine: %d × %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.CPU, r.M.OS, harness.OrDash(r.M.Load))
 	p("- %s on the same machine; SQLite with synchronous=FULL: both fsync every commit before the webhook is answered\n\n", r.Server)
 	p("### Method\n\n")
-	p("The Ingest method above, for each level: a fresh SQLite node; then a fresh PostgreSQL database served by one node; then another fresh one served by two nodes ")
+	p("The Ingest method above, for each level (and the top level again with the demo workflow, and with follow-ups from %d contacts in turn, as there): a fresh SQLite node; then a fresh PostgreSQL database served by one node; then another fresh one served by two nodes ", followUpSenders)
 	p("(two `switchboard serve` processes sharing it, the load generator's connections spread evenly over them). The server (PostgreSQL) runs on the same cores as the nodes and the load generator, ")
 	p("so its CPU is in *other load*, not in the nodes' CPU. *Lock wait* is the time PostgreSQL backends spent waiting for a heavyweight lock (advisory, row or transaction lock), summed over backends, ")
 	p("sampled from `pg_locks` (the locks not granted, joined with `pg_stat_activity`) every %s: a write serialised by a lock shows up here. *Deadlocks* are PostgreSQL's count for the level's database (`pg_stat_database`), read once its nodes stopped: each is a transaction that waited `deadlock_timeout` (1 s) before being aborted and retried. *Analyzed* is when, into the load, the bench ran `ANALYZE` on a PostgreSQL level's database, once it held %d contacts, as autovacuum does within a minute of a deployment's first rows: a level lasts seconds, which autovacuum never reaches, and each writer connection keeps the generic plan it made at its sixth run, on a few hundred rows without statistics, which (for the receive lookup) may probe a contact's phone through the wrong index and filter every contact of the workspace (see `bench/ingest/analyze.go`).\n\n", lockSampleEvery, analyzeAt)
 	p("*before* rows, when present, are the same levels served by an earlier binary (`-before`), measured in the same run right after. ")
 	p("Run it with a PostgreSQL server that fsyncs: `SWITCHBOARD_PG_FSYNC=on scripts/with-postgres.sh sh -c 'go run ./bench/ingest -levels 64 -postgres \"$SWITCHBOARD_TEST_POSTGRES\" -out docs/benchmarks.md'`.\n\n")
 	p("### Results\n\n")
-	p("| c | workflow | store | nodes | msgs/s | × SQLite | p50 | p99 | CPU µs/msg per node | other load | lock wait (ms per s) | deadlocks | analyzed | verified |\n")
+	p("| c | load | store | nodes | msgs/s | × SQLite | p50 | p99 | CPU µs/msg per node | other load | lock wait (ms per s) | deadlocks | analyzed | verified |\n")
 	p("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
 	row := func(run storeRun, name string, l levelResult) {
 		perNode := make([]string, 0, len(l.NodeCPU))
@@ -175,9 +195,11 @@ func (r pgReport) markdown() string {
 		if !l.Verified {
 			verified = "**NO**: " + l.VerifyNote
 		}
-		wf := "no"
+		wf := "first messages"
 		if run.Workflows {
-			wf = "demo"
+			wf = "first messages, demo workflow"
+		} else if run.Senders > 0 {
+			wf = fmt.Sprintf("follow-ups (%d contacts)", run.Senders)
 		}
 		p("| %d | %s | %s | %d | %.0f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |\n", run.Concurrency, wf, name, max(l.Nodes, 1), l.Rate(),
 			harness.Ratio(l.Rate(), run.SQLite.Rate()), harness.Ms(l.P50), harness.Ms(l.P99), strings.Join(perNode, " / "), otherLoad(l), lock, dead, analyzed, verified)
@@ -201,11 +223,7 @@ func (r pgReport) markdown() string {
 			if l.l.Nodes == 0 || l.l.Elapsed <= 0 {
 				continue
 			}
-			wf := "without workflow"
-			if run.Workflows {
-				wf = "with the demo workflow"
-			}
-			p("- c=%d %s, %s, %d node(s): %.0f ms per s", run.Concurrency, wf, l.name, l.l.Nodes, float64(l.l.LockWait.Milliseconds())/l.l.Elapsed.Seconds())
+			p("- c=%d %s, %s, %d node(s): %.0f ms per s", run.Concurrency, run.load(), l.name, l.l.Nodes, float64(l.l.LockWait.Milliseconds())/l.l.Elapsed.Seconds())
 			shown := 0
 			for _, c := range l.l.LockCauses {
 				share := c.Wait.Seconds() / max(l.l.LockWait.Seconds(), 1e-9)
@@ -231,12 +249,8 @@ func (r pgReport) markdown() string {
 		}
 		ratio := harness.Ratio(run.PG1.Rate(), run.SQLite.Rate())
 		two := harness.Ratio(run.PG2.Rate(), run.PG1.Rate())
-		wf := "without workflow"
-		if run.Workflows {
-			wf = "with the demo workflow"
-		}
 		p("- c=%d %s: one PostgreSQL node reaches %.2f× one SQLite node (aim ≥ %.1f: %s); two nodes reach %.2f× one node (aim ≥ %.1f when the CPU allows: %s).",
-			run.Concurrency, wf, ratio, aimPGvsSQLite, harness.MetOr(ratio >= aimPGvsSQLite), two, aimTwoNodes, harness.MetOr(two >= aimTwoNodes))
+			run.Concurrency, run.load(), ratio, aimPGvsSQLite, harness.MetOr(ratio >= aimPGvsSQLite), two, aimTwoNodes, harness.MetOr(two >= aimTwoNodes))
 		if l := run.PG1; l.Elapsed > 0 {
 			busy := (l.ServerCPU + l.ClientCPU + max(l.OtherCPU, 0)).Seconds() / l.Elapsed.Seconds()
 			p(" With one node the machine was %.1f of its %d cores busy", busy, r.M.CPUs)
