@@ -198,8 +198,9 @@ func sameBothWays(t *testing.T, aloneRes, groupRes [][]Received, aloneStore, gro
 // contact has an open conversation, not snoozed: receive_known.go), and
 // leave the store as one at a time would in every state their
 // conversation can be in: waiting for an answer or answered, snoozed,
-// closed, two messages of one contact in the batch, attachments, a
-// redelivery, beside a new contact; with auto-close armed by each. On
+// closed (a test contact's too), two messages of one contact in the
+// batch, attachments, a redelivery, beside a new contact; with
+// auto-close armed by each. On
 // both stores: each has its own statements for them.
 func TestReceiveGroupKnownContactsAsAlone(t *testing.T) {
 	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
@@ -217,7 +218,7 @@ func knownContactsAsAlone(t *testing.T, dialect db.Dialect) {
 			t.Fatal(err)
 		}
 		conv := map[string]int64{}
-		for _, k := range []string{"waiting", "answered", "snoozed", "closed", "twice", "media", "redelivered"} {
+		for _, k := range []string{"waiting", "answered", "snoozed", "closed", "tester", "twice", "media", "redelivered"} {
 			r, err := f.svc.Receive(ctx, []Inbound{f.inbound("ext-"+k, k+"-0", "before")})
 			if err != nil {
 				t.Fatal(err)
@@ -233,7 +234,16 @@ func knownContactsAsAlone(t *testing.T, dialect db.Dialect) {
 		if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), conv["snoozed"], f.clock.Now().Add(time.Hour), 0); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Close(ctx, access.System(f.ws.ID), conv["closed"], CloseInput{Source: SourceUser}); err != nil {
+		for _, k := range []string{"closed", "tester"} {
+			if _, err := f.svc.Close(ctx, access.System(f.ws.ID), conv[k], CloseInput{Source: SourceUser}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A test contact's next conversation is a test one.
+		if err := f.db.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)`, conv["tester"])
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		f.clock.Advance(time.Minute) // so that a time moved and a time kept differ
@@ -246,14 +256,18 @@ func knownContactsAsAlone(t *testing.T, dialect db.Dialect) {
 			{f.inbound("ext-snoozed", "snoozed-1", "wake up")},
 			{f.inbound("ext-new", "new-1", "first time")},
 			{f.inbound("ext-closed", "closed-1", "one more thing")},
+			{f.inbound("ext-tester", "tester-1", "testing again")},
 			{withMedia},
 			{f.inbound("ext-redelivered", "redelivered-0", "before")},
 			{f.inbound("ext-twice", "twice-3", "three")},
 		}
 	})
 	sameBothWays(t, aloneRes, groupRes, aloneStore, groupStore)
-	if !groupRes[7][0].Duplicate {
-		t.Errorf("the redelivered message was stored again: %+v", groupRes[7][0])
+	if !groupRes[8][0].Duplicate {
+		t.Errorf("the redelivered message was stored again: %+v", groupRes[8][0])
+	}
+	if !groupRes[5][0].Opened || !groupRes[6][0].Opened || groupRes[0][0].Opened {
+		t.Errorf("opened: %+v, %+v (closed before), %+v (open)", groupRes[5][0], groupRes[6][0], groupRes[0][0])
 	}
 }
 

@@ -37,13 +37,14 @@ type itemRef struct{ job, item int }
 // takes the batched path: its contact, identity, conversation and
 // message go in with one multi-row INSERT per table for the whole batch.
 // The first message in the batch of a known contact whose conversation
-// is open takes another batched path (writeKnownContactsTx): its message
-// and the updates of its contact and conversation go in with one
-// statement per table too. Every other item (a redelivery, a known
-// contact without an open conversation or with a snoozed one, a message
-// with attachments, or a second item about a contact an earlier item of
-// the batch writes or creates) goes through receiveTx afterwards, by
-// sender, as it would alone: it then sees what the batched paths wrote.
+// is not snoozed takes another batched path (writeKnownContactsTx): its
+// message, the update of its contact and the update (or the opening) of
+// its conversation go in with one statement per table too. Every other
+// item (a redelivery, a known contact's whose conversation is snoozed, a
+// message with attachments, or a second item about a contact an earlier
+// item of the batch writes or creates) goes through receiveTx afterwards,
+// by sender, as it would alone: it then sees what the batched paths
+// wrote.
 //
 // The invariants hold as in receiveTx: the batch looks up every provider
 // id, identity, phone and email first and lets no two of its own items
@@ -183,8 +184,7 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 
 // receiveEachTx writes the items of refs marked slow one at a time, with
 // the per-item path (redeliveries, attachments, repeats within the
-// batch, known contacts without an open conversation): both stores'
-// batches end with it. They go by sender
+// batch, snoozed conversations): both stores' batches end with it. They go by sender
 // (channel, then external id), each sender's in refs' order: each item
 // locks its contact's open conversation until the batch commits, and on
 // PostgreSQL two concurrent batches holding messages of the same two

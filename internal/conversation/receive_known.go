@@ -9,37 +9,46 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
-// A known contact's next message in an open conversation is what most
-// webhooks carry once conversations are under way (the answers to a
-// workflow's questions, a chat with an agent). One at a time, receiveTx
-// runs seven statements for it: on SQLite's single writer that made a
-// batch of follow-ups slower to write than a batch of first messages,
-// and on PostgreSQL each is a round trip. writeKnownContactsTx writes
-// them with one statement per table for the whole batch on SQLite, and
-// with one statement on PostgreSQL.
+// A known contact's next message is what most webhooks carry once
+// conversations are under way (the answers to a workflow's questions, a
+// chat with an agent), and a returning contact's message, whose last
+// conversation was closed, starts the next one. One at a time, receiveTx
+// runs seven statements or more for each: on SQLite's single writer that
+// made a batch of follow-ups slower to write than a batch of first
+// messages, and on PostgreSQL each is a round trip. writeKnownContactsTx
+// writes them with one statement per table for the whole batch on
+// SQLite, and with one statement on PostgreSQL.
 
 // knownItem is an item of a batch from a contact already stored: the
 // first item of its contact in the batch, a message without attachments
-// under a provider id not yet stored.
+// under a provider id not yet stored. On PostgreSQL the lookup took the
+// ids its rows would have from the sequences, and read its workspace's
+// auto-close delay.
 type knownItem struct {
-	ref       itemRef
-	contactID int64
-	messageID int64 // on PostgreSQL, taken from the sequence by the lookup
+	ref               itemRef
+	contactID         int64
+	messageID, convID int64 // PostgreSQL only
+	autoCloseMs       int64 // PostgreSQL only
 }
 
-// inboundRow is an inbound message to insert with its chosen id.
+// inboundRow is an inbound message to insert with its chosen id, in its
+// conversation; opening says the conversation is opened by it (seq 1 for
+// conversation.opened and 2 for the message, as insertConv reserves).
 type inboundRow struct {
 	id, conversationID, contactID int64
 	in                            *Inbound
+	opening                       bool
+	autoCloseAt                   int64 // when opening: the new conversation's deadline (0: none)
 }
 
-// writeKnownContactsTx writes the items whose contact has an open
-// conversation (not snoozed: waking it is receiveTx's), as receiveTx
-// would one after another: the message, the contact's last incoming
-// time, the conversation's times, waiting state and auto-close deadline,
-// and message.received with the conversation's next seq. It returns the
-// items it left, in their order, for receiveTx: a contact without an open
-// conversation opens one there.
+// writeKnownContactsTx writes the items as receiveTx would one after
+// another: for a contact with an open conversation, the message, the
+// contact's last incoming time, the conversation's times, waiting state
+// and auto-close deadline, and message.received with the conversation's
+// next seq; for a contact with none, a conversation opened by the
+// message, as insertConv opens it, and conversation.opened with it. It
+// returns the items it left, in their order, for receiveTx: those whose
+// conversation is snoozed (waking it is receiveTx's).
 func writeKnownContactsTx(ctx context.Context, tx *db.Tx, items []knownItem, item func(itemRef) *Inbound, outs [][]Received) (left []itemRef, err error) {
 	ids := make([]int64, len(items))
 	for i, k := range items {
@@ -49,21 +58,28 @@ func writeKnownContactsTx(ctx context.Context, tx *db.Tx, items []knownItem, ite
 	if err != nil {
 		return nil, err
 	}
+	now := tx.Now()
+	var rows []inboundRow
 	var take []knownItem
 	for _, k := range items {
-		if c, ok := open[k.contactID]; ok && c.Status == StatusOpen {
-			take = append(take, k)
+		c, ok := open[k.contactID]
+		if ok && c.Status != StatusOpen {
+			left = append(left, k.ref)
 			continue
 		}
-		left = append(left, k.ref)
+		// The ids and deadline are PostgreSQL's, from its lookup; on
+		// SQLite writeIncomingTx chooses them.
+		r := inboundRow{id: k.messageID, conversationID: c.ID, contactID: k.contactID, in: item(k.ref), opening: !ok}
+		if r.opening {
+			r.conversationID = k.convID
+			if k.autoCloseMs > 0 {
+				r.autoCloseAt = now + k.autoCloseMs
+			}
+		}
+		take, rows = append(take, k), append(rows, r)
 	}
 	if len(take) == 0 {
 		return left, nil
-	}
-	now := tx.Now()
-	rows := make([]inboundRow, len(take))
-	for i, k := range take {
-		rows[i] = inboundRow{id: k.messageID, conversationID: open[k.contactID].ID, contactID: k.contactID, in: item(k.ref)}
 	}
 	var seqs map[int64]int64
 	if tx.Dialect() == db.Postgres {
@@ -75,27 +91,58 @@ func writeKnownContactsTx(ctx context.Context, tx *db.Tx, items []knownItem, ite
 		return nil, err
 	}
 	for i, k := range take {
-		r, c := rows[i], open[k.contactID]
+		r := rows[i]
+		c, seq := open[k.contactID], seqs[r.conversationID]
+		if r.opening {
+			c = Conversation{ID: r.conversationID, WorkspaceID: r.in.WorkspaceID, ContactID: k.contactID, ChannelID: r.in.ChannelID}
+			if err := appendEventSeq(ctx, tx, c, event.ConversationOpened,
+				map[string]any{"source": SourceContact, "contact_id": k.contactID, "channel_id": r.in.ChannelID}, 1); err != nil {
+				return nil, err
+			}
+			seq = 2
+		}
 		typ, _ := messageShape(r.in)
 		if err := appendEventSeq(ctx, tx, c, event.MessageReceived, map[string]any{"message_id": r.id, "channel_id": r.in.ChannelID,
-			"type": typ, "text": r.in.Text, "sender": SourceContact}, seqs[c.ID]); err != nil {
+			"type": typ, "text": r.in.Text, "sender": SourceContact}, seq); err != nil {
 			return nil, err
 		}
-		outs[k.ref.job][k.ref.item] = Received{MessageID: r.id, ConversationID: c.ID, ContactID: k.contactID}
+		outs[k.ref.job][k.ref.item] = Received{MessageID: r.id, ConversationID: c.ID, ContactID: k.contactID, Opened: r.opening}
 	}
 	return left, nil
 }
 
 // writeIncomingTx is writeIncomingPgTx on SQLite, one statement per
-// table (and chunk): the ids of the messages are chosen here, after the
-// store's last.
+// table (and chunk): the ids of the messages and of the conversations
+// opened are chosen here, after the store's last.
 func writeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) (map[int64]int64, error) {
-	last, err := db.LastIDsTx(ctx, tx, "messages")
+	last, err := db.LastIDsTx(ctx, tx, "conversations", "messages")
 	if err != nil {
 		return nil, err
 	}
+	var follow, opening []inboundRow
+	autoCloseMs := map[int64]int64{} // by workspace
 	for i := range rows {
-		rows[i].id = last[0] + int64(i) + 1
+		r := &rows[i]
+		r.id = last[1] + int64(i) + 1
+		if !r.opening {
+			follow = append(follow, *r)
+			continue
+		}
+		r.conversationID = last[0] + int64(len(opening)) + 1
+		ms, ok := autoCloseMs[r.in.WorkspaceID]
+		if !ok {
+			if err := tx.QueryRow(ctx, `SELECT auto_close_ms FROM workspaces WHERE id = ?`, r.in.WorkspaceID).Scan(&ms); err != nil {
+				return nil, fmt.Errorf("workspace %d: %w", r.in.WorkspaceID, err)
+			}
+			autoCloseMs[r.in.WorkspaceID] = ms
+		}
+		if ms > 0 {
+			r.autoCloseAt = now + ms
+		}
+		opening = append(opening, *r)
+	}
+	if err := openForMessagesTx(ctx, tx, opening, now); err != nil {
+		return nil, err
 	}
 	if err := insertInboundTx(ctx, tx, rows, now); err != nil {
 		return nil, err
@@ -111,29 +158,75 @@ func writeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int6
 	}); err != nil {
 		return nil, fmt.Errorf("contacts' last incoming: %w", err)
 	}
-	return takeIncomingTx(ctx, tx, rows, now)
+	return takeIncomingTx(ctx, tx, follow, now)
 }
 
-// writeIncomingPgTx stores the rows' messages under their ids, moves
-// their contacts' last incoming time to now and records each message on
-// its conversation as receiveTx does (times, waiting state, auto-close
-// deadline, the seq its message.received takes), in one statement, and
-// returns each conversation's seq. The conversations are locked already
-// (openConversationsOfTx).
+// openForMessagesTx opens the conversation of each row, which its
+// message opens, as insertConv does: born with the message's times and
+// seq 2 reserved for its message.received, a test contact's a test one.
+func openForMessagesTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) error {
+	err := db.Chunked(len(rows), func(from, n int) error {
+		args := make([]any, 0, 6*n+6)
+		args = append(args, StatusOpen, SourceContact, now, now, now, now)
+		for _, r := range rows[from : from+n] {
+			args = append(args, r.conversationID, r.in.WorkspaceID, r.contactID, r.in.ChannelID, r.autoCloseAt, r.contactID)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO conversations (id, workspace_id, contact_id, channel_id, status, opened_source, opened_at,
+			last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at, is_test)
+			SELECT v.column1, v.column2, v.column3, v.column4, ?, ?, ?, 2, ?, ?, ?, v.column5,
+				COALESCE((SELECT is_test FROM contacts WHERE id = v.column6), 0)
+			FROM (VALUES `+db.Rows("(?, ?, ?, ?, ?, ?)", n)+`) AS v`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("open conversations: %w", err)
+	}
+	earliest := int64(0)
+	for _, r := range rows {
+		if r.autoCloseAt > 0 && (earliest == 0 || r.autoCloseAt < earliest) {
+			earliest = r.autoCloseAt
+		}
+	}
+	autoCloseArmed(tx, earliest)
+	return nil
+}
+
+// writeIncomingPgTx stores the rows' messages under their ids, opens the
+// conversations the opening rows' messages open (as insertConv does),
+// moves the contacts' last incoming time to now and records each other
+// message on its conversation as receiveTx does (times, waiting state,
+// auto-close deadline, the seq its message.received takes), in one
+// statement, and returns the seqs of the conversations that were open.
+// Those are locked already (openConversationsOfTx).
 func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) (map[int64]int64, error) {
 	n := len(rows)
-	msgs, wss, convs, contacts, chs, sentAts := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
-		make([]int64, n), make([]int64, n)
+	msgs, wss, convs, contacts, chs, sentAts, autoCloses := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n), make([]int64, n)
 	types, texts, contents, pids := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	opening := make([]bool, n)
+	follow, earliest := 0, int64(0)
 	for i, r := range rows {
 		typ, content := messageShape(r.in)
 		msgs[i], wss[i], convs[i], contacts[i], chs[i], sentAts[i] = r.id, r.in.WorkspaceID, r.conversationID, r.contactID, r.in.ChannelID,
 			db.Millis(r.in.Timestamp)
 		types[i], texts[i], contents[i], pids[i] = typ, r.in.Text, string(content), r.in.ProviderMessageID
+		opening[i], autoCloses[i] = r.opening, r.autoCloseAt
+		if !r.opening {
+			follow++
+		} else if r.autoCloseAt > 0 && (earliest == 0 || r.autoCloseAt < earliest) {
+			earliest = r.autoCloseAt
+		}
 	}
+	// The messages' foreign key to a conversation opened here is checked
+	// at the end of the statement, once the CTE has inserted it.
 	q, err := tx.Query(ctx, `WITH v AS (
 			SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],
-				?::bigint[]) AS v(msg, ws, conv, contact, ch, type, text, content, pid, sent_at)
+				?::bigint[], ?::boolean[], ?::bigint[]) AS v(msg, ws, conv, contact, ch, type, text, content, pid, sent_at, opening, auto_close)
+		), o AS (
+			INSERT INTO conversations (id, workspace_id, contact_id, channel_id, status, opened_source, opened_at, last_seq, last_message_at,
+				last_incoming_at, waiting_since, auto_close_at, is_test)
+			SELECT conv, ws, contact, ch, ?, ?, ?::bigint, 2, ?::bigint, ?::bigint, ?::bigint, auto_close,
+				COALESCE((SELECT c.is_test FROM contacts c WHERE c.id = v.contact), 0) FROM v WHERE opening
 		), m AS (
 			INSERT INTO messages (id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, type, text, content,
 				provider_message_id, status, sent_at, created_at)
@@ -143,17 +236,19 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 		)
 		UPDATE conversations SET last_message_at = ?::bigint, last_incoming_at = ?::bigint, channel_id = v.ch, last_seq = last_seq + 1,
 			waiting_since = CASE WHEN waiting_since = ? THEN ?::bigint ELSE waiting_since END, `+armAutoClose+`
-		FROM v WHERE conversations.id = v.conv
+		FROM v WHERE conversations.id = v.conv AND NOT v.opening
 		RETURNING conversations.id, conversations.last_seq, conversations.auto_close_at`,
-		msgs, wss, convs, contacts, chs, types, texts, contents, pids, sentAts, now, now, now, now, NotWaiting, now, now, 1)
+		msgs, wss, convs, contacts, chs, types, texts, contents, pids, sentAts, opening, autoCloses,
+		StatusOpen, SourceContact, now, now, now, now,
+		now, now, now, now, NotWaiting, now, now, 1)
 	if err != nil {
 		return nil, fmt.Errorf("store messages of known contacts: %w", err)
 	}
-	got := incoming{seqs: make(map[int64]int64, n)}
+	got := incoming{seqs: make(map[int64]int64, follow), earliest: earliest}
 	if err := got.add(q); err != nil {
 		return nil, fmt.Errorf("store messages of known contacts: %w", err)
 	}
-	return got.done(tx, n)
+	return got.done(tx, follow)
 }
 
 // openConversationsOfTx returns the open or snoozed conversation of each

@@ -33,9 +33,9 @@ import (
 //   - the events with the transaction's deferred events (db.Tx.AppendLater),
 //     one multi-row INSERT at commit.
 //
-// A known contact's first message in the batch, when its conversation is
-// open, goes in with writeKnownContactsTx, as on SQLite; every other item
-// through receiveTx afterwards.
+// A known contact's first message in the batch, unless its conversation
+// is snoozed, goes in with writeKnownContactsTx, as on SQLite; every
+// other item through receiveTx afterwards.
 //
 // The checks are reads without locks, so a concurrent writer (another
 // batch of this node, another node) may insert the same identity,
@@ -90,7 +90,7 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 		}
 		if id := l.identity; id != 0 {
 			if len(in.Media) == 0 && newMsg && !seenContact[id] {
-				knownItems = append(knownItems, knownItem{ref: r, contactID: id, messageID: l.msgID})
+				knownItems = append(knownItems, knownItem{ref: r, contactID: id, messageID: l.msgID, convID: l.convID, autoCloseMs: l.autoCloseMs})
 			} else {
 				slow[r] = true
 			}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -210,6 +211,67 @@ func TestReceivePgTwoNodesOnce(t *testing.T) {
 	for id, ids := range answers {
 		if len(ids) != 1 {
 			t.Errorf("message %s: the deliveries were answered with messages %v", id, ids)
+		}
+	}
+}
+
+// Returning contacts, whose conversation was closed, writing on two nodes
+// at once: each contact's next message delivered three times and one
+// more message, all racing. Each contact gets one new open conversation
+// holding its two new messages, each stored once, whichever batch (the
+// batched path for known contacts, receive_known.go, or the per-item
+// path after a lost race) wrote them.
+func TestReceivePgTwoNodesReturningOnce(t *testing.T) {
+	cfg := dbtest.PostgresConfig(t)
+	d := dbtest.OpenConfig(t, cfg)
+	f := newFixture(t, d)
+	other := New(dbtest.OpenConfig(t, cfg))
+	ctx := context.Background()
+	const contacts = 60
+	phone := func(i int) string { return fmt.Sprintf("+1415888%04d", i) }
+	for i := range contacts {
+		r, err := f.svc.Receive(ctx, []Inbound{f.inbound(phone(i), fmt.Sprintf("r-%d-first", i), "first")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Close(ctx, access.System(f.ws.ID), r[0].ConversationID, CloseInput{Source: SourceUser}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, contacts*4)
+	for i := range contacts {
+		for k, p := range []string{"again", "again", "again", "more"} {
+			svc := f.svc
+			if k%2 == 1 {
+				svc = other
+			}
+			wg.Go(func() {
+				id := fmt.Sprintf("r-%d-%s", i, p)
+				if _, err := svc.Receive(ctx, []Inbound{f.inbound(phone(i), id, "text "+id)}); err != nil {
+					errs <- err
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("receive: %v", err)
+	}
+	for q, want := range map[string]int{`SELECT COUNT(*) FROM conversations`: 2 * contacts,
+		`SELECT COUNT(DISTINCT contact_id) FROM conversations WHERE status = 'open'`: contacts,
+		`SELECT COUNT(*) FROM conversations WHERE status = 'open'`:                   contacts,
+		`SELECT COUNT(*) FROM messages`:                                              3 * contacts,
+		`SELECT COUNT(DISTINCT provider_message_id) FROM messages`:                   3 * contacts,
+		`SELECT COUNT(*) FROM events WHERE type = 'conversation.opened'`:             2 * contacts,
+		// Each new conversation: opened, then its two messages, 1, 2, 3.
+		`SELECT COUNT(*) FROM conversations c WHERE c.status = 'open' AND c.last_seq = 3 AND (SELECT string_agg(e.seq::text, ',' ORDER BY e.seq)
+			FROM events e WHERE e.conversation_id = c.id) = '1,2,3' AND (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) = 2`: contacts,
+		`SELECT COALESCE(SUM(n), 0) FROM conversation_counts WHERE status = 'open'`: contacts,
+	} {
+		if got := dbtest.Count(t, d, q); got != want {
+			t.Errorf("%s = %d, want %d", q, got, want)
 		}
 	}
 }
