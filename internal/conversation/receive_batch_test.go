@@ -113,14 +113,15 @@ func shapeRows(t *testing.T, d *db.DB, queries []string) []string {
 // The batch is SQLite's: two fresh SQLite stores.
 func TestReceiveGroupWritesAsAlone(t *testing.T) {
 	for _, hooks := range []int{2, 8} { // below and above minBatched items
-		t.Run(fmt.Sprintf("%d webhooks", hooks), func(t *testing.T) { groupAsAlone(t, hooks) })
+		t.Run(fmt.Sprintf("%d webhooks", hooks), func(t *testing.T) { groupAsAlone(t, db.SQLite, hooks) })
 	}
 }
 
 // groupAsAlone writes the first n webhooks of batchScenario as one batch
-// in a fresh store and one at a time in another, and compares.
-func groupAsAlone(t *testing.T, n int) {
-	aloneRes, groupRes, aloneStore, groupStore := receiveBothWays(t, db.SQLite, func(f *fixture) [][]Inbound {
+// in a fresh store of the dialect and one at a time in another, and
+// compares.
+func groupAsAlone(t *testing.T, dialect db.Dialect, n int) {
+	aloneRes, groupRes, aloneStore, groupStore := receiveBothWays(t, dialect, func(f *fixture) [][]Inbound {
 		if _, err := f.svc.Receive(context.Background(), []Inbound{f.inbound("+14155550103", "c1", "before")}); err != nil {
 			t.Fatal(err)
 		}

@@ -40,11 +40,11 @@ type itemRef struct{ job, item int }
 // is not snoozed takes another batched path (writeKnownContactsTx): its
 // message, the update of its contact and the update (or the opening) of
 // its conversation go in with one statement per table too. Every other
-// item (a redelivery, a known contact's whose conversation is snoozed, a
-// message with attachments, or a second item about a contact an earlier
-// item of the batch writes or creates) goes through receiveTx afterwards,
-// by sender, as it would alone: it then sees what the batched paths
-// wrote.
+// item (a redelivery, a known contact's message whose conversation is
+// snoozed, a message with attachments, or a second item about a contact
+// an earlier item of the batch writes or creates) goes through receiveTx
+// afterwards, by sender, as it would alone: it then sees what the
+// batched paths wrote.
 //
 // The invariants hold as in receiveTx: the batch looks up every provider
 // id, identity, phone and email first and lets no two of its own items
@@ -84,11 +84,10 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 		profile contact.Input
 	}
 	var cands []candidate
-	var knownItems []knownItem
+	var picker knownPicker
 	slow := make(map[itemRef]bool)
 	seenMsg := map[messageKey]bool{}
 	seenIdent := map[contact.IdentityKey]bool{}
-	seenContact := map[int64]bool{} // known contacts, in later items written after
 	for i, r := range refs {
 		in := item(r)
 		mk := messageKey{in.ChannelID, in.ProviderMessageID}
@@ -99,12 +98,9 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 			seenMsg[mk] = true
 		}
 		if id := known[ik]; id != 0 {
-			if len(in.Media) == 0 && newMsg && !seenContact[id] {
-				knownItems = append(knownItems, knownItem{ref: r, contactID: id})
-			} else {
+			if !picker.pick(knownItem{ref: r, contactID: id}, in, newMsg) {
 				slow[r] = true
 			}
-			seenContact[id] = true
 			continue
 		}
 		fast := len(in.Media) == 0 && !seenIdent[ik] && newMsg
@@ -167,16 +163,7 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 			return nil, err
 		}
 	}
-	if len(knownItems) > 0 {
-		left, err := writeKnownContactsTx(ctx, tx, knownItems, item, outs)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range left {
-			slow[r] = true
-		}
-	}
-	if err := receiveEachTx(ctx, tx, refs, slow, item, outs); err != nil {
+	if err := picker.writeTx(ctx, tx, refs, slow, item, outs); err != nil {
 		return nil, err
 	}
 	return outs, nil

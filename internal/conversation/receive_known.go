@@ -31,6 +31,46 @@ type knownItem struct {
 	autoCloseMs       int64 // PostgreSQL only
 }
 
+// knownPicker chooses a batch's items for writeKnownContactsTx: the first
+// item of each known contact, when it is a message without attachments
+// under a provider id not yet stored. Every later item of that contact is
+// left to receiveTx, which writes it after, so a contact's messages keep
+// their order.
+type knownPicker struct {
+	seen  map[int64]bool // contacts met in the batch
+	items []knownItem
+}
+
+// pick takes k, whose item is in and whose provider id is new (newMsg)
+// or not, and reports whether it did; if not, receiveTx writes it.
+func (p *knownPicker) pick(k knownItem, in *Inbound, newMsg bool) bool {
+	if p.seen == nil {
+		p.seen = map[int64]bool{}
+	}
+	ok := len(in.Media) == 0 && newMsg && !p.seen[k.contactID]
+	p.seen[k.contactID] = true
+	if ok {
+		p.items = append(p.items, k)
+	}
+	return ok
+}
+
+// writeTx ends a batch on either store: the items picked, with
+// writeKnownContactsTx, then one at a time those marked slow and those
+// it left (receiveEachTx).
+func (p *knownPicker) writeTx(ctx context.Context, tx *db.Tx, refs []itemRef, slow map[itemRef]bool, item func(itemRef) *Inbound, outs [][]Received) error {
+	if len(p.items) > 0 {
+		left, err := writeKnownContactsTx(ctx, tx, p.items, item, outs)
+		if err != nil {
+			return err
+		}
+		for _, r := range left {
+			slow[r] = true
+		}
+	}
+	return receiveEachTx(ctx, tx, refs, slow, item, outs)
+}
+
 // inboundRow is an inbound message to insert with its chosen id, in its
 // conversation; opening says the conversation is opened by it (seq 1 for
 // conversation.opened and 2 for the message, as insertConv reserves).

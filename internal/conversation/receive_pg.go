@@ -73,11 +73,10 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 	// The batched path takes an item whose message, identity, phone and
 	// email are all new, in the store and in the batch before it.
 	var fast []int // indexes into refs
-	var knownItems []knownItem
+	var picker knownPicker
 	slow := make(map[itemRef]bool)
 	seenMsg := map[messageKey]bool{}
 	seenIdent := map[contact.IdentityKey]bool{}
-	seenContact := map[int64]bool{}   // known contacts, in later items written after
 	seenValue := map[[2]string]bool{} // "phone"/"email" and workspace:value
 	for i, r := range refs {
 		in, l, p := item(r), found[i], profiles[i]
@@ -89,12 +88,10 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 			seenMsg[mk] = true
 		}
 		if id := l.identity; id != 0 {
-			if len(in.Media) == 0 && newMsg && !seenContact[id] {
-				knownItems = append(knownItems, knownItem{ref: r, contactID: id, messageID: l.msgID, convID: l.convID, autoCloseMs: l.autoCloseMs})
-			} else {
+			k := knownItem{ref: r, contactID: id, messageID: l.msgID, convID: l.convID, autoCloseMs: l.autoCloseMs}
+			if !picker.pick(k, in, newMsg) {
 				slow[r] = true
 			}
-			seenContact[id] = true
 			continue
 		}
 		ok := len(in.Media) == 0 && !seenIdent[ik] && newMsg
@@ -127,16 +124,7 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 			return nil, err
 		}
 	}
-	if len(knownItems) > 0 {
-		left, err := writeKnownContactsTx(ctx, tx, knownItems, item, outs)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range left {
-			slow[r] = true
-		}
-	}
-	if err := receiveEachTx(ctx, tx, refs, slow, item, outs); err != nil {
+	if err := picker.writeTx(ctx, tx, refs, slow, item, outs); err != nil {
 		return nil, err
 	}
 	return outs, nil

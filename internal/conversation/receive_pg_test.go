@@ -3,8 +3,6 @@ package conversation
 import (
 	"context"
 	"fmt"
-	"reflect"
-	"strings"
 	"sync"
 	"testing"
 
@@ -53,57 +51,7 @@ func storeShapePg(t *testing.T, d *db.DB) []string {
 // contact, a known contact, attachments, a named contact.
 func TestReceiveGroupPgWritesAsAlone(t *testing.T) {
 	for _, hooks := range []int{1, 2, 8} {
-		t.Run(fmt.Sprintf("%d webhooks", hooks), func(t *testing.T) {
-			ctx := context.Background()
-			write := func(together bool) ([][]Received, []string) {
-				d := dbtest.Open(t, db.Postgres)
-				f := newFixture(t, d)
-				if _, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14155550103", "c1", "before")}); err != nil {
-					t.Fatal(err)
-				}
-				hooks := batchScenario(f)[:hooks]
-				var out [][]Received
-				if together {
-					jobs := make([]*receiveJob, len(hooks))
-					for i, h := range hooks {
-						jobs[i] = &receiveJob{ctx: ctx, items: h}
-					}
-					before := d.Statements()
-					err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-						var err error
-						out, err = receiveGroupPgTx(ctx, tx, jobs)
-						return err
-					})
-					if err != nil {
-						t.Fatalf("group: %v", err)
-					}
-					t.Logf("%d webhooks in one batch: %d statements", len(hooks), d.Statements()-before)
-				} else {
-					for _, h := range hooks {
-						r, err := f.svc.receiveAlone(ctx, h)
-						if err != nil {
-							t.Fatalf("alone: %v", err)
-						}
-						out = append(out, r)
-					}
-				}
-				return out, storeShapePg(t, d)
-			}
-			aloneRes, aloneStore := write(false)
-			groupRes, groupStore := write(true)
-			if a, g := receivedShape(aloneRes), receivedShape(groupRes); a != g {
-				t.Errorf("results differ:\nalone:\n%s\ngroup:\n%s", a, g)
-			}
-			if !reflect.DeepEqual(aloneStore, groupStore) {
-				t.Errorf("stores differ:\nalone:\n%s\n\ngroup:\n%s", strings.Join(aloneStore, "\n"), strings.Join(groupStore, "\n"))
-			}
-			if hooks > 2 && (groupRes[2][0].MessageID != groupRes[0][0].MessageID || !groupRes[2][0].Duplicate) {
-				t.Errorf("redelivery in the batch: %+v, first %+v", groupRes[2][0], groupRes[0][0])
-			}
-			if len(aloneStore) < 8 {
-				t.Errorf("the dump holds %d lines; the scenario wrote more", len(aloneStore))
-			}
-		})
+		t.Run(fmt.Sprintf("%d webhooks", hooks), func(t *testing.T) { groupAsAlone(t, db.Postgres, hooks) })
 	}
 }
 
@@ -156,10 +104,7 @@ func TestReceiveGroupPgStatements(t *testing.T) {
 // three messages, and the deliveries of one message are answered with
 // the same stored one.
 func TestReceivePgTwoNodesOnce(t *testing.T) {
-	cfg := dbtest.PostgresConfig(t)
-	d := dbtest.OpenConfig(t, cfg)
-	f := newFixture(t, d)
-	other := New(dbtest.OpenConfig(t, cfg))
+	d, f, other := twoNodesPg(t)
 	ctx := context.Background()
 	const contacts = 60
 	providerIDs := []string{"a", "a", "a", "a", "b", "c"}
@@ -222,10 +167,7 @@ func TestReceivePgTwoNodesOnce(t *testing.T) {
 // batched path for known contacts, receive_known.go, or the per-item
 // path after a lost race) wrote them.
 func TestReceivePgTwoNodesReturningOnce(t *testing.T) {
-	cfg := dbtest.PostgresConfig(t)
-	d := dbtest.OpenConfig(t, cfg)
-	f := newFixture(t, d)
-	other := New(dbtest.OpenConfig(t, cfg))
+	d, f, other := twoNodesPg(t)
 	ctx := context.Background()
 	const contacts = 60
 	phone := func(i int) string { return fmt.Sprintf("+1415888%04d", i) }
@@ -274,4 +216,13 @@ func TestReceivePgTwoNodesReturningOnce(t *testing.T) {
 			t.Errorf("%s = %d, want %d", q, got, want)
 		}
 	}
+}
+
+// twoNodesPg is a fixture on a fresh PostgreSQL database (d, its service
+// f.svc) and the service of a second node on the same database.
+func twoNodesPg(t *testing.T) (*db.DB, *fixture, *Service) {
+	t.Helper()
+	cfg := dbtest.PostgresConfig(t)
+	d := dbtest.OpenConfig(t, cfg)
+	return d, newFixture(t, d), New(dbtest.OpenConfig(t, cfg))
 }
