@@ -59,7 +59,7 @@ test-faults:
 # the race detector makes the nodes 5-10 times slower, and the short
 # version in `make test` runs with it. SWITCHBOARD_PROOF_CONTACTS=N runs
 # N conversations instead of 20,000 on a machine that cannot give it the
-# time (docs/benchmarks.md, "Proof at size").
+# time (docs/benchmarks-history.md, "Proof at size").
 test-size:
 	SWITCHBOARD_TEST_FAULTS=1 $(GO) test -count=1 -timeout 180m -run 'TestProofAtSize' -v ./internal/crashtest/
 
