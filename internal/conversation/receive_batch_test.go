@@ -78,6 +78,11 @@ func storeShape(t *testing.T, d *db.DB) []string {
 			WHERE e.type = 'message.received' AND (m.conversation_id <> e.conversation_id OR m.contact_id <> e.contact_id
 			OR json_extract(e.payload, '$.conversation_id') <> e.conversation_id OR json_extract(e.payload, '$.text') <> m.text)`,
 		`SELECT 'received: ' || COUNT(*) FROM events WHERE type = 'message.received'`,
+		// A contact's messages keep their order: the seq of each one's
+		// message.received, and its rank by id in its conversation.
+		`SELECT m.provider_message_id || ' seq ' || e.seq || ' rank ' || ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.id)
+			FROM events e JOIN messages m ON m.id = json_extract(e.payload, '$.message_id') WHERE e.type = 'message.received'
+			ORDER BY m.provider_message_id`,
 		`SELECT e.type || ' ' || json_extract(e.payload, '$.source') || ' ' || (json_extract(e.payload, '$.contact_id') = e.contact_id) ||
 			' ' || (json_extract(e.payload, '$.conversation_id') = e.conversation_id) || ' ' || json_extract(e.payload, '$.channel_id')
 			FROM events e WHERE e.type = 'conversation.opened' ORDER BY e.id`,

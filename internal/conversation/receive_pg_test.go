@@ -35,6 +35,9 @@ func storeShapePg(t *testing.T, d *db.DB) []string {
 			WHERE e.type = 'message.received' AND (m.conversation_id <> e.conversation_id OR m.contact_id <> e.contact_id
 			OR (e.payload::jsonb->>'conversation_id')::bigint <> e.conversation_id OR e.payload::jsonb->>'text' <> m.text)`,
 		`SELECT 'received: ' || COUNT(*) FROM events WHERE type = 'message.received'`,
+		`SELECT m.provider_message_id || ' seq ' || e.seq || ' rank ' || ROW_NUMBER() OVER (PARTITION BY m.conversation_id ORDER BY m.id)
+			FROM events e JOIN messages m ON m.id = (e.payload::jsonb->>'message_id')::bigint WHERE e.type = 'message.received'
+			ORDER BY m.provider_message_id`,
 		`SELECT e.type || ' ' || (e.payload::jsonb - 'conversation_id' - 'contact_id' - 'message_id')::text FROM events e ORDER BY 1`,
 		`SELECT e.type || ' ' || (e.payload::jsonb->>'source') || ' ' || ((e.payload::jsonb->>'contact_id')::bigint = e.contact_id) ||
 			' ' || ((e.payload::jsonb->>'conversation_id')::bigint = e.conversation_id) || ' ' || (e.payload::jsonb->>'channel_id')
