@@ -114,8 +114,7 @@ func run(ctx context.Context, n int, outPath string) error {
 	rate := func(d time.Duration) float64 { return float64(n) / d.Seconds() }
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nWritten by `go run ./bench/contacts` (`make bench`); every number below comes from one run.\n\n", heading)
-	fmt.Fprintf(&b, "- Date: %s; commit %s\n- Machine: %d × %s, %s; load average %s when the run started\n- %s, modernc.org/sqlite %s; SQLite in WAL mode with synchronous=FULL\n\n",
-		m.Date, m.Commit, m.CPUs, m.CPU, m.OS, m.Load, m.Go, m.SQLite)
+	fmt.Fprintf(&b, "%s\n", m.Header("SQLite in WAL mode with synchronous=FULL"))
 	fmt.Fprintf(&b, "### Method\n\nA generated CSV of %d rows (%.1f MB: first and last name, a distinct phone and email, a list and a number custom field, two tags; every 1,000th row has an invalid phone) "+
 		"goes through `contact.Service.Import` on a fresh SQLite store: the code path after the upload is spooled (streaming encoding/csv parse, per-row validation, "+
 		"1,000 rows per write transaction through the store's writer: a look-up of the batch's phones and emails, one INSERT per contact, multi-row INSERTs for field values and tags). "+

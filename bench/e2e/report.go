@@ -88,12 +88,11 @@ func (r result) markdown() string {
 // machine writes the date, commit and machine lines of a section.
 func (r result) machine(p func(string, ...any)) {
 	secs := r.Window.Seconds()
-	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
-	p("- Machine: %d × %s, %s; load average %s when the run started", r.M.CPUs, r.M.CPU, r.M.OS, harness.OrDash(r.M.Load))
+	p("%s", r.M.Header(fmt.Sprintf("SQLite in WAL mode with synchronous=FULL; the server, the contacts, the integrator and the agents share the same %d cores", r.M.CPUs)))
 	if r.OtherCPU >= 0 && secs > 0 {
-		p("; other processes used %.2f cores on average during the run (from /proc/stat)", r.OtherCPU.Seconds()/secs)
+		p("- Other processes used %.2f cores on average during the run (from /proc/stat)\n", r.OtherCPU.Seconds()/secs)
 	}
-	p("\n- Go %s, modernc.org/sqlite %s; SQLite in WAL mode with synchronous=FULL; the server, the contacts, the integrator and the agents share the same %d cores\n\n", r.M.Go, harness.OrDash(r.M.SQLite), r.M.CPUs)
+	p("\n")
 }
 
 // stageTable writes the latency of each stage over every contact.

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -106,4 +107,16 @@ func loadAverage() string {
 		return ""
 	}
 	return f[0]
+}
+
+// Header is the list of date, commit and machine lines that opens a
+// benchmark's section, so every section says alike where and on what its
+// figures were measured; note, when not empty, ends the Go line (what the
+// store was set to, for instance).
+func (m Machine) Header(note string) string {
+	if note != "" {
+		note = "; " + note
+	}
+	return fmt.Sprintf("- Date: %s; commit %s\n- Machine: %d × %s, %s; load average %s when the run started\n- Go %s, modernc.org/sqlite %s%s\n",
+		m.Date, OrDash(m.Commit), m.CPUs, m.CPU, m.OS, OrDash(m.Load), m.Go, OrDash(m.SQLite), note)
 }

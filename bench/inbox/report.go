@@ -93,8 +93,7 @@ func (r report) markdown() string {
 	base := r.Timings[0]
 	p("## Inbox lists\n\n")
 	p("Written by `go run ./bench/inbox` (`make bench`); every number below comes from one run.\n\n")
-	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
-	p("- Machine: %d CPUs, %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.OS, r.M.Go, harness.OrDash(r.M.Load))
+	p("%s", r.M.Header(""))
 	p("- Store: %s, in process (no HTTP), reads through the reader pool\n\n", r.Dialect)
 	p("### Method\n\n")
 	p("One workspace with %d open conversations (each its own contact), %d agents in %d teams, %d channels, seeded with bulk inserts in one transaction (%s). ",

@@ -162,8 +162,7 @@ func (r pgReport) markdown() string {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("## Ingest on PostgreSQL\n\n")
 	p("Written by `go run ./bench/ingest -postgres URL` (see below); every number comes from one run, the stores one after the other.\n\n")
-	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
-	p("- Machine: %d × %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.CPU, r.M.OS, harness.OrDash(r.M.Load))
+	p("%s", r.M.Header(""))
 	p("- %s on the same machine; SQLite with synchronous=FULL: both fsync every commit before the webhook is answered\n\n", r.Server)
 	p("### Method\n\n")
 	p("The Ingest method above, for each level (and the top level again with the demo workflow, and with follow-ups from %d contacts in turn, as there): a fresh SQLite node; then a fresh PostgreSQL database served by one node; then another fresh one served by two nodes ", followUpSenders)

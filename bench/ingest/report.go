@@ -59,9 +59,7 @@ func (r report) markdown() string {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("## Ingest\n\n")
 	p("Written by `go run ./bench/ingest` (`make bench`); every number below comes from one run.\n\n")
-	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
-	p("- Machine: %d × %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.CPU, r.M.OS, harness.OrDash(r.M.Load))
-	p("- Go %s, modernc.org/sqlite %s; SQLite in WAL mode with synchronous=FULL (every commit fsynced before the webhook is answered)\n\n", r.M.Go, harness.OrDash(r.M.SQLite))
+	p("%s\n", r.M.Header("SQLite in WAL mode with synchronous=FULL (every commit fsynced before the webhook is answered)"))
 
 	p("### Method\n\n")
 	p("For each concurrency level a fresh data folder gets the demo workspace without its inbound workflow (`switchboard demo --json --workflows=false`; bench/workflow measures workflows), then `switchboard serve` runs as a child process on 127.0.0.1. ")

@@ -205,8 +205,7 @@ func run(ctx context.Context, n, rate int, lagFor time.Duration, outPath string)
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nWritten by `go run ./bench/reports` (`make bench`); every number below comes from one run.\n\n", heading)
-	fmt.Fprintf(&b, "- Date: %s; commit %s\n- Machine: %d × %s, %s; load average %s when the run started\n- %s, modernc.org/sqlite %s; SQLite in WAL mode\n\n",
-		m.Date, m.Commit, m.CPUs, m.CPU, m.OS, m.Load, m.Go, m.SQLite)
+	fmt.Fprintf(&b, "%s\n", m.Header("SQLite in WAL mode"))
 	fmt.Fprintf(&b, "### Method\n\n%d conversations of facts (`report_conversations`, 1.5 human responses each in `report_responses`, and their message days) "+
 		"are inserted in bulk into a fresh SQLite store (%.1f s), spread evenly over the 366 days up to today in Europe/Paris, over 2 channels, 3 teams, 20 users, "+
 		"3 categories; 90%% assigned, 85%% answered, 80%% closed. Each report is then asked %d times through `report.Service`, in process (no HTTP), and the median time kept (the rows "+

@@ -31,8 +31,7 @@ func (r report) markdown() string {
 	t, d, f := r.Throughput, r.Direct, r.Refill
 	p("## Routing\n\n")
 	p("Written by `go run ./bench/routing` (`make bench`); every number below comes from one run.\n\n")
-	p("- Date: %s; commit %s\n", r.M.Date, harness.OrDash(r.M.Commit))
-	p("- Machine: %d CPUs, %s, %s; load average %s when the run started\n", r.M.CPUs, r.M.OS, r.M.Go, harness.OrDash(r.M.Load))
+	p("%s", r.M.Header(""))
 	p("- Store: SQLite in WAL mode with synchronous=FULL, routing writes through the group committer, in process (no HTTP)\n\n")
 	p("### Method\n\n")
 	p("**Throughput**: a workspace of %d agents in %d teams (a quarter of them in two teams), all online, capacity unlimited, ", agents, teams)

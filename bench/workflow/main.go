@@ -55,6 +55,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	out := flag.String("out", "", "also write the \"## Workflows\" section of this markdown file (e.g. docs/benchmarks.md)")
 	flag.Parse()
+	machine := harness.DescribeMachine() // its load average is the machine's before the run
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		check(err)
@@ -215,8 +216,9 @@ func main() {
 
 	var md strings.Builder
 	mb := func(b int64) float64 { return float64(b) / 1e6 }
-	fmt.Fprintf(&md, "## Workflows\n\nWritten by `go run ./bench/workflow -contacts %d -waiting %d -concurrency %d` on %s (%d CPUs), SQLite.\n\n",
-		*contacts, *waitingRuns, *concurrency, time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.NumCPU())
+	fmt.Fprintf(&md, "## Workflows\n\nWritten by `go run ./bench/workflow -contacts %d -waiting %d -concurrency %d` (`make bench` runs it with the defaults); every number below comes from one run.\n\n",
+		*contacts, *waitingRuns, *concurrency)
+	fmt.Fprintf(&md, "%s\n", machine.Header("SQLite in WAL mode with synchronous=FULL; the node (`app.New`) runs in the benchmark's process, which also plays the contacts and the integrator"))
 	fmt.Fprintf(&md, "**Throughput**: each of %d contacts writes through `conversation.Service.Receive` (the custom channel's path), which opens a "+
 		"conversation and triggers a 6-step workflow: send, ask (multiple choice), the contact's answer, branch, update a "+
 		"contact field, assign round robin among the team's online agents through routing. Answers are sent once every run "+
@@ -261,16 +263,20 @@ func main() {
 		"and loop-depth look-ups are read once per consumer batch; template variables read the contact's row only. What "+
 		"remains per run is mostly the receives and sends (contacts, conversations, messages, outbound jobs), the report "+
 		"projection, the engine's run rows (an insert and a save a stage), and the conversations' sequence numbers (the workflow's "+
-		"timeline events take theirs with one UPDATE per chain, or per run of steps between two sends). A "+
-		"third fewer statements gave about a tenth more runs/s: the writer's Go work per run (run-state JSON, the engine) "+
-		"now weighs as much as the statements.\n",
+		"timeline events take theirs with one UPDATE per chain, or per run of steps between two sends). In a CPU profile "+
+		"of this benchmark (2026-12-04, [benchmarks-history.md](benchmarks-history.md#workflows)) the writer goroutine was busy 90%% "+
+		"of the wall time and 86%% of its samples were in SQLite and `database/sql` (committing 15%%), the engine's own Go work "+
+		"the rest: the rate follows the statements and the single-row statements dominate, so the next step is writing a "+
+		"consumer batch's sends (message, status, outbound job) as multi-row statements, as receive batches are.\n",
 		rate, harness.MetOr(rate >= 2000), 100*rate/2000, float64(steps)/total.Seconds())
 	if *waitingRuns > 0 {
 		grew := mem.rssAfter - mem.rssBefore
 		fmt.Fprintf(&md, "- Aim: 100,000 waiting runs under 50 MB of RSS. Measured with %d: the node held %.1f MB of RSS over its idle self (%s). "+
 			"A waiting run is a row, not a goroutine (%d goroutines in all), and the Go heap stays flat (%.1f MB). RSS is not proportional "+
 			"to the runs: right after the throughput burst, with %d runs waiting, it was %.1f MB over idle. What varies is SQLite's page "+
-			"cache (capped at 64 MiB on the writer) and memory the runtime has not yet returned, not state held per run.\n",
+			"cache (capped at 64 MiB on the writer) and memory the runtime has not yet returned, not state held per run: measured on a "+
+			"node restarted on its store, a million waiting runs add next to nothing ([Workflows: 1,000,000 waiting runs](#workflows-1000000-waiting-runs), "+
+			"issue 14's measure).\n",
 			*waitingRuns, mb(grew), harness.MetOr(*waitingRuns >= 100000 && grew < 50e6), mem.goroutines,
 			mb(int64(mem.heapAfter)-int64(mem.heapBefore)), *contacts, mb(rssWaiting-rssBefore))
 	} else {
