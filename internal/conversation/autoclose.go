@@ -32,6 +32,8 @@ const armAutoClose = `auto_close_at = COALESCE((SELECT ? + w.auto_close_ms FROM 
 	WHERE w.id = conversations.workspace_id AND w.auto_close_ms > 0 AND (? = 1 OR w.auto_close_contact_only = 0)), auto_close_at)`
 
 // autoCloseArmed tells the runner of a deadline written in tx (0: none).
+// The transaction keeps the earliest deadline of each kind (db.Tx.Due),
+// so a batch arms each of its rows' deadlines rather than its minimum.
 func autoCloseArmed(tx *db.Tx, at int64) {
 	if at > 0 {
 		tx.Due(DueAutoClose, at)

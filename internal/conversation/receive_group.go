@@ -278,17 +278,13 @@ func writeNewContactsTx(ctx context.Context, tx *db.Tx, refs []itemRef, profiles
 		return err
 	}
 	convs := make([]Conversation, len(refs))
-	earliest := int64(0)
+	autoCloses := make([]int64, len(refs))
 	err = db.Chunked(len(refs), func(from, n int) error {
 		args := make([]any, 0, 12*n)
 		for i := from; i < from+n; i++ {
 			in := item(refs[i])
-			autoClose := int64(0)
 			if ms := defaults[in.WorkspaceID].autoCloseMs; ms > 0 {
-				autoClose = now + ms
-				if earliest == 0 || autoClose < earliest {
-					earliest = autoClose
-				}
+				autoCloses[i] = now + ms
 			}
 			c := Conversation{ID: last[1] + int64(i) + 1, WorkspaceID: in.WorkspaceID, ContactID: contacts[i].ID, ChannelID: in.ChannelID,
 				Status: StatusOpen, OpenedSource: SourceContact, OpenedAt: db.Time(now), LastSeq: 2}
@@ -296,7 +292,7 @@ func writeNewContactsTx(ctx context.Context, tx *db.Tx, refs []itemRef, profiles
 			// Born with the message's times and seq 2 reserved for its
 			// message.received, as insertConv makes it for a message; a
 			// new contact is never a test one.
-			args = append(args, c.ID, c.WorkspaceID, c.ContactID, c.ChannelID, StatusOpen, SourceContact, now, 2, now, now, now, autoClose)
+			args = append(args, c.ID, c.WorkspaceID, c.ContactID, c.ChannelID, StatusOpen, SourceContact, now, 2, now, now, now, autoCloses[i])
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO conversations (id, workspace_id, contact_id, channel_id, status, opened_source, opened_at,
 			last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at) VALUES `+
@@ -309,7 +305,9 @@ func writeNewContactsTx(ctx context.Context, tx *db.Tx, refs []itemRef, profiles
 	if err != nil {
 		return err
 	}
-	autoCloseArmed(tx, earliest)
+	for _, at := range autoCloses {
+		autoCloseArmed(tx, at)
+	}
 	msgIDs := make([]int64, len(refs))
 	rows := make([]inboundRow, len(refs))
 	for i, r := range refs {

@@ -221,13 +221,9 @@ func openForMessagesTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 	if err != nil {
 		return fmt.Errorf("open conversations: %w", err)
 	}
-	earliest := int64(0)
 	for _, r := range rows {
-		if r.autoCloseAt > 0 && (earliest == 0 || r.autoCloseAt < earliest) {
-			earliest = r.autoCloseAt
-		}
+		autoCloseArmed(tx, r.autoCloseAt)
 	}
-	autoCloseArmed(tx, earliest)
 	return nil
 }
 
@@ -244,7 +240,7 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 		make([]int64, n), make([]int64, n), make([]int64, n)
 	types, texts, contents, pids := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	opening := make([]bool, n)
-	follow, earliest := 0, int64(0)
+	follow := 0
 	for i, r := range rows {
 		typ, content := messageShape(r.in)
 		msgs[i], wss[i], convs[i], contacts[i], chs[i], sentAts[i] = r.id, r.in.WorkspaceID, r.conversationID, r.contactID, r.in.ChannelID,
@@ -253,8 +249,6 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 		opening[i], autoCloses[i] = r.opening, r.autoCloseAt
 		if !r.opening {
 			follow++
-		} else if r.autoCloseAt > 0 && (earliest == 0 || r.autoCloseAt < earliest) {
-			earliest = r.autoCloseAt
 		}
 	}
 	// The messages' foreign key to a conversation opened here is checked
@@ -284,11 +278,16 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 	if err != nil {
 		return nil, fmt.Errorf("store messages of known contacts: %w", err)
 	}
-	got := incoming{seqs: make(map[int64]int64, follow), earliest: earliest}
+	got := incoming{tx: tx, seqs: make(map[int64]int64, follow)}
 	if err := got.add(q); err != nil {
 		return nil, fmt.Errorf("store messages of known contacts: %w", err)
 	}
-	return got.done(tx, follow)
+	for _, r := range rows {
+		if r.opening {
+			autoCloseArmed(tx, r.autoCloseAt)
+		}
+	}
+	return got.done(follow)
 }
 
 // openConversationsOfTx returns the open or snoozed conversation of each
@@ -333,7 +332,7 @@ func openConversationsOfTx(ctx context.Context, tx *db.Tx, contactIDs []int64) (
 // returns the seq each conversation reserved for its message.received.
 // The rows name distinct conversations.
 func takeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) (map[int64]int64, error) {
-	got := incoming{seqs: make(map[int64]int64, len(rows))}
+	got := incoming{tx: tx, seqs: make(map[int64]int64, len(rows))}
 	err := db.Chunked(len(rows), func(from, n int) error {
 		args := make([]any, 0, 6+2*n)
 		args = append(args, now, now, NotWaiting, now, now, 1)
@@ -354,15 +353,15 @@ func takeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64
 	if err != nil {
 		return nil, fmt.Errorf("conversations' incoming messages: %w", err)
 	}
-	return got.done(tx, len(rows))
+	return got.done(len(rows))
 }
 
 // incoming gathers what the UPDATE of the conversations that received
-// messages returned: each one's seq, and the earliest auto-close
-// deadline armed.
+// messages returned: each one's seq; the auto-close deadlines it armed go
+// to the auto-close runner as they are read.
 type incoming struct {
-	seqs     map[int64]int64
-	earliest int64
+	tx   *db.Tx
+	seqs map[int64]int64
 }
 
 // add reads rows of (conversation id, seq, auto-close deadline) and
@@ -375,20 +374,17 @@ func (g *incoming) add(q *sql.Rows) error {
 			return err
 		}
 		g.seqs[id] = seq
-		if autoClose > 0 && (g.earliest == 0 || autoClose < g.earliest) {
-			g.earliest = autoClose
-		}
+		autoCloseArmed(g.tx, autoClose)
 	}
 	return q.Err()
 }
 
-// done checks that each of the n conversations was updated, tells the
-// auto-close runner of the earliest deadline and returns the seqs.
-func (g *incoming) done(tx *db.Tx, n int) (map[int64]int64, error) {
+// done checks that each of the n conversations was updated and returns
+// the seqs.
+func (g *incoming) done(n int) (map[int64]int64, error) {
 	if len(g.seqs) != n {
 		return nil, fmt.Errorf("conversations' incoming messages: %d of %d conversations updated", len(g.seqs), n)
 	}
-	autoCloseArmed(tx, g.earliest)
 	return g.seqs, nil
 }
 

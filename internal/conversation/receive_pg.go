@@ -239,15 +239,11 @@ func writeNewContactsPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, fast [
 	convIDs, wss, contactIDs, chs, autoCloses, msgIDs, sentAts := make([]int64, n), make([]int64, n), make([]int64, n),
 		make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	types, texts, contents, pids := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	earliest := int64(0)
 	for k, i := range fast {
 		in, l := item(refs[i]), found[i]
 		convIDs[k], wss[k], contactIDs[k], chs[k], msgIDs[k] = l.convID, in.WorkspaceID, l.contactID, in.ChannelID, l.msgID
 		if l.autoCloseMs > 0 {
 			autoCloses[k] = now + l.autoCloseMs
-			if earliest == 0 || autoCloses[k] < earliest {
-				earliest = autoCloses[k]
-			}
 		}
 		typ, content := messageShape(in)
 		types[k], texts[k], contents[k], pids[k], sentAts[k] = typ, in.Text, string(content), in.ProviderMessageID, db.Millis(in.Timestamp)
@@ -273,8 +269,8 @@ func writeNewContactsPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, fast [
 	if err != nil {
 		return fmt.Errorf("open conversations and store messages: %w", err)
 	}
-	autoCloseArmed(tx, earliest)
 	for k, i := range fast {
+		autoCloseArmed(tx, autoCloses[k])
 		r, in := refs[i], item(refs[i])
 		c := Conversation{ID: convIDs[k], WorkspaceID: in.WorkspaceID, ContactID: contactIDs[k], ChannelID: in.ChannelID}
 		if err := appendEventSeq(ctx, tx, c, event.ConversationOpened,

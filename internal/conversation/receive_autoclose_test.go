@@ -1,0 +1,106 @@
+package conversation
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// Each batched path of a receive batch tells the auto-close runner of the
+// deadlines it arms (db.Tx.Due), as receiveTx does: the runner sleeps
+// until the earliest deadline it was told of, so a deadline written and
+// not told would pass unnoticed until something else woke it. The
+// comparison tests (TestReceiveGroupKnownContactsAsAlone) check the rows,
+// not what the runner hears, hence this test. On both stores, for each
+// path alone: new contacts' first messages, known contacts' next ones,
+// and returning contacts' (whose conversation was closed).
+func TestReceiveBatchArmsAutoClose(t *testing.T) {
+	for _, dialect := range []db.Dialect{db.SQLite, db.Postgres} {
+		for _, senders := range []string{"new", "known", "returning"} {
+			t.Run(string(dialect)+"/"+senders, func(t *testing.T) {
+				batchArmsAutoClose(t, dialect, senders)
+			})
+		}
+	}
+}
+
+func batchArmsAutoClose(t *testing.T, dialect db.Dialect, senders string) {
+	ctx := context.Background()
+	d := dbtest.Open(t, dialect)
+	f := newFixture(t, d)
+	f.autoClose(t, 60, false)
+	external := make([]string, minBatched) // enough for the batched paths
+	for i := range external {
+		external[i] = "ext-" + string(rune('a'+i))
+		if senders == "new" {
+			continue
+		}
+		r, err := f.svc.Receive(ctx, []Inbound{f.inbound(external[i], external[i]+"-0", "before")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if senders == "returning" {
+			if _, err := f.svc.Close(ctx, access.System(f.ws.ID), r[0].ConversationID, CloseInput{Source: SourceUser}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f.clock.Advance(time.Minute) // the batch's deadline differs from those armed before
+
+	var mu sync.Mutex
+	var told []int64
+	d.OnDue(DueAutoClose, func(at int64) { mu.Lock(); told = append(told, at); mu.Unlock() })
+	jobs := make([]*receiveJob, len(external))
+	for i, e := range external {
+		jobs[i] = &receiveJob{ctx: ctx, items: []Inbound{f.inbound(e, e+"-1", "hello")}}
+	}
+	group := receiveGroupTx
+	if dialect == db.Postgres {
+		group = receiveGroupPgTx
+	}
+	var outs [][]Received
+	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		var err error
+		outs, err = group(ctx, tx, jobs)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, out := range outs {
+		if opened := senders != "known"; out[0].Opened != opened {
+			t.Fatalf("webhook %d: opened %v, want %v (the path under test was not taken)", i, out[0].Opened, opened)
+		}
+	}
+
+	want := f.clock.Now().Add(time.Hour).UnixMilli()
+	var armed []int64
+	rows, err := d.Reader().Query(ctx, `SELECT auto_close_at FROM conversations WHERE status <> 'closed' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		armed = append(armed, at)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(armed) != len(external) || slices.ContainsFunc(armed, func(at int64) bool { return at != want }) {
+		t.Fatalf("open conversations' deadlines %v, want %d each", armed, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(told, []int64{want}) {
+		t.Fatalf("the runner was told %v, want [%d] (the batch's deadline, once for its one commit)", told, want)
+	}
+}
