@@ -67,46 +67,52 @@ func (r levelResult) Rate() float64 {
 // contactID is the E.164 phone of the i-th benchmark contact.
 func contactID(i int) string { return fmt.Sprintf("+1415%07d", i) }
 
-// runLevel starts a fresh server on a fresh data folder, sends messages
-// from distinct contacts (or from senders contacts in turn, when not 0)
-// at the given concurrency for the given time (or until n were sent),
-// stops the server and counts what it stored. With
-// workflows, the demo's inbound workflow is started and runs for every
-// message (welcome, question, then a wait for the answer), its messages
-// delivered to an integrator in this process that accepts them all. A
-// cpuProfile path other than "" gets the server's CPU profile, from its
-// start to its exit (serve --cpu-profile).
-func runLevel(ctx context.Context, bin string, concurrency, n, senders int, duration time.Duration, workflows bool, cpuProfile string) (levelResult, error) {
-	return runNodes(ctx, bin, concurrency, n, senders, duration, workflows, "", 1, cpuProfile)
+// level is one served level: the load, and the binary and store that
+// serve it.
+type level struct {
+	bin         string
+	concurrency int           // webhooks in flight
+	n           int           // at most this many messages
+	senders     int           // 0: each message from a new contact; else from this many contacts in turn
+	duration    time.Duration // at most this long
+	// workflows starts the demo's inbound workflow, which runs for every
+	// message (welcome, question, then a wait for the answer), its
+	// messages delivered to an integrator in this process that accepts
+	// them all.
+	workflows   bool
+	databaseURL string // a fresh, empty PostgreSQL database; "": a fresh SQLite folder
+	nodes       int    // processes sharing databaseURL, the load spread evenly over them (SQLite: 1)
+	cpuProfile  string // where the server writes its CPU profile, start to exit (serve --cpu-profile); "": none
 }
 
-// runNodes is runLevel on the PostgreSQL database at databaseURL (fresh,
-// empty) when it is not "", served by nodes processes sharing it, the
-// load spread evenly over them; "" means a fresh SQLite folder, one node.
-func runNodes(ctx context.Context, bin string, concurrency, n, senders int, duration time.Duration, workflows bool, databaseURL string, nodes int, cpuProfile string) (levelResult, error) {
-	res := levelResult{Concurrency: concurrency, Workflows: workflows, Senders: senders, Nodes: nodes}
+// run starts the level's servers on a fresh store, sends messages at its
+// concurrency for its time (or until n were sent), stops the servers and
+// counts what they stored.
+func (l level) run(ctx context.Context) (levelResult, error) {
+	nodes := max(l.nodes, 1)
+	res := levelResult{Concurrency: l.concurrency, Workflows: l.workflows, Senders: l.senders, Nodes: nodes}
 	dir, err := os.MkdirTemp("", "switchboard-bench-*")
 	if err != nil {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
-	store := harness.StoreArgs(dir, databaseURL)
+	store := harness.StoreArgs(dir, l.databaseURL)
 	demoArgs := append(slices.Clone(store), "--workflows=false")
-	if workflows {
+	if l.workflows {
 		integrator := newIntegrator()
 		defer integrator.Close()
 		demoArgs = append(slices.Clone(store), "--channel-url", integrator.URL)
 	}
-	demo, err := harness.LoadDemo(ctx, bin, demoArgs)
+	demo, err := harness.LoadDemo(ctx, l.bin, demoArgs)
 	if err != nil {
 		return res, err
 	}
 	var srvs []*harness.Server
 	var whs []*harness.Webhook
-	for i := range max(nodes, 1) {
-		o := harness.Options{Bin: bin, StoreArgs: store, LogFile: filepath.Join(dir, fmt.Sprintf("serve-%d.log", i))}
-		if cpuProfile != "" {
-			o.Args = []string{"--cpu-profile", cpuProfile}
+	for i := range nodes {
+		o := harness.Options{Bin: l.bin, StoreArgs: store, LogFile: filepath.Join(dir, fmt.Sprintf("serve-%d.log", i))}
+		if l.cpuProfile != "" {
+			o.Args = []string{"--cpu-profile", l.cpuProfile}
 		}
 		srv, err := harness.Start(ctx, o)
 		if err != nil {
@@ -114,11 +120,11 @@ func runNodes(ctx context.Context, bin string, concurrency, n, senders int, dura
 		}
 		defer srv.Kill() // only if we return early; a normal run stops it gracefully first
 		srvs = append(srvs, srv)
-		whs = append(whs, harness.NewWebhook(srv.URL, demo, concurrency))
+		whs = append(whs, harness.NewWebhook(srv.URL, demo, l.concurrency))
 	}
 	var locks *lockSampler
-	if databaseURL != "" {
-		if locks, err = sampleLockWaits(ctx, databaseURL); err != nil {
+	if l.databaseURL != "" {
+		if locks, err = sampleLockWaits(ctx, l.databaseURL); err != nil {
 			return res, err
 		}
 	}
@@ -133,10 +139,10 @@ func runNodes(ctx context.Context, bin string, concurrency, n, senders int, dura
 	}
 	busy0, busyOK := harness.MachineBusy()
 	stopAnalyze := func() time.Duration { return 0 }
-	if databaseURL != "" && analyzeWarm {
-		stopAnalyze = analyzeWhenWarm(ctx, databaseURL, time.Now())
+	if l.databaseURL != "" && analyzeWarm {
+		stopAnalyze = analyzeWhenWarm(ctx, l.databaseURL, time.Now())
 	}
-	lat, firstErr := generate(ctx, whs, concurrency, n, duration, &res)
+	lat, firstErr := generate(ctx, whs, l.concurrency, l.n, l.duration, &res)
 	res.AnalyzedAfter = stopAnalyze()
 	busy1, _ := harness.MachineBusy()
 	srv1 := make([]time.Duration, len(srvs))
@@ -171,10 +177,10 @@ func runNodes(ctx context.Context, bin string, concurrency, n, senders int, dura
 	if busyOK {
 		res.OtherCPU = max(0, busy1-busy0-res.ServerCPU-res.ClientCPU)
 	}
-	if databaseURL != "" {
-		res.Deadlocks = deadlocks(ctx, databaseURL)
+	if l.databaseURL != "" {
+		res.Deadlocks = deadlocks(ctx, l.databaseURL)
 	}
-	return res, verifyStored(ctx, dir, databaseURL, demo.ChannelID, &res)
+	return res, verifyStored(ctx, dir, l.databaseURL, demo.ChannelID, &res)
 }
 
 // generate posts webhooks, each the first message of a new contact (or,

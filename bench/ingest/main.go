@@ -117,7 +117,7 @@ func run() error {
 	}
 	for i, c := range levels {
 		logf("concurrency %d: up to %d messages in %s", c, ns[i], *duration)
-		l, err := runLevel(ctx, *bin, c, ns[i], 0, *duration, false, profilePath(*profileDir, c, ""))
+		l, err := level{bin: *bin, concurrency: c, n: ns[i], duration: *duration, cpuProfile: profilePath(*profileDir, c, "")}.run(ctx)
 		if err != nil {
 			return fmt.Errorf("concurrency %d: %w", c, err)
 		}
@@ -125,7 +125,7 @@ func run() error {
 		rep.Levels = append(rep.Levels, l)
 		if *before != "" {
 			logf("concurrency %d, the -before binary: up to %d messages in %s", c, ns[i], *duration)
-			bl, err := runLevel(ctx, *before, c, ns[i], 0, *duration, false, "") // an earlier binary may not know --cpu-profile
+			bl, err := level{bin: *before, concurrency: c, n: ns[i], duration: *duration}.run(ctx) // an earlier binary may not know --cpu-profile
 			if err != nil {
 				return fmt.Errorf("concurrency %d, -before: %w", c, err)
 			}
@@ -225,8 +225,10 @@ func logf(format string, args ...any) {
 func runWorkflowLevel(ctx context.Context, rep *report, bin string, levels, ns []int, duration time.Duration, profileDir string) error {
 	top := len(levels) - 1
 	logf("concurrency %d with the demo workflow: up to %d messages in %s", levels[top], ns[top], duration)
+	l := level{bin: bin, concurrency: levels[top], n: ns[top], duration: duration, workflows: true,
+		cpuProfile: profilePath(profileDir, levels[top], "-workflow")}
 	var err error
-	if rep.WithWorkflow, err = runLevel(ctx, bin, levels[top], ns[top], 0, duration, true, profilePath(profileDir, levels[top], "-workflow")); err != nil {
+	if rep.WithWorkflow, err = l.run(ctx); err != nil {
 		return fmt.Errorf("concurrency %d with the workflow: %w", levels[top], err)
 	}
 	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.WithWorkflow.Rate(), harness.Ms(rep.WithWorkflow.P50),
@@ -247,8 +249,9 @@ const followUpSenders = 1000
 func runFollowUpLevel(ctx context.Context, rep *report, bin string, levels, ns []int, duration time.Duration) error {
 	top := len(levels) - 1
 	logf("concurrency %d, follow-ups from %d contacts: up to %d messages in %s", levels[top], followUpSenders, ns[top], duration)
+	l := level{bin: bin, concurrency: levels[top], n: ns[top], senders: followUpSenders, duration: duration}
 	var err error
-	if rep.FollowUps, err = runLevel(ctx, bin, levels[top], ns[top], followUpSenders, duration, false, ""); err != nil {
+	if rep.FollowUps, err = l.run(ctx); err != nil {
 		return fmt.Errorf("concurrency %d with follow-ups: %w", levels[top], err)
 	}
 	logf("  %.0f msgs/s, p50 %s, p99 %s, %d failures, %s", rep.FollowUps.Rate(), harness.Ms(rep.FollowUps.P50),

@@ -80,26 +80,25 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 		u.Path = "/" + name
 		return u.String(), func() { a.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`) }, nil
 	}
-	type job struct {
-		c, n      int
-		workflows bool
-		senders   int
-	}
-	var jobs []job
+	// Each load is served by SQLite, then by PostgreSQL with one node and
+	// with two (and the same with the binary before).
+	var loads []level
 	for i, c := range levels {
-		jobs = append(jobs, job{c, ns[i], false, 0})
+		loads = append(loads, level{concurrency: c, n: ns[i], duration: duration})
 	}
 	top := len(levels) - 1
 	if withWorkflow {
-		jobs = append(jobs, job{levels[top], ns[top], true, 0})
+		loads = append(loads, level{concurrency: levels[top], n: ns[top], duration: duration, workflows: true})
 	}
 	if followUps {
-		jobs = append(jobs, job{levels[top], ns[top], false, followUpSenders})
+		loads = append(loads, level{concurrency: levels[top], n: ns[top], duration: duration, senders: followUpSenders})
 	}
-	for _, j := range jobs {
-		run := storeRun{Concurrency: j.c, Workflows: j.workflows, Senders: j.senders}
-		logf("concurrency %d (%s): SQLite", j.c, run.load())
-		if run.SQLite, err = runLevel(ctx, bin, j.c, j.n, j.senders, duration, j.workflows, ""); err != nil {
+	for _, j := range loads {
+		run := storeRun{Concurrency: j.concurrency, Workflows: j.workflows, Senders: j.senders}
+		logf("concurrency %d (%s): SQLite", j.concurrency, run.load())
+		onSQLite := j
+		onSQLite.bin = bin
+		if run.SQLite, err = onSQLite.run(ctx); err != nil {
 			return rep, err
 		}
 		logf("  %.0f msgs/s", run.SQLite.Rate())
@@ -117,8 +116,9 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 			if err != nil {
 				return rep, err
 			}
-			logf("concurrency %d (%s): PostgreSQL, %d node(s), %s", j.c, run.load(), tg.nodes, tg.bin)
-			profile := ""
+			logf("concurrency %d (%s): PostgreSQL, %d node(s), %s", j.concurrency, run.load(), tg.nodes, tg.bin)
+			onPg := j
+			onPg.bin, onPg.databaseURL, onPg.nodes = tg.bin, dbURL, tg.nodes
 			if tg.bin == bin && tg.nodes == 1 {
 				suffix := "-pg"
 				if j.workflows {
@@ -126,9 +126,9 @@ func runPostgres(ctx context.Context, bin, before, admin string, levels, ns []in
 				} else if j.senders > 0 {
 					suffix = "-followups-pg"
 				}
-				profile = profilePath(profileDir, j.c, suffix)
+				onPg.cpuProfile = profilePath(profileDir, j.concurrency, suffix)
 			}
-			l, err := runNodes(ctx, tg.bin, j.c, j.n, j.senders, duration, j.workflows, dbURL, tg.nodes, profile)
+			l, err := onPg.run(ctx)
 			drop()
 			if err != nil {
 				return rep, err
