@@ -125,13 +125,12 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		aiMark).Scan(&m.ID); err != nil {
 		return m, err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, at) VALUES (?, ?, ?)`, m.ID, MsgPending, now); err != nil {
-		return m, err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO outbound_jobs (message_id, channel_id, contact_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)`,
-		m.ID, c.ChannelID, c.ContactID, now, now); err != nil {
-		return m, err
-	}
+	// Its pending status and its delivery job go in with those of the
+	// write's other sends, once it ends (a workflow stage sends for many
+	// runs): nothing reads them before the dispatcher, after the commit.
+	tx.InsertLater(`INSERT INTO message_statuses (message_id, status, at) VALUES `, `(?, ?, ?)`, m.ID, MsgPending, now)
+	tx.InsertLater(`INSERT INTO outbound_jobs (message_id, channel_id, contact_id, next_attempt_at, created_at) VALUES `, `(?, ?, ?, ?, ?)`,
+		m.ID, c.ChannelID, c.ContactID, now, now)
 	tx.Due(DueOutbound, now)
 	// A reply, from an agent or a workflow, answers whoever was waiting.
 	// The same statement reserves the message.sent event's sequence

@@ -323,11 +323,16 @@ type savepointError struct{ err error }
 func (e *savepointError) Error() string { return e.err.Error() }
 func (e *savepointError) Unwrap() error { return e.err }
 
+// safeCall runs a job's fn in t, and then inserts the rows fn queued with
+// InsertLater, so that the next job sees them.
 func safeCall(fn func(*Tx) error, t *Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("db: panic in transaction: %v", p)
 		}
 	}()
-	return fn(t)
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.flushRows(context.Background())
 }

@@ -16,6 +16,7 @@ type Tx struct {
 	logLocked bool             // PostgreSQL: the write lock is held (see lockWrites)
 	shared    bool             // a batch of WriteConcurrent (see DefersEvents)
 	deferred  deferredEvents   // events queued by AppendLater, not inserted yet
+	later     deferredRows     // rows queued by InsertLater, not inserted yet
 	due       map[string]int64 // earliest due time recorded per kind of work (see Due)
 	onCommit  []func()
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
@@ -28,6 +29,9 @@ type Tx struct {
 }
 
 func (t *Tx) commit() error {
+	if err := t.flushRows(context.Background()); err != nil {
+		return err
+	}
 	if err := t.FlushEvents(context.Background()); err != nil {
 		return err
 	}
@@ -259,7 +263,11 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 	// Events queued before the savepoint are inserted before it, so that
 	// the queue only ever holds the innermost savepoint's: rolling it back
 	// drops exactly those, and inserting them inside it undoes nothing else.
+	// Rows queued by InsertLater likewise.
 	if err := t.FlushEvents(ctx); err != nil {
+		return &savepointError{err}
+	}
+	if err := t.flushRows(ctx); err != nil {
 		return &savepointError{err}
 	}
 	hooks, events, appended := len(t.onCommit), t.events, len(t.appended)
@@ -275,6 +283,7 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 		}
 		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
 		t.deferred.args = nil
+		t.dropRows()
 		return err
 	}
 	if _, err := t.Exec(ctx, "RELEASE SAVEPOINT sp"); err != nil {
