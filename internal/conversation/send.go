@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -31,6 +32,12 @@ type SendInput struct {
 	// message and carried by the message.sent event, and reports never
 	// count such a message as a person's response.
 	AI string `json:"-"`
+	// Before are events of the conversation the caller queued (a
+	// workflow's timeline) to be appended just before the message's own,
+	// with the sequence numbers before its: the send's one update of the
+	// conversation reserves them too, instead of one more of the
+	// caller's. They are appended only if the send succeeds.
+	Before []event.New `json:"-"`
 }
 
 // Send stores an outbound message as pending and queues it for delivery in
@@ -108,6 +115,11 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	if c.ChannelID == 0 {
 		return Message{}, apperr.Conflict("conversation %d has no channel to send on", conversationID)
 	}
+	for _, ev := range in.Before {
+		if ev.ConversationID != c.ID || ev.Seq != 0 {
+			return Message{}, fmt.Errorf("conversation: send: an event before the message must be conversation %d's, without a seq", c.ID)
+		}
+	}
 	if err := checkWindow(ctx, tx, in.Windows, c.ContactID, c.ChannelID, &in); err != nil {
 		return Message{}, err
 	}
@@ -134,13 +146,20 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	tx.Due(DueOutbound, now)
 	// A reply, from an agent or a workflow, answers whoever was waiting.
 	// The same statement reserves the message.sent event's sequence
-	// number, which the event log would otherwise take with one of its own.
+	// number (and those of the events before it), which the event log
+	// would otherwise take with one of its own.
 	var seq, autoClose int64
-	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1, waiting_since = ?, `+armAutoClose+`
-		WHERE id = ? RETURNING last_seq, auto_close_at`, now, NotWaiting, now, 0, c.ID).Scan(&seq, &autoClose); err != nil {
+	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + ?, waiting_since = ?, `+armAutoClose+`
+		WHERE id = ? RETURNING last_seq, auto_close_at`, now, 1+len(in.Before), NotWaiting, now, 0, c.ID).Scan(&seq, &autoClose); err != nil {
 		return m, err
 	}
 	autoCloseArmed(tx, autoClose)
+	for i, ev := range in.Before {
+		ev.Seq = seq - int64(len(in.Before)-i)
+		if _, err := event.Append(ctx, tx, ev); err != nil {
+			return m, err
+		}
+	}
 	payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
 	if in.UserID != 0 {
 		payload["user_id"] = in.UserID

@@ -246,7 +246,7 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 		return false, false, &stepError{err}
 	}
 	x := e.newExecution(ctx, tx, r, d, st)
-	x.outside = outside
+	x.outside, x.lines = outside, &lines.lines
 	if r.Status != StatusRunning {
 		x.timedOut, x.resumed = true, true
 	} else if len(r.Data.Input) > 0 {
@@ -263,8 +263,10 @@ func (e *Engine) execute(ctx context.Context, tx *db.Tx, lines *chainWrites, r *
 			return false, false, err
 		}
 	}
-	// The timeline events queued so far go before this step's own.
-	if !convQuietSteps[st.Type] {
+	// The timeline events queued so far go before this step's own: a
+	// step whose first event is the message it sends hands them to the
+	// send (see execution.send), the others append them now.
+	if !convQuietSteps[st.Type] && !sendsFirst(st.Type, x.resumed) {
 		if err := lines.lines.flushEvents(ctx, tx); err != nil {
 			return false, false, err
 		}

@@ -112,6 +112,30 @@ func (l *stepLines) flushEvents(ctx context.Context, tx *db.Tx) error {
 	return nil
 }
 
+// takeFor returns the queued timeline events for a send on conversation
+// conv to append before its message (conversation.SendInput.Before), when
+// every queued event is that conversation's (nil otherwise: they are
+// appended by flushEvents, before the send). After the send succeeded,
+// taken drops them from the queue; a failed send leaves them queued.
+func (l *stepLines) takeFor(conv int64) []event.New {
+	if l == nil || len(l.events) == 0 {
+		return nil
+	}
+	for _, ev := range l.events {
+		if ev.ConversationID != conv {
+			return nil
+		}
+	}
+	return slices.Clone(l.events)
+}
+
+// taken drops the first n queued events, appended by a send.
+func (l *stepLines) taken(n int) {
+	if n > 0 {
+		l.events = l.events[:copy(l.events, l.events[n:])]
+	}
+}
+
 // flush inserts the queued lines and appends the queued events.
 func (l *stepLines) flush(ctx context.Context, tx *db.Tx) error {
 	if err := l.flushEvents(ctx, tx); err != nil {

@@ -50,6 +50,9 @@ type execution struct {
 	vars    *scope
 	// logged is the step's input as the history records it.
 	logged map[string]any
+	// lines are the chain's queued writes, whose timeline events a send
+	// takes along (see send); nil outside a chain.
+	lines *stepLines
 }
 
 // result is what a step decided.

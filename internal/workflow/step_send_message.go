@@ -86,5 +86,13 @@ func (x *execution) send(text string, quickReplies []string, attachments []attac
 		in.Type = "quick_reply"
 		in.Content, _ = json.Marshal(map[string]any{"type": "quick_reply", "text": text, "replies": replies})
 	}
-	return conversation.SendTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID, in)
+	// The chain's timeline events queued before the step go in with the
+	// message, in the one update of the conversation that reserves their
+	// sequence numbers (see sendsFirst).
+	in.Before = x.lines.takeFor(x.run.ConversationID)
+	m, err := conversation.SendTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID, in)
+	if err == nil {
+		x.lines.taken(len(in.Before))
+	}
+	return m, err
 }

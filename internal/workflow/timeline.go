@@ -48,6 +48,13 @@ var convQuietSteps = map[string]bool{
 	"update_contact_field": true, "update_contact_tag": true, "update_lifecycle": true,
 }
 
+// sendsFirst says whether a step, as it runs now, appends no event to
+// its conversation before the first message it sends: Send Message, and
+// Ask a Question asking (an answer may save fields or re-ask first).
+func sendsFirst(stepType string, resumed bool) bool {
+	return stepType == "send_message" || (stepType == "ask_question" && !resumed)
+}
+
 // stepPayload is what the timeline says of a step: the step, the exit it
 // took, what it did in words and, when it produced them, its outputs (the
 // message it sent, the answer it saved, the run it started).
