@@ -79,22 +79,7 @@ func batchArmsAutoClose(t *testing.T, dialect db.Dialect, senders string) {
 	}
 
 	want := f.clock.Now().Add(time.Hour).UnixMilli()
-	var armed []int64
-	rows, err := d.Reader().Query(ctx, `SELECT auto_close_at FROM conversations WHERE status <> 'closed' ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var at int64
-		if err := rows.Scan(&at); err != nil {
-			t.Fatal(err)
-		}
-		armed = append(armed, at)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	armed := dbtest.Column[int64](t, d, `SELECT auto_close_at FROM conversations WHERE status <> 'closed' ORDER BY id`)
 	if len(armed) != len(external) || slices.ContainsFunc(armed, func(at int64) bool { return at != want }) {
 		t.Fatalf("open conversations' deadlines %v, want %d each", armed, want)
 	}

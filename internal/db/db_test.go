@@ -55,12 +55,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestWriteIsolatesFailures(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			_, err := tx.Exec(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0)`)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		oneWorkspace(t, d)
 		boom := errors.New("boom")
 		var wg sync.WaitGroup
 		results := make([]error, 200)
@@ -128,5 +123,16 @@ func TestOpenRejectsUnknownURL(t *testing.T) {
 		t.Fatal("want an error for a mysql URL")
 	} else if strings.Contains(err.Error(), "secret") {
 		t.Fatalf("error leaks the password: %v", err)
+	}
+}
+
+// oneWorkspace writes workspace 1, which the rows the tests write name.
+func oneWorkspace(t *testing.T, d *db.DB) {
+	t.Helper()
+	if err := d.Write(context.Background(), func(tx *db.Tx) error {
+		_, err := tx.Exec(context.Background(), `INSERT INTO workspaces (name, created_at) VALUES ('w', 0)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

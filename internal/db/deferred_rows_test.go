@@ -15,22 +15,9 @@ import (
 const insertTag = `INSERT INTO tags (workspace_id, name, created_at) VALUES `
 
 // tagNames lists the tags' names in order.
-func tagNames(t *testing.T, q db.Querier) []string {
+func tagNames(t *testing.T, d *db.DB) []string {
 	t.Helper()
-	rows, err := q.Query(context.Background(), `SELECT name FROM tags ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	return out
+	return dbtest.Column[string](t, d, `SELECT name FROM tags ORDER BY name`)
 }
 
 // A row queued with InsertLater is written when the write that queued it
@@ -44,12 +31,7 @@ func tagNames(t *testing.T, q db.Querier) []string {
 func TestInsertLaterBeforeTheNextWrite(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			_, err := tx.Exec(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0)`)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		oneWorkspace(t, d)
 		boom := errors.New("boom")
 		var want []string
 		for _, failing := range []int{0, 3} {
@@ -96,7 +78,7 @@ func TestInsertLaterBeforeTheNextWrite(t *testing.T) {
 			}
 		}
 		slices.Sort(want)
-		if got := tagNames(t, d.Reader()); !slices.Equal(got, want) {
+		if got := tagNames(t, d); !slices.Equal(got, want) {
 			t.Fatalf("tags %v, want %v (the failed writes' rows dropped)", got, want)
 		}
 	})
@@ -138,7 +120,7 @@ func TestInsertLaterAndSavepoints(t *testing.T) {
 		if before != 0 || inside != 1 {
 			t.Errorf("the write saw %d queued rows before the savepoint and %d inside it, want 0 and 1", before, inside)
 		}
-		if got := tagNames(t, d.Reader()); !slices.Equal(got, []string{"a", "c"}) {
+		if got := tagNames(t, d); !slices.Equal(got, []string{"a", "c"}) {
 			t.Errorf("tags %v, want [a c] (b was queued in the savepoint rolled back)", got)
 		}
 	})

@@ -168,17 +168,21 @@ func TestChainTimelineSequence(t *testing.T) {
 		f.stop() // the test hands the batches to the engine itself
 		got := f.write("+14155550104", "hello")
 		ctx := context.Background()
-		opened := f.openedEvents()
-		before := d.Statements()
-		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error { return f.eng.handleBatch(ctx, tx, opened) }); err != nil {
-			t.Fatal(err)
+		// handled hands events to the engine as its consumer's batch and
+		// counts the statements it ran.
+		handled := func(events []event.Event) int64 {
+			before := d.Statements()
+			if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error { return f.eng.handleBatch(ctx, tx, events) }); err != nil {
+				t.Fatal(err)
+			}
+			return d.Statements() - before
 		}
 		// The first chain (the run started, Send Message, Ask a Question,
 		// the wait) ran 21 statements when the Send Message step's
 		// timeline event took its sequence number with an UPDATE of its
 		// own before the question was sent; the question's send now
 		// numbers it with its own update of the conversation: 20.
-		if n := d.Statements() - before; d.Dialect == db.SQLite && n > 20 {
+		if n := handled(f.openedEvents()); d.Dialect == db.SQLite && n > 20 {
 			t.Errorf("the first chain's batch ran %d statements, want at most 20", n)
 		}
 		if r := f.runOf(w.ID, got.ConversationID); r.Status != StatusWaitingReply {
@@ -189,34 +193,18 @@ func TestChainTimelineSequence(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.write("+14155550104", "Support")
-		events := f.eventsAfter(last, "message.received")
-		before = d.Statements()
-		if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error { return f.eng.handleBatch(ctx, tx, events) }); err != nil {
-			t.Fatal(err)
-		}
+		answers := f.eventsAfter(last, "message.received")
 		// The waiting run read, its chain run (answer, branch, field
 		// update) with one sequence-number UPDATE for the three steps'
 		// timeline events and the run's end, the depth marks and their
 		// clean-up: 10. One sequence-number UPDATE per event made it 13.
-		if n := d.Statements() - before; d.Dialect == db.SQLite && n > 10 {
+		if n := handled(answers); d.Dialect == db.SQLite && n > 10 {
 			t.Errorf("the answer's batch ran %d statements, want at most 10", n)
 		}
 		if r := f.runOf(w.ID, got.ConversationID); r.Status != StatusFinished {
 			t.Fatalf("run %s", r.Status)
 		}
-		rows, err := d.Reader().Query(ctx, `SELECT seq FROM events WHERE conversation_id = ? ORDER BY id`, got.ConversationID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var seqs []int64
-		for rows.Next() {
-			var s int64
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			seqs = append(seqs, s)
-		}
+		seqs := dbtest.Column[int64](t, d, `SELECT seq FROM events WHERE conversation_id = ? ORDER BY id`, got.ConversationID)
 		for i, s := range seqs {
 			if s != int64(i+1) {
 				t.Fatalf("the conversation's sequence numbers in id order: %v, want 1 to %d", seqs, len(seqs))

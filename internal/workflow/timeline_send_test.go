@@ -51,19 +51,7 @@ func sendTakesTheQueuedTimeline(t *testing.T, refused bool) {
 		if refused {
 			return
 		}
-		var types []string
-		rows, err := d.Reader().Query(ctx, `SELECT type FROM events WHERE conversation_id = ? ORDER BY seq`, got.ConversationID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var typ string
-			if err := rows.Scan(&typ); err != nil {
-				t.Fatal(err)
-			}
-			types = append(types, typ)
-		}
+		types := dbtest.Column[string](t, d, `SELECT type FROM events WHERE conversation_id = ? ORDER BY seq`, got.ConversationID)
 		if n := len(types); n < 2 || types[n-2] != string(event.WorkflowStep) || types[n-1] != string(event.MessageSent) {
 			t.Fatalf("the conversation's events by seq: %v, want the step's then the message's last", types)
 		}

@@ -152,6 +152,24 @@ func Count(t testing.TB, d *db.DB, query string, args ...any) int {
 	return n
 }
 
+// Column runs a query of one column on d's readers and returns its
+// values in order, failing the test on error.
+func Column[T any](t testing.TB, d *db.DB, query string, args ...any) []T {
+	t.Helper()
+	rows, err := d.Reader().Query(context.Background(), query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	out, err := db.Collect(rows, func(r *sql.Rows) (T, error) {
+		var v T
+		return v, r.Scan(&v)
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
+}
+
 // Raw opens a plain connection pool on the PostgreSQL store cfg names,
 // closed with the test: a transaction of its own, outside the store's
 // doors, to hold a lock or look at the server.
