@@ -257,17 +257,21 @@ func main() {
 		"field, assign). The group committer already puts about 30 such writes in one transaction (0.15 "+
 		"commits per run), so what the single SQLite writer spends its CPU on is statements and its own Go work around them; "+
 		"the statements of write transactions per run are counted in the table above (`DB.Statements`). They fell from 136 "+
-		"(before the 2026-12-01 changes) to about 50: a chain writes its history in one INSERT and its loop-guard marks once; "+
+		"(before the 2026-12-01 changes) to under 40: a chain writes its history in one INSERT and its loop-guard marks once; "+
 		"a failing chained step re-runs the chain without it instead of a savepoint per step; steps go through the concurrent "+
 		"door, whose batches insert all their events in one statement; the AI hand-over check and the trigger, test-contact "+
 		"and loop-depth look-ups are read once per consumer batch; template variables read the contact's row only. What "+
 		"remains per run is mostly the receives and sends (contacts, conversations, messages, outbound jobs), the report "+
 		"projection, the engine's run rows (an insert and a save a stage), and the conversations' sequence numbers (the workflow's "+
-		"timeline events take theirs with one UPDATE per chain, or per run of steps between two sends). In a CPU profile "+
-		"of this benchmark (2026-12-04, [benchmarks-history.md](benchmarks-history.md#workflows)) the writer goroutine was busy 90%% "+
-		"of the wall time and 86%% of its samples were in SQLite and `database/sql` (committing 15%%), the engine's own Go work "+
-		"the rest: the rate follows the statements and the single-row statements dominate, so the next step is writing a "+
-		"consumer batch's sends (message, status, outbound job) as multi-row statements, as receive batches are.\n",
+		"timeline events take theirs with one UPDATE per chain, or in the UPDATE of the send that follows them). In CPU profiles "+
+		"of this benchmark (2026-12-04, [benchmarks-history.md](benchmarks-history.md#workflows)) the writer goroutine was busy "+
+		"about 90%% of the wall time, 86%% of its samples in SQLite and `database/sql` (committing about an eighth), the engine's "+
+		"own Go work the rest, and no one statement took a tenth of it: the events' inserts, the report projection's upsert of "+
+		"each conversation's facts, the messages, the history lines and the runs' saves lead. Counting statements no longer "+
+		"predicts the rate: writing the sends' statuses and delivery jobs with one multi-row INSERT per write, and numbering "+
+		"queued timeline events in the next send's UPDATE, took 42 statements per run to 37 with no change in runs/s beyond "+
+		"the spread of alternated runs. The aim needs less work per run in the tables every run writes (fewer index entries, "+
+		"fewer events), not fewer statements.\n",
 		rate, harness.MetOr(rate >= 2000), 100*rate/2000, float64(steps)/total.Seconds())
 	if *waitingRuns > 0 {
 		grew := mem.rssAfter - mem.rssBefore
