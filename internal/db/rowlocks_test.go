@@ -112,7 +112,12 @@ func twoNodes(t *testing.T) (d1, d2 *db.DB, raw *sql.DB) {
 // waiting would close a cycle that PostgreSQL breaks only after
 // deadlock_timeout. WaitRow gives way at once instead (ErrLockOrder): the
 // write's batch rolls back, the named batch goes on, and the write runs
-// again on its own and lands.
+// again on its own and lands. The write's second run waits until the
+// named batch has committed: the door retries after a short backoff, and
+// on a loaded machine it could take b again before the named batch,
+// woken by the rollback, did, then wait for a — a real deadlock between
+// two runs the test did not mean to race (once seen in CI). What the
+// second run does with rows held is TestWaitRowWaitsWhenRunAlone's.
 func TestWaitRowGivesWayDownwardsInsteadOfDeadlocking(t *testing.T) {
 	ctx := context.Background()
 	d1, d2, raw := twoNodes(t)
@@ -120,12 +125,15 @@ func TestWaitRowGivesWayDownwardsInsteadOfDeadlocking(t *testing.T) {
 	waiting := func() bool { n, err := dbtest.LockWaiters(ctx, raw); return err == nil && n > 0 }
 
 	var named, claims, gaveWay, deadlocked atomic.Int32
-	holdsB := make(chan struct{})
+	holdsB, namedDone := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
 	wg.Go(func() {
 		errs <- d2.WriteConcurrent(ctx, func(tx *db.Tx) error {
 			first := claims.Add(1) == 1
+			if !first {
+				<-namedDone
+			}
 			for _, id := range []int64{b, a} {
 				free, err := tx.TryLockRow(ctx, "workspaces", id)
 				if err != nil {
@@ -156,6 +164,7 @@ func TestWaitRowGivesWayDownwardsInsteadOfDeadlocking(t *testing.T) {
 			_, err := tx.Exec(ctx, `UPDATE workspaces SET name = name || '.' WHERE id IN (?, ?)`, a, b)
 			return err
 		})
+		close(namedDone)
 	})
 	wg.Wait()
 	close(errs)
