@@ -11,7 +11,6 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // minBatched is the fewest items a batch writes with multi-row
@@ -85,6 +84,7 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 	}
 	var cands []candidate
 	var picker knownPicker
+	var workspaces workspaceReads
 	slow := make(map[itemRef]bool)
 	seenMsg := map[messageKey]bool{}
 	seenIdent := map[contact.IdentityKey]bool{}
@@ -159,11 +159,11 @@ func receiveGroupTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]Rec
 		for i, c := range fast {
 			profiles[i], fastRefs[i] = c.profile, c.ref
 		}
-		if err := writeNewContactsTx(ctx, tx, fastRefs, profiles, item, outs); err != nil {
+		if err := writeNewContactsTx(ctx, tx, &workspaces, fastRefs, profiles, item, outs); err != nil {
 			return nil, err
 		}
 	}
-	if err := picker.writeTx(ctx, tx, refs, slow, item, outs); err != nil {
+	if err := picker.writeTx(ctx, tx, &workspaces, refs, slow, item, outs); err != nil {
 		return nil, err
 	}
 	return outs, nil
@@ -234,102 +234,92 @@ func storedMessagesTx(ctx context.Context, tx *db.Tx, refs []itemRef, item func(
 	return stored, nil
 }
 
-// workspaceDefaults are what a new contact and its conversation take from
-// their workspace.
-type workspaceDefaults struct {
-	stageID     int64
-	autoCloseMs int64
+// workspaceReads are what a batch's rows take from their workspaces on
+// SQLite, each read once per batch and workspace: a new contact's
+// lifecycle stage, a new conversation's auto-close delay. (PostgreSQL's
+// batch reads them with its lookup statement.) The zero value is ready.
+type workspaceReads struct {
+	stages, autoClose map[int64]int64
+}
+
+// stageID is workspace ws's default lifecycle stage.
+func (w *workspaceReads) stageID(ctx context.Context, tx *db.Tx, ws int64) (int64, error) {
+	if id, ok := w.stages[ws]; ok {
+		return id, nil
+	}
+	id, err := contact.DefaultStageTx(ctx, tx, ws)
+	if err != nil {
+		return 0, err
+	}
+	if w.stages == nil {
+		w.stages = map[int64]int64{}
+	}
+	w.stages[ws] = id
+	return id, nil
+}
+
+// autoCloseAt is the auto-close deadline of a conversation of workspace
+// ws opened at now (0: the workspace has no auto-close).
+func (w *workspaceReads) autoCloseAt(ctx context.Context, tx *db.Tx, ws, now int64) (int64, error) {
+	ms, ok := w.autoClose[ws]
+	if !ok {
+		if err := tx.QueryRow(ctx, `SELECT auto_close_ms FROM workspaces WHERE id = ?`, ws).Scan(&ms); err != nil {
+			return 0, fmt.Errorf("workspace %d: %w", ws, err)
+		}
+		if w.autoClose == nil {
+			w.autoClose = map[int64]int64{}
+		}
+		w.autoClose[ws] = ms
+	}
+	if ms <= 0 {
+		return 0, nil
+	}
+	return now + ms, nil
 }
 
 // writeNewContactsTx writes the first message of each new contact of
 // refs: the contact and its identity, its conversation, the message, and
 // contact.created, conversation.opened and message.received, as
 // receiveTx writes them one by one, with one statement per table.
-func writeNewContactsTx(ctx context.Context, tx *db.Tx, refs []itemRef, profiles []contact.Input, item func(itemRef) *Inbound, outs [][]Received) error {
-	defaults := map[int64]workspaceDefaults{}
-	for _, r := range refs {
-		ws := item(r).WorkspaceID
-		if _, ok := defaults[ws]; ok {
-			continue
-		}
-		var d workspaceDefaults
-		var err error
-		if d.stageID, err = contact.DefaultStageTx(ctx, tx, ws); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, `SELECT auto_close_ms FROM workspaces WHERE id = ?`, ws).Scan(&d.autoCloseMs); err != nil {
-			return fmt.Errorf("workspace %d: %w", ws, err)
-		}
-		defaults[ws] = d
-	}
+func writeNewContactsTx(ctx context.Context, tx *db.Tx, workspaces *workspaceReads, refs []itemRef, profiles []contact.Input,
+	item func(itemRef) *Inbound, outs [][]Received) error {
 	last, err := db.LastIDsTx(ctx, tx, "contacts", "conversations", "messages")
 	if err != nil {
 		return err
 	}
 	now := tx.Now()
 	contacts := make([]contact.NewInbound, len(refs))
+	rows := make([]inboundRow, len(refs))
 	for i, r := range refs {
 		in := item(r)
+		stage, err := workspaces.stageID(ctx, tx, in.WorkspaceID)
+		if err != nil {
+			return err
+		}
 		contacts[i] = contact.NewInbound{ID: last[0] + int64(i) + 1, WorkspaceID: in.WorkspaceID,
 			IdentityKey: contact.IdentityKey{ChannelID: in.ChannelID, ExternalID: in.ExternalID},
-			Profile:     profiles[i], StageID: defaults[in.WorkspaceID].stageID, LastIncomingAt: now}
+			Profile:     profiles[i], StageID: stage, LastIncomingAt: now}
+		rows[i] = inboundRow{id: last[2] + int64(i) + 1, conversationID: last[1] + int64(i) + 1, contactID: contacts[i].ID, in: in,
+			opening: true}
+		if rows[i].autoCloseAt, err = workspaces.autoCloseAt(ctx, tx, in.WorkspaceID, now); err != nil {
+			return err
+		}
 	}
 	if err := contact.CreateInboundTx(ctx, tx, contacts); err != nil {
 		return err
 	}
-	convs := make([]Conversation, len(refs))
-	autoCloses := make([]int64, len(refs))
-	err = db.Chunked(len(refs), func(from, n int) error {
-		args := make([]any, 0, 12*n)
-		for i := from; i < from+n; i++ {
-			in := item(refs[i])
-			if ms := defaults[in.WorkspaceID].autoCloseMs; ms > 0 {
-				autoCloses[i] = now + ms
-			}
-			c := Conversation{ID: last[1] + int64(i) + 1, WorkspaceID: in.WorkspaceID, ContactID: contacts[i].ID, ChannelID: in.ChannelID,
-				Status: StatusOpen, OpenedSource: SourceContact, OpenedAt: db.Time(now), LastSeq: 2}
-			convs[i] = c
-			// Born with the message's times and seq 2 reserved for its
-			// message.received, as insertConv makes it for a message; a
-			// new contact is never a test one.
-			args = append(args, c.ID, c.WorkspaceID, c.ContactID, c.ChannelID, StatusOpen, SourceContact, now, 2, now, now, now, autoCloses[i])
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO conversations (id, workspace_id, contact_id, channel_id, status, opened_source, opened_at,
-			last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at) VALUES `+
-			db.Rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n), args...)
-		if err != nil {
-			return fmt.Errorf("open conversations: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := openForMessagesTx(ctx, tx, rows, now); err != nil {
 		return err
-	}
-	for _, at := range autoCloses {
-		autoCloseArmed(tx, at)
-	}
-	msgIDs := make([]int64, len(refs))
-	rows := make([]inboundRow, len(refs))
-	for i, r := range refs {
-		msgIDs[i] = last[2] + int64(i) + 1
-		rows[i] = inboundRow{id: msgIDs[i], conversationID: convs[i].ID, contactID: contacts[i].ID, in: item(r)}
 	}
 	if err := insertInboundTx(ctx, tx, rows, now); err != nil {
 		return err
 	}
 	for i, r := range refs {
-		in := item(r)
-		c := convs[i]
-		if err := appendEventSeq(ctx, tx, c, event.ConversationOpened,
-			map[string]any{"source": SourceContact, "contact_id": c.ContactID, "channel_id": in.ChannelID}, 1); err != nil {
+		c := Conversation{ID: rows[i].conversationID, WorkspaceID: rows[i].in.WorkspaceID, ContactID: rows[i].contactID,
+			ChannelID: rows[i].in.ChannelID}
+		if outs[r.job][r.item], err = appendReceivedTx(ctx, tx, c, rows[i].in, rows[i].id, true, 2); err != nil {
 			return err
 		}
-		typ, _ := messageShape(in)
-		if err := appendEventSeq(ctx, tx, c, event.MessageReceived, map[string]any{"message_id": msgIDs[i], "channel_id": in.ChannelID,
-			"type": typ, "text": in.Text, "sender": SourceContact}, 2); err != nil {
-			return err
-		}
-		outs[r.job][r.item] = Received{MessageID: msgIDs[i], ConversationID: c.ID, ContactID: c.ContactID, Opened: true}
 	}
 	return nil
 }

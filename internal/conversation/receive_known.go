@@ -57,10 +57,12 @@ func (p *knownPicker) pick(k knownItem, in *Inbound, newMsg bool) bool {
 
 // writeTx ends a batch on either store: the items picked, with
 // writeKnownContactsTx, then one at a time those marked slow and those
-// it left (receiveEachTx).
-func (p *knownPicker) writeTx(ctx context.Context, tx *db.Tx, refs []itemRef, slow map[itemRef]bool, item func(itemRef) *Inbound, outs [][]Received) error {
+// it left (receiveEachTx). workspaces are the batch's reads on SQLite
+// (nil on PostgreSQL, whose lookup read them).
+func (p *knownPicker) writeTx(ctx context.Context, tx *db.Tx, workspaces *workspaceReads, refs []itemRef, slow map[itemRef]bool,
+	item func(itemRef) *Inbound, outs [][]Received) error {
 	if len(p.items) > 0 {
-		left, err := writeKnownContactsTx(ctx, tx, p.items, item, outs)
+		left, err := writeKnownContactsTx(ctx, tx, workspaces, p.items, item, outs)
 		if err != nil {
 			return err
 		}
@@ -89,7 +91,8 @@ type inboundRow struct {
 // message, as insertConv opens it, and conversation.opened with it. It
 // returns the items it left, in their order, for receiveTx: those whose
 // conversation is snoozed (waking it is receiveTx's).
-func writeKnownContactsTx(ctx context.Context, tx *db.Tx, items []knownItem, item func(itemRef) *Inbound, outs [][]Received) (left []itemRef, err error) {
+func writeKnownContactsTx(ctx context.Context, tx *db.Tx, workspaces *workspaceReads, items []knownItem, item func(itemRef) *Inbound,
+	outs [][]Received) (left []itemRef, err error) {
 	ids := make([]int64, len(items))
 	for i, k := range items {
 		ids[i] = k.contactID
@@ -125,7 +128,7 @@ func writeKnownContactsTx(ctx context.Context, tx *db.Tx, items []knownItem, ite
 	if tx.Dialect() == db.Postgres {
 		seqs, err = writeIncomingPgTx(ctx, tx, rows, now)
 	} else {
-		seqs, err = writeIncomingTx(ctx, tx, rows, now)
+		seqs, err = writeIncomingTx(ctx, tx, workspaces, rows, now)
 	}
 	if err != nil {
 		return nil, err
@@ -134,33 +137,43 @@ func writeKnownContactsTx(ctx context.Context, tx *db.Tx, items []knownItem, ite
 		r := rows[i]
 		c, seq := open[k.contactID], seqs[r.conversationID]
 		if r.opening {
-			c = Conversation{ID: r.conversationID, WorkspaceID: r.in.WorkspaceID, ContactID: k.contactID, ChannelID: r.in.ChannelID}
-			if err := appendEventSeq(ctx, tx, c, event.ConversationOpened,
-				map[string]any{"source": SourceContact, "contact_id": k.contactID, "channel_id": r.in.ChannelID}, 1); err != nil {
-				return nil, err
-			}
-			seq = 2
+			c, seq = Conversation{ID: r.conversationID, WorkspaceID: r.in.WorkspaceID, ContactID: k.contactID, ChannelID: r.in.ChannelID}, 2
 		}
-		typ, _ := messageShape(r.in)
-		if err := appendEventSeq(ctx, tx, c, event.MessageReceived, map[string]any{"message_id": r.id, "channel_id": r.in.ChannelID,
-			"type": typ, "text": r.in.Text, "sender": SourceContact}, seq); err != nil {
+		if outs[k.ref.job][k.ref.item], err = appendReceivedTx(ctx, tx, c, r.in, r.id, r.opening, seq); err != nil {
 			return nil, err
 		}
-		outs[k.ref.job][k.ref.item] = Received{MessageID: r.id, ConversationID: c.ID, ContactID: k.contactID, Opened: r.opening}
 	}
 	return left, nil
+}
+
+// appendReceivedTx appends the events of an inbound message stored under
+// msgID in c, as receiveTx does: conversation.opened first when the
+// message opened c (seq 1; insertConv reserves 2 for the message), then
+// message.received with seq. It returns what the webhook answers for it.
+func appendReceivedTx(ctx context.Context, tx *db.Tx, c Conversation, in *Inbound, msgID int64, opened bool, seq int64) (Received, error) {
+	if opened {
+		if err := appendEventSeq(ctx, tx, c, event.ConversationOpened,
+			map[string]any{"source": SourceContact, "contact_id": c.ContactID, "channel_id": in.ChannelID}, 1); err != nil {
+			return Received{}, err
+		}
+	}
+	typ, _ := messageShape(in)
+	if err := appendEventSeq(ctx, tx, c, event.MessageReceived, map[string]any{"message_id": msgID, "channel_id": in.ChannelID,
+		"type": typ, "text": in.Text, "sender": SourceContact}, seq); err != nil {
+		return Received{}, err
+	}
+	return Received{MessageID: msgID, ConversationID: c.ID, ContactID: c.ContactID, Opened: opened}, nil
 }
 
 // writeIncomingTx is writeIncomingPgTx on SQLite, one statement per
 // table (and chunk): the ids of the messages and of the conversations
 // opened are chosen here, after the store's last.
-func writeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) (map[int64]int64, error) {
+func writeIncomingTx(ctx context.Context, tx *db.Tx, workspaces *workspaceReads, rows []inboundRow, now int64) (map[int64]int64, error) {
 	last, err := db.LastIDsTx(ctx, tx, "conversations", "messages")
 	if err != nil {
 		return nil, err
 	}
 	var follow, opening []inboundRow
-	autoCloseMs := map[int64]int64{} // by workspace
 	for i := range rows {
 		r := &rows[i]
 		r.id = last[1] + int64(i) + 1
@@ -169,15 +182,9 @@ func writeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int6
 			continue
 		}
 		r.conversationID = last[0] + int64(len(opening)) + 1
-		ms, ok := autoCloseMs[r.in.WorkspaceID]
-		if !ok {
-			if err := tx.QueryRow(ctx, `SELECT auto_close_ms FROM workspaces WHERE id = ?`, r.in.WorkspaceID).Scan(&ms); err != nil {
-				return nil, fmt.Errorf("workspace %d: %w", r.in.WorkspaceID, err)
-			}
-			autoCloseMs[r.in.WorkspaceID] = ms
-		}
-		if ms > 0 {
-			r.autoCloseAt = now + ms
+		var err error
+		if r.autoCloseAt, err = workspaces.autoCloseAt(ctx, tx, r.in.WorkspaceID, now); err != nil {
+			return nil, err
 		}
 		opening = append(opening, *r)
 	}
@@ -203,7 +210,8 @@ func writeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int6
 
 // openForMessagesTx opens the conversation of each row, which its
 // message opens, as insertConv does: born with the message's times and
-// seq 2 reserved for its message.received, a test contact's a test one.
+// seq 2 reserved for its message.received, a test contact's a test one
+// (a new contact's never is). Both SQLite paths open theirs with it.
 func openForMessagesTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) error {
 	err := db.Chunked(len(rows), func(from, n int) error {
 		args := make([]any, 0, 6*n+6)

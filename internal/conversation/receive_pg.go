@@ -8,7 +8,6 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
-	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // The receive batch on PostgreSQL. There the node and the server spend
@@ -124,7 +123,7 @@ func receiveGroupPgTx(ctx context.Context, tx *db.Tx, jobs []*receiveJob) ([][]R
 			return nil, err
 		}
 	}
-	if err := picker.writeTx(ctx, tx, refs, slow, item, outs); err != nil {
+	if err := picker.writeTx(ctx, tx, nil, refs, slow, item, outs); err != nil {
 		return nil, err
 	}
 	return outs, nil
@@ -273,15 +272,9 @@ func writeNewContactsPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, fast [
 		autoCloseArmed(tx, autoCloses[k])
 		r, in := refs[i], item(refs[i])
 		c := Conversation{ID: convIDs[k], WorkspaceID: in.WorkspaceID, ContactID: contactIDs[k], ChannelID: in.ChannelID}
-		if err := appendEventSeq(ctx, tx, c, event.ConversationOpened,
-			map[string]any{"source": SourceContact, "contact_id": c.ContactID, "channel_id": in.ChannelID}, 1); err != nil {
+		if outs[r.job][r.item], err = appendReceivedTx(ctx, tx, c, in, msgIDs[k], true, 2); err != nil {
 			return err
 		}
-		if err := appendEventSeq(ctx, tx, c, event.MessageReceived, map[string]any{"message_id": msgIDs[k], "channel_id": in.ChannelID,
-			"type": types[k], "text": in.Text, "sender": SourceContact}, 2); err != nil {
-			return err
-		}
-		outs[r.job][r.item] = Received{MessageID: msgIDs[k], ConversationID: c.ID, ContactID: c.ContactID, Opened: true}
 	}
 	return nil
 }
