@@ -29,6 +29,8 @@ type Tx struct {
 }
 
 func (t *Tx) commit() error {
+	// Each write's rows went in when it returned (safeCall); any queued
+	// outside a write go in here rather than being lost.
 	if err := t.flushRows(context.Background()); err != nil {
 		return err
 	}

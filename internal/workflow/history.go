@@ -116,7 +116,8 @@ func (l *stepLines) flushEvents(ctx context.Context, tx *db.Tx) error {
 // conv to append before its message (conversation.SendInput.Before), when
 // every queued event is that conversation's (nil otherwise: they are
 // appended by flushEvents, before the send). After the send succeeded,
-// taken drops them from the queue; a failed send leaves them queued.
+// taken drops them from the queue; a failed send leaves them queued. The
+// slice is the queue's own: the send reads it before taken reuses it.
 func (l *stepLines) takeFor(conv int64) []event.New {
 	if l == nil || len(l.events) == 0 {
 		return nil
@@ -126,7 +127,7 @@ func (l *stepLines) takeFor(conv int64) []event.New {
 			return nil
 		}
 	}
-	return slices.Clone(l.events)
+	return l.events
 }
 
 // taken drops the first n queued events, appended by a send.
