@@ -56,22 +56,11 @@ func batchArmsAutoClose(t *testing.T, dialect db.Dialect, senders string) {
 	var mu sync.Mutex
 	var told []int64
 	d.OnDue(DueAutoClose, func(at int64) { mu.Lock(); told = append(told, at); mu.Unlock() })
-	jobs := make([]*receiveJob, len(external))
+	hooks := make([][]Inbound, len(external))
 	for i, e := range external {
-		jobs[i] = &receiveJob{ctx: ctx, items: []Inbound{f.inbound(e, e+"-1", "hello")}}
+		hooks[i] = []Inbound{f.inbound(e, e+"-1", "hello")}
 	}
-	group := receiveGroupTx
-	if dialect == db.Postgres {
-		group = receiveGroupPgTx
-	}
-	var outs [][]Received
-	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-		var err error
-		outs, err = group(ctx, tx, jobs)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	outs := writeAsBatch(t, d, hooks)
 	for i, out := range outs {
 		if opened := senders != "known"; out[0].Opened != opened {
 			t.Fatalf("webhook %d: opened %v, want %v (the path under test was not taken)", i, out[0].Opened, opened)

@@ -148,27 +148,16 @@ func groupAsAlone(t *testing.T, dialect db.Dialect, n int) {
 func receiveBothWays(t *testing.T, dialect db.Dialect, prepare func(f *fixture) [][]Inbound) (aloneRes, groupRes [][]Received, aloneStore, groupStore []string) {
 	t.Helper()
 	ctx := context.Background()
-	group, shape := receiveGroupTx, storeShape
+	shape := storeShape
 	if dialect == db.Postgres {
-		group, shape = receiveGroupPgTx, storeShapePg
+		shape = storeShapePg
 	}
 	write := func(d *db.DB, together bool) ([][]Received, []string) {
 		f := newFixture(t, d)
 		hooks := prepare(f)
 		var out [][]Received
 		if together {
-			jobs := make([]*receiveJob, len(hooks))
-			for i, h := range hooks {
-				jobs[i] = &receiveJob{ctx: ctx, items: h}
-			}
-			err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
-				var err error
-				out, err = group(ctx, tx, jobs)
-				return err
-			})
-			if err != nil {
-				t.Fatalf("group: %v", err)
-			}
+			out = writeAsBatch(t, d, hooks)
 		} else {
 			for _, h := range hooks {
 				r, err := f.svc.receiveAlone(ctx, h)
@@ -183,6 +172,31 @@ func receiveBothWays(t *testing.T, dialect db.Dialect, prepare func(f *fixture) 
 	aloneRes, aloneStore = write(dbtest.Open(t, dialect), false)
 	groupRes, groupStore = write(dbtest.Open(t, dialect), true)
 	return aloneRes, groupRes, aloneStore, groupStore
+}
+
+// writeAsBatch writes the webhooks as one receive batch in one write, as
+// the batcher does (each store's batch function), and returns each one's
+// results.
+func writeAsBatch(t *testing.T, d *db.DB, hooks [][]Inbound) [][]Received {
+	t.Helper()
+	ctx := context.Background()
+	group := receiveGroupTx
+	if d.Dialect == db.Postgres {
+		group = receiveGroupPgTx
+	}
+	jobs := make([]*receiveJob, len(hooks))
+	for i, h := range hooks {
+		jobs[i] = &receiveJob{ctx: ctx, items: h}
+	}
+	var out [][]Received
+	if err := d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		var err error
+		out, err = group(ctx, tx, jobs)
+		return err
+	}); err != nil {
+		t.Fatalf("group: %v", err)
+	}
+	return out
 }
 
 // sameBothWays fails the test where a batch answered or wrote otherwise
