@@ -14,17 +14,7 @@ import (
 // partial one returned with an error) and the same error, kind, field and
 // message alike.
 func FuzzParseMatchesReference(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "payloads", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seed payloads: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addPayloadSeeds(f)
 	for _, s := range differentialSeeds() {
 		f.Add([]byte(s))
 	}
@@ -38,6 +28,21 @@ func FuzzParseMatchesReference(f *testing.F) {
 			t.Fatalf("Parse(%q) = %+v, reference %+v", body, got, want)
 		}
 	})
+}
+
+// addPayloadSeeds seeds f with the real payloads of testdata/payloads.
+func addPayloadSeeds(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "payloads", "*.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seed payloads: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 }
 
 // differentialSeeds are bodies where a scanner of its own could part from
