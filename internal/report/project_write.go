@@ -17,15 +17,6 @@ import (
 // The projection's multi-row statements: their VALUES rows and what
 // follows them.
 var (
-	factRow, factUpsert = func() (string, string) {
-		cols := splitCols(factColumns)
-		set := make([]string, 0, len(cols)-1)
-		for _, c := range cols[1:] {
-			set = append(set, c+" = excluded."+c)
-		}
-		return "(?" + repeat(", ?", len(cols)-1) + ")", ` ON CONFLICT (conversation_id) DO UPDATE SET ` + strings.Join(set, ", ")
-	}()
-	insertFacts     = `INSERT INTO report_conversations (` + factColumns + `) VALUES `
 	insertContacts  = `INSERT INTO report_contacts (contact_id, workspace_id, created_local, is_test) VALUES `
 	insertLifecycle = `INSERT INTO report_lifecycle (event_id, workspace_id, contact_id, stage, at_local) VALUES `
 	insertRuns      = `INSERT INTO report_workflow_runs (run_id, workspace_id, workflow_id, started_local, ended_local, status, last_step) VALUES `
@@ -72,10 +63,8 @@ func (b *batch) flush(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("report: responses: %w", err)
 	}
-	if err := db.InsertRows(ctx, tx, len(b.order), insertFacts, factRow, factUpsert, func(i int) []any {
-		return b.facts[b.order[i]].values()
-	}); err != nil {
-		return fmt.Errorf("report: facts: %w", err)
+	if err := b.writeFacts(ctx); err != nil {
+		return err
 	}
 	if err := b.markFacts(ctx); err != nil {
 		return err
