@@ -14,8 +14,24 @@ import (
 )
 
 // object is a JSON object read member by member, so that every error can
-// name the member at fault. Keys match exactly, as respond.io's do.
-type object map[string]json.RawMessage
+// name the member at fault. Keys match exactly, as respond.io's do, once
+// unescaped; of a repeated key the last counts, as with encoding/json.
+// Values are slices of the validated body, split by members (scan.go).
+type object []member
+
+type member struct {
+	key   []byte          // unescaped
+	value json.RawMessage // without surrounding whitespace
+}
+
+// objectOf splits raw, a valid JSON object from the body.
+func objectOf(raw []byte) object {
+	obj := make(object, 0, 8) // one allocation for most objects of a body
+	for key, value := range members(raw) {
+		obj = append(obj, member{key, value})
+	}
+	return obj
+}
 
 // Parse reads and validates a webhook body. A body that is not a JSON
 // object, or holds a member of the wrong JSON type or an unknown event
@@ -44,6 +60,8 @@ func Parse(body []byte) (Payload, error) {
 }
 
 // decodeBody checks that body is one JSON object and returns its members.
+// This is the only place the body is validated: everything read from it
+// afterwards is split by the trusted scanner of scan.go.
 func decodeBody(body []byte) (object, error) {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
@@ -52,28 +70,37 @@ func decodeBody(body []byte) (object, error) {
 	if !utf8.Valid(body) {
 		return nil, apperr.BadRequest("request body is not valid UTF-8")
 	}
+	if trimmed[0] != '{' || !json.Valid(trimmed) {
+		return nil, bodyError(trimmed)
+	}
+	return objectOf(trimmed), nil
+}
+
+// bodyError says why trimmed, which is not one valid JSON object, is
+// refused. It decodes trimmed with json.Decoder, as Parse always has, so
+// that integrators keep getting the same messages and byte offsets.
+func bodyError(trimmed []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	var top object
+	var top map[string]json.RawMessage
 	if err := dec.Decode(&top); err != nil {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return nil, apperr.BadRequest("malformed JSON at byte %d: %v", syn.Offset, syn)
+			return apperr.BadRequest("malformed JSON at byte %d: %v", syn.Offset, syn)
 		case errors.As(err, &typ):
-			return nil, apperr.BadRequest("the body must be a JSON object, not %s", typ.Value)
+			return apperr.BadRequest("the body must be a JSON object, not %s", typ.Value)
 		case errors.Is(err, io.ErrUnexpectedEOF):
-			return nil, apperr.BadRequest("malformed JSON: unexpected end of body")
+			return apperr.BadRequest("malformed JSON: unexpected end of body")
 		}
-		return nil, apperr.BadRequest("malformed JSON: %v", err)
+		return apperr.BadRequest("malformed JSON: %v", err)
 	}
 	if top == nil {
-		return nil, apperr.BadRequest("the body must be a JSON object, not null")
+		return apperr.BadRequest("the body must be a JSON object, not null")
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, apperr.BadRequest("malformed JSON: data after the JSON object")
-	}
-	return top, nil
+	// A whole object decoded, and json.Valid (the decoder's own scanner)
+	// refused the body, so something other than whitespace follows it.
+	return apperr.BadRequest("malformed JSON: data after the JSON object")
 }
 
 // channelIDOf reads the optional channelId. respond.io's are strings;
@@ -84,9 +111,12 @@ func channelIDOf(top object) (string, error) {
 		return "", nil
 	}
 	var id string
-	if isNumber(raw) {
+	switch {
+	case isNumber(raw):
 		id = string(raw)
-	} else if err := json.Unmarshal(raw, &id); err != nil {
+	case raw[0] == '"':
+		id = unquote(raw)
+	default:
 		return "", apperr.BadRequest("channelId must be a JSON string or number")
 	}
 	if id = strings.TrimSpace(id); id == "" {
@@ -111,9 +141,12 @@ func eventsOf(top object) ([]Event, error) {
 	if !ok {
 		return nil, apperr.Invalid("events", "is required")
 	}
-	var items []json.RawMessage
-	if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+	if raw[0] != '[' {
 		return nil, apperr.BadRequest("events must be a JSON array")
+	}
+	var items []json.RawMessage
+	for item := range elements(raw) {
+		items = append(items, item)
 	}
 	if len(items) == 0 {
 		return nil, apperr.Invalid("events", "must hold at least one event")
@@ -143,13 +176,17 @@ func contactOf(top object) (Contact, error) {
 	if err != nil {
 		return c, err
 	}
-	for key, dst := range map[string]*string{
-		"firstName": &c.FirstName, "lastName": &c.LastName, "phone": &c.Phone, "email": &c.Email,
-		"language": &c.Language, "countryCode": &c.CountryCode, "profilePic": &c.ProfilePic,
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{
+		{"firstName", &c.FirstName}, {"lastName", &c.LastName}, {"phone", &c.Phone}, {"email", &c.Email},
+		{"language", &c.Language}, {"countryCode", &c.CountryCode}, {"profilePic", &c.ProfilePic},
 	} {
-		var s string
-		if v, ok := obj.get(key); ok && json.Unmarshal(v, &s) == nil && len(s) <= MaxProfileLen {
-			*dst = strings.TrimSpace(stripNUL(s))
+		if v, ok := obj.get(f.key); ok && v[0] == '"' {
+			if s := unquote(v); len(s) <= MaxProfileLen {
+				*f.dst = strings.TrimSpace(stripNUL(s))
+			}
 		}
 	}
 	return c, nil
@@ -157,12 +194,16 @@ func contactOf(top object) (Contact, error) {
 
 // get returns a member that is present and not null.
 func (o object) get(key string) (json.RawMessage, bool) {
-	raw, ok := o[key]
-	raw = bytes.TrimSpace(raw)
-	if !ok || len(raw) == 0 || string(raw) == "null" {
-		return nil, false
+	for i := len(o) - 1; i >= 0; i-- { // from the end: the last of a repeated key counts
+		if string(o[i].key) == key {
+			raw := bytes.TrimSpace(o[i].value)
+			if len(raw) == 0 || string(raw) == "null" {
+				return nil, false
+			}
+			return raw, true
+		}
 	}
-	return raw, true
+	return nil, false
 }
 
 // optionalString reads a member that must be a string if present.
@@ -171,11 +212,10 @@ func (o object) optionalString(key, path string) (string, bool, error) {
 	if !ok {
 		return "", false, nil
 	}
-	var s string
-	if raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+	if raw[0] != '"' {
 		return "", false, apperr.BadRequest("%s must be a JSON string", path)
 	}
-	return s, true, nil
+	return unquote(raw), true, nil
 }
 
 // requiredString reads a member that must be a non-blank string.
@@ -190,13 +230,12 @@ func (o object) requiredString(key, path string) (string, error) {
 	return s, nil
 }
 
-// asObject decodes raw as a JSON object.
+// asObject reads raw, a value of the body, as a JSON object.
 func asObject(raw json.RawMessage, path string) (object, error) {
-	var obj object
-	if raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
+	if raw[0] != '{' {
 		return nil, apperr.BadRequest("%s must be a JSON object", path)
 	}
-	return obj, nil
+	return objectOf(raw), nil
 }
 
 // checkID validates an identifier: not blank, at most max characters, no

@@ -60,9 +60,12 @@ func messageIDOf(obj object, path string) (string, error) {
 		return "", apperr.Invalid(path, "is required")
 	}
 	var id string
-	if isNumber(raw) {
+	switch {
+	case isNumber(raw):
 		id = string(raw)
-	} else if err := json.Unmarshal(raw, &id); err != nil {
+	case raw[0] == '"':
+		id = unquote(raw)
+	default:
 		return "", apperr.BadRequest("%s must be a JSON string", path)
 	}
 	return checkID(path, strings.TrimSpace(id), MaxMessageIDLen)
@@ -214,13 +217,25 @@ func messageOf(obj object, path string) (Message, error) {
 		// Kept, not refused: the contact's message must not be lost. The
 		// content says the same as the text, so it is cut alike.
 		m.Text = text
-		msg[textKey], _ = json.Marshal(text)
-		m.Content, _ = json.Marshal(msg)
+		m.Content = withString(raw, textKey, text)
 	}
 	if len(m.Content) > conversation.MaxContentBytes {
 		return m, apperr.Invalid(path, "is %d bytes of JSON; at most %d are accepted", len(m.Content), conversation.MaxContentBytes)
 	}
 	return m, nil
+}
+
+// withString returns obj, a valid JSON object, with its member key set to
+// the string s, marshalled as a Go map as it always has been when a text
+// was cut: keys sorted, a repeated key once, <, > and & escaped. Only an
+// overlong text takes this path, so decoding obj again costs nothing that
+// matters.
+func withString(obj json.RawMessage, key, s string) json.RawMessage {
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(obj, &m) // cannot fail: obj is a valid object
+	m[key], _ = json.Marshal(s)
+	out, _ := json.Marshal(m)
+	return out
 }
 
 // checkAttachment requires {"type": image|video|audio|file, "url": "…"}.
@@ -267,9 +282,8 @@ func checkLocation(msg object, path string) error {
 // looseString returns a member if it is a string, else "": used where a
 // message type is unchecked, so that an odd member never refuses it.
 func looseString(obj object, key string) string {
-	var s string
-	if raw, ok := obj.get(key); ok && raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
-		return s
+	if raw, ok := obj.get(key); ok && raw[0] == '"' {
+		return unquote(raw)
 	}
 	return ""
 }
