@@ -18,23 +18,13 @@ import (
 )
 
 // FuzzParse feeds Parse arbitrary bodies, seeded with the real payloads
-// of testdata/payloads. Parse must never panic; it must refuse only with
+// of testdata/payloads and the edge cases of edgeSeeds. Parse must never panic; it must refuse only with
 // a 400 or 422 kind of error; it must be deterministic; and whatever it
 // accepts must satisfy the guarantees documented on Payload and Event.
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "payloads", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seed payloads: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	for _, s := range []string{``, `{}`, `null`, `[]`, `{"contactId":"c","events":[{}]}`, "{\"contactId\":\"\x00\"}",
-		`{"contactId":"c","events":[{"type":"message_status","mId":"m","status":{"value":"failed","message":"x\u0000y"}}]}`} {
+	addPayloadSeeds(f)
+	for _, s := range append([]string{`{"contactId":"c","events":[{}]}`, "{\"contactId\":\"\x00\"}",
+		`{"contactId":"c","events":[{"type":"message_status","mId":"m","status":{"value":"failed","message":"x\u0000y"}}]}`}, edgeSeeds()...) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
@@ -65,6 +55,21 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// addPayloadSeeds seeds f with the real payloads of testdata/payloads.
+func addPayloadSeeds(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "payloads", "*.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seed payloads: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 }
 
 // checkPayload checks the documented guarantees of an accepted payload,
@@ -176,4 +181,35 @@ func checkText(what, s string) error {
 		return fmt.Errorf("%s %q is not storable text", what, s)
 	}
 	return nil
+}
+
+// edgeSeeds are bodies where Parse's own scanner (scan.go) could part from
+// encoding/json, which Parse once decoded every level with: escaped and repeated keys, whitespace, null, values of
+// every JSON type where a string or object is expected, and a text long
+// enough to be cut, whose content is then re-marshalled.
+func edgeSeeds() []string {
+	ev := func(event string) string {
+		return `{"channelId":7,"contactId":"c1","events":[` + event + `],"contact":{"firstName":"A"}}`
+	}
+	long := strings.Repeat("é<b>&", 2500)
+	return []string{
+		``, ` `, `{}`, `null`, `[]`, `"x"`, `1`, `true`, `{"a":1} {}`, `{"a":1}x`, `{"a":}`, `{"a":1`, "\u00a0{}\u00a0", "\xef\xbb\xbf{}",
+		`{"contactId":"c1","events":[{}]}`,
+		` { "channelId" : " 12 " , "contactId" : "c1" , "events" : [ { "type" : "message" , "mId" : 5 , "message" : { "type" : "text" , "text" : "hi" } } ] } `,
+		`{"\u0063ontactId":"c1","contactId":"c2","events":[{"type":"message","mId":"m","message":{"type":"text","text":"a","text":"b"}}]}`,
+		`{"contactId":"c1","contactId":null,"events":[]}`,
+		`{"contactId":"c\u0031","events":[{"type":"message","mId":"m\ud800","message":{"type":"text","text":"\u00e9\n\"\\"}}]}`,
+		`{"contactId":"c1","events":"x","events":[{"type":"message","mId":-1.5e3,"timestamp":17e11,"message":{"type":"location","latitude":-9.5,"longitude":1e2,"address":"here"}}]}`,
+		ev(`{"type":"message","mId":"m","message":{"type":"text","text":"` + long + `","<x>":"&"}}`),
+		ev(`{"type":"message","mId":"m","message":{"text":"` + long + `","type":"quick_reply","title":"t","\u0074ext":"` + long + `"}}`),
+		ev(`{"type":"message","mId":"m","message":{"type":"location","address":"` + long + `","latitude":1}}`),
+		ev(`{"type":"message_echo","mId":"m","message":{"type":"attachment","attachment":{"type":"image","url":"u"},"text":"` + long + `"}}`),
+		ev(`{"type":"message","mId":"m","message":{"type":"sticker","text":{"x":[1,"]}"]},"n":[[],{}]}}`),
+		ev(`{"type":"message_status","mId":"m","status":{"value":"FAILED","message":null},"reason":"","error":{"message":"why"}}`),
+		ev(`{"type":"message_status","mId":"m","status":"failed","error":[1]}`),
+		ev(`{"type":"message_status","mId":"m","status":"failed","error":"x\u0000y"}`),
+		ev(`{"type":"message_status","mId":"m","status":false}`),
+		`{"contactId":"c1","events":[{"type":"message","mId":"m","message":{"type":"text","text":"x"}}],"contact":{"firstName":" \u0000A ","lastName":1,"email":"` +
+			strings.Repeat("e", MaxProfileLen+1) + `","phone":null,"phone":"+1","language":["en"]}}`,
+	}
 }

@@ -215,3 +215,40 @@ func TestParseLenientParts(t *testing.T) {
 		t.Errorf("contact = %+v", p.Contact)
 	}
 }
+
+// Members are read as encoding/json reads a map, which Parse did before
+// it split bodies with its own scanner: keys match once unescaped, the
+// last of a repeated key counts (null included, which is then absent),
+// and whitespace anywhere between tokens is allowed.
+func TestParseKeysAsEncodingJSON(t *testing.T) {
+	events := `"events":[{"type":"message","mId":"m1","message":{"type":"text","text":"a","text":"b"}}]`
+	tests := []struct {
+		name, body  string
+		contact     string
+		text        string
+		missingWhat string // the field reported missing, when refused
+	}{
+		{"repeated key", `{"contactId":"c1","contactId":"c2",` + events + `}`, "c2", "b", ""},
+		{"escaped key", `{"\u0063ontactId":"c3",` + events + `}`, "c3", "b", ""},
+		{"escaped and plain", `{"\u0063ontactId":"c4","contactId":"c5",` + events + `}`, "c5", "b", ""},
+		{"last is null", `{"contactId":"c1","contactId":null,` + events + `}`, "", "", "contactId"},
+		{"whitespace", " {\n\t\"contactId\" :\r \"c6\" ,\n" + events + " }\n", "c6", "b", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Parse([]byte(tt.body))
+			if tt.missingWhat != "" {
+				if apperr.KindOf(err) != apperr.KindInvalid || !strings.Contains(err.Error(), tt.missingWhat) {
+					t.Fatalf("err = %v, want %s required", err, tt.missingWhat)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ContactID != tt.contact || p.Events[0].Message.Text != tt.text {
+				t.Fatalf("contact %q, text %q; want %q, %q", p.ContactID, p.Events[0].Message.Text, tt.contact, tt.text)
+			}
+		})
+	}
+}
