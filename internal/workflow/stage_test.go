@@ -2,7 +2,9 @@ package workflow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,6 +205,30 @@ func TestChainTimelineSequence(t *testing.T) {
 		}
 		if r := f.runOf(w.ID, got.ConversationID); r.Status != StatusFinished {
 			t.Fatalf("run %s", r.Status)
+		}
+		// The story in seq order: each step's line after what it did and
+		// before the next step's message. A step handed the queued lines
+		// to its send (sendsFirst) only because it appends nothing to the
+		// conversation before that send; if it ever did, the earlier
+		// step's line would land after it.
+		types := dbtest.Column[string](t, d, `SELECT type FROM events WHERE conversation_id = ? ORDER BY seq`, got.ConversationID)
+		payloads := dbtest.Column[string](t, d, `SELECT payload FROM events WHERE conversation_id = ? ORDER BY seq`, got.ConversationID)
+		var story []string
+		for i, typ := range types {
+			var p struct{ Step string }
+			if err := json.Unmarshal([]byte(payloads[i]), &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Step != "" {
+				typ += ":" + p.Step
+			}
+			story = append(story, typ)
+		}
+		want := []string{"conversation.opened", "message.received", "workflow.run.started:hi", "message.sent", "workflow.step:hi",
+			"message.sent", "workflow.step:ask", "message.received", "workflow.step:ask", "workflow.step:route", "workflow.step:save",
+			"workflow.run.ended:save"}
+		if !slices.Equal(story, want) {
+			t.Errorf("the conversation's events by seq:\n got %q\nwant %q", story, want)
 		}
 		seqs := dbtest.Column[int64](t, d, `SELECT seq FROM events WHERE conversation_id = ? ORDER BY id`, got.ConversationID)
 		for i, s := range seqs {
