@@ -192,15 +192,15 @@ func contactOf(top object) (Contact, error) {
 	return c, nil
 }
 
-// get returns a member that is present and not null.
+// get returns a member that is present and not null. Values come from
+// the scanner, never empty and without surrounding whitespace (FuzzScan).
 func (o object) get(key string) (json.RawMessage, bool) {
 	for i := len(o) - 1; i >= 0; i-- { // from the end: the last of a repeated key counts
 		if string(o[i].key) == key {
-			raw := bytes.TrimSpace(o[i].value)
-			if len(raw) == 0 || string(raw) == "null" {
-				return nil, false
+			if raw := o[i].value; string(raw) != "null" {
+				return raw, true
 			}
-			return raw, true
+			return nil, false
 		}
 	}
 	return nil, false
