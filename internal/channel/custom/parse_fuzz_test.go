@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
@@ -22,7 +21,7 @@ import (
 // a 400 or 422 kind of error; it must be deterministic; and whatever it
 // accepts must satisfy the guarantees documented on Payload and Event.
 func FuzzParse(f *testing.F) {
-	addPayloadSeeds(f)
+	channeltest.AddSeedFiles(f, payloadSeeds)
 	for _, s := range append([]string{`{"contactId":"c","events":[{}]}`, "{\"contactId\":\"\x00\"}",
 		`{"contactId":"c","events":[{"type":"message_status","mId":"m","status":{"value":"failed","message":"x\u0000y"}}]}`}, edgeSeeds()...) {
 		f.Add([]byte(s))
@@ -57,20 +56,8 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// addPayloadSeeds seeds f with the real payloads of testdata/payloads.
-func addPayloadSeeds(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "payloads", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seed payloads: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-}
+// payloadSeeds are the real payloads the fuzz tests start from.
+const payloadSeeds = "testdata/payloads/*.json"
 
 // checkPayload checks the documented guarantees of an accepted payload,
 // independently of how Parse meets them.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 )
 
 // collectMembers returns members' keys and values as "key=value" lines.
@@ -100,7 +102,7 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{`{}`, `[]`, `""`, `0`, `{"a":[1,"x",{"b":null}],"a":true}`, ` [ {"\u0061":"\ud800"} , "\\\"" ] `} {
 		f.Add([]byte(s))
 	}
-	addPayloadSeeds(f)
+	channeltest.AddSeedFiles(f, payloadSeeds)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if !utf8.Valid(data) || !json.Valid(data) {
 			return // the scanner is only ever given valid JSON

@@ -2,7 +2,6 @@ package messenger
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
@@ -21,17 +21,7 @@ import (
 // among ours.
 func FuzzParse(f *testing.F) {
 	for _, dir := range []string{"messenger", "instagram"} {
-		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
-		if err != nil || len(files) == 0 {
-			f.Fatalf("no seeds in %s: %v", dir, err)
-		}
-		for _, name := range files {
-			b, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(b)
-		}
+		channeltest.AddSeedFiles(f, filepath.Join("testdata", dir, "*.json"))
 	}
 	for _, s := range []string{``, `{}`, `null`, `[]`, `{"entry":[null]}`, `{"entry":[{"messaging":[null]}]}`,
 		`{"object":"page","entry":[{"id":1,"messaging":[{"sender":{"id":"1"},"message":{"attachments":[null,{"payload":null}]}}]}]}`,

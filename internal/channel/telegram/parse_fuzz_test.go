@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
@@ -20,17 +20,7 @@ import (
 // that the store can keep: the contact a chat id, a provider id of the
 // chat, content that is valid JSON within the limit.
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "updates", "*.json"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no seed updates: %v", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	channeltest.AddSeedFiles(f, filepath.Join("testdata", "updates", "*.json"))
 	for _, s := range []string{``, `{}`, `null`, `{"update_id":1}`, `{"update_id":1,"message":{"message_id":1,"chat":{"id":1}}}`,
 		`{"update_id":1,"callback_query":{"id":"q","from":{"id":1},"message":{"message_id":1,"chat":{"id":1}},"data":"#1"}}`,
 		`{"update_id":1,"edited_message":{"message_id":1,"chat":{"id":-5},"photo":[{"file_id":""}]}}`} {

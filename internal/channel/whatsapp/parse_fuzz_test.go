@@ -2,12 +2,12 @@ package whatsapp
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
@@ -15,14 +15,7 @@ import (
 // envelope whose items are storable — each with a kind, an external id, a
 // provider id and JSON content — and never panics.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	channeltest.AddSeedFiles(f, filepath.Join("testdata", "*.json"))
 	f.Add([]byte(`{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"metadata":{"phone_number_id":"106540352242922"},"messages":[{"id":"x","from":"1","type":"interactive","interactive":{"type":"list_reply"}}]}}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		env, err := Parse(body)
