@@ -4,6 +4,7 @@ package report
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -78,16 +79,19 @@ type factWrite struct {
 func (b *batch) writeFacts(ctx context.Context) error {
 	var writes []*factWrite
 	bySet := map[uint8]*factWrite{}
-	zero := (&fact{}).values()
 	for _, id := range b.order {
-		now := b.facts[id].values()
-		was, groups := zero, uint8(1|1<<openingGroup)
+		f := b.facts[id]
+		var was fact // a new fact is compared with the defaults
+		groups := uint8(1 | 1<<openingGroup)
 		if o, loaded := b.orig[id]; loaded {
-			was, groups = o.values(), 0
+			was, groups = o, 0
 		}
+		// Compared through the fields' pointers: boxing every value of
+		// both facts would allocate on the writer for each fact.
+		nowF, wasF := f.fields(), was.fields()
 		for g, cols := range factGroupIndex {
 			for _, i := range cols {
-				if now[i] != was[i] {
+				if !sameField(nowF[i], wasF[i]) {
 					groups |= 1 << g
 					break
 				}
@@ -96,6 +100,7 @@ func (b *batch) writeFacts(ctx context.Context) error {
 		if groups == 0 {
 			continue
 		}
+		now := f.values()
 		groups |= 1 // the key
 		w := bySet[groups]
 		if w == nil {
@@ -157,6 +162,20 @@ var factStatements = func() (out [1 << len(factGroups)]struct {
 	}
 	return out
 }()
+
+// sameField reports whether two of fact.fields' pointers, to the same
+// field of two facts, point to equal values.
+func sameField(a, b any) bool {
+	switch a := a.(type) {
+	case *int64:
+		return *a == *b.(*int64)
+	case *string:
+		return *a == *b.(*string)
+	case *sql.NullInt64:
+		return *a == *b.(*sql.NullInt64)
+	}
+	panic(fmt.Sprintf("report: a fact field of type %T", a))
+}
 
 // requiredColumns are the opening group's columns without a default.
 var requiredColumns = map[string]bool{"workspace_id": true, "opened_at": true, "opened_local": true}
