@@ -14,3 +14,6 @@ func (d *DB) MigrationSQL(version int) string {
 	}
 	return ""
 }
+
+// PgQueryIn is the statement db.QueryIn runs on PostgreSQL.
+var PgQueryIn = pgQueryIn

@@ -26,7 +26,13 @@ func GenericPlan(t *testing.T, query string, literals ...string) string {
 	if !slices.Contains(Dialects(), db.Postgres) {
 		t.Skip("needs PostgreSQL (" + EnvPostgres + ")")
 	}
-	d := Open(t, db.Postgres)
+	return GenericPlanOn(t, Open(t, db.Postgres), query, literals...)
+}
+
+// GenericPlanOn is GenericPlan on d, a PostgreSQL store the test has
+// filled (and analyzed) as it needs.
+func GenericPlanOn(t *testing.T, d *db.DB, query string, literals ...string) string {
+	t.Helper()
 	ctx := context.Background()
 	name := fmt.Sprintf("generic_plan_%d", planNames.Add(1))
 	var plan []string
