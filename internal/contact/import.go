@@ -76,7 +76,7 @@ type importer struct {
 	ws       int64
 	fields   map[string]Field // by key
 	stages   map[string]int64 // by lower-case name
-	defStage int64
+	names    map[int64]string // the stages' names, by id
 	cols     []importCol
 }
 

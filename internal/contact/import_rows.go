@@ -24,26 +24,23 @@ func (s *Service) newImporter(ctx context.Context, ws int64, header []string, ma
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{ws: ws, fields: map[string]Field{}, stages: map[string]int64{}}
+	im := &importer{ws: ws, fields: map[string]Field{}, stages: map[string]int64{}, names: map[int64]string{}}
 	for _, f := range defs {
 		im.fields[f.Key] = f
 	}
-	rows, err := q.Query(ctx, `SELECT id, name, is_default FROM lifecycle_stages WHERE workspace_id = ?`, ws)
+	rows, err := q.Query(ctx, `SELECT id, name FROM lifecycle_stages WHERE workspace_id = ?`, ws)
 	if err != nil {
 		return nil, fmt.Errorf("contact: import: stages: %w", err)
 	}
 	for rows.Next() {
 		var id int64
 		var name string
-		var def bool
-		if err := rows.Scan(&id, &name, &def); err != nil {
+		if err := rows.Scan(&id, &name); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		im.stages[strings.ToLower(name)] = id
-		if def {
-			im.defStage = id
-		}
+		im.names[id] = name
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

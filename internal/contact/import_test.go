@@ -134,3 +134,66 @@ func TestImportAcrossBatches(t *testing.T) {
 		}
 	})
 }
+
+// A lifecycle stage deleted (and the default moved) between two batches
+// of an import: the later rows naming it are rejected, the later new
+// contacts get the new default, and no contact names the deleted stage.
+// With the stages read only before the first batch, SQLite's foreign key
+// failed the second batch; PostgreSQL, which has no such key (migration
+// 046), stored contacts naming a stage that no longer exists.
+func TestImportStageDeletedMidway(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, ws := importFixture(t, d)
+		stages, err := s.ListStages(ctx, ws, pageFirst())
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]int64{}
+		for _, st := range stages.Data {
+			byName[st.Name] = st.ID
+		}
+		var b strings.Builder
+		b.WriteString("first_name,phone,lifecycle_stage\n")
+		for i := range contact.ImportBatch {
+			fmt.Fprintf(&b, "A%d,+3361%07d,Hot Lead\n", i, i)
+		}
+		for i := range 5 {
+			fmt.Fprintf(&b, "B%d,+3362%07d,Hot Lead\n", i, i)
+			fmt.Fprintf(&b, "C%d,+3363%07d,\n", i, i)
+		}
+		batches := 0
+		yes := true
+		rep, err := s.Import(ctx, access.System(ws), strings.NewReader(b.String()), contact.ImportOptions{Progress: func(contact.ImportProgress) {
+			if batches++; batches > 1 {
+				return
+			}
+			if _, err := s.UpdateStage(ctx, ws, byName["Customer"], contact.StageInput{IsDefault: &yes}); err != nil {
+				t.Error(err)
+			}
+			for _, name := range []string{"Hot Lead", "New Lead"} {
+				if err := s.DeleteStage(ctx, ws, byName[name]); err != nil {
+					t.Error(err)
+				}
+			}
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Created != contact.ImportBatch+5 || rep.Rejected != 5 {
+			t.Errorf("report %+v, want %d created and 5 rejected", rep, contact.ImportBatch+5)
+		}
+		for _, e := range rep.Errors {
+			if e.Reason != `lifecycle stage "Hot Lead" was deleted during the import` {
+				t.Errorf("line %d rejected: %s", e.Line, e.Reason)
+			}
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contacts c WHERE c.lifecycle_stage_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM lifecycle_stages s WHERE s.id = c.lifecycle_stage_id)`); n != 0 {
+			t.Errorf("%d contacts name a deleted stage", n)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contacts WHERE first_name LIKE 'C%' AND lifecycle_stage_id = ?`, byName["Customer"]); n != 5 {
+			t.Errorf("%d of the 5 contacts created after the default moved have it, want 5", n)
+		}
+	})
+}

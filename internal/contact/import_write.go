@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // The writing side of an import: a batch of checked rows matched to the
@@ -103,6 +104,16 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 	if err != nil {
 		return 0, 0, nil, err
 	}
+	// The rows name stages read before the first batch, and a stage may
+	// have been deleted, or another made the default, since: a stage is
+	// changed only by exclusive writes, which run between two batches.
+	// The stages are read again in this batch's transaction, so no
+	// contact names a deleted one (PostgreSQL has no foreign key to
+	// refuse it since migration 046; SQLite's would fail the batch).
+	live, def, err := stagesNow(ctx, tx, im.ws)
+	if err != nil {
+		return 0, 0, nil, err
+	}
 	now := tx.Now()
 	type fieldVal struct {
 		contact, field int64
@@ -119,9 +130,13 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 		if r.stage != 0 {
 			return r.stage
 		}
-		return nullID(im.defStage)
+		return nullID(def)
 	}
 	for _, r := range batch {
+		if r.stage != 0 && !live[r.stage] {
+			bad = append(bad, ImportRowError{Line: r.line, Reason: fmt.Sprintf("lifecycle stage %q was deleted during the import", limit.Clip(im.names[r.stage], 50))})
+			continue
+		}
 		id, why := match(r, phones, emails)
 		if why != "" {
 			bad = append(bad, ImportRowError{Line: r.line, Reason: why})
@@ -229,4 +244,27 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 		}
 	}
 	return created, updated, bad, nil
+}
+
+// stagesNow reads the workspace's lifecycle stages in q: their ids, and
+// the default's (0: none).
+func stagesNow(ctx context.Context, q db.Querier, ws int64) (map[int64]bool, int64, error) {
+	rows, err := q.Query(ctx, `SELECT id, is_default FROM lifecycle_stages WHERE workspace_id = ?`, ws)
+	if err != nil {
+		return nil, 0, fmt.Errorf("contact: import: stages: %w", err)
+	}
+	defer rows.Close()
+	live, def := map[int64]bool{}, int64(0)
+	for rows.Next() {
+		var id int64
+		var isDefault bool
+		if err := rows.Scan(&id, &isDefault); err != nil {
+			return nil, 0, err
+		}
+		live[id] = true
+		if isDefault {
+			def = id
+		}
+	}
+	return live, def, rows.Err()
 }
