@@ -15,11 +15,13 @@ import (
 // check locked them FOR KEY SHARE, so each write joined a shared lock
 // (a MultiXact rewritten at every new locker) on the same two rows.
 // A row lock leaves its mark in the row's xmax; the marks must be the
-// ones the fixture left (migration 044).
+// ones the fixture left (migration 044). Nor does a new contact lock
+// the workspace's default lifecycle stage, which every new contact gets
+// (migration 046).
 func TestMessagesLockNeitherWorkspaceNorChannel(t *testing.T) {
 	f, raw := pgFixture(t)
 	ctx := context.Background()
-	marks := func() (ws, ch string) {
+	marks := func() (ws, ch, stage string) {
 		t.Helper()
 		if err := raw.QueryRow(`SELECT xmax::text FROM workspaces WHERE id = $1`, f.ws.ID).Scan(&ws); err != nil {
 			t.Fatal(err)
@@ -27,21 +29,34 @@ func TestMessagesLockNeitherWorkspaceNorChannel(t *testing.T) {
 		if err := raw.QueryRow(`SELECT xmax::text FROM channels WHERE id = $1`, f.channel.ID).Scan(&ch); err != nil {
 			t.Fatal(err)
 		}
-		return ws, ch
+		// The stage every new contact gets (migration 046).
+		if err := raw.QueryRow(`SELECT xmax::text FROM lifecycle_stages WHERE workspace_id = $1 AND is_default = 1`, f.ws.ID).Scan(&stage); err != nil {
+			t.Fatal(err)
+		}
+		return ws, ch, stage
 	}
-	ws0, ch0 := marks()
+	ws0, ch0, stage0 := marks()
 
 	got, err := f.svc.Receive(ctx, []Inbound{f.inbound("+14155550194", "m-194", "hi"), f.inbound("+14155550195", "m-195", "hello")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ws, ch := marks(); ws != ws0 || ch != ch0 {
-		t.Errorf("receiving two messages from new contacts locked the workspace row (xmax %s, was %s) or the channel row (xmax %s, was %s)", ws, ws0, ch, ch0)
+	if ws, ch, stage := marks(); ws != ws0 || ch != ch0 || stage != stage0 {
+		t.Errorf("receiving two messages from new contacts locked the workspace row (xmax %s, was %s), the channel row (xmax %s, was %s) or the default lifecycle stage's (xmax %s, was %s)",
+			ws, ws0, ch, ch0, stage, stage0)
+	}
+	var staged int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM contacts c JOIN lifecycle_stages s ON s.id = c.lifecycle_stage_id AND s.is_default = 1 WHERE c.workspace_id = $1`,
+		f.ws.ID).Scan(&staged); err != nil {
+		t.Fatal(err)
+	}
+	if staged < 2 {
+		t.Errorf("%d contacts at the default stage, want the two new ones: the stage's lock mark was not put to the test", staged)
 	}
 	if _, err := f.svc.Send(ctx, access.System(f.ws.ID), got[0].ConversationID, SendInput{Text: "Hello!", Sender: SourceAPI}); err != nil {
 		t.Fatal(err)
 	}
-	if ws, ch := marks(); ws != ws0 || ch != ch0 {
+	if ws, ch, _ := marks(); ws != ws0 || ch != ch0 {
 		t.Errorf("a reply locked the workspace row (xmax %s, was %s) or the channel row (xmax %s, was %s)", ws, ws0, ch, ch0)
 	}
 }

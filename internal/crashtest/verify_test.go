@@ -117,9 +117,10 @@ func verifyStore(t *testing.T, db *sql.DB, channelID int64, l *ledger) int {
 }
 
 // parentKeys are the columns whose foreign keys PostgreSQL's schema
-// dropped (migration 044: their checks locked one shared row per
-// workspace and channel for every message): the writes name a workspace
-// and channel they read, and verifyParents checks that they did.
+// dropped (migrations 044 and 046: their checks locked one shared row per
+// workspace, channel or default lifecycle stage for every message): the
+// writes name a workspace, channel and stage they read, and
+// verifyParents checks that they did.
 var parentKeys = []struct{ table, column, parent string }{
 	{"contacts", "workspace_id", "workspaces"},
 	{"contact_identities", "workspace_id", "workspaces"},
@@ -131,10 +132,11 @@ var parentKeys = []struct{ table, column, parent string }{
 	{"events", "workspace_id", "workspaces"},
 	{"workflow_runs", "workspace_id", "workspaces"},
 	{"outbound_jobs", "channel_id", "channels"},
+	{"contacts", "lifecycle_stage_id", "lifecycle_stages"},
 }
 
-// verifyParents checks that no row of parentKeys names a workspace or
-// channel that does not exist.
+// verifyParents checks that no row of parentKeys names a parent that
+// does not exist.
 func verifyParents(t *testing.T, st querier) {
 	t.Helper()
 	for _, k := range parentKeys {

@@ -1,0 +1,24 @@
+-- A new contact's lifecycle stage no longer carries a foreign key on
+-- PostgreSQL (issue 14), for the reason migration 044 dropped the keys
+-- to workspaces and channels: every new contact of a workspace gets the
+-- same default stage, so the key's check locked that one
+-- lifecycle_stages row FOR KEY SHARE from every writer connection of
+-- every node at once, each lock making a new MultiXact. auto_explain at
+-- c=64 ingest timed the check at over 100 us a row in the slower
+-- inserts, and with the key dropped one node ingested about 4% more
+-- messages a second (two alternated pairs of bench/ingest -postgres).
+--
+-- What the key guarded, and what guards it now:
+--   - ON DELETE SET NULL: DeleteStage sets its contacts' stage to NULL
+--     itself before deleting the stage, in the same transaction.
+--   - No contact names a stage that does not exist: stages are deleted
+--     only by DeleteStage, an exclusive write (Write takes the write lock
+--     exclusively on PostgreSQL, across nodes), so it never runs beside a
+--     write that read a stage and then names it; every write names a
+--     stage it read in its own transaction (the default stage of a
+--     receive, a stage named through the API, an import's batch, which
+--     reads the stages again: TestImportStageDeletedMidway); and the
+--     crash and fault tests check after every run that no contact names
+--     a missing stage (crashtest's verifyParents).
+-- SQLite keeps the key: there a check is an index probe and locks nothing.
+ALTER TABLE contacts DROP CONSTRAINT contacts_lifecycle_stage_id_fkey;
