@@ -73,11 +73,11 @@ type importRow struct {
 
 // importer holds what a whole import needs.
 type importer struct {
-	ws       int64
-	fields   map[string]Field // by key
-	stages   map[string]int64 // by lower-case name
-	names    map[int64]string // the stages' names, by id
-	cols     []importCol
+	ws     int64
+	fields map[string]Field // by key
+	stages map[string]int64 // by lower-case name
+	names  map[int64]string // the stages' names, by id
+	cols   []importCol
 }
 
 type importCol struct {
