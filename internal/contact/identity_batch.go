@@ -129,30 +129,25 @@ func CreateInboundTx(ctx context.Context, tx *db.Tx, cs []NewInbound) error {
 		}
 		rows[i].c = c
 	}
+	// One statement per table on PostgreSQL whatever the number of rows
+	// (one array per column), where the chunks took one per set bit of it.
 	now := tx.Now()
-	err := db.Chunked(len(rows), func(from, n int) error {
-		args := make([]any, 0, 13*n)
-		for _, r := range rows[from : from+n] {
-			args = append(args, r.c.ID, r.c.WorkspaceID, r.st.first, r.st.last, nullStr(r.st.phone), nullStr(r.st.email), r.st.language,
-				r.st.country, r.st.avatar, sql.NullInt64{Int64: r.c.StageID, Valid: r.c.StageID != 0}, r.c.LastIncomingAt, now, now)
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO contacts (id, workspace_id, first_name, last_name, phone, email, language, country, avatar_url,
-			lifecycle_stage_id, last_incoming_at, created_at, updated_at) VALUES `+db.Rows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n), args...)
-		if err != nil {
-			return fmt.Errorf("contact: create: %w", err)
-		}
-		args = args[:0]
-		for _, r := range rows[from : from+n] {
-			args = append(args, r.c.WorkspaceID, r.c.ChannelID, r.c.ExternalID, r.c.ID, now)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES `+
-			db.Rows("(?, ?, ?, ?, ?)", n), args...); err != nil {
-			return fmt.Errorf("contact: create identity: %w", err)
-		}
-		return nil
+	err := db.InsertRows(ctx, tx, len(rows), `INSERT INTO contacts (id, workspace_id, first_name, last_name, phone, email, language, country, avatar_url,
+		lifecycle_stage_id, last_incoming_at, created_at, updated_at) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "", func(i int) []any {
+		r := rows[i]
+		return []any{r.c.ID, r.c.WorkspaceID, r.st.first, r.st.last, nullStr(r.st.phone), nullStr(r.st.email), r.st.language,
+			r.st.country, r.st.avatar, sql.NullInt64{Int64: r.c.StageID, Valid: r.c.StageID != 0}, r.c.LastIncomingAt, now, now}
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("contact: create: %w", err)
+	}
+	err = db.InsertRows(ctx, tx, len(rows), `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES `,
+		"(?, ?, ?, ?, ?)", "", func(i int) []any {
+			r := rows[i]
+			return []any{r.c.WorkspaceID, r.c.ChannelID, r.c.ExternalID, r.c.ID, now}
+		})
+	if err != nil {
+		return fmt.Errorf("contact: create identity: %w", err)
 	}
 	for _, r := range rows {
 		if _, err := event.Append(ctx, tx, event.New{WorkspaceID: r.c.WorkspaceID, Type: event.ContactCreated, ContactID: r.c.ID,

@@ -159,10 +159,10 @@ func pgQueryIn(query, tail string) (string, error) {
 // multi-row VALUES per chunk (Chunked). On PostgreSQL it is one statement
 // whatever n, each column one array parameter that unnest turns back into
 // rows: one round trip and one text, kept prepared, where the chunks took
-// one per set bit of n. A column's values are int64, string or
-// sql.NullInt64 (an int or a bool would need a cast the column may not
-// take); rows of other values, or a row that is not bare placeholders,
-// go through the chunks there too.
+// one per set bit of n. A column's values are int64, string,
+// sql.NullInt64 or sql.NullString (an int or a bool would need a cast the
+// column may not take); rows of other values, or a row that is not bare
+// placeholders, go through the chunks there too.
 func InsertRows(ctx context.Context, tx *Tx, n int, prefix, row, suffix string, args func(i int) []any) error {
 	if n == 0 {
 		return nil
@@ -219,6 +219,18 @@ func columnArrays(rows [][]any) (cols []any, casts []string, ok bool) {
 				}
 			}
 			cols, casts = append(cols, a), append(casts, "?::bigint[]")
+		case sql.NullString:
+			ns, ok := column[sql.NullString](rows, j)
+			if !ok {
+				return nil, nil, false
+			}
+			a := make([]*string, len(ns)) // nil is NULL
+			for i := range ns {
+				if ns[i].Valid {
+					a[i] = &ns[i].String
+				}
+			}
+			cols, casts = append(cols, a), append(casts, "?::text[]")
 		default:
 			return nil, nil, false
 		}

@@ -237,5 +237,28 @@ func TestInsertRows(t *testing.T) {
 		if count != 300 || blue != 21 || sum != 299*300/2 {
 			t.Errorf("%d tags, %d blue, created_at sum %d; want 300, 21 and %d", count, blue, sum, 299*300/2)
 		}
+
+		// Nullable text and integer columns (a contact's phone, its
+		// stage) are arrays with NULLs too: still one statement.
+		before := d.Statements()
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return db.InsertRows(ctx, tx, 21, `INSERT INTO contacts (workspace_id, first_name, phone, lifecycle_stage_id, created_at, updated_at) VALUES `,
+				"(?, ?, ?, ?, ?, ?)", "", func(i int) []any {
+					return []any{int64(1), fmt.Sprint("c", i), sql.NullString{String: fmt.Sprint("+3361000", i), Valid: i%3 == 0},
+						sql.NullInt64{}, int64(0), int64(0)}
+				})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n := d.Statements() - before; d.Dialect == db.Postgres && n > 1 {
+			t.Errorf("21 contacts in %d statements, want 1", n)
+		}
+		var phones, without int64
+		if err := d.Reader().QueryRow(ctx, `SELECT COUNT(phone), SUM(CASE WHEN phone IS NULL THEN 1 ELSE 0 END) FROM contacts`).Scan(&phones, &without); err != nil {
+			t.Fatal(err)
+		}
+		if phones != 7 || without != 14 {
+			t.Errorf("%d contacts with a phone and %d without, want 7 and 14", phones, without)
+		}
 	})
 }
