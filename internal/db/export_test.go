@@ -17,3 +17,6 @@ func (d *DB) MigrationSQL(version int) string {
 
 // PgQueryIn is the statement db.QueryIn runs on PostgreSQL.
 var PgQueryIn = pgQueryIn
+
+// LockRowsSQL is the statement that takes a batch's named rows of a table.
+var LockRowsSQL = lockRowsSQL

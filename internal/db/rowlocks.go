@@ -97,15 +97,26 @@ func (t *Tx) lockRows(ctx context.Context, batch []*job) error {
 		}
 		slices.SortFunc(ids, cmp.Compare)
 		ids = slices.Compact(ids)
-		// ORDER BY under the lock: PostgreSQL locks the rows as the sort
-		// hands them out, so in id order.
-		key := rowKey(table)
-		if _, err := t.Exec(ctx, `SELECT `+key+` FROM `+table+` WHERE `+key+` = ANY(?::bigint[]) ORDER BY `+key+` FOR NO KEY UPDATE`, ids); err != nil {
+		if _, err := t.Exec(ctx, lockRowsSQL(table), ids); err != nil {
 			return fmt.Errorf("db: lock rows of %s: %w", table, err)
 		}
 		t.heldRow(table, ids[len(ids)-1])
 	}
 	return nil
+}
+
+// lockRowsSQL locks the rows of table whose keys the one parameter, an
+// array, lists in ascending order: each through its primary key, in the
+// array's order (unnest hands the ids out in order, and the scalar
+// subquery of each row locks it as that row is produced), so in id order.
+// It was "key = ANY(array) ORDER BY key FOR NO KEY UPDATE", which a
+// connection's generic plan, made on a fresh database before autovacuum's
+// first analyze, ran as a scan of the whole table per batch, kept until
+// the statistics changed; a scalar subquery is an index probe whatever
+// the statistics (TestLockRowsProbesThePrimaryKey).
+func lockRowsSQL(table string) string {
+	key := rowKey(table)
+	return `SELECT (SELECT x.` + key + ` FROM ` + table + ` x WHERE x.` + key + ` = u.id FOR NO KEY UPDATE) FROM unnest(?::bigint[]) AS u(id)`
 }
 
 // rowKey is the column that identifies a row of table for WithRowLocks

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -293,4 +294,18 @@ func twoWorkspaces(t *testing.T, raw *sql.DB) (a, b int64) {
 		}
 	}
 	return a, b
+}
+
+// The statement that takes a batch's named rows probes each through the
+// table's primary key in its generic plan on a fresh store (no statistics
+// yet: the plan a writer connection keeps until autovacuum's first
+// analyze), and locks under that probe. Written "key = ANY(array) ORDER
+// BY key FOR NO KEY UPDATE", it was planned as a scan of the whole table.
+func TestLockRowsProbesThePrimaryKey(t *testing.T) {
+	for _, c := range []struct{ table, index string }{{"conversations", "conversations_pkey"}, {"routing_agents", "routing_agents_pkey"}} {
+		plan := dbtest.GenericPlan(t, db.LockRowsSQL(c.table), `'{1,2}'::bigint[]`)
+		if strings.Contains(plan, "Seq Scan") || !strings.Contains(plan, "using "+c.index+" ") || !strings.Contains(plan, "LockRows") {
+			t.Errorf("%s: the rows are not locked through the primary key:\n%s", c.table, plan)
+		}
+	}
 }
