@@ -208,27 +208,15 @@ func columnArrays(rows [][]any) (cols []any, casts []string, ok bool) {
 			}
 			cols, casts = append(cols, a), append(casts, "?::text[]")
 		case sql.NullInt64:
-			ns, ok := column[sql.NullInt64](rows, j)
+			a, ok := nullColumn(rows, j, func(n *sql.NullInt64) (*int64, bool) { return &n.Int64, n.Valid })
 			if !ok {
 				return nil, nil, false
-			}
-			a := make([]*int64, len(ns)) // nil is NULL
-			for i := range ns {
-				if ns[i].Valid {
-					a[i] = &ns[i].Int64
-				}
 			}
 			cols, casts = append(cols, a), append(casts, "?::bigint[]")
 		case sql.NullString:
-			ns, ok := column[sql.NullString](rows, j)
+			a, ok := nullColumn(rows, j, func(n *sql.NullString) (*string, bool) { return &n.String, n.Valid })
 			if !ok {
 				return nil, nil, false
-			}
-			a := make([]*string, len(ns)) // nil is NULL
-			for i := range ns {
-				if ns[i].Valid {
-					a[i] = &ns[i].String
-				}
 			}
 			cols, casts = append(cols, a), append(casts, "?::text[]")
 		default:
@@ -236,6 +224,23 @@ func columnArrays(rows [][]any) (cols []any, casts []string, ok bool) {
 		}
 	}
 	return cols, casts, true
+}
+
+// nullColumn is column j of rows of nullable values N as pointers to
+// their values, nil for NULL (an array with NULLs), when every row's value
+// there is an N.
+func nullColumn[N, V any](rows [][]any, j int, value func(*N) (*V, bool)) ([]*V, bool) {
+	ns, ok := column[N](rows, j)
+	if !ok {
+		return nil, false
+	}
+	a := make([]*V, len(ns))
+	for i := range ns {
+		if v, valid := value(&ns[i]); valid {
+			a[i] = v
+		}
+	}
+	return a, true
 }
 
 // column is column j of rows when every row's value there is a T.
