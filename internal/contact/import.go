@@ -75,9 +75,39 @@ type importRow struct {
 type importer struct {
 	ws     int64
 	fields map[string]Field // by key
-	stages map[string]int64 // by lower-case name
-	names  map[int64]string // the stages' names, by id
+	stages stages           // as the import began, to read the rows' stage names
 	cols   []importCol
+}
+
+// stages are a workspace's lifecycle stages at one moment.
+type stages struct {
+	byName map[string]int64 // by lower-case name
+	names  map[int64]string // by id
+	def    int64            // the default's id, 0 if none
+}
+
+// readStages reads the workspace's lifecycle stages in q.
+func readStages(ctx context.Context, q db.Querier, ws int64) (stages, error) {
+	st := stages{byName: map[string]int64{}, names: map[int64]string{}}
+	rows, err := q.Query(ctx, `SELECT id, name, is_default FROM lifecycle_stages WHERE workspace_id = ?`, ws)
+	if err != nil {
+		return st, fmt.Errorf("contact: import: stages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		var isDefault bool
+		if err := rows.Scan(&id, &name, &isDefault); err != nil {
+			return st, err
+		}
+		st.byName[strings.ToLower(name)] = id
+		st.names[id] = name
+		if isDefault {
+			st.def = id
+		}
+	}
+	return st, rows.Err()
 }
 
 type importCol struct {

@@ -24,26 +24,11 @@ func (s *Service) newImporter(ctx context.Context, ws int64, header []string, ma
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{ws: ws, fields: map[string]Field{}, stages: map[string]int64{}, names: map[int64]string{}}
+	im := &importer{ws: ws, fields: map[string]Field{}}
 	for _, f := range defs {
 		im.fields[f.Key] = f
 	}
-	rows, err := q.Query(ctx, `SELECT id, name FROM lifecycle_stages WHERE workspace_id = ?`, ws)
-	if err != nil {
-		return nil, fmt.Errorf("contact: import: stages: %w", err)
-	}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		im.stages[strings.ToLower(name)] = id
-		im.names[id] = name
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if im.stages, err = readStages(ctx, q, ws); err != nil {
 		return nil, err
 	}
 	target := func(t string) (string, Field, bool) {
@@ -149,7 +134,7 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 			}
 			row.std[c.target] = v
 		case "lifecycle_stage":
-			id, ok := im.stages[strings.ToLower(v)]
+			id, ok := im.stages.byName[strings.ToLower(v)]
 			if !ok {
 				return row, bad(c, fmt.Sprintf("unknown lifecycle stage %q", limit.Clip(v, 50)))
 			}

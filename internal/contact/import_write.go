@@ -110,7 +110,7 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 	// The stages are read again in this batch's transaction, so no
 	// contact names a deleted one (PostgreSQL has no foreign key to
 	// refuse it since migration 046; SQLite's would fail the batch).
-	live, def, err := stagesNow(ctx, tx, im.ws)
+	current, err := readStages(ctx, tx, im.ws)
 	if err != nil {
 		return 0, 0, nil, err
 	}
@@ -130,11 +130,11 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 		if r.stage != 0 {
 			return r.stage
 		}
-		return nullID(def)
+		return nullID(current.def)
 	}
 	for _, r := range batch {
-		if r.stage != 0 && !live[r.stage] {
-			bad = append(bad, ImportRowError{Line: r.line, Reason: fmt.Sprintf("lifecycle stage %q was deleted during the import", limit.Clip(im.names[r.stage], 50))})
+		if _, ok := current.names[r.stage]; r.stage != 0 && !ok {
+			bad = append(bad, ImportRowError{Line: r.line, Reason: fmt.Sprintf("lifecycle stage %q was deleted during the import", limit.Clip(im.stages.names[r.stage], 50))})
 			continue
 		}
 		id, why := match(r, phones, emails)
@@ -244,27 +244,4 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 		}
 	}
 	return created, updated, bad, nil
-}
-
-// stagesNow reads the workspace's lifecycle stages in q: their ids, and
-// the default's (0: none).
-func stagesNow(ctx context.Context, q db.Querier, ws int64) (map[int64]bool, int64, error) {
-	rows, err := q.Query(ctx, `SELECT id, is_default FROM lifecycle_stages WHERE workspace_id = ?`, ws)
-	if err != nil {
-		return nil, 0, fmt.Errorf("contact: import: stages: %w", err)
-	}
-	defer rows.Close()
-	live, def := map[int64]bool{}, int64(0)
-	for rows.Next() {
-		var id int64
-		var isDefault bool
-		if err := rows.Scan(&id, &isDefault); err != nil {
-			return nil, 0, err
-		}
-		live[id] = true
-		if isDefault {
-			def = id
-		}
-	}
-	return live, def, rows.Err()
 }
