@@ -2,9 +2,12 @@ package conversation
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 )
 
 // TestMessagesLockNeitherWorkspaceNorChannel: on PostgreSQL what is
@@ -58,5 +61,70 @@ func TestMessagesLockNeitherWorkspaceNorChannel(t *testing.T) {
 	}
 	if ws, ch, _ := marks(); ws != ws0 || ch != ch0 {
 		t.Errorf("a reply locked the workspace row (xmax %s, was %s) or the channel row (xmax %s, was %s)", ws, ws0, ch, ch0)
+	}
+}
+
+// No contact names a lifecycle stage that no longer exists, though
+// PostgreSQL has no foreign key to refuse one (migration 046): new
+// contacts keep arriving on several connections while the workspace's
+// default stage is moved to a new stage and the old one deleted, over and
+// over. What holds it: a receive reads the default stage in its own
+// transaction, and moving the default and deleting a stage are exclusive
+// writes, so none runs between that read and the contact's insert.
+func TestNewContactsNeverNameADeletedStage(t *testing.T) {
+	f, raw := pgFixture(t)
+	ctx := context.Background()
+	stages := contact.New(f.db)
+	const senders, each, moves = 4, 60, 12
+	var wg sync.WaitGroup
+	errs := make(chan error, senders)
+	for s := range senders {
+		wg.Go(func() {
+			for i := range each {
+				ext := fmt.Sprintf("+1415%03d%04d", s, i)
+				if _, err := f.svc.Receive(ctx, []Inbound{f.inbound(ext, "m-"+ext, "hi")}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	yes := true
+	for i := range moves {
+		var old int64
+		if err := raw.QueryRow(`SELECT id FROM lifecycle_stages WHERE workspace_id = $1 AND is_default = 1`, f.ws.ID).Scan(&old); err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("Stage %d", i)
+		next, err := stages.CreateStage(ctx, f.ws.ID, contact.StageInput{Name: &name, IsDefault: &yes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !next.IsDefault {
+			t.Fatalf("%s is not the default", name)
+		}
+		if err := stages.DeleteStage(ctx, f.ws.ID, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	var contacts, dangling, staged int
+	if err := raw.QueryRow(`SELECT COUNT(*),
+		COUNT(*) FILTER (WHERE lifecycle_stage_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lifecycle_stages s WHERE s.id = c.lifecycle_stage_id)),
+		COUNT(lifecycle_stage_id) FROM contacts c WHERE workspace_id = $1`, f.ws.ID).Scan(&contacts, &dangling, &staged); err != nil {
+		t.Fatal(err)
+	}
+	if contacts != senders*each {
+		t.Fatalf("%d contacts, want %d", contacts, senders*each)
+	}
+	if dangling != 0 {
+		t.Errorf("%d of %d contacts name a deleted lifecycle stage", dangling, contacts)
+	}
+	if staged == 0 {
+		t.Errorf("no contact has a stage: the stages' deletion was not put to the test")
 	}
 }
