@@ -169,6 +169,15 @@ func (s *Service) assignTx(ctx context.Context, tx *db.Tx, req Request, st setti
 	if conv.Status == conversation.StatusClosed {
 		return Result{}, apperr.Conflict("conversation %d is closed", conv.ID)
 	}
+	if req.TeamID != 0 && req.Target != TargetUnassign && req.Target != TargetWorkspace {
+		// The team the conversation will be filed under, or wait in the
+		// queue of: checked before anything is written, whichever way the
+		// request goes (a previous assignee who does not qualify falls
+		// back to it).
+		if err := teamOfWorkspace(ctx, tx, req.WorkspaceID, req.TeamID); err != nil {
+			return Result{}, err
+		}
+	}
 	j := job{workspaceID: req.WorkspaceID, conversationID: conv.ID, target: req.Target, strategy: req.Strategy,
 		onlyOnline: req.OnlyOnline, maxOpen: req.MaxOpen, priority: req.Priority, source: req.Source, byUserID: req.ByUserID,
 		before: conv}
@@ -212,9 +221,6 @@ func (s *Service) assignTx(ctx context.Context, tx *db.Tx, req Request, st setti
 
 	default: // team, workspace
 		if req.Target == TargetTeam {
-			if err := teamOfWorkspace(ctx, tx, req.WorkspaceID, req.TeamID); err != nil {
-				return Result{}, err
-			}
 			j.teamID = req.TeamID
 		}
 		j.auto = true

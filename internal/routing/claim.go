@@ -241,19 +241,14 @@ func (s *Service) write1(ctx context.Context, tx *db.Tx, j job, c candidate, rea
 	in := conversation.AssignInput{UserID: c.id, Source: j.source, ByUser: j.byUserID, Reason: reason.Summary, Detail: reason}
 	if j.teamID != 0 {
 		in.TeamID = j.teamID
-		if j.userID != 0 {
-			// A named user filed under a team: the team was not where the
-			// candidates came from, so check it is the workspace's.
-			if err := teamOfWorkspace(ctx, tx, j.workspaceID, j.teamID); err != nil {
-				return err
-			}
-		}
 	}
 	// Everything AssignTx would read again is known here: j.before was
 	// read in this transaction under the conversation's lock and found
 	// open, the user came from the workspace's users and the claim holds
-	// only while they are active, and a pool's team is where its
-	// candidates came from (team_members of the workspace's team).
+	// only while they are active, and the team is the workspace's: a
+	// request's was checked before anything was written (assignTx), a
+	// queue's when it was queued, a drained or reassigned conversation's
+	// is the one it is filed under.
 	if _, err := conversation.AssignDecidedTx(ctx, tx, conversation.Decided{Conversation: j.before}, in); err != nil {
 		return err
 	}
