@@ -26,6 +26,7 @@ type Tx struct {
 	nameLocks map[int32]int32      // per space, the highest advisory lock taken by LockName
 	rowTops   map[string]int64     // per table, the highest row locked by lockRows, TryLockRow, WaitRow or noted (NoteRowHeld)
 	alone     bool                 // the batch is one write run on its own (see WaitRow, Alone)
+	memo      map[any]any          // values read once per transaction (see Memo)
 }
 
 func (t *Tx) commit() error {
@@ -286,6 +287,7 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
 		t.deferred.args = nil
 		t.dropRows()
+		clear(t.memo) // what was read may have been written by the writes undone
 		return err
 	}
 	if _, err := t.Exec(ctx, "RELEASE SAVEPOINT sp"); err != nil {

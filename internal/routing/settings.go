@@ -60,7 +60,18 @@ func (st settings) public() Settings {
 		ReassignGraceMinutes: grace, DefaultStrategy: st.strategy}
 }
 
+// settingsMemo keys a workspace's settings in a transaction's memo: a
+// batch of assignments reads them once (db.Memo).
+type settingsMemo struct{ workspaceID int64 }
+
 func loadSettings(ctx context.Context, q db.Querier, workspaceID int64) (settings, error) {
+	if tx, ok := q.(*db.Tx); ok {
+		return db.Memo(tx, settingsMemo{workspaceID}, func() (settings, error) { return readSettings(ctx, tx, workspaceID) })
+	}
+	return readSettings(ctx, q, workspaceID)
+}
+
+func readSettings(ctx context.Context, q db.Querier, workspaceID int64) (settings, error) {
 	st := settings{configured: true}
 	err := q.QueryRow(ctx, `SELECT inactivity_timeout_ms, default_capacity, reassign_grace_ms, default_strategy
 		FROM routing_settings WHERE workspace_id = ?`, workspaceID).Scan(&st.timeoutMs, &st.capacity, &st.graceMs, &st.strategy)
@@ -122,6 +133,7 @@ func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in Sett
 			workspaceID, st.timeoutMs, st.capacity, st.graceMs, st.strategy); err != nil {
 			return err
 		}
+		tx.Forget(settingsMemo{workspaceID})
 		out = st.public()
 		tx.Due(duePresence, 0) // timeouts and grace may have moved
 		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.RoutingSettingsUpdated, Payload: out})
