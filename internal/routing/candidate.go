@@ -48,17 +48,21 @@ func (c candidate) availability(now int64, st settings) string {
 // the transaction of every change to a conversation's assignee or status:
 // one row read instead of counting the agent's conversations.
 const candidateColumns = `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.last_assigned_at, 0), COALESCE(a.capacity, -1),
-	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END, u.deactivated_at, u.kind, COALESCE(a.open_count, 0)
-	FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id `
+	CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END, u.deactivated_at, u.kind, COALESCE(a.open_count, 0) `
 
 // Three fixed queries rather than one built per call: SQLite keeps each
 // prepared on the writer. A team's or the workspace's pool holds people
 // only: an AI agent takes a conversation only when a request names it, so
 // human queues never drain into it.
 const (
-	candidatesOfTeam      = candidateColumns + `WHERE u.workspace_id = ? AND u.kind = 'human' AND u.id IN (SELECT user_id FROM team_members WHERE team_id = ?) ORDER BY u.id`
-	candidatesOfWorkspace = candidateColumns + `WHERE u.workspace_id = ? AND u.kind = 'human' ORDER BY u.id`
-	candidateUser         = candidateColumns + `WHERE u.workspace_id = ? AND u.id = ?`
+	// From the team's members, in the order of their primary key: on
+	// SQLite a probe of users by id for each, where filtering the
+	// workspace's users by membership probed users' workspace index and
+	// then the row (17 against 15 µs for a team of five).
+	candidatesOfTeam = candidateColumns + `FROM team_members m JOIN users u ON u.id = m.user_id LEFT JOIN routing_agents a ON a.user_id = u.id
+		WHERE m.team_id = ? AND u.workspace_id = ? AND u.kind = 'human' ORDER BY m.user_id`
+	candidatesOfWorkspace = candidateColumns + `FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id WHERE u.workspace_id = ? AND u.kind = 'human' ORDER BY u.id`
+	candidateUser         = candidateColumns + `FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id WHERE u.workspace_id = ? AND u.id = ?`
 )
 
 // loadCandidates returns the users a request may choose from, in id
@@ -69,7 +73,7 @@ func loadCandidates(ctx context.Context, q db.Querier, j job, st settings, now i
 	case j.userID != 0:
 		query, args = candidateUser, append(args, j.userID)
 	case j.teamID != 0:
-		query, args = candidatesOfTeam, append(args, j.teamID)
+		query, args = candidatesOfTeam, []any{j.teamID, j.workspaceID}
 	}
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
