@@ -28,7 +28,8 @@ type Request struct {
 	Target string `json:"target"`
 	UserID int64  `json:"user_id,omitempty"`
 	// TeamID is the team of a team target; for previous it is the
-	// fallback when the previous assignee does not qualify.
+	// fallback when the previous assignee does not qualify; with a user
+	// or previous target the conversation is filed under it.
 	TeamID int64 `json:"team_id,omitempty"`
 	// Strategy for team and workspace targets: round_robin, least_open or
 	// longest_idle; empty takes the workspace's default.

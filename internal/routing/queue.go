@@ -147,9 +147,12 @@ func (s *Service) enqueueAndDrain(ctx context.Context, tx *db.Tx, conv conversat
 	if err != nil {
 		return Result{}, err
 	}
-	if added && j.key().teamID != 0 {
-		// Waiting for the team: the team's agents may see it meanwhile.
-		if err := conversation.SetTeamTx(ctx, tx, j.workspaceID, j.conversationID, j.key().teamID); err != nil {
+	if added && j.teamID != 0 {
+		// Waiting for the team, or for a user of it: filed under the team
+		// now, so its agents see it meanwhile. A user's queue is keyed by
+		// the user alone, so this is also where the team is kept until
+		// the user takes it.
+		if err := conversation.SetTeamTx(ctx, tx, j.workspaceID, j.conversationID, j.teamID); err != nil {
 			return Result{}, err
 		}
 	}
