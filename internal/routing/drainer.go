@@ -317,15 +317,10 @@ func (s *Service) drainKeys(ctx context.Context, tx *db.Tx, keys []queueKey) ([]
 	var more []queueKey
 	placedAny := false
 	now := s.nowMs()
-	byWorkspace := map[int64]settings{} // read once per workspace, not per queue
 	for i, k := range keys {
-		st, ok := byWorkspace[k.workspaceID]
-		if !ok {
-			var err error
-			if st, err = loadSettings(ctx, tx, k.workspaceID); err != nil {
-				return nil, err
-			}
-			byWorkspace[k.workspaceID] = st
+		st, err := loadSettings(ctx, tx, k.workspaceID) // read once per workspace in tx (db.Memo)
+		if err != nil {
+			return nil, err
 		}
 		keyCtx := ctx
 		if placedAny {

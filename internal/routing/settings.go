@@ -95,7 +95,7 @@ func validStrategy(v string) bool { return v == RoundRobin || v == LeastOpen || 
 func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in SettingsUpdate) (Settings, error) {
 	var out Settings
 	err := s.write(ctx, func(tx *db.Tx) error {
-		st, err := loadSettings(ctx, tx, workspaceID)
+		st, err := readSettings(ctx, tx, workspaceID) // read, changed and written: not a memo
 		if err != nil {
 			return err
 		}
