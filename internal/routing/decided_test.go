@@ -8,7 +8,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
-	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // Routing writes an assignment without reading the conversation, the user
@@ -24,19 +23,7 @@ func TestDecidedAssignmentKeepsChecksAndSequence(t *testing.T) {
 
 		// A named user filed under another workspace's team: 422, nothing
 		// written.
-		other, err := f.ws.Create(ctx, "Other", "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ou, err := f.ws.CreateUser(ctx, other.ID, workspace.NewUser{Email: "o@other.test", Name: "O"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		foreign, err := f.ws.CreateTeam(ctx, other.ID, workspace.TeamInput{Name: "theirs", MemberIDs: []int64{ou.ID}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.svc.Assign(ctx, Request{WorkspaceID: f.wsID, ConversationID: convs[0], Target: TargetUser, UserID: agents[0], TeamID: foreign.ID})
+		_, err := f.svc.Assign(ctx, Request{WorkspaceID: f.wsID, ConversationID: convs[0], Target: TargetUser, UserID: agents[0], TeamID: f.foreignTeam()})
 		if apperr.KindOf(err) != apperr.KindInvalid {
 			t.Fatalf("assign with another workspace's team: %v; want 422", err)
 		}

@@ -95,6 +95,26 @@ func (f *fixture) agents(n int, capacity *int, team string) (teamID int64, ids [
 	return tm.ID, ids
 }
 
+// foreignTeam creates another workspace with one user in one team, and
+// returns the team: what a request may not name.
+func (f *fixture) foreignTeam() int64 {
+	f.t.Helper()
+	ctx := context.Background()
+	other, err := f.ws.Create(ctx, "Other", "UTC")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	u, err := f.ws.CreateUser(ctx, other.ID, workspace.NewUser{Email: "o@other.test", Name: "O"})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	tm, err := f.ws.CreateTeam(ctx, other.ID, workspace.TeamInput{Name: "theirs", MemberIDs: []int64{u.ID}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return tm.ID
+}
+
 // conversations inserts n open, unassigned conversations (one contact
 // each) in one transaction: the fixture, not the code under test.
 func (f *fixture) conversations(n int) []int64 {

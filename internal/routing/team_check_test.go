@@ -7,7 +7,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // A request naming another workspace's team is refused with 422 before
@@ -24,18 +23,7 @@ func TestForeignTeamRefusedBeforeAnyWrite(t *testing.T) {
 		busy := f.conversations(1)
 		f.assign(Request{ConversationID: busy[0], Target: TargetUser, UserID: full})
 
-		other, err := f.ws.Create(ctx, "Other", "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ou, err := f.ws.CreateUser(ctx, other.ID, workspace.NewUser{Email: "o@other.test", Name: "O"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		foreign, err := f.ws.CreateTeam(ctx, other.ID, workspace.TeamInput{Name: "theirs", MemberIDs: []int64{ou.ID}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		foreign := f.foreignTeam()
 
 		withPrevious := f.conversations(1)[0]
 		if err := d.Write(ctx, func(tx *db.Tx) error {
@@ -58,7 +46,7 @@ func TestForeignTeamRefusedBeforeAnyWrite(t *testing.T) {
 		for _, c := range cases {
 			mark := lastEvent(t, f)
 			req := c.req
-			req.WorkspaceID, req.ConversationID, req.TeamID = f.wsID, c.conv, foreign.ID
+			req.WorkspaceID, req.ConversationID, req.TeamID = f.wsID, c.conv, foreign
 			if _, err := f.svc.Assign(ctx, req); apperr.KindOf(err) != apperr.KindInvalid {
 				t.Errorf("%s: assign with another workspace's team: %v; want 422", c.name, err)
 			}
