@@ -21,13 +21,16 @@ func parseAnswer(s *askQuestion, msgType, text string) (any, string) {
 	case "text":
 		return text, ""
 	case "multiple_choice":
-		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(s.Options) {
-			return s.Options[n-1], ""
-		}
+		// An option's own text first: with options 3, 6 and 12 (a quick
+		// reply sends the option's text), "3" is the option 3, not the
+		// third one.
 		for _, o := range s.Options {
 			if strings.EqualFold(o, text) {
 				return o, ""
 			}
+		}
+		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(s.Options) {
+			return s.Options[n-1], ""
 		}
 		return nil, "not one of the options"
 	case "number":
