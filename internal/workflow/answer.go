@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -35,7 +36,9 @@ func parseAnswer(s *askQuestion, msgType, text string) (any, string) {
 		return nil, "not one of the options"
 	case "number":
 		f, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
-		if err != nil {
+		// ParseFloat also reads "NaN" and "Inf": no number a contact
+		// means, and one the run's data (JSON) cannot hold.
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, "not a number"
 		}
 		if s.Min != nil && f < *s.Min {
@@ -83,7 +86,9 @@ func parseAnswer(s *askQuestion, msgType, text string) (any, string) {
 		lat, lng, ok := strings.Cut(text, ",")
 		la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
 		lo, err2 := strconv.ParseFloat(strings.TrimSpace(lng), 64)
-		if !ok || err1 != nil || err2 != nil || la < -90 || la > 90 || lo < -180 || lo > 180 {
+		// !(x <= y) rather than x > y, so NaN (which ParseFloat reads) is
+		// refused too.
+		if !ok || err1 != nil || err2 != nil || !(la >= -90 && la <= 90) || !(lo >= -180 && lo <= 180) {
 			return nil, "not a location"
 		}
 		return map[string]any{"latitude": la, "longitude": lo}, ""
