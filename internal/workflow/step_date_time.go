@@ -103,7 +103,9 @@ func (s *dateTime) inside(t time.Time) (bool, string) {
 		from, _ := parseWhen(s.From, t.Location())
 		to, _ := parseWhen(s.To, t.Location())
 		if len(strings.TrimSpace(s.To)) == 10 {
-			to = to.Add(24 * time.Hour) // a date "to" includes that whole day
+			// A date "to" includes that whole day: up to the next midnight,
+			// a calendar day later (23 or 25 hours when the clocks change).
+			to = to.AddDate(0, 0, 1)
 		}
 		if !t.Before(from) && t.Before(to) {
 			return true, "inside the date range"
