@@ -75,6 +75,19 @@ func (s *Service) SetActive(ctx context.Context, workspaceID, id int64, active b
 		return w, apperr.Conflict("workflow %d has no published version to run; publish it first", id)
 	}
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
+		if active && !w.Active && w.Published != nil {
+			// A schedule's next firing was set when it was published or
+			// last fired: one that fell while the workflow was stopped is
+			// missed, not fired at once when it starts, at an hour its cron
+			// never named. The next firing is the first after now.
+			next, err := nextFire(*w.Published, tx.Now())
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE workflows SET next_fire_at = ? WHERE id = ?`, next, id); err != nil {
+				return err
+			}
+		}
 		if active {
 			tx.Due(DueKind, 0) // its schedule may be due
 		}
