@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,8 +106,14 @@ func order(a, b string) int {
 	return strings.Compare(strings.ToLower(a), strings.ToLower(b))
 }
 
+// numbers reads a and b as numbers, when both are finite ones: ParseFloat
+// also reads "NaN", "Inf" and "Infinity", which are texts here (the
+// first name Nan, a product), and NaN would equal nothing, not even
+// itself.
 func numbers(a, b string) (float64, float64, bool) {
 	fa, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
 	fb, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	return fa, fb, err1 == nil && err2 == nil
+	return fa, fb, err1 == nil && err2 == nil && finite(fa) && finite(fb)
 }
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
