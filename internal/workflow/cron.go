@@ -94,9 +94,39 @@ func (c *cronSpec) next(t time.Time) time.Time {
 			t = t.Add(time.Minute)
 			continue
 		}
+		if repeated(t) && !c.everyHour() {
+			// The second pass of the hour the clocks go back: a time of
+			// day fires once, in the first pass, as in cron (an hourly
+			// schedule fires in both, an hour apart).
+			t = t.Add(time.Minute)
+			continue
+		}
 		return t
 	}
 	return time.Time{}
+}
+
+// everyHour says whether the hour field allows every hour.
+func (c *cronSpec) everyHour() bool {
+	for h := range 24 {
+		if !c.hour[h] {
+			return false
+		}
+	}
+	return true
+}
+
+// repeated reports whether t's wall clock already happened earlier that
+// day: t is in the second pass of the hour (or half hour, in a few zones)
+// the clocks go back.
+func repeated(t time.Time) bool {
+	for _, d := range []time.Duration{30 * time.Minute, time.Hour} {
+		u := t.Add(-d)
+		if u.Day() == t.Day() && u.Hour() == t.Hour() && u.Minute() == t.Minute() {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *cronSpec) dayMatches(t time.Time) bool {
