@@ -7,7 +7,7 @@ import (
 
 // A date "to" includes that whole day, also on a day when the clocks
 // change: that day is 23 or 25 hours long, not 24.
-func TestReviewDateRangeToAcrossDST(t *testing.T) {
+func TestDateRangeToAcrossDST(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	for _, c := range []struct {
 		s    dateTime

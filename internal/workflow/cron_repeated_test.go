@@ -8,7 +8,7 @@ import (
 // A schedule at a fixed time in the hour the clocks repeat (autumn) fires
 // once that night, as cron does, not once in each pass of the hour; an
 // hourly one still fires in both passes (they are an hour apart).
-func TestReviewCronRepeatedHourFiresOnce(t *testing.T) {
+func TestCronRepeatedHourFiresOnce(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	// 2026-10-25: 03:00 CEST becomes 02:00 CET; 02:30 happens twice.
 	first := time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC) // 02:30 CEST

@@ -13,7 +13,7 @@ import (
 // A schedule published (or stopped) before a firing and started after it
 // waits for its next firing: starting it does not fire at once, at an
 // hour its cron never named, the firing it missed while stopped.
-func TestReviewScheduleStartedLate(t *testing.T) {
+func TestScheduleStartedLate(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()

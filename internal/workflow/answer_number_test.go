@@ -12,7 +12,7 @@ import (
 // NaN and infinities are no numbers a contact can mean (nor a location's
 // coordinates); taken as valid, they cannot be stored (JSON has no such
 // numbers).
-func TestReviewNumberAnswerNotFinite(t *testing.T) {
+func TestNumberAnswerNotFinite(t *testing.T) {
 	q := askQuestion{Type: "number"}
 	for _, in := range []string{"NaN", "nan", "Inf", "-inf", "+Infinity", "infinity"} {
 		if got, problem := parseAnswer(&q, "text", in); problem == "" {
@@ -29,7 +29,7 @@ func TestReviewNumberAnswerNotFinite(t *testing.T) {
 
 // A run whose contact answers "nan" to a number question is re-asked, not
 // stuck: the run, and the consumer's batch that resumes it, must commit.
-func TestReviewNumberAnswerNaNRun(t *testing.T) {
+func TestNumberAnswerNaNRun(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		run, conv := f.runSteps(`[{"id": "q", "type": "ask_question", "settings": {"question": "How many?", "answer_type": "number",

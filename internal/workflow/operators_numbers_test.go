@@ -5,7 +5,7 @@ import "testing"
 // "Nan", "Inf" and "Infinity" are texts (a first name, a product), which
 // compare case-insensitively like any text: strconv.ParseFloat reads them
 // as NaN and infinities, and NaN equals nothing, not even itself.
-func TestReviewCompareNaNAndInfAreText(t *testing.T) {
+func TestCompareNaNAndInfAreText(t *testing.T) {
 	for _, c := range []struct {
 		v, op, value string
 		want         bool
