@@ -51,6 +51,16 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 			if f.Required && (!ok || stringify(v) == "") {
 				return Run{}, apperr.Invalid("inputs."+f.Name, "is required")
 			}
+			if ok && f.Type != "" && f.Type != "text" && stringify(v) != "" {
+				// Checked and written in its normal form as a question's
+				// answer of that type is: the form's types are a promise
+				// the steps after it rely on.
+				parsed, problem := parseAnswer(&askQuestion{Type: f.Type}, "text", stringify(v))
+				if problem != "" {
+					return Run{}, apperr.Invalid("inputs."+f.Name, "%s", problem)
+				}
+				v = parsed
+			}
 			if ok {
 				vars[f.Name] = v
 			}
