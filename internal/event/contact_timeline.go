@@ -6,14 +6,18 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // ListForContact returns a contact's events — of the contact alone and of
 // its conversations — newest first, those with an id below before (0: from
 // the newest), at most limit, keeping only those viewer may see.
 func ListForContact(ctx context.Context, q db.Querier, viewer access.Principal, contactID, before int64, limit int) ([]Event, error) {
-	if limit <= 0 || limit > 200 {
-		limit = 50
+	// Lists ask for one row more than their page (page.Request.Fetch) to
+	// know whether another follows: 201 for the largest page, which must
+	// not fall back to the default page without a cursor.
+	if limit <= 0 || limit > page.MaxLimit+1 {
+		limit = page.DefaultLimit
 	}
 	query := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND contact_id = ?`
 	args := []any{viewer.WorkspaceID, contactID}
