@@ -63,7 +63,10 @@ func (s *Service) Counts(ctx context.Context, p access.Principal, status string)
 			return c, fmt.Errorf("conversation: counts: %w", err)
 		}
 		c.All += t.Count
-		if t.TeamID != 0 {
+		// The triggers bring a group's row down to zero, never delete
+		// it: a team whose conversations all left the status, or that
+		// was deleted (team_id set to NULL), has no conversation here.
+		if t.TeamID != 0 && t.Count != 0 {
 			c.Teams = append(c.Teams, t)
 		}
 	}
