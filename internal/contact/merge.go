@@ -227,6 +227,7 @@ func (s *Service) mergeTx(ctx context.Context, tx *db.Tx, p Principal, into int6
 	sort.Strings(changed)
 
 	// One open conversation at most: close the newer.
+	var closedAssignee int64
 	if a.open.Valid && b.open.Valid {
 		if s.closeConv == nil {
 			return res, apperr.Conflict("both contacts have an open conversation; close one first")
@@ -240,6 +241,11 @@ func (s *Service) mergeTx(ctx context.Context, tx *db.Tx, p Principal, into int6
 			return res, err
 		}
 		res.ClosedConversationID = closeID
+		// The close made its assignee its contact's last assignee, after
+		// the rows above were read: the merged contact keeps them.
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(assignee_id, 0) FROM conversations WHERE id = ?`, closeID).Scan(&closedAssignee); err != nil {
+			return res, fmt.Errorf("contact: merge: %w", err)
+		}
 	}
 
 	now := tx.Now()
@@ -258,6 +264,9 @@ func (s *Service) mergeTx(ctx context.Context, tx *db.Tx, p Principal, into int6
 	lastAssignee := a.lastAssignee
 	if b.lastIncoming > a.lastIncoming && b.lastAssignee != 0 || lastAssignee == 0 {
 		lastAssignee = b.lastAssignee
+	}
+	if closedAssignee != 0 {
+		lastAssignee = closedAssignee
 	}
 	if _, err := tx.Exec(ctx, `UPDATE contacts SET first_name = ?, last_name = ?, phone = ?, email = ?, language = ?, country = ?,
 		avatar_url = ?, lifecycle_stage_id = ?, last_incoming_at = ?, last_assignee_id = ?, updated_at = ? WHERE id = ?`,
