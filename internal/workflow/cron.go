@@ -79,15 +79,21 @@ func (c *cronSpec) next(t time.Time) time.Time {
 	limit := t.AddDate(5, 0, 0)
 	for t.Before(limit) {
 		if !c.month[int(t.Month())] {
-			t = time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, t.Location())
+			t = forward(t, time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, t.Location()))
 			continue
 		}
 		if !c.dayMatches(t) {
-			t = time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, t.Location())
+			t = forward(t, time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, t.Location()))
 			continue
 		}
+		if c.skippedBefore(t) {
+			// The clocks jumped over a time of day it names (spring):
+			// as in cron, it fires at the first minute after the gap
+			// rather than not at all that day.
+			return t
+		}
 		if !c.hour[t.Hour()] {
-			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour()+1, 0, 0, 0, t.Location())
+			t = forward(t, time.Date(t.Year(), t.Month(), t.Day(), t.Hour()+1, 0, 0, 0, t.Location()))
 			continue
 		}
 		if !c.minute[t.Minute()] {
@@ -104,6 +110,38 @@ func (c *cronSpec) next(t time.Time) time.Time {
 		return t
 	}
 	return time.Time{}
+}
+
+// forward returns wall, the start of the next month, day or hour that
+// next moves t to, or, when that wall clock time does not exist and
+// time.Date chose the zone before the jump (New York's 02:00 on the
+// spring day is 01:00 EST), the start of the next hour after t by the
+// clock: never t itself or earlier, which would loop forever.
+func forward(t, wall time.Time) time.Time {
+	if wall.After(t) {
+		return wall
+	}
+	return t.Add(time.Duration(60-t.Minute()) * time.Minute)
+}
+
+// skippedBefore reports whether the clocks skipped, right before t, a
+// wall clock minute c names (a time of day: an hourly schedule just goes
+// on from the new hour, as cron does).
+func (c *cronSpec) skippedBefore(t time.Time) bool {
+	prev := t.Add(-time.Minute)
+	// Wall clocks as UTC dates, to step through the minutes that never
+	// happened in t's location.
+	from := time.Date(prev.Year(), prev.Month(), prev.Day(), prev.Hour(), prev.Minute()+1, 0, 0, time.UTC)
+	to := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	if !to.After(from) || c.everyHour() {
+		return false
+	}
+	for w := from; w.Before(to); w = w.Add(time.Minute) {
+		if c.hour[w.Hour()] && c.minute[w.Minute()] {
+			return true
+		}
+	}
+	return false
 }
 
 // everyHour says whether the hour field allows every hour.
