@@ -52,18 +52,21 @@ func (c Calendar) BusinessMs(from, to int64) int64 {
 	}
 	start, end := time.UnixMilli(from).In(c.Loc), time.UnixMilli(to).In(c.Loc)
 	var total int64
-	day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, c.Loc)
-	for !day.After(end) {
-		if !c.Holidays[day.Format(time.DateOnly)] {
-			for _, iv := range c.Hours[day.Weekday()] {
-				open := time.Date(day.Year(), day.Month(), day.Day(), iv[0]/60, iv[0]%60, 0, 0, c.Loc).UnixMilli()
-				closeAt := time.Date(day.Year(), day.Month(), day.Day(), iv[1]/60, iv[1]%60, 0, 0, c.Loc).UnixMilli()
-				if lo, hi := max(open, from), min(closeAt, to); hi > lo {
-					total += hi - lo
-				}
+	// The local dates from start's to end's, stepped as dates (in UTC):
+	// a local midnight the clocks skip (Santiago, Havana) reads as 23:00
+	// the day before, which counted that day twice and dropped the last.
+	last := time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, time.UTC)
+	for day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC); !day.After(last); day = day.AddDate(0, 0, 1) {
+		if c.Holidays[day.Format(time.DateOnly)] {
+			continue
+		}
+		for _, iv := range c.Hours[day.Weekday()] {
+			open := time.Date(day.Year(), day.Month(), day.Day(), iv[0]/60, iv[0]%60, 0, 0, c.Loc).UnixMilli()
+			closeAt := time.Date(day.Year(), day.Month(), day.Day(), iv[1]/60, iv[1]%60, 0, 0, c.Loc).UnixMilli()
+			if lo, hi := max(open, from), min(closeAt, to); hi > lo {
+				total += hi - lo
 			}
 		}
-		day = day.AddDate(0, 0, 1)
 	}
 	return total
 }
