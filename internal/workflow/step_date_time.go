@@ -72,6 +72,16 @@ func isClock(s string) bool {
 	return err == nil && len(s) == 5
 }
 
+// wallLayout orders wall clock times as strings.
+const wallLayout = "2006-01-02 15:04"
+
+// wallBound is a range bound as a wall clock time in wallLayout (a date
+// alone is its midnight), and whether it was a date alone.
+func wallBound(s string) (string, bool) {
+	t, err := parseWhen(s, time.UTC)
+	return t.Format(wallLayout), err == nil && len(strings.TrimSpace(s)) == len("2006-01-02")
+}
+
 func parseWhen(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02 15:04", s, loc); err == nil {
 		return t, nil
@@ -100,14 +110,18 @@ func (s *dateTime) exec(x *execution) (result, error) {
 // inside reports whether t falls in the step's hours or range, and why.
 func (s *dateTime) inside(t time.Time) (bool, string) {
 	if s.Mode == "date_range" {
-		from, _ := parseWhen(s.From, t.Location())
-		to, _ := parseWhen(s.To, t.Location())
-		if len(strings.TrimSpace(s.To)) == 10 {
-			// A date "to" includes that whole day: up to the next midnight,
-			// a calendar day later (23 or 25 hours when the clocks change).
-			to = to.AddDate(0, 0, 1)
+		// Compared as wall clock times in the zone, which is what the
+		// bounds name: a day the clocks change is 23 or 25 hours long,
+		// and a midnight they skip (Santiago, Havana) has no instant, so
+		// bounds turned into instants moved by an hour there.
+		from, _ := wallBound(s.From)
+		to, toDate := wallBound(s.To)
+		wall := t.Format(wallLayout)
+		inTo := wall < to
+		if toDate {
+			inTo = wall[:10] <= to[:10] // a date "to" includes that whole day
 		}
-		if !t.Before(from) && t.Before(to) {
+		if wall >= from && inTo {
 			return true, "inside the date range"
 		}
 		return false, "outside the date range"

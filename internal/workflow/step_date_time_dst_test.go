@@ -25,3 +25,26 @@ func TestDateRangeToAcrossDST(t *testing.T) {
 		}
 	}
 }
+
+// A date range around a day whose midnight the clocks skip (Santiago's
+// 2026-09-06 starts at 01:00) holds the wall clock times it names: the
+// evening before is outside, that day's first hour is inside, and the
+// evening of its last day is inside until the date changes.
+func TestDateRangeAcrossAMissingMidnight(t *testing.T) {
+	santiago, _ := time.LoadLocation("America/Santiago")
+	utc := func(s string) time.Time { at, _ := time.Parse("2006-01-02 15:04", s); return at.In(santiago) }
+	for _, c := range []struct {
+		s    dateTime
+		at   time.Time
+		want bool
+	}{
+		{dateTime{Mode: "date_range", From: "2026-09-06", To: "2026-09-07"}, utc("2026-09-06 03:30"), false},            // Sep 5 23:30 -04
+		{dateTime{Mode: "date_range", From: "2026-09-06", To: "2026-09-07"}, utc("2026-09-06 04:30"), true},             // Sep 6 01:30 -03
+		{dateTime{Mode: "date_range", From: "2026-09-01", To: "2026-09-05"}, utc("2026-09-06 03:30"), true},             // Sep 5 23:30 -04
+		{dateTime{Mode: "date_range", From: "2026-09-01 08:00", To: "2026-09-06 01:30"}, utc("2026-09-06 04:15"), true}, // Sep 6 01:15 -03
+	} {
+		if got, why := c.s.inside(c.at); got != c.want {
+			t.Errorf("%s–%s at %s: %v (%s), want %v", c.s.From, c.s.To, c.at.Format("2006-01-02 15:04 -07"), got, why, c.want)
+		}
+	}
+}
