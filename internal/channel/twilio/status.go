@@ -45,7 +45,10 @@ var errorTexts = map[string]string{
 // Send put in the callback's query, when it is there.
 func statusReason(s Status, query url.Values) string {
 	reason := ""
-	if s.Status == "failed" || s.Status == "undelivered" {
+	// Every status recorded as a failure gets one (canceled too, which
+	// carries no error code): without it the segment note below would be
+	// the failure's only reason.
+	if statuses[s.Status] == channel.StatusFailed {
 		msg := s.ErrorMessage
 		if msg == "" {
 			msg = errorTexts[s.ErrorCode]
