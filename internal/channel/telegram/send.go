@@ -114,7 +114,9 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 	switch {
 	case len(attachments) > 0:
 		caption := text
-		if limit.Len(caption) > MaxCaptionLength {
+		if limit.Len(caption) > MaxCaptionLength || attachments[0].Type == "sticker" {
+			// Too long for a caption, or a sticker, which takes none: the
+			// text follows as a message of its own (below), never dropped.
 			caption = ""
 		}
 		for i, a := range attachments {
@@ -133,13 +135,13 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 			}
 			params := clone(base)
 			params[mm[1]] = a.URL
-			if i == 0 && caption != "" && a.Type != "sticker" {
+			if i == 0 && caption != "" {
 				params["caption"] = caption
 			}
 			calls = append(calls, call{mm[0], params})
 		}
 		if text != "" && caption == "" {
-			// Too long for a caption: the text follows as a message.
+			// No caption could carry it: the text follows as a message.
 			calls = append(calls, textCall(text, nil))
 		}
 	case msg.Type == "location" && content.Latitude != nil && content.Longitude != nil:
