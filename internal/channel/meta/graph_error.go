@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
@@ -63,8 +63,9 @@ func ClassifyResponse(status int, header http.Header, body []byte) error {
 	if !retry {
 		return fmt.Errorf("%w: %w", outbound.Permanent(ge.Reason()), ge)
 	}
-	if s, err := strconv.Atoi(header.Get("Retry-After")); err == nil && s > 0 {
-		return outbound.WithRetryAfter(ge, time.Duration(s)*time.Second)
+	// Seconds or an HTTP date (a proxy's), read as every other sender does.
+	if delay, ok := netguard.RetryAfter(header, time.Now()); ok {
+		return outbound.WithRetryAfter(ge, delay)
 	}
 	return ge
 }
