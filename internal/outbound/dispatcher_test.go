@@ -346,8 +346,8 @@ func (p *panicOnce) Send(ctx context.Context, ch channel.Channel, external strin
 	return p.Sender.Send(ctx, ch, external, msg)
 }
 
-// A panicking attempt does not stop the dispatcher; the job is retried
-// when its lease ends.
+// A panicking attempt does not stop the dispatcher; it counts as a failed
+// attempt and the job is retried after its backoff.
 func TestDispatcherSurvivesPanic(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) { ok(w, r) })
@@ -362,8 +362,8 @@ func TestDispatcherSurvivesPanic(t *testing.T) {
 		if n := sender.calls.Load(); n != 2 {
 			t.Errorf("sender called %d times, want 2", n)
 		}
-		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 1 {
-			t.Errorf("job = %+v, want done after one recorded attempt", j)
+		if j := e.jobOf(t, m.ID); j.state != "done" || j.attempts != 2 {
+			t.Errorf("job = %+v, want done after two recorded attempts (the panic, the send)", j)
 		}
 	})
 }

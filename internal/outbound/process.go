@@ -24,11 +24,23 @@ const recordTimeout = 10 * time.Second
 // process makes one delivery attempt of a claimed job and records it.
 func (d *Dispatcher) process(ctx context.Context, j job) {
 	log := d.log.With("job_id", j.id, "message_id", j.messageID)
+	// sending names the channel type while the provider's sender runs.
+	var sending string
 	defer func() {
-		// The job stays leased: another attempt follows when the lease ends.
-		if p := recover(); p != nil {
-			log.Error("delivery attempt panicked", "panic", p, "stack", string(debug.Stack()))
+		p := recover()
+		if p == nil {
+			return
 		}
+		log.Error("delivery attempt panicked", "panic", p, "stack", string(debug.Stack()))
+		if sending != "" {
+			// A sender's bug counts as a failed attempt, retried with the
+			// same Idempotency-Key and failed for good after the last:
+			// left leased, a send that always panics was retried forever
+			// and held back the contact's next messages.
+			d.settle(ctx, log, j, sending, outcome{err: fmt.Errorf("the %s sender panicked: %v", sending, p), sent: true})
+		}
+		// Otherwise the job stays leased: another attempt follows when
+		// the lease ends.
 	}()
 	msg, err := loadMessage(ctx, d.db.Reader(), j.messageID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -73,7 +85,9 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, d.opts.Lease*3/4)
 	sendCtx = channel.WithPartLog(sendCtx, d.partsOf(j))
+	sending = ch.Type
 	providerID, err := sender.Send(sendCtx, ch, external, msg)
+	sending = ""
 	cancel()
 	d.settle(ctx, log, j, ch.Type, outcome{providerID: providerID, err: err, sent: true})
 }
