@@ -31,9 +31,10 @@ func inbound(ch channel.Channel, u Update) []conversation.Inbound {
 		in := fromMessage(ch, m)
 		in.Kind = conversation.KindEdit
 		in.Target = in.ProviderMessageID
-		// Each edit is its own delivery: a redelivered edit has the same
-		// edit_date, a later edit another.
-		in.ProviderMessageID += ":edit:" + strconv.FormatInt(max(m.EditDate, m.Date), 10)
+		// Each edit is its own delivery, told apart by its update: a
+		// redelivered edit is the same update, a later edit another —
+		// even within one second, which edit_date cannot tell.
+		in.ProviderMessageID += ":edit:" + strconv.FormatInt(u.UpdateID, 10)
 		if m.EditDate > 0 {
 			in.Timestamp = time.Unix(m.EditDate, 0).UTC()
 		}

@@ -65,7 +65,7 @@ func TestParseFixtures(t *testing.T) {
 		{file: "message_poll", kind: conversation.KindMessage, typ: conversation.TypeUnsupported, id: chat + ":1374",
 			content: []string{`"type":"unsupported"`, `"poll":{"id":"5843520930571239425"`}},
 		{file: "edited_message", kind: conversation.KindEdit, typ: "text", text: "Hello, I need help with my invoice",
-			id: chat + ":1365:edit:1441645700", target: chat + ":1365", timestamp: 1441645700},
+			id: chat + ":1365:edit:10010", target: chat + ":1365", timestamp: 1441645700},
 		{file: "callback_query", kind: conversation.KindMessage, typ: "quick_reply", text: "Billing", id: chat + ":cb:4382bfdwdsb323b2d9",
 			content: []string{`"payload":"Billing"`, `"reply_to":"111222333:1380"`}},
 		{file: "callback_query_long_option", kind: conversation.KindMessage, typ: "quick_reply",

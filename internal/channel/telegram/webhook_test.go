@@ -172,7 +172,7 @@ func TestWebhookEdit(t *testing.T) {
 			t.Fatalf("%d items", len(rec.Items))
 		}
 		in := rec.Items[0]
-		if in.Kind != conversation.KindEdit || in.Target != "111222333:1365" || in.ProviderMessageID != "111222333:1365:edit:1441645700" ||
+		if in.Kind != conversation.KindEdit || in.Target != "111222333:1365" || in.ProviderMessageID != "111222333:1365:edit:10010" ||
 			in.Text != "Hello, I need help with my invoice" || in.ChannelID != f.ch.ID || in.WorkspaceID != f.ws.ID {
 			t.Errorf("edit %+v", in)
 		}
