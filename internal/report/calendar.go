@@ -61,14 +61,47 @@ func (c Calendar) BusinessMs(from, to int64) int64 {
 			continue
 		}
 		for _, iv := range c.Hours[day.Weekday()] {
-			open := time.Date(day.Year(), day.Month(), day.Day(), iv[0]/60, iv[0]%60, 0, 0, c.Loc).UnixMilli()
-			closeAt := time.Date(day.Year(), day.Month(), day.Day(), iv[1]/60, iv[1]%60, 0, 0, c.Loc).UnixMilli()
+			open, closeAt := c.wallTime(day, iv[0]), c.wallTime(day, iv[1])
 			if lo, hi := max(open, from), min(closeAt, to); hi > lo {
 				total += hi - lo
 			}
 		}
 	}
 	return total
+}
+
+// wallTime is the first instant whose local time is minute (after
+// midnight; 24:00 is the next midnight) of day, a date in UTC, or, when
+// the clocks skip that time in spring, the jump past it. time.Date leaves
+// both cases to chance: it may read a skipped time with the offset after
+// the jump, an instant before it (Santiago's skipped Sunday 00:00 read as
+// Saturday 23:00, which counted Saturday's last hour as open), and a time
+// the clocks repeat in autumn as its second occurrence.
+func (c Calendar) wallTime(day time.Time, minute int) int64 {
+	t := time.Date(day.Year(), day.Month(), day.Day(), minute/60, minute%60, 0, 0, c.Loc)
+	want := time.Date(day.Year(), day.Month(), day.Day(), minute/60, minute%60, 0, 0, time.UTC)
+	start, end := t.ZoneBounds()
+	switch got := wall(t); {
+	case got.Before(want) && !end.IsZero(): // skipped, read before the jump, which ends t's offset
+		return end.UnixMilli()
+	case got.After(want) && !start.IsZero(): // skipped, read past the jump, which began t's offset
+		return start.UnixMilli()
+	case start.IsZero():
+		return t.UnixMilli()
+	}
+	// Repeated: the same local time under the previous offset, if it
+	// comes before t's offset began, is the first occurrence.
+	_, off := t.Zone()
+	_, prevOff := start.Add(-time.Second).Zone()
+	if first := t.Add(-time.Duration(prevOff-off) * time.Second); prevOff > off && first.Before(start) && wall(first).Equal(want) {
+		return first.UnixMilli()
+	}
+	return t.UnixMilli()
+}
+
+// wall is t's local date and time of day, as the same reading in UTC.
+func wall(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
 
 var weekdays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
