@@ -284,10 +284,17 @@ func (b *batch) apply(ctx context.Context, e event.Event, p payload) error {
 		if f.WaitingSince == 0 {
 			f.WaitingSince = at
 		}
-		b.days[dayKey{e.WorkspaceID, local / dayMs, p.ChannelID, "in", "contact", 0, f.TeamID}]++
+		// A test conversation's facts carry is_test, which every report
+		// filters on; the message days have no such column, so its
+		// messages are never counted in them.
+		if f.IsTest == 0 {
+			b.days[dayKey{e.WorkspaceID, local / dayMs, p.ChannelID, "in", "contact", 0, f.TeamID}]++
+		}
 	case event.MessageSent:
 		f.MessagesOut++
-		b.days[dayKey{e.WorkspaceID, local / dayMs, p.ChannelID, "out", p.Sender, p.UserID, f.TeamID}]++
+		if f.IsTest == 0 {
+			b.days[dayKey{e.WorkspaceID, local / dayMs, p.ChannelID, "out", p.Sender, p.UserID, f.TeamID}]++
+		}
 		if p.Sender != "user" || p.AI != "" || f.WaitingSince == 0 {
 			// Only a person's own reply answers the contact: workflow, bot
 			// and AI-written messages (an AI draft an agent sent, an AI
