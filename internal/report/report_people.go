@@ -111,7 +111,9 @@ func peopleTable(ctx context.Context, q db.Querier, ws int64, f Filter, teams bo
 		}
 		return user
 	}
-	type sum struct{ n, total int64 }
+	// n counts the rows; the average is over the durations they have
+	// (in business hours, those computed with hours).
+	type sum struct{ n, values, total int64 }
 	for _, k := range []kind{kindAssigned, kindClosed, kindFirstResponse, kindResponse} {
 		sums := map[int64]*sum{}
 		err := eachRec(ctx, q, ws, f, k, func(c *rec) {
@@ -126,15 +128,23 @@ func peopleTable(ctx context.Context, q db.Querier, ws int64, f Filter, teams bo
 				sums[id] = s
 			}
 			s.n++
-			if c.A.Valid && k != kindAssigned {
-				s.total += c.A.Int64
+			// hours=business counts the resolution, first response and
+			// response times in business hours, as the reports beside
+			// the table do (B is the kind's business-hours duration).
+			v := c.A
+			if f.BusinessHours {
+				v = c.B
+			}
+			if v.Valid && k != kindAssigned {
+				s.values++
+				s.total += v.Int64
 			}
 		})
 		if err != nil {
 			return Table{}, fmt.Errorf("report: table: %w", err)
 		}
 		for id, s := range sums {
-			r, avg := row(id), s.total/max(s.n, 1)
+			r, avg := row(id), s.total/max(s.values, 1)
 			switch k {
 			case kindAssigned:
 				r.Assigned = s.n
