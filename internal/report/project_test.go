@@ -157,6 +157,20 @@ func TestFirstResponseIgnoresBots(t *testing.T) {
 	})
 }
 
+// insertContact writes a contact of the workspace straight into the
+// table, a test contact (the Workflow Builder's) when test, and returns
+// its id.
+func insertContact(t *testing.T, d *db.DB, workspaceID int64, test bool) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	must(t, d.Write(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, is_test, created_at, updated_at) VALUES (?, 'Ada', ?, 0, 0) RETURNING id`,
+			workspaceID, map[bool]int{false: 0, true: 1}[test]).Scan(&id)
+	}))
+	return id
+}
+
 // TestTestContactsLeftOut: the Workflow Builder's test contact, its
 // creation and its conversations count nowhere.
 func TestTestContactsLeftOut(t *testing.T) {
@@ -169,11 +183,7 @@ func TestTestContactsLeftOut(t *testing.T) {
 		must(t, err)
 		ids := map[bool]int64{}
 		for _, test := range []bool{false, true} {
-			var id int64
-			must(t, d.Write(ctx, func(tx *db.Tx) error {
-				return tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, is_test, created_at, updated_at) VALUES (?, 'Ada', ?, 0, 0) RETURNING id`,
-					w.ID, map[bool]int{false: 0, true: 1}[test]).Scan(&id)
-			}))
+			id := insertContact(t, d, w.ID, test)
 			ids[test] = id
 			appendAt(t, d, clk, day, event.New{WorkspaceID: w.ID, Type: event.ContactCreated, ContactID: id, Payload: map[string]any{}})
 			appendAt(t, d, clk, day, event.New{WorkspaceID: w.ID, Type: event.ConversationOpened, ConversationID: 100 + id, ContactID: id,

@@ -25,12 +25,8 @@ func TestTestContactMessagesLeftOut(t *testing.T) {
 		d.SetClock(clk)
 		w, err := workspace.New(d).Create(ctx, "Acme", "UTC")
 		must(t, err)
-		for _, test := range []int{0, 1} {
-			var id int64
-			must(t, d.Write(ctx, func(tx *db.Tx) error {
-				return tx.QueryRow(ctx, `INSERT INTO contacts (workspace_id, first_name, is_test, created_at, updated_at) VALUES (?, 'Ada', ?, 0, 0) RETURNING id`,
-					w.ID, test).Scan(&id)
-			}))
+		for _, test := range []bool{false, true} {
+			id := insertContact(t, d, w.ID, test)
 			ev := func(typ event.Type, payload map[string]any) event.New {
 				return event.New{WorkspaceID: w.ID, Type: typ, ConversationID: 100 + id, ContactID: id, Payload: payload}
 			}

@@ -17,26 +17,8 @@ func TestCanceledStatusSaysWhy(t *testing.T) {
 		f := newFixture(t, d, "")
 		ctx := context.Background()
 		f.deliver(t, f.path(""), fixtureForm(t, "sms.form"))
-		var convID int64
-		if err := d.Reader().QueryRow(ctx, `SELECT id FROM conversations`).Scan(&convID); err != nil {
-			t.Fatal(err)
-		}
 		const sid = "SM6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a"
-		var id int64
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			m, err := conversation.SendTx(ctx, tx, f.ws.ID, convID, conversation.SendInput{Text: "Hi", Sender: conversation.SourceWorkflow})
-			if err != nil {
-				return err
-			}
-			id = m.ID
-			if _, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, sid, m.ID); err != nil {
-				return err
-			}
-			_, err = conversation.SetStatusTx(ctx, tx, m.ID, conversation.MsgSent, "")
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		id := sentMessage(t, d, f, sid)
 
 		form := fixtureForm(t, "status_queued.form")
 		form.Set("MessageSid", sid)
