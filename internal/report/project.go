@@ -125,7 +125,10 @@ type stepRow struct {
 	workspaceID, workflowID int64
 }
 
-type responseRow struct{ eventID, workspaceID, conversationID, userID, local, wait, waitBH int64 }
+type responseRow struct {
+	eventID, workspaceID, conversationID, userID, local, wait int64
+	waitBH                                                    sql.NullInt64
+}
 
 type dayKey struct {
 	workspaceID, day, channelID int64
@@ -301,7 +304,10 @@ func (b *batch) apply(ctx context.Context, e event.Event, p payload) error {
 			// agent's reply) leave the contact waiting for one.
 			return nil
 		}
-		wait, waitBH := at-f.WaitingSince, cal.BusinessMs(f.WaitingSince, at)
+		wait, waitBH := at-f.WaitingSince, sql.NullInt64{} // no hours: no business-hours time, as for a first response
+		if cal.HasHours() {
+			waitBH = valid(cal.BusinessMs(f.WaitingSince, at))
+		}
 		b.responses = append(b.responses, responseRow{e.ID, e.WorkspaceID, e.ConversationID, p.UserID, local, wait, waitBH})
 		b.dirty[[2]int64{e.WorkspaceID, local / dayMs}] = true
 		f.Responses++
