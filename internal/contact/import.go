@@ -1,6 +1,7 @@
 package contact
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -134,7 +135,14 @@ func (s *Service) Import(ctx context.Context, p Principal, r io.Reader, opt Impo
 	if err := MayImport(p); err != nil {
 		return rep, err
 	}
-	cr := csv.NewReader(r)
+	// A byte order mark (Excel's "CSV UTF-8") is dropped before the CSV
+	// reader sees it: left in, it makes a quoted first header cell an
+	// unquoted one holding the mark and the quotes, which maps to nothing.
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
@@ -148,9 +156,6 @@ func (s *Service) Import(ctx context.Context, p Principal, r io.Reader, opt Impo
 	header = slices.Clone(header)
 	if len(header) > MaxImportColumns {
 		return rep, apperr.Invalid("file", "has %d columns; at most %d are read", len(header), MaxImportColumns)
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
 	im, err := s.newImporter(ctx, p.WorkspaceID, header, opt.Mapping)
 	if err != nil {
