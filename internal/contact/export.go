@@ -67,7 +67,7 @@ func (s *Service) Export(ctx context.Context, p Principal, f ListFilter, defs []
 					cells = append(cells, "")
 					continue
 				}
-				cells = append(cells, fmt.Sprint(v))
+				cells = append(cells, exportValue(v))
 			}
 			if err := row(cells); err != nil {
 				return err
@@ -78,4 +78,14 @@ func (s *Service) Export(ctx context.Context, p Principal, f ListFilter, defs []
 			return nil
 		}
 	}
+}
+
+// exportValue writes a custom field's value as a CSV cell, a number in the
+// plain decimal form it is stored in (fmt's %v would write 1500000 as
+// 1.5e+06).
+func exportValue(v any) string {
+	if n, ok := v.(float64); ok {
+		return strconv.FormatFloat(n, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }
