@@ -173,7 +173,7 @@ func (s *Service) Import(ctx context.Context, p Principal, r io.Reader, opt Impo
 			rep.Truncated = true
 		}
 	}
-	seen := map[string]bool{} // dry run: phones and emails met earlier in the file
+	seen := map[string]int64{} // dry run: the contacts of phones and emails met earlier in the file
 	batch := make([]importRow, 0, ImportBatch)
 	flush := func() error {
 		if len(batch) == 0 {

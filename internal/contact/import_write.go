@@ -63,7 +63,7 @@ func match(r importRow, phones, emails map[string]int64) (int64, string) {
 		byEmail = 0
 	}
 	if byPhone != 0 && byEmail != 0 && byPhone != byEmail {
-		return 0, fmt.Sprintf("the phone belongs to contact %d and the email to contact %d", byPhone, byEmail)
+		return 0, fmt.Sprintf("the phone belongs to %s and the email to %s", contactName(byPhone), contactName(byEmail))
 	}
 	if byPhone != 0 {
 		return byPhone, ""
@@ -71,28 +71,50 @@ func match(r importRow, phones, emails map[string]int64) (int64, string) {
 	return byEmail, ""
 }
 
-func (s *Service) dryRunBatch(ctx context.Context, im *importer, batch []importRow, seen map[string]bool) (created, updated int, bad []ImportRowError, err error) {
+// contactName names a matched contact in a row's error: a contact of the
+// workspace, or (a dry run's negative id) the one an earlier line would
+// create.
+func contactName(id int64) string {
+	if id < 0 {
+		return fmt.Sprintf("the contact of line %d", -id)
+	}
+	return fmt.Sprintf("contact %d", id)
+}
+
+// dryRunBatch counts what writeBatch would do. seen holds, across the
+// batches of the file, the contact each phone ("p:…") and email ("e:…")
+// of an earlier row went to, a contact the dry run would create being
+// minus the line of the row that creates it: rows match them as the
+// import matches the contacts its earlier rows wrote.
+func (s *Service) dryRunBatch(ctx context.Context, im *importer, batch []importRow, seen map[string]int64) (created, updated int, bad []ImportRowError, err error) {
 	phones, emails, err := lookup(ctx, s.db.Reader(), im.ws, batch)
 	if err != nil {
 		return 0, 0, nil, err
 	}
 	for _, r := range batch {
+		p, e := r.std["phone"], r.std["email"]
+		if id, ok := seen["p:"+p]; ok && p != "" {
+			phones[p] = id
+		}
+		if id, ok := seen["e:"+e]; ok && e != "" {
+			emails[e] = id
+		}
 		id, why := match(r, phones, emails)
 		if why != "" {
 			bad = append(bad, ImportRowError{Line: r.line, Reason: why})
 			continue
 		}
-		p, e := "p:"+r.std["phone"], "e:"+r.std["email"]
-		if id != 0 || (r.std["phone"] != "" && seen[p]) || (r.std["email"] != "" && seen[e]) {
+		if id != 0 {
 			updated++
 		} else {
 			created++
+			id = -int64(r.line)
 		}
-		if r.std["phone"] != "" {
-			seen[p] = true
+		if p != "" {
+			phones[p], seen["p:"+p] = id, id
 		}
-		if r.std["email"] != "" {
-			seen[e] = true
+		if e != "" {
+			emails[e], seen["e:"+e] = id, id
 		}
 	}
 	return created, updated, bad, nil
