@@ -34,9 +34,11 @@ var FieldTypes = []string{"text", "number", "list", "checkbox", "email", "url", 
 
 var fieldKey = regexp.MustCompile(`^[a-z][a-z0-9_]{0,49}$`)
 
-// standardFields are the contact's own columns; a custom field may not
-// shadow them.
-var standardFields = []string{"id", "first_name", "last_name", "phone", "email", "language", "country", "avatar_url", "lifecycle_stage", "tags", "created_at"}
+// standardFields are the contact's own columns, and the standard columns
+// of an export (ExportHeader); a custom field may not shadow them: its key
+// is its export column, which an import reads back by header.
+var standardFields = []string{"id", "first_name", "last_name", "phone", "email", "language", "country", "avatar_url", "lifecycle_stage", "tags", "created_at",
+	"last_message_at"}
 
 // CreateField defines a custom field.
 func (s *Service) CreateField(ctx context.Context, workspaceID int64, in Field) (Field, error) {
