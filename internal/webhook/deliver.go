@@ -75,8 +75,12 @@ func (s *Service) NewDispatcher(opts DispatcherOptions) *Dispatcher {
 	d.consumer = NewConsumer(s.db, opts.Hub, opts.Group, s.opts.GiveUpAfter)
 	d.work, d.runOwn = due.Attach(opts.Due, s.db, opts.Group, due.Kind{Name: DueKind, Pass: d.pass,
 		Retry: 500 * time.Millisecond, MaxRetry: 30 * time.Second,
-		Backlog: due.Overdue(s.db, `SELECT COUNT(*), COALESCE(MIN(next_attempt_at), 0) FROM webhook_deliveries
-			WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?`)})
+		// The backlog is what could be claimed now: a disabled endpoint's
+		// deliveries, or one waiting behind an earlier of its conversation,
+		// are not due, and counting them would report (and alert on) an
+		// overdue backlog that never drains while all is well.
+		Backlog: due.Overdue(s.db, `SELECT COUNT(*), COALESCE(MIN(j.next_attempt_at), 0) FROM webhook_deliveries j
+			WHERE j.next_attempt_at <= ? AND j.lease_until <= ? AND `+claimable("j"))})
 	return d
 }
 
