@@ -303,10 +303,13 @@ func (ls *liveSocket) keepalive(ctx context.Context) error {
 }
 
 // heartbeat records the device's presence, at most once per
-// liveHeartbeatEvery. A workspace token has no presence.
+// liveHeartbeatEvery. A workspace token has no presence, and a read-only
+// token records none.
 func (ls *liveSocket) heartbeat(ctx context.Context) {
 	p := ls.feed.f.Viewer
-	if ls.s.deps.Routing == nil || p.UserID == 0 {
+	// A read-only token changes nothing, presence included: it is refused
+	// POST /api/v1/presence/heartbeat, so its socket records none either.
+	if ls.s.deps.Routing == nil || p.UserID == 0 || readOnlyToken(p) {
 		return
 	}
 	now := ls.clk.Now()

@@ -128,3 +128,9 @@ func checkScope(p workspace.Principal, rs routeScope) error {
 	}
 	return errScope("this token is limited to " + strings.Join(areas, ", ") + ": this route needs the scope " + rs.area)
 }
+
+// readOnlyToken reports whether p is an API token limited to reading, for
+// the writes a GET may cause on the side (the live socket's presence).
+func readOnlyToken(p workspace.Principal) bool {
+	return p.TokenKind == workspace.KindAPI && slices.Contains(p.Scopes, workspace.ScopeReadOnly)
+}
