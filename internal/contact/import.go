@@ -74,7 +74,10 @@ type importRow struct {
 
 // importer holds what a whole import needs.
 type importer struct {
-	ws     int64
+	ws int64
+	// p is who imports: a row matching a contact p may not see is
+	// rejected, as the upsert route answers such a contact 404.
+	p      Principal
 	fields map[string]Field // by key
 	stages stages           // as the import began, to read the rows' stage names
 	cols   []importCol
@@ -161,6 +164,7 @@ func (s *Service) Import(ctx context.Context, p Principal, r io.Reader, opt Impo
 	if err != nil {
 		return rep, err
 	}
+	im.p = p
 	rep.Mapping = map[string]string{}
 	for _, c := range im.cols {
 		rep.Mapping[c.header] = c.target

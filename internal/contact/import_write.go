@@ -81,6 +81,50 @@ func contactName(id int64) string {
 	return fmt.Sprintf("contact %d", id)
 }
 
+// errUnseen is the reason of a row whose phone or email is a contact the
+// importer may not see: it is left as it is, as POST /contacts/upsert
+// answers such a contact 404 rather than change it.
+const errUnseen = "no contact you may see has this phone or email"
+
+// unseen returns, for a restricted principal, the matched contacts it may
+// not see (nil for an unrestricted one: it sees them all).
+func (im *importer) unseen(ctx context.Context, q db.Querier, phones, emails map[string]int64) (map[int64]bool, error) {
+	if im.p.Unrestricted() {
+		return nil, nil
+	}
+	var ids []int64
+	for _, m := range []map[string]int64{phones, emails} {
+		for _, id := range m {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, args := db.In(ids)
+	scope, scopeArgs := im.p.ContactScope("c")
+	rows, err := q.Query(ctx, `SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND c.id IN `+in+` AND NOT `+scope,
+		append(append([]any{im.ws}, args...), scopeArgs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("contact: import: visibility: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// hides reports whether the row's phone or email is a contact in unseen.
+func hides(r importRow, phones, emails map[string]int64, unseen map[int64]bool) bool {
+	return (r.std["phone"] != "" && unseen[phones[r.std["phone"]]]) || (r.std["email"] != "" && unseen[emails[r.std["email"]]])
+}
+
 // dryRunBatch counts what writeBatch would do. seen holds, across the
 // batches of the file, the contact each phone ("p:…") and email ("e:…")
 // of an earlier row went to, a contact the dry run would create being
@@ -91,7 +135,15 @@ func (s *Service) dryRunBatch(ctx context.Context, im *importer, batch []importR
 	if err != nil {
 		return 0, 0, nil, err
 	}
+	unseen, err := im.unseen(ctx, s.db.Reader(), phones, emails)
+	if err != nil {
+		return 0, 0, nil, err
+	}
 	for _, r := range batch {
+		if hides(r, phones, emails, unseen) {
+			bad = append(bad, ImportRowError{Line: r.line, Reason: errUnseen})
+			continue
+		}
 		p, e := r.std["phone"], r.std["email"]
 		if id, ok := seen["p:"+p]; ok && p != "" {
 			phones[p] = id
@@ -126,6 +178,10 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 	if err != nil {
 		return 0, 0, nil, err
 	}
+	unseen, err := im.unseen(ctx, tx, phones, emails)
+	if err != nil {
+		return 0, 0, nil, err
+	}
 	// The rows name stages read before the first batch, and a stage may
 	// have been deleted, or another made the default, since: a stage is
 	// changed only by exclusive writes, which run between two batches.
@@ -157,6 +213,10 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 	for _, r := range batch {
 		if _, ok := current.names[r.stage]; r.stage != 0 && !ok {
 			bad = append(bad, ImportRowError{Line: r.line, Reason: fmt.Sprintf("lifecycle stage %q was deleted during the import", limit.Clip(im.stages.names[r.stage], 50))})
+			continue
+		}
+		if hides(r, phones, emails, unseen) {
+			bad = append(bad, ImportRowError{Line: r.line, Reason: errUnseen})
 			continue
 		}
 		id, why := match(r, phones, emails)
