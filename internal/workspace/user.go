@@ -257,13 +257,23 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 	}
 	var ended []int64
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		var role string
-		err := tx.QueryRow(ctx, `SELECT role FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&role)
+		var role, kind string
+		err := tx.QueryRow(ctx, `SELECT role, kind FROM users WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&role, &kind)
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.NotFound("user")
 		}
 		if err != nil {
 			return err
+		}
+		if kind == KindAIAgent {
+			// An AI agent member works as an agent and never signs in
+			// (internal/aiagent owns it): no other role, no password.
+			if in.Role != nil && *in.Role != RoleAgent {
+				return apperr.Invalid("role", "an AI agent member works as an agent")
+			}
+			if hash != nil {
+				return apperr.Invalid("password", "an AI agent member has no sign-in")
+			}
 		}
 		if role == RoleOwner && in.Role != nil && *in.Role != RoleOwner {
 			if err := keepAnOwner(ctx, tx, workspaceID, id); err != nil {
@@ -288,10 +298,11 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 }
 
 // keepAnOwner refuses a change that would leave the workspace without an
-// active owner: id stops being one, so another must remain.
+// active owner: id stops being one, so another must remain, a person (an
+// AI agent member signs in to nothing).
 func keepAnOwner(ctx context.Context, tx *db.Tx, workspaceID, id int64) error {
 	var owners int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE workspace_id = ? AND role = 'owner' AND deactivated_at = 0 AND id <> ?`,
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE workspace_id = ? AND role = 'owner' AND kind = 'human' AND deactivated_at = 0 AND id <> ?`,
 		workspaceID, id).Scan(&owners); err != nil {
 		return err
 	}

@@ -1,0 +1,55 @@
+package workspace
+
+import (
+	"context"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// An AI agent member (internal/aiagent) has no sign-in and works as an
+// agent: it cannot be made an owner or a manager, nor given a password
+// (422, not a 500 for its missing account), and it never counts as the
+// owner who must remain, so the last human owner cannot step down behind
+// it.
+func TestAIAgentMemberStaysAnAgent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d)
+		ws, err := s.Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "o@acme.io", Name: "O", Role: RoleOwner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bot int64
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at, kind)
+				VALUES (?, NULL, 'Bot', 'agent', 'online', 0, 'ai_agent') RETURNING id`, ws.ID).Scan(&bot)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []UserUpdate{{Role: ptr(RoleOwner)}, {Role: ptr(RoleManager)}, {Password: ptr("a-long-password")}} {
+			if _, err := s.UpdateUser(ctx, ws.ID, bot, in); apperr.KindOf(err) != apperr.KindInvalid {
+				t.Errorf("update of the AI agent member %+v: %v; want 422", in, err)
+			}
+		}
+		if u, err := s.GetUser(ctx, ws.ID, bot); err != nil || u.Role != RoleAgent {
+			t.Fatalf("the AI agent member is %+v (%v); want an agent still", u, err)
+		}
+		// Data from before the check: an AI agent member with the owner role.
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE users SET role = 'owner' WHERE id = ?`, bot)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateUser(ctx, ws.ID, owner.ID, UserUpdate{Role: ptr(RoleAgent)}); apperr.KindOf(err) != apperr.KindConflict {
+			t.Errorf("the last human owner stepped down beside an AI agent owner: %v; want 409", err)
+		}
+	})
+}
