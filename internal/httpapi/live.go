@@ -328,8 +328,8 @@ func (ls *liveSocket) heartbeat(ctx context.Context) {
 // one beyond the token's request rate: notices are hints, not commands.
 func (ls *liveSocket) typing(ctx context.Context, fr clientFrame) {
 	p := ls.feed.f.Viewer
-	if p.UserID == 0 {
-		return // an integration does not type
+	if p.UserID == 0 || readOnlyToken(p) {
+		return // an integration does not type, nor does a token that only reads
 	}
 	if rl := ls.s.rate; rl != nil {
 		if ok, _ := rl.Take(p.TokenID); !ok {
