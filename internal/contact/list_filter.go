@@ -78,7 +78,7 @@ func (f ListFilter) where(p Principal) (string, []any, error) {
 	args := append([]any{p.WorkspaceID}, scopeArgs...)
 	if f.Search != "" {
 		like := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
-		conds = append(conds, `(LOWER(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'
+		conds = append(conds, `(search_fold(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'
 			OR COALESCE(c.email, '') LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)
 	}

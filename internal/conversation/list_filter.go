@@ -243,8 +243,8 @@ func (f ListFilter) where(p access.Principal) (string, []any, error) {
 		// The same match as the contacts list's search.
 		like := "%" + likeEscaper.Replace(strings.ToLower(f.Q)) + "%"
 		add(`c.contact_id IN (SELECT k.id FROM contacts k WHERE k.workspace_id = ? AND
-			(LOWER(k.first_name || ' ' || k.last_name) LIKE ? ESCAPE '\' OR COALESCE(k.phone, '') LIKE ? ESCAPE '\'
-			OR LOWER(COALESCE(k.email, '')) LIKE ? ESCAPE '\'))`, p.WorkspaceID, like, like, like)
+			(search_fold(k.first_name || ' ' || k.last_name) LIKE ? ESCAPE '\' OR COALESCE(k.phone, '') LIKE ? ESCAPE '\'
+			OR search_fold(COALESCE(k.email, '')) LIKE ? ESCAPE '\'))`, p.WorkspaceID, like, like, like)
 	}
 	return strings.Join(conds, " AND "), args, nil
 }

@@ -180,7 +180,7 @@ func (s *Service) List(ctx context.Context, workspaceID int64, search string, re
 	cond := "1=1"
 	if search != "" {
 		like := likeEscaper.Replace(strings.ToLower(search)) + "%"
-		cond = `(name LIKE ? ESCAPE '\' OR LOWER(text) LIKE ? ESCAPE '\')`
+		cond = `(name LIKE ? ESCAPE '\' OR search_fold(text) LIKE ? ESCAPE '\')`
 		args = append([]any{like, like}, args...)
 	}
 	rows, err := s.db.Reader().Query(ctx, `SELECT id, name, text, created_at, updated_at FROM snippets WHERE workspace_id = ? AND `+cond+
