@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -81,7 +82,7 @@ func (c Calendar) wallTime(day time.Time, minute int) int64 {
 	t := time.Date(day.Year(), day.Month(), day.Day(), minute/60, minute%60, 0, 0, c.Loc)
 	want := time.Date(day.Year(), day.Month(), day.Day(), minute/60, minute%60, 0, 0, time.UTC)
 	start, end := t.ZoneBounds()
-	switch got := wall(t); {
+	switch got := clock.Wall(t); {
 	case got.Before(want) && !end.IsZero(): // skipped, read before the jump, which ends t's offset
 		return end.UnixMilli()
 	case got.After(want) && !start.IsZero(): // skipped, read past the jump, which began t's offset
@@ -93,15 +94,10 @@ func (c Calendar) wallTime(day time.Time, minute int) int64 {
 	// comes before t's offset began, is the first occurrence.
 	_, off := t.Zone()
 	_, prevOff := start.Add(-time.Second).Zone()
-	if first := t.Add(-time.Duration(prevOff-off) * time.Second); prevOff > off && first.Before(start) && wall(first).Equal(want) {
+	if first := t.Add(-time.Duration(prevOff-off) * time.Second); prevOff > off && first.Before(start) && clock.Wall(first).Equal(want) {
 		return first.UnixMilli()
 	}
 	return t.UnixMilli()
-}
-
-// wall is t's local date and time of day, as the same reading in UTC.
-func wall(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
 
 var weekdays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/clock"
 )
 
 // cronSpec is a parsed five-field cron expression: minute, hour, day of
@@ -128,11 +130,9 @@ func forward(t, wall time.Time) time.Time {
 // wall clock minute c names (a time of day: an hourly schedule just goes
 // on from the new hour, as cron does).
 func (c *cronSpec) skippedBefore(t time.Time) bool {
-	prev := t.Add(-time.Minute)
-	// Wall clocks as UTC dates, to step through the minutes that never
-	// happened in t's location.
-	from := time.Date(prev.Year(), prev.Month(), prev.Day(), prev.Hour(), prev.Minute()+1, 0, 0, time.UTC)
-	to := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	// Wall clocks, to step through the minutes that never happened in t's
+	// location (t and the minute before it are whole minutes).
+	from, to := clock.Wall(t.Add(-time.Minute)).Add(time.Minute), clock.Wall(t)
 	if !to.After(from) || c.everyHour() {
 		return false
 	}
