@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"fmt"
-	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -38,7 +37,7 @@ func parseAnswer(s *askQuestion, msgType, text string) (any, string) {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
 		// ParseFloat also reads "NaN" and "Inf": no number a contact
 		// means, and one the run's data (JSON) cannot hold.
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		if err != nil || !finite(f) {
 			return nil, "not a number"
 		}
 		if s.Min != nil && f < *s.Min {
