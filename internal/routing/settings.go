@@ -95,52 +95,61 @@ func validStrategy(v string) bool { return v == RoundRobin || v == LeastOpen || 
 func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in SettingsUpdate) (Settings, error) {
 	var out Settings
 	err := s.write(ctx, func(tx *db.Tx) error {
-		st, err := readSettings(ctx, tx, workspaceID) // read, changed and written: not a memo
-		if err != nil {
-			return err
-		}
-		if in.InactivityTimeoutMinutes != nil {
-			if m := *in.InactivityTimeoutMinutes; m < 1 || m > 60 {
-				return apperr.Invalid("inactivity_timeout_minutes", "must be between 1 and 60")
-			}
-			st.timeoutMs = int64(*in.InactivityTimeoutMinutes) * 60_000
-		}
-		if in.DefaultCapacity != nil {
-			if *in.DefaultCapacity < 0 || *in.DefaultCapacity > MaxCapacity {
-				return apperr.Invalid("default_capacity", "must be 0 (unlimited) to %d", MaxCapacity)
-			}
-			st.capacity = *in.DefaultCapacity
-		}
-		if in.ReassignGraceMinutes != nil {
-			switch m := *in.ReassignGraceMinutes; {
-			case m == -1:
-				st.graceMs = -1
-			case m >= 0 && m <= 24*60:
-				st.graceMs = int64(m) * 60_000
-			default:
-				return apperr.Invalid("reassign_grace_minutes", "must be -1 (off) or 0–1440")
-			}
-		}
-		if in.DefaultStrategy != nil {
-			if !validStrategy(*in.DefaultStrategy) {
-				return apperr.Invalid("default_strategy", "must be round_robin, least_open or longest_idle")
-			}
-			st.strategy = *in.DefaultStrategy
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO routing_settings (workspace_id, inactivity_timeout_ms, default_capacity, reassign_grace_ms, default_strategy)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET inactivity_timeout_ms = excluded.inactivity_timeout_ms,
-			default_capacity = excluded.default_capacity, reassign_grace_ms = excluded.reassign_grace_ms, default_strategy = excluded.default_strategy`,
-			workspaceID, st.timeoutMs, st.capacity, st.graceMs, st.strategy); err != nil {
-			return err
-		}
-		tx.Forget(settingsMemo{workspaceID})
-		out = st.public()
-		tx.Due(duePresence, 0) // timeouts and grace may have moved
-		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.RoutingSettingsUpdated, Payload: out})
+		var err error
+		out, err = updateSettingsTx(ctx, tx, workspaceID, in)
 		return err
 	})
 	if err != nil {
 		return Settings{}, wrap("update settings", err)
 	}
 	return out, nil
+}
+
+// updateSettingsTx is UpdateSettings inside tx. What it writes replaces
+// the settings memo of tx (db.Memo): an assignment later in the same
+// batch reads the new settings.
+func updateSettingsTx(ctx context.Context, tx *db.Tx, workspaceID int64, in SettingsUpdate) (Settings, error) {
+	st, err := readSettings(ctx, tx, workspaceID) // read, changed and written: not a memo
+	if err != nil {
+		return Settings{}, err
+	}
+	if in.InactivityTimeoutMinutes != nil {
+		if m := *in.InactivityTimeoutMinutes; m < 1 || m > 60 {
+			return Settings{}, apperr.Invalid("inactivity_timeout_minutes", "must be between 1 and 60")
+		}
+		st.timeoutMs = int64(*in.InactivityTimeoutMinutes) * 60_000
+	}
+	if in.DefaultCapacity != nil {
+		if *in.DefaultCapacity < 0 || *in.DefaultCapacity > MaxCapacity {
+			return Settings{}, apperr.Invalid("default_capacity", "must be 0 (unlimited) to %d", MaxCapacity)
+		}
+		st.capacity = *in.DefaultCapacity
+	}
+	if in.ReassignGraceMinutes != nil {
+		switch m := *in.ReassignGraceMinutes; {
+		case m == -1:
+			st.graceMs = -1
+		case m >= 0 && m <= 24*60:
+			st.graceMs = int64(m) * 60_000
+		default:
+			return Settings{}, apperr.Invalid("reassign_grace_minutes", "must be -1 (off) or 0–1440")
+		}
+	}
+	if in.DefaultStrategy != nil {
+		if !validStrategy(*in.DefaultStrategy) {
+			return Settings{}, apperr.Invalid("default_strategy", "must be round_robin, least_open or longest_idle")
+		}
+		st.strategy = *in.DefaultStrategy
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO routing_settings (workspace_id, inactivity_timeout_ms, default_capacity, reassign_grace_ms, default_strategy)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE SET inactivity_timeout_ms = excluded.inactivity_timeout_ms,
+		default_capacity = excluded.default_capacity, reassign_grace_ms = excluded.reassign_grace_ms, default_strategy = excluded.default_strategy`,
+		workspaceID, st.timeoutMs, st.capacity, st.graceMs, st.strategy); err != nil {
+		return Settings{}, err
+	}
+	tx.Forget(settingsMemo{workspaceID})
+	out := st.public()
+	tx.Due(duePresence, 0) // timeouts and grace may have moved
+	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.RoutingSettingsUpdated, Payload: out})
+	return out, err
 }
