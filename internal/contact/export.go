@@ -67,7 +67,14 @@ func (s *Service) Export(ctx context.Context, p Principal, f ListFilter, defs []
 					cells = append(cells, "")
 					continue
 				}
-				cells = append(cells, exportValue(v))
+				// The value's stored form (a number in plain decimal, not
+				// fmt's 1.5e+06), which an import reads back; one no longer
+				// valid (an option since removed) as it reads.
+				cell, err := ValidateValue(d, v)
+				if err != nil {
+					cell = fmt.Sprint(v)
+				}
+				cells = append(cells, cell)
 			}
 			if err := row(cells); err != nil {
 				return err
@@ -78,14 +85,4 @@ func (s *Service) Export(ctx context.Context, p Principal, f ListFilter, defs []
 			return nil
 		}
 	}
-}
-
-// exportValue writes a custom field's value as a CSV cell, a number in the
-// plain decimal form it is stored in (fmt's %v would write 1500000 as
-// 1.5e+06).
-func exportValue(v any) string {
-	if n, ok := v.(float64); ok {
-		return strconv.FormatFloat(n, 'f', -1, 64)
-	}
-	return fmt.Sprint(v)
 }
