@@ -103,21 +103,16 @@ func (im *importer) unseen(ctx context.Context, q db.Querier, phones, emails map
 	}
 	in, args := db.In(ids)
 	scope, scopeArgs := im.p.ContactScope("c")
-	rows, err := q.Query(ctx, `SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND c.id IN `+in+` AND NOT `+scope,
+	hidden, err := db.QueryIDs(ctx, q, `SELECT c.id FROM contacts c WHERE c.workspace_id = ? AND c.id IN `+in+` AND NOT `+scope,
 		append(append([]any{im.ws}, args...), scopeArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("contact: import: visibility: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
+	out := make(map[int64]bool, len(hidden))
+	for _, id := range hidden {
 		out[id] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // hides reports whether the row's phone or email is a contact in unseen.
