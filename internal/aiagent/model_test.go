@@ -305,3 +305,46 @@ func TestNothingDoneHandsOver(t *testing.T) {
 		}
 	})
 }
+
+// The run history and the timeline are redacted whatever the turn did:
+// the hand-over summary quotes the contact, and a saved field or the
+// model's own summary may hold their address or number.
+func TestRecordedTurnRedactsSummaryAndArguments(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.articles()
+		leaks := func(c int64) {
+			t.Helper()
+			recorded := f.strings(`SELECT payload FROM events WHERE conversation_id = ? AND type = 'ai_agent.turn'`, c)
+			recorded = append(recorded, f.strings(`SELECT result FROM ai_agent_turns WHERE conversation_id = ?`, c)...)
+			if len(recorded) < 2 {
+				t.Fatalf("conversation %d recorded no turn", c)
+			}
+			for _, r := range recorded {
+				if strings.Contains(r, "maria@") || strings.Contains(r, "12 34 56") {
+					t.Fatalf("recorded unredacted: %s", r)
+				}
+			}
+		}
+
+		// Retrieval mode: the summary of a hand-over quotes the contact.
+		a := f.agent(aiagent.Input{HandoverTeamID: &f.support})
+		c := f.converse(a.ID, "+15551600", "I want a human. I am maria@example.com, call me on +33 6 12 34 56 78")
+		if got := handoverRule(f.lastTurn(c)); got != aiagent.RuleHumanRequested {
+			t.Fatalf("rule %q", got)
+		}
+		leaks(c)
+
+		// Model mode: a saved email, and the model's hand-over summary.
+		p := newProvider(t, completion("", call{"save_field", `{"field":"email","value":"maria@example.com"}`},
+			call{"handover", `{"reason":"wants a call","summary":"Maria (maria@example.com, +33 6 12 34 56 78) wants a call."}`}))
+		f.useModel(p, 0)
+		b := f.agent(aiagent.Input{Name: ptr("Dee"), Actions: &aiagent.AllActions, MinConfidence: ptr(0.0)})
+		c = f.converse(b.ID, "+15551601", "How do I reset my password? My email is maria@example.com")
+		turn := f.lastTurn(c)
+		if handoverRule(turn) != aiagent.RuleModel || actionsOf(turn)["save_field"] != aiagent.StatusDone {
+			t.Fatalf("turn = %v", turn)
+		}
+		leaks(c)
+	})
+}

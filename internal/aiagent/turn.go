@@ -441,7 +441,7 @@ func (e skipErr) Error() string { return "aiagent: turn skipped: " + string(e) }
 
 // markDone marks the turn done with its result (the run history).
 func (s *Service) markDone(ctx context.Context, tx *db.Tx, t turn, res Result) error {
-	js, err := json.Marshal(normal(res))
+	js, err := json.Marshal(recorded(res))
 	if err != nil {
 		return err
 	}
@@ -452,7 +452,7 @@ func (s *Service) markDone(ctx context.Context, tx *db.Tx, t turn, res Result) e
 
 // timeline appends the turn's ai_agent.turn event to the conversation.
 func (s *Service) timeline(ctx context.Context, tx *db.Tx, t turn, res Result) error {
-	js, err := json.Marshal(normal(res))
+	js, err := json.Marshal(recorded(res))
 	if err != nil {
 		return err
 	}
@@ -466,6 +466,38 @@ func (s *Service) timeline(ctx context.Context, tx *db.Tx, t turn, res Result) e
 	_, err = event.Append(ctx, tx, event.New{WorkspaceID: t.workspaceID, Type: event.AIAgentTurn,
 		ConversationID: t.conversationID, ContactID: t.conv.ContactID, Payload: payload})
 	return err
+}
+
+// recorded is res as the run history and the timeline keep it: redacted
+// like its message, since the hand-over summary quotes the contact's
+// words and an action's arguments (a saved email, the model's summary or
+// reply) may hold their address or number. A copy: res's actions are
+// still to be applied, unredacted, when a refused one makes apply run
+// again.
+func recorded(res Result) Result {
+	res = normal(res)
+	if res.Handover != nil {
+		h := *res.Handover
+		h.Reason, h.Summary = ai.Redact(h.Reason), ai.Redact(h.Summary)
+		res.Handover = &h
+	}
+	acts := make([]ActionResult, len(res.Actions))
+	for i, a := range res.Actions {
+		if a.Args != nil {
+			args := make(map[string]any, len(a.Args))
+			for k, v := range a.Args {
+				if s, ok := v.(string); ok {
+					v = ai.Redact(s)
+				}
+				args[k] = v
+			}
+			a.Args = args
+		}
+		a.Reason = ai.Redact(a.Reason)
+		acts[i] = a
+	}
+	res.Actions = acts
+	return res
 }
 
 // normal gives a result empty lists rather than nulls.
