@@ -167,7 +167,7 @@ func (x *applier) do(i int) error {
 		x.res.Handover = h
 		x.handed, x.closedOrGone = true, true
 	case "close":
-		summary := truncate(str("summary"), conversation.MaxSummaryLen-1)
+		summary := truncate(str("summary"), conversation.MaxSummaryLen)
 		if _, err := conversation.CloseTx(ctx, tx, ws, t.conversationID, conversation.CloseInput{
 			Source: conversation.SourceAIAgent, UserID: t.agentID, Category: str("category"), Summary: summary}); err != nil {
 			return err
@@ -220,7 +220,7 @@ func (x *applier) transfer(h *Handover) error {
 	}
 	text := fmt.Sprintf("Handed over by %s (AI agent): %s.\n\nSummary: %s", t.agent.Name, h.Reason, h.Summary)
 	if _, err := conversation.AddCommentTx(ctx, tx, ws, t.conversationID, conversation.CommentInput{
-		Text: truncate(text, conversation.MaxCommentLen-1), UserID: t.agentID}); err != nil {
+		Text: truncate(text, conversation.MaxCommentLen), UserID: t.agentID}); err != nil {
 		return err
 	}
 	var req routing.Request

@@ -144,13 +144,14 @@ func clarify(a, b string, fr bool) string {
 	return fmt.Sprintf("Is your question about “%s” or “%s”?", a, b)
 }
 
-// truncate cuts s to at most n characters, at a word boundary when one is
-// near.
+// truncate cuts s to at most n characters, the "…" that marks the cut
+// included (a search refuses a query past its limit), at a word boundary
+// when one is near.
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	r := []rune(s)[:n]
+	r := []rune(s)[:max(n-1, 0)]
 	cut := string(r)
 	if i := strings.LastIndexAny(cut, " \n"); i > len(cut)*3/4 {
 		cut = cut[:i]

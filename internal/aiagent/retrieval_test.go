@@ -189,3 +189,22 @@ func TestHumanTakesOver(t *testing.T) {
 		}
 	})
 }
+
+// A message longer than a search allows is cut for the search, not
+// refused: a pasted reference with no space near the cut used to leave
+// one character too many and hand over as "could not be searched".
+func TestLongMessageIsSearched(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.articles()
+		a := f.agent(aiagent.Input{HandoverTeamID: &f.support})
+		c := f.converse(a.ID, "+15550700", "Password reset: "+strings.Repeat("9f3a", 130))
+		turn := f.lastTurn(c)
+		if turn["error"] != nil || turn["outcome"] != aiagent.OutcomeAnswered {
+			t.Fatalf("turn = %v", turn)
+		}
+		if q, _ := turn["query"].(string); len([]rune(q)) > 500 {
+			t.Fatalf("query of %d characters", len([]rune(q)))
+		}
+	})
+}
