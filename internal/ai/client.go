@@ -200,11 +200,42 @@ func (c *client) Stream(ctx context.Context, req ChatRequest, onDelta func(strin
 		return ChatResponse{}, err
 	}
 	defer resp.Body.Close()
-	var out ChatResponse
-	var text strings.Builder
-	calls := map[int]*ToolCall{}
-	var order []int
-	sc := bufio.NewScanner(resp.Body)
+	// What the provider wrote was paid for, whether the stream ends, breaks
+	// or its reader stops it (the composer's Stop): it is recorded in every
+	// case, or stopping every draft would get round the budget.
+	st := stream{calls: map[int]*ToolCall{}}
+	streamErr := st.read(resp.Body, onDelta)
+	out := st.out
+	out.Content = st.text.String()
+	for _, i := range st.order {
+		out.ToolCalls = append(out.ToolCalls, *st.calls[i])
+	}
+	if out.Usage == (TokenUsage{}) {
+		// The provider did not report usage: estimate (4 characters a token).
+		out.Usage.CompletionTokens = (len(out.Content) + 3) / 4
+	}
+	recordErr := c.s.record(ctx, c.ws, out.Usage.PromptTokens, out.Usage.CompletionTokens)
+	if streamErr != nil {
+		return ChatResponse{}, streamErr
+	}
+	if recordErr != nil {
+		return out, recordErr
+	}
+	return out, nil
+}
+
+// stream is a streamed completion as read so far.
+type stream struct {
+	out   ChatResponse // FinishReason and Usage
+	text  strings.Builder
+	calls map[int]*ToolCall
+	order []int // of the calls' indexes, as they came
+}
+
+// read reads the provider's server-sent events up to "data: [DONE]",
+// passing each piece of text to onDelta; an error from it stops the read.
+func (st *stream) read(body io.Reader, onDelta func(string) error) error {
+	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -218,25 +249,25 @@ func (c *client) Stream(ctx context.Context, req ChatRequest, onDelta func(strin
 		}
 		var a wireAnswer
 		if err := json.Unmarshal([]byte(data), &a); err != nil {
-			return ChatResponse{}, fmt.Errorf("ai: stream: unreadable chunk: %w", err)
+			return fmt.Errorf("ai: stream: unreadable chunk: %w", err)
 		}
 		if a.Usage != nil {
-			out.Usage = *a.Usage
+			st.out.Usage = *a.Usage
 		}
 		for _, ch := range a.Choices {
 			if ch.FinishReason != nil {
-				out.FinishReason = *ch.FinishReason
+				st.out.FinishReason = *ch.FinishReason
 			}
 			for _, w := range ch.Delta.ToolCalls {
 				i := 0
 				if w.Index != nil {
 					i = *w.Index
 				}
-				tc, ok := calls[i]
+				tc, ok := st.calls[i]
 				if !ok {
 					tc = &ToolCall{}
-					calls[i] = tc
-					order = append(order, i)
+					st.calls[i] = tc
+					st.order = append(st.order, i)
 				}
 				if w.ID != "" {
 					tc.ID = w.ID
@@ -247,29 +278,18 @@ func (c *client) Stream(ctx context.Context, req ChatRequest, onDelta func(strin
 			if ch.Delta.Content == "" {
 				continue
 			}
-			text.WriteString(ch.Delta.Content)
+			st.text.WriteString(ch.Delta.Content)
 			if onDelta != nil {
 				if err := onDelta(ch.Delta.Content); err != nil {
-					return ChatResponse{}, err
+					return err
 				}
 			}
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return ChatResponse{}, fmt.Errorf("ai: stream: %w", err)
+		return fmt.Errorf("ai: stream: %w", err)
 	}
-	out.Content = text.String()
-	for _, i := range order {
-		out.ToolCalls = append(out.ToolCalls, *calls[i])
-	}
-	if out.Usage == (TokenUsage{}) {
-		// The provider did not report usage: estimate (4 characters a token).
-		out.Usage.CompletionTokens = (len(out.Content) + 3) / 4
-	}
-	if err := c.s.record(ctx, c.ws, out.Usage.PromptTokens, out.Usage.CompletionTokens); err != nil {
-		return out, err
-	}
-	return out, nil
+	return nil
 }
 
 // Embed implements Model.

@@ -469,3 +469,29 @@ func TestTestCall(t *testing.T) {
 		}
 	})
 }
+
+// A stream the caller stops (the composer's Stop, a closed tab) was
+// still written and paid for: the call and the text it got count against
+// the budget, so stopping every draft cannot get round it.
+func TestStoppedStreamCountsAgainstBudget(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		p := newProvider(t, answer{chunks: []string{
+			`{"choices":[{"delta":{"content":"Hello there, "}}]}`,
+			`{"choices":[{"delta":{"content":"your parcel left today."}}]}`,
+		}})
+		m := e.configure(t, p, ai.SettingsInput{MonthlyBudget: ptr64(2)})
+		stop := errors.New("stop")
+		if _, err := m.Stream(ctx, ai.ChatRequest{}, func(string) error { return stop }); !errors.Is(err, stop) {
+			t.Fatalf("stop: %v", err)
+		}
+		u, err := e.svc.Usage(ctx, e.ws)
+		if err != nil || u.Calls != 1 || u.CompletionTokens < 3 {
+			t.Fatalf("usage after a stopped stream: %+v %v", u, err)
+		}
+		if _, err := m.Chat(ctx, ai.ChatRequest{}); !errors.Is(err, ai.ErrBudgetExhausted) {
+			t.Fatalf("next call past the budget: %v", err)
+		}
+	})
+}
