@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/aiagent"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -80,6 +82,38 @@ func TestExactlyOnceAcrossRestarts(t *testing.T) {
 		}
 		if n := len(f.turns(c)); n != 3 {
 			t.Fatalf("%d timeline entries for 3 turns", n)
+		}
+	})
+}
+
+// A message a person already answered is not answered again by the AI
+// agent the conversation is then given to, even when the consumer reads
+// its arrival only after the assignment (a node back from a restart reads
+// both in one batch, and sees the agent as the assignee of both).
+func TestMessageAnsweredByPersonBeforeAssignmentIsNotAnsweredAgain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.articles()
+		a := f.agent(aiagent.Input{})
+		f.stop()
+		c := f.write("+15551700", "How do I reset my password?").ConversationID
+		f.assign(c, f.ana)
+		if _, err := f.conv.Send(t.Context(), access.System(f.ws), c, conversation.SendInput{Text: "Ana here: Settings, then Security.",
+			Sender: conversation.SourceUser, UserID: f.ana}); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(time.Minute)
+		f.assign(c, a.ID) // Ana hands the conversation to the AI agent for what comes next
+		f.start()
+		f.idle()
+		if out := f.outTexts(c); len(out) != 1 {
+			t.Fatalf("the agent answered a message a person had answered: %q", out)
+		}
+
+		// What the contact writes next is the agent's.
+		f.say("+15551700", "How long does delivery take in Europe?")
+		if out := f.outTexts(c); len(out) != 2 || !strings.HasPrefix(out[1], "Delivery times:") {
+			t.Fatalf("the next message: sent %q", out)
 		}
 	})
 }

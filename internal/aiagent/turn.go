@@ -316,14 +316,17 @@ func (s *Service) stale(ctx context.Context, q db.Querier, t *turn) (string, err
 	}
 	// A person's reply takes over: once someone replied since the
 	// conversation was last assigned (to the agent: it still is), the agent
-	// stays out of it until it is assigned to it again.
+	// stays out of it until it is assigned to it again. A person's reply
+	// after the turn's message answered it, even one sent before the
+	// assignment (the consumer may read the message's arrival only after
+	// it, and find the agent its assignee).
 	var human, newer int
 	if err := q.QueryRow(ctx, `SELECT
 		(SELECT COUNT(*) FROM messages m JOIN users u ON u.id = m.sender_user_id
 			WHERE m.conversation_id = ? AND m.direction = 'out' AND u.kind = 'human'
-			AND m.created_at >= COALESCE((SELECT MAX(e.created_at) FROM events e WHERE e.conversation_id = ? AND e.type = 'conversation.assigned'), 0)),
+			AND (m.id > ? OR m.created_at >= COALESCE((SELECT MAX(e.created_at) FROM events e WHERE e.conversation_id = ? AND e.type = 'conversation.assigned'), 0))),
 		(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = ? AND m.id > ? AND m.direction = 'in')`,
-		t.conversationID, t.conversationID, t.conversationID, t.messageID).Scan(&human, &newer); err != nil {
+		t.conversationID, t.messageID, t.conversationID, t.conversationID, t.messageID).Scan(&human, &newer); err != nil {
 		return "", err
 	}
 	if human > 0 {
