@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 )
@@ -30,7 +31,7 @@ func Extract(name string, data []byte) (Document, error) {
 		}
 		return titled(base, text), nil
 	case ext == ".html" || ext == ".htm" || looksHTML(data):
-		return ExtractHTML(data, base), nil
+		return ExtractHTML(toUTF8(data, "text/html"), base), nil
 	case ext == ".md" || ext == ".markdown" || ext == ".txt" || ext == "" || ext == ".text":
 		if !utf8.Valid(data) {
 			return Document{}, apperr.Invalid("file", "is not UTF-8 text")
@@ -48,6 +49,23 @@ func titled(fallback, text string) Document {
 		return Document{Title: h, Body: strings.TrimSpace(rest)}
 	}
 	return Document{Title: fallback, Body: text}
+}
+
+// toUTF8 returns a page or an HTML file as UTF-8. Text that is UTF-8
+// already is kept as it is (whatever a misconfigured server declares);
+// other bytes are decoded from the charset contentType or a <meta>
+// declares, else from Windows-1252, as browsers do. Stored as they came,
+// they would be refused by PostgreSQL and found by no search.
+func toUTF8(data []byte, contentType string) []byte {
+	if utf8.Valid(data) {
+		return data
+	}
+	enc, _, _ := charset.DetermineEncoding(data, contentType)
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		return []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
+	}
+	return out
 }
 
 func looksHTML(data []byte) bool {

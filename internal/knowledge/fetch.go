@@ -106,9 +106,9 @@ func (f *fetcher) page(ctx context.Context, raw string) (Document, error) {
 	name := u.Path
 	switch {
 	case mt == "text/html" || mt == "application/xhtml+xml" || mt == "":
-		return ExtractHTML(body, u.Host+u.Path), nil
+		return ExtractHTML(toUTF8(body, ctype), u.Host+u.Path), nil
 	case mt == "text/plain" || mt == "text/markdown":
-		return titled(u.Host+u.Path, string(body)), nil
+		return titled(u.Host+u.Path, string(toUTF8(body, ctype))), nil
 	case mt == "application/pdf":
 		return Extract(name+".pdf", body)
 	}
