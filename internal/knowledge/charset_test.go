@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/knowledge"
@@ -53,6 +54,22 @@ func TestHTMLInLegacyCharset(t *testing.T) {
 			if err != nil || len(hits) != 1 || !strings.Contains(hits[0].Passage, "Délai de retour") || !strings.Contains(hits[0].Passage, "«offerts»") {
 				t.Fatalf("source %d: hits %+v %v", src, hits, err)
 			}
+		}
+	})
+}
+
+// A PDF whose text is in a two-byte CID font (Identity-H, what word
+// processors embed) holds glyph numbers, not characters: without its
+// ToUnicode map it has no text we can read, and is refused (422) as
+// docs/knowledge.md says — not read as Latin-1 into NUL characters,
+// which PostgreSQL refuses with an internal error and no search finds.
+func TestPDFInCIDFontIsRefused(t *testing.T) {
+	cid := testPDF(t, "BT /F1 12 Tf 72 720 Td <0036004B0052005A00030037004B0048> Tj 0 -14 Td [<002400550057004C> -300 <0046004F0048>] TJ ET")
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s := knowledge.New(d, knowledge.Options{})
+		ws := workspace(t, d)
+		if src, err := s.UploadFile(context.Background(), ws, "report.pdf", cid); apperr.KindOf(err) != apperr.KindInvalid {
+			t.Fatalf("upload: %+v, %v; want invalid", src, err)
 		}
 	})
 }

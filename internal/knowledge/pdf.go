@@ -241,13 +241,20 @@ func hexString(h []byte) string {
 }
 
 // decodePDFString reads UTF-16BE (with its byte-order mark) or Latin-1.
+// A string with a NUL byte is neither: it holds the two-byte glyph codes
+// of a CID font (Identity-H), which only its ToUnicode map could read, so
+// it gives no text (a PDF of nothing else is refused), not NUL characters
+// that PostgreSQL refuses to store.
 func decodePDFString(b []byte) string {
 	if len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF {
 		u := make([]uint16, 0, len(b)/2)
 		for i := 2; i+1 < len(b); i += 2 {
 			u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
 		}
-		return string(utf16.Decode(u))
+		return strings.ReplaceAll(string(utf16.Decode(u)), "\x00", "")
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return ""
 	}
 	r := make([]rune, len(b))
 	for i, c := range b {
