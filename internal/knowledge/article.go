@@ -118,24 +118,65 @@ func writeArticle(ctx context.Context, tx *db.Tx, workspaceID int64, a *Article,
 	return index(ctx, tx, workspaceID, *a, chunks, vecs, model)
 }
 
+// errArticleChanged says the title or body changed while an update cut
+// and embedded its passages from the ones before.
+var errArticleChanged = errors.New("knowledge: the article changed meanwhile")
+
 // UpdateArticle changes the fields given of an article written in the app.
+// Its passages are cut and embedded before the transaction (a model call
+// takes seconds), so the fields given are applied again, in the
+// transaction, to the article as it is then: a change written meanwhile
+// (another field) is kept, and passages cut from a title or body that
+// changed meanwhile are cut again.
 func (s *Service) UpdateArticle(ctx context.Context, workspaceID, id int64, in ArticleInput) (Article, error) {
-	a, err := s.Article(ctx, workspaceID, id)
-	if err != nil {
-		return Article{}, err
+	for try := 0; ; try++ {
+		a, err := s.Article(ctx, workspaceID, id)
+		if err != nil {
+			return Article{}, err
+		}
+		if a.SourceID != nil {
+			return Article{}, apperr.Conflict("this article comes from a source; sync the source to change it")
+		}
+		if err := in.apply(&a); err != nil {
+			return Article{}, err
+		}
+		chunks, vecs, model, err := s.prepare(ctx, workspaceID, a)
+		if err != nil {
+			return Article{}, err
+		}
+		err = s.db.Write(ctx, func(tx *db.Tx) error {
+			cur, err := article(ctx, tx, workspaceID, id)
+			if err != nil {
+				return err
+			}
+			if err := in.apply(&cur); err != nil {
+				return err
+			}
+			if cur.Title != a.Title || cur.Body != a.Body {
+				return errArticleChanged
+			}
+			a = cur
+			return writeArticle(ctx, tx, workspaceID, &a, chunks, vecs, model)
+		})
+		switch {
+		case errors.Is(err, errArticleChanged) && try < 3:
+			continue
+		case errors.Is(err, errArticleChanged):
+			return Article{}, apperr.Conflict("the article keeps changing; try again")
+		case err != nil && apperr.KindOf(err) == "":
+			return Article{}, fmt.Errorf("knowledge: save article: %w", err)
+		}
+		return a, err
 	}
-	if a.SourceID != nil {
-		return Article{}, apperr.Conflict("this article comes from a source; sync the source to change it")
-	}
-	if err := in.apply(&a); err != nil {
-		return Article{}, err
-	}
-	return s.saveArticle(ctx, workspaceID, a)
 }
 
 // Article returns one article of the workspace.
 func (s *Service) Article(ctx context.Context, workspaceID, id int64) (Article, error) {
-	rows, err := s.db.Reader().Query(ctx, articleSelect+` WHERE a.workspace_id = ? AND a.id = ?`, workspaceID, id)
+	return article(ctx, s.db.Reader(), workspaceID, id)
+}
+
+func article(ctx context.Context, q db.Querier, workspaceID, id int64) (Article, error) {
+	rows, err := q.Query(ctx, articleSelect+` WHERE a.workspace_id = ? AND a.id = ?`, workspaceID, id)
 	if err != nil {
 		return Article{}, fmt.Errorf("knowledge: article: %w", err)
 	}
