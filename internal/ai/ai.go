@@ -210,6 +210,12 @@ func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in Sett
 		if st, err = s.load(ctx, tx, workspaceID); err != nil {
 			return err
 		}
+		if in.BaseURL != nil && *in.BaseURL != st.BaseURL && in.APIKey == nil && st.apiKey != "" {
+			// The key is shown to nobody, so it must not follow a new
+			// address either: whoever changed the URL would receive it
+			// with the next call (the Test button).
+			return apperr.Invalid("api_key", "enter the key again for the new base URL: the saved key is sent only to the address it was saved with")
+		}
 		if in.BaseURL != nil {
 			st.BaseURL = *in.BaseURL
 		}

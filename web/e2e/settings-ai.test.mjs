@@ -76,6 +76,17 @@ test("an owner sets up a model provider and intents", async (t) => {
   // This month's usage counts the call's tokens.
   await until(async () => (await page.getByTestId("ai-usage-total").innerText()).replace(/\D/g, "") === "1234", { what: "usage to show 1,234 tokens" });
 
+  // The saved key goes only where it was saved for: a new address alone
+  // is refused under the key, and the key was not sent anywhere.
+  o.allow(422, /\/api\/v1\/ai\/settings$/);
+  const calls = model.requests.length;
+  await page.getByTestId("ai-base-url").fill("https://api.example.com/v1");
+  await page.getByTestId("ai-save").click();
+  await page.getByText(/enter the key again/).first().waitFor();
+  assert.equal((await s.api("GET", "/api/v1/ai/settings")).base_url, model.url);
+  assert.equal(model.requests.length, calls);
+  await page.getByTestId("ai-base-url").fill(model.url);
+
   // Intents with examples, then try a phrase.
   const intents = {
     order_status: ["Where is my order?", "My package has not arrived", "Où est ma commande ?", "Mon colis n'est pas arrivé"],
