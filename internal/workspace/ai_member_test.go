@@ -53,3 +53,38 @@ func TestAIAgentMemberStaysAnAgent(t *testing.T) {
 		}
 	})
 }
+
+// Deleting an AI agent member as a user (DELETE /api/v1/users/{id}) is a
+// 409 pointing to its own route, not a 500 for its missing account or its
+// ai_agents row; the member stays.
+func TestAIAgentMemberIsNotDeletedAsAUser(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d)
+		ws, err := s.Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "o@acme.io", Name: "O", Role: RoleOwner}); err != nil {
+			t.Fatal(err)
+		}
+		var bot int64
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if err := tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at, kind)
+				VALUES (?, NULL, 'Bot', 'agent', 'online', 0, 'ai_agent') RETURNING id`, ws.ID).Scan(&bot); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO ai_agents (user_id, workspace_id, created_at, updated_at) VALUES (?, ?, 0, 0)`, bot, ws.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		err = s.DeleteUser(ctx, ws.ID, bot)
+		if apperr.KindOf(err) != apperr.KindConflict {
+			t.Fatalf("delete of the AI agent member: %v; want 409", err)
+		}
+		if _, err := s.GetUser(ctx, ws.ID, bot); err != nil {
+			t.Fatalf("the AI agent member is gone: %v", err)
+		}
+	})
+}

@@ -17,7 +17,8 @@ import (
 // routed, or named by any event, workflow or run) is a conflict: such a
 // user is deactivated instead, so that their history keeps its author.
 // Their team memberships, tokens, sessions and presence go with them; so
-// does their account, unless it is a member of another workspace.
+// does their account, unless it is a member of another workspace. An AI
+// agent member is a conflict: internal/aiagent deletes it.
 func (s *Service) DeleteUser(ctx context.Context, workspaceID, id int64) error {
 	// The append-only logs (events, runs, comments) can be long: they are
 	// read first on a reader, and the write transaction then reads only
@@ -36,6 +37,15 @@ func (s *Service) DeleteUser(ctx context.Context, workspaceID, id int64) error {
 		role, _, err := userState(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err
+		}
+		// An AI agent member has no account and an ai_agents row that
+		// refers to it: internal/aiagent removes it, on its own route.
+		var kind string
+		if err := tx.QueryRow(ctx, `SELECT kind FROM users WHERE id = ?`, id).Scan(&kind); err != nil {
+			return err
+		}
+		if kind == KindAIAgent {
+			return apperr.Conflict("user %d is an AI agent: delete it with DELETE /api/v1/ai/agents/%d", id, id)
 		}
 		if role == RoleOwner {
 			if err := keepAnOwner(ctx, tx, workspaceID, id); err != nil {
