@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/mail"
 	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Account is a person who signs in: one email and one password for every
@@ -33,6 +35,21 @@ type AccountWorkspace struct {
 
 // normalEmail is an email as accounts store and look it up.
 func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// checkEmail validates a normalized email: a bare address, as a person
+// types it to sign in. mail.ParseAddress alone also takes a display name,
+// angle brackets, a comment or a quoted local part ("Ada <ada@x.io>"),
+// which would then be stored as the account's email, so the address it
+// finds must be the whole text.
+func checkEmail(email string) error {
+	if err := limit.Text("email", email, MaxEmailLen); err != nil {
+		return err
+	}
+	if a, err := mail.ParseAddress(email); err != nil || email == "" || a.Address != email {
+		return apperr.Invalid("email", "is not a valid email address")
+	}
+	return nil
+}
 
 // memberOf is one membership of an account, deactivated or not.
 type memberOf struct {

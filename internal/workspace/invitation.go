@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -70,11 +69,8 @@ var (
 // must be the workspace's.
 func (s *Service) Invite(ctx context.Context, workspaceID int64, in NewInvitation) (Invitation, string, error) {
 	email := normalEmail(in.Email)
-	if err := limit.Text("email", email, MaxEmailLen); err != nil {
+	if err := checkEmail(email); err != nil {
 		return Invitation{}, "", err
-	}
-	if _, err := mail.ParseAddress(email); err != nil || email == "" {
-		return Invitation{}, "", apperr.Invalid("email", "is not a valid email address")
 	}
 	if in.Role == "" {
 		in.Role = RoleAgent

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -73,11 +72,8 @@ func validRole(r string) bool { return r == RoleOwner || r == RoleManager || r =
 // workspace is a conflict.
 func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser) (User, error) {
 	in.Email = normalEmail(in.Email)
-	if err := limit.Text("email", in.Email, MaxEmailLen); err != nil {
+	if err := checkEmail(in.Email); err != nil {
 		return User{}, err
-	}
-	if _, err := mail.ParseAddress(in.Email); err != nil || in.Email == "" {
-		return User{}, apperr.Invalid("email", "is not a valid email address")
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		return User{}, apperr.Invalid("name", "is required")

@@ -130,3 +130,34 @@ func newTestService(d *db.DB, opts Options) *Service {
 	opts.PasswordIterations = testIterations
 	return NewWithOptions(d, opts)
 }
+
+// A user's or an invitation's email is a bare address: a display name,
+// angle brackets or a comment around it would be stored as the account's
+// email, which signs in with nothing a person types. Each is a 422.
+func TestUserEmailIsABareAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newTestService(d, Options{})
+		ws, err := s.Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		odd := []string{"Ada <ada@acme.io>", "<ada@acme.io>", "ada@acme.io (Ada)", `"ada"@acme.io`}
+		for _, email := range odd {
+			if inv, _, err := s.Invite(ctx, ws.ID, NewInvitation{Email: email}); apperr.KindOf(err) != apperr.KindInvalid {
+				t.Errorf("invite %q: %+v, %v; want 422", email, inv, err)
+			}
+		}
+		for _, email := range odd {
+			if u, err := s.CreateUser(ctx, ws.ID, NewUser{Email: email, Name: "Ada"}); apperr.KindOf(err) != apperr.KindInvalid {
+				t.Errorf("create user %q: %+v, %v; want 422", email, u, err)
+			}
+		}
+		if u, err := s.CreateUser(ctx, ws.ID, NewUser{Email: " Ada@Acme.io ", Name: "Ada"}); err != nil || u.Email != "ada@acme.io" {
+			t.Fatalf("create user with a plain address: %+v, %v", u, err)
+		}
+		if inv, _, err := s.Invite(ctx, ws.ID, NewInvitation{Email: "Bob@Acme.io"}); err != nil || inv.Email != "bob@acme.io" {
+			t.Fatalf("invite a plain address: %+v, %v", inv, err)
+		}
+	})
+}
