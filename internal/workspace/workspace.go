@@ -78,8 +78,8 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 	if timezone == "" {
 		timezone = "UTC"
 	}
-	if _, err := time.LoadLocation(timezone); err != nil {
-		return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", timezone)
+	if err := checkTimezone(timezone); err != nil {
+		return Workspace{}, err
 	}
 	w := Workspace{Name: name, Timezone: timezone, ClosingNotesMode: NotesOptional, CreatedAt: db.Time(s.db.Now()), BusinessHours: BusinessHours{},
 		Permissions: rolePermissions{}.effective()}
@@ -155,11 +155,8 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		}
 	}
 	if in.Timezone != nil {
-		if err := limit.Text("timezone", *in.Timezone, MaxTimezoneLen); err != nil {
+		if err := checkTimezone(*in.Timezone); err != nil {
 			return Workspace{}, err
-		}
-		if _, err := time.LoadLocation(*in.Timezone); err != nil || *in.Timezone == "" {
-			return Workspace{}, apperr.Invalid("timezone", "unknown time zone %q", *in.Timezone)
 		}
 	}
 	if in.ClosingNotesMode != nil {
@@ -215,6 +212,20 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		return Workspace{}, fmt.Errorf("workspace: update: %w", err)
 	}
 	return s.Get(ctx, id)
+}
+
+// checkTimezone validates a workspace's time zone: an IANA name that
+// time.LoadLocation knows. LoadLocation also takes "" (UTC) and "Local",
+// the zone of whichever node reads it, which browsers do not know either:
+// both are refused.
+func checkTimezone(tz string) error {
+	if err := limit.Text("timezone", tz, MaxTimezoneLen); err != nil {
+		return err
+	}
+	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+		return apperr.Invalid("timezone", "unknown time zone %q: use an IANA name such as Europe/Paris or UTC", tz)
+	}
+	return nil
 }
 
 func boolInt(b bool) int {

@@ -161,3 +161,30 @@ func TestUserEmailIsABareAddress(t *testing.T) {
 		}
 	})
 }
+
+// A workspace's time zone is an IANA name every node and browser reads
+// alike. Go's time.LoadLocation also takes "Local", the zone of whichever
+// node reads it (reports and business hours would differ per node) and
+// no name a browser's Intl knows (the app's dates throw on it): a 422.
+func TestWorkspaceTimezoneIsAnIANAName(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d)
+		ws, err := s.Create(ctx, "Acme", "Europe/Paris")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(ctx, ws.ID, Settings{Timezone: ptr("Local")}); apperr.KindOf(err) != apperr.KindInvalid {
+			t.Errorf("timezone Local: %v; want 422", err)
+		}
+		if _, err := s.Create(ctx, "Other", "Local"); apperr.KindOf(err) != apperr.KindInvalid {
+			t.Errorf("create with timezone Local: %v; want 422", err)
+		}
+		if got, err := s.Get(ctx, ws.ID); err != nil || got.Timezone != "Europe/Paris" {
+			t.Fatalf("timezone after the refusal: %q, %v", got.Timezone, err)
+		}
+		if got, err := s.Update(ctx, ws.ID, Settings{Timezone: ptr("America/New_York")}); err != nil || got.Timezone != "America/New_York" {
+			t.Fatalf("timezone America/New_York: %+v, %v", got, err)
+		}
+	})
+}
