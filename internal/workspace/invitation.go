@@ -294,9 +294,9 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 			release()
 			return SignedIn{}, apperr.Invalid("name", "is required")
 		}
-		if len(in.Password) < 8 {
+		if err := checkPassword("password", in.Password); err != nil {
 			release()
-			return SignedIn{}, apperr.Invalid("password", "must be at least 8 characters")
+			return SignedIn{}, err
 		}
 		if hash, err = s.hasher.hash(ctx, in.Password); err != nil {
 			release()

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/clock"
@@ -20,6 +21,19 @@ import (
 // with OWASP's recommended iteration count, in a self-describing string so
 // the count can be raised later without invalidating old hashes.
 const passwordIterations = 600_000
+
+// MinPasswordLen is the shortest password, in characters (Unicode code
+// points, as every length of the API is counted): a byte count would let
+// four CJK characters pass for eight.
+const MinPasswordLen = 8
+
+// checkPassword validates a new password given in field.
+func checkPassword(field, password string) error {
+	if utf8.RuneCountInString(password) < MinPasswordLen {
+		return apperr.Invalid(field, "must be at least %d characters", MinPasswordLen)
+	}
+	return nil
+}
 
 // hasher derives password keys. One derivation costs about a third of a
 // second of CPU, so derivations run under a small concurrency limit: a

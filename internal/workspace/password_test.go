@@ -12,6 +12,8 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
 
 func TestPasswordHashRoundTrip(t *testing.T) {
@@ -127,4 +129,54 @@ func TestPasswordCheckWaitIsBounded(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A password's minimum of 8 is in characters, as the API documents and
+// as every other length is counted (internal/limit): four CJK characters
+// are 12 bytes but 4 characters, too short at each door that sets one;
+// eight accented characters are long enough.
+func TestPasswordMinimumCountsCharacters(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newSessionFixture(t, d)
+		other, err := f.s.CreateUser(ctx, f.ws.ID, NewUser{Email: "bo@acme.io", Name: "Bo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doors := []struct {
+			name string
+			set  func(pw string) error
+		}{
+			{"create user", func(pw string) error {
+				_, err := f.s.CreateUser(ctx, f.ws.ID, NewUser{Email: "new@acme.io", Name: "New", Password: pw})
+				return err
+			}},
+			{"reset", func(pw string) error {
+				_, err := f.s.UpdateUser(ctx, f.ws.ID, other.ID, UserUpdate{Password: &pw})
+				return err
+			}},
+			{"change own", func(pw string) error {
+				_, err := f.s.ChangePassword(ctx, f.ws.ID, f.user.ID, PasswordChange{Current: "correct horse", New: pw})
+				return err
+			}},
+			{"accept invitation", func(pw string) error {
+				_, raw, err := f.s.Invite(ctx, f.ws.ID, NewInvitation{Email: "invited@acme.io"})
+				if err != nil {
+					return err
+				}
+				_, err = f.s.AcceptInvitation(ctx, AcceptInput{Token: raw, Name: "Invited", Password: pw, TTL: time.Hour})
+				return err
+			}},
+		}
+		for _, door := range doors {
+			if err := door.set("密码密码"); apperr.KindOf(err) != apperr.KindInvalid {
+				t.Errorf("%s with 4 characters (12 bytes): %v; want 422", door.name, err)
+			}
+		}
+		for _, door := range doors {
+			if err := door.set("éééééééé"); err != nil {
+				t.Errorf("%s with 8 accented characters: %v", door.name, err)
+			}
+		}
+	})
 }

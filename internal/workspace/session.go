@@ -103,8 +103,8 @@ type PasswordChange struct {
 // many sessions ended. A wrong current password counts as a failed
 // sign-in for the limits.
 func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64, in PasswordChange) (int, error) {
-	if len(in.New) < 8 {
-		return 0, apperr.Invalid("new_password", "must be at least 8 characters")
+	if err := checkPassword("new_password", in.New); err != nil {
+		return 0, err
 	}
 	var account int64
 	var email, hash string

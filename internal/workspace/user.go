@@ -87,8 +87,10 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 	if !validRole(in.Role) {
 		return User{}, apperr.Invalid("role", "must be owner, manager or agent")
 	}
-	if in.Password != "" && len(in.Password) < 8 {
-		return User{}, apperr.Invalid("password", "must be at least 8 characters")
+	if in.Password != "" {
+		if err := checkPassword("password", in.Password); err != nil {
+			return User{}, err
+		}
 	}
 	hash := ""
 	if in.Password != "" {
@@ -242,8 +244,8 @@ func (s *Service) UpdateUser(ctx context.Context, workspaceID, id int64, in User
 	}
 	var hash *string
 	if in.Password != nil {
-		if len(*in.Password) < 8 {
-			return User{}, apperr.Invalid("password", "must be at least 8 characters")
+		if err := checkPassword("password", *in.Password); err != nil {
+			return User{}, err
 		}
 		h, err := s.hasher.hash(ctx, *in.Password)
 		if err != nil {
