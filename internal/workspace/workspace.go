@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,10 +70,8 @@ func NewWithOptions(d *db.DB, opts Options) *Service {
 
 // Create makes a workspace with the default lifecycle stages.
 func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace, error) {
-	if name == "" {
-		return Workspace{}, apperr.Invalid("name", "is required")
-	}
-	if err := limit.Text("name", name, MaxNameLen); err != nil {
+	name = strings.TrimSpace(name)
+	if err := checkName(name); err != nil {
 		return Workspace{}, err
 	}
 	if timezone == "" {
@@ -146,13 +145,12 @@ type Settings struct {
 // written, in one statement: concurrent changes of different settings
 // never undo each other.
 func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace, error) {
-	if in.Name != nil && *in.Name == "" {
-		return Workspace{}, apperr.Invalid("name", "is required")
-	}
 	if in.Name != nil {
-		if err := limit.Text("name", *in.Name, MaxNameLen); err != nil {
+		name := strings.TrimSpace(*in.Name)
+		if err := checkName(name); err != nil {
 			return Workspace{}, err
 		}
+		in.Name = &name
 	}
 	if in.Timezone != nil {
 		if err := checkTimezone(*in.Timezone); err != nil {
@@ -212,6 +210,15 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		return Workspace{}, fmt.Errorf("workspace: update: %w", err)
 	}
 	return s.Get(ctx, id)
+}
+
+// checkName validates a workspace's name, trimmed as a user's and a
+// team's are: one of only spaces is no name.
+func checkName(name string) error {
+	if name == "" {
+		return apperr.Invalid("name", "is required")
+	}
+	return limit.Text("name", name, MaxNameLen)
 }
 
 // checkTimezone validates a workspace's time zone: an IANA name that

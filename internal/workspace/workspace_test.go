@@ -188,3 +188,25 @@ func TestWorkspaceTimezoneIsAnIANAName(t *testing.T) {
 		}
 	})
 }
+
+// A workspace's name is trimmed, like a user's and a team's, and one of
+// only spaces is no name: a 422, not a workspace the app shows blank.
+func TestWorkspaceNameIsTrimmed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d)
+		ws, err := s.Create(ctx, "  Acme  ", "UTC")
+		if err != nil || ws.Name != "Acme" {
+			t.Fatalf("create: %+v, %v; want the name Acme", ws, err)
+		}
+		if _, err := s.Create(ctx, " \t ", "UTC"); apperr.KindOf(err) != apperr.KindInvalid {
+			t.Errorf("create with a blank name: %v; want 422", err)
+		}
+		if _, err := s.Update(ctx, ws.ID, Settings{Name: ptr("   ")}); apperr.KindOf(err) != apperr.KindInvalid {
+			t.Errorf("rename to a blank name: %v; want 422", err)
+		}
+		if got, err := s.Update(ctx, ws.ID, Settings{Name: ptr(" Acme Inc ")}); err != nil || got.Name != "Acme Inc" {
+			t.Fatalf("rename: %+v, %v; want Acme Inc", got, err)
+		}
+	})
+}
