@@ -88,3 +88,29 @@ func TestAIAgentMemberIsNotDeletedAsAUser(t *testing.T) {
 		}
 	})
 }
+
+// An AI agent member can never sign in (docs/ai.md), so no token acts as
+// it either: creating one is a 422, where it used to make a token whose
+// GET /api/v1/me failed with a 500 on the member's missing account.
+func TestAIAgentMemberHasNoToken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d)
+		ws, err := s.Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bot int64
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at, kind)
+				VALUES (?, NULL, 'Bot', 'agent', 'online', 0, 'ai_agent') RETURNING id`, ws.ID).Scan(&bot)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{KindAPI, KindSession} {
+			if tok, _, err := s.CreateToken(ctx, ws.ID, NewToken{Name: "bot", Kind: kind, UserID: bot}); apperr.KindOf(err) != apperr.KindInvalid {
+				t.Errorf("%s token for the AI agent member: %+v, %v; want 422", kind, tok, err)
+			}
+		}
+	})
+}

@@ -93,12 +93,19 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		if in.UserID != 0 {
 			var deactivated int64
-			err := tx.QueryRow(ctx, `SELECT deactivated_at FROM users WHERE id = ? AND workspace_id = ?`, in.UserID, workspaceID).Scan(&deactivated)
+			var kind string
+			err := tx.QueryRow(ctx, `SELECT deactivated_at, kind FROM users WHERE id = ? AND workspace_id = ?`, in.UserID, workspaceID).
+				Scan(&deactivated, &kind)
 			if errors.Is(err, sql.ErrNoRows) {
 				return apperr.Invalid("user_id", "user %d is not in this workspace", in.UserID)
 			}
 			if err != nil {
 				return err
+			}
+			if kind == KindAIAgent {
+				// It never signs in (internal/aiagent acts for it), and
+				// it has no account for the token's /me to show.
+				return apperr.Invalid("user_id", "user %d is an AI agent, which has no sign-in and so no token", in.UserID)
 			}
 			if deactivated != 0 {
 				return apperr.Conflict("user %d is deactivated; reactivate them first", in.UserID)
