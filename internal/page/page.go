@@ -16,14 +16,19 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // Limit rules shared by every list.
 const (
 	DefaultLimit = 50
 	MaxLimit     = 200
-	// maxCursor bounds a cursor's text: real ones are under 150 bytes.
-	maxCursor = 512
+	// maxCursor bounds a cursor's text, and must pass every cursor the
+	// server makes. The longest has for its sort key a name of limit.Name
+	// characters, each written in JSON as a 6-byte escape (\u003c for <,
+	// \u0001), beside the order, the id and the braces (under 100 bytes),
+	// all in base64 (4 characters per 3 bytes): about 1,700 characters.
+	maxCursor = (6*limit.Name + 100 + 2) / 3 * 4
 )
 
 // Page is the envelope of every list: the items and the cursor of the next

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 func TestParse(t *testing.T) {
@@ -74,5 +75,30 @@ func TestKeyset(t *testing.T) {
 	}
 	if sql, _ := (Request{}).Keyset("k", "id", false, Int); sql != "1=1" {
 		t.Errorf("first page: %s", sql)
+	}
+}
+
+// Every cursor the server hands out decodes again, whatever the sort key
+// of its last item: lists are ordered by names of up to limit.Name
+// characters (tags and categories by theirs, of up to 100), and a name of
+// emoji (4 bytes each) or of characters JSON escapes (<, >, &: 6 bytes
+// each) made a next_cursor over the bound, refused as a 400, so the list
+// could not be paged past it.
+func TestCursorOfALongNameDecodes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		text string
+	}{
+		{"ascii", strings.Repeat("a", limit.Name)},
+		{"emoji tag", strings.Repeat("😀", limit.Label)},
+		{"emoji name", strings.Repeat("😀", limit.Name)},
+		{"escaped by JSON", strings.Repeat("&", limit.Name)},
+		{"control characters", strings.Repeat("\x01", limit.Name)},
+	} {
+		c := Cursor{Order: "name", Text: tc.text, ID: 1 << 62}
+		got, err := Decode(c.Encode(), "name")
+		if err != nil || got != c {
+			t.Errorf("%s: the cursor (%d characters) decoded as %+v, %v", tc.name, len(c.Encode()), got, err)
+		}
 	}
 }
