@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/clock"
 )
 
 func init() { register("date_time", func() stepImpl { return &dateTime{} }) }
@@ -31,7 +33,7 @@ var weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 func (s *dateTime) check(c *checker) {
 	if s.Timezone != "" {
-		if _, err := time.LoadLocation(s.Timezone); err != nil {
+		if _, err := clock.Zone(s.Timezone); err != nil {
 			c.add("settings.timezone", "unknown time zone %q", s.Timezone)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -34,7 +35,7 @@ func (t *scheduleTrigger) check(c *checker) {
 		c.add("trigger.conditions.cron", "%v", err)
 	}
 	if t.Timezone != "" {
-		if _, err := time.LoadLocation(t.Timezone); err != nil {
+		if _, err := clock.Zone(t.Timezone); err != nil {
 			c.add("trigger.conditions.timezone", "unknown time zone %q", t.Timezone)
 		}
 	}

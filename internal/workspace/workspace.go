@@ -221,15 +221,13 @@ func checkName(name string) error {
 	return limit.Text("name", name, MaxNameLen)
 }
 
-// checkTimezone validates a workspace's time zone: an IANA name that
-// time.LoadLocation knows. LoadLocation also takes "" (UTC) and "Local",
-// the zone of whichever node reads it, which browsers do not know either:
-// both are refused.
+// checkTimezone validates a workspace's time zone: an IANA name
+// (clock.Zone).
 func checkTimezone(tz string) error {
 	if err := limit.Text("timezone", tz, MaxTimezoneLen); err != nil {
 		return err
 	}
-	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+	if _, err := clock.Zone(tz); err != nil {
 		return apperr.Invalid("timezone", "unknown time zone %q: use an IANA name such as Europe/Paris or UTC", tz)
 	}
 	return nil
