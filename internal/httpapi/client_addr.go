@@ -30,7 +30,7 @@ func (s *Server) clientAddr(r *http.Request) string {
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for _, hop := range slices.Backward(hops) {
-		a, err := netip.ParseAddr(strings.TrimSpace(hop))
+		a, err := hopAddr(strings.TrimSpace(hop))
 		if err != nil {
 			break // garbage: the last trusted proxy is all we know
 		}
@@ -40,6 +40,15 @@ func (s *Server) clientAddr(r *http.Request) string {
 		}
 	}
 	return peer.String()
+}
+
+// hopAddr reads one X-Forwarded-For entry: an address, or an address and
+// port as some proxies write it (198.51.100.7:4711, [2001:db8::1]:4711).
+func hopAddr(hop string) (netip.Addr, error) {
+	if ap, err := netip.ParseAddrPort(hop); err == nil {
+		return ap.Addr(), nil
+	}
+	return netip.ParseAddr(hop)
 }
 
 func (s *Server) trusted(a netip.Addr) bool {

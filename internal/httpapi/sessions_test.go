@@ -219,6 +219,13 @@ func TestLoginLimits(t *testing.T) {
 		refused(f, wrong, "203.0.113.1, 198.51.100.7")
 		limited(f, wrong, "198.51.100.7", "30")
 		refused(f, wrong, "198.51.100.8")
+		// Some proxies write the client's port too: the address counts.
+		refused(f, wrong, "198.51.100.9:4711")
+		refused(f, wrong, "198.51.100.9:4712")
+		limited(f, wrong, "198.51.100.9", "30")
+		refused(f, wrong, "[2001:db8::1]:4711")
+		refused(f, wrong, "2001:db8::1")
+		limited(f, wrong, "[2001:db8::1]:80", "30")
 
 		// Without trusted proxies the header is ignored: the peer counts.
 		f = newFixtureWith(t, dbtest.Open(t, d.Dialect), fixtureOptions{workspace: perAddress})
