@@ -2,6 +2,7 @@ package routing
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -234,7 +235,8 @@ func (s *Service) handle(ctx context.Context, tx *db.Tx, evs []logEvent) ([]queu
 
 // requeue puts a conversation that was unassigned while it belongs to a
 // team (a transfer to the team, or an unassignment in it) into the team's
-// queue, for online agents, unless it already waits somewhere.
+// queue, for online agents, unless it already waits somewhere; either way
+// the queue it waits in is drained.
 func (s *Service) requeue(ctx context.Context, tx *db.Tx, e logEvent, addKey func(queueKey)) error {
 	if err := lockConversation(ctx, tx, e.conversationID); err != nil {
 		return err
@@ -243,8 +245,18 @@ func (s *Service) requeue(ctx context.Context, tx *db.Tx, e logEvent, addKey fun
 	if err != nil || c.Status == conversation.StatusClosed || c.AssigneeID != 0 || c.TeamID == 0 {
 		return nil // gone, closed or placed since: nothing to wait for
 	}
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM routing_queue WHERE conversation_id = ?`, c.ID).Scan(&n); err != nil || n > 0 {
+	// Already waiting (routing queued it with the unassignment: the grace
+	// period, a deactivation): its queue is drained all the same. It is
+	// the conversation's team's, which need not be one of the previous
+	// assignee's teams that freed drains (assigned by name with a team).
+	var waits queueKey
+	err = tx.QueryRow(ctx, `SELECT workspace_id, team_id, user_id FROM routing_queue WHERE conversation_id = ?`, c.ID).
+		Scan(&waits.workspaceID, &waits.teamID, &waits.userID)
+	if err == nil {
+		addKey(waits)
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	st, err := loadSettings(ctx, tx, e.workspaceID)
