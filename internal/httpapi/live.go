@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/live"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 const (
@@ -73,6 +74,26 @@ func sameSiteUpgrade(r *http.Request) error {
 	return nil
 }
 
+// liveDevice is the device a socket keeps present when its tab names
+// none: the sign-in (session or token) it was opened with.
+func liveDevice(tokenKind string, tokenID int64) string {
+	return fmt.Sprintf("%s-%d", tokenKind, tokenID)
+}
+
+// signOutSessionDevice forgets the device of an ended session's sockets:
+// nothing can beat for it again, and its user, if it was their last live
+// device, is offline at once rather than after the inactivity timeout
+// (taking automatic assignments meanwhile). The session is gone whatever
+// this does, so a failure is logged, not answered.
+func (s *Server) signOutSessionDevice(ctx context.Context, workspaceID, userID, sessionID int64) {
+	if s.deps.Routing == nil {
+		return
+	}
+	if _, err := s.deps.Routing.SignOut(ctx, workspaceID, userID, liveDevice(workspace.KindSession, sessionID)); err != nil {
+		slog.Warn("sign out: the session's presence device", "user_id", userID, "err", err)
+	}
+}
+
 // liveSocket is one open socket: its feed of the log, its place in the
 // node's typing hub, and the device it keeps alive.
 type liveSocket struct {
@@ -111,7 +132,7 @@ func (s *Server) serveLive(w http.ResponseWriter, r *http.Request) error {
 	}
 	if device == "" {
 		// One sign-in is one device, whatever the number of its tabs.
-		device = fmt.Sprintf("%s-%d", p.TokenKind, p.TokenID)
+		device = liveDevice(p.TokenKind, p.TokenID)
 	}
 	release, err := s.streams.acquire(p)
 	if err != nil {

@@ -46,6 +46,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deps.Workspaces.EndSession(r.Context(), p.WorkspaceID, p.UserID, p.TokenID); err != nil {
 		return err
 	}
+	s.signOutSessionDevice(r.Context(), p.WorkspaceID, p.UserID, p.TokenID)
 	s.clearSessionCookie(w, r)
 	noContent(w)
 	return nil
@@ -59,12 +60,15 @@ func (s *Server) logoutAll(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, err := s.deps.Workspaces.EndSessions(r.Context(), p.WorkspaceID, user, 0)
+	ended, err := s.deps.Workspaces.EndSessions(r.Context(), p.WorkspaceID, user, 0)
 	if err != nil {
 		return err
 	}
+	for _, id := range ended {
+		s.signOutSessionDevice(r.Context(), p.WorkspaceID, user, id)
+	}
 	s.clearSessionCookie(w, r)
-	httpjson.WriteJSON(w, http.StatusOK, endedSessions{Ended: n})
+	httpjson.WriteJSON(w, http.StatusOK, endedSessions{Ended: len(ended)})
 	return nil
 }
 
@@ -99,6 +103,7 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deps.Workspaces.EndSession(r.Context(), p.WorkspaceID, user, id); err != nil {
 		return err
 	}
+	s.signOutSessionDevice(r.Context(), p.WorkspaceID, user, id)
 	noContent(w)
 	return nil
 }

@@ -62,8 +62,8 @@ func (s *Service) EndSession(ctx context.Context, workspaceID, userID, sessionID
 }
 
 // EndSessions signs the user out everywhere: every session ends but keep
-// (0 keeps none). API tokens stay. It returns how many ended.
-func (s *Service) EndSessions(ctx context.Context, workspaceID, userID, keep int64) (int, error) {
+// (0 keeps none). API tokens stay. It returns the ids of those that ended.
+func (s *Service) EndSessions(ctx context.Context, workspaceID, userID, keep int64) ([]int64, error) {
 	var ended []int64
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var err error
@@ -71,10 +71,10 @@ func (s *Service) EndSessions(ctx context.Context, workspaceID, userID, keep int
 		return err
 	})
 	if err != nil {
-		return 0, wrap("end sessions", err)
+		return nil, wrap("end sessions", err)
 	}
 	s.forget(ended...)
-	return len(ended), nil
+	return ended, nil
 }
 
 // endSessions deletes the user's sessions but keep inside tx and returns

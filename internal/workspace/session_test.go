@@ -103,9 +103,9 @@ func TestSessionsListAndEnd(t *testing.T) {
 			t.Fatalf("ending another user's session = %v; want not found", err)
 		}
 
-		n, err := f.s.EndSessions(ctx, f.ws.ID, f.user.ID, 0)
-		if err != nil || n != 2 {
-			t.Fatalf("sign out everywhere = %d, %v; want 2", n, err)
+		ended, err := f.s.EndSessions(ctx, f.ws.ID, f.user.ID, 0)
+		if err != nil || len(ended) != 2 {
+			t.Fatalf("sign out everywhere = %v, %v; want 2", ended, err)
 		}
 		if f.works(t, b) || f.works(t, c) || !f.works(t, api) {
 			t.Fatal("signing out everywhere must end every session and keep API tokens")

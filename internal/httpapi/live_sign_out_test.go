@@ -1,0 +1,57 @@
+package httpapi_test
+
+import (
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// Signing out of a session signs out the device its live sockets kept
+// present (one per sign-in, unless a tab named its own): the agent is
+// offline at once and routing stops handing them conversations, instead
+// of staying online for the workspace's inactivity timeout with a device
+// nothing can ever beat again. Ending another session of one's own (a
+// lost laptop) does the same for that session's device only, and
+// signing out everywhere for every session's.
+func TestSigningOutOfASessionSignsOutItsLiveDevice(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ana := f.addAna(t).ID
+		f.login(t, "laptop", "correct horse", "laptop")
+		f.login(t, "phone", "correct horse", "phone")
+		_, phoneSession := f.sessionIDs(t, "phone")
+		f.vars["phoneSession"] = itoa(phoneSession)
+		laptop := f.openLive(t, "laptop", "")
+		phone := f.openLive(t, "phone", "")
+		if n, av := presenceOf(t, f, ana); n != 2 || av != "online" {
+			t.Fatalf("with two sessions' sockets open: %d devices, %q; want 2, online", n, av)
+		}
+		laptop.c.CloseNow()
+		phone.c.CloseNow()
+
+		f.run(t, []scenario{{name: "end the phone's session from the laptop", method: "DELETE",
+			path: "/api/v1/me/sessions/{{phoneSession}}", as: "laptop", status: 204}})
+		if n, av := presenceOf(t, f, ana); n != 1 || av != "online" {
+			t.Fatalf("after ending the phone's session: %d devices, %q; want the laptop's alone, online", n, av)
+		}
+		f.run(t, []scenario{{name: "sign out", method: "POST", path: "/api/v1/auth/logout", as: "laptop", status: 204}})
+		if n, av := presenceOf(t, f, ana); n != 0 || av != "offline" {
+			t.Fatalf("after signing out: %d devices, %q; want none, offline", n, av)
+		}
+
+		// Signing out everywhere signs out every session's device.
+		f.login(t, "a", "correct horse", "a")
+		f.login(t, "b", "correct horse", "b")
+		f.openLive(t, "a", "").c.CloseNow()
+		f.openLive(t, "b", "").c.CloseNow()
+		if n, av := presenceOf(t, f, ana); n != 2 || av != "online" {
+			t.Fatalf("signed in again twice: %d devices, %q; want 2, online", n, av)
+		}
+		f.run(t, []scenario{{name: "sign out everywhere", method: "POST", path: "/api/v1/auth/logout-all", as: "a", status: 200,
+			want: []string{`"ended":2`}}})
+		if n, av := presenceOf(t, f, ana); n != 0 || av != "offline" {
+			t.Fatalf("after signing out everywhere: %d devices, %q; want none, offline", n, av)
+		}
+	})
+}
