@@ -93,9 +93,13 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 		if u == 0 || u == by {
 			continue
 		}
+		// Only while the conversation exists: one deleted (with its
+		// contact) before the consumer got here has nothing to show, and
+		// the row's foreign key would fail the batch at every retry,
+		// stopping every workspace's notifications.
 		if _, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, conversation_id, event_id, by_user_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, user_id) DO NOTHING`,
-			e.WorkspaceID, u, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt)); err != nil {
+			SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?) ON CONFLICT (event_id, user_id) DO NOTHING`,
+			e.WorkspaceID, u, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt), e.ConversationID); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,105 @@
+package notification_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/notification"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+// A mention or an assignment whose conversation is deleted (with its
+// contact) before the consumer reaches the event makes no notification,
+// and the consumer goes on to the next events: it used to fail on the
+// notification's foreign key and retry the same batch forever, and no one
+// in any workspace was notified of anything again.
+func TestDeletedConversationDoesNotStopTheBell(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		d.SetClock(clk)
+		wss := workspace.New(d)
+		ws, err := wss.Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		user := func(email, role string) access.Principal {
+			u, err := wss.CreateUser(ctx, ws.ID, workspace.NewUser{Email: email, Name: email, Role: role})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return access.Principal{WorkspaceID: ws.ID, UserID: u.ID, Role: role, Can: access.Defaults(role)}
+		}
+		ana, bob := user("ana@acme.test", access.RoleAgent), user("bob@acme.test", access.RoleManager)
+		convs := conversation.New(d)
+		var ch int64
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at)
+				VALUES (?, 'custom', 'site', 'token', '{}', ?) RETURNING id`, ws.ID, tx.Now()).Scan(&ch)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// The consumer reads from here: what follows is what it finds
+		// when it runs (a node that was down, or behind).
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO event_consumers (name, last_id, updated_at) SELECT ?, COALESCE(MAX(id), 0), 0 FROM events`,
+				notification.ConsumerName)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		open := func(from string) (conv, contact int64) {
+			t.Helper()
+			r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
+				ExternalID: from, ProviderMessageID: from, Type: "text", Text: "hi"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r[0].ConversationID, r[0].ContactID
+		}
+		mention := func(conv int64) {
+			t.Helper()
+			if _, err := convs.AddComment(ctx, bob, conv, conversation.CommentInput{Text: "look", Mentions: []int64{ana.UserID}, UserID: bob.UserID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		gone, goneContact := open("+14155550100")
+		mention(gone)
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := conversation.AssignTx(ctx, tx, ws.ID, gone, conversation.AssignInput{UserID: ana.UserID, ByUser: bob.UserID, Source: conversation.SourceUser})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `DELETE FROM contacts WHERE id = ?`, goneContact)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		kept, _ := open("+14155550101")
+		mention(kept)
+
+		hub := event.NewHub()
+		d.OnEvents(hub.Notify)
+		g := background.NewGroup(clk)
+		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		backgroundtest.WaitIdle(t, g)
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM notifications WHERE conversation_id = `+strconv.FormatInt(kept, 10)); got != 1 {
+			t.Fatalf("%d notifications of the mention after the deleted conversation's events; want 1", got)
+		}
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumers WHERE name = 'notifications' AND last_id = (SELECT MAX(id) FROM events)`); got != 1 {
+			t.Fatal("the consumer did not read to the end of the log")
+		}
+	})
+}
