@@ -206,6 +206,12 @@ func (ls *liveSocket) run(ctx context.Context) error {
 		return err
 	}
 	emit := func(e event.Event) error { return ls.write(ctx, liveEvent{Type: "event", Event: e}) }
+	// The keepalive's ping waits for its pong, which only the reader
+	// takes in: it runs beside this loop, which goes on taking the
+	// reader's frames. Waited for here, a frame the client sent before
+	// its pong held the reader until the ping timed out, and the socket
+	// was dropped.
+	pinged := make(chan error, 1)
 	catchUp := true
 	for {
 		if catchUp {
@@ -243,6 +249,15 @@ func (ls *liveSocket) run(ctx context.Context) error {
 		case err := <-readErr:
 			return err
 		case <-tick:
+			go func() {
+				pctx, cancel := context.WithTimeout(ctx, liveWriteTimeout)
+				defer cancel()
+				pinged <- ls.c.Ping(pctx)
+			}()
+		case err := <-pinged:
+			if err != nil {
+				return err // no pong: the connection is gone
+			}
 			if err := ls.keepalive(ctx); err != nil {
 				return err
 			}
@@ -301,15 +316,11 @@ func (ls *liveSocket) write(ctx context.Context, v any) error {
 	return nil
 }
 
-// keepalive pings the client and re-checks the credentials the socket was
-// opened with: a socket ends soon after its session is signed out or its
-// user deactivated, and follows changes of teams and permissions.
+// keepalive, once the client answered the ping, re-checks the credentials
+// the socket was opened with: a socket ends soon after its session is
+// signed out or its user deactivated, and follows changes of teams and
+// permissions.
 func (ls *liveSocket) keepalive(ctx context.Context) error {
-	pctx, cancel := context.WithTimeout(ctx, liveWriteTimeout)
-	defer cancel()
-	if err := ls.c.Ping(pctx); err != nil {
-		return err // no pong: the connection is gone
-	}
 	p, err := ls.s.deps.Workspaces.Authenticate(ctx, streamCredential(ls.r))
 	if err != nil {
 		if apperr.KindOf(err) == apperr.KindUnauthorized {

@@ -85,6 +85,12 @@ func (f *fixture) openLiveWith(t *testing.T, as, query string, header http.Heade
 	if err != nil {
 		t.Fatalf("dial the live socket as %s: %v", as, err)
 	}
+	return watchLive(t, c)
+}
+
+// watchLive reads an open socket's frames into a liveClient, and its hello.
+func watchLive(t *testing.T, c *websocket.Conn) *liveClient {
+	t.Helper()
 	lc := &liveClient{c: c, frames: make(chan liveFrame, 100), done: make(chan struct{})}
 	go func() {
 		defer close(lc.done)
