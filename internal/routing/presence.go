@@ -95,11 +95,16 @@ func beat(ctx context.Context, tx *db.Tx, userID int64, deviceID string, now int
 
 // SignOut forgets a device; when no live device remains the user is offline.
 func (s *Service) SignOut(ctx context.Context, workspaceID, userID int64, deviceID string) (Presence, error) {
+	deviceID = strings.TrimSpace(deviceID)
+	if deviceID == "" {
+		// As for a heartbeat: no device is none signed out, not a success.
+		return Presence{}, apperr.Invalid("device_id", "is required")
+	}
 	if err := limit.Text("device_id", deviceID, MaxDeviceIDLen); err != nil {
 		return Presence{}, err
 	}
 	return s.changePresence(ctx, workspaceID, userID, "sign_out", func(tx *db.Tx, now int64) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM routing_devices WHERE user_id = ? AND device_id = ?`, userID, strings.TrimSpace(deviceID)); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM routing_devices WHERE user_id = ? AND device_id = ?`, userID, deviceID); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE routing_agents SET last_seen_at = COALESCE((SELECT MAX(last_seen_at) FROM routing_devices WHERE user_id = ?), 0)
