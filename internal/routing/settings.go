@@ -96,7 +96,7 @@ func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in Sett
 	var out Settings
 	err := s.write(ctx, func(tx *db.Tx) error {
 		var err error
-		out, err = updateSettingsTx(ctx, tx, workspaceID, in)
+		out, err = s.updateSettingsTx(ctx, tx, workspaceID, in)
 		return err
 	})
 	if err != nil {
@@ -108,11 +108,12 @@ func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in Sett
 // updateSettingsTx is UpdateSettings inside tx. What it writes replaces
 // the settings memo of tx (db.Memo): an assignment later in the same
 // batch reads the new settings.
-func updateSettingsTx(ctx context.Context, tx *db.Tx, workspaceID int64, in SettingsUpdate) (Settings, error) {
+func (s *Service) updateSettingsTx(ctx context.Context, tx *db.Tx, workspaceID int64, in SettingsUpdate) (Settings, error) {
 	st, err := readSettings(ctx, tx, workspaceID) // read, changed and written: not a memo
 	if err != nil {
 		return Settings{}, err
 	}
+	oldTimeoutMs := st.timeoutMs
 	if in.InactivityTimeoutMinutes != nil {
 		if m := *in.InactivityTimeoutMinutes; m < 1 || m > 60 {
 			return Settings{}, apperr.Invalid("inactivity_timeout_minutes", "must be between 1 and 60")
@@ -150,6 +151,28 @@ func updateSettingsTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Sett
 	tx.Forget(settingsMemo{workspaceID})
 	out := st.public()
 	tx.Due(duePresence, 0) // timeouts and grace may have moved
-	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.RoutingSettingsUpdated, Payload: out})
-	return out, err
+	if _, err := event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.RoutingSettingsUpdated, Payload: out}); err != nil {
+		return Settings{}, err
+	}
+	if st.timeoutMs > oldTimeoutMs {
+		// Agents announced offline for inactivity whose last heartbeat is
+		// within the longer timeout are available again: claims already
+		// choose them (availability is computed from the heartbeat), so
+		// they are announced now, which also cancels the reassignment
+		// their going offline started. A shorter timeout is the presence
+		// timer's, woken above.
+		now := s.nowMs()
+		back, err := db.QueryIDs(ctx, tx, `SELECT a.user_id FROM routing_agents a JOIN users u ON u.id = a.user_id
+			WHERE a.workspace_id = ? AND a.presence = 'offline' AND u.deactivated_at = 0 AND a.last_seen_at > ? ORDER BY a.user_id`,
+			workspaceID, now-st.timeoutMs)
+		if err != nil {
+			return Settings{}, err
+		}
+		for _, id := range back {
+			if err := s.announce(ctx, tx, workspaceID, id, now, "settings"); err != nil {
+				return Settings{}, err
+			}
+		}
+	}
+	return out, nil
 }

@@ -23,7 +23,7 @@ func TestSettingsUpdateInABatchIsReadAfterIt(t *testing.T) {
 			if before.capacity != 0 || before.strategy != RoundRobin {
 				t.Fatalf("settings to start from: %+v", before)
 			}
-			if _, err := updateSettingsTx(ctx, tx, f.wsID, SettingsUpdate{DefaultCapacity: intp(3), DefaultStrategy: new(LeastOpen)}); err != nil {
+			if _, err := f.svc.updateSettingsTx(ctx, tx, f.wsID, SettingsUpdate{DefaultCapacity: intp(3), DefaultStrategy: new(LeastOpen)}); err != nil {
 				return err
 			}
 			after, err := loadSettings(ctx, tx, f.wsID)
