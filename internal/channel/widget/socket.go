@@ -83,10 +83,7 @@ func (a *api) socket(w http.ResponseWriter, r *http.Request, q request) error {
 	vs := &visitorSocket{api: a, q: q, c: c}
 	err = vs.run(r.Context())
 	var ce closeError
-	switch {
-	case errors.As(err, &ce):
-		c.Close(ce.code, ce.reason)
-	case err != nil && r.Context().Err() == nil && websocket.CloseStatus(err) == -1:
+	if !errors.As(err, &ce) && err != nil && r.Context().Err() == nil && websocket.CloseStatus(err) == -1 {
 		slog.Debug("widget socket", "err", err)
 	}
 	return nil
@@ -110,9 +107,18 @@ type visitorSocket struct {
 	conv    int64        // the visitor's latest conversation
 }
 
-func (vs *visitorSocket) run(ctx context.Context) error {
+func (vs *visitorSocket) run(ctx context.Context) (err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Closed with the error's code before cancel: cancelling the reader's
+	// Read drops the connection, which would reach the visitor without its
+	// code (the script tells 4401 from a lost connection by it).
+	defer func() {
+		var ce closeError
+		if errors.As(err, &ce) {
+			vs.c.Close(ce.code, ce.reason)
+		}
+	}()
 	if err := vs.auth(ctx); err != nil {
 		return err
 	}
@@ -164,12 +170,18 @@ func (vs *visitorSocket) run(ctx context.Context) error {
 				}
 			}
 		case fr := <-frames:
+			if err := vs.recheck(ctx); err != nil {
+				return err
+			}
 			if err := vs.handle(ctx, member, fr); err != nil {
 				return err
 			}
 		case err := <-readErr:
 			return err
 		case <-ping.C:
+			if err := vs.recheck(ctx); err != nil {
+				return err
+			}
 			pctx, cancel := context.WithTimeout(ctx, socketWriteTimeout)
 			err := vs.c.Ping(pctx)
 			cancel()
@@ -196,6 +208,35 @@ func (vs *visitorSocket) auth(ctx context.Context) error {
 	if err := authenticate(vs.q.ch, vs.v); err != nil {
 		return closeError{closeUnauthorized, err.Error()}
 	}
+	return nil
+}
+
+// recheck reads the channel again (from the channels' cache: a change
+// made on this node at once, another node's within seconds) and ends the
+// socket when its visitor or its page lost their access since it opened:
+// a rotated token signs every visitor out (4401, and the script starts as
+// a new visitor), a site removed from the allowed origins is shut out
+// (1008). Checked at authentication only, an open socket went on storing
+// the visitor's messages and pushing them replies.
+// A failed read keeps the channel as known: a store's hiccup is not a
+// reason to drop every visitor.
+func (vs *visitorSocket) recheck(ctx context.Context) error {
+	ch, err := vs.api.in.Channels.Lookup(ctx, vs.q.ch.ID)
+	switch {
+	case apperr.KindOf(err) == apperr.KindNotFound || (err == nil && ch.Type != Type):
+		return closeError{websocket.StatusPolicyViolation, "this widget no longer exists"}
+	case err != nil:
+		slog.Warn("widget: re-read the channel of a visitor socket", "channel_id", vs.q.ch.ID, "err", err)
+		return nil
+	}
+	cfg := parseConfig(ch.Config)
+	if !cfg.allows(vs.q.origin) {
+		return closeError{websocket.StatusPolicyViolation, "this site may no longer embed this widget"}
+	}
+	if err := authenticate(ch, vs.v); err != nil {
+		return closeError{closeUnauthorized, err.Error()}
+	}
+	vs.q.ch, vs.q.cfg = ch, cfg
 	return nil
 }
 
@@ -284,7 +325,12 @@ func (vs *visitorSocket) push(ctx context.Context) error {
 		return nil
 	}
 	list, err := messagesOf(ctx, vs.api.deps.DB.Reader(), vs.q.ch.ID, c, vs.lastID)
-	if err != nil {
+	if err != nil || len(list) == 0 {
+		return err
+	}
+	// Checked after the read: a reply read here was stored after any
+	// change the check has not seen yet.
+	if err := vs.recheck(ctx); err != nil {
 		return err
 	}
 	for i := range list {
