@@ -152,3 +152,34 @@ func TestWidgetSocketSignedOutWhenItsAccessEnds(t *testing.T) {
 		}
 	})
 }
+
+// TestWidgetSocketFollowsTheVisitorIntoAMergedContact: an agent merges the
+// visitor's contact into the customer it turns out to be (as docs/widget.md
+// advises); the visitor's open socket keeps receiving the replies, now
+// stored under the kept contact.
+func TestWidgetSocketFollowsTheVisitorIntoAMergedContact(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, withMergeCloser)
+		f.widgetChannel(t)
+		ana := f.newVisitor(t)
+		s := f.openVisitorSocket(t, ana)
+		s.write(map[string]string{"type": "message", "text": "Hello, I am Ana Lima", "client_id": "k1"})
+		conv := s.message("Hello, I am Ana Lima").ConversationID
+		var visitorContact int64
+		if err := d.Reader().QueryRow(context.Background(), `SELECT contact_id FROM contact_identities WHERE external_id = ?`, ana.VisitorID).Scan(&visitorContact); err != nil {
+			t.Fatal(err)
+		}
+		f.vars["visitor"] = itoa(visitorContact)
+		f.run(t, []scenario{
+			{name: "Ana's known contact", method: "POST", path: "/api/v1/contacts", as: "owner", status: 201, capture: "customer",
+				body: `{"first_name":"Ana","last_name":"Lima","email":"ana.lima@example.com"}`},
+			{name: "the visitor is merged into it", method: "POST", path: "/api/v1/contacts/{{customer}}/merge", as: "owner", status: 200,
+				body: `{"from":{{visitor}}}`, want: []string{`"moved_identities":1`}},
+			{name: "the agent replies", method: "POST", path: "/api/v1/conversations/" + itoa(conv) + "/messages", as: "agent",
+				status: 202, body: `{"text":"Welcome back, Ana"}`},
+		})
+		if m := s.message("Welcome back, Ana"); m.Direction != "out" {
+			t.Fatalf("the reply: %+v", m)
+		}
+	})
+}

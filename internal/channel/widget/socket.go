@@ -124,11 +124,25 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 	}
 	d := vs.api.deps
 	ws := vs.q.ch.WorkspaceID
-	// Subscribed before the first read of the history, so nothing falls between.
+	// Subscribed before the first read of the history, so nothing falls
+	// between. A merge of the visitor's contact into another is followed:
+	// the visitor's identity, conversations and messages move to the kept
+	// contact, whose events are theirs from then on.
 	sub := d.Tail.Subscribe(func(e event.Event) bool {
 		c := vs.contact.Load()
-		return e.WorkspaceID == ws && c != 0 && e.ContactID == c &&
-			(e.Type == event.MessageSent || e.Type == event.MessageReceived || e.Type == event.MessageStatus)
+		if e.WorkspaceID != ws || c == 0 {
+			return false
+		}
+		switch e.Type {
+		case event.MessageSent, event.MessageReceived, event.MessageStatus:
+			return e.ContactID == c
+		case event.ContactMerged:
+			var p struct {
+				From int64 `json:"merged_contact_id"`
+			}
+			return json.Unmarshal(e.Payload, &p) == nil && p.From == c
+		}
+		return false
 	})
 	defer sub.Close()
 	// The visitor's notices are relayed as from no user; the member
@@ -155,11 +169,24 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-sub.C:
+		case evs := <-sub.C:
+			merged := false
+			for _, e := range evs {
+				merged = merged || e.Type == event.ContactMerged
+			}
+			if merged {
+				if err := vs.refollow(ctx); err != nil {
+					return err
+				}
+			}
 			if err := vs.push(ctx); err != nil {
 				return err
 			}
 		case <-sub.Lagged():
+			// A merge may be among the events missed.
+			if err := vs.refollow(ctx); err != nil {
+				return err
+			}
 			if err := vs.push(ctx); err != nil {
 				return err
 			}
@@ -190,6 +217,15 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 			}
 		}
 	}
+}
+
+// refollow reads the visitor's contact again, which a merge changed.
+func (vs *visitorSocket) refollow(ctx context.Context) error {
+	contactID, err := contactOf(ctx, vs.api.deps.DB.Reader(), vs.q.ch.ID, vs.v.VisitorID)
+	if err == nil && contactID != 0 {
+		vs.contact.Store(contactID)
+	}
+	return err
 }
 
 // auth reads the visitor's credentials, the socket's first frame.
