@@ -231,6 +231,10 @@ func (f *Fetcher) fetch(ctx context.Context, j job) (conversation.InboundAttachm
 func (f *Fetcher) record(ctx context.Context, j job, att conversation.InboundAttachment, fetchErr error) error {
 	attempts := j.attempts + 1
 	now := f.db.Clock().Now()
+	// The provider's words, made storable for a retry as for a failure:
+	// PostgreSQL refuses a NUL or invalid UTF-8, and a refused retry was
+	// never counted, so the fetch was taken again at every lease's end.
+	reason, _ := limit.Truncate(limit.Clean(outbound.Reason(fetchErr)), conversation.MaxReasonLen, "…")
 	return f.db.Write(ctx, func(tx *db.Tx) error {
 		var res interface{ RowsAffected() (int64, error) }
 		var err error
@@ -239,7 +243,6 @@ func (f *Fetcher) record(ctx context.Context, j job, att conversation.InboundAtt
 			res, err = tx.Exec(ctx, `UPDATE media_fetches SET state = 'done', attempts = ?, media_id = ?, lease_until = 0, reason = ''
 				WHERE id = ? AND lease_until = ?`, attempts, att.MediaID, j.id, j.leaseUntil)
 		case outbound.IsPermanent(fetchErr) || attempts >= f.opts.MaxAttempts:
-			reason, _ := limit.Truncate(limit.Clean(outbound.Reason(fetchErr)), conversation.MaxReasonLen, "…")
 			att = conversation.InboundAttachment{Status: conversation.AttachmentFailed, Reason: reason}
 			res, err = tx.Exec(ctx, `UPDATE media_fetches SET state = 'failed', attempts = ?, reason = ?, lease_until = 0
 				WHERE id = ? AND lease_until = ?`, attempts, reason, j.id, j.leaseUntil)
@@ -251,7 +254,7 @@ func (f *Fetcher) record(ctx context.Context, j job, att conversation.InboundAtt
 			next := db.Millis(now.Add(delay))
 			f.log.Warn("media fetch failed; retrying", "fetch", j.id, "attempt", attempts, "retry_in", delay, "err", fetchErr)
 			res, err = tx.Exec(ctx, `UPDATE media_fetches SET attempts = ?, reason = ?, next_attempt_at = ?, lease_until = 0
-				WHERE id = ? AND lease_until = ?`, attempts, outbound.Reason(fetchErr), next, j.id, j.leaseUntil)
+				WHERE id = ? AND lease_until = ?`, attempts, reason, next, j.id, j.leaseUntil)
 			if err == nil {
 				tx.Due(conversation.DueMediaFetch, next)
 			}
