@@ -125,7 +125,7 @@ func replySubject(s string) string {
 
 // outContent is what an outbound message's content may carry.
 type outContent struct {
-	Replies    []string `json:"replies"`
+	Replies    channel.ReplyTitles `json:"replies"`
 	Attachment *struct {
 		MediaID  string `json:"media_id"`
 		URL      string `json:"url"`

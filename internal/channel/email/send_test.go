@@ -55,6 +55,16 @@ func TestSendShapes(t *testing.T) {
 		if b := bodyText(t, got.raw); !strings.Contains(b, "What do you need?\n\n1. Sales\n2. Support") {
 			t.Errorf("body = %q", b)
 		}
+		// Replies given as objects (an API client writing Meta's shape)
+		// are numbered the same, and the content's links still follow.
+		objects := conversation.Message{ID: 43, WorkspaceID: e.ws, Type: "quick_reply", Text: "What do you need?",
+			Content: json.RawMessage(`{"replies":[{"title":"Sales"},{"text":"Support"}],"attachments":[{"type":"file","url":"https://files.example.com/t.pdf"}]}`)}
+		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", objects); err != nil {
+			t.Fatal(err)
+		}
+		if b := bodyText(t, s.got()[1].raw); !strings.Contains(b, "What do you need?\n\n1. Sales\n2. Support") || !strings.Contains(b, "https://files.example.com/t.pdf") {
+			t.Errorf("replies as objects: body = %q", b)
+		}
 		// The same message again (a retry) has the same Message-ID.
 		if again, _ := e.p.Send(ctx, ch, "grace@hopper.example", msg); again != id {
 			t.Errorf("retry id = %q", again)
@@ -69,7 +79,7 @@ func TestSendShapes(t *testing.T) {
 		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", att); err != nil {
 			t.Fatal(err)
 		}
-		r, err := mail.CreateReader(bytes.NewReader(s.got()[2].raw))
+		r, err := mail.CreateReader(bytes.NewReader(s.got()[3].raw))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,12 +26,12 @@ const MaxCaptionLength = 1024
 // replies, attachments in the composer's ({"attachment": {…}}) and the
 // workflow's ({"attachments": […]}) shapes, and a location.
 type outContent struct {
-	Text        string      `json:"text"`
-	Replies     []string    `json:"replies"`
-	Attachment  *outAttach  `json:"attachment"`
-	Attachments []outAttach `json:"attachments"`
-	Latitude    *float64    `json:"latitude"`
-	Longitude   *float64    `json:"longitude"`
+	Text        string              `json:"text"`
+	Replies     channel.ReplyTitles `json:"replies"`
+	Attachment  *outAttach          `json:"attachment"`
+	Attachments []outAttach         `json:"attachments"`
+	Latitude    *float64            `json:"latitude"`
+	Longitude   *float64            `json:"longitude"`
 }
 
 // outAttach is one attachment to send by URL.

@@ -38,6 +38,12 @@ func TestSendMethods(t *testing.T) {
 					[]any{map[string]any{"text": "Sales", "callback_data": "Sales"}},
 					[]any{map[string]any{"text": "Support", "callback_data": "Support"}},
 					[]any{map[string]any{"text": "Billing", "callback_data": "Billing"}}}}}}}},
+		{"quick replies given as objects, as Meta's and WhatsApp's APIs take them", msgOf("quick_reply", "Pick",
+			`{"replies":[{"title":"Sales","payload":"sales"},{"text":"Support"}]}`),
+			[]botCall{{"sendMessage", map[string]any{"chat_id": 111222333.0, "text": "Pick",
+				"reply_markup": map[string]any{"inline_keyboard": []any{
+					[]any{map[string]any{"text": "Sales", "callback_data": "Sales"}},
+					[]any{map[string]any{"text": "Support", "callback_data": "Support"}}}}}}}},
 		{"an option over 64 bytes becomes its index", msgOf("quick_reply", "Pick", `{"replies":["Yes","`+long+`","#tag"]}`),
 			[]botCall{{"sendMessage", map[string]any{"chat_id": 111222333.0, "text": "Pick",
 				"reply_markup": map[string]any{"inline_keyboard": []any{

@@ -219,7 +219,7 @@ func smsOf(m conversation.Message) (string, []string, error) {
 	if m.Type == "quick_reply" || len(c.Replies) > 0 {
 		var lines []string
 		for i, raw := range c.Replies {
-			if label := replyLabel(raw); label != "" {
+			if label := channel.ReplyTitle(raw); label != "" {
 				lines = append(lines, fmt.Sprintf("%d. %s", i+1, label))
 			}
 		}
@@ -240,22 +240,4 @@ func smsOf(m conversation.Message) (string, []string, error) {
 		return "", nil, outbound.Permanent(fmt.Sprintf("a %s message without text or attachments cannot be sent by SMS", typ))
 	}
 	return text, media, nil
-}
-
-// replyLabel reads a quick reply given as a string or as an object with
-// a title, text or label.
-func replyLabel(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return strings.TrimSpace(s)
-	}
-	var o struct{ Title, Text, Label string }
-	if json.Unmarshal(raw, &o) == nil {
-		for _, v := range []string{o.Title, o.Text, o.Label} {
-			if strings.TrimSpace(v) != "" {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return ""
 }

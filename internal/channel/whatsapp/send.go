@@ -85,12 +85,12 @@ type object = map[string]any
 
 // content is what an outbound message's content may hold.
 type content struct {
-	Text     string            `json:"text"`
-	Title    string            `json:"title"`
-	Replies  []json.RawMessage `json:"replies"`
-	Button   string            `json:"button"`
-	Attach   *attachment       `json:"attachment"`
-	Attaches []attachment      `json:"attachments"`
+	Text     string              `json:"text"`
+	Title    string              `json:"title"`
+	Replies  channel.ReplyTitles `json:"replies"`
+	Button   string              `json:"button"`
+	Attach   *attachment         `json:"attachment"`
+	Attaches []attachment        `json:"attachments"`
 	// A template.
 	Name     string          `json:"name"`
 	Language string          `json:"language"`
@@ -129,7 +129,7 @@ func wire(m conversation.Message) ([]object, error) {
 	case "", "text":
 		return one(textBody(text))
 	case "quick_reply":
-		return one(choices(text, replyTitles(c.Replies), c.Button))
+		return one(choices(text, c.Replies, c.Button))
 	case "attachment":
 		atts := c.Attaches
 		if c.Attach != nil {
@@ -175,29 +175,6 @@ func textBody(text string) (object, error) {
 	}
 	preview := strings.Contains(text, "https://") || strings.Contains(text, "http://")
 	return object{"type": "text", "text": object{"body": text, "preview_url": preview}}, nil
-}
-
-// replyTitles reads quick replies given as strings or {"title"} objects.
-func replyTitles(raw []json.RawMessage) []string {
-	var out []string
-	for _, r := range raw {
-		var s string
-		if json.Unmarshal(r, &s) != nil {
-			var o struct {
-				Title string `json:"title"`
-				Text  string `json:"text"`
-			}
-			json.Unmarshal(r, &o)
-			s = o.Title
-			if s == "" {
-				s = o.Text
-			}
-		}
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // choices is a question with options: reply buttons for up to three, a

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -85,7 +86,7 @@ func messagesOf(ctx context.Context, q db.Querier, channelID, contactID, after i
 // content, in the shapes the workflow steps and the composer store.
 func fillContent(m *Message, content string) {
 	var c struct {
-		Replies     []string `json:"replies"`
+		Replies     channel.ReplyTitles `json:"replies"`
 		Attachments []struct {
 			Type     string `json:"type"`
 			URL      string `json:"url"`
