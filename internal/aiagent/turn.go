@@ -200,7 +200,7 @@ type turn struct {
 	conv     conversation.Conversation
 	text     string    // the contact's unanswered messages up to this one
 	history  []histMsg // the conversation's last messages, oldest first
-	previous []Result  // the agent's earlier turns in this conversation, oldest first
+	previous []Result  // the agent's earlier turns since it was last given the conversation, oldest first
 }
 
 type histMsg struct {
@@ -279,8 +279,12 @@ func (s *Service) load(ctx context.Context, id int64) (turn, string, error) {
 	for i := len(hist) - 1; i >= 0; i-- {
 		t.history = append(t.history, hist[i])
 	}
-	rows, err = q.Query(ctx, `SELECT result FROM ai_agent_turns WHERE conversation_id = ? AND agent_id = ? AND status = 'done' AND id < ? ORDER BY id`,
-		t.conversationID, t.agentID, t.id)
+	// The turns since the conversation was last given to the agent: one a
+	// person hands back after a hand-over starts a new count of max_turns
+	// (and no clarification carries over from before).
+	rows, err = q.Query(ctx, `SELECT result FROM ai_agent_turns WHERE conversation_id = ? AND agent_id = ? AND status = 'done' AND id < ?
+		AND created_at >= COALESCE((SELECT MAX(e.created_at) FROM events e WHERE e.conversation_id = ? AND e.type = 'conversation.assigned'), 0)
+		ORDER BY id`, t.conversationID, t.agentID, t.id, t.conversationID)
 	if err != nil {
 		return t, "", fmt.Errorf("aiagent: previous turns: %w", err)
 	}
