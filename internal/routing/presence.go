@@ -196,6 +196,12 @@ func (s *Service) announce(ctx context.Context, tx *db.Tx, workspaceID, userID, 
 	}
 	if avail == Offline {
 		_, err = tx.Exec(ctx, `UPDATE routing_agents SET presence = ?, offline_since = ?, reassign_pending = 1 WHERE user_id = ?`, avail, now, userID)
+		if err == nil {
+			// Every device lapsed (the newest is the agent's last-seen
+			// time): each sign-in is a device of its own, so they are
+			// forgotten here rather than kept for ever.
+			_, err = tx.Exec(ctx, `DELETE FROM routing_devices WHERE user_id = ? AND last_seen_at <= ?`, userID, now-st.timeoutMs)
+		}
 	} else {
 		_, err = tx.Exec(ctx, `UPDATE routing_agents SET presence = ?, offline_since = 0, reassign_pending = 0 WHERE user_id = ?`, avail, userID)
 	}
@@ -234,9 +240,10 @@ func (s *Service) presences(ctx context.Context, workspaceID, userID int64, req 
 	}
 	query := `SELECT u.id, u.status, COALESCE(a.last_seen_at, 0), COALESCE(a.capacity, -1),
 		(SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status <> 'closed'),
-		(SELECT COUNT(*) FROM routing_devices d WHERE d.user_id = u.id), u.kind
+		(SELECT COUNT(*) FROM routing_devices d WHERE d.user_id = u.id AND d.last_seen_at > ?), u.kind
 		FROM users u LEFT JOIN routing_agents a ON a.user_id = u.id WHERE u.workspace_id = ?`
-	args := []any{workspaceID}
+	now := s.nowMs()
+	args := []any{now - st.timeoutMs, workspaceID} // live devices only
 	if userID != 0 {
 		query += ` AND u.id = ?`
 		args = append(args, userID)
@@ -249,7 +256,6 @@ func (s *Service) presences(ctx context.Context, workspaceID, userID int64, req 
 		return nil, wrap("presence", err)
 	}
 	defer rows.Close()
-	now := s.nowMs()
 	out := []Presence{}
 	for rows.Next() {
 		var c candidate
