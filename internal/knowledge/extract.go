@@ -36,6 +36,11 @@ func Extract(name string, data []byte) (Document, error) {
 		if !utf8.Valid(data) {
 			return Document{}, apperr.Invalid("file", "is not UTF-8 text")
 		}
+		if bytes.IndexByte(data, 0) >= 0 {
+			// Valid UTF-8, but a binary file's (NUL is no character of a
+			// text), which PostgreSQL would refuse to store.
+			return Document{}, apperr.Invalid("file", "is not text: it holds NUL bytes")
+		}
 		return titled(base, string(data)), nil
 	}
 	return Document{}, apperr.Invalid("file", "must be Markdown, text, HTML or PDF")
@@ -43,7 +48,8 @@ func Extract(name string, data []byte) (Document, error) {
 
 // titled takes the title from a leading "# " heading, else the file name.
 func titled(fallback, text string) Document {
-	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	// A byte order mark (editors on Windows write one) would hide the title.
+	text = strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(text, "\ufeff"), "\r\n", "\n"))
 	first, rest, _ := strings.Cut(text, "\n")
 	if h, ok := heading(strings.TrimSpace(first)); ok && h != "" && strings.HasPrefix(first, "# ") {
 		return Document{Title: h, Body: strings.TrimSpace(rest)}
