@@ -460,3 +460,20 @@ func TestSources(t *testing.T) {
 		}
 	})
 }
+
+// A group applies to the crawler its user-agent names, as a whole product
+// token ("Switchboard", "Switchboard/2.0"), never to one whose name it
+// only begins: "S" or "Switch" is another crawler (RFC 9309 §2.2.1).
+func TestRobotsGroupNamesAWholeProductToken(t *testing.T) {
+	for _, c := range []struct {
+		group string
+		mine  bool
+	}{
+		{"S", false}, {"Switch", false}, {"switchboard", true}, {"Switchboard/2.0", true}, {"SWITCHBOARD", true},
+	} {
+		body := "User-agent: *\nAllow: /\n\nUser-agent: " + c.group + "\nDisallow: /\n"
+		if got := !knowledge.ParseRobots(body, "Switchboard").Allowed("/page"); got != c.mine {
+			t.Errorf("User-agent: %s applies to Switchboard: %v, want %v", c.group, got, c.mine)
+		}
+	}
+}

@@ -21,7 +21,7 @@ type robotsRule struct {
 // matches "switchboard"), else those of "*". Groups that name the same
 // agent are merged, as the RFC says.
 func ParseRobots(body, agent string) Robots {
-	agent = strings.ToLower(agent)
+	agent = productToken(agent)
 	type group struct {
 		agents []string
 		rules  []robotsRule
@@ -44,7 +44,7 @@ func ParseRobots(body, agent string) Robots {
 				cur = &group{}
 				groups = append(groups, cur)
 			}
-			cur.agents = append(cur.agents, strings.ToLower(value))
+			cur.agents = append(cur.agents, productToken(value))
 			lastWasAgent = true
 		case "allow", "disallow":
 			lastWasAgent = false
@@ -66,7 +66,7 @@ func ParseRobots(body, agent string) Robots {
 			switch {
 			case a == "*":
 				star = append(star, g.rules...)
-			case a != "" && (strings.HasPrefix(agent, a) || a == agent):
+			case a != "" && a == agent:
 				mine = append(mine, g.rules...)
 				found = true
 			}
@@ -76,6 +76,16 @@ func ParseRobots(body, agent string) Robots {
 		return Robots{rules: mine}
 	}
 	return Robots{rules: star}
+}
+
+// productToken is a user agent's name, lowercased, without its version
+// or comment ("Switchboard/2.0 (knowledge sync)" is "switchboard"): a
+// group applies to the crawler it names as a whole, never to one whose
+// name it only begins ("Switch" is another crawler).
+func productToken(ua string) string {
+	name, _, _ := strings.Cut(strings.TrimSpace(ua), " ")
+	name, _, _ = strings.Cut(name, "/")
+	return strings.ToLower(name)
 }
 
 // Allowed reports whether the path (with its query) may be fetched: the
