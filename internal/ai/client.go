@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
@@ -425,11 +426,11 @@ func providerError(resp *http.Response) error {
 		}
 	}
 	if msg == "" {
-		msg = strings.TrimSpace(string(raw))
-		if len(msg) > 300 {
-			msg = msg[:300] + "…"
-		}
+		msg = string(raw)
 	}
+	// Shown in the settings' test and kept with a failed turn or sync:
+	// text that can be stored, cut on a character.
+	msg = limit.Clip(limit.Clean(strings.TrimSpace(msg)), 300)
 	return &ProviderError{Status: resp.StatusCode, Message: msg}
 }
 
