@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/knowledge"
 )
@@ -70,7 +71,9 @@ func IsNegative(text string) (string, bool) { return hasPhrase(folded(text), neg
 
 // OnTopic reports whether text holds one of the topics (each a keyword or
 // phrase, compared by its index terms, so "refunds" matches "refund").
-// No topics: every text is on topic.
+// Terms match as the knowledge search's do, one the start of the other
+// (sameWord): the stemmer leaves "delivery", "delivered" and "deliver"
+// three terms. No topics: every text is on topic.
 func OnTopic(text string, topics []string) bool {
 	if len(topics) == 0 {
 		return true
@@ -83,7 +86,7 @@ func OnTopic(text string, topics []string) bool {
 		}
 		all := true
 		for _, x := range tt {
-			if !slices.Contains(terms, x) {
+			if !slices.ContainsFunc(terms, func(y string) bool { return sameWord(x, y) }) {
 				all = false
 				break
 			}
@@ -94,3 +97,17 @@ func OnTopic(text string, topics []string) bool {
 	}
 	return false
 }
+
+// sameWord reports whether two index terms are forms of one word: equal,
+// or one the start of the other and at least minStem characters long
+// ("deliv" and "delivery", "livr" and "livraison"); shorter ones would
+// match unrelated words ("car" and "card").
+func sameWord(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a == b || utf8.RuneCountInString(a) >= minStem && strings.HasPrefix(b, a)
+}
+
+// minStem is the shortest term that matches the longer words it begins.
+const minStem = 4
