@@ -17,22 +17,7 @@ import (
 func TestAIAgentMemberStaysAnAgent(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := New(d)
-		ws, err := s.Create(ctx, "Acme", "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
-		owner, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "o@acme.io", Name: "O", Role: RoleOwner})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var bot int64
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at, kind)
-				VALUES (?, NULL, 'Bot', 'agent', 'online', 0, 'ai_agent') RETURNING id`, ws.ID).Scan(&bot)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		s, ws, owner, bot := newAIMember(t, d)
 		for _, in := range []UserUpdate{{Role: ptr(RoleOwner)}, {Role: ptr(RoleManager)}, {Password: ptr("a-long-password")}} {
 			if _, err := s.UpdateUser(ctx, ws.ID, bot, in); apperr.KindOf(err) != apperr.KindInvalid {
 				t.Errorf("update of the AI agent member %+v: %v; want 422", in, err)
@@ -60,27 +45,8 @@ func TestAIAgentMemberStaysAnAgent(t *testing.T) {
 func TestAIAgentMemberIsNotDeletedAsAUser(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := New(d)
-		ws, err := s.Create(ctx, "Acme", "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "o@acme.io", Name: "O", Role: RoleOwner}); err != nil {
-			t.Fatal(err)
-		}
-		var bot int64
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			if err := tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at, kind)
-				VALUES (?, NULL, 'Bot', 'agent', 'online', 0, 'ai_agent') RETURNING id`, ws.ID).Scan(&bot); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO ai_agents (user_id, workspace_id, created_at, updated_at) VALUES (?, ?, 0, 0)`, bot, ws.ID)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		err = s.DeleteUser(ctx, ws.ID, bot)
-		if apperr.KindOf(err) != apperr.KindConflict {
+		s, ws, _, bot := newAIMember(t, d)
+		if err := s.DeleteUser(ctx, ws.ID, bot); apperr.KindOf(err) != apperr.KindConflict {
 			t.Fatalf("delete of the AI agent member: %v; want 409", err)
 		}
 		if _, err := s.GetUser(ctx, ws.ID, bot); err != nil {
@@ -95,22 +61,38 @@ func TestAIAgentMemberIsNotDeletedAsAUser(t *testing.T) {
 func TestAIAgentMemberHasNoToken(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s := New(d)
-		ws, err := s.Create(ctx, "Acme", "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var bot int64
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at, kind)
-				VALUES (?, NULL, 'Bot', 'agent', 'online', 0, 'ai_agent') RETURNING id`, ws.ID).Scan(&bot)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		s, ws, _, bot := newAIMember(t, d)
 		for _, kind := range []string{KindAPI, KindSession} {
 			if tok, _, err := s.CreateToken(ctx, ws.ID, NewToken{Name: "bot", Kind: kind, UserID: bot}); apperr.KindOf(err) != apperr.KindInvalid {
 				t.Errorf("%s token for the AI agent member: %+v, %v; want 422", kind, tok, err)
 			}
 		}
 	})
+}
+
+// newAIMember makes a workspace with a human owner and an AI agent member
+// as internal/aiagent writes one: a user of kind ai_agent with no account,
+// and its ai_agents row.
+func newAIMember(t *testing.T, d *db.DB) (s *Service, ws Workspace, owner User, bot int64) {
+	t.Helper()
+	ctx := context.Background()
+	s = New(d)
+	ws, err := s.Create(ctx, "Acme", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if owner, err = s.CreateUser(ctx, ws.ID, NewUser{Email: "o@acme.io", Name: "O", Role: RoleOwner}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at, kind)
+			VALUES (?, NULL, 'Bot', 'agent', 'online', 0, 'ai_agent') RETURNING id`, ws.ID).Scan(&bot); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO ai_agents (user_id, workspace_id, created_at, updated_at) VALUES (?, ?, 0, 0)`, bot, ws.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return s, ws, owner, bot
 }
