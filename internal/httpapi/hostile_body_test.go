@@ -16,16 +16,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/routing"
 )
 
-// bodySchema is the part of a JSON schema the hostile bodies are built
-// from: a member's type and, for objects and arrays, what they hold.
-type bodySchema struct {
-	Type       string                 `json:"type"`
-	Ref        string                 `json:"$ref"`
-	Properties map[string]*bodySchema `json:"properties"`
-	Required   []string               `json:"required"`
-	Items      *bodySchema            `json:"items"`
-}
-
 // hostileValues are JSON values for a member of the given type that a
 // client may send by mistake or malice: the wrong type, NUL, a lone
 // surrogate, blanks, a text far over any limit, integers at and past
@@ -110,20 +100,20 @@ func TestHostileBodies(t *testing.T) {
 		var doc struct {
 			Paths map[string]map[string]struct {
 				RequestBody *struct {
-					Content map[string]struct{ Schema *bodySchema } `json:"content"`
+					Content map[string]struct{ Schema *docSchema } `json:"content"`
 				} `json:"requestBody"`
 			}
-			Components struct{ Schemas map[string]*bodySchema }
+			Components struct{ Schemas map[string]*docSchema }
 		}
 		if err := json.Unmarshal(body, &doc); err != nil {
 			t.Fatal(err)
 		}
-		resolve := func(s *bodySchema) *bodySchema {
+		resolve := func(s *docSchema) *docSchema {
 			for s != nil && s.Ref != "" {
 				s = doc.Components.Schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
 			}
 			if s == nil {
-				return &bodySchema{}
+				return &docSchema{}
 			}
 			return s
 		}
@@ -148,7 +138,7 @@ func TestHostileBodies(t *testing.T) {
 				s := resolve(media.Schema)
 				required := map[string]string{}
 				for _, name := range s.Required {
-					required[name] = plainValue(resolve(s.Properties[name]).Type)
+					required[name] = plainValue(resolve(s.Properties[name]).typeName())
 				}
 				with := func(name, value string) string {
 					members := maps.Clone(required)
@@ -167,18 +157,18 @@ func TestHostileBodies(t *testing.T) {
 				bodies := []string{`null`, `[]`, `"x"`, `1`, `{}`, `{"a":`, with("", "")}
 				for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 					ms := resolve(s.Properties[name])
-					for _, v := range hostileValues(ms.Type) {
+					for _, v := range hostileValues(ms.typeName()) {
 						bodies = append(bodies, with(name, v))
 					}
 					inner, wrap := ms, "{%q:%s}"
-					if ms.Type == "array" {
+					if ms.typeName() == "array" {
 						inner, wrap = resolve(ms.Items), "[{%q:%s}]"
 					}
-					if inner.Type != "object" {
+					if inner.typeName() != "object" {
 						continue
 					}
 					for _, sub := range slices.Sorted(maps.Keys(inner.Properties)) {
-						for _, v := range hostileValues(resolve(inner.Properties[sub]).Type) {
+						for _, v := range hostileValues(resolve(inner.Properties[sub]).typeName()) {
 							bodies = append(bodies, with(name, fmt.Sprintf(wrap, sub, v)))
 						}
 					}

@@ -24,6 +24,31 @@ type jsonSchema struct {
 	Required             []string               `json:"required,omitempty"`
 	Items                *jsonSchema            `json:"items,omitempty"`
 	AdditionalProperties any                    `json:"additionalProperties,omitempty"` // a *jsonSchema, or false
+	// Nullable admits null beside the type: a response field that is
+	// always present but may be null (a Go pointer without omitempty).
+	Nullable bool `json:"-"`
+}
+
+// MarshalJSON writes a nullable schema as JSON Schema 2020-12 says it:
+// the type and "null" ("type": ["integer", "null"]), or a reference or an
+// untyped schema with null beside it (anyOf).
+func (s *jsonSchema) MarshalJSON() ([]byte, error) {
+	type plain jsonSchema
+	if !s.Nullable {
+		return json.Marshal((*plain)(s))
+	}
+	if s.Ref == "" && s.Type != "" {
+		return json.Marshal(struct {
+			*plain
+			Type []string `json:"type"`
+		}{(*plain)(s), []string{s.Type, "null"}})
+	}
+	inner := *s
+	inner.Nullable, inner.Description = false, ""
+	return json.Marshal(struct {
+		AnyOf       []any  `json:"anyOf"`
+		Description string `json:"description,omitempty"`
+	}{[]any{&inner, map[string]string{"type": "null"}}, s.Description})
 }
 
 // schemaGen derives schemas from the Go types the handlers encode and
@@ -63,6 +88,13 @@ var enums = map[string][]string{
 	"Workflow.status":               {"draft", "published", "stopped"},
 	"customEvent.type":              {"message", "message_echo", "message_status"},
 	"customEvent.status":            {"sent", "delivered", "read", "failed"},
+}
+
+// nullableFields are response fields, by "Component.field", that are not
+// Go pointers but are written as null: a nil slice that means something
+// other than an empty one.
+var nullableFields = map[string]bool{
+	"AiagentAgent.source_ids": true, // null: every source
 }
 
 // fieldDocs describes fields whose meaning their name does not say, by
@@ -228,8 +260,13 @@ func (g *schemaGen) object(t reflect.Type, output bool, docName string) *jsonSch
 			p.Description = d
 		}
 		s.Properties[name] = p
-		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero") || f.Type.Kind() == reflect.Pointer
-		if output && !optional {
+		omitted := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
+		if output && !omitted && (f.Type.Kind() == reflect.Pointer || nullableFields[docName+"."+name]) {
+			// Always written, null when unset: the client must expect
+			// null, not an absent member.
+			p.Nullable = true
+		}
+		if output && !omitted {
 			s.Required = append(s.Required, name)
 		}
 	}

@@ -3445,7 +3445,7 @@ export interface components {
             redact: boolean;
             threshold: number;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string | null;
         };
         AiTestResult: {
             error?: string;
@@ -3497,7 +3497,7 @@ export interface components {
             max_turns: number;
             min_confidence: number;
             name: string;
-            source_ids: number[];
+            source_ids: number[] | null;
             tone: string;
             topics: string[];
             /** Format: date-time */
@@ -3545,7 +3545,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            done_at?: string;
+            done_at: string | null;
             /** Format: int64 */
             id: number;
             /** Format: int64 */
@@ -4149,7 +4149,7 @@ export interface components {
             language: string;
             published: boolean;
             /** Format: int64 */
-            source_id?: number;
+            source_id: number | null;
             title: string;
             /** Format: date-time */
             updated_at: string;
@@ -4176,7 +4176,7 @@ export interface components {
             score: number;
             source: string;
             /** Format: int64 */
-            source_id?: number;
+            source_id: number | null;
             title: string;
             url: string;
         };
@@ -4195,7 +4195,7 @@ export interface components {
             name: string;
             status: string;
             /** Format: date-time */
-            synced_at?: string;
+            synced_at: string | null;
             /** Format: date-time */
             updated_at: string;
             url: string;
@@ -4544,7 +4544,7 @@ export interface components {
         RoutingPresence: {
             availability: string;
             capacity: number;
-            capacity_override?: number;
+            capacity_override: number | null;
             devices: number;
             /** Format: date-time */
             last_seen_at?: string;
@@ -4877,7 +4877,7 @@ export interface components {
             next_cursor: string;
         };
         WorkflowSettings: {
-            allow_private_http?: boolean;
+            allow_private_http: boolean | null;
         };
         WorkflowShortcut: {
             description: string;
@@ -4942,7 +4942,7 @@ export interface components {
             published: boolean;
             /** Format: date-time */
             published_at: string;
-            published_by?: components["schemas"]["WorkflowPublisher"];
+            published_by: components["schemas"]["WorkflowPublisher"] | null;
             runs: number;
             version: number;
             waiting: number;
@@ -5097,7 +5097,7 @@ export interface components {
             kind: string;
             name: string;
             /** @description this user's own permissions, overriding their role's; null when their role's apply */
-            permissions?: components["schemas"]["AccessPermissions"];
+            permissions: components["schemas"]["AccessPermissions"] | null;
             /** @enum {string} */
             role: "owner" | "manager" | "agent";
             /** @enum {string} */
