@@ -242,29 +242,38 @@ func (s *Service) teamIDByName(ctx context.Context, workspaceID int64, name stri
 	return TeamIDByName(ctx, s.db.Reader(), workspaceID, name)
 }
 
-// TeamIDByName finds the id of a team of the workspace by name, ignoring
-// case; the first by id wins. q may be a write transaction: the Assign To
-// step resolves its team inside its own, in one statement.
+// TeamIDByName finds the id of a team of the workspace by name: the team
+// of that exact name, else the first by id whose name matches ignoring
+// case (names are unique as written, so "support" and "Support" may both
+// exist). q may be a write transaction: the Assign To step resolves its
+// team inside its own, in one statement.
 func TeamIDByName(ctx context.Context, q db.Querier, workspaceID int64, name string) (int64, error) {
 	rows, err := q.Query(ctx, `SELECT id, name FROM teams WHERE workspace_id = ? ORDER BY id`, workspaceID)
 	if err != nil {
 		return 0, fmt.Errorf("workspace: team by name: %w", err)
 	}
 	defer rows.Close()
+	folded := int64(0)
 	for rows.Next() {
 		var id int64
 		var n string
 		if err := rows.Scan(&id, &n); err != nil {
 			return 0, err
 		}
-		if strings.EqualFold(n, name) {
+		if n == name {
 			return id, nil
+		}
+		if folded == 0 && strings.EqualFold(n, name) {
+			folded = id
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	return 0, apperr.NotFound("team")
+	if folded == 0 {
+		return 0, apperr.NotFound("team")
+	}
+	return folded, nil
 }
 
 func (s *Service) listTeams(ctx context.Context, workspaceID int64, req page.Request) ([]Team, error) {

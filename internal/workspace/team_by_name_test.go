@@ -53,3 +53,30 @@ func TestTeamByNameUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// Team names are unique as written, so "support" and "Support" may both
+// exist: a name given exactly finds its own team, and one matching only
+// when case is ignored finds the first by id.
+func TestTeamByNamePrefersTheExactName(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d)
+		ws, err := s.Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lower, err := s.CreateTeam(ctx, ws.ID, TeamInput{Name: "support"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		upper, err := s.CreateTeam(ctx, ws.ID, TeamInput{Name: "Support"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]int64{"Support": upper.ID, "support": lower.ID, "SUPPORT": lower.ID} {
+			if got, err := TeamIDByName(ctx, d.Reader(), ws.ID, name); err != nil || got != want {
+				t.Errorf("team named %q: %d, %v; want %d", name, got, err, want)
+			}
+		}
+	})
+}
