@@ -8,7 +8,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import { useMe } from "../../../lib/session";
+import { useMe, useSession } from "../../../lib/session";
 import { useCategories } from "../../../lib/directory";
 import { Button, Field, Section, Select, TextInput } from "../../../lib/ui/form";
 import { useToast } from "../../../lib/ui/toast";
@@ -41,12 +41,14 @@ function timezones(current: string): string[] {
 }
 
 /** useSaveWorkspace PATCHes the workspace and refreshes who-am-I, which
- * holds it. */
+ * holds it. Who-am-I is the session's state, not a query: it is read again
+ * through the session, or the app would keep showing dates in the old time
+ * zone (and the old name, closing notes, hours) until a reload. */
 function useSaveWorkspace() {
-  const qc = useQueryClient();
+  const { refresh } = useSession();
   return useMutation({
     mutationFn: (body: Record<string, unknown>) => api.patch<Workspace>("/api/v1/workspace", body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: qk.me }),
+    onSuccess: () => refresh().catch(() => {}),
   });
 }
 

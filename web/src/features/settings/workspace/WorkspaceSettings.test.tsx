@@ -1,0 +1,82 @@
+// Saving the workspace changes what the whole app reads from who-am-I (the
+// time zone every date is shown in, the name in the header, the closing
+// notes the close dialog asks for): the session's copy follows the save.
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import "../../../lib/i18n";
+import { SessionProvider, useSession } from "../../../lib/session";
+import { ToastProvider } from "../../../lib/ui/toast";
+import WorkspaceSettings from "./WorkspaceSettings";
+
+let workspace: Record<string, unknown>;
+
+const json = (status: number, body: unknown) =>
+  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+
+beforeEach(() => {
+  workspace = {
+    id: 1,
+    name: "Acme",
+    timezone: "UTC",
+    closing_notes_mode: "optional",
+    auto_close_minutes: 0,
+    auto_close_contact_only: false,
+    business_hours: {},
+  };
+  vi.stubGlobal(
+    "fetch",
+    vi.fn((url: string, init: RequestInit = {}) => {
+      const method = init.method ?? "GET";
+      if (url === "/api/v1/me") return json(200, { role: "owner", workspace: { ...workspace }, user: { id: 1, name: "Olga", team_ids: [] } });
+      if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
+      if (url === "/api/v1/workspace" && method === "PATCH") {
+        workspace = { ...workspace, ...(JSON.parse(String(init.body)) as object) };
+        return json(200, workspace);
+      }
+      if (url.startsWith("/api/v1/routing/settings")) return json(200, { inactivity_timeout_minutes: 10, reassign_grace_minutes: 5, default_capacity: 0 });
+      return json(200, { data: [] });
+    }),
+  );
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+/** Probe is any other screen: it shows the workspace as the session has it. */
+function Probe() {
+  const { state } = useSession();
+  if (state.status !== "signed-in") return null;
+  return (
+    <>
+      <p data-testid="probe">
+        {state.me.workspace.name} · {state.me.workspace.timezone}
+      </p>
+      <WorkspaceSettings />
+    </>
+  );
+}
+
+it("a saved name and time zone reach the rest of the app without a reload", async () => {
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <ToastProvider>
+        <SessionProvider>
+          <Probe />
+        </SessionProvider>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+  await screen.findByTestId("workspace-name");
+  expect(screen.getByTestId("probe").textContent).toBe("Acme · UTC");
+  fireEvent.change(screen.getByTestId("workspace-name"), { target: { value: "Acme Support" } });
+  fireEvent.change(screen.getByTestId("workspace-timezone"), { target: { value: "Europe/Paris" } });
+  fireEvent.click(screen.getByTestId("workspace-save"));
+  await screen.findByTestId("workspace-saved");
+  expect(workspace.timezone).toBe("Europe/Paris");
+  await waitFor(() => expect(screen.getByTestId("probe").textContent).toBe("Acme Support · Europe/Paris"));
+  // The business hours say which zone they are in: the new one.
+  expect(screen.getByText(/time zone \(Europe\/Paris\)/)).toBeTruthy();
+});
