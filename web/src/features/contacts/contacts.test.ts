@@ -3,6 +3,7 @@ import { guessTarget, parseHeader } from "./ImportPage";
 import { defaultChoice, olderSide } from "./MergeDialog";
 import { canExport, cleanFilter, dayStart } from "./data";
 import type { WhoAmI } from "../../lib/types";
+import i18n from "../../lib/i18n";
 
 describe("import helpers", () => {
   it("reads a CSV header with quotes and a BOM", () => {
@@ -42,5 +43,26 @@ describe("list helpers", () => {
     expect(canExport(me("agent"))).toBe(false);
     expect(canExport(me("manager"))).toBe(true);
     expect(canExport(me("agent", { export_contacts: true }))).toBe(true);
+  });
+});
+
+// Every event of the log that names a contact (internal/event/event.go)
+// is in the contact's timeline (GET /contacts/{id}/events), so each needs
+// a label in both languages: without one the page showed the raw type and
+// reported a missing key.
+const contactEventTypes = [
+  "conversation.opened", "conversation.closed", "conversation.assigned", "conversation.unassigned",
+  "conversation.snoozed", "conversation.unsnoozed", "conversation.queued",
+  "message.received", "message.sent", "message.status", "message.reaction", "message.edited", "message.attachment",
+  "comment.created",
+  "contact.created", "contact.updated", "contact.deleted", "contact.tag.updated", "contact.lifecycle.updated", "contact.merged",
+  "workflow.run.started", "workflow.step", "workflow.run.ended", "ai_agent.turn",
+];
+
+describe("the contact's timeline", () => {
+  it.each(contactEventTypes)("labels %s in English and French", (type) => {
+    const key = `contacts.event.${type.replaceAll(".", "_")}`;
+    expect(i18n.exists(key, { lng: "en" }), `en ${key}`).toBe(true);
+    expect(i18n.exists(key, { lng: "fr" }), `fr ${key}`).toBe(true);
   });
 });
