@@ -110,6 +110,19 @@ describe("Composer", () => {
     expect(screen.getByRole("note").textContent).toMatch(/reply window is closed/);
   });
 
+  it("counts the channel's longest text in characters, as the server does, not UTF-16 units", () => {
+    const caps = { attachments: [], buttons: 0, list_items: 0, max_text_length: 5, quick_replies: false, templates: false, reply_window_seconds: 0 };
+    const { onSend, box, type } = setup({ capabilities: caps });
+    type("😀😀😀😀😀"); // 5 characters, 10 UTF-16 code units
+    expect(screen.queryByText(/over the channel's limit/)).toBeNull();
+    expect((screen.getByTestId("send") as HTMLButtonElement).disabled).toBe(false);
+    type("😀😀😀😀😀é");
+    expect(screen.getByText("1 characters over the channel's limit")).toBeTruthy();
+    type("😀😀😀😀😀");
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).toHaveBeenCalledWith({ kind: "message", text: "😀😀😀😀😀" });
+  });
+
   it("refuses a reply on a closed conversation but allows a comment", () => {
     const { onSend, box, type } = setup({ conversation: { ...conversation, status: "closed" } });
     type("hello");

@@ -139,7 +139,9 @@ export function Composer({
 
   const allowsMedia = !capabilities || capabilities.attachments.some((a) => a !== "location");
   const maxLen = capabilities?.max_text_length ?? 0;
-  const over = mode === "reply" && maxLen > 0 ? text.length - maxLen : 0;
+  // The server counts characters (code points, limit.Len), not the UTF-16
+  // units of text.length: an emoji is one character, not two.
+  const over = mode === "reply" && maxLen > 0 ? [...text.trim()].length - maxLen : 0;
   // The server says where the channel's window stands (reply_window); a
   // conversation read without it falls back to the capabilities' length.
   const rw = conversation.reply_window;
