@@ -35,11 +35,13 @@ const table: [string, Key[]][] = [
   ["ai_agent.turn", [qk.conversationEvents(conv)]],
   ["workflow.run.ended", [qk.conversationEvents(conv)]],
   ["contact.created", [qk.contact(contact), qk.conversations, qk.contacts]],
-  ["contact.updated", [qk.contact(contact), qk.conversations, qk.contacts]],
-  ["contact.deleted", [qk.contact(contact), qk.conversations, qk.contacts]],
-  ["contact.tag.updated", [qk.contact(contact), qk.conversations, qk.contacts]],
-  ["contact.lifecycle.updated", [qk.contact(contact), qk.conversations, qk.contacts]],
-  ["contact.merged", [qk.contact(contact), qk.conversations, qk.contacts]],
+  // A saved view may filter on the contact's tag, field, stage or name
+  // (docs/api.md, Counts): its count moves with the contact.
+  ["contact.updated", [qk.contact(contact), qk.conversations, qk.contacts, qk.counts]],
+  ["contact.deleted", [qk.contact(contact), qk.conversations, qk.contacts, qk.counts]],
+  ["contact.tag.updated", [qk.contact(contact), qk.conversations, qk.contacts, qk.counts]],
+  ["contact.lifecycle.updated", [qk.contact(contact), qk.conversations, qk.contacts, qk.counts]],
+  ["contact.merged", [qk.contact(contact), qk.conversations, qk.contacts, qk.counts]],
   ["user.presence.updated", [qk.presence, qk.users]],
   ["user.capacity.updated", [qk.presence, qk.users]],
   ["team.members.updated", [qk.teams, qk.users, qk.counts]],
@@ -58,7 +60,7 @@ describe("keysFor", () => {
     expect(sorted(keysFor({ type: "conversation.closed" }))).toEqual(sorted([qk.conversations, qk.counts]));
     expect(keysFor({ type: "message.status" })).toEqual([]);
     expect(sorted(keysFor({ type: "comment.created" }))).toEqual(sorted([qk.notifications]));
-    expect(sorted(keysFor({ type: "contact.updated" }))).toEqual(sorted([qk.conversations, qk.contacts]));
+    expect(sorted(keysFor({ type: "contact.updated" }))).toEqual(sorted([qk.conversations, qk.contacts, qk.counts]));
   });
 
   it("names keys that are prefixes of the lists they refresh", () => {

@@ -53,6 +53,10 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "contact.merged":
       if (contact) keys.push(qk.contact(contact));
       keys.push(qk.conversations, qk.contacts);
+      // A saved view filtering on the contact's tag, field, stage or name
+      // counts its conversations afresh (docs/api.md, Counts): a change to
+      // the contact moves its count. A new contact has no conversation yet.
+      if (e.type !== "contact.created") keys.push(qk.counts);
       break;
     case "user.presence.updated":
     case "user.capacity.updated":
