@@ -13,6 +13,7 @@ import type { Contact } from "../../lib/types";
 import {
   canExport,
   cleanFilter,
+  dayOf,
   dayStart,
   displayName,
   exportURL,
@@ -92,7 +93,7 @@ export function ContactList() {
   }, [last, rows.length, query]);
 
   const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeZone: me.workspace.timezone || undefined });
-  const day = (v?: string) => (v ? v.slice(0, 10) : "");
+  const tz = me.workspace.timezone;
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -159,13 +160,13 @@ export function ContactList() {
         )}
         <label className="flex flex-col text-xs">
           <span className="text-muted">{t("contacts.filter.after")}</span>
-          <input type="date" value={day(filter.last_message_after)} className={control}
-            onChange={(e) => setFilter({ ...filter, last_message_after: dayStart(e.target.value) })} />
+          <input type="date" value={dayOf(filter.last_message_after, tz)} className={control}
+            onChange={(e) => setFilter({ ...filter, last_message_after: dayStart(e.target.value, tz) })} />
         </label>
         <label className="flex flex-col text-xs">
           <span className="text-muted">{t("contacts.filter.before")}</span>
-          <input type="date" value={day(filter.last_message_before)} className={control}
-            onChange={(e) => setFilter({ ...filter, last_message_before: dayStart(e.target.value) })} />
+          <input type="date" value={dayOf(filter.last_message_before, tz)} className={control}
+            onChange={(e) => setFilter({ ...filter, last_message_before: dayStart(e.target.value, tz) })} />
         </label>
         {Object.keys(filter).length > 0 && (
           <button type="button" className="text-muted hover:text-fg px-2 py-1 text-sm underline" onClick={() => (setSearch(""), setPickedKey(""), setFilter({}))}>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { guessTarget, parseHeader } from "./ImportPage";
 import { defaultChoice, olderSide } from "./MergeDialog";
-import { canExport, cleanFilter, dayStart } from "./data";
+import { canExport, cleanFilter, dayOf, dayStart } from "./data";
 import type { WhoAmI } from "../../lib/types";
 import i18n from "../../lib/i18n";
 
@@ -33,8 +33,20 @@ describe("merge helpers", () => {
 describe("list helpers", () => {
   it("drops empty filters and turns days into times", () => {
     expect(cleanFilter({ q: "", tag: "vip" })).toEqual({ tag: "vip" });
-    expect(dayStart("2026-03-02")).toBe("2026-03-02T00:00:00Z");
-    expect(dayStart("")).toBeUndefined();
+    expect(dayStart("2026-03-02", "UTC")).toBe("2026-03-02T00:00:00Z");
+    expect(dayStart("", "UTC")).toBeUndefined();
+  });
+  // The list shows each contact's last message on the workspace's calendar;
+  // "after 2 March" must mean after 2 March began there, not in UTC.
+  it.each([
+    ["2026-03-02", "America/New_York", "2026-03-02T05:00:00Z"],
+    ["2026-03-02", "Asia/Tokyo", "2026-03-01T15:00:00Z"],
+    ["2026-03-29", "Europe/Paris", "2026-03-28T23:00:00Z"], // the clocks go forward at 02:00 that day
+    ["2026-10-25", "Europe/Paris", "2026-10-24T22:00:00Z"], // and back at 03:00
+    ["2026-03-02", "", "2026-03-02T00:00:00Z"],
+  ])("starts %s in %s at %s, and shows that day back", (day, tz, want) => {
+    expect(dayStart(day, tz)).toBe(want);
+    expect(dayOf(want, tz)).toBe(day);
   });
   it("knows who may export", () => {
     const me = (role: string, perms?: object) =>

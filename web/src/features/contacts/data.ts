@@ -87,7 +87,44 @@ export function fieldText(v: unknown): string {
   return String(v);
 }
 
-/** dayStart turns a date input's value (YYYY-MM-DD) into the RFC 3339 start of that day, UTC. */
-export function dayStart(d: string): string | undefined {
-  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? `${d}T00:00:00Z` : undefined;
+/** wall reads the calendar day and time an instant shows in tz, as UTC milliseconds. */
+function wall(ms: number, tz: string): number {
+  let parts: Intl.DateTimeFormatPart[];
+  const opts = { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" } as const;
+  try {
+    parts = new Intl.DateTimeFormat("en-US", { ...opts, timeZone: tz || "UTC" }).formatToParts(ms);
+  } catch {
+    parts = new Intl.DateTimeFormat("en-US", { ...opts, timeZone: "UTC" }).formatToParts(ms);
+  }
+  const get = (k: string) => Number(parts.find((p) => p.type === k)?.value ?? 0);
+  return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"));
+}
+
+/**
+ * dayStart turns a date input's value (YYYY-MM-DD) into the RFC 3339
+ * instant that day begins in the workspace's time zone tz: the list shows
+ * each contact's last message on that calendar, so "after 2 March" starts
+ * at midnight there, not at midnight UTC.
+ */
+export function dayStart(d: string, tz: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return undefined;
+  const want = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  let at = want;
+  // Two corrections settle any offset, DST included.
+  for (let i = 0; i < 3; i++) {
+    const shown = wall(at, tz);
+    if (shown === want) break;
+    at += want - shown;
+  }
+  // A day whose midnight the clocks skip begins when they resume.
+  while (wall(at, tz) < want) at += 15 * 60_000;
+  return new Date(at).toISOString().replace(".000Z", "Z");
+}
+
+/** dayOf is the calendar day (YYYY-MM-DD) an RFC 3339 instant falls on in tz, for the date input. */
+export function dayOf(v: string | undefined, tz: string): string {
+  const ms = v ? Date.parse(v) : NaN;
+  if (Number.isNaN(ms)) return "";
+  return new Date(wall(ms, tz)).toISOString().slice(0, 10);
 }
