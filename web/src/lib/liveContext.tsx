@@ -22,6 +22,15 @@ const LiveContext = createContext<LiveAPI | null>(null);
 /** invalidateBatchMs gathers a burst of events' keys before refetching. */
 const invalidateBatchMs = 25;
 
+/**
+ * typingTTL is how long a "start" typing notice holds without being
+ * renewed (a composer renews it every few seconds while its person types,
+ * as the widget does). The server never sends the "stop" of a socket that
+ * went away: a tab closed, a visitor who left the page, must not show as
+ * replying forever. The widget forgets the team's notices after as long.
+ */
+const typingTTL = 8000;
+
 export function LiveProvider({ children, onSignedOut }: { children: ReactNode; onSignedOut: () => void }) {
   const qc = useQueryClient();
   const [connected, setConnected] = useState(false);
@@ -38,6 +47,16 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
     // once per event with each fetch cancelling the last.
     const pending = new Map<string, Key>();
     let timer: ReturnType<typeof setTimeout> | null = null;
+    const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+    const setTypist = (conversationID: number, userID: number, on: boolean) =>
+      setTyping((prev) => {
+        const next = new Map(prev);
+        const set = new Set(next.get(conversationID) ?? []);
+        if (on) set.add(userID);
+        else set.delete(userID);
+        next.set(conversationID, set);
+        return next;
+      });
     const flush = () => {
       timer = null;
       const keys = [...pending.values()];
@@ -54,17 +73,28 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         void qc.invalidateQueries({ queryKey: qk.conversation(id) });
       },
       onTyping(t: TypingNotice) {
-        setTyping((prev) => {
-          const next = new Map(prev);
-          const set = new Set(next.get(t.conversation_id) ?? []);
-          if (t.state === "start") set.add(t.user_id);
-          else set.delete(t.user_id);
-          next.set(t.conversation_id, set);
-          return next;
-        });
+        const key = `${t.conversation_id}:${t.user_id}`;
+        clearTimeout(typingTimers.get(key));
+        typingTimers.delete(key);
+        if (t.state === "start") {
+          typingTimers.set(
+            key,
+            setTimeout(() => {
+              typingTimers.delete(key);
+              setTypist(t.conversation_id, t.user_id, false);
+            }, typingTTL),
+          );
+        }
+        setTypist(t.conversation_id, t.user_id, t.state === "start");
       },
       onStatus(up) {
         setConnected(up);
+        // Down: the stops sent meanwhile are lost (notices are not replayed).
+        if (!up) {
+          for (const t of typingTimers.values()) clearTimeout(t);
+          typingTimers.clear();
+          setTyping((prev) => (prev.size ? new Map() : prev));
+        }
         // Back after a drop: what the socket missed is replayed from the
         // cursor, but lists built from a page fetched meanwhile are redone.
         if (up) void qc.invalidateQueries({ queryKey: qk.counts });
@@ -78,6 +108,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
     return () => {
       s.stop();
       if (timer) clearTimeout(timer);
+      for (const t of typingTimers.values()) clearTimeout(t);
     };
   }, [qc]);
 

@@ -66,6 +66,26 @@ describe("Composer", () => {
     expect(sendTyping).toHaveBeenLastCalledWith(41, "stop");
   });
 
+  it("renews its typing notice while the person keeps typing, so others do not forget it", () => {
+    vi.useFakeTimers();
+    try {
+      sendTyping.mockClear();
+      const { type } = setup();
+      const starts = () => sendTyping.mock.calls.filter((c) => c[1] === "start").length;
+      let text = "";
+      for (let i = 0; i < 10; i++) {
+        text += "a";
+        type(text);
+        act(() => vi.advanceTimersByTime(1000)); // a key a second: never idle
+      }
+      expect(sendTyping).not.toHaveBeenCalledWith(41, "stop");
+      expect(starts()).toBeGreaterThanOrEqual(3); // 10 s of typing: renewed well within the 8 s others keep it
+      expect(starts()).toBeLessThanOrEqual(4); // but not at every key
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("inserts a snippet chosen with / and the arrow keys", () => {
     const { onSend, box, type } = setup();
     type("Hi /t");

@@ -59,6 +59,10 @@ interface Upload {
 type Picker = { kind: "snippet" | "mention"; trigger: Trigger; index: number } | null;
 
 const TYPING_IDLE_MS = 4000;
+// While typing goes on, "start" is sent again this often: the others
+// forget a notice that is not renewed (the server never ends the notice of
+// a tab that went away), as the widget does with its visitor's.
+const TYPING_RENEW_MS = 3000;
 
 export function Composer({
   conversation,
@@ -98,7 +102,7 @@ export function Composer({
   const [aiError, setAIError] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const file = useRef<HTMLInputElement>(null);
-  const typing = useRef<{ on: boolean; timer?: ReturnType<typeof setTimeout> }>({ on: false });
+  const typing = useRef<{ on: boolean; at: number; timer?: ReturnType<typeof setTimeout> }>({ on: false, at: 0 });
 
   useImperativeHandle(ref, () => ({
     focus(m?: Mode) {
@@ -129,7 +133,11 @@ export function Composer({
   };
   const noteTyping = () => {
     const tp = typing.current;
-    if (!tp.on) live.sendTyping(id, "start");
+    const now = Date.now();
+    if (!tp.on || now - tp.at >= TYPING_RENEW_MS) {
+      live.sendTyping(id, "start");
+      tp.at = now;
+    }
     tp.on = true;
     if (tp.timer) clearTimeout(tp.timer);
     tp.timer = setTimeout(stopTyping, TYPING_IDLE_MS);

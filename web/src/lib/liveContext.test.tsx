@@ -1,0 +1,86 @@
+// Typing notices are hints the server never stores nor ends for a socket
+// that goes away: a "start" whose "stop" never comes (the other tab closed,
+// the visitor left the page, this socket was down when it was sent) must
+// not show "… is replying" forever.
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { act, cleanup, render, screen } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { LiveProvider, useLive } from "./liveContext";
+
+class FakeWebSocket {
+  static readonly OPEN = 1;
+  static all: FakeWebSocket[] = [];
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onmessage: ((m: { data: string }) => void) | null = null;
+  onclose: ((c: { code: number }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeWebSocket.all.push(this);
+  }
+  send() {}
+  close(code = 1000) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+  open() {
+    this.readyState = FakeWebSocket.OPEN;
+    this.onopen?.();
+  }
+  deliver(frame: object) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+}
+
+const realWS = globalThis.WebSocket;
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeWebSocket.all = [];
+  (globalThis as unknown as { WebSocket: unknown }).WebSocket = FakeWebSocket;
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+  (globalThis as unknown as { WebSocket: unknown }).WebSocket = realWS;
+});
+
+function Probe() {
+  const { typing } = useLive();
+  return <p data-testid="typing">{[...(typing.get(4) ?? [])].join(",")}</p>;
+}
+
+function mount() {
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <LiveProvider onSignedOut={() => {}}>
+        <Probe />
+      </LiveProvider>
+    </QueryClientProvider>,
+  );
+  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  act(() => ws.open());
+  return ws;
+}
+
+const shown = () => screen.getByTestId("typing").textContent;
+
+it("forgets a typing notice that is not renewed, and keeps one that is", () => {
+  const ws = mount();
+  act(() => ws.deliver({ type: "typing", conversation_id: 4, user_id: 7, state: "start" }));
+  act(() => ws.deliver({ type: "typing", conversation_id: 4, user_id: 0, state: "start" }));
+  expect(shown()).toBe("7,0");
+  // User 7 goes on typing (the composer renews its notice); the visitor's page closed.
+  act(() => vi.advanceTimersByTime(5_000));
+  act(() => ws.deliver({ type: "typing", conversation_id: 4, user_id: 7, state: "start" }));
+  act(() => vi.advanceTimersByTime(5_000));
+  expect(shown()).toBe("7");
+  act(() => vi.advanceTimersByTime(5_000));
+  expect(shown()).toBe("");
+});
+
+it("forgets every typing notice when the socket drops (a stop may be sent meanwhile)", () => {
+  const ws = mount();
+  act(() => ws.deliver({ type: "typing", conversation_id: 4, user_id: 7, state: "start" }));
+  expect(shown()).toBe("7");
+  act(() => ws.close(1006));
+  expect(shown()).toBe("");
+});
