@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import i18n from "../../../lib/i18n";
 import { describeEvent, humanize, type Names } from "./eventText";
 import type { LogEvent } from "../../../lib/types";
+import schemaFixture from "../../builder/drawer/schema.fixture.json";
 
 const users: Record<number, string> = { 2: "Ana", 3: "Bob" };
 const teams: Record<number, string> = { 5: "Sales" };
@@ -115,5 +116,18 @@ describe("event sentences", () => {
     });
     expect(handed.text).toBe('Sam (AI agent) handed over: the contact asked for a person ("human")');
     expect(handed.details).toEqual(["model gpt-x", "Refused close: the AI agent is not allowed to close"]);
+  });
+});
+
+describe("workflow steps in the timeline", () => {
+  // Every step type the engine has (the builder's schema, kept current by
+  // a Go test) is named in both languages, not shown as its raw type.
+  const fixture = schemaFixture as { properties: { steps: { items: { oneOf: { properties: { type: { const: string } } }[] } } } };
+  const stepTypes = fixture.properties.steps.items.oneOf.map((s) => s.properties.type.const);
+  it("knows the step types", () => expect(stepTypes).toContain("send_message"));
+  it.each(stepTypes)("names a %s step in English and French", (type) => {
+    for (const lng of ["en", "fr"]) {
+      expect(i18n.exists(`conversation.event.step.${type}`, { lng }), `${lng}: ${type}`).toBe(true);
+    }
   });
 });
