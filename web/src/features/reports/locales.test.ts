@@ -1,0 +1,19 @@
+// The reports name what the server groups by, in both languages: a key the
+// server writes with no label showed raw ("least_open") and reported a
+// missing key.
+import { describe, expect, it } from "vitest";
+import i18n from "../../lib/i18n";
+import { closedSources, openedSources } from "./filters";
+
+// The assignments report's by_strategy keys: routing's strategies
+// (internal/routing/settings.go) or "manual" (internal/report/project.go).
+const strategies = ["round_robin", "least_open", "longest_idle", "manual"];
+
+describe("report labels", () => {
+  it.each(strategies)("names the %s strategy in English and French", (s) => {
+    for (const lng of ["en", "fr"]) expect(i18n.exists(`reports.strategy.${s}`, { lng }), `${lng}: ${s}`).toBe(true);
+  });
+  it.each([...new Set([...openedSources, ...closedSources])])("names the %s source in English and French", (s) => {
+    for (const lng of ["en", "fr"]) expect(i18n.exists(`reports.source.${s}`, { lng }), `${lng}: ${s}`).toBe(true);
+  });
+});
