@@ -13,6 +13,12 @@ describe("report labels", () => {
   it.each(strategies)("names the %s strategy in English and French", (s) => {
     for (const lng of ["en", "fr"]) expect(i18n.exists(`reports.strategy.${s}`, { lng }), `${lng}: ${s}`).toBe(true);
   });
+  // The messages report's by_sender keys: an outbound message's sender
+  // (internal/conversation/message.go), "echo" for one sent from the
+  // provider's own app and received back.
+  it.each(["user", "workflow", "api", "echo"])("names the %s sender in English and French", (s) => {
+    for (const lng of ["en", "fr"]) expect(i18n.exists(`reports.sender.${s}`, { lng }), `${lng}: ${s}`).toBe(true);
+  });
   it.each([...new Set([...openedSources, ...closedSources])])("names the %s source in English and French", (s) => {
     for (const lng of ["en", "fr"]) expect(i18n.exists(`reports.source.${s}`, { lng }), `${lng}: ${s}`).toBe(true);
   });
