@@ -170,14 +170,28 @@ describe("LiveSocket", () => {
     s.stop();
   });
 
-  it("on 4401 signs out and does not reconnect", () => {
+  it("on 4401 asks for the session again, and is stopped when it ended", () => {
     const s = new LiveSocket(handlers, "ws://x/live");
     s.start();
     last().open();
     last().drop(4401);
     expect(handlers.onSignedOut).toHaveBeenCalledTimes(1);
+    s.stop(); // the app, signed out, unmounts the socket
     vi.advanceTimersByTime(60_000);
     expect(FakeWebSocket.all).toHaveLength(1);
+  });
+
+  it("on 4401 comes back when the session goes on (signed in again in another tab)", () => {
+    const s = new LiveSocket(handlers, "ws://x/live");
+    s.start();
+    last().open();
+    last().deliver({ type: "hello", cursor: 12 });
+    last().drop(4401);
+    expect(handlers.onSignedOut).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(15_000);
+    expect(FakeWebSocket.all).toHaveLength(2);
+    expect(last().url).toBe("ws://x/live?after=12");
+    s.stop();
   });
 
   it("after stop does not reconnect", () => {

@@ -101,10 +101,12 @@ export class LiveSocket {
       if (this.ws !== ws) return;
       this.ws = null;
       this.handlers.onStatus?.(false);
-      if (c.code === 4401) {
-        this.handlers.onSignedOut?.();
-        return;
-      }
+      // 4401: the credentials the socket was opened with ended. The app
+      // reads the session again; signed out, it unmounts the socket
+      // (stop), and the reconnect below never happens. Still signed in
+      // (the person signed in again in another tab, with a new cookie),
+      // the socket comes back with it rather than leaving the tab deaf.
+      if (c.code === 4401) this.handlers.onSignedOut?.();
       if (this.stopped) return;
       this.timer = setTimeout(() => this.connect(), reconnectDelay(this.attempt++));
     };
