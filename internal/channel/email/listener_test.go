@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -234,4 +235,36 @@ type failingReceiver struct{}
 
 func (*failingReceiver) Receive(context.Context, []conversation.Inbound) ([]conversation.Received, error) {
 	return nil, errors.New("disk full")
+}
+
+// A message with more attachments than an inbound message may carry (a
+// dozen photos) is stored with as many as it may, not bounced: the rest
+// stay in the raw message.
+func TestListenerStoresMailWithManyAttachments(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		ch := e.channel(t, map[string]any{"address": "support@acme.example"})
+		l := startListener(t, e.p)
+		var b strings.Builder
+		b.WriteString("From: Ada <ada@example.com>\r\nTo: support@acme.example\r\nSubject: photos\r\nMessage-ID: <many@example.com>\r\n")
+		b.WriteString("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nThe damage, photo by photo.\r\n")
+		for i := range 15 {
+			b.WriteString("--B\r\nContent-Type: image/jpeg; name=p" + strconv.Itoa(i) + ".jpg\r\nContent-Disposition: attachment; filename=p" + strconv.Itoa(i) + ".jpg\r\n\r\njpeg bytes\r\n")
+		}
+		b.WriteString("--B--\r\n")
+		if err := deliver(t, l.Addr(), "ada@example.com", []string{"support@acme.example"}, []byte(b.String())); err != nil {
+			t.Fatalf("a mail with 15 attachments: %v", err)
+		}
+		msgs := e.messages(t, ch.ID)
+		if len(msgs) != 1 || msgs[0].Text != "The damage, photo by photo." || len(msgs[0].Content.Email.Problems) == 0 {
+			t.Fatalf("stored %+v", msgs)
+		}
+		var n int
+		if err := d.Reader().QueryRow(context.Background(), `SELECT COUNT(*) FROM media_fetches WHERE message_id = (SELECT id FROM messages WHERE channel_id = ?)`, ch.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != conversation.MaxMedia {
+			t.Fatalf("%d attachments kept, want %d", n, conversation.MaxMedia)
+		}
+	})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-message/mail"
 
 	"github.com/switchboard-chat/switchboard/internal/channel/email/emailtext"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
@@ -26,8 +27,10 @@ import (
 const (
 	// MaxParts is how many MIME parts are looked at.
 	MaxParts = 100
-	// MaxAttachments is how many attachments become media references.
-	MaxAttachments = 20
+	// MaxAttachments is how many attachments become media references: as
+	// many as the receive path takes of one message (more would have the
+	// whole message refused).
+	MaxAttachments = conversation.MaxMedia
 	// MaxBodyBytes bounds a text or HTML body read.
 	MaxBodyBytes = 4 << 20
 	// maxHeaderBytes bounds a message's (or a part's) header block.
