@@ -42,6 +42,10 @@ func TestReply(t *testing.T) {
 		{"a sentence that starts with On is kept", "On Monday I will call you.\nThanks", "On Monday I will call you.\nThanks"},
 		{"nothing left: keep everything", "On Tue, 3 Mar 2026, Acme wrote:\n> hi", "On Tue, 3 Mar 2026, Acme wrote:\n> hi"},
 		{"plain message", "Hello,\nI need help with my order 1234.", "Hello,\nI need help with my order 1234."},
+		{"the customer's own From/To lines are kept", "Please book me this flight:\nFrom: Paris\nTo: Berlin\nDate: 3 March\nThanks", "Please book me this flight:\nFrom: Paris\nTo: Berlin\nDate: 3 March\nThanks"},
+		{"a move's From/To are kept", "We are moving.\n\nFrom: 12 Rue Lepic\nTo: 3 Calle Mayor\n\nPlease update the address.", "We are moving.\n\nFrom: 12 Rue Lepic\nTo: 3 Calle Mayor\n\nPlease update the address."},
+		{"outlook header with a wrapped To", "Fine.\n\nFrom: Acme <support@acme.test>\nSent: Tuesday, March 3, 2026 10:02 AM\nTo: Ana <ana@x.test>; Bo <bo@x.test>;\n Cy <cy@x.test>; Di <di@x.test>\nCc: Ed <ed@x.test>\nSubject: Your order\n\nold", "Fine."},
+		{"french outlook header", "Merci.\n\nDe : Acme <support@acme.test>\nEnvoyé : jeudi 27 novembre 2025 10:02\nÀ : René\nObjet : Re: facture\n\nold", "Merci."},
 	} {
 		if got := Reply(tc.in); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)

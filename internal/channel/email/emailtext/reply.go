@@ -50,6 +50,7 @@ var (
 	underline = regexp.MustCompile(`^\s*_{10,}\s*$`)
 	fromLine  = regexp.MustCompile(`(?i)^\s*\*?(from|de|von)\s*:\*?\s+\S`)
 	sentLine  = regexp.MustCompile(`(?i)^\s*\*?(sent|date|envoyé|gesendet|enviado|to|à)\s*:\*?\s`)
+	subjLine  = regexp.MustCompile(`(?i)^\s*\*?(subject|objet|betreff|asunto)\s*:\*?(\s|$)`)
 	// Mobile clients' one-line signatures.
 	mobile = regexp.MustCompile(`(?i)^\s*(sent from my \w+|sent from (outlook|mail) for|get outlook for \w+|envoyé de mon \w+|von meinem \w+ gesendet)\b`)
 )
@@ -65,12 +66,15 @@ func quoteStarts(lines []string, i int) bool {
 	case underline.MatchString(l) && i+1 < len(lines) && fromLine.MatchString(lines[i+1]):
 		return true
 	case fromLine.MatchString(l):
-		// An Outlook header block: From: then Sent:/Date:/To: within the next lines.
-		for j := i + 1; j < len(lines) && j <= i+3; j++ {
-			if sentLine.MatchString(lines[j]) {
-				return true
-			}
+		// An Outlook header block: From: then Sent:/Date:/To: and Subject:
+		// within the next lines (a long To: or Cc: wraps). Subject: is
+		// what tells it from a customer's own "From: Paris / To: Berlin".
+		sent, subject := false, false
+		for j := i + 1; j < len(lines) && j <= i+10; j++ {
+			sent = sent || sentLine.MatchString(lines[j])
+			subject = subject || subjLine.MatchString(lines[j])
 		}
+		return sent && subject
 	}
 	return false
 }
