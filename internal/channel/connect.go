@@ -52,7 +52,7 @@ func (s *Service) connect(ctx context.Context, c Channel) *Connection {
 		return nil
 	}
 	out := &Connection{WebhookURL: s.webhookURL(c)}
-	if s.publicURL == "" {
+	if _, local := p.(LocalConnector); s.publicURL == "" && !local {
 		out.Error = "this node has no public URL (--public-url), so the provider cannot be told where to deliver; set it and save the channel again"
 		return out
 	}

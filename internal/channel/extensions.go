@@ -38,6 +38,14 @@ type Connector interface {
 	Connect(ctx context.Context, ch Channel, webhookURL string) error
 }
 
+// LocalConnector is a Connector that registers nothing with a provider
+// and needs no public URL (the email channel restarts the channel's IMAP
+// poller): it is told of every save, on a node without a public URL too.
+type LocalConnector interface {
+	Connector
+	ConnectsLocally()
+}
+
 // Windowed is a Provider whose customer-service window depends on the
 // channel's configuration (Messenger's HUMAN_AGENT tag where the page has
 // it); others have the window of their Capabilities.

@@ -3,6 +3,7 @@ package email
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"strconv"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -207,6 +209,40 @@ func TestMailboxLease(t *testing.T) {
 		}
 		if err := a.p.renew(ctx, ch.ID); err != errLeaseLost {
 			t.Fatalf("a renews after losing it: %v", err)
+		}
+	})
+}
+
+// A channel created or changed while the node runs gets its poller at
+// once, on a node without a public URL too: IMAP needs none.
+func TestIMAPChannelSavedOnANodeWithoutPublicURL(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		port, u := newIMAP(t)
+		if err := u.Create("Support", nil); err != nil {
+			t.Fatal(err)
+		}
+		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
+		appendMail(t, u, "Support", fixture(t, "outlook_html_only.eml"))
+		runIMAP(t, e.p)
+		ch := e.channel(t, imapConfig(port, ""))
+		if ch.Connection != nil && !ch.Connection.OK {
+			t.Errorf("created: %+v", ch.Connection)
+		}
+		waitFor(t, "the mail of a channel created while running", func() bool { return unseen(t, u, "INBOX") == 0 })
+
+		raw, _ := json.Marshal(imapConfig(port, "Support"))
+		saved, err := e.chs.Update(ctx, e.ws, ch.ID, channel.Input{Config: raw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if saved.Connection == nil || !saved.Connection.OK {
+			t.Errorf("updated: %+v", saved.Connection)
+		}
+		waitFor(t, "the mail of the folder it was moved to", func() bool { return unseen(t, u, "Support") == 0 })
+		if n := len(e.messages(t, ch.ID)); n != 2 {
+			t.Fatalf("%d messages", n)
 		}
 	})
 }

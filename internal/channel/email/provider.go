@@ -51,10 +51,11 @@ type Deps struct {
 }
 
 var (
-	_ channel.Provider     = (*Provider)(nil)
-	_ channel.MediaFetcher = (*Provider)(nil)
-	_ channel.Prober       = (*Provider)(nil)
-	_ channel.Connector    = (*Provider)(nil)
+	_ channel.Provider       = (*Provider)(nil)
+	_ channel.MediaFetcher   = (*Provider)(nil)
+	_ channel.Prober         = (*Provider)(nil)
+	_ channel.Connector      = (*Provider)(nil)
+	_ channel.LocalConnector = (*Provider)(nil)
 )
 
 // New returns the email provider, dialling SMTP and IMAP servers through
@@ -120,6 +121,10 @@ func (p *Provider) Connect(_ context.Context, ch channel.Channel, _ string) erro
 	p.pollers.wake(ch.ID)
 	return nil
 }
+
+// ConnectsLocally implements channel.LocalConnector: restarting a poller
+// needs no public URL, so a node without one restarts it all the same.
+func (*Provider) ConnectsLocally() {}
 
 func randomHex(n int) string {
 	b := make([]byte, n)
