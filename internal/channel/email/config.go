@@ -191,6 +191,13 @@ func parseConfig(ch channel.Channel) (Config, error) {
 func (c Config) imapAddr() string {
 	return net.JoinHostPort(strings.Trim(c.IMAPHost, "[]"), strconv.Itoa(c.IMAPPort))
 }
+
+// mailboxKey names the mailbox the IMAP settings read: the server, the
+// account and the folder.
+func (c Config) mailboxKey() string {
+	return strings.ToLower(c.imapAddr()) + " " + c.IMAPUsername + " " + c.IMAPMailbox
+}
+
 func (c Config) smtpAddr() string {
 	return net.JoinHostPort(strings.Trim(c.SMTPHost, "[]"), strconv.Itoa(c.SMTPPort))
 }

@@ -12,8 +12,8 @@
 // a poller holds the mailbox's lease (email_mailboxes.holder and
 // lease_until), taken with one conditional UPDATE and renewed every
 // LeaseDuration/3 while connected; a node that dies hands the mailbox
-// over when its lease runs out. A changed UIDVALIDITY makes the poller
-// read the mailbox again from the start; what it had stored is known by
+// over when its lease runs out. A changed UIDVALIDITY (or a channel moved
+// to another mailbox) makes the poller read the mailbox from the start; what it had stored is known by
 // its Message-ID, the provider message id, so nothing is stored twice.
 //
 // Deliver keeps the raw message (.eml) in the media store, parses it

@@ -207,12 +207,13 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 	if err != nil {
 		return err
 	}
-	if cur.UIDValidity != sel.UIDValidity {
-		// A mailbox never read, or one the server renumbered: its unseen
-		// messages are read (a mailbox's years of read mail do not become
-		// conversations), what was stored already is recognised by its
-		// Message-ID, and the cursor moves past everything there was.
-		cur = cursor{UIDValidity: sel.UIDValidity}
+	if cur.Mailbox != cfg.mailboxKey() || cur.UIDValidity != sel.UIDValidity {
+		// A mailbox never read (the channel moved to another one too), or
+		// one the server renumbered: its unseen messages are read (a
+		// mailbox's years of read mail do not become conversations), what
+		// was stored already is recognised by its Message-ID, and the
+		// cursor moves past everything there was.
+		cur = cursor{Mailbox: cfg.mailboxKey(), UIDValidity: sel.UIDValidity}
 		if cur, err = p.fetchNew(ctx, c, ch, cur, true); err != nil {
 			return err
 		}

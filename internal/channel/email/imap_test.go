@@ -246,3 +246,31 @@ func TestIMAPChannelSavedOnANodeWithoutPublicURL(t *testing.T) {
 		}
 	})
 }
+
+// A channel moved to another mailbox (another server, account or folder)
+// reads that mailbox's mail even when its UIDVALIDITY is the one the old
+// mailbox had: the cursor is the old mailbox's, not the new one's.
+func TestIMAPMovedToAnotherMailboxWithTheSameUIDValidity(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		oldPort, oldUser := newIMAP(t)
+		appendMail(t, oldUser, "INBOX", fixture(t, "gmail_plain.eml"))
+		appendMail(t, oldUser, "INBOX", fixture(t, "apple_attachments.eml"))
+		appendMail(t, oldUser, "INBOX", fixture(t, "gmail_alternative.eml"))
+		ch := e.channel(t, imapConfig(oldPort, ""))
+		runIMAP(t, e.p)
+		waitFor(t, "the old mailbox read", func() bool { return unseen(t, oldUser, "INBOX") == 0 })
+
+		// The new server's INBOX has UIDVALIDITY 1 too, and its one
+		// message UID 1, below the old mailbox's last UID.
+		newPort, newUser := newIMAP(t)
+		appendMail(t, newUser, "INBOX", fixture(t, "encoded_subject_utf8.eml"))
+		raw, _ := json.Marshal(imapConfig(newPort, ""))
+		if _, err := e.chs.Update(ctx, e.ws, ch.ID, channel.Input{Config: raw}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the new mailbox's mail", func() bool { return len(e.messages(t, ch.ID)) == 4 })
+		waitFor(t, "the new mailbox's mail marked seen", func() bool { return unseen(t, newUser, "INBOX") == 0 })
+	})
+}

@@ -17,6 +17,9 @@ const LeaseDuration = 90 * time.Second
 
 // cursor is how far a mailbox was read.
 type cursor struct {
+	// Mailbox is the mailbox read (Config.mailboxKey): UIDs are numbers
+	// of one mailbox, and two mailboxes may share a UIDVALIDITY.
+	Mailbox     string
 	UIDValidity uint32
 	LastUID     uint32
 }
@@ -72,8 +75,10 @@ func (p *Provider) release(ctx context.Context, channelID int64) {
 // saveCursor records how far the mailbox was read, if this node still
 // holds it.
 func (p *Provider) saveCursor(ctx context.Context, channelID int64, c cursor) error {
-	return p.holderWrite(ctx, channelID, `UPDATE email_mailboxes SET uid_validity = ?, last_uid = ? WHERE channel_id = ? AND holder = ?`,
-		func(int64) []any { return []any{int64(c.UIDValidity), int64(c.LastUID), channelID, p.holder} })
+	return p.holderWrite(ctx, channelID, `UPDATE email_mailboxes SET mailbox = ?, uid_validity = ?, last_uid = ? WHERE channel_id = ? AND holder = ?`,
+		func(int64) []any {
+			return []any{c.Mailbox, int64(c.UIDValidity), int64(c.LastUID), channelID, p.holder}
+		})
 }
 
 func (p *Provider) holderWrite(ctx context.Context, channelID int64, q string, args func(now int64) []any) error {
@@ -95,13 +100,14 @@ func (p *Provider) holderWrite(ctx context.Context, channelID int64, q string, a
 
 // loadCursor reads how far the mailbox was read.
 func (p *Provider) loadCursor(ctx context.Context, channelID int64) (cursor, error) {
+	var mailbox string
 	var v, last int64
-	err := p.deps().DB.Reader().QueryRow(ctx, `SELECT uid_validity, last_uid FROM email_mailboxes WHERE channel_id = ?`, channelID).Scan(&v, &last)
+	err := p.deps().DB.Reader().QueryRow(ctx, `SELECT mailbox, uid_validity, last_uid FROM email_mailboxes WHERE channel_id = ?`, channelID).Scan(&mailbox, &v, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return cursor{}, nil
 	}
 	if err != nil {
 		return cursor{}, fmt.Errorf("email: mailbox of channel %d: %w", channelID, err)
 	}
-	return cursor{UIDValidity: uint32(v), LastUID: uint32(last)}, nil
+	return cursor{Mailbox: mailbox, UIDValidity: uint32(v), LastUID: uint32(last)}, nil
 }
