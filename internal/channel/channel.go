@@ -134,9 +134,9 @@ const MaxNameLen = limit.Name
 func (s *Service) SetGuard(g *netguard.Guard) { s.guard = g }
 
 // validate checks and normalises in, whose Config holds public and
-// secret fields together; guard, when not nil, vets the addresses it
-// names.
-func (s *Service) validate(in *Input, guard *netguard.Guard) error {
+// secret fields together, for the channel id (0: a new one); guard, when
+// not nil, vets the addresses it names.
+func (s *Service) validate(in *Input, id int64, guard *netguard.Guard) error {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		return apperr.Invalid("name", "is required")
@@ -158,7 +158,7 @@ func (s *Service) validate(in *Input, guard *netguard.Guard) error {
 	if !ok {
 		return s.reg.unknownType(in.Type)
 	}
-	cfg, err := p.Validate(in.Config, Check{Guard: guard})
+	cfg, err := p.Validate(in.Config, Check{Guard: guard, ChannelID: id})
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func newToken() string {
 // Create adds a channel with a fresh token. The channel returned holds
 // the token; it is never shown again.
 func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Channel, error) {
-	if err := s.validate(&in, s.guard); err != nil {
+	if err := s.validate(&in, 0, s.guard); err != nil {
 		return Channel{}, err
 	}
 	public, secrets, err := s.split(in.Type, in.Config)
@@ -315,7 +315,7 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 		if merged.Config, err = withSecrets(merged.Config, cur.SecretConfig); err != nil {
 			return err
 		}
-		if err := s.validate(&merged, guard); err != nil {
+		if err := s.validate(&merged, id, guard); err != nil {
 			return err
 		}
 		public, secrets, err := s.split(cur.Type, merged.Config)

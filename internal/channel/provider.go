@@ -59,6 +59,10 @@ type Check struct {
 	// call whose host is a literal address the guard refuses is invalid.
 	// nil when a stored configuration is re-validated unchanged.
 	Guard *netguard.Guard
+	// ChannelID is the channel being saved, 0 when it is being created:
+	// a provider keeping a value one channel's (the email channel's
+	// address) tells the channel's own from another's.
+	ChannelID int64
 }
 
 // Schema describes a channel type's configuration: a JSON-Schema-like

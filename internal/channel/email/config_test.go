@@ -103,7 +103,7 @@ func TestProbe(t *testing.T) {
 		if !r.OK || !strings.Contains(r.Body, "authenticated as bot") || !strings.Contains(r.Body, "INBOX holds 0 messages") {
 			t.Fatalf("probe = %+v", r)
 		}
-		cfg["imap_password"] = "wrong"
+		cfg["imap_password"], cfg["address"] = "wrong", "other@acme.example"
 		r = e.p.Probe(ctx, e.channel(t, cfg))
 		if r.OK || !strings.Contains(r.Error, "IMAP") {
 			t.Fatalf("probe with a wrong IMAP password = %+v", r)

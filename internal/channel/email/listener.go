@@ -172,6 +172,34 @@ func (p *Provider) channelByAddress(ctx context.Context, addr string) (channel.C
 	return channel.Channel{}, errNoChannel
 }
 
+// addressTaken refuses the address of config when another email channel
+// than id has it, in any workspace: the listener routes mail by address
+// alone, so a second channel would never get its mail, or, were the first
+// one recreated, take the mail of another workspace. Two saves at the
+// same instant may both pass; the listener then keeps to the oldest.
+func (p *Provider) addressTaken(config json.RawMessage, id int64) error {
+	d := p.deps()
+	if d.DB == nil {
+		return nil // not attached to a node: nothing to compare with
+	}
+	var c Config
+	if err := json.Unmarshal(config, &c); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	list, err := emailChannels(ctx, d.DB)
+	if err != nil {
+		return err
+	}
+	for _, other := range list {
+		if other.id != id && other.cfg.Address == c.Address {
+			return apperr.Invalid("config.address", "is the address of another email channel")
+		}
+	}
+	return nil
+}
+
 type storedChannel struct {
 	id  int64
 	cfg Config

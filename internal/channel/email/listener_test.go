@@ -3,6 +3,7 @@ package email
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -11,9 +12,12 @@ import (
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 func startListener(t *testing.T, p *Provider) *Listener {
@@ -265,6 +269,53 @@ func TestListenerStoresMailWithManyAttachments(t *testing.T) {
 		}
 		if n != conversation.MaxMedia {
 			t.Fatalf("%d attachments kept, want %d", n, conversation.MaxMedia)
+		}
+	})
+}
+
+// An address is one channel's: another email channel, of another
+// workspace or the same one, cannot take it (the listener would hand its
+// mail to the oldest of them, so a workspace could read another's mail);
+// the channel that has it keeps saving it.
+func TestAnAddressIsOneChannels(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		other, err := workspace.New(d).Create(ctx, "Squatter", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine := e.channel(t, map[string]any{"address": "support@acme.example"})
+		taken := func(what string, err error) {
+			t.Helper()
+			var ae *apperr.Error
+			if !errors.As(err, &ae) || ae.Kind != apperr.KindInvalid || ae.Field != "config.address" {
+				t.Errorf("%s: err = %v, want the address refused", what, err)
+			}
+		}
+		_, err = e.chs.Create(ctx, other.ID, channel.Input{Type: Type, Name: "mine now", Config: json.RawMessage(`{"address":"Support@ACME.example"}`)})
+		taken("another workspace's channel", err)
+		_, err = e.chs.Create(ctx, e.ws, channel.Input{Type: Type, Name: "twin", Config: json.RawMessage(`{"address":"support@acme.example"}`)})
+		taken("a second channel of the workspace", err)
+		elsewhere, err := e.chs.Create(ctx, other.ID, channel.Input{Type: Type, Name: "own", Config: json.RawMessage(`{"address":"help@other.example"}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.chs.Update(ctx, other.ID, elsewhere.ID, channel.Input{Config: json.RawMessage(`{"address":"support@acme.example"}`)})
+		taken("a channel changed to the address", err)
+		if _, err := e.chs.Update(ctx, e.ws, mine.ID, channel.Input{Config: json.RawMessage(`{"address":"support@acme.example","display_name":"Acme"}`)}); err != nil {
+			t.Fatalf("the channel that has the address saves it again: %v", err)
+		}
+		if _, err := e.chs.Update(ctx, e.ws, mine.ID, channel.Input{Name: "renamed"}); err != nil {
+			t.Fatalf("rename: %v", err)
+		}
+
+		l := startListener(t, e.p)
+		if err := deliver(t, l.Addr(), "ada@example.com", []string{"support@acme.example"}, fixture(t, "gmail_plain.eml")); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(e.messages(t, mine.ID)); n != 1 {
+			t.Fatalf("the address's channel has %d messages", n)
 		}
 	})
 }

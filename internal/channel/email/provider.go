@@ -93,9 +93,17 @@ func (*Provider) Type() string { return Type }
 // Schema implements channel.Provider.
 func (*Provider) Schema() channel.Schema { return schema }
 
-// Validate implements channel.Provider.
-func (*Provider) Validate(config json.RawMessage, check channel.Check) (json.RawMessage, error) {
-	return validateConfig(config, check.Guard)
+// Validate implements channel.Provider; an address another email
+// channel has is refused (see addressTaken).
+func (p *Provider) Validate(config json.RawMessage, check channel.Check) (json.RawMessage, error) {
+	out, err := validateConfig(config, check.Guard)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.addressTaken(out, check.ChannelID); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Capabilities implements channel.Provider: files of every kind, no

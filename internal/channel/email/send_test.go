@@ -151,18 +151,18 @@ func TestSendErrors(t *testing.T) {
 			t.Fatalf("bad recipient: %v", err)
 		}
 
-		cfg["smtp_password"] = "wrong"
+		cfg["smtp_password"], cfg["address"] = "wrong", "bad@acme.example"
 		bad := e.channel(t, cfg)
 		if _, err := e.p.Send(ctx, bad, "grace@hopper.example", msg); !errors.As(err, &perm) {
 			t.Fatalf("wrong password: %v", err)
 		}
-		cfg["smtp_password"], cfg["smtp_port"] = "right", 1
+		cfg["smtp_password"], cfg["smtp_port"], cfg["address"] = "right", 1, "down@acme.example"
 		down := e.channel(t, cfg)
 		if _, err := e.p.Send(ctx, down, "grace@hopper.example", msg); err == nil || errors.As(err, &perm) {
 			t.Fatalf("unreachable server: %v", err)
 		}
 		// Without an SMTP server, replies cannot be sent at all.
-		noSMTP := e.channel(t, map[string]any{"address": "support@acme.example"})
+		noSMTP := e.channel(t, map[string]any{"address": "nosmtp@acme.example"})
 		if _, err := e.p.Send(ctx, noSMTP, "grace@hopper.example", msg); !errors.As(err, &perm) {
 			t.Fatalf("no SMTP: %v", err)
 		}

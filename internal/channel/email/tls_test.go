@@ -91,7 +91,7 @@ func TestTLSModes(t *testing.T) {
 			go is.Serve(iln)
 			t.Cleanup(func() { ss.Close(); is.Close() })
 
-			cfg := map[string]any{"address": "support@acme.example", "smtp_host": "127.0.0.1", "smtp_port": sport, "smtp_tls": mode,
+			cfg := map[string]any{"address": mode + "@acme.example", "smtp_host": "127.0.0.1", "smtp_port": sport, "smtp_tls": mode,
 				"smtp_username": "bot", "smtp_password": "pw", "imap_host": "127.0.0.1", "imap_port": iport, "imap_tls": mode,
 				"imap_username": "support@acme.example", "imap_password": "imap-pass"}
 			ch := e.channel(t, cfg)
