@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"time"
 
@@ -135,6 +136,9 @@ func (p *Provider) poll(ctx context.Context, id int64) {
 		}
 		cfg, err := parseConfig(ch)
 		if err != nil || cfg.IMAPHost == "" {
+			// IMAP was turned off (on another node: see sameSettings):
+			// the mailbox is free at once for when it is turned on again.
+			p.release(context.Background(), id)
 			return
 		}
 		ok, until, err := p.claim(ctx, id)
@@ -154,7 +158,7 @@ func (p *Provider) poll(ctx context.Context, id int64) {
 			p.release(context.Background(), id)
 			return
 		}
-		if errors.Is(err, errLeaseLost) {
+		if errors.Is(err, errLeaseLost) || errors.Is(err, errSettingsChanged) {
 			continue
 		}
 		if time.Since(began) > time.Minute {
@@ -224,26 +228,31 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 			return err
 		}
 	}
+	clk := p.deps().Clock
 	renewEvery := LeaseDuration / 3
-	renewAt := time.Now().Add(renewEvery)
+	renewAt := clk.Now().Add(renewEvery)
 	for {
 		if cur, err = p.fetchNew(ctx, c, ch, cur, false); err != nil {
 			return err
 		}
-		if time.Now().After(renewAt) {
+		if !clk.Now().Before(renewAt) {
 			if err := p.renew(ctx, ch.ID); err != nil {
 				return err
 			}
-			renewAt = time.Now().Add(renewEvery)
+			if err := p.sameSettings(ctx, ch.ID, cfg); err != nil {
+				return err
+			}
+			renewAt = clk.Now().Add(renewEvery)
 		}
 		idle, err := c.Idle()
 		if err != nil {
 			return fmt.Errorf("email: idle: %w", err)
 		}
-		t := time.NewTimer(time.Until(renewAt))
+		due := make(chan struct{})
+		t := clk.AfterFunc(renewAt.Sub(clk.Now()), func() { close(due) })
 		select {
 		case <-newMail:
-		case <-t.C:
+		case <-due:
 		case <-ctx.Done():
 		case <-c.Closed():
 		}
@@ -258,6 +267,36 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 			return ctx.Err()
 		}
 	}
+}
+
+// errSettingsChanged ends a session whose channel's IMAP settings were
+// saved since it began.
+var errSettingsChanged = errors.New("email: the channel's IMAP settings changed")
+
+// sameSettings says errSettingsChanged when the channel's IMAP settings
+// are no longer cfg's. A save on this node restarts the poller (Connect);
+// one on another node is seen here, as the lease is renewed, or the node
+// holding the lease would read the old mailbox for as long as its
+// connection lasts. A store that cannot be read now leaves the session be.
+func (p *Provider) sameSettings(ctx context.Context, id int64, cfg Config) error {
+	ch, err := p.deps().Channels.Read(ctx, id)
+	if apperr.KindOf(err) == apperr.KindNotFound {
+		return errSettingsChanged
+	}
+	if err != nil {
+		slog.Warn("email: read the channel's settings", "channel", id, "err", err)
+		return nil
+	}
+	now, err := parseConfig(ch)
+	if err != nil || imapSettings(now) != imapSettings(cfg) {
+		return errSettingsChanged
+	}
+	return nil
+}
+
+// imapSettings are the fields of a configuration a poller reads.
+func imapSettings(c Config) [6]string {
+	return [6]string{c.IMAPHost, strconv.Itoa(c.IMAPPort), c.IMAPUsername, c.IMAPPassword, c.IMAPTLS, c.IMAPMailbox}
 }
 
 // fetchNew stores each message after cur.LastUID (unseen ones only, if

@@ -7,12 +7,14 @@ import (
 	"net"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -272,5 +274,50 @@ func TestIMAPMovedToAnotherMailboxWithTheSameUIDValidity(t *testing.T) {
 		}
 		waitFor(t, "the new mailbox's mail", func() bool { return len(e.messages(t, ch.ID)) == 4 })
 		waitFor(t, "the new mailbox's mail marked seen", func() bool { return unseen(t, newUser, "INBOX") == 0 })
+	})
+}
+
+// IMAP settings saved on another node reach the node reading the mailbox
+// (whose own save restarts its poller) when it renews its lease: moved to
+// another folder, it reads that one; IMAP removed, it stops and releases
+// the mailbox at once.
+func TestIMAPSettingsSavedOnAnotherNode(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		clk := clock.NewFake(time.Now())
+		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: e.conv, Clock: clk})
+		other := newEnv(t, d) // another node: its saves wake no poller here
+		port, u := newIMAP(t)
+		if err := u.Create("Support", nil); err != nil {
+			t.Fatal(err)
+		}
+		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
+		appendMail(t, u, "Support", fixture(t, "outlook_html_only.eml"))
+		ch := e.channel(t, imapConfig(port, ""))
+		runIMAP(t, e.p)
+		waitFor(t, "the INBOX read", func() bool { return unseen(t, u, "INBOX") == 0 })
+
+		save := func(cfg map[string]any) {
+			t.Helper()
+			raw, _ := json.Marshal(cfg)
+			if _, err := other.chs.Update(ctx, e.ws, ch.ID, channel.Input{Config: raw}); err != nil {
+				t.Fatal(err)
+			}
+			// The poller waits for its lease's renewal: let it come.
+			if err := clk.WaitPending(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(LeaseDuration / 3)
+		}
+		save(imapConfig(port, "Support"))
+		waitFor(t, "the folder the channel was moved to read", func() bool { return unseen(t, u, "Support") == 0 })
+
+		save(map[string]any{"address": "support@acme.example", "imap_password": ""})
+		waitFor(t, "the mailbox released", func() bool {
+			var until int64
+			d.Reader().QueryRow(ctx, `SELECT lease_until FROM email_mailboxes WHERE channel_id = ?`, ch.ID).Scan(&until)
+			return until == 0
+		})
 	})
 }
