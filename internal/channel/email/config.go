@@ -101,8 +101,13 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 		if err := limit.Text("config.imap_mailbox", c.IMAPMailbox, 200); err != nil {
 			return nil, err
 		}
-	} else if c.IMAPUsername != "" || c.IMAPPassword != "" || c.IMAPPort != 0 {
+	} else if c.IMAPUsername != "" || c.IMAPPort != 0 {
 		return nil, apperr.Invalid("config.imap_host", "is required to read the mailbox over IMAP")
+	} else {
+		// IMAP off. A password here is most often the one stored before
+		// (a save that leaves a secret out keeps it): it goes with the
+		// host, or IMAP could never be turned off from the settings form.
+		c.IMAPPassword = ""
 	}
 	if c.SMTPHost = strings.TrimSpace(c.SMTPHost); c.SMTPHost != "" {
 		if c.SMTPTLS, err = tlsMode("config.smtp_tls", c.SMTPTLS, TLSStart); err != nil {
@@ -115,8 +120,10 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 		if err := checkHost("config.smtp_host", c.SMTPHost, guard); err != nil {
 			return nil, err
 		}
-	} else if c.SMTPUsername != "" || c.SMTPPassword != "" || c.SMTPPort != 0 {
+	} else if c.SMTPUsername != "" || c.SMTPPort != 0 {
 		return nil, apperr.Invalid("config.smtp_host", "is required to send replies")
+	} else {
+		c.SMTPPassword = "" // SMTP off: as for IMAP above
 	}
 	for _, f := range []struct{ name, v string }{{"config.imap_username", c.IMAPUsername}, {"config.smtp_username", c.SMTPUsername},
 		{"config.imap_password", c.IMAPPassword}, {"config.smtp_password", c.SMTPPassword}, {"config.imap_mailbox", c.IMAPMailbox}} {

@@ -32,7 +32,8 @@ func TestValidateConfig(t *testing.T) {
 		{in: `{"address":"Ada <a@b.example>"}`, field: "config.address"},
 		{in: `{"address":"a@b.example","display_name":"a\nBcc: x@y"}`, field: "config.display_name"},
 		{in: `{"address":"a@b.example","imap_username":"u"}`, field: "config.imap_host"},
-		{in: `{"address":"a@b.example","smtp_password":"p"}`, field: "config.smtp_host"},
+		{in: `{"address":"a@b.example","smtp_password":"p"}`, want: `{"address":"a@b.example"}`}, // SMTP off: a kept password goes
+		{in: `{"address":"a@b.example","smtp_username":"u"}`, field: "config.smtp_host"},
 		{in: `{"address":"a@b.example","imap_host":"imap.b.example","imap_tls":"ssl"}`, field: "config.imap_tls"},
 		{in: `{"address":"a@b.example","smtp_host":"smtp.b.example","smtp_port":70000}`, field: "config.smtp_port"},
 		{in: `{"address":"a@b.example","smtp_host":"smtp://smtp.b.example"}`, field: "config.smtp_host"},
@@ -110,6 +111,33 @@ func TestProbe(t *testing.T) {
 		}
 		if r := e.p.Probe(ctx, e.channel(t, map[string]any{"address": "a@b.example"})); r.OK || r.Error == "" {
 			t.Fatalf("probe without servers = %+v", r)
+		}
+	})
+}
+
+// Turning IMAP or SMTP off is saving the channel without its host, as the
+// settings form sends it: the password kept from before (the form sends
+// a secret only when replaced) goes with the host rather than have the
+// save refused.
+func TestServersTurnedOffTakeTheirPasswords(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		ch := e.channel(t, map[string]any{"address": "a@b.example", "smtp_host": "smtp.b.example", "smtp_username": "u", "smtp_password": "pw",
+			"imap_host": "imap.b.example", "imap_username": "u", "imap_password": "ipw"})
+		if _, err := e.chs.Update(ctx, e.ws, ch.ID, channel.Input{Config: json.RawMessage(`{"address":"a@b.example","smtp_host":"smtp.b.example","smtp_username":"u","imap_tls":"tls","imap_mailbox":"INBOX"}`)}); err != nil {
+			t.Fatalf("IMAP off: %v", err)
+		}
+		got, _ := e.chs.Read(ctx, ch.ID)
+		if cfg, _ := parseConfig(got); cfg.IMAPHost != "" || cfg.IMAPPassword != "" || cfg.SMTPPassword != "pw" {
+			t.Fatalf("after IMAP off: %+v", cfg)
+		}
+		if _, err := e.chs.Update(ctx, e.ws, ch.ID, channel.Input{Config: json.RawMessage(`{"address":"a@b.example","smtp_tls":"starttls"}`)}); err != nil {
+			t.Fatalf("SMTP off: %v", err)
+		}
+		got, _ = e.chs.Read(ctx, ch.ID)
+		if cfg, _ := parseConfig(got); cfg.SMTPHost != "" || cfg.SMTPPassword != "" || len(got.SecretConfig) != 0 {
+			t.Fatalf("after SMTP off: %+v, secrets %v", cfg, got.SecretConfig)
 		}
 	})
 }
