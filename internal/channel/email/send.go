@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/limit"
@@ -199,8 +200,12 @@ func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, 
 		return nil, outbound.Permanent("the node stores no media: the attachment cannot be sent")
 	}
 	file, info, err := store.Open(ctx, ch.WorkspaceID, c.Attachment.MediaID)
-	if err != nil {
+	if apperr.KindOf(err) == apperr.KindNotFound {
 		return nil, outbound.Permanent("the attachment is no longer stored")
+	}
+	if err != nil {
+		// The store cannot be read for now: the message is sent later.
+		return nil, fmt.Errorf("email: compose: open the attachment: %w", err)
 	}
 	defer file.Close()
 	mw, err := mail.CreateWriter(&buf, h)

@@ -225,3 +225,41 @@ func TestFetchMedia(t *testing.T) {
 		}
 	})
 }
+
+// unavailableStore is a media store that cannot be read for now (a
+// network store's hiccup, a full disk's neighbour).
+type unavailableStore struct{ Store }
+
+func (unavailableStore) Open(context.Context, int64, string) (io.ReadCloser, FileInfo, error) {
+	return nil, FileInfo{}, errors.New("media store: connection reset by peer")
+}
+
+// An attachment whose file the media store cannot read for now is sent
+// again later; one no longer stored fails the message for good.
+func TestSendAttachmentStoreUnavailableIsRetried(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		s := newSink(t, "", "")
+		ch := e.channel(t, sinkConfig(s))
+		fileID, err := e.media.Save(ctx, e.ws, "invoice.pdf", strings.NewReader("%PDF-1.4\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		att := func(id string) conversation.Message {
+			return conversation.Message{ID: 42, WorkspaceID: e.ws, Type: "attachment", Text: "Here is the invoice.",
+				Content: json.RawMessage(`{"attachment":{"type":"file","media_id":"` + id + `","file_name":"invoice.pdf"}}`)}
+		}
+		var perm *outbound.PermanentError
+		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", att("0123456789abcdef0123456789abcdef")); !errors.As(err, &perm) {
+			t.Fatalf("a file no longer stored: %v, want a permanent error", err)
+		}
+		e.p.Attach(Deps{DB: d, Media: unavailableStore{e.media}, Channels: e.chs, Receiver: e.conv})
+		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", att(fileID)); err == nil || errors.As(err, &perm) {
+			t.Fatalf("a store unavailable for now: %v, want an error to retry", err)
+		}
+		if len(s.got()) != 0 {
+			t.Fatal("mail sent without its attachment")
+		}
+	})
+}
