@@ -334,7 +334,7 @@ func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channe
 				// for a person to look at.
 				slog.Error("email: a message the receive path refuses is left unseen in the mailbox", "channel", ch.ID, "uid", uid, "err", err)
 				cur.LastUID = uint32(uid)
-				if err := p.saveCursor(ctx, ch.ID, cur); err != nil {
+				if err := p.advance(ctx, ch.ID, cur, unseenOnly); err != nil {
 					return cur, err
 				}
 				continue
@@ -348,11 +348,23 @@ func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channe
 			}
 		}
 		cur.LastUID = uint32(uid)
-		if err := p.saveCursor(ctx, ch.ID, cur); err != nil {
+		if err := p.advance(ctx, ch.ID, cur, unseenOnly); err != nil {
 			return cur, err
 		}
 	}
 	return cur, nil
+}
+
+// advance records a message stored. The cursor of a first read (unseen
+// mail only) is saved once it is done (session): cut short, it must be
+// taken up as a first read again, not as a read of everything after the
+// last message it stored, the mailbox's read history included. The lease
+// is renewed instead, which tells a lost one as saving would.
+func (p *Provider) advance(ctx context.Context, channelID int64, cur cursor, firstRead bool) error {
+	if firstRead {
+		return p.renew(ctx, channelID)
+	}
+	return p.saveCursor(ctx, channelID, cur)
 }
 
 func (p *Provider) maxMessageBytes() int64 {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -319,5 +322,52 @@ func TestIMAPSettingsSavedOnAnotherNode(t *testing.T) {
 			d.Reader().QueryRow(ctx, `SELECT lease_until FROM email_mailboxes WHERE channel_id = ?`, ch.ID).Scan(&until)
 			return until == 0
 		})
+	})
+}
+
+// failOnce fails the first delivery of one message id, as a store
+// briefly unavailable does.
+type failOnce struct {
+	next   channel.Receiver
+	id     string
+	mu     sync.Mutex
+	failed bool
+}
+
+func (f *failOnce) Receive(ctx context.Context, in []conversation.Inbound) ([]conversation.Received, error) {
+	f.mu.Lock()
+	fail := !f.failed && in[0].ProviderMessageID == f.id
+	f.failed = f.failed || fail
+	f.mu.Unlock()
+	if fail {
+		return nil, errors.New("the store is busy")
+	}
+	return f.next.Receive(ctx, in)
+}
+
+// A first read of a mailbox cut short (a failed delivery, a restart) is
+// taken up as a first read still: the mail read before the channel
+// existed between its unread messages does not become conversations.
+func TestIMAPFirstReadCutShortTakesUnreadMailOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		port, u := newIMAP(t)
+		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
+		if _, err := u.Append("INBOX", bytes.NewReader(fixture(t, "outlook_html_only.eml")), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}}); err != nil {
+			t.Fatal(err)
+		}
+		appendMail(t, u, "INBOX", fixture(t, "gmail_alternative.eml"))
+		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: &failOnce{next: e.conv, id: "CAF=7pQm3nY8rT2@mail.gmail.com"}})
+		ch := e.channel(t, imapConfig(port, ""))
+		runIMAP(t, e.p)
+		waitFor(t, "the unread mail stored", func() bool { return unseen(t, u, "INBOX") == 0 })
+		for _, m := range e.messages(t, ch.ID) {
+			if m.ProviderMessageID == "AM6PR05MB6120D3A1B2C3D4E5F6A7B8C9D0E1F2A3B4C5@AM6PR05MB6120.eurprd05.prod.outlook.com" {
+				t.Fatal("the mail read before the channel existed became a conversation")
+			}
+		}
+		if n := len(e.messages(t, ch.ID)); n != 2 {
+			t.Fatalf("%d messages", n)
+		}
 	})
 }
