@@ -17,26 +17,43 @@ import (
 // who publishes (0: the system, or a token without a user), recorded on
 // the version with their name as it is now.
 func (s *Service) Publish(ctx context.Context, workspaceID, id, by int64) (Workflow, error) {
-	w, err := s.Get(ctx, workspaceID, id)
+	// The draft is read as stored, so that the write below can tell
+	// whether it is still the draft: a save (or another publish) landing
+	// between this read and that write was wiped by clearing the draft
+	// (or published the same draft twice).
+	var draft string
+	err := s.db.Reader().QueryRow(ctx, `SELECT draft FROM workflows WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&draft)
 	if err != nil {
-		return w, err
+		return Workflow{}, notFound(err, "workflow")
 	}
-	if w.Draft == nil {
-		return w, apperr.Conflict("workflow %d has no unpublished draft", id)
+	if draft == "" {
+		return Workflow{}, apperr.Conflict("workflow %d has no unpublished draft", id)
 	}
-	d := *w.Draft
+	d, err := ParseDefinition([]byte(draft))
+	if err != nil {
+		return Workflow{}, err
+	}
 	if _, err := Validate(&d); err != nil {
-		return w, err
+		return Workflow{}, err
 	}
 	body, _ := json.Marshal(d)
 	next, err := nextFire(d, s.db.Now())
 	if err != nil {
-		return w, err
+		return Workflow{}, err
 	}
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		var version int
-		if err := tx.QueryRow(ctx, `SELECT published_version FROM workflows WHERE id = ?`, id).Scan(&version); err != nil {
-			return err
+		var current string
+		err := tx.QueryRow(ctx, `SELECT published_version, draft FROM workflows WHERE workspace_id = ? AND id = ?`,
+			workspaceID, id).Scan(&version, &current)
+		if err != nil {
+			return notFound(err, "workflow")
+		}
+		switch {
+		case current == "":
+			return apperr.Conflict("workflow %d has no unpublished draft: it was published meanwhile", id)
+		case current != draft:
+			return apperr.Conflict("the draft of workflow %d was saved again while it was being published; publish again", id)
 		}
 		version++
 		publisher, name := sql.NullInt64{}, ""
@@ -54,12 +71,15 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id, by int64) (Workf
 		if next > 0 {
 			tx.Due(DueKind, next)
 		}
-		_, err := tx.Exec(ctx, `UPDATE workflows SET draft = '', published_version = ?, trigger_type = ?, next_fire_at = ?, updated_at = ?
+		_, err = tx.Exec(ctx, `UPDATE workflows SET draft = '', published_version = ?, trigger_type = ?, next_fire_at = ?, updated_at = ?
 			WHERE id = ?`, version, d.Trigger.Type, next, tx.Now(), id)
 		return err
 	})
 	if err != nil {
-		return w, fmt.Errorf("workflow: publish: %w", err)
+		if apperr.KindOf(err) != "" {
+			return Workflow{}, err
+		}
+		return Workflow{}, fmt.Errorf("workflow: publish: %w", err)
 	}
 	return s.Get(ctx, workspaceID, id)
 }
