@@ -85,8 +85,9 @@ func (e *Engine) trigger(ctx context.Context, tx *db.Tx, l *triggerLookups, s *s
 		version int
 	}
 	var list []wv
-	if testOf := l.tests[ev.ContactID]; testOf != 0 {
-		// A test contact starts only the workflow it tests, even stopped.
+	if testOf, test := l.tests[ev.ContactID]; test {
+		// A test contact starts only the workflow it tests, even stopped;
+		// that of a deleted workflow (testOf 0) starts none.
 		in, typeArgs := db.In(types)
 		rows, err := tx.Query(ctx, `SELECT id, published_version FROM workflows WHERE workspace_id = ? AND id = ?
 			AND published_version > 0 AND trigger_type IN `+in, append([]any{ev.WorkspaceID, testOf}, typeArgs...)...)

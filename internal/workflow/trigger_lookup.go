@@ -23,8 +23,10 @@ import (
 // so it is committed before a consumer reads the event.
 type triggerLookups struct {
 	workflows map[int64][]activeWorkflow // workspace -> its active workflows, by id
-	tests     map[int64]int64            // test contact -> the workflow it tests
-	depths    map[int64]int              // event -> its depth, when not 0
+	// tests maps each test contact to the workflow it tests, 0 when that
+	// workflow was deleted (a test contact still: it starts none).
+	tests  map[int64]int64
+	depths map[int64]int // event -> its depth, when not 0
 	// waiting holds the batch's conversations that have a waiting run
 	// (see lookupWaiting); nil (lookups made without it): ask per event.
 	waiting map[int64]bool
@@ -126,7 +128,11 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 		// Chunks of workspaces each come in id order; the list must too.
 		slices.SortFunc(l.workflows[ws], func(a, b activeWorkflow) int { return int(a.id - b.id) })
 	}
-	if err := db.QueryIn(ctx, tx, `SELECT contact_id, workflow_id FROM workflow_test_contacts WHERE contact_id IN `, ``,
+	// Read from the contacts' flag, not only from workflow_test_contacts:
+	// a deleted workflow takes its rows there with it, and its test
+	// contacts would then start every workflow a real contact does.
+	if err := db.QueryIn(ctx, tx, `SELECT c.id, COALESCE(t.workflow_id, 0) FROM contacts c
+		LEFT JOIN workflow_test_contacts t ON t.contact_id = c.id WHERE c.is_test = 1 AND c.id IN `, ``,
 		contacts, nil, func(rows *sql.Rows) error {
 			var c, w int64
 			if err := rows.Scan(&c, &w); err != nil {
@@ -140,7 +146,7 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 	// Depths only of the events that may start a run.
 	var ids []int64
 	for _, ev := range events {
-		if l.tests[ev.ContactID] != 0 || len(l.active(ev)) > 0 {
+		if _, test := l.tests[ev.ContactID]; test || len(l.active(ev)) > 0 {
 			ids = append(ids, ev.ID)
 		}
 	}

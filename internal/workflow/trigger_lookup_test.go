@@ -70,6 +70,11 @@ func TestTriggerLookupsBatchStartsEachRun(t *testing.T) {
 		testContact := events[2].ContactID
 		tester := f.teams()["Sales"]
 		if err := d.Write(context.Background(), func(tx *db.Tx) error {
+			// A test contact as testchat makes one: flagged, and tied to
+			// the workflow it tests.
+			if _, err := tx.Exec(context.Background(), `UPDATE contacts SET is_test = 1 WHERE id = ?`, testContact); err != nil {
+				return err
+			}
 			_, err := tx.Exec(context.Background(), `INSERT INTO workflow_test_contacts (workspace_id, workflow_id, user_id, contact_id, created_at)
 				VALUES (?, ?, ?, ?, 0)`, f.wsp.ID, tested.ID, tester.ID, testContact)
 			return err

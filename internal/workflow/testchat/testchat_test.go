@@ -402,3 +402,58 @@ func TestRunNow(t *testing.T) {
 		}
 	})
 }
+
+// deployJSON creates, publishes and starts a workflow from its JSON.
+func (f *fixture) deployJSON(def string) workflow.Workflow {
+	f.t.Helper()
+	ctx := context.Background()
+	d, err := workflow.ParseDefinition([]byte(def))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	w, err := f.flows.Create(ctx, f.wsp.ID, d)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
+		f.t.Fatal(err)
+	}
+	if w, err = f.flows.SetActive(ctx, f.wsp.ID, w.ID, true); err != nil {
+		f.t.Fatal(err)
+	}
+	return w
+}
+
+// TestDeletedWorkflowsTestContactStartsNothing: the test contact of a
+// deleted workflow is still a test contact. Its events (its test
+// conversation closing) start no other workflow, as while it tested one:
+// its row in workflow_test_contacts went with the workflow, and it was
+// then taken for a real contact.
+func TestDeletedWorkflowsTestContactStartsNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		w := f.deploy("inbound_conversation", false)
+		survey := f.deployJSON(`{"name": "Survey", "trigger": {"type": "conversation_closed"},
+			"steps": [{"id": "ask", "type": "send_message", "settings": {"text": "How did we do?"}}]}`)
+		if _, err := f.svc.Send(ctx, f.manager, w.ID, MessageInput{Text: "Hello"}); err != nil {
+			t.Fatal(err)
+		}
+		s := f.session(w.ID)
+		if s.Conversation == nil {
+			t.Fatal("no test conversation")
+		}
+		if err := f.flows.DeleteChecked(ctx, f.wsp.ID, w.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.count(`SELECT COUNT(*) FROM conversations WHERE id = ? AND status = 'open'`, s.Conversation.ID); n == 1 {
+			if _, err := f.conv.Close(ctx, access.System(f.wsp.ID), s.Conversation.ID, conversation.CloseInput{Source: "api"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		backgroundtest.WaitIdle(t, f.group)
+		if n := f.count(`SELECT COUNT(*) FROM workflow_runs WHERE workflow_id = ?`, survey.ID); n != 0 {
+			t.Errorf("the closing of the deleted workflow's test conversation started %d runs of another workflow", n)
+		}
+	})
+}
