@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -165,9 +166,34 @@ func (s *Service) DeleteChecked(ctx context.Context, workspaceID, id int64, forc
 				return err
 			}
 		}
+		// Its test conversations close as the test panel's restart closes
+		// them: once the workflow is gone no panel restarts them, and one
+		// left open held the agent its test assigned for ever, hidden from
+		// every list.
+		testers, err := db.QueryIDs(ctx, tx, `SELECT contact_id FROM workflow_test_contacts WHERE workspace_id = ? AND workflow_id = ?`,
+			workspaceID, id)
+		if err != nil {
+			return fmt.Errorf("workflow: delete: %w", err)
+		}
+		for _, c := range testers {
+			conv, err := conversation.OpenOfTx(ctx, tx, workspaceID, c)
+			if err != nil {
+				return err
+			}
+			if conv.ID == 0 {
+				continue
+			}
+			if err := conversation.CloseForMergeTx(ctx, tx, workspaceID, conv.ID, 0, DeletedTestSummary); err != nil {
+				return err
+			}
+		}
 		return tx.DeleteOwned(ctx, "workflows", "workflow", workspaceID, id)
 	})
 }
+
+// DeletedTestSummary is the closing note of a test conversation whose
+// workflow was deleted.
+const DeletedTestSummary = "Test ended: the workflow was deleted"
 
 // Template is a shipped workflow template, as the list of templates
 // shows it.

@@ -457,3 +457,37 @@ func TestDeletedWorkflowsTestContactStartsNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestDeletingAWorkflowUnderTestFreesTheAgent: deleting a workflow while
+// its test conversation is open (assigned, by the test, to a real agent)
+// closes that conversation as a restart would. It stayed open and
+// assigned for ever: hidden from every list, past any restart (the
+// panel's routes 404 once the workflow is gone), holding the agent.
+func TestDeletingAWorkflowUnderTestFreesTheAgent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		w := f.deploy("inbound_conversation", false)
+		for _, text := range []string{"Hello", "Billing"} {
+			if _, err := f.svc.Send(ctx, f.manager, w.ID, MessageInput{Text: text}); err != nil {
+				t.Fatal(err)
+			}
+			backgroundtest.WaitIdle(t, f.group)
+		}
+		s := f.session(w.ID)
+		billing := f.agents["Billing"]
+		if s.Conversation == nil || s.Conversation.AssigneeID != billing.ID {
+			t.Fatalf("the test conversation %+v is not the Billing agent's", s.Conversation)
+		}
+		if err := f.flows.DeleteChecked(ctx, f.wsp.ID, w.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		backgroundtest.WaitIdle(t, f.group)
+		if n := f.count(`SELECT COUNT(*) FROM conversations WHERE assignee_id = ? AND status = 'open'`, billing.ID); n != 0 {
+			t.Errorf("the agent still has %d open conversations after the workflow under test was deleted", n)
+		}
+		if n := f.count(`SELECT COUNT(*) FROM conversations WHERE id = ? AND status = 'closed'`, s.Conversation.ID); n != 1 {
+			t.Errorf("the test conversation was not closed")
+		}
+	})
+}
