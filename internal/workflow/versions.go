@@ -20,7 +20,8 @@ type Version struct {
 	PublishedBy *Publisher `json:"published_by"`
 	// Published is true for the version new runs start on.
 	Published bool `json:"published"`
-	// Runs is how many runs started on this version.
+	// Runs is how many runs started on this version (the test panel's
+	// left out).
 	Runs int `json:"runs"`
 	// Waiting is how many of them have not ended (running or waiting).
 	Waiting int `json:"waiting"`
@@ -75,10 +76,11 @@ func (s *Service) ListVersions(ctx context.Context, workspaceID, workflowID int6
 	if len(p.Data) == 0 {
 		return p, nil
 	}
-	// The page's versions are contiguous: count their runs in one query.
+	// The page's versions are contiguous: count their runs in one query
+	// (the test panel's runs left out, as every count leaves them).
 	lo, hi := p.Data[len(p.Data)-1].Version, p.Data[0].Version
 	rows, err = s.db.Reader().Query(ctx, `SELECT version, COUNT(*), SUM(CASE WHEN ended_at = 0 THEN 1 ELSE 0 END)
-		FROM workflow_runs WHERE workflow_id = ? AND version BETWEEN ? AND ? GROUP BY version`, workflowID, lo, hi)
+		FROM workflow_runs WHERE workflow_id = ? AND version BETWEEN ? AND ? AND is_test = 0 GROUP BY version`, workflowID, lo, hi)
 	if err != nil {
 		return page.Page[Version]{}, fmt.Errorf("workflow: count runs by version: %w", err)
 	}
@@ -117,7 +119,7 @@ func (s *Service) GetVersion(ctx context.Context, workspaceID, workflowID int64,
 		return Version{}, notFound(err, "workflow version")
 	}
 	if err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN ended_at = 0 THEN 1 ELSE 0 END), 0)
-		FROM workflow_runs WHERE workflow_id = ? AND version = ?`, workflowID, version).Scan(&runs, &waiting); err != nil {
+		FROM workflow_runs WHERE workflow_id = ? AND version = ? AND is_test = 0`, workflowID, version).Scan(&runs, &waiting); err != nil {
 		return Version{}, fmt.Errorf("workflow: get version: %w", err)
 	}
 	v.PublishedAt, v.Runs, v.Waiting, v.PublishedBy = db.Time(at), int(runs), int(waiting), publisherOf(by, name)

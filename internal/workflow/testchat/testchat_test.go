@@ -491,3 +491,33 @@ func TestDeletingAWorkflowUnderTestFreesTheAgent(t *testing.T) {
 		}
 	})
 }
+
+// TestVersionsLeaveTestRunsOut: the versions panel's runs and waiting
+// counts, like every other count, leave the test panel's runs out.
+func TestVersionsLeaveTestRunsOut(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		w := f.deploy("inbound_conversation", true)
+		if _, err := f.svc.Send(ctx, f.manager, w.ID, MessageInput{Text: "Hello"}); err != nil {
+			t.Fatal(err)
+		}
+		if s := f.session(w.ID); s.Run == nil || s.Run.Status != workflow.StatusWaitingReply {
+			t.Fatalf("the test run does not wait: %+v", s.Run)
+		}
+		list, err := f.flows.ListVersions(ctx, f.wsp.ID, w.ID, page.Request{Limit: 10})
+		if err != nil || len(list.Data) != 1 {
+			t.Fatalf("versions %+v: %v", list.Data, err)
+		}
+		if v := list.Data[0]; v.Runs != 0 || v.Waiting != 0 {
+			t.Errorf("the versions list counts the test run: runs %d, waiting %d", v.Runs, v.Waiting)
+		}
+		v, err := f.flows.GetVersion(ctx, f.wsp.ID, w.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Runs != 0 || v.Waiting != 0 {
+			t.Errorf("version 1 counts the test run: runs %d, waiting %d", v.Runs, v.Waiting)
+		}
+	})
+}
