@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/page"
 )
@@ -43,6 +45,11 @@ func publisherOf(id sql.NullInt64, name string) *Publisher {
 	return &Publisher{ID: id.Int64, Name: name}
 }
 
+// maxVersion is the largest version number the store holds (an INTEGER
+// column): a larger one is no version, and PostgreSQL refuses to compare
+// the column with it.
+const maxVersion = math.MaxInt32
+
 // OrderVersions names the order of a versions list (newest first) in its
 // cursors; a cursor's id is the version number.
 const OrderVersions = "versions"
@@ -53,6 +60,13 @@ func (s *Service) ListVersions(ctx context.Context, workspaceID, workflowID int6
 	w, err := s.Get(ctx, workspaceID, workflowID)
 	if err != nil {
 		return page.Page[Version]{}, err
+	}
+	if req.After != nil && req.After.ID > maxVersion {
+		// Every version is before a (forged) cursor past the column's
+		// range, which PostgreSQL would refuse to compare with.
+		c := *req.After
+		c.ID = maxVersion
+		req.After = &c
 	}
 	after, args := req.ByID("version", true)
 	rows, err := s.db.Reader().Query(ctx, `SELECT version, published_at, published_by, published_by_name FROM workflow_versions WHERE workflow_id = ? AND `+after+
@@ -108,6 +122,9 @@ func (s *Service) GetVersion(ctx context.Context, workspaceID, workflowID int64,
 	w, err := s.Get(ctx, workspaceID, workflowID)
 	if err != nil {
 		return Version{}, err
+	}
+	if version < 1 || version > maxVersion {
+		return Version{}, apperr.NotFound("workflow version")
 	}
 	v := Version{Version: version, Published: version == w.PublishedVersion}
 	var at, runs, waiting int64
