@@ -22,7 +22,8 @@ type FieldUse struct {
 // published definition refers to the custom field key: a template
 // ({{contact.fields.<key>}} or {{contact.<key>}}), a step or trigger
 // setting naming it ("field": key, as Update contact field and the
-// field-updated trigger have), or a field target or condition
+// field-updated trigger have; "contact_field": key, Classify's), or a
+// field target or condition
 // ({"kind"|"subject": "field", "name": key}, as Ask a question and
 // Branch have). Workflows are few per workspace: they are all read.
 func (s *Service) FieldUsage(ctx context.Context, workspaceID int64, key string) ([]FieldUse, error) {
@@ -76,8 +77,12 @@ func refers(v any, key string, template *regexp.Regexp) bool {
 			}
 		}
 	case map[string]any:
-		if f, ok := x["field"].(string); ok && (f == key || f == "fields."+key) {
-			return true
+		// "field": Update contact field, the field-updated trigger;
+		// "contact_field": Classify, which saves the intent there too.
+		for _, setting := range []string{"field", "contact_field"} {
+			if f, ok := x[setting].(string); ok && (f == key || f == "fields."+key) {
+				return true
+			}
 		}
 		if x["kind"] == "field" || x["subject"] == "field" {
 			if n, ok := x["name"].(string); ok && (n == key || n == "fields."+key) {
