@@ -19,13 +19,18 @@ import (
 
 // eventFilter reads ?after= (or Last-Event-ID for a resuming stream),
 // ?types=a,b and ?limit= into a filter of the caller's workspace.
+// Last-Event-ID, when sent, wins over ?after=: an SSE client (a browser's
+// EventSource among them) reconnects to the URL it was opened with,
+// ?after= and all, and says in the header the last event it received,
+// which is where it stopped; resuming from ?after= sent again everything
+// it already had.
 func eventFilter(r *http.Request) (event.Filter, error) {
 	f := event.Filter{WorkspaceID: Principal(r).WorkspaceID, Viewer: Principal(r)}
 	var err error
 	if f.After, err = QueryInt(r, "after"); err != nil {
 		return f, err
 	}
-	if id := r.Header.Get("Last-Event-ID"); id != "" && f.After == 0 {
+	if id := r.Header.Get("Last-Event-ID"); id != "" {
 		if f.After, err = strconv.ParseInt(id, 10, 64); err != nil {
 			return f, apperr.BadRequest("Last-Event-ID must be an event id")
 		}

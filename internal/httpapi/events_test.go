@@ -208,3 +208,27 @@ func TestEventStream(t *testing.T) {
 		})
 	})
 }
+
+// A browser's EventSource reconnects to the URL it was opened with, so a
+// stream opened with ?after= is reconnected with that same ?after= and a
+// Last-Event-ID of the last event it received: it must resume after the
+// latter, not send again what the client already has.
+func TestEventStreamReconnectResumesFromLastEventIDNotTheURL(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		for _, n := range []string{"A", "B", "C"} {
+			f.run(t, []scenario{{name: "contact " + n, method: "POST", path: "/api/v1/contacts", as: "agent",
+				body: `{"first_name":"` + n + `"}`, status: 201}})
+		}
+		var all eventList
+		f.get(t, "/api/v1/events", "agent", &all)
+		if len(all.Data) != 3 {
+			t.Fatalf("%d events, want 3", len(all.Data))
+		}
+		// Opened with ?after=A, it received B, then the connection dropped.
+		s := f.stream(t, "?after="+itoa(all.Data[0].ID), map[string]string{"Last-Event-ID": itoa(all.Data[1].ID)})
+		if got, _, data := s.event(t); got != all.Data[2].ID {
+			t.Fatalf("the reconnected stream sent %d (%s) first, want %d (C): B again is a duplicate", got, data, all.Data[2].ID)
+		}
+	})
+}

@@ -281,7 +281,7 @@ var operations = map[string]opDoc{
 		desc: "Each event's id is its SSE id; reconnecting with Last-Event-ID (or ?after=) resumes exactly after it. A comment line every 15 s keeps the stream open. " +
 			"A user may keep a few streams open on a node, and a node a few thousand in all: beyond, 429 with Retry-After.",
 		query:   []param{pAfter, pTypes, pLimit},
-		headers: []param{{"Last-Event-ID", "resume after this event id (when after is absent)", true}},
+		headers: []param{{"Last-Event-ID", "resume after this event id (wins over after, which a reconnecting client sends again)", true}},
 		status:  200, media: "text/event-stream"},
 	"GET /api/v1/live": {id: "liveSocket", tag: tagEvents, summary: "The live WebSocket of a browser tab",
 		desc: "A GET that upgrades to a WebSocket (JSON text frames; see docs/api.md, \"Live socket\"). The server sends {\"type\":\"hello\",\"cursor\":N} first, " +

@@ -10831,7 +10831,7 @@ export interface operations {
                 limit?: number;
             };
             header?: {
-                /** @description resume after this event id (when after is absent) */
+                /** @description resume after this event id (wins over after, which a reconnecting client sends again) */
                 "Last-Event-ID"?: number;
             };
             path?: never;
