@@ -14,7 +14,8 @@ import (
 // web app's Retry beside a failure): its job goes back to the queue, due
 // now, with its attempts counted from zero, and the message is pending
 // again. Only a failed message of a conversation p may see, still open,
-// can be retried; the message keeps its id, so the timeline shows one
+// can be retried, whether its delivery failed or the provider reported it
+// failed afterwards; the message keeps its id, so the timeline shows one
 // message whose history says it failed, then what happened next.
 func (s *Service) Retry(ctx context.Context, p Principal, messageID int64) (Message, error) {
 	if _, err := s.GetMessage(ctx, p, messageID); err != nil {
@@ -40,9 +41,17 @@ func (s *Service) Retry(ctx context.Context, p Principal, messageID int64) (Mess
 				return err
 			}
 		}
+		// The job failed for good, or it was done: the provider took the
+		// message and then reported it failed (a status webhook). Then
+		// the parts it delivered failed with it, and are forgotten, so the
+		// next attempt sends the message whole rather than skip them all;
+		// so is the provider's id of that send (below): the new send's
+		// echo is matched to a pending message without one (claimEchoTx),
+		// and a late report of the old send must not move the new one.
 		now := tx.Now()
-		res, err := tx.Exec(ctx, `UPDATE outbound_jobs SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = 0, last_error = ''
-			WHERE message_id = ? AND state = 'failed'`, now, messageID)
+		res, err := tx.Exec(ctx, `UPDATE outbound_jobs SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = 0, last_error = '',
+			parts = CASE WHEN state = 'done' THEN '' ELSE parts END
+			WHERE message_id = ? AND state IN ('failed', 'done')`, now, messageID)
 		if err != nil {
 			return err
 		}
@@ -52,7 +61,7 @@ func (s *Service) Retry(ctx context.Context, p Principal, messageID int64) (Mess
 			return apperr.Conflict("message %d has no failed delivery to retry", messageID)
 		}
 		tx.Due(DueOutbound, now)
-		if _, err := tx.Exec(ctx, `UPDATE messages SET status = ?, failure_reason = '' WHERE id = ?`, MsgPending, messageID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE messages SET status = ?, failure_reason = '', provider_message_id = NULL WHERE id = ?`, MsgPending, messageID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO message_statuses (message_id, status, reason, at) VALUES (?, ?, 'retried', ?)`,
