@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -83,11 +84,19 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	if err := limit.Text("text", in.Text, MaxTextLen); err != nil {
 		return Message{}, err
 	}
-	if len(in.Content) == 0 {
+	// The content is the channel-level message object, which every
+	// sender reads as an object: another value was accepted here and then
+	// failed the message for good at its send. null (a client's unset
+	// member) is no content.
+	content := bytes.TrimSpace(in.Content)
+	switch {
+	case len(content) == 0 || string(content) == "null":
 		in.Content = json.RawMessage(`{}`)
-	} else if !json.Valid(in.Content) {
+	case !json.Valid(content):
 		return Message{}, apperr.Invalid("content", "must be JSON")
-	} else if len(in.Content) > MaxContentBytes {
+	case content[0] != '{':
+		return Message{}, apperr.Invalid("content", "must be a JSON object (the channel-level message)")
+	case len(in.Content) > MaxContentBytes:
 		return Message{}, apperr.Invalid("content", "is %d bytes of JSON; at most %d are allowed", len(in.Content), MaxContentBytes)
 	}
 	switch in.Sender {

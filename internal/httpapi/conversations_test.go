@@ -61,3 +61,26 @@ func TestConversationRules(t *testing.T) {
 		})
 	})
 }
+
+// A message's content is the channel-level message object: anything but
+// an object (or null, taken as none) is refused at once with 422, not
+// accepted and then failed for good by the sender ("the content of a …
+// message must be a JSON object"), nor stored as a bare null.
+func TestSendRefusesContentThatIsNotAnObject(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.vars["conv"] = itoa(f.inbound(t, "+14155550101", "Ana", "m-1").ConversationID)
+		var scs []scenario
+		for _, content := range []string{`[1,2]`, `"a link"`, `42`, `true`} {
+			scs = append(scs, scenario{name: "content " + content, method: "POST", path: "/api/v1/conversations/{{conv}}/messages", as: "agent",
+				body: `{"type":"quick_reply","text":"pick one","content":` + content + `}`, status: 422, want: []string{`"field":"content"`}})
+		}
+		scs = append(scs,
+			scenario{name: "null content is none", method: "POST", path: "/api/v1/conversations/{{conv}}/messages", as: "agent",
+				body: `{"text":"hi","content":null}`, status: 202, want: []string{`"content":{}`}},
+			scenario{name: "an object", method: "POST", path: "/api/v1/conversations/{{conv}}/messages", as: "agent",
+				body: `{"type":"quick_reply","text":"pick one","content":{"replies":["a","b"]}}`, status: 202, want: []string{`"replies":["a","b"]`}},
+		)
+		f.run(t, scs)
+	})
+}
