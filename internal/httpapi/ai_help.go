@@ -146,10 +146,8 @@ func (s *Server) aiSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in assist.SummaryInput
-	if r.ContentLength != 0 {
-		if err := httpjson.Decode(w, r, &in); err != nil {
-			return err
-		}
+	if err := httpjson.DecodeOptional(w, r, &in); err != nil {
+		return err
 	}
 	res, err := s.assistant().Summary(r.Context(), Principal(r), id, in)
 	if err != nil {

@@ -91,10 +91,8 @@ func (s *Server) closeConversation(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	var in conversation.CloseInput
-	if r.ContentLength != 0 {
-		if err := httpjson.Decode(w, r, &in); err != nil {
-			return err
-		}
+	if err := httpjson.DecodeOptional(w, r, &in); err != nil {
+		return err
 	}
 	in.Source, in.UserID = source(p), p.UserID
 	c, err := s.deps.Conversations.Close(r.Context(), p, id, in)

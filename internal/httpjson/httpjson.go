@@ -177,6 +177,17 @@ func Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return DecodeBytes(body, v)
 }
 
+// DecodeOptional is Decode for a route whose body may be left out: an
+// empty body leaves v as it is, however it came (Content-Length: 0, or
+// chunked with no chunk, which Content-Length alone does not tell).
+func DecodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := ReadBody(w, r)
+	if err != nil || len(bytes.TrimSpace(body)) == 0 {
+		return err
+	}
+	return DecodeBytes(body, v)
+}
+
 // ReadBody reads the whole body within MaxBodyBytes. A body that does
 // not arrive before the connection's read deadline (set by the server
 // for slow clients) is a 408.
