@@ -99,6 +99,11 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	case len(in.Content) > MaxContentBytes:
 		return Message{}, apperr.Invalid("content", "is %d bytes of JSON; at most %d are allowed", len(in.Content), MaxContentBytes)
 	}
+	if in.Text == "" && string(in.Content) == "{}" {
+		// Nothing for any channel to send: refused now rather than
+		// accepted and then failed for good by the sender.
+		return Message{}, apperr.Invalid("text", "a %s message needs its text or its content", in.Type)
+	}
 	switch in.Sender {
 	case SourceUser, SourceWorkflow, SourceAPI:
 	default:

@@ -84,3 +84,21 @@ func TestSendRefusesContentThatIsNotAnObject(t *testing.T) {
 		f.run(t, scs)
 	})
 }
+
+// A message with neither text nor content has nothing for the channel to
+// send, whatever its type: a 422 at once, not a 202 that the sender then
+// fails for good.
+func TestSendRefusesAMessageWithNothingToSend(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.vars["conv"] = itoa(f.inbound(t, "+14155550101", "Ana", "m-1").ConversationID)
+		var scs []scenario
+		for _, body := range []string{`{"type":"attachment"}`, `{"type":"quick_reply","text":"  "}`, `{"type":"location","content":{}}`, `{"type":"attachment","content":null}`} {
+			scs = append(scs, scenario{name: body, method: "POST", path: "/api/v1/conversations/{{conv}}/messages", as: "agent",
+				body: body, status: 422, want: []string{`"field":"text"`}})
+		}
+		scs = append(scs, scenario{name: "a location with its content", method: "POST", path: "/api/v1/conversations/{{conv}}/messages", as: "agent",
+			body: `{"type":"location","content":{"latitude":48.85,"longitude":2.29}}`, status: 202})
+		f.run(t, scs)
+	})
+}
