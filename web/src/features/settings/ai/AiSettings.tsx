@@ -83,8 +83,10 @@ function ProviderSection() {
             monthly_budget: Number(form.monthly_budget) || 0,
             redact: form.redact,
             llm_classify: form.llm_classify,
-            threshold: Number(form.threshold),
           };
+          // An emptied threshold is left as saved: Number("") is 0, which
+          // would make every intent count, however unsure.
+          if (form.threshold.trim() !== "") body.threshold = Number(form.threshold);
           if (apiKey !== "" || replacing) body.api_key = apiKey;
           save.mutate(body);
         }}
