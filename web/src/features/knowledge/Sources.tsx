@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { RefreshCw } from "lucide-react";
 import { ApiError, api, type Page } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
+import { useMe } from "../../lib/session";
 import { Button, Field, Section, Select, TextInput } from "../../lib/ui/form";
 import { useToast } from "../../lib/ui/toast";
 import { keys, type Source } from "./types";
@@ -14,6 +15,7 @@ export function Sources() {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const toast = useToast();
+  const me = useMe();
   const list = useQuery({ queryKey: keys.sources, queryFn: () => api.get<Page<Source>>("/api/v1/knowledge/sources") });
   const done = () => void qc.invalidateQueries({ queryKey: qk.knowledge });
   const sync = useMutation({
@@ -31,7 +33,8 @@ export function Sources() {
     onSettled: done,
   });
   const sources = list.data?.data ?? [];
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" });
+  // In the workspace's time zone, as every other date of the app.
+  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined });
   return (
     <Section title={t("knowledge.sources.title")} description={t("knowledge.sources.description")}>
       <div className="mb-4 grid grid-cols-1 gap-4 xl:grid-cols-2">
