@@ -194,7 +194,7 @@ func (t *Tx) EventHorizon(ctx context.Context) (int64, error) {
 		return NoHorizon, nil
 	}
 	var h int64
-	if err := t.tx.QueryRowContext(ctx, `SELECT switchboard_event_horizon()`).Scan(&h); err != nil {
+	if err := t.tx.QueryRowContext(uninterrupted(ctx), `SELECT switchboard_event_horizon()`).Scan(&h); err != nil {
 		return 0, fmt.Errorf("db: event horizon: %w", err)
 	}
 	return t.d.raiseHorizon(h), nil

@@ -145,8 +145,8 @@ func (t *Tx) keepPrepared() {
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	t.d.statements.Add(1)
+	ctx = uninterrupted(ctx)
 	if t.d.Dialect == SQLite {
-		ctx = uninterrupted(ctx)
 		st, err := t.prepared(ctx, q)
 		if err != nil {
 			return nil, err
@@ -156,20 +156,23 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
 }
 
-// uninterrupted drops ctx's cancellation for a statement on SQLite. The
-// driver starts a goroutine per statement to interrupt it when a
-// cancellable context ends, and database/sql one per result set: 7% of a
-// busy node's CPU. A statement of a write transaction takes microseconds
-// and is better finished than cut off; the transaction itself still ends
-// with its context (database/sql rolls it back), and the group committer
-// runs on a context of its own.
+// uninterrupted drops ctx's cancellation for a statement of a write
+// transaction. The transaction is a batch shared with other callers'
+// writes (see Write), so one caller's cancellation must not end it: on
+// PostgreSQL pgx answers a context cancelled mid-statement by closing the
+// connection, the batch's, and every write of the batch failed with it.
+// On SQLite the driver also starts a goroutine per statement to interrupt
+// it when a cancellable context ends, and database/sql one per result
+// set: 7% of a busy node's CPU. A statement of a write transaction is
+// better finished than cut off; the committer skips a job whose context
+// ended before it ran, and runs on a context of its own.
 func uninterrupted(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	t.d.statements.Add(1)
+	ctx = uninterrupted(ctx)
 	if t.d.Dialect == SQLite {
-		ctx = uninterrupted(ctx)
 		st, err := t.prepared(ctx, q)
 		if err != nil {
 			return nil, err
@@ -182,8 +185,8 @@ func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 // QueryRow runs a query returning at most one row in the transaction.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	t.d.statements.Add(1)
+	ctx = uninterrupted(ctx)
 	if t.d.Dialect == SQLite {
-		ctx = uninterrupted(ctx)
 		st, err := t.prepared(ctx, q)
 		if err != nil {
 			// sql.Row cannot be built with an error from outside database/sql;

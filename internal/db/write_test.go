@@ -161,3 +161,54 @@ func TestWriteRetriesAGiveWayAlone(t *testing.T) {
 		}
 	})
 }
+
+// A caller that gives up (a client that hung up) while its write's
+// statement runs on PostgreSQL must not take the other writes of its
+// batch down with it: the statement is finished, not cut off, as Write
+// promises once a write is queued. pgx answers a context cancelled in the
+// middle of a statement by closing the connection, which was the batch's:
+// in a batch run with savepoints (one of its writes failed), the rollback
+// to the savepoint then failed and every write of the batch got "conn
+// closed" for work it never saw fail.
+func TestWriteCancelledMidStatementLeavesItsBatchAlone(t *testing.T) {
+	cfg := dbtest.PostgresConfig(t)
+	d, raw := dbtest.OpenConfig(t, cfg), dbtest.Raw(t, cfg)
+	ctx := context.Background()
+	oneWorkspace(t, d)
+	holder := dbtest.HoldRows(t, raw, "workspaces", "id", 1)
+
+	release := heldWriters(t, d)
+	boom := errors.New("boom")
+	failed := make(chan error, 1)
+	go func() { failed <- d.Write(ctx, func(*db.Tx) error { return boom }) }()
+	waitQueued(t, d, 1)
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cancelled := make(chan error, 1)
+	go func() {
+		cancelled <- d.Write(cctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(cctx, `SELECT id FROM workspaces WHERE id = 1 FOR UPDATE`)
+			return err
+		})
+	}()
+	waitQueued(t, d, 2)
+	other := writes(t, d, ctx, false, "other", 1)
+	release()
+
+	// The batch runs the failing write, then (in savepoints) the
+	// cancelled one, which waits for the row held.
+	dbtest.AwaitLockWaiterBefore(t, raw, cancelled, "the cancelled write")
+	cancel()
+	holder.Rollback()
+
+	if err := <-failed; !errors.Is(err, boom) {
+		t.Errorf("the failing write: %v, want boom", err)
+	}
+	<-cancelled
+	if err := <-other; err != nil {
+		t.Fatalf("the other write of the batch: %v, want it committed", err)
+	}
+	if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM workspaces WHERE name = 'other-0'`); n != 1 {
+		t.Fatalf("the other write's row: %d, want 1", n)
+	}
+}
