@@ -85,7 +85,7 @@ func vacuumInto(ctx context.Context, src, dst string) error {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Set("mode", "ro")
-	conn, err := sql.Open("sqlite", "file:"+src+"?"+q.Encode())
+	conn, err := sql.Open("sqlite", "file:"+uriPath(src)+"?"+q.Encode())
 	if err != nil {
 		return fmt.Errorf("db: backup: open %s: %w", src, err)
 	}
@@ -105,7 +105,7 @@ func vacuumInto(ctx context.Context, src, dst string) error {
 func CheckSQLiteFile(ctx context.Context, path string) (int64, error) {
 	q := url.Values{}
 	q.Set("mode", "ro")
-	conn, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	conn, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+q.Encode())
 	if err != nil {
 		return 0, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,4 +139,59 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		runtime.Gosched()
 	}
+}
+
+// The SQLite store lives in its data folder whatever the folder is
+// called: the file is opened through a URI, where '#' starts a fragment,
+// '?' the parameters and '%' an escape. A folder named "site#2" put the
+// database in a file "site" beside it (outside a volume mounted there),
+// "q?x" one called "q" without its busy timeout, and "100%" failed to
+// open. Backups and their check read such folders and files too.
+func TestSQLiteStoreInAFolderNamedWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"site#2", "q?x", "100%", "50%25", "with space"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), name)
+			d, err := db.Open(ctx, db.Config{DataDir: dir})
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			oneWorkspace(t, d)
+			for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "10000", "foreign_keys": "1"} {
+				var got string
+				if err := d.Reader().QueryRow(ctx, `PRAGMA `+pragma).Scan(&got); err != nil || got != want {
+					t.Errorf("PRAGMA %s = %q (%v), want %q", pragma, got, err, want)
+				}
+			}
+			d.Close()
+			if _, err := os.Stat(filepath.Join(dir, db.SQLiteFile)); err != nil {
+				entries, _ := os.ReadDir(filepath.Dir(dir))
+				t.Fatalf("the store is not in its folder (%v); the folder's parent holds %v", err, entries)
+			}
+			out := filepath.Join(t.TempDir(), name+".db")
+			res, err := db.BackupSQLite(ctx, dir, out)
+			if err != nil {
+				t.Fatalf("backup: %v", err)
+			}
+			if res.SchemaVersion == 0 {
+				t.Errorf("the backup holds schema version 0")
+			}
+			if n, err := countWorkspaces(ctx, out); err != nil || n != 1 {
+				t.Errorf("the backup holds %d workspaces (%v), want 1", n, err)
+			}
+		})
+	}
+}
+
+// countWorkspaces counts the workspaces of the SQLite file at path.
+func countWorkspaces(ctx context.Context, path string) (int, error) {
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	conn, err := sql.Open("sqlite", "file:"+escaped+"?mode=ro")
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	var n int
+	err = conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM workspaces`).Scan(&n)
+	return n, err
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	_ "modernc.org/sqlite" // pure Go, so CGO_ENABLED=0 builds work
 )
@@ -33,7 +34,7 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "cache_size(-65536)", "temp_store(2)"} {
 		pragmas.Add("_pragma", p)
 	}
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode()+"&_txlock=immediate")
+	w, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+pragmas.Encode()+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite: %w", err)
 	}
@@ -48,7 +49,7 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "query_only(1)"} {
 		rp.Add("_pragma", p)
 	}
-	r, err := sql.Open("sqlite", "file:"+path+"?"+rp.Encode())
+	r, err := sql.Open("sqlite", "file:"+uriPath(path)+"?"+rp.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite readers: %w", err)
@@ -57,3 +58,12 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	r.SetMaxIdleConns(8)
 	return &DB{Dialect: SQLite, write: w, read: r}, nil
 }
+
+// uriPath is path as the path of a "file:" URI, through which the store's
+// files are opened (to pass their pragmas). In a URI '?' starts the
+// parameters, '#' a fragment and '%' an escape, so a data folder called
+// "site#2" put the database in a file "site" beside it: those three are
+// escaped, and SQLite decodes them back.
+func uriPath(path string) string { return uriEscaper.Replace(path) }
+
+var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
