@@ -55,3 +55,32 @@ func TestCommands(t *testing.T) {
 		t.Errorf("duplicate user: code %d, stderr %q", code, stderr)
 	}
 }
+
+// "user create --workspace 0" makes the workspace for the user: a user it
+// refuses leaves no workspace behind (each refusal left an empty one that
+// nobody could sign in to), so the first user accepted is in workspace 1.
+func TestUserCreateRefusedLeavesNoWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	for _, bad := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"short password", []string{"--email", "ada@x.io", "--name", "Ada", "--password", "short"}, "password"},
+		{"bad email", []string{"--email", "ada", "--name", "Ada"}, "email"},
+		{"no name", []string{"--email", "ada@x.io"}, "name"},
+		{"bad role", []string{"--email", "ada@x.io", "--name", "Ada", "--role", "admin"}, "role"},
+	} {
+		t.Run(bad.name, func(t *testing.T) {
+			args := append([]string{"user", "create", "--data", dir, "--workspace", "0"}, bad.args...)
+			if code, _, stderr := run(t, args...); code != 1 || !strings.Contains(stderr, bad.want) {
+				t.Fatalf("%v: code %d, stderr %q; want 1 and an error about %s", bad.args, code, stderr, bad.want)
+			}
+		})
+	}
+	code, stdout, stderr := run(t, "user", "create", "--data", dir, "--workspace", "0", "--email", "ada@x.io", "--name", "Ada",
+		"--password", "long enough")
+	if code != 0 || !strings.Contains(stdout, `"workspace_id":1,`) {
+		t.Fatalf("user create: code %d, stdout %q, stderr %q; want the user in workspace 1, the first made", code, stdout, stderr)
+	}
+}

@@ -95,14 +95,20 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer d.Close()
 	ws := workspace.New(d)
+	in := workspace.NewUser{Email: *email, Name: *name, Role: *role, Password: *password}
 	if *wsID == 0 {
+		// Checked before its workspace is made: a user refused after
+		// would leave an empty workspace nobody can sign in to.
+		if err := workspace.CheckNewUser(in); err != nil {
+			return err
+		}
 		w, err := ws.Create(ctx, *wsName, "UTC")
 		if err != nil {
 			return err
 		}
 		*wsID = w.ID
 	}
-	u, err := ws.CreateUser(ctx, *wsID, workspace.NewUser{Email: *email, Name: *name, Role: *role, Password: *password})
+	u, err := ws.CreateUser(ctx, *wsID, in)
 	if err != nil {
 		return err
 	}

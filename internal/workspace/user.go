@@ -60,6 +60,40 @@ type NewUser struct {
 
 func validRole(r string) bool { return r == RoleOwner || r == RoleManager || r == RoleAgent }
 
+// CheckNewUser returns the error CreateUser would refuse in with for what
+// in says (its email, name, role or password), writing nothing: a caller
+// that writes something else for the user first (the command line's new
+// workspace) checks the user before, so that a refused user leaves
+// nothing behind.
+func CheckNewUser(in NewUser) error { return checkNewUser(&in) }
+
+// checkNewUser checks in and normalises it: the email as it signs in,
+// the role defaulting to agent.
+func checkNewUser(in *NewUser) error {
+	in.Email = normalEmail(in.Email)
+	if err := checkEmail(in.Email); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return apperr.Invalid("name", "is required")
+	}
+	if err := limit.Text("name", strings.TrimSpace(in.Name), MaxNameLen); err != nil {
+		return err
+	}
+	if in.Role == "" {
+		in.Role = RoleAgent
+	}
+	if !validRole(in.Role) {
+		return apperr.Invalid("role", "must be owner, manager or agent")
+	}
+	if in.Password != "" {
+		if err := checkPassword("password", in.Password); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CreateUser adds a user to the workspace. The password may be empty for
 // users who only act through API tokens.
 //
@@ -71,26 +105,8 @@ func validRole(r string) bool { return r == RoleOwner || r == RoleManager || r =
 // workspace learns nothing of the others. The same email twice in one
 // workspace is a conflict.
 func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser) (User, error) {
-	in.Email = normalEmail(in.Email)
-	if err := checkEmail(in.Email); err != nil {
+	if err := checkNewUser(&in); err != nil {
 		return User{}, err
-	}
-	if strings.TrimSpace(in.Name) == "" {
-		return User{}, apperr.Invalid("name", "is required")
-	}
-	if err := limit.Text("name", strings.TrimSpace(in.Name), MaxNameLen); err != nil {
-		return User{}, err
-	}
-	if in.Role == "" {
-		in.Role = RoleAgent
-	}
-	if !validRole(in.Role) {
-		return User{}, apperr.Invalid("role", "must be owner, manager or agent")
-	}
-	if in.Password != "" {
-		if err := checkPassword("password", in.Password); err != nil {
-			return User{}, err
-		}
 	}
 	hash := ""
 	if in.Password != "" {
