@@ -166,6 +166,11 @@ func (s *Service) validate(in *Input, id int64, guard *netguard.Guard) error {
 	return nil
 }
 
+// Check returns the error Create would refuse in with, writing nothing:
+// a caller that writes other rows first (the demo's workspace) checks the
+// channel before them, so that a refused channel leaves nothing behind.
+func (s *Service) Check(in Input) error { return s.validate(&in, 0, s.guard) }
+
 // newToken makes a webhook token: 24 random bytes, base64url.
 func newToken() string {
 	b := make([]byte, 24)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"io"
 	"strings"
 	"testing"
@@ -64,5 +65,36 @@ func TestDemoChannelAddress(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "demo", "--data", t.TempDir(), "--json"); code != 0 || !strings.Contains(stderr, "127.0.0.1/32") {
 		t.Fatalf("demo: code %d, stderr %q", code, stderr)
+	}
+}
+
+// A demo load refused for what the operator gave (a channel address the
+// node may not reach, a short password) writes nothing, so the next load
+// makes the whole demo. It left a workspace whose owner existed but whose
+// channel, workflow and contacts did not: the next load took that for the
+// demo and printed channel 0 with an empty token, for good.
+func TestDemoRefusedLeavesNoHalfDemo(t *testing.T) {
+	t.Setenv("SWITCHBOARD_ALLOW_PRIVATE_NETWORKS", "")
+	dir := t.TempDir()
+	for _, bad := range [][]string{
+		{"--allow-private-networks="},
+		{"--password", "short"},
+	} {
+		if code, _, stderr := run(t, append([]string{"demo", "--data", dir, "--json"}, bad...)...); code != 1 {
+			t.Fatalf("demo %v: code %d, stderr %q; want it refused", bad, code, stderr)
+		}
+	}
+	code, stdout, stderr := run(t, "demo", "--data", dir, "--json")
+	var res struct {
+		WorkspaceID  int64  `json:"workspace_id"`
+		ChannelID    int64  `json:"channel_id"`
+		ChannelToken string `json:"channel_token"`
+		Created      bool   `json:"created"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil {
+		t.Fatalf("demo: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if !res.Created || res.WorkspaceID != 1 || res.ChannelID == 0 || res.ChannelToken == "" {
+		t.Fatalf("demo after refusals = %+v; want the whole demo made, in workspace 1", res)
 	}
 }

@@ -15,12 +15,25 @@ import (
 
 // create writes the demo workspace and fills res.
 func create(ctx context.Context, s Services, opt Options, res *Result) error {
+	// What the operator chose (the password, the channel's address) is
+	// checked before anything is written: once the owner exists, Load
+	// takes the workspace for the demo, so a refusal after it would leave
+	// a demo without its channel, workflow and contacts for good.
+	owner := workspace.NewUser{Email: OwnerEmail, Name: "Olivia Owner", Role: workspace.RoleOwner, Password: opt.Password}
+	if err := workspace.CheckNewUser(owner); err != nil {
+		return fmt.Errorf("demo: owner: %w", err)
+	}
+	cfg, _ := json.Marshal(custom.Config{BaseURL: opt.ChannelURL})
+	chIn := channel.Input{Type: channel.TypeCustom, Name: "Website (custom channel)", Config: cfg}
+	if err := s.Channels.Check(chIn); err != nil {
+		return fmt.Errorf("demo: channel: %w", err)
+	}
 	ws, err := s.Workspaces.Create(ctx, "Demo Company", "UTC")
 	if err != nil {
 		return err
 	}
 	res.WorkspaceID = ws.ID
-	if _, err := s.Workspaces.CreateUser(ctx, ws.ID, workspace.NewUser{Email: OwnerEmail, Name: "Olivia Owner", Role: workspace.RoleOwner, Password: opt.Password}); err != nil {
+	if _, err := s.Workspaces.CreateUser(ctx, ws.ID, owner); err != nil {
 		return fmt.Errorf("demo: owner: %w", err)
 	}
 	agents := map[string][]string{ // team -> agents
@@ -56,8 +69,7 @@ func create(ctx context.Context, s Services, opt Options, res *Result) error {
 			return fmt.Errorf("demo: category: %w", err)
 		}
 	}
-	cfg, _ := json.Marshal(custom.Config{BaseURL: opt.ChannelURL})
-	ch, err := s.Channels.Create(ctx, ws.ID, channel.Input{Type: channel.TypeCustom, Name: "Website (custom channel)", Config: cfg})
+	ch, err := s.Channels.Create(ctx, ws.ID, chIn)
 	if err != nil {
 		return fmt.Errorf("demo: channel: %w", err)
 	}
