@@ -21,6 +21,7 @@ import (
 type storeFlags struct {
 	data, databaseURL, logLevel, logFormat string
 	secretKey                              string
+	fs                                     *flagSet // where they were registered
 }
 
 // flagSet is a command's flags. A flag registered with env may also be
@@ -60,7 +61,16 @@ func (f *flagSet) Parse(args []string) error {
 	return f.FlagSet.Parse(args)
 }
 
+// given reports whether the flag was set, on the command line or by its
+// variable.
+func (f *flagSet) given(name string) bool {
+	set := false
+	f.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
+}
+
 func (s *storeFlags) register(fs *flagSet) {
+	s.fs = fs
 	fs.StringVar(&s.data, "data", "data", "folder of the embedded SQLite database"+fs.env("data"))
 	fs.StringVar(&s.databaseURL, "database-url", "", "postgres://… to use PostgreSQL instead of SQLite"+fs.env("database-url"))
 	fs.StringVar(&s.logLevel, "log-level", "info", "debug, info, warn or error"+fs.env("log-level"))
@@ -88,7 +98,15 @@ func (s *storeFlags) setupLogging(w io.Writer) error {
 }
 
 func (s *storeFlags) config(addr string) app.Config {
-	return app.Config{Addr: addr, DataDir: s.data, DatabaseURL: s.databaseURL, SecretKey: s.secretKey}
+	dataDir := s.data
+	// On PostgreSQL the data folder holds only media: without --data (nor
+	// its variable) a node keeps none, as docs/configuration.md says,
+	// rather than in the default ./data of whatever folder it started in,
+	// which the other nodes do not share.
+	if s.databaseURL != "" && !s.fs.given("data") {
+		dataDir = ""
+	}
+	return app.Config{Addr: addr, DataDir: dataDir, DatabaseURL: s.databaseURL, SecretKey: s.secretKey}
 }
 
 // serverFlags are serve's settings of the HTTP server: its limits and who

@@ -143,3 +143,41 @@ func TestMediaFlags(t *testing.T) {
 		}
 	}
 }
+
+// On PostgreSQL the data folder only holds media, and a node given
+// neither --data nor --media-dir keeps none (docs/configuration.md,
+// "Media"): it kept them in ./data of whatever folder it started in,
+// which no other node shares, and could not start where that folder
+// cannot be made. Given by flag or variable, --data is used.
+func TestPostgresDataFolderOnlyWhenGiven(t *testing.T) {
+	const pg = "postgres://sb@db:5432/sb"
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"SQLite: the default folder", nil, nil, "data"},
+		{"PostgreSQL: none", nil, []string{"--database-url", pg}, ""},
+		{"PostgreSQL from its variable: none", map[string]string{"SWITCHBOARD_DATABASE_URL": pg}, nil, ""},
+		{"PostgreSQL with --data", nil, []string{"--database-url", pg, "--data", "/srv/sb"}, "/srv/sb"},
+		{"PostgreSQL with SWITCHBOARD_DATA", map[string]string{"SWITCHBOARD_DATA": "/data"}, []string{"--database-url", pg}, "/data"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("SWITCHBOARD_DATABASE_URL", "")
+			t.Setenv("SWITCHBOARD_DATA", "")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			fs := newFlagSet("serve", io.Discard)
+			var s storeFlags
+			s.register(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if cfg := s.config(""); cfg.DataDir != tt.want {
+				t.Fatalf("DataDir = %q, want %q", cfg.DataDir, tt.want)
+			}
+		})
+	}
+}
