@@ -84,3 +84,13 @@ func TestUserCreateRefusedLeavesNoWorkspace(t *testing.T) {
 		t.Fatalf("user create: code %d, stdout %q, stderr %q; want the user in workspace 1, the first made", code, stdout, stderr)
 	}
 }
+
+// A workspace id that names no workspace is refused by name (it was the
+// store's "FOREIGN KEY constraint failed").
+func TestUserCreateUnknownWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "user", "create", "--data", dir, "--workspace", "99", "--email", "ada@x.io", "--name", "Ada")
+	if code != 1 || !strings.Contains(stderr, "--workspace 99: workspace not found") {
+		t.Fatalf("user create in workspace 99 of an empty store: code %d, stderr %q", code, stderr)
+	}
+}

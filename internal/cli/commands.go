@@ -107,6 +107,9 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		*wsID = w.ID
+	} else if _, err := ws.Get(ctx, *wsID); err != nil {
+		// Said by name: the store would only refuse its foreign key.
+		return fmt.Errorf("--workspace %d: %w", *wsID, err)
 	}
 	u, err := ws.CreateUser(ctx, *wsID, in)
 	if err != nil {
