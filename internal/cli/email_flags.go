@@ -16,8 +16,8 @@ type emailFlags struct {
 func (e *emailFlags) register(fs *flagSet) {
 	fs.StringVar(&e.addr, "smtp-addr", "",
 		"receive email channels' mail with an SMTP listener on this address, e.g. :25 or 127.0.0.1:2525 (empty: off)"+fs.env("smtp-addr"))
-	fs.StringVar(&e.domain, "smtp-domain", "",
-		"the name the SMTP listener greets with (empty: localhost)"+fs.env("smtp-domain"))
+	fs.StringVar(&e.domain, "smtp-domain", "localhost",
+		"the name the SMTP listener greets with"+fs.env("smtp-domain"))
 	fs.StringVar(&e.cert, "smtp-tls-cert", "",
 		"PEM certificate (chain) the SMTP listener offers STARTTLS with; with --smtp-tls-key"+fs.env("smtp-tls-cert"))
 	fs.StringVar(&e.key, "smtp-tls-key", "",
