@@ -11,12 +11,9 @@ import (
 // buildAI makes the AI service (issue 15): API keys sealed with the
 // node's keyring like channel secrets, every call through the guarded
 // client (a local model server needs --allow-private-networks).
+// It runs after buildChannels, whose keyring it shares.
 func (a *App) buildAI() error {
-	keys, err := secretKeys(a.cfg, a.DB.Dialect)
-	if err != nil {
-		return err
-	}
-	a.AI = ai.New(a.DB, ai.Options{Keys: keys, Guard: a.outboundGuard()})
+	a.AI = ai.New(a.DB, ai.Options{Keys: a.keys, Guard: a.outboundGuard()})
 	return nil
 }
 

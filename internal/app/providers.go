@@ -2,9 +2,14 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
@@ -43,7 +48,7 @@ func providers(client *http.Client, publicURL string) []channel.Provider {
 // folder, created on first start. PostgreSQL without a key is refused:
 // its nodes share the store, so they must share the key, and a key kept
 // beside the ciphertext would protect nothing.
-func secretKeys(cfg Config, dialect db.Dialect) (*secret.Keyring, error) {
+func secretKeys(ctx context.Context, cfg Config, d *db.DB) (*secret.Keyring, error) {
 	var raw []byte
 	var err error
 	switch {
@@ -51,10 +56,13 @@ func secretKeys(cfg Config, dialect db.Dialect) (*secret.Keyring, error) {
 		if raw, err = secret.ParseKey(cfg.SecretKey); err != nil {
 			return nil, fmt.Errorf("app: --secret-key: %w", err)
 		}
-	case dialect == db.Postgres:
+	case d.Dialect == db.Postgres:
 		return nil, fmt.Errorf("app: on PostgreSQL the key sealing channel secrets must be configured: set --secret-key or SWITCHBOARD_SECRET_KEY " +
 			"to the same 32 random bytes in base64 on every node (head -c 32 /dev/urandom | base64); see docs/configuration.md, \"Secret key\"")
 	default:
+		if err := checkKeyFileKept(ctx, cfg.DataDir, d); err != nil {
+			return nil, err
+		}
 		var created bool
 		if raw, created, err = secret.LoadOrCreateKeyFile(cfg.DataDir); err != nil {
 			return nil, fmt.Errorf("app: %w", err)
@@ -66,11 +74,42 @@ func secretKeys(cfg Config, dialect db.Dialect) (*secret.Keyring, error) {
 	return secret.NewKeyring(raw)
 }
 
+// sealedColumns are where values sealed with the node's key are stored.
+var sealedColumns = []struct{ table, column string }{
+	{"channels", "token"}, {"channels", "secrets"}, {"webhook_endpoints", "secret"}, {"ai_settings", "api_key"},
+}
+
+// checkKeyFileKept refuses a SQLite store that holds sealed secrets while
+// its data folder has no key file: the store was restored without the
+// key backed up with it, or the file was lost. A new key would open none
+// of them, and what the node sealed with it the old key could not open
+// once put back, so no key is made then.
+func checkKeyFileKept(ctx context.Context, dir string, d *db.DB) error {
+	path := filepath.Join(dir, secret.KeyFileName)
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	for _, c := range sealedColumns {
+		var sealed string
+		err := d.Reader().QueryRow(ctx, `SELECT `+c.column+` FROM `+c.table+` WHERE `+c.column+` LIKE 'sb1:%' LIMIT 1`).Scan(&sealed)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("app: look for sealed secrets: %w", err)
+		}
+		return fmt.Errorf("app: the key file %s is missing, and the store holds secrets sealed with key %s: put back the %s "+
+			"kept with this database (or give that key with --secret-key); a new key would open none of them "+
+			"(docs/configuration.md, \"Secret key\")", path, secret.SealedBy(sealed), secret.KeyFileName)
+	}
+	return nil
+}
+
 // buildChannels makes the channel service on the registry of providers,
 // sealing secrets with the node's key, and seals what an older version
 // stored in plaintext.
 func (a *App) buildChannels(ctx context.Context) error {
-	keys, err := secretKeys(a.cfg, a.DB.Dialect)
+	keys, err := secretKeys(ctx, a.cfg, a.DB)
 	if err != nil {
 		return err
 	}

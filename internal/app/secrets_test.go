@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/secret"
+	"github.com/switchboard-chat/switchboard/internal/webhook"
 )
 
 // testSecretKey is the key a test node on dialect is configured with: on
@@ -90,4 +91,68 @@ func TestPostgresNeedsKey(t *testing.T) {
 
 func channelInput() channel.Input {
 	return channel.Input{Type: channel.TypeCustom, Name: "site", Config: json.RawMessage(`{"base_url":"http://example.com"}`)}
+}
+
+// A SQLite store restored without its key file (or whose key file was
+// lost) is refused, naming the file, and no new key is written: a new key
+// opens none of the stored secrets, and what the node then sealed with it
+// could not be opened by the old key once put back. The node made a new
+// key file and started when the sealed secrets were a webhook
+// endpoint's, and left that file behind when they were a channel's.
+func TestSQLiteMissingKeyFileIsNotReplaced(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name  string
+		seals func(a *app.App, workspaceID int64) error
+	}{
+		{"a channel's token", func(a *app.App, ws int64) error {
+			_, err := a.Channels.Create(ctx, ws, channelInput())
+			return err
+		}},
+		{"a webhook endpoint's secret", func(a *app.App, ws int64) error {
+			url, types := "https://example.com/hook", []string{"message.received"}
+			_, err := a.Webhooks.Create(ctx, ws, webhook.Input{URL: &url, EventTypes: &types})
+			return err
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			keyFile := filepath.Join(dir, secret.KeyFileName)
+			a, err := app.New(ctx, app.Config{DataDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws, err := a.Workspaces.Create(ctx, "W", "UTC")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.seals(a, ws.ID); err != nil {
+				t.Fatal(err)
+			}
+			a.Close()
+			keyText, _ := os.ReadFile(keyFile)
+			if err := os.Remove(keyFile); err != nil {
+				t.Fatal(err)
+			}
+
+			if a, err := app.New(ctx, app.Config{DataDir: dir}); err == nil || !strings.Contains(err.Error(), secret.KeyFileName) {
+				if err == nil {
+					a.Close()
+				}
+				t.Fatalf("start without the key file = %v; want refused, naming %s", err, secret.KeyFileName)
+			}
+			if _, err := os.Stat(keyFile); err == nil {
+				t.Fatal("a new key file was written beside secrets it cannot open")
+			}
+			// The key put back, the node starts.
+			if err := os.WriteFile(keyFile, keyText, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			a, err = app.New(ctx, app.Config{DataDir: dir})
+			if err != nil {
+				t.Fatalf("start with the key put back: %v", err)
+			}
+			a.Close()
+		})
+	}
 }
