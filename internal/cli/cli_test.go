@@ -94,3 +94,26 @@ func TestUserCreateUnknownWorkspace(t *testing.T) {
 		t.Fatalf("user create in workspace 99 of an empty store: code %d, stderr %q", code, stderr)
 	}
 }
+
+// An argument that is no flag's is refused: the flag package stops at it,
+// so every flag after it was silently dropped ("--name Ada Lovelace
+// --password …" made an owner named Ada without a password).
+func TestStrayArgumentRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"user", "create", "--data", dir, "--email", "ada@x.io", "--name", "Ada", "Lovelace", "--password", "long enough"},
+		{"migrate", "--data", dir, "now"},
+		{"demo", "--data", dir, "--json", "true", "--password", "short"},
+		{"reports", "rebuild", "--data", dir, "all"},
+	} {
+		code, stdout, stderr := run(t, args...)
+		if code != 1 || stdout != "" || !strings.Contains(stderr, "unexpected argument") {
+			t.Errorf("%v: code %d, stdout %q, stderr %q; want refused for its stray argument", args, code, stdout, stderr)
+		}
+	}
+	// Nothing was made: the first user made now is the first of workspace 1.
+	code, stdout, stderr := run(t, "user", "create", "--data", dir, "--email", "ada@x.io", "--name", "Ada Lovelace", "--password", "long enough")
+	if code != 0 || !strings.Contains(stdout, `"id":1,"workspace_id":1,`) {
+		t.Fatalf("user create: code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

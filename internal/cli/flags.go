@@ -49,7 +49,10 @@ func (f *flagSet) env(name string) string {
 
 // Parse sets every flag whose variable is set (and not empty) from it,
 // then parses the command line, so a flag given there wins. A variable
-// with a value its flag refuses is an error naming the variable.
+// with a value its flag refuses is an error naming the variable. No
+// command takes arguments besides its flags, and the flag package stops
+// at the first one that is not a flag, ignoring every flag after it
+// ("--name Ada Lovelace --password …"), so one is an error.
 func (f *flagSet) Parse(args []string) error {
 	for name, variable := range f.vars {
 		if v := os.Getenv(variable); v != "" {
@@ -58,7 +61,13 @@ func (f *flagSet) Parse(args []string) error {
 			}
 		}
 	}
-	return f.FlagSet.Parse(args)
+	if err := f.FlagSet.Parse(args); err != nil {
+		return err
+	}
+	if f.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q: every flag after it would be ignored (quote a value holding spaces)", f.Name(), f.Arg(0))
+	}
+	return nil
 }
 
 // given reports whether the flag was set, on the command line or by its
