@@ -54,6 +54,11 @@ type Node struct {
 	loop *background.Loop
 	lock *folderLock
 
+	// host and started are its row's, to register it again under its id
+	// if it was taken for dead while alive (see beat).
+	host    string
+	started int64
+
 	leases *event.Leases // on PostgreSQL: its leases on the consumers it runs
 
 	// reachableSince is when this node's heartbeats last began to succeed
@@ -79,10 +84,11 @@ func Start(ctx context.Context, d *db.DB, dataDir string, g *background.Group) (
 		}
 		n.lock = l
 	}
-	host, _ := os.Hostname()
+	n.host, _ = os.Hostname()
 	now := d.Now()
+	n.started = now
 	err := d.Write(ctx, func(tx *db.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO nodes (started_at, seen_at, host) VALUES (?, ?, ?) RETURNING id`, now, now, host).Scan(&n.id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO nodes (started_at, seen_at, host) VALUES (?, ?, ?) RETURNING id`, now, now, n.host).Scan(&n.id); err != nil {
 			return err
 		}
 		if d.Dialect == db.SQLite {
@@ -153,15 +159,33 @@ func (n *Node) beat(ctx context.Context) error {
 	// renews are rows every node's heartbeat locks, in no order with the
 	// queues and rows other jobs lock (see db.InABatchOfItsOwn).
 	now := n.d.Now()
+	revived := false
 	err := n.d.WriteConcurrent(db.InABatchOfItsOwn(ctx), func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id); err != nil {
+		res, err := tx.Exec(ctx, `UPDATE nodes SET seen_at = ? WHERE id = ?`, tx.Now(), n.id)
+		if err != nil {
 			return err
+		}
+		if rows, err := res.RowsAffected(); err != nil {
+			return err
+		} else if revived = rows == 0; revived {
+			// Its row is gone: another node took it for dead (a pause
+			// longer than Silence) and took its claims back. It is alive,
+			// and the claims it makes from now on name it, so it registers
+			// again under its id: left out of the registry, its claims
+			// were never taken back when it died for good, and waited for
+			// their leases' end.
+			if _, err := tx.Exec(ctx, `INSERT INTO nodes (id, started_at, seen_at, host) VALUES (?, ?, ?, ?)`, n.id, n.started, tx.Now(), n.host); err != nil {
+				return err
+			}
 		}
 		return n.leases.Renew(ctx, tx)
 	})
 	if err != nil {
 		n.beatFailed = true
 		return fmt.Errorf("node: heartbeat: %w", err)
+	}
+	if revived {
+		slog.Warn("node: this node was taken for dead (silent too long) and its claims were taken back; registered again", "node", n.id)
 	}
 	if n.beatFailed {
 		n.beatFailed, n.reachableSince = false, now

@@ -348,3 +348,52 @@ func pgOnFakeClock(t *testing.T) (*db.DB, *clock.Fake) {
 	d.SetClock(fake)
 	return d, fake
 }
+
+// A node paused past Silence (a long GC, a frozen VM) is taken for dead:
+// its claims are taken back and its row forgotten. When it resumes it
+// beats again, and must be watched again: if it then dies, its new
+// claims are taken back after Silence like any node's. (Its heartbeat
+// updated a row that was gone and said nothing, so the node ran on
+// unregistered and its claims waited for their leases' end.)
+func TestANodeTakenForDeadIsWatchedAgainWhenItBeats(t *testing.T) {
+	ctx := context.Background()
+	d, fake := pgOnFakeClock(t)
+	gw, gp := background.NewGroup(fake), background.NewGroup(fake)
+	watcher, err := node.Start(ctx, d, "", gw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(watcher.Close)
+	paused, err := node.Start(ctx, d, "", gp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backgroundtest.Run(t, gw, watcher.Run)
+	backgroundtest.WaitIdle(t, gw)
+	fake.Advance(node.Silence + node.Heartbeat)
+	backgroundtest.WaitIdle(t, gw)
+	if dbtest.Count(t, d, `SELECT COUNT(*) FROM nodes WHERE id = ?`, paused.ID()) != 0 {
+		t.Fatal("a node silent past Silence is still registered")
+	}
+
+	// It resumes, beats, claims work, then dies for good.
+	pausedCtx, kill := context.WithCancel(ctx)
+	gp.StartAll()
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); paused.Run(pausedCtx) }()
+	backgroundtest.WaitIdle(t, gp)
+	fake.Advance(node.Heartbeat)
+	backgroundtest.WaitIdle(t, gp)
+	backgroundtest.WaitIdle(t, gw)
+	if dbtest.Count(t, d, `SELECT COUNT(*) FROM nodes WHERE id = ?`, paused.ID()) != 1 {
+		t.Fatal("a node that beats again after it was taken for dead is not registered again")
+	}
+	claimed := claims(t, d, paused.ID())
+	kill()
+	<-stopped
+	fake.Advance(node.Silence + node.Heartbeat)
+	backgroundtest.WaitIdle(t, gw)
+	if run, job := claimed(); run || job {
+		t.Fatalf("the claims of a node that died after it came back are kept: run %v, job %v", run, job)
+	}
+}
