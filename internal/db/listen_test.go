@@ -187,3 +187,50 @@ func TestBroadcastAcrossNodes(t *testing.T) {
 		other[i].mu.Unlock()
 	}
 }
+
+// A node's notifier keeps one connection for its NOTIFYs, which the
+// server may end between two commits (a restart, a failover, an idle
+// timeout, a proxy's reset). The next commit's news must still reach the
+// other nodes: it used to be dropped with the dead connection, and a
+// consumer whose lease another node held waited for the commit after.
+func TestNewsSurvivesTheNotifiersLostConnection(t *testing.T) {
+	ctx := context.Background()
+	cfg := dbtest.PostgresConfig(t)
+	g := background.NewGroup(nil)
+	var nodes [2]*db.DB
+	for i := range nodes {
+		d, err := db.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		nodes[i] = d
+	}
+	b := listenTo(nodes[1])
+	backgroundtest.Run(t, g, nodes[1].Listener(g))
+	backgroundtest.WaitIdle(t, g)
+	var ws int64
+	if err := nodes[0].Write(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	first := commit(t, nodes[0], ws)
+	b.waitFor(t, "node A's first commit", func(events, _ []int64) bool { return slices.Contains(events, first) })
+
+	// The server ends node A's notifier's connection (waiting until its
+	// backend is gone).
+	raw := dbtest.Raw(t, cfg)
+	var ended int
+	if err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity
+		WHERE query LIKE 'SELECT pg_notify(%' AND pid <> pg_backend_pid() AND pg_terminate_backend(pid, 60000)`).Scan(&ended); err != nil {
+		t.Fatal(err)
+	}
+	if ended != 1 {
+		t.Fatalf("ended %d notifier connections, want node A's one", ended)
+	}
+	second := commit(t, nodes[0], ws, 7000)
+	b.waitFor(t, "node A's commit after its notifier's connection ended", func(events, due []int64) bool {
+		return slices.Contains(events, second) && slices.Contains(due, 7000)
+	})
+}

@@ -132,6 +132,26 @@ func (n *notifier) send() {
 	payloads := n.payloads()
 	n.pending, n.last, n.due, n.broadcasts = false, 0, nil, nil
 	n.mu.Unlock()
+	// Twice at most: the connection kept since the last NOTIFY may have
+	// been ended by the server meanwhile (a restart, a failover, an idle
+	// timeout, a proxy), which shows only when it is used, and the news
+	// was lost with it; a fresh connection sends what the dead one did
+	// not. (Sent twice, a payload costs a spurious wake-up, no more.)
+	var err error
+	for try := 0; try < 2; try++ {
+		if payloads, err = n.sendOn(payloads); err == nil {
+			return
+		}
+	}
+	// A node lost between a commit and its notification leaves the
+	// others unwoken until the next one: the same here.
+	slog.Warn("db: notify the other nodes", "err", err)
+}
+
+// sendOn sends payloads on the notifier's connection, connecting first if
+// it has none, and returns those it could not send; on an error it drops
+// the connection.
+func (n *notifier) sendOn(payloads []string) ([]string, error) {
 	ctx := context.Background()
 	if n.conn == nil {
 		conn, err := pgx.Connect(ctx, n.d.url)
@@ -142,19 +162,16 @@ func (n *notifier) send() {
 			}
 		}
 		if err != nil {
-			// A node lost between a commit and its notification leaves the
-			// others unwoken until the next one: the same here.
-			slog.Warn("db: notify the other nodes", "err", err)
-			return
+			return payloads, err
 		}
 		n.conn = conn
 	}
-	for _, payload := range payloads {
+	for i, payload := range payloads {
 		if _, err := n.conn.Exec(ctx, `SELECT pg_notify('`+notifyChannel+`', $1)`, payload); err != nil {
-			slog.Warn("db: notify the other nodes", "err", err)
 			n.conn.Close(ctx)
 			n.conn = nil
-			return
+			return payloads[i:], err
 		}
 	}
+	return nil, nil
 }
