@@ -43,7 +43,8 @@ type Kind struct {
 	// Retry is the first delay after a failed pass, doubled after each
 	// further failure up to MaxRetry (defaults 1s and 30s: timed work is
 	// workflow steps and sends customers wait for, so after a passing
-	// store error it resumes within seconds, not minutes).
+	// store error it resumes within seconds, not minutes). News of work
+	// of the kind (db.Tx.Due) does not cut a backoff short.
 	Retry, MaxRetry time.Duration
 }
 
@@ -93,6 +94,7 @@ type Handle struct {
 	running  bool  // a pass is in flight
 	told     int64 // earliest time heard of while the pass ran
 	failures int   // consecutive failed passes
+	retryAt  int64 // after a failed pass, its retry: no pass before (0: none)
 }
 
 // defaultMaxRetry bounds the backoff of a kind that sets no MaxRetry.
@@ -129,10 +131,14 @@ func Attach(r *Runner, d *db.DB, g *background.Group, k Kind) (*Handle, func(con
 }
 
 // Schedule tells the kind that work falls due at the Unix millisecond at
-// (0: now); the runner wakes unless it already plans to by then.
+// (0: now); the runner wakes unless it already plans to by then. A kind
+// whose last pass failed waits for its retry all the same: news does not
+// cut its backoff short, or a pass that keeps failing would run (and
+// log) after every commit that makes work of its kind due.
 func (h *Handle) Schedule(at int64) {
 	r := h.r
 	r.mu.Lock()
+	at = max(at, h.retryAt)
 	if h.running {
 		h.told = min(h.told, at)
 	} else {
@@ -203,11 +209,12 @@ func (h *Handle) pass(ctx context.Context) {
 		delay := min(h.kind.Retry<<min(h.failures-1, 20), h.kind.MaxRetry)
 		r.log.Error("due work: pass failed", "kind", h.kind.Name, "err", err, "retry_in", delay)
 		at = db.Millis(r.g.Now().Add(delay))
+		h.retryAt = at
 	case err == nil:
-		h.failures = 0
+		h.failures, h.retryAt = 0, 0
 		if !next.IsZero() {
 			at = db.Millis(next)
 		}
 	}
-	h.next, h.told, h.running = min(at, h.told), math.MaxInt64, false
+	h.next, h.told, h.running = max(min(at, h.told), h.retryAt), math.MaxInt64, false
 }

@@ -241,3 +241,46 @@ func TestBacklogMetric(t *testing.T) {
 }
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// A failing kind waits out its backoff whatever news of work arrives
+// meanwhile: on a busy node every commit says work is due, and a pass
+// that kept failing (a broken row, a bad query) ran on each of them,
+// logging an error every time, instead of every second, then every 30.
+func TestNewsDoesNotCutAFailingKindsBackoffShort(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	clk := clock.NewFake(start)
+	d.SetClock(clk)
+	g := background.NewGroup(clk)
+	r := due.New(d, due.Options{Group: g, Logger: discard()})
+	s := &schedule{clk: clk, fail: 1000}
+	r.Register(due.Kind{Name: "test", Pass: s.pass, Retry: time.Second})
+	backgroundtest.Run(t, g, r.Run)
+	backgroundtest.WaitIdle(t, g)
+	for range 5 {
+		if err := d.Write(context.Background(), func(tx *db.Tx) error { tx.Due("test", 0); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		backgroundtest.WaitIdle(t, g)
+	}
+	if got := s.ran(); len(got) != 1 {
+		t.Fatalf("passes at %v, want only the first: news of work must not retry a failing kind before its backoff", got)
+	}
+	clk.Advance(time.Second)
+	backgroundtest.WaitIdle(t, g)
+	if got := s.ran(); len(got) != 2 || !got[1].Equal(start.Add(time.Second)) {
+		t.Fatalf("passes at %v, want the retry after a second", got)
+	}
+	// A success ends the backoff: news is heard at once again.
+	s.mu.Lock()
+	s.fail = 0
+	s.mu.Unlock()
+	clk.Advance(2 * time.Second)
+	backgroundtest.WaitIdle(t, g)
+	if err := d.Write(context.Background(), func(tx *db.Tx) error { tx.Due("test", 0); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	backgroundtest.WaitIdle(t, g)
+	if got := s.ran(); len(got) != 4 || !got[3].Equal(start.Add(3*time.Second)) {
+		t.Fatalf("passes at %v, want a retry at 3 s that succeeds, then one at once for the news", got)
+	}
+}
