@@ -17,8 +17,10 @@ package due
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -156,11 +158,23 @@ func (h *Handle) Start() { h.r.loop.Start() }
 // Go runs fn as work of the kind in flight beyond its pass (an outbound
 // attempt): the node is not idle until it returns, and the kind looks
 // again then, since its end may free a slot or a recipient's line.
+// A panic in fn is logged; what fn held (a claim) is left to its lease.
 func (h *Handle) Go(fn func()) {
 	h.r.loop.Go(func() {
 		defer h.Schedule(0)
+		defer h.recover("work")
 		fn()
 	})
+}
+
+// recover logs a panic of the kind's code as an error, so that it ends
+// what panicked and not the node: passes and the work beyond them run in
+// goroutines of their own, out of reach of the supervisor that restarts
+// a node's engines.
+func (h *Handle) recover(what string) {
+	if p := recover(); p != nil {
+		h.r.log.Error("due work: "+what+" panicked", "kind", h.kind.Name, "panic", p, "stack", string(debug.Stack()))
+	}
 }
 
 // Run runs the kinds' passes until ctx ends, sleeping until the earliest
@@ -198,7 +212,7 @@ func (r *Runner) Run(ctx context.Context) {
 // said, sooner if work was recorded meanwhile (the pass may have read
 // before it committed), or after a backoff if it failed.
 func (h *Handle) pass(ctx context.Context) {
-	next, err := h.kind.Pass(ctx)
+	next, err := h.runPass(ctx)
 	r := h.r
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -217,4 +231,15 @@ func (h *Handle) pass(ctx context.Context) {
 		}
 	}
 	h.next, h.told, h.running = max(min(at, h.told), h.retryAt), math.MaxInt64, false
+}
+
+// runPass runs the kind's pass; a panic is a failed pass.
+func (h *Handle) runPass(ctx context.Context) (next time.Time, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.r.log.Error("due work: pass panicked", "kind", h.kind.Name, "panic", p, "stack", string(debug.Stack()))
+			next, err = time.Time{}, fmt.Errorf("due work: the %s pass panicked: %v", h.kind.Name, p)
+		}
+	}()
+	return h.kind.Pass(ctx)
 }

@@ -284,3 +284,56 @@ func TestNewsDoesNotCutAFailingKindsBackoffShort(t *testing.T) {
 		t.Fatalf("passes at %v, want a retry at 3 s that succeeds, then one at once for the news", got)
 	}
 }
+
+// A pass that panics (a bug in one kind's code) is a failed pass: it is
+// retried after the backoff, and the runner and the other kinds run on.
+// Passes run in goroutines of their own, out of reach of the app's
+// supervisor, so a panic there ended the whole node. Work a kind runs
+// beyond its pass (Handle.Go) is guarded alike.
+func TestAPanickingPassIsAFailedPass(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	clk := clock.NewFake(start)
+	d.SetClock(clk)
+	g := background.NewGroup(clk)
+	r := due.New(d, due.Options{Group: g, Logger: discard()})
+	var mu sync.Mutex
+	var panicking []time.Time
+	var h *due.Handle
+	h = r.Register(due.Kind{Name: "panics", Retry: time.Second, Pass: func(context.Context) (time.Time, error) {
+		mu.Lock()
+		panicking = append(panicking, clk.Now())
+		n := len(panicking)
+		mu.Unlock()
+		if n == 1 {
+			panic("a bug")
+		}
+		if n == 2 {
+			h.Go(func() { panic("a bug beyond the pass") })
+		}
+		return time.Time{}, nil
+	}})
+	s := &schedule{clk: clk}
+	r.Register(due.Kind{Name: "test", Pass: s.pass})
+	backgroundtest.Run(t, g, r.Run)
+	backgroundtest.WaitIdle(t, g)
+	clk.Advance(time.Second)
+	backgroundtest.WaitIdle(t, g)
+	mu.Lock()
+	got := slices.Clone(panicking)
+	mu.Unlock()
+	// The second pass's work panicked too; its end makes the kind look again.
+	want := []time.Time{start, start.Add(time.Second), start.Add(time.Second)}
+	if !slices.EqualFunc(got, want, time.Time.Equal) {
+		t.Fatalf("the panicking kind's passes ran at %v, want %v: retried after its backoff", got, want)
+	}
+	at := clk.Now().Add(time.Minute)
+	s.add(at)
+	if err := d.Write(context.Background(), func(tx *db.Tx) error { tx.Due("test", db.Millis(at)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	backgroundtest.WaitIdle(t, g)
+	if got := s.ran(); len(got) != 2 || !got[1].Equal(at) {
+		t.Fatalf("the other kind's passes ran at %v, want a second one at %v", got, at)
+	}
+}
