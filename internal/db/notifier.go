@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -79,6 +80,13 @@ func (n *notifier) broadcast(item string) {
 	}
 }
 
+// notifyTimeout bounds the sending of one batch of news, connection
+// included: a NOTIFY takes milliseconds, and a server that stopped
+// answering (a failover whose old address is gone, a partition) would
+// otherwise hold the notifier until TCP gives up, minutes later, with
+// every commit's news queued behind it and the node's shutdown waiting.
+var notifyTimeout = 5 * time.Second
+
 // maxPayload bounds one NOTIFY's payload (PostgreSQL refuses 8,000 bytes
 // or more): what is pending beyond it goes in further ones.
 const maxPayload = 7000
@@ -137,9 +145,11 @@ func (n *notifier) send() {
 	// timeout, a proxy), which shows only when it is used, and the news
 	// was lost with it; a fresh connection sends what the dead one did
 	// not. (Sent twice, a payload costs a spurious wake-up, no more.)
+	ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+	defer cancel()
 	var err error
-	for try := 0; try < 2; try++ {
-		if payloads, err = n.sendOn(payloads); err == nil {
+	for try := 0; try < 2 && ctx.Err() == nil; try++ {
+		if payloads, err = n.sendOn(ctx, payloads); err == nil {
 			return
 		}
 	}
@@ -151,8 +161,7 @@ func (n *notifier) send() {
 // sendOn sends payloads on the notifier's connection, connecting first if
 // it has none, and returns those it could not send; on an error it drops
 // the connection.
-func (n *notifier) sendOn(payloads []string) ([]string, error) {
-	ctx := context.Background()
+func (n *notifier) sendOn(ctx context.Context, payloads []string) ([]string, error) {
 	if n.conn == nil {
 		conn, err := pgx.Connect(ctx, n.d.url)
 		if err == nil {
@@ -168,7 +177,7 @@ func (n *notifier) sendOn(payloads []string) ([]string, error) {
 	}
 	for i, payload := range payloads {
 		if _, err := n.conn.Exec(ctx, `SELECT pg_notify('`+notifyChannel+`', $1)`, payload); err != nil {
-			n.conn.Close(ctx)
+			n.conn.Close(ctx) // bounded too: a dead server may not take it
 			n.conn = nil
 			return payloads[i:], err
 		}

@@ -3,9 +3,12 @@ package db
 import (
 	"fmt"
 	"maps"
+	"net"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // News told while a NOTIFY is on its way is merged into the next one: the
@@ -63,5 +66,50 @@ func TestNotifierCarriesBroadcastsInOrder(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("broadcasts sent out of order or lost: %d of %d", len(got), len(want))
+	}
+}
+
+// A server that stops answering (a failover whose old address is gone, a
+// partition) must not hold the notifier for good: each NOTIFY is bounded,
+// so a stopping node closes its store, and later news goes out on a new
+// connection. Unbounded, the send waited for TCP to give up (minutes),
+// every commit's news queued behind it, and the node's shutdown hung.
+func TestNotifierGivesUpOnAServerThatNeverAnswers(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	// Accepts, reads nothing and answers nothing.
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		for _, c := range held {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+	defer func(d time.Duration) { notifyTimeout = d }(notifyTimeout)
+	notifyTimeout = 50 * time.Millisecond
+	n := newNotifier(&DB{url: "postgres://u@" + ln.Addr().String() + "/db?sslmode=disable&connect_timeout=0", origin: "o1"})
+	n.tell(1, nil)
+	closed := make(chan struct{})
+	go func() { n.close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute):
+		t.Fatal("closing the store waited for a server that never answers")
 	}
 }
