@@ -159,9 +159,6 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	if a.node.Heartbeats() {
-		a.engines = append(a.engines, a.node.Run)
-	}
 	// On PostgreSQL one node at a time runs each consumer of the log: the
 	// holder of its lease, which the node's heartbeat renews.
 	if l := a.node.Leases(); l != nil {
@@ -246,6 +243,19 @@ func (a *App) Run(ctx context.Context, ready func(addr string)) error {
 	engineCtx, stopEngines := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	a.Background.StartAll()
+	// The heartbeat (PostgreSQL) outlives the other engines: while they
+	// stop, the outbound dispatcher drains its sends in flight for up to
+	// 10 s, and a node silent for node.Silence (6 s) meanwhile was taken
+	// for dead, its claims on those very sends taken back and sent again
+	// by another node.
+	beatCtx, stopBeating := context.WithCancel(context.Background())
+	beating := make(chan struct{})
+	go func() {
+		defer close(beating)
+		if a.node.Heartbeats() {
+			supervise(beatCtx, a.node.Run)
+		}
+	}()
 	for _, run := range a.engines {
 		wg.Add(1)
 		go func() {
@@ -274,6 +284,8 @@ func (a *App) Run(ctx context.Context, ready func(addr string)) error {
 	}
 	stopEngines()
 	wg.Wait()
+	stopBeating()
+	<-beating
 	a.Close()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
