@@ -92,7 +92,13 @@ func Start(ctx context.Context, d *db.DB, dataDir string, g *background.Group) (
 			return err
 		}
 		if d.Dialect == db.SQLite {
-			// The store is ours alone: whatever is claimed is a dead node's.
+			// The store is ours alone: whatever is claimed is a dead node's,
+			// the mailboxes its email pollers leased too (under names of
+			// their own, not the node's id: no poller of this node runs
+			// yet). Left, each mailbox waited out its lease, 90 s.
+			if _, err := tx.Exec(ctx, `UPDATE email_mailboxes SET lease_until = 0 WHERE lease_until > 0`); err != nil {
+				return err
+			}
 			return takeBack(ctx, tx, `lease_node <> ?`, n.id)
 		}
 		return nil

@@ -97,6 +97,15 @@ func TestSQLiteNodeOwnsTheFolderAndTakesBackEveryClaim(t *testing.T) {
 		t.Fatalf("a second node on the same folder: %v, want it refused", err)
 	}
 	claimed := claims(t, d, first.ID())
+	// An email channel's mailbox, leased by the first process's poller
+	// (under a name of its own, not the node's id).
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO email_mailboxes (channel_id, holder, lease_until) SELECT id, 'a1b2c3d4', ? FROM channels`,
+			d.Now()+90_000)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	first.Close() // as a crash would leave them: claimed, never released
 	told := dueTold(d)
 	second, err := node.Start(ctx, d, cfg.DataDir, g)
@@ -106,6 +115,9 @@ func TestSQLiteNodeOwnsTheFolderAndTakesBackEveryClaim(t *testing.T) {
 	defer second.Close()
 	if run, job := claimed(); run || job {
 		t.Fatalf("after a restart the dead node's claims remain: run %v, job %v", run, job)
+	}
+	if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM email_mailboxes WHERE lease_until > 0`); n != 0 {
+		t.Fatalf("after a restart %d mailbox leases of the dead process remain: its mail waits for them to end", n)
 	}
 	if got := told(); len(got) != 2 {
 		t.Fatalf("the engines were told %v, want both kinds of work due", got)
