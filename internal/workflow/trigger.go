@@ -77,7 +77,7 @@ func checkTrigger(c *checker, t Trigger) {
 // what ev's batch read for its triggers (see lookupTriggers).
 func (e *Engine) trigger(ctx context.Context, tx *db.Tx, l *triggerLookups, s *stage, ev event.Event, now int64) error {
 	types := triggerTypesOf(ev.Type)
-	if len(types) == 0 {
+	if len(types) == 0 || l.gone(ev) {
 		return nil
 	}
 	type wv struct {

@@ -25,8 +25,11 @@ type triggerLookups struct {
 	workflows map[int64][]activeWorkflow // workspace -> its active workflows, by id
 	// tests maps each test contact to the workflow it tests, 0 when that
 	// workflow was deleted (a test contact still: it starts none).
-	tests  map[int64]int64
-	depths map[int64]int // event -> its depth, when not 0
+	tests map[int64]int64
+	// contacts holds the batch's contacts that still exist: a deleted
+	// one's events start nothing (its conversations went with it).
+	contacts map[int64]bool
+	depths   map[int64]int // event -> its depth, when not 0
 	// waiting holds the batch's conversations that have a waiting run
 	// (see lookupWaiting); nil (lookups made without it): ask per event.
 	waiting map[int64]bool
@@ -71,8 +74,12 @@ func (l *triggerLookups) lookupWaiting(ctx context.Context, tx *db.Tx, events []
 		}
 	}
 	l.waiting = map[int64]bool{}
-	return db.QueryIn(ctx, tx, `SELECT conversation_id FROM workflow_runs WHERE status IN ('`+StatusWaitingReply+`', '`+
-		StatusWaitingTimer+`', '`+StatusWaitingAssignment+`') AND conversation_id IN `, ``, ids, nil, func(rows *sql.Rows) error {
+	// A conversation deleted with its contact since its event has no run
+	// to resume or end: a chain resumed there failed writing its
+	// timeline, and with it the whole batch, for ever.
+	return db.QueryIn(ctx, tx, `SELECT conversation_id FROM workflow_runs r WHERE status IN ('`+StatusWaitingReply+`', '`+
+		StatusWaitingTimer+`', '`+StatusWaitingAssignment+`') AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = r.conversation_id)
+		AND conversation_id IN `, ``, ids, nil, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return err
@@ -93,7 +100,8 @@ type activeWorkflow struct {
 
 // lookupTriggers reads the triggerLookups of events.
 func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*triggerLookups, error) {
-	l := &triggerLookups{workflows: map[int64][]activeWorkflow{}, tests: map[int64]int64{}, depths: map[int64]int{}}
+	l := &triggerLookups{workflows: map[int64][]activeWorkflow{}, tests: map[int64]int64{}, contacts: map[int64]bool{},
+		depths: map[int64]int{}}
 	var workspaces, contacts []int64
 	for _, ev := range events {
 		if len(triggerTypesOf(ev.Type)) == 0 {
@@ -128,17 +136,21 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 		// Chunks of workspaces each come in id order; the list must too.
 		slices.SortFunc(l.workflows[ws], func(a, b activeWorkflow) int { return int(a.id - b.id) })
 	}
-	// Read from the contacts' flag, not only from workflow_test_contacts:
-	// a deleted workflow takes its rows there with it, and its test
-	// contacts would then start every workflow a real contact does.
-	if err := db.QueryIn(ctx, tx, `SELECT c.id, COALESCE(t.workflow_id, 0) FROM contacts c
-		LEFT JOIN workflow_test_contacts t ON t.contact_id = c.id WHERE c.is_test = 1 AND c.id IN `, ``,
+	// Which contacts exist, and which are test contacts. The test flag is
+	// read from the contacts, not only from workflow_test_contacts: a
+	// deleted workflow takes its rows there with it, and its test contacts
+	// would then start every workflow a real contact does.
+	if err := db.QueryIn(ctx, tx, `SELECT c.id, c.is_test, COALESCE(t.workflow_id, 0) FROM contacts c
+		LEFT JOIN workflow_test_contacts t ON t.contact_id = c.id WHERE c.id IN `, ``,
 		contacts, nil, func(rows *sql.Rows) error {
-			var c, w int64
-			if err := rows.Scan(&c, &w); err != nil {
+			var c, test, w int64
+			if err := rows.Scan(&c, &test, &w); err != nil {
 				return err
 			}
-			l.tests[c] = w
+			l.contacts[c] = true
+			if test != 0 {
+				l.tests[c] = w
+			}
 			return nil
 		}); err != nil {
 		return nil, err
@@ -146,7 +158,7 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 	// Depths only of the events that may start a run.
 	var ids []int64
 	for _, ev := range events {
-		if _, test := l.tests[ev.ContactID]; test || len(l.active(ev)) > 0 {
+		if _, test := l.tests[ev.ContactID]; !l.gone(ev) && (test || len(l.active(ev)) > 0) {
 			ids = append(ids, ev.ID)
 		}
 	}
@@ -163,6 +175,14 @@ func lookupTriggers(ctx context.Context, tx *db.Tx, events []event.Event) (*trig
 		return nil, err
 	}
 	return l, nil
+}
+
+// gone says whether ev's contact was deleted since ev: ev starts no run,
+// since the contact and its conversations are no more (a run started on
+// one failed writing its timeline there, and with it the whole batch, for
+// ever).
+func (l *triggerLookups) gone(ev event.Event) bool {
+	return ev.ContactID != 0 && !l.contacts[ev.ContactID]
 }
 
 // active lists the active workflows of ev's workspace whose trigger type
