@@ -79,8 +79,11 @@ func (e *Engine) handleBatch(ctx context.Context, tx *db.Tx, events []event.Even
 // steps in s (see stage). The runs it makes due instead tell the timers
 // themselves, when tx commits (see resumeWaiting, insertRun).
 func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, s *stage, ev event.Event, now int64) error {
-	if ev.Type == event.WorkflowRunEnded {
+	switch ev.Type {
+	case event.WorkflowRunEnded:
 		e.metrics.runEnded(tx, ev.Payload)
+	case event.ContactDeleted:
+		return endDeletedContact(ctx, tx, s, ev, now)
 	}
 	if !l.mayWait(ev.ConversationID) {
 		return e.trigger(ctx, tx, l, s, ev, now)
@@ -196,6 +199,44 @@ func endWaiting(ctx context.Context, tx *db.Tx, s *stage, conversationID, workfl
 		// The history line first, so the timeline tells why before it
 		// tells that the run ended.
 		if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: why}, now); err != nil {
+			return err
+		}
+		r.Status, r.WakeAt = StatusFinished, db.Time(0)
+		if err := saveRun(ctx, tx, &r, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// endDeletedContact ends the runs of a deleted contact that have not
+// ended. Its conversations went with it: no answer, assignment or close
+// can ever come for the runs waiting there (waiting for ever, they held
+// the workflow's delete with a 409), and the steps of those running have
+// nothing left to act on.
+func endDeletedContact(ctx context.Context, tx *db.Tx, s *stage, ev event.Event, now int64) error {
+	if ev.ContactID == 0 {
+		return nil
+	}
+	ids, err := db.QueryIDs(ctx, tx, `SELECT id FROM workflow_runs WHERE workspace_id = ? AND contact_id = ? AND ended_at = 0`,
+		ev.WorkspaceID, ev.ContactID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if s.staged(id) {
+			continue // not a deleted contact's: its events stage nothing (see triggerLookups.gone)
+		}
+		r, err := loadRun(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if terminal(r.Status) {
+			continue
+		}
+		// Its conversation was deleted too: it has no timeline to tell.
+		r.ConversationID = 0
+		if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: "the contact was deleted"}, now); err != nil {
 			return err
 		}
 		r.Status, r.WakeAt = StatusFinished, db.Time(0)

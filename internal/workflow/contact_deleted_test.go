@@ -45,9 +45,58 @@ func TestEventsOfADeletedContactStartNothing(t *testing.T) {
 		if n := f.count(`SELECT COUNT(*) FROM workflow_runs WHERE contact_id = ?`, gone.ContactID); n != 0 {
 			t.Fatalf("%d runs for the deleted contact", n)
 		}
-		if n := f.count(`SELECT COUNT(*) FROM workflow_run_steps WHERE run_id IN (SELECT id FROM workflow_runs WHERE workflow_id = ?)`,
-			ask.ID); n != 1 {
-			t.Fatalf("the deleted contact's answered run has %d history lines, want the question's only", n)
+		if n := f.count(`SELECT COUNT(*) FROM workflow_run_steps WHERE type = 'ask_question' AND run_id IN
+			(SELECT id FROM workflow_runs WHERE workflow_id = ?)`, ask.ID); n != 1 {
+			t.Fatalf("the deleted contact's run has %d question lines, want the question's only (no answer)", n)
+		}
+	})
+}
+
+// TestRunsOfADeletedContactEnd: deleting a contact deletes its
+// conversations, so no answer, assignment or close can come for the runs
+// waiting there. They end with the contact (history says why) instead of
+// waiting for ever: counted as waiting in the list, holding the
+// workflow's delete with a 409, and in the runs gauge.
+func TestRunsOfADeletedContactEnd(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		ask := f.manual("ask", `[{"id": "q", "type": "ask_question", "settings": {"question": "Name?", "answer_type": "text"}}]`)
+		queue := f.manual("queue", `[{"id": "a", "type": "assign_to", "settings": {"target": "team", "team_id": 999, "queue": true}}]`)
+		other := f.write("+14155550901", "hi")
+		got := f.write("+14155550902", "hi")
+		asked := f.settle(ask, f.startFor(ask, got.ContactID))
+		queued := f.settle(queue, f.startFor(queue, got.ContactID))
+		kept := f.settle(ask, f.startFor(ask, other.ContactID))
+		if asked.Status != StatusWaitingReply || queued.Status != StatusWaitingAssignment || kept.Status != StatusWaitingReply {
+			t.Fatalf("runs %s, %s, %s before the delete", asked.Status, queued.Status, kept.Status)
+		}
+		if err := f.contacts.Delete(ctx, access.System(f.wsp.ID), got.ContactID); err != nil {
+			t.Fatal(err)
+		}
+		f.idle()
+		for _, r := range []struct {
+			w  Workflow
+			id int64
+		}{{ask, asked.ID}, {queue, queued.ID}} {
+			run, err := f.svc.GetRun(ctx, f.wsp.ID, r.w.ID, r.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if run.Status != StatusFinished {
+				t.Errorf("run %d of the deleted contact is %s, want finished", r.id, run.Status)
+				continue
+			}
+			if last := run.History[len(run.History)-1]; last.Type != "end" || last.Outcome != "the contact was deleted" {
+				t.Errorf("run %d's last line: %+v", r.id, last)
+			}
+		}
+		// Another contact's run waits on.
+		if run, _ := f.svc.GetRun(ctx, f.wsp.ID, ask.ID, kept.ID); run.Status != StatusWaitingReply {
+			t.Errorf("another contact's run is %s", run.Status)
+		}
+		if err := f.svc.DeleteChecked(ctx, f.wsp.ID, queue.ID, false); err != nil {
+			t.Errorf("deleting the workflow whose only run was the deleted contact's: %v", err)
 		}
 	})
 }
