@@ -74,3 +74,52 @@ func TestLoopGuardThroughEvents(t *testing.T) {
 		}
 	})
 }
+
+// TestLoopGuardRefusalKeepsOncePerContact: a "trigger once per contact"
+// workflow that the loop guard refuses for a contact has not run for it
+// (the refusal says "it was not started"): the contact's next event
+// outside the loop starts its one run. The refusal took the contact's
+// once-per-contact mark, and the workflow never ran for it.
+func TestLoopGuardRefusalKeepsOncePerContact(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		w := f.deploy(`{"name": "vip", "trigger": {"type": "contact_tag_updated", "conditions": {"tags": ["vip"], "action": "added"},
+			"once_per_contact": true}, "steps": [{"id": "n", "type": "add_comment", "settings": {"text": "vip"}}]}`)
+		got := f.write("+14155550011", "hi")
+		f.idle()
+		// The tag added by the 10th run of a loop: its event is that deep.
+		f.stop()
+		if err := f.contacts.SetTag(ctx, access.System(f.wsp.ID), got.ContactID, "vip", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO workflow_event_depth (event_id, depth) SELECT MAX(id), ? FROM events
+				WHERE type = 'contact.tag.updated'`, MaxDepth)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		f.start()
+		f.eventually("the loop guard", func() bool {
+			return f.count(`SELECT COUNT(*) FROM workflow_runs WHERE workflow_id = ? AND status = 'failed' AND error LIKE 'loop guard%'`, w.ID) == 1
+		})
+		// Later, by hand: the contact's one run.
+		if err := f.contacts.SetTag(ctx, access.System(f.wsp.ID), got.ContactID, "vip", false); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.contacts.SetTag(ctx, access.System(f.wsp.ID), got.ContactID, "vip", true); err != nil {
+			t.Fatal(err)
+		}
+		f.eventually("the contact's one run", func() bool {
+			return f.count(`SELECT COUNT(*) FROM workflow_runs WHERE workflow_id = ? AND status = 'finished'`, w.ID) == 1
+		})
+		// Once per contact still holds.
+		f.contacts.SetTag(ctx, access.System(f.wsp.ID), got.ContactID, "vip", false)
+		f.contacts.SetTag(ctx, access.System(f.wsp.ID), got.ContactID, "vip", true)
+		f.idle()
+		if n := f.count(`SELECT COUNT(*) FROM workflow_runs WHERE workflow_id = ? AND status = 'finished'`, w.ID); n != 1 {
+			t.Fatalf("%d runs finished, want 1 (once per contact)", n)
+		}
+	})
+}

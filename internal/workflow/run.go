@@ -189,7 +189,9 @@ func insertRun(ctx context.Context, tx *db.Tx, n newRun, now int64) (int64, erro
 
 // insertRunOf is insertRun, which also sets n.data.
 func insertRunOf(ctx context.Context, tx *db.Tx, n *newRun, now int64) (int64, error) {
-	if n.oncePerContact && n.contactID != 0 {
+	// A run the loop guard refuses was not started: it leaves the
+	// contact's one run to come.
+	if n.oncePerContact && n.contactID != 0 && n.failWith == "" {
 		res, err := tx.Exec(ctx, `INSERT INTO workflow_contacts (workflow_id, contact_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
 			n.workflowID, n.contactID)
 		if err != nil {
