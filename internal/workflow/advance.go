@@ -24,7 +24,10 @@ func (e *stepError) Unwrap() error { return e.err }
 
 // advance executes the step a runnable run is at, in one transaction with
 // the run's next state, and reports whether the run can go on at once.
-func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
+// lease, when not nil, is the run's claim (its lease_until) as this node
+// holds it, renewed before an outside effect (see markPending); a run
+// another node claimed meanwhile is left to it (false).
+func (e *Engine) advance(ctx context.Context, id int64, lease *int64) (bool, error) {
 	// Steps with an outside effect do it before their transaction, after
 	// marking the run so that a replay after a crash knows it may be done.
 	r, err := scanRun(e.db.Reader().QueryRow(ctx, `SELECT `+runColumns+` FROM workflow_runs WHERE id = ?`, id))
@@ -48,8 +51,12 @@ func (e *Engine) advance(ctx context.Context, id int64) (bool, error) {
 		if impl, err := decodeStep(st); err == nil {
 			if o, ok := impl.(outsider); ok {
 				replay := r.Data.Pending == r.Step
-				if !replay {
-					if err := e.markPending(ctx, &r); err != nil {
+				if !replay || lease != nil {
+					var bound time.Duration
+					if b, ok := impl.(boundedOutsider); ok {
+						bound = b.outsideBound()
+					}
+					if mine, err := e.markPending(ctx, &r, lease, bound); err != nil || !mine {
 						return false, err
 					}
 				}
@@ -182,8 +189,20 @@ func (e *Engine) runnable(r Run) bool {
 	}
 }
 
-func (e *Engine) markPending(ctx context.Context, r *Run) error {
-	return e.txRun(ctx, func(tx *db.Tx) error {
+// markPending marks r's step as one whose outside effect may have
+// happened, before the effect. With lease (the run's claim as this node
+// holds it), it also renews the claim to outlast the effect's bound by a
+// lease: the claim taken before could end while a call as long as the
+// lease (an HTTP Request's 30 s) was still in flight, and another node
+// then took the run and made the call again. It reports false, having
+// changed nothing, when the claim is no longer this node's: another node
+// took the run (after a stall past the lease) and its effect is that
+// node's to make.
+func (e *Engine) markPending(ctx context.Context, r *Run, lease *int64, bound time.Duration) (bool, error) {
+	mine, marked := true, false
+	var renewed int64
+	err := e.txRun(ctx, func(tx *db.Tx) error {
+		mine, marked, renewed = true, false, 0
 		cur, err := loadRun(ctx, tx, r.ID)
 		if err != nil {
 			return err
@@ -191,10 +210,32 @@ func (e *Engine) markPending(ctx context.Context, r *Run) error {
 		if cur.Status != r.Status || cur.Step != r.Step {
 			return nil // moved on meanwhile; the step transaction will see it
 		}
+		now := db.Millis(e.now())
+		if lease != nil {
+			renewed = max(*lease, now+(e.opts.Lease+bound).Milliseconds())
+			res, err := tx.Exec(ctx, `UPDATE workflow_runs SET lease_until = ? WHERE id = ? AND lease_until = ?`, renewed, r.ID, *lease)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				mine, renewed = false, 0
+				return nil
+			}
+		}
 		cur.Data.Pending = cur.Step
-		r.Data.Pending = cur.Step
-		return saveRun(ctx, tx, &cur, db.Millis(e.now()))
+		marked = true
+		return saveRun(ctx, tx, &cur, now)
 	})
+	if err != nil || !mine {
+		return false, err
+	}
+	if marked {
+		r.Data.Pending = r.Step
+	}
+	if renewed != 0 {
+		*lease = renewed
+	}
+	return true, nil
 }
 
 func decodeStep(st *Step) (stepImpl, error) {

@@ -52,7 +52,7 @@ func TestTwoStoresAdvanceTheSameRunsOnce(t *testing.T) {
 							defer wg.Done()
 							e := engines[g%2]
 							for range 20 {
-								more, err := e.advance(ctx, id)
+								more, err := e.advance(ctx, id, nil)
 								if err != nil {
 									t.Errorf("run %d: %v", id, err)
 									return

@@ -24,6 +24,13 @@ type outsider interface {
 	outside(ctx context.Context, x *execution) (any, error)
 }
 
+// boundedOutsider is an outsider whose effect has a deadline of its own
+// (an HTTP Request's timeout): the run's claim is made to outlast it as
+// the effect starts (see Engine.markPending).
+type boundedOutsider interface {
+	outsideBound() time.Duration
+}
+
 // stepKinds maps a step type to a constructor of its settings value.
 var stepKinds = map[string]func() stepImpl{}
 

@@ -68,12 +68,17 @@ type httpOutcome struct {
 	Err         string
 }
 
+// outsideBound is the call's timeout (see boundedOutsider).
+func (s *httpRequest) outsideBound() time.Duration {
+	if s.TimeoutSeconds <= 0 {
+		return 10 * time.Second
+	}
+	return time.Duration(s.TimeoutSeconds) * time.Second
+}
+
 func (s *httpRequest) outside(ctx context.Context, x *execution) (any, error) {
 	out := httpOutcome{Method: s.Method, URL: x.text(s.URL)}
-	timeout := time.Duration(max(s.TimeoutSeconds, 0)) * time.Second
-	if timeout == 0 {
-		timeout = 10 * time.Second
-	}
+	timeout := s.outsideBound()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var body io.Reader

@@ -88,7 +88,7 @@ func (e *Engine) driveAll(ctx context.Context, ids []int64, lease int64) {
 // its lease back. lease is the run's lease_until as claimed.
 func (e *Engine) drive(ctx context.Context, id int64, lease int64) {
 	for range 50 {
-		more, err := e.advance(ctx, id)
+		more, err := e.advance(ctx, id, &lease)
 		if err != nil {
 			if ctx.Err() == nil {
 				e.log.Error("workflow: advance run", "run", id, "err", err)
