@@ -99,17 +99,7 @@ func TestIdleNodeIdles(t *testing.T) {
 func TestNodeWorksThenRestsOnAFakeClock(t *testing.T) {
 	fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	a, url, res := runNode(t, db.SQLite, fake)
-	body := `{"contactId":"+14155550123","contact":{"firstName":"Ada"},"events":[{"type":"message","mId":"m-1","timestamp":1764000000000,"message":{"type":"text","text":"Hello"}}]}`
-	req, _ := http.NewRequest(http.MethodPost, url+res.WebhookPath, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+res.ChannelToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("webhook answered %d", resp.StatusCode)
-	}
+	adaWrites(t, url, res)
 	backgroundtest.WaitIdle(t, a.Background)
 	var sent int
 	if err := a.DB.Reader().QueryRow(context.Background(), `SELECT COUNT(*) FROM messages WHERE direction = 'out'`).Scan(&sent); err != nil {
@@ -127,5 +117,22 @@ func TestNodeWorksThenRestsOnAFakeClock(t *testing.T) {
 	a.DB.Reader().QueryRow(context.Background(), `SELECT COUNT(*) FROM outbound_jobs WHERE attempts > 0`).Scan(&retried)
 	if got := a.DB.Commits() - commits; retried == 0 || got == 0 {
 		t.Fatalf("after a minute: %d jobs attempted, %d commits; want the sends retried", retried, got)
+	}
+}
+
+// adaWrites posts "Hello" from a new contact, Ada, to the demo's custom
+// channel webhook of the node at url, and checks it was taken.
+func adaWrites(t *testing.T, url string, res demo.Result) {
+	t.Helper()
+	body := `{"contactId":"+14155550123","contact":{"firstName":"Ada"},"events":[{"type":"message","mId":"m-1","timestamp":1764000000000,"message":{"type":"text","text":"Hello"}}]}`
+	req, _ := http.NewRequest(http.MethodPost, url+res.WebhookPath, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+res.ChannelToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("webhook answered %d", resp.StatusCode)
 	}
 }

@@ -79,14 +79,7 @@ func TestAStoppingNodeHeartbeatsWhileItDrains(t *testing.T) {
 
 	// A message in: the demo's workflow sends its welcome, which the
 	// integrator holds.
-	body := `{"contactId":"+14155550123","contact":{"firstName":"Ada"},"events":[{"type":"message","mId":"m-1","timestamp":1764000000000,"message":{"type":"text","text":"Hello"}}]}`
-	req, _ := http.NewRequest(http.MethodPost, url+res.WebhookPath, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+res.ChannelToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	adaWrites(t, url, res)
 	<-arrived
 
 	// The node stops: once it no longer serves, its engines are stopping,

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/clock"
@@ -15,7 +14,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/notification"
-	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // A mention or an assignment whose conversation is deleted (with its
@@ -28,27 +26,7 @@ func TestDeletedConversationDoesNotStopTheBell(t *testing.T) {
 		ctx := context.Background()
 		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		d.SetClock(clk)
-		wss := workspace.New(d)
-		ws, err := wss.Create(ctx, "Acme", "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
-		user := func(email, role string) access.Principal {
-			u, err := wss.CreateUser(ctx, ws.ID, workspace.NewUser{Email: email, Name: email, Role: role})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return access.Principal{WorkspaceID: ws.ID, UserID: u.ID, Role: role, Can: access.Defaults(role)}
-		}
-		ana, bob := user("ana@acme.test", access.RoleAgent), user("bob@acme.test", access.RoleManager)
-		convs := conversation.New(d)
-		var ch int64
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at)
-				VALUES (?, 'custom', 'site', 'token', '{}', ?) RETURNING id`, ws.ID, tx.Now()).Scan(&ch)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		ws, ana, bob, convs, ch := bellWorkspace(t, d)
 		// The consumer reads from here: what follows is what it finds
 		// when it runs (a node that was down, or behind).
 		if err := d.Write(ctx, func(tx *db.Tx) error {

@@ -36,27 +36,7 @@ func TestBell(t *testing.T) {
 		// happens after it starts makes notifications.
 		backgroundtest.WaitIdle(t, g)
 
-		wss := workspace.New(d)
-		ws, err := wss.Create(ctx, "Acme", "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
-		user := func(email, role string) access.Principal {
-			u, err := wss.CreateUser(ctx, ws.ID, workspace.NewUser{Email: email, Name: email, Role: role})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return access.Principal{WorkspaceID: ws.ID, UserID: u.ID, Role: role, Can: access.Defaults(role)}
-		}
-		ana, bob := user("ana@acme.test", access.RoleAgent), user("bob@acme.test", access.RoleManager)
-		convs := conversation.New(d)
-		var ch int64
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at)
-				VALUES (?, 'custom', 'site', 'token', '{}', ?) RETURNING id`, ws.ID, tx.Now()).Scan(&ch)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		ws, ana, bob, convs, ch := bellWorkspace(t, d)
 		r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
 			ExternalID: "+14155550100", ProviderMessageID: "m1", Type: "text", Text: "hi"}})
 		if err != nil {
@@ -151,4 +131,31 @@ func TestBell(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// bellWorkspace makes a workspace with an agent (Ana) and a manager (Bob),
+// a custom channel to receive on, and the conversation service.
+func bellWorkspace(t *testing.T, d *db.DB) (ws workspace.Workspace, ana, bob access.Principal, convs *conversation.Service, ch int64) {
+	t.Helper()
+	ctx := context.Background()
+	wss := workspace.New(d)
+	ws, err := wss.Create(ctx, "Acme", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := func(email, role string) access.Principal {
+		u, err := wss.CreateUser(ctx, ws.ID, workspace.NewUser{Email: email, Name: email, Role: role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return access.Principal{WorkspaceID: ws.ID, UserID: u.ID, Role: role, Can: access.Defaults(role)}
+	}
+	ana, bob = user("ana@acme.test", access.RoleAgent), user("bob@acme.test", access.RoleManager)
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at)
+			VALUES (?, 'custom', 'site', 'token', '{}', ?) RETURNING id`, ws.ID, tx.Now()).Scan(&ch)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return ws, ana, bob, conversation.New(d), ch
 }

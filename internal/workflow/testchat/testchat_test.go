@@ -105,11 +105,18 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 // stopped.
 func (f *fixture) deploy(template string, active bool) workflow.Workflow {
 	f.t.Helper()
-	ctx := context.Background()
 	def, err := workflow.TemplateDefinition(template)
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	return f.publish(def, active)
+}
+
+// publish creates and publishes a workflow of the definition, started or
+// stopped.
+func (f *fixture) publish(def workflow.Definition, active bool) workflow.Workflow {
+	f.t.Helper()
+	ctx := context.Background()
 	w, err := f.flows.Create(ctx, f.wsp.ID, def)
 	if err != nil {
 		f.t.Fatal(err)
@@ -406,22 +413,11 @@ func TestRunNow(t *testing.T) {
 // deployJSON creates, publishes and starts a workflow from its JSON.
 func (f *fixture) deployJSON(def string) workflow.Workflow {
 	f.t.Helper()
-	ctx := context.Background()
 	d, err := workflow.ParseDefinition([]byte(def))
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	w, err := f.flows.Create(ctx, f.wsp.ID, d)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
-		f.t.Fatal(err)
-	}
-	if w, err = f.flows.SetActive(ctx, f.wsp.ID, w.ID, true); err != nil {
-		f.t.Fatal(err)
-	}
-	return w
+	return f.publish(d, true)
 }
 
 // TestDeletedWorkflowsTestContactStartsNothing: the test contact of a
