@@ -158,7 +158,7 @@ func (s *Service) DeleteChecked(ctx context.Context, workspaceID, id int64, forc
 			if terminal(r.Status) {
 				continue
 			}
-			if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: "stopped: the workflow was deleted"}, now); err != nil {
+			if err := logEnd(ctx, tx, &r, "stopped: the workflow was deleted", now); err != nil {
 				return err
 			}
 			r.Status, r.WakeAt = StatusStopped, db.Time(0)

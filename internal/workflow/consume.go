@@ -235,8 +235,7 @@ func endDeletedContact(ctx context.Context, tx *db.Tx, s *stage, ev event.Event,
 			continue
 		}
 		// Its conversation was deleted too: it has no timeline to tell.
-		r.ConversationID = 0
-		if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: "the contact was deleted"}, now); err != nil {
+		if err := logEnd(ctx, tx, &r, "the contact was deleted", now); err != nil {
 			return err
 		}
 		r.Status, r.WakeAt = StatusFinished, db.Time(0)

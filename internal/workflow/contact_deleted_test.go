@@ -100,3 +100,32 @@ func TestRunsOfADeletedContactEnd(t *testing.T) {
 		}
 	})
 }
+
+// TestStoppingARunOfADeletedContact: a run can be stopped, and its
+// workflow deleted with force, while its contact (and conversation) is
+// already gone but the engine has not read the deletion yet (a node
+// behind, or runs left waiting by a version before the engine ended
+// them). The stop's history line went into the deleted conversation's
+// timeline, and PostgreSQL refused it: a 500.
+func TestStoppingARunOfADeletedContact(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		ask := f.manual("ask", `[{"id": "q", "type": "ask_question", "settings": {"question": "Name?", "answer_type": "text"}}]`)
+		a, b := f.write("+14155550911", "hi"), f.write("+14155550912", "hi")
+		first, second := f.settle(ask, f.startFor(ask, a.ContactID)), f.settle(ask, f.startFor(ask, b.ContactID))
+		f.stop()
+		for _, c := range []int64{a.ContactID, b.ContactID} {
+			if err := f.contacts.Delete(ctx, access.System(f.wsp.ID), c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := f.svc.StopRun(ctx, f.wsp.ID, ask.ID, first.ID)
+		if err != nil || r.Status != StatusStopped {
+			t.Fatalf("stop a run of a deleted contact: %+v, %v", r, err)
+		}
+		if err := f.svc.DeleteChecked(ctx, f.wsp.ID, ask.ID, true); err != nil {
+			t.Fatalf("delete with force a workflow waiting on a deleted contact (run %d): %v", second.ID, err)
+		}
+	})
+}

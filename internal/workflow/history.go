@@ -39,6 +39,23 @@ func logStep(ctx context.Context, tx *db.Tx, r *Run, e Entry, now int64) error {
 	return logStepTo(ctx, tx, nil, r, e, now)
 }
 
+// logEnd is logStep for the end a person gives a run from outside (a stop,
+// a deleted workflow): its conversation may have been deleted with its
+// contact before the engine read it, and the line then goes to no
+// conversation's timeline, or the end failed for want of it.
+func logEnd(ctx context.Context, tx *db.Tx, r *Run, outcome string, now int64) error {
+	if r.ConversationID != 0 {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM conversations WHERE id = ?`, r.ConversationID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			r.ConversationID = 0
+		}
+	}
+	return logStep(ctx, tx, r, Entry{Step: r.Step, Type: "end", Outcome: outcome}, now)
+}
+
 // logStepTo is logStep that queues the history line in lines, when not
 // nil, to be inserted with the others of the transaction by lines.flush.
 func logStepTo(ctx context.Context, tx *db.Tx, lines *stepLines, r *Run, e Entry, now int64) error {

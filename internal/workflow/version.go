@@ -134,7 +134,7 @@ func (s *Service) StopRun(ctx context.Context, workspaceID, workflowID, runID in
 			return apperr.Conflict("run %d has already ended (%s)", runID, r.Status)
 		}
 		now := tx.Now()
-		if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: "stopped through the API"}, now); err != nil {
+		if err := logEnd(ctx, tx, &r, "stopped through the API", now); err != nil {
 			return err
 		}
 		r.Status, r.WakeAt = StatusStopped, db.Time(0)

@@ -53,8 +53,10 @@ func guardWait(ctx context.Context, tx *db.Tx, d *Definition, r *Run, wait strin
 	var trigger, startSeq int64
 	err := tx.QueryRow(ctx, q, r.ID, r.ConversationID).Scan(&status, &assigned, &trigger, &startSeq, &g.newest)
 	if errors.Is(err, sql.ErrNoRows) {
-		// Deleted with its contact: nothing can end the wait any more.
+		// Deleted with its contact: nothing can end the wait any more,
+		// and the run's end is written to no conversation's timeline.
 		g.end = "the conversation was deleted"
+		r.ConversationID = 0
 		return g, nil
 	}
 	if err != nil {
