@@ -123,13 +123,21 @@ func (e *Engine) drive(ctx context.Context, id int64, lease int64) {
 	}
 }
 
+// nextDueScan is how many runs, by wake time, nextDue reads first.
+const nextDueScan = 50
+
 // nextDue is the earliest time a run or a schedule falls due (zero: none).
+// It runs after every commit that appended events, so it reads a bounded
+// number of runs first, and all of them only when every one it read is
+// leased past the last one's wake time (another node holds them), since a
+// run further on may then be due sooner.
 func (e *Engine) nextDue(ctx context.Context) (time.Time, error) {
-	rows, err := e.db.Reader().Query(ctx, `SELECT wake_at, lease_until FROM workflow_runs WHERE wake_at > 0 ORDER BY wake_at LIMIT 50`)
+	rows, err := e.db.Reader().Query(ctx, `SELECT wake_at, lease_until FROM workflow_runs WHERE wake_at > 0 ORDER BY wake_at LIMIT ?`, nextDueScan)
 	if err != nil {
 		return time.Time{}, err
 	}
-	var next int64
+	var next, lastWake int64
+	n := 0
 	for rows.Next() {
 		var wake, lease int64
 		if err := rows.Scan(&wake, &lease); err != nil {
@@ -141,8 +149,19 @@ func (e *Engine) nextDue(ctx context.Context) (time.Time, error) {
 		if next == 0 || at < next {
 			next = at
 		}
+		lastWake = wake
+		n++
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return time.Time{}, err
+	}
+	if n == nextDueScan && next > lastWake {
+		if err := e.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(CASE WHEN lease_until > wake_at THEN lease_until ELSE wake_at END), 0)
+			FROM workflow_runs WHERE wake_at > 0`).Scan(&next); err != nil {
+			return time.Time{}, err
+		}
+	}
 	var sched int64
 	if err := e.db.Reader().QueryRow(ctx, `SELECT COALESCE(MIN(next_fire_at), 0) FROM workflows WHERE next_fire_at > 0 AND active = 1`).Scan(&sched); err != nil {
 		return time.Time{}, err
