@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -38,7 +39,15 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s (%d bytes, schema %d, integrity ok)\n",
 		filepath.Join(sf.data, db.SQLiteFile), res.Path, res.Bytes, res.SchemaVersion)
-	fmt.Fprintf(stdout, "keep %s (the key sealing channel secrets) and the media folder with it: the copy holds neither\n",
-		filepath.Join(sf.data, secret.KeyFileName))
+	// The copy holds neither the key that seals its secrets (channel
+	// tokens, webhook and AI keys) nor the media: say where they are.
+	key := filepath.Join(sf.data, secret.KeyFileName)
+	if _, err := os.Stat(key); err == nil {
+		fmt.Fprintf(stdout, "keep %s (the key sealing its secrets) with the copy, and the media (%s unless the node has --media-dir): the copy holds neither\n",
+			key, filepath.Join(sf.data, "media"))
+	} else {
+		fmt.Fprintf(stdout, "keep the key given to the node (--secret-key or SWITCHBOARD_SECRET_KEY) with the copy, and the media (%s unless the node has --media-dir): the copy holds neither\n",
+			filepath.Join(sf.data, "media"))
+	}
 	return nil
 }

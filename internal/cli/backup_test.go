@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,6 +24,19 @@ func TestBackup(t *testing.T) {
 		{"no file named", []string{"--data", dir}, 1, "usage: switchboard backup"},
 		{"PostgreSQL", []string{"--database-url", "postgres://x@127.0.0.1:1/x", "--out", out + "2"}, 1, "pg_dump"},
 		{"no store", []string{"--data", t.TempDir(), "--out", out + "3"}, 1, "no SQLite store"},
+	}
+	// What to keep beside the copy: the key that seals its secrets, where
+	// it is (a file in the data folder, or given to the node), and the
+	// media.
+	if code, stdout, _ := run(t, "backup", "--data", dir, "--out", out+"4"); code != 0 || strings.Contains(stdout, "secret.key") ||
+		!strings.Contains(stdout, "--secret-key") || !strings.Contains(stdout, "media") {
+		t.Errorf("backup of a store with no key file: %d %q; want it to name the key given to the node, not a file", code, stdout)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "secret.key"), []byte("k"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, _ := run(t, "backup", "--data", dir, "--out", out+"5"); code != 0 || !strings.Contains(stdout, filepath.Join(dir, "secret.key")) {
+		t.Errorf("backup of a store with its key file: %d %q; want the file named", code, stdout)
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
