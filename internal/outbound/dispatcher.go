@@ -134,8 +134,12 @@ func New(d *db.DB, senders map[string]Sender, m *metrics.Metrics, opts Options) 
 	disp := &Dispatcher{db: d, senders: copied, m: m, opts: opts, log: opts.Logger.With("component", "outbound")}
 	disp.sendCtx, disp.cutOff = context.WithCancel(context.Background())
 	disp.work, disp.runOwn = due.Attach(opts.Due, d, opts.Group, due.Kind{Name: conversation.DueOutbound, Pass: disp.pass,
-		Retry: 100 * time.Millisecond, MaxRetry: 10 * time.Second, Backlog: due.Overdue(d, `SELECT COUNT(*), COALESCE(MIN(next_attempt_at), 0)
-			FROM outbound_jobs WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?`)})
+		Retry: 100 * time.Millisecond, MaxRetry: 10 * time.Second,
+		// The backlog is what could be claimed now: a job waiting behind an
+		// earlier one to its contact (a retry, say) is not due, and counting
+		// it would report (and page on) an overdue backlog while all is well.
+		Backlog: due.Overdue(d, `SELECT COUNT(*), COALESCE(MIN(j.next_attempt_at), 0)
+			FROM outbound_jobs j WHERE j.state = 'pending' AND j.next_attempt_at <= ? AND j.lease_until <= ? AND `+headOfLine("j"))})
 	return disp
 }
 
