@@ -258,7 +258,7 @@ func (s *Service) send(ctx context.Context, t target, deliveryID, eventID int64,
 		req.Header.Set(HeaderDelivery, strconv.FormatInt(deliveryID, 10))
 	}
 	start := time.Now()
-	resp, err := s.opts.Guard.Client().Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		o := outcome{err: err.Error(), duration: time.Since(start)}
 		var denied *netguard.DeniedError

@@ -17,6 +17,7 @@ package webhook
 
 import (
 	"encoding/json"
+	"net/http"
 	"slices"
 	"time"
 
@@ -135,12 +136,20 @@ func (o *Options) defaults() {
 type Service struct {
 	db   *db.DB
 	opts Options
+	// client is the guard's client that follows no redirect: a 301, 302
+	// or 303 followed turns the POST into a GET without the body, whose
+	// 2xx would count as the event delivered; an endpoint that moved
+	// answers a non-2xx, retried and shown in the delivery log, and the
+	// signed event goes nowhere it was not sent.
+	client *http.Client
 }
 
 // New returns the service on d.
 func New(d *db.DB, opts Options) *Service {
 	opts.defaults()
-	return &Service{db: d, opts: opts}
+	client := *opts.Guard.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Service{db: d, opts: opts, client: &client}
 }
 
 // now is the store's clock.
