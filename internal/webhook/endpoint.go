@@ -153,8 +153,13 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 		if in.Enabled != nil {
 			sets, args = append(sets, "enabled = ?"), append(args, boolInt(*in.Enabled))
 			if *in.Enabled {
-				// Back on: healthy again, and what waited goes out now.
-				sets = append(sets, "disabled_reason = ''", "failing_since = 0")
+				// Back on: healthy again, and what waited goes out now. Only
+				// when it was off (the right sides read the row before the
+				// update): the settings form sends enabled: true with every
+				// save, and an edit must not restart a failing streak, or an
+				// endpoint edited now and then would never be disabled.
+				sets = append(sets, "disabled_reason = CASE WHEN enabled = 0 THEN '' ELSE disabled_reason END",
+					"failing_since = CASE WHEN enabled = 0 THEN 0 ELSE failing_since END")
 				tx.Due(DueKind, 0)
 			}
 		}
