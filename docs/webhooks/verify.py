@@ -29,8 +29,9 @@ def verify(secret: str, body: bytes, header: str, now: float | None = None) -> N
         now = time.time()
     if abs(now - int(ts)) > TOLERANCE:
         raise ValueError("timestamp outside the tolerance (replay?)")
-    want = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
-    if not any(hmac.compare_digest(want, s) for s in sigs):
+    want = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest().encode()
+    # As bytes: compare_digest raises TypeError on a str that is not ASCII.
+    if not any(hmac.compare_digest(want, s.encode(errors="replace")) for s in sigs):
         raise ValueError("signature does not match")
 
 

@@ -93,6 +93,8 @@ func TestVerifiers(t *testing.T) {
 		{"a replay older than 5 minutes", real.secret, real.body, real.header, time.Unix(ts, 0).Add(5*time.Minute + 2*time.Second), false},
 		{"signed 6 minutes ago", real.secret, real.body, oldHeader, time.Unix(ts, 0), false},
 		{"no header", real.secret, real.body, "", time.Unix(ts, 0), false},
+		// Anyone can send any header: a verifier refuses it, it does not crash.
+		{"a signature that is not ASCII", real.secret, real.body, "t=" + strconv.FormatInt(ts, 10) + ",v1=é" + strings.Repeat("ab", 31), time.Unix(ts, 0), false},
 	}
 	for lang, verify := range verifiers {
 		t.Run(lang, func(t *testing.T) {
@@ -119,6 +121,11 @@ func script(t *testing.T, interpreter, file string) verifier {
 		if err != nil {
 			if _, ok := err.(*exec.ExitError); !ok {
 				t.Fatalf("%s %s: %v", interpreter, file, err)
+			}
+			if strings.Count(strings.TrimSpace(string(out)), "\n") > 0 {
+				// A refusal is one line, its reason; more is a crash (a
+				// traceback): the receiver's own code would fail, not refuse.
+				t.Errorf("%s %s crashed:\n%s", interpreter, file, out)
 			}
 			return &scriptError{string(out)}
 		}
