@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -262,11 +263,18 @@ func (s *Service) send(ctx context.Context, t target, deliveryID, eventID int64,
 	if err != nil {
 		o := outcome{err: err.Error(), duration: time.Since(start)}
 		var denied *netguard.DeniedError
+		var uerr *url.Error
 		switch {
 		case errors.As(err, &denied):
 			o.err = denied.Reason()
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			o.err = fmt.Sprintf("timed out after %s", s.opts.Timeout)
+		case errors.As(err, &uerr):
+			// *url.Error names the URL, which often holds the endpoint's
+			// own secret (a hook's path, a ?token=): keep only the cause.
+			// The error reaches the webhook.disabled event, which every
+			// agent can read, though only managers see endpoints.
+			o.err = uerr.Err.Error()
 		}
 		return o
 	}
