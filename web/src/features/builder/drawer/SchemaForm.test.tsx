@@ -2,6 +2,7 @@
 // every trigger and step type in the real schema (schema.fixture.json, kept
 // equal to workflow.Schema() by a Go test) and fails when any property has
 // no form control (each control carries data-schema-path).
+import * as React from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -69,6 +70,30 @@ describe("schema-driven forms", () => {
     expect(screen.getAllByText("Required.").length).toBeGreaterThan(0);
     expect(screen.getByText("is required (server)")).toBeTruthy();
     expect(document.querySelector('[data-schema-path="text"]')!.getAttribute("aria-invalid")).toBe("true");
+  });
+});
+
+describe("map settings (an HTTP Request's headers)", () => {
+  // The form holds its value the way a parent does: whatever onChange gave.
+  function Headers({ initial, onChange }: { initial: Record<string, unknown>; onChange(v: Record<string, unknown>): void }) {
+    const [v, setV] = React.useState(initial);
+    const s = nodeSchema(root, "step", "http_request")!;
+    return <SchemaForm schema={s} value={v} onChange={(x) => { setV(x); onChange(x); }} hints={hints["step:http_request"]} />;
+  }
+
+  it("keeps a header whose name, while typed, is for a moment another header's", () => {
+    const onChange = vi.fn();
+    render(<Headers initial={{ headers: { key: "a", key2: "b" } }} onChange={onChange} />);
+    const keys = () => [...document.querySelectorAll<HTMLInputElement>('[data-schema-path="headers{key}"]')];
+    expect(keys().map((k) => k.value)).toEqual(["key", "key2"]);
+    // Backspace over "key2"'s 2, then type the name meant: "key" is the first row's name for a keystroke.
+    fireEvent.change(keys()[1]!, { target: { value: "key" } });
+    expect(keys().map((k) => k.value)).toEqual(["key", "key"]);
+    expect(screen.getByText("Another entry has this key.")).toBeTruthy();
+    expect(onChange).toHaveBeenLastCalledWith({ headers: { key: "a" } }); // the header already there keeps its value
+    fireEvent.change(keys()[1]!, { target: { value: "keyX" } });
+    expect(keys().map((k) => k.value)).toEqual(["key", "keyX"]);
+    expect(onChange).toHaveBeenLastCalledWith({ headers: { key: "a", keyX: "b" } });
   });
 });
 

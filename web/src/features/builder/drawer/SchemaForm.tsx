@@ -3,7 +3,7 @@
 // carries data-schema-path, so a test can prove none is missing. Values
 // are validated against the schema (and the hints of schema.ts) as the
 // user types; the server's problems show under their field.
-import { createContext, useContext, useId, useMemo, type ReactNode } from "react";
+import { createContext, useContext, useId, useMemo, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Plus, Trash2 } from "lucide-react";
 import { effective, isMap, join, ordered, typeOf, validate, type ErrorCode, type Hint, type JSONSchema, type Suggest } from "./schema";
@@ -324,9 +324,19 @@ function ArrayControl({ label, required, schema, value, onChange, schemaPath, da
 
 function MapControl({ label, required, schema, value, onChange, schemaPath, dataPath, errID, error, server }: ListProps & { schema: { additionalProperties: JSONSchema } }) {
   const { t } = useTranslation();
-  const entries = Object.entries((value && typeof value === "object" ? value : {}) as Record<string, unknown>);
+  // The rows are kept here, not read back from the value: while a key is
+  // typed it may for a moment be another row's ("key2" backspaced to
+  // "key"), and an object cannot hold both, so the row would vanish with
+  // what was typed in it. A value that is not what the rows make (undo,
+  // another node) resets them.
+  const given = Object.entries((value && typeof value === "object" ? value : {}) as Record<string, unknown>);
+  const [entries, setEntries] = useState(given);
+  if (!sameEntries(Object.entries(toMap(entries)), given)) setEntries(given);
   const item = schema.additionalProperties;
-  const set = (next: [string, unknown][]) => onChange(next.length ? Object.fromEntries(next) : undefined);
+  const set = (next: [string, unknown][]) => {
+    setEntries(next);
+    onChange(next.length ? toMap(next) : undefined);
+  };
   const blank = typeOf(item) === "array" ? [] : typeOf(item) === "object" ? {} : "";
   return (
     <fieldset className="border-line flex min-w-0 flex-col gap-2 rounded border p-3" data-schema-path={schemaPath}>
@@ -345,6 +355,11 @@ function MapControl({ label, required, schema, value, onChange, schemaPath, data
               <Trash2 size={14} aria-hidden />
             </button>
           </div>
+          {entries.findIndex(([x]) => x === k) !== i && (
+            <p role="alert" className="text-danger text-xs">
+              {t("builderDrawer.duplicateKey")}
+            </p>
+          )}
           <Control name={t("builderDrawer.value")} schema={item} value={v} onChange={(x) => set(entries.map((y, j) => (j === i ? [y[0], x ?? blank] : y)))} required={false} schemaPath={schemaPath + "{}"} dataPath={`${dataPath}{${k}}`} />
         </div>
       ))}
@@ -365,3 +380,7 @@ function MapControl({ label, required, schema, value, onChange, schemaPath, data
     </fieldset>
   );
 }
+
+// toMap keeps the first row of a key: the one already there, not the one being typed.
+const toMap = (rows: [string, unknown][]) => Object.fromEntries(rows.filter(([k], i) => rows.findIndex(([x]) => x === k) === i));
+const sameEntries = (a: [string, unknown][], b: [string, unknown][]) => a.length === b.length && a.every(([k, v], i) => b[i]![0] === k && JSON.stringify(b[i]![1]) === JSON.stringify(v));
