@@ -66,7 +66,8 @@ export function InboxPage() {
   const base = useMemo(() => (view ? baseFilter(view, saved.data?.data) : {}), [key, saved.data]); // eslint-disable-line react-hooks/exhaustive-deps
   const choice = choices[key] ?? {};
   const sort: Sort = choice.sort ?? (sorts.includes(base.sort as Sort) ? (base.sort as Sort) : defaultSort);
-  const status: Status = choice.status ?? ((base.status as Status | undefined) || "open");
+  const ownStatus: Status = (base.status as Status | undefined) || "open";
+  const status: Status = choice.status ?? ownStatus;
   const search = choice.q ?? "";
   const filter = useMemo(() => listFilter(base, { sort, status, q: search }), [base, sort, status, search]);
 
@@ -116,7 +117,7 @@ export function InboxPage() {
       <ViewsSidebar />
       <ListPane
         title={title}
-        count={status === "open" && !search ? count : undefined}
+        count={status === ownStatus && !search ? count : undefined}
         filter={filter}
         sort={sort}
         status={status}

@@ -23,4 +23,12 @@ describe("views", () => {
     expect(listFilter(baseFilter({ kind: "view", id: 4 }, saved), {})).toEqual({ tag: "vip", status: "closed", sort: "newest" });
     expect(listFilter(baseFilter({ kind: "view", id: 4 }, saved), { status: "open" })).toMatchObject({ status: "open" });
   });
+  it("reopens a view saved with every status on every status, as the server lists and counts it", () => {
+    // What Save view sends from All with "All statuses": no status.
+    const sent = listFilter(baseFilter({ kind: "all" }), { status: "all", sort: "newest" });
+    expect(sent).toEqual({ sort: "newest" });
+    const saved = [{ id: 5, name: "Everything", filter: sent }] as ConversationView[];
+    expect(listFilter(baseFilter({ kind: "view", id: 5 }, saved), {})).toEqual({ sort: "newest" });
+    expect(listFilter(baseFilter({ kind: "view", id: 5 }, saved), { status: "open" })).toEqual({ sort: "newest", status: "open" });
+  });
 });

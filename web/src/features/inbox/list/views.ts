@@ -41,8 +41,10 @@ export function baseFilter(v: ViewRef, saved?: ConversationView[]): ListFilter {
     case "team":
       return { team_id: v.id };
     case "view": {
+      // A saved filter without a status lists, and is counted over, every
+      // status (the API's meaning, and what Save view stores for "All").
       const f = saved?.find((s) => s.id === v.id)?.filter ?? {};
-      return clean({ ...f });
+      return clean({ ...f, status: f.status || "all" });
     }
   }
 }
