@@ -45,6 +45,8 @@ export default function WebhooksSettings() {
       {secret && <SecretShown url={secret.url} secret={secret.secret} onDone={() => setSecret(null)} />}
       {editing && (
         <EndpointForm
+          // The form copies its endpoint's values once: another endpoint's Edit is another form.
+          key={editing === "new" ? "new" : editing.id}
           endpoint={editing === "new" ? null : editing}
           onDone={(saved) => {
             setEditing(null);
