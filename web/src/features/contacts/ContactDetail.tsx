@@ -78,7 +78,7 @@ export default function ContactDetailPage() {
         {c && (
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
             <div className="flex flex-col gap-4">
-              <ProfileForm key={c.updated_at} contact={c} />
+              <ProfileForm key={c.id} contact={c} />
               <TagsCard contact={c} />
               <IdentitiesCard contact={c} />
             </div>
@@ -103,6 +103,14 @@ export default function ContactDetailPage() {
   );
 }
 
+/** formValues is what the profile form shows of a contact: its standard fields and custom values as text (a checkbox's as true or false). */
+function formValues(c: Detail): Record<string, string | boolean> {
+  const v: Record<string, string | boolean> = {};
+  for (const k of standard) v[k] = c[k] ?? "";
+  for (const [k, x] of Object.entries(c.fields)) v["fields." + k] = typeof x === "boolean" ? x : fieldText(x);
+  return v;
+}
+
 /** The contact's standard and custom fields, saved together; only what changed is sent. */
 function ProfileForm({ contact }: { contact: Detail }) {
   const { t } = useTranslation();
@@ -110,15 +118,26 @@ function ProfileForm({ contact }: { contact: Detail }) {
   const toast = useToast();
   const fields = useFields().data?.data ?? [];
   const stages = useStages().data?.data ?? [];
-  const [values, setValues] = useState<Record<string, string | boolean>>(() => {
-    const v: Record<string, string | boolean> = {};
-    for (const k of standard) v[k] = contact[k] ?? "";
-    for (const [k, x] of Object.entries(contact.fields)) v["fields." + k] = typeof x === "boolean" ? x : fieldText(x);
-    return v;
-  });
+  const [values, setValues] = useState(() => formValues(contact));
+  // The contact changes under the form (its stage picked below, a tag, a
+  // workflow, another tab): the fields the person has not touched show the
+  // new values; what they typed stays, to be saved.
+  const [from, setFrom] = useState(() => ({ at: contact.updated_at, values: formValues(contact) }));
+  if (from.at !== contact.updated_at) {
+    const fresh = formValues(contact);
+    const kept = { ...fresh };
+    for (const [k, v] of Object.entries(values)) if (v !== from.values[k]) kept[k] = v;
+    setFrom({ at: contact.updated_at, values: fresh });
+    setValues(kept);
+  }
   const save = useMutation({
     mutationFn: (body: object) => api.patch<Detail>(`/api/v1/contacts/${contact.id}`, body),
     onSuccess: (next) => {
+      // Saved: the form shows the contact as the server keeps it (a phone or
+      // email it normalised included).
+      const saved = formValues({ ...contact, ...next });
+      setFrom({ at: next.updated_at, values: saved });
+      setValues(saved);
       qc.setQueryData(qk.contact(contact.id), (old: Detail | undefined) => (old ? { ...old, ...next } : old));
       void qc.invalidateQueries({ queryKey: qk.contacts });
       toast(t("contacts.saved"), "info");

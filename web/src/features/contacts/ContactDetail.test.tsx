@@ -1,0 +1,113 @@
+// The contact page's profile form keeps what the person typed while the
+// contact changes under it (its stage picked in the same form, a tag, a
+// workflow): only the fields they did not touch follow the new contact.
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MemoryRouter, Route, Routes } from "react-router";
+import "../../lib/i18n";
+import { SessionProvider, useSession } from "../../lib/session";
+import { ToastProvider } from "../../lib/ui/toast";
+import ContactDetailPage from "./ContactDetail";
+
+const json = (status: number, body: unknown) =>
+  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+
+let contact: Record<string, unknown>;
+let patches: Record<string, unknown>[];
+
+beforeEach(() => {
+  patches = [];
+  contact = {
+    id: 7, first_name: "Ada", last_name: "Lovelace", phone: "", email: "ada@example.com", language: "", country: "",
+    lifecycle_stage: "", fields: {}, tags: [], identities: [], created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z",
+  };
+  let tick = 1;
+  const touch = () => (contact = { ...contact, updated_at: `2026-01-01T00:00:0${tick++}Z` });
+  vi.stubGlobal(
+    "fetch",
+    vi.fn((url: string, init: RequestInit = {}) => {
+      const method = init.method ?? "GET";
+      if (url === "/api/v1/me") return json(200, { role: "owner", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 1, name: "Olga", team_ids: [] } });
+      if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
+      if (url.startsWith("/api/v1/lifecycle-stages")) return json(200, { data: [{ id: 1, name: "Lead", position: 0, is_lost: false, is_default: false }], next_cursor: "" });
+      if (url === "/api/v1/contacts/7/lifecycle" && method === "PUT") {
+        touch();
+        contact.lifecycle_stage = (JSON.parse(String(init.body)) as { stage: string }).stage;
+        return json(200, contact);
+      }
+      if (url === "/api/v1/contacts/7" && method === "PATCH") {
+        const body = JSON.parse(String(init.body)) as Record<string, unknown>;
+        patches.push(body);
+        touch();
+        contact = { ...contact, ...body };
+        return json(200, contact);
+      }
+      if (url === "/api/v1/contacts/7") return json(200, contact);
+      return json(200, { data: [], next_cursor: "" });
+    }),
+  );
+});
+
+/** The page once who-am-I has answered, as the app's shell mounts it. */
+function SignedIn() {
+  const { state } = useSession();
+  return state.status === "signed-in" ? <ContactDetailPage /> : null;
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+it("keeps a typed name when the stage is changed before Save, and saves only the name", async () => {
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <ToastProvider>
+        <SessionProvider>
+          <MemoryRouter initialEntries={["/contacts/7"]}>
+            <Routes>
+              <Route path="/contacts/:contactID" element={<SignedIn />} />
+            </Routes>
+          </MemoryRouter>
+        </SessionProvider>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+  const first = (await screen.findByTestId("contact-first_name")) as HTMLInputElement;
+  fireEvent.change(first, { target: { value: "Augusta" } });
+  await waitFor(() => expect(screen.getByRole("option", { name: "Lead" })).toBeTruthy());
+  fireEvent.change(screen.getByTestId("contact-stage"), { target: { value: "Lead" } });
+  await waitFor(() => expect((screen.getByTestId("contact-stage") as HTMLSelectElement).value).toBe("Lead"));
+  expect((screen.getByTestId("contact-first_name") as HTMLInputElement).value).toBe("Augusta");
+  fireEvent.click(screen.getByTestId("contact-save"));
+  await waitFor(() => expect(patches).toEqual([{ first_name: "Augusta" }]));
+  await waitFor(() => expect(screen.getByTestId("contact-name").textContent).toBe("Augusta Lovelace"));
+  expect((screen.getByTestId("contact-first_name") as HTMLInputElement).value).toBe("Augusta");
+});
+
+it("shows what another change wrote in the fields the person did not touch", async () => {
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={qc}>
+      <ToastProvider>
+        <SessionProvider>
+          <MemoryRouter initialEntries={["/contacts/7"]}>
+            <Routes>
+              <Route path="/contacts/:contactID" element={<SignedIn />} />
+            </Routes>
+          </MemoryRouter>
+        </SessionProvider>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+  const first = (await screen.findByTestId("contact-first_name")) as HTMLInputElement;
+  fireEvent.change(first, { target: { value: "Augusta" } });
+  // A workflow writes the email; the live event refetches the contact.
+  contact = { ...contact, email: "ada@lovelace.example", updated_at: "2026-01-02T00:00:00Z" };
+  await qc.invalidateQueries();
+  await waitFor(() => expect((screen.getByTestId("contact-email") as HTMLInputElement).value).toBe("ada@lovelace.example"));
+  expect((screen.getByTestId("contact-first_name") as HTMLInputElement).value).toBe("Augusta");
+  fireEvent.click(screen.getByTestId("contact-save"));
+  await waitFor(() => expect(patches).toEqual([{ first_name: "Augusta" }]));
+});
