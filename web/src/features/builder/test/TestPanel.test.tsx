@@ -97,4 +97,26 @@ describe("TestPanel", () => {
     await waitFor(() => expect(screen.getByTestId("test-status").textContent).toContain("Publish the workflow to test it"));
     expect((screen.getByLabelText("Message as the test contact") as HTMLTextAreaElement).disabled).toBe(true);
   });
+
+  it("gives back what the tester typed when the server refuses it", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn((url: string, init?: RequestInit) =>
+        init?.method === "POST" && String(url).endsWith("/test/messages")
+          ? json({ error: { code: "invalid", message: "text is too long" } }, 422)
+          : json(asked),
+      ),
+    );
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <TestPanel workflowID={3} workflow={{} as never} onRun={vi.fn()} />
+      </QueryClientProvider>,
+    );
+    await screen.findByText("What do you need?");
+    const box = screen.getByLabelText("Message as the test contact") as HTMLTextAreaElement;
+    fireEvent.change(box, { target: { value: "I need a refund for order 1234" } });
+    fireEvent.click(screen.getByTestId("test-send"));
+    await waitFor(() => expect(screen.getAllByTestId("test-message").length).toBe(2)); // the pending one is taken back
+    await waitFor(() => expect(box.value).toBe("I need a refund for order 1234"));
+  });
 });

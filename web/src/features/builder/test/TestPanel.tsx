@@ -106,7 +106,9 @@ export function TestPanel({ workflowID, onRun }: TestPanelProps) {
     const v = text.trim();
     if (!v || send.isPending) return;
     setText("");
-    send.mutate(v);
+    // A message the server refuses (too long, the session reset) goes back
+    // in the box, unless something else was typed since: not lost.
+    send.mutate(v, { onError: () => setText((cur) => cur || text) });
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === "Enter" && !e.shiftKey) submit(e);
