@@ -14,7 +14,9 @@ type Queue struct {
 	TeamID int64 `json:"team_id"`           // 0: the workspace's queue
 	UserID int64 `json:"user_id,omitempty"` // waiting for this user
 	Length int   `json:"length"`
-	// OldestWaitMs is how long the head has waited, in milliseconds.
+	// OldestWaitMs is how long the longest-waiting conversation has
+	// waited, in milliseconds: the head's wait unless a conversation of
+	// higher priority, queued later, went ahead of older ones.
 	OldestWaitMs int64        `json:"oldest_wait_ms"`
 	Entries      []QueueEntry `json:"entries"` // the first maxQueueEntries, in order
 }
@@ -57,10 +59,11 @@ func (s *Service) Queues(ctx context.Context, p access.Principal) ([]Queue, erro
 			return nil, wrap("queues", err)
 		}
 		if cur == nil || cur.TeamID != r.job.teamID || cur.UserID != r.job.userID {
-			out = append(out, Queue{TeamID: r.job.teamID, UserID: r.job.userID, Entries: []QueueEntry{}, OldestWaitMs: max(now-r.enqueuedAt, 0)})
+			out = append(out, Queue{TeamID: r.job.teamID, UserID: r.job.userID, Entries: []QueueEntry{}})
 			cur = &out[len(out)-1]
 		}
 		cur.Length++
+		cur.OldestWaitMs = max(cur.OldestWaitMs, now-r.enqueuedAt)
 		if _, ok := visible[r.conversationID]; (visible == nil || ok) && len(cur.Entries) < maxQueueEntries {
 			cur.Entries = append(cur.Entries, QueueEntry{ConversationID: r.conversationID, Position: cur.Length, Priority: r.job.priority,
 				Strategy: r.job.strategy, OnlyOnline: r.job.onlyOnline, EnqueuedAt: db.Time(r.enqueuedAt), WaitingMs: max(now-r.enqueuedAt, 0)})

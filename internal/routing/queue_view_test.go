@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -75,6 +76,33 @@ func TestQueuedConversationsBelongToTheirTeam(t *testing.T) {
 			if tc.TeamID == sales && tc.Count != 2 {
 				t.Errorf("Sales counts %d open conversations, want 2 (one assigned, one waiting)", tc.Count)
 			}
+		}
+	})
+}
+
+// A queue's oldest_wait_ms is how long its longest-waiting conversation
+// has waited, whatever the priorities: a newer conversation of higher
+// priority at the head does not hide an older one behind it (the Now
+// report's longest_wait_ms is the largest of these).
+func TestQueueOldestWaitIsTheLongestWaitBehindAHigherPriority(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		team, _ := f.agents(1, intp(1), "Support")
+		convs := f.conversations(3)
+		f.assign(Request{ConversationID: convs[0], Target: TargetTeam, TeamID: team}) // takes the one slot
+		f.assign(Request{ConversationID: convs[1], Target: TargetTeam, TeamID: team})
+		f.clock.Advance(time.Hour)
+		f.assign(Request{ConversationID: convs[2], Target: TargetTeam, TeamID: team, Priority: 5})
+		f.clock.Advance(time.Minute)
+		qs, err := f.svc.Queues(context.Background(), access.System(f.wsID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(qs) != 1 || len(qs[0].Entries) != 2 || qs[0].Entries[0].ConversationID != convs[2] {
+			t.Fatalf("queues %+v, want Support's with the priority conversation first", qs)
+		}
+		if want := (time.Hour + time.Minute).Milliseconds(); qs[0].OldestWaitMs != want {
+			t.Errorf("oldest_wait_ms %d, want %d (conversation %d waiting since before the head)", qs[0].OldestWaitMs, want, convs[1])
 		}
 	})
 }
