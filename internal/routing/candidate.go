@@ -120,11 +120,21 @@ func (j job) filter(c candidate, now int64, st settings) string {
 	if j.force {
 		return ""
 	}
-	if c.capacity > 0 && c.open >= c.capacity {
+	if others := c.open - j.holds(c); c.capacity > 0 && others >= c.capacity {
 		return fmt.Sprintf("at capacity (%d/%d open)", c.open, c.capacity)
 	}
-	if j.maxOpen > 0 && c.open >= j.maxOpen && !c.aiAgent {
+	if others := c.open - j.holds(c); j.maxOpen > 0 && others >= j.maxOpen && !c.aiAgent {
 		return fmt.Sprintf("has %d open, the limit is below %d", c.open, j.maxOpen)
 	}
 	return ""
+}
+
+// holds is 1 if c is already the assignee of j's conversation, else 0:
+// their open count includes it, and keeping it takes no new slot, so
+// capacity and max_open are checked against their other conversations.
+func (j job) holds(c candidate) int {
+	if j.before.AssigneeID != 0 && j.before.AssigneeID == c.id {
+		return 1
+	}
+	return 0
 }

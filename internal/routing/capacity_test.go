@@ -187,3 +187,53 @@ func TestCapacityNeverExceededUnderConcurrency(t *testing.T) {
 		t.Logf("%s: freed slot refilled in p50 %v, max %v", d.Dialect, lat[len(lat)/2], lat[len(lat)-1])
 	})
 }
+
+// Naming the user who already holds the conversation takes no new slot:
+// at capacity, the request keeps it theirs (filing it under a team if one
+// is given) instead of a 409 for a slot it does not need, or a place in
+// the user's own queue while they hold it.
+func TestAssigningToTheCurrentAssigneeAtCapacityKeepsIt(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		req  func(user, team int64) Request
+	}{
+		{"by name", func(user, _ int64) Request { return Request{Target: TargetUser, UserID: user} }},
+		{"by name with a team", func(user, team int64) Request { return Request{Target: TargetUser, UserID: user, TeamID: team} }},
+		{"by name, queueing", func(user, _ int64) Request { return Request{Target: TargetUser, UserID: user, Queue: true} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, d *db.DB) {
+				ctx := context.Background()
+				f := newFixture(t, d)
+				team, ag := f.agents(1, intp(1), "support")
+				conv := f.conversations(1)[0]
+				if res := f.assign(Request{ConversationID: conv, Target: TargetUser, UserID: ag[0]}); !res.Assigned {
+					t.Fatalf("first assignment: %+v", res)
+				}
+				req := c.req(ag[0], team)
+				req.WorkspaceID, req.ConversationID = f.wsID, conv
+				res, err := f.svc.Assign(ctx, req)
+				if err != nil {
+					t.Fatalf("assigning user %d the conversation they hold: %v", ag[0], err)
+				}
+				if !res.Assigned || res.Queued || res.UserID != ag[0] {
+					t.Errorf("result %+v, want assigned to %d, not queued", res, ag[0])
+				}
+				if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM routing_queue WHERE conversation_id = ?`, conv); n != 0 {
+					t.Errorf("the conversation waits in %d queue(s) while its assignee holds it", n)
+				}
+				if got := f.openCounts()[ag[0]]; got != 1 {
+					t.Errorf("user %d has %d open, want 1", ag[0], got)
+				}
+				if req.TeamID != 0 {
+					if got := dbtest.Count(t, d, `SELECT COALESCE(team_id, 0) FROM conversations WHERE id = ?`, conv); int64(got) != team {
+						t.Errorf("conversation filed under team %d, want %d", got, team)
+					}
+				}
+				if v := f.svc.Violations(); v != 0 {
+					t.Errorf("%d capacity violations", v)
+				}
+			})
+		})
+	}
+}

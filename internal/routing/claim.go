@@ -109,7 +109,7 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 		if sk := reason.skippedSummary(); sk != "" {
 			reason.Summary += " (" + sk + ")"
 		}
-	case j.force && chosen.capacity > 0 && chosen.open >= chosen.capacity:
+	case j.force && chosen.capacity > 0 && chosen.open-j.holds(*chosen) >= chosen.capacity:
 		reason.Summary = fmt.Sprintf("assigned to user %d by hand, forced above capacity (%d/%d open)", chosen.id, chosen.open, chosen.capacity)
 	case j.target == TargetPrevious:
 		reason.Summary = fmt.Sprintf("previous assignee of the contact: user %d", chosen.id)
@@ -144,9 +144,12 @@ func (s *Service) tryJob(ctx context.Context, tx *db.Tx, j job, st settings, now
 // committed, sees it here (the UPDATE is a statement of its own, after
 // the row lock, and so reads what committed before it).
 //
+// The conversation's own assignee (named again, e.g. to file it under a
+// team) is checked without it: keeping it takes no new slot.
+//
 // It returns the count before this assignment.
 const claimAgent = `UPDATE routing_agents SET last_assigned_at = ? WHERE user_id = ?
-	AND (? = 1 OR ((COALESCE(capacity, ?) = 0 OR open_count < COALESCE(capacity, ?)) AND (? = 0 OR open_count < ?)))
+	AND (? = 1 OR ((COALESCE(capacity, ?) = 0 OR open_count - ? < COALESCE(capacity, ?)) AND (? = 0 OR open_count - ? < ?)))
 	AND (? = 0 OR last_seen_at >= ?)
 	AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = routing_agents.user_id AND (u.deactivated_at <> 0 OR (? = 1 AND u.status <> ?)))
 	RETURNING open_count`
@@ -198,7 +201,8 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st 
 	// heartbeat too when only online agents qualify.
 	sameStatus := (j.auto || j.onlyOnline) && !c.aiAgent
 	stillSeen := j.onlyOnline && !c.aiAgent
-	err := tx.QueryRow(ctx, claimAgent, now, c.id, boolInt(unlimited), st.capacity, st.capacity, maxOpen, maxOpen,
+	held := j.holds(*c)
+	err := tx.QueryRow(ctx, claimAgent, now, c.id, boolInt(unlimited), st.capacity, held, st.capacity, maxOpen, held, maxOpen,
 		boolInt(stillSeen), c.lastSeen, boolInt(sameStatus), c.status).Scan(&c.open)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, whyChanged, nil
