@@ -233,7 +233,17 @@ func (s *Service) assignTx(ctx context.Context, tx *db.Tx, req Request, st setti
 // user's queue, or (manual, at capacity, no force) not at all with 409.
 func (s *Service) assignOne(ctx context.Context, tx *db.Tx, conv conversation.Conversation, j job, req Request, st settings, now int64) (Result, error) {
 	if req.Queue {
-		return s.enqueueAndDrain(ctx, tx, conv, j, st, now)
+		// A user named by a request was checked active (AssignableTx); a
+		// previous assignee who is deactivated would never take it, and
+		// deactivation moves only what waits for them then: no wait, the
+		// attempt's reason says why.
+		gone, err := isDeactivated(ctx, tx, j.userID)
+		if err != nil {
+			return Result{}, err
+		}
+		if !gone {
+			return s.enqueueAndDrain(ctx, tx, conv, j, st, now)
+		}
 	}
 	ok, uid, reason, err := s.tryJob(ctx, tx, j, st, now)
 	if err != nil || ok {
@@ -253,6 +263,13 @@ func (s *Service) assignPool(ctx context.Context, tx *db.Tx, conv conversation.C
 		return Result{Assigned: ok, UserID: uid, Reason: reason}, err
 	}
 	return s.enqueueAndDrain(ctx, tx, conv, j, st, now)
+}
+
+// isDeactivated reports whether the user is deactivated.
+func isDeactivated(ctx context.Context, tx *db.Tx, userID int64) (bool, error) {
+	var at int64
+	err := tx.QueryRow(ctx, `SELECT COALESCE((SELECT deactivated_at FROM users WHERE id = ?), 0)`, userID).Scan(&at)
+	return at != 0, err
 }
 
 // teamOfWorkspace checks that the team is one of the workspace's (422 if not).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -166,6 +167,37 @@ func TestDeactivationRoutesTheirConversationsAgain(t *testing.T) {
 		}
 		if assignedToA < 3 {
 			t.Fatalf("%d assignments to the deactivated agent in the log; want their 3", assignedToA)
+		}
+	})
+}
+
+// A conversation whose contact's previous assignee is deactivated never
+// waits for them, even when the request says queue: they will never take
+// it, so it would wait forever (deactivation moves only the conversations
+// already waiting).
+func TestPreviousAssigneeDeactivatedIsNotWaitedFor(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		_, ag := f.agents(2, nil, "desk")
+		gone := ag[0]
+		f.deactivate(gone)
+		conv := f.conversations(1)[0]
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE contacts SET last_assignee_id = ? WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)`, gone, conv)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r := f.assign(Request{ConversationID: conv, Target: TargetPrevious, Queue: true})
+		if r.Assigned || r.Queued {
+			t.Fatalf("previous assignee deactivated, queue: %+v; want neither assigned nor queued", r)
+		}
+		if !strings.Contains(r.Reason.Summary, skipDeactivated) {
+			t.Errorf("reason %q does not say the previous assignee is deactivated", r.Reason.Summary)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM routing_queue WHERE conversation_id = ?`, conv); n != 0 {
+			t.Errorf("the conversation waits in %d queue(s) for a deactivated user", n)
 		}
 	})
 }
