@@ -237,3 +237,30 @@ func TestAssigningToTheCurrentAssigneeAtCapacityKeepsIt(t *testing.T) {
 		})
 	}
 }
+
+// Nor does it wait behind the conversations already waiting for that
+// user: keeping what they hold passes nobody.
+func TestAssigningToTheCurrentAssigneeDoesNotQueueBehindOthers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		_, ag := f.agents(1, intp(1), "support")
+		convs := f.conversations(2)
+		held, waiting := convs[0], convs[1]
+		if res := f.assign(Request{ConversationID: held, Target: TargetUser, UserID: ag[0]}); !res.Assigned {
+			t.Fatalf("first assignment: %+v", res)
+		}
+		if res := f.assign(Request{ConversationID: waiting, Target: TargetUser, UserID: ag[0], Queue: true}); !res.Queued {
+			t.Fatalf("second: %+v, want waiting for user %d", res, ag[0])
+		}
+		res := f.assign(Request{ConversationID: held, Target: TargetUser, UserID: ag[0], Queue: true})
+		if !res.Assigned || res.Queued || res.UserID != ag[0] {
+			t.Errorf("result %+v, want kept by user %d, not queued", res, ag[0])
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM routing_queue WHERE conversation_id = ?`, held); n != 0 {
+			t.Errorf("the held conversation waits in %d queue(s) behind %d", n, waiting)
+		}
+		if got := f.assignee(held); got != ag[0] {
+			t.Errorf("held conversation's assignee %d, want %d", got, ag[0])
+		}
+	})
+}

@@ -134,10 +134,11 @@ func (s *Service) enqueueAndDrain(ctx context.Context, tx *db.Tx, conv conversat
 		j.workspaceID, j.key().teamID, j.key().userID, j.conversationID, j.conversationID).Scan(&waiting, &mine); err != nil {
 		return Result{}, err
 	}
-	if waiting == 0 {
+	if waiting == 0 || (j.userID != 0 && conv.AssigneeID == j.userID) {
 		j.unqueued = mine == 0
-		// Nobody waits ahead: try directly, and queue only if nobody
-		// qualifies (saves writing and deleting a queue row).
+		// Nobody waits ahead, or the user named already holds it (keeping
+		// it takes no slot, so it passes nobody): try directly, and queue
+		// only if nobody qualifies (saves writing and deleting a queue row).
 		ok, uid, reason, err := s.tryJob(ctx, tx, j, st, now)
 		if err != nil || ok {
 			return Result{Assigned: ok, UserID: uid, Reason: reason}, err
