@@ -158,11 +158,7 @@ func (s *Service) DeleteChecked(ctx context.Context, workspaceID, id int64, forc
 			if terminal(r.Status) {
 				continue
 			}
-			if err := logEnd(ctx, tx, &r, "stopped: the workflow was deleted", now); err != nil {
-				return err
-			}
-			r.Status, r.WakeAt = StatusStopped, db.Time(0)
-			if err := saveRun(ctx, tx, &r, now); err != nil {
+			if err := endRun(ctx, tx, &r, StatusStopped, "stopped: the workflow was deleted", now); err != nil {
 				return err
 			}
 		}

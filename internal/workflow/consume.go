@@ -198,11 +198,7 @@ func endWaiting(ctx context.Context, tx *db.Tx, s *stage, conversationID, workfl
 		}
 		// The history line first, so the timeline tells why before it
 		// tells that the run ended.
-		if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: why}, now); err != nil {
-			return err
-		}
-		r.Status, r.WakeAt = StatusFinished, db.Time(0)
-		if err := saveRun(ctx, tx, &r, now); err != nil {
+		if err := endRun(ctx, tx, &r, StatusFinished, why, now); err != nil {
 			return err
 		}
 	}
@@ -235,11 +231,7 @@ func endDeletedContact(ctx context.Context, tx *db.Tx, s *stage, ev event.Event,
 			continue
 		}
 		// Its conversation was deleted too: it has no timeline to tell.
-		if err := logEnd(ctx, tx, &r, "the contact was deleted", now); err != nil {
-			return err
-		}
-		r.Status, r.WakeAt = StatusFinished, db.Time(0)
-		if err := saveRun(ctx, tx, &r, now); err != nil {
+		if err := endRun(ctx, tx, &r, StatusFinished, "the contact was deleted", now); err != nil {
 			return err
 		}
 	}

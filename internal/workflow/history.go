@@ -39,11 +39,12 @@ func logStep(ctx context.Context, tx *db.Tx, r *Run, e Entry, now int64) error {
 	return logStepTo(ctx, tx, nil, r, e, now)
 }
 
-// logEnd is logStep for the end a person gives a run from outside (a stop,
-// a deleted workflow): its conversation may have been deleted with its
-// contact before the engine read it, and the line then goes to no
-// conversation's timeline, or the end failed for want of it.
-func logEnd(ctx context.Context, tx *db.Tx, r *Run, outcome string, now int64) error {
+// endRun ends r from outside its steps (a stop, a deleted workflow, a
+// deleted contact) with status and says why in its history. Its
+// conversation may have been deleted with its contact before the engine
+// read it: the line then goes to no conversation's timeline, or the end
+// failed for want of it.
+func endRun(ctx context.Context, tx *db.Tx, r *Run, status, outcome string, now int64) error {
 	if r.ConversationID != 0 {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM conversations WHERE id = ?`, r.ConversationID).Scan(&n); err != nil {
@@ -53,7 +54,11 @@ func logEnd(ctx context.Context, tx *db.Tx, r *Run, outcome string, now int64) e
 			r.ConversationID = 0
 		}
 	}
-	return logStep(ctx, tx, r, Entry{Step: r.Step, Type: "end", Outcome: outcome}, now)
+	if err := logStep(ctx, tx, r, Entry{Step: r.Step, Type: "end", Outcome: outcome}, now); err != nil {
+		return err
+	}
+	r.Status, r.WakeAt = status, db.Time(0)
+	return saveRun(ctx, tx, r, now)
 }
 
 // logStepTo is logStep that queues the history line in lines, when not

@@ -79,11 +79,7 @@ func (s *Service) StopTestRuns(ctx context.Context, workspaceID, contactID int64
 			if terminal(r.Status) {
 				continue
 			}
-			if err := logStep(ctx, tx, &r, Entry{Step: r.Step, Type: "end", Outcome: "stopped: the test was restarted"}, now); err != nil {
-				return err
-			}
-			r.Status, r.WakeAt = StatusStopped, db.Time(0)
-			if err := saveRun(ctx, tx, &r, now); err != nil {
+			if err := endRun(ctx, tx, &r, StatusStopped, "stopped: the test was restarted", now); err != nil {
 				return err
 			}
 			n++

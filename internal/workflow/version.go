@@ -133,12 +133,7 @@ func (s *Service) StopRun(ctx context.Context, workspaceID, workflowID, runID in
 		if terminal(r.Status) {
 			return apperr.Conflict("run %d has already ended (%s)", runID, r.Status)
 		}
-		now := tx.Now()
-		if err := logEnd(ctx, tx, &r, "stopped through the API", now); err != nil {
-			return err
-		}
-		r.Status, r.WakeAt = StatusStopped, db.Time(0)
-		return saveRun(ctx, tx, &r, now)
+		return endRun(ctx, tx, &r, StatusStopped, "stopped through the API", tx.Now())
 	})
 	if err != nil {
 		return Run{}, err
