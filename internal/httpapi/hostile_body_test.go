@@ -8,12 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/aiagent"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/httpapi"
-	"github.com/switchboard-chat/switchboard/internal/knowledge"
-	"github.com/switchboard-chat/switchboard/internal/routing"
 )
 
 // hostileValues are JSON values for a member of the given type that a
@@ -63,38 +59,7 @@ func plainValue(typ string) string {
 // route is covered as soon as it is documented.
 func TestHostileBodies(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, func(deps *httpapi.Deps) {
-			deps.AIAgents = aiagent.New(d, aiagent.Options{Knowledge: knowledge.New(d, knowledge.Options{}), Router: routing.New(d, routing.Options{})})
-		})
-		r := f.inbound(t, "+14155550101", "Ana", "m-1")
-		f.vars["conversationID"], f.vars["contactID"] = itoa(r.ConversationID), itoa(r.ContactID)
-		f.vars["userID"], f.vars["channelID"], f.vars["tag"] = f.vars["agent"], f.vars["channel"], "vip"
-		// Routes about things the fixture cannot make here answer 404
-		// for id 1, which must hold for hostile bodies too.
-		for _, k := range []string{"messageID", "runID", "deliveryID", "sessionID"} {
-			f.vars[k] = "1"
-		}
-		made := []scenario{
-			{path: "/api/v1/workflows", capture: "workflowID", body: `{"name":"w","trigger":{"type":"manual"},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`},
-			{path: "/api/v1/webhooks", capture: "webhookID", body: `{"url":"http://93.184.216.34/hook","event_types":["message.received"]}`},
-			{path: "/api/v1/ai/agents", capture: "agentID", body: `{"name":"Sam"}`},
-			{path: "/api/v1/teams", capture: "teamID", body: `{"name":"T"}`},
-			{path: "/api/v1/tags", capture: "tagID", body: `{"name":"vip"}`},
-			{path: "/api/v1/custom-fields", capture: "fieldID", body: `{"key":"plan","name":"Plan","type":"text"}`},
-			{path: "/api/v1/snippets", capture: "snippetID", body: `{"name":"hi","text":"hello"}`},
-			{path: "/api/v1/lifecycle-stages", capture: "stageID", body: `{"name":"Trial"}`},
-			{path: "/api/v1/me/views", capture: "viewID", body: `{"name":"v"}`},
-			{path: "/api/v1/tokens", capture: "tokenID", body: `{"name":"tk"}`},
-			{path: "/api/v1/invitations", capture: "invitationID", body: `{"email":"a@example.com"}`},
-			{path: "/api/v1/intents", capture: "intentID", body: `{"name":"buy","examples":["i want to buy"]}`},
-			{path: "/api/v1/knowledge/articles", capture: "articleID", body: `{"title":"A","body":"B"}`},
-			{path: "/api/v1/knowledge/sources", capture: "sourceID", body: `{"kind":"url","url":"http://93.184.216.34/x"}`},
-			{path: "/api/v1/closing-categories", capture: "categoryID", body: `{"name":"Done"}`},
-		}
-		for i := range made {
-			made[i].name, made[i].method, made[i].as, made[i].status = "make "+made[i].capture, "POST", "owner", 201
-		}
-		f.run(t, made)
+		f := newSweepFixture(t, d, nil)
 
 		_, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
 		var doc struct {
@@ -108,15 +73,7 @@ func TestHostileBodies(t *testing.T) {
 		if err := json.Unmarshal(body, &doc); err != nil {
 			t.Fatal(err)
 		}
-		resolve := func(s *docSchema) *docSchema {
-			for s != nil && s.Ref != "" {
-				s = doc.Components.Schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
-			}
-			if s == nil {
-				return &docSchema{}
-			}
-			return s
-		}
+		resolve := (&schemaChecker{components: doc.Components.Schemas}).resolve
 		routes, sent := 0, 0
 		snapAt, snap := int64(-1), map[string]string(nil)
 		for _, path := range slices.Sorted(maps.Keys(doc.Paths)) {

@@ -7,12 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/aiagent"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/httpapi"
-	"github.com/switchboard-chat/switchboard/internal/knowledge"
-	"github.com/switchboard-chat/switchboard/internal/routing"
 )
 
 // hostileInts are values no integer parameter (cursor, limit, after, an
@@ -31,19 +27,7 @@ var hostileStrings = []string{strings.Repeat("a", 50_000), "%00", "a%00b", "%FF"
 // that changes nothing, on both stores.
 func TestHostileQueryParameters(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, func(deps *httpapi.Deps) {
-			deps.AIAgents = aiagent.New(d, aiagent.Options{Knowledge: knowledge.New(d, knowledge.Options{}), Router: routing.New(d, routing.Options{})})
-		})
-		r := f.inbound(t, "+14155550101", "Ana", "m-1")
-		f.vars["conversationID"], f.vars["contactID"] = itoa(r.ConversationID), itoa(r.ContactID)
-		f.vars["report"] = "conversations"
-		f.run(t, []scenario{{name: "a workflow", method: "POST", path: "/api/v1/workflows", as: "manager", status: 201, capture: "workflowID",
-			body: `{"name":"w","trigger":{"type":"manual"},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`},
-			{name: "a webhook endpoint", method: "POST", path: "/api/v1/webhooks", as: "manager", status: 201, capture: "webhookID",
-				body: `{"url":"http://93.184.216.34/hook","event_types":["message.received"]}`},
-			{name: "an AI agent", method: "POST", path: "/api/v1/ai/agents", as: "manager", status: 201, capture: "agentID",
-				body: `{"name":"Sam"}`}})
-
+		f := newSweepFixture(t, d, nil)
 		_, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
 		var doc struct {
 			Paths map[string]map[string]struct {

@@ -5,15 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/aiagent"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/httpapi"
-	"github.com/switchboard-chat/switchboard/internal/knowledge"
-	"github.com/switchboard-chat/switchboard/internal/routing"
 )
 
 // docSchema is the part of a response's JSON schema checked here.
@@ -47,9 +44,14 @@ type schemaChecker struct {
 	problems   map[string]bool
 }
 
+// resolve follows s's references; a missing schema is an empty one (any
+// value).
 func (c *schemaChecker) resolve(s *docSchema) *docSchema {
 	for s != nil && s.Ref != "" {
 		s = c.components[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
+	}
+	if s == nil {
+		return &docSchema{}
 	}
 	return s
 }
@@ -146,8 +148,14 @@ func (c *schemaChecker) check(where string, s *docSchema, v any) {
 // them). A new route is covered as soon as it is documented.
 func TestResponsesMatchTheDocument(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, func(deps *httpapi.Deps) {
-			deps.AIAgents = aiagent.New(d, aiagent.Options{Knowledge: knowledge.New(d, knowledge.Options{}), Router: routing.New(d, routing.Options{})})
+		// The answers of the writes that make the things are checked too.
+		type answered struct {
+			path, status string
+			body         []byte
+		}
+		var made []answered
+		f := newSweepFixture(t, d, func(path string, status int, body []byte) {
+			made = append(made, answered{path, strconv.Itoa(status), body})
 		})
 		_, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
 		type responses map[string]struct {
@@ -174,37 +182,9 @@ func TestResponsesMatchTheDocument(t *testing.T) {
 			c.check(method+" "+path, media.Schema, v)
 		}
 
-		r := f.inbound(t, "+14155550101", "Ana", "m-1")
-		f.vars["conversationID"], f.vars["contactID"] = itoa(r.ConversationID), itoa(r.ContactID)
-		f.vars["userID"], f.vars["channelID"], f.vars["tag"], f.vars["report"] = f.vars["agent"], f.vars["channel"], "vip", "conversations"
-		for _, m := range []struct{ path, capture, body, status string }{
-			{"/api/v1/workflows", "workflowID", `{"name":"w","trigger":{"type":"manual"},"steps":[{"id":"a","type":"wait","settings":{"seconds":60}}]}`, "201"},
-			{"/api/v1/webhooks", "webhookID", `{"url":"http://93.184.216.34/hook","event_types":["message.received"]}`, "201"},
-			{"/api/v1/ai/agents", "agentID", `{"name":"Sam"}`, "201"},
-			{"/api/v1/teams", "teamID", `{"name":"T"}`, "201"},
-			{"/api/v1/tags", "tagID", `{"name":"vip"}`, "201"},
-			{"/api/v1/custom-fields", "fieldID", `{"key":"plan","name":"Plan","type":"text"}`, "201"},
-			{"/api/v1/snippets", "snippetID", `{"name":"hi","text":"hello"}`, "201"},
-			{"/api/v1/lifecycle-stages", "stageID", `{"name":"Trial"}`, "201"},
-			{"/api/v1/me/views", "viewID", `{"name":"v"}`, "201"},
-			{"/api/v1/tokens", "tokenID", `{"name":"tk"}`, "201"},
-			{"/api/v1/invitations", "invitationID", `{"email":"a@example.com"}`, "201"},
-			{"/api/v1/intents", "intentID", `{"name":"buy","examples":["i want to buy"]}`, "201"},
-			{"/api/v1/knowledge/articles", "articleID", `{"title":"A","body":"B"}`, "201"},
-			{"/api/v1/knowledge/sources", "sourceID", `{"kind":"url","url":"http://93.184.216.34/x"}`, "201"},
-			{"/api/v1/closing-categories", "categoryID", `{"name":"Done"}`, "201"},
-			{"/api/v1/conversations/{conversationID}/messages", "messageID", `{"text":"hello"}`, "202"},
-			{"/api/v1/conversations/{conversationID}/comments", "commentID", `{"text":"a note"}`, "201"},
-		} {
-			status, out := f.do(t, scenario{method: "POST", path: docParam.ReplaceAllString(m.path, "{{$1}}"), as: "owner", body: m.body})
-			var made struct{ ID int64 }
-			if fmt.Sprint(status) != m.status || json.Unmarshal(out, &made) != nil || made.ID == 0 {
-				t.Fatalf("POST %s: %d %s", m.path, status, clip(out))
-			}
-			f.vars[m.capture] = itoa(made.ID)
-			answer("POST", m.path, m.status, out)
+		for _, m := range made {
+			answer("POST", m.path, m.status, m.body)
 		}
-		f.vars["runID"], f.vars["deliveryID"], f.vars["sessionID"], f.vars["version"] = "1", "1", "1", "1"
 
 		checked := 0
 		for _, path := range slices.Sorted(maps.Keys(doc.Paths)) {
