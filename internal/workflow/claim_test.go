@@ -38,21 +38,20 @@ func TestClaimNamesItsNode(t *testing.T) {
 			t.Fatal("the claimed run does not name node 7 with the lease claim returned")
 		}
 
-		// The run cannot advance (its workflow has no version): drive
-		// gives its lease back — but only the lease it claimed. Once
-		// another node holds the run, a late release by this one (after
-		// a stall past its lease) leaves that claim alone.
+		// A release gives the lease back — but only the lease it claimed.
+		// Once another node holds the run, a late release by this one
+		// (after a stall past its lease) leaves that claim alone.
 		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `UPDATE workflow_runs SET lease_until = ?, lease_node = 8 WHERE id = ?`, lease+1000, run)
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
-		e.drive(ctx, run, lease)
+		e.release(ctx, run, lease)
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM workflow_runs WHERE id = ? AND lease_node = 8 AND lease_until = ?`, run, lease+1000); n != 1 {
 			t.Fatal("a release with an old lease freed another node's claim")
 		}
-		e.drive(ctx, run, lease+1000)
+		e.release(ctx, run, lease+1000)
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM workflow_runs WHERE id = ? AND lease_until = 0`, run); n != 1 {
 			t.Fatal("the run's own lease was not given back")
 		}

@@ -90,10 +90,20 @@ func (e *Engine) drive(ctx context.Context, id int64, lease int64) {
 	for range 50 {
 		more, err := e.advance(ctx, id, &lease)
 		if err != nil {
-			if ctx.Err() == nil {
-				e.log.Error("workflow: advance run", "run", id, "err", err)
+			if ctx.Err() != nil {
+				break
 			}
-			break
+			if db.IsTransient(err) {
+				e.log.Error("workflow: advance run", "run", id, "err", err)
+				break
+			}
+			// An error that may last (a run whose state cannot be read or
+			// saved) keeps the claim until its lease ends: released, the
+			// run was due at once, and the timer claimed it again and
+			// failed again in a loop that never let the node idle. The
+			// lease is the retry's backoff.
+			e.log.Error("workflow: advance run; retried when its lease ends", "run", id, "err", err, "retry_at", db.Time(lease))
+			return
 		}
 		if !more {
 			// The run is waiting or over, and every write of such a state
@@ -101,14 +111,20 @@ func (e *Engine) drive(ctx context.Context, id int64, lease int64) {
 			return
 		}
 	}
-	// Stopped by an error, a shutdown or the step budget while still
-	// running: released with a background context, so the run is
-	// claimable at once, not when its lease ends. The release is fenced
-	// by the lease as claimed (a running run's saves keep it), so it can
-	// never free a claim made since. While the store is unavailable
-	// (PostgreSQL restarting) it is retried until the lease ends, so the
-	// run resumes as soon as the store is back, not a lease later —
-	// unless the node is shutting down.
+	// Stopped by a transient error, a shutdown or the step budget while
+	// still running: given back at once.
+	e.release(ctx, id, lease)
+}
+
+// release gives back the claim on run id that this node made with lease,
+// so the run is claimable at once, not when its lease ends. It writes
+// with a background context, since a shutdown is one reason to give it
+// back. The release is fenced by the lease as claimed (a running run's
+// saves keep it), so it can never free a claim made since. While the
+// store is unavailable (PostgreSQL restarting) it is retried until the
+// lease ends, so the run resumes as soon as the store is back, not a
+// lease later — unless the node is shutting down.
+func (e *Engine) release(ctx context.Context, id int64, lease int64) {
 	release := func() error {
 		return e.txRun(context.Background(), func(tx *db.Tx) error {
 			tx.Due(DueKind, 0)
