@@ -211,7 +211,18 @@ func (d *Dispatcher) nextDue(ctx context.Context) (int64, error) {
 type target struct {
 	url, secret string
 	enabled     bool
+	// unusable says why no request can be signed for it (empty: it can).
+	unusable string
 }
+
+// unopenedSecret is an attempt's error when the endpoint's secret, sealed
+// at rest, does not open with this node's key: a node started with
+// another --secret-key than the one that sealed it. The attempt fails as
+// any other, so the delivery backs off and another node (with the right
+// key) may send it, and an endpoint no node can sign for is disabled
+// after GiveUpAfter, with this reason, instead of being tried at every
+// lease's end forever.
+const unopenedSecret = "the endpoint's signing secret cannot be opened with this node's secret key; restore the key that sealed it, or rotate the endpoint's secret"
 
 func (s *Service) target(ctx context.Context, endpointID int64) (target, error) {
 	var t target
@@ -222,8 +233,10 @@ func (s *Service) target(ctx context.Context, endpointID int64) (target, error) 
 		return t, err
 	}
 	t.enabled = enabled != 0
-	t.secret, err = s.open(stored)
-	return t, err
+	if t.secret, err = s.open(stored); err != nil {
+		t.unusable = unopenedSecret
+	}
+	return t, nil
 }
 
 // outcome is what one attempt got.
@@ -244,6 +257,9 @@ const (
 
 // send POSTs body to t, signed, within the timeout.
 func (s *Service) send(ctx context.Context, t target, deliveryID, eventID int64, eventType string, body []byte) outcome {
+	if t.unusable != "" {
+		return outcome{err: t.unusable}
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(body))
