@@ -213,7 +213,7 @@ var linkTypes = map[string]bool{"share": true, "ig_reel": true, "reel": true, "s
 // the first attachment's: attachment (media, fetched later from the CDN
 // URL), location, a link type, or unsupported.
 func attachments(in *conversation.Inbound, m *Message, raw json.RawMessage) {
-	var listed []map[string]any
+	var listed, more []map[string]any
 	for _, a := range m.Attachments {
 		p := a.Payload
 		if p == nil {
@@ -230,6 +230,13 @@ func attachments(in *conversation.Inbound, m *Message, raw json.RawMessage) {
 		if kind, ok := mediaKinds[a.Type]; ok && url != "" {
 			if len(p.StickerID) > 0 && string(p.StickerID) != "null" {
 				kind = "sticker"
+			}
+			if len(in.Media) == conversation.MaxMedia {
+				// More files than the receive path fetches (it refuses
+				// the item, and so the whole delivery): the rest are
+				// kept as their links.
+				more = append(more, map[string]any{"type": kind, "url": url})
+				continue
 			}
 			in.Media = append(in.Media, conversation.MediaRef{Ref: url, Kind: kind, FileName: fileName(url)})
 			listed = append(listed, map[string]any{"type": kind, "url": url})
@@ -271,6 +278,9 @@ func attachments(in *conversation.Inbound, m *Message, raw json.RawMessage) {
 	c := map[string]any{"type": in.Type, "attachment": first}
 	if len(listed) > 1 {
 		c["attachments"] = listed
+	}
+	if len(more) > 0 {
+		c["more_attachments"] = more
 	}
 	if m.Text != "" {
 		c["text"] = m.Text

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -262,6 +263,48 @@ func TestWebhookRefuses(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/webhooks/messenger/"+url.PathEscape("abc"), bytes.NewReader(text))
 		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 404 {
 			t.Errorf("a bad channel id: %v %v", resp, err)
+		}
+	})
+}
+
+// A contact may send more photos at once than the receive path fetches
+// (conversation.MaxMedia): the message is stored all the same, its first
+// MaxMedia files fetched and the others kept as links, rather than the
+// whole delivery refused (and redelivered by Meta until it gives up).
+func TestWebhookStoresAMessageWithMoreFilesThanAreFetched(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newHookFixture(t, d)
+		n := conversation.MaxMedia + 2
+		var atts []string
+		for i := range n {
+			atts = append(atts, `{"type":"image","payload":{"url":"https://scontent.xx.fbcdn.net/v/photo`+strconv.Itoa(i)+`.jpg"}}`)
+		}
+		body := []byte(`{"object":"page","entry":[{"id":"` + fxPage + `","time":1700000005000,"messaging":[{"sender":{"id":"` + fxPSID +
+			`"},"recipient":{"id":"` + fxPage + `"},"timestamp":1700000000200,"message":{"mid":"m_many_0001","attachments":[` +
+			strings.Join(atts, ",") + `]}}]}]}`)
+		status, answer := f.post(t, f.messenger, body, meta.Sign(testAppSecret, body))
+		if status != http.StatusOK {
+			t.Fatalf("status %d: %s", status, answer)
+		}
+		var out struct{ Results []conversation.Received }
+		json.Unmarshal([]byte(answer), &out)
+		if len(out.Results) != 1 || out.Results[0].MessageID == 0 {
+			t.Fatalf("results %s", answer)
+		}
+		m, err := f.convs.GetMessage(context.Background(), access.System(f.ws.ID), out.Results[0].MessageID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Type != "attachment" {
+			t.Errorf("type %q", m.Type)
+		}
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM media_fetches`); got != conversation.MaxMedia {
+			t.Errorf("%d media fetches, want %d", got, conversation.MaxMedia)
+		}
+		for i := conversation.MaxMedia; i < n; i++ {
+			if u := "photo" + strconv.Itoa(i) + ".jpg"; !bytes.Contains(m.Content, []byte(u)) {
+				t.Errorf("the content lost %s: %s", u, m.Content)
+			}
 		}
 	})
 }
