@@ -216,35 +216,31 @@ func (pr *Provider) checkText(text string) error {
 }
 
 // quickReplies makes Meta's quick replies of a message's replies: at
-// most MaxQuickReplies, titles cut to MaxQuickReplyTitle characters, the
-// payload the option's whole text (what the contact's answer says).
+// most MaxQuickReplies, titles cut to MaxQuickReplyTitle characters. A
+// reply is a text, or an object with a title (Meta's {"title",
+// "payload"}, or the {"text"} and {"label"} every channel reads:
+// channel.ReplyTitle); one without a title is left out, as on every other
+// channel. The payload is the object's own, else the option's whole text
+// (what the contact's answer says); the contact sees the title.
 func quickReplies(replies []json.RawMessage) ([]quickReply, error) {
-	if len(replies) > MaxQuickReplies {
-		return nil, outbound.Permanent(fmt.Sprintf("Meta carries at most %d quick replies; this message has %d", MaxQuickReplies, len(replies)))
-	}
 	out := make([]quickReply, 0, len(replies))
 	for _, raw := range replies {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			var obj struct {
-				Title   string `json:"title"`
-				Payload string `json:"payload"`
-			}
-			if json.Unmarshal(raw, &obj) != nil {
-				return nil, outbound.Permanent("a quick reply is neither a text nor an object with a title")
-			}
-			s = obj.Title
-			if obj.Payload != "" {
-				s = obj.Payload
-			}
-		}
-		s = strings.TrimSpace(s)
+		s := channel.ReplyTitle(raw)
 		if s == "" {
-			return nil, outbound.Permanent("a quick reply has no title")
+			continue
+		}
+		var obj struct {
+			Payload string `json:"payload"`
+		}
+		payload := s
+		if json.Unmarshal(raw, &obj) == nil && strings.TrimSpace(obj.Payload) != "" {
+			payload = obj.Payload
 		}
 		title, _ := limit.Truncate(s, MaxQuickReplyTitle, "…")
-		payload := limit.CutBytes(s, 1000)
-		out = append(out, quickReply{ContentType: "text", Title: title, Payload: payload})
+		out = append(out, quickReply{ContentType: "text", Title: title, Payload: limit.CutBytes(payload, 1000)})
+	}
+	if len(out) > MaxQuickReplies {
+		return nil, outbound.Permanent(fmt.Sprintf("Meta carries at most %d quick replies; this message has %d", MaxQuickReplies, len(out)))
 	}
 	return out, nil
 }

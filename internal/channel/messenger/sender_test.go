@@ -91,6 +91,14 @@ func TestSend(t *testing.T) {
 			[]string{`{"message":{"metadata":"switchboard:9","quick_replies":[{"content_type":"text","payload":"Sales","title":"Sales"},` +
 				`{"content_type":"text","payload":"` + strings.TrimSpace(long) + `","title":"option option optio…"}],"text":"Which team?"},` +
 				`"messaging_type":"RESPONSE","recipient":{"id":"` + fxPSID + `"}}`}, "m_sent_a"},
+		// An API client may write Meta's own shape, or the {"text"} and
+		// {"label"} every other channel reads (channel.ReplyTitles): the
+		// contact sees the title, the answer carries the payload.
+		{"quick replies as objects", messengerPlatform, conversation.Message{ID: 9, Type: "quick_reply", Text: "Which colour?",
+			Content: json.RawMessage(`{"replies":[{"content_type":"text","title":"Red","payload":"PICK_RED"},{"text":"Green"},{"label":"Blue"},{"title":" "}]}`)},
+			[]string{`{"message":{"metadata":"switchboard:9","quick_replies":[{"content_type":"text","payload":"PICK_RED","title":"Red"},` +
+				`{"content_type":"text","payload":"Green","title":"Green"},{"content_type":"text","payload":"Blue","title":"Blue"}],"text":"Which colour?"},` +
+				`"messaging_type":"RESPONSE","recipient":{"id":"` + fxPSID + `"}}`}, "m_sent_a"},
 		{"instagram quick replies", instagramPlatform, conversation.Message{ID: 9, Type: "quick_reply", Text: "Which team?",
 			Content: json.RawMessage(`{"replies":[{"title":"Sales"}]}`)},
 			[]string{`{"message":{"quick_replies":[{"content_type":"text","payload":"Sales","title":"Sales"}],"text":"Which team?"},"messaging_type":"RESPONSE","recipient":{"id":"` + fxPSID + `"}}`}, "m_sent_a"},
