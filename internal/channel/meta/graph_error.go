@@ -20,6 +20,10 @@ type GraphError struct {
 	Code      int    `json:"code"`
 	Subcode   int    `json:"error_subcode"`
 	FBTraceID string `json:"fbtrace_id"`
+	// Transient is Meta's own word that the error should pass and the
+	// request be tried again (e.g. code 1200, "Temporary send message
+	// failure"), whatever its code and status.
+	Transient bool `json:"is_transient"`
 	Data      struct {
 		Details string `json:"details"`
 	} `json:"error_data"`
@@ -48,8 +52,9 @@ var transient = map[int]bool{
 
 // ClassifyResponse turns a Graph API answer that is not 2xx into the
 // outbound error the dispatcher understands: rate limits and server
-// errors are retried (after Retry-After when given); any other error is
-// permanent and its message is the failure reason people read.
+// errors are retried (after Retry-After when given), and so is an error
+// Meta marks is_transient; any other error is permanent and its message
+// is the failure reason people read.
 func ClassifyResponse(status int, header http.Header, body []byte) error {
 	var wrap struct {
 		Error *GraphError `json:"error"`
@@ -59,7 +64,7 @@ func ClassifyResponse(status int, header http.Header, body []byte) error {
 		ge = wrap.Error
 		ge.Status = status
 	}
-	retry := status == http.StatusTooManyRequests || status >= 500 || transient[ge.Code]
+	retry := status == http.StatusTooManyRequests || status >= 500 || transient[ge.Code] || ge.Transient
 	if !retry {
 		return fmt.Errorf("%w: %w", outbound.Permanent(ge.Reason()), ge)
 	}

@@ -86,6 +86,11 @@ func TestClassifyResponse(t *testing.T) {
 		{"a rate limit", 400, "", `{"error":{"message":"(#4) Application request limit reached","type":"OAuthException","code":4}}`, false, "", 0},
 		{"too many requests with a delay", 429, "30", `{"error":{"message":"(#130429) Rate limit hit","code":130429}}`, false, "", 30 * time.Second},
 		{"a server error without a body", 502, "", `<html>bad gateway</html>`, false, "", 0},
+		// Meta marks an error it expects to pass with is_transient (the
+		// Business SDK's api_transient_error), whatever its code and status.
+		{"a transient error with HTTP 400", 400, "", `{"error":{"message":"(#1200) Temporary send message failure. Please try again later","type":"OAuthException","code":1200,"is_transient":true,"fbtrace_id":"Ay3"}}`, false, "", 0},
+		{"a permanent error that says so", 400, "", `{"error":{"message":"(#100) Invalid parameter","type":"OAuthException","code":100,"is_transient":false,"fbtrace_id":"x"}}`,
+			true, "(#100) Invalid parameter (code 100)", 0},
 	} {
 		h := http.Header{}
 		if tc.retry != "" {
