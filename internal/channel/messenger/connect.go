@@ -23,8 +23,10 @@ type MessengerProvider struct {
 
 var _ channel.Connector = MessengerProvider{}
 
-// subscribedFields are the Page webhook fields Switchboard reads.
-var subscribedFields = []string{"messages", "messaging_postbacks", "message_echoes", "message_deliveries", "message_reads", "message_reactions"}
+// subscribedFields are the Page webhook fields Switchboard reads, every
+// one: the call sets the Page's fields for the app, so a field left out
+// here (message_edits was) stops arriving each time the channel is saved.
+var subscribedFields = []string{"messages", "messaging_postbacks", "message_echoes", "message_deliveries", "message_reads", "message_reactions", "message_edits"}
 
 // Connect subscribes the Page to the Meta app's webhooks
 // (POST <graph>/<version>/<page id>/subscribed_apps with the Page's

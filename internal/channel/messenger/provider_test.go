@@ -164,8 +164,10 @@ func TestFetchMedia(t *testing.T) {
 	}
 }
 
-// Saving a Messenger channel subscribes its Page to the app; Meta's
-// refusal is said in its words.
+// Saving a Messenger channel subscribes its Page to the app, to every
+// field the webhook reads (message_edits too: the call sets the Page's
+// fields, so one left out would stop arriving); Meta's refusal is said in
+// its words.
 func TestConnect(t *testing.T) {
 	var path, query, auth string
 	status, body := 200, `{"success":true}`
@@ -180,7 +182,7 @@ func TestConnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	if path != "POST /v24.0/"+fxPage+"/subscribed_apps" || auth != "Bearer EAAtoken" ||
-		query != "messages,messaging_postbacks,message_echoes,message_deliveries,message_reads,message_reactions" {
+		query != "messages,messaging_postbacks,message_echoes,message_deliveries,message_reads,message_reactions,message_edits" {
 		t.Errorf("%s ?%s %q", path, query, auth)
 	}
 	status, body = 403, `{"error":{"message":"(#200) To subscribe to the messages field, one of these permissions is needed: pages_messaging","type":"OAuthException","code":200,"fbtrace_id":"x"}}`
