@@ -2,11 +2,15 @@ package messenger
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -139,7 +143,32 @@ func unsupported(base conversation.Inbound, ev Event) conversation.Inbound {
 	if ev.Message != nil {
 		base.ProviderMessageID = ev.Message.MID
 	}
+	if base.ProviderMessageID == "" {
+		base.ProviderMessageID = eventID(ev)
+	}
 	return base
+}
+
+// eventID names an event that has no mid (a referral, an opt-in…) by
+// its kind, sender and time, as a postback without mid is, so that a
+// redelivery is stored once; one too long to store is named by its
+// digest.
+func eventID(ev Event) string {
+	var members map[string]json.RawMessage
+	_ = json.Unmarshal(ev.Raw, &members)
+	var kinds []string
+	for k := range members {
+		if k != "sender" && k != "recipient" && k != "timestamp" {
+			kinds = append(kinds, k)
+		}
+	}
+	slices.Sort(kinds)
+	id := "event:" + strings.Join(kinds, "+") + ":" + ev.Sender.key() + ":" + strconv.FormatInt(ev.Timestamp, 10)
+	if len(id) > conversation.MaxExternalLen || !utf8.ValidString(id) || strings.ContainsRune(id, 0) {
+		sum := sha256.Sum256([]byte(id))
+		id = "event:" + hex.EncodeToString(sum[:16])
+	}
+	return id
 }
 
 // receipt maps a delivery or read event: the messages it names, and

@@ -96,7 +96,7 @@ func TestParseFixtures(t *testing.T) {
 		{"messenger/reaction.json", []item{{kind: conversation.KindReaction, ext: fxPSID, typ: "reaction", text: "❤️", target: "m_out_0001"}}, 0},
 		{"messenger/unreact.json", []item{{kind: conversation.KindReaction, ext: fxPSID, typ: "reaction", text: "", target: "m_out_0001", content: `"action":"unreact"`}}, 0},
 		{"messenger/message_edit.json", []item{{kind: conversation.KindEdit, ext: fxPSID, pmid: "m_text_0001:edit:1", typ: "text", text: "hello, world! (edited)", target: "m_text_0001"}}, 0},
-		{"messenger/referral.json", []item{{kind: msg, ext: fxPSID, typ: conversation.TypeUnsupported, content: `"ref":"summer-campaign"`}}, 0},
+		{"messenger/referral.json", []item{{kind: msg, ext: fxPSID, pmid: "event:referral:" + fxPSID + ":1700000001800", typ: conversation.TypeUnsupported, content: `"ref":"summer-campaign"`}}, 0},
 		{"messenger/unknown_attachment.json", []item{{kind: msg, ext: fxPSID, pmid: "m_unk_0001", typ: conversation.TypeUnsupported, content: `"hologram"`}}, 0},
 		{"messenger/batch.json", []item{{kind: msg, ext: fxPSID, pmid: "m_batch_0001", typ: "text", text: "first"},
 			{kind: msg, ext: fxPSID, pmid: "m_batch_0002", typ: "text", text: "second"}}, 0},
@@ -123,7 +123,7 @@ func TestParseFixtures(t *testing.T) {
 		{"instagram/reaction.json", []item{{kind: conversation.KindReaction, ext: fxIGSID, typ: "reaction", text: "❤️", target: "ig_out_0001"}}, 0},
 		{"instagram/unreact.json", []item{{kind: conversation.KindReaction, ext: fxIGSID, typ: "reaction", target: "ig_out_0001"}}, 0},
 		{"instagram/message_edit.json", []item{{kind: conversation.KindEdit, ext: fxIGSID, pmid: "ig_rt_0001:edit:2", typ: "text", text: "yes, that one", target: "ig_rt_0001"}}, 0},
-		{"instagram/referral.json", []item{{kind: msg, ext: fxIGSID, typ: conversation.TypeUnsupported, content: `"ad_id"`}}, 0},
+		{"instagram/referral.json", []item{{kind: msg, ext: fxIGSID, pmid: "event:referral:" + fxIGSID + ":1700000001500", typ: conversation.TypeUnsupported, content: `"ad_id"`}}, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			p := messengerPlatform

@@ -308,3 +308,26 @@ func TestWebhookStoresAMessageWithMoreFilesThanAreFetched(t *testing.T) {
 		}
 	})
 }
+
+// An event without a mid kept as unsupported (a referral, an opt-in) is
+// stored once when Meta delivers it again, as a message or a postback
+// is; another kind of event at the same moment is not taken for it.
+func TestWebhookStoresAnEventWithoutMidOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newHookFixture(t, d)
+		first := f.deliver(t, f.messenger, "messenger/referral.json")
+		before := f.rows(t)
+		again := f.deliver(t, f.messenger, "messenger/referral.json")
+		if len(again) != 1 || !again[0].Duplicate || again[0].MessageID != first[0].MessageID {
+			t.Errorf("redelivery %+v, first %+v", again, first)
+		}
+		if f.rows(t) != before {
+			t.Errorf("a redelivered referral was stored again: %v → %v", before, f.rows(t))
+		}
+		optin := bytes.Replace(fixture(t, "messenger/referral.json"), []byte(`"referral"`), []byte(`"optin"`), 1)
+		status, answer := f.post(t, f.messenger, optin, meta.Sign(testAppSecret, optin))
+		if status != http.StatusOK || bytes.Contains([]byte(answer), []byte(`"duplicate":true`)) {
+			t.Errorf("an opt-in at the referral's time: %d %s", status, answer)
+		}
+	})
+}
