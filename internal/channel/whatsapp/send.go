@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,7 +96,7 @@ type content struct {
 	// A template.
 	Name     string          `json:"name"`
 	Language string          `json:"language"`
-	Params   []string        `json:"params"`
+	Params   templateParams  `json:"params"`
 	Header   *templateHeader `json:"header"`
 	// A location.
 	Latitude  *float64 `json:"latitude"`
@@ -328,6 +330,37 @@ type templateHeader struct {
 	Text     string `json:"text"`
 	URL      string `json:"url"`
 	FileName string `json:"file_name"`
+	// ParamName names a text header's parameter in a template with named
+	// parameters ({{order_id}}); empty for {{1}}.
+	ParamName string `json:"param_name"`
+}
+
+// templateParams are a template's body parameters: a list for {{1}},
+// {{2}}… or an object by name for a template with named parameters
+// ({{first_name}}), which WhatsApp takes only with each parameter's name.
+type templateParams struct {
+	positional []string
+	named      map[string]string
+}
+
+func (p *templateParams) UnmarshalJSON(b []byte) error {
+	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+		return json.Unmarshal(b, &p.named)
+	}
+	return json.Unmarshal(b, &p.positional)
+}
+
+// body is the body component's parameters, or nil when there are none.
+func (p templateParams) body() []object {
+	var params []object
+	for _, v := range p.positional {
+		params = append(params, object{"type": "text", "text": v})
+	}
+	names := slices.Sorted(maps.Keys(p.named))
+	for _, name := range names {
+		params = append(params, object{"type": "text", "parameter_name": name, "text": p.named[name]})
+	}
+	return params
 }
 
 // headerComponent is the header's component of a template message.
@@ -337,7 +370,11 @@ func headerComponent(h templateHeader) (object, error) {
 		if strings.TrimSpace(h.Text) == "" {
 			return nil, outbound.Permanent("the template's header parameter is empty")
 		}
-		return object{"type": "header", "parameters": []object{{"type": "text", "text": h.Text}}}, nil
+		param := object{"type": "text", "text": h.Text}
+		if name := strings.TrimSpace(h.ParamName); name != "" {
+			param["parameter_name"] = name
+		}
+		return object{"type": "header", "parameters": []object{param}}, nil
 	case "image", "video", "document":
 		if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return nil, outbound.Permanent("the template's header " + h.Type + " needs an absolute http(s) URL WhatsApp can fetch")
@@ -369,11 +406,7 @@ func template(c content) (object, error) {
 		}
 		components = append(components, h)
 	}
-	if len(c.Params) > 0 {
-		params := make([]object, len(c.Params))
-		for i, v := range c.Params {
-			params[i] = object{"type": "text", "text": v}
-		}
+	if params := c.Params.body(); len(params) > 0 {
 		components = append(components, object{"type": "body", "parameters": params})
 	}
 	if components != nil {

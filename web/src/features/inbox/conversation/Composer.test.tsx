@@ -177,6 +177,27 @@ describe("Composer", () => {
     });
     get.mockRestore();
   });
+  it("fills and sends a template with named parameters by name", async () => {
+    const get = vi.spyOn(api, "get").mockResolvedValue({
+      data: [
+        { name: "order_ready", language: "en", body: "Hi {{first_name}}, order {{order_id}} is ready, {{first_name}}.", params: 2, status: "APPROVED",
+          components: [{ type: "HEADER", format: "TEXT", text: "Store {{store}}" }, { type: "BODY", text: "Hi {{first_name}}, order {{order_id}} is ready, {{first_name}}." }] },
+      ],
+    });
+    const onSend = mountWindowClosed();
+    fireEvent.click(screen.getByTestId("template-picker"));
+    fireEvent.click((await screen.findAllByTestId("template-option"))[0]!);
+    fireEvent.change(screen.getByLabelText("Parameter first_name"), { target: { value: "Ada" } });
+    fireEvent.change(screen.getByLabelText("Parameter order_id"), { target: { value: "#42" } });
+    fireEvent.change(screen.getByLabelText("Header store"), { target: { value: "Soho" } });
+    fireEvent.click(screen.getByTestId("template-send"));
+    expect(onSend).toHaveBeenLastCalledWith({
+      kind: "message",
+      text: "Store Soho\nHi Ada, order #42 is ready, Ada.",
+      template: { name: "order_ready", language: "en", params: { first_name: "Ada", order_id: "#42" }, header: { type: "text", text: "Soho", param_name: "store" } },
+    });
+    get.mockRestore();
+  });
   it("fills a template's header: the text of its {{1}}, or the link of its document", async () => {
     const get = vi.spyOn(api, "get").mockResolvedValue({
       data: [

@@ -3,7 +3,9 @@
 // templates (GET /api/v1/channels/{id}/templates, stored by the provider's
 // template sync), lets the agent fill the header's parameter (a text's
 // {{1}}, or the link of an image, video or document header) and the body's
-// {{n}} parameters, and sends the template.
+// {{n}} parameters, and sends the template. A template with named
+// parameters ({{first_name}}) is filled and sent by name, which is how
+// WhatsApp takes it.
 import { useState } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { useQuery } from "@tanstack/react-query";
@@ -39,17 +41,33 @@ export function templateHeader(tpl: Template): { kind: HeaderKind; text: string 
   return null;
 }
 
-/** TemplateChoice is what sending a template needs. */
+/** TemplateChoice is what sending a template needs: params is a list for
+ * {{1}}, {{2}}…, an object by name for named parameters. */
 export interface TemplateChoice {
   name: string;
   language: string;
-  params: string[];
-  header?: { type: HeaderKind; text?: string; url?: string };
+  params: string[] | Record<string, string>;
+  header?: { type: HeaderKind; text?: string; url?: string; param_name?: string };
 }
 
 /** renderTemplate puts the parameters into the body's {{1}}, {{2}}… placeholders. */
 export function renderTemplate(body: string, params: string[]): string {
   return body.replace(/\{\{(\d+)\}\}/g, (all, n: string) => params[Number(n) - 1] || all);
+}
+
+const placeholder = /\{\{\s*(\w+)\s*\}\}/g;
+
+/** namedParams are the names of a text's named parameters ({{first_name}}),
+ * in the order they first appear; empty when its parameters are numbered. */
+export function namedParams(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(placeholder)) if (!names.includes(m[1]!)) names.push(m[1]!);
+  return names.some((n) => !/^\d+$/.test(n)) ? names : [];
+}
+
+/** renderNamed puts values into a text's {{name}} placeholders. */
+export function renderNamed(text: string, values: Record<string, string>): string {
+  return text.replace(placeholder, (all, name: string) => values[name] || all);
 }
 
 export function useTemplates(channelID: number | undefined, enabled: boolean) {
@@ -76,17 +94,29 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
   const [params, setParams] = useState<string[]>([]);
   const [headerValue, setHeaderValue] = useState("");
   const templates = useTemplates(channelID, open);
+  const names = chosen ? namedParams(chosen.body) : [];
   const choose = (tpl: Template) => {
     setChosen(tpl);
-    setParams(Array.from({ length: tpl.params }, () => ""));
+    const named = namedParams(tpl.body);
+    setParams(Array.from({ length: named.length || tpl.params }, () => ""));
     setHeaderValue("");
   };
+  const byName = (): Record<string, string> => Object.fromEntries(names.map((n, i) => [n, params[i] ?? ""]));
+  const renderBody = (body: string) => (names.length ? renderNamed(body, byName()) : renderTemplate(body, params));
+  const paramChoice = (): TemplateChoice["params"] => (names.length ? byName() : params);
   const header = chosen ? templateHeader(chosen) : null;
+  // A text header's one parameter: {{1}}, or its name in a template with
+  // named parameters.
+  const headerName = header?.kind === "text" ? (namedParams(header.text)[0] ?? "") : "";
   const headerOK = !header || (header.kind === "text" ? headerValue.trim() !== "" : /^https?:\/\/\S+$/.test(headerValue.trim()));
   const ready = chosen && headerOK && params.every((p) => p.trim() !== "");
   const headerChoice = (): TemplateChoice["header"] =>
-    !header ? undefined : header.kind === "text" ? { type: "text", text: headerValue } : { type: header.kind, url: headerValue.trim() };
-  const headerLine = header?.kind === "text" ? renderTemplate(header.text.replace(/\{\{\s*\w+\s*\}\}/, "{{1}}"), [headerValue]) : "";
+    !header
+      ? undefined
+      : header.kind === "text"
+        ? { type: "text", text: headerValue, ...(headerName ? { param_name: headerName } : {}) }
+        : { type: header.kind, url: headerValue.trim() };
+  const headerLine = header?.kind === "text" ? header.text.replace(/\{\{\s*\w+\s*\}\}/, (all) => headerValue || all) : "";
   return (
     <Popover.Root
       open={open}
@@ -133,8 +163,8 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
               onSubmit={(e) => {
                 e.preventDefault();
                 if (!ready) return;
-                const body = renderTemplate(chosen.body, params);
-                onSend(headerLine ? headerLine + "\n" + body : body, { name: chosen.name, language: chosen.language, params, header: headerChoice() });
+                const body = renderBody(chosen.body);
+                onSend(headerLine ? headerLine + "\n" + body : body, { name: chosen.name, language: chosen.language, params: paramChoice(), header: headerChoice() });
                 setOpen(false);
                 setChosen(null);
               }}
@@ -145,16 +175,22 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
               </p>
               <p className="bg-subtle rounded px-2 py-1.5 text-sm whitespace-pre-wrap">
                 {headerLine && <strong className="block">{headerLine}</strong>}
-                {renderTemplate(chosen.body, params)}
+                {renderBody(chosen.body)}
               </p>
               {header && (
                 <label className="flex items-center gap-2 text-xs">
-                  <span className="text-muted w-8 shrink-0">{header.kind === "text" ? "{{1}}" : header.kind}</span>
+                  <span className="text-muted min-w-8 shrink-0">{header.kind === "text" ? `{{${headerName || 1}}}` : header.kind}</span>
                   <input
                     value={headerValue}
                     data-testid="template-header"
                     type={header.kind === "text" ? "text" : "url"}
-                    aria-label={header.kind === "text" ? t("conversation.templates.headerText") : t(`conversation.templates.headerMedia_${header.kind}`)}
+                    aria-label={
+                      header.kind !== "text"
+                        ? t(`conversation.templates.headerMedia_${header.kind}`)
+                        : headerName
+                          ? t("conversation.templates.headerParam", { name: headerName })
+                          : t("conversation.templates.headerText")
+                    }
                     placeholder={header.kind === "text" ? undefined : "https://"}
                     onChange={(e) => setHeaderValue(e.target.value)}
                     className="border-line bg-bg flex-1 rounded border px-2 py-1 text-sm"
@@ -163,10 +199,10 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
               )}
               {params.map((p, i) => (
                 <label key={i} className="flex items-center gap-2 text-xs">
-                  <span className="text-muted w-8 shrink-0">{`{{${i + 1}}}`}</span>
+                  <span className="text-muted min-w-8 shrink-0">{`{{${names[i] ?? i + 1}}}`}</span>
                   <input
                     value={p}
-                    aria-label={t("conversation.templates.param", { n: i + 1 })}
+                    aria-label={t("conversation.templates.param", { n: names[i] ?? i + 1 })}
                     onChange={(e) => setParams((all) => all.map((x, j) => (j === i ? e.target.value : x)))}
                     className="border-line bg-bg flex-1 rounded border px-2 py-1 text-sm"
                   />

@@ -4,6 +4,7 @@
 // first, then what people wrote, then what the system did at the same
 // instant), then by id; each item once.
 import type { Comment, LogEvent, Message } from "../../../lib/types";
+import type { TemplateChoice } from "./TemplatePicker";
 
 /** A message this tab is sending: shown at once as pending, failed with the error. */
 export interface LocalMessage {
@@ -18,7 +19,7 @@ export interface LocalMessage {
   attachments?: string[];
   mentions?: number[];
   /** A provider template sent outside the reply window. */
-  template?: { name: string; language: string; params: string[] };
+  template?: TemplateChoice;
   /** Written with AI help: sent with ai_assisted, shown with the AI mark. */
   aiAssisted?: boolean;
 }
