@@ -81,10 +81,14 @@ func windowState(w Window, last, now int64) ReplyWindow {
 }
 
 // lastIncomingOn is when the contact last wrote on the channel (Unix ms,
-// 0: never).
+// 0: never): when they sent it, by the provider's timestamp, if it is
+// earlier than when it was stored. The provider's window runs from the
+// sending, so a message redelivered late must not reopen it here; a
+// provider clock ahead of ours does not move it past the arrival.
 func lastIncomingOn(ctx context.Context, q db.Querier, contactID, channelID int64) (int64, error) {
 	var last int64
-	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(created_at), 0) FROM messages WHERE contact_id = ? AND channel_id = ? AND direction = 'in'`,
+	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(CASE WHEN sent_at > 0 AND sent_at < created_at THEN sent_at ELSE created_at END), 0)
+		FROM messages WHERE contact_id = ? AND channel_id = ? AND direction = 'in'`,
 		contactID, channelID).Scan(&last)
 	return last, err
 }

@@ -80,3 +80,37 @@ func TestReplyWindow(t *testing.T) {
 }
 
 func asAppErr(err error, target **apperr.Error) bool { return errors.As(err, target) }
+
+// The window runs from when the contact sent their message, as the
+// provider counts it, not from when it was stored: a message Meta
+// redelivers a day late (the first deliveries failed) does not reopen a
+// window the provider has closed, which would only have the send refused
+// there (WhatsApp's 131047). A provider clock ahead of ours never moves
+// it later than the message's arrival.
+func TestReplyWindowRunsFromWhenTheContactSent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		f.svc.SetWindows(fixedWindows{Seconds: 24 * 3600, Rule: "template"})
+		in := f.inbound("+1555", "late-1", "hi, from yesterday")
+		in.Timestamp = f.clock.Now().Add(-23 * time.Hour)
+		r := f.receiveOne(t, in)
+		owner := access.Principal{WorkspaceID: f.ws.ID, Role: "owner"}
+		conv, _ := f.svc.Get(ctx, owner, r.ConversationID)
+		rw, err := f.svc.ReplyWindow(ctx, conv)
+		if want := in.Timestamp.Add(24 * time.Hour); err != nil || !rw.Open || !rw.ClosesAt.Equal(want) {
+			t.Fatalf("window %+v %v, want open until %s (24 h after the contact sent)", rw, err, want)
+		}
+		f.clock.Advance(time.Hour)
+		if _, err := f.svc.Send(ctx, owner, r.ConversationID, SendInput{Sender: SourceAPI, Text: "sorry for the wait"}); apperr.KindOf(err) != apperr.KindConflict {
+			t.Fatalf("free text 24 h after the contact sent: %v, want reply_window_closed", err)
+		}
+
+		ahead := f.inbound("+1555", "ahead-1", "hello again")
+		ahead.Timestamp = f.clock.Now().Add(time.Hour) // the provider's clock runs ahead
+		f.receiveOne(t, ahead)
+		if rw, _ := f.svc.ReplyWindow(ctx, conv); !rw.ClosesAt.Equal(f.clock.Now().Add(24 * time.Hour)) {
+			t.Fatalf("window %+v, want it to close 24 h after the message arrived", rw)
+		}
+	})
+}
