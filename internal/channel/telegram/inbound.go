@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // messageID is the provider id of a message: Telegram numbers messages
@@ -91,6 +93,12 @@ func fromMessage(ch channel.Channel, m *Message) conversation.Inbound {
 		if !ok {
 			in.Type, in.Text = conversation.TypeUnsupported, m.Caption
 			content["reason"] = "a Telegram message of a kind Switchboard does not show"
+			// The timeline names an unsupported message by its
+			// provider's type ("Unsupported message (poll)"); Telegram's
+			// is the member that holds the message's content.
+			if kind := messageKind(m.Raw); kind != "" {
+				content["telegram_type"] = kind
+			}
 			break
 		}
 		in.Type, in.Text = "attachment", m.Caption
@@ -113,6 +121,43 @@ func fromMessage(ch channel.Channel, m *Message) conversation.Inbound {
 	content["type"] = in.Type
 	in.Content = contentOf(content, m.Raw)
 	return in
+}
+
+// messageMembers are the members of a Message that any kind of message
+// may carry (who, when, where, replies, forwards, formatting): what is
+// left names the message's kind (poll, dice, game, story,
+// new_chat_members…).
+var messageMembers = map[string]bool{
+	"message_id": true, "message_thread_id": true, "direct_messages_topic": true, "from": true, "sender_chat": true,
+	"sender_boost_count": true, "sender_business_bot": true, "date": true, "business_connection_id": true, "chat": true,
+	"forward_origin": true, "forward_from": true, "forward_from_chat": true, "forward_from_message_id": true,
+	"forward_signature": true, "forward_sender_name": true, "forward_date": true, "is_topic_message": true,
+	"is_automatic_forward": true, "reply_to_message": true, "external_reply": true, "quote": true, "reply_to_story": true,
+	"reply_to_checklist_task_id": true, "via_bot": true, "edit_date": true, "has_protected_content": true,
+	"is_from_offline": true, "is_paid_post": true, "media_group_id": true, "author_signature": true, "paid_star_count": true,
+	"text": true, "entities": true, "link_preview_options": true, "suggested_post_info": true, "effect_id": true,
+	"caption": true, "caption_entities": true, "show_caption_above_media": true, "has_media_spoiler": true, "reply_markup": true,
+}
+
+// messageKind is the kind of a message object as Telegram delivered it:
+// its first member, by name, that is not one every message may carry;
+// "" when it has none.
+func messageKind(raw json.RawMessage) string {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(raw, &members) != nil {
+		return ""
+	}
+	var kinds []string
+	for k := range members {
+		if !messageMembers[k] {
+			kinds = append(kinds, k)
+		}
+	}
+	if len(kinds) == 0 {
+		return ""
+	}
+	slices.Sort(kinds)
+	return limit.Clip(kinds[0], 50)
 }
 
 // contentOf is the stored content: the normalised message with
