@@ -68,7 +68,11 @@ func SameToken(presented, token string) bool {
 
 // RotateToken gives the channel a new webhook token and returns the
 // channel holding it; the new token is not shown again. The old one stops
-// working at once on this node and within cacheTTL on the others.
+// working at once on this node and within cacheTTL on the others. A
+// Connector's channel is registered again with the new token (its
+// Connection says how that went): Telegram's secret token is known to
+// Switchboard and Telegram alone, so nobody else could hand it over, and
+// until setWebhook names the new one every update would be refused.
 func (s *Service) RotateToken(ctx context.Context, workspaceID, id int64) (Channel, error) {
 	var c Channel
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
@@ -88,5 +92,6 @@ func (s *Service) RotateToken(ctx context.Context, workspaceID, id int64) (Chann
 	}
 	s.cache.Delete(id)
 	c.Secrets = hints(c)
+	c.Connection = s.connect(ctx, c)
 	return c, nil
 }
