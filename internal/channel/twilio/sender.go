@@ -57,6 +57,7 @@ type messageResource struct {
 //	2xx {"sid": "SM…"}                      sent; the sid is what status callbacks name
 //	4xx {"code", "message", "more_info"}    failed for good with Twilio's message and code
 //	429, 5xx, network error                 retried (after Retry-After when Twilio gives one)
+//	400 with code 21611 (the queue is full) retried
 func (p *Provider) Send(ctx context.Context, ch channel.Channel, to string, msg conversation.Message) (string, error) {
 	cfg, err := config(ch)
 	if err != nil || cfg.AccountSID == "" || cfg.AuthToken == "" {
@@ -111,6 +112,11 @@ func (p *Provider) Send(ctx context.Context, ch channel.Channel, to string, msg 
 	return "", fmt.Errorf("twilio: send message %d: %w", msg.ID, classify(resp.StatusCode, resp.Header, answer))
 }
 
+// errQueueFull is Twilio's 400 for a sender whose queue of outbound
+// messages is full (hours of its throughput): a rate limit, not a refusal
+// of the message, which goes through once the queue has drained.
+const errQueueFull = 21611
+
 // classify turns an answer that is not 2xx into the outbound error the
 // dispatcher understands.
 func classify(status int, header http.Header, answer []byte) error {
@@ -122,7 +128,7 @@ func classify(status int, header http.Header, answer []byte) error {
 		}
 	}
 	reason := limit.Storable(e.reason(), 300)
-	if status == http.StatusTooManyRequests || status == http.StatusRequestTimeout || status >= 500 {
+	if status == http.StatusTooManyRequests || status == http.StatusRequestTimeout || status >= 500 || e.Code == errQueueFull {
 		err := errors.New("twilio answered " + reason)
 		if delay, ok := netguard.RetryAfter(header, time.Now()); ok {
 			return outbound.WithRetryAfter(err, delay)

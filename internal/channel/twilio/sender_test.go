@@ -159,6 +159,10 @@ func TestSendErrors(t *testing.T) {
 		{"500", http.StatusInternalServerError, []byte(`{"code": 20500, "message": "Internal Server Error", "status": 500}`), "", false, "", 0},
 		{"503 with Retry-After", http.StatusServiceUnavailable, nil, "30", false, "", 30 * time.Second},
 		{"201 without a sid", http.StatusCreated, []byte(`{}`), "", false, "", 0},
+		// The sender's queue is full: Twilio refuses new messages until it
+		// drains, and the same message goes through later.
+		{"400 queue full (21611)", http.StatusBadRequest, []byte(`{"code": 21611, "message": "This 'From' number has exceeded the maximum number of queued messages", ` +
+			`"more_info": "https://www.twilio.com/docs/errors/21611", "status": 400}`), "", false, "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
