@@ -20,9 +20,10 @@ type Connection struct {
 	Error string `json:"error,omitempty"`
 }
 
-// webhookURL is where the provider of c delivers its webhooks: the node's
-// public URL and the type's webhook path ("" when the type has none; the
-// path alone when no public URL is configured).
+// webhookURL is where the provider of c delivers its webhooks: the
+// channel's own base (WebhookBaser) or the node's public URL, and the
+// type's webhook path ("" when the type has none; the path alone when no
+// base is configured).
 func (s *Service) webhookURL(c Channel) string {
 	if s.reg == nil {
 		return ""
@@ -37,7 +38,13 @@ func (s *Service) webhookURL(c Channel) string {
 	if _, connects := p.(Connector); !mounted && !connects {
 		return "" // no inbound webhook (the widget)
 	}
-	return strings.TrimRight(s.publicURL, "/") + s.reg.WebhookPath(c.Type, c.ID)
+	base := s.publicURL
+	if wb, ok := p.(WebhookBaser); ok {
+		if own := wb.WebhookBase(c); own != "" {
+			base = own
+		}
+	}
+	return strings.TrimRight(base, "/") + s.reg.WebhookPath(c.Type, c.ID)
 }
 
 // connect registers c with its provider when the provider is a

@@ -46,6 +46,15 @@ type LocalConnector interface {
 	ConnectsLocally()
 }
 
+// WebhookBaser is a Provider whose channel may name the address its
+// provider reaches the node at, when that is not the node's public URL
+// (Twilio's webhook_base_url: a tunnel, another proxy). The channel's
+// webhook URL, the one to paste at the provider, is under it; "" keeps
+// the node's.
+type WebhookBaser interface {
+	WebhookBase(ch Channel) string
+}
+
 // Windowed is a Provider whose customer-service window depends on the
 // channel's configuration (Messenger's HUMAN_AGENT tag where the page has
 // it); others have the window of their Capabilities.

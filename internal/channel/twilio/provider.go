@@ -33,6 +33,7 @@ var (
 	_ channel.Provider     = (*Provider)(nil)
 	_ channel.Prober       = (*Provider)(nil)
 	_ channel.MediaFetcher = (*Provider)(nil)
+	_ channel.WebhookBaser = (*Provider)(nil)
 )
 
 // New returns the provider, calling Twilio through client, the node's
@@ -82,4 +83,13 @@ func (p *Provider) Webhooks(in channel.Inbox) []channel.Route {
 		{Method: http.MethodPost, Pattern: channel.WebhookPattern(Type, "/status"),
 			Handler: &webhook{p: p, kit: kit, status: true}},
 	}
+}
+
+// WebhookBase implements channel.WebhookBaser: a channel's
+// webhook_base_url is where Twilio reaches it, so the webhook URL to
+// paste at Twilio is under it.
+func (*Provider) WebhookBase(ch channel.Channel) string {
+	var c Config
+	json.Unmarshal(ch.Config, &c)
+	return c.WebhookBaseURL
 }
