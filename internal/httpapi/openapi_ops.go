@@ -441,7 +441,8 @@ var operations = map[string]opDoc{
 	"POST /api/v1/channels/{channelID}/rotate-token": {id: "rotateChannelToken", tag: tagChannels,
 		summary: "Give a channel a new webhook token; the answer holds it, once",
 		desc: "The old token is refused from then on (on other nodes of a cluster within 5 s). Update the integrator's configuration " +
-			"with the new token: its webhooks and Switchboard's calls to it both use it.", status: 200, resp: channelWithToken{}},
+			"with the new token: its webhooks and Switchboard's calls to it both use it. A channel its provider registers (Telegram's " +
+			"setWebhook) is registered again with the new token, and connection says how that went.", status: 200, resp: channelWithToken{}},
 	"GET /api/v1/channel-types": {id: "listChannelTypes", tag: tagChannels,
 		summary: "The channel types this server knows: configuration schema (secrets marked) and capabilities",
 		desc: "testable: the type has a connection test (POST /api/v1/channels/{channelID}/test); connects: saving a channel registers its " +

@@ -387,7 +387,7 @@ export interface paths {
         put?: never;
         /**
          * Give a channel a new webhook token; the answer holds it, once
-         * @description The old token is refused from then on (on other nodes of a cluster within 5 s). Update the integrator's configuration with the new token: its webhooks and Switchboard's calls to it both use it.
+         * @description The old token is refused from then on (on other nodes of a cluster within 5 s). Update the integrator's configuration with the new token: its webhooks and Switchboard's calls to it both use it. A channel its provider registers (Telegram's setWebhook) is registered again with the new token, and connection says how that went.
          */
         post: operations["rotateChannelToken"];
         delete?: never;
