@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -12,9 +13,9 @@ import (
 
 // parseAnswer validates a reply to a question of s's type and returns its
 // value, or a short reason it is not valid.
-func parseAnswer(s *askQuestion, msgType, text string) (any, string) {
+func parseAnswer(s *askQuestion, text string) (any, string) {
 	text = strings.TrimSpace(text)
-	if text == "" && s.Type != "location" {
+	if text == "" {
 		return nil, "empty answer"
 	}
 	switch s.Type {
@@ -79,9 +80,7 @@ func parseAnswer(s *askQuestion, msgType, text string) (any, string) {
 		}
 		return float64(n), ""
 	case "location":
-		if msgType == "location" {
-			return text, ""
-		}
+		// A shared location comes as its coordinates' text (locationText).
 		lat, lng, ok := strings.Cut(text, ",")
 		la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
 		lo, err2 := strconv.ParseFloat(strings.TrimSpace(lng), 64)
@@ -93,4 +92,18 @@ func parseAnswer(s *askQuestion, msgType, text string) (any, string) {
 		return map[string]any{"latitude": la, "longitude": lo}, ""
 	}
 	return nil, "unknown answer type"
+}
+
+// locationText is a location message's coordinates as a typed answer
+// would give them ("48.8584, 2.2945"), read from its content; "" when it
+// has none. A shared location has no text of its own.
+func locationText(content json.RawMessage) string {
+	var c struct {
+		Latitude  *float64 `json:"latitude"`
+		Longitude *float64 `json:"longitude"`
+	}
+	if json.Unmarshal(content, &c) != nil || c.Latitude == nil || c.Longitude == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*c.Latitude, 'f', -1, 64) + ", " + strconv.FormatFloat(*c.Longitude, 'f', -1, 64)
 }

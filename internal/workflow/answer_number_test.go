@@ -15,13 +15,13 @@ import (
 func TestNumberAnswerNotFinite(t *testing.T) {
 	q := askQuestion{Type: "number"}
 	for _, in := range []string{"NaN", "nan", "Inf", "-inf", "+Infinity", "infinity"} {
-		if got, problem := parseAnswer(&q, "text", in); problem == "" {
+		if got, problem := parseAnswer(&q, in); problem == "" {
 			t.Errorf("answer %q taken as the number %v", in, got)
 		}
 	}
 	loc := askQuestion{Type: "location"}
 	for _, in := range []string{"nan, 2.35", "48.85, NaN"} {
-		if got, problem := parseAnswer(&loc, "text", in); problem == "" {
+		if got, problem := parseAnswer(&loc, in); problem == "" {
 			t.Errorf("answer %q taken as the location %v", in, got)
 		}
 	}

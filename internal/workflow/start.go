@@ -55,7 +55,7 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 				// Checked and written in its normal form as a question's
 				// answer of that type is: the form's types are a promise
 				// the steps after it rely on.
-				parsed, problem := parseAnswer(&askQuestion{Type: f.Type}, "text", stringify(v))
+				parsed, problem := parseAnswer(&askQuestion{Type: f.Type}, stringify(v))
 				if problem != "" {
 					return Run{}, apperr.Invalid("inputs."+f.Name, "%s", problem)
 				}

@@ -1,7 +1,9 @@
 package workflow
 
 import (
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -132,12 +134,20 @@ func (s *askQuestion) ask(x *execution, outcome string) (result, error) {
 // answer validates a reply: saved and next, or re-asked, or failure.
 func (s *askQuestion) answer(x *execution) (result, error) {
 	var in struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
+		MessageID int64  `json:"message_id"`
+		Type      string `json:"type"`
+		Text      string `json:"text"`
 	}
 	json.Unmarshal(x.input, &in)
+	if s.Type == "location" && in.Type == "location" {
+		var content string
+		if err := x.tx.QueryRow(x.ctx, `SELECT content FROM messages WHERE id = ?`, in.MessageID).Scan(&content); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return result{}, err
+		}
+		in.Text = locationText(json.RawMessage(content))
+	}
 	x.log("answer", in.Text)
-	value, problem := parseAnswer(s, in.Type, in.Text)
+	value, problem := parseAnswer(s, in.Text)
 	if problem != "" {
 		x.run.Data.Attempts++
 		if x.run.Data.Attempts > s.retries() {

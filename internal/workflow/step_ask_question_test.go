@@ -42,7 +42,7 @@ func TestParseAnswer(t *testing.T) {
 		{askQuestion{Type: "location"}, "48.85, 2.35", map[string]any{"latitude": 48.85, "longitude": 2.35}, true},
 		{askQuestion{Type: "location"}, "north", nil, false},
 	} {
-		got, problem := parseAnswer(&c.q, "text", c.in)
+		got, problem := parseAnswer(&c.q, c.in)
 		if (problem == "") != c.valid || (c.valid && !reflect.DeepEqual(got, c.want)) {
 			t.Errorf("%s %q: %v (%q), want %v valid=%v", c.q.Type, c.in, got, problem, c.want, c.valid)
 		}
