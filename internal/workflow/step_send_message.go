@@ -11,7 +11,7 @@ import (
 
 func init() { register("send_message", func() stepImpl { return &sendMessage{} }) }
 
-// sendMessage sends text (with variables), optionally with attachments or
+// sendMessage sends text (with variables), optionally with attachments and
 // quick replies, on the conversation's channel (the one the contact last
 // wrote on) or a chosen channel the contact has an identity on.
 type sendMessage struct {
@@ -56,7 +56,18 @@ func (s *sendMessage) exits() []string { return []string{"next", "failure"} }
 func (s *sendMessage) exec(x *execution) (result, error) {
 	text := x.text(s.Text)
 	x.log("text", text)
-	m, err := x.send(text, s.QuickReplies, s.Attachments, s.ChannelID)
+	replies, files := s.QuickReplies, s.Attachments
+	if len(files) > 0 && len(replies) > 0 {
+		// No channel carries files and quick replies in one message (a
+		// WhatsApp button message has no file; a Telegram keyboard rides
+		// on one message): the files go first, then the text with its
+		// replies, the message the contact answers.
+		if _, err := x.send("", nil, files, s.ChannelID); err != nil {
+			return result{}, err
+		}
+		files = nil
+	}
+	m, err := x.send(text, replies, files, s.ChannelID)
 	if err != nil {
 		return result{}, err
 	}

@@ -47,6 +47,35 @@ func TestSendMessage(t *testing.T) {
 	})
 }
 
+// A message with files and quick replies sends both: the files, then the
+// text with its replies. The replies were dropped: the step sent one
+// attachment message, and the contact had no buttons to answer with.
+func TestSendMessageWithFilesAndQuickReplies(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		run, conv := f.runSteps(`[{"id": "both", "type": "send_message", "settings": {"text": "Does this look right?",
+			"attachments": [{"type": "image", "url": "https://x.test/a.png"}], "quick_replies": ["Yes", "No"]}}]`)
+		if run.Status != StatusFinished {
+			t.Fatalf("status %s: %s", run.Status, run.Error)
+		}
+		rows, err := f.d.Reader().Query(context.Background(), `SELECT type, text, content FROM messages WHERE conversation_id = ? AND direction = 'out' ORDER BY id`, conv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var typ, text, content string
+			rows.Scan(&typ, &text, &content)
+			got = append(got, typ+"|"+text+"|"+content)
+		}
+		rows.Close()
+		if len(got) != 2 || !strings.HasPrefix(got[0], "attachment||") || !strings.Contains(got[0], "a.png") ||
+			!strings.HasPrefix(got[1], "quick_reply|Does this look right?|") || !strings.Contains(got[1], `"replies":["Yes","No"]`) {
+			t.Fatalf("sent %q, want the file, then the text with its quick replies", got)
+		}
+	})
+}
+
 // TestSendWithoutConversationFails checks a step error fails the run with
 // the reason when no failure exit is wired.
 func TestSendWithoutConversationFails(t *testing.T) {
