@@ -14,8 +14,10 @@ import (
 // field such as "config.api_base_url"): at most limit.URL characters, an
 // http(s) URL with a host and without a query or fragment, and, when guard
 // is not nil, an address the guard allows. It returns the URL without its
-// trailing slashes, ready for paths to be appended.
+// trailing slashes, ready for paths to be appended, and without the blanks
+// a paste brings around it.
 func CheckBaseURL(field, raw string, guard *netguard.Guard) (string, error) {
+	raw = strings.TrimSpace(raw)
 	if err := limit.Text(field, raw, limit.URL); err != nil {
 		return "", err
 	}

@@ -74,6 +74,8 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 	// "+1 (415) 555-0100" as people write it is the E.164 +14155550100.
 	c.From = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(strings.TrimSpace(c.From))
 	c.MessagingServiceSID = strings.TrimSpace(c.MessagingServiceSID)
+	c.APIBaseURL = strings.TrimSpace(c.APIBaseURL)
+	c.WebhookBaseURL = strings.TrimSpace(c.WebhookBaseURL)
 	switch {
 	case !accountSID.MatchString(c.AccountSID):
 		return nil, apperr.Invalid("config.account_sid", "must be a Twilio Account SID: AC followed by 32 hexadecimal digits")

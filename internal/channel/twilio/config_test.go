@@ -29,6 +29,8 @@ func TestValidateConfig(t *testing.T) {
 		{"number as people write it", `{` + ok + `,"from":"+1 (415) 555-0100"}`, "", map[string]string{"from": "+14155550100"}},
 		{"not E.164", `{` + ok + `,"from":"4155550100"}`, "config.from", nil},
 		{"not a service SID", `{` + ok + `,"messaging_service_sid":"MG12"}`, "config.messaging_service_sid", nil},
+		{"pasted with blanks", `{` + ok + `,"from":"+14155550100","api_base_url":" https://twilio-proxy.example.com/ ","webhook_base_url":" "}`, "",
+			map[string]string{"api_base_url": "https://twilio-proxy.example.com", "webhook_base_url": ""}},
 		{"API on a private address", `{` + ok + `,"from":"+14155550100","api_base_url":"http://10.0.0.1"}`, "config.api_base_url", nil},
 		{"API not http", `{` + ok + `,"from":"+14155550100","api_base_url":"ftp://x"}`, "config.api_base_url", nil},
 		{"webhook base with a query", `{` + ok + `,"from":"+14155550100","webhook_base_url":"https://x.example.com/?a=1"}`, "config.webhook_base_url", nil},
