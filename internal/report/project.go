@@ -89,6 +89,7 @@ type batch struct {
 	// stored close at or before the pass's last opening, and the stored
 	// rows of its runs.
 	stored      map[int64]fact
+	ofContact   map[int64][]int64 // the stored facts of contacts merged in the pass, by contact
 	testContact map[int64]bool
 	lastClosed  map[int64]int64
 	latestOpen  int64
@@ -103,6 +104,7 @@ type batch struct {
 	steps     []stepRow
 	stepSeen  map[stepRow]bool
 	responses []responseRow
+	merges    [][2]int64 // (merged contact, kept contact), contact.merged in order
 }
 
 type contactRow struct{ contactID, workspaceID, local, test int64 }
@@ -163,7 +165,8 @@ func (s *Service) Project(ctx context.Context, tx *db.Tx, events []event.Event) 
 // needsFact reports whether apply looks up the facts of e's conversation.
 func needsFact(e event.Event) bool {
 	switch e.Type {
-	case event.ContactCreated, event.ContactLifecycle, event.WorkflowRunStarted, event.WorkflowStep, event.WorkflowRunEnded:
+	case event.ContactCreated, event.ContactLifecycle, event.WorkflowRunStarted, event.WorkflowStep, event.WorkflowRunEnded,
+		event.ContactMerged:
 		return false
 	}
 	return e.ConversationID != 0
@@ -199,6 +202,7 @@ type payload struct {
 	PreviousAssigneeID int64  `json:"previous_assignee_id"`
 	Sender             string `json:"sender"`
 	UserID             int64  `json:"user_id"`
+	MergedContactID    int64  `json:"merged_contact_id"` // contact.merged: the contact merged into the event's
 	// AI marks a message written with AI (draft or agent): never a
 	// person's response, whatever its sender.
 	AI       string `json:"ai"`
@@ -232,6 +236,9 @@ func (b *batch) apply(ctx context.Context, e event.Event, p payload) error {
 		return nil
 	case event.WorkflowRunStarted, event.WorkflowStep, event.WorkflowRunEnded:
 		b.run(e, p, local)
+		return nil
+	case event.ContactMerged:
+		b.merged(e.ContactID, p.MergedContactID, cal)
 		return nil
 	}
 	if e.ConversationID == 0 {
@@ -388,6 +395,43 @@ func (b *batch) fact(id int64) *fact {
 	b.orig[id] = stored
 	b.order = append(b.order, id)
 	return f
+}
+
+// merged applies contact.merged. A merge rewrites the log: every event of
+// the merged contact names the kept one from then on, so a rebuild sees
+// one contact, created once, whose conversations are all the kept one's
+// (a conversation of one that opened soon after the other's closed is a
+// reopen). The projection that saw them apart catches up here: the facts
+// of both contacts are read, the merged one's moved to the kept one and
+// the reopens among them counted again as a rebuild counts them; flush
+// moves the contact and lifecycle rows.
+func (b *batch) merged(into, from int64, cal Calendar) {
+	if into == 0 || from == 0 || into == from {
+		return
+	}
+	for _, c := range []int64{from, into} {
+		for _, id := range b.ofContact[c] {
+			b.fact(id) // listed in byContact under its stored contact
+		}
+	}
+	all := b.byContact[into]
+	for _, f := range b.byContact[from] {
+		f.ContactID = into
+		all = append(all, f)
+	}
+	delete(b.byContact, from)
+	b.byContact[into] = all
+	window := cal.ReopenWindow.Milliseconds()
+	for _, f := range all {
+		var prev int64
+		for _, g := range all {
+			if g != f && g.ClosedAt != 0 && g.ClosedAt <= f.OpenedAt {
+				prev = max(prev, g.ClosedAt)
+			}
+		}
+		f.Reopen = boolInt(prev != 0 && f.OpenedAt-prev <= window)
+	}
+	b.merges = append(b.merges, [2]int64{from, into})
 }
 
 func (b *batch) run(e event.Event, p payload, local int64) {

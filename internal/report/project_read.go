@@ -15,7 +15,7 @@ import (
 // prefetch reads, in a few statements, every stored row the events'
 // apply will look at.
 func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []payload) error {
-	var convs, contacts, opening, runs, started []int64
+	var convs, contacts, opening, runs, started, merged []int64
 	seen := map[[2]int64]bool{} // (what, id): ids listed once
 	add := func(list *[]int64, what, id int64) {
 		if k := [2]int64{what, id}; !seen[k] {
@@ -28,6 +28,9 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 		switch {
 		case e.Type == event.ContactCreated:
 			add(&contacts, 0, e.ContactID)
+		case e.Type == event.ContactMerged:
+			add(&merged, 5, e.ContactID)
+			add(&merged, 5, p.MergedContactID)
 		case e.Type == event.WorkflowRunStarted || e.Type == event.WorkflowStep || e.Type == event.WorkflowRunEnded:
 			if p.RunID != 0 {
 				add(&runs, 1, p.RunID)
@@ -55,6 +58,20 @@ func (b *batch) prefetch(ctx context.Context, events []event.Event, payloads []p
 	})
 	if err != nil {
 		return fmt.Errorf("report: read facts: %w", err)
+	}
+	// Every fact of the contacts a merge joins: it moves and recounts them.
+	b.ofContact = map[int64][]int64{}
+	err = db.QueryIn(ctx, b.tx, `SELECT `+factColumns+` FROM report_conversations WHERE contact_id IN `, "", merged, nil, func(r *sql.Rows) error {
+		var f fact
+		if err := r.Scan(f.fields()...); err != nil {
+			return err
+		}
+		b.stored[f.ConversationID] = f
+		b.ofContact[f.ContactID] = append(b.ofContact[f.ContactID], f.ConversationID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("report: read merged contacts' facts: %w", err)
 	}
 	b.testContact = map[int64]bool{}
 	err = db.QueryIn(ctx, b.tx, `SELECT id, is_test FROM contacts WHERE id IN `, "", contacts, nil, func(r *sql.Rows) error {

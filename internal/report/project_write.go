@@ -42,6 +42,9 @@ func (b *batch) flush(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("report: lifecycle: %w", err)
 	}
+	if err := b.flushMerges(ctx); err != nil {
+		return err
+	}
 	if err := db.InsertRows(ctx, tx, len(b.runOrder), insertRuns, "(?, ?, ?, ?, ?, ?, ?)",
 		` ON CONFLICT (run_id) DO UPDATE SET ended_local = excluded.ended_local, status = excluded.status, last_step = excluded.last_step`,
 		func(i int) []any {
@@ -84,6 +87,32 @@ func (b *batch) flush(ctx context.Context) error {
 			return []any{k.workspaceID, k.day, k.channelID, k.direction, k.sender, k.userID, k.teamID, b.days[k]}
 		}); err != nil {
 		return fmt.Errorf("report: message days: %w", err)
+	}
+	return nil
+}
+
+// flushMerges moves the contact rows of the pass's merges as a rebuild
+// would write them: the kept contact's row with the earlier creation of
+// the two (the first contact.created of either, which names it now), the
+// merged contact's row gone, its lifecycle changes the kept one's.
+func (b *batch) flushMerges(ctx context.Context) error {
+	for _, m := range b.merges {
+		from, into := m[0], m[1]
+		for _, st := range []struct {
+			query string
+			args  []any
+		}{
+			{`UPDATE report_contacts SET contact_id = ? WHERE contact_id = ? AND NOT EXISTS (SELECT 1 FROM report_contacts WHERE contact_id = ?)`,
+				[]any{into, from, into}},
+			{`UPDATE report_contacts SET created_local = (SELECT MIN(created_local) FROM report_contacts WHERE contact_id IN (?, ?)) WHERE contact_id = ?`,
+				[]any{from, into, into}},
+			{`DELETE FROM report_contacts WHERE contact_id = ?`, []any{from}},
+			{`UPDATE report_lifecycle SET contact_id = ? WHERE contact_id = ?`, []any{into, from}},
+		} {
+			if _, err := b.tx.Exec(ctx, st.query, st.args...); err != nil {
+				return fmt.Errorf("report: merge contact %d into %d: %w", from, into, err)
+			}
+		}
 	}
 	return nil
 }

@@ -44,7 +44,7 @@ func New(d *db.DB, opts Options) *Service {
 var Types = []event.Type{
 	event.ConversationOpened, event.ConversationClosed, event.ConversationAssigned, event.ConversationUnassigned,
 	event.ConversationQueued, event.MessageReceived, event.MessageSent, event.ContactCreated, event.ContactLifecycle,
-	event.WorkflowRunStarted, event.WorkflowStep, event.WorkflowRunEnded,
+	event.WorkflowRunStarted, event.WorkflowStep, event.WorkflowRunEnded, event.ContactMerged,
 }
 
 // NewConsumer returns the projection's consumer of the log, from its first
