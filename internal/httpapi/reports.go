@@ -192,7 +192,13 @@ func (s *Server) getReportSettings(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) updateReportSettings(w http.ResponseWriter, r *http.Request) error {
-	var in report.Settings
+	// A field the body leaves out keeps its value: the body is read over
+	// the current settings (PUT {"holidays"} alone zeroed the reopen
+	// window, which stopped reopens being counted).
+	in, err := s.deps.Reports.Settings(r.Context(), Principal(r).WorkspaceID)
+	if err != nil {
+		return err
+	}
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}

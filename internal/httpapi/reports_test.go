@@ -86,3 +86,26 @@ func TestReportsAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestReportSettingsKeepWhatAPutLeavesOut: docs/reports.md sets the
+// holidays with PUT {"holidays": […]} and the reopen window with PUT
+// {"reopen_window_minutes"}; each must leave the other as it was, not
+// zero it (a reopen window of 0 silently stops counting reopens).
+func TestReportSettingsKeepWhatAPutLeavesOut(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		svc := report.New(d, report.Options{})
+		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = svc })
+		f.run(t, []scenario{
+			{name: "both", method: "PUT", path: "/api/v1/reports/settings", as: "manager", body: `{"reopen_window_minutes":60,"holidays":["2026-12-25"]}`,
+				status: 200, want: []string{`"reopen_window_minutes":60`, `"holidays":["2026-12-25"]`}},
+			{name: "the holidays alone", method: "PUT", path: "/api/v1/reports/settings", as: "manager", body: `{"holidays":["2026-12-24","2026-12-25"]}`,
+				status: 200, want: []string{`"reopen_window_minutes":60`, `"holidays":["2026-12-24","2026-12-25"]`}},
+			{name: "the window alone", method: "PUT", path: "/api/v1/reports/settings", as: "manager", body: `{"reopen_window_minutes":120}`,
+				status: 200, want: []string{`"reopen_window_minutes":120`, `"holidays":["2026-12-24","2026-12-25"]`}},
+			{name: "read back", method: "GET", path: "/api/v1/reports/settings", as: "manager",
+				status: 200, want: []string{`"reopen_window_minutes":120`, `"holidays":["2026-12-24","2026-12-25"]`}},
+			{name: "no holidays", method: "PUT", path: "/api/v1/reports/settings", as: "manager", body: `{"holidays":[]}`,
+				status: 200, want: []string{`"reopen_window_minutes":120`, `"holidays":[]`}},
+		})
+	})
+}
