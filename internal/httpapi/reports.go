@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	paging "github.com/switchboard-chat/switchboard/internal/page"
@@ -136,7 +135,7 @@ func (s *Server) reportNow(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	var src report.NowSource
 	if s.deps.Routing != nil {
-		src = routingNow{s.deps.Routing, p}
+		src = routingNow{s.deps.Routing}
 	}
 	n, err := s.deps.Reports.Now(r.Context(), p.WorkspaceID, src)
 	if err != nil {
@@ -146,11 +145,8 @@ func (s *Server) reportNow(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// routingNow answers the Now report's presence and queues from routing.
-type routingNow struct {
-	r *routing.Service
-	p access.Principal
-}
+// routingNow answers the Now report's presence from routing.
+type routingNow struct{ r *routing.Service }
 
 func (n routingNow) Agents(ctx context.Context, workspaceID int64) ([]report.AgentNow, error) {
 	var out []report.AgentNow
@@ -168,18 +164,6 @@ func (n routingNow) Agents(ctx context.Context, workspaceID int64) ([]report.Age
 		}
 		req.After = &paging.Cursor{Order: paging.OrderID, ID: pg.Data[len(pg.Data)-1].UserID}
 	}
-}
-
-func (n routingNow) Queues(ctx context.Context, workspaceID int64) ([]report.QueueNow, error) {
-	qs, err := n.r.Queues(ctx, n.p)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]report.QueueNow, 0, len(qs))
-	for _, q := range qs {
-		out = append(out, report.QueueNow{TeamID: q.TeamID, UserID: q.UserID, Length: q.Length, OldestWaitMs: q.OldestWaitMs})
-	}
-	return out, nil
 }
 
 func (s *Server) getReportSettings(w http.ResponseWriter, r *http.Request) error {

@@ -5,11 +5,16 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/report"
+	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 func TestReportsAPI(t *testing.T) {
@@ -106,6 +111,50 @@ func TestReportSettingsKeepWhatAPutLeavesOut(t *testing.T) {
 				status: 200, want: []string{`"reopen_window_minutes":120`, `"holidays":["2026-12-24","2026-12-25"]`}},
 			{name: "no holidays", method: "PUT", path: "/api/v1/reports/settings", as: "manager", body: `{"holidays":[]}`,
 				status: 200, want: []string{`"reopen_window_minutes":120`, `"holidays":[]`}},
+		})
+	})
+}
+
+// TestReportNowLeavesTestConversationsOutOfTheQueues: a Workflow Builder
+// test chat's Assign step queues its conversation like any other, but
+// test conversations are left out of every figure, Now included
+// (docs/reports.md): the queue it waits in counts only the real one, and
+// its wait is not the longest.
+func TestReportNowLeavesTestConversationsOutOfTheQueues(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC))
+		d.SetClock(clk)
+		svc := report.New(d, report.Options{})
+		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = svc })
+		team, err := f.wsSvc.CreateTeam(ctx, f.ws.ID, workspace.TeamInput{Name: "Support", MemberIDs: []int64{f.users[workspace.RoleAgent].ID}})
+		must0(t, err)
+		route := routing.New(d, routing.Options{})
+		queue := func(conversationID int64) {
+			res, err := route.Assign(ctx, routing.Request{WorkspaceID: f.ws.ID, ConversationID: conversationID, Target: routing.TargetTeam,
+				TeamID: team.ID, OnlyOnline: true, Source: conversation.SourceWorkflow})
+			must0(t, err)
+			if !res.Queued {
+				t.Fatalf("conversation %d not queued: %+v", conversationID, res)
+			}
+		}
+		// The test chat's conversation waits first, an hour before the real one.
+		test := f.inbound(t, "+15550009", "Test contact", "m-test")
+		must0(t, d.Write(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = ?`, test.ContactID); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE conversations SET is_test = 1 WHERE id = ?`, test.ConversationID)
+			return err
+		}))
+		queue(test.ConversationID)
+		clk.Advance(time.Hour)
+		real := f.inbound(t, "+15550001", "Ada", "m-1")
+		queue(real.ConversationID)
+		clk.Advance(time.Minute)
+		f.run(t, []scenario{
+			{name: "now", method: "GET", path: "/api/v1/reports/now", as: "manager", status: 200,
+				want: []string{`"open":1`, `"waiting":1`, `"longest_wait_ms":60000`, `"length":1`}},
 		})
 	})
 }
