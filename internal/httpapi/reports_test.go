@@ -158,3 +158,40 @@ func TestReportNowLeavesTestConversationsOutOfTheQueues(t *testing.T) {
 		})
 	})
 }
+
+// TestReportNowLeavesTestConversationsOutOfAgentsLoad: an agent a test
+// chat's conversation is assigned to (its workflow's Assign step) has it
+// in routing's count of their open conversations, but Now's agents show
+// their open conversations without the test ones, like Now's open and
+// unassigned.
+func TestReportNowLeavesTestConversationsOutOfAgentsLoad(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		svc := report.New(d, report.Options{})
+		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = svc })
+		route := routing.New(d, routing.Options{})
+		agent := f.users[workspace.RoleAgent].ID
+		assign := func(conversationID int64) {
+			res, err := route.Assign(ctx, routing.Request{WorkspaceID: f.ws.ID, ConversationID: conversationID, Target: routing.TargetUser,
+				UserID: agent, Force: true, Source: conversation.SourceWorkflow})
+			must0(t, err)
+			if !res.Assigned {
+				t.Fatalf("conversation %d not assigned: %+v", conversationID, res)
+			}
+		}
+		test := f.inbound(t, "+15550009", "Test contact", "m-test")
+		must0(t, d.Write(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = ?`, test.ContactID); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE conversations SET is_test = 1 WHERE id = ?`, test.ConversationID)
+			return err
+		}))
+		assign(test.ConversationID)
+		assign(f.inbound(t, "+15550001", "Ada", "m-1").ConversationID)
+		f.run(t, []scenario{
+			{name: "now", method: "GET", path: "/api/v1/reports/now", as: "manager", status: 200,
+				want: []string{`"open":1,"unassigned":0`, `{"user_id":` + f.vars[workspace.RoleAgent] + `,"availability":"offline","open":1,`}},
+		})
+	})
+}

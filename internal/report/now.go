@@ -88,6 +88,31 @@ func (s *Service) Now(ctx context.Context, workspaceID int64, src NowSource) (No
 	if err != nil {
 		return n, err
 	}
+	// Routing counts every open conversation an agent holds, a test
+	// chat's too (capacity is capacity); their figure here leaves the
+	// test ones out, as Open does.
+	tests := map[int64]int{}
+	rows, err = q.Query(ctx, `SELECT assignee_id, COUNT(*) FROM conversations WHERE workspace_id = ? AND status <> 'closed' AND is_test = 1
+		AND assignee_id IS NOT NULL GROUP BY assignee_id`, workspaceID)
+	if err != nil {
+		return n, fmt.Errorf("report: now test conversations: %w", err)
+	}
+	for rows.Next() {
+		var user int64
+		var k int
+		if err := rows.Scan(&user, &k); err != nil {
+			rows.Close()
+			return n, fmt.Errorf("report: now test conversations: %w", err)
+		}
+		tests[user] = k
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("report: now test conversations: %w", err)
+	}
+	for i := range agents {
+		agents[i].Open = max(agents[i].Open-tests[agents[i].UserID], 0)
+	}
 	rank := map[string]int{"online": 0, "busy": 1, "offline": 2}
 	for _, a := range agents {
 		switch a.Availability {
