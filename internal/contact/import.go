@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/csvcell"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -228,6 +229,9 @@ func (s *Service) Import(ctx context.Context, p Principal, r io.Reader, opt Impo
 			continue // a blank line
 		}
 		rep.Rows++
+		for i, v := range rec {
+			rec[i] = csvcell.Unescape(v) // what an export guarded reads back as it was
+		}
 		row, rerr := im.parse(line, rec)
 		if rerr != nil {
 			reject(*rerr)

@@ -7,11 +7,13 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/csvcell"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 )
 
@@ -164,11 +166,11 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request) error {
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 			w.Header().Set("Content-Disposition", `attachment; filename="contacts.csv"`)
 			w.WriteHeader(http.StatusOK)
-			if err := cw.Write(header); err != nil {
+			if err := cw.Write(csvcell.Row(slices.Clone(header))); err != nil {
 				return err
 			}
 		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(csvcell.Row(row)); err != nil {
 			return err
 		}
 		if n++; n%500 == 0 {
@@ -187,7 +189,7 @@ func (s *Server) exportContacts(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="contacts.csv"`)
 		w.WriteHeader(http.StatusOK)
-		cw.Write(header)
+		cw.Write(csvcell.Row(slices.Clone(header)))
 	}
 	cw.Flush()
 	return cw.Error()

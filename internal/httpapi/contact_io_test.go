@@ -74,3 +74,30 @@ func TestContactExportIsScoped(t *testing.T) {
 		})
 	})
 }
+
+// A contact names themselves (a channel profile, a form): a name that a
+// spreadsheet would run as a formula is exported with an apostrophe
+// before it, so opening the export runs nothing, and importing the export
+// gives the name back as it was. A number is left alone.
+func TestContactExportRunsNoFormula(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.run(t, []scenario{
+			{name: "a contact named like a formula", method: "POST", path: "/api/v1/contacts", as: "owner",
+				body: `{"first_name":"=HYPERLINK(\"http://evil.test\",\"Open\")","last_name":"-1+1","phone":"+14155550100"}`, status: 201},
+		})
+		_, out := f.do(t, scenario{method: "GET", path: "/api/v1/contacts/export", as: "owner"})
+		if !strings.Contains(string(out), `"'=HYPERLINK(""http://evil.test"",""Open"")",'-1+1,+14155550100,`) {
+			t.Fatalf("export:\n%s\nwant the name and last name behind an apostrophe, the phone as it is", out)
+		}
+		body, hdr := importBody(t, string(out), map[string]string{"mapping": `{"id":"","first_name":"first_name","last_name":"last_name","phone":"phone"}`})
+		f.run(t, []scenario{
+			{name: "the export imported back", method: "POST", path: "/api/v1/contacts/import", as: "owner", body: body, header: hdr,
+				status: 200, want: []string{`"updated":1`}},
+		})
+		_, list := f.do(t, scenario{method: "GET", path: "/api/v1/contacts", as: "owner"})
+		if !strings.Contains(string(list), `"first_name":"=HYPERLINK(\"http://evil.test\",\"Open\")"`) || !strings.Contains(string(list), `"last_name":"-1+1"`) {
+			t.Fatalf("after the import: %s", list)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/csvcell"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/report"
@@ -111,7 +112,7 @@ func (s *Server) streamReport(w http.ResponseWriter, r *http.Request, name strin
 			w.Header().Set("Content-Disposition", `attachment; filename="report-`+name+`.csv"`)
 			w.WriteHeader(http.StatusOK)
 		}
-		if err := cw.Write(row); err != nil {
+		if err := cw.Write(csvcell.Row(row)); err != nil {
 			return err
 		}
 		if n++; n%500 == 0 {
