@@ -69,7 +69,7 @@ func init() {
 		"GET /api/v1/reports/settings": {id: "getReportSettings", tag: tagReports, summary: "The reopen window and the business-hours holidays",
 			status: 200, resp: report.Settings{}, errors: []int{403}},
 		"PUT /api/v1/reports/settings": {id: "updateReportSettings", tag: tagReports, summary: "Set the reopen window and the holidays",
-			desc: "reopen_window_minutes 0–129600; holidays YYYY-MM-DD (at most 366). They apply to events projected from then on; " +
+			desc: "reopen_window_minutes 0–129600; holidays YYYY-MM-DD (at most 366); a field left out keeps its value. They apply to events projected from then on; " +
 				"`switchboard reports rebuild` applies them to the whole history.",
 			body: report.Settings{}, status: 200, resp: report.Settings{}, errors: []int{403}},
 	} {

@@ -1984,7 +1984,7 @@ export interface paths {
         get: operations["getReportSettings"];
         /**
          * Set the reopen window and the holidays
-         * @description reopen_window_minutes 0–129600; holidays YYYY-MM-DD (at most 366). They apply to events projected from then on; `switchboard reports rebuild` applies them to the whole history.
+         * @description reopen_window_minutes 0–129600; holidays YYYY-MM-DD (at most 366); a field left out keeps its value. They apply to events projected from then on; `switchboard reports rebuild` applies them to the whole history.
          */
         put: operations["updateReportSettings"];
         post?: never;
