@@ -47,6 +47,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 	if err := a.attachEmail(); err != nil {
 		return err
 	}
+	a.attachTelegram()
 	webhooks, err := reg.Routes(channel.Inbox{Channels: a.Channels, Receiver: a.webhookReceiver(), Metrics: a.Metrics})
 	if err != nil {
 		return err

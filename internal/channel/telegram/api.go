@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,11 +103,67 @@ func (c *client) call(ctx context.Context, method string, params any, out any) e
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.methodURL(method), bytes.NewReader(body))
+	return c.post(ctx, method, "application/json", bytes.NewReader(body), out)
+}
+
+// uploadTimeout bounds a call that uploads a file: the file goes up
+// within it, so it is longer than an ordinary call's.
+const uploadTimeout = 2 * time.Minute
+
+// upload invokes method with params and a file as multipart/form-data, the
+// file under field (Telegram's way to send a file it cannot fetch by URL).
+// Its answer is read and classified as call's is.
+func (c *client) upload(ctx context.Context, method string, params map[string]any, field, fileName string, file io.Reader, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, max(c.timeout, uploadTimeout))
+	defer cancel()
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		pw.CloseWithError(writeForm(mw, params, field, fileName, file))
+	}()
+	err := c.post(ctx, method, mw.FormDataContentType(), pr, out)
+	// A request that stopped reading ends the writer, which must be done
+	// with file before the caller closes it.
+	pr.Close()
+	<-written
+	return err
+}
+
+// writeForm writes params (a string as it is, anything else as JSON, as
+// the Bot API reads form fields) and the file, then closes the form.
+func writeForm(mw *multipart.Writer, params map[string]any, field, fileName string, file io.Reader) error {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		v, ok := params[k].(string)
+		if !ok {
+			b, err := json.Marshal(params[k])
+			if err != nil {
+				return err
+			}
+			v = string(b)
+		}
+		if err := mw.WriteField(k, v); err != nil {
+			return err
+		}
+	}
+	fw, err := mw.CreateFormFile(field, fileName)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(fw, file); err != nil {
+		return err
+	}
+	return mw.Close()
+}
+
+// post sends body to method and reads the answer into out (see call).
+func (c *client) post(ctx context.Context, method, contentType string, body io.Reader, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.methodURL(method), body)
 	if err != nil {
 		return outbound.Permanent("the channel's Bot API URL is not usable")
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	resp, err := c.do(req)
 	if err != nil {
 		return fmt.Errorf("telegram: %s: %w", method, err)

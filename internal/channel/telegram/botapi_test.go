@@ -90,14 +90,34 @@ func (b *botAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	params := map[string]any{}
-	if r.Method == http.MethodPost {
-		if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-			b.t.Errorf("%s sent with Content-Type %q", method, ct)
+	switch ct := r.Header.Get("Content-Type"); {
+	case r.Method != http.MethodPost:
+	case strings.HasPrefix(ct, "multipart/form-data"):
+		// An upload: fields are strings or JSON, as the Bot API reads
+		// them; the file is recorded as "upload:<name>:<bytes>".
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			b.t.Errorf("%s: multipart body: %v", method, err)
 		}
+		for k, vs := range r.MultipartForm.Value {
+			var v any
+			if json.Unmarshal([]byte(vs[0]), &v) != nil {
+				v = vs[0]
+			}
+			params[k] = v
+		}
+		for k, fs := range r.MultipartForm.File {
+			f, _ := fs[0].Open()
+			raw, _ := io.ReadAll(f)
+			f.Close()
+			params[k] = "upload:" + fs[0].Filename + ":" + string(raw)
+		}
+	case ct == "application/json":
 		raw, _ := io.ReadAll(r.Body)
 		if err := json.Unmarshal(raw, &params); err != nil {
 			b.t.Errorf("%s: body %q: %v", method, raw, err)
 		}
+	default:
+		b.t.Errorf("%s sent with Content-Type %q", method, ct)
 	}
 	b.mu.Lock()
 	b.calls = append(b.calls, botCall{Method: method, Params: params})

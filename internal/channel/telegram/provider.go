@@ -9,6 +9,7 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"time"
 
@@ -26,6 +27,18 @@ type Provider struct {
 	HTTP *http.Client
 	// Timeout bounds one Bot API call (0: DefaultTimeout).
 	Timeout time.Duration
+	// Files reads the node's stored files (nil: none). A file the
+	// composer attached is uploaded from it rather than given by URL:
+	// Telegram fetches a document by URL only when it is a PDF, a ZIP or
+	// a GIF, and a URL needs the node's public address.
+	Files Files
+}
+
+// Files is the node's media store as Send reads it.
+type Files interface {
+	// Open returns a stored file of the workspace and its name; the
+	// caller closes it. An error of kind not found means it is gone.
+	Open(ctx context.Context, workspaceID int64, id string) (io.ReadCloser, string, error)
 }
 
 var (
@@ -61,9 +74,9 @@ func (*Provider) Validate(config json.RawMessage, check channel.Check) (json.Raw
 }
 
 // Capabilities implements channel.Provider: quick replies become inline
-// buttons (Ask a Question's choices among them), attachments are sent by
-// URL, and a bot may write to a user who started it at any time, so there
-// is no window.
+// buttons (Ask a Question's choices among them), attachments are uploaded
+// (a stored file) or sent by URL, and a bot may write to a user who
+// started it at any time, so there is no window.
 func (*Provider) Capabilities() channel.Capabilities {
 	return channel.Capabilities{
 		QuickReplies:  true,

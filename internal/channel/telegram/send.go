@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/limit"
@@ -34,11 +35,13 @@ type outContent struct {
 	Longitude   *float64            `json:"longitude"`
 }
 
-// outAttach is one attachment to send by URL.
+// outAttach is one attachment to send: a file of the node's media store
+// (the composer's, with its media_id), uploaded, or one given by URL.
 type outAttach struct {
 	Type     string `json:"type"` // image, video, audio, file
 	URL      string `json:"url"`
 	FileName string `json:"file_name"`
+	MediaID  string `json:"media_id"`
 }
 
 // sentMessage is the part of a sent Message that Send reads.
@@ -97,10 +100,12 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 	}
 	attachments = append(attachments, content.Attachments...)
 
-	// calls are the Bot API calls the message takes, in order.
+	// calls are the Bot API calls the message takes, in order; one with a
+	// file uploads it under the method's parameter.
 	type call struct {
 		method string
 		params map[string]any
+		file   *outAttach
 	}
 	var calls []call
 	textCall := func(text string, replies []string) call {
@@ -109,7 +114,7 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 		if kb := keyboard(replies); kb != nil {
 			params["reply_markup"] = kb
 		}
-		return call{"sendMessage", params}
+		return call{"sendMessage", params, nil}
 	}
 	switch {
 	case len(attachments) > 0:
@@ -124,6 +129,14 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 			if !known {
 				return "", outbound.Permanent(fmt.Sprintf("Telegram cannot send an attachment of type %q", limit.Clip(a.Type, 30)))
 			}
+			params := clone(base)
+			if i == 0 && caption != "" {
+				params["caption"] = caption
+			}
+			if a.MediaID != "" && p.Files != nil {
+				calls = append(calls, call{mm[0], params, &a})
+				continue
+			}
 			if strings.TrimSpace(a.URL) == "" {
 				return "", outbound.Permanent("the attachment has no URL")
 			}
@@ -133,12 +146,8 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 				return "", outbound.Permanent("Telegram fetches attachments by URL and this one is not an absolute http(s) URL " +
 					"(set the node's --public-url so its files have one)")
 			}
-			params := clone(base)
 			params[mm[1]] = a.URL
-			if i == 0 && caption != "" {
-				params["caption"] = caption
-			}
-			calls = append(calls, call{mm[0], params})
+			calls = append(calls, call{mm[0], params, nil})
 		}
 		if text != "" && caption == "" {
 			// No caption could carry it: the text follows as a message.
@@ -147,7 +156,7 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 	case msg.Type == "location" && content.Latitude != nil && content.Longitude != nil:
 		params := clone(base)
 		params["latitude"], params["longitude"] = *content.Latitude, *content.Longitude
-		calls = append(calls, call{"sendLocation", params})
+		calls = append(calls, call{"sendLocation", params, nil})
 	case msg.Type == "template":
 		return "", outbound.Permanent("Telegram has no message templates: send the text instead")
 	default:
@@ -158,7 +167,11 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 	}
 	ids, err := channel.SendParts(ctx, len(calls), func(i int) (string, error) {
 		var m sentMessage
-		if err := c.call(ctx, calls[i].method, calls[i].params, &m); err != nil {
+		if f := calls[i].file; f != nil {
+			if err := p.uploadFile(ctx, c, ch, calls[i].method, calls[i].params, *f, &m); err != nil {
+				return "", err
+			}
+		} else if err := c.call(ctx, calls[i].method, calls[i].params, &m); err != nil {
 			return "", err
 		}
 		id := m.Chat.ID
@@ -180,4 +193,25 @@ func clone(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// uploadFile sends a stored file with method, uploading its bytes under
+// the method's file parameter (photo, document…).
+func (p *Provider) uploadFile(ctx context.Context, c *client, ch channel.Channel, method string, params map[string]any, a outAttach, out any) error {
+	file, name, err := p.Files.Open(ctx, ch.WorkspaceID, a.MediaID)
+	if apperr.KindOf(err) == apperr.KindNotFound {
+		return outbound.Permanent("the attachment is no longer stored")
+	}
+	if err != nil {
+		// The store cannot be read for now: the message is sent later.
+		return fmt.Errorf("telegram: open the attachment: %w", err)
+	}
+	defer file.Close()
+	if a.FileName != "" {
+		name = a.FileName
+	}
+	if name == "" {
+		name = "file"
+	}
+	return c.upload(ctx, method, params, mediaMethods[a.Type][1], name, file, out)
 }
