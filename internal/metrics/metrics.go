@@ -4,6 +4,8 @@
 package metrics
 
 import (
+	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"slices"
@@ -119,7 +121,19 @@ func (m *Metrics) Names() []string {
 	return slices.Compact(names)
 }
 
-// Handler serves the exposition format.
+// Handler serves the exposition format. A collector that fails (a gauge
+// read from the store while the store does not answer) costs its own
+// metrics only: the rest are served with a 200, since they are what says
+// why (5xx counts, webhook errors), and the failure is logged and counted
+// in promhttp_metric_handler_errors_total{cause="gathering"}. The
+// library's default answered the whole scrape 500 instead.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, ErrorHandling: promhttp.ContinueOnError,
+		ErrorLog: scrapeLog{}})
 }
+
+// scrapeLog logs what a scrape could not collect, through the node's
+// logger as it is when the scrape runs.
+type scrapeLog struct{}
+
+func (scrapeLog) Println(v ...any) { slog.Warn("metrics: scrape incomplete", "err", fmt.Sprint(v...)) }
