@@ -68,7 +68,20 @@ const (
 	CodeBudgetExhausted = "ai_budget_exhausted"
 	CodeProviderError   = "ai_provider_error"
 	CodeUnreachable     = "ai_unreachable"
+	CodeIncomplete      = "ai_answer_incomplete"
 )
+
+// finishedWhole refuses an answer the model stopped writing at the
+// request's token limit (finish_reason "length"): it is part of a text,
+// and handed over as the whole one (a translation into a language the
+// agent does not read, say) it would be sent cut.
+func finishedWhole(resp ai.ChatResponse) error {
+	if resp.FinishReason != "length" {
+		return nil
+	}
+	return apperr.WithCode(apperr.KindUpstream, CodeIncomplete,
+		"the AI model reached its length limit before it finished, so its answer is not shown: try again with a shorter text")
+}
 
 // errNotConfigured is the answer of a request that needs a chat model in a
 // workspace that has none.

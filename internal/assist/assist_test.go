@@ -368,3 +368,29 @@ func TestWithoutModel(t *testing.T) {
 		}
 	})
 }
+
+// TestAnswerCutAtTheLengthLimitIsNotGivenAsWhole: a model that stops at
+// the request's token limit (finish_reason "length") wrote part of the
+// answer only. A translation, a rewrite, a summary or a draft cut short
+// is refused with ai_answer_incomplete rather than handed to the agent as
+// the whole text: a translation into a language the agent does not read
+// would otherwise be sent to the contact half-finished.
+func TestAnswerCutAtTheLengthLimitIsNotGivenAsWhole(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d, "Where is my order? I ordered it two weeks ago and nothing has arrived.")
+		p := newProvider(t, answer{text: "ご注文の商品は本日発送されました。お届けまで", usage: [2]int{40, 200}, finish: "length"})
+		w.configure(t, p, false, 0)
+		for name, err := range map[string]error{
+			"translate":      second(w.svc.Translate(ctx, w.owner, assist.TranslateInput{Text: "Your order left our warehouse today.", Language: "ja"})),
+			"rewrite":        second(w.svc.Rewrite(ctx, w.owner, assist.RewriteInput{Text: "Your order left today.", Style: "friendlier"})),
+			"summary":        second(w.svc.Summary(ctx, w.owner, w.convID, assist.SummaryInput{})),
+			"draft":          second(w.svc.Draft(ctx, w.owner, w.convID, nil)),
+			"streamed draft": second(w.svc.Draft(ctx, w.owner, w.convID, func(string) error { return nil })),
+		} {
+			if code(err) != assist.CodeIncomplete || apperr.KindOf(err) != apperr.KindUpstream {
+				t.Errorf("%s cut at the limit: %v (code %q), want 502 %s", name, err, code(err), assist.CodeIncomplete)
+			}
+		}
+	})
+}

@@ -97,6 +97,9 @@ func (s *Service) Draft(ctx context.Context, p access.Principal, conversationID 
 	if err != nil {
 		return Draft{}, modelError(ctx, err)
 	}
+	if err := finishedWhole(resp); err != nil {
+		return Draft{}, err
+	}
 	d.Text, d.Source, d.Model = strings.TrimSpace(resp.Content), SourceModel, m.ChatModel()
 	if d.Text == "" {
 		return Draft{}, modelError(ctx, errEmptyAnswer)

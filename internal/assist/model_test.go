@@ -30,6 +30,7 @@ type answer struct {
 	message string
 	text    string
 	usage   [2]int // prompt, completion tokens
+	finish  string // the finish_reason; "" is "stop"
 }
 
 // chatBody is what the server reads of a request.
@@ -61,6 +62,9 @@ func (p *provider) serve(w http.ResponseWriter, r *http.Request) {
 	a := p.script[min(p.answers, len(p.script)-1)]
 	p.answers++
 	p.mu.Unlock()
+	if a.finish == "" {
+		a.finish = "stop"
+	}
 	if a.status != 0 && a.status != 200 {
 		w.Header().Set("Content-Type", "application/json")
 		if a.status == 429 {
@@ -74,7 +78,7 @@ func (p *provider) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		out, _ := json.Marshal(map[string]any{
 			"id": "chatcmpl-1", "object": "chat.completion", "model": body.Model,
-			"choices": []any{map[string]any{"index": 0, "message": map[string]any{"role": "assistant", "content": a.text}, "finish_reason": "stop"}},
+			"choices": []any{map[string]any{"index": 0, "message": map[string]any{"role": "assistant", "content": a.text}, "finish_reason": a.finish}},
 			"usage":   map[string]any{"prompt_tokens": a.usage[0], "completion_tokens": a.usage[1], "total_tokens": a.usage[0] + a.usage[1]},
 		})
 		w.Write(out)
@@ -94,7 +98,7 @@ func (p *provider) serve(w http.ResponseWriter, r *http.Request) {
 	for _, piece := range pieces(a.text) {
 		chunk(map[string]any{"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": piece}, "finish_reason": nil}}})
 	}
-	chunk(map[string]any{"choices": []any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": "stop"}}})
+	chunk(map[string]any{"choices": []any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": a.finish}}})
 	chunk(map[string]any{"choices": []any{}, "usage": map[string]any{"prompt_tokens": a.usage[0], "completion_tokens": a.usage[1],
 		"total_tokens": a.usage[0] + a.usage[1]}})
 	fmt.Fprint(w, "data: [DONE]\n\n")

@@ -137,6 +137,9 @@ func (s *Service) complete(ctx context.Context, workspaceID int64, what, system,
 	if err != nil {
 		return Result{}, modelError(ctx, err)
 	}
+	if err := finishedWhole(resp); err != nil {
+		return Result{}, err
+	}
 	text := strings.TrimSpace(resp.Content)
 	if text == "" {
 		return Result{}, modelError(ctx, errEmptyAnswer)
