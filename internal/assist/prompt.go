@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/knowledge"
@@ -101,7 +102,9 @@ func transcript(msgs []conversation.Message) string {
 	}
 	total := 0
 	for i := len(lines) - 1; i >= 0; i-- {
-		total += len(lines[i]) + 1
+		// Characters, as the bound says: bytes kept a half of a
+		// conversation in Cyrillic and a third of one in Chinese.
+		total += utf8.RuneCountInString(lines[i]) + 1
 		if total > maxTranscript {
 			return strings.Join(lines[i+1:], "\n")
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/ai"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
 // A section's markers survive the redaction the AI client applies to the
@@ -37,6 +38,29 @@ func TestSectionMarkersSurviveRedaction(t *testing.T) {
 		s := newSections()
 		if len(s.tag) != 12 || strings.ContainsAny(s.tag, "0123456789") {
 			t.Fatalf("tag %q: want 12 letters, no digits", s.tag)
+		}
+	}
+}
+
+// The transcript's bound is in characters, like every bound of a prompt:
+// a conversation in Russian or Chinese keeps as many of its last messages
+// as one in English of the same length, not a half or a third (their
+// letters take two and three bytes in UTF-8).
+func TestTranscriptBoundCountsCharactersNotBytes(t *testing.T) {
+	kept := func(letter string) int {
+		msgs := make([]conversation.Message, maxMessages)
+		for i := range msgs {
+			msgs[i] = conversation.Message{Direction: "in", Type: "text", Text: strings.Repeat(letter, 500)}
+		}
+		return strings.Count(transcript(msgs), "Customer: ")
+	}
+	latin := kept("a")
+	if latin < 20 || latin == maxMessages {
+		t.Fatalf("%d of %d Latin messages kept: the test no longer reaches the bound", latin, maxMessages)
+	}
+	for _, letter := range []string{"ж", "中"} {
+		if got := kept(letter); got != latin {
+			t.Errorf("messages of %q: %d kept, want %d as for Latin text of the same length", letter, got, latin)
 		}
 	}
 }
