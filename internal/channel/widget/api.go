@@ -108,12 +108,21 @@ func (a *api) takeOrigin(q request) error {
 	return nil
 }
 
-// takeVisitor spends one of the visitor's messages.
+// takeVisitor spends one of the visitor's messages, and one of the
+// site's requests.
 func (a *api) takeVisitor(q request, v Visitor) error {
-	if ok, wait := a.visitors.Take(strconv.FormatInt(q.ch.ID, 10) + " " + v.VisitorID); !ok {
+	key := strconv.FormatInt(q.ch.ID, 10) + " " + v.VisitorID
+	if ok, wait := a.visitors.Take(key); !ok {
 		return apperr.TooMany(wait, "you are sending messages too fast; wait a moment")
 	}
-	return a.takeOrigin(q)
+	if err := a.takeOrigin(q); err != nil {
+		// Refused for the site, the message is not taken: it costs the
+		// visitor nothing, or their retries meanwhile would leave them
+		// "too fast" once the site may send again.
+		a.visitors.Refund(key)
+		return err
+	}
+	return nil
 }
 
 // Settings are the widget's settings as the script draws them.

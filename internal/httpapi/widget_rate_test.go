@@ -1,0 +1,41 @@
+package httpapi_test
+
+import (
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// TestWidgetSiteRefusalSpendsNoVisitorMessage: a message refused because
+// its site is past the site's rate stored nothing, so it costs the
+// visitor none of their own messages: once the site may send again, a
+// visitor who retried meanwhile is not refused as "too fast" for
+// messages the server never took.
+func TestWidgetSiteRefusalSpendsNoVisitorMessage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		ana := f.newVisitor(t) // one of the site's requests
+		for i := 1; i < widgetTestLimits.PerOrigin; i++ {
+			f.newVisitor(t)
+		}
+		// The shop's site is spent; Ana retries more times than her own burst.
+		var retries []scenario
+		for range widgetTestLimits.PerVisitor + 1 {
+			retries = append(retries, scenario{name: "refused for the site", method: "POST", path: "/widget/{{widget}}/messages",
+				header: visitorHeader(ana), body: `{"text":"hello?"}`, status: 429, want: []string{"too many requests from this site"}})
+		}
+		f.run(t, retries)
+		// The same visitor from the channel's other allowed site, whose
+		// rate is untouched: her own messages are all still hers.
+		other := visitorHeader(ana)
+		other["Origin"] = "http://localhost:8080"
+		var sends []scenario
+		for range widgetTestLimits.PerVisitor {
+			sends = append(sends, scenario{name: "her own burst", method: "POST", path: "/widget/{{widget}}/messages",
+				header: other, body: `{"text":"hello"}`, status: 201})
+		}
+		f.run(t, sends)
+	})
+}
