@@ -394,3 +394,46 @@ func TestAnswerCutAtTheLengthLimitIsNotGivenAsWhole(t *testing.T) {
 		}
 	})
 }
+
+// TestLanguageCodesAreCaseInsensitive: language tags are case-insensitive
+// (BCP 47), and locales are often written with "_" (en_US, from a CSV or
+// a provider's profile). A contact saved with "FR" or "pt_BR" has that
+// language, not an unknown one, and an agent asking for "EN" gets English:
+// the code is read in its usual spelling (fr, pt-BR, zh-Hant).
+func TestLanguageCodesAreCaseInsensitive(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d, "Hi")
+		p := newProvider(t, answer{text: "ok", usage: [2]int{1, 1}})
+		w.configure(t, p, false, 0)
+		conv, err := w.convs.Get(ctx, w.owner, w.convID)
+		must(t, err)
+		for _, c := range []struct{ saved, want, name string }{
+			{"FR", "fr", "French"},
+			{"pt_BR", "pt-BR", "Portuguese (pt-BR)"},
+			{"ZH-hant", "zh-Hant", "Chinese (zh-Hant)"},
+			{"en-us", "en-US", "English (en-US)"},
+		} {
+			_, err := contact.New(d).Update(ctx, w.owner, conv.ContactID, contact.Input{Language: ptr(c.saved)})
+			must(t, err)
+			lang, err := w.svc.ContactLanguage(ctx, w.owner, w.convID)
+			if err != nil || lang != c.want {
+				t.Errorf("contact saved with %q: language %q (%v), want %q", c.saved, lang, err, c.want)
+				continue
+			}
+			tr, err := w.svc.Translate(ctx, w.owner, assist.TranslateInput{Text: "Your refund is on its way.", ConversationID: w.convID})
+			if err != nil || tr.Language != c.want {
+				t.Errorf("translate to the contact saved with %q: %+v, %v", c.saved, tr, err)
+			}
+			tr, err = w.svc.Translate(ctx, w.owner, assist.TranslateInput{Text: "Bonjour", Language: c.saved})
+			if err != nil || tr.Language != c.want {
+				t.Errorf("translate to %q: %+v, %v", c.saved, tr, err)
+			} else if sys := p.requests()[len(p.requests())-1].Messages[0].Content; !strings.Contains(sys, "into "+c.name+".") {
+				t.Errorf("translate to %q: the prompt does not name %s: %s", c.saved, c.name, sys)
+			}
+		}
+		if _, err := w.svc.Summary(ctx, w.owner, w.convID, assist.SummaryInput{Language: "EN"}); err != nil {
+			t.Errorf("a summary in EN: %v", err)
+		}
+	})
+}

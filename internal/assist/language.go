@@ -12,15 +12,40 @@ import (
 )
 
 // languageCode is what a target language may be: an ISO 639-1 code with an
-// optional region or script (fr, pt-BR, zh-Hant).
-var languageCode = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$`)
+// optional region or script (fr, pt-BR, zh-Hant), in any case (language
+// tags are case-insensitive, BCP 47) and with "-" or "_" (a locale as a
+// CSV or a provider's profile writes it: en_US).
+var languageCode = regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,4})?$`)
 
-// checkLanguage validates a language code given in field.
-func checkLanguage(field, code string) error {
+// canonicalLanguage returns code in its usual spelling (fr, pt-BR,
+// zh-Hant, es-419), or false when it is no language code.
+func canonicalLanguage(code string) (string, bool) {
+	code = strings.TrimSpace(code)
 	if !languageCode.MatchString(code) {
-		return apperr.Invalid(field, "must be a language code such as en, fr or pt-BR")
+		return "", false
 	}
-	return nil
+	base, sub, ok := strings.Cut(strings.ReplaceAll(code, "_", "-"), "-")
+	base = strings.ToLower(base)
+	if !ok {
+		return base, true
+	}
+	switch sub = strings.ToLower(sub); {
+	case len(sub) == 2: // a region
+		sub = strings.ToUpper(sub)
+	case len(sub) == 4 && sub[0] >= 'a' && sub[0] <= 'z': // a script
+		sub = strings.ToUpper(sub[:1]) + sub[1:]
+	}
+	return base + "-" + sub, true
+}
+
+// checkLanguage validates a language code given in field and returns it
+// in its usual spelling.
+func checkLanguage(field, code string) (string, error) {
+	c, ok := canonicalLanguage(code)
+	if !ok {
+		return "", apperr.Invalid(field, "must be a language code such as en, fr or pt-BR")
+	}
+	return c, nil
 }
 
 // contactLanguage is the contact's language: the one saved on the contact
@@ -29,8 +54,10 @@ func checkLanguage(field, code string) error {
 func (s *Service) contactLanguage(ctx context.Context, workspaceID, contactID int64, msgs []conversation.Message) string {
 	if s.contacts != nil && contactID != 0 {
 		// The caller may see the conversation: its contact is theirs to read.
-		if c, err := s.contacts.Get(ctx, access.System(workspaceID), contactID); err == nil && languageCode.MatchString(c.Language) {
-			return c.Language
+		if c, err := s.contacts.Get(ctx, access.System(workspaceID), contactID); err == nil {
+			if lang, ok := canonicalLanguage(c.Language); ok {
+				return lang
+			}
 		}
 	}
 	var b strings.Builder

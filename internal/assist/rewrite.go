@@ -91,7 +91,7 @@ func (s *Service) Translate(ctx context.Context, p access.Principal, in Translat
 	target := strings.TrimSpace(in.Language)
 	switch {
 	case target != "":
-		if err := checkLanguage("language", target); err != nil {
+		if target, err = checkLanguage("language", target); err != nil {
 			return Result{}, err
 		}
 	case in.ConversationID > 0:

@@ -23,7 +23,8 @@ func (s *Service) Summary(ctx context.Context, p access.Principal, conversationI
 	if lang == "" {
 		lang = "en"
 	}
-	if err := checkLanguage("language", lang); err != nil {
+	lang, err := checkLanguage("language", lang)
+	if err != nil {
 		return Result{}, err
 	}
 	msgs, err := s.conversations.RecentMessages(ctx, p, conversationID, maxMessages)
