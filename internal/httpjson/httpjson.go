@@ -94,6 +94,11 @@ const UnavailableRetryAfter = 5
 // kept conflicting with others (see WriteError): they last milliseconds.
 const BusyRetryAfter = 1
 
+// StatusClientClosedRequest is the status of a request its client
+// cancelled by going away (nginx's 499): in logs and metrics only, since
+// the client is not there to read it.
+const StatusClientClosedRequest = 499
+
 // WriteError answers err as JSON. Domain errors show their message; a
 // store that cannot be reached (db.IsUnavailable) is a 503 with
 // Retry-After, which providers retry, and nothing of the request was
@@ -112,6 +117,16 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		body.Error.Code, body.Error.Message = code, msg
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 		WriteJSON(w, http.StatusServiceUnavailable, body)
+	}
+	if errors.Is(err, context.Canceled) && errors.Is(r.Context().Err(), context.Canceled) {
+		// The client went away (a stopped AI draft, a closed tab) and
+		// its request was cancelled with it: nobody reads this answer,
+		// and the node did nothing wrong, so it is no 500 in the logs or
+		// the 5xx metrics, but 499, the usual "client closed request".
+		slog.Debug("request cancelled by the client", "request_id", id, "method", r.Method, "path", r.URL.Path)
+		body.Error.Code, body.Error.Message = "client_closed_request", "the request was cancelled by the client"
+		WriteJSON(w, StatusClientClosedRequest, body)
+		return
 	}
 	if db.IsUnavailable(err) {
 		refuse("request refused: the store is unavailable",
