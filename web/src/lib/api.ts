@@ -133,3 +133,19 @@ export interface Page<T> {
   data: T[];
   next_cursor?: string;
 }
+
+/** allPages reads a list whole, following its cursor, 200 items a page and
+ * at most maxPages pages (a next_cursor is left when it stopped short):
+ * for the lists a screen needs entire — the workspace's people, tags,
+ * snippets, workflows — which a workspace may well have more than 200 of. */
+export async function allPages<T>(path: string, query?: Query, signal?: AbortSignal, maxPages = 50): Promise<Page<T>> {
+  const data: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await api.get<Page<T>>(path, { ...query, limit: 200, cursor }, signal);
+    data.push(...page.data);
+    if (!page.next_cursor) return { data };
+    cursor = page.next_cursor;
+  }
+  return { data, next_cursor: cursor };
+}

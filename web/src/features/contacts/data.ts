@@ -1,7 +1,7 @@
 // The contacts screens' server state: the filtered list (paged with
 // cursors), the workspace's fields, stages and tags, and who may export.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { api, buildURL, type Page } from "../../lib/api";
+import { allPages, api, buildURL, type Page } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import type { components } from "../../lib/api-types";
 import type { Contact, ContactField, WhoAmI } from "../../lib/types";
@@ -48,17 +48,17 @@ export const exportURL = (filter: ContactFilter) => buildURL("/api/v1/contacts/e
 export const useFields = () =>
   useQuery({
     queryKey: qk.fields,
-    queryFn: () => api.get<Page<ContactField>>("/api/v1/custom-fields", { limit: 200 }),
+    queryFn: () => allPages<ContactField>("/api/v1/custom-fields"),
     staleTime: 300_000,
   });
 export const useStages = () =>
   useQuery({
     queryKey: qk.stages,
-    queryFn: () => api.get<Page<Stage>>("/api/v1/lifecycle-stages", { limit: 200 }),
+    queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages"),
     staleTime: 300_000,
   });
 export const useTags = () =>
-  useQuery({ queryKey: qk.tags, queryFn: () => api.get<Page<Tag>>("/api/v1/tags", { limit: 200 }), staleTime: 60_000 });
+  useQuery({ queryKey: qk.tags, queryFn: () => allPages<Tag>("/api/v1/tags"), staleTime: 60_000 });
 
 /** canExport says whether the signed-in person has the export_contacts permission (the server decides anyway). */
 export function canExport(me: WhoAmI): boolean {

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { ApiError, api, type Page } from "../../lib/api";
+import { allPages, ApiError, api, type Page } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import { Button, Field, Section, Select, TextInput } from "../../lib/ui/form";
 import { useToast } from "../../lib/ui/toast";
@@ -20,7 +20,7 @@ export function Articles({ canEdit }: { canEdit: boolean }) {
   const toast = useToast();
   const list = useQuery({
     queryKey: keys.articles,
-    queryFn: () => api.get<Page<Article>>("/api/v1/knowledge/articles", { limit: 200 }),
+    queryFn: () => allPages<Article>("/api/v1/knowledge/articles"),
   });
   const [editing, setEditing] = useState<Article | "new" | null>(null);
   const remove = useMutation({

@@ -5,7 +5,7 @@ import { useEffect, useMemo, type ReactNode } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { NavLink, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { api } from "../../lib/api";
+import { allPages, api } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import { useMe } from "../../lib/session";
 import { useLive } from "../../lib/liveContext";
@@ -420,7 +420,7 @@ function ContactsReport({ f }: { f: Filters }) {
 function WorkflowsReport({ f }: { f: Filters }) {
   const { t } = useTranslation();
   const q = useReport<S["ReportWorkflows"]>("workflows", f);
-  const wfs = useQuery({ queryKey: qk.report("workflow-names", {}), queryFn: () => api.get<{ data: { id: number; name: string }[] }>("/api/v1/workflows", { limit: 200 }) });
+  const wfs = useQuery({ queryKey: qk.report("workflow-names", {}), queryFn: () => allPages<{ id: number; name: string }>("/api/v1/workflows") });
   const wname = (id: number) => wfs.data?.data.find((w) => w.id === id)?.name ?? `#${id}`;
   const ex = exportURL("workflows", f);
   return (

@@ -9,7 +9,7 @@ import {
   AlarmClock, Braces, CalendarClock, CircleDot, GitBranch, Globe, Sparkles, HelpCircle, Hourglass, ListChecks, MessageSquare, MessageSquarePlus,
   MessageSquareX, Play, Redo2, Repeat, StickyNote, Tag, UserCog, UserPlus, Webhook, X, Zap, type LucideIcon,
 } from "lucide-react";
-import { api, type Page } from "../../../lib/api";
+import { allPages, api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { ContactField } from "../../../lib/types";
 import type { components } from "../../../lib/api-types";
@@ -60,12 +60,12 @@ export const typeIcons: Record<string, LucideIcon> = {
 export const useWorkflowSchema = () =>
   useQuery({ queryKey: qk.workflowSchema, queryFn: () => api.get<JSONSchema>("/api/v1/workflows/schema"), staleTime: Infinity });
 
-const useStages = () => useQuery({ queryKey: qk.stages, queryFn: () => api.get<Page<Stage>>("/api/v1/lifecycle-stages", { limit: 200 }), staleTime: 300_000 });
-const useTags = () => useQuery({ queryKey: qk.tags, queryFn: () => api.get<Page<ContactTag>>("/api/v1/tags", { limit: 200 }), staleTime: 60_000 });
+const useStages = () => useQuery({ queryKey: qk.stages, queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages"), staleTime: 300_000 });
+const useTags = () => useQuery({ queryKey: qk.tags, queryFn: () => allPages<ContactTag>("/api/v1/tags"), staleTime: 60_000 });
 const standardFields = ["first_name", "last_name", "email", "phone", "language", "country"];
 
 const useCustomFields = () =>
-  useQuery({ queryKey: qk.fields, queryFn: () => api.get<Page<ContactField>>("/api/v1/custom-fields", { limit: 200 }), staleTime: 300_000 });
+  useQuery({ queryKey: qk.fields, queryFn: () => allPages<ContactField>("/api/v1/custom-fields"), staleTime: 300_000 });
 
 export function StepDrawer({
   node,

@@ -9,7 +9,7 @@ import { Link, useNavigate } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Copy, Download, Play, Plus, Square, Trash2, Upload, X } from "lucide-react";
-import { api, ApiError, type ErrorDetail, type Page } from "../../../lib/api";
+import { allPages, api, ApiError, type ErrorDetail, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { Button } from "../../../lib/ui/form";
 import { useToast } from "../../../lib/ui/toast";
@@ -38,7 +38,7 @@ export default function WorkflowsList() {
   const qc = useQueryClient();
   const toast = useToast();
   const navigate = useNavigate();
-  const list = useQuery({ queryKey: qk.workflows, queryFn: () => api.get<Page<Workflow>>("/api/v1/workflows", { limit: 200 }) });
+  const list = useQuery({ queryKey: qk.workflows, queryFn: () => allPages<Workflow>("/api/v1/workflows") });
   const [creating, setCreating] = useState(false);
   const [problems, setProblems] = useState<{ file: string; problems: Problem[]; message: string } | null>(null);
   const [deleting, setDeleting] = useState<{ wf: Workflow; reason?: string } | null>(null);

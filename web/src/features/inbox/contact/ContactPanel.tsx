@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Mail, Phone, Plus, X } from "lucide-react";
-import { api, ApiError, type Page } from "../../../lib/api";
+import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import { useChannels } from "../../../lib/directory";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
@@ -58,12 +58,12 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
   });
   const fields = useQuery({
     queryKey: qk.fields,
-    queryFn: () => api.get<Page<ContactField>>("/api/v1/custom-fields", { limit: 200 }),
+    queryFn: () => allPages<ContactField>("/api/v1/custom-fields"),
     staleTime: 300_000,
   });
   const stages = useQuery({
     queryKey: qk.stages,
-    queryFn: () => api.get<Page<Stage>>("/api/v1/lifecycle-stages", { limit: 200 }),
+    queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages"),
     staleTime: 300_000,
   });
   const channels = useChannels();
@@ -212,7 +212,7 @@ function Tags({ tags, onAdd, onRemove }: { tags: string[]; onAdd(t: string): voi
   // The workspace's tags, offered as you type (a new one is made on add).
   const workspaceTags = useQuery({
     queryKey: qk.tags,
-    queryFn: () => api.get<Page<{ id: number; name: string }>>("/api/v1/tags", { limit: 200 }),
+    queryFn: () => allPages<{ id: number; name: string }>("/api/v1/tags"),
     staleTime: 300_000,
   });
   const known = (workspaceTags.data?.data ?? []).map((x) => x.name);

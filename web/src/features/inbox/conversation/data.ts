@@ -2,7 +2,7 @@
 // queryKeys.ts says so the socket's events refresh exactly these. The
 // directory lists (users, teams, channels…) are lib/directory.ts's.
 import { useQuery } from "@tanstack/react-query";
-import { api, ApiError, type Page } from "../../../lib/api";
+import { allPages, api, ApiError } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { Channel, Comment, Conversation, LogEvent, Message } from "../../../lib/types";
 import type { components } from "../../../lib/api-types";
@@ -15,15 +15,7 @@ export type Shortcut = components["schemas"]["WorkflowShortcut"];
 
 /** fetchAll walks a list's pages (oldest first for a timeline) up to a bound. */
 export async function fetchAll<T extends { id: number }>(path: string, signal?: AbortSignal, maxPages = 20): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < maxPages; i++) {
-    const page = await api.get<Page<T>>(path, { limit: 200, cursor }, signal);
-    out.push(...page.data);
-    if (!page.next_cursor) break;
-    cursor = page.next_cursor;
-  }
-  return dedupeByID(out);
+  return dedupeByID((await allPages<T>(path, undefined, signal, maxPages)).data);
 }
 
 export { useCategories, useChannels, usePresence, useSnippets, useTeams, useUsers } from "../../../lib/directory";
@@ -72,7 +64,7 @@ export const useWorkflowNames = (enabled: boolean) =>
     queryKey: [...qk.workflows, "names"],
     queryFn: async () => {
       try {
-        return (await api.get<Page<{ id: number; name: string }>>("/api/v1/workflows", { limit: 200 })).data;
+        return (await allPages<{ id: number; name: string }>("/api/v1/workflows")).data;
       } catch {
         return [];
       }

@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, type Page } from "../../../lib/api";
+import { allPages, api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { Button, Field, Section, Select, TextInput } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
@@ -18,7 +18,7 @@ const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
 
 export default function FieldsSettings() {
   const { t } = useTranslation();
-  const list = useQuery({ queryKey: qk.fields, queryFn: () => api.get<Page<CustomField>>("/api/v1/custom-fields", { limit: 200 }) });
+  const list = useQuery({ queryKey: qk.fields, queryFn: () => allPages<CustomField>("/api/v1/custom-fields") });
   const [editing, setEditing] = useState<number | null>(null);
   return (
     <div data-testid="settings-fields">

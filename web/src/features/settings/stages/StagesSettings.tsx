@@ -6,7 +6,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ArrowDown, ArrowUp } from "lucide-react";
-import { api, type Page } from "../../../lib/api";
+import { allPages, api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { Section } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
@@ -17,7 +17,7 @@ type Stage = components["schemas"]["ContactStage"];
 export default function StagesSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: qk.stages, queryFn: () => api.get<Page<Stage>>("/api/v1/lifecycle-stages", { limit: 200 }) });
+  const list = useQuery({ queryKey: qk.stages, queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages") });
   const stages = list.data?.data ?? [];
   const [name, setName] = useState("");
   const create = useMutation({

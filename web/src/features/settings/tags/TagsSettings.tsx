@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, type Page } from "../../../lib/api";
+import { allPages, api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
@@ -18,7 +18,7 @@ export const palette = ["#64748b", "#ef4444", "#f59e0b", "#10b981", "#06b6d4", "
 export default function TagsSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: qk.tags, queryFn: () => api.get<Page<Tag>>("/api/v1/tags", { limit: 200 }) });
+  const list = useQuery({ queryKey: qk.tags, queryFn: () => allPages<Tag>("/api/v1/tags") });
   const [name, setName] = useState("");
   const [color, setColor] = useState<string>("#3b82f6");
   const create = useMutation({

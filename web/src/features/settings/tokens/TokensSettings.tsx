@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Copy } from "lucide-react";
-import { api, ApiError, type Page } from "../../../lib/api";
+import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import type { components } from "../../../lib/api-types";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
@@ -22,7 +22,7 @@ export default function TokensSettings() {
   const me = useMe();
   const qc = useQueryClient();
   const toast = useToast();
-  const tokens = useQuery({ queryKey: qk.tokens, queryFn: () => api.get<Page<Token>>("/api/v1/tokens", { limit: 200 }) });
+  const tokens = useQuery({ queryKey: qk.tokens, queryFn: () => allPages<Token>("/api/v1/tokens") });
   const [name, setName] = useState("");
   const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<ApiError | null>(null);

@@ -4,7 +4,7 @@
 import { useMemo, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, type Page } from "../../../lib/api";
+import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import { usePresence, useTeams, useUsers } from "../../../lib/directory";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
@@ -132,7 +132,7 @@ function PendingInvitations({ teamNames, userNames }: { teamNames: Map<number, s
   const me = useMe();
   const invitations = useQuery({
     queryKey: qk.invitations,
-    queryFn: () => api.get<Page<Invitation>>("/api/v1/invitations", { limit: 200 }),
+    queryFn: () => allPages<Invitation>("/api/v1/invitations"),
   });
   const revoke = useMutation({
     mutationFn: (id: number) => api.del(`/api/v1/invitations/${id}`),
