@@ -41,6 +41,7 @@ type Knowledge interface {
 type Conversations interface {
 	Get(ctx context.Context, p access.Principal, id int64) (conversation.Conversation, error)
 	RecentMessages(ctx context.Context, p access.Principal, conversationID int64, n int) ([]conversation.Message, error)
+	OpeningMessages(ctx context.Context, p access.Principal, conversationID int64, n int) ([]conversation.Message, error)
 }
 
 // Contacts reads a contact (contact.Service).

@@ -14,6 +14,7 @@ import (
 // reply, bounded so a long conversation costs a bounded number of tokens.
 const (
 	maxMessages       = 30   // the conversation's last messages read
+	openingMessages   = 3    // its first ones a summary reads too
 	maxMessageChars   = 2000 // one message, cut beyond
 	maxTranscript     = 12000
 	maxPassageChars   = 1500

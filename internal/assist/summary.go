@@ -27,15 +27,41 @@ func (s *Service) Summary(ctx context.Context, p access.Principal, conversationI
 	if err != nil {
 		return Result{}, err
 	}
-	msgs, err := s.conversations.RecentMessages(ctx, p, conversationID, maxMessages)
+	// One more than is read, to know whether there are more before.
+	msgs, err := s.conversations.RecentMessages(ctx, p, conversationID, maxMessages+1)
 	if err != nil {
 		return Result{}, err
 	}
 	if len(msgs) == 0 {
 		return Result{}, apperr.Conflict("the conversation has no message to summarise")
 	}
+	text := transcript(msgs)
+	if len(msgs) > maxMessages {
+		// A long conversation's last messages lack what the customer came
+		// for: its opening messages go first, then a mark where messages
+		// were left out, if any were.
+		before := msgs[0]
+		msgs = msgs[1:]
+		opening, err := s.conversations.OpeningMessages(ctx, p, conversationID, openingMessages)
+		if err != nil {
+			return Result{}, err
+		}
+		var earlier []conversation.Message
+		for _, m := range opening {
+			if m.ID < msgs[0].ID {
+				earlier = append(earlier, m)
+			}
+		}
+		text = transcript(msgs)
+		if len(earlier) > 0 {
+			if earlier[len(earlier)-1].ID != before.ID {
+				text = "[… messages left out …]\n" + text
+			}
+			text = transcript(earlier) + "\n" + text
+		}
+	}
 	sec := newSections()
-	sec.add("CONVERSATION", transcript(msgs))
+	sec.add("CONVERSATION", text)
 	system := "You summarise a customer support conversation for the support team, in " + languageName(lang) + ", in two to four " +
 		"plain sentences: what the customer wanted, what was done or answered, and what is left to do, if anything. Answer with the " +
 		"summary only: no heading, no list. " + sec.rule("CONVERSATION (the messages, oldest first)")

@@ -167,18 +167,34 @@ func (s *Service) ListMessages(ctx context.Context, p Principal, conversationID 
 // RecentMessages returns the last n messages of a conversation the
 // principal may see, oldest first: what the AI help reads of it.
 func (s *Service) RecentMessages(ctx context.Context, p Principal, conversationID int64, n int) ([]Message, error) {
-	if _, err := s.Get(ctx, p, conversationID); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.Reader().Query(ctx, `SELECT `+msgColumns+` FROM messages WHERE conversation_id = ? ORDER BY id DESC LIMIT ?`,
-		conversationID, n)
-	if err != nil {
-		return nil, fmt.Errorf("conversation: recent messages: %w", err)
-	}
-	list, err := db.Collect(rows, func(rows *sql.Rows) (Message, error) { return scanMessage(rows) })
+	list, err := s.someMessages(ctx, p, conversationID, "DESC", n)
 	if err != nil {
 		return nil, fmt.Errorf("conversation: recent messages: %w", err)
 	}
 	slices.Reverse(list)
 	return list, nil
+}
+
+// OpeningMessages returns the conversation's first n messages, oldest
+// first (what the customer came for), for a principal who may see it.
+func (s *Service) OpeningMessages(ctx context.Context, p Principal, conversationID int64, n int) ([]Message, error) {
+	list, err := s.someMessages(ctx, p, conversationID, "ASC", n)
+	if err != nil {
+		return nil, fmt.Errorf("conversation: opening messages: %w", err)
+	}
+	return list, nil
+}
+
+// someMessages reads n messages of the conversation by id in order
+// (ASC or DESC), once the principal may see it.
+func (s *Service) someMessages(ctx context.Context, p Principal, conversationID int64, order string, n int) ([]Message, error) {
+	if _, err := s.Get(ctx, p, conversationID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+msgColumns+` FROM messages WHERE conversation_id = ? ORDER BY id `+order+` LIMIT ?`,
+		conversationID, n)
+	if err != nil {
+		return nil, err
+	}
+	return db.Collect(rows, func(rows *sql.Rows) (Message, error) { return scanMessage(rows) })
 }
