@@ -139,15 +139,7 @@ func TestReportNowLeavesTestConversationsOutOfTheQueues(t *testing.T) {
 			}
 		}
 		// The test chat's conversation waits first, an hour before the real one.
-		test := f.inbound(t, "+15550009", "Test contact", "m-test")
-		must0(t, d.Write(ctx, func(tx *db.Tx) error {
-			if _, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = ?`, test.ContactID); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `UPDATE conversations SET is_test = 1 WHERE id = ?`, test.ConversationID)
-			return err
-		}))
-		queue(test.ConversationID)
+		queue(testConversation(t, f, d))
 		clk.Advance(time.Hour)
 		real := f.inbound(t, "+15550001", "Ada", "m-1")
 		queue(real.ConversationID)
@@ -179,19 +171,27 @@ func TestReportNowLeavesTestConversationsOutOfAgentsLoad(t *testing.T) {
 				t.Fatalf("conversation %d not assigned: %+v", conversationID, res)
 			}
 		}
-		test := f.inbound(t, "+15550009", "Test contact", "m-test")
-		must0(t, d.Write(ctx, func(tx *db.Tx) error {
-			if _, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = ?`, test.ContactID); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `UPDATE conversations SET is_test = 1 WHERE id = ?`, test.ConversationID)
-			return err
-		}))
-		assign(test.ConversationID)
+		assign(testConversation(t, f, d))
 		assign(f.inbound(t, "+15550001", "Ada", "m-1").ConversationID)
 		f.run(t, []scenario{
 			{name: "now", method: "GET", path: "/api/v1/reports/now", as: "manager", status: 200,
 				want: []string{`"open":1,"unassigned":0`, `{"user_id":` + f.vars[workspace.RoleAgent] + `,"availability":"offline","open":1,`}},
 		})
 	})
+}
+
+// testConversation opens a conversation of a Workflow Builder test
+// contact (is_test, as the test chat makes them) and returns its id.
+func testConversation(t *testing.T, f *fixture, d *db.DB) int64 {
+	t.Helper()
+	ctx := context.Background()
+	test := f.inbound(t, "+15550009", "Test contact", "m-test")
+	must0(t, d.Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = ?`, test.ContactID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE conversations SET is_test = 1 WHERE id = ?`, test.ConversationID)
+		return err
+	}))
+	return test.ConversationID
 }
