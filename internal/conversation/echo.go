@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -38,6 +39,9 @@ import (
 // holds. Two echoes of one message take turns on the conversation the
 // same way, and the second finds the id the first stored.
 func claimEchoTx(ctx context.Context, tx *db.Tx, in Inbound, contactID int64) (Received, error) {
+	if r, found, err := echoOfPartTx(ctx, tx, in, contactID); err != nil || found {
+		return r, err
+	}
 	for {
 		cand, found, err := echoCandidateTx(ctx, tx, in, contactID)
 		if err != nil || !found {
@@ -105,4 +109,31 @@ func echoCandidateOf(ctx context.Context, tx *db.Tx, in Inbound) (storedMessage,
 		return storedMessage{}, false, err
 	}
 	return echoCandidateTx(ctx, tx, in, contactID)
+}
+
+// echoOfPartTx recognises the echo of an earlier part of a message of ours
+// sent in several provider calls (a text, then each file): the message
+// holds the last part's id, and the dispatcher keeps the earlier parts'
+// ids with the message's job (outbound_jobs.parts, a JSON list, written
+// as soon as the provider took each part), where they are looked up among
+// the contact's jobs on the channel.
+func echoOfPartTx(ctx context.Context, tx *db.Tx, in Inbound, contactID int64) (Received, bool, error) {
+	quoted, err := json.Marshal(in.ProviderMessageID) // as the list holds it, quotes included
+	if err != nil {
+		return Received{}, false, err
+	}
+	pattern := "%" + likeEscaper.Replace(string(quoted)) + "%"
+	var r Received
+	var conv sql.NullInt64
+	err = tx.QueryRow(ctx, `SELECT m.id, m.conversation_id FROM outbound_jobs j JOIN messages m ON m.id = j.message_id
+		WHERE j.contact_id = ? AND j.channel_id = ? AND j.parts LIKE ? ESCAPE '\' ORDER BY j.id DESC LIMIT 1`,
+		contactID, in.ChannelID, pattern).Scan(&r.MessageID, &conv)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Received{}, false, nil
+	}
+	if err != nil {
+		return Received{}, false, err
+	}
+	r.ContactID, r.ConversationID, r.Duplicate = contactID, conv.Int64, true
+	return r, true, nil
 }
