@@ -35,13 +35,33 @@ Every flag also reads an environment variable: --addr SWITCHBOARD_ADDR,
 --allow-private-networks SWITCHBOARD_ALLOW_PRIVATE_NETWORKS.
 `
 
+// signalContext is ended by the first SIGINT or SIGTERM, which starts a
+// graceful stop; the signals are then the system's again, so a second
+// Ctrl-C ends a shutdown that takes too long, as people expect.
+func signalContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-signals:
+		case <-ctx.Done():
+		}
+		// Given back before ctx ends, so that a signal sent once the stop
+		// has begun is never swallowed here.
+		signal.Stop(signals)
+		cancel()
+	}()
+	return ctx, cancel
+}
+
 // Main runs the command line and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	var err error
 	switch args[0] {
