@@ -131,6 +131,18 @@ describe("StepDrawer", () => {
     expect(onChange).toHaveBeenLastCalledWith({ text: "Hello {{contact.first_name}}", quick_replies: [""] });
   });
 
+  it("hands the last keystrokes over as soon as the field is left, before the debounce", async () => {
+    stubFetch();
+    const onChange = vi.fn();
+    render(withQuery(<StepDrawer node={{ kind: "step", id: "hi", type: "send_message", settings: { text: "" } }} onChange={onChange} debounceMs={60_000} schema={root} />));
+    const text = document.querySelector('[data-schema-path="text"]') as HTMLTextAreaElement;
+    fireEvent.focus(text);
+    fireEvent.change(text, { target: { value: "Welcome!" } });
+    expect(onChange).not.toHaveBeenCalled(); // still within the debounce
+    fireEvent.blur(text); // the focus goes to the toolbar's Save
+    expect(onChange).toHaveBeenLastCalledWith({ text: "Welcome!" });
+  });
+
   it("suggests the workspace's custom field keys", async () => {
     stubFetch();
     render(withQuery(<StepDrawer node={{ kind: "step", id: "f", type: "update_contact_field", settings: {} }} onChange={() => {}} schema={root} />));

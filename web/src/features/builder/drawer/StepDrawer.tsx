@@ -158,7 +158,17 @@ export function StepDrawer({
   const Icon = typeIcons[node.type] ?? Braces;
   const typeName = t(`builderDrawer.types.${node.type}`, { defaultValue: node.type });
   return (
-    <aside data-testid="step-drawer" data-node-id={node.id} data-node-type={node.type} aria-label={t("builderDrawer.title", { name: typeName })} className="border-line bg-panel flex h-full w-96 shrink-0 flex-col border-l">
+    <aside
+      data-testid="step-drawer"
+      data-node-id={node.id}
+      data-node-type={node.type}
+      aria-label={t("builderDrawer.title", { name: typeName })}
+      // Leaving a field hands its last keystrokes over at once: the
+      // toolbar's Save (which takes the focus on press) would otherwise
+      // save the workflow without what was typed in the last debounce.
+      onBlurCapture={flush}
+      className="border-line bg-panel flex h-full w-96 shrink-0 flex-col border-l"
+    >
       <header className="border-line flex items-start gap-3 border-b px-4 py-3">
         <span className="bg-subtle text-accent rounded p-2">
           <Icon size={18} aria-hidden />
