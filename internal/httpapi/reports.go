@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/csvcell"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	paging "github.com/switchboard-chat/switchboard/internal/page"
@@ -18,6 +19,13 @@ import (
 
 // Reports (issue 13): owners and managers only (the route table says
 // managers); agents get 403 whatever their permissions.
+
+// The sources a conversation is opened and closed with (docs/reports.md).
+var (
+	reportOpenedSources = []string{conversation.SourceContact, conversation.SourceUser, conversation.SourceWorkflow, conversation.SourceAPI}
+	reportClosedSources = []string{conversation.SourceUser, conversation.SourceWorkflow, conversation.SourceAPI,
+		conversation.SourceAutoClose, conversation.SourceAIAgent}
+)
 
 // reportFilter reads a report's filter from the query string.
 func reportFilter(q url.Values) (report.Filter, error) {
@@ -31,6 +39,14 @@ func reportFilter(q url.Values) (report.Filter, error) {
 			}
 			*dst = n
 		}
+	}
+	// A source outside its list would match no conversation: the report
+	// would answer every figure 0, as if nothing had happened.
+	if v := f.OpenedSource; v != "" && !slices.Contains(reportOpenedSources, v) {
+		return f, apperr.BadRequest("query parameter opened_source: must be contact, user, workflow or api")
+	}
+	if v := f.ClosedSource; v != "" && !slices.Contains(reportClosedSources, v) {
+		return f, apperr.BadRequest("query parameter closed_source: must be user, workflow, api, auto_close or ai_agent")
 	}
 	switch q.Get("compare") {
 	case "", "none":

@@ -195,3 +195,25 @@ func testConversation(t *testing.T, f *fixture, d *db.DB) int64 {
 	}))
 	return test.ConversationID
 }
+
+// TestReportFilterRefusesUnknownSources: docs/reports.md lists the values
+// of opened_source and closed_source, and docs/api.md says a bad filter
+// value is a 400 naming the parameter. A typo ("contacts") used to answer
+// 200 with every figure 0, as if nothing had been opened.
+func TestReportFilterRefusesUnknownSources(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = report.New(d, report.Options{}) })
+		var scenarios []scenario
+		for _, q := range []string{"opened_source=contacts", "opened_source=auto_close", "closed_source=closed", "closed_source=contact"} {
+			param, _, _ := strings.Cut(q, "=")
+			for _, path := range []string{"/api/v1/reports/conversations?", "/api/v1/reports/conversations/export?"} {
+				scenarios = append(scenarios, scenario{name: path + q, method: "GET", path: path + q, as: "manager", status: 400,
+					want: []string{`query parameter ` + param}})
+			}
+		}
+		for _, q := range []string{"opened_source=contact", "opened_source=api", "closed_source=auto_close", "closed_source=ai_agent", "closed_source="} {
+			scenarios = append(scenarios, scenario{name: q, method: "GET", path: "/api/v1/reports/conversations?" + q, as: "manager", status: 200})
+		}
+		f.run(t, scenarios)
+	})
+}
