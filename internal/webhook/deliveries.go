@@ -147,6 +147,13 @@ func (s *Service) Resend(ctx context.Context, workspaceID, endpointID, id int64)
 // Test sends a test event (type webhook.test, id 0) to the endpoint now,
 // whether it is enabled or not, and records it in its delivery log; the
 // answer says what happened. It does not change the endpoint's health.
+//
+// Its line is written before the POST, so that the POST carries its id
+// in X-Switchboard-Delivery-Id as every delivery does: pending and leased
+// for as long as the dispatcher leases a delivery, so no dispatcher sends
+// it meanwhile and a resend is refused as for any delivery being sent.
+// A node that stops before recording the answer leaves it to the
+// dispatchers once the lease ends, as a delivery of its own.
 func (s *Service) Test(ctx context.Context, workspaceID, endpointID int64) (Delivery, error) {
 	if _, err := s.Get(ctx, workspaceID, endpointID); err != nil {
 		return Delivery{}, err
@@ -160,22 +167,34 @@ func (s *Service) Test(ctx context.Context, workspaceID, endpointID int64) (Deli
 	if err != nil {
 		return Delivery{}, err
 	}
-	o := s.send(ctx, t, 0, 0, TestEventType, b)
-	state := StateDelivered
-	if !o.ok() {
-		state = StateFailed
-	}
-	var id int64
-	err = s.db.Write(context.WithoutCancel(ctx), func(tx *db.Tx) error {
+	var id, lease int64
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
+		lease = now + 2*s.opts.Timeout.Milliseconds()
 		return tx.QueryRow(ctx, `INSERT INTO webhook_deliveries (workspace_id, endpoint_id, event_id, event_type, conversation_id, body, state,
-			attempts, next_attempt_at, give_up_at, last_status, last_error, response_excerpt, duration_ms, last_attempt_at, created_at)
-			VALUES (?, ?, 0, ?, 0, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			workspaceID, endpointID, TestEventType, string(b), state, now, now, o.status, limit.Storable(o.err, maxError), o.excerpt,
-			o.duration.Milliseconds(), now, now).Scan(&id)
+			attempts, next_attempt_at, give_up_at, lease_until, created_at)
+			VALUES (?, ?, 0, ?, 0, ?, 'pending', 0, ?, ?, ?, ?) RETURNING id`,
+			workspaceID, endpointID, TestEventType, string(b), now, now, lease, now).Scan(&id)
 	})
 	if err != nil {
 		return Delivery{}, err
 	}
-	return s.GetDelivery(ctx, workspaceID, endpointID, id)
+	o := s.send(ctx, t, id, 0, TestEventType, b)
+	state := StateDelivered
+	if !o.ok() {
+		state = StateFailed
+	}
+	// Recorded even when the caller has gone: the POST was made.
+	wctx := context.WithoutCancel(ctx)
+	err = s.db.Write(wctx, func(tx *db.Tx) error {
+		now := tx.Now()
+		_, err := tx.Exec(wctx, `UPDATE webhook_deliveries SET state = ?, attempts = 1, lease_until = 0, last_status = ?, last_error = ?,
+			response_excerpt = ?, duration_ms = ?, last_attempt_at = ? WHERE id = ? AND state = 'pending' AND lease_until = ?`,
+			state, o.status, limit.Storable(o.err, maxError), o.excerpt, o.duration.Milliseconds(), now, id, lease)
+		return err
+	})
+	if err != nil {
+		return Delivery{}, err
+	}
+	return s.GetDelivery(wctx, workspaceID, endpointID, id)
 }

@@ -47,12 +47,13 @@ type receiver struct {
 
 // received is one POST the receiver got.
 type received struct {
-	eventID   int64
-	eventType string
-	signature string
-	body      []byte
-	payload   webhook.Payload
-	status    int // what the receiver answered
+	eventID    int64
+	deliveryID int64 // the X-Switchboard-Delivery-Id header; 0 when absent
+	eventType  string
+	signature  string
+	body       []byte
+	payload    webhook.Payload
+	status     int // what the receiver answered
 }
 
 func newReceiver(t *testing.T, answer func(n int, r received, w http.ResponseWriter)) *receiver {
@@ -62,6 +63,7 @@ func newReceiver(t *testing.T, answer func(n int, r received, w http.ResponseWri
 		b, _ := io.ReadAll(r.Body)
 		got := received{eventType: r.Header.Get(webhook.HeaderEventType), signature: r.Header.Get(webhook.HeaderSignature), body: b}
 		got.eventID, _ = strconv.ParseInt(r.Header.Get(webhook.HeaderEventID), 10, 64)
+		got.deliveryID, _ = strconv.ParseInt(r.Header.Get(webhook.HeaderDelivery), 10, 64)
 		json.Unmarshal(b, &got.payload)
 		rc.mu.Lock()
 		n := len(rc.got) + 1
