@@ -99,4 +99,10 @@ describe("Timeline", () => {
     expect(screen.getByTestId("attachment-pending").textContent).toContain("image");
     expect(screen.getByTestId("attachment-failed").textContent).toContain("a.pdf could not be fetched: expired");
   });
+  it("says a message of a type it cannot draw is unsupported, by its type, instead of an empty bubble", () => {
+    show([msg(1, { type: "sticker", text: "", content: { sticker_id: "s-42" } }), msg(2, { type: "sticker", text: "a caption" })]);
+    const said = screen.getAllByTestId("message-unsupported");
+    expect(said).toHaveLength(1); // the one with a caption shows its caption
+    expect(said[0]!.textContent).toBe("Unsupported message (sticker)");
+  });
 });

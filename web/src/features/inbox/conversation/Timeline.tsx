@@ -338,11 +338,16 @@ const MessageItem = memo(function MessageItem({
   const who = item.local ? t("conversation.timeline.you") : senderName(m, names, contactName, t);
   const fetched = attachmentsOf(m);
   const att = fetched.length ? null : attachmentOf(m);
-  const unsupported = m.type === "unsupported";
   const bot = out && (m.sender === "workflow" || m.sender === "api");
   const failed = m.status === "failed";
   const replies = quickReplies(m);
   const place = locationOf(m);
+  // A type the timeline cannot draw (an integrator's "sticker" over the
+  // custom channel) with nothing it can: said as unsupported, by its type,
+  // rather than an empty bubble.
+  const nothing = m.text.trim() === "" && !att && fetched.length === 0 && !place && replies.length === 0;
+  const unsupported = m.type === "unsupported" || (nothing && m.type !== "text" && !item.local); // a file being sent has no content yet
+  const unsupportedName = m.type === "unsupported" ? unsupportedType(m) : unsupportedType(m) || m.type;
   return (
     <div
       data-testid="timeline-item"
@@ -406,8 +411,8 @@ const MessageItem = memo(function MessageItem({
           ))}
           {unsupported && (
             <span data-testid="message-unsupported" className="text-muted block italic">
-              {unsupportedType(m)
-                ? t("conversation.timeline.unsupportedProvider", { type: unsupportedType(m) })
+              {unsupportedName
+                ? t("conversation.timeline.unsupportedProvider", { type: unsupportedName })
                 : t("conversation.timeline.unsupportedBare")}
             </span>
           )}
