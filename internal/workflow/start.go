@@ -3,6 +3,8 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/contact"
@@ -45,6 +47,15 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 		var t shortcutTrigger
 		if err := decodeSettings(d.Trigger.Conditions, &t); err != nil {
 			return Run{}, err
+		}
+		declared := map[string]bool{}
+		for _, f := range t.Inputs {
+			declared[f.Name] = true
+		}
+		for _, name := range slices.Sorted(maps.Keys(in.Inputs)) {
+			if !declared[name] {
+				return Run{}, apperr.Invalid("inputs."+name, "is not an input of this shortcut")
+			}
 		}
 		for _, f := range t.Inputs {
 			v, ok := in.Inputs[f.Name]

@@ -25,6 +25,7 @@ func TestShortcutInputsAreCheckedByType(t *testing.T) {
 			"steps": [{"id": "s", "type": "send_message", "settings": {"text": "{{var.amount}}|{{var.mail}}|{{var.phone}}|{{var.day}}|{{var.note}}"}}]}`)
 		bad := []struct{ input, value string }{
 			{"amount", "abc"}, {"amount", "NaN"}, {"mail", "nope"}, {"phone", "12"}, {"day", "31/02/2026"},
+			{"amout", "12"}, // no input of the shortcut: a typo would be dropped without a word
 		}
 		for _, b := range bad {
 			_, err := f.svc.StartRun(ctx, f.wsp.ID, w.ID, StartInput{ContactID: got.ContactID, Inputs: map[string]any{b.input: b.value}})
