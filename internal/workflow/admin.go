@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -143,11 +144,25 @@ func (s *Service) DeleteChecked(ctx context.Context, workspaceID, id int64, forc
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("workflow: delete: %w", err)
 		}
-		if len(live) > 0 && !force {
-			if len(live) == 1 {
-				return apperr.Conflict("1 run is waiting; stop it first, or delete with force=true to stop it")
+		if !force {
+			var why []string
+			switch len(live) {
+			case 0:
+			case 1:
+				why = append(why, "1 run is waiting; stop it first, or delete with force=true to stop it")
+			default:
+				why = append(why, fmt.Sprintf("%d runs are waiting; stop them first, or delete with force=true to stop them", len(live)))
 			}
-			return apperr.Conflict("%d runs are waiting; stop them first, or delete with force=true to stop them", len(live))
+			ref, err := s.startedBy(ctx, tx, workspaceID, id)
+			if err != nil {
+				return err
+			}
+			if ref != "" {
+				why = append(why, ref+"; remove that step first, or delete with force=true (the step then fails)")
+			}
+			if len(why) > 0 {
+				return apperr.Conflict("%s", strings.Join(why, ". "))
+			}
 		}
 		now := tx.Now()
 		for _, runID := range live {
@@ -281,4 +296,54 @@ func (s *Service) StepStats(ctx context.Context, workspaceID, id int64) (StepSta
 		out.Steps = append(out.Steps, c)
 	}
 	return out, rows.Err()
+}
+
+// startedBy names the published workflows of the workspace whose Trigger
+// Another Workflow step starts workflow id ("" when none does): deleted,
+// it would leave those steps failing at every run.
+func (s *Service) startedBy(ctx context.Context, tx *db.Tx, workspaceID, id int64) (string, error) {
+	rows, err := tx.Query(ctx, `SELECT id, name, published_version FROM workflows WHERE workspace_id = ? AND id <> ? AND published_version > 0`,
+		workspaceID, id)
+	if err != nil {
+		return "", fmt.Errorf("workflow: delete: %w", err)
+	}
+	type published struct {
+		id      int64
+		name    string
+		version int
+	}
+	var list []published
+	for rows.Next() {
+		var p published
+		if err := rows.Scan(&p.id, &p.name, &p.version); err != nil {
+			rows.Close()
+			return "", fmt.Errorf("workflow: delete: %w", err)
+		}
+		list = append(list, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("workflow: delete: %w", err)
+	}
+	var names []string
+	for _, p := range list {
+		d, err := s.version(ctx, tx, p.id, p.version)
+		if err != nil {
+			return "", err
+		}
+		for _, st := range d.Steps {
+			var t triggerWorkflow
+			if st.Type == "trigger_workflow" && json.Unmarshal(st.Settings, &t) == nil && t.WorkflowID == id {
+				names = append(names, fmt.Sprintf("%q (step %q)", p.name, st.ID))
+				break
+			}
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "", nil
+	case 1:
+		return "workflow " + names[0] + " starts this one", nil
+	}
+	return fmt.Sprintf("workflows %s and %d more start this one", names[0], len(names)-1), nil
 }
