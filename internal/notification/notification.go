@@ -71,16 +71,19 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer 
 
 // notify makes the notifications one event calls for: each user a
 // comment mentions (but its author), or the new assignee (unless they
-// assigned themselves). A redelivered event adds nothing.
+// assigned themselves, or already held it: a move to another team that
+// keeps its assignee assigns them nothing). A redelivered event adds
+// nothing.
 func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 	if e.Type == event.WebhookDisabled {
 		return notifyOwners(ctx, tx, e)
 	}
 	var p struct {
-		UserID     int64   `json:"user_id"`     // comment.created: the author
-		Mentions   []int64 `json:"mentions"`    // comment.created
-		AssigneeID int64   `json:"assignee_id"` // conversation.assigned
-		ByUserID   int64   `json:"by_user_id"`  // conversation.assigned, when a person did it
+		UserID     int64   `json:"user_id"`              // comment.created: the author
+		Mentions   []int64 `json:"mentions"`             // comment.created
+		AssigneeID int64   `json:"assignee_id"`          // conversation.assigned
+		Previous   int64   `json:"previous_assignee_id"` // conversation.assigned: who held it
+		ByUserID   int64   `json:"by_user_id"`           // conversation.assigned, when a person did it
 	}
 	if err := json.Unmarshal(e.Payload, &p); err != nil {
 		return err
@@ -88,6 +91,9 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 	kind, by, users := KindMention, p.UserID, p.Mentions
 	if e.Type == event.ConversationAssigned {
 		kind, by, users = KindAssignment, p.ByUserID, []int64{p.AssigneeID}
+		if p.AssigneeID == p.Previous {
+			return nil
+		}
 	}
 	for _, u := range users {
 		if u == 0 || u == by {

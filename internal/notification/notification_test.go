@@ -159,3 +159,53 @@ func bellWorkspace(t *testing.T, d *db.DB) (ws workspace.Workspace, ana, bob acc
 	}
 	return ws, ana, bob, conversation.New(d), ch
 }
+
+// Filing a conversation under another team while its assignee keeps it
+// (POST /assign with the same user_id and a team_id) tells them nothing:
+// they were not assigned anything new. It used to ring their bell with a
+// second "Conversation #n was assigned to you".
+func TestTeamChangeKeepingTheAssigneeIsNoNewAssignment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		d.SetClock(clk)
+		hub := event.NewHub()
+		d.OnEvents(hub.Notify)
+		g := background.NewGroup(clk)
+		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		backgroundtest.WaitIdle(t, g)
+
+		ws, ana, bob, convs, ch := bellWorkspace(t, d)
+		billing, err := workspace.New(d).CreateTeam(ctx, ws.ID, workspace.TeamInput{Name: "Billing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
+			ExternalID: "+14155550100", ProviderMessageID: "m1", Type: "text", Text: "hi"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv := r[0].ConversationID
+		assign := func(in conversation.AssignInput) {
+			t.Helper()
+			in.ByUser, in.Source = bob.UserID, conversation.SourceUser
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				_, err := conversation.AssignTx(ctx, tx, ws.ID, conv, in)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		assign(conversation.AssignInput{UserID: ana.UserID})                     // Bob hands it to Ana: one bell
+		assign(conversation.AssignInput{UserID: ana.UserID, TeamID: billing.ID}) // and files it under Billing: Ana still has it
+		backgroundtest.WaitIdle(t, g)
+
+		pg, err := notification.New(d).List(ctx, ana, notification.ListFilter{}, page.First())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pg.Data) != 1 || pg.Data[0].Kind != notification.KindAssignment {
+			t.Fatalf("Ana's bell = %+v, want the one assignment", pg.Data)
+		}
+	})
+}
