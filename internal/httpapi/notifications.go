@@ -62,7 +62,8 @@ func (s *Server) countNotifications(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// readNotifications is what marking read takes: the ids, or none for all.
+// readNotifications is what marking read takes: the ids, or no ids (the
+// member absent or null) for all.
 type readNotifications struct {
 	IDs []int64 `json:"ids"`
 }
@@ -78,6 +79,13 @@ func (s *Server) markNotificationsRead(w http.ResponseWriter, r *http.Request) e
 	var in readNotifications
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
+	}
+	if in.IDs != nil && len(in.IDs) == 0 {
+		// "ids": [] names no notification: it marks none. Only a body
+		// without ids marks all (the service's empty list), so a client
+		// sending the ids it showed, having shown none, clears nothing.
+		noContent(w)
+		return nil
 	}
 	if len(in.IDs) > maxReadIDs {
 		return apperr.Invalid("ids", "holds %d ids; at most %d at once (or none, for all)", len(in.IDs), maxReadIDs)

@@ -60,3 +60,28 @@ func TestNotificationsAPI(t *testing.T) {
 		})
 	})
 }
+
+// Marking read an empty list of ids marks nothing (the client that sends
+// the ids it showed, having shown none, must not clear the bell); only a
+// body without ids ({}) marks all. It used to read an empty list as "all".
+func TestMarkingNoNotificationsReadKeepsThemUnread(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		g := background.NewGroup(d.Clock())
+		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g).Run)
+		backgroundtest.WaitIdle(t, g)
+		r := f.inbound(t, "+14155550199", "Ada", "bell-1")
+		f.vars["conversationID"] = itoa(r.ConversationID)
+		f.run(t, []scenario{
+			{name: "mention the agent", method: "POST", path: "/api/v1/conversations/{{conversationID}}/comments", as: "manager",
+				body: `{"text":"see this","mentions":[` + itoa(f.users["agent"].ID) + `]}`, status: 201},
+		})
+		backgroundtest.WaitIdle(t, g)
+		f.run(t, []scenario{
+			{name: "read none", method: "POST", path: "/api/v1/me/notifications/read", as: "agent", body: `{"ids":[]}`, status: 204},
+			{name: "still unread", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":1`}},
+			{name: "read all", method: "POST", path: "/api/v1/me/notifications/read", as: "agent", body: `{}`, status: 204},
+			{name: "none unread", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":0`}},
+		})
+	})
+}

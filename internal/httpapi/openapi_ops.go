@@ -182,6 +182,7 @@ var operations = map[string]opDoc{
 	"GET /api/v1/me/notifications/count": {id: "countNotifications", tag: tagConversations, summary: "How many of your notifications are unread",
 		status: 200, resp: unreadCount{}},
 	"POST /api/v1/me/notifications/read": {id: "markNotificationsRead", tag: tagConversations, summary: "Mark notifications read: the ids given (at most 200), or all when none",
+		desc: "{} (no ids) marks all read; an empty ids list marks none. Ids that are not yours are ignored.",
 		body: readNotifications{}, status: 204},
 	"GET /api/v1/me/views": {id: "listViews", tag: tagConversations, summary: "Your saved views by name (not paged)",
 		desc: "400 for a workspace token, which belongs to no user.", status: 200, resp: page[conversation.View]{}, errors: []int{400}},

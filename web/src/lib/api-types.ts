@@ -1573,7 +1573,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark notifications read: the ids given (at most 200), or all when none */
+        /**
+         * Mark notifications read: the ids given (at most 200), or all when none
+         * @description {} (no ids) marks all read; an empty ids list marks none. Ids that are not yours are ignored.
+         */
         post: operations["markNotificationsRead"];
         delete?: never;
         options?: never;
