@@ -94,6 +94,16 @@ function NotificationBell() {
     mutationFn: () => api.post("/api/v1/me/notifications/read", {}),
     onSettled: () => void qc.invalidateQueries({ queryKey: qk.notifications }),
   });
+  // Opening a notification reads it: the count goes down as the person
+  // goes through the bell, not only with "Mark all as read".
+  const markOne = useMutation({
+    mutationFn: (id: number) => api.post("/api/v1/me/notifications/read", { ids: [id] }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: qk.notifications }),
+  });
+  const openNotification = (n: Notification) => {
+    if (!n.read_at) markOne.mutate(n.id);
+    navigate(n.kind === "webhook_disabled" ? "/settings/webhooks" : `/inbox/all/${n.conversation_id}`);
+  };
   return (
     <Popover.Root>
       <Popover.Trigger asChild>
@@ -126,7 +136,7 @@ function NotificationBell() {
                 <li key={n.id}>
                   <button
                     type="button"
-                    onClick={() => navigate(n.kind === "webhook_disabled" ? "/settings/webhooks" : `/inbox/all/${n.conversation_id}`)}
+                    onClick={() => openNotification(n)}
                     className={"hover:bg-hover w-full rounded px-2 py-1.5 text-left text-sm " + (n.read_at ? "text-muted" : "font-medium")}
                   >
                     {t(`notification.${n.kind}`, { id: n.conversation_id ?? n.subject_id, defaultValue: n.kind })}

@@ -1,0 +1,105 @@
+// The bell: opening a notification takes the person to its conversation
+// and marks that one read, so the count goes down; "Mark all as read"
+// still reads them all.
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MemoryRouter, Route, Routes, useParams } from "react-router";
+import "../lib/i18n";
+import { SessionProvider, useSession } from "../lib/session";
+import { ToastProvider } from "../lib/ui/toast";
+import { Header } from "./Header";
+
+const json = (status: number, body: unknown) =>
+  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+
+interface Note {
+  id: number;
+  kind: string;
+  conversation_id?: number;
+  subject_id?: number;
+  event_id: number;
+  created_at: string;
+  read_at?: string;
+}
+let notes: Note[];
+let reads: unknown[];
+
+beforeEach(() => {
+  localStorage.setItem("switchboard.theme", "light"); // jsdom has no matchMedia
+  reads = [];
+  notes = [
+    { id: 2, kind: "mention", conversation_id: 12, event_id: 20, created_at: "2026-03-02T09:01:00Z" },
+    { id: 1, kind: "assignment", conversation_id: 11, event_id: 10, created_at: "2026-03-02T09:00:00Z" },
+  ];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn((url: string, init: RequestInit = {}) => {
+      const method = init.method ?? "GET";
+      if (url === "/api/v1/me") return json(200, { role: "agent", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 3, name: "Ana", team_ids: [] } });
+      if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
+      if (url === "/api/v1/me/notifications/read" && method === "POST") {
+        const body = JSON.parse(String(init.body)) as { ids?: number[] };
+        reads.push(body);
+        for (const n of notes) if (!body.ids || body.ids.includes(n.id)) n.read_at ??= "2026-03-02T09:05:00Z";
+        return Promise.resolve(new Response(null, { status: 204 }));
+      }
+      if (url === "/api/v1/me/notifications/count") return json(200, { unread: notes.filter((n) => !n.read_at).length });
+      if (url.startsWith("/api/v1/me/notifications")) return json(200, { data: notes.map((n) => ({ ...n })), next_cursor: "" });
+      return json(200, { data: [], next_cursor: "" });
+    }),
+  );
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function Opened() {
+  const { conversationID } = useParams();
+  return <p data-testid="opened">{conversationID}</p>;
+}
+
+function SignedIn() {
+  const { state } = useSession();
+  return state.status === "signed-in" ? <Header /> : null;
+}
+
+function renderHeader() {
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <ToastProvider>
+        <SessionProvider>
+          <MemoryRouter initialEntries={["/contacts"]}>
+            <SignedIn />
+            <Routes>
+              <Route path="/inbox/:view/:conversationID" element={<Opened />} />
+              <Route path="*" element={null} />
+            </Routes>
+          </MemoryRouter>
+        </SessionProvider>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+}
+
+it("marks the notification it opens read, and only that one", async () => {
+  renderHeader();
+  const bell = await screen.findByTestId("bell");
+  await waitFor(() => expect(bell.textContent).toContain("2"));
+  fireEvent.click(bell);
+  fireEvent.click(await screen.findByText("You were mentioned in conversation #12"));
+  await waitFor(() => expect(screen.getByTestId("opened").textContent).toBe("12"));
+  await waitFor(() => expect(reads).toEqual([{ ids: [2] }]));
+  await waitFor(() => expect(screen.getByTestId("bell").textContent).toContain("1"));
+});
+
+it("opens a notification already read without asking to read it again", async () => {
+  notes = notes.map((n) => (n.id === 2 ? { ...n, read_at: "2026-03-02T09:02:00Z" } : n));
+  renderHeader();
+  fireEvent.click(await screen.findByTestId("bell"));
+  fireEvent.click(await screen.findByText("You were mentioned in conversation #12"));
+  await waitFor(() => expect(screen.getByTestId("opened").textContent).toBe("12"));
+  expect(reads).toEqual([]);
+});
