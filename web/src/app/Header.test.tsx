@@ -1,6 +1,7 @@
 // The bell: opening a notification takes the person to its conversation
-// and marks that one read, so the count goes down; "Mark all as read"
-// still reads them all.
+// and marks that one read, so the count goes down; one that arrives while
+// the tab is in the background shows as a browser notification that says
+// which conversation.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -66,9 +67,9 @@ function SignedIn() {
   return state.status === "signed-in" ? <Header /> : null;
 }
 
-function renderHeader() {
+function renderHeader(qc = new QueryClient({ defaultOptions: { queries: { retry: false } } })) {
   render(
-    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+    <QueryClientProvider client={qc}>
       <ToastProvider>
         <SessionProvider>
           <MemoryRouter initialEntries={["/contacts"]}>
@@ -102,4 +103,25 @@ it("opens a notification already read without asking to read it again", async ()
   fireEvent.click(await screen.findByText("You were mentioned in conversation #12"));
   await waitFor(() => expect(screen.getByTestId("opened").textContent).toBe("12"));
   expect(reads).toEqual([]);
+});
+
+it("names the conversation in the browser notification of one that arrives in the background", async () => {
+  const shown: string[] = [];
+  vi.stubGlobal(
+    "Notification",
+    class {
+      static permission = "granted";
+      constructor(title: string) {
+        shown.push(title);
+      }
+    },
+  );
+  const hidden = vi.spyOn(document, "hidden", "get").mockReturnValue(true);
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  renderHeader(qc);
+  await waitFor(() => expect(screen.getByTestId("bell").textContent).toContain("2"));
+  notes = [{ id: 3, kind: "assignment", conversation_id: 13, event_id: 30, created_at: "2026-03-02T09:03:00Z" }, ...notes];
+  await qc.invalidateQueries();
+  await waitFor(() => expect(shown.join("|")).toBe("Conversation #13 was assigned to you"));
+  hidden.mockRestore();
 });

@@ -85,7 +85,9 @@ function NotificationBell() {
     if (!newest) return;
     if (seen.current >= 0 && newest.id > seen.current && !newest.read_at && document.hidden) {
       if ("Notification" in window && window.Notification.permission === "granted") {
-        new window.Notification(t(`notification.${newest.kind}`, { defaultValue: t("header.notifications") }));
+        new window.Notification(
+          t(`notification.${newest.kind}`, { id: newest.conversation_id ?? newest.subject_id, defaultValue: t("header.notifications") }),
+        );
       }
     }
     seen.current = Math.max(seen.current, newest.id);
