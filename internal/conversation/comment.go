@@ -36,7 +36,18 @@ type CommentInput struct {
 	UserID   int64   `json:"-"`
 }
 
-var mentionRe = regexp.MustCompile(`@([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})`)
+// mentionRe finds "@" and an email: any address sign-up takes (its local
+// part of RFC 5322's atext and dots, non-ASCII letters included; its
+// domain of labels that begin and end with a letter or digit, one label or
+// more), so a member whose address holds an apostrophe, an accent, a
+// punycode or a one-label domain can be mentioned too. What may end a
+// sentence around it (a dot, a comma, a closing bracket, "'s") is not part
+// of a domain, so it is left out.
+var mentionRe = regexp.MustCompile(`@([\p{L}\p{M}\p{N}!#$%&'*+/=?^_\x60{|}~.\-]+@` + mentionLabel + `(?:\.` + mentionLabel + `)*)`)
+
+// mentionLabel is one label of a domain: letters (any script) and digits,
+// hyphens inside.
+const mentionLabel = `[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}\-]*[\p{L}\p{M}\p{N}])?`
 
 // AddComment stores a comment and appends comment.created, which carries the
 // mentioned user ids so notifications can reach them. On PostgreSQL it

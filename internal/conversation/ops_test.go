@@ -263,3 +263,54 @@ func TestSendQueuesAndStatusMovesForward(t *testing.T) {
 		}
 	})
 }
+
+// Writing @ and a member's email mentions them whatever their address
+// holds, as long as sign-up took it: an apostrophe, non-ASCII letters, a
+// domain of one label or a punycode one. The text around it (punctuation,
+// case, a possessive) changes nothing, and a longer address never mentions
+// the member whose address it begins with. Only plain ASCII addresses with
+// a letters-only top-level domain used to match: a workflow's "@zoë@…"
+// notified no one.
+func TestCommentMentionsByAnyMembersEmail(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		ws := workspace.New(d)
+		ids := map[string]int64{}
+		for _, email := range []string{"ana@acme.io", "o'brien@acme.io", "zoë@acme.io", "ops@intranet", "ivan@shop.xn--p1ai", "ivan@shop.xn"} {
+			u, err := ws.CreateUser(ctx, f.ws.ID, workspace.NewUser{Email: email, Name: email})
+			if err != nil {
+				t.Fatalf("%s: %v", email, err)
+			}
+			ids[email] = u.ID
+		}
+		r := f.openOne(t, "m1")
+		for _, tc := range []struct {
+			text string
+			want []string
+		}{
+			{"@ana@acme.io please check", []string{"ana@acme.io"}},
+			{"(cc @Ana@ACME.io).", []string{"ana@acme.io"}},
+			{"@ana@acme.io's turn, @ana@acme.io-", []string{"ana@acme.io"}},
+			{"@nobody@acme.io,@ana@acme.io", []string{"ana@acme.io"}},
+			{"@o'brien@acme.io can you call back?", []string{"o'brien@acme.io"}},
+			{"refund for @zoë@acme.io", []string{"zoë@acme.io"}},
+			{"@ZOË@acme.io", []string{"zoë@acme.io"}},
+			{"paging @ops@intranet: the site is down", []string{"ops@intranet"}},
+			{"@ivan@shop.xn--p1ai", []string{"ivan@shop.xn--p1ai"}},
+			{"mail ana@acme.io", nil},
+		} {
+			c, err := f.svc.AddComment(ctx, access.System(f.ws.ID), r.ConversationID, CommentInput{Text: tc.text})
+			if err != nil {
+				t.Fatalf("%q: %v", tc.text, err)
+			}
+			want := []int64{}
+			for _, e := range tc.want {
+				want = append(want, ids[e])
+			}
+			if fmt.Sprint(c.Mentions) != fmt.Sprint(want) {
+				t.Errorf("%q mentions %v, want %v (%v)", tc.text, c.Mentions, want, tc.want)
+			}
+		}
+	})
+}
