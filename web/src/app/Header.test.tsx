@@ -1,7 +1,7 @@
-// The bell: opening a notification takes the person to its conversation
-// and marks that one read, so the count goes down; one that arrives while
-// the tab is in the background shows as a browser notification that says
-// which conversation.
+// The bell: opening a notification takes the person to its conversation,
+// closes the bell and marks that one read, so the count goes down; one
+// that arrives while the tab is in the background shows as a browser
+// notification that says which conversation.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -124,4 +124,12 @@ it("names the conversation in the browser notification of one that arrives in th
   await qc.invalidateQueries();
   await waitFor(() => expect(shown.join("|")).toBe("Conversation #13 was assigned to you"));
   hidden.mockRestore();
+});
+
+it("closes the bell once a notification is opened", async () => {
+  renderHeader();
+  fireEvent.click(await screen.findByTestId("bell"));
+  fireEvent.click(await screen.findByText("Conversation #11 was assigned to you"));
+  await waitFor(() => expect(screen.getByTestId("opened").textContent).toBe("11"));
+  await waitFor(() => expect(screen.queryByText("Mark all as read")).toBeNull());
 });

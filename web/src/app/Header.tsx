@@ -1,6 +1,6 @@
 // The header: the availability switch, the notification bell, and the
 // person's menu (theme, language, sign-out).
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
@@ -102,12 +102,17 @@ function NotificationBell() {
     mutationFn: (id: number) => api.post("/api/v1/me/notifications/read", { ids: [id] }),
     onSettled: () => void qc.invalidateQueries({ queryKey: qk.notifications }),
   });
+  // Controlled, so that opening a notification also closes the bell
+  // (navigating leaves the header mounted, and the popover open over the
+  // conversation).
+  const [bellOpen, setBellOpen] = useState(false);
   const openNotification = (n: Notification) => {
+    setBellOpen(false);
     if (!n.read_at) markOne.mutate(n.id);
     navigate(n.kind === "webhook_disabled" ? "/settings/webhooks" : `/inbox/all/${n.conversation_id}`);
   };
   return (
-    <Popover.Root>
+    <Popover.Root open={bellOpen} onOpenChange={setBellOpen}>
       <Popover.Trigger asChild>
         <button type="button" data-testid="bell" className="hover:bg-hover relative rounded p-1.5">
           <Bell size={18} aria-hidden="true" />
