@@ -132,14 +132,28 @@ type ListFilter struct {
 	UnreadOnly bool
 }
 
-// List returns a page of p's notifications, newest first, about the
-// conversations p may still see (one reassigned away drops out).
+// shown returns the condition, over notifications n left joined with
+// their conversations c, that keeps what p's bell shows now: a
+// notification about a conversation p may still see (one reassigned away
+// drops out), and a disabled webhook while p is an owner (the members it
+// is made for; one made an agent since cannot open the webhooks' settings).
+func shown(p access.Principal) (string, []any) {
+	scope, args := p.ConversationScope("c")
+	cond := `(n.conversation_id IS NULL OR ` + scope + `)`
+	if p.Role != access.RoleOwner {
+		cond += ` AND n.kind <> '` + KindWebhookDisabled + `'`
+	}
+	return cond, args
+}
+
+// List returns a page of p's notifications, newest first, of those its
+// bell shows (see shown).
 func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, req page.Request) (page.Page[Notification], error) {
 	after, args := req.ByID("n.id", true)
-	scope, scopeArgs := p.ConversationScope("c")
+	scope, scopeArgs := shown(p)
 	q := `SELECT n.id, n.kind, COALESCE(n.conversation_id, 0), n.subject_id, n.event_id, n.by_user_id, n.created_at, n.read_at
 		FROM notifications n LEFT JOIN conversations c ON c.id = n.conversation_id
-		WHERE n.user_id = ? AND n.workspace_id = ? AND ` + after + ` AND (n.conversation_id IS NULL OR ` + scope + `)`
+		WHERE n.user_id = ? AND n.workspace_id = ? AND ` + after + ` AND ` + scope
 	if f.UnreadOnly {
 		q += ` AND n.read_at = 0`
 	}
@@ -158,12 +172,12 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, re
 	return page.CutByID(list, req.Limit, func(n Notification) int64 { return n.ID }), err
 }
 
-// Unread counts p's unread notifications about conversations p may see.
+// Unread counts p's unread notifications of those its bell shows.
 func (s *Service) Unread(ctx context.Context, p access.Principal) (int, error) {
-	scope, args := p.ConversationScope("c")
+	scope, args := shown(p)
 	var n int
 	err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM notifications n LEFT JOIN conversations c ON c.id = n.conversation_id
-		WHERE n.user_id = ? AND n.workspace_id = ? AND n.read_at = 0 AND (n.conversation_id IS NULL OR `+scope+`)`, append([]any{p.UserID, p.WorkspaceID}, args...)...).Scan(&n)
+		WHERE n.user_id = ? AND n.workspace_id = ? AND n.read_at = 0 AND `+scope, append([]any{p.UserID, p.WorkspaceID}, args...)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("notification: unread: %w", err)
 	}

@@ -209,3 +209,60 @@ func TestTeamChangeKeepingTheAssigneeIsNoNewAssignment(t *testing.T) {
 		}
 	})
 }
+
+// A disabled webhook endpoint is news for the workspace's owners only: an
+// owner who is then made an agent (or a manager) no longer has it in their
+// bell or its count, as a conversation reassigned out of an agent's sight
+// leaves theirs. It used to stay there, pointing a member at settings they
+// can no longer open.
+func TestWebhookDisabledLeavesTheBellOfAnOwnerNoLongerOwner(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		d.SetClock(clk)
+		hub := event.NewHub()
+		d.OnEvents(hub.Notify)
+		g := background.NewGroup(clk)
+		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		backgroundtest.WaitIdle(t, g)
+
+		ws, _, _, _, _ := bellWorkspace(t, d)
+		wss := workspace.New(d)
+		u, err := wss.CreateUser(ctx, ws.ID, workspace.NewUser{Email: "olga@acme.test", Name: "Olga", Role: access.RoleOwner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := event.Append(ctx, tx, event.New{WorkspaceID: ws.ID, Type: event.WebhookDisabled,
+				Payload: map[string]any{"endpoint_id": 7, "reason": "the endpoint answered 410 Gone"}})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		backgroundtest.WaitIdle(t, g)
+
+		svc := notification.New(d)
+		olga := func(role string) access.Principal {
+			return access.Principal{WorkspaceID: ws.ID, UserID: u.ID, Role: role, Can: access.Defaults(role)}
+		}
+		for _, tc := range []struct {
+			role string
+			want int
+		}{{access.RoleOwner, 1}, {access.RoleManager, 0}, {access.RoleAgent, 0}} {
+			pg, err := svc.List(ctx, olga(tc.role), notification.ListFilter{}, page.First())
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := svc.Unread(ctx, olga(tc.role))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pg.Data) != tc.want || n != tc.want {
+				t.Errorf("Olga as %s: bell %+v, unread %d; want %d", tc.role, pg.Data, n, tc.want)
+			}
+			if tc.want == 1 && (pg.Data[0].Kind != notification.KindWebhookDisabled || pg.Data[0].SubjectID != 7) {
+				t.Errorf("Olga's bell = %+v, want endpoint 7 disabled", pg.Data)
+			}
+		}
+	})
+}
