@@ -102,10 +102,13 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 		// Only while the conversation exists: one deleted (with its
 		// contact) before the consumer got here has nothing to show, and
 		// the row's foreign key would fail the batch at every retry,
-		// stopping every workspace's notifications.
+		// stopping every workspace's notifications. And never for an AI
+		// agent member: it has no sign-in, so no bell, and its rows (one
+		// per conversation routed to it) would pile up unread forever.
 		if _, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, conversation_id, event_id, by_user_id, created_at)
-			SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?) ON CONFLICT (event_id, user_id) DO NOTHING`,
-			e.WorkspaceID, u, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt), e.ConversationID); err != nil {
+			SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?)
+			AND NOT EXISTS (SELECT 1 FROM users WHERE id = ? AND kind = 'ai_agent') ON CONFLICT (event_id, user_id) DO NOTHING`,
+			e.WorkspaceID, u, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt), e.ConversationID, u); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package notification_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -263,6 +264,54 @@ func TestWebhookDisabledLeavesTheBellOfAnOwnerNoLongerOwner(t *testing.T) {
 			if tc.want == 1 && (pg.Data[0].Kind != notification.KindWebhookDisabled || pg.Data[0].SubjectID != 7) {
 				t.Errorf("Olga's bell = %+v, want endpoint 7 disabled", pg.Data)
 			}
+		}
+	})
+}
+
+// An AI agent member never signs in and has no bell: the conversations
+// routed to it and the comments naming it make no notification. Each used
+// to leave an unread row for it, one more per conversation it took,
+// never shown to anyone and never deleted.
+func TestAIAgentMemberGetsNoNotifications(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		d.SetClock(clk)
+		hub := event.NewHub()
+		d.OnEvents(hub.Notify)
+		g := background.NewGroup(clk)
+		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		backgroundtest.WaitIdle(t, g)
+
+		ws, ana, bob, convs, ch := bellWorkspace(t, d)
+		var ai int64
+		if err := d.Write(ctx, func(tx *db.Tx) error { // as internal/aiagent makes its member
+			return tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at, kind)
+				VALUES (?, NULL, 'Ava', 'agent', 'online', ?, 'ai_agent') RETURNING id`, ws.ID, tx.Now()).Scan(&ai)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
+			ExternalID: "+14155550100", ProviderMessageID: "m1", Type: "text", Text: "hi"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv := r[0].ConversationID
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := conversation.AssignTx(ctx, tx, ws.ID, conv, conversation.AssignInput{UserID: ai, ByUser: bob.UserID, Source: conversation.SourceUser})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := convs.AddComment(ctx, bob, conv, conversation.CommentInput{Text: "over to you two", Mentions: []int64{ai, ana.UserID}, UserID: bob.UserID}); err != nil {
+			t.Fatal(err)
+		}
+		backgroundtest.WaitIdle(t, g)
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM notifications WHERE user_id = `+strconv.FormatInt(ai, 10)); got != 0 {
+			t.Fatalf("%d notifications for the AI agent member, want none", got)
+		}
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM notifications WHERE user_id = `+strconv.FormatInt(ana.UserID, 10)); got != 1 {
+			t.Fatalf("%d notifications for Ana, want her mention", got)
 		}
 	})
 }
