@@ -423,6 +423,11 @@ func TestRedact(t *testing.T) {
 		"not a card 1234 5678 9012 3456":     "not a card 1234 5678 9012 3456",
 		"(555) 123-4567 or 06.12.34.56.78":   "[phone] or [phone]",
 		"order 12345 on 2026-03-02 at 10:30": "order 12345 on 2026-03-02 at 10:30",
+		// Addresses outside ASCII letters went through whole or in part.
+		"write to zoë@exemple.fr":             "write to [email]",
+		"o'brien@example.ie wrote":            "[email] wrote",
+		"ivan@shop.xn--p1ai, ivan@магазин.рф": "[email], [email]",
+		"(anna.müller@beispiel.de)":           "([email])",
 	} {
 		if got := ai.Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)

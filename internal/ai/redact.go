@@ -5,6 +5,10 @@ import (
 	"strings"
 )
 
+// emailLabel is one label of a domain: letters (any script) and digits,
+// hyphens inside.
+const emailLabel = `[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}\-]*[\p{L}\p{M}\p{N}])?`
+
 // What redaction puts in place of what it removes.
 const (
 	RedactedEmail = "[email]"
@@ -13,7 +17,12 @@ const (
 )
 
 var (
-	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+	// emailPattern finds an address as people write them: its local part
+	// of RFC 5322's characters, letters of any script among them (zoë@,
+	// o'brien@), and a domain of two labels or more in any script,
+	// punycode included (магазин.рф, shop.xn--p1ai). ASCII-only, it let
+	// such addresses through, whole or in part.
+	emailPattern = regexp.MustCompile(`[\p{L}\p{M}\p{N}!#$%&'*+/=?^_\x60{|}~.\-]+@` + emailLabel + `(?:\.` + emailLabel + `)+`)
 	// cardPattern finds 13 to 19 digits in groups separated by single
 	// spaces or dashes; Luhn decides whether it is a card number.
 	cardPattern = regexp.MustCompile(`\b\d(?:[ \-]?\d){12,18}\b`)
