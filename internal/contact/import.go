@@ -25,8 +25,10 @@ const (
 )
 
 // ImportTargets are the standard fields a CSV column can map to; a custom
-// field is "fields.<key>" (or its bare key). "" ignores the column.
-var ImportTargets = []string{"first_name", "last_name", "phone", "email", "language", "country", "lifecycle_stage", "tags"}
+// field is "fields.<key>" (or its bare key). "" ignores the column. "id"
+// is the contact a row updates: an export's first column, so an export
+// edited in a spreadsheet imports back onto its contacts.
+var ImportTargets = []string{"id", "first_name", "last_name", "phone", "email", "language", "country", "lifecycle_stage", "tags"}
 
 // ImportOptions say how to read a CSV file.
 type ImportOptions struct {
@@ -57,7 +59,7 @@ type ImportReport struct {
 	DryRun    bool              `json:"dry_run"`
 	Rows      int               `json:"rows"`     // data rows read
 	Created   int               `json:"created"`  // new contacts
-	Updated   int               `json:"updated"`  // existing contacts (same phone, else email) updated
+	Updated   int               `json:"updated"`  // existing contacts (by id, else the same phone, else email) updated
 	Rejected  int               `json:"rejected"` // rows refused, each reported in errors up to MaxImportErrors
 	Errors    []ImportRowError  `json:"errors"`
 	Truncated bool              `json:"errors_truncated,omitempty"`
@@ -67,6 +69,7 @@ type ImportReport struct {
 // importRow is one validated row.
 type importRow struct {
 	line   int
+	id     int64             // the contact the row updates; 0: the one of its phone, else email, or a new one
 	std    map[string]string // target → value, non-empty values only
 	stage  int64
 	tags   []string
@@ -82,6 +85,7 @@ type importer struct {
 	fields map[string]Field // by key
 	stages stages           // as the import began, to read the rows' stage names
 	cols   []importCol
+	idCol  string // the header mapped to id, to name it in a row's rejection
 }
 
 // stages are a workspace's lifecycle stages at one moment.
@@ -123,14 +127,16 @@ type importCol struct {
 }
 
 // Import reads contacts from a CSV file (a header line, then one contact
-// per line) and creates them, or updates the contact with the same phone
-// (else email). Every row is validated; a bad row is rejected with its line
-// and reason and the others are imported. Rows are parsed as they are read
-// and written ImportBatch at a time, each batch in one write transaction.
-// An empty cell changes nothing on an existing contact. With DryRun
-// nothing is written. An import records no contact.created or
-// contact.updated event per row (a workflow per imported row is not what
-// an import means).
+// per line) and creates them, or updates the contact of the row's id, else
+// the one with the same phone (else email); a row with an id never
+// creates a contact (an edited export must not duplicate the contacts
+// that have no phone or email). Every row is validated; a bad row is
+// rejected with its line and reason and the others are imported. Rows are
+// parsed as they are read and written ImportBatch at a time, each batch in
+// one write transaction. An empty cell changes nothing on an existing
+// contact. With DryRun nothing is written. An import records no
+// contact.created or contact.updated event per row (a workflow per
+// imported row is not what an import means).
 //
 // Only owners, managers and workspace tokens may import (forbidden
 // otherwise).
@@ -178,7 +184,7 @@ func (s *Service) Import(ctx context.Context, p Principal, r io.Reader, opt Impo
 			rep.Truncated = true
 		}
 	}
-	seen := map[string]int64{} // dry run: the contacts of phones and emails met earlier in the file
+	seen := newHolders() // dry run: the phones and emails as the earlier rows of the file leave them
 	batch := make([]importRow, 0, ImportBatch)
 	flush := func() error {
 		if len(batch) == 0 {

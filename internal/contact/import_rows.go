@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -76,9 +77,10 @@ func (s *Service) newImporter(ctx context.Context, ws int64, header []string, ma
 		}
 		slices.SortFunc(im.cols, func(a, b importCol) int { return a.index - b.index })
 	}
-	if used["first_name"] == "" && used["phone"] == "" && used["email"] == "" {
-		return nil, apperr.Invalid("mapping", "map a column to first_name, phone or email")
+	if used["id"] == "" && used["first_name"] == "" && used["phone"] == "" && used["email"] == "" {
+		return nil, apperr.Invalid("mapping", "map a column to id, first_name, phone or email")
 	}
+	im.idCol = used["id"]
 	return im, nil
 }
 
@@ -107,6 +109,12 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 			return row, bad(c, fmt.Sprintf("is %d characters long; at most %d are read", limit.Len(v), maxImportCell))
 		}
 		switch c.target {
+		case "id":
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || id <= 0 {
+				return row, bad(c, "is not a positive integer")
+			}
+			row.id = id
 		case "phone":
 			p, err := NormalizePhone(v)
 			if err != nil {
@@ -170,7 +178,8 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 			row.fields[c.field.ID] = sv
 		}
 	}
-	if row.std["first_name"] == "" && row.std["phone"] == "" && row.std["email"] == "" {
+	// A row with an id names an existing contact: it needs nothing else.
+	if row.id == 0 && row.std["first_name"] == "" && row.std["phone"] == "" && row.std["email"] == "" {
 		return row, &ImportRowError{Line: line, Reason: "the row has no first name, phone or email"}
 	}
 	return row, nil

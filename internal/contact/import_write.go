@@ -10,57 +10,132 @@ import (
 )
 
 // The writing side of an import: a batch of checked rows matched to the
-// workspace's contacts by phone, else email, then created or updated.
+// workspace's contacts by id, else phone, else email, then created or
+// updated.
 
-// lookup finds, among the contacts of the workspace, those with the
-// batch's phones and emails.
-func lookup(ctx context.Context, q db.Querier, ws int64, batch []importRow) (map[string]int64, map[string]int64, error) {
-	phones, emails := map[string]int64{}, map[string]int64{}
-	for _, col := range []struct {
-		name string
-		m    map[string]int64
-	}{{"phone", phones}, {"email", emails}} {
-		var vals []string
-		for _, r := range batch {
-			if v := r.std[col.name]; v != "" {
-				vals = append(vals, v)
+// holders say which contact holds each phone and email, and what each
+// contact holds, as the store has them and the rows applied so far leave
+// them: a row matches what earlier rows set, and a phone or email a row
+// replaced is nobody's, in the same batch as in the next.
+type holders struct {
+	phones, emails map[string]int64 // value → contact; 0: nobody (a row took it away)
+	held           map[int64]held   // contact → its phone and email; each contact met is here
+}
+
+type held struct{ phone, email string }
+
+func newHolders() *holders {
+	return &holders{phones: map[string]int64{}, emails: map[string]int64{}, held: map[int64]held{}}
+}
+
+// add records a contact as the store has it.
+func (h *holders) add(id int64, phone, email string) {
+	if phone != "" {
+		h.phones[phone] = id
+	}
+	if email != "" {
+		h.emails[email] = id
+	}
+	h.held[id] = held{phone, email}
+}
+
+// set records that row r was applied to contact id: the phone and email
+// it sets are the contact's, those they replace nobody's.
+func (h *holders) set(id int64, r importRow) {
+	cur := h.held[id]
+	if p := r.std["phone"]; p != "" {
+		if cur.phone != "" && cur.phone != p && h.phones[cur.phone] == id {
+			h.phones[cur.phone] = 0
+		}
+		h.phones[p], cur.phone = id, p
+	}
+	if e := r.std["email"]; e != "" {
+		if cur.email != "" && cur.email != e && h.emails[cur.email] == id {
+			h.emails[cur.email] = 0
+		}
+		h.emails[e], cur.email = id, e
+	}
+	h.held[id] = cur
+}
+
+// fill adds what from knows and h does not: a dry run's holders keep what
+// the earlier rows left over what the store, which it never changes, says.
+func (h *holders) fill(from *holders) {
+	for _, m := range []struct{ to, from map[string]int64 }{{h.phones, from.phones}, {h.emails, from.emails}} {
+		for v, id := range m.from {
+			if _, ok := m.to[v]; !ok {
+				m.to[v] = id
 			}
 		}
-		if len(vals) == 0 {
+	}
+	for id, c := range from.held {
+		if _, ok := h.held[id]; !ok {
+			h.held[id] = c
+		}
+	}
+}
+
+// lookup finds, among the contacts of the workspace, those with the
+// batch's ids, phones and emails.
+func lookup(ctx context.Context, q db.Querier, ws int64, batch []importRow) (*holders, error) {
+	h := newHolders()
+	vals := map[string][]any{} // column → the batch's values
+	for _, r := range batch {
+		if r.id != 0 {
+			vals["id"] = append(vals["id"], r.id)
+		}
+		for _, col := range []string{"phone", "email"} {
+			if v := r.std[col]; v != "" {
+				vals[col] = append(vals[col], v)
+			}
+		}
+	}
+	for _, col := range []string{"id", "phone", "email"} {
+		if len(vals[col]) == 0 {
 			continue
 		}
-		in, args := db.In(vals)
-		rows, err := q.Query(ctx, `SELECT id, `+col.name+` FROM contacts WHERE workspace_id = ? AND `+col.name+` IN `+in,
+		in, args := db.In(vals[col])
+		rows, err := q.Query(ctx, `SELECT id, COALESCE(phone, ''), COALESCE(email, '') FROM contacts WHERE workspace_id = ? AND `+col+` IN `+in,
 			append([]any{ws}, args...)...)
 		if err != nil {
-			return nil, nil, fmt.Errorf("contact: import: lookup: %w", err)
+			return nil, fmt.Errorf("contact: import: lookup: %w", err)
 		}
 		for rows.Next() {
 			var id int64
-			var v string
-			if err := rows.Scan(&id, &v); err != nil {
+			var phone, email string
+			if err := rows.Scan(&id, &phone, &email); err != nil {
 				rows.Close()
-				return nil, nil, err
+				return nil, err
 			}
-			col.m[v] = id
+			h.add(id, phone, email)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return phones, emails, nil
+	return h, nil
 }
 
 // match returns the contact a row updates (0: a new one), or the reason
-// the row cannot be applied.
-func match(r importRow, phones, emails map[string]int64) (int64, string) {
-	byPhone, byEmail := phones[r.std["phone"]], emails[r.std["email"]]
-	if r.std["phone"] == "" {
-		byPhone = 0
+// the row cannot be applied: its id, else its phone, else its email, and
+// none of them may name another contact than the one it updates.
+func match(r importRow, h *holders) (int64, string) {
+	var byPhone, byEmail int64
+	if p := r.std["phone"]; p != "" {
+		byPhone = h.phones[p]
 	}
-	if r.std["email"] == "" {
-		byEmail = 0
+	if e := r.std["email"]; e != "" {
+		byEmail = h.emails[e]
+	}
+	if r.id != 0 {
+		if byPhone != 0 && byPhone != r.id {
+			return 0, fmt.Sprintf("the id is contact %d but the phone belongs to %s", r.id, contactName(byPhone))
+		}
+		if byEmail != 0 && byEmail != r.id {
+			return 0, fmt.Sprintf("the id is contact %d but the email belongs to %s", r.id, contactName(byEmail))
+		}
+		return r.id, ""
 	}
 	if byPhone != 0 && byEmail != 0 && byPhone != byEmail {
 		return 0, fmt.Sprintf("the phone belongs to %s and the email to %s", contactName(byPhone), contactName(byEmail))
@@ -86,20 +161,20 @@ func contactName(id int64) string {
 // answers such a contact 404 rather than change it.
 const errUnseen = "no contact you may see has this phone or email"
 
+// errUnseenID is the reason of a row whose id is no contact of the
+// workspace or one the importer may not see: the two read the same, as
+// GET /contacts/{id} answers both 404.
+const errUnseenID = "no contact you may see has this id"
+
 // unseen returns, for a restricted principal, the matched contacts it may
 // not see (nil for an unrestricted one: it sees them all).
-func (im *importer) unseen(ctx context.Context, q db.Querier, phones, emails map[string]int64) (map[int64]bool, error) {
-	if im.p.Unrestricted() {
+func (im *importer) unseen(ctx context.Context, q db.Querier, found *holders) (map[int64]bool, error) {
+	if im.p.Unrestricted() || len(found.held) == 0 {
 		return nil, nil
 	}
-	var ids []int64
-	for _, m := range []map[string]int64{phones, emails} {
-		for _, id := range m {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		return nil, nil
+	ids := make([]int64, 0, len(found.held))
+	for id := range found.held {
+		ids = append(ids, id)
 	}
 	in, args := db.In(ids)
 	scope, scopeArgs := im.p.ContactScope("c")
@@ -115,40 +190,43 @@ func (im *importer) unseen(ctx context.Context, q db.Querier, phones, emails map
 	return out, nil
 }
 
-// hides reports whether the row's phone or email is a contact in unseen.
-func hides(r importRow, phones, emails map[string]int64, unseen map[int64]bool) bool {
-	return (r.std["phone"] != "" && unseen[phones[r.std["phone"]]]) || (r.std["email"] != "" && unseen[emails[r.std["email"]]])
+// resolve returns the contact a row updates (0: a new one), or why the row
+// is rejected; the dry run and the import ask it alike, so they reject
+// alike.
+func (im *importer) resolve(r importRow, h *holders, unseen map[int64]bool) (int64, *ImportRowError) {
+	if _, ok := h.held[r.id]; r.id != 0 && (!ok || unseen[r.id]) {
+		return 0, &ImportRowError{Line: r.line, Field: "id", Column: im.idCol, Reason: errUnseenID}
+	}
+	p, e := r.std["phone"], r.std["email"]
+	if (p != "" && unseen[h.phones[p]]) || (e != "" && unseen[h.emails[e]]) {
+		return 0, &ImportRowError{Line: r.line, Reason: errUnseen}
+	}
+	id, why := match(r, h)
+	if why != "" {
+		return 0, &ImportRowError{Line: r.line, Reason: why}
+	}
+	return id, nil
 }
 
 // dryRunBatch counts what writeBatch would do. seen holds, across the
-// batches of the file, the contact each phone ("p:…") and email ("e:…")
-// of an earlier row went to, a contact the dry run would create being
-// minus the line of the row that creates it: rows match them as the
-// import matches the contacts its earlier rows wrote.
-func (s *Service) dryRunBatch(ctx context.Context, im *importer, batch []importRow, seen map[string]int64) (created, updated int, bad []ImportRowError, err error) {
-	phones, emails, err := lookup(ctx, s.db.Reader(), im.ws, batch)
+// batches of the file, the phones and emails as the earlier rows would
+// leave them, a contact the dry run would create being minus the line of
+// the row that creates it: rows match them as the import matches the
+// contacts its earlier rows wrote.
+func (s *Service) dryRunBatch(ctx context.Context, im *importer, batch []importRow, seen *holders) (created, updated int, bad []ImportRowError, err error) {
+	found, err := lookup(ctx, s.db.Reader(), im.ws, batch)
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	unseen, err := im.unseen(ctx, s.db.Reader(), phones, emails)
+	unseen, err := im.unseen(ctx, s.db.Reader(), found)
 	if err != nil {
 		return 0, 0, nil, err
 	}
+	seen.fill(found)
 	for _, r := range batch {
-		if hides(r, phones, emails, unseen) {
-			bad = append(bad, ImportRowError{Line: r.line, Reason: errUnseen})
-			continue
-		}
-		p, e := r.std["phone"], r.std["email"]
-		if id, ok := seen["p:"+p]; ok && p != "" {
-			phones[p] = id
-		}
-		if id, ok := seen["e:"+e]; ok && e != "" {
-			emails[e] = id
-		}
-		id, why := match(r, phones, emails)
-		if why != "" {
-			bad = append(bad, ImportRowError{Line: r.line, Reason: why})
+		id, rerr := im.resolve(r, seen, unseen)
+		if rerr != nil {
+			bad = append(bad, *rerr)
 			continue
 		}
 		if id != 0 {
@@ -157,23 +235,18 @@ func (s *Service) dryRunBatch(ctx context.Context, im *importer, batch []importR
 			created++
 			id = -int64(r.line)
 		}
-		if p != "" {
-			phones[p], seen["p:"+p] = id, id
-		}
-		if e != "" {
-			emails[e], seen["e:"+e] = id, id
-		}
+		seen.set(id, r)
 	}
 	return created, updated, bad, nil
 }
 
 // writeBatch creates or updates the batch's contacts inside tx.
 func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow) (created, updated int, bad []ImportRowError, err error) {
-	phones, emails, err := lookup(ctx, tx, im.ws, batch)
+	found, err := lookup(ctx, tx, im.ws, batch)
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	unseen, err := im.unseen(ctx, tx, phones, emails)
+	unseen, err := im.unseen(ctx, tx, found)
 	if err != nil {
 		return 0, 0, nil, err
 	}
@@ -210,13 +283,9 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 			bad = append(bad, ImportRowError{Line: r.line, Reason: fmt.Sprintf("lifecycle stage %q was deleted during the import", limit.Clip(im.stages.names[r.stage], 50))})
 			continue
 		}
-		if hides(r, phones, emails, unseen) {
-			bad = append(bad, ImportRowError{Line: r.line, Reason: errUnseen})
-			continue
-		}
-		id, why := match(r, phones, emails)
-		if why != "" {
-			bad = append(bad, ImportRowError{Line: r.line, Reason: why})
+		id, rerr := im.resolve(r, found, unseen)
+		if rerr != nil {
+			bad = append(bad, *rerr)
 			continue
 		}
 		if id == 0 {
@@ -254,12 +323,7 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 			}
 			updated++
 		}
-		if p := r.std["phone"]; p != "" {
-			phones[p] = id
-		}
-		if e := r.std["email"]; e != "" {
-			emails[e] = id
-		}
+		found.set(id, r)
 		for f, v := range r.fields {
 			vals = append(vals, fieldVal{id, f, v})
 		}

@@ -101,3 +101,31 @@ func TestContactExportRunsNoFormula(t *testing.T) {
 		}
 	})
 }
+
+// Contacts with no phone or email (a widget visitor, a lead typed in)
+// exported, edited in a spreadsheet and imported back are updated by
+// their id, not created again.
+func TestContactExportEditedImportsBackByID(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.inbound(t, "visitor-1", "Visitor", "m1")
+		f.run(t, []scenario{
+			{name: "a lead", method: "POST", path: "/api/v1/contacts", as: "owner", body: `{"first_name":"Lead"}`, status: 201},
+		})
+		_, out := f.do(t, scenario{method: "GET", path: "/api/v1/contacts/export", as: "owner"})
+		edited := strings.Replace(strings.Replace(string(out), ",Lead,", ",Leader,", 1), ",Visitor,,", ",Visitor,Smith,", 1)
+		if strings.Count(edited, "Leader") != 1 || strings.Count(edited, "Smith") != 1 {
+			t.Fatalf("the export does not read as expected:\n%s", out)
+		}
+		body, hdr := importBody(t, edited, nil)
+		f.run(t, []scenario{
+			{name: "the edited export imported back", method: "POST", path: "/api/v1/contacts/import", as: "owner", body: body, header: hdr,
+				status: 200, want: []string{`"rows":2,"created":0,"updated":2,"rejected":0`, `"id":"id"`}},
+			{name: "the contacts are changed", method: "GET", path: "/api/v1/contacts", as: "owner", status: 200,
+				want: []string{`"first_name":"Leader"`, `"last_name":"Smith"`}, notWant: []string{`"first_name":"Lead"`}},
+		})
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contacts`); n != 2 {
+			t.Errorf("%d contacts after the round trip, want 2", n)
+		}
+	})
+}
