@@ -14,7 +14,8 @@ import { Button, Field, Select } from "../../lib/ui/form";
 import type { ContactField } from "../../lib/types";
 import { useFields, type ImportReport } from "./data";
 
-export const TARGETS = ["first_name", "last_name", "phone", "email", "language", "country", "lifecycle_stage", "tags"] as const;
+// "id" is an export's first column: an edited export imports back onto its contacts.
+export const TARGETS = ["id", "first_name", "last_name", "phone", "email", "language", "country", "lifecycle_stage", "tags"] as const;
 
 const synonyms: Record<string, string> = {
   name: "first_name",

@@ -15,6 +15,7 @@ describe("import helpers", () => {
     expect(guessTarget("E-mail", fields)).toBe("email");
     expect(guessTarget("Téléphone", fields)).toBe("phone");
     expect(guessTarget("Plan", fields)).toBe("fields.plan");
+    expect(guessTarget("ID", fields)).toBe("id"); // an export's first column: its rows update their contacts
     expect(guessTarget("Shoe size", fields)).toBe("");
   });
 });
