@@ -122,8 +122,8 @@ func TestImportByIDRejections(t *testing.T) {
 			{"zero", "id,first_name\n0,Z\n", 0, "id", "not a positive integer"},
 			{"negative", "id,first_name\n-4,Z\n", 0, "id", "not a positive integer"},
 			{"a decimal", "id,first_name\n1.5,Z\n", 0, "id", "not a positive integer"},
-			{"no such contact", "id,first_name\n999999,Z\n", 0, "id", "no contact you may see has this id"},
-			{"a contact of another workspace", fmt.Sprintf("id,first_name\n%d,Z\n", x), 0, "id", "no contact you may see has this id"},
+			{"no such contact", "id,first_name\n999999,Z\n", 0, "id", unseenID},
+			{"a contact of another workspace", fmt.Sprintf("id,first_name\n%d,Z\n", x), 0, "id", unseenID},
 			{"the phone of another contact", fmt.Sprintf("id,phone\n%d,+33611111111\n", a), 0, "",
 				fmt.Sprintf("the id is contact %d but the phone belongs to contact %d", a, b)},
 			{"the email of another contact", fmt.Sprintf("id,email\n%d,C@example.com\n", b), 0, "",
@@ -172,7 +172,7 @@ func TestImportByIDRestrictedImporter(t *testing.T) {
 		if rep.Created != 0 || rep.Updated != 1 || rep.Rejected != 2 || len(rep.Errors) != 2 {
 			t.Fatalf("report %+v, want 1 updated and 2 rejected", rep)
 		}
-		if e := rep.Errors[0]; e.Line != 2 || e.Field != "id" || e.Reason != "no contact you may see has this id" {
+		if e := rep.Errors[0]; e.Line != 2 || e.Field != "id" || e.Reason != unseenID {
 			t.Errorf("the hidden contact's row: %+v", e)
 		}
 		if e := rep.Errors[1]; e.Line != 4 || e.Reason != "no contact you may see has this phone or email" {
@@ -227,7 +227,7 @@ func TestImportByIDLaterRowsSeeEarlierOnes(t *testing.T) {
 		}
 		want := []contact.ImportRowError{
 			{Line: line, Reason: fmt.Sprintf("the id is contact %d but the phone belongs to contact %d", a, c)},
-			{Line: line + 3, Field: "id", Column: "id", Reason: "no contact you may see has this id"},
+			{Line: line + 3, Field: "id", Column: "id", Reason: unseenID},
 			{Line: line + 4, Field: "id", Column: "id", Reason: "is not a positive integer"},
 		}
 		// A line refused as it is read is reported before the rows of its
@@ -247,3 +247,7 @@ func TestImportByIDLaterRowsSeeEarlierOnes(t *testing.T) {
 		}
 	})
 }
+
+// unseenID is the reason of a row whose id is no contact the importer
+// may see.
+const unseenID = "no contact you may see has this id (if the column holds another tool's ids, map it to nothing: the rows then match by phone or email)"

@@ -163,8 +163,10 @@ const errUnseen = "no contact you may see has this phone or email"
 
 // errUnseenID is the reason of a row whose id is no contact of the
 // workspace or one the importer may not see: the two read the same, as
-// GET /contacts/{id} answers both 404.
-const errUnseenID = "no contact you may see has this id"
+// GET /contacts/{id} answers both 404. A file from another tool with an
+// "id" column of its own is mapped to it by its header: the reason says
+// how to import such rows.
+const errUnseenID = "no contact you may see has this id (if the column holds another tool's ids, map it to nothing: the rows then match by phone or email)"
 
 // unseen returns, for a restricted principal, the matched contacts it may
 // not see (nil for an unrestricted one: it sees them all).
