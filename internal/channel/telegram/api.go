@@ -101,13 +101,23 @@ func (c *client) call(ctx context.Context, method string, params any, out any) e
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	if fetchesFile[method] {
+		// Telegram downloads the file before it answers: cut short, the
+		// call is retried, and the contact may get the file twice.
+		timeout = max(timeout, uploadTimeout)
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	return c.post(ctx, method, "application/json", bytes.NewReader(body), out)
 }
 
-// uploadTimeout bounds a call that uploads a file: the file goes up
-// within it, so it is longer than an ordinary call's.
+// fetchesFile are the methods that send a file by its URL, which Telegram
+// fetches within the call.
+var fetchesFile = map[string]bool{"sendPhoto": true, "sendVideo": true, "sendAudio": true, "sendDocument": true, "sendSticker": true}
+
+// uploadTimeout bounds a call that carries a file, uploaded or fetched by
+// Telegram from its URL: the file moves within it, so it is longer than
+// an ordinary call's.
 const uploadTimeout = 2 * time.Minute
 
 // upload invokes method with params and a file as multipart/form-data, the

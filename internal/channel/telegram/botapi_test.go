@@ -24,6 +24,9 @@ type botAPI struct {
 	answers map[string][]botAnswer
 	files   map[string]string // file_path → bytes served under /file/bot<token>/
 	nextID  int64
+	// hold, when set, runs before a method is answered (Telegram still
+	// fetching a file).
+	hold func(method string)
 }
 
 // botCall is one request the bot made.
@@ -118,6 +121,9 @@ func (b *botAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	default:
 		b.t.Errorf("%s sent with Content-Type %q", method, ct)
+	}
+	if b.hold != nil {
+		b.hold(method)
 	}
 	b.mu.Lock()
 	b.calls = append(b.calls, botCall{Method: method, Params: params})

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
@@ -74,5 +75,36 @@ func TestStoredFileIsUploaded(t *testing.T) {
 	_, err = p.Send(context.Background(), ch, "111222333", msgOf("attachment", "", `{"attachment":{"type":"file","media_id":"m1"}}`))
 	if err == nil || outbound.IsPermanent(err) {
 		t.Errorf("the store unreadable: %v, want an error that is retried", err)
+	}
+}
+
+// A file sent by URL is fetched by Telegram within the call, which may take
+// longer than an ordinary call's timeout: the call waits for it, as an
+// upload does. Cut short at 15 s, it was retried and the contact could
+// get the file twice.
+func TestFileByURLOutwaitsTheCallTimeout(t *testing.T) {
+	api := newBotAPI(t)
+	release := make(chan struct{})
+	api.hold = func(method string) {
+		if method == "sendDocument" {
+			<-release
+		}
+	}
+	p := api.provider()
+	p.Timeout = time.Millisecond // an ordinary call would give up at once
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Send(context.Background(), api.channel(), "111222333", msgOf("attachment", "", `{"attachment":{"type":"file","url":"https://files.example.com/terms.pdf"}}`))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		close(release)
+		t.Fatalf("the send gave up while Telegram was fetching the file: %v", err)
+	case <-time.After(50 * time.Millisecond): // well past the 1 ms timeout
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
