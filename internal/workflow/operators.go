@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Operand shapes of the branch operators.
@@ -35,9 +36,9 @@ func compare(v any, op, value string, values []string) bool {
 	case "not_equals":
 		return !slices.ContainsFunc(list, func(s string) bool { return equal(s, value) })
 	case "contains":
-		return slices.ContainsFunc(list, func(s string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(value)) })
+		return slices.ContainsFunc(list, func(s string) bool { return strings.Contains(foldCase(s), foldCase(value)) })
 	case "starts_with":
-		return slices.ContainsFunc(list, func(s string) bool { return strings.HasPrefix(strings.ToLower(s), strings.ToLower(value)) })
+		return slices.ContainsFunc(list, func(s string) bool { return strings.HasPrefix(foldCase(s), foldCase(value)) })
 	case "greater_than":
 		return len(list) == 1 && order(list[0], value) > 0
 	case "less_than":
@@ -103,7 +104,17 @@ func order(a, b string) int {
 		}
 		return 0
 	}
-	return strings.Compare(strings.ToLower(a), strings.ToLower(b))
+	return strings.Compare(foldCase(a), foldCase(b))
+}
+
+// foldCase is the text as contains, starts_with and the text order
+// compare it: each letter through its upper case to its lower case, so
+// they fold what equals (strings.EqualFold) does. strings.ToLower alone
+// keeps the variants of a letter apart: Greek's final sigma ς stays ς
+// while Σ becomes σ (so "ΝΙΚΟΣ" equalled "Νικος" but did not start with
+// it), and the long s ſ stays ſ.
+func foldCase(s string) string {
+	return strings.Map(func(r rune) rune { return unicode.ToLower(unicode.ToUpper(r)) }, s)
 }
 
 // numbers reads a and b as numbers, when both are finite ones: ParseFloat
