@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,8 +87,8 @@ func asList(v any) []string {
 }
 
 func equal(a, b string) bool {
-	if fa, fb, ok := numbers(a, b); ok {
-		return fa == fb
+	if n, ok := numbers(a, b); ok {
+		return n == 0
 	}
 	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
@@ -95,14 +96,8 @@ func equal(a, b string) bool {
 // order compares a and b: numerically when both are numbers, else as text
 // (which orders HH:MM times and YYYY-MM-DD dates correctly).
 func order(a, b string) int {
-	if fa, fb, ok := numbers(a, b); ok {
-		switch {
-		case fa < fb:
-			return -1
-		case fa > fb:
-			return 1
-		}
-		return 0
+	if n, ok := numbers(a, b); ok {
+		return n
 	}
 	return strings.Compare(foldCase(a), foldCase(b))
 }
@@ -117,14 +112,37 @@ func foldCase(s string) string {
 	return strings.Map(func(r rune) rune { return unicode.ToLower(unicode.ToUpper(r)) }, s)
 }
 
-// numbers reads a and b as numbers, when both are finite ones: ParseFloat
-// also reads "NaN", "Inf" and "Infinity", which are texts here (the
-// first name Nan, a product), and NaN would equal nothing, not even
+// numbers compares a and b as numbers, when both are finite ones:
+// ParseFloat also reads "NaN", "Inf" and "Infinity", which are texts here
+// (the first name Nan, a product), and NaN would equal nothing, not even
 // itself.
-func numbers(a, b string) (float64, float64, bool) {
-	fa, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	fb, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	return fa, fb, err1 == nil && err2 == nil && finite(fa) && finite(fb)
+//
+// Two numbers the nearest float64 makes equal are compared exactly: past
+// 2^53 float64 has no room for every digit, so two 22-digit tracking
+// numbers, or 17-digit order ids, that differ in their last digit read as
+// the same number. Different float64s are ordered as their texts are
+// (rounding to the nearest keeps the order), so only that case needs it.
+func numbers(a, b string) (int, bool) {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	fa, err1 := strconv.ParseFloat(a, 64)
+	fb, err2 := strconv.ParseFloat(b, 64)
+	if err1 != nil || err2 != nil || !finite(fa) || !finite(fb) {
+		return 0, false
+	}
+	if fa != fb {
+		if fa < fb {
+			return -1, true
+		}
+		return 1, true
+	}
+	// ParseFloat's syntax (decimal, or hexadecimal with a p exponent) is
+	// big.Float's with base 0; 1024 bits hold some 300 digits.
+	xa, _, errA := big.ParseFloat(a, 0, 1024, big.ToNearestEven)
+	xb, _, errB := big.ParseFloat(b, 0, 1024, big.ToNearestEven)
+	if errA != nil || errB != nil {
+		return 0, true
+	}
+	return xa.Cmp(xb), true
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
