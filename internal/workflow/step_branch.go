@@ -158,5 +158,10 @@ func (cond condition) subject(x *execution) any {
 }
 
 func (cond condition) holds(x *execution) bool {
-	return compare(cond.subject(x), cond.Operator, x.text(cond.Value), cond.Values)
+	// values are templates as value is (saving checks them as such).
+	var values []string
+	for _, v := range cond.Values {
+		values = append(values, x.text(v))
+	}
+	return compare(cond.subject(x), cond.Operator, x.text(cond.Value), values)
 }
