@@ -41,7 +41,8 @@ func (t *tagUpdated) match(_ context.Context, _ *db.Tx, ev event.Event) (map[str
 }
 
 // fieldUpdated fires when a contact field changes (a standard field such
-// as email, or a custom field by key), optionally only to a given value.
+// as email, or a custom field by key), optionally only to a given value
+// (ignoring case; numbers as numbers).
 type fieldUpdated struct {
 	Field string  `json:"field"`
 	Value *string `json:"value,omitempty"`
@@ -79,7 +80,11 @@ func (t *fieldUpdated) match(ctx context.Context, tx *db.Tx, ev event.Event) (ma
 		v, _ = contactValue(&c, []string{t.Field})
 	}
 	value := stringify(v)
-	if t.Value != nil && *t.Value != value {
+	// Compared as a Branch's equals compares: the store keeps a value's
+	// canonical form (a list's option as defined, a number without
+	// trailing zeros, an email in lower case), which the API accepts
+	// written otherwise, so "pro" must match the option "Pro".
+	if t.Value != nil && !equal(*t.Value, value) {
 		return nil, false, nil
 	}
 	return map[string]any{"field": t.Field, "value": value}, true, nil
