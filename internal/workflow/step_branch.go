@@ -163,5 +163,12 @@ func (cond condition) holds(x *execution) bool {
 	for _, v := range cond.Values {
 		values = append(values, x.text(v))
 	}
-	return compare(cond.subject(x), cond.Operator, x.text(cond.Value), values)
+	v := cond.subject(x)
+	if cond.Subject == "time" && cond.Operator == "between" && len(values) == 2 && order(values[0], values[1]) > 0 {
+		// A time of day from a later start to an earlier end spans
+		// midnight (the night shift, 22:00 to 06:00): no clock time is
+		// both after the one and before the other.
+		return compare(v, "between", "", []string{values[0], "23:59"}) || compare(v, "between", "", []string{"00:00", values[1]})
+	}
+	return compare(v, cond.Operator, x.text(cond.Value), values)
 }

@@ -52,3 +52,33 @@ func TestBranchValuesRenderVariables(t *testing.T) {
 		}
 	})
 }
+
+// A time-of-day range whose start is later than its end spans midnight:
+// "between 22:00 and 10:00" is the night shift, from 22:00 to 10:00 the
+// next morning. It never matched, as no clock time is both after 22:00
+// and before 10:00. The fixture's clock reads 09:00 in the workspace.
+func TestBranchTimeBetweenSpansMidnight(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		for _, c := range []struct {
+			values string
+			want   string
+		}{
+			{`["22:00", "10:00"]`, "in"},
+			{`["23:00", "09:00"]`, "in"}, // both ends included
+			{`["10:00", "08:00"]`, "out"},
+			{`["08:00", "17:00"]`, "in"},
+			{`["09:01", "17:00"]`, "out"},
+		} {
+			run, conv := f.runSteps(`[
+				{"id": "b", "type": "branch", "settings": {"branches": [
+					{"conditions": [{"subject": "time", "operator": "between", "values": ` + c.values + `}]}]},
+				 "exits": {"branch[0]": "in", "else": "out"}},
+				{"id": "in", "type": "send_message", "settings": {"text": "in"}},
+				{"id": "out", "type": "send_message", "settings": {"text": "out"}}]`)
+			if sent := f.outTexts(conv); len(sent) != 1 || sent[0] != c.want {
+				t.Errorf("09:00 between %s: sent %q, history %+v; want %q", c.values, sent, run.History, c.want)
+			}
+		}
+	})
+}
