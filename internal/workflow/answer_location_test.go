@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -33,9 +32,10 @@ func TestSharedLocationAnswersWithItsCoordinates(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := f.waitStatus(run.WorkflowID, conv, StatusFinished)
-		want := map[string]any{"latitude": 48.8584, "longitude": 2.2945}
-		if got := r.Data.Vars["place"]; !reflect.DeepEqual(got, want) {
-			t.Fatalf("saved %#v, want %#v", got, want)
+		// Compared as stored: a run's numbers read back as json.Number.
+		want := `{"latitude":48.8584,"longitude":2.2945}`
+		if got, _ := json.Marshal(r.Data.Vars["place"]); string(got) != want {
+			t.Fatalf("saved %s, want %s", got, want)
 		}
 	})
 }

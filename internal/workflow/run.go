@@ -1,11 +1,13 @@
 package workflow
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -80,6 +82,23 @@ type runData struct {
 	Executed int `json:"executed"`
 }
 
+// decodeJSON decodes a run's data, or a body that becomes part of it,
+// with its numbers as json.Number: a float64 has room for 15 to 17
+// digits, so an 18-digit order id a webhook sent rendered in
+// {{trigger.*}} with its last digits changed. Like json.Unmarshal it
+// refuses anything after the value.
+func decodeJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("invalid character after top-level value")
+	}
+	return nil
+}
+
 const runColumns = `id, workspace_id, workflow_id, version, contact_id, conversation_id, status, step, data, wake_at, depth, error,
 	created_at, updated_at, ended_at, is_test`
 
@@ -92,7 +111,7 @@ func scanRun(row interface{ Scan(...any) error }) (Run, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := json.Unmarshal([]byte(data), &r.Data); err != nil {
+	if err := decodeJSON([]byte(data), &r.Data); err != nil {
 		return r, fmt.Errorf("workflow: run %d data: %w", r.ID, err)
 	}
 	if r.Data.Vars == nil {

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -93,8 +92,9 @@ func (e *Engine) stageStarted(ctx context.Context, tx *db.Tx, s *stage, d *Defin
 		return nil
 	}
 	// The run's data as the steps would read it from its row: decoded
-	// from what insertRun stored, so that numbers are float64 there too.
-	if err := json.Unmarshal(n.data, &r.Data); err != nil {
+	// from what insertRun stored, so that numbers are json.Number there
+	// too.
+	if err := decodeJSON(n.data, &r.Data); err != nil {
 		return fmt.Errorf("workflow: run %d data: %w", id, err)
 	}
 	if r.Data.Vars == nil {

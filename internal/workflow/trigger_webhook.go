@@ -83,7 +83,7 @@ func (s *Service) AuthorizeWebhook(ctx context.Context, workflowID int64, secret
 func (s *Service) ReceiveWebhook(ctx context.Context, target WebhookTarget, body []byte) (int64, error) {
 	ws, workflowID, version := target.workspaceID, target.workflowID, target.version
 	var payload map[string]any
-	if err := json.Unmarshal(body, &payload); err != nil {
+	if err := decodeJSON(body, &payload); err != nil {
 		return 0, apperr.BadRequest("the body must be a JSON object: %v", err)
 	}
 	var in struct {
