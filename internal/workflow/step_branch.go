@@ -79,6 +79,19 @@ func (cond condition) check(c *checker, f string) {
 	case arity == opRange && len(cond.Values) != 2:
 		c.add(f+".values", "between needs [low, high]")
 	}
+	if cond.Subject == "time" && ok && arity != opNone {
+		// The clock is compared as HH:MM text: "9:00" would sort after
+		// "10:30" and the condition be wrong at every hour, silently.
+		field, operands := f+".value", []string{cond.Value}
+		if arity != opValue {
+			field, operands = f+".values", cond.Values
+		}
+		for _, v := range operands {
+			if !isClock(v) && !strings.Contains(v, "{{") {
+				c.add(field, "%q is not a time of day as HH:MM", v)
+			}
+		}
+	}
 }
 
 func (s *branch) exits() []string {

@@ -105,3 +105,30 @@ func TestValidateWarnsAboutUnknownVariables(t *testing.T) {
 		t.Fatalf("warnings %q", warnings)
 	}
 }
+
+// A time condition compares the workspace's HH:MM clock as text, so a
+// time written otherwise ("9:00", "9am") compared wrongly for ever: at
+// 10:30, "10:30" greater_than "9:00" was false ("1" sorts before "9").
+// Saving names it (a variable is left as it renders).
+func TestValidateBranchTimesAreHHMM(t *testing.T) {
+	cond := func(c string) string {
+		return `{"name": "t", "trigger": {"type": "manual"}, "steps": [{"id": "b", "type": "branch", "settings": {"branches": [
+			{"conditions": [` + c + `]}]}}]}`
+	}
+	for _, c := range []struct {
+		cond, want string
+	}{
+		{`{"subject": "time", "operator": "greater_than", "value": "9:00"}`, `b/settings.branches[0].conditions[0].value: "9:00" is not a time of day as HH:MM`},
+		{`{"subject": "time", "operator": "between", "values": ["09:00", "6pm"]}`, `b/settings.branches[0].conditions[0].values: "6pm" is not a time of day as HH:MM`},
+		{`{"subject": "time", "operator": "equals", "value": "24:00"}`, `b/settings.branches[0].conditions[0].value: "24:00" is not a time of day as HH:MM`},
+		{`{"subject": "time", "operator": "between", "values": ["22:00", "06:00"]}`, ""},
+		{`{"subject": "time", "operator": "less_than", "value": "{{var.closing}}"}`, ""},
+		{`{"subject": "time", "operator": "exists"}`, ""},
+		{`{"subject": "field", "name": "age", "operator": "greater_than", "value": "9:00"}`, ""},
+	} {
+		got := strings.Join(problemsOf(t, cond(c.cond)), "\n")
+		if got != c.want {
+			t.Errorf("%s: problems %q, want %q", c.cond, got, c.want)
+		}
+	}
+}
