@@ -23,7 +23,8 @@ type dateTime struct {
 	To       string              `json:"to,omitempty"`
 }
 
-// period is an opening period of a day, "09:00" to "17:30".
+// period is an opening period of a day, "09:00" to "17:30" (its end
+// excluded; "24:00" ends it at midnight).
 type period struct {
 	From string `json:"from"`
 	To   string `json:"to"`
@@ -47,8 +48,10 @@ func (s *dateTime) check(c *checker) {
 				c.add("settings.hours", "unknown day %q (mon, tue, wed, thu, fri, sat, sun)", day)
 			}
 			for _, p := range ps {
-				if !isClock(p.From) || !isClock(p.To) || p.From >= p.To {
-					c.add("settings.hours."+day, "period %s–%s must be HH:MM to a later HH:MM", p.From, p.To)
+				// An end is excluded, so a period running to midnight
+				// ends at 24:00 (23:59 would close the day's last minute).
+				if !isClock(p.From) || (!isClock(p.To) && p.To != "24:00") || p.From >= p.To {
+					c.add("settings.hours."+day, "period %s–%s must be HH:MM to a later HH:MM (24:00 for midnight)", p.From, p.To)
 				}
 			}
 		}

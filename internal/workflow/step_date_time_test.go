@@ -56,3 +56,44 @@ func TestDateTimeStep(t *testing.T) {
 		}
 	})
 }
+
+// Business hours that run to midnight end at "24:00": a period's end is
+// excluded, so the latest an end could be, "23:59", closed the last
+// minute of the day (a desk open until midnight, or all day, sent its
+// away message at 23:59), and "24:00" was refused.
+func TestDateTimeHoursRunToMidnight(t *testing.T) {
+	allDay := `{"mode": "business_hours", "hours": {"mon": [{"from": "00:00", "to": "24:00"}], "tue": [{"from": "18:00", "to": "24:00"}]}}`
+	var s dateTime
+	if err := decodeSettings([]byte(allDay), &s); err != nil {
+		t.Fatal(err)
+	}
+	c := &checker{}
+	s.check(c)
+	if len(c.problems) != 0 {
+		t.Fatalf("refused: %+v", c.problems)
+	}
+	for _, c := range []struct {
+		at   string
+		want bool
+	}{
+		{"2026-11-30 00:00", true},
+		{"2026-11-30 23:59", true},
+		{"2026-12-01 17:59", false},
+		{"2026-12-01 23:59", true},
+		{"2026-12-02 00:00", false}, // Wednesday: no hours
+	} {
+		at, _ := time.Parse("2006-01-02 15:04", c.at)
+		if got, why := s.inside(at); got != c.want {
+			t.Errorf("%s: %v (%s)", c.at, got, why)
+		}
+	}
+	for _, bad := range []string{"24:01", "25:00", "24:00"} {
+		var s dateTime
+		decodeSettings([]byte(`{"mode": "business_hours", "hours": {"mon": [{"from": "`+bad+`", "to": "24:00"}]}}`), &s)
+		c := &checker{}
+		s.check(c)
+		if len(c.problems) == 0 {
+			t.Errorf("a period from %s was accepted", bad)
+		}
+	}
+}
