@@ -36,3 +36,28 @@ func TestCronNext(t *testing.T) {
 		}
 	}
 }
+
+// A schedule whose date never comes (the 30th of February, the 31st of
+// April) is refused on save: it was published and started, and never
+// fired, without a word.
+func TestScheduleThatNeverFiresIsRefused(t *testing.T) {
+	def := func(cron string) string {
+		return `{"name": "s", "trigger": {"type": "schedule", "conditions": {"cron": "` + cron + `"}},
+			"steps": [{"id": "w", "type": "wait", "settings": {"seconds": 1}}]}`
+	}
+	for _, c := range []struct {
+		cron  string
+		never bool
+	}{
+		{"0 0 30 2 *", true},
+		{"0 9 31 4,6,9,11 *", true},
+		{"0 12 29 2 *", false}, // leap years
+		{"0 0 31 * *", false},
+		{"0 0 30 2 1", false}, // or any Monday of February
+	} {
+		got := problemsOf(t, def(c.cron))
+		if c.never != (len(got) == 1 && got[0] == "/trigger.conditions.cron: it names no date that exists (such as the 30th of February): it would never fire") {
+			t.Errorf("%s: problems %q", c.cron, got)
+		}
+	}
+}

@@ -31,8 +31,12 @@ type contactFilter struct {
 }
 
 func (t *scheduleTrigger) check(c *checker) {
-	if _, err := parseCron(t.Cron); err != nil {
+	if spec, err := parseCron(t.Cron); err != nil {
 		c.add("trigger.conditions.cron", "%v", err)
+	} else if spec.next(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
+		// next looks five years ahead, which from 2000 holds every month
+		// and a leap day: one that finds nothing never will.
+		c.add("trigger.conditions.cron", "it names no date that exists (such as the 30th of February): it would never fire")
 	}
 	if t.Timezone != "" {
 		if _, err := clock.Zone(t.Timezone); err != nil {
