@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -120,8 +119,12 @@ func (s *httpRequest) exec(x *execution) (result, error) {
 	case out.Status < 200 || out.Status > 299:
 		return result{exit: "failure", outcome: fmt.Sprintf("answered %d", out.Status), output: map[string]any{"status": out.Status}}, nil
 	}
+	// Its numbers as json.Number, as a run's data is read (decodeJSON):
+	// an 18-digit id stays that id. A body that is no JSON maps nothing.
 	var doc any
-	json.Unmarshal(out.Body, &doc)
+	if decodeJSON(out.Body, &doc) != nil {
+		doc = nil
+	}
 	for name, path := range s.Response {
 		if v, ok := dig(doc, jsonPath(path)); ok {
 			x.run.Data.Vars[name] = v
