@@ -78,6 +78,12 @@ func (t *saveTarget) check(c *checker) {
 	case "field", "variable":
 		if t.Name == "" {
 			c.add("settings.save_to.name", "is required for a %s", t.Kind)
+		} else if t.Kind == "variable" && !stepIDRe.MatchString(t.Name) {
+			// {{var.<name>}} must be able to name it, as an HTTP
+			// Request's and a Classify step's variables: "customer name"
+			// is no template variable (it is sent braces and all), and
+			// "order.id" is "id" inside "order".
+			c.add("settings.save_to.name", "a variable's name is 1–64 letters, digits, _ or -")
 		}
 	case "tag":
 	default:

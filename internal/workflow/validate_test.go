@@ -132,3 +132,32 @@ func TestValidateBranchTimesAreHHMM(t *testing.T) {
 		}
 	}
 }
+
+// The variable an answer is saved to has a name a template can name, as
+// an HTTP Request's, a Classify step's and a shortcut input's have: an
+// answer saved to "customer name" or "order.id" could not be written back
+// ({{var.customer name}} is no variable: the contact received the braces
+// as typed; {{var.order.id}} looks inside a variable "order"), and saving
+// warned of neither.
+func TestValidateAnswerVariableNames(t *testing.T) {
+	def := func(name string) string {
+		return `{"name": "q", "trigger": {"type": "manual"}, "steps": [{"id": "ask", "type": "ask_question",
+			"settings": {"question": "Your name?", "answer_type": "text", "save_to": {"kind": "variable", "name": "` + name + `"}}}]}`
+	}
+	for _, c := range []struct {
+		name string
+		ok   bool
+	}{
+		{"customer_name", true},
+		{"need-2", true},
+		{"customer name", false},
+		{"order.id", false},
+		{"café", false},
+		{"", false},
+	} {
+		got := problemsOf(t, def(c.name))
+		if c.ok != (len(got) == 0) || (!c.ok && (len(got) != 1 || !strings.HasPrefix(got[0], "ask/settings.save_to.name: "))) {
+			t.Errorf("save_to variable %q: problems %q", c.name, got)
+		}
+	}
+}
