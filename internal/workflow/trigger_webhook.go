@@ -108,7 +108,12 @@ func (s *Service) ReceiveWebhook(ctx context.Context, target WebhookTarget, body
 		if err != nil {
 			return err
 		}
-		payload["type"] = "incoming_webhook"
+		// The body is {{trigger.*}}, its own "type" included (a shop's
+		// "order.paid", which a Branch routes on); a body without one
+		// reads the trigger's there, as the other triggers' runs do.
+		if _, ok := payload["type"]; !ok {
+			payload["type"] = "incoming_webhook"
+		}
 		runID, err = insertRun(ctx, tx, newRun{workspaceID: ws, workflowID: workflowID, version: version, step: d.first(),
 			contactID: contactID, conversationID: conv.ID, trigger: payload, oncePerContact: d.Trigger.OncePerContact}, s.db.Now())
 		return err

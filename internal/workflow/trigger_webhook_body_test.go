@@ -46,3 +46,38 @@ func TestWebhookTriggerKeepsEveryDigitOfItsNumbers(t *testing.T) {
 		}
 	})
 }
+
+// The webhook's body is {{trigger.*}}, its "type" included: shops and
+// payment providers name their event there ("order.paid"), which a
+// Branch routes on, and it was overwritten with "incoming_webhook". A
+// body without one still reads the trigger's type there.
+func TestWebhookTriggerKeepsTheBodysType(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		got := f.write("+14155550802", "hi")
+		w := f.deploy(`{"name": "Events", "trigger": {"type": "incoming_webhook", "conditions": {"identify_by": "phone"}},
+			"steps": [{"id": "s", "type": "send_message", "settings": {"text": "{{trigger.type}}"}}]}`)
+		w, err := f.svc.Get(ctx, f.wsp.ID, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		target, err := f.svc.AuthorizeWebhook(ctx, w.ID, w.WebhookSecret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, body := range []string{
+			`{"contact": {"phone": "+14155550802"}, "type": "order.paid"}`,
+			`{"contact": {"phone": "+14155550802"}}`,
+		} {
+			id, err := f.svc.ReceiveWebhook(ctx, target, []byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.settle(w, id)
+		}
+		if sent := f.outTexts(got.ConversationID); len(sent) != 2 || sent[0] != "order.paid" || sent[1] != "incoming_webhook" {
+			t.Fatalf("sent %q", sent)
+		}
+	})
+}
