@@ -59,8 +59,9 @@ func (s *Service) StartTestRun(ctx context.Context, workspaceID, workflowID, con
 	return r, nil
 }
 
-// StopTestRuns stops the runs of a test contact that have not ended, so
-// the test panel starts over cleanly. It returns how many it stopped.
+// StopTestRuns stops the runs of a test contact that have not ended, and
+// forgets which once-per-contact workflows it ran, so the test panel
+// starts over cleanly. It returns how many runs it stopped.
 func (s *Service) StopTestRuns(ctx context.Context, workspaceID, contactID int64) (int, error) {
 	n := 0
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
@@ -68,6 +69,13 @@ func (s *Service) StopTestRuns(ctx context.Context, workspaceID, contactID int64
 		ids, err := db.QueryIDs(ctx, tx, `SELECT id FROM workflow_runs WHERE workspace_id = ? AND contact_id = ? AND is_test = 1 AND ended_at = 0`,
 			workspaceID, contactID)
 		if err != nil {
+			return err
+		}
+		// A test starts over: a once-per-contact workflow may run for the
+		// test contact again (test contacts only: a real one's mark is
+		// the promise once-per-contact makes).
+		if _, err := tx.Exec(ctx, `DELETE FROM workflow_contacts WHERE contact_id = ?
+			AND contact_id IN (SELECT id FROM contacts WHERE id = ? AND workspace_id = ? AND is_test = 1)`, contactID, contactID, workspaceID); err != nil {
 			return err
 		}
 		now := tx.Now()

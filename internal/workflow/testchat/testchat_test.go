@@ -517,3 +517,41 @@ func TestVersionsLeaveTestRunsOut(t *testing.T) {
 		}
 	})
 }
+
+// Restarting a test lets a once-per-contact workflow run again for the
+// test contact: the test panel is for trying a workflow over and over,
+// and its once-per-contact mark made the conversation opened after a
+// restart start nothing, for good.
+func TestRestartLetsAOncePerContactWorkflowRunAgain(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		w := f.publishJSON(t, `{"name": "Welcome once", "trigger": {"type": "conversation_opened", "once_per_contact": true},
+			"steps": [{"id": "hello", "type": "send_message", "settings": {"text": "Hello {{contact.first_name}}"}}]}`)
+		if _, err := f.svc.Start(ctx, f.manager, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		for i, text := range []string{"Hi", "Hi again"} {
+			if _, err := f.svc.Send(ctx, f.manager, w.ID, MessageInput{Text: text}); err != nil {
+				t.Fatal(err)
+			}
+			f.session(w.ID)
+			if n := f.count(`SELECT COUNT(*) FROM workflow_runs WHERE workflow_id = ?`, w.ID); n != i+1 {
+				t.Fatalf("after test %d: %d runs, want %d", i+1, n, i+1)
+			}
+			if _, err := f.svc.Reset(ctx, f.manager, w.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// publishJSON creates and publishes a workflow from its JSON, not started.
+func (f *fixture) publishJSON(t *testing.T, def string) workflow.Workflow {
+	t.Helper()
+	d, err := workflow.ParseDefinition([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.publish(d, false)
+}
