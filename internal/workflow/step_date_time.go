@@ -66,6 +66,8 @@ func (s *dateTime) check(c *checker) {
 		}
 		if _, err := parseWhen(s.To, time.UTC); err != nil {
 			c.add("settings.to", "must be YYYY-MM-DD or YYYY-MM-DD HH:MM")
+		} else if _, err := parseWhen(s.From, time.UTC); err == nil && !s.holdsATime() {
+			c.add("settings.to", "is before from: the range holds no time, so the step would never be inside it")
 		}
 	default:
 		c.add("settings.mode", "must be business_hours or date_range")
@@ -110,6 +112,18 @@ func (s *dateTime) exec(x *execution) (result, error) {
 		return result{exit: "next", outcome: why}, nil
 	}
 	return result{exit: "failure", outcome: why}, nil
+}
+
+// holdsATime reports whether a date range has a moment inside it (as
+// inside compares): from up to a "to" time excluded, or to the end of a
+// "to" date.
+func (s *dateTime) holdsATime() bool {
+	from, _ := wallBound(s.From)
+	to, toDate := wallBound(s.To)
+	if toDate {
+		return from[:10] <= to[:10]
+	}
+	return from < to
 }
 
 // inside reports whether t falls in the step's hours or range, and why.

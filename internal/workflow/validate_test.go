@@ -161,3 +161,30 @@ func TestValidateAnswerVariableNames(t *testing.T) {
 		}
 	}
 }
+
+// A Date & Time range that ends before it begins holds no moment: the
+// step took its failure exit at every run, and saving said nothing.
+func TestValidateDateRangeHoldsATime(t *testing.T) {
+	def := func(from, to string) string {
+		return `{"name": "d", "trigger": {"type": "manual"}, "steps": [{"id": "d", "type": "date_time",
+			"settings": {"mode": "date_range", "from": "` + from + `", "to": "` + to + `"}}]}`
+	}
+	for _, c := range []struct {
+		from, to string
+		ok       bool
+	}{
+		{"2026-12-24", "2026-12-26", true},
+		{"2026-12-24", "2026-12-24", true}, // a date "to" holds its whole day
+		{"2026-12-24 18:00", "2026-12-24", true},
+		{"2026-12-24 09:00", "2026-12-24 17:00", true},
+		{"2026-12-26", "2026-12-24", false},
+		{"2026-12-24 17:00", "2026-12-24 09:00", false},
+		{"2026-12-24 09:00", "2026-12-24 09:00", false}, // a time "to" is excluded
+		{"2026-12-25", "2026-12-24 23:00", false},
+	} {
+		got := problemsOf(t, def(c.from, c.to))
+		if c.ok != (len(got) == 0) || (!c.ok && (len(got) != 1 || !strings.HasPrefix(got[0], "d/settings.to: "))) {
+			t.Errorf("%s to %s: problems %q", c.from, c.to, got)
+		}
+	}
+}
