@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -16,7 +17,7 @@ import (
 func init() { registerTrigger("schedule", func() triggerImpl { return &scheduleTrigger{} }) }
 
 // scheduleTrigger starts a run for every contact matching a filter each
-// time a cron expression fires (in a time zone, default UTC).
+// time a cron expression fires (in a time zone, default the workspace's).
 type scheduleTrigger struct {
 	Cron     string        `json:"cron"`
 	Timezone string        `json:"timezone,omitempty"`
@@ -56,22 +57,23 @@ func (t *scheduleTrigger) match(context.Context, *db.Tx, event.Event) (map[strin
 	return nil, false, nil
 }
 
-// after is the schedule's next firing after now (Unix ms; 0 if never).
-func (t *scheduleTrigger) after(now int64) int64 {
+// after is the schedule's next firing after now (Unix ms; 0 if never), in
+// its own time zone, else in workspace (the workspace's).
+func (t *scheduleTrigger) after(now int64, workspace *time.Location) int64 {
 	spec, err := parseCron(t.Cron)
 	if err != nil {
 		return 0
 	}
-	loc := time.UTC
-	if l, err := time.LoadLocation(t.Timezone); err == nil && t.Timezone != "" {
+	loc := workspace
+	if l, err := clock.Zone(t.Timezone); err == nil {
 		loc = l
 	}
 	return db.Millis(spec.next(db.Time(now).In(loc)))
 }
 
 // nextFire is a definition's next scheduled firing (0 unless it has a
-// schedule trigger).
-func nextFire(d Definition, now int64) (int64, error) {
+// schedule trigger) in workspace's time zone, read with q.
+func nextFire(ctx context.Context, q db.Querier, workspaceID int64, d Definition, now int64) (int64, error) {
 	if d.Trigger.Type != "schedule" {
 		return 0, nil
 	}
@@ -79,7 +81,26 @@ func nextFire(d Definition, now int64) (int64, error) {
 	if err := decodeSettings(d.Trigger.Conditions, &t); err != nil {
 		return 0, err
 	}
-	return t.after(now), nil
+	loc, err := workspaceZone(ctx, q, workspaceID)
+	if err != nil {
+		return 0, err
+	}
+	return t.after(now, loc), nil
+}
+
+// workspaceZone is the workspace's time zone, in which a schedule without
+// one of its own fires, as the Date & Time step and {{system.*}} tell the
+// time in it (UTC when the name is unknown).
+func workspaceZone(ctx context.Context, q db.Querier, workspaceID int64) (*time.Location, error) {
+	var name string
+	if err := q.QueryRow(ctx, `SELECT timezone FROM workspaces WHERE id = ?`, workspaceID).Scan(&name); err != nil {
+		return nil, fmt.Errorf("workflow: the workspace's time zone: %w", err)
+	}
+	loc, err := clock.Zone(name)
+	if err != nil {
+		return time.UTC, nil
+	}
+	return loc, nil
 }
 
 // fireSchedules starts the runs of every schedule that is due, and moves
@@ -129,7 +150,11 @@ func (e *Engine) fireSchedules(ctx context.Context) error {
 			if _, err := e.startScheduled(ctx, tx, w.id, w.ws, w.version, def, t, w.at, now); err != nil {
 				return err
 			}
-			next := t.after(now)
+			loc, err := workspaceZone(ctx, tx, w.ws)
+			if err != nil {
+				return err
+			}
+			next := t.after(now, loc)
 			if _, err := tx.Exec(ctx, `UPDATE workflows SET next_fire_at = ? WHERE id = ?`, next, w.id); err != nil {
 				return err
 			}

@@ -37,7 +37,7 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id, by int64) (Workf
 		return Workflow{}, err
 	}
 	body, _ := json.Marshal(d)
-	next, err := nextFire(d, s.db.Now())
+	next, err := nextFire(ctx, s.db.Reader(), workspaceID, d, s.db.Now())
 	if err != nil {
 		return Workflow{}, err
 	}
@@ -100,7 +100,7 @@ func (s *Service) SetActive(ctx context.Context, workspaceID, id int64, active b
 			// last fired: one that fell while the workflow was stopped is
 			// missed, not fired at once when it starts, at an hour its cron
 			// never named. The next firing is the first after now.
-			next, err := nextFire(*w.Published, tx.Now())
+			next, err := nextFire(ctx, tx, workspaceID, *w.Published, tx.Now())
 			if err != nil {
 				return err
 			}
