@@ -132,11 +132,21 @@ func checkStep(c *checker, d *Definition, s Step, vars map[string]bool) {
 	checkTemplates(c, settings, vars)
 }
 
+// bracesRe finds what a template's author meant as a variable: braces
+// around anything but braces.
+var bracesRe = regexp.MustCompile(`\{\{[^{}]*\}\}`)
+
 // checkTemplates warns about variables in the settings' texts that can
-// never have a value. They still save: a missing value renders empty.
+// never have a value, and braces that hold no variable at all (sent as
+// written). They still save: a missing value renders empty.
 func checkTemplates(c *checker, v any, set map[string]bool) {
 	switch x := v.(type) {
 	case string:
+		for _, m := range bracesRe.FindAllString(x, -1) {
+			if !templateVar.MatchString(m) {
+				c.warn("%s is not a variable (a name is letters, digits and _, parts joined by dots): it is sent as written", limit.Clip(m, 60))
+			}
+		}
 		for _, path := range templateVars(x) {
 			ns, rest, _ := strings.Cut(path, ".")
 			switch {

@@ -188,3 +188,20 @@ func TestValidateDateRangeHoldsATime(t *testing.T) {
 		}
 	}
 }
+
+// Braces that hold no variable the templates read ("{{contact.first
+// name}}", "{{ }}") are sent as written: saving warns, as it does of an
+// unknown variable, instead of letting the contact receive the braces.
+func TestValidateWarnsAboutBracesThatHoldNoVariable(t *testing.T) {
+	d, _ := ParseDefinition([]byte(`{"name": "w", "trigger": {"type": "manual"}, "steps": [
+		{"id": "a", "type": "send_message", "settings": {"text": "Hi {{contact.first name}}, {{ }} and {{contact.first_name}}"}}]}`))
+	warnings, err := Validate(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(warnings, "\n")
+	if !strings.Contains(got, "{{contact.first name}} is not a variable") || !strings.Contains(got, "{{ }} is not a variable") ||
+		strings.Contains(got, "first_name") {
+		t.Fatalf("warnings %q", warnings)
+	}
+}
