@@ -28,7 +28,7 @@ type condition struct {
 	// variable (any template path in name: var.x, step.id.answer,
 	// trigger.source), channel (the conversation's channel id),
 	// last_incoming_message (minutes since the contact last wrote),
-	// assignee_status (unassigned, online, busy) or time (HH:MM in the
+	// assignee_status (unassigned, online, busy, offline) or time (HH:MM in the
 	// workspace's time zone).
 	Subject  string   `json:"subject"`
 	Name     string   `json:"name,omitempty"`
@@ -162,7 +162,9 @@ func (cond condition) subject(x *execution) any {
 		if c == nil || c.AssigneeID == 0 {
 			return "unassigned"
 		}
-		v, _ := x.vars.lookup("assignee.status")
+		// Whether the assignee is there now: an agent who chose online
+		// but whose devices went quiet is offline.
+		v, _ := x.vars.lookup("assignee.availability")
 		return v
 	case "time":
 		return x.now.In(x.e.location(x.ctx, x.run.WorkspaceID)).Format("15:04")

@@ -100,7 +100,8 @@ func (s *scope) lookup(path string) (any, bool) {
 			if err != nil {
 				return nil, false
 			}
-			s.assignee = map[string]any{"id": u.ID, "name": u.Name, "email": u.Email, "status": u.Status}
+			s.assignee = map[string]any{"id": u.ID, "name": u.Name, "email": u.Email, "status": u.Status,
+				"availability": s.availability(u.ID)}
 		}
 		return dig(s.assignee, keys)
 	case "system":
@@ -165,4 +166,16 @@ func contactValue(c *contact.Contact, keys []string) (any, bool) {
 	}
 	v, ok := c.Fields[keys[0]]
 	return v, ok && v != nil
+}
+
+// availability is the user's availability as routing last announced it:
+// online or busy while a device of theirs was seen within the workspace's
+// inactivity timeout, offline otherwise (SPEC §1), where their status is
+// only what they chose.
+func (s *scope) availability(userID int64) string {
+	var presence string
+	if err := s.q.QueryRow(s.ctx, `SELECT presence FROM routing_agents WHERE user_id = ?`, userID).Scan(&presence); err != nil {
+		return "offline" // never seen by routing
+	}
+	return presence
 }
