@@ -27,12 +27,7 @@ import (
 func TestBell(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetClock(clk)
-		hub := event.NewHub()
-		d.OnEvents(hub.Notify)
-		g := background.NewGroup(clk)
-		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		clk, hub, g := runBell(t, d)
 		// Its first pass places its cursor at the log's end: only what
 		// happens after it starts makes notifications.
 		backgroundtest.WaitIdle(t, g)
@@ -168,12 +163,7 @@ func bellWorkspace(t *testing.T, d *db.DB) (ws workspace.Workspace, ana, bob acc
 func TestTeamChangeKeepingTheAssigneeIsNoNewAssignment(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetClock(clk)
-		hub := event.NewHub()
-		d.OnEvents(hub.Notify)
-		g := background.NewGroup(clk)
-		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		_, _, g := runBell(t, d)
 		backgroundtest.WaitIdle(t, g)
 
 		ws, ana, bob, convs, ch := bellWorkspace(t, d)
@@ -219,12 +209,7 @@ func TestTeamChangeKeepingTheAssigneeIsNoNewAssignment(t *testing.T) {
 func TestWebhookDisabledLeavesTheBellOfAnOwnerNoLongerOwner(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetClock(clk)
-		hub := event.NewHub()
-		d.OnEvents(hub.Notify)
-		g := background.NewGroup(clk)
-		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		_, _, g := runBell(t, d)
 		backgroundtest.WaitIdle(t, g)
 
 		ws, _, _, _, _ := bellWorkspace(t, d)
@@ -275,12 +260,7 @@ func TestWebhookDisabledLeavesTheBellOfAnOwnerNoLongerOwner(t *testing.T) {
 func TestAIAgentMemberGetsNoNotifications(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		d.SetClock(clk)
-		hub := event.NewHub()
-		d.OnEvents(hub.Notify)
-		g := background.NewGroup(clk)
-		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		_, _, g := runBell(t, d)
 		backgroundtest.WaitIdle(t, g)
 
 		ws, ana, bob, convs, ch := bellWorkspace(t, d)
@@ -314,4 +294,18 @@ func TestAIAgentMemberGetsNoNotifications(t *testing.T) {
 			t.Fatalf("%d notifications for Ana, want her mention", got)
 		}
 	})
+}
+
+// runBell runs the notifications consumer on d, on a fake clock, until the
+// test ends, and returns the clock, the hub it hears commits from and
+// the consumer's group.
+func runBell(t *testing.T, d *db.DB) (*clock.Fake, *event.Hub, *background.Group) {
+	t.Helper()
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	d.SetClock(clk)
+	hub := event.NewHub()
+	d.OnEvents(hub.Notify)
+	g := background.NewGroup(clk)
+	backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+	return clk, hub, g
 }
