@@ -23,14 +23,7 @@ func TestWebhookTriggerKeepsEveryDigitOfItsNumbers(t *testing.T) {
 				{"conditions": [{"subject": "variable", "name": "trigger.order.id", "operator": "equals", "value": "123456789012345679"}]}]},
 			 "exits": {"branch[0]": "s", "else": "s"}},
 			{"id": "s", "type": "send_message", "settings": {"text": "{{trigger.order.id}} {{trigger.order.total}} {{trigger.ids}}"}}]}`)
-		w, err := f.svc.Get(ctx, f.wsp.ID, w.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		target, err := f.svc.AuthorizeWebhook(ctx, w.ID, w.WebhookSecret)
-		if err != nil {
-			t.Fatal(err)
-		}
+		target := f.webhookTarget(w)
 		id, err := f.svc.ReceiveWebhook(ctx, target, []byte(`{"contact": {"phone": "+14155550801"},
 			"order": {"id": 123456789012345678, "total": 19.90}, "ids": [9007199254740993, 1e2]}`))
 		if err != nil {
@@ -58,14 +51,7 @@ func TestWebhookTriggerKeepsTheBodysType(t *testing.T) {
 		got := f.write("+14155550802", "hi")
 		w := f.deploy(`{"name": "Events", "trigger": {"type": "incoming_webhook", "conditions": {"identify_by": "phone"}},
 			"steps": [{"id": "s", "type": "send_message", "settings": {"text": "{{trigger.type}}"}}]}`)
-		w, err := f.svc.Get(ctx, f.wsp.ID, w.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		target, err := f.svc.AuthorizeWebhook(ctx, w.ID, w.WebhookSecret)
-		if err != nil {
-			t.Fatal(err)
-		}
+		target := f.webhookTarget(w)
 		for _, body := range []string{
 			`{"contact": {"phone": "+14155550802"}, "type": "order.paid"}`,
 			`{"contact": {"phone": "+14155550802"}}`,
@@ -80,4 +66,20 @@ func TestWebhookTriggerKeepsTheBodysType(t *testing.T) {
 			t.Fatalf("sent %q", sent)
 		}
 	})
+}
+
+// webhookTarget is the incoming webhook of workflow w, authorized with
+// its secret as a caller's request is.
+func (f *fixture) webhookTarget(w Workflow) WebhookTarget {
+	f.t.Helper()
+	ctx := context.Background()
+	w, err := f.svc.Get(ctx, f.wsp.ID, w.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	target, err := f.svc.AuthorizeWebhook(ctx, w.ID, w.WebhookSecret)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return target
 }
