@@ -1,13 +1,13 @@
 package outbound_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/due"
@@ -31,12 +31,13 @@ func TestBacklogLeavesOutMessagesWaitingTheirTurn(t *testing.T) {
 		conv := e.conversation(t, "+14155550100")
 		first := e.send(t, conv, "first")
 		second := e.send(t, conv, "second")
+		// As a node wires them: the dispatcher attaches to the runner,
+		// then the runner runs. Run first, its first pass could find no
+		// kind and the group look idle before the dispatcher's first
+		// attempt was recorded.
 		runner := due.New(d, due.Options{Group: e.group, Metrics: e.m})
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { defer close(done); runner.Run(ctx) }()
-		t.Cleanup(func() { cancel(); <-done })
 		e.run(t, testSender(), outbound.Options{Due: runner, BaseDelay: time.Minute, MaxDelay: time.Hour})
+		backgroundtest.Run(t, e.group, runner.Run)
 		next := e.waitAttempted(t, first.ID)
 		e.clock.Set(next.Add(-time.Second)) // the first's retry not yet due; the second waits for it
 		e.idle(t)
