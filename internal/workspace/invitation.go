@@ -242,8 +242,9 @@ type AcceptInput struct {
 // membership, only while still pending, so of two accepts at once exactly
 // one wins; the other gets ErrInvitationUsed.
 //
-// Attempts are limited like sign-ins (per link and per client address):
-// a wrong token or a wrong password of an existing account counts, a
+// Attempts are limited like sign-ins (per link and per client address,
+// and an existing account's password per email too, as at sign-in): a
+// wrong token or a wrong password of an existing account counts, a
 // success never does.
 //
 // An email that already has an account joins with its existing password,
@@ -278,14 +279,24 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 	}
 	hash := ""
 	if account != 0 {
+		// The account's password is guessed here as at sign-in, so it
+		// counts against the email's limit too: anyone who may invite
+		// makes a fresh link (a fresh bucket) at will.
+		releaseEmail, err := s.limits.reserve(r.email, "")
+		if err != nil {
+			release() // refused before any check: the attempt does not count
+			return SignedIn{}, err
+		}
 		ok, err := s.hasher.check(ctx, accountHash, in.Password)
 		if err != nil {
 			release()
+			releaseEmail()
 			return SignedIn{}, err
 		}
 		if !ok {
 			return SignedIn{}, errInvitePassword // counts, as a failed sign-in does
 		}
+		releaseEmail()
 		if name == "" {
 			name = accountName
 		}

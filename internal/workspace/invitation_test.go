@@ -252,3 +252,35 @@ func TestInviteValidates(t *testing.T) {
 		}
 	})
 }
+
+// Guessing an existing account's password through invitation links counts
+// against that email's sign-in limit, as guessing it at sign-in does: a
+// manager who may invite anyone gets a fresh link as often as they like,
+// so the link's own limit would let them guess without end.
+func TestInvitationWrongAccountPasswordCountsForTheEmail(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newInviteFixture(t, d, Options{SignInPerEmail: Rate{Count: 3, Per: 15 * time.Minute}, SignInPerAddress: NoLimit})
+		other, _ := f.s.Create(ctx, "Other", "UTC")
+		if _, err := f.s.CreateUser(ctx, other.ID, NewUser{Email: "bea@example.com", Name: "Bea", Password: "bea's secret"}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			_, raw := f.invite(t, "bea@example.com", 0) // a new link each time
+			if _, err := f.accept(raw, "", "guess number "+string(rune('a'+i))); err != errInvitePassword {
+				t.Fatalf("guess %d: %v, want account_password", i+1, err)
+			}
+		}
+		_, raw := f.invite(t, "bea@example.com", 0)
+		if _, err := f.accept(raw, "", "bea's secret"); apperr.KindOf(err) != apperr.KindTooMany {
+			t.Fatalf("fourth try through a fresh link: %v, want 429", err)
+		}
+		if _, err := f.s.SignIn(ctx, SignInInput{Email: "bea@example.com", Password: "bea's secret", TTL: time.Hour}); apperr.KindOf(err) != apperr.KindTooMany {
+			t.Fatalf("sign-in after three wrong passwords through links: %v, want 429", err)
+		}
+		f.clk.Advance(5 * time.Minute)
+		if _, err := f.accept(raw, "", "bea's secret"); err != nil {
+			t.Fatalf("the right password once a token refilled: %v", err)
+		}
+	})
+}
