@@ -318,6 +318,18 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 	now := s.nowMs()
 	var userID int64
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
+		if account != 0 {
+			// The password checked above must still be the account's: a
+			// change meanwhile signed out whoever knew the old one.
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ? AND password_hash = ?`, account, accountHash).
+				Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return errInvitePassword
+			}
+		}
 		res, err := tx.Exec(ctx, `UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at = 0 AND revoked_at = 0 AND expires_at > ?`,
 			now, r.id, now)
 		if err != nil {
@@ -387,7 +399,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 		return SignedIn{}, err
 	}
 	_, raw, err := s.CreateToken(ctx, r.workspaceID, NewToken{UserID: userID, Name: "session", Kind: KindSession, TTL: in.TTL,
-		UserAgent: in.UserAgent, ClientAddr: in.ClientAddr})
+		UserAgent: in.UserAgent, ClientAddr: in.ClientAddr, account: account, passwordHash: accountHash})
 	return SignedIn{User: u, Token: raw}, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -281,6 +282,49 @@ func TestInvitationWrongAccountPasswordCountsForTheEmail(t *testing.T) {
 		f.clk.Advance(5 * time.Minute)
 		if _, err := f.accept(raw, "", "bea's secret"); err != nil {
 			t.Fatalf("the right password once a token refilled: %v", err)
+		}
+	})
+}
+
+// An accept whose account password was checked just before the person
+// changed it makes no membership and no session, as a sign-in racing the
+// change does not: the link stays pending for the new password.
+func TestInvitationAcceptRacingAPasswordChangeJoinsNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newInviteFixture(t, d, Options{HashConcurrency: 4})
+		other, _ := f.s.Create(ctx, "Other", "UTC")
+		bea, err := f.s.CreateUser(ctx, other.ID, NewUser{Email: "bea@example.com", Name: "Bea", Password: "bea's secret"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, raw := f.invite(t, "bea@example.com", 0)
+		inner := f.s.hasher.derive
+		var held atomic.Bool
+		checking, release := make(chan struct{}), make(chan struct{})
+		f.s.hasher.derive = func(password string, salt []byte, iter, keyLen int) ([]byte, error) {
+			key, err := inner(password, salt, iter, keyLen)
+			if held.CompareAndSwap(false, true) { // the accept's check, and only it
+				close(checking)
+				<-release
+			}
+			return key, err
+		}
+		accepted := make(chan error, 1)
+		go func() { _, err := f.accept(raw, "", "bea's secret"); accepted <- err }()
+		<-checking
+		if _, err := f.s.ChangePassword(ctx, other.ID, bea.ID, PasswordChange{Current: "bea's secret", New: "a new secret"}); err != nil {
+			t.Fatal(err)
+		}
+		close(release)
+		if err := <-accepted; err != errInvitePassword {
+			t.Fatalf("accept with the password changed meanwhile: %v, want account_password", err)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM users WHERE workspace_id = ?`, f.ws.ID); n != 0 {
+			t.Fatalf("%d members after the refused accept", n)
+		}
+		if _, err := f.accept(raw, "", "a new secret"); err != nil {
+			t.Fatalf("accept with the new password: %v", err)
 		}
 	})
 }

@@ -85,7 +85,7 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignedIn, error) 
 		return SignedIn{}, err
 	}
 	_, raw, err := s.CreateToken(ctx, m.ID, NewToken{UserID: m.UserID, Name: "session", Kind: KindSession, TTL: in.TTL,
-		UserAgent: in.UserAgent, ClientAddr: in.ClientAddr})
+		UserAgent: in.UserAgent, ClientAddr: in.ClientAddr, account: account, passwordHash: hash})
 	return SignedIn{User: u, Token: raw}, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -150,6 +151,49 @@ func TestSignInLimits(t *testing.T) {
 		}
 		if err := signIn("bob@acme.io", "correct horse", "192.0.2.10"); err != nil {
 			t.Fatalf("another address: %v", err)
+		}
+	})
+}
+
+// A sign-in whose password was checked just before the person changed
+// it opens no session: the change signs out whoever knew the old
+// password, and a sign-in still deriving the old key when it committed
+// must not slip in after it.
+func TestSignInRacingAPasswordChangeOpensNoSession(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := newTestService(d, Options{HashConcurrency: 4})
+		ws, _ := s.Create(ctx, "Acme", "UTC")
+		ana, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "ana@acme.io", Name: "Ana", Password: "correct horse"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inner := s.hasher.derive
+		var held atomic.Bool
+		checking, release := make(chan struct{}), make(chan struct{})
+		s.hasher.derive = func(password string, salt []byte, iter, keyLen int) ([]byte, error) {
+			key, err := inner(password, salt, iter, keyLen)
+			if held.CompareAndSwap(false, true) { // the sign-in's check, and only it
+				close(checking)
+				<-release
+			}
+			return key, err
+		}
+		signedIn := make(chan error, 1)
+		go func() {
+			_, err := s.SignIn(ctx, SignInInput{Email: "ana@acme.io", Password: "correct horse", TTL: time.Hour})
+			signedIn <- err
+		}()
+		<-checking // the old password is right, so far
+		if _, err := s.ChangePassword(ctx, ws.ID, ana.ID, PasswordChange{Current: "correct horse", New: "battery staple"}); err != nil {
+			t.Fatal(err)
+		}
+		close(release)
+		if err := <-signedIn; !errors.Is(err, apperr.ErrUnauthorized) {
+			t.Fatalf("sign-in with the password changed meanwhile: %v, want 401", err)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM api_tokens WHERE kind = 'session'`); n != 0 {
+			t.Fatalf("%d sessions after the change, want 0", n)
 		}
 	})
 }

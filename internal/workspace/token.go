@@ -56,6 +56,12 @@ type NewToken struct {
 	// UserAgent and ClientAddr describe the client that opened a session,
 	// shown in the user's list of sessions; both are cut short.
 	UserAgent, ClientAddr string
+	// account and passwordHash are the password check a sign-in passed:
+	// the session is made only while that account's hash is still the
+	// one checked, so a password changed during the (slow) check signs
+	// this sign-in out too.
+	account      int64
+	passwordHash string
 }
 
 // Principal is who a request acts as; see package access.
@@ -109,6 +115,16 @@ func (s *Service) CreateToken(ctx context.Context, workspaceID int64, in NewToke
 			}
 			if deactivated != 0 {
 				return apperr.Conflict("user %d is deactivated; reactivate them first", in.UserID)
+			}
+		}
+		if in.account != 0 {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM accounts WHERE id = ? AND password_hash = ?`, in.account, in.passwordHash).
+				Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return ErrBadCredentials
 			}
 		}
 		if !t.ExpiresAt.IsZero() {
