@@ -86,7 +86,11 @@ func TestOnePersonInTwoWorkspaces(t *testing.T) {
 			{name: "her Acme session ends", method: "GET", path: "/api/v1/me", as: "anaAcme", status: 401},
 			{name: "her Other session works", method: "GET", path: "/api/v1/me", as: "anaOther", status: 200, notWant: []string{"Acme"}},
 			{name: "Acme refuses her sign-in", method: "POST", path: "/api/v1/auth/login",
-				body: `{"email":"ana@acme.test","password":"battery staple","workspace_id":{{acme}}}`, status: 401, want: []string{"deactivated"}},
+				body: `{"email":"ana@acme.test","password":"battery staple","workspace_id":{{acme}}}`, status: 401,
+				want: []string{`"code":"user_deactivated"`}},
+			{name: "a wrong password is only wrong", method: "POST", path: "/api/v1/auth/login",
+				body: `{"email":"ana@acme.test","password":"wrong horse","workspace_id":{{acme}}}`, status: 401,
+				want: []string{`"code":"unauthorized"`}, notWant: []string{"deactivated"}},
 		})
 		token, list = f.signInAs(t, `{"email":"ana@acme.test","password":"battery staple"}`)
 		f.tokens["only"] = token

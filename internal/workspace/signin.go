@@ -90,8 +90,11 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignedIn, error) 
 }
 
 // errDeactivated refuses a sign-in to a membership an owner or manager
-// deactivated.
-var errDeactivated = apperr.Unauthorized("this user is deactivated; an owner or manager can reactivate them")
+// deactivated. It has a code of its own so that a client (the web app's
+// sign-in form) can tell the person so, rather than that their password
+// is wrong.
+var errDeactivated = apperr.WithCode(apperr.KindUnauthorized, "user_deactivated",
+	"this user is deactivated; an owner or manager can reactivate them")
 
 // chooseMembership picks the membership a sign-in opens: the workspace
 // asked for, else the only active one. Nil means the person has several

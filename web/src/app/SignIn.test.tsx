@@ -38,6 +38,11 @@ beforeEach(() => {
       }
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "csrf-beta" });
       if (url === "/api/v1/auth/session") {
+        if (body?.password === "deactivated") {
+          return json(401, {
+            error: { code: "user_deactivated", message: "this user is deactivated; an owner or manager can reactivate them" },
+          });
+        }
         if (body?.password !== "right") return json(401, { error: { code: "unauthorized", message: "wrong email or password" } });
         if (!body.workspace_id) {
           return json(200, {
@@ -98,4 +103,18 @@ it("a person in several workspaces picks one, then is signed in to it", async ()
   // The session's CSRF token goes with the next change.
   await api.post("/api/v1/me/views", { name: "x" });
   await waitFor(() => expect(calls.at(-1)).toMatchObject({ method: "POST", url: "/api/v1/me/views", csrf: "csrf-beta" }));
+});
+
+it("a deactivated person with the right password is told so, not that it is wrong", async () => {
+  render(
+    <SessionProvider>
+      <Probe />
+    </SessionProvider>,
+  );
+  await screen.findByLabelText("Email");
+  fill("deactivated");
+  expect(await screen.findByRole("alert")).toHaveProperty(
+    "textContent",
+    "Your access to this workspace was deactivated: an owner or manager can reactivate you",
+  );
 });

@@ -20,7 +20,8 @@ export function SignIn({ expired }: { expired: boolean }) {
       const out = await signIn(email, password, workspaceID);
       if (!out.ok) setWorkspaces(out.workspaces);
     } catch (e) {
-      setError(e instanceof ApiError && e.status !== 401 ? e.message : t("signIn.failed"));
+      if (e instanceof ApiError && e.code === "user_deactivated") setError(t("signIn.deactivated"));
+      else setError(e instanceof ApiError && e.status !== 401 ? e.message : t("signIn.failed"));
     } finally {
       setBusy(false);
     }
