@@ -44,6 +44,9 @@ beforeEach(() => {
           });
         }
         if (body?.password !== "right") return json(401, { error: { code: "unauthorized", message: "wrong email or password" } });
+        if (body.workspace_id === 1) {
+          return json(429, { error: { code: "rate_limited", message: "too many failed sign-ins from your address; try again later" } });
+        }
         if (!body.workspace_id) {
           return json(200, {
             workspaces: [
@@ -117,4 +120,20 @@ it("a deactivated person with the right password is told so, not that it is wron
     "textContent",
     "Your access to this workspace was deactivated: an owner or manager can reactivate you",
   );
+});
+
+it("a refused choice of workspace says why and keeps the list", async () => {
+  render(
+    <SessionProvider>
+      <Probe />
+    </SessionProvider>,
+  );
+  await screen.findByLabelText("Email");
+  fill("right");
+  fireEvent.click(await screen.findByRole("button", { name: "Acme" }));
+  expect(await screen.findByRole("alert")).toHaveProperty(
+    "textContent",
+    "too many failed sign-ins from your address; try again later",
+  );
+  expect(screen.getByRole("button", { name: "Beta" })).toBeTruthy();
 });

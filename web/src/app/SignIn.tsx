@@ -32,6 +32,14 @@ export function SignIn({ expired }: { expired: boolean }) {
     void submit();
   }
 
+  // Shown under the form and under the list of workspaces alike: a choice
+  // of workspace can be refused too (deactivated meanwhile, rate limited).
+  const alert = error && (
+    <p role="alert" className="text-danger text-sm">
+      {error}
+    </p>
+  );
+
   return (
     <main className="bg-panel flex min-h-full items-center justify-center p-6">
       <div className="border-line bg-bg w-full max-w-sm rounded-lg border p-6 shadow-sm">
@@ -58,6 +66,7 @@ export function SignIn({ expired }: { expired: boolean }) {
                 </li>
               ))}
             </ul>
+            {alert && <div className="mt-3">{alert}</div>}
           </div>
         ) : (
           <form onSubmit={onSubmit} className="flex flex-col gap-3">
@@ -83,11 +92,7 @@ export function SignIn({ expired }: { expired: boolean }) {
                 className="border-line bg-bg rounded border px-2 py-1.5"
               />
             </label>
-            {error && (
-              <p role="alert" className="text-danger text-sm">
-                {error}
-              </p>
-            )}
+            {alert}
             <button
               type="submit"
               disabled={busy}
