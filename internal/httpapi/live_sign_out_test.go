@@ -55,3 +55,29 @@ func TestSigningOutOfASessionSignsOutItsLiveDevice(t *testing.T) {
 		}
 	})
 }
+
+// A password reset by a manager ends every session of the user, and so
+// signs out the devices those sessions' sockets kept present, as signing
+// out everywhere does: the user is offline at once, not online with no
+// session for the workspace's inactivity timeout, taking conversations.
+func TestPasswordResetSignsOutTheSessionsLiveDevices(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ana := f.addAna(t).ID
+		f.login(t, "laptop", "correct horse", "laptop")
+		f.login(t, "phone", "correct horse", "phone")
+		f.openLive(t, "laptop", "").c.CloseNow()
+		f.openLive(t, "phone", "").c.CloseNow()
+		if n, av := presenceOf(t, f, ana); n != 2 || av != "online" {
+			t.Fatalf("with two sessions' sockets open: %d devices, %q; want 2, online", n, av)
+		}
+		f.run(t, []scenario{
+			{name: "a manager resets Ana's password", method: "PATCH", path: "/api/v1/users/{{ana}}", as: "manager",
+				body: `{"password":"battery staple"}`, status: 200},
+			{name: "her sessions ended", method: "GET", path: "/api/v1/me", as: "laptop", status: 401},
+		})
+		if n, av := presenceOf(t, f, ana); n != 0 || av != "offline" {
+			t.Fatalf("after the reset: %d devices, %q; want none, offline", n, av)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -86,9 +87,21 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 	case self && in.Password != nil:
 		return apperr.Invalid("password", "change your own password with PUT /api/v1/me/password, which needs the current one")
 	}
+	var sessions []int64
+	if in.Password != nil {
+		// A reset ends every session of the user: their devices are
+		// signed out with them, as signing out everywhere does, or the
+		// user would stay online, taking conversations, with no session.
+		if sessions, err = s.sessionIDs(r.Context(), p.WorkspaceID, id); err != nil {
+			return err
+		}
+	}
 	u, err := s.deps.Workspaces.UpdateUser(r.Context(), p.WorkspaceID, id, in)
 	if err != nil {
 		return err
+	}
+	for _, session := range sessions {
+		s.signOutSessionDevice(r.Context(), p.WorkspaceID, id, session)
 	}
 	if in.Status != nil && s.deps.Routing != nil {
 		// Availability follows the chosen status at once (and an agent
@@ -167,4 +180,23 @@ func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	noContent(w)
 	return nil
+}
+
+// sessionIDs lists the ids of every live session of a user of the
+// workspace.
+func (s *Server) sessionIDs(ctx context.Context, workspaceID, userID int64) ([]int64, error) {
+	var ids []int64
+	for req := paging.All(); ; {
+		pg, err := s.deps.Workspaces.Sessions(ctx, workspaceID, userID, 0, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range pg.Data {
+			ids = append(ids, x.ID)
+		}
+		var more bool
+		if req, more = paging.Next(req, pg, paging.OrderID); !more {
+			return ids, nil
+		}
+	}
 }
