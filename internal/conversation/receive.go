@@ -294,11 +294,11 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		// answered yet; later ones do not move it.
 		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ?, last_seq = last_seq + 1,
 			waiting_since = CASE WHEN waiting_since = ? THEN ? ELSE waiting_since END,
-			`+armAutoClose+` WHERE id = ? RETURNING last_seq, auto_close_at`, now, now, in.ChannelID, NotWaiting, now, now, 1, conv.ID).Scan(&seq, &autoClose)
+			`+armAutoClose+` WHERE id = ? RETURNING last_seq, auto_close_at`, now, now, in.ChannelID, NotWaiting, now, now, byContact, conv.ID).Scan(&seq, &autoClose)
 	} else {
 		// An echo is the business answering from elsewhere: nobody waits.
 		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1, waiting_since = ?, `+armAutoClose+`
-			WHERE id = ? RETURNING last_seq, auto_close_at`, now, NotWaiting, now, 0, conv.ID).Scan(&seq, &autoClose)
+			WHERE id = ? RETURNING last_seq, auto_close_at`, now, NotWaiting, now, byOther, conv.ID).Scan(&seq, &autoClose)
 	}
 	if err != nil {
 		return r, err
@@ -350,13 +350,13 @@ func insertConv(ctx context.Context, tx *db.Tx, n newConv) (Conversation, error)
 		c.WaitingSince, waiting = db.Time(n.messageAt), n.messageAt
 	}
 	// conversation.opened is the row's first event, hence seq 1.
-	// Born with its auto-close deadline, if the workspace has one: the
-	// opening counts as a message.
+	// Born with its auto-close deadline, if the workspace has one and
+	// counts the opening as a message (armedOnOpening).
 	var autoClose int64
 	// A test contact's conversation is a test one (migration 023).
 	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at,
 		last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at, is_test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-		COALESCE((SELECT ? + auto_close_ms FROM workspaces WHERE id = ? AND auto_close_ms > 0), 0),
+		COALESCE((SELECT ? + w.auto_close_ms FROM workspaces w WHERE w.id = ? AND `+armedOnOpening+`), 0),
 		COALESCE((SELECT is_test FROM contacts WHERE id = ?), 0)) RETURNING id, auto_close_at`,
 		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt, waiting,
 		now, workspaceID, contactID).Scan(&c.ID, &autoClose)

@@ -259,11 +259,11 @@ func (w *workspaceReads) stageID(ctx context.Context, tx *db.Tx, ws int64) (int6
 }
 
 // autoCloseAt is the auto-close deadline of a conversation of workspace
-// ws opened at now (0: the workspace has no auto-close).
+// ws opened at now (0: the workspace arms none on opening, openingDelay).
 func (w *workspaceReads) autoCloseAt(ctx context.Context, tx *db.Tx, ws, now int64) (int64, error) {
 	ms, ok := w.autoClose[ws]
 	if !ok {
-		if err := tx.QueryRow(ctx, `SELECT auto_close_ms FROM workspaces WHERE id = ?`, ws).Scan(&ms); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT `+openingDelay+` FROM workspaces w WHERE w.id = ?`, ws).Scan(&ms); err != nil {
 			return 0, fmt.Errorf("workspace %d: %w", ws, err)
 		}
 		if w.autoClose == nil {

@@ -282,7 +282,7 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 		RETURNING conversations.id, conversations.last_seq, conversations.auto_close_at`,
 		msgs, wss, convs, contacts, chs, types, texts, contents, pids, sentAts, opening, autoCloses,
 		StatusOpen, SourceContact, now, now, now, now,
-		now, now, now, now, NotWaiting, now, now, 1)
+		now, now, now, now, NotWaiting, now, now, byContact)
 	if err != nil {
 		return nil, fmt.Errorf("store messages of known contacts: %w", err)
 	}
@@ -343,7 +343,7 @@ func takeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64
 	got := incoming{tx: tx, seqs: make(map[int64]int64, len(rows))}
 	err := db.Chunked(len(rows), func(from, n int) error {
 		args := make([]any, 0, 6+2*n)
-		args = append(args, now, now, NotWaiting, now, now, 1)
+		args = append(args, now, now, NotWaiting, now, now, byContact)
 		for _, r := range rows[from : from+n] {
 			args = append(args, r.conversationID, r.in.ChannelID)
 		}

@@ -50,7 +50,7 @@ type pgLookup struct {
 	stored                   bool  // its provider id is stored already
 	identity                 int64 // the contact its identity names, or 0
 	phoneTaken, emailTaken   bool
-	autoCloseMs, stageID     int64
+	autoCloseMs, stageID     int64 // the delay a conversation opened here is armed with (openingDelay), the default stage
 	contactID, convID, msgID int64 // taken from the sequences, used if the item is written here
 }
 
@@ -145,7 +145,7 @@ const pgLookupSQL = `SELECT
 		COALESCE((SELECT ci.contact_id FROM contact_identities ci WHERE ci.channel_id = v.ch AND ci.external_id = v.ext), 0),
 		(SELECT c.id FROM contacts c WHERE c.workspace_id = v.ws AND c.phone = NULLIF(v.phone, '')) IS NOT NULL,
 		(SELECT c.id FROM contacts c WHERE c.workspace_id = v.ws AND c.email = NULLIF(v.email, '')) IS NOT NULL,
-		COALESCE((SELECT w.auto_close_ms FROM workspaces w WHERE w.id = v.ws), 0),
+		COALESCE((SELECT ` + openingDelay + ` FROM workspaces w WHERE w.id = v.ws), 0),
 		COALESCE((SELECT s.id FROM lifecycle_stages s WHERE s.workspace_id = v.ws AND s.is_default = 1 ORDER BY s.id LIMIT 1), 0),
 		nextval('contacts_id_seq'), nextval('conversations_id_seq'), nextval('messages_id_seq')
 	FROM unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS v(ch, pid, ext, ws, phone, email, ord)

@@ -161,10 +161,13 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	// A reply, from an agent or a workflow, answers whoever was waiting.
 	// The same statement reserves the message.sent event's sequence
 	// number (and those of the events before it), which the event log
-	// would otherwise take with one of its own.
+	// would otherwise take with one of its own, and moves the auto-close
+	// deadline.
+	by := in.autoCloseBy()
 	var seq, autoClose int64
-	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + ?, waiting_since = ?, `+armAutoClose+`
-		WHERE id = ? RETURNING last_seq, auto_close_at`, now, 1+len(in.Before), NotWaiting, now, 0, c.ID).Scan(&seq, &autoClose); err != nil {
+	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + ?, waiting_since = ?,
+		last_human_sent_at = CASE WHEN ? = 'person' THEN ? ELSE last_human_sent_at END, `+armAutoClose+`
+		WHERE id = ? RETURNING last_seq, auto_close_at`, now, 1+len(in.Before), NotWaiting, by, now, now, by, c.ID).Scan(&seq, &autoClose); err != nil {
 		return m, err
 	}
 	autoCloseArmed(tx, autoClose)
@@ -182,4 +185,16 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		payload["ai"] = in.AI
 	}
 	return m, appendEventSeq(ctx, tx, c, event.MessageSent, payload, seq)
+}
+
+// autoCloseBy says how auto-close counts the message (armAutoClose): a
+// person's when a user sent it and no AI agent wrote it — the composer,
+// or the API on a user's behalf, an AI draft included since a person
+// chose to send it. A workflow's, a workspace token's and an AI agent's
+// (sent as its member, marked AIAgent) are not.
+func (in SendInput) autoCloseBy() string {
+	if in.Sender == SourceUser && in.AI != AIAgent {
+		return byPerson
+	}
+	return byOther
 }

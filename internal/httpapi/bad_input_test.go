@@ -57,6 +57,8 @@ func TestBadInput(t *testing.T) {
 				body: `{"auto_close_minutes":29}`, status: 422, want: []string{`"field":"auto_close_minutes"`}},
 			{name: "auto-close over 14 days", method: "PATCH", path: "/api/v1/workspace", as: "owner",
 				body: `{"auto_close_minutes":20161}`, status: 422, want: []string{`"field":"auto_close_minutes"`}},
+			{name: "an unknown auto-close mode", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+				body: `{"auto_close_mode":""}`, status: 422, want: []string{`"field":"auto_close_mode"`}},
 			{name: "a bad time zone", method: "PATCH", path: "/api/v1/workspace", as: "owner",
 				body: `{"timezone":"Mars/Olympus"}`, status: 422, want: []string{`"field":"timezone"`}},
 			{name: "a channel without base URL", method: "POST", path: "/api/v1/channels", as: "manager",

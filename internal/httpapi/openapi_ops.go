@@ -509,7 +509,9 @@ var operations = map[string]opDoc{
 		errors: []int{401, 403, 404, 409, 410, 429}},
 	"GET /api/v1/workspace": {id: "getWorkspace", tag: tagSettings, summary: "The workspace's settings", status: 200, resp: workspace.Workspace{}},
 	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone, closing-notes mode, auto-close or permissions",
-		desc: "auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once. " +
+		desc: "auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; auto_close_mode is inactivity (the default) or " +
+			"awaiting_contact, 422 otherwise (auto_close_contact_only is kept but has no effect in awaiting_contact); changing either " +
+			"applies to the open conversations at once. " +
 			"permissions sets, per role (agent, manager), what its members may do: all three flags, or null for the defaults. " +
 			"Unknown roles, owner, or a missing flag are refused (422). Owners and managers change the workspace; only owners its permissions (403).",
 		body: workspace.Settings{}, status: 200, resp: workspace.Workspace{}, errors: []int{403}},

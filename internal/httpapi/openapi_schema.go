@@ -74,6 +74,7 @@ var (
 // enums lists the allowed values of string fields, by "Component.field".
 var enums = map[string][]string{
 	"Workspace.closing_notes_mode":  {"optional", "category_required", "both_required"},
+	"Workspace.auto_close_mode":     {"inactivity", "awaiting_contact"},
 	"WorkspaceUser.role":            {"owner", "manager", "agent"},
 	"WorkspaceUser.status":          {"online", "busy"},
 	"AccountWorkspace.role":         {"owner", "manager", "agent"},
@@ -128,6 +129,7 @@ var fieldDocs = map[string]string{
 	"AccountWorkspace.id":                     "the workspace",
 	"AccountWorkspace.user_id":                "the person's user (membership) in that workspace",
 	"Workspace.permissions":                   "what members of each role (agent, manager) may do: the owners' setting, else the defaults; owners may do everything",
+	"Workspace.auto_close_mode":               "inactivity: closes after auto_close_minutes without a message; awaiting_contact: after auto_close_minutes without the contact's reply to the last message a person sent (auto_close_contact_only has no effect)",
 	"WorkspaceUser.permissions":               "this user's own permissions, overriding their role's; null when their role's apply",
 	"Settings.permissions":                    "by role (agent or manager): an object of all three flags, or null to go back to the defaults; roles not named stay",
 	"UserUpdate.permissions":                  "owners only: an object of see_all_conversations, export_contacts and delete_contacts overrides the role's for this user; null clears the override",

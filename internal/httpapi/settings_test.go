@@ -127,7 +127,20 @@ func TestChannelsAndSettings(t *testing.T) {
 			{name: "auto-close read back", method: "GET", path: "/api/v1/workspace", as: "agent", status: 200,
 				want: []string{`"auto_close_minutes":1440`, `"auto_close_contact_only":true`}},
 			{name: "auto-close off", method: "PATCH", path: "/api/v1/workspace", as: "owner",
-				body: `{"auto_close_minutes":0}`, status: 200, want: []string{`"auto_close_minutes":0`, `"auto_close_contact_only":true`}},
+				body: `{"auto_close_minutes":0}`, status: 200, want: []string{`"auto_close_minutes":0`, `"auto_close_contact_only":true`,
+					`"auto_close_mode":"inactivity"`}},
+			{name: "auto-close awaiting the contact", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+				body: `{"auto_close_minutes":60,"auto_close_mode":"awaiting_contact"}`, status: 200,
+				want: []string{`"auto_close_minutes":60`, `"auto_close_mode":"awaiting_contact"`, `"auto_close_contact_only":true`}},
+			{name: "auto-close mode read back", method: "GET", path: "/api/v1/workspace", as: "agent", status: 200,
+				want: []string{`"auto_close_mode":"awaiting_contact"`}},
+			{name: "an unknown auto-close mode", method: "PATCH", path: "/api/v1/workspace", as: "owner",
+				body: `{"auto_close_mode":"never"}`, status: 422,
+				want: []string{`{"error":{"code":"invalid","message":`, `"field":"auto_close_mode"`}},
+			{name: "the mode is unchanged", method: "GET", path: "/api/v1/workspace", as: "agent", status: 200,
+				want: []string{`"auto_close_mode":"awaiting_contact"`}},
+			{name: "agents may not change it", method: "PATCH", path: "/api/v1/workspace", as: "agent",
+				body: `{"auto_close_mode":"inactivity"}`, status: 403},
 		})
 	})
 }

@@ -34,10 +34,13 @@ type Workspace struct {
 	Name             string `json:"name"`
 	Timezone         string `json:"timezone"`
 	ClosingNotesMode string `json:"closing_notes_mode"`
-	// AutoCloseMinutes closes a conversation after that long without a
-	// message (0: never); AutoCloseContactOnly counts only the contact's.
-	AutoCloseMinutes     int  `json:"auto_close_minutes"`
-	AutoCloseContactOnly bool `json:"auto_close_contact_only"`
+	// AutoCloseMinutes closes a conversation after that long (0: never):
+	// without a message in mode inactivity (AutoCloseContactOnly counts
+	// only the contact's), without the contact's reply to a person's
+	// message in mode awaiting_contact (see AutoCloseMode).
+	AutoCloseMinutes     int    `json:"auto_close_minutes"`
+	AutoCloseContactOnly bool   `json:"auto_close_contact_only"`
+	AutoCloseMode        string `json:"auto_close_mode"`
 	// BusinessHours are when the workspace is open, per weekday, in its
 	// time zone; an empty object when they were never set.
 	BusinessHours BusinessHours `json:"business_hours"`
@@ -109,8 +112,8 @@ func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 	var contactOnly int
 	var perms, hours string
 	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, auto_close_ms, auto_close_contact_only,
-		role_permissions, business_hours, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &perms, &hours, &created)
+		auto_close_mode, role_permissions, business_hours, created_at FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &w.AutoCloseMode, &perms, &hours, &created)
 	w.BusinessHours = parseBusinessHours(hours)
 	w.AutoCloseMinutes, w.AutoCloseContactOnly = int(autoClose/60000), contactOnly == 1
 	if errors.Is(err, sql.ErrNoRows) {
@@ -132,6 +135,10 @@ type Settings struct {
 	// AutoCloseMinutes is 0 (off) or 30 to 20160 (14 days).
 	AutoCloseMinutes     *int  `json:"auto_close_minutes"`
 	AutoCloseContactOnly *bool `json:"auto_close_contact_only"`
+	// AutoCloseMode is inactivity or awaiting_contact (AutoCloseModes).
+	// AutoCloseContactOnly is kept in awaiting_contact mode but has no
+	// effect there: it applies again if the workspace goes back.
+	AutoCloseMode *string `json:"auto_close_mode"`
 	// BusinessHours replaces the business hours (days left out are
 	// closed); see BusinessHours.
 	BusinessHours *BusinessHours `json:"business_hours"`
@@ -167,6 +174,9 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 	if m := in.AutoCloseMinutes; m != nil && *m != 0 && (*m < MinAutoCloseMinutes || *m > MaxAutoCloseMinutes) {
 		return Workspace{}, apperr.Invalid("auto_close_minutes", "must be 0 (off) or from %d to %d", MinAutoCloseMinutes, MaxAutoCloseMinutes)
 	}
+	if m := in.AutoCloseMode; m != nil && *m != AutoCloseInactivity && *m != AutoCloseAwaitingContact {
+		return Workspace{}, apperr.Invalid("auto_close_mode", "must be %s or %s", AutoCloseInactivity, AutoCloseAwaitingContact)
+	}
 	var hours *string
 	if in.BusinessHours != nil {
 		if err := in.BusinessHours.validate(); err != nil {
@@ -187,16 +197,16 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
 			closing_notes_mode = COALESCE(?, closing_notes_mode), auto_close_ms = COALESCE(?, auto_close_ms),
-			auto_close_contact_only = COALESCE(?, auto_close_contact_only),
+			auto_close_contact_only = COALESCE(?, auto_close_contact_only), auto_close_mode = COALESCE(?, auto_close_mode),
 			business_hours = COALESCE(?, business_hours) WHERE id = ?`,
-			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, hours, id)
+			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, in.AutoCloseMode, hours, id)
 		if err != nil {
 			return err
 		}
 		if err := db.Affected(res, "workspace"); err != nil {
 			return err
 		}
-		if autoCloseMs != nil || contactOnly != nil {
+		if autoCloseMs != nil || contactOnly != nil || in.AutoCloseMode != nil {
 			if err := rearmAutoClose(ctx, tx, id); err != nil {
 				return err
 			}

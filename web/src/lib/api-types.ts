@@ -2932,7 +2932,7 @@ export interface paths {
         head?: never;
         /**
          * Change the name, time zone, closing-notes mode, auto-close or permissions
-         * @description auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; changing it applies to the open conversations at once. permissions sets, per role (agent, manager), what its members may do: all three flags, or null for the defaults. Unknown roles, owner, or a missing flag are refused (422). Owners and managers change the workspace; only owners its permissions (403).
+         * @description auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; auto_close_mode is inactivity (the default) or awaiting_contact, 422 otherwise (auto_close_contact_only is kept but has no effect in awaiting_contact); changing either applies to the open conversations at once. permissions sets, per role (agent, manager), what its members may do: all three flags, or null for the defaults. Unknown roles, owner, or a missing flag are refused (422). Owners and managers change the workspace; only owners its permissions (403).
          */
         patch: operations["updateWorkspace"];
         trace?: never;
@@ -4980,6 +4980,11 @@ export interface components {
         Workspace: {
             auto_close_contact_only: boolean;
             auto_close_minutes: number;
+            /**
+             * @description inactivity: closes after auto_close_minutes without a message; awaiting_contact: after auto_close_minutes without the contact's reply to the last message a person sent (auto_close_contact_only has no effect)
+             * @enum {string}
+             */
+            auto_close_mode: "inactivity" | "awaiting_contact";
             business_hours: {
                 [key: string]: components["schemas"]["WorkspaceInterval"][];
             };
@@ -20444,6 +20449,7 @@ export interface operations {
                 "application/json": {
                     auto_close_contact_only?: boolean;
                     auto_close_minutes?: number;
+                    auto_close_mode?: string;
                     business_hours?: {
                         [key: string]: {
                             close?: string;
