@@ -80,3 +80,59 @@ it("a saved name and time zone reach the rest of the app without a reload", asyn
   // The business hours say which zone they are in: the new one.
   expect(screen.getByText(/time zone \(Europe\/Paris\)/)).toBeTruthy();
 });
+
+it("the auto-close mode shows once a delay is set, and contact only in inactivity mode alone", async () => {
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <ToastProvider>
+        <SessionProvider>
+          <Probe />
+        </SessionProvider>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+  await screen.findByTestId("workspace-auto-close");
+  // Off: neither choice means anything.
+  expect(screen.queryByTestId("workspace-auto-close-mode")).toBeNull();
+  expect(screen.queryByTestId("workspace-contact-only")).toBeNull();
+  fireEvent.change(screen.getByTestId("workspace-auto-close"), { target: { value: "60" } });
+  const mode = screen.getByTestId("workspace-auto-close-mode") as HTMLSelectElement;
+  expect(mode.value).toBe("inactivity");
+  expect(screen.getByTestId("workspace-contact-only")).toBeTruthy();
+  fireEvent.change(mode, { target: { value: "awaiting_contact" } });
+  expect(screen.queryByTestId("workspace-contact-only")).toBeNull();
+  expect(screen.getByText(/the contact's reply cancels it/)).toBeTruthy();
+  fireEvent.click(screen.getByTestId("workspace-save"));
+  await screen.findByTestId("workspace-saved");
+  expect(workspace.auto_close_minutes).toBe(60);
+  expect(workspace.auto_close_mode).toBe("awaiting_contact");
+});
+
+it("an unknown auto-close mode is refused under the mode", async () => {
+  workspace.auto_close_minutes = 30;
+  workspace.auto_close_mode = "awaiting_contact";
+  const ok = globalThis.fetch as unknown as (url: string, init?: RequestInit) => Promise<Response>;
+  vi.stubGlobal(
+    "fetch",
+    vi.fn((url: string, init: RequestInit = {}) => {
+      if (url === "/api/v1/workspace" && init.method === "PATCH") {
+        return json(422, { error: { code: "invalid", message: "auto_close_mode: must be inactivity or awaiting_contact", field: "auto_close_mode" } });
+      }
+      return ok(url, init);
+    }),
+  );
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <ToastProvider>
+        <SessionProvider>
+          <Probe />
+        </SessionProvider>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+  const mode = (await screen.findByTestId("workspace-auto-close-mode")) as HTMLSelectElement;
+  expect(mode.value).toBe("awaiting_contact");
+  fireEvent.click(screen.getByTestId("workspace-save"));
+  await waitFor(() => expect(mode.getAttribute("aria-invalid")).toBe("true"));
+  expect(screen.getByText(/must be inactivity or awaiting_contact/)).toBeTruthy();
+});

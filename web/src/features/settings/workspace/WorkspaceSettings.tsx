@@ -61,6 +61,11 @@ function GeneralForm() {
   const [notes, setNotes] = useState<string>(ws.closing_notes_mode);
   const [autoClose, setAutoClose] = useState(String(ws.auto_close_minutes));
   const [contactOnly, setContactOnly] = useState(ws.auto_close_contact_only);
+  const [mode, setMode] = useState<string>(ws.auto_close_mode ?? "inactivity");
+  // The mode and the contact-only choice mean nothing while auto-close is
+  // off (empty or 0): shown once a delay is typed. Contact only is
+  // inactivity's alone; it is still sent, so going back restores it.
+  const autoCloseOn = !/^0*$/.test(autoClose.trim());
   const zones = useMemo(() => timezones(ws.timezone), [ws.timezone]);
   const save = useSaveWorkspace();
   const [saved, setSaved] = useState(false);
@@ -74,12 +79,13 @@ function GeneralForm() {
         closing_notes_mode: notes,
         auto_close_minutes: autoClose.trim() === "" ? 0 : /^-?\d+$/.test(autoClose.trim()) ? Number(autoClose) : autoClose,
         auto_close_contact_only: contactOnly,
+        auto_close_mode: mode,
       },
       { onSuccess: () => setSaved(true) },
     );
   };
   const err = save.error;
-  const known = ["name", "timezone", "closing_notes_mode", "auto_close_minutes", "auto_close_contact_only"];
+  const known = ["name", "timezone", "closing_notes_mode", "auto_close_minutes", "auto_close_contact_only", "auto_close_mode"];
   return (
     <Section title={t("workspaceSettings.general.title")}>
       <form onSubmit={submit} className="grid grid-cols-2 gap-4" aria-label={t("workspaceSettings.general.title")}>
@@ -111,13 +117,37 @@ function GeneralForm() {
           </Field>
           <Field label={t("workspaceSettings.general.autoClose")} hint={t("workspaceSettings.general.autoCloseHint")} error={fieldError(err, "auto_close_minutes")}>
             {(id, d) => (
-              <TextInput id={id} aria-describedby={d} aria-invalid={!!fieldError(err, "auto_close_minutes")} inputMode="numeric" value={autoClose} onChange={(e) => setAutoClose(e.target.value)} />
+              <TextInput
+                id={id}
+                aria-describedby={d}
+                aria-invalid={!!fieldError(err, "auto_close_minutes")}
+                inputMode="numeric"
+                value={autoClose}
+                onChange={(e) => setAutoClose(e.target.value)}
+                data-testid="workspace-auto-close"
+              />
             )}
           </Field>
-          <label className="col-span-2 flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={contactOnly} onChange={(e) => setContactOnly(e.target.checked)} />
-            {t("workspaceSettings.general.contactOnly")}
-          </label>
+          {autoCloseOn && (
+            <Field
+              label={t("workspaceSettings.general.autoCloseMode")}
+              hint={t(mode === "awaiting_contact" ? "workspaceSettings.general.modeAwaitingContactHint" : "workspaceSettings.general.modeInactivityHint")}
+              error={fieldError(err, "auto_close_mode")}
+            >
+              {(id, d) => (
+                <Select id={id} aria-describedby={d} aria-invalid={!!fieldError(err, "auto_close_mode")} value={mode} onChange={(e) => setMode(e.target.value)} data-testid="workspace-auto-close-mode">
+                  <option value="inactivity">{t("workspaceSettings.general.modeInactivity")}</option>
+                  <option value="awaiting_contact">{t("workspaceSettings.general.modeAwaitingContact")}</option>
+                </Select>
+              )}
+            </Field>
+          )}
+          {autoCloseOn && mode === "inactivity" && (
+            <label className="col-span-2 flex items-center gap-2 text-sm">
+              <input type="checkbox" checked={contactOnly} onChange={(e) => setContactOnly(e.target.checked)} data-testid="workspace-contact-only" />
+              {t("workspaceSettings.general.contactOnly")}
+            </label>
+          )}
           {generalError(err, known) && (
             <p role="alert" className="text-danger col-span-2 text-sm">
               {generalError(err, known)}
