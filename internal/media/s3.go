@@ -110,8 +110,16 @@ func (b *s3Blobs) put(ctx context.Context, id string, f *os.File, size int64, su
 	return nil
 }
 
+// open GETs the whole object at once, so that an object the bucket does
+// not have (or will not give) is an error here, before an answer is
+// begun, as a missing file of a folder is; a read elsewhere (a range)
+// asks again from there.
 func (b *s3Blobs) open(ctx context.Context, id string, size int64) (File, error) {
-	return &s3Object{ctx: ctx, b: b, id: id, size: size}, nil
+	o := &s3Object{ctx: ctx, b: b, id: id, size: size}
+	if err := o.get(); err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 func (b *s3Blobs) remove(ctx context.Context, id string) {
@@ -124,40 +132,58 @@ func (b *s3Blobs) remove(ctx context.Context, id string) {
 	}
 }
 
-// s3Object reads an object lazily: each read after a seek is one ranged
-// GET, so serving a range (a video's seek) fetches only that range.
+// s3Object reads an object: each read at another place than where the
+// body in hand stands (after a seek) is one ranged GET, so serving a
+// range (a video's seek) fetches only that range.
 type s3Object struct {
 	ctx    context.Context
 	b      *s3Blobs
 	id     string
 	size   int64
-	offset int64
-	body   io.ReadCloser
+	offset int64         // where the next read starts
+	body   io.ReadCloser // nil, or the object's bytes from bodyAt on
+	bodyAt int64
+}
+
+// get asks for the object's bytes from offset on.
+func (o *s3Object) get() error {
+	req, err := http.NewRequestWithContext(o.ctx, http.MethodGet, o.b.objectURL(o.id).String(), nil)
+	if err != nil {
+		return err
+	}
+	if o.offset > 0 {
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", o.offset))
+	}
+	resp, err := o.b.do(req, emptySHA256, http.StatusOK, http.StatusPartialContent)
+	if err != nil {
+		return err
+	}
+	o.body, o.bodyAt = resp.Body, o.offset
+	return nil
 }
 
 func (o *s3Object) Read(p []byte) (int, error) {
 	if o.offset >= o.size {
 		return 0, io.EOF
 	}
+	if o.body != nil && o.bodyAt != o.offset {
+		o.body.Close()
+		o.body = nil
+	}
 	if o.body == nil {
-		req, err := http.NewRequestWithContext(o.ctx, http.MethodGet, o.b.objectURL(o.id).String(), nil)
-		if err != nil {
+		if err := o.get(); err != nil {
 			return 0, err
 		}
-		if o.offset > 0 {
-			req.Header.Set("Range", fmt.Sprintf("bytes=%d-", o.offset))
-		}
-		resp, err := o.b.do(req, emptySHA256, http.StatusOK, http.StatusPartialContent)
-		if err != nil {
-			return 0, err
-		}
-		o.body = resp.Body
 	}
 	n, err := o.body.Read(p)
 	o.offset += int64(n)
+	o.bodyAt = o.offset
 	return n, err
 }
 
+// Seek only moves where the next read starts: the body in hand is kept
+// until a read needs another place (http.ServeContent seeks to the end
+// and back to learn the size).
 func (o *s3Object) Seek(offset int64, whence int) (int64, error) {
 	var abs int64
 	switch whence {
@@ -170,10 +196,6 @@ func (o *s3Object) Seek(offset int64, whence int) (int64, error) {
 	}
 	if abs < 0 {
 		return 0, errors.New("media: seek before the start")
-	}
-	if abs != o.offset && o.body != nil {
-		o.body.Close()
-		o.body = nil
 	}
 	o.offset = abs
 	return abs, nil

@@ -109,3 +109,93 @@ func TestS3Store(t *testing.T) {
 }
 
 func filepathGlob(dir string) ([]string, error) { return filepath.Glob(filepath.Join(dir, "*")) }
+
+// s3Fixture is a store keeping its bytes in a gofakes3 bucket "b" behind
+// serve (nil: the fake server as it is), and a workspace of it.
+type s3Fixture struct {
+	store   *media.Store
+	backend *s3mem.Backend
+	ws      int64
+	mu      sync.Mutex
+	seen    []string // METHOD path Range, of each request the bucket got
+}
+
+func newS3Fixture(t *testing.T, d *db.DB, serve func(w http.ResponseWriter, r *http.Request, fake http.Handler)) *s3Fixture {
+	t.Helper()
+	f := &s3Fixture{backend: s3mem.New()}
+	if err := f.backend.CreateBucket("b"); err != nil {
+		t.Fatal(err)
+	}
+	fake := gofakes3.New(f.backend).Server()
+	if serve == nil {
+		serve = func(w http.ResponseWriter, r *http.Request, fake http.Handler) { fake.ServeHTTP(w, r) }
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.seen = append(f.seen, r.Method+" "+r.URL.Path+" "+r.Header.Get("Range"))
+		f.mu.Unlock()
+		serve(w, r, fake)
+	}))
+	t.Cleanup(srv.Close)
+	var err error
+	f.store, err = media.New(d, media.Options{Dir: t.TempDir(), S3: &media.S3{Endpoint: srv.URL, Bucket: "b",
+		AccessKey: "AKID", SecretKey: "secret", PathStyle: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := workspace.New(d).Create(context.Background(), "Acme", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ws = ws.ID
+	return f
+}
+
+// requests returns the requests the bucket got since the last call.
+func (f *s3Fixture) requests() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := f.seen
+	f.seen = nil
+	return out
+}
+
+// An object missing from the bucket (a file of the folder not copied
+// before the switch, a lifecycle rule) or a bucket refusing the keys is
+// an error of Open, before anything is served: not a 200 whose body
+// breaks off empty. A whole file is still read with one GET.
+func TestS3OpenOfMissingObjectFails(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newS3Fixture(t, d, nil)
+		text := "hello, world"
+		m, err := f.store.Save(ctx, media.Upload{WorkspaceID: f.ws, FileName: "a.txt", Body: strings.NewReader(text)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.requests()
+		_, file, err := f.store.Open(ctx, f.ws, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		rec.Header().Set("Content-Type", m.ContentType) // as the API serves it: no sniffing read
+		http.ServeContent(rec, httptest.NewRequest(http.MethodGet, "/x", nil), "", m.CreatedAt, file)
+		file.Close()
+		if rec.Code != http.StatusOK || rec.Body.String() != text {
+			t.Fatalf("served %d %q", rec.Code, rec.Body.String())
+		}
+		if got := f.requests(); len(got) != 1 || got[0] != "GET /b/"+m.ID+" " {
+			t.Fatalf("requests %q, want one GET", got)
+		}
+		if _, err := f.backend.DeleteObject("b", m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, file, err := f.store.Open(ctx, f.ws, m.ID); err == nil || !strings.Contains(err.Error(), "404") {
+			if file != nil {
+				file.Close()
+			}
+			t.Fatalf("open of a missing object: %v, want the bucket's 404", err)
+		}
+	})
+}
