@@ -158,6 +158,14 @@ func (o *s3Object) get() error {
 	if err != nil {
 		return err
 	}
+	if o.offset > 0 && resp.StatusCode == http.StatusOK {
+		// The whole object despite the Range (HTTP lets a server ignore
+		// it): its bytes before the offset are not the range's.
+		if _, err := io.CopyN(io.Discard, resp.Body, o.offset); err != nil {
+			resp.Body.Close()
+			return fmt.Errorf("media: s3 GET %s: skipping to %d: %w", req.URL.Path, o.offset, err)
+		}
+	}
 	o.body, o.bodyAt = resp.Body, o.offset
 	return nil
 }

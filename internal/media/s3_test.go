@@ -199,3 +199,40 @@ func TestS3OpenOfMissingObjectFails(t *testing.T) {
 		}
 	})
 }
+
+// A server that answers a ranged GET with the whole object (200: a proxy
+// or an S3-compatible server without ranges, as HTTP allows) still gives
+// the bytes of the range asked, not the object's first ones.
+func TestS3RangeAnsweredWholeServesTheRange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newS3Fixture(t, d, func(w http.ResponseWriter, r *http.Request, fake http.Handler) {
+			r.Header.Del("Range")
+			fake.ServeHTTP(w, r)
+		})
+		text := strings.Repeat("a", 990) + "0123456789"
+		m, err := f.store.Save(ctx, media.Upload{WorkspaceID: f.ws, FileName: "a.txt", Body: strings.NewReader(text)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct{ rng, want string }{
+			{"bytes=990-", "0123456789"},
+			{"bytes=995-997", "567"},
+			{"bytes=-3", "789"},
+		} {
+			_, file, err := f.store.Open(ctx, f.ws, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			rec.Header().Set("Content-Type", m.ContentType)
+			req := httptest.NewRequest(http.MethodGet, "/x", nil)
+			req.Header.Set("Range", tc.rng)
+			http.ServeContent(rec, req, "", m.CreatedAt, file)
+			file.Close()
+			if rec.Code != http.StatusPartialContent || rec.Body.String() != tc.want {
+				t.Errorf("%s: %d %q, want 206 %q", tc.rng, rec.Code, rec.Body.String(), tc.want)
+			}
+		}
+	})
+}
