@@ -72,6 +72,10 @@ func (b *s3Blobs) objectURL(id string) *url.URL {
 		u.Host = b.cfg.Bucket + "." + u.Host
 		u.Path = strings.TrimRight(u.Path, "/") + "/" + key
 	}
+	// Sent as signed: a character Go leaves bare in a path ($, +) would
+	// be signed bare while S3 signs it encoded, and a bare + may be read
+	// as a space.
+	u.RawPath = canonicalURI(&u)
 	return &u
 }
 
@@ -242,7 +246,7 @@ func signV4(req *http.Request, payloadHash, accessKey, secretKey, region string,
 		canonHeaders.WriteString(k + ":" + strings.TrimSpace(headers[k]) + "\n")
 	}
 	signed := strings.Join(names, ";")
-	canonical := strings.Join([]string{req.Method, escapePath(req.URL.EscapedPath()), canonicalQuery(req.URL),
+	canonical := strings.Join([]string{req.Method, canonicalURI(req.URL), canonicalQuery(req.URL),
 		canonHeaders.String(), signed, payloadHash}, "\n")
 	scope := day + "/" + region + "/s3/aws4_request"
 	toSign := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hexSHA256(canonical)
@@ -254,13 +258,18 @@ func signV4(req *http.Request, payloadHash, accessKey, secretKey, region string,
 	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+accessKey+"/"+scope+",SignedHeaders="+signed+",Signature="+sig)
 }
 
-// escapePath is the canonical URI: S3 signs the path as sent, each
-// segment URI-encoded once.
-func escapePath(p string) string {
-	if p == "" {
+// canonicalURI is the path as S3 signs it: each segment of the decoded
+// path URI-encoded once, every byte but A-Z a-z 0-9 - _ . ~ (S3 encodes
+// the key it decoded, whatever spelling it was sent in).
+func canonicalURI(u *url.URL) string {
+	if u.Path == "" {
 		return "/"
 	}
-	return p
+	segments := strings.Split(u.Path, "/")
+	for i, seg := range segments {
+		segments[i] = awsEscape(seg)
+	}
+	return strings.Join(segments, "/")
 }
 
 func canonicalQuery(u *url.URL) string {
