@@ -121,6 +121,7 @@ func TestRefused(t *testing.T) {
 			{"Windows executable", "", append([]byte("MZ\x90\x00\x03"), make([]byte, 64)...), apperr.KindInvalid},
 			{"SVG", "image/svg+xml", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>`), apperr.KindInvalid},
 			{"empty", "", nil, apperr.KindInvalid},
+			{"binary that only starts like an MP3 frame", "", append([]byte("\xFF\xFB\x90\x64"), bytes.Repeat([]byte{0, 1}, 300)...), apperr.KindInvalid},
 			{"too large", "text/plain", bytes.Repeat([]byte("a"), 1025), apperr.KindTooLarge},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
@@ -157,6 +158,8 @@ func TestAccepted(t *testing.T) {
 			{"WebM", "video/webm", []byte("\x1A\x45\xDF\xA3\x01\x00\x00\x00"), "video/webm", "video"},
 			{"Ogg declared audio/ogg", "audio/ogg", []byte("OggS\x00\x02\x00\x00"), "audio/ogg", "audio"},
 			{"MP3", "audio/mpeg", []byte("ID3\x03\x00\x00\x00\x00\x00\x00"), "audio/mpeg", "audio"},
+			{"MP3 without an ID3 tag", "audio/mpeg", mp3Frames(3), "audio/mpeg", "audio"},
+			{"MP3 without an ID3 tag, declared as nothing", "", mp3Frames(1), "audio/mpeg", "audio"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				m, err := s.Save(context.Background(), media.Upload{WorkspaceID: ws, DeclaredType: tc.declared, FileName: "x", Body: bytes.NewReader(tc.body)})
@@ -183,6 +186,14 @@ func TestReaderErrorsPassThrough(t *testing.T) {
 			t.Fatalf("%v", err)
 		}
 	})
+}
+
+// mp3Frames returns n silent MPEG-1 Layer III frames (128 kbit/s, 44.1
+// kHz: 417 bytes each) with no ID3 tag before them, as many encoders and
+// recorders write MP3.
+func mp3Frames(n int) []byte {
+	frame := append([]byte("\xFF\xFB\x90\x64"), make([]byte, 417-4)...)
+	return bytes.Repeat(frame, n)
 }
 
 type errReader struct{ err error }

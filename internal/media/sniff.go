@@ -6,8 +6,10 @@ import (
 	"strings"
 )
 
-// sniffLen is how many leading bytes the content type is decided from.
-const sniffLen = 512
+// sniffLen is how many leading bytes the content type is decided from:
+// http.DetectContentType reads 512, an MP3 without an ID3 tag needs its
+// second frame's header (a frame is at most 2,881 bytes).
+const sniffLen = 4096
 
 // allowed maps each content type detected from the bytes that may be
 // stored to the kind of attachment it is (the custom channel's types:
@@ -46,10 +48,78 @@ var aliases = map[string]string{
 func detect(head []byte) (full, bare string) {
 	full = http.DetectContentType(head)
 	bare, _, _ = mime.ParseMediaType(full)
-	if bare == "application/ogg" {
+	switch {
+	case bare == "application/ogg":
 		full, bare = "audio/ogg", "audio/ogg"
+	case bare == "application/octet-stream" && isMP3(head):
+		full, bare = "audio/mpeg", "audio/mpeg"
 	}
 	return full, bare
+}
+
+// isMP3 says whether head (a file's first bytes, all of them when it is
+// shorter than sniffLen) is MPEG audio without an ID3 tag before it, as
+// many encoders and recorders write MP3; the sniffer knows MP3 by its
+// ID3 tag alone. A frame header must be followed by another (where the
+// first frame's size says) or by the end of the file, as the WHATWG's
+// "MP3 without ID3" signature asks.
+func isMP3(head []byte) bool {
+	size, ok := mpegFrameSize(head)
+	if !ok || size > len(head) {
+		return false
+	}
+	if size == len(head) {
+		return true
+	}
+	_, ok = mpegFrameSize(head[size:])
+	return ok
+}
+
+// mpegBitrates are the bit rates (kbit/s) of MPEG audio frames by version
+// (MPEG-1, or MPEG-2 and 2.5), the header's layer bits (1: layer III, 2:
+// II, 3: I) and its bit rate index.
+var mpegBitrates = [2][4][15]int{
+	{
+		1: {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320},
+		2: {0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384},
+		3: {0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448},
+	},
+	{
+		1: {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160},
+		2: {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160},
+		3: {0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256},
+	},
+}
+
+// mpegSampleRates are the sample rates (Hz) by the header's version bits
+// (0: MPEG-2.5, 2: MPEG-2, 3: MPEG-1) and its sample rate index.
+var mpegSampleRates = [4][3]int{0: {11025, 12000, 8000}, 2: {22050, 24000, 16000}, 3: {44100, 48000, 32000}}
+
+// mpegFrameSize returns the size of the MPEG audio frame whose header
+// starts h, if it does start with one (a free or bad bit rate, a reserved
+// version, layer or sample rate is none).
+func mpegFrameSize(h []byte) (int, bool) {
+	if len(h) < 4 || h[0] != 0xFF || h[1]&0xE0 != 0xE0 {
+		return 0, false
+	}
+	version, layer := h[1]>>3&3, h[1]>>1&3
+	bitrate, rate, pad := h[2]>>4, h[2]>>2&3, int(h[2]>>1&1)
+	if version == 1 || layer == 0 || bitrate == 0 || bitrate == 15 || rate == 3 {
+		return 0, false
+	}
+	v := 1
+	if version == 3 {
+		v = 0
+	}
+	br, sr := mpegBitrates[v][layer][bitrate]*1000, mpegSampleRates[version][rate]
+	switch {
+	case layer == 3:
+		return (12*br/sr + pad) * 4, true
+	case layer == 1 && version != 3:
+		return 72*br/sr + pad, true
+	default:
+		return 144*br/sr + pad, true
+	}
 }
 
 // agrees says whether the type a client declared is compatible with the
