@@ -202,17 +202,22 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func TestSafeFileName(t *testing.T) {
 	for in, want := range map[string]string{
-		"report.pdf":               "report.pdf",
-		"../../etc/passwd":         "passwd",
-		`C:\evil\a.exe`:            "a.exe",
-		"a\"b;c%d.txt":             "a_b_c_d.txt",
-		"line\r\nbreak\x00.txt":    "linebreak.txt",
-		"":                         "file",
-		"..":                       "file",
-		".hidden":                  "hidden",
-		"café \u202eexe.png":       "café exe.png",
-		strings.Repeat("é", 300):   strings.Repeat("é", media.MaxFileNameLen),
-		"\xff\xfeinvalid-utf8.txt": "invalid-utf8.txt",
+		"report.pdf":             "report.pdf",
+		"../../etc/passwd":       "passwd",
+		`C:\evil\a.exe`:          "a.exe",
+		"a\"b;c%d.txt":           "a_b_c_d.txt",
+		"line\r\nbreak\x00.txt":  "linebreak.txt",
+		"":                       "file",
+		"..":                     "file",
+		".hidden":                "hidden",
+		"café \u202eexe.png":     "café exe.png",
+		strings.Repeat("é", 300): strings.Repeat("é", media.MaxFileNameLen),
+		// A long name keeps its extension (a file a computer still opens)
+		// and does not end in the space or dot the cut left.
+		strings.Repeat("é", 250) + ".pdf":                                strings.Repeat("é", media.MaxFileNameLen-4) + ".pdf",
+		strings.Repeat("a", 195) + " " + strings.Repeat("b", 9) + ".txt": strings.Repeat("a", 195) + ".txt",
+		strings.Repeat("a", 199) + ". b":                                 strings.Repeat("a", 199),
+		"\xff\xfeinvalid-utf8.txt":                                       "invalid-utf8.txt",
 	} {
 		if got := media.SafeFileName(in); got != want {
 			t.Errorf("SafeFileName(%q) = %q, want %q", in, got, want)
