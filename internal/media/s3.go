@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,6 +45,9 @@ type s3Blobs struct {
 	cfg  S3
 	base *url.URL
 	now  func() time.Time
+	// backoff is the wait before a request's second sending (see do),
+	// doubled before the third.
+	backoff time.Duration
 }
 
 func newS3(cfg S3) (*s3Blobs, error) {
@@ -59,7 +64,7 @@ func newS3(cfg S3) (*s3Blobs, error) {
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: 5 * time.Minute}
 	}
-	return &s3Blobs{cfg: cfg, base: u, now: time.Now}, nil
+	return &s3Blobs{cfg: cfg, base: u, now: time.Now, backoff: 200 * time.Millisecond}, nil
 }
 
 // objectURL is the URL of the object id.
@@ -79,33 +84,74 @@ func (b *s3Blobs) objectURL(id string) *url.URL {
 	return &u
 }
 
-func (b *s3Blobs) do(req *http.Request, payloadHash string, want ...int) (*http.Response, error) {
-	signV4(req, payloadHash, b.cfg.AccessKey, b.cfg.SecretKey, b.cfg.Region, b.now())
-	resp, err := b.cfg.Client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("media: s3 %s: %w", req.Method, err)
-	}
-	for _, w := range want {
-		if resp.StatusCode == w {
-			return resp, nil
+// s3Attempts is how many times a request is sent when the bucket fails
+// in passing: a 500 InternalError, a 503 SlowDown (AWS asks clients to
+// send those again, after a wait) or a connection lost on the way.
+const s3Attempts = 3
+
+// do sends the request newReq makes (a new one each time: a body is read
+// again from its start) and returns the answer if its status is one of
+// want; a passing failure is sent again, up to s3Attempts times.
+func (b *s3Blobs) do(ctx context.Context, newReq func() (*http.Request, error), payloadHash string, want ...int) (*http.Response, error) {
+	var err error
+	wait := b.backoff
+	for attempt := 1; ; attempt++ {
+		var resp *http.Response
+		var again bool
+		resp, again, err = b.send(newReq, payloadHash, want)
+		if err == nil || !again || attempt == s3Attempts || ctx.Err() != nil {
+			return resp, err
 		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		case <-t.C:
+		}
+		wait *= 2
+	}
+}
+
+// send sends the request once; again says whether a failure is one to
+// send it again for.
+func (b *s3Blobs) send(newReq func() (*http.Request, error), payloadHash string, want []int) (resp *http.Response, again bool, err error) {
+	req, err := newReq()
+	if err != nil {
+		return nil, false, err
+	}
+	signV4(req, payloadHash, b.cfg.AccessKey, b.cfg.SecretKey, b.cfg.Region, b.now())
+	resp, err = b.cfg.Client.Do(req)
+	if err != nil {
+		// Not after the client's timeout: minutes spent are not spent again.
+		var netErr net.Error
+		return nil, !(errors.As(err, &netErr) && netErr.Timeout()), fmt.Errorf("media: s3 %s: %w", req.Method, err)
+	}
+	if slices.Contains(want, resp.StatusCode) {
+		return resp, false, nil
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	resp.Body.Close()
-	return nil, fmt.Errorf("media: s3 %s %s: %s: %s", req.Method, req.URL.Path, resp.Status, strings.TrimSpace(string(body)))
+	switch resp.StatusCode {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		again = true
+	}
+	return nil, again, fmt.Errorf("media: s3 %s %s: %s: %s", req.Method, req.URL.Path, resp.Status, strings.TrimSpace(string(body)))
 }
 
 func (b *s3Blobs) put(ctx context.Context, id string, f *os.File, size int64, sum string) error {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, b.objectURL(id).String(), io.NopCloser(f))
-	if err != nil {
-		return err
-	}
-	req.ContentLength = size
-	req.Header.Set("Content-Type", "application/octet-stream")
-	resp, err := b.do(req, sum, http.StatusOK)
+	resp, err := b.do(ctx, func() (*http.Request, error) {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, b.objectURL(id).String(), io.NopCloser(f))
+		if err != nil {
+			return nil, err
+		}
+		req.ContentLength = size
+		req.Header.Set("Content-Type", "application/octet-stream")
+		return req, nil
+	}, sum, http.StatusOK)
 	if err != nil {
 		return err
 	}
@@ -127,11 +173,10 @@ func (b *s3Blobs) open(ctx context.Context, id string, size int64) (File, error)
 }
 
 func (b *s3Blobs) remove(ctx context.Context, id string) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, b.objectURL(id).String(), nil)
-	if err != nil {
-		return
-	}
-	if resp, err := b.do(req, emptySHA256, http.StatusNoContent, http.StatusOK); err == nil {
+	resp, err := b.do(ctx, func() (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, http.MethodDelete, b.objectURL(id).String(), nil)
+	}, emptySHA256, http.StatusNoContent, http.StatusOK)
+	if err == nil {
 		resp.Body.Close()
 	}
 }
@@ -151,14 +196,13 @@ type s3Object struct {
 
 // get asks for the object's bytes from offset on.
 func (o *s3Object) get() error {
-	req, err := http.NewRequestWithContext(o.ctx, http.MethodGet, o.b.objectURL(o.id).String(), nil)
-	if err != nil {
-		return err
-	}
-	if o.offset > 0 {
-		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", o.offset))
-	}
-	resp, err := o.b.do(req, emptySHA256, http.StatusOK, http.StatusPartialContent)
+	resp, err := o.b.do(o.ctx, func() (*http.Request, error) {
+		req, err := http.NewRequestWithContext(o.ctx, http.MethodGet, o.b.objectURL(o.id).String(), nil)
+		if err == nil && o.offset > 0 {
+			req.Header.Set("Range", fmt.Sprintf("bytes=%d-", o.offset))
+		}
+		return req, err
+	}, emptySHA256, http.StatusOK, http.StatusPartialContent)
 	if err != nil {
 		return err
 	}
@@ -167,7 +211,7 @@ func (o *s3Object) get() error {
 		// it): its bytes before the offset are not the range's.
 		if _, err := io.CopyN(io.Discard, resp.Body, o.offset); err != nil {
 			resp.Body.Close()
-			return fmt.Errorf("media: s3 GET %s: skipping to %d: %w", req.URL.Path, o.offset, err)
+			return fmt.Errorf("media: s3 GET %s: skipping to %d: %w", o.id, o.offset, err)
 		}
 	}
 	o.body, o.bodyAt = resp.Body, o.offset
