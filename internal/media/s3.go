@@ -32,10 +32,15 @@ type S3 struct {
 	PathStyle bool
 	// Prefix is put before every object's key (e.g. "switchboard/").
 	Prefix string
-	// Client makes the requests (default: a client with a timeout). The
+	// Client makes the requests (default: one that waits a minute at most
+	// for the bucket's answer, and as long as it takes for its body). The
 	// bucket is the operator's, not a workspace's: not the guarded client.
 	Client *http.Client
 }
+
+// s3Timeout is how long the bucket may take to answer a request (once
+// it is sent, body included) before it is given up.
+var s3Timeout = time.Minute
 
 // emptySHA256 is the SHA-256 of no bytes, a GET's or DELETE's payload hash.
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -62,7 +67,13 @@ func newS3(cfg S3) (*s3Blobs, error) {
 		cfg.Region = "us-east-1"
 	}
 	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 5 * time.Minute}
+		// A limit on the bucket's answer, not on the whole exchange: a
+		// download is read at the pace of whoever it is served to (a
+		// video to a phone may take many minutes), and http.Client's
+		// Timeout would cut its body off.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = s3Timeout
+		cfg.Client = &http.Client{Transport: t}
 	}
 	return &s3Blobs{cfg: cfg, base: u, now: time.Now, backoff: 200 * time.Millisecond}, nil
 }
