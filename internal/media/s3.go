@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -176,8 +177,10 @@ func (b *s3Blobs) put(ctx context.Context, id string, f *os.File, size int64, su
 // begun, as a missing file of a folder is; a read elsewhere (a range)
 // asks again from there.
 func (b *s3Blobs) open(ctx context.Context, id string, size int64) (File, error) {
-	o := &s3Object{ctx: ctx, b: b, id: id, size: size}
+	ctx, cancel := context.WithCancel(ctx)
+	o := &s3Object{ctx: ctx, cancel: cancel, b: b, id: id, size: size}
 	if err := o.get(); err != nil {
+		cancel()
 		return nil, err
 	}
 	return o, nil
@@ -195,8 +198,16 @@ func (b *s3Blobs) remove(ctx context.Context, id string) {
 // s3Object reads an object: each read at another place than where the
 // body in hand stands (after a seek) is one ranged GET, so serving a
 // range (a video's seek) fetches only that range.
+//
+// Close may come while a read is under way: http.ServeContent reads the
+// parts of a multi-range answer in a goroutine of its own, which goes on
+// after the client is gone and ServeContent has returned. Close cancels
+// the object's context, ending a GET under way and refusing any later,
+// then closes the body; mu keeps the two from racing over it.
 type s3Object struct {
 	ctx    context.Context
+	cancel context.CancelFunc
+	mu     sync.Mutex
 	b      *s3Blobs
 	id     string
 	size   int64
@@ -230,6 +241,8 @@ func (o *s3Object) get() error {
 }
 
 func (o *s3Object) Read(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if o.offset >= o.size {
 		return 0, io.EOF
 	}
@@ -252,6 +265,8 @@ func (o *s3Object) Read(p []byte) (int, error) {
 // until a read needs another place (http.ServeContent seeks to the end
 // and back to learn the size).
 func (o *s3Object) Seek(offset int64, whence int) (int64, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	var abs int64
 	switch whence {
 	case io.SeekStart:
@@ -269,10 +284,15 @@ func (o *s3Object) Seek(offset int64, whence int) (int64, error) {
 }
 
 func (o *s3Object) Close() error {
-	if o.body != nil {
-		return o.body.Close()
+	o.cancel() // first, without mu: it ends a read under way, which holds it
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.body == nil {
+		return nil
 	}
-	return nil
+	err := o.body.Close()
+	o.body = nil
+	return err
 }
 
 // signV4 signs req for S3 with AWS Signature Version 4 (header form): the

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -233,6 +234,78 @@ func TestS3RangeAnsweredWholeServesTheRange(t *testing.T) {
 			if rec.Code != http.StatusPartialContent || rec.Body.String() != tc.want {
 				t.Errorf("%s: %d %q, want 206 %q", tc.rng, rec.Code, rec.Body.String(), tc.want)
 			}
+		}
+	})
+}
+
+// failingWriter is a ResponseWriter whose client goes away when the
+// answer reaches a chunk holding gone.
+type failingWriter struct {
+	h    http.Header
+	gone string
+}
+
+func (w *failingWriter) Header() http.Header { return w.h }
+func (w *failingWriter) WriteHeader(int)     {}
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), w.gone) {
+		return 0, io.ErrClosedPipe
+	}
+	return len(p), nil
+}
+
+// A multi-range answer's parts are read by a goroutine of
+// http.ServeContent's own, which goes on after a client gone: the file's
+// Close, once ServeContent returns, ends the GET that goroutine has under
+// way, rather than leaving its connection to the bucket open (and racing
+// with it over the body).
+func TestS3CloseEndsTheGetUnderWay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		ranged, release, closed := make(chan struct{}), make(chan struct{}), make(chan bool, 1)
+		f := newS3Fixture(t, d, func(w http.ResponseWriter, r *http.Request, fake http.Handler) {
+			if r.Method != http.MethodGet || r.Header.Get("Range") == "" {
+				fake.ServeHTTP(w, r)
+				return
+			}
+			close(ranged)
+			select {
+			case <-release:
+				w.Header().Set("Content-Range", "bytes 50000-99999/100000")
+				w.WriteHeader(http.StatusPartialContent)
+				w.Write(make([]byte, 4096))
+				w.(http.Flusher).Flush()
+			case <-r.Context().Done():
+			}
+			select {
+			case <-r.Context().Done():
+				closed <- true
+			case <-time.After(5 * time.Second):
+				closed <- false
+			}
+		})
+		text := strings.Repeat("0123456789", 10_000)
+		m, err := f.store.Save(ctx, media.Upload{WorkspaceID: f.ws, FileName: "a.txt", Body: strings.NewReader(text)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, file, err := f.store.Open(ctx, f.ws, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := &failingWriter{h: http.Header{"Content-Type": {m.ContentType}}, gone: "Content-Range: bytes 50000-"}
+		req := httptest.NewRequest(http.MethodGet, "/x", nil)
+		req.Header.Set("Range", "bytes=0-9,50000-99999")
+		http.ServeContent(w, req, "", m.CreatedAt, file)
+		select {
+		case <-ranged: // the goroutine asks for the second part, for nobody
+		case <-time.After(5 * time.Second):
+			t.Fatal("no ranged GET")
+		}
+		file.Close()
+		close(release)
+		if !<-closed {
+			t.Fatal("the ranged GET's connection was left open after Close")
 		}
 	})
 }
