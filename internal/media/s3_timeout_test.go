@@ -17,7 +17,9 @@ import (
 // short here; the body's second half comes three limits after its first.
 func TestS3SlowBodyIsNotCutOff(t *testing.T) {
 	defer func(d time.Duration) { s3Timeout = d }(s3Timeout)
-	s3Timeout = 50 * time.Millisecond
+	// Long enough that a loaded machine answers the headers in time;
+	// the body stalls past it.
+	s3Timeout = 500 * time.Millisecond
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/hung") {
 			<-r.Context().Done() // no answer until the client gives up
