@@ -127,6 +127,8 @@ func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64,
 	}
 	if !ok {
 		if hash == "" {
+			// Nothing was guessed: there is no password to guess.
+			release()
 			return 0, apperr.Conflict("you have no password yet; an owner or manager sets the first one")
 		}
 		return 0, apperr.Invalid("current_password", "is wrong")

@@ -197,3 +197,27 @@ func TestSignInRacingAPasswordChangeOpensNoSession(t *testing.T) {
 		}
 	})
 }
+
+// A user with no password yet who asks to change it is told to get a
+// first one from a manager (409); that is no guess of a password, so it
+// does not count against the sign-in limits: it used to, and a few tries
+// left the address and the email refused for a while.
+func TestChangingAPasswordOneHasNotIsNoFailedSignIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+		s := newTestService(d, Options{Clock: clk, SignInPerEmail: Rate{Count: 3, Per: 15 * time.Minute},
+			SignInPerAddress: Rate{Count: 5, Per: time.Minute}})
+		ws, _ := s.Create(ctx, "Acme", "UTC")
+		u, err := s.CreateUser(ctx, ws.ID, NewUser{Email: "api@acme.io", Name: "API"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 6 {
+			_, err := s.ChangePassword(ctx, ws.ID, u.ID, PasswordChange{Current: "", New: "a first password", ClientAddr: "198.51.100.7"})
+			if !errors.Is(err, apperr.ErrConflict) {
+				t.Fatalf("try %d: %v, want 409 (no password yet), never 429", i+1, err)
+			}
+		}
+	})
+}
