@@ -85,7 +85,6 @@ var enums = map[string][]string{
 	"Conversation.closed_source":    {"user", "workflow", "api", "auto_close", "ai_agent"},
 	"ConversationMessage.direction": {"in", "out"},
 	"ConversationMessage.status":    {"received", "pending", "sent", "delivered", "read", "failed"},
-	"ErrorDetail.code":              {"invalid", "bad_request", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "rate_limited", "internal", "not_ready"},
 	"Workflow.status":               {"draft", "published", "stopped"},
 	"customEvent.type":              {"message", "message_echo", "message_status"},
 	"customEvent.status":            {"sent", "delivered", "read", "failed"},
@@ -101,6 +100,10 @@ var nullableFields = map[string]bool{
 // fieldDocs describes fields whose meaning their name does not say, by
 // "Component.field" (request bodies use their Go type's name).
 var fieldDocs = map[string]string{
+	"ErrorDetail.code": "a stable machine-readable code: the kind of refusal (invalid, bad_request, unauthorized, forbidden, not_found, conflict, " +
+		"too_large, rate_limited, unavailable, busy, internal, not_ready) or, for some, a finer one (reply_window_closed, user_deactivated, " +
+		"invitation_expired, insufficient_scope, ai_provider_error, ai_answer_incomplete…). Codes are added over time: read an unknown one by " +
+		"the HTTP status",
 	"ErrorDetail.field":                       "the input at fault, for 422 (e.g. fields.age)",
 	"ErrorDetail.request_id":                  "also in the X-Request-Id header and the server's log",
 	"ErrorDetail.problems":                    "every problem, when the request has several (422): where each is (step, field) and why",

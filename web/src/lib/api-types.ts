@@ -4104,8 +4104,8 @@ export interface components {
             error: components["schemas"]["ErrorDetail"];
         };
         ErrorDetail: {
-            /** @enum {string} */
-            code: "invalid" | "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "too_large" | "rate_limited" | "internal" | "not_ready";
+            /** @description a stable machine-readable code: the kind of refusal (invalid, bad_request, unauthorized, forbidden, not_found, conflict, too_large, rate_limited, unavailable, busy, internal, not_ready) or, for some, a finer one (reply_window_closed, user_deactivated, invitation_expired, insufficient_scope, ai_provider_error, ai_answer_incomplete…). Codes are added over time: read an unknown one by the HTTP status */
+            code: string;
             /** @description the input at fault, for 422 (e.g. fields.age) */
             field?: string;
             message: string;
