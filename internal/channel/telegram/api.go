@@ -111,9 +111,15 @@ func (c *client) call(ctx context.Context, method string, params any, out any) e
 	return c.post(ctx, method, "application/json", bytes.NewReader(body), out)
 }
 
-// fetchesFile are the methods that send a file by its URL, which Telegram
-// fetches within the call.
-var fetchesFile = map[string]bool{"sendPhoto": true, "sendVideo": true, "sendAudio": true, "sendDocument": true, "sendSticker": true}
+// fetchesFile are the methods that send a file (mediaMethods), which
+// Telegram fetches within the call when given its URL.
+var fetchesFile = func() map[string]bool {
+	m := map[string]bool{}
+	for _, mm := range mediaMethods {
+		m[mm[0]] = true
+	}
+	return m
+}()
 
 // uploadTimeout bounds a call that carries a file, uploaded or fetched by
 // Telegram from its URL: the file moves within it, so it is longer than
