@@ -55,38 +55,8 @@ function SignedIn() {
   return state.status === "signed-in" ? <ContactDetailPage /> : null;
 }
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
-
-it("keeps a typed name when the stage is changed before Save, and saves only the name", async () => {
-  render(
-    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <ToastProvider>
-        <SessionProvider>
-          <MemoryRouter initialEntries={["/contacts/7"]}>
-            <Routes>
-              <Route path="/contacts/:contactID" element={<SignedIn />} />
-            </Routes>
-          </MemoryRouter>
-        </SessionProvider>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
-  const first = (await screen.findByTestId("contact-first_name")) as HTMLInputElement;
-  fireEvent.change(first, { target: { value: "Augusta" } });
-  await waitFor(() => expect(screen.getByRole("option", { name: "Lead" })).toBeTruthy());
-  fireEvent.change(screen.getByTestId("contact-stage"), { target: { value: "Lead" } });
-  await waitFor(() => expect((screen.getByTestId("contact-stage") as HTMLSelectElement).value).toBe("Lead"));
-  expect((screen.getByTestId("contact-first_name") as HTMLInputElement).value).toBe("Augusta");
-  fireEvent.click(screen.getByTestId("contact-save"));
-  await waitFor(() => expect(patches).toEqual([{ first_name: "Augusta" }]));
-  await waitFor(() => expect(screen.getByTestId("contact-name").textContent).toBe("Augusta Lovelace"));
-  expect((screen.getByTestId("contact-first_name") as HTMLInputElement).value).toBe("Augusta");
-});
-
-it("shows what another change wrote in the fields the person did not touch", async () => {
+/** mount renders the contact page of contact 7, signed in, and returns its query client. */
+function mount(): QueryClient {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={qc}>
@@ -101,6 +71,30 @@ it("shows what another change wrote in the fields the person did not touch", asy
       </ToastProvider>
     </QueryClientProvider>,
   );
+  return qc;
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+it("keeps a typed name when the stage is changed before Save, and saves only the name", async () => {
+  mount();
+  const first = (await screen.findByTestId("contact-first_name")) as HTMLInputElement;
+  fireEvent.change(first, { target: { value: "Augusta" } });
+  await waitFor(() => expect(screen.getByRole("option", { name: "Lead" })).toBeTruthy());
+  fireEvent.change(screen.getByTestId("contact-stage"), { target: { value: "Lead" } });
+  await waitFor(() => expect((screen.getByTestId("contact-stage") as HTMLSelectElement).value).toBe("Lead"));
+  expect((screen.getByTestId("contact-first_name") as HTMLInputElement).value).toBe("Augusta");
+  fireEvent.click(screen.getByTestId("contact-save"));
+  await waitFor(() => expect(patches).toEqual([{ first_name: "Augusta" }]));
+  await waitFor(() => expect(screen.getByTestId("contact-name").textContent).toBe("Augusta Lovelace"));
+  expect((screen.getByTestId("contact-first_name") as HTMLInputElement).value).toBe("Augusta");
+});
+
+it("shows what another change wrote in the fields the person did not touch", async () => {
+  const qc = mount();
   const first = (await screen.findByTestId("contact-first_name")) as HTMLInputElement;
   fireEvent.change(first, { target: { value: "Augusta" } });
   // A workflow writes the email; the live event refetches the contact.
