@@ -59,7 +59,8 @@ function Probe() {
   );
 }
 
-it("a saved name and time zone reach the rest of the app without a reload", async () => {
+/** mount renders the settings page with the probe, signed in. */
+function mount() {
   render(
     <QueryClientProvider client={new QueryClient()}>
       <ToastProvider>
@@ -69,6 +70,10 @@ it("a saved name and time zone reach the rest of the app without a reload", asyn
       </ToastProvider>
     </QueryClientProvider>,
   );
+}
+
+it("a saved name and time zone reach the rest of the app without a reload", async () => {
+  mount();
   await screen.findByTestId("workspace-name");
   expect(screen.getByTestId("probe").textContent).toBe("Acme · UTC");
   fireEvent.change(screen.getByTestId("workspace-name"), { target: { value: "Acme Support" } });
@@ -82,15 +87,7 @@ it("a saved name and time zone reach the rest of the app without a reload", asyn
 });
 
 it("the auto-close mode shows once a delay is set, and contact only in inactivity mode alone", async () => {
-  render(
-    <QueryClientProvider client={new QueryClient()}>
-      <ToastProvider>
-        <SessionProvider>
-          <Probe />
-        </SessionProvider>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
+  mount();
   await screen.findByTestId("workspace-auto-close");
   // Off: neither choice means anything.
   expect(screen.queryByTestId("workspace-auto-close-mode")).toBeNull();
@@ -121,15 +118,7 @@ it("an unknown auto-close mode is refused under the mode", async () => {
       return ok(url, init);
     }),
   );
-  render(
-    <QueryClientProvider client={new QueryClient()}>
-      <ToastProvider>
-        <SessionProvider>
-          <Probe />
-        </SessionProvider>
-      </ToastProvider>
-    </QueryClientProvider>,
-  );
+  mount();
   const mode = (await screen.findByTestId("workspace-auto-close-mode")) as HTMLSelectElement;
   expect(mode.value).toBe("awaiting_contact");
   fireEvent.click(screen.getByTestId("workspace-save"));
