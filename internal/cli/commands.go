@@ -95,7 +95,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer d.Close()
 	ws := workspace.New(d)
-	in := workspace.NewUser{Email: *email, Name: *name, Role: *role, Password: *password}
+	in := workspace.NewUser{Email: *email, Name: *name, Role: *role, Password: *password, JoinAccount: true}
 	if *wsID == 0 {
 		// Checked before its workspace is made: a user refused after
 		// would leave an empty workspace nobody can sign in to.

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -23,8 +24,8 @@ func (f *fixture) signInAs(t *testing.T, body string) (token string, workspaces 
 	return s.Token, s.Workspaces
 }
 
-// One person in two workspaces, over HTTP: the second workspace adds Ana
-// without learning of the first; sign-in lists both; each session sees
+// One person in two workspaces, over HTTP: the second workspace invites
+// Ana, who joins with her own password; sign-in lists both; each session sees
 // its own workspace only; her password is one; deactivation is per
 // workspace.
 func TestOnePersonInTwoWorkspaces(t *testing.T) {
@@ -38,10 +39,25 @@ func TestOnePersonInTwoWorkspaces(t *testing.T) {
 		f.vars["strangerUser"] = itoa(dbtestUserID(t, f, "Stranger"))
 
 		f.run(t, []scenario{
-			{name: "Other adds Ana: no conflict, nothing of Acme", method: "POST", path: "/api/v1/users", as: "stranger",
-				body: `{"email":"Ana@Acme.test","name":"Ana O","role":"manager","password":"chosen by other"}`, status: 201,
-				want:    []string{`"email":"ana@acme.test"`, `"name":"Ana O"`, `"role":"manager"`, `"workspace_id":{{other}}`},
-				notWant: []string{"Acme", `"name":"Ana"`, `"agent"`}, capture: "anaOther"},
+			{name: "Other may not attach Ana's account: it invites her", method: "POST", path: "/api/v1/users", as: "stranger",
+				body: `{"email":"Ana@Acme.test","name":"Ana O","role":"manager","password":"chosen by other"}`, status: 409,
+				want: []string{`"code":"account_exists"`, "invite"}, notWant: []string{"Acme\"", `"agent"`}},
+		})
+		status, body := f.do(t, scenario{method: "POST", path: "/api/v1/invitations", as: "stranger",
+			body: `{"email":"ana@acme.test","role":"manager"}`})
+		var invited struct{ URL string }
+		if status != 201 || decode(body, &invited) != nil {
+			t.Fatalf("invite: %d %s", status, body)
+		}
+		token := invited.URL[strings.LastIndex(invited.URL, "/")+1:]
+		resp, out := f.raw(t, "POST", "/api/v1/invitations/accept", "", `{"token":"`+token+`","name":"Ana O","password":"correct horse"}`,
+			map[string]string{"Origin": f.srv.URL, "Sec-Fetch-Site": "same-origin"})
+		var joined struct{ User workspace.User }
+		if resp.StatusCode != 200 || decode([]byte(out), &joined) != nil {
+			t.Fatalf("accept with her own password: %d %s", resp.StatusCode, out)
+		}
+		f.vars["anaOther"] = itoa(joined.User.ID)
+		f.run(t, []scenario{
 			{name: "twice in Other is a conflict", method: "POST", path: "/api/v1/users", as: "stranger",
 				body: `{"email":"ana@acme.test","name":"Again"}`, status: 409},
 			{name: "Other's list shows its own Ana only", method: "GET", path: "/api/v1/users", as: "stranger", status: 200,
@@ -75,7 +91,7 @@ func TestOnePersonInTwoWorkspaces(t *testing.T) {
 				want: []string{"Stranger"}, notWant: []string{"The owner"}},
 			{name: "Other's session cannot reach Acme's channel", method: "GET", path: "/api/v1/channels/{{channel}}", as: "anaOther", status: 404},
 			{name: "a password change from Other", method: "PUT", path: "/api/v1/me/password", as: "anaOther",
-				body: `{"current_password":"correct horse","new_password":"battery staple"}`, status: 200, want: []string{`"ended":1`}},
+				body: `{"current_password":"correct horse","new_password":"battery staple"}`, status: 200, want: []string{`"ended":2`}}, // Acme's session and the one accepting opened
 			{name: "signs Acme's session out", method: "GET", path: "/api/v1/me", as: "anaAcme", status: 401},
 			{name: "the old password opens nothing", method: "POST", path: "/api/v1/auth/login",
 				body: `{"email":"ana@acme.test","password":"correct horse","workspace_id":{{acme}}}`, status: 401},

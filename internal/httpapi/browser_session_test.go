@@ -216,7 +216,7 @@ func TestBrowserSessionWorkspacePicker(t *testing.T) {
 		f.addAna(t)
 		other, err := f.wsSvc.Create(context.Background(), "Beta", "UTC")
 		must0(t, err)
-		_, err = f.wsSvc.CreateUser(context.Background(), other.ID, workspace.NewUser{Email: "ana@acme.test", Name: "Ana B", Role: workspace.RoleManager})
+		_, err = f.wsSvc.CreateUser(context.Background(), other.ID, workspace.NewUser{Email: "ana@acme.test", Name: "Ana B", Role: workspace.RoleManager, JoinAccount: true})
 		must0(t, err)
 
 		resp, out, c, csrf := f.browserSignIn(t, `{"email":"ana@acme.test","password":"correct horse"}`, nil)

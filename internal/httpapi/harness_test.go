@@ -124,8 +124,10 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	}
 	f.ws, err = f.wsSvc.Create(ctx, "Acme", "UTC")
 	must(err)
+	// JoinAccount: a test that makes two fixtures on one store (two
+	// workspaces) has the same people in both, as the operator would.
 	for _, role := range []string{workspace.RoleOwner, workspace.RoleManager, workspace.RoleAgent} {
-		u, err := f.wsSvc.CreateUser(ctx, f.ws.ID, workspace.NewUser{Email: role + "@acme.test", Name: "The " + role, Role: role})
+		u, err := f.wsSvc.CreateUser(ctx, f.ws.ID, workspace.NewUser{Email: role + "@acme.test", Name: "The " + role, Role: role, JoinAccount: true})
 		must(err)
 		f.users[role] = u
 		_, f.tokens[role], err = f.wsSvc.CreateToken(ctx, f.ws.ID, workspace.NewToken{Name: role, UserID: u.ID})
@@ -143,7 +145,7 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	must(err)
 	other, err := f.wsSvc.Create(ctx, "Other", "UTC")
 	must(err)
-	stranger, err := f.wsSvc.CreateUser(ctx, other.ID, workspace.NewUser{Email: "owner@other.test", Name: "Stranger", Role: workspace.RoleOwner})
+	stranger, err := f.wsSvc.CreateUser(ctx, other.ID, workspace.NewUser{Email: "owner@other.test", Name: "Stranger", Role: workspace.RoleOwner, JoinAccount: true})
 	must(err)
 	_, f.tokens["stranger"], err = f.wsSvc.CreateToken(ctx, other.ID, workspace.NewToken{Name: "stranger", UserID: stranger.ID})
 	must(err)

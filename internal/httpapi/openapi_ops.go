@@ -397,8 +397,8 @@ var operations = map[string]opDoc{
 	"GET /api/v1/users": {id: "listUsers", tag: tagPeople, summary: "Users", query: paged, status: 200, resp: page[workspace.User]{}},
 	"POST /api/v1/users": {id: "createUser", tag: tagPeople, summary: "Add a user",
 		desc: "Only an owner may add an owner. Without a password the user acts only through API tokens. " +
-			"An email that already signs in elsewhere is no conflict: the person becomes a member here with the name and role given, " +
-			"keeping their own password (the one given is not used); the answer is the same as for a new person. " +
+			"An email that already has an account (it signs in elsewhere) is 409 account_exists: invite that person " +
+			"(POST /api/v1/invitations), who joins with their own password. " +
 			"The same email twice in this workspace is 409.",
 		body: workspace.NewUser{}, required: []string{"email", "name"}, status: 201, resp: workspace.User{}, errors: []int{409}},
 	"GET /api/v1/users/{userID}": {id: "getUser", tag: tagPeople, summary: "A user", status: 200, resp: workspace.User{}},

@@ -88,8 +88,8 @@ func TestUsersBeforeAccountsKeepWorking(t *testing.T) {
 			if p, err := s.Authenticate(ctx, apiToken); err != nil || p.UserID != 11 || p.WorkspaceID != 1 {
 				t.Fatalf("an API token from before = %+v, %v", p, err)
 			}
-			// Cy's email was Beta's alone; now Acme may add her too.
-			cy, err := s.CreateUser(ctx, 1, NewUser{Email: "cy@beta.io", Name: "Cy"})
+			// Cy's email was Beta's alone; now she may work in Acme too.
+			cy, err := s.CreateUser(ctx, 1, NewUser{Email: "cy@beta.io", Name: "Cy", JoinAccount: true})
 			if err != nil {
 				t.Fatal(err)
 			}

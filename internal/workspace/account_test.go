@@ -17,8 +17,9 @@ import (
 )
 
 // twoWorkspaces is one person, Ana, working in Acme (agent, created
-// first, with her password) and in Beta (manager, added later by Beta
-// with a password of Beta's choosing, which must not become hers).
+// first, with her password) and in Beta (manager, added later by the
+// operator with a password of Beta's choosing, which must not become
+// hers; through the API, Beta would invite her).
 type twoWorkspaces struct {
 	s          *Service
 	acme, beta Workspace
@@ -48,7 +49,7 @@ func newTwoWorkspaces(t *testing.T, d *db.DB) twoWorkspaces {
 	must(err)
 	f.inAcme, err = f.s.CreateUser(ctx, f.acme.ID, NewUser{Email: "ana@acme.io", Name: "Ana Acmesecret", Password: "correct horse"})
 	must(err)
-	f.inBeta, err = f.s.CreateUser(ctx, f.beta.ID, NewUser{Email: " ANA@acme.io", Name: "Ana B", Role: RoleManager, Password: "chosen by beta"})
+	f.inBeta, err = f.s.CreateUser(ctx, f.beta.ID, NewUser{Email: " ANA@acme.io", Name: "Ana B", Role: RoleManager, Password: "chosen by beta", JoinAccount: true})
 	must(err)
 	return f
 }
@@ -63,9 +64,9 @@ func (f twoWorkspaces) signIn(t *testing.T, password string, workspaceID int64) 
 	return out
 }
 
-// Adding a person who already works elsewhere is an ordinary 201 for the
-// new workspace: no conflict, nothing of the other workspace in the
-// answer, and the password it chose does not replace the person's.
+// The operator adding a person who already works elsewhere makes an
+// ordinary member: nothing of the other workspace in the answer, and the
+// password it chose does not replace the person's.
 func TestAddingSomeoneFromAnotherWorkspaceLeaksNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -87,7 +88,7 @@ func TestAddingSomeoneFromAnotherWorkspaceLeaksNothing(t *testing.T) {
 			}
 		}
 		// Twice in one workspace is still a conflict.
-		if _, err := f.s.CreateUser(ctx, f.beta.ID, NewUser{Email: "ana@ACME.io", Name: "Again"}); !errors.Is(err, apperr.ErrConflict) {
+		if _, err := f.s.CreateUser(ctx, f.beta.ID, NewUser{Email: "ana@ACME.io", Name: "Again", JoinAccount: true}); !errors.Is(err, apperr.ErrConflict) {
 			t.Fatalf("second Ana in Beta = %v; want 409", err)
 		}
 		if _, err := f.s.SignIn(ctx, SignInInput{Email: "ana@acme.io", Password: "chosen by beta", WorkspaceID: f.beta.ID}); !errors.Is(err, ErrBadCredentials) {
@@ -101,6 +102,51 @@ func TestAddingSomeoneFromAnotherWorkspaceLeaksNothing(t *testing.T) {
 		}
 		if _, err := f.s.SignIn(ctx, SignInInput{Email: "ana@acme.io", Password: pw}); !errors.Is(err, ErrBadCredentials) {
 			t.Fatalf("the refused reset signs in: %v", err)
+		}
+	})
+}
+
+// A workspace cannot attach an account it did not make: Beta's manager
+// makes victim@corp.io with a password of their choosing before the real
+// person ever signs up; when Acme, where she works, adds that email, it
+// must not become a member whose password Beta knows. Acme is told to
+// invite her, and the invitation is accepted only with the account's
+// password, which she must prove.
+func TestAddingAnEmailThatSignsInElsewhereNeedsAnInvitation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newTwoWorkspaces(t, d)
+		if _, err := f.s.CreateUser(ctx, f.beta.ID, NewUser{Email: "victim@corp.io", Name: "Vic", Password: "beta knows this"}); err != nil {
+			t.Fatal(err)
+		}
+		before := dbtest.Count(t, d, `SELECT COUNT(*) FROM users`)
+		_, err := f.s.CreateUser(ctx, f.acme.ID, NewUser{Email: "VICTIM@corp.io", Name: "Victoria", Role: RoleManager, Password: "acme's own"})
+		var e *apperr.Error
+		if !errors.As(err, &e) || e.Kind != apperr.KindConflict || e.Code != "account_exists" || !strings.Contains(e.Message, "invite") {
+			t.Fatalf("Acme adds an email Beta made = %v; want 409 account_exists saying to invite", err)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM users`); n != before {
+			t.Fatalf("the refused add wrote %d users", n-before)
+		}
+		if _, err := f.s.SignIn(ctx, SignInInput{Email: "victim@corp.io", Password: "beta knows this", WorkspaceID: f.acme.ID, TTL: time.Hour}); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("Beta's password signs in to Acme: %v", err)
+		}
+		// Ana, who works in Acme already, is refused alike in a third
+		// workspace: a membership is the person's to accept.
+		gamma, _ := f.s.Create(ctx, "Gamma", "UTC")
+		if _, err := f.s.CreateUser(ctx, gamma.ID, NewUser{Email: "ana@acme.io", Name: "Ana"}); !errors.As(err, &e) || e.Code != "account_exists" {
+			t.Fatalf("Gamma adds Ana = %v; want account_exists", err)
+		}
+		_, token, err := f.s.Invite(ctx, gamma.ID, NewInvitation{Email: "ana@acme.io"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.AcceptInvitation(ctx, AcceptInput{Token: token, Password: "wrong horse", TTL: time.Hour}); !errors.Is(err, errInvitePassword) {
+			t.Fatalf("accept with a wrong password = %v", err)
+		}
+		in, err := f.s.AcceptInvitation(ctx, AcceptInput{Token: token, Password: "correct horse", TTL: time.Hour})
+		if err != nil || in.User.WorkspaceID != gamma.ID || in.User.Email != "ana@acme.io" {
+			t.Fatalf("accept with her password = %+v, %v", in.User, err)
 		}
 	})
 }

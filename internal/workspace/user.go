@@ -56,6 +56,12 @@ type NewUser struct {
 	Name     string `json:"name"`
 	Role     string `json:"role"`
 	Password string `json:"password"`
+	// JoinAccount lets an email that already has an account become a
+	// member here with that account (the operator's command line). The
+	// API never sets it: a workspace that could attach someone's account
+	// by naming their email would sign in as them wherever the account
+	// was made by someone else (see CreateUser).
+	JoinAccount bool `json:"-"`
 }
 
 func validRole(r string) bool { return r == RoleOwner || r == RoleManager || r == RoleAgent }
@@ -97,13 +103,15 @@ func checkNewUser(in *NewUser) error {
 // CreateUser adds a user to the workspace. The password may be empty for
 // users who only act through API tokens.
 //
-// A person who already has an account (their email signs in elsewhere)
-// becomes a member here with the name and role given; their account keeps
-// its own name and password, since a workspace never sets the password of
-// someone who also works in another. The answer is the same as for a new
-// person, and so is its cost (the password is hashed either way): the
-// workspace learns nothing of the others. The same email twice in one
-// workspace is a conflict.
+// An email that already has an account (it signs in elsewhere) is a
+// conflict (account_exists) unless in.JoinAccount: that person joins
+// through an invitation, accepted with their own password. Attaching the
+// account directly let a workspace's manager who had made it (with a
+// password of their choosing, before its owner ever signed up) sign in to
+// every workspace that later added that email. With JoinAccount the
+// person becomes a member with the name and role given and their account
+// keeps its own name and password. The same email twice in one workspace
+// is a conflict.
 func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser) (User, error) {
 	if err := checkNewUser(&in); err != nil {
 		return User{}, err
@@ -119,6 +127,9 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var account int64
 		err := tx.QueryRow(ctx, `SELECT id FROM accounts WHERE lower(email) = ?`, u.Email).Scan(&account)
+		if err == nil && !in.JoinAccount {
+			return errAccountExists(u.Email)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			err = tx.QueryRow(ctx, `INSERT INTO accounts (email, name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 				u.Email, u.Name, hash, db.Millis(u.CreatedAt)).Scan(&account)
@@ -133,9 +144,16 @@ func (s *Service) CreateUser(ctx context.Context, workspaceID int64, in NewUser)
 		return User{}, apperr.Conflict("a user with email %s already exists", u.Email)
 	}
 	if err != nil {
-		return User{}, fmt.Errorf("workspace: create user: %w", err)
+		return User{}, wrap("create user", err)
 	}
 	return u, nil
+}
+
+// errAccountExists refuses to attach an existing account to a workspace
+// without its owner's password (CreateUser).
+func errAccountExists(email string) error {
+	return apperr.WithCode(apperr.KindConflict, "account_exists",
+		email+" already has a Switchboard account: invite them (POST /api/v1/invitations) and they join with their own password")
 }
 
 // userColumns read a user; the email is their account's.

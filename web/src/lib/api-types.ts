@@ -2304,7 +2304,7 @@ export interface paths {
         put?: never;
         /**
          * Add a user
-         * @description Only an owner may add an owner. Without a password the user acts only through API tokens. An email that already signs in elsewhere is no conflict: the person becomes a member here with the name and role given, keeping their own password (the one given is not used); the answer is the same as for a new person. The same email twice in this workspace is 409.
+         * @description Only an owner may add an owner. Without a password the user acts only through API tokens. An email that already has an account (it signs in elsewhere) is 409 account_exists: invite that person (POST /api/v1/invitations), who joins with their own password. The same email twice in this workspace is 409.
          */
         post: operations["createUser"];
         delete?: never;
