@@ -60,6 +60,8 @@ var (
 		"this invitation was already used: sign in with its email and password instead")
 	ErrInvitationRevoked = apperr.WithCode(apperr.KindGone, "invitation_revoked",
 		"this invitation was revoked: ask whoever invited you for a new link")
+	errAccountWithoutPassword = apperr.WithCode(apperr.KindConflict, "account_without_password",
+		"this email's Switchboard account has no password (it acts only through API tokens): ask a manager of the workspace it works in to set one, then accept with it")
 	errInvitePassword = apperr.WithCode(apperr.KindUnauthorized, "account_password",
 		"this email already has a Switchboard account: enter that account's password to join")
 )
@@ -278,6 +280,13 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 		return SignedIn{}, fmt.Errorf("workspace: accept invitation: %w", err)
 	}
 	hash := ""
+	if account != 0 && accountHash == "" {
+		// A member who acts only through API tokens: no password proves
+		// the account is the invitee's, and setting one here would give
+		// whoever holds the link that member's sign-in where it works.
+		release()
+		return SignedIn{}, errAccountWithoutPassword
+	}
 	if account != 0 {
 		// The account's password is guessed here as at sign-in, so it
 		// counts against the email's limit too: anyone who may invite

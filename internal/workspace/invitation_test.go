@@ -189,6 +189,36 @@ func TestInvitationExistingAccount(t *testing.T) {
 	})
 }
 
+// An account without a password (a member who acts only through API
+// tokens) cannot join by invitation: nobody knows a password to prove it
+// is theirs, and letting the link set one would hand whoever holds the
+// link that member's sign-in in its own workspace. The answer says so
+// instead of calling every password wrong, and counts no failed sign-in.
+func TestInvitationToAnAccountWithoutPasswordSaysWhy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newInviteFixture(t, d, Options{SignInPerEmail: Rate{Count: 1, Per: time.Hour}, SignInPerAddress: NoLimit})
+		other, _ := f.s.Create(ctx, "Other", "UTC")
+		if _, err := f.s.CreateUser(ctx, other.ID, NewUser{Email: "bot@example.com", Name: "CRM sync"}); err != nil {
+			t.Fatal(err)
+		}
+		_, raw := f.invite(t, "bot@example.com", 0)
+		for range 3 {
+			_, err := f.accept(raw, "Bot", "any password at all")
+			var e *apperr.Error
+			if !errors.As(err, &e) || e.Kind != apperr.KindConflict || e.Code != "account_without_password" {
+				t.Fatalf("accept = %v; want 409 account_without_password", err)
+			}
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM users WHERE workspace_id = ?`, f.ws.ID); n != 0 {
+			t.Fatalf("%d members joined", n)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM accounts WHERE email = 'bot@example.com' AND password_hash = ''`); n != 1 {
+			t.Fatal("the account got a password")
+		}
+	})
+}
+
 // Many accepts of one link at once: exactly one wins, every other is told
 // it was used, and one membership exists.
 func TestInvitationConcurrentAcceptsOneWins(t *testing.T) {
