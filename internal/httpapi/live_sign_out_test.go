@@ -1,10 +1,12 @@
 package httpapi_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // Signing out of a session signs out the device its live sockets kept
@@ -78,6 +80,60 @@ func TestPasswordResetSignsOutTheSessionsLiveDevices(t *testing.T) {
 		})
 		if n, av := presenceOf(t, f, ana); n != 0 || av != "offline" {
 			t.Fatalf("after the reset: %d devices, %q; want none, offline", n, av)
+		}
+	})
+}
+
+// Changing one's own password ends one's other sessions, in every
+// workspace of the account, and so signs out the devices their sockets
+// kept present, in each of those workspaces: the session making the
+// change keeps its device. Before, the other sessions' devices stayed
+// online with no session behind them until the inactivity timeout,
+// taking conversations.
+func TestPasswordChangeSignsOutTheOtherSessionsLiveDevices(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		ana := f.addAna(t).ID
+		var me struct{ Workspace workspace.Workspace }
+		f.get(t, "/api/v1/me", "stranger", &me)
+		f.vars["other"] = itoa(me.Workspace.ID)
+		inOther, err := f.wsSvc.CreateUser(ctx, me.Workspace.ID, workspace.NewUser{Email: "ana@acme.test", Name: "Ana O", JoinAccount: true})
+		must0(t, err)
+		f.vars["acme"] = itoa(f.ws.ID)
+		for _, s := range [][2]string{{"laptop", "acme"}, {"phone", "acme"}, {"otherTab", "other"}} {
+			f.tokens[s[0]], _ = f.signInAs(t, `{"email":"ana@acme.test","password":"correct horse","workspace_id":{{`+s[1]+`}}}`)
+		}
+		for _, as := range []string{"laptop", "phone", "otherTab"} {
+			f.openLive(t, as, "").c.CloseNow()
+		}
+		if n, av := presenceOf(t, f, ana); n != 2 || av != "online" {
+			t.Fatalf("in Acme: %d devices, %q; want 2, online", n, av)
+		}
+		f.run(t, []scenario{{name: "Ana changes her password on the laptop", method: "PUT", path: "/api/v1/me/password", as: "laptop",
+			body: `{"current_password":"correct horse","new_password":"battery staple"}`, status: 200, want: []string{`"ended":2`}}})
+		if n, av := presenceOf(t, f, ana); n != 1 || av != "online" {
+			t.Fatalf("in Acme after the change: %d devices, %q; want the laptop's alone, online", n, av)
+		}
+		var pg struct {
+			Data []struct {
+				UserID       int64 `json:"user_id"`
+				Devices      int
+				Availability string
+			}
+		}
+		f.get(t, "/api/v1/presence?limit=200", "stranger", &pg)
+		found := false
+		for _, p := range pg.Data {
+			if p.UserID == inOther.ID {
+				found = true
+				if p.Devices != 0 || p.Availability != "offline" {
+					t.Fatalf("in the other workspace after the change: %d devices, %q; want none, offline", p.Devices, p.Availability)
+				}
+			}
+		}
+		if !found {
+			t.Fatal("Ana is not in the other workspace's presence")
 		}
 	})
 }

@@ -128,10 +128,15 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if p.TokenKind == workspace.KindSession {
 		in.KeepSession = p.TokenID
 	}
-	n, err := s.deps.Workspaces.ChangePassword(r.Context(), p.WorkspaceID, user, in)
+	ended, err := s.deps.Workspaces.ChangePassword(r.Context(), p.WorkspaceID, user, in)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, endedSessions{Ended: n})
+	// The ended sessions' devices go offline with them, in each
+	// workspace of the account, as signing out everywhere does.
+	for _, e := range ended {
+		s.signOutSessionDevice(r.Context(), e.WorkspaceID, e.UserID, e.ID)
+	}
+	httpjson.WriteJSON(w, http.StatusOK, endedSessions{Ended: len(ended)})
 	return nil
 }

@@ -117,9 +117,38 @@ func (s *Service) Account(ctx context.Context, workspaceID, userID int64) (Accou
 	return a, active(ms), nil
 }
 
+// EndedSession is a session a password change ended: the caller signs
+// out the presence device its sockets kept, in its own workspace.
+type EndedSession struct {
+	ID, WorkspaceID, UserID int64
+}
+
 // endAccountSessions deletes every session of the account's memberships,
-// in every workspace, but keep, inside tx, and returns their ids.
-func endAccountSessions(ctx context.Context, tx *db.Tx, accountID, keep int64) ([]int64, error) {
-	return db.QueryIDs(ctx, tx, `DELETE FROM api_tokens WHERE kind = 'session' AND id <> ?
-		AND user_id IN (SELECT id FROM users WHERE account_id = ?) RETURNING id`, keep, accountID)
+// in every workspace, but keep, inside tx, and returns them.
+func endAccountSessions(ctx context.Context, tx *db.Tx, accountID, keep int64) ([]EndedSession, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM api_tokens WHERE kind = 'session' AND id <> ?
+		AND user_id IN (SELECT id FROM users WHERE account_id = ?) RETURNING id, workspace_id, user_id`, keep, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ended []EndedSession
+	for rows.Next() {
+		var e EndedSession
+		if err := rows.Scan(&e.ID, &e.WorkspaceID, &e.UserID); err != nil {
+			return nil, err
+		}
+		ended = append(ended, e)
+	}
+	return ended, rows.Err()
+}
+
+// sessionIDs are the ids of ended sessions (to forget their cached
+// principals).
+func sessionIDs(ended []EndedSession) []int64 {
+	ids := make([]int64, len(ended))
+	for i, e := range ended {
+		ids[i] = e.ID
+	}
+	return ids
 }

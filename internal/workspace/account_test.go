@@ -197,9 +197,11 @@ func TestPasswordChangeAppliesToEveryWorkspace(t *testing.T) {
 		inAcme := f.signIn(t, "correct horse", f.acme.ID)
 		inBeta := f.signIn(t, "correct horse", f.beta.ID)
 		p, _ := f.s.Authenticate(ctx, inBeta.Token)
+		acmeSession, _ := f.s.Authenticate(ctx, inAcme.Token)
 		ended, err := f.s.ChangePassword(ctx, f.beta.ID, f.inBeta.ID, PasswordChange{Current: "correct horse", New: "battery staple", KeepSession: p.TokenID})
-		if err != nil || ended != 1 {
-			t.Fatalf("change = %d, %v; want Acme's session ended", ended, err)
+		if err != nil ||
+			!reflect.DeepEqual(ended, []EndedSession{{ID: acmeSession.TokenID, WorkspaceID: f.acme.ID, UserID: f.inAcme.ID}}) {
+			t.Fatalf("change = %+v, %v; want Acme's session ended", ended, err)
 		}
 		if _, err := f.s.Authenticate(ctx, inAcme.Token); !errors.Is(err, apperr.ErrUnauthorized) {
 			t.Fatalf("Acme's session survived the change: %v", err)

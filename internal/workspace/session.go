@@ -99,46 +99,46 @@ type PasswordChange struct {
 // ChangePassword sets a user's own password after checking the current
 // one: the password of their account, so it changes in every workspace
 // they work in. Every other session of theirs ends, in every workspace:
-// whoever may have learnt the old password is signed out. It returns how
-// many sessions ended. A wrong current password counts as a failed
+// whoever may have learnt the old password is signed out. It returns the
+// sessions it ended. A wrong current password counts as a failed
 // sign-in for the limits.
-func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64, in PasswordChange) (int, error) {
+func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64, in PasswordChange) ([]EndedSession, error) {
 	if err := checkPassword("new_password", in.New); err != nil {
-		return 0, err
+		return nil, err
 	}
 	var account int64
 	var email, hash string
 	err := s.db.Reader().QueryRow(ctx, `SELECT a.id, a.email, a.password_hash FROM users u JOIN accounts a ON a.id = u.account_id
 		WHERE u.workspace_id = ? AND u.id = ?`, workspaceID, userID).Scan(&account, &email, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, apperr.NotFound("user")
+		return nil, apperr.NotFound("user")
 	}
 	if err != nil {
-		return 0, wrap("change password", err)
+		return nil, wrap("change password", err)
 	}
 	release, err := s.limits.reserve(email, in.ClientAddr)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	ok, err := s.hasher.check(ctx, hash, in.Current)
 	if err != nil {
 		release()
-		return 0, err
+		return nil, err
 	}
 	if !ok {
 		if hash == "" {
 			// Nothing was guessed: there is no password to guess.
 			release()
-			return 0, apperr.Conflict("you have no password yet; an owner or manager sets the first one")
+			return nil, apperr.Conflict("you have no password yet; an owner or manager sets the first one")
 		}
-		return 0, apperr.Invalid("current_password", "is wrong")
+		return nil, apperr.Invalid("current_password", "is wrong")
 	}
 	release()
 	newHash, err := s.hasher.hash(ctx, in.New)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var ended []int64
+	var ended []EndedSession
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		// The hash read above must still be the account's: two changes at
 		// once cannot both pass with the same old password.
@@ -156,8 +156,8 @@ func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64,
 		return err
 	})
 	if err != nil {
-		return 0, wrap("change password", err)
+		return nil, wrap("change password", err)
 	}
-	s.forget(ended...)
-	return len(ended), nil
+	s.forget(sessionIDs(ended)...)
+	return ended, nil
 }

@@ -141,9 +141,9 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 			t.Fatal("a refused change ended sessions")
 		}
 		change.New = "battery staple"
-		n, err := f.s.ChangePassword(ctx, f.ws.ID, f.user.ID, change)
-		if err != nil || n != 1 {
-			t.Fatalf("change = %d, %v; want 1 other session ended", n, err)
+		ended, err := f.s.ChangePassword(ctx, f.ws.ID, f.user.ID, change)
+		if err != nil || len(ended) != 1 {
+			t.Fatalf("change = %+v, %v; want 1 other session ended", ended, err)
 		}
 		if !f.works(t, here) || f.works(t, there) {
 			t.Fatal("the change must keep the session that made it and end the other")
