@@ -19,6 +19,10 @@ type OpenInput struct {
 	ChannelID int64  `json:"channel_id"`
 	Source    string `json:"-"` // user, workflow or api
 	UserID    int64  `json:"-"`
+	// Then runs in the opening transaction with the new conversation
+	// (the API assigns a restricted opener there): its error undoes the
+	// opening.
+	Then func(ctx context.Context, tx *db.Tx, c Conversation) error `json:"-"`
 }
 
 // Open opens a conversation for a contact that has none open; a second
@@ -31,8 +35,10 @@ func (s *Service) Open(ctx context.Context, p Principal, in OpenInput) (Conversa
 			return err
 		}
 		var err error
-		c, err = OpenTx(ctx, tx, p.WorkspaceID, in)
-		return err
+		if c, err = OpenTx(ctx, tx, p.WorkspaceID, in); err != nil || in.Then == nil {
+			return err
+		}
+		return in.Then(ctx, tx, c)
 	})
 	return c, wrap("open", err)
 }

@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	paging "github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/routing"
@@ -60,9 +62,31 @@ func (s *Server) openConversation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in.Source, in.UserID = source(p), p.UserID
+	restricted := !p.Unrestricted() && s.deps.Routing != nil
+	if restricted {
+		// A restricted user sees a conversation assigned to them or
+		// unassigned in their teams, and a contact through its
+		// conversations: the one they open is theirs, or it and its
+		// contact would vanish from them at once. A named assignment,
+		// so capacity holds (409 at capacity, and nothing is opened).
+		in.Then = func(ctx context.Context, tx *db.Tx, c conversation.Conversation) error {
+			res, err := s.deps.Routing.AssignTx(ctx, tx, routing.Request{WorkspaceID: p.WorkspaceID, ConversationID: c.ID,
+				Target: routing.TargetUser, UserID: p.UserID, Source: in.Source, ByUserID: p.UserID})
+			if err == nil && !res.Assigned {
+				err = apperr.Conflict("you cannot take this conversation: %s", res.Reason.Summary)
+			}
+			return err
+		}
+	}
 	c, err := s.deps.Conversations.Open(r.Context(), p, in)
 	if err != nil {
 		return err
+	}
+	if restricted {
+		// As the assignment left it.
+		if c, err = s.deps.Conversations.Get(r.Context(), access.System(p.WorkspaceID), c.ID); err != nil {
+			return err
+		}
 	}
 	httpjson.WriteJSON(w, http.StatusCreated, c)
 	return nil

@@ -102,3 +102,47 @@ func TestSendRefusesAMessageWithNothingToSend(t *testing.T) {
 		f.run(t, scs)
 	})
 }
+
+// A restricted agent sees a conversation when it is assigned to them or
+// unassigned in one of their teams, and a contact when they may see one of
+// its conversations. The conversation such an agent opens (a new lead,
+// the inbox's reopen) is therefore theirs, in the opening transaction:
+// left unassigned and teamless, it and its contact vanished from them the
+// moment they opened it. Capacity holds as for any named assignment: at
+// capacity the open is a 409 and nothing is opened.
+func TestARestrictedAgentOwnsTheConversationTheyOpen(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		lead := f.inbound(t, "+14155550111", "Lea", "m-lead")
+		other := f.inbound(t, "+14155550112", "Oz", "m-oz")
+		f.vars["lead"], f.vars["leadConv"] = itoa(lead.ContactID), itoa(lead.ConversationID)
+		f.vars["oz"], f.vars["ozConv"] = itoa(other.ContactID), itoa(other.ConversationID)
+		f.run(t, []scenario{
+			{name: "the agent restricted", method: "PATCH", path: "/api/v1/users/{{agent}}", as: "owner",
+				body: `{"permissions":{"see_all_conversations":false,"export_contacts":false,"delete_contacts":false}}`, status: 200},
+			{name: "the lead's first conversation, the agent's", method: "POST", path: "/api/v1/conversations/{{leadConv}}/assign", as: "manager",
+				body: `{"user_id":{{agent}}}`, status: 200},
+			{name: "closed", method: "POST", path: "/api/v1/conversations/{{leadConv}}/close", as: "agent", status: 200},
+			{name: "the agent opens the next", method: "POST", path: "/api/v1/conversations", as: "agent", body: `{"contact_id":{{lead}}}`,
+				status: 201, capture: "next", want: []string{`"opened_by":{{agent}}`, `"assignee_id":{{agent}}`}},
+			{name: "and sees it", method: "GET", path: "/api/v1/conversations/{{next}}", as: "agent", status: 200},
+			{name: "and its contact", method: "GET", path: "/api/v1/contacts/{{lead}}", as: "agent", status: 200},
+			{name: "a manager's open is left to the workflows", method: "POST", path: "/api/v1/conversations/{{ozConv}}/close", as: "manager", status: 200},
+			{name: "opened by the manager", method: "POST", path: "/api/v1/conversations", as: "manager", body: `{"contact_id":{{oz}}}`,
+				status: 201, capture: "ozNext", notWant: []string{`"assignee_id"`}},
+
+			{name: "capacity one", method: "PUT", path: "/api/v1/users/{{agent}}/capacity", as: "manager", body: `{"capacity":1}`, status: 200},
+			{name: "given the manager's", method: "POST", path: "/api/v1/conversations/{{ozNext}}/assign", as: "manager",
+				body: `{"user_id":{{agent}}, "force": true}`, status: 200},
+			{name: "the agent closes the lead's", method: "POST", path: "/api/v1/conversations/{{next}}/close", as: "agent", status: 200},
+		})
+		// Now at capacity with Oz's: opening the lead's again is refused,
+		// and opens nothing.
+		f.run(t, []scenario{
+			{name: "at capacity", method: "POST", path: "/api/v1/conversations", as: "agent", body: `{"contact_id":{{lead}}}`, status: 409},
+		})
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE contact_id = ? AND status <> 'closed'`, lead.ContactID); n != 0 {
+			t.Fatalf("the refused open left %d open conversations", n)
+		}
+	})
+}
