@@ -26,7 +26,7 @@ func ListForContact(ctx context.Context, q db.Querier, viewer access.Principal, 
 		args = append(args, before)
 	}
 	if !viewer.Unrestricted() {
-		cond, condArgs := visibleTo(viewer)
+		cond, condArgs := visibleTo(viewer, q.Dialect())
 		query += ` AND ` + cond
 		args = append(args, condArgs...)
 	}

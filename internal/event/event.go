@@ -195,7 +195,7 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 		args = append(args, typeArgs...)
 	}
 	if !f.Viewer.Unrestricted() {
-		cond, condArgs := visibleTo(f.Viewer)
+		cond, condArgs := visibleTo(f.Viewer, q.Dialect())
 		query += ` AND ` + cond
 		args = append(args, condArgs...)
 	}

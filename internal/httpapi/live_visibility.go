@@ -56,7 +56,8 @@ func newHolders() *holders {
 }
 
 // visible keeps the events of list that p may see now, in order: an event
-// of a conversation when p sees the conversation; an event of a contact
+// of a conversation when p sees the conversation or the event took it
+// from p; an event of a contact
 // alone when p sees the contact (the event log's visibility rule, decided
 // on the shared read: a contact that is gone has no conversation left, so its
 // contact.deleted reaches everyone who may have shown it); any other event
@@ -84,8 +85,10 @@ func (h *holders) visible(ctx context.Context, q db.Querier, p access.Principal,
 	for _, e := range list {
 		switch {
 		case e.ConversationID != 0:
-			// A conversation has one holding, none once it is gone.
-			if c := known.convs[e.ConversationID]; len(c) == 0 || !p.SeesConversation(c[0].Assignee, c[0].Team) {
+			// A conversation has one holding, none once it is gone. The
+			// event that took it from p reaches p too (event.TakenFrom).
+			c := known.convs[e.ConversationID]
+			if (len(c) == 0 || !p.SeesConversation(c[0].Assignee, c[0].Team)) && event.TakenFrom(e) != p.UserID {
 				continue
 			}
 		case e.ContactID != 0:

@@ -15,7 +15,8 @@ import (
 // holds each conversation: each still gets exactly what its agent may see,
 // a contact's own events are decided on the contact's conversations, and a
 // conversation handed to another agent (and its contact) is decided on its
-// new holder from the first batch after the hand-over.
+// new holder from the first batch after the hand-over, whose own event
+// reaches the agent it was taken from too (their inbox learns it left).
 func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -106,7 +107,10 @@ func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 				t.Errorf("%s after the hand-over: %v, want %v", name, got, want)
 			}
 		}
-		if got, want := got(b, 1), []seen{c(placeOther)}; !slices.Equal(got, want) {
+		// B is told the conversation left them (the hand-over's own event),
+		// and nothing of it after.
+		handedAway := seen{"conversation.assigned", w.conv[placeB], w.contact[placeB]}
+		if got, want := got(b, 2), []seen{handedAway, c(placeOther)}; !slices.Equal(got, want) {
 			t.Errorf("B after the hand-over: %v, want %v", got, want)
 		}
 		// Nothing changed hands since: the log's scope agrees with what the
@@ -114,7 +118,7 @@ func TestLiveVisibilitySharedAcrossSockets(t *testing.T) {
 		if got, want := logged("a", handOver), []seen{{"conversation.assigned", w.conv[placeB], w.contact[placeB]}, c(placeB), c(placeMine)}; !slices.Equal(got, want) {
 			t.Errorf("A's log after the hand-over: %v, want %v", got, want)
 		}
-		if got, want := logged("b", handOver), []seen{c(placeOther)}; !slices.Equal(got, want) {
+		if got, want := logged("b", handOver), []seen{handedAway, c(placeOther)}; !slices.Equal(got, want) {
 			t.Errorf("B's log after the hand-over: %v, want %v", got, want)
 		}
 		contactsFrom := newest()
