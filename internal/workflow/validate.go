@@ -152,7 +152,7 @@ func checkTemplates(c *checker, v any, set map[string]bool) {
 			switch {
 			case !namespaces[ns]:
 				c.warn("unknown variable {{%s}}: variables start with contact, conversation, assignee, system, trigger, step or var", path)
-			case ns == "var" && !set[rest]:
+			case ns == "var" && !setOrMember(set, rest):
 				c.warn("variable {{%s}} is not set by any step of this workflow", path)
 			}
 		}
@@ -164,6 +164,21 @@ func checkTemplates(c *checker, v any, set map[string]bool) {
 		for _, e := range x {
 			checkTemplates(c, e, set)
 		}
+	}
+}
+
+// setOrMember reports whether name is a set variable or a member of one
+// ("customer.plan" of "customer": a variable may hold an object).
+func setOrMember(set map[string]bool, name string) bool {
+	for {
+		if set[name] {
+			return true
+		}
+		i := strings.LastIndexByte(name, '.')
+		if i < 0 {
+			return false
+		}
+		name = name[:i]
 	}
 }
 

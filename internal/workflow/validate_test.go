@@ -106,6 +106,24 @@ func TestValidateWarnsAboutUnknownVariables(t *testing.T) {
 	}
 }
 
+// A variable may hold an object (an HTTP Request's response path that
+// picks one, a shortcut's object input): its members are named through
+// it, {{var.customer.name}}, and that is no unknown variable.
+func TestValidateKnowsMembersOfASetVariable(t *testing.T) {
+	d, _ := ParseDefinition([]byte(`{"name": "w", "trigger": {"type": "manual"}, "steps": [
+		{"id": "call", "type": "http_request", "settings": {"method": "GET", "url": "https://example.com", "response": {"customer": "$.customer"}},
+			"exits": {"success": "say"}},
+		{"id": "say", "type": "send_message", "settings": {"text": "{{var.customer.name}} {{var.customer.plan.tier}} {{var.custome.name}}"}}]}`))
+	warnings, err := Validate(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(warnings, "\n")
+	if strings.Contains(got, "var.customer.") || !strings.Contains(got, "{{var.custome.name}} is not set by any step") {
+		t.Fatalf("warnings %q", warnings)
+	}
+}
+
 // A time condition compares the workspace's HH:MM clock as text, so a
 // time written otherwise ("9:00", "9am") compared wrongly for ever: at
 // 10:30, "10:30" greater_than "9:00" was false ("1" sorts before "9").
