@@ -24,7 +24,8 @@ const metadataPrefix = "switchboard:"
 // inbound turns a delivery received on ch into the items the receive
 // path stores, in the delivery's order. Entries of another page or
 // account than the channel's (one Meta app delivers every page it serves
-// to the same URL) are left out and counted in skipped. A delivery or
+// to the same URL) are left out and counted in skipped, as are events
+// without a sender (Parse left them out). A delivery or
 // read watermark becomes a status with a Watermark, which the receive
 // path applies to every message sent to the contact up to it.
 func (pr *Provider) inbound(ch channel.Channel, cfg Config, d Delivery) (items []conversation.Inbound, skipped int) {
@@ -36,8 +37,13 @@ func (pr *Provider) inbound(ch channel.Channel, cfg Config, d Delivery) (items [
 				slog.Warn("webhook entry of another page or account left out", "type", pr.p.typ, "channel_id", ch.ID,
 					"entry_id", e.ID, "configured_id", cfg.id(), "events", len(e.Messaging))
 			}
-			skipped += len(e.Messaging)
+			skipped += len(e.Messaging) + e.NoSender
 			continue
+		}
+		if e.NoSender > 0 {
+			slog.Info("webhook events without a sender left out", "type", pr.p.typ, "channel_id", ch.ID,
+				"entry_id", e.ID, "events", e.NoSender)
+			skipped += e.NoSender
 		}
 		for _, ev := range e.Messaging {
 			got, own := pr.event(ch, ev)

@@ -213,7 +213,6 @@ func TestParseRefuses(t *testing.T) {
 		{"an array", `[]`},
 		{"entry not an array", `{"object":"page","entry":{}}`},
 		{"messaging not an array", `{"object":"page","entry":[{"id":"1","messaging":{}}]}`},
-		{"no sender", `{"object":"page","entry":[{"id":"1","messaging":[{"recipient":{"id":"1"},"message":{"mid":"m","text":"x"}}]}]}`},
 		{"sender of the wrong type", `{"object":"page","entry":[{"id":"1","messaging":[{"sender":"me","message":{"mid":"m","text":"x"}}]}]}`},
 		{"text of the wrong type", `{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"1"},"message":{"mid":"m","text":5}}]}]}`},
 		{"a mid too long", `{"object":"page","entry":[{"id":"1","messaging":[{"sender":{"id":"1"},"message":{"mid":"` + long + `","text":"x"}}]}]}`},
@@ -224,8 +223,14 @@ func TestParseRefuses(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
+	// An event without a sender (a policy-enforcement notice) is left
+	// out and counted, not refused.
+	d, err := Parse([]byte(`{"object":"page","entry":[{"id":"1","messaging":[{"recipient":{"id":"1"},"message":{"mid":"m","text":"x"}}]}]}`))
+	if err != nil || len(d.Entry) != 1 || len(d.Entry[0].Messaging) != 0 || d.Entry[0].NoSender != 1 {
+		t.Errorf("no sender: %+v %v", d, err)
+	}
 	// What Meta sends without messaging (Instagram comments) parses to nothing.
-	d, err := Parse([]byte(`{"object":"instagram","entry":[{"id":"1","time":1,"changes":[{"field":"comments","value":{}}]}]}`))
+	d, err = Parse([]byte(`{"object":"instagram","entry":[{"id":"1","time":1,"changes":[{"field":"comments","value":{}}]}]}`))
 	if err != nil || len(d.Entry) != 1 || len(d.Entry[0].Messaging) != 0 {
 		t.Errorf("changes: %+v %v", d, err)
 	}

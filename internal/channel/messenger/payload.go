@@ -30,6 +30,10 @@ type Entry struct {
 	ID        string  `json:"id"`
 	Time      int64   `json:"time"`
 	Messaging []Event `json:"messaging"`
+	// NoSender counts the events left out for naming no sender (a
+	// policy-enforcement notice names only the Page): nobody wrote them,
+	// so no contact's conversation holds them.
+	NoSender int `json:"-"`
 }
 
 // Event is one item of entry[].messaging[]. Exactly one of its payload
@@ -148,10 +152,13 @@ type Edit struct {
 }
 
 // Parse reads a webhook body. It refuses (400) what is not the Messenger
-// Platform's shape: not a JSON object, members of the wrong JSON type, an
-// event without a sender, ids too long to be Meta's, more than MaxEvents
-// events. It guarantees every event's sender key and every id it carries
-// are valid UTF-8 without NUL, at most conversation.MaxExternalLen bytes.
+// Platform's shape: not a JSON object, members of the wrong JSON type,
+// ids too long to be Meta's, more than MaxEvents events. An event without
+// a sender is left out (counted in its entry's NoSender), not refused:
+// Meta sends some (policy-enforcement), and a 400 would have it redeliver
+// the whole batch, the contacts' messages in it too. It guarantees every
+// event's sender key and every id it carries are valid UTF-8 without
+// NUL, at most conversation.MaxExternalLen bytes.
 func Parse(body []byte) (Delivery, error) {
 	var wire struct {
 		Object string `json:"object"`
@@ -181,6 +188,10 @@ func Parse(body []byte) (Delivery, error) {
 			var ev Event
 			if err := json.Unmarshal(raw, &ev); err != nil {
 				return Delivery{}, apperr.BadRequest("entry[%d].messaging[%d]: %v", i, j, strings.TrimPrefix(err.Error(), "json: "))
+			}
+			if ev.Sender.key() == "" {
+				e.NoSender++
+				continue
 			}
 			if err := checkEvent(ev); err != "" {
 				return Delivery{}, apperr.BadRequest("entry[%d].messaging[%d]: %s", i, j, err)
@@ -212,9 +223,6 @@ func idText(raw json.RawMessage) string {
 
 // checkEvent says what makes an event unusable, or "".
 func checkEvent(ev Event) string {
-	if ev.Sender.key() == "" {
-		return "sender.id is missing"
-	}
 	ids := []string{ev.Sender.key(), ev.Recipient.key()}
 	if m := ev.Message; m != nil {
 		ids = append(ids, m.MID)

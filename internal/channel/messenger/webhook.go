@@ -50,8 +50,8 @@ func (h *webhook) handshake(w http.ResponseWriter, r *http.Request) {
 }
 
 // result is the answer to a delivery: what became of each item, and how
-// many events were left out (another page's, or the echo of a message
-// Switchboard sent).
+// many events were left out (another page's, the echo of a message
+// Switchboard sent, or one without a sender).
 type result struct {
 	Results []conversation.Received `json:"results"`
 	Skipped int                     `json:"skipped,omitempty"`

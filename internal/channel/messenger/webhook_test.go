@@ -236,7 +236,7 @@ func TestWebhookRefuses(t *testing.T) {
 		f := newHookFixture(t, d)
 		text := fixture(t, "messenger/text.json")
 		ig := fixture(t, "instagram/text.json")
-		malformed := []byte(`{"object":"page","entry":[{"id":"1","messaging":[{"message":{"mid":"m","text":"x"}}]}]}`)
+		malformed := []byte(`{"object":"page","entry":[{"id":"1","messaging":[{"sender":"me","message":{"mid":"m","text":"x"}}]}]}`)
 		before := f.rows(t)
 		for _, tc := range []struct {
 			name   string
@@ -328,6 +328,39 @@ func TestWebhookStoresAnEventWithoutMidOnce(t *testing.T) {
 		status, answer := f.post(t, f.messenger, optin, meta.Sign(testAppSecret, optin))
 		if status != http.StatusOK || bytes.Contains([]byte(answer), []byte(`"duplicate":true`)) {
 			t.Errorf("an opt-in at the referral's time: %d %s", status, answer)
+		}
+	})
+}
+
+// Meta puts events without a sender in entry[].messaging[] (a Page's
+// policy-enforcement notice names only the recipient): such an event is
+// left out and counted as skipped, and the delivery's other events are
+// stored and acknowledged, rather than the whole batch refused with a 400
+// that Meta keeps redelivering.
+func TestWebhookSkipsAnEventWithoutASender(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newHookFixture(t, d)
+		body := []byte(`{"object":"page","entry":[{"id":"` + fxPage + `","time":1700000005000,"messaging":[` +
+			`{"recipient":{"id":"` + fxPage + `"},"timestamp":1700000000100,"policy-enforcement":{"action":"block","reason":"The bot violated our Platform Policies"}},` +
+			`{"sender":{"id":"` + fxPSID + `"},"recipient":{"id":"` + fxPage + `"},"timestamp":1700000000200,"message":{"mid":"m_after_policy","text":"still here"}}]}]}`)
+		status, answer := f.post(t, f.messenger, body, meta.Sign(testAppSecret, body))
+		if status != http.StatusOK {
+			t.Fatalf("status %d: %s", status, answer)
+		}
+		var out struct {
+			Results []conversation.Received
+			Skipped int
+		}
+		json.Unmarshal([]byte(answer), &out)
+		if len(out.Results) != 1 || out.Results[0].MessageID == 0 || out.Skipped != 1 {
+			t.Fatalf("answer %s, want the message stored and one event skipped", answer)
+		}
+		m, err := f.convs.GetMessage(context.Background(), access.System(f.ws.ID), out.Results[0].MessageID)
+		if err != nil || m.Text != "still here" {
+			t.Errorf("message %+v %v", m, err)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages`); n != 1 {
+			t.Errorf("%d messages, want the one with a sender", n)
 		}
 	})
 }
