@@ -32,10 +32,12 @@ const (
 )
 
 // MaxMedia bounds the provider-held attachments of one inbound message,
-// and MaxMediaRefLen the length of each one's reference (a URL at most).
+// and MaxMediaRefLen the length of each one's reference (a URL at most):
+// a CDN's signed URL (Meta's) can be far past 2,048 characters, and 8 KiB
+// is what web servers commonly take in a request line.
 const (
 	MaxMedia       = 10
-	MaxMediaRefLen = 2048
+	MaxMediaRefLen = 8 << 10
 )
 
 // TypeUnsupported is the message type of an inbound message whose kind the

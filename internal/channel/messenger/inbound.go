@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // metadataPrefix marks the messages Switchboard sends (message.metadata,
@@ -246,9 +248,10 @@ var linkTypes = map[string]bool{"share": true, "ig_reel": true, "reel": true, "s
 
 // attachments fills a message with attachments. The message's type is
 // the first attachment's: attachment (media, fetched later from the CDN
-// URL), location, a link type, or unsupported.
+// URL), location, a link type, or unsupported. A file whose URL the
+// receive path cannot keep is left out under dropped_attachments.
 func attachments(in *conversation.Inbound, m *Message, raw json.RawMessage) {
-	var listed, more []map[string]any
+	var listed, more, dropped []map[string]any
 	for _, a := range m.Attachments {
 		p := a.Payload
 		if p == nil {
@@ -265,6 +268,14 @@ func attachments(in *conversation.Inbound, m *Message, raw json.RawMessage) {
 		if kind, ok := mediaKinds[a.Type]; ok && url != "" {
 			if len(p.StickerID) > 0 && string(p.StickerID) != "null" {
 				kind = "sticker"
+			}
+			if limit.Text("url", url, conversation.MaxMediaRefLen) != nil {
+				// A URL the receive path would refuse (and with it the
+				// whole delivery): only this file is left out, named in
+				// the content.
+				dropped = append(dropped, map[string]any{"type": kind, "reason": fmt.Sprintf(
+					"its URL is longer than %d characters, or not text", conversation.MaxMediaRefLen)})
+				continue
 			}
 			if len(in.Media) == conversation.MaxMedia {
 				// More files than the receive path fetches (it refuses
@@ -316,6 +327,9 @@ func attachments(in *conversation.Inbound, m *Message, raw json.RawMessage) {
 	}
 	if len(more) > 0 {
 		c["more_attachments"] = more
+	}
+	if len(dropped) > 0 {
+		c["dropped_attachments"] = dropped
 	}
 	if m.Text != "" {
 		c["text"] = m.Text

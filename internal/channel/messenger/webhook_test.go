@@ -364,3 +364,56 @@ func TestWebhookSkipsAnEventWithoutASender(t *testing.T) {
 		}
 	})
 }
+
+// Meta's CDN URLs carry long signed query strings: one past 2,048
+// characters is fetched like any other, and one past the receive path's
+// bound (conversation.MaxMediaRefLen) leaves out only its attachment,
+// kept in the content as one not fetched, never the delivery.
+func TestWebhookStoresAttachmentsWithLongURLs(t *testing.T) {
+	cdn := func(n int) string {
+		u := "https://scontent.xx.fbcdn.net/v/photo.jpg?oh="
+		return u + strings.Repeat("a", n-len(u))
+	}
+	for _, tc := range []struct {
+		name       string
+		urls       []string
+		wantType   string
+		wantFetchs int
+	}{
+		{"a 3,000-character URL", []string{cdn(3000)}, "attachment", 1},
+		{"a URL past the bound, then a short one", []string{cdn(conversation.MaxMediaRefLen + 1), cdn(200)}, "attachment", 1},
+		{"a URL past the bound alone", []string{cdn(conversation.MaxMediaRefLen + 1)}, conversation.TypeUnsupported, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, d *db.DB) {
+				f := newHookFixture(t, d)
+				var atts []string
+				for _, u := range tc.urls {
+					atts = append(atts, `{"type":"image","payload":{"url":"`+u+`"}}`)
+				}
+				body := []byte(`{"object":"page","entry":[{"id":"` + fxPage + `","time":1700000005000,"messaging":[{"sender":{"id":"` + fxPSID +
+					`"},"recipient":{"id":"` + fxPage + `"},"timestamp":1700000000200,"message":{"mid":"m_long_url","attachments":[` +
+					strings.Join(atts, ",") + `]}}]}]}`)
+				status, answer := f.post(t, f.messenger, body, meta.Sign(testAppSecret, body))
+				if status != http.StatusOK {
+					t.Fatalf("status %d: %.300s", status, answer)
+				}
+				var out struct{ Results []conversation.Received }
+				json.Unmarshal([]byte(answer), &out)
+				if len(out.Results) != 1 || out.Results[0].MessageID == 0 {
+					t.Fatalf("results %.300s", answer)
+				}
+				m, err := f.convs.GetMessage(context.Background(), access.System(f.ws.ID), out.Results[0].MessageID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.Type != tc.wantType {
+					t.Errorf("type %q, want %q", m.Type, tc.wantType)
+				}
+				if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM media_fetches`); n != tc.wantFetchs {
+					t.Errorf("%d media fetches, want %d", n, tc.wantFetchs)
+				}
+			})
+		})
+	}
+}
