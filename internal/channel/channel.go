@@ -299,12 +299,13 @@ func (s *Service) lockChannel(ctx context.Context, tx *db.Tx, workspaceID, id in
 // stay. A secret field the new configuration leaves out keeps its value,
 // so a form that cannot show secrets need not send them back.
 func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (Channel, error) {
-	var c Channel
+	var c, before Channel
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		cur, err := s.lockChannel(ctx, tx, workspaceID, id)
 		if err != nil {
 			return err
 		}
+		before = cur
 		merged := in
 		merged.Type = cur.Type
 		if merged.Name == "" {
@@ -344,7 +345,9 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 	c.Secrets = hints(c)
 	if len(in.Config) > 0 {
 		// Registered again when the configuration changed (a new token);
-		// a rename leaves the provider alone.
+		// a rename leaves the provider alone. What the old configuration
+		// registered is undone first where the provider must (Replacer).
+		s.replaced(ctx, before, c)
 		c.Connection = s.connect(ctx, c)
 	}
 	return c, nil

@@ -73,6 +73,22 @@ func (s *Service) connect(ctx context.Context, c Channel) *Connection {
 	return out
 }
 
+// replaced tells a Replacer's provider that c's configuration replaced
+// old's (see Replacer), within ConnectTimeout.
+func (s *Service) replaced(ctx context.Context, old, c Channel) {
+	if s.reg == nil {
+		return
+	}
+	p, _ := s.reg.Provider(c.Type)
+	r, ok := p.(Replacer)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, ConnectTimeout)
+	defer cancel()
+	r.Replaced(ctx, old, c, s.webhookURL(old))
+}
+
 // Connect registers a saved channel with its provider again (after the
 // provider refused, or the public URL changed); a type that does not
 // connect is a validation error.

@@ -38,6 +38,18 @@ type Connector interface {
 	Connect(ctx context.Context, ch Channel, webhookURL string) error
 }
 
+// Replacer is a Connector to be told, when a saved configuration change
+// replaces a channel's, what it was: a registration Connect made with the
+// old credentials may outlive them (the webhook of the Telegram bot a new
+// token replaced goes on delivering to the channel's URL, refused).
+// webhookURL is where the old configuration was connected. It runs
+// before the new configuration is connected, best effort: it reports
+// nothing, and the channel is saved and connected whatever it does.
+type Replacer interface {
+	Connector
+	Replaced(ctx context.Context, old, cur Channel, webhookURL string)
+}
+
 // LocalConnector is a Connector that registers nothing with a provider
 // and needs no public URL (the email channel restarts the channel's IMAP
 // poller): it is told of every save, on a node without a public URL too.

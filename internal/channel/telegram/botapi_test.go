@@ -16,8 +16,9 @@ import (
 // records every call and answers with what the test queued per method,
 // else with a documented success.
 type botAPI struct {
-	t   *testing.T
-	srv *httptest.Server
+	t     *testing.T
+	srv   *httptest.Server
+	token string // the bot's token, which every URL must carry
 
 	mu      sync.Mutex
 	calls   []botCall
@@ -41,8 +42,11 @@ type botAnswer struct {
 	body   string
 }
 
-func newBotAPI(t *testing.T) *botAPI {
-	b := &botAPI{t: t, answers: map[string][]botAnswer{}, files: map[string]string{}, nextID: 5000}
+func newBotAPI(t *testing.T) *botAPI { return newBotAPIOf(t, testBotToken) }
+
+// newBotAPIOf is the Bot API of the bot whose token is token.
+func newBotAPIOf(t *testing.T, token string) *botAPI {
+	b := &botAPI{t: t, token: token, answers: map[string][]botAnswer{}, files: map[string]string{}, nextID: 5000}
 	b.srv = httptest.NewServer(http.HandlerFunc(b.serve))
 	t.Cleanup(b.srv.Close)
 	return b
@@ -73,7 +77,7 @@ func (b *botAPI) made() []botCall {
 }
 
 func (b *botAPI) serve(w http.ResponseWriter, r *http.Request) {
-	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+testBotToken+"/"); ok {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+b.token+"/"); ok {
 		b.mu.Lock()
 		body, found := b.files[rest]
 		b.mu.Unlock()
@@ -85,7 +89,7 @@ func (b *botAPI) serve(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, body)
 		return
 	}
-	method, ok := strings.CutPrefix(r.URL.Path, "/bot"+testBotToken+"/")
+	method, ok := strings.CutPrefix(r.URL.Path, "/bot"+b.token+"/")
 	if !ok {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)

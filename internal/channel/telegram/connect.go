@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"path"
 	"strings"
@@ -37,6 +38,44 @@ func (p *Provider) Connect(ctx context.Context, ch channel.Channel, webhookURL s
 		return fmt.Errorf("telegram: setWebhook: %s", outbound.Reason(err))
 	}
 	return nil
+}
+
+// Replaced implements channel.Replacer. A token of another bot (its id,
+// before the colon, differs) leaves the replaced bot's webhook at this
+// channel's URL with the channel's secret token, so that bot's chats
+// would go on arriving here, and replies to them go out through the new
+// bot, which cannot reach them: the old bot's webhook is deleted with its
+// own token — when
+// getWebhookInfo says it is still this channel's, so a bot since moved
+// elsewhere is left alone. A new token of the same bot needs nothing:
+// setWebhook replaces its webhook. Best effort: a failure is logged.
+func (p *Provider) Replaced(ctx context.Context, old, cur channel.Channel, webhookURL string) {
+	was, ok := configOf(old)
+	now, _ := configOf(cur)
+	if !ok || botID(was.BotToken) == botID(now.BotToken) {
+		return
+	}
+	c := p.client(was)
+	var info struct {
+		URL string `json:"url"`
+	}
+	err := c.call(ctx, "getWebhookInfo", map[string]any{}, &info)
+	if err == nil && info.URL != webhookURL {
+		return
+	}
+	if err == nil {
+		err = c.call(ctx, "deleteWebhook", map[string]any{}, nil)
+	}
+	if err != nil {
+		slog.Warn("telegram: the replaced bot's webhook could not be deleted", "channel_id", cur.ID,
+			"reason", outbound.Reason(err))
+	}
+}
+
+// botID is the bot's id in its token: what comes before the colon.
+func botID(token string) string {
+	id, _, _ := strings.Cut(token, ":")
+	return id
 }
 
 // ProbeTimeout bounds a connection test.

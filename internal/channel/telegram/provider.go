@@ -44,6 +44,7 @@ type Files interface {
 var (
 	_ channel.Provider     = (*Provider)(nil)
 	_ channel.Connector    = (*Provider)(nil)
+	_ channel.Replacer     = (*Provider)(nil)
 	_ channel.Prober       = (*Provider)(nil)
 	_ channel.MediaFetcher = (*Provider)(nil)
 )
