@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -99,6 +100,22 @@ func editTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if content == "" {
 		content = t.content
 	}
+	// An edit naming its files (Media) either keeps the message's (a
+	// caption's edit: they were fetched, or are being, with the message)
+	// or replaces them (a photo swapped for another): those are fetched
+	// anew, the earlier version keeping the old ones.
+	refetch := false
+	if len(in.Media) > 0 {
+		same, err := sameMediaTx(ctx, tx, t.id, in.Media)
+		if err != nil {
+			return r, err
+		}
+		if same {
+			content = withAttachmentsOf(content, t.content)
+		} else {
+			content, refetch = string(withPendingAttachments(json.RawMessage(content), in.Media)), true
+		}
+	}
 	if in.ProviderMessageID != "" {
 		var n int64
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM message_edits WHERE message_id = ? AND provider_id = ?`, t.id, in.ProviderMessageID).
@@ -129,8 +146,60 @@ func editTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if _, err := tx.Exec(ctx, `UPDATE messages SET text = ?, content = ?, edited_at = ? WHERE id = ?`, in.Text, content, at, t.id); err != nil {
 		return r, err
 	}
+	if refetch {
+		// The old files' fetches go: one still running finds its row
+		// gone and records nothing over the new files.
+		if _, err := tx.Exec(ctx, `DELETE FROM media_fetches WHERE message_id = ?`, t.id); err != nil {
+			return r, err
+		}
+		if err := queueMediaFetches(ctx, tx, in, t.id); err != nil {
+			return r, err
+		}
+	}
 	return r, appendMessageEvent(ctx, tx, t, event.MessageEdited, map[string]any{"message_id": t.id, "channel_id": in.ChannelID,
 		"text": in.Text, "previous_text": t.text})
+}
+
+// sameMediaTx reports whether refs are the files the message was stored
+// with (its fetches' references, in order).
+func sameMediaTx(ctx context.Context, tx *db.Tx, messageID int64, refs []MediaRef) (bool, error) {
+	rows, err := tx.Query(ctx, `SELECT ref FROM media_fetches WHERE message_id = ? ORDER BY position`, messageID)
+	if err != nil {
+		return false, err
+	}
+	stored, err := db.Collect(rows, func(rows *sql.Rows) (string, error) {
+		var raw string
+		err := rows.Scan(&raw)
+		var ref MediaRef
+		json.Unmarshal([]byte(raw), &ref)
+		return ref.Ref, err
+	})
+	if err != nil || len(stored) != len(refs) {
+		return false, err
+	}
+	for i, r := range refs {
+		if stored[i] != r.Ref {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// withAttachmentsOf is content with the attachments of stored, the
+// content of the message it edits: what the media fetches wrote there
+// (attachments, attachment) stays.
+func withAttachmentsOf(content, stored string) string {
+	var obj, old map[string]json.RawMessage
+	if json.Unmarshal([]byte(content), &obj) != nil || obj == nil || json.Unmarshal([]byte(stored), &old) != nil {
+		return stored
+	}
+	for _, k := range []string{"attachments", "attachment"} {
+		if v, ok := old[k]; ok {
+			obj[k] = v
+		}
+	}
+	b, _ := json.Marshal(obj)
+	return string(b)
 }
 
 // jsonEqual says whether two JSON texts hold the same value.

@@ -40,15 +40,10 @@ func inbound(ch channel.Channel, u Update) []conversation.Inbound {
 		if m.EditDate > 0 {
 			in.Timestamp = time.Unix(m.EditDate, 0).UTC()
 		}
-		if len(in.Media) > 0 {
-			// The edit of a file's caption changes the text only. The file
-			// was fetched into the media store with the message, and its
-			// stored content names it; an edit's content replaces the
-			// message's, so this one (Telegram's file_id, no stored file)
-			// would lose the file from the inbox. Without a content the
-			// receive path keeps the stored one.
-			in.Content, in.Media = nil, nil
-		}
+		// An edit of a file's message names its file (Media): the receive
+		// path keeps the stored file when it is the message's (a
+		// caption's edit) and fetches it when it is another (the contact
+		// replaced the photo).
 		return []conversation.Inbound{in}
 	case u.CallbackQuery != nil:
 		if in, ok := fromCallback(ch, u.CallbackQuery); ok {
