@@ -88,9 +88,14 @@ func reactionTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 // An edit delivered again (same provider id, or the same text and
 // content) changes nothing; one older than the last edit recorded is kept
 // as a past version only if it is new, never shown as the current one.
+// An edit of a message not stored is ignored, or with KeepOrphan stored
+// as the message (orphanEditTx).
 func editTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	var r Received
 	t, ok, err := findTarget(ctx, tx, in, "in")
+	if err == nil && !ok && in.KeepOrphan {
+		return orphanEditTx(ctx, tx, in)
+	}
 	if err != nil || !ok {
 		r.Ignored = "no message of the contact has this id"
 		return r, err
@@ -158,6 +163,28 @@ func editTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	}
 	return r, appendMessageEvent(ctx, tx, t, event.MessageEdited, map[string]any{"message_id": t.id, "channel_id": in.ChannelID,
 		"text": in.Text, "previous_text": t.text})
+}
+
+// orphanEditTx stores an edit whose message is not stored (yet) as that
+// message, in its edited version and marked edited: its provider
+// delivered the edit first, or the original was lost. It takes the
+// original's provider id, so the original arriving later is a duplicate,
+// and the edit delivered again finds it and changes nothing. Two at once
+// on PostgreSQL: the unique provider id fails the second insert, and it
+// runs again as an edit of the first.
+func orphanEditTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
+	m := in
+	m.Kind, m.ProviderMessageID, m.Target, m.KeepOrphan = KindMessage, in.Target, "", false
+	r, err := receiveTx(ctx, tx, m)
+	if err != nil || r.Duplicate {
+		return r, err
+	}
+	at := db.Millis(in.Timestamp)
+	if in.Timestamp.IsZero() {
+		at = tx.Now()
+	}
+	_, err = tx.Exec(ctx, `UPDATE messages SET edited_at = ? WHERE id = ?`, at, r.MessageID)
+	return r, err
 }
 
 // sameMediaTx reports whether refs are the files the message was stored

@@ -82,6 +82,12 @@ type Inbound struct {
 	Target string
 	// Media are the message's attachments held by the provider.
 	Media []MediaRef
+	// KeepOrphan, for a KindEdit whose Target no stored message has,
+	// stores the edit as that message (named Target, in its edited
+	// version) rather than ignoring it: for a provider that may deliver
+	// an edit before its message (Telegram), whose original then arrives
+	// as a duplicate, stored once.
+	KeepOrphan bool
 }
 
 // Received says what became of one inbound item.

@@ -33,6 +33,9 @@ func inbound(ch channel.Channel, u Update) []conversation.Inbound {
 		in := fromMessage(ch, m)
 		in.Kind = conversation.KindEdit
 		in.Target = in.ProviderMessageID
+		// Updates may come out of order: an edit before its message
+		// is stored as the message, whose original is then a duplicate.
+		in.KeepOrphan = true
 		// Each edit is its own delivery, told apart by its update: a
 		// redelivered edit is the same update, a later edit another —
 		// even within one second, which edit_date cannot tell.
