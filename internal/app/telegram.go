@@ -10,13 +10,19 @@ import (
 
 // attachTelegram gives the Telegram provider the media store, from which
 // it uploads the files agents attach (Telegram fetches a document by URL
-// only when it is a PDF, a ZIP or a GIF).
+// only when it is a PDF, a ZIP or a GIF), and the contacts, whose
+// identity a send to a group upgraded to a supergroup moves.
 func (a *App) attachTelegram() {
 	p, ok := a.Channels.Registry().Provider(telegram.Type)
-	if !ok || a.Media == nil {
+	if !ok {
 		return
 	}
-	if t, ok := p.(*telegram.Provider); ok {
+	t, ok := p.(*telegram.Provider)
+	if !ok {
+		return
+	}
+	t.Identities = a.Contacts
+	if a.Media != nil {
 		t.Files = telegramFiles{a.Media}
 	}
 }

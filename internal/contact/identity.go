@@ -121,3 +121,28 @@ func IdentityOf(ctx context.Context, q db.Querier, channelID, contactID int64) (
 	}
 	return ext, nil
 }
+
+// MoveIdentity makes the contact known on the channel by the external id
+// from known by to instead (a Telegram group upgraded to a supergroup
+// takes a new chat id), unless to already names a contact there, or from
+// none; either way nothing is refused.
+func (s *Service) MoveIdentity(ctx context.Context, workspaceID, channelID int64, from, to string) error {
+	err := s.db.Write(ctx, func(tx *db.Tx) error { return MoveIdentityTx(ctx, tx, workspaceID, channelID, from, to) })
+	if err != nil {
+		return fmt.Errorf("contact: move identity: %w", err)
+	}
+	return nil
+}
+
+// MoveIdentityTx is MoveIdentity inside tx. Should to be taken meanwhile
+// on PostgreSQL, the unique index refuses the change and the write runs
+// again, finding it taken.
+func MoveIdentityTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, from, to string) error {
+	if from == to || from == "" || to == "" {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `UPDATE contact_identities SET external_id = ? WHERE workspace_id = ? AND channel_id = ? AND external_id = ?
+		AND NOT EXISTS (SELECT 1 FROM contact_identities o WHERE o.channel_id = ? AND o.external_id = ?)`,
+		to, workspaceID, channelID, from, channelID, to)
+	return err
+}

@@ -88,6 +88,12 @@ type Inbound struct {
 	// an edit before its message (Telegram), whose original then arrives
 	// as a duplicate, stored once.
 	KeepOrphan bool
+	// FormerExternalID is the contact's earlier id on the channel, when
+	// the provider says it changed (a Telegram group upgraded to a
+	// supergroup takes a new chat id): the identity moves from it to
+	// ExternalID before the item is stored, so the contact and their
+	// conversation go on.
+	FormerExternalID string
 }
 
 // Received says what became of one inbound item.
@@ -228,6 +234,9 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		if !errors.Is(err, sql.ErrNoRows) {
 			return r, err
 		}
+	}
+	if err := contact.MoveIdentityTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.FormerExternalID, in.ExternalID); err != nil {
+		return r, err
 	}
 	contactID, created, err := contact.ResolveTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.ExternalID, in.Profile)
 	if err != nil {

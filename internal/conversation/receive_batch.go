@@ -69,11 +69,11 @@ type receiveJob struct {
 
 // batched reports whether a webhook's items can go through the receive
 // batch: only new messages, which keep their invariants with the schema
-// alone (see Receive). On PostgreSQL the batch is written by
-// receiveGroupPgTx (receive_pg.go).
+// alone (see Receive), and which move no identity (receiveTx does). On
+// PostgreSQL the batch is written by receiveGroupPgTx (receive_pg.go).
 func (s *Service) batched(items []Inbound) bool {
 	for _, in := range items {
-		if in.Kind != KindMessage {
+		if in.Kind != KindMessage || in.FormerExternalID != "" {
 			return false
 		}
 	}

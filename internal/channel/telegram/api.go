@@ -47,6 +47,9 @@ type APIError struct {
 	Code        int `json:"error_code"`
 	Description string
 	RetryAfter  int
+	// MigrateTo is the supergroup's chat id when the chat was a group
+	// upgraded to it (400 "group chat was upgraded to a supergroup chat").
+	MigrateTo int64
 }
 
 func (e *APIError) Error() string {
@@ -60,7 +63,8 @@ type answer struct {
 	ErrorCode   int             `json:"error_code"`
 	Description string          `json:"description"`
 	Parameters  *struct {
-		RetryAfter int `json:"retry_after"`
+		RetryAfter      int   `json:"retry_after"`
+		MigrateToChatID int64 `json:"migrate_to_chat_id"`
 	} `json:"parameters"`
 }
 
@@ -212,7 +216,7 @@ func (c *client) post(ctx context.Context, method, contentType string, body io.R
 		e.Description = fmt.Sprintf("HTTP %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	if a.Parameters != nil {
-		e.RetryAfter = a.Parameters.RetryAfter
+		e.RetryAfter, e.MigrateTo = a.Parameters.RetryAfter, a.Parameters.MigrateToChatID
 	}
 	return classify(e, resp.Header)
 }

@@ -69,6 +69,15 @@ func fromMessage(ch channel.Channel, m *Message) conversation.Inbound {
 	if m.Date > 0 {
 		in.Timestamp = time.Unix(m.Date, 0).UTC()
 	}
+	// A group upgraded to a supergroup: the contact (the chat) is known
+	// by the supergroup's id from then on, whichever of the two notices
+	// comes first.
+	switch {
+	case m.MigrateToChatID != 0:
+		in.FormerExternalID, in.ExternalID = in.ExternalID, strconv.FormatInt(m.MigrateToChatID, 10)
+	case m.MigrateFromChatID != 0:
+		in.FormerExternalID = strconv.FormatInt(m.MigrateFromChatID, 10)
+	}
 	content := map[string]any{}
 	switch {
 	case m.Text != "":

@@ -32,6 +32,17 @@ type Provider struct {
 	// Telegram fetches a document by URL only when it is a PDF, a ZIP or
 	// a GIF, and a URL needs the node's public address.
 	Files Files
+	// Identities moves a contact's identity on the channel to another
+	// chat id (nil: none is moved): a send to a group upgraded to a
+	// supergroup learns the supergroup's id.
+	Identities Identities
+}
+
+// Identities is the node's contacts as Send changes them.
+type Identities interface {
+	// MoveIdentity makes the contact known on the channel by from known
+	// by to instead, unless to already names one.
+	MoveIdentity(ctx context.Context, workspaceID, channelID int64, from, to string) error
 }
 
 // Files is the node's media store as Send reads it.

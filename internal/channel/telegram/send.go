@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -165,13 +167,27 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 		}
 		calls = append(calls, textCall(text, content.Replies))
 	}
+	do := func(i int, m *sentMessage) error {
+		if f := calls[i].file; f != nil {
+			return p.uploadFile(ctx, c, ch, calls[i].method, calls[i].params, *f, m)
+		}
+		return c.call(ctx, calls[i].method, calls[i].params, m)
+	}
 	ids, err := channel.SendParts(ctx, len(calls), func(i int) (string, error) {
 		var m sentMessage
-		if f := calls[i].file; f != nil {
-			if err := p.uploadFile(ctx, c, ch, calls[i].method, calls[i].params, *f, &m); err != nil {
-				return "", err
+		err := do(i, &m)
+		if to := migratedTo(err); to != 0 {
+			// The group became a supergroup, which Telegram names: the
+			// message goes there, and so does the contact's identity,
+			// so later sends go there at once.
+			p.moveIdentity(ctx, ch, chat, to)
+			chat = strconv.FormatInt(to, 10)
+			for j := range calls {
+				calls[j].params["chat_id"] = to
 			}
-		} else if err := c.call(ctx, calls[i].method, calls[i].params, &m); err != nil {
+			err = do(i, &m)
+		}
+		if err != nil {
 			return "", err
 		}
 		id := m.Chat.ID
@@ -184,6 +200,28 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 		return "", err
 	}
 	return ids[0], nil
+}
+
+// migratedTo is the supergroup's chat id when err says the chat was a
+// group upgraded to it; 0 otherwise.
+func migratedTo(err error) int64 {
+	var e *APIError
+	if errors.As(err, &e) {
+		return e.MigrateTo
+	}
+	return 0
+}
+
+// moveIdentity makes the contact known by the chat id to (best effort:
+// the message goes there all the same, and the next send learns it
+// again should this fail).
+func (p *Provider) moveIdentity(ctx context.Context, ch channel.Channel, from string, to int64) {
+	if p.Identities == nil {
+		return
+	}
+	if err := p.Identities.MoveIdentity(ctx, ch.WorkspaceID, ch.ID, from, strconv.FormatInt(to, 10)); err != nil {
+		slog.Warn("telegram: the contact of an upgraded group could not be moved to the supergroup", "channel_id", ch.ID, "err", err)
+	}
 }
 
 // clone copies a parameter map.

@@ -68,7 +68,12 @@ type Message struct {
 	Venue       *Venue                `json:"venue,omitempty"`
 	Contact     *Contact              `json:"contact,omitempty"`
 	ReplyMarkup *InlineKeyboardMarkup `json:"reply_markup,omitempty"`
-	Raw         json.RawMessage       `json:"-"`
+	// MigrateToChatID, in a group's chat, and MigrateFromChatID, in a
+	// supergroup's, say the group was upgraded to the supergroup, which
+	// has another chat id.
+	MigrateToChatID   int64           `json:"migrate_to_chat_id,omitempty"`
+	MigrateFromChatID int64           `json:"migrate_from_chat_id,omitempty"`
+	Raw               json.RawMessage `json:"-"`
 }
 
 // PhotoSize is one size of a photo; a photo message lists several.
