@@ -45,9 +45,9 @@ func (p *Provider) Connect(ctx context.Context, ch channel.Channel, webhookURL s
 // channel's URL with the channel's secret token, so that bot's chats
 // would go on arriving here, and replies to them go out through the new
 // bot, which cannot reach them: the old bot's webhook is deleted with its
-// own token — when
-// getWebhookInfo says it is still this channel's, so a bot since moved
-// elsewhere is left alone. A new token of the same bot needs nothing:
+// own token, when getWebhookInfo says it is still this channel's (a bot
+// since moved elsewhere is left alone). A new token of the same bot needs
+// nothing:
 // setWebhook replaces its webhook. Best effort: a failure is logged.
 func (p *Provider) Replaced(ctx context.Context, old, cur channel.Channel, webhookURL string) {
 	was, ok := configOf(old)
