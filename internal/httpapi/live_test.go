@@ -380,8 +380,16 @@ func TestLiveTyping(t *testing.T) {
 	})
 }
 
-// presenceOf returns the user's presence as the API lists it.
+// presenceOf returns the user's presence as the API lists it to Acme's
+// owner.
 func presenceOf(t *testing.T, f *fixture, userID int64) (devices int, availability string) {
+	t.Helper()
+	return presenceAs(t, f, "owner", userID)
+}
+
+// presenceAs returns the user's presence as the API lists it to as;
+// availability "" when the list lacks the user.
+func presenceAs(t *testing.T, f *fixture, as string, userID int64) (devices int, availability string) {
 	t.Helper()
 	var pg struct {
 		Data []struct {
@@ -390,7 +398,7 @@ func presenceOf(t *testing.T, f *fixture, userID int64) (devices int, availabili
 			Availability string
 		}
 	}
-	f.get(t, "/api/v1/presence?limit=200", "owner", &pg)
+	f.get(t, "/api/v1/presence?limit=200", as, &pg)
 	for _, p := range pg.Data {
 		if p.UserID == userID {
 			return p.Devices, p.Availability
