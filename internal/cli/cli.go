@@ -23,6 +23,7 @@ Usage:
   switchboard migrate [--data DIR] [--database-url URL]
   switchboard demo    [--data DIR] [--database-url URL] [--json] [--allow-private-networks CIDRS]
   switchboard user create --workspace ID --email EMAIL --name NAME [--role owner|manager|agent] [--password PW]
+  switchboard user password --email EMAIL --password PW
   switchboard reports rebuild [--data DIR] [--database-url URL]
   switchboard reports compact [--data DIR] [--database-url URL]
   switchboard backup  [--data DIR] --out FILE

@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/app"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -69,10 +71,17 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// userCmd manages users: "user create".
+// userUsage is the user command's usage.
+const userUsage = "usage: switchboard user create --workspace ID --email EMAIL --name NAME [--role ROLE] [--password PW]\n" +
+	"       switchboard user password --email EMAIL --password PW"
+
+// userCmd manages users: "user create", "user password".
 func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "password" {
+		return userPasswordCmd(ctx, args, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: switchboard user create --workspace ID --email EMAIL --name NAME [--role ROLE] [--password PW]")
+		return errors.New(userUsage)
 	}
 	fs := newFlagSet("user create", stderr)
 	var sf storeFlags
@@ -116,4 +125,37 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	return json.NewEncoder(stdout).Encode(u)
+}
+
+// userPasswordCmd is "user password": the server's operator sets an
+// account's password, the way back in for a sole owner who forgot theirs
+// (nobody else may reset an owner's) or for a person whose account
+// another workspace made. Every session of the account ends, in every
+// workspace; their live devices go offline at the workspace's inactivity
+// timeout.
+func userPasswordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user password", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	email := fs.String("email", "", "the account's sign-in email")
+	password := fs.String("password", "", "the new password (at least 8 characters)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*email) == "" {
+		return errors.New("--email is required\n" + userUsage)
+	}
+	if err := sf.setupLogging(stderr); err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Config{URL: sf.databaseURL, DataDir: sf.data})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	ended, err := workspace.New(d).SetAccountPassword(ctx, *email, *password)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(map[string]any{"email": strings.ToLower(strings.TrimSpace(*email)), "ended": len(ended)})
 }

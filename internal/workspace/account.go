@@ -117,6 +117,39 @@ func (s *Service) Account(ctx context.Context, workspaceID, userID int64) (Accou
 	return a, active(ms), nil
 }
 
+// SetAccountPassword is the server's operator setting an account's
+// password (the command line's "user password"): no current password is
+// asked, so no workspace's API reaches it. Every session of the account
+// ends, in every workspace, and they are returned.
+func (s *Service) SetAccountPassword(ctx context.Context, email, password string) ([]EndedSession, error) {
+	email = normalEmail(email)
+	if err := checkPassword("password", password); err != nil {
+		return nil, err
+	}
+	hash, err := s.hasher.hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	var ended []EndedSession
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
+		var account int64
+		err := tx.QueryRow(ctx, `UPDATE accounts SET password_hash = ? WHERE lower(email) = ? RETURNING id`, hash, email).Scan(&account)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.Invalid("email", "no account signs in with %s", email)
+		}
+		if err != nil {
+			return err
+		}
+		ended, err = endAccountSessions(ctx, tx, account, 0)
+		return err
+	})
+	if err != nil {
+		return nil, wrap("set account password", err)
+	}
+	s.forget(sessionIDs(ended)...)
+	return ended, nil
+}
+
 // EndedSession is a session a password change ended: the caller signs
 // out the presence device its sockets kept, in its own workspace.
 type EndedSession struct {
