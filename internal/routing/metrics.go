@@ -86,6 +86,12 @@ func (m *routingMetrics) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(m.queueLength, prometheus.GaugeValue, float64(n), labels...)
 		ch <- prometheus.MustNewConstMetric(m.queueOldest, prometheus.GaugeValue, seconds(now-oldest), labels...)
 	}
+	// A read broken after some rows (a lost connection, the timeout) ends
+	// the loop as the last row does: the queues not read yet would be
+	// missing from a scrape that looks complete, read as empty queues.
+	if err := rows.Err(); err != nil {
+		ch <- prometheus.NewInvalidMetric(m.queueLength, err)
+	}
 }
 
 // assigned records an assignment once its transaction commits: before is

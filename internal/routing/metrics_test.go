@@ -3,8 +3,11 @@ package routing
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -73,4 +76,50 @@ func TestRoutingMetrics(t *testing.T) {
 			t.Errorf("queue length after the drain %v, want 0 (absent)", got)
 		}
 	})
+}
+
+// A read of the queue gauges that breaks after some rows have been read
+// (a network error, a timeout) makes the scrape fail rather than report
+// the queues read so far as all there is.
+func TestRoutingMetricsBrokenQueueReadFailsTheScrape(t *testing.T) {
+	// SQLite streams the GROUP BY of an index-ordered table, so the first
+	// queue's row is out before the second queue's rows are read; a
+	// PostgreSQL plan reads all its input before the first row.
+	d := dbtest.Open(t, db.SQLite)
+	ctx := context.Background()
+	// routing_queue becomes a view on a table of the columns the gauges
+	// read, whose second queue's wait overflows abs() while it is read.
+	err := d.Write(ctx, func(tx *db.Tx) error {
+		for _, q := range []string{
+			`DROP TABLE routing_queue`,
+			`CREATE TABLE queue_rows (workspace_id BIGINT, team_id BIGINT, enqueued_at BIGINT)`,
+			`CREATE INDEX queue_rows_order ON queue_rows (workspace_id, team_id)`,
+			`INSERT INTO queue_rows VALUES (1, 1, 1000), (1, 2, -9223372036854775807 - 1)`,
+			`CREATE VIEW routing_queue AS SELECT workspace_id, team_id,
+			   CASE WHEN team_id = 2 THEN abs(enqueued_at) ELSE enqueued_at END AS enqueued_at FROM queue_rows`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(newRoutingMetrics(d))
+	if _, err := reg.Gather(); err == nil {
+		t.Fatal("the scrape succeeded with a broken read")
+	} else if !strings.Contains(err.Error(), "overflow") {
+		t.Errorf("scrape error %q, want the read's integer overflow", err)
+	}
+	// /metrics still answers, and counts the scrape as incomplete (once
+	// it is over: the next scrape shows it).
+	m := metrics.New()
+	m.Register(newRoutingMetrics(d))
+	metricstest.Value(t, m, "switchboard_routing_queue_length")
+	if got := metricstest.Value(t, m, `promhttp_metric_handler_errors_total{cause="gathering"}`); got < 1 {
+		t.Errorf("the incomplete scrape was not counted: %v", got)
+	}
 }
