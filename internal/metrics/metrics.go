@@ -31,7 +31,7 @@ type Metrics struct {
 	// WebhookErrors counts rejected webhooks by channel type and HTTP status.
 	WebhookErrors *prometheus.CounterVec
 	// OutboundSends counts delivery attempts by channel type and result
-	// (sent, retry, failed).
+	// (sent, retry, failed), once the attempt's outcome is recorded.
 	OutboundSends *prometheus.CounterVec
 	// OutboundQueue is the number of outbound messages waiting to be sent.
 	OutboundQueue prometheus.Gauge

@@ -75,6 +75,13 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 	if channelType == "" {
 		channelType = "unknown"
 	}
+	// count counts the attempt once its record commits: a record that
+	// finds its lease gone (another node recorded the job) or never
+	// lands is not an outcome, and counting it would over-count — the
+	// attempt is counted by whichever record of the job does land.
+	count := func(tx *db.Tx, result string) {
+		tx.OnCommit(func() { d.m.OutboundSends.WithLabelValues(channelType, result).Inc() })
+	}
 	var write func(tx *db.Tx) error
 	switch {
 	case o.stale != "":
@@ -86,15 +93,18 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 			return fence(ctx, tx, j, `UPDATE outbound_jobs SET state = ?, lease_until = 0 WHERE id = ? AND state = 'pending' AND lease_until = ?`, state)
 		}
 	case o.err == nil:
-		d.m.OutboundSends.WithLabelValues(channelType, "sent").Inc()
-		write = func(tx *db.Tx) error { return d.recordSent(ctx, log, tx, j, o.providerID) }
+		write = func(tx *db.Tx) error {
+			count(tx, "sent")
+			return d.recordSent(ctx, log, tx, j, o.providerID)
+		}
 	case IsPermanent(o.err) || j.attempts+1 >= d.opts.MaxAttempts:
-		d.m.OutboundSends.WithLabelValues(channelType, "failed").Inc()
 		reason := truncate(Reason(o.err))
 		log.Warn("outbound message failed", "attempts", j.attempts+1, "reason", reason)
-		write = func(tx *db.Tx) error { return recordFailed(ctx, tx, j, reason) }
+		write = func(tx *db.Tx) error {
+			count(tx, "failed")
+			return recordFailed(ctx, tx, j, reason)
+		}
 	default:
-		d.m.OutboundSends.WithLabelValues(channelType, "retry").Inc()
 		delay := d.backoff(j.attempts + 1)
 		if asked, ok := RetryAfter(o.err); ok {
 			// The provider said when: never sooner than our own backoff.
@@ -103,6 +113,7 @@ func (d *Dispatcher) settle(ctx context.Context, log *slog.Logger, j job, channe
 		next := db.Millis(d.now().Add(delay))
 		log.Info("outbound attempt failed; will retry", "attempt", j.attempts+1, "retry_in", delay, "err", o.err)
 		write = func(tx *db.Tx) error {
+			count(tx, "retry")
 			tx.Due(conversation.DueOutbound, next)
 			return fence(ctx, tx, j, `UPDATE outbound_jobs SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, lease_until = 0
 				WHERE id = ? AND state = 'pending' AND lease_until = ?`, next, truncate(o.err.Error()))
