@@ -62,8 +62,9 @@ var webhookOperations = map[string]opDoc{
 		status: 200, resp: page[webhook.Delivery]{}},
 	"POST /api/v1/webhooks/{webhookID}/deliveries/{deliveryID}/resend": {id: "resendWebhookDelivery", tag: tagWebhooks,
 		summary: "Send a delivery again",
-		desc:    "The same body and event id, due now and retried for another 24 hours; a delivery being sent right now is a 409.",
-		status:  200, resp: webhook.Delivery{}, errors: []int{409}},
+		desc: "The same body and event id, due now and retried for another 24 hours, its attempts counted afresh (the backoff " +
+			"starts again at about 10 s); a delivery being sent right now is a 409.",
+		status: 200, resp: webhook.Delivery{}, errors: []int{409}},
 }
 
 func init() {

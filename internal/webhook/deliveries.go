@@ -108,9 +108,13 @@ func (s *Service) GetDelivery(ctx context.Context, workspaceID, endpointID, id i
 }
 
 // Resend sends a delivery again, with the same body and event id: it is
-// pending again, due now, and retried for another 24 hours. A delivery
-// being sent is a conflict. On a disabled endpoint it waits until the
-// endpoint is turned back on.
+// pending again, due now, and retried for another 24 hours, its attempts
+// counted afresh — the backoff starts again at BaseDelay, where the old
+// count (a day of failures) would have put its first retry at MaxDelay.
+// The last attempt's status and answer stay until the next attempt; no
+// other history of attempts is kept. A delivery being sent is a
+// conflict. On a disabled endpoint it waits until the endpoint is turned
+// back on.
 func (s *Service) Resend(ctx context.Context, workspaceID, endpointID, id int64) (Delivery, error) {
 	var out Delivery
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
@@ -129,7 +133,8 @@ func (s *Service) Resend(ctx context.Context, workspaceID, endpointID, id int64)
 			return apperr.Conflict("the delivery is being sent right now")
 		}
 		tx.Due(DueKind, 0)
-		if _, err = tx.Exec(ctx, `UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, give_up_at = ?, lease_until = 0 WHERE id = ?`,
+		if _, err = tx.Exec(ctx, `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, give_up_at = ?, lease_until = 0
+			WHERE id = ?`,
 			now, now+s.opts.GiveUpAfter.Milliseconds(), id); err != nil {
 			return err
 		}

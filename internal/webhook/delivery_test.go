@@ -287,7 +287,7 @@ func TestTestDeliveryLogAndResend(t *testing.T) {
 			t.Fatalf("resent event %d, want %d", r.eventID, first.EventID)
 		}
 		done, _ := e.svc.GetDelivery(context.Background(), e.ws.ID, ep.ID, first.ID)
-		if done.State != webhook.StateDelivered || done.Attempts != 2 {
+		if done.State != webhook.StateDelivered || done.Attempts != 1 { // counted afresh from the resend
 			t.Fatalf("after resend %+v", done)
 		}
 		// Rotating the secret signs with the new one.
@@ -329,5 +329,50 @@ func TestTwoDispatchersNeverSendTheSameDeliveryTwice(t *testing.T) {
 			e.write(t, "c"+string(rune('a'+i)), "hi")
 		}
 		e.until(t, "all delivered", func() bool { return len(rc.all()) == 12 })
+	})
+}
+
+// A resent delivery starts its attempts afresh: one given up after a day
+// of failures, resent, and failing again is retried after the first
+// backoff (BaseDelay at most), not after the hour its old attempt count
+// had reached — a receiver fixed and resent to must not wait an hour for
+// a hiccup.
+func TestResendStartsAFreshAttemptCount(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		const base = 10 * time.Second
+		e := newEnv(t, d, webhook.Options{BaseDelay: base, MaxDelay: time.Hour})
+		rc := newReceiver(t, func(n int, r received, w http.ResponseWriter) { w.WriteHeader(http.StatusInternalServerError) })
+		ep := e.endpoint(t, rc, "message.received")
+		e.run(t, webhook.DispatcherOptions{})
+		e.write(t, "ada", "hello")
+		e.until(t, "the first attempt", func() bool { return len(rc.all()) == 1 })
+		e.idle(t)
+		// As a day of failures leaves it: given up after some 30 attempts.
+		ctx := context.Background()
+		var id int64
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			return tx.QueryRow(ctx, `UPDATE webhook_deliveries SET state = 'failed', attempts = 30 WHERE endpoint_id = ? RETURNING id`, ep.ID).Scan(&id)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		again, err := e.svc.Resend(ctx, e.ws.ID, ep.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.State != webhook.StatePending || again.Attempts != 0 {
+			t.Errorf("resent delivery %s after %d attempts, want pending with no attempts yet", again.State, again.Attempts)
+		}
+		e.until(t, "the resent attempt", func() bool { return len(rc.all()) == 2 })
+		e.idle(t)
+		got, err := e.svc.GetDelivery(ctx, e.ws.ID, ep.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != webhook.StatePending || got.Attempts != 1 {
+			t.Errorf("after the resent attempt %s after %d attempts, want pending after 1", got.State, got.Attempts)
+		}
+		if wait := got.NextAttemptAt.Sub(got.LastAttemptAt); wait > base {
+			t.Errorf("the retry after the resent attempt waits %s, want at most %s (the first backoff)", wait, base)
+		}
 	})
 }

@@ -2486,7 +2486,7 @@ export interface paths {
         put?: never;
         /**
          * Send a delivery again
-         * @description The same body and event id, due now and retried for another 24 hours; a delivery being sent right now is a 409.
+         * @description The same body and event id, due now and retried for another 24 hours, its attempts counted afresh (the backoff starts again at about 10 s); a delivery being sent right now is a 409.
          */
         post: operations["resendWebhookDelivery"];
         delete?: never;
