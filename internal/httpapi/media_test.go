@@ -224,3 +224,47 @@ func TestSendAttachment(t *testing.T) {
 		}
 	})
 }
+
+// An XML document and a CSV file as Excel on Windows declares it are
+// uploaded, and served as downloads in the sandbox, never as a page: the
+// XML keeps its type, so a browser asked to show it would render markup.
+func TestMediaXMLAndWindowsCSVAreServedAsDownloads(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := mediaFixture(t, d)
+		for _, tc := range []struct {
+			filename, ctype, data, want string
+		}{
+			{"orders.xml", "text/xml", `<?xml version="1.0"?><orders><order id="1"/></orders>`, "text/xml; charset=utf-8"},
+			{"contacts.csv", "application/vnd.ms-excel", "name,email\r\nAda,ada@example.com\r\n", "text/plain; charset=utf-8"},
+		} {
+			status, body := f.upload(t, "agent", tc.filename, tc.ctype, []byte(tc.data))
+			if status != 201 {
+				t.Fatalf("upload %s: %d %s", tc.filename, status, body)
+			}
+			var m media.Media
+			must0(t, json.Unmarshal(body, &m))
+			if m.ContentType != tc.want || m.Kind != "file" {
+				t.Fatalf("uploaded %s", body)
+			}
+			resp, got := f.fetch(t, "/api/v1/media/"+m.ID, "agent")
+			if resp.StatusCode != 200 || string(got) != tc.data {
+				t.Fatalf("download %s: %d %q", tc.filename, resp.StatusCode, got)
+			}
+			for k, want := range map[string]string{
+				"Content-Type":            tc.want,
+				"X-Content-Type-Options":  "nosniff",
+				"Content-Security-Policy": "default-src 'none'; sandbox",
+				"Content-Disposition":     "attachment; filename=" + tc.filename,
+			} {
+				if v := resp.Header.Get(k); v != want {
+					t.Errorf("%s %s: %q, want %q", tc.filename, k, v, want)
+				}
+			}
+		}
+		// An SVG image is no XML document to download, declared so or not.
+		svg := `<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`
+		if status, body := f.upload(t, "agent", "logo.xml", "application/xml", []byte(svg)); status != 422 || !strings.Contains(string(body), `"code"`) {
+			t.Errorf("SVG as XML: %d %s, want 422", status, body)
+		}
+	})
+}

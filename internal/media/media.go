@@ -153,7 +153,10 @@ func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
 	}
 	kind, ok := allowed[bare]
 	if !ok {
-		return Media{}, apperr.Invalid("file", "is %s, which is not accepted (images, PDF, plain text, audio and video are)", bare)
+		return Media{}, apperr.Invalid("file", "is %s, which is not accepted (images, PDF, plain text, XML, audio and video are)", bare)
+	}
+	if bare == "text/xml" && markupXML(head.buf.Bytes()) {
+		return Media{}, apperr.Invalid("file", "is XML whose root is an SVG image or an XHTML page, which is not accepted")
 	}
 	if len(in.Kinds) > 0 && !slices.Contains(in.Kinds, kind) {
 		return Media{}, apperr.Invalid("file", "is %s, a kind of file (%s) this channel does not accept", bare, kind)

@@ -224,3 +224,47 @@ func TestSafeFileName(t *testing.T) {
 		}
 	}
 }
+
+// A CSV file from Excel on Windows comes declared application/vnd.ms-excel
+// (the type Windows registers for .csv), and an XML document as text/xml
+// or application/xml: both are kept, as files to download. The content
+// still decides: an Excel workbook is no text, and XML whose root is an
+// SVG image or an XHTML page is markup a browser would render.
+func TestUploadAcceptsWindowsCSVAndXMLDocuments(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		s, _, ws, _ := setup(t, d, 0)
+		const xmlDoc = `<?xml version="1.0" encoding="UTF-8"?>` + "\n<!-- export -->\n<orders><order id=\"1\"/></orders>\n"
+		for _, tc := range []struct {
+			name, declared string
+			body           string
+			want           string // content type stored; "" for refused
+		}{
+			{"CSV declared as Excel's", "application/vnd.ms-excel", "name,email\nAda,ada@example.com\n", "text/plain; charset=utf-8"},
+			{"CSV declared as Excel's with a charset", "application/vnd.ms-excel; charset=windows-1252", "a;b\n1;2\n", "text/plain; charset=utf-8"},
+			{"XML declared text/xml", "text/xml", xmlDoc, "text/xml; charset=utf-8"},
+			{"XML declared application/xml", "application/xml", xmlDoc, "text/xml; charset=utf-8"},
+			{"XML declared as nothing", "", xmlDoc, "text/xml; charset=utf-8"},
+			{"XML without a declaration, declared text/xml", "text/xml", "<orders><order id=\"1\"/></orders>\n", "text/plain; charset=utf-8"},
+			{"an Excel workbook declared as Excel's", "application/vnd.ms-excel", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + strings.Repeat("\x00", 64), ""},
+			{"SVG behind an XML declaration", "", `<?xml version="1.0"?>` + "\n<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", ""},
+			{"SVG declared as XML", "application/xml", `<?xml version="1.0"?><!DOCTYPE svg><svg:svg xmlns:svg="http://www.w3.org/2000/svg"/>`, ""},
+			{"XHTML declared as XML", "text/xml", `<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>`, ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				m, err := s.Save(context.Background(), media.Upload{WorkspaceID: ws, DeclaredType: tc.declared, FileName: "x", Body: strings.NewReader(tc.body)})
+				if tc.want == "" {
+					if apperr.KindOf(err) != apperr.KindInvalid {
+						t.Fatalf("saved %+v (%v), want refused", m, err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.ContentType != tc.want || m.Kind != "file" {
+					t.Fatalf("%s %s, want %s file", m.ContentType, m.Kind, tc.want)
+				}
+			})
+		}
+	})
+}

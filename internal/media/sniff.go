@@ -1,6 +1,9 @@
 package media
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
 	"mime"
 	"net/http" // for DetectContentType alone: the WHATWG sniffing algorithm, no transport
 	"strings"
@@ -14,7 +17,10 @@ const sniffLen = 4096
 // allowed maps each content type detected from the bytes that may be
 // stored to the kind of attachment it is (the custom channel's types:
 // image, audio, video, file). Anything else, HTML, SVG, scripts and
-// executables among them, is refused.
+// executables among them, is refused. XML (detected by its <?xml
+// declaration) is a document to download, like any file: served as an
+// attachment in a sandbox, and refused when it is an SVG image or an
+// XHTML page (see markupXML).
 var allowed = map[string]string{
 	"image/png":       "image",
 	"image/jpeg":      "image",
@@ -22,6 +28,7 @@ var allowed = map[string]string{
 	"image/webp":      "image",
 	"application/pdf": "file",
 	"text/plain":      "file",
+	"text/xml":        "file",
 	"audio/mpeg":      "audio",
 	"audio/wave":      "audio",
 	"audio/ogg":       "audio",
@@ -41,6 +48,7 @@ var aliases = map[string]string{
 	"video/ogg":       "audio/ogg",
 	"audio/mp4":       "video/mp4", // the sniffer calls every MP4 container video/mp4
 	"audio/x-m4a":     "video/mp4",
+	"application/xml": "text/xml",
 }
 
 // detect returns the content type of a file from its first bytes, as
@@ -140,10 +148,45 @@ func agrees(declared, detected string) bool {
 	if d == detected {
 		return true
 	}
-	// Text files come declared as what they hold (CSV, Markdown, JSON):
-	// they are served as plain text all the same. HTML is not text here.
-	if detected == "text/plain" {
-		return d == "application/json" || (strings.HasPrefix(d, "text/") && d != "text/html" && d != "text/xml")
+	// Excel on Windows declares a .csv file as application/vnd.ms-excel
+	// (the type Windows registers for it); a workbook is no text, and is
+	// refused as what it is.
+	if d == "application/vnd.ms-excel" {
+		return detected == "text/plain" || detected == "text/xml"
 	}
-	return false
+	// Text files come declared as what they hold (CSV, Markdown, JSON,
+	// XML without its declaration): they are stored and served as plain
+	// text all the same. HTML is not text here.
+	if detected == "text/plain" {
+		return d == "application/json" || (strings.HasPrefix(d, "text/") && d != "text/html")
+	}
+	// An XML document may be declared as the text it is.
+	return detected == "text/xml" && d == "text/plain"
+}
+
+// markupNamespaces are those whose elements a browser renders as a page
+// or an image, scripts and all.
+var markupNamespaces = map[string]bool{"http://www.w3.org/2000/svg": true, "http://www.w3.org/1999/xhtml": true}
+
+// markupXML says whether an XML document, of which head is the start, is
+// an SVG image or an XHTML page: its root element is svg or html or in
+// their namespaces. Such a file is refused as SVG and HTML are, though an
+// XML file is only ever served as a download in a sandbox. A root not
+// found in head (not well-formed, or after more than sniffLen bytes of
+// comments and doctype) counts as markup: nothing says it is not.
+func markupXML(head []byte) bool {
+	dec := xml.NewDecoder(bytes.NewReader(head))
+	dec.Strict = false
+	// The names that matter are ASCII: any declared encoding reads as is.
+	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return true
+		}
+		if el, ok := tok.(xml.StartElement); ok {
+			name := strings.ToLower(el.Name.Local)
+			return name == "svg" || name == "html" || markupNamespaces[el.Name.Space]
+		}
+	}
 }

@@ -1692,7 +1692,7 @@ export interface paths {
         put?: never;
         /**
          * Upload an attachment
-         * @description multipart/form-data with the file in a part named file (at most 25 MiB unless the node says otherwise: 413). The type is detected from the content, not the name: images (PNG, JPEG, GIF, WebP), PDF, plain text, audio (MP3, WAV, Ogg) and video (MP4, WebM) are accepted, anything else is 422, as is a part Content-Type that names another type than the content's. Send it with POST /api/v1/conversations/{conversationID}/messages and attachments: [id].
+         * @description multipart/form-data with the file in a part named file (at most 25 MiB unless the node says otherwise: 413). The type is detected from the content, not the name: images (PNG, JPEG, GIF, WebP), PDF, plain text, XML documents (text/xml, by their <?xml declaration; served as a download; SVG or XHTML is refused), audio (MP3, WAV, Ogg) and video (MP4, WebM) are accepted, anything else is 422, as is a part Content-Type that names another type than the content's (text may be declared as any text/* type but HTML, application/json, application/xml, or application/vnd.ms-excel as Excel on Windows declares a CSV file). Send it with POST /api/v1/conversations/{conversationID}/messages and attachments: [id].
          */
         post: operations["uploadMedia"];
         delete?: never;
