@@ -2,9 +2,11 @@ package media
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // File is a stored file's bytes as served: read and seeked (for ranges),
@@ -30,8 +32,36 @@ type folder struct{ dir string }
 
 func (b folder) path(id string) string { return filepath.Join(b.dir, id) }
 
+// put renames the synced upload into place and syncs the folder: the
+// file's sync covers its bytes, not the name the rename gave it, so
+// without the folder's a crash right after an acknowledged upload could
+// lose the file its committed row names. A failed sync fails the upload
+// (its file removed): it is not acknowledged.
 func (b folder) put(_ context.Context, id string, f *os.File, _ int64, _ string) error {
-	return os.Rename(f.Name(), b.path(id))
+	path := b.path(id)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if err := syncDir(b.dir); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("sync the folder: %w", err)
+	}
+	return nil
+}
+
+// syncDir makes the renames done in dir durable (a variable: a test
+// makes it fail). Windows cannot sync a folder, and its renames are
+// journalled by NTFS.
+var syncDir = func(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 func (b folder) open(_ context.Context, id string, _ int64) (File, error) {
