@@ -22,7 +22,9 @@ func (a *App) attachEmail() error {
 	if !ok {
 		return nil
 	}
-	deps := email.Deps{DB: a.DB, Channels: a.Channels, Receiver: a.Conversations, Clock: a.DB.Clock()}
+	// Mailboxes are leased under the node's id, so that a node found dead
+	// has them taken back with its other claims (node.reapSilent).
+	deps := email.Deps{DB: a.DB, Channels: a.Channels, Receiver: a.Conversations, Clock: a.DB.Clock(), NodeID: a.node.ID()}
 	if a.Media != nil {
 		deps.Media, deps.MaxMessageBytes = email.MediaStore(a.Media), a.Media.MaxBytes()
 	}

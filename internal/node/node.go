@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/channel/email"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -93,9 +94,10 @@ func Start(ctx context.Context, d *db.DB, dataDir string, g *background.Group) (
 		}
 		if d.Dialect == db.SQLite {
 			// The store is ours alone: whatever is claimed is a dead node's,
-			// the mailboxes its email pollers leased too (under names of
-			// their own, not the node's id: no poller of this node runs
-			// yet). Left, each mailbox waited out its lease, 90 s.
+			// the mailboxes its email pollers leased too (under its id, or
+			// a name of their own when they ran without one: no poller of
+			// this node runs yet). Left, each mailbox waited out its
+			// lease, 90 s.
 			if _, err := tx.Exec(ctx, `UPDATE email_mailboxes SET lease_until = 0 WHERE lease_until > 0`); err != nil {
 				return err
 			}
@@ -234,6 +236,13 @@ func (n *Node) reapSilent(ctx context.Context) error {
 			if err := takeBack(ctx, tx, `lease_node = ?`, id); err != nil {
 				return err
 			}
+			// Its email pollers' mailboxes, leased under its id: the
+			// pollers of the other nodes, waiting for the leases' end
+			// (90 s), are told to claim them now.
+			if _, err := tx.Exec(ctx, `UPDATE email_mailboxes SET lease_until = 0 WHERE lease_until > 0 AND holder = ?`, email.Holder(id)); err != nil {
+				return err
+			}
+			tx.Due(email.DueMailbox, 0)
 			_, err := tx.Exec(ctx, `DELETE FROM nodes WHERE id = ?`, id)
 			return err
 		})

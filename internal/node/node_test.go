@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/channel/email"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -156,6 +157,48 @@ func TestSilentNodeLosesItsClaims(t *testing.T) {
 	}
 	if got := told(); len(got) != 2 {
 		t.Fatalf("the engines were told %v, want both kinds of work due", got)
+	}
+}
+
+// The email pollers of a node lease mailboxes under its id: a silent
+// node's mailbox leases are taken back with its other claims, and the
+// pollers waiting for them told (email.DueMailbox), so another node reads
+// its mailboxes after Silence rather than when the leases end, 90 s after
+// the death. A live node keeps its mailboxes.
+func TestSilentNodeLosesItsMailboxLeases(t *testing.T) {
+	ctx := context.Background()
+	d, fake, g, alive, dying := watchedNode(t)
+	claims(t, d, alive.ID())
+	claims(t, d, dying.ID()) // a second channel
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO email_mailboxes (channel_id, holder, lease_until)
+			SELECT id, CASE WHEN id = (SELECT MIN(id) FROM channels) THEN ? ELSE ? END, ? FROM channels`,
+			email.Holder(alive.ID()), email.Holder(dying.ID()), tx.Now()+email.LeaseDuration.Milliseconds())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var told atomic.Int32
+	d.OnDue(email.DueMailbox, func(int64) { told.Add(1) })
+	leased := func(nodeID int64) bool {
+		return dbtest.Count(t, d, `SELECT COUNT(*) FROM email_mailboxes WHERE holder = ? AND lease_until > 0`, email.Holder(nodeID)) == 1
+	}
+	backgroundtest.Run(t, g, alive.Run)
+	fake.Advance(node.Silence - node.Heartbeat)
+	backgroundtest.WaitIdle(t, g)
+	if !leased(dying.ID()) {
+		t.Fatal("a node's mailbox lease was taken back before it was silent for long")
+	}
+	fake.Advance(2 * node.Heartbeat)
+	backgroundtest.WaitIdle(t, g)
+	if leased(dying.ID()) {
+		t.Fatal("a silent node keeps its mailbox lease until it ends")
+	}
+	if !leased(alive.ID()) {
+		t.Fatal("a node that heartbeats lost its mailbox lease")
+	}
+	if told.Load() == 0 {
+		t.Fatal("the pollers waiting for the lease were not told it was taken back")
 	}
 }
 

@@ -11,10 +11,14 @@
 // stored, and then waits in IDLE. Two nodes never read the same mailbox:
 // a poller holds the mailbox's lease (email_mailboxes.holder and
 // lease_until), taken with one conditional UPDATE and renewed every
-// LeaseDuration/3 while connected; a node that dies hands the mailbox
-// over when its lease runs out. A changed UIDVALIDITY (or a channel moved
-// to another mailbox) makes the poller read the mailbox from the start; what it had stored is known by
-// its Message-ID, the provider message id, so nothing is stored twice.
+// LeaseDuration/3 while connected. A lease is held under the node's id
+// (Holder), so a node that dies hands the mailbox over when it is found
+// dead, as its other claims (internal/node): the node that takes the
+// leases back tells DueMailbox, which wakes the pollers waiting for them.
+// A changed UIDVALIDITY (or a channel moved to another mailbox) makes
+// the poller read the mailbox from the start; what it had stored is
+// known by its Message-ID, the provider message id, so nothing is stored
+// twice.
 //
 // Deliver keeps the raw message (.eml) in the media store, parses it
 // (Parse: the sender, the threading headers, text/plain preferred to the

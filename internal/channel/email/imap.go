@@ -24,6 +24,37 @@ type pollers struct {
 	mu      sync.Mutex
 	signal  chan struct{}  // nil unless RunIMAP runs; wakes it to start pending
 	pending map[int64]bool // channels whose poller must be (re)started
+	waiting int            // pollers waiting for another node's lease to end
+	// freed is closed (and replaced) when leases are freed before their
+	// end (DueMailbox): the waiting pollers claim again.
+	freed chan struct{}
+}
+
+// freedSignal returns the channel the next freeing of leases closes.
+func (ps *pollers) freedSignal() <-chan struct{} {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.freed == nil {
+		ps.freed = make(chan struct{})
+	}
+	return ps.freed
+}
+
+// leasesFreed wakes the pollers waiting for a lease.
+func (ps *pollers) leasesFreed() {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.freed != nil {
+		close(ps.freed)
+		ps.freed = nil
+	}
+}
+
+// waitingForLease is how many pollers wait for another node's lease.
+func (ps *pollers) waitingForLease() int {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.waiting
 }
 
 // runningPoller is a poller's stop and the channel closed once it stopped.
@@ -56,6 +87,7 @@ func (ps *pollers) wake(id int64) {
 // lease every LeaseDuration/3.
 func (p *Provider) RunIMAP(ctx context.Context) {
 	ps := &p.pollers
+	p.onFreed.Do(func() { p.deps().DB.OnDue(DueMailbox, func(int64) { ps.leasesFreed() }) })
 	ps.mu.Lock()
 	ps.signal = make(chan struct{}, 1)
 	ps.pending = map[int64]bool{}
@@ -141,6 +173,9 @@ func (p *Provider) poll(ctx context.Context, id int64) {
 			p.release(context.Background(), id)
 			return
 		}
+		// Taken before the claim: leases freed after it read the
+		// lease wake the wait below.
+		freed := p.pollers.freedSignal()
 		ok, until, err := p.claim(ctx, id)
 		if err != nil {
 			slog.Error("email: claim the mailbox", "channel", id, "err", err)
@@ -148,8 +183,9 @@ func (p *Provider) poll(ctx context.Context, id int64) {
 			continue
 		}
 		if !ok {
-			// Another node reads it: wait for its lease to end.
-			sleep(ctx, time.Until(until)+time.Second)
+			// Another node reads it: wait for its lease to end, or to
+			// be taken back from that node found dead (DueMailbox).
+			p.pollers.wait(ctx, time.Until(until)+time.Second, freed)
 			continue
 		}
 		began := time.Now()
@@ -167,6 +203,26 @@ func (p *Provider) poll(ctx context.Context, id int64) {
 		slog.Warn("email: IMAP session ended; reconnecting", "channel", id, "in", backoff, "err", err)
 		sleep(ctx, backoff)
 		backoff = min(backoff*2, 5*time.Minute)
+	}
+}
+
+// wait waits for d or until freed is closed, counted among the pollers
+// waiting for a lease.
+func (ps *pollers) wait(ctx context.Context, d time.Duration, freed <-chan struct{}) {
+	ps.mu.Lock()
+	ps.waiting++
+	ps.mu.Unlock()
+	defer func() {
+		ps.mu.Lock()
+		ps.waiting--
+		ps.mu.Unlock()
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	case <-freed:
 	}
 }
 

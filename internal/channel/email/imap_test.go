@@ -371,3 +371,49 @@ func TestIMAPFirstReadCutShortTakesUnreadMailOnly(t *testing.T) {
 		}
 	})
 }
+
+// A node leases mailboxes under its id in the nodes registry, so that the
+// node that finds it dead (silent past node.Silence) takes its leases
+// back with its other claims, and tells DueMailbox: a poller waiting for
+// the dead node's lease claims the mailbox then, not when the lease would
+// have ended 90 s after the death.
+func TestPollerTakesOverADeadNodesMailboxOnceItsLeaseIsTakenBack(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		const nodeID, deadNode = 7, 99
+		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: e.conv, NodeID: nodeID})
+		port, u := newIMAP(t)
+		ch := e.channel(t, imapConfig(port, ""))
+		// The dead node's lease, as it left it when it died.
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO email_mailboxes (channel_id, holder, lease_until) VALUES (?, ?, ?)`,
+				ch.ID, Holder(deadNode), tx.Now()+LeaseDuration.Milliseconds())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
+		runIMAP(t, e.p)
+		waitFor(t, "the poller to find the mailbox leased", func() bool { return e.p.pollers.waitingForLease() == 1 })
+		if n := len(e.messages(t, ch.ID)); n != 0 {
+			t.Fatalf("%d messages read while another node held the mailbox", n)
+		}
+		// What the node that finds the dead one silent does (node.reapSilent).
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			tx.Due(DueMailbox, 0)
+			_, err := tx.Exec(ctx, `UPDATE email_mailboxes SET lease_until = 0 WHERE lease_until > 0 AND holder = ?`, Holder(deadNode))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the mail read once the lease was taken back", func() bool { return len(e.messages(t, ch.ID)) == 1 })
+		var holder string
+		if err := d.Reader().QueryRow(ctx, `SELECT holder FROM email_mailboxes WHERE channel_id = ?`, ch.ID).Scan(&holder); err != nil {
+			t.Fatal(err)
+		}
+		if holder != Holder(nodeID) {
+			t.Errorf("the mailbox is leased by %q, want the node's id %q", holder, Holder(nodeID))
+		}
+	})
+}

@@ -22,8 +22,8 @@ const Type = "email"
 
 // Provider is the email channel.
 type Provider struct {
-	dial   func(ctx context.Context, network, addr string) (net.Conn, error)
-	holder string // this node's name on mailbox leases
+	dial       func(ctx context.Context, network, addr string) (net.Conn, error)
+	holderName string // its name on mailbox leases without Deps.NodeID
 
 	mu sync.RWMutex
 	d  Deps
@@ -32,6 +32,7 @@ type Provider struct {
 	TLSConfig *tls.Config
 
 	pollers pollers
+	onFreed sync.Once // RunIMAP's DueMailbox listener, added once
 }
 
 // Deps are what the provider needs beyond the HTTP client: the store, to
@@ -45,6 +46,12 @@ type Deps struct {
 	Channels *channel.Service
 	Receiver channel.Receiver
 	Clock    clock.Clock
+	// NodeID is this node's id in the store's registry of nodes, under
+	// which its pollers lease mailboxes (see Holder): a node found dead
+	// has its leases taken back with its other claims. 0 (a test, a
+	// tool): a name of the provider's own, whose leases wait out their
+	// end.
+	NodeID int64
 	// MaxMessageBytes bounds a message read from a mailbox (the media
 	// store's limit; 0: 25 MiB). The SMTP listener has its own option.
 	MaxMessageBytes int64
@@ -64,7 +71,7 @@ func New(client *http.Client) *Provider {
 	if client == nil {
 		client = netguard.New(netguard.Options{}).Client()
 	}
-	p := &Provider{holder: randomHex(8)}
+	p := &Provider{holderName: "p" + randomHex(8)} // never a node's id: no reaper takes it back
 	if t, ok := client.Transport.(*http.Transport); ok && t.DialContext != nil {
 		p.dial = t.DialContext
 	} else {
