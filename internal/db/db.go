@@ -114,6 +114,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		d.Close()
 		return nil, err
 	}
+	if d.Dialect == Postgres {
+		d.checkFold(ctx)
+	}
 	return d, nil
 }
 

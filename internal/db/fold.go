@@ -1,7 +1,9 @@
 package db
 
 import (
+	"context"
 	"database/sql/driver"
+	"log/slog"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -16,7 +18,27 @@ import (
 // with strings.ToLower, as this function folds the stored one. It is
 // used in queries only, never in the schema (an index, a view), so the
 // database file still opens in any SQLite.
+//
+// PostgreSQL's LOWER follows the database's LC_CTYPE, which folds A–Z
+// only in the C or POSIX locale: in such a database migration 051 makes
+// search_fold fold under PostgreSQL 17's C.UTF-8 collation or ICU's root
+// one; a server with neither warns at start (checkFold).
 const Fold = "search_fold"
+
+// checkFold warns when PostgreSQL's search_fold folds A–Z only (a C or
+// POSIX database on a server without ICU nor PostgreSQL 17's C.UTF-8
+// collation): searches then miss accented names written in capitals.
+// Nothing else is wrong, so the node starts all the same.
+func (d *DB) checkFold(ctx context.Context) {
+	var folded, ctype string
+	err := d.read.QueryRowContext(ctx, `SELECT `+Fold+`('É'), current_setting('lc_ctype')`).Scan(&folded, &ctype)
+	if err != nil || folded == "é" {
+		return
+	}
+	slog.Warn("db: searches fold A-Z only: the database's LC_CTYPE is "+ctype+" and the server has no ICU (nor PostgreSQL 17's C.UTF-8 collation), "+
+		"so a search for ÉMILE misses émile; create the database with a UTF-8 locale (CREATE DATABASE ... LC_CTYPE 'en_US.UTF-8' TEMPLATE template0) "+
+		"or use a server built with ICU", "lc_ctype", ctype)
+}
 
 func init() { sqlite.MustRegisterDeterministicScalarFunction(Fold, 1, fold) }
 
