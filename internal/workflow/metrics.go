@@ -72,6 +72,12 @@ func (m *engineMetrics) Collect(ch chan<- prometheus.Metric) {
 		}
 		counts[status] = n
 	}
+	// A read broken after some rows ends the loop as the last row does:
+	// the statuses not read yet would be reported as 0 runs.
+	if err := rows.Err(); err != nil {
+		ch <- prometheus.NewInvalidMetric(m.runs, err)
+		return
+	}
 	for status, n := range counts {
 		ch <- prometheus.MustNewConstMetric(m.runs, prometheus.GaugeValue, float64(n), status)
 	}

@@ -1,7 +1,12 @@
 package workflow
 
 import (
+	"context"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -46,4 +51,42 @@ func TestEngineMetrics(t *testing.T) {
 			t.Errorf("a waiting run counted as ended: %v", got)
 		}
 	})
+}
+
+// A read of the runs gauge that breaks after some rows (a lost
+// connection, the timeout) fails the scrape rather than reporting 0 for
+// the statuses not read yet.
+func TestEngineMetricsBrokenRunsReadFailsTheScrape(t *testing.T) {
+	// SQLite streams the GROUP BY of an index-ordered table, so the first
+	// status's row is out before the next status's rows are read; a
+	// PostgreSQL plan reads all its input before the first row.
+	d := dbtest.Open(t, db.SQLite)
+	ctx := context.Background()
+	// workflow_runs becomes a view on a table of the columns the gauge
+	// reads, whose second status's second row overflows abs() while it is
+	// read, after the first status's row is out.
+	err := d.Write(ctx, func(tx *db.Tx) error {
+		for _, q := range []string{
+			`ALTER TABLE workflow_runs RENAME TO workflow_runs_kept`,
+			`CREATE TABLE run_rows (status TEXT, ended_at BIGINT, poison BIGINT)`,
+			`CREATE INDEX run_rows_status ON run_rows (status)`,
+			`INSERT INTO run_rows VALUES ('running', 0, 0), ('waiting_reply', 0, 0), ('waiting_reply', 0, -9223372036854775807 - 1)`,
+			`CREATE VIEW workflow_runs AS SELECT status, ended_at + abs(poison) AS ended_at FROM run_rows`,
+		} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(newEngineMetrics(d))
+	if _, err := reg.Gather(); err == nil {
+		t.Fatal("the scrape succeeded with a broken read")
+	} else if !strings.Contains(err.Error(), "overflow") {
+		t.Errorf("scrape error %q, want the read's integer overflow", err)
+	}
 }
