@@ -42,8 +42,11 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 	if in.Role == workspace.RoleAgent && d.Trigger.Type != "shortcut" {
 		return Run{}, apperr.Forbidden("agents run shortcut workflows only; a manual workflow is started by a manager or an owner")
 	}
-	vars := map[string]any{}
+	vars, inputs := map[string]any{}, in.Inputs
 	if d.Trigger.Type == "shortcut" {
+		// {{trigger.inputs.*}} holds what {{var.*}} holds: the inputs
+		// as their types clean them, not as they were typed.
+		inputs = vars
 		var t shortcutTrigger
 		if err := decodeSettings(d.Trigger.Conditions, &t); err != nil {
 			return Run{}, err
@@ -86,7 +89,7 @@ func (s *Service) StartRun(ctx context.Context, workspaceID, workflowID int64, i
 		if err != nil {
 			return err
 		}
-		trigger := map[string]any{"type": d.Trigger.Type, "user_id": in.UserID, "inputs": in.Inputs}
+		trigger := map[string]any{"type": d.Trigger.Type, "user_id": in.UserID, "inputs": inputs}
 		id, err = insertRun(ctx, tx, newRun{workspaceID: workspaceID, workflowID: workflowID, version: w.PublishedVersion,
 			step: d.first(), contactID: in.ContactID, conversationID: conv.ID, trigger: trigger,
 			oncePerContact: d.Trigger.OncePerContact, vars: vars}, s.db.Now())

@@ -53,3 +53,29 @@ func TestShortcutInputsAreCheckedByType(t *testing.T) {
 		}
 	})
 }
+
+// {{trigger.inputs.*}} holds what {{var.*}} holds: the inputs as their
+// types clean them (a number, an E.164 phone, an ISO date, a lowercase
+// email), not as they were typed into the form.
+func TestShortcutTriggerInputsHoldTheCleanedValues(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		got := f.write("+14155550502", "hi")
+		w := f.deploy(`{"name": "Callback", "trigger": {"type": "shortcut", "conditions": {"inputs": [
+			{"name": "amount", "type": "number"}, {"name": "mail", "type": "email"},
+			{"name": "phone", "type": "phone"}, {"name": "day", "type": "date"}, {"name": "note"}]}},
+			"steps": [{"id": "s", "type": "send_message", "settings": {"text":
+			"{{trigger.inputs.amount}}|{{trigger.inputs.mail}}|{{trigger.inputs.phone}}|{{trigger.inputs.day}}|{{trigger.inputs.note}}"}}]}`)
+		run, err := f.svc.StartRun(ctx, f.wsp.ID, w.ID, StartInput{ContactID: got.ContactID, Inputs: map[string]any{
+			"amount": "12,5", "mail": " Ada@Example.COM ", "phone": "+1 415 555 0199", "day": "24/12/2026", "note": "as typed"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.settle(w, run.ID)
+		want := "12.5|ada@example.com|+14155550199|2026-12-24|as typed"
+		if sent := f.outTexts(got.ConversationID); len(sent) != 1 || sent[0] != want {
+			t.Fatalf("sent %q; want %q", sent, want)
+		}
+	})
+}
