@@ -40,6 +40,10 @@ func (a *App) wireWorkflows() {
 		assigner = routingAssigner{a.Routing}
 	}
 	a.Workflows = workflow.NewService(a.DB)
+	// Workflows name lifecycle stages and closing categories by name: a
+	// rename in the settings is carried into them in its transaction.
+	a.Contacts.SetStageUsers(a.Workflows.SettingNames(workflow.LifecycleStage))
+	a.Conversations.SetCategoryUsers(a.Workflows.SettingNames(workflow.ClosingCategory))
 	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{
 		Group: a.Background, Due: a.Due, HTTPClient: a.outboundGuard().Client(), Node: a.node.ID(), Lease: a.cfg.Lease,
 		Classifier: a.workflowClassifier(), Windows: a.Channels})

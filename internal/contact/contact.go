@@ -45,8 +45,9 @@ type Contact struct {
 
 // Service reads and writes contacts.
 type Service struct {
-	db        *db.DB
-	closeConv CloseConversationFunc
+	db         *db.DB
+	closeConv  CloseConversationFunc
+	stageUsers NameUsers // see SetStageUsers
 }
 
 // New returns a Service on d.

@@ -113,14 +113,17 @@ func makeDefault(ctx context.Context, tx *db.Tx, workspaceID, id int64) error {
 }
 
 // UpdateStage renames a lifecycle stage, marks it lost (or not), or makes
-// it the default. Contacts at the stage stay at it: they refer to it by id.
+// it the default. Contacts at the stage stay at it: they refer to it by
+// id. Workflows name it: a rename is carried into them in the same
+// transaction (SetStageUsers).
 func (s *Service) UpdateStage(ctx context.Context, workspaceID, id int64, in StageInput) (Stage, error) {
 	if err := in.check(false); err != nil {
 		return Stage{}, err
 	}
 	var st Stage
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		if _, err := getStage(ctx, tx, workspaceID, id); err != nil {
+		old, err := getStage(ctx, tx, workspaceID, id)
+		if err != nil {
 			return err
 		}
 		var lost *int
@@ -132,12 +135,16 @@ func (s *Service) UpdateStage(ctx context.Context, workspaceID, id int64, in Sta
 			in.Name, lost, workspaceID, id); err != nil {
 			return err
 		}
+		if in.Name != nil && *in.Name != old.Name && s.stageUsers != nil {
+			if err := s.stageUsers.RenameTx(ctx, tx, workspaceID, old.Name, *in.Name); err != nil {
+				return err
+			}
+		}
 		if in.IsDefault != nil {
 			if err := makeDefault(ctx, tx, workspaceID, id); err != nil {
 				return err
 			}
 		}
-		var err error
 		st, err = getStage(ctx, tx, workspaceID, id)
 		return err
 	})

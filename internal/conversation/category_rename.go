@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,7 +13,8 @@ import (
 )
 
 // RenameCategory renames a closing category. Conversations already closed
-// with it keep the name they were closed with.
+// with it keep the name they were closed with; workflows that name it are
+// carried to the new name in the same transaction (SetCategoryUsers).
 func (s *Service) RenameCategory(ctx context.Context, workspaceID, id int64, name string) (Category, error) {
 	c := Category{ID: id, Name: strings.TrimSpace(name)}
 	if c.Name == "" {
@@ -21,18 +24,23 @@ func (s *Service) RenameCategory(ctx context.Context, workspaceID, id int64, nam
 		return Category{}, err
 	}
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE closing_categories SET name = ? WHERE workspace_id = ? AND id = ?`, c.Name, workspaceID, id)
+		var old string
+		var created int64
+		err := tx.QueryRow(ctx, `SELECT name, created_at FROM closing_categories WHERE workspace_id = ? AND id = ?`,
+			workspaceID, id).Scan(&old, &created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.NotFound("closing category")
+		}
 		if err != nil {
 			return err
 		}
-		if err := db.Affected(res, "closing category"); err != nil {
-			return err
-		}
-		var created int64
-		if err := tx.QueryRow(ctx, `SELECT created_at FROM closing_categories WHERE id = ?`, id).Scan(&created); err != nil {
-			return err
-		}
 		c.CreatedAt = db.Time(created)
+		if _, err := tx.Exec(ctx, `UPDATE closing_categories SET name = ? WHERE workspace_id = ? AND id = ?`, c.Name, workspaceID, id); err != nil {
+			return err
+		}
+		if old != c.Name && s.categoryUsers != nil {
+			return s.categoryUsers.RenameTx(ctx, tx, workspaceID, old, c.Name)
+		}
 		return nil
 	})
 	switch {

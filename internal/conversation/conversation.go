@@ -83,6 +83,8 @@ type Service struct {
 	windows   Windows       // see SetWindows
 	batch     receiveBatch  // SQLite's webhooks waiting to be written together
 	slotFreed SlotFreedFunc // see OnSlotFreed
+	// categoryUsers names closing categories (see SetCategoryUsers).
+	categoryUsers NameUsers
 }
 
 // New returns a Service.

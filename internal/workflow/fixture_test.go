@@ -88,6 +88,9 @@ func (f *fixture) start() {
 	f.d.OnEvents(f.hub.Notify)
 	f.conv = conversation.New(f.d)
 	f.svc = NewService(f.d)
+	// As the app wires them: renames in the settings reach the workflows.
+	f.contacts.SetStageUsers(f.svc.SettingNames(LifecycleStage))
+	f.conv.SetCategoryUsers(f.svc.SettingNames(ClosingCategory))
 	f.assigner = &teamAssigner{d: f.d}
 	f.group = background.NewGroup(f.clock)
 	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http, Classifier: f.classifier, Windows: f.windows})

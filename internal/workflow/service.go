@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/page"
@@ -44,8 +45,29 @@ type Workflow struct {
 // Service manages workflow definitions and their runs.
 type Service struct {
 	db       *db.DB
-	versions sync.Map // versionKey -> *Definition; versions never change
+	versions sync.Map // versionKey -> cachedVersion
+	// forgets counts forgetVersions: a version read while one happened
+	// may be the old text, and is not cached.
+	forgets atomic.Int64
 }
+
+// cachedVersion is a version's definition and when it was read. A
+// version's graph never changes; its names of lifecycle stages and
+// closing categories do when those are renamed (SettingNames.RenameTx).
+type cachedVersion struct {
+	d  *Definition
+	at time.Time
+}
+
+// versionTTL is how long a cached version is used. The node that renames
+// a setting forgets its versions at once and tells the others
+// (versionsTopic); this bounds how long a node that missed that hint
+// runs on the old name.
+const versionTTL = time.Minute
+
+// versionsTopic is the broadcast telling the other nodes to forget their
+// cached versions.
+const versionsTopic = "workflow-versions"
 
 type versionKey struct {
 	id      int64
@@ -53,7 +75,17 @@ type versionKey struct {
 }
 
 // NewService returns a Service on d.
-func NewService(d *db.DB) *Service { return &Service{db: d} }
+func NewService(d *db.DB) *Service {
+	s := &Service{db: d}
+	d.OnBroadcast(versionsTopic, func(string) { s.forgetVersions() })
+	return s
+}
+
+// forgetVersions drops every cached version.
+func (s *Service) forgetVersions() {
+	s.forgets.Add(1)
+	s.versions.Clear()
+}
 
 const wfColumns = `id, workspace_id, name, description, draft, published_version, active, webhook_secret, created_at, updated_at`
 
@@ -176,13 +208,14 @@ func (s *Service) Delete(ctx context.Context, workspaceID, id int64) error {
 	return s.db.Write(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "workflows", "workflow", workspaceID, id) })
 }
 
-// version returns a published version's definition, cached: versions are
-// immutable, so the cache never goes stale.
+// version returns a published version's definition, cached (see
+// cachedVersion).
 func (s *Service) version(ctx context.Context, q db.Querier, id int64, version int) (*Definition, error) {
 	key := versionKey{id, version}
-	if d, ok := s.versions.Load(key); ok {
-		return d.(*Definition), nil
+	if v, ok := s.versions.Load(key); ok && time.Since(v.(cachedVersion).at) < versionTTL {
+		return v.(cachedVersion).d, nil
 	}
+	forgets := s.forgets.Load()
 	var body string
 	if err := q.QueryRow(ctx, `SELECT definition FROM workflow_versions WHERE workflow_id = ? AND version = ?`, id, version).Scan(&body); err != nil {
 		return nil, fmt.Errorf("workflow: version %d of workflow %d: %w", version, id, err)
@@ -191,7 +224,9 @@ func (s *Service) version(ctx context.Context, q db.Querier, id int64, version i
 	if err != nil {
 		return nil, err
 	}
-	s.versions.Store(key, &d)
+	if s.forgets.Load() == forgets {
+		s.versions.Store(key, cachedVersion{&d, time.Now()})
+	}
 	return &d, nil
 }
 

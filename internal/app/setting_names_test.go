@@ -1,0 +1,84 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/page"
+	"github.com/switchboard-chat/switchboard/internal/workflow"
+)
+
+// namedSettings is a node whose workspace has the closing category "Spam"
+// and a published workflow naming it and the lifecycle stage "Customer".
+type namedSettings struct {
+	a        *app.App
+	ws       int64
+	category conversation.Category
+	customer contact.Stage
+	workflow workflow.Workflow
+}
+
+func newNamedSettings(t *testing.T) namedSettings {
+	t.Helper()
+	ctx := context.Background()
+	a, err := app.New(ctx, app.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	ws, err := a.Workspaces.Create(ctx, "W", "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := namedSettings{a: a, ws: ws.ID}
+	if n.category, err = a.Conversations.CreateCategory(ctx, ws.ID, "Spam"); err != nil {
+		t.Fatal(err)
+	}
+	stages, err := a.Contacts.ListStages(ctx, ws.ID, page.First())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stages.Data {
+		if st.Name == "Customer" {
+			n.customer = st
+		}
+	}
+	d, err := workflow.ParseDefinition([]byte(`{"name": "Closed as spam", "trigger": {"type": "conversation_closed",
+		"conditions": {"categories": ["Spam"]}}, "steps": [{"id": "s", "type": "update_lifecycle", "settings": {"stage": "Customer"}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.workflow, err = a.Workflows.Create(ctx, ws.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Workflows.Publish(ctx, ws.ID, n.workflow.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A node carries a renamed lifecycle stage or closing category into the
+// workflows that name it: the settings services reach the workflows
+// through what the node wires.
+func TestNodeCarriesSettingRenamesIntoWorkflows(t *testing.T) {
+	ctx := context.Background()
+	n := newNamedSettings(t)
+	if _, err := n.a.Conversations.RenameCategory(ctx, n.ws, n.category.ID, "Junk"); err != nil {
+		t.Fatal(err)
+	}
+	client := "Client"
+	if _, err := n.a.Contacts.UpdateStage(ctx, n.ws, n.customer.ID, contact.StageInput{Name: &client}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := n.a.Workflows.Get(ctx, n.ws, n.workflow.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, s := string(got.Published.Trigger.Conditions), string(got.Published.Steps[0].Settings); c != `{"categories":["Junk"]}` ||
+		s != `{"stage":"Client"}` {
+		t.Fatalf("after the renames the published version has %s and %s; want the new names", c, s)
+	}
+}

@@ -1,0 +1,21 @@
+package contact
+
+import (
+	"context"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// NameUsers is what else names the workspace's lifecycle stages by their
+// name: the workflows (their triggers, Branch conditions and Update
+// Lifecycle steps). The app registers it (SetStageUsers), as this
+// package may not import workflow.
+type NameUsers interface {
+	// RenameTx carries a stage's rename from one name to another into
+	// whatever names it, in the rename's transaction.
+	RenameTx(ctx context.Context, tx *db.Tx, workspaceID int64, from, to string) error
+}
+
+// SetStageUsers registers what names lifecycle stages; set it before the
+// service is used.
+func (s *Service) SetStageUsers(u NameUsers) { s.stageUsers = u }

@@ -1,0 +1,200 @@
+package workflow
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// NameKind is a workspace setting that workflows name by its name, which
+// the settings screens rename: a lifecycle stage or a closing category.
+type NameKind int
+
+const (
+	LifecycleStage NameKind = iota + 1
+	ClosingCategory
+)
+
+// SettingNames carries the renames of one kind of setting into the
+// workspace's workflows, in the rename's transaction: the contact and
+// conversation services call it (the app registers it with them, as they
+// may not import this package).
+type SettingNames struct {
+	svc  *Service
+	kind NameKind
+}
+
+// SettingNames returns the SettingNames of kind.
+func (s *Service) SettingNames(kind NameKind) SettingNames { return SettingNames{s, kind} }
+
+// RenameTx rewrites from to to wherever a draft or a published version
+// (every version: runs in flight finish on theirs) of the workspace's
+// workflows names it: without it, a renamed stage or category silently
+// stops every trigger, Branch and step that names the old name. Only the
+// name changes; a version keeps its graph, so runs go on where they are.
+func (n SettingNames) RenameTx(ctx context.Context, tx *db.Tx, workspaceID int64, from, to string) error {
+	if from == to {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT id, 0, draft FROM workflows WHERE workspace_id = ? AND draft <> ''
+		UNION ALL SELECT v.workflow_id, v.version, v.definition FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id
+		WHERE w.workspace_id = ?`, workspaceID, workspaceID)
+	if err != nil {
+		return fmt.Errorf("workflow: rename %s: %w", n.kind, err)
+	}
+	type body struct {
+		id      int64
+		version int // 0: the draft
+		text    string
+	}
+	bodies, err := db.Collect(rows, func(rows *sql.Rows) (body, error) {
+		var b body
+		return b, rows.Scan(&b.id, &b.version, &b.text)
+	})
+	if err != nil {
+		return fmt.Errorf("workflow: rename %s: %w", n.kind, err)
+	}
+	changed := false
+	for _, b := range bodies {
+		d, err := ParseDefinition([]byte(b.text))
+		if err != nil {
+			return err
+		}
+		if k, err := renameIn(&d, n.kind, from, to); err != nil || k == 0 {
+			if err != nil {
+				return fmt.Errorf("workflow: rename %s in workflow %d: %w", n.kind, b.id, err)
+			}
+			continue
+		}
+		text, _ := json.Marshal(d)
+		if b.version == 0 {
+			_, err = tx.Exec(ctx, `UPDATE workflows SET draft = ? WHERE id = ?`, string(text), b.id)
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE workflow_versions SET definition = ? WHERE workflow_id = ? AND version = ?`, string(text), b.id, b.version)
+			changed = true
+		}
+		if err != nil {
+			return fmt.Errorf("workflow: rename %s: %w", n.kind, err)
+		}
+	}
+	if changed {
+		// Versions are cached: this node forgets them once the rename
+		// commits, and tells the other nodes to (versionTTL bounds what
+		// a lost broadcast costs).
+		tx.OnCommit(func() {
+			n.svc.forgetVersions()
+			n.svc.db.Broadcast(context.Background(), versionsTopic, "renamed")
+		})
+	}
+	return nil
+}
+
+func (k NameKind) String() string {
+	if k == ClosingCategory {
+		return "closing category"
+	}
+	return "lifecycle stage"
+}
+
+// renameIn replaces from with to wherever d names a setting of kind, and
+// answers how many places it replaced (to == from counts the places that
+// name it). A Branch's operand is matched as the Branch compares
+// (ignoring case), and only for the operators that compare whole names.
+func renameIn(d *Definition, kind NameKind, from, to string) (int, error) {
+	n := 0
+	swap := func(m map[string]any, key string, same func(a, b string) bool) {
+		switch v := m[key].(type) {
+		case string:
+			if same(v, from) {
+				m[key], n = to, n+1
+			}
+		case []any:
+			for i, e := range v {
+				if s, ok := e.(string); ok && same(s, from) {
+					v[i], n = to, n+1
+				}
+			}
+		}
+	}
+	exact := func(a, b string) bool { return a == b }
+	var err error
+	edit := func(raw *json.RawMessage, fn func(m map[string]any)) {
+		if len(*raw) == 0 || err != nil {
+			return
+		}
+		var m map[string]any
+		dec := json.NewDecoder(bytes.NewReader(*raw))
+		dec.UseNumber() // numbers written back as they were
+		if dec.Decode(&m) != nil {
+			return // not an object: it names nothing
+		}
+		before := n
+		fn(m)
+		if n > before {
+			*raw, err = json.Marshal(m)
+		}
+	}
+	// The template paths a Branch's variable condition may compare with
+	// a name of kind.
+	paths := map[string]bool{}
+	switch kind {
+	case LifecycleStage:
+		paths["contact.lifecycle"], paths["contact.lifecycle_stage"] = true, true
+		if d.Trigger.Type == "lifecycle_updated" {
+			paths["trigger.to"], paths["trigger.from"] = true, true
+		}
+	case ClosingCategory:
+		if d.Trigger.Type == "conversation_closed" {
+			paths["trigger.category"] = true
+		}
+	}
+	switch {
+	case kind == ClosingCategory && d.Trigger.Type == "conversation_closed":
+		edit(&d.Trigger.Conditions, func(m map[string]any) { swap(m, "categories", exact) })
+	case kind == LifecycleStage && d.Trigger.Type == "lifecycle_updated":
+		edit(&d.Trigger.Conditions, func(m map[string]any) { swap(m, "to", exact); swap(m, "from", exact) })
+	case kind == LifecycleStage && d.Trigger.Type == "schedule":
+		edit(&d.Trigger.Conditions, func(m map[string]any) {
+			if c, ok := m["contacts"].(map[string]any); ok {
+				swap(c, "lifecycle", exact)
+			}
+		})
+	}
+	for i := range d.Steps {
+		st := &d.Steps[i]
+		switch {
+		case kind == LifecycleStage && st.Type == "update_lifecycle":
+			edit(&st.Settings, func(m map[string]any) { swap(m, "stage", exact) })
+		case kind == ClosingCategory && st.Type == "close_conversation":
+			edit(&st.Settings, func(m map[string]any) { swap(m, "category", exact) })
+		case st.Type == "branch":
+			edit(&st.Settings, func(m map[string]any) {
+				branches, _ := m["branches"].([]any)
+				for _, b := range branches {
+					b, _ := b.(map[string]any)
+					conds, _ := b["conditions"].([]any)
+					for _, c := range conds {
+						c, _ := c.(map[string]any)
+						subject, _ := c["subject"].(string)
+						name, _ := c["name"].(string)
+						op, _ := c["operator"].(string)
+						if !(kind == LifecycleStage && subject == "lifecycle" || subject == "variable" && paths[name]) {
+							continue
+						}
+						switch op {
+						case "equals", "not_equals":
+							swap(c, "value", equal)
+						case "has_any_of", "has_all_of", "has_none_of":
+							swap(c, "values", equal)
+						}
+					}
+				}
+			})
+		}
+	}
+	return n, err
+}

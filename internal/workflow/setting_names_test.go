@@ -1,0 +1,190 @@
+package workflow
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
+)
+
+// stageID is the id of the fixture workspace's lifecycle stage name.
+func (f *fixture) stageID(name string) int64 {
+	f.t.Helper()
+	list, err := f.contacts.ListStages(context.Background(), f.wsp.ID, page.First())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, st := range list.Data {
+		if st.Name == name {
+			return st.ID
+		}
+	}
+	f.t.Fatalf("no lifecycle stage %q", name)
+	return 0
+}
+
+// comments are the texts of a conversation's comments, in order.
+func (f *fixture) comments(conversationID int64) []string {
+	f.t.Helper()
+	pg, err := f.conv.ListComments(context.Background(), access.System(f.wsp.ID), conversationID, page.First())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var out []string
+	for _, c := range pg.Data {
+		out = append(out, c.Text)
+	}
+	return out
+}
+
+// settingsOf is the JSON of a definition's trigger conditions and of each
+// of its steps' settings, joined by spaces.
+func settingsOf(d *Definition) string {
+	out := []string{string(d.Trigger.Conditions)}
+	for _, st := range d.Steps {
+		out = append(out, string(st.Settings))
+	}
+	return strings.Join(out, " ")
+}
+
+// Renaming a lifecycle stage carries the new name into every workflow of
+// the workspace that names it — the Lifecycle Updated trigger, a
+// schedule's contacts, Branch conditions on the stage, Update Lifecycle —
+// in published versions (even one a run waits on) and drafts, and the
+// workflows go on working with the new name; another workspace's
+// workflows naming a stage of the same name are left alone.
+func TestRenamingALifecycleStageCarriesIntoWorkflows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		moved := f.deploy(`{"name": "moved", "trigger": {"type": "lifecycle_updated", "conditions": {"to": ["Customer"]}},
+			"steps": [{"id": "b", "type": "branch", "settings": {"branches": [{"conditions": [
+				{"subject": "lifecycle", "operator": "equals", "value": "customer"},
+				{"subject": "variable", "name": "trigger.to", "operator": "has_any_of", "values": ["Hot Lead", "Customer"]}]},
+				{"conditions": [{"subject": "variable", "name": "contact.lifecycle", "operator": "contains", "value": "Customer"}]}]},
+				"exits": {"branch[0]": "yes", "branch[1]": "no", "else": "no"}},
+			{"id": "yes", "type": "add_comment", "settings": {"text": "matched"}},
+			{"id": "no", "type": "add_comment", "settings": {"text": "else"}}]}`)
+		draft, err := ParseDefinition([]byte(`{"name": "moved", "trigger": {"type": "lifecycle_updated", "conditions": {"to": ["Customer", "Hot Lead"]}},
+			"steps": [{"id": "s", "type": "update_lifecycle", "settings": {"stage": "Customer"}}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, moved.ID, draft); err != nil {
+			t.Fatal(err)
+		}
+		schedule := f.deploy(`{"name": "weekly", "trigger": {"type": "schedule", "conditions": {"cron": "0 9 * * 1",
+			"contacts": {"lifecycle": "Customer", "limit": 5}}}, "steps": [{"id": "n", "type": "add_comment", "settings": {"text": "hi"}}]}`)
+		waiting := f.manual("later", `[{"id": "w", "type": "wait", "settings": {"seconds": 60}, "exits": {"next": "s"}},
+			{"id": "s", "type": "update_lifecycle", "settings": {"stage": "Customer"}}]`)
+		other, err := f.ws.Create(ctx, "Other", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := f.svc.Create(ctx, other.ID, draft)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		got := f.write("+14155550600", "hi")
+		run := f.startFor(waiting, got.ContactID)
+		f.eventually("the run to wait", func() bool {
+			return f.count(`SELECT COUNT(*) FROM workflow_runs WHERE id = ? AND status = ?`, run, StatusWaitingTimer) == 1
+		})
+		client := "Client"
+		if _, err := f.contacts.UpdateStage(ctx, f.wsp.ID, f.stageID("Customer"), contact.StageInput{Name: &client}); err != nil {
+			t.Fatal(err)
+		}
+
+		w, err := f.svc.Get(ctx, f.wsp.ID, moved.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := `{"to":["Client"]} {"branches":[{"conditions":[{"operator":"equals","subject":"lifecycle","value":"Client"},` +
+			`{"name":"trigger.to","operator":"has_any_of","subject":"variable","values":["Hot Lead","Client"]}]},` +
+			// contains compares with a part of a name: it is left as written.
+			`{"conditions":[{"name":"contact.lifecycle","operator":"contains","subject":"variable","value":"Customer"}]}]} {"text":"matched"} {"text":"else"}`
+		if s := settingsOf(w.Published); s != want {
+			t.Errorf("published version after the rename:\n%s\nwant\n%s", s, want)
+		}
+		if s := settingsOf(w.Draft); s != `{"to":["Client","Hot Lead"]} {"stage":"Client"}` {
+			t.Errorf("draft after the rename: %s", s)
+		}
+		if w, _ := f.svc.Get(ctx, f.wsp.ID, schedule.ID); string(w.Published.Trigger.Conditions) !=
+			`{"contacts":{"lifecycle":"Client","limit":5},"cron":"0 9 * * 1"}` {
+			t.Errorf("schedule after the rename: %s", w.Published.Trigger.Conditions)
+		}
+		if w, _ := f.svc.Get(ctx, other.ID, theirs.ID); settingsOf(w.Draft) != `{"to":["Customer","Hot Lead"]} {"stage":"Customer"}` {
+			t.Errorf("another workspace's draft was changed: %s", settingsOf(w.Draft))
+		}
+
+		// The waiting run's Update Lifecycle moves the contact to the
+		// renamed stage, which fires the Lifecycle Updated trigger, whose
+		// Branch matches.
+		f.clock.Advance(time.Minute)
+		if r := f.settle(waiting, run); r.Status != StatusFinished {
+			t.Fatalf("the run waiting through the rename: %s %s", r.Status, r.Error)
+		}
+		f.waitStatus(moved.ID, got.ConversationID, StatusFinished)
+		if c := f.comments(got.ConversationID); len(c) != 1 || c[0] != "matched" {
+			t.Fatalf("comments %q; want the Branch to match the renamed stage", c)
+		}
+	})
+}
+
+// Renaming a closing category carries the new name into every workflow of
+// the workspace that names it — the Conversation Closed trigger, a Branch
+// on {{trigger.category}}, Close Conversation — and the trigger fires
+// for conversations closed with the new name.
+func TestRenamingAClosingCategoryCarriesIntoWorkflows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		spam, err := f.conv.CreateCategory(ctx, f.wsp.ID, "Spam")
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := f.deploy(`{"name": "closed", "trigger": {"type": "conversation_closed", "conditions": {"categories": ["Spam", "Other"]}},
+			"steps": [{"id": "b", "type": "branch", "settings": {"branches": [{"conditions": [
+				{"subject": "variable", "name": "trigger.category", "operator": "equals", "value": "Spam"}]}]},
+				"exits": {"branch[0]": "yes", "else": "no"}},
+			{"id": "yes", "type": "add_comment", "settings": {"text": "spam"}},
+			{"id": "no", "type": "add_comment", "settings": {"text": "else"}}]}`)
+		closer := f.manual("closer", `[{"id": "c", "type": "close_conversation", "settings": {"category": "Spam", "summary": "Spam"}}]`)
+		if _, err := f.conv.RenameCategory(ctx, f.wsp.ID, spam.ID, "Junk"); err != nil {
+			t.Fatal(err)
+		}
+		w, err := f.svc.Get(ctx, f.wsp.ID, closed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := settingsOf(w.Published); !strings.HasPrefix(s, `{"categories":["Junk","Other"]} {"branches":[{"conditions":[{"name":"trigger.category","operator":"equals","subject":"variable","value":"Junk"}]}]}`) {
+			t.Errorf("published version after the rename: %s", s)
+		}
+		// The summary is text, not a category: it keeps the old name.
+		if w, _ := f.svc.Get(ctx, f.wsp.ID, closer.ID); string(w.Published.Steps[0].Settings) != `{"category":"Junk","summary":"Spam"}` {
+			t.Errorf("Close Conversation after the rename: %s", w.Published.Steps[0].Settings)
+		}
+
+		// The closer closes with the renamed category, which fires the
+		// trigger, whose Branch matches it.
+		got := f.write("+14155550601", "hi")
+		if r := f.settle(closer, f.startFor(closer, got.ContactID)); r.Status != StatusFinished {
+			t.Fatalf("close with the renamed category: %s %s", r.Status, r.Error)
+		}
+		c, err := f.conv.Get(ctx, access.System(f.wsp.ID), got.ConversationID)
+		if err != nil || c.CloseCategory != "Junk" {
+			t.Fatalf("closed with %+v, %v", c, err)
+		}
+		f.waitStatus(closed.ID, got.ConversationID, StatusFinished)
+		if c := f.comments(got.ConversationID); len(c) != 1 || c[0] != "spam" {
+			t.Fatalf("comments %q; want the Branch to match the renamed category", c)
+		}
+	})
+}
