@@ -2,9 +2,11 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/page"
@@ -80,5 +82,20 @@ func TestNodeCarriesSettingRenamesIntoWorkflows(t *testing.T) {
 	if c, s := string(got.Published.Trigger.Conditions), string(got.Published.Steps[0].Settings); c != `{"categories":["Junk"]}` ||
 		s != `{"stage":"Client"}` {
 		t.Fatalf("after the renames the published version has %s and %s; want the new names", c, s)
+	}
+}
+
+// A node refuses to delete a lifecycle stage or a closing category that a
+// workflow names, with a conflict naming the workflow.
+func TestNodeRefusesDeletingSettingsAWorkflowNames(t *testing.T) {
+	ctx := context.Background()
+	n := newNamedSettings(t)
+	for what, del := range map[string]func() error{
+		"the category": func() error { return n.a.Conversations.DeleteCategory(ctx, n.ws, n.category.ID) },
+		"the stage":    func() error { return n.a.Contacts.DeleteStage(ctx, n.ws, n.customer.ID) },
+	} {
+		if err := del(); apperr.KindOf(err) != apperr.KindConflict || !strings.Contains(err.Error(), `"Closed as spam"`) {
+			t.Errorf("deleting %s a workflow names: %v; want a conflict naming the workflow", what, err)
+		}
 	}
 }

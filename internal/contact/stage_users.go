@@ -14,6 +14,9 @@ type NameUsers interface {
 	// RenameTx carries a stage's rename from one name to another into
 	// whatever names it, in the rename's transaction.
 	RenameTx(ctx context.Context, tx *db.Tx, workspaceID int64, from, to string) error
+	// UsersTx describes each of what names name (none: nothing does);
+	// a stage named is not deleted.
+	UsersTx(ctx context.Context, tx *db.Tx, workspaceID int64, name string) ([]string, error)
 }
 
 // SetStageUsers registers what names lifecycle stages; set it before the

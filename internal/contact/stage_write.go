@@ -209,7 +209,8 @@ func (s *Service) ReorderStages(ctx context.Context, workspaceID int64, ids []in
 
 // DeleteStage removes a lifecycle stage; contacts at it are left without
 // one. The default stage cannot be deleted while others remain: make
-// another the default first.
+// another the default first; nor one a workflow names (SetStageUsers),
+// which would silently stop matching or fail.
 func (s *Service) DeleteStage(ctx context.Context, workspaceID, id int64) error {
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		st, err := getStage(ctx, tx, workspaceID, id)
@@ -223,6 +224,15 @@ func (s *Service) DeleteStage(ctx context.Context, workspaceID, id int64) error 
 			}
 			if n > 1 {
 				return apperr.Conflict("%q is the default stage of new contacts: make another stage the default first", st.Name)
+			}
+		}
+		if s.stageUsers != nil {
+			users, err := s.stageUsers.UsersTx(ctx, tx, workspaceID, st.Name)
+			if err != nil {
+				return err
+			}
+			if len(users) > 0 {
+				return apperr.Conflict("the lifecycle stage %q is named by %s: change or delete them first", st.Name, strings.Join(users, ", "))
 			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE contacts SET lifecycle_stage_id = NULL WHERE workspace_id = ? AND lifecycle_stage_id = ?`, workspaceID, id); err != nil {

@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -70,9 +71,27 @@ func (s *Service) ListCategories(ctx context.Context, workspaceID int64, req pag
 const OrderCategories = "name"
 
 // DeleteCategory removes a closing category; closed conversations keep the
-// name they were closed with.
+// name they were closed with. One a workflow names (SetCategoryUsers) is
+// not deleted: the workflow would silently stop matching or fail.
 func (s *Service) DeleteCategory(ctx context.Context, workspaceID, id int64) error {
 	return s.db.Write(ctx, func(tx *db.Tx) error {
+		if s.categoryUsers != nil {
+			var name string
+			err := tx.QueryRow(ctx, `SELECT name FROM closing_categories WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&name)
+			if errors.Is(err, sql.ErrNoRows) {
+				return apperr.NotFound("closing category")
+			}
+			if err != nil {
+				return fmt.Errorf("conversation: delete category: %w", err)
+			}
+			users, err := s.categoryUsers.UsersTx(ctx, tx, workspaceID, name)
+			if err != nil {
+				return err
+			}
+			if len(users) > 0 {
+				return apperr.Conflict("the closing category %q is named by %s: change or delete them first", name, strings.Join(users, ", "))
+			}
+		}
 		return tx.DeleteOwned(ctx, "closing_categories", "closing category", workspaceID, id)
 	})
 }

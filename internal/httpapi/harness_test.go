@@ -112,6 +112,12 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	for _, opt := range opts.deps {
 		opt(&deps)
 	}
+	if deps.Workflows != nil {
+		// As a node wires them: the settings reach the workflows that
+		// name a lifecycle stage or a closing category.
+		deps.Contacts.SetStageUsers(deps.Workflows.SettingNames(workflow.LifecycleStage))
+		deps.Conversations.SetCategoryUsers(deps.Workflows.SettingNames(workflow.ClosingCategory))
+	}
 	f.server = httpapi.New(deps)
 	f.srv = httptest.NewServer(f.server)
 	t.Cleanup(f.srv.Close)

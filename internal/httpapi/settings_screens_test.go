@@ -185,6 +185,31 @@ func TestClosingCategoryRenameAndBusinessHours(t *testing.T) {
 	})
 }
 
+// A closing category or a lifecycle stage that a workflow names is not
+// deleted: 409 naming the workflow, in the error body every refusal has;
+// once the workflow no longer names it, it goes.
+func TestDeletingANamedCategoryOrStageIsAConflict(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.run(t, []scenario{
+			{name: "a category", method: "POST", path: "/api/v1/closing-categories", as: "manager", body: `{"name":"Spam"}`, status: 201, capture: "spam"},
+			{name: "a stage", method: "POST", path: "/api/v1/lifecycle-stages", as: "manager", body: `{"name":"Trial"}`, status: 201, capture: "trial"},
+			{name: "a workflow naming both", method: "POST", path: "/api/v1/workflows", as: "manager", status: 201, capture: "wf",
+				body: `{"name":"Spam to trial","trigger":{"type":"conversation_closed","conditions":{"categories":["Spam"]}},
+					"steps":[{"id":"s","type":"update_lifecycle","settings":{"stage":"Trial"}}]}`},
+			{name: "the category is named", method: "DELETE", path: "/api/v1/closing-categories/{{spam}}", as: "manager", status: 409,
+				want: []string{`"code":"conflict"`, `closing category`, `Spam to trial`, `({{wf}})`}},
+			{name: "the stage is named", method: "DELETE", path: "/api/v1/lifecycle-stages/{{trial}}", as: "manager", status: 409,
+				want: []string{`"code":"conflict"`, `lifecycle stage`, `Spam to trial`, `({{wf}})`}},
+			{name: "agents may still not delete", method: "DELETE", path: "/api/v1/closing-categories/{{spam}}", as: "agent", status: 403},
+			{name: "another workspace's category is not found", method: "DELETE", path: "/api/v1/closing-categories/{{spam}}", as: "stranger", status: 404},
+			{name: "the workflow goes", method: "DELETE", path: "/api/v1/workflows/{{wf}}", as: "manager", status: 204},
+			{name: "now the category goes", method: "DELETE", path: "/api/v1/closing-categories/{{spam}}", as: "manager", status: 204},
+			{name: "and the stage", method: "DELETE", path: "/api/v1/lifecycle-stages/{{trial}}", as: "manager", status: 204},
+		})
+	})
+}
+
 // integrator is a local custom-channel integrator for the connection test:
 // it records the probes it receives and answers with status.
 type integrator struct {

@@ -93,6 +93,51 @@ func (n SettingNames) RenameTx(ctx context.Context, tx *db.Tx, workspaceID int64
 	return nil
 }
 
+// UsersTx names the workflows of the workspace whose draft or published
+// version names name (as RenameTx would rewrite it), as `workflow "Name"
+// (id)`: deleting the setting would silently stop them, so the settings
+// refuse it while any does. Older versions are not read: only runs in
+// flight use them, and those end.
+func (n SettingNames) UsersTx(ctx context.Context, tx *db.Tx, workspaceID int64, name string) ([]string, error) {
+	rows, err := tx.Query(ctx, `SELECT w.id, w.name, w.draft, COALESCE(v.definition, '')
+		FROM workflows w LEFT JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.published_version
+		WHERE w.workspace_id = ? ORDER BY w.id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("workflow: users of %s: %w", n.kind, err)
+	}
+	type workflow struct {
+		id                     int64
+		name, draft, published string
+	}
+	list, err := db.Collect(rows, func(rows *sql.Rows) (workflow, error) {
+		var w workflow
+		return w, rows.Scan(&w.id, &w.name, &w.draft, &w.published)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("workflow: users of %s: %w", n.kind, err)
+	}
+	var out []string
+	for _, w := range list {
+		for _, text := range []string{w.draft, w.published} {
+			if text == "" {
+				continue
+			}
+			d, err := ParseDefinition([]byte(text))
+			if err != nil {
+				return nil, err
+			}
+			if k, err := renameIn(&d, n.kind, name, name); err != nil || k > 0 {
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, fmt.Sprintf("workflow %q (%d)", w.name, w.id))
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
 func (k NameKind) String() string {
 	if k == ClosingCategory {
 		return "closing category"
@@ -156,7 +201,7 @@ func renameIn(d *Definition, kind NameKind, from, to string) (int, error) {
 	case kind == ClosingCategory && d.Trigger.Type == "conversation_closed":
 		edit(&d.Trigger.Conditions, func(m map[string]any) { swap(m, "categories", exact) })
 	case kind == LifecycleStage && d.Trigger.Type == "lifecycle_updated":
-		edit(&d.Trigger.Conditions, func(m map[string]any) { swap(m, "to", exact); swap(m, "from", exact) })
+		edit(&d.Trigger.Conditions, func(m map[string]any) { swap(m, "to", exact) })
 	case kind == LifecycleStage && d.Trigger.Type == "schedule":
 		edit(&d.Trigger.Conditions, func(m map[string]any) {
 			if c, ok := m["contacts"].(map[string]any); ok {

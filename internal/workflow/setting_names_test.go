@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -185,6 +186,111 @@ func TestRenamingAClosingCategoryCarriesIntoWorkflows(t *testing.T) {
 		f.waitStatus(closed.ID, got.ConversationID, StatusFinished)
 		if c := f.comments(got.ConversationID); len(c) != 1 || c[0] != "spam" {
 			t.Fatalf("comments %q; want the Branch to match the renamed category", c)
+		}
+	})
+}
+
+// Deleting a lifecycle stage or a closing category that a workflow's draft
+// or published version names is refused with a conflict naming the
+// workflow; one that only a text mentions, or only another workspace's
+// workflow names, is deleted, and so is one no longer named.
+func TestDeletingAStageOrCategoryAWorkflowNamesIsRefused(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		other, err := f.ws.Create(ctx, "Other", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		create := func(ws int64, def string) Workflow {
+			t.Helper()
+			d, err := ParseDefinition([]byte(def))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := f.svc.Create(ctx, ws, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return w
+		}
+		category := func(name string) func() error {
+			c, err := f.conv.CreateCategory(ctx, f.wsp.ID, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return func() error { return f.conv.DeleteCategory(ctx, f.wsp.ID, c.ID) }
+		}
+		stage := func(name string) func() error {
+			st, err := f.contacts.CreateStage(ctx, f.wsp.ID, contact.StageInput{Name: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return func() error { return f.contacts.DeleteStage(ctx, f.wsp.ID, st.ID) }
+		}
+		for _, tc := range []struct {
+			name     string
+			delete   func() error
+			def      string // a workflow of the workspace ("": none)
+			publish  bool
+			refused  bool
+			theirDef string // another workspace's workflow
+		}{
+			{name: "a category a published trigger names", delete: category("Spam"), publish: true, refused: true,
+				def: `{"name": "Spam closer", "trigger": {"type": "conversation_closed", "conditions": {"categories": ["Spam"]}},
+					"steps": [{"id": "n", "type": "add_comment", "settings": {"text": "x"}}]}`},
+			{name: "a category a draft's Close Conversation names", delete: category("Resolved"), refused: true,
+				def: `{"name": "Resolver", "trigger": {"type": "manual"},
+					"steps": [{"id": "c", "type": "close_conversation", "settings": {"category": "Resolved"}}]}`},
+			{name: "a category only a summary mentions", delete: category("Billing"),
+				def: `{"name": "Summary", "trigger": {"type": "manual"},
+					"steps": [{"id": "c", "type": "close_conversation", "settings": {"summary": "Billing"}}]}`},
+			{name: "a category only another workspace names", delete: category("Refund"),
+				theirDef: `{"name": "Theirs", "trigger": {"type": "conversation_closed", "conditions": {"categories": ["Refund"]}},
+					"steps": [{"id": "n", "type": "add_comment", "settings": {"text": "x"}}]}`},
+			{name: "a stage a published Branch names", delete: stage("Trial"), publish: true, refused: true,
+				def: `{"name": "Trial check", "trigger": {"type": "manual"}, "steps": [{"id": "b", "type": "branch", "settings": {"branches": [
+					{"conditions": [{"subject": "lifecycle", "operator": "equals", "value": "trial"}]}]}}]}`},
+			{name: "a stage a draft's Update Lifecycle names", delete: stage("Churned"), refused: true,
+				def: `{"name": "Churn", "trigger": {"type": "manual"},
+					"steps": [{"id": "s", "type": "update_lifecycle", "settings": {"stage": "Churned"}}]}`},
+			{name: "a stage only a message mentions", delete: stage("Partner"),
+				def: `{"name": "Hello partner", "trigger": {"type": "manual"},
+					"steps": [{"id": "m", "type": "send_message", "settings": {"text": "Partner"}}]}`},
+			{name: "a stage only another workspace names", delete: stage("Reseller"),
+				theirDef: `{"name": "Theirs", "trigger": {"type": "lifecycle_updated", "conditions": {"to": ["Reseller"]}},
+					"steps": [{"id": "n", "type": "add_comment", "settings": {"text": "x"}}]}`},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var w Workflow
+				if tc.def != "" {
+					w = create(f.wsp.ID, tc.def)
+					if tc.publish {
+						if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if tc.theirDef != "" {
+					create(other.ID, tc.theirDef)
+				}
+				err := tc.delete()
+				if !tc.refused {
+					if err != nil {
+						t.Fatalf("delete: %v", err)
+					}
+					return
+				}
+				if apperr.KindOf(err) != apperr.KindConflict || !strings.Contains(err.Error(), `workflow "`+w.Name+`"`) {
+					t.Fatalf("delete: %v; want a conflict naming workflow %q", err, w.Name)
+				}
+				if err := f.svc.Delete(ctx, f.wsp.ID, w.ID); err != nil {
+					t.Fatal(err)
+				}
+				if err := tc.delete(); err != nil {
+					t.Fatalf("delete once no workflow names it: %v", err)
+				}
+			})
 		}
 	})
 }
