@@ -25,9 +25,12 @@ func visibleTo(p access.Principal, dialect db.Dialect) (string, []any) {
 	if dialect == db.Postgres {
 		previous = `(events.payload::jsonb ->> 'previous_assignee_id')::bigint`
 	}
+	// CASE, so that the payload is read (and on PostgreSQL cast) only for
+	// the two types whose payload it is: an AND may be evaluated in any
+	// order.
 	args = append(args, ConversationAssigned, ConversationUnassigned, p.UserID)
 	return `((events.conversation_id IS NOT NULL AND (EXISTS (SELECT 1 FROM conversations vc WHERE vc.id = events.conversation_id AND ` + conv + `)
-			OR (events.type IN (?, ?) AND ` + previous + ` = ?)))
+			OR CASE WHEN events.type IN (?, ?) THEN ` + previous + ` = ? ELSE FALSE END))
 		OR (events.conversation_id IS NULL AND (events.contact_id IS NULL
 			OR NOT EXISTS (SELECT 1 FROM contacts vt WHERE vt.id = events.contact_id AND NOT ` + contact + `))))`,
 		append(args, contactArgs...)
