@@ -369,7 +369,8 @@ var operations = map[string]opDoc{
 	"POST /api/v1/closing-categories": {id: "createClosingCategory", tag: tagSettings, summary: "Add a closing category",
 		body: newCategory{}, required: []string{"name"}, status: 201, resp: conversation.Category{}, errors: []int{409}},
 	"DELETE /api/v1/closing-categories/{categoryID}": {id: "deleteClosingCategory", tag: tagSettings,
-		summary: "Delete a closing category; closed conversations keep its name", status: 204},
+		summary: "Delete a closing category; closed conversations keep its name",
+		desc:    "A category a workflow names is not deleted (409, naming the workflows).", status: 204, errors: []int{409}},
 
 	"GET /api/v1/snippets": {id: "listSnippets", tag: tagSettings, summary: "Snippets by name",
 		desc:  "Canned texts an agent inserts by typing / and the name. q keeps those whose name or text starts with it (case-insensitive).",

@@ -52,12 +52,15 @@ var settingsOperations = map[string]opDoc{
 		body: stageOrder{}, required: []string{"ids"}, status: 200, resp: page[contact.Stage]{}},
 	"PATCH /api/v1/lifecycle-stages/{stageID}": {id: "updateLifecycleStage", tag: tagSettings,
 		summary: "Rename a lifecycle stage, mark it lost, or make it the default",
+		desc:    "A new name is carried, in the same transaction, into every workflow (draft and published versions) that names the stage.",
 		body:    contact.StageInput{}, status: 200, resp: contact.Stage{}, errors: []int{409}},
 	"DELETE /api/v1/lifecycle-stages/{stageID}": {id: "deleteLifecycleStage", tag: tagSettings,
 		summary: "Delete a lifecycle stage; its contacts are left without one",
-		desc:    "The default stage cannot be deleted while other stages remain (409).", status: 204, errors: []int{409}},
+		desc: "The default stage cannot be deleted while other stages remain (409), nor a stage a workflow names " +
+			"(409, naming the workflows).", status: 204, errors: []int{409}},
 	"PATCH /api/v1/closing-categories/{categoryID}": {id: "renameClosingCategory", tag: tagSettings,
 		summary: "Rename a closing category; closed conversations keep the old name",
+		desc:    "The new name is carried, in the same transaction, into every workflow (draft and published versions) that names the category.",
 		body:    newCategory{}, required: []string{"name"}, status: 200, resp: conversation.Category{}, errors: []int{409}},
 	"POST /api/v1/channels/{channelID}/test": {id: "testChannel", tag: tagChannels, summary: "Test a channel's connection",
 		desc: "Sends the channel type's probe through the guarded client (custom channel: POST <base_url>/message with the bearer token, " +

@@ -484,11 +484,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a closing category; closed conversations keep its name */
+        /**
+         * Delete a closing category; closed conversations keep its name
+         * @description A category a workflow names is not deleted (409, naming the workflows).
+         */
         delete: operations["deleteClosingCategory"];
         options?: never;
         head?: never;
-        /** Rename a closing category; closed conversations keep the old name */
+        /**
+         * Rename a closing category; closed conversations keep the old name
+         * @description The new name is carried, in the same transaction, into every workflow (draft and published versions) that names the category.
+         */
         patch: operations["renameClosingCategory"];
         trace?: never;
     };
@@ -1478,12 +1484,15 @@ export interface paths {
         post?: never;
         /**
          * Delete a lifecycle stage; its contacts are left without one
-         * @description The default stage cannot be deleted while other stages remain (409).
+         * @description The default stage cannot be deleted while other stages remain (409), nor a stage a workflow names (409, naming the workflows).
          */
         delete: operations["deleteLifecycleStage"];
         options?: never;
         head?: never;
-        /** Rename a lifecycle stage, mark it lost, or make it the default */
+        /**
+         * Rename a lifecycle stage, mark it lost, or make it the default
+         * @description A new name is carried, in the same transaction, into every workflow (draft and published versions) that names the stage.
+         */
         patch: operations["updateLifecycleStage"];
         trace?: never;
     };
@@ -7273,6 +7282,15 @@ export interface operations {
             };
             /** @description No such thing in your workspace (also for a malformed id) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
