@@ -148,11 +148,28 @@ func (s *Service) GetMessage(ctx context.Context, p Principal, id int64) (Messag
 
 // ListMessages returns a page of a conversation's messages, oldest first.
 func (s *Service) ListMessages(ctx context.Context, p Principal, conversationID int64, req page.Request) (page.Page[Message], error) {
+	return s.listMessages(ctx, p, conversationID, req, false)
+}
+
+// ListMessagesNewestFirst returns a page of a conversation's messages,
+// newest first, its cursor walking towards the older ones: what a view
+// that opens at the end of a conversation reads, one page at a time,
+// however long the conversation. Its cursors are of page.OrderIDDesc, so
+// one of the other order is refused rather than read the wrong way.
+func (s *Service) ListMessagesNewestFirst(ctx context.Context, p Principal, conversationID int64, req page.Request) (page.Page[Message], error) {
+	return s.listMessages(ctx, p, conversationID, req, true)
+}
+
+func (s *Service) listMessages(ctx context.Context, p Principal, conversationID int64, req page.Request, desc bool) (page.Page[Message], error) {
 	if _, err := s.Get(ctx, p, conversationID); err != nil {
 		return page.Page[Message]{}, err
 	}
-	after, args := req.ByID("id", false)
-	rows, err := s.db.Reader().Query(ctx, `SELECT `+msgColumns+` FROM messages WHERE conversation_id = ? AND `+after+` ORDER BY id LIMIT ?`,
+	order, dir := page.OrderID, "ASC"
+	if desc {
+		order, dir = page.OrderIDDesc, "DESC"
+	}
+	after, args := req.ByID("id", desc)
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+msgColumns+` FROM messages WHERE conversation_id = ? AND `+after+` ORDER BY id `+dir+` LIMIT ?`,
 		append(append([]any{conversationID}, args...), req.Fetch())...)
 	if err != nil {
 		return page.Page[Message]{}, fmt.Errorf("conversation: list messages: %w", err)
@@ -161,7 +178,7 @@ func (s *Service) ListMessages(ctx context.Context, p Principal, conversationID 
 	if err != nil {
 		return page.Page[Message]{}, fmt.Errorf("conversation: list messages: %w", err)
 	}
-	return page.Cut(list, req.Limit, func(m Message) page.Cursor { return page.Cursor{Order: page.OrderID, ID: m.ID} }), nil
+	return page.Cut(list, req.Limit, func(m Message) page.Cursor { return page.Cursor{Order: order, ID: m.ID} }), nil
 }
 
 // RecentMessages returns the last n messages of a conversation the

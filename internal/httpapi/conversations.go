@@ -231,15 +231,27 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req, err := pageRequest(r, paging.OrderID)
+	// ?order=desc reads the newest page first: the conversation view opens
+	// on it and walks back as the agent scrolls up, where reading oldest
+	// first it would need every page to reach the last message.
+	list := s.deps.Conversations.ListMessages
+	order := paging.OrderID
+	switch r.URL.Query().Get("order") {
+	case "", "asc":
+	case "desc":
+		list, order = s.deps.Conversations.ListMessagesNewestFirst, paging.OrderIDDesc
+	default:
+		return apperr.BadRequest("query parameter order must be asc (the default: oldest first) or desc (newest first)")
+	}
+	req, err := pageRequest(r, order)
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.ListMessages(r.Context(), Principal(r), id, req)
+	pg, err := list(r.Context(), Principal(r), id, req)
 	if err != nil {
 		return err
 	}
-	return writeList(w, list)
+	return writeList(w, pg)
 }
 
 // sendBody is a message to send: the domain's input and the media ids

@@ -223,7 +223,11 @@ var operations = map[string]opDoc{
 	"DELETE /api/v1/conversations/{conversationID}/read": {id: "markUnread", tag: tagConversations, summary: "Mark the conversation unread for you",
 		desc: "Forgets when you read it: it shows unread as long as the contact ever wrote.", status: 204},
 	"GET /api/v1/conversations/{conversationID}/messages": {id: "listMessages", tag: tagConversations,
-		summary: "Messages, oldest first", query: paged, status: 200, resp: page[conversation.Message]{}},
+		summary: "Messages, oldest first (newest first with order=desc)",
+		desc: "order=desc serves the newest page first and its next_cursor walks towards older messages: a view that opens at the end " +
+			"of a long conversation reads one page, not all of them. A cursor is valid only in the order that made it (400 otherwise).",
+		query:  append([]param{{"order", "asc (default: oldest first) or desc (newest first); anything else is a 400", false}}, paged...),
+		status: 200, resp: page[conversation.Message]{}},
 	"POST /api/v1/conversations/{conversationID}/messages": {id: "sendMessage", tag: tagConversations,
 		summary: "Send a message to the contact", desc: "Stored as pending and queued; its status follows in message.status events. " +
 			"attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); " +

@@ -129,6 +129,11 @@ func Cut[T any](rows []T, limit int, cursorOf func(T) Cursor) Page[T] {
 // OrderID names the order of lists sorted by id alone, oldest first.
 const OrderID = "id"
 
+// OrderIDDesc names the newest-first order of a list also served oldest
+// first (a conversation's messages, ?order=desc): a cursor of one order
+// is a 400 in the other, never a page read the wrong way from it.
+const OrderIDDesc = "id_desc"
+
 // First is the first page of a list at the default size: for callers in
 // Go that read one page, or walk with Next.
 func First() Request { return Request{Limit: DefaultLimit} }

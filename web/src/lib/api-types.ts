@@ -932,7 +932,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages, oldest first */
+        /**
+         * Messages, oldest first (newest first with order=desc)
+         * @description order=desc serves the newest page first and its next_cursor walks towards older messages: a view that opens at the end of a long conversation reads one page, not all of them. A cursor is valid only in the order that made it (400 otherwise).
+         */
         get: operations["listMessages"];
         put?: never;
         /**
@@ -9744,6 +9747,8 @@ export interface operations {
     listMessages: {
         parameters: {
             query?: {
+                /** @description asc (default: oldest first) or desc (newest first); anything else is a 400 */
+                order?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
