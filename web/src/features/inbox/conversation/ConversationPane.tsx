@@ -18,7 +18,9 @@ import { ContactPanel, contactDisplayName } from "../contact/ContactPanel";
 import { AssignPopover, CloseDialog, ShortcutsMenu, SnoozePopover, useUnassign, useUnsnooze } from "./actions";
 import { Composer, type ComposerHandle, type SendRequest } from "./Composer";
 import {
+  addMessage,
   capabilitiesOf,
+  patchMessages,
   useChannels,
   useChannelTypes,
   useComments,
@@ -30,6 +32,7 @@ import {
   useTeams,
   useUsers,
   useWorkflowNames,
+  type MessagePages,
 } from "./data";
 import type { Names } from "./eventText";
 import { formatDateTime, validTimeZone } from "./time";
@@ -122,9 +125,24 @@ function Pane({ id }: { id: number }) {
     [userMap, teamMap, workflowMap, contactName, channel?.name, i18n.language, tz],
   );
 
+  // While older messages remain unread, comments and events before the
+  // oldest message shown wait for their page (mergeTimeline's since).
+  const since = messages.hasNextPage && messages.data?.length ? Date.parse(messages.data[0]!.created_at) : undefined;
   const items = useMemo(
-    () => mergeTimeline({ messages: messages.data, comments: comments.data, events: events.data, local, conversationID: id }),
-    [messages.data, comments.data, events.data, local, id],
+    () => mergeTimeline({ messages: messages.data, comments: comments.data, events: events.data, local, conversationID: id, since }),
+    [messages.data, comments.data, events.data, local, id, since],
+  );
+  const { fetchNextPage, isFetchingNextPage } = messages;
+  const older = useMemo(
+    () => ({
+      more: !!messages.hasNextPage,
+      loading: isFetchingNextPage,
+      failed: messages.isFetchNextPageError,
+      load: () => {
+        if (!isFetchingNextPage) void fetchNextPage({ cancelRefetch: false });
+      },
+    }),
+    [messages.hasNextPage, isFetchingNextPage, messages.isFetchNextPageError, fetchNextPage],
   );
 
   // Read when opened, and again when the contact writes while it is in view.
@@ -166,7 +184,7 @@ function Pane({ id }: { id: number }) {
             ...(l.template ? { type: "template", content: { type: "template", ...l.template } } : {}),
             ...(l.aiAssisted ? { ai_assisted: true } : {}),
           });
-          qc.setQueryData<Message[]>(qk.messages(id), (old) => (old && !old.some((x) => x.id === m.id) ? [...old, m] : old));
+          qc.setQueryData<MessagePages>(qk.messages(id), (old) => addMessage(old, m));
           patch({ serverID: m.id });
           void qc.invalidateQueries({ queryKey: qk.messages(id) });
           void qc.invalidateQueries({ queryKey: qk.conversations });
@@ -213,8 +231,8 @@ function Pane({ id }: { id: number }) {
   const onRetry = useCallback(
     async (m: Message) => {
       const key = qk.messages(id);
-      const before = qc.getQueryData<Message[]>(key);
-      qc.setQueryData<Message[]>(key, (old) => old?.map((x) => (x.id === m.id ? { ...x, status: "pending", failure_reason: undefined } : x)));
+      const before = qc.getQueryData<MessagePages>(key);
+      qc.setQueryData<MessagePages>(key, (old) => patchMessages(old, (x) => (x.id === m.id ? { ...x, status: "pending", failure_reason: undefined } : x)));
       try {
         await api.post(`/api/v1/messages/${m.id}/retry`);
         void qc.invalidateQueries({ queryKey: key });
@@ -387,6 +405,7 @@ function Pane({ id }: { id: number }) {
           onResend={onResend}
           onDiscard={onDiscard}
           aiModel={aiHelp.data?.model}
+          older={older}
           footer={
             <p aria-live="polite" className="text-muted h-5 px-5 text-xs italic">
               {typingNames.length > 0 &&

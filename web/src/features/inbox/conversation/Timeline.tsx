@@ -1,7 +1,9 @@
 // The timeline: one ordered list of messages (contact left, business right,
 // with sender, time and delivery status in words and icon), internal
 // comments (note colour, "Internal") and events as sentences. It follows
-// the newest item unless the person scrolled up, then offers a pill.
+// the newest item unless the person scrolled up, then offers a pill. It
+// opens on the newest page of a long conversation and asks for the older
+// ones as the person scrolls to the top, keeping what they read in place.
 import { memo, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import {
@@ -46,33 +48,79 @@ export interface TimelineProps {
   /** The workspace has an AI model: the contact's messages offer a translation. */
   aiModel?: boolean;
   footer?: ReactNode;
+  /** Older messages than the first item: more to read, being read, and how to ask for them. */
+  older?: { more: boolean; loading: boolean; failed?: boolean; load(): void };
 }
 
-export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetry, onResend, onDiscard, aiModel, footer }: TimelineProps) {
+/** olderMargin: this close to the top (px), the older messages are asked for. */
+const olderMargin = 300;
+
+export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetry, onResend, onDiscard, aiModel, footer, older }: TimelineProps) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
-  const seen = useRef<number | null>(null);
+  const seenLast = useRef<string | null>(null);
+  // The item at the top of the window and how far below the top it is:
+  // where the person reads, put back in place when items arrive or go above.
+  const anchor = useRef<{ key: string; offset: number } | null>(null);
   const [unseen, setUnseen] = useState(0);
+
+  const remember = () => {
+    const el = scroller.current;
+    anchor.current = el && topItem(el);
+  };
+  const wantOlder = () => {
+    const el = scroller.current;
+    if (!el || !older?.more || older.loading || older.failed) return;
+    // Near the top, or a window the items do not fill (it cannot scroll).
+    if (el.scrollTop < olderMargin || (el.clientHeight > 0 && el.scrollHeight <= el.clientHeight)) older.load();
+  };
+
+  // Before anything else on a change: what the person was reading stays
+  // where it was, whatever was put above it or taken away (an older page
+  // read, a page read again after an event). Followed to the bottom, the
+  // newest is what stays in view.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+    const a = anchor.current;
+    if (!el || !a || atBottom.current) return;
+    const node = el.querySelector(`li[data-key="${a.key}"]`)?.lastElementChild;
+    if (!node) return;
+    const moved = node.getBoundingClientRect().top - el.getBoundingClientRect().top - a.offset;
+    if (moved !== 0) el.scrollTop += moved;
+  });
 
   const lastKey = items.length ? items[items.length - 1]!.key : "";
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    const prev = seenLast.current;
+    seenLast.current = lastKey;
+    // Only a new last item follows: older ones put above are not new.
+    if (prev !== null && prev === lastKey) return;
     const last = items[items.length - 1];
     const mine = last && last.kind !== "event" && (last.local !== undefined || (last.kind === "message" && last.message.direction === "out" && last.message.sender_user_id === myID));
-    if (seen.current === null || atBottom.current || mine) {
+    if (prev === null || atBottom.current || mine) {
       el.scrollTop = el.scrollHeight;
       atBottom.current = true;
       setUnseen(0);
-    } else if (items.length > seen.current) {
+    } else {
       // What people wrote counts; events arriving meanwhile do not.
-      const added = items.slice(seen.current).filter((i) => i.kind !== "event").length;
+      // The previous last item gone (a sent copy replaced by the server's): the new last one.
+      const from = items.findIndex((i) => i.key === prev);
+      const added = (from < 0 ? [last!] : items.slice(from + 1)).filter((i) => i.kind !== "event").length;
       if (added > 0) setUnseen((n) => n + added);
     }
-    seen.current = items.length;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastKey, items.length]);
+
+  // After every change: where the person reads now, and whether the
+  // older messages are wanted (a first page too short to scroll).
+  useLayoutEffect(() => {
+    remember();
+    wantOlder();
+  });
 
   // The pane shrinking (the composer grows, a notice appears) keeps the newest in view.
   useLayoutEffect(() => {
@@ -90,6 +138,8 @@ export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetr
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
     if (atBottom.current) setUnseen(0);
+    remember();
+    wantOlder();
   };
   const toBottom = () => {
     const el = scroller.current;
@@ -115,14 +165,28 @@ export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetr
         aria-live="polite"
         className="flex-1 overflow-y-auto px-5 py-4"
       >
-        {items.length === 0 && <p className="text-muted py-10 text-center text-sm">{t("conversation.timeline.empty")}</p>}
+        {items.length === 0 && !older?.more && <p className="text-muted py-10 text-center text-sm">{t("conversation.timeline.empty")}</p>}
+        {older?.more && (
+          <div data-testid="timeline-older" className="text-muted flex h-7 items-center justify-center text-xs">
+            {older.loading ? (
+              <p role="status" className="flex items-center gap-1.5">
+                <Clock size={12} aria-hidden="true" className="animate-pulse" />
+                {t("conversation.timeline.loadingOlder")}
+              </p>
+            ) : (
+              <button type="button" onClick={older.load} className="hover:bg-hover rounded px-2 py-0.5 underline-offset-2 hover:underline">
+                {t(older.failed ? "conversation.timeline.olderFailed" : "conversation.timeline.showOlder")}
+              </button>
+            )}
+          </div>
+        )}
         <ol className="flex flex-col gap-2">
           {items.map((item) => {
             const day = dayKey(item.at, tz);
             const sep = day !== prevDay;
             prevDay = day;
             return (
-              <li key={item.key} className="contents">
+              <li key={item.key} data-key={item.key} className="contents">
                 {sep && (
                   <div role="separator" className="text-muted my-2 flex items-center gap-3 text-xs">
                     <span className="bg-line h-px flex-1" />
@@ -164,6 +228,30 @@ export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetr
       )}
     </div>
   );
+}
+
+/**
+ * topItem finds the first item whose bottom is below the window's top (a
+ * binary search: items are laid out top to bottom) and its offset from the
+ * top. Each li is display: contents; its last child is the item's box.
+ */
+function topItem(el: HTMLElement): { key: string; offset: number } | null {
+  const lis = el.querySelectorAll<HTMLElement>("li[data-key]");
+  const top = el.getBoundingClientRect().top;
+  const box = (i: number) => lis[i]!.lastElementChild?.getBoundingClientRect();
+  let lo = 0;
+  let hi = lis.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = box(mid);
+    if (r && r.bottom > top) {
+      found = mid;
+      hi = mid - 1;
+    } else lo = mid + 1;
+  }
+  const r = found >= 0 ? box(found) : undefined;
+  return r ? { key: lis[found]!.dataset.key!, offset: r.top - top } : null;
 }
 
 function DeliveryStatus({ status }: { status: Message["status"] }) {

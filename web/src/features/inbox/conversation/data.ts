@@ -1,8 +1,8 @@
 // The conversation's server state: one query per resource, keyed as
 // queryKeys.ts says so the socket's events refresh exactly these. The
 // directory lists (users, teams, channels…) are lib/directory.ts's.
-import { useQuery } from "@tanstack/react-query";
-import { allPages, api, ApiError } from "../../../lib/api";
+import { useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-query";
+import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { Channel, Comment, Conversation, LogEvent, Message } from "../../../lib/types";
 import type { components } from "../../../lib/api-types";
@@ -27,8 +27,47 @@ export const useConversation = (id: number) =>
     retry: (n, e) => !(e instanceof ApiError && e.status === 404) && n < 1,
   });
 
+/** messagesPage is how many messages the timeline reads at a time. */
+export const messagesPage = 50;
+
+/** MessagePages is what the cache holds under qk.messages(id): the pages read so far, newest first. */
+export type MessagePages = InfiniteData<Page<Message>, string | undefined>;
+
+/** messagesOf lays the pages out as the timeline reads them: oldest first, each message once. */
+export function messagesOf(d: MessagePages): Message[] {
+  const all: Message[] = [];
+  for (let i = d.pages.length - 1; i >= 0; i--) for (let j = d.pages[i]!.data.length - 1; j >= 0; j--) all.push(d.pages[i]!.data[j]!);
+  return dedupeByID(all);
+}
+
+/**
+ * useMessages reads the conversation newest first, one page at a time
+ * (?order=desc): it opens on the last messages, however long the
+ * conversation, and fetchNextPage reads the page before the oldest one
+ * shown. data is oldest first. A socket event invalidates the key, which
+ * reads the pages shown again from the newest.
+ */
 export const useMessages = (id: number) =>
-  useQuery({ queryKey: qk.messages(id), queryFn: ({ signal }) => fetchAll<Message>(`/api/v1/conversations/${id}/messages`, signal) });
+  useInfiniteQuery({
+    queryKey: qk.messages(id),
+    queryFn: ({ signal, pageParam }) =>
+      api.get<Page<Message>>(`/api/v1/conversations/${id}/messages`, { order: "desc", limit: messagesPage, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor || undefined,
+    select: messagesOf,
+  });
+
+/** addMessage puts a message the server accepted on the newest page, unless a page has it already (the socket's copy). */
+export function addMessage(d: MessagePages | undefined, m: Message): MessagePages | undefined {
+  if (!d || d.pages.length === 0 || d.pages.some((p) => p.data.some((x) => x.id === m.id))) return d;
+  const [newest, ...rest] = d.pages;
+  return { ...d, pages: [{ ...newest!, data: [m, ...newest!.data] }, ...rest] };
+}
+
+/** patchMessages changes messages wherever they are in the pages read. */
+export function patchMessages(d: MessagePages | undefined, fn: (m: Message) => Message): MessagePages | undefined {
+  return d && { ...d, pages: d.pages.map((p) => ({ ...p, data: p.data.map(fn) })) };
+}
 export const useComments = (id: number) =>
   useQuery({ queryKey: qk.comments(id), queryFn: ({ signal }) => fetchAll<Comment>(`/api/v1/conversations/${id}/comments`, signal) });
 export const useEvents = (id: number) =>

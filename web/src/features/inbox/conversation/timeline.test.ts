@@ -36,6 +36,19 @@ describe("mergeTimeline", () => {
     expect(keys(items)).toEqual(["m1", "m2", "m3"]);
   });
 
+  it("leaves out comments and events older than the messages loaded, while older messages remain", () => {
+    // The timeline shows the newest page of messages first: a comment of
+    // last year must not sit above it as if it came just before.
+    const input = {
+      messages: [msg(901, "2026-01-05T10:00:00Z"), msg(902, "2026-01-05T10:01:00Z")],
+      comments: [comment(1, "2025-01-01T10:00:00Z"), comment(2, "2026-01-05T10:00:30Z")],
+      events: [ev(1, "conversation.opened", "2025-01-01T09:00:00Z", { source: "contact" }), ev(2, "conversation.assigned", "2026-01-05T10:00:00Z")],
+      local: [{ localID: "x", kind: "comment", text: "mine", createdAt: "2026-01-05T10:02:00Z", status: "pending" } as LocalMessage],
+    };
+    expect(keys(mergeTimeline({ ...input, since: Date.parse("2026-01-05T10:00:00Z") }))).toEqual(["m901", "e2", "c2", "m902", "lx"]);
+    expect(keys(mergeTimeline(input))).toEqual(["e1", "c1", "m901", "e2", "c2", "m902", "lx"]);
+  });
+
   it("interleaves events and comments with messages by time", () => {
     const items = mergeTimeline({
       messages: [msg(1, "2026-01-01T10:00:00.100Z"), msg(2, "2026-01-01T10:05:00Z")],

@@ -60,20 +60,30 @@ export interface TimelineInput {
   events?: LogEvent[];
   local?: LocalMessage[];
   conversationID?: number;
+  /**
+   * since (ms) is the time of the oldest message loaded while older ones
+   * remain to be read: comments and events before it are left out until
+   * their messages are loaded, so nothing of long ago shows as if it came
+   * just before the newest page.
+   */
+  since?: number;
 }
 
 /** mergeTimeline builds the ordered, deduplicated list. */
-export function mergeTimeline({ messages = [], comments = [], events = [], local = [], conversationID = 0 }: TimelineInput): TimelineItem[] {
+export function mergeTimeline({ messages = [], comments = [], events = [], local = [], conversationID = 0, since }: TimelineInput): TimelineItem[] {
   const byKey = new Map<string, TimelineItem>();
   for (const m of messages) {
     byKey.set("m" + m.id, { kind: "message", key: "m" + m.id, at: time(m.created_at), id: m.id, message: m });
   }
+  const shown = (at: number) => since === undefined || at >= since;
   for (const c of comments) {
-    byKey.set("c" + c.id, { kind: "comment", key: "c" + c.id, at: time(c.created_at), id: c.id, comment: c });
+    const at = time(c.created_at);
+    if (shown(at)) byKey.set("c" + c.id, { kind: "comment", key: "c" + c.id, at, id: c.id, comment: c });
   }
   for (const e of events) {
-    if (!shownEvent(e.type)) continue;
-    byKey.set("e" + e.id, { kind: "event", key: "e" + e.id, at: time(e.created_at), id: e.id, event: e });
+    const at = time(e.created_at);
+    if (!shownEvent(e.type) || !shown(at)) continue;
+    byKey.set("e" + e.id, { kind: "event", key: "e" + e.id, at, id: e.id, event: e });
   }
   let n = 0;
   for (const l of local) {
