@@ -8,8 +8,9 @@ import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { qk } from "../../../lib/queryKeys";
-import type { Message } from "../../../lib/types";
-import { addMessage, patchMessages, useMessages, type MessagePages } from "./data";
+import type { LogEvent, Message } from "../../../lib/types";
+import { addMessage, patchMessages, useEvents, useMessages, type MessagePages } from "./data";
+import { shownEvent } from "./timeline";
 
 const msg = (id: number, extra: Partial<Message> = {}): Message => ({
   id,
@@ -105,4 +106,42 @@ it("puts a sent message on the newest page once, and patches a message on any pa
   await waitFor(() => expect(result.current.data![0]!.status).toBe("failed"));
   expect(result.current.data!.length).toBe(before + 1);
   expect(addMessage(undefined, sent)).toBeUndefined(); // nothing loaded yet: the fetch brings it
+});
+
+it("reads the events the timeline shows, so a long conversation's latest assignment is among them", async () => {
+  // 5,000 messages logged 5,000 message events, then an agent was assigned:
+  // read whole, oldest first, the list stopped before the assignment.
+  const log: LogEvent[] = Array.from({ length: 5000 }, (_, i) => ({
+    id: i + 1,
+    type: i % 2 ? "message.received" : "message.status",
+    created_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+    payload: {},
+    workspace_id: 1,
+    conversation_id: 7,
+  }));
+  log.unshift({ ...log[0]!, id: 0, type: "conversation.opened" });
+  log.push({ ...log[0]!, id: 5001, type: "conversation.assigned", created_at: "2026-02-01T00:00:00Z" });
+  vi.stubGlobal(
+    "fetch",
+    vi.fn((input: string) => {
+      const url = new URL(input, "http://x");
+      requests.push(url);
+      const types = url.searchParams.get("types")?.split(",");
+      const after = Number(url.searchParams.get("cursor") ?? -1);
+      const limit = Number(url.searchParams.get("limit") ?? 50);
+      const rest = log.filter((e) => e.id > after && (!types || types.includes(e.type)));
+      const page = rest.slice(0, limit);
+      const body = { data: page, next_cursor: rest.length > limit ? String(page[page.length - 1]!.id) : "" };
+      return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } }));
+    }),
+  );
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={qc}>{children}</QueryClientProvider>;
+  const { result } = renderHook(() => useEvents(7), { wrapper });
+  await waitFor(() => expect(result.current.isSuccess).toBe(true));
+  const shown = result.current.data!.filter((e) => shownEvent(e.type)).map((e) => e.type);
+  expect(shown).toEqual(["conversation.opened", "conversation.assigned"]);
+  const asked = requests[requests.length - 1]!.searchParams.get("types")?.split(",") ?? [];
+  expect(asked.length).toBeGreaterThan(0);
+  for (const t of asked) expect(shownEvent(t), t).toBe(true); // nothing asked for that is not shown
 });

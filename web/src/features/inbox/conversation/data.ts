@@ -70,8 +70,32 @@ export function patchMessages(d: MessagePages | undefined, fn: (m: Message) => M
 }
 export const useComments = (id: number) =>
   useQuery({ queryKey: qk.comments(id), queryFn: ({ signal }) => fetchAll<Comment>(`/api/v1/conversations/${id}/comments`, signal) });
+/**
+ * timelineEvents are the event types the timeline shows (timeline.ts
+ * shownEvent), the only ones read: the message and comment events (one or
+ * more per message) would fill the pages fetchAll reads, and a long
+ * conversation's latest assignment or closing would never be reached.
+ */
+export const timelineEvents = [
+  "conversation.opened",
+  "conversation.closed",
+  "conversation.assigned",
+  "conversation.unassigned",
+  "conversation.snoozed",
+  "conversation.unsnoozed",
+  "conversation.queued",
+  "workflow.run.started",
+  "workflow.step",
+  "workflow.run.ended",
+  "ai_agent.turn",
+];
+
 export const useEvents = (id: number) =>
-  useQuery({ queryKey: qk.conversationEvents(id), queryFn: ({ signal }) => fetchAll<LogEvent>(`/api/v1/conversations/${id}/events`, signal) });
+  useQuery({
+    queryKey: qk.conversationEvents(id),
+    queryFn: async ({ signal }) =>
+      dedupeByID((await allPages<LogEvent>(`/api/v1/conversations/${id}/events`, { types: timelineEvents.join(",") }, signal, 20)).data),
+  });
 
 
 export const useChannelTypes = () =>
