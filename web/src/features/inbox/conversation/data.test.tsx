@@ -7,6 +7,7 @@ import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { keysFor } from "../../../lib/eventKeys";
 import { qk } from "../../../lib/queryKeys";
 import type { LogEvent, Message } from "../../../lib/types";
 import { addMessage, patchMessages, useEvents, useMessages, type MessagePages } from "./data";
@@ -31,9 +32,11 @@ const msg = (id: number, extra: Partial<Message> = {}): Message => ({
 // The server: 5,000 messages, ids 1–5000, served as the API does.
 const total = 5000;
 let requests: URL[];
+let statuses: Map<number, Message["status"]>;
 
 beforeEach(() => {
   requests = [];
+  statuses = new Map();
   vi.stubGlobal(
     "fetch",
     vi.fn((input: string) => {
@@ -46,7 +49,7 @@ beforeEach(() => {
       if (desc) for (let id = cursor ? Number(cursor) - 1 : total; id >= 1 && ids.length <= limit; id--) ids.push(id);
       else for (let id = cursor ? Number(cursor) + 1 : 1; id <= total && ids.length <= limit; id++) ids.push(id);
       const page = ids.slice(0, limit);
-      const body = { data: page.map((id) => msg(id)), next_cursor: ids.length > limit ? String(page[page.length - 1]) : "" };
+      const body = { data: page.map((id) => msg(id, statuses.has(id) ? { status: statuses.get(id) } : {})), next_cursor: ids.length > limit ? String(page[page.length - 1]) : "" };
       return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } }));
     }),
   );
@@ -106,6 +109,19 @@ it("puts a sent message on the newest page once, and patches a message on any pa
   await waitFor(() => expect(result.current.data![0]!.status).toBe("failed"));
   expect(result.current.data!.length).toBe(before + 1);
   expect(addMessage(undefined, sent)).toBeUndefined(); // nothing loaded yet: the fetch brings it
+});
+
+it("reads the pages shown again when a socket event makes them stale, a status change on an older page too", async () => {
+  const { qc, result } = mount();
+  await waitFor(() => expect(result.current.data?.length).toBeGreaterThan(0));
+  await act(() => result.current.fetchNextPage());
+  await waitFor(() => expect(result.current.data!.length).toBe(100));
+  const older = result.current.data![3]!.id;
+  statuses.set(older, "read");
+  await act(() => Promise.all(keysFor({ type: "message.status", conversation_id: 7 }).map((queryKey) => qc.invalidateQueries({ queryKey }))));
+  await waitFor(() => expect(result.current.data!.find((m) => m.id === older)?.status).toBe("read"));
+  expect(result.current.data!.length).toBe(100);
+  expect(result.current.data![99]!.id).toBe(total);
 });
 
 it("reads the events the timeline shows, so a long conversation's latest assignment is among them", async () => {
