@@ -124,6 +124,24 @@ it("reads the pages shown again when a socket event makes them stale, a status c
   expect(result.current.data![99]!.id).toBe(total);
 });
 
+it("reopened, a conversation read far back reads its newest page only, not every page read before", async () => {
+  const { qc, result, unmount } = mount();
+  await waitFor(() => expect(result.current.data?.length).toBeGreaterThan(0));
+  for (let i = 2; i <= 5; i++) {
+    await act(() => result.current.fetchNextPage());
+    await waitFor(() => expect(result.current.data!.length).toBe(i * 50));
+  }
+  unmount();
+  requests = [];
+  const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={qc}>{children}</QueryClientProvider>;
+  const again = renderHook(() => useMessages(7), { wrapper });
+  await waitFor(() => expect(again.result.current.isFetching).toBe(false));
+  expect(requests).toHaveLength(1); // the newest page, read again as it is stale
+  expect(again.result.current.data).toHaveLength(50);
+  expect(again.result.current.data![49]!.id).toBe(total);
+  expect(again.result.current.hasNextPage).toBe(true);
+});
+
 it("reads the events the timeline shows, so a long conversation's latest assignment is among them", async () => {
   // 5,000 messages logged 5,000 message events, then an agent was assigned:
   // read whole, oldest first, the list stopped before the assignment.

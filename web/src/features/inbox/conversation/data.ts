@@ -1,7 +1,8 @@
 // The conversation's server state: one query per resource, keyed as
 // queryKeys.ts says so the socket's events refresh exactly these. The
 // directory lists (users, teams, channels…) are lib/directory.ts's.
-import { useInfiniteQuery, useQuery, type InfiniteData } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { Channel, Comment, Conversation, LogEvent, Message } from "../../../lib/types";
@@ -45,10 +46,21 @@ export function messagesOf(d: MessagePages): Message[] {
  * (?order=desc): it opens on the last messages, however long the
  * conversation, and fetchNextPage reads the page before the oldest one
  * shown. data is oldest first. A socket event invalidates the key, which
- * reads the pages shown again from the newest.
+ * reads the pages shown again from the newest. Left, the conversation
+ * keeps its newest page only: opened again it reads one page, not every
+ * page the agent had scrolled back through.
  */
-export const useMessages = (id: number) =>
-  useInfiniteQuery({
+export function useMessages(id: number) {
+  const qc = useQueryClient();
+  useEffect(
+    () => () => {
+      qc.setQueryData<MessagePages>(qk.messages(id), (d) =>
+        d && d.pages.length > 1 ? { pages: d.pages.slice(0, 1), pageParams: d.pageParams.slice(0, 1) } : d,
+      );
+    },
+    [qc, id],
+  );
+  return useInfiniteQuery({
     queryKey: qk.messages(id),
     queryFn: ({ signal, pageParam }) =>
       api.get<Page<Message>>(`/api/v1/conversations/${id}/messages`, { order: "desc", limit: messagesPage, cursor: pageParam }, signal),
@@ -56,6 +68,7 @@ export const useMessages = (id: number) =>
     getNextPageParam: (last) => last.next_cursor || undefined,
     select: messagesOf,
   });
+}
 
 /** addMessage puts a message the server accepted on the newest page, unless a page has it already (the socket's copy). */
 export function addMessage(d: MessagePages | undefined, m: Message): MessagePages | undefined {
