@@ -44,6 +44,7 @@ func (a *App) wireWorkflows() {
 	// rename in the settings is carried into them in its transaction.
 	a.Contacts.SetStageUsers(a.Workflows.SettingNames(workflow.LifecycleStage))
 	a.Conversations.SetCategoryUsers(a.Workflows.SettingNames(workflow.ClosingCategory))
+	a.Contacts.SetTagUsers(a.Workflows.SettingNames(workflow.Tag))
 	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{
 		Group: a.Background, Due: a.Due, HTTPClient: a.outboundGuard().Client(), Node: a.node.ID(), Lease: a.cfg.Lease,
 		Classifier: a.workflowClassifier(), Windows: a.Channels})

@@ -48,6 +48,7 @@ type Service struct {
 	db         *db.DB
 	closeConv  CloseConversationFunc
 	stageUsers NameUsers // see SetStageUsers
+	tagUsers   NameUsers // see SetTagUsers
 }
 
 // New returns a Service on d.

@@ -6,9 +6,9 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
-// NameUsers is what else names the workspace's lifecycle stages by their
-// name: the workflows (their triggers, Branch conditions and Update
-// Lifecycle steps). The app registers it (SetStageUsers), as this
+// NameUsers is what else names the workspace's lifecycle stages, or its
+// tags, by their name: the workflows (their triggers, Branch conditions
+// and steps). The app registers it (SetStageUsers, SetTagUsers), as this
 // package may not import workflow.
 type NameUsers interface {
 	// RenameTx carries a stage's rename from one name to another into
@@ -22,3 +22,8 @@ type NameUsers interface {
 // SetStageUsers registers what names lifecycle stages; set it before the
 // service is used.
 func (s *Service) SetStageUsers(u NameUsers) { s.stageUsers = u }
+
+// SetTagUsers registers what names tags: a tag's rename is carried into
+// it (its UsersTx is not asked: deleting a tag takes it off every
+// contact, whoever names it). Set it before the service is used.
+func (s *Service) SetTagUsers(u NameUsers) { s.tagUsers = u }

@@ -33,7 +33,8 @@ func checkTagColor(color string) error {
 }
 
 // UpdateTag renames or recolours a tag. Contacts keep it: they refer to
-// it by id.
+// it by id. Workflows name it by name: a rename is carried into them in
+// the same transaction (SetTagUsers).
 func (s *Service) UpdateTag(ctx context.Context, workspaceID, id int64, in TagUpdate) (Tag, error) {
 	if in.Name != nil {
 		name := strings.TrimSpace(*in.Name)
@@ -54,6 +55,10 @@ func (s *Service) UpdateTag(ctx context.Context, workspaceID, id int64, in TagUp
 	}
 	var t Tag
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
+		var old string
+		if err := tx.QueryRow(ctx, `SELECT name FROM tags WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&old); err != nil {
+			return err // sql.ErrNoRows: a 404 below
+		}
 		res, err := tx.Exec(ctx, `UPDATE tags SET name = COALESCE(?, name), color = COALESCE(?, color) WHERE workspace_id = ? AND id = ?`,
 			in.Name, in.Color, workspaceID, id)
 		if err != nil {
@@ -61,6 +66,11 @@ func (s *Service) UpdateTag(ctx context.Context, workspaceID, id int64, in TagUp
 		}
 		if err := db.Affected(res, "tag"); err != nil {
 			return err
+		}
+		if in.Name != nil && *in.Name != old && s.tagUsers != nil {
+			if err := s.tagUsers.RenameTx(ctx, tx, workspaceID, old, *in.Name); err != nil {
+				return err
+			}
 		}
 		var created int64
 		err = tx.QueryRow(ctx, `SELECT id, name, color, created_at FROM tags WHERE id = ?`, id).Scan(&t.ID, &t.Name, &t.Color, &created)

@@ -117,6 +117,7 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 		// name a lifecycle stage or a closing category.
 		deps.Contacts.SetStageUsers(deps.Workflows.SettingNames(workflow.LifecycleStage))
 		deps.Conversations.SetCategoryUsers(deps.Workflows.SettingNames(workflow.ClosingCategory))
+		deps.Contacts.SetTagUsers(deps.Workflows.SettingNames(workflow.Tag))
 	}
 	f.server = httpapi.New(deps)
 	f.srv = httptest.NewServer(f.server)

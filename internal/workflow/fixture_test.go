@@ -91,6 +91,7 @@ func (f *fixture) start() {
 	// As the app wires them: renames in the settings reach the workflows.
 	f.contacts.SetStageUsers(f.svc.SettingNames(LifecycleStage))
 	f.conv.SetCategoryUsers(f.svc.SettingNames(ClosingCategory))
+	f.contacts.SetTagUsers(f.svc.SettingNames(Tag))
 	f.assigner = &teamAssigner{d: f.d}
 	f.group = background.NewGroup(f.clock)
 	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http, Classifier: f.classifier, Windows: f.windows})

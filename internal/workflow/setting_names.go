@@ -17,6 +17,7 @@ type NameKind int
 const (
 	LifecycleStage NameKind = iota + 1
 	ClosingCategory
+	Tag
 )
 
 // SettingNames carries the renames of one kind of setting into the
@@ -139,8 +140,11 @@ func (n SettingNames) UsersTx(ctx context.Context, tx *db.Tx, workspaceID int64,
 }
 
 func (k NameKind) String() string {
-	if k == ClosingCategory {
+	switch k {
+	case ClosingCategory:
 		return "closing category"
+	case Tag:
+		return "tag"
 	}
 	return "lifecycle stage"
 }
@@ -196,6 +200,10 @@ func renameIn(d *Definition, kind NameKind, from, to string) (int, error) {
 		if d.Trigger.Type == "conversation_closed" {
 			paths["trigger.category"] = true
 		}
+	case Tag:
+		if d.Trigger.Type == "contact_tag_updated" {
+			paths["trigger.tag"] = true
+		}
 	}
 	switch {
 	case kind == ClosingCategory && d.Trigger.Type == "conversation_closed":
@@ -208,6 +216,14 @@ func renameIn(d *Definition, kind NameKind, from, to string) (int, error) {
 				swap(c, "lifecycle", exact)
 			}
 		})
+	case kind == Tag && d.Trigger.Type == "contact_tag_updated":
+		edit(&d.Trigger.Conditions, func(m map[string]any) { swap(m, "tags", exact) })
+	case kind == Tag && d.Trigger.Type == "schedule":
+		edit(&d.Trigger.Conditions, func(m map[string]any) {
+			if c, ok := m["contacts"].(map[string]any); ok {
+				swap(c, "tag", exact)
+			}
+		})
 	}
 	for i := range d.Steps {
 		st := &d.Steps[i]
@@ -216,6 +232,8 @@ func renameIn(d *Definition, kind NameKind, from, to string) (int, error) {
 			edit(&st.Settings, func(m map[string]any) { swap(m, "stage", exact) })
 		case kind == ClosingCategory && st.Type == "close_conversation":
 			edit(&st.Settings, func(m map[string]any) { swap(m, "category", exact) })
+		case kind == Tag && st.Type == "update_contact_tag":
+			edit(&st.Settings, func(m map[string]any) { swap(m, "tags", exact) })
 		case st.Type == "branch":
 			edit(&st.Settings, func(m map[string]any) {
 				branches, _ := m["branches"].([]any)
@@ -227,7 +245,7 @@ func renameIn(d *Definition, kind NameKind, from, to string) (int, error) {
 						subject, _ := c["subject"].(string)
 						name, _ := c["name"].(string)
 						op, _ := c["operator"].(string)
-						if !(kind == LifecycleStage && subject == "lifecycle" || subject == "variable" && paths[name]) {
+						if !(kind == LifecycleStage && subject == "lifecycle" || kind == Tag && subject == "tag" || subject == "variable" && paths[name]) {
 							continue
 						}
 						switch op {

@@ -294,3 +294,57 @@ func TestDeletingAStageOrCategoryAWorkflowNamesIsRefused(t *testing.T) {
 		}
 	})
 }
+
+// Renaming a tag carries the new name into every workflow of the
+// workspace that names it — the Contact Tag Updated trigger, a schedule's
+// contacts, Update Contact Tag, a Branch on the contact's tags or on
+// {{trigger.tag}} — and the workflows go on working: the tagger adds the
+// renamed tag (not a new one with the old name), which fires the trigger,
+// whose Branch matches it.
+func TestRenamingATagCarriesIntoWorkflows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		vip, err := f.contacts.CreateTag(ctx, f.wsp.ID, contact.Tag{Name: "VIP"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tagged := f.deploy(`{"name": "tagged", "trigger": {"type": "contact_tag_updated", "conditions": {"tags": ["VIP", "Other"], "action": "added"}},
+			"steps": [{"id": "b", "type": "branch", "settings": {"branches": [{"conditions": [
+				{"subject": "tag", "operator": "has_any_of", "values": ["vip"]},
+				{"subject": "variable", "name": "trigger.tag", "operator": "equals", "value": "VIP"}]}]},
+				"exits": {"branch[0]": "yes", "else": "no"}},
+			{"id": "yes", "type": "add_comment", "settings": {"text": "VIP tagged"}},
+			{"id": "no", "type": "add_comment", "settings": {"text": "else"}}]}`)
+		schedule := f.deploy(`{"name": "weekly", "trigger": {"type": "schedule", "conditions": {"cron": "0 9 * * 1",
+			"contacts": {"tag": "VIP"}}}, "steps": [{"id": "n", "type": "add_comment", "settings": {"text": "hi"}}]}`)
+		tagger := f.manual("tagger", `[{"id": "t", "type": "update_contact_tag", "settings": {"action": "add", "tags": ["VIP"]}}]`)
+		name := "Gold"
+		if _, err := f.contacts.UpdateTag(ctx, f.wsp.ID, vip.ID, contact.TagUpdate{Name: &name}); err != nil {
+			t.Fatal(err)
+		}
+		w, err := f.svc.Get(ctx, f.wsp.ID, tagged.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := settingsOf(w.Published); !strings.HasPrefix(s, `{"action":"added","tags":["Gold","Other"]} {"branches":[{"conditions":[`+
+			`{"operator":"has_any_of","subject":"tag","values":["Gold"]},{"name":"trigger.tag","operator":"equals","subject":"variable","value":"Gold"}]}]}`) {
+			t.Errorf("published version after the rename: %s", s)
+		}
+		if w, _ := f.svc.Get(ctx, f.wsp.ID, schedule.ID); string(w.Published.Trigger.Conditions) != `{"contacts":{"tag":"Gold"},"cron":"0 9 * * 1"}` {
+			t.Errorf("schedule after the rename: %s", w.Published.Trigger.Conditions)
+		}
+
+		got := f.write("+14155550602", "hi")
+		if r := f.settle(tagger, f.startFor(tagger, got.ContactID)); r.Status != StatusFinished {
+			t.Fatalf("tag with the renamed tag: %s %s", r.Status, r.Error)
+		}
+		if n := f.count(`SELECT COUNT(*) FROM tags WHERE workspace_id = ?`, f.wsp.ID); n != 1 {
+			t.Fatalf("%d tags; want the renamed one alone (no new tag of the old name)", n)
+		}
+		f.waitStatus(tagged.ID, got.ConversationID, StatusFinished)
+		if c := f.comments(got.ConversationID); len(c) != 1 || c[0] != "VIP tagged" {
+			t.Fatalf("comments %q; want the Branch to match the renamed tag", c)
+		}
+	})
+}
