@@ -53,7 +53,8 @@ type Conversation struct {
 	LastMessageAt  time.Time `json:"last_message_at,omitzero"`
 	LastIncomingAt time.Time `json:"last_incoming_at,omitzero"`
 	// WaitingSince is when the oldest contact message still unanswered
-	// arrived; absent when the business spoke last.
+	// arrived; absent when the business spoke last or the conversation
+	// is closed.
 	WaitingSince time.Time `json:"waiting_since,omitzero"`
 	OpenedAt     time.Time `json:"opened_at"`
 	ClosedAt     time.Time `json:"closed_at,omitzero"`

@@ -441,3 +441,46 @@ func TestViews(t *testing.T) {
 		}
 	})
 }
+
+// A closed conversation has nobody left to answer it (a reply to it is a
+// conflict): it no longer waits, so it neither shows a wait nor tops the
+// waiting sort of a list that holds closed ones above the open ones that
+// still wait, as migration 013 left the conversations closed before it.
+func TestClosingAConversationEndsItsWait(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newInbox(t, d)
+		ctx := context.Background()
+		sys := access.System(f.ws.ID)
+		// 0 waits since the first minute, longer than any other: close it.
+		if f.convs[0].WaitingSince.IsZero() {
+			t.Fatal("the fixture's conversation 0 does not wait")
+		}
+		closed, err := f.svc.Close(ctx, sys, f.convs[0].ID, CloseInput{Source: SourceUser})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !closed.WaitingSince.IsZero() {
+			t.Errorf("the closed conversation still waits since %v", closed.WaitingSince)
+		}
+		got := f.walk(t, f.owner, ListFilter{Sort: SortWaiting}, 5)
+		if got[0] == f.convs[0].ID {
+			t.Errorf("the waiting sort starts with the closed conversation %d: %v", f.convs[0].ID, got)
+		}
+		var waiting []int64
+		for _, id := range got {
+			c, err := f.svc.Get(ctx, sys, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Status == StatusClosed && !c.WaitingSince.IsZero() {
+				t.Errorf("closed conversation %d waits since %v", id, c.WaitingSince)
+			}
+			if !c.WaitingSince.IsZero() {
+				waiting = append(waiting, id)
+			}
+		}
+		if len(waiting) == 0 || got[0] != waiting[0] {
+			t.Errorf("the waiting sort %v does not start with a waiting conversation (%v)", got, waiting)
+		}
+	})
+}

@@ -219,9 +219,12 @@ func CloseTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in CloseInpu
 			}
 		}
 		now := tx.Now()
+		// A closed conversation waits for nobody: no reply can be sent to
+		// it, so a wait kept would top every waiting sort for good (as
+		// migration 013 left those closed before it, not waiting).
 		if _, err := tx.Exec(ctx, `UPDATE conversations SET status = 'closed', closed_at = ?, closed_source = ?, closed_by = ?,
-			close_category = ?, close_summary = ?, snoozed_until = 0, auto_close_at = 0 WHERE id = ?`,
-			now, in.Source, nullID(in.UserID), in.Category, in.Summary, id); err != nil {
+			close_category = ?, close_summary = ?, snoozed_until = 0, auto_close_at = 0, waiting_since = ? WHERE id = ?`,
+			now, in.Source, nullID(in.UserID), in.Category, in.Summary, NotWaiting, id); err != nil {
 			return err
 		}
 		agentRowsHeld(tx, c.AssigneeID)
