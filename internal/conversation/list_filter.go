@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
@@ -26,11 +27,15 @@ var Sorts = []string{SortNewest, SortLastMessage, SortWaiting, SortOldest}
 // one. The API shows it as absent.
 const NotWaiting int64 = 1<<63 - 1
 
-// Limits of filter values: a tag or stage is a name, a field a key and a
-// value; longer could match nothing.
+// Limits of filter values: the longest a contact may hold (a tag's name,
+// a stage's name, a custom field's key and its longest value, a text's),
+// so any value stored can be filtered on and only a longer one, which
+// could match nothing, is refused.
 const (
-	maxFilterName  = 100
-	maxFilterValue = 1000
+	maxFilterTag   = contact.MaxTagLen
+	maxFilterStage = contact.MaxStageLen
+	maxFilterField = maxFieldKey + 1 + contact.MaxTextValueLen
+	maxFieldKey    = 50 // a custom field's key (contact.Field)
 )
 
 // ListFilter narrows and orders a conversation list. The zero value lists
@@ -126,7 +131,7 @@ func (f ListFilter) Validate() error {
 	for _, p := range []struct {
 		name, v string
 		max     int
-	}{{"tag", f.Tag, maxFilterName}, {"stage", f.Stage, maxFilterName}, {"field", f.Field, maxFilterName + 1 + maxFilterValue},
+	}{{"tag", f.Tag, maxFilterTag}, {"stage", f.Stage, maxFilterStage}, {"field", f.Field, maxFilterField},
 		{"q", f.Q, limit.Search}} {
 		if err := limit.Param(p.name, p.v, p.max); err != nil {
 			return err

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -481,6 +483,59 @@ func TestClosingAConversationEndsItsWait(t *testing.T) {
 		}
 		if len(waiting) == 0 || got[0] != waiting[0] {
 			t.Errorf("the waiting sort %v does not start with a waiting conversation (%v)", got, waiting)
+		}
+	})
+}
+
+// A filter takes any value a contact may hold: a lifecycle stage's name
+// is a name (up to 200 characters, not a tag's 100) and a text field's
+// value up to 5,000 characters. Such a value found its conversations in
+// neither the list nor a saved view: the filter refused it as a 400.
+func TestListFiltersTakeTheLongestStoredValues(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newInbox(t, d)
+		ctx := context.Background()
+		sys := access.System(f.ws.ID)
+		cs := contact.New(d)
+		stage := strings.Repeat("é", contact.MaxStageLen)
+		if _, err := cs.CreateStage(ctx, f.ws.ID, contact.StageInput{Name: &stage}); err != nil {
+			t.Fatal(err)
+		}
+		if err := cs.SetLifecycle(ctx, sys, f.convs[5].ContactID, stage); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cs.CreateField(ctx, f.ws.ID, contact.Field{Key: strings.Repeat("n", 50), Name: "Notes", Type: "text"}); err != nil {
+			t.Fatal(err)
+		}
+		notes := strings.Repeat("ü", contact.MaxTextValueLen)
+		if _, err := cs.Update(ctx, sys, f.convs[6].ContactID, contact.Input{Fields: map[string]any{strings.Repeat("n", 50): notes}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			lf   ListFilter
+			want int64
+		}{
+			{"the longest stage", ListFilter{Stage: stage}, f.convs[5].ID},
+			{"the longest field value", ListFilter{Field: strings.Repeat("n", 50) + "=" + notes}, f.convs[6].ID},
+		} {
+			if got := f.walk(t, f.owner, tc.lf, 5); !slices.Equal(got, []int64{tc.want}) {
+				t.Errorf("%s: %v, want [%d]", tc.name, got, tc.want)
+			}
+			q := url.Values{"stage": {tc.lf.Stage}, "field": {tc.lf.Field}}
+			if _, err := ParseFilter(q); err != nil {
+				t.Errorf("%s as query parameters: %v", tc.name, err)
+			}
+			if _, err := f.svc.CreateView(ctx, f.agent, ViewInput{Name: tc.name, Filter: tc.lf}); err != nil {
+				t.Errorf("%s saved as a view: %v", tc.name, err)
+			}
+		}
+		// Longer than anything stored is still refused.
+		for _, lf := range []ListFilter{{Stage: stage + "é"}, {Field: strings.Repeat("n", 50) + "=" + notes + "ü"}} {
+			if _, err := f.svc.List(ctx, f.owner, lf, page.First()); apperr.KindOf(err) != apperr.KindBadRequest {
+				t.Errorf("a value one character too long (stage %d, field %d characters): %v, want a bad request",
+					len([]rune(lf.Stage)), len([]rune(lf.Field)), err)
+			}
 		}
 	})
 }
