@@ -58,6 +58,7 @@ type mergeRow struct {
 	fields                                         map[int64]string // field id → stored value
 	open                                           sql.NullInt64
 	openAt                                         int64
+	test                                           bool // the Workflow Builder's test contact (migration 023)
 }
 
 func readMergeRow(ctx context.Context, tx *db.Tx, workspaceID, id int64) (mergeRow, error) {
@@ -65,16 +66,17 @@ func readMergeRow(ctx context.Context, tx *db.Tx, workspaceID, id int64) (mergeR
 	var first, last, phone, email, lang, country, avatar string
 	var stage sql.NullInt64
 	var assignee sql.NullInt64
+	var test int64
 	err := tx.QueryRow(ctx, `SELECT first_name, last_name, COALESCE(phone, ''), COALESCE(email, ''), language, country, avatar_url,
-		lifecycle_stage_id, created_at, last_incoming_at, last_assignee_id FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, id).
-		Scan(&first, &last, &phone, &email, &lang, &country, &avatar, &stage, &r.created, &r.lastIncoming, &assignee)
+		lifecycle_stage_id, created_at, last_incoming_at, last_assignee_id, is_test FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, id).
+		Scan(&first, &last, &phone, &email, &lang, &country, &avatar, &stage, &r.created, &r.lastIncoming, &assignee, &test)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound("contact")
 	}
 	if err != nil {
 		return r, fmt.Errorf("contact: merge: read %d: %w", id, err)
 	}
-	r.stage, r.lastAssignee = stage.Int64, assignee.Int64
+	r.stage, r.lastAssignee, r.test = stage.Int64, assignee.Int64, test != 0
 	r.std = map[string]string{"first_name": first, "last_name": last, "phone": phone, "email": email, "language": lang,
 		"country": country, "avatar_url": avatar}
 	if stage.Valid {
@@ -161,6 +163,14 @@ func (s *Service) mergeTx(ctx context.Context, tx *db.Tx, p Principal, into int6
 	b, err := readMergeRow(ctx, tx, ws, in.From)
 	if err != nil {
 		return res, err
+	}
+	// A test contact and its conversations live apart: lists leave them
+	// out by the contact, counts by the conversation (migration 023).
+	// Merged across that line, a real contact's conversations would
+	// leave every list under a test contact, or a test conversation join
+	// the inbox uncounted. Merge suggestions never pair them either.
+	if a.test || b.test {
+		return res, apperr.Invalid("from", "a test contact of the Workflow Builder cannot be merged with another contact")
 	}
 	defs, err := listFields(ctx, tx, ws)
 	if err != nil {

@@ -293,3 +293,51 @@ func TestPhoneKey(t *testing.T) {
 }
 
 func pageFirst() page.Request { return page.First() }
+
+// The Workflow Builder's test contacts live apart (migration 023): the
+// inbox leaves them and their conversations out by the contact, while the
+// counts leave out conversations opened as test ones. A merge across the
+// line hid a real customer's conversation from every list under a test
+// contact (still counted), or put a test conversation in the inbox
+// (uncounted), so lists and counts disagreed for good. It is refused,
+// either way, and nothing moves.
+func TestMergeRefusesATestContact(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newMergeFixture(t, d)
+		ctx := context.Background()
+		real := f.receive(t, f.chA, "+14155550101", "m-real", contact.Input{FirstName: ptr("Real")})
+		tc, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("Tester")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = ?`, tc.ID) // as the test panel makes one
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.convs.Open(ctx, f.system, conversation.OpenInput{ContactID: tc.ID, Source: conversation.SourceAPI}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tcase := range []struct {
+			name       string
+			into, from int64
+		}{{"a real contact into a test one", tc.ID, real.ContactID}, {"a test contact into a real one", real.ContactID, tc.ID}} {
+			if _, err := f.svc.Merge(ctx, f.system, tcase.into, contact.MergeInput{From: tcase.from}); apperr.KindOf(err) != apperr.KindInvalid {
+				t.Errorf("merging %s: %v, want a 422", tcase.name, err)
+			}
+			list, err := f.convs.List(ctx, f.system, conversation.ListFilter{Status: conversation.StatusOpen}, page.First())
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts, err := f.convs.Counts(ctx, f.system, conversation.StatusOpen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list.Data) != 1 || list.Data[0].ID != real.ConversationID || counts.All != 1 {
+				t.Fatalf("after merging %s the inbox lists %v and counts %d, want the real conversation %d alone",
+					tcase.name, list.Data, counts.All, real.ConversationID)
+			}
+		}
+	})
+}
