@@ -92,8 +92,8 @@ func (f ListFilter) where(p Principal) (string, []any, error) {
 			return "", nil, apperr.BadRequest("field must be key=value")
 		}
 		conds = append(conds, `EXISTS (SELECT 1 FROM contact_field_values v JOIN custom_fields cf ON cf.id = v.field_id
-			WHERE v.contact_id = c.id AND cf.workspace_id = ? AND cf.key = ? AND v.value = ?)`)
-		args = append(args, p.WorkspaceID, key, value)
+			WHERE v.contact_id = c.id AND cf.workspace_id = ? AND cf.key = ? AND substr(v.value, 1, 100) = substr(?, 1, 100) AND v.value = ?)`)
+		args = append(args, p.WorkspaceID, key, value, value) // the prefix is what the index holds (migration 052)
 	}
 	if f.Stage != "" {
 		conds = append(conds, `c.lifecycle_stage_id IN (SELECT ls.id FROM lifecycle_stages ls WHERE ls.workspace_id = ? AND ls.name = ?)`)

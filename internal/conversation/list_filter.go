@@ -238,7 +238,8 @@ func (f ListFilter) where(p access.Principal) (string, []any, error) {
 	if f.Field != "" {
 		key, value, _ := strings.Cut(f.Field, "=")
 		add(`c.contact_id IN (SELECT v.contact_id FROM contact_field_values v JOIN custom_fields cf ON cf.id = v.field_id
-			WHERE cf.workspace_id = ? AND cf.key = ? AND v.value = ?)`, p.WorkspaceID, key, value)
+			WHERE cf.workspace_id = ? AND cf.key = ? AND substr(v.value, 1, 100) = substr(?, 1, 100) AND v.value = ?)`,
+			p.WorkspaceID, key, value, value) // the prefix is what the index holds (migration 052)
 	}
 	if f.Stage != "" {
 		add(`c.contact_id IN (SELECT k.id FROM contacts k JOIN lifecycle_stages ls ON ls.id = k.lifecycle_stage_id
