@@ -153,7 +153,16 @@ func (s *askQuestion) answer(x *execution) (result, error) {
 		in.Text = locationText(json.RawMessage(content))
 	}
 	x.log("answer", in.Text)
-	value, problem := parseAnswer(s, in.Text)
+	// The contact chose among the options as they were shown: rendered,
+	// in the question and its quick replies (see ask).
+	q := *s
+	if len(s.Options) > 0 {
+		q.Options = make([]string, len(s.Options))
+		for i, o := range s.Options {
+			q.Options[i] = x.text(o)
+		}
+	}
+	value, problem := parseAnswer(&q, in.Text)
 	if problem != "" {
 		x.run.Data.Attempts++
 		if x.run.Data.Attempts > s.retries() {
