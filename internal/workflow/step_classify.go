@@ -75,12 +75,16 @@ type classifyOutcome struct {
 	Text   string
 	Result Classified
 	Err    string
+	// Missing are the variables the text rendered empty, for exec's
+	// history line.
+	Missing []string
 }
 
 func (s *classify) outside(ctx context.Context, x *execution) (any, error) {
 	var out classifyOutcome
 	if s.Text != "" {
 		out.Text = x.text(s.Text)
+		out.Missing = x.vars.missing
 	} else if x.run.ContactID != 0 {
 		err := x.e.db.Reader().QueryRow(ctx, `SELECT text FROM messages WHERE workspace_id = ? AND contact_id = ? AND direction = 'in'
 			ORDER BY id DESC LIMIT 1`, x.run.WorkspaceID, x.run.ContactID).Scan(&out.Text)
@@ -106,6 +110,7 @@ func (s *classify) outside(ctx context.Context, x *execution) (any, error) {
 
 func (s *classify) exec(x *execution) (result, error) {
 	out, _ := x.outside.(classifyOutcome)
+	x.vars.missing = append(x.vars.missing, out.Missing...)
 	x.log("text", out.Text)
 	intent := out.Result.Intent
 	if intent == "" || out.Err != "" {

@@ -65,6 +65,9 @@ type httpOutcome struct {
 	Status      int
 	Body        []byte
 	Err         string
+	// Missing are the variables the URL, headers and body rendered empty:
+	// rendered here, they are recorded by exec's history line.
+	Missing []string
 }
 
 // outsideBound is the call's timeout (see boundedOutsider).
@@ -77,13 +80,20 @@ func (s *httpRequest) outsideBound() time.Duration {
 
 func (s *httpRequest) outside(ctx context.Context, x *execution) (any, error) {
 	out := httpOutcome{Method: s.Method, URL: x.text(s.URL)}
-	timeout := s.outsideBound()
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	// Every text is rendered before anything can fail, so the history
+	// names each variable that rendered empty.
 	var body io.Reader
 	if s.Body != "" {
 		body = strings.NewReader(x.text(s.Body))
 	}
+	headers := make(map[string]string, len(s.Headers))
+	for k, v := range s.Headers {
+		headers[k] = x.text(v)
+	}
+	out.Missing = x.vars.missing
+	timeout := s.outsideBound()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, s.Method, out.URL, body)
 	if err != nil {
 		out.Err = err.Error()
@@ -92,8 +102,8 @@ func (s *httpRequest) outside(ctx context.Context, x *execution) (any, error) {
 	if s.Body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	for k, v := range s.Headers {
-		req.Header.Set(k, x.text(v))
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	req.Header.Set("User-Agent", "Switchboard-Workflow/1")
 	resp, err := x.e.opts.HTTPClient.Do(req)
@@ -112,6 +122,7 @@ func (s *httpRequest) outside(ctx context.Context, x *execution) (any, error) {
 
 func (s *httpRequest) exec(x *execution) (result, error) {
 	out, _ := x.outside.(httpOutcome)
+	x.vars.missing = append(x.vars.missing, out.Missing...)
 	x.log("request", out.Method+" "+out.URL)
 	switch {
 	case out.Err != "":
