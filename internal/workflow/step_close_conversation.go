@@ -24,6 +24,7 @@ func (s *closeConversation) exec(x *execution) (result, error) {
 	}
 	in := conversation.CloseInput{Source: conversation.SourceWorkflow, Category: x.text(s.Category), Summary: x.text(s.Summary)}
 	x.log("category", in.Category)
+	x.log("summary", in.Summary)
 	if _, err := conversation.CloseTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID, in); err != nil {
 		return result{}, err
 	}

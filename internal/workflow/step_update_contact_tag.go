@@ -35,8 +35,10 @@ func (s *updateContactTag) exec(x *execution) (result, error) {
 		return result{}, fmt.Errorf("the run has no contact")
 	}
 	var changed []string
+	tags := make([]string, 0, len(s.Tags)) // as rendered, for the history
 	for _, t := range s.Tags {
 		tag := x.text(t)
+		tags = append(tags, tag)
 		ok, err := contact.SetTagTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ContactID, tag, s.Action == "add")
 		if err != nil {
 			return result{}, err
@@ -45,6 +47,6 @@ func (s *updateContactTag) exec(x *execution) (result, error) {
 			changed = append(changed, tag)
 		}
 	}
-	x.log("tags", s.Tags)
+	x.log("tags", tags)
 	return next(fmt.Sprintf("%s: %s", s.Action, strings.Join(changed, ", "))), nil
 }
