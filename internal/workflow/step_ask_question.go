@@ -31,8 +31,8 @@ type askQuestion struct {
 
 // saveTarget says where an answer goes.
 type saveTarget struct {
-	Kind string `json:"kind"` // field, variable or tag
-	Name string `json:"name"` // the field key or variable name (unused for tag)
+	Kind string `json:"kind"`           // field, variable or tag
+	Name string `json:"name,omitempty"` // the field key or variable name (unused for tag)
 }
 
 var answerTypes = []string{"text", "multiple_choice", "number", "date", "phone", "email", "url", "rating", "location"}

@@ -13,7 +13,7 @@ func init() { register("update_contact_field", func() stepImpl { return &updateC
 // a text with variables; an empty value clears a custom field.
 type updateContactField struct {
 	Field string `json:"field"`
-	Value string `json:"value"`
+	Value string `json:"value,omitempty"` // empty clears a custom field
 }
 
 func (s *updateContactField) check(c *checker) {

@@ -10,7 +10,7 @@ func init() { register("update_lifecycle", func() stepImpl { return &updateLifec
 
 // updateLifecycle moves the contact to a lifecycle stage ("" clears it).
 type updateLifecycle struct {
-	Stage string `json:"stage"`
+	Stage string `json:"stage,omitempty"` // empty clears it
 }
 
 func (s *updateLifecycle) check(*checker) {}
