@@ -56,10 +56,15 @@ func setContactField(x *execution, field string, value any) error {
 	case "country":
 		in.Country = &str
 	default:
+		// As text, as an Update Contact Field step's value is: a number
+		// field reads a number from it, and a text or list field refuses
+		// anything but a string (a rating answer of 4 to a list of "1" to
+		// "5", a number to a text field).
+		var v any = str
 		if str == "" {
-			value = nil
+			v = nil
 		}
-		in.Fields = map[string]any{field: value}
+		in.Fields = map[string]any{field: v}
 	}
 	return contact.UpdateTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ContactID, in)
 }
