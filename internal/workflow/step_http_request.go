@@ -144,10 +144,11 @@ func (s *httpRequest) exec(x *execution) (result, error) {
 	return result{exit: "success", outcome: fmt.Sprintf("answered %d", out.Status), output: map[string]any{"status": out.Status, "body": doc}}, nil
 }
 
-// jsonPath splits $.a.b[0].c into the keys a, b, 0, c.
+// jsonPath splits $.a.b[0].c into the keys a, b, 0, c, and $[0].id (into
+// a response that is an array) into 0, id.
 func jsonPath(p string) []string {
-	p = strings.TrimPrefix(strings.TrimPrefix(p, "$"), ".")
-	p = strings.NewReplacer("[", ".", "]", "").Replace(p)
+	p = strings.NewReplacer("[", ".", "]", "").Replace(strings.TrimPrefix(p, "$"))
+	p = strings.TrimPrefix(p, ".")
 	if p == "" {
 		return nil
 	}
