@@ -80,6 +80,13 @@ func (x *execution) text(t string) string {
 	return out
 }
 
+// jsonText is text for a JSON template (renderJSON).
+func (x *execution) jsonText(t string) string {
+	out, missing := renderJSON(t, x.vars.lookup)
+	x.vars.missing = append(x.vars.missing, missing...)
+	return out
+}
+
 // log records a value of the step's input for its history line.
 func (x *execution) log(key string, v any) {
 	if x.logged == nil {

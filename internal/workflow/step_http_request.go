@@ -84,7 +84,7 @@ func (s *httpRequest) outside(ctx context.Context, x *execution) (any, error) {
 	// names each variable that rendered empty.
 	var body io.Reader
 	if s.Body != "" {
-		body = strings.NewReader(x.text(s.Body))
+		body = strings.NewReader(x.jsonText(s.Body)) // sent as JSON: values escaped inside its strings
 	}
 	headers := make(map[string]string, len(s.Headers))
 	for k, v := range s.Headers {

@@ -44,6 +44,58 @@ func render(text string, lookup lookupFunc) (string, []string) {
 	return out, missing
 }
 
+// renderJSON is render for a JSON text (an HTTP Request's body): a value
+// rendered inside a JSON string is escaped as JSON escapes it, so a quote,
+// a backslash or a line break in it (a contact's answer) neither breaks
+// the body nor changes its meaning; outside a string it goes in as
+// render writes it (a number, an object as JSON). Whether a variable
+// stands inside a string is read from the template's own quotes, never
+// from the values put in.
+func renderJSON(text string, lookup lookupFunc) (string, []string) {
+	if !strings.Contains(text, "{{") {
+		return text, nil
+	}
+	var b strings.Builder
+	var missing []string
+	inString, escaped := false, false
+	literal := func(s string) {
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case escaped:
+				escaped = false
+			case c == '\\' && inString:
+				escaped = true
+			case c == '"':
+				inString = !inString
+			}
+		}
+		b.WriteString(s)
+	}
+	last := 0
+	for _, m := range templateVar.FindAllStringSubmatchIndex(text, -1) {
+		literal(text[last:m[0]])
+		last = m[1]
+		path := text[m[2]:m[3]]
+		v, ok := lookup(path)
+		if !ok || v == nil {
+			missing = append(missing, path)
+			continue
+		}
+		s := stringify(v)
+		if inString {
+			var e strings.Builder
+			enc := json.NewEncoder(&e)
+			enc.SetEscapeHTML(false)
+			enc.Encode(s)
+			quoted := strings.TrimSuffix(e.String(), "\n")
+			s = quoted[1 : len(quoted)-1]
+		}
+		b.WriteString(s)
+	}
+	literal(text[last:])
+	return b.String(), missing
+}
+
 // templateVars lists the variable paths a text refers to.
 func templateVars(text string) []string {
 	var out []string
