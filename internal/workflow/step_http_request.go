@@ -139,6 +139,10 @@ func (s *httpRequest) exec(x *execution) (result, error) {
 	for name, path := range s.Response {
 		if v, ok := dig(doc, jsonPath(path)); ok {
 			x.run.Data.Vars[name] = v
+		} else {
+			// Not in this answer: no value, rather than what an earlier
+			// call (a loop's previous page) left there.
+			delete(x.run.Data.Vars, name)
 		}
 	}
 	return result{exit: "success", outcome: fmt.Sprintf("answered %d", out.Status), output: map[string]any{"status": out.Status, "body": doc}}, nil
