@@ -119,7 +119,10 @@ func (s *classify) exec(x *execution) (result, error) {
 	x.run.Data.Vars[s.variable()] = intent
 	output := map[string]any{"intent": intent, "confidence": out.Result.Confidence, "language": out.Result.Language,
 		"method": out.Result.Method}
-	if s.ContactField != "" && x.run.ContactID != 0 {
+	// "none" is no intent: the field keeps what it held (a list field of
+	// the intents would refuse it, failing the run: Classify has no
+	// failure exit).
+	if s.ContactField != "" && x.run.ContactID != 0 && intent != noIntent {
 		if err := setContactField(x, s.ContactField, intent); err != nil {
 			return result{}, err
 		}

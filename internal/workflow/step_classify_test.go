@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/ai"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -86,4 +87,27 @@ func TestClassifyStepSettingsChecked(t *testing.T) {
 			t.Errorf("%s accepted", settings)
 		}
 	}
+}
+
+// With no confident intent (no classifier at all, here), the contact
+// field is left as it was: "none" is no intent to store, and a list field
+// whose options are the intents refused it, which failed the whole run
+// (the step has no failure exit).
+func TestClassifyNoneLeavesTheContactField(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		if _, err := f.contacts.CreateField(ctx, f.wsp.ID, contact.Field{Key: "topic", Name: "Topic", Type: "list", Options: []string{"refund", "order_status"}}); err != nil {
+			t.Fatal(err)
+		}
+		run, _ := f.runSteps(`[{"id": "c", "type": "classify", "settings": {"contact_field": "topic"}, "exits": {"none": "n"}},
+			{"id": "n", "type": "add_comment", "settings": {"text": "none"}}]`)
+		if run.Status != StatusFinished || run.History[0].Exit != "none" {
+			t.Fatalf("run %s %q history %+v", run.Status, run.Error, run.History)
+		}
+		c, _ := f.contacts.Get(ctx, access.System(f.wsp.ID), run.ContactID)
+		if v, ok := c.Fields["topic"]; ok && v != nil && v != "" {
+			t.Fatalf("the topic field holds %v", v)
+		}
+	})
 }
