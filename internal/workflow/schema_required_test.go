@@ -38,7 +38,8 @@ func missingRequired(s map[string]any, v any, path string) []string {
 // The JSON Schema served at GET /api/v1/workflows/schema (and the
 // builder's forms, which mark its required settings) accepts the steps
 // the validator does, as the docs write them: a save_to of kind tag has
-// no name, and an empty (or absent) value or stage clears it. The schema required every member without
+// no name, an empty (or absent) value or stage clears it, and a message
+// may be files alone. The schema required every member without
 // omitempty, so it refused these, and the builder flagged the empty
 // value that clears a field as a missing one.
 func TestSchemaRequiresWhatValidateRequires(t *testing.T) {
@@ -51,6 +52,7 @@ func TestSchemaRequiresWhatValidateRequires(t *testing.T) {
 		`{"id": "q", "type": "ask_question", "settings": {"question": "Plan?", "answer_type": "text", "save_to": {"kind": "tag"}}}`,
 		`{"id": "f", "type": "update_contact_field", "settings": {"field": "plan"}}`,
 		`{"id": "l", "type": "update_lifecycle", "settings": {}}`,
+		`{"id": "m", "type": "send_message", "settings": {"attachments": [{"type": "image", "url": "https://example.com/a.png"}]}}`,
 	} {
 		d, err := ParseDefinition([]byte(`{"name": "w", "trigger": {"type": "manual"}, "steps": [` + step + `]}`))
 		if err != nil {

@@ -15,7 +15,7 @@ func init() { register("send_message", func() stepImpl { return &sendMessage{} }
 // quick replies, on the conversation's channel (the one the contact last
 // wrote on) or a chosen channel the contact has an identity on.
 type sendMessage struct {
-	Text         string       `json:"text"`
+	Text         string       `json:"text,omitempty"` // or attachments alone (check)
 	ChannelID    int64        `json:"channel_id,omitempty"`
 	Attachments  []attachment `json:"attachments,omitempty"`
 	QuickReplies []string     `json:"quick_replies,omitempty"`

@@ -69,7 +69,7 @@ describe("schema-driven forms", () => {
     render(<SchemaForm schema={s} value={{ text: "", attachments: [{ type: "image", url: "" }] }} onChange={() => {}} hints={hints["step:send_message"]} problems={[{ field: "settings.attachments[0].url", message: "is required (server)" }]} />);
     expect(screen.getAllByText("Required.").length).toBeGreaterThan(0);
     expect(screen.getByText("is required (server)")).toBeTruthy();
-    expect(document.querySelector('[data-schema-path="text"]')!.getAttribute("aria-invalid")).toBe("true");
+    expect(document.querySelector('[data-schema-path="attachments[].url"]')!.getAttribute("aria-invalid")).toBe("true");
   });
 });
 
