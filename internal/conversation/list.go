@@ -21,6 +21,7 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, re
 	if f.Sort == "" {
 		f.Sort = SortNewest
 	}
+	f.now = s.db.Now()
 	where, args, err := f.where(p)
 	if err != nil {
 		return page.Page[Conversation]{}, err
@@ -77,6 +78,7 @@ func (s *Service) Count(ctx context.Context, p access.Principal, f ListFilter) (
 		return 0, err
 	}
 	f.fromCounts = f.summarised()
+	f.now = s.db.Now() // a relative filter's count changes with time alone: counted at the request
 	where, args, err := f.where(p)
 	if err != nil {
 		return 0, err
@@ -100,7 +102,8 @@ const countsTable = `(SELECT workspace_id, status, NULLIF(team_id, 0) AS team_id
 
 // summarised reports whether conversation_counts can count f.
 func (f ListFilter) summarised() bool {
-	return f.ContactID == 0 && f.Tag == "" && f.Field == "" && f.Stage == "" && f.Q == "" && f.Test == ""
+	return f.ContactID == 0 && f.Tag == "" && f.Field == "" && f.Stage == "" && f.Q == "" && f.Test == "" &&
+		f.LastIncomingWithin == 0 && f.LastIncomingOlderThan == 0
 }
 
 // sortKey is the value of the sort's key column, as stored.

@@ -36,6 +36,9 @@ const (
 	maxFilterStage = contact.MaxStageLen
 	maxFilterField = maxFieldKey + 1 + contact.MaxTextValueLen
 	maxFieldKey    = 50 // a custom field's key (contact.Field)
+	// MaxSince bounds the time-since-last-incoming filters, in seconds:
+	// 366 days, longer than any inbox looks back.
+	MaxSince = 366 * 24 * 60 * 60
 )
 
 // ListFilter narrows and orders a conversation list. The zero value lists
@@ -52,6 +55,16 @@ type ListFilter struct {
 	Stage        string `json:"stage,omitempty"`         // the contact's lifecycle stage name
 	OpenedSource string `json:"opened_source,omitempty"` // contact, user, workflow, api
 	Q            string `json:"q,omitempty"`             // substring of the contact's name, phone or email
+	// Time since the contact last wrote in the conversation, in seconds
+	// before the request: LastIncomingWithin keeps the conversations the
+	// contact wrote in since then, LastIncomingOlderThan those with no
+	// message from the contact since then (one it never wrote in counts
+	// from its opening). The conversation's own last_incoming_at, not the
+	// contact's: the list shows conversations, the one open conversation
+	// of a contact holds the contact's last message anyway, and a closed
+	// one is not "written in" because its contact wrote in a newer one.
+	LastIncomingWithin    int64 `json:"last_incoming_within,omitempty"`
+	LastIncomingOlderThan int64 `json:"last_incoming_older_than,omitempty"`
 	// Test says whether the Workflow Builder's test conversations are
 	// listed: "" leaves them out (unless ContactID names the contact),
 	// TestInclude lists them with the others, TestOnly lists them alone.
@@ -59,6 +72,9 @@ type ListFilter struct {
 	// fromCounts: the conditions are over countsTable, which holds no test
 	// conversation (migration 023) and no contact.
 	fromCounts bool
+	// now is the instant, in milliseconds, the relative filters count
+	// back from: the service's clock at the request.
+	now int64
 }
 
 // Values of ListFilter.Test (and of the contacts list's test filter).
@@ -70,7 +86,7 @@ const (
 // FilterParams are the query parameters a ListFilter reads (the list's
 // paging parameters, cursor and limit, are separate).
 var FilterParams = []string{"sort", "status", "assignee", "assignee_id", "team_id", "channel_id", "contact_id",
-	"tag", "field", "stage", "opened_source", "q", "test"}
+	"tag", "field", "stage", "opened_source", "q", "test", "last_incoming_within", "last_incoming_older_than"}
 
 // ParseFilter reads a filter from query parameters, the same ones a saved
 // view stores. A value no conversation could match is a 400 saying what
@@ -95,6 +111,20 @@ func ParseFilter(q url.Values) (ListFilter, error) {
 			return f, apperr.BadRequest("query parameter %s must be a positive id", id.name)
 		}
 		*id.to = n
+	}
+	for _, d := range []struct {
+		name string
+		to   *int64
+	}{{"last_incoming_within", &f.LastIncomingWithin}, {"last_incoming_older_than", &f.LastIncomingOlderThan}} {
+		s := q.Get(d.name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 || n > MaxSince {
+			return f, sinceError(d.name)
+		}
+		*d.to = n
 	}
 	return f, f.Validate()
 }
@@ -142,7 +172,22 @@ func (f ListFilter) Validate() error {
 			return apperr.BadRequest("query parameter field must be key=value")
 		}
 	}
+	for _, d := range []struct {
+		name string
+		v    int64
+	}{{"last_incoming_within", f.LastIncomingWithin}, {"last_incoming_older_than", f.LastIncomingOlderThan}} {
+		if d.v < 0 || d.v > MaxSince {
+			return sinceError(d.name)
+		}
+	}
+	if f.LastIncomingWithin != 0 && f.LastIncomingOlderThan >= f.LastIncomingWithin {
+		return apperr.BadRequest("query parameter last_incoming_within must be longer than last_incoming_older_than, or no conversation matches")
+	}
 	return nil
+}
+
+func sinceError(name string) error {
+	return apperr.BadRequest("query parameter %s must be a number of seconds from 1 to %d (366 days)", name, MaxSince)
 }
 
 // assignee resolves the assignee filter for p: the user id to match, or
@@ -244,6 +289,15 @@ func (f ListFilter) where(p access.Principal) (string, []any, error) {
 	if f.Stage != "" {
 		add(`c.contact_id IN (SELECT k.id FROM contacts k JOIN lifecycle_stages ls ON ls.id = k.lifecycle_stage_id
 			WHERE k.workspace_id = ? AND ls.name = ?)`, p.WorkspaceID, f.Stage)
+	}
+	// The bounds are on the conversation's row, so the status and sort
+	// indexes still drive the walk (the condition filters what they find).
+	if f.LastIncomingWithin != 0 {
+		add("c.last_incoming_at >= ?", f.now-f.LastIncomingWithin*1000)
+	}
+	if f.LastIncomingOlderThan != 0 {
+		cutoff := f.now - f.LastIncomingOlderThan*1000
+		add("c.last_incoming_at < ? AND c.opened_at < ?", cutoff, cutoff)
 	}
 	if f.Q != "" {
 		// The same match as the contacts list's search.

@@ -187,7 +187,7 @@ var operations = map[string]opDoc{
 	"GET /api/v1/me/views": {id: "listViews", tag: tagConversations, summary: "Your saved views by name (not paged)",
 		desc: "400 for a workspace token, which belongs to no user.", status: 200, resp: page[conversation.View]{}, errors: []int{400}},
 	"POST /api/v1/me/views": {id: "createView", tag: tagConversations, summary: "Save a view: a name and a conversation list filter",
-		desc: "The filter takes the list's parameters (sort, status, assignee, team_id, channel_id, contact_id, tag, field, stage, opened_source, q); " +
+		desc: "The filter takes the list's parameters (sort, status, assignee, team_id, channel_id, contact_id, tag, field, stage, opened_source, q, last_incoming_within, last_incoming_older_than); " +
 			"an invalid one is 422 naming filter. A second view of the same name is 409; at most 100 per user.",
 		body: conversation.ViewInput{}, required: []string{"name"}, status: 201, resp: conversation.View{}, errors: []int{400, 409}},
 	"GET /api/v1/me/views/{viewID}": {id: "getView", tag: tagConversations, summary: "One of your saved views",
@@ -542,6 +542,8 @@ func conversationFilters() []param {
 		{"opened_source", "contact, user, workflow or api", false},
 		{"q", "text in the contact's name, phone or email (at most 200 characters)", false},
 		{"test", "include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone", false},
+		{"last_incoming_within", "seconds (1 to 31622400, 366 days): the contact wrote in the conversation within this long before the request", false},
+		{"last_incoming_older_than", "seconds (1 to 31622400): no message from the contact in the conversation for this long (one it never wrote in counts from its opening)", false},
 	}
 }
 
