@@ -1665,7 +1665,7 @@ export interface paths {
         put?: never;
         /**
          * Save a view: a name and a conversation list filter
-         * @description The filter takes the list's parameters (sort, status, assignee, team_id, channel_id, contact_id, tag, field, stage, opened_source, q); an invalid one is 422 naming filter. A second view of the same name is 409; at most 100 per user.
+         * @description The filter takes the list's parameters (sort, status, assignee, team_id, channel_id, contact_id, tag, field, stage, opened_source, q, last_incoming_within, last_incoming_older_than); an invalid one is 422 naming filter. A second view of the same name is 409; at most 100 per user.
          */
         post: operations["createView"];
         delete?: never;
@@ -3944,6 +3944,10 @@ export interface components {
             /** Format: int64 */
             contact_id?: number;
             field?: string;
+            /** Format: int64 */
+            last_incoming_older_than?: number;
+            /** Format: int64 */
+            last_incoming_within?: number;
             opened_source?: string;
             q?: string;
             sort?: string;
@@ -8213,6 +8217,10 @@ export interface operations {
                 q?: string;
                 /** @description include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone */
                 test?: string;
+                /** @description seconds (1 to 31622400, 366 days): the contact wrote in the conversation within this long before the request */
+                last_incoming_within?: string;
+                /** @description seconds (1 to 31622400): no message from the contact in the conversation for this long (one it never wrote in counts from its opening) */
+                last_incoming_older_than?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -8744,6 +8752,10 @@ export interface operations {
                 q?: string;
                 /** @description include: also the Workflow Builder's test conversations (left out by default, unless contact_id is given); only: them alone */
                 test?: string;
+                /** @description seconds (1 to 31622400, 366 days): the contact wrote in the conversation within this long before the request */
+                last_incoming_within?: string;
+                /** @description seconds (1 to 31622400): no message from the contact in the conversation for this long (one it never wrote in counts from its opening) */
+                last_incoming_older_than?: string;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -13616,6 +13628,10 @@ export interface operations {
                         /** Format: int64 */
                         contact_id?: number;
                         field?: string;
+                        /** Format: int64 */
+                        last_incoming_older_than?: number;
+                        /** Format: int64 */
+                        last_incoming_within?: number;
                         opened_source?: string;
                         q?: string;
                         sort?: string;
@@ -13800,6 +13816,10 @@ export interface operations {
                         /** Format: int64 */
                         contact_id?: number;
                         field?: string;
+                        /** Format: int64 */
+                        last_incoming_older_than?: number;
+                        /** Format: int64 */
+                        last_incoming_within?: number;
                         opened_source?: string;
                         q?: string;
                         sort?: string;
