@@ -17,7 +17,7 @@ import { ListPane } from "./list/ListPane";
 import { ViewsSidebar } from "./list/ViewsSidebar";
 import { LISTBOX_ID } from "./list/ConversationList";
 import { useCounts, useSavedViews, useTeams } from "./list/data";
-import { baseFilter, listFilter, parseView, sorts, viewKey, type Sort, type Status, type ViewRef } from "./list/views";
+import { baseFilter, listFilter, parseView, sinceOf, sorts, viewKey, type Since, type Sort, type Status, type ViewRef } from "./list/views";
 import { CommandPalette } from "./palette/CommandPalette";
 import { ShortcutSheet } from "./palette/ShortcutSheet";
 import { useInboxCommands } from "./palette/useInboxCommands";
@@ -30,7 +30,7 @@ function storedSort(): Sort {
   return sorts.includes(s as Sort) ? (s as Sort) : "last_message";
 }
 
-type Choice = { sort?: Sort; status?: Status; q?: string };
+type Choice = { sort?: Sort; status?: Status; q?: string; since?: Since };
 
 /** Each page of every cached conversation list, with `fn` applied to each row. */
 function mapConversations(data: unknown, fn: (c: Conversation) => Conversation): unknown {
@@ -69,7 +69,9 @@ export function InboxPage() {
   const ownStatus: Status = (base.status as Status | undefined) || "open";
   const status: Status = choice.status ?? ownStatus;
   const search = choice.q ?? "";
-  const filter = useMemo(() => listFilter(base, { sort, status, q: search }), [base, sort, status, search]);
+  const ownSince = sinceOf(base);
+  const since: Since = choice.since ?? ownSince;
+  const filter = useMemo(() => listFilter(base, { sort, status, q: search, since }), [base, sort, status, search, since]);
 
   const setChoice = (c: Choice) => setChoices((all) => ({ ...all, [key]: { ...all[key], ...c } }));
 
@@ -117,10 +119,11 @@ export function InboxPage() {
       <ViewsSidebar />
       <ListPane
         title={title}
-        count={status === ownStatus && !search ? count : undefined}
+        count={status === ownStatus && since === ownSince && !search ? count : undefined}
         filter={filter}
         sort={sort}
         status={status}
+        since={since}
         search={search}
         onSort={(s) => {
           setChoice({ sort: s });
@@ -128,6 +131,7 @@ export function InboxPage() {
           localStorage.setItem(SORT_KEY, s);
         }}
         onStatus={(s) => setChoice({ status: s })}
+        onSince={(s) => setChoice({ since: s })}
         onSearch={(q) => setChoice({ q })}
         openID={openID}
         onOpen={onOpen}

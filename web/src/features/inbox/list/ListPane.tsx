@@ -13,7 +13,7 @@ import type { ConversationView } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import { ConversationList } from "./ConversationList";
 import { SEARCH_INPUT_ID } from "../palette/focus";
-import { sorts, statuses, type ListFilter, type Sort, type Status } from "./views";
+import { sinces, sorts, statuses, type ListFilter, type Since, type Sort, type Status } from "./views";
 
 export interface ListPaneProps {
   title: string;
@@ -21,9 +21,11 @@ export interface ListPaneProps {
   filter: ListFilter;
   sort: Sort;
   status: Status;
+  since: Since;
   search: string;
   onSort(s: Sort): void;
   onStatus(s: Status): void;
+  onSince(s: Since): void;
   onSearch(q: string): void;
   openID: number | null;
   onOpen(id: number): void;
@@ -33,19 +35,21 @@ export interface ListPaneProps {
 const item =
   "flex cursor-default items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-hover";
 
-function SortMenu({ sort, status, onSort, onStatus }: Pick<ListPaneProps, "sort" | "status" | "onSort" | "onStatus">) {
+function SortMenu({ sort, status, since, onSort, onStatus, onSince }: Pick<ListPaneProps, "sort" | "status" | "since" | "onSort" | "onStatus" | "onSince">) {
   const { t } = useTranslation();
+  const label = t("inbox.list.sortMenu", { sort: t(`inbox.sort.${sort}`), status: t(`inbox.status.${status}`) });
   return (
     <Dropdown.Root modal={false}>
       <Dropdown.Trigger asChild>
         <button
           type="button"
           data-testid="sort-menu"
-          aria-label={t("inbox.list.sortMenu", { sort: t(`inbox.sort.${sort}`), status: t(`inbox.status.${status}`) })}
+          aria-label={since === "any" ? label : `${label}; ${t(`inbox.since.${since}`)}`}
           className="border-line hover:bg-hover text-muted flex max-w-36 shrink-0 items-center gap-1 rounded border px-2 py-1 text-xs"
         >
           <ArrowDownUp size={13} aria-hidden="true" className="shrink-0" />
           <span className="truncate">{t(`inbox.sort.${sort}`)}</span>
+          {since !== "any" && <span aria-hidden="true" className="bg-accent size-1.5 shrink-0 rounded-full" />}
         </button>
       </Dropdown.Trigger>
       <Dropdown.Portal>
@@ -55,6 +59,9 @@ function SortMenu({ sort, status, onSort, onStatus }: Pick<ListPaneProps, "sort"
           <Dropdown.Separator className="bg-line my-1 h-px" />
           <RadioSection label={t("inbox.list.statusLabel")} value={status} options={statuses} itemClass={item}
             optionLabel={(s) => t(`inbox.status.${s}`)} onChange={(v) => onStatus(v as Status)} />
+          <Dropdown.Separator className="bg-line my-1 h-px" />
+          <RadioSection label={t("inbox.list.sinceLabel")} value={since} options={sinces} itemClass={item}
+            optionLabel={(s) => t(`inbox.since.${s}`)} onChange={(v) => onSince(v as Since)} />
         </Dropdown.Content>
       </Dropdown.Portal>
     </Dropdown.Root>
@@ -191,7 +198,7 @@ export function ListPane(p: ListPaneProps) {
             style={{ outline: "none" }}
           />
         </div>
-        <SortMenu sort={p.sort} status={p.status} onSort={p.onSort} onStatus={p.onStatus} />
+        <SortMenu sort={p.sort} status={p.status} since={p.since} onSort={p.onSort} onStatus={p.onStatus} onSince={p.onSince} />
       </div>
       <ConversationList
         key={listIdentity(p.filter)}

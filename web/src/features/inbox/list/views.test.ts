@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { baseFilter, listFilter, parseView, viewKey } from "./views";
+import { baseFilter, listFilter, parseView, sinceOf, sinces, timeRelative, viewKey } from "./views";
+import { countsRefetchInterval, TIME_VIEW_COUNTS_MS } from "./data";
 import type { ConversationView } from "../../../lib/types";
 
 describe("views", () => {
@@ -30,5 +31,40 @@ describe("views", () => {
     const saved = [{ id: 5, name: "Everything", filter: sent }] as ConversationView[];
     expect(listFilter(baseFilter({ kind: "view", id: 5 }, saved), {})).toEqual({ sort: "newest" });
     expect(listFilter(baseFilter({ kind: "view", id: 5 }, saved), { status: "open" })).toEqual({ sort: "newest", status: "open" });
+  });
+  it("turns a time-since preset into the list's bounds in seconds, replacing the view's", () => {
+    expect(listFilter(baseFilter({ kind: "all" }), { since: "within_24h" })).toEqual({
+      last_incoming_within: 86400,
+      sort: "last_message",
+      status: "open",
+    });
+    expect(listFilter(baseFilter({ kind: "mine" }), { since: "older_3d" })).toMatchObject({ assignee: "me", last_incoming_older_than: 259200 });
+    const saved = [{ id: 6, name: "Quiet", filter: { last_incoming_older_than: 86400, status: "open" } }] as ConversationView[];
+    const base = baseFilter({ kind: "view", id: 6 }, saved);
+    expect(sinceOf(base)).toBe("older_24h");
+    expect(listFilter(base, {})).toMatchObject({ last_incoming_older_than: 86400 });
+    const within = listFilter(base, { since: "within_1h" });
+    expect(within).toMatchObject({ last_incoming_within: 3600 });
+    expect(within).not.toHaveProperty("last_incoming_older_than");
+    const any = listFilter(base, { since: "any" });
+    expect(any).not.toHaveProperty("last_incoming_older_than");
+    expect(any).not.toHaveProperty("last_incoming_within");
+  });
+  it("names every preset back, and a saved view's other bounds custom", () => {
+    for (const s of sinces) expect(sinceOf(listFilter({}, { since: s }))).toBe(s);
+    expect(sinceOf({ last_incoming_within: 5400 })).toBe("custom");
+    expect(sinceOf({ last_incoming_within: 86400, last_incoming_older_than: 3600 })).toBe("custom");
+    // A custom saved bound is kept when nothing else is picked.
+    expect(listFilter({ last_incoming_within: 5400 }, { since: "custom" })).toMatchObject({ last_incoming_within: 5400 });
+  });
+  it("refetches the counts every minute only when a saved view is relative to now", () => {
+    const plain = [{ id: 1, name: "VIP", filter: { tag: "vip" } }] as ConversationView[];
+    const timed = [...plain, { id: 2, name: "Today", filter: { last_incoming_within: 86400 } }] as ConversationView[];
+    expect(countsRefetchInterval(undefined)).toBe(false);
+    expect(countsRefetchInterval(plain)).toBe(false);
+    expect(countsRefetchInterval(timed)).toBe(TIME_VIEW_COUNTS_MS);
+    expect(TIME_VIEW_COUNTS_MS).toBe(60_000);
+    expect(timeRelative({ last_incoming_older_than: 3600 })).toBe(true);
+    expect(timeRelative({ status: "open" })).toBe(false);
   });
 });

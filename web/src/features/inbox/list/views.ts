@@ -8,6 +8,40 @@ export const sorts: Sort[] = ["waiting", "last_message", "newest", "oldest"];
 export type Status = "open" | "snoozed" | "closed" | "all";
 export const statuses: Status[] = ["open", "snoozed", "closed", "all"];
 
+/**
+ * Since: time since the contact last wrote in the conversation, as the
+ * filter's presets: wrote within an hour, a day, a week; or no message
+ * from the contact for an hour, a day, three days. "any" is no bound;
+ * "custom" a saved view's bounds that are no preset (shown, not offered).
+ */
+export type Since = "any" | "within_1h" | "within_24h" | "within_7d" | "older_1h" | "older_24h" | "older_3d" | "custom";
+export const sinces: Since[] = ["any", "within_1h", "within_24h", "within_7d", "older_1h", "older_24h", "older_3d"];
+const HOUR = 3600;
+const sinceBounds: Record<string, { last_incoming_within?: number; last_incoming_older_than?: number }> = {
+  within_1h: { last_incoming_within: HOUR },
+  within_24h: { last_incoming_within: 24 * HOUR },
+  within_7d: { last_incoming_within: 7 * 24 * HOUR },
+  older_1h: { last_incoming_older_than: HOUR },
+  older_24h: { last_incoming_older_than: 24 * HOUR },
+  older_3d: { last_incoming_older_than: 3 * 24 * HOUR },
+};
+
+/** sinceOf names the preset of a filter's time bounds. */
+export function sinceOf(f: ListFilter): Since {
+  if (!f.last_incoming_within && !f.last_incoming_older_than) return "any";
+  for (const [s, b] of Object.entries(sinceBounds)) {
+    if ((b.last_incoming_within ?? 0) === (f.last_incoming_within ?? 0) &&
+      (b.last_incoming_older_than ?? 0) === (f.last_incoming_older_than ?? 0)) return s as Since;
+  }
+  return "custom";
+}
+
+/** timeRelative: the filter's matches change with time alone (its count
+ * is refetched on a timer, not only on events). */
+export function timeRelative(f: ListFilter | undefined): boolean {
+  return !!(f?.last_incoming_within || f?.last_incoming_older_than);
+}
+
 /** The query parameters of GET /api/v1/conversations (docs/api.md, Lists),
  * the same filter a saved view stores. */
 export type ListFilter = ConversationListFilter;
@@ -52,13 +86,19 @@ export function baseFilter(v: ViewRef, saved?: ConversationView[]): ListFilter {
 /**
  * listFilter is the whole filter: the view's, with the person's choices on
  * top. A status of "all" lists every status; a view that names a status
- * keeps it unless the person picked another.
+ * keeps it unless the person picked another. A time choice replaces the
+ * view's time bounds ("any" drops them).
  */
 export function listFilter(
   base: ListFilter,
-  choice: { sort?: Sort; status?: Status; q?: string },
+  choice: { sort?: Sort; status?: Status; q?: string; since?: Since },
 ): ListFilter {
   const f: ListFilter = { ...base };
+  if (choice.since && choice.since !== "custom") {
+    delete f.last_incoming_within;
+    delete f.last_incoming_older_than;
+    Object.assign(f, sinceBounds[choice.since] ?? {});
+  }
   if (choice.sort) f.sort = choice.sort;
   if (!f.sort) f.sort = "last_message";
   const status = choice.status ?? (base.status as Status | undefined) ?? "open";
