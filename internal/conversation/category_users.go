@@ -1,24 +1,12 @@
 package conversation
 
-import (
-	"context"
+import "github.com/switchboard-chat/switchboard/internal/contact"
 
-	"github.com/switchboard-chat/switchboard/internal/db"
-)
-
-// NameUsers is what else names the workspace's closing categories by
-// their name: the workflows (the Conversation Closed trigger, Branch
-// conditions, Close Conversation steps). The app registers it
-// (SetCategoryUsers), as this package may not import workflow.
-type NameUsers interface {
-	// RenameTx carries a category's rename from one name to another into
-	// whatever names it, in the rename's transaction.
-	RenameTx(ctx context.Context, tx *db.Tx, workspaceID int64, from, to string) error
-	// UsersTx describes each of what names name (none: nothing does);
-	// a category named is not deleted.
-	UsersTx(ctx context.Context, tx *db.Tx, workspaceID int64, name string) ([]string, error)
-}
-
-// SetCategoryUsers registers what names closing categories; set it
-// before the service is used.
-func (s *Service) SetCategoryUsers(u NameUsers) { s.categoryUsers = u }
+// SetCategoryUsers registers what else names the workspace's closing
+// categories by their name: the workflows (the Conversation Closed
+// trigger, Branch conditions, Close Conversation steps), which a rename
+// is carried into and which keep a category they name from being
+// deleted. The app registers it, as this package may not import
+// workflow; set it before the service is used. The interface is the
+// contact package's, which names stages and tags the same way.
+func (s *Service) SetCategoryUsers(u contact.NameUsers) { s.categoryUsers = u }

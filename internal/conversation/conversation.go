@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
@@ -85,7 +86,7 @@ type Service struct {
 	batch     receiveBatch  // SQLite's webhooks waiting to be written together
 	slotFreed SlotFreedFunc // see OnSlotFreed
 	// categoryUsers names closing categories (see SetCategoryUsers).
-	categoryUsers NameUsers
+	categoryUsers contact.NameUsers
 }
 
 // New returns a Service.

@@ -6,16 +6,17 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
-// NameUsers is what else names the workspace's lifecycle stages, or its
-// tags, by their name: the workflows (their triggers, Branch conditions
-// and steps). The app registers it (SetStageUsers, SetTagUsers), as this
-// package may not import workflow.
+// NameUsers is what else names a workspace setting by its name (its
+// lifecycle stages, tags, closing categories): the workflows (their
+// triggers, Branch conditions and steps). The app registers it
+// (SetStageUsers, SetTagUsers, conversation's SetCategoryUsers), as these
+// packages may not import workflow.
 type NameUsers interface {
-	// RenameTx carries a stage's rename from one name to another into
+	// RenameTx carries a rename from one name to another into
 	// whatever names it, in the rename's transaction.
 	RenameTx(ctx context.Context, tx *db.Tx, workspaceID int64, from, to string) error
 	// UsersTx describes each of what names name (none: nothing does);
-	// a stage named is not deleted.
+	// a stage or category named is not deleted.
 	UsersTx(ctx context.Context, tx *db.Tx, workspaceID int64, name string) ([]string, error)
 }
 
