@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/app"
-	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/demo"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -23,10 +22,7 @@ func migrate(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := sf.setupLogging(stderr); err != nil {
-		return err
-	}
-	d, err := db.Open(ctx, db.Config{URL: sf.databaseURL, DataDir: sf.data})
+	d, err := sf.openStore(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -95,10 +91,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if err := sf.setupLogging(stderr); err != nil {
-		return err
-	}
-	d, err := db.Open(ctx, db.Config{URL: sf.databaseURL, DataDir: sf.data})
+	d, err := sf.openStore(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -145,10 +138,7 @@ func userPasswordCmd(ctx context.Context, args []string, stdout, stderr io.Write
 	if strings.TrimSpace(*email) == "" {
 		return errors.New("--email is required\n" + userUsage)
 	}
-	if err := sf.setupLogging(stderr); err != nil {
-		return err
-	}
-	d, err := db.Open(ctx, db.Config{URL: sf.databaseURL, DataDir: sf.data})
+	d, err := sf.openStore(ctx, stderr)
 	if err != nil {
 		return err
 	}

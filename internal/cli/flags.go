@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/httpapi"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
@@ -104,6 +106,15 @@ func (s *storeFlags) setupLogging(w io.Writer) error {
 		return fmt.Errorf("--log-format must be text or json")
 	}
 	return nil
+}
+
+// openStore sets up logging and opens (migrating) the store the flags
+// name: what every command but serve does first. The caller closes it.
+func (s *storeFlags) openStore(ctx context.Context, stderr io.Writer) (*db.DB, error) {
+	if err := s.setupLogging(stderr); err != nil {
+		return nil, err
+	}
+	return db.Open(ctx, db.Config{URL: s.databaseURL, DataDir: s.data})
 }
 
 func (s *storeFlags) config(addr string) app.Config {

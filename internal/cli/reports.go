@@ -6,7 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/report"
 )
 
@@ -26,10 +25,7 @@ func reportsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if err := sf.setupLogging(stderr); err != nil {
-		return err
-	}
-	d, err := db.Open(ctx, db.Config{URL: sf.databaseURL, DataDir: sf.data})
+	d, err := sf.openStore(ctx, stderr)
 	if err != nil {
 		return err
 	}

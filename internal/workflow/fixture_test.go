@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -280,4 +282,11 @@ func (f *fixture) assignByHand(conversationID, user int64) error {
 		_, err := conversation.AssignTx(ctx, tx, f.wsp.ID, conversationID, conversation.AssignInput{UserID: user, Source: "user"})
 		return err
 	})
+}
+
+// loopbackAllowed lets the fixture's HTTP Request steps call a test
+// server on 127.0.0.1, as an operator's --allow-private-networks would
+// (a newFixtureWith option).
+func loopbackAllowed(f *fixture) {
+	f.http = netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
 }

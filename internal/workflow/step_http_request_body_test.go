@@ -6,12 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
 // A value with quotes, a backslash and a line break (an answer, a field)
@@ -19,7 +17,7 @@ import (
 // was pasted in as is, and the integrator got broken JSON.
 func TestHTTPRequestBodyEscapesValues(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d)
+		f := newFixtureWith(t, d, loopbackAllowed)
 		const note = "say \"hi\" \\ then\nbye"
 		got := make(chan string, 1)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -33,9 +31,6 @@ func TestHTTPRequestBodyEscapesValues(t *testing.T) {
 			io.WriteString(w, `{}`)
 		}))
 		defer srv.Close()
-		f.stop()
-		f.http = netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
-		f.start()
 		run, _ := f.runSteps(fmt.Sprintf(`[
 			{"id": "get", "type": "http_request", "settings": {"method": "GET", "url": "%[1]s/note", "response": {"note": "$.note"}},
 			 "exits": {"success": "post"}},

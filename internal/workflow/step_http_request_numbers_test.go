@@ -4,12 +4,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
 // A number an HTTP Request's answer holds reaches {{var.*}} digit for
@@ -22,9 +20,7 @@ func TestHTTPRequestKeepsEveryDigitOfItsNumbers(t *testing.T) {
 			io.WriteString(w, `{"customer": {"id": 123456789012345678, "balance": 19.90}}`)
 		}))
 		defer srv.Close()
-		f := newFixtureWith(t, d, func(f *fixture) {
-			f.http = netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
-		})
+		f := newFixtureWith(t, d, loopbackAllowed)
 		_, conv := f.runSteps(`[
 			{"id": "call", "type": "http_request", "settings": {"method": "GET", "url": "` + srv.URL + `",
 			 "response": {"id": "$.customer.id", "balance": "$.customer.balance"}}, "exits": {"success": "ok"}},

@@ -5,12 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
 // A response that is a JSON array (a list endpoint's) maps with a path
@@ -19,9 +17,7 @@ import (
 // array has, so the variable was never set.
 func TestHTTPResponsePathIntoATopLevelArray(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixtureWith(t, d, func(f *fixture) {
-			f.http = netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
-		})
+		f := newFixtureWith(t, d, loopbackAllowed)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, `[{"id": "A-1", "lines": [[7, 8]]}, {"id": "A-2"}]`)

@@ -5,12 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
 // A response path the answer does not hold leaves its variable without a
@@ -19,7 +17,7 @@ import (
 // second lookup), and the run went on with a stale value as if found.
 func TestHTTPResponsePathNotFoundUnsetsItsVariable(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d)
+		f := newFixtureWith(t, d, loopbackAllowed)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			if r.URL.Path == "/found" {
@@ -29,9 +27,6 @@ func TestHTTPResponsePathNotFoundUnsetsItsVariable(t *testing.T) {
 			io.WriteString(w, `{"customer": null}`)
 		}))
 		defer srv.Close()
-		f.stop()
-		f.http = netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
-		f.start()
 		_, conv := f.runSteps(fmt.Sprintf(`[
 			{"id": "first", "type": "http_request", "settings": {"method": "GET", "url": "%[1]s/found", "response": {"cid": "$.customer.id"}},
 			 "exits": {"success": "second"}},

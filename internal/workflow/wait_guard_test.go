@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
 // heldCall is an HTTP Request step's server that answers only when the
@@ -38,10 +36,6 @@ func newHeldCall(t *testing.T) *heldCall {
 func (h *heldCall) step(next string) string {
 	return fmt.Sprintf(`{"id": "call", "type": "http_request", "settings": {"method": "GET", "url": %q, "timeout_seconds": 30},
 		"exits": {"success": %q, "failure": %q}}`, h.srv.URL, next, next)
-}
-
-func loopbackAllowed(f *fixture) {
-	f.http = netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
 }
 
 // consumed waits until the workflow consumer has handled every event.
