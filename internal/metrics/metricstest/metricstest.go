@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 )
 
@@ -52,4 +53,18 @@ func Parse(r io.Reader) (map[string]float64, error) {
 		e[line[:i]] = v
 	}
 	return e, sc.Err()
+}
+
+// GatherFails checks that gathering c fails with an error that says want:
+// a collector whose read broke part-way must fail the scrape rather than
+// report what it read so far as the whole.
+func GatherFails(t testing.TB, c prometheus.Collector, want string) {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(c)
+	if _, err := reg.Gather(); err == nil {
+		t.Fatal("the scrape succeeded with a broken read")
+	} else if !strings.Contains(err.Error(), want) {
+		t.Errorf("scrape error %q, want %q", err, want)
+	}
 }
