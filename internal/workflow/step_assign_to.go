@@ -101,6 +101,14 @@ func (s *assignTo) assign(x *execution) (AssignResult, error) {
 func (s *assignTo) exec(x *execution) (result, error) {
 	switch {
 	case x.timedOut:
+		// An assignment may have committed before the timer fired while
+		// its event is not handled yet: read the conversation, in this
+		// transaction, rather than leave an assigned conversation by
+		// the timeout exit.
+		if c, err := conversation.GetTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID); err == nil && c.AssigneeID != 0 {
+			return result{exit: "next", outcome: fmt.Sprintf("assigned to %s from the queue", x.userName(c.AssigneeID)),
+				output: map[string]any{"user_id": c.AssigneeID}}, nil
+		}
 		if x.e.assigner != nil {
 			if err := x.e.assigner.LeaveQueueTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ConversationID); err != nil {
 				return result{}, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -172,5 +173,44 @@ func TestStagedAssignToTriesADeadlockAgain(t *testing.T) {
 			t.Errorf("run %+v was left to the executor as failing", k)
 			return true
 		})
+	})
+}
+
+// A queued run whose timeout fires after the conversation was assigned,
+// but before the engine handled that assignment's event, goes on as
+// assigned: the timeout reads the conversation in its own transaction.
+// Before, the run took its timeout exit ("Still waiting") with an agent
+// already on the conversation.
+func TestAssignToTimeoutAfterAnUnhandledAssignmentGoesOn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		agents := f.teams("Support") // the Support agent is busy: the run queues
+		run, conv := f.runSteps(`[{"id": "a", "type": "assign_to", "settings": {"target": "team", "team": "Support", "only_online": true,
+			"queue": true, "timeout_seconds": 600}, "exits": {"next": "ok", "timeout": "late"}},
+			{"id": "ok", "type": "send_message", "settings": {"text": "You are with {{assignee.name}}"}},
+			{"id": "late", "type": "send_message", "settings": {"text": "Still waiting"}}]`)
+		if run.Status != StatusWaitingAssignment {
+			t.Fatalf("status %s", run.Status)
+		}
+		// The assignment commits; the engine has not read its event yet
+		// when the timeout fires (its cursor is moved past it, as if the
+		// timer won the race).
+		f.stop()
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			if _, err := conversation.AssignTx(ctx, tx, f.wsp.ID, conv, conversation.AssignInput{UserID: agents["Support"].ID, Source: conversation.SourceAPI}); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE event_consumers SET last_id = (SELECT MAX(id) FROM events) WHERE name = 'workflow'`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		f.start()
+		f.clock.Advance(601 * time.Second)
+		f.eventually("the run to go on", func() bool { return len(f.outTexts(conv)) == 1 })
+		if got := f.outTexts(conv)[0]; got != "You are with Support agent" {
+			t.Fatalf("sent %q, want the assigned exit", got)
+		}
 	})
 }
