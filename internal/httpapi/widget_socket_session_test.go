@@ -16,9 +16,10 @@ import (
 
 // widgetFrame is a frame the visitor's socket receives.
 type widgetFrame struct {
-	Type, State, Code, Error, ClientID string
-	MessageID                          int64 `json:"message_id"`
-	Message                            *widget.Message
+	Type, State, Code, Error string
+	ClientID                 string `json:"client_id"`
+	MessageID                int64  `json:"message_id"`
+	Message                  *widget.Message
 }
 
 // visitorSocket is a visitor's open widget socket, past its ready frame.
@@ -180,6 +181,39 @@ func TestWidgetSocketFollowsTheVisitorIntoAMergedContact(t *testing.T) {
 		})
 		if m := s.message("Welcome back, Ana"); m.Direction != "out" {
 			t.Fatalf("the reply: %+v", m)
+		}
+	})
+}
+
+// TestWidgetSocketResendWithSameClientIDStoredOnce: a message frame sent
+// again with the same client_id (the answer lost with the connection) is
+// stored once, as docs/widget.md promises and as POST …/messages does.
+func TestWidgetSocketResendWithSameClientIDStoredOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		ana := f.newVisitor(t)
+		s := f.openVisitorSocket(t, ana)
+		frame := map[string]string{"type": "message", "text": "Where is my order?", "client_id": "c1"}
+		s.write(frame)
+		first := s.message("Where is my order?")
+		s.write(frame)
+		var ack widgetFrame
+		for ack.Type != "ack" || ack.ClientID != "c1" {
+			fr, err := s.read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fr.Type == "message" && fr.Message.Text == "Where is my order?" {
+				t.Fatalf("the resend was stored again: %+v", fr.Message)
+			}
+			ack = fr
+		}
+		if ack.MessageID != first.ID {
+			t.Fatalf("the resend's ack names message %d, want %d", ack.MessageID, first.ID)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages WHERE channel_id = ? AND text = ?`, f.vars["widget"], "Where is my order?"); n != 1 {
+			t.Fatalf("%d messages stored, want 1", n)
 		}
 	})
 }

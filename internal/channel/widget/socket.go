@@ -301,7 +301,12 @@ func (vs *visitorSocket) read(ctx context.Context, frames chan<- frame, errc cha
 func (vs *visitorSocket) handle(ctx context.Context, member *live.Member, fr frame) error {
 	switch fr.Type {
 	case "message":
-		res, err := vs.api.receive(ctx, vs.q, vs.v, fr.Outgoing)
+		// The frame's own client_id, a field at a shallower depth, takes
+		// the JSON key from Outgoing's: without this the message was
+		// stored without it, and a resend was stored twice.
+		o := fr.Outgoing
+		o.ClientID = fr.ClientID
+		res, err := vs.api.receive(ctx, vs.q, vs.v, o)
 		if err != nil {
 			if apperr.KindOf(err) == "" {
 				slog.Error("widget: receive", "channel_id", vs.q.ch.ID, "err", err)
