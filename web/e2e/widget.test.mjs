@@ -231,3 +231,63 @@ test("a page of an origin the channel does not allow gets no widget", async (t) 
   assert.equal(r.status, 403);
   await v.close();
 });
+
+/**
+ * visitorPage opens site's page as a new visitor whose widget socket goes
+ * through a route the test controls: `cut()` makes the route drop the next
+ * message frame the widget sends and close the connection, as a network
+ * that fails mid-send does. Answers the visitor, their panel and helpers.
+ */
+async function visitorPage(f, site, channelID) {
+  const v = await newUser(f.browser, { name: "a visitor" });
+  const route = { cutNext: false, readies: 0, sent: [] };
+  await v.page.routeWebSocket(/\/widget\/\d+\/socket$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      const fr = JSON.parse(m);
+      if (fr.type === "message" && route.cutNext) {
+        route.cutNext = false;
+        ws.close({ code: 1011, reason: "cut" });
+        server.close();
+        return;
+      }
+      if (fr.type === "message") route.sent.push(fr);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      if (JSON.parse(m).type === "ready") route.readies++;
+      ws.send(m);
+    });
+  });
+  await v.page.goto(site.url);
+  await v.page.locator('[data-testid="sb-launcher"]').click();
+  const panel = v.page.locator('[data-testid="sb-panel"]');
+  await panel.waitFor();
+  await until(() => route.readies > 0, { what: "the widget's socket to be ready" });
+  const storeKey = `switchboard-widget-${channelID}`;
+  /** history reads the visitor's messages as the server stores them. */
+  const history = async () => {
+    const saved = JSON.parse(await v.page.evaluate((k) => localStorage.getItem(k), storeKey));
+    const r = await fetch(`${f.server.url}/widget/${channelID}/messages`, {
+      headers: { Origin: site.url, Authorization: `Visitor ${saved.visitor_id}:${saved.secret}` },
+    });
+    return (await r.json()).messages;
+  };
+  return { v, panel, route, history, input: panel.locator('[data-testid="sb-input"]') };
+}
+
+test("a message the widget refuses stays in the box, not lost", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Refusing", config: { allowed_origins: ["http://127.0.0.1"] } });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { v, panel, input } = await visitorPage(f, site, channel.id);
+  const long = "My order number is 1234. ".repeat(170); // over 4,000 characters
+  await input.fill(long);
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-error"]', { hasText: "too long" }).waitFor();
+  assert.ok((await input.inputValue()) === long, "the visitor's text is still in the box, to shorten");
+  v.assertClean();
+  await v.close();
+});

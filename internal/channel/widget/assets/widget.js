@@ -305,11 +305,13 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     connect();
   }
 
+  // send reports whether it took the message: one it refuses stays in the
+  // composer, for the visitor to shorten or send again.
   function send(text, mediaID, label) {
     text = text.trim();
-    if (!text && !mediaID) return;
-    if (cfg && [...text].length > cfg.max_text_length) { showError(T.tooLong(cfg.max_text_length)); return; }
-    if (!wsReady) { showError(T.offline); return; }
+    if (!text && !mediaID) return false;
+    if (cfg && [...text].length > cfg.max_text_length) { showError(T.tooLong(cfg.max_text_length)); return false; }
+    if (!wsReady) { showError(T.offline); return false; }
     showError("");
     const clientID = Math.random().toString(36).slice(2) + Date.now().toString(36);
     const frame = { type: "message", text, client_id: clientID };
@@ -321,9 +323,10 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     list.scrollTop = list.scrollHeight;
     ws.send(JSON.stringify(frame));
     myTypingAt = 0;
+    return true;
   }
 
-  sendBtn.addEventListener("click", () => { const t = input.value; input.value = ""; send(t); });
+  sendBtn.addEventListener("click", () => { if (send(input.value)) input.value = ""; });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); sendBtn.click(); }
   });
@@ -350,9 +353,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
         showError(res.status === 413 ? T.tooBig(Math.floor(cfg.max_upload_bytes / 1048576)) : T.failed + ((data.error && data.error.message) || res.statusText));
         return;
       }
-      const text = input.value;
-      input.value = "";
-      send(text, data.media_id, data.file_name);
+      if (send(input.value, data.media_id, data.file_name)) input.value = "";
     } catch (e) {
       showError(T.failed + e.message);
     }
