@@ -234,24 +234,26 @@ test("a page of an origin the channel does not allow gets no widget", async (t) 
 
 /**
  * visitorPage opens site's page as a new visitor whose widget socket goes
- * through a route the test controls: `cut()` makes the route drop the next
- * message frame the widget sends and close the connection, as a network
- * that fails mid-send does. Answers the visitor, their panel and helpers.
+ * through a route the test controls: route.cut = "before" makes it drop the
+ * next message frame the widget sends and close the connection, as a
+ * network that fails mid-send does; "after" passes the frame on first, so
+ * the message is stored and only its ack is lost. Answers the visitor,
+ * their panel and helpers.
  */
 async function visitorPage(f, site, channelID) {
   const v = await newUser(f.browser, { name: "a visitor" });
-  const route = { cutNext: false, readies: 0, sent: [] };
+  const route = { cut: "", readies: 0 };
   await v.page.routeWebSocket(/\/widget\/\d+\/socket$/, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((m) => {
       const fr = JSON.parse(m);
-      if (fr.type === "message" && route.cutNext) {
-        route.cutNext = false;
+      if (fr.type === "message" && route.cut) {
+        if (route.cut === "after") server.send(m);
+        route.cut = "";
         ws.close({ code: 1011, reason: "cut" });
         server.close();
         return;
       }
-      if (fr.type === "message") route.sent.push(fr);
       server.send(m);
     });
     server.onMessage((m) => {
@@ -275,6 +277,37 @@ async function visitorPage(f, site, channelID) {
   };
   return { v, panel, route, history, input: panel.locator('[data-testid="sb-input"]') };
 }
+
+test("a message sent as the connection drops reaches the team once", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Dropping", config: { allowed_origins: ["http://127.0.0.1"] } });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { v, panel, route, history, input } = await visitorPage(f, site, channel.id);
+  // The visitor's first message is lost with the connection: the widget
+  // reconnects and sends it again, and it is stored once.
+  route.cut = "before";
+  await input.fill("Is the blue pair in stock?");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Is the blue pair in stock?" }).waitFor();
+  assert.ok(route.readies >= 2, "the widget reconnected");
+  // The next one reaches the server but its ack is lost: sent again, it
+  // is still stored once.
+  route.cut = "after";
+  await input.fill("And in size 42?");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "And in size 42?" }).waitFor();
+  const texts = (await history()).filter((m) => m.direction === "in").map((m) => m.text);
+  assert.deepEqual(texts, ["Is the blue pair in stock?", "And in size 42?"]);
+  await until(async () => (await panel.locator(".pending").count()) === 0, { what: "nothing left pending" });
+  assert.ok(route.readies >= 3, "the widget reconnected twice");
+  for (const text of texts) {
+    assert.equal(await panel.locator('[data-testid="sb-message"]', { hasText: text }).count(), 1, `${text} shown once`);
+  }
+  v.assertClean();
+  await v.close();
+});
 
 test("a message the widget refuses stays in the box, not lost", async (t) => {
   const s = f.server;

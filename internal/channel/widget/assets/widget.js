@@ -98,7 +98,9 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
 
   let cfg = null, ws = null, wsReady = false, retry = 0, open = false, quiet = false;
   const messages = new Map(); // id → message
-  const pending = new Map(); // client_id → element
+  // client_id → {el, frame}: sent and not yet acknowledged; sent again
+  // (the same client_id, stored once) when the socket is ready again.
+  const pending = new Map();
   let unread = 0, typingTimer = 0, myTypingAt = 0, myTypingStop = 0;
 
   const badge = h("span", { class: "badge", "data-testid": "sb-unread", hidden: true });
@@ -248,13 +250,16 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           wsReady = true;
           retry = 0;
           if (err.dataset.kind === "offline") { showError(""); delete err.dataset.kind; }
+          // A message whose ack was lost with the last socket may or may
+          // not be stored: sent again, it is stored once.
+          for (const p of pending.values()) ws.send(JSON.stringify(p.frame));
           break;
         case "message":
           if (f.message) addMessage(f.message);
           break;
         case "ack": {
-          const el = pending.get(f.client_id);
-          if (el) { el.remove(); pending.delete(f.client_id); }
+          const p = pending.get(f.client_id);
+          if (p) { p.el.remove(); pending.delete(f.client_id); }
           if (saved.profile && !saved.profileSent) { saved.profileSent = true; save(); }
           // Tells this visitor's other tabs (the storage event) that they now
           // have a conversation to follow.
@@ -262,9 +267,9 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           break;
         }
         case "error": {
-          const el = pending.get(f.client_id);
-          if (el) { el.remove(); pending.delete(f.client_id); }
-          const cut = f.client_id && el ? el.textContent : "";
+          const p = pending.get(f.client_id);
+          if (p) { p.el.remove(); pending.delete(f.client_id); }
+          const cut = f.client_id && p ? p.frame.text : "";
           if (cut && !input.value) input.value = cut;
           showError(f.code === "too_long" && cfg ? T.tooLong(cfg.max_text_length) : f.code === "rate_limited" ? T.rate : T.failed + f.error);
           break;
@@ -279,8 +284,12 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     ws.onclose = (ev) => {
       wsReady = false;
       if (quiet) { quiet = false; start().catch(() => setTimeout(function again() { start().catch(() => setTimeout(again, 5000)); }, 1000)); return; }
-      for (const [id, el] of pending) { el.remove(); pending.delete(id); }
-      if (ev.code === 1009) showError(cfg ? T.tooLong(cfg.max_text_length) : T.failed);
+      // Pending messages wait for the next socket, but for a frame too big
+      // (1009), which would be refused again.
+      if (ev.code === 1009) {
+        for (const [id, p] of pending) { p.el.remove(); pending.delete(id); }
+        showError(cfg ? T.tooLong(cfg.max_text_length) : T.failed);
+      }
       if (ev.code === 4401) { saved = {}; save(); }
       if (ev.code !== 1009) { showError(T.offline); err.dataset.kind = "offline"; }
       const wait = Math.min(30000, 500 * 2 ** retry++);
@@ -311,17 +320,18 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     text = text.trim();
     if (!text && !mediaID) return false;
     if (cfg && [...text].length > cfg.max_text_length) { showError(T.tooLong(cfg.max_text_length)); return false; }
-    if (!wsReady) { showError(T.offline); return false; }
-    showError("");
+    if (!wsReady && !ws) { showError(T.offline); return false; }
+    if (err.dataset.kind !== "offline") showError("");
     const clientID = Math.random().toString(36).slice(2) + Date.now().toString(36);
     const frame = { type: "message", text, client_id: clientID };
     if (mediaID) frame.media_ids = [mediaID];
     if (saved.profile && !saved.profileSent) Object.assign(frame, saved.profile);
     const el = bubble("in", [text, label].filter(Boolean).join("\n"), { class: "msg in pending" });
-    pending.set(clientID, el);
+    pending.set(clientID, { el, frame });
     list.append(el);
     list.scrollTop = list.scrollHeight;
-    ws.send(JSON.stringify(frame));
+    // While reconnecting it waits, pending, for the next ready.
+    if (wsReady) ws.send(JSON.stringify(frame));
     myTypingAt = 0;
     return true;
   }
