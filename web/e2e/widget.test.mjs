@@ -324,3 +324,46 @@ test("a message the widget refuses stays in the box, not lost", async (t) => {
   v.assertClean();
   await v.close();
 });
+
+test("two tabs opened at once are one visitor", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Two tabs", config: { allowed_origins: ["http://127.0.0.1"] } });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const v = await newUser(f.browser, { name: "a visitor in two tabs" });
+  const tabs = [v.page, await v.context.newPage()];
+  const storeKey = `switchboard-widget-${channel.id}`;
+  const stored = async (page) => JSON.parse((await page.evaluate((k) => localStorage.getItem(k), storeKey)) || "{}");
+  // Both tabs ask for a visitor at once (a restored session); the first
+  // request is answered only once the other tab has stored its visitor.
+  let early = null, held = null;
+  await v.context.route(`**/widget/${channel.id}/visitors`, async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    const page = route.request().frame().page();
+    if (!held) {
+      held = page;
+      await until(async () => early && (await stored(early)).visitor_id, { what: "the other tab's visitor" });
+    } else {
+      early = page;
+    }
+    await route.fulfill({ response: await route.fetch() });
+  });
+  await Promise.all(tabs.map((p) => p.goto(site.url)));
+  await until(async () => held && (await stored(held)).visitor_id, { what: "both tabs' visitors" });
+  // The tab whose visitor came first writes.
+  await early.locator('[data-testid="sb-launcher"]').click();
+  const panel = early.locator('[data-testid="sb-panel"]');
+  await panel.locator('[data-testid="sb-input"]').fill("Hello from the first tab");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Hello from the first tab" }).waitFor();
+  // The browser's one visitor (what a reload reads) has that message.
+  const saved = await stored(held);
+  const r = await fetch(`${s.url}/widget/${channel.id}/messages`, {
+    headers: { Origin: site.url, Authorization: `Visitor ${saved.visitor_id}:${saved.secret}` },
+  });
+  const texts = (await r.json()).messages.filter((m) => m.direction === "in").map((m) => m.text);
+  assert.deepEqual(texts, ["Hello from the first tab"], "the message is the stored visitor's");
+  v.assertClean();
+  await v.close();
+});

@@ -234,6 +234,11 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   async function ensureVisitor() {
     if (saved.visitor_id && saved.secret) return;
     const v = await call("POST", "/visitors");
+    // Another tab (opened at the same time) may have stored its visitor
+    // meanwhile: the browser is that one visitor. Ours, overwriting it,
+    // left that tab writing as a visitor no reload would find again.
+    const now = load();
+    if (now.visitor_id && now.secret) { saved = now; return; }
     saved = { visitor_id: v.visitor_id, secret: v.secret };
     save();
   }
