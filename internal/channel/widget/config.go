@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 
+	"golang.org/x/net/idna"
+
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/limit"
@@ -101,8 +103,14 @@ func validateConfig(raw json.RawMessage) (json.RawMessage, error) {
 	return json.Marshal(c)
 }
 
+// originIDNA maps a host name as browsers do (UTS #46, non-transitional)
+// without refusing what they accept in a host, such as an underscore.
+var originIDNA = idna.New(idna.MapForLookup(), idna.StrictDomainName(false))
+
 // normalizeOrigin checks one allowed origin and returns it as browsers
-// send it in the Origin header: scheme://host[:port], lower case, no path.
+// send it in the Origin header: scheme://host[:port], lower case, no path,
+// an international domain name in its ASCII form (bücher.example is sent
+// as xn--bcher-kva.example: kept as typed, it never matched).
 func normalizeOrigin(o string) (string, error) {
 	o = strings.TrimSpace(o)
 	if err := limit.Text("config.allowed_origins", o, MaxOriginLen); err != nil {
@@ -114,6 +122,16 @@ func normalizeOrigin(o string) (string, error) {
 		return "", apperr.Invalid("config.allowed_origins", "%q is not an origin: write scheme://host[:port], without a path (e.g. https://www.example.com)", limit.Clip(o, 80))
 	}
 	host := strings.ToLower(u.Host)
+	if name := u.Hostname(); !strings.Contains(name, ":") { // not an IPv6 address
+		ascii, err := originIDNA.ToASCII(strings.ToLower(name))
+		if err != nil || ascii == "" {
+			return "", apperr.Invalid("config.allowed_origins", "%q is not an origin: its host is no domain name", limit.Clip(o, 80))
+		}
+		host = ascii
+		if port := u.Port(); port != "" {
+			host += ":" + port
+		}
+	}
 	// The default port is left out by browsers.
 	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
 		host = host[:strings.LastIndex(host, ":")]

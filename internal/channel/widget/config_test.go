@@ -17,6 +17,9 @@ func TestValidateConfig(t *testing.T) {
 			want: `{"allowed_origins":["https://shop.example"],"color":"#2563eb","greeting":"","position":"right","pre_chat_form":false}`},
 		{name: "everything", in: `{"allowed_origins":["http://localhost:8080","http://localhost:8080"],"color":"#ABCDEF","greeting":" Hi ","position":"left","pre_chat_form":true}`,
 			want: `{"allowed_origins":["http://localhost:8080"],"color":"#abcdef","greeting":"Hi","position":"left","pre_chat_form":true}`},
+		// Browsers send an international domain name in its ASCII form.
+		{name: "an international domain", in: `{"allowed_origins":["https://Bücher.example","http://[::1]:8080","http://my_shop.example:80"]}`,
+			want: `{"allowed_origins":["https://xn--bcher-kva.example","http://[::1]:8080","http://my_shop.example"],"color":"#2563eb","greeting":"","position":"right","pre_chat_form":false}`},
 		{name: "no origin", in: `{"allowed_origins":[]}`, field: "config.allowed_origins"},
 		{name: "a path", in: `{"allowed_origins":["https://a.example/x"]}`, field: "config.allowed_origins"},
 		{name: "a query", in: `{"allowed_origins":["https://a.example?x=1"]}`, field: "config.allowed_origins"},
@@ -44,8 +47,14 @@ func TestValidateConfig(t *testing.T) {
 }
 
 func TestAllows(t *testing.T) {
-	c := parseConfig(json.RawMessage(`{"allowed_origins":["https://shop.example","http://localhost:8080"]}`))
+	raw, err := validateConfig(json.RawMessage(`{"allowed_origins":["https://shop.example","http://localhost:8080","https://bücher.example"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := parseConfig(raw)
 	for origin, want := range map[string]bool{
+		// The shop at bücher.example, as the browser names its page.
+		"https://xn--bcher-kva.example": true, "https://bücher.example": true, "https://xn--bcher-kva.example:8443": false,
 		"https://shop.example": true, "https://SHOP.example:443": true, "http://localhost:8080": true,
 		"http://shop.example": false, "https://evil.example": false, "": false, "null": false, "http://localhost:8081": false,
 	} {
