@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -37,5 +39,34 @@ func TestWidgetSiteRefusalSpendsNoVisitorMessage(t *testing.T) {
 				header: other, body: `{"text":"hello"}`, status: 201})
 		}
 		f.run(t, sends)
+	})
+}
+
+// TestWidgetHistoryStoreFailureIsNoEmptyHistory: a history the store
+// could not read is a 5xx error, not a 200 with no messages (the widget
+// would show a returning visitor an empty conversation as if it were all
+// there is) followed by the error's JSON in the same body.
+func TestWidgetHistoryStoreFailureIsNoEmptyHistory(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		ana := f.newVisitor(t)
+		f.run(t, []scenario{{name: "Ana writes", method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(ana), status: 201,
+			body: `{"text":"Hello"}`}})
+		// The visitors' identities can no longer be read.
+		if err := d.Write(context.Background(), func(tx *db.Tx) error {
+			_, err := tx.Exec(context.Background(), `ALTER TABLE contact_identities RENAME TO contact_identities_kept`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		status, body := f.do(t, scenario{method: "GET", path: "/widget/{{widget}}/messages", header: visitorHeader(ana)})
+		var answer struct {
+			Messages *[]json.RawMessage `json:"messages"`
+			Error    *struct{ Code string }
+		}
+		if status/100 != 5 || json.Unmarshal(body, &answer) != nil || answer.Messages != nil || answer.Error == nil {
+			t.Fatalf("a history the store could not read: %d %s", status, body)
+		}
 	})
 }

@@ -177,9 +177,12 @@ func (a *api) history(w http.ResponseWriter, r *http.Request, q request) error {
 	}
 	out := History{Messages: []Message{}}
 	contactID, err := contactOf(r.Context(), a.deps.DB.Reader(), q.ch.ID, v.VisitorID)
-	if err != nil || contactID == 0 {
-		httpjson.WriteJSON(w, http.StatusOK, out)
+	if err != nil {
 		return err
+	}
+	if contactID == 0 { // not written yet
+		httpjson.WriteJSON(w, http.StatusOK, out)
+		return nil
 	}
 	if out.Messages, err = messagesOf(r.Context(), a.deps.DB.Reader(), q.ch.ID, contactID, after); err != nil {
 		return err
