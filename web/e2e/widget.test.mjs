@@ -367,3 +367,39 @@ test("two tabs opened at once are one visitor", async (t) => {
   v.assertClean();
   await v.close();
 });
+
+test("a pre-chat email the server refuses is asked again, not sent with every message", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", {
+    type: "widget", name: "Pre-chat", config: { allowed_origins: ["http://127.0.0.1"], pre_chat_form: true },
+  });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url], pre_chat_form: true } });
+  const { v, panel, history } = await visitorPage(f, site, channel.id);
+  // A slip the form's own checks let through (a dot before the @), which the
+  // server refuses as no email address.
+  await panel.locator('[data-testid="sb-name"]').fill("Wendy West");
+  await panel.locator('[data-testid="sb-email"]').fill("wendy.w.@example.com");
+  await panel.locator('[data-testid="sb-prechat"] button[type="submit"]').click();
+  const input = panel.locator('[data-testid="sb-input"]');
+  await input.fill("Do you ship to Canada?");
+  await panel.locator('[data-testid="sb-send"]').click();
+  // The form is back with the email to correct, and the message is kept.
+  const email = panel.locator('[data-testid="sb-email"]');
+  await email.waitFor();
+  await panel.locator('[data-testid="sb-error"]', { hasText: "not valid" }).waitFor();
+  await email.fill("wendy.w@example.com");
+  await panel.locator('[data-testid="sb-prechat"] button[type="submit"]').click();
+  assert.equal(await input.inputValue(), "Do you ship to Canada?");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Do you ship to Canada?" }).waitFor();
+  const sent = (await history()).filter((m) => m.direction === "in");
+  assert.deepEqual(sent.map((m) => m.text), ["Do you ship to Canada?"]);
+  const conv = await s.api("GET", `/api/v1/conversations/${sent[0].conversation_id}`);
+  const contact = await s.api("GET", `/api/v1/contacts/${conv.contact_id}`);
+  assert.equal(contact.email, "wendy.w@example.com");
+  assert.equal(contact.first_name, "Wendy");
+  v.assertClean();
+  await v.close();
+});

@@ -276,6 +276,19 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           if (p) { p.el.remove(); pending.delete(f.client_id); }
           const cut = f.client_id && p ? p.frame.text : "";
           if (cut && !input.value) input.value = cut;
+          // The pre-chat name or email refused by the server, whose checks
+          // are stricter than the form's (wendy.@example.com): asked again,
+          // or every message would carry it and be refused.
+          if (p && p.frame.email !== undefined && f.code === "invalid" && /^(name|email) /.test(f.error || "") && saved.profile) {
+            nameIn.value = saved.profile.name;
+            emailIn.value = saved.profile.email;
+            delete saved.profile;
+            save();
+            if (composer.isConnected) composer.replaceWith(pre);
+            showError(/^email/.test(f.error) ? T.badEmail : T.failed + f.error);
+            (/^email/.test(f.error) ? emailIn : nameIn).focus();
+            break;
+          }
           showError(f.code === "too_long" && cfg ? T.tooLong(cfg.max_text_length) : f.code === "rate_limited" ? T.rate : T.failed + f.error);
           break;
         }
