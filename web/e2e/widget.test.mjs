@@ -403,3 +403,33 @@ test("a pre-chat email the server refuses is asked again, not sent with every me
   v.assertClean();
   await v.close();
 });
+
+test("a visitor signed out by a token rotation keeps the name they gave", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", {
+    type: "widget", name: "Rotated", config: { allowed_origins: ["http://127.0.0.1"], pre_chat_form: true },
+  });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url], pre_chat_form: true } });
+  const { v, panel, history, input } = await visitorPage(f, site, channel.id);
+  await panel.locator('[data-testid="sb-name"]').fill("Pat Doe");
+  await panel.locator('[data-testid="sb-email"]').fill("pat.doe@example.com");
+  await panel.locator('[data-testid="sb-prechat"] button[type="submit"]').click();
+  await input.fill("Hello, I am Pat");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Hello, I am Pat" }).waitFor();
+  // The owner rotates the token: Pat is signed out and starts again as a
+  // new visitor, without being asked again who they are.
+  await s.api("POST", `/api/v1/channels/${channel.id}/rotate-token`);
+  await input.fill("Are you still there?");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Are you still there?" }).waitFor();
+  const m = (await history()).find((x) => x.text === "Are you still there?");
+  assert.ok(m, "the message is the new visitor's");
+  const conv = await s.api("GET", `/api/v1/conversations/${m.conversation_id}`);
+  const contact = await s.api("GET", `/api/v1/contacts/${conv.contact_id}`);
+  assert.equal(`${contact.first_name} ${contact.last_name}`, "Pat Doe", "the new visitor's contact has the name of the pre-chat form");
+  v.assertClean();
+  await v.close();
+});

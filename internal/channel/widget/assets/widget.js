@@ -36,6 +36,11 @@
   const load = () => { try { return JSON.parse(localStorage.getItem(storeKey) || "{}") || {}; } catch { return {}; } };
   let saved = load();
   const save = () => { try { localStorage.setItem(storeKey, JSON.stringify(saved)); } catch { /* private mode */ } };
+  // forget signs the visitor out (their secret no longer holds: the
+  // channel's token was rotated) but keeps what they told the pre-chat
+  // form, sent again with the new visitor's first message: the form is
+  // not asked again, and the new contact would otherwise have no name.
+  const forget = () => { saved = saved.profile ? { profile: saved.profile } : {}; save(); };
 
   const h = (tag, attrs, ...kids) => {
     const el = document.createElement(tag);
@@ -239,7 +244,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     // left that tab writing as a visitor no reload would find again.
     const now = load();
     if (now.visitor_id && now.secret) { saved = now; return; }
-    saved = { visitor_id: v.visitor_id, secret: v.secret };
+    saved = { visitor_id: v.visitor_id, secret: v.secret, profile: saved.profile };
     save();
   }
 
@@ -257,7 +262,10 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           if (err.dataset.kind === "offline") { showError(""); delete err.dataset.kind; }
           // A message whose ack was lost with the last socket may or may
           // not be stored: sent again, it is stored once.
-          for (const p of pending.values()) ws.send(JSON.stringify(p.frame));
+          for (const p of pending.values()) {
+            if (saved.profile && !saved.profileSent) Object.assign(p.frame, saved.profile);
+            ws.send(JSON.stringify(p.frame));
+          }
           break;
         case "message":
           if (f.message) addMessage(f.message);
@@ -308,7 +316,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
         for (const [id, p] of pending) { p.el.remove(); pending.delete(id); }
         showError(cfg ? T.tooLong(cfg.max_text_length) : T.failed);
       }
-      if (ev.code === 4401) { saved = {}; save(); }
+      if (ev.code === 4401) forget();
       if (ev.code !== 1009) { showError(T.offline); err.dataset.kind = "offline"; }
       const wait = Math.min(30000, 500 * 2 ** retry++);
       setTimeout(function again() { start().catch(() => setTimeout(again, 5000)); }, wait);
@@ -414,7 +422,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
       const hist = await call("GET", "/messages");
       for (const m of hist.messages || []) addMessage(m);
     } catch (e) {
-      if (e.status === 401) { saved = {}; save(); }
+      if (e.status === 401) forget();
     }
     const go = () => start().catch(() => setTimeout(go, 5000));
     go();
