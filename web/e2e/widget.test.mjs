@@ -433,3 +433,29 @@ test("a visitor signed out by a token rotation keeps the name they gave", async 
   v.assertClean();
   await v.close();
 });
+
+test("an open tab follows the visitor another tab stored", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Follow", config: { allowed_origins: ["http://127.0.0.1"] } });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { v, panel, route, history, input } = await visitorPage(f, site, channel.id);
+  await input.fill("Hello from tab one");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Hello from tab one" }).waitFor();
+  // Another tab replaces the browser's visitor (as a tab signed out by a
+  // token rotation does, or one whose new visitor won a race): this tab's
+  // open socket must not go on as the old one, which no reload finds.
+  const other = await (await fetch(`${s.url}/widget/${channel.id}/visitors`, { method: "POST", headers: { Origin: site.url } })).json();
+  const tab2 = await v.context.newPage();
+  await tab2.goto(site.url);
+  const readies = route.readies;
+  await tab2.evaluate(([k, val]) => localStorage.setItem(k, val), [`switchboard-widget-${channel.id}`, JSON.stringify(other)]);
+  await until(() => route.readies > readies, { what: "the first tab to reconnect" });
+  await input.fill("Still me");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await until(async () => (await history()).some((m) => m.text === "Still me"), { what: "the message under the browser's stored visitor" });
+  v.assertClean();
+  await v.close();
+});

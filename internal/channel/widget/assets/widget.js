@@ -102,6 +102,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   }
 
   let cfg = null, ws = null, wsReady = false, retry = 0, open = false, quiet = false;
+  let wsVisitor = ""; // the visitor the socket authenticated as
   const messages = new Map(); // id → message
   // client_id → {el, frame}: sent and not yet acknowledged; sent again
   // (the same client_id, stored once) when the socket is ready again.
@@ -251,7 +252,10 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   function connect() {
     const url = api.replace(/^http/, "ws") + "/socket";
     ws = new WebSocket(url);
-    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", visitor_id: saved.visitor_id, secret: saved.secret }));
+    ws.onopen = () => {
+      wsVisitor = saved.visitor_id;
+      ws.send(JSON.stringify({ type: "auth", visitor_id: saved.visitor_id, secret: saved.secret }));
+    };
     ws.onmessage = (ev) => {
       let f;
       try { f = JSON.parse(ev.data); } catch { return; }
@@ -316,7 +320,13 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
         for (const [id, p] of pending) { p.el.remove(); pending.delete(id); }
         showError(cfg ? T.tooLong(cfg.max_text_length) : T.failed);
       }
-      if (ev.code === 4401) forget();
+      // Signed out: unless another tab has already stored the next visitor,
+      // which forgetting would erase from under it.
+      if (ev.code === 4401) {
+        const now = load();
+        if (now.visitor_id && now.visitor_id !== wsVisitor) saved = now;
+        else forget();
+      }
       if (ev.code !== 1009) { showError(T.offline); err.dataset.kind = "offline"; }
       const wait = Math.min(30000, 500 * 2 ** retry++);
       setTimeout(function again() { start().catch(() => setTimeout(again, 5000)); }, wait);
@@ -326,13 +336,16 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   // Another tab of this visitor wrote the first message. This tab's socket
   // was opened before the visitor had a conversation, so the server could
   // not know whose messages to push to it: it reconnects, quietly, and is
-  // then followed like the tab that wrote.
+  // then followed like the tab that wrote. The same when another tab
+  // stored another visitor (signed out, it started again): this socket
+  // would otherwise go on writing as one no reload finds again.
   window.addEventListener("storage", (e) => {
     if (e.key !== storeKey) return;
     const next = load();
     const first = next.wrote && !saved.wrote;
     saved = next;
-    if (first && ws && wsReady) { quiet = true; ws.close(); }
+    const moved = next.visitor_id && next.visitor_id !== wsVisitor;
+    if ((first || moved) && ws && wsReady) { quiet = true; ws.close(); }
   });
 
   async function start() {
