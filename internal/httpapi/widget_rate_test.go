@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -67,6 +68,57 @@ func TestWidgetHistoryStoreFailureIsNoEmptyHistory(t *testing.T) {
 		}
 		if status/100 != 5 || json.Unmarshal(body, &answer) != nil || answer.Messages != nil || answer.Error == nil {
 			t.Fatalf("a history the store could not read: %d %s", status, body)
+		}
+	})
+}
+
+// TestWidgetPreChatNameFillsAContactMadeBefore: the pre-chat form's name
+// fills the visitor's contact "always" (docs/widget.md), also when the
+// contact was made by an earlier message without it (the form turned on
+// since, so a returning visitor is asked): it was named after the
+// visitor's random id for good. A contact with a name of its own (an
+// agent's, a merged customer's) keeps it: the visitor's word is
+// unverified.
+func TestWidgetPreChatNameFillsAContactMadeBefore(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		send := func(v widget.Visitor, body string) int64 {
+			t.Helper()
+			status, out := f.do(t, scenario{method: "POST", path: "/widget/{{widget}}/messages", header: visitorHeader(v), body: body})
+			var res struct {
+				ContactID int64 `json:"contact_id"`
+			}
+			if status != 201 || json.Unmarshal(out, &res) != nil {
+				t.Fatalf("send %s: %d %s", body, status, out)
+			}
+			return res.ContactID
+		}
+		name := func(id int64) string {
+			var c struct {
+				FirstName string `json:"first_name"`
+				LastName  string `json:"last_name"`
+				Email     string
+			}
+			f.get(t, "/api/v1/contacts/"+itoa(id), "owner", &c)
+			return c.FirstName + "|" + c.LastName + "|" + c.Email
+		}
+		ana := f.newVisitor(t)
+		id := send(ana, `{"text":"Hello"}`)
+		if got := name(id); got != ana.VisitorID+"||" {
+			t.Fatalf("a visitor's contact before the form: %q", got)
+		}
+		send(ana, `{"text":"Hello again","name":"Ana Lima","email":"ana.lima@example.com"}`)
+		if got := name(id); got != "Ana|Lima|ana.lima@example.com" {
+			t.Fatalf("after the pre-chat form: %q, want Ana|Lima|ana.lima@example.com", got)
+		}
+		// Named by an agent since: the form does not rename them.
+		f.vars["ana"] = itoa(id)
+		f.run(t, []scenario{{name: "an agent renames her", method: "PATCH", path: "/api/v1/contacts/{{ana}}", as: "owner", status: 200,
+			body: `{"first_name":"Ana Maria","last_name":"Lima"}`}})
+		send(ana, `{"text":"It's me","name":"Someone Else"}`)
+		if got := name(id); got != "Ana Maria|Lima|ana.lima@example.com" {
+			t.Fatalf("a contact named by an agent, after the form: %q", got)
 		}
 	})
 }

@@ -284,10 +284,36 @@ func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (co
 	if err != nil {
 		return conversation.Received{}, err
 	}
+	if profile.FirstName != nil && !res[0].Duplicate {
+		a.fillName(ctx, q, res[0].ContactID, v.VisitorID, profile)
+	}
 	if email != "" {
 		a.fillEmail(ctx, q, res[0].ContactID, email)
 	}
 	return res[0], nil
+}
+
+// fillName gives the pre-chat form's name to the visitor's contact when it
+// has none of its own: Receive names a new contact by the profile, but a
+// contact an earlier message made (before the form was turned on) is
+// named after the visitor's id, and Receive leaves an existing contact's
+// profile alone. A name an agent gave, or a merged customer's, is kept:
+// the visitor's word is unverified. The message is stored whatever
+// becomes of the name.
+func (a *api) fillName(ctx context.Context, q request, contactID int64, visitorID string, profile contact.Input) {
+	if contactID == 0 {
+		return
+	}
+	err := a.deps.DB.Write(ctx, func(tx *db.Tx) error {
+		c, err := contact.GetTx(ctx, tx, q.ch.WorkspaceID, contactID)
+		if err != nil || c.FirstName != visitorID || c.LastName != "" {
+			return err
+		}
+		return contact.UpdateTx(ctx, tx, q.ch.WorkspaceID, contactID, contact.Input{FirstName: profile.FirstName, LastName: profile.LastName})
+	})
+	if err != nil && apperr.KindOf(err) == "" {
+		slog.Warn("widget: the pre-chat name was not saved", "contact_id", contactID, "err", err)
+	}
 }
 
 // fillEmail gives the visitor's contact the email of the pre-chat form
