@@ -86,6 +86,25 @@ describe("Composer", () => {
     }
   });
 
+  it("sends no typing notice while writing a comment, which the contact never gets (the widget's visitor would see the team typing)", () => {
+    sendTyping.mockClear();
+    const { type } = setup();
+    fireEvent.click(screen.getByTestId("mode-comment"));
+    type("between us: check the refund first");
+    expect(sendTyping).not.toHaveBeenCalledWith(41, "start");
+    // A reply started, then turned into a comment: the notice stops.
+    cleanup();
+    sessionStorage.clear();
+    sendTyping.mockClear();
+    const again = setup();
+    again.type("Hello Ada");
+    expect(sendTyping).toHaveBeenLastCalledWith(41, "start");
+    fireEvent.click(screen.getByTestId("mode-comment"));
+    expect(sendTyping).toHaveBeenLastCalledWith(41, "stop");
+    again.type("Hello Ada, note to self");
+    expect(sendTyping).toHaveBeenLastCalledWith(41, "stop");
+  });
+
   it("inserts a snippet chosen with / and the arrow keys", () => {
     const { onSend, box, type } = setup();
     type("Hi /t");

@@ -270,7 +270,10 @@ export function Composer({
 
   const switchMode = (m: Mode) => {
     setMode(m);
-    if (m === "comment") setUpload(null);
+    if (m === "comment") {
+      setUpload(null);
+      stopTyping();
+    }
     updatePicker(text, box.current?.selectionStart ?? text.length, m);
     requestAnimationFrame(() => box.current?.focus());
   };
@@ -374,7 +377,9 @@ export function Composer({
                 // Cleared: what is typed next is the agent's own.
                 if (!e.target.value.trim()) setAIAssisted(false);
                 updatePicker(e.target.value, e.target.selectionStart);
-                if (e.target.value) noteTyping();
+                // Only a reply is announced: a comment never reaches the
+                // contact (a widget visitor is shown the team typing).
+                if (e.target.value && !comment) noteTyping();
                 else stopTyping();
               }}
               onKeyDown={onKeyDown}
