@@ -459,3 +459,28 @@ test("an open tab follows the visitor another tab stored", async (t) => {
   v.assertClean();
   await v.close();
 });
+
+test("a link that ends a sentence leaves the full stop out of the link", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Links", config: { allowed_origins: ["http://127.0.0.1"] } });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { v, panel, history, input } = await visitorPage(f, site, channel.id);
+  await input.fill("Where is my parcel?");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Where is my parcel?" }).waitFor();
+  const conv = (await history()).find((m) => m.text === "Where is my parcel?").conversation_id;
+  const reply = "Track it at https://shop.example/track/42. (Our FAQ: https://shop.example/faq) Or https://en.wikipedia.org/wiki/Shoe_(disambiguation)!";
+  await s.api("POST", `/api/v1/conversations/${conv}/messages`, { text: reply }, { expect: 202 });
+  const bubble = panel.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: "Track it at" });
+  await bubble.waitFor();
+  assert.deepEqual(await bubble.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href"))), [
+    "https://shop.example/track/42",
+    "https://shop.example/faq",
+    "https://en.wikipedia.org/wiki/Shoe_(disambiguation)",
+  ]);
+  assert.equal(await bubble.textContent(), reply, "the text is shown whole");
+  v.assertClean();
+  await v.close();
+});

@@ -168,15 +168,31 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     badge.setAttribute("aria-label", unread + " " + T.unread);
   }
 
+  // trimURL leaves out the punctuation that ends a sentence, not the URL
+  // (as the inbox's linkify does): "…/track/42." links to …/track/42.
+  function trimURL(url) {
+    for (;;) {
+      const last = url.charAt(url.length - 1);
+      const count = (c) => url.split(c).length - 1;
+      if (".,;:!?'\"".includes(last) && last) url = url.slice(0, -1);
+      else if (last === ")" && count("(") < count(")")) url = url.slice(0, -1);
+      else if (last === "]" && !url.includes("[")) url = url.slice(0, -1);
+      else return url;
+    }
+  }
+
   // Links become clickable only as http(s) anchors; everything else is text.
   function textNodes(text) {
     const out = [];
     const re = /https?:\/\/[^\s<>"]+/g;
     let at = 0, m;
     while ((m = re.exec(text))) {
+      const url = trimURL(m[0]);
+      if (!/^https?:\/\/./.test(url)) continue; // punctuation alone: text
       if (m.index > at) out.push(document.createTextNode(text.slice(at, m.index)));
-      out.push(h("a", { href: m[0], target: "_blank", rel: "noopener noreferrer" }, m[0]));
-      at = m.index + m[0].length;
+      out.push(h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, url));
+      at = m.index + url.length;
+      re.lastIndex = at;
     }
     if (at < text.length) out.push(document.createTextNode(text.slice(at)));
     return out;
