@@ -484,3 +484,31 @@ test("a link that ends a sentence leaves the full stop out of the link", async (
   v.assertClean();
   await v.close();
 });
+
+test("a message with quick replies keeps its own numbered lines", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Numbered", config: { allowed_origins: ["http://127.0.0.1"] } });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { v, panel, history, input } = await visitorPage(f, site, channel.id);
+  await input.fill("When are you open?");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "When are you open?" }).waitFor();
+  const conv = (await history()).find((m) => m.text === "When are you open?").conversation_id;
+  const send = (text, replies) =>
+    s.api("POST", `/api/v1/conversations/${conv}/messages`, { type: "quick_reply", text, content: { replies } }, { expect: 202 });
+  // A question's choices, listed after its text (as Ask a Question does): the buttons say them.
+  await send("Which shop?\n1. Paris\n2. Lyon", ["Paris", "Lyon"]);
+  const question = panel.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: "Which shop?" });
+  await question.waitFor();
+  assert.equal(await question.textContent(), "Which shop?");
+  // The author's own numbered lines are the message, not its choices.
+  await send("Our hours:\n1. Monday to Friday, 9:00 to 18:00\n2. Saturday, 10:00 to 14:00\nAnything else?", ["Yes", "No"]);
+  const hours = panel.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: "Our hours:" });
+  await hours.waitFor();
+  assert.equal(await hours.textContent(), "Our hours:\n1. Monday to Friday, 9:00 to 18:00\n2. Saturday, 10:00 to 14:00\nAnything else?");
+  await until(async () => (await panel.locator('[data-testid="sb-reply"]').allInnerTexts()).join() === "Yes,No", { what: "the buttons" });
+  v.assertClean();
+  await v.close();
+});

@@ -220,8 +220,10 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     messages.set(m.id, m);
     let text = m.text || "";
     if (m.replies && m.replies.length) {
-      // The question's text lists the choices as "1. …" lines: the buttons say them.
-      text = text.split("\n").filter((l) => !/^\d+\.\s/.test(l)).join("\n");
+      // A question's text lists its choices as "1. …" lines: the buttons say
+      // them. Only those: other numbered lines are the author's message.
+      const choices = new Set(m.replies.map((r, i) => i + 1 + ". " + r));
+      text = text.split("\n").filter((l) => !choices.has(l.trim())).join("\n");
     }
     const el = bubble(m.direction, text, { "data-message-id": String(m.id) });
     for (const a of m.attachments || []) {
