@@ -113,8 +113,9 @@ var operations = map[string]opDoc{
 		desc:   "The script keeps them in the site's localStorage; the visitor's identity persists with them. Rate limited per site (429).",
 		status: 201, resp: widget.Visitor{}, errors: []int{403, 429}},
 	"GET /widget/{channelID}/messages": {id: "widgetHistory", tag: tagWidget, summary: "The visitor's own messages and the replies to them",
-		desc:   "Authorization: Visitor <visitor_id>:<secret>. Never another contact's messages, never internal comments.",
-		query:  []param{{"after", "a message id: only later messages", true}},
+		desc: "Authorization: Visitor <visitor_id>:<secret>. Never another contact's messages, never internal comments. " +
+			"Oldest first: the latest 200, or with after the next 200 after that id (read again with the last id to catch up).",
+		query:  []param{{"after", "a message id: the next messages after it", true}},
 		status: 200, resp: widget.History{}, errors: []int{401, 403}},
 	"POST /widget/{channelID}/messages": {id: "widgetSendMessage", tag: tagWidget, summary: "The visitor writes (what the socket's message frame does)",
 		desc: "Authorization: Visitor <visitor_id>:<secret>. Stored through the channels' receive path: a conversation opens with source contact and the workflows run. " +

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -50,13 +51,20 @@ func contactOf(ctx context.Context, q db.Querier, channelID int64, visitorID str
 	return id, nil
 }
 
-// messagesOf returns the messages of contactID on the channel after the
-// message id after, oldest first: at most historyLimit, the latest ones.
-// A failed outbound message never reached the visitor and is left out.
+// messagesOf returns messages of contactID on the channel, oldest first,
+// at most historyLimit: without after (0) the latest ones, the page the
+// widget opens on; after a message id the next ones, so a client that
+// polls with the last id it read catches up page by page (the latest
+// page of those after the id skipped everything before it). A failed
+// outbound message never reached the visitor and is left out.
 func messagesOf(ctx context.Context, q db.Querier, channelID, contactID, after int64) ([]Message, error) {
+	order := "DESC"
+	if after > 0 {
+		order = "ASC"
+	}
 	rows, err := q.Query(ctx, `SELECT id, COALESCE(conversation_id, 0), direction, type, text, content, created_at FROM messages
 		WHERE channel_id = ? AND contact_id = ? AND id > ? AND NOT (direction = 'out' AND status = 'failed')
-		ORDER BY id DESC LIMIT ?`, channelID, contactID, after, historyLimit)
+		ORDER BY id `+order+` LIMIT ?`, channelID, contactID, after, historyLimit)
 	if err != nil {
 		return nil, fmt.Errorf("widget: history: %w", err)
 	}
@@ -76,8 +84,8 @@ func messagesOf(ctx context.Context, q db.Querier, channelID, contactID, after i
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("widget: history: %w", err)
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
+	if after == 0 {
+		slices.Reverse(out)
 	}
 	return out, nil
 }

@@ -3241,7 +3241,7 @@ export interface paths {
         };
         /**
          * The visitor's own messages and the replies to them
-         * @description Authorization: Visitor <visitor_id>:<secret>. Never another contact's messages, never internal comments.
+         * @description Authorization: Visitor <visitor_id>:<secret>. Never another contact's messages, never internal comments. Oldest first: the latest 200, or with after the next 200 after that id (read again with the last id to catch up).
          */
         get: operations["widgetHistory"];
         put?: never;
@@ -21690,7 +21690,7 @@ export interface operations {
     widgetHistory: {
         parameters: {
             query?: {
-                /** @description a message id: only later messages */
+                /** @description a message id: the next messages after it */
                 after?: number;
             };
             header?: never;
