@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseFilter, listFilter, parseView, sinceOf, sinces, timeRelative, viewKey } from "./views";
+import { baseFilter, fieldFilter, listFilter, narrowOf, parseView, sameNarrow, sinceOf, sinces, splitField, timeRelative, viewKey } from "./views";
 import { countsRefetchInterval, TIME_VIEW_COUNTS_MS } from "./data";
 import type { ConversationView } from "../../../lib/types";
 
@@ -66,5 +66,45 @@ describe("views", () => {
     expect(TIME_VIEW_COUNTS_MS).toBe(60_000);
     expect(timeRelative({ last_incoming_older_than: 3600 })).toBe(true);
     expect(timeRelative({ status: "open" })).toBe(false);
+  });
+  it("narrows any view by channel, tag, stage and field under the API's names", () => {
+    const narrow = { channel_id: 3, tag: "VIP", stage: "Customer", field: "need=sales" };
+    expect(listFilter(baseFilter({ kind: "mine" }), { narrow })).toEqual({
+      assignee: "me",
+      channel_id: 3,
+      field: "need=sales",
+      sort: "last_message",
+      stage: "Customer",
+      status: "open",
+      tag: "VIP",
+    });
+    // Empty members are no filter (and make the same query key as none).
+    expect(listFilter({}, { narrow: { tag: "", channel_id: 0, field: undefined } })).toEqual({ sort: "last_message", status: "open" });
+  });
+  it("opens a saved view with its narrowing, and a removed one stays removed", () => {
+    const saved = [
+      { id: 7, name: "WhatsApp VIP customers", filter: { channel_id: 2, tag: "VIP", stage: "Customer", status: "open" } },
+    ] as ConversationView[];
+    const base = baseFilter({ kind: "view", id: 7 }, saved);
+    expect(narrowOf(base)).toEqual({ channel_id: 2, tag: "VIP", stage: "Customer" });
+    expect(listFilter(base, {})).toMatchObject({ channel_id: 2, tag: "VIP", stage: "Customer" });
+    // The tag chip removed: the person's narrowing replaces the view's whole.
+    const without = listFilter(base, { narrow: { channel_id: 2, stage: "Customer" } });
+    expect(without).toMatchObject({ channel_id: 2, stage: "Customer", status: "open" });
+    expect(without).not.toHaveProperty("tag");
+    expect(listFilter(base, { narrow: {} })).toEqual({ sort: "last_message", status: "open" });
+    expect(sameNarrow(narrowOf(base), { stage: "Customer", tag: "VIP", channel_id: 2 })).toBe(true);
+    expect(sameNarrow(narrowOf(base), { channel_id: 2, stage: "Customer" })).toBe(false);
+    expect(sameNarrow({}, { tag: "" })).toBe(true);
+  });
+  it("reads and writes a field filter as key=value, the value free to hold =", () => {
+    expect(fieldFilter("need", "sales")).toBe("need=sales");
+    expect(fieldFilter("vip", "false")).toBe("vip=false");
+    expect(fieldFilter("need", "")).toBeUndefined();
+    expect(fieldFilter("", "x")).toBeUndefined();
+    expect(splitField("formula=a=b")).toEqual({ key: "formula", value: "a=b" });
+    expect(splitField("need=")).toEqual({ key: "need", value: "" });
+    expect(splitField(undefined)).toEqual({ key: "", value: "" });
+    expect(splitField("=x")).toEqual({ key: "", value: "" });
   });
 });

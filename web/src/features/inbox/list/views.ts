@@ -46,6 +46,38 @@ export function timeRelative(f: ListFilter | undefined): boolean {
  * the same filter a saved view stores. */
 export type ListFilter = ConversationListFilter;
 
+/**
+ * Narrow: what the Filter control picks, under the API's names: a
+ * channel, a tag of the contact, their lifecycle stage, a custom field's
+ * exact value ("key=value"). A view's own come from its filter; the
+ * person's choice replaces them whole (a removed chip stays removed).
+ */
+export type Narrow = Pick<ListFilter, "channel_id" | "tag" | "stage" | "field">;
+export const narrowKeys = ["channel_id", "tag", "stage", "field"] as const;
+export type NarrowKey = (typeof narrowKeys)[number];
+
+/** narrowOf is a filter's narrowing members, empty ones left out. */
+export function narrowOf(f: ListFilter): Narrow {
+  const n: Narrow = {};
+  for (const k of narrowKeys) if (f[k]) (n as Record<string, unknown>)[k] = f[k];
+  return n;
+}
+
+export function sameNarrow(a: Narrow, b: Narrow): boolean {
+  return narrowKeys.every((k) => (a[k] || undefined) === (b[k] || undefined));
+}
+
+/** fieldFilter is the API's field filter, "key=value"; none without both. */
+export function fieldFilter(key: string, value: string): string | undefined {
+  return key && value !== "" ? `${key}=${value}` : undefined;
+}
+
+/** splitField reads "key=value" back (the value may hold "="). */
+export function splitField(field: string | undefined): { key: string; value: string } {
+  const i = field ? field.indexOf("=") : -1;
+  return i > 0 ? { key: field!.slice(0, i), value: field!.slice(i + 1) } : { key: "", value: "" };
+}
+
 export type ViewRef =
   | { kind: "all" | "mine" | "unassigned" }
   | { kind: "team"; id: number }
@@ -87,13 +119,18 @@ export function baseFilter(v: ViewRef, saved?: ConversationView[]): ListFilter {
  * listFilter is the whole filter: the view's, with the person's choices on
  * top. A status of "all" lists every status; a view that names a status
  * keeps it unless the person picked another. A time choice replaces the
- * view's time bounds ("any" drops them).
+ * view's time bounds ("any" drops them); a narrowing choice replaces the
+ * view's channel, tag, stage and field.
  */
 export function listFilter(
   base: ListFilter,
-  choice: { sort?: Sort; status?: Status; q?: string; since?: Since },
+  choice: { sort?: Sort; status?: Status; q?: string; since?: Since; narrow?: Narrow },
 ): ListFilter {
   const f: ListFilter = { ...base };
+  if (choice.narrow) {
+    for (const k of narrowKeys) delete f[k];
+    Object.assign(f, narrowOf(choice.narrow));
+  }
   if (choice.since && choice.since !== "custom") {
     delete f.last_incoming_within;
     delete f.last_incoming_older_than;
