@@ -1,7 +1,8 @@
 // InboxPage: views and counts | the conversation list | the conversation.
 // The view and the open conversation are in the URL (/inbox/:view and
-// /inbox/:view/:conversationID); sort, status and search are this page's
-// choices, per view, with the last sort remembered as the default.
+// /inbox/:view/:conversationID); sort, status, search and the Filter
+// control's narrowing are this page's choices, per view, with the last
+// sort remembered as the default.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -17,7 +18,21 @@ import { ListPane } from "./list/ListPane";
 import { ViewsSidebar } from "./list/ViewsSidebar";
 import { LISTBOX_ID } from "./list/ConversationList";
 import { useCounts, useSavedViews, useTeams } from "./list/data";
-import { baseFilter, listFilter, parseView, sinceOf, sorts, viewKey, type Since, type Sort, type Status, type ViewRef } from "./list/views";
+import {
+  baseFilter,
+  listFilter,
+  narrowOf,
+  parseView,
+  sameNarrow,
+  sinceOf,
+  sorts,
+  viewKey,
+  type Narrow,
+  type Since,
+  type Sort,
+  type Status,
+  type ViewRef,
+} from "./list/views";
 import { CommandPalette } from "./palette/CommandPalette";
 import { ShortcutSheet } from "./palette/ShortcutSheet";
 import { useInboxCommands } from "./palette/useInboxCommands";
@@ -30,7 +45,7 @@ function storedSort(): Sort {
   return sorts.includes(s as Sort) ? (s as Sort) : "last_message";
 }
 
-type Choice = { sort?: Sort; status?: Status; q?: string; since?: Since };
+type Choice = { sort?: Sort; status?: Status; q?: string; since?: Since; narrow?: Narrow };
 
 /** Each page of every cached conversation list, with `fn` applied to each row. */
 function mapConversations(data: unknown, fn: (c: Conversation) => Conversation): unknown {
@@ -71,7 +86,12 @@ export function InboxPage() {
   const search = choice.q ?? "";
   const ownSince = sinceOf(base);
   const since: Since = choice.since ?? ownSince;
-  const filter = useMemo(() => listFilter(base, { sort, status, q: search, since }), [base, sort, status, search, since]);
+  const ownNarrow = useMemo(() => narrowOf(base), [base]);
+  const narrow: Narrow = choice.narrow ?? ownNarrow;
+  const filter = useMemo(
+    () => listFilter(base, { sort, status, q: search, since, narrow }),
+    [base, sort, status, search, since, narrow],
+  );
 
   const setChoice = (c: Choice) => setChoices((all) => ({ ...all, [key]: { ...all[key], ...c } }));
 
@@ -119,11 +139,12 @@ export function InboxPage() {
       <ViewsSidebar />
       <ListPane
         title={title}
-        count={status === ownStatus && since === ownSince && !search ? count : undefined}
+        count={status === ownStatus && since === ownSince && sameNarrow(narrow, ownNarrow) && !search ? count : undefined}
         filter={filter}
         sort={sort}
         status={status}
         since={since}
+        narrow={narrow}
         search={search}
         onSort={(s) => {
           setChoice({ sort: s });
@@ -132,6 +153,7 @@ export function InboxPage() {
         }}
         onStatus={(s) => setChoice({ status: s })}
         onSince={(s) => setChoice({ since: s })}
+        onNarrow={(n) => setChoice({ narrow: n })}
         onSearch={(q) => setChoice({ q })}
         openID={openID}
         onOpen={onOpen}

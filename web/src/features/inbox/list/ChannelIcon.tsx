@@ -14,9 +14,14 @@ const icons: Record<string, LucideIcon> = {
   messenger: MessageSquare,
 };
 
+/** channelIcon is a channel type's icon alone (for a place that names the channel itself). */
+export function channelIcon(type?: string): LucideIcon {
+  return (type && icons[type]) || Radio;
+}
+
 export function ChannelIcon({ type, name, size = 13 }: { type?: string; name?: string; size?: number }) {
   const { t } = useTranslation();
-  const Icon = (type && icons[type]) || Radio;
+  const Icon = channelIcon(type);
   const label = name ? t("inbox.row.channel", { name }) : t("inbox.row.unknownChannel");
   return (
     <span className="text-muted flex shrink-0 items-center" title={label}>

@@ -1,5 +1,6 @@
 // The middle pane: the view's name and count, the search box, the sort and
-// status menu, saving the current filter as a view, and the list itself.
+// status menu, the Filter control and its chips, saving the current filter
+// as a view, and the list itself.
 import { useEffect, useState } from "react";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
@@ -13,7 +14,8 @@ import type { ConversationView } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import { ConversationList } from "./ConversationList";
 import { SEARCH_INPUT_ID } from "../palette/focus";
-import { sinces, sorts, statuses, type ListFilter, type Since, type Sort, type Status } from "./views";
+import { FilterChips, FilterMenu } from "./FilterMenu";
+import { sinces, sorts, statuses, type ListFilter, type Narrow, type Since, type Sort, type Status } from "./views";
 
 export interface ListPaneProps {
   title: string;
@@ -22,10 +24,12 @@ export interface ListPaneProps {
   sort: Sort;
   status: Status;
   since: Since;
+  narrow: Narrow;
   search: string;
   onSort(s: Sort): void;
   onStatus(s: Status): void;
   onSince(s: Since): void;
+  onNarrow(n: Narrow): void;
   onSearch(q: string): void;
   openID: number | null;
   onOpen(id: number): void;
@@ -198,8 +202,10 @@ export function ListPane(p: ListPaneProps) {
             style={{ outline: "none" }}
           />
         </div>
+        <FilterMenu narrow={p.narrow} onNarrow={p.onNarrow} />
         <SortMenu sort={p.sort} status={p.status} since={p.since} onSort={p.onSort} onStatus={p.onStatus} onSince={p.onSince} />
       </div>
+      <FilterChips narrow={p.narrow} since={p.since} onNarrow={p.onNarrow} onSince={p.onSince} />
       <ConversationList
         key={listIdentity(p.filter)}
         filter={p.filter}
