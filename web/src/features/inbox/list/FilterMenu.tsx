@@ -2,7 +2,7 @@
 // tag, lifecycle stage and a contact field's value. Each choice applies at
 // once (like sort and status); the chips under the header show what is
 // active, each removable, and Save as a view stores them all.
-import { useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { ListFilter as FilterIcon, X } from "lucide-react";
 import { useTranslation } from "react-i18next";
@@ -31,18 +31,21 @@ export function FilterMenu({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: N
           type="button"
           id={FILTER_TRIGGER_ID}
           data-testid="filter-menu"
-          aria-label={n ? t("inbox.filter.labelActive", { count: n }) : t("inbox.filter.label")}
+          title={t("inbox.filter.title")}
           className={
-            "border-line hover:bg-hover flex shrink-0 items-center gap-1 rounded border px-2 py-1 text-xs " +
+            "border-line hover:bg-hover flex shrink-0 items-center gap-1 rounded border px-1.5 py-1 text-xs " +
             (n ? "text-fg" : "text-muted")
           }
         >
-          <FilterIcon size={13} aria-hidden="true" className="shrink-0" />
-          <span>{t("inbox.filter.label")}</span>
+          {/* An icon, like the sort menu's, so the search box keeps its width. */}
+          <FilterIcon size={14} aria-hidden="true" className="shrink-0" />
+          <span className="sr-only">{t("inbox.filter.label")}</span>
           {n > 0 && (
-            <span aria-hidden="true" className="bg-accent text-accent-fg rounded-full px-1.5 text-[10px] leading-4 tabular-nums">
-              {n}
-            </span>
+            <>
+              {/* Named by what it shows ("Filter 3 active"), so a voice user can say what they see. */}
+              <span className="bg-accent text-accent-fg rounded-full px-1.5 text-[10px] leading-4 tabular-nums">{n}</span>
+              <span className="sr-only">{t("inbox.filter.active", { count: n })}</span>
+            </>
           )}
         </button>
       </Popover.Trigger>
@@ -80,6 +83,8 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
   if (narrow.tag && !tagNames.includes(narrow.tag)) tagNames.unshift(narrow.tag);
   const stageNames = stages.map((x) => x.name);
   if (narrow.stage && !stageNames.includes(narrow.stage)) stageNames.unshift(narrow.stage);
+  // Labels by id, not around the control: a select's name is then its label alone.
+  const id = useId();
 
   return (
     <div className="flex flex-col gap-3" data-testid="filter-form">
@@ -102,9 +107,9 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
           ))}
         </div>
       </fieldset>
-      <label className="block">
-        <span className={legend}>{t("inbox.filter.tag")}</span>
-        <select value={narrow.tag ?? ""} onChange={(e) => set("tag", e.target.value)} className={control}>
+      <div>
+        <label htmlFor={`${id}-tag`} className={legend}>{t("inbox.filter.tag")}</label>
+        <select id={`${id}-tag`} value={narrow.tag ?? ""} onChange={(e) => set("tag", e.target.value)} className={control}>
           <option value="">{t("inbox.filter.anyTag")}</option>
           {tagNames.map((name) => (
             <option key={name} value={name}>
@@ -112,10 +117,10 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
             </option>
           ))}
         </select>
-      </label>
-      <label className="block">
-        <span className={legend}>{t("inbox.filter.stage")}</span>
-        <select value={narrow.stage ?? ""} onChange={(e) => set("stage", e.target.value)} className={control}>
+      </div>
+      <div>
+        <label htmlFor={`${id}-stage`} className={legend}>{t("inbox.filter.stage")}</label>
+        <select id={`${id}-stage`} value={narrow.stage ?? ""} onChange={(e) => set("stage", e.target.value)} className={control}>
           <option value="">{t("inbox.filter.anyStage")}</option>
           {stageNames.map((name) => (
             <option key={name} value={name}>
@@ -123,34 +128,33 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <div>
-        <label className="block">
-          <span className={legend}>{t("inbox.filter.field")}</span>
-          <select
-            value={fieldKey}
-            onChange={(e) => {
-              setPickedKey(e.target.value);
-              setText("");
-              set("field", undefined);
-            }}
-            className={control}
-          >
-            <option value="">{t("inbox.filter.noField")}</option>
-            {fieldKey && !field && <option value={fieldKey}>{fieldKey}</option>}
-            {fields.map((f) => (
-              <option key={f.key} value={f.key}>
-                {f.name || f.key}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label htmlFor={`${id}-field`} className={legend}>{t("inbox.filter.field")}</label>
+        <select
+          id={`${id}-field`}
+          value={fieldKey}
+          onChange={(e) => {
+            setPickedKey(e.target.value);
+            setText("");
+            set("field", undefined);
+          }}
+          className={control}
+        >
+          <option value="">{t("inbox.filter.noField")}</option>
+          {fieldKey && !field && <option value={fieldKey}>{fieldKey}</option>}
+          {fields.map((f) => (
+            <option key={f.key} value={f.key}>
+              {f.name || f.key}
+            </option>
+          ))}
+        </select>
         {fieldKey && (
           <div className="mt-1.5">
             {field?.type === "list" || field?.type === "checkbox" ? (
-              <label className="block">
-                <span className="sr-only">{t("inbox.filter.value", { field: field.name || field.key })}</span>
-                <select value={value} onChange={(e) => setValue(e.target.value)} className={control} data-testid="filter-field-value">
+              <>
+                <label htmlFor={`${id}-value`} className="sr-only">{t("inbox.filter.value", { field: field.name || field.key })}</label>
+                <select id={`${id}-value`} value={value} onChange={(e) => setValue(e.target.value)} className={control} data-testid="filter-field-value">
                   <option value="">{t("inbox.filter.chooseValue")}</option>
                   {field.type === "checkbox" ? (
                     <>
@@ -165,7 +169,7 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
                     ))
                   )}
                 </select>
-              </label>
+              </>
             ) : (
               <form
                 className="flex gap-1.5"
@@ -174,17 +178,18 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
                   setValue(text.trim());
                 }}
               >
-                <label className="min-w-0 flex-1">
-                  <span className="sr-only">{t("inbox.filter.value", { field: field?.name || fieldKey })}</span>
-                  <input
-                    value={text}
-                    onChange={(e) => setText(e.target.value)}
-                    placeholder={t("inbox.filter.valuePlaceholder")}
-                    maxLength={1000}
-                    data-testid="filter-field-value"
-                    className={control}
-                  />
+                <label htmlFor={`${id}-value`} className="sr-only">
+                  {t("inbox.filter.value", { field: field?.name || fieldKey })}
                 </label>
+                <input
+                  id={`${id}-value`}
+                  value={text}
+                  onChange={(e) => setText(e.target.value)}
+                  placeholder={t("inbox.filter.valuePlaceholder")}
+                  maxLength={1000}
+                  data-testid="filter-field-value"
+                  className={control + " min-w-0 flex-1"}
+                />
                 <button type="submit" disabled={!text.trim()} className="border-line hover:bg-hover rounded border px-2 text-xs disabled:opacity-50">
                   {t("inbox.filter.apply")}
                 </button>
