@@ -124,4 +124,18 @@ test("an owner builds a view of one channel + tag VIP + stage Customer, saves it
   await axe(d.page, "dark");
   d.assertClean();
   await d.close();
+
+  // In French: the panel, a list field's values and the chips have every key.
+  const fr = await newUser(f.browser, { name: "the owner, in French", lang: "fr" });
+  await signIn(fr.page, s.url, ow.email, ow.password, `/inbox/view-${viewID}`);
+  await row(fr.page, ids.Ada).waitFor();
+  await fr.page.getByRole("button", { name: "Filtrer 3 actifs" }).click();
+  const frPanel = fr.page.getByTestId("filter-form");
+  await frPanel.getByLabel("Champ du contact", { exact: true }).selectOption("need");
+  await frPanel.getByLabel("Valeur de What they need", { exact: true }).selectOption("sales");
+  await fr.page.getByRole("button", { name: "Retirer le filtre Étiquette : VIP" }).waitFor();
+  await row(fr.page, ids.Ada).waitFor();
+  assert.deepEqual(await fr.page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
+  fr.assertClean();
+  await fr.close();
 });

@@ -250,10 +250,10 @@ export function FilterChips({ narrow, since, onNarrow, onSince }: {
     const name = ch?.name ?? t("inbox.filter.unknownChannel", { id: narrow.channel_id });
     chips.push({
       id: "channel_id",
-      name: t("inbox.filter.chipChannel", { value: name }),
+      name: t("inbox.filter.chip", { label: t("inbox.filter.channel"), value: name }),
       label: (
         <>
-          <span className="text-muted">{t("inbox.filter.channel")}:</span>
+          <span className="text-muted">{t("inbox.filter.chipLabel", { label: t("inbox.filter.channel") })}</span>
           {ch && <Icon type={ch.type} size={12} />}
           <span className="truncate">{name}</span>
         </>
@@ -264,10 +264,10 @@ export function FilterChips({ narrow, since, onNarrow, onSince }: {
   const plain = (id: NarrowKey, label: string, value: string) =>
     chips.push({
       id,
-      name: `${label}: ${value}`,
+      name: t("inbox.filter.chip", { label, value }),
       label: (
         <>
-          <span className="text-muted">{label}:</span>
+          <span className="text-muted">{t("inbox.filter.chipLabel", { label })}</span>
           <span className="truncate">{value}</span>
         </>
       ),
@@ -286,7 +286,7 @@ export function FilterChips({ narrow, since, onNarrow, onSince }: {
     const value = t(`inbox.since.${since}`);
     chips.push({
       id: "since",
-      name: `${label}: ${value}`,
+      name: t("inbox.filter.chip", { label, value }),
       label: <span className="truncate">{value}</span>,
       remove: () => onSince("any"),
     });
