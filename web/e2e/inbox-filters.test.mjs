@@ -2,7 +2,7 @@
 // custom channel + tag VIP + stage Customer and the list narrows to the
 // one contact who is all three; the filters show as chips; saved as a
 // view they come back as chips with its count; removing the tag chip
-// widens the list again. Writes docs/screenshots/inbox-filters-{light,dark}.png
+// widens the list again; a contact tagged elsewhere joins the view live. Writes docs/screenshots/inbox-filters-{light,dark}.png
 // and scans the open Filter panel with axe in both themes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -111,6 +111,11 @@ test("an owner builds a view of one channel + tag VIP + stage Customer, saves it
   await row(page, ids.Ada).waitFor();
   await until(async () => (await chips(page).count()) === 3, { what: "the saved view's three chips" });
   assert.equal(await row(page, ids.Cleo).count(), 0);
+  // Live: Cleo tagged VIP elsewhere joins the view and its count, unreloaded.
+  const cleo = await s.api("GET", `/api/v1/conversations/${ids.Cleo}`);
+  await s.api("POST", `/api/v1/contacts/${cleo.contact_id}/tags`, { tag: "VIP" });
+  await row(page, ids.Cleo).waitFor();
+  await until(async () => (await page.getByTestId(`view-count-view-${viewID}`).innerText()) === "2", { what: "the view's count of 2" });
   u.assertClean();
   await u.close();
 
