@@ -65,6 +65,7 @@ beforeEach(() => {
             { id: 1, key: "need", name: "What they need", type: "list", options: ["sales", "support"] },
             { id: 2, key: "paid", name: "Paid", type: "checkbox", options: [] },
             { id: 3, key: "order_number", name: "Order number", type: "text", options: [] },
+            { id: 4, key: "company_size", name: "Company size", type: "number", options: [] },
           ]));
         case "/api/v1/conversations/counts":
           return respond({ status: "open", all: 3, mine: 0, unassigned: 3, teams: [], views: [{ view_id: 7, name: "x", count: 1 }] });
@@ -193,5 +194,18 @@ describe("the inbox's Filter control", () => {
     fireEvent.submit(value);
     await waitFor(() => expect(lists().at(-1)).toMatchObject({ field: "order_number=4471" }));
     expect(chipText()).toEqual(["Order number:4471"]);
+  });
+
+  it("types a number field's value in a number input and sends it as the server stores it", async () => {
+    mount();
+    const form = within(await openFilter());
+    const field = form.getByRole("combobox", { name: "Contact field" });
+    await within(field).findByRole("option", { name: "Company size" });
+    fireEvent.change(field, { target: { value: "company_size" } });
+    const value = form.getByRole("spinbutton", { name: "Value of Company size" });
+    fireEvent.change(value, { target: { value: "12.0" } });
+    fireEvent.click(form.getByRole("button", { name: "Apply" }));
+    await waitFor(() => expect(lists().at(-1)).toMatchObject({ field: "company_size=12" }));
+    expect(chipText()).toEqual(["Company size:12"]);
   });
 });

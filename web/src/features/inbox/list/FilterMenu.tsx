@@ -8,7 +8,7 @@ import { ListFilter as FilterIcon, X } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { channelIcon } from "./ChannelIcon";
 import { useChannels, useFields, useStages, useTags } from "./data";
-import { fieldFilter, narrowKeys, splitField, type Narrow, type NarrowKey, type Since } from "./views";
+import { fieldFilter, narrowKeys, splitField, storedFieldValue, type Narrow, type NarrowKey, type Since } from "./views";
 
 export const FILTER_TRIGGER_ID = "inbox-filter-trigger";
 
@@ -16,6 +16,9 @@ export const FILTER_TRIGGER_ID = "inbox-filter-trigger";
 export function activeCount(n: Narrow): number {
   return narrowKeys.filter((k) => !!n[k]).length;
 }
+
+/** The input a field's type is typed in; its value is then in the stored form. */
+const inputTypes: Record<string, string> = { number: "number", date: "date", time: "time", email: "email", url: "url" };
 
 const control = "border-line bg-bg focus:border-accent w-full rounded border px-2 py-1 text-[13px]";
 const legend = "text-muted mb-1 block text-[11px] font-semibold uppercase";
@@ -175,7 +178,7 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
                 className="flex gap-1.5"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  setValue(text.trim());
+                  setValue(storedFieldValue(field?.type ?? "text", text));
                 }}
               >
                 <label htmlFor={`${id}-value`} className="sr-only">
@@ -183,6 +186,7 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
                 </label>
                 <input
                   id={`${id}-value`}
+                  type={inputTypes[field?.type ?? ""] ?? "text"}
                   value={text}
                   onChange={(e) => setText(e.target.value)}
                   placeholder={t("inbox.filter.valuePlaceholder")}

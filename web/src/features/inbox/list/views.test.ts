@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseFilter, fieldFilter, listFilter, narrowOf, parseView, sameNarrow, sinceOf, sinces, splitField, timeRelative, viewKey } from "./views";
+import { baseFilter, fieldFilter, listFilter, narrowOf, parseView, sameNarrow, sinceOf, sinces, splitField, storedFieldValue, timeRelative, viewKey } from "./views";
 import { countsRefetchInterval, TIME_VIEW_COUNTS_MS } from "./data";
 import type { ConversationView } from "../../../lib/types";
 
@@ -106,5 +106,13 @@ describe("views", () => {
     expect(splitField("need=")).toEqual({ key: "need", value: "" });
     expect(splitField(undefined)).toEqual({ key: "", value: "" });
     expect(splitField("=x")).toEqual({ key: "", value: "" });
+  });
+  it("types a field's value as the server stores it, so the exact filter matches", () => {
+    expect(storedFieldValue("number", " 12.0 ")).toBe("12");
+    expect(storedFieldValue("number", "12.50")).toBe("12.5");
+    expect(storedFieldValue("number", "twelve")).toBe("twelve");
+    expect(storedFieldValue("email", " Ada@Example.COM ")).toBe("ada@example.com");
+    expect(storedFieldValue("text", "  Order 44 ")).toBe("Order 44");
+    expect(storedFieldValue("date", "2026-12-05")).toBe("2026-12-05");
   });
 });

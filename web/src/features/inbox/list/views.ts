@@ -72,6 +72,19 @@ export function fieldFilter(key: string, value: string): string | undefined {
   return key && value !== "" ? `${key}=${value}` : undefined;
 }
 
+/**
+ * storedFieldValue is a typed value in the form the server stores it
+ * (contact.ValidateValue), since the field filter matches exactly: a number
+ * in its shortest form ("12.0" is stored "12"), an email lower-cased, any
+ * value trimmed. Dates and times come from their inputs as stored.
+ */
+export function storedFieldValue(type: string, raw: string): string {
+  const v = raw.trim();
+  if (type === "number" && v !== "" && Number.isFinite(Number(v))) return String(Number(v));
+  if (type === "email") return v.toLowerCase();
+  return v;
+}
+
 /** splitField reads "key=value" back (the value may hold "="). */
 export function splitField(field: string | undefined): { key: string; value: string } {
   const i = field ? field.indexOf("=") : -1;
