@@ -15,6 +15,7 @@ import { Kbd } from "../../lib/ui/Kbd";
 import type { Conversation } from "../../lib/types";
 import { ConversationPane } from "./conversation/ConversationPane";
 import { ListPane } from "./list/ListPane";
+import { openFilterMenu } from "./list/FilterMenu";
 import { ViewsSidebar } from "./list/ViewsSidebar";
 import { LISTBOX_ID } from "./list/ConversationList";
 import { useCounts, useSavedViews, useTeams } from "./list/data";
@@ -123,6 +124,7 @@ export function InboxPage() {
     { key: "mod+k", handler: () => setPaletteOpen((o) => !o) },
     { key: "?", handler: () => setHelpOpen(true) },
     { key: "/", handler: () => focusSearch() },
+    { key: "f", handler: () => openFilterMenu() },
   ]);
   useShortcuts([{ key: "Escape", handler: () => focusConversationList() }], !dialogOpen);
 

@@ -208,4 +208,20 @@ describe("the inbox's Filter control", () => {
     await waitFor(() => expect(lists().at(-1)).toMatchObject({ field: "company_size=12" }));
     expect(chipText()).toEqual(["Company size:12"]);
   });
+
+  it("opens from the keyboard with f, listed in the shortcut sheet, and Escape gives the focus back", async () => {
+    mount();
+    const trigger = await screen.findByRole("button", { name: "Filter" });
+    fireEvent.keyDown(document.body, { key: "f" });
+    const form = await screen.findByTestId("filter-form");
+    await waitFor(() => expect(form.contains(document.activeElement)).toBe(true));
+    // f again, typed in the panel, does not close it.
+    fireEvent.keyDown(document.activeElement!, { key: "f" });
+    expect(screen.getByTestId("filter-form")).toBeTruthy();
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    await waitFor(() => expect(screen.queryByTestId("filter-form")).toBeNull());
+    expect(document.activeElement).toBe(trigger);
+    fireEvent.keyDown(document.body, { key: "?" });
+    expect(within(await screen.findByTestId("shortcut-sheet")).getByText("Filter the list")).toBeTruthy();
+  });
 });

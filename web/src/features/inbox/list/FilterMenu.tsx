@@ -12,6 +12,12 @@ import { fieldFilter, narrowKeys, splitField, storedFieldValue, type Narrow, typ
 
 export const FILTER_TRIGGER_ID = "inbox-filter-trigger";
 
+/** openFilterMenu opens the Filter panel (the f key), unless it is open. */
+export function openFilterMenu() {
+  const trigger = document.getElementById(FILTER_TRIGGER_ID);
+  if (trigger && trigger.getAttribute("aria-expanded") !== "true") trigger.click();
+}
+
 /** activeCount is how many narrowing filters are on. */
 export function activeCount(n: Narrow): number {
   return narrowKeys.filter((k) => !!n[k]).length;
@@ -34,7 +40,7 @@ export function FilterMenu({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: N
           type="button"
           id={FILTER_TRIGGER_ID}
           data-testid="filter-menu"
-          title={t("inbox.filter.title")}
+          title={`${t("inbox.filter.title")} (f)`}
           className={
             "border-line hover:bg-hover flex shrink-0 items-center gap-1 rounded border px-1.5 py-1 text-xs " +
             (n ? "text-fg" : "text-muted")

@@ -11,6 +11,7 @@ export const shortcutList: { keys: string[]; label: string }[] = [
   { keys: ["Enter"], label: "palette.keys.open" },
   { keys: ["Escape"], label: "palette.keys.back" },
   { keys: ["/"], label: "palette.keys.search" },
+  { keys: ["f"], label: "palette.keys.filter" },
   { keys: ["r"], label: "palette.keys.reply" },
   { keys: ["c"], label: "palette.keys.comment" },
   { keys: ["a"], label: "palette.keys.assign" },
