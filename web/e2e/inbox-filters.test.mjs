@@ -59,11 +59,10 @@ test("an owner builds a view of one channel + tag VIP + stage Customer, saves it
   await signIn(page, s.url, ow.email, ow.password);
   for (const id of Object.values(ids)) await row(page, id).waitFor();
 
-  // Build the filter in the panel, from the keyboard where a person would.
-  const trigger = page.getByRole("button", { name: /^Filter/ });
-  await trigger.focus();
-  await page.keyboard.press("Enter");
+  // Build the filter in the panel, opened with its key (f).
+  await page.keyboard.press("f");
   const panel = page.getByTestId("filter-form");
+  await until(() => panel.evaluate((el) => el.contains(document.activeElement)), { what: "the focus in the Filter panel" });
   await panel.getByRole("radio", { name: channel.name }).check();
   await panel.getByLabel("Tag", { exact: true }).selectOption("VIP");
   await panel.getByLabel("Lifecycle stage", { exact: true }).selectOption("Customer");
