@@ -1,11 +1,16 @@
 // The workspace's directory lists every screen reads — people, teams,
-// presence, channels, closing categories, snippets — each read whole
+// presence, channels, closing categories, snippets, and the contacts'
+// tags, lifecycle stages and custom fields — each read whole
 // (allPages) under one key, so every screen that reads a key agrees on its
 // shape and the socket's events refresh it once for all.
 import { useQuery } from "@tanstack/react-query";
 import { allPages } from "./api";
 import { qk } from "./queryKeys";
-import type { Category, Channel, Presence, Snippet, Team, User } from "./types";
+import type { components } from "./api-types";
+import type { Category, Channel, ContactField, Presence, Snippet, Team, User } from "./types";
+
+export type Tag = components["schemas"]["ContactTag"];
+export type Stage = components["schemas"]["ContactStage"];
 
 const whole = <T>(path: string) => () => allPages<T>(path);
 
@@ -17,3 +22,9 @@ export const useChannels = () =>
 export const useCategories = () =>
   useQuery({ queryKey: qk.categories, queryFn: whole<Category>("/api/v1/closing-categories"), staleTime: 300_000 });
 export const useSnippets = () => useQuery({ queryKey: qk.snippets, queryFn: whole<Snippet>("/api/v1/snippets"), staleTime: 60_000 });
+// enabled: false waits until a screen needs them (the inbox's Filter).
+export const useTags = (enabled = true) => useQuery({ queryKey: qk.tags, queryFn: whole<Tag>("/api/v1/tags"), staleTime: 60_000, enabled });
+export const useStages = (enabled = true) =>
+  useQuery({ queryKey: qk.stages, queryFn: whole<Stage>("/api/v1/lifecycle-stages"), staleTime: 300_000, enabled });
+export const useFields = (enabled = true) =>
+  useQuery({ queryKey: qk.fields, queryFn: whole<ContactField>("/api/v1/custom-fields"), staleTime: 300_000, enabled });

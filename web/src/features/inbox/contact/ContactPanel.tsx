@@ -6,16 +6,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Mail, Phone, Plus, X } from "lucide-react";
-import { allPages, api, ApiError, type Page } from "../../../lib/api";
-import { useChannels } from "../../../lib/directory";
+import { api, ApiError, type Page } from "../../../lib/api";
+import { useChannels, useFields, useStages, useTags } from "../../../lib/directory";
+
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
 import type { ContactDetail, ContactField, Conversation } from "../../../lib/types";
-import type { components } from "../../../lib/api-types";
 
-type Stage = components["schemas"]["ContactStage"];
 
 export function contactDisplayName(c: ContactDetail): string {
   return [c.first_name, c.last_name].filter(Boolean).join(" ") || c.email || c.phone || "#" + c.id;
@@ -56,16 +55,8 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
     queryKey: qk.contact(contactID),
     queryFn: () => api.get<ContactDetail>(`/api/v1/contacts/${contactID}`),
   });
-  const fields = useQuery({
-    queryKey: qk.fields,
-    queryFn: () => allPages<ContactField>("/api/v1/custom-fields"),
-    staleTime: 300_000,
-  });
-  const stages = useQuery({
-    queryKey: qk.stages,
-    queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages"),
-    staleTime: 300_000,
-  });
+  const fields = useFields();
+  const stages = useStages();
   const channels = useChannels();
   const past = useQuery({
     queryKey: qk.contactConversations(contactID),
@@ -210,11 +201,7 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
 function Tags({ tags, onAdd, onRemove }: { tags: string[]; onAdd(t: string): void; onRemove(t: string): void }) {
   const { t } = useTranslation();
   // The workspace's tags, offered as you type (a new one is made on add).
-  const workspaceTags = useQuery({
-    queryKey: qk.tags,
-    queryFn: () => allPages<{ id: number; name: string }>("/api/v1/tags"),
-    staleTime: 300_000,
-  });
+  const workspaceTags = useTags();
   const known = (workspaceTags.data?.data ?? []).map((x) => x.name);
   const [adding, setAdding] = useState("");
   return (

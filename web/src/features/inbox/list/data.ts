@@ -1,10 +1,9 @@
 // The lists the inbox's panes read: the saved views and their counts, and
 // what the Filter control offers (the directory lists are lib/directory.ts's).
 import { useQuery } from "@tanstack/react-query";
-import { allPages, api, type Page } from "../../../lib/api";
-import type { components } from "../../../lib/api-types";
+import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import type { ContactField, ConversationCounts, ConversationView } from "../../../lib/types";
+import type { ConversationCounts, ConversationView } from "../../../lib/types";
 import { timeRelative } from "./views";
 
 export { useChannels, useTeams, useUsers } from "../../../lib/directory";
@@ -34,15 +33,6 @@ export function useCounts() {
   });
 }
 
-export type Tag = components["schemas"]["ContactTag"];
-export type Stage = components["schemas"]["ContactStage"];
-
-// The workspace's tags, lifecycle stages (in their order) and custom
-// fields, under the keys the contacts screens and settings read (the same
-// whole-list shape), fetched only once the Filter control or a chip needs them.
-export const useTags = (enabled = true) =>
-  useQuery({ queryKey: qk.tags, queryFn: () => allPages<Tag>("/api/v1/tags"), staleTime: 60_000, enabled });
-export const useStages = (enabled = true) =>
-  useQuery({ queryKey: qk.stages, queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages"), staleTime: 300_000, enabled });
-export const useFields = (enabled = true) =>
-  useQuery({ queryKey: qk.fields, queryFn: () => allPages<ContactField>("/api/v1/custom-fields"), staleTime: 300_000, enabled });
+// The workspace's tags, lifecycle stages and custom fields (lib/directory)
+// are fetched only once the Filter control or a chip needs them.
+export { useFields, useStages, useTags, type Stage, type Tag } from "../../../lib/directory";

@@ -2,9 +2,10 @@
 // name, type, options of a list), edit (name, options), delete with a
 // warning naming the workflows that use the field.
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { allPages, api } from "../../../lib/api";
+import { api } from "../../../lib/api";
+import { useFields } from "../../../lib/directory";
 import { qk } from "../../../lib/queryKeys";
 import { Button, Field, Section, Select, TextInput } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
@@ -18,7 +19,7 @@ const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
 
 export default function FieldsSettings() {
   const { t } = useTranslation();
-  const list = useQuery({ queryKey: qk.fields, queryFn: () => allPages<CustomField>("/api/v1/custom-fields") });
+  const list = useFields();
   const [editing, setEditing] = useState<number | null>(null);
   return (
     <div data-testid="settings-fields">

@@ -3,10 +3,11 @@
 // make the default for new contacts, delete. Changes show at once and
 // roll back with a toast if the server refuses them.
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ArrowDown, ArrowUp } from "lucide-react";
-import { allPages, api } from "../../../lib/api";
+import { api } from "../../../lib/api";
+import { useStages } from "../../../lib/directory";
 import { qk } from "../../../lib/queryKeys";
 import { Section } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
@@ -17,7 +18,7 @@ type Stage = components["schemas"]["ContactStage"];
 export default function StagesSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: qk.stages, queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages") });
+  const list = useStages();
   const stages = list.data?.data ?? [];
   const [name, setName] = useState("");
   const create = useMutation({

@@ -2,9 +2,10 @@
 // of swatches or any #rrggbb), delete. Changes show at once and roll back
 // with a toast if the server refuses them.
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { allPages, api } from "../../../lib/api";
+import { api } from "../../../lib/api";
+import { useTags } from "../../../lib/directory";
 import { qk } from "../../../lib/queryKeys";
 import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
@@ -18,7 +19,7 @@ export const palette = ["#64748b", "#ef4444", "#f59e0b", "#10b981", "#06b6d4", "
 export default function TagsSettings() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: qk.tags, queryFn: () => allPages<Tag>("/api/v1/tags") });
+  const list = useTags();
   const [name, setName] = useState("");
   const [color, setColor] = useState<string>("#3b82f6");
   const create = useMutation({
