@@ -52,6 +52,12 @@ type EmailContent struct {
 // attachments are then not fetchable, the text is kept).
 func Inbound(ch channel.Channel, e Email, rawID string) conversation.Inbound {
 	reply := emailtext.Reply(e.Text)
+	if isForward(e.Subject) {
+		// What a forward passes on is below the client's header block,
+		// which Outlook writes as it writes a reply's quote: all of it
+		// is the message.
+		reply = strings.TrimSpace(e.Text)
+	}
 	c := Content{Type: "text", Text: reply, Email: EmailContent{Subject: e.Subject, MessageID: e.MessageID, InReplyTo: e.InReplyTo,
 		References: e.References, From: e.From, To: e.To, Cc: e.Cc, Date: e.Date, FromHTML: e.HTML, RawMediaID: rawID}}
 	c.Email.FullText = limit.CutBytes(e.Text, maxFullTextBytes)
@@ -93,6 +99,20 @@ func Inbound(ch channel.Channel, e Email, rawID string) conversation.Inbound {
 		in.Content, _ = json.Marshal(c)
 	}
 	return in
+}
+
+// isForward says a subject is a forward's: "Fwd:", "FW:", and Outlook's
+// prefixes in French (TR), German (WG), Spanish (RV) and Portuguese (Enc).
+func isForward(subject string) bool {
+	prefix, _, ok := strings.Cut(strings.TrimSpace(subject), ":")
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(prefix)) {
+	case "fwd", "fw", "tr", "wg", "rv", "enc":
+		return true
+	}
+	return false
 }
 
 // profile is what an email tells of its sender: the address, and the

@@ -258,3 +258,52 @@ func mustTime(s string) time.Time {
 	}
 	return t
 }
+
+// A forwarded mail is the message the customer passes on: the timeline
+// shows it, not only the few words written above it (or, with none,
+// only the client's "Forwarded message" line). A reply quoting a
+// forward is still cut at its quote.
+func TestForwardedMailShowsTheForwardedMessage(t *testing.T) {
+	const fwd = "Please pay invoice 12 by Friday."
+	for _, tc := range []struct {
+		name, subject, body string
+		want                []string // what the timeline's text holds
+		wantNot             string
+	}{
+		{name: "gmail, with a note", subject: "Fwd: Invoice 12",
+			body: "Is this one of yours?\n\n---------- Forwarded message ---------\nFrom: Bob <bob@vendor.example>\nDate: Tue, 3 Mar 2026 at 10:02\nSubject: Invoice 12\nTo: Ada <ada@x.example>\n\n" + fwd,
+			want: []string{"Is this one of yours?", fwd}},
+		{name: "gmail, nothing written", subject: "Fwd: Invoice 12",
+			body: "---------- Forwarded message ---------\nFrom: Bob <bob@vendor.example>\nDate: Tue, 3 Mar 2026 at 10:02\nSubject: Invoice 12\nTo: Ada <ada@x.example>\n\n" + fwd,
+			want: []string{fwd}},
+		{name: "apple mail", subject: "Fwd: Invoice 12",
+			body: "Look at this\n\nBegin forwarded message:\n\nFrom: Bob <bob@vendor.example>\nSubject: Invoice 12\nDate: 3 March 2026 at 10:02:00 CET\nTo: Ada <ada@x.example>\n\n" + fwd,
+			want: []string{"Look at this", fwd}},
+		{name: "outlook", subject: "FW: Invoice 12",
+			body: "See below\n\n________________________________\nFrom: Bob <bob@vendor.example>\nSent: Tuesday, March 3, 2026 10:02 AM\nTo: Ada <ada@x.example>\nSubject: Invoice 12\n\n" + fwd,
+			want: []string{"See below", fwd}},
+		{name: "french outlook", subject: "TR: Facture 12",
+			body: "Voir ci-dessous\n\nDe : Bob <bob@vendor.example>\nEnvoyé : mardi 3 mars 2026 10:02\nÀ : Ada\nObjet : Facture 12\n\n" + fwd,
+			want: []string{"Voir ci-dessous", fwd}},
+		{name: "forward marker with no forward subject", subject: "Invoice 12",
+			body: "FYI\n\n---------- Forwarded message ---------\nFrom: Bob <bob@vendor.example>\nDate: Tue, 3 Mar 2026 at 10:02\nSubject: Invoice 12\nTo: Ada\n\n" + fwd,
+			want: []string{"FYI", fwd}},
+		{name: "a reply to a forward is cut at its quote", subject: "Re: Fwd: Invoice 12",
+			body: "Thanks, paid.\n\nOn Tue, 3 Mar 2026 at 11:00, Acme <support@acme.example> wrote:\n> ---------- Forwarded message ---------\n> " + fwd,
+			want: []string{"Thanks, paid."}, wantNot: fwd},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := "From: Ada <ada@x.example>\r\nTo: support@acme.example\r\nSubject: " + tc.subject + "\r\nMessage-ID: <fwd@x.example>\r\n" +
+				"Content-Type: text/plain; charset=utf-8\r\n\r\n" + strings.ReplaceAll(tc.body, "\n", "\r\n") + "\r\n"
+			in := Inbound(chTest, Parse([]byte(raw)), "")
+			for _, w := range tc.want {
+				if !strings.Contains(in.Text, w) {
+					t.Errorf("timeline text %q lacks %q", in.Text, w)
+				}
+			}
+			if tc.wantNot != "" && strings.Contains(in.Text, tc.wantNot) {
+				t.Errorf("timeline text %q has %q", in.Text, tc.wantNot)
+			}
+		})
+	}
+}

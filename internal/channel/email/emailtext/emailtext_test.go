@@ -45,6 +45,8 @@ func TestReply(t *testing.T) {
 		{"the customer's own From/To lines are kept", "Please book me this flight:\nFrom: Paris\nTo: Berlin\nDate: 3 March\nThanks", "Please book me this flight:\nFrom: Paris\nTo: Berlin\nDate: 3 March\nThanks"},
 		{"a move's From/To are kept", "We are moving.\n\nFrom: 12 Rue Lepic\nTo: 3 Calle Mayor\n\nPlease update the address.", "We are moving.\n\nFrom: 12 Rue Lepic\nTo: 3 Calle Mayor\n\nPlease update the address."},
 		{"outlook header with a wrapped To", "Fine.\n\nFrom: Acme <support@acme.test>\nSent: Tuesday, March 3, 2026 10:02 AM\nTo: Ana <ana@x.test>; Bo <bo@x.test>;\n Cy <cy@x.test>; Di <di@x.test>\nCc: Ed <ed@x.test>\nSubject: Your order\n\nold", "Fine."},
+		{"a gmail forward is kept whole", "FYI\n\n---------- Forwarded message ---------\nFrom: Bob <bob@x.test>\nDate: Tue, 3 Mar 2026\nSubject: Invoice\nTo: Ana\n\nPay it.", "FYI\n\n---------- Forwarded message ---------\nFrom: Bob <bob@x.test>\nDate: Tue, 3 Mar 2026\nSubject: Invoice\nTo: Ana\n\nPay it."},
+		{"an apple mail forward is kept whole", "Begin forwarded message:\n\nFrom: Bob <bob@x.test>\nSubject: Invoice\nDate: 3 March 2026\nTo: Ana\n\nPay it.", "Begin forwarded message:\n\nFrom: Bob <bob@x.test>\nSubject: Invoice\nDate: 3 March 2026\nTo: Ana\n\nPay it."},
 		{"french outlook header", "Merci.\n\nDe : Acme <support@acme.test>\nEnvoyé : jeudi 27 novembre 2025 10:02\nÀ : René\nObjet : Re: facture\n\nold", "Merci."},
 	} {
 		if got := Reply(tc.in); got != tc.want {

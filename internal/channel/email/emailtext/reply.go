@@ -10,12 +10,17 @@ import (
 // clients mark those differently; the rules below follow the common ones
 // (Gmail, Apple Mail, Outlook, Thunderbird, in English, French, German
 // and Spanish). When stripping would leave nothing, the whole text is
-// returned: a reply is never shown empty.
+// returned: a reply is never shown empty. A forwarded message is what the
+// sender passes on, not history: when the client's forward marker comes
+// before any quote, the whole text is kept.
 func Reply(text string) string {
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	lines := strings.Split(text, "\n")
 	cut := len(lines)
 	for i := 0; i < len(lines); i++ {
+		if forwarded.MatchString(lines[i]) {
+			return strings.TrimSpace(text)
+		}
 		if quoteStarts(lines, i) {
 			cut = i
 			break
@@ -51,6 +56,9 @@ var (
 	fromLine  = regexp.MustCompile(`(?i)^\s*\*?(from|de|von)\s*:\*?\s+\S`)
 	sentLine  = regexp.MustCompile(`(?i)^\s*\*?(sent|date|envoyé|gesendet|enviado|to|à)\s*:\*?\s`)
 	subjLine  = regexp.MustCompile(`(?i)^\s*\*?(subject|objet|betreff|asunto)\s*:\*?(\s|$)`)
+	// The line above a forwarded message (Gmail, Thunderbird, Apple Mail),
+	// in the same languages.
+	forwarded = regexp.MustCompile(`(?i)^\s*(-{2,}\s*(forwarded message|message transféré|weitergeleitete nachricht|mensaje reenviado)\s*-{2,}|begin forwarded message\s*:|début du message réexpédié\s*:|anfang der weitergeleiteten nachricht\s*:|inicio del mensaje reenviado\s*:)\s*$`)
 	// Mobile clients' one-line signatures.
 	mobile = regexp.MustCompile(`(?i)^\s*(sent from my \w+|sent from (outlook|mail) for|get outlook for \w+|envoyé de mon \w+|von meinem \w+ gesendet)\b`)
 )
