@@ -96,8 +96,10 @@ func Parse(raw []byte) Email {
 	if e.MessageID == "" {
 		e.MessageID = rawID(raw)
 	}
-	var plain, html string
-	var havePlain, haveHTML bool
+	// The text parts of each kind, in order: one body is most often one
+	// part, but Apple Mail splits it around an image put inline.
+	var plains, htmls []string
+	var plainBytes, htmlBytes int
 	werr := walk(ent, func(idx int, part *message.Entity, perr error) error {
 		if perr != nil {
 			e.Problems = append(e.Problems, "part "+strconv.Itoa(idx)+": "+perr.Error())
@@ -110,15 +112,19 @@ func Parse(raw []byte) Email {
 		name := fileName(params, dparams)
 		isText := ct == "text/plain" || ct == "text/html"
 		if isText && disp != "attachment" && name == "" {
-			body, err := readBody(part.Body)
+			// Both kinds are bounded as a whole, however many parts.
+			parts, n := &plains, &plainBytes
+			if ct == "text/html" {
+				parts, n = &htmls, &htmlBytes
+			}
+			if *n >= MaxBodyBytes {
+				return nil
+			}
+			body, err := readBody(io.LimitReader(part.Body, int64(MaxBodyBytes-*n)))
 			if err != nil {
 				e.Problems = append(e.Problems, "part "+strconv.Itoa(idx)+": "+err.Error())
 			}
-			if ct == "text/plain" && !havePlain {
-				plain, havePlain = body, true
-			} else if ct == "text/html" && !haveHTML {
-				html, haveHTML = body, true
-			}
+			*parts, *n = append(*parts, body), *n+len(body)
 			return nil
 		}
 		if strings.HasPrefix(ct, "multipart/") {
@@ -149,15 +155,26 @@ func Parse(raw []byte) Email {
 	if werr != nil && !errors.Is(werr, errStop) {
 		e.Problems = append(e.Problems, "mime: "+werr.Error())
 	}
+	plain := joinText(plains)
 	switch {
-	case havePlain && strings.TrimSpace(plain) != "":
-		e.Text = strings.TrimSpace(normalizeNewlines(plain))
-	case haveHTML:
-		e.Text, e.HTML = blankLines.ReplaceAllString(emailtext.HTMLToText(html), "\n\n"), true
+	case plain != "" || len(htmls) == 0:
+		e.Text = plain
 	default:
-		e.Text = strings.TrimSpace(normalizeNewlines(plain))
+		e.Text, e.HTML = blankLines.ReplaceAllString(emailtext.HTMLToText(strings.Join(htmls, "<br><br>")), "\n\n"), true
 	}
 	return e
+}
+
+// joinText is the text parts of a body as one text, a blank line between
+// two parts.
+func joinText(parts []string) string {
+	var kept []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(normalizeNewlines(p)); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, "\n\n")
 }
 
 // blankLines are runs of empty lines, which HTML's nested blocks leave.

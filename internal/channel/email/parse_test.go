@@ -307,3 +307,33 @@ func TestForwardedMailShowsTheForwardedMessage(t *testing.T) {
 		})
 	}
 }
+
+// Apple Mail puts an image inline where it was dropped, splitting the
+// text in two parts around it: both are the message.
+func TestTextAroundAnInlineImageIsKept(t *testing.T) {
+	for _, tc := range []struct {
+		name, ct string
+		first    string
+		second   string
+		want     string
+	}{
+		{"plain", "text/plain", "Here is the photo:", "And my order number is 4512.", "Here is the photo:\n\nAnd my order number is 4512."},
+		{"html", "text/html", "<p>Here is the photo:</p>", "<p>And my order number is 4512.</p>", "Here is the photo:\n\nAnd my order number is 4512."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := "From: a@b.example\r\nSubject: split\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n" +
+				"--B\r\nContent-Type: " + tc.ct + "; charset=us-ascii\r\n\r\n" + tc.first + "\r\n" +
+				"--B\r\nContent-Type: image/png; name=\"p.png\"\r\nContent-Disposition: inline; filename=p.png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n" +
+				"--B\r\nContent-Type: " + tc.ct + "; charset=us-ascii\r\n\r\n" + tc.second + "\r\n--B--\r\n"
+			e := Parse([]byte(raw))
+			if e.Text != tc.want || len(e.Attachments) != 1 {
+				t.Fatalf("text %q, attachments %+v; want %q and the image", e.Text, e.Attachments, tc.want)
+			}
+		})
+	}
+	// The alternatives of one body are still one text, not two.
+	e := Parse(fixture(t, "gmail_alternative.eml"))
+	if strings.Count(e.Text, "The invoice for November") != 1 {
+		t.Fatalf("alternative read twice: %q", e.Text)
+	}
+}
