@@ -18,7 +18,8 @@ import (
 // message is parsed and handed to the receive path. It returns once the
 // message is durably stored; an error means it is not, and the sender
 // (or the poller) must try again. A message already stored (the same
-// Message-ID on the channel) is recognised and stored once.
+// Message-ID on the channel) is recognised and stored once. A bounce of
+// one of the channel's replies is that reply's failure, not a message.
 func (p *Provider) Deliver(ctx context.Context, ch channel.Channel, raw []byte) (conversation.Received, error) {
 	d := p.deps()
 	if d.Receiver == nil {
@@ -30,6 +31,22 @@ func (p *Provider) Deliver(ctx context.Context, ch channel.Channel, raw []byte) 
 		// address it came from as best known.
 		e.From.Address = "unknown-sender@switchboard.invalid"
 		e.Problems = append(e.Problems, "no From address")
+	}
+	if e.Bounce != nil {
+		// A bounce of a reply of ours fails that reply with the remote
+		// server's words: no customer wrote it. Any other bounce is mail.
+		ours, err := p.sent(ctx, ch.ID, e.Bounce.MessageID)
+		if err != nil {
+			return conversation.Received{}, err
+		}
+		if ours {
+			got, err := d.Receiver.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindStatus, WorkspaceID: ch.WorkspaceID,
+				ChannelID: ch.ID, ProviderMessageID: e.Bounce.MessageID, Status: conversation.MsgFailed, Reason: e.Bounce.Reason}})
+			if err != nil {
+				return conversation.Received{}, fmt.Errorf("email: receive a bounce: %w", err)
+			}
+			return got[0], nil
+		}
 	}
 	var rawID string
 	stored, err := p.stored(ctx, ch.ID, e.MessageID)
@@ -66,6 +83,23 @@ func (p *Provider) stored(ctx context.Context, channelID int64, messageID string
 	}
 	var one int
 	err := d.DB.Reader().QueryRow(ctx, `SELECT 1 FROM messages WHERE channel_id = ? AND provider_message_id = ?`, channelID, messageID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("email: deliver: %w", err)
+	}
+	return true, nil
+}
+
+// sent says whether the channel sent the message id (a reply of ours).
+func (p *Provider) sent(ctx context.Context, channelID int64, messageID string) (bool, error) {
+	d := p.deps()
+	if d.DB == nil {
+		return false, nil
+	}
+	var one int
+	err := d.DB.Reader().QueryRow(ctx, `SELECT 1 FROM messages WHERE channel_id = ? AND provider_message_id = ? AND direction = 'out'`, channelID, messageID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

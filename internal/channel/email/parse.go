@@ -1,12 +1,14 @@
 package email
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
+	"net/textproto"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,6 +61,16 @@ type Email struct {
 	// Problems says what could not be read (malformed MIME, an unknown
 	// charset…); what could be read is kept.
 	Problems []string
+	// Bounce, for a delivery status notification (RFC 3464) saying a
+	// message could not be delivered, names that message; nil otherwise.
+	Bounce *Bounce
+}
+
+// Bounce is what a delivery status notification says of the message it
+// returns.
+type Bounce struct {
+	MessageID string // the returned message's Message-ID
+	Reason    string // the remote server's words, or the status code
 }
 
 // Address is a mailbox: its address (lower-cased) and display name.
@@ -100,6 +112,9 @@ func Parse(raw []byte) Email {
 	// part, but Apple Mail splits it around an image put inline.
 	var plains, htmls []string
 	var plainBytes, htmlBytes int
+	topCT, topParams, _ := ent.Header.ContentType()
+	report := topCT == "multipart/report" && strings.EqualFold(topParams["report-type"], "delivery-status")
+	var bounce Bounce
 	werr := walk(ent, func(idx int, part *message.Entity, perr error) error {
 		if perr != nil {
 			e.Problems = append(e.Problems, "part "+strconv.Itoa(idx)+": "+perr.Error())
@@ -110,6 +125,19 @@ func Parse(raw []byte) Email {
 		}
 		disp, dparams, _ := part.Header.ContentDisposition()
 		name := fileName(params, dparams)
+		if report {
+			switch ct {
+			case "message/delivery-status", "message/rfc822", "text/rfc822-headers":
+				// Read, and left readable for the attachment it also is.
+				head, _ := io.ReadAll(io.LimitReader(part.Body, maxHeaderBytes))
+				part.Body = io.MultiReader(bytes.NewReader(head), part.Body)
+				if ct == "message/delivery-status" {
+					bounce.Reason = failedDelivery(head)
+				} else if bounce.MessageID == "" {
+					bounce.MessageID = returnedID(head)
+				}
+			}
+		}
 		isText := ct == "text/plain" || ct == "text/html"
 		if isText && disp != "attachment" && name == "" {
 			// Both kinds are bounded as a whole, however many parts.
@@ -155,6 +183,9 @@ func Parse(raw []byte) Email {
 	if werr != nil && !errors.Is(werr, errStop) {
 		e.Problems = append(e.Problems, "mime: "+werr.Error())
 	}
+	if bounce.MessageID != "" && bounce.Reason != "" {
+		e.Bounce = &bounce
+	}
 	plain := joinText(plains)
 	switch {
 	case plain != "" || len(htmls) == 0:
@@ -163,6 +194,41 @@ func Parse(raw []byte) Email {
 		e.Text, e.HTML = blankLines.ReplaceAllString(emailtext.HTMLToText(strings.Join(htmls, "<br><br>")), "\n\n"), true
 	}
 	return e
+}
+
+// failedDelivery reads the fields of a message/delivery-status part: the
+// reason of its first recipient whose Action is failed ("" when none
+// failed: a delay, a relay, a success).
+func failedDelivery(b []byte) string {
+	r := textproto.NewReader(bufio.NewReader(bytes.NewReader(b)))
+	for {
+		// The per-message fields, then one block per recipient.
+		h, err := r.ReadMIMEHeader()
+		action, _, _ := strings.Cut(h.Get("Action"), "(")
+		if strings.EqualFold(strings.TrimSpace(action), "failed") {
+			reason := h.Get("Diagnostic-Code")
+			if t, v, ok := strings.Cut(reason, ";"); ok && !strings.ContainsAny(t, " ") {
+				reason = v // "smtp; 550 …": the type is not the words
+			}
+			if reason = cleanLine(reason, 300); reason == "" {
+				reason = "status " + cleanLine(h.Get("Status"), 20)
+			}
+			return "the message bounced: " + reason
+		}
+		if err != nil {
+			return ""
+		}
+	}
+}
+
+// returnedID is the Message-ID of a returned message (or of its headers).
+func returnedID(b []byte) string {
+	h, _ := textproto.NewReader(bufio.NewReader(bytes.NewReader(b))).ReadMIMEHeader()
+	if id := strings.TrimSpace(h.Get("Message-Id")); strings.HasPrefix(id, "<") {
+		id, _, _ = strings.Cut(id[1:], ">")
+		return clipID(id)
+	}
+	return ""
 }
 
 // joinText is the text parts of a body as one text, a blank line between

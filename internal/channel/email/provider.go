@@ -123,7 +123,7 @@ func (*Provider) Capabilities() channel.Capabilities {
 }
 
 // MapStatus implements channel.Provider: mail reports no delivery
-// statuses Switchboard reads (a bounce arrives as a message).
+// statuses Switchboard maps (a bounce of a reply fails it: see Deliver).
 func (*Provider) MapStatus(string) (string, bool) { return "", false }
 
 // Webhooks implements channel.Provider: mail comes in through the node's
