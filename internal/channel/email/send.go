@@ -176,6 +176,14 @@ func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, 
 	h.SetAddressList("To", []*mail.Address{{Address: to}})
 	h.SetSubject(replySubject(th.Subject))
 	h.SetMessageID(id)
+	if msg.Sender == conversation.SourceWorkflow {
+		// No person wrote it: an out-of-office or another help desk's
+		// acknowledgement must not answer it (RFC 3834; Exchange reads
+		// the second header), or each answer would reopen the
+		// conversation and run the workflow again.
+		h.Set("Auto-Submitted", "auto-generated")
+		h.Set("X-Auto-Response-Suppress", "All")
+	}
 	if th.MessageID != "" {
 		h.SetMsgIDList("In-Reply-To", []string{th.MessageID})
 		refs := append(append([]string(nil), th.References...), th.MessageID)

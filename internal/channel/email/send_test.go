@@ -263,3 +263,36 @@ func TestSendAttachmentStoreUnavailableIsRetried(t *testing.T) {
 		}
 	})
 }
+
+// A workflow's message is automatic: it says so (RFC 3834), so that an
+// out-of-office or another help desk's acknowledgement does not answer
+// it, which would open the conversation again and run the workflow again,
+// for ever. A person's reply says nothing of the kind.
+func TestWorkflowRepliesSayTheyAreAutomatic(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		s := newSink(t, "", "")
+		ch := e.channel(t, sinkConfig(s))
+		for i, tc := range []struct {
+			sender         string
+			auto, suppress string
+		}{
+			{conversation.SourceWorkflow, "auto-generated", "All"},
+			{conversation.SourceUser, "", ""},
+			{"api", "", ""},
+		} {
+			msg := conversation.Message{ID: int64(50 + i), WorkspaceID: e.ws, Sender: tc.sender, Type: "text", Text: "We are closed until Monday."}
+			if _, err := e.p.Send(ctx, ch, "grace@hopper.example", msg); err != nil {
+				t.Fatal(err)
+			}
+			h := header(t, s.got()[i].raw)
+			if got := h.Get("Auto-Submitted"); got != tc.auto {
+				t.Errorf("%s: Auto-Submitted = %q, want %q", tc.sender, got, tc.auto)
+			}
+			if got := h.Get("X-Auto-Response-Suppress"); got != tc.suppress {
+				t.Errorf("%s: X-Auto-Response-Suppress = %q, want %q", tc.sender, got, tc.suppress)
+			}
+		}
+	})
+}
