@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -430,7 +431,9 @@ func (p *Provider) maxMessageBytes() int64 {
 	return 25 << 20
 }
 
-// imapClient connects through the guard, logs in.
+// imapClient connects through the guard, logs in, within 30 s and while
+// ctx lasts: a server that never greets (a TLS port read without TLS)
+// must not hold a poller, or a probe, for good.
 func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -438,6 +441,22 @@ func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.Uni
 	if err != nil {
 		return nil, err
 	}
+	// The client's greeting, STARTTLS and LOGIN take no context: closing
+	// the connection ends their wait.
+	stop := context.AfterFunc(dctx, func() { conn.Close() })
+	c, err := p.imapLogin(conn, cfg, h)
+	if !stop() {
+		if c != nil {
+			c.Close()
+		}
+		return nil, fmt.Errorf("email: imap: no answer from %s in time (is imap_tls right for port %d?)", cfg.imapAddr(), cfg.IMAPPort)
+	}
+	return c, err
+}
+
+// imapLogin is imapClient's conversation with the server on conn.
+func (p *Provider) imapLogin(conn net.Conn, cfg Config, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+	var err error
 	opts := &imapclient.Options{UnilateralDataHandler: h, TLSConfig: p.tlsConfig(cfg.IMAPHost)}
 	var c *imapclient.Client
 	switch cfg.IMAPTLS {

@@ -417,3 +417,80 @@ func TestPollerTakesOverADeadNodesMailboxOnceItsLeaseIsTakenBack(t *testing.T) {
 		}
 	})
 }
+
+// silentServer accepts connections and says nothing, as an IMAPS port
+// (993) does to a client that waits for a plain greeting: imap_tls "none"
+// or "starttls" on the TLS port is an easy mistake to make. accepted
+// receives each connection once it is open.
+func silentServer(t *testing.T) (port int, accepted <-chan struct{}) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan struct{}, 16)
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	_, p, _ := net.SplitHostPort(ln.Addr().String())
+	port, _ = strconv.Atoi(p)
+	return port, ch
+}
+
+// A server that never greets does not hold the IMAP client for good: Test
+// connection answers within its time, and a poller stuck on it stops when
+// told (a save of the fixed settings restarts it; the node shuts down),
+// instead of blocking every other channel's restart behind it.
+func TestIMAPServerThatNeverGreets(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		port, accepted := silentServer(t)
+		ch := e.channel(t, imapConfig(port, ""))
+
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		probed := make(chan channel.ProbeResult, 1)
+		go func() { probed <- e.p.Probe(ctx, ch) }()
+		select {
+		case r := <-probed:
+			if r.OK || r.Error == "" {
+				t.Fatalf("probe = %+v, want an error", r)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Test connection hangs on a server that never greets")
+		}
+
+		<-accepted // the probe's connection
+		stop := runIMAP(t, e.p)
+		<-accepted // the poller's connection, waiting for the greeting
+		stopped := make(chan struct{})
+		go func() { stop(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a poller waiting for a greeting never stops")
+		}
+	})
+}

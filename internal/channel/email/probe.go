@@ -38,6 +38,8 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 		if c, err := p.imapClient(ctx, cfg, nil); err != nil {
 			failed = append(failed, "IMAP: "+err.Error())
 		} else {
+			stop := context.AfterFunc(ctx, func() { c.Close() }) // a server that stops answering
+			defer stop()
 			sel, err := c.Select(cfg.IMAPMailbox, nil).Wait()
 			if err != nil {
 				failed = append(failed, fmt.Sprintf("IMAP: select %s: %v", cfg.IMAPMailbox, err))
