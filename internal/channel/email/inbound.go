@@ -42,9 +42,14 @@ type EmailContent struct {
 	FromHTML bool `json:"from_html,omitempty"`
 	// RawMediaID is the stored raw message (.eml) in the media store; ""
 	// when it could not be stored.
-	RawMediaID string   `json:"raw_media_id,omitempty"`
-	Truncated  bool     `json:"truncated,omitempty"`
-	Problems   []string `json:"problems,omitempty"`
+	RawMediaID string `json:"raw_media_id,omitempty"`
+	// AutoSubmitted says a program wrote the mail (an out-of-office, an
+	// acknowledgement): RFC 3834's Auto-Submitted value, or auto-replied
+	// for the older X-Autoreply and Precedence: auto_reply; "" for a
+	// person's mail. A reply does not thread on it (see thread).
+	AutoSubmitted string   `json:"auto_submitted,omitempty"`
+	Truncated     bool     `json:"truncated,omitempty"`
+	Problems      []string `json:"problems,omitempty"`
 }
 
 // Inbound is the item Receive stores for e, received on ch, whose raw
@@ -59,7 +64,7 @@ func Inbound(ch channel.Channel, e Email, rawID string) conversation.Inbound {
 		reply = strings.TrimSpace(e.Text)
 	}
 	c := Content{Type: "text", Text: reply, Email: EmailContent{Subject: e.Subject, MessageID: e.MessageID, InReplyTo: e.InReplyTo,
-		References: e.References, From: e.From, To: e.To, Cc: e.Cc, Date: e.Date, FromHTML: e.HTML, RawMediaID: rawID}}
+		References: e.References, From: e.From, To: e.To, Cc: e.Cc, Date: e.Date, FromHTML: e.HTML, RawMediaID: rawID, AutoSubmitted: e.AutoSubmitted}}
 	c.Email.FullText = limit.CutBytes(e.Text, maxFullTextBytes)
 	c.Email.Truncated = len(c.Email.FullText) < len(e.Text)
 	for i, p := range e.Problems {

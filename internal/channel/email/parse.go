@@ -61,6 +61,9 @@ type Email struct {
 	// Problems says what could not be read (malformed MIME, an unknown
 	// charset…); what could be read is kept.
 	Problems []string
+	// AutoSubmitted says a program wrote the message (see
+	// EmailContent.AutoSubmitted); "" for a person's.
+	AutoSubmitted string
 	// Bounce, for a delivery status notification (RFC 3464) saying a
 	// message could not be delivered, names that message; nil otherwise.
 	Bounce *Bounce
@@ -306,6 +309,22 @@ func (e *Email) readHeader(h mail.Header) {
 	}
 	e.To = addresses(h, "To")
 	e.Cc = addresses(h, "Cc")
+	e.AutoSubmitted = autoSubmitted(h)
+}
+
+// autoSubmitted is the message's Auto-Submitted value (RFC 3834), or
+// auto-replied for the marks older responders set instead; "" for a
+// person's message ("no", or none).
+func autoSubmitted(h mail.Header) string {
+	v, _, _ := strings.Cut(h.Get("Auto-Submitted"), ";")
+	if v = strings.ToLower(cleanLine(v, 40)); v != "" && v != "no" {
+		return v
+	}
+	if h.Get("X-Autoreply") != "" || h.Get("X-Autorespond") != "" ||
+		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
+		return "auto-replied"
+	}
+	return ""
 }
 
 func addresses(h mail.Header, key string) []Address {

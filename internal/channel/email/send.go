@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
@@ -84,28 +85,47 @@ func messageID(msg conversation.Message, address string) string {
 	return "switchboard." + strconv.FormatInt(msg.WorkspaceID, 10) + "." + strconv.FormatInt(msg.ID, 10) + "@" + domain
 }
 
+// threadLookBack is how many of the latest inbound emails thread looks
+// through for a person's one.
+const threadLookBack = 20
+
 // thread reads the latest inbound email of msg's conversation (or, without
-// one, of its contact) on the channel.
+// one, of its contact) on the channel that a person wrote: an
+// out-of-office answering our last reply is passed over, unless the
+// latest emails are all automatic.
 func (p *Provider) thread(ctx context.Context, channelID int64, msg conversation.Message) (thread, error) {
 	d := p.deps()
 	if d.DB == nil {
 		return thread{Subject: DefaultSubject}, nil
 	}
-	q := `SELECT content FROM messages WHERE channel_id = ? AND conversation_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1`
+	q := `SELECT content FROM messages WHERE channel_id = ? AND conversation_id = ? AND direction = 'in' ORDER BY id DESC LIMIT ?`
 	arg := msg.ConversationID
 	if arg == 0 {
-		q, arg = `SELECT content FROM messages WHERE channel_id = ? AND contact_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1`, msg.ContactID
+		q, arg = `SELECT content FROM messages WHERE channel_id = ? AND contact_id = ? AND direction = 'in' ORDER BY id DESC LIMIT ?`, msg.ContactID
 	}
-	var content string
-	err := d.DB.Reader().QueryRow(ctx, q, channelID, arg).Scan(&content)
-	if errors.Is(err, sql.ErrNoRows) {
-		return thread{Subject: DefaultSubject}, nil
-	}
+	rows, err := d.DB.Reader().Query(ctx, q, channelID, arg, threadLookBack)
 	if err != nil {
 		return thread{}, fmt.Errorf("email: read the thread: %w", err)
 	}
+	contents, err := db.Collect(rows, func(r *sql.Rows) (string, error) {
+		var s string
+		return s, r.Scan(&s)
+	})
+	if err != nil {
+		return thread{}, fmt.Errorf("email: read the thread: %w", err)
+	}
+	if len(contents) == 0 {
+		return thread{Subject: DefaultSubject}, nil
+	}
 	var c Content
-	_ = json.Unmarshal([]byte(content), &c)
+	_ = json.Unmarshal([]byte(contents[0]), &c)
+	for _, content := range contents {
+		var ci Content
+		if json.Unmarshal([]byte(content), &ci) == nil && ci.Email.AutoSubmitted == "" {
+			c = ci
+			break
+		}
+	}
 	th := thread{Subject: c.Email.Subject, MessageID: c.Email.MessageID, References: c.Email.References}
 	if strings.TrimSpace(th.Subject) == "" {
 		th.Subject = DefaultSubject

@@ -296,3 +296,41 @@ func TestWorkflowRepliesSayTheyAreAutomatic(t *testing.T) {
 		}
 	})
 }
+
+// An out-of-office answer lands in the conversation as the contact's
+// latest mail; the agent's next reply still answers what the person
+// wrote: "Re: <their subject>", threaded on their mail, not on the
+// auto-reply ("Re: Automatic reply: …"), which their client files apart.
+func TestRepliesThreadOnThePersonsMailNotTheirAutoReply(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		s := newSink(t, "", "")
+		ch := e.channel(t, sinkConfig(s))
+		got, err := e.p.Deliver(ctx, ch, fixture(t, "gmail_plain.eml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		firstID := "CAJx9fQ2k8mV1pL3Zr7u8=K1x0aB4cD5eF6gH7iJ8kL9mN0oP1q@mail.gmail.com"
+		for i, marker := range []string{"Auto-Submitted: auto-replied", "X-Autoreply: yes", "Precedence: auto_reply"} {
+			ooo := "From: Ada Lovelace <ada.lovelace@gmail.com>\r\nTo: support@acme.example\r\nSubject: Automatic reply: Order #4512 has not arrived\r\n" +
+				"Message-ID: <ooo-" + itoa(i) + "@mail.gmail.com>\r\nIn-Reply-To: <switchboard.1.3@acme.example>\r\n" + marker + "\r\n" +
+				"Content-Type: text/plain; charset=utf-8\r\n\r\nI am away until Monday.\r\n"
+			if _, err := e.p.Deliver(ctx, ch, []byte(ooo)); err != nil {
+				t.Fatal(err)
+			}
+			msg := conversation.Message{ID: int64(60 + i), WorkspaceID: e.ws, ConversationID: got.ConversationID, Type: "text", Text: "Your parcel left today."}
+			if _, err := e.p.Send(ctx, ch, "ada.lovelace@gmail.com", msg); err != nil {
+				t.Fatal(err)
+			}
+			h := header(t, s.got()[i].raw)
+			if v, _ := h.Subject(); v != "Re: Order #4512 has not arrived" || h.Get("In-Reply-To") != "<"+firstID+">" {
+				t.Errorf("after an auto-reply marked %q: Subject %q, In-Reply-To %q", marker, v, h.Get("In-Reply-To"))
+			}
+		}
+		msgs := e.messages(t, ch.ID)
+		if last := msgs[len(msgs)-1]; last.Content.Email.AutoSubmitted != "auto-replied" {
+			t.Errorf("the auto-reply's content says auto_submitted %q", last.Content.Email.AutoSubmitted)
+		}
+	})
+}
