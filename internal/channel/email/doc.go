@@ -30,9 +30,10 @@
 // not well-formed MIME is stored with what could be read, never dropped.
 //
 // Replies (Send) go out through the channel's SMTP server as an answer
-// to the conversation's latest email: "Re: <subject>", In-Reply-To its
-// Message-ID, References its references and that id, and a Message-ID of
-// ours, the same for every attempt of a message. Every connection to a
+// to the conversation's latest email a person wrote: "Re: <subject>",
+// In-Reply-To its Message-ID, References its references and that id, and
+// a Message-ID of ours, the same for every attempt of a message; it goes
+// to that email's Reply-To, if any, else to the contact. Every connection to a
 // mail server is dialled through the node's guard.
 //
 // Dependencies, each for what the standard library lacks:

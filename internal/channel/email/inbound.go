@@ -35,6 +35,7 @@ type EmailContent struct {
 	From       Address   `json:"from"`
 	To         []Address `json:"to,omitempty"`
 	Cc         []Address `json:"cc,omitempty"`
+	ReplyTo    []Address `json:"reply_to,omitempty"`
 	Date       time.Time `json:"date,omitzero"`
 	// FullText is the whole body as text, quotes and signature included.
 	FullText string `json:"full_text"`
@@ -64,7 +65,7 @@ func Inbound(ch channel.Channel, e Email, rawID string) conversation.Inbound {
 		reply = strings.TrimSpace(e.Text)
 	}
 	c := Content{Type: "text", Text: reply, Email: EmailContent{Subject: e.Subject, MessageID: e.MessageID, InReplyTo: e.InReplyTo,
-		References: e.References, From: e.From, To: e.To, Cc: e.Cc, Date: e.Date, FromHTML: e.HTML, RawMediaID: rawID, AutoSubmitted: e.AutoSubmitted}}
+		References: e.References, From: e.From, To: e.To, Cc: e.Cc, ReplyTo: e.ReplyTo, Date: e.Date, FromHTML: e.HTML, RawMediaID: rawID, AutoSubmitted: e.AutoSubmitted}}
 	c.Email.FullText = limit.CutBytes(e.Text, maxFullTextBytes)
 	c.Email.Truncated = len(c.Email.FullText) < len(e.Text)
 	for i, p := range e.Problems {

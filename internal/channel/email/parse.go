@@ -39,6 +39,8 @@ const (
 	maxHeaderBytes = 256 << 10
 	// maxRefs is how many References ids are kept.
 	maxRefs = 50
+	// maxReplyTo is how many Reply-To addresses are kept.
+	maxReplyTo = 10
 )
 
 // Email is what Switchboard reads of one message.
@@ -50,6 +52,7 @@ type Email struct {
 	Date       time.Time
 	From       Address
 	To, Cc     []Address
+	ReplyTo    []Address // where the sender asks replies to go, when not to From
 	// Text is the message's body as text: text/plain preferred, else the
 	// HTML body as text.
 	Text string
@@ -309,6 +312,9 @@ func (e *Email) readHeader(h mail.Header) {
 	}
 	e.To = addresses(h, "To")
 	e.Cc = addresses(h, "Cc")
+	if e.ReplyTo = addresses(h, "Reply-To"); len(e.ReplyTo) > maxReplyTo {
+		e.ReplyTo = e.ReplyTo[:maxReplyTo]
+	}
 	e.AutoSubmitted = autoSubmitted(h)
 }
 

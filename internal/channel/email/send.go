@@ -40,6 +40,7 @@ type thread struct {
 	Subject    string
 	MessageID  string
 	References []string
+	ReplyTo    []Address // that email's Reply-To: where the reply goes
 }
 
 // Send implements channel.Provider: the message goes out through the
@@ -64,17 +65,36 @@ func (p *Provider) Send(ctx context.Context, ch channel.Channel, to string, msg 
 	if err != nil {
 		return "", err
 	}
+	rcpts := recipients(to, th, cfg.Address)
 	id := messageID(msg, cfg.Address)
-	raw, err := p.compose(ctx, ch, cfg, to, th, id, msg)
+	raw, err := p.compose(ctx, ch, cfg, rcpts, th, id, msg)
 	if err != nil {
 		return "", err
 	}
 	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
 	defer cancel()
-	if err := p.submit(ctx, cfg, to, raw); err != nil {
+	if err := p.submit(ctx, cfg, rcpts, raw); err != nil {
 		return "", fmt.Errorf("email: send message %d: %w", msg.ID, err)
 	}
 	return id, nil
+}
+
+// recipients are who a reply goes to: the Reply-To addresses of the email
+// it answers, as a mail client sends it (a web form's mail comes from the
+// site, the customer in Reply-To), else the contact's address. The
+// channel's own address is never one (a reply to itself would come back
+// as mail).
+func recipients(to string, th thread, own string) []string {
+	var out []string
+	for _, a := range th.ReplyTo {
+		if _, err := mail.ParseAddress(a.Address); err == nil && !strings.ContainsAny(a.Address, "\r\n") && a.Address != own {
+			out = append(out, a.Address)
+		}
+	}
+	if len(out) == 0 {
+		return []string{to}
+	}
+	return out
 }
 
 // messageID is our Message-ID of an outbound message: the same for every
@@ -126,7 +146,7 @@ func (p *Provider) thread(ctx context.Context, channelID int64, msg conversation
 			break
 		}
 	}
-	th := thread{Subject: c.Email.Subject, MessageID: c.Email.MessageID, References: c.Email.References}
+	th := thread{Subject: c.Email.Subject, MessageID: c.Email.MessageID, References: c.Email.References, ReplyTo: c.Email.ReplyTo}
 	if strings.TrimSpace(th.Subject) == "" {
 		th.Subject = DefaultSubject
 	}
@@ -185,7 +205,7 @@ func body(msg conversation.Message, c outContent) string {
 }
 
 // compose writes the MIME message.
-func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, to string, th thread, id string, msg conversation.Message) ([]byte, error) {
+func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, to []string, th thread, id string, msg conversation.Message) ([]byte, error) {
 	var c outContent
 	if len(bytes.TrimSpace(msg.Content)) > 0 {
 		_ = json.Unmarshal(msg.Content, &c)
@@ -193,7 +213,11 @@ func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, 
 	var h mail.Header
 	h.SetDate(time.Now())
 	h.SetAddressList("From", []*mail.Address{{Name: cfg.DisplayName, Address: cfg.Address}})
-	h.SetAddressList("To", []*mail.Address{{Address: to}})
+	var list []*mail.Address
+	for _, a := range to {
+		list = append(list, &mail.Address{Address: a})
+	}
+	h.SetAddressList("To", list)
 	h.SetSubject(replySubject(th.Subject))
 	h.SetMessageID(id)
 	if msg.Sender == conversation.SourceWorkflow {
@@ -289,7 +313,7 @@ func splitType(ct string) (string, map[string]string, error) {
 }
 
 // submit hands raw to the channel's SMTP server for to.
-func (p *Provider) submit(ctx context.Context, cfg Config, to string, raw []byte) error {
+func (p *Provider) submit(ctx context.Context, cfg Config, to []string, raw []byte) error {
 	c, err := p.smtpClient(ctx, cfg)
 	if err != nil {
 		return err
@@ -298,8 +322,10 @@ func (p *Provider) submit(ctx context.Context, cfg Config, to string, raw []byte
 	if err := c.Mail(cfg.Address, nil); err != nil {
 		return smtpError(err)
 	}
-	if err := c.Rcpt(to, nil); err != nil {
-		return smtpError(err)
+	for _, rcpt := range to {
+		if err := c.Rcpt(rcpt, nil); err != nil {
+			return smtpError(err)
+		}
 	}
 	w, err := c.Data()
 	if err != nil {

@@ -334,3 +334,42 @@ func TestRepliesThreadOnThePersonsMailNotTheirAutoReply(t *testing.T) {
 		}
 	})
 }
+
+// A web form's mail comes from the site (noreply@…) with the customer in
+// Reply-To: the reply goes where the mail asked, as every mail client
+// sends it, not to the form's address, which nobody reads.
+func TestReplyGoesToTheReplyToAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		s := newSink(t, "", "")
+		ch := e.channel(t, sinkConfig(s))
+		form := "From: Acme Shop <noreply@shop.example>\r\nTo: support@acme.example\r\nReply-To: Ada Lovelace <Ada@Lovelace.example>\r\n" +
+			"Subject: Contact form: where is my order?\r\nMessage-ID: <form-1@shop.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nName: Ada\r\nMessage: where is my order?\r\n"
+		got, err := e.p.Deliver(ctx, ch, []byte(form))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := conversation.Message{ID: 70, WorkspaceID: e.ws, ConversationID: got.ConversationID, Type: "text", Text: "It left today."}
+		if _, err := e.p.Send(ctx, ch, "noreply@shop.example", msg); err != nil {
+			t.Fatal(err)
+		}
+		sent := s.got()[0]
+		h := header(t, sent.raw)
+		if len(sent.to) != 1 || sent.to[0] != "ada@lovelace.example" || !strings.Contains(h.Get("To"), "ada@lovelace.example") {
+			t.Fatalf("sent to %q (To: %q), want the Reply-To address", sent.to, h.Get("To"))
+		}
+		// A mail without Reply-To is answered to its sender.
+		got, err = e.p.Deliver(ctx, ch, fixture(t, "gmail_plain.eml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg = conversation.Message{ID: 71, WorkspaceID: e.ws, ConversationID: got.ConversationID, Type: "text", Text: "It left today."}
+		if _, err := e.p.Send(ctx, ch, "ada.lovelace@gmail.com", msg); err != nil {
+			t.Fatal(err)
+		}
+		if sent := s.got()[1]; len(sent.to) != 1 || sent.to[0] != "ada.lovelace@gmail.com" {
+			t.Fatalf("sent to %q, want the sender", sent.to)
+		}
+	})
+}
