@@ -303,7 +303,7 @@ func (e *Email) readHeader(h mail.Header) {
 		e.Subject = cleanLine(h.Get("Subject"), 998)
 	}
 	if d, err := h.Date(); err == nil {
-		e.Date = d
+		e.Date = obsZone(d)
 	}
 	if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
 		e.From = address(from[0])
@@ -331,6 +331,22 @@ func autoSubmitted(h mail.Header) string {
 		return "auto-replied"
 	}
 	return ""
+}
+
+// obsZones are the zone names RFC 5322 (4.3) still reads, in seconds
+// east of UTC.
+var obsZones = map[string]int{"UT": 0, "GMT": 0, "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+	"MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600}
+
+// obsZone puts a date written with a zone name at that zone's offset:
+// Go's parser reads a name it does not know in the node's location as
+// UTC hours ("10:02 EST" as 10:02Z, five hours early).
+func obsZone(d time.Time) time.Time {
+	name, off := d.Zone()
+	if want, ok := obsZones[name]; ok && off != want {
+		return time.Date(d.Year(), d.Month(), d.Day(), d.Hour(), d.Minute(), d.Second(), d.Nanosecond(), time.FixedZone(name, want))
+	}
+	return d
 }
 
 func addresses(h mail.Header, key string) []Address {

@@ -337,3 +337,24 @@ func TestTextAroundAnInlineImageIsKept(t *testing.T) {
 		t.Fatalf("alternative read twice: %q", e.Text)
 	}
 }
+
+// A Date in the zone names RFC 5322 still reads (older mailers write
+// "EST", "PDT") is at that zone's offset, not read as UTC hours off.
+func TestDateInAnOldZoneName(t *testing.T) {
+	for _, tc := range []struct{ date, want string }{
+		{"Tue, 3 Mar 2026 10:02:00 EST", "2026-03-03T15:02:00Z"},
+		{"Tue, 3 Mar 2026 10:02:00 EDT", "2026-03-03T14:02:00Z"},
+		{"Tue, 3 Mar 2026 10:02:00 CST", "2026-03-03T16:02:00Z"},
+		{"Tue, 3 Mar 2026 10:02:00 MDT", "2026-03-03T16:02:00Z"},
+		{"Tue, 3 Mar 2026 10:02:00 PST", "2026-03-03T18:02:00Z"},
+		{"Tue, 3 Mar 2026 10:02:00 PDT", "2026-03-03T17:02:00Z"},
+		{"Tue, 3 Mar 2026 10:02:00 GMT", "2026-03-03T10:02:00Z"},
+		{"Tue, 3 Mar 2026 10:02:00 -0500 (EST)", "2026-03-03T15:02:00Z"},
+		{"Tue, 3 Mar 2026 10:02:00 +0100", "2026-03-03T09:02:00Z"},
+	} {
+		e := Parse([]byte("From: a@b.example\r\nDate: " + tc.date + "\r\n\r\nx"))
+		if !e.Date.Equal(mustTime(tc.want)) {
+			t.Errorf("Date: %s = %s, want %s", tc.date, e.Date.UTC().Format(time.RFC3339), tc.want)
+		}
+	}
+}
