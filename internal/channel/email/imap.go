@@ -314,10 +314,16 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 		case <-c.Closed():
 		}
 		t.Stop()
-		if err := idle.Close(); err != nil {
-			return fmt.Errorf("email: idle: %w", err)
+		// A hung server keeps the connection up and never answers DONE:
+		// past answerTimeout the connection is dropped and the poller
+		// reconnects, or the mailbox would go unread for good.
+		hung := clk.AfterFunc(answerTimeout, func() { c.Close() })
+		err = idle.Close()
+		if err == nil {
+			err = idle.Wait()
 		}
-		if err := idle.Wait(); err != nil {
+		hung.Stop()
+		if err != nil {
 			return fmt.Errorf("email: idle: %w", err)
 		}
 		if ctx.Err() != nil {
@@ -325,6 +331,9 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 		}
 	}
 }
+
+// answerTimeout is how long a server has to answer the end of an IDLE.
+const answerTimeout = LeaseDuration / 3
 
 // errSettingsChanged ends a session whose channel's IMAP settings were
 // saved since it began.
