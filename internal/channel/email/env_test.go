@@ -127,6 +127,8 @@ type sink struct {
 	user   string
 	pass   string
 	addr   string
+	// login offers AUTH LOGIN only, as Microsoft 365 and Outlook.com do.
+	login bool
 }
 
 type sunk struct {
@@ -173,15 +175,48 @@ type sinkSession struct {
 	authed bool
 }
 
-func (ss *sinkSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (ss *sinkSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
+func (ss *sinkSession) AuthMechanisms() []string {
+	if ss.s.login {
+		return []string{sasl.Login}
+	}
+	return []string{sasl.Plain}
+}
+func (ss *sinkSession) Auth(mech string) (sasl.Server, error) {
+	check := func(_, user, pass string) error {
 		if user != ss.s.user || pass != ss.s.pass {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
 		}
 		ss.authed = true
 		return nil
-	}), nil
+	}
+	switch {
+	case mech == sasl.Login && ss.s.login:
+		return &loginServer{check: check}, nil
+	case mech == sasl.Plain && !ss.s.login:
+		return sasl.NewPlainServer(check), nil
+	}
+	return nil, &smtp.SMTPError{Code: 504, EnhancedCode: smtp.EnhancedCode{5, 7, 4}, Message: "Unrecognized authentication type"}
+}
+
+// loginServer is the server side of AUTH LOGIN: the user name (sent with
+// the command, or asked for), then the password.
+type loginServer struct {
+	check     func(identity, user, pass string) error
+	user      []byte
+	askedUser bool
+	haveUser  bool
+}
+
+func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
+	switch {
+	case !l.haveUser && resp == nil && !l.askedUser:
+		l.askedUser = true
+		return []byte("Username:"), false, nil
+	case !l.haveUser:
+		l.user, l.haveUser = resp, true
+		return []byte("Password:"), false, nil
+	}
+	return nil, true, l.check("", string(l.user), string(resp))
 }
 func (ss *sinkSession) Reset()        { ss.from, ss.to = "", nil }
 func (ss *sinkSession) Logout() error { return nil }

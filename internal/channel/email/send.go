@@ -369,12 +369,27 @@ func (p *Provider) smtpClient(ctx context.Context, cfg Config) (*smtp.Client, er
 		return nil, smtpError(err)
 	}
 	if cfg.SMTPUsername != "" {
-		if err := c.Auth(sasl.NewPlainClient("", cfg.SMTPUsername, cfg.SMTPPassword)); err != nil {
+		auth := sasl.NewPlainClient("", cfg.SMTPUsername, cfg.SMTPPassword)
+		if ok, mechs := c.Extension("AUTH"); ok && !hasMech(mechs, sasl.Plain) && hasMech(mechs, sasl.Login) {
+			// Microsoft 365 and Outlook.com offer LOGIN, not PLAIN.
+			auth = sasl.NewLoginClient(cfg.SMTPUsername, cfg.SMTPPassword)
+		}
+		if err := c.Auth(auth); err != nil {
 			c.Close()
 			return nil, smtpError(err)
 		}
 	}
 	return c, nil
+}
+
+// hasMech says whether an AUTH extension's mechanisms include mech.
+func hasMech(mechs, mech string) bool {
+	for _, m := range strings.Fields(mechs) {
+		if strings.EqualFold(m, mech) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Provider) tlsConfig(host string) *tls.Config {

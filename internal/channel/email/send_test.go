@@ -373,3 +373,24 @@ func TestReplyGoesToTheReplyToAddress(t *testing.T) {
 		}
 	})
 }
+
+// Microsoft 365 and Outlook.com offer AUTH LOGIN, not PLAIN: replies
+// through them are sent, not failed for good with "504 Unrecognized
+// authentication type".
+func TestSendThroughAServerOfferingLoginOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		s := newSink(t, "bot@acme.example", "s3cret")
+		s.login = true
+		cfg := sinkConfig(s)
+		cfg["smtp_username"], cfg["smtp_password"] = "bot@acme.example", "s3cret"
+		ch := e.channel(t, cfg)
+		msg := conversation.Message{ID: 80, WorkspaceID: e.ws, Type: "text", Text: "hello"}
+		if _, err := e.p.Send(context.Background(), ch, "grace@hopper.example", msg); err != nil {
+			t.Fatalf("send through a LOGIN-only server: %v", err)
+		}
+		if len(s.got()) != 1 {
+			t.Fatalf("the server got %d mails", len(s.got()))
+		}
+	})
+}
