@@ -101,9 +101,9 @@ func loadMessage(ctx context.Context, q db.Querier, id int64) (conversation.Mess
 	var provider sql.NullString
 	var created int64
 	err := q.QueryRow(ctx, `SELECT id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
-		type, text, content, provider_message_id, status, created_at FROM messages WHERE id = ?`, id).
+		COALESCE(ai, ''), type, text, content, provider_message_id, status, created_at FROM messages WHERE id = ?`, id).
 		Scan(&m.ID, &m.WorkspaceID, &conv, &m.ContactID, &m.ChannelID, &m.Direction, &m.Sender, &sender,
-			&m.Type, &m.Text, &content, &provider, &m.Status, &created)
+			&m.AI, &m.Type, &m.Text, &content, &provider, &m.Status, &created)
 	if err != nil {
 		return m, fmt.Errorf("outbound: load message %d: %w", id, err)
 	}

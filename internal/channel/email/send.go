@@ -220,8 +220,9 @@ func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, 
 	h.SetAddressList("To", list)
 	h.SetSubject(replySubject(th.Subject))
 	h.SetMessageID(id)
-	if msg.Sender == conversation.SourceWorkflow {
-		// No person wrote it: an out-of-office or another help desk's
+	if msg.Sender == conversation.SourceWorkflow || msg.AI == conversation.AIAgent {
+		// No person wrote it (a workflow, an AI agent's answer): an
+		// out-of-office or another help desk's
 		// acknowledgement must not answer it (RFC 3834; Exchange reads
 		// the second header), or each answer would reopen the
 		// conversation and run the workflow again.

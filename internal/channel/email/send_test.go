@@ -275,14 +275,18 @@ func TestWorkflowRepliesSayTheyAreAutomatic(t *testing.T) {
 		s := newSink(t, "", "")
 		ch := e.channel(t, sinkConfig(s))
 		for i, tc := range []struct {
-			sender         string
+			sender, ai     string
 			auto, suppress string
 		}{
-			{conversation.SourceWorkflow, "auto-generated", "All"},
-			{conversation.SourceUser, "", ""},
-			{"api", "", ""},
+			{conversation.SourceWorkflow, "", "auto-generated", "All"},
+			{conversation.SourceUser, "", "", ""},
+			{"api", "", "", ""},
+			// An AI agent's answer: no person wrote it either.
+			{conversation.SourceAPI, conversation.AIAgent, "auto-generated", "All"},
+			// An AI draft an agent sent: the agent's reply.
+			{conversation.SourceUser, conversation.AIDraft, "", ""},
 		} {
-			msg := conversation.Message{ID: int64(50 + i), WorkspaceID: e.ws, Sender: tc.sender, Type: "text", Text: "We are closed until Monday."}
+			msg := conversation.Message{ID: int64(50 + i), WorkspaceID: e.ws, Sender: tc.sender, AI: tc.ai, Type: "text", Text: "We are closed until Monday."}
 			if _, err := e.p.Send(ctx, ch, "grace@hopper.example", msg); err != nil {
 				t.Fatal(err)
 			}
