@@ -21,11 +21,25 @@ import (
 // Message-ID on the channel) is recognised and stored once. A bounce of
 // one of the channel's replies is that reply's failure, not a message.
 func (p *Provider) Deliver(ctx context.Context, ch channel.Channel, raw []byte) (conversation.Received, error) {
+	return p.deliver(ctx, ch, raw, false)
+}
+
+// deliver is Deliver; cut says raw is only the first bytes of a larger
+// mail (read over IMAP up to the node's limit): its text is stored, with
+// a problem saying so, and none of its files, the last of which was cut
+// short (fetched from the partial raw message, it reached the agent as a
+// corrupt file).
+func (p *Provider) deliver(ctx context.Context, ch channel.Channel, raw []byte, cut bool) (conversation.Received, error) {
 	d := p.deps()
 	if d.Receiver == nil {
 		return conversation.Received{}, errors.New("email: deliver: the provider is not attached to the node")
 	}
 	e := Parse(raw)
+	if cut {
+		e.Problems = append(e.Problems, fmt.Sprintf("the mail is larger than the %d bytes this server keeps: its text up to there is kept, its %d attachments are not (the mailbox holds them)",
+			p.maxMessageBytes(), len(e.Attachments)))
+		e.Attachments = nil
+	}
 	if e.From.Address == "" {
 		// A message without a sender still reaches the inbox, under the
 		// address it came from as best known.

@@ -384,7 +384,7 @@ func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channe
 			continue // "n:*" names the last message even when its UID is below n
 		}
 		section := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Size: p.maxMessageBytes()}}
-		msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+		msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
 		if err != nil {
 			return cur, fmt.Errorf("email: fetch %d: %w", uid, err)
 		}
@@ -393,7 +393,10 @@ func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channe
 			if raw == nil && len(msgs[0].BodySection) > 0 {
 				raw = msgs[0].BodySection[0].Bytes
 			}
-			_, err := p.Deliver(ctx, ch, raw)
+			// Larger than the node keeps: only its first bytes were read,
+			// so its last file is cut short (see deliver).
+			cut := msgs[0].RFC822Size > p.maxMessageBytes()
+			_, err := p.deliver(ctx, ch, raw, cut)
 			if apperr.KindOf(err) == apperr.KindInvalid {
 				// The receive path refuses it for good: moving on keeps the
 				// mailbox flowing; the message stays unseen in the mailbox

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -563,5 +564,37 @@ func TestIMAPServerThatStopsAnsweringIsLeft(t *testing.T) {
 		}
 		clk.Advance(LeaseDuration / 3)
 		waitFor(t, "the mail read after reconnecting", func() bool { return len(e.messages(t, ch.ID)) == 1 })
+	})
+}
+
+// A mail larger than the node keeps (MaxMessageBytes) is read over IMAP
+// only up to that size. Its text is stored, with a problem saying it was
+// cut; its attachments are not: the last one was cut short, and was
+// fetched from the partial raw message and shown to the agent as a
+// corrupt file.
+func TestIMAPMailOverTheLimitKeepsItsTextNotItsCutFiles(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		port, u := newIMAP(t)
+		big := "From: Ada <ada@example.com>\r\nTo: support@acme.example\r\nSubject: The logs\r\nMessage-ID: <big-1@example.com>\r\n" +
+			"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain\r\n\r\nHere are the logs you asked for.\r\n" +
+			"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=logs.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			strings.Repeat("JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0K\r\n", 200) + "--b--\r\n"
+		appendMail(t, u, "INBOX", []byte(big))
+		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: e.conv, MaxMessageBytes: 4096})
+		ch := e.channel(t, imapConfig(port, ""))
+		runIMAP(t, e.p)
+		waitFor(t, "the mail stored", func() bool { return len(e.messages(t, ch.ID)) == 1 })
+		m := e.messages(t, ch.ID)[0]
+		if !strings.Contains(m.Text, "Here are the logs") {
+			t.Fatalf("text %q", m.Text)
+		}
+		if !strings.Contains(strings.Join(m.Content.Email.Problems, " "), "the mail is larger than") {
+			t.Errorf("problems %q, want one saying the mail was cut", m.Content.Email.Problems)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM media_fetches WHERE message_id = (SELECT id FROM messages WHERE channel_id = ?)`, ch.ID); n != 0 {
+			t.Errorf("%d attachments fetched from a cut message", n)
+		}
 	})
 }
