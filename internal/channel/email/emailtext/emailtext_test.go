@@ -16,6 +16,8 @@ func TestHTMLToText(t *testing.T) {
 		{"mailto", `Write to <a href="mailto:help@acme.test">us</a>`, "Write to us (help@acme.test)"},
 		{"lists", `<ul><li>one</li><li>two</li></ul>`, "- one\n\n- two"},
 		{"image alt", `<img src="cid:x" alt="logo"> Acme`, "[logo] Acme"},
+		{"preformatted text keeps its lines and spaces", "<p>The log:</p><pre>\nerror: disk full\n  at write (db.go:12)\n\ndone</pre><p>Help?</p>",
+			"The log:\n\nerror: disk full\n  at write (db.go:12)\n\ndone\n\nHelp?"},
 		{"unclosed tags", `<div><p>open <i>italic`, "open italic"},
 		{"a table", `<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>`, "a b\n\nc"},
 	} {

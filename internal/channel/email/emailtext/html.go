@@ -28,6 +28,7 @@ func HTMLToText(src string) string {
 	z := html.NewTokenizer(strings.NewReader(src))
 	var b textBuilder
 	skip := 0 // depth inside elements whose content is not text
+	pre := 0  // depth inside <pre>: its text keeps its lines and spaces
 	var links []string
 	for {
 		tt := z.Next()
@@ -35,7 +36,11 @@ func HTMLToText(src string) string {
 		case html.ErrorToken:
 			return b.String()
 		case html.TextToken:
-			if skip == 0 {
+			switch {
+			case skip > 0:
+			case pre > 0:
+				b.verbatim(string(z.Text()))
+			default:
 				b.text(string(z.Text()))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
@@ -47,6 +52,12 @@ func HTMLToText(src string) string {
 				}
 			case atom.Br:
 				b.newline()
+			case atom.Pre:
+				b.block()
+				if tt == html.StartTagToken {
+					pre++
+					b.preStart = true
+				}
 			case atom.Li:
 				b.block()
 				b.text("- ")
@@ -71,6 +82,11 @@ func HTMLToText(src string) string {
 				}
 			case atom.Td, atom.Th:
 				b.space = true // cells side by side, not run together
+			case atom.Pre:
+				if pre > 0 {
+					pre--
+				}
+				b.block()
 			case atom.A:
 				if n := len(links); n > 0 {
 					b.endLink(links[n-1])
@@ -108,6 +124,22 @@ type textBuilder struct {
 	sb        strings.Builder
 	space     bool // a space is owed before the next word
 	linkStart int  // where the current link's text began
+	preStart  bool // at the start of a <pre>, whose first newline is no text
+}
+
+// verbatim writes a <pre>'s text as it is, lines and spaces kept (logs,
+// code pasted into an HTML-only mail ran together as one line).
+func (b *textBuilder) verbatim(s string) {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if b.preStart {
+		s = strings.TrimPrefix(s, "\n") // as browsers show it
+		b.preStart = false
+	}
+	if b.space && !b.atLineStart() && s != "" && !strings.HasPrefix(s, "\n") {
+		b.sb.WriteByte(' ')
+	}
+	b.sb.WriteString(s)
+	b.space = false
 }
 
 func (b *textBuilder) text(s string) {
