@@ -156,9 +156,14 @@ func (p *Provider) thread(ctx context.Context, channelID int64, msg conversation
 // replySubject is "Re: subject", without piling up prefixes.
 func replySubject(s string) string {
 	t := strings.TrimSpace(s)
-	for _, pre := range []string{"re:", "aw:", "sv:", "réf. :", "ref:"} {
-		if len(t) >= len(pre) && strings.EqualFold(t[:len(pre)], pre) {
-			return "Re: " + strings.TrimSpace(t[len(pre):])
+	// Every leading reply prefix goes (RE: RE: and AW: Re: pile up as
+	// clients answer each other), then "Re: " once.
+	for stripped := true; stripped; {
+		stripped = false
+		for _, pre := range []string{"re:", "aw:", "sv:", "réf. :", "ref:"} {
+			if len(t) >= len(pre) && strings.EqualFold(t[:len(pre)], pre) {
+				t, stripped = strings.TrimSpace(t[len(pre):]), true
+			}
 		}
 	}
 	return "Re: " + t

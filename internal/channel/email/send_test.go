@@ -398,3 +398,21 @@ func TestSendThroughAServerOfferingLoginOnly(t *testing.T) {
 		}
 	})
 }
+
+// A reply's subject is "Re: " and the subject once, whatever reply
+// prefixes (any case, any client's language) the subject piled up.
+func TestReplySubject(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Order #4512", "Re: Order #4512"},
+		{"Re: Order #4512", "Re: Order #4512"},
+		{"RE: RE: Order #4512", "Re: Order #4512"},
+		{"AW: Re:  SV: Order #4512", "Re: Order #4512"},
+		{"Réf. : Commande", "Re: Commande"},
+		{"Record of calls", "Re: Record of calls"},
+		{"  ", "Re: "},
+	} {
+		if got := replySubject(c.in); got != c.want {
+			t.Errorf("replySubject(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
