@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/textproto"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,7 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
-	_ "github.com/emersion/go-message/charset" // decodes the charsets real mail uses (ISO-8859-*, Windows-125x, …)
+	"github.com/emersion/go-message/charset" // decodes the charsets real mail uses (ISO-8859-*, Windows-125x, …)
 	"github.com/emersion/go-message/mail"
 
 	"github.com/switchboard-chat/switchboard/internal/channel/email/emailtext"
@@ -131,6 +132,11 @@ func Parse(raw []byte) Email {
 		}
 		disp, dparams, _ := part.Header.ContentDisposition()
 		name := fileName(params, dparams)
+		if n, ok := rfc2231Param(part.Header.Get("Content-Disposition"), "filename"); ok {
+			name = cleanLine(n, 200)
+		} else if n, ok := rfc2231Param(part.Header.Get("Content-Type"), "name"); ok && name == "" {
+			name = cleanLine(n, 200)
+		}
 		if report {
 			switch ct {
 			case "message/delivery-status", "message/rfc822", "text/rfc822-headers":
@@ -393,6 +399,77 @@ func fileName(ctParams, dispParams map[string]string) string {
 		}
 	}
 	return cleanLine(name, 200)
+}
+
+// rfc2231Param decodes the parameter key of a header value when it is in
+// RFC 2231's encoded form (key*=charset'lang'%XX…, or continued as
+// key*0*=…; key*1*=…) in a charset other than UTF-8 or US-ASCII: the
+// standard library decodes only those two, and dropped (or garbled) a
+// file name an older or European client wrote in ISO-8859-1. ok is false
+// when there is no such parameter, and the library's reading stands.
+func rfc2231Param(header, key string) (string, bool) {
+	pieces := map[int]string{}
+	encoded := map[int]bool{}
+	for _, p := range strings.Split(header, ";") {
+		k, v, found := strings.Cut(strings.TrimSpace(p), "=")
+		if !found {
+			continue
+		}
+		k = strings.ToLower(strings.TrimSpace(k))
+		rest, ok := strings.CutPrefix(k, key+"*")
+		if !ok {
+			continue
+		}
+		n, enc := 0, true
+		if rest != "" {
+			num, star := strings.CutSuffix(rest, "*")
+			i, err := strconv.Atoi(num)
+			if err != nil || i < 0 || i > 100 {
+				continue
+			}
+			n, enc = i, star
+		}
+		pieces[n], encoded[n] = strings.Trim(strings.TrimSpace(v), `"`), enc
+	}
+	first, ok := pieces[0]
+	if !ok || !encoded[0] {
+		return "", false
+	}
+	cs, rest, ok := strings.Cut(first, "'")
+	if !ok {
+		return "", false
+	}
+	if _, rest, ok = strings.Cut(rest, "'"); !ok { // the language
+		return "", false
+	}
+	if l := strings.ToLower(cs); l == "" || l == "utf-8" || l == "us-ascii" {
+		return "", false
+	}
+	pieces[0] = rest
+	var raw []byte
+	for i := 0; i < len(pieces); i++ {
+		s, ok := pieces[i]
+		if !ok {
+			break
+		}
+		if encoded[i] {
+			d, err := url.PathUnescape(s)
+			if err != nil {
+				return "", false
+			}
+			s = d
+		}
+		raw = append(raw, s...)
+	}
+	r, err := charset.Reader(cs, bytes.NewReader(raw))
+	if err != nil {
+		return "", false
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
 }
 
 func extension(ct string) string {

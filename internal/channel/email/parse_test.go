@@ -358,3 +358,25 @@ func TestDateInAnOldZoneName(t *testing.T) {
 		}
 	}
 }
+
+// A file name in RFC 2231's encoded form in another charset than UTF-8
+// (older and European clients write ISO-8859-1) keeps its name: the
+// standard library decodes only UTF-8 and US-ASCII ones, and such files
+// showed as part-N.pdf.
+func TestFileNamesInRFC2231Charsets(t *testing.T) {
+	for _, c := range []struct{ disp, want string }{
+		{`attachment; filename*=iso-8859-1''%E9t%E9.pdf`, "été.pdf"},
+		{`attachment; filename*0*=ISO-8859-1'fr'r%E9sum; filename*1*=%E9.pdf`, "résumé.pdf"},
+		{`attachment; filename*=windows-1252''%80uro%20costs.xlsx`, "€uro costs.xlsx"},
+		{`attachment; filename*=UTF-8''%C3%A9t%C3%A9.pdf`, "été.pdf"},
+		{`attachment; filename="plain.pdf"`, "plain.pdf"},
+	} {
+		raw := "From: a@b.example\r\nSubject: files\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n" +
+			"--B\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" +
+			"--B\r\nContent-Type: application/octet-stream\r\nContent-Disposition: " + c.disp + "\r\n\r\nx\r\n--B--\r\n"
+		e := Parse([]byte(raw))
+		if len(e.Attachments) != 1 || e.Attachments[0].FileName != c.want {
+			t.Errorf("%s: attachments %+v, want one named %q", c.disp, e.Attachments, c.want)
+		}
+	}
+}
