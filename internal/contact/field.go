@@ -58,24 +58,15 @@ func (s *Service) CreateField(ctx context.Context, workspaceID int64, in Field) 
 	if !slices.Contains(FieldTypes, in.Type) {
 		return Field{}, apperr.Invalid("type", "must be one of %s", strings.Join(FieldTypes, ", "))
 	}
-	if in.Type == "list" && len(in.Options) == 0 {
-		return Field{}, apperr.Invalid("options", "a list field needs at least one option")
-	}
-	if in.Type != "list" {
-		in.Options = nil
-	}
-	if len(in.Options) > MaxOptions {
-		return Field{}, apperr.Invalid("options", "holds %d options; at most %d are allowed", len(in.Options), MaxOptions)
-	}
-	for i, o := range in.Options {
-		if err := limit.Text(fmt.Sprintf("options[%d]", i), o, MaxOptionLen); err != nil {
+	if in.Type == "list" {
+		// The checks of PATCH /custom-fields/{id}: trimmed, none empty,
+		// distinct without case (see canonicalOption).
+		in.Options = slices.Clone(in.Options)
+		if err := checkOptions(in.Options); err != nil {
 			return Field{}, err
 		}
-		// Options match without case (see canonicalOption): two that
-		// differ only in case could not be told apart.
-		if j := slices.IndexFunc(in.Options[:i], func(p string) bool { return strings.EqualFold(p, o) }); j >= 0 {
-			return Field{}, apperr.Invalid(fmt.Sprintf("options[%d]", i), "%q is options[%d] again (options are matched without case)", limit.Clip(o, 50), j)
-		}
+	} else {
+		in.Options = nil
 	}
 	if in.Options == nil {
 		in.Options = []string{}

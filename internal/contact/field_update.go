@@ -33,7 +33,9 @@ func (s *Service) GetField(ctx context.Context, workspaceID, id int64) (Field, e
 	return list[0], nil
 }
 
-// checkOptions checks a list field's options.
+// checkOptions checks a list field's options, trimming each in place: a
+// value is trimmed before it is matched with them (ValidateValue), so an
+// option kept with its spaces could never be chosen.
 func checkOptions(options []string) error {
 	if len(options) == 0 {
 		return apperr.Invalid("options", "a list field needs at least one option")
@@ -42,7 +44,9 @@ func checkOptions(options []string) error {
 		return apperr.Invalid("options", "holds %d options; at most %d are allowed", len(options), MaxOptions)
 	}
 	for i, o := range options {
-		if strings.TrimSpace(o) == "" {
+		o = strings.TrimSpace(o)
+		options[i] = o
+		if o == "" {
 			return apperr.Invalid(fmt.Sprintf("options[%d]", i), "is empty")
 		}
 		if err := limit.Text(fmt.Sprintf("options[%d]", i), o, MaxOptionLen); err != nil {
