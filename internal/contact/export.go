@@ -60,7 +60,7 @@ func (s *Service) Export(ctx context.Context, p Principal, f ListFilter, defs []
 				last = c.LastIncomingAt.UTC().Format(time.RFC3339)
 			}
 			cells = append(cells[:0], strconv.FormatInt(c.ID, 10), c.FirstName, c.LastName, c.Phone, c.Email, c.Language, c.Country,
-				c.LifecycleStage, strings.Join(c.Tags, ";"), c.CreatedAt.UTC().Format(time.RFC3339), last)
+				c.LifecycleStage, tagsCell(c.Tags), c.CreatedAt.UTC().Format(time.RFC3339), last)
 			for _, d := range defs {
 				v, ok := c.Fields[d.Key]
 				if !ok {
@@ -85,4 +85,15 @@ func (s *Service) Export(ctx context.Context, p Principal, f ListFilter, defs []
 			return nil
 		}
 	}
+}
+
+// tagsCell is a contact's tags as an export writes them: joined with ";",
+// and ending with ";" when one holds a comma, so that the import, which
+// splits a cell without ";" on commas, reads "Paris, France" back whole.
+func tagsCell(tags []string) string {
+	cell := strings.Join(tags, ";")
+	if strings.Contains(cell, ",") {
+		cell += ";"
+	}
+	return cell
 }

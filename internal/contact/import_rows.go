@@ -148,7 +148,7 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 			}
 			row.stage = id
 		case "tags":
-			for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == ',' }) {
+			for _, t := range splitTags(v) {
 				t = strings.TrimSpace(t)
 				if t == "" {
 					continue
@@ -183,4 +183,15 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 		return row, &ImportRowError{Line: line, Reason: "the row has no first name, phone or email"}
 	}
 	return row, nil
+}
+
+// splitTags reads a tags cell: ";"-separated, as the export writes it, or
+// ","-separated (another tool's file) when the cell holds no ";". A tag's
+// name may hold a comma: the export ends the cell with ";" then (see
+// tagsCell), so it reads back whole.
+func splitTags(v string) []string {
+	if strings.Contains(v, ";") {
+		return strings.Split(v, ";")
+	}
+	return strings.Split(v, ",")
 }

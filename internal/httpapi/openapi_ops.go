@@ -350,7 +350,7 @@ var operations = map[string]opDoc{
 		query:     []param{{"dry_run", "true: validate only (also a part of the body)", false}, {"progress", "true: answer NDJSON progress lines, then the report", false}},
 		multipart: true, status: 200, resp: contact.ImportReport{}, errors: []int{413}},
 	"GET /api/v1/contacts/export": {id: "exportContacts", tag: tagContacts, summary: "The filtered contacts as CSV, streamed",
-		desc: "The list's filters; columns id, first_name, last_name, phone, email, language, country, lifecycle_stage, tags (;-separated), " +
+		desc: "The list's filters; columns id, first_name, last_name, phone, email, language, country, lifecycle_stage, tags (;-separated, ending with ; when a tag holds a comma), " +
 			"created_at, last_message_at, then one per custom field key. Needs the export_contacts permission (403 without it); " +
 			"a restricted user exports the contacts they may see.",
 		query: contactFilters(), status: 200, media: "text/csv"},

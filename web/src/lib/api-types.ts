@@ -528,7 +528,7 @@ export interface paths {
         };
         /**
          * The filtered contacts as CSV, streamed
-         * @description The list's filters; columns id, first_name, last_name, phone, email, language, country, lifecycle_stage, tags (;-separated), created_at, last_message_at, then one per custom field key. Needs the export_contacts permission (403 without it); a restricted user exports the contacts they may see.
+         * @description The list's filters; columns id, first_name, last_name, phone, email, language, country, lifecycle_stage, tags (;-separated, ending with ; when a tag holds a comma), created_at, last_message_at, then one per custom field key. Needs the export_contacts permission (403 without it); a restricted user exports the contacts they may see.
          */
         get: operations["exportContacts"];
         put?: never;
