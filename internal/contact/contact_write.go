@@ -229,7 +229,20 @@ func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) e
 // A contact the principal may not see is not found, as by id.
 func (s *Service) Upsert(ctx context.Context, p Principal, in Input) (c Contact, created bool, err error) {
 	workspaceID := p.WorkspaceID
-	if (in.Phone == nil || *in.Phone == "") && (in.Email == nil || *in.Email == "") {
+	// The phone and email as they normalise: " " or "-" is no phone, and
+	// would match nothing, creating a contact on every call.
+	var phone, email string
+	if in.Phone != nil {
+		if phone, err = NormalizePhone(*in.Phone); err != nil {
+			return Contact{}, false, err
+		}
+	}
+	if in.Email != nil {
+		if email, err = NormalizeEmail(*in.Email); err != nil {
+			return Contact{}, false, err
+		}
+	}
+	if phone == "" && email == "" {
 		return Contact{}, false, apperr.Invalid("phone", "upsert needs a phone or an email to match on")
 	}
 	var id int64
