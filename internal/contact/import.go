@@ -30,8 +30,23 @@ const (
 // edited in a spreadsheet imports back onto its contacts.
 var ImportTargets = []string{"id", "first_name", "last_name", "phone", "email", "language", "country", "lifecycle_stage", "tags"}
 
+// Import modes (SPEC §2): which rows an import writes.
+const (
+	ImportAddAndUpdate = "add_and_update" // the default: a row creates a contact, or updates the one it matches
+	ImportAddOnly      = "add_only"       // a row that matches a contact is rejected
+	ImportUpdateOnly   = "update_only"    // a row that matches no contact is rejected
+)
+
 // ImportOptions say how to read a CSV file.
 type ImportOptions struct {
+	// Mode is ImportAddAndUpdate ("" too), ImportAddOnly or
+	// ImportUpdateOnly.
+	Mode string
+	// KeepExisting is "do not overwrite": an update sets only what the
+	// contact does not have yet (an empty standard field, a phone or
+	// email it has none of, a custom field without a value, a stage when
+	// it has none); tags are added either way.
+	KeepExisting bool
 	// Mapping maps a CSV header to a target (see ImportTargets). Nil maps
 	// each header that names a target or a custom field key (ignoring case,
 	// spaces as _) to it.
@@ -82,6 +97,8 @@ type importer struct {
 	// p is who imports: a row matching a contact p may not see is
 	// rejected, as the upsert route answers such a contact 404.
 	p      Principal
+	mode   string           // ImportAddAndUpdate, ImportAddOnly or ImportUpdateOnly
+	keep   bool             // ImportOptions.KeepExisting
 	fields map[string]Field // by key
 	stages stages           // as the import began, to read the rows' stage names
 	cols   []importCol
@@ -145,6 +162,13 @@ func (s *Service) Import(ctx context.Context, p Principal, r io.Reader, opt Impo
 	if err := MayImport(p); err != nil {
 		return rep, err
 	}
+	switch opt.Mode {
+	case "":
+		opt.Mode = ImportAddAndUpdate
+	case ImportAddAndUpdate, ImportAddOnly, ImportUpdateOnly:
+	default:
+		return rep, apperr.Invalid("mode", "must be %s, %s or %s", ImportAddAndUpdate, ImportAddOnly, ImportUpdateOnly)
+	}
 	// A byte order mark (Excel's "CSV UTF-8") is dropped before the CSV
 	// reader sees it: left in, it makes a quoted first header cell an
 	// unquoted one holding the mark and the quotes, which maps to nothing.
@@ -171,7 +195,7 @@ func (s *Service) Import(ctx context.Context, p Principal, r io.Reader, opt Impo
 	if err != nil {
 		return rep, err
 	}
-	im.p = p
+	im.p, im.mode, im.keep = p, opt.Mode, opt.KeepExisting
 	rep.Mapping = map[string]string{}
 	for _, c := range im.cols {
 		rep.Mapping[c.header] = c.target

@@ -40,16 +40,17 @@ func (h *holders) add(id int64, phone, email string) {
 }
 
 // set records that row r was applied to contact id: the phone and email
-// it sets are the contact's, those they replace nobody's.
-func (h *holders) set(id int64, r importRow) {
+// it sets are the contact's, those they replace nobody's. With keep (do
+// not overwrite) a row sets only a phone or email the contact has none of.
+func (h *holders) set(id int64, r importRow, keep bool) {
 	cur := h.held[id]
-	if p := r.std["phone"]; p != "" {
+	if p := r.std["phone"]; p != "" && (!keep || cur.phone == "") {
 		if cur.phone != "" && cur.phone != p && h.phones[cur.phone] == id {
 			h.phones[cur.phone] = 0
 		}
 		h.phones[p], cur.phone = id, p
 	}
-	if e := r.std["email"]; e != "" {
+	if e := r.std["email"]; e != "" && (!keep || cur.email == "") {
 		if cur.email != "" && cur.email != e && h.emails[cur.email] == id {
 			h.emails[cur.email] = 0
 		}
@@ -207,6 +208,12 @@ func (im *importer) resolve(r importRow, h *holders, unseen map[int64]bool) (int
 	if why != "" {
 		return 0, &ImportRowError{Line: r.line, Reason: why}
 	}
+	switch {
+	case im.mode == ImportAddOnly && id != 0:
+		return 0, &ImportRowError{Line: r.line, Reason: fmt.Sprintf("the row matches %s: this import only adds contacts", contactName(id))}
+	case im.mode == ImportUpdateOnly && id == 0:
+		return 0, &ImportRowError{Line: r.line, Reason: "the row matches no contact (by id, phone or email): this import only updates contacts"}
+	}
 	return id, nil
 }
 
@@ -237,7 +244,7 @@ func (s *Service) dryRunBatch(ctx context.Context, im *importer, batch []importR
 			created++
 			id = -int64(r.line)
 		}
-		seen.set(id, r)
+		seen.set(id, r, im.keep)
 	}
 	return created, updated, bad, nil
 }
@@ -309,12 +316,24 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 		} else {
 			sets, args := []string{}, []any{}
 			for _, k := range []string{"first_name", "last_name", "phone", "email", "language", "country"} {
-				if v, ok := r.std[k]; ok {
+				v, ok := r.std[k]
+				switch {
+				case !ok:
+				case !im.keep:
 					sets = append(sets, k+" = ?")
+				case k == "phone" || k == "email": // NULL when none
+					sets = append(sets, k+" = COALESCE("+k+", ?)")
+				default:
+					sets = append(sets, k+" = CASE WHEN "+k+" = '' THEN ? ELSE "+k+" END")
+				}
+				if ok {
 					args = append(args, v)
 				}
 			}
-			if r.stage != 0 {
+			if r.stage != 0 && im.keep {
+				sets = append(sets, "lifecycle_stage_id = COALESCE(lifecycle_stage_id, ?)")
+				args = append(args, r.stage)
+			} else if r.stage != 0 {
 				sets = append(sets, "lifecycle_stage_id = ?")
 				args = append(args, r.stage)
 			}
@@ -325,7 +344,7 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 			}
 			updated++
 		}
-		found.set(id, r)
+		found.set(id, r, im.keep)
 		for f, v := range r.fields {
 			vals = append(vals, fieldVal{id, f, v})
 		}
@@ -336,10 +355,17 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 	}
 	// Custom field values and tags, many rows per statement; a contact met
 	// twice in the batch keeps its last value (PostgreSQL refuses to update
-	// one row twice in a statement).
+	// one row twice in a statement), or with keep (do not overwrite) its
+	// first, and a value it has stays.
 	last := map[[2]int64]int{}
 	for i, v := range vals {
-		last[[2]int64{v.contact, v.field}] = i
+		if _, met := last[[2]int64{v.contact, v.field}]; !met || !im.keep {
+			last[[2]int64{v.contact, v.field}] = i
+		}
+	}
+	onConflict := ` ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value`
+	if im.keep {
+		onConflict = ` ON CONFLICT (contact_id, field_id) DO NOTHING`
 	}
 	dedup := vals[:0]
 	for i, v := range vals {
@@ -356,8 +382,7 @@ func (im *importer) writeBatch(ctx context.Context, tx *db.Tx, batch []importRow
 			args = append(args, v.contact, v.field, v.value)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO contact_field_values (contact_id, field_id, value) VALUES `+
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(part)), ", ")+
-			` ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value`, args...); err != nil {
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(part)), ", ")+onConflict, args...); err != nil {
 			return 0, 0, nil, fmt.Errorf("contact: import: fields: %w", err)
 		}
 	}

@@ -21,7 +21,9 @@ import (
 const MaxImportBytes = 64 << 20
 
 // importContacts reads a multipart body — "file" (the CSV), "mapping" (a
-// JSON object header → target) and "dry_run" (true/false) — spools the file
+// JSON object header → target), "dry_run" (true/false), "mode"
+// (add_and_update, add_only, update_only) and "overwrite" (false: do not
+// overwrite what a contact has) — spools the file
 // to disk so a slow client's upload does not hold a write transaction, then
 // imports it row by row. With ?progress=true the answer is NDJSON: a
 // {"type":"progress","rows":N} line after each batch, then
@@ -36,7 +38,8 @@ func (s *Server) importContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return apperr.BadRequest("the body must be multipart/form-data with the CSV in a part named \"file\"")
 	}
-	opt := contact.ImportOptions{DryRun: r.URL.Query().Get("dry_run") == "true"}
+	q := r.URL.Query()
+	opt := contact.ImportOptions{DryRun: q.Get("dry_run") == "true", Mode: q.Get("mode"), KeepExisting: q.Get("overwrite") == "false"}
 	var file *os.File
 	defer func() {
 		if file != nil {
@@ -80,8 +83,18 @@ func (s *Server) importContacts(w http.ResponseWriter, r *http.Request) error {
 				return apperr.Invalid("dry_run", "must be true or false")
 			}
 			opt.DryRun = v
+		case "mode":
+			b, _ := io.ReadAll(io.LimitReader(part, 64))
+			opt.Mode = strings.TrimSpace(string(b)) // checked by contact.Import
+		case "overwrite":
+			b, _ := io.ReadAll(io.LimitReader(part, 16))
+			v, err := strconv.ParseBool(strings.TrimSpace(string(b)))
+			if err != nil {
+				return apperr.Invalid("overwrite", "must be true or false")
+			}
+			opt.KeepExisting = !v
 		default:
-			return apperr.BadRequest("unknown part %q (file, mapping, dry_run)", part.FormName())
+			return apperr.BadRequest("unknown part %q (file, mapping, dry_run, mode, overwrite)", part.FormName())
 		}
 	}
 	if file == nil {

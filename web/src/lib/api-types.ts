@@ -550,7 +550,7 @@ export interface paths {
         put?: never;
         /**
          * Import contacts from a CSV file
-         * @description multipart/form-data: the CSV in a part named file (a header line, then a contact per line; at most 64 MiB: 413), an optional part mapping (a JSON object CSV header → id, first_name, last_name, phone, email, language, country, lifecycle_stage, tags or fields.<key>; without it headers naming a field map to it) and an optional part dry_run (true: validate and count, write nothing). A row with an id updates that contact (an export's first column: an edited export imports back onto its contacts) and never creates one; a row without creates a contact or updates the one with the same phone (else email); an invalid row is rejected with its line and reason, the others are imported. With ?progress=true the answer is NDJSON: {"type":"progress","rows":N} after each batch of 1,000 rows, then {"type":"report","report":{…}}. Owners, managers and workspace tokens only (403).
+         * @description multipart/form-data: the CSV in a part named file (a header line, then a contact per line; at most 64 MiB: 413), an optional part mapping (a JSON object CSV header → id, first_name, last_name, phone, email, language, country, lifecycle_stage, tags or fields.<key>; without it headers naming a field map to it), an optional part dry_run (true: validate and count, write nothing), an optional part mode (add_and_update, the default; add_only: a row matching a contact is rejected; update_only: a row matching none is rejected) and an optional part overwrite (false: do not overwrite, an update sets only what the contact has no value for; tags are added either way). A row with an id updates that contact (an export's first column: an edited export imports back onto its contacts) and never creates one; a row without creates a contact or updates the one with the same phone (else email); an invalid row is rejected with its line and reason, the others are imported. With ?progress=true the answer is NDJSON: {"type":"progress","rows":N} after each batch of 1,000 rows, then {"type":"report","report":{…}}. Owners, managers and workspace tokens only (403).
          */
         post: operations["importContacts"];
         delete?: never;
@@ -7695,6 +7695,10 @@ export interface operations {
             query?: {
                 /** @description true: validate only (also a part of the body) */
                 dry_run?: string;
+                /** @description add_and_update, add_only or update_only (also a part of the body) */
+                mode?: string;
+                /** @description false: do not overwrite what a contact has (also a part of the body) */
+                overwrite?: string;
                 /** @description true: answer NDJSON progress lines, then the report */
                 progress?: string;
             };

@@ -1,5 +1,6 @@
 // ImportPage: a CSV file's columns mapped to contact fields (each select
-// prefilled from the header's name), a dry run that validates every row
+// prefilled from the header's name), the mode (add and update, add only,
+// update only) and "do not overwrite", a dry run that validates every row
 // without writing, the import itself with its progress (the server streams
 // a line per batch of rows), and the report of rejected rows with their
 // line and reason.
@@ -80,6 +81,25 @@ export function guessTarget(header: string, fields: Pick<ContactField, "key" | "
   return f ? `fields.${f.key}` : "";
 }
 
+/** IMPORT_MODES: which rows an import writes (the server's mode part). */
+export const IMPORT_MODES = ["add_and_update", "add_only", "update_only"] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+
+/** importForm is the multipart body of POST /contacts/import. */
+export function importForm(
+  file: Blob,
+  mapping: Record<string, string>,
+  o: { dry: boolean; mode: ImportMode; keepExisting: boolean },
+): FormData {
+  const body = new FormData();
+  body.set("mapping", JSON.stringify(mapping));
+  body.set("dry_run", String(o.dry));
+  body.set("mode", o.mode);
+  body.set("overwrite", String(!o.keepExisting));
+  body.set("file", file);
+  return body;
+}
+
 type Phase = { kind: "idle" } | { kind: "running"; rows: number; dry: boolean } | { kind: "done"; report: ImportReport } | { kind: "error"; message: string; field?: string };
 
 export default function ImportPage() {
@@ -95,6 +115,8 @@ export default function ImportPage() {
   const mapping: Record<string, string> = Object.fromEntries(
     headers.map((h) => [h, chosen[h] ?? guessTarget(h, fields)]));
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [mode, setMode] = useState<ImportMode>("add_and_update");
+  const [keepExisting, setKeepExisting] = useState(false);
 
   const pick = async (f: File | null) => {
     setFile(f);
@@ -107,10 +129,7 @@ export default function ImportPage() {
   const run = async (dry: boolean) => {
     if (!file) return;
     setPhase({ kind: "running", rows: 0, dry });
-    const body = new FormData();
-    body.set("mapping", JSON.stringify(mapping));
-    body.set("dry_run", String(dry));
-    body.set("file", file);
+    const body = importForm(file, mapping, { dry, mode, keepExisting });
     try {
       const res = await fetch("/api/v1/contacts/import?progress=true", {
         method: "POST",
@@ -210,6 +229,25 @@ export default function ImportPage() {
             </table>
           </section>
         )}
+
+        <div className="flex flex-wrap items-end gap-4">
+          <Field label={t("contacts.import.mode")}>
+            {(id) => (
+              <Select id={id} data-testid="import-mode" value={mode} onChange={(e) => setMode(e.target.value as ImportMode)}>
+                {IMPORT_MODES.map((m) => (
+                  <option key={m} value={m}>
+                    {t(`contacts.import.modes.${m}`)}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <label className="flex items-center gap-2 py-1.5 text-sm">
+            <input type="checkbox" data-testid="import-keep-existing" checked={keepExisting} disabled={mode === "add_only"}
+              onChange={(e) => setKeepExisting(e.target.checked)} />
+            {t("contacts.import.keepExisting")}
+          </label>
+        </div>
 
         <div className="flex items-center gap-2">
           <Button data-testid="import-dry-run" disabled={!file || running} onClick={() => void run(true)}>

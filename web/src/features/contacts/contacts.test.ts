@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { guessTarget, parseHeader } from "./ImportPage";
+import { IMPORT_MODES, guessTarget, importForm, parseHeader } from "./ImportPage";
 import { defaultChoice, olderSide } from "./MergeDialog";
 import { canExport, cleanFilter, dayOf, dayStart } from "./data";
 import type { WhoAmI } from "../../lib/types";
@@ -17,6 +17,28 @@ describe("import helpers", () => {
     expect(guessTarget("Plan", fields)).toBe("fields.plan");
     expect(guessTarget("ID", fields)).toBe("id"); // an export's first column: its rows update their contacts
     expect(guessTarget("Shoe size", fields)).toBe("");
+  });
+});
+
+// SPEC §2: the import adds only, updates only, or both, and may leave
+// what a contact has alone; the wizard sends the server's parts.
+describe("import options", () => {
+  const file = new Blob(["first_name\nAda\n"]);
+  it("sends the mode and do-not-overwrite as parts", () => {
+    const body = importForm(file, { Name: "first_name" }, { dry: true, mode: "update_only", keepExisting: true });
+    expect(body.get("mapping")).toBe('{"Name":"first_name"}');
+    expect(body.get("dry_run")).toBe("true");
+    expect(body.get("mode")).toBe("update_only");
+    expect(body.get("overwrite")).toBe("false");
+    expect(body.get("file")).toBeInstanceOf(Blob);
+  });
+  it("adds and updates, overwriting, by default", () => {
+    const body = importForm(file, {}, { dry: false, mode: "add_and_update", keepExisting: false });
+    expect(body.get("mode")).toBe("add_and_update");
+    expect(body.get("overwrite")).toBe("true");
+  });
+  it.each(IMPORT_MODES)("names the mode %s in English and French", (m) => {
+    for (const lng of ["en", "fr"]) expect(i18n.exists(`contacts.import.modes.${m}`, { lng }), `${lng} ${m}`).toBe(true);
   });
 });
 
