@@ -34,6 +34,16 @@ export function defaultChoice(older: Side, intoValue: string, fromValue: string)
   return older === "into" ? "from" : "into";
 }
 
+/**
+ * mergeValue shows a custom value for the merge: as fieldText, except an
+ * unticked checkbox, which is a value (false) the server keeps like any
+ * other, not an empty cell.
+ */
+export function mergeValue(v: unknown): string {
+  if (v === false) return "✗";
+  return fieldText(v);
+}
+
 export function MergeDialog({ into, initialFrom, onClose }: { into: ContactDetail; initialFrom?: number; onClose(): void }) {
   const { t } = useTranslation();
   const [fromID, setFromID] = useState<number | undefined>(initialFrom);
@@ -135,8 +145,8 @@ function MergeChoice({ into, fromID, onBack, onDone }: { into: ContactDetail; fr
       b: String(f[k] ?? ""),
     }));
     for (const def of fields) {
-      const a = fieldText(into.fields[def.key]);
-      const b = fieldText(f.fields[def.key]);
+      const a = mergeValue(into.fields[def.key]);
+      const b = mergeValue(f.fields[def.key]);
       if (a || b) out.push({ key: def.key, label: def.name, a, b });
     }
     return out;

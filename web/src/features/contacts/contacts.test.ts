@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IMPORT_MODES, guessTarget, importForm, parseHeader } from "./ImportPage";
-import { defaultChoice, olderSide } from "./MergeDialog";
+import { defaultChoice, mergeValue, olderSide } from "./MergeDialog";
 import { canExport, cleanFilter, dayOf, dayStart } from "./data";
 import type { WhoAmI } from "../../lib/types";
 import i18n from "../../lib/i18n";
@@ -50,6 +50,21 @@ describe("merge helpers", () => {
     expect(olderSide(a, b)).toBe("into");
     expect(defaultChoice("into", "x", "y")).toBe("into");
     expect(defaultChoice("into", "", "y")).toBe("from");
+  });
+});
+
+// A checkbox field left unticked holds false: a value, which the server
+// keeps when its contact is the older (it shows ✗, not an empty cell: the
+// dialog showed "—" and said nothing of a choice, then kept false over the
+// other contact's ✓).
+describe("merge values", () => {
+  it("shows an unticked checkbox as a value of its own", () => {
+    expect(mergeValue(false)).not.toBe("");
+    expect(mergeValue(false)).not.toBe(mergeValue(true));
+    expect(defaultChoice("into", mergeValue(false), mergeValue(true))).toBe("into");
+    expect(mergeValue(undefined)).toBe("");
+    expect(mergeValue(null)).toBe("");
+    expect(mergeValue(12)).toBe("12");
   });
 });
 
