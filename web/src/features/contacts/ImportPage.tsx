@@ -102,6 +102,21 @@ export function importForm(
 
 type Phase = { kind: "idle" } | { kind: "running"; rows: number; dry: boolean } | { kind: "done"; report: ImportReport } | { kind: "error"; message: string; field?: string };
 
+/** ImportLine is one NDJSON line of an import with ?progress=true. */
+type ImportLine = { type: string; rows?: number; report?: ImportReport; error?: { message: string; field?: string } };
+
+/**
+ * importLinePhase is where a progress line leaves the import. An error
+ * line keeps the field it names: a bad mapping arrives so (the answer
+ * started before the mapping was read), and marks its column.
+ */
+export function importLinePhase(msg: ImportLine, dry: boolean): Phase | undefined {
+  if (msg.type === "progress") return { kind: "running", rows: msg.rows ?? 0, dry };
+  if (msg.type === "report" && msg.report) return { kind: "done", report: msg.report };
+  if (msg.type === "error") return { kind: "error", message: msg.error?.message ?? "", field: msg.error?.field };
+  return undefined;
+}
+
 export default function ImportPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -152,10 +167,8 @@ export default function ImportPage() {
           const line = buf.slice(0, nl).trim();
           buf = buf.slice(nl + 1);
           if (!line) continue;
-          const msg = JSON.parse(line) as { type: string; rows?: number; report?: ImportReport; error?: { message: string } };
-          if (msg.type === "progress") setPhase({ kind: "running", rows: msg.rows ?? 0, dry });
-          if (msg.type === "report" && msg.report) setPhase({ kind: "done", report: msg.report });
-          if (msg.type === "error") setPhase({ kind: "error", message: msg.error?.message ?? "" });
+          const next = importLinePhase(JSON.parse(line) as ImportLine, dry);
+          if (next) setPhase(next);
         }
         if (done) break;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IMPORT_MODES, guessTarget, importForm, parseHeader } from "./ImportPage";
+import { IMPORT_MODES, guessTarget, importForm, importLinePhase, parseHeader } from "./ImportPage";
 import { defaultChoice, mergeValue, olderSide } from "./MergeDialog";
 import { canExport, cleanFilter, dayOf, dayStart } from "./data";
 import type { WhoAmI } from "../../lib/types";
@@ -39,6 +39,25 @@ describe("import options", () => {
   });
   it.each(IMPORT_MODES)("names the mode %s in English and French", (m) => {
     for (const lng of ["en", "fr"]) expect(i18n.exists(`contacts.import.modes.${m}`, { lng }), `${lng} ${m}`).toBe(true);
+  });
+});
+
+// The wizard always asks for progress, so a bad mapping (two columns to
+// one field) comes back as an NDJSON error line naming mapping.<header>:
+// the phase must keep that field, or the column's select is never marked.
+describe("import progress lines", () => {
+  it("keeps the field an error line names", () => {
+    expect(importLinePhase({ type: "error", error: { message: "column \"A\" already maps to phone", field: "mapping.B" } }, false)).toEqual({
+      kind: "error",
+      message: 'column "A" already maps to phone',
+      field: "mapping.B",
+    });
+  });
+  it("reads progress and the report", () => {
+    expect(importLinePhase({ type: "progress", rows: 1000 }, true)).toEqual({ kind: "running", rows: 1000, dry: true });
+    const report = { dry_run: false, rows: 1, created: 1, updated: 0, rejected: 0, errors: [], mapping: {} };
+    expect(importLinePhase({ type: "report", report }, false)).toEqual({ kind: "done", report });
+    expect(importLinePhase({ type: "other" }, false)).toBeUndefined();
   });
 });
 
