@@ -107,14 +107,26 @@ type importer struct {
 
 // stages are a workspace's lifecycle stages at one moment.
 type stages struct {
-	byName map[string]int64 // by lower-case name
-	names  map[int64]string // by id
-	def    int64            // the default's id, 0 if none
+	byName  map[string]int64 // by lower-case name
+	byExact map[string]int64 // by name as written
+	names   map[int64]string // by id
+	def     int64            // the default's id, 0 if none
+}
+
+// find returns the stage a cell names: the one spelled so, else one that
+// differs only in case. Names are unique as written, so "Hot" and "HOT"
+// may both be stages: each is found by its own spelling.
+func (st stages) find(v string) (int64, bool) {
+	if id, ok := st.byExact[v]; ok {
+		return id, true
+	}
+	id, ok := st.byName[strings.ToLower(v)]
+	return id, ok
 }
 
 // readStages reads the workspace's lifecycle stages in q.
 func readStages(ctx context.Context, q db.Querier, ws int64) (stages, error) {
-	st := stages{byName: map[string]int64{}, names: map[int64]string{}}
+	st := stages{byName: map[string]int64{}, byExact: map[string]int64{}, names: map[int64]string{}}
 	rows, err := q.Query(ctx, `SELECT id, name, is_default FROM lifecycle_stages WHERE workspace_id = ?`, ws)
 	if err != nil {
 		return st, fmt.Errorf("contact: import: stages: %w", err)
@@ -128,6 +140,7 @@ func readStages(ctx context.Context, q db.Querier, ws int64) (stages, error) {
 			return st, err
 		}
 		st.byName[strings.ToLower(name)] = id
+		st.byExact[name] = id
 		st.names[id] = name
 		if isDefault {
 			st.def = id

@@ -142,7 +142,7 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 			}
 			row.std[c.target] = v
 		case "lifecycle_stage":
-			id, ok := im.stages.byName[strings.ToLower(v)]
+			id, ok := im.stages.find(v)
 			if !ok {
 				return row, bad(c, fmt.Sprintf("unknown lifecycle stage %q", limit.Clip(v, 50)))
 			}
