@@ -5,12 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/app"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // namedSettings is a node whose workspace has the closing category "Spam"
@@ -97,5 +99,50 @@ func TestNodeRefusesDeletingSettingsAWorkflowNames(t *testing.T) {
 		if err := del(); apperr.KindOf(err) != apperr.KindConflict || !strings.Contains(err.Error(), `"Closed as spam"`) {
 			t.Errorf("deleting %s a workflow names: %v; want a conflict naming the workflow", what, err)
 		}
+	}
+}
+
+// An inbox saved view filters on a tag or a lifecycle stage by name. A
+// rename reached the workflows but not the views: the view "VIPs at
+// Customer" went on filtering on the old names and showed nothing. A
+// node carries a tag's or a stage's rename into the saved views too.
+func TestNodeCarriesTagAndStageRenamesIntoSavedViews(t *testing.T) {
+	ctx := context.Background()
+	n := newNamedSettings(t)
+	u, err := n.a.Workspaces.CreateUser(ctx, n.ws, workspace.NewUser{Email: "ann@acme.test", Name: "Ann", Role: workspace.RoleOwner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := access.Principal{WorkspaceID: n.ws, UserID: u.ID, Role: access.RoleOwner}
+	vip, err := n.a.Contacts.CreateTag(ctx, n.ws, contact.Tag{Name: "VIP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, err := n.a.Conversations.CreateView(ctx, p, conversation.ViewInput{Name: "VIPs at Customer",
+		Filter: conversation.ListFilter{Tag: "VIP", Stage: "Customer"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := n.a.Conversations.CreateView(ctx, p, conversation.ViewInput{Name: "Leads", Filter: conversation.ListFilter{Stage: "New Lead"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "V.I.P."
+	if _, err := n.a.Contacts.UpdateTag(ctx, n.ws, vip.ID, contact.TagUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	client := "Client"
+	if _, err := n.a.Contacts.UpdateStage(ctx, n.ws, n.customer.ID, contact.StageInput{Name: &client}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := n.a.Conversations.GetView(ctx, p, both.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Filter.Tag != "V.I.P." || got.Filter.Stage != "Client" {
+		t.Errorf("after the renames the view filters on tag %q, stage %q; want the new names", got.Filter.Tag, got.Filter.Stage)
+	}
+	if got, err := n.a.Conversations.GetView(ctx, p, other.ID); err != nil || got.Filter.Stage != "New Lead" {
+		t.Errorf("a view of another stage: %+v %v", got.Filter, err)
 	}
 }

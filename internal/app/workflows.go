@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
@@ -40,11 +42,12 @@ func (a *App) wireWorkflows() {
 		assigner = routingAssigner{a.Routing}
 	}
 	a.Workflows = workflow.NewService(a.DB)
-	// Workflows name lifecycle stages and closing categories by name: a
-	// rename in the settings is carried into them in its transaction.
-	a.Contacts.SetStageUsers(a.Workflows.SettingNames(workflow.LifecycleStage))
+	// Workflows name lifecycle stages and closing categories by name, and
+	// saved views stages and tags: a rename in the settings is carried
+	// into them in its transaction.
+	a.Contacts.SetStageUsers(contact.NameUsersOf(a.Workflows.SettingNames(workflow.LifecycleStage), conversation.ViewNames("stage")))
 	a.Conversations.SetCategoryUsers(a.Workflows.SettingNames(workflow.ClosingCategory))
-	a.Contacts.SetTagUsers(a.Workflows.SettingNames(workflow.Tag))
+	a.Contacts.SetTagUsers(contact.NameUsersOf(a.Workflows.SettingNames(workflow.Tag), conversation.ViewNames("tag")))
 	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{
 		Group: a.Background, Due: a.Due, HTTPClient: a.outboundGuard().Client(), Node: a.node.ID(), Lease: a.cfg.Lease,
 		Classifier: a.workflowClassifier(), Windows: a.Channels})

@@ -28,3 +28,30 @@ func (s *Service) SetStageUsers(u NameUsers) { s.stageUsers = u }
 // it (its UsersTx is not asked: deleting a tag takes it off every
 // contact, whoever names it). Set it before the service is used.
 func (s *Service) SetTagUsers(u NameUsers) { s.tagUsers = u }
+
+// NameUsersOf is all of us as one NameUsers: a rename is carried into
+// each in turn; what each names holds a deletion back.
+func NameUsersOf(us ...NameUsers) NameUsers { return nameUsersOf(us) }
+
+type nameUsersOf []NameUsers
+
+func (us nameUsersOf) RenameTx(ctx context.Context, tx *db.Tx, workspaceID int64, from, to string) error {
+	for _, u := range us {
+		if err := u.RenameTx(ctx, tx, workspaceID, from, to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (us nameUsersOf) UsersTx(ctx context.Context, tx *db.Tx, workspaceID int64, name string) ([]string, error) {
+	var all []string
+	for _, u := range us {
+		names, err := u.UsersTx(ctx, tx, workspaceID, name)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, names...)
+	}
+	return all, nil
+}

@@ -115,9 +115,9 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	if deps.Workflows != nil {
 		// As a node wires them: the settings reach the workflows that
 		// name a lifecycle stage or a closing category.
-		deps.Contacts.SetStageUsers(deps.Workflows.SettingNames(workflow.LifecycleStage))
+		deps.Contacts.SetStageUsers(contact.NameUsersOf(deps.Workflows.SettingNames(workflow.LifecycleStage), conversation.ViewNames("stage")))
 		deps.Conversations.SetCategoryUsers(deps.Workflows.SettingNames(workflow.ClosingCategory))
-		deps.Contacts.SetTagUsers(deps.Workflows.SettingNames(workflow.Tag))
+		deps.Contacts.SetTagUsers(contact.NameUsersOf(deps.Workflows.SettingNames(workflow.Tag), conversation.ViewNames("tag")))
 	}
 	f.server = httpapi.New(deps)
 	f.srv = httptest.NewServer(f.server)
