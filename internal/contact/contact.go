@@ -185,6 +185,36 @@ func getWhere(ctx context.Context, q db.Querier, workspaceID, id int64, cond str
 // likeEscaper makes a search string match literally inside LIKE '%…%'.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
+// SearchMatch is the condition a search q puts on the contacts aliased
+// alias (the contacts list's search, the inbox's q): part of the name, in
+// any case, accented capitals included (search_fold), of the email, or of
+// the phone. A phone is matched as people write it: spaces, dashes, dots
+// and brackets left out, and a national number's trunk 0 too ("06 12 34
+// 56" finds +33612345678), since phones are stored in E.164.
+func SearchMatch(alias, q string) (string, []any) {
+	like := "%" + likeEscaper.Replace(strings.ToLower(q)) + "%"
+	phone := like
+	compact := phoneSeparators.Replace(strings.TrimSpace(q))
+	if phoneQuery.MatchString(compact) {
+		if len(compact) >= 6 {
+			// A national number typed from its start: its trunk 0 is not
+			// in the E.164 form (a shorter run may be a number's end).
+			compact = strings.TrimPrefix(compact, "0")
+		}
+		phone = "%" + compact + "%"
+	}
+	return `(search_fold(` + alias + `.first_name || ' ' || ` + alias + `.last_name) LIKE ? ESCAPE '\'
+		OR COALESCE(` + alias + `.phone, '') LIKE ? ESCAPE '\' OR search_fold(COALESCE(` + alias + `.email, '')) LIKE ? ESCAPE '\')`,
+		[]any{like, phone, like}
+}
+
+// phoneSeparators are what people put between a phone's digits.
+var phoneSeparators = strings.NewReplacer(" ", "", "-", "", ".", "", "(", "", ")", "", "\u00a0", "")
+
+// phoneQuery is a search that is part of a phone number once its
+// separators are gone: an optional + and at least three digits.
+var phoneQuery = regexp.MustCompile(`^\+?[0-9]{3,}$`)
+
 // List returns a page of contacts in id order, filtered (see ListFilter).
 //
 // A restricted principal lists only the contacts it may see (see

@@ -77,10 +77,9 @@ func (f ListFilter) where(p Principal) (string, []any, error) {
 	conds := []string{"c.workspace_id = ?", scope}
 	args := append([]any{p.WorkspaceID}, scopeArgs...)
 	if f.Search != "" {
-		like := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
-		conds = append(conds, `(search_fold(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\' OR COALESCE(c.phone, '') LIKE ? ESCAPE '\'
-			OR COALESCE(c.email, '') LIKE ? ESCAPE '\')`)
-		args = append(args, like, like, like)
+		cond, condArgs := SearchMatch("c", f.Search)
+		conds = append(conds, cond)
+		args = append(args, condArgs...)
 	}
 	if f.Tag != "" {
 		conds = append(conds, `EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id AND t.name = ?)`)

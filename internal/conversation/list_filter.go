@@ -301,10 +301,8 @@ func (f ListFilter) where(p access.Principal) (string, []any, error) {
 	}
 	if f.Q != "" {
 		// The same match as the contacts list's search.
-		like := "%" + likeEscaper.Replace(strings.ToLower(f.Q)) + "%"
-		add(`c.contact_id IN (SELECT k.id FROM contacts k WHERE k.workspace_id = ? AND
-			(search_fold(k.first_name || ' ' || k.last_name) LIKE ? ESCAPE '\' OR COALESCE(k.phone, '') LIKE ? ESCAPE '\'
-			OR search_fold(COALESCE(k.email, '')) LIKE ? ESCAPE '\'))`, p.WorkspaceID, like, like, like)
+		match, matchArgs := contact.SearchMatch("k", f.Q)
+		add(`c.contact_id IN (SELECT k.id FROM contacts k WHERE k.workspace_id = ? AND `+match+`)`, append([]any{p.WorkspaceID}, matchArgs...)...)
 	}
 	return strings.Join(conds, " AND "), args, nil
 }

@@ -298,6 +298,7 @@ func TestListFilters(t *testing.T) {
 			{"search a name", ListFilter{Q: "zoË"}, func(i int, _ Conversation) bool { return i == 7 }},
 			{"search a full name", ListFilter{Q: "zoë qu"}, func(i int, _ Conversation) bool { return i == 7 }},
 			{"search a phone", ListFilter{Q: "5550004"}, func(i int, _ Conversation) bool { return i == 4 }},
+			{"search a phone as people write it", ListFilter{Q: "(415) 555-0004"}, func(i int, _ Conversation) bool { return i == 4 }},
 			{"search an email", ListFilter{Q: "P11@MAIL"}, func(i int, _ Conversation) bool { return i == 11 }},
 			{"search LIKE characters literally", ListFilter{Q: "%"}, func(int, Conversation) bool { return false }},
 			{"everything at once", ListFilter{Status: StatusOpen, Tag: "vip", Field: "plan=gold", TeamID: f.teams[0]},
