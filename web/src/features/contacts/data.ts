@@ -1,13 +1,12 @@
 // The contacts screens' server state: the filtered list (paged with
 // cursors), the workspace's fields, stages and tags, and who may export.
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { allPages, api, buildURL, type Page } from "../../lib/api";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { api, buildURL, type Page } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import type { components } from "../../lib/api-types";
-import type { Contact, ContactField, WhoAmI } from "../../lib/types";
+import type { Contact, WhoAmI } from "../../lib/types";
 
-export type Stage = components["schemas"]["ContactStage"];
-export type Tag = components["schemas"]["ContactTag"];
+export type { Stage, Tag } from "../../lib/directory";
 export type MergeSuggestion = components["schemas"]["ContactMergeSuggestion"];
 export type MergeResult = components["schemas"]["ContactMergeResult"];
 export type ImportReport = components["schemas"]["ContactImportReport"];
@@ -45,20 +44,9 @@ export function useContactList(filter: ContactFilter) {
 
 export const exportURL = (filter: ContactFilter) => buildURL("/api/v1/contacts/export", { ...filter });
 
-export const useFields = () =>
-  useQuery({
-    queryKey: qk.fields,
-    queryFn: () => allPages<ContactField>("/api/v1/custom-fields"),
-    staleTime: 300_000,
-  });
-export const useStages = () =>
-  useQuery({
-    queryKey: qk.stages,
-    queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages"),
-    staleTime: 300_000,
-  });
-export const useTags = () =>
-  useQuery({ queryKey: qk.tags, queryFn: () => allPages<Tag>("/api/v1/tags"), staleTime: 60_000 });
+// The workspace's fields, stages and tags are the directory's (one query
+// per key for every screen).
+export { useFields, useStages, useTags } from "../../lib/directory";
 
 /** canExport says whether the signed-in person has the export_contacts permission (the server decides anyway). */
 export function canExport(me: WhoAmI): boolean {
