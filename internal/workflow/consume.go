@@ -92,14 +92,7 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, s *st
 	case event.MessageReceived:
 		// A reply goes to the Ask a Question step waiting for it; a
 		// message.received never starts a run, so it cannot also do that.
-		var p struct {
-			MessageID int64  `json:"message_id"`
-			Type      string `json:"type"`
-			Text      string `json:"text"`
-		}
-		json.Unmarshal(ev.Payload, &p)
-		input, _ := json.Marshal(map[string]any{"message_id": p.MessageID, "type": p.Type, "text": p.Text})
-		if err := e.resumeWaiting(ctx, tx, s, ev, StatusWaitingReply, input, now); err != nil {
+		if err := e.resumeWaiting(ctx, tx, s, ev, StatusWaitingReply, replyInput(ev.Payload), now); err != nil {
 			return err
 		}
 	case event.ConversationAssigned:
@@ -126,6 +119,19 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, s *st
 
 // resumeWaiting hands input to the runs of a conversation waiting with
 // status, staging their chains in s (see stage) or making them due now.
+// replyInput is what an Ask a Question step is handed of a
+// message.received payload: the message's id, type and text.
+func replyInput(payload json.RawMessage) json.RawMessage {
+	var p struct {
+		MessageID int64  `json:"message_id"`
+		Type      string `json:"type"`
+		Text      string `json:"text"`
+	}
+	json.Unmarshal(payload, &p)
+	input, _ := json.Marshal(map[string]any{"message_id": p.MessageID, "type": p.Type, "text": p.Text})
+	return input
+}
+
 func (e *Engine) resumeWaiting(ctx context.Context, tx *db.Tx, s *stage, ev event.Event, status string, input json.RawMessage, now int64) error {
 	conversationID := ev.ConversationID
 	if conversationID == 0 {

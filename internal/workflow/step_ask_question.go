@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 func init() { register("ask_question", func() stepImpl { return &askQuestion{} }) }
@@ -104,6 +106,18 @@ func (s *askQuestion) exits() []string { return []string{"next", "failure", "tim
 func (s *askQuestion) exec(x *execution) (result, error) {
 	switch {
 	case x.timedOut:
+		// An answer may have committed before the timer fired while its
+		// event is not handled yet: read it, in this transaction, rather
+		// than leave an answered question by the timeout exit. (Handled
+		// later, that event is older than any next wait: not taken twice.)
+		answer, err := s.unhandledAnswer(x)
+		if err != nil || answer != nil {
+			if err == nil {
+				x.input = answer
+				return s.answer(x)
+			}
+			return result{}, err
+		}
 		return result{exit: "timeout", outcome: fmt.Sprintf("no answer within %d s", s.TimeoutSeconds)}, nil
 	case x.input != nil:
 		return s.answer(x)
@@ -135,6 +149,25 @@ func (s *askQuestion) ask(x *execution, outcome string) (result, error) {
 		res.wakeAt = x.now.Add(time.Duration(s.TimeoutSeconds) * time.Second)
 	}
 	return res, nil
+}
+
+// unhandledAnswer is the contact's first message since the question (its
+// message.received after the wait began, see RunData.WaitAfter), as the
+// engine hands an answer to the step; nil when there is none.
+func (s *askQuestion) unhandledAnswer(x *execution) (json.RawMessage, error) {
+	if x.run.ConversationID == 0 {
+		return nil, nil
+	}
+	var payload string
+	err := x.tx.QueryRow(x.ctx, `SELECT payload FROM events WHERE conversation_id = ? AND type = ? AND id > ? ORDER BY id LIMIT 1`,
+		x.run.ConversationID, string(event.MessageReceived), x.run.Data.WaitAfter).Scan(&payload)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return replyInput(json.RawMessage(payload)), nil
 }
 
 // answer validates a reply: saved and next, or re-asked, or failure.

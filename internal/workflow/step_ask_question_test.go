@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
@@ -122,4 +123,41 @@ func (f *fixture) phoneOf(contactID int64) string {
 		f.t.Fatal(err)
 	}
 	return ext
+}
+
+// A question's timeout that fires after the contact's answer was stored,
+// but before the engine handled that answer's event, takes the answer:
+// the timeout reads the conversation's messages since the question in its
+// own transaction. Before, the run took its timeout exit ("we did not
+// hear from you") with the answer sitting in the conversation; and that
+// answer, handled next, is not taken again for the step after.
+func TestAskQuestionTimeoutAfterAnUnhandledAnswerTakesIt(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		run, conv := f.runSteps(`[{"id": "q", "type": "ask_question", "settings": {"question": "City?", "answer_type": "text",
+			"timeout_seconds": 600, "save_to": {"kind": "variable", "name": "city"}}, "exits": {"next": "q2", "timeout": "late"}},
+			{"id": "q2", "type": "ask_question", "settings": {"question": "Street?", "answer_type": "text"}, "exits": {"next": "bye"}},
+			{"id": "bye", "type": "send_message", "settings": {"text": "{{var.city}} it is"}},
+			{"id": "late", "type": "send_message", "settings": {"text": "We did not hear from you"}}]`)
+		if run.Status != StatusWaitingReply {
+			t.Fatalf("status %s", run.Status)
+		}
+		// The answer commits; the engine has not read its event when the
+		// timeout fires (its cursor moved past it, as if the timer won).
+		f.stop()
+		f.write(f.phoneOf(run.ContactID), "Lyon")
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE event_consumers SET last_id = (SELECT MAX(id) FROM events) WHERE name = 'workflow'`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		f.start()
+		f.clock.Advance(601 * time.Second)
+		f.eventually("the next question", func() bool { return len(f.outTexts(conv)) == 2 })
+		if got := f.outTexts(conv); strings.Join(got, "|") != "City?|Street?" {
+			t.Fatalf("sent %q, want the answer taken and the next question asked", got)
+		}
+	})
 }
