@@ -71,6 +71,37 @@ describe("schema-driven forms", () => {
     expect(screen.getByText("is required (server)")).toBeTruthy();
     expect(document.querySelector('[data-schema-path="attachments[].url"]')!.getAttribute("aria-invalid")).toBe("true");
   });
+
+  it("shows the server's problem on a map entry under that entry (a business-hours day, a response mapping)", () => {
+    const dt = nodeSchema(root, "step", "date_time")!;
+    render(
+      <SchemaForm
+        schema={dt}
+        value={{ mode: "business_hours", hours: { mon: [{ from: "09:00", to: "17:00" }], tue: [{ from: "18:00", to: "09:00" }] } }}
+        onChange={() => {}}
+        hints={hints["step:date_time"]}
+        problems={[{ field: "settings.hours.tue", message: "period 18:00–09:00 must be HH:MM to a later HH:MM" }]}
+      />,
+    );
+    const rows = screen.getAllByTestId("map-row");
+    expect(rows[0]!.textContent).not.toContain("must be HH:MM");
+    expect(rows[1]!.textContent).toContain("period 18:00–09:00 must be HH:MM to a later HH:MM");
+    cleanup();
+
+    const http = nodeSchema(root, "step", "http_request")!;
+    render(
+      <SchemaForm
+        schema={http}
+        value={{ method: "GET", url: "https://x.test", response: { tier: "customer.tier" } }}
+        onChange={() => {}}
+        hints={hints["step:http_request"]}
+        problems={[{ field: "settings.response.tier", message: "a JSON path starts with $ (e.g. $.data.id)" }]}
+      />,
+    );
+    const value = document.querySelector('[data-schema-path="response{}"]')!;
+    expect(value.getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByTestId("map-row").textContent).toContain("a JSON path starts with $");
+  });
 });
 
 describe("map settings (an HTTP Request's headers)", () => {

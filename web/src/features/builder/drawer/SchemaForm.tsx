@@ -29,6 +29,30 @@ export function problemPath(field: string): string {
   return field.replace(/^((steps\[\d+\]|trigger)\.)?(settings|conditions)\.?/, "");
 }
 
+/**
+ * formPath turns a server path relative to the settings into the form's
+ * data path. The server writes a map's entry as a property (`hours.mon`,
+ * `response.tier`); the form writes it `{key}` (`hours{mon}`), so the
+ * schema says which segments are a map's keys.
+ */
+export function formPath(schema: JSONSchema, path: string): string {
+  let s: JSONSchema | undefined = schema;
+  let out = "";
+  for (const m of path.matchAll(/\[(\d+)\]|\.?([^.[\]]+)/g)) {
+    if (m[1] !== undefined) {
+      out += `[${m[1]}]`;
+      s = s?.items;
+    } else if (s && isMap(s)) {
+      out += `{${m[2]}}`;
+      s = s.additionalProperties;
+    } else {
+      out = join(out, m[2]!);
+      s = s?.properties?.[m[2]!] ?? (s?.oneOf ?? s?.anyOf)?.map((a) => a.properties?.[m[2]!]).find(Boolean);
+    }
+  }
+  return out;
+}
+
 export function SchemaForm({
   schema,
   value,
@@ -53,9 +77,9 @@ export function SchemaForm({
   const errors = useMemo(() => validate(schema, value, hints), [schema, value, hints]);
   const byField = useMemo(() => {
     const m: Record<string, string[]> = {};
-    for (const p of problems) if (p.field) (m[problemPath(p.field)] ??= []).push(p.message);
+    for (const p of problems) if (p.field) (m[formPath(schema, problemPath(p.field))] ??= []).push(p.message);
     return m;
-  }, [problems]);
+  }, [problems, schema]);
   const ctx = useMemo(() => ({ hints, order, errors, problems: byField, variables, suggestions }), [hints, order, errors, byField, variables, suggestions]);
   return (
     <FormCtx.Provider value={ctx}>
