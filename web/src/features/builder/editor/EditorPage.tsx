@@ -52,7 +52,7 @@ import { type StepCanvas, StepCanvasContext, StepNode, type StepFlowNode, sameSt
 import { DeleteStepDialog } from "./DeleteStepDialog";
 import { RunsAside } from "./RunsAside";
 import { exitOrder, sortExits, summarizeTrigger, useFlowAriaLabels } from "./canvasText";
-import { ProblemsBanner, Toolbar, type Problem, type SidePanel } from "./Toolbar";
+import { ProblemsBanner, Toolbar, problemsByNode, type Problem, type SidePanel } from "./Toolbar";
 import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
 import { TestPanel } from "../test/TestPanel";
 
@@ -175,11 +175,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
 
   const graph = useMemo(() => toGraph(def), [def]);
   const positions = useMemo(() => positionsFor(def, manual), [def, manual]);
-  const problemsByStep = useMemo(() => {
-    const m = new Map<string, string[]>();
-    for (const p of problems) if (p.step) m.set(p.step, [...(m.get(p.step) ?? []), p.field ? `${p.field}: ${p.message}` : p.message]);
-    return m;
-  }, [problems]);
+  const problemsByStep = useMemo(() => problemsByNode(problems), [problems]);
 
   // A step just added is brought into view once the layout has placed it.
   const reveal = useRef<string | null>(null);

@@ -14,6 +14,28 @@ export interface Problem {
 
 export type SidePanel = "runs" | "versions" | "test";
 
+/**
+ * problemNode is the node a problem belongs to: its step, else the trigger
+ * for what the trigger's drawer edits — the trigger itself, its start, the
+ * workflow's name and description. The engine checks those before any step,
+ * so their problems come without a step id. Others (no steps at all) have no node.
+ */
+export function problemNode(p: Problem): string | undefined {
+  if (p.step) return p.step;
+  if (p.field && /^(trigger(\.|$)|start$|name$|description$)/.test(p.field)) return "trigger";
+  return undefined;
+}
+
+/** problemsByNode lists each node's problems as its node shows them ("field: message"). */
+export function problemsByNode(problems: Problem[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const p of problems) {
+    const node = problemNode(p);
+    if (node) m.set(node, [...(m.get(node) ?? []), p.field ? `${p.field}: ${p.message}` : p.message]);
+  }
+  return m;
+}
+
 export interface ToolbarProps {
   name: string;
   workflow: Workflow;
@@ -161,15 +183,15 @@ export function ProblemsBanner({ problems, onFocus, onDismiss }: { problems: Pro
           <ul className="mt-1 max-h-32 space-y-0.5 overflow-y-auto">
             {problems.map((p, i) => (
               <li key={i}>
-                {p.step ? (
+                {problemNode(p) ? (
                   <button
                     type="button"
                     data-testid="builder-problem"
-                    data-step-id={p.step}
-                    onClick={() => onFocus(p.step!)}
+                    data-step-id={problemNode(p)}
+                    onClick={() => onFocus(problemNode(p)!)}
                     className="hover:bg-hover rounded px-1 text-left"
                   >
-                    <span className="text-danger font-mono">{p.step}</span>
+                    {p.step ? <span className="text-danger font-mono">{p.step}</span> : <span className="text-danger">{t("builderCanvas.triggerNode")}</span>}
                     {p.field ? <span className="text-muted"> · {p.field}</span> : null} — {p.message}
                   </button>
                 ) : (
