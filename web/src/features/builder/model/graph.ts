@@ -260,17 +260,53 @@ export function updateStep(def: Definition, id: string, settings: Record<string,
   const next = clone(def);
   const s = next.steps.find((x) => x.id === id);
   if (!s) return next;
+  const before = s.type === "branch" ? branchesOf(s) : [];
   s.settings = clone(settings);
   if (name !== undefined) {
     if (name) s.name = name;
     else delete s.name;
   }
-  // A branch that lost branches loses their exits.
   if (s.type === "branch" && s.exits) {
+    // A branch removed loses its exit, and the branches after it keep
+    // theirs: exits are named by position, so branch[2] becomes branch[1].
+    const removed = removedIndex(before, branchesOf(s));
+    if (removed !== undefined) {
+      const exits: Record<string, string> = {};
+      for (const [e, t] of Object.entries(s.exits)) {
+        const m = /^branch\[(\d+)\]$/.exec(e);
+        const i = m ? Number(m[1]) : -1;
+        if (i === removed) continue;
+        exits[i > removed ? `branch[${i - 1}]` : e] = t;
+      }
+      s.exits = exits;
+    }
+    // A branch that lost branches loses their exits.
     const valid = new Set(exitNames(s));
     for (const e of Object.keys(s.exits)) if (!valid.has(e)) delete s.exits[e];
   }
   return next;
+}
+
+function branchesOf(s: Step): unknown[] {
+  return Array.isArray(s.settings?.branches) ? (s.settings.branches as unknown[]) : [];
+}
+
+/**
+ * removedIndex: which one branch `after` lacks of `before` — the removal
+ * that leaves the most branches as they were (another one may have been
+ * edited in the same change), the first that differs on a tie.
+ */
+function removedIndex(before: unknown[], after: unknown[]): number | undefined {
+  if (after.length !== before.length - 1) return undefined;
+  const a = after.map((x) => JSON.stringify(x));
+  let best: number | undefined;
+  let bestSame = -1;
+  for (let i = 0; i < before.length; i++) {
+    const rest = before.filter((_, j) => j !== i).map((x) => JSON.stringify(x));
+    const same = rest.filter((x, j) => x === a[j]).length;
+    if (same > bestSame) [best, bestSame] = [i, same];
+  }
+  return best;
 }
 
 /** updateTrigger replaces the trigger's conditions. */

@@ -133,6 +133,22 @@ describe("trigger and workflow settings", () => {
   });
 });
 
+describe("updateStep on a Branch", () => {
+  it("keeps each branch's wiring when a branch other than the last is removed", () => {
+    const route = (d: Definition) => d.steps.find((s) => s.id === "route")!;
+    // Sales removed (the drawer's trash on the first row): Support and Billing keep their steps.
+    const d = updateStep(seed(), "route", { branches: [{ name: "Support" }, { name: "Billing" }] });
+    expect(route(d).exits).toEqual({ "branch[0]": "to_support", "branch[1]": "to_billing", else: "to_support" });
+    expect(toGraph(d).edges.find((e) => e.id === "route:branch[0]")).toMatchObject({ target: "to_support", label: "Support" });
+    // The middle one, while the last branch's name was being typed in the same change.
+    const m = updateStep(seed(), "route", { branches: [{ name: "Sales" }, { name: "Billing (EU)" }] });
+    expect(route(m).exits).toEqual({ "branch[0]": "to_sales", "branch[1]": "to_billing", else: "to_support" });
+    // The last one: the others as they were.
+    const l = updateStep(seed(), "route", { branches: [{ name: "Sales" }, { name: "Support" }] });
+    expect(route(l).exits).toEqual({ "branch[0]": "to_sales", "branch[1]": "to_support", else: "to_support" });
+  });
+});
+
 describe("undo/redo", () => {
   it("walks the history of definitions", () => {
     let h = historyOf(seed());
