@@ -119,4 +119,21 @@ describe("TestPanel", () => {
     await waitFor(() => expect(screen.getAllByTestId("test-message").length).toBe(2)); // the pending one is taken back
     await waitFor(() => expect(box.value).toBe("I need a refund for order 1234"));
   });
+  it("does not send while an input method is composing (Enter picks the characters)", async () => {
+    const fetchMock = vi.fn((_url: string, _init?: RequestInit) => json(asked));
+    vi.stubGlobal("fetch", fetchMock);
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <TestPanel workflowID={3} workflow={{} as never} onRun={vi.fn()} />
+      </QueryClientProvider>,
+    );
+    await screen.findByText("What do you need?");
+    const box = screen.getByLabelText("Message as the test contact") as HTMLTextAreaElement;
+    fireEvent.change(box, { target: { value: "にほんご" } });
+    fireEvent.keyDown(box, { key: "Enter", isComposing: true });
+    expect(box.value).toBe("にほんご");
+    expect(fetchMock.mock.calls.some(([url]) => String(url).endsWith("/test/messages"))).toBe(false);
+    fireEvent.keyDown(box, { key: "Enter" }); // composition done: Enter sends
+    await waitFor(() => expect(fetchMock.mock.calls.some(([url]) => String(url).endsWith("/test/messages"))).toBe(true));
+  });
 });

@@ -111,7 +111,8 @@ export function TestPanel({ workflowID, onRun }: TestPanelProps) {
     send.mutate(v, { onError: () => setText((cur) => cur || text) });
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === "Enter" && !e.shiftKey) submit(e);
+    // While an input method composes (Japanese, Chinese…), Enter picks the characters: not a send.
+    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
   };
 
   const log = useRef<HTMLDivElement>(null);
