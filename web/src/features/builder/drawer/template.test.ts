@@ -13,6 +13,11 @@ describe("template preview", () => {
     expect(nodeVariables({ kind: "step", id: "ask", type: "ask_question", settings: { save_to: { kind: "variable", name: "need" } } })).toEqual(["step.ask.answer", "var.need"]);
     expect(nodeVariables({ kind: "step", id: "call", type: "http_request", settings: { response: { tier: "$.tier" } } })).toEqual(["step.call.status", "step.call.body", "var.tier"]);
   });
+  it("offers what a Classify step saves: its intent variable (intent unless save_to names another) and its outputs", () => {
+    expect(nodeVariables({ kind: "step", id: "c", type: "classify", settings: {} })).toEqual(["step.c.intent", "step.c.confidence", "step.c.language", "step.c.method", "var.intent"]);
+    expect(nodeVariables({ kind: "step", id: "c", type: "classify", settings: { save_to: "topic" } })).toContain("var.topic");
+    expect(nodeVariables({ kind: "step", id: "c", type: "classify", settings: { contact_field: "topic" } })).toContain("contact.fields.topic");
+  });
 });
 
 describe("workflow variables", () => {

@@ -78,6 +78,12 @@ export function nodeVariables(node: { kind: string; id: string; type: string; se
       out.push(`step.${node.id}.status`, `step.${node.id}.body`);
       for (const k of Object.keys((s.response as object) ?? {})) out.push(`var.${k}`);
     }
+    if (node.type === "classify") {
+      // The intent goes to a variable (intent unless save_to names another), and to contact_field when set.
+      out.push(`step.${node.id}.intent`, `step.${node.id}.confidence`, `step.${node.id}.language`, `step.${node.id}.method`);
+      out.push(`var.${typeof s.save_to === "string" && s.save_to ? s.save_to : "intent"}`);
+      if (typeof s.contact_field === "string" && s.contact_field) out.push(`contact.fields.${s.contact_field}`);
+    }
     if (node.type === "assign_to") out.push("var.queue_position");
   }
   return out;
