@@ -20,6 +20,14 @@ describe("template preview", () => {
   });
 });
 
+describe("the variables the picker offers", () => {
+  it("lists every assignee variable of the docs, availability included, with a sample value", async () => {
+    const { assigneeVariables } = await import("./template");
+    expect(assigneeVariables).toEqual(["assignee.name", "assignee.email", "assignee.status", "assignee.availability", "assignee.id"]);
+    for (const v of assigneeVariables) expect(renderTemplate(`{{${v}}}`)).not.toMatch(/‹/);
+  });
+});
+
 describe("workflow variables", () => {
   it("collects every node's variables once", async () => {
     const { workflowVariables } = await import("./template");

@@ -4,7 +4,7 @@
 
 export const contactVariables = ["first_name", "last_name", "name", "phone", "email", "language", "country", "lifecycle", "tags", "id"].map((n) => `contact.${n}`);
 export const conversationVariables = ["id", "status", "channel_id", "opened_source", "assignee_id", "team_id"].map((n) => `conversation.${n}`);
-export const assigneeVariables = ["name", "email", "status", "id"].map((n) => `assignee.${n}`);
+export const assigneeVariables = ["name", "email", "status", "availability", "id"].map((n) => `assignee.${n}`);
 export const systemVariables = ["current_datetime", "current_date", "current_time"].map((n) => `system.${n}`);
 
 /** The sample contact the preview renders with. */
@@ -28,6 +28,7 @@ export const sampleValues: Record<string, string> = {
   "assignee.name": "Grace Hopper",
   "assignee.email": "grace@example.com",
   "assignee.status": "online",
+  "assignee.availability": "online",
   "assignee.id": "7",
   "system.current_datetime": "2026-03-02 09:30",
   "system.current_date": "2026-03-02",
