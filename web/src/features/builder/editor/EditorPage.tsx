@@ -43,7 +43,7 @@ import {
   updateStep,
   updateTrigger,
 } from "../model/graph";
-import { type History, historyOf, push, redo, undo } from "../model/history";
+import { type History, amend, historyOf, redo, undo } from "../model/history";
 import { type Positions, positionsFor } from "../model/layout";
 import { loadPositions, savePositions } from "../model/positions";
 import { summarize } from "../model/summary";
@@ -158,18 +158,15 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const path = useMemo(() => runPath(openRun !== null ? run.data?.history : undefined, "start", normalize), [openRun, run.data, normalize]);
   const counts = useMemo(() => exitCounts(stats.data?.steps, normalize), [stats.data, normalize]);
   const clipboard = useRef<Clipboard | null>(null);
-  // Edits from the drawer coalesce into one history entry per node while typing.
-  const lastEdit = useRef<{ key: string; at: number } | null>(null);
   const def = hist.present;
   const dirty = def !== saved;
 
   // editWith applies a change to the latest definition, so changes queued in
   // one event (the drawer's pending text, then a type change) all land.
+  // Edits from the drawer coalesce into one history entry per node while typing (amend).
   const editWith = useCallback((change: (d: Definition) => Definition, coalesce?: string) => {
     const now = Date.now();
-    const same = coalesce && lastEdit.current?.key === coalesce && now - lastEdit.current.at < 1500;
-    lastEdit.current = coalesce ? { key: coalesce, at: now } : null;
-    setHist((h) => (same ? { ...h, present: change(h.present) } : push(h, change(h.present))));
+    setHist((h) => amend(h, change(h.present), coalesce, now));
   }, []);
   const edit = useCallback((next: Definition, coalesce?: string) => editWith(() => next, coalesce), [editWith]);
 

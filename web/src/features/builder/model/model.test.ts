@@ -14,7 +14,7 @@ import {
   toGraph,
   updateStep,
 } from "./graph";
-import { historyOf, push, redo, undo } from "./history";
+import { amend, historyOf, push, redo, undo } from "./history";
 import { NODE_HEIGHT, NODE_WIDTH, autoLayout, positionsFor } from "./layout";
 
 // The seed's inbound workflow (internal/workflow/templates/inbound_conversation.json), shortened settings.
@@ -165,6 +165,27 @@ describe("undo/redo", () => {
     h = push(h, updateStep(h.present, "busy", { text: "later" }));
     expect(h.future).toEqual([]);
     expect(redo(h)).toBe(h);
+  });
+
+  it("makes one step of a field's typing, and a new one of typing again after an undo", () => {
+    const text = (d: Definition) => d.steps.find((s) => s.id === "welcome")?.settings?.text;
+    const typed = (d: Definition, v: string) => updateStep(d, "welcome", { text: v });
+    let h = historyOf(seed());
+    h = amend(h, typed(h.present, "Hi!"), "welcome", 1000);
+    h = amend(h, typed(h.present, "Hi! Welcome"), "welcome", 1500); // still typing: the same step
+    expect(h.past).toHaveLength(1);
+    h = undo(h);
+    expect(text(h.present)).toBe("Hi");
+    // Typing again in the same field right away is a new edit: the text before it stays one undo away.
+    h = amend(h, typed(h.present, "Hello"), "welcome", 1800);
+    expect(text(h.present)).toBe("Hello");
+    expect(h.future).toEqual([]);
+    h = undo(h);
+    expect(text(h.present)).toBe("Hi");
+    // Another field, or a pause, is a new step too.
+    h = amend(redo(h), typed(h.present, "Hello there"), "welcome", 1800 + 2000);
+    expect(undo(h).present).not.toBe(h.present);
+    expect(text(undo(h).present)).toBe("Hello");
   });
 });
 
