@@ -173,3 +173,30 @@ test("a run's path on the canvas, and the week's counts on the exits", async () 
   u.assertClean();
   await u.context.close();
 });
+
+test("a saved draft whose text names a variable nothing sets says so", async () => {
+  const s = f.server;
+  const token = await ownerToken(s);
+  const wf = await s.api("POST", "/api/v1/workflows", { blank: true }, { token });
+  const step = wf.draft.steps[0].id;
+  const u = await newUser(f.browser, { name: "owner warnings" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/builder/${wf.id}`);
+  await node(page, step).click();
+  const text = page.locator('[data-testid="step-drawer"] [data-schema-path="text"]');
+  await text.fill("Your order {{var.order_numbre}} is on its way");
+  await page.getByTestId("builder-save").click();
+  // Saved (a warning does not refuse the draft), and the warning is on screen: the text would go out with a hole in it.
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "the draft saved" });
+  const warnings = page.getByTestId("builder-warnings");
+  await warnings.waitFor();
+  assert.match((await warnings.textContent()) ?? "", /var\.order_numbre.*not set by any step/);
+  assert.equal(await page.getByTestId("builder-problems").count(), 0, "a warning is not a problem");
+  // Fixed and saved again: the warning goes.
+  await node(page, step).click();
+  await text.fill("Your order is on its way");
+  await page.getByTestId("builder-save").click();
+  await until(async () => (await page.getByTestId("builder-warnings").count()) === 0, { what: "the warning gone once fixed" });
+  u.assertClean();
+});

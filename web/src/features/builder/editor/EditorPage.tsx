@@ -52,7 +52,7 @@ import { type StepCanvas, StepCanvasContext, StepNode, type StepFlowNode, sameSt
 import { DeleteStepDialog } from "./DeleteStepDialog";
 import { RunsAside } from "./RunsAside";
 import { exitOrder, sortExits, summarizeTrigger, useFlowAriaLabels } from "./canvasText";
-import { ProblemsBanner, Toolbar, problemsByNode, type Problem, type SidePanel } from "./Toolbar";
+import { ProblemsBanner, Toolbar, WarningsBanner, problemsByNode, type Problem, type SidePanel } from "./Toolbar";
 import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
 import { TestPanel } from "../test/TestPanel";
 
@@ -137,6 +137,8 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const [manual, setManual] = useState<Positions>(() => loadPositions(workflowID));
   const [selected, setSelected] = useState<string | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
+  // What the last save was warned about: saved, but a text will not render as written.
+  const [warnings, setWarnings] = useState<string[]>([]);
   const [confirmDelete, setConfirmDelete] = useState<{ id: string; count: number } | null>(null);
   // Runs on the canvas: the runs panel, the run whose path is highlighted,
   // and how many runs took each exit over the last 7 days.
@@ -377,6 +379,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     qc.setQueryData([...queryKeys.workflows, workflowID], w);
     void qc.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
     setSaved(sent);
+    setWarnings(w.warnings ?? []);
   };
   const onFailure = (err: unknown) => {
     if (err instanceof ApiError && err.status === 422) {
@@ -471,6 +474,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
         activating={activate.isPending}
       />
       <ProblemsBanner problems={problems} onFocus={focusStep} onDismiss={() => setProblems([])} />
+      <WarningsBanner warnings={warnings} onFocus={focusStep} onDismiss={() => setWarnings([])} />
       <div className="flex min-h-0 flex-1">
         <div className="relative min-h-0 flex-1" data-testid="builder-canvas">
           <StepCanvasContext.Provider value={stepCanvas}>
@@ -509,6 +513,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
               edit(d);
               setSaved(d);
               setProblems([]);
+              setWarnings([]);
             }}
           />
         )}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import "../../../lib/i18n";
-import { ProblemsBanner, problemsByNode } from "./Toolbar";
+import { ProblemsBanner, WarningsBanner, problemsByNode } from "./Toolbar";
 
 afterEach(cleanup);
 
@@ -32,5 +32,22 @@ describe("the problems the server found", () => {
     fireEvent.click(screen.getByRole("button", { name: /name.*is required/ }));
     expect(onFocus).toHaveBeenLastCalledWith("trigger");
     expect(screen.queryByRole("button", { name: /at least one step/ })).toBeNull(); // no node to go to
+  });
+});
+
+describe("the warnings of a saved draft", () => {
+  it("lists each warning, a step's linked to its step", () => {
+    const onFocus = vi.fn();
+    render(
+      <WarningsBanner
+        warnings={['step "welcome": variable {{var.ned}} is not set by any step of this workflow', "something about the whole workflow"]}
+        onFocus={onFocus}
+        onDismiss={() => {}}
+      />,
+    );
+    expect(screen.getByTestId("builder-warnings").textContent).toContain("Saved, with 2 warnings");
+    fireEvent.click(screen.getByRole("button", { name: /var\.ned/ }));
+    expect(onFocus).toHaveBeenLastCalledWith("welcome");
+    expect(screen.getAllByTestId("builder-warning")[1]!.textContent).toBe("something about the whole workflow");
   });
 });

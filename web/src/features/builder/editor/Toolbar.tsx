@@ -208,3 +208,40 @@ export function ProblemsBanner({ problems, onFocus, onDismiss }: { problems: Pro
     </>
   );
 }
+
+/**
+ * WarningsBanner lists what the server saved but warned about (a template
+ * naming a variable nothing sets renders it empty; braces holding no
+ * variable are sent as written). A warning naming its step links to it.
+ */
+export function WarningsBanner({ warnings, onFocus, onDismiss }: { warnings: string[]; onFocus(step: string): void; onDismiss(): void }) {
+  const { t } = useTranslation();
+  if (warnings.length === 0) return null;
+  return (
+    <div role="status" data-testid="builder-warnings" className="border-line bg-note border-b px-4 py-2 text-sm">
+      <div className="flex items-center gap-2 font-medium">
+        <span className="text-warning">{t("builderCanvas.warningsFound", { count: warnings.length })}</span>
+        <button type="button" className="text-muted ml-auto text-xs underline" onClick={onDismiss}>
+          {t("builderCanvas.dismiss")}
+        </button>
+      </div>
+      <ul className="mt-1 max-h-32 space-y-0.5 overflow-y-auto">
+        {warnings.map((w, i) => {
+          // The engine writes a step's warning as `step "id": message`.
+          const m = /^step "([^"]+)": ([\s\S]*)$/.exec(w);
+          return (
+            <li key={i} data-testid="builder-warning">
+              {m ? (
+                <button type="button" data-step-id={m[1]} onClick={() => onFocus(m[1]!)} className="hover:bg-hover rounded px-1 text-left">
+                  <span className="text-warning font-mono">{m[1]}</span> — {m[2]}
+                </button>
+              ) : (
+                <span className="px-1">{w}</span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
