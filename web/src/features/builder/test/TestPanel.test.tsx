@@ -136,4 +136,30 @@ describe("TestPanel", () => {
     fireEvent.keyDown(box, { key: "Enter" }); // composition done: Enter sends
     await waitFor(() => expect(fetchMock.mock.calls.some(([url]) => String(url).endsWith("/test/messages"))).toBe(true));
   });
+  it("follows a publish made beside it: the composer opens on the version just published", async () => {
+    let published = 0;
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(() =>
+        json(
+          published
+            ? { ...asked, published_version: published, draft_differs: false, run: undefined, conversation: undefined, messages: [] }
+            : { ...asked, published_version: 0, started: false, run: undefined, conversation: undefined, messages: [] },
+        ),
+      ),
+    );
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const panel = (w: object) => (
+      <QueryClientProvider client={client}>
+        <TestPanel workflowID={3} workflow={w as never} onRun={vi.fn()} />
+      </QueryClientProvider>
+    );
+    const { rerender } = render(panel({ id: 3, published_version: 0, draft: {}, updated_at: "2026-03-02T09:00:00Z" }));
+    await waitFor(() => expect(screen.getByTestId("test-status").textContent).toContain("Publish the workflow to test it"));
+    // The toolbar's Publish answers the workflow with its first version.
+    published = 1;
+    rerender(panel({ id: 3, published_version: 1, updated_at: "2026-03-02T09:01:00Z" }));
+    await waitFor(() => expect((screen.getByLabelText("Message as the test contact") as HTMLTextAreaElement).disabled).toBe(false));
+    expect(screen.getByTestId("test-version").textContent).toContain("1");
+  });
 });

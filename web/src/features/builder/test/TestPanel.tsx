@@ -29,7 +29,7 @@ export function testQueryKey(workflowID: number) {
   return [...qk.workflows, String(workflowID), "test"] as const;
 }
 
-export function TestPanel({ workflowID, onRun }: TestPanelProps) {
+export function TestPanel({ workflowID, workflow, onRun }: TestPanelProps) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const toast = useToast();
@@ -46,6 +46,16 @@ export function TestPanel({ workflowID, onRun }: TestPanelProps) {
   });
   const s = session.data;
   const runID = s?.run?.id ?? null;
+
+  // A publish or a save made beside the panel changes what it tests (the
+  // version, "publish first", whether the draft differs): ask again.
+  const changed = `${workflow.published_version}|${workflow.updated_at}`;
+  const seen = useRef(changed);
+  useEffect(() => {
+    if (seen.current === changed) return;
+    seen.current = changed;
+    void qc.invalidateQueries({ queryKey: testQueryKey(workflowID) });
+  }, [changed, qc, workflowID]);
 
   // The canvas highlights the test run's path, and follows it.
   useEffect(() => {
