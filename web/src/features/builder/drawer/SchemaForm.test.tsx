@@ -174,6 +174,20 @@ describe("StepDrawer", () => {
     expect(onChange).toHaveBeenLastCalledWith({ text: "Welcome!" });
   });
 
+  it("keeps what is being typed when the canvas renders again with the same settings (a trigger with no conditions yet)", () => {
+    const onChange = vi.fn();
+    // The canvas passes the trigger's conditions, or a new {} on each render while it has none.
+    const drawer = () => withQuery(<StepDrawer node={{ kind: "trigger", id: "trigger", type: "schedule", settings: {} }} onChange={onChange} debounceMs={60_000} schema={root} />);
+    const { rerender } = render(drawer());
+    const cron = () => document.querySelector('[data-schema-path="cron"]') as HTMLInputElement;
+    fireEvent.change(cron(), { target: { value: "0 9 * * 1-5" } });
+    rerender(drawer()); // e.g. a query of the canvas refetched on focus
+    expect(cron().value).toBe("0 9 * * 1-5");
+    fireEvent.change(cron(), { target: { value: "0 9 * * 1-5" } });
+    fireEvent.blur(cron());
+    expect(onChange).toHaveBeenLastCalledWith({ cron: "0 9 * * 1-5" });
+  });
+
   it("suggests the workspace's custom field keys", async () => {
     stubFetch();
     render(withQuery(<StepDrawer node={{ kind: "step", id: "f", type: "update_contact_field", settings: {} }} onChange={() => {}} schema={root} />));

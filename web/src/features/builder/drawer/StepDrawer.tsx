@@ -102,14 +102,17 @@ export function StepDrawer({
 
   // The form edits a local copy; onChange is debounced so a keystroke does
   // not rebuild the editor's graph. A new node (or new settings from
-  // outside, e.g. undo) resets the copy.
+  // outside, e.g. undo) resets the copy. The same settings again as a new
+  // object (a trigger with no conditions is given a new {} on each render
+  // of the canvas) are not new: resetting then would wipe what is typed.
   const [local, setLocal] = useState(node.settings ?? {});
   const pending = useRef<Record<string, unknown> | null>(null);
   const emitted = useRef<Record<string, unknown> | null>(null);
   const [seen, setSeen] = useState({ id: node.id, settings: node.settings });
   if (seen.id !== node.id || seen.settings !== node.settings) {
     setSeen({ id: node.id, settings: node.settings });
-    if (seen.id !== node.id || node.settings !== emitted.current) setLocal(node.settings ?? {});
+    const same = seen.id === node.id && JSON.stringify(seen.settings ?? {}) === JSON.stringify(node.settings ?? {});
+    if (seen.id !== node.id || (node.settings !== emitted.current && !same)) setLocal(node.settings ?? {});
   }
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef(onChange);
