@@ -200,3 +200,39 @@ test("a saved draft whose text names a variable nothing sets says so", async () 
   await until(async () => (await page.getByTestId("builder-warnings").count()) === 0, { what: "the warning gone once fixed" });
   u.assertClean();
 });
+
+test("a connection is removed by selecting it and pressing Delete: the exit is free again", async () => {
+  const s = f.server;
+  const token = await ownerToken(s);
+  const wf = await demoWorkflow(s, token);
+  const u = await newUser(f.browser, { name: "owner unwires" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/builder/${wf.id}`);
+  await node(page, "ask_need").waitFor();
+  // The question's timeout should end the run rather than go to Support: its connection goes.
+  const edge = page.locator('.react-flow__edge[data-id="ask_need:timeout"]');
+  await edge.focus();
+  await page.keyboard.press("Enter");
+  await until(async () => (await edge.getAttribute("class"))?.includes("selected"), { what: "the connection selected" });
+  await page.keyboard.press("Delete");
+  await until(async () => (await edge.count()) === 0, { what: "the connection removed" });
+  await page.getByTestId("add-step-ask_need-timeout").waitFor(); // a free exit, with its "+"
+  await page.keyboard.press("Control+z");
+  await edge.waitFor({ state: "attached" });
+  await page.keyboard.press("Control+Shift+z");
+  await until(async () => (await edge.count()) === 0, { what: "removed again" });
+  await page.getByTestId("builder-save").click();
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "the draft saved" });
+  const after = await s.api("GET", `/api/v1/workflows/${wf.id}`, undefined, { token });
+  assert.equal(after.draft.steps.find((st) => st.id === "ask_need").exits.timeout, undefined);
+  assert.ok(after.draft.steps.find((st) => st.id === "ask_need").exits.next, "the other exits kept");
+  // A click selects a connection too.
+  const welcome = page.locator('.react-flow__edge[data-id="welcome:next"]');
+  const box = await welcome.locator(".react-flow__edge-interaction").boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await until(async () => (await welcome.getAttribute("class"))?.includes("selected"), { what: "the clicked connection selected" });
+  // The trigger's start is not a connection that can go.
+  assert.equal(await page.locator('.react-flow__edge[data-id="@trigger:start"]').getAttribute("tabindex"), null, "the start is not focusable");
+  u.assertClean();
+});

@@ -8,6 +8,7 @@ import {
   type Connection,
   Controls,
   type Edge,
+  type EdgeChange,
   MarkerType,
   MiniMap,
   type NodeChange,
@@ -136,6 +137,8 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const [saved, setSaved] = useState<Definition>(hist.present);
   const [manual, setManual] = useState<Positions>(() => loadPositions(workflowID));
   const [selected, setSelected] = useState<string | null>(null);
+  // The selected connection (an edge's id): Delete frees its exit.
+  const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   // What the last save was warned about: saved, but a text will not render as written.
   const [warnings, setWarnings] = useState<string[]>([]);
@@ -272,10 +275,13 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
         className: path.edges.has(e.id) ? "run-path" : undefined,
         labelBgStyle: { fill: "var(--sb-bg)" },
         labelStyle: { fill: "var(--sb-muted)", fontSize: 11 },
-        focusable: false,
+        // A step's exit can be unwired (Delete); the trigger's start and a Jump To's target cannot.
+        focusable: freeable(e),
+        selectable: freeable(e),
+        selected: e.id === selectedEdge,
         ariaLabel: t("builderCanvas.edgeLabel", { from: e.source === TRIGGER_ID ? t("builderCanvas.triggerNode") : e.source, exit: e.label || e.exit, to: e.target }),
       })),
-    [graph, t, path],
+    [graph, t, path, selectedEdge],
   );
 
   const ariaLabels = useFlowAriaLabels();
@@ -284,7 +290,10 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     (changes: NodeChange<StepFlowNode>[]) => {
       setNodes((ns) => applyNodeChanges(changes, ns));
       for (const c of changes) {
-        if (c.type === "select" && c.selected) setSelected(c.id);
+        if (c.type === "select" && c.selected) {
+          setSelected(c.id);
+          setSelectedEdge(null);
+        }
         if (c.type === "position" && c.position && c.dragging === false) {
           setManual((m) => {
             const next = { ...m, [c.id]: c.position! };
@@ -307,6 +316,16 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     },
     [workflowID],
   );
+
+  const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
+    for (const c of changes) {
+      if (c.type !== "select") continue;
+      if (c.selected) {
+        setSelectedEdge(c.id);
+        setSelected(null);
+      } else setSelectedEdge((cur) => (cur === c.id ? null : cur));
+    }
+  }, []);
 
   const onConnect = useCallback(
     (c: Connection) => {
@@ -334,7 +353,12 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     if ((e.target as HTMLElement | null)?.closest?.("[role=dialog],[role=menu],[data-radix-popper-content-wrapper]")) return;
     const mod = e.metaKey || e.ctrlKey;
     const k = e.key.toLowerCase();
-    if ((e.key === "Delete" || e.key === "Backspace") && selected && selected !== TRIGGER_ID) {
+    const unwire = selectedEdge ? graph.edges.find((x) => x.id === selectedEdge) : undefined;
+    if ((e.key === "Delete" || e.key === "Backspace") && unwire && freeable(unwire)) {
+      e.preventDefault();
+      edit(connect(hist.present, unwire.source, unwire.exit, undefined));
+      setSelectedEdge(null);
+    } else if ((e.key === "Delete" || e.key === "Backspace") && selected && selected !== TRIGGER_ID) {
       e.preventDefault();
       askDelete(selected);
     } else if (mod && k === "c" && selected && selected !== TRIGGER_ID) {
@@ -356,6 +380,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
       setHist(redo);
     } else if (e.key === "Escape") {
       setSelected(null);
+      setSelectedEdge(null);
     }
   };
 
@@ -485,8 +510,15 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
               onNodesChange={onNodesChange}
               onNodeDragStop={onNodeDragStop}
               onConnect={onConnect}
-              onPaneClick={() => setSelected(null)}
-              onNodeClick={(_, n) => setSelected(n.id)}
+              onEdgesChange={onEdgesChange}
+              onPaneClick={() => {
+                setSelected(null);
+                setSelectedEdge(null);
+              }}
+              onNodeClick={(_, n) => {
+                setSelected(n.id);
+                setSelectedEdge(null);
+              }}
               deleteKeyCode={null}
               fitView
               fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
@@ -563,6 +595,11 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
       <DeleteStepDialog confirm={confirmDelete} onCancel={() => setConfirmDelete(null)} onDelete={doDelete} />
     </main>
   );
+}
+
+/** freeable: a step's exit, which a run may leave unwired (it ends there); not the trigger's start nor a jump. */
+function freeable(e: { source: string; jump?: boolean }) {
+  return e.source !== TRIGGER_ID && !e.jump;
 }
 
 /** runQueryKey is the key of one run's detail, the path on the canvas: the test panel refreshes it as the run moves. */
