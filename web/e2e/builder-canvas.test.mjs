@@ -193,11 +193,16 @@ test("a saved draft whose text names a variable nothing sets says so", async () 
   await warnings.waitFor();
   assert.match((await warnings.textContent()) ?? "", /var\.order_numbre.*not set by any step/);
   assert.equal(await page.getByTestId("builder-problems").count(), 0, "a warning is not a problem");
-  // Fixed and saved again: the warning goes.
+  // Fixed and saved again with the keyboard, still in the field (Ctrl+S, as the Save button's tooltip says): the warning goes.
   await node(page, step).click();
   await text.fill("Your order is on its way");
-  await page.getByTestId("builder-save").click();
+  assert.match((await page.getByTestId("builder-save").getAttribute("title")) ?? "", /Ctrl\+S/);
+  await page.keyboard.press("Control+s");
   await until(async () => (await page.getByTestId("builder-warnings").count()) === 0, { what: "the warning gone once fixed" });
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "saved by Ctrl+S" });
+  const saved = await s.api("GET", `/api/v1/workflows/${wf.id}`, undefined, { token });
+  assert.equal(saved.draft.steps[0].settings.text, "Your order is on its way", "the last keystrokes saved");
+  assert.equal(await text.evaluate((el) => el === document.activeElement), true, "the field keeps the focus");
   u.assertClean();
 });
 

@@ -348,7 +348,14 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
 
   // The shortcuts listen on the window: focus may be on the page's body (after a dialog closes).
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.defaultPrevented || isTyping(e) || confirmDelete) return;
+    if (e.defaultPrevented || confirmDelete) return;
+    if ((e.metaKey || e.ctrlKey) && e.key.toLowerCase() === "s") {
+      // Save, even from a field of the drawer (not the browser's "Save page").
+      e.preventDefault();
+      saveNow();
+      return;
+    }
+    if (isTyping(e)) return;
     // Not while a menu, popover or another dialog has the focus.
     if ((e.target as HTMLElement | null)?.closest?.("[role=dialog],[role=menu],[data-radix-popper-content-wrapper]")) return;
     const mod = e.metaKey || e.ctrlKey;
@@ -439,6 +446,21 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     },
     onError: onFailure,
   });
+  // saveNow saves with the keyboard. The drawer hands its last keystrokes
+  // over when its field is left (its debounce): leave it, save once that
+  // edit has landed, and give the field its focus back.
+  const latestSave = useRef<() => void>(() => {});
+  latestSave.current = () => {
+    if (def !== saved && !save.isPending) save.mutate(def);
+  };
+  const saveNow = () => {
+    const el = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    el?.blur();
+    window.setTimeout(() => {
+      latestSave.current();
+      el?.focus();
+    }, 0);
+  };
   const current = (qc.getQueryData<Workflow>([...queryKeys.workflows, workflowID]) ?? workflow) as Workflow;
   const activate = useMutation({
     mutationFn: (on: boolean) => api.post<Workflow>(`/api/v1/workflows/${workflowID}/${on ? "start" : "stop"}`),

@@ -137,6 +137,7 @@ export function Toolbar(p: ToolbarProps) {
         <button
           type="button"
           data-testid="builder-save"
+          title={t("builderCanvas.saveKey")}
           disabled={!p.dirty || p.saving}
           onClick={p.onSave}
           className="border-line bg-bg hover:bg-hover rounded border px-3 py-1.5 text-sm font-medium disabled:opacity-50"
