@@ -9,18 +9,14 @@ import {
   AlarmClock, Braces, CalendarClock, CircleDot, GitBranch, Globe, Sparkles, HelpCircle, Hourglass, ListChecks, MessageSquare, MessageSquarePlus,
   MessageSquareX, Play, Redo2, Repeat, StickyNote, Tag, UserCog, UserPlus, Webhook, X, Zap, type LucideIcon,
 } from "lucide-react";
-import { allPages, api } from "../../../lib/api";
+import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import type { ContactField } from "../../../lib/types";
-import type { components } from "../../../lib/api-types";
-import { useCategories, useTeams } from "../../../lib/directory";
+import { useCategories, useFields, useStages, useTags, useTeams } from "../../../lib/directory";
 import { hints, nodeSchema, orders, typeNames, type JSONSchema, type Suggest } from "./schema";
 import { NodeMeta, type MetaPatch, type MetaValue } from "./NodeMeta";
 import { SchemaForm, type Problem } from "./SchemaForm";
 import { nodeVariables } from "./template";
 
-type Stage = components["schemas"]["ContactStage"];
-type ContactTag = components["schemas"]["ContactTag"];
 
 export interface DrawerNode {
   kind: "trigger" | "step";
@@ -60,12 +56,7 @@ export const typeIcons: Record<string, LucideIcon> = {
 export const useWorkflowSchema = () =>
   useQuery({ queryKey: qk.workflowSchema, queryFn: () => api.get<JSONSchema>("/api/v1/workflows/schema"), staleTime: Infinity });
 
-const useStages = () => useQuery({ queryKey: qk.stages, queryFn: () => allPages<Stage>("/api/v1/lifecycle-stages"), staleTime: 300_000 });
-const useTags = () => useQuery({ queryKey: qk.tags, queryFn: () => allPages<ContactTag>("/api/v1/tags"), staleTime: 60_000 });
 const standardFields = ["first_name", "last_name", "email", "phone", "language", "country"];
-
-const useCustomFields = () =>
-  useQuery({ queryKey: qk.fields, queryFn: () => allPages<ContactField>("/api/v1/custom-fields"), staleTime: 300_000 });
 
 export function StepDrawer({
   node,
@@ -96,7 +87,7 @@ export function StepDrawer({
 }) {
   const { t } = useTranslation();
   const fetched = useWorkflowSchema();
-  const fields = useCustomFields();
+  const fields = useFields();
   const root = given ?? fetched.data;
   const schema = root ? nodeSchema(root, node.kind, node.type) : undefined;
 
