@@ -59,7 +59,7 @@ describe("WorkflowsList", () => {
     fireEvent.click(within(rows[0]!).getByTestId("workflow-delete"));
     fireEvent.click(await screen.findByTestId("workflow-delete-confirm"));
     await waitFor(() => expect(screen.getByTestId("workflow-delete-reason").textContent).toContain("3 runs are waiting"));
-    expect(screen.getByTestId("workflow-delete-confirm").textContent).toBe("Stop them and delete");
+    expect(screen.getByTestId("workflow-delete-confirm").textContent).toBe("Delete anyway");
     fireEvent.click(screen.getByTestId("workflow-delete-confirm"));
     await waitFor(() => expect(fetchMock.mock.calls.some(([u, i]) => i?.method === "DELETE" && String(u).includes("force=true"))).toBe(true));
   });

@@ -252,7 +252,7 @@ export default function WorkflowsList() {
         <ConfirmDialog
           title={t("builderList.deleteTitle", { name: deleting.wf.name })}
           body={deleting.reason ? t("builderList.deleteRefused", { reason: deleting.reason }) : t("builderList.deleteBody")}
-          confirm={deleting.reason ? t("builderList.stopAndDelete") : t("builderList.confirmDelete")}
+          confirm={deleting.reason ? t("builderList.deleteAnyway") : t("builderList.confirmDelete")}
           onClose={() => setDeleting(null)}
           onConfirm={() => remove.mutate({ wf: deleting.wf, force: !!deleting.reason })}
         />
