@@ -290,3 +290,20 @@ func (f *fixture) assignByHand(conversationID, user int64) error {
 func loopbackAllowed(f *fixture) {
 	f.http = netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
 }
+
+// unhandled runs write with the engine stopped and moves the engine's
+// cursor past the events it appended, as if a timer had won the race
+// against their handling: the engine restarts without them.
+func (f *fixture) unhandled(write func()) {
+	f.t.Helper()
+	f.stop()
+	write()
+	ctx := context.Background()
+	if err := f.d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE event_consumers SET last_id = (SELECT MAX(id) FROM events) WHERE name = 'workflow'`)
+		return err
+	}); err != nil {
+		f.t.Fatal(err)
+	}
+	f.start()
+}
