@@ -136,17 +136,31 @@ func (s *session) Data(r io.Reader) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	// Every recipient channel is tried. A passing failure is a 451, so
+	// the sender tries again (the channels that stored it know it by its
+	// Message-ID); one channel refusing it for good does not bounce the
+	// mail the others stored: the 554 is for a mail no channel took.
+	stored, passing := 0, false
+	var refused error
 	for _, ch := range s.channels {
 		_, err := s.l.p.Deliver(ctx, ch, raw)
-		if apperr.KindOf(err) == apperr.KindInvalid {
-			// Retrying cannot help: the sender gets a bounce saying why.
+		switch {
+		case apperr.KindOf(err) == apperr.KindInvalid:
 			slog.Warn("smtp: a message the receive path refuses", "channel", ch.ID, "err", err)
-			return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message refused: " + limit.Storable(err.Error(), 200)}
-		}
-		if err != nil {
+			refused = err
+		case err != nil:
 			slog.Error("smtp: store a message", "channel", ch.ID, "err", err)
-			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Could not store the message, try again later"}
+			passing = true
+		default:
+			stored++
 		}
+	}
+	switch {
+	case passing:
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Could not store the message, try again later"}
+	case stored == 0 && refused != nil:
+		// Retrying cannot help: the sender gets a bounce saying why.
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Message refused: " + limit.Storable(refused.Error(), 200)}
 	}
 	return nil
 }

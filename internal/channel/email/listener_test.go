@@ -319,3 +319,40 @@ func TestAnAddressIsOneChannels(t *testing.T) {
 		}
 	})
 }
+
+// refusingFor refuses for good what is received on one channel (the
+// receive path's validation error) and hands the rest on.
+type refusingFor struct {
+	next    channel.Receiver
+	channel int64
+}
+
+func (r *refusingFor) Receive(ctx context.Context, in []conversation.Inbound) ([]conversation.Received, error) {
+	if in[0].ChannelID == r.channel {
+		return nil, apperr.Invalid("text", "refused on this channel")
+	}
+	return r.next.Receive(ctx, in)
+}
+
+// A mail to two channels, one of which refuses it for good, is answered
+// 250 once the other stored it: a 554 told the sender it was not
+// delivered (a bounce) although one recipient has it. Refused by all, it
+// is still the 554.
+func TestListenerAcceptsAMailOneOfItsChannelsStored(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		sales := e.channel(t, map[string]any{"address": "sales@acme.example"})
+		support := e.channel(t, map[string]any{"address": "support@acme.example"})
+		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: &refusingFor{next: e.conv, channel: sales.ID}})
+		l := startListener(t, e.p)
+		if err := deliver(t, l.Addr(), "a@b.example", []string{"sales@acme.example", "support@acme.example"}, fixture(t, "gmail_plain.eml")); err != nil {
+			t.Fatalf("a mail one channel stored: %v", err)
+		}
+		if n := len(e.messages(t, support.ID)); n != 1 {
+			t.Fatalf("support holds %d messages", n)
+		}
+		if err := deliver(t, l.Addr(), "a@b.example", []string{"sales@acme.example"}, fixture(t, "gmail_alternative.eml")); smtpCode(err) != 554 {
+			t.Fatalf("a mail every channel refuses: %v, want 554", err)
+		}
+	})
+}
