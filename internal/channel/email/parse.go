@@ -526,6 +526,43 @@ func clipID(id string) string {
 // rawID is the id of a message without a Message-ID: the same bytes
 // delivered twice are the same message.
 func rawID(raw []byte) string {
-	sum := sha256.Sum256(raw)
+	sum := sha256.Sum256(authored(raw))
 	return "sha256-" + hex.EncodeToString(sum[:]) + "@switchboard.invalid"
+}
+
+// traceHeaders are the headers servers add to a mail on its way (RFC
+// 5321's trace fields and their kin): the copy the listener receives and
+// the one a mailbox holds differ in them alone.
+var traceHeaders = map[string]bool{"received": true, "return-path": true, "delivered-to": true, "x-original-to": true,
+	"x-received": true, "arc-seal": true, "arc-message-signature": true, "arc-authentication-results": true,
+	"authentication-results": true, "received-spf": true, "x-spam-status": true, "x-spam-score": true}
+
+// authored is raw without its trace headers: what its sender wrote, the
+// same however the mail reached us. Malformed mail is taken whole.
+func authored(raw []byte) []byte {
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	sep := 4
+	if lf := bytes.Index(raw, []byte("\n\n")); lf >= 0 && (end < 0 || lf < end) {
+		end, sep = lf, 2
+	}
+	if end < 0 {
+		return raw
+	}
+	var out bytes.Buffer
+	skipping := false
+	for _, line := range bytes.SplitAfter(raw[:end+sep/2], []byte("\n")) {
+		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') { // a folded line goes with its header
+			if !skipping {
+				out.Write(line)
+			}
+			continue
+		}
+		name, _, _ := bytes.Cut(line, []byte(":"))
+		skipping = traceHeaders[strings.ToLower(strings.TrimSpace(string(name)))]
+		if !skipping {
+			out.Write(line)
+		}
+	}
+	out.Write(raw[end+sep/2:])
+	return out.Bytes()
 }

@@ -380,3 +380,21 @@ func TestFileNamesInRFC2231Charsets(t *testing.T) {
 		}
 	}
 }
+
+// A mail without a Message-ID gets one from what its sender wrote, not
+// from its trace headers: the copy the SMTP listener receives and the one
+// IMAP reads from a mailbox (Received, Delivered-To, Return-Path added on
+// the way) are one mail, stored once. A different body is another mail.
+func TestMailWithoutMessageIDHasOneIDWhateverItsTrace(t *testing.T) {
+	body := "From: Someone <someone@example.net>\r\nTo: support@acme.example\r\nSubject: No id\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\n\r\nHello, is anyone there?\r\n"
+	viaSMTP := Parse([]byte("Received: from mx1.example.net by mx.test; Tue, 1 Dec 2026 10:00:01 +0000\r\n" + body))
+	viaIMAP := Parse([]byte("Return-Path: <someone@example.net>\r\nDelivered-To: support@acme.example\r\nReceived: from mx2.example.net by imap.example; Tue, 1 Dec 2026 10:00:03 +0000\r\n" +
+		"Received: from mx1.example.net by mx.test; Tue, 1 Dec 2026 10:00:01 +0000\r\n" + body))
+	if viaSMTP.MessageID == "" || viaSMTP.MessageID != viaIMAP.MessageID {
+		t.Fatalf("ids %q and %q, want one", viaSMTP.MessageID, viaIMAP.MessageID)
+	}
+	other := Parse([]byte(strings.Replace(body, "anyone", "someone", 1)))
+	if other.MessageID == viaSMTP.MessageID {
+		t.Fatal("another body has the same id")
+	}
+}
