@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseFilter, fieldFilter, listFilter, narrowOf, parseView, sameNarrow, sinceOf, sinces, splitField, storedFieldValue, timeRelative, viewKey } from "./views";
+import { baseFilter, choiceFromParams, withChoice, type Choice, type Narrow, type Since, type Status, fieldFilter, listFilter, narrowOf, parseView, sameNarrow, sinceOf, sinces, splitField, storedFieldValue, timeRelative, viewKey } from "./views";
 import { countsRefetchInterval, TIME_VIEW_COUNTS_MS } from "./data";
 import type { ConversationView } from "../../../lib/types";
 
@@ -114,5 +114,61 @@ describe("views", () => {
     expect(storedFieldValue("email", " Ada@Example.COM ")).toBe("ada@example.com");
     expect(storedFieldValue("text", "  Order 44 ")).toBe("Order 44");
     expect(storedFieldValue("date", "2026-12-05")).toBe("2026-12-05");
+  });
+});
+
+describe("the choices in the page's query string", () => {
+  const read = (qs: string) => choiceFromParams(new URLSearchParams(qs));
+  const own: { status: Status; since: Since; narrow: Narrow } = { status: "open", since: "any", narrow: {} };
+  it("reads each choice under the list request's names", () => {
+    expect(read("status=closed&sort=waiting&q=ada%20&tag=VIP&stage=Customer&channel_id=3&field=need%3Da%3Db&last_incoming_older_than=259200")).toEqual({
+      status: "closed",
+      sort: "waiting",
+      q: "ada ",
+      since: "older_3d",
+      narrow: { tag: "VIP", stage: "Customer", channel_id: 3, field: "need=a=b" },
+    });
+    expect(read("status=all")).toEqual({ status: "all" });
+    expect(read("")).toEqual({});
+    // Present but empty: the view's own removed.
+    expect(read("tag=&last_incoming_within=")).toEqual({ since: "any", narrow: { tag: undefined } });
+    expect(Object.keys(read("channel_id=").narrow!)).toEqual(["channel_id"]);
+  });
+  it.each([
+    ["status=pending", {}],
+    ["status=ALL", {}],
+    ["sort=random", {}],
+    ["channel_id=0", {}],
+    ["channel_id=-2", {}],
+    ["channel_id=3x", {}],
+    ["channel_id=99999999999999999999", {}],
+    ["field=need", {}],
+    ["field=%3Dsales", {}],
+    ["tag=" + "x".repeat(101), {}],
+    ["stage=a%00b", {}],
+    ["q=" + "x".repeat(201), {}],
+    ["last_incoming_within=5400", {}],
+    ["last_incoming_within=abc", {}],
+    ["last_incoming_within=0", {}],
+    ["last_incoming_within=99999999", {}],
+    ["last_incoming_within=3600&last_incoming_older_than=86400", {}],
+    ["status=nope&tag=VIP", { narrow: { tag: "VIP" } }],
+  ])("ignores the value the list would refuse: %s", (qs, want) => {
+    expect(read(qs)).toEqual(want);
+  });
+  it("writes only what differs from the view's own, and reads it back", () => {
+    const write = (c: Choice, o = own, from = "") => withChoice(new URLSearchParams(from), c, o).toString();
+    expect(write({ status: "open", since: "any", narrow: {} })).toBe("");
+    expect(write({ status: "closed", sort: "newest", q: "ada lovelace", since: "within_24h", narrow: { tag: "VIP", channel_id: 3, field: "need=a=b" } })).toBe(
+      "sort=newest&status=closed&q=ada+lovelace&last_incoming_within=86400&channel_id=3&tag=VIP&field=need%3Da%3Db",
+    );
+    // A saved view's own tag removed, its stage kept, its bounds dropped.
+    const view = { status: "all" as const, since: "older_24h" as const, narrow: { tag: "VIP", stage: "Customer" } };
+    const qs = write({ status: "all", since: "any", narrow: { stage: "Customer" } }, view);
+    expect(qs).toBe("last_incoming_within=&tag=");
+    expect(read(qs)).toEqual({ since: "any", narrow: { tag: undefined } });
+    // Other parameters stay; the old choices go.
+    expect(write({ status: "snoozed" }, own, "status=closed&tag=VIP&x=1")).toBe("x=1&status=snoozed");
+    for (const s of sinces) expect(read(write({ since: s })).since ?? "any").toBe(s);
   });
 });

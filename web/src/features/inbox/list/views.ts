@@ -169,3 +169,100 @@ export function clean(f: ListFilter): ListFilter {
   }
   return out as ListFilter;
 }
+
+/**
+ * Choice: the person's choices on top of a view. narrow holds only the
+ * members they changed (undefined: removed), laid over the view's own as
+ * picking them in the Filter control does.
+ */
+export type Choice = { sort?: Sort; status?: Status; q?: string; since?: Since; narrow?: Narrow };
+
+/** The longest value of each text parameter the list accepts
+ * (internal/conversation/list_filter.go): a longer one is a 400. */
+const maxParam: Record<string, number> = { q: 200, tag: 100, stage: 200, field: 50 + 1 + 5000 };
+/** The longest time-since bound, in seconds (conversation.MaxSince). */
+const maxSince = 366 * 24 * 3600;
+
+/** textParam: a text parameter the list accepts (no NUL, not too long), or undefined. */
+function textParam(name: string, v: string): string | undefined {
+  return !v.includes("\0") && [...v.trim()].length <= maxParam[name]! ? v : undefined;
+}
+
+/**
+ * choiceFromParams reads the person's choices from the page's query
+ * string, under the list request's names (sort, status, q, channel_id,
+ * tag, stage, field, last_incoming_within, last_incoming_older_than);
+ * status=all is every status. A present but empty narrowing or time
+ * parameter removes the view's own. A value the list would refuse, or
+ * the UI cannot show (a time bound that is no preset), is left out: a
+ * hand-edited link never breaks the page.
+ */
+export function choiceFromParams(p: URLSearchParams): Choice {
+  const c: Choice = {};
+  const sort = p.get("sort");
+  if (sorts.includes(sort as Sort)) c.sort = sort as Sort;
+  const status = p.get("status");
+  if (statuses.includes(status as Status)) c.status = status as Status;
+  const q = p.get("q");
+  if (q !== null && textParam("q", q) !== undefined) c.q = q;
+  if (p.has("last_incoming_within") || p.has("last_incoming_older_than")) {
+    const bound = (name: string): number | null => {
+      const s = p.get(name) ?? "";
+      if (s === "") return 0;
+      return /^[1-9][0-9]*$/.test(s) && Number(s) <= maxSince ? Number(s) : null;
+    };
+    const within = bound("last_incoming_within");
+    const older = bound("last_incoming_older_than");
+    const since = within === null || older === null ? "custom" : sinceOf({ last_incoming_within: within, last_incoming_older_than: older });
+    if (since !== "custom") c.since = since;
+  }
+  const narrow: Record<string, unknown> = {};
+  const id = p.get("channel_id");
+  if (id === "") narrow.channel_id = undefined;
+  else if (id !== null && /^[1-9][0-9]*$/.test(id) && Number.isSafeInteger(Number(id))) narrow.channel_id = Number(id);
+  for (const k of ["tag", "stage", "field"] as const) {
+    const v = p.get(k);
+    if (v === null) continue;
+    if (v === "") narrow[k] = undefined;
+    else if (textParam(k, v) !== undefined && (k !== "field" || splitField(v).key !== "")) narrow[k] = v;
+  }
+  if (Object.keys(narrow).length) c.narrow = narrow as Narrow;
+  return c;
+}
+
+/** The query parameters choiceFromParams reads. */
+const choiceParams = ["sort", "status", "q", "last_incoming_within", "last_incoming_older_than", ...narrowKeys];
+
+/**
+ * withChoice is the query string `p` with the choice `c` written into it
+ * (other parameters kept); c.narrow is the whole narrowing shown, each
+ * member compared with the view's own. own is the view's: a status, time or narrowing
+ * equal to the view's own is no parameter, so the link names what the
+ * person changed. A sort is written whenever picked: without it the link
+ * would open in the reader's own remembered sort.
+ */
+export function withChoice(
+  p: URLSearchParams,
+  c: Choice,
+  own: { status: Status; since: Since; narrow: Narrow },
+): URLSearchParams {
+  const out = new URLSearchParams(p);
+  for (const k of choiceParams) out.delete(k);
+  if (c.sort) out.set("sort", c.sort);
+  if (c.status && c.status !== own.status) out.set("status", c.status);
+  if (c.q) out.set("q", c.q);
+  if (c.since && c.since !== "custom" && c.since !== own.since) {
+    const b = sinceBounds[c.since];
+    if (b?.last_incoming_within) out.set("last_incoming_within", String(b.last_incoming_within));
+    else if (b?.last_incoming_older_than) out.set("last_incoming_older_than", String(b.last_incoming_older_than));
+    else out.set("last_incoming_within", ""); // "any": the view's bounds dropped
+  }
+  if (c.narrow) {
+    for (const k of narrowKeys) {
+      const v = c.narrow[k] || undefined;
+      if (v === (own.narrow[k] || undefined)) continue;
+      out.set(k, v === undefined ? "" : String(v));
+    }
+  }
+  return out;
+}
