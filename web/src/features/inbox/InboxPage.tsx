@@ -1,12 +1,14 @@
 // InboxPage: views and counts | the conversation list | the conversation.
 // The view and the open conversation are in the URL (/inbox/:view and
-// /inbox/:view/:conversationID); sort, status, search and the Filter
-// control's narrowing are this page's choices, per view, with the last
-// sort remembered as the default.
-import { useCallback, useEffect, useMemo, useState } from "react";
+// /inbox/:view/:conversationID), and so are the person's choices on top of
+// the view, in the query string under the list request's names (sort,
+// status, q, channel_id, tag, stage, field, last_incoming_*): a reload, a
+// bookmark, a shared link or Back shows the list as it was. The last sort
+// picked is remembered as the default.
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { Navigate, useNavigate, useParams } from "react-router";
+import { Navigate, useLocation, useNavigate, useParams, useSearchParams } from "react-router";
 import { MessagesSquare } from "lucide-react";
 import { api } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
@@ -21,6 +23,7 @@ import { LISTBOX_ID } from "./list/ConversationList";
 import { useCounts, useSavedViews, useTeams } from "./list/data";
 import {
   baseFilter,
+  choiceFromParams,
   listFilter,
   narrowOf,
   parseView,
@@ -28,6 +31,8 @@ import {
   sinceOf,
   sorts,
   viewKey,
+  withChoice,
+  type Choice,
   type Narrow,
   type Since,
   type Sort,
@@ -46,8 +51,6 @@ function storedSort(): Sort {
   return sorts.includes(s as Sort) ? (s as Sort) : "last_message";
 }
 
-type Choice = { sort?: Sort; status?: Status; q?: string; since?: Since; narrow?: Narrow };
-
 /** Each page of every cached conversation list, with `fn` applied to each row. */
 function mapConversations(data: unknown, fn: (c: Conversation) => Conversation): unknown {
   if (!data || typeof data !== "object") return data;
@@ -65,6 +68,8 @@ export function InboxPage() {
   const { t } = useTranslation();
   const params = useParams();
   const navigate = useNavigate();
+  const location = useLocation();
+  const [searchParams, setSearchParams] = useSearchParams();
   const qc = useQueryClient();
   const view = parseView(params.view);
   const openID = params.conversationID && /^[1-9][0-9]*$/.test(params.conversationID) ? Number(params.conversationID) : null;
@@ -72,7 +77,6 @@ export function InboxPage() {
   const saved = useSavedViews();
   const teams = useTeams().data?.data;
   const counts = useCounts().data;
-  const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [defaultSort, setDefaultSort] = useState<Sort>(storedSort);
   const [paletteOpen, setPaletteOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -80,7 +84,9 @@ export function InboxPage() {
   const key = view ? viewKey(view) : "";
   const savedView = view?.kind === "view" ? saved.data?.data.find((v) => v.id === view.id) : undefined;
   const base = useMemo(() => (view ? baseFilter(view, saved.data?.data) : {}), [key, saved.data]); // eslint-disable-line react-hooks/exhaustive-deps
-  const choice = choices[key] ?? {};
+  // Another view is another path, so it opens from its own defaults (its
+  // sidebar link has no query); Back returns to the last one's choices.
+  const choice = useMemo(() => choiceFromParams(searchParams), [searchParams]);
   const sort: Sort = choice.sort ?? (sorts.includes(base.sort as Sort) ? (base.sort as Sort) : defaultSort);
   const ownStatus: Status = (base.status as Status | undefined) || "open";
   const status: Status = choice.status ?? ownStatus;
@@ -88,17 +94,49 @@ export function InboxPage() {
   const ownSince = sinceOf(base);
   const since: Since = choice.since ?? ownSince;
   const ownNarrow = useMemo(() => narrowOf(base), [base]);
-  const narrow: Narrow = choice.narrow ?? ownNarrow;
+  const narrow: Narrow = useMemo(() => (choice.narrow ? { ...ownNarrow, ...choice.narrow } : ownNarrow), [choice.narrow, ownNarrow]);
   const filter = useMemo(
     () => listFilter(base, { sort, status, q: search, since, narrow }),
     [base, sort, status, search, since, narrow],
   );
 
-  const setChoice = (c: Choice) => setChoices((all) => ({ ...all, [key]: { ...all[key], ...c } }));
+  // A change builds on the last query written, not the last rendered: two
+  // in one event (Clear all: the narrowing, then the time) keep both.
+  const latest = useRef(searchParams);
+  useEffect(() => {
+    latest.current = searchParams; // the URL moved (a change rendered, a link, Back)
+  }, [searchParams]);
+  const batched = useRef(false);
+  /**
+   * setChoice writes a change to the query string. A pick (the sort menu,
+   * the Filter control, a chip) is a new history entry, so Back undoes it
+   * pick by pick; typing in the search box (each pause the list already
+   * waits for) replaces the entry, so Back does not replay every word.
+   * Changes in one event are one entry: only the first pushes.
+   */
+  const setChoice = (c: Choice, typing = false) => {
+    const cur = choiceFromParams(latest.current);
+    const own = { status: ownStatus, since: ownSince, narrow: ownNarrow };
+    const next = withChoice(latest.current, {
+      sort: c.sort ?? cur.sort,
+      status: c.status ?? cur.status ?? ownStatus,
+      q: c.q ?? cur.q,
+      since: c.since ?? cur.since ?? ownSince,
+      narrow: c.narrow ?? (cur.narrow ? { ...ownNarrow, ...cur.narrow } : ownNarrow),
+    }, own);
+    const replace = typing || batched.current;
+    if (!replace) {
+      batched.current = true;
+      queueMicrotask(() => (batched.current = false));
+    }
+    latest.current = next;
+    setSearchParams(next, { replace });
+  };
 
+  // The conversation opens in the same list: the query stays.
   const onOpen = useCallback(
-    (id: number) => navigate(`/inbox/${params.view}/${id}`),
-    [navigate, params.view],
+    (id: number) => navigate({ pathname: `/inbox/${params.view}/${id}`, search: location.search }),
+    [navigate, params.view, location.search],
   );
 
   // Opening a conversation marks it read for this person, at once in
@@ -156,7 +194,7 @@ export function InboxPage() {
         onStatus={(s) => setChoice({ status: s })}
         onSince={(s) => setChoice({ since: s })}
         onNarrow={(n) => setChoice({ narrow: n })}
-        onSearch={(q) => setChoice({ q })}
+        onSearch={(q) => setChoice({ q }, true)}
         openID={openID}
         onOpen={onOpen}
         keysEnabled={!dialogOpen}
