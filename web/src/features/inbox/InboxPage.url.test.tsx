@@ -47,7 +47,15 @@ beforeEach(() => {
         views = [...views, v];
         return respond(v, 201);
       }
+      if (path === "/api/v1/conversations/404") return respond({ error: { code: "not_found", message: "not found" } }, 404);
       switch (path) {
+        case "/api/v1/conversations/1":
+        case "/api/v1/conversations/3":
+          return respond(conv(Number(path.split("/").at(-1))));
+        case "/api/v1/contacts/1":
+          return respond({ id: 1, name: "Contact 1", fields: {}, tags: [], identities: [] });
+        case "/api/v1/contacts/1/conversations":
+          return respond(page([conv(1), conv(3)]));
         case "/api/v1/conversations":
           return respond(page([conv(1), conv(2)]));
         case "/api/v1/me/views":
@@ -176,6 +184,17 @@ describe("the inbox's choices in the URL", () => {
     fireEvent.keyDown(document.body, { key: "j" });
     fireEvent.keyDown(screen.getByRole("listbox"), { key: "Enter" });
     await waitFor(() => expect(r.url()).toBe("/inbox/all/2?status=closed&tag=VIP"));
+  });
+
+  it("keeps the query in the conversation's links within the view", async () => {
+    mount("/inbox/all/404?status=closed");
+    const back = await screen.findByRole("link", { name: "Back to the list" });
+    expect(back.getAttribute("href")).toBe("/inbox/all?status=closed");
+    cleanup();
+    localStorage.setItem("switchboard.contactPanel", "open"); // the contact panel, with the contact's conversations
+    const r = mount("/inbox/all/1?status=closed&tag=VIP");
+    fireEvent.click(await screen.findByRole("link", { name: /#3/ }));
+    await waitFor(() => expect(r.url()).toBe("/inbox/all/3?status=closed&tag=VIP"));
   });
 
   it("starts another view from its own defaults, and Back brings the first view's choices back", async () => {

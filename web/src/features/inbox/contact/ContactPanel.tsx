@@ -3,7 +3,7 @@
 // field), tags, lifecycle stage, channel identities and past conversations.
 import { useState, type ReactNode } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link } from "react-router";
+import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Mail, Phone, Plus, X } from "lucide-react";
 import { api, ApiError, type Page } from "../../../lib/api";
@@ -330,13 +330,14 @@ function FieldRow({ field, value, onSave }: { field: ContactField; value: unknow
 function PastConversations({ list, current, view }: { list: Conversation[]; current: number; view: string }) {
   const { t, i18n } = useTranslation();
   const tz = useMe().workspace.timezone || undefined;
+  const { search } = useLocation(); // the list's choices stay
   if (list.length === 0) return <p className="text-muted text-sm">{t("contact.noPast")}</p>;
   return (
     <ul className="flex flex-col gap-1">
       {list.map((c) => (
         <li key={c.id}>
           <Link
-            to={`/inbox/${view}/${c.id}`}
+            to={{ pathname: `/inbox/${view}/${c.id}`, search }}
             aria-current={c.id === current ? "page" : undefined}
             className={"hover:bg-hover flex min-w-0 flex-col rounded px-2 py-1 text-sm " + (c.id === current ? "bg-selected" : "")}
           >

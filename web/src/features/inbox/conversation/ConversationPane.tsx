@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Tooltip from "@radix-ui/react-tooltip";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { AlarmClock, ArchiveRestore, CheckCircle2, ChevronDown, CircleDot, PanelRightClose, PanelRightOpen, UserMinus, Users } from "lucide-react";
 import { api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
@@ -76,6 +76,8 @@ function Pane({ id }: { id: number }) {
   const toast = useToast();
   const navigate = useNavigate();
   const { view = "all" } = useParams();
+  // The list's choices stay in the query of every link within the view.
+  const { search } = useLocation();
   const composer = useRef<ComposerHandle>(null);
   const [local, setLocal] = useState<LocalMessage[]>([]);
   const [assignOpen, setAssignOpen] = useState(false);
@@ -282,7 +284,7 @@ function Pane({ id }: { id: number }) {
         <section data-testid="not-found" className="flex flex-1 flex-col items-center justify-center gap-3 p-10 text-center">
           <h2 className="text-xl font-semibold">{t("conversation.notFoundTitle")}</h2>
           <p className="text-muted">{t("conversation.notFound")}</p>
-          <Link to={`/inbox/${view}`} className="text-accent underline">
+          <Link to={{ pathname: `/inbox/${view}`, search }} className="text-accent underline">
             {t("conversation.backToList")}
           </Link>
         </section>
@@ -381,7 +383,7 @@ function Pane({ id }: { id: number }) {
                 {t("conversation.actions.close")}
               </TipButton>
             ) : (
-              <ReopenButton c={c} view={view} onOpened={(nid) => navigate(`/inbox/${view}/${nid}`)} />
+              <ReopenButton c={c} view={view} onOpened={(nid) => navigate({ pathname: `/inbox/${view}/${nid}`, search })} />
             )}
             <TipButton
               tip={t("conversation.actions.togglePanel")}
