@@ -2,7 +2,8 @@
 // custom channel + tag VIP + stage Customer and the list narrows to the
 // one contact who is all three; the filters show as chips; saved as a
 // view they come back as chips with its count; removing the tag chip
-// widens the list again; a contact tagged elsewhere joins the view live. Writes docs/screenshots/inbox-filters-{light,dark}.png
+// widens the list again; the choices are in the URL, so a reload keeps
+// them; a contact tagged elsewhere joins the view live. Writes docs/screenshots/inbox-filters-{light,dark}.png
 // and scans the open Filter panel with axe in both themes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -80,6 +81,19 @@ test("an owner builds a view of one channel + tag VIP + stage Customer, saves it
   assert.equal(await page.evaluate(() => document.activeElement?.id), "inbox-filter-trigger");
   await screenshot(page, "inbox-filters", "light");
 
+  // The choices are in the URL under the list request's names, and a
+  // reload keeps the chips and the narrowed list.
+  assert.deepEqual(Object.fromEntries(new URL(page.url()).searchParams), {
+    channel_id: String(channel.id),
+    tag: "VIP",
+    stage: "Customer",
+  });
+  await page.reload();
+  await row(page, ids.Ada).waitFor();
+  await until(async () => (await chips(page).count()) === 3, { what: "the three chips after a reload" });
+  assert.deepEqual(await chipTexts(page), [`Channel:${channel.name}`, "Tag:VIP", "Lifecycle stage:Customer"]);
+  for (const who of ["Ben", "Cleo", "Dan"]) assert.equal(await row(page, ids[who]).count(), 0, `${who} after the reload`);
+
   // Saved as a view: the filter is stored under the API's names, the view
   // opens with its chips, and its count is the one conversation.
   await page.getByRole("button", { name: "Save as a view" }).click();
@@ -103,9 +117,14 @@ test("an owner builds a view of one channel + tag VIP + stage Customer, saves it
   await row(page, ids.Ada).waitFor();
   assert.equal(await row(page, ids.Ben).count(), 0);
   assert.deepEqual(await chipTexts(page), [`Channel:${channel.name}`, "Lifecycle stage:Customer"]);
-
-  // Opened again, the saved view has its own filters back.
+  // The removal is in the URL: reloaded, the view is still widened.
+  assert.equal(new URL(page.url()).search, "?tag=");
   await page.reload();
+  await row(page, ids.Cleo).waitFor();
+  await until(async () => (await chips(page).count()) === 2, { what: "the two chips left after a reload" });
+
+  // Opened again from its link, the saved view has its own filters back.
+  await page.locator(`a[href="/inbox/view-${viewID}"]`).click();
   await page.getByRole("heading", { name: "VIP customers" }).waitFor();
   await row(page, ids.Ada).waitFor();
   await until(async () => (await chips(page).count()) === 3, { what: "the saved view's three chips" });

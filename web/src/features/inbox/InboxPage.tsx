@@ -69,7 +69,13 @@ export function InboxPage() {
   const params = useParams();
   const navigate = useNavigate();
   const location = useLocation();
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [urlParams, setSearchParams] = useSearchParams();
+  // The router moves in a transition, so a pick is shown at once from what
+  // was written (a controlled radio or select would otherwise spring back
+  // until the navigation renders); the URL's own takes over when it moves.
+  const [written, setWritten] = useState<URLSearchParams | null>(null);
+  useEffect(() => setWritten(null), [location.key]);
+  const searchParams = written ?? urlParams;
   const qc = useQueryClient();
   const view = parseView(params.view);
   const openID = params.conversationID && /^[1-9][0-9]*$/.test(params.conversationID) ? Number(params.conversationID) : null;
@@ -130,6 +136,7 @@ export function InboxPage() {
       queueMicrotask(() => (batched.current = false));
     }
     latest.current = next;
+    setWritten(next);
     setSearchParams(next, { replace });
   };
 
