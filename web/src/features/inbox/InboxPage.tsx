@@ -130,6 +130,8 @@ export function InboxPage() {
       since: c.since ?? cur.since ?? ownSince,
       narrow: c.narrow ?? (cur.narrow ? { ...ownNarrow, ...cur.narrow } : ownNarrow),
     }, own);
+    // The same filter again (Apply pressed twice) is no new entry for Back to skip.
+    if (next.toString() === latest.current.toString()) return;
     const replace = typing || batched.current;
     if (!replace) {
       batched.current = true;

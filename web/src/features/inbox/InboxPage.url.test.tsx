@@ -70,7 +70,10 @@ beforeEach(() => {
         case "/api/v1/lifecycle-stages":
           return respond(page([{ id: 2, name: "Customer", position: 2, is_default: false, is_lost: false }]));
         case "/api/v1/custom-fields":
-          return respond(page([{ id: 1, key: "need", name: "What they need", type: "list", options: ["sales", "support"] }]));
+          return respond(page([
+            { id: 1, key: "need", name: "What they need", type: "list", options: ["sales", "support"] },
+            { id: 3, key: "order_number", name: "Order number", type: "text", options: [] },
+          ]));
         case "/api/v1/conversations/counts":
           return respond({ status: "open", all: 3, mine: 0, unassigned: 3, teams: [], views: [] });
         default:
@@ -155,6 +158,23 @@ describe("the inbox's choices in the URL", () => {
     await waitFor(() => expect(chipText()).toEqual(["Tag:VIP"]));
     expect((screen.getByRole("searchbox", { name: "Search conversations by contact" }) as HTMLInputElement).value).toBe("");
     await waitFor(() => expect(lists().at(-1)).toEqual({ sort: "last_message", status: "open", tag: "VIP", limit: "50" }));
+  });
+
+  it("adds no history entry for a pick that changes nothing", async () => {
+    const r = mount("/inbox/all?status=closed");
+    fireEvent.click(await screen.findByRole("button", { name: /^Filter/ }));
+    const form = within(await screen.findByTestId("filter-form"));
+    const field = form.getByRole("combobox", { name: "Contact field" });
+    await within(field).findByRole("option", { name: "Order number" });
+    fireEvent.change(field, { target: { value: "order_number" } });
+    const value = form.getByRole("textbox", { name: "Value of Order number" });
+    fireEvent.change(value, { target: { value: "4471" } });
+    fireEvent.submit(value);
+    await waitFor(() => expect(r.url()).toBe("/inbox/all?status=closed&field=order_number%3D4471"));
+    // Applied again: the same filter, the same entry.
+    fireEvent.submit(value);
+    await r.back();
+    await waitFor(() => expect(r.url()).toBe("/inbox/all?status=closed"));
   });
 
   it("opens a saved view's link with the extra narrowing on top, and saves the whole filter", async () => {
