@@ -116,28 +116,10 @@ function FilterForm({ narrow, onNarrow }: { narrow: Narrow; onNarrow(n: Narrow):
           ))}
         </div>
       </fieldset>
-      <div>
-        <label htmlFor={`${id}-tag`} className={legend}>{t("inbox.filter.tag")}</label>
-        <select id={`${id}-tag`} value={narrow.tag ?? ""} onChange={(e) => set("tag", e.target.value)} className={control}>
-          <option value="">{t("inbox.filter.anyTag")}</option>
-          {tagNames.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor={`${id}-stage`} className={legend}>{t("inbox.filter.stage")}</label>
-        <select id={`${id}-stage`} value={narrow.stage ?? ""} onChange={(e) => set("stage", e.target.value)} className={control}>
-          <option value="">{t("inbox.filter.anyStage")}</option>
-          {stageNames.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <NameSelect id={`${id}-tag`} label={t("inbox.filter.tag")} any={t("inbox.filter.anyTag")} names={tagNames}
+        value={narrow.tag ?? ""} onChange={(v) => set("tag", v)} />
+      <NameSelect id={`${id}-stage`} label={t("inbox.filter.stage")} any={t("inbox.filter.anyStage")} names={stageNames}
+        value={narrow.stage ?? ""} onChange={(v) => set("stage", v)} />
       <div>
         <label htmlFor={`${id}-field`} className={legend}>{t("inbox.filter.field")}</label>
         <select
@@ -351,6 +333,30 @@ export function FilterChips({ narrow, since, onNarrow, onSince }: {
           {t("inbox.filter.clear")}
         </button>
       )}
+    </div>
+  );
+}
+
+/** NameSelect picks one of names (a tag, a stage) or any. */
+function NameSelect({ id, label, any, names, value, onChange }: {
+  id: string;
+  label: string;
+  any: string;
+  names: string[];
+  value: string;
+  onChange(v: string): void;
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className={legend}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} className={control}>
+        <option value="">{any}</option>
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
