@@ -8,6 +8,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testi
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import "../../lib/i18n";
+import { fakeInboxAPI, page, respond, type FakeInbox } from "./fakeAPI";
 import { InboxPage } from "./InboxPage";
 
 vi.mock("../../lib/session", () => ({
@@ -18,9 +19,7 @@ vi.mock("../../lib/liveContext", () => ({
   useLive: () => ({ typing: new Map(), connected: true, sendTyping: () => {}, subscribe: () => () => {} }),
 }));
 
-const page = (data: unknown[]) => ({ data, next_cursor: "" });
-let views: unknown[] = [];
-let posted: { name: string; filter: Record<string, unknown> } | null = null;
+let fake: FakeInbox;
 const conv = (id: number) => ({ id, contact_id: id, contact_name: `Contact ${id}`, status: "open", opened_at: new Date().toISOString(), last_seq: 1 });
 const lists = () =>
   vi
@@ -29,58 +28,27 @@ const lists = () =>
     .filter((u) => /^\/api\/v1\/conversations\?/.test(u))
     .map((u) => Object.fromEntries(new URL(u, "http://x").searchParams));
 
-function respond(body: unknown, status = 200) {
-  return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
-}
-
 beforeEach(() => {
-  views = [];
-  posted = null;
   localStorage.clear();
-  vi.stubGlobal(
-    "fetch",
-    vi.fn((url: string, init?: RequestInit) => {
-      const path = url.split("?")[0];
-      if (path === "/api/v1/me/views" && init?.method === "POST") {
-        posted = JSON.parse(String(init.body));
-        const v = { id: 9, name: posted!.name, filter: posted!.filter };
-        views = [...views, v];
-        return respond(v, 201);
-      }
-      if (path === "/api/v1/conversations/404") return respond({ error: { code: "not_found", message: "not found" } }, 404);
-      switch (path) {
-        case "/api/v1/conversations/1":
-        case "/api/v1/conversations/3":
-          return respond(conv(Number(path.split("/").at(-1))));
-        case "/api/v1/contacts/1":
-          return respond({ id: 1, name: "Contact 1", fields: {}, tags: [], identities: [] });
-        case "/api/v1/contacts/1/conversations":
-          return respond(page([conv(1), conv(3)]));
-        case "/api/v1/conversations":
-          return respond(page([conv(1), conv(2)]));
-        case "/api/v1/me/views":
-          return respond(page(views));
-        case "/api/v1/channels":
-          return respond(page([
-            { id: 1, name: "Website", type: "webchat" },
-            { id: 2, name: "WhatsApp", type: "whatsapp" },
-          ]));
-        case "/api/v1/tags":
-          return respond(page([{ id: 1, name: "VIP", color: "amber" }]));
-        case "/api/v1/lifecycle-stages":
-          return respond(page([{ id: 2, name: "Customer", position: 2, is_default: false, is_lost: false }]));
-        case "/api/v1/custom-fields":
-          return respond(page([
-            { id: 1, key: "need", name: "What they need", type: "list", options: ["sales", "support"] },
-            { id: 3, key: "order_number", name: "Order number", type: "text", options: [] },
-          ]));
-        case "/api/v1/conversations/counts":
-          return respond({ status: "open", all: 3, mine: 0, unassigned: 3, teams: [], views: [] });
-        default:
-          return respond(page([]));
-      }
-    }),
-  );
+  fake = fakeInboxAPI({
+    "/api/v1/contacts/1": { id: 1, name: "Contact 1", fields: {}, tags: [], identities: [] },
+    "/api/v1/contacts/1/conversations": page([conv(1), conv(3)]),
+    "/api/v1/conversations": page([conv(1), conv(2)]),
+    "/api/v1/channels": page([
+      { id: 1, name: "Website", type: "webchat" },
+      { id: 2, name: "WhatsApp", type: "whatsapp" },
+    ]),
+    "/api/v1/tags": page([{ id: 1, name: "VIP", color: "amber" }]),
+    "/api/v1/lifecycle-stages": page([{ id: 2, name: "Customer", position: 2, is_default: false, is_lost: false }]),
+    "/api/v1/custom-fields": page([
+      { id: 1, key: "need", name: "What they need", type: "list", options: ["sales", "support"] },
+      { id: 3, key: "order_number", name: "Order number", type: "text", options: [] },
+    ]),
+    "/api/v1/conversations/counts": { status: "open", all: 3, mine: 0, unassigned: 3, teams: [], views: [] },
+    "/api/v1/conversations/404": () => respond({ error: { code: "not_found", message: "not found" } }, 404),
+    "/api/v1/conversations/1": conv(1),
+    "/api/v1/conversations/3": conv(3),
+  });
   vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(600);
   vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(350);
 });
@@ -178,7 +146,7 @@ describe("the inbox's choices in the URL", () => {
   });
 
   it("opens a saved view's link with the extra narrowing on top, and saves the whole filter", async () => {
-    views = [{ id: 7, name: "WhatsApp", filter: { channel_id: 2, stage: "Customer", status: "open" } }];
+    fake.views = [{ id: 7, name: "WhatsApp", filter: { channel_id: 2, stage: "Customer", status: "open" } }];
     const r = mount("/inbox/view-7?tag=VIP&stage=");
     await screen.findByRole("heading", { name: "WhatsApp" });
     await waitFor(() => expect(chipText()).toEqual(["Channel:WhatsApp", "Tag:VIP"]));
@@ -189,8 +157,8 @@ describe("the inbox's choices in the URL", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Save as a view" }));
     fireEvent.change(await screen.findByLabelText("Name of the view"), { target: { value: "VIPs" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
-    await waitFor(() => expect(posted).not.toBeNull());
-    expect(posted!.filter).toEqual({ tag: "VIP", status: "open", sort: "last_message" });
+    await waitFor(() => expect(fake.posted).not.toBeNull());
+    expect(fake.posted!.filter).toEqual({ tag: "VIP", status: "open", sort: "last_message" });
     // The new view opens as saved, with no query.
     await waitFor(() => expect(r.url()).toBe("/inbox/view-9"));
   });

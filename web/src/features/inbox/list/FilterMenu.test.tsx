@@ -7,6 +7,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { MemoryRouter, Route, Routes } from "react-router";
 import "../../../lib/i18n";
+import { fakeInboxAPI, page, type FakeInbox } from "../fakeAPI";
 import { InboxPage } from "../InboxPage";
 
 vi.mock("../../../lib/session", () => ({
@@ -17,9 +18,7 @@ vi.mock("../../../lib/liveContext", () => ({
   useLive: () => ({ typing: new Map(), connected: true, sendTyping: () => {}, subscribe: () => () => {} }),
 }));
 
-const page = (data: unknown[]) => ({ data, next_cursor: "" });
-let views: unknown[] = [];
-let posted: { name: string; filter: Record<string, unknown> } | null = null;
+let fake: FakeInbox;
 const lists = () =>
   vi
     .mocked(fetch)
@@ -27,53 +26,26 @@ const lists = () =>
     .filter((u) => /^\/api\/v1\/conversations\?/.test(u))
     .map((u) => Object.fromEntries(new URL(u, "http://x").searchParams));
 
-function respond(body: unknown, status = 200) {
-  return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
-}
-
 beforeEach(() => {
-  views = [];
-  posted = null;
-  vi.stubGlobal(
-    "fetch",
-    vi.fn((url: string, init?: RequestInit) => {
-      const path = url.split("?")[0];
-      if (path === "/api/v1/me/views" && init?.method === "POST") {
-        posted = JSON.parse(String(init.body));
-        const v = { id: 9, name: posted!.name, filter: posted!.filter };
-        views = [...views, v];
-        return respond(v, 201);
-      }
-      switch (path) {
-        case "/api/v1/me/views":
-          return respond(page(views));
-        case "/api/v1/channels":
-          return respond(page([
-            { id: 1, name: "Website", type: "webchat" },
-            { id: 2, name: "WhatsApp", type: "whatsapp" },
-          ]));
-        case "/api/v1/tags":
-          return respond(page([{ id: 1, name: "VIP", color: "amber" }, { id: 2, name: "eu", color: "blue" }]));
-        case "/api/v1/lifecycle-stages":
-          // Out of order: the control lists them by position.
-          return respond(page([
-            { id: 2, name: "Customer", position: 2, is_default: false, is_lost: false },
-            { id: 1, name: "New Lead", position: 1, is_default: true, is_lost: false },
-          ]));
-        case "/api/v1/custom-fields":
-          return respond(page([
-            { id: 1, key: "need", name: "What they need", type: "list", options: ["sales", "support"] },
-            { id: 2, key: "paid", name: "Paid", type: "checkbox", options: [] },
-            { id: 3, key: "order_number", name: "Order number", type: "text", options: [] },
-            { id: 4, key: "company_size", name: "Company size", type: "number", options: [] },
-          ]));
-        case "/api/v1/conversations/counts":
-          return respond({ status: "open", all: 3, mine: 0, unassigned: 3, teams: [], views: [{ view_id: 7, name: "x", count: 1 }] });
-        default:
-          return respond(page([]));
-      }
-    }),
-  );
+  fake = fakeInboxAPI({
+    "/api/v1/channels": page([
+      { id: 1, name: "Website", type: "webchat" },
+      { id: 2, name: "WhatsApp", type: "whatsapp" },
+    ]),
+    "/api/v1/tags": page([{ id: 1, name: "VIP", color: "amber" }, { id: 2, name: "eu", color: "blue" }]),
+    // Out of order: the control lists them by position.
+    "/api/v1/lifecycle-stages": page([
+      { id: 2, name: "Customer", position: 2, is_default: false, is_lost: false },
+      { id: 1, name: "New Lead", position: 1, is_default: true, is_lost: false },
+    ]),
+    "/api/v1/custom-fields": page([
+      { id: 1, key: "need", name: "What they need", type: "list", options: ["sales", "support"] },
+      { id: 2, key: "paid", name: "Paid", type: "checkbox", options: [] },
+      { id: 3, key: "order_number", name: "Order number", type: "text", options: [] },
+      { id: 4, key: "company_size", name: "Company size", type: "number", options: [] },
+    ]),
+    "/api/v1/conversations/counts": { status: "open", all: 3, mine: 0, unassigned: 3, teams: [], views: [{ view_id: 7, name: "x", count: 1 }] },
+  });
   vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(600);
   vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(350);
 });
@@ -159,8 +131,8 @@ describe("the inbox's Filter control", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Save as a view" }));
     fireEvent.change(await screen.findByLabelText("Name of the view"), { target: { value: "WhatsApp VIP customers" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
-    await waitFor(() => expect(posted).not.toBeNull());
-    expect(posted).toEqual({
+    await waitFor(() => expect(fake.posted).not.toBeNull());
+    expect(fake.posted).toEqual({
       name: "WhatsApp VIP customers",
       filter: { channel_id: 2, tag: "VIP", stage: "Customer", field: "need=sales", sort: "last_message", status: "open" },
     });
@@ -170,7 +142,7 @@ describe("the inbox's Filter control", () => {
   });
 
   it("opens a saved view with its filters as chips, a checkbox field as yes or no", async () => {
-    views = [{ id: 7, name: "Paid WhatsApp", filter: { channel_id: 2, field: "paid=true", status: "open" } }];
+    fake.views = [{ id: 7, name: "Paid WhatsApp", filter: { channel_id: 2, field: "paid=true", status: "open" } }];
     mount("/inbox/view-7");
     await screen.findByRole("heading", { name: "Paid WhatsApp" });
     await waitFor(() => expect(chipText()).toEqual(["Channel:WhatsApp", "Paid:Yes"]));
