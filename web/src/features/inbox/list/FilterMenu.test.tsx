@@ -163,7 +163,7 @@ describe("the inbox's Filter control", () => {
     fireEvent.change(field, { target: { value: "order_number" } });
     const value = form.getByRole("textbox", { name: "Value of Order number" });
     fireEvent.change(value, { target: { value: "4471" } });
-    fireEvent.submit(value);
+    fireEvent.submit(value.closest("form")!);
     await waitFor(() => expect(lists().at(-1)).toMatchObject({ field: "order_number=4471" }));
     expect(chipText()).toEqual(["Order number:4471"]);
   });
