@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -85,8 +86,30 @@ func (d *DB) Listener(g *background.Group) func(context.Context) {
 	}
 }
 
+// Keepalive of the listener's connection. The listener only reads, and a
+// connection whose server vanished without closing it (a host lost, a
+// network partition, a failover's dropped route) reads nothing forever:
+// the node would stop hearing the others' commits and never reconnect.
+// The kernel's probes find such a peer after Idle + Count × Interval of
+// silence, about half a minute, and cost this process nothing while idle
+// (Go's default dialer probes every 15 s but gives up only after the
+// system's 9 probes: two and a half minutes deaf to the other nodes).
+var listenKeepAlive = net.KeepAliveConfig{Enable: true, Idle: 15 * time.Second, Interval: 5 * time.Second, Count: 3}
+
+// connectListener opens the listener's own connection (not the pool's:
+// LISTEN holds it), with listenKeepAlive.
+func (d *DB) connectListener(ctx context.Context) (*pgx.Conn, error) {
+	cfg, err := pgx.ParseConfig(d.url)
+	if err != nil {
+		return nil, err
+	}
+	dialer := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAliveConfig: listenKeepAlive}
+	cfg.DialFunc = dialer.DialContext
+	return pgx.ConnectConfig(ctx, cfg)
+}
+
 func (d *DB) listenOnce(ctx context.Context, l *background.Loop) error {
-	conn, err := pgx.Connect(ctx, d.url)
+	conn, err := d.connectListener(ctx)
 	if err != nil {
 		return err
 	}
