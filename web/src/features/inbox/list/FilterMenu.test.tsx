@@ -196,4 +196,14 @@ describe("the inbox's Filter control", () => {
     fireEvent.keyDown(document.body, { key: "?" });
     expect(within(await screen.findByTestId("shortcut-sheet")).getByText("Filter the list")).toBeTruthy();
   });
+
+  it("opens from the command palette", async () => {
+    mount();
+    await screen.findByRole("button", { name: "Filter" });
+    fireEvent.keyDown(document.body, { key: "k", ctrlKey: true });
+    fireEvent.change(await screen.findByRole("combobox", { name: "Type a command or a contact's name" }), { target: { value: "filter" } });
+    fireEvent.click(await screen.findByRole("option", { name: /Filter this list/ }));
+    const form = await screen.findByTestId("filter-form");
+    await waitFor(() => expect(form.contains(document.activeElement)).toBe(true));
+  });
 });

@@ -1,4 +1,6 @@
 // Focus targets the palette's commands reach without holding a ref.
+import { openFilterMenu } from "../list/FilterMenu";
+
 export const SEARCH_INPUT_ID = "conversation-search";
 
 export function focusSearch() {
@@ -8,4 +10,10 @@ export function focusSearch() {
     el?.focus();
     el?.select();
   }, 0);
+}
+
+export function openFilter() {
+  // After the palette closed: its closing gives the focus back, which
+  // would otherwise land outside the panel just opened.
+  setTimeout(openFilterMenu, 0);
 }

@@ -11,7 +11,7 @@ import { useMe, useSession } from "../../../lib/session";
 import { currentTheme, setTheme } from "../../../lib/theme";
 import { useToast } from "../../../lib/ui/toast";
 import { useSavedViews, useTeams } from "../list/data";
-import { focusSearch } from "./focus";
+import { focusSearch, openFilter } from "./focus";
 
 export function useInboxCommands({ openHelp }: { openHelp(): void }) {
   const { t } = useTranslation();
@@ -57,6 +57,7 @@ export function useInboxCommands({ openHelp }: { openHelp(): void }) {
       run: () => navigate(`/inbox/view-${v.id}`),
     })),
     { id: "search.focus", group: act, label: t("palette.searchList"), shortcut: "/", run: () => focusSearch() },
+    { id: "list.filter", group: act, label: t("palette.filterList"), shortcut: "f", run: () => openFilter() },
     {
       id: "theme.toggle",
       group: act,
