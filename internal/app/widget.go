@@ -15,6 +15,6 @@ func (a *App) attachWidget(tail *event.Tail, hub *live.Hub) {
 		return
 	}
 	if w, ok := p.(*widget.Provider); ok {
-		w.Attach(widget.Deps{DB: a.DB, Tail: tail, Live: hub, Media: a.Media, Clock: a.DB.Clock()})
+		w.Attach(widget.Deps{DB: a.DB, Tail: tail, Live: hub, Media: a.Media, Clock: a.DB.Clock(), TrustedProxies: a.cfg.TrustedProxies})
 	}
 }

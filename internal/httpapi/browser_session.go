@@ -2,10 +2,9 @@ package httpapi
 
 import (
 	"net/http"
-	"net/netip"
-	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/clientaddr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -96,25 +95,9 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.overTLS(r)})
 }
 
-// overTLS says whether the client reached us over TLS: directly, or
-// through a trusted proxy (Deps.TrustedProxies, as clientAddr trusts)
-// that says so in X-Forwarded-Proto. Anyone else's header is not believed.
-func (s *Server) overTLS(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	proto := r.Header.Get("X-Forwarded-Proto")
-	if proto == "" {
-		return false
-	}
-	peer, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil || !s.trusted(peer.Addr().Unmap()) {
-		return false
-	}
-	// A chain of proxies appends: the nearest one's word is the last.
-	hops := strings.Split(proto, ",")
-	return strings.EqualFold(strings.TrimSpace(hops[len(hops)-1]), "https")
-}
+// overTLS says whether the client reached us over TLS (see
+// clientaddr.OverTLS).
+func (s *Server) overTLS(r *http.Request) bool { return clientaddr.OverTLS(r, s.deps.TrustedProxies) }
 
 // cookieSession reads the session token from the cookie, for a request
 // with no Authorization header at all.

@@ -20,7 +20,7 @@ import (
 
 // widgetTestLimits are the fixture's widget rate limits: small, so a test
 // reaches them in a few requests.
-var widgetTestLimits = widget.Limits{PerVisitor: 4, VisitorRefill: time.Hour, PerOrigin: 30, OriginRefill: time.Hour, MaxSockets: 100}
+var widgetTestLimits = widget.Limits{PerVisitor: 4, VisitorRefill: time.Hour, PerOrigin: 30, OriginRefill: time.Hour, MaxSockets: 100, SocketsPerAddr: 6}
 
 const widgetOrigin = "https://shop.example"
 

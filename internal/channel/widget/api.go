@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -30,7 +29,7 @@ type api struct {
 	deps     *Deps
 	visitors *ratelimit.Limiter[string]
 	origins  *ratelimit.Limiter[string]
-	sockets  atomic.Int64 // open visitor sockets
+	sockets  *sockets
 }
 
 func newAPI(in channel.Inbox, d *Deps) *api {
@@ -40,7 +39,8 @@ func newAPI(in channel.Inbox, d *Deps) *api {
 	}
 	return &api{in: in, deps: d,
 		visitors: ratelimit.New[string](d.Clock, l.PerVisitor, l.VisitorRefill, maxRateKeys),
-		origins:  ratelimit.New[string](d.Clock, l.PerOrigin, l.OriginRefill, maxRateKeys)}
+		origins:  ratelimit.New[string](d.Clock, l.PerOrigin, l.OriginRefill, maxRateKeys),
+		sockets:  newSockets(l.MaxSockets, l.SocketsPerAddr)}
 }
 
 // request is one visitor API call on a widget channel, from an allowed page.

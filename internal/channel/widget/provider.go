@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -51,6 +52,9 @@ type Deps struct {
 	Clock clock.Clock
 	// Limits of the visitor API (zero values: DefaultLimits).
 	Limits Limits
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the visitor's address (see clientaddr.Of).
+	TrustedProxies []netip.Prefix
 }
 
 // Limits are the visitor API's rate limits, per node.
@@ -65,11 +69,18 @@ type Limits struct {
 	OriginRefill time.Duration
 	// MaxSockets bounds the visitors' sockets open on the node at once.
 	MaxSockets int
+	// SocketsPerAddr bounds those from one client address, so that one
+	// machine cannot take them all: the site's origin is only what the
+	// client says, and its rate refills.
+	SocketsPerAddr int
 }
 
 // DefaultLimits: 20 messages at once then one a second per visitor; 600
-// requests at once then 20 a second per site; 10,000 sockets per node.
-var DefaultLimits = Limits{PerVisitor: 20, VisitorRefill: time.Second, PerOrigin: 600, OriginRefill: 50 * time.Millisecond, MaxSockets: 10_000}
+// requests at once then 20 a second per site; 10,000 sockets per node, of
+// which 200 from one address (an office or a carrier's NAT has many
+// visitors behind one).
+var DefaultLimits = Limits{PerVisitor: 20, VisitorRefill: time.Second, PerOrigin: 600, OriginRefill: 50 * time.Millisecond,
+	MaxSockets: 10_000, SocketsPerAddr: 200}
 
 // New returns the widget provider; Attach must be called before its
 // routes are mounted.

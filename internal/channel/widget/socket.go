@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/clientaddr"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/live"
 )
@@ -66,13 +67,11 @@ func (a *api) socket(w http.ResponseWriter, r *http.Request, q request) error {
 	if err := a.takeOrigin(q); err != nil {
 		return err
 	}
-	if max := a.deps.Limits.MaxSockets; max > 0 {
-		if a.sockets.Add(1) > int64(max) {
-			a.sockets.Add(-1)
-			return apperr.TooMany(5*time.Second, "too many visitors are connected to this server; try again in a moment")
-		}
-		defer a.sockets.Add(-1)
+	release, err := a.sockets.take(clientaddr.Of(r, a.deps.TrustedProxies))
+	if err != nil {
+		return err
 	}
+	defer release()
 	// The origin was checked against the channel's allowed origins above.
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
