@@ -244,7 +244,7 @@ func sleep(ctx context.Context, d time.Duration) {
 // returns on a connection error, a lost lease, or ctx's end.
 func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) error {
 	newMail := make(chan struct{}, 1)
-	c, err := p.imapClient(ctx, cfg, &imapclient.UnilateralDataHandler{
+	c, conn, err := p.imapClient(ctx, cfg, &imapclient.UnilateralDataHandler{
 		Mailbox: func(data *imapclient.UnilateralDataMailbox) {
 			if data.NumMessages != nil {
 				select {
@@ -260,7 +260,12 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
-	sel, err := c.Select(cfg.IMAPMailbox, &imap.SelectOptions{}).Wait()
+	w := watch{conn: conn, drop: func() { c.Close() }}
+	var sel *imap.SelectData
+	err = p.answered(w, func() (err error) {
+		sel, err = c.Select(cfg.IMAPMailbox, &imap.SelectOptions{}).Wait()
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("email: select %s: %w", cfg.IMAPMailbox, err)
 	}
@@ -275,7 +280,7 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 		// was stored already is recognised by its Message-ID, and the
 		// cursor moves past everything there was.
 		cur = cursor{Mailbox: cfg.mailboxKey(), UIDValidity: sel.UIDValidity}
-		if cur, err = p.fetchNew(ctx, c, ch, cur, true); err != nil {
+		if cur, err = p.fetchNew(ctx, c, w, ch, cur, true); err != nil {
 			return err
 		}
 		if next := uint32(sel.UIDNext); next > 0 && next-1 > cur.LastUID {
@@ -289,7 +294,7 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 	renewEvery := LeaseDuration / 3
 	renewAt := clk.Now().Add(renewEvery)
 	for {
-		if cur, err = p.fetchNew(ctx, c, ch, cur, false); err != nil {
+		if cur, err = p.fetchNew(ctx, c, w, ch, cur, false); err != nil {
 			return err
 		}
 		if !clk.Now().Before(renewAt) {
@@ -301,7 +306,11 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 			}
 			renewAt = clk.Now().Add(renewEvery)
 		}
-		idle, err := c.Idle()
+		var idle *imapclient.IdleCommand
+		err = p.answered(w, func() (err error) {
+			idle, err = c.Idle()
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("email: idle: %w", err)
 		}
@@ -314,15 +323,12 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 		case <-c.Closed():
 		}
 		t.Stop()
-		// A hung server keeps the connection up and never answers DONE:
-		// past answerTimeout the connection is dropped and the poller
-		// reconnects, or the mailbox would go unread for good.
-		hung := clk.AfterFunc(answerTimeout, func() { c.Close() })
-		err = idle.Close()
-		if err == nil {
-			err = idle.Wait()
-		}
-		hung.Stop()
+		err = p.answered(w, func() error {
+			if err := idle.Close(); err != nil {
+				return err
+			}
+			return idle.Wait()
+		})
 		if err != nil {
 			return fmt.Errorf("email: idle: %w", err)
 		}
@@ -332,7 +338,8 @@ func (p *Provider) session(ctx context.Context, ch channel.Channel, cfg Config) 
 	}
 }
 
-// answerTimeout is how long a server has to answer the end of an IDLE.
+// answerTimeout is how long a server may stay silent while a command
+// waits for its answer (see answered).
 const answerTimeout = LeaseDuration / 3
 
 // errSettingsChanged ends a session whose channel's IMAP settings were
@@ -368,14 +375,18 @@ func imapSettings(c Config) [6]string {
 // fetchNew stores each message after cur.LastUID (unseen ones only, if
 // unseenOnly) in UID order, marks it \Seen once stored, and moves the
 // cursor past it.
-func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channel.Channel, cur cursor, unseenOnly bool) (cursor, error) {
+func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, w watch, ch channel.Channel, cur cursor, unseenOnly bool) (cursor, error) {
 	var set imap.UIDSet
 	set.AddRange(imap.UID(cur.LastUID+1), 0) // last+1:*
 	criteria := &imap.SearchCriteria{UID: []imap.UIDSet{set}}
 	if unseenOnly {
 		criteria.NotFlag = []imap.Flag{imap.FlagSeen}
 	}
-	found, err := c.UIDSearch(criteria, nil).Wait()
+	var found *imap.SearchData
+	err := p.answered(w, func() (err error) {
+		found, err = c.UIDSearch(criteria, nil).Wait()
+		return err
+	})
 	if err != nil {
 		return cur, fmt.Errorf("email: search: %w", err)
 	}
@@ -384,7 +395,11 @@ func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channe
 			continue // "n:*" names the last message even when its UID is below n
 		}
 		section := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Size: p.maxMessageBytes()}}
-		msgs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+		var msgs []*imapclient.FetchMessageBuffer
+		err := p.answered(w, func() (err error) {
+			msgs, err = c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+			return err
+		})
 		if err != nil {
 			return cur, fmt.Errorf("email: fetch %d: %w", uid, err)
 		}
@@ -412,7 +427,7 @@ func (p *Provider) fetchNew(ctx context.Context, c *imapclient.Client, ch channe
 				return cur, err
 			}
 			flags := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}
-			if err := c.Store(imap.UIDSetNum(uid), flags, nil).Close(); err != nil {
+			if err := p.answered(w, func() error { return c.Store(imap.UIDSetNum(uid), flags, nil).Close() }); err != nil {
 				slog.Warn("email: mark a message seen", "channel", ch.ID, "uid", uid, "err", err)
 			}
 		}
@@ -446,13 +461,14 @@ func (p *Provider) maxMessageBytes() int64 {
 // imapClient connects through the guard, logs in, within 30 s and while
 // ctx lasts: a server that never greets (a TLS port read without TLS)
 // must not hold a poller, or a probe, for good.
-func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.UnilateralDataHandler) (*imapclient.Client, *countingConn, error) {
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	conn, err := p.dialServer(dctx, cfg.imapAddr())
+	raw, err := p.dialServer(dctx, cfg.imapAddr())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	conn := &countingConn{Conn: raw}
 	// The client's greeting, STARTTLS and LOGIN take no context: closing
 	// the connection ends their wait.
 	stop := context.AfterFunc(dctx, func() { conn.Close() })
@@ -461,9 +477,9 @@ func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.Uni
 		if c != nil {
 			c.Close()
 		}
-		return nil, fmt.Errorf("email: imap: no answer from %s in time (is imap_tls right for port %d?)", cfg.imapAddr(), cfg.IMAPPort)
+		return nil, nil, fmt.Errorf("email: imap: no answer from %s in time (is imap_tls right for port %d?)", cfg.imapAddr(), cfg.IMAPPort)
 	}
-	return c, err
+	return c, conn, err
 }
 
 // imapLogin is imapClient's conversation with the server on conn.

@@ -35,7 +35,7 @@ func (p *Provider) Probe(ctx context.Context, ch channel.Channel) channel.ProbeR
 	}
 	if cfg.IMAPHost != "" {
 		urls = append(urls, "imap://"+cfg.imapAddr())
-		if c, err := p.imapClient(ctx, cfg, nil); err != nil {
+		if c, _, err := p.imapClient(ctx, cfg, nil); err != nil {
 			failed = append(failed, "IMAP: "+err.Error())
 		} else {
 			stop := context.AfterFunc(ctx, func() { c.Close() }) // a server that stops answering
