@@ -31,6 +31,7 @@ export const qk = {
   channelTemplates: (id: number) => ["channels", id, "templates"] as const, // GET /api/v1/channels/{id}/templates (the composer outside the window)
   shortcuts: ["shortcuts"] as const, // GET /api/v1/shortcuts (agents' shortcut workflows)
   workflows: ["workflows"] as const,
+  workflowRuns: (id: number) => ["workflows", id, "runs"] as const, // every runs list of a workflow: ["workflows", id, "runs", status]
   workflowSchema: ["workflowSchema"] as const, // GET /api/v1/workflows/schema (the builder's step drawer)
   routingSettings: ["routingSettings"] as const, // GET /api/v1/routing/settings (settings › workspace)
   invitations: ["invitations"] as const, // GET /api/v1/invitations (settings: users)

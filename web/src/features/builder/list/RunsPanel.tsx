@@ -24,7 +24,7 @@ export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpe
   const me = useMe();
   const [status, setStatus] = useState("");
   const runs = useInfiniteQuery({
-    queryKey: [...qk.workflows, workflowID, "runs", status] as const,
+    queryKey: [...qk.workflowRuns(workflowID), status] as const,
     queryFn: ({ pageParam }) =>
       api.get<Page<Run>>(`/api/v1/workflows/${workflowID}/runs`, { limit: 50, status: status || undefined, cursor: pageParam || undefined }),
     initialPageParam: "",
@@ -74,6 +74,11 @@ export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpe
               >
                 <span className="truncate font-medium">
                   {run.contact_name || (run.contact_id ? t("builderList.runs.contact", { id: run.contact_id }) : t("builderList.runs.noContact"))}
+                  {run.test && (
+                    <span data-testid="run-test" className="bg-subtle text-muted ml-1.5 rounded px-1 text-[10px] font-semibold uppercase">
+                      {t("builderList.runs.test")}
+                    </span>
+                  )}
                 </span>
                 <span className="text-muted text-xs">{t("builderList.runs.version", { version: run.version })}</span>
                 <span className="text-muted text-xs">{when.format(new Date(run.created_at))}</span>
