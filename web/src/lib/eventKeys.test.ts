@@ -56,17 +56,6 @@ describe("keysFor", () => {
     expect(sorted(keysFor({ type, conversation_id: conv, contact_id: contact }))).toEqual(sorted(want));
   });
 
-  it("refreshes a workflow's runs list when one of its runs begins or ends", () => {
-    const payload = { workflow_id: 4, run_id: 9 };
-    expect(sorted(keysFor({ type: "workflow.run.started", conversation_id: conv, payload }))).toEqual(
-      sorted([qk.conversationEvents(conv), qk.workflowRuns(4)]),
-    );
-    expect(sorted(keysFor({ type: "workflow.run.ended", payload }))).toEqual(sorted([qk.workflowRuns(4)]));
-    expect(sorted(keysFor({ type: "workflow.step", conversation_id: conv, payload }))).toEqual(sorted([qk.conversationEvents(conv)]));
-    // The runs list's own key sits under it.
-    expect(qk.workflowRuns(4)).toEqual(["workflows", 4, "runs"]);
-  });
-
   it("touches no conversation key without a conversation", () => {
     expect(sorted(keysFor({ type: "conversation.closed" }))).toEqual(sorted([qk.conversations, qk.counts]));
     expect(keysFor({ type: "message.status" })).toEqual([]);

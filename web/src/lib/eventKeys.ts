@@ -5,7 +5,7 @@ import type { LogEvent } from "./types";
 
 export type Key = readonly unknown[];
 
-export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_id"> & { payload?: unknown }): Key[] {
+export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_id">): Key[] {
   const conv = e.conversation_id;
   const contact = e.contact_id;
   const keys: Key[] = [];
@@ -44,13 +44,6 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "workflow.run.ended":
     case "ai_agent.turn":
       if (conv) keys.push(qk.conversationEvents(conv));
-      // A run begun or ended moves the builder's runs list (its steps,
-      // many more, do not: the list shows where a run waits, refetched
-      // when it is opened).
-      if (e.type !== "workflow.step" && e.type !== "ai_agent.turn") {
-        const wf = (e.payload as { workflow_id?: unknown } | undefined)?.workflow_id;
-        if (typeof wf === "number") keys.push(qk.workflowRuns(wf));
-      }
       break;
     case "contact.created":
     case "contact.updated":

@@ -2,10 +2,19 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
-import { keysFor } from "../../../lib/eventKeys";
 
 vi.mock("../../../lib/session", () => ({ useMe: () => ({ workspace: { timezone: "UTC" } }) }));
-const { RunsPanel } = await import("./RunsPanel");
+// The live socket: the test hands events to whoever subscribed.
+const listeners = new Set<(e: { type: string; payload?: unknown }) => void>();
+vi.mock("../../../lib/liveContext", () => ({
+  useLive: () => ({
+    subscribe: (fn: (e: { type: string; payload?: unknown }) => void) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  }),
+}));
+const { RunsPanel, liveRunsEveryMs } = await import("./RunsPanel");
 
 const runs = [
   { id: 9, workflow_id: 3, version: 2, contact_id: 5, contact_name: "Maria Silva", test: true, status: "waiting_reply", step: "ask_need", created_at: "2026-03-02T09:00:00Z" },
@@ -51,14 +60,18 @@ describe("RunsPanel", () => {
     // The list names its contacts itself: no request per row.
     expect(fetchMock.mock.calls.map((c) => String(c[0])).filter((u) => u.includes("/contacts/"))).toEqual([]);
     // A run of this workflow that begins, live, reads the list again; one
-    // of another workflow does not.
+    // of another workflow does not; a burst of steps right after is read
+    // once more, a moment later, not once per step.
     const reads = () => fetchMock.mock.calls.filter((c) => String(c[0]).includes("/api/v1/workflows/3/runs")).length;
     const before = reads();
-    const live = (workflow_id: number) =>
-      act(() => Promise.all(keysFor({ type: "workflow.run.started", payload: { workflow_id } }).map((queryKey) => qc.invalidateQueries({ queryKey }))));
-    await live(4);
+    const live = (type: string, workflow_id: number) => act(() => listeners.forEach((fn) => fn({ type, payload: { workflow_id, run_id: 1 } })));
+    await live("workflow.run.started", 4);
     expect(reads()).toBe(before);
-    await live(3);
+    await live("workflow.run.started", 3);
     await waitFor(() => expect(reads()).toBe(before + 1));
+    for (let i = 0; i < 20; i++) await live("workflow.step", 3);
+    expect(reads()).toBe(before + 1);
+    await waitFor(() => expect(reads()).toBe(before + 2), { timeout: 10 * liveRunsEveryMs });
+    expect(qc.getQueryCache().findAll({ queryKey: ["workflows", 3, "runs"] })).toHaveLength(1);
   });
 });

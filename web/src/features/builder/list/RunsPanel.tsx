@@ -1,11 +1,13 @@
 // RunsPanel: a workflow's runs, newest first — contact, started, status,
 // where it waits, version — from GET /api/v1/workflows/{id}/runs. The
 // canvas mounts it and opens a run with onOpenRun (its path on the
-// canvas). Filtered by status; "Load more" pages on.
-import { useState } from "react";
-import { useInfiniteQuery } from "@tanstack/react-query";
+// canvas). Filtered by status; "Load more" pages on. It follows the
+// workflow's runs live (useLiveRuns).
+import { useEffect, useState } from "react";
+import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../../lib/api";
+import { useLive } from "../../../lib/liveContext";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import type { components } from "../../../lib/api-types";
@@ -19,10 +21,47 @@ export function waiting(status: string) {
   return status === "running" || status.startsWith("waiting_");
 }
 
+/** liveRunsEveryMs: the runs list is read again at most this often. */
+export const liveRunsEveryMs = 1000;
+
+/**
+ * useLiveRuns reads the workflow's runs list again when one of its runs
+ * begins, takes a step or ends: at once for the first event, then at most
+ * once every liveRunsEveryMs, so that a busy workflow (hundreds of steps a
+ * second) costs the server one read a second, not one per step.
+ */
+function useLiveRuns(workflowID: number) {
+  const qc = useQueryClient();
+  const live = useLive();
+  useEffect(() => {
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const refresh = () => {
+      last = Date.now();
+      void qc.invalidateQueries({ queryKey: qk.workflowRuns(workflowID) });
+    };
+    const off = live.subscribe((e) => {
+      if (!e.type.startsWith("workflow.") || (e.payload as { workflow_id?: unknown } | undefined)?.workflow_id !== workflowID || timer) return;
+      const wait = last + liveRunsEveryMs - Date.now();
+      if (wait <= 0) refresh();
+      else
+        timer = setTimeout(() => {
+          timer = null;
+          refresh();
+        }, wait);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [live, qc, workflowID]);
+}
+
 export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpenRun: (runID: number) => void }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const [status, setStatus] = useState("");
+  useLiveRuns(workflowID);
   const runs = useInfiniteQuery({
     queryKey: [...qk.workflowRuns(workflowID), status] as const,
     queryFn: ({ pageParam }) =>
