@@ -164,6 +164,9 @@ func Parse(raw []byte) Email {
 			if err != nil {
 				e.Problems = append(e.Problems, "part "+strconv.Itoa(idx)+": "+err.Error())
 			}
+			if ct == "text/plain" && strings.EqualFold(params["format"], "flowed") {
+				body = emailtext.Unflow(body, strings.EqualFold(params["delsp"], "yes"))
+			}
 			*parts, *n = append(*parts, body), *n+len(body)
 			return nil
 		}

@@ -70,6 +70,13 @@ func TestParseFixtures(t *testing.T) {
 		{file: "malformed_mime.eml", subject: "Truncated multipart", from: "broken@example.org", to: []string{"support@acme.example"},
 			reply: "Text that survives.", problems: true,
 			attachments: []Part{{Index: 1, ContentType: "application/octet-stream", FileName: "data.bin", Size: 6}}},
+		// format=flowed (RFC 3676): the paragraph Thunderbird cut into lines
+		// reads as one, the quote too.
+		{file: "thunderbird_flowed.eml", id: "3f1c2a9e-88b1-4c1e-9a2b-7d1e5c4b2a10@noether.example", inReplyTo: "switchboard.1.31@acme.example",
+			refs: []string{"switchboard.1.31@acme.example"}, subject: "Re: Your order 7781", from: "emmy@noether.example", first: "Emmy", last: "Noether",
+			to:      []string{"support@acme.example"},
+			reply:   "Hello, the replacement arrived but it is the wrong size again: I asked for a 38 and the box says 40. Could you send the right one and a label to return this pair?\n\nEmmy",
+			fullHas: "> We have sent a replacement pair in size 38; it should reach you tomorrow."},
 		{file: "no_message_id.eml", subject: "No id", from: "someone@example.net", first: "Someone", to: []string{"support@acme.example"},
 			reply: "A message from a client that set no Message-ID."},
 	} {
