@@ -79,6 +79,31 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
+// annotate adds to a field's schema what its type cannot say, from the
+// field's tags, so that a form (the builder's step drawer) can offer a
+// picker rather than a text field by reading the schema alone:
+//
+//   - ref:"user" (team, workflow, step, channel): the value names one of
+//     those, written "x-ref" (an extension keyword validators ignore);
+//   - keys:"mon tue …": the only keys a map may have (propertyNames);
+//   - format:"date": a YYYY-MM-DD date (of each item of a list).
+func annotate(s map[string]any, tag reflect.StructTag) map[string]any {
+	if ref := tag.Get("ref"); ref != "" {
+		s["x-ref"] = ref
+	}
+	if keys := tag.Get("keys"); keys != "" {
+		s["propertyNames"] = map[string]any{"enum": strings.Fields(keys)}
+	}
+	if format := tag.Get("format"); format != "" {
+		target := s
+		if items, ok := s["items"].(map[string]any); ok {
+			target = items
+		}
+		target["format"] = format
+	}
+	return s
+}
+
 // schemaOf describes a settings type from its JSON field tags.
 func schemaOf(t reflect.Type) map[string]any {
 	switch t.Kind() {
@@ -106,7 +131,7 @@ func schemaOf(t reflect.Type) map[string]any {
 			if name == "" || name == "-" {
 				continue
 			}
-			props[name] = schemaOf(f.Type)
+			props[name] = annotate(schemaOf(f.Type), f.Tag)
 			if !strings.Contains(opts, "omit") && f.Type.Kind() != reflect.Pointer {
 				required = append(required, name)
 			}

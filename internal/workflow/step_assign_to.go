@@ -24,8 +24,8 @@ func init() { register("assign_to", func() stepImpl { return &assignTo{} }) }
 // conversation.assigned event), or takes the timeout exit.
 type assignTo struct {
 	Target         string `json:"target"`
-	UserID         int64  `json:"user_id,omitempty"`
-	TeamID         int64  `json:"team_id,omitempty"`
+	UserID         int64  `json:"user_id,omitempty" ref:"user"`
+	TeamID         int64  `json:"team_id,omitempty" ref:"team"`
 	Team           string `json:"team,omitempty"` // a team by name, for templates
 	Strategy       string `json:"strategy,omitempty"`
 	OnlyOnline     bool   `json:"only_online,omitempty"`

@@ -15,11 +15,11 @@ func init() { register("date_time", func() stepImpl { return &dateTime{} }) }
 // in a time zone, minus holidays), or inside a date range. It takes next
 // when it is, failure when it is not.
 type dateTime struct {
-	Mode     string              `json:"mode"`               // business_hours or date_range
-	Timezone string              `json:"timezone,omitempty"` // default: the workspace's
-	Hours    map[string][]period `json:"hours,omitempty"`    // mon…sun -> open periods
-	Holidays []string            `json:"holidays,omitempty"` // YYYY-MM-DD
-	From     string              `json:"from,omitempty"`     // date_range: YYYY-MM-DD HH:MM or YYYY-MM-DD
+	Mode     string              `json:"mode"`                                               // business_hours or date_range
+	Timezone string              `json:"timezone,omitempty"`                                 // default: the workspace's
+	Hours    map[string][]period `json:"hours,omitempty" keys:"mon tue wed thu fri sat sun"` // mon…sun -> open periods
+	Holidays []string            `json:"holidays,omitempty" format:"date"`                   // YYYY-MM-DD
+	From     string              `json:"from,omitempty"`                                     // date_range: YYYY-MM-DD HH:MM or YYYY-MM-DD
 	To       string              `json:"to,omitempty"`
 }
 

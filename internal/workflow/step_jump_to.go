@@ -7,7 +7,7 @@ func init() { register("jump_to", func() stepImpl { return &jumpTo{} }) }
 // jumpTo goes back (or forward) to another step, at most MaxJumps times
 // per run; after that it takes its next exit (or ends the run).
 type jumpTo struct {
-	Step     string `json:"step"`
+	Step     string `json:"step" ref:"step"`
 	MaxJumps int    `json:"max_jumps,omitempty"` // default 3
 }
 

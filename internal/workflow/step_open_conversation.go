@@ -12,7 +12,7 @@ func init() { register("open_conversation", func() stepImpl { return &openConver
 // on a chosen channel or the one they last wrote on. If one is already
 // open the run simply adopts it.
 type openConversation struct {
-	ChannelID int64 `json:"channel_id,omitempty"`
+	ChannelID int64 `json:"channel_id,omitempty" ref:"channel"`
 }
 
 func (s *openConversation) check(*checker) {}

@@ -16,7 +16,7 @@ func init() { register("send_message", func() stepImpl { return &sendMessage{} }
 // wrote on) or a chosen channel the contact has an identity on.
 type sendMessage struct {
 	Text         string       `json:"text,omitempty"` // or attachments alone (check)
-	ChannelID    int64        `json:"channel_id,omitempty"`
+	ChannelID    int64        `json:"channel_id,omitempty" ref:"channel"`
 	Attachments  []attachment `json:"attachments,omitempty"`
 	QuickReplies []string     `json:"quick_replies,omitempty"`
 }

@@ -14,7 +14,7 @@ func init() { register("trigger_workflow", func() stepImpl { return &triggerWork
 // level deeper; past MaxDepth the loop guard refuses it, so workflows that
 // start each other cannot run forever.
 type triggerWorkflow struct {
-	WorkflowID int64 `json:"workflow_id"`
+	WorkflowID int64 `json:"workflow_id" ref:"workflow"`
 }
 
 func (s *triggerWorkflow) check(c *checker) {
