@@ -1,7 +1,8 @@
 // Issue 11's main proof: a manager builds the seed's inbound flow from a
 // blank workflow by clicking — trigger Conversation Opened with source
 // Contact, a welcome message, a question with three options saved to a
-// contact field, a branch with three branches and three Assign To steps —
+// contact field, a branch with three branches and three Assign To steps,
+// a Jump To whose step and an Assign To whose user are picked from lists —
 // and publishes it. A contact then writes through the custom channel's
 // webhook and answers; the branch and the assignment happen for real (an
 // online Billing agent gets the conversation); the run is in the history
@@ -66,7 +67,7 @@ test("a manager builds the inbound flow by clicking, publishes it, and a contact
   await page.waitForURL(/\/builder\/\d+$/);
   const workflowID = Number(new URL(page.url()).pathname.split("/").pop());
   const fm = form(page);
-  u.allow(422, new RegExp(`^/api/v1/workflows/${workflowID}$`)); // the draft with a jump to nowhere, refused
+  u.allow(422, new RegExp(`^/api/v1/workflows/${workflowID}$`)); // the draft with an Assign To naming no user, refused
 
   // The trigger: Conversation Opened, by the contact; the workflow named.
   await page.locator('[data-testid="builder-node"][data-kind="trigger"]').click();
@@ -122,23 +123,41 @@ test("a manager builds the inbound flow by clicking, publishes it, and a contact
     assigns.push(id);
   }
 
-  // An exit to nowhere: a Jump To a step that does not exist. Publishing is
-  // refused, the problem is listed, and a click on it selects the marked step.
+  // On Sales' timeout, a Jump To back to the question: the step is picked
+  // from the workflow's other steps, titled as the canvas titles them.
   const jump = await addStep(page, assigns[0], "timeout", "jump_to");
   await fm.opened(jump);
-  await fm.at("step").fill("nowhere");
+  const steps = await fm.at("step").locator("option").allTextContents();
+  assert.ok(steps.includes(`Ask a question (${ask})`), `the question among ${steps}`);
+  assert.ok(!steps.some((x) => x.includes(`(${jump})`)), "not the jump itself");
+  await fm.at("step").selectOption(ask);
+
+  // On Support's timeout, an Assign To a user, none picked yet: publishing
+  // is refused, the problem is listed, and a click on it selects the
+  // marked step, whose drawer then picks the user by name.
+  const direct = await addStep(page, assigns[1], "timeout", "assign_to");
+  await fm.opened(direct);
+  await fm.at("target").selectOption("user");
   await fm.drawer.getByRole("button", { name: "Close the panel" }).click(); // closing flushes the form's last edit
   await page.getByTestId("builder-publish").click();
-  const problem = page.locator(`[data-testid="builder-problem"][data-step-id="${jump}"]`);
+  const problem = page.locator(`[data-testid="builder-problem"][data-step-id="${direct}"]`);
   await problem.waitFor();
-  assert.match((await problem.textContent()) ?? "", /nowhere.*does not exist/);
-  assert.equal(await node(page, jump).getAttribute("data-problem"), "true");
+  assert.match((await problem.textContent()) ?? "", /user_id.*is required for target user/);
+  assert.equal(await node(page, direct).getAttribute("data-problem"), "true");
   assert.match((await page.getByTestId("builder-status").textContent()) ?? "", /draft/i, "nothing was published");
   await problem.click();
-  await until(async () => (await page.locator(".react-flow__node.selected").getAttribute("data-id")) === jump, { what: "the problem's step selected" });
-  await page.keyboard.press("Delete"); // the focus is on the problem's link, not in a form
-  await page.getByTestId("builder-delete-confirm").click();
-  await until(async () => (await node(page, jump).count()) === 0, { what: "the jump deleted" });
+  await until(async () => (await page.locator(".react-flow__node.selected").getAttribute("data-id")) === direct, { what: "the problem's step selected" });
+  await page.keyboard.press("Delete"); // the focus is on the problem's link, not in a form: the step is offered for deletion
+  await page.getByRole("dialog").getByText(`Delete step ${direct}?`).waitFor();
+  await page.keyboard.press("Escape"); // kept: it is fixed instead
+  await fm.opened(direct);
+  await fm.at("user_id").selectOption({ label: `Bea Billing <${agent.email}>` });
+  await until(async () => ((await node(page, direct).textContent()) ?? "").includes(String(agent.id)), { what: "the pick on the canvas" });
+  await page.getByTestId("builder-save").click(); // the drawer stays open; its problem goes with the save
+  await until(async () => (await page.getByTestId("builder-problems").count()) === 0, { what: "the problem gone" });
+  await until(async () => (await page.locator('[role="status"] > div').count()) === 0, { timeout: 15_000, what: "the toasts gone" });
+  await screenshot(page, "builder-drawer-user-picker", "light", { locator: fm.drawer });
+  await fm.drawer.getByRole("button", { name: "Close the panel" }).click();
 
   await page.getByTestId("builder-publish").click();
   await until(async () => /v1/.test((await page.getByTestId("builder-status").textContent()) ?? ""), { what: "version 1 published" });
@@ -151,13 +170,16 @@ test("a manager builds the inbound flow by clicking, publishes it, and a contact
   const def = wf.published;
   assert.equal(def.name, "Inbound, built by clicking");
   assert.deepEqual(def.trigger, { type: "conversation_opened", conditions: { sources: ["contact"] } });
-  assert.deepEqual(def.steps.map((st) => st.type), ["send_message", "ask_question", "branch", "assign_to", "assign_to", "assign_to"]);
+  assert.deepEqual(def.steps.map((st) => st.type).sort(), ["ask_question", "assign_to", "assign_to", "assign_to", "assign_to", "branch", "jump_to", "send_message"]);
   const byID = Object.fromEntries(def.steps.map((st) => [st.id, st]));
   assert.deepEqual(byID[ask].settings.options, ["Sales", "Support", "Billing"]);
   assert.deepEqual(byID[ask].settings.save_to, { kind: "field", name: "need" });
   assert.deepEqual(byID[route].settings.branches.map((b) => b.name), ["Sales", "Support", "Billing"]);
   assert.deepEqual(byID[route].exits, { "branch[0]": assigns[0], "branch[1]": assigns[1], "branch[2]": assigns[2] });
   assert.deepEqual(assigns.map((id) => byID[id].settings.team), ["Sales", "Support", "Billing"]);
+  assert.deepEqual(byID[jump].settings, { step: ask });
+  assert.deepEqual(byID[direct].settings, { target: "user", user_id: agent.id });
+  assert.deepEqual([byID[assigns[0]].exits.timeout, byID[assigns[1]].exits.timeout], [jump, direct]);
 
   // A contact writes through the custom channel's webhook and answers Billing.
   const contact = s.newContact("Carla", "Clicks");

@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import { Plus, Trash2 } from "lucide-react";
 import { effective, isMap, join, ordered, typeOf, validate, type ErrorCode, type Hint, type JSONSchema, type Suggest } from "./schema";
 import { TemplateField } from "./TemplateField";
+import { RefSelect, type Refs } from "./RefSelect";
 
 export interface Problem {
   field?: string;
@@ -21,8 +22,9 @@ interface Ctx {
   problems: Record<string, string[]>;
   variables: string[];
   suggestions: Partial<Record<Suggest, string[]>>;
+  refs: Refs;
 }
-const FormCtx = createContext<Ctx>({ suggestions: {}, hints: {}, order: {}, errors: {}, problems: {}, variables: [] });
+const FormCtx = createContext<Ctx>({ suggestions: {}, hints: {}, order: {}, errors: {}, problems: {}, variables: [], refs: {} });
 
 /** problemPath maps a server field (`settings.attachments[0].type`, `trigger.conditions.to`) to a form data path. */
 export function problemPath(field: string): string {
@@ -62,6 +64,7 @@ export function SchemaForm({
   problems = [],
   variables = [],
   suggestions = {},
+  refs = {},
 }: {
   schema: JSONSchema;
   value: Record<string, unknown>;
@@ -73,6 +76,8 @@ export function SchemaForm({
   variables?: string[];
   /** The workspace's names to suggest (custom field keys, tags, stages, categories, teams). */
   suggestions?: Partial<Record<Suggest, string[]>>;
+  /** What each kind of reference ("x-ref") may name; a kind not given is typed as its id. */
+  refs?: Refs;
 }) {
   const errors = useMemo(() => validate(schema, value, hints), [schema, value, hints]);
   const byField = useMemo(() => {
@@ -80,7 +85,7 @@ export function SchemaForm({
     for (const p of problems) if (p.field) (m[formPath(schema, problemPath(p.field))] ??= []).push(p.message);
     return m;
   }, [problems, schema]);
-  const ctx = useMemo(() => ({ hints, order, errors, problems: byField, variables, suggestions }), [hints, order, errors, byField, variables, suggestions]);
+  const ctx = useMemo(() => ({ hints, order, errors, problems: byField, variables, suggestions, refs }), [hints, order, errors, byField, variables, suggestions, refs]);
   return (
     <FormCtx.Provider value={ctx}>
       <div className="flex flex-col gap-3" data-testid="schema-form" data-valid={Object.keys(errors).length === 0}>
@@ -178,6 +183,7 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
   const errID = `${id}-err`;
   const options = s.suggest ? ctx.suggestions[s.suggest] : undefined;
   const listID = options?.length ? `${id}-list` : undefined;
+  const refs = s["x-ref"] && (type === "integer" || type === "string") ? ctx.refs[s["x-ref"]] : undefined;
   const common = { id, "data-schema-path": schemaPath, "aria-invalid": invalid || undefined, "aria-describedby": invalid ? errID : undefined, "aria-required": required || undefined };
 
   let body: ReactNode;
@@ -207,6 +213,9 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
         <Errors id={errID} error={error} server={server} />
       </div>
     );
+  } else if (refs) {
+    const { "aria-describedby": describedBy, ...rest } = common;
+    body = <RefSelect {...rest} kind={s["x-ref"]!} list={refs} value={value} onChange={onChange} integer={type === "integer"} className={control} describedBy={describedBy} missingID={`${id}-gone`} />;
   } else if (s.enum) {
     body = (
       <select {...common} className={control} value={value === undefined ? "" : String(value)} onChange={(e) => onChange(e.target.value === "" && !s.enum!.includes("") ? undefined : e.target.value)}>

@@ -16,6 +16,9 @@ import { hints, nodeSchema, orders, typeNames, type JSONSchema, type Suggest } f
 import { NodeMeta, type MetaPatch, type MetaValue } from "./NodeMeta";
 import { SchemaForm, type Problem } from "./SchemaForm";
 import { nodeVariables } from "./template";
+import { useRefs, type DrawerStep } from "./refs";
+
+export type { DrawerStep };
 
 
 export interface DrawerNode {
@@ -68,6 +71,8 @@ export function StepDrawer({
   debounceMs = 300,
   meta,
   onMeta,
+  steps,
+  workflowID,
 }: {
   node: DrawerNode;
   onChange(settings: Record<string, unknown>): void;
@@ -84,6 +89,10 @@ export function StepDrawer({
   /** The node's name, trigger type and workflow settings, edited by NodeMeta when onMeta is given. */
   meta?: MetaValue;
   onMeta?(p: MetaPatch): void;
+  /** The definition's steps, which a Jump To may name (the node itself left out). */
+  steps?: DrawerStep[];
+  /** The workflow being edited, marked among those a Trigger Another Workflow may start. */
+  workflowID?: number;
 }) {
   const { t } = useTranslation();
   const fetched = useWorkflowSchema();
@@ -149,6 +158,8 @@ export function StepDrawer({
     [fields.data, teams.data, categories.data, stages.data, tags.data],
   );
 
+  const refs = useRefs(schema, node.id, steps, workflowID);
+
   const Icon = typeIcons[node.type] ?? Braces;
   const typeName = t(`builderDrawer.types.${node.type}`, { defaultValue: node.type });
   return (
@@ -200,7 +211,7 @@ export function StepDrawer({
         {!root && fetched.isError && <p className="text-danger text-sm">{t("builderDrawer.schemaError")}</p>}
         {!root && !fetched.isError && <div className="bg-subtle h-24 animate-pulse rounded" aria-busy="true" />}
         {root && !schema && <p className="text-danger text-sm">{t("builderDrawer.unknownType", { type: node.type })}</p>}
-        {schema && <SchemaForm schema={schema} value={local} onChange={change} hints={hints[`${node.kind}:${node.type}`]} order={orders[`${node.kind}:${node.type}`]} problems={problems} variables={vars} suggestions={suggestions} />}
+        {schema && <SchemaForm schema={schema} value={local} onChange={change} hints={hints[`${node.kind}:${node.type}`]} order={orders[`${node.kind}:${node.type}`]} problems={problems} variables={vars} suggestions={suggestions} refs={refs} />}
       </div>
     </aside>
   );

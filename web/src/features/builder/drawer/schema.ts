@@ -24,6 +24,8 @@ export interface JSONSchema {
   maxItems?: number;
   pattern?: string;
   default?: unknown;
+  /** What the value names: "user", "team", "workflow", "channel" (by id) or "step" (of the definition). */
+  "x-ref"?: string;
 }
 
 export type NodeKind = "trigger" | "step";

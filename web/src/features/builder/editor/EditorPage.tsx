@@ -584,6 +584,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           <StepDrawer
             key={drawerNode.id}
             node={drawerNode}
+            steps={def.steps} workflowID={Number(workflowID)}
             problems={problems.filter((p) => (p.step ?? "trigger") === drawerNode.id)}
             variables={workflowVariables([
               { kind: "trigger", id: "trigger", type: def.trigger.type, settings: def.trigger.conditions ?? {} },
