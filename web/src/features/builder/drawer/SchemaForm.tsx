@@ -200,7 +200,7 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
       </fieldset>
     );
   } else if (isMap(s)) {
-    return <MapControl label={label} required={required} schema={s} value={value} onChange={onChange} schemaPath={schemaPath} dataPath={dataPath} errID={errID} error={error} server={server} />;
+    return <MapControl name={name} label={label} required={required} schema={s} value={value} onChange={onChange} schemaPath={schemaPath} dataPath={dataPath} errID={errID} error={error} server={server} />;
   } else if (type === "array") {
     return <ArrayControl label={label} required={required} schema={s} value={value} onChange={onChange} schemaPath={schemaPath} dataPath={dataPath} errID={errID} error={error} server={server} />;
   } else if (type === "boolean") {
@@ -243,7 +243,9 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
   } else if (s.template) {
     body = <TemplateField {...common} list={listID} multiline={!!s.multiline} value={typeof value === "string" ? value : ""} onChange={(v) => onChange(v)} variables={ctx.variables} label={label} />;
   } else {
-    body = <input {...common} list={listID} type="text" className={control} pattern={s.pattern} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} />;
+    // A date (a holiday): the browser's date input, which writes YYYY-MM-DD.
+    const date = s.format === "date";
+    body = <input {...common} list={listID} type={date ? "date" : "text"} className={control} pattern={date ? undefined : s.pattern} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} />;
   }
   return (
     <div className="flex flex-col gap-1">
@@ -355,7 +357,7 @@ function ArrayControl({ label, required, schema, value, onChange, schemaPath, da
   );
 }
 
-function MapControl({ label, required, schema, value, onChange, schemaPath, dataPath, errID, error, server }: ListProps & { schema: { additionalProperties: JSONSchema } }) {
+function MapControl({ name, label, required, schema, value, onChange, schemaPath, dataPath, errID, error, server }: ListProps & { name: string; schema: { additionalProperties: JSONSchema } }) {
   const { t } = useTranslation();
   // The rows are kept here, not read back from the value: while a key is
   // typed it may for a moment be another row's ("key2" backspaced to
@@ -371,6 +373,10 @@ function MapControl({ label, required, schema, value, onChange, schemaPath, data
     onChange(next.length ? toMap(next) : undefined);
   };
   const blank = typeOf(item) === "array" ? [] : typeOf(item) === "object" ? {} : "";
+  // Keys the schema lists (a business-hours map's days) are chosen, each once.
+  const keys = schema.propertyNames?.enum?.map(String);
+  const free = keys?.filter((k) => !entries.some(([x]) => x === k));
+  const keyLabel = t(`builderDrawer.keyLabels.${name}`, { defaultValue: t("builderDrawer.key") });
   return (
     <fieldset className="border-line flex min-w-0 flex-col gap-2 rounded border p-3" data-schema-path={schemaPath}>
       <legend className="px-1 text-sm font-medium">
@@ -381,8 +387,19 @@ function MapControl({ label, required, schema, value, onChange, schemaPath, data
         <div key={i} className="border-line flex flex-col gap-2 rounded border p-2" data-testid="map-row">
           <div className="flex items-end gap-2">
             <label className="flex flex-1 flex-col gap-1 text-sm">
-              <span className="font-medium">{t("builderDrawer.key")}</span>
-              <input className={control} data-schema-path={schemaPath + "{key}"} value={k} onChange={(e) => set(entries.map((y, j) => (j === i ? [e.target.value, y[1]] : y)))} />
+              <span className="font-medium">{keyLabel}</span>
+              {keys ? (
+                <select className={control} data-schema-path={schemaPath + "{key}"} value={k} onChange={(e) => set(entries.map((y, j) => (j === i ? [e.target.value, y[1]] : y)))}>
+                  {!keys.includes(k) && <option value={k}>{k}</option>}
+                  {keys.map((o) => (
+                    <option key={o} value={o} disabled={o !== k && entries.some(([x]) => x === o)}>
+                      {t(`builderDrawer.options.${o}`, { defaultValue: humanize(o) })}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input className={control} data-schema-path={schemaPath + "{key}"} value={k} onChange={(e) => set(entries.map((y, j) => (j === i ? [e.target.value, y[1]] : y)))} />
+              )}
             </label>
             <button type="button" className="text-muted hover:text-danger rounded p-1" aria-label={t("builderDrawer.removeItem", { label, n: i + 1 })} onClick={() => set(entries.filter((_, j) => j !== i))}>
               <Trash2 size={14} aria-hidden />
@@ -398,9 +415,11 @@ function MapControl({ label, required, schema, value, onChange, schemaPath, data
       ))}
       <button
         type="button"
-        className="text-accent flex items-center gap-1 self-start text-sm"
+        className="text-accent flex items-center gap-1 self-start text-sm disabled:opacity-50"
         aria-label={t("builderDrawer.addItem", { label })}
+        disabled={free?.length === 0}
         onClick={() => {
+          if (free) return free[0] !== undefined && set([...entries, [free[0], blank]]);
           let k = "key";
           for (let n = 2; entries.some(([x]) => x === k); n++) k = `key${n}`;
           set([...entries, [k, blank]]);
