@@ -26,7 +26,8 @@ var Schema = sync.OnceValue(func() map[string]any {
 			"title": name,
 			"type":  "object",
 			"properties": map[string]any{
-				"id":       map[string]any{"type": "string", "pattern": `^[A-Za-z0-9_\-]{1,64}$`},
+				"id": map[string]any{"type": "string", "pattern": `^[A-Za-z0-9_\-]{1,64}$`,
+					"not": map[string]any{"const": TriggerNodeID}},
 				"type":     map[string]any{"const": name},
 				"name":     map[string]any{"type": "string"},
 				"settings": schemaOf(reflect.TypeOf(impl).Elem()),

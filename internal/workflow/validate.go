@@ -48,6 +48,11 @@ func (c *checker) warn(format string, args ...any) {
 
 var stepIDRe = regexp.MustCompile(`^[A-Za-z0-9_\-]{1,64}$`)
 
+// TriggerNodeID is the id the builder gives the trigger's node, and files
+// the workflow's own problems (no step) under: no step may have it, or it
+// is drawn over the trigger and its problems land there.
+const TriggerNodeID = "trigger"
+
 // Validate checks a definition and returns its warnings (e.g. a template
 // naming a variable nothing sets), or an invalid apperr.Error whose Details name every
 // problem with its step id.
@@ -70,6 +75,8 @@ func Validate(d *Definition) ([]string, error) {
 		c.step = s.ID
 		if !stepIDRe.MatchString(s.ID) {
 			c.add("id", "a step id is 1–64 letters, digits, _ or -")
+		} else if s.ID == TriggerNodeID {
+			c.add("id", "%q is the trigger's own id in the builder; give this step another id", s.ID)
 		} else if ids[s.ID] {
 			c.add("id", "two steps have this id")
 		}

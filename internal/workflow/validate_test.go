@@ -223,3 +223,26 @@ func TestValidateWarnsAboutBracesThatHoldNoVariable(t *testing.T) {
 		t.Fatalf("warnings %q", warnings)
 	}
 }
+
+// The builder draws the trigger as a node whose id is "trigger" and
+// files the workflow's own problems under it: a step with that id was
+// drawn on top of the trigger node, and its problems landed on the
+// trigger. Saving names the step instead.
+func TestValidateStepIDTriggerIsTaken(t *testing.T) {
+	def := func(id string) string {
+		return `{"name": "t", "trigger": {"type": "manual"}, "start": "` + id + `", "steps": [
+			{"id": "` + id + `", "type": "wait", "settings": {"seconds": 1}}]}`
+	}
+	for _, c := range []struct {
+		id, want string
+	}{
+		{"trigger", `trigger/id: "trigger" is the trigger's own id in the builder; give this step another id`},
+		{"Trigger", ""},
+		{"trigger_2", ""},
+		{"triggered", ""},
+	} {
+		if got := strings.Join(problemsOf(t, def(c.id)), "\n"); got != c.want {
+			t.Errorf("step id %q: problems %q, want %q", c.id, got, c.want)
+		}
+	}
+}
