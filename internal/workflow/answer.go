@@ -35,10 +35,8 @@ func parseAnswer(s *askQuestion, text string) (any, string) {
 		}
 		return nil, "not one of the options"
 	case "number":
-		f, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", "."), 64)
-		// ParseFloat also reads "NaN" and "Inf": no number a contact
-		// means, and one the run's data (JSON) cannot hold.
-		if err != nil || !finite(f) {
+		f, ok := parseNumber(text)
+		if !ok {
 			return nil, "not a number"
 		}
 		if s.Min != nil && f < *s.Min {
