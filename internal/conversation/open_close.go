@@ -69,12 +69,8 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 			return apperr.Invalid("contact_id", "no contact %d in this workspace", in.ContactID)
 		}
 		if in.ChannelID == 0 {
-			// The channel the contact last wrote on, so replies go where they
-			// wrote; else their newest identity's channel.
-			if err := tx.QueryRow(ctx, `SELECT COALESCE(
-				(SELECT channel_id FROM messages WHERE contact_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1),
-				(SELECT channel_id FROM contact_identities WHERE contact_id = ? ORDER BY id DESC LIMIT 1), 0)`,
-				in.ContactID, in.ContactID).Scan(&in.ChannelID); err != nil {
+			var err error
+			if in.ChannelID, err = DefaultChannelTx(ctx, tx, in.ContactID); err != nil {
 				return err
 			}
 		} else if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contact_identities WHERE contact_id = ? AND channel_id = ?`, in.ContactID, in.ChannelID).Scan(&n); err != nil || n == 0 {
@@ -94,6 +90,19 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 		return err
 	}()
 	return c, err
+}
+
+// DefaultChannelTx is the channel a conversation opened for a contact
+// without a channel of its own choosing is on: the one the contact last
+// wrote on, so replies go where they wrote; else their newest identity's
+// channel; 0 when the contact has no identity on any channel.
+func DefaultChannelTx(ctx context.Context, q db.Querier, contactID int64) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `SELECT COALESCE(
+		(SELECT channel_id FROM messages WHERE contact_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1),
+		(SELECT channel_id FROM contact_identities WHERE contact_id = ? ORDER BY id DESC LIMIT 1), 0)`,
+		contactID, contactID).Scan(&id)
+	return id, err
 }
 
 // OpenOrAdoptTx returns the contact's open (or snoozed) conversation when
