@@ -58,8 +58,10 @@ type suggestRow struct {
 // number), the same email ignoring case (the contact's and identities'
 // that are email addresses), or the same full name on different channels.
 // Each pair comes once, under its strongest reason (phone, then email, then
-// name), at most MaxMergeSuggestions of them, oldest contacts first. The
-// Workflow Builder's test contacts are never suggested.
+// name), at most MaxMergeSuggestions of them, oldest contacts first. A
+// phone or email one contact gave while another held it (SuggestMergeTx:
+// a workflow's answer) pairs them too. The Workflow Builder's test
+// contacts are never suggested.
 func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSuggestion, error) {
 	scope, args := p.ContactScope("c")
 	q := s.db.Reader()
@@ -166,6 +168,20 @@ func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSug
 	always := func(x, y *suggestRow) bool { return true }
 	note(phones, "phone", 0, func(r *suggestRow, k string) string { return r.phones[k] }, always)
 	note(emails, "email", 1, func(r *suggestRow, k string) string { return r.emails[k] }, always)
+	// The pairs a value one contact holds and the other gave recorded
+	// (SuggestMergeTx): the other could not take it, so nothing above
+	// finds them. Both contacts must be ones the principal may see.
+	hints, err := mergeHints(ctx, q, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hints {
+		rank := map[string]int{"phone": 0, "email": 1}[h.reason]
+		pr := pair{h.a, h.b}
+		if f, seen := pairs[pr]; byID[h.a] != nil && byID[h.b] != nil && (!seen || f.rank > rank) {
+			pairs[pr] = found{h.reason, h.value, rank}
+		}
+	}
 	note(names, "name", 2, func(r *suggestRow, k string) string { return k }, func(x, y *suggestRow) bool {
 		// The same name on several channels: each has a channel the other lacks.
 		if len(x.channels) == 0 || len(y.channels) == 0 {

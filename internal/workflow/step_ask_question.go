@@ -210,10 +210,17 @@ func (s *askQuestion) answer(x *execution) (result, error) {
 		}
 		return s.ask(x, fmt.Sprintf("invalid answer (%s): re-asked, attempt %d of %d", problem, x.run.Data.Attempts, s.retries()))
 	}
+	outcome := fmt.Sprintf("answered %q", stringify(value))
 	if s.SaveTo != nil {
-		if err := save(x, *s.SaveTo, value); err != nil {
+		held, err := save(x, *s.SaveTo, value)
+		if err != nil {
 			return result{}, err
 		}
+		if held != "" {
+			// The answer was valid: the step goes on, saying why the
+			// contact does not hold it.
+			outcome += "; " + held
+		}
 	}
-	return result{exit: "next", outcome: fmt.Sprintf("answered %q", stringify(value)), output: map[string]any{"answer": value}}, nil
+	return result{exit: "next", outcome: outcome, output: map[string]any{"answer": value}}, nil
 }

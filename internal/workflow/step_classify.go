@@ -123,12 +123,12 @@ func (s *classify) exec(x *execution) (result, error) {
 	// the intents would refuse it, failing the run: Classify has no
 	// failure exit).
 	if s.ContactField != "" && x.run.ContactID != 0 && intent != noIntent {
-		if err := setContactField(x, s.ContactField, intent); err != nil {
+		if _, err := setContactField(x, s.ContactField, intent); err != nil {
 			return result{}, err
 		}
 	}
 	if s.DetectLanguage && out.Result.Language != "" && x.run.ContactID != 0 {
-		if err := setContactField(x, "language", out.Result.Language); err != nil {
+		if _, err := setContactField(x, "language", out.Result.Language); err != nil {
 			return result{}, err
 		}
 	}
