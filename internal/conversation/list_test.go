@@ -489,43 +489,6 @@ func TestClosingAConversationEndsItsWait(t *testing.T) {
 	})
 }
 
-// The conversations closed before closing ended their wait are cleared by
-// migration 053: run again on a store where a closed conversation still
-// waits (as such stores hold them), it stops waiting and leaves the open
-// ones' waits alone.
-func TestMigrationEndsTheWaitOfClosedConversations(t *testing.T) {
-	for _, dialect := range dbtest.Dialects() {
-		t.Run(string(dialect), func(t *testing.T) {
-			ctx := context.Background()
-			cfg := dbtest.Config(t, dialect)
-			d := dbtest.OpenConfig(t, cfg)
-			f := newInbox(t, d)
-			if _, err := f.svc.Close(ctx, access.System(f.ws.ID), f.convs[0].ID, CloseInput{Source: SourceUser}); err != nil {
-				t.Fatal(err)
-			}
-			const before = 53
-			if err := d.Write(ctx, func(tx *db.Tx) error {
-				if _, err := tx.Exec(ctx, `UPDATE conversations SET waiting_since = 1000 WHERE id = ?`, f.convs[0].ID); err != nil {
-					return err
-				}
-				_, err := tx.Exec(ctx, `DELETE FROM schema_version WHERE version >= ?`, before)
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			open := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE status <> 'closed' AND waiting_since <> ?`, NotWaiting)
-			d.Close()
-			d = dbtest.OpenConfig(t, cfg)
-			if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE status = 'closed' AND waiting_since <> ?`, NotWaiting); n != 0 {
-				t.Errorf("%d closed conversations still wait after the migration", n)
-			}
-			if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE status <> 'closed' AND waiting_since <> ?`, NotWaiting); n != open || open == 0 {
-				t.Errorf("%d open conversations wait after the migration, %d before", n, open)
-			}
-		})
-	}
-}
-
 // A filter takes any value a contact may hold: a lifecycle stage's name
 // is a name (up to 200 characters, not a tag's 100) and a text field's
 // value up to 5,000 characters. Such a value found its conversations in
