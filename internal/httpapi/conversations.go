@@ -233,19 +233,15 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	}
 	// ?order=desc reads the newest page first: the conversation view opens
 	// on it and walks back as the agent scrolls up, where reading oldest
-	// first it would need every page to reach the last message.
-	list := s.deps.Conversations.ListMessages
-	order := paging.OrderID
-	switch r.URL.Query().Get("order") {
-	case "", "asc":
-	case "desc":
-		list, order = s.deps.Conversations.ListMessagesNewestFirst, paging.OrderIDDesc
-	default:
-		return apperr.BadRequest("query parameter order must be asc (the default: oldest first) or desc (newest first)")
-	}
-	req, err := pageRequest(r, order)
+	// first it would need every page to reach the last message; ?after=
+	// reads what was written since the newest message it shows.
+	req, desc, err := timelinePage(r)
 	if err != nil {
 		return err
+	}
+	list := s.deps.Conversations.ListMessages
+	if desc {
+		list = s.deps.Conversations.ListMessagesNewestFirst
 	}
 	pg, err := list(r.Context(), Principal(r), id, req)
 	if err != nil {

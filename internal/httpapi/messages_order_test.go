@@ -82,3 +82,57 @@ func TestMessagesReadNewestFirst(t *testing.T) {
 		})
 	})
 }
+
+// TestMessagesAfterAnID: a view that follows a conversation, told by the
+// socket that something new was written, reads the messages after the
+// newest it holds (?after=<message id>), oldest first and paged like any
+// list, instead of every page it had read again.
+func TestMessagesAfterAnID(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		var conv int64
+		for i := range 5 {
+			conv = f.inbound(t, "+14155550101", "Ana", fmt.Sprint("m-", i)).ConversationID
+		}
+		f.inbound(t, "+14155550102", "Bob", "m-bob") // another conversation's, newer: never listed
+		path := "/api/v1/conversations/" + itoa(conv) + "/messages"
+		all, _ := messageIDs(t, f, path)
+
+		for _, tc := range []struct {
+			name  string
+			query string
+			want  []int64
+			more  bool
+		}{
+			{"after the second", "?after=" + itoa(all[1]), all[2:], false},
+			{"after the second, oldest first said", "?order=asc&after=" + itoa(all[1]), all[2:], false},
+			{"after the newest", "?after=" + itoa(all[4]), []int64{}, false},
+			{"after 0: from the first", "?after=0", all, false},
+			{"after the first, by 2", "?limit=2&after=" + itoa(all[0]), all[1:3], true},
+		} {
+			ids, next := messageIDs(t, f, path+tc.query)
+			if !slices.Equal(ids, tc.want) || (next != "") != tc.more {
+				t.Errorf("%s: %v (cursor %q), want %v (more: %v)", tc.name, ids, next, tc.want, tc.more)
+			}
+			if next != "" {
+				rest, _ := messageIDs(t, f, path+"?limit=2&cursor="+next)
+				if !slices.Equal(rest, all[3:5]) {
+					t.Errorf("%s: the next page %v, want %v", tc.name, rest, all[3:5])
+				}
+				f.vars["afterCursor"] = next
+			}
+		}
+		f.vars["conv"] = itoa(conv)
+		f.run(t, []scenario{
+			{name: "after, newest first", method: "GET", path: "/api/v1/conversations/{{conv}}/messages?order=desc&after=1", as: "agent",
+				status: 400, want: []string{"after", "desc"}},
+			{name: "after and a cursor", method: "GET", path: "/api/v1/conversations/{{conv}}/messages?after=1&cursor={{afterCursor}}", as: "agent",
+				status: 400, want: []string{"after", "cursor"}},
+			{name: "after not a number", method: "GET", path: "/api/v1/conversations/{{conv}}/messages?after=x", as: "agent",
+				status: 400, want: []string{"after"}},
+			{name: "after negative", method: "GET", path: "/api/v1/conversations/{{conv}}/messages?after=-1", as: "agent",
+				status: 400, want: []string{"after"}},
+			{name: "another workspace", method: "GET", path: "/api/v1/conversations/{{conv}}/messages?after=1", as: "stranger", status: 404},
+		})
+	})
+}

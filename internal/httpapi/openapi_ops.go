@@ -50,6 +50,7 @@ var (
 	pCursor = param{"cursor", "next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort)", false}
 	pLimit  = param{"limit", "items per page, 1–200 (default 50; 400 outside)", true}
 	pAfter  = param{"after", "an event id: only later events", true}
+	pOrder  = param{"order", "asc (default: oldest first) or desc (newest first); anything else is a 400", false}
 	pTypes  = param{"types", "comma-separated event types to keep (known types, each counted once)", false}
 	paged   = []param{pCursor, pLimit}
 )
@@ -226,8 +227,10 @@ var operations = map[string]opDoc{
 	"GET /api/v1/conversations/{conversationID}/messages": {id: "listMessages", tag: tagConversations,
 		summary: "Messages, oldest first (newest first with order=desc)",
 		desc: "order=desc serves the newest page first and its next_cursor walks towards older messages: a view that opens at the end " +
-			"of a long conversation reads one page, not all of them. A cursor is valid only in the order that made it (400 otherwise).",
-		query:  append([]param{{"order", "asc (default: oldest first) or desc (newest first); anything else is a 400", false}}, paged...),
+			"of a long conversation reads one page, not all of them. A cursor is valid only in the order that made it (400 otherwise). " +
+			"after=<message id> starts oldest first after that message: what a view that follows the conversation reads when " +
+			"something new is written (400 with order=desc or a cursor).",
+		query:  append([]param{pOrder, {"after", "a message id: only later messages, oldest first", true}}, paged...),
 		status: 200, resp: page[conversation.Message]{}},
 	"POST /api/v1/conversations/{conversationID}/messages": {id: "sendMessage", tag: tagConversations,
 		summary: "Send a message to the contact", desc: "Stored as pending and queued; its status follows in message.status events. " +

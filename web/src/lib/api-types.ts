@@ -934,7 +934,7 @@ export interface paths {
         };
         /**
          * Messages, oldest first (newest first with order=desc)
-         * @description order=desc serves the newest page first and its next_cursor walks towards older messages: a view that opens at the end of a long conversation reads one page, not all of them. A cursor is valid only in the order that made it (400 otherwise).
+         * @description order=desc serves the newest page first and its next_cursor walks towards older messages: a view that opens at the end of a long conversation reads one page, not all of them. A cursor is valid only in the order that made it (400 otherwise). after=<message id> starts oldest first after that message: what a view that follows the conversation reads when something new is written (400 with order=desc or a cursor).
          */
         get: operations["listMessages"];
         put?: never;
@@ -9765,6 +9765,8 @@ export interface operations {
             query?: {
                 /** @description asc (default: oldest first) or desc (newest first); anything else is a 400 */
                 order?: string;
+                /** @description a message id: only later messages, oldest first */
+                after?: number;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
