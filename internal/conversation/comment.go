@@ -114,12 +114,28 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 
 // ListComments returns a page of a conversation's comments, oldest first.
 func (s *Service) ListComments(ctx context.Context, p Principal, conversationID int64, req page.Request) (page.Page[Comment], error) {
+	return s.listComments(ctx, p, conversationID, req, false)
+}
+
+// ListCommentsNewestFirst returns a page of a conversation's comments,
+// newest first, its cursor (of page.OrderIDDesc) walking towards the
+// older ones: the conversation view reads them as far back as the
+// messages it shows, never a long conversation's first ones only.
+func (s *Service) ListCommentsNewestFirst(ctx context.Context, p Principal, conversationID int64, req page.Request) (page.Page[Comment], error) {
+	return s.listComments(ctx, p, conversationID, req, true)
+}
+
+func (s *Service) listComments(ctx context.Context, p Principal, conversationID int64, req page.Request, desc bool) (page.Page[Comment], error) {
 	if _, err := s.Get(ctx, p, conversationID); err != nil {
 		return page.Page[Comment]{}, err
 	}
-	after, args := req.ByID("id", false)
+	order, dir := page.OrderID, "ASC"
+	if desc {
+		order, dir = page.OrderIDDesc, "DESC"
+	}
+	after, args := req.ByID("id", desc)
 	rows, err := s.db.Reader().Query(ctx, `SELECT id, conversation_id, COALESCE(user_id, 0), text, mentions, created_at FROM comments
-		WHERE conversation_id = ? AND `+after+` ORDER BY id LIMIT ?`, append(append([]any{conversationID}, args...), req.Fetch())...)
+		WHERE conversation_id = ? AND `+after+` ORDER BY id `+dir+` LIMIT ?`, append(append([]any{conversationID}, args...), req.Fetch())...)
 	if err != nil {
 		return page.Page[Comment]{}, fmt.Errorf("conversation: list comments: %w", err)
 	}
@@ -137,5 +153,5 @@ func (s *Service) ListComments(ctx context.Context, p Principal, conversationID 
 	if err != nil {
 		return page.Page[Comment]{}, fmt.Errorf("conversation: list comments: %w", err)
 	}
-	return page.Cut(list, req.Limit, func(c Comment) page.Cursor { return page.Cursor{Order: page.OrderID, ID: c.ID} }), nil
+	return page.Cut(list, req.Limit, func(c Comment) page.Cursor { return page.Cursor{Order: order, ID: c.ID} }), nil
 }

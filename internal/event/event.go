@@ -154,6 +154,10 @@ type Filter struct {
 	ConversationID int64
 	Types          []Type
 	Limit          int
+	// Desc lists newest first, from Before (exclusive; 0: the newest) back:
+	// a conversation's timeline shows its last events, however many.
+	Desc   bool
+	Before int64
 	// Viewer, when restricted, keeps only the events it may see (see
 	// visibleTo); the zero Principal of engine readers sees everything.
 	Viewer access.Principal
@@ -168,8 +172,9 @@ func (f Filter) Matches(e Event) bool {
 	return len(f.Types) == 0 || slices.Contains(f.Types, e.Type)
 }
 
-// List returns the events after f.After in id order, at most f.Limit,
-// only up to the event horizon (see db.DB.EventHorizon).
+// List returns the events after f.After in id order (f.Desc: before
+// f.Before, newest first), at most f.Limit, only up to the event horizon
+// (see db.DB.EventHorizon).
 func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
@@ -185,6 +190,10 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 	}
 	query := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND id > ? AND id <= ?`
 	args := []any{f.WorkspaceID, f.After, horizon}
+	if f.Desc && f.Before > 0 {
+		query += ` AND id < ?`
+		args = append(args, f.Before)
+	}
 	if f.ConversationID != 0 {
 		query += ` AND conversation_id = ?`
 		args = append(args, f.ConversationID)
@@ -199,7 +208,11 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Event, error) {
 		query += ` AND ` + cond
 		args = append(args, condArgs...)
 	}
-	query += ` ORDER BY id LIMIT ?`
+	if f.Desc {
+		query += ` ORDER BY id DESC LIMIT ?`
+	} else {
+		query += ` ORDER BY id LIMIT ?`
+	}
 	args = append(args, f.Limit)
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {

@@ -329,11 +329,15 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req, err := pageRequest(r, paging.OrderID)
+	req, desc, err := timelinePage(r)
 	if err != nil {
 		return err
 	}
-	list, err := s.deps.Conversations.ListComments(r.Context(), Principal(r), id, req)
+	read := s.deps.Conversations.ListComments
+	if desc {
+		read = s.deps.Conversations.ListCommentsNewestFirst
+	}
+	list, err := read(r.Context(), Principal(r), id, req)
 	if err != nil {
 		return err
 	}

@@ -110,14 +110,22 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	// A timeline is a list like the others, paged with opaque cursors; after
-	// (an event id, as the stream's) may start it at a log position instead.
-	req, err := pageRequest(r, paging.OrderID)
+	// A timeline is a list like the others, paged with opaque cursors, and
+	// read newest first with order=desc; after (an event id, as the
+	// stream's) may start it at a log position instead, oldest first.
+	req, desc, err := timelinePage(r)
 	if err != nil {
 		return err
 	}
-	if req.After != nil {
-		if f.After != 0 {
+	switch {
+	case desc && f.After != 0:
+		return apperr.BadRequest("after reads oldest first: leave out order=desc")
+	case desc && req.After != nil:
+		f.Desc, f.Before = true, req.After.ID
+	case desc:
+		f.Desc = true
+	case req.After != nil:
+		if f.After != 0 && f.After != req.After.ID {
 			return apperr.BadRequest("pass either cursor or after, not both")
 		}
 		f.After = req.After.ID
@@ -127,7 +135,11 @@ func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return writeList(w, paging.CutByID(list, req.Limit, func(e event.Event) int64 { return e.ID }))
+	order := paging.OrderID
+	if desc {
+		order = paging.OrderIDDesc
+	}
+	return writeList(w, paging.Cut(list, req.Limit, func(e event.Event) paging.Cursor { return paging.Cursor{Order: order, ID: e.ID} }))
 }
 
 // keepaliveEvery is how often an idle stream gets a comment line, which

@@ -894,7 +894,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Internal comments, oldest first */
+        /**
+         * Internal comments, oldest first (newest first with order=desc)
+         * @description Ordered and paged as the conversation's messages: order=desc walks from the newest towards the older ones, after=<comment id> starts oldest first after that comment.
+         */
         get: operations["listComments"];
         put?: never;
         /** Add an internal comment; @email mentions a user */
@@ -913,8 +916,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The conversation's timeline events, in seq order
-         * @description Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream).
+         * The conversation's timeline events, in seq order (newest first with order=desc)
+         * @description Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream). order=desc walks from the newest towards the older ones (not with after): a view reads a long conversation's last events first.
          */
         get: operations["conversationEvents"];
         put?: never;
@@ -9514,6 +9517,10 @@ export interface operations {
     listComments: {
         parameters: {
             query?: {
+                /** @description asc (default: oldest first) or desc (newest first); anything else is a 400 */
+                order?: string;
+                /** @description a comment id: only later comments, oldest first */
+                after?: number;
                 /** @description next_cursor of the previous page, unchanged (opaque; 400 if altered or from another sort) */
                 cursor?: string;
                 /** @description items per page, 1–200 (default 50; 400 outside) */
@@ -9687,6 +9694,8 @@ export interface operations {
     conversationEvents: {
         parameters: {
             query?: {
+                /** @description asc (default: oldest first) or desc (newest first); anything else is a 400 */
+                order?: string;
                 /** @description an event id: only later events */
                 after?: number;
                 /** @description comma-separated event types to keep (known types, each counted once) */
