@@ -2,7 +2,7 @@
 // into cache updates (keysFor), a gap into a re-fetch of the conversation,
 // and typing notices into state the conversation view reads.
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQueryClient, type Query } from "@tanstack/react-query";
 import { LiveSocket, type TypingNotice } from "./live";
 import { keysFor, type Key } from "./eventKeys";
 import { qk } from "./queryKeys";
@@ -57,11 +57,16 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         next.set(conversationID, set);
         return next;
       });
+    // A query whose meta says it is followed (the open conversation's
+    // messages: its hook applies each event, reading only what changed)
+    // is left to its follower while shown; read again from here it would
+    // read every page loaded. Not shown, it is marked stale as any other.
+    const followed = (q: Query) => q.meta?.followed === true && q.getObserversCount() > 0;
     const flush = () => {
       timer = null;
       const keys = [...pending.values()];
       pending.clear();
-      for (const key of keys) void qc.invalidateQueries({ queryKey: key });
+      for (const key of keys) void qc.invalidateQueries({ queryKey: key, predicate: (q) => !followed(q) });
     };
     const s = new LiveSocket({
       onEvent(e) {

@@ -36,6 +36,7 @@ import {
 } from "./data";
 import type { Names } from "./eventText";
 import { formatDateTime, validTimeZone } from "./time";
+import { mergeMessages } from "./follow";
 import { mergeTimeline, type LocalMessage } from "./timeline";
 import { Timeline } from "./Timeline";
 import { TipButton } from "./ui";
@@ -60,7 +61,8 @@ function Pane({ id }: { id: number }) {
   const me = useMe();
   const tz = validTimeZone(me.workspace.timezone);
   const conv = useConversation(id);
-  const messages = useMessages(id);
+  const live = useLive();
+  const messages = useMessages(id, live.subscribe);
   const comments = useComments(id);
   const events = useEvents(id);
   const users = useUsers();
@@ -71,7 +73,6 @@ function Pane({ id }: { id: number }) {
   const shortcuts = useShortcutList();
   const workflows = useWorkflowNames(me.role !== "agent");
   const aiHelp = useAIHelp(id);
-  const live = useLive();
   const qc = useQueryClient();
   const toast = useToast();
   const navigate = useNavigate();
@@ -186,9 +187,11 @@ function Pane({ id }: { id: number }) {
             ...(l.template ? { type: "template", content: { type: "template", ...l.template } } : {}),
             ...(l.aiAssisted ? { ai_assisted: true } : {}),
           });
+          // The server's copy goes on the newest page; its status follows
+          // in the socket's events (useMessages follows them), so the
+          // pages are not read again.
           qc.setQueryData<MessagePages>(qk.messages(id), (old) => addMessage(old, m));
           patch({ serverID: m.id });
-          void qc.invalidateQueries({ queryKey: qk.messages(id) });
           void qc.invalidateQueries({ queryKey: qk.conversations });
         } else {
           const cm = await api.post<Comment>(`/api/v1/conversations/${id}/comments`, { text: l.text, mentions: l.mentions ?? [] });
@@ -236,8 +239,8 @@ function Pane({ id }: { id: number }) {
       const before = qc.getQueryData<MessagePages>(key);
       qc.setQueryData<MessagePages>(key, (old) => patchMessages(old, (x) => (x.id === m.id ? { ...x, status: "pending", failure_reason: undefined } : x)));
       try {
-        await api.post(`/api/v1/messages/${m.id}/retry`);
-        void qc.invalidateQueries({ queryKey: key });
+        const again = await api.post<Message>(`/api/v1/messages/${m.id}/retry`);
+        qc.setQueryData<MessagePages>(key, (old) => mergeMessages(old, [again]));
       } catch (e) {
         qc.setQueryData(key, before);
         if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {

@@ -1,13 +1,14 @@
 // The conversation's server state: one query per resource, keyed as
 // queryKeys.ts says so the socket's events refresh exactly these. The
 // directory lists (users, teams, channels…) are lib/directory.ts's.
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { Channel, Comment, Conversation, LogEvent, Message } from "../../../lib/types";
 import type { components } from "../../../lib/api-types";
 import { dedupeByID } from "./timeline";
+import { followedMeta, MessageFollower } from "./follow";
 
 export type ChannelType = components["schemas"]["ChannelType"];
 export type Capabilities = components["schemas"]["ChannelCapabilities"];
@@ -41,16 +42,20 @@ export function messagesOf(d: MessagePages): Message[] {
   return dedupeByID(all);
 }
 
+/** Subscribe is how a hook hears the socket's events (useLive().subscribe). */
+export type Subscribe = (fn: (e: LogEvent) => void) => () => void;
+
 /**
  * useMessages reads the conversation newest first, one page at a time
  * (?order=desc): it opens on the last messages, however long the
  * conversation, and fetchNextPage reads the page before the oldest one
- * shown. data is oldest first. A socket event invalidates the key, which
- * reads the pages shown again from the newest. Left, the conversation
- * keeps its newest page only: opened again it reads one page, not every
- * page the agent had scrolled back through.
+ * shown. data is oldest first. Given the socket (subscribe), it follows
+ * the conversation (follow.ts): an event reads what it changed, not the
+ * pages shown. Left, the conversation keeps its newest page only: opened
+ * again it reads one page, not every page the agent had scrolled back
+ * through.
  */
-export function useMessages(id: number) {
+export function useMessages(id: number, subscribe?: Subscribe) {
   const qc = useQueryClient();
   useEffect(
     () => () => {
@@ -60,14 +65,22 @@ export function useMessages(id: number) {
     },
     [qc, id],
   );
-  return useInfiniteQuery({
+  const query = useInfiniteQuery({
     queryKey: qk.messages(id),
     queryFn: ({ signal, pageParam }) =>
       api.get<Page<Message>>(`/api/v1/conversations/${id}/messages`, { order: "desc", limit: messagesPage, cursor: pageParam }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor || undefined,
     select: messagesOf,
+    meta: subscribe ? followedMeta : undefined,
   });
+  const follower = useMemo(() => new MessageFollower(qc, id), [qc, id]);
+  useEffect(() => () => follower.stop(), [follower]);
+  useEffect(() => subscribe?.((e) => follower.hear(e)), [subscribe, follower]);
+  useEffect(() => {
+    if (!query.isFetching) follower.settled();
+  }, [query.isFetching, follower]);
+  return query;
 }
 
 /** addMessage puts a message the server accepted on the newest page, unless a page has it already (the socket's copy). */

@@ -1,0 +1,174 @@
+// The open conversation follows the socket without reading its pages
+// again: a message written reads the messages after the newest one held
+// (?after=), one request however many pages the agent scrolled back
+// through; a status or a reaction is applied from the event itself; an
+// edit or a fetched attachment reads that one message. Invalidating the
+// key instead re-read every loaded page, from the newest, on every event.
+import type { QueryClient } from "@tanstack/react-query";
+import { api, type Page } from "../../../lib/api";
+import { qk } from "../../../lib/queryKeys";
+import type { LogEvent, Message } from "../../../lib/types";
+import type { MessagePages } from "./data";
+
+/** newerLimit: the most messages one read after the newest brings; more, and the pages are read again. */
+export const newerLimit = 200;
+
+/**
+ * followedMeta marks a query that a follower keeps current while it is
+ * shown: the socket's invalidation leaves it alone then (liveContext.tsx),
+ * and marks it stale only once nobody shows it.
+ */
+export const followedMeta = { followed: true } as const;
+
+type Payload = { message_id?: number; status?: Message["status"]; reason?: string; reaction?: string };
+
+/** payloadOf reads the fields of a message event the follower uses. */
+function payloadOf(e: LogEvent): Payload {
+  return e.payload && typeof e.payload === "object" ? (e.payload as Payload) : {};
+}
+
+/** fromEvent is the change an event carries in full (a status, a reaction), or null when the message must be read. */
+export function fromEvent(e: LogEvent): ((m: Message) => Message) | null {
+  const p = payloadOf(e);
+  if (e.type === "message.status" && p.status) {
+    const status = p.status;
+    // The reason of another status is a note (SMS segments, "retried"),
+    // never shown as a failure: the server keeps it out of failure_reason.
+    return (m) => ({ ...m, status, failure_reason: status === "failed" ? (p.reason ?? m.failure_reason) : undefined });
+  }
+  if (e.type === "message.reaction" && p.reaction !== undefined) return (m) => ({ ...m, reaction: p.reaction || undefined });
+  return null;
+}
+
+/** newestID is the id of the newest message the pages hold (0: none). */
+export function newestID(d: MessagePages): number {
+  let n = 0;
+  for (const p of d.pages) for (const m of p.data) if (m.id > n) n = m.id;
+  return n;
+}
+
+/**
+ * mergeMessages replaces the copies the pages hold of the messages given
+ * and puts the others, newer, at the head of the newest page (newest first,
+ * as the pages are).
+ */
+export function mergeMessages(d: MessagePages | undefined, list: Message[]): MessagePages | undefined {
+  if (!d || d.pages.length === 0 || list.length === 0) return d;
+  const byID = new Map(list.map((m) => [m.id, m]));
+  const pages = d.pages.map((p) => ({
+    ...p,
+    data: p.data.map((m) => {
+      const x = byID.get(m.id);
+      if (!x) return m;
+      byID.delete(m.id);
+      return x;
+    }),
+  }));
+  const added = [...byID.values()].sort((a, b) => b.id - a.id);
+  pages[0] = { ...pages[0]!, data: [...added, ...pages[0]!.data] };
+  return { ...d, pages };
+}
+
+/**
+ * MessageFollower gathers what the socket said of one conversation and
+ * applies it to the loaded pages, one batch at a time. It never writes
+ * while the query reads pages (the first one, an older one, or all again
+ * after a gap): those reads write back pages read before, so it waits for
+ * them to settle (settled()) and does its batch again when one started
+ * meanwhile.
+ */
+export class MessageFollower {
+  private newer = false;
+  private events = new Map<number, LogEvent[]>();
+  private running = false;
+  private stopped = false;
+
+  constructor(
+    private qc: QueryClient,
+    private id: number,
+  ) {}
+
+  private get key() {
+    return qk.messages(this.id);
+  }
+
+  private fetching(): boolean {
+    return this.qc.getQueryState(this.key)?.fetchStatus === "fetching";
+  }
+
+  hear(e: LogEvent) {
+    if (e.conversation_id !== this.id) return;
+    if (e.type === "message.received" || e.type === "message.sent") this.newer = true;
+    else if (e.type === "message.status" || e.type === "message.reaction" || e.type === "message.edited" || e.type === "message.attachment") {
+      const mid = Number(payloadOf(e).message_id);
+      if (!mid) return;
+      this.events.set(mid, [...(this.events.get(mid) ?? []), e]);
+    } else return;
+    void this.drain();
+  }
+
+  /** settled: the query's read ended; what was heard meanwhile is applied now. */
+  settled() {
+    void this.drain();
+  }
+
+  stop() {
+    this.stopped = true;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running || this.stopped || (!this.newer && this.events.size === 0) || this.fetching()) return;
+    const held = this.qc.getQueryData<MessagePages>(this.key);
+    if (!held || held.pages.length === 0) {
+      // Nothing read yet and no read running: the first read brings it all.
+      this.newer = false;
+      this.events.clear();
+      return;
+    }
+    const newer = this.newer;
+    const events = this.events;
+    this.newer = false;
+    this.events = new Map();
+    this.running = true;
+    try {
+      const heldIDs = new Set(held.pages.flatMap((p) => p.data.map((m) => m.id)));
+      // A message the pages do not hold needs nothing: its page, or the
+      // read after the newest, brings it as it is.
+      const reread = [...events].filter(([mid, list]) => heldIDs.has(mid) && list.some((e) => !fromEvent(e))).map(([mid]) => mid);
+      const [fresh, copies] = await Promise.all([
+        newer ? api.get<Page<Message>>(`/api/v1/conversations/${this.id}/messages`, { after: newestID(held), limit: newerLimit }) : undefined,
+        Promise.all(reread.map((mid) => api.get<Message>(`/api/v1/messages/${mid}`))),
+      ]);
+      if (this.stopped) return;
+      if (fresh?.next_cursor) {
+        // More written meanwhile than one read brings: the pages again.
+        void this.qc.invalidateQueries({ queryKey: this.key });
+        return;
+      }
+      const reading = this.fetching();
+      this.qc.setQueryData<MessagePages>(this.key, (d) => {
+        let out = d;
+        for (const [mid, list] of events) {
+          if (reread.includes(mid)) continue;
+          for (const e of list) {
+            const fn = fromEvent(e)!;
+            out = out && { ...out, pages: out.pages.map((p) => ({ ...p, data: p.data.map((m) => (m.id === mid ? fn(m) : m)) })) };
+          }
+        }
+        return mergeMessages(out, [...copies, ...(fresh?.data ?? [])]);
+      });
+      if (reading) {
+        // A read of pages started while this one ran: it will write back
+        // what it read before; this batch is done again once it settles.
+        this.newer ||= newer;
+        for (const [mid, list] of events) this.events.set(mid, [...list, ...(this.events.get(mid) ?? [])]);
+      }
+    } catch {
+      // The targeted read failed: read the pages again, as before.
+      if (!this.stopped) void this.qc.invalidateQueries({ queryKey: this.key });
+    } finally {
+      this.running = false;
+    }
+    void this.drain();
+  }
+}
