@@ -19,6 +19,7 @@ import { AssignPopover, CloseDialog, ShortcutsMenu, SnoozePopover, useUnassign, 
 import { Composer, type ComposerHandle, type SendRequest } from "./Composer";
 import {
   addMessage,
+  addNewest,
   capabilitiesOf,
   patchMessages,
   useChannels,
@@ -37,6 +38,7 @@ import {
 import type { Names } from "./eventText";
 import { formatDateTime, validTimeZone } from "./time";
 import { mergeMessages } from "./follow";
+import type { SidePages } from "./timelineWindow";
 import { mergeTimeline, type LocalMessage } from "./timeline";
 import { Timeline } from "./Timeline";
 import { TipButton } from "./ui";
@@ -63,8 +65,6 @@ function Pane({ id }: { id: number }) {
   const conv = useConversation(id);
   const live = useLive();
   const messages = useMessages(id, live.subscribe);
-  const comments = useComments(id);
-  const events = useEvents(id);
   const users = useUsers();
   const teams = useTeams();
   const channels = useChannels();
@@ -129,8 +129,13 @@ function Pane({ id }: { id: number }) {
   );
 
   // While older messages remain unread, comments and events before the
-  // oldest message shown wait for their page (mergeTimeline's since).
+  // oldest message shown wait for their page (mergeTimeline's since); they
+  // are read newest first as far back as it (reach), all once every
+  // message is shown.
   const since = messages.hasNextPage && messages.data?.length ? Date.parse(messages.data[0]!.created_at) : undefined;
+  const reach = messages.isSuccess ? (since ?? null) : undefined;
+  const comments = useComments(id, reach);
+  const events = useEvents(id, reach);
   const items = useMemo(
     () => mergeTimeline({ messages: messages.data, comments: comments.data, events: events.data, local, conversationID: id, since }),
     [messages.data, comments.data, events.data, local, id, since],
@@ -195,7 +200,7 @@ function Pane({ id }: { id: number }) {
           void qc.invalidateQueries({ queryKey: qk.conversations });
         } else {
           const cm = await api.post<Comment>(`/api/v1/conversations/${id}/comments`, { text: l.text, mentions: l.mentions ?? [] });
-          qc.setQueryData<Comment[]>(qk.comments(id), (old) => (old && !old.some((x) => x.id === cm.id) ? [...old, cm] : old));
+          qc.setQueryData<SidePages<Comment>>(qk.comments(id), (old) => addNewest(old, cm));
           patch({ serverID: cm.id });
         }
       } catch (e) {

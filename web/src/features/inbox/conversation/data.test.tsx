@@ -161,9 +161,11 @@ it("reads the events the timeline shows, so a long conversation's latest assignm
       const url = new URL(input, "http://x");
       requests.push(url);
       const types = url.searchParams.get("types")?.split(",");
-      const after = Number(url.searchParams.get("cursor") ?? -1);
+      const cursor = url.searchParams.get("cursor");
       const limit = Number(url.searchParams.get("limit") ?? 50);
-      const rest = log.filter((e) => e.id > after && (!types || types.includes(e.type)));
+      const desc = url.searchParams.get("order") === "desc";
+      const kept = log.filter((e) => !types || types.includes(e.type));
+      const rest = desc ? kept.filter((e) => !cursor || e.id < Number(cursor)).reverse() : kept.filter((e) => !cursor || e.id > Number(cursor));
       const page = rest.slice(0, limit);
       const body = { data: page, next_cursor: rest.length > limit ? String(page[page.length - 1]!.id) : "" };
       return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } }));

@@ -5,7 +5,7 @@ import { useEffect, useMemo } from "react";
 import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import type { Channel, Comment, Conversation, LogEvent, Message } from "../../../lib/types";
+import type { Channel, Conversation, LogEvent, Message } from "../../../lib/types";
 import type { components } from "../../../lib/api-types";
 import { dedupeByID } from "./timeline";
 import { followedMeta, MessageFollower } from "./follow";
@@ -14,11 +14,6 @@ export type ChannelType = components["schemas"]["ChannelType"];
 export type Capabilities = components["schemas"]["ChannelCapabilities"];
 export type ShortcutInput = components["schemas"]["WorkflowShortcutInput"];
 export type Shortcut = components["schemas"]["WorkflowShortcut"];
-
-/** fetchAll walks a list's pages (oldest first for a timeline) up to a bound. */
-export async function fetchAll<T extends { id: number }>(path: string, signal?: AbortSignal, maxPages = 20): Promise<T[]> {
-  return dedupeByID((await allPages<T>(path, undefined, signal, maxPages)).data);
-}
 
 export { useCategories, useChannels, usePresence, useSnippets, useTeams, useUsers } from "../../../lib/directory";
 
@@ -94,35 +89,7 @@ export function addMessage(d: MessagePages | undefined, m: Message): MessagePage
 export function patchMessages(d: MessagePages | undefined, fn: (m: Message) => Message): MessagePages | undefined {
   return d && { ...d, pages: d.pages.map((p) => ({ ...p, data: p.data.map(fn) })) };
 }
-export const useComments = (id: number) =>
-  useQuery({ queryKey: qk.comments(id), queryFn: ({ signal }) => fetchAll<Comment>(`/api/v1/conversations/${id}/comments`, signal) });
-/**
- * timelineEvents are the event types the timeline shows (timeline.ts
- * shownEvent), the only ones read: the message and comment events (one or
- * more per message) would fill the pages fetchAll reads, and a long
- * conversation's latest assignment or closing would never be reached.
- */
-export const timelineEvents = [
-  "conversation.opened",
-  "conversation.closed",
-  "conversation.assigned",
-  "conversation.unassigned",
-  "conversation.snoozed",
-  "conversation.unsnoozed",
-  "conversation.queued",
-  "workflow.run.started",
-  "workflow.step",
-  "workflow.run.ended",
-  "ai_agent.turn",
-];
-
-export const useEvents = (id: number) =>
-  useQuery({
-    queryKey: qk.conversationEvents(id),
-    queryFn: async ({ signal }) =>
-      dedupeByID((await allPages<LogEvent>(`/api/v1/conversations/${id}/events`, { types: timelineEvents.join(",") }, signal, 20)).data),
-  });
-
+export { addNewest, timelineEvents, useComments, useEvents, type Reach } from "./timelineWindow";
 
 export const useChannelTypes = () =>
   useQuery({
