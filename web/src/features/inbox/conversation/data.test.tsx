@@ -111,7 +111,9 @@ it("puts a sent message on the newest page once, and patches a message on any pa
   expect(addMessage(undefined, sent)).toBeUndefined(); // nothing loaded yet: the fetch brings it
 });
 
-it("reads the pages shown again when a socket event makes them stale, a status change on an older page too", async () => {
+// A refresh of the whole key (a socket gap, a reload: follow.ts handles
+// the socket's single events) reads every loaded page again.
+it("reads the pages shown again when the key is refreshed, a status change on an older page too", async () => {
   const { qc, result } = mount();
   await waitFor(() => expect(result.current.data?.length).toBeGreaterThan(0));
   await act(() => result.current.fetchNextPage());

@@ -155,6 +155,24 @@ it("reads the messages after the newest held on a message written, one request w
   expect(new Set(result.current.data!.map((m) => m.id)).size).toBe(result.current.data!.length);
 });
 
+it("reads by its id a message committed after a newer one (PostgreSQL's writers may), which the read after the newest misses", async () => {
+  const { result, event, qc } = mount();
+  await scrollBack(result, 2);
+  server.set(5002, msg(5002));
+  event("message.sent", { message_id: 5002 });
+  await waitFor(() => expect(shown(result, 5002)).toBeTruthy());
+  await settled(qc);
+  requests = [];
+  // 5001 commits only now.
+  server.set(5001, msg(5001, { direction: "in", sender: "contact", status: "received" }));
+  event("message.received", { message_id: 5001 });
+  await waitFor(() => expect(shown(result, 5001)).toBeTruthy());
+  await settled(qc);
+  expect(requests.map((u) => u.pathname + u.search).sort()).toEqual(["/api/v1/conversations/7/messages?after=5002&limit=200", "/api/v1/messages/5001"]);
+  const ids = result.current.data!.map((m) => m.id);
+  expect(ids.slice(-3)).toEqual([5000, 5001, 5002]); // in order
+});
+
 it("applies a status or a reaction of an older message from the event, without a request", async () => {
   const { result, event, qc } = mount();
   await scrollBack(result, 20);

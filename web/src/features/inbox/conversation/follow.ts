@@ -49,7 +49,7 @@ export function newestID(d: MessagePages): number {
 
 /**
  * mergeMessages replaces the copies the pages hold of the messages given
- * and puts the others, newer, at the head of the newest page (newest first,
+ * and puts the others in the newest page, in their place (newest first,
  * as the pages are).
  */
 export function mergeMessages(d: MessagePages | undefined, list: Message[]): MessagePages | undefined {
@@ -64,8 +64,10 @@ export function mergeMessages(d: MessagePages | undefined, list: Message[]): Mes
       return x;
     }),
   }));
-  const added = [...byID.values()].sort((a, b) => b.id - a.id);
-  pages[0] = { ...pages[0]!, data: [...added, ...pages[0]!.data] };
+  // Newest first by id: a message committed after a newer one (see
+  // hear) goes in its place, not above the newer.
+  const added = [...byID.values()];
+  pages[0] = { ...pages[0]!, data: [...added, ...pages[0]!.data].sort((a, b) => b.id - a.id) };
   return { ...d, pages };
 }
 
@@ -79,6 +81,7 @@ export function mergeMessages(d: MessagePages | undefined, list: Message[]): Mes
  */
 export class MessageFollower {
   private newer = false;
+  private written = new Set<number>();
   private events = new Map<number, LogEvent[]>();
   private running = false;
   private stopped = false;
@@ -98,8 +101,14 @@ export class MessageFollower {
 
   hear(e: LogEvent) {
     if (e.conversation_id !== this.id) return;
-    if (e.type === "message.received" || e.type === "message.sent") this.newer = true;
-    else if (e.type === "message.status" || e.type === "message.reaction" || e.type === "message.edited" || e.type === "message.attachment") {
+    if (e.type === "message.received" || e.type === "message.sent") {
+      this.newer = true;
+      // Named too: on PostgreSQL two writers may commit a conversation's
+      // messages out of id order, and one whose id is below the newest
+      // held is not among the messages read after it.
+      const mid = Number(payloadOf(e).message_id);
+      if (mid) this.written.add(mid);
+    } else if (e.type === "message.status" || e.type === "message.reaction" || e.type === "message.edited" || e.type === "message.attachment") {
       const mid = Number(payloadOf(e).message_id);
       if (!mid) return;
       this.events.set(mid, [...(this.events.get(mid) ?? []), e]);
@@ -123,20 +132,27 @@ export class MessageFollower {
       // Nothing read yet and no read running: the first read brings it all.
       this.newer = false;
       this.events.clear();
+      this.written.clear();
       return;
     }
     const newer = this.newer;
     const events = this.events;
+    const written = this.written;
     this.newer = false;
     this.events = new Map();
+    this.written = new Set();
     this.running = true;
     try {
       const heldIDs = new Set(held.pages.flatMap((p) => p.data.map((m) => m.id)));
       // A message the pages do not hold needs nothing: its page, or the
       // read after the newest, brings it as it is.
       const reread = [...events].filter(([mid, list]) => heldIDs.has(mid) && list.some((e) => !fromEvent(e))).map(([mid]) => mid);
+      // A message written below the newest held (committed after a
+      // newer one) is read by its id: the read after the newest misses it.
+      const newest = newestID(held);
+      for (const mid of written) if (mid < newest && !heldIDs.has(mid) && !reread.includes(mid)) reread.push(mid);
       const [fresh, copies] = await Promise.all([
-        newer ? api.get<Page<Message>>(`/api/v1/conversations/${this.id}/messages`, { after: newestID(held), limit: newerLimit }) : undefined,
+        newer ? api.get<Page<Message>>(`/api/v1/conversations/${this.id}/messages`, { after: newest, limit: newerLimit }) : undefined,
         Promise.all(reread.map((mid) => api.get<Message>(`/api/v1/messages/${mid}`))),
       ]);
       if (this.stopped) return;
@@ -162,6 +178,7 @@ export class MessageFollower {
         // what it read before; this batch is done again once it settles.
         this.newer ||= newer;
         for (const [mid, list] of events) this.events.set(mid, [...list, ...(this.events.get(mid) ?? [])]);
+        for (const mid of written) this.written.add(mid);
       }
     } catch {
       // The targeted read failed: read the pages again, as before.
