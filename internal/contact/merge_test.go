@@ -311,7 +311,12 @@ func TestMergeRefusesATestContact(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := d.Write(ctx, func(tx *db.Tx) error {
-			_, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = ?`, tc.ID) // as the test panel makes one
+			if _, err := tx.Exec(ctx, `UPDATE contacts SET is_test = 1 WHERE id = ?`, tc.ID); err != nil { // as the test panel makes one
+				return err
+			}
+			// On a channel, as the test panel's are (a conversation needs one).
+			_, err := tx.Exec(ctx, `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES (?, ?, 'tester', ?, 0)`,
+				f.ws, f.chA, tc.ID)
 			return err
 		}); err != nil {
 			t.Fatal(err)

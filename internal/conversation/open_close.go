@@ -73,6 +73,10 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 			if in.ChannelID, err = DefaultChannelTx(ctx, tx, in.ContactID); err != nil {
 				return err
 			}
+			if in.ChannelID == 0 {
+				// Nothing could be sent or received in it.
+				return apperr.Invalid("contact_id", "contact %d has no channel to talk on: no message or identity on any channel", in.ContactID)
+			}
 		} else if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contact_identities WHERE contact_id = ? AND channel_id = ?`, in.ContactID, in.ChannelID).Scan(&n); err != nil || n == 0 {
 			return apperr.Invalid("channel_id", "the contact has no identity on channel %d", in.ChannelID)
 		}

@@ -45,6 +45,12 @@ func TestConversationRules(t *testing.T) {
 				body: `{"contact_id":999999}`, status: 422, want: []string{`"field":"contact_id"`}},
 			{name: "another workspace's contact", method: "POST", path: "/api/v1/conversations", as: "stranger",
 				body: `{"contact_id":{{ana}}}`, status: 422},
+			// A contact made by hand has no channel: a conversation with it
+			// could send and receive nothing (it opened on channel 0).
+			{name: "a contact on no channel", method: "POST", path: "/api/v1/contacts", as: "agent",
+				body: `{"first_name":"Cy"}`, status: 201, capture: "cy"},
+			{name: "a conversation with a contact on no channel", method: "POST", path: "/api/v1/conversations", as: "agent",
+				body: `{"contact_id":{{cy}}}`, status: 422, want: []string{`"field":"contact_id"`, "no channel to talk on"}},
 			{name: "its timeline", method: "GET", path: "/api/v1/conversations/{{second}}/events", as: "agent", status: 200,
 				want: []string{`"type":"conversation.opened"`, `"seq":1`, `"source":"user"`}},
 			{name: "the contact's history", method: "GET", path: "/api/v1/contacts/{{ana}}/conversations", as: "agent", status: 200,

@@ -201,8 +201,9 @@ var operations = map[string]opDoc{
 	"POST /api/v1/conversations": {id: "openConversation", tag: tagConversations, summary: "Open a conversation for a contact",
 		desc: "A contact has at most one open conversation: a second is 409. A user who does not see every conversation " +
 			"(without see_all_conversations) is assigned the conversation they open, in the same transaction, as a named " +
-			"assignment: at capacity it is 409 and nothing is opened.",
-		body: conversation.OpenInput{}, required: []string{"contact_id"}, status: 201, resp: conversation.Conversation{}, errors: []int{409}},
+			"assignment: at capacity it is 409 and nothing is opened. Without channel_id it opens on the channel the contact " +
+			"last wrote on, else their newest identity's; a contact on no channel (made by hand or by import) is 422.",
+		body: conversation.OpenInput{}, required: []string{"contact_id"}, status: 201, resp: conversation.Conversation{}, errors: []int{409, 422}},
 	"GET /api/v1/conversations/{conversationID}": {id: "getConversation", tag: tagConversations, summary: "A conversation",
 		desc: "With reply_window when its channel has a customer-service window: open, closes_at, tag (stamped on what is sent now, " +
 			"in an extended window), rule (what may be sent once closed: template or none) and seconds.",

@@ -741,7 +741,7 @@ export interface paths {
         put?: never;
         /**
          * Open a conversation for a contact
-         * @description A contact has at most one open conversation: a second is 409. A user who does not see every conversation (without see_all_conversations) is assigned the conversation they open, in the same transaction, as a named assignment: at capacity it is 409 and nothing is opened.
+         * @description A contact has at most one open conversation: a second is 409. A user who does not see every conversation (without see_all_conversations) is assigned the conversation they open, in the same transaction, as a named assignment: at capacity it is 409 and nothing is opened. Without channel_id it opens on the channel the contact last wrote on, else their newest identity's; a contact on no channel (made by hand or by import) is 422.
          */
         post: operations["openConversation"];
         delete?: never;
