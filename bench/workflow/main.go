@@ -100,7 +100,7 @@ func main() {
 	check(err)
 	w, err := a.Workflows.Create(ctx, ws, def)
 	check(err)
-	_, err = a.Workflows.Publish(ctx, ws, w.ID, 0)
+	_, err = a.Workflows.Publish(ctx, ws, w.ID, workflow.Edit{})
 	check(err)
 	_, err = a.Workflows.SetActive(ctx, ws, w.ID, true)
 	check(err)

@@ -58,7 +58,7 @@ func newNamedSettings(t *testing.T) namedSettings {
 	if n.workflow, err = a.Workflows.Create(ctx, ws.ID, d); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Workflows.Publish(ctx, ws.ID, n.workflow.ID, 0); err != nil {
+	if _, err := a.Workflows.Publish(ctx, ws.ID, n.workflow.ID, workflow.Edit{}); err != nil {
 		t.Fatal(err)
 	}
 	return n

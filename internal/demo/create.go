@@ -118,7 +118,7 @@ func inboundWorkflow(ctx context.Context, s Services, workspaceID int64) error {
 	if err != nil {
 		return fmt.Errorf("demo: workflow: %w", err)
 	}
-	if _, err := s.Workflows.Publish(ctx, workspaceID, w.ID, 0); err != nil {
+	if _, err := s.Workflows.Publish(ctx, workspaceID, w.ID, workflow.Edit{}); err != nil {
 		return fmt.Errorf("demo: publish workflow: %w", err)
 	}
 	if _, err := s.Workflows.SetActive(ctx, workspaceID, w.ID, true); err != nil {

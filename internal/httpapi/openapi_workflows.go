@@ -14,6 +14,10 @@ func init() {
 	}
 }
 
+// pIfMatch is the draft revision a save or publish was based on.
+var pIfMatch = param{"If-Match", "the ETag of the answer the change was based on (\"7\": draft_revision in quotes), or *; " +
+	"without it the change applies to whatever the draft now is", false}
+
 var workflowOperations = map[string]opDoc{
 	// Workflows (docs/workflows.md).
 	"GET /api/v1/workflows": {id: "listWorkflows", tag: "workflows", summary: "The workspace's workflows",
@@ -43,16 +47,25 @@ var workflowOperations = map[string]opDoc{
 			"list and run them (POST /api/v1/workflows/{workflowID}/runs with the contact). At most 200; not paged.",
 		status: 200, resp: page[workflow.Shortcut]{}},
 	"GET /api/v1/workflows/{workflowID}": {id: "getWorkflow", tag: "workflows", summary: "A workflow: its draft and published version",
+		desc:   "The ETag is the draft's revision (draft_revision in quotes), which a save or publish sends back in If-Match.",
 		status: 200, resp: workflow.Workflow{}},
 	"PUT /api/v1/workflows/{workflowID}": {id: "saveWorkflowDraft", tag: "workflows",
 		summary: "Replace the draft; runs keep their version until the draft is published",
-		body:    workflow.Definition{}, required: []string{"name", "trigger", "steps"}, status: 200, resp: workflow.Workflow{}},
+		desc: "With If-Match (the ETag of the answer the change was based on), a draft saved or published by anyone since is not " +
+			"overwritten: 409 draft_changed, whose message names who changed it, when, and its revision now, and nothing changes. " +
+			"Without If-Match (or with *) the save overwrites whatever the draft is. Every answer's ETag is the new revision.",
+		headers: []param{pIfMatch},
+		body:    workflow.Definition{}, required: []string{"name", "trigger", "steps"}, status: 200, resp: workflow.Workflow{}, errors: []int{400, 409}},
 	"DELETE /api/v1/workflows/{workflowID}": {id: "deleteWorkflow", tag: "workflows", summary: "Delete a workflow, its versions and runs",
 		desc:  "Refused with 409 while runs have not ended (the message says how many), unless force=true, which stops them first.",
 		query: []param{{"force", "true stops the runs that have not ended, then deletes", false}}, status: 204, errors: []int{409}},
 	"POST /api/v1/workflows/{workflowID}/publish": {id: "publishWorkflow", tag: "workflows",
-		summary: "Publish the draft as a new immutable version", desc: "An invalid draft is refused with 422 and its problems.",
-		status: 200, resp: workflow.Workflow{}, errors: []int{409, 422}},
+		summary: "Publish the draft as a new immutable version",
+		desc: "An invalid draft is refused with 422 and its problems. With If-Match (the ETag of the draft as the client saw it), " +
+			"a draft changed since is not published: 409 draft_changed, as for a save. Publishing is a change of the draft too: " +
+			"the answer's ETag is the new revision.",
+		headers: []param{pIfMatch},
+		status:  200, resp: workflow.Workflow{}, errors: []int{400, 409, 422}},
 	"POST /api/v1/workflows/{workflowID}/start": {id: "startWorkflow", tag: "workflows", summary: "Let the published version start runs",
 		status: 200, resp: workflow.Workflow{}, errors: []int{409}},
 	"POST /api/v1/workflows/{workflowID}/stop": {id: "stopWorkflow", tag: "workflows",

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"strings"
 
 	paging "github.com/switchboard-chat/switchboard/internal/page"
 
@@ -13,12 +15,33 @@ import (
 
 // workflowAnswer answers a workflow, or the error (an invalid definition's
 // lists every problem with its step id, like any apperr with details).
+// Its ETag is its draft's revision, which a save or publish sends back in
+// If-Match (see draftRevision).
 func workflowAnswer(w http.ResponseWriter, r *http.Request, status int, wf workflow.Workflow, err error) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", `"`+strconv.FormatInt(wf.DraftRevision, 10)+`"`)
 	httpjson.WriteJSON(w, status, wf)
 	return nil
+}
+
+// draftRevision is the draft revision a save or publish was based on: its
+// If-Match, the ETag of the answer the client edited ("7"). None, or *
+// (any), is 0: the change goes through whatever the draft now is, as it
+// did before revisions. A weak ETag (W/"7") never matches, as If-Match
+// compares strongly, so it is refused rather than ignored.
+func draftRevision(r *http.Request) (int64, error) {
+	v := strings.TrimSpace(r.Header.Get("If-Match"))
+	if v == "" || v == "*" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(v, `"`), `"`), 10, 64)
+	if err != nil || n < 1 || len(v) < 3 || v[0] != '"' || v[len(v)-1] != '"' {
+		return 0, &apperr.Error{Kind: apperr.KindBadRequest, Field: "If-Match",
+			Message: `must be the ETag of the workflow's answer (its draft_revision in quotes, e.g. "7"), or *`}
+	}
+	return n, nil
 }
 
 func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request) error {
@@ -47,11 +70,15 @@ func (s *Server) saveWorkflowDraft(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	base, err := draftRevision(r)
+	if err != nil {
+		return err
+	}
 	var d workflow.Definition
 	if err := httpjson.Decode(w, r, &d); err != nil {
 		return err
 	}
-	wf, err := svc.SaveDraft(r.Context(), Principal(r).WorkspaceID, id, d)
+	wf, err := svc.SaveDraft(r.Context(), Principal(r).WorkspaceID, id, d, workflow.Edit{By: Principal(r).UserID, IfRevision: base})
 	return workflowAnswer(w, r, http.StatusOK, wf, err)
 }
 
@@ -60,7 +87,11 @@ func (s *Server) publishWorkflow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	wf, err := svc.Publish(r.Context(), Principal(r).WorkspaceID, id, Principal(r).UserID)
+	base, err := draftRevision(r)
+	if err != nil {
+		return err
+	}
+	wf, err := svc.Publish(r.Context(), Principal(r).WorkspaceID, id, workflow.Edit{By: Principal(r).UserID, IfRevision: base})
 	return workflowAnswer(w, r, http.StatusOK, wf, err)
 }
 

@@ -32,7 +32,7 @@ func TestTemplatesPublish(t *testing.T) {
 			if w.Status != WorkflowDraft || w.TriggerType != tpl.TriggerType {
 				t.Fatalf("%s: created %s with trigger %q", tpl.Name, w.Status, w.TriggerType)
 			}
-			if w, err = f.svc.Publish(context.Background(), f.wsp.ID, w.ID, 0); err != nil {
+			if w, err = f.svc.Publish(context.Background(), f.wsp.ID, w.ID, Edit{}); err != nil {
 				t.Fatalf("%s does not publish: %v", tpl.Name, err)
 			}
 			if w, err = f.svc.SetActive(context.Background(), f.wsp.ID, w.ID, true); err != nil || w.Status != WorkflowPublished {

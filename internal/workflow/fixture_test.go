@@ -144,7 +144,7 @@ func (f *fixture) deployDef(d Definition) Workflow {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
+	if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, Edit{}); err != nil {
 		f.t.Fatal(err)
 	}
 	if w, err = f.svc.SetActive(ctx, f.wsp.ID, w.ID, true); err != nil {

@@ -27,10 +27,10 @@ func TestLoopGuardStopsWorkflowsTriggeringEachOther(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, a.ID, la); err != nil {
+		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, a.ID, la, Edit{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Publish(ctx, f.wsp.ID, a.ID, 0); err != nil {
+		if _, err := f.svc.Publish(ctx, f.wsp.ID, a.ID, Edit{}); err != nil {
 			t.Fatal(err)
 		}
 		f.startFor(a, got.ContactID)

@@ -32,7 +32,18 @@ type Workflow struct {
 	WebhookSecret    string      `json:"webhook_secret,omitempty"`
 	CreatedAt        time.Time   `json:"created_at"`
 	UpdatedAt        time.Time   `json:"updated_at"`
-	Warnings         []string    `json:"warnings,omitempty"`
+	// DraftRevision counts the changes of the draft, each save and each
+	// publish: a save or publish sent with it (If-Match, the ETag of the
+	// answers) is refused while the draft has changed since.
+	DraftRevision int64 `json:"draft_revision"`
+	// DraftSavedAt is when the draft last changed (saved, or published);
+	// nil before that was recorded.
+	DraftSavedAt *time.Time `json:"draft_saved_at"`
+	// DraftSavedBy is who last changed the draft, named as they were
+	// then; nil for the system, a token without a user, or a change
+	// before that was recorded.
+	DraftSavedBy *Publisher `json:"draft_saved_by"`
+	Warnings     []string   `json:"warnings,omitempty"`
 	// TriggerType is the published version's trigger type, or the
 	// draft's while nothing is published.
 	TriggerType string `json:"trigger_type"`
@@ -87,17 +98,25 @@ func (s *Service) forgetVersions() {
 	s.versions.Clear()
 }
 
-const wfColumns = `id, workspace_id, name, description, draft, published_version, active, webhook_secret, created_at, updated_at`
+const wfColumns = `id, workspace_id, name, description, draft, published_version, active, webhook_secret, created_at, updated_at,
+	draft_revision, draft_saved_at, draft_saved_by, draft_saved_by_name`
 
 // scanRow reads wfColumns, leaving the draft as its JSON.
 func scanRow(row interface{ Scan(...any) error }) (w Workflow, draft string, err error) {
 	var active int
-	var created, updated int64
+	var created, updated, savedAt int64
+	var savedBy sql.NullInt64
+	var savedByName string
 	if err := row.Scan(&w.ID, &w.WorkspaceID, &w.Name, &w.Description, &draft, &w.PublishedVersion, &active, &w.WebhookSecret,
-		&created, &updated); err != nil {
+		&created, &updated, &w.DraftRevision, &savedAt, &savedBy, &savedByName); err != nil {
 		return w, "", err
 	}
 	w.Active, w.CreatedAt, w.UpdatedAt = active == 1, db.Time(created), db.Time(updated)
+	if savedAt > 0 {
+		at := db.Time(savedAt)
+		w.DraftSavedAt = &at
+	}
+	w.DraftSavedBy = publisherOf(savedBy, savedByName)
 	return w, draft, nil
 }
 
@@ -168,8 +187,8 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, d Definition) (
 	now := s.db.Now()
 	var id int64
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO workflows (workspace_id, name, description, draft, webhook_secret, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, d.Name, d.Description, string(body), newSecret(), now, now).Scan(&id)
+		return tx.QueryRow(ctx, `INSERT INTO workflows (workspace_id, name, description, draft, webhook_secret, created_at, updated_at, draft_saved_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, d.Name, d.Description, string(body), newSecret(), now, now, now).Scan(&id)
 	})
 	if err != nil {
 		return Workflow{}, fmt.Errorf("workflow: create: %w", err)
@@ -181,19 +200,34 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, d Definition) (
 
 // SaveDraft replaces the workflow's draft. Runs are unaffected: they run
 // on published versions, and this one is not published until Publish.
-func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Definition) (Workflow, error) {
+// A save based on a revision the draft has left (e.IfRevision) is a
+// draft_changed conflict and changes nothing.
+func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Definition, e Edit) (Workflow, error) {
 	warnings, err := Validate(&d)
 	if err != nil {
 		return Workflow{}, err
 	}
 	body, _ := json.Marshal(d)
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE workflows SET draft = ?, name = ?, description = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
-			string(body), d.Name, d.Description, tx.Now(), workspaceID, id)
+		state, err := loadDraftState(ctx, tx, workspaceID, id)
+		if err != nil {
+			return err
+		}
+		if err := state.check(id, e); err != nil {
+			return err
+		}
+		by, name, err := editor(ctx, tx, workspaceID, e)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE workflows SET draft = ?, name = ?, description = ?, updated_at = ?,
+			draft_revision = draft_revision + 1, draft_saved_at = ?, draft_saved_by = ?, draft_saved_by_name = ?
+			WHERE workspace_id = ? AND id = ?`,
+			string(body), d.Name, d.Description, tx.Now(), tx.Now(), by, name, workspaceID, id)
 		if err != nil {
 			return fmt.Errorf("workflow: save draft: %w", err)
 		}
-		return db.Affected(res, "workflow")
+		return nil
 	})
 	if err != nil {
 		return Workflow{}, err

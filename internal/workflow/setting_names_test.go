@@ -77,7 +77,7 @@ func TestRenamingALifecycleStageCarriesIntoWorkflows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, moved.ID, draft); err != nil {
+		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, moved.ID, draft, Edit{}); err != nil {
 			t.Fatal(err)
 		}
 		schedule := f.deploy(`{"name": "weekly", "trigger": {"type": "schedule", "conditions": {"cron": "0 9 * * 1",
@@ -266,7 +266,7 @@ func TestDeletingAStageOrCategoryAWorkflowNamesIsRefused(t *testing.T) {
 				if tc.def != "" {
 					w = create(f.wsp.ID, tc.def)
 					if tc.publish {
-						if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
+						if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, Edit{}); err != nil {
 							t.Fatal(err)
 						}
 					}

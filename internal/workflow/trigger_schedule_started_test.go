@@ -28,7 +28,7 @@ func TestScheduleStartedLate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
+		if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, Edit{}); err != nil {
 			t.Fatal(err)
 		}
 		// Published at 09:00 on Monday, started on Tuesday at 15:00.

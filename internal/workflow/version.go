@@ -2,9 +2,7 @@ package workflow
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -13,19 +11,24 @@ import (
 
 // Publish freezes the draft into a new immutable version, which new runs
 // use from then on; runs in flight finish on the version they started.
-// An invalid draft is refused with every problem named. by is the user
+// An invalid draft is refused with every problem named. e.By is the user
 // who publishes (0: the system, or a token without a user), recorded on
-// the version with their name as it is now.
-func (s *Service) Publish(ctx context.Context, workspaceID, id, by int64) (Workflow, error) {
+// the version with their name as it is now; a publish based on a revision
+// the draft has left (e.IfRevision: the draft as the client saw it) is a
+// draft_changed conflict and changes nothing.
+func (s *Service) Publish(ctx context.Context, workspaceID, id int64, e Edit) (Workflow, error) {
 	// The draft is read as stored, so that the write below can tell
 	// whether it is still the draft: a save (or another publish) landing
 	// between this read and that write was wiped by clearing the draft
 	// (or published the same draft twice).
-	var draft string
-	err := s.db.Reader().QueryRow(ctx, `SELECT draft FROM workflows WHERE workspace_id = ? AND id = ?`, workspaceID, id).Scan(&draft)
+	state, err := loadDraftState(ctx, s.db.Reader(), workspaceID, id)
 	if err != nil {
-		return Workflow{}, notFound(err, "workflow")
+		return Workflow{}, err
 	}
+	if err := state.check(id, e); err != nil {
+		return Workflow{}, err
+	}
+	draft := state.draft
 	if draft == "" {
 		return Workflow{}, apperr.Conflict("workflow %d has no unpublished draft", id)
 	}
@@ -36,33 +39,35 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id, by int64) (Workf
 	if _, err := Validate(&d); err != nil {
 		return Workflow{}, err
 	}
-	body, _ := json.Marshal(d)
 	next, err := nextFire(ctx, s.db.Reader(), workspaceID, d, s.db.Now())
 	if err != nil {
 		return Workflow{}, err
 	}
+	body, _ := json.Marshal(d)
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		var version int
-		var current string
-		err := tx.QueryRow(ctx, `SELECT published_version, draft FROM workflows WHERE workspace_id = ? AND id = ?`,
-			workspaceID, id).Scan(&version, &current)
+		err := tx.QueryRow(ctx, `SELECT published_version FROM workflows WHERE workspace_id = ? AND id = ?`,
+			workspaceID, id).Scan(&version)
 		if err != nil {
 			return notFound(err, "workflow")
 		}
-		switch {
+		state, err := loadDraftState(ctx, tx, workspaceID, id)
+		if err != nil {
+			return err
+		}
+		if err := state.check(id, e); err != nil {
+			return err
+		}
+		switch current := state.draft; {
 		case current == "":
 			return apperr.Conflict("workflow %d has no unpublished draft: it was published meanwhile", id)
 		case current != draft:
 			return apperr.Conflict("the draft of workflow %d was saved again while it was being published; publish again", id)
 		}
 		version++
-		publisher, name := sql.NullInt64{}, ""
-		if by != 0 {
-			err := tx.QueryRow(ctx, `SELECT name FROM users WHERE id = ? AND workspace_id = ?`, by, workspaceID).Scan(&name)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			publisher = sql.NullInt64{Int64: by, Valid: err == nil}
+		publisher, name, err := editor(ctx, tx, workspaceID, e)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO workflow_versions (workflow_id, version, definition, published_at, published_by, published_by_name)
 			VALUES (?, ?, ?, ?, ?, ?)`, id, version, string(body), tx.Now(), publisher, name); err != nil {
@@ -71,8 +76,12 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id, by int64) (Workf
 		if next > 0 {
 			tx.Due(DueKind, next)
 		}
-		_, err = tx.Exec(ctx, `UPDATE workflows SET draft = '', published_version = ?, trigger_type = ?, next_fire_at = ?, updated_at = ?
-			WHERE id = ?`, version, d.Trigger.Type, next, tx.Now(), id)
+		// Publishing changes the draft too (it is now the version): a
+		// save based on the revision before is refused, as it would
+		// start a new draft from what the publisher did not see.
+		_, err = tx.Exec(ctx, `UPDATE workflows SET draft = '', published_version = ?, trigger_type = ?, next_fire_at = ?, updated_at = ?,
+			draft_revision = draft_revision + 1, draft_saved_at = ?, draft_saved_by = ?, draft_saved_by_name = ?
+			WHERE id = ?`, version, d.Trigger.Type, next, tx.Now(), tx.Now(), publisher, name, id)
 		return err
 	})
 	if err != nil {

@@ -34,14 +34,14 @@ func TestPublishWhileRunsWait(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, w.ID, v2); err != nil {
+		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, w.ID, v2, Edit{}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := f.svc.Get(ctx, f.wsp.ID, w.ID)
 		if err != nil || got.PublishedVersion != 1 || got.Draft == nil {
 			t.Fatalf("after editing: version %d, draft %v, %v", got.PublishedVersion, got.Draft != nil, err)
 		}
-		if got, err = f.svc.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil || got.PublishedVersion != 2 || got.Draft != nil {
+		if got, err = f.svc.Publish(ctx, f.wsp.ID, w.ID, Edit{}); err != nil || got.PublishedVersion != 2 || got.Draft != nil {
 			t.Fatalf("publish: version %d, %v", got.PublishedVersion, err)
 		}
 
@@ -102,11 +102,11 @@ func TestPublishKeepsWhatLandedMeanwhile(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = svc.SaveDraft(ctx, workspaceID, id, def)
+			_, err = svc.SaveDraft(ctx, workspaceID, id, def, Edit{})
 			return err
 		}, 1, "v3 question"},
 		{"a publish", func(ctx context.Context, svc *Service, workspaceID, id int64) error {
-			_, err := svc.Publish(ctx, workspaceID, id, 0)
+			_, err := svc.Publish(ctx, workspaceID, id, Edit{})
 			return err
 		}, 2, ""},
 	} {
@@ -128,19 +128,19 @@ func TestPublishKeepsWhatLandedMeanwhile(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := svc.Publish(ctx, wsp.ID, w.ID, 0); err != nil {
+				if _, err := svc.Publish(ctx, wsp.ID, w.ID, Edit{}); err != nil {
 					t.Fatal(err)
 				}
 				v2, err := ParseDefinition([]byte(strings.NewReplacer("%Q", "v2 question", "%B", "b").Replace(versionFlow)))
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := svc.SaveDraft(ctx, wsp.ID, w.ID, v2); err != nil {
+				if _, err := svc.SaveDraft(ctx, wsp.ID, w.ID, v2, Edit{}); err != nil {
 					t.Fatal(err)
 				}
 				var meanwhile error
 				c.arm(func() { meanwhile = tc.meanwhile(ctx, svc, wsp.ID, w.ID) })
-				_, err = svc.Publish(ctx, wsp.ID, w.ID, 0)
+				_, err = svc.Publish(ctx, wsp.ID, w.ID, Edit{})
 				if meanwhile != nil {
 					t.Fatalf("meanwhile: %v", meanwhile)
 				}

@@ -31,7 +31,8 @@ type Version struct {
 	Definition *Definition `json:"definition,omitempty"`
 }
 
-// Publisher is the user who published a version, named as they were then.
+// Publisher is the user who published a version, or last changed a
+// workflow's draft, named as they were then.
 type Publisher struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`

@@ -27,14 +27,14 @@ func TestVersionsList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, w.ID, v2); err != nil {
+		if _, err := f.svc.SaveDraft(ctx, f.wsp.ID, w.ID, v2, Edit{}); err != nil {
 			t.Fatal(err)
 		}
 		ada, err := workspace.New(d).CreateUser(ctx, f.wsp.ID, workspace.NewUser{Email: "ada@acme.test", Name: "Ada Lovelace", Role: workspace.RoleManager})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, ada.ID); err != nil {
+		if _, err := f.svc.Publish(ctx, f.wsp.ID, w.ID, Edit{By: ada.ID}); err != nil {
 			t.Fatal(err)
 		}
 		fresh := f.write("+14155550002", "hi")

@@ -121,7 +121,7 @@ func (f *fixture) publish(def workflow.Definition, active bool) workflow.Workflo
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
+	if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID, workflow.Edit{}); err != nil {
 		f.t.Fatal(err)
 	}
 	if w, err = f.flows.SetActive(ctx, f.wsp.ID, w.ID, active); err != nil {
@@ -397,7 +397,7 @@ func TestRunNow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID, 0); err != nil {
+		if _, err := f.flows.Publish(ctx, f.wsp.ID, w.ID, workflow.Edit{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.svc.RunNow(ctx, f.manager, w.ID); err != nil {

@@ -2652,9 +2652,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A workflow: its draft and published version */
+        /**
+         * A workflow: its draft and published version
+         * @description The ETag is the draft's revision (draft_revision in quotes), which a save or publish sends back in If-Match.
+         */
         get: operations["getWorkflow"];
-        /** Replace the draft; runs keep their version until the draft is published */
+        /**
+         * Replace the draft; runs keep their version until the draft is published
+         * @description With If-Match (the ETag of the answer the change was based on), a draft saved or published by anyone since is not overwritten: 409 draft_changed, whose message names who changed it, when, and its revision now, and nothing changes. Without If-Match (or with *) the save overwrites whatever the draft is. Every answer's ETag is the new revision.
+         */
         put: operations["saveWorkflowDraft"];
         post?: never;
         /**
@@ -2695,7 +2701,7 @@ export interface paths {
         put?: never;
         /**
          * Publish the draft as a new immutable version
-         * @description An invalid draft is refused with 422 and its problems.
+         * @description An invalid draft is refused with 422 and its problems. With If-Match (the ETag of the draft as the client saw it), a draft changed since is not published: 409 draft_changed, as for a save. Publishing is a change of the draft too: the answer's ETag is the new revision.
          */
         post: operations["publishWorkflow"];
         delete?: never;
@@ -4809,6 +4815,11 @@ export interface components {
             created_at: string;
             description: string;
             draft?: components["schemas"]["WorkflowDefinition"];
+            /** Format: int64 */
+            draft_revision: number;
+            /** Format: date-time */
+            draft_saved_at: string | null;
+            draft_saved_by: components["schemas"]["WorkflowPublisher"] | null;
             /** Format: int64 */
             id: number;
             name: string;
@@ -19131,7 +19142,10 @@ export interface operations {
     saveWorkflowDraft: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag of the answer the change was based on ("7": draft_revision in quotes), or *; without it the change applies to whatever the draft now is */
+                "If-Match"?: string;
+            };
             path: {
                 workflowID: number;
             };
@@ -19213,6 +19227,15 @@ export interface operations {
             };
             /** @description The body did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19387,7 +19410,10 @@ export interface operations {
     publishWorkflow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the ETag of the answer the change was based on ("7": draft_revision in quotes), or *; without it the change applies to whatever the draft now is */
+                "If-Match"?: string;
+            };
             path: {
                 workflowID: number;
             };
@@ -19402,6 +19428,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, wrong or expired token */
