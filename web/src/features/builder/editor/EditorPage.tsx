@@ -2,7 +2,7 @@
 // (or the published version when there is no draft) as nodes and edges,
 // edited through the graph model (../model) with undo/redo, saved as the
 // draft, published with every problem the engine reports listed and marked.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import {
   Background,
   type Connection,
@@ -53,7 +53,8 @@ import { type StepCanvas, StepCanvasContext, StepNode, type StepFlowNode, sameSt
 import { DeleteStepDialog } from "./DeleteStepDialog";
 import { RunsAside } from "./RunsAside";
 import { exitOrder, sortExits, summarizeTrigger, useFlowAriaLabels } from "./canvasText";
-import { ProblemsBanner, Toolbar, WarningsBanner, problemsByNode, type Problem, type SidePanel } from "./Toolbar";
+import { ProblemsBanner, Toolbar, WarningsBanner, problemsByNode, type SidePanel } from "./Toolbar";
+import { useDraftSave } from "./useDraftSave";
 import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
 import { TestPanel } from "../test/TestPanel";
 
@@ -129,19 +130,14 @@ function isTyping(e: KeyboardEvent) {
 function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: string }) {
   const { t } = useTranslation();
   const toast = useToast();
-  const qc = useQueryClient();
   const flow = useReactFlow();
   const types = useSchemaTypes();
   const dark = useDark();
   const [hist, setHist] = useState<History<Definition>>(() => historyOf(initialDefinition(workflow)));
-  const [saved, setSaved] = useState<Definition>(hist.present);
   const [manual, setManual] = useState<Positions>(() => loadPositions(workflowID));
   const [selected, setSelected] = useState<string | null>(null);
   // The selected connection (an edge's id): Delete frees its exit.
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
-  const [problems, setProblems] = useState<Problem[]>([]);
-  // What the last save was warned about: saved, but a text will not render as written.
-  const [warnings, setWarnings] = useState<string[]>([]);
   const [confirmDelete, setConfirmDelete] = useState<{ id: string; count: number } | null>(null);
   // Runs on the canvas: the runs panel, the run whose path is highlighted,
   // and how many runs took each exit over the last 7 days.
@@ -164,7 +160,8 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const counts = useMemo(() => exitCounts(stats.data?.steps, normalize), [stats.data, normalize]);
   const clipboard = useRef<Clipboard | null>(null);
   const def = hist.present;
-  const dirty = def !== saved;
+  const draft = useDraftSave(workflowID, workflow, def);
+  const { problems, setProblems, dirty, current, saveNow } = draft;
 
   // editWith applies a change to the latest definition, so changes queued in
   // one event (the drawer's pending text, then a type change) all land.
@@ -407,70 +404,6 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     return () => window.removeEventListener("keydown", h);
   }, []);
 
-  const applyAnswer = (w: Workflow, sent: Definition) => {
-    qc.setQueryData([...queryKeys.workflows, workflowID], w);
-    void qc.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
-    setSaved(sent);
-    setWarnings(w.warnings ?? []);
-  };
-  const onFailure = (err: unknown) => {
-    if (err instanceof ApiError && err.status === 422) {
-      const ps = (err.problems as Problem[]).length ? (err.problems as Problem[]) : [{ field: err.field, message: err.message }];
-      setProblems(ps);
-      toast(t("builderCanvas.problemsFound", { count: ps.length }));
-    } else {
-      toast(err instanceof Error ? err.message : t("builderCanvas.saveFailed"));
-    }
-  };
-  const save = useMutation({
-    mutationFn: (d: Definition) => api.put<Workflow>(`/api/v1/workflows/${workflowID}`, d),
-    onSuccess: (w, d) => {
-      applyAnswer(w, d);
-      setProblems([]);
-    },
-    onError: onFailure,
-  });
-  const publish = useMutation({
-    mutationFn: async (d: Definition) => {
-      if (d !== saved) {
-        const w = await api.put<Workflow>(`/api/v1/workflows/${workflowID}`, d);
-        applyAnswer(w, d);
-      }
-      return api.post<Workflow>(`/api/v1/workflows/${workflowID}/publish`);
-    },
-    onSuccess: (w) => {
-      qc.setQueryData([...queryKeys.workflows, workflowID], w);
-      void qc.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
-      setProblems([]);
-      toast(t("builderCanvas.published", { version: w.published_version }), "info");
-    },
-    onError: onFailure,
-  });
-  // saveNow saves with the keyboard. The drawer hands its last keystrokes
-  // over when its field is left (its debounce): leave it, save once that
-  // edit has landed, and give the field its focus back.
-  const latestSave = useRef<() => void>(() => {});
-  latestSave.current = () => {
-    if (def !== saved && !save.isPending) save.mutate(def);
-  };
-  const saveNow = () => {
-    const el = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    el?.blur();
-    window.setTimeout(() => {
-      latestSave.current();
-      el?.focus();
-    }, 0);
-  };
-  const current = (qc.getQueryData<Workflow>([...queryKeys.workflows, workflowID]) ?? workflow) as Workflow;
-  const activate = useMutation({
-    mutationFn: (on: boolean) => api.post<Workflow>(`/api/v1/workflows/${workflowID}/${on ? "start" : "stop"}`),
-    onSuccess: (w) => {
-      qc.setQueryData([...queryKeys.workflows, workflowID], w);
-      void qc.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
-    },
-    onError: onFailure,
-  });
-
   const focusStep = (id: string) => {
     const nodeID = id === "trigger" ? TRIGGER_ID : id;
     const p = positions[nodeID];
@@ -513,15 +446,15 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           savePositions(workflowID, {});
           window.setTimeout(() => void flow.fitView({ maxZoom: 1, padding: 0.15, duration: 200 }), 0);
         }}
-        onSave={() => save.mutate(def)}
-        saving={save.isPending}
-        onPublish={() => publish.mutate(def)}
-        publishing={publish.isPending}
-        onActivate={(on) => activate.mutate(on)}
-        activating={activate.isPending}
+        onSave={draft.save}
+        saving={draft.saving}
+        onPublish={draft.publish}
+        publishing={draft.publishing}
+        onActivate={draft.activate}
+        activating={draft.activating}
       />
       <ProblemsBanner problems={problems} onFocus={focusStep} onDismiss={() => setProblems([])} />
-      <WarningsBanner warnings={warnings} onFocus={focusStep} onDismiss={() => setWarnings([])} />
+      <WarningsBanner warnings={draft.warnings} onFocus={focusStep} onDismiss={() => draft.setWarnings([])} />
       <div className="flex min-h-0 flex-1">
         <div className="relative min-h-0 flex-1" data-testid="builder-canvas">
           <StepCanvasContext.Provider value={stepCanvas}>
@@ -565,9 +498,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             onFocusStep={focusStep}
             onRestore={(d) => {
               edit(d);
-              setSaved(d);
-              setProblems([]);
-              setWarnings([]);
+              draft.restored(d);
             }}
           />
         )}
