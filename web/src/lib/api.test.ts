@@ -24,3 +24,17 @@ describe("allPages", () => {
     expect(some.next_cursor).toBe("more");
   });
 });
+
+describe("request headers", () => {
+  it("sends a change's own headers (If-Match on a workflow's draft) beside the client's", async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ id: 7 }), { status: 200 }));
+    vi.stubGlobal("fetch", fetchMock);
+    try {
+      await api.put("/api/v1/workflows/7", { name: "x" }, { "If-Match": '"3"' });
+      const init = (fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1];
+      expect(init.headers).toMatchObject({ "If-Match": '"3"', "Content-Type": "application/json", Accept: "application/json" });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

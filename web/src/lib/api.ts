@@ -92,11 +92,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** A 401 does not sign the app out (the sign-in form itself). */
   quiet401?: boolean;
+  /** Headers beside the client's own (If-Match on a workflow's draft). */
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const send = () => {
-    const headers: Record<string, string> = { Accept: "application/json" };
+    const headers: Record<string, string> = { ...opts.headers, Accept: "application/json" };
     let body: BodyInit | undefined;
     if (opts.body instanceof FormData) {
       body = opts.body;
@@ -122,8 +124,8 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>("GET", path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => request<T>("POST", path, { body }),
-  put: <T>(path: string, body?: unknown) => request<T>("PUT", path, { body }),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>("POST", path, { body, headers }),
+  put: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>("PUT", path, { body, headers }),
   patch: <T>(path: string, body?: unknown) => request<T>("PATCH", path, { body }),
   del: <T>(path: string) => request<T>("DELETE", path),
 };

@@ -55,6 +55,8 @@ import { RunsAside } from "./RunsAside";
 import { exitOrder, sortExits, summarizeTrigger, useFlowAriaLabels } from "./canvasText";
 import { ProblemsBanner, Toolbar, WarningsBanner, problemsByNode, type SidePanel } from "./Toolbar";
 import { useDraftSave } from "./useDraftSave";
+import { definitionOf } from "./draftConflict";
+import { ConflictBanner } from "./ConflictBanner";
 import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
 import { TestPanel } from "../test/TestPanel";
 
@@ -106,11 +108,6 @@ function Editor() {
   return <Canvas key={workflowID} workflow={wf.data} workflowID={workflowID} />;
 }
 
-function initialDefinition(w: Workflow): Definition {
-  const d = (w.draft ?? w.published) as unknown as Definition | undefined;
-  return d ?? { name: w.name, description: w.description, trigger: { type: "manual" }, steps: [] };
-}
-
 // The theme is a class on <html>: follow it, so React Flow's controls and minimap switch with the app.
 function subscribeTheme(cb: () => void) {
   const o = new MutationObserver(cb);
@@ -133,7 +130,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const flow = useReactFlow();
   const types = useSchemaTypes();
   const dark = useDark();
-  const [hist, setHist] = useState<History<Definition>>(() => historyOf(initialDefinition(workflow)));
+  const [hist, setHist] = useState<History<Definition>>(() => historyOf(definitionOf(workflow)));
   const [manual, setManual] = useState<Positions>(() => loadPositions(workflowID));
   const [selected, setSelected] = useState<string | null>(null);
   // The selected connection (an edge's id): Delete frees its exit.
@@ -160,7 +157,8 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const counts = useMemo(() => exitCounts(stats.data?.steps, normalize), [stats.data, normalize]);
   const clipboard = useRef<Clipboard | null>(null);
   const def = hist.present;
-  const draft = useDraftSave(workflowID, workflow, def);
+  // A conflict resolved by reloading theirs: their version replaces the edits, which are not undoable.
+  const draft = useDraftSave(workflowID, workflow, def, (d) => setHist(historyOf(d)));
   const { problems, setProblems, dirty, current, saveNow } = draft;
 
   // editWith applies a change to the latest definition, so changes queued in
@@ -453,6 +451,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
         onActivate={draft.activate}
         activating={draft.activating}
       />
+      <ConflictBanner draft={draft} />
       <ProblemsBanner problems={problems} onFocus={focusStep} onDismiss={() => setProblems([])} />
       <WarningsBanner warnings={draft.warnings} onFocus={focusStep} onDismiss={() => draft.setWarnings([])} />
       <div className="flex min-h-0 flex-1">
@@ -496,9 +495,9 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             draft={def}
             onCompare={setDiff}
             onFocusStep={focusStep}
-            onRestore={(d) => {
+            onRestore={(d, w) => {
               edit(d);
-              draft.restored(d);
+              draft.restored(d, w);
             }}
           />
         )}

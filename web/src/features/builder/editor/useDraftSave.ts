@@ -1,7 +1,11 @@
 // useDraftSave: the editor's saving — the draft as last saved (the canvas
 // is dirty while it differs), save, publish (saving what changed first),
 // start/stop, and what the engine answered: the problems that refused a
-// save or publish, the warnings a save passed with.
+// save or publish, the warnings a save passed with. Saves and publishes
+// name the draft revision the canvas was based on (If-Match): when someone
+// else saved or published since, the server refuses (409 draft_changed)
+// and the conflict is kept until the person reloads theirs or keeps
+// theirs own, saved on the new revision — never lost silently.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +14,7 @@ import { qk as queryKeys } from "../../../lib/queryKeys";
 import type { Workflow } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import type { Definition } from "../model/graph";
+import { type Conflict, definitionOf, ifMatch, isDraftChanged } from "./draftConflict";
 import type { Problem } from "./Toolbar";
 
 export interface DraftSave {
@@ -30,17 +35,33 @@ export interface DraftSave {
   publishing: boolean;
   activate(on: boolean): void;
   activating: boolean;
-  /** restored records a version restored as the draft (the versions panel saved it). */
-  restored(d: Definition): void;
+  /** restored records a version restored as the draft (the versions panel saved it, answering w). */
+  restored(d: Definition, w: Workflow): void;
+  /** The save or publish someone else's change refused, until reload or overwrite resolves it. */
+  conflict: Conflict | null;
+  /** reload drops the canvas's edits for the draft as it now is (the caller confirms first). */
+  reload(): void;
+  /** overwrite saves the canvas over theirs (on their revision), and publishes it if that was refused. */
+  overwrite(): void;
 }
 
-/** useDraftSave saves def, the canvas's definition, as workflowID's draft; workflow is the workflow as loaded. */
-export function useDraftSave(workflowID: string, workflow: Workflow, def: Definition): DraftSave {
+/**
+ * useDraftSave saves def, the canvas's definition, as workflowID's draft;
+ * workflow is the workflow as loaded. onReload puts a definition read from
+ * the server on the canvas (a conflict resolved by reloading).
+ */
+export function useDraftSave(workflowID: string, workflow: Workflow, def: Definition, onReload: (d: Definition) => void): DraftSave {
   const { t } = useTranslation();
   const toast = useToast();
   const qc = useQueryClient();
   const key = [...queryKeys.workflows, workflowID];
+  const url = `/api/v1/workflows/${workflowID}`;
   const [saved, setSaved] = useState<Definition>(def);
+  // The draft revision saved is (what a change sends as If-Match): set by
+  // this editor's own loads, saves and publishes only, never by a refetch
+  // of the workflow, which may hold someone else's later save.
+  const [base, setBase] = useState<number>(workflow.draft_revision);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   // What the last save was warned about: saved, but a text will not render as written.
   const [warnings, setWarnings] = useState<string[]>([]);
@@ -52,10 +73,20 @@ export function useDraftSave(workflowID: string, workflow: Workflow, def: Defini
   const applyAnswer = (w: Workflow, sent: Definition) => {
     answered(w);
     setSaved(sent);
+    setBase(w.draft_revision);
     setWarnings(w.warnings ?? []);
   };
-  const onFailure = (err: unknown) => {
-    if (err instanceof ApiError && err.status === 422) {
+  const onFailure = (err: unknown, action?: Conflict["action"]) => {
+    if (action && isDraftChanged(err)) {
+      // Who changed it, and their version to reload, from the workflow as it now is.
+      void api.get<Workflow>(url).then(
+        (theirs) => {
+          answered(theirs);
+          setConflict({ action, theirs });
+        },
+        () => setConflict({ action }),
+      );
+    } else if (err instanceof ApiError && err.status === 422) {
       const ps = (err.problems as Problem[]).length ? (err.problems as Problem[]) : [{ field: err.field, message: err.message }];
       setProblems(ps);
       toast(t("builderCanvas.problemsFound", { count: ps.length }));
@@ -63,33 +94,44 @@ export function useDraftSave(workflowID: string, workflow: Workflow, def: Defini
       toast(err instanceof Error ? err.message : t("builderCanvas.saveFailed"));
     }
   };
+  // A change names the revision it was based on: base, or theirs once the
+  // person chose to overwrite it (undefined: theirs could not be read, and
+  // the change overwrites whatever the draft is).
+  interface Change {
+    d: Definition;
+    revision: number | undefined;
+    /** Save d even if it is what this editor saved: over theirs, not to publish theirs. */
+    force?: boolean;
+  }
   const save = useMutation({
-    mutationFn: (d: Definition) => api.put<Workflow>(`/api/v1/workflows/${workflowID}`, d),
-    onSuccess: (w, d) => {
+    mutationFn: ({ d, revision }: Change) => api.put<Workflow>(url, d, ifMatch(revision)),
+    onSuccess: (w, { d }) => {
       applyAnswer(w, d);
       setProblems([]);
     },
-    onError: onFailure,
+    onError: (err) => onFailure(err, "save"),
   });
   const publish = useMutation({
-    mutationFn: async (d: Definition) => {
-      if (d !== saved) {
-        const w = await api.put<Workflow>(`/api/v1/workflows/${workflowID}`, d);
+    mutationFn: async ({ d, revision, force }: Change) => {
+      if (force || d !== saved) {
+        const w = await api.put<Workflow>(url, d, ifMatch(revision));
         applyAnswer(w, d);
+        revision = w.draft_revision;
       }
-      return api.post<Workflow>(`/api/v1/workflows/${workflowID}/publish`);
+      return api.post<Workflow>(`${url}/publish`, undefined, ifMatch(revision));
     },
     onSuccess: (w) => {
       answered(w);
+      setBase(w.draft_revision);
       setProblems([]);
       toast(t("builderCanvas.published", { version: w.published_version }), "info");
     },
-    onError: onFailure,
+    onError: (err) => onFailure(err, "publish"),
   });
   const activate = useMutation({
     mutationFn: (on: boolean) => api.post<Workflow>(`/api/v1/workflows/${workflowID}/${on ? "start" : "stop"}`),
     onSuccess: answered,
-    onError: onFailure,
+    onError: (err) => onFailure(err),
   });
 
   // saveNow: the drawer hands its last keystrokes over when its field is
@@ -97,7 +139,7 @@ export function useDraftSave(workflowID: string, workflow: Workflow, def: Defini
   // the field its focus back.
   const latestSave = useRef<() => void>(() => {});
   latestSave.current = () => {
-    if (def !== saved && !save.isPending) save.mutate(def);
+    if (def !== saved && !save.isPending) save.mutate({ d: def, revision: base });
   };
   const saveNow = () => {
     const el = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -116,17 +158,37 @@ export function useDraftSave(workflowID: string, workflow: Workflow, def: Defini
     setProblems,
     warnings,
     setWarnings,
-    save: () => save.mutate(def),
+    save: () => save.mutate({ d: def, revision: base }),
     saveNow,
     saving: save.isPending,
-    publish: () => publish.mutate(def),
+    publish: () => publish.mutate({ d: def, revision: base }),
     publishing: publish.isPending,
     activate: (on) => activate.mutate(on),
     activating: activate.isPending,
-    restored: (d) => {
+    restored: (d, w) => {
       setSaved(d);
+      setBase(w.draft_revision);
       setProblems([]);
       setWarnings([]);
+    },
+    conflict,
+    reload: () => {
+      const theirs = conflict?.theirs;
+      if (!theirs) return;
+      const d = definitionOf(theirs);
+      onReload(d);
+      setSaved(d);
+      setBase(theirs.draft_revision);
+      setProblems([]);
+      setWarnings([]);
+      setConflict(null);
+    },
+    overwrite: () => {
+      if (!conflict) return;
+      const change = { d: def, revision: conflict.theirs?.draft_revision, force: true };
+      setConflict(null);
+      if (conflict.action === "publish") publish.mutate(change);
+      else save.mutate(change);
     },
   };
 }

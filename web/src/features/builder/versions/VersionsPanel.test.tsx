@@ -114,7 +114,8 @@ describe("VersionsPanel", () => {
     const confirm = await screen.findByTestId("version-restore-confirm");
     await waitFor(() => expect((confirm as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(confirm);
-    await waitFor(() => expect(onRestore).toHaveBeenCalledWith(v1));
+    // With the workflow the save answered: the canvas's next save is on its draft revision.
+    await waitFor(() => expect(onRestore).toHaveBeenCalledWith(v1, expect.objectContaining({ draft: v1 })));
     const put = fetchMock.mock.calls.find((c) => c[1]?.method === "PUT")!;
     expect(String(put[0])).toContain("/api/v1/workflows/3");
     expect(JSON.parse(String(put[1]!.body))).toEqual(v1);

@@ -34,9 +34,10 @@ export interface VersionsPanelProps {
   onFocusStep?(id: string): void;
   /**
    * Optional: put a restored version on the canvas. The panel has already saved it as the draft (PUT); the canvas
-   * should take it as its present and saved definition. Without it, "Restore" is not offered.
+   * should take it as its present and saved definition, and w (what the save answered) as the draft revision its
+   * next save is based on. Without it, "Restore" is not offered.
    */
-  onRestore?(definition: Definition): void;
+  onRestore?(definition: Definition, w: Workflow): void;
 }
 
 // The version being compared with, per workflow: the panel unmounts while the
@@ -386,7 +387,7 @@ function RestoreDialog({
   version: number;
   unsaved: boolean;
   onClose(): void;
-  onRestored(d: Definition): void;
+  onRestored(d: Definition, w: Workflow): void;
 }) {
   const { t } = useTranslation();
   const toast = useToast();
@@ -401,7 +402,7 @@ function RestoreDialog({
     onSuccess: ({ w, d }) => {
       qc.setQueryData([...qk.workflows, String(workflowID)], w);
       void qc.invalidateQueries({ queryKey: qk.workflows, exact: true });
-      onRestored(d);
+      onRestored(d, w);
       toast(t("builderVersions.restored", { version }), "info");
       onClose();
     },
