@@ -1,7 +1,8 @@
 // EditorPage: one workflow on the canvas at /builder/:workflowID — its draft
 // (or the published version when there is no draft) as nodes and edges,
 // edited through the graph model (../model) with undo/redo, saved as the
-// draft, published with every problem the engine reports listed and marked.
+// draft, published with every problem the engine reports listed and marked
+// (the saving, and another person's save in between: useDraftSave).
 import { useQuery } from "@tanstack/react-query";
 import {
   Background,
@@ -18,7 +19,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError, api } from "../../../lib/api";
@@ -30,7 +31,6 @@ import { workflowVariables } from "../drawer/template";
 import {
   type Clipboard,
   type Definition,
-  STEP_EXITS,
   TRIGGER_ID,
   addStep,
   branchOf,
@@ -55,6 +55,7 @@ import { RunsAside } from "./RunsAside";
 import { exitOrder, sortExits, summarizeTrigger, useFlowAriaLabels } from "./canvasText";
 import { ProblemsBanner, Toolbar, WarningsBanner, problemsByNode, type SidePanel } from "./Toolbar";
 import { useDraftSave } from "./useDraftSave";
+import { isTyping, useDark, useSchemaTypes } from "./pageHooks";
 import { definitionOf } from "./draftConflict";
 import { ConflictBanner } from "./ConflictBanner";
 import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
@@ -62,26 +63,12 @@ import { TestPanel } from "../test/TestPanel";
 
 const nodeTypes = { step: StepNode };
 
-
 export default function EditorPage() {
   return (
     <ReactFlowProvider>
       <Editor />
     </ReactFlowProvider>
   );
-}
-
-function useSchemaTypes(): string[] {
-  const q = useQuery({
-    queryKey: queryKeys.workflowSchema,
-    queryFn: () => api.get<Record<string, unknown>>("/api/v1/workflows/schema"),
-    staleTime: Infinity,
-  });
-  return useMemo(() => {
-    const items = (q.data?.properties as { steps?: { items?: { oneOf?: { title?: string }[] } } } | undefined)?.steps?.items?.oneOf;
-    const titles = items?.map((i) => i.title).filter((x): x is string => !!x);
-    return titles?.length ? titles : Object.keys(STEP_EXITS).concat("branch");
-  }, [q.data]);
 }
 
 function Editor() {
@@ -106,22 +93,6 @@ function Editor() {
     return <main data-testid="workflow-editor" className="bg-subtle flex-1 animate-pulse" aria-busy="true" />;
   }
   return <Canvas key={workflowID} workflow={wf.data} workflowID={workflowID} />;
-}
-
-// The theme is a class on <html>: follow it, so React Flow's controls and minimap switch with the app.
-function subscribeTheme(cb: () => void) {
-  const o = new MutationObserver(cb);
-  o.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
-  return () => o.disconnect();
-}
-function useDark() {
-  return useSyncExternalStore(subscribeTheme, () => document.documentElement.classList.contains("dark"));
-}
-
-function isTyping(e: KeyboardEvent) {
-  const el = e.target as HTMLElement | null;
-  if (!el || !el.tagName) return false;
-  return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
 }
 
 function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: string }) {
