@@ -13,13 +13,15 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/smtpclient"
 )
 
-// TLS modes of an IMAP or SMTP connection.
+// TLS modes of an IMAP or SMTP connection: the SMTP client's (IMAPS 993,
+// IMAP 143 with STARTTLS).
 const (
-	TLSImplicit = "tls"      // TLS from the first byte (IMAPS 993, SMTPS 465)
-	TLSStart    = "starttls" // plain, then STARTTLS (IMAP 143, submission 587)
-	TLSNone     = "none"     // no TLS: a server on a trusted network only
+	TLSImplicit = smtpclient.TLSImplicit
+	TLSStart    = smtpclient.TLSStart
+	TLSNone     = smtpclient.TLSNone
 )
 
 // Config is the configuration of an email channel. IMAP is on when

@@ -82,7 +82,7 @@ func TestSMTPThread(t *testing.T) {
 		e := newEnv(t, d)
 		out := newSink(t, "bot@acme.example", "s3cret")
 		ch := e.channel(t, map[string]any{"address": "Support@Acme.example", "display_name": "Acme Support",
-			"smtp_host": "127.0.0.1", "smtp_port": out.port(), "smtp_tls": "none", "smtp_username": "bot@acme.example", "smtp_password": "s3cret"})
+			"smtp_host": "127.0.0.1", "smtp_port": out.Port(), "smtp_tls": "none", "smtp_username": "bot@acme.example", "smtp_password": "s3cret"})
 		l := startListener(t, e.p)
 
 		// 1. The contact writes.
@@ -123,12 +123,12 @@ func TestSMTPThread(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		got := out.got()
-		if len(got) != 1 || got[0].from != "support@acme.example" || len(got[0].to) != 1 || got[0].to[0] != "ada.lovelace@gmail.com" {
+		got := out.Mails()
+		if len(got) != 1 || got[0].From != "support@acme.example" || len(got[0].To) != 1 || got[0].To[0] != "ada.lovelace@gmail.com" {
 			t.Fatalf("sink got %+v", got)
 		}
 		firstID := "CAJx9fQ2k8mV1pL3Zr7u8=K1x0aB4cD5eF6gH7iJ8kL9mN0oP1q@mail.gmail.com"
-		h := header(t, got[0].raw)
+		h := header(t, got[0].Raw)
 		if v := h.Get("In-Reply-To"); v != "<"+firstID+">" {
 			t.Errorf("In-Reply-To = %q", v)
 		}
@@ -144,8 +144,8 @@ func TestSMTPThread(t *testing.T) {
 		if v := h.Get("From"); !strings.Contains(v, "Acme Support") || !strings.Contains(v, "<support@acme.example>") {
 			t.Errorf("From = %q", v)
 		}
-		if !bytes.Contains(got[0].raw, []byte("Your parcel is with the carrier.")) {
-			t.Errorf("body: %s", got[0].raw)
+		if !bytes.Contains(got[0].Raw, []byte("Your parcel is with the carrier.")) {
+			t.Errorf("body: %s", got[0].Raw)
 		}
 
 		// 3. The contact answers our reply, quoting it.
@@ -176,7 +176,7 @@ func TestSMTPThread(t *testing.T) {
 		if _, err := e.p.Send(ctx, ch, "ada.lovelace@gmail.com", sent); err != nil {
 			t.Fatal(err)
 		}
-		h = header(t, out.got()[1].raw)
+		h = header(t, out.Mails()[1].Raw)
 		if v := h.Get("In-Reply-To"); v != "<CAJx9fQ3reply@mail.gmail.com>" {
 			t.Errorf("second In-Reply-To = %q", v)
 		}

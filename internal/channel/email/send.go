@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -25,6 +24,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
+	"github.com/switchboard-chat/switchboard/internal/smtpclient"
 )
 
 // SendTimeout bounds one delivery to the SMTP server.
@@ -320,94 +320,24 @@ func splitType(ct string) (string, map[string]string, error) {
 
 // submit hands raw to the channel's SMTP server for to.
 func (p *Provider) submit(ctx context.Context, cfg Config, to []string, raw []byte) error {
-	c, err := p.smtpClient(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := c.Mail(cfg.Address, nil); err != nil {
-		return smtpError(err)
-	}
-	for _, rcpt := range to {
-		if err := c.Rcpt(rcpt, nil); err != nil {
-			return smtpError(err)
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return smtpError(err)
-	}
-	if _, err := w.Write(raw); err != nil {
-		return smtpError(err)
-	}
-	if err := w.Close(); err != nil {
-		return smtpError(err)
-	}
-	c.Quit()
-	return nil
+	return smtpError(smtpclient.Submit(ctx, p.smtpServer(cfg), cfg.Address, to, raw))
 }
 
 // smtpClient connects to the channel's SMTP server through the guard,
 // says hello and authenticates.
 func (p *Provider) smtpClient(ctx context.Context, cfg Config) (*smtp.Client, error) {
-	conn, err := p.dialServer(ctx, cfg.smtpAddr())
-	if err != nil {
-		return nil, err
-	}
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
-	var c *smtp.Client
-	switch cfg.SMTPTLS {
-	case TLSImplicit:
-		c = smtp.NewClient(tls.Client(conn, p.tlsConfig(cfg.SMTPHost)))
-	case TLSStart:
-		if c, err = smtp.NewClientStartTLS(conn, p.tlsConfig(cfg.SMTPHost)); err != nil {
-			conn.Close()
-			return nil, smtpError(err)
-		}
-	default:
-		c = smtp.NewClient(conn)
-	}
-	domain := cfg.Address[strings.LastIndex(cfg.Address, "@")+1:]
-	if err := c.Hello(domain); err != nil {
-		c.Close()
-		return nil, smtpError(err)
-	}
-	if cfg.SMTPUsername != "" {
-		auth := sasl.NewPlainClient("", cfg.SMTPUsername, cfg.SMTPPassword)
-		if ok, mechs := c.Extension("AUTH"); ok && !hasMech(mechs, sasl.Plain) && hasMech(mechs, sasl.Login) {
-			// Microsoft 365 and Outlook.com offer LOGIN, not PLAIN.
-			auth = sasl.NewLoginClient(cfg.SMTPUsername, cfg.SMTPPassword)
-		}
-		if err := c.Auth(auth); err != nil {
-			c.Close()
-			return nil, smtpError(err)
-		}
-	}
-	return c, nil
+	c, err := smtpclient.Connect(ctx, p.smtpServer(cfg))
+	return c, smtpError(err)
 }
 
-// hasMech says whether an AUTH extension's mechanisms include mech.
-func hasMech(mechs, mech string) bool {
-	for _, m := range strings.Fields(mechs) {
-		if strings.EqualFold(m, mech) {
-			return true
-		}
-	}
-	return false
+// smtpServer is the channel's SMTP server, dialled through the guard.
+func (p *Provider) smtpServer(cfg Config) smtpclient.Server {
+	return smtpclient.Server{Host: cfg.SMTPHost, Port: cfg.SMTPPort, TLS: cfg.SMTPTLS, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+		Hello: cfg.Address[strings.LastIndex(cfg.Address, "@")+1:], TLSConfig: p.TLSConfig,
+		Dial: func(ctx context.Context, _, addr string) (net.Conn, error) { return p.dialServer(ctx, addr) }}
 }
 
-func (p *Provider) tlsConfig(host string) *tls.Config {
-	if p.TLSConfig != nil {
-		c := p.TLSConfig.Clone()
-		if c.ServerName == "" {
-			c.ServerName = strings.Trim(host, "[]")
-		}
-		return c
-	}
-	return &tls.Config{ServerName: strings.Trim(host, "[]"), MinVersion: tls.VersionTLS12}
-}
+func (p *Provider) tlsConfig(host string) *tls.Config { return smtpclient.TLSConfig(p.TLSConfig, host) }
 
 // dialServer connects to a mail server through the node's guard: a server
 // on an address it refuses fails for good, saying how to allow it.
@@ -426,8 +356,7 @@ func (p *Provider) dialServer(ctx context.Context, addr string) (net.Conn, error
 // smtpError is a server's refusal as an outbound error: 5xx fails the
 // message for good with the server's words, anything else is retried.
 func smtpError(err error) error {
-	var se *smtp.SMTPError
-	if errors.As(err, &se) && se.Code >= 500 && se.Code < 600 {
+	if se, ok := smtpclient.Refused(err); ok {
 		return outbound.Permanent(limit.Storable(fmt.Sprintf("the mail server refused the message: %d %s", se.Code, se.Message), 300))
 	}
 	return err

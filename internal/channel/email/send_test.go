@@ -16,10 +16,11 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
+	"github.com/switchboard-chat/switchboard/internal/smtpclient/smtptest"
 )
 
-func sinkConfig(s *sink) map[string]any {
-	return map[string]any{"address": "support@acme.example", "smtp_host": "127.0.0.1", "smtp_port": s.port(), "smtp_tls": "none"}
+func sinkConfig(s *smtptest.Sink) map[string]any {
+	return map[string]any{"address": "support@acme.example", "smtp_host": "127.0.0.1", "smtp_port": s.Port(), "smtp_tls": "none"}
 }
 
 // A reply in a conversation no email started gets the default subject and
@@ -41,8 +42,8 @@ func TestSendShapes(t *testing.T) {
 		if id != "switchboard."+itoa(int(e.ws))+".41@acme.example" {
 			t.Fatalf("id = %q", id)
 		}
-		got := s.got()[0]
-		h := header(t, got.raw)
+		got := s.Mails()[0]
+		h := header(t, got.Raw)
 		if v, _ := h.Subject(); v != "Re: "+DefaultSubject {
 			t.Errorf("subject = %q", v)
 		}
@@ -52,7 +53,7 @@ func TestSendShapes(t *testing.T) {
 		if h.Get("In-Reply-To") != "" || h.Get("References") != "" {
 			t.Errorf("threading headers without a thread: %q %q", h.Get("In-Reply-To"), h.Get("References"))
 		}
-		if b := bodyText(t, got.raw); !strings.Contains(b, "What do you need?\n\n1. Sales\n2. Support") {
+		if b := bodyText(t, got.Raw); !strings.Contains(b, "What do you need?\n\n1. Sales\n2. Support") {
 			t.Errorf("body = %q", b)
 		}
 		// Replies given as objects (an API client writing Meta's shape)
@@ -62,7 +63,7 @@ func TestSendShapes(t *testing.T) {
 		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", objects); err != nil {
 			t.Fatal(err)
 		}
-		if b := bodyText(t, s.got()[1].raw); !strings.Contains(b, "What do you need?\n\n1. Sales\n2. Support") || !strings.Contains(b, "https://files.example.com/t.pdf") {
+		if b := bodyText(t, s.Mails()[1].Raw); !strings.Contains(b, "What do you need?\n\n1. Sales\n2. Support") || !strings.Contains(b, "https://files.example.com/t.pdf") {
 			t.Errorf("replies as objects: body = %q", b)
 		}
 		// The same message again (a retry) has the same Message-ID.
@@ -79,7 +80,7 @@ func TestSendShapes(t *testing.T) {
 		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", att); err != nil {
 			t.Fatal(err)
 		}
-		r, err := mail.CreateReader(bytes.NewReader(s.got()[3].raw))
+		r, err := mail.CreateReader(bytes.NewReader(s.Mails()[3].Raw))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,16 +138,16 @@ func TestSendErrors(t *testing.T) {
 		msg := conversation.Message{ID: 7, WorkspaceID: e.ws, Type: "text", Text: "hello"}
 		var perm *outbound.PermanentError
 
-		s.refuse = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "Mailbox unavailable"}
+		s.Refuse(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "Mailbox unavailable"})
 		_, err := e.p.Send(ctx, ch, "grace@hopper.example", msg)
 		if !errors.As(err, &perm) || !strings.Contains(err.Error(), "550 Mailbox unavailable") {
 			t.Fatalf("5xx: %v", err)
 		}
-		s.refuse = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try later"}
+		s.Refuse(&smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try later"})
 		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", msg); err == nil || errors.As(err, &perm) {
 			t.Fatalf("4xx: %v", err)
 		}
-		s.refuse = nil
+		s.Refuse(nil)
 		if _, err := e.p.Send(ctx, ch, "not an address", msg); !errors.As(err, &perm) {
 			t.Fatalf("bad recipient: %v", err)
 		}
@@ -183,7 +184,7 @@ func TestSendGuarded(t *testing.T) {
 		if !errors.As(err, &perm) || !strings.Contains(err.Error(), "--allow-private-networks") && !strings.Contains(err.Error(), "allow") {
 			t.Fatalf("guarded send: %v", err)
 		}
-		if len(s.got()) != 0 {
+		if len(s.Mails()) != 0 {
 			t.Fatal("the refused server got mail")
 		}
 	})
@@ -258,7 +259,7 @@ func TestSendAttachmentStoreUnavailableIsRetried(t *testing.T) {
 		if _, err := e.p.Send(ctx, ch, "grace@hopper.example", att(fileID)); err == nil || errors.As(err, &perm) {
 			t.Fatalf("a store unavailable for now: %v, want an error to retry", err)
 		}
-		if len(s.got()) != 0 {
+		if len(s.Mails()) != 0 {
 			t.Fatal("mail sent without its attachment")
 		}
 	})
@@ -290,7 +291,7 @@ func TestWorkflowRepliesSayTheyAreAutomatic(t *testing.T) {
 			if _, err := e.p.Send(ctx, ch, "grace@hopper.example", msg); err != nil {
 				t.Fatal(err)
 			}
-			h := header(t, s.got()[i].raw)
+			h := header(t, s.Mails()[i].Raw)
 			if got := h.Get("Auto-Submitted"); got != tc.auto {
 				t.Errorf("%s: Auto-Submitted = %q, want %q", tc.sender, got, tc.auto)
 			}
@@ -327,7 +328,7 @@ func TestRepliesThreadOnThePersonsMailNotTheirAutoReply(t *testing.T) {
 			if _, err := e.p.Send(ctx, ch, "ada.lovelace@gmail.com", msg); err != nil {
 				t.Fatal(err)
 			}
-			h := header(t, s.got()[i].raw)
+			h := header(t, s.Mails()[i].Raw)
 			if v, _ := h.Subject(); v != "Re: Order #4512 has not arrived" || h.Get("In-Reply-To") != "<"+firstID+">" {
 				t.Errorf("after an auto-reply marked %q: Subject %q, In-Reply-To %q", marker, v, h.Get("In-Reply-To"))
 			}
@@ -358,10 +359,10 @@ func TestReplyGoesToTheReplyToAddress(t *testing.T) {
 		if _, err := e.p.Send(ctx, ch, "noreply@shop.example", msg); err != nil {
 			t.Fatal(err)
 		}
-		sent := s.got()[0]
-		h := header(t, sent.raw)
-		if len(sent.to) != 1 || sent.to[0] != "ada@lovelace.example" || !strings.Contains(h.Get("To"), "ada@lovelace.example") {
-			t.Fatalf("sent to %q (To: %q), want the Reply-To address", sent.to, h.Get("To"))
+		sent := s.Mails()[0]
+		h := header(t, sent.Raw)
+		if len(sent.To) != 1 || sent.To[0] != "ada@lovelace.example" || !strings.Contains(h.Get("To"), "ada@lovelace.example") {
+			t.Fatalf("sent to %q (To: %q), want the Reply-To address", sent.To, h.Get("To"))
 		}
 		// A mail without Reply-To is answered to its sender.
 		got, err = e.p.Deliver(ctx, ch, fixture(t, "gmail_plain.eml"))
@@ -372,8 +373,8 @@ func TestReplyGoesToTheReplyToAddress(t *testing.T) {
 		if _, err := e.p.Send(ctx, ch, "ada.lovelace@gmail.com", msg); err != nil {
 			t.Fatal(err)
 		}
-		if sent := s.got()[1]; len(sent.to) != 1 || sent.to[0] != "ada.lovelace@gmail.com" {
-			t.Fatalf("sent to %q, want the sender", sent.to)
+		if sent := s.Mails()[1]; len(sent.To) != 1 || sent.To[0] != "ada.lovelace@gmail.com" {
+			t.Fatalf("sent to %q, want the sender", sent.To)
 		}
 	})
 }
@@ -384,8 +385,7 @@ func TestReplyGoesToTheReplyToAddress(t *testing.T) {
 func TestSendThroughAServerOfferingLoginOnly(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		e := newEnv(t, d)
-		s := newSink(t, "bot@acme.example", "s3cret")
-		s.login = true
+		s := smtptest.New(t, smtptest.Options{User: "bot@acme.example", Pass: "s3cret", LoginOnly: true})
 		cfg := sinkConfig(s)
 		cfg["smtp_username"], cfg["smtp_password"] = "bot@acme.example", "s3cret"
 		ch := e.channel(t, cfg)
@@ -393,8 +393,8 @@ func TestSendThroughAServerOfferingLoginOnly(t *testing.T) {
 		if _, err := e.p.Send(context.Background(), ch, "grace@hopper.example", msg); err != nil {
 			t.Fatalf("send through a LOGIN-only server: %v", err)
 		}
-		if len(s.got()) != 1 {
-			t.Fatalf("the server got %d mails", len(s.got()))
+		if len(s.Mails()) != 1 {
+			t.Fatalf("the server got %d mails", len(s.Mails()))
 		}
 	})
 }

@@ -2,18 +2,12 @@ package email
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -22,27 +16,11 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/smtpclient/smtptest"
 )
 
 // testCert is a certificate for 127.0.0.1 and the pool that trusts it.
-func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mail.test"},
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
-}
+func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) { return smtptest.Cert(t) }
 
 func listen(t *testing.T, implicit *tls.Config) (net.Listener, int) {
 	t.Helper()
@@ -71,11 +49,8 @@ func TestTLSModes(t *testing.T) {
 				implicit = srvTLS
 			}
 			// SMTP
-			s := &sink{user: "bot", pass: "pw"}
-			ss := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }))
-			ss.Domain, ss.TLSConfig = "sink.test", srvTLS
-			sln, sport := listen(t, implicit)
-			go ss.Serve(sln)
+			s := smtptest.New(t, smtptest.Options{User: "bot", Pass: "pw", TLS: srvTLS, Implicit: mode == TLSImplicit})
+			sport := s.Port()
 			// IMAP
 			mem := imapmemserver.New()
 			u := imapmemserver.NewUser("support@acme.example", "imap-pass")
@@ -89,7 +64,7 @@ func TestTLSModes(t *testing.T) {
 			})
 			iln, iport := listen(t, implicit)
 			go is.Serve(iln)
-			t.Cleanup(func() { ss.Close(); is.Close() })
+			t.Cleanup(func() { is.Close() })
 
 			cfg := map[string]any{"address": mode + "@acme.example", "smtp_host": "127.0.0.1", "smtp_port": sport, "smtp_tls": mode,
 				"smtp_username": "bot", "smtp_password": "pw", "imap_host": "127.0.0.1", "imap_port": iport, "imap_tls": mode,
