@@ -36,6 +36,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
+	"github.com/switchboard-chat/switchboard/internal/sysmail"
 	"github.com/switchboard-chat/switchboard/internal/webhook"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -103,6 +104,9 @@ type Config struct {
 	// SMTPTLSCert and SMTPTLSKey, when set, are the PEM files of the
 	// certificate the SMTP listener offers STARTTLS with.
 	SMTPTLSCert, SMTPTLSKey string
+	// Mailer sends the node's own mail, such as password-reset links
+	// (nil: the node sends none).
+	Mailer *sysmail.Mailer
 }
 
 // App is a node with every part built.

@@ -25,6 +25,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	mf.register(fs)
 	var ef emailFlags
 	ef.register(fs)
+	var mail mailFlags
+	mail.register(fs)
 	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the node to this file until it stops (for benchmarks)"+fs.env("cpu-profile"))
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -43,6 +45,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := ef.apply(&cfg); err != nil {
+		return err
+	}
+	if err := mail.apply(&cfg); err != nil {
 		return err
 	}
 	var err error

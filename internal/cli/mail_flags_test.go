@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/app"
+)
+
+// The node's mail is off unless a server is given, by flag or variable;
+// given, it needs a sender and the public URL its links start with.
+func TestMailFlags(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		public  string
+		on      bool
+		wantErr string
+	}{
+		{name: "off by default"},
+		{name: "from the variables", env: map[string]string{"SWITCHBOARD_MAIL_SMTP_URL": "smtp://bot:pw@mail.acme.example",
+			"SWITCHBOARD_MAIL_FROM": "Switchboard <no-reply@acme.example>"}, public: "https://sb.acme.example", on: true},
+		{name: "from the flags", args: []string{"--mail-smtp-url", "smtps://mail.acme.example", "--mail-from", "no-reply@acme.example"},
+			public: "https://sb.acme.example", on: true},
+		{name: "no public URL", args: []string{"--mail-smtp-url", "smtp://mail.acme.example", "--mail-from", "no-reply@acme.example"},
+			wantErr: "--public-url"},
+		{name: "no sender", args: []string{"--mail-smtp-url", "smtp://mail.acme.example"}, public: "https://sb.acme.example",
+			wantErr: "sender"},
+		{name: "a sender without a server", args: []string{"--mail-from", "no-reply@acme.example"}, wantErr: "needs --mail-smtp-url"},
+		{name: "not an SMTP URL", args: []string{"--mail-smtp-url", "https://bot:pw@mail.acme.example", "--mail-from", "a@acme.example"},
+			public: "https://sb.acme.example", wantErr: "smtp://"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			fs := newFlagSet("serve", io.Discard)
+			var m mailFlags
+			m.register(fs)
+			cfg := app.Config{PublicURL: tc.public}
+			err := fs.Parse(tc.args)
+			if err == nil {
+				err = m.apply(&cfg)
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), "pw") {
+					t.Fatalf("err = %v, want %q (without the password)", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || cfg.Mailer.Configured() != tc.on {
+				t.Fatalf("mailer configured %v, err %v; want %v", cfg.Mailer.Configured(), err, tc.on)
+			}
+		})
+	}
+}
