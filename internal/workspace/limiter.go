@@ -26,13 +26,26 @@ func newLimiter(r Rate, c clock.Clock) *ratelimit.Limiter[string] {
 }
 
 // signInLimits are the two limits on failed sign-ins: per email and per
-// client address.
+// client address. Requests for a password-reset link have two of their
+// own, at the same rates (see newResetLimits).
 type signInLimits struct {
 	email, addr *ratelimit.Limiter[string]
+	what        string // what is counted, as the 429 says it
 }
 
 func newSignInLimits(opts Options) *signInLimits {
-	return &signInLimits{email: newLimiter(opts.SignInPerEmail, opts.Clock), addr: newLimiter(opts.SignInPerAddress, opts.Clock)}
+	return &signInLimits{email: newLimiter(opts.SignInPerEmail, opts.Clock), addr: newLimiter(opts.SignInPerAddress, opts.Clock),
+		what: "failed sign-ins"}
+}
+
+// newResetLimits are the limits on requests for a password-reset link:
+// the sign-in limits' rates in buckets of their own, so that asking for
+// links never holds anyone's sign-in back, nor failing to sign in the
+// way to a link.
+func newResetLimits(opts Options) *signInLimits {
+	l := newSignInLimits(opts)
+	l.what = "password-reset requests"
+	return l
 }
 
 // reserve takes a token for the email and one for the address before a
@@ -41,12 +54,12 @@ func newSignInLimits(opts Options) *signInLimits {
 func (l *signInLimits) reserve(email, addr string) (release func(), err error) {
 	emailKey, addrKey := limitKey(email, 320), addressKey(addr)
 	if ok, wait := l.email.Take(emailKey); !ok {
-		return nil, apperr.TooMany(wait, "too many failed sign-ins for this email; try again later")
+		return nil, apperr.TooMany(wait, "too many %s for this email; try again later", l.what)
 	}
 	if addrKey != "" {
 		if ok, wait := l.addr.Take(addrKey); !ok {
 			l.email.Refund(emailKey)
-			return nil, apperr.TooMany(wait, "too many failed sign-ins from your address; try again later")
+			return nil, apperr.TooMany(wait, "too many %s from your address; try again later", l.what)
 		}
 	}
 	return func() {

@@ -57,6 +57,7 @@ type Service struct {
 	lastUse sync.Map // token id -> when its last_used_at was last written (ms)
 	hasher  *hasher
 	limits  *signInLimits
+	resets  *signInLimits // requests for a password-reset link
 }
 
 // New returns a Service on d with the default options.
@@ -68,7 +69,7 @@ func NewWithOptions(d *db.DB, opts Options) *Service {
 		opts.Clock = d.Clock() // the node's clock, which its rows are stamped with
 	}
 	opts = opts.withDefaults()
-	return &Service{db: d, clock: opts.Clock, hasher: newHasher(opts), limits: newSignInLimits(opts)}
+	return &Service{db: d, clock: opts.Clock, hasher: newHasher(opts), limits: newSignInLimits(opts), resets: newResetLimits(opts)}
 }
 
 // Create makes a workspace with the default lifecycle stages.
