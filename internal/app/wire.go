@@ -76,6 +76,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		MetricsToken:     a.cfg.MetricsToken,
 		Limits:           a.cfg.Limits,
 		TrustedProxies:   a.cfg.TrustedProxies,
+		Mailer:           a.cfg.Mailer,
 		App:              web.Handler(),
 	})
 	return nil

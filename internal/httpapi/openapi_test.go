@@ -126,4 +126,5 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 
 // publicAPIPaths are the /api/v1 routes that take no token: signing in,
 // and an invitation's link (its token is in the body).
-var publicAPIPaths = []string{"/api/v1/auth/login", "/api/v1/auth/session", "/api/v1/invitations/preview", "/api/v1/invitations/accept"}
+var publicAPIPaths = []string{"/api/v1/auth/login", "/api/v1/auth/session", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
+	"/api/v1/invitations/preview", "/api/v1/invitations/accept"}

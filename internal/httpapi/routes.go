@@ -21,6 +21,8 @@ func (s *Server) table() []Route {
 		// Auth answers are never cached: they hold tokens or who you are.
 		r("POST", "/api/v1/auth/login", public(noStore(s.login))),
 		r("POST", "/api/v1/auth/session", public(noStore(s.browserLogin))),
+		r("POST", "/api/v1/auth/password-reset", public(noStore(s.requestPasswordReset))),
+		r("POST", "/api/v1/auth/password-reset/confirm", public(noStore(s.confirmPasswordReset))),
 		r("GET", "/api/v1/auth/csrf", s.authed(anyone, noStore(s.csrf))),
 		r("POST", "/api/v1/auth/logout", s.authed(anyone, noStore(s.logout))),
 		r("POST", "/api/v1/auth/logout-all", s.authed(anyone, noStore(s.logoutAll))),

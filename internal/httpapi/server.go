@@ -28,6 +28,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/report"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
+	"github.com/switchboard-chat/switchboard/internal/sysmail"
 	"github.com/switchboard-chat/switchboard/internal/webhook"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -99,6 +100,10 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (for the sign-in limits); empty trusts none.
 	TrustedProxies []netip.Prefix
+	// Mailer sends the node's own mail: password-reset links, which start
+	// with PublicURL (nil, or no PublicURL: a request for one is 409
+	// mail_not_configured).
+	Mailer *sysmail.Mailer
 }
 
 // Server is the HTTP handler of a node.
@@ -121,6 +126,8 @@ type Server struct {
 	// assist is the inbox's AI help, built on first use (assistant()).
 	assistOnce sync.Once
 	assist     *assist.Service
+	// resets sends password-reset links after their request is answered.
+	resets *resetSender
 	// openapi builds the OpenAPI document once, on first request.
 	openapi func() (*apiDoc, error)
 }
@@ -153,7 +160,7 @@ func New(deps Deps) *Server {
 		deps.Knowledge = knowledge.New(deps.DB, knowledge.Options{HTTP: netguard.New(netguard.Options{}).Client()})
 	}
 	s := &Server{deps: deps, mux: http.NewServeMux(), streams: newStreamSlots(deps.Limits.StreamsPerUser, deps.Limits.StreamsPerNode),
-		stopping: make(chan struct{}), live: deps.Live, holders: newHolders()}
+		stopping: make(chan struct{}), live: deps.Live, holders: newHolders(), resets: newResetSender()}
 	if s.live == nil {
 		s.live = live.NewHub()
 	}
