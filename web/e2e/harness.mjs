@@ -123,8 +123,9 @@ export async function startIntegrator() {
  * startServer makes a fresh data folder, loads the demo into it with
  * `switchboard demo --json` (its channel pointed at a local integrator),
  * serves it on a free loopback port and waits until /readyz says ready.
- * extraArgs go to `serve`; workflows: false leaves the demo's inbound
- * workflow out (the contact's message stays the newest).
+ * extraArgs go to `serve` (a function of the server's URL, when an
+ * argument needs it: --public-url); workflows: false leaves the demo's
+ * inbound workflow out (the contact's message stays the newest).
  */
 export async function startServer({ extraArgs = [], workflows = true } = {}) {
   if (!existsSync(binary)) {
@@ -174,7 +175,7 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
         "127.0.0.1/32",
         "--log-level",
         "warn",
-        ...extraArgs,
+        ...(typeof extraArgs === "function" ? extraArgs(url) : extraArgs),
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );

@@ -20,6 +20,7 @@ const pages = {
   "/settings": () => import("../features/settings/SettingsPage"),
   "/contacts": () => import("../features/contacts/ContactsPage"),
   "/invite": () => import("../features/invite/AcceptInvite"),
+  "/reset-password": () => import("../features/password/ResetPassword"),
   "/builder": () => import("../features/builder/BuilderPage"),
   "/knowledge": () => import("../features/knowledge/KnowledgePage"),
   "/reports": () => import("../features/reports/ReportsPage"),
@@ -28,6 +29,7 @@ for (const [prefix, load] of Object.entries(pages)) if (location.pathname.starts
 const SettingsPage = lazy(pages["/settings"]);
 const ContactsPage = lazy(pages["/contacts"]);
 const AcceptInvite = lazy(pages["/invite"]);
+const ResetPassword = lazy(pages["/reset-password"]);
 const BuilderPage = lazy(pages["/builder"]);
 const KnowledgePage = lazy(pages["/knowledge"]);
 const ReportsPage = lazy(pages["/reports"]);
@@ -64,6 +66,14 @@ function Routed() {
     return (
       <Lazy>
         <AcceptInvite />
+      </Lazy>
+    );
+  }
+  // So is a password-reset link: whoever opens it may be signed out.
+  if (location.pathname.startsWith("/reset-password/")) {
+    return (
+      <Lazy>
+        <ResetPassword />
       </Lazy>
     );
   }

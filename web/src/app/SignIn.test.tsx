@@ -137,3 +137,17 @@ it("a refused choice of workspace says why and keeps the list", async () => {
   );
   expect(screen.getByRole("button", { name: "Beta" })).toBeTruthy();
 });
+
+it("Forgot your password? opens the request for a link with the email typed", async () => {
+  render(
+    <SessionProvider>
+      <Probe />
+    </SessionProvider>,
+  );
+  fireEvent.change(await screen.findByLabelText("Email"), { target: { value: "ana@acme.test" } });
+  fireEvent.click(screen.getByRole("button", { name: "Forgot your password?" }));
+  expect(await screen.findByRole("heading", { name: "Reset your password" })).toBeTruthy();
+  expect(screen.getByLabelText("Email")).toHaveProperty("value", "ana@acme.test");
+  fireEvent.click(screen.getByRole("button", { name: "Back to sign in" }));
+  expect(await screen.findByRole("button", { name: "Sign in" })).toBeTruthy();
+});

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError } from "../lib/api";
 import { useSession } from "../lib/session";
 import type { AccountWorkspace } from "../lib/types";
+import { ForgotPassword } from "../features/password/ForgotPassword";
 
 export function SignIn({ expired }: { expired: boolean }) {
   const { t } = useTranslation();
@@ -12,6 +13,7 @@ export function SignIn({ expired }: { expired: boolean }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const [workspaces, setWorkspaces] = useState<AccountWorkspace[]>([]);
+  const [forgot, setForgot] = useState(false);
 
   async function submit(workspaceID?: number) {
     setBusy(true);
@@ -49,7 +51,9 @@ export function SignIn({ expired }: { expired: boolean }) {
             {t("signIn.expired")}
           </p>
         )}
-        {workspaces.length > 0 ? (
+        {forgot ? (
+          <ForgotPassword email={email} onBack={() => setForgot(false)} />
+        ) : workspaces.length > 0 ? (
           <div>
             <h2 className="mb-2 text-sm font-medium">{t("signIn.pickWorkspace")}</h2>
             <ul className="flex flex-col gap-1">
@@ -99,6 +103,14 @@ export function SignIn({ expired }: { expired: boolean }) {
               className="bg-accent text-accent-fg rounded px-3 py-2 font-medium disabled:opacity-60"
             >
               {t("signIn.submit")}
+            </button>
+            <button
+              type="button"
+              onClick={() => setForgot(true)}
+              data-testid="forgot-link"
+              className="text-accent self-start text-sm underline"
+            >
+              {t("password.forgot")}
             </button>
           </form>
         )}
