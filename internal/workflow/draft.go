@@ -59,8 +59,8 @@ func (s draftState) check(id int64, e Edit) error {
 		what = "published"
 	}
 	who := "someone (the system or an API token)"
-	if s.by.Valid {
-		who = s.byName
+	if s.by.Valid || s.byName != "" {
+		who = s.byName // a user, or what the system did (a rename in the settings)
 	}
 	when := ""
 	if s.at > 0 {

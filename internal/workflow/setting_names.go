@@ -73,7 +73,13 @@ func (n SettingNames) RenameTx(ctx context.Context, tx *db.Tx, workspaceID int64
 		}
 		text, _ := json.Marshal(d)
 		if b.version == 0 {
-			_, err = tx.Exec(ctx, `UPDATE workflows SET draft = ? WHERE id = ?`, string(text), b.id)
+			// A new revision of the draft, said to be the settings': a
+			// builder open on the one before, saving it, would put the old
+			// name back; its save is refused instead (draft_changed), saying
+			// what changed.
+			_, err = tx.Exec(ctx, `UPDATE workflows SET draft = ?, draft_revision = draft_revision + 1, draft_saved_at = ?,
+				draft_saved_by = NULL, draft_saved_by_name = ? WHERE id = ?`,
+				string(text), tx.Now(), fmt.Sprintf("the settings (%s %q renamed %q)", n.kind, from, to), b.id)
 		} else {
 			_, err = tx.Exec(ctx, `UPDATE workflow_versions SET definition = ? WHERE workflow_id = ? AND version = ?`, string(text), b.id, b.version)
 			changed = true

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -345,6 +346,49 @@ func TestRenamingATagCarriesIntoWorkflows(t *testing.T) {
 		f.waitStatus(tagged.ID, got.ConversationID, StatusFinished)
 		if c := f.comments(got.ConversationID); len(c) != 1 || c[0] != "VIP tagged" {
 			t.Fatalf("comments %q; want the Branch to match the renamed tag", c)
+		}
+	})
+}
+
+// A rename carried into a draft is a new revision of it: a builder open
+// on the revision before, saving it, would put the old name back, so its
+// save is refused (draft_changed) and the refusal says the settings
+// renamed the tag. (The rename rewrote the draft under the same revision
+// and the builder's save then won silently.)
+func TestRenameIntoADraftRefusesASaveOfTheRevisionBefore(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		vip, err := f.contacts.CreateTag(ctx, f.wsp.ID, contact.Tag{Name: "VIP"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		def := func() Definition {
+			d, err := ParseDefinition([]byte(`{"name": "tagger", "trigger": {"type": "manual"},
+				"steps": [{"id": "t", "type": "update_contact_tag", "settings": {"action": "add", "tags": ["VIP"]}}]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		w, err := f.svc.Create(ctx, f.wsp.ID, def())
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "Gold"
+		if _, err := f.contacts.UpdateTag(ctx, f.wsp.ID, vip.ID, contact.TagUpdate{Name: &name}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.SaveDraft(ctx, f.wsp.ID, w.ID, def(), Edit{IfRevision: w.DraftRevision})
+		if e := (*apperr.Error)(nil); !errors.As(err, &e) || e.Code != CodeDraftChanged || !strings.Contains(e.Message, `the settings (tag "VIP" renamed "Gold")`) {
+			t.Fatalf("a save of the revision before the rename: %v, want draft_changed naming the rename", err)
+		}
+		got, err := f.svc.Get(ctx, f.wsp.ID, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := settingsOf(got.Draft); !strings.Contains(s, `"Gold"`) || strings.Contains(s, `"VIP"`) || got.DraftRevision != w.DraftRevision+1 {
+			t.Fatalf("draft after: revision %d, %s", got.DraftRevision, s)
 		}
 	})
 }
