@@ -140,7 +140,7 @@ func (s *Service) SetAccountPassword(ctx context.Context, email, password string
 		if err != nil {
 			return err
 		}
-		ended, err = endAccountSessions(ctx, tx, account, 0)
+		ended, err = passwordChanged(ctx, tx, account, 0)
 		return err
 	})
 	if err != nil {
@@ -156,9 +156,14 @@ type EndedSession struct {
 	ID, WorkspaceID, UserID int64
 }
 
-// endAccountSessions deletes every session of the account's memberships,
-// in every workspace, but keep, inside tx, and returns them.
-func endAccountSessions(ctx context.Context, tx *db.Tx, accountID, keep int64) ([]EndedSession, error) {
+// passwordChanged ends, inside tx, what the account's old password gave:
+// every session of its memberships, in every workspace, but keep (they
+// are returned), and a reset link it has pending (asked for before the
+// change, it would set a password over the new one).
+func passwordChanged(ctx context.Context, tx *db.Tx, accountID, keep int64) ([]EndedSession, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM password_resets WHERE account_id = ?`, accountID); err != nil {
+		return nil, err
+	}
 	rows, err := tx.Query(ctx, `DELETE FROM api_tokens WHERE kind = 'session' AND id <> ?
 		AND user_id IN (SELECT id FROM users WHERE account_id = ?) RETURNING id, workspace_id, user_id`, keep, accountID)
 	if err != nil {

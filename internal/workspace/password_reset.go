@@ -121,7 +121,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) ([]
 		if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = ? WHERE id = ?`, hash, account); err != nil {
 			return err
 		}
-		ended, err = endAccountSessions(ctx, tx, account, 0)
+		ended, err = passwordChanged(ctx, tx, account, 0)
 		return err
 	})
 	if err != nil {

@@ -225,3 +225,46 @@ func TestPasswordResetLimits(t *testing.T) {
 		}
 	})
 }
+
+// A link asked for before the password changed another way (the person
+// changing it, the operator setting it) no longer works: it would set a
+// password over the new one, in the hands of whoever read that mail.
+func TestPasswordResetLinkEndsWithAnyPasswordChange(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(ctx context.Context, f resetFixture) error
+	}{
+		{"changed by the person", func(ctx context.Context, f resetFixture) error {
+			ana, err := f.s.UserByEmail(ctx, "ana@acme.io")
+			if err != nil {
+				return err
+			}
+			_, err = f.s.ChangePassword(ctx, ana.WorkspaceID, ana.ID, PasswordChange{Current: "correct horse", New: "battery staple"})
+			return err
+		}},
+		{"set by the operator", func(ctx context.Context, f resetFixture) error {
+			_, err := f.s.SetAccountPassword(ctx, "ana@acme.io", "battery staple")
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, d *db.DB) {
+				ctx := context.Background()
+				f := newResetFixture(t, d, Options{SignInPerEmail: NoLimit, SignInPerAddress: NoLimit})
+				link, ok := f.start(t, "ana@acme.io")
+				if !ok {
+					t.Fatal("no link for Ana")
+				}
+				if err := tc.change(ctx, f); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.s.ResetPassword(ctx, link.Token, "the link's password"); !errors.Is(err, ErrPasswordResetInvalid) {
+					t.Fatalf("the link after the change: %v, want it invalid", err)
+				}
+				if err := f.signIn(t, "battery staple", f.acme.ID); err != nil {
+					t.Fatalf("the new password: %v", err)
+				}
+			})
+		})
+	}
+}

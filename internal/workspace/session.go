@@ -152,7 +152,7 @@ func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64,
 			}
 			return err
 		}
-		ended, err = endAccountSessions(ctx, tx, account, in.KeepSession)
+		ended, err = passwordChanged(ctx, tx, account, in.KeepSession)
 		return err
 	})
 	if err != nil {

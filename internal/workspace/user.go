@@ -378,6 +378,6 @@ func resetPassword(ctx context.Context, tx *db.Tx, workspaceID, id int64, hash s
 	if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = ? WHERE id = ?`, hash, account); err != nil {
 		return nil, err
 	}
-	ended, err := endAccountSessions(ctx, tx, account, 0)
+	ended, err := passwordChanged(ctx, tx, account, 0)
 	return sessionIDs(ended), err
 }
