@@ -2,15 +2,12 @@ package email
 
 import (
 	"context"
-	"net"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -46,31 +43,13 @@ func TestIMAPServerSilentInACommandIsLeft(t *testing.T) {
 		e := newEnv(t, d)
 		clk := clock.NewFake(time.Now())
 		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: e.conv, Clock: clk})
-		mem := imapmemserver.New()
-		u := imapmemserver.NewUser("support@acme.example", "imap-pass")
-		if err := u.Create("INBOX", nil); err != nil {
-			t.Fatal(err)
-		}
-		mem.AddUser(u)
-		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
 		until := make(chan struct{})
 		t.Cleanup(func() { close(until) })
 		var hangOnce sync.Once
-		srv := imapserver.New(&imapserver.Options{
-			NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-				return silentSelectSession{Session: mem.NewSession(), hang: &hangOnce, until: until}, nil, nil
-			},
-			Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-			InsecureAuth: true,
+		port, u := newIMAPWith(t, func(s imapserver.Session) imapserver.Session {
+			return silentSelectSession{Session: flushingSession{s}, hang: &hangOnce, until: until}
 		})
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
-		_, p, _ := net.SplitHostPort(ln.Addr().String())
-		port, _ := strconv.Atoi(p)
+		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
 
 		ch := e.channel(t, imapConfig(port, ""))
 		runIMAP(t, e.p)

@@ -27,6 +27,13 @@ import (
 // and an INBOX.
 func newIMAP(t *testing.T) (port int, u *imapmemserver.User) {
 	t.Helper()
+	return newIMAPWith(t, func(s imapserver.Session) imapserver.Session { return flushingSession{s} })
+}
+
+// newIMAPWith is newIMAP whose sessions are wrap's of the in-memory
+// server's (a server that misbehaves in one command).
+func newIMAPWith(t *testing.T, wrap func(imapserver.Session) imapserver.Session) (port int, u *imapmemserver.User) {
+	t.Helper()
 	mem := imapmemserver.New()
 	u = imapmemserver.NewUser("support@acme.example", "imap-pass")
 	if err := u.Create("INBOX", nil); err != nil {
@@ -35,7 +42,7 @@ func newIMAP(t *testing.T) (port int, u *imapmemserver.User) {
 	mem.AddUser(u)
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return flushingSession{mem.NewSession()}, nil, nil
+			return wrap(mem.NewSession()), nil, nil
 		},
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
 		InsecureAuth: true,
@@ -523,30 +530,12 @@ func TestIMAPServerThatStopsAnsweringIsLeft(t *testing.T) {
 		e := newEnv(t, d)
 		clk := clock.NewFake(time.Now())
 		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: e.conv, Clock: clk})
-		mem := imapmemserver.New()
-		u := imapmemserver.NewUser("support@acme.example", "imap-pass")
-		if err := u.Create("INBOX", nil); err != nil {
-			t.Fatal(err)
-		}
-		mem.AddUser(u)
 		until := make(chan struct{})
 		t.Cleanup(func() { close(until) })
 		var hangOnce sync.Once
-		srv := imapserver.New(&imapserver.Options{
-			NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-				return hangingSession{Session: mem.NewSession(), hang: &hangOnce, until: until}, nil, nil
-			},
-			Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-			InsecureAuth: true,
+		port, u := newIMAPWith(t, func(s imapserver.Session) imapserver.Session {
+			return hangingSession{Session: s, hang: &hangOnce, until: until}
 		})
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go srv.Serve(ln)
-		t.Cleanup(func() { srv.Close() })
-		_, p, _ := net.SplitHostPort(ln.Addr().String())
-		port, _ := strconv.Atoi(p)
 
 		ch := e.channel(t, imapConfig(port, ""))
 		runIMAP(t, e.p)

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { LiveSocket, SeqTracker, reconnectDelay, type LiveHandlers } from "./live";
 import type { LogEvent } from "./types";
+import { FakeWebSocket } from "./fakeWebSocket";
 
 describe("SeqTracker", () => {
   it("says ok for the next seq, gap for a jump, dup for a repeat", () => {
@@ -38,42 +39,6 @@ describe("reconnectDelay", () => {
   });
 });
 
-// A WebSocket the test drives: it records every socket opened and lets the
-// test deliver frames and close codes.
-class FakeWebSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  static all: FakeWebSocket[] = [];
-  readyState = FakeWebSocket.CONNECTING;
-  sent: string[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((m: { data: string }) => void) | null = null;
-  onclose: ((c: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeWebSocket.all.push(this);
-  }
-  send(s: string) {
-    this.sent.push(s);
-  }
-  close(code = 1000) {
-    this.readyState = FakeWebSocket.CLOSED;
-    this.onclose?.({ code });
-  }
-  // test side
-  open() {
-    this.readyState = FakeWebSocket.OPEN;
-    this.onopen?.();
-  }
-  deliver(frame: object) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-  drop(code: number) {
-    this.readyState = FakeWebSocket.CLOSED;
-    this.onclose?.({ code });
-  }
-}
 
 function event(id: number, conversation_id: number, seq: number): LogEvent {
   return { id, conversation_id, seq, type: "message.received" } as unknown as LogEvent;

@@ -13,30 +13,8 @@ import { LiveProvider, useLive } from "../../../lib/liveContext";
 import { qk } from "../../../lib/queryKeys";
 import type { Message } from "../../../lib/types";
 import { useMessages } from "./data";
+import { FakeWebSocket } from "../../../lib/fakeWebSocket";
 
-class FakeWebSocket {
-  static readonly OPEN = 1;
-  static all: FakeWebSocket[] = [];
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onmessage: ((m: { data: string }) => void) | null = null;
-  onclose: ((c: { code: number }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeWebSocket.all.push(this);
-  }
-  send() {}
-  close(code = 1000) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  open() {
-    this.readyState = FakeWebSocket.OPEN;
-    this.onopen?.();
-  }
-  deliver(frame: object) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-}
 
 const msg = (id: number, extra: Partial<Message> = {}): Message => ({
   id,
