@@ -119,6 +119,9 @@ func SetAttachmentTx(ctx context.Context, tx *db.Tx, messageID int64, position i
 	if _, err := tx.Exec(ctx, `UPDATE messages SET content = ? WHERE id = ?`, string(b), messageID); err != nil {
 		return err
 	}
+	if att.MediaID != "" {
+		linkLater(tx, t.workspaceID, messageID, att.MediaID)
+	}
 	payload := map[string]any{"message_id": messageID, "position": position, "status": att.Status}
 	if att.Reason != "" {
 		payload["reason"] = att.Reason

@@ -151,6 +151,9 @@ func editTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if _, err := tx.Exec(ctx, `UPDATE messages SET text = ?, content = ?, edited_at = ? WHERE id = ?`, in.Text, content, at, t.id); err != nil {
 		return r, err
 	}
+	// The earlier version keeps naming its files (message_edits): the
+	// new one's are linked besides.
+	linkMediaLater(tx, t.workspaceID, t.id, []byte(content), []byte(t.content))
 	if refetch {
 		// The old files' fetches go: one still running finds its row
 		// gone and records nothing over the new files.

@@ -286,6 +286,7 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if err != nil {
 		return r, fmt.Errorf("store message: %w", err)
 	}
+	linkMediaLater(tx, in.WorkspaceID, r.MessageID, in.Content, nil)
 	if len(in.Media) > 0 {
 		if err := queueMediaFetches(ctx, tx, in, r.MessageID); err != nil {
 			return r, err

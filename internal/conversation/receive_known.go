@@ -255,6 +255,7 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 			db.Millis(r.in.Timestamp)
 		types[i], texts[i], contents[i], pids[i] = typ, r.in.Text, string(content), r.in.ProviderMessageID
 		opening[i], autoCloses[i] = r.opening, r.autoCloseAt
+		linkMediaLater(tx, r.in.WorkspaceID, r.id, content, nil)
 		if !r.opening {
 			follow++
 		}
@@ -405,6 +406,7 @@ func insertInboundTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int6
 			typ, content := messageShape(r.in)
 			args = append(args, r.id, r.in.WorkspaceID, r.conversationID, r.contactID, r.in.ChannelID, typ, r.in.Text, string(content),
 				nullString(r.in.ProviderMessageID), db.Millis(r.in.Timestamp), now)
+			linkMediaLater(tx, r.in.WorkspaceID, r.id, content, nil)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, type, text,
 			content, provider_message_id, status, sent_at, created_at) VALUES `+

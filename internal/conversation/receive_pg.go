@@ -246,6 +246,7 @@ func writeNewContactsPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, fast [
 		}
 		typ, content := messageShape(in)
 		types[k], texts[k], contents[k], pids[k], sentAts[k] = typ, in.Text, string(content), in.ProviderMessageID, db.Millis(in.Timestamp)
+		linkMediaLater(tx, in.WorkspaceID, l.msgID, content, nil)
 	}
 	// Born with the message's times and seq 2 reserved for its
 	// message.received, as insertConv makes it for a message; a new

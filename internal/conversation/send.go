@@ -151,6 +151,7 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		aiMark).Scan(&m.ID); err != nil {
 		return m, err
 	}
+	linkMediaLater(tx, workspaceID, m.ID, in.Content, nil)
 	// Its pending status and its delivery job go in with those of the
 	// write's other sends, once it ends (a workflow stage sends for many
 	// runs): nothing reads them before the dispatcher, after the commit.

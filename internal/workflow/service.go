@@ -187,8 +187,11 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, d Definition) (
 	now := s.db.Now()
 	var id int64
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO workflows (workspace_id, name, description, draft, webhook_secret, created_at, updated_at, draft_saved_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, d.Name, d.Description, string(body), newSecret(), now, now, now).Scan(&id)
+		if err := tx.QueryRow(ctx, `INSERT INTO workflows (workspace_id, name, description, draft, webhook_secret, created_at, updated_at, draft_saved_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, d.Name, d.Description, string(body), newSecret(), now, now, now).Scan(&id); err != nil {
+			return err
+		}
+		return linkMediaTx(ctx, tx, workspaceID, id, body)
 	})
 	if err != nil {
 		return Workflow{}, fmt.Errorf("workflow: create: %w", err)
@@ -227,7 +230,7 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Defini
 		if err != nil {
 			return fmt.Errorf("workflow: save draft: %w", err)
 		}
-		return nil
+		return linkMediaTx(ctx, tx, workspaceID, id, body)
 	})
 	if err != nil {
 		return Workflow{}, err
