@@ -198,6 +198,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Due.Register(a.Conversations.AutoCloseWork())
 	a.Due.Register(a.Conversations.EarlyStatusWork())
 	a.Due.Register(a.Workspaces.PurgeWork())
+	if a.Media != nil {
+		// Deleted files' bytes, and uploads never sent (internal/media).
+		a.Due.Register(a.Media.Work(a.node.ID()))
+	}
 	a.Routing = routing.New(d, routing.Options{Hub: a.Hub, Group: a.Background, Due: a.Due})
 	a.Conversations.OnSlotFreed(a.Routing.RefillTx)
 	a.engines = append(a.engines, a.Routing.Run)

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/media"
 )
 
 // Input creates or patches a contact; nil fields are left unchanged.
@@ -316,7 +317,11 @@ func findBy(ctx context.Context, q db.Querier, workspaceID int64, column, value 
 	return id, nil
 }
 
-// Delete removes a contact with its conversations and messages. It needs
+// Delete removes a contact with its conversations and messages, and the
+// files those messages named that no other record names (a privacy
+// erasure takes the contact's photos and documents too; a file also sent
+// to another contact, or attached in a workflow, stays): their rows go
+// with the contact, their bytes right after (internal/media). It needs
 // the delete_contacts permission (forbidden without it) and a contact the
 // principal may see.
 func (s *Service) Delete(ctx context.Context, p Principal, id int64) error {
@@ -328,10 +333,17 @@ func (s *Service) Delete(ctx context.Context, p Principal, id int64) error {
 		if err := maySee(ctx, tx, p, id); err != nil {
 			return err
 		}
+		files, err := media.OfContactTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if err := tx.DeleteOwned(ctx, "contacts", "contact", workspaceID, id); err != nil {
 			return err
 		}
-		_, err := event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactDeleted, ContactID: id,
+		if _, err := media.ReleaseTx(ctx, tx, workspaceID, files); err != nil {
+			return err
+		}
+		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactDeleted, ContactID: id,
 			Payload: map[string]any{"contact_id": id}})
 		return err
 	})

@@ -2,8 +2,10 @@ package media
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,7 +26,9 @@ type blobs interface {
 	put(ctx context.Context, id string, f *os.File, size int64, sum string) error
 	// open returns the bytes stored under id; size is their length.
 	open(ctx context.Context, id string, size int64) (File, error)
-	remove(ctx context.Context, id string)
+	// remove deletes the bytes stored under id; bytes already gone are
+	// no error (a removal may run twice).
+	remove(ctx context.Context, id string) error
 }
 
 // folder keeps each file in dir, named by its id.
@@ -68,4 +72,9 @@ func (b folder) open(_ context.Context, id string, _ int64) (File, error) {
 	return os.Open(b.path(id))
 }
 
-func (b folder) remove(_ context.Context, id string) { os.Remove(b.path(id)) }
+func (b folder) remove(_ context.Context, id string) error {
+	if err := os.Remove(b.path(id)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}

@@ -175,8 +175,13 @@ func (s *Store) Save(ctx context.Context, in Upload) (Media, error) {
 	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		now := tx.Now()
 		m.CreatedAt = db.Time(now)
-		_, err := tx.Exec(ctx, `INSERT INTO media (id, workspace_id, uploader_id, sha256, size, content_type, file_name, fetch_key, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.WorkspaceID, nullID(m.UploaderID), m.SHA256, m.Size, m.ContentType, m.FileName, m.fetchKey, now)
+		// Looked at again a day on: deleted if nothing references it by
+		// then (an upload never sent, see work.go).
+		sweep := now + UnsentTTL.Milliseconds()
+		_, err := tx.Exec(ctx, `INSERT INTO media (id, workspace_id, uploader_id, sha256, size, content_type, file_name, fetch_key, created_at,
+			sweep_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.WorkspaceID, nullID(m.UploaderID), m.SHA256, m.Size, m.ContentType,
+			m.FileName, m.fetchKey, now, sweep)
+		tx.Due(DueKind, sweep)
 		return err
 	})
 	if err != nil {

@@ -186,13 +186,17 @@ func (b *s3Blobs) open(ctx context.Context, id string, size int64) (File, error)
 	return o, nil
 }
 
-func (b *s3Blobs) remove(ctx context.Context, id string) {
+// remove deletes the object. S3 answers 204 for an object already gone;
+// some compatible stores answer 404, which is no error either.
+func (b *s3Blobs) remove(ctx context.Context, id string) error {
 	resp, err := b.do(ctx, func() (*http.Request, error) {
 		return http.NewRequestWithContext(ctx, http.MethodDelete, b.objectURL(id).String(), nil)
-	}, emptySHA256, http.StatusNoContent, http.StatusOK)
-	if err == nil {
-		resp.Body.Close()
+	}, emptySHA256, http.StatusNoContent, http.StatusOK, http.StatusNotFound)
+	if err != nil {
+		return err
 	}
+	resp.Body.Close()
+	return nil
 }
 
 // s3Object reads an object: each read at another place than where the

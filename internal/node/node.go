@@ -46,7 +46,7 @@ var claimKinds = []string{workflow.DueKind, conversation.DueOutbound, webhook.Du
 
 // claimTables hold claims: lease_until > 0 is a claim, lease_node its node.
 // A consumer's lease taken back is taken by another node's next heartbeat.
-var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches", "event_consumer_leases"}
+var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches", "media_removals", "event_consumer_leases"}
 
 // Node is this process in the store's registry of nodes.
 type Node struct {
