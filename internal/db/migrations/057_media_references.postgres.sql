@@ -1,5 +1,5 @@
 -- The files messages and workflows name, for files to go with what names
--- them (docs/api.md, "Media"; migration 056). The references are kept in
+-- them (docs/api.md, "Media"; migration 058). The references are kept in
 -- link tables, written where a message or a workflow gets them, so that
 -- finding them is an index read, never a read of every message's content.
 --
