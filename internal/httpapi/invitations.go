@@ -19,6 +19,8 @@ type newInvitation struct {
 	// ExpiresIn is how long the link works, in seconds (0: seven days;
 	// at most 30 days).
 	ExpiresIn int64 `json:"expires_in"`
+	// SendEmail mails the link to the email too (invitation_mail.go).
+	SendEmail bool `json:"send_email"`
 }
 
 // createdInvitation is a new invitation with its link, shown this once:
@@ -26,6 +28,10 @@ type newInvitation struct {
 type createdInvitation struct {
 	workspace.Invitation
 	URL string `json:"url"`
+	// Mailed says the node's mail server took the invitation's mail.
+	Mailed bool `json:"mailed"`
+	// MailError says why a mail asked for did not go.
+	MailError string `json:"mail_error,omitempty"`
 }
 
 // invitationToken names the invitation a link holds.
@@ -54,12 +60,22 @@ func (s *Server) createInvitation(w http.ResponseWriter, r *http.Request) error 
 	if in.ExpiresIn < 0 || in.ExpiresIn > int64(workspace.MaxInvitationTTL/time.Second) {
 		return apperr.Invalid("expires_in", "must be between 0 (seven days) and 30 days, in seconds")
 	}
+	if in.SendEmail && !s.sendsMail() {
+		return errInviteMailNotConfigured
+	}
 	inv, token, err := s.deps.Workspaces.Invite(r.Context(), p.WorkspaceID, workspace.NewInvitation{Email: in.Email, Role: in.Role,
 		TeamIDs: in.TeamIDs, TTL: time.Duration(in.ExpiresIn) * time.Second, InvitedBy: p.UserID})
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusCreated, createdInvitation{Invitation: inv, URL: s.baseURL(r) + "/invite/" + token})
+	link := s.baseURL(r) + "/invite/" + token
+	if !in.SendEmail {
+		httpjson.WriteJSON(w, http.StatusCreated, createdInvitation{Invitation: inv, URL: link})
+		return nil
+	}
+	// Sent after the commit, within the request, so that the answer says
+	// whether it went.
+	httpjson.WriteJSON(w, http.StatusCreated, s.mailInvitation(r.Context(), p.WorkspaceID, inv, link))
 	return nil
 }
 

@@ -507,29 +507,6 @@ var operations = map[string]opDoc{
 		body: newAPIToken{}, required: []string{"name"}, status: 201, resp: createdToken{}},
 	"DELETE /api/v1/tokens/{tokenID}": {id: "deleteToken", tag: tagSettings, summary: "Revoke a token", status: 204},
 
-	// Invitations (issue 10).
-	"GET /api/v1/invitations": {id: "listInvitations", tag: tagSettings, summary: "Pending invitations (not accepted, revoked or expired)",
-		desc: "Their links are never shown again: revoke one and invite again for a new link.", query: paged, status: 200,
-		resp: page[workspace.Invitation]{}},
-	"POST /api/v1/invitations": {id: "createInvitation", tag: tagSettings, summary: "Invite a person by email: the answer holds the link, once",
-		desc: "The link (<public URL or this host>/invite/<token>) works once, until expires_in seconds from now (default seven days, " +
-			"at most 30). Only an owner may invite an owner. 422 for an email already a member or a team not in the workspace.",
-		body: newInvitation{}, required: []string{"email"}, status: 201, resp: createdInvitation{}},
-	"DELETE /api/v1/invitations/{invitationID}": {id: "revokeInvitation", tag: tagSettings,
-		summary: "Revoke a pending invitation: its link stops working", status: 204},
-	"POST /api/v1/invitations/preview": {id: "previewInvitation", tag: tagAuth, summary: "Where an invitation link leads (no token needed)",
-		desc: "The workspace, the email and role, and whether the email already has an account (then accepting takes that account's " +
-			"password). 404 invitation_not_found for a wrong token; 410 invitation_expired, invitation_used or invitation_revoked.",
-		body: invitationToken{}, required: []string{"token"}, status: 200, resp: workspace.InvitationPreview{}, errors: []int{404, 410}},
-	"POST /api/v1/invitations/accept": {id: "acceptInvitation", tag: tagAuth,
-		summary: "Accept an invitation: the membership is made and the browser signed in (the session cookie)",
-		desc: "A new person gives a name and a password (8 characters or more); a person whose email already has an account gives " +
-			"that account's password (401 account_password if wrong), which stays theirs; an account without a password " +
-			"(a member acting only through API tokens) cannot join this way (409 account_without_password). The answer is POST /api/v1/auth/session's. " +
-			"Used once: of two accepts at once one wins, the other gets 410 invitation_used. Wrong tokens and passwords are limited " +
-			"like sign-ins (429). 403 for a cross-site request.",
-		body: acceptInvitation{}, required: []string{"token", "password"}, status: 200, resp: browserSession{},
-		errors: []int{401, 403, 404, 409, 410, 429}},
 	"GET /api/v1/workspace": {id: "getWorkspace", tag: tagSettings, summary: "The workspace's settings", status: 200, resp: workspace.Workspace{}},
 	"PATCH /api/v1/workspace": {id: "updateWorkspace", tag: tagSettings, summary: "Change the name, time zone, closing-notes mode, auto-close or permissions",
 		desc: "auto_close_minutes is 0 (off) or 30 to 20160 (14 days), 422 otherwise; auto_close_mode is inactivity (the default) or " +

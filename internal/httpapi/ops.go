@@ -64,6 +64,8 @@ type whoAmI struct {
 	User       *workspace.User              `json:"user,omitempty"`
 	Account    *workspace.Account           `json:"account,omitempty"`
 	Workspaces []workspace.AccountWorkspace `json:"workspaces,omitempty"`
+	// SendsMail says the node mails links (invitations, password resets).
+	SendsMail bool `json:"sends_mail"`
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
@@ -85,7 +87,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := whoAmI{Workspace: ws, Role: p.Role}
+	out := whoAmI{Workspace: ws, Role: p.Role, SendsMail: s.sendsMail()}
 	if p.UserID != 0 {
 		u, err := s.deps.Workspaces.GetUser(r.Context(), p.WorkspaceID, p.UserID)
 		if err != nil {

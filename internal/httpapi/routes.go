@@ -150,6 +150,7 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/invitations", s.authed(managers, noStore(s.listInvitations))),
 		r("POST", "/api/v1/invitations", s.authed(managers, noStore(s.createInvitation))),
 		r("DELETE", "/api/v1/invitations/{invitationID}", s.authed(managers, s.revokeInvitation)),
+		r("POST", "/api/v1/invitations/{invitationID}/resend", s.authed(managers, noStore(s.resendInvitation))),
 		r("POST", "/api/v1/invitations/preview", public(noStore(s.previewInvitation))),
 		r("POST", "/api/v1/invitations/accept", public(noStore(s.acceptInvite))),
 

@@ -29,6 +29,11 @@ type Invitation struct {
 	InvitedBy int64     `json:"invited_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// MailStatus is how the link last went by mail: MailNone, MailSent or
+	// MailFailed (see invitation_mail.go).
+	MailStatus string `json:"mail_status"`
+	// MailStatusAt is when MailStatus was set (absent for MailNone).
+	MailStatusAt *time.Time `json:"mail_status_at,omitempty"`
 }
 
 // NewInvitation is what inviting takes.
@@ -90,12 +95,10 @@ func (s *Service) Invite(ctx context.Context, workspaceID int64, in NewInvitatio
 		return Invitation{}, "", apperr.Invalid("team_ids", "lists too many teams")
 	}
 	teams := uniq(in.TeamIDs)
-	b := make([]byte, 32)
-	rand.Read(b)
-	raw := "inv_" + base64.RawURLEncoding.EncodeToString(b)
+	raw := newInvitationToken()
 	now := s.nowMs()
 	inv := Invitation{Email: email, Role: in.Role, TeamIDs: teams, InvitedBy: in.InvitedBy,
-		CreatedAt: db.Time(now), ExpiresAt: db.Time(now + in.TTL.Milliseconds())}
+		CreatedAt: db.Time(now), ExpiresAt: db.Time(now + in.TTL.Milliseconds()), MailStatus: MailNone}
 	teamsJSON, _ := json.Marshal(teams)
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var n int
@@ -128,22 +131,32 @@ func (s *Service) Invite(ctx context.Context, workspaceID int64, in NewInvitatio
 // accepted, revoked or expired) in id order.
 func (s *Service) Invitations(ctx context.Context, workspaceID int64, req page.Request) (page.Page[Invitation], error) {
 	after, args := req.ByID("id", false)
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, email, role, team_ids, invited_by, created_at, expires_at FROM invitations
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+invitationColumns+` FROM invitations
 		WHERE workspace_id = ? AND accepted_at = 0 AND revoked_at = 0 AND expires_at > ? AND `+after+` ORDER BY id LIMIT ?`,
 		append(append([]any{workspaceID, s.nowMs()}, args...), req.Fetch())...)
 	if err != nil {
 		return page.Page[Invitation]{}, fmt.Errorf("workspace: invitations: %w", err)
 	}
-	list, err := db.Collect(rows, func(rows *sql.Rows) (Invitation, error) {
-		var inv Invitation
-		var teams string
-		var c, e int64
-		err := rows.Scan(&inv.ID, &inv.Email, &inv.Role, &teams, &inv.InvitedBy, &c, &e)
-		inv.CreatedAt, inv.ExpiresAt = db.Time(c), db.Time(e)
-		inv.TeamIDs = parseTeamIDs(teams)
-		return inv, err
-	})
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Invitation, error) { return scanInvitation(rows) })
 	return page.CutByID(list, req.Limit, func(i Invitation) int64 { return i.ID }), err
+}
+
+// invitationColumns are what scanInvitation reads.
+const invitationColumns = `id, email, role, team_ids, invited_by, created_at, expires_at, mail_status, mail_status_at`
+
+// scanInvitation reads one row of invitationColumns.
+func scanInvitation(row interface{ Scan(...any) error }) (Invitation, error) {
+	var inv Invitation
+	var teams string
+	var c, e, m int64
+	err := row.Scan(&inv.ID, &inv.Email, &inv.Role, &teams, &inv.InvitedBy, &c, &e, &inv.MailStatus, &m)
+	inv.CreatedAt, inv.ExpiresAt = db.Time(c), db.Time(e)
+	inv.TeamIDs = parseTeamIDs(teams)
+	if m != 0 {
+		at := db.Time(m)
+		inv.MailStatusAt = &at
+	}
+	return inv, err
 }
 
 // RevokeInvitation makes a pending invitation's link stop working.
@@ -410,6 +423,13 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 	_, raw, err := s.CreateToken(ctx, r.workspaceID, NewToken{UserID: userID, Name: "session", Kind: KindSession, TTL: in.TTL,
 		UserAgent: in.UserAgent, ClientAddr: in.ClientAddr, account: account, passwordHash: accountHash})
 	return SignedIn{User: u, Token: raw}, err
+}
+
+// newInvitationToken is a link's random token.
+func newInvitationToken() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return "inv_" + base64.RawURLEncoding.EncodeToString(b)
 }
 
 func parseTeamIDs(s string) []int64 {

@@ -1258,13 +1258,13 @@ export interface paths {
         };
         /**
          * Pending invitations (not accepted, revoked or expired)
-         * @description Their links are never shown again: revoke one and invite again for a new link.
+         * @description Their links are never shown again: resend one (a new link, mailed) or revoke it and invite again. mail_status says how the link last went by mail: none (shared by hand), sent (the node's mail server took it) or failed.
          */
         get: operations["listInvitations"];
         put?: never;
         /**
          * Invite a person by email: the answer holds the link, once
-         * @description The link (<public URL or this host>/invite/<token>) works once, until expires_in seconds from now (default seven days, at most 30). Only an owner may invite an owner. 422 for an email already a member or a team not in the workspace.
+         * @description The link (<public URL or this host>/invite/<token>) works once, until expires_in seconds from now (default seven days, at most 30). Only an owner may invite an owner. 422 for an email already a member or a team not in the workspace. send_email also mails the link (starting with the public URL) to the email, naming the workspace, who invited, the role and when the link expires; it is sent once the invitation is made, within the request (at most 15 s): mailed says whether the mail server took it, and if not, mail_error says why; the invitation and its link stand either way. 409 mail_not_configured for send_email on a server that sends no mail (serve --mail-smtp-url and --public-url; GET /api/v1/me's sends_mail says which): nothing is created.
          */
         post: operations["createInvitation"];
         delete?: never;
@@ -1325,6 +1325,26 @@ export interface paths {
         post?: never;
         /** Revoke a pending invitation: its link stops working */
         delete: operations["revokeInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{invitationID}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a pending invitation again, with a new link
+         * @description Only the link's hash is kept, so the mail holds a new link and the one before stops working; the expiry stays. The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends no mail (nothing changes).
+         */
+        post: operations["resendInvitation"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4129,6 +4149,17 @@ export interface components {
             id: number;
             /** Format: int64 */
             invited_by?: number;
+            /** @description why the mail asked for did not go; the link works all the same */
+            mail_error?: string;
+            /** @enum {string} */
+            mail_status: "none" | "sent" | "failed";
+            /**
+             * Format: date-time
+             * @description when mail_status was set
+             */
+            mail_status_at?: string;
+            /** @description the node's mail server took the invitation's mail */
+            mailed: boolean;
             role: string;
             team_ids: number[];
             url: string;
@@ -4803,6 +4834,8 @@ export interface components {
         WhoAmI: {
             account?: components["schemas"]["WorkspaceAccount"];
             role: string;
+            /** @description this server mails links (invitations with send_email, password resets) */
+            sends_mail: boolean;
             user?: components["schemas"]["WorkspaceUser"];
             workspace: components["schemas"]["Workspace"];
             workspaces?: components["schemas"]["AccountWorkspace"][];
@@ -5096,6 +5129,13 @@ export interface components {
             id: number;
             /** Format: int64 */
             invited_by?: number;
+            /** @enum {string} */
+            mail_status: "none" | "sent" | "failed";
+            /**
+             * Format: date-time
+             * @description when mail_status was set
+             */
+            mail_status_at?: string;
             role: string;
             team_ids: number[];
         };
@@ -11686,6 +11726,8 @@ export interface operations {
                     /** Format: int64 */
                     expires_in?: number;
                     role?: string;
+                    /** @description also mail the link to the email (409 mail_not_configured on a server that sends no mail) */
+                    send_email?: boolean;
                     team_ids?: number[];
                 };
             };
@@ -11729,6 +11771,15 @@ export interface operations {
             };
             /** @description The body did not arrive in time */
             408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11999,6 +12050,73 @@ export interface operations {
             };
             /** @description No such thing in your workspace (also for a malformed id) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resendInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invitationID: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedInvitation"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,159 @@
+package httpapi_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/smtpclient/smtptest"
+	"github.com/switchboard-chat/switchboard/internal/workspace"
+)
+
+var inviteLink = regexp.MustCompile(`https://sb\.acme\.test/invite/(inv_[A-Za-z0-9_-]+)`)
+
+// mailedInvitation is the answer to an invitation that may be mailed.
+type mailedInvitation struct {
+	ID         int64  `json:"id"`
+	URL        string `json:"url"`
+	Mailed     bool   `json:"mailed"`
+	MailError  string `json:"mail_error"`
+	MailStatus string `json:"mail_status"`
+}
+
+// invite posts body as the token named as and decodes the answer, which
+// must have status want.
+func (f *fixture) invite(t *testing.T, as, path, body string, want int) mailedInvitation {
+	t.Helper()
+	status, out := f.do(t, scenario{method: "POST", path: path, as: as, body: body})
+	var inv mailedInvitation
+	if status != want || decode(out, &inv) != nil {
+		t.Fatalf("%s: %d %s", path, status, out)
+	}
+	return inv
+}
+
+// send_email mails the link (the public URL's, whatever the Host) to the
+// invited address, naming the workspace, who invited, the role and when
+// the link expires in the workspace's time zone; the answer and the list
+// say it was mailed. Resending mails a new link and the old one stops
+// working. A server that refuses the mail leaves the invitation and its
+// link, the answer saying why it was not mailed.
+func TestInvitationMailed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		sink := smtptest.New(t, smtptest.Options{})
+		clk := clock.NewFake(time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC))
+		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{Clock: clk}, deps: []func(*httpapi.Deps){withMailer(t, sink)}})
+		f.run(t, []scenario{
+			{name: "the node sends mail", method: "GET", path: "/api/v1/me", as: "agent", status: 200, want: []string{`"sends_mail":true`}},
+			{name: "in Paris", method: "PATCH", path: "/api/v1/workspace", as: "owner", body: `{"timezone":"Europe/Paris"}`, status: 200},
+		})
+
+		inv := f.invite(t, "manager", "/api/v1/invitations", `{"email":"Nia@Example.com","role":"agent","send_email":true}`, 201)
+		m := inviteLink.FindStringSubmatch(inv.URL)
+		if !inv.Mailed || inv.MailError != "" || inv.MailStatus != "sent" || m == nil {
+			t.Fatalf("invite: %+v", inv)
+		}
+		mails := sink.Mails()
+		if len(mails) != 1 || len(mails[0].To) != 1 || mails[0].To[0] != "nia@example.com" {
+			t.Fatalf("mailed %+v", mails)
+		}
+		text := mailText(t, mails[0].Raw)
+		for _, want := range []string{"The manager invited you to the Acme workspace on Switchboard, as an agent.", inv.URL,
+			"until 17 March 2025 at 10:30 (Europe/Paris)"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the mail lacks %q:\n%s", want, text)
+			}
+		}
+		if !strings.Contains(string(mails[0].Raw), "Subject: The manager invited you to Acme on Switchboard") {
+			t.Errorf("subject:\n%s", mails[0].Raw)
+		}
+		f.vars["first"], f.vars["id"] = m[1], itoa(inv.ID)
+		f.run(t, []scenario{
+			{name: "listed as mailed", method: "GET", path: "/api/v1/invitations", as: "manager", status: 200,
+				want: []string{`"mail_status":"sent"`, `"mail_status_at":"2025-03-10T09:30:00Z"`}},
+			{name: "the mailed link works", method: "POST", path: "/api/v1/invitations/preview", body: `{"token":"{{first}}"}`, status: 200},
+		})
+
+		clk.Advance(time.Hour)
+		again := f.invite(t, "manager", "/api/v1/invitations/"+itoa(inv.ID)+"/resend", ``, 200)
+		if !again.Mailed || again.URL == inv.URL || inviteLink.FindStringSubmatch(again.URL) == nil || again.ID != inv.ID {
+			t.Fatalf("resend: %+v", again)
+		}
+		if mails := sink.WaitMails(t, 2); !strings.Contains(mailText(t, mails[1].Raw), again.URL) {
+			t.Fatalf("the second mail lacks the new link:\n%s", mailText(t, mails[1].Raw))
+		}
+		f.vars["second"] = inviteLink.FindStringSubmatch(again.URL)[1]
+		f.run(t, []scenario{
+			{name: "the old link no longer works", method: "POST", path: "/api/v1/invitations/preview", body: `{"token":"{{first}}"}`,
+				status: 404, want: []string{`"code":"invitation_not_found"`}},
+			{name: "the new one does, until the same time", method: "POST", path: "/api/v1/invitations/preview",
+				body: `{"token":"{{second}}"}`, status: 200, want: []string{`"expires_at":"2025-03-17T09:30:00Z"`}},
+			{name: "an unknown invitation", method: "POST", path: "/api/v1/invitations/999999/resend", as: "manager", status: 404},
+			{name: "another workspace's", method: "POST", path: "/api/v1/invitations/{{id}}/resend", as: "stranger", status: 404},
+			{name: "agents may not resend", method: "POST", path: "/api/v1/invitations/{{id}}/resend", as: "agent", status: 403},
+		})
+
+		// An owner's invitation: a manager may not make its link anew.
+		boss := f.invite(t, "owner", "/api/v1/invitations", `{"email":"boss@example.com","role":"owner"}`, 201)
+		f.vars["boss"] = itoa(boss.ID)
+		f.run(t, []scenario{
+			{name: "a manager may not resend an owner's", method: "POST", path: "/api/v1/invitations/{{boss}}/resend", as: "manager", status: 403},
+		})
+		if boss.Mailed || boss.MailStatus != "none" || len(sink.Mails()) != 2 {
+			t.Fatalf("an invitation without send_email was mailed: %+v", boss)
+		}
+
+		// The server refuses: the invitation and its link are there, the
+		// answer says it was not mailed and why; so does the list.
+		sink.Refuse(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such mailbox"})
+		failed := f.invite(t, "manager", "/api/v1/invitations", `{"email":"nobody@example.com","send_email":true}`, 201)
+		if failed.Mailed || failed.MailStatus != "failed" || !strings.Contains(failed.MailError, "No such mailbox") ||
+			inviteLink.FindStringSubmatch(failed.URL) == nil {
+			t.Fatalf("refused: %+v", failed)
+		}
+		f.vars["failed"] = inviteLink.FindStringSubmatch(failed.URL)[1]
+		resent := f.invite(t, "manager", "/api/v1/invitations/"+itoa(failed.ID)+"/resend", ``, 200)
+		if resent.Mailed || resent.MailStatus != "failed" || resent.MailError == "" {
+			t.Fatalf("resend refused: %+v", resent)
+		}
+		f.vars["resent"] = inviteLink.FindStringSubmatch(resent.URL)[1]
+		f.run(t, []scenario{
+			{name: "listed as failed", method: "GET", path: "/api/v1/invitations", as: "manager", status: 200,
+				want: []string{`"email":"nobody@example.com"`, `"mail_status":"failed"`}},
+			{name: "its new link works", method: "POST", path: "/api/v1/invitations/preview", body: `{"token":"{{resent}}"}`, status: 200},
+		})
+	})
+}
+
+// A node that sends no mail (or has no public URL for the link) answers
+// send_email and resend with 409 mail_not_configured, creating and
+// changing nothing (the harness compares every table); without
+// send_email it invites as before, and /api/v1/me says it sends no mail.
+func TestInvitationMailNotConfigured(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		sink := smtptest.New(t, smtptest.Options{})
+		none := newFixture(t, d)
+		noURL := newFixture(t, d, withMailer(t, sink), func(d *httpapi.Deps) { d.PublicURL = "" })
+		for _, f := range []*fixture{none, noURL} {
+			inv := f.invite(t, "manager", "/api/v1/invitations", `{"email":"link@example.com"}`, 201)
+			f.vars["id"] = itoa(inv.ID)
+			f.run(t, []scenario{
+				{name: "send_email", method: "POST", path: "/api/v1/invitations", as: "manager",
+					body: `{"email":"mail@example.com","send_email":true}`, status: 409, want: []string{`"code":"mail_not_configured"`, "copy"}},
+				{name: "resend", method: "POST", path: "/api/v1/invitations/{{id}}/resend", as: "manager", status: 409,
+					want: []string{`"code":"mail_not_configured"`}},
+				{name: "me", method: "GET", path: "/api/v1/me", as: "manager", status: 200, want: []string{`"sends_mail":false`}},
+			})
+		}
+		if len(sink.Mails()) != 0 {
+			t.Fatalf("mailed %+v", sink.Mails())
+		}
+	})
+}

@@ -1,0 +1,57 @@
+package httpapi
+
+import "github.com/switchboard-chat/switchboard/internal/workspace"
+
+// invitationOperations document invitations (invitations.go,
+// invitation_mail.go).
+var invitationOperations = map[string]opDoc{
+	"GET /api/v1/invitations": {id: "listInvitations", tag: tagSettings, summary: "Pending invitations (not accepted, revoked or expired)",
+		desc: "Their links are never shown again: resend one (a new link, mailed) or revoke it and invite again. mail_status says how " +
+			"the link last went by mail: none (shared by hand), sent (the node's mail server took it) or failed.",
+		query: paged, status: 200, resp: page[workspace.Invitation]{}},
+	"POST /api/v1/invitations": {id: "createInvitation", tag: tagSettings, summary: "Invite a person by email: the answer holds the link, once",
+		desc: "The link (<public URL or this host>/invite/<token>) works once, until expires_in seconds from now (default seven days, " +
+			"at most 30). Only an owner may invite an owner. 422 for an email already a member or a team not in the workspace. " +
+			"send_email also mails the link (starting with the public URL) to the email, naming the workspace, who invited, the role " +
+			"and when the link expires; it is sent once the invitation is made, within the request (at most 15 s): mailed says whether " +
+			"the mail server took it, and if not, mail_error says why; the invitation and its link stand either way. " +
+			"409 mail_not_configured for send_email on a server that sends no mail (serve --mail-smtp-url and --public-url; " +
+			"GET /api/v1/me's sends_mail says which): nothing is created.",
+		body: newInvitation{}, required: []string{"email"}, status: 201, resp: createdInvitation{}, errors: []int{409}},
+	"POST /api/v1/invitations/{invitationID}/resend": {id: "resendInvitation", tag: tagSettings,
+		summary: "Mail a pending invitation again, with a new link",
+		desc: "Only the link's hash is kept, so the mail holds a new link and the one before stops working; the expiry stays. " +
+			"The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's " +
+			"invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends " +
+			"no mail (nothing changes).",
+		status: 200, resp: createdInvitation{}, errors: []int{409}},
+	"DELETE /api/v1/invitations/{invitationID}": {id: "revokeInvitation", tag: tagSettings,
+		summary: "Revoke a pending invitation: its link stops working", status: 204},
+	"POST /api/v1/invitations/preview": {id: "previewInvitation", tag: tagAuth, summary: "Where an invitation link leads (no token needed)",
+		desc: "The workspace, the email and role, and whether the email already has an account (then accepting takes that account's " +
+			"password). 404 invitation_not_found for a wrong token; 410 invitation_expired, invitation_used or invitation_revoked.",
+		body: invitationToken{}, required: []string{"token"}, status: 200, resp: workspace.InvitationPreview{}, errors: []int{404, 410}},
+	"POST /api/v1/invitations/accept": {id: "acceptInvitation", tag: tagAuth,
+		summary: "Accept an invitation: the membership is made and the browser signed in (the session cookie)",
+		desc: "A new person gives a name and a password (8 characters or more); a person whose email already has an account gives " +
+			"that account's password (401 account_password if wrong), which stays theirs; an account without a password " +
+			"(a member acting only through API tokens) cannot join this way (409 account_without_password). The answer is POST /api/v1/auth/session's. " +
+			"Used once: of two accepts at once one wins, the other gets 410 invitation_used. Wrong tokens and passwords are limited " +
+			"like sign-ins (429). 403 for a cross-site request.",
+		body: acceptInvitation{}, required: []string{"token", "password"}, status: 200, resp: browserSession{},
+		errors: []int{401, 403, 404, 409, 410, 429}},
+}
+
+func init() {
+	for k, v := range invitationOperations {
+		operations[k] = v
+	}
+	enums["WorkspaceInvitation.mail_status"] = []string{workspace.MailNone, workspace.MailSent, workspace.MailFailed}
+	enums["CreatedInvitation.mail_status"] = enums["WorkspaceInvitation.mail_status"]
+	fieldDocs["newInvitation.send_email"] = "also mail the link to the email (409 mail_not_configured on a server that sends no mail)"
+	fieldDocs["CreatedInvitation.mailed"] = "the node's mail server took the invitation's mail"
+	fieldDocs["CreatedInvitation.mail_error"] = "why the mail asked for did not go; the link works all the same"
+	fieldDocs["WorkspaceInvitation.mail_status_at"] = "when mail_status was set"
+	fieldDocs["CreatedInvitation.mail_status_at"] = fieldDocs["WorkspaceInvitation.mail_status_at"]
+	fieldDocs["WhoAmI.sends_mail"] = "this server mails links (invitations with send_email, password resets)"
+}

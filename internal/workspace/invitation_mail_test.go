@@ -1,0 +1,95 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/page"
+)
+
+// A new invitation has not been mailed; recording a mail, sent or
+// failed, shows in the pending list with when it happened.
+func TestInvitationMailStatus(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newInviteFixture(t, d, Options{})
+		inv, _ := f.invite(t, "mailed@example.com", 0)
+		if inv.MailStatus != MailNone || inv.MailStatusAt != nil {
+			t.Fatalf("new invitation: %+v, want mail_status none", inv)
+		}
+		steps := []struct {
+			sent bool
+			want string
+		}{{false, MailFailed}, {true, MailSent}}
+		for _, st := range steps {
+			f.clk.Advance(time.Minute)
+			got, err := f.s.RecordInvitationMail(ctx, f.ws.ID, inv.ID, st.sent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := f.s.Invitations(ctx, f.ws.ID, page.Request{Limit: 10})
+			if err != nil || len(list.Data) != 1 {
+				t.Fatalf("list: %+v, %v", list, err)
+			}
+			for _, i := range []Invitation{got, list.Data[0]} {
+				if i.MailStatus != st.want || i.MailStatusAt == nil || !i.MailStatusAt.Equal(f.clk.Now()) {
+					t.Fatalf("sent=%v: %+v, want %s at %v", st.sent, i, st.want, f.clk.Now())
+				}
+			}
+		}
+		if _, err := f.s.RecordInvitationMail(ctx, f.ws.ID+1, inv.ID, true); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("another workspace's: %v, want 404", err)
+		}
+	})
+}
+
+// Renewing a pending invitation's link makes a new token: the old link
+// stops working, the new one previews and accepts; the expiry stays.
+// Used, revoked and expired invitations have no link to renew (404).
+func TestInvitationRenewLink(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newInviteFixture(t, d, Options{})
+		inv, old := f.invite(t, "again@example.com", time.Hour)
+		renewed, raw, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID)
+		if err != nil || raw == old || raw == "" || !renewed.ExpiresAt.Equal(inv.ExpiresAt) || renewed.Email != inv.Email {
+			t.Fatalf("renew = %+v %q, %v", renewed, raw, err)
+		}
+		if _, err := f.s.PreviewInvitation(ctx, old); !errors.Is(err, ErrInvitationNotFound) {
+			t.Fatalf("old link: %v, want not found", err)
+		}
+		if _, err := f.accept(raw, "Again", "long enough"); err != nil {
+			t.Fatalf("accept the new link: %v", err)
+		}
+
+		revoked, _ := f.invite(t, "revoked@example.com", time.Hour)
+		if err := f.s.RevokeInvitation(ctx, f.ws.ID, revoked.ID); err != nil {
+			t.Fatal(err)
+		}
+		expired, _ := f.invite(t, "expired@example.com", time.Minute)
+		f.clk.Advance(time.Minute)
+		for name, id := range map[string]int64{"accepted": inv.ID, "revoked": revoked.ID, "expired": expired.ID} {
+			if _, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, id); !errors.Is(err, apperr.ErrNotFound) {
+				t.Errorf("%s: %v, want 404", name, err)
+			}
+			if _, err := f.s.PendingInvitation(ctx, f.ws.ID, id); !errors.Is(err, apperr.ErrNotFound) {
+				t.Errorf("%s is pending: %v", name, err)
+			}
+		}
+		pending, _ := f.invite(t, "other@example.com", time.Hour)
+		if _, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID+1, pending.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("another workspace's: %v, want 404", err)
+		}
+		if got, err := f.s.PendingInvitation(ctx, f.ws.ID, pending.ID); err != nil || got.Email != "other@example.com" {
+			t.Fatalf("pending = %+v, %v", got, err)
+		}
+		if _, err := f.s.PendingInvitation(ctx, f.ws.ID+1, pending.ID); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("another workspace's pending: %v", err)
+		}
+	})
+}
