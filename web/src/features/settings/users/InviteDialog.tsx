@@ -1,5 +1,6 @@
-// InviteDialog: invite a person by email, role and teams; the answer is a
-// link, shown once with a Copy button, that the inviter sends them.
+// InviteDialog: invite a person by email, role and teams. On a server that
+// sends mail the invitation is mailed (unless unchecked); the answer's
+// link is shown once either way, with a Copy button, to share by hand.
 import { useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -8,42 +9,14 @@ import type { components } from "../../../lib/api-types";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import { Button, Field, Select, TextInput } from "../../../lib/ui/form";
-import { useToast } from "../../../lib/ui/toast";
 import { Modal } from "../../../lib/ui/Modal";
 import type { Team } from "../../../lib/types";
+import { InviteResult, type Created } from "./InviteResult";
 
 export type Invitation = components["schemas"]["WorkspaceInvitation"];
-type Created = components["schemas"]["CreatedInvitation"];
 
 /** DialogFrame is the settings' dialog (lib/ui/Modal). */
 export const DialogFrame = Modal;
-
-/** CopyField shows a secret or link read-only with a Copy button. */
-export function CopyField({ label, value, testid }: { label: string; value: string; testid: string }) {
-  const { t } = useTranslation();
-  const toast = useToast();
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(value);
-      setCopied(true);
-    } catch {
-      toast(t("users.copyFailed"));
-    }
-  }
-  return (
-    <Field label={label}>
-      {(id) => (
-        <div className="flex gap-2">
-          <TextInput id={id} readOnly value={value} data-testid={testid} className="flex-1 font-mono text-xs" onFocus={(e) => e.target.select()} />
-          <Button intent="primary" data-testid={testid + "-copy"} onClick={() => void copy()}>
-            {copied ? t("users.copied") : t("users.copy")}
-          </Button>
-        </div>
-      )}
-    </Field>
-  );
-}
 
 export function InviteDialog({ teams, onClose }: { teams: Team[]; onClose(): void }) {
   const { t } = useTranslation();
@@ -55,13 +28,16 @@ export function InviteDialog({ teams, onClose }: { teams: Team[]; onClose(): voi
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
+  // Checked by default where the server sends mail; never asked for where
+  // it does not (that would be a 409).
+  const [sendEmail, setSendEmail] = useState(me.sends_mail);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const out = await api.post<Created>("/api/v1/invitations", { email, role, team_ids: teamIDs });
+      const out = await api.post<Created>("/api/v1/invitations", { email, role, team_ids: teamIDs, send_email: sendEmail && me.sends_mail });
       setCreated(out);
       void qc.invalidateQueries({ queryKey: qk.invitations });
     } catch (err) {
@@ -76,9 +52,7 @@ export function InviteDialog({ teams, onClose }: { teams: Team[]; onClose(): voi
     <DialogFrame title={t("users.inviteTitle")} onClose={onClose} testid="invite-dialog">
       {created ? (
         <div className="flex flex-col gap-3">
-          <p className="text-sm">{t("users.inviteSent", { email: created.email })}</p>
-          <CopyField label={t("users.inviteLink")} value={created.url} testid="invite-link" />
-          <p className="text-muted text-xs">{t("users.inviteLinkHelp")}</p>
+          <InviteResult created={created} askedMail={sendEmail && me.sends_mail} />
           <div className="flex justify-end">
             <Button onClick={onClose} data-testid="invite-done">
               {t("users.done")}
@@ -127,6 +101,25 @@ export function InviteDialog({ teams, onClose }: { teams: Team[]; onClose(): voi
               {error?.forField("team_ids") && <p className="text-danger text-xs">{error.forField("team_ids")}</p>}
             </fieldset>
           )}
+          {me.sends_mail ? (
+            <label className="flex items-start gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="mt-0.5"
+                checked={sendEmail}
+                data-testid="invite-send-email"
+                onChange={(e) => setSendEmail(e.target.checked)}
+              />
+              <span>
+                {t("users.sendEmail")}
+                <span className="text-muted block">{t("users.sendEmailHelp")}</span>
+              </span>
+            </label>
+          ) : (
+            <p className="text-muted text-sm" data-testid="invite-no-mail">
+              {t("users.noMail")}
+            </p>
+          )}
           {general && (
             <p role="alert" className="text-danger text-sm">
               {general}
@@ -135,7 +128,7 @@ export function InviteDialog({ teams, onClose }: { teams: Team[]; onClose(): voi
           <div className="flex justify-end gap-2">
             <Button onClick={onClose}>{t("users.cancel")}</Button>
             <Button intent="primary" type="submit" disabled={busy} data-testid="invite-submit">
-              {t("users.createLink")}
+              {sendEmail && me.sends_mail ? t("users.sendInvitation") : t("users.createLink")}
             </Button>
           </div>
         </form>

@@ -1,19 +1,16 @@
 // UsersSettings: the workspace's people at a glance (role, teams,
-// capacity, availability, open conversations), invitations by link, and
-// the dialog that edits one person.
+// capacity, availability, open conversations), invitations (by link or
+// mail, PendingInvitations.tsx), and the dialog that edits one person.
 import { useMemo, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import { usePresence, useTeams, useUsers } from "../../../lib/directory";
-import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import { Avatar } from "../../../lib/ui/Avatar";
 import { Button, Section } from "../../../lib/ui/form";
-import { useToast } from "../../../lib/ui/toast";
 import type { Presence, Team, User } from "../../../lib/types";
-import { InviteDialog, type Invitation } from "./InviteDialog";
+import { InviteDialog } from "./InviteDialog";
 import { EditUserDialog } from "./EditUserDialog";
+import { PendingInvitations } from "./PendingInvitations";
 
 const dot: Record<string, string> = { online: "bg-success", busy: "bg-warning", offline: "bg-muted" };
 
@@ -122,64 +119,5 @@ export default function UsersSettings() {
         />
       )}
     </div>
-  );
-}
-
-function PendingInvitations({ teamNames, userNames }: { teamNames: Map<number, string>; userNames: Map<number, string> }) {
-  const { t, i18n } = useTranslation();
-  const toast = useToast();
-  const qc = useQueryClient();
-  const me = useMe();
-  const invitations = useQuery({
-    queryKey: qk.invitations,
-    queryFn: () => allPages<Invitation>("/api/v1/invitations"),
-  });
-  const revoke = useMutation({
-    mutationFn: (id: number) => api.del(`/api/v1/invitations/${id}`),
-    onMutate: async (id) => {
-      await qc.cancelQueries({ queryKey: qk.invitations });
-      const before = qc.getQueryData<Page<Invitation>>(qk.invitations);
-      if (before) qc.setQueryData(qk.invitations, { ...before, data: before.data.filter((i) => i.id !== id) });
-      return { before };
-    },
-    onError: (e, _id, ctx) => {
-      if (ctx?.before) qc.setQueryData(qk.invitations, ctx.before);
-      toast(e instanceof ApiError ? e.message : t("users.failed"));
-    },
-    onSettled: () => void qc.invalidateQueries({ queryKey: qk.invitations }),
-  });
-  const list = invitations.data?.data ?? [];
-  const date = (s: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined }).format(
-      new Date(s),
-    );
-  return (
-    <Section title={t("users.pending")} description={t("users.pendingHelp")}>
-      {list.length === 0 ? (
-        <p className="text-muted text-sm" data-testid="invitations-empty">
-          {t("users.noPending")}
-        </p>
-      ) : (
-        <ul className="flex flex-col" data-testid="invitations">
-          {list.map((inv) => (
-            <li key={inv.id} data-testid="invitation-row" className="border-line flex items-center gap-3 border-t py-2 text-sm first:border-t-0">
-              <div className="min-w-0 flex-1">
-                <div className="truncate font-medium">{inv.email}</div>
-                <div className="text-muted text-xs">
-                  {t(`users.roles.${inv.role}`)}
-                  {inv.team_ids.length > 0 && " · " + inv.team_ids.map((id) => teamNames.get(id) ?? "#" + id).join(", ")}
-                  {" · "}
-                  {t("users.expires", { when: date(inv.expires_at) })}
-                  {inv.invited_by && userNames.has(inv.invited_by) && " · " + t("users.invitedBy", { name: userNames.get(inv.invited_by) })}
-                </div>
-              </div>
-              <Button intent="danger" data-testid="invitation-revoke" onClick={() => revoke.mutate(inv.id)}>
-                {t("users.revoke")}
-              </Button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </Section>
   );
 }

@@ -1,0 +1,119 @@
+// Invitations by mail, against a node that mails through a local SMTP
+// sink: the owner invites from Settings → Users with "Send the invitation
+// by email" (checked by default), the dialog says it is on its way and the
+// pending list says it was mailed; the mail names the workspace, who
+// invited and the role, and holds the link, which the invitee opens signed
+// out to join. Resend mails a new link. In French, light and dark, the
+// dialog and the list have no serious accessibility violation and no
+// missing key. Screenshots: invite-mail-light (the dialog), invite-mailed-light.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+import { startSmtpSink } from "./smtp-sink.mjs";
+
+let sink;
+before(async () => {
+  sink = await startSmtpSink();
+});
+const f = fixture(before, after, {
+  extraArgs: (url) => ["--mail-smtp-url", `smtp://127.0.0.1:${sink.port}`, "--mail-from", "Switchboard <no-reply@e2e.test>", "--public-url", url],
+});
+after(() => sink?.close());
+
+test("an owner invites by mail and the invitee joins through the mailed link", async () => {
+  const s = f.server;
+  const ow = owner(s);
+  const me = await s.api("GET", "/api/v1/me");
+  assert.equal(me.sends_mail, true, "the node says it sends mail");
+  const o = await newUser(f.browser, { name: "the owner" });
+  await signIn(o.page, s.url, ow.email, ow.password);
+  await o.page.getByRole("link", { name: "Settings" }).click();
+  await o.page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Users" }).click();
+  await o.page.getByTestId("invite-open").click();
+
+  const email = `mia.mailed.${process.pid}@e2e.test`;
+  const dialog = o.page.getByTestId("invite-dialog");
+  await dialog.getByLabel("Email", { exact: true }).fill(email);
+  await dialog.getByLabel("Role").selectOption("agent");
+  const sendEmail = dialog.getByLabel("Send the invitation by email");
+  assert.equal(await sendEmail.isChecked(), true, "mailing is checked by default");
+  await screenshot(o.page, "invite-mail", "light", { locator: dialog });
+  await dialog.getByRole("button", { name: "Send the invitation" }).click();
+  await dialog.getByTestId("invite-mailed").filter({ hasText: email }).waitFor();
+  const shown = await dialog.getByTestId("invite-link").inputValue();
+  await screenshot(o.page, "invite-mailed", "light", { locator: dialog });
+  await dialog.getByTestId("invite-done").click();
+  await o.page.locator('[data-testid="invitation-row"][data-mail-status="sent"]').filter({ hasText: email }).waitFor();
+
+  const mail = await sink.waitFor((m) => m.to.includes(email), `the invitation mail to ${email}`);
+  assert.match(mail.raw, new RegExp(`^Subject: .* invited you to ${me.workspace.name} on Switchboard\\r$`, "m"));
+  assert.match(mail.text, new RegExp(`invited you to the ${me.workspace.name} workspace on Switchboard, as an agent\\.`));
+  const link = new RegExp(`${s.url.replace(/[.]/g, "\\.")}/invite/inv_[A-Za-z0-9_-]{20,}`).exec(mail.text)?.[0];
+  assert.ok(link, `a link to this server's /invite/<token> in:\n${mail.text}`);
+  assert.equal(link, shown, "the mailed link is the one the dialog shows");
+
+  // The invitee, signed out, opens the mailed link and joins.
+  const a = await newUser(f.browser, { name: "the invitee" });
+  await a.page.goto(link);
+  assert.equal(await a.page.getByTestId("invite-email").inputValue(), email);
+  await a.page.getByTestId("invite-name").fill("Mia Mailed");
+  await a.page.getByTestId("invite-password").fill("mia-password-1");
+  await a.page.getByTestId("invite-submit").click();
+  await a.page.getByRole("switch").waitFor({ timeout: 15_000 });
+  await until(() => new URL(a.page.url()).pathname.startsWith("/inbox/"), { what: "the inbox after joining" });
+
+  await o.page.reload();
+  await o.page.getByTestId("user-row").filter({ hasText: email }).waitFor();
+  o.assertClean();
+  a.assertClean();
+  await Promise.all([o.close(), a.close()]);
+});
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/** serious lists the page's serious and critical axe-core violations. */
+async function serious(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(() =>
+    window.axe
+      .run(document, { resultTypes: ["violations"] })
+      .then((r) => r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`)),
+  );
+}
+
+for (const theme of ["light", "dark"]) {
+  test(`inviting by mail and resending, in French (${theme}): no serious accessibility violation, no missing key`, async () => {
+    const s = f.server;
+    const ow = owner(s);
+    const u = await newUser(f.browser, { name: `the owner (${theme}, fr)`, theme, lang: "fr" });
+    const { page } = u;
+    await signIn(page, s.url, ow.email, ow.password, "/settings/users");
+    await page.getByTestId("users-table").waitFor();
+    await page.getByTestId("invite-open").click();
+    const dialog = page.getByTestId("invite-dialog");
+    const email = `axe.mail.${theme}.${process.pid}@e2e.test`;
+    await dialog.getByLabel("E-mail", { exact: true }).fill(email);
+    assert.equal(await dialog.getByLabel("Envoyer l'invitation par e-mail").isChecked(), true);
+    assert.deepEqual(await serious(page), [], "the invite dialog");
+    await dialog.getByTestId("invite-submit").click();
+    await dialog.getByTestId("invite-mailed").waitFor();
+    assert.deepEqual(await serious(page), [], "the invite dialog, mailed");
+    const first = await dialog.getByTestId("invite-link").inputValue();
+    await dialog.getByTestId("invite-done").click();
+    await sink.waitFor((m) => m.to.includes(email) && m.text.includes(first), "the first mail");
+
+    // Resend: a new link is mailed, and the toast says the old one is dead.
+    const row = page.locator('[data-testid="invitation-row"][data-mail-status="sent"]').filter({ hasText: email });
+    await row.getByTestId("invitation-resend").click();
+    await page.getByRole("status").filter({ hasText: "Un nouveau lien est en route" }).waitFor();
+    const again = await sink.waitFor((m) => m.to.includes(email) && !m.text.includes(first), "the resent mail");
+    assert.match(again.text, /\/invite\/inv_/);
+    assert.deepEqual(await serious(page), [], "settings → users with mailed invitations");
+    assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
+    u.assertClean();
+    await u.close();
+  });
+}

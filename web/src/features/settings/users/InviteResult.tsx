@@ -1,0 +1,41 @@
+// InviteResult: what became of an invitation just made or resent: mailed
+// (and until when its link works), not mailed and why, or a link to share
+// by hand. The link is shown in every case, once: only its hash is kept.
+import { useTranslation } from "react-i18next";
+import type { components } from "../../../lib/api-types";
+import { useMe } from "../../../lib/session";
+import { CopyField } from "./CopyField";
+
+export type Created = components["schemas"]["CreatedInvitation"];
+
+/** useWorkspaceDate formats an instant in the workspace's time zone. */
+export function useWorkspaceDate() {
+  const { i18n } = useTranslation();
+  const me = useMe();
+  return (s: string) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined }).format(
+      new Date(s),
+    );
+}
+
+export function InviteResult({ created, askedMail }: { created: Created; askedMail: boolean }) {
+  const { t } = useTranslation();
+  const date = useWorkspaceDate();
+  return (
+    <div className="flex flex-col gap-3">
+      {created.mailed ? (
+        <p className="text-sm" data-testid="invite-mailed">
+          {t("users.inviteMailed", { email: created.email, when: date(created.expires_at) })}
+        </p>
+      ) : askedMail ? (
+        <p role="alert" className="text-danger text-sm" data-testid="invite-not-mailed">
+          {t("users.inviteNotMailed", { email: created.email, reason: created.mail_error ?? "" })}
+        </p>
+      ) : (
+        <p className="text-sm">{t("users.inviteSent", { email: created.email, when: date(created.expires_at) })}</p>
+      )}
+      <CopyField label={t("users.inviteLink")} value={created.url} testid="invite-link" />
+      <p className="text-muted text-xs">{t("users.inviteLinkHelp")}</p>
+    </div>
+  );
+}

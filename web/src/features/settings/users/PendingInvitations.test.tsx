@@ -1,0 +1,87 @@
+// The pending invitations say how each last went by mail; Resend is
+// offered where the server sends mail, and a resend whose mail did not go
+// shows its new link (the old one no longer works).
+import { afterEach, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import "../../../lib/i18n";
+import { SessionProvider, useSession } from "../../../lib/session";
+import { ToastProvider } from "../../../lib/ui/toast";
+import { PendingInvitations } from "./PendingInvitations";
+
+const json = (status: number, body: unknown) =>
+  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+
+const invitation = (id: number, email: string, mail_status: string) => ({
+  id,
+  email,
+  role: "agent",
+  team_ids: [],
+  created_at: "2026-01-01T00:00:00Z",
+  expires_at: "2026-01-08T00:00:00Z",
+  mail_status,
+  ...(mail_status === "none" ? {} : { mail_status_at: "2026-01-01T00:00:00Z" }),
+});
+
+function SignedIn() {
+  const { state } = useSession();
+  return state.status === "signed-in" ? <PendingInvitations teamNames={new Map()} userNames={new Map()} /> : null;
+}
+
+function serve(sendsMail: boolean) {
+  const resent: string[] = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn((path: string, init: RequestInit = {}) => {
+      if (path === "/api/v1/me") return json(200, { role: "owner", sends_mail: sendsMail, workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 1, name: "Olga", team_ids: [] } });
+      if (path === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
+      if (path.endsWith("/resend") && init.method === "POST") {
+        resent.push(path);
+        return json(200, {
+          ...invitation(2, "bad@example.com", "failed"),
+          url: "https://sb.example.com/invite/inv_new",
+          mailed: false,
+          mail_error: "the mail server refused it: 550 No such mailbox",
+        });
+      }
+      if (path.startsWith("/api/v1/invitations"))
+        return json(200, { data: [invitation(1, "ok@example.com", "sent"), invitation(2, "bad@example.com", "failed"), invitation(3, "hand@example.com", "none")], next_cursor: "" });
+      return json(200, { data: [] });
+    }),
+  );
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <ToastProvider>
+        <SessionProvider>
+          <SignedIn />
+        </SessionProvider>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+  return resent;
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+it("shows each invitation's mail, and a resend that did not go shows the new link", async () => {
+  const resent = serve(true);
+  const rows = await screen.findAllByTestId("invitation-row");
+  expect(rows.map((r) => r.getAttribute("data-mail-status"))).toEqual(["sent", "failed", "none"]);
+  expect(rows[0]!.textContent).toMatch(/mailed/);
+  expect(rows[1]!.textContent).toMatch(/mail failed/);
+  expect(rows[2]!.querySelector('[data-testid="invitation-mail"]')).toBeNull();
+  fireEvent.click(screen.getByRole("button", { name: "Resend the invitation to bad@example.com" }));
+  const dialog = await screen.findByTestId("resend-dialog");
+  expect(resent).toEqual(["/api/v1/invitations/2/resend"]);
+  expect(dialog.textContent).toMatch(/550 No such mailbox/);
+  expect((screen.getByTestId("invite-link") as HTMLInputElement).value).toBe("https://sb.example.com/invite/inv_new");
+});
+
+it("offers no resend on a server that sends no mail", async () => {
+  serve(false);
+  await screen.findAllByTestId("invitation-row");
+  expect(screen.queryByTestId("invitation-resend")).toBeNull();
+});
