@@ -53,8 +53,13 @@ func (s *Server) resendInvitation(w http.ResponseWriter, r *http.Request) error 
 	if inv.Role == workspace.RoleOwner && p.Role != workspace.RoleOwner {
 		return apperr.Forbidden("only an owner may resend an owner's invitation")
 	}
+	release, err := s.deps.Workspaces.ReserveInvitationMail(p.WorkspaceID, inv.Email)
+	if err != nil {
+		return err
+	}
 	inv, token, err := s.deps.Workspaces.RenewInvitationLink(r.Context(), p.WorkspaceID, id)
 	if err != nil {
+		release()
 		return err
 	}
 	httpjson.WriteJSON(w, http.StatusOK, s.mailInvitation(r.Context(), p.WorkspaceID, inv, s.baseURL(r)+"/invite/"+token))

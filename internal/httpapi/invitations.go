@@ -60,12 +60,21 @@ func (s *Server) createInvitation(w http.ResponseWriter, r *http.Request) error 
 	if in.ExpiresIn < 0 || in.ExpiresIn > int64(workspace.MaxInvitationTTL/time.Second) {
 		return apperr.Invalid("expires_in", "must be between 0 (seven days) and 30 days, in seconds")
 	}
-	if in.SendEmail && !s.sendsMail() {
-		return errInviteMailNotConfigured
+	release := func() {}
+	var err error
+	if in.SendEmail {
+		if !s.sendsMail() {
+			return errInviteMailNotConfigured
+		}
+		// Counted before the invitation is made: over the limit, nothing is.
+		if release, err = s.deps.Workspaces.ReserveInvitationMail(p.WorkspaceID, in.Email); err != nil {
+			return err
+		}
 	}
 	inv, token, err := s.deps.Workspaces.Invite(r.Context(), p.WorkspaceID, workspace.NewInvitation{Email: in.Email, Role: in.Role,
 		TeamIDs: in.TeamIDs, TTL: time.Duration(in.ExpiresIn) * time.Second, InvitedBy: p.UserID})
 	if err != nil {
+		release()
 		return err
 	}
 	link := s.baseURL(r) + "/invite/" + token

@@ -58,6 +58,7 @@ type Service struct {
 	hasher  *hasher
 	limits  *signInLimits
 	resets  *signInLimits // requests for a password-reset link
+	invites *inviteMailLimits
 }
 
 // New returns a Service on d with the default options.
@@ -69,7 +70,8 @@ func NewWithOptions(d *db.DB, opts Options) *Service {
 		opts.Clock = d.Clock() // the node's clock, which its rows are stamped with
 	}
 	opts = opts.withDefaults()
-	return &Service{db: d, clock: opts.Clock, hasher: newHasher(opts), limits: newSignInLimits(opts), resets: newResetLimits(opts)}
+	return &Service{db: d, clock: opts.Clock, hasher: newHasher(opts), limits: newSignInLimits(opts), resets: newResetLimits(opts),
+		invites: newInviteMailLimits(opts.Clock)}
 }
 
 // Create makes a workspace with the default lifecycle stages.
