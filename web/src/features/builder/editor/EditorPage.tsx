@@ -26,8 +26,6 @@ import { ApiError, api } from "../../../lib/api";
 import { qk as queryKeys } from "../../../lib/queryKeys";
 import type { Workflow } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
-import { type DrawerNode, StepDrawer } from "../drawer/StepDrawer";
-import { workflowVariables } from "../drawer/template";
 import {
   type Clipboard,
   type Definition,
@@ -38,11 +36,7 @@ import {
   copySteps,
   deleteStep,
   pasteSteps,
-  setTrigger,
-  setWorkflowMeta,
   toGraph,
-  updateStep,
-  updateTrigger,
 } from "../model/graph";
 import { type History, amend, historyOf, redo, undo } from "../model/history";
 import { type Positions, positionsFor } from "../model/layout";
@@ -58,6 +52,7 @@ import { useDraftSave } from "./useDraftSave";
 import { isTyping, useDark, useSchemaTypes } from "./pageHooks";
 import { definitionOf } from "./draftConflict";
 import { ConflictBanner } from "./ConflictBanner";
+import { EditorDrawer, drawerNodeOf } from "./EditorDrawer";
 import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
 import { TestPanel } from "../test/TestPanel";
 
@@ -381,13 +376,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     void flow.setCenter(p.x + 130, p.y + 60, { zoom: 1, duration: 300 });
   };
 
-  const selStep = selected && selected !== TRIGGER_ID ? def.steps.find((s) => s.id === selected) : undefined;
-  const drawerNode: DrawerNode | null =
-    selected === TRIGGER_ID
-      ? { kind: "trigger", id: "trigger", type: def.trigger.type, settings: def.trigger.conditions ?? {} }
-      : selStep
-        ? { kind: "step", id: selStep.id, type: selStep.type, settings: selStep.settings ?? {} }
-        : null;
+  const drawerNode = drawerNodeOf(def, selected);
 
   return (
     <main
@@ -482,38 +471,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           />
         )}
         {drawerNode && (
-          <StepDrawer
-            key={drawerNode.id}
-            node={drawerNode}
-            steps={def.steps} workflowID={Number(workflowID)}
-            problems={problems.filter((p) => (p.step ?? "trigger") === drawerNode.id)}
-            variables={workflowVariables([
-              { kind: "trigger", id: "trigger", type: def.trigger.type, settings: def.trigger.conditions ?? {} },
-              ...def.steps.filter((s) => s.id !== drawerNode.id).map((s) => ({ kind: "step", id: s.id, type: s.type, settings: s.settings ?? {} })),
-            ])}
-            onClose={() => setSelected(null)}
-            meta={
-              drawerNode.kind === "trigger"
-                ? {
-                    type: def.trigger.type,
-                    once_per_contact: def.trigger.once_per_contact,
-                    workflow: { name: def.name, description: def.description, end_on_assignment: def.options?.end_on_assignment },
-                  }
-                : { name: selStep?.name }
-            }
-            onMeta={(m) =>
-              "step" in m
-                ? editWith((d) => updateStep(d, drawerNode.id, d.steps.find((x) => x.id === drawerNode.id)?.settings ?? {}, m.step.name), `${drawerNode.id}:name`)
-                : "trigger" in m
-                  ? editWith((d) => setTrigger(d, m.trigger), "trigger:meta")
-                  : editWith((d) => setWorkflowMeta(d, m.workflow), "workflow:meta")
-            }
-            onChange={(settings) =>
-              drawerNode.kind === "trigger"
-                ? editWith((d) => updateTrigger(d, settings), "trigger")
-                : editWith((d) => updateStep(d, drawerNode.id, settings), drawerNode.id)
-            }
-          />
+          <EditorDrawer def={def} selected={selected} problems={problems} workflowID={Number(workflowID)} editWith={editWith} onClose={() => setSelected(null)} />
         )}
       </div>
       <DeleteStepDialog confirm={confirmDelete} onCancel={() => setConfirmDelete(null)} onDelete={doDelete} />
