@@ -1,8 +1,9 @@
 // StepDrawer: the right-side panel for the selected trigger or step — its
 // type, its id, a form generated from the engine's JSON Schema, and its
-// problems. Every change calls onChange(settings) (debounced while typing);
-// there is no save button: the editor saves the definition.
-import { useEffect, useMemo, useRef, useState } from "react";
+// problems. Every change calls onChange(settings) (after a pause while
+// typing, at once for a pick); there is no save button: the editor saves
+// the definition, taking the drawer's pending change first (DrawerHandle).
+import { type ChangeEvent, type Ref, useEffect, useImperativeHandle, useMemo, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import {
@@ -20,6 +21,20 @@ import { useRefs, type DrawerStep } from "./refs";
 
 export type { DrawerStep };
 
+
+/** What the editor may ask of the drawer: flush hands the pending change (typed, not yet sent) over now. */
+export interface DrawerHandle {
+  flush(): void;
+}
+
+/**
+ * isPick tells a change that is a choice made at once (a select, a
+ * checkbox, a radio), not a keystroke of something being typed: it is
+ * handed to the editor without waiting, so the canvas shows it at once.
+ */
+function isPick(el: EventTarget): boolean {
+  return el instanceof HTMLSelectElement || (el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio"));
+}
 
 export interface DrawerNode {
   kind: "trigger" | "step";
@@ -73,6 +88,8 @@ export function StepDrawer({
   onMeta,
   steps,
   workflowID,
+  onPending,
+  ref,
 }: {
   node: DrawerNode;
   onChange(settings: Record<string, unknown>): void;
@@ -93,6 +110,9 @@ export function StepDrawer({
   steps?: DrawerStep[];
   /** The workflow being edited, marked among those a Trigger Another Workflow may start. */
   workflowID?: number;
+  /** Told true when a typed change waits for its pause, false once it is handed over (the editor has unsaved changes meanwhile). */
+  onPending?(pending: boolean): void;
+  ref?: Ref<DrawerHandle>;
 }) {
   const { t } = useTranslation();
   const fetched = useWorkflowSchema();
@@ -116,25 +136,52 @@ export function StepDrawer({
   }
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef(onChange);
+  const latestPending = useRef(onPending);
   useEffect(() => {
     latest.current = onChange;
+    latestPending.current = onPending;
   });
+  // Whether the editor was told a change is pending (told once per pause, not per keystroke).
+  const told = useRef(false);
   const flush = () => {
     clearTimeout(timer.current);
     const v = pending.current;
     pending.current = null;
+    if (told.current) {
+      told.current = false;
+      latestPending.current?.(false);
+    }
     if (v) {
       emitted.current = v;
       latest.current(v);
     }
   };
   useEffect(() => () => flush(), [node.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  // A save or publish takes what is pending first: a click on Save an
+  // instant after a keystroke would otherwise save the definition without it.
+  useImperativeHandle(ref, () => ({ flush }));
+  // Whether the change being made is a pick (set while its event passes through the form).
+  const picking = useRef(false);
   const change = (v: Record<string, unknown>) => {
     setLocal(v);
     pending.current = v;
-    if (debounceMs <= 0) return flush();
+    if (debounceMs <= 0 || picking.current) return flush();
+    if (!told.current) {
+      told.current = true;
+      latestPending.current?.(true);
+    }
     clearTimeout(timer.current);
     timer.current = setTimeout(flush, debounceMs);
+  };
+  // React's change event passes through the form before (capture) and
+  // after (bubble) the field's own onChange, which calls change.
+  const form = {
+    onChangeCapture: (e: ChangeEvent) => {
+      picking.current = isPick(e.target);
+    },
+    onChange: () => {
+      picking.current = false;
+    },
   };
 
   const vars = useMemo(() => {
@@ -190,7 +237,7 @@ export function StepDrawer({
           </button>
         )}
       </header>
-      <div className="flex-1 overflow-y-auto px-4 py-3">
+      <div className="flex-1 overflow-y-auto px-4 py-3" {...form}>
         {problems.length > 0 && (
           <section className="border-danger mb-3 rounded border p-2" data-testid="drawer-problems">
             <h3 className="text-danger flex items-center gap-1 text-sm font-semibold">

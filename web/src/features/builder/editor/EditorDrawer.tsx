@@ -2,7 +2,8 @@
 // to the editor's definition — its settings, its name (or the trigger's
 // type and the workflow's own settings) — each change an edit of the
 // latest definition, undoable.
-import { type DrawerNode, StepDrawer } from "../drawer/StepDrawer";
+import type { Ref } from "react";
+import { type DrawerHandle, type DrawerNode, StepDrawer } from "../drawer/StepDrawer";
 import { workflowVariables } from "../drawer/template";
 import { type Definition, TRIGGER_ID, setTrigger, setWorkflowMeta, updateStep, updateTrigger } from "../model/graph";
 import type { Problem } from "./Toolbar";
@@ -17,6 +18,8 @@ export function EditorDrawer({
   workflowID,
   editWith,
   onClose,
+  handle,
+  onPending,
 }: {
   def: Definition;
   /** The node selected on the canvas: TRIGGER_ID or a step's id. */
@@ -26,6 +29,9 @@ export function EditorDrawer({
   workflowID: number;
   editWith: Edit;
   onClose(): void;
+  /** The editor takes the drawer's pending edit through it before a save. */
+  handle?: Ref<DrawerHandle>;
+  onPending?(waiting: boolean): void;
 }) {
   const node = drawerNodeOf(def, selected);
   if (!node) return null;
@@ -33,6 +39,8 @@ export function EditorDrawer({
   return (
     <StepDrawer
       key={node.id}
+      ref={handle}
+      onPending={onPending}
       node={node}
       steps={def.steps}
       workflowID={workflowID}

@@ -53,6 +53,7 @@ import { isTyping, useDark, useSchemaTypes } from "./pageHooks";
 import { definitionOf } from "./draftConflict";
 import { ConflictBanner } from "./ConflictBanner";
 import { EditorDrawer, drawerNodeOf } from "./EditorDrawer";
+import type { DrawerHandle } from "../drawer/StepDrawer";
 import { VersionsPanel, type StepDiff } from "../versions/VersionsPanel";
 import { TestPanel } from "../test/TestPanel";
 
@@ -96,7 +97,17 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const flow = useReactFlow();
   const types = useSchemaTypes();
   const dark = useDark();
-  const [hist, setHist] = useState<History<Definition>>(() => historyOf(definitionOf(workflow)));
+  const [hist, setHistState] = useState<History<Definition>>(() => historyOf(definitionOf(workflow)));
+  // The history as last changed, ahead of the render: a save hands the
+  // drawer's pending edit over and saves, in the same click, what it makes.
+  const histRef = useRef(hist);
+  const setHist = useCallback((u: History<Definition> | ((h: History<Definition>) => History<Definition>)) => {
+    histRef.current = typeof u === "function" ? u(histRef.current) : u;
+    setHistState(histRef.current);
+  }, []);
+  // The step drawer: what it was typed in it, waiting for its pause, is taken before a save.
+  const drawerRef = useRef<DrawerHandle>(null);
+  const [drawerWaiting, setDrawerWaiting] = useState(false);
   const [manual, setManual] = useState<Positions>(() => loadPositions(workflowID));
   const [selected, setSelected] = useState<string | null>(null);
   // The selected connection (an edge's id): Delete frees its exit.
@@ -124,16 +135,25 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const clipboard = useRef<Clipboard | null>(null);
   const def = hist.present;
   // A conflict resolved by reloading theirs: their version replaces the edits, which are not undoable.
-  const draft = useDraftSave(workflowID, workflow, def, (d) => setHist(historyOf(d)));
+  const draft = useDraftSave(workflowID, workflow, def, (d) => setHist(historyOf(d)), {
+    waiting: drawerWaiting,
+    take: () => {
+      drawerRef.current?.flush();
+      return histRef.current.present;
+    },
+  });
   const { problems, setProblems, dirty, current, saveNow } = draft;
 
   // editWith applies a change to the latest definition, so changes queued in
   // one event (the drawer's pending text, then a type change) all land.
   // Edits from the drawer coalesce into one history entry per node while typing (amend).
-  const editWith = useCallback((change: (d: Definition) => Definition, coalesce?: string) => {
-    const now = Date.now();
-    setHist((h) => amend(h, change(h.present), coalesce, now));
-  }, []);
+  const editWith = useCallback(
+    (change: (d: Definition) => Definition, coalesce?: string) => {
+      const now = Date.now();
+      setHist((h) => amend(h, change(h.present), coalesce, now));
+    },
+    [setHist],
+  );
   const edit = useCallback((next: Definition, coalesce?: string) => editWith(() => next, coalesce), [editWith]);
 
   const graph = useMemo(() => toGraph(def), [def]);
@@ -471,7 +491,16 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           />
         )}
         {drawerNode && (
-          <EditorDrawer def={def} selected={selected} problems={problems} workflowID={Number(workflowID)} editWith={editWith} onClose={() => setSelected(null)} />
+          <EditorDrawer
+            handle={drawerRef}
+            onPending={setDrawerWaiting}
+            def={def}
+            selected={selected}
+            problems={problems}
+            workflowID={Number(workflowID)}
+            editWith={editWith}
+            onClose={() => setSelected(null)}
+          />
         )}
       </div>
       <DeleteStepDialog confirm={confirmDelete} onCancel={() => setConfirmDelete(null)} onDelete={doDelete} />

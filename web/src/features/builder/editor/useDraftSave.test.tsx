@@ -11,7 +11,7 @@ import { ApiError, api } from "../../../lib/api";
 import type { Workflow } from "../../../lib/types";
 import type { Definition } from "../model/graph";
 import { describeConflict } from "./draftConflict";
-import { useDraftSave } from "./useDraftSave";
+import { type PendingEdits, useDraftSave } from "./useDraftSave";
 
 afterEach(() => {
   cleanup();
@@ -32,11 +32,11 @@ const workflow = (over: Partial<Workflow>): Workflow =>
 const bob = { id: 42, name: "Bob Builder" };
 const changed = () => new ApiError(409, "draft_changed", "the draft of workflow 7 changed since revision 3");
 
-function setup(loaded: Workflow, start: Definition) {
+function setup(loaded: Workflow, start: Definition, pending?: PendingEdits) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={qc}>{children}</QueryClientProvider>;
   const onReload = vi.fn();
-  const hook = renderHook(({ d }) => useDraftSave("7", loaded, d, onReload), { wrapper, initialProps: { d: start } });
+  const hook = renderHook(({ d }) => useDraftSave("7", loaded, d, onReload, pending), { wrapper, initialProps: { d: start } });
   return { ...hook, onReload };
 }
 
@@ -66,6 +66,27 @@ describe("saving on the draft's revision", () => {
     await waitFor(() => expect(post).toHaveBeenCalled());
     expect(post.mock.calls[0]![0]).toBe("/api/v1/workflows/7/publish");
     expect(ifMatchOf(post.mock.calls[0]!)).toBe('"4"');
+  });
+});
+
+describe("the edits still pending (the drawer's typing)", () => {
+  it("make the canvas dirty, and are taken before a save, a publish and an overwrite", async () => {
+    const typed = def("typed an instant ago");
+    const pending = { waiting: true, take: vi.fn(() => typed) };
+    const put = vi.spyOn(api, "put").mockRejectedValueOnce(changed()).mockResolvedValue(workflow({ draft_revision: 6 }));
+    vi.spyOn(api, "post").mockResolvedValue(workflow({ draft_revision: 7, published_version: 1 }));
+    vi.spyOn(api, "get").mockResolvedValue(workflow({ draft_revision: 5 }));
+    const { result } = setup(workflow({}), def("loaded"), pending);
+    expect(result.current.dirty).toBe(true); // nothing in def yet, but something to save
+
+    act(() => result.current.save());
+    await waitFor(() => expect(result.current.conflict).not.toBeNull());
+    act(() => result.current.overwrite()); // keep mine: what was typed, on their revision
+    await waitFor(() => expect(put).toHaveBeenCalledTimes(2));
+    act(() => result.current.publish());
+    await waitFor(() => expect(api.post).toHaveBeenCalled());
+    expect(pending.take).toHaveBeenCalledTimes(3);
+    expect(put.mock.calls.map((c) => c[1])).toEqual([typed, typed]);
   });
 });
 

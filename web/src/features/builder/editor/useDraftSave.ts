@@ -5,9 +5,12 @@
 // name the draft revision the canvas was based on (If-Match): when someone
 // else saved or published since, the server refuses (409 draft_changed)
 // and the conflict is kept until the person reloads theirs or keeps
-// theirs own, saved on the new revision — never lost silently.
+// theirs own, saved on the new revision — never lost silently. Every
+// save and publish first takes the edits not yet on the canvas (the step
+// drawer's typing, handed over after a pause): a click an instant after a
+// keystroke or a pick saves it too.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, api } from "../../../lib/api";
 import { qk as queryKeys } from "../../../lib/queryKeys";
@@ -16,6 +19,14 @@ import { useToast } from "../../../lib/ui/toast";
 import type { Definition } from "../model/graph";
 import { type Conflict, definitionOf, ifMatch, isDraftChanged } from "./draftConflict";
 import type { Problem } from "./Toolbar";
+
+/** Edits made but not yet in the canvas's definition: the step drawer's typing, waiting for its pause. */
+export interface PendingEdits {
+  /** Whether some are waiting: the canvas has unsaved changes meanwhile. */
+  waiting: boolean;
+  /** take hands them over now and answers the definition with them in it. */
+  take(): Definition;
+}
 
 export interface DraftSave {
   /** The draft as this editor last loaded or saved it. */
@@ -28,7 +39,7 @@ export interface DraftSave {
   warnings: string[];
   setWarnings(w: string[]): void;
   save(): void;
-  /** saveNow saves from the keyboard, with the drawer's last keystrokes. */
+  /** saveNow saves from the keyboard (Ctrl/⌘+S): nothing when there is nothing to save or a save is on its way. */
   saveNow(): void;
   saving: boolean;
   publish(): void;
@@ -48,9 +59,16 @@ export interface DraftSave {
 /**
  * useDraftSave saves def, the canvas's definition, as workflowID's draft;
  * workflow is the workflow as loaded. onReload puts a definition read from
- * the server on the canvas (a conflict resolved by reloading).
+ * the server on the canvas (a conflict resolved by reloading). pending
+ * gives the edits not yet in def, taken before each save and publish.
  */
-export function useDraftSave(workflowID: string, workflow: Workflow, def: Definition, onReload: (d: Definition) => void): DraftSave {
+export function useDraftSave(
+  workflowID: string,
+  workflow: Workflow,
+  def: Definition,
+  onReload: (d: Definition) => void,
+  pending?: PendingEdits,
+): DraftSave {
   const { t } = useTranslation();
   const toast = useToast();
   const qc = useQueryClient();
@@ -134,34 +152,24 @@ export function useDraftSave(workflowID: string, workflow: Workflow, def: Defini
     onError: (err) => onFailure(err),
   });
 
-  // saveNow: the drawer hands its last keystrokes over when its field is
-  // left (its debounce): leave it, save once that edit has landed, and give
-  // the field its focus back.
-  const latestSave = useRef<() => void>(() => {});
-  latestSave.current = () => {
-    if (def !== saved && !save.isPending) save.mutate({ d: def, revision: base });
-  };
-  const saveNow = () => {
-    const el = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    el?.blur();
-    window.setTimeout(() => {
-      latestSave.current();
-      el?.focus();
-    }, 0);
-  };
+  // latest is the definition to save: def with the edits still pending.
+  const latest = () => pending?.take() ?? def;
 
   return {
     saved,
-    dirty: def !== saved,
+    dirty: def !== saved || !!pending?.waiting,
     current: (qc.getQueryData<Workflow>(key) ?? workflow) as Workflow,
     problems,
     setProblems,
     warnings,
     setWarnings,
-    save: () => save.mutate({ d: def, revision: base }),
-    saveNow,
+    save: () => save.mutate({ d: latest(), revision: base }),
+    saveNow: () => {
+      const d = latest();
+      if (d !== saved && !save.isPending) save.mutate({ d, revision: base });
+    },
     saving: save.isPending,
-    publish: () => publish.mutate({ d: def, revision: base }),
+    publish: () => publish.mutate({ d: latest(), revision: base }),
     publishing: publish.isPending,
     activate: (on) => activate.mutate(on),
     activating: activate.isPending,
@@ -185,7 +193,7 @@ export function useDraftSave(workflowID: string, workflow: Workflow, def: Defini
     },
     overwrite: () => {
       if (!conflict) return;
-      const change = { d: def, revision: conflict.theirs?.draft_revision, force: true };
+      const change = { d: latest(), revision: conflict.theirs?.draft_revision, force: true };
       setConflict(null);
       if (conflict.action === "publish") publish.mutate(change);
       else save.mutate(change);

@@ -1,0 +1,72 @@
+// The drawer hands a change to the editor after a pause while typing (a
+// keystroke does not rebuild the graph), but a pick — a select, a
+// checkbox — at once: the canvas shows it, and a click on Save right
+// after it saves it. The editor can also take a pending change itself.
+import * as React from "react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import "../../../lib/i18n";
+import fixture from "./schema.fixture.json";
+import type { JSONSchema } from "./schema";
+import { type DrawerHandle, type DrawerNode, StepDrawer } from "./StepDrawer";
+
+const root = fixture as unknown as JSONSchema;
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function Drawer({ node, onChange, onPending, handle }: { node: DrawerNode; onChange(v: Record<string, unknown>): void; onPending?(p: boolean): void; handle?: React.Ref<DrawerHandle> }) {
+  const [client] = React.useState(() => new QueryClient({ defaultOptions: { queries: { retry: false } } }));
+  return (
+    <QueryClientProvider client={client}>
+      <StepDrawer ref={handle} node={node} onChange={onChange} onPending={onPending} schema={root} />
+    </QueryClientProvider>
+  );
+}
+
+const at = (path: string) => document.querySelector(`[data-schema-path="${path}"]`) as HTMLInputElement;
+
+describe("when a change reaches the editor", () => {
+  it("waits for a pause (or the field left) while typing, and says a change is pending meanwhile", () => {
+    vi.stubGlobal("fetch", vi.fn(() => new Promise(() => {})));
+    const onChange = vi.fn();
+    const onPending = vi.fn();
+    render(<Drawer node={{ kind: "step", id: "a", type: "ask_question", settings: { question: "?" } }} onChange={onChange} onPending={onPending} />);
+    fireEvent.change(at("question"), { target: { value: "What do you need?" } });
+    expect(onChange).not.toHaveBeenCalled();
+    expect(onPending).toHaveBeenLastCalledWith(true);
+    fireEvent.blur(at("question"));
+    expect(onChange).toHaveBeenLastCalledWith({ question: "What do you need?" });
+    expect(onPending).toHaveBeenLastCalledWith(false);
+  });
+
+  it("hands a pick in a select or a checkbox over at once", () => {
+    vi.stubGlobal("fetch", vi.fn(() => new Promise(() => {})));
+    const onChange = vi.fn();
+    const onPending = vi.fn();
+    render(<Drawer node={{ kind: "step", id: "a", type: "ask_question", settings: { question: "?" } }} onChange={onChange} onPending={onPending} />);
+    fireEvent.change(at("answer_type"), { target: { value: "multiple_choice" } });
+    expect(onChange).toHaveBeenLastCalledWith({ question: "?", answer_type: "multiple_choice" });
+    expect(onPending).not.toHaveBeenCalled(); // nothing waits: the editor is not rendered twice for it
+    cleanup();
+    onChange.mockClear();
+    render(<Drawer node={{ kind: "step", id: "b", type: "assign_to", settings: { target: "team", team: "Billing" } }} onChange={onChange} />);
+    fireEvent.click(at("only_online"));
+    expect(onChange).toHaveBeenLastCalledWith({ target: "team", team: "Billing", only_online: true });
+  });
+
+  it("gives its pending change to the editor that asks for it (a save)", () => {
+    vi.stubGlobal("fetch", vi.fn(() => new Promise(() => {})));
+    const onChange = vi.fn();
+    const handle = React.createRef<DrawerHandle>();
+    render(<Drawer handle={handle} node={{ kind: "step", id: "a", type: "send_message", settings: { text: "Hi" } }} onChange={onChange} />);
+    fireEvent.change(at("text"), { target: { value: "Hello" } });
+    expect(onChange).not.toHaveBeenCalled();
+    handle.current!.flush();
+    expect(onChange).toHaveBeenLastCalledWith({ text: "Hello" });
+    handle.current!.flush(); // nothing pending any more
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+});
