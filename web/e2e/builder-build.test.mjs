@@ -154,6 +154,8 @@ test("a manager builds the inbound flow by clicking, publishes it, and a contact
   await fm.at("user_id").selectOption({ label: `Bea Billing <${agent.email}>` });
   await page.getByTestId("builder-save").click(); // at once: the pick is saved; the drawer stays open, its problem goes with the save
   await until(async () => (await page.getByTestId("builder-problems").count()) === 0, { what: "the problem gone" });
+  // The canvas names the user, as the picker does (not by id).
+  await until(async () => ((await node(page, direct).textContent()) ?? "").includes("user · Bea Billing"), { what: "the user by name on the canvas" });
   await until(async () => (await page.locator('[role="status"] > div').count()) === 0, { timeout: 15_000, what: "the toasts gone" });
   await screenshot(page, "builder-drawer-user-picker", "light", { locator: fm.drawer });
   await fm.drawer.getByRole("button", { name: "Close the panel" }).click();

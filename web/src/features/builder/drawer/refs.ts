@@ -1,12 +1,14 @@
 // What a node's reference settings ("x-ref" in the engine's schema) may
 // name: the workspace's users, teams, channels and workflows (read through
 // lib/directory, only for the kinds the node's settings use) and the other
-// steps of the definition being edited, labelled as the canvas labels them.
+// steps of the definition being edited, labelled as the canvas labels them;
+// and the names the canvas shows for those ids (useRefNames).
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useChannels, useTeams, useUsers, useWorkflows } from "../../../lib/directory";
 import type { Refs, RefOption } from "./RefSelect";
 import type { JSONSchema } from "./schema";
+import type { NameOf, RefKind } from "../model/summary";
 
 /** A step of the definition being edited, as a Jump To may name it. */
 export interface DrawerStep {
@@ -79,4 +81,31 @@ export function useRefs(schema: JSONSchema | undefined, self: string, steps: Dra
     }
     return refs;
   }, [kinds, users.isSuccess, users.data, teams.isSuccess, teams.data, channels.isSuccess, channels.data, workflows.isSuccess, workflows.data, steps, self, workflowID, t]);
+}
+
+/**
+ * useRefNames names the ids of the kinds given (read through
+ * lib/directory, as the pickers read them): a user, a team, a channel or
+ * a workflow by its name, "#12" while its list is read, "#12 (no longer
+ * exists)" when the list has no such id.
+ */
+export function useRefNames(kinds: ReadonlySet<RefKind>): NameOf {
+  const { t } = useTranslation();
+  const users = useUsers(kinds.has("user"));
+  const teams = useTeams(kinds.has("team"));
+  const channels = useChannels(kinds.has("channel"));
+  const workflows = useWorkflows(kinds.has("workflow"));
+  return useMemo(() => {
+    const byKind: Record<RefKind, Map<number, string> | undefined> = {
+      user: users.isSuccess ? new Map(users.data.data.map((x) => [x.id, x.name])) : undefined,
+      team: teams.isSuccess ? new Map(teams.data.data.map((x) => [x.id, x.name])) : undefined,
+      channel: channels.isSuccess ? new Map(channels.data.data.map((x) => [x.id, x.name])) : undefined,
+      workflow: workflows.isSuccess ? new Map(workflows.data.data.map((x) => [x.id, x.name])) : undefined,
+    };
+    return (kind, id) => {
+      const names = byKind[kind];
+      if (!names) return `#${id}`;
+      return names.get(id) ?? t("builderDrawer.ref.gone", { value: `#${id}` });
+    };
+  }, [users.isSuccess, users.data, teams.isSuccess, teams.data, channels.isSuccess, channels.data, workflows.isSuccess, workflows.data, t]);
 }

@@ -169,3 +169,19 @@ describe("Save and Publish take the drawer's last change", () => {
     expect(document.activeElement).toBe(text);
   });
 });
+
+describe("the canvas names what the steps point at", () => {
+  it("shows a user and a workflow by name, an id that names nothing as deleted", async () => {
+    fakeAPI({
+      ...draft(),
+      steps: [
+        { id: "assign", type: "assign_to", settings: { target: "user", user_id: 1 }, exits: { timeout: "other" } },
+        { id: "other", type: "trigger_workflow", settings: { workflow_id: 99 } },
+      ],
+    });
+    render(<Page />);
+    const summary = (id: string) => document.querySelector(`[data-testid="builder-node"][data-step-id="${id}"]`)?.textContent ?? "";
+    await waitFor(() => expect(summary("assign")).toContain("user · Ana Agent"));
+    await waitFor(() => expect(summary("other")).toContain("#99 (no longer exists)"));
+  });
+});

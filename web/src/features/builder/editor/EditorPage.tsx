@@ -41,7 +41,8 @@ import {
 import { type History, amend, historyOf, redo, undo } from "../model/history";
 import { type Positions, positionsFor } from "../model/layout";
 import { loadPositions, savePositions } from "../model/positions";
-import { summarize } from "../model/summary";
+import { refKindsOf, summarize } from "../model/summary";
+import { useRefNames } from "../drawer/refs";
 import { branchExits, exitCounts, runPath, type RunEntry } from "../model/runPath";
 import { type StepCanvas, StepCanvasContext, StepNode, type StepFlowNode, sameStepNode } from "./StepNode";
 import { DeleteStepDialog } from "./DeleteStepDialog";
@@ -157,6 +158,8 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const edit = useCallback((next: Definition, coalesce?: string) => editWith(() => next, coalesce), [editWith]);
 
   const graph = useMemo(() => toGraph(def), [def]);
+  // The canvas names the users, teams, channels and workflows the steps point at, as the drawer's pickers do.
+  const nameOf = useRefNames(useMemo(() => refKindsOf(def.steps), [def]));
   const positions = useMemo(() => positionsFor(def, manual), [def, manual]);
   const problemsByStep = useMemo(() => problemsByNode(problems), [problems]);
 
@@ -204,7 +207,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             stepID: n.kind === "trigger" ? "trigger" : n.id,
             type: n.type,
             name: n.step?.name,
-            summary: n.step ? summarize(n.step) : summarizeTrigger(def),
+            summary: n.step ? summarize(n.step, nameOf) : summarizeTrigger(def),
             exits: sortExits(n.step ? exitOrder(n.step.type, exits.map((e) => e.name)) : ["start"], exits),
             problems: problemsByStep.get(n.kind === "trigger" ? "trigger" : n.id) ?? [],
             visit: n.kind === "step" ? path.visits.get(n.id) : undefined,
@@ -213,7 +216,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
           },
         };
       }),
-    [graph, positions, selected, problemsByStep, def, t, path, counts, diff],
+    [graph, positions, selected, problemsByStep, def, t, path, counts, diff, nameOf],
   );
   // Speed (web/e2e/bench/builder.mjs): the types and the add edit reach every node's "+" through a context, not node data.
   const stepCanvas: StepCanvas = useMemo(() => ({ types, onAdd }), [types, onAdd]);

@@ -120,4 +120,36 @@ describe("VersionsPanel", () => {
     expect(String(put[0])).toContain("/api/v1/workflows/3");
     expect(JSON.parse(String(put[1]!.body))).toEqual(v1);
   });
+
+  it("views a version's steps with the users and workflows they name by name, a deleted one said", async () => {
+    const old: Definition = {
+      name: "Follow-up",
+      trigger: { type: "manual" },
+      steps: [
+        { id: "to_bea", type: "assign_to", settings: { target: "user", user_id: 12 }, exits: { timeout: "survey" } },
+        { id: "survey", type: "trigger_workflow", settings: { workflow_id: 42 } },
+      ],
+    };
+    vi.stubGlobal(
+      "fetch",
+      vi.fn((url: string) => {
+        const path = String(url).split("?")[0]!;
+        if (path === "/api/v1/users") return answer({ data: [{ id: 12, name: "Bea Billing", email: "bea@acme.test", kind: "human" }] });
+        if (path === "/api/v1/workflows") return answer({ data: [{ id: 3, name: "Follow-up", status: "published", trigger_type: "manual" }] });
+        if (path.endsWith("/versions/1")) return answer({ ...versions[1], definition: old });
+        return answer({ data: versions, next_cursor: "" });
+      }),
+    );
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <VersionsPanel workflowID={3} workflow={workflow} draft={draft} onCompare={() => {}} />
+      </QueryClientProvider>,
+    );
+    const rows = await screen.findAllByTestId("version-row");
+    fireEvent.click(within(rows[1]!).getByTestId("version-view"));
+    const steps = await screen.findByTestId("version-view-steps");
+    const line = (id: string) => steps.querySelector(`[data-step-id="${id}"]`)!.textContent;
+    await waitFor(() => expect(line("to_bea")).toContain("user · Bea Billing"));
+    await waitFor(() => expect(line("survey")).toContain("#42 (no longer exists)"));
+  });
 });

@@ -18,7 +18,8 @@ import { Modal } from "../../../lib/ui/Modal";
 import { useToast } from "../../../lib/ui/toast";
 import { type DiffEntry, type FieldChange, type StepDiff, TRIGGER_KEY, diffDefinitions, sameDefinition } from "../model/diff";
 import { type Definition, type Step, exitLabel } from "../model/graph";
-import { summarize } from "../model/summary";
+import { refKindsOf, summarize } from "../model/summary";
+import { useRefNames } from "../drawer/refs";
 
 export type { StepDiff } from "../model/diff";
 
@@ -427,6 +428,8 @@ function ViewDialog({ workflowID, version, onClose }: { workflowID: number; vers
   const { t } = useTranslation();
   const v = useVersion(workflowID, version);
   const d = v.data?.definition as unknown as Definition | undefined;
+  // The steps' users, teams, channels and workflows by name, as on the canvas.
+  const nameOf = useRefNames(useMemo(() => refKindsOf(d?.steps ?? []), [d]));
   const conditions = d ? Object.entries(d.trigger.conditions ?? {}).map(([k, x]) => `${k}: ${show(x, "").full}`) : [];
   return (
     <Modal title={t("builderVersions.viewTitle", { version })} onClose={onClose} testid="version-view-dialog" wide>
@@ -450,7 +453,7 @@ function ViewDialog({ workflowID, version, onClose }: { workflowID: number; vers
                   <span className="font-medium">{s.name || t(`builderCanvas.types.${s.type}`, { defaultValue: s.type })}</span>
                   <span className="text-muted font-mono text-[11px]">{s.id}</span>
                 </div>
-                {summarize(s) && <div className="text-muted truncate text-xs">{summarize(s)}</div>}
+                {summarize(s, nameOf) && <div className="text-muted truncate text-xs">{summarize(s, nameOf)}</div>}
                 {Object.keys(s.exits ?? {}).length > 0 && (
                   <div className="text-muted text-xs">
                     {Object.entries(s.exits ?? {})
