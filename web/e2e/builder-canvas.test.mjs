@@ -241,3 +241,47 @@ test("a connection is removed by selecting it and pressing Delete: the exit is f
   assert.equal(await page.locator('.react-flow__edge[data-id="@trigger:start"]').getAttribute("tabindex"), null, "the start is not focusable");
   u.assertClean();
 });
+
+test("an exit is wired from the step drawer with the keyboard alone, and saved", async () => {
+  const s = f.server;
+  const token = await ownerToken(s);
+  const wf = await demoWorkflow(s, token);
+  const u = await newUser(f.browser, { name: "owner wires by keyboard" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/builder/${wf.id}`);
+  await node(page, "ask_need").waitFor();
+  /** tabTo presses Tab until the focus is on what matches (at most max times): the way a keyboard user gets there. */
+  const tabTo = async (matches, what, max = 200) => {
+    for (let i = 0; i < max; i++) {
+      if (await page.evaluate(matches)) return;
+      await page.keyboard.press("Tab");
+    }
+    assert.fail(`Tab never reached ${what}`);
+  };
+
+  // Tab to the question's node, Enter opens its drawer.
+  await tabTo(() => document.activeElement?.matches('.react-flow__node[data-id="ask_need"]'), "the question's node");
+  await page.keyboard.press("Enter");
+  const drawer = page.locator('[data-testid="step-drawer"][data-node-id="ask_need"]');
+  await drawer.waitFor();
+  const exits = drawer.getByTestId("drawer-exits");
+  // Its timeout should lead to the "busy" message: Tab to the Timeout exit, arrows pick the step.
+  const timeout = exits.getByLabel("Timeout", { exact: true });
+  await tabTo(() => document.activeElement?.matches('[data-testid="drawer-exits"] select[data-exit="timeout"]'), "the Timeout exit");
+  const options = await timeout.locator("option").evaluateAll((os) => os.map((o) => o.value));
+  const key = options.indexOf("busy") > options.indexOf(await timeout.inputValue()) ? "ArrowDown" : "ArrowUp";
+  for (let i = 0; i < options.length && (await timeout.inputValue()) !== "busy"; i++) await page.keyboard.press(key);
+  assert.equal(await timeout.inputValue(), "busy");
+  await until(async () => (await page.locator('.react-flow__edge[data-id="ask_need:timeout"]').count()) === 1, { what: "the connection on the canvas" });
+  assert.equal(await page.locator('.react-flow__edge[data-id="ask_need:timeout"]').getAttribute("aria-label"), "ask_need, exit timeout, to busy");
+  await screenshot(page, "builder-drawer-exits", "light", { locator: exits });
+
+  // Saved from the keyboard, still in the select.
+  await page.keyboard.press("Control+s");
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "the draft saved" });
+  const saved = await s.api("GET", `/api/v1/workflows/${wf.id}`, undefined, { token });
+  assert.equal(saved.draft.steps.find((st) => st.id === "ask_need").exits.timeout, "busy");
+  assert.equal(await timeout.evaluate((el) => el === document.activeElement), true, "the select keeps the focus");
+  u.assertClean();
+});

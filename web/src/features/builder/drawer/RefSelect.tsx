@@ -22,7 +22,8 @@ export interface RefList {
 
 export type Refs = Partial<Record<string, RefList>>;
 
-const text = (o: RefOption) => (o.note ? `${o.label} (${o.note})` : o.label);
+/** refText is an option's text: its label, then its note in parentheses. */
+export const refText = (o: RefOption) => (o.note ? `${o.label} (${o.note})` : o.label);
 
 export function RefSelect({
   kind,
@@ -68,7 +69,7 @@ export function RefSelect({
         {!known && <option value={given}>{missing ? t("builderDrawer.ref.gone", { value: raw }) : raw}</option>}
         {list.options.map((o) => (
           <option key={String(o.value)} value={String(o.value)} disabled={o.disabled && String(o.value) !== given}>
-            {text(o)}
+            {refText(o)}
           </option>
         ))}
       </select>

@@ -4,12 +4,12 @@
 // after it saves it. The editor can also take a pending change itself.
 import * as React from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
 import fixture from "./schema.fixture.json";
 import type { JSONSchema } from "./schema";
-import { type DrawerHandle, type DrawerNode, StepDrawer } from "./StepDrawer";
+import { type DrawerExit, type DrawerHandle, type DrawerNode, type DrawerStep, StepDrawer } from "./StepDrawer";
 
 const root = fixture as unknown as JSONSchema;
 afterEach(() => {
@@ -68,5 +68,54 @@ describe("when a change reaches the editor", () => {
     expect(onChange).toHaveBeenLastCalledWith({ text: "Hello" });
     handle.current!.flush(); // nothing pending any more
     expect(onChange).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("the Exits section", () => {
+  const steps: DrawerStep[] = [
+    { id: "route", type: "branch" },
+    { id: "sales", type: "assign_to", name: "To Sales" },
+    { id: "busy", type: "send_message" },
+  ];
+  function Exits({ node, exits, onExit }: { node: DrawerNode; exits: DrawerExit[]; onExit(exit: string, target: string | undefined): void }) {
+    const [client] = React.useState(() => new QueryClient({ defaultOptions: { queries: { retry: false } } }));
+    return (
+      <QueryClientProvider client={client}>
+        <StepDrawer node={node} onChange={() => {}} schema={root} steps={steps} exits={exits} onExit={onExit} />
+      </QueryClientProvider>
+    );
+  }
+  const texts = (el: HTMLElement) => [...el.querySelectorAll("option")].map((o) => o.textContent);
+
+  it("has a labelled select per exit, listing the other steps as the Jump To picker does and the run's end", () => {
+    vi.stubGlobal("fetch", vi.fn(() => new Promise(() => {})));
+    const onExit = vi.fn();
+    const exits = [
+      { name: "branch[0]", label: "Sales", target: "sales" },
+      { name: "branch[1]", label: "branch[1]" },
+      { name: "else", label: "else", target: "busy" },
+    ];
+    render(<Exits node={{ kind: "step", id: "route", type: "branch", settings: {} }} exits={exits} onExit={onExit} />);
+    const section = screen.getByRole("region", { name: "Exits" });
+    const sales = within(section).getByRole("combobox", { name: "Branch “Sales”" }) as HTMLSelectElement;
+    expect(sales.tagName).toBe("SELECT"); // native: Tab, arrows and type-ahead, as everywhere
+    expect(texts(sales)).toEqual(["Nothing (the run ends)", "To Sales (sales)", "Send a message (busy)"]); // not itself
+    expect(sales.value).toBe("sales");
+    const second = within(section).getByRole("combobox", { name: "Branch 2" }) as HTMLSelectElement;
+    expect(second.value).toBe("");
+    fireEvent.change(second, { target: { value: "busy" } });
+    expect(onExit).toHaveBeenLastCalledWith("branch[1]", "busy");
+    fireEvent.change(within(section).getByRole("combobox", { name: "Else (no branch matched)" }), { target: { value: "" } });
+    expect(onExit).toHaveBeenLastCalledWith("else", undefined);
+  });
+
+  it("gives the trigger its first step, which cannot lead nowhere", () => {
+    vi.stubGlobal("fetch", vi.fn(() => new Promise(() => {})));
+    const onExit = vi.fn();
+    render(<Exits node={{ kind: "trigger", id: "trigger", type: "manual", settings: {} }} exits={[{ name: "start", label: "start", target: "route" }]} onExit={onExit} />);
+    const first = screen.getByRole("combobox", { name: "First step" }) as HTMLSelectElement;
+    expect(texts(first)).toEqual(["Branch (route)", "To Sales (sales)", "Send a message (busy)"]);
+    fireEvent.change(first, { target: { value: "sales" } });
+    expect(onExit).toHaveBeenLastCalledWith("start", "sales");
   });
 });

@@ -1,6 +1,6 @@
 // StepDrawer: the right-side panel for the selected trigger or step — its
-// type, its id, a form generated from the engine's JSON Schema, and its
-// problems. Every change calls onChange(settings) (after a pause while
+// type, its id, a form generated from the engine's JSON Schema, its
+// problems, and its exits (ExitsSection: the connections, keyboard-made). Every change calls onChange(settings) (after a pause while
 // typing, at once for a pick); there is no save button: the editor saves
 // the definition, taking the drawer's pending change first (DrawerHandle).
 import { type ChangeEvent, type Ref, useEffect, useImperativeHandle, useMemo, useRef, useState } from "react";
@@ -18,8 +18,9 @@ import { NodeMeta, type MetaPatch, type MetaValue } from "./NodeMeta";
 import { SchemaForm, type Problem } from "./SchemaForm";
 import { nodeVariables } from "./template";
 import { useRefs, type DrawerStep } from "./refs";
+import { ExitsSection, type DrawerExit } from "./ExitsSection";
 
-export type { DrawerStep };
+export type { DrawerExit, DrawerStep };
 
 
 /** What the editor may ask of the drawer: flush hands the pending change (typed, not yet sent) over now. */
@@ -90,6 +91,8 @@ export function StepDrawer({
   workflowID,
   onPending,
   ref,
+  exits,
+  onExit,
 }: {
   node: DrawerNode;
   onChange(settings: Record<string, unknown>): void;
@@ -113,6 +116,9 @@ export function StepDrawer({
   /** Told true when a typed change waits for its pause, false once it is handed over (the editor has unsaved changes meanwhile). */
   onPending?(pending: boolean): void;
   ref?: Ref<DrawerHandle>;
+  /** The node's exits and where they lead, changed through onExit (the Exits section shows when both are given). */
+  exits?: DrawerExit[];
+  onExit?(exit: string, target: string | undefined): void;
 }) {
   const { t } = useTranslation();
   const fetched = useWorkflowSchema();
@@ -259,6 +265,18 @@ export function StepDrawer({
         {!root && !fetched.isError && <div className="bg-subtle h-24 animate-pulse rounded" aria-busy="true" />}
         {root && !schema && <p className="text-danger text-sm">{t("builderDrawer.unknownType", { type: node.type })}</p>}
         {schema && <SchemaForm schema={schema} value={local} onChange={change} hints={hints[`${node.kind}:${node.type}`]} order={orders[`${node.kind}:${node.type}`]} problems={problems} variables={vars} suggestions={suggestions} refs={refs} />}
+        {exits && onExit && (
+          <ExitsSection
+            kind={node.kind}
+            self={node.id}
+            exits={exits}
+            steps={steps ?? []}
+            onExit={(exit, target) => {
+              flush(); // the settings typed first (a branch added) are in before the connection
+              onExit(exit, target);
+            }}
+          />
+        )}
       </div>
     </aside>
   );

@@ -4,6 +4,7 @@
 // steps of the definition being edited, labelled as the canvas labels them;
 // and the names the canvas shows for those ids (useRefNames).
 import { useMemo } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { useChannels, useTeams, useUsers, useWorkflows } from "../../../lib/directory";
 import type { Refs, RefOption } from "./RefSelect";
@@ -26,6 +27,11 @@ export function refKinds(s: JSONSchema | undefined, out = new Set<string>()): Se
   refKinds(s.items, out);
   for (const alt of s.oneOf ?? s.anyOf ?? []) refKinds(alt, out);
   return out;
+}
+
+/** stepOption is a step as a picker lists it: titled as the canvas titles it, its id noted ("Ask a question (ask)"). */
+export function stepOption(s: DrawerStep, t: TFunction): RefOption {
+  return { value: s.id, label: s.name || t(`builderDrawer.types.${s.type}`, { defaultValue: s.type }), note: s.id };
 }
 
 const byLabel = (a: RefOption, b: RefOption) => a.label.localeCompare(b.label);
@@ -72,12 +78,7 @@ export function useRefs(schema: JSONSchema | undefined, self: string, steps: Dra
       };
     }
     if (kinds.has("step") && steps) {
-      refs.step = {
-        loaded: true,
-        options: steps
-          .filter((s) => s.id !== self)
-          .map((s) => ({ value: s.id, label: s.name || t(`builderDrawer.types.${s.type}`, { defaultValue: s.type }), note: s.id })),
-      };
+      refs.step = { loaded: true, options: steps.filter((s) => s.id !== self).map((s) => stepOption(s, t)) };
     }
     return refs;
   }, [kinds, users.isSuccess, users.data, teams.isSuccess, teams.data, channels.isSuccess, channels.data, workflows.isSuccess, workflows.data, steps, self, workflowID, t]);

@@ -1,11 +1,12 @@
 // EditorDrawer: the step drawer of the node selected on the canvas, wired
 // to the editor's definition — its settings, its name (or the trigger's
-// type and the workflow's own settings) — each change an edit of the
-// latest definition, undoable.
+// type and the workflow's own settings) and its exits (connect, as a
+// drag on the canvas) — each change an edit of the latest definition,
+// undoable.
 import type { Ref } from "react";
 import { type DrawerHandle, type DrawerNode, StepDrawer } from "../drawer/StepDrawer";
 import { workflowVariables } from "../drawer/template";
-import { type Definition, TRIGGER_ID, setTrigger, setWorkflowMeta, updateStep, updateTrigger } from "../model/graph";
+import { type Definition, TRIGGER_ID, connect, exitsOf, setTrigger, setWorkflowMeta, updateStep, updateTrigger } from "../model/graph";
 import type { Problem } from "./Toolbar";
 
 /** Edit applies a change to the latest definition; edits with the same coalesce key in a row are one undo step. */
@@ -34,7 +35,7 @@ export function EditorDrawer({
   onPending?(waiting: boolean): void;
 }) {
   const node = drawerNodeOf(def, selected);
-  if (!node) return null;
+  if (!node || !selected) return null;
   const step = node.kind === "step" ? def.steps.find((s) => s.id === node.id) : undefined;
   return (
     <StepDrawer
@@ -66,6 +67,8 @@ export function EditorDrawer({
             ? editWith((d) => setTrigger(d, m.trigger), "trigger:meta")
             : editWith((d) => setWorkflowMeta(d, m.workflow), "workflow:meta")
       }
+      exits={exitsOf(def, selected)}
+      onExit={(exit, target) => editWith((d) => connect(d, selected, exit, target))}
       onChange={(settings) =>
         node.kind === "trigger" ? editWith((d) => updateTrigger(d, settings), "trigger") : editWith((d) => updateStep(d, node.id, settings), node.id)
       }

@@ -1,7 +1,9 @@
 // The editor page as a whole (jsdom, React Flow included, the API a fake
 // fetch): what the toolbar's Save and Publish send is the definition with
 // the step drawer's last change in it, even one made an instant before
-// (the drawer hands typing over after a pause, and a pick at once).
+// (the drawer hands typing over after a pause, and a pick at once); the
+// canvas names what steps point at; the drawer's Exits wire the graph as
+// a drag does, undoably.
 import * as React from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
@@ -183,5 +185,50 @@ describe("the canvas names what the steps point at", () => {
     const summary = (id: string) => document.querySelector(`[data-testid="builder-node"][data-step-id="${id}"]`)?.textContent ?? "";
     await waitFor(() => expect(summary("assign")).toContain("user · Ana Agent"));
     await waitFor(() => expect(summary("other")).toContain("#99 (no longer exists)"));
+  });
+});
+
+describe("the drawer's Exits wire the graph as a drag does", () => {
+  const exit = (name: string) => screen.getByRole("region", { name: "Exits" }).querySelector(`select[data-exit="${name}"]`) as HTMLSelectElement;
+
+  it("wires and frees a step's exit, undoably, and saves it", async () => {
+    const sent = fakeAPI(draft());
+    await open("assign");
+    // The exit is free on the canvas: its "+" is there until it is wired.
+    expect(screen.getByTestId("add-step-assign-timeout")).toBeTruthy();
+    fireEvent.change(exit("timeout"), { target: { value: "hi" } });
+    await waitFor(() => expect(screen.queryByTestId("add-step-assign-timeout")).toBeNull());
+    expect(exit("timeout").value).toBe("hi");
+    fireEvent.click(screen.getByRole("button", { name: /^Undo/ }));
+    await waitFor(() => expect(screen.getByTestId("add-step-assign-timeout")).toBeTruthy());
+    expect(exit("timeout").value).toBe("");
+    fireEvent.click(screen.getByRole("button", { name: /^Redo/ }));
+    await waitFor(() => expect(exit("timeout").value).toBe("hi"));
+    fireEvent.click(screen.getByTestId("builder-save"));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(stepOf(sent[0], "assign")?.exits).toEqual({ timeout: "hi" });
+  });
+
+  it("frees an exit: the run ends there", async () => {
+    const sent = fakeAPI(draft());
+    await open("hi");
+    expect(exit("next").value).toBe("assign");
+    fireEvent.change(exit("next"), { target: { value: "" } });
+    await waitFor(() => expect(screen.getByTestId("add-step-hi-next")).toBeTruthy());
+    fireEvent.click(screen.getByTestId("builder-save"));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(stepOf(sent[0], "hi")?.exits).toEqual({});
+  });
+
+  it("sets the trigger's first step", async () => {
+    const sent = fakeAPI(draft());
+    render(<Page />);
+    const trigger = await screen.findByText((_, el) => el?.getAttribute("data-kind") === "trigger" && el.getAttribute("data-testid") === "builder-node");
+    fireEvent.click(trigger);
+    await waitFor(() => expect(exit("start").value).toBe("hi"));
+    fireEvent.change(exit("start"), { target: { value: "assign" } });
+    fireEvent.click(screen.getByTestId("builder-save"));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect((sent[0]!.body as Definition).start).toBe("assign");
   });
 });

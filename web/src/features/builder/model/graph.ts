@@ -255,6 +255,30 @@ export function connect(def: Definition, source: string, exit: string, target: s
   return next;
 }
 
+/** An exit of a node as a form lists it: its name, display label and the step it leads to (none: the run ends there). */
+export interface NodeExit {
+  name: string;
+  label: string;
+  target?: string;
+}
+
+/**
+ * exitsOf lists a node's exits as the canvas draws them (toGraph): the
+ * trigger's start, or a step's exits in display order, each with the step
+ * it is wired to (an exit naming a step that does not exist is free).
+ * connect(def, node, exit, target) changes one.
+ */
+export function exitsOf(def: Definition, node: string): NodeExit[] {
+  if (node === TRIGGER_ID) return [{ name: START_EXIT, label: START_EXIT, target: startOf(def) }];
+  const step = def.steps.find((s) => s.id === node);
+  if (!step) return [];
+  const ids = new Set(def.steps.map((s) => s.id));
+  return exitNames(step).map((name) => {
+    const target = step.exits?.[name];
+    return { name, label: exitLabel(step, name), target: target && ids.has(target) ? target : undefined };
+  });
+}
+
 /** updateStep replaces a step's settings (and name when given). */
 export function updateStep(def: Definition, id: string, settings: Record<string, unknown>, name?: string): Definition {
   const next = clone(def);

@@ -6,8 +6,10 @@ import {
   addStep,
   branchOf,
   copySteps,
+  connect,
   deleteStep,
   exitNames,
+  exitsOf,
   pasteSteps,
   setTrigger,
   setWorkflowMeta,
@@ -251,5 +253,35 @@ describe("STEP_EXITS", () => {
     );
     const ours = Object.fromEntries(Object.entries(STEP_EXITS).map(([k, v]) => [k, [...v].sort()]));
     expect(ours).toEqual(fromSchema);
+  });
+});
+
+describe("exitsOf", () => {
+  it("lists a step's exits in order with where each leads, a branch's by its branches' names", () => {
+    expect(exitsOf(seed(), "route")).toEqual([
+      { name: "branch[0]", label: "Sales", target: "to_sales" },
+      { name: "branch[1]", label: "Support", target: "to_support" },
+      { name: "branch[2]", label: "Billing", target: "to_billing" },
+      { name: "else", label: "else", target: "to_support" },
+    ]);
+    expect(exitsOf(seed(), "to_sales")).toEqual([
+      { name: "next", label: "next", target: undefined },
+      { name: "timeout", label: "timeout", target: "busy" },
+      { name: "failure", label: "failure", target: "busy" },
+    ]);
+  });
+
+  it("gives the trigger its start, and an exit to a step that is gone as free", () => {
+    expect(exitsOf(seed(), TRIGGER_ID)).toEqual([{ name: "start", label: "start", target: "welcome" }]);
+    const d = seed();
+    d.steps[0]!.exits = { next: "ghost" };
+    expect(exitsOf(d, "welcome")[0]).toEqual({ name: "next", label: "next", target: undefined });
+    expect(exitsOf(d, "nope")).toEqual([]);
+  });
+
+  it("changes as connect changes the graph", () => {
+    const d = connect(connect(seed(), "to_sales", "next", "busy"), "to_sales", "timeout", undefined);
+    expect(exitsOf(d, "to_sales").map((e) => e.target)).toEqual(["busy", undefined, "busy"]);
+    expect(exitsOf(connect(d, TRIGGER_ID, "start", "route"), TRIGGER_ID)[0]!.target).toBe("route");
   });
 });
