@@ -26,19 +26,8 @@ import { ApiError, api } from "../../../lib/api";
 import { qk as queryKeys } from "../../../lib/queryKeys";
 import type { Workflow } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
-import {
-  type Clipboard,
-  type Definition,
-  TRIGGER_ID,
-  addStep,
-  branchOf,
-  connect,
-  copySteps,
-  deleteStep,
-  pasteSteps,
-  toGraph,
-} from "../model/graph";
-import { type History, amend, historyOf, redo, undo } from "../model/history";
+import { type Clipboard, TRIGGER_ID, addStep, branchOf, connect, copySteps, deleteStep, pasteSteps, toGraph } from "../model/graph";
+import { historyOf, redo, undo } from "../model/history";
 import { type Positions, positionsFor } from "../model/layout";
 import { loadPositions, savePositions } from "../model/positions";
 import { refKindsOf, summarize } from "../model/summary";
@@ -50,6 +39,7 @@ import { RunsAside } from "./RunsAside";
 import { exitOrder, sortExits, summarizeTrigger, useFlowAriaLabels } from "./canvasText";
 import { ProblemsBanner, Toolbar, WarningsBanner, problemsByNode, type SidePanel } from "./Toolbar";
 import { useDraftSave } from "./useDraftSave";
+import { useEditHistory } from "./useEditHistory";
 import { isTyping, useDark, useSchemaTypes } from "./pageHooks";
 import { definitionOf } from "./draftConflict";
 import { ConflictBanner } from "./ConflictBanner";
@@ -98,14 +88,7 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const flow = useReactFlow();
   const types = useSchemaTypes();
   const dark = useDark();
-  const [hist, setHistState] = useState<History<Definition>>(() => historyOf(definitionOf(workflow)));
-  // The history as last changed, ahead of the render: a save hands the
-  // drawer's pending edit over and saves, in the same click, what it makes.
-  const histRef = useRef(hist);
-  const setHist = useCallback((u: History<Definition> | ((h: History<Definition>) => History<Definition>)) => {
-    histRef.current = typeof u === "function" ? u(histRef.current) : u;
-    setHistState(histRef.current);
-  }, []);
+  const { hist, setHist, latest, editWith, edit } = useEditHistory(() => definitionOf(workflow));
   // The step drawer: what it was typed in it, waiting for its pause, is taken before a save.
   const drawerRef = useRef<DrawerHandle>(null);
   const [drawerWaiting, setDrawerWaiting] = useState(false);
@@ -140,22 +123,10 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
     waiting: drawerWaiting,
     take: () => {
       drawerRef.current?.flush();
-      return histRef.current.present;
+      return latest();
     },
   });
   const { problems, setProblems, dirty, current, saveNow } = draft;
-
-  // editWith applies a change to the latest definition, so changes queued in
-  // one event (the drawer's pending text, then a type change) all land.
-  // Edits from the drawer coalesce into one history entry per node while typing (amend).
-  const editWith = useCallback(
-    (change: (d: Definition) => Definition, coalesce?: string) => {
-      const now = Date.now();
-      setHist((h) => amend(h, change(h.present), coalesce, now));
-    },
-    [setHist],
-  );
-  const edit = useCallback((next: Definition, coalesce?: string) => editWith(() => next, coalesce), [editWith]);
 
   const graph = useMemo(() => toGraph(def), [def]);
   // The canvas names the users, teams, channels and workflows the steps point at, as the drawer's pickers do.
