@@ -68,7 +68,9 @@ export function EditorDrawer({
             : editWith((d) => setWorkflowMeta(d, m.workflow), "workflow:meta")
       }
       exits={exitsOf(def, selected)}
-      onExit={(exit, target) => editWith((d) => connect(d, selected, exit, target))}
+      // Arrowing through a native select changes it at each step: the run of
+      // changes to one exit is one undo step, as one drag is.
+      onExit={(exit, target) => editWith((d) => connect(d, selected, exit, target), `${selected}:exit:${exit}`)}
       onChange={(settings) =>
         node.kind === "trigger" ? editWith((d) => updateTrigger(d, settings), "trigger") : editWith((d) => updateStep(d, node.id, settings), node.id)
       }

@@ -209,6 +209,16 @@ describe("the drawer's Exits wire the graph as a drag does", () => {
     expect(stepOf(sent[0], "assign")?.exits).toEqual({ timeout: "hi" });
   });
 
+  it("takes arrowing through an exit's steps as one change: one Undo goes back to where it led", async () => {
+    fakeAPI(draft());
+    await open("hi");
+    for (const target of ["", "assign", ""]) fireEvent.change(exit("next"), { target: { value: target } }); // ↓ ↑ ↓ on a native select
+    await waitFor(() => expect(exit("next").value).toBe(""));
+    fireEvent.click(screen.getByRole("button", { name: /^Undo/ }));
+    await waitFor(() => expect(exit("next").value).toBe("assign"));
+    expect((screen.getByRole("button", { name: /^Undo/ }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it("frees an exit: the run ends there", async () => {
     const sent = fakeAPI(draft());
     await open("hi");
