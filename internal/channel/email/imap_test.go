@@ -503,59 +503,6 @@ func TestIMAPServerThatNeverGreets(t *testing.T) {
 	})
 }
 
-// hangingSession stops answering in its first IDLE, as a hung server
-// does: the connection stays up, DONE is never answered.
-type hangingSession struct {
-	imapserver.Session
-	hang  *sync.Once
-	until <-chan struct{}
-}
-
-func (s hangingSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	hung := false
-	s.hang.Do(func() { hung = true })
-	if hung {
-		<-s.until
-		return errors.New("hung")
-	}
-	return flushingSession{s.Session}.Idle(w, stop)
-}
-
-// A server that stops answering while the poller waits in IDLE does not
-// stop the mailbox's reading for good: its answer to DONE not coming, the
-// poller drops the connection and reconnects.
-func TestIMAPServerThatStopsAnsweringIsLeft(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		e := newEnv(t, d)
-		clk := clock.NewFake(time.Now())
-		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: e.conv, Clock: clk})
-		until := make(chan struct{})
-		t.Cleanup(func() { close(until) })
-		var hangOnce sync.Once
-		port, u := newIMAPWith(t, func(s imapserver.Session) imapserver.Session {
-			return hangingSession{Session: s, hang: &hangOnce, until: until}
-		})
-
-		ch := e.channel(t, imapConfig(port, ""))
-		runIMAP(t, e.p)
-		// In IDLE (hung): the renewal comes, the poller sends DONE.
-		if err := clk.WaitPending(ctx, 1); err != nil {
-			t.Fatal(err)
-		}
-		clk.Advance(LeaseDuration / 3)
-		appendMail(t, u, "INBOX", fixture(t, "gmail_plain.eml"))
-		// No answer: the poller gives up on the connection in time.
-		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := clk.WaitPending(wctx, 1); err != nil {
-			t.Fatalf("nothing waits for the answer to DONE: %v", err)
-		}
-		clk.Advance(LeaseDuration / 3)
-		waitFor(t, "the mail read after reconnecting", func() bool { return len(e.messages(t, ch.ID)) == 1 })
-	})
-}
-
 // A mail larger than the node keeps (MaxMessageBytes) is read over IMAP
 // only up to that size. Its text is stored, with a problem saying it was
 // cut; its attachments are not: the last one was cut short, and was
