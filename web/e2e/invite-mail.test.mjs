@@ -10,17 +10,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
-import { startSmtpSink } from "./smtp-sink.mjs";
+import { newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+import { mailingFixture } from "./smtp-sink.mjs";
 
-let sink;
-before(async () => {
-  sink = await startSmtpSink();
-});
-const f = fixture(before, after, {
-  extraArgs: (url) => ["--mail-smtp-url", `smtp://127.0.0.1:${sink.port}`, "--mail-from", "Switchboard <no-reply@e2e.test>", "--public-url", url],
-});
-after(() => sink?.close());
+const mailing = mailingFixture(before, after);
+const f = mailing.f;
 
 test("an owner invites by mail and the invitee joins through the mailed link", async () => {
   const s = f.server;
@@ -47,7 +41,7 @@ test("an owner invites by mail and the invitee joins through the mailed link", a
   await dialog.getByTestId("invite-done").click();
   await o.page.locator('[data-testid="invitation-row"][data-mail-status="sent"]').filter({ hasText: email }).waitFor();
 
-  const mail = await sink.waitFor((m) => m.to.includes(email), `the invitation mail to ${email}`);
+  const mail = await mailing.sink.waitFor((m) => m.to.includes(email), `the invitation mail to ${email}`);
   assert.match(mail.raw, new RegExp(`^Subject: .* invited you to ${me.workspace.name} on Switchboard\\r$`, "m"));
   assert.match(mail.text, new RegExp(`invited you to the ${me.workspace.name} workspace on Switchboard, as an agent\\.`));
   const link = new RegExp(`${s.url.replace(/[.]/g, "\\.")}/invite/inv_[A-Za-z0-9_-]{20,}`).exec(mail.text)?.[0];
@@ -103,13 +97,13 @@ for (const theme of ["light", "dark"]) {
     assert.deepEqual(await serious(page), [], "the invite dialog, mailed");
     const first = await dialog.getByTestId("invite-link").inputValue();
     await dialog.getByTestId("invite-done").click();
-    await sink.waitFor((m) => m.to.includes(email) && m.text.includes(first), "the first mail");
+    await mailing.sink.waitFor((m) => m.to.includes(email) && m.text.includes(first), "the first mail");
 
     // Resend: a new link is mailed, and the toast says the old one is dead.
     const row = page.locator('[data-testid="invitation-row"][data-mail-status="sent"]').filter({ hasText: email });
     await row.getByTestId("invitation-resend").click();
     await page.getByRole("status").filter({ hasText: "Un nouveau lien est en route" }).waitFor();
-    const again = await sink.waitFor((m) => m.to.includes(email) && !m.text.includes(first), "the resent mail");
+    const again = await mailing.sink.waitFor((m) => m.to.includes(email) && !m.text.includes(first), "the resent mail");
     assert.match(again.text, /\/invite\/inv_/);
     assert.deepEqual(await serious(page), [], "settings → users with mailed invitations");
     assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");

@@ -5,17 +5,11 @@
 // Screenshot: reset-password-light.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { fixture, newUser, screenshot, signIn, PASSWORD } from "./harness.mjs";
-import { startSmtpSink } from "./smtp-sink.mjs";
+import { newUser, screenshot, signIn, PASSWORD } from "./harness.mjs";
+import { mailingFixture } from "./smtp-sink.mjs";
 
-let sink;
-before(async () => {
-  sink = await startSmtpSink();
-});
-const f = fixture(before, after, {
-  extraArgs: (url) => ["--mail-smtp-url", `smtp://127.0.0.1:${sink.port}`, "--mail-from", "Switchboard <no-reply@e2e.test>", "--public-url", url],
-});
-after(() => sink?.close());
+const mailing = mailingFixture(before, after);
+const f = mailing.f;
 
 test("a person who forgot their password sets a new one through the mailed link", async () => {
   const s = f.server;
@@ -28,7 +22,7 @@ test("a person who forgot their password sets a new one through the mailed link"
   await u.page.getByTestId("forgot-submit").click();
   await u.page.locator('[data-testid="forgot-outcome"][data-outcome="sent"]').waitFor();
 
-  const mail = await sink.waitFor((m) => m.to.includes(agent.email), `the reset mail to ${agent.email}`);
+  const mail = await mailing.sink.waitFor((m) => m.to.includes(agent.email), `the reset mail to ${agent.email}`);
   assert.match(mail.raw, /^Subject: Reset your Switchboard password\r$/m);
   const link = new RegExp(`${s.url.replace(/[.]/g, "\\.")}/reset-password/pwr_[A-Za-z0-9_-]{20,}`).exec(mail.text)?.[0];
   assert.ok(link, `a link to this server's /reset-password/<token> in:\n${mail.text}`);

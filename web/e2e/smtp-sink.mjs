@@ -2,7 +2,7 @@
 // enough of RFC 5321 (no STARTTLS, no AUTH) to take the node's mail, and
 // keeps each message with its envelope and decoded text.
 import { createServer } from "node:net";
-import { until } from "./harness.mjs";
+import { fixture, until } from "./harness.mjs";
 
 /** startSmtpSink listens on a free loopback port: {port, mails, waitFor(pred), close()}. */
 export async function startSmtpSink() {
@@ -62,4 +62,21 @@ function decode(raw) {
   if (!/content-transfer-encoding:\s*quoted-printable/i.test(raw)) return body;
   const bytes = body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
   return Buffer.from(bytes, "latin1").toString("utf8");
+}
+
+/**
+ * mailingFixture is the harness's fixture of a node that mails through a
+ * sink started before it (--mail-smtp-url, --mail-from, --public-url):
+ * {f, sink} — sink is set once the tests' before hooks ran.
+ */
+export function mailingFixture(before, after) {
+  const m = { sink: null, f: null };
+  before(async () => {
+    m.sink = await startSmtpSink();
+  });
+  m.f = fixture(before, after, {
+    extraArgs: (url) => ["--mail-smtp-url", `smtp://127.0.0.1:${m.sink.port}`, "--mail-from", "Switchboard <no-reply@e2e.test>", "--public-url", url],
+  });
+  after(() => m.sink?.close());
+  return m;
 }
