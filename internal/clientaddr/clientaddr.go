@@ -79,3 +79,20 @@ func contains(prefixes []netip.Prefix, a netip.Addr) bool {
 	}
 	return false
 }
+
+// Subscriber is the block of addresses one client usually holds, which
+// limits count as one: an IPv4 address, or an IPv6 /64 (walking through
+// one's own 2^64 addresses would otherwise reset any limit). Anything
+// else is returned as it is.
+func Subscriber(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}

@@ -56,3 +56,17 @@ func TestOverTLS(t *testing.T) {
 		}
 	}
 }
+
+func TestSubscriber(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"},
+		{"not an address", "not an address"},
+	} {
+		if got := Subscriber(tc.in); got != tc.want {
+			t.Errorf("Subscriber(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -1,11 +1,11 @@
 package workspace
 
 import (
-	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/clientaddr"
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 )
@@ -70,21 +70,9 @@ func (l *signInLimits) reserve(email, addr string) (release func(), err error) {
 	}, nil
 }
 
-// addressKey is the bucket of a client address. IPv6 clients are counted
-// per /64, the block one subscriber usually holds, so that walking through
-// one's own addresses does not reset the limit.
-func addressKey(addr string) string {
-	a, err := netip.ParseAddr(addr)
-	if err != nil {
-		return limitKey(addr, 64)
-	}
-	a = a.Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
-}
+// addressKey is the bucket of a client address: its subscriber's block
+// (an IPv6 client is counted per /64), of bounded length.
+func addressKey(addr string) string { return limitKey(clientaddr.Subscriber(addr), 64) }
 
 // limitKey bounds a key's length, so that the map's memory is bounded too.
 func limitKey(s string, n int) string {

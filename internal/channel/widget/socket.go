@@ -67,7 +67,7 @@ func (a *api) socket(w http.ResponseWriter, r *http.Request, q request) error {
 	if err := a.takeOrigin(q); err != nil {
 		return err
 	}
-	release, err := a.sockets.take(clientaddr.Of(r, a.deps.TrustedProxies))
+	release, err := a.sockets.take(clientaddr.Subscriber(clientaddr.Of(r, a.deps.TrustedProxies)))
 	if err != nil {
 		return err
 	}
