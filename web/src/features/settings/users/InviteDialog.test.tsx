@@ -79,6 +79,8 @@ it("mails the invitation by default on a server that sends mail, and says it wen
   expect(posts).toEqual([{ email: "nia@example.com", role: "agent", team_ids: [], send_email: true }]);
   expect(screen.getByTestId("invite-mailed").textContent).toMatch(/on its way to nia@example\.com/);
   expect((screen.getByTestId("invite-link") as HTMLInputElement).value).toBe(url);
+  // A lost link is mailed anew, not revoked and invited again.
+  expect(screen.getByText(/if it is lost, Resend mails a new one/)).toBeTruthy();
 });
 
 it("says why a mail did not go, and gives the link to share by hand", async () => {
@@ -108,4 +110,5 @@ it("on a server that sends no mail, says the link is shared by hand and asks for
   await invite("hand@example.com");
   await screen.findByTestId("invite-link");
   await waitFor(() => expect(posts).toEqual([{ email: "hand@example.com", role: "agent", team_ids: [], send_email: false }]));
+  expect(screen.getByText(/revoke the invitation and invite again if it is lost/)).toBeTruthy();
 });

@@ -21,6 +21,7 @@ export function useWorkspaceDate() {
 export function InviteResult({ created, askedMail }: { created: Created; askedMail: boolean }) {
   const { t } = useTranslation();
   const date = useWorkspaceDate();
+  const me = useMe();
   return (
     <div className="flex flex-col gap-3">
       {created.mailed ? (
@@ -35,7 +36,8 @@ export function InviteResult({ created, askedMail }: { created: Created; askedMa
         <p className="text-sm">{t("users.inviteSent", { email: created.email, when: date(created.expires_at) })}</p>
       )}
       <CopyField label={t("users.inviteLink")} value={created.url} testid="invite-link" />
-      <p className="text-muted text-xs">{t("users.inviteLinkHelp")}</p>
+      {/* A lost link is mailed anew (Resend) where the server sends mail. */}
+      <p className="text-muted text-xs">{t(me.sends_mail ? "users.inviteLinkHelpResend" : "users.inviteLinkHelp")}</p>
     </div>
   );
 }
