@@ -159,8 +159,10 @@ func ValidateValue(f Field, v any) (string, error) {
 				return "", apperr.Invalid(name, "%q is not a number", x)
 			}
 		case string:
-			var err error
-			if n, err = strconv.ParseFloat(strings.TrimSpace(x), 64); err != nil {
+			// As people write it: "1,000", "1.234,5" (a spreadsheet's
+			// column, a workflow's answer carried in a variable).
+			var ok bool
+			if n, ok = ParseNumber(strings.TrimSpace(x)); !ok {
 				return "", apperr.Invalid(name, "%q is not a number", limit.Clip(x, 50))
 			}
 		default:

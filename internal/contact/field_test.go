@@ -22,6 +22,9 @@ func TestValidateValue(t *testing.T) {
 		{Field{Key: "age", Type: "number"}, float64(42), "42"},
 		{Field{Key: "age", Type: "number"}, json.Number("3.50"), "3.5"},
 		{Field{Key: "age", Type: "number"}, " 7 ", "7"},
+		{Field{Key: "age", Type: "number"}, "1,000", "1000"}, // as people write it (ParseNumber)
+		{Field{Key: "age", Type: "number"}, "1.234,5", "1234.5"},
+		{Field{Key: "age", Type: "number"}, "1,000,00", ""},
 		{Field{Key: "age", Type: "number"}, "abc", ""},
 		{Field{Key: "age", Type: "number"}, true, ""},
 		{Field{Key: "vip", Type: "checkbox"}, true, "true"},

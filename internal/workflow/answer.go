@@ -35,7 +35,7 @@ func parseAnswer(s *askQuestion, text string) (any, string) {
 		}
 		return nil, "not one of the options"
 	case "number":
-		f, ok := parseNumber(text)
+		f, ok := contact.ParseNumber(text)
 		if !ok {
 			return nil, "not a number"
 		}

@@ -27,6 +27,15 @@ func TestNumberAnswerNotFinite(t *testing.T) {
 	}
 }
 
+// A number answer is read as people write it (contact.ParseNumber):
+// "1,000" is a thousand, not one.
+func TestNumberAnswerAsWritten(t *testing.T) {
+	q := askQuestion{Type: "number"}
+	if v, problem := parseAnswer(&q, " 1,000 "); problem != "" || v != 1000.0 {
+		t.Errorf(`answer "1,000" = %v (%s), want 1000`, v, problem)
+	}
+}
+
 // A run whose contact answers "nan" to a number question is re-asked, not
 // stuck: the run, and the consumer's batch that resumes it, must commit.
 func TestNumberAnswerNaNRun(t *testing.T) {

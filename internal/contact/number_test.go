@@ -1,4 +1,4 @@
-package workflow
+package contact
 
 import (
 	"math"
@@ -7,7 +7,7 @@ import (
 )
 
 // numberCases are how people write numbers, and what an answer of type
-// number reads them as (see parseNumber and docs/workflows.md). "1,000"
+// number, or a number field's value given as text, reads them as (see ParseNumber and docs/workflows.md). "1,000"
 // read as 1: the comma was always taken for a decimal point.
 var numberCases = []struct {
 	in   string
@@ -65,19 +65,14 @@ var numberCases = []struct {
 
 func TestParseNumber(t *testing.T) {
 	for _, c := range numberCases {
-		got, ok := parseNumber(c.in)
+		got, ok := ParseNumber(c.in)
 		if ok != c.ok || (ok && got != c.want) {
-			t.Errorf("parseNumber(%q) = %v, %v; want %v, %v", c.in, got, ok, c.want, c.ok)
+			t.Errorf("ParseNumber(%q) = %v, %v; want %v, %v", c.in, got, ok, c.want, c.ok)
 		}
-	}
-	// The answer of a number question is what parseNumber reads.
-	q := askQuestion{Type: "number"}
-	if v, problem := parseAnswer(&q, " 1,000 "); problem != "" || v != 1000.0 {
-		t.Errorf(`answer "1,000" = %v (%s), want 1000`, v, problem)
 	}
 }
 
-// FuzzParseNumber: parseNumber never panics and only ever reads a finite
+// FuzzParseNumber: ParseNumber never panics and only ever reads a finite
 // number; a number written as Go writes it (a shortcut's JSON number, a
 // variable) reads back as itself; and adding thousands separators to a
 // whole number changes nothing (commas from four digits on, dots from
@@ -88,15 +83,15 @@ func FuzzParseNumber(f *testing.F) {
 	}
 	f.Add("", 1234567.0)
 	f.Fuzz(func(t *testing.T, in string, x float64) {
-		if v, ok := parseNumber(in); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
-			t.Fatalf("parseNumber(%q) = %v", in, v)
+		if v, ok := ParseNumber(in); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+			t.Fatalf("ParseNumber(%q) = %v", in, v)
 		}
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return
 		}
 		for _, s := range []string{strconv.FormatFloat(x, 'f', -1, 64), strconv.FormatFloat(x, 'g', -1, 64)} {
-			if v, ok := parseNumber(s); !ok || v != x {
-				t.Fatalf("parseNumber(%q) = %v, %v; want %v", s, v, ok, x)
+			if v, ok := ParseNumber(s); !ok || v != x {
+				t.Fatalf("ParseNumber(%q) = %v, %v; want %v", s, v, ok, x)
 			}
 		}
 		if n := math.Trunc(math.Abs(x)); n >= 1000 && n < 1e15 {
@@ -112,8 +107,8 @@ func FuzzParseNumber(f *testing.F) {
 					}
 					g = append(g, digits[i])
 				}
-				if v, ok := parseNumber(string(g)); !ok || v != n {
-					t.Fatalf("parseNumber(%q) = %v, %v; want %v", g, v, ok, n)
+				if v, ok := ParseNumber(string(g)); !ok || v != n {
+					t.Fatalf("ParseNumber(%q) = %v, %v; want %v", g, v, ok, n)
 				}
 			}
 		}

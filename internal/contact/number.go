@@ -1,12 +1,14 @@
-package workflow
+package contact
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
 
-// parseNumber reads a number as a person writes it, with a decimal comma
-// or point and thousands separators (docs/workflows.md, Ask a Question):
+// ParseNumber reads a number as a person writes it, with a decimal comma
+// or point and thousands separators (docs/workflows.md, Ask a Question;
+// a number field's value given as text, docs/api.md):
 //
 //   - with both a comma and a dot, the last one is the decimal separator
 //     and the other groups thousands: "12,345.6", "1.234,5";
@@ -22,7 +24,7 @@ import (
 // Groups of thousands must be whole ("1,000,00" is no number). Other
 // texts are read as Go reads a number ("1e3"); nothing that is not finite
 // is a number.
-func parseNumber(text string) (float64, bool) {
+func ParseNumber(text string) (float64, bool) {
 	sign, body := "", text
 	if body != "" && (body[0] == '+' || body[0] == '-') {
 		sign, body = body[:1], body[1:]
@@ -34,12 +36,12 @@ func parseNumber(text string) (float64, bool) {
 	f, err := strconv.ParseFloat(sign+plain, 64)
 	// ParseFloat also reads "NaN" and "Inf": no number a contact means,
 	// and one the run's data (JSON) cannot hold.
-	return f, err == nil && finite(f)
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 }
 
 // ungroup returns body (a number without its sign) with its thousands
 // separators dropped and its decimal separator a point, or false when
-// its separators are not one of parseNumber's forms. A body with other
+// its separators are not one of ParseNumber's forms. A body with other
 // characters than digits, commas and dots is left to ParseFloat, unless
 // it has a comma (Go's numbers have none).
 func ungroup(body string) (string, bool) {
