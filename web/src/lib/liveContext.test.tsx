@@ -3,11 +3,11 @@
 // the visitor left the page, this socket was down when it was sent) must
 // not show "… is replying" forever.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { useEffect } from "react";
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { LiveProvider, useLive } from "./liveContext";
 import { FakeWebSocket } from "./fakeWebSocket";
-
 
 const realWS = globalThis.WebSocket;
 beforeEach(() => {
@@ -26,11 +26,22 @@ function Probe() {
   return <p data-testid="typing">{[...(typing.get(4) ?? [])].join(",")}</p>;
 }
 
-function mount() {
+/** Subscriber subscribes in an effect on subscribe, as the runs list and the reports do. */
+function Subscriber({ onSubscribe }: { onSubscribe: () => void }) {
+  const { subscribe } = useLive();
+  useEffect(() => {
+    onSubscribe();
+    return subscribe(() => {});
+  }, [subscribe, onSubscribe]);
+  return null;
+}
+
+function mount(onSubscribe: () => void = () => {}) {
   render(
     <QueryClientProvider client={new QueryClient()}>
       <LiveProvider onSignedOut={() => {}}>
         <Probe />
+        <Subscriber onSubscribe={onSubscribe} />
       </LiveProvider>
     </QueryClientProvider>,
   );
@@ -61,4 +72,13 @@ it("forgets every typing notice when the socket drops (a stop may be sent meanwh
   expect(shown()).toBe("7");
   act(() => ws.close(1006));
   expect(shown()).toBe("");
+});
+
+it("keeps a subscriber subscribed across typing notices (its pending timers were dropped at each)", () => {
+  const onSubscribe = vi.fn();
+  const ws = mount(onSubscribe);
+  act(() => ws.deliver({ type: "typing", conversation_id: 4, user_id: 7, state: "start" }));
+  act(() => ws.deliver({ type: "typing", conversation_id: 4, user_id: 7, state: "stop" }));
+  expect(shown()).toBe("");
+  expect(onSubscribe).toHaveBeenCalledTimes(1);
 });

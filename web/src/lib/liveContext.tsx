@@ -1,7 +1,7 @@
 // LiveProvider opens the tab's socket while signed in and turns each event
 // into cache updates (keysFor), a gap into a re-fetch of the conversation,
 // and typing notices into state the conversation view reads.
-import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { useQueryClient, type Query } from "@tanstack/react-query";
 import { LiveSocket, type TypingNotice } from "./live";
 import { keysFor, type Key } from "./eventKeys";
@@ -117,18 +117,17 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
     };
   }, [qc]);
 
-  const value = useMemo<LiveAPI>(
-    () => ({
-      connected,
-      typing,
-      sendTyping: (id, state) => socket.current?.typing(id, state),
-      subscribe(fn) {
-        listeners.current.add(fn);
-        return () => listeners.current.delete(fn);
-      },
-    }),
-    [connected, typing],
-  );
+  // subscribe and sendTyping stay the same functions for the provider's
+  // life: a hook that subscribes in an effect depending on them is not
+  // unsubscribed (and its pending timers dropped) at every typing notice.
+  const subscribe = useCallback((fn: (e: LogEvent) => void) => {
+    listeners.current.add(fn);
+    return () => {
+      listeners.current.delete(fn);
+    };
+  }, []);
+  const sendTyping = useCallback((id: number, state: "start" | "stop") => socket.current?.typing(id, state), []);
+  const value = useMemo<LiveAPI>(() => ({ connected, typing, sendTyping, subscribe }), [connected, typing, sendTyping, subscribe]);
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 

@@ -475,10 +475,10 @@ function WorkflowsReport({ f }: { f: Filters }) {
  */
 function useLiveReports() {
   const qc = useQueryClient();
-  const live = useLive();
+  const { subscribe } = useLive();
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const off = live.subscribe((e) => {
+    const off = subscribe((e) => {
       const conv = e.type.startsWith("conversation.");
       if (conv || e.type === "user.presence.updated") void qc.invalidateQueries({ queryKey: qk.report("now", {}) });
       if (conv || e.type.startsWith("message.") || e.type.startsWith("contact.")) {
@@ -492,7 +492,7 @@ function useLiveReports() {
       off();
       if (timer) clearTimeout(timer);
     };
-  }, [live, qc]);
+  }, [subscribe, qc]);
 }
 
 export default function ReportsPage() {

@@ -32,7 +32,7 @@ export const liveRunsEveryMs = 1000;
  */
 function useLiveRuns(workflowID: number) {
   const qc = useQueryClient();
-  const live = useLive();
+  const { subscribe } = useLive();
   useEffect(() => {
     let last = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -40,7 +40,7 @@ function useLiveRuns(workflowID: number) {
       last = Date.now();
       void qc.invalidateQueries({ queryKey: qk.workflowRuns(workflowID) });
     };
-    const off = live.subscribe((e) => {
+    const off = subscribe((e) => {
       if (!e.type.startsWith("workflow.") || (e.payload as { workflow_id?: unknown } | undefined)?.workflow_id !== workflowID || timer) return;
       const wait = last + liveRunsEveryMs - Date.now();
       if (wait <= 0) refresh();
@@ -54,7 +54,7 @@ function useLiveRuns(workflowID: number) {
       off();
       if (timer) clearTimeout(timer);
     };
-  }, [live, qc, workflowID]);
+  }, [subscribe, qc, workflowID]);
 }
 
 export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpenRun: (runID: number) => void }) {
