@@ -93,8 +93,8 @@ func TestInvitationMailed(t *testing.T) {
 		f.run(t, []scenario{
 			{name: "the old link no longer works", method: "POST", path: "/api/v1/invitations/preview", body: `{"token":"{{first}}"}`,
 				status: 404, want: []string{`"code":"invitation_not_found"`}},
-			{name: "the new one does, until the same time", method: "POST", path: "/api/v1/invitations/preview",
-				body: `{"token":"{{second}}"}`, status: 200, want: []string{`"expires_at":"2025-03-17T09:30:00Z"`}},
+			{name: "the new one does, seven days from the resend", method: "POST", path: "/api/v1/invitations/preview",
+				body: `{"token":"{{second}}"}`, status: 200, want: []string{`"expires_at":"2025-03-17T10:30:00Z"`}},
 			{name: "an unknown invitation", method: "POST", path: "/api/v1/invitations/999999/resend", as: "manager", status: 404},
 			{name: "another workspace's", method: "POST", path: "/api/v1/invitations/{{id}}/resend", as: "stranger", status: 404},
 			{name: "agents may not resend", method: "POST", path: "/api/v1/invitations/{{id}}/resend", as: "agent", status: 403},

@@ -20,7 +20,7 @@ var invitationOperations = map[string]opDoc{
 		body: newInvitation{}, required: []string{"email"}, status: 201, resp: createdInvitation{}, errors: []int{409}},
 	"POST /api/v1/invitations/{invitationID}/resend": {id: "resendInvitation", tag: tagSettings,
 		summary: "Mail a pending invitation again, with a new link",
-		desc: "Only the link's hash is kept, so the mail holds a new link and the one before stops working; the expiry stays. " +
+		desc: "Only the link's hash is kept, so the mail holds a new link and the one before stops working; it works at least seven days from the resend (a longer expiry stays). " +
 			"The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's " +
 			"invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends " +
 			"no mail (nothing changes).",

@@ -50,8 +50,14 @@ func (s *Service) RenewInvitationLink(ctx context.Context, workspaceID, id int64
 	now := s.nowMs()
 	var inv Invitation
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE invitations SET token_hash = ? WHERE workspace_id = ? AND id = ?
-			AND accepted_at = 0 AND revoked_at = 0 AND expires_at > ?`, hashToken(raw), workspaceID, id, now)
+		// The new link works at least DefaultInvitationTTL from now: one
+		// resent the day before the first expired would die as the person
+		// read it. (Not the first's own TTL again: its start is not kept
+		// apart from the invitation's creation, and each resend would
+		// lengthen it.)
+		res, err := tx.Exec(ctx, `UPDATE invitations SET token_hash = ?, expires_at = CASE WHEN expires_at < ? THEN ? ELSE expires_at END
+			WHERE workspace_id = ? AND id = ? AND accepted_at = 0 AND revoked_at = 0 AND expires_at > ?`,
+			hashToken(raw), now+DefaultInvitationTTL.Milliseconds(), now+DefaultInvitationTTL.Milliseconds(), workspaceID, id, now)
 		if err != nil {
 			return err
 		}

@@ -49,15 +49,18 @@ func TestInvitationMailStatus(t *testing.T) {
 }
 
 // Renewing a pending invitation's link makes a new token: the old link
-// stops working, the new one previews and accepts; the expiry stays.
+// stops working, the new one previews and accepts, and works at least
+// seven days from the renewal (it kept the first's expiry: resent the day
+// before, it died as the person read it); a longer expiry stays.
 // Used, revoked and expired invitations have no link to renew (404).
 func TestInvitationRenewLink(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newInviteFixture(t, d, Options{})
 		inv, old := f.invite(t, "again@example.com", time.Hour)
+		f.clk.Advance(50 * time.Minute)
 		renewed, raw, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID)
-		if err != nil || raw == old || raw == "" || !renewed.ExpiresAt.Equal(inv.ExpiresAt) || renewed.Email != inv.Email {
+		if err != nil || raw == old || raw == "" || !renewed.ExpiresAt.Equal(f.clk.Now().Add(DefaultInvitationTTL)) || renewed.Email != inv.Email {
 			t.Fatalf("renew = %+v %q, %v", renewed, raw, err)
 		}
 		if _, err := f.s.PreviewInvitation(ctx, old); !errors.Is(err, ErrInvitationNotFound) {
@@ -65,6 +68,10 @@ func TestInvitationRenewLink(t *testing.T) {
 		}
 		if _, err := f.accept(raw, "Again", "long enough"); err != nil {
 			t.Fatalf("accept the new link: %v", err)
+		}
+		long, _ := f.invite(t, "long@example.com", MaxInvitationTTL)
+		if again, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, long.ID); err != nil || !again.ExpiresAt.Equal(long.ExpiresAt) {
+			t.Fatalf("renew a 30-day invitation: %+v, %v; want its expiry kept", again, err)
 		}
 
 		revoked, _ := f.invite(t, "revoked@example.com", time.Hour)

@@ -1341,7 +1341,7 @@ export interface paths {
         put?: never;
         /**
          * Mail a pending invitation again, with a new link
-         * @description Only the link's hash is kept, so the mail holds a new link and the one before stops working; the expiry stays. The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends no mail (nothing changes).
+         * @description Only the link's hash is kept, so the mail holds a new link and the one before stops working; it works at least seven days from the resend (a longer expiry stays). The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends no mail (nothing changes).
          */
         post: operations["resendInvitation"];
         delete?: never;
