@@ -70,7 +70,7 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 		}
 		if in.ChannelID == 0 {
 			var err error
-			if in.ChannelID, err = DefaultChannelTx(ctx, tx, in.ContactID); err != nil {
+			if in.ChannelID, err = defaultChannelTx(ctx, tx, in.ContactID); err != nil {
 				return err
 			}
 			if in.ChannelID == 0 {
@@ -96,11 +96,11 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 	return c, err
 }
 
-// DefaultChannelTx is the channel a conversation opened for a contact
+// defaultChannelTx is the channel a conversation opened for a contact
 // without a channel of its own choosing is on: the one the contact last
 // wrote on, so replies go where they wrote; else their newest identity's
 // channel; 0 when the contact has no identity on any channel.
-func DefaultChannelTx(ctx context.Context, q db.Querier, contactID int64) (int64, error) {
+func defaultChannelTx(ctx context.Context, q db.Querier, contactID int64) (int64, error) {
 	var id int64
 	err := q.QueryRow(ctx, `SELECT COALESCE(
 		(SELECT channel_id FROM messages WHERE contact_id = ? AND direction = 'in' ORDER BY id DESC LIMIT 1),

@@ -3,7 +3,6 @@ package workflow
 import (
 	"fmt"
 
-	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
@@ -23,25 +22,6 @@ func (s *openConversation) exits() []string { return []string{"next", "failure"}
 func (s *openConversation) exec(x *execution) (result, error) {
 	if x.run.ContactID == 0 {
 		return result{}, fmt.Errorf("the run has no contact")
-	}
-	if s.ChannelID == 0 {
-		open, err := conversation.OpenOfTx(x.ctx, x.tx, x.run.WorkspaceID, x.run.ContactID)
-		if err != nil {
-			return result{}, err
-		}
-		// A contact made by the API or an import may have no identity on
-		// any channel: a conversation opened for it would be on channel 0,
-		// where nothing can be sent or received. (One already open is
-		// adopted below whatever its channel.)
-		if open.ID == 0 {
-			ch, err := conversation.DefaultChannelTx(x.ctx, x.tx, x.run.ContactID)
-			if err != nil {
-				return result{}, err
-			}
-			if ch == 0 {
-				return result{}, apperr.Invalid("channel_id", "the contact has no channel to talk on (no identity on any channel): no conversation opened")
-			}
-		}
 	}
 	// Through the concurrent door (door.go): a conversation another writer
 	// opens meanwhile is adopted (see conversation.OpenOrAdoptTx).
