@@ -9,21 +9,19 @@ import { useMe } from "../../../lib/session";
 import { Button } from "../../../lib/ui/form";
 import { describeConflict } from "./draftConflict";
 import type { DraftSave } from "./useDraftSave";
+import { useWorkspaceDate } from "../../../lib/workspaceDate";
 
 export function ConflictBanner({ draft }: { draft: DraftSave }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const me = useMe();
+  const date = useWorkspaceDate();
   const [confirming, setConfirming] = useState(false);
   const c = draft.conflict;
   if (!c) return null;
   const text = describeConflict(c, me.user?.id);
   const who =
     text.by.kind === "user" ? text.by.name : text.by.kind === "you" ? t("builderCanvas.conflict.byYou") : t("builderCanvas.conflict.byUnknown");
-  const when = text.at
-    ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined }).format(
-        new Date(text.at),
-      )
-    : undefined;
+  const when = text.at ? date(text.at) : undefined;
   const reload = () => {
     setConfirming(false);
     draft.reload();

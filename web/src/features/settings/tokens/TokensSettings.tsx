@@ -8,9 +8,9 @@ import { Copy } from "lucide-react";
 import { allPages, api, ApiError, type Page } from "../../../lib/api";
 import type { components } from "../../../lib/api-types";
 import { qk } from "../../../lib/queryKeys";
-import { useMe } from "../../../lib/session";
 import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 import { useToast } from "../../../lib/ui/toast";
+import { useWorkspaceDate } from "../../../lib/workspaceDate";
 
 type Token = components["schemas"]["WorkspaceToken"];
 type Created = components["schemas"]["CreatedToken"];
@@ -18,8 +18,7 @@ type Created = components["schemas"]["CreatedToken"];
 const scopes = ["read_only", "contacts", "conversations", "workflows"] as const;
 
 export default function TokensSettings() {
-  const { t, i18n } = useTranslation();
-  const me = useMe();
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const toast = useToast();
   const tokens = useQuery({ queryKey: qk.tokens, queryFn: () => allPages<Token>("/api/v1/tokens") });
@@ -30,12 +29,8 @@ export default function TokensSettings() {
   const [created, setCreated] = useState<Created | null>(null);
   const [confirm, setConfirm] = useState<number | null>(null);
 
-  const date = (s?: string) =>
-    s
-      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined }).format(
-          new Date(s),
-        )
-      : t("tokens.never");
+  const format = useWorkspaceDate();
+  const date = (s?: string) => (s ? format(s) : t("tokens.never"));
 
   async function create(e: FormEvent) {
     e.preventDefault();

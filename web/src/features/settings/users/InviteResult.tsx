@@ -4,19 +4,10 @@
 import { useTranslation } from "react-i18next";
 import type { components } from "../../../lib/api-types";
 import { useMe } from "../../../lib/session";
+import { useWorkspaceDate } from "../../../lib/workspaceDate";
 import { CopyField } from "./CopyField";
 
 export type Created = components["schemas"]["CreatedInvitation"];
-
-/** useWorkspaceDate formats an instant in the workspace's time zone. */
-export function useWorkspaceDate() {
-  const { i18n } = useTranslation();
-  const me = useMe();
-  return (s: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined }).format(
-      new Date(s),
-    );
-}
 
 export function InviteResult({ created, askedMail }: { created: Created; askedMail: boolean }) {
   const { t } = useTranslation();

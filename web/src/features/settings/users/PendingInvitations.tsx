@@ -10,7 +10,8 @@ import { useMe } from "../../../lib/session";
 import { Button, Section } from "../../../lib/ui/form";
 import { useToast } from "../../../lib/ui/toast";
 import { DialogFrame, type Invitation } from "./InviteDialog";
-import { InviteResult, useWorkspaceDate, type Created } from "./InviteResult";
+import { useWorkspaceDate } from "../../../lib/workspaceDate";
+import { InviteResult, type Created } from "./InviteResult";
 
 export function PendingInvitations({ teamNames, userNames }: { teamNames: Map<number, string>; userNames: Map<number, string> }) {
   const { t } = useTranslation();
