@@ -3,7 +3,9 @@ package workflow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,4 +177,52 @@ func revisionFlow(t *testing.T, q string) Definition {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// Two saves at once on the same revision: exactly one lands, the other is
+// draft_changed, and the revision moves by one — no save is lost
+// silently, on either store (the check and the write are one transaction).
+func TestDraftRevisionConcurrentSavesOneWins(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		wsp, err := workspace.New(d).Create(ctx, "Acme", "UTC")
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := NewService(d)
+		w, err := svc.Create(ctx, wsp.ID, revisionFlow(t, "first"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const savers = 8
+		errs := make(chan error, savers)
+		var start sync.WaitGroup
+		start.Add(1)
+		for i := range savers {
+			go func() {
+				start.Wait()
+				_, err := svc.SaveDraft(ctx, wsp.ID, w.ID, revisionFlow(t, fmt.Sprintf("saver%d", i)), Edit{IfRevision: w.DraftRevision})
+				errs <- err
+			}()
+		}
+		start.Done()
+		won := 0
+		for range savers {
+			err := <-errs
+			var e *apperr.Error
+			switch {
+			case err == nil:
+				won++
+			case !errors.As(err, &e) || e.Code != CodeDraftChanged:
+				t.Fatalf("a losing save: %v, want draft_changed", err)
+			}
+		}
+		got, err := svc.Get(ctx, wsp.ID, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if won != 1 || got.DraftRevision != w.DraftRevision+1 {
+			t.Fatalf("%d saves won, revision %d; want 1 and %d", won, got.DraftRevision, w.DraftRevision+1)
+		}
+	})
 }
