@@ -1,6 +1,8 @@
 package widget
 
 import (
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -34,5 +36,25 @@ func TestSocketsBoundedPerAddress(t *testing.T) {
 	take("192.0.2.1", false) // the node's bound: 4 open
 	if len(s.byAddr) != 2 {
 		t.Fatalf("addresses held: %v", s.byAddr)
+	}
+}
+
+// Many sockets of one address opening at once: exactly the bound gets in.
+func TestSocketsBoundHoldsUnderConcurrency(t *testing.T) {
+	s := newSockets(1000, 5)
+	var wg sync.WaitGroup
+	var got atomic.Int32
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.take("198.51.100.7"); err == nil {
+				got.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if got.Load() != 5 {
+		t.Fatalf("%d sockets from one address, want 5", got.Load())
 	}
 }
