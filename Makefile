@@ -2,14 +2,14 @@
 GO      ?= go
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/switchboard-chat/switchboard/internal/cli.Version=$(VERSION)
-GOFILES := $(shell find . -name '*.go' -not -path './web/*' -not -path './e2e/*' 2>/dev/null) web/embed.go go.mod go.sum $(wildcard internal/channel/widget/assets/*)
+GOFILES := $(shell find . -name '*.go' -not -path './web/*' -not -path './e2e/*' 2>/dev/null) web/embed.go go.mod go.sum cmd/switchboard/default.pgo $(wildcard internal/channel/widget/assets/*)
 # The web app's sources: a change rebuilds web/dist, which the binary embeds.
 WEBSRC  := $(shell find web/src web/scripts -type f 2>/dev/null) web/index.html web/package.json web/vite.config.ts web/tsconfig.json
 DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 
-.PHONY: build run test test-go test-faults test-size test-web test-e2e lint bench bench-waiting soak clean
+.PHONY: build run test test-go test-faults test-size test-web test-e2e lint bench bench-waiting soak pgo clean
 
 build: bin/switchboard
 
@@ -81,14 +81,19 @@ lint: lint-fast
 	$(GO) run $(STATICCHECK) ./...
 
 # Benchmarks: results (ratios measured in one run) go to docs/benchmarks.md.
+# The benchmarks that run the store and engine in their own process are
+# compiled with the switchboard command's profile (cmd/switchboard/default.pgo,
+# which go build applies to that command by itself), so they measure the
+# code as it is shipped.
+BENCH := $(GO) run -pgo=cmd/switchboard/default.pgo
 bench: build
-	$(GO) run ./bench/ingest -out docs/benchmarks.md
-	$(GO) run ./bench/routing -out docs/benchmarks.md
-	$(GO) run ./bench/workflow -out docs/benchmarks.md
-	$(GO) run ./bench/inbox -out docs/benchmarks.md
-	$(GO) run ./bench/contacts -out docs/benchmarks.md
-	$(GO) run ./bench/reports -out docs/benchmarks.md
-	$(GO) run ./bench/e2e -out docs/benchmarks.md
+	$(BENCH) ./bench/ingest -out docs/benchmarks.md
+	$(BENCH) ./bench/routing -out docs/benchmarks.md
+	$(BENCH) ./bench/workflow -out docs/benchmarks.md
+	$(BENCH) ./bench/inbox -out docs/benchmarks.md
+	$(BENCH) ./bench/contacts -out docs/benchmarks.md
+	$(BENCH) ./bench/reports -out docs/benchmarks.md
+	$(BENCH) ./bench/e2e -out docs/benchmarks.md
 	cd web && node e2e/bench/latency.mjs --out ../docs/benchmarks.md
 	cd web && node e2e/bench/builder.mjs --out ../docs/benchmarks.md
 	$(MAKE) soak
@@ -96,14 +101,19 @@ bench: build
 # Ten minutes of the end-to-end load, watching the server's memory,
 # goroutines and error counters: the "## Soak" section of docs/benchmarks.md.
 soak: build
-	$(GO) run ./bench/e2e -soak 10m -out docs/benchmarks.md
+	$(BENCH) ./bench/e2e -soak 10m -out docs/benchmarks.md
 
 # 1,000,000 workflow runs waiting at a question on a real node, and the node
 # restarted under them: the "## Workflows: 1,000,000 waiting runs" section.
 # Not in `make bench`: it copies a sample into a 5 GB store (tens of minutes
 # on a busy 2-core machine) and needs that much free disk in $$TMPDIR.
 bench-waiting: build
-	$(GO) run ./bench/waiting -out docs/benchmarks.md
+	$(BENCH) ./bench/waiting -out docs/benchmarks.md
+
+# Record cmd/switchboard/default.pgo again from the hot paths' benchmarks
+# (scripts/pgo-profile.sh says which); the next build compiles with it.
+pgo:
+	scripts/pgo-profile.sh
 
 clean:
 	rm -rf bin web/dist/assets web/dist/index.html

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -19,6 +20,7 @@ type Machine struct {
 	OS     string
 	Go     string
 	SQLite string // the modernc.org/sqlite module version
+	PGO    string // the profile this benchmark was compiled with (go build -pgo), "" without
 	Commit string
 	Date   string
 	Load   string // one-minute load average when the run started
@@ -35,6 +37,11 @@ func DescribeMachine() Machine {
 		for _, dep := range bi.Deps {
 			if dep.Path == "modernc.org/sqlite" {
 				m.SQLite = dep.Version
+			}
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "-pgo" {
+				m.PGO = s.Value
 			}
 		}
 	}
@@ -119,6 +126,10 @@ func (m Machine) Header(note string) string {
 	if note != "" {
 		note = "; " + note
 	}
-	return fmt.Sprintf("- Date: %s; commit %s\n- Machine: %d × %s, %s; load average %s when the run started\n- Go %s, modernc.org/sqlite %s%s\n",
-		m.Date, OrDash(m.Commit), m.CPUs, m.CPU, m.OS, OrDash(m.Load), m.Go, OrDash(m.SQLite), note)
+	build := "without a profile"
+	if m.PGO != "" {
+		build = "profile-guided by " + filepath.Base(filepath.Dir(m.PGO)) + "/" + filepath.Base(m.PGO)
+	}
+	return fmt.Sprintf("- Date: %s; commit %s\n- Machine: %d × %s, %s; load average %s when the run started\n- Go %s (compiled %s), modernc.org/sqlite %s%s\n",
+		m.Date, OrDash(m.Commit), m.CPUs, m.CPU, m.OS, OrDash(m.Load), m.Go, build, OrDash(m.SQLite), note)
 }

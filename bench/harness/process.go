@@ -28,14 +28,17 @@ const MainPackage = "github.com/switchboard-chat/switchboard/cmd/switchboard"
 
 // Build compiles the switchboard command into dir and returns the binary's
 // path. It must run inside the module (go resolves MainPackage from the
-// working directory). race builds with the race detector, which lets a test
-// built with -race reuse its compiled packages instead of compiling the
-// SQLite driver a second time.
+// working directory). Without race it is the binary `make build` makes,
+// profile-guided by the command's default.pgo, so that benchmarks measure
+// what is shipped (and the build is shared with make's through the cache).
+// race builds with the race detector and without the profile, as a test's
+// own packages are built, which lets a test built with -race reuse them
+// instead of compiling the SQLite driver a second time.
 func Build(ctx context.Context, dir string, race bool) (string, error) {
 	bin := filepath.Join(dir, "switchboard")
 	args := []string{"build", "-o", bin}
 	if race {
-		args = append(args, "-race")
+		args = append(args, "-race", "-pgo=off")
 	}
 	args = append(args, MainPackage)
 	out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput()
@@ -43,6 +46,23 @@ func Build(ctx context.Context, dir string, race bool) (string, error) {
 		return "", fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
 	return bin, nil
+}
+
+// Profile is the path of the profile the switchboard command is compiled
+// with (cmd/switchboard/default.pgo, which go build uses by itself), for
+// other programs a benchmark compares it with: compiled with the same
+// profile, they differ from it by their code, not by their compilation.
+// Like Build, it must run inside the module.
+func Profile(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("not inside the switchboard module")
+	}
+	return filepath.Join(filepath.Dir(mod), "cmd", "switchboard", "default.pgo"), nil
 }
 
 // Demo is what `switchboard demo --json` prints.

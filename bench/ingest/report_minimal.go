@@ -40,7 +40,7 @@ func (r report) minimalMarkdown() string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("\n### Against a minimal receive pipeline\n\n")
-	p("`bench/ingest/minimal` is the least a receive pipeline can do for the same webhook, written from scratch with the standard library and the same SQLite driver: ")
+	p("`bench/ingest/minimal` is the least a receive pipeline can do for the same webhook, written from scratch with the standard library and the same SQLite driver, and compiled with the same profile as switchboard (`cmd/switchboard/default.pgo`): ")
 	p("HTTP (`net/http`, the same URL and bearer channel token, compared by digest in constant time), the same JSON body decoded with `encoding/json` and checked, ")
 	p("then, in a group commit (one writer goroutine batching the webhooks queued meanwhile into one transaction, up to 512, WAL with synchronous=FULL, statements prepared once), ")
 	p("a redelivery check by provider id, a contact upsert by (channel, external id), a conversation upsert on a partial unique index (one open per contact) that says whether it opened one, ")
