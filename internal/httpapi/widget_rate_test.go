@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
@@ -75,10 +76,10 @@ func TestWidgetHistoryStoreFailureIsNoEmptyHistory(t *testing.T) {
 // TestWidgetPreChatNameFillsAContactMadeBefore: the pre-chat form's name
 // fills the visitor's contact "always" (docs/widget.md), also when the
 // contact was made by an earlier message without it (the form turned on
-// since, so a returning visitor is asked): it was named after the
-// visitor's random id for good. A contact with a name of its own (an
-// agent's, a merged customer's) keeps it: the visitor's word is
-// unverified.
+// since, so a returning visitor is asked): it was named "Visitor …" for
+// good (and, before that name, after the visitor's random id, which the
+// form still replaces). A contact with a name of its own (an agent's, a
+// merged customer's) keeps it: the visitor's word is unverified.
 func TestWidgetPreChatNameFillsAContactMadeBefore(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
@@ -105,12 +106,27 @@ func TestWidgetPreChatNameFillsAContactMadeBefore(t *testing.T) {
 		}
 		ana := f.newVisitor(t)
 		id := send(ana, `{"text":"Hello"}`)
-		if got := name(id); got != ana.VisitorID+"||" {
-			t.Fatalf("a visitor's contact before the form: %q", got)
+		got := name(id)
+		if !regexp.MustCompile(`^Visitor [0-9A-Z]{6}\|\|$`).MatchString(got) {
+			t.Fatalf("a visitor's contact before the form: %q, want Visitor and a code (not the id %s)", got, ana.VisitorID)
+		}
+		if again := send(ana, `{"text":"Still here"}`); again != id || name(id) != got {
+			t.Fatalf("the same visitor's next message: contact %d named %q, want %d named %q", again, name(id), id, got)
 		}
 		send(ana, `{"text":"Hello again","name":"Ana Lima","email":"ana.lima@example.com"}`)
 		if got := name(id); got != "Ana|Lima|ana.lima@example.com" {
 			t.Fatalf("after the pre-chat form: %q, want Ana|Lima|ana.lima@example.com", got)
+		}
+		// A contact made before visitors had a name of their own was
+		// named after the visitor's id: the form names it too.
+		bo := f.newVisitor(t)
+		bid := send(bo, `{"text":"Hi"}`)
+		f.vars["bo"] = itoa(bid)
+		f.run(t, []scenario{{name: "named as contacts were before visitor names", method: "PATCH", path: "/api/v1/contacts/{{bo}}", as: "owner", status: 200,
+			body: `{"first_name":"` + bo.VisitorID + `","last_name":""}`}})
+		send(bo, `{"text":"Me again","name":"Bo Berg"}`)
+		if got := name(bid); got != "Bo|Berg|" {
+			t.Fatalf("a contact named after its visitor id, after the form: %q, want Bo|Berg|", got)
 		}
 		// Named by an agent since: the form does not rename them.
 		f.vars["ana"] = itoa(id)

@@ -268,6 +268,14 @@ func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (co
 	if err := a.takeVisitor(q, v); err != nil {
 		return conversation.Received{}, err
 	}
+	named := profile.FirstName != nil
+	if !named {
+		// A new contact is named after its profile, else after its
+		// external id: here a random id, so a friendlier name instead.
+		// An existing contact's name is left alone either way.
+		anon := visitorName(v.VisitorID)
+		profile.FirstName = &anon
+	}
 	in := conversation.Inbound{Kind: conversation.KindMessage, WorkspaceID: q.ch.WorkspaceID, ChannelID: q.ch.ID,
 		ExternalID: v.VisitorID, Profile: profile, Type: "text", Text: o.Text, Timestamp: a.deps.Clock.Now().UTC().Truncate(time.Millisecond)}
 	if o.ClientID != "" {
@@ -284,7 +292,7 @@ func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (co
 	if err != nil {
 		return conversation.Received{}, err
 	}
-	if profile.FirstName != nil && !res[0].Duplicate {
+	if named && !res[0].Duplicate {
 		a.fillName(ctx, q, res[0].ContactID, v.VisitorID, profile)
 	}
 	if email != "" {
@@ -296,8 +304,8 @@ func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (co
 // fillName gives the pre-chat form's name to the visitor's contact when it
 // has none of its own: Receive names a new contact by the profile, but a
 // contact an earlier message made (before the form was turned on) is
-// named after the visitor's id, and Receive leaves an existing contact's
-// profile alone. A name an agent gave, or a merged customer's, is kept:
+// named "Visitor …" (visitorName; before that name existed, after the
+// visitor's id), and Receive leaves an existing contact's profile alone. A name an agent gave, or a merged customer's, is kept:
 // the visitor's word is unverified. The message is stored whatever
 // becomes of the name.
 func (a *api) fillName(ctx context.Context, q request, contactID int64, visitorID string, profile contact.Input) {
@@ -306,7 +314,7 @@ func (a *api) fillName(ctx context.Context, q request, contactID int64, visitorI
 	}
 	err := a.deps.DB.Write(ctx, func(tx *db.Tx) error {
 		c, err := contact.GetTx(ctx, tx, q.ch.WorkspaceID, contactID)
-		if err != nil || c.FirstName != visitorID || c.LastName != "" {
+		if err != nil || (c.FirstName != visitorName(visitorID) && c.FirstName != visitorID) || c.LastName != "" {
 			return err
 		}
 		return contact.UpdateTx(ctx, tx, q.ch.WorkspaceID, contactID, contact.Input{FirstName: profile.FirstName, LastName: profile.LastName})

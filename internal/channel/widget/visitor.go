@@ -53,6 +53,30 @@ func validVisitorID(id string) bool {
 	return err == nil
 }
 
+// visitorName is the name a visitor's contact gets until they give one
+// (the pre-chat form, an agent): "Visitor 3KQ7WZ", six letters and digits
+// read from their id, so the inbox tells visitors apart without showing
+// the id's 26 random characters, and the same visitor is named alike on
+// every message. Crockford's alphabet (no I, L, O, U) keeps it easy to read
+// out. Six characters are 30 bits: two of a workspace's visitors share a
+// name by chance only past tens of thousands of them, and a shared name
+// alone suggests no merge (merge suggestions pair names across channels).
+func visitorName(id string) string {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(id, visitorIDPrefix))
+	if err != nil || len(b) < 4 {
+		sum := sha256.Sum256([]byte(id))
+		b = sum[:]
+	}
+	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	n := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	code := make([]byte, 6)
+	for i := range code {
+		code[i] = alphabet[n&31]
+		n >>= 5
+	}
+	return "Visitor " + string(code)
+}
+
 // authenticate checks a visitor's credentials on ch.
 func authenticate(ch channel.Channel, v Visitor) error {
 	if !validVisitorID(v.VisitorID) || v.Secret == "" {
