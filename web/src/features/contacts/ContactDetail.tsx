@@ -17,6 +17,7 @@ import { useToast } from "../../lib/ui/toast";
 import type { ContactDetail as Detail, ContactField, Conversation, LogEvent } from "../../lib/types";
 import { displayName, fieldText, mayMerge, useFields, useStages } from "./data";
 import { MergeDialog } from "./MergeDialog";
+import { useWorkspaceDate } from "../../lib/workspaceDate";
 
 const standard = ["first_name", "last_name", "phone", "email", "language", "country"] as const;
 
@@ -336,13 +337,12 @@ function IdentitiesCard({ contact }: { contact: Detail }) {
 }
 
 function ConversationsCard({ contactID }: { contactID: number }) {
-  const { t, i18n } = useTranslation();
-  const me = useMe();
+  const { t } = useTranslation();
   const list = useQuery({
     queryKey: qk.contactConversations(contactID),
     queryFn: () => api.get<Page<Conversation>>(`/api/v1/contacts/${contactID}/conversations`, { limit: 50 }),
   });
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined });
+  const date = useWorkspaceDate();
   const rows = list.data?.data ?? [];
   return (
     <Card title={t("contacts.detail.conversations")}>
@@ -361,7 +361,7 @@ function ConversationsCard({ contactID }: { contactID: number }) {
                   {t(`contacts.status.${c.status}`)}
                 </span>
                 <span className="text-muted flex-1 truncate text-xs">{c.close_summary}</span>
-                <span className="text-muted text-xs">{date.format(new Date(c.opened_at))}</span>
+                <span className="text-muted text-xs">{date(c.opened_at)}</span>
               </Link>
             </li>
           ))}
@@ -372,22 +372,21 @@ function ConversationsCard({ contactID }: { contactID: number }) {
 }
 
 function TimelineCard({ contactID }: { contactID: number }) {
-  const { t, i18n } = useTranslation();
-  const me = useMe();
+  const { t } = useTranslation();
   const events = useInfiniteQuery({
     queryKey: qk.contactEvents(contactID),
     queryFn: ({ pageParam }) => api.get<Page<LogEvent>>(`/api/v1/contacts/${contactID}/events`, { limit: 30, cursor: pageParam }),
     initialPageParam: "",
     getNextPageParam: (last) => last.next_cursor || undefined,
   });
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "short", timeStyle: "short", timeZone: me.workspace.timezone || undefined });
+  const date = useWorkspaceDate({ dateStyle: "short", timeStyle: "short" });
   const rows = events.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Card title={t("contacts.detail.timeline")}>
       <ol className="flex flex-col gap-1.5" data-testid="contact-timeline">
         {rows.map((e) => (
           <li key={e.id} className="flex gap-2 text-sm" data-testid="contact-event" data-event-type={e.type}>
-            <span className="text-muted w-36 shrink-0 text-xs leading-5 whitespace-nowrap">{date.format(new Date(e.created_at))}</span>
+            <span className="text-muted w-36 shrink-0 text-xs leading-5 whitespace-nowrap">{date(e.created_at)}</span>
             <span className="flex-1">
               {t(`contacts.event.${e.type.replaceAll(".", "_")}`, { defaultValue: e.type })}
               {e.conversation_id ? (

@@ -23,6 +23,7 @@ import {
   useTags,
   type ContactFilter,
 } from "./data";
+import { useWorkspaceDate } from "../../lib/workspaceDate";
 
 const ROW = 48;
 const control = "border-line bg-bg rounded border px-2 py-1 text-sm";
@@ -43,7 +44,7 @@ function useFilterParams(): [ContactFilter, (f: ContactFilter) => void] {
 }
 
 export function ContactList() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
   const [filter, setFilter] = useFilterParams();
@@ -92,7 +93,7 @@ export function ContactList() {
     if (last && last.index >= rows.length - 20 && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
   }, [last, rows.length, query]);
 
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeZone: me.workspace.timezone || undefined });
+  const date = useWorkspaceDate({ dateStyle: "medium" });
   const tz = me.workspace.timezone;
 
   return (
@@ -227,7 +228,7 @@ export function ContactList() {
                       ))}
                     </span>
                     <span className="text-muted truncate text-xs">
-                      {c.last_incoming_at && !c.last_incoming_at.startsWith("1970") ? date.format(new Date(c.last_incoming_at)) : "—"}
+                      {c.last_incoming_at && !c.last_incoming_at.startsWith("1970") ? date(c.last_incoming_at) : "—"}
                     </span>
                   </Link>
                 </li>

@@ -6,16 +6,15 @@ import { useTranslation } from "react-i18next";
 import { RefreshCw } from "lucide-react";
 import { ApiError, api, type Page } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
-import { useMe } from "../../lib/session";
 import { Button, Field, Section, Select, TextInput } from "../../lib/ui/form";
 import { useToast } from "../../lib/ui/toast";
 import { keys, type Source } from "./types";
+import { useWorkspaceDate } from "../../lib/workspaceDate";
 
 export function Sources() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const toast = useToast();
-  const me = useMe();
   const list = useQuery({ queryKey: keys.sources, queryFn: () => api.get<Page<Source>>("/api/v1/knowledge/sources") });
   const done = () => void qc.invalidateQueries({ queryKey: qk.knowledge });
   const sync = useMutation({
@@ -33,8 +32,7 @@ export function Sources() {
     onSettled: done,
   });
   const sources = list.data?.data ?? [];
-  // In the workspace's time zone, as every other date of the app.
-  const date = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined });
+  const date = useWorkspaceDate();
   return (
     <Section title={t("knowledge.sources.title")} description={t("knowledge.sources.description")}>
       <div className="mb-4 grid grid-cols-1 gap-4 xl:grid-cols-2">
@@ -48,7 +46,7 @@ export function Sources() {
               <p className="truncate text-sm font-medium">{s.name}</p>
               <p className="text-muted truncate text-xs">
                 {t(`knowledge.source.${s.kind}`)} · {t("knowledge.sources.documents", { count: s.documents })}
-                {s.synced_at ? " · " + t("knowledge.sources.synced", { when: date.format(new Date(s.synced_at)) }) : ""}
+                {s.synced_at ? " · " + t("knowledge.sources.synced", { when: date(s.synced_at) }) : ""}
               </p>
               {s.status === "error" && (
                 <p className="text-danger truncate text-xs" title={s.error}>

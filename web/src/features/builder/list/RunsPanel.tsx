@@ -9,8 +9,8 @@ import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../../lib/api";
 import { useLive } from "../../../lib/liveContext";
 import { qk } from "../../../lib/queryKeys";
-import { useMe } from "../../../lib/session";
 import type { components } from "../../../lib/api-types";
+import { useWorkspaceDate } from "../../../lib/workspaceDate";
 
 type Run = components["schemas"]["WorkflowRun"];
 
@@ -58,8 +58,7 @@ function useLiveRuns(workflowID: number) {
 }
 
 export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpenRun: (runID: number) => void }) {
-  const { t, i18n } = useTranslation();
-  const me = useMe();
+  const { t } = useTranslation();
   const [status, setStatus] = useState("");
   useLiveRuns(workflowID);
   const runs = useInfiniteQuery({
@@ -69,11 +68,7 @@ export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpe
     initialPageParam: "",
     getNextPageParam: (last) => last.next_cursor || undefined,
   });
-  const when = new Intl.DateTimeFormat(i18n.language, {
-    dateStyle: "short",
-    timeStyle: "short",
-    timeZone: me.workspace.timezone || undefined,
-  });
+  const when = useWorkspaceDate({ dateStyle: "short", timeStyle: "short" });
   const rows = runs.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <section data-testid="runs-panel" aria-label={t("builderList.runs.title")} className="flex min-h-0 flex-col gap-2 text-sm">
@@ -120,7 +115,7 @@ export function RunsPanel({ workflowID, onOpenRun }: { workflowID: number; onOpe
                   )}
                 </span>
                 <span className="text-muted text-xs">{t("builderList.runs.version", { version: run.version })}</span>
-                <span className="text-muted text-xs">{when.format(new Date(run.created_at))}</span>
+                <span className="text-muted text-xs">{when(run.created_at)}</span>
                 <span className={"text-xs " + (run.status === "failed" ? "text-danger" : waiting(run.status) ? "text-warning" : "text-muted")}>
                   {t(`builderList.runs.statuses.${run.status}`, { defaultValue: run.status })}
                   {waiting(run.status) && run.step ? " · " + t("builderList.runs.at", { step: run.step }) : ""}

@@ -11,7 +11,6 @@ import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../../lib/api";
 import type { components } from "../../../lib/api-types";
 import { qk } from "../../../lib/queryKeys";
-import { useMe } from "../../../lib/session";
 import type { Workflow } from "../../../lib/types";
 import { Button } from "../../../lib/ui/form";
 import { Modal } from "../../../lib/ui/Modal";
@@ -20,6 +19,7 @@ import { type DiffEntry, type FieldChange, type StepDiff, TRIGGER_KEY, diffDefin
 import { type Definition, type Step, exitLabel } from "../model/graph";
 import { refKindsOf, summarize } from "../model/summary";
 import { useRefNames } from "../drawer/refs";
+import { useWorkspaceDate } from "../../../lib/workspaceDate";
 
 export type { StepDiff } from "../model/diff";
 
@@ -64,8 +64,7 @@ function sameMarks(a: StepDiff | null, b: StepDiff | null) {
 }
 
 export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusStep, onRestore }: VersionsPanelProps) {
-  const { t, i18n } = useTranslation();
-  const me = useMe();
+  const { t } = useTranslation();
   const [compareWith, setCompareWith] = useState<number | null>(() => comparing.get(workflowID) ?? null);
   const [restoring, setRestoring] = useState<number | null>(null);
   const [viewing, setViewing] = useState<number | null>(null);
@@ -79,7 +78,7 @@ export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusS
     staleTime: 0,
   });
   const rows = versions.data?.pages.flatMap((p) => p.data) ?? [];
-  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short", timeZone: me.workspace.timezone || undefined });
+  const when = useWorkspaceDate();
 
   const published = (workflow.published ?? null) as Definition | null;
   const saved = (workflow.draft ?? workflow.published ?? null) as Definition | null;
@@ -188,7 +187,7 @@ export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusS
                   </span>
                 )}
                 <span className="text-muted ml-auto text-xs" data-testid="version-published">
-                  {when.format(new Date(v.published_at))}
+                  {when(v.published_at)}
                   {v.published_by ? " · " + t("builderVersions.publishedBy", { name: v.published_by.name }) : ""}
                 </span>
               </div>

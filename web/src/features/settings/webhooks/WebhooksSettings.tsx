@@ -8,9 +8,9 @@ import { useTranslation } from "react-i18next";
 import { Copy, RefreshCw, Send } from "lucide-react";
 import { api, ApiError, type Page } from "../../../lib/api";
 import type { components } from "../../../lib/api-types";
-import { useMe } from "../../../lib/session";
 import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 import { useToast } from "../../../lib/ui/toast";
+import { useWorkspaceDate } from "../../../lib/workspaceDate";
 
 type Endpoint = components["schemas"]["WebhookEndpoint"];
 type Delivery = components["schemas"]["WebhookDelivery"];
@@ -231,14 +231,8 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
 }
 
 function useDate() {
-  const { i18n } = useTranslation();
-  const me = useMe();
-  return (s?: string) =>
-    s
-      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "medium", timeZone: me.workspace.timezone || undefined }).format(
-          new Date(s),
-        )
-      : "";
+  const format = useWorkspaceDate({ dateStyle: "medium", timeStyle: "medium" });
+  return (s?: string) => (s ? format(s) : "");
 }
 
 function EndpointRow({ endpoint: ep, showingLog, onEdit, onLog, onSecret }: {
