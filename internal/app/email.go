@@ -24,7 +24,7 @@ func (a *App) attachEmail() error {
 	}
 	// Mailboxes are leased under the node's id, so that a node found dead
 	// has them taken back with its other claims (node.reapSilent).
-	deps := email.Deps{DB: a.DB, Channels: a.Channels, Receiver: a.Conversations, Clock: a.DB.Clock(), NodeID: a.node.ID()}
+	deps := email.Deps{DB: a.DB, Channels: a.Channels, Receiver: a.Conversations, Clock: a.DB.Clock(), NodeID: a.node.ID(), Metrics: a.Metrics}
 	if a.Media != nil {
 		deps.Media, deps.MaxMessageBytes = email.MediaStore(a.Media), a.Media.MaxBytes()
 	}

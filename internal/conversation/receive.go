@@ -94,6 +94,12 @@ type Inbound struct {
 	// ExternalID before the item is stored, so the contact and their
 	// conversation go on.
 	FormerExternalID string
+	// Automatic says a program wrote the message, not the contact (an
+	// out-of-office, another help desk's acknowledgement: email's
+	// Auto-Submitted). It never opens or reopens a conversation, whose
+	// conversation.opened would start the workflows that answer it again
+	// (a mail loop): see receiveAutomaticTx.
+	Automatic bool
 }
 
 // Received says what became of one inbound item.
@@ -103,7 +109,7 @@ type Received struct {
 	ContactID      int64  `json:"contact_id,omitempty"`
 	Duplicate      bool   `json:"duplicate,omitempty"` // already stored: a redelivery
 	Opened         bool   `json:"opened,omitempty"`    // this message opened the conversation
-	Ignored        string `json:"ignored,omitempty"`   // why a status update changed nothing
+	Ignored        string `json:"ignored,omitempty"`   // why a status update changed nothing, or an automatic reply was not stored
 }
 
 // Receive stores the items of one webhook atomically: all of them or
@@ -235,23 +241,30 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 			return r, err
 		}
 	}
-	if err := contact.MoveIdentityTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.FormerExternalID, in.ExternalID); err != nil {
-		return r, err
-	}
-	contactID, created, err := contact.ResolveTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.ExternalID, in.Profile)
-	if err != nil {
-		return r, err
-	}
-	r.ContactID = contactID
-	if in.Kind == KindEcho && provider.Valid && !created {
-		if own, err := claimEchoTx(ctx, tx, in, contactID); err != nil || own.MessageID != 0 {
-			return own, err
-		}
-	}
 	var conv Conversation
-	if !created { // a contact born in this statement has no conversation to find
-		if conv, err = openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID, true); err != nil {
+	var err error
+	if in.Automatic && in.Kind == KindMessage {
+		if r.ContactID, conv, r.Ignored, err = automaticTargetTx(ctx, tx, in); err != nil || r.Ignored != "" {
 			return r, err
+		}
+	} else {
+		if err := contact.MoveIdentityTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.FormerExternalID, in.ExternalID); err != nil {
+			return r, err
+		}
+		contactID, created, err := contact.ResolveTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.ExternalID, in.Profile)
+		if err != nil {
+			return r, err
+		}
+		r.ContactID = contactID
+		if in.Kind == KindEcho && provider.Valid && !created {
+			if own, err := claimEchoTx(ctx, tx, in, contactID); err != nil || own.MessageID != 0 {
+				return own, err
+			}
+		}
+		if !created { // a contact born in this statement has no conversation to find
+			if conv, err = openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID, true); err != nil {
+				return r, err
+			}
 		}
 	}
 	now := tx.Now()
@@ -302,6 +315,12 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	if conv.ID == 0 {
 		_, err = event.Append(ctx, tx, event.New{WorkspaceID: in.WorkspaceID, Type: typ, ContactID: r.ContactID, Payload: payload})
 		return r, err
+	}
+	if conv.Status == StatusClosed {
+		// An automatic reply's (see automaticTargetTx): the conversation
+		// stays as it was — closed, its times, waiting and reads
+		// unchanged — and gains the event its timeline shows.
+		return r, appendEventSeq(ctx, tx, conv, typ, payload, 0)
 	}
 	// One statement updates the conversation and reserves the event's seq.
 	var seq, autoClose int64

@@ -73,7 +73,9 @@ type receiveJob struct {
 // PostgreSQL the batch is written by receiveGroupPgTx (receive_pg.go).
 func (s *Service) batched(items []Inbound) bool {
 	for _, in := range items {
-		if in.Kind != KindMessage || in.FormerExternalID != "" {
+		// An automatic reply finds its conversation its own way
+		// (automaticTargetTx): rare, it is written alone.
+		if in.Kind != KindMessage || in.FormerExternalID != "" || in.Automatic {
 			return false
 		}
 	}

@@ -54,11 +54,13 @@ func (p *Provider) deliver(ctx context.Context, ch channel.Channel, raw []byte, 
 			return conversation.Received{}, err
 		}
 		if ours {
-			got, err := d.Receiver.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindStatus, WorkspaceID: ch.WorkspaceID,
-				ChannelID: ch.ID, ProviderMessageID: e.Bounce.MessageID, Status: conversation.MsgFailed, Reason: e.Bounce.Reason}})
+			in := conversation.Inbound{Kind: conversation.KindStatus, WorkspaceID: ch.WorkspaceID,
+				ChannelID: ch.ID, ProviderMessageID: e.Bounce.MessageID, Status: conversation.MsgFailed, Reason: e.Bounce.Reason}
+			got, err := d.Receiver.Receive(ctx, []conversation.Inbound{in})
 			if err != nil {
 				return conversation.Received{}, fmt.Errorf("email: receive a bounce: %w", err)
 			}
+			d.Metrics.InboundMessages.WithLabelValues(Type, channel.Outcome(in, got[0])).Inc()
 			return got[0], nil
 		}
 	}
@@ -81,10 +83,20 @@ func (p *Provider) deliver(ctx context.Context, ch channel.Channel, raw []byte, 
 			return conversation.Received{}, fmt.Errorf("email: keep the raw message: %w", err)
 		}
 	}
-	got, err := d.Receiver.Receive(ctx, []conversation.Inbound{Inbound(ch, e, rawID)})
+	in := Inbound(ch, e, rawID)
+	got, err := d.Receiver.Receive(ctx, []conversation.Inbound{in})
 	if err != nil {
 		return conversation.Received{}, fmt.Errorf("email: receive: %w", err)
 	}
+	outcome := channel.Outcome(in, got[0])
+	if got[0].Ignored != "" {
+		// An automatic answer from an address with no conversation to go
+		// in (see Inbound's Automatic): handled, so the sender gets its
+		// 250 and the poller marks it read, but kept nowhere.
+		slog.Info("email: an automatic reply not stored", "channel", ch.ID, "message_id", e.MessageID, "from", e.From.Address, "why", got[0].Ignored)
+		outcome = "ignored"
+	}
+	d.Metrics.InboundMessages.WithLabelValues(Type, outcome).Inc()
 	return got[0], nil
 }
 

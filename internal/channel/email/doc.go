@@ -28,6 +28,9 @@
 // headers, and each attachment is a media reference "<raw id>/<part>"
 // that FetchMedia extracts from the stored raw message. A message that is
 // not well-formed MIME is stored with what could be read, never dropped.
+// An automatic reply (Auto-Submitted, an out-of-office) never opens or
+// reopens a conversation (conversation.Inbound.Automatic): with none to
+// go in it is acknowledged, logged and counted, not stored.
 //
 // Replies (Send) go out through the channel's SMTP server as an answer
 // to the conversation's latest email a person wrote: "Re: <subject>",

@@ -84,6 +84,9 @@ func Inbound(ch channel.Channel, e Email, rawID string) conversation.Inbound {
 		Type:              "text",
 		Text:              reply,
 		Timestamp:         e.Date,
+		// An out-of-office answering our mail must not reopen the
+		// conversation and run its workflows, which would mail again.
+		Automatic: e.AutoSubmitted != "",
 	}
 	if strings.TrimSpace(reply) == "" && strings.TrimSpace(e.Subject) != "" {
 		in.Text = e.Subject // an empty body: the subject says what it is about

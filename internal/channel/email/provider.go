@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
@@ -55,6 +56,9 @@ type Deps struct {
 	// MaxMessageBytes bounds a message read from a mailbox (the media
 	// store's limit; 0: 25 MiB). The SMTP listener has its own option.
 	MaxMessageBytes int64
+	// Metrics counts what became of each mail delivered (the inbound
+	// messages metric); nil: a private registry.
+	Metrics *metrics.Metrics
 }
 
 var (
@@ -83,6 +87,9 @@ func New(client *http.Client) *Provider {
 // Attach gives the provider what it needs beyond the HTTP client (see Deps).
 func (p *Provider) Attach(d Deps) {
 	d.Clock = clock.OrReal(d.Clock)
+	if d.Metrics == nil {
+		d.Metrics = metrics.New()
+	}
 	p.mu.Lock()
 	p.d = d
 	p.mu.Unlock()
