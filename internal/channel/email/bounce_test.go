@@ -99,3 +99,89 @@ func TestABounceFailsTheMessageItReports(t *testing.T) {
 		}
 	})
 }
+
+// Our Message-IDs cannot be worked out, so a bounce cannot be forged: a
+// bounce naming the id anyone could guess for a reply of ours
+// (switchboard.<workspace>.<message>@<domain>, what they were) fails
+// nothing and is kept as mail; the real bounce, naming the id the reply
+// went out with, fails it. A reply sent before the ids changed keeps its
+// stored id, and its bounce still fails it.
+func TestABounceOfAGuessedMessageIDFailsNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		out := newSink(t, "", "")
+		ch := e.channel(t, sinkConfig(out))
+		if _, err := e.p.Deliver(ctx, ch, fixture(t, "gmail_plain.eml")); err != nil {
+			t.Fatal(err)
+		}
+		convID := e.messages(t, ch.ID)[0].ConversationID
+		send := func(text string) (conversation.Message, string) {
+			t.Helper()
+			var sent conversation.Message
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				var err error
+				sent, err = conversation.SendTx(ctx, tx, e.ws, convID, conversation.SendInput{Text: text, Sender: "api"})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			id, err := e.p.Send(ctx, ch, "ada.lovelace@gmail.com", sent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sent, id
+		}
+		record := func(msgID int64, providerID string) {
+			t.Helper()
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				_, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ?, status = 'sent' WHERE id = ?`, providerID, msgID)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		status := func(msgID int64) string {
+			t.Helper()
+			var s string
+			if err := d.Reader().QueryRow(ctx, `SELECT status FROM messages WHERE id = ?`, msgID).Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+
+		sent, ourID := send("Your parcel is with the carrier.")
+		record(sent.ID, ourID)
+		guessed := "switchboard." + itoa(int(e.ws)) + "." + itoa(int(sent.ID)) + "@acme.example"
+		if ourID == guessed || !strings.HasSuffix(ourID, "@acme.example") {
+			t.Fatalf("our Message-ID %q is the guessable one", ourID)
+		}
+		if _, err := e.p.Deliver(ctx, ch, dsn(guessed, "headers")); err != nil {
+			t.Fatal(err)
+		}
+		if s := status(sent.ID); s != "sent" {
+			t.Errorf("a bounce naming a guessed id made our reply %q", s)
+		}
+		msgs := e.messages(t, ch.ID)
+		if last := msgs[len(msgs)-1]; last.Direction != "in" || !strings.Contains(last.Content.Email.Subject, "Delivery Status Notification") {
+			t.Errorf("the forged bounce is not kept as mail: %+v", last)
+		}
+		if _, err := e.p.Deliver(ctx, ch, dsn(ourID, "headers")); err != nil {
+			t.Fatal(err)
+		}
+		if s := status(sent.ID); s != "failed" {
+			t.Errorf("the real bounce made our reply %q, want failed", s)
+		}
+
+		// Sent before the change: its stored id is the old form.
+		old, _ := send("Here is your refund.")
+		oldID := "switchboard." + itoa(int(e.ws)) + "." + itoa(int(old.ID)) + "@acme.example"
+		record(old.ID, oldID)
+		if _, err := e.p.Deliver(ctx, ch, dsn(oldID, "message")); err != nil {
+			t.Fatal(err)
+		}
+		if s := status(old.ID); s != "failed" {
+			t.Errorf("the bounce of a reply sent with an old id made it %q, want failed", s)
+		}
+	})
+}

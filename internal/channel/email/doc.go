@@ -35,7 +35,9 @@
 // Replies (Send) go out through the channel's SMTP server as an answer
 // to the conversation's latest email a person wrote: "Re: <subject>",
 // In-Reply-To its Message-ID, References its references and that id, and
-// a Message-ID of ours, the same for every attempt of a message; it goes
+// a Message-ID of ours, the same for every attempt of a message and
+// unguessable (an HMAC under the channel's token: a bounce naming it
+// fails the message, see messageID); it goes
 // to that email's Reply-To, if any, else to the contact. Every connection to a
 // mail server is dialled through the node's guard.
 //

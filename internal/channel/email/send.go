@@ -3,14 +3,16 @@ package email
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/tls"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"time"
 
@@ -66,7 +68,11 @@ func (p *Provider) Send(ctx context.Context, ch channel.Channel, to string, msg 
 		return "", err
 	}
 	rcpts := recipients(to, th, cfg.Address)
-	id := messageID(msg, cfg.Address)
+	if ch.Token == "" {
+		// Without its secret the id would be guessable again.
+		return "", outbound.Permanent("the channel has no token to make its Message-IDs from")
+	}
+	id := messageID(ch, msg, cfg.Address)
 	raw, err := p.compose(ctx, ch, cfg, rcpts, th, id, msg)
 	if err != nil {
 		return "", err
@@ -97,12 +103,22 @@ func recipients(to string, th thread, own string) []string {
 	return out
 }
 
-// messageID is our Message-ID of an outbound message: the same for every
-// attempt of it, so a retry of a mail the server did accept is one mail
-// to the contact's client.
-func messageID(msg conversation.Message, address string) string {
+// messageID is our Message-ID of an outbound message on ch: the same for
+// every attempt of it, so a retry of a mail the server did accept is one
+// mail to the contact's client; and one nobody else can work out, since a
+// bounce naming it fails the message (Deliver). They were
+// switchboard.<workspace>.<message>@<domain>: anyone who saw one could
+// fail any reply of the channel with a forged bounce. It is an HMAC of
+// the message under the channel's token, a random secret (sealed in its
+// row) that every node of a cluster reads alike, on SQLite and
+// PostgreSQL. A rotated token changes the ids of the attempts made after;
+// a bounce matches the id a message was sent with, as stored, so bounces
+// of ids sent before (also of the old form) still match.
+func messageID(ch channel.Channel, msg conversation.Message, address string) string {
+	mac := hmac.New(sha256.New, []byte(ch.Token))
+	fmt.Fprintf(mac, "switchboard email message-id\x00%d\x00%d\x00%d", ch.ID, msg.WorkspaceID, msg.ID)
 	domain := address[strings.LastIndex(address, "@")+1:]
-	return "switchboard." + strconv.FormatInt(msg.WorkspaceID, 10) + "." + strconv.FormatInt(msg.ID, 10) + "@" + domain
+	return "sb-" + hex.EncodeToString(mac.Sum(nil)[:16]) + "@" + domain
 }
 
 // threadLookBack is how many of the latest inbound emails thread looks
