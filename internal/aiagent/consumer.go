@@ -108,8 +108,12 @@ func (s *Service) enqueue(ctx context.Context, tx *db.Tx, e event.Event, agentID
 	case event.MessageReceived:
 		var p struct {
 			MessageID int64 `json:"message_id"`
+			Automatic bool  `json:"automatic"`
 		}
 		json.Unmarshal(e.Payload, &p)
+		if p.Automatic {
+			return nil // an out-of-office asks nothing: answering it would start a loop
+		}
 		messageID = p.MessageID
 	case event.ConversationAssigned:
 		var p struct {

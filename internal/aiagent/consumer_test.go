@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/aiagent"
@@ -65,6 +66,44 @@ func TestConsumerBatchAsksOnce(t *testing.T) {
 		}
 		if got := f.count(`SELECT COUNT(*) FROM ai_agent_turns WHERE conversation_id = ?`, mine); got != 1 {
 			t.Errorf("the agent's conversation has %d turns, want 1", got)
+		}
+	})
+}
+
+// An automatic reply (an out-of-office) on an AI agent's conversation
+// gets no turn: the agent answering it would answer the next one, a loop.
+func TestConsumerSkipsAutomaticReplies(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		a := f.agent(aiagent.Input{})
+		mine := f.write("+15551301", "Hello?").ConversationID
+		f.stop() // the test hands the events to the handler itself
+		f.assign(mine, a.ID)
+		var e event.Event
+		var payload string
+		if err := d.Reader().QueryRow(context.Background(), `SELECT id, workspace_id, type, conversation_id, payload FROM events
+			WHERE type = 'message.received' AND conversation_id = ?`, mine).Scan(&e.ID, &e.WorkspaceID, &e.Type, &e.ConversationID, &payload); err != nil {
+			t.Fatal(err)
+		}
+		handle := func(payload string) int {
+			t.Helper()
+			if err := d.Write(context.Background(), func(tx *db.Tx) error {
+				if _, err := tx.Exec(context.Background(), `DELETE FROM ai_agent_turns`); err != nil {
+					return err
+				}
+				e.Payload = json.RawMessage(payload)
+				return f.svc.Handle(context.Background(), tx, []event.Event{e})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return f.count(`SELECT COUNT(*) FROM ai_agent_turns`)
+		}
+		auto := strings.Replace(payload, "{", `{"automatic":true,`, 1)
+		if n := handle(auto); n != 0 {
+			t.Errorf("an automatic reply got %d turns, want none", n)
+		}
+		if n := handle(payload); n != 1 {
+			t.Errorf("the contact's message got %d turns, want 1", n)
 		}
 	})
 }

@@ -277,7 +277,8 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 			return r, err
 		}
 		r.Opened = true
-	} else if conv.Status == StatusSnoozed && in.Kind == KindMessage {
+	} else if conv.Status == StatusSnoozed && in.Kind == KindMessage && !in.Automatic {
+		// An automatic reply is nobody writing back: the snooze holds.
 		if err := unsnoozeTx(ctx, tx, conv, "contact_message", 0); err != nil {
 			return r, err
 		}
@@ -312,6 +313,12 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		return r, err
 	}
 	payload := map[string]any{"message_id": r.MessageID, "channel_id": in.ChannelID, "type": in.Type, "text": in.Text, "sender": sender}
+	if in.Automatic {
+		// Its consumers tell it from the contact's word: it answers no
+		// question of a workflow, wakes no AI agent and leaves nobody
+		// waiting in the reports.
+		payload["automatic"] = true
+	}
 	if conv.ID == 0 {
 		_, err = event.Append(ctx, tx, event.New{WorkspaceID: in.WorkspaceID, Type: typ, ContactID: r.ContactID, Payload: payload})
 		return r, err
@@ -326,6 +333,11 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	var seq, autoClose int64
 	if r.Opened {
 		seq = 2 // its deadline was armed as it was born
+	} else if in.Automatic {
+		// Shown in its place, but nobody is owed an answer for it, and an
+		// out-of-office does not keep a quiet conversation from closing.
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq, auto_close_at`,
+			now, conv.ID).Scan(&seq, &autoClose)
 	} else if in.Kind == KindMessage {
 		// The contact waits from their first message the business has not
 		// answered yet; later ones do not move it.

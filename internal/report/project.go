@@ -215,6 +215,9 @@ type payload struct {
 	Workflow int64  `json:"workflow_id"`
 	Step     string `json:"step"`
 	Status   string `json:"status"`
+	// Automatic marks a message.received a program wrote (an
+	// out-of-office): counted in, but nobody waits for an answer to it.
+	Automatic bool `json:"automatic"`
 }
 
 func (b *batch) apply(ctx context.Context, e event.Event, p payload) error {
@@ -291,7 +294,7 @@ func (b *batch) apply(ctx context.Context, e event.Event, p payload) error {
 		}
 	case event.MessageReceived:
 		f.MessagesIn++
-		if f.WaitingSince == 0 {
+		if f.WaitingSince == 0 && !p.Automatic {
 			f.WaitingSince = at
 		}
 		// A test conversation's facts carry is_test, which every report

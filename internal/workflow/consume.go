@@ -92,6 +92,11 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, s *st
 	case event.MessageReceived:
 		// A reply goes to the Ask a Question step waiting for it; a
 		// message.received never starts a run, so it cannot also do that.
+		// An automatic reply (an out-of-office) is no answer: the step
+		// keeps waiting for the contact's.
+		if automatic(ev.Payload) {
+			break
+		}
 		if err := e.resumeWaiting(ctx, tx, s, ev, StatusWaitingReply, replyInput(ev.Payload), now); err != nil {
 			return err
 		}
@@ -121,6 +126,16 @@ func (e *Engine) handle(ctx context.Context, tx *db.Tx, l *triggerLookups, s *st
 // status, staging their chains in s (see stage) or making them due now.
 // replyInput is what an Ask a Question step is handed of a
 // message.received payload: the message's id, type and text.
+// automatic reports whether a message.received is an automatic reply
+// (conversation.Inbound.Automatic: email's Auto-Submitted).
+func automatic(payload json.RawMessage) bool {
+	var p struct {
+		Automatic bool `json:"automatic"`
+	}
+	json.Unmarshal(payload, &p)
+	return p.Automatic
+}
+
 func replyInput(payload json.RawMessage) json.RawMessage {
 	var p struct {
 		MessageID int64  `json:"message_id"`

@@ -158,16 +158,33 @@ func (s *askQuestion) unhandledAnswer(x *execution) (json.RawMessage, error) {
 	if x.run.ConversationID == 0 {
 		return nil, nil
 	}
-	var payload string
-	err := x.tx.QueryRow(x.ctx, `SELECT payload FROM events WHERE conversation_id = ? AND type = ? AND id > ? ORDER BY id LIMIT 1`,
-		x.run.ConversationID, string(event.MessageReceived), x.run.Data.WaitAfter).Scan(&payload)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	// The first that is not an automatic reply (see handle); a few are
+	// read at a time, as automatic replies come one or two in a row.
+	after := x.run.Data.WaitAfter
+	for {
+		rows, err := x.tx.Query(x.ctx, `SELECT id, payload FROM events WHERE conversation_id = ? AND type = ? AND id > ? ORDER BY id LIMIT 4`,
+			x.run.ConversationID, string(event.MessageReceived), after)
+		if err != nil {
+			return nil, err
+		}
+		var found json.RawMessage
+		n := 0
+		for rows.Next() && found == nil {
+			var payload string
+			if err := rows.Scan(&after, &payload); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			n++
+			if !automatic(json.RawMessage(payload)) {
+				found = replyInput(json.RawMessage(payload))
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || found != nil || n < 4 {
+			return found, err
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return replyInput(json.RawMessage(payload)), nil
 }
 
 // answer validates a reply: saved and next, or re-asked, or failure.
