@@ -29,6 +29,11 @@ const (
 	// KindEdit: the contact edited a message they sent (Target names it);
 	// Text and Content are the new version, the earlier one is kept.
 	KindEdit = "edit"
+	// KindMoved: the contact known on the channel by FormerExternalID is
+	// known by ExternalID from now on (a Telegram group upgraded to a
+	// supergroup takes a new chat id). It is no message: nothing but the
+	// identity changes (see movedTx).
+	KindMoved = "contact_moved"
 )
 
 // MaxMedia bounds the provider-held attachments of one inbound message,
@@ -88,11 +93,9 @@ type Inbound struct {
 	// an edit before its message (Telegram), whose original then arrives
 	// as a duplicate, stored once.
 	KeepOrphan bool
-	// FormerExternalID is the contact's earlier id on the channel, when
-	// the provider says it changed (a Telegram group upgraded to a
-	// supergroup takes a new chat id): the identity moves from it to
-	// ExternalID before the item is stored, so the contact and their
-	// conversation go on.
+	// FormerExternalID, for a KindMoved, is the contact's earlier id on
+	// the channel: the identity moves from it to ExternalID, so the
+	// contact and their conversation go on.
 	FormerExternalID string
 	// Automatic says a program wrote the message, not the contact (an
 	// out-of-office, another help desk's acknowledgement: email's
@@ -151,6 +154,8 @@ func (s *Service) receiveAlone(ctx context.Context, items []Inbound) ([]Received
 				out[i], err = reactionTx(ctx, tx, in)
 			case KindEdit:
 				out[i], err = editTx(ctx, tx, in)
+			case KindMoved:
+				out[i], err = movedTx(ctx, tx, in)
 			default:
 				out[i], err = receiveTx(ctx, tx, in)
 			}
@@ -178,7 +183,7 @@ func storable(in *Inbound) error {
 		field, value string
 		max          int
 	}{{"external_id", in.ExternalID, MaxExternalLen}, {"provider_message_id", in.ProviderMessageID, MaxExternalLen},
-		{"type", in.Type, MaxTypeLen}} {
+		{"former_external_id", in.FormerExternalID, MaxExternalLen}, {"type", in.Type, MaxTypeLen}} {
 		if err := limit.Text(id.field, id.value, id.max); err != nil {
 			return err
 		}
@@ -248,9 +253,6 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 			return r, err
 		}
 	} else {
-		if err := contact.MoveIdentityTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.FormerExternalID, in.ExternalID); err != nil {
-			return r, err
-		}
 		contactID, created, err := contact.ResolveTx(ctx, tx, in.WorkspaceID, in.ChannelID, in.ExternalID, in.Profile)
 		if err != nil {
 			return r, err

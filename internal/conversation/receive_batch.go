@@ -69,13 +69,13 @@ type receiveJob struct {
 
 // batched reports whether a webhook's items can go through the receive
 // batch: only new messages, which keep their invariants with the schema
-// alone (see Receive), and which move no identity (receiveTx does). On
-// PostgreSQL the batch is written by receiveGroupPgTx (receive_pg.go).
+// alone (see Receive). On PostgreSQL the batch is written by
+// receiveGroupPgTx (receive_pg.go).
 func (s *Service) batched(items []Inbound) bool {
 	for _, in := range items {
 		// An automatic reply finds its conversation its own way
 		// (automaticTargetTx): rare, it is written alone.
-		if in.Kind != KindMessage || in.FormerExternalID != "" || in.Automatic {
+		if in.Kind != KindMessage || in.Automatic {
 			return false
 		}
 	}

@@ -21,11 +21,15 @@ func messageID(chatID, id int64) string {
 
 // inbound turns an update received on ch into the items
 // conversation.Receive stores: one for a message, an edit or a button
-// press; none for the kinds Switchboard does not read (my_chat_member…),
-// which are acknowledged and dropped.
+// press; a move of the contact for a group's upgrade notice; none for
+// the kinds Switchboard does not read (my_chat_member…), which are
+// acknowledged and dropped.
 func inbound(ch channel.Channel, u Update) []conversation.Inbound {
 	switch {
 	case u.Message != nil:
+		if in, ok := fromUpgrade(ch, u.Message); ok {
+			return []conversation.Inbound{in}
+		}
 		in := fromMessage(ch, u.Message)
 		return []conversation.Inbound{in}
 	case u.EditedMessage != nil:
@@ -68,15 +72,6 @@ func fromMessage(ch channel.Channel, m *Message) conversation.Inbound {
 	}
 	if m.Date > 0 {
 		in.Timestamp = time.Unix(m.Date, 0).UTC()
-	}
-	// A group upgraded to a supergroup: the contact (the chat) is known
-	// by the supergroup's id from then on, whichever of the two notices
-	// comes first.
-	switch {
-	case m.MigrateToChatID != 0:
-		in.FormerExternalID, in.ExternalID = in.ExternalID, strconv.FormatInt(m.MigrateToChatID, 10)
-	case m.MigrateFromChatID != 0:
-		in.FormerExternalID = strconv.FormatInt(m.MigrateFromChatID, 10)
 	}
 	content := map[string]any{}
 	switch {
@@ -128,6 +123,29 @@ func fromMessage(ch channel.Channel, m *Message) conversation.Inbound {
 	content["type"] = in.Type
 	in.Content = contentOf(content, m.Raw)
 	return in
+}
+
+// fromUpgrade maps a notice of a group's upgrade to a supergroup, which
+// takes another chat id: Telegram posts one in each chat,
+// migrate_to_chat_id in the group's and migrate_from_chat_id in the
+// supergroup's, in no promised order. Either one moves the contact (the
+// chat) to the supergroup's id; neither is a message of the contact's,
+// so it is stored as none (conversation.KindMoved).
+func fromUpgrade(ch channel.Channel, m *Message) (conversation.Inbound, bool) {
+	from, to := m.Chat.ID, m.MigrateToChatID
+	if to == 0 {
+		from, to = m.MigrateFromChatID, m.Chat.ID
+	}
+	if from == 0 {
+		return conversation.Inbound{}, false
+	}
+	return conversation.Inbound{
+		Kind:             conversation.KindMoved,
+		WorkspaceID:      ch.WorkspaceID,
+		ChannelID:        ch.ID,
+		ExternalID:       strconv.FormatInt(to, 10),
+		FormerExternalID: strconv.FormatInt(from, 10),
+	}, true
 }
 
 // messageMembers are the members of a Message that any kind of message

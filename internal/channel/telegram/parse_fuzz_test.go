@@ -47,6 +47,14 @@ func FuzzParse(f *testing.F) {
 			if err != nil || chat == 0 {
 				t.Fatalf("external id %q is not a chat id", in.ExternalID)
 			}
+			if in.Kind == conversation.KindMoved {
+				// A group's upgrade notice: a move between two chats, no message.
+				former, err := strconv.ParseInt(in.FormerExternalID, 10, 64)
+				if err != nil || former == 0 || in.ProviderMessageID != "" || in.Content != nil {
+					t.Fatalf("move %+v", in)
+				}
+				continue
+			}
 			if !strings.HasPrefix(in.ProviderMessageID, in.ExternalID+":") || len(in.ProviderMessageID) > conversation.MaxExternalLen {
 				t.Fatalf("provider id %q of chat %q", in.ProviderMessageID, in.ExternalID)
 			}
