@@ -87,11 +87,15 @@ type Service struct {
 	slotFreed SlotFreedFunc // see OnSlotFreed
 	// categoryUsers names closing categories (see SetCategoryUsers).
 	categoryUsers contact.NameUsers
+	// contacts merges the two contacts a move finds one (see movedTx).
+	contacts *contact.Service
 }
 
 // New returns a Service.
 func New(d *db.DB) *Service {
-	return &Service{db: d}
+	contacts := contact.New(d)
+	contacts.SetConversationCloser(CloseForMergeTx)
+	return &Service{db: d, contacts: contacts}
 }
 
 const columns = `id, workspace_id, contact_id, COALESCE(channel_id, 0), status, opened_source, COALESCE(opened_by, 0),

@@ -142,9 +142,14 @@ func (s *Service) receiveAlone(ctx context.Context, items []Inbound) ([]Received
 	// claim of a pending message of ours, claimEchoTx), status reports,
 	// reactions and edits of one message each (see one_message.go) and
 	// watermarks (see watermarkTx). So webhooks are written concurrently
-	// on PostgreSQL.
+	// on PostgreSQL — but for a move, which may merge two contacts, and
+	// so is a Write of its own (see movedTx).
 	ctx = withMessageRows(ctx, items)
-	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
+	write := s.db.WriteConcurrent
+	if slices.ContainsFunc(items, func(in Inbound) bool { return in.Kind == KindMoved }) {
+		write = s.db.Write
+	}
+	err := write(ctx, func(tx *db.Tx) error {
 		for i, in := range items {
 			var err error
 			switch in.Kind {
@@ -155,7 +160,7 @@ func (s *Service) receiveAlone(ctx context.Context, items []Inbound) ([]Received
 			case KindEdit:
 				out[i], err = editTx(ctx, tx, in)
 			case KindMoved:
-				out[i], err = movedTx(ctx, tx, in)
+				out[i], err = s.movedTx(ctx, tx, in)
 			default:
 				out[i], err = receiveTx(ctx, tx, in)
 			}
