@@ -25,8 +25,8 @@ func HolderTx(ctx context.Context, q db.Querier, workspaceID, id int64, field, v
 
 // SuggestMergeTx records that contacts a and b both gave value as their
 // phone or email (reason), one of them holding it: MergeSuggestions lists
-// the pair while both exist, as it lists the pairs it finds in the
-// contacts themselves. It records a pair once, and nothing for the
+// the pair while both exist and one of them holds value, as it lists the
+// pairs it finds in the contacts themselves. It records a pair once, and nothing for the
 // Workflow Builder's test contacts (never suggested); suggested says
 // whether the pair is suggested.
 func SuggestMergeTx(ctx context.Context, tx *db.Tx, workspaceID, a, b int64, reason, value string) (suggested bool, err error) {
@@ -55,9 +55,16 @@ type mergeHint struct {
 	reason, value string
 }
 
-// mergeHints reads the pairs SuggestMergeTx recorded in a workspace.
+// mergeHints reads the pairs SuggestMergeTx recorded in a workspace whose
+// value one of the two still holds: once the holder changed or cleared it
+// (and the other has not taken it since) nothing links them any more. The
+// row stays, read past rather than deleted by every path that writes a
+// phone or email (edits, imports, workflow steps, merges): should either
+// hold the value again, the pair is listed again.
 func mergeHints(ctx context.Context, q db.Querier, workspaceID int64) ([]mergeHint, error) {
-	rows, err := q.Query(ctx, `SELECT contact_id, other_id, reason, value FROM contact_merge_hints WHERE workspace_id = ?`, workspaceID)
+	rows, err := q.Query(ctx, `SELECT h.contact_id, h.other_id, h.reason, h.value FROM contact_merge_hints h
+		WHERE h.workspace_id = ? AND EXISTS (SELECT 1 FROM contacts c WHERE c.id IN (h.contact_id, h.other_id)
+			AND ((h.reason = 'phone' AND c.phone = h.value) OR (h.reason = 'email' AND c.email = h.value)))`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("contact: merge hints: %w", err)
 	}

@@ -75,3 +75,50 @@ func TestMergeSuggestionsOfAValueHeldElsewhere(t *testing.T) {
 		}
 	})
 }
+
+// A recorded pair stands for a value one of the two holds and the other
+// gave. Once neither holds it (the holder changed or cleared it) nothing
+// links them any more and the pair is not listed; it is again while
+// either holds the value (the one that gave it took it once it was free).
+func TestMergeHintOfAValueNoOneHoldsIsNotListed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newMergeFixture(t, d)
+		ctx := context.Background()
+		holder, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("Ada"), Email: ptr("ada@example.com")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gave, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("Lovelace")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := contact.SuggestMergeTx(ctx, tx, f.ws, gave.ID, holder.ID, "email", "ada@example.com")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []struct {
+			name   string
+			id     int64
+			email  string
+			listed bool
+		}{
+			{"the holder changes its email", holder.ID, "ada@lovelace.org", false},
+			{"the holder clears it", holder.ID, "", false},
+			{"the one that gave it takes it", gave.ID, "ada@example.com", true},
+			{"and drops it again", gave.ID, "lovelace@example.com", false},
+		} {
+			if _, err := f.svc.Update(ctx, f.system, step.id, contact.Input{Email: ptr(step.email)}); err != nil {
+				t.Fatalf("%s: %v", step.name, err)
+			}
+			got, err := f.svc.MergeSuggestions(ctx, f.system)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if listed := len(got) == 1 && got[0].Reason == "email" && got[0].Value == "ada@example.com"; listed != step.listed || len(got) > 1 {
+				t.Errorf("%s: suggestions %+v, want the recorded pair listed: %v", step.name, got, step.listed)
+			}
+		}
+	})
+}
