@@ -26,9 +26,10 @@ func HolderTx(ctx context.Context, q db.Querier, workspaceID, id int64, field, v
 // SuggestMergeTx records that contacts a and b both gave value as their
 // phone or email (reason), one of them holding it: MergeSuggestions lists
 // the pair while both exist and one of them holds value, as it lists the
-// pairs it finds in the contacts themselves. It records a pair once, and nothing for the
-// Workflow Builder's test contacts (never suggested); suggested says
-// whether the pair is suggested.
+// pairs it finds in the contacts themselves. It records a pair once, and
+// nothing for the Workflow Builder's test contacts (never suggested) or a
+// pair dismissed as not one person (DismissMergeSuggestion); suggested
+// says whether the pair is suggested.
 func SuggestMergeTx(ctx context.Context, tx *db.Tx, workspaceID, a, b int64, reason, value string) (suggested bool, err error) {
 	if a > b {
 		a, b = b, a
@@ -40,6 +41,13 @@ func SuggestMergeTx(ctx context.Context, tx *db.Tx, workspaceID, a, b int64, rea
 	}
 	if tests != 2 {
 		return false, nil
+	}
+	var dismissed int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contact_merge_dismissals WHERE contact_id = ? AND other_id = ?`, a, b).Scan(&dismissed); err != nil {
+		return false, fmt.Errorf("contact: suggest merge: %w", err)
+	}
+	if dismissed != 0 {
+		return false, nil // said not to be one person: never suggested again
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO contact_merge_hints (workspace_id, contact_id, other_id, reason, value, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id, other_id, reason) DO NOTHING`,

@@ -61,7 +61,8 @@ type suggestRow struct {
 // name), at most MaxMergeSuggestions of them, oldest contacts first. A
 // phone or email one contact gave while another held it (SuggestMergeTx:
 // a workflow's answer) pairs them too. The Workflow Builder's test
-// contacts are never suggested.
+// contacts are never suggested, nor a pair dismissed as not one person
+// (DismissMergeSuggestion).
 func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSuggestion, error) {
 	scope, args := p.ContactScope("c")
 	q := s.db.Reader()
@@ -194,6 +195,17 @@ func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSug
 		}
 		return true
 	})
+	// Pairs someone said are not one person are never listed, whatever
+	// they share; left out before the cut so they take no place in it.
+	dismissed, err := mergeDismissals(ctx, q, p.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for pr := range pairs {
+		if dismissed[dismissedPair{pr.a, pr.b}] {
+			delete(pairs, pr)
+		}
+	}
 	keys := make([]pair, 0, len(pairs))
 	for k := range pairs {
 		keys = append(keys, k)

@@ -37,6 +37,20 @@ func (s *Server) contactMergeSuggestions(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
+// dismissMergeSuggestion records that the body's two contacts are not one
+// person: the merge suggestions never pair them again.
+func (s *Server) dismissMergeSuggestion(w http.ResponseWriter, r *http.Request) error {
+	var in contact.DismissInput
+	if err := httpjson.Decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.deps.Contacts.DismissMergeSuggestion(r.Context(), Principal(r), in); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}
+
 // contactEvents is a contact's timeline: its events and its conversations',
 // newest first, paged by cursor.
 func (s *Server) contactEvents(w http.ResponseWriter, r *http.Request) error {

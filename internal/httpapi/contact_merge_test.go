@@ -53,6 +53,20 @@ func TestContactMergeSuggestions(t *testing.T) {
 		f.run(t, []scenario{
 			{name: "same phone in two forms", method: "GET", path: "/api/v1/contacts/merge-suggestions", as: "owner", status: 200,
 				want: []string{`"reason":"phone"`, `"a":{"id":{{a}}`, `"b":{"id":{{b}}`}},
+			{name: "an agent may not dismiss one", method: "POST", path: "/api/v1/contacts/merge-suggestions/dismiss", as: "agent",
+				body: `{"a":{{a}},"b":{{b}}}`, status: 403},
+			{name: "dismissing needs the other contact", method: "POST", path: "/api/v1/contacts/merge-suggestions/dismiss", as: "owner",
+				body: `{"a":{{a}}}`, status: 422, want: []string{`"field":"b"`}},
+			{name: "dismissing a pair of one contact", method: "POST", path: "/api/v1/contacts/merge-suggestions/dismiss", as: "owner",
+				body: `{"a":{{a}},"b":{{a}}}`, status: 422, want: []string{`"field":"b"`}},
+			{name: "dismissing a malformed body", method: "POST", path: "/api/v1/contacts/merge-suggestions/dismiss", as: "owner",
+				body: `{"a":"one"}`, status: 400},
+			{name: "dismissing a missing contact", method: "POST", path: "/api/v1/contacts/merge-suggestions/dismiss", as: "owner",
+				body: `{"a":{{a}},"b":999999}`, status: 404},
+			{name: "not a duplicate", method: "POST", path: "/api/v1/contacts/merge-suggestions/dismiss", as: "owner",
+				body: `{"a":{{b}},"b":{{a}}}`, status: 204},
+			{name: "never suggested again", method: "GET", path: "/api/v1/contacts/merge-suggestions", as: "owner", status: 200,
+				want: []string{`"data":[]`}},
 		})
 	})
 }

@@ -340,7 +340,13 @@ var operations = map[string]opDoc{
 
 	"GET /api/v1/contacts/merge-suggestions": {id: "contactMergeSuggestions", tag: tagContacts,
 		summary: "Pairs of contacts that look like one person (same phone in another form, same email, same name on several channels)",
-		desc:    "At most 100 pairs, a is the older contact of each; reason is phone, email or name.", status: 200, resp: page[contact.MergeSuggestion]{}},
+		desc:    "At most 100 pairs, a is the older contact of each; reason is phone, email or name. A pair dismissed as not a duplicate is never listed.", status: 200, resp: page[contact.MergeSuggestion]{}},
+	"POST /api/v1/contacts/merge-suggestions/dismiss": {id: "dismissMergeSuggestion", tag: tagContacts,
+		summary: "Say two contacts are not one person: never suggest them for a merge again",
+		desc: "a and b are the two contacts' ids, in either order. The pair is left out of the merge suggestions for good, whatever they share " +
+			"(phone, email, name, or a value a workflow could not save); dismissing it again changes nothing, and the dismissal goes with either contact. " +
+			"Needs delete_contacts (403 without it); 404 when either contact is not one the caller may see.",
+		body: contact.DismissInput{}, required: []string{"a", "b"}, status: 204, errors: []int{404}},
 	"POST /api/v1/contacts/{contactID}/merge": {id: "mergeContact", tag: tagContacts,
 		summary: "Merge another contact (from) into this one",
 		desc: "Moves from's identities, conversations, tags and custom field values here and deletes from, in one write; records contact.merged. " +

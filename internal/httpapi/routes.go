@@ -69,8 +69,9 @@ func (s *Server) table() []Route {
 		r("DELETE", "/api/v1/contacts/{contactID}/tags/{tag}", s.authed(anyone, s.removeContactTag)),
 		r("PUT", "/api/v1/contacts/{contactID}/lifecycle", s.authed(anyone, s.setContactLifecycle)),
 		r("GET", "/api/v1/contacts/{contactID}/conversations", s.authed(anyone, s.listContactConversations)),
-		// Contacts: merge (needs delete_contacts), import and export (needs export_contacts).
+		// Contacts: merge and dismiss a suggestion (need delete_contacts), import and export (needs export_contacts).
 		r("GET", "/api/v1/contacts/merge-suggestions", s.authed(anyone, s.contactMergeSuggestions)),
+		r("POST", "/api/v1/contacts/merge-suggestions/dismiss", s.authed(anyone, s.dismissMergeSuggestion)),
 		r("POST", "/api/v1/contacts/{contactID}/merge", s.authed(anyone, s.mergeContact)),
 		r("POST", "/api/v1/contacts/import", s.authed(anyone, s.importContacts)),
 		r("GET", "/api/v1/contacts/export", s.authed(anyone, s.exportContacts)),

@@ -1,0 +1,80 @@
+package contact
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+)
+
+// DismissInput names two contacts a merge suggestion paired that are not
+// one person.
+type DismissInput struct {
+	A int64 `json:"a"`
+	B int64 `json:"b"`
+}
+
+// DismissMergeSuggestion records that contacts in.A and in.B are not one
+// person ("Not a duplicate"): MergeSuggestions never pairs them again, by
+// any reason, and a workflow's answer no longer suggests them
+// (SuggestMergeTx). Dismissing twice is no change. It decides what the
+// workspace's merge suggestions are for everyone, as a merge would: it
+// needs the delete_contacts permission (forbidden without it), and both
+// contacts visible to p (not found otherwise).
+func (s *Service) DismissMergeSuggestion(ctx context.Context, p Principal, in DismissInput) error {
+	if !p.Can.DeleteContacts && p.UserID != 0 && p.Role != access.RoleOwner {
+		return apperr.Forbidden("deciding merge suggestions needs the delete_contacts permission")
+	}
+	if in.A <= 0 {
+		return apperr.Invalid("a", "must be the id of a contact of the suggestion")
+	}
+	if in.B <= 0 {
+		return apperr.Invalid("b", "must be the id of the other contact of the suggestion")
+	}
+	if in.A == in.B {
+		return apperr.Invalid("b", "must be another contact than a")
+	}
+	a, b := min(in.A, in.B), max(in.A, in.B)
+	return s.db.Write(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contacts WHERE workspace_id = ? AND id IN (?, ?)`, p.WorkspaceID, a, b).Scan(&n); err != nil {
+			return fmt.Errorf("contact: dismiss merge: %w", err)
+		}
+		if n != 2 {
+			return apperr.NotFound("contact")
+		}
+		for _, id := range []int64{a, b} {
+			if err := maySee(ctx, tx, p, id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO contact_merge_dismissals (workspace_id, contact_id, other_id, created_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (contact_id, other_id) DO NOTHING`, p.WorkspaceID, a, b, tx.Now()); err != nil {
+			return fmt.Errorf("contact: dismiss merge: %w", err)
+		}
+		return nil
+	})
+}
+
+// dismissedPair is a pair DismissMergeSuggestion recorded (a < b).
+type dismissedPair struct{ a, b int64 }
+
+// mergeDismissals reads the pairs dismissed in a workspace.
+func mergeDismissals(ctx context.Context, q db.Querier, workspaceID int64) (map[dismissedPair]bool, error) {
+	rows, err := q.Query(ctx, `SELECT contact_id, other_id FROM contact_merge_dismissals WHERE workspace_id = ?`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("contact: merge dismissals: %w", err)
+	}
+	defer rows.Close()
+	out := map[dismissedPair]bool{}
+	for rows.Next() {
+		var d dismissedPair
+		if err := rows.Scan(&d.a, &d.b); err != nil {
+			return nil, err
+		}
+		out[d] = true
+	}
+	return out, rows.Err()
+}
