@@ -1,7 +1,8 @@
 // The contacts proofs of issue 10 in the browser: a CSV of 1,000 rows with
 // 3 bad ones imports with exactly those 3 reported (line and reason); two
 // contacts are merged from the contact page and their conversations appear
-// under the one kept; and the screenshots of the list and a contact's page.
+// under the one kept; a merge suggestion dismissed as "Not a duplicate"
+// stays gone; and the screenshots of the list and a contact's page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -129,6 +130,35 @@ test("two contacts merged in the UI: their conversations appear under one", asyn
   // A conversation opens in the inbox.
   await convs.first().click();
   await page.waitForURL(/\/inbox\/all\/\d+$/);
+  me.assertClean();
+  await me.close();
+});
+
+test("a merge suggestion dismissed as Not a duplicate leaves the list for good", async () => {
+  const s = f.server;
+  // The same number twice: a contact's phone, and the national form another
+  // wrote from (an identity, not a phone the store would link silently).
+  const walter = await s.api("POST", "/api/v1/contacts", { first_name: "Walter", last_name: "Skinner", phone: "+33612345678" });
+  const walt = await s.contactWrites({ id: "0612345678", firstName: "Walt", lastName: "S." }, "Is this the right number?");
+  const pair = (list) => list.data.filter((m) => [m.a.id, m.b.id].sort().join() === [walter.id, walt.contact_id].sort().join());
+  assert.equal(pair(await s.api("GET", "/api/v1/contacts/merge-suggestions")).length, 1, "the pair is not suggested");
+
+  const me = await newUser(f.browser, { name: "owner" });
+  const { page } = me;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, "/contacts/merge");
+  const row = page.getByTestId("merge-suggestion").filter({ hasText: "Walter Skinner" });
+  await row.waitFor();
+  await screenshot(page, "contacts-merge-suggestions", "light");
+  assert.deepEqual(await axeSerious(page), [], "the merge suggestions");
+  await row.getByRole("button", { name: /^Not a duplicate/ }).click();
+  await row.waitFor({ state: "detached" });
+
+  // Read again from the server: still gone, and for every reader of the API.
+  await page.reload();
+  await page.locator('[data-testid="merge-suggestions"], [data-testid="merge-suggestions-empty"]').first().waitFor();
+  assert.equal(await row.count(), 0, "the dismissed pair is listed again");
+  assert.equal(pair(await s.api("GET", "/api/v1/contacts/merge-suggestions")).length, 0);
   me.assertClean();
   await me.close();
 });

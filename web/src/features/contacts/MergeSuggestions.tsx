@@ -1,21 +1,45 @@
 // MergeSuggestions: pairs of contacts that look like one person (the same
 // phone in another form, the same email, the same name on several
-// channels); each opens the merge on the older contact's page.
-import { useQuery } from "@tanstack/react-query";
+// channels); each opens the merge on the older contact's page, or is
+// dismissed as "Not a duplicate" and never suggested again.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ArrowLeft } from "lucide-react";
 import { api, type Page } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import { useMe } from "../../lib/session";
+import { useToast } from "../../lib/ui/toast";
 import { displayName, mayMerge, type MergeSuggestion } from "./data";
+
+/** samePair: whether a suggestion pairs contacts a and b. */
+const samePair = (s: MergeSuggestion, a: number, b: number) => s.a.id === a && s.b.id === b;
 
 export default function MergeSuggestionsPage() {
   const { t } = useTranslation();
   const me = useMe();
+  const qc = useQueryClient();
+  const toast = useToast();
   const list = useQuery({
     queryKey: qk.mergeSuggestions,
     queryFn: () => api.get<Page<MergeSuggestion>>("/api/v1/contacts/merge-suggestions"),
+  });
+  // Optimistic: the row goes at once and comes back with a toast when the
+  // server refuses. The merge dialog reads the same key, so it forgets the
+  // pair too.
+  const dismiss = useMutation({
+    mutationFn: (s: MergeSuggestion) => api.post<void>("/api/v1/contacts/merge-suggestions/dismiss", { a: s.a.id, b: s.b.id }),
+    onMutate: async (s) => {
+      await qc.cancelQueries({ queryKey: qk.mergeSuggestions });
+      const before = qc.getQueryData<Page<MergeSuggestion>>(qk.mergeSuggestions);
+      if (before) qc.setQueryData(qk.mergeSuggestions, { ...before, data: before.data.filter((x) => !samePair(x, s.a.id, s.b.id)) });
+      return { before };
+    },
+    onError: (e: Error, _s, ctx) => {
+      if (ctx?.before) qc.setQueryData(qk.mergeSuggestions, ctx.before);
+      toast(e.message);
+    },
+    onSettled: () => void qc.invalidateQueries({ queryKey: qk.mergeSuggestions }),
   });
   const rows = list.data?.data ?? [];
   return (
@@ -48,9 +72,17 @@ export default function MergeSuggestionsPage() {
                 <span className="bg-subtle rounded px-1.5 text-xs">{t(`contacts.merge.reason.${s.reason}`, { value: s.value })}</span>
                 <span className="flex-1" />
                 {mayMerge(me) && (
-                  <Link to={`/contacts/${s.a.id}?merge=${s.b.id}`} className="border-line hover:bg-hover rounded border px-2 py-1 text-xs">
-                    {t("contacts.merge.review")}
-                  </Link>
+                  <>
+                    <button type="button" onClick={() => dismiss.mutate(s)} data-testid="merge-dismiss"
+                      title={t("contacts.merge.dismissHelp")}
+                      aria-label={t("contacts.merge.dismissPair", { a: displayName(s.a), b: displayName(s.b) })}
+                      className="text-muted hover:bg-hover hover:text-fg rounded px-2 py-1 text-xs">
+                      {t("contacts.merge.dismiss")}
+                    </button>
+                    <Link to={`/contacts/${s.a.id}?merge=${s.b.id}`} className="border-line hover:bg-hover rounded border px-2 py-1 text-xs">
+                      {t("contacts.merge.review")}
+                    </Link>
+                  </>
                 )}
               </li>
             ))}
