@@ -25,18 +25,30 @@ import (
 // texts are read as Go reads a number ("1e3"); nothing that is not finite
 // is a number.
 func ParseNumber(text string) (float64, bool) {
+	_, f, ok := PlainNumber(text)
+	return f, ok
+}
+
+// PlainNumber is ParseNumber that also returns the number as Go writes it
+// ("1,000" → "1000", "1.234,5" → "1234.5"): the exact digits, for a
+// comparison past what a float64 holds (math/big reads that text).
+func PlainNumber(text string) (plain string, f float64, ok bool) {
 	sign, body := "", text
 	if body != "" && (body[0] == '+' || body[0] == '-') {
 		sign, body = body[:1], body[1:]
 	}
-	plain, ok := ungroup(body)
+	plain, ok = ungroup(body)
 	if !ok {
-		return 0, false
+		return "", 0, false
 	}
-	f, err := strconv.ParseFloat(sign+plain, 64)
+	plain = sign + plain
+	f, err := strconv.ParseFloat(plain, 64)
 	// ParseFloat also reads "NaN" and "Inf": no number a contact means,
 	// and one the run's data (JSON) cannot hold.
-	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return "", 0, false
+	}
+	return plain, f, true
 }
 
 // ungroup returns body (a number without its sign) with its thousands

@@ -1,12 +1,12 @@
 package workflow
 
 import (
-	"math"
 	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/switchboard-chat/switchboard/internal/contact"
 )
 
 // Operand shapes of the branch operators.
@@ -24,7 +24,8 @@ var operators = map[string]int{
 }
 
 // compare applies a branch operator. Text compares case-insensitively;
-// when both sides are numbers they compare as numbers.
+// when both sides are numbers (as people write them: numbers) they
+// compare as numbers.
 func compare(v any, op, value string, values []string) bool {
 	list := asList(v)
 	switch op {
@@ -112,10 +113,13 @@ func foldCase(s string) string {
 	return strings.Map(func(r rune) rune { return unicode.ToLower(unicode.ToUpper(r)) }, s)
 }
 
-// numbers compares a and b as numbers, when both are finite ones:
-// ParseFloat also reads "NaN", "Inf" and "Infinity", which are texts here
-// (the first name Nan, a product), and NaN would equal nothing, not even
-// itself.
+// numbers compares a and b as numbers, when both are numbers as a person
+// writes them (contact.ParseNumber, the rule of Ask a Question's number
+// answers and number fields: "1,000" is 1000, "1.234,5" is 1234.5), so a
+// variable holding "1,000" is greater than 500 rather than a text before
+// "500". ParseFloat alone read neither, and also reads "NaN", "Inf" and
+// "Infinity", which are texts here (the first name Nan, a product; NaN
+// would equal nothing, not even itself): ParseNumber refuses those.
 //
 // Two numbers the nearest float64 makes equal are compared exactly: past
 // 2^53 float64 has no room for every digit, so two 22-digit tracking
@@ -123,10 +127,9 @@ func foldCase(s string) string {
 // the same number. Different float64s are ordered as their texts are
 // (rounding to the nearest keeps the order), so only that case needs it.
 func numbers(a, b string) (int, bool) {
-	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
-	fa, err1 := strconv.ParseFloat(a, 64)
-	fb, err2 := strconv.ParseFloat(b, 64)
-	if err1 != nil || err2 != nil || !finite(fa) || !finite(fb) {
+	pa, fa, okA := contact.PlainNumber(strings.TrimSpace(a))
+	pb, fb, okB := contact.PlainNumber(strings.TrimSpace(b))
+	if !okA || !okB {
 		return 0, false
 	}
 	if fa != fb {
@@ -135,14 +138,13 @@ func numbers(a, b string) (int, bool) {
 		}
 		return 1, true
 	}
-	// ParseFloat's syntax (decimal, or hexadecimal with a p exponent) is
-	// big.Float's with base 0; 1024 bits hold some 300 digits.
-	xa, _, errA := big.ParseFloat(a, 0, 1024, big.ToNearestEven)
-	xb, _, errB := big.ParseFloat(b, 0, 1024, big.ToNearestEven)
+	// The plain forms are ParseFloat's syntax (decimal, or hexadecimal
+	// with a p exponent), big.Float's with base 0; 1024 bits hold some 300
+	// digits.
+	xa, _, errA := big.ParseFloat(pa, 0, 1024, big.ToNearestEven)
+	xb, _, errB := big.ParseFloat(pb, 0, 1024, big.ToNearestEven)
 	if errA != nil || errB != nil {
 		return 0, true
 	}
 	return xa.Cmp(xb), true
 }
-
-func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

@@ -55,3 +55,48 @@ func TestCompareLongNumbersExactly(t *testing.T) {
 		t.Errorf("%s is between …491 and …499", a)
 	}
 }
+
+// Numbers on either side of a comparison are read as a person writes them
+// (contact.ParseNumber: the rule of Ask a Question's number answers and
+// number fields), so a variable holding "1,000" is greater than 500 rather
+// than a text before "500". A side that is no number in that rule makes
+// the two compare as texts, case-insensitively, character by character.
+func TestCompareNumbersAsPeopleWriteThem(t *testing.T) {
+	for _, c := range []struct {
+		v, op, value string
+		values       []string
+		want         bool
+	}{
+		// Thousands separators and decimal commas.
+		{"1,000", "greater_than", "500", nil, true},
+		{"1,000", "less_than", "500", nil, false},
+		{"500", "less_than", "1,000", nil, true}, // the value's side too
+		{"-1,000", "less_than", "-999", nil, true},
+		{"1,000,000", "greater_than", "999999", nil, true},
+		{"1.234,5", "greater_than", "1234", nil, true},
+		{"1.234,5", "less_than", "1234.6", nil, true},
+		{"1.234,5", "equals", "1234.5", nil, true},
+		{"12,345.6", "equals", "12345.6", nil, true},
+		{"1,5", "equals", "1.5", nil, true},
+		{"1,5", "greater_than", "1,25", nil, true},
+		{"12,345.6", "between", "", []string{"12,000", "13000"}, true},
+		{" 1,000 ", "equals", "1000", nil, true},                                            // spaces around are trimmed
+		{"9,400,111,899,223,197,428,490", "less_than", "9400111899223197428491", nil, true}, // still exact
+		// Plain numbers as before.
+		{"42", "greater_than", "7", nil, true},
+		{"3.5", "less_than", "10", nil, true},
+		{"1.000", "equals", "1", nil, true}, // a single dot is a decimal point
+		{"1e3", "equals", "1000", nil, true},
+		// No number on one side: texts.
+		{"1,000,00", "greater_than", "500", nil, false}, // groups not whole: "1…" is before "5…"
+		{"1 000", "greater_than", "500", nil, false},    // spaces do not group
+		{"abc", "greater_than", "500", nil, true},       // letters come after digits
+		{"n/a", "less_than", "10", nil, false},
+		{"09:30", "less_than", "10:00", nil, true},
+		{"2026-03-01", "less_than", "2026-12-01", nil, true},
+	} {
+		if got := compare(c.v, c.op, c.value, c.values); got != c.want {
+			t.Errorf("%q %s %q %q: %v, want %v", c.v, c.op, c.value, c.values, got, c.want)
+		}
+	}
+}
