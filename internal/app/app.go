@@ -184,6 +184,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Conversations = conversation.New(d)
 	// Sends respect each channel's customer-service window.
 	a.Conversations.SetWindows(a.Channels)
+	// An agent may start a conversation on a channel that reaches the
+	// contact by phone or email, without their writing first.
+	a.Conversations.SetAddressers(a.Channels)
 	// A merge of two contacts with an open conversation each closes one.
 	a.Contacts.SetConversationCloser(conversation.CloseForMergeTx)
 	a.Snippets = snippet.New(d)

@@ -106,3 +106,21 @@ type Template struct {
 	Params     int             `json:"params"`
 	Components json.RawMessage `json:"components,omitempty"` // the provider's own description
 }
+
+// Addresser is a Provider that can reach a contact who never wrote to
+// the channel, by the phone number or email address of their contact
+// record (WhatsApp and SMS by phone, email by address): an agent may then
+// start a conversation there, its identity made from that field
+// (conversation.OpenTx). A provider knowing contacts only by an id of its
+// own, learnt from their first message (Telegram's chat id, Messenger's
+// page-scoped id, the widget's visitor, the custom channel's contactId
+// its integrator chose), is none.
+type Addresser interface {
+	// AddressedBy is conversation.AddressPhone or conversation.AddressEmail.
+	AddressedBy() string
+	// ExternalIDOf is the contact's identity on the channel made from
+	// their phone (E.164, as stored) or email (lower-cased, as stored),
+	// spelled as the provider's webhooks name the contact, so that their
+	// reply lands on it.
+	ExternalIDOf(value string) string
+}

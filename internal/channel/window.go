@@ -36,3 +36,20 @@ func WindowOf(p Provider, ch Channel) Window {
 }
 
 var _ conversation.Windows = (*Service)(nil)
+
+// AddressingOf says how channels of the type reach a contact who never
+// wrote on them: by their phone or email when the provider is an
+// Addresser, else not at all (zero).
+func (s *Service) AddressingOf(channelType string) conversation.Addressing {
+	p, ok := s.reg.Provider(channelType)
+	if !ok {
+		return conversation.Addressing{}
+	}
+	a, ok := p.(Addresser)
+	if !ok {
+		return conversation.Addressing{}
+	}
+	return conversation.Addressing{By: a.AddressedBy(), ExternalID: a.ExternalIDOf}
+}
+
+var _ conversation.Addressers = (*Service)(nil)

@@ -81,10 +81,12 @@ type Conversation struct {
 // all, go through the store's one write door, whose group commit lets
 // concurrent webhooks share fsyncs.
 type Service struct {
-	db        *db.DB
-	windows   Windows       // see SetWindows
-	batch     receiveBatch  // SQLite's webhooks waiting to be written together
-	slotFreed SlotFreedFunc // see OnSlotFreed
+	db      *db.DB
+	windows Windows // see SetWindows
+	// addressers make identities for Open (see SetAddressers).
+	addressers Addressers
+	batch      receiveBatch  // SQLite's webhooks waiting to be written together
+	slotFreed  SlotFreedFunc // see OnSlotFreed
 	// categoryUsers names closing categories (see SetCategoryUsers).
 	categoryUsers contact.NameUsers
 	// contacts merges the two contacts a move finds one (see movedTx).

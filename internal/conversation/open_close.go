@@ -23,6 +23,11 @@ type OpenInput struct {
 	// (the API assigns a restricted opener there): its error undoes the
 	// opening.
 	Then func(ctx context.Context, tx *db.Tx, c Conversation) error `json:"-"`
+	// Addressers, when set, let a ChannelID the contact has no identity
+	// on be one that reaches contacts by phone or email: the identity is
+	// made from theirs (identityForOpenTx). Open sets the service's; the
+	// workflow's step leaves it unset.
+	Addressers Addressers `json:"-"`
 }
 
 // Open opens a conversation for a contact that has none open; a second
@@ -33,6 +38,9 @@ func (s *Service) Open(ctx context.Context, p Principal, in OpenInput) (Conversa
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := mayUseContact(ctx, tx, p, in.ContactID); err != nil {
 			return err
+		}
+		if in.Addressers == nil {
+			in.Addressers = s.addressers
 		}
 		var err error
 		if c, err = OpenTx(ctx, tx, p.WorkspaceID, in); err != nil || in.Then == nil {
@@ -77,8 +85,8 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 				// Nothing could be sent or received in it.
 				return apperr.Invalid("contact_id", "contact %d has no channel to talk on: no message or identity on any channel", in.ContactID)
 			}
-		} else if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contact_identities WHERE contact_id = ? AND channel_id = ?`, in.ContactID, in.ChannelID).Scan(&n); err != nil || n == 0 {
-			return apperr.Invalid("channel_id", "the contact has no identity on channel %d", in.ChannelID)
+		} else if err := identityForOpenTx(ctx, tx, workspaceID, in); err != nil {
+			return err
 		}
 		existing, err := openConversationOf(ctx, tx, workspaceID, in.ContactID, false)
 		if err != nil {

@@ -103,6 +103,10 @@ type channelType struct {
 	Capabilities channel.Capabilities `json:"capabilities"`
 	Testable     bool                 `json:"testable"` // has a connection test
 	Connects     bool                 `json:"connects"` // registers its webhook with the provider on save
+	// AddressedBy is "phone" or "email" when a conversation may be
+	// started on such a channel with a contact who never wrote on it,
+	// by that field of theirs (channel.Addresser); absent otherwise.
+	AddressedBy string `json:"addressed_by,omitempty"`
 }
 
 // listChannelTypes lists the channel types the node knows, with their
@@ -114,7 +118,11 @@ func (s *Server) listChannelTypes(w http.ResponseWriter, r *http.Request) error 
 		p, _ := reg.Provider(typ)
 		_, testable := p.(channel.Prober)
 		_, connects := p.(channel.Connector)
-		out = append(out, channelType{Type: typ, Schema: p.Schema(), Capabilities: p.Capabilities(), Testable: testable, Connects: connects})
+		ct := channelType{Type: typ, Schema: p.Schema(), Capabilities: p.Capabilities(), Testable: testable, Connects: connects}
+		if a, ok := p.(channel.Addresser); ok {
+			ct.AddressedBy = a.AddressedBy()
+		}
+		out = append(out, ct)
 	}
 	httpjson.WriteJSON(w, http.StatusOK, channelTypes{Items: out})
 	return nil

@@ -89,6 +89,9 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
 	channels := newChannels(t, d)
 	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
+	// As a node does: a conversation may start on SMS, WhatsApp or email
+	// with a contact who never wrote there.
+	f.conv.SetAddressers(channels)
 	liveHub := live.NewHub()
 	if p, ok := channels.Registry().Provider(widget.Type); ok {
 		store, err := media.New(d, media.Options{Dir: t.TempDir(), MaxBytes: widgetTestMaxUpload})

@@ -202,7 +202,11 @@ var operations = map[string]opDoc{
 		desc: "A contact has at most one open conversation: a second is 409. A user who does not see every conversation " +
 			"(without see_all_conversations) is assigned the conversation they open, in the same transaction, as a named " +
 			"assignment: at capacity it is 409 and nothing is opened. Without channel_id it opens on the channel the contact " +
-			"last wrote on, else their newest identity's; a contact on no channel (made by hand or by import) is 422.",
+			"last wrote on, else their newest identity's; a contact on no channel (made by hand or by import) is 422. " +
+			"With channel_id on a channel the contact has no identity on, one that reaches contacts first (addressed_by in " +
+			"GET /api/v1/channel-types: WhatsApp and SMS by phone, email by address), the identity is made from the contact's " +
+			"phone or email in the same transaction; a contact without that field, or another channel type, is 422 naming " +
+			"channel_id, and the phone or email another contact is known by on that channel is 409 naming that contact.",
 		body: conversation.OpenInput{}, required: []string{"contact_id"}, status: 201, resp: conversation.Conversation{}, errors: []int{409, 422}},
 	"GET /api/v1/conversations/{conversationID}": {id: "getConversation", tag: tagConversations, summary: "A conversation",
 		desc: "With reply_window when its channel has a customer-service window: open, closes_at, tag (stamped on what is sent now, " +

@@ -88,6 +88,7 @@ var enums = map[string][]string{
 	"Workflow.status":               {"draft", "published", "stopped"},
 	"customEvent.type":              {"message", "message_echo", "message_status"},
 	"customEvent.status":            {"sent", "delivered", "read", "failed"},
+	"ChannelType.addressed_by":      {"phone", "email"},
 }
 
 // nullableFields are response fields, by "Component.field", that are not
@@ -137,6 +138,7 @@ var fieldDocs = map[string]string{
 	"Settings.permissions":                    "by role (agent or manager): an object of all three flags, or null to go back to the defaults; roles not named stay",
 	"UserUpdate.permissions":                  "owners only: an object of see_all_conversations, export_contacts and delete_contacts overrides the role's for this user; null clears the override",
 	"AccessPermissions.see_all_conversations": "every conversation of the workspace; without it, those assigned to the user and the unassigned ones of their teams",
+	"ChannelType.addressed_by":                "how a conversation may be started on such a channel with a contact who never wrote on it: by their phone or email; absent when only contacts who wrote first can be reached",
 }
 
 // componentName names a component after its Go type: the package is kept

@@ -67,6 +67,7 @@ var (
 	_ channel.Prober         = (*Provider)(nil)
 	_ channel.Connector      = (*Provider)(nil)
 	_ channel.LocalConnector = (*Provider)(nil)
+	_ channel.Addresser      = (*Provider)(nil)
 )
 
 // New returns the email provider, dialling SMTP and IMAP servers through
@@ -132,6 +133,14 @@ func (*Provider) Capabilities() channel.Capabilities {
 // MapStatus implements channel.Provider: mail reports no delivery
 // statuses Switchboard maps (a bounce of a reply fails it: see Deliver).
 func (*Provider) MapStatus(string) (string, bool) { return "", false }
+
+// AddressedBy implements channel.Addresser: mail may be sent first to
+// any address.
+func (*Provider) AddressedBy() string { return conversation.AddressEmail }
+
+// ExternalIDOf implements channel.Addresser: an inbound mail's sender is
+// its lower-cased address, as contacts store it.
+func (*Provider) ExternalIDOf(email string) string { return email }
 
 // Webhooks implements channel.Provider: mail comes in through the node's
 // SMTP listener and the IMAP pollers, not over HTTP.

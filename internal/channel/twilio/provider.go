@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 )
 
@@ -34,6 +35,7 @@ var (
 	_ channel.Prober       = (*Provider)(nil)
 	_ channel.MediaFetcher = (*Provider)(nil)
 	_ channel.WebhookBaser = (*Provider)(nil)
+	_ channel.Addresser    = (*Provider)(nil)
 )
 
 // New returns the provider, calling Twilio through client, the node's
@@ -73,6 +75,14 @@ func (*Provider) MapStatus(s string) (string, bool) {
 	st, ok := statuses[strings.ToLower(s)]
 	return st, ok
 }
+
+// AddressedBy implements channel.Addresser: an SMS may be sent first to
+// any number.
+func (*Provider) AddressedBy() string { return conversation.AddressPhone }
+
+// ExternalIDOf implements channel.Addresser: Twilio's From is the E.164
+// number, as contacts store it.
+func (*Provider) ExternalIDOf(phone string) string { return phone }
 
 // Webhooks implements channel.Provider.
 func (p *Provider) Webhooks(in channel.Inbox) []channel.Route {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -49,6 +50,7 @@ var (
 	_ channel.MediaFetcher   = (*Provider)(nil)
 	_ channel.Prober         = (*Provider)(nil)
 	_ channel.TemplateSyncer = (*Provider)(nil)
+	_ channel.Addresser      = (*Provider)(nil)
 )
 
 // New returns the provider, calling the Graph API through client, the
@@ -100,6 +102,15 @@ func mapStatus(s string) (string, bool) {
 
 // MapStatus implements channel.Provider.
 func (*Provider) MapStatus(s string) (string, bool) { return mapStatus(s) }
+
+// AddressedBy implements channel.Addresser: a business may write first
+// to any WhatsApp number (with an approved template: the window is
+// closed until the contact answers).
+func (*Provider) AddressedBy() string { return conversation.AddressPhone }
+
+// ExternalIDOf implements channel.Addresser: WhatsApp names a contact by
+// their wa_id, the number without its "+".
+func (*Provider) ExternalIDOf(phone string) string { return strings.TrimPrefix(phone, "+") }
 
 // Webhooks implements channel.Provider: one URL, GET for Meta's
 // subscription check and POST for deliveries.

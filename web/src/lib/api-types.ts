@@ -801,7 +801,7 @@ export interface paths {
         put?: never;
         /**
          * Open a conversation for a contact
-         * @description A contact has at most one open conversation: a second is 409. A user who does not see every conversation (without see_all_conversations) is assigned the conversation they open, in the same transaction, as a named assignment: at capacity it is 409 and nothing is opened. Without channel_id it opens on the channel the contact last wrote on, else their newest identity's; a contact on no channel (made by hand or by import) is 422.
+         * @description A contact has at most one open conversation: a second is 409. A user who does not see every conversation (without see_all_conversations) is assigned the conversation they open, in the same transaction, as a named assignment: at capacity it is 409 and nothing is opened. Without channel_id it opens on the channel the contact last wrote on, else their newest identity's; a contact on no channel (made by hand or by import) is 422. With channel_id on a channel the contact has no identity on, one that reaches contacts first (addressed_by in GET /api/v1/channel-types: WhatsApp and SMS by phone, email by address), the identity is made from the contact's phone or email in the same transaction; a contact without that field, or another channel type, is 422 naming channel_id, and the phone or email another contact is known by on that channel is 409 naming that contact.
          */
         post: operations["openConversation"];
         delete?: never;
@@ -3764,6 +3764,11 @@ export interface components {
             status: string;
         };
         ChannelType: {
+            /**
+             * @description how a conversation may be started on such a channel with a contact who never wrote on it: by their phone or email; absent when only contacts who wrote first can be reached
+             * @enum {string}
+             */
+            addressed_by?: "phone" | "email";
             capabilities: components["schemas"]["ChannelCapabilities"];
             connects: boolean;
             schema: components["schemas"]["ChannelSchema"];

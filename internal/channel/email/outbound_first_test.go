@@ -1,0 +1,60 @@
+package email
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/metrics"
+	"github.com/switchboard-chat/switchboard/internal/outbound"
+)
+
+// An agent emails an imported contact who never wrote: the conversation
+// opens on the email channel with an identity made from the contact's
+// address, and the first message goes through the dispatcher to the SMTP
+// server addressed to it.
+func TestFirstMessageToAnImportedContactReachesTheirAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d)
+		e.conv.SetAddressers(e.chs)
+		e.conv.SetWindows(e.chs)
+		s := newSink(t, "", "")
+		ch := e.channel(t, sinkConfig(s))
+		name, addr := "Grace", "Grace@Hopper.example" // stored lower-cased
+		grace, err := contact.New(d).Create(ctx, e.ws, contact.Input{FirstName: &name, Email: &addr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys := access.System(e.ws)
+		c, err := e.conv.Open(ctx, sys, conversation.OpenInput{ContactID: grace.ID, ChannelID: ch.ID, Source: conversation.SourceUser})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := background.NewGroup(d.Clock())
+		disp := outbound.New(d, e.chs.Registry().Senders(), metrics.New(), outbound.Options{Concurrency: 1, Group: g, Channels: e.chs})
+		backgroundtest.Run(t, g, disp.Run)
+		m, err := e.conv.Send(ctx, sys, c.ID, conversation.SendInput{Text: "Your order has shipped", Sender: conversation.SourceUser})
+		if err != nil {
+			t.Fatal(err)
+		}
+		backgroundtest.WaitIdle(t, g)
+		if m, err = e.conv.GetMessage(ctx, sys, m.ID); err != nil || m.Status != conversation.MsgSent {
+			t.Fatalf("first message: %+v, %v; want sent", m, err)
+		}
+		mails := s.Mails()
+		if len(mails) != 1 || len(mails[0].To) != 1 || mails[0].To[0] != "grace@hopper.example" {
+			t.Fatalf("the SMTP server got %+v, want one mail to grace@hopper.example", mails)
+		}
+		if b := bodyText(t, mails[0].Raw); !strings.Contains(b, "Your order has shipped") {
+			t.Errorf("body = %q", b)
+		}
+	})
+}
