@@ -2,10 +2,13 @@
 // 3 bad ones imports with exactly those 3 reported (line and reason); two
 // contacts are merged from the contact page and their conversations appear
 // under the one kept; a merge suggestion dismissed as "Not a duplicate"
-// stays gone; and the screenshots of the list and a contact's page.
+// stays gone; an agent starts an SMS conversation with an imported
+// contact who never wrote, and the first message reaches Twilio's API for
+// their phone; and the screenshots of the list and a contact's page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
 
@@ -161,6 +164,63 @@ test("a merge suggestion dismissed as Not a duplicate leaves the list for good",
   assert.equal(pair(await s.api("GET", "/api/v1/contacts/merge-suggestions")).length, 0);
   me.assertClean();
   await me.close();
+});
+
+/** fakeTwilio is a local Messages API: it keeps each form posted and answers a message sid. */
+async function fakeTwilio() {
+  const got = [];
+  const srv = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      got.push(Object.fromEntries(new URLSearchParams(body)));
+      res.writeHead(201, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ sid: `SM${String(got.length).padStart(32, "0")}`, status: "queued" }));
+    });
+  });
+  await new Promise((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${srv.address().port}`, got, close: () => srv.close() };
+}
+
+test("an agent starts an SMS conversation with an imported contact; the first message reaches their phone", async () => {
+  const s = f.server;
+  const twilio = await fakeTwilio();
+  const sms = await s.api("POST", "/api/v1/channels", {
+    type: "twilio", name: "SMS",
+    config: { account_sid: "AC" + "a".repeat(32), auth_token: "secret", from: "+14155550100", api_base_url: twilio.url },
+  });
+  // Imported: on no channel, a phone but no email.
+  const imported = await s.api("POST", "/api/v1/contacts", { first_name: "Ingrid", last_name: "Imported", phone: "+33698765432" });
+
+  const me = await newUser(f.browser, { name: "owner" });
+  const { page } = me;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/contacts/${imported.id}`);
+  const start = page.getByTestId("start-conversation");
+  await start.waitFor();
+  // The SMS channel is offered, by the contact's phone.
+  await until(async () => (await start.getByTestId("start-channel").locator("option", { hasText: "SMS — to +33698765432" }).count()) === 1,
+    { what: "the SMS channel offered by phone" });
+  await start.getByTestId("start-channel").selectOption(String(sms.id));
+  await start.getByTestId("start-submit").click();
+  await page.waitForURL(/\/inbox\/all\/\d+$/);
+  const id = Number(page.url().split("/").pop());
+  const conv = await s.api("GET", `/api/v1/conversations/${id}`);
+  assert.equal(conv.channel_id, sms.id);
+  assert.equal(conv.contact_id, imported.id);
+
+  const composer = page.locator(`[data-testid="conversation"][data-conversation-id="${id}"] [data-testid="composer"]`);
+  await composer.waitFor();
+  const modeReply = composer.locator('[data-testid="mode-reply"]');
+  if (await modeReply.count()) await modeReply.click();
+  await composer.locator("textarea").fill("Hello Ingrid, your order has shipped.");
+  await composer.locator('[data-testid="send"]').click();
+  await until(async () => twilio.got.length > 0, { what: "the message at Twilio's API" });
+  assert.equal(twilio.got[0].To, "+33698765432");
+  assert.equal(twilio.got[0].Body, "Hello Ingrid, your order has shipped.");
+  me.assertClean();
+  await me.close();
+  twilio.close();
 });
 
 test("screenshots of the contacts list and a contact's page; no serious accessibility violation", async () => {

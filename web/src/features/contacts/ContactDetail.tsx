@@ -1,7 +1,8 @@
 // ContactDetail: one contact's page — its fields (edited in a form, the
 // server's refusal under the field it names), tags, lifecycle stage,
-// channel identities, conversations (each opens in the inbox) and its
-// timeline of events; and the Merge action.
+// channel identities, conversations (each opens in the inbox; a new one
+// starts from here: StartConversation) and its timeline of events; and
+// the Merge action.
 import { useEffect, useState, type ReactNode } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router";
@@ -18,6 +19,7 @@ import type { ContactDetail as Detail, ContactField, Conversation, LogEvent } fr
 import { displayName, fieldText, mayMerge, useFields, useStages } from "./data";
 import { MergeDialog } from "./MergeDialog";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
+import { StartConversation } from "./StartConversation";
 
 const standard = ["first_name", "last_name", "phone", "email", "language", "country"] as const;
 
@@ -84,7 +86,7 @@ export default function ContactDetailPage() {
               <IdentitiesCard contact={c} />
             </div>
             <div className="flex flex-col gap-4">
-              <ConversationsCard contactID={id} />
+              <ConversationsCard contact={c} />
               <TimelineCard contactID={id} />
             </div>
           </div>
@@ -336,7 +338,8 @@ function IdentitiesCard({ contact }: { contact: Detail }) {
   );
 }
 
-function ConversationsCard({ contactID }: { contactID: number }) {
+function ConversationsCard({ contact }: { contact: Detail }) {
+  const contactID = contact.id;
   const { t } = useTranslation();
   const list = useQuery({
     queryKey: qk.contactConversations(contactID),
@@ -367,6 +370,7 @@ function ConversationsCard({ contactID }: { contactID: number }) {
           ))}
         </ul>
       )}
+      <StartConversation contact={contact} />
     </Card>
   );
 }
