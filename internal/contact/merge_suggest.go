@@ -132,7 +132,7 @@ func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSug
 		return nil, err
 	}
 
-	type pair struct{ a, b int64 }
+	type pair = dismissedPair
 	type found struct {
 		reason, value string
 		rank          int
@@ -202,7 +202,7 @@ func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSug
 		return nil, err
 	}
 	for pr := range pairs {
-		if dismissed[dismissedPair{pr.a, pr.b}] {
+		if dismissed[pr] {
 			delete(pairs, pr)
 		}
 	}
