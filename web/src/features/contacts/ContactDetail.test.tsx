@@ -105,3 +105,25 @@ it("shows what another change wrote in the fields the person did not touch", asy
   fireEvent.click(screen.getByTestId("contact-save"));
   await waitFor(() => expect(patches).toEqual([{ first_name: "Augusta" }]));
 });
+
+it("links to the contact's open conversation instead of offering to start one", async () => {
+  const conversations = (status: string) => ({
+    data: [{ id: 41, status, contact_id: 7, channel_id: 3, opened_at: "2026-01-02T00:00:00Z", close_summary: "" }],
+    next_cursor: "",
+  });
+  let status = "open";
+  const base = vi.mocked(fetch).getMockImplementation()!;
+  vi.mocked(fetch).mockImplementation((url, init) =>
+    String(url).startsWith("/api/v1/contacts/7/conversations") ? json(200, conversations(status)) : base(url as string, init),
+  );
+  mount();
+  const link = await screen.findByRole("link", { name: "go to #41" });
+  expect(link.getAttribute("href")).toBe("/inbox/all/41");
+  expect(screen.queryByTestId("start-conversation")).toBeNull();
+
+  cleanup();
+  status = "closed";
+  mount();
+  await screen.findByTestId("contact-conversation");
+  await waitFor(() => expect(screen.queryByTestId("open-conversation-note")).toBeNull());
+});

@@ -347,6 +347,9 @@ function ConversationsCard({ contact }: { contact: Detail }) {
   });
   const date = useWorkspaceDate();
   const rows = list.data?.data ?? [];
+  // A contact has one open conversation at most: while it is open, the
+  // way to talk to them is that one, not a start the server refuses.
+  const open = rows.find((c) => c.status !== "closed");
   return (
     <Card title={t("contacts.detail.conversations")}>
       {list.isPending ? (
@@ -370,7 +373,16 @@ function ConversationsCard({ contact }: { contact: Detail }) {
           ))}
         </ul>
       )}
-      <StartConversation contact={contact} />
+      {list.isPending ? null : open ? (
+        <p className="text-muted mt-3 text-xs" data-testid="open-conversation-note">
+          {t("contacts.start.open")}{" "}
+          <Link to={`/inbox/all/${open.id}`} className="text-accent underline">
+            {t("contacts.start.goTo", { id: open.id })}
+          </Link>
+        </p>
+      ) : (
+        <StartConversation contact={contact} />
+      )}
     </Card>
   );
 }
