@@ -56,5 +56,24 @@ func TestFirstMessageToAnImportedContactReachesTheirAddress(t *testing.T) {
 		if b := bodyText(t, mails[0].Raw); !strings.Contains(b, "Your order has shipped") {
 			t.Errorf("body = %q", b)
 		}
+		// The first mail starts a thread (no "Re:" to nothing); the next
+		// one, the contact still silent, answers it, so their client
+		// shows one thread.
+		first := header(t, mails[0].Raw)
+		if first.Get("Subject") != DefaultSubject || first.Get("In-Reply-To") != "" {
+			t.Errorf("first mail: Subject %q, In-Reply-To %q; want %q and none", first.Get("Subject"), first.Get("In-Reply-To"), DefaultSubject)
+		}
+		if _, err := e.conv.Send(ctx, sys, c.ID, conversation.SendInput{Text: "It arrives tomorrow", Sender: conversation.SourceUser}); err != nil {
+			t.Fatal(err)
+		}
+		backgroundtest.WaitIdle(t, g)
+		if mails = s.Mails(); len(mails) != 2 {
+			t.Fatalf("%d mails, want 2", len(mails))
+		}
+		second := header(t, mails[1].Raw)
+		if second.Get("Subject") != "Re: "+DefaultSubject || second.Get("In-Reply-To") != first.Get("Message-Id") || first.Get("Message-Id") == "" {
+			t.Errorf("second mail: Subject %q, In-Reply-To %q; want Re: %s answering the first's %q",
+				second.Get("Subject"), second.Get("In-Reply-To"), DefaultSubject, first.Get("Message-Id"))
+		}
 	})
 }

@@ -43,6 +43,10 @@ type thread struct {
 	MessageID  string
 	References []string
 	ReplyTo    []Address // that email's Reply-To: where the reply goes
+	// First: no email of the contact's nor of ours came before in the
+	// conversation (an agent wrote first): the mail starts the thread, its
+	// subject without "Re:".
+	First bool
 }
 
 // Send implements channel.Provider: the message goes out through the
@@ -151,7 +155,7 @@ func (p *Provider) thread(ctx context.Context, channelID int64, msg conversation
 		return thread{}, fmt.Errorf("email: read the thread: %w", err)
 	}
 	if len(contents) == 0 {
-		return thread{Subject: DefaultSubject}, nil
+		return p.ourThread(ctx, channelID, msg)
 	}
 	var c Content
 	_ = json.Unmarshal([]byte(contents[0]), &c)
@@ -167,6 +171,26 @@ func (p *Provider) thread(ctx context.Context, channelID int64, msg conversation
 		th.Subject = DefaultSubject
 	}
 	return th, nil
+}
+
+// ourThread is the thread of a conversation the contact has not written
+// in (an agent wrote first to an imported contact): our latest mail in it
+// that went out, which the next one answers so that the contact's client
+// shows one thread; none, and the mail starts it.
+func (p *Provider) ourThread(ctx context.Context, channelID int64, msg conversation.Message) (thread, error) {
+	if msg.ConversationID == 0 {
+		return thread{Subject: DefaultSubject, First: true}, nil
+	}
+	var id string
+	err := p.deps().DB.Reader().QueryRow(ctx, `SELECT provider_message_id FROM messages WHERE channel_id = ? AND conversation_id = ?
+		AND direction = 'out' AND provider_message_id IS NOT NULL AND id < ? ORDER BY id DESC LIMIT 1`, channelID, msg.ConversationID, msg.ID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return thread{Subject: DefaultSubject, First: true}, nil
+	}
+	if err != nil {
+		return thread{}, fmt.Errorf("email: read the thread: %w", err)
+	}
+	return thread{Subject: DefaultSubject, MessageID: id}, nil
 }
 
 // replySubject is "Re: subject", without piling up prefixes.
@@ -239,7 +263,11 @@ func (p *Provider) compose(ctx context.Context, ch channel.Channel, cfg Config, 
 		list = append(list, &mail.Address{Address: a})
 	}
 	h.SetAddressList("To", list)
-	h.SetSubject(replySubject(th.Subject))
+	if th.First {
+		h.SetSubject(th.Subject)
+	} else {
+		h.SetSubject(replySubject(th.Subject))
+	}
 	h.SetMessageID(id)
 	if msg.Sender == conversation.SourceWorkflow || msg.AI == conversation.AIAgent {
 		// No person wrote it (a workflow, an AI agent's answer): an

@@ -24,8 +24,8 @@ func sinkConfig(s *smtptest.Sink) map[string]any {
 	return map[string]any{"address": "support@acme.example", "smtp_host": "127.0.0.1", "smtp_port": s.Port(), "smtp_tls": "none"}
 }
 
-// A reply in a conversation no email started gets the default subject and
-// no threading headers; quick replies are numbered lines; an attachment
+// A mail in a conversation no email started (an agent writing first) gets
+// the default subject, without "Re:" to nothing, and no threading headers; quick replies are numbered lines; an attachment
 // is a MIME part with its name and type.
 func TestSendShapes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
@@ -53,7 +53,7 @@ func TestSendShapes(t *testing.T) {
 		}
 		got := s.Mails()[0]
 		h := header(t, got.Raw)
-		if v, _ := h.Subject(); v != "Re: "+DefaultSubject {
+		if v, _ := h.Subject(); v != DefaultSubject {
 			t.Errorf("subject = %q", v)
 		}
 		if h.Get("Mime-Version") != "1.0" || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") || !strings.Contains(h.Get("Content-Type"), "utf-8") {
