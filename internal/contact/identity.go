@@ -124,10 +124,14 @@ func IdentityOf(ctx context.Context, q db.Querier, channelID, contactID int64) (
 
 // MoveIdentity makes the contact known on the channel by the external id
 // from known by to instead (a Telegram group upgraded to a supergroup
-// takes a new chat id), unless to already names a contact there, or from
-// none; either way nothing is refused.
+// takes a new chat id, which a send learns): should to already name
+// another contact there (the supergroup wrote first), the two are one and
+// are merged (JoinIdentityTx); from naming none changes nothing.
 func (s *Service) MoveIdentity(ctx context.Context, workspaceID, channelID int64, from, to string) error {
-	err := s.db.Write(ctx, func(tx *db.Tx) error { return MoveIdentityTx(ctx, tx, workspaceID, channelID, from, to) })
+	err := s.db.Write(ctx, func(tx *db.Tx) error {
+		_, err := s.JoinIdentityTx(ctx, tx, workspaceID, channelID, from, to)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("contact: move identity: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 )
@@ -122,6 +123,47 @@ func TestSendToAnUpgradedGroupGoesToTheSupergroup(t *testing.T) {
 		}
 		if got := identities(t, d, f.ch.ID); len(got) != 1 || got[strconv.FormatInt(newSupergroup, 10)] != contactID {
 			t.Errorf("identities %v; want contact %d known by the supergroup's id", got, contactID)
+		}
+	})
+}
+
+// A send that learns of the upgrade after the supergroup wrote (its
+// messages came first, making a contact of their own) makes the two
+// contacts one, as the notice does (JoinIdentityTx): the group's, the
+// older, known by the supergroup's id alone (was: the move was skipped,
+// two contacts for one chat).
+func TestSendLearningTheUpgradeJoinsTheSupergroupsContact(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d, nil)
+		for _, body := range []string{groupMessage(1, 20, oldGroup, "group", `,"text":"Is the API down?"`),
+			groupMessage(2, 2, newSupergroup, "supergroup", `,"text":"Still down for us"`)} {
+			if status, out := f.post(t, f.url(f.ch.ID), f.ch.Token, body); status != 200 {
+				t.Fatalf("status %d %v", status, out)
+			}
+		}
+		group := identities(t, d, f.ch.ID)[strconv.FormatInt(oldGroup, 10)]
+
+		api := newBotAPI(t)
+		p := api.provider()
+		contacts := contact.New(d)
+		contacts.SetConversationCloser(conversation.CloseForMergeTx)
+		p.Identities = contacts
+		ch := f.ch
+		ch.Config, ch.SecretConfig = api.channel().Config, api.channel().SecretConfig
+		api.queue("sendMessage", 400, `{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat",`+
+			`"parameters":{"migrate_to_chat_id":`+strconv.FormatInt(newSupergroup, 10)+`}}`)
+		if _, err := p.Send(ctx, ch, strconv.FormatInt(oldGroup, 10), msgOf("text", "We are looking into it", "")); err != nil {
+			t.Fatal(err)
+		}
+		if got := identities(t, d, f.ch.ID); len(got) != 1 || got[strconv.FormatInt(newSupergroup, 10)] != group {
+			t.Errorf("identities %v; want the group's contact %d known by the supergroup's id alone", got, group)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contacts`); n != 1 {
+			t.Errorf("%d contacts, want the group's alone", n)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages WHERE contact_id = ?`, group); n != 2 {
+			t.Errorf("%d of the two messages are the group contact's", n)
 		}
 	})
 }
