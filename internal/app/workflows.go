@@ -50,7 +50,10 @@ func (a *App) wireWorkflows() {
 	a.Contacts.SetTagUsers(contact.NameUsersOf(a.Workflows.SettingNames(workflow.Tag), conversation.ViewNames("tag")))
 	engine := workflow.NewEngine(a.Workflows, a.Hub, assigner, a.Workspaces, workflow.EngineOptions{
 		Group: a.Background, Due: a.Due, HTTPClient: a.outboundGuard().Client(), Node: a.node.ID(), Lease: a.cfg.Lease,
-		Classifier: a.workflowClassifier(), Windows: a.Channels})
+		Classifier: a.workflowClassifier(), Windows: a.Channels,
+		// Open Conversation reaches a contact who never wrote on a channel
+		// as the API does: by their phone or email where the channel can.
+		Addressers: a.Channels})
 	a.engines = append(a.engines, engine.Run)
 	a.Metrics.Register(engine.Collector())
 }

@@ -59,7 +59,8 @@ func identityForOpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Ope
 		return err
 	}
 	if in.Addressers == nil {
-		// The workflow's step: it opens only where the contact is known.
+		// A node without its channel service (tests): only where the
+		// contact is known.
 		return apperr.Invalid("channel_id", "the contact has no identity on channel %d", in.ChannelID)
 	}
 	a := in.Addressers.AddressingOf(typ)

@@ -159,8 +159,7 @@ func TestOpenOnAChannelTheContactNeverWroteOn(t *testing.T) {
 // The identity made obeys the channel's uniqueness: another contact
 // known on the channel by that phone (it wrote from it before its phone
 // was changed) is a 409 naming that contact, and nothing changes. Without
-// addressers (the workflow's Open Conversation step) a channel the
-// contact is not on is refused as before.
+// addressers a channel the contact is not on is refused as before.
 func TestOpenOnAChannelTheContactNeverWroteOnConflicts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)

@@ -26,7 +26,7 @@ type OpenInput struct {
 	// Addressers, when set, let a ChannelID the contact has no identity
 	// on be one that reaches contacts by phone or email: the identity is
 	// made from theirs (identityForOpenTx). Open sets the service's; the
-	// workflow's step leaves it unset.
+	// workflow's step the engine's (workflow.EngineOptions.Addressers).
 	Addressers Addressers `json:"-"`
 }
 
@@ -93,7 +93,7 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 			return err
 		}
 		if existing.ID != 0 {
-			return apperr.Conflict("contact %d already has open conversation %d", in.ContactID, existing.ID)
+			return alreadyOpenError{apperr.Conflict("contact %d already has open conversation %d", in.ContactID, existing.ID)}
 		}
 		c, err = insertConversation(ctx, tx, workspaceID, in.ContactID, in.ChannelID, in.Source, in.UserID)
 		if db.IsUniqueViolation(err) {
@@ -117,6 +117,13 @@ func defaultChannelTx(ctx context.Context, q db.Querier, contactID int64) (int64
 	return id, err
 }
 
+// alreadyOpenError is OpenTx's conflict found by its own read: the
+// contact has an open conversation, which OpenOrAdoptTx adopts. It is the
+// conflict it wraps to every other reader.
+type alreadyOpenError struct{ error }
+
+func (e alreadyOpenError) Unwrap() error { return e.error }
+
 // OpenOrAdoptTx returns the contact's open (or snoozed) conversation when
 // it has one (adopted), else opens one as OpenTx does: the workflow's Open
 // Conversation step. Through the concurrent door another writer may open
@@ -129,7 +136,10 @@ func OpenOrAdoptTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInp
 			return c, c.ID != 0, err
 		}
 		c, err = OpenTx(ctx, tx, workspaceID, in)
-		if apperr.KindOf(err) != apperr.KindConflict || db.IsUniqueViolation(err) {
+		if !errors.As(err, new(alreadyOpenError)) {
+			// Done, or another failure: the identity's conflict (the
+			// phone known as another contact) is no open conversation to
+			// look for again.
 			return c, false, err
 		}
 		// Opened by another writer since our read (and maybe closed

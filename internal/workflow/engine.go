@@ -41,6 +41,11 @@ type EngineOptions struct {
 	// customer-service windows (a send refused outside takes the step's
 	// failure exit with the reason).
 	Windows conversation.Windows
+	// Addressers, when set, let the Open Conversation step open on a
+	// channel the contact never wrote on when the channel reaches
+	// contacts by phone or email (the node's channel service, as the
+	// API's opens have it): the identity is made from the contact's.
+	Addressers conversation.Addressers
 }
 
 // Engine runs workflows: it consumes the event log (starting runs and

@@ -49,6 +49,9 @@ type fixture struct {
 	// windows are the channels' reply windows the engine's sends respect
 	// (nil: none).
 	windows conversation.Windows
+	// addressers let Open Conversation reach a contact by phone or email
+	// on a channel it never wrote on (nil: none).
+	addressers conversation.Addressers
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture { return newFixtureWith(t, d, nil) }
@@ -96,7 +99,8 @@ func (f *fixture) start() {
 	f.contacts.SetTagUsers(f.svc.SettingNames(Tag))
 	f.assigner = &teamAssigner{d: f.d}
 	f.group = background.NewGroup(f.clock)
-	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http, Classifier: f.classifier, Windows: f.windows})
+	f.eng = NewEngine(f.svc, f.hub, f.assigner, f.ws, EngineOptions{Group: f.group, HTTPClient: f.http, Classifier: f.classifier, Windows: f.windows,
+		Addressers: f.addressers})
 	f.run(f.eng)
 	f.t.Cleanup(f.stop)
 }
