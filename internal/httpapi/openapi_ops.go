@@ -249,7 +249,8 @@ var operations = map[string]opDoc{
 	"GET /api/v1/conversations/{conversationID}/comments": {id: "listComments", tag: tagConversations,
 		summary: "Internal comments, oldest first (newest first with order=desc)",
 		desc: "Ordered and paged as the conversation's messages: order=desc walks from the newest towards the older ones, " +
-			"after=<comment id> starts oldest first after that comment.",
+			"after=<comment id> starts oldest first after that comment: what a view that follows the conversation reads when " +
+			"a comment is written (400 with order=desc or a cursor, or when not an id).",
 		query:  append([]param{pOrder, {"after", "a comment id: only later comments, oldest first", true}}, paged...),
 		status: 200, resp: page[conversation.Comment]{}},
 	"POST /api/v1/conversations/{conversationID}/comments": {id: "addComment", tag: tagConversations,
@@ -257,7 +258,8 @@ var operations = map[string]opDoc{
 		status: 201, resp: conversation.Comment{}},
 	"GET /api/v1/conversations/{conversationID}/events": {id: "conversationEvents", tag: tagConversations,
 		summary: "The conversation's timeline events, in seq order (newest first with order=desc)",
-		desc: "Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream). " +
+		desc: "Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream), " +
+			"oldest first (400 with order=desc or a cursor, or when not an id). " +
 			"order=desc walks from the newest towards the older ones (not with after): a view reads a long conversation's last events first.",
 		query:  []param{pOrder, pAfter, pTypes, pCursor, pLimit},
 		status: 200, resp: page[event.Event]{}},

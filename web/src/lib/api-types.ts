@@ -956,7 +956,7 @@ export interface paths {
         };
         /**
          * Internal comments, oldest first (newest first with order=desc)
-         * @description Ordered and paged as the conversation's messages: order=desc walks from the newest towards the older ones, after=<comment id> starts oldest first after that comment.
+         * @description Ordered and paged as the conversation's messages: order=desc walks from the newest towards the older ones, after=<comment id> starts oldest first after that comment: what a view that follows the conversation reads when a comment is written (400 with order=desc or a cursor, or when not an id).
          */
         get: operations["listComments"];
         put?: never;
@@ -977,7 +977,7 @@ export interface paths {
         };
         /**
          * The conversation's timeline events, in seq order (newest first with order=desc)
-         * @description Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream). order=desc walks from the newest towards the older ones (not with after): a view reads a long conversation's last events first.
+         * @description Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream), oldest first (400 with order=desc or a cursor, or when not an id). order=desc walks from the newest towards the older ones (not with after): a view reads a long conversation's last events first.
          */
         get: operations["conversationEvents"];
         put?: never;
