@@ -58,7 +58,8 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         return next;
       });
     // A query whose meta says it is followed (the open conversation's
-    // messages: its hook applies each event, reading only what changed)
+    // messages, comments and timeline events: their hooks apply each
+    // event, reading only what changed)
     // is left to its follower while shown; read again from here it would
     // read every page loaded. Not shown, it is marked stale as any other.
     const followed = (q: Query) => q.meta?.followed === true && q.getObserversCount() > 0;

@@ -134,8 +134,8 @@ function Pane({ id }: { id: number }) {
   // message is shown.
   const since = messages.hasNextPage && messages.data?.length ? Date.parse(messages.data[0]!.created_at) : undefined;
   const reach = messages.isSuccess ? (since ?? null) : undefined;
-  const comments = useComments(id, reach);
-  const events = useEvents(id, reach);
+  const comments = useComments(id, reach, live.subscribe);
+  const events = useEvents(id, reach, live.subscribe);
   const items = useMemo(
     () => mergeTimeline({ messages: messages.data, comments: comments.data, events: events.data, local, conversationID: id, since }),
     [messages.data, comments.data, events.data, local, id, since],

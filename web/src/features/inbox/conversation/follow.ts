@@ -4,7 +4,7 @@
 // through; a status or a reaction is applied from the event itself; an
 // edit or a fetched attachment reads that one message. Invalidating the
 // key instead re-read every loaded page, from the newest, on every event.
-import type { QueryClient } from "@tanstack/react-query";
+import type { InfiniteData, QueryClient } from "@tanstack/react-query";
 import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { LogEvent, Message } from "../../../lib/types";
@@ -40,19 +40,22 @@ export function fromEvent(e: LogEvent): ((m: Message) => Message) | null {
   return null;
 }
 
-/** newestID is the id of the newest message the pages hold (0: none). */
-export function newestID(d: MessagePages): number {
+/** Pages is what an infinite query of a conversation's list holds: newest first. */
+export type Pages<T> = InfiniteData<Page<T>, string | undefined>;
+
+/** newestID is the id of the newest item the pages hold (0: none). */
+export function newestID<T extends { id: number }>(d: Pages<T>): number {
   let n = 0;
   for (const p of d.pages) for (const m of p.data) if (m.id > n) n = m.id;
   return n;
 }
 
 /**
- * mergeMessages replaces the copies the pages hold of the messages given
- * and puts the others in the newest page, in their place (newest first,
- * as the pages are).
+ * mergeMessages replaces the copies the pages hold of the messages (or
+ * comments, events) given and puts the others in the newest page, in
+ * their place (newest first, as the pages are).
  */
-export function mergeMessages(d: MessagePages | undefined, list: Message[]): MessagePages | undefined {
+export function mergeMessages<T extends { id: number }>(d: Pages<T> | undefined, list: T[]): Pages<T> | undefined {
   if (!d || d.pages.length === 0 || list.length === 0) return d;
   const byID = new Map(list.map((m) => [m.id, m]));
   const pages = d.pages.map((p) => ({

@@ -2,12 +2,15 @@
 // messages: as far back as the oldest message shown, and further as older
 // messages are read. Read oldest first up to 20 pages, a conversation with
 // more than 4,000 events showed its first ones, never its newest.
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import { useInfiniteQuery, useQueryClient, type InfiniteData, type QueryKey } from "@tanstack/react-query";
 import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { Comment, LogEvent } from "../../../lib/types";
 import { dedupeByID } from "./timeline";
+import { followedMeta } from "./follow";
+import { afterLimit, SideFollower, type SideSource } from "./sideFollow";
+import type { Subscribe } from "./data";
 
 /**
  * Reach is how far back the timeline shows: from a time (ms, the oldest
@@ -51,7 +54,20 @@ export function addNewest<T extends { id: number }>(d: SidePages<T> | undefined,
   return { ...d, pages: [{ ...newest!, data: [x, ...newest!.data] }, ...rest] };
 }
 
-function useWindowed<T extends Dated>(key: QueryKey, path: string, query: Record<string, string>, reach: Reach) {
+/**
+ * useWindowed reads a list newest first as far back as `reach`. Given the
+ * socket (subscribe), it follows the conversation (sideFollow.ts): an
+ * event reads what it added, not the pages loaded.
+ */
+function useWindowed<T extends Dated>(
+  id: number,
+  key: QueryKey,
+  path: string,
+  query: Record<string, string>,
+  reach: Reach,
+  subscribe: Subscribe | undefined,
+  source: SideSource<T>,
+) {
   const qc = useQueryClient();
   // Left, the conversation keeps its newest page only (as its messages).
   useEffect(
@@ -67,7 +83,12 @@ function useWindowed<T extends Dated>(key: QueryKey, path: string, query: Record
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor || undefined,
     select: itemsOf<T>,
+    meta: subscribe ? followedMeta : undefined,
   });
+  // The source is made anew each render; the follower is one per list.
+  const follower = useMemo(() => new SideFollower<T>(qc, key, id, source), [qc, path]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => () => follower.stop(), [follower]);
+  useEffect(() => subscribe?.((e) => follower.hear(e)), [subscribe, follower]);
   const { isFetching, isFetchNextPageError, fetchNextPage } = q;
   const held = qc.getQueryData<SidePages<T>>(key);
   const short = !!held && !covers(held, reach);
@@ -77,11 +98,20 @@ function useWindowed<T extends Dated>(key: QueryKey, path: string, query: Record
   useEffect(() => {
     if (short && !isFetching && !isFetchNextPageError) void fetchNextPage({ cancelRefetch: false });
   }, [short, pages, isFetching, isFetchNextPageError, fetchNextPage]);
+  useEffect(() => {
+    if (!isFetching) follower.settled();
+  }, [isFetching, follower]);
   return q;
 }
 
-/** useComments reads the conversation's internal comments newest first, as far back as `reach`. */
-export const useComments = (id: number, reach?: Reach) => useWindowed<Comment>(qk.comments(id), `/api/v1/conversations/${id}/comments`, {}, reach);
+/** useComments reads the conversation's internal comments newest first, as far back as `reach`; given the socket, it follows them. */
+export function useComments(id: number, reach?: Reach, subscribe?: Subscribe) {
+  const path = `/api/v1/conversations/${id}/comments`;
+  return useWindowed<Comment>(id, qk.comments(id), path, {}, reach, subscribe, {
+    heard: (e) => (e.type === "comment.created" ? { written: Number((e.payload as { comment_id?: number } | null)?.comment_id) || 0 } : null),
+    readAfter: (after) => api.get<Page<Comment>>(path, { after, limit: afterLimit }),
+  });
+}
 
 /**
  * timelineEvents are the event types the timeline shows (timeline.ts
@@ -103,6 +133,13 @@ export const timelineEvents = [
   "ai_agent.turn",
 ];
 
-/** useEvents reads the events the timeline shows newest first, as far back as `reach`. */
-export const useEvents = (id: number, reach?: Reach) =>
-  useWindowed<LogEvent>(qk.conversationEvents(id), `/api/v1/conversations/${id}/events`, { types: timelineEvents.join(",") }, reach);
+/**
+ * useEvents reads the events the timeline shows newest first, as far back
+ * as `reach`; given the socket, it puts each one it sends in place.
+ */
+export function useEvents(id: number, reach?: Reach, subscribe?: Subscribe) {
+  const path = `/api/v1/conversations/${id}/events`;
+  return useWindowed<LogEvent>(id, qk.conversationEvents(id), path, { types: timelineEvents.join(",") }, reach, subscribe, {
+    heard: (e) => (timelineEvents.includes(e.type) ? { item: e } : null),
+  });
+}
