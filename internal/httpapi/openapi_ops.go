@@ -257,7 +257,7 @@ var operations = map[string]opDoc{
 		summary: "Add an internal comment; @email mentions a user", body: conversation.CommentInput{}, required: []string{"text"},
 		status: 201, resp: conversation.Comment{}},
 	"GET /api/v1/conversations/{conversationID}/events": {id: "conversationEvents", tag: tagConversations,
-		summary: "The conversation's timeline events, in seq order (newest first with order=desc)",
+		summary: "The conversation's timeline events, oldest first by event id (newest first with order=desc)",
 		desc: "Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream), " +
 			"oldest first (400 with order=desc or a cursor, or when not an id). " +
 			"order=desc walks from the newest towards the older ones (not with after): a view reads a long conversation's last events first.",

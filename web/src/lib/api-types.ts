@@ -976,7 +976,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The conversation's timeline events, in seq order (newest first with order=desc)
+         * The conversation's timeline events, oldest first by event id (newest first with order=desc)
          * @description Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream), oldest first (400 with order=desc or a cursor, or when not an id). order=desc walks from the newest towards the older ones (not with after): a view reads a long conversation's last events first.
          */
         get: operations["conversationEvents"];
