@@ -17,7 +17,8 @@ import (
 //     workflow's attachment, sent by URL); the message_media table holds
 //     the pairs, written with the message (conversation.linkMediaLater);
 //   - a workflow's draft or version (a Send a Message attachment's URL):
-//     the workflow_media table, written when a draft is saved.
+//     the workflow_media table, made the files they name at each save
+//     and publish (workflow.syncMediaTx).
 //
 // Snippets, knowledge sources and AI agents hold text only, and contacts'
 // avatars are provider URLs: none names a stored file.

@@ -10,10 +10,12 @@ import (
 )
 
 // A file is deleted when what referenced it goes (a contact deleted with
-// their messages: ReleaseTx) and, an upload nothing ever referenced, a
-// day after its upload (the sweep, see work.go). Its row goes in the
-// transaction that decides it, with a media_removals row; its bytes go
-// after the commit, by the store's timed work, retried until done.
+// their messages: ReleaseTx; a workflow deleted, or its draft no longer
+// naming a file none of its versions names: ReleaseSettledTx) and, an
+// upload nothing ever referenced, a day after its upload (the sweep, see
+// work.go). Its row goes in the transaction that decides it, with a
+// media_removals row; its bytes go after the commit, by the store's timed
+// work, retried until done.
 
 // DueKind names the media store's timed work for db.Tx.Due: the bytes of
 // deleted files to remove (due at once) and the uploads to look at again
@@ -45,10 +47,23 @@ func OfContactTx(ctx context.Context, tx *db.Tx, contactID int64) ([]string, err
 // tx commits (the store's timed work). It returns how many it deleted.
 // Call it after deleting what named them.
 func ReleaseTx(ctx context.Context, tx *db.Tx, workspaceID int64, ids []string) (int, error) {
+	return releaseTx(ctx, tx, ids, `workspace_id = ?`, workspaceID)
+}
+
+// ReleaseSettledTx is ReleaseTx for files a workflow dropped (from its
+// draft, or deleted with it): an upload still in its first day (its sweep
+// pending) is left to the sweep, which deletes it at the day's end if
+// nothing names it then. A builder attaches a file, replaces it, puts it
+// back: the file must still be there when the draft names it again.
+func ReleaseSettledTx(ctx context.Context, tx *db.Tx, workspaceID int64, ids []string) (int, error) {
+	return releaseTx(ctx, tx, ids, `workspace_id = ? AND sweep_at = 0`, workspaceID)
+}
+
+func releaseTx(ctx context.Context, tx *db.Tx, ids []string, where string, args ...any) (int, error) {
 	if err := lockTx(ctx, tx, ids); err != nil {
 		return 0, fmt.Errorf("media: release: %w", err)
 	}
-	gone, err := deleteUnreferencedTx(ctx, tx, ids, `workspace_id = ?`, workspaceID)
+	gone, err := deleteUnreferencedTx(ctx, tx, ids, where, args...)
 	if err != nil {
 		return 0, fmt.Errorf("media: release: %w", err)
 	}

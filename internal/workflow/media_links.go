@@ -2,25 +2,106 @@ package workflow
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/media"
 )
 
-// linkMediaTx records the stored files the definition body of workflow id
-// names (a Send a Message attachment's URL …/media/{id}/{key}), so that a
-// file the workflow sends stays while the workflow is: deleting a contact
-// it was sent to, or the day's sweep of uploads, leaves it (see
-// internal/media). Links are only added: a file dropped from the draft
-// may still be sent by a published version, and every version is kept
-// with the workflow; they go with it (ON DELETE CASCADE).
-func linkMediaTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, body []byte) error {
-	for _, m := range media.IDsIn(body) {
+// A workflow's links (workflow_media) are the stored files its draft and
+// its versions name (a Send a Message attachment's URL
+// …/media/{id}/{key}), so that a file the workflow sends stays while the
+// workflow may send it: deleting a contact it was sent to, or the day's
+// sweep of uploads, leaves it (see internal/media). Versions are kept for
+// restore, so their files stay; a file the draft drops (an image
+// replaced) that no version names is released, and a deleted workflow's
+// files are (releaseMediaTx).
+
+// syncMediaTx makes workflow id's links the files its draft and versions
+// name, after a write of them in tx (a create, a save, a publish). named
+// is a document the workflow now holds (the draft saved, the version
+// published): its files are linked. Any other file linked is looked for
+// in the versions, and released when none names it. The versions are
+// read only then: most saves drop no file.
+func syncMediaTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, named []byte) error {
+	want := media.IDsIn(named)
+	rows, err := tx.Query(ctx, `SELECT media_id FROM workflow_media WHERE workflow_id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("workflow: links: %w", err)
+	}
+	linked, err := db.Collect(rows, scanString)
+	if err != nil {
+		return fmt.Errorf("workflow: links: %w", err)
+	}
+	for _, m := range want {
+		if slices.Contains(linked, m) {
+			continue
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO workflow_media (workflow_id, media_id, workspace_id) VALUES (?, ?, ?)
 			ON CONFLICT DO NOTHING`, id, m, workspaceID); err != nil {
 			return fmt.Errorf("workflow: link file %s: %w", m, err)
 		}
 	}
-	return nil
+	var dropped []string
+	for _, m := range linked {
+		if slices.Contains(want, m) {
+			continue
+		}
+		inVersion, err := versionNamesTx(ctx, tx, id, m)
+		if err != nil {
+			return err
+		}
+		if !inVersion {
+			dropped = append(dropped, m)
+		}
+	}
+	if len(dropped) == 0 {
+		return nil
+	}
+	err = db.Chunked(len(dropped), func(from, n int) error {
+		args := []any{id}
+		for _, m := range dropped[from : from+n] {
+			args = append(args, m)
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM workflow_media WHERE workflow_id = ? AND media_id IN (`+db.Rows("?", n)+`)`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("workflow: unlink files: %w", err)
+	}
+	_, err = media.ReleaseSettledTx(ctx, tx, workspaceID, dropped)
+	return err
+}
+
+// versionNamesTx reports whether a version of workflow id names file m.
+// The text match finds the candidates in the store (an id is 32 random
+// hex digits); IDsIn decides, as it decided the links.
+func versionNamesTx(ctx context.Context, tx *db.Tx, id int64, m string) (bool, error) {
+	rows, err := tx.Query(ctx, `SELECT definition FROM workflow_versions WHERE workflow_id = ? AND definition LIKE ? ORDER BY version DESC`,
+		id, "%"+m+"%")
+	if err != nil {
+		return false, fmt.Errorf("workflow: versions naming file %s: %w", m, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return false, fmt.Errorf("workflow: versions naming file %s: %w", m, err)
+		}
+		if slices.Contains(media.IDsIn([]byte(body)), m) {
+			return true, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("workflow: versions naming file %s: %w", m, err)
+	}
+	return false, nil
+}
+
+func scanString(rows *sql.Rows) (string, error) {
+	var s string
+	err := rows.Scan(&s)
+	return s, err
 }

@@ -191,7 +191,7 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, d Definition) (
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, d.Name, d.Description, string(body), newSecret(), now, now, now).Scan(&id); err != nil {
 			return err
 		}
-		return linkMediaTx(ctx, tx, workspaceID, id, body)
+		return syncMediaTx(ctx, tx, workspaceID, id, body)
 	})
 	if err != nil {
 		return Workflow{}, fmt.Errorf("workflow: create: %w", err)
@@ -230,7 +230,7 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Defini
 		if err != nil {
 			return fmt.Errorf("workflow: save draft: %w", err)
 		}
-		return linkMediaTx(ctx, tx, workspaceID, id, body)
+		return syncMediaTx(ctx, tx, workspaceID, id, body)
 	})
 	if err != nil {
 		return Workflow{}, err

@@ -82,7 +82,12 @@ func (s *Service) Publish(ctx context.Context, workspaceID, id int64, e Edit) (W
 		_, err = tx.Exec(ctx, `UPDATE workflows SET draft = '', published_version = ?, trigger_type = ?, next_fire_at = ?, updated_at = ?,
 			draft_revision = draft_revision + 1, draft_saved_at = ?, draft_saved_by = ?, draft_saved_by_name = ?
 			WHERE id = ?`, version, d.Trigger.Type, next, tx.Now(), tx.Now(), publisher, name, id)
-		return err
+		if err != nil {
+			return err
+		}
+		// The draft's files are the version's now; those an earlier
+		// save left linked for a version are looked at again.
+		return syncMediaTx(ctx, tx, workspaceID, id, body)
 	})
 	if err != nil {
 		if apperr.KindOf(err) != "" {
