@@ -45,6 +45,15 @@ func (f *refFixture) linked(workflowID int64) []string {
 	return dbtest.Column[string](f.t, f.d, `SELECT media_id FROM workflow_media WHERE workflow_id = ? ORDER BY media_id`, workflowID)
 }
 
+func ids(files ...media.Media) []string {
+	out := []string{}
+	for _, m := range files {
+		out = append(out, m.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // A file a workflow's draft drops (an image replaced by another) goes
 // once nothing names it: not the draft, not a version of the workflow
 // (kept for restore), not a message, not another workflow. The
@@ -139,6 +148,65 @@ func TestAFileDroppedFromAWorkflowGoesOnceNothingNamesIt(t *testing.T) {
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM media m WHERE NOT EXISTS (SELECT 1 FROM workflow_media r WHERE r.media_id = m.id)
 			AND NOT EXISTS (SELECT 1 FROM message_media r WHERE r.media_id = m.id)`); n != 0 {
 			t.Errorf("%d files nothing names outlived their day", n)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM media_removals`); n != 0 {
+			t.Errorf("%d removals left after the pass", n)
+		}
+	})
+}
+
+// Deleting a workflow (DELETE /api/v1/workflows/{id}) deletes the files
+// its draft and versions named that nothing else names, in the same
+// transaction, their bytes with the store's next pass; a file also sent
+// in a message, or named by another workflow, stays.
+func TestDeletingAWorkflowDeletesItsFiles(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newRefFixture(t, d)
+		ctx := context.Background()
+		svc := workflow.NewService(d)
+		for _, del := range []struct {
+			name string
+			fn   func(id int64) error
+		}{
+			{"DeleteChecked (the API's)", func(id int64) error { return svc.DeleteChecked(ctx, f.ws, id, false) }},
+			{"Delete", func(id int64) error { return svc.Delete(ctx, f.ws, id) }},
+		} {
+			published, drafted, sent, shared := f.upload(f.ws), f.upload(f.ws), f.upload(f.ws), f.upload(f.ws)
+			w, err := svc.Create(ctx, f.ws, f.sending("Welcome", published, sent, shared))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Publish(ctx, f.ws, w.ID, workflow.Edit{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.SaveDraft(ctx, f.ws, w.ID, f.sending("Welcome", drafted, sent), workflow.Edit{}); err != nil {
+				t.Fatal(err)
+			}
+			other, err := svc.Create(ctx, f.ws, f.sending("Other", shared))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := f.receive(f.ws, f.ch, `{}`)
+			f.send(f.ws, r.ConversationID, attachment(sent))
+			f.settle()
+			if err := del.fn(w.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.store.Get(ctx, f.ws, published.ID); err == nil {
+				t.Errorf("%s: the file's row outlived the workflow", del.name)
+			}
+			f.work()
+			for m, want := range map[media.Media]string{published: "deleted", drafted: "deleted", sent: "kept", shared: "kept"} {
+				if got := f.state(f.ws, m.ID); got != want {
+					t.Errorf("%s: %s %s, want %s", del.name, m.ID, got, want)
+				}
+			}
+			if got := f.linked(w.ID); len(got) != 0 {
+				t.Errorf("%s: links %v left", del.name, got)
+			}
+			if got := f.linked(other.ID); !slices.Equal(got, ids(shared)) {
+				t.Errorf("%s: the other workflow's links %v", del.name, got)
+			}
 		}
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM media_removals`); n != 0 {
 			t.Errorf("%d removals left after the pass", n)

@@ -123,7 +123,8 @@ func copyName(name string) string {
 
 // DeleteChecked deletes a workflow, refusing with a conflict while runs
 // have not ended unless force, which stops them first (each stop is in
-// its run's history, like a stop through the API).
+// its run's history, like a stop through the API). The files only it
+// named go with it (see deleteTx).
 func (s *Service) DeleteChecked(ctx context.Context, workspaceID, id int64, force bool) error {
 	return s.db.Write(ctx, func(tx *db.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT id FROM workflow_runs WHERE workspace_id = ? AND workflow_id = ? AND ended_at = 0`,
@@ -198,7 +199,7 @@ func (s *Service) DeleteChecked(ctx context.Context, workspaceID, id int64, forc
 				return err
 			}
 		}
-		return tx.DeleteOwned(ctx, "workflows", "workflow", workspaceID, id)
+		return deleteTx(ctx, tx, workspaceID, id)
 	})
 }
 

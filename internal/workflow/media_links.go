@@ -17,7 +17,7 @@ import (
 // sweep of uploads, leaves it (see internal/media). Versions are kept for
 // restore, so their files stay; a file the draft drops (an image
 // replaced) that no version names is released, and a deleted workflow's
-// files are (releaseMediaTx).
+// files are (deleteTx).
 
 // syncMediaTx makes workflow id's links the files its draft and versions
 // name, after a write of them in tx (a create, a save, a publish). named
@@ -72,6 +72,24 @@ func syncMediaTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, named []
 		return fmt.Errorf("workflow: unlink files: %w", err)
 	}
 	_, err = media.ReleaseSettledTx(ctx, tx, workspaceID, dropped)
+	return err
+}
+
+// deleteTx deletes workflow id of the workspace with its versions, runs
+// and links (ON DELETE CASCADE), and releases the files only it named.
+func deleteTx(ctx context.Context, tx *db.Tx, workspaceID, id int64) error {
+	rows, err := tx.Query(ctx, `SELECT media_id FROM workflow_media WHERE workflow_id = ? AND workspace_id = ?`, id, workspaceID)
+	if err != nil {
+		return fmt.Errorf("workflow: delete: files: %w", err)
+	}
+	files, err := db.Collect(rows, scanString)
+	if err != nil {
+		return fmt.Errorf("workflow: delete: files: %w", err)
+	}
+	if err := tx.DeleteOwned(ctx, "workflows", "workflow", workspaceID, id); err != nil {
+		return err
+	}
+	_, err = media.ReleaseSettledTx(ctx, tx, workspaceID, files)
 	return err
 }
 

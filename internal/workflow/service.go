@@ -240,9 +240,10 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID, id int64, d Defini
 	return w, err
 }
 
-// Delete removes a workflow with its versions and runs.
+// Delete removes a workflow with its versions and runs, and the files
+// only it named (see deleteTx).
 func (s *Service) Delete(ctx context.Context, workspaceID, id int64) error {
-	return s.db.Write(ctx, func(tx *db.Tx) error { return tx.DeleteOwned(ctx, "workflows", "workflow", workspaceID, id) })
+	return s.db.Write(ctx, func(tx *db.Tx) error { return deleteTx(ctx, tx, workspaceID, id) })
 }
 
 // version returns a published version's definition, cached (see
