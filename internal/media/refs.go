@@ -23,10 +23,10 @@ import (
 // Snippets, knowledge sources and AI agents hold text only, and contacts'
 // avatars are provider URLs: none names a stored file.
 
-// maxRefs bounds the files one message or workflow is linked to: a
-// message carries at most MaxAttachments uploaded files and MaxMedia
-// fetched ones, and a content crafted to name thousands must not turn
-// into thousands of rows.
+// maxRefs bounds the files one message is linked to: a message carries
+// at most MaxAttachments uploaded files and MaxMedia fetched ones, and a
+// content crafted to name thousands must not turn into thousands of rows.
+// A workflow, which may attach many more, sets its own (IDsInUpTo).
 const maxRefs = 64
 
 // IDsIn returns the ids of the stored files a JSON document (a message's
@@ -35,7 +35,10 @@ const maxRefs = 64
 // a fetch URL (a string holding "/media/" then an id). A value that is
 // not an id is not one; a document that is not JSON names none. The
 // backfill of migration 057 reads the same places.
-func IDsIn(doc []byte) []string {
+func IDsIn(doc []byte) []string { return IDsInUpTo(doc, maxRefs) }
+
+// IDsInUpTo is IDsIn keeping at most the first most ids (sorted).
+func IDsInUpTo(doc []byte, most int) []string {
 	// The receive path calls it for every message: most (text) name no
 	// file and are not parsed.
 	if !bytes.Contains(doc, []byte("media")) {
@@ -79,5 +82,5 @@ func IDsIn(doc []byte) []string {
 	walk("", v)
 	slices.Sort(ids) // maps walk in no order: sorted, the cut below is stable
 	ids = slices.Compact(ids)
-	return ids[:min(len(ids), maxRefs)]
+	return ids[:min(len(ids), most)]
 }

@@ -213,3 +213,37 @@ func TestDeletingAWorkflowDeletesItsFiles(t *testing.T) {
 		}
 	})
 }
+
+// A workflow may attach more files than a message names (up to 100
+// steps, each with its attachments): every one is linked and kept, and
+// adding one keeps the others linked (a cut of the sorted ids would
+// drop one, released while the draft still sends it).
+func TestAWorkflowKeepsAllItsManyFiles(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newRefFixture(t, d)
+		ctx := context.Background()
+		svc := workflow.NewService(d)
+		var files []media.Media
+		for range 80 {
+			files = append(files, f.upload(f.ws))
+		}
+		w, err := svc.Create(ctx, f.ws, f.sending("Catalogue", files...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.settle()
+		files = append(files, f.upload(f.ws))
+		if _, err := svc.SaveDraft(ctx, f.ws, w.ID, f.sending("Catalogue", files...), workflow.Edit{}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := f.linked(w.ID), ids(files...); !slices.Equal(got, want) {
+			t.Errorf("%d links, want %d", len(got), len(want))
+		}
+		f.settle()
+		for _, m := range files {
+			if got := f.state(f.ws, m.ID); got != "kept" {
+				t.Errorf("%s: %s", m.ID, got)
+			}
+		}
+	})
+}

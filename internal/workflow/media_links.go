@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/media"
 )
@@ -19,6 +20,16 @@ import (
 // replaced) that no version names is released, and a deleted workflow's
 // files are (deleteTx).
 
+// maxFiles bounds the files one workflow is linked to, beyond what any
+// real one attaches (each of MaxSteps steps sending a message's worth of
+// files), so that no cut of the sorted ids falls inside a workflow's set:
+// a file past the cut would be released while the draft still sends it.
+// A crafted definition naming more turns into no more rows than this.
+const maxFiles = MaxSteps * conversation.MaxMedia
+
+// filesIn returns the ids of the stored files a definition names.
+func filesIn(body []byte) []string { return media.IDsInUpTo(body, maxFiles) }
+
 // syncMediaTx makes workflow id's links the files its draft and versions
 // name, after a write of them in tx (a create, a save, a publish). named
 // is a document the workflow now holds (the draft saved, the version
@@ -26,7 +37,7 @@ import (
 // in the versions, and released when none names it. The versions are
 // read only then: most saves drop no file.
 func syncMediaTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, named []byte) error {
-	want := media.IDsIn(named)
+	want := filesIn(named)
 	rows, err := tx.Query(ctx, `SELECT media_id FROM workflow_media WHERE workflow_id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("workflow: links: %w", err)
@@ -95,7 +106,7 @@ func deleteTx(ctx context.Context, tx *db.Tx, workspaceID, id int64) error {
 
 // versionNamesTx reports whether a version of workflow id names file m.
 // The text match finds the candidates in the store (an id is 32 random
-// hex digits); IDsIn decides, as it decided the links.
+// hex digits); filesIn decides, as it decided the links.
 func versionNamesTx(ctx context.Context, tx *db.Tx, id int64, m string) (bool, error) {
 	rows, err := tx.Query(ctx, `SELECT definition FROM workflow_versions WHERE workflow_id = ? AND definition LIKE ? ORDER BY version DESC`,
 		id, "%"+m+"%")
@@ -108,7 +119,7 @@ func versionNamesTx(ctx context.Context, tx *db.Tx, id int64, m string) (bool, e
 		if err := rows.Scan(&body); err != nil {
 			return false, fmt.Errorf("workflow: versions naming file %s: %w", m, err)
 		}
-		if slices.Contains(media.IDsIn([]byte(body)), m) {
+		if slices.Contains(filesIn([]byte(body)), m) {
 			return true, nil
 		}
 	}
