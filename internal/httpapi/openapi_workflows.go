@@ -56,7 +56,7 @@ var workflowOperations = map[string]opDoc{
 			"Without If-Match (or with *) the save overwrites whatever the draft is. Every answer's ETag is the new revision.",
 		headers: []param{pIfMatch},
 		body:    workflow.Definition{}, required: []string{"name", "trigger", "steps"}, status: 200, resp: workflow.Workflow{}, errors: []int{400, 409}},
-	"DELETE /api/v1/workflows/{workflowID}": {id: "deleteWorkflow", tag: "workflows", summary: "Delete a workflow, its versions and runs",
+	"DELETE /api/v1/workflows/{workflowID}": {id: "deleteWorkflow", tag: "workflows", summary: "Delete a workflow, its versions and runs, and the files only it named",
 		desc:  "Refused with 409 while runs have not ended (the message says how many), unless force=true, which stops them first.",
 		query: []param{{"force", "true stops the runs that have not ended, then deletes", false}}, status: 204, errors: []int{409}},
 	"POST /api/v1/workflows/{workflowID}/publish": {id: "publishWorkflow", tag: "workflows",

@@ -2744,7 +2744,7 @@ export interface paths {
         put: operations["saveWorkflowDraft"];
         post?: never;
         /**
-         * Delete a workflow, its versions and runs
+         * Delete a workflow, its versions and runs, and the files only it named
          * @description Refused with 409 while runs have not ended (the message says how many), unless force=true, which stops them first.
          */
         delete: operations["deleteWorkflow"];
