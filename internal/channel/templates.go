@@ -125,3 +125,25 @@ func reasonOf(err error) string {
 	}
 	return err.Error()
 }
+
+// TemplateTx returns one of the channel's templates as last synced, by
+// name and language, read in q (a workflow's step, in its transaction):
+// not found when the channel, in the workspace, has none by that name and
+// language (never synced, or gone from the provider at the last sync).
+func TemplateTx(ctx context.Context, q db.Querier, workspaceID, channelID int64, name, language string) (Template, error) {
+	var t Template
+	var comps string
+	err := q.QueryRow(ctx, `SELECT t.name, t.language, t.status, t.category, t.body, t.params, t.components
+		FROM channel_templates t JOIN channels c ON c.id = t.channel_id
+		WHERE c.workspace_id = ? AND t.channel_id = ? AND t.name = ? AND t.language = ?`,
+		workspaceID, channelID, name, language).Scan(&t.Name, &t.Language, &t.Status, &t.Category, &t.Body, &t.Params, &comps)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Template{}, &apperr.Error{Kind: apperr.KindNotFound,
+			Message: fmt.Sprintf("channel %d has no template %q in %s (sync its templates in Settings → Channels)", channelID, name, language)}
+	}
+	if err != nil {
+		return Template{}, fmt.Errorf("channel: template: %w", err)
+	}
+	t.Components = json.RawMessage(comps)
+	return t, nil
+}

@@ -12,13 +12,16 @@ import (
 func init() { register("send_message", func() stepImpl { return &sendMessage{} }) }
 
 // sendMessage sends text (with variables), optionally with attachments and
-// quick replies, on the conversation's channel (the one the contact last
-// wrote on) or a chosen channel the contact has an identity on.
+// quick replies, or a provider's approved template (WhatsApp's, which
+// alone may go outside the reply window), on the conversation's channel
+// (the one the contact last wrote on) or a chosen channel the contact has
+// an identity on.
 type sendMessage struct {
-	Text         string       `json:"text,omitempty"` // or attachments alone (check)
+	Text         string       `json:"text,omitempty"` // or attachments alone, or a template (check)
 	ChannelID    int64        `json:"channel_id,omitempty" ref:"channel"`
 	Attachments  []attachment `json:"attachments,omitempty"`
 	QuickReplies []string     `json:"quick_replies,omitempty"`
+	Template     *msgTemplate `json:"template,omitempty"`
 }
 
 // attachment is a file sent with a message.
@@ -28,8 +31,15 @@ type attachment struct {
 }
 
 func (s *sendMessage) check(c *checker) {
+	if s.Template != nil {
+		s.Template.check(c)
+		if s.Text != "" || len(s.Attachments) > 0 || len(s.QuickReplies) > 0 {
+			c.add("settings.text", "a template is sent alone: remove the text, attachments and quick replies")
+		}
+		return
+	}
 	if s.Text == "" && len(s.Attachments) == 0 {
-		c.add("settings.text", "is required (or an attachment)")
+		c.add("settings.text", "is required (or an attachment, or a template)")
 	}
 	if n := limit.Len(s.Text); n > conversation.MaxTextLen {
 		c.add("settings.text", "is %d characters long; at most %d are allowed", n, conversation.MaxTextLen)
@@ -50,10 +60,13 @@ func (s *sendMessage) check(c *checker) {
 }
 
 // exits: failure when the message cannot be sent (outside the channel's
-// reply window, no channel).
+// reply window, no channel, a template the channel cannot send).
 func (s *sendMessage) exits() []string { return []string{"next", "failure"} }
 
 func (s *sendMessage) exec(x *execution) (result, error) {
+	if s.Template != nil {
+		return s.Template.exec(x, s.ChannelID)
+	}
 	text := x.text(s.Text)
 	x.log("text", text)
 	replies, files := s.QuickReplies, s.Attachments
@@ -97,6 +110,11 @@ func (x *execution) send(text string, quickReplies []string, attachments []attac
 		in.Type = "quick_reply"
 		in.Content, _ = json.Marshal(map[string]any{"type": "quick_reply", "text": text, "replies": replies})
 	}
+	return x.sendInput(in)
+}
+
+// sendInput queues in on the run's conversation (see send).
+func (x *execution) sendInput(in conversation.SendInput) (conversation.Message, error) {
 	// The chain's timeline events queued before the step go in with the
 	// message, in the one update of the conversation that reserves their
 	// sequence numbers (see sendsFirst).

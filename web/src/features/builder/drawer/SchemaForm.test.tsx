@@ -4,7 +4,7 @@
 // no form control (each control carries data-schema-path).
 import * as React from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
 import fixture from "./schema.fixture.json";
@@ -125,6 +125,33 @@ describe("map settings (an HTTP Request's headers)", () => {
     fireEvent.change(keys()[1]!, { target: { value: "keyX" } });
     expect(keys().map((k) => k.value)).toEqual(["key", "keyX"]);
     expect(onChange).toHaveBeenLastCalledWith({ headers: { key: "a", keyX: "b" } });
+  });
+});
+
+describe("a Send a Message step's WhatsApp template", () => {
+  function SendMessage({ onChange }: { onChange(v: Record<string, unknown>): void }) {
+    const [v, setV] = React.useState<Record<string, unknown>>({});
+    const s = nodeSchema(root, "step", "send_message")!;
+    return <SchemaForm schema={s} value={v} onChange={(x) => { setV(x); onChange(x); }} hints={hints["step:send_message"]} variables={["contact.first_name"]} />;
+  }
+
+  it("fills the template's name, language and body parameters, which take variables", () => {
+    const onChange = vi.fn();
+    render(<SendMessage onChange={onChange} />);
+    const template = document.querySelector('[data-schema-path="template"]')!;
+    expect(template.querySelector("legend")!.textContent).toContain("WhatsApp template");
+    fireEvent.change(document.querySelector('[data-schema-path="template.name"]')!, { target: { value: "order_update" } });
+    fireEvent.change(document.querySelector('[data-schema-path="template.language"]')!, { target: { value: "en_US" } });
+    fireEvent.click(screen.getByRole("button", { name: "Add to Body parameters, in order" }));
+    expect(template.querySelector('[data-schema-path="template.params[]"]')).toBeTruthy();
+    expect(template.querySelector('[data-testid="variable-picker"]')).toBeTruthy();
+    fireEvent.change(template.querySelector('[data-schema-path="template.params[]"]')!, { target: { value: "{{contact.first_name}}" } });
+    expect(onChange).toHaveBeenLastCalledWith({ template: { name: "order_update", language: "en_US", params: ["{{contact.first_name}}"] } });
+    // Cleared, the template is gone from the settings (a text may be sent again).
+    fireEvent.click(within(template as HTMLElement).getByRole("button", { name: /Remove/ }));
+    fireEvent.change(document.querySelector('[data-schema-path="template.name"]')!, { target: { value: "" } });
+    fireEvent.change(document.querySelector('[data-schema-path="template.language"]')!, { target: { value: "" } });
+    expect(onChange).toHaveBeenLastCalledWith({});
   });
 });
 

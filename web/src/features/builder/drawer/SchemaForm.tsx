@@ -195,7 +195,7 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
           {label}
           {required && <Req />}
         </legend>
-        <Properties schema={s} value={v} onChange={(x) => onChange(Object.keys(x).length ? x : undefined)} schemaPath={schemaPath} dataPath={dataPath} />
+        <Properties schema={s} value={v} onChange={(x) => onChange(blank(x) ? undefined : x)} schemaPath={schemaPath} dataPath={dataPath} />
         <Errors id={errID} error={error} server={server} />
       </fieldset>
     );
@@ -264,6 +264,14 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
       <Errors id={errID} error={error} server={server} />
     </div>
   );
+}
+
+// blank: an object whose every text was emptied is no object. A text
+// field cleared writes "", so a Send a Message template typed and then
+// cleared stayed {name: "", language: ""}: a template still, refused
+// beside the text the user went back to.
+function blank(x: Record<string, unknown>): boolean {
+  return Object.values(x).every((v) => v === undefined || v === "");
 }
 
 function Req() {

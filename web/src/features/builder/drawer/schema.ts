@@ -131,7 +131,7 @@ export const hints: Record<string, Record<string, Hint>> = {
   "trigger:incoming_webhook": { identify_by: { enum: ["id", "phone", "email"] } },
   "trigger:shortcut": { "inputs[].type": { enum: ["text", "number", "email", "phone", "date"] }, "inputs[].name": { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
   "trigger:schedule": { "contacts.limit": { min: 1, max: 10000 }, "contacts.tag": { suggest: "tag" }, "contacts.lifecycle": { suggest: "stage" } },
-  "step:send_message": { text: ML, "quick_replies[]": T, "attachments[].type": { enum: ["image", "video", "audio", "file"] } },
+  "step:send_message": { text: ML, "quick_replies[]": T, "attachments[].type": { enum: ["image", "video", "audio", "file"] }, "template.params[]": T },
   "step:ask_question": {
     question: ML,
     error_text: ML,
@@ -268,7 +268,7 @@ export const orders: Record<string, Record<string, string[]>> = {
   "trigger:incoming_webhook": { "": ["identify_by", "create_contact"] },
   "trigger:schedule": { "": ["cron", "timezone", "contacts"], contacts: ["tag", "lifecycle", "limit"] },
   "trigger:shortcut": { "inputs[]": ["name", "label", "type", "required"] },
-  "step:send_message": { "": ["text", "quick_replies", "attachments", "channel_id"], "attachments[]": ["type", "url"] },
+  "step:send_message": { "": ["text", "quick_replies", "attachments", "template", "channel_id"], "attachments[]": ["type", "url"], template: ["name", "language", "params"] },
   "step:ask_question": { "": ["question", "answer_type", "options", "min", "max", "save_to", "retries", "error_text", "timeout_seconds"], save_to: ["kind", "name"] },
   "step:assign_to": { "": ["target", "user_id", "team_id", "team", "strategy", "only_online", "max_open", "queue", "priority", "timeout_seconds", "queue_message"] },
   "step:branch": { "branches[]": ["name", "match", "conditions"], "branches[].conditions[]": ["subject", "name", "operator", "value", "values"] },
