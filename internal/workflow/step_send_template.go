@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // msgTemplate is a Send a Message step's provider template (WhatsApp's):
@@ -27,6 +29,17 @@ type msgTemplate struct {
 	// the step's text; for a template with named parameters
 	// ({{first_name}}), in the order the body first names them.
 	Params []string `json:"params,omitempty"`
+	// Header fills a header's parameter, when the template's has one.
+	Header *msgTemplateHeader `json:"header,omitempty"`
+}
+
+// msgTemplateHeader is the parameter of a template's header (the
+// composer's): a text header's {{1}}, or the link of an image, video or
+// document header, which WhatsApp fetches; both rendered like the text.
+type msgTemplateHeader struct {
+	Type string `json:"type"` // text, image, video, document
+	Text string `json:"text,omitempty"`
+	URL  string `json:"url,omitempty"`
 }
 
 // maxTemplateParams bounds a template's parameters (WhatsApp's bodies
@@ -51,6 +64,22 @@ func (t *msgTemplate) check(c *checker) {
 	}
 	for i, p := range t.Params {
 		c.text(fmt.Sprintf("settings.template.params[%d]", i), p, conversation.MaxTextLen)
+	}
+	if h := t.Header; h != nil {
+		switch h.Type {
+		case "text":
+			if strings.TrimSpace(h.Text) == "" {
+				c.add("settings.template.header.text", "is required for a text header")
+			}
+		case "image", "video", "document":
+			if strings.TrimSpace(h.URL) == "" {
+				c.add("settings.template.header.url", "is required for an image, video or document header")
+			}
+		default:
+			c.add("settings.template.header.type", "must be text, image, video or document")
+		}
+		c.text("settings.template.header.text", h.Text, conversation.MaxTextLen)
+		c.text("settings.template.header.url", h.URL, 2048)
 	}
 }
 
@@ -104,6 +133,10 @@ func (t *msgTemplate) exec(x *execution, channelID int64) (result, error) {
 		}
 	}
 	content := map[string]any{"type": conversation.MessageTypeTemplate, "name": name, "language": lang, "params": params}
+	headerLine, err := t.header(x, tpl, content)
+	if err != nil {
+		return result{}, err
+	}
 	values := map[string]string{}
 	for i, p := range params {
 		values[fmt.Sprint(i+1)] = p
@@ -115,13 +148,17 @@ func (t *msgTemplate) exec(x *execution, channelID int64) (result, error) {
 		}
 		content["params"] = values
 	}
-	// The timeline shows the body as the contact reads it.
+	// The timeline shows the template as the contact reads it: a text
+	// header's line, then the body (as the composer writes it).
 	text := placeholder.ReplaceAllStringFunc(tpl.Body, func(m string) string {
 		if v, ok := values[placeholder.FindStringSubmatch(m)[1]]; ok {
 			return v
 		}
 		return m
 	})
+	if headerLine != "" {
+		text = headerLine + "\n" + text
+	}
 	x.log("template", map[string]any{"name": name, "language": lang, "params": params})
 	raw, err := json.Marshal(content)
 	if err != nil {
@@ -133,6 +170,73 @@ func (t *msgTemplate) exec(x *execution, channelID int64) (result, error) {
 		return result{}, err
 	}
 	return result{exit: "next", outcome: fmt.Sprintf("sent template %q (%s) as message %d", name, lang, m.ID), output: map[string]any{"message_id": m.ID}}, nil
+}
+
+// header puts the step's header into content as the template's header
+// needs it, and returns the header's line as the contact reads it (a text
+// header's; "" for a file's or none). A header the template's asks for
+// and the step does not give, or the reverse, fails the step: WhatsApp
+// would refuse the message once the step had gone on.
+func (t *msgTemplate) header(x *execution, tpl channel.Template, content map[string]any) (string, error) {
+	kind, text := templateHeaderOf(tpl.Components)
+	name, lang := strings.TrimSpace(t.Name), strings.TrimSpace(t.Language)
+	needs := kind != "" && (kind != "text" || placeholder.MatchString(text))
+	h := t.Header
+	switch {
+	case !needs && h != nil:
+		return "", apperr.Conflict("template %q (%s) has no header parameter: remove the step's header", name, lang)
+	case !needs:
+		return text, nil
+	case h == nil:
+		return "", apperr.Conflict("template %q (%s) has a %s header with a parameter: set the step's header", name, lang, kind)
+	case h.Type != kind:
+		return "", apperr.Conflict("template %q (%s) has a %s header, not %s", name, lang, kind, h.Type)
+	}
+	if kind != "text" {
+		link := strings.TrimSpace(x.text(h.URL))
+		if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "", apperr.Conflict("the header of template %q needs an absolute http(s) link WhatsApp can fetch, not %q", name, limit.Clip(link, 200))
+		}
+		content["header"] = map[string]any{"type": kind, "url": link}
+		return "", nil
+	}
+	v := x.text(h.Text)
+	if strings.TrimSpace(v) == "" {
+		return "", apperr.Conflict("the header of template %q is empty (%s renders to nothing)", name, h.Text)
+	}
+	header := map[string]any{"type": "text", "text": v}
+	if names := namedParams(text); len(names) > 0 {
+		header["param_name"] = names[0]
+	}
+	content["header"] = header
+	return placeholder.ReplaceAllLiteralString(text, v), nil
+}
+
+// templateHeaderOf reads a synced template's header from the provider's
+// components (WhatsApp's [{type: HEADER, format, text}, …]): its kind
+// (text, image, video, document; "" for none or one the step cannot
+// fill) and a text header's text.
+func templateHeaderOf(components json.RawMessage) (kind, text string) {
+	var comps []struct {
+		Type   string `json:"type"`
+		Format string `json:"format"`
+		Text   string `json:"text"`
+	}
+	if json.Unmarshal(components, &comps) != nil {
+		return "", ""
+	}
+	for _, c := range comps {
+		if !strings.EqualFold(c.Type, "HEADER") {
+			continue
+		}
+		switch f := strings.ToLower(c.Format); f {
+		case "", "text":
+			return "text", c.Text
+		case "image", "video", "document":
+			return f, ""
+		}
+	}
+	return "", ""
 }
 
 // placeholder is a parameter in a template's body: {{1}} or {{first_name}}.

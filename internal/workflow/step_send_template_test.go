@@ -76,14 +76,22 @@ func whatsappFixture(t *testing.T, d *db.DB, graph *fakeGraph) (*fixture, *chann
 	for _, tpl := range []struct {
 		name, status, body string
 		params             int
+		header             string // the HEADER component, as WhatsApp describes it
 	}{
-		{"order_update", "APPROVED", "Hi {{1}}, your order {{2}} has shipped.", 2},
-		{"welcome_named", "APPROVED", "Welcome {{first_name}}, your code is {{code}}.", 2},
-		{"promo_pending", "PENDING", "Sale for {{1}}", 1},
+		{"order_update", "APPROVED", "Hi {{1}}, your order {{2}} has shipped.", 2, ""},
+		{"welcome_named", "APPROVED", "Welcome {{first_name}}, your code is {{code}}.", 2, ""},
+		{"promo_pending", "PENDING", "Sale for {{1}}", 1, ""},
+		{"ticket_update", "APPROVED", "Hi {{1}}, we answered.", 1, `{"type": "HEADER", "format": "TEXT", "text": "Ticket {{1}}"}`},
+		{"invoice", "APPROVED", "Your invoice is attached.", 0, `{"type": "HEADER", "format": "DOCUMENT"}`},
+		{"plain_header", "APPROVED", "Hello.", 0, `{"type": "HEADER", "format": "TEXT", "text": "Welcome"}`},
 	} {
+		comps := `[{"type": "BODY", "text": ` + strconvQuote(tpl.body) + `}]`
+		if tpl.header != "" {
+			comps = `[` + tpl.header + `, {"type": "BODY", "text": ` + strconvQuote(tpl.body) + `}]`
+		}
 		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO channel_templates (channel_id, name, language, status, category, body, params, components, synced_at)
-				VALUES (?, ?, 'en_US', ?, 'UTILITY', ?, ?, '[]', ?)`, ch.ID, tpl.name, tpl.status, tpl.body, tpl.params, tx.Now())
+				VALUES (?, ?, 'en_US', ?, 'UTILITY', ?, ?, ?, ?)`, ch.ID, tpl.name, tpl.status, tpl.body, tpl.params, comps, tx.Now())
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -91,6 +99,8 @@ func whatsappFixture(t *testing.T, d *db.DB, graph *fakeGraph) (*fixture, *chann
 	}
 	return f, channels, ch
 }
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // importedContact is a contact made by an import: a name and a phone
 // number, never a message.
@@ -152,6 +162,52 @@ func TestSendTemplateOpensWhatsAppWithAnImportedContact(t *testing.T) {
 	})
 }
 
+// A template whose header takes a parameter gets the step's header: a
+// text header's {{1}} rendered like the text, a document's link; the
+// timeline shows a text header above the body, as the composer does. A
+// header without a parameter needs nothing.
+func TestSendTemplateWithAHeader(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		graph := newFakeGraph(t)
+		f, channels, ch := whatsappFixture(t, d, graph)
+		g := background.NewGroup(f.clock)
+		disp := outbound.New(d, channels.Registry().Senders(), metrics.New(), outbound.Options{Concurrency: 1, Group: g, Channels: channels})
+		backgroundtest.Run(t, g, disp.Run)
+
+		bo := f.importedContact("Bo", "+14155550111")
+		w := f.manual("headers", fmt.Sprintf(`[
+			{"id": "open", "type": "open_conversation", "settings": {"channel_id": %d}, "exits": {"next": "ticket"}},
+			{"id": "ticket", "type": "send_message", "settings": {"template": {"name": "ticket_update", "language": "en_US",
+				"params": ["{{contact.first_name}}"], "header": {"type": "text", "text": "#{{contact.id}}"}}}, "exits": {"next": "invoice"}},
+			{"id": "invoice", "type": "send_message", "settings": {"template": {"name": "invoice", "language": "en_US",
+				"header": {"type": "document", "url": "https://files.example.com/{{contact.id}}.pdf"}}}, "exits": {"next": "plain"}},
+			{"id": "plain", "type": "send_message", "settings": {"template": {"name": "plain_header", "language": "en_US"}}}]`, ch.ID))
+		run := f.settle(w, f.startFor(w, bo))
+		if run.Status != StatusFinished || len(run.History) != 4 {
+			t.Fatalf("run %s %q, history %+v", run.Status, run.Error, run.History)
+		}
+		want := []string{fmt.Sprintf("Ticket #%d\nHi Bo, we answered.", bo), "Your invoice is attached.", "Welcome\nHello."}
+		if texts := f.outTexts(run.ConversationID); fmt.Sprint(texts) != fmt.Sprint(want) {
+			t.Errorf("timeline texts %q, want %q", texts, want)
+		}
+		backgroundtest.WaitIdle(t, g)
+		sent := graph.sent()
+		if len(sent) != 3 {
+			t.Fatalf("the Graph API was sent %d messages, want 3: %v", len(sent), sent)
+		}
+		for i, wantTemplate := range []string{
+			fmt.Sprintf(`{"components":[{"parameters":[{"text":"#%d","type":"text"}],"type":"header"},{"parameters":[{"text":"Bo","type":"text"}],"type":"body"}],"language":{"code":"en_US"},"name":"ticket_update"}`, bo),
+			fmt.Sprintf(`{"components":[{"parameters":[{"document":{"link":"https://files.example.com/%d.pdf"},"type":"document"}],"type":"header"}],"language":{"code":"en_US"},"name":"invoice"}`, bo),
+			`{"language":{"code":"en_US"},"name":"plain_header"}`,
+		} {
+			got, _ := json.Marshal(sent[i]["template"])
+			if string(got) != wantTemplate {
+				t.Errorf("message %d: template %s; want %s", i, got, wantTemplate)
+			}
+		}
+	})
+}
+
 // What the channel cannot send takes the step's failure exit, its reason
 // in the run's history, and sends nothing: plain text outside the reply
 // window (as before), a template the channel does not have (another
@@ -174,6 +230,14 @@ func TestSendTemplateTheChannelCannotSendTakesFailure(t *testing.T) {
 				`template "order_update" (en_US) takes 2 parameters; the step gives 1`},
 			{"an empty parameter", `{"template": {"name": "order_update", "language": "en_US", "params": ["{{contact.first_name}}", "{{contact.email}}"]}}`,
 				`parameter 2 of template "order_update" is empty`},
+			{"a header not given", `{"template": {"name": "ticket_update", "language": "en_US", "params": ["a"]}}`,
+				`template "ticket_update" (en_US) has a text header with a parameter: set the step's header`},
+			{"another kind of header", `{"template": {"name": "invoice", "language": "en_US", "header": {"type": "image", "url": "https://x.test/a.png"}}}`,
+				`template "invoice" (en_US) has a document header, not image`},
+			{"a header the template has not", `{"template": {"name": "order_update", "language": "en_US", "params": ["a", "b"], "header": {"type": "text", "text": "x"}}}`,
+				`template "order_update" (en_US) has no header parameter: remove the step's header`},
+			{"an empty header", `{"template": {"name": "ticket_update", "language": "en_US", "params": ["a"], "header": {"type": "text", "text": "{{contact.email}}"}}}`,
+				`the header of template "ticket_update" is empty`},
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -212,6 +276,13 @@ func TestSendTemplateValidation(t *testing.T) {
 			[]string{"say/settings.text: a template is sent alone: remove the text, attachments and quick replies"}},
 		{"with quick replies", `{"quick_replies": ["Yes"], "template": {"name": "order_update", "language": "en_US"}}`,
 			[]string{"say/settings.text: a template is sent alone: remove the text, attachments and quick replies"}},
+		{"a text header", `{"template": {"name": "t", "language": "en", "header": {"type": "text", "text": "{{contact.first_name}}"}}}`, nil},
+		{"a header of no type", `{"template": {"name": "t", "language": "en", "header": {"type": "sticker", "url": "https://x.test/a"}}}`,
+			[]string{"say/settings.template.header.type: must be text, image, video or document"}},
+		{"a text header without its text", `{"template": {"name": "t", "language": "en", "header": {"type": "text", "url": "https://x.test/a"}}}`,
+			[]string{"say/settings.template.header.text: is required for a text header"}},
+		{"a file header without its link", `{"template": {"name": "t", "language": "en", "header": {"type": "image"}}}`,
+			[]string{"say/settings.template.header.url: is required for an image, video or document header"}},
 		{"neither text nor template", `{}`, []string{"say/settings.text: is required (or an attachment, or a template)"}},
 	}
 	for _, tt := range tests {

@@ -153,6 +153,22 @@ describe("a Send a Message step's WhatsApp template", () => {
     fireEvent.change(document.querySelector('[data-schema-path="template.language"]')!, { target: { value: "" } });
     expect(onChange).toHaveBeenLastCalledWith({});
   });
+
+  it("asks a header's link for a document header, its text for a text header", () => {
+    const onChange = vi.fn();
+    render(<SendMessage onChange={onChange} />);
+    const header = document.querySelector('[data-schema-path="template.header"]') as HTMLElement;
+    expect(header.querySelector("legend")!.textContent).toContain("Header parameter");
+    expect(screen.getByLabelText(/^Header kind/)).toBeTruthy();
+    const relevant = () => [...header.querySelectorAll("[data-schema-path]")].filter((e) => !e.closest('[data-testid="other-settings"]')).map((e) => e.getAttribute("data-schema-path"));
+    fireEvent.change(header.querySelector('[data-schema-path="template.header.type"]')!, { target: { value: "document" } });
+    expect(relevant()).toContain("template.header.url");
+    expect(relevant()).not.toContain("template.header.text");
+    fireEvent.change(header.querySelector('[data-schema-path="template.header.url"]')!, { target: { value: "https://x.test/{{contact.id}}.pdf" } });
+    expect(onChange).toHaveBeenLastCalledWith({ template: { header: { type: "document", url: "https://x.test/{{contact.id}}.pdf" } } });
+    fireEvent.change(header.querySelector('[data-schema-path="template.header.type"]')!, { target: { value: "text" } });
+    expect(relevant()).toContain("template.header.text");
+  });
 });
 
 describe("StepDrawer", () => {

@@ -172,7 +172,7 @@ const control = "border-line bg-bg w-full min-w-0 rounded border px-2 py-1.5 tex
 function Control({ name, schema: raw, value, onChange, required, schemaPath, dataPath, inline }: { name: string; schema: JSONSchema; value: unknown; onChange(v: unknown): void; required: boolean; schemaPath: string; dataPath: string; inline?: boolean }) {
   const ctx = useContext(FormCtx);
   const { t } = useTranslation();
-  const label = useLabel()(name, raw);
+  const label = useLabel()(ctx.hints[schemaPath]?.label ?? name, raw);
   const errText = useErrorText();
   const id = useId();
   const s = effective(raw, ctx.hints[schemaPath]);

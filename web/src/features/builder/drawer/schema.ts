@@ -112,6 +112,9 @@ export interface Hint {
   /** Relevant only when a sibling setting has one of these values; else the
    * form tucks it under "Other settings" (unless it has a value). */
   when?: { field: string; in: string[] };
+  /** The labels' key to show instead of the property's name, where two
+   * properties of one form share a name (a template header's text). */
+  label?: string;
 }
 
 export type Suggest = "field" | "tag" | "stage" | "category" | "team";
@@ -131,7 +134,11 @@ export const hints: Record<string, Record<string, Hint>> = {
   "trigger:incoming_webhook": { identify_by: { enum: ["id", "phone", "email"] } },
   "trigger:shortcut": { "inputs[].type": { enum: ["text", "number", "email", "phone", "date"] }, "inputs[].name": { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
   "trigger:schedule": { "contacts.limit": { min: 1, max: 10000 }, "contacts.tag": { suggest: "tag" }, "contacts.lifecycle": { suggest: "stage" } },
-  "step:send_message": { text: ML, "quick_replies[]": T, "attachments[].type": { enum: ["image", "video", "audio", "file"] }, "template.params[]": T },
+  "step:send_message": { text: ML, "quick_replies[]": T, "attachments[].type": { enum: ["image", "video", "audio", "file"] }, "template.params[]": T,
+    "template.header.type": { enum: ["text", "image", "video", "document"], label: "header_type" },
+    "template.header.text": { template: true, when: { field: "type", in: ["text"] }, label: "header_text" },
+    "template.header.url": { template: true, when: { field: "type", in: ["image", "video", "document"] }, label: "header_url" },
+  },
   "step:ask_question": {
     question: ML,
     error_text: ML,
@@ -268,7 +275,7 @@ export const orders: Record<string, Record<string, string[]>> = {
   "trigger:incoming_webhook": { "": ["identify_by", "create_contact"] },
   "trigger:schedule": { "": ["cron", "timezone", "contacts"], contacts: ["tag", "lifecycle", "limit"] },
   "trigger:shortcut": { "inputs[]": ["name", "label", "type", "required"] },
-  "step:send_message": { "": ["text", "quick_replies", "attachments", "template", "channel_id"], "attachments[]": ["type", "url"], template: ["name", "language", "params"] },
+  "step:send_message": { "": ["text", "quick_replies", "attachments", "template", "channel_id"], "attachments[]": ["type", "url"], template: ["name", "language", "params", "header"], "template.header": ["type", "text", "url"] },
   "step:ask_question": { "": ["question", "answer_type", "options", "min", "max", "save_to", "retries", "error_text", "timeout_seconds"], save_to: ["kind", "name"] },
   "step:assign_to": { "": ["target", "user_id", "team_id", "team", "strategy", "only_online", "max_open", "queue", "priority", "timeout_seconds", "queue_message"] },
   "step:branch": { "branches[]": ["name", "match", "conditions"], "branches[].conditions[]": ["subject", "name", "operator", "value", "values"] },
