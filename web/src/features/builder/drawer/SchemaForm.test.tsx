@@ -205,6 +205,27 @@ describe("StepDrawer", () => {
     expect(onChange).toHaveBeenLastCalledWith({ text: "Hello {{contact.first_name}}", quick_replies: [""] });
   });
 
+  it("suggests a template's name and language from the approved ones synced on the workspace's WhatsApp channel", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn((url: string) => {
+        const body = url.startsWith("/api/v1/channels/7/templates")
+          ? { data: [{ name: "order_update", language: "en_US", body: "Hi {{1}}", params: 1, status: "APPROVED" }, { name: "order_update", language: "fr", body: "Salut {{1}}", params: 1, status: "APPROVED" }, { name: "promo", language: "en_US", body: "Sale", params: 0, status: "PENDING" }] }
+          : url.startsWith("/api/v1/channels")
+            ? { data: [{ id: 3, type: "telegram", name: "Bot" }, { id: 7, type: "whatsapp", name: "WhatsApp" }] }
+            : {};
+        return Promise.resolve(new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } }));
+      }),
+    );
+    render(withQuery(<StepDrawer node={{ kind: "step", id: "hi", type: "send_message", settings: {} }} onChange={() => {}} debounceMs={0} schema={root} />));
+    const options = (path: string) => {
+      const list = document.querySelector(`[data-schema-path="${path}"]`)!.getAttribute("list");
+      return list ? [...document.querySelectorAll(`datalist[id="${list}"] option`)].map((o) => o.getAttribute("value")) : [];
+    };
+    await waitFor(() => expect(options("template.name")).toEqual(["order_update"]));
+    expect(options("template.language")).toEqual(["en_US", "fr"]);
+  });
+
   it("hands the last keystrokes over as soon as the field is left, before the debounce", async () => {
     stubFetch();
     const onChange = vi.fn();

@@ -12,7 +12,8 @@ import {
 } from "lucide-react";
 import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import { useCategories, useFields, useStages, useTags, useTeams } from "../../../lib/directory";
+import { useCategories, useChannels, useFields, useStages, useTags, useTeams } from "../../../lib/directory";
+import { useTemplates } from "../../inbox/conversation/TemplatePicker";
 import { hints, nodeSchema, orders, typeNames, type JSONSchema, type Suggest } from "./schema";
 import { NodeMeta, type MetaPatch, type MetaValue } from "./NodeMeta";
 import { SchemaForm, type Problem } from "./SchemaForm";
@@ -200,6 +201,14 @@ export function StepDrawer({
   const categories = useCategories();
   const stages = useStages();
   const tags = useTags();
+  // A Send a Message template's name and language are suggested from the
+  // approved templates synced on the step's channel, or else on the
+  // workspace's first WhatsApp channel (the step's usual channel is the
+  // conversation's, unknown here); any name is still accepted.
+  const sends = node.type === "send_message";
+  const channels = useChannels(sends);
+  const templateChannel = typeof local.channel_id === "number" ? local.channel_id : (channels.data?.data ?? []).find((c) => c.type === "whatsapp")?.id;
+  const templates = useTemplates(templateChannel, sends);
   const suggestions = useMemo<Partial<Record<Suggest, string[]>>>(
     () => ({
       field: [...standardFields, ...(fields.data?.data ?? []).map((f) => f.key)],
@@ -207,8 +216,10 @@ export function StepDrawer({
       category: (categories.data?.data ?? []).map((x) => x.name),
       stage: (stages.data?.data ?? []).map((x) => x.name),
       tag: (tags.data?.data ?? []).map((x) => x.name),
+      template: [...new Set((templates.data ?? []).map((x) => x.name))],
+      language: [...new Set((templates.data ?? []).map((x) => x.language))],
     }),
-    [fields.data, teams.data, categories.data, stages.data, tags.data],
+    [fields.data, teams.data, categories.data, stages.data, tags.data, templates.data],
   );
 
   const refs = useRefs(schema, node.id, steps, workflowID);

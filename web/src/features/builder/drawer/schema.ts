@@ -117,7 +117,7 @@ export interface Hint {
   label?: string;
 }
 
-export type Suggest = "field" | "tag" | "stage" | "category" | "team";
+export type Suggest = "field" | "tag" | "stage" | "category" | "team" | "template" | "language";
 
 const T = { template: true };
 const ML = { template: true, multiline: true };
@@ -135,6 +135,8 @@ export const hints: Record<string, Record<string, Hint>> = {
   "trigger:shortcut": { "inputs[].type": { enum: ["text", "number", "email", "phone", "date"] }, "inputs[].name": { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
   "trigger:schedule": { "contacts.limit": { min: 1, max: 10000 }, "contacts.tag": { suggest: "tag" }, "contacts.lifecycle": { suggest: "stage" } },
   "step:send_message": { text: ML, "quick_replies[]": T, "attachments[].type": { enum: ["image", "video", "audio", "file"] }, "template.params[]": T,
+    "template.name": { suggest: "template" },
+    "template.language": { suggest: "language" },
     "template.header.type": { enum: ["text", "image", "video", "document"], label: "header_type" },
     "template.header.text": { template: true, when: { field: "type", in: ["text"] }, label: "header_text" },
     "template.header.url": { template: true, when: { field: "type", in: ["image", "video", "document"] }, label: "header_url" },
