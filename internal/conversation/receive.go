@@ -101,7 +101,7 @@ type Inbound struct {
 	// out-of-office, another help desk's acknowledgement: email's
 	// Auto-Submitted). It never opens or reopens a conversation, whose
 	// conversation.opened would start the workflows that answer it again
-	// (a mail loop): see receiveAutomaticTx.
+	// (a mail loop): see automaticTargetTx.
 	Automatic bool
 }
 
