@@ -28,12 +28,8 @@ type Identity struct {
 // rather than refused: an inbound message must never be lost because the
 // provider sent a malformed email.
 func ResolveTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, externalID string, profile Input) (contactID int64, created bool, err error) {
-	err = tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`, channelID, externalID).Scan(&contactID)
-	if err == nil {
-		return contactID, false, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, false, fmt.Errorf("contact: resolve identity: %w", err)
+	if contactID, err = IdentityContact(ctx, tx, channelID, externalID); err != nil || contactID != 0 {
+		return contactID, false, err
 	}
 	clean := sanitize(profile, externalID)
 	if contactID, err = findByPhoneOrEmail(ctx, tx, workspaceID, clean); err != nil {

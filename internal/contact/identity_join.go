@@ -25,13 +25,13 @@ import (
 // be a db.DB.Write's, not a WriteConcurrent's.
 func (s *Service) JoinIdentityTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, from, to string) (int64, error) {
 	if from == "" || to == "" || from == to {
-		return identityContact(ctx, tx, channelID, to)
+		return IdentityContact(ctx, tx, channelID, to)
 	}
-	old, err := identityContact(ctx, tx, channelID, from)
+	old, err := IdentityContact(ctx, tx, channelID, from)
 	if err != nil {
 		return 0, err
 	}
-	cur, err := identityContact(ctx, tx, channelID, to)
+	cur, err := IdentityContact(ctx, tx, channelID, to)
 	if err != nil || old == 0 {
 		return cur, err
 	}
@@ -65,9 +65,9 @@ func (s *Service) JoinIdentityTx(ctx context.Context, tx *db.Tx, workspaceID, ch
 	return cur, nil
 }
 
-// identityContact is the contact known on the channel by the external
-// id, 0 when none is.
-func identityContact(ctx context.Context, q db.Querier, channelID int64, externalID string) (int64, error) {
+// IdentityContact is the contact known on the channel by the external
+// id, 0 when none is: how every inbound item and look-up finds who wrote.
+func IdentityContact(ctx context.Context, q db.Querier, channelID int64, externalID string) (int64, error) {
 	var id int64
 	err := q.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`, channelID, externalID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -99,13 +100,8 @@ func echoCandidateTx(ctx context.Context, tx *db.Tx, in Inbound, contactID int64
 // resolved yet (withMessageRows): none when the channel knows no contact
 // by the echo's external id.
 func echoCandidateOf(ctx context.Context, tx *db.Tx, in Inbound) (storedMessage, bool, error) {
-	var contactID int64
-	err := tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`,
-		in.ChannelID, in.ExternalID).Scan(&contactID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return storedMessage{}, false, nil
-	}
-	if err != nil {
+	contactID, err := contact.IdentityContact(ctx, tx, in.ChannelID, in.ExternalID)
+	if err != nil || contactID == 0 {
 		return storedMessage{}, false, err
 	}
 	return echoCandidateTx(ctx, tx, in, contactID)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -86,13 +87,12 @@ func identityForOpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Ope
 		return apperr.Invalid("channel_id", "the contact has no %s: a %s channel reaches a contact who never wrote to it by their %s", what, typ, what)
 	}
 	ext := a.ExternalID(value)
-	var holder int64
-	err = tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`, in.ChannelID, ext).Scan(&holder)
-	if err == nil {
-		return apperr.Conflict("contact %d is known on channel %d as %s, this contact's %s: merge the two contacts to talk to them there", holder, in.ChannelID, ext, field)
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	holder, err := contact.IdentityContact(ctx, tx, in.ChannelID, ext)
+	if err != nil {
 		return err
+	}
+	if holder != 0 {
+		return apperr.Conflict("contact %d is known on channel %d as %s, this contact's %s: merge the two contacts to talk to them there", holder, in.ChannelID, ext, field)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES (?, ?, ?, ?, ?)`,
 		workspaceID, in.ChannelID, ext, in.ContactID, tx.Now())

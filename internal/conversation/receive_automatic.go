@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -22,13 +23,11 @@ const (
 // without any conversation, has nothing it could answer: ignored says
 // why, and nothing is stored (nor a contact made).
 func automaticTargetTx(ctx context.Context, tx *db.Tx, in Inbound) (contactID int64, c Conversation, ignored string, err error) {
-	err = tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`, in.ChannelID, in.ExternalID).
-		Scan(&contactID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, c, IgnoredAutomaticNoContact, nil
-	}
-	if err != nil {
+	if contactID, err = contact.IdentityContact(ctx, tx, in.ChannelID, in.ExternalID); err != nil {
 		return 0, c, "", err
+	}
+	if contactID == 0 {
+		return 0, c, IgnoredAutomaticNoContact, nil
 	}
 	if c, err = openConversationOf(ctx, tx, in.WorkspaceID, contactID, true); err != nil || c.ID != 0 {
 		return contactID, c, "", err

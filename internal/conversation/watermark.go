@@ -3,9 +3,9 @@ package conversation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -32,12 +32,7 @@ func isWatermark(in Inbound) bool {
 // one, never marked too early. Read from the store, so any node applies
 // the watermarks of any node's sends, after restarts too.
 func watermarkMessagesTx(ctx context.Context, tx *db.Tx, in Inbound) (contactID int64, msgs []storedMessage, known bool, err error) {
-	err = tx.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`,
-		in.ChannelID, in.ExternalID).Scan(&contactID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, false, nil
-	}
-	if err != nil {
+	if contactID, err = contact.IdentityContact(ctx, tx, in.ChannelID, in.ExternalID); err != nil || contactID == 0 {
 		return 0, nil, false, err
 	}
 	below := []string{MsgSent}

@@ -2,14 +2,13 @@ package widget
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -40,11 +39,7 @@ type Attachment struct {
 // contactOf returns the contact of a visitor on the channel, 0 if they
 // have not written yet.
 func contactOf(ctx context.Context, q db.Querier, channelID int64, visitorID string) (int64, error) {
-	var id int64
-	err := q.QueryRow(ctx, `SELECT contact_id FROM contact_identities WHERE channel_id = ? AND external_id = ?`, channelID, visitorID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
+	id, err := contact.IdentityContact(ctx, q, channelID, visitorID)
 	if err != nil {
 		return 0, fmt.Errorf("widget: visitor's contact: %w", err)
 	}
