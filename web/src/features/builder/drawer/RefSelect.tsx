@@ -34,6 +34,7 @@ export function RefSelect({
   className,
   describedBy,
   missingID,
+  emptyLabel,
   ...common
 }: {
   kind: string;
@@ -45,6 +46,8 @@ export function RefSelect({
   className: string;
   describedBy?: string;
   missingID: string;
+  /** What no pick means, when it means something (else "Choose…"). */
+  emptyLabel?: string;
   id: string;
   "data-schema-path": string;
   "aria-invalid"?: boolean;
@@ -65,7 +68,7 @@ export function RefSelect({
         aria-describedby={[describedBy, missing ? missingID : undefined].filter(Boolean).join(" ") || undefined}
         onChange={(e) => onChange(e.target.value === "" ? undefined : integer ? Number(e.target.value) : e.target.value)}
       >
-        <option value="">{list.loaded || given === "" ? t("builderDrawer.choose") : t("builderDrawer.ref.loading")}</option>
+        <option value="">{list.loaded || given === "" ? (emptyLabel ?? t("builderDrawer.choose")) : t("builderDrawer.ref.loading")}</option>
         {!known && <option value={given}>{missing ? t("builderDrawer.ref.gone", { value: raw }) : raw}</option>}
         {list.options.map((o) => (
           <option key={String(o.value)} value={String(o.value)} disabled={o.disabled && String(o.value) !== given}>

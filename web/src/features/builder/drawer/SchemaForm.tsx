@@ -215,7 +215,11 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
     );
   } else if (refs) {
     const { "aria-describedby": describedBy, ...rest } = common;
-    body = <RefSelect {...rest} kind={s["x-ref"]!} list={refs} value={value} onChange={onChange} integer={type === "integer"} className={control} describedBy={describedBy} missingID={`${id}-gone`} />;
+    const empty = ctx.hints[schemaPath]?.empty;
+    body = (
+      <RefSelect {...rest} kind={s["x-ref"]!} list={refs} value={value} onChange={onChange} integer={type === "integer"} className={control}
+        describedBy={describedBy} missingID={`${id}-gone`} emptyLabel={empty ? t(`builderDrawer.empty.${empty}`) : undefined} />
+    );
   } else if (s.enum) {
     body = (
       <select {...common} className={control} value={value === undefined ? "" : String(value)} onChange={(e) => onChange(e.target.value === "" && !s.enum!.includes("") ? undefined : e.target.value)}>

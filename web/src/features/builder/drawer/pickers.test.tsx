@@ -165,3 +165,18 @@ describe("Jump To: a step of this workflow", () => {
     expect(select.getAttribute("aria-required")).toBe("true");
   });
 });
+
+describe("a step's channel left empty", () => {
+  it("says what no pick means: the channel the contact last wrote on, or the conversation's", async () => {
+    fakeAPI();
+    render(<Drawer node={{ kind: "step", id: "o", type: "open_conversation", settings: {} }} onChange={() => {}} />);
+    const open = (await screen.findByRole("combobox", { name: /Channel/ })) as HTMLSelectElement;
+    await waitFor(() => expect(optionTexts(open).some((o) => o?.startsWith("Web chat"))).toBe(true));
+    expect(selectedText(open)).toBe("The channel they last wrote on");
+    cleanup();
+    render(<Drawer node={{ kind: "step", id: "s", type: "send_message", settings: { text: "Hi" } }} onChange={() => {}} />);
+    const send = (await screen.findByRole("combobox", { name: /Channel/ })) as HTMLSelectElement;
+    await waitFor(() => expect(optionTexts(send).some((o) => o?.startsWith("Web chat"))).toBe(true));
+    expect(selectedText(send)).toBe("The conversation’s channel");
+  });
+});

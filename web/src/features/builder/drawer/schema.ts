@@ -115,6 +115,9 @@ export interface Hint {
   /** The labels' key to show instead of the property's name, where two
    * properties of one form share a name (a template header's text). */
   label?: string;
+  /** The labels' key (under builderDrawer.empty) of what a picker left
+   * empty means, in place of "Choose…" (a step's channel: the contact's). */
+  empty?: string;
 }
 
 export type Suggest = "field" | "tag" | "stage" | "category" | "team" | "template" | "language";
@@ -135,6 +138,7 @@ export const hints: Record<string, Record<string, Hint>> = {
   "trigger:shortcut": { "inputs[].type": { enum: ["text", "number", "email", "phone", "date"] }, "inputs[].name": { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" } },
   "trigger:schedule": { "contacts.limit": { min: 1, max: 10000 }, "contacts.tag": { suggest: "tag" }, "contacts.lifecycle": { suggest: "stage" } },
   "step:send_message": { text: ML, "quick_replies[]": T, "attachments[].type": { enum: ["image", "video", "audio", "file"] }, "template.params[]": T,
+    channel_id: { empty: "conversationChannel" },
     "template.name": { suggest: "template" },
     "template.language": { suggest: "language" },
     "template.header.type": { enum: ["text", "image", "video", "document"], label: "header_type" },
@@ -153,6 +157,7 @@ export const hints: Record<string, Record<string, Hint>> = {
     max: { when: { field: "answer_type", in: ["number", "rating"] } },
     timeout_seconds: { min: 0, max: 604800 },
   },
+  "step:open_conversation": { channel_id: { empty: "lastChannel" } },
   "step:assign_to": {
     target: { enum: ["user", "previous", "team", "workspace", "unassign"] },
     queue_message: ML,
