@@ -105,4 +105,8 @@ describe("Timeline", () => {
     expect(said).toHaveLength(1); // the one with a caption shows its caption
     expect(said[0]!.textContent).toBe("Unsupported message (sticker)");
   });
+  it("says a Telegram group upgrade notice stored by an older node is one, not an unsupported message", () => {
+    show([msg(1, { type: "unsupported", text: "", content: { type: "unsupported", telegram_type: "migrate_to_chat_id" } })]);
+    expect(screen.getByTestId("message-unsupported").textContent).toBe("Telegram: the group became a supergroup");
+  });
 });

@@ -34,6 +34,11 @@ import { dayKey, formatDay, formatTime } from "./time";
 import { Attachment, attachmentOf, attachmentsOf, FetchedAttachmentView, locationOf, quickReplies, unsupportedType } from "./messageContent";
 import { languageName, useInlineTranslation } from "./ai/aiHelp";
 
+// Telegram's notices that a group became a supergroup, which nodes before
+// 2026-12-05 stored as messages (they are no message since): said as what
+// they are rather than as an unsupported message.
+const upgradeNotices = new Set(["migrate_to_chat_id", "migrate_from_chat_id"]);
+
 export interface TimelineProps {
   items: TimelineItem[];
   names: Names;
@@ -384,9 +389,11 @@ const MessageItem = memo(function MessageItem({
           ))}
           {unsupported && (
             <span data-testid="message-unsupported" className="text-muted block italic">
-              {unsupportedName
-                ? t("conversation.timeline.unsupportedProvider", { type: unsupportedName })
-                : t("conversation.timeline.unsupportedBare")}
+              {upgradeNotices.has(unsupportedName)
+                ? t("conversation.timeline.groupUpgraded")
+                : unsupportedName
+                  ? t("conversation.timeline.unsupportedProvider", { type: unsupportedName })
+                  : t("conversation.timeline.unsupportedBare")}
             </span>
           )}
           <RichText text={m.text} testID="message-text" />
