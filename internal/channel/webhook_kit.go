@@ -87,13 +87,20 @@ func (k WebhookKit) Observe(start time.Time) {
 }
 
 // Outcome labels an item for the InboundMessages metric: "status",
-// "duplicate" (a redelivery, stored once) or "stored".
+// "moved" (a contact known by a new id: no message), "duplicate" (a
+// redelivery, stored once), "ignored" (nothing to store it on: an
+// automatic reply from someone with no conversation, a reaction to a
+// message never stored) or "stored".
 func Outcome(in conversation.Inbound, r conversation.Received) string {
 	switch {
 	case in.Kind == conversation.KindStatus:
 		return "status"
+	case in.Kind == conversation.KindMoved:
+		return "moved"
 	case r.Duplicate:
 		return "duplicate"
+	case r.Ignored != "":
+		return "ignored"
 	}
 	return "stored"
 }

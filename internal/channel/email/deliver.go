@@ -88,15 +88,13 @@ func (p *Provider) deliver(ctx context.Context, ch channel.Channel, raw []byte, 
 	if err != nil {
 		return conversation.Received{}, fmt.Errorf("email: receive: %w", err)
 	}
-	outcome := channel.Outcome(in, got[0])
 	if got[0].Ignored != "" {
 		// An automatic answer from an address with no conversation to go
 		// in (see Inbound's Automatic): handled, so the sender gets its
 		// 250 and the poller marks it read, but kept nowhere.
 		slog.Info("email: an automatic reply not stored", "channel", ch.ID, "message_id", e.MessageID, "from", e.From.Address, "why", got[0].Ignored)
-		outcome = "ignored"
 	}
-	d.Metrics.InboundMessages.WithLabelValues(Type, outcome).Inc()
+	d.Metrics.InboundMessages.WithLabelValues(Type, channel.Outcome(in, got[0])).Inc()
 	return got[0], nil
 }
 
