@@ -11,15 +11,12 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
 // fakeGraph is WhatsApp's Graph API as the sender calls it: it records
@@ -125,9 +122,7 @@ func TestSendTemplateOpensWhatsAppWithAnImportedContact(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		graph := newFakeGraph(t)
 		f, channels, ch := whatsappFixture(t, d, graph)
-		g := background.NewGroup(f.clock)
-		disp := outbound.New(d, channels.Registry().Senders(), metrics.New(), outbound.Options{Concurrency: 1, Group: g, Channels: channels})
-		backgroundtest.Run(t, g, disp.Run)
+		g := channeltest.RunDispatcher(t, d, channels)
 
 		ann := f.importedContact("Ann", "+14155550101")
 		w := f.manual("first contact", fmt.Sprintf(`[
@@ -170,9 +165,7 @@ func TestSendTemplateWithAHeader(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		graph := newFakeGraph(t)
 		f, channels, ch := whatsappFixture(t, d, graph)
-		g := background.NewGroup(f.clock)
-		disp := outbound.New(d, channels.Registry().Senders(), metrics.New(), outbound.Options{Concurrency: 1, Group: g, Channels: channels})
-		backgroundtest.Run(t, g, disp.Run)
+		g := channeltest.RunDispatcher(t, d, channels)
 
 		bo := f.importedContact("Bo", "+14155550111")
 		w := f.manual("headers", fmt.Sprintf(`[

@@ -6,14 +6,12 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
-	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
 // An agent emails an imported contact who never wrote: the conversation
@@ -38,9 +36,7 @@ func TestFirstMessageToAnImportedContactReachesTheirAddress(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := background.NewGroup(d.Clock())
-		disp := outbound.New(d, e.chs.Registry().Senders(), metrics.New(), outbound.Options{Concurrency: 1, Group: g, Channels: e.chs})
-		backgroundtest.Run(t, g, disp.Run)
+		g := channeltest.RunDispatcher(t, d, e.chs)
 		m, err := e.conv.Send(ctx, sys, c.ID, conversation.SendInput{Text: "Your order has shipped", Sender: conversation.SourceUser})
 		if err != nil {
 			t.Fatal(err)

@@ -6,14 +6,12 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
-	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
-	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
 // An agent starts a conversation on SMS with an imported contact who
@@ -47,9 +45,7 @@ func TestFirstMessageToAnImportedContactReachesTheirPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		g := background.NewGroup(d.Clock())
-		disp := outbound.New(d, f.channels.Registry().Senders(), metrics.New(), outbound.Options{Concurrency: 1, Group: g, Channels: f.channels})
-		backgroundtest.Run(t, g, disp.Run)
+		g := channeltest.RunDispatcher(t, d, f.channels)
 		m, err := f.convs.Send(ctx, sys, c.ID, conversation.SendInput{Text: "Your order has shipped", Sender: conversation.SourceUser})
 		if err != nil {
 			t.Fatal(err)

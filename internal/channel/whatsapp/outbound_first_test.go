@@ -9,7 +9,6 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
-	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
@@ -18,7 +17,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
-	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
 // An agent starts a WhatsApp conversation with an imported contact who
@@ -63,9 +61,7 @@ func TestFirstTemplateToAnImportedContactReachesTheirNumber(t *testing.T) {
 			t.Errorf("free text before the contact wrote = %v, want reply_window_closed", err)
 		}
 
-		g := background.NewGroup(d.Clock())
-		disp := outbound.New(d, channels.Registry().Senders(), metrics.New(), outbound.Options{Concurrency: 1, Group: g, Channels: channels})
-		backgroundtest.Run(t, g, disp.Run)
+		g := channeltest.RunDispatcher(t, d, channels)
 		m, err := convs.Send(ctx, sys, c.ID, conversation.SendInput{Type: conversation.MessageTypeTemplate, Sender: conversation.SourceUser,
 			Content: json.RawMessage(`{"type":"template","name":"order_update","language":"en_US","params":["Sheena","#1042"]}`)})
 		if err != nil {
