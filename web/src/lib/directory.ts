@@ -4,7 +4,7 @@
 // (allPages) under one key, so every screen that reads a key agrees on its
 // shape and the socket's events refresh it once for all.
 import { useQuery } from "@tanstack/react-query";
-import { allPages } from "./api";
+import { allPages, api } from "./api";
 import { qk } from "./queryKeys";
 import type { components } from "./api-types";
 import type { Category, Channel, ContactField, Presence, Snippet, Team, User } from "./types";
@@ -12,6 +12,15 @@ import type { Category, Channel, ContactField, Presence, Snippet, Team, User } f
 export type Tag = components["schemas"]["ContactTag"];
 export type Stage = components["schemas"]["ContactStage"];
 export type Workflow = components["schemas"]["Workflow"];
+export type ChannelType = components["schemas"]["ChannelType"];
+
+/** The channel types the node serves (their forms, their reply windows, whom they reach first): fixed while it runs. */
+export const useChannelTypes = () =>
+  useQuery({
+    queryKey: qk.channelTypes,
+    queryFn: () => api.get<{ items: ChannelType[] }>("/api/v1/channel-types"),
+    staleTime: Infinity,
+  });
 
 const whole = <T>(path: string) => () => allPages<T>(path);
 

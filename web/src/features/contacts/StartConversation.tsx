@@ -8,18 +8,16 @@
 // cannot reach them; 409: another contact is known by that phone, or a
 // conversation is open) is shown under the picker, in its words.
 import { useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { MessageSquarePlus } from "lucide-react";
 import { api, ApiError } from "../../lib/api";
-import type { components } from "../../lib/api-types";
-import { useChannels } from "../../lib/directory";
+import { useChannels, useChannelTypes, type ChannelType } from "../../lib/directory";
 import { qk } from "../../lib/queryKeys";
 import { Button, Select } from "../../lib/ui/form";
 import type { Channel, ContactDetail, Conversation } from "../../lib/types";
 
-type ChannelType = components["schemas"]["ChannelType"];
 
 /** An entry of the channel picker: why the contact can or cannot be reached there. */
 export type StartOption = { channel: Channel; reach: "known" | "phone" | "email" | "noPhone" | "noEmail" };
@@ -51,11 +49,7 @@ export function StartConversation({ contact }: { contact: ContactDetail }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const channels = useChannels();
-  const types = useQuery({
-    queryKey: qk.channelTypes,
-    queryFn: () => api.get<{ items: ChannelType[] }>("/api/v1/channel-types"),
-    staleTime: 300_000,
-  });
+  const types = useChannelTypes();
   const options = startOptions(contact, channels.data?.data ?? [], types.data?.items ?? []);
   const usable = options.filter((o) => o.reach === "known" || o.reach === "phone" || o.reach === "email");
   const [picked, setPicked] = useState(0);

@@ -10,7 +10,7 @@ import type { components } from "../../../lib/api-types";
 import { dedupeByID } from "./timeline";
 import { followedMeta, MessageFollower } from "./follow";
 
-export type ChannelType = components["schemas"]["ChannelType"];
+import type { ChannelType } from "../../../lib/directory";
 export type Capabilities = components["schemas"]["ChannelCapabilities"];
 export type ShortcutInput = components["schemas"]["WorkflowShortcutInput"];
 export type Shortcut = components["schemas"]["WorkflowShortcut"];
@@ -91,12 +91,7 @@ export function patchMessages(d: MessagePages | undefined, fn: (m: Message) => M
 }
 export { addNewest, timelineEvents, useComments, useEvents, type Reach } from "./timelineWindow";
 
-export const useChannelTypes = () =>
-  useQuery({
-    queryKey: qk.channelTypes,
-    queryFn: () => api.get<{ items: ChannelType[] }>("/api/v1/channel-types"),
-    staleTime: Infinity,
-  });
+export { useChannelTypes } from "../../../lib/directory";
 
 /** The shortcut workflows an agent may run; none when the server has no list (404). */
 export const useShortcutList = () =>

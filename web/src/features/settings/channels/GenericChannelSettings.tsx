@@ -6,7 +6,7 @@
 // what the provider said when the channel was registered with it, Test
 // connection when the type has one, and Connect again when it connects.
 import { useState, type ReactNode } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
@@ -16,17 +16,12 @@ import type { Channel } from "../../../lib/types";
 import { fieldError, generalError } from "../workspace/common";
 import { CopyLine, TestConnection, TokenRow } from "./CustomChannelSettings";
 import type { ChannelSettingsProps } from "./registry";
+import { useChannelTypes, type ChannelType } from "../../../lib/directory";
 
-export type ChannelType = components["schemas"]["ChannelType"];
+
 type SchemaField = components["schemas"]["ChannelField"];
 type Connection = components["schemas"]["ChannelConnection"];
 
-export const useChannelTypes = () =>
-  useQuery({
-    queryKey: qk.channelTypes,
-    queryFn: () => api.get<{ items: ChannelType[] }>("/api/v1/channel-types"),
-    staleTime: Infinity,
-  });
 
 /** absoluteURL makes a webhook path (a node without --public-url) absolute on this origin. */
 export function absoluteURL(u: string | undefined): string {

@@ -10,7 +10,8 @@ import { qk } from "../../../lib/queryKeys";
 import { Button, Field, Section, Select, TextInput } from "../../../lib/ui/form";
 import type { Channel } from "../../../lib/types";
 import { fieldError, generalError } from "../workspace/common";
-import { ConfigFields, configOf, ConnectionResult, initialValues, useChannelTypes } from "./GenericChannelSettings";
+import { useChannelTypes } from "../../../lib/directory";
+import { ConfigFields, configOf, ConnectionResult, initialValues } from "./GenericChannelSettings";
 
 /** Types with a creation form of their own, not offered here. */
 const ownForm = new Set(["widget"]);
