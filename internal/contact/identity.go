@@ -41,11 +41,22 @@ func ResolveTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, ext
 		}
 		created = true
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-		workspaceID, channelID, externalID, contactID, tx.Now()); err != nil {
-		return 0, false, fmt.Errorf("contact: create identity: %w", err)
+	if err := InsertIdentityTx(ctx, tx, workspaceID, channelID, externalID, contactID); err != nil {
+		return 0, false, err
 	}
 	return contactID, created, nil
+}
+
+// InsertIdentityTx makes contactID known on the channel by externalID.
+// One id names one contact on a channel: taken meanwhile, the unique
+// index refuses it (db.IsUniqueViolation tells, and on PostgreSQL the
+// write runs again, finding it taken).
+func InsertIdentityTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, externalID string, contactID int64) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+		workspaceID, channelID, externalID, contactID, tx.Now()); err != nil {
+		return fmt.Errorf("contact: create identity: %w", err)
+	}
+	return nil
 }
 
 // sanitize keeps the valid parts of an inbound profile, uses an E.164

@@ -94,8 +94,7 @@ func identityForOpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Ope
 	if holder != 0 {
 		return apperr.Conflict("contact %d is known on channel %d as %s, this contact's %s: merge the two contacts to talk to them there", holder, in.ChannelID, ext, field)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO contact_identities (workspace_id, channel_id, external_id, contact_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-		workspaceID, in.ChannelID, ext, in.ContactID, tx.Now())
+	err = contact.InsertIdentityTx(ctx, tx, workspaceID, in.ChannelID, ext, in.ContactID)
 	if db.IsUniqueViolation(err) {
 		// Made by another writer since our read (a message from that
 		// phone, another agent's open): the violation lets the write run
