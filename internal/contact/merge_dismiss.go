@@ -24,6 +24,32 @@ type DismissInput struct {
 // needs the delete_contacts permission (forbidden without it), and both
 // contacts visible to p (not found otherwise).
 func (s *Service) DismissMergeSuggestion(ctx context.Context, p Principal, in DismissInput) error {
+	return s.decidePair(ctx, p, in, func(tx *db.Tx, a, b int64) error {
+		var by any
+		if p.UserID != 0 {
+			by = p.UserID
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO contact_merge_dismissals (workspace_id, contact_id, other_id, created_at, user_id)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (contact_id, other_id) DO NOTHING`, p.WorkspaceID, a, b, tx.Now(), by)
+		return err
+	})
+}
+
+// RestoreMergeSuggestion takes back a dismissal ("Suggest again"): the
+// pair is suggested again whenever the two still share a phone, an email
+// or a name. Restoring a pair that was not dismissed is no change. It
+// needs what DismissMergeSuggestion needs.
+func (s *Service) RestoreMergeSuggestion(ctx context.Context, p Principal, in DismissInput) error {
+	return s.decidePair(ctx, p, in, func(tx *db.Tx, a, b int64) error {
+		_, err := tx.Exec(ctx, `DELETE FROM contact_merge_dismissals WHERE contact_id = ? AND other_id = ?`, a, b)
+		return err
+	})
+}
+
+// decidePair checks what deciding a merge suggestion takes (the
+// delete_contacts permission, two distinct contacts of the workspace that
+// p may see) and runs write on the pair, lower id first, in one write.
+func (s *Service) decidePair(ctx context.Context, p Principal, in DismissInput, write func(tx *db.Tx, a, b int64) error) error {
 	if !p.Can.DeleteContacts && p.UserID != 0 && p.Role != access.RoleOwner {
 		return apperr.Forbidden("deciding merge suggestions needs the delete_contacts permission")
 	}
@@ -40,7 +66,7 @@ func (s *Service) DismissMergeSuggestion(ctx context.Context, p Principal, in Di
 	return s.db.Write(ctx, func(tx *db.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contacts WHERE workspace_id = ? AND id IN (?, ?)`, p.WorkspaceID, a, b).Scan(&n); err != nil {
-			return fmt.Errorf("contact: dismiss merge: %w", err)
+			return fmt.Errorf("contact: merge suggestion: %w", err)
 		}
 		if n != 2 {
 			return apperr.NotFound("contact")
@@ -50,9 +76,8 @@ func (s *Service) DismissMergeSuggestion(ctx context.Context, p Principal, in Di
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO contact_merge_dismissals (workspace_id, contact_id, other_id, created_at)
-			VALUES (?, ?, ?, ?) ON CONFLICT (contact_id, other_id) DO NOTHING`, p.WorkspaceID, a, b, tx.Now()); err != nil {
-			return fmt.Errorf("contact: dismiss merge: %w", err)
+		if err := write(tx, a, b); err != nil {
+			return fmt.Errorf("contact: merge suggestion: %w", err)
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package contact
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -236,30 +237,9 @@ func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSug
 			}
 		}
 	}
-	in, inArgs := db.In(ids)
-	crow, err := q.Query(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.id IN `+in, inArgs...)
+	got, err := contactsByID(ctx, q, ids)
 	if err != nil {
 		return nil, fmt.Errorf("contact: merge suggestions: %w", err)
-	}
-	var cs []Contact
-	for crow.Next() {
-		c, err := scanContact(crow)
-		if err != nil {
-			crow.Close()
-			return nil, err
-		}
-		cs = append(cs, c)
-	}
-	crow.Close()
-	if err := crow.Err(); err != nil {
-		return nil, err
-	}
-	if err := fillDetails(ctx, q, cs); err != nil {
-		return nil, err
-	}
-	got := map[int64]Contact{}
-	for _, c := range cs {
-		got[c.ID] = c
 	}
 	for _, k := range keys {
 		a, b := got[k.a], got[k.b]
@@ -272,4 +252,26 @@ func (s *Service) MergeSuggestions(ctx context.Context, p Principal) ([]MergeSug
 		out = append(out, MergeSuggestion{A: a, B: b, Reason: pairs[k].reason, Value: pairs[k].value})
 	}
 	return out, nil
+}
+
+// contactsByID reads the contacts of ids with their details (tags,
+// fields, identities), by id; one deleted meanwhile is absent.
+func contactsByID(ctx context.Context, q db.Querier, ids []int64) (map[int64]Contact, error) {
+	in, inArgs := db.In(ids)
+	rows, err := q.Query(ctx, `SELECT `+contactColumns+contactFrom+` WHERE c.id IN `+in, inArgs...)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := db.Collect(rows, func(rows *sql.Rows) (Contact, error) { return scanContact(rows) })
+	if err != nil {
+		return nil, err
+	}
+	if err := fillDetails(ctx, q, cs); err != nil {
+		return nil, err
+	}
+	got := make(map[int64]Contact, len(cs))
+	for _, c := range cs {
+		got[c.ID] = c
+	}
+	return got, nil
 }

@@ -51,6 +51,31 @@ func (s *Server) dismissMergeSuggestion(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
+// mergeDismissals lists the pairs dismissed as not one person, where a
+// dismissal can be taken back.
+func (s *Server) mergeDismissals(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.deps.Contacts.MergeDismissals(r.Context(), Principal(r))
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, whole(list))
+	return nil
+}
+
+// restoreMergeSuggestion takes back a dismissal: the body's two contacts
+// are suggested again whenever they look like one person.
+func (s *Server) restoreMergeSuggestion(w http.ResponseWriter, r *http.Request) error {
+	var in contact.DismissInput
+	if err := httpjson.Decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.deps.Contacts.RestoreMergeSuggestion(r.Context(), Principal(r), in); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}
+
 // contactEvents is a contact's timeline: its events and its conversations',
 // newest first, paged by cursor.
 func (s *Server) contactEvents(w http.ResponseWriter, r *http.Request) error {

@@ -50,6 +50,7 @@ func TestContactMergeSuggestions(t *testing.T) {
 		a := f.inbound(t, "+14155550100", "Ada", "m1")
 		b := f.inbound(t, "14155550100", "Ada", "m2")
 		f.vars["a"], f.vars["b"] = itoa(a.ContactID), itoa(b.ContactID)
+		f.vars["owner"] = itoa(f.users["owner"].ID)
 		f.run(t, []scenario{
 			{name: "same phone in two forms", method: "GET", path: "/api/v1/contacts/merge-suggestions", as: "owner", status: 200,
 				want: []string{`"reason":"phone"`, `"a":{"id":{{a}}`, `"b":{"id":{{b}}`}},
@@ -66,6 +67,22 @@ func TestContactMergeSuggestions(t *testing.T) {
 			{name: "not a duplicate", method: "POST", path: "/api/v1/contacts/merge-suggestions/dismiss", as: "owner",
 				body: `{"a":{{b}},"b":{{a}}}`, status: 204},
 			{name: "never suggested again", method: "GET", path: "/api/v1/contacts/merge-suggestions", as: "owner", status: 200,
+				want: []string{`"data":[]`}},
+			{name: "listed as dismissed, by whom", method: "GET", path: "/api/v1/contacts/merge-suggestions/dismissed", as: "owner", status: 200,
+				want: []string{`"a":{"id":{{a}}`, `"b":{"id":{{b}}`, `"dismissed_at":"`, `"dismissed_by":{{owner}}`}},
+			{name: "an agent may not take it back", method: "POST", path: "/api/v1/contacts/merge-suggestions/restore", as: "agent",
+				body: `{"a":{{a}},"b":{{b}}}`, status: 403},
+			{name: "taking back needs the other contact", method: "POST", path: "/api/v1/contacts/merge-suggestions/restore", as: "owner",
+				body: `{"a":{{a}}}`, status: 422, want: []string{`"field":"b"`}},
+			{name: "taking back a missing contact", method: "POST", path: "/api/v1/contacts/merge-suggestions/restore", as: "owner",
+				body: `{"a":{{a}},"b":999999}`, status: 404},
+			{name: "still dismissed after the refusals", method: "GET", path: "/api/v1/contacts/merge-suggestions", as: "owner", status: 200,
+				want: []string{`"data":[]`}},
+			{name: "suggest again", method: "POST", path: "/api/v1/contacts/merge-suggestions/restore", as: "owner",
+				body: `{"a":{{b}},"b":{{a}}}`, status: 204},
+			{name: "suggested again", method: "GET", path: "/api/v1/contacts/merge-suggestions", as: "owner", status: 200,
+				want: []string{`"reason":"phone"`, `"a":{"id":{{a}}`}},
+			{name: "no longer dismissed", method: "GET", path: "/api/v1/contacts/merge-suggestions/dismissed", as: "owner", status: 200,
 				want: []string{`"data":[]`}},
 		})
 	})

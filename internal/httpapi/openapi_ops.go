@@ -353,6 +353,17 @@ var operations = map[string]opDoc{
 			"(phone, email, name, or a value a workflow could not save); dismissing it again changes nothing, and the dismissal goes with either contact. " +
 			"Needs delete_contacts (403 without it); 404 when either contact is not one the caller may see.",
 		body: contact.DismissInput{}, required: []string{"a", "b"}, status: 204, errors: []int{404}},
+	"GET /api/v1/contacts/merge-suggestions/dismissed": {id: "contactMergeDismissals", tag: tagContacts,
+		summary: "Pairs of contacts dismissed as not one person, newest first",
+		desc: "At most 100, those whose two contacts the caller may see; a is the lower id. dismissed_by is the user who dismissed the pair " +
+			"(absent for an API token, a user deleted since, or a dismissal made before the field was kept).",
+		status: 200, resp: page[contact.MergeDismissal]{}},
+	"POST /api/v1/contacts/merge-suggestions/restore": {id: "restoreMergeSuggestion", tag: tagContacts,
+		summary: "Take back a dismissal: suggest the two contacts for a merge again",
+		desc: "a and b are the two contacts' ids, in either order. The pair is listed again by the merge suggestions whenever the two still share " +
+			"a phone, an email or a name; restoring a pair that was not dismissed changes nothing. Needs delete_contacts (403 without it); " +
+			"404 when either contact is not one the caller may see.",
+		body: contact.DismissInput{}, required: []string{"a", "b"}, status: 204, errors: []int{404}},
 	"POST /api/v1/contacts/{contactID}/merge": {id: "mergeContact", tag: tagContacts,
 		summary: "Merge another contact (from) into this one",
 		desc: "Moves from's identities, conversations, tags and custom field values here and deletes from, in one write; records contact.merged. " +

@@ -72,6 +72,8 @@ func (s *Server) table() []Route {
 		// Contacts: merge and dismiss a suggestion (need delete_contacts), import and export (needs export_contacts).
 		r("GET", "/api/v1/contacts/merge-suggestions", s.authed(anyone, s.contactMergeSuggestions)),
 		r("POST", "/api/v1/contacts/merge-suggestions/dismiss", s.authed(anyone, s.dismissMergeSuggestion)),
+		r("GET", "/api/v1/contacts/merge-suggestions/dismissed", s.authed(anyone, s.mergeDismissals)),
+		r("POST", "/api/v1/contacts/merge-suggestions/restore", s.authed(anyone, s.restoreMergeSuggestion)),
 		r("POST", "/api/v1/contacts/{contactID}/merge", s.authed(anyone, s.mergeContact)),
 		r("POST", "/api/v1/contacts/import", s.authed(anyone, s.importContacts)),
 		r("GET", "/api/v1/contacts/export", s.authed(anyone, s.exportContacts)),

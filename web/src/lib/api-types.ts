@@ -639,6 +639,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/merge-suggestions/dismissed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pairs of contacts dismissed as not one person, newest first
+         * @description At most 100, those whose two contacts the caller may see; a is the lower id. dismissed_by is the user who dismissed the pair (absent for an API token, a user deleted since, or a dismissal made before the field was kept).
+         */
+        get: operations["contactMergeDismissals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/merge-suggestions/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take back a dismissal: suggest the two contacts for a merge again
+         * @description a and b are the two contacts' ids, in either order. The pair is listed again by the merge suggestions whenever the two still share a phone, an email or a name; restoring a pair that was not dismissed changes nothing. Needs delete_contacts (403 without it); 404 when either contact is not one the caller may see.
+         */
+        post: operations["restoreMergeSuggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/upsert": {
         parameters: {
             query?: never;
@@ -3896,6 +3936,18 @@ export interface components {
         };
         ContactList: {
             data: components["schemas"]["Contact"][];
+            next_cursor: string;
+        };
+        ContactMergeDismissal: {
+            a: components["schemas"]["Contact"];
+            b: components["schemas"]["Contact"];
+            /** Format: date-time */
+            dismissed_at: string;
+            /** Format: int64 */
+            dismissed_by?: number;
+        };
+        ContactMergeDismissalList: {
+            data: components["schemas"]["ContactMergeDismissal"][];
             next_cursor: string;
         };
         ContactMergeResult: {
@@ -8114,6 +8166,152 @@ export interface operations {
         };
     };
     dismissMergeSuggestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    a: number;
+                    /** Format: int64 */
+                    b: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such thing in your workspace (also for a malformed id) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    contactMergeDismissals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactMergeDismissalList"];
+                };
+            };
+            /** @description Missing, wrong or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this; or a browser (cookie) request failed the CSRF check: error.field is X-CSRF-Token or Origin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests (sign-ins, requests of a token, open streams): wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    restoreMergeSuggestion: {
         parameters: {
             query?: never;
             header?: never;
