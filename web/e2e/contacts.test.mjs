@@ -2,7 +2,8 @@
 // 3 bad ones imports with exactly those 3 reported (line and reason); two
 // contacts are merged from the contact page and their conversations appear
 // under the one kept; a merge suggestion dismissed as "Not a duplicate"
-// stays gone; an agent starts an SMS conversation with an imported
+// stays gone, is listed under "Not duplicates" and comes back with
+// "Suggest again"; an agent starts an SMS conversation with an imported
 // contact who never wrote, and the first message reaches Twilio's API for
 // their phone; and the screenshots of the list and a contact's page.
 import { test, before, after } from "node:test";
@@ -162,6 +163,19 @@ test("a merge suggestion dismissed as Not a duplicate leaves the list for good",
   await page.locator('[data-testid="merge-suggestions"], [data-testid="merge-suggestions-empty"]').first().waitFor();
   assert.equal(await row.count(), 0, "the dismissed pair is listed again");
   assert.equal(pair(await s.api("GET", "/api/v1/contacts/merge-suggestions")).length, 0);
+
+  // Listed under "Not duplicates" with who decided, and taken back.
+  await page.getByTestId("merge-dismissals-toggle").click();
+  const gone = page.getByTestId("merge-dismissal").filter({ hasText: "Walter Skinner" });
+  await gone.waitFor();
+  const ownerName = (await s.api("GET", "/api/v1/users")).data.find((u) => u.email === ow.email).name;
+  await gone.filter({ hasText: ownerName }).waitFor();
+  await screenshot(page, "contacts-merge-dismissed", "light");
+  assert.deepEqual(await axeSerious(page), [], "the dismissed pairs");
+  await gone.getByRole("button", { name: /^Suggest again/ }).click();
+  await row.waitFor();
+  await gone.waitFor({ state: "detached" });
+  assert.equal(pair(await s.api("GET", "/api/v1/contacts/merge-suggestions")).length, 1, "the pair is not suggested again");
   me.assertClean();
   await me.close();
 });

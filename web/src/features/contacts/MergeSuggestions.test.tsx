@@ -1,6 +1,8 @@
 // "Not a duplicate" on a merge suggestion: the row goes at once and stays
 // gone, comes back with the server's reason when it refuses, and is only
-// offered to those who may decide merges (delete_contacts).
+// offered to those who may decide merges (delete_contacts). Dismissed
+// pairs are listed under "Not duplicates", with who decided, and "Suggest
+// again" takes a dismissal back.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -23,6 +25,8 @@ const person = (id: number, first_name: string) => ({
 let role: string;
 let suggestions: { a: ReturnType<typeof person>; b: ReturnType<typeof person>; reason: string; value: string }[];
 let dismissals: unknown[];
+let dismissed: { a: ReturnType<typeof person>; b: ReturnType<typeof person>; dismissed_at: string; dismissed_by?: number }[];
+let restores: unknown[];
 let refuse: boolean;
 let release: () => void;
 
@@ -30,6 +34,11 @@ beforeEach(() => {
   role = "owner";
   refuse = false;
   dismissals = [];
+  restores = [];
+  dismissed = [
+    { a: person(5, "Linus"), b: person(6, "Linus T."), dismissed_at: "2026-01-02T09:30:00Z", dismissed_by: 7 },
+    { a: person(8, "Ken"), b: person(9, "Ken T."), dismissed_at: "2026-01-01T09:30:00Z" },
+  ];
   suggestions = [
     { a: person(1, "Ada"), b: person(2, "Ada L."), reason: "email", value: "ada@example.com" },
     { a: person(3, "Grace"), b: person(4, "Grace H."), reason: "name", value: "grace" },
@@ -52,6 +61,16 @@ beforeEach(() => {
         });
       }
       if (url === "/api/v1/contacts/merge-suggestions") return json(200, { data: suggestions, next_cursor: "" });
+      if (url === "/api/v1/contacts/merge-suggestions/dismissed") return json(200, { data: dismissed, next_cursor: "" });
+      if (url === "/api/v1/contacts/merge-suggestions/restore" && init.method === "POST") {
+        const body = JSON.parse(String(init.body)) as { a: number; b: number };
+        restores.push(body);
+        const back = dismissed.find((d) => d.a.id === body.a && d.b.id === body.b);
+        dismissed = dismissed.filter((d) => d !== back);
+        if (back) suggestions = [...suggestions, { a: back.a, b: back.b, reason: "name", value: "linus" }];
+        return json(204, null);
+      }
+      if (url.startsWith("/api/v1/users")) return json(200, { data: [{ id: 7, name: "Margaret", email: "m@acme.test", role: "manager" }], next_cursor: "" });
       return json(404, { error: { code: "not_found", message: url } });
     }),
   );
@@ -109,4 +128,29 @@ it("is not offered to an agent who may not merge", async () => {
   mount();
   await waitFor(() => expect(screen.getAllByTestId("merge-suggestion")).toHaveLength(2));
   expect(screen.queryByTestId("merge-dismiss")).toBeNull();
+});
+
+it("lists the dismissed pairs folded, with who decided, and Suggest again takes one back", async () => {
+  mount();
+  const toggle = await screen.findByRole("button", { name: "Show (2)" });
+  expect(screen.queryAllByTestId("merge-dismissal")).toHaveLength(0);
+  fireEvent.click(toggle);
+  await waitFor(() => expect(screen.getAllByTestId("merge-dismissal")).toHaveLength(2));
+  // The user is named once the directory is read; a token's dismissal shows its date alone.
+  await waitFor(() => expect(screen.getAllByTestId("merge-dismissal")[0]?.textContent).toContain("Margaret, "));
+  expect(screen.getAllByTestId("merge-dismissal")[1]?.textContent).toMatch(/^Ken≠Ken T\.Jan 1, 2026/);
+  fireEvent.click(screen.getByRole("button", { name: "Suggest again: Linus and Linus T." }));
+  await waitFor(() => expect(restores).toEqual([{ a: 5, b: 6 }]));
+  // Both lists are read again: the pair is a suggestion again and no longer dismissed.
+  await waitFor(() => expect(screen.getAllByTestId("merge-suggestion")).toHaveLength(3));
+  await waitFor(() => expect(screen.getAllByTestId("merge-dismissal")).toHaveLength(1));
+  expect(screen.getByText("Linus and Linus T. will be suggested again when they look alike")).toBeTruthy();
+});
+
+it("shows no Suggest again to an agent who may not merge", async () => {
+  role = "agent";
+  mount();
+  fireEvent.click(await screen.findByRole("button", { name: "Show (2)" }));
+  await waitFor(() => expect(screen.getAllByTestId("merge-dismissal")).toHaveLength(2));
+  expect(screen.queryByTestId("merge-restore")).toBeNull();
 });

@@ -1,7 +1,8 @@
 // MergeSuggestions: pairs of contacts that look like one person (the same
 // phone in another form, the same email, the same name on several
 // channels); each opens the merge on the older contact's page, or is
-// dismissed as "Not a duplicate" and never suggested again.
+// dismissed as "Not a duplicate" and never suggested again (until someone
+// takes it back under "Not duplicates", MergeDismissals).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -11,6 +12,7 @@ import { qk } from "../../lib/queryKeys";
 import { useMe } from "../../lib/session";
 import { useToast } from "../../lib/ui/toast";
 import { displayName, mayMerge, type MergeSuggestion } from "./data";
+import { MergeDismissals } from "./MergeDismissals";
 
 /** samePair: whether a suggestion pairs contacts a and b. */
 const samePair = (s: MergeSuggestion, a: number, b: number) => s.a.id === a && s.b.id === b;
@@ -88,6 +90,7 @@ export default function MergeSuggestionsPage() {
             ))}
           </ul>
         )}
+        <MergeDismissals mayDecide={mayMerge(me)} />
       </div>
     </div>
   );

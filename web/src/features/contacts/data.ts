@@ -8,6 +8,7 @@ import type { Contact, WhoAmI } from "../../lib/types";
 
 export type { Stage, Tag } from "../../lib/directory";
 export type MergeSuggestion = components["schemas"]["ContactMergeSuggestion"];
+export type MergeDismissal = components["schemas"]["ContactMergeDismissal"];
 export type MergeResult = components["schemas"]["ContactMergeResult"];
 export type ImportReport = components["schemas"]["ContactImportReport"];
 
