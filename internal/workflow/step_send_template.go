@@ -5,15 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
-	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
 // msgTemplate is a Send a Message step's provider template (WhatsApp's):
@@ -110,57 +106,21 @@ func (t *msgTemplate) exec(x *execution, channelID int64) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	if tpl.Status != "" && !strings.EqualFold(tpl.Status, "APPROVED") {
-		return result{}, apperr.Conflict("template %q (%s) is %s, not approved: only approved templates can be sent", name, lang, tpl.Status)
+	ask := channel.TemplateMessage{Name: name, Language: lang, Params: t.Params, Fill: x.text, By: "the step"}
+	if h := t.Header; h != nil {
+		ask.Header = &channel.TemplateHeader{Type: h.Type, Text: h.Text, URL: h.URL}
 	}
-	params := make([]string, len(t.Params))
-	for i, p := range t.Params {
-		params[i] = x.text(p)
+	r, err := ask.Render(tpl)
+	var problem *channel.TemplateProblem
+	if errors.As(err, &problem) {
+		return result{}, apperr.Conflict("%s", problem.Message)
 	}
-	names := namedParams(tpl.Body)
-	want := tpl.Params
-	if len(names) > 0 {
-		want = len(names)
-	}
-	if len(params) != want {
-		return result{}, apperr.Conflict("template %q (%s) takes %d parameters; the step gives %d", name, lang, want, len(params))
-	}
-	for i, p := range params {
-		// WhatsApp refuses the message for an empty parameter, once the
-		// step has gone on: a contact without the field fails it here.
-		if strings.TrimSpace(p) == "" {
-			return result{}, apperr.Conflict("parameter %d of template %q is empty (%s renders to nothing)", i+1, name, t.Params[i])
-		}
-	}
-	content := map[string]any{"type": conversation.MessageTypeTemplate, "name": name, "language": lang, "params": params}
-	headerLine, err := t.header(x, tpl, content)
 	if err != nil {
 		return result{}, err
 	}
-	values := map[string]string{}
-	for i, p := range params {
-		values[fmt.Sprint(i+1)] = p
-	}
-	if len(names) > 0 {
-		values = map[string]string{}
-		for i, n := range names {
-			values[n] = params[i]
-		}
-		content["params"] = values
-	}
-	// The timeline shows the template as the contact reads it: a text
-	// header's line, then the body (as the composer writes it).
-	text := placeholder.ReplaceAllStringFunc(tpl.Body, func(m string) string {
-		if v, ok := values[placeholder.FindStringSubmatch(m)[1]]; ok {
-			return v
-		}
-		return m
-	})
-	if headerLine != "" {
-		text = headerLine + "\n" + text
-	}
+	params, text := r.Params, r.Text
 	x.log("template", map[string]any{"name": name, "language": lang, "params": params})
-	raw, err := json.Marshal(content)
+	raw, err := json.Marshal(r.Content)
 	if err != nil {
 		return result{}, err
 	}
@@ -170,95 +130,4 @@ func (t *msgTemplate) exec(x *execution, channelID int64) (result, error) {
 		return result{}, err
 	}
 	return result{exit: "next", outcome: fmt.Sprintf("sent template %q (%s) as message %d", name, lang, m.ID), output: map[string]any{"message_id": m.ID}}, nil
-}
-
-// header puts the step's header into content as the template's header
-// needs it, and returns the header's line as the contact reads it (a text
-// header's; "" for a file's or none). A header the template's asks for
-// and the step does not give, or the reverse, fails the step: WhatsApp
-// would refuse the message once the step had gone on.
-func (t *msgTemplate) header(x *execution, tpl channel.Template, content map[string]any) (string, error) {
-	kind, text := templateHeaderOf(tpl.Components)
-	name, lang := strings.TrimSpace(t.Name), strings.TrimSpace(t.Language)
-	needs := kind != "" && (kind != "text" || placeholder.MatchString(text))
-	h := t.Header
-	switch {
-	case !needs && h != nil:
-		return "", apperr.Conflict("template %q (%s) has no header parameter: remove the step's header", name, lang)
-	case !needs:
-		return text, nil
-	case h == nil:
-		return "", apperr.Conflict("template %q (%s) has a %s header with a parameter: set the step's header", name, lang, kind)
-	case h.Type != kind:
-		return "", apperr.Conflict("template %q (%s) has a %s header, not %s", name, lang, kind, h.Type)
-	}
-	if kind != "text" {
-		link := strings.TrimSpace(x.text(h.URL))
-		if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "", apperr.Conflict("the header of template %q needs an absolute http(s) link WhatsApp can fetch, not %q", name, limit.Clip(link, 200))
-		}
-		content["header"] = map[string]any{"type": kind, "url": link}
-		return "", nil
-	}
-	v := x.text(h.Text)
-	if strings.TrimSpace(v) == "" {
-		return "", apperr.Conflict("the header of template %q is empty (%s renders to nothing)", name, h.Text)
-	}
-	header := map[string]any{"type": "text", "text": v}
-	if names := namedParams(text); len(names) > 0 {
-		header["param_name"] = names[0]
-	}
-	content["header"] = header
-	return placeholder.ReplaceAllLiteralString(text, v), nil
-}
-
-// templateHeaderOf reads a synced template's header from the provider's
-// components (WhatsApp's [{type: HEADER, format, text}, …]): its kind
-// (text, image, video, document; "" for none or one the step cannot
-// fill) and a text header's text.
-func templateHeaderOf(components json.RawMessage) (kind, text string) {
-	var comps []struct {
-		Type   string `json:"type"`
-		Format string `json:"format"`
-		Text   string `json:"text"`
-	}
-	if json.Unmarshal(components, &comps) != nil {
-		return "", ""
-	}
-	for _, c := range comps {
-		if !strings.EqualFold(c.Type, "HEADER") {
-			continue
-		}
-		switch f := strings.ToLower(c.Format); f {
-		case "", "text":
-			return "text", c.Text
-		case "image", "video", "document":
-			return f, ""
-		}
-	}
-	return "", ""
-}
-
-// placeholder is a parameter in a template's body: {{1}} or {{first_name}}.
-var placeholder = regexp.MustCompile(`\{\{\s*(\w+)\s*\}\}`)
-
-// namedParams are the names of a body's named parameters in the order
-// they first appear, or none when its parameters are numbered (as the
-// composer's template picker reads them).
-func namedParams(body string) []string {
-	var names []string
-	named := false
-	for _, m := range placeholder.FindAllStringSubmatch(body, -1) {
-		n := m[1]
-		if strings.Trim(n, "0123456789") != "" {
-			named = true
-		}
-		if !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
-	if !named {
-		return nil
-	}
-	return names
 }
