@@ -184,6 +184,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Conversations = conversation.New(d)
 	// Sends respect each channel's customer-service window.
 	a.Conversations.SetWindows(a.Channels)
+	// A template is sent only as the channel last synced it, approved,
+	// with its parameters and header, and its text is the template's.
+	a.Conversations.SetTemplates(a.Channels)
 	// An agent may start a conversation on a channel that reaches the
 	// contact by phone or email, without their writing first.
 	a.Conversations.SetAddressers(a.Channels)

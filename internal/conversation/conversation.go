@@ -83,6 +83,8 @@ type Conversation struct {
 type Service struct {
 	db      *db.DB
 	windows Windows // see SetWindows
+	// templates checks and renders template messages (see SetTemplates).
+	templates Templates
 	// addressers make identities for Open (see SetAddressers).
 	addressers Addressers
 	batch      receiveBatch  // SQLite's webhooks waiting to be written together

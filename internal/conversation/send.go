@@ -27,6 +27,11 @@ type SendInput struct {
 	// Windows, when set, enforces the channel's customer-service window
 	// (Send sets the service's; workflow steps pass theirs to SendTx).
 	Windows Windows `json:"-"`
+	// Templates, when set, checks a message of type template against its
+	// channel's templates and replaces its text and content with the
+	// template's, rendered (Send sets the service's; a workflow's step
+	// checks its template itself).
+	Templates Templates `json:"-"`
 	// AI marks a message written with AI: AIDraft (an agent sent an AI
 	// draft, edited or not) or AIAgent (an AI agent member wrote it: every
 	// send on an AI agent's behalf must set it). It is stored on the
@@ -57,6 +62,9 @@ func (s *Service) Send(ctx context.Context, p Principal, conversationID int64, i
 		if in.Windows == nil {
 			in.Windows = s.windows
 		}
+		if in.Templates == nil {
+			in.Templates = s.templates
+		}
 		m, err = SendTx(ctx, tx, p.WorkspaceID, conversationID, in)
 		return err
 	})
@@ -75,6 +83,14 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		in.Type = "text"
 	}
 	in.Text = strings.TrimSpace(in.Text)
+	// A checked template's text is the template's own, rendered from the
+	// channel's copy below: the client's need not be what the contact
+	// reads, so it is not kept (nor compared: clients render spacing and
+	// headers their own way).
+	template := in.Type == MessageTypeTemplate && in.Templates != nil
+	if template {
+		in.Text = ""
+	}
 	if err := limit.Text("type", in.Type, MaxTypeLen); err != nil {
 		return Message{}, err
 	}
@@ -99,7 +115,7 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	case len(in.Content) > MaxContentBytes:
 		return Message{}, apperr.Invalid("content", "is %d bytes of JSON; at most %d are allowed", len(in.Content), MaxContentBytes)
 	}
-	if in.Text == "" && string(in.Content) == "{}" {
+	if in.Text == "" && string(in.Content) == "{}" && !template {
 		// Nothing for any channel to send: refused now rather than
 		// accepted and then failed for good by the sender.
 		return Message{}, apperr.Invalid("text", "a %s message needs its text or its content", in.Type)
@@ -128,6 +144,17 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	}
 	if c.ChannelID == 0 {
 		return Message{}, apperr.Conflict("conversation %d has no channel to send on", conversationID)
+	}
+	if template {
+		if in.Content, in.Text, err = in.Templates.TemplateMessageTx(ctx, tx, workspaceID, c.ChannelID, in.Content); err != nil {
+			return Message{}, err
+		}
+		if n := limit.Len(in.Text); n > MaxTextLen {
+			return Message{}, apperr.Invalid("content.params", "the template's text with these parameters is %d characters long; at most %d are allowed", n, MaxTextLen)
+		}
+		if err := limit.Text("content.params", in.Text, MaxTextLen); err != nil {
+			return Message{}, err
+		}
 	}
 	for _, ev := range in.Before {
 		if ev.ConversationID != c.ID || ev.Seq != 0 {

@@ -92,6 +92,9 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	// As a node does: a conversation may start on SMS, WhatsApp or email
 	// with a contact who never wrote there.
 	f.conv.SetAddressers(channels)
+	// As a node does: a template is checked against the channel's synced
+	// templates and stored as the contact reads it.
+	f.conv.SetTemplates(channels)
 	liveHub := live.NewHub()
 	if p, ok := channels.Registry().Provider(widget.Type); ok {
 		store, err := media.New(d, media.Options{Dir: t.TempDir(), MaxBytes: widgetTestMaxUpload})

@@ -242,7 +242,14 @@ var operations = map[string]opDoc{
 			"attachments: [a media id from POST /api/v1/media] sends that file as an attachment message (text is its caption; one file per message); " +
 			"the channel's integrator receives a URL it can fetch without a token. " +
 			"Outside the channel's customer-service window free text is refused with 409 reply_window_closed (nothing is stored); " +
-			"a message of type template ({\"type\":\"template\",\"name\",\"language\",\"params\":[…]} in content) is allowed where the channel's rule is template. " +
+			"a message of type template ({\"type\":\"template\",\"name\",\"language\",\"params\":[…] or {\"name\": …},\"header\"?} in content) is allowed where the channel's rule is template. " +
+			"A template is checked, inside the send, against the channel's templates as last synced (GET /api/v1/channels/{id}/templates): " +
+			"422 naming the field, nothing stored, for a channel type without templates (type), a channel that never synced any " +
+			"(content.name: sync them first, as WhatsApp sends only templates it approved), a name and language it does not have or " +
+			"not APPROVED (content.name), parameters more or fewer than the body's, by other names, or empty (content.params), " +
+			"a header parameter the template asks for and the content lacks, or the reverse, another kind, an empty text or a link not " +
+			"absolute http(s) (content.header). The stored text is the template's, rendered (a text header's line, then the body with " +
+			"the parameters): the text the request gives is ignored, so the timeline shows what the contact reads. " +
 			"ai_assisted: true when the text came from an AI draft, rewrite or translation (even edited): the message is marked ai \"draft\" " +
 			"and reports never count it as a person's response.",
 		body: sendBody{}, status: 202, resp: conversation.Message{}, errors: []int{409}},

@@ -16,7 +16,8 @@ import (
 
 // A WhatsApp conversation's 24-hour window through the API: the
 // conversation says where it stands, free text after it is refused with
-// 409 reply_window_closed and nothing stored, and a template still goes.
+// 409 reply_window_closed and nothing stored, and a template the channel
+// synced still goes.
 func TestReplyWindowThroughTheAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -28,6 +29,8 @@ func TestReplyWindowThroughTheAPI(t *testing.T) {
 			"access_token": "EAAG-x", "app_secret": "s", "api_base_url": "http://127.0.0.1:1"})
 		wa, err := chs.Create(context.Background(), f.ws.ID, channel.Input{Type: "whatsapp", Name: "WhatsApp", Config: cfg})
 		must0(t, err)
+		// The template sent after the window is one the channel synced.
+		seedTemplates(t, d, wa.ID, seededTemplate{"order_update", "APPROVED", "Hi {{1}}, your order has shipped.", 1, ""})
 		r, err := f.conv.Receive(context.Background(), []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: f.ws.ID,
 			ChannelID: wa.ID, ExternalID: "+14155550100", ProviderMessageID: "wamid.1", Type: "text", Text: "hi"}})
 		must0(t, err)
@@ -46,7 +49,7 @@ func TestReplyWindowThroughTheAPI(t *testing.T) {
 					`"message":"The 24-hour window closed at 2026-03-03 09:00 UTC; only approved templates can be sent"`}},
 			{name: "a template outside", method: "POST", path: "/api/v1/conversations/{{conv}}/messages", as: "agent",
 				body:   `{"type":"template","text":"Hi Ada","content":{"type":"template","name":"order_update","language":"en_US","params":["Ada"]}}`,
-				status: 202, want: []string{`"type":"template"`}},
+				status: 202, want: []string{`"type":"template"`, `"text":"Hi Ada, your order has shipped."`}},
 		})
 	})
 }
