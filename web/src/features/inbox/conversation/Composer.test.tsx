@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import "../../../lib/i18n";
 import type { Conversation, Snippet, User } from "../../../lib/types";
 
@@ -16,7 +16,7 @@ globalThis.ResizeObserver ??= class {
 } as unknown as typeof ResizeObserver;
 
 const { Composer } = await import("./Composer");
-const { api } = await import("../../../lib/api");
+const { api, ApiError } = await import("../../../lib/api");
 const { QueryClient, QueryClientProvider } = await import("@tanstack/react-query");
 
 const conversation = { id: 41, contact_id: 1, status: "open", opened_at: "", opened_source: "contact", last_seq: 1, workspace_id: 1 } as Conversation;
@@ -41,16 +41,17 @@ beforeEach(() => sessionStorage.clear());
 afterEach(cleanup);
 
 /** mountWindowClosed renders the composer of a conversation on channel 7
- * whose reply window closed (only templates), and returns its onSend. */
-function mountWindowClosed() {
-  const onSend = vi.fn();
+ * whose reply window closed (only templates), and returns its template
+ * sender (the server accepting, unless sendTemplate says otherwise). */
+function mountWindowClosed(sendTemplate: (choice: unknown) => Promise<unknown> = () => Promise.resolve({})) {
+  const onSendTemplate = vi.fn(sendTemplate);
   const closed = { ...conversation, channel_id: 7, reply_window: { open: false, closes_at: "2026-03-03T09:00:00Z", rule: "template", seconds: 86400 } };
   render(
     <QueryClientProvider client={new QueryClient()}>
-      <Composer conversation={closed as Conversation} contactName="Ada" users={users} snippets={snippets} onSend={onSend} />
+      <Composer conversation={closed as Conversation} contactName="Ada" users={users} snippets={snippets} onSend={vi.fn()} onSendTemplate={onSendTemplate} />
     </QueryClientProvider>,
   );
-  return onSend;
+  return onSendTemplate;
 }
 
 describe("Composer", () => {
@@ -189,11 +190,9 @@ describe("Composer", () => {
     fireEvent.change(screen.getByLabelText("Parameter 1"), { target: { value: "Ada" } });
     fireEvent.change(screen.getByLabelText("Parameter 2"), { target: { value: "#42" } });
     fireEvent.click(screen.getByTestId("template-send"));
-    expect(onSend).toHaveBeenCalledWith({
-      kind: "message",
-      text: "Hi Ada, your order #42 shipped.",
-      template: { name: "order_update", language: "en", params: ["Ada", "#42"] },
-    });
+    // The choice alone: the server renders the text the contact reads.
+    expect(onSend).toHaveBeenCalledWith({ name: "order_update", language: "en", params: ["Ada", "#42"] });
+    await waitFor(() => expect(screen.queryByTestId("template-send")).toBeNull());
     get.mockRestore();
   });
   it("fills and sends a template with named parameters by name", async () => {
@@ -209,11 +208,13 @@ describe("Composer", () => {
     fireEvent.change(screen.getByLabelText("Parameter first_name"), { target: { value: "Ada" } });
     fireEvent.change(screen.getByLabelText("Parameter order_id"), { target: { value: "#42" } });
     fireEvent.change(screen.getByLabelText("Header store"), { target: { value: "Soho" } });
+    expect(screen.getByText("Hi Ada, order #42 is ready, Ada.")).toBeTruthy(); // the preview
     fireEvent.click(screen.getByTestId("template-send"));
     expect(onSend).toHaveBeenLastCalledWith({
-      kind: "message",
-      text: "Store Soho\nHi Ada, order #42 is ready, Ada.",
-      template: { name: "order_ready", language: "en", params: { first_name: "Ada", order_id: "#42" }, header: { type: "text", text: "Soho", param_name: "store" } },
+      name: "order_ready",
+      language: "en",
+      params: { first_name: "Ada", order_id: "#42" },
+      header: { type: "text", text: "Soho", param_name: "store" },
     });
     get.mockRestore();
   });
@@ -234,11 +235,8 @@ describe("Composer", () => {
     expect(send.disabled).toBe(true); // the header's {{1}} is still empty
     fireEvent.change(screen.getByLabelText("Header {{1}}"), { target: { value: "#42" } });
     fireEvent.click(send);
-    expect(onSend).toHaveBeenLastCalledWith({
-      kind: "message",
-      text: "Order #42\nHi Ada, it is on its way.",
-      template: { name: "order_shipped", language: "en", params: ["Ada"], header: { type: "text", text: "#42" } },
-    });
+    expect(onSend).toHaveBeenLastCalledWith({ name: "order_shipped", language: "en", params: ["Ada"], header: { type: "text", text: "#42" } });
+    await waitFor(() => expect(screen.queryByTestId("template-send")).toBeNull());
 
     fireEvent.click(screen.getByTestId("template-picker"));
     fireEvent.click((await screen.findAllByTestId("template-option"))[1]!);
@@ -247,11 +245,31 @@ describe("Composer", () => {
     expect((screen.getByTestId("template-send") as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(link, { target: { value: "https://files.example.com/F-1042.pdf" } });
     fireEvent.click(screen.getByTestId("template-send"));
-    expect(onSend).toHaveBeenLastCalledWith({
-      kind: "message",
-      text: "Your invoice is attached.",
-      template: { name: "invoice", language: "en", params: [], header: { type: "document", url: "https://files.example.com/F-1042.pdf" } },
+    expect(onSend).toHaveBeenLastCalledWith({ name: "invoice", language: "en", params: [], header: { type: "document", url: "https://files.example.com/F-1042.pdf" } });
+    get.mockRestore();
+  });
+  it("keeps the template as typed and shows the server's reason when it is refused", async () => {
+    const get = vi.spyOn(api, "get").mockResolvedValue({
+      data: [{ name: "order_update", language: "en", body: "Hi {{1}}, your order {{2}} shipped.", params: 2, status: "APPROVED" }],
     });
+    const reason = 'template "order_update" (en) is PAUSED, not approved: only approved templates can be sent';
+    let refuse = true;
+    const onSend = mountWindowClosed(() => (refuse ? Promise.reject(new ApiError(422, "invalid", reason, "content.name")) : Promise.resolve({})));
+    fireEvent.click(screen.getByTestId("template-picker"));
+    fireEvent.click((await screen.findAllByTestId("template-option"))[0]!);
+    fireEvent.change(screen.getByLabelText("Parameter 1"), { target: { value: "Ada" } });
+    fireEvent.change(screen.getByLabelText("Parameter 2"), { target: { value: "#42" } });
+    fireEvent.click(screen.getByTestId("template-send"));
+    expect((await screen.findByTestId("template-error")).textContent).toBe(reason);
+    expect(screen.getByRole("alert").textContent).toBe(reason);
+    expect((screen.getByLabelText("Parameter 1") as HTMLInputElement).value).toBe("Ada");
+    expect((screen.getByLabelText("Parameter 2") as HTMLInputElement).value).toBe("#42");
+    expect((screen.getByTestId("template-send") as HTMLButtonElement).disabled).toBe(false);
+
+    refuse = false; // approved again: the same form sends
+    fireEvent.click(screen.getByTestId("template-send"));
+    expect(onSend).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(screen.queryByTestId("template-send")).toBeNull());
     get.mockRestore();
   });
 });

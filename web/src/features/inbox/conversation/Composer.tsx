@@ -44,8 +44,6 @@ export interface SendRequest {
   attachments?: string[];
   attachmentName?: string;
   mentions?: number[];
-  /** A provider template, sent outside the channel's reply window. */
-  template?: TemplateChoice;
   /** The text came from AI help (even edited): the message is marked. */
   aiAssisted?: boolean;
 }
@@ -73,6 +71,7 @@ export function Composer({
   snippets,
   aiStatus,
   onSend,
+  onSendTemplate,
   ref,
 }: {
   conversation: Conversation;
@@ -85,6 +84,10 @@ export function Composer({
   /** What AI help the conversation has (absent: no AI menu). */
   aiStatus?: AiHelpStatus;
   onSend(r: SendRequest): void;
+  /** Sends a provider template outside the channel's reply window; it
+   * rejects with the server's reason, which the template picker shows.
+   * Without it no templates are offered. */
+  onSendTemplate?(template: TemplateChoice): Promise<unknown>;
   ref?: Ref<ComposerHandle>;
 }) {
   const { t, i18n } = useTranslation();
@@ -327,8 +330,8 @@ export function Composer({
                 })
               : t(rw.rule === "template" ? "conversation.composer.windowNeverTemplates" : "conversation.composer.windowNeverNone", { name: contactName })}
           </span>
-          {rw.rule === "template" && (
-            <TemplatePicker channelID={conversation.channel_id} onSend={(body, template) => onSend({ kind: "message", text: body, template })} />
+          {rw.rule === "template" && onSendTemplate && (
+            <TemplatePicker channelID={conversation.channel_id} onSend={onSendTemplate} />
           )}
         </div>
       )}

@@ -40,6 +40,7 @@ import { formatDateTime, validTimeZone } from "./time";
 import { mergeMessages } from "./follow";
 import type { SidePages } from "./timelineWindow";
 import { mergeTimeline, type LocalMessage } from "./timeline";
+import type { TemplateChoice } from "./TemplatePicker";
 import { Timeline } from "./Timeline";
 import { TipButton } from "./ui";
 import { useConversationCommands } from "./useConversationCommands";
@@ -189,7 +190,6 @@ function Pane({ id }: { id: number }) {
           const m = await api.post<Message>(`/api/v1/conversations/${id}/messages`, {
             text: l.text,
             ...(l.attachments?.length ? { attachments: l.attachments } : {}),
-            ...(l.template ? { type: "template", content: { type: "template", ...l.template } } : {}),
             ...(l.aiAssisted ? { ai_assisted: true } : {}),
           });
           // The server's copy goes on the newest page; its status follows
@@ -219,13 +219,24 @@ function Pane({ id }: { id: number }) {
         status: "pending",
         attachments: r.attachments,
         mentions: r.mentions,
-        template: r.template,
         aiAssisted: r.aiAssisted,
       };
       setLocal((all) => [...all, l]);
       void deliver(l);
     },
     [id, deliver],
+  );
+  // A template waits for the server rather than showing as pending: the
+  // server checks it against the channel's templates and stores the text
+  // it renders, and a refusal goes back to the picker, which keeps what
+  // was typed and shows why.
+  const onSendTemplate = useCallback(
+    async (template: TemplateChoice) => {
+      const m = await api.post<Message>(`/api/v1/conversations/${id}/messages`, { type: "template", content: { type: "template", ...template } });
+      qc.setQueryData<MessagePages>(qk.messages(id), (old) => addMessage(old, m));
+      void qc.invalidateQueries({ queryKey: qk.conversations });
+    },
+    [id, qc],
   );
   const onResend = useCallback(
     (localID: string) => {
@@ -434,6 +445,7 @@ function Pane({ id }: { id: number }) {
           snippets={snippets.data?.data ?? []}
           aiStatus={aiHelp.data}
           onSend={onSend}
+          onSendTemplate={onSendTemplate}
         />
         {canAct && <CloseDialog conversation={c} open={closeOpen} onOpenChange={setCloseOpen} />}
       </div>

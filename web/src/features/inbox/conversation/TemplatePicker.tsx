@@ -5,7 +5,11 @@
 // {{1}}, or the link of an image, video or document header) and the body's
 // {{n}} parameters, and sends the template. A template with named
 // parameters ({{first_name}}) is filled and sent by name, which is how
-// WhatsApp takes it.
+// WhatsApp takes it. The server checks the template against the channel's
+// and stores its own rendering as the message's text, so the picker sends
+// the choice alone and waits: a refusal (a template gone since the last
+// sync, a parameter WhatsApp would refuse) shows the server's reason here,
+// with what was typed kept.
 import { useState } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { useQuery } from "@tanstack/react-query";
@@ -87,16 +91,20 @@ export function useTemplates(channelID: number | undefined, enabled: boolean) {
   });
 }
 
-export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSend(text: string, choice: TemplateChoice): void }) {
+export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSend(choice: TemplateChoice): Promise<unknown> }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [chosen, setChosen] = useState<Template | null>(null);
   const [params, setParams] = useState<string[]>([]);
   const [headerValue, setHeaderValue] = useState("");
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const templates = useTemplates(channelID, open);
   const names = chosen ? namedParams(chosen.body) : [];
-  const choose = (tpl: Template) => {
+  const choose = (tpl: Template | null) => {
+    setError(null);
     setChosen(tpl);
+    if (!tpl) return;
     const named = namedParams(tpl.body);
     setParams(Array.from({ length: named.length || tpl.params }, () => ""));
     setHeaderValue("");
@@ -122,7 +130,7 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
       open={open}
       onOpenChange={(o) => {
         setOpen(o);
-        if (!o) setChosen(null);
+        if (!o) choose(null);
       }}
     >
       <Popover.Trigger asChild>
@@ -160,13 +168,20 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
           )}
           {chosen && (
             <form
-              onSubmit={(e) => {
+              onSubmit={async (e) => {
                 e.preventDefault();
-                if (!ready) return;
-                const body = renderBody(chosen.body);
-                onSend(headerLine ? headerLine + "\n" + body : body, { name: chosen.name, language: chosen.language, params: paramChoice(), header: headerChoice() });
-                setOpen(false);
-                setChosen(null);
+                if (!ready || sending) return;
+                setSending(true);
+                setError(null);
+                try {
+                  await onSend({ name: chosen.name, language: chosen.language, params: paramChoice(), header: headerChoice() });
+                  setOpen(false);
+                  setChosen(null);
+                } catch (err) {
+                  setError((err as Error).message);
+                } finally {
+                  setSending(false);
+                }
               }}
               className="flex flex-col gap-2"
             >
@@ -208,12 +223,22 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
                   />
                 </label>
               ))}
+              {error && (
+                <p role="alert" data-testid="template-error" className="text-danger text-xs">
+                  {error}
+                </p>
+              )}
               <div className="flex justify-end gap-2">
-                <button type="button" onClick={() => setChosen(null)} className="hover:bg-hover rounded px-2 py-1 text-sm">
+                <button type="button" onClick={() => choose(null)} className="hover:bg-hover rounded px-2 py-1 text-sm">
                   {t("conversation.templates.back")}
                 </button>
-                <button type="submit" data-testid="template-send" disabled={!ready} className="bg-accent text-accent-fg rounded-md px-3 py-1 text-sm font-medium disabled:opacity-40">
-                  {t("conversation.templates.send")}
+                <button
+                  type="submit"
+                  data-testid="template-send"
+                  disabled={!ready || sending}
+                  className="bg-accent text-accent-fg rounded-md px-3 py-1 text-sm font-medium disabled:opacity-40"
+                >
+                  {sending ? t("conversation.templates.sending") : t("conversation.templates.send")}
                 </button>
               </div>
             </form>

@@ -4,7 +4,6 @@
 // first, then what people wrote, then what the system did at the same
 // instant), then by id; each item once.
 import type { Comment, LogEvent, Message } from "../../../lib/types";
-import type { TemplateChoice } from "./TemplatePicker";
 
 /** A message this tab is sending: shown at once as pending, failed with the error. */
 export interface LocalMessage {
@@ -18,8 +17,6 @@ export interface LocalMessage {
   error?: string;
   attachments?: string[];
   mentions?: number[];
-  /** A provider template sent outside the reply window. */
-  template?: TemplateChoice;
   /** Written with AI help: sent with ai_assisted, shown with the AI mark. */
   aiAssisted?: boolean;
 }
