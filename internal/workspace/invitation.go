@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ type Invitation struct {
 	MailStatus string `json:"mail_status"`
 	// MailStatusAt is when MailStatus was set (absent for MailNone).
 	MailStatusAt *time.Time `json:"mail_status_at,omitempty"`
+	// Language is the language its mail is written in, "en" or "fr",
+	// resends included.
+	Language string `json:"language"`
 }
 
 // NewInvitation is what inviting takes.
@@ -45,7 +49,13 @@ type NewInvitation struct {
 	TTL time.Duration
 	// InvitedBy is the user who invites (zero: a workspace token).
 	InvitedBy int64
+	// Language is the language of its mail, "en" or "fr" (empty: "en").
+	Language string
 }
+
+// InvitationLanguages are the languages an invitation's mail may be
+// written in (sysmail's).
+var InvitationLanguages = []string{"en", "fr"}
 
 // How long an invitation link works unless the inviter says otherwise,
 // and the longest it may.
@@ -91,6 +101,12 @@ func (s *Service) Invite(ctx context.Context, workspaceID int64, in NewInvitatio
 	if in.TTL < time.Minute || in.TTL > MaxInvitationTTL {
 		return Invitation{}, "", apperr.Invalid("expires_in", "must be between one minute and 30 days")
 	}
+	if in.Language == "" {
+		in.Language = InvitationLanguages[0]
+	}
+	if !slices.Contains(InvitationLanguages, in.Language) {
+		return Invitation{}, "", apperr.Invalid("language", "must be en or fr")
+	}
 	if len(in.TeamIDs) > MaxTeamMembers {
 		return Invitation{}, "", apperr.Invalid("team_ids", "lists too many teams")
 	}
@@ -98,7 +114,7 @@ func (s *Service) Invite(ctx context.Context, workspaceID int64, in NewInvitatio
 	raw := newInvitationToken()
 	now := s.nowMs()
 	inv := Invitation{Email: email, Role: in.Role, TeamIDs: teams, InvitedBy: in.InvitedBy,
-		CreatedAt: db.Time(now), ExpiresAt: db.Time(now + in.TTL.Milliseconds()), MailStatus: MailNone}
+		CreatedAt: db.Time(now), ExpiresAt: db.Time(now + in.TTL.Milliseconds()), MailStatus: MailNone, Language: in.Language}
 	teamsJSON, _ := json.Marshal(teams)
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		var n int
@@ -117,9 +133,9 @@ func (s *Service) Invite(ctx context.Context, workspaceID int64, in NewInvitatio
 				return apperr.Invalid("team_ids", "team %d is not in this workspace", id)
 			}
 		}
-		return tx.QueryRow(ctx, `INSERT INTO invitations (workspace_id, email, role, team_ids, token_hash, invited_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, email, inv.Role, string(teamsJSON), hashToken(raw),
-			in.InvitedBy, now, db.Millis(inv.ExpiresAt)).Scan(&inv.ID)
+		return tx.QueryRow(ctx, `INSERT INTO invitations (workspace_id, email, role, team_ids, token_hash, invited_by, created_at, expires_at, language)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, email, inv.Role, string(teamsJSON), hashToken(raw),
+			in.InvitedBy, now, db.Millis(inv.ExpiresAt), inv.Language).Scan(&inv.ID)
 	})
 	if err != nil {
 		return Invitation{}, "", wrap("invite", err)
@@ -142,14 +158,14 @@ func (s *Service) Invitations(ctx context.Context, workspaceID int64, req page.R
 }
 
 // invitationColumns are what scanInvitation reads.
-const invitationColumns = `id, email, role, team_ids, invited_by, created_at, expires_at, mail_status, mail_status_at`
+const invitationColumns = `id, email, role, team_ids, invited_by, created_at, expires_at, mail_status, mail_status_at, language`
 
 // scanInvitation reads one row of invitationColumns.
 func scanInvitation(row interface{ Scan(...any) error }) (Invitation, error) {
 	var inv Invitation
 	var teams string
 	var c, e, m int64
-	err := row.Scan(&inv.ID, &inv.Email, &inv.Role, &teams, &inv.InvitedBy, &c, &e, &inv.MailStatus, &m)
+	err := row.Scan(&inv.ID, &inv.Email, &inv.Role, &teams, &inv.InvitedBy, &c, &e, &inv.MailStatus, &m, &inv.Language)
 	inv.CreatedAt, inv.ExpiresAt = db.Time(c), db.Time(e)
 	inv.TeamIDs = parseTeamIDs(teams)
 	if m != 0 {

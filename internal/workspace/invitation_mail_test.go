@@ -100,3 +100,34 @@ func TestInvitationRenewLink(t *testing.T) {
 		}
 	})
 }
+
+// An invitation keeps the language of its mail, English unless given,
+// wherever it is read again: the list, a renewal (whose mail is written
+// anew) and the record of its mail.
+func TestInvitationLanguageKept(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newInviteFixture(t, d, Options{})
+		plain, _ := f.invite(t, "plain@example.com", 0)
+		fr, _, err := f.s.Invite(ctx, f.ws.ID, NewInvitation{Email: "francoise@example.com", Language: "fr"})
+		if err != nil || plain.Language != "en" || fr.Language != "fr" {
+			t.Fatalf("made: %q and %+v (%v); want en and fr", plain.Language, fr, err)
+		}
+		renewed, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, fr.ID)
+		if err != nil || renewed.Language != "fr" {
+			t.Fatalf("renewed: %+v, %v", renewed, err)
+		}
+		recorded, err := f.s.RecordInvitationMail(ctx, f.ws.ID, fr.ID, true)
+		if err != nil || recorded.Language != "fr" {
+			t.Fatalf("recorded: %+v, %v", recorded, err)
+		}
+		pending, err := f.s.PendingInvitation(ctx, f.ws.ID, fr.ID)
+		if err != nil || pending.Language != "fr" {
+			t.Fatalf("pending: %+v, %v", pending, err)
+		}
+		list, err := f.s.Invitations(ctx, f.ws.ID, page.Request{Limit: 10})
+		if err != nil || len(list.Data) != 2 || list.Data[0].Language != "en" || list.Data[1].Language != "fr" {
+			t.Fatalf("list: %+v, %v", list, err)
+		}
+	})
+}

@@ -276,7 +276,7 @@ func TestInviteValidates(t *testing.T) {
 		ctx := context.Background()
 		f := newInviteFixture(t, d, Options{})
 		for _, in := range []NewInvitation{{Email: "nope"}, {Email: "a@b.c", Role: "boss"}, {Email: "a@b.c", TeamIDs: []int64{999}},
-			{Email: "a@b.c", TTL: 31 * 24 * time.Hour}} {
+			{Email: "a@b.c", TTL: 31 * 24 * time.Hour}, {Email: "a@b.c", Language: "de"}} {
 			if _, _, err := f.s.Invite(ctx, f.ws.ID, in); !errors.Is(err, apperr.ErrInvalid) {
 				t.Errorf("%+v: %v, want 422", in, err)
 			}
