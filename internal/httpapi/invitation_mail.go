@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-smtp"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	"github.com/switchboard-chat/switchboard/internal/sysmail"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -108,9 +108,9 @@ func mailFailure(err error) string {
 	return "the mail could not be sent (the server's log says why)"
 }
 
-// invitationMail is the subject and text of an invitation's mail: the
-// workspace, who invited, the role, the link and when it stops working,
-// in the workspace's time zone.
+// invitationMail is the subject and text of an invitation's mail, in
+// the invitation's language: the workspace, who invited, the role, the
+// link and when it stops working, in the workspace's time zone.
 func (s *Server) invitationMail(ctx context.Context, workspaceID int64, inv workspace.Invitation, link string) (string, string, error) {
 	ws, err := s.deps.Workspaces.Get(ctx, workspaceID)
 	if err != nil {
@@ -128,27 +128,6 @@ func (s *Server) invitationMail(ctx context.Context, workspaceID int64, inv work
 	if err != nil {
 		loc = time.UTC
 	}
-	subject, lead := fmt.Sprintf("You are invited to %s on Switchboard", ws.Name), "You are invited"
-	if who != "" {
-		subject, lead = fmt.Sprintf("%s invited you to %s on Switchboard", who, ws.Name), who+" invited you"
-	}
-	text := fmt.Sprintf(`Hello,
-
-%s to the %s workspace on Switchboard, as %s.
-
-To join, open this link and choose your name and a password (if you already use Switchboard with this email address, enter that password instead):
-
-%s
-
-The link works once, until %s (%s). If you did not expect this invitation, you can ignore this email.
-`, lead, ws.Name, roleWithArticle(inv.Role), link, inv.ExpiresAt.In(loc).Format("2 January 2006 at 15:04"), loc)
-	return subject, text, nil
-}
-
-// roleWithArticle is the role as the mail's sentence says it.
-func roleWithArticle(role string) string {
-	if strings.IndexAny(role, "aeiou") == 0 {
-		return "an " + role
-	}
-	return "a " + role
+	return sysmail.InvitationMail{Inviter: who, Workspace: ws.Name, Role: inv.Role, Link: link, Expires: inv.ExpiresAt.In(loc)}.
+		Compose(sysmail.ParseLanguage(inv.Language))
 }

@@ -157,3 +157,73 @@ func TestInvitationMailNotConfigured(t *testing.T) {
 		}
 	})
 }
+
+// An invitation's mail is in the language the request names (the invite
+// form's choice, the inviter's own by default), else the one the
+// inviter's Accept-Language prefers, else English; the invitation keeps
+// it, so a resend is in it too, whatever the resender's language.
+func TestInvitationMailLanguage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		sink := smtptest.New(t, smtptest.Options{})
+		clk := clock.NewFake(time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC))
+		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{Clock: clk}, deps: []func(*httpapi.Deps){withMailer(t, sink)}})
+		f.run(t, []scenario{{name: "in Paris", method: "PATCH", path: "/api/v1/workspace", as: "owner", body: `{"timezone":"Europe/Paris"}`, status: 200}})
+		french := []string{"The manager vous invite à rejoindre Acme sur Switchboard",
+			"The manager vous invite à rejoindre l'espace de travail Acme sur Switchboard, en tant qu'agent.",
+			"jusqu'au 17 mars 2025 à 10:30 (Europe/Paris)."}
+		english := []string{"The manager invited you to Acme on Switchboard",
+			"The manager invited you to the Acme workspace on Switchboard, as an agent.", "until 17 March 2025 at 10:30 (Europe/Paris)."}
+		sent := 0
+		// check reads the next mail, which must be in want's language,
+		// with the invitation's link.
+		check := func(name string, inv mailedInvitation, want []string) {
+			t.Helper()
+			sent++
+			m := sink.WaitMails(t, sent)[sent-1]
+			subject, text := mailSubject(t, m.Raw), mailText(t, m.Raw)
+			if !inv.Mailed || subject != want[0] || !strings.Contains(text, inv.URL) {
+				t.Errorf("%s: %+v, subject %q, want %q; text:\n%s", name, inv, subject, want[0], text)
+			}
+			for _, line := range want[1:] {
+				if !strings.Contains(text, line) {
+					t.Errorf("%s: the mail lacks %q:\n%s", name, line, text)
+				}
+			}
+		}
+		cases := []struct {
+			name, email, language, accept string
+			want                          []string
+			stored                        string
+		}{
+			{"named fr", "fr@example.com", `"fr"`, "en", french, "fr"},
+			{"accept fr", "accept@example.com", "", "fr-CA, en;q=0.5", french, "fr"},
+			{"named de", "de@example.com", `"de"`, "fr", english, "en"},
+			{"none", "none@example.com", "", "", english, "en"},
+		}
+		for _, tc := range cases {
+			body := `{"email":"` + tc.email + `","send_email":true`
+			if tc.language != "" {
+				body += `,"language":` + tc.language
+			}
+			status, out := f.do(t, scenario{method: "POST", path: "/api/v1/invitations", as: "manager", body: body + "}",
+				header: map[string]string{"Accept-Language": tc.accept}})
+			var inv mailedInvitation
+			if status != 201 || decode(out, &inv) != nil || !strings.Contains(string(out), `"language":"`+tc.stored+`"`) {
+				t.Fatalf("%s: %d %s", tc.name, status, out)
+			}
+			check(tc.name, inv, tc.want)
+			f.vars["id"] = itoa(inv.ID)
+			if tc.name == "named fr" {
+				status, out := f.do(t, scenario{method: "POST", path: "/api/v1/invitations/{{id}}/resend", as: "manager",
+					header: map[string]string{"Accept-Language": "en-US"}})
+				var again mailedInvitation
+				if status != 200 || decode(out, &again) != nil {
+					t.Fatalf("resend: %d %s", status, out)
+				}
+				check("resent", again, french)
+			}
+		}
+		f.run(t, []scenario{{name: "the list says each one's language", method: "GET", path: "/api/v1/invitations", as: "manager", status: 200,
+			want: []string{`"email":"fr@example.com"`, `"language":"fr"`, `"language":"en"`}}})
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
 	paging "github.com/switchboard-chat/switchboard/internal/page"
+	"github.com/switchboard-chat/switchboard/internal/sysmail"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
@@ -21,6 +22,10 @@ type newInvitation struct {
 	ExpiresIn int64 `json:"expires_in"`
 	// SendEmail mails the link to the email too (invitation_mail.go).
 	SendEmail bool `json:"send_email"`
+	// Language is the mail's, resends included: the web app sends the
+	// one chosen in its form; absent, the request's Accept-Language says
+	// (sysmail.PickLanguage).
+	Language string `json:"language"`
 }
 
 // createdInvitation is a new invitation with its link, shown this once:
@@ -72,7 +77,8 @@ func (s *Server) createInvitation(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	inv, token, err := s.deps.Workspaces.Invite(r.Context(), p.WorkspaceID, workspace.NewInvitation{Email: in.Email, Role: in.Role,
-		TeamIDs: in.TeamIDs, TTL: time.Duration(in.ExpiresIn) * time.Second, InvitedBy: p.UserID})
+		TeamIDs: in.TeamIDs, TTL: time.Duration(in.ExpiresIn) * time.Second, InvitedBy: p.UserID,
+		Language: string(sysmail.PickLanguage(in.Language, r.Header.Get("Accept-Language")))})
 	if err != nil {
 		release()
 		return err

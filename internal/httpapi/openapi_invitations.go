@@ -13,7 +13,8 @@ var invitationOperations = map[string]opDoc{
 		desc: "The link (<public URL or this host>/invite/<token>) works once, until expires_in seconds from now (default seven days, " +
 			"at most 30). Only an owner may invite an owner. 422 for an email already a member or a team not in the workspace. " +
 			"send_email also mails the link (starting with the public URL) to the email, naming the workspace, who invited, the role " +
-			"and when the link expires; it is sent once the invitation is made, within the request (at most 15 s): mailed says whether " +
+			"and when the link expires, in the language asked (language, en or fr: the web app sends the one its form chose; absent, " +
+			"the one the request's Accept-Language prefers; otherwise English), which the invitation keeps for its resends; it is sent once the invitation is made, within the request (at most 15 s): mailed says whether " +
 			"the mail server took it, and if not, mail_error says why; the invitation and its link stand either way. " +
 			"409 mail_not_configured for send_email on a server that sends no mail (serve --mail-smtp-url and --public-url; " +
 			"GET /api/v1/me's sends_mail says which): nothing is created.",
@@ -21,6 +22,7 @@ var invitationOperations = map[string]opDoc{
 	"POST /api/v1/invitations/{invitationID}/resend": {id: "resendInvitation", tag: tagSettings,
 		summary: "Mail a pending invitation again, with a new link",
 		desc: "Only the link's hash is kept, so the mail holds a new link and the one before stops working; it works at least seven days from the resend (a longer expiry stays). " +
+			"The mail is in the invitation's language, whoever resends it. " +
 			"The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's " +
 			"invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends " +
 			"no mail (nothing changes).",
@@ -48,6 +50,12 @@ func init() {
 	}
 	enums["WorkspaceInvitation.mail_status"] = []string{workspace.MailNone, workspace.MailSent, workspace.MailFailed}
 	enums["CreatedInvitation.mail_status"] = enums["WorkspaceInvitation.mail_status"]
+	enums["WorkspaceInvitation.language"] = workspace.InvitationLanguages
+	enums["CreatedInvitation.language"] = workspace.InvitationLanguages
+	fieldDocs["WorkspaceInvitation.language"] = "the language of the invitation's mail, resends included"
+	fieldDocs["CreatedInvitation.language"] = fieldDocs["WorkspaceInvitation.language"]
+	fieldDocs["newInvitation.language"] = "the mail's language, kept for resends: a language tag, en or fr (fr-CA is fr; any other is en); " +
+		"absent, the one the request's Accept-Language prefers among en and fr, else en"
 	fieldDocs["newInvitation.send_email"] = "also mail the link to the email (409 mail_not_configured on a server that sends no mail)"
 	fieldDocs["CreatedInvitation.mailed"] = "the node's mail server took the invitation's mail"
 	fieldDocs["CreatedInvitation.mail_error"] = "why the mail asked for did not go; the link works all the same"

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -10,12 +9,16 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/httpjson"
+	"github.com/switchboard-chat/switchboard/internal/sysmail"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
 
 // passwordResetRequest asks for a reset link by mail.
 type passwordResetRequest struct {
 	Email string `json:"email"`
+	// Language is the mail's: the web app sends its own; absent, the
+	// request's Accept-Language says (sysmail.PickLanguage).
+	Language string `json:"language"`
 }
 
 // passwordResetAccepted is the one answer to a request for a link,
@@ -79,21 +82,22 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	case <-r.Context().Done():
 		return r.Context().Err()
 	}
+	lang := sysmail.PickLanguage(in.Language, r.Header.Get("Accept-Language"))
 	s.resets.wg.Add(1)
 	// The request may end before the mail is sent; the node's stop does
 	// not wait for it (the person asks again).
 	ctx := context.WithoutCancel(r.Context())
 	go func() {
 		defer func() { <-s.resets.slots; s.resets.wg.Done() }()
-		s.mailPasswordReset(ctx, email)
+		s.mailPasswordReset(ctx, email, lang)
 	}()
 	httpjson.WriteJSON(w, http.StatusAccepted, passwordResetAccepted{Message: resetAccepted})
 	return nil
 }
 
-// mailPasswordReset makes the account's link and mails it; failures are
-// logged, as nobody waits for them.
-func (s *Server) mailPasswordReset(ctx context.Context, email string) {
+// mailPasswordReset makes the account's link and mails it in lang;
+// failures are logged, as nobody waits for them.
+func (s *Server) mailPasswordReset(ctx context.Context, email string, lang sysmail.Language) {
 	reset, ok, err := s.deps.Workspaces.StartPasswordReset(ctx, email)
 	if err != nil {
 		slog.Error("password reset: make the link", "err", err)
@@ -103,23 +107,13 @@ func (s *Server) mailPasswordReset(ctx context.Context, email string) {
 		return
 	}
 	link := strings.TrimRight(s.deps.PublicURL, "/") + "/reset-password/" + reset.Token
-	if err := s.deps.Mailer.Send(ctx, reset.Email, "Reset your Switchboard password", resetText(reset, link)); err != nil {
+	subject, text, err := sysmail.ResetMail{Name: reset.Name, Email: reset.Email, Link: link}.Compose(lang)
+	if err == nil {
+		err = s.deps.Mailer.Send(ctx, reset.Email, subject, text)
+	}
+	if err != nil {
 		slog.Error("password reset: mail the link", "err", err)
 	}
-}
-
-// resetText is the reset mail's text.
-func resetText(r workspace.PasswordReset, link string) string {
-	return fmt.Sprintf(`Hello %s,
-
-Someone, hopefully you, asked to reset the password of the Switchboard account %s.
-
-To choose a new password, open this link within the hour:
-
-%s
-
-The link works once. If you did not ask, ignore this email: your password stays as it is.
-`, r.Name, r.Email, link)
 }
 
 // confirmPasswordReset sets the password of a link's account. Every

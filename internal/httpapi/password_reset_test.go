@@ -40,6 +40,16 @@ func mailText(t *testing.T, raw []byte) string {
 	return string(b)
 }
 
+// mailSubject is the decoded subject of a mail.
+func mailSubject(t *testing.T, raw []byte) string {
+	t.Helper()
+	r, err := mail.CreateReader(bytes.NewReader(raw))
+	must0(t, err)
+	subject, err := r.Header.Subject()
+	must0(t, err)
+	return subject
+}
+
 var resetLink = regexp.MustCompile(`https://sb\.acme\.test/reset-password/(pwr_[A-Za-z0-9_-]+)`)
 
 // Forgot your password, over HTTP: every request gets the same answer;
@@ -121,6 +131,53 @@ func TestPasswordResetRefusals(t *testing.T) {
 				request("owner@acme.test", 409, `"code":"mail_not_configured"`, "operator"),
 				request("nobody@example.org", 409, `"code":"mail_not_configured"`, "operator"),
 			})
+		}
+	})
+}
+
+// A reset mail is in the language the request names (the web app sends
+// its own), else the one its Accept-Language prefers among English and
+// French, else English; a language named that the node lacks is English.
+func TestPasswordResetMailLanguage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		sink := smtptest.New(t, smtptest.Options{})
+		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{SignInPerEmail: workspace.Rate{Count: 100, Per: time.Hour}},
+			deps: []func(*httpapi.Deps){withMailer(t, sink)}})
+		if _, err := f.wsSvc.SetAccountPassword(context.Background(), "owner@acme.test", "correct horse"); err != nil {
+			t.Fatal(err)
+		}
+		french := []string{"Réinitialisation de votre mot de passe Switchboard", "Bonjour The owner,", "ouvrez ce lien dans l'heure :"}
+		english := []string{"Reset your Switchboard password", "Hello The owner,", "open this link within the hour:"}
+		cases := []struct {
+			name, body, accept string
+			want               []string
+		}{
+			{"named fr", `{"email":"owner@acme.test","language":"fr"}`, "en-US", french},
+			{"accept fr", `{"email":"owner@acme.test"}`, "fr-FR,fr;q=0.9,en;q=0.8", french},
+			{"named de", `{"email":"owner@acme.test","language":"de"}`, "fr", english},
+			{"accept de", `{"email":"owner@acme.test"}`, "de-DE", english},
+			{"none", `{"email":"owner@acme.test"}`, "", english},
+		}
+		for i, tc := range cases {
+			header := map[string]string{}
+			if tc.accept != "" {
+				header["Accept-Language"] = tc.accept
+			}
+			status, body := f.do(t, scenario{method: "POST", path: "/api/v1/auth/password-reset", body: tc.body, header: header})
+			if status != 202 {
+				t.Fatalf("%s: %d %s", tc.name, status, body)
+			}
+			f.server.WaitResetMails()
+			m := sink.WaitMails(t, i+1)[i]
+			subject, text := mailSubject(t, m.Raw), mailText(t, m.Raw)
+			if subject != tc.want[0] || resetLink.FindString(text) == "" {
+				t.Errorf("%s: subject %q, want %q; text:\n%s", tc.name, subject, tc.want[0], text)
+			}
+			for _, line := range tc.want[1:] {
+				if !strings.Contains(text, line) {
+					t.Errorf("%s: the mail lacks %q:\n%s", tc.name, line, text)
+				}
+			}
 		}
 	})
 }

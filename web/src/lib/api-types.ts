@@ -285,7 +285,7 @@ export interface paths {
         put?: never;
         /**
          * Forgot your password: mail a link to choose a new one
-         * @description 202 with the same body whether or not an account signs in with the email: when one does and has a password, a link <public URL>/reset-password/<token> is mailed to it, working once within the hour; a newer request replaces the older link. Requests are limited per email and per client address at the sign-in rates (429 with Retry-After). 409 mail_not_configured when the server sends no mail (serve --mail-smtp-url): the person asks the server's operator.
+         * @description 202 with the same body whether or not an account signs in with the email: when one does and has a password, a link <public URL>/reset-password/<token> is mailed to it, working once within the hour; a newer request replaces the older link. The mail is in the language asked (language, en or fr: the web app sends its own), else the one the request's Accept-Language prefers among them, else English. Requests are limited per email and per client address at the sign-in rates (429 with Retry-After). 409 mail_not_configured when the server sends no mail (serve --mail-smtp-url): the person asks the server's operator.
          */
         post: operations["requestPasswordReset"];
         delete?: never;
@@ -1324,7 +1324,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a person by email: the answer holds the link, once
-         * @description The link (<public URL or this host>/invite/<token>) works once, until expires_in seconds from now (default seven days, at most 30). Only an owner may invite an owner. 422 for an email already a member or a team not in the workspace. send_email also mails the link (starting with the public URL) to the email, naming the workspace, who invited, the role and when the link expires; it is sent once the invitation is made, within the request (at most 15 s): mailed says whether the mail server took it, and if not, mail_error says why; the invitation and its link stand either way. 409 mail_not_configured for send_email on a server that sends no mail (serve --mail-smtp-url and --public-url; GET /api/v1/me's sends_mail says which): nothing is created.
+         * @description The link (<public URL or this host>/invite/<token>) works once, until expires_in seconds from now (default seven days, at most 30). Only an owner may invite an owner. 422 for an email already a member or a team not in the workspace. send_email also mails the link (starting with the public URL) to the email, naming the workspace, who invited, the role and when the link expires, in the language asked (language, en or fr: the web app sends the one its form chose; absent, the one the request's Accept-Language prefers; otherwise English), which the invitation keeps for its resends; it is sent once the invitation is made, within the request (at most 15 s): mailed says whether the mail server took it, and if not, mail_error says why; the invitation and its link stand either way. 409 mail_not_configured for send_email on a server that sends no mail (serve --mail-smtp-url and --public-url; GET /api/v1/me's sends_mail says which): nothing is created.
          */
         post: operations["createInvitation"];
         delete?: never;
@@ -1401,7 +1401,7 @@ export interface paths {
         put?: never;
         /**
          * Mail a pending invitation again, with a new link
-         * @description Only the link's hash is kept, so the mail holds a new link and the one before stops working; it works at least seven days from the resend (a longer expiry stays). The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends no mail (nothing changes).
+         * @description Only the link's hash is kept, so the mail holds a new link and the one before stops working; it works at least seven days from the resend (a longer expiry stays). The mail is in the invitation's language, whoever resends it. The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends no mail (nothing changes).
          */
         post: operations["resendInvitation"];
         delete?: never;
@@ -4226,6 +4226,11 @@ export interface components {
             id: number;
             /** Format: int64 */
             invited_by?: number;
+            /**
+             * @description the language of the invitation's mail, resends included
+             * @enum {string}
+             */
+            language: "en" | "fr";
             /** @description why the mail asked for did not go; the link works all the same */
             mail_error?: string;
             /** @enum {string} */
@@ -5206,6 +5211,11 @@ export interface components {
             id: number;
             /** Format: int64 */
             invited_by?: number;
+            /**
+             * @description the language of the invitation's mail, resends included
+             * @enum {string}
+             */
+            language: "en" | "fr";
             /** @enum {string} */
             mail_status: "none" | "sent" | "failed";
             /**
@@ -6513,6 +6523,8 @@ export interface operations {
             content: {
                 "application/json": {
                     email: string;
+                    /** @description the mail's language: a language tag, en or fr (fr-CA is fr; any other is en); absent, the one the request's Accept-Language prefers among en and fr, else en */
+                    language?: string;
                 };
             };
         };
@@ -12047,6 +12059,8 @@ export interface operations {
                     email: string;
                     /** Format: int64 */
                     expires_in?: number;
+                    /** @description the mail's language, kept for resends: a language tag, en or fr (fr-CA is fr; any other is en); absent, the one the request's Accept-Language prefers among en and fr, else en */
+                    language?: string;
                     role?: string;
                     /** @description also mail the link to the email (409 mail_not_configured on a server that sends no mail) */
                     send_email?: boolean;
