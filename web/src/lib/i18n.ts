@@ -62,6 +62,12 @@ const markPage = (lang: string) => {
 markPage(i18n.language);
 i18n.on("languageChanged", markPage);
 
+/** currentLanguage is the language shown, which the server writes the
+ * mails asked from here in (a password reset, an invitation). */
+export function currentLanguage(): Language {
+  return i18n.language === "fr" ? "fr" : "en";
+}
+
 export function setLanguage(lang: Language) {
   localStorage.setItem("switchboard.lang", lang);
   void i18n.changeLanguage(lang);

@@ -1,10 +1,11 @@
 // ForgotPassword: the sign-in card's "Forgot your password?" form. It asks
 // for the email and says the same thing whether or not an account has it
 // (the server does too); on a server that sends no mail it says to ask the
-// server's operator.
+// server's operator. The mail is asked for in the language shown.
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, request } from "../../lib/api";
+import { currentLanguage } from "../../lib/i18n";
 
 type Outcome = "sent" | "noMail" | null;
 
@@ -20,7 +21,7 @@ export function ForgotPassword({ email: initial, onBack }: { email: string; onBa
     setBusy(true);
     setError("");
     try {
-      await request("POST", "/api/v1/auth/password-reset", { body: { email }, quiet401: true });
+      await request("POST", "/api/v1/auth/password-reset", { body: { email, language: currentLanguage() }, quiet401: true });
       setOutcome("sent");
     } catch (err) {
       if (err instanceof ApiError && err.code === "mail_not_configured") setOutcome("noMail");

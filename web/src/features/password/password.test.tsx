@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
-import "../../lib/i18n";
+import i18n from "../../lib/i18n";
 import { SessionProvider } from "../../lib/session";
 import { ForgotPassword } from "./ForgotPassword";
 import ResetPassword from "./ResetPassword";
@@ -35,9 +35,10 @@ beforeEach(() => {
   );
 });
 
-afterEach(() => {
+afterEach(async () => {
   cleanup();
   vi.unstubAllGlobals();
+  await i18n.changeLanguage("en");
 });
 
 it("a request for a link says the same for any email, and keeps the email typed at sign-in", async () => {
@@ -49,9 +50,17 @@ it("a request for a link says the same for any email, and keeps the email typed 
     "textContent",
     "If an account exists for ana@acme.test, we sent it a link to choose a new password. It works once, within the hour.",
   );
-  expect(calls).toEqual([{ method: "POST", url: "/api/v1/auth/password-reset", body: { email: "ana@acme.test" } }]);
+  expect(calls).toEqual([{ method: "POST", url: "/api/v1/auth/password-reset", body: { email: "ana@acme.test", language: "en" } }]);
   fireEvent.click(screen.getByRole("button", { name: "Back to sign in" }));
   expect(back).toHaveBeenCalled();
+});
+
+it("the link is asked for in the language shown, for its mail", async () => {
+  await i18n.changeLanguage("fr");
+  render(<ForgotPassword email="ana@acme.test" onBack={() => {}} />);
+  fireEvent.click(screen.getByRole("button", { name: "Envoyer le lien" }));
+  await screen.findByRole("status");
+  expect(calls).toEqual([{ method: "POST", url: "/api/v1/auth/password-reset", body: { email: "ana@acme.test", language: "fr" } }]);
 });
 
 it("a server that sends no mail sends the person to its operator", async () => {

@@ -5,7 +5,7 @@
 import { afterEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import "../../../lib/i18n";
+import i18n from "../../../lib/i18n";
 import { SessionProvider, useSession } from "../../../lib/session";
 import { ToastProvider } from "../../../lib/ui/toast";
 import { InviteDialog } from "./InviteDialog";
@@ -64,9 +64,10 @@ async function invite(email: string) {
   fireEvent.click(screen.getByTestId("invite-submit"));
 }
 
-afterEach(() => {
+afterEach(async () => {
   cleanup();
   vi.unstubAllGlobals();
+  await i18n.changeLanguage("en");
 });
 
 it("mails the invitation by default on a server that sends mail, and says it went", async () => {
@@ -76,7 +77,7 @@ it("mails the invitation by default on a server that sends mail, and says it wen
   expect(screen.getByTestId("invite-submit").textContent).toBe("Send the invitation");
   await invite("nia@example.com");
   await screen.findByTestId("invite-mailed");
-  expect(posts).toEqual([{ email: "nia@example.com", role: "agent", team_ids: [], send_email: true }]);
+  expect(posts).toEqual([{ email: "nia@example.com", role: "agent", team_ids: [], send_email: true, language: "en" }]);
   expect(screen.getByTestId("invite-mailed").textContent).toMatch(/on its way to nia@example\.com/);
   expect((screen.getByTestId("invite-link") as HTMLInputElement).value).toBe(url);
   // A lost link is mailed anew, not revoked and invited again.
@@ -109,6 +110,26 @@ it("on a server that sends no mail, says the link is shared by hand and asks for
   expect(screen.getByTestId("invite-submit").textContent).toBe("Create the link");
   await invite("hand@example.com");
   await screen.findByTestId("invite-link");
-  await waitFor(() => expect(posts).toEqual([{ email: "hand@example.com", role: "agent", team_ids: [], send_email: false }]));
+  await waitFor(() => expect(posts).toEqual([{ email: "hand@example.com", role: "agent", team_ids: [], send_email: false, language: "en" }]));
   expect(screen.getByText(/revoke the invitation and invite again if it is lost/)).toBeTruthy();
+});
+
+it("asks for the mail in the inviter's language by default", async () => {
+  await i18n.changeLanguage("fr");
+  const posts = serve(true, { mailed: true, mail_status: "sent", language: "fr" });
+  const select = (await screen.findByLabelText("Langue de l'invitation")) as HTMLSelectElement;
+  expect(select.value).toBe("fr");
+  await invite("francoise@example.com");
+  await screen.findByTestId("invite-mailed");
+  expect(posts[0]?.language).toBe("fr");
+});
+
+it("an invitation in the other language says so in the mail's request", async () => {
+  const posts = serve(true, { mailed: true, mail_status: "sent", language: "fr" });
+  const select = (await screen.findByLabelText("Invitation language")) as HTMLSelectElement;
+  expect(select.value).toBe("en");
+  fireEvent.change(select, { target: { value: "fr" } });
+  await invite("francoise@example.com");
+  await screen.findByTestId("invite-mailed");
+  expect(posts[0]?.language).toBe("fr");
 });

@@ -1,10 +1,14 @@
 // InviteDialog: invite a person by email, role and teams. On a server that
 // sends mail the invitation is mailed (unless unchecked); the answer's
 // link is shown once either way, with a Copy button, to share by hand.
+// The mail's language is the inviter's own unless they choose the other:
+// the invitee has no preference the server knows yet, and the invitation
+// keeps it for its resends.
 import { useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../../../lib/api";
+import { currentLanguage, type Language } from "../../../lib/i18n";
 import type { components } from "../../../lib/api-types";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
@@ -31,13 +35,14 @@ export function InviteDialog({ teams, onClose }: { teams: Team[]; onClose(): voi
   // Checked by default where the server sends mail; never asked for where
   // it does not (that would be a 409).
   const [sendEmail, setSendEmail] = useState(me.sends_mail);
+  const [language, setLanguage] = useState<Language>(currentLanguage);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const out = await api.post<Created>("/api/v1/invitations", { email, role, team_ids: teamIDs, send_email: sendEmail && me.sends_mail });
+      const out = await api.post<Created>("/api/v1/invitations", { email, role, team_ids: teamIDs, send_email: sendEmail && me.sends_mail, language });
       setCreated(out);
       void qc.invalidateQueries({ queryKey: qk.invitations });
     } catch (err) {
@@ -102,19 +107,29 @@ export function InviteDialog({ teams, onClose }: { teams: Team[]; onClose(): voi
             </fieldset>
           )}
           {me.sends_mail ? (
-            <label className="flex items-start gap-2 text-sm">
-              <input
-                type="checkbox"
-                className="mt-0.5"
-                checked={sendEmail}
-                data-testid="invite-send-email"
-                onChange={(e) => setSendEmail(e.target.checked)}
-              />
-              <span>
-                {t("users.sendEmail")}
-                <span className="text-muted block">{t("users.sendEmailHelp")}</span>
-              </span>
-            </label>
+            <>
+              <label className="flex items-start gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  className="mt-0.5"
+                  checked={sendEmail}
+                  data-testid="invite-send-email"
+                  onChange={(e) => setSendEmail(e.target.checked)}
+                />
+                <span>
+                  {t("users.sendEmail")}
+                  <span className="text-muted block">{t("users.sendEmailHelp")}</span>
+                </span>
+              </label>
+              <Field label={t("users.mailLanguage")} hint={t("users.mailLanguageHint")}>
+                {(id, d) => (
+                  <Select id={id} aria-describedby={d} value={language} data-testid="invite-language" onChange={(e) => setLanguage(e.target.value as Language)}>
+                    <option value="en">English</option>
+                    <option value="fr">Français</option>
+                  </Select>
+                )}
+              </Field>
+            </>
           ) : (
             <p className="text-muted text-sm" data-testid="invite-no-mail">
               {t("users.noMail")}
