@@ -5,7 +5,9 @@
 // invited and the role, and holds the link, which the invitee opens signed
 // out to join. Resend mails a new link. In French, light and dark, the
 // dialog and the list have no serious accessibility violation and no
-// missing key. Screenshots: invite-mail-light (the dialog), invite-mailed-light.
+// missing key, and the mail and its resend are in French (the dialog's
+// "Invitation language" defaults to the language shown).
+// Screenshots: invite-mail-light (the dialog), invite-mailed-light.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -91,13 +93,15 @@ for (const theme of ["light", "dark"]) {
     const email = `axe.mail.${theme}.${process.pid}@e2e.test`;
     await dialog.getByLabel("E-mail", { exact: true }).fill(email);
     assert.equal(await dialog.getByLabel("Envoyer l'invitation par e-mail").isChecked(), true);
+    assert.equal(await dialog.getByLabel("Langue de l'invitation").inputValue(), "fr");
     assert.deepEqual(await serious(page), [], "the invite dialog");
     await dialog.getByTestId("invite-submit").click();
     await dialog.getByTestId("invite-mailed").waitFor();
     assert.deepEqual(await serious(page), [], "the invite dialog, mailed");
     const first = await dialog.getByTestId("invite-link").inputValue();
     await dialog.getByTestId("invite-done").click();
-    await mailing.sink.waitFor((m) => m.to.includes(email) && m.text.includes(first), "the first mail");
+    const mailed = await mailing.sink.waitFor((m) => m.to.includes(email) && m.text.includes(first), "the first mail");
+    assert.match(mailed.text, /vous invite à rejoindre l'espace de travail .* sur Switchboard, en tant qu'agent\./);
 
     // Resend: a new link is mailed, and the toast says the old one is dead.
     const row = page.locator('[data-testid="invitation-row"][data-mail-status="sent"]').filter({ hasText: email });
@@ -105,6 +109,7 @@ for (const theme of ["light", "dark"]) {
     await page.getByRole("status").filter({ hasText: "Un nouveau lien est en route" }).waitFor();
     const again = await mailing.sink.waitFor((m) => m.to.includes(email) && !m.text.includes(first), "the resent mail");
     assert.match(again.text, /\/invite\/inv_/);
+    assert.match(again.text, /Le lien ne fonctionne qu'une fois, jusqu'au /, "the resend is in French too");
     assert.deepEqual(await serious(page), [], "settings → users with mailed invitations");
     assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
     u.assertClean();

@@ -2,6 +2,7 @@
 // sink: from the sign-in page a person asks for a link, the mail arrives
 // with it, the link's page takes the new password twice, and the person
 // signs in with it; the old password and the used link no longer work.
+// Asked from the app in French, the mail is in French.
 // Screenshot: reset-password-light.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -53,4 +54,19 @@ test("a person who forgot their password sets a new one through the mailed link"
   await again.page.locator('[data-testid="reset-error"][data-code="invalid"]').waitFor();
   u.assertClean();
   again.assertClean();
+});
+
+test("asked from the app in French, the reset mail is in French", async () => {
+  const s = f.server;
+  const agent = await s.createAgent({ name: "Rémi Reset", busy: false });
+  const u = await newUser(f.browser, { name: "the French agent", lang: "fr" });
+  await u.page.goto(s.url + "/");
+  await u.page.getByLabel("E-mail").fill(agent.email);
+  await u.page.getByTestId("forgot-link").click();
+  await u.page.getByTestId("forgot-submit").click();
+  await u.page.locator('[data-testid="forgot-outcome"][data-outcome="sent"]').waitFor();
+  const mail = await mailing.sink.waitFor((m) => m.to.includes(agent.email), `the reset mail to ${agent.email}`);
+  assert.match(mail.text, /^Bonjour Rémi Reset,\r?$/m);
+  assert.match(mail.text, /Pour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure :/);
+  u.assertClean();
 });
