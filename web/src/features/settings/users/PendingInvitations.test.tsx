@@ -20,6 +20,7 @@ const invitation = (id: number, email: string, mail_status: string) => ({
   created_at: "2026-01-01T00:00:00Z",
   expires_at: "2026-01-08T00:00:00Z",
   mail_status,
+  language: id === 2 ? "fr" : "en",
   ...(mail_status === "none" ? {} : { mail_status_at: "2026-01-01T00:00:00Z" }),
 });
 
@@ -73,6 +74,8 @@ it("shows each invitation's mail, and a resend that did not go shows the new lin
   expect(rows[0]!.textContent).toMatch(/mailed/);
   expect(rows[1]!.textContent).toMatch(/mail failed/);
   expect(rows[2]!.querySelector('[data-testid="invitation-mail"]')).toBeNull();
+  // The language its mails go in, named in the reader's.
+  expect(rows.map((r) => r.querySelector('[data-testid="invitation-language"]')?.textContent)).toEqual([" · English", " · French", " · English"]);
   fireEvent.click(screen.getByRole("button", { name: "Resend the invitation to bad@example.com" }));
   const dialog = await screen.findByTestId("resend-dialog");
   expect(resent).toEqual(["/api/v1/invitations/2/resend"]);

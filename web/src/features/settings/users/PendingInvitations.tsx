@@ -1,5 +1,5 @@
 // PendingInvitations: the invitations not used yet, with how each last
-// went by mail; Resend mails a new link (where the server sends mail) and
+// went by mail and the language its mails are in; Resend mails a new link (where the server sends mail) and
 // Revoke makes the link stop working.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -14,11 +14,14 @@ import { useWorkspaceDate } from "../../../lib/workspaceDate";
 import { InviteResult, type Created } from "./InviteResult";
 
 export function PendingInvitations({ teamNames, userNames }: { teamNames: Map<number, string>; userNames: Map<number, string> }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toast = useToast();
   const qc = useQueryClient();
   const me = useMe();
   const date = useWorkspaceDate();
+  // The language its mails (and a resend's) are in, named in the reader's.
+  const names = new Intl.DisplayNames([i18n.language], { type: "language" });
+  const languageName = (code: string) => names.of(code) ?? code;
   // A resend whose mail did not go: its new link is shown, as the old one
   // no longer works.
   const [unsent, setUnsent] = useState<Created | null>(null);
@@ -79,6 +82,7 @@ export function PendingInvitations({ teamNames, userNames }: { teamNames: Map<nu
                       {" · " + t(`users.mailStatus.${inv.mail_status}`, { when: date(inv.mail_status_at) })}
                     </span>
                   )}
+                  {me.sends_mail && <span data-testid="invitation-language">{" · " + languageName(inv.language)}</span>}
                 </div>
               </div>
               {me.sends_mail && (
