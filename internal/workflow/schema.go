@@ -87,10 +87,17 @@ func sortedKeys[V any](m map[string]V) []string {
 //   - ref:"user" (team, workflow, step, channel): the value names one of
 //     those, written "x-ref" (an extension keyword validators ignore);
 //   - keys:"mon tue …": the only keys a map may have (propertyNames);
-//   - format:"date": a YYYY-MM-DD date (of each item of a list).
+//   - format:"date": a YYYY-MM-DD date (of each item of a list);
+//   - format:"time": a 24-hour HH:MM time of day;
+//   - after:"from": the value must be later than its sibling from (the
+//     end of a period), written "x-after"; an end time may be "24:00",
+//     the end of the day.
 func annotate(s map[string]any, tag reflect.StructTag) map[string]any {
 	if ref := tag.Get("ref"); ref != "" {
 		s["x-ref"] = ref
+	}
+	if after := tag.Get("after"); after != "" {
+		s["x-after"] = after
 	}
 	if keys := tag.Get("keys"); keys != "" {
 		s["propertyNames"] = map[string]any{"enum": strings.Fields(keys)}

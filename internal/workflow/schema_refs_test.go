@@ -23,10 +23,12 @@ func settingsSchema(t *testing.T, step string) map[string]any {
 // The builder's step drawer gives a property a picker from what the schema
 // says about it, so the schema names what a setting refers to (x-ref: a
 // user, a team, a workflow, a step of the definition, a channel), the days
-// a business-hours map may be keyed by and the dates a holiday is. Before,
-// these were bare integers and strings, and the drawer showed text fields
-// where a user had to know a user's id or a weekday's spelling.
-func TestSchemaAnnotatesReferencesDaysAndDates(t *testing.T) {
+// a business-hours map may be keyed by, the dates a holiday is, and the
+// times of day an opening period runs between (its end after its start).
+// Before, these were bare integers and strings, and the drawer showed text
+// fields where a user had to know a user's id, a weekday's spelling or
+// the HH:MM form of a time.
+func TestSchemaAnnotatesReferencesDaysDatesAndTimes(t *testing.T) {
 	tests := []struct {
 		step, path string
 		key        string
@@ -40,6 +42,10 @@ func TestSchemaAnnotatesReferencesDaysAndDates(t *testing.T) {
 		{"open_conversation", "channel_id", "x-ref", "channel"},
 		{"date_time", "hours", "propertyNames", map[string]any{"enum": []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}}},
 		{"date_time", "holidays.items", "format", "date"},
+		{"date_time", "hours.additionalProperties.items.properties.from", "format", "time"},
+		{"date_time", "hours.additionalProperties.items.properties.to", "format", "time"},
+		{"date_time", "hours.additionalProperties.items.properties.to", "x-after", "from"},
+		{"date_time", "hours.additionalProperties.items.properties.from", "x-after", nil},
 		{"assign_to", "team", "x-ref", nil}, // a team by name: a template may compute it
 	}
 	for _, tt := range tests {

@@ -24,10 +24,12 @@ type dateTime struct {
 }
 
 // period is an opening period of a day, "09:00" to "17:30" (its end
-// excluded; "24:00" ends it at midnight).
+// excluded; "24:00" ends it at midnight). The schema says both are times
+// of day and that to comes after from, so the builder's form offers time
+// inputs and says an inverted period is wrong as it is typed.
 type period struct {
-	From string `json:"from"`
-	To   string `json:"to"`
+	From string `json:"from" format:"time"`
+	To   string `json:"to" format:"time" after:"from"`
 }
 
 var weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}

@@ -60,8 +60,16 @@ describe("schema-driven forms", () => {
     expect(validate(dt, { mode: "weekly", holidays: ["25/12"], hours: { mon: [{ from: "9h", to: "17:00" }] } }, hints["step:date_time"])).toEqual({
       mode: { code: "enum", values: "business_hours, date_range" },
       "holidays[0]": { code: "pattern", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
-      "hours{mon}[0].from": { code: "pattern", pattern: "^\\d{2}:\\d{2}$" },
+      "hours{mon}[0].from": { code: "time", value: "9h" },
     });
+    // A period's end (x-after) is later than its start, as the server checks it; 24:00 is the day's end, and only an end.
+    const period = (from: string, to: string) => validate(dt, { mode: "business_hours", hours: { mon: [{ from, to }] } }, hints["step:date_time"]);
+    expect(period("17:00", "09:00")).toEqual({ "hours{mon}[0].to": { code: "after", value: "17:00" } });
+    expect(period("09:00", "09:00")).toEqual({ "hours{mon}[0].to": { code: "after", value: "09:00" } });
+    expect(period("09:00", "09:01")).toEqual({});
+    expect(period("20:00", "24:00")).toEqual({});
+    expect(period("24:00", "24:00")).toEqual({ "hours{mon}[0].from": { code: "time", value: "24:00" } });
+    expect(period("09:00", "25:00")).toEqual({ "hours{mon}[0].to": { code: "time", value: "25:00" } });
   });
 
   it("shows errors inline and the server's problems under their field", () => {

@@ -187,6 +187,7 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
   const common = { id, "data-schema-path": schemaPath, "aria-invalid": invalid || undefined, "aria-describedby": invalid ? errID : undefined, "aria-required": required || undefined };
 
   let body: ReactNode;
+  let help: string | undefined;
   if (type === "object" && (s.properties || s.oneOf || s.anyOf)) {
     const v = (value && typeof value === "object" ? value : {}) as Record<string, unknown>;
     return (
@@ -246,6 +247,26 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
     );
   } else if (s.template) {
     body = <TemplateField {...common} list={listID} multiline={!!s.multiline} value={typeof value === "string" ? value : ""} onChange={(v) => onChange(v)} variables={ctx.variables} label={label} />;
+  } else if (s.format === "time") {
+    // A time of day (a business-hours period's ends): the browser's time
+    // input, which writes a 24-hour HH:MM. It cannot hold 24:00, which an
+    // end (x-after) may be: the end of the day is shown and picked as 00:00,
+    // which cannot be later than a start otherwise.
+    const end = !!s["x-after"];
+    const shown = typeof value !== "string" ? "" : end && value === "24:00" ? "00:00" : value;
+    const helpID = `${id}-help`;
+    if (end) help = t("builderDrawer.timeEndHelp");
+    body = (
+      <input
+        {...common}
+        aria-describedby={[end ? helpID : "", common["aria-describedby"] ?? ""].join(" ").trim() || undefined}
+        type="time"
+        step={60}
+        className={control}
+        value={shown}
+        onChange={(e) => onChange(end && e.target.value === "00:00" ? "24:00" : e.target.value)}
+      />
+    );
   } else {
     // A date (a holiday): the browser's date input, which writes YYYY-MM-DD.
     const date = s.format === "date";
@@ -258,6 +279,11 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
         {required && <Req />}
       </label>
       {body}
+      {help && (
+        <p id={`${id}-help`} className="text-muted text-xs">
+          {help}
+        </p>
+      )}
       {listID && (
         <datalist id={listID}>
           {options!.map((o) => (

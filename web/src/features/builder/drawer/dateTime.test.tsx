@@ -1,6 +1,9 @@
-// A Date & Time step's business hours are keyed by weekdays and its
-// holidays are dates: the schema says so (propertyNames, format "date"),
-// so the form offers a weekday list and a date input, not free text.
+// A Date & Time step's business hours are keyed by weekdays, its holidays
+// are dates and its periods run between two times of day, the end after
+// the start: the schema says so (propertyNames, format "date" and "time",
+// x-after), so the form offers a weekday list, a date input and time
+// inputs, not free text, and says an inverted period is wrong as it is
+// chosen rather than when the workflow is saved.
 import * as React from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
@@ -57,5 +60,62 @@ describe("Date and time: days and dates", () => {
     expect(input.value).toBe("2026-12-25");
     fireEvent.change(input, { target: { value: "2027-01-01" } });
     expect(onChange).toHaveBeenLastCalledWith({ mode: "business_hours", holidays: ["2027-01-01"] });
+  });
+});
+
+describe("Date and time: opening hours", () => {
+  const monday = (from: string, to: string) => ({ mode: "business_hours", hours: { mon: [{ from, to }] } });
+  const drawer = (settings: Record<string, unknown>, onChange: (v: Record<string, unknown>) => void = () => {}) =>
+    render(<Drawer node={{ kind: "step", id: "d", type: "date_time", settings }} onChange={onChange} />);
+  const opens = () => screen.getByLabelText(/^Opens at/) as HTMLInputElement;
+  const closes = () => screen.getByLabelText(/^Closes at/) as HTMLInputElement;
+
+  it("gives a period's start and end a labelled time input each", () => {
+    drawer(monday("09:00", "17:30"));
+    expect(opens().type).toBe("time");
+    expect(closes().type).toBe("time");
+    expect(opens().value).toBe("09:00");
+    expect(closes().value).toBe("17:30");
+    expect(opens().getAttribute("data-schema-path")).toBe("hours{}[].from");
+    expect(closes().getAttribute("data-schema-path")).toBe("hours{}[].to");
+    expect(opens().getAttribute("aria-invalid")).toBeNull();
+  });
+
+  it("saves a time chosen as HH:MM", () => {
+    const onChange = vi.fn();
+    drawer(monday("09:00", "17:30"), onChange);
+    fireEvent.change(opens(), { target: { value: "08:15" } });
+    expect(onChange).toHaveBeenLastCalledWith(monday("08:15", "17:30"));
+    fireEvent.change(closes(), { target: { value: "18:45" } });
+    expect(onChange).toHaveBeenLastCalledWith(monday("08:15", "18:45"));
+  });
+
+  it("says at once that a period ending before it starts is wrong", () => {
+    drawer(monday("17:00", "09:00"));
+    expect(closes().getAttribute("aria-invalid")).toBe("true");
+    const said = document.getElementById(closes().getAttribute("aria-describedby")!.split(" ").at(-1)!)!;
+    expect(said.textContent).toBe("Must be later than 17:00.");
+    expect(opens().getAttribute("aria-invalid")).toBeNull();
+    expect(screen.getByTestId("schema-form").getAttribute("data-valid")).toBe("false");
+  });
+
+  it("ends a period at midnight with 00:00, saved as 24:00 as the server takes it", () => {
+    const onChange = vi.fn();
+    drawer(monday("20:00", "23:00"), onChange);
+    expect(closes().getAttribute("aria-describedby")).toBeTruthy(); // the help: 00:00 closes at midnight
+    expect(document.getElementById(closes().getAttribute("aria-describedby")!)!.textContent).toContain("00:00 closes at midnight");
+    fireEvent.change(closes(), { target: { value: "00:00" } });
+    expect(onChange).toHaveBeenLastCalledWith(monday("20:00", "24:00"));
+    cleanup();
+    drawer(monday("20:00", "24:00"));
+    expect(closes().value).toBe("00:00");
+    expect(closes().getAttribute("aria-invalid")).toBeNull();
+  });
+
+  it("says a stored time the input cannot show", () => {
+    drawer(monday("9:00", "17:00"));
+    expect(opens().value).toBe("");
+    expect(opens().getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById(opens().getAttribute("aria-describedby")!)!.textContent).toContain("“9:00” is not a time of day");
   });
 });

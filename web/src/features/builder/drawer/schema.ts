@@ -26,6 +26,8 @@ export interface JSONSchema {
   default?: unknown;
   /** What the value names: "user", "team", "workflow", "channel" (by id) or "step" (of the definition). */
   "x-ref"?: string;
+  /** The sibling property this one must be later than (a period's end after its start). */
+  "x-after"?: string;
 }
 
 export type NodeKind = "trigger" | "step";
@@ -191,8 +193,10 @@ export const hints: Record<string, Record<string, Hint>> = {
     holidays: { when: { field: "mode", in: ["business_hours"] } },
     from: { when: { field: "mode", in: ["date_range"] } },
     to: { when: { field: "mode", in: ["date_range"] } },
-    "hours{}[].from": { pattern: "^\\d{2}:\\d{2}$" },
-    "hours{}[].to": { pattern: "^\\d{2}:\\d{2}$" },
+    // A day's periods, each between two times of day (the schema's format "time"), labelled as the opening and the closing.
+    "hours{}": { label: "periods" },
+    "hours{}[].from": { label: "opens" },
+    "hours{}[].to": { label: "closes" },
     "holidays[]": { pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
   },
   "step:classify": { text: T, contact_field: { suggest: "field" }, threshold: { min: 0, max: 1 } },
@@ -228,7 +232,27 @@ export type ErrorCode =
   | { code: "minItems"; limit: number }
   | { code: "maxItems"; limit: number }
   | { code: "pattern"; pattern: string }
-  | { code: "enum"; values: string };
+  | { code: "enum"; values: string }
+  /** Not a time of day (format "time"): value is what is stored, which a time input cannot show. */
+  | { code: "time"; value: string }
+  /** Not later than the sibling x-after names, whose value is value. */
+  | { code: "after"; value: string };
+
+/**
+ * isTime tells a 24-hour HH:MM time of day (format "time"), what the
+ * server takes; an end (x-after) may be 24:00, the end of the day.
+ */
+export function isTime(v: string, end: boolean): boolean {
+  return /^([01]\d|2[0-3]):[0-5]\d$/.test(v) || (end && v === "24:00");
+}
+
+// later tells whether a comes after b: numbers by value, texts in order
+// (HH:MM times and YYYY-MM-DD dates order as text, as the server compares them).
+function later(a: unknown, b: unknown): boolean | undefined {
+  if (typeof a === "number" && typeof b === "number") return a > b;
+  if (typeof a === "string" && typeof b === "string" && a !== "" && b !== "") return a > b;
+  return undefined;
+}
 
 /** validate checks value against s (with hints) and returns errors by data path. */
 export function validate(s: JSONSchema, value: unknown, hintsFor: Record<string, Hint> = {}, dataPath = "", schemaPath = ""): Record<string, ErrorCode> {
@@ -245,6 +269,13 @@ export function validate(s: JSONSchema, value: unknown, hintsFor: Record<string,
     for (const [k, sub] of Object.entries(e.properties)) {
       if (errs[join(dataPath, k)]) continue;
       Object.assign(errs, validate(sub, v[k], hintsFor, join(dataPath, k), join(schemaPath, k)));
+    }
+    // An end not after its start (a period 17:00–09:00): said as it is typed, not on save.
+    for (const [k, sub] of Object.entries(e.properties)) {
+      const after = sub["x-after"];
+      if (after && !errs[join(dataPath, k)] && !errs[join(dataPath, after)] && later(v[k], v[after]) === false) {
+        errs[join(dataPath, k)] = { code: "after", value: String(v[after]) };
+      }
     }
     return errs;
   }
@@ -267,6 +298,7 @@ export function validate(s: JSONSchema, value: unknown, hintsFor: Record<string,
   if (t === "string" && typeof value === "string") {
     if (e.minLength !== undefined && value.length < e.minLength && value !== "") errs[dataPath] = { code: "minLength", limit: e.minLength };
     else if (e.maxLength !== undefined && value.length > e.maxLength) errs[dataPath] = { code: "maxLength", limit: e.maxLength };
+    else if (e.format === "time" && value !== "" && !isTime(value, !!e["x-after"])) errs[dataPath] = { code: "time", value };
     else if (e.pattern && value !== "" && !new RegExp(e.pattern).test(value)) errs[dataPath] = { code: "pattern", pattern: e.pattern };
     else if (e.enum && value !== "" && !e.enum.includes(value)) errs[dataPath] = { code: "enum", values: e.enum.filter(Boolean).join(", ") };
   }
