@@ -5,7 +5,10 @@
 // unsaved changes; comparing marks the changed and the added step on the
 // canvas and lists both with the text before and after; publishing makes
 // version 2, and the runs panel shows each run with the version it used.
-// Screenshots of compare mode, light and dark.
+// Restoring v1 puts it on the canvas and saves it as the draft; restoring
+// it again after someone else saved the draft through the API changes
+// nothing (the editor's conflict says so), until "Restore version 1 over
+// theirs". Screenshots of compare mode, light and dark.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
@@ -170,5 +173,31 @@ test("edit a published workflow's draft, compare it with v1, publish v2; each ru
   assert.equal(await page.getByTestId("workflow-editor").getAttribute("data-dirty"), null, "the restored draft is saved");
   await page.keyboard.press("Control+z");
   await node(page, "close_conversation").waitFor();
+
+  // The draft is saved meanwhile through the API (a script, or this owner
+  // in another tab): restoring v1 again is refused rather than overwrite it; the
+  // dialog closes, the editor says the restore did not happen, and nothing
+  // changed, on the canvas or on the server.
+  u.allow(409, new RegExp(`^/api/v1/workflows/${wf.id}$`));
+  const theirs = { ...v1, steps: [v1.steps[0], { ...v1.steps[1], settings: { text: "Hello from the API" } }] };
+  await s.api("PUT", `/api/v1/workflows/${wf.id}`, theirs, { token });
+  await versionRow(page, 1).getByTestId("version-restore").click();
+  await page.getByTestId("version-restore-confirm").click();
+  const banner = page.getByTestId("builder-conflict");
+  await banner.waitFor();
+  await page.getByTestId("version-restore-dialog").waitFor({ state: "detached" });
+  assert.match(await banner.innerText(), /Someone else saved this workflow/);
+  assert.match(await page.getByTestId("builder-conflict-who").innerText(), /Version 1 was not restored/);
+  assert.equal(await node(page, "close_conversation").count(), 1, "the canvas is unchanged");
+  assert.equal((await s.api("GET", `/api/v1/workflows/${wf.id}`, undefined, { token })).draft.steps[1].settings.text, "Hello from the API");
+
+  // Restoring it over theirs, chosen: v1 is the draft and on the canvas.
+  await page.getByTestId("builder-conflict-overwrite").click();
+  await banner.waitFor({ state: "detached" });
+  await until(async () => (await node(page, "close_conversation").count()) === 0, { what: "v1's steps on the canvas again" });
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "the restore saved" });
+  const over = await s.api("GET", `/api/v1/workflows/${wf.id}`, undefined, { token });
+  assert.equal(over.draft.steps[1].settings.text, "Hello from v1");
+  assert.equal(over.draft.steps.length, 2);
   u.assertClean();
 });

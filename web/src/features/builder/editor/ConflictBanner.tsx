@@ -1,8 +1,9 @@
 // ConflictBanner: someone else saved (or published) the workflow after the
-// canvas was loaded, and this editor's save or publish was refused rather
-// than overwrite theirs. It says who and when, and offers to reload their
-// version (discarding the edits, after confirming) or keep these and
-// overwrite theirs. The edits stay on the canvas until one is chosen.
+// canvas was loaded, and this editor's save, publish or restore of a
+// version was refused rather than overwrite theirs. It says who and when,
+// and offers to reload their version (discarding the edits, after
+// confirming) or keep these (or restore the version) and overwrite theirs.
+// The edits stay on the canvas until one is chosen.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useMe } from "../../../lib/session";
@@ -33,7 +34,11 @@ export function ConflictBanner({ draft }: { draft: DraftSave }) {
       </p>
       <p className="text-muted mt-0.5" data-testid="builder-conflict-who">
         {when ? t("builderCanvas.conflict.lastChangeAt", { who, when }) : t("builderCanvas.conflict.lastChange", { who })}{" "}
-        {c.action === "publish" ? t("builderCanvas.conflict.notPublished") : t("builderCanvas.conflict.notSaved")}
+        {c.action === "publish"
+          ? t("builderCanvas.conflict.notPublished")
+          : c.action === "restore" && c.restore
+            ? t("builderCanvas.conflict.notRestored", { version: c.restore.version })
+            : t("builderCanvas.conflict.notSaved")}
       </p>
       <div className="mt-2 flex flex-wrap items-center gap-2">
         {confirming ? (
@@ -53,7 +58,9 @@ export function ConflictBanner({ draft }: { draft: DraftSave }) {
               </Button>
             )}
             <Button intent="primary" data-testid="builder-conflict-overwrite" disabled={draft.saving || draft.publishing} onClick={draft.overwrite}>
-              {t("builderCanvas.conflict.overwrite")}
+              {c.action === "restore" && c.restore
+                ? t("builderCanvas.conflict.restoreOver", { version: c.restore.version })
+                : t("builderCanvas.conflict.overwrite")}
             </Button>
           </>
         )}

@@ -118,8 +118,9 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
   const counts = useMemo(() => exitCounts(stats.data?.steps, normalize), [stats.data, normalize]);
   const clipboard = useRef<Clipboard | null>(null);
   const def = hist.present;
-  // A conflict resolved by reloading theirs: their version replaces the edits, which are not undoable.
-  const draft = useDraftSave(workflowID, workflow, def, (d) => setHist(historyOf(d)), {
+  // A conflict resolved by reloading theirs: their version replaces the edits, which are not undoable;
+  // by restoring a version over theirs: it replaces them as a restore from the versions panel does, undoable.
+  const draft = useDraftSave(workflowID, workflow, def, (d, undoable) => (undoable ? edit(d) : setHist(historyOf(d))), {
     waiting: drawerWaiting,
     take: () => {
       drawerRef.current?.flush();
@@ -449,10 +450,12 @@ function Canvas({ workflow, workflowID }: { workflow: Workflow; workflowID: stri
             draft={def}
             onCompare={setDiff}
             onFocusStep={focusStep}
+            revision={draft.revision}
             onRestore={(d, w) => {
               edit(d);
               draft.restored(d, w);
             }}
+            onRestoreRefused={draft.restoreRefused}
           />
         )}
         {panel === "test" && !drawerNode && <TestPanel workflowID={Number(workflowID)} workflow={current} onRun={setOpenRun} />}

@@ -1,7 +1,8 @@
 // draftConflict: what the editor needs to save a draft without overwriting
 // another person's save — the If-Match naming the revision the canvas was
 // based on, how the server says the draft changed since (409
-// draft_changed), and who changed it, from the workflow read again.
+// draft_changed), and who changed it, from the workflow read again. A
+// version restored from the versions panel is such a save too.
 import { ApiError } from "../../../lib/api";
 import type { Workflow } from "../../../lib/types";
 import type { Definition } from "../model/graph";
@@ -22,10 +23,18 @@ export function definitionOf(w: Workflow): Definition {
   return d ?? { name: w.name, description: w.description, trigger: { type: "manual" }, steps: [] };
 }
 
-/** A conflict: the save or publish refused, and the workflow as it now is (undefined when it could not be read). */
+/** A version to restore as the draft: its number and definition. */
+export interface Restoring {
+  version: number;
+  definition: Definition;
+}
+
+/** A conflict: the save, publish or restore refused, and the workflow as it now is (undefined when it could not be read). */
 export interface Conflict {
-  action: "save" | "publish";
+  action: "save" | "publish" | "restore";
   theirs?: Workflow;
+  /** The version whose restore was refused (action "restore"). */
+  restore?: Restoring;
 }
 
 /** Who changed the draft, as the banner says it. */

@@ -153,6 +153,35 @@ describe("a save someone else's landed before", () => {
   });
 });
 
+describe("a version restored after someone else's save", () => {
+  const theirs = workflow({ draft_revision: 5, draft: def("theirs") as never, draft_saved_by: bob, draft_saved_at: "2026-03-02T09:05:00Z" });
+  const v1 = def("version 1");
+
+  it("is the same conflict, changing nothing; overwriting restores the version on their revision, undoable", async () => {
+    const put = vi.spyOn(api, "put").mockResolvedValue(workflow({ draft_revision: 6, draft: v1 as never }));
+    vi.spyOn(api, "get").mockResolvedValue(theirs);
+    const { result, rerender, onReload } = setup(workflow({}), def("loaded"));
+    // The panel sends its restore on the revision the canvas is based on.
+    expect(result.current.revision).toBe(3);
+    rerender({ d: def("mine") });
+    act(() => result.current.restoreRefused({ version: 1, definition: v1 }));
+    await waitFor(() => expect(result.current.conflict).not.toBeNull());
+    expect(result.current.conflict).toEqual({ action: "restore", theirs, restore: { version: 1, definition: v1 } });
+    expect(put).not.toHaveBeenCalled();
+    expect(onReload).not.toHaveBeenCalled();
+    expect(result.current.dirty).toBe(true); // the edits are still on the canvas
+
+    act(() => result.current.overwrite());
+    await waitFor(() => expect(onReload).toHaveBeenCalledWith(v1, true));
+    expect(put.mock.calls.map(ifMatchOf)).toEqual(['"5"']);
+    expect(put.mock.calls[0]![1]).toBe(v1);
+    rerender({ d: v1 }); // the canvas now holds the version
+    expect(result.current.conflict).toBeNull();
+    expect(result.current.dirty).toBe(false);
+    expect(result.current.revision).toBe(6);
+  });
+});
+
 describe("describeConflict", () => {
   it("says who changed the draft and how", () => {
     const at = "2026-03-02T09:05:00Z";

@@ -8,7 +8,9 @@
 // theirs own, saved on the new revision — never lost silently. Every
 // save and publish first takes the edits not yet on the canvas (the step
 // drawer's typing, handed over after a pause): a click an instant after a
-// keystroke or a pick saves it too.
+// keystroke or a pick saves it too. A version restored from the versions
+// panel is saved on the same revision; refused, it is the same conflict,
+// whose overwrite restores the version over theirs.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -17,7 +19,7 @@ import { qk as queryKeys } from "../../../lib/queryKeys";
 import type { Workflow } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import type { Definition } from "../model/graph";
-import { type Conflict, definitionOf, ifMatch, isDraftChanged } from "./draftConflict";
+import { type Conflict, type Restoring, definitionOf, ifMatch, isDraftChanged } from "./draftConflict";
 import type { Problem } from "./Toolbar";
 
 /** Edits made but not yet in the canvas's definition: the step drawer's typing, waiting for its pause. */
@@ -34,6 +36,8 @@ export interface DraftSave {
   dirty: boolean;
   /** The workflow as the server last answered it. */
   current: Workflow;
+  /** The draft revision the canvas is based on: what a change sends as If-Match. */
+  revision: number;
   problems: Problem[];
   setProblems(p: Problem[]): void;
   warnings: string[];
@@ -48,25 +52,37 @@ export interface DraftSave {
   activating: boolean;
   /** restored records a version restored as the draft (the versions panel saved it, answering w). */
   restored(d: Definition, w: Workflow): void;
-  /** The save or publish someone else's change refused, until reload or overwrite resolves it. */
+  /**
+   * restoreRefused records a restore the versions panel sent on revision
+   * and the server refused, the draft changed since (draft_changed): the
+   * conflict is shown as for a save; nothing changed.
+   */
+  restoreRefused(r: Restoring): void;
+  /** The save, publish or restore someone else's change refused, until reload or overwrite resolves it. */
   conflict: Conflict | null;
   /** reload drops the canvas's edits for the draft as it now is (the caller confirms first). */
   reload(): void;
-  /** overwrite saves the canvas over theirs (on their revision), and publishes it if that was refused. */
+  /**
+   * overwrite saves the canvas over theirs (on their revision), and
+   * publishes it if that was refused; a refused restore restores the
+   * version over theirs.
+   */
   overwrite(): void;
 }
 
 /**
  * useDraftSave saves def, the canvas's definition, as workflowID's draft;
- * workflow is the workflow as loaded. onReload puts a definition read from
- * the server on the canvas (a conflict resolved by reloading). pending
- * gives the edits not yet in def, taken before each save and publish.
+ * workflow is the workflow as loaded. onReload puts a definition on the
+ * canvas: read from the server (a conflict resolved by reloading), or,
+ * undoable, a version restored over theirs (as a restore from the panel,
+ * Undo brings the edits it replaced back). pending gives the edits not
+ * yet in def, taken before each save and publish.
  */
 export function useDraftSave(
   workflowID: string,
   workflow: Workflow,
   def: Definition,
-  onReload: (d: Definition) => void,
+  onReload: (d: Definition, undoable?: boolean) => void,
   pending?: PendingEdits,
 ): DraftSave {
   const { t } = useTranslation();
@@ -94,16 +110,19 @@ export function useDraftSave(
     setBase(w.draft_revision);
     setWarnings(w.warnings ?? []);
   };
-  const onFailure = (err: unknown, action?: Conflict["action"]) => {
+  // refused shows the conflict: who changed the draft, and their version
+  // to reload, from the workflow as it now is.
+  const refused = (action: Conflict["action"], restore?: Restoring) =>
+    void api.get<Workflow>(url).then(
+      (theirs) => {
+        answered(theirs);
+        setConflict({ action, theirs, restore });
+      },
+      () => setConflict({ action, restore }),
+    );
+  const onFailure = (err: unknown, action?: Conflict["action"], restore?: Restoring) => {
     if (action && isDraftChanged(err)) {
-      // Who changed it, and their version to reload, from the workflow as it now is.
-      void api.get<Workflow>(url).then(
-        (theirs) => {
-          answered(theirs);
-          setConflict({ action, theirs });
-        },
-        () => setConflict({ action }),
-      );
+      refused(action, restore);
     } else if (err instanceof ApiError && err.status === 422) {
       const ps = (err.problems as Problem[]).length ? (err.problems as Problem[]) : [{ field: err.field, message: err.message }];
       setProblems(ps);
@@ -146,6 +165,18 @@ export function useDraftSave(
     },
     onError: (err) => onFailure(err, "publish"),
   });
+  // A version restored over theirs, once the person chose so: on the canvas
+  // as the panel's restore puts it, undoable.
+  const restore = useMutation({
+    mutationFn: ({ definition, revision }: Restoring & { revision: number | undefined }) => api.put<Workflow>(url, definition, ifMatch(revision)),
+    onSuccess: (w, { version, definition }) => {
+      applyAnswer(w, definition);
+      setProblems([]);
+      onReload(definition, true);
+      toast(t("builderVersions.restored", { version }), "info");
+    },
+    onError: (err, { version, definition }) => onFailure(err, "restore", { version, definition }),
+  });
   const activate = useMutation({
     mutationFn: (on: boolean) => api.post<Workflow>(`/api/v1/workflows/${workflowID}/${on ? "start" : "stop"}`),
     onSuccess: answered,
@@ -159,6 +190,7 @@ export function useDraftSave(
     saved,
     dirty: def !== saved || !!pending?.waiting,
     current: (qc.getQueryData<Workflow>(key) ?? workflow) as Workflow,
+    revision: base,
     problems,
     setProblems,
     warnings,
@@ -168,7 +200,7 @@ export function useDraftSave(
       const d = latest();
       if (d !== saved && !save.isPending) save.mutate({ d, revision: base });
     },
-    saving: save.isPending,
+    saving: save.isPending || restore.isPending,
     publish: () => publish.mutate({ d: latest(), revision: base }),
     publishing: publish.isPending,
     activate: (on) => activate.mutate(on),
@@ -178,7 +210,9 @@ export function useDraftSave(
       setBase(w.draft_revision);
       setProblems([]);
       setWarnings([]);
+      setConflict(null);
     },
+    restoreRefused: (r) => refused("restore", r),
     conflict,
     reload: () => {
       const theirs = conflict?.theirs;
@@ -193,8 +227,10 @@ export function useDraftSave(
     },
     overwrite: () => {
       if (!conflict) return;
-      const change = { d: latest(), revision: conflict.theirs?.draft_revision, force: true };
+      const revision = conflict.theirs?.draft_revision;
       setConflict(null);
+      if (conflict.action === "restore" && conflict.restore) return restore.mutate({ ...conflict.restore, revision });
+      const change = { d: latest(), revision, force: true };
       if (conflict.action === "publish") publish.mutate(change);
       else save.mutate(change);
     },

@@ -44,11 +44,11 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function mount(props: Partial<Parameters<typeof VersionsPanel>[0]> = {}) {
+function mount(props: Partial<Parameters<typeof VersionsPanel>[0]> = {}, put?: (init: RequestInit) => Promise<Response>) {
   const onCompare = vi.fn();
   const fetchMock = vi.fn((url: string, init?: RequestInit) => {
     const u = String(url);
-    if (init?.method === "PUT") return answer({ ...workflow, draft: JSON.parse(String(init.body)) });
+    if (init?.method === "PUT") return put ? put(init) : answer({ ...workflow, draft: JSON.parse(String(init.body)) });
     if (u.includes("/versions/1")) return answer({ ...versions[1], definition: v1 });
     if (u.includes("/versions/2")) return answer({ ...versions[0], definition: v2 });
     return answer({ data: versions, next_cursor: "" });
@@ -106,19 +106,51 @@ describe("VersionsPanel", () => {
     expect(screen.queryByTestId("version-compare-panel")).toBeNull();
   });
 
-  it("restores a version as the draft after confirming", async () => {
-    const onRestore = vi.fn();
-    const { fetchMock } = mount({ onRestore });
+  async function confirmRestore(version: number) {
     const rows = await screen.findAllByTestId("version-row");
-    fireEvent.click(within(rows[1]!).getByTestId("version-restore"));
+    fireEvent.click(within(rows.find((r) => r.getAttribute("data-version") === String(version))!).getByTestId("version-restore"));
     const confirm = await screen.findByTestId("version-restore-confirm");
     await waitFor(() => expect((confirm as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(confirm);
+  }
+
+  it("restores a version as the draft after confirming, on the revision the canvas is based on", async () => {
+    const onRestore = vi.fn();
+    const { fetchMock } = mount({ onRestore, revision: 5 });
+    await confirmRestore(1);
     // With the workflow the save answered: the canvas's next save is on its draft revision.
     await waitFor(() => expect(onRestore).toHaveBeenCalledWith(v1, expect.objectContaining({ draft: v1 })));
     const put = fetchMock.mock.calls.find((c) => c[1]?.method === "PUT")!;
     expect(String(put[0])).toContain("/api/v1/workflows/3");
     expect(JSON.parse(String(put[1]!.body))).toEqual(v1);
+    // Not over a draft someone else saved since revision 5.
+    expect((put[1]!.headers as Record<string, string>)["If-Match"]).toBe('"5"');
+    expect(screen.queryByTestId("version-restore-dialog")).toBeNull();
+  });
+
+  it("changes nothing when someone else saved the draft since: the editor is told, the dialog closes", async () => {
+    const onRestore = vi.fn();
+    const onRestoreRefused = vi.fn();
+    const { fetchMock } = mount({ onRestore, onRestoreRefused, revision: 5 }, () =>
+      answer({ error: { code: "draft_changed", message: "the draft of workflow 3 changed since revision 5: saved by Mona Manager" } }, 409),
+    );
+    await confirmRestore(1);
+    await waitFor(() => expect(onRestoreRefused).toHaveBeenCalledWith({ version: 1, definition: v1 }));
+    expect(onRestore).not.toHaveBeenCalled();
+    expect(fetchMock.mock.calls.filter((c) => c[1]?.method === "PUT")).toHaveLength(1);
+    await waitFor(() => expect(screen.queryByTestId("version-restore-dialog")).toBeNull());
+  });
+
+  it("keeps the dialog open with the reason when a restore fails otherwise", async () => {
+    const onRestore = vi.fn();
+    const onRestoreRefused = vi.fn();
+    mount({ onRestore, onRestoreRefused, revision: 5 }, () => answer({ error: { code: "internal", message: "the database is busy" } }, 500));
+    await confirmRestore(1);
+    const confirm = screen.getByTestId("version-restore-confirm") as HTMLButtonElement;
+    await waitFor(() => expect(confirm.disabled).toBe(false));
+    expect(onRestore).not.toHaveBeenCalled();
+    expect(onRestoreRefused).not.toHaveBeenCalled();
+    expect(screen.getByTestId("version-restore-dialog")).toBeTruthy();
   });
 
   it("views a version's steps with the users and workflows they name by name, a deleted one said", async () => {

@@ -3,7 +3,10 @@
 // its unsaved changes, and compare mode: the draft on the canvas against a
 // version, every difference listed here and the added and changed steps
 // marked on the canvas through onCompare. A version can be restored as the
-// draft (after confirming) when the canvas passes onRestore.
+// draft (after confirming) when the canvas passes onRestore: saved on the
+// draft revision the canvas is based on (If-Match), so a draft someone
+// else saved meanwhile is not overwritten; refused, the editor's conflict
+// says so (onRestoreRefused) and nothing changes.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Eye, GitCompare, RotateCcw, X } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -19,6 +22,7 @@ import { type DiffEntry, type FieldChange, type StepDiff, TRIGGER_KEY, diffDefin
 import { type Definition, type Step, exitLabel } from "../model/graph";
 import { refKindsOf, summarize } from "../model/summary";
 import { useRefNames } from "../drawer/refs";
+import { type Restoring, ifMatch, isDraftChanged } from "../editor/draftConflict";
 import { useWorkspaceDate } from "../../../lib/workspaceDate";
 
 export type { StepDiff } from "../model/diff";
@@ -39,6 +43,19 @@ export interface VersionsPanelProps {
    * next save is based on. Without it, "Restore" is not offered.
    */
   onRestore?(definition: Definition, w: Workflow): void;
+  /**
+   * The draft revision the canvas is based on: a restore is saved on it
+   * (If-Match), refused when someone else saved or published the draft
+   * since. Without it, a restore overwrites whatever the draft is.
+   */
+  revision?: number;
+  /**
+   * A restore refused because the draft changed since revision (409
+   * draft_changed): nothing was saved, nothing put on the canvas, and the
+   * dialog is closed for the canvas to say who changed it and offer to
+   * reload theirs or restore over it. Without it, the refusal is a toast.
+   */
+  onRestoreRefused?(r: Restoring): void;
 }
 
 // The version being compared with, per workflow: the panel unmounts while the
@@ -63,7 +80,7 @@ function sameMarks(a: StepDiff | null, b: StepDiff | null) {
   return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
-export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusStep, onRestore }: VersionsPanelProps) {
+export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusStep, onRestore, revision, onRestoreRefused }: VersionsPanelProps) {
   const { t } = useTranslation();
   const [compareWith, setCompareWith] = useState<number | null>(() => comparing.get(workflowID) ?? null);
   const [restoring, setRestoring] = useState<number | null>(null);
@@ -239,7 +256,15 @@ export function VersionsPanel({ workflowID, workflow, draft, onCompare, onFocusS
       )}
       {viewing !== null && <ViewDialog workflowID={workflowID} version={viewing} onClose={() => setViewing(null)} />}
       {restoring !== null && onRestore && (
-        <RestoreDialog workflowID={workflowID} version={restoring} unsaved={unsaved} onClose={() => setRestoring(null)} onRestored={onRestore} />
+        <RestoreDialog
+          workflowID={workflowID}
+          version={restoring}
+          unsaved={unsaved}
+          revision={revision}
+          onClose={() => setRestoring(null)}
+          onRestored={onRestore}
+          onRefused={onRestoreRefused}
+        />
       )}
     </aside>
   );
@@ -380,14 +405,18 @@ function RestoreDialog({
   workflowID,
   version,
   unsaved,
+  revision,
   onClose,
   onRestored,
+  onRefused,
 }: {
   workflowID: number;
   version: number;
   unsaved: boolean;
+  revision?: number;
   onClose(): void;
   onRestored(d: Definition, w: Workflow): void;
+  onRefused?(r: Restoring): void;
 }) {
   const { t } = useTranslation();
   const toast = useToast();
@@ -396,7 +425,7 @@ function RestoreDialog({
   const restore = useMutation({
     mutationFn: async () => {
       const d = v.data?.definition as unknown as Definition;
-      const w = await api.put<Workflow>(`/api/v1/workflows/${workflowID}`, d);
+      const w = await api.put<Workflow>(`/api/v1/workflows/${workflowID}`, d, ifMatch(revision));
       return { w, d };
     },
     onSuccess: ({ w, d }) => {
@@ -406,7 +435,15 @@ function RestoreDialog({
       toast(t("builderVersions.restored", { version }), "info");
       onClose();
     },
-    onError: (err) => toast(err instanceof Error ? err.message : t("builderVersions.restoreFailed")),
+    onError: (err) => {
+      if (isDraftChanged(err) && onRefused && v.data) {
+        // Someone else's save since: the editor's conflict says who and offers the way on, above the canvas.
+        onRefused({ version, definition: v.data.definition as unknown as Definition });
+        onClose();
+        return;
+      }
+      toast(err instanceof Error ? err.message : t("builderVersions.restoreFailed"));
+    },
   });
   return (
     <Modal title={t("builderVersions.restoreTitle", { version })} onClose={onClose} testid="version-restore-dialog">
