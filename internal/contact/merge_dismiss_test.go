@@ -107,12 +107,16 @@ func TestDismissedMergeSuggestionsAreNeverListedAgain(t *testing.T) {
 	})
 }
 
-func TestDismissMergeSuggestionRefusals(t *testing.T) {
+// Deciding a merge suggestion, either way ("Not a duplicate" or "Suggest
+// again"), needs delete_contacts and two distinct contacts of the
+// workspace; a refusal changes nothing.
+func TestDecidingMergeSuggestionRefusals(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newMergeFixture(t, d)
 		ctx := context.Background()
 		a, _ := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("A")})
 		b, _ := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("B")})
+		c, _ := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("C")})
 		other, err := workspace.New(d).Create(ctx, "Elsewhere", "UTC")
 		if err != nil {
 			t.Fatal(err)
@@ -121,28 +125,39 @@ func TestDismissMergeSuggestionRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// a and c are dismissed already, so that a restore has one to take back.
+		if err := f.svc.DismissMergeSuggestion(ctx, f.system, contact.DismissInput{A: a.ID, B: c.ID}); err != nil {
+			t.Fatal(err)
+		}
 		agent := access.Principal{WorkspaceID: f.ws, UserID: 99, Role: access.RoleAgent, Can: access.Permissions{SeeAllConversations: true}}
+		decisions := map[string]func(context.Context, contact.Principal, contact.DismissInput) error{
+			"dismiss": f.svc.DismissMergeSuggestion, "restore": f.svc.RestoreMergeSuggestion}
 		for _, tc := range []struct {
 			name string
 			p    access.Principal
 			in   contact.DismissInput
 			kind apperr.Kind
 		}{
-			{"agent without delete_contacts", agent, contact.DismissInput{A: a.ID, B: b.ID}, apperr.KindForbidden},
+			{"agent without delete_contacts", agent, contact.DismissInput{A: a.ID, B: c.ID}, apperr.KindForbidden},
 			{"no a", f.system, contact.DismissInput{B: b.ID}, apperr.KindInvalid},
 			{"no b", f.system, contact.DismissInput{A: a.ID}, apperr.KindInvalid},
 			{"the same contact twice", f.system, contact.DismissInput{A: a.ID, B: a.ID}, apperr.KindInvalid},
 			{"a missing contact", f.system, contact.DismissInput{A: a.ID, B: 12345}, apperr.KindNotFound},
 			{"another workspace's contact", f.system, contact.DismissInput{A: a.ID, B: foreign.ID}, apperr.KindNotFound},
 		} {
-			err := f.svc.DismissMergeSuggestion(ctx, tc.p, tc.in)
-			var e *apperr.Error
-			if !errors.As(err, &e) || e.Kind != tc.kind {
-				t.Errorf("%s: %v, want kind %v", tc.name, err, tc.kind)
+			for name, decide := range decisions {
+				err := decide(ctx, tc.p, tc.in)
+				var e *apperr.Error
+				if !errors.As(err, &e) || e.Kind != tc.kind {
+					t.Errorf("%s %s: %v, want kind %v", name, tc.name, err, tc.kind)
+				}
 			}
 		}
-		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contact_merge_dismissals`); n != 0 {
-			t.Errorf("a refused dismissal was recorded: %d", n)
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contact_merge_dismissals WHERE contact_id = ? AND other_id = ?`, a.ID, c.ID); n != 1 {
+			t.Errorf("after refused decisions the one dismissal is %d rows", n)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contact_merge_dismissals`); n != 1 {
+			t.Errorf("a refused dismissal was recorded: %d rows", n)
 		}
 	})
 }

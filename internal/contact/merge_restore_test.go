@@ -2,12 +2,10 @@ package contact_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
-	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -80,41 +78,6 @@ func TestMergeDismissalsAreListedAndRestored(t *testing.T) {
 		}
 		if got := dismissals(); len(got) != 1 || got[0].A.ID != min(e1, e2) || suggested() != 1 {
 			t.Fatalf("restored the phone pair: dismissals %+v, %d suggestions", got, suggested())
-		}
-	})
-}
-
-// Only someone who may decide merges takes a dismissal back, on contacts
-// of the workspace they see; a refusal keeps the dismissal.
-func TestRestoreMergeSuggestionRefusals(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newMergeFixture(t, d)
-		ctx := context.Background()
-		a, _ := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("A")})
-		b, _ := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("B")})
-		if err := f.svc.DismissMergeSuggestion(ctx, f.system, contact.DismissInput{A: a.ID, B: b.ID}); err != nil {
-			t.Fatal(err)
-		}
-		agent := access.Principal{WorkspaceID: f.ws, UserID: 99, Role: access.RoleAgent, Can: access.Permissions{SeeAllConversations: true}}
-		for _, tc := range []struct {
-			name string
-			p    access.Principal
-			in   contact.DismissInput
-			kind apperr.Kind
-		}{
-			{"agent without delete_contacts", agent, contact.DismissInput{A: a.ID, B: b.ID}, apperr.KindForbidden},
-			{"no a", f.system, contact.DismissInput{B: b.ID}, apperr.KindInvalid},
-			{"the same contact twice", f.system, contact.DismissInput{A: a.ID, B: a.ID}, apperr.KindInvalid},
-			{"a missing contact", f.system, contact.DismissInput{A: a.ID, B: 12345}, apperr.KindNotFound},
-		} {
-			err := f.svc.RestoreMergeSuggestion(ctx, tc.p, tc.in)
-			var e *apperr.Error
-			if !errors.As(err, &e) || e.Kind != tc.kind {
-				t.Errorf("%s: %v, want kind %v", tc.name, err, tc.kind)
-			}
-		}
-		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contact_merge_dismissals`); n != 1 {
-			t.Errorf("dismissals after refused restores = %d, want 1", n)
 		}
 	})
 }
