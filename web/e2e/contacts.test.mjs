@@ -126,7 +126,10 @@ test("two contacts merged in the UI: their conversations appear under one", asyn
   const ids = (await convs.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-conversation-id"))))).sort();
   assert.deepEqual(ids, [ra.conversation_id, rb.conversation_id].sort());
   await page.getByTestId("contact-name").filter({ hasText: "Dana Scully-Mulder" }).waitFor();
-  await page.locator('[data-testid="contact-event"][data-event-type="contact.merged"]').waitFor();
+  // The timeline says who was merged in, by whom, and what moved.
+  const merged = page.locator('[data-testid="contact-event"][data-event-type="contact.merged"]');
+  await merged.filter({ hasText: `Contact #${rb.contact_id} merged in by ` }).waitFor();
+  await merged.filter({ hasText: "1 conversation moved here" }).waitFor();
   const kept = await s.api("GET", `/api/v1/contacts/${ra.contact_id}/conversations`);
   assert.equal(kept.data.filter((c) => c.status !== "closed").length, 1);
   await s.api("GET", `/api/v1/contacts/${rb.contact_id}`, undefined, { expect: 404 });

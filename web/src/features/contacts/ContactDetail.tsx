@@ -3,13 +3,13 @@
 // channel identities, conversations (each opens in the inbox; a new one
 // starts from here: StartConversation) and its timeline of events; and
 // the Merge action.
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ArrowLeft, GitMerge, Plus, X } from "lucide-react";
 import { api, ApiError, type Page } from "../../lib/api";
-import { useChannels } from "../../lib/directory";
+import { useChannels, useTeams, useUsers } from "../../lib/directory";
 import { qk } from "../../lib/queryKeys";
 import { useMe } from "../../lib/session";
 import { Avatar } from "../../lib/ui/Avatar";
@@ -20,6 +20,8 @@ import { displayName, fieldText, mayMerge, useFields, useStages } from "./data";
 import { MergeDialog } from "./MergeDialog";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
 import { StartConversation } from "./StartConversation";
+import { describeContactEvent, type ContactNames } from "./contactEventText";
+import { useWorkflowNames } from "../inbox/conversation/data";
 
 const standard = ["first_name", "last_name", "phone", "email", "language", "country"] as const;
 
@@ -87,7 +89,7 @@ export default function ContactDetailPage() {
             </div>
             <div className="flex flex-col gap-4">
               <ConversationsCard contact={c} />
-              <TimelineCard contactID={id} />
+              <TimelineCard contactID={id} contactName={displayName(c)} />
             </div>
           </div>
         )}
@@ -328,8 +330,11 @@ function IdentitiesCard({ contact }: { contact: Detail }) {
         <ul className="flex flex-col gap-1 text-sm" data-testid="contact-identities">
           {contact.identities.map((i) => (
             <li key={i.id} className="flex gap-2">
-              <span className="text-muted w-32 truncate">{channels.get(i.channel_id) ?? `#${i.channel_id}`}</span>
-              <span className="truncate font-mono text-xs leading-5">{i.external_id}</span>
+              {/* The channel's whole name, over two lines if need be: "Website (custo…" named nothing. */}
+              <span className="text-muted w-40 shrink-0 break-words">{channels.get(i.channel_id) ?? `#${i.channel_id}`}</span>
+              <span className="min-w-0 truncate font-mono text-xs leading-5" title={i.external_id}>
+                {i.external_id}
+              </span>
             </li>
           ))}
         </ul>
@@ -387,7 +392,7 @@ function ConversationsCard({ contact }: { contact: Detail }) {
   );
 }
 
-function TimelineCard({ contactID }: { contactID: number }) {
+function TimelineCard({ contactID, contactName }: { contactID: number; contactName: string }) {
   const { t } = useTranslation();
   const events = useInfiniteQuery({
     queryKey: qk.contactEvents(contactID),
@@ -396,23 +401,32 @@ function TimelineCard({ contactID }: { contactID: number }) {
     getNextPageParam: (last) => last.next_cursor || undefined,
   });
   const date = useWorkspaceDate({ dateStyle: "short", timeStyle: "short" });
+  const names = useTimelineNames(contactName);
   const rows = events.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Card title={t("contacts.detail.timeline")}>
       <ol className="flex flex-col gap-1.5" data-testid="contact-timeline">
-        {rows.map((e) => (
-          <li key={e.id} className="flex gap-2 text-sm" data-testid="contact-event" data-event-type={e.type}>
-            <span className="text-muted w-36 shrink-0 text-xs leading-5 whitespace-nowrap">{date(e.created_at)}</span>
-            <span className="flex-1">
-              {t(`contacts.event.${e.type.replaceAll(".", "_")}`, { defaultValue: e.type })}
-              {e.conversation_id ? (
-                <Link to={`/inbox/all/${e.conversation_id}`} className="text-muted ml-1 text-xs underline">
-                  #{e.conversation_id}
-                </Link>
-              ) : null}
-            </span>
-          </li>
-        ))}
+        {rows.map((e) => {
+          const d = describeContactEvent(e, t, names);
+          return (
+            <li key={e.id} className="flex gap-2 text-sm" data-testid="contact-event" data-event-type={e.type}>
+              <span className="text-muted w-36 shrink-0 text-xs leading-5 whitespace-nowrap">{date(e.created_at)}</span>
+              <span className="min-w-0 flex-1">
+                <span className={d.tone === "danger" ? "text-danger" : undefined}>{d.text}</span>
+                {e.conversation_id ? (
+                  <Link to={`/inbox/all/${e.conversation_id}`} className="text-muted ml-1 text-xs underline">
+                    #{e.conversation_id}
+                  </Link>
+                ) : null}
+                {d.details.map((line, i) => (
+                  <span key={i} className="text-muted block text-xs">
+                    {line}
+                  </span>
+                ))}
+              </span>
+            </li>
+          );
+        })}
       </ol>
       {events.hasNextPage && (
         <Button className="mt-2" onClick={() => void events.fetchNextPage()} disabled={events.isFetchingNextPage}>
@@ -421,5 +435,32 @@ function TimelineCard({ contactID }: { contactID: number }) {
       )}
     </Card>
   );
+}
+
+/** useTimelineNames names the users, teams, workflows and custom fields the timeline's events point at, and the contact. */
+function useTimelineNames(contact: string): ContactNames {
+  const { i18n } = useTranslation();
+  const me = useMe();
+  const users = useUsers();
+  const teams = useTeams();
+  const workflows = useWorkflowNames(me.role !== "agent");
+  const fields = useFields();
+  const format = useWorkspaceDate();
+  return useMemo(() => {
+    const user = new Map((users.data?.data ?? []).map((u) => [u.id, u.name]));
+    const team = new Map((teams.data?.data ?? []).map((x) => [x.id, x.name]));
+    const workflow = new Map((workflows.data ?? []).map((w) => [w.id, w.name]));
+    const field = new Map((fields.data?.data ?? []).map((f) => [f.key, f.name]));
+    return {
+      user: (id) => (id ? user.get(id) : undefined),
+      team: (id) => (id ? team.get(id) : undefined),
+      workflow: (id) => (id ? workflow.get(id) : undefined),
+      field: (key) => field.get(key),
+      contact,
+      time: format,
+    };
+    // format is made anew each render; the language and the data decide it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [users.data, teams.data, workflows.data, fields.data, contact, i18n.language, me.workspace.timezone]);
 }
 

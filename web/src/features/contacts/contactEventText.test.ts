@@ -1,0 +1,48 @@
+// A contact's timeline says what each event changed (which tag, which
+// fields, the stages, who merged what), and its conversations' events as
+// the conversation's timeline says them; it said "Tags changed" and
+// "Contact updated" alone.
+import { describe, expect, it } from "vitest";
+import i18n from "../../lib/i18n";
+import type { LogEvent } from "../../lib/types";
+import { describeContactEvent, type ContactNames } from "./contactEventText";
+
+const names: ContactNames = {
+  user: (id) => (id === 2 ? "Ana" : undefined),
+  team: (id) => (id === 5 ? "Sales" : undefined),
+  workflow: (id) => (id === 8 ? "Inbound" : undefined),
+  field: (key) => (key === "plan" ? "Plan" : undefined),
+  contact: "Ada Lovelace",
+  time: (iso) => iso.slice(11, 16),
+};
+const ev = (type: string, payload: object): LogEvent => ({ id: 1, type, payload, created_at: "2026-01-01T10:00:00Z", workspace_id: 1 });
+const say = (type: string, payload: object, lang = "en") => describeContactEvent(ev(type, payload), i18n.getFixedT(lang), names);
+
+describe("contact timeline sentences", () => {
+  it.each([
+    ["contact.tag.updated", { tag: "vip", action: "added" }, "Tag vip added"],
+    ["contact.tag.updated", { tag: "vip", action: "removed" }, "Tag vip removed"],
+    ["contact.updated", { changed: ["phone", "fields.plan", "fields.gone"] }, "Changed Phone, Plan, gone"],
+    ["contact.lifecycle.updated", { from: "New Lead", to: "Customer" }, "Lifecycle stage New Lead → Customer"],
+    ["contact.lifecycle.updated", { from: "", to: "Customer" }, "Lifecycle stage set to Customer"],
+    ["contact.merged", { merged_contact_id: 12, user_id: 2, moved_conversations: 1, moved_identities: 2 }, "Contact #12 merged in by Ana"],
+    ["conversation.assigned", { assignee_id: 2, routing: { target: "user" } }, "Assigned to Ana"],
+    ["workflow.run.started", { workflow_id: 8 }, "Workflow Inbound started"],
+    ["conversation.opened", { source: "contact" }, "Ada Lovelace opened the conversation"],
+    ["message.received", {}, "Message received"],
+    // A payload without what the sentence needs keeps the plain label.
+    ["contact.tag.updated", {}, "Tags changed"],
+    ["contact.updated", { changed: [] }, "Contact updated"],
+  ])("%s %j", (type, payload, want) => {
+    expect(say(type, payload).text).toBe(want);
+  });
+
+  it("counts what a merge moved, and speaks French", () => {
+    expect(say("contact.merged", { merged_contact_id: 12, moved_conversations: 1, moved_identities: 2 }).details).toEqual([
+      "1 conversation moved here",
+      "2 channel identities moved here",
+    ]);
+    expect(say("contact.tag.updated", { tag: "vip", action: "removed" }, "fr").text).toBe("Étiquette vip retirée");
+    expect(say("contact.updated", { changed: ["email"] }, "fr").text).toBe("Modifié : E-mail");
+  });
+});
