@@ -400,7 +400,9 @@ function TimelineCard({ contactID, contactName }: { contactID: number; contactNa
     initialPageParam: "",
     getNextPageParam: (last) => last.next_cursor || undefined,
   });
-  const date = useWorkspaceDate({ dateStyle: "short", timeStyle: "short" });
+  // Medium, as the conversations card beside it: "12/5/26" reads as
+  // 12 May to half the world.
+  const date = useWorkspaceDate();
   const names = useTimelineNames(contactName);
   const rows = events.data?.pages.flatMap((p) => p.data) ?? [];
   return (
@@ -410,7 +412,7 @@ function TimelineCard({ contactID, contactName }: { contactID: number; contactNa
           const d = describeContactEvent(e, t, names);
           return (
             <li key={e.id} className="flex gap-2 text-sm" data-testid="contact-event" data-event-type={e.type}>
-              <span className="text-muted w-36 shrink-0 text-xs leading-5 whitespace-nowrap">{date(e.created_at)}</span>
+              <span className="text-muted w-40 shrink-0 text-xs leading-5 whitespace-nowrap">{date(e.created_at)}</span>
               <span className="min-w-0 flex-1">
                 <span className={d.tone === "danger" ? "text-danger" : undefined}>{d.text}</span>
                 {e.conversation_id ? (
