@@ -21,10 +21,7 @@ func TestDismissedMergeSuggestionsAreNeverListedAgain(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newMergeFixture(t, d)
 		ctx := context.Background()
-		p1 := f.receive(t, f.chA, "+33612345678", "1", contact.Input{FirstName: ptr("Paul")}).ContactID
-		p2 := f.receive(t, f.chB, "0612345678", "2", contact.Input{FirstName: ptr("P")}).ContactID
-		e1 := f.receive(t, f.chA, "e-1", "3", contact.Input{FirstName: ptr("Eve"), Email: ptr("eve@example.com")}).ContactID
-		e2 := f.receive(t, f.chB, "EVE@Example.com", "4", contact.Input{FirstName: ptr("Evie")}).ContactID
+		p1, p2, e1, e2 := f.phoneAndEmailPairs(t)
 		n1 := f.receive(t, f.chA, "n-1", "5", contact.Input{FirstName: ptr("Grace"), LastName: ptr("Hopper")}).ContactID
 		n2 := f.receive(t, f.chB, "n-2", "6", contact.Input{FirstName: ptr("grace"), LastName: ptr("hopper")}).ContactID
 		h1, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("Ada"), Email: ptr("ada@example.com")})
@@ -160,4 +157,16 @@ func TestDecidingMergeSuggestionRefusals(t *testing.T) {
 			t.Errorf("a refused dismissal was recorded: %d rows", n)
 		}
 	})
+}
+
+// phoneAndEmailPairs makes two pairs the merge suggestions pair: the same
+// phone in two forms (p1, p2) and the same email in two cases (e1, e2),
+// each pair written from two channels.
+func (f *mergeFixture) phoneAndEmailPairs(t *testing.T) (p1, p2, e1, e2 int64) {
+	t.Helper()
+	p1 = f.receive(t, f.chA, "+33612345678", "1", contact.Input{FirstName: ptr("Paul")}).ContactID
+	p2 = f.receive(t, f.chB, "0612345678", "2", contact.Input{FirstName: ptr("P")}).ContactID
+	e1 = f.receive(t, f.chA, "e-1", "3", contact.Input{FirstName: ptr("Eve"), Email: ptr("eve@example.com")}).ContactID
+	e2 = f.receive(t, f.chB, "EVE@Example.com", "4", contact.Input{FirstName: ptr("Evie")}).ContactID
+	return p1, p2, e1, e2
 }

@@ -19,10 +19,7 @@ func TestMergeDismissalsAreListedAndRestored(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newMergeFixture(t, d)
 		ctx := context.Background()
-		p1 := f.receive(t, f.chA, "+33612345678", "1", contact.Input{FirstName: ptr("Paul")}).ContactID
-		p2 := f.receive(t, f.chB, "0612345678", "2", contact.Input{FirstName: ptr("P")}).ContactID
-		e1 := f.receive(t, f.chA, "e-1", "3", contact.Input{FirstName: ptr("Eve"), Email: ptr("eve@example.com")}).ContactID
-		e2 := f.receive(t, f.chB, "EVE@Example.com", "4", contact.Input{FirstName: ptr("Evie")}).ContactID
+		p1, p2, e1, e2 := f.phoneAndEmailPairs(t)
 		ana, err := workspace.New(d).CreateUser(ctx, f.ws, workspace.NewUser{Email: "ana@acme.test", Name: "Ana"})
 		if err != nil {
 			t.Fatal(err)
