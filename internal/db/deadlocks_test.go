@@ -13,6 +13,11 @@ import (
 // its first while the other takes its own: PostgreSQL aborts one as
 // deadlocked, Write runs it again, and both land. The handle whose write
 // was aborted counts it (DB.Deadlocks), once.
+//
+// The aborted write's second run waits for the other write to finish: run
+// at once, it can take its first row again before the other (woken by the
+// abort) takes it, and the two deadlock a second time, which is counted as
+// it should be but is not the one deadlock this test sets up.
 func TestDeadlocksAreCounted(t *testing.T) {
 	ctx := context.Background()
 	d1, d2, raw := twoNodes(t)
@@ -21,13 +26,18 @@ func TestDeadlocksAreCounted(t *testing.T) {
 	var holding sync.WaitGroup
 	holding.Add(2)
 	bothHold := make(chan struct{})
-	lockTwo := func(d *db.DB, first, second int64) error {
-		var again atomic.Bool
+	lockTwo := func(d *db.DB, first, second int64, done chan<- struct{}, otherDone <-chan struct{}) error {
+		defer close(done)
+		var runs atomic.Int32
 		return d.WriteConcurrent(ctx, func(tx *db.Tx) error {
+			run := runs.Add(1)
+			if run > 1 {
+				<-otherDone
+			}
 			if _, err := tx.Exec(ctx, `SELECT id FROM workspaces WHERE id = ? FOR UPDATE`, first); err != nil {
 				return err
 			}
-			if !again.Swap(true) {
+			if run == 1 {
 				holding.Done()
 				<-bothHold
 			}
@@ -35,9 +45,10 @@ func TestDeadlocksAreCounted(t *testing.T) {
 			return err
 		})
 	}
+	done1, done2 := make(chan struct{}), make(chan struct{})
 	errs := make(chan error, 2)
-	go func() { errs <- lockTwo(d1, a, b) }()
-	go func() { errs <- lockTwo(d2, b, a) }()
+	go func() { errs <- lockTwo(d1, a, b, done1, done2) }()
+	go func() { errs <- lockTwo(d2, b, a, done2, done1) }()
 	holding.Wait()
 	close(bothHold)
 	for range 2 {
