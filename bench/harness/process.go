@@ -31,14 +31,15 @@ const MainPackage = "github.com/switchboard-chat/switchboard/cmd/switchboard"
 // working directory). Without race it is the binary `make build` makes,
 // profile-guided by the command's default.pgo, so that benchmarks measure
 // what is shipped (and the build is shared with make's through the cache).
-// race builds with the race detector and without the profile, as a test's
-// own packages are built, which lets a test built with -race reuse them
-// instead of compiling the SQLite driver a second time.
+// race builds with the race detector and without the profile, as `make
+// test` builds a test's own packages (the Makefile's RACE: SQLite's
+// translated C left uninstrumented), which lets a test built with -race
+// reuse them instead of compiling the SQLite driver a second time.
 func Build(ctx context.Context, dir string, race bool) (string, error) {
 	bin := filepath.Join(dir, "switchboard")
 	args := []string{"build", "-o", bin}
 	if race {
-		args = append(args, "-race", "-pgo=off")
+		args = append(args, "-race", "-gcflags=modernc.org/sqlite/lib=-race=false", "-pgo=off")
 	}
 	args = append(args, MainPackage)
 	out, err := exec.CommandContext(ctx, "go", args...).CombinedOutput()

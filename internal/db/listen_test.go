@@ -219,11 +219,13 @@ func TestNewsSurvivesTheNotifiersLostConnection(t *testing.T) {
 	b.waitFor(t, "node A's first commit", func(events, _ []int64) bool { return slices.Contains(events, first) })
 
 	// The server ends node A's notifier's connection (waiting until its
-	// backend is gone).
+	// backend is gone). Only this test's database's: other packages'
+	// tests share the server, and their nodes notify too.
 	raw := dbtest.Raw(t, cfg)
 	var ended int
 	if err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity
-		WHERE query LIKE 'SELECT pg_notify(%' AND pid <> pg_backend_pid() AND pg_terminate_backend(pid, 60000)`).Scan(&ended); err != nil {
+		WHERE datname = current_database() AND query LIKE 'SELECT pg_notify(%'
+			AND pid <> pg_backend_pid() AND pg_terminate_backend(pid, 60000)`).Scan(&ended); err != nil {
 		t.Fatal(err)
 	}
 	if ended != 1 {
