@@ -48,7 +48,7 @@ func Open(t testing.TB, dialect db.Dialect) *db.DB {
 	if dialect == db.SQLite {
 		cfg = migratedSQLite(t)
 	} else {
-		cfg = newPostgres(t, " TEMPLATE "+mustTemplate(t))
+		cfg = newPostgres(t, mustTemplate(t))
 	}
 	d, err := db.Open(context.Background(), cfg)
 	if err != nil {
@@ -93,7 +93,8 @@ func PostgresConfig(t testing.TB) db.Config {
 	return Config(t, db.Postgres)
 }
 
-// mustTemplate is the migrated template database (see pgTemplate).
+// mustTemplate is the CREATE DATABASE options that copy the migrated
+// template database (see pgTemplate).
 func mustTemplate(t testing.TB) string {
 	t.Helper()
 	if os.Getenv(EnvPostgres) == "" {
@@ -103,8 +104,26 @@ func mustTemplate(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("migrate the PostgreSQL template: %v", err)
 	}
-	return name
+	return " TEMPLATE " + name + copyStrategy()
 }
+
+// copyStrategy copies the template's files rather than writing each of
+// its pages to the WAL (PostgreSQL 15's default, WAL_LOG): on the test
+// server, without fsync, that halves the time CREATE DATABASE takes
+// (about 0.15 s against 0.33 s a database, and the suite makes over a
+// thousand). Older servers, which only copy files, do not know the option.
+var copyStrategy = sync.OnceValue(func() string {
+	admin, err := sql.Open("pgx", os.Getenv(EnvPostgres))
+	if err != nil {
+		return ""
+	}
+	defer admin.Close()
+	var version int
+	if err := admin.QueryRow(`SHOW server_version_num`).Scan(&version); err != nil || version < 150000 {
+		return ""
+	}
+	return " STRATEGY FILE_COPY"
+})
 
 // newPostgres creates a database for the test on the test server, dropped
 // when the test ends; options follow CREATE DATABASE name.
