@@ -33,15 +33,21 @@ run: build
 # Every test, with the race detector, after gofmt, go vet and staticcheck. Store tests also run on PostgreSQL
 # when SWITCHBOARD_TEST_POSTGRES is set (.ci/run starts a server for them;
 # so does scripts/with-postgres.sh for a developer).
-# The Go tests run beside the web app's (two jobs at once): their packages
-# wait on fsyncs and leave a core idle much of the time, and one after the
-# other the suite took 31 minutes on a slow day of the 2-core CI machine.
-# The app is built first, so that no test compiles the embedded web/dist
-# while Vite rewrites it; each job's output is printed whole when it ends.
-test: lint web/dist/index.html
-	$(MAKE) -j2 --output-sync=target test-go test-browser
+# The Go tests run beside the web app's and the linters (three jobs at
+# once, three Go test packages at a time): one after the other the suite
+# took 31 minutes on a slow day of the 2-core CI machine, and two jobs
+# side by side (28 minutes) still left it at 107% CPU, its tests waiting
+# on processes, sockets and disks more than on the cores. The app is built
+# first, so that no test compiles the embedded web/dist while Vite
+# rewrites it; each job's output is printed whole when it ends.
+test: web/dist/index.html
+	$(MAKE) -j3 --output-sync=target lint test-go test-browser
 
-test-browser: test-web test-e2e
+# One after the other: the browser tests' waits are bounded, and the unit
+# tests beside them would only crowd them.
+test-browser:
+	$(MAKE) test-web
+	$(MAKE) test-e2e
 
 # The race detector watches our code and the Go parts of the SQLite driver,
 # not SQLite itself: modernc.org/sqlite/lib is SQLite's C translated to Go,
@@ -55,7 +61,7 @@ RACE := -race -gcflags=modernc.org/sqlite/lib=-race=false
 # A few volume and quality tests shrink or skip under -race (see
 # internal/report/race_on_test.go); they run at full size without it.
 test-go:
-	$(GO) test $(RACE) -count=1 -timeout 20m ./...
+	$(GO) test $(RACE) -p 3 -count=1 -timeout 20m ./...
 	$(GO) test -count=1 -timeout 10m -run 'TestScriptedMonth|TestSegmentsMatchTheScan|TestRetrievalEvaluation|TestRestartContinuesEveryRun' \
 		./internal/report/ ./internal/knowledge/ ./internal/workflow/
 
