@@ -115,11 +115,16 @@ func (s *Service) ListIdentities(ctx context.Context, workspaceID, contactID int
 }
 
 // IdentityOf returns the external id of the contact on the channel, which
-// outbound sends address.
-func IdentityOf(ctx context.Context, q db.Querier, channelID, contactID int64) (string, error) {
+// outbound sends address: prefer, when it is one of the contact's ids
+// there, else the newest. A contact merged from two may have two ids on
+// one channel (two phone numbers on one WhatsApp number); a reply goes to
+// the one the contact last wrote from, which the conversation keeps
+// (conversations.contact_external_id) and passes as prefer.
+func IdentityOf(ctx context.Context, q db.Querier, channelID, contactID int64, prefer string) (string, error) {
 	var ext string
-	err := q.QueryRow(ctx, `SELECT external_id FROM contact_identities WHERE channel_id = ? AND contact_id = ? ORDER BY id DESC LIMIT 1`,
-		channelID, contactID).Scan(&ext)
+	err := q.QueryRow(ctx, `SELECT external_id FROM contact_identities WHERE channel_id = ? AND contact_id = ?
+		ORDER BY CASE WHEN external_id = ? THEN 0 ELSE 1 END, id DESC LIMIT 1`,
+		channelID, contactID, prefer).Scan(&ext)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", &apperr.Error{Kind: apperr.KindNotFound, Message: fmt.Sprintf("contact %d has no identity on channel %d", contactID, channelID)}
 	}

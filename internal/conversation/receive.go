@@ -279,7 +279,7 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 		// Born with this message's times and with seq 2 reserved for its
 		// message.received, saving the update below.
 		conv, err = insertConv(ctx, tx, newConv{workspaceID: in.WorkspaceID, contactID: r.ContactID, channelID: in.ChannelID,
-			source: SourceContact, messageAt: now})
+			source: SourceContact, messageAt: now, externalID: in.ExternalID})
 		if err != nil {
 			return r, err
 		}
@@ -348,9 +348,10 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	} else if in.Kind == KindMessage {
 		// The contact waits from their first message the business has not
 		// answered yet; later ones do not move it.
-		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ?, last_seq = last_seq + 1,
-			waiting_since = CASE WHEN waiting_since = ? THEN ? ELSE waiting_since END,
-			`+armAutoClose+` WHERE id = ? RETURNING last_seq, auto_close_at`, now, now, in.ChannelID, NotWaiting, now, now, byContact, conv.ID).Scan(&seq, &autoClose)
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = ?, contact_external_id = ?,
+			last_seq = last_seq + 1, waiting_since = CASE WHEN waiting_since = ? THEN ? ELSE waiting_since END,
+			`+armAutoClose+` WHERE id = ? RETURNING last_seq, auto_close_at`, now, now, in.ChannelID, in.ExternalID, NotWaiting, now, now,
+			byContact, conv.ID).Scan(&seq, &autoClose)
 	} else {
 		// An echo is the business answering from elsewhere: nobody waits.
 		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + 1, waiting_since = ?, `+armAutoClose+`
@@ -387,12 +388,14 @@ func insertConversation(ctx context.Context, tx *db.Tx, workspaceID, contactID, 
 
 // newConv describes a conversation to open. messageAt, when set, is the
 // time of the contact message that opens it: the row then starts with that
-// message's times and reserves seq 2 for its message.received event.
+// message's times and reserves seq 2 for its message.received event;
+// externalID is then the contact's id on the channel it came from.
 type newConv struct {
 	workspaceID, contactID, channelID int64
 	source                            string
 	by                                int64
 	messageAt                         int64
+	externalID                        string
 }
 
 func insertConv(ctx context.Context, tx *db.Tx, n newConv) (Conversation, error) {
@@ -410,12 +413,12 @@ func insertConv(ctx context.Context, tx *db.Tx, n newConv) (Conversation, error)
 	// counts the opening as a message (armedOnOpening).
 	var autoClose int64
 	// A test contact's conversation is a test one (migration 023).
-	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, status, opened_source, opened_by, opened_at,
-		last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at, is_test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-		COALESCE((SELECT ? + w.auto_close_ms FROM workspaces w WHERE w.id = ? AND `+armedOnOpening+`), 0),
+	err := tx.QueryRow(ctx, `INSERT INTO conversations (workspace_id, contact_id, channel_id, contact_external_id, status, opened_source,
+		opened_by, opened_at, last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at, is_test) VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+		?, ?, ?, ?, COALESCE((SELECT ? + w.auto_close_ms FROM workspaces w WHERE w.id = ? AND `+armedOnOpening+`), 0),
 		COALESCE((SELECT is_test FROM contacts WHERE id = ?), 0)) RETURNING id, auto_close_at`,
-		workspaceID, contactID, nullID(channelID), StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt, waiting,
-		now, workspaceID, contactID).Scan(&c.ID, &autoClose)
+		workspaceID, contactID, nullID(channelID), n.externalID, StatusOpen, source, nullID(by), now, c.LastSeq, n.messageAt, n.messageAt,
+		waiting, now, workspaceID, contactID).Scan(&c.ID, &autoClose)
 	if err != nil {
 		return c, fmt.Errorf("open conversation: %w", err)
 	}

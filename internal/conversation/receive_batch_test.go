@@ -62,7 +62,7 @@ func storeShape(t *testing.T, d *db.DB) []string {
 		`SELECT m.provider_message_id || ' ' || m.type || ' ' || m.text || ' ' || m.content || ' ' || m.status || ' ' || m.sender || ' ' ||
 			m.sent_at || ' ' || m.created_at || ' contact=' || c.first_name || '/' || COALESCE(c.phone, '') || '/' || c.last_incoming_at || '/' ||
 			(c.lifecycle_stage_id IS NOT NULL) || ' conv=' || cv.status || '/' || cv.last_seq || '/' || cv.waiting_since || '/' ||
-			cv.last_message_at || '/' || cv.last_incoming_at || '/' || cv.auto_close_at || '/' || cv.opened_source || '/' || cv.is_test || ' events=' ||
+			cv.last_message_at || '/' || cv.last_incoming_at || '/' || cv.auto_close_at || '/' || cv.opened_source || '/' || cv.is_test || '/' || cv.contact_external_id || ' events=' ||
 			(SELECT group_concat(x, ',') FROM (SELECT e.type || ':' || e.seq || ':' || e.created_at AS x FROM events e
 				WHERE e.conversation_id = cv.id ORDER BY e.seq, e.type))
 			FROM messages m JOIN contacts c ON c.id = m.contact_id JOIN conversations cv ON cv.id = m.conversation_id

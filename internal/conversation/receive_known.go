@@ -214,16 +214,16 @@ func writeIncomingTx(ctx context.Context, tx *db.Tx, workspaces *workspaceReads,
 // (a new contact's never is). Both SQLite paths open theirs with it.
 func openForMessagesTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) error {
 	err := db.Chunked(len(rows), func(from, n int) error {
-		args := make([]any, 0, 6*n+6)
+		args := make([]any, 0, 7*n+6)
 		args = append(args, StatusOpen, SourceContact, now, now, now, now)
 		for _, r := range rows[from : from+n] {
-			args = append(args, r.conversationID, r.in.WorkspaceID, r.contactID, r.in.ChannelID, r.autoCloseAt, r.contactID)
+			args = append(args, r.conversationID, r.in.WorkspaceID, r.contactID, r.in.ChannelID, r.in.ExternalID, r.autoCloseAt, r.contactID)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO conversations (id, workspace_id, contact_id, channel_id, status, opened_source, opened_at,
-			last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at, is_test)
-			SELECT v.column1, v.column2, v.column3, v.column4, ?, ?, ?, 2, ?, ?, ?, v.column5,
-				COALESCE((SELECT is_test FROM contacts WHERE id = v.column6), 0)
-			FROM (VALUES `+db.Rows("(?, ?, ?, ?, ?, ?)", n)+`) AS v`, args...)
+		_, err := tx.Exec(ctx, `INSERT INTO conversations (id, workspace_id, contact_id, channel_id, contact_external_id, status, opened_source,
+			opened_at, last_seq, last_message_at, last_incoming_at, waiting_since, auto_close_at, is_test)
+			SELECT v.column1, v.column2, v.column3, v.column4, v.column5, ?, ?, ?, 2, ?, ?, ?, v.column6,
+				COALESCE((SELECT is_test FROM contacts WHERE id = v.column7), 0)
+			FROM (VALUES `+db.Rows("(?, ?, ?, ?, ?, ?, ?)", n)+`) AS v`, args...)
 		return err
 	})
 	if err != nil {
@@ -246,14 +246,14 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 	n := len(rows)
 	msgs, wss, convs, contacts, chs, sentAts, autoCloses := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
 		make([]int64, n), make([]int64, n), make([]int64, n)
-	types, texts, contents, pids := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	types, texts, contents, pids, exts := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	opening := make([]bool, n)
 	follow := 0
 	for i, r := range rows {
 		typ, content := messageShape(r.in)
 		msgs[i], wss[i], convs[i], contacts[i], chs[i], sentAts[i] = r.id, r.in.WorkspaceID, r.conversationID, r.contactID, r.in.ChannelID,
 			db.Millis(r.in.Timestamp)
-		types[i], texts[i], contents[i], pids[i] = typ, r.in.Text, string(content), r.in.ProviderMessageID
+		types[i], texts[i], contents[i], pids[i], exts[i] = typ, r.in.Text, string(content), r.in.ProviderMessageID, r.in.ExternalID
 		opening[i], autoCloses[i] = r.opening, r.autoCloseAt
 		linkMediaLater(tx, r.in.WorkspaceID, r.id, content, nil)
 		if !r.opening {
@@ -264,11 +264,12 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 	// at the end of the statement, once the CTE has inserted it.
 	q, err := tx.Query(ctx, `WITH v AS (
 			SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],
-				?::bigint[], ?::boolean[], ?::bigint[]) AS v(msg, ws, conv, contact, ch, type, text, content, pid, sent_at, opening, auto_close)
+				?::bigint[], ?::boolean[], ?::bigint[], ?::text[]) AS v(msg, ws, conv, contact, ch, type, text, content, pid, sent_at, opening,
+				auto_close, ext)
 		), o AS (
-			INSERT INTO conversations (id, workspace_id, contact_id, channel_id, status, opened_source, opened_at, last_seq, last_message_at,
-				last_incoming_at, waiting_since, auto_close_at, is_test)
-			SELECT conv, ws, contact, ch, ?, ?, ?::bigint, 2, ?::bigint, ?::bigint, ?::bigint, auto_close,
+			INSERT INTO conversations (id, workspace_id, contact_id, channel_id, contact_external_id, status, opened_source, opened_at, last_seq,
+				last_message_at, last_incoming_at, waiting_since, auto_close_at, is_test)
+			SELECT conv, ws, contact, ch, ext, ?, ?, ?::bigint, 2, ?::bigint, ?::bigint, ?::bigint, auto_close,
 				COALESCE((SELECT c.is_test FROM contacts c WHERE c.id = v.contact), 0) FROM v WHERE opening
 		), m AS (
 			INSERT INTO messages (id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, type, text, content,
@@ -277,11 +278,12 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 		), k AS (
 			UPDATE contacts SET last_incoming_at = ?::bigint WHERE id IN (SELECT contact FROM v)
 		)
-		UPDATE conversations SET last_message_at = ?::bigint, last_incoming_at = ?::bigint, channel_id = v.ch, last_seq = last_seq + 1,
+		UPDATE conversations SET last_message_at = ?::bigint, last_incoming_at = ?::bigint, channel_id = v.ch, contact_external_id = v.ext,
+			last_seq = last_seq + 1,
 			waiting_since = CASE WHEN waiting_since = ? THEN ?::bigint ELSE waiting_since END, `+armAutoClose+`
 		FROM v WHERE conversations.id = v.conv AND NOT v.opening
 		RETURNING conversations.id, conversations.last_seq, conversations.auto_close_at`,
-		msgs, wss, convs, contacts, chs, types, texts, contents, pids, sentAts, opening, autoCloses,
+		msgs, wss, convs, contacts, chs, types, texts, contents, pids, sentAts, opening, autoCloses, exts,
 		StatusOpen, SourceContact, now, now, now, now,
 		now, now, now, now, NotWaiting, now, now, byContact)
 	if err != nil {
@@ -343,16 +345,17 @@ func openConversationsOfTx(ctx context.Context, tx *db.Tx, contactIDs []int64) (
 func takeIncomingTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now int64) (map[int64]int64, error) {
 	got := incoming{tx: tx, seqs: make(map[int64]int64, len(rows))}
 	err := db.Chunked(len(rows), func(from, n int) error {
-		args := make([]any, 0, 6+2*n)
+		args := make([]any, 0, 6+3*n)
 		args = append(args, now, now, NotWaiting, now, now, byContact)
 		for _, r := range rows[from : from+n] {
-			args = append(args, r.conversationID, r.in.ChannelID)
+			args = append(args, r.conversationID, r.in.ChannelID, r.in.ExternalID)
 		}
 		// The contact waits from their first message the business has
 		// not answered yet; later ones do not move it.
 		q, err := tx.Query(ctx, `UPDATE conversations SET last_message_at = ?, last_incoming_at = ?, channel_id = v.column2,
-			last_seq = last_seq + 1, waiting_since = CASE WHEN waiting_since = ? THEN ? ELSE waiting_since END, `+armAutoClose+`
-			FROM (VALUES `+db.Rows("(?, ?)", n)+`) AS v WHERE conversations.id = v.column1
+			contact_external_id = v.column3, last_seq = last_seq + 1,
+			waiting_since = CASE WHEN waiting_since = ? THEN ? ELSE waiting_since END, `+armAutoClose+`
+			FROM (VALUES `+db.Rows("(?, ?, ?)", n)+`) AS v WHERE conversations.id = v.column1
 			RETURNING conversations.id, last_seq, auto_close_at`, args...)
 		if err != nil {
 			return err

@@ -237,10 +237,11 @@ func writeNewContactsPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, fast [
 	n := len(fast)
 	convIDs, wss, contactIDs, chs, autoCloses, msgIDs, sentAts := make([]int64, n), make([]int64, n), make([]int64, n),
 		make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	types, texts, contents, pids := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	types, texts, contents, pids, exts := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for k, i := range fast {
 		in, l := item(refs[i]), found[i]
-		convIDs[k], wss[k], contactIDs[k], chs[k], msgIDs[k] = l.convID, in.WorkspaceID, l.contactID, in.ChannelID, l.msgID
+		convIDs[k], wss[k], contactIDs[k], chs[k], msgIDs[k], exts[k] = l.convID, in.WorkspaceID, l.contactID, in.ChannelID, l.msgID,
+			in.ExternalID
 		if l.autoCloseMs > 0 {
 			autoCloses[k] = now + l.autoCloseMs
 		}
@@ -255,16 +256,16 @@ func writeNewContactsPgTx(ctx context.Context, tx *db.Tx, refs []itemRef, fast [
 	// has inserted it.
 	_, err := tx.Exec(ctx, `WITH v AS (
 			SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-				?::text[], ?::bigint[]) AS v(conv, ws, contact, ch, auto_close, msg, type, text, content, pid, sent_at)
+				?::text[], ?::bigint[], ?::text[]) AS v(conv, ws, contact, ch, auto_close, msg, type, text, content, pid, sent_at, ext)
 		), c AS (
-			INSERT INTO conversations (id, workspace_id, contact_id, channel_id, status, opened_source, opened_at, last_seq, last_message_at,
-				last_incoming_at, waiting_since, auto_close_at)
-			SELECT conv, ws, contact, ch, ?, ?, ?::bigint, 2, ?::bigint, ?::bigint, ?::bigint, auto_close FROM v
+			INSERT INTO conversations (id, workspace_id, contact_id, channel_id, contact_external_id, status, opened_source, opened_at, last_seq,
+				last_message_at, last_incoming_at, waiting_since, auto_close_at)
+			SELECT conv, ws, contact, ch, ext, ?, ?, ?::bigint, 2, ?::bigint, ?::bigint, ?::bigint, auto_close FROM v
 		)
 		INSERT INTO messages (id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, type, text, content,
 			provider_message_id, status, sent_at, created_at)
 		SELECT msg, ws, conv, contact, ch, 'in', ?, type, text, content, NULLIF(pid, ''), ?, sent_at, ?::bigint FROM v`,
-		convIDs, wss, contactIDs, chs, autoCloses, msgIDs, types, texts, contents, pids, sentAts,
+		convIDs, wss, contactIDs, chs, autoCloses, msgIDs, types, texts, contents, pids, sentAts, exts,
 		StatusOpen, SourceContact, now, now, now, now, SourceContact, MsgReceived, now)
 	if err != nil {
 		return fmt.Errorf("open conversations and store messages: %w", err)

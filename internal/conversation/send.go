@@ -135,7 +135,7 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		return Message{}, err
 	}
 	if in.ChannelID != 0 && in.ChannelID != c.ChannelID {
-		if _, err := contact.IdentityOf(ctx, tx, in.ChannelID, c.ContactID); apperr.KindOf(err) == apperr.KindNotFound {
+		if _, err := contact.IdentityOf(ctx, tx, in.ChannelID, c.ContactID, ""); apperr.KindOf(err) == apperr.KindNotFound {
 			return Message{}, apperr.Invalid("channel_id", "the contact has no identity on channel %d", in.ChannelID)
 		} else if err != nil {
 			return Message{}, err

@@ -42,7 +42,7 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 		// Otherwise the job stays leased: another attempt follows when
 		// the lease ends.
 	}()
-	msg, err := loadMessage(ctx, d.db.Reader(), j.messageID)
+	msg, replyTo, err := loadMessage(ctx, d.db.Reader(), j.messageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return // deleted with its conversation; the job went with it
 	}
@@ -75,7 +75,7 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 	}
 	// A missing identity can never be sent to: fail at once. Any other
 	// error is the store's and is retried.
-	external, err := contact.IdentityOf(ctx, d.db.Reader(), ch.ID, msg.ContactID)
+	external, err := contact.IdentityOf(ctx, d.db.Reader(), ch.ID, msg.ContactID, replyTo)
 	if errors.Is(err, apperr.ErrNotFound) {
 		err = Permanent(err.Error())
 	}
@@ -92,22 +92,26 @@ func (d *Dispatcher) process(ctx context.Context, j job) {
 	d.settle(ctx, log, j, ch.Type, outcome{providerID: providerID, err: err, sent: true})
 }
 
-// loadMessage reads the fields of an outbound message a Sender needs.
-func loadMessage(ctx context.Context, q db.Querier, id int64) (conversation.Message, error) {
-	var m conversation.Message
+// loadMessage reads the fields of an outbound message a Sender needs, and
+// the contact's id its conversation was last written from (replyTo; ""
+// when none was), which the send addresses if it is on the message's
+// channel.
+func loadMessage(ctx context.Context, q db.Querier, id int64) (m conversation.Message, replyTo string, err error) {
 	var content string
 	var conv sql.NullInt64
 	var sender sql.NullInt64
 	var provider sql.NullString
 	var created int64
-	err := q.QueryRow(ctx, `SELECT id, workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
-		COALESCE(ai, ''), type, text, content, provider_message_id, status, created_at FROM messages WHERE id = ?`, id).
+	err = q.QueryRow(ctx, `SELECT m.id, m.workspace_id, m.conversation_id, m.contact_id, m.channel_id, m.direction, m.sender,
+		m.sender_user_id, COALESCE(m.ai, ''), m.type, m.text, m.content, m.provider_message_id, m.status, m.created_at,
+		COALESCE(c.contact_external_id, '')
+		FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?`, id).
 		Scan(&m.ID, &m.WorkspaceID, &conv, &m.ContactID, &m.ChannelID, &m.Direction, &m.Sender, &sender,
-			&m.AI, &m.Type, &m.Text, &content, &provider, &m.Status, &created)
+			&m.AI, &m.Type, &m.Text, &content, &provider, &m.Status, &created, &replyTo)
 	if err != nil {
-		return m, fmt.Errorf("outbound: load message %d: %w", id, err)
+		return m, "", fmt.Errorf("outbound: load message %d: %w", id, err)
 	}
 	m.ConversationID, m.SenderUserID, m.ProviderMessageID = conv.Int64, sender.Int64, provider.String
 	m.Content, m.CreatedAt = json.RawMessage(content), db.Time(created)
-	return m, nil
+	return m, replyTo, nil
 }
