@@ -9,6 +9,7 @@ import { Plus, Trash2 } from "lucide-react";
 import { effective, isMap, join, ordered, typeOf, validate, type ErrorCode, type Hint, type JSONSchema, type Suggest } from "./schema";
 import { TemplateField } from "./TemplateField";
 import { RefSelect, type Refs } from "./RefSelect";
+import { closingFromInput, closingInputValue } from "../../../lib/closingTime";
 
 export interface Problem {
   field?: string;
@@ -249,11 +250,10 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
     body = <TemplateField {...common} list={listID} multiline={!!s.multiline} value={typeof value === "string" ? value : ""} onChange={(v) => onChange(v)} variables={ctx.variables} label={label} />;
   } else if (s.format === "time") {
     // A time of day (a business-hours period's ends): the browser's time
-    // input, which writes a 24-hour HH:MM. It cannot hold 24:00, which an
-    // end (x-after) may be: the end of the day is shown and picked as 00:00,
-    // which cannot be later than a start otherwise.
+    // input, which writes a 24-hour HH:MM. An end (x-after) may be 24:00,
+    // shown and picked as 00:00 (closingTime.ts).
     const end = !!s["x-after"];
-    const shown = typeof value !== "string" ? "" : end && value === "24:00" ? "00:00" : value;
+    const shown = typeof value !== "string" ? "" : end ? closingInputValue(value) : value;
     const helpID = `${id}-help`;
     if (end) help = t("builderDrawer.timeEndHelp");
     body = (
@@ -264,7 +264,7 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
         step={60}
         className={control}
         value={shown}
-        onChange={(e) => onChange(end && e.target.value === "00:00" ? "24:00" : e.target.value)}
+        onChange={(e) => onChange(end ? closingFromInput(e.target.value) : e.target.value)}
       />
     );
   } else {

@@ -1,9 +1,11 @@
 // WeekHours: the weekly opening hours editor shared by the workspace's
 // business hours and a team's own calendar — one interval a day, ticked
-// open or closed. Further intervals of a day (set through the API) are
-// kept as they are when saving (weekHoursBody).
+// open or closed, midnight as a closing time meaning the end of the day
+// (24:00). Further intervals of a day (set through the API) are kept as
+// they are when saving (weekHoursBody).
 import { useTranslation } from "react-i18next";
 import type { components } from "../../../lib/api-types";
+import { closingFromInput, closingInputValue } from "../../../lib/closingTime";
 import { fieldError } from "./common";
 
 export type Interval = components["schemas"]["WorkspaceInterval"];
@@ -53,8 +55,8 @@ export function WeekHours({ days, onChange, error }: { days: WeekDays; onChange:
                     type="time"
                     aria-label={t("workspaceSettings.hours.closes", { day: day(d) })}
                     className="border-line bg-bg rounded border px-2 py-1 text-sm"
-                    value={iv.close === "24:00" ? "23:59" : iv.close}
-                    onChange={(ev) => onChange({ ...days, [d]: { ...iv, close: ev.target.value } })}
+                    value={closingInputValue(iv.close)}
+                    onChange={(ev) => onChange({ ...days, [d]: { ...iv, close: closingFromInput(ev.target.value) } })}
                   />
                 </>
               ) : (
@@ -69,6 +71,7 @@ export function WeekHours({ days, onChange, error }: { days: WeekDays; onChange:
           </div>
         );
       })}
+      <p className="text-muted text-xs">{t("workspaceSettings.hours.midnight")}</p>
     </>
   );
 }

@@ -2,7 +2,7 @@
 // time zone every date is shown in, the name in the header, the closing
 // notes the close dialog asks for): the session's copy follows the save.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
 import { SessionProvider, useSession } from "../../../lib/session";
@@ -124,4 +124,18 @@ it("an unknown auto-close mode is refused under the mode", async () => {
   fireEvent.click(screen.getByTestId("workspace-save"));
   await waitFor(() => expect(mode.getAttribute("aria-invalid")).toBe("true"));
   expect(screen.getByText(/must be inactivity or awaiting_contact/)).toBeTruthy();
+});
+
+it("a day open to midnight shows 00:00 as its closing and saves 24:00, the end of the day", async () => {
+  workspace.business_hours = { mon: [{ open: "18:00", close: "24:00" }] };
+  mount();
+  const monday = (await screen.findByLabelText("Monday closes at")) as HTMLInputElement;
+  expect(monday.value).toBe("00:00");
+  fireEvent.click(screen.getByLabelText("Tuesday"));
+  fireEvent.change(screen.getByLabelText("Tuesday closes at"), { target: { value: "00:00" } });
+  const hours = screen.getByRole("form", { name: "Business hours" });
+  fireEvent.click(within(hours).getByRole("button", { name: "Save" }));
+  await waitFor(() =>
+    expect(workspace.business_hours).toEqual({ mon: [{ open: "18:00", close: "24:00" }], tue: [{ open: "09:00", close: "24:00" }] }),
+  );
 });
