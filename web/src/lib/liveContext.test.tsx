@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { useEffect } from "react";
 import { act, cleanup, render, screen } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { LiveProvider, useLive } from "./liveContext";
 import { FakeWebSocket } from "./fakeWebSocket";
 
@@ -81,4 +81,34 @@ it("keeps a subscriber subscribed across typing notices (its pending timers were
   act(() => ws.deliver({ type: "typing", conversation_id: 4, user_id: 7, state: "stop" }));
   expect(shown()).toBe("");
   expect(onSubscribe).toHaveBeenCalledTimes(1);
+});
+
+/** Reads counts how often the app read its page. */
+function Reader({ reads }: { reads: { n: number } }) {
+  useQuery({ queryKey: ["conversations", "list"], queryFn: () => ++reads.n });
+  return null;
+}
+
+it("reads the pages fetched before the socket's first open again, once: not after a reconnect", async () => {
+  const reads = { n: 0 };
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <LiveProvider onSignedOut={() => {}}>
+        <Reader reads={reads} />
+      </LiveProvider>
+    </QueryClientProvider>,
+  );
+  await act(async () => {});
+  expect(reads.n).toBe(1);
+  // A message came in here, before the socket opened: on neither.
+  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  await act(async () => ws.open());
+  expect(reads.n).toBe(2);
+  // A drop and a reconnect: the socket replays from its cursor.
+  act(() => ws.close(1006));
+  await act(async () => vi.advanceTimersByTime(20_000));
+  const again = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  expect(again).not.toBe(ws);
+  await act(async () => again.open());
+  expect(reads.n).toBe(2);
 });

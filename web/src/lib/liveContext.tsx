@@ -48,6 +48,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
     const pending = new Map<string, Key>();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+    let openedOnce = false;
     const setTypist = (conversationID: number, userID: number, on: boolean) =>
       setTyping((prev) => {
         const next = new Map(prev);
@@ -95,6 +96,14 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
       },
       onStatus(up) {
         setConnected(up);
+        // First open: the socket streams what happens from now on, but the
+        // pages fetched (or in flight) since the app started may have been
+        // read before: a message that came in between would be on neither
+        // until the next event or a reload. They are read again, once.
+        if (up && !openedOnce) {
+          openedOnce = true;
+          void qc.invalidateQueries();
+        }
         // Down: the stops sent meanwhile are lost (notices are not replayed).
         if (!up) {
           for (const t of typingTimers.values()) clearTimeout(t);
