@@ -19,7 +19,7 @@ fi
 
 # A free port: ask the kernel for one.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 55433)
-dir=$(mktemp -d /tmp/switchboard-pg.XXXXXX)
+dir=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-pg.XXXXXX")
 chmod 755 "$dir"
 
 as_pg() {
