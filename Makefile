@@ -30,7 +30,7 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEBSRC)
 run: build
 	./bin/switchboard serve --addr $(ADDR) --data $(DATA) --demo
 
-# Every test, with the race detector, after gofmt, go vet and staticcheck. Store tests also run on PostgreSQL
+# Every test, with the race detector, and gofmt, go vet and staticcheck. Store tests also run on PostgreSQL
 # when SWITCHBOARD_TEST_POSTGRES is set (.ci/run starts a server for them;
 # so does scripts/with-postgres.sh for a developer).
 # The Go tests run beside the web app's and the linters (three jobs at
