@@ -102,8 +102,8 @@ describe("Date and time: opening hours", () => {
   it("ends a period at midnight with 00:00, saved as 24:00 as the server takes it", () => {
     const onChange = vi.fn();
     drawer(monday("20:00", "23:00"), onChange);
-    expect(closes().getAttribute("aria-describedby")).toBeTruthy(); // the help: midnight (00:00) is the end of the day
-    expect(document.getElementById(closes().getAttribute("aria-describedby")!)!.textContent).toContain("midnight (00:00) keeps it open to the end of the day");
+    expect(closes().getAttribute("aria-describedby")).toBeTruthy(); // the help: midnight is the end of the day
+    expect(document.getElementById(closes().getAttribute("aria-describedby")!)!.textContent).toContain("midnight keeps it open to the end of the day");
     fireEvent.change(closes(), { target: { value: "00:00" } });
     expect(onChange).toHaveBeenLastCalledWith(monday("20:00", "24:00"));
     cleanup();
