@@ -36,23 +36,27 @@ const (
 
 // Conversation is one cycle of interaction with a contact, open to close.
 type Conversation struct {
-	ID             int64     `json:"id"`
-	WorkspaceID    int64     `json:"workspace_id"`
-	ContactID      int64     `json:"contact_id"`
-	ChannelID      int64     `json:"channel_id,omitempty"`
-	Status         string    `json:"status"`
-	OpenedSource   string    `json:"opened_source"`
-	OpenedBy       int64     `json:"opened_by,omitempty"`
-	AssigneeID     int64     `json:"assignee_id,omitempty"`
-	TeamID         int64     `json:"team_id,omitempty"`
-	SnoozedUntil   time.Time `json:"snoozed_until,omitzero"`
-	ClosedSource   string    `json:"closed_source,omitempty"`
-	ClosedBy       int64     `json:"closed_by,omitempty"`
-	CloseCategory  string    `json:"close_category,omitempty"`
-	CloseSummary   string    `json:"close_summary,omitempty"`
-	LastSeq        int64     `json:"last_seq"`
-	LastMessageAt  time.Time `json:"last_message_at,omitzero"`
-	LastIncomingAt time.Time `json:"last_incoming_at,omitzero"`
+	ID          int64 `json:"id"`
+	WorkspaceID int64 `json:"workspace_id"`
+	ContactID   int64 `json:"contact_id"`
+	ChannelID   int64 `json:"channel_id,omitempty"`
+	// ContactExternalID is the contact's id on that channel their latest
+	// message came from: replies go to it while it is still one of theirs
+	// (a merged contact may have two numbers on one WhatsApp line).
+	ContactExternalID string    `json:"contact_external_id,omitempty"`
+	Status            string    `json:"status"`
+	OpenedSource      string    `json:"opened_source"`
+	OpenedBy          int64     `json:"opened_by,omitempty"`
+	AssigneeID        int64     `json:"assignee_id,omitempty"`
+	TeamID            int64     `json:"team_id,omitempty"`
+	SnoozedUntil      time.Time `json:"snoozed_until,omitzero"`
+	ClosedSource      string    `json:"closed_source,omitempty"`
+	ClosedBy          int64     `json:"closed_by,omitempty"`
+	CloseCategory     string    `json:"close_category,omitempty"`
+	CloseSummary      string    `json:"close_summary,omitempty"`
+	LastSeq           int64     `json:"last_seq"`
+	LastMessageAt     time.Time `json:"last_message_at,omitzero"`
+	LastIncomingAt    time.Time `json:"last_incoming_at,omitzero"`
 	// WaitingSince is when the oldest contact message still unanswered
 	// arrived; absent when the business spoke last or the conversation
 	// is closed.
@@ -105,20 +109,20 @@ func New(d *db.DB) *Service {
 const columns = `id, workspace_id, contact_id, COALESCE(channel_id, 0), status, opened_source, COALESCE(opened_by, 0),
 	COALESCE(assignee_id, 0), COALESCE(team_id, 0), snoozed_until, COALESCE(closed_source, ''), COALESCE(closed_by, 0),
 	COALESCE(close_category, ''), COALESCE(close_summary, ''), last_seq, last_message_at, last_incoming_at, opened_at, closed_at, waiting_since,
-	is_test`
+	is_test, contact_external_id`
 
 // aliased is columns over conversations aliased c, for lists that join.
 var aliased = `c.id, c.workspace_id, c.contact_id, COALESCE(c.channel_id, 0), c.status, c.opened_source, COALESCE(c.opened_by, 0),
 	COALESCE(c.assignee_id, 0), COALESCE(c.team_id, 0), c.snoozed_until, COALESCE(c.closed_source, ''), COALESCE(c.closed_by, 0),
 	COALESCE(c.close_category, ''), COALESCE(c.close_summary, ''), c.last_seq, c.last_message_at, c.last_incoming_at, c.opened_at,
-	c.closed_at, c.waiting_since, c.is_test`
+	c.closed_at, c.waiting_since, c.is_test, c.contact_external_id`
 
 func scan(row interface{ Scan(...any) error }, extra ...any) (Conversation, error) {
 	var c Conversation
 	var snoozed, lastMsg, lastIn, opened, closed, waiting, test int64
 	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ContactID, &c.ChannelID, &c.Status, &c.OpenedSource, &c.OpenedBy,
 		&c.AssigneeID, &c.TeamID, &snoozed, &c.ClosedSource, &c.ClosedBy, &c.CloseCategory, &c.CloseSummary,
-		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed, &waiting, &test}, extra...)...)
+		&c.LastSeq, &lastMsg, &lastIn, &opened, &closed, &waiting, &test, &c.ContactExternalID}, extra...)...)
 	c.Test = test != 0
 	c.SnoozedUntil, c.LastMessageAt, c.LastIncomingAt = db.Time(snoozed), db.Time(lastMsg), db.Time(lastIn)
 	c.OpenedAt, c.ClosedAt = db.Time(opened), db.Time(closed)

@@ -67,6 +67,10 @@ func TestReplyGoesToTheIdentityTheContactWroteFrom(t *testing.T) {
 			if res[0].ConversationID != conv {
 				t.Fatalf("%s's message went to conversation %d, want %d", from, res[0].ConversationID, conv)
 			}
+			// The conversation says which it is (the inbox marks it).
+			if c, err := e.convs.Get(ctx, p, conv); err != nil || c.ContactExternalID != from {
+				t.Fatalf("the conversation's contact_external_id = %q (%v), want %q", c.ContactExternalID, err, from)
+			}
 		}
 		write(work, "in-2")
 		replyReaches("noted, Paul", work)

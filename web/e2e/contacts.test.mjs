@@ -134,9 +134,22 @@ test("two contacts merged in the UI: their conversations appear under one", asyn
   assert.equal(kept.data.filter((c) => c.status !== "closed").length, 1);
   await s.api("GET", `/api/v1/contacts/${rb.contact_id}`, undefined, { expect: 404 });
 
-  // A conversation opens in the inbox.
-  await convs.first().click();
-  await page.waitForURL(/\/inbox\/all\/\d+$/);
+  // A conversation opens in the inbox. The kept contact has both phones
+  // on the one channel: the panel marks the one replies go to, the phone
+  // the contact last wrote from in the conversation that stayed open.
+  const open = kept.data.find((c) => c.status !== "closed");
+  await page.locator(`[data-testid="contact-conversation"][data-conversation-id="${open.id}"]`).click();
+  await page.waitForURL(new RegExp(`/inbox/all/${open.id}$`));
+  const wroteFrom = open.id === ra.conversation_id ? a.id : b.id;
+  const marked = page.getByTestId("reply-identity");
+  await marked.filter({ hasText: wroteFrom }).waitFor();
+  assert.equal(await marked.count(), 1, "one identity marked");
+  await screenshot(page, "contact-panel-reply-identity", "light", { locator: page.getByTestId("contact-panel") });
+  // A message from the other phone moves the mark there.
+  const other = open.id === ra.conversation_id ? b : a;
+  const r = await s.contactWrites(other, "Same person, other phone");
+  assert.equal(r.conversation_id, open.id);
+  await marked.filter({ hasText: other.id }).waitFor();
   me.assertClean();
   await me.close();
 });

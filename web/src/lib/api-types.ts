@@ -4006,6 +4006,7 @@ export interface components {
             closed_by?: number;
             /** @enum {string} */
             closed_source?: "user" | "workflow" | "api" | "auto_close" | "ai_agent";
+            contact_external_id?: string;
             /** Format: int64 */
             contact_id: number;
             contact_name?: string;

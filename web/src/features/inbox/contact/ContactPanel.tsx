@@ -7,13 +7,15 @@ import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Mail, Phone, Plus, X } from "lucide-react";
 import { api, ApiError, type Page } from "../../../lib/api";
-import { useChannels, useFields, useStages, useTags } from "../../../lib/directory";
+import { useFields, useStages, useTags } from "../../../lib/directory";
 
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
 import type { ContactDetail, ContactField, Conversation } from "../../../lib/types";
+import { useConversation } from "../conversation/data";
+import { Identities } from "./Identities";
 
 
 export function contactDisplayName(c: ContactDetail): string {
@@ -57,7 +59,8 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
   });
   const fields = useFields();
   const stages = useStages();
-  const channels = useChannels();
+  // Shared with the conversation pane (one query key): which identity replies go to.
+  const conversation = useConversation(conversationID);
   const past = useQuery({
     queryKey: qk.contactConversations(contactID),
     queryFn: () => api.get<Page<Conversation>>(`/api/v1/contacts/${contactID}/conversations`, { limit: 20 }),
@@ -179,14 +182,7 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
           </Section>
 
           <Section title={t("contact.identities")}>
-            <ul className="flex flex-col gap-1 text-sm">
-              {c.identities.map((i) => (
-                <li key={i.id} className="flex min-w-0 flex-col">
-                  <span className="text-muted truncate text-xs">{channels.data?.data.find((ch) => ch.id === i.channel_id)?.name ?? "#" + i.channel_id}</span>
-                  <span className="truncate font-mono text-xs">{i.external_id}</span>
-                </li>
-              ))}
-            </ul>
+            <Identities identities={c.identities} conversation={conversation.data} />
           </Section>
 
           <Section title={t("contact.past")}>
