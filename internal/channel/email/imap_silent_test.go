@@ -48,6 +48,11 @@ func TestIMAPServerSilentInACommandIsLeft(t *testing.T) {
 		ch := e.channel(t, imapConfig(port, ""))
 		runIMAP(t, e.p)
 		// The first SELECT waits for its answer, bounded by answerTimeout.
+		// The bound is armed before the command is written: the server
+		// must hold it first, or the timeout could cut the SELECT before
+		// the server read it, and the reconnected session's SELECT would
+		// be the one held, past a bound nobody advances (3 runs in 40 here).
+		h.wait(t)
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		if err := clk.WaitPending(wctx, 1); err != nil {
@@ -62,12 +67,13 @@ func TestIMAPServerSilentInACommandIsLeft(t *testing.T) {
 // (the connection stays up, nothing comes), until the test ends; the
 // commands after it, on the connection the poller makes next, go on.
 type hang struct {
-	once  sync.Once
-	until chan struct{}
+	once    sync.Once
+	entered chan struct{} // closed when the first command is held
+	until   chan struct{}
 }
 
 func newHang(t *testing.T) *hang {
-	h := &hang{until: make(chan struct{})}
+	h := &hang{entered: make(chan struct{}), until: make(chan struct{})}
 	t.Cleanup(func() { close(h.until) })
 	return h
 }
@@ -78,9 +84,20 @@ func (h *hang) first() bool {
 	hung := false
 	h.once.Do(func() { hung = true })
 	if hung {
+		close(h.entered)
 		<-h.until
 	}
 	return hung
+}
+
+// wait waits until the server holds the first command.
+func (h *hang) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server never received the command it is to hold")
+	}
 }
 
 // hangingSession stops answering in its first IDLE, as a hung server
