@@ -58,14 +58,15 @@ test-browser:
 # bench/harness.Build builds race-enabled child nodes the same way.
 RACE := -race -gcflags=modernc.org/sqlite/lib=-race=false
 
-# A few volume and quality tests shrink or skip under -race (see
-# internal/report/race_on_test.go); they run at full size without it.
 # The longest packages are named first so that they start first (go test
 # starts packages in the order listed): in ./... order they started half
-# way through and ran alone at the end, 10 and 11 minutes in a clean-clone
+# way through and ran alone at the end, 9 to 11 minutes each in a clean-clone
 # run. Each is listed once however often named.
 SLOW_PACKAGES := ./internal/crashtest ./internal/httpapi ./internal/conversation ./internal/routing ./internal/report \
 	./internal/workflow ./bench/e2e ./bench/harness ./internal/app
+
+# A few volume and quality tests shrink or skip under -race (see
+# internal/report/race_on_test.go); they run at full size without it.
 test-go:
 	$(GO) test $(RACE) -p 3 -count=1 -timeout 20m $(SLOW_PACKAGES) ./...
 	$(GO) test -count=1 -timeout 10m -run 'TestScriptedMonth|TestSegmentsMatchTheScan|TestRetrievalEvaluation|TestRestartContinuesEveryRun' \
