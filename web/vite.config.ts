@@ -31,7 +31,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     // A bound against a hung test, not a speed check: beside the Go tests
-    // on two cores, a test of the inbox's URL that takes 0.3 s alone took
+    // on two cores, two inbox tests that take about a second alone took
     // over vitest's default 5 s and failed a clean-clone run.
     testTimeout: 30_000,
     projects: [
