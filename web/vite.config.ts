@@ -2,20 +2,18 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mockingFiles } from "./scripts/mocking-files.mjs";
 
 // Unit tests share one jsdom and one module graph per worker (isolate:
 // false): setting up a fresh environment and re-importing React for each
 // of ~70 files was most of the run (113 s, against 43 s so). A file that
 // replaces a module with vi.mock needs its own graph, or the replacement
-// leaks into the files after it; those run isolated. The paths are
-// relative to web/, where vitest runs (npm test).
-const testFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? testFiles(join(dir, e.name)) : /\.test\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
-  );
-const mocking = testFiles("src").filter((f) => readFileSync(f, "utf8").includes("vi.mock("));
+// leaks into the files after it; those run isolated, found by reading the
+// files (scripts/mocking-files.mjs). Globals and env stubs are put back after
+// every test by the config (unstubGlobals, unstubEnvs), not only by the
+// files that remember to. The paths are relative to web/, where vitest
+// runs (npm test), as the include patterns are.
+const mocking = mockingFiles("src");
 
 // The app is served by the switchboard binary from web/dist (go:embed);
 // `npm run dev` proxies the API to a node on :8080.
@@ -34,11 +32,13 @@ export default defineConfig({
     // on two cores, two inbox tests that take about a second alone took
     // over vitest's default 5 s and failed a clean-clone run.
     testTimeout: 30_000,
+    unstubGlobals: true,
+    unstubEnvs: true,
     projects: [
       { extends: true, test: { name: "mocking", include: mocking } },
       {
         extends: true,
-        test: { name: "shared", isolate: false, include: ["src/**/*.test.{ts,tsx}"], exclude: mocking },
+        test: { name: "shared", isolate: false, include: ["src/**/*.test.{ts,tsx}", "scripts/*.test.mjs"], exclude: mocking },
       },
     ],
   },
