@@ -32,6 +32,14 @@ var errInviteMailNotConfigured = apperr.WithCode(apperr.KindConflict, "mail_not_
 // the requester chooses).
 func (s *Server) sendsMail() bool { return s.deps.Mailer.Configured() && s.deps.PublicURL != "" }
 
+// invitationResend is the optional body of a resend.
+type invitationResend struct {
+	// Language, given, is the mail's from now on (en or fr): the person
+	// invited may read the other better than the inviter first thought.
+	// Absent, the invitation keeps its own.
+	Language string `json:"language"`
+}
+
 // resendInvitation mails a pending invitation again with a new link: only
 // the token's hash is stored, so the link before stops working. The
 // answer is createInvitation's, with the new link.
@@ -39,6 +47,14 @@ func (s *Server) resendInvitation(w http.ResponseWriter, r *http.Request) error 
 	p := Principal(r)
 	id, err := PathID(r, "invitationID")
 	if err != nil {
+		return err
+	}
+	var in invitationResend
+	if err := httpjson.DecodeOptional(w, r, &in); err != nil {
+		return err
+	}
+	// Checked before the mail's 409 too: a bad body is a 422 on any node.
+	if err := workspace.CheckRenewalLanguage(in.Language); err != nil {
 		return err
 	}
 	if !s.sendsMail() {
@@ -57,7 +73,7 @@ func (s *Server) resendInvitation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	inv, token, err := s.deps.Workspaces.RenewInvitationLink(r.Context(), p.WorkspaceID, id)
+	inv, token, err := s.deps.Workspaces.RenewInvitationLink(r.Context(), p.WorkspaceID, id, in.Language)
 	if err != nil {
 		release()
 		return err

@@ -222,6 +222,27 @@ func TestInvitationMailLanguage(t *testing.T) {
 				}
 				check("resent", again, french)
 			}
+			if tc.name == "none" {
+				// A resend may change the language, from now on; one not
+				// in the list is refused before any mail or new link.
+				f.vars["link"] = inviteLink.FindStringSubmatch(inv.URL)[1]
+				f.run(t, []scenario{
+					{name: "resent in a language not offered", method: "POST", path: "/api/v1/invitations/{{id}}/resend", as: "manager",
+						body: `{"language":"de"}`, status: 422, want: []string{`"field":"language"`}},
+					{name: "its link still works", method: "POST", path: "/api/v1/invitations/preview", body: `{"token":"{{link}}"}`, status: 200},
+				})
+				if n := len(sink.Mails()); n != sent {
+					t.Fatalf("a refused resend mailed: %d mails, want %d", n, sent)
+				}
+				for _, resend := range []struct{ name, body string }{{"resent in fr", `{"language":"fr"}`}, {"resent again, no language", ``}} {
+					status, out := f.do(t, scenario{method: "POST", path: "/api/v1/invitations/{{id}}/resend", as: "manager", body: resend.body})
+					var again mailedInvitation
+					if status != 200 || decode(out, &again) != nil || !strings.Contains(string(out), `"language":"fr"`) {
+						t.Fatalf("%s: %d %s", resend.name, status, out)
+					}
+					check(resend.name, again, french)
+				}
+			}
 		}
 		f.run(t, []scenario{{name: "the list says each one's language", method: "GET", path: "/api/v1/invitations", as: "manager", status: 200,
 			want: []string{`"email":"fr@example.com"`, `"language":"fr"`, `"language":"en"`}}})

@@ -22,11 +22,12 @@ var invitationOperations = map[string]opDoc{
 	"POST /api/v1/invitations/{invitationID}/resend": {id: "resendInvitation", tag: tagSettings,
 		summary: "Mail a pending invitation again, with a new link",
 		desc: "Only the link's hash is kept, so the mail holds a new link and the one before stops working; it works at least seven days from the resend (a longer expiry stays). " +
-			"The mail is in the invitation's language, whoever resends it. " +
+			"The mail is in the invitation's language, whoever resends it, unless language names the other (en or fr; 422 for any " +
+			"other, and nothing changes): the invitation keeps it for its next resends. " +
 			"The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's " +
 			"invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends " +
 			"no mail (nothing changes).",
-		status: 200, resp: createdInvitation{}, errors: []int{409}},
+		body: invitationResend{}, optionalBody: true, status: 200, resp: createdInvitation{}, errors: []int{409}},
 	"DELETE /api/v1/invitations/{invitationID}": {id: "revokeInvitation", tag: tagSettings,
 		summary: "Revoke a pending invitation: its link stops working", status: 204},
 	"POST /api/v1/invitations/preview": {id: "previewInvitation", tag: tagAuth, summary: "Where an invitation link leads (no token needed)",
@@ -56,6 +57,8 @@ func init() {
 	fieldDocs["CreatedInvitation.language"] = fieldDocs["WorkspaceInvitation.language"]
 	fieldDocs["newInvitation.language"] = "the mail's language, kept for resends: a language tag, en or fr (fr-CA is fr; any other is en); " +
 		"absent, the one the request's Accept-Language prefers among en and fr, else en"
+	enums["invitationResend.language"] = workspace.InvitationLanguages
+	fieldDocs["invitationResend.language"] = "the mail's language from now on, this resend's and the next; absent, the invitation's own"
 	fieldDocs["newInvitation.send_email"] = "also mail the link to the email (409 mail_not_configured on a server that sends no mail)"
 	fieldDocs["CreatedInvitation.mailed"] = "the node's mail server took the invitation's mail"
 	fieldDocs["CreatedInvitation.mail_error"] = "why the mail asked for did not go; the link works all the same"

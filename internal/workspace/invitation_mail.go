@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -41,11 +42,26 @@ func (s *Service) RecordInvitationMail(ctx context.Context, workspaceID, id int6
 	return inv, wrap("record invitation mail", err)
 }
 
+// CheckRenewalLanguage refuses a language a renewal may not set: one not
+// in InvitationLanguages (empty keeps the invitation's).
+func CheckRenewalLanguage(language string) error {
+	if language != "" && !slices.Contains(InvitationLanguages, language) {
+		return apperr.Invalid("language", "must be en or fr")
+	}
+	return nil
+}
+
 // RenewInvitationLink gives a pending invitation a new token and returns
 // it with the invitation. Only the token's hash is stored, so a link
 // cannot be sent again as it was: the one before stops working. The
 // expiry stays; an accepted, revoked or expired invitation is not found.
-func (s *Service) RenewInvitationLink(ctx context.Context, workspaceID, id int64) (Invitation, string, error) {
+// A language given (en or fr; strict, unlike an invitation's first, which
+// is a tag read leniently: changing it is a choice made from the list)
+// is its mails' from now on; empty keeps the one it has.
+func (s *Service) RenewInvitationLink(ctx context.Context, workspaceID, id int64, language string) (Invitation, string, error) {
+	if err := CheckRenewalLanguage(language); err != nil {
+		return Invitation{}, "", err
+	}
 	raw := newInvitationToken()
 	now := s.nowMs()
 	var inv Invitation
@@ -55,9 +71,10 @@ func (s *Service) RenewInvitationLink(ctx context.Context, workspaceID, id int64
 		// read it. (Not the first's own TTL again: its start is not kept
 		// apart from the invitation's creation, and each resend would
 		// lengthen it.)
-		res, err := tx.Exec(ctx, `UPDATE invitations SET token_hash = ?, expires_at = CASE WHEN expires_at < ? THEN ? ELSE expires_at END
+		res, err := tx.Exec(ctx, `UPDATE invitations SET token_hash = ?, expires_at = CASE WHEN expires_at < ? THEN ? ELSE expires_at END,
+				language = CASE WHEN ? = '' THEN language ELSE ? END
 			WHERE workspace_id = ? AND id = ? AND accepted_at = 0 AND revoked_at = 0 AND expires_at > ?`,
-			hashToken(raw), now+DefaultInvitationTTL.Milliseconds(), now+DefaultInvitationTTL.Milliseconds(), workspaceID, id, now)
+			hashToken(raw), now+DefaultInvitationTTL.Milliseconds(), now+DefaultInvitationTTL.Milliseconds(), language, language, workspaceID, id, now)
 		if err != nil {
 			return err
 		}

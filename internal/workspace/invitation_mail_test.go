@@ -59,7 +59,7 @@ func TestInvitationRenewLink(t *testing.T) {
 		f := newInviteFixture(t, d, Options{})
 		inv, old := f.invite(t, "again@example.com", time.Hour)
 		f.clk.Advance(50 * time.Minute)
-		renewed, raw, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID)
+		renewed, raw, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID, "")
 		if err != nil || raw == old || raw == "" || !renewed.ExpiresAt.Equal(f.clk.Now().Add(DefaultInvitationTTL)) || renewed.Email != inv.Email {
 			t.Fatalf("renew = %+v %q, %v", renewed, raw, err)
 		}
@@ -70,7 +70,7 @@ func TestInvitationRenewLink(t *testing.T) {
 			t.Fatalf("accept the new link: %v", err)
 		}
 		long, _ := f.invite(t, "long@example.com", MaxInvitationTTL)
-		if again, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, long.ID); err != nil || !again.ExpiresAt.Equal(long.ExpiresAt) {
+		if again, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, long.ID, ""); err != nil || !again.ExpiresAt.Equal(long.ExpiresAt) {
 			t.Fatalf("renew a 30-day invitation: %+v, %v; want its expiry kept", again, err)
 		}
 
@@ -81,7 +81,7 @@ func TestInvitationRenewLink(t *testing.T) {
 		expired, _ := f.invite(t, "expired@example.com", time.Minute)
 		f.clk.Advance(time.Minute)
 		for name, id := range map[string]int64{"accepted": inv.ID, "revoked": revoked.ID, "expired": expired.ID} {
-			if _, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, id); !errors.Is(err, apperr.ErrNotFound) {
+			if _, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, id, ""); !errors.Is(err, apperr.ErrNotFound) {
 				t.Errorf("%s: %v, want 404", name, err)
 			}
 			if _, err := f.s.PendingInvitation(ctx, f.ws.ID, id); !errors.Is(err, apperr.ErrNotFound) {
@@ -89,7 +89,7 @@ func TestInvitationRenewLink(t *testing.T) {
 			}
 		}
 		pending, _ := f.invite(t, "other@example.com", time.Hour)
-		if _, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID+1, pending.ID); !errors.Is(err, apperr.ErrNotFound) {
+		if _, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID+1, pending.ID, ""); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("another workspace's: %v, want 404", err)
 		}
 		if got, err := f.s.PendingInvitation(ctx, f.ws.ID, pending.ID); err != nil || got.Email != "other@example.com" {
@@ -113,7 +113,7 @@ func TestInvitationLanguageKept(t *testing.T) {
 		if err != nil || plain.Language != "en" || fr.Language != "fr" {
 			t.Fatalf("made: %q and %+v (%v); want en and fr", plain.Language, fr, err)
 		}
-		renewed, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, fr.ID)
+		renewed, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, fr.ID, "")
 		if err != nil || renewed.Language != "fr" {
 			t.Fatalf("renewed: %+v, %v", renewed, err)
 		}
@@ -128,6 +128,37 @@ func TestInvitationLanguageKept(t *testing.T) {
 		list, err := f.s.Invitations(ctx, f.ws.ID, page.Request{Limit: 10})
 		if err != nil || len(list.Data) != 2 || list.Data[0].Language != "en" || list.Data[1].Language != "fr" {
 			t.Fatalf("list: %+v, %v", list, err)
+		}
+	})
+}
+
+// A renewal may change the language of the invitation's mails, this one's
+// and the next renewals'; a language outside the list changes nothing, not
+// even the link.
+func TestInvitationLanguageChangedByARenewal(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newInviteFixture(t, d, Options{})
+		inv, raw := f.invite(t, "nadia@example.com", 0)
+		for _, bad := range []string{"de", "FR", "fr-CA", " en"} {
+			if _, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID, bad); apperr.KindOf(err) != apperr.KindInvalid {
+				t.Fatalf("renewed in %q: %v; want invalid", bad, err)
+			}
+		}
+		if p, err := f.s.PreviewInvitation(ctx, raw); err != nil || p.Email != "nadia@example.com" {
+			t.Fatalf("the first link after refused renewals: %+v, %v", p, err)
+		}
+		fr, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID, "fr")
+		if err != nil || fr.Language != "fr" {
+			t.Fatalf("renewed in fr: %+v, %v", fr, err)
+		}
+		kept, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID, "")
+		if err != nil || kept.Language != "fr" {
+			t.Fatalf("renewed again without a language: %+v, %v", kept, err)
+		}
+		pending, err := f.s.PendingInvitation(ctx, f.ws.ID, inv.ID)
+		if err != nil || pending.Language != "fr" {
+			t.Fatalf("pending: %+v, %v", pending, err)
 		}
 	})
 }

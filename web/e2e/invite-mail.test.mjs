@@ -110,6 +110,18 @@ for (const theme of ["light", "dark"]) {
     const again = await mailing.sink.waitFor((m) => m.to.includes(email) && !m.text.includes(first), "the resent mail");
     assert.match(again.text, /\/invite\/inv_/);
     assert.match(again.text, /Le lien ne fonctionne qu'une fois, jusqu'au /, "the resend is in French too");
+
+    // Resend in the other language, from the menu beside Resend: the mail
+    // is in English, and so is the invitation from now on.
+    await row.getByTestId("invitation-resend-in").click();
+    const english = page.getByRole("menuitem", { name: "Renvoyer en anglais" });
+    await english.waitFor();
+    assert.deepEqual(await serious(page), [], "the resend menu");
+    await screenshot(page, "invitation-resend-in", theme);
+    await english.click();
+    const third = await mailing.sink.waitFor((m) => m.to.includes(email) && m.text.includes("The link works once, until "), "the mail resent in English");
+    assert.match(third.text, /\/invite\/inv_/);
+    await until(async () => (await row.getByTestId("invitation-language").textContent()) === " · anglais", { what: "the row saying English" });
     assert.deepEqual(await serious(page), [], "settings → users with mailed invitations");
     assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
     u.assertClean();

@@ -1401,7 +1401,7 @@ export interface paths {
         put?: never;
         /**
          * Mail a pending invitation again, with a new link
-         * @description Only the link's hash is kept, so the mail holds a new link and the one before stops working; it works at least seven days from the resend (a longer expiry stays). The mail is in the invitation's language, whoever resends it. The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends no mail (nothing changes).
+         * @description Only the link's hash is kept, so the mail holds a new link and the one before stops working; it works at least seven days from the resend (a longer expiry stays). The mail is in the invitation's language, whoever resends it, unless language names the other (en or fr; 422 for any other, and nothing changes): the invitation keeps it for its next resends. The answer is POST /api/v1/invitations's, with the new link, mailed and mail_error. Only an owner may resend an owner's invitation (403). 404 for an invitation accepted, revoked or expired; 409 mail_not_configured on a server that sends no mail (nothing changes).
          */
         post: operations["resendInvitation"];
         delete?: never;
@@ -12414,7 +12414,17 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description the mail's language from now on, this resend's and the next; absent, the invitation's own
+                     * @enum {string}
+                     */
+                    language?: "en" | "fr";
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -12423,6 +12433,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedInvitation"];
+                };
+            };
+            /** @description Malformed request: bad JSON, a malformed query parameter or header */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, wrong or expired token */
@@ -12452,8 +12471,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state (a duplicate, a second open conversation, …) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value fails validation; error.field names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

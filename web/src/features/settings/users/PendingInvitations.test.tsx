@@ -1,6 +1,7 @@
 // The pending invitations say how each last went by mail; Resend is
-// offered where the server sends mail, and a resend whose mail did not go
-// shows its new link (the old one no longer works).
+// offered where the server sends mail, in the invitation's language or,
+// from the menu beside it, the other; a resend whose mail did not go shows
+// its new link (the old one no longer works).
 import { afterEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -31,6 +32,7 @@ function SignedIn() {
 
 function serve(sendsMail: boolean) {
   const resent: string[] = [];
+  const bodies: unknown[] = [];
   vi.stubGlobal(
     "fetch",
     vi.fn((path: string, init: RequestInit = {}) => {
@@ -38,6 +40,7 @@ function serve(sendsMail: boolean) {
       if (path === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
       if (path.endsWith("/resend") && init.method === "POST") {
         resent.push(path);
+        bodies.push(JSON.parse(String(init.body)));
         return json(200, {
           ...invitation(2, "bad@example.com", "failed"),
           url: "https://sb.example.com/invite/inv_new",
@@ -59,7 +62,7 @@ function serve(sendsMail: boolean) {
       </ToastProvider>
     </QueryClientProvider>,
   );
-  return resent;
+  return { resent, bodies };
 }
 
 afterEach(() => {
@@ -68,7 +71,7 @@ afterEach(() => {
 });
 
 it("shows each invitation's mail, and a resend that did not go shows the new link", async () => {
-  const resent = serve(true);
+  const { resent, bodies } = serve(true);
   const rows = await screen.findAllByTestId("invitation-row");
   expect(rows.map((r) => r.getAttribute("data-mail-status"))).toEqual(["sent", "failed", "none"]);
   expect(rows[0]!.textContent).toMatch(/mailed/);
@@ -79,12 +82,31 @@ it("shows each invitation's mail, and a resend that did not go shows the new lin
   fireEvent.click(screen.getByRole("button", { name: "Resend the invitation to bad@example.com" }));
   const dialog = await screen.findByTestId("resend-dialog");
   expect(resent).toEqual(["/api/v1/invitations/2/resend"]);
+  expect(bodies).toEqual([{}]);
   expect(dialog.textContent).toMatch(/550 No such mailbox/);
   expect((screen.getByTestId("invite-link") as HTMLInputElement).value).toBe("https://sb.example.com/invite/inv_new");
+});
+
+it("resends in the other language from the menu beside Resend", async () => {
+  const { resent, bodies } = serve(true);
+  await screen.findAllByTestId("invitation-row");
+  // Radix opens its menu on pointer down (jsdom has no pointer events'
+  // click path) or on Enter from the keyboard.
+  const caret = screen.getByRole("button", { name: "Resend the invitation to ok@example.com in another language" });
+  caret.focus();
+  fireEvent.keyDown(caret, { key: "Enter" });
+  const items = await screen.findAllByRole("menuitem");
+  // The invitation is in English: only French is offered.
+  expect(items.map((i) => i.textContent)).toEqual(["Resend in French"]);
+  fireEvent.click(items[0]!);
+  await screen.findByTestId("resend-dialog");
+  expect(resent).toEqual(["/api/v1/invitations/1/resend"]);
+  expect(bodies).toEqual([{ language: "fr" }]);
 });
 
 it("offers no resend on a server that sends no mail", async () => {
   serve(false);
   await screen.findAllByTestId("invitation-row");
   expect(screen.queryByTestId("invitation-resend")).toBeNull();
+  expect(screen.queryByTestId("invitation-resend-in")).toBeNull();
 });

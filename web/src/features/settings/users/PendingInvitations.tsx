@@ -1,6 +1,7 @@
 // PendingInvitations: the invitations not used yet, with how each last
-// went by mail and the language its mails are in; Resend mails a new link (where the server sends mail) and
-// Revoke makes the link stop working.
+// went by mail and the language its mails are in; Resend mails a new link
+// (where the server sends mail), in its language or another chosen beside
+// it, and Revoke makes the link stop working.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -12,6 +13,8 @@ import { useToast } from "../../../lib/ui/toast";
 import { DialogFrame, type Invitation } from "./InviteDialog";
 import { useWorkspaceDate } from "../../../lib/workspaceDate";
 import { InviteResult, type Created } from "./InviteResult";
+import { ResendButton } from "./ResendButton";
+import type { Language } from "../../../lib/i18n";
 
 export function PendingInvitations({ teamNames, userNames }: { teamNames: Map<number, string>; userNames: Map<number, string> }) {
   const { t, i18n } = useTranslation();
@@ -45,7 +48,8 @@ export function PendingInvitations({ teamNames, userNames }: { teamNames: Map<nu
   });
   // Not optimistic: what to say depends on whether the mail went.
   const resend = useMutation({
-    mutationFn: (id: number) => api.post<Created>(`/api/v1/invitations/${id}/resend`, {}),
+    mutationFn: ({ id, language }: { id: number; language?: Language }) =>
+      api.post<Created>(`/api/v1/invitations/${id}/resend`, language ? { language } : {}),
     onSuccess: (out) => {
       if (out.mailed) toast(t("users.resent", { email: out.email }), "info");
       else setUnsent(out);
@@ -86,15 +90,13 @@ export function PendingInvitations({ teamNames, userNames }: { teamNames: Map<nu
                 </div>
               </div>
               {me.sends_mail && (
-                <Button
-                  data-testid="invitation-resend"
-                  aria-label={t("users.resendWho", { email: inv.email })}
-                  title={t("users.resendHelp")}
-                  disabled={resend.isPending && resend.variables === inv.id}
-                  onClick={() => resend.mutate(inv.id)}
-                >
-                  {t("users.resend")}
-                </Button>
+                <ResendButton
+                  email={inv.email}
+                  language={inv.language}
+                  languageName={languageName}
+                  busy={resend.isPending && resend.variables?.id === inv.id}
+                  onResend={(language) => resend.mutate({ id: inv.id, language })}
+                />
               )}
               <Button intent="danger" data-testid="invitation-revoke" onClick={() => revoke.mutate(inv.id)}>
                 {t("users.revoke")}
