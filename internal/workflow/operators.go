@@ -42,11 +42,18 @@ func compare(v any, op, value string, values []string) bool {
 	case "starts_with":
 		return slices.ContainsFunc(list, func(s string) bool { return strings.HasPrefix(foldCase(s), foldCase(value)) })
 	case "greater_than":
-		return len(list) == 1 && order(list[0], value) > 0
+		n, ok := orderOf(list, value)
+		return ok && n > 0
 	case "less_than":
-		return len(list) == 1 && order(list[0], value) < 0
+		n, ok := orderOf(list, value)
+		return ok && n < 0
 	case "between":
-		return len(list) == 1 && len(values) == 2 && order(list[0], values[0]) >= 0 && order(list[0], values[1]) <= 0
+		if len(values) != 2 {
+			return false
+		}
+		lo, okLo := orderOf(list, values[0])
+		hi, okHi := orderOf(list, values[1])
+		return okLo && okHi && lo >= 0 && hi <= 0
 	case "has_any_of", "has_all_of", "has_none_of":
 		n := 0
 		for _, want := range values {
@@ -94,13 +101,31 @@ func equal(a, b string) bool {
 	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
 
-// order compares a and b: numerically when both are numbers, else as text
-// (which orders HH:MM times and YYYY-MM-DD dates correctly).
-func order(a, b string) int {
-	if n, ok := numbers(a, b); ok {
-		return n
+// orderOf compares a one-item value with b for greater_than, less_than
+// and between: numerically when both are numbers, as text when neither is
+// (which orders HH:MM times and YYYY-MM-DD dates correctly). A number and
+// a text are not ordered (false): "abc" or "n/a" is neither greater nor
+// less than 500, where the text order put letters after every digit, and
+// a broken number such as "1,000,00" before 500. A list (tags) or nothing
+// is not ordered either.
+func orderOf(list []string, b string) (int, bool) {
+	if len(list) != 1 {
+		return 0, false
 	}
-	return strings.Compare(foldCase(a), foldCase(b))
+	a := list[0]
+	if n, ok := numbers(a, b); ok {
+		return n, true
+	}
+	if isNumber(a) || isNumber(b) {
+		return 0, false
+	}
+	return strings.Compare(foldCase(a), foldCase(b)), true
+}
+
+// isNumber says whether s is a number as numbers reads one.
+func isNumber(s string) bool {
+	_, _, ok := contact.PlainNumber(strings.TrimSpace(s))
+	return ok
 }
 
 // foldCase is the text as contains, starts_with and the text order

@@ -59,8 +59,9 @@ func TestCompareLongNumbersExactly(t *testing.T) {
 // Numbers on either side of a comparison are read as a person writes them
 // (contact.ParseNumber: the rule of Ask a Question's number answers and
 // number fields), so a variable holding "1,000" is greater than 500 rather
-// than a text before "500". A side that is no number in that rule makes
-// the two compare as texts, case-insensitively, character by character.
+// than a text before "500". A number and a side that is no number in that
+// rule are neither greater nor less than each other; two texts compare
+// case-insensitively, character by character.
 func TestCompareNumbersAsPeopleWriteThem(t *testing.T) {
 	for _, c := range []struct {
 		v, op, value string
@@ -87,13 +88,24 @@ func TestCompareNumbersAsPeopleWriteThem(t *testing.T) {
 		{"3.5", "less_than", "10", nil, true},
 		{"1.000", "equals", "1", nil, true}, // a single dot is a decimal point
 		{"1e3", "equals", "1000", nil, true},
-		// No number on one side: texts.
-		{"1,000,00", "greater_than", "500", nil, false}, // groups not whole: "1…" is before "5…"
-		{"1 000", "greater_than", "500", nil, false},    // spaces do not group
-		{"abc", "greater_than", "500", nil, true},       // letters come after digits
+		// A number against no number: not ordered either way, and not
+		// equal (the text order put letters after every digit).
+		{"1,000,00", "greater_than", "500", nil, false}, // groups not whole
+		{"1,000,00", "less_than", "500", nil, false},
+		{"1 000", "greater_than", "500", nil, false}, // spaces do not group
+		{"1 000", "less_than", "500", nil, false},
+		{"abc", "greater_than", "500", nil, false},
+		{"abc", "less_than", "500", nil, false},
 		{"n/a", "less_than", "10", nil, false},
+		{"n/a", "greater_than", "10", nil, false},
+		{"500", "greater_than", "abc", nil, false}, // the value's side too
+		{"abc", "between", "", []string{"1", "9"}, false},
+		{"5", "between", "", []string{"1", "n/a"}, false},
+		{"abc", "not_equals", "500", nil, true},
+		// Neither a number: texts, which order times and dates.
 		{"09:30", "less_than", "10:00", nil, true},
 		{"2026-03-01", "less_than", "2026-12-01", nil, true},
+		{"b", "between", "", []string{"A", "c"}, true},
 	} {
 		if got := compare(c.v, c.op, c.value, c.values); got != c.want {
 			t.Errorf("%q %s %q %q: %v, want %v", c.v, c.op, c.value, c.values, got, c.want)

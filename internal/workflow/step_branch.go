@@ -179,11 +179,17 @@ func (cond condition) holds(x *execution) bool {
 		values = append(values, x.text(v))
 	}
 	v := cond.subject(x)
-	if cond.Subject == "time" && cond.Operator == "between" && len(values) == 2 && order(values[0], values[1]) > 0 {
+	if cond.Subject == "time" && cond.Operator == "between" && len(values) == 2 && later(values[0], values[1]) {
 		// A time of day from a later start to an earlier end spans
 		// midnight (the night shift, 22:00 to 06:00): no clock time is
 		// both after the one and before the other.
 		return compare(v, "between", "", []string{values[0], "23:59"}) || compare(v, "between", "", []string{"00:00", values[1]})
 	}
 	return compare(v, cond.Operator, x.text(cond.Value), values)
+}
+
+// later says a time's between starts after it ends (both ordered).
+func later(start, end string) bool {
+	n, ok := orderOf([]string{start}, end)
+	return ok && n > 0
 }
