@@ -89,6 +89,9 @@ func sortedKeys[V any](m map[string]V) []string {
 //   - keys:"mon tue …": the only keys a map may have (propertyNames);
 //   - format:"date": a YYYY-MM-DD date (of each item of a list);
 //   - format:"time": a 24-hour HH:MM time of day;
+//   - format:"local-datetime": a YYYY-MM-DD date with an optional 24-hour
+//     time, "YYYY-MM-DD HH:MM", on the wall clock of a zone said apart
+//     (not JSON Schema's date-time, which is RFC 3339 with an offset);
 //   - after:"from": the value must be later than its sibling from (the
 //     end of a period), written "x-after"; an end time may be "24:00",
 //     the end of the day.

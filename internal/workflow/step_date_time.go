@@ -19,8 +19,8 @@ type dateTime struct {
 	Timezone string              `json:"timezone,omitempty"`                                 // default: the workspace's
 	Hours    map[string][]period `json:"hours,omitempty" keys:"mon tue wed thu fri sat sun"` // mon…sun -> open periods
 	Holidays []string            `json:"holidays,omitempty" format:"date"`                   // YYYY-MM-DD
-	From     string              `json:"from,omitempty"`                                     // date_range: YYYY-MM-DD HH:MM or YYYY-MM-DD
-	To       string              `json:"to,omitempty"`
+	From     string              `json:"from,omitempty" format:"local-datetime"`             // date_range: YYYY-MM-DD HH:MM or YYYY-MM-DD
+	To       string              `json:"to,omitempty" format:"local-datetime"`
 }
 
 // period is an opening period of a day, "09:00" to "17:30" (its end

@@ -9,6 +9,7 @@ import { Plus, Trash2 } from "lucide-react";
 import { effective, isMap, join, ordered, typeOf, validate, type ErrorCode, type Hint, type JSONSchema, type Suggest } from "./schema";
 import { TemplateField } from "./TemplateField";
 import { RefSelect, type Refs } from "./RefSelect";
+import { DateTimeInput } from "./DateTimeInput";
 import { closingFromInput, closingInputValue } from "../../../lib/closingTime";
 
 export interface Problem {
@@ -267,6 +268,11 @@ function Control({ name, schema: raw, value, onChange, required, schemaPath, dat
         onChange={(e) => onChange(end ? closingFromInput(e.target.value) : e.target.value)}
       />
     );
+  } else if (s.format === "local-datetime") {
+    const { "aria-describedby": describedBy, ...rest } = common;
+    const helpID = `${id}-help`;
+    help = t("builderDrawer.dateTimeHelp");
+    body = <DateTimeInput {...rest} label={label} describedBy={[helpID, describedBy ?? ""].join(" ").trim()} className={control} value={typeof value === "string" ? value : ""} onChange={onChange} />;
   } else {
     // A date (a holiday): the browser's date input, which writes YYYY-MM-DD.
     const date = s.format === "date";

@@ -119,3 +119,45 @@ describe("Date and time: opening hours", () => {
     expect(document.getElementById(opens().getAttribute("aria-describedby")!)!.textContent).toContain("“9:00” is not a time of day");
   });
 });
+
+describe("Date and time: a date range", () => {
+  const range = (settings: Record<string, unknown>, onChange: (v: Record<string, unknown>) => void = () => {}) =>
+    render(<Drawer node={{ kind: "step", id: "d", type: "date_time", settings: { mode: "date_range", ...settings } }} onChange={onChange} />);
+  const date = (path: string) => document.querySelector(`[data-schema-path="${path}"]`) as HTMLInputElement;
+  const time = (path: string) => document.querySelector(`[data-schema-path="${path}.time"]`) as HTMLInputElement;
+
+  it("gives from and to a date input and a time input each, the time optional", () => {
+    const onChange = vi.fn();
+    range({ from: "2026-12-24 18:00", to: "2026-12-26" }, onChange);
+    expect([date("from").type, time("from").type, date("to").type, time("to").type]).toEqual(["date", "time", "date", "time"]);
+    expect([date("from").value, time("from").value, date("to").value, time("to").value]).toEqual(["2026-12-24", "18:00", "2026-12-26", ""]);
+    // The time is named after its field, and the help says what no time means.
+    expect(time("from").getAttribute("aria-label")).toMatch(/time of day$/);
+    expect(screen.getAllByText("Without a time of day, the whole day counts.")).toHaveLength(2);
+
+    fireEvent.change(time("to"), { target: { value: "09:30" } });
+    expect(onChange).toHaveBeenLastCalledWith({ mode: "date_range", from: "2026-12-24 18:00", to: "2026-12-26 09:30" });
+    fireEvent.change(time("from"), { target: { value: "" } });
+    expect(onChange).toHaveBeenLastCalledWith({ mode: "date_range", from: "2026-12-24", to: "2026-12-26 09:30" });
+    fireEvent.change(date("from"), { target: { value: "2026-12-23" } });
+    expect(onChange).toHaveBeenLastCalledWith({ mode: "date_range", from: "2026-12-23", to: "2026-12-26 09:30" });
+  });
+
+  it("keeps a time chosen before its date, and writes nothing until the date", () => {
+    const onChange = vi.fn();
+    range({}, onChange);
+    fireEvent.change(time("from"), { target: { value: "08:00" } });
+    expect(time("from").value).toBe("08:00");
+    expect(onChange.mock.calls.every(([v]) => !("from" in v))).toBe(true);
+    fireEvent.change(date("from"), { target: { value: "2027-01-02" } });
+    expect(onChange).toHaveBeenLastCalledWith({ mode: "date_range", from: "2027-01-02 08:00" });
+  });
+
+  it("shows a stored value of another shape as text, and says it is no date", () => {
+    range({ from: "2026-12-24T18:00", to: "2026-12-26" });
+    expect(date("from").type).toBe("text");
+    expect(date("from").value).toBe("2026-12-24T18:00");
+    expect(time("from")).toBeNull();
+    expect(screen.getByRole("alert").textContent).toMatch(/“2026-12-24T18:00” is not a date/);
+  });
+});

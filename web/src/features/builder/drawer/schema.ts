@@ -235,8 +235,21 @@ export type ErrorCode =
   | { code: "enum"; values: string }
   /** Not a time of day (format "time"): value is what is stored, which a time input cannot show. */
   | { code: "time"; value: string }
+  /** Not a date with an optional time (format "local-datetime"): value is what is stored. */
+  | { code: "localDateTime"; value: string }
   /** Not later than the sibling x-after names, whose value is value. */
   | { code: "after"; value: string };
+
+/**
+ * splitLocalDateTime reads a "local-datetime" value (YYYY-MM-DD with an
+ * optional HH:MM): its date and time ("" when absent), an empty value as
+ * both empty; null for any other shape.
+ */
+export function splitLocalDateTime(v: string): { date: string; time: string } | null {
+  if (v === "") return { date: "", time: "" };
+  const m = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?: ((?:[01]\d|2[0-3]):[0-5]\d))?$/.exec(v);
+  return m ? { date: m[1]!, time: m[2] ?? "" } : null;
+}
 
 /**
  * isTime tells a 24-hour HH:MM time of day (format "time"), what the
@@ -299,6 +312,7 @@ export function validate(s: JSONSchema, value: unknown, hintsFor: Record<string,
     if (e.minLength !== undefined && value.length < e.minLength && value !== "") errs[dataPath] = { code: "minLength", limit: e.minLength };
     else if (e.maxLength !== undefined && value.length > e.maxLength) errs[dataPath] = { code: "maxLength", limit: e.maxLength };
     else if (e.format === "time" && value !== "" && !isTime(value, !!e["x-after"])) errs[dataPath] = { code: "time", value };
+    else if (e.format === "local-datetime" && !splitLocalDateTime(value)) errs[dataPath] = { code: "localDateTime", value };
     else if (e.pattern && value !== "" && !new RegExp(e.pattern).test(value)) errs[dataPath] = { code: "pattern", pattern: e.pattern };
     else if (e.enum && value !== "" && !e.enum.includes(value)) errs[dataPath] = { code: "enum", values: e.enum.filter(Boolean).join(", ") };
   }
