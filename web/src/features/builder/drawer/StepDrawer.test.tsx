@@ -4,7 +4,7 @@
 // after it saves it. The editor can also take a pending change itself.
 import * as React from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
 import fixture from "./schema.fixture.json";
@@ -68,6 +68,42 @@ describe("when a change reaches the editor", () => {
     expect(onChange).toHaveBeenLastCalledWith({ text: "Hello" });
     handle.current!.flush(); // nothing pending any more
     expect(onChange).toHaveBeenCalledTimes(1);
+  });
+});
+
+// The editor hands each change back as a copy of the settings, when it
+// next renders: that echo may come after the next edit, and must not wipe
+// it (a date picked, then its time at once). Settings from outside (an
+// undo) still replace what the form holds.
+describe("the editor's echo of a change", () => {
+  type Outside = { set?(s: Record<string, unknown>): void };
+  function Editor({ echoes, outside, settings }: { echoes: Array<() => void>; outside: Outside; settings: Record<string, unknown> }) {
+    const [node, setNode] = React.useState<DrawerNode>({ kind: "step", id: "a", type: "ask_question", settings });
+    // Each change comes back later, as a copy, when the test says.
+    const onChange = (v: Record<string, unknown>) => echoes.push(() => setNode((n) => ({ ...n, settings: structuredClone(v) })));
+    outside.set = (s) => setNode((n) => ({ ...n, settings: s }));
+    return <Drawer node={node} onChange={onChange} />;
+  }
+
+  it("keeps the edits made before each echo came back, and takes an undo", () => {
+    vi.stubGlobal("fetch", vi.fn(() => new Promise(() => {})));
+    const echoes: Array<() => void> = [];
+    const outside: Outside = {};
+    render(<Editor echoes={echoes} outside={outside} settings={{ question: "?" }} />);
+    fireEvent.change(at("answer_type"), { target: { value: "number" } }); // a pick: handed over at once
+    fireEvent.change(at("question"), { target: { value: "How many?" } });
+    fireEvent.blur(at("question")); // handed over too
+    fireEvent.change(at("answer_type"), { target: { value: "text" } });
+    expect(echoes).toHaveLength(3);
+    act(() => echoes.shift()!()); // the first echo, two edits late
+    expect(at("question").value).toBe("How many?");
+    expect(at("answer_type").value).toBe("text");
+    act(() => echoes.splice(0).forEach((echo) => echo()));
+    expect(at("question").value).toBe("How many?");
+    expect(at("answer_type").value).toBe("text");
+    // An undo gives settings this drawer did not emit: they replace the form's.
+    act(() => outside.set!({ question: "?" }));
+    expect(at("question").value).toBe("?");
   });
 });
 

@@ -132,14 +132,25 @@ export function StepDrawer({
   // outside, e.g. undo) resets the copy. The same settings again as a new
   // object (a trigger with no conditions is given a new {} on each render
   // of the canvas) are not new: resetting then would wipe what is typed.
+  // Nor is the echo of what this drawer emitted, which the editor hands
+  // back as a copy: it can arrive after the next edit (a date picked, then
+  // its time), and taking it as new wiped that edit. The emissions not yet
+  // echoed are kept (as JSON), so an echo of any of them is known.
   const [local, setLocal] = useState(node.settings ?? {});
   const pending = useRef<Record<string, unknown> | null>(null);
-  const emitted = useRef<Record<string, unknown> | null>(null);
+  const unechoed = useRef<string[]>([]);
   const [seen, setSeen] = useState({ id: node.id, settings: node.settings });
   if (seen.id !== node.id || seen.settings !== node.settings) {
     setSeen({ id: node.id, settings: node.settings });
     const same = seen.id === node.id && JSON.stringify(seen.settings ?? {}) === JSON.stringify(node.settings ?? {});
-    if (seen.id !== node.id || (node.settings !== emitted.current && !same)) setLocal(node.settings ?? {});
+    const echoed = seen.id === node.id ? unechoed.current.indexOf(JSON.stringify(node.settings ?? {})) : -1;
+    if (echoed >= 0) {
+      // An echo acknowledges its emission and those before it.
+      unechoed.current = unechoed.current.slice(echoed + 1);
+    } else if (seen.id !== node.id || !same) {
+      unechoed.current = [];
+      setLocal(node.settings ?? {});
+    }
   }
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef(onChange);
@@ -159,7 +170,7 @@ export function StepDrawer({
       latestPending.current?.(false);
     }
     if (v) {
-      emitted.current = v;
+      unechoed.current.push(JSON.stringify(v));
       latest.current(v);
     }
   };
