@@ -233,3 +233,44 @@ test("a manager builds the inbound flow by clicking, publishes it, and a contact
   u.assertClean();
   ag.assertClean();
 });
+
+// A Date & Time step's date range: from and to are each a date input and
+// an optional time input (no free text to type YYYY-MM-DD HH:MM into), and
+// what is picked is saved in the step's settings.
+test("a date range is picked as dates and times of day", async () => {
+  const s = f.server;
+  const u = await newUser(f.browser, { name: "manager date range" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, "/builder");
+  await page.getByTestId("workflow-new").click();
+  await page.getByTestId("template-blank").click();
+  await page.waitForURL(/\/builder\/\d+$/);
+  const workflowID = Number(new URL(page.url()).pathname.split("/").pop());
+  const fm = form(page);
+  await node(page, "welcome").waitFor(); // the canvas drawn: addStep tells the new step from the ones before
+  const id = await addStep(page, "welcome", "next", "date_time");
+  await fm.opened(id);
+  await fm.at("mode").selectOption("date_range");
+  assert.equal(await fm.at("from").getAttribute("type"), "date");
+  assert.equal(await fm.at("from.time").getAttribute("type"), "time");
+  await fm.at("from").fill("2026-12-24");
+  await fm.at("from.time").fill("18:00");
+  await fm.at("to").fill("2026-12-26");
+  await fm.drawer.getByText("Without a time of day, the whole day counts.").first().waitFor();
+  await screenshot(page, "builder-drawer-date-range", "light", { locator: fm.drawer });
+  await fm.drawer.getByRole("button", { name: "Close the panel" }).click(); // closing flushes the form's last edit
+  await page.getByTestId("builder-save").click();
+  await until(async () => (await page.getByTestId("workflow-editor").getAttribute("data-dirty")) === null, { what: "the draft saved" });
+  const settings = await until(
+    async () => {
+      const wf = await s.api("GET", `/api/v1/workflows/${workflowID}`);
+      const step = wf.draft.steps.find((x) => x.id === id);
+      return step?.settings?.to ? step.settings : undefined;
+    },
+    { what: "the date range saved in the draft" },
+  );
+  assert.deepEqual({ mode: settings.mode, from: settings.from, to: settings.to }, { mode: "date_range", from: "2026-12-24 18:00", to: "2026-12-26" });
+  u.assertClean();
+  await u.close();
+});

@@ -40,16 +40,18 @@ export function DateTimeInput({
     if (!date) setPendingTime(time);
     onChange(date ? (time ? `${date} ${time}` : date) : undefined);
   };
+  // The form's control look, the date taking the room the time leaves.
+  const narrow = className.replace(/\bw-full\b/, "");
   return (
     <div className="flex gap-2">
-      <input {...aria} id={id} aria-describedby={describedBy} type="date" className={className} value={parts.date} onChange={(e) => write(e.target.value, time)} />
+      <input {...aria} id={id} aria-describedby={describedBy} type="date" className={narrow + " flex-1"} value={parts.date} onChange={(e) => write(e.target.value, time)} />
       <input
         data-schema-path={aria["data-schema-path"] + ".time"}
         aria-label={t("builderDrawer.timeOf", { label })}
         aria-describedby={describedBy}
         type="time"
         step={60}
-        className={className + " w-32 shrink-0"}
+        className={narrow + " w-32 shrink-0"}
         value={time}
         onChange={(e) => write(parts.date, e.target.value)}
       />
