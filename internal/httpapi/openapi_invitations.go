@@ -38,7 +38,9 @@ var invitationOperations = map[string]opDoc{
 		summary: "Accept an invitation: the membership is made and the browser signed in (the session cookie)",
 		desc: "A new person gives a name and a password (8 characters or more); a person whose email already has an account gives " +
 			"that account's password (401 account_password if wrong), which stays theirs; an account without a password " +
-			"(a member acting only through API tokens) cannot join this way (409 account_without_password). The answer is POST /api/v1/auth/session's. " +
+			"(a member acting only through API tokens) cannot join this way (409 account_without_password). 409 account_created_meanwhile when an account with the email was " +
+			"made between the link's preview and the accept (open the link again: it asks for that account's password), 409 already_member " +
+			"when the account is a member already. The answer is POST /api/v1/auth/session's. " +
 			"Used once: of two accepts at once one wins, the other gets 410 invitation_used. Wrong tokens and passwords are limited " +
 			"like sign-ins (429). 403 for a cross-site request.",
 		body: acceptInvitation{}, required: []string{"token", "password"}, status: 200, resp: browserSession{},

@@ -79,6 +79,10 @@ var (
 		"this email's Switchboard account has no password (it acts only through API tokens): ask a manager of the workspace it works in to set one, then accept with it")
 	errInvitePassword = apperr.WithCode(apperr.KindUnauthorized, "account_password",
 		"this email already has a Switchboard account: enter that account's password to join")
+	errAccountMadeMeanwhile = apperr.WithCode(apperr.KindConflict, "account_created_meanwhile",
+		"an account with this email was created meanwhile: open the link again and enter its password")
+	errAlreadyMember = apperr.WithCode(apperr.KindConflict, "already_member",
+		"you are already a member of this workspace: sign in instead")
 )
 
 // Invite creates an invitation and returns it with the token of its link.
@@ -392,7 +396,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 			err := tx.QueryRow(ctx, `INSERT INTO accounts (email, name, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 				r.email, name, hash, now).Scan(&acct)
 			if db.IsUniqueViolation(err) {
-				return apperr.Conflict("an account with this email was created meanwhile: open the link again and enter its password")
+				return errAccountMadeMeanwhile
 			}
 			if err != nil {
 				return err
@@ -401,7 +405,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 		err = tx.QueryRow(ctx, `INSERT INTO users (workspace_id, account_id, name, role, status, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
 			r.workspaceID, acct, name, r.role, "online", now).Scan(&userID)
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("you are already a member of this workspace: sign in instead")
+			return errAlreadyMember
 		}
 		if err != nil {
 			return err

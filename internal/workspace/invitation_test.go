@@ -171,6 +171,7 @@ func TestInvitationExistingAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, raw := f.invite(t, "bea@example.com", 0)
+		_, second := f.invite(t, "bea@example.com", 0) // sent twice before she joined
 		prev, err := f.s.PreviewInvitation(ctx, raw)
 		if err != nil || !prev.HasAccount {
 			t.Fatalf("preview = %+v, %v", prev, err)
@@ -181,6 +182,12 @@ func TestInvitationExistingAccount(t *testing.T) {
 		in, err := f.accept(raw, "", "bea's secret")
 		if err != nil || in.User.Name != "Bea" || in.User.WorkspaceID != f.ws.ID {
 			t.Fatalf("accept: %+v, %v", in.User, err)
+		}
+		// The other link, once she is a member, says so by its code (the
+		// page says it in the reader's language).
+		var e *apperr.Error
+		if _, err := f.accept(second, "", "bea's secret"); !errors.As(err, &e) || e.Kind != apperr.KindConflict || e.Code != "already_member" {
+			t.Fatalf("the second link of a member: %v; want 409 already_member", err)
 		}
 		// Already a member: a second invitation is refused.
 		if _, _, err := f.s.Invite(ctx, f.ws.ID, NewInvitation{Email: "bea@example.com"}); !errors.Is(err, apperr.ErrInvalid) {

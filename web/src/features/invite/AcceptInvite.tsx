@@ -14,6 +14,9 @@ type Preview = components["schemas"]["WorkspaceInvitationPreview"];
 type Signed = components["schemas"]["BrowserSession"];
 
 const known = ["invitation_expired", "invitation_used", "invitation_revoked", "invitation_not_found"];
+// The refusals of an accept this page says in the reader's language; any
+// other is the server's own message (in English).
+const said = ["account_password", "account_without_password", "account_created_meanwhile", "already_member", "rate_limited"];
 
 export default function AcceptInvite() {
   const { t } = useTranslation();
@@ -56,7 +59,10 @@ export default function AcceptInvite() {
     }
   }
 
-  const general = error && error.field !== "name" && error.field !== "password" ? error.message : "";
+  // Each field has one rule the server checks (a name is given; a new
+  // password has 8 characters or more), said here in the reader's language.
+  const fieldError = (f: "name" | "password") => (error?.forField(f) ? t(`invite.problems.${f}`) : undefined);
+  const general = !error || error.field === "name" || error.field === "password" ? "" : said.includes(error.code) ? t(`invite.problems.${error.code}`) : error.message;
   return (
     <main className="bg-panel flex min-h-full flex-1 items-center justify-center p-6" data-testid="accept-invite">
       <div className="border-line bg-bg w-full max-w-sm rounded-lg border p-6 shadow-sm">
@@ -106,11 +112,11 @@ export default function AcceptInvite() {
                   autoComplete="name"
                   value={name}
                   onChange={(e) => setName(e.target.value)}
-                  aria-invalid={!!error?.forField("name")}
+                  aria-invalid={!!fieldError("name")}
                   data-testid="invite-name"
                   className="border-line bg-bg rounded border px-2 py-1.5 aria-[invalid=true]:border-danger"
                 />
-                {error?.forField("name") && <span className="text-danger text-xs">{error.forField("name")}</span>}
+                {fieldError("name") && <span className="text-danger text-xs">{fieldError("name")}</span>}
               </label>
               <label className="flex flex-col gap-1 text-sm">
                 {preview.has_account ? t("invite.existingPassword") : t("invite.password")}
@@ -121,11 +127,11 @@ export default function AcceptInvite() {
                   autoComplete={preview.has_account ? "current-password" : "new-password"}
                   value={password}
                   onChange={(e) => setPassword(e.target.value)}
-                  aria-invalid={!!error?.forField("password")}
+                  aria-invalid={!!fieldError("password")}
                   data-testid="invite-password"
                   className="border-line bg-bg rounded border px-2 py-1.5 aria-[invalid=true]:border-danger"
                 />
-                {error?.forField("password") && <span className="text-danger text-xs">{error.forField("password")}</span>}
+                {fieldError("password") && <span className="text-danger text-xs">{fieldError("password")}</span>}
                 {!preview.has_account && <span className="text-muted text-xs">{t("invite.passwordHelp")}</span>}
               </label>
               {general && (
