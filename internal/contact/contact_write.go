@@ -252,7 +252,7 @@ func (s *Service) Upsert(ctx context.Context, p Principal, in Input) (c Contact,
 	for attempt := 0; attempt < 3; attempt++ {
 		created = false
 		err = s.db.Write(ctx, func(tx *db.Tx) error {
-			id, err = findByPhoneOrEmail(ctx, tx, workspaceID, in)
+			id, _, err = findByPhoneOrEmail(ctx, tx, workspaceID, in)
 			if err != nil {
 				return err
 			}
@@ -280,27 +280,31 @@ func (s *Service) Upsert(ctx context.Context, p Principal, in Input) (c Contact,
 // FindTx returns the id of the contact with the input's phone (or, failing
 // that, its email), or 0 when there is none.
 func FindTx(ctx context.Context, q db.Querier, workspaceID int64, in Input) (int64, error) {
-	return findByPhoneOrEmail(ctx, q, workspaceID, in)
+	id, _, err := findByPhoneOrEmail(ctx, q, workspaceID, in)
+	return id, err
 }
 
-func findByPhoneOrEmail(ctx context.Context, q db.Querier, workspaceID int64, in Input) (int64, error) {
+// findByPhoneOrEmail also says which of the two found it ("phone" or
+// "email"; "" for none).
+func findByPhoneOrEmail(ctx context.Context, q db.Querier, workspaceID int64, in Input) (id int64, matchedBy string, err error) {
 	if in.Phone != nil && *in.Phone != "" {
 		p, err := NormalizePhone(*in.Phone)
 		if err != nil {
-			return 0, err
+			return 0, "", err
 		}
 		if id, err := findBy(ctx, q, workspaceID, "phone", p); id != 0 || err != nil {
-			return id, err
+			return id, "phone", err
 		}
 	}
 	if in.Email != nil && *in.Email != "" {
 		e, err := NormalizeEmail(*in.Email)
 		if err != nil {
-			return 0, err
+			return 0, "", err
 		}
-		return findBy(ctx, q, workspaceID, "email", e)
+		id, err := findBy(ctx, q, workspaceID, "email", e)
+		return id, "email", err
 	}
-	return 0, nil
+	return 0, "", nil
 }
 
 // findBy returns the id of the contact whose column (phone or email) equals

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 )
 
@@ -32,19 +33,53 @@ func ResolveTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, ext
 		return contactID, false, err
 	}
 	clean := sanitize(profile, externalID)
-	if contactID, err = findByPhoneOrEmail(ctx, tx, workspaceID, clean); err != nil {
+	contactID, matchedBy, err := findByPhoneOrEmail(ctx, tx, workspaceID, clean)
+	if err != nil {
 		return 0, false, err
 	}
-	if contactID == 0 {
-		if contactID, err = CreateTx(ctx, tx, workspaceID, clean); err != nil {
-			return 0, false, err
-		}
-		created = true
+	if contactID != 0 {
+		// A known contact writing from a new channel: their timeline
+		// says so, and by which of their details they were recognised.
+		return contactID, false, AddIdentityTx(ctx, tx, workspaceID, channelID, externalID, contactID, IdentityAdded{MatchedBy: matchedBy, Reason: IdentityWrote})
+	}
+	if contactID, err = CreateTx(ctx, tx, workspaceID, clean); err != nil {
+		return 0, false, err
 	}
 	if err := InsertIdentityTx(ctx, tx, workspaceID, channelID, externalID, contactID); err != nil {
 		return 0, false, err
 	}
-	return contactID, created, nil
+	return contactID, true, nil
+}
+
+// Why a known contact gained an identity (IdentityAdded.Reason).
+const (
+	IdentityWrote   = "wrote"   // they wrote from it, recognised by their phone or email
+	IdentityReached = "reached" // a conversation was opened to it, from their phone or email
+)
+
+// IdentityAdded is how a known contact came to have one more identity,
+// the payload of contact.identity.added with the channel and external id.
+type IdentityAdded struct {
+	MatchedBy string // "phone" or "email": the contact's detail the identity is
+	Reason    string // IdentityWrote or IdentityReached
+	UserID    int64  // who opened the conversation (IdentityReached; 0: a workflow or token)
+}
+
+// AddIdentityTx makes an existing contact known on the channel by
+// externalID, as InsertIdentityTx, and records contact.identity.added in
+// the contact's timeline. A new contact's first identity records nothing
+// of its own: contact.created says it.
+func AddIdentityTx(ctx context.Context, tx *db.Tx, workspaceID, channelID int64, externalID string, contactID int64, how IdentityAdded) error {
+	if err := InsertIdentityTx(ctx, tx, workspaceID, channelID, externalID, contactID); err != nil {
+		return err
+	}
+	payload := map[string]any{"contact_id": contactID, "channel_id": channelID, "external_id": externalID,
+		"matched_by": how.MatchedBy, "reason": how.Reason}
+	if how.UserID != 0 {
+		payload["user_id"] = how.UserID
+	}
+	_, err := event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactIdentityAdded, ContactID: contactID, Payload: payload})
+	return err
 }
 
 // InsertIdentityTx makes contactID known on the channel by externalID.

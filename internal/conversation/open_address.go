@@ -94,7 +94,8 @@ func identityForOpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in Ope
 	if holder != 0 {
 		return apperr.Conflict("contact %d is known on channel %d as %s, this contact's %s: merge the two contacts to talk to them there", holder, in.ChannelID, ext, field)
 	}
-	err = contact.InsertIdentityTx(ctx, tx, workspaceID, in.ChannelID, ext, in.ContactID)
+	err = contact.AddIdentityTx(ctx, tx, workspaceID, in.ChannelID, ext, in.ContactID,
+		contact.IdentityAdded{MatchedBy: field, Reason: contact.IdentityReached, UserID: in.UserID})
 	if db.IsUniqueViolation(err) {
 		// Made by another writer since our read (a message from that
 		// phone, another agent's open): the violation lets the write run

@@ -39,6 +39,7 @@ const (
 	ContactTagUpdated      Type = "contact.tag.updated"
 	ContactLifecycle       Type = "contact.lifecycle.updated"
 	ContactMerged          Type = "contact.merged"
+	ContactIdentityAdded   Type = "contact.identity.added" // a known contact became reachable on one more channel
 
 	// Routing: availability, capacity and queues.
 	UserPresenceUpdated    Type = "user.presence.updated"
@@ -65,7 +66,7 @@ const (
 var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
-	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged,
+	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged, ContactIdentityAdded,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
 	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded, WebhookDisabled, AIAgentTurn,
 }

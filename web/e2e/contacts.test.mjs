@@ -248,6 +248,11 @@ test("an agent starts an SMS conversation with an imported contact; the first me
   await until(async () => twilio.got.length > 0, { what: "the message at Twilio's API" });
   assert.equal(twilio.got[0].To, "+33698765432");
   assert.equal(twilio.got[0].Body, "Hello Ingrid, your order has shipped.");
+  // Her page says the SMS channel reached her, from her phone, by whom.
+  await page.goto(`${s.url}/contacts/${imported.id}`);
+  const reached = page.locator('[data-testid="contact-event"]').filter({ hasText: "Reached on SMS as +33698765432 by " });
+  await reached.waitFor();
+  assert.match(await reached.innerText(), /From their phone number/);
   me.assertClean();
   await me.close();
   twilio.close();

@@ -51,6 +51,7 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "contact.tag.updated":
     case "contact.lifecycle.updated":
     case "contact.merged":
+    case "contact.identity.added":
       if (contact) keys.push(qk.contact(contact));
       keys.push(qk.conversations, qk.contacts);
       // A saved view filtering on the contact's tag, field, stage or name

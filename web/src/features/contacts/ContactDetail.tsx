@@ -439,7 +439,7 @@ function TimelineCard({ contactID, contactName }: { contactID: number; contactNa
   );
 }
 
-/** useTimelineNames names the users, teams, workflows and custom fields the timeline's events point at, and the contact. */
+/** useTimelineNames names the users, teams, workflows, custom fields and channels the timeline's events point at, and the contact. */
 function useTimelineNames(contact: string): ContactNames {
   const { i18n } = useTranslation();
   const me = useMe();
@@ -447,22 +447,25 @@ function useTimelineNames(contact: string): ContactNames {
   const teams = useTeams();
   const workflows = useWorkflowNames(me.role !== "agent");
   const fields = useFields();
+  const channels = useChannels();
   const format = useWorkspaceDate();
   return useMemo(() => {
     const user = new Map((users.data?.data ?? []).map((u) => [u.id, u.name]));
     const team = new Map((teams.data?.data ?? []).map((x) => [x.id, x.name]));
     const workflow = new Map((workflows.data ?? []).map((w) => [w.id, w.name]));
     const field = new Map((fields.data?.data ?? []).map((f) => [f.key, f.name]));
+    const channel = new Map((channels.data?.data ?? []).map((c) => [c.id, c.name]));
     return {
       user: (id) => (id ? user.get(id) : undefined),
       team: (id) => (id ? team.get(id) : undefined),
       workflow: (id) => (id ? workflow.get(id) : undefined),
       field: (key) => field.get(key),
+      channelName: (id) => (id ? channel.get(id) : undefined),
       contact,
       time: format,
     };
     // format is made anew each render; the language and the data decide it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [users.data, teams.data, workflows.data, fields.data, contact, i18n.language, me.workspace.timezone]);
+  }, [users.data, teams.data, workflows.data, fields.data, channels.data, contact, i18n.language, me.workspace.timezone]);
 }
 

@@ -12,6 +12,7 @@ const names: ContactNames = {
   team: (id) => (id === 5 ? "Sales" : undefined),
   workflow: (id) => (id === 8 ? "Inbound" : undefined),
   field: (key) => (key === "plan" ? "Plan" : undefined),
+  channelName: (id) => (id === 3 ? "WhatsApp Sales" : undefined),
   contact: "Ada Lovelace",
   time: (iso) => iso.slice(11, 16),
 };
@@ -33,6 +34,10 @@ describe("contact timeline sentences", () => {
     // A payload without what the sentence needs keeps the plain label.
     ["contact.tag.updated", {}, "Tags changed"],
     ["contact.updated", { changed: [] }, "Contact updated"],
+    ["contact.identity.added", { channel_id: 3, external_id: "visitor-1", matched_by: "phone", reason: "wrote" }, "Wrote from WhatsApp Sales as visitor-1 for the first time"],
+    ["contact.identity.added", { channel_id: 3, external_id: "14155550101", matched_by: "phone", reason: "reached", user_id: 2 }, "Reached on WhatsApp Sales as 14155550101 by Ana"],
+    ["contact.identity.added", { channel_id: 9, external_id: "a@example.com", matched_by: "email", reason: "reached" }, "Reached on #9 as a@example.com"],
+    ["contact.identity.added", {}, "Channel identity added"],
   ])("%s %j", (type, payload, want) => {
     expect(say(type, payload).text).toBe(want);
   });
@@ -44,5 +49,13 @@ describe("contact timeline sentences", () => {
     ]);
     expect(say("contact.tag.updated", { tag: "vip", action: "removed" }, "fr").text).toBe("Étiquette vip retirée");
     expect(say("contact.updated", { changed: ["email"] }, "fr").text).toBe("Modifié : E-mail");
+  });
+
+  it("says how a new identity was recognised, or where it came from", () => {
+    expect(say("contact.identity.added", { channel_id: 3, external_id: "v", matched_by: "email", reason: "wrote" }).details).toEqual(["Recognised by their email address"]);
+    expect(say("contact.identity.added", { channel_id: 3, external_id: "1415", matched_by: "phone", reason: "reached" }).details).toEqual(["From their phone number"]);
+    expect(say("contact.identity.added", { channel_id: 3, external_id: "v", matched_by: "phone", reason: "wrote" }, "fr").text).toBe(
+      "A écrit depuis WhatsApp Sales en tant que v pour la première fois",
+    );
   });
 });

@@ -1,6 +1,7 @@
 // What a contact's timeline says of an event: the contact's own (a tag
 // added, the fields an edit changed, the lifecycle stage moved, another
-// contact merged in) from their payloads (internal/contact), and its
+// contact merged in, a channel they became reachable on) from their
+// payloads (internal/contact), and its
 // conversations' and workflows' as the conversation's timeline says them
 // (describeEvent), so both read alike.
 import type { TFunction } from "i18next";
@@ -10,6 +11,8 @@ import { describeEvent, type EventText, type Names } from "../inbox/conversation
 export interface ContactNames extends Names {
   /** field names a custom field's key ("plan" → "Plan"). */
   field(key: string): string | undefined;
+  /** channelName names a channel by its id. */
+  channelName(id: number | undefined): string | undefined;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
@@ -46,6 +49,17 @@ export function describeContactEvent(e: LogEvent, t: TFunction, names: ContactNa
       const by = names.user(typeof p.user_id === "number" ? p.user_id : undefined);
       const id = p.merged_contact_id ?? "?";
       return { text: by ? k("mergedBy", { id, by }) : k("merged", { id }), details };
+    }
+    case "contact.identity.added": {
+      const external = str(p.external_id);
+      if (!external) break;
+      const channel = names.channelName(typeof p.channel_id === "number" ? p.channel_id : undefined) ?? `#${String(p.channel_id ?? "?")}`;
+      const by = p.matched_by === "email" ? "email" : "phone";
+      if (p.reason === "reached") {
+        const user = names.user(typeof p.user_id === "number" ? p.user_id : undefined);
+        return { text: user ? k("identityReachedBy", { channel, external, user }) : k("identityReached", { channel, external }), details: [k(`identityFrom.${by}`)] };
+      }
+      return { text: k("identityWrote", { channel, external }), details: [k(`identityMatched.${by}`)] };
     }
   }
   if (described.test(e.type)) return describeEvent(e, t, names);
