@@ -50,6 +50,15 @@ async function addStep(page, source, exit, type) {
   );
 }
 
+/** newBlankWorkflow signs in as the owner, makes a blank workflow from the list and answers its id. */
+async function newBlankWorkflow(page, s, ow) {
+  await signIn(page, s.url, ow.email, ow.password, "/builder");
+  await page.getByTestId("workflow-new").click();
+  await page.getByTestId("template-blank").click();
+  await page.waitForURL(/\/builder\/\d+$/);
+  return Number(new URL(page.url()).pathname.split("/").pop());
+}
+
 test("a manager builds the inbound flow by clicking, publishes it, and a contact goes through it", async () => {
   const s = f.server;
   // Billing has nobody in the demo: an agent who will be online when the contact answers.
@@ -61,11 +70,7 @@ test("a manager builds the inbound flow by clicking, publishes it, and a contact
   const u = await newUser(f.browser, { name: "manager builds" });
   const { page } = u;
   const ow = owner(s);
-  await signIn(page, s.url, ow.email, ow.password, "/builder");
-  await page.getByTestId("workflow-new").click();
-  await page.getByTestId("template-blank").click();
-  await page.waitForURL(/\/builder\/\d+$/);
-  const workflowID = Number(new URL(page.url()).pathname.split("/").pop());
+  const workflowID = await newBlankWorkflow(page, s, ow);
   const fm = form(page);
   u.allow(422, new RegExp(`^/api/v1/workflows/${workflowID}$`)); // the draft with an Assign To naming no user, refused
 
@@ -242,11 +247,7 @@ test("a date range is picked as dates and times of day", async () => {
   const u = await newUser(f.browser, { name: "manager date range" });
   const { page } = u;
   const ow = owner(s);
-  await signIn(page, s.url, ow.email, ow.password, "/builder");
-  await page.getByTestId("workflow-new").click();
-  await page.getByTestId("template-blank").click();
-  await page.waitForURL(/\/builder\/\d+$/);
-  const workflowID = Number(new URL(page.url()).pathname.split("/").pop());
+  const workflowID = await newBlankWorkflow(page, s, ow);
   const fm = form(page);
   await node(page, "welcome").waitFor(); // the canvas drawn: addStep tells the new step from the ones before
   const id = await addStep(page, "welcome", "next", "date_time");
