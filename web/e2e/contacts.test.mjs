@@ -253,6 +253,7 @@ test("an agent starts an SMS conversation with an imported contact; the first me
   const reached = page.locator('[data-testid="contact-event"]').filter({ hasText: "Reached on SMS as +33698765432 by " });
   await reached.waitFor();
   assert.match(await reached.innerText(), /From their phone number/);
+  await screenshot(page, "contact-identity-reached", "light", { locator: page.getByTestId("contact-timeline") });
   me.assertClean();
   await me.close();
   twilio.close();
