@@ -2,11 +2,13 @@ package contact
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
 // DismissInput names two contacts a merge suggestion paired that are not
@@ -29,9 +31,9 @@ func (s *Service) DismissMergeSuggestion(ctx context.Context, p Principal, in Di
 		if p.UserID != 0 {
 			by = p.UserID
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO contact_merge_dismissals (workspace_id, contact_id, other_id, created_at, user_id)
+		res, err := tx.Exec(ctx, `INSERT INTO contact_merge_dismissals (workspace_id, contact_id, other_id, created_at, user_id)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (contact_id, other_id) DO NOTHING`, p.WorkspaceID, a, b, tx.Now(), by)
-		return err
+		return decidedTx(ctx, tx, p, res, err, event.ContactMergeDismissed, a, b)
 	})
 }
 
@@ -41,9 +43,32 @@ func (s *Service) DismissMergeSuggestion(ctx context.Context, p Principal, in Di
 // needs what DismissMergeSuggestion needs.
 func (s *Service) RestoreMergeSuggestion(ctx context.Context, p Principal, in DismissInput) error {
 	return s.decidePair(ctx, p, in, func(tx *db.Tx, a, b int64) error {
-		_, err := tx.Exec(ctx, `DELETE FROM contact_merge_dismissals WHERE contact_id = ? AND other_id = ?`, a, b)
-		return err
+		res, err := tx.Exec(ctx, `DELETE FROM contact_merge_dismissals WHERE contact_id = ? AND other_id = ?`, a, b)
+		return decidedTx(ctx, tx, p, res, err, event.ContactMergeRestored, a, b)
 	})
+}
+
+// decidedTx records a decision that changed something (res, the write's
+// result) in both contacts' timelines, each naming the other and who
+// decided; a decision that changed nothing (dismissed twice) records
+// nothing.
+func decidedTx(ctx context.Context, tx *db.Tx, p Principal, res sql.Result, err error, typ event.Type, a, b int64) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	for _, pair := range [][2]int64{{a, b}, {b, a}} {
+		payload := map[string]any{"contact_id": pair[0], "other_id": pair[1]}
+		if p.UserID != 0 {
+			payload["user_id"] = p.UserID
+		}
+		if _, err := event.Append(ctx, tx, event.New{WorkspaceID: p.WorkspaceID, Type: typ, ContactID: pair[0], Payload: payload}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decidePair checks what deciding a merge suggestion takes (the

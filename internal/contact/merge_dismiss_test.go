@@ -2,7 +2,10 @@ package contact_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -169,4 +172,65 @@ func (f *mergeFixture) phoneAndEmailPairs(t *testing.T) (p1, p2, e1, e2 int64) {
 	e1 = f.receive(t, f.chA, "e-1", "3", contact.Input{FirstName: ptr("Eve"), Email: ptr("eve@example.com")}).ContactID
 	e2 = f.receive(t, f.chB, "EVE@Example.com", "4", contact.Input{FirstName: ptr("Evie")}).ContactID
 	return p1, p2, e1, e2
+}
+
+// A decision on a merge suggestion that changes something is in both
+// contacts' timelines, each naming the other and who decided: "not a
+// duplicate", then "suggest again"; deciding the same again records
+// nothing, and a refused decision (above) nothing either.
+func TestDecidingMergeSuggestionIsInBothTimelines(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newMergeFixture(t, d)
+		ctx := context.Background()
+		a, _ := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("A")})
+		b, _ := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("B")})
+		owner, err := workspace.New(d).CreateUser(ctx, f.ws, workspace.NewUser{Email: "olga@example.com", Name: "Olga", Role: workspace.RoleOwner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		as := access.Principal{WorkspaceID: f.ws, UserID: owner.ID, Role: access.RoleOwner}
+		decided := func(typ string) string {
+			t.Helper()
+			rows, err := d.Reader().Query(ctx, `SELECT contact_id, payload FROM events WHERE type = ? ORDER BY id`, typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var c int64
+				var raw string
+				if err := rows.Scan(&c, &raw); err != nil {
+					t.Fatal(err)
+				}
+				var p struct {
+					ContactID int64 `json:"contact_id"`
+					OtherID   int64 `json:"other_id"`
+					UserID    int64 `json:"user_id"`
+				}
+				if err := json.Unmarshal([]byte(raw), &p); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, fmt.Sprintf("%d:%d/%d by %d", c, p.ContactID, p.OtherID, p.UserID))
+			}
+			return strings.Join(out, " ")
+		}
+		want := fmt.Sprintf("%d:%d/%d by %d %d:%d/%d by %d", a.ID, a.ID, b.ID, owner.ID, b.ID, b.ID, a.ID, owner.ID)
+		for range 2 {
+			if err := f.svc.DismissMergeSuggestion(ctx, as, contact.DismissInput{A: b.ID, B: a.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := decided("contact.merge.dismissed"); got != want {
+			t.Errorf("dismissed (twice): %q, want %q", got, want)
+		}
+		for range 2 {
+			if err := f.svc.RestoreMergeSuggestion(ctx, as, contact.DismissInput{A: a.ID, B: b.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := decided("contact.merge.restored"); got != want {
+			t.Errorf("restored (twice): %q, want %q", got, want)
+		}
+	})
 }

@@ -39,7 +39,9 @@ const (
 	ContactTagUpdated      Type = "contact.tag.updated"
 	ContactLifecycle       Type = "contact.lifecycle.updated"
 	ContactMerged          Type = "contact.merged"
-	ContactIdentityAdded   Type = "contact.identity.added" // a known contact became reachable on one more channel
+	ContactIdentityAdded   Type = "contact.identity.added"  // a known contact became reachable on one more channel
+	ContactMergeDismissed  Type = "contact.merge.dismissed" // two contacts marked "not a duplicate"
+	ContactMergeRestored   Type = "contact.merge.restored"  // that dismissal taken back ("suggest again")
 
 	// Routing: availability, capacity and queues.
 	UserPresenceUpdated    Type = "user.presence.updated"
@@ -67,6 +69,7 @@ var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
 	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged, ContactIdentityAdded,
+	ContactMergeDismissed, ContactMergeRestored,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
 	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded, WebhookDisabled, AIAgentTurn,
 }

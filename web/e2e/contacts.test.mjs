@@ -192,6 +192,11 @@ test("a merge suggestion dismissed as Not a duplicate leaves the list for good",
   await row.waitFor();
   await gone.waitFor({ state: "detached" });
   assert.equal(pair(await s.api("GET", "/api/v1/contacts/merge-suggestions")).length, 1, "the pair is not suggested again");
+  // Walter's timeline has both decisions, naming Walt and who decided.
+  await page.goto(`${s.url}/contacts/${walter.id}`);
+  const timeline = page.getByTestId("contact-timeline");
+  await timeline.getByText(`Marked as not a duplicate of contact #${walt.contact_id} by ${ownerName}`).waitFor();
+  await timeline.getByText(`Suggested again as a duplicate of contact #${walt.contact_id} by ${ownerName}`).waitFor();
   me.assertClean();
   await me.close();
 });

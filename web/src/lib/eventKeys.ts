@@ -52,6 +52,8 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "contact.lifecycle.updated":
     case "contact.merged":
     case "contact.identity.added":
+    case "contact.merge.dismissed":
+    case "contact.merge.restored":
       if (contact) keys.push(qk.contact(contact));
       keys.push(qk.conversations, qk.contacts);
       // A saved view filtering on the contact's tag, field, stage or name

@@ -38,6 +38,8 @@ describe("contact timeline sentences", () => {
     ["contact.identity.added", { channel_id: 3, external_id: "14155550101", matched_by: "phone", reason: "reached", user_id: 2 }, "Reached on WhatsApp Sales as 14155550101 by Ana"],
     ["contact.identity.added", { channel_id: 9, external_id: "a@example.com", matched_by: "email", reason: "reached" }, "Reached on #9 as a@example.com"],
     ["contact.identity.added", {}, "Channel identity added"],
+    ["contact.merge.dismissed", { contact_id: 4, other_id: 12, user_id: 2 }, "Marked as not a duplicate of contact #12 by Ana"],
+    ["contact.merge.restored", { contact_id: 4, other_id: 12 }, "Suggested again as a duplicate of contact #12"],
   ])("%s %j", (type, payload, want) => {
     expect(say(type, payload).text).toBe(want);
   });

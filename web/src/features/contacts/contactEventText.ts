@@ -50,6 +50,13 @@ export function describeContactEvent(e: LogEvent, t: TFunction, names: ContactNa
       const id = p.merged_contact_id ?? "?";
       return { text: by ? k("mergedBy", { id, by }) : k("merged", { id }), details };
     }
+    case "contact.merge.dismissed":
+    case "contact.merge.restored": {
+      const id = p.other_id ?? "?";
+      const by = names.user(typeof p.user_id === "number" ? p.user_id : undefined);
+      const key = e.type === "contact.merge.dismissed" ? "notDuplicate" : "suggestedAgain";
+      return { text: by ? k(`${key}By`, { id, by }) : k(key, { id }), details: [] };
+    }
     case "contact.identity.added": {
       const external = str(p.external_id);
       if (!external) break;
