@@ -40,7 +40,8 @@ export function Select(props: SelectHTMLAttributes<HTMLSelectElement>) {
 }
 
 type Intent = "primary" | "secondary" | "danger";
-const intents: Record<Intent, string> = {
+/** intents are the buttons' looks, for a control that is a button in parts (a split button). */
+export const intents: Record<Intent, string> = {
   primary: "bg-accent text-accent-fg hover:opacity-90",
   secondary: "border-line bg-bg hover:bg-hover border",
   danger: "bg-danger text-bg hover:opacity-90", // text-bg: dark text on the dark theme's light red (contrast)

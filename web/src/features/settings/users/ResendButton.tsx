@@ -6,9 +6,10 @@ import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import { ChevronDown } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { languages, type Language } from "../../../lib/i18n";
+import { intents } from "../../../lib/ui/form";
 
-// The secondary Button's look (lib/ui/form), split in two halves.
-const intent = "border-line bg-bg hover:bg-hover border text-sm font-medium disabled:opacity-50";
+// The secondary Button's look, split in two halves.
+const intent = intents.secondary + " text-sm font-medium disabled:opacity-50";
 
 export function ResendButton({
   email,
