@@ -32,6 +32,7 @@ export default defineConfig({
     // on two cores, two inbox tests that take about a second alone took
     // over vitest's default 5 s and failed a clean-clone run.
     testTimeout: 30_000,
+    setupFiles: ["src/test/setup.ts"],
     unstubGlobals: true,
     unstubEnvs: true,
     projects: [
