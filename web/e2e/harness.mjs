@@ -35,7 +35,7 @@ export const PASSWORD = "e2e-password-1";
  * value, which it answers; past `timeout` ms it throws with `what` and the
  * last value or error seen.
  */
-export async function until(fn, { timeout = 10_000, every = 50, what = "condition" } = {}) {
+export async function until(fn, { timeout = 30_000, every = 50, what = "condition" } = {}) {
   const end = Date.now() + timeout;
   let last;
   for (;;) {
@@ -371,7 +371,9 @@ export async function newUser(
   );
   // What a person would wait for appears within seconds; a missing part
   // fails fast rather than at playwright's 30 s default.
-  context.setDefaultTimeout(Number(process.env.E2E_TIMEOUT ?? 10_000));
+  // A bound against a condition that never comes, not a speed check: beside
+  // the Go tests on two cores a live update took over 10 s to show.
+  context.setDefaultTimeout(Number(process.env.E2E_TIMEOUT ?? 30_000));
   const page = await context.newPage();
   const problems = [];
   const allowed = [...alwaysAllowed];
