@@ -191,18 +191,10 @@ func TestDecidingMergeSuggestionIsInBothTimelines(t *testing.T) {
 		as := access.Principal{WorkspaceID: f.ws, UserID: owner.ID, Role: access.RoleOwner}
 		decided := func(typ string) string {
 			t.Helper()
-			rows, err := d.Reader().Query(ctx, `SELECT contact_id, payload FROM events WHERE type = ? ORDER BY id`, typ)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
+			const of = ` FROM events WHERE type = ? ORDER BY id`
+			ids, payloads := dbtest.Column[int64](t, d, `SELECT contact_id`+of, typ), dbtest.Column[string](t, d, `SELECT payload`+of, typ)
 			var out []string
-			for rows.Next() {
-				var c int64
-				var raw string
-				if err := rows.Scan(&c, &raw); err != nil {
-					t.Fatal(err)
-				}
+			for i, raw := range payloads {
 				var p struct {
 					ContactID int64 `json:"contact_id"`
 					OtherID   int64 `json:"other_id"`
@@ -211,7 +203,7 @@ func TestDecidingMergeSuggestionIsInBothTimelines(t *testing.T) {
 				if err := json.Unmarshal([]byte(raw), &p); err != nil {
 					t.Fatal(err)
 				}
-				out = append(out, fmt.Sprintf("%d:%d/%d by %d", c, p.ContactID, p.OtherID, p.UserID))
+				out = append(out, fmt.Sprintf("%d:%d/%d by %d", ids[i], p.ContactID, p.OtherID, p.UserID))
 			}
 			return strings.Join(out, " ")
 		}

@@ -15,17 +15,8 @@ import (
 // identityEvents are the payloads of a contact's contact.identity.added.
 func identityEvents(t *testing.T, d *db.DB, contactID int64) []map[string]any {
 	t.Helper()
-	rows, err := d.Reader().Query(context.Background(), `SELECT payload FROM events WHERE contact_id = ? AND type = 'contact.identity.added' ORDER BY id`, contactID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var out []map[string]any
-	for rows.Next() {
-		var raw string
-		if err := rows.Scan(&raw); err != nil {
-			t.Fatal(err)
-		}
+	for _, raw := range dbtest.Column[string](t, d, `SELECT payload FROM events WHERE contact_id = ? AND type = 'contact.identity.added' ORDER BY id`, contactID) {
 		var p map[string]any
 		if err := json.Unmarshal([]byte(raw), &p); err != nil {
 			t.Fatal(err)
