@@ -1,7 +1,8 @@
-// Typing notices are hints the server never stores nor ends for a socket
-// that goes away: a "start" whose "stop" never comes (the other tab closed,
-// the visitor left the page, this socket was down when it was sent) must
-// not show "… is replying" forever.
+// The live provider: typing notices are hints the server never stores nor
+// ends for a socket that goes away, so a "start" whose "stop" never comes
+// (the other tab closed, the visitor left the page, this socket was down
+// when it was sent) must not show "… is replying" forever; and what the
+// socket hears reaches the pages read before it, or still being read.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { useEffect } from "react";
 import { act, cleanup, render, screen } from "@testing-library/react";
@@ -111,4 +112,83 @@ it("reads the pages fetched before the socket's first open again, once: not afte
   expect(again).not.toBe(ws);
   await act(async () => again.open());
   expect(reads.n).toBe(2);
+});
+
+/**
+ * Server answers reads when the test says: each read sees the rows as they
+ * were when it was asked, as a request the server read before a commit.
+ */
+class Server {
+  rows = 0;
+  reads = 0;
+  private waiting: (() => void)[] = [];
+  read = () => {
+    this.reads++;
+    const rows = this.rows;
+    return new Promise<number>((resolve) => this.waiting.push(() => resolve(rows)));
+  };
+  /** answer answers every read asked so far; the page shows what they read. */
+  async answer() {
+    const w = this.waiting.splice(0);
+    await act(async () => w.forEach((f) => f()));
+    // TanStack Query tells the page on a timer (notifyManager).
+    await act(async () => vi.advanceTimersByTime(1));
+  }
+}
+
+function Lister({ server }: { server: Server }) {
+  const q = useQuery({ queryKey: ["conversations", "list"], queryFn: server.read });
+  return <p data-testid="rows">{q.data ?? "loading"}</p>;
+}
+
+const rows = () => screen.getByTestId("rows").textContent;
+
+it("reads a list again when the socket first opened during its first read", async () => {
+  const server = new Server();
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <LiveProvider onSignedOut={() => {}}>
+        <Lister server={server} />
+      </LiveProvider>
+    </QueryClientProvider>,
+  );
+  expect(server.reads).toBe(1);
+  // A contact's first message commits after the list was read and before
+  // the socket's cursor: no event brings it; the first open must.
+  server.rows = 1;
+  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  await act(async () => ws.open());
+  await server.answer();
+  expect(server.reads).toBe(2);
+  await server.answer();
+  expect(rows()).toBe("1");
+});
+
+it("reads a list again when an event came during its first read, once for a burst", async () => {
+  const server = new Server();
+  const client = new QueryClient();
+  const app = (list: boolean) => (
+    <QueryClientProvider client={client}>
+      <LiveProvider onSignedOut={() => {}}>{list && <Lister server={server} />}</LiveProvider>
+    </QueryClientProvider>
+  );
+  const { rerender } = render(app(false));
+  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  await act(async () => ws.open());
+  // The inbox opens: its first read is on its way when the message commits.
+  rerender(app(true));
+  expect(server.reads).toBe(1);
+  server.rows = 1;
+  await act(async () => {
+    ws.deliver({ type: "event", event: { id: 5, type: "conversation.opened", conversation_id: 1, contact_id: 2, seq: 1 } });
+    vi.advanceTimersByTime(50);
+    ws.deliver({ type: "event", event: { id: 6, type: "message.received", conversation_id: 1, contact_id: 2, seq: 2 } });
+    vi.advanceTimersByTime(50);
+  });
+  await server.answer();
+  expect(rows()).toBe("0");
+  expect(server.reads).toBe(2);
+  await server.answer();
+  expect(rows()).toBe("1");
+  expect(server.reads).toBe(2);
 });

@@ -5,6 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useQueryClient, type Query } from "@tanstack/react-query";
 import { LiveSocket, type TypingNotice } from "./live";
 import { keysFor, type Key } from "./eventKeys";
+import { invalidateLive } from "./invalidateLive";
 import { qk } from "./queryKeys";
 import type { LogEvent } from "./types";
 
@@ -68,7 +69,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
       timer = null;
       const keys = [...pending.values()];
       pending.clear();
-      for (const key of keys) void qc.invalidateQueries({ queryKey: key, predicate: (q) => !followed(q) });
+      for (const key of keys) void invalidateLive(qc, { queryKey: key, predicate: (q) => !followed(q) });
     };
     const s = new LiveSocket({
       onEvent(e) {
@@ -77,7 +78,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         for (const fn of listeners.current) fn(e);
       },
       onGap(id) {
-        void qc.invalidateQueries({ queryKey: qk.conversation(id) });
+        void invalidateLive(qc, { queryKey: qk.conversation(id) });
       },
       onTyping(t: TypingNotice) {
         const key = `${t.conversation_id}:${t.user_id}`;
@@ -99,10 +100,11 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         // First open: the socket streams what happens from now on, but the
         // pages fetched (or in flight) since the app started may have been
         // read before: a message that came in between would be on neither
-        // until the next event or a reload. They are read again, once.
+        // until the next event or a reload. They are read again, once —
+        // those whose first read is still on its way too, after it.
         if (up && !openedOnce) {
           openedOnce = true;
-          void qc.invalidateQueries();
+          void invalidateLive(qc);
         }
         // Down: the stops sent meanwhile are lost (notices are not replayed).
         if (!up) {
@@ -112,7 +114,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         }
         // Back after a drop: what the socket missed is replayed from the
         // cursor, but lists built from a page fetched meanwhile are redone.
-        if (up) void qc.invalidateQueries({ queryKey: qk.counts });
+        if (up) void invalidateLive(qc, { queryKey: qk.counts });
       },
       onSignedOut() {
         signedOut.current();
