@@ -17,7 +17,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as delay } from "node:timers/promises";
+import { afterEach } from "node:test";
 import { chromium } from "playwright-core";
+import { reportFailure, traceOf } from "./trace.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const webRoot = resolve(here, "..");
@@ -151,6 +153,8 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
     { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
   const demo = JSON.parse(out);
+  // E2E_LOG_LEVEL=debug logs every request: a failed test prints the log.
+  const logLevel = process.env.E2E_LOG_LEVEL ?? "warn";
   const log = [];
   const keep = (c) => {
     log.push(String(c));
@@ -174,7 +178,7 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
         "--allow-private-networks",
         "127.0.0.1/32",
         "--log-level",
-        "warn",
+        logLevel,
         ...(typeof extraArgs === "function" ? extraArgs(url) : extraArgs),
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
@@ -201,6 +205,7 @@ export async function startServer({ extraArgs = [], workflows = true } = {}) {
     url,
     port,
     dataDir,
+    logLevel,
     demo,
     integrator,
     log,
@@ -393,6 +398,7 @@ export async function newUser(
     failed.push({ status, path: u.pathname });
     if (status >= 500) problems.push(`${status} from ${r.request().method()} ${u.pathname}`);
   });
+  traceOf(context, page, name);
   page.on("pageerror", (e) => problems.push(`page error: ${e.stack || e.message}`));
   page.on("dialog", (d) => {
     problems.push(`dialog (${d.type()}): ${d.message()}`);
@@ -495,6 +501,9 @@ export function fixture(before, after, opts = {}) {
   const f = { server: null, browser: null };
   before(async () => {
     [f.server, f.browser] = await Promise.all([startServer(opts), launchBrowser()]);
+  });
+  afterEach((t) => {
+    if (!t.passed) reportFailure(t.name, f.server);
   });
   after(async () => {
     await f.browser?.close();
