@@ -57,7 +57,7 @@ func TestInvitations(t *testing.T) {
 				want: []string{`"email":"new@acme.test"`}, notWant: []string{"old@acme.test", "inv_"}},
 			{name: "agents may not list", method: "GET", path: "/api/v1/invitations", as: "agent", status: 403},
 			{name: "preview", method: "POST", path: "/api/v1/invitations/preview", body: `{"token":"{{token}}"}`, status: 200,
-				want: []string{`"workspace_name":"Acme"`, `"email":"new@acme.test"`, `"has_account":false`}},
+				want: []string{`"workspace_name":"Acme"`, `"email":"new@acme.test"`, `"has_account":false`, `"language":"en"`}},
 			{name: "preview wrong", method: "POST", path: "/api/v1/invitations/preview", body: `{"token":"inv_nope"}`, status: 404,
 				want: []string{`"code":"invitation_not_found"`}},
 			{name: "accept cross-site", method: "POST", path: "/api/v1/invitations/accept",

@@ -57,6 +57,8 @@ func init() {
 	enums["CreatedInvitation.language"] = workspace.InvitationLanguages
 	fieldDocs["WorkspaceInvitation.language"] = "the language of the invitation's mail, resends included"
 	fieldDocs["CreatedInvitation.language"] = fieldDocs["WorkspaceInvitation.language"]
+	enums["WorkspaceInvitationPreview.language"] = workspace.InvitationLanguages
+	fieldDocs["WorkspaceInvitationPreview.language"] = "the invitation's language, its mail's: the web app shows the page in it unless the browser has a language chosen"
 	fieldDocs["newInvitation.language"] = "the mail's language, kept for resends: a language tag, en or fr (fr-CA is fr; any other is en); " +
 		"absent, the one the request's Accept-Language prefers among en and fr, else en"
 	enums["invitationResend.language"] = workspace.InvitationLanguages

@@ -195,18 +195,22 @@ func (s *Service) RevokeInvitation(ctx context.Context, workspaceID, id int64) e
 // InvitationPreview is what the invitee sees on opening the link, before
 // accepting: where they are invited, as whom, and whether their email
 // already has an account (then they enter its password, not a new one).
+// Language is the invitation's, the one its mail was written in: the page
+// speaks it too unless the browser has a language chosen.
 type InvitationPreview struct {
 	WorkspaceName string    `json:"workspace_name"`
 	Email         string    `json:"email"`
 	Role          string    `json:"role"`
 	ExpiresAt     time.Time `json:"expires_at"`
 	HasAccount    bool      `json:"has_account"`
+	Language      string    `json:"language"`
 }
 
 // invitationRow is an invitation as the link finds it.
 type invitationRow struct {
 	id, workspaceID            int64
 	workspaceName, email, role string
+	language                   string
 	teams                      []int64
 	expires, accepted, revoked int64
 }
@@ -230,9 +234,9 @@ func (s *Service) invitationByToken(ctx context.Context, q db.Querier, raw strin
 		return r, ErrInvitationNotFound
 	}
 	var teams string
-	err := q.QueryRow(ctx, `SELECT i.id, i.workspace_id, w.name, i.email, i.role, i.team_ids, i.expires_at, i.accepted_at, i.revoked_at
+	err := q.QueryRow(ctx, `SELECT i.id, i.workspace_id, w.name, i.email, i.role, i.language, i.team_ids, i.expires_at, i.accepted_at, i.revoked_at
 		FROM invitations i JOIN workspaces w ON w.id = i.workspace_id WHERE i.token_hash = ?`, hashToken(raw)).
-		Scan(&r.id, &r.workspaceID, &r.workspaceName, &r.email, &r.role, &teams, &r.expires, &r.accepted, &r.revoked)
+		Scan(&r.id, &r.workspaceID, &r.workspaceName, &r.email, &r.role, &r.language, &teams, &r.expires, &r.accepted, &r.revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrInvitationNotFound
 	}
@@ -258,7 +262,8 @@ func (s *Service) PreviewInvitation(ctx context.Context, raw string) (Invitation
 	if err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM accounts WHERE lower(email) = ?`, r.email).Scan(&n); err != nil {
 		return InvitationPreview{}, fmt.Errorf("workspace: invitation: %w", err)
 	}
-	return InvitationPreview{WorkspaceName: r.workspaceName, Email: r.email, Role: r.role, ExpiresAt: db.Time(r.expires), HasAccount: n > 0}, nil
+	return InvitationPreview{WorkspaceName: r.workspaceName, Email: r.email, Role: r.role, ExpiresAt: db.Time(r.expires), HasAccount: n > 0,
+		Language: r.language}, nil
 }
 
 // AcceptInput accepts an invitation: the link's token, and the name and

@@ -145,12 +145,16 @@ func TestInvitationLanguageChangedByARenewal(t *testing.T) {
 				t.Fatalf("renewed in %q: %v; want invalid", bad, err)
 			}
 		}
-		if p, err := f.s.PreviewInvitation(ctx, raw); err != nil || p.Email != "nadia@example.com" {
+		if p, err := f.s.PreviewInvitation(ctx, raw); err != nil || p.Email != "nadia@example.com" || p.Language != "en" {
 			t.Fatalf("the first link after refused renewals: %+v, %v", p, err)
 		}
-		fr, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID, "fr")
+		fr, frRaw, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID, "fr")
 		if err != nil || fr.Language != "fr" {
 			t.Fatalf("renewed in fr: %+v, %v", fr, err)
+		}
+		// The link's page speaks the language of the mail that carried it.
+		if p, err := f.s.PreviewInvitation(ctx, frRaw); err != nil || p.Language != "fr" {
+			t.Fatalf("the French link's preview: %+v, %v", p, err)
 		}
 		kept, _, err := f.s.RenewInvitationLink(ctx, f.ws.ID, inv.ID, "")
 		if err != nil || kept.Language != "fr" {

@@ -5236,6 +5236,11 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
             has_account: boolean;
+            /**
+             * @description the invitation's language, its mail's: the web app shows the page in it unless the browser has a language chosen
+             * @enum {string}
+             */
+            language: "en" | "fr";
             role: string;
             workspace_name: string;
         };

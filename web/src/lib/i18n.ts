@@ -34,9 +34,15 @@ declare global {
   }
 }
 
-function initialLanguage(): Language {
+/** savedLanguage is the language chosen on this browser (the header's menu), or null. */
+export function savedLanguage(): Language | null {
   const saved = typeof localStorage !== "undefined" ? localStorage.getItem("switchboard.lang") : null;
-  if (saved === "en" || saved === "fr") return saved;
+  return saved === "en" || saved === "fr" ? saved : null;
+}
+
+function initialLanguage(): Language {
+  const saved = savedLanguage();
+  if (saved) return saved;
   const nav = typeof navigator !== "undefined" ? navigator.language.slice(0, 2) : "en";
   return nav === "fr" ? "fr" : "en";
 }

@@ -14,13 +14,16 @@ const json = (status: number, body: unknown) =>
 
 // What the accept answers, set by each test.
 let refusal: { status: number; error: Record<string, unknown> };
+// The invitation's language, in the preview (none: a server before it said it).
+let invitationLanguage: string | undefined;
 
 beforeEach(() => {
   vi.stubGlobal(
     "fetch",
     vi.fn((url: string) => {
       if (url === "/api/v1/me") return json(401, { error: { code: "unauthorized", message: "sign in" } });
-      if (url === "/api/v1/invitations/preview") return json(200, { workspace_name: "Acme", email: "bea@example.com", role: "agent", has_account: true });
+      if (url === "/api/v1/invitations/preview")
+        return json(200, { workspace_name: "Acme", email: "bea@example.com", role: "agent", has_account: true, language: invitationLanguage });
       if (url === "/api/v1/invitations/accept") return json(refusal.status, { error: refusal.error });
       return json(404, { error: { code: "not_found", message: "no" } });
     }),
@@ -29,12 +32,12 @@ beforeEach(() => {
 
 afterEach(async () => {
   cleanup();
+  invitationLanguage = undefined;
+  localStorage.removeItem("switchboard.lang");
   await i18n.changeLanguage("en");
 });
 
-async function accept(lang: string, status: number, error: Record<string, unknown>) {
-  await i18n.changeLanguage(lang);
-  refusal = { status, error };
+function open() {
   render(
     <MemoryRouter initialEntries={["/invite/inv_abc"]}>
       <SessionProvider>
@@ -42,6 +45,12 @@ async function accept(lang: string, status: number, error: Record<string, unknow
       </SessionProvider>
     </MemoryRouter>,
   );
+}
+
+async function accept(lang: string, status: number, error: Record<string, unknown>) {
+  await i18n.changeLanguage(lang);
+  refusal = { status, error };
+  open();
   fireEvent.change(await screen.findByTestId("invite-password"), { target: { value: "a password" } });
   fireEvent.submit(screen.getByTestId("invite-submit").closest("form")!);
 }
@@ -67,4 +76,23 @@ it("says a field's rule next to the field, in the reader's language", async () =
 it("shows the server's own message for a refusal it does not know", async () => {
   await accept("fr", 409, { code: "something_new", message: "a reason added later" });
   expect((await screen.findByTestId("invite-form-error")).textContent).toBe("a reason added later");
+});
+
+it("speaks the invitation's language when the browser has none chosen, and keeps it once joined", async () => {
+  invitationLanguage = "fr";
+  refusal = { status: 200, error: {} };
+  open();
+  expect(await screen.findByText("Rejoindre Acme")).toBeTruthy();
+  expect(localStorage.getItem("switchboard.lang")).toBeNull(); // shown, not chosen
+  fireEvent.change(screen.getByTestId("invite-password"), { target: { value: "a password" } });
+  fireEvent.submit(screen.getByTestId("invite-submit").closest("form")!);
+  await vi.waitFor(() => expect(localStorage.getItem("switchboard.lang")).toBe("fr"));
+});
+
+it("keeps the language chosen on this browser over the invitation's", async () => {
+  localStorage.setItem("switchboard.lang", "en");
+  invitationLanguage = "fr";
+  open();
+  expect(await screen.findByText("Join Acme")).toBeTruthy();
+  expect(i18n.language).toBe("en");
 });

@@ -2,11 +2,13 @@
 // the workspace and the email, asks for a name and a password (or the
 // existing account's password), and on success the browser is signed in
 // (the server set the session cookie) and lands in the inbox. A link that
-// no longer works says so plainly, with what to do.
+// no longer works says so plainly, with what to do. It speaks the
+// invitation's language unless the browser has one chosen.
 import { useEffect, useState, type FormEvent } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
 import { ApiError, request, setCSRF } from "../../lib/api";
+import i18n, { currentLanguage, languages, savedLanguage, setLanguage } from "../../lib/i18n";
 import type { components } from "../../lib/api-types";
 import { useSession } from "../../lib/session";
 
@@ -34,12 +36,20 @@ export default function AcceptInvite() {
   useEffect(() => {
     let live = true;
     request<Preview>("POST", "/api/v1/invitations/preview", { body: { token }, quiet401: true })
-      .then((p) => live && setPreview(p))
-      .catch((e: unknown) => live && setFailure(e instanceof ApiError ? e : new ApiError(0, "network", t("invite.network"))));
+      .then((p) => {
+        if (!live) return;
+        // The page speaks the invitation's language, its mail's, unless
+        // this browser has one chosen.
+        const lang = languages.find((l) => l === p.language);
+        if (lang && !savedLanguage()) void i18n.changeLanguage(lang);
+        setPreview(p);
+      })
+      .catch((e: unknown) => live && setFailure(e instanceof ApiError ? e : new ApiError(0, "network", i18n.t("invite.network"))));
     return () => {
       live = false;
     };
-  }, [token, t]);
+    // Not on t: the language the preview sets would read the link again.
+  }, [token]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -48,6 +58,9 @@ export default function AcceptInvite() {
     try {
       const out = await request<Signed>("POST", "/api/v1/invitations/accept", { body: { token, name, password }, quiet401: true });
       if (out.csrf_token) setCSRF(out.csrf_token);
+      // The app goes on in the language the person joined in (the
+      // header's menu changes it), not back to the browser's at the next load.
+      if (!savedLanguage()) setLanguage(currentLanguage());
       await refresh();
       void navigate("/inbox/all", { replace: true });
     } catch (err) {
