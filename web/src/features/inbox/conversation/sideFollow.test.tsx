@@ -65,17 +65,27 @@ afterEach(() => {
   (globalThis as unknown as { WebSocket: unknown }).WebSocket = realWS;
 });
 
-/** mount shows a list with everything (reach null: all 5 pages read) and the socket open. */
-function mount<R>(use: (subscribe: ReturnType<typeof useLive>["subscribe"]) => R) {
+/**
+ * mount shows a list with everything (reach null: all 5 pages read) and the
+ * socket open: as the page loads, the socket opens during the list's first
+ * read (which is then read again, see invalidateLive); with socketFirst,
+ * the list is shown once the socket is open.
+ */
+function mount<R>(use: (subscribe: ReturnType<typeof useLive>["subscribe"]) => R, { socketFirst = false } = {}) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } });
+  let shown = !socketFirst;
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={qc}>
-      <LiveProvider onSignedOut={() => {}}>{children}</LiveProvider>
+      <LiveProvider onSignedOut={() => {}}>{shown && children}</LiveProvider>
     </QueryClientProvider>
   );
   const hook = renderHook(() => use(useLive().subscribe), { wrapper });
   const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
   act(() => ws.open());
+  if (socketFirst) {
+    shown = true;
+    hook.rerender();
+  }
   const deliver = (e: LogEvent) => act(() => ws.deliver({ type: "event", event: e }));
   let seen = 5000;
   const commented = (id: number) => deliver({ ...step(++seen, "comment.created"), payload: { comment_id: id } });
@@ -157,7 +167,7 @@ it("puts a timeline event the socket sends in place without a request, and leave
 it("keeps a timeline event heard while the list is being read", async () => {
   let release!: () => void;
   hold = { release: () => release(), wait: new Promise<void>((r) => (release = r)) };
-  const { result, deliver, qc } = mount((s) => useEvents(7, undefined, s));
+  const { result, deliver, qc } = mount((s) => useEvents(7, undefined, s), { socketFirst: true });
   await waitFor(() => expect(requests).toHaveLength(1));
   // Committed after the read's answer was made: not in it.
   deliver(step(1001));
