@@ -72,14 +72,16 @@ describe("LiveSocket", () => {
     s.start();
     expect(last().url).toBe("ws://x/api/v1/live");
     last().open();
-    expect(handlers.onStatus).toHaveBeenLastCalledWith(true);
+    expect(handlers.onStatus).toHaveBeenLastCalledWith(true, true); // from the log's head
     last().deliver({ type: "hello", cursor: 41 });
     last().drop(1006);
-    expect(handlers.onStatus).toHaveBeenLastCalledWith(false);
+    expect(handlers.onStatus).toHaveBeenLastCalledWith(false, false);
     expect(FakeWebSocket.all).toHaveLength(1);
     vi.advanceTimersByTime(15000);
     expect(FakeWebSocket.all).toHaveLength(2);
     expect(last().url).toBe("ws://x/api/v1/live?after=41");
+    last().open();
+    expect(handlers.onStatus).toHaveBeenLastCalledWith(true, false); // from its cursor
     s.stop();
   });
 

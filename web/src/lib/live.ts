@@ -16,8 +16,12 @@ export interface LiveHandlers {
   /** A conversation's events skipped from `had` to `got`: fetch it again. */
   onGap(conversationID: number): void;
   onTyping(t: TypingNotice): void;
-  /** The socket is open (true) or down and retrying (false). */
-  onStatus?(connected: boolean): void;
+  /**
+   * The socket is open (true) or down and retrying (false). fromHead: it
+   * has no cursor (the server's hello never came), so it opens at the
+   * log's head, and what happened before that is on no page read earlier.
+   */
+  onStatus?(connected: boolean, fromHead: boolean): void;
   /** The server closed with 4401: the credentials no longer hold. */
   onSignedOut?(): void;
 }
@@ -90,17 +94,18 @@ export class LiveSocket {
 
   private connect() {
     const url = this.cursor === null ? this.url : `${this.url}${this.url.includes("?") ? "&" : "?"}after=${this.cursor}`;
+    const fromHead = this.cursor === null;
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.onmessage = (m) => this.frame(String(m.data));
     ws.onopen = () => {
       this.attempt = 0;
-      this.handlers.onStatus?.(true);
+      this.handlers.onStatus?.(true, fromHead);
     };
     ws.onclose = (c) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      this.handlers.onStatus?.(false);
+      this.handlers.onStatus?.(false, this.cursor === null);
       // 4401: the credentials the socket was opened with ended. The app
       // reads the session again; signed out, it unmounts the socket
       // (stop), and the reconnect below never happens. Still signed in

@@ -106,12 +106,37 @@ it("reads the pages fetched before the socket's first open again, once: not afte
   await act(async () => ws.open());
   expect(reads.n).toBe(2);
   // A drop and a reconnect: the socket replays from its cursor.
+  act(() => ws.deliver({ type: "hello", cursor: 3 }));
   act(() => ws.close(1006));
   await act(async () => vi.advanceTimersByTime(20_000));
   const again = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
   expect(again).not.toBe(ws);
+  expect(again.url).toContain("after=3");
   await act(async () => again.open());
   expect(reads.n).toBe(2);
+});
+
+it("reads the pages again when the socket reconnects before it ever had a cursor", async () => {
+  const reads = { n: 0 };
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <LiveProvider onSignedOut={() => {}}>
+        <Reader reads={reads} />
+      </LiveProvider>
+    </QueryClientProvider>,
+  );
+  await act(async () => {});
+  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  await act(async () => ws.open());
+  expect(reads.n).toBe(2);
+  // Dropped before the server's hello: the next socket starts at the
+  // log's head again, and what came between the two is on no page.
+  act(() => ws.close(1006));
+  await act(async () => vi.advanceTimersByTime(20_000));
+  const again = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  expect(again.url).not.toContain("after=");
+  await act(async () => again.open());
+  expect(reads.n).toBe(3);
 });
 
 /**

@@ -49,7 +49,6 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
     const pending = new Map<string, Key>();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-    let openedOnce = false;
     const setTypist = (conversationID: number, userID: number, on: boolean) =>
       setTyping((prev) => {
         const next = new Map(prev);
@@ -95,17 +94,15 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         }
         setTypist(t.conversation_id, t.user_id, t.state === "start");
       },
-      onStatus(up) {
+      onStatus(up, fromHead) {
         setConnected(up);
-        // First open: the socket streams what happens from now on, but the
-        // pages fetched (or in flight) since the app started may have been
-        // read before: a message that came in between would be on neither
-        // until the next event or a reload. They are read again, once —
-        // those whose first read is still on its way too, after it.
-        if (up && !openedOnce) {
-          openedOnce = true;
-          void invalidateLive(qc);
-        }
+        // Open at the log's head (the first open, or a reconnect before
+        // the server ever said where the socket started): it streams what
+        // happens from now on, but the pages fetched (or in flight) may
+        // have been read before, and a message that came in between would
+        // be on neither until the next event or a reload. They are read
+        // again — those whose first read is still on its way too, after it.
+        if (up && fromHead) void invalidateLive(qc);
         // Down: the stops sent meanwhile are lost (notices are not replayed).
         if (!up) {
           for (const t of typingTimers.values()) clearTimeout(t);
@@ -114,7 +111,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         }
         // Back after a drop: what the socket missed is replayed from the
         // cursor, but lists built from a page fetched meanwhile are redone.
-        if (up) void invalidateLive(qc, { queryKey: qk.counts });
+        if (up && !fromHead) void invalidateLive(qc, { queryKey: qk.counts });
       },
       onSignedOut() {
         signedOut.current();
