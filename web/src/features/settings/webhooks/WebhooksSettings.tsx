@@ -24,7 +24,7 @@ const keys = {
 const groups: { key: string; types: string[] }[] = [
   { key: "conversations", types: ["conversation.opened", "conversation.closed", "conversation.assigned"] },
   { key: "messages", types: ["message.received", "message.sent", "message.status"] },
-  { key: "contacts", types: ["contact.created", "contact.updated", "contact.tag.updated", "contact.lifecycle.updated", "contact.identity.added"] },
+  { key: "contacts", types: ["contact.created", "contact.updated", "contact.tag.updated", "contact.lifecycle.updated", "contact.identity.added", "contact.merged", "contact.deleted"] },
   { key: "workflows", types: ["workflow.run.finished", "workflow.run.failed"] },
 ];
 
