@@ -4,7 +4,7 @@
 // when it was sent) must not show "… is replying" forever; and what the
 // socket hears reaches the pages read before it, or still being read.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { useEffect } from "react";
+import { useEffect, type ReactNode } from "react";
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { LiveProvider, useLive } from "./liveContext";
@@ -37,16 +37,28 @@ function Subscriber({ onSubscribe }: { onSubscribe: () => void }) {
   return null;
 }
 
+/** live is the app's providers around children: a query client and the live provider. */
+function live(children: ReactNode, client = new QueryClient()) {
+  return (
+    <QueryClientProvider client={client}>
+      <LiveProvider onSignedOut={() => {}}>{children}</LiveProvider>
+    </QueryClientProvider>
+  );
+}
+
+/** lastSocket is the socket the provider opened last. */
+const lastSocket = () => FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+
 function mount(onSubscribe: () => void = () => {}) {
   render(
-    <QueryClientProvider client={new QueryClient()}>
-      <LiveProvider onSignedOut={() => {}}>
+    live(
+      <>
         <Probe />
         <Subscriber onSubscribe={onSubscribe} />
-      </LiveProvider>
-    </QueryClientProvider>,
+      </>,
+    ),
   );
-  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  const ws = lastSocket();
   act(() => ws.open());
   return ws;
 }
@@ -90,50 +102,44 @@ function Reader({ reads }: { reads: { n: number } }) {
   return null;
 }
 
-it("reads the pages fetched before the socket's first open again, once: not after a reconnect", async () => {
+/** withReader shows a page that counts its reads, and returns the count and the socket. */
+async function withReader() {
   const reads = { n: 0 };
-  render(
-    <QueryClientProvider client={new QueryClient()}>
-      <LiveProvider onSignedOut={() => {}}>
-        <Reader reads={reads} />
-      </LiveProvider>
-    </QueryClientProvider>,
-  );
+  render(live(<Reader reads={reads} />));
   await act(async () => {});
+  return { reads, ws: lastSocket() };
+}
+
+/** dropped drops ws and returns the socket that replaces it, not yet open. */
+async function dropped(ws: FakeWebSocket) {
+  act(() => ws.close(1006));
+  await act(async () => vi.advanceTimersByTime(20_000));
+  const again = lastSocket();
+  expect(again).not.toBe(ws);
+  return again;
+}
+
+it("reads the pages fetched before the socket's first open again, once: not after a reconnect", async () => {
+  const { reads, ws } = await withReader();
   expect(reads.n).toBe(1);
   // A message came in here, before the socket opened: on neither.
-  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
   await act(async () => ws.open());
   expect(reads.n).toBe(2);
   // A drop and a reconnect: the socket replays from its cursor.
   act(() => ws.deliver({ type: "hello", cursor: 3 }));
-  act(() => ws.close(1006));
-  await act(async () => vi.advanceTimersByTime(20_000));
-  const again = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
-  expect(again).not.toBe(ws);
+  const again = await dropped(ws);
   expect(again.url).toContain("after=3");
   await act(async () => again.open());
   expect(reads.n).toBe(2);
 });
 
 it("reads the pages again when the socket reconnects before it ever had a cursor", async () => {
-  const reads = { n: 0 };
-  render(
-    <QueryClientProvider client={new QueryClient()}>
-      <LiveProvider onSignedOut={() => {}}>
-        <Reader reads={reads} />
-      </LiveProvider>
-    </QueryClientProvider>,
-  );
-  await act(async () => {});
-  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  const { reads, ws } = await withReader();
   await act(async () => ws.open());
   expect(reads.n).toBe(2);
   // Dropped before the server's hello: the next socket starts at the
   // log's head again, and what came between the two is on no page.
-  act(() => ws.close(1006));
-  await act(async () => vi.advanceTimersByTime(20_000));
-  const again = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  const again = await dropped(ws);
   expect(again.url).not.toContain("after=");
   await act(async () => again.open());
   expect(reads.n).toBe(3);
@@ -170,18 +176,12 @@ const rows = () => screen.getByTestId("rows").textContent;
 
 it("reads a list again when the socket first opened during its first read", async () => {
   const server = new Server();
-  render(
-    <QueryClientProvider client={new QueryClient()}>
-      <LiveProvider onSignedOut={() => {}}>
-        <Lister server={server} />
-      </LiveProvider>
-    </QueryClientProvider>,
-  );
+  render(live(<Lister server={server} />));
   expect(server.reads).toBe(1);
   // A contact's first message commits after the list was read and before
   // the socket's cursor: no event brings it; the first open must.
   server.rows = 1;
-  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  const ws = lastSocket();
   await act(async () => ws.open());
   await server.answer();
   expect(server.reads).toBe(2);
@@ -192,13 +192,9 @@ it("reads a list again when the socket first opened during its first read", asyn
 it("reads a list again when an event came during its first read, once for a burst", async () => {
   const server = new Server();
   const client = new QueryClient();
-  const app = (list: boolean) => (
-    <QueryClientProvider client={client}>
-      <LiveProvider onSignedOut={() => {}}>{list && <Lister server={server} />}</LiveProvider>
-    </QueryClientProvider>
-  );
+  const app = (list: boolean) => live(list && <Lister server={server} />, client);
   const { rerender } = render(app(false));
-  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  const ws = lastSocket();
   await act(async () => ws.open());
   // The inbox opens: its first read is on its way when the message commits.
   rerender(app(true));
