@@ -325,7 +325,9 @@ func findBy(ctx context.Context, q db.Querier, workspaceID int64, column, value 
 // files those messages named that no other record names (a privacy
 // erasure takes the contact's photos and documents too; a file also sent
 // to another contact, or attached in a workflow, stays): their rows go
-// with the contact, their bytes right after (internal/media). It needs
+// with the contact, their bytes right after (internal/media). The events
+// of the contact and their conversations stay in the log, erased to their
+// ids and what happened (event.Erased). It needs
 // the delete_contacts permission (forbidden without it) and a contact the
 // principal may see.
 func (s *Service) Delete(ctx context.Context, p Principal, id int64) error {
@@ -339,6 +341,11 @@ func (s *Service) Delete(ctx context.Context, p Principal, id int64) error {
 		}
 		files, err := media.OfContactTx(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		// The log keeps that things happened, not what the person wrote
+		// or was: before their conversations go, while they find them.
+		if _, err := event.EraseContactTx(ctx, tx, workspaceID, id); err != nil {
 			return err
 		}
 		if err := tx.DeleteOwned(ctx, "contacts", "contact", workspaceID, id); err != nil {

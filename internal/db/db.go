@@ -68,6 +68,10 @@ type DB struct {
 	onBroadcast map[string][]func(msg string)
 
 	commits atomic.Int64 // write transactions committed (see Commits)
+	// rewrites counts the commits that rewrote events already in the log
+	// (see Tx.RewroteEvents): readers that keep events in memory drop them
+	// when it moves.
+	rewrites atomic.Int64
 	// statements counts the statements run in write transactions (see
 	// Statements).
 	statements atomic.Int64
@@ -162,6 +166,12 @@ func (d *DB) OnDue(kind string, fn func(at int64)) {
 	d.onDue[kind] = append(d.onDue[kind], fn)
 	d.notifyMu.Unlock()
 }
+
+// EventRewrites counts the commits of this node that rewrote events
+// already in the log (an erasure, see Tx.RewroteEvents). It moves only
+// after such a commit: a reader that kept events read before may compare
+// it with the count it saw then.
+func (d *DB) EventRewrites() int64 { return d.rewrites.Load() }
 
 // Commits returns how many write transactions this node has committed.
 // An idle node commits nothing; tests and /metrics read it.

@@ -209,6 +209,12 @@ func (t *Tx) Now() int64 { return t.d.Now() }
 // block nor write.
 func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
+// RewroteEvents records that t changed events already in the log (the log
+// is append-only but for the erasure of a deleted contact's): once t
+// commits, DB.EventRewrites moves, and the readers that keep events in
+// memory read them again from the log.
+func (t *Tx) RewroteEvents() { t.OnCommit(func() { t.d.rewrites.Add(1) }) }
+
 // lockWrites takes, on PostgreSQL, the store's write lock: an advisory
 // lock held until commit, taken first by every write transaction (as the
 // group committer begins a batch), exclusively by batches of Write and

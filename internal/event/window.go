@@ -22,9 +22,12 @@ const windowKeep = 4096
 // reading it again: one commit wakes every consumer at once, and before
 // the window each ran its own query over the same rows, 12% of a SQLite
 // node's CPU at full ingest. A range, once read, never changes: events
-// are never updated or deleted, and a consumer reads only up to a horizon
-// below which nothing is still committing (see Consumer.pass), so the
-// window holds every event in (lo, hi] and nothing else can appear there.
+// are never deleted, and a consumer reads only up to a horizon below
+// which nothing is still committing (see Consumer.pass), so the window
+// holds every event in (lo, hi] and nothing else can appear there. The
+// one rewrite of the log, the erasure of a deleted contact's events,
+// starts this node's window again (db.Tx.RewroteEvents); another node's
+// keeps its copies in memory until it trims them.
 //
 // A reader behind the window (starting up, catching up on a long backlog,
 // or a reports consumer rebuilding from the start) reads the log itself,
@@ -39,6 +42,9 @@ type window struct {
 	valid  bool
 	lo, hi int64   // events holds every event with lo < id <= hi
 	events []Event // in id order
+	// rewrites is db.DB.EventRewrites when the window was started: an
+	// erasure rewrote events it may hold, and it starts again.
+	rewrites int64
 }
 
 // read returns the events in (after, through] that want accepts (every
@@ -55,10 +61,11 @@ func (w *window) read(ctx context.Context, after, through int64, want func(Event
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.valid || after-w.hi > windowKeep {
-		// Nothing kept, or the caller is far past it (its cursor moved by
-		// another node): the window starts again from the caller.
-		w.valid, w.lo, w.hi, w.events = true, after, after, nil
+	if rw := w.db.EventRewrites(); !w.valid || after-w.hi > windowKeep || rw != w.rewrites {
+		// Nothing kept, the caller far past it (its cursor moved by
+		// another node), or events it holds erased since: the window
+		// starts again from the caller.
+		w.valid, w.lo, w.hi, w.events, w.rewrites = true, after, after, nil, rw
 	}
 	if after < w.lo {
 		return nil, 0, false, nil

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -25,6 +26,12 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group, giveUp time.Dura
 			endpoints := map[int64][]Endpoint{} // by workspace, for this batch
 			made := false
 			for _, e := range events {
+				if e.Type == event.ContactDeleted {
+					// Whether or not an endpoint wants it: see eraseContact.
+					if err := eraseContact(ctx, tx, e.WorkspaceID, e.ContactID); err != nil {
+						return err
+					}
+				}
 				name := subscription(e)
 				if name == "" {
 					continue
@@ -81,4 +88,50 @@ func enabledEndpoints(ctx context.Context, tx *db.Tx, workspaceID int64) ([]Endp
 		out = append(out, ep)
 	}
 	return out, rows.Err()
+}
+
+// eraseContact erases the bodies of the deliveries of a deleted contact's
+// events as the deletion erased the events (event.Erased): the delivery
+// log shows what was sent, not what the person wrote or was, and a
+// delivery still to be sent goes erased. It runs when the consumer reads
+// the contact.deleted, after every earlier event, so the deliveries it
+// made of events read before the erasure (its window) are erased too.
+func eraseContact(ctx context.Context, tx *db.Tx, workspaceID, contactID int64) error {
+	rows, err := tx.Query(ctx, `SELECT id, body FROM webhook_deliveries WHERE workspace_id = ?
+		AND event_id IN (SELECT id FROM events WHERE workspace_id = ? AND contact_id = ?)`, workspaceID, workspaceID, contactID)
+	if err != nil {
+		return fmt.Errorf("webhook: erase contact %d: %w", contactID, err)
+	}
+	type delivery struct {
+		id   int64
+		body string
+	}
+	var list []delivery
+	for rows.Next() {
+		var d delivery
+		if err := rows.Scan(&d.id, &d.body); err != nil {
+			rows.Close()
+			return fmt.Errorf("webhook: erase contact %d: %w", contactID, err)
+		}
+		list = append(list, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("webhook: erase contact %d: %w", contactID, err)
+	}
+	for _, d := range list {
+		var p Payload
+		if err := json.Unmarshal([]byte(d.body), &p); err != nil {
+			return fmt.Errorf("webhook: erase delivery %d: %w", d.id, err)
+		}
+		p.Data = event.Erased(p.Data)
+		b, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET body = ? WHERE id = ?`, string(b), d.id); err != nil {
+			return fmt.Errorf("webhook: erase delivery %d: %w", d.id, err)
+		}
+	}
+	return nil
 }

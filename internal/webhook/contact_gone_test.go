@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/contact"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/webhook"
@@ -62,6 +64,44 @@ func TestContactMergedAndDeletedAreDelivered(t *testing.T) {
 		for _, r := range other.accepted() {
 			if r.eventType == "contact.merged" || r.eventType == "contact.deleted" {
 				t.Fatalf("an endpoint not subscribed got %s", r.eventType)
+			}
+		}
+	})
+}
+
+// Deleting a contact erases the bodies of their deliveries in the
+// delivery log, as it erases their events: what was sent stays listed,
+// not what the person wrote or was.
+func TestDeletingAContactErasesTheirDeliveries(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		e := newEnv(t, d, webhook.Options{})
+		rc := newReceiver(t, func(int, received, http.ResponseWriter) {})
+		e.endpoint(t, rc, "contact.created", "message.received")
+		e.run(t, webhook.DispatcherOptions{Concurrency: 2})
+		name, phone := "Erin", "+14155550111"
+		got, err := e.convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: e.ws.ID, ChannelID: e.ch.ID,
+			ExternalID: "erin", ProviderMessageID: "in-1", Type: "text", Text: "my card number is 4242",
+			Profile: contact.Input{FirstName: &name, Phone: &phone}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.until(t, "the contact and the message delivered", func() bool { return len(rc.accepted()) == 2 })
+		owner := access.Principal{WorkspaceID: e.ws.ID, UserID: 1, Role: access.RoleOwner}
+		if err := contact.New(d).Delete(ctx, owner, got[0].ContactID); err != nil {
+			t.Fatal(err)
+		}
+		e.until(t, "the deletion read by the webhooks consumer", func() bool {
+			return dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumers WHERE name = 'webhooks' AND last_id = (SELECT MAX(id) FROM events)`) == 1
+		})
+		e.idle(t)
+		bodies := dbtest.Column[string](t, d, `SELECT body FROM webhook_deliveries ORDER BY id`)
+		if len(bodies) != 2 {
+			t.Fatalf("deliveries: %v", bodies)
+		}
+		for _, b := range bodies {
+			if strings.Contains(b, "4242") || strings.Contains(b, "Erin") || strings.Contains(b, "14155550111") || !strings.Contains(b, `"erased":true`) {
+				t.Errorf("a delivery of the deleted contact still says what they wrote or are: %s", b)
 			}
 		}
 	})
