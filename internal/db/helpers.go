@@ -24,6 +24,38 @@ func Collect[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error
 	return out, rows.Err()
 }
 
+// RewriteColumn sets, in t, the text column of each row of table that
+// query finds (query selects the row's id and that column) to what fn
+// makes of it, one UPDATE per row, and returns how many rows it rewrote.
+// The rows are all read before the first is written.
+func (t *Tx) RewriteColumn(ctx context.Context, table, column string, fn func(string) (string, error), query string, args ...any) (int, error) {
+	rows, err := t.Query(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("db: rewrite %s.%s: %w", table, column, err)
+	}
+	type row struct {
+		id   int64
+		text string
+	}
+	list, err := Collect(rows, func(r *sql.Rows) (row, error) {
+		var v row
+		return v, r.Scan(&v.id, &v.text)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("db: rewrite %s.%s: %w", table, column, err)
+	}
+	for _, r := range list {
+		text, err := fn(r.text)
+		if err != nil {
+			return 0, fmt.Errorf("db: rewrite %s %d: %w", table, r.id, err)
+		}
+		if _, err := t.Exec(ctx, `UPDATE `+table+` SET `+column+` = ? WHERE id = ?`, text, r.id); err != nil {
+			return 0, fmt.Errorf("db: rewrite %s %d: %w", table, r.id, err)
+		}
+	}
+	return len(list), nil
+}
+
 // QueryIDs runs a query of one integer column (ids) and returns its
 // values in order.
 func QueryIDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {

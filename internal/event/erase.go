@@ -52,36 +52,15 @@ func Erased(payload json.RawMessage) json.RawMessage {
 // the webhooks consumer erases its deliveries' bodies again when it reads
 // the contact.deleted that follows.
 func EraseContactTx(ctx context.Context, tx *db.Tx, workspaceID, contactID int64) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT id, payload FROM events WHERE workspace_id = ? AND (contact_id = ?
-		OR conversation_id IN (SELECT id FROM conversations WHERE workspace_id = ? AND contact_id = ?))`,
+	n, err := tx.RewriteColumn(ctx, "events", "payload", func(p string) (string, error) { return string(Erased(json.RawMessage(p))), nil },
+		`SELECT id, payload FROM events WHERE workspace_id = ? AND (contact_id = ?
+			OR conversation_id IN (SELECT id FROM conversations WHERE workspace_id = ? AND contact_id = ?))`,
 		workspaceID, contactID, workspaceID, contactID)
 	if err != nil {
 		return 0, fmt.Errorf("event: erase contact %d: %w", contactID, err)
 	}
-	type row struct {
-		id      int64
-		payload string
-	}
-	var list []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.payload); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("event: erase contact %d: %w", contactID, err)
-		}
-		list = append(list, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("event: erase contact %d: %w", contactID, err)
-	}
-	for _, r := range list {
-		if _, err := tx.Exec(ctx, `UPDATE events SET payload = ? WHERE id = ?`, string(Erased(json.RawMessage(r.payload))), r.id); err != nil {
-			return 0, fmt.Errorf("event: erase event %d: %w", r.id, err)
-		}
-	}
-	if len(list) > 0 {
+	if n > 0 {
 		tx.RewroteEvents()
 	}
-	return len(list), nil
+	return n, nil
 }

@@ -97,41 +97,18 @@ func enabledEndpoints(ctx context.Context, tx *db.Tx, workspaceID int64) ([]Endp
 // the contact.deleted, after every earlier event, so the deliveries it
 // made of events read before the erasure (its window) are erased too.
 func eraseContact(ctx context.Context, tx *db.Tx, workspaceID, contactID int64) error {
-	rows, err := tx.Query(ctx, `SELECT id, body FROM webhook_deliveries WHERE workspace_id = ?
-		AND event_id IN (SELECT id FROM events WHERE workspace_id = ? AND contact_id = ?)`, workspaceID, workspaceID, contactID)
-	if err != nil {
-		return fmt.Errorf("webhook: erase contact %d: %w", contactID, err)
-	}
-	type delivery struct {
-		id   int64
-		body string
-	}
-	var list []delivery
-	for rows.Next() {
-		var d delivery
-		if err := rows.Scan(&d.id, &d.body); err != nil {
-			rows.Close()
-			return fmt.Errorf("webhook: erase contact %d: %w", contactID, err)
-		}
-		list = append(list, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("webhook: erase contact %d: %w", contactID, err)
-	}
-	for _, d := range list {
+	_, err := tx.RewriteColumn(ctx, "webhook_deliveries", "body", func(body string) (string, error) {
 		var p Payload
-		if err := json.Unmarshal([]byte(d.body), &p); err != nil {
-			return fmt.Errorf("webhook: erase delivery %d: %w", d.id, err)
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			return "", err
 		}
 		p.Data = event.Erased(p.Data)
 		b, err := json.Marshal(p)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET body = ? WHERE id = ?`, string(b), d.id); err != nil {
-			return fmt.Errorf("webhook: erase delivery %d: %w", d.id, err)
-		}
+		return string(b), err
+	}, `SELECT id, body FROM webhook_deliveries WHERE workspace_id = ?
+		AND event_id IN (SELECT id FROM events WHERE workspace_id = ? AND contact_id = ?)`, workspaceID, workspaceID, contactID)
+	if err != nil {
+		return fmt.Errorf("webhook: erase contact %d: %w", contactID, err)
 	}
 	return nil
 }
