@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -10,6 +10,7 @@ import { Shell } from "./Shell";
 import { NotFound } from "./NotFound";
 import { InboxPage } from "../features/inbox/InboxPage";
 import { useMe } from "../lib/session";
+import { AppQueryClient } from "../lib/queryClient";
 
 // Screens other than the inbox load on demand, so the inbox (the screen
 // agents keep open all day) ships only its own code.
@@ -34,7 +35,7 @@ const BuilderPage = lazy(pages["/builder"]);
 const KnowledgePage = lazy(pages["/knowledge"]);
 const ReportsPage = lazy(pages["/reports"]);
 
-const queryClient = new QueryClient({
+const queryClient = new AppQueryClient({
   defaultOptions: {
     queries: { staleTime: 30_000, refetchOnWindowFocus: false, retry: 1 },
   },

@@ -6,8 +6,9 @@
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { useEffect, type ReactNode } from "react";
 import { act, cleanup, render, screen } from "@testing-library/react";
-import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { LiveProvider, useLive } from "./liveContext";
+import { AppQueryClient } from "./queryClient";
 import { FakeWebSocket } from "./fakeWebSocket";
 
 const realWS = globalThis.WebSocket;
@@ -38,7 +39,7 @@ function Subscriber({ onSubscribe }: { onSubscribe: () => void }) {
 }
 
 /** live is the app's providers around children: a query client and the live provider. */
-function live(children: ReactNode, client = new QueryClient()) {
+function live(children: ReactNode, client = new AppQueryClient()) {
   return (
     <QueryClientProvider client={client}>
       <LiveProvider onSignedOut={() => {}}>{children}</LiveProvider>
@@ -191,7 +192,7 @@ it("reads a list again when the socket first opened during its first read", asyn
 
 it("reads a list again when an event came during its first read, once for a burst", async () => {
   const server = new Server();
-  const client = new QueryClient();
+  const client = new AppQueryClient();
   const app = (list: boolean) => live(list && <Lister server={server} />, client);
   const { rerender } = render(app(false));
   const ws = lastSocket();

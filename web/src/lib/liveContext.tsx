@@ -5,7 +5,6 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useQueryClient, type Query } from "@tanstack/react-query";
 import { LiveSocket, type TypingNotice } from "./live";
 import { keysFor, type Key } from "./eventKeys";
-import { invalidateLive } from "./invalidateLive";
 import { qk } from "./queryKeys";
 import type { LogEvent } from "./types";
 
@@ -68,7 +67,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
       timer = null;
       const keys = [...pending.values()];
       pending.clear();
-      for (const key of keys) void invalidateLive(qc, { queryKey: key, predicate: (q) => !followed(q) });
+      for (const key of keys) void qc.invalidateQueries({ queryKey: key, predicate: (q) => !followed(q) });
     };
     const s = new LiveSocket({
       onEvent(e) {
@@ -77,7 +76,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         for (const fn of listeners.current) fn(e);
       },
       onGap(id) {
-        void invalidateLive(qc, { queryKey: qk.conversation(id) });
+        void qc.invalidateQueries({ queryKey: qk.conversation(id) });
       },
       onTyping(t: TypingNotice) {
         const key = `${t.conversation_id}:${t.user_id}`;
@@ -102,7 +101,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         // have been read before, and a message that came in between would
         // be on neither until the next event or a reload. They are read
         // again — those whose first read is still on its way too, after it.
-        if (up && fromHead) void invalidateLive(qc);
+        if (up && fromHead) void qc.invalidateQueries();
         // Down: the stops sent meanwhile are lost (notices are not replayed).
         if (!up) {
           for (const t of typingTimers.values()) clearTimeout(t);
@@ -111,7 +110,7 @@ export function LiveProvider({ children, onSignedOut }: { children: ReactNode; o
         }
         // Back after a drop: what the socket missed is replayed from the
         // cursor, but lists built from a page fetched meanwhile are redone.
-        if (up && !fromHead) void invalidateLive(qc, { queryKey: qk.counts });
+        if (up && !fromHead) void qc.invalidateQueries({ queryKey: qk.counts });
       },
       onSignedOut() {
         signedOut.current();

@@ -8,7 +8,6 @@ import { useTranslation } from "react-i18next";
 import { allPages, api } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import { useMe } from "../../lib/session";
-import { invalidateLive } from "../../lib/invalidateLive";
 import { useLive } from "../../lib/liveContext";
 import { useChannels, useTeams, useUsers } from "../../lib/directory";
 import type { components } from "../../lib/api-types";
@@ -481,11 +480,11 @@ function useLiveReports() {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const off = subscribe((e) => {
       const conv = e.type.startsWith("conversation.");
-      if (conv || e.type === "user.presence.updated") void invalidateLive(qc, { queryKey: qk.report("now", {}) });
+      if (conv || e.type === "user.presence.updated") void qc.invalidateQueries({ queryKey: qk.report("now", {}) });
       if (conv || e.type.startsWith("message.") || e.type.startsWith("contact.")) {
         timer ??= setTimeout(() => {
           timer = null;
-          void invalidateLive(qc, { queryKey: qk.reports, predicate: (q) => q.queryKey[1] !== "now" && q.queryKey[1] !== "workflow-names" });
+          void qc.invalidateQueries({ queryKey: qk.reports, predicate: (q) => q.queryKey[1] !== "now" && q.queryKey[1] !== "workflow-names" });
         }, 1500);
       }
     });

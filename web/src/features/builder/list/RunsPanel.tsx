@@ -7,7 +7,6 @@ import { useEffect, useState } from "react";
 import { useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../../lib/api";
-import { invalidateLive } from "../../../lib/invalidateLive";
 import { useLive } from "../../../lib/liveContext";
 import { qk } from "../../../lib/queryKeys";
 import type { components } from "../../../lib/api-types";
@@ -39,7 +38,7 @@ function useLiveRuns(workflowID: number) {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const refresh = () => {
       last = Date.now();
-      void invalidateLive(qc, { queryKey: qk.workflowRuns(workflowID) });
+      void qc.invalidateQueries({ queryKey: qk.workflowRuns(workflowID) });
     };
     const off = subscribe((e) => {
       if (!e.type.startsWith("workflow.") || (e.payload as { workflow_id?: unknown } | undefined)?.workflow_id !== workflowID || timer) return;

@@ -10,6 +10,7 @@ import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { LiveProvider, useLive } from "../../../lib/liveContext";
+import { AppQueryClient } from "../../../lib/queryClient";
 import type { Comment, LogEvent } from "../../../lib/types";
 import { useComments, useEvents } from "./timelineWindow";
 import { FakeWebSocket } from "../../../lib/fakeWebSocket";
@@ -68,11 +69,11 @@ afterEach(() => {
 /**
  * mount shows a list with everything (reach null: all 5 pages read) and the
  * socket open: as the page loads, the socket opens during the list's first
- * read (which is then read again, see invalidateLive); with socketFirst,
+ * read (which is then read again, see AppQueryClient); with socketFirst,
  * the list is shown once the socket is open.
  */
 function mount<R>(use: (subscribe: ReturnType<typeof useLive>["subscribe"]) => R, { socketFirst = false } = {}) {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } });
+  const qc = new AppQueryClient({ defaultOptions: { queries: { retry: false, staleTime: 30_000 } } });
   let shown = !socketFirst;
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={qc}>
