@@ -167,10 +167,12 @@ func (d *DB) OnDue(kind string, fn func(at int64)) {
 	d.notifyMu.Unlock()
 }
 
-// EventRewrites counts the commits of this node that rewrote events
-// already in the log (an erasure, see Tx.RewroteEvents). It moves only
-// after such a commit: a reader that kept events read before may compare
-// it with the count it saw then.
+// EventRewrites counts the commits that rewrote events already in the
+// log (an erasure, see Tx.RewroteEvents): this node's, and on PostgreSQL
+// the other nodes' as their news arrives, plus one each time the node
+// starts listening again (an erasure may have gone unheard meanwhile). It
+// moves only after such a commit: a reader that kept events read before
+// may compare it with the count it saw then.
 func (d *DB) EventRewrites() int64 { return d.rewrites.Load() }
 
 // Commits returns how many write transactions this node has committed.

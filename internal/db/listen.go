@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,11 +23,14 @@ const notifyChannel = "switchboard"
 
 // notification encodes a commit's news: "o:<origin>" (the store handle
 // that committed, so it skips its own news, already told in process),
-// then "e:<last event id>" and "d:<kind>:<due ms>" items, separated by
-// spaces.
-func notification(origin string, last int64, due map[string]int64) string {
+// then "r" when it rewrote events already in the log (an erasure), and
+// "e:<last event id>" and "d:<kind>:<due ms>" items, separated by spaces.
+func notification(origin string, last int64, due map[string]int64, rewrote bool) string {
 	var b strings.Builder
 	b.WriteString("o:" + origin)
+	if rewrote {
+		b.WriteString(" r")
+	}
 	if last != 0 {
 		b.WriteString(" e:" + strconv.FormatInt(last, 10))
 	}
@@ -43,7 +47,13 @@ func (d *DB) dispatch(payload string) {
 	if strings.HasPrefix(payload, "o:"+d.origin+" ") || payload == "o:"+d.origin {
 		return
 	}
-	for _, item := range strings.Fields(payload) {
+	items := strings.Fields(payload)
+	// A rewrite first, so that the consumers the same news wakes find
+	// DB.EventRewrites moved and do not hand out a copy it erased.
+	if slices.Contains(items, "r") {
+		d.rewrites.Add(1)
+	}
+	for _, item := range items {
 		switch {
 		case strings.HasPrefix(item, "e:"):
 			if id, err := strconv.ParseInt(item[2:], 10, 64); err == nil {
@@ -121,6 +131,9 @@ func (d *DB) listenOnce(ctx context.Context, l *background.Loop) error {
 	if err := conn.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&last); err != nil {
 		return fmt.Errorf("db: newest event: %w", err)
 	}
+	// Another node may have erased events while this one was not
+	// listening: the events kept in memory are read again.
+	d.rewrites.Add(1)
 	if last != 0 {
 		d.eventsCommitted(last)
 	}

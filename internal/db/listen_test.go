@@ -236,3 +236,70 @@ func TestNewsSurvivesTheNotifiersLostConnection(t *testing.T) {
 		return slices.Contains(events, second) && slices.Contains(due, 7000)
 	})
 }
+
+// An erasure rewrites events already in the log (Tx.RewroteEvents), and
+// every node keeps the events it read last in memory: the other nodes
+// must count the rewrite before the news of the commit's events wakes
+// their readers, or they would hand out the copies it erased. A node that
+// starts listening counts one too, since it may have missed an erasure.
+func TestRewriteHeardAcrossNodes(t *testing.T) {
+	ctx := context.Background()
+	cfg := dbtest.PostgresConfig(t)
+	g := background.NewGroup(nil)
+	var nodes [2]*db.DB
+	var heards [2]*heard
+	for i := range nodes {
+		d, err := db.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		nodes[i], heards[i] = d, listenTo(d)
+	}
+	backgroundtest.Run(t, g, nodes[0].Listener(g), nodes[1].Listener(g))
+	backgroundtest.WaitIdle(t, g)
+	for i, d := range nodes {
+		if got := d.EventRewrites(); got != 1 {
+			t.Fatalf("node %d counts %d rewrites once listening, want 1", i, got)
+		}
+	}
+	var ws int64
+	if err := nodes[0].Write(ctx, func(tx *db.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO workspaces (name, created_at) VALUES ('w', 0) RETURNING id`).Scan(&ws)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Written in the same order the readers check: the rewrite's count,
+	// then the commit's events.
+	seen := make(chan int64, 16)
+	nodes[1].OnEvents(func(int64) { seen <- nodes[1].EventRewrites() })
+	plain := commit(t, nodes[0], ws)
+	heards[1].waitFor(t, "a plain commit", func(events, _ []int64) bool { return slices.Contains(events, plain) })
+	if got := <-seen; got != 1 {
+		t.Fatalf("a commit that rewrote nothing moved node B's count to %d", got)
+	}
+	var erased int64
+	if err := nodes[0].Write(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE events SET payload = '{"erased":true}' WHERE id = ?`, plain); err != nil {
+			return err
+		}
+		tx.RewroteEvents()
+		if err := tx.EventAppended(ctx); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO events (workspace_id, type, seq, payload, created_at) VALUES (?, 'contact.deleted', 0, '{}', 0) RETURNING id`, ws).Scan(&erased); err != nil {
+			return err
+		}
+		tx.NoteEvent(erased)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := nodes[0].EventRewrites(); got != 2 {
+		t.Fatalf("node A counts %d rewrites after its erasure, want 2", got)
+	}
+	heards[1].waitFor(t, "the erasure", func(events, _ []int64) bool { return slices.Contains(events, erased) })
+	if got := <-seen; got != 2 {
+		t.Fatalf("node B's readers were woken by the erasure's events with %d rewrites counted, want 2", got)
+	}
+}

@@ -31,6 +31,7 @@ type notifier struct {
 	pending    bool
 	last       int64
 	due        map[string]int64
+	rewrote    bool     // a commit rewrote events already in the log (see Tx.RewroteEvents)
 	broadcasts []string // "b:<topic>:<message>" items, in the order told
 	wake       chan struct{}
 
@@ -46,12 +47,13 @@ func newNotifier(d *DB) *notifier {
 	return n
 }
 
-// tell queues a commit's news (last event id, due times) for the next
-// NOTIFY; it never blocks.
-func (n *notifier) tell(last int64, due map[string]int64) {
+// tell queues a commit's news (last event id, due times, whether it
+// rewrote events) for the next NOTIFY; it never blocks.
+func (n *notifier) tell(last int64, due map[string]int64, rewrote bool) {
 	n.mu.Lock()
 	n.pending = true
 	n.last = max(n.last, last)
+	n.rewrote = n.rewrote || rewrote
 	for kind, at := range due {
 		if n.due == nil {
 			n.due = map[string]int64{}
@@ -94,7 +96,7 @@ const maxPayload = 7000
 // payloads renders what is pending as NOTIFY payloads, each starting with
 // the origin, the news in the first.
 func (n *notifier) payloads() []string {
-	out := []string{notification(n.d.origin, n.last, n.due)}
+	out := []string{notification(n.d.origin, n.last, n.due, n.rewrote)}
 	for _, item := range n.broadcasts {
 		cur := &out[len(out)-1]
 		if len(*cur)+1+len(item) > maxPayload {
@@ -138,7 +140,7 @@ func (n *notifier) send() {
 		return
 	}
 	payloads := n.payloads()
-	n.pending, n.last, n.due, n.broadcasts = false, 0, nil, nil
+	n.pending, n.last, n.due, n.rewrote, n.broadcasts = false, 0, nil, false, nil
 	n.mu.Unlock()
 	// Twice at most: the connection kept since the last NOTIFY may have
 	// been ended by the server meanwhile (a restart, a failover, an idle

@@ -12,15 +12,19 @@ import (
 )
 
 // News told while a NOTIFY is on its way is merged into the next one: the
-// newest event id, and the earliest due time of each kind of work, so no
-// listener misses a wake-up it would have had from one NOTIFY per commit.
+// newest event id, the earliest due time of each kind of work, and whether
+// any of the commits rewrote events, so no listener misses a wake-up (or
+// an erasure) it would have had from one NOTIFY per commit.
 func TestNotifierMergesNews(t *testing.T) {
 	n := &notifier{d: &DB{origin: "o1"}, wake: make(chan struct{}, 1)}
-	n.tell(7, map[string]int64{"outbound": 90})
-	n.tell(5, map[string]int64{"outbound": 40, "webhook": 12})
-	n.tell(0, map[string]int64{"webhook": 30})
-	if !n.pending || n.last != 7 {
-		t.Fatalf("pending %v, last %d: want true, 7 (the newest event told)", n.pending, n.last)
+	n.tell(7, map[string]int64{"outbound": 90}, false)
+	n.tell(5, map[string]int64{"outbound": 40, "webhook": 12}, true)
+	n.tell(0, map[string]int64{"webhook": 30}, false)
+	if !n.pending || n.last != 7 || !n.rewrote {
+		t.Fatalf("pending %v, last %d, rewrote %v: want true, 7 (the newest event told), true", n.pending, n.last, n.rewrote)
+	}
+	if p := n.payloads(); len(p) != 1 || !strings.HasPrefix(p[0], "o:o1 r e:7 ") {
+		t.Fatalf("payloads %q: want one, with the rewrite before the events", p)
 	}
 	if want := map[string]int64{"outbound": 40, "webhook": 12}; !maps.Equal(n.due, want) {
 		t.Fatalf("due = %v, want %v (the earliest of each kind)", n.due, want)
@@ -35,7 +39,7 @@ func TestNotifierMergesNews(t *testing.T) {
 // each payload naming its origin (so the sender's own listener skips it).
 func TestNotifierCarriesBroadcastsInOrder(t *testing.T) {
 	n := &notifier{d: &DB{origin: "o1"}, wake: make(chan struct{}, 1)}
-	n.tell(9, nil)
+	n.tell(9, nil, false)
 	var want []string
 	for i := range 400 {
 		item := fmt.Sprintf("b:typing:%d-%s", i, strings.Repeat("x", 40))
@@ -104,7 +108,7 @@ func TestNotifierGivesUpOnAServerThatNeverAnswers(t *testing.T) {
 	defer func(d time.Duration) { notifyTimeout = d }(notifyTimeout)
 	notifyTimeout = 50 * time.Millisecond
 	n := newNotifier(&DB{url: "postgres://u@" + ln.Addr().String() + "/db?sslmode=disable&connect_timeout=0", origin: "o1"})
-	n.tell(1, nil)
+	n.tell(1, nil, false)
 	closed := make(chan struct{})
 	go func() { n.close(); close(closed) }()
 	select {

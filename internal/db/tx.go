@@ -19,6 +19,7 @@ type Tx struct {
 	later     deferredRows     // rows queued by InsertLater, not inserted yet
 	due       map[string]int64 // earliest due time recorded per kind of work (see Due)
 	onCommit  []func()
+	rewrote   bool                 // events already in the log were changed (see RewroteEvents)
 	appended  []int64              // ids of the events appended, in order (see NoteEvent)
 	tookIDs   bool                 // an event id was taken, even if a savepoint dropped it (see ended)
 	stmts     map[string]*sql.Stmt // statements of this transaction: see prepared
@@ -46,13 +47,18 @@ func (t *Tx) commit() error {
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	t.d.commits.Add(1)
-	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0) {
+	if t.rewrote {
+		// Before anyone is told of the commit: a reader woken by its
+		// events must find the count moved.
+		t.d.rewrites.Add(1)
+	}
+	if t.d.Dialect == Postgres && (last != 0 || len(t.due) > 0 || t.rewrote) {
 		// Told to the other nodes once committed, by the notifier (see
 		// notifier): a NOTIFY inside the transaction would take
 		// PostgreSQL's notification lock at commit and hold it through
 		// the commit's fsync, so every notifying commit of every node
 		// would queue on it.
-		t.d.notifier.tell(last, t.due)
+		t.d.notifier.tell(last, t.due, t.rewrote)
 	}
 	for _, fn := range t.onCommit {
 		fn()
@@ -211,9 +217,10 @@ func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
 // RewroteEvents records that t changed events already in the log (the log
 // is append-only but for the erasure of a deleted contact's): once t
-// commits, DB.EventRewrites moves, and the readers that keep events in
-// memory read them again from the log.
-func (t *Tx) RewroteEvents() { t.OnCommit(func() { t.d.rewrites.Add(1) }) }
+// commits, DB.EventRewrites moves, on this node and, on PostgreSQL, on
+// every other node as it hears of the commit, and the readers that keep
+// events in memory read them again from the log.
+func (t *Tx) RewroteEvents() { t.rewrote = true }
 
 // lockWrites takes, on PostgreSQL, the store's write lock: an advisory
 // lock held until commit, taken first by every write transaction (as the
@@ -282,7 +289,7 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 	if err := t.flushRows(ctx); err != nil {
 		return &savepointError{err}
 	}
-	hooks, events, appended := len(t.onCommit), t.events, len(t.appended)
+	hooks, events, appended, rewrote := len(t.onCommit), t.events, len(t.appended), t.rewrote
 	if _, err := t.Exec(ctx, "SAVEPOINT sp"); err != nil {
 		return &savepointError{fmt.Errorf("db: savepoint: %w", err)}
 	}
@@ -293,7 +300,7 @@ func (t *Tx) savepoint(ctx context.Context, fn func(*Tx) error) error {
 		if _, relErr := t.Exec(ctx, "RELEASE SAVEPOINT sp"); relErr != nil {
 			return &savepointError{fmt.Errorf("db: release savepoint: %w", relErr)}
 		}
-		t.onCommit, t.events, t.appended = t.onCommit[:hooks], events, t.appended[:appended]
+		t.onCommit, t.events, t.appended, t.rewrote = t.onCommit[:hooks], events, t.appended[:appended], rewrote
 		t.deferred.args = nil
 		t.dropRows()
 		clear(t.memo) // what was read may have been written by the writes undone

@@ -46,8 +46,9 @@ func Erased(payload json.RawMessage) json.RawMessage {
 // EraseContactTx rewrites, in tx, the payloads of the workspace's events
 // of contact and of their conversations with Erased, and returns how many
 // it rewrote. It runs before the contact's conversations are deleted (it
-// finds their events through them). The node's consumers drop what their
-// shared window holds once tx commits (db.Tx.RewroteEvents); a consumer
+// finds their events through them). Every node's consumers drop what
+// their shared window holds once they hear tx committed
+// (db.Tx.RewroteEvents); a consumer
 // that had already read an event keeps what it made of it, which is why
 // the webhooks consumer erases its deliveries' bodies again when it reads
 // the contact.deleted that follows.

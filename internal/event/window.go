@@ -26,8 +26,8 @@ const windowKeep = 4096
 // which nothing is still committing (see Consumer.pass), so the window
 // holds every event in (lo, hi] and nothing else can appear there. The
 // one rewrite of the log, the erasure of a deleted contact's events,
-// starts this node's window again (db.Tx.RewroteEvents); another node's
-// keeps its copies in memory until it trims them.
+// starts the window again (db.DB.EventRewrites moves, on every node: see
+// db.Tx.RewroteEvents).
 //
 // A reader behind the window (starting up, catching up on a long backlog,
 // or a reports consumer rebuilding from the start) reads the log itself,
