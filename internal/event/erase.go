@@ -12,15 +12,17 @@ import (
 // kept are the payload keys an erased event keeps besides ids: what
 // happened, in the words of the product and the workspace (a status, a
 // source, a closing category, which fields changed, the lifecycle stages,
-// the users mentioned), never what a person wrote or is. The consumers
-// read these, so one that reads an event after its erasure still does
-// what it did.
+// the users mentioned, why routing chose an agent), never what a person
+// wrote or is. The consumers read these, so one that reads an event after
+// its erasure still does what it did, and reports rebuilt from the log
+// give the figures they gave (report.TestDeletedContactProjectsAsTheRebuildDoes).
 var kept = map[string]bool{
 	"type": true, "sender": true, "source": true, "status": true, "reason": true, "action": true,
 	"changed": true, "matched_by": true, "automatic": true, "position": true, "cause": true,
 	"availability": true, "step": true, "step_type": true, "kind": true, "seq": true,
 	"category": true, "strategy": true, "priority": true, "force": true, "forced": true,
 	"ai": true, "mentions": true, "from": true, "to": true,
+	"routing": true, // routing's reason: the strategy, the agents weighed and why; nothing of the contact
 }
 
 // Erased returns payload with only its ids (keys "id", "…_id", "…_ids")

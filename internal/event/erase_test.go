@@ -19,6 +19,8 @@ func TestErasedKeepsIdsAndWhatHappened(t *testing.T) {
 		{`{"contact_id":3,"changed":["phone"],"values":{"phone":"+14155550111"}}`, `{"changed":["phone"],"contact_id":3,"erased":true}`},
 		{`{"comment_id":5,"user_id":1,"text":"Erin's card","mentions":[2]}`, `{"comment_id":5,"erased":true,"mentions":[2],"user_id":1}`},
 		{`{"category":"Refund","summary":"Erin's card was charged twice","source":"user"}`, `{"category":"Refund","erased":true,"source":"user"}`},
+		{`{"assignee_id":4,"reason":"Round robin: Ana was next","routing":{"strategy":"round_robin","candidates":[{"user_id":4}]}}`,
+			`{"assignee_id":4,"erased":true,"reason":"Round robin: Ana was next","routing":{"strategy":"round_robin","candidates":[{"user_id":4}]}}`},
 		{`"not an object"`, `{"erased":true}`},
 		{``, `{"erased":true}`},
 	} {
