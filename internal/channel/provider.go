@@ -75,7 +75,7 @@ type Schema struct {
 // Field is one member of a channel's configuration.
 type Field struct {
 	Name        string `json:"name"`
-	Type        string `json:"type"` // string, string_list, url, integer, boolean
+	Type        string `json:"type"` // string, text (several lines), string_list, url, integer, boolean
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
 	Required    bool   `json:"required,omitempty"`

@@ -44,6 +44,10 @@ type Config struct {
 	SMTPUsername string `json:"smtp_username,omitempty"`
 	SMTPPassword string `json:"smtp_password,omitempty"` // secret
 	SMTPTLS      string `json:"smtp_tls,omitempty"`
+
+	// TLSCertificate is PEM text of certificates the channel's IMAP and
+	// SMTP connections trust besides the system's roots (trust.go).
+	TLSCertificate string `json:"tls_certificate,omitempty"`
 }
 
 var schema = channel.Schema{Fields: []channel.Field{
@@ -63,6 +67,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 	{Name: "smtp_username", Type: "string", Title: "SMTP username", MaxLength: 254},
 	{Name: "smtp_password", Type: "string", Title: "SMTP password", Secret: true, MaxLength: 1024},
 	{Name: "smtp_tls", Type: "string", Title: "SMTP TLS", Description: "starttls (default), tls or none."},
+	{Name: "tls_certificate", Type: "text", Title: "Trusted certificate", MaxLength: maxCertificatePEM,
+		Description: "For a mail server whose certificate no public authority signed (self-signed, or your company's own authority): paste that certificate, or the authority's, in PEM (-----BEGIN CERTIFICATE-----). Connections to the IMAP and SMTP hosts then trust it."},
 }}
 
 // validateConfig checks and normalises an email channel's configuration;
@@ -131,6 +137,11 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 		{"config.imap_password", c.IMAPPassword}, {"config.smtp_password", c.SMTPPassword}, {"config.imap_mailbox", c.IMAPMailbox}} {
 		if strings.ContainsAny(f.v, "\r\n\x00") {
 			return nil, apperr.Invalid(f.name, "must be one line")
+		}
+	}
+	if c.TLSCertificate = strings.TrimSpace(c.TLSCertificate); c.TLSCertificate != "" {
+		if _, err := parseCertificates("config.tls_certificate", c.TLSCertificate); err != nil {
+			return nil, err
 		}
 	}
 	return json.Marshal(c)

@@ -485,7 +485,7 @@ func (p *Provider) imapClient(ctx context.Context, cfg Config, h *imapclient.Uni
 // imapLogin is imapClient's conversation with the server on conn.
 func (p *Provider) imapLogin(conn net.Conn, cfg Config, h *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
 	var err error
-	opts := &imapclient.Options{UnilateralDataHandler: h, TLSConfig: p.tlsConfig(cfg.IMAPHost)}
+	opts := &imapclient.Options{UnilateralDataHandler: h, TLSConfig: p.tlsFor(cfg, cfg.IMAPHost)}
 	var c *imapclient.Client
 	switch cfg.IMAPTLS {
 	case TLSImplicit:

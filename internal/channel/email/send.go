@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"crypto/tls"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -377,11 +376,9 @@ func (p *Provider) smtpClient(ctx context.Context, cfg Config) (*smtp.Client, er
 // smtpServer is the channel's SMTP server, dialled through the guard.
 func (p *Provider) smtpServer(cfg Config) smtpclient.Server {
 	return smtpclient.Server{Host: cfg.SMTPHost, Port: cfg.SMTPPort, TLS: cfg.SMTPTLS, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
-		Hello: cfg.Address[strings.LastIndex(cfg.Address, "@")+1:], TLSConfig: p.TLSConfig,
+		Hello: cfg.Address[strings.LastIndex(cfg.Address, "@")+1:], TLSConfig: p.tlsFor(cfg, cfg.SMTPHost),
 		Dial: func(ctx context.Context, _, addr string) (net.Conn, error) { return p.dialServer(ctx, addr) }}
 }
-
-func (p *Provider) tlsConfig(host string) *tls.Config { return smtpclient.TLSConfig(p.TLSConfig, host) }
 
 // dialServer connects to a mail server through the node's guard: a server
 // on an address it refuses fails for good, saying how to allow it.

@@ -36,36 +36,41 @@ func listen(t *testing.T, implicit *tls.Config) (net.Listener, int) {
 	return ln, port
 }
 
+// mailServers starts an SMTP server (user bot, password pw) and an IMAP
+// server (support@acme.example, imap-pass) on loopback presenting srvTLS's
+// certificate, with TLS from the start (TLSImplicit) or STARTTLS, and
+// returns their ports.
+func mailServers(t *testing.T, srvTLS *tls.Config, mode string) (smtpPort, imapPort int) {
+	t.Helper()
+	var implicit *tls.Config
+	if mode == TLSImplicit {
+		implicit = srvTLS
+	}
+	s := smtptest.New(t, smtptest.Options{User: "bot", Pass: "pw", TLS: srvTLS, Implicit: mode == TLSImplicit})
+	mem := imapmemserver.New()
+	u := imapmemserver.NewUser("support@acme.example", "imap-pass")
+	u.Create("INBOX", nil)
+	mem.AddUser(u)
+	is := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps: imap.CapSet{imap.CapIMAP4rev1: {}}, TLSConfig: srvTLS,
+	})
+	iln, iport := listen(t, implicit)
+	go is.Serve(iln)
+	t.Cleanup(func() { is.Close() })
+	return s.Port(), iport
+}
+
 // Each TLS mode of both servers connects, with the server's certificate
 // verified: a certificate the node does not trust fails the test.
 func TestTLSModes(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		cert, pool := testCert(t)
-		srvTLS := &tls.Config{Certificates: []tls.Certificate{cert}}
 		e := newEnv(t, d)
 		for _, mode := range []string{TLSImplicit, TLSStart} {
-			var implicit *tls.Config
-			if mode == TLSImplicit {
-				implicit = srvTLS
-			}
-			// SMTP
-			s := smtptest.New(t, smtptest.Options{User: "bot", Pass: "pw", TLS: srvTLS, Implicit: mode == TLSImplicit})
-			sport := s.Port()
-			// IMAP
-			mem := imapmemserver.New()
-			u := imapmemserver.NewUser("support@acme.example", "imap-pass")
-			u.Create("INBOX", nil)
-			mem.AddUser(u)
-			is := imapserver.New(&imapserver.Options{
-				NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-					return mem.NewSession(), nil, nil
-				},
-				Caps: imap.CapSet{imap.CapIMAP4rev1: {}}, TLSConfig: srvTLS,
-			})
-			iln, iport := listen(t, implicit)
-			go is.Serve(iln)
-			t.Cleanup(func() { is.Close() })
-
+			sport, iport := mailServers(t, &tls.Config{Certificates: []tls.Certificate{cert}}, mode)
 			cfg := map[string]any{"address": mode + "@acme.example", "smtp_host": "127.0.0.1", "smtp_port": sport, "smtp_tls": mode,
 				"smtp_username": "bot", "smtp_password": "pw", "imap_host": "127.0.0.1", "imap_port": iport, "imap_tls": mode,
 				"imap_username": "support@acme.example", "imap_password": "imap-pass"}

@@ -25,17 +25,20 @@ const chatType = {
       { name: "api_key", type: "string", title: "API key", secret: true, required: true },
       { name: "senders", type: "string_list", title: "Senders" },
       { name: "sandbox", type: "boolean", title: "Sandbox" },
+      { name: "certificate", type: "text", title: "Certificate" },
       { name: "token", type: "string", title: "Token", secret: true, generated: true },
     ],
   },
 };
+
+const pemText = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
 
 const channel = {
   id: 5,
   workspace_id: 1,
   type: "chat",
   name: "Chat",
-  config: { account: "acme", senders: ["a", "b"], sandbox: true },
+  config: { account: "acme", senders: ["a", "b"], sandbox: true, certificate: pemText },
   secrets: { token: "…abcd", api_key: "set" },
   webhook_url: "/webhooks/chat/5",
   created_at: "",
@@ -67,16 +70,19 @@ describe("GenericChannelSettings", () => {
     expect(screen.getByTestId("connect-again")).toBeTruthy();
     expect((screen.getByLabelText("Account *") as HTMLInputElement).value).toBe("acme");
     expect((screen.getByLabelText("Senders") as HTMLTextAreaElement).value).toBe("a\nb");
+    // Several lines, kept as they are (a list would have split them).
+    expect((screen.getByLabelText("Certificate") as HTMLTextAreaElement).value).toBe(pemText);
     expect(screen.getByTestId("secret-set-api_key").textContent).toContain("set");
     fireEvent.click(screen.getByTestId("channel-save"));
     await waitFor(() => expect(patch).toHaveBeenCalled());
-    expect(patch.mock.calls[0]).toEqual(["/api/v1/channels/5", { config: { account: "acme", senders: ["a", "b"], sandbox: true } }]);
+    const certificate = pemText;
+    expect(patch.mock.calls[0]).toEqual(["/api/v1/channels/5", { config: { account: "acme", senders: ["a", "b"], sandbox: true, certificate } }]);
     expect((await screen.findByTestId("connection-result")).textContent).toContain("bad token");
     fireEvent.click(screen.getByTestId("secret-replace-api_key"));
     fireEvent.change(screen.getByLabelText("API key *"), { target: { value: "k2" } });
     fireEvent.click(screen.getByTestId("channel-save"));
     await waitFor(() => expect(patch).toHaveBeenCalledTimes(2));
-    expect(patch.mock.calls[1]![1]).toEqual({ config: { account: "acme", api_key: "k2", senders: ["a", "b"], sandbox: true } });
+    expect(patch.mock.calls[1]![1]).toEqual({ config: { account: "acme", api_key: "k2", senders: ["a", "b"], sandbox: true, certificate } });
   });
 
   it("turns values into a configuration: lists split, numbers, empty strings left out", () => {
@@ -84,7 +90,8 @@ describe("GenericChannelSettings", () => {
       { name: "n", type: "integer", title: "N" },
       { name: "l", type: "string_list", title: "L" },
       { name: "s", type: "string", title: "S" },
+      { name: "t", type: "text", title: "T" },
     ];
-    expect(configOf(fields, { n: "42", l: "x, y\nz", s: "" }, {})).toEqual({ n: 42, l: ["x", "y", "z"] });
+    expect(configOf(fields, { n: "42", l: "x, y\nz", s: "", t: "a, b\nc" }, {})).toEqual({ n: 42, l: ["x", "y", "z"], t: "a, b\nc" });
   });
 });

@@ -120,17 +120,22 @@ export function ConfigFields({
                 className="h-4 w-4"
               />
             );
-          } else if (f.type === "string_list") {
+          } else if (f.type === "string_list" || f.type === "text") {
+            // text: several lines kept as typed (a certificate's PEM), in
+            // a fixed-width font so its lines read as they were pasted.
+            const text = f.type === "text";
             input = (id, d) => (
               <textarea
                 id={id}
                 aria-describedby={d}
                 aria-invalid={!!err}
                 data-testid={`field-${f.name}`}
-                rows={3}
+                rows={text ? 6 : 3}
+                maxLength={f.max_length || undefined}
+                spellCheck={text ? false : undefined}
                 value={String(values[f.name] ?? "")}
                 onChange={(e) => onValue(f.name, e.target.value)}
-                className="border-line bg-bg w-full rounded-md border px-2 py-1 text-sm"
+                className={"border-line bg-bg w-full rounded-md border px-2 py-1 " + (text ? "font-mono text-xs" : "text-sm")}
               />
             );
           } else {
