@@ -4,13 +4,26 @@
 // per intent.
 import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 
-export function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: (id: string, describedBy?: string) => ReactNode }) {
+export function Field({
+  label,
+  error,
+  hint,
+  className,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  /** Added to the field's box: "col-span-2" spans a two-column form. */
+  className?: string;
+  children: (id: string, describedBy?: string) => ReactNode;
+}) {
   const id = useId();
   const errID = `${id}-error`;
   const hintID = `${id}-hint`;
   const describedBy = [error ? errID : "", hint ? hintID : ""].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="flex flex-col gap-1">
+    <div className={"flex flex-col gap-1" + (className ? " " + className : "")}>
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>

@@ -156,7 +156,13 @@ export function ConfigFields({
             );
           }
           return (
-            <Field key={f.name} label={label} hint={f.description || (f.type === "string_list" ? t("channelsSettings.generic.listHint") : undefined)} error={err}>
+            <Field
+              key={f.name}
+              label={label}
+              hint={f.description || (f.type === "string_list" ? t("channelsSettings.generic.listHint") : undefined)}
+              error={err}
+              className={f.type === "text" ? "col-span-2" : undefined}
+            >
               {input}
             </Field>
           );
