@@ -87,6 +87,10 @@ type Field struct {
 	// channel is created or the token rotated.
 	Generated bool `json:"generated,omitempty"`
 	MaxLength int  `json:"max_length,omitempty"`
+	// Options, for a string, are the values it may take (empty: the
+	// default): the settings form offers them in a list rather than have
+	// them typed.
+	Options []string `json:"options,omitempty"`
 }
 
 // Secrets returns the names of the fields the caller gives that are

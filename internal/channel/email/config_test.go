@@ -141,3 +141,24 @@ func TestServersTurnedOffTakeTheirPasswords(t *testing.T) {
 		}
 	})
 }
+
+// The settings form offers a field's options in a list: each must be a
+// value the configuration takes, and stays what was chosen.
+func TestSchemaOptionsAreAccepted(t *testing.T) {
+	hosts := map[string]string{"imap_tls": "imap_host", "smtp_tls": "smtp_host"}
+	offered := 0
+	for _, f := range schema.Fields {
+		for _, o := range f.Options {
+			offered++
+			in, _ := json.Marshal(map[string]string{"address": "a@b.example", hosts[f.Name]: "mail.b.example", f.Name: o})
+			got, err := validateConfig(in, nil)
+			var stored map[string]any
+			if err != nil || json.Unmarshal(got, &stored) != nil || stored[f.Name] != o {
+				t.Errorf("%s %q offered: %s, %v", f.Name, o, got, err)
+			}
+		}
+	}
+	if offered != 6 {
+		t.Errorf("%d options offered, want the three TLS modes of IMAP and of SMTP", offered)
+	}
+}

@@ -48,7 +48,7 @@ var schema = channel.Schema{Fields: []channel.Field{
 		Description: "The sites that may embed the widget, one origin each (scheme://host[:port]); a page of any other origin is refused."},
 	{Name: "color", Type: "string", Title: "Colour", MaxLength: 7, Description: "The launcher's colour, #rrggbb (default " + DefaultColor + ")."},
 	{Name: "greeting", Type: "string", Title: "Greeting", MaxLength: MaxGreetingLen, Description: "Shown at the top of the panel."},
-	{Name: "position", Type: "string", Title: "Position", Description: "The launcher's corner: right (default) or left."},
+	{Name: "position", Type: "string", Title: "Position", Description: "The launcher's corner: right (default) or left.", Options: []string{"right", "left"}},
 	{Name: "pre_chat_form", Type: "boolean", Title: "Pre-chat form", Description: "Ask the visitor's name and email before the first message."},
 	{Name: "token", Type: "string", Title: "Token", Secret: true, Generated: true,
 		Description: "Signs the visitors' credentials; rotating it (POST /api/v1/channels/{id}/rotate-token) signs every visitor out."},

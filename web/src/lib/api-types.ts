@@ -3774,6 +3774,7 @@ export interface components {
             generated?: boolean;
             max_length?: number;
             name: string;
+            options?: string[];
             required?: boolean;
             secret?: boolean;
             title: string;

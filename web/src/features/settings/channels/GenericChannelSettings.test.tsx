@@ -26,6 +26,7 @@ const chatType = {
       { name: "senders", type: "string_list", title: "Senders" },
       { name: "sandbox", type: "boolean", title: "Sandbox" },
       { name: "certificate", type: "text", title: "Certificate" },
+      { name: "mode", type: "string", title: "Mode", options: ["tls", "starttls", "none"] },
       { name: "token", type: "string", title: "Token", secret: true, generated: true },
     ],
   },
@@ -72,17 +73,22 @@ describe("GenericChannelSettings", () => {
     expect((screen.getByLabelText("Senders") as HTMLTextAreaElement).value).toBe("a\nb");
     // Several lines, kept as they are (a list would have split them).
     expect((screen.getByLabelText("Certificate") as HTMLTextAreaElement).value).toBe(pemText);
+    // Options are offered in a list, the type's default first.
+    const mode = screen.getByLabelText("Mode") as HTMLSelectElement;
+    expect([...mode.options].map((o) => o.value)).toEqual(["", "tls", "starttls", "none"]);
+    expect(mode.value).toBe("");
+    fireEvent.change(mode, { target: { value: "starttls" } });
     expect(screen.getByTestId("secret-set-api_key").textContent).toContain("set");
     fireEvent.click(screen.getByTestId("channel-save"));
     await waitFor(() => expect(patch).toHaveBeenCalled());
     const certificate = pemText;
-    expect(patch.mock.calls[0]).toEqual(["/api/v1/channels/5", { config: { account: "acme", senders: ["a", "b"], sandbox: true, certificate } }]);
+    expect(patch.mock.calls[0]).toEqual(["/api/v1/channels/5", { config: { account: "acme", senders: ["a", "b"], sandbox: true, certificate, mode: "starttls" } }]);
     expect((await screen.findByTestId("connection-result")).textContent).toContain("bad token");
     fireEvent.click(screen.getByTestId("secret-replace-api_key"));
     fireEvent.change(screen.getByLabelText("API key *"), { target: { value: "k2" } });
     fireEvent.click(screen.getByTestId("channel-save"));
     await waitFor(() => expect(patch).toHaveBeenCalledTimes(2));
-    expect(patch.mock.calls[1]![1]).toEqual({ config: { account: "acme", api_key: "k2", senders: ["a", "b"], sandbox: true, certificate } });
+    expect(patch.mock.calls[1]![1]).toEqual({ config: { account: "acme", api_key: "k2", senders: ["a", "b"], sandbox: true, certificate, mode: "starttls" } });
   });
 
   it("turns values into a configuration: lists split, numbers, empty strings left out", () => {

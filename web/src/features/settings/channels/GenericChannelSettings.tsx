@@ -10,7 +10,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import { Button, Field, TextInput } from "../../../lib/ui/form";
+import { Button, Field, Select, TextInput } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
 import type { Channel } from "../../../lib/types";
 import { fieldError, generalError } from "../workspace/common";
@@ -119,6 +119,27 @@ export function ConfigFields({
                 onChange={(e) => onValue(f.name, e.target.checked)}
                 className="h-4 w-4"
               />
+            );
+          } else if (f.options?.length) {
+            // The values it may take; the first choice, empty, leaves the
+            // type's default (the hint names it).
+            input = (id, d) => (
+              <Select
+                id={id}
+                aria-describedby={d}
+                aria-invalid={!!err}
+                data-testid={`field-${f.name}`}
+                className="w-full"
+                value={String(values[f.name] ?? "")}
+                onChange={(e) => onValue(f.name, e.target.value)}
+              >
+                <option value="">{t("channelsSettings.generic.default")}</option>
+                {(f.options ?? []).map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
+              </Select>
             );
           } else if (f.type === "string_list" || f.type === "text") {
             // text: several lines kept as typed (a certificate's PEM), in
