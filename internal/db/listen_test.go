@@ -48,6 +48,25 @@ func (h *heard) waitFor(t *testing.T, what string, ok func(events, due []int64) 
 	}
 }
 
+// listeningNodes opens two handles on the PostgreSQL store of cfg, as two
+// nodes, each with what its consumers and timers hear, and runs their
+// listeners in g until the test ends, returning once both listen.
+func listeningNodes(t *testing.T, cfg db.Config, g *background.Group) (nodes [2]*db.DB, heards [2]*heard) {
+	t.Helper()
+	for i := range nodes {
+		d, err := db.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		nodes[i], heards[i] = d, listenTo(d)
+	}
+	backgroundtest.Run(t, g, nodes[0].Listener(g), nodes[1].Listener(g))
+	// Idle only once both listen.
+	backgroundtest.WaitIdle(t, g)
+	return nodes, heards
+}
+
 // commit appends an event and records work due at dueAt, on d.
 func commit(t *testing.T, d *db.DB, ws int64, dueAt ...int64) int64 {
 	t.Helper()
@@ -78,26 +97,9 @@ func commit(t *testing.T, d *db.DB, ws int64, dueAt ...int64) int64 {
 // commits twice.
 func TestListenAcrossNodes(t *testing.T) {
 	ctx := context.Background()
-	cfg := dbtest.PostgresConfig(t)
-	var nodes [2]*db.DB
-	var heards [2]*heard
 	g := background.NewGroup(nil)
-	for i := range nodes {
-		d, err := db.Open(ctx, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		nodes[i], heards[i] = d, listenTo(d)
-	}
-	var listeners []func(context.Context)
-	for _, d := range nodes {
-		listeners = append(listeners, d.Listener(g))
-	}
-	backgroundtest.Run(t, g, listeners...)
-	// Idle only once both listen: a (re)connected listener wakes every
-	// timer once, with 0 (look now).
-	backgroundtest.WaitIdle(t, g)
+	nodes, heards := listeningNodes(t, dbtest.PostgresConfig(t), g)
+	// A (re)connected listener wakes every timer once, with 0 (look now).
 	for _, h := range heards {
 		h.waitFor(t, "the wake-up on connecting", func(_, due []int64) bool { return slices.Equal(due, []int64{0}) })
 		h.mu.Lock()
@@ -244,20 +246,8 @@ func TestNewsSurvivesTheNotifiersLostConnection(t *testing.T) {
 // starts listening counts one too, since it may have missed an erasure.
 func TestRewriteHeardAcrossNodes(t *testing.T) {
 	ctx := context.Background()
-	cfg := dbtest.PostgresConfig(t)
 	g := background.NewGroup(nil)
-	var nodes [2]*db.DB
-	var heards [2]*heard
-	for i := range nodes {
-		d, err := db.Open(ctx, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		nodes[i], heards[i] = d, listenTo(d)
-	}
-	backgroundtest.Run(t, g, nodes[0].Listener(g), nodes[1].Listener(g))
-	backgroundtest.WaitIdle(t, g)
+	nodes, heards := listeningNodes(t, dbtest.PostgresConfig(t), g)
 	for i, d := range nodes {
 		if got := d.EventRewrites(); got != 1 {
 			t.Fatalf("node %d counts %d rewrites once listening, want 1", i, got)

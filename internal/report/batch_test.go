@@ -221,11 +221,7 @@ func BenchmarkProjectNewContacts(b *testing.B) {
 	ctx := context.Background()
 	w, err := workspace.New(d).Create(ctx, "Acme", "UTC")
 	must(b, err)
-	var channel int64
-	must(b, d.Write(ctx, func(tx *db.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO channels (workspace_id, type, name, token, config, created_at)
-			VALUES (?, 'custom', 'ch', 'token', '{"base_url":"http://127.0.0.1:1"}', ?) RETURNING id`, w.ID, tx.Now()).Scan(&channel)
-	}))
+	channel := customChannel(b, d, w.ID)
 	in := make([]conversation.Inbound, 256)
 	for i := range in {
 		in[i] = conversation.Inbound{Kind: conversation.KindMessage, WorkspaceID: w.ID, ChannelID: channel, ExternalID: fmt.Sprintf("c%d", i),

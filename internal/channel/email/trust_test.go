@@ -2,62 +2,21 @@ package email
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/smtpclient/smtptest"
 )
-
-// issued is a certificate made for a test, with its PEM text.
-type issued struct {
-	tls  tls.Certificate
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  string
-}
-
-// issue makes a certificate for name (and ips), signed by parent, or
-// self-signed when parent is nil; ca makes it an authority's.
-func issue(t *testing.T, name string, ips []net.IP, parent *issued, ca bool) issued {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: name}, DNSNames: []string{name}, IPAddresses: ips,
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	if ca {
-		tmpl.IsCA, tmpl.BasicConstraintsValid, tmpl.KeyUsage = true, true, x509.KeyUsageCertSign|x509.KeyUsageDigitalSignature
-	}
-	signer, signKey := tmpl, key
-	if parent != nil {
-		signer, signKey = parent.cert, parent.key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return issued{tls: tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, cert: cert, key: key,
-		pem: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
-}
 
 // A company's own mail server, whose certificate no public authority
 // signed, is reached once its certificate (or its authority's) is given
@@ -69,28 +28,28 @@ func issue(t *testing.T, name string, ips []net.IP, parent *issued, ca bool) iss
 func TestTrustedCertificate(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		local := []net.IP{net.ParseIP("127.0.0.1")}
-		selfSigned := issue(t, "mail.corp.internal", nil, nil, false) // names the machine, not 127.0.0.1
-		stranger := issue(t, "mail.corp.internal", nil, nil, false)
-		authority := issue(t, "Corp Root CA", nil, nil, true)
-		signed := issue(t, "mail.corp.internal", local, &authority, false)
-		misnamed := issue(t, "other.corp.internal", nil, &authority, false)
+		selfSigned := smtptest.Issue(t, "mail.corp.internal", nil, nil, false) // names the machine, not 127.0.0.1
+		stranger := smtptest.Issue(t, "mail.corp.internal", nil, nil, false)
+		authority := smtptest.Issue(t, "Corp Root CA", nil, nil, true)
+		signed := smtptest.Issue(t, "mail.corp.internal", local, &authority, false)
+		misnamed := smtptest.Issue(t, "other.corp.internal", nil, &authority, false)
 		e := newEnv(t, d)
 		e.p.TLSConfig = nil // the system's roots, as a node has
 		for i, c := range []struct {
 			name    string
-			server  issued
+			server  smtptest.Issued
 			trusted string
 			ok      bool
 		}{
 			{"self-signed, not given", selfSigned, "", false},
-			{"self-signed, given", selfSigned, selfSigned.pem, true},
-			{"self-signed, another given", selfSigned, stranger.pem, false},
-			{"self-signed, given among others", selfSigned, stranger.pem + "\n" + selfSigned.pem, true},
-			{"signed by the authority given", signed, authority.pem, true},
-			{"signed by the authority, for another host", misnamed, authority.pem, false},
+			{"self-signed, given", selfSigned, selfSigned.PEM, true},
+			{"self-signed, another given", selfSigned, stranger.PEM, false},
+			{"self-signed, given among others", selfSigned, stranger.PEM + "\n" + selfSigned.PEM, true},
+			{"signed by the authority given", signed, authority.PEM, true},
+			{"signed by the authority, for another host", misnamed, authority.PEM, false},
 		} {
 			for _, mode := range []string{TLSImplicit, TLSStart} {
-				sport, iport := mailServers(t, &tls.Config{Certificates: []tls.Certificate{c.server.tls}}, mode)
+				sport, iport := mailServers(t, &tls.Config{Certificates: []tls.Certificate{c.server.TLS}}, mode)
 				cfg := map[string]any{"address": fmt.Sprintf("case%d-%s@acme.example", i, mode), "smtp_host": "127.0.0.1", "smtp_port": sport, "smtp_tls": mode,
 					"smtp_username": "bot", "smtp_password": "pw", "imap_host": "127.0.0.1", "imap_port": iport, "imap_tls": mode,
 					"imap_username": "support@acme.example", "imap_password": "imap-pass"}
@@ -111,8 +70,8 @@ func TestTrustedCertificate(t *testing.T) {
 // certificates only, so a private key pasted by mistake is refused rather
 // than stored.
 func TestTrustedCertificateValidated(t *testing.T) {
-	self := issue(t, "mail.corp.internal", nil, nil, false)
-	der, err := x509.MarshalECPrivateKey(self.key)
+	self := smtptest.Issue(t, "mail.corp.internal", nil, nil, false)
+	der, err := x509.MarshalECPrivateKey(self.Key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,19 +79,19 @@ func TestTrustedCertificateValidated(t *testing.T) {
 	for _, c := range []struct {
 		name, pem, refusal string
 	}{
-		{"a certificate", "\n" + self.pem + "\n", ""},
+		{"a certificate", "\n" + self.PEM + "\n", ""},
 		{"a private key", key, "never a ec private key"},
-		{"a certificate and its key", self.pem + key, "never a ec private key"},
+		{"a certificate and its key", self.PEM + key, "never a ec private key"},
 		{"not PEM", "MIIB…", "in PEM"},
-		{"text after the certificate", self.pem + "trailing words", "in PEM"},
+		{"text after the certificate", self.PEM + "trailing words", "in PEM"},
 		{"a broken certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "cannot be read"},
-		{"too long", strings.Repeat(self.pem, 60), "too long"},
+		{"too long", strings.Repeat(self.PEM, 60), "too long"},
 	} {
 		in, _ := json.Marshal(map[string]string{"address": "a@b.example", "tls_certificate": c.pem})
 		got, err := validateConfig(in, nil)
 		if c.refusal == "" {
 			var cfg Config
-			if err != nil || json.Unmarshal(got, &cfg) != nil || cfg.TLSCertificate != strings.TrimSpace(self.pem) {
+			if err != nil || json.Unmarshal(got, &cfg) != nil || cfg.TLSCertificate != strings.TrimSpace(self.PEM) {
 				t.Errorf("%s: %s, %v; want it stored, trimmed", c.name, got, err)
 			}
 			continue
