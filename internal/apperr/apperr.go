@@ -94,6 +94,7 @@ var (
 	ErrConflict     = &Error{Kind: KindConflict}
 	ErrInvalid      = &Error{Kind: KindInvalid}
 	ErrUnauthorized = &Error{Kind: KindUnauthorized}
+	ErrForbidden    = &Error{Kind: KindForbidden}
 )
 
 // NotFound reports that a thing does not exist, e.g. NotFound("contact").

@@ -25,6 +25,30 @@ type Comment struct {
 	Text           string    `json:"text"`
 	Mentions       []int64   `json:"mentions"`
 	CreatedAt      time.Time `json:"created_at"`
+	// EditedAt is when its author last rewrote it; absent if never.
+	EditedAt time.Time `json:"edited_at,omitzero"`
+}
+
+// commentColumns are the columns scanComment reads, in its order.
+const commentColumns = `id, conversation_id, COALESCE(user_id, 0), text, mentions, created_at, edited_at`
+
+// scanComment reads a row of commentColumns.
+func scanComment(row interface{ Scan(...any) error }) (Comment, error) {
+	var c Comment
+	var mentions string
+	var created, edited int64
+	if err := row.Scan(&c.ID, &c.ConversationID, &c.UserID, &c.Text, &mentions, &created, &edited); err != nil {
+		return c, err
+	}
+	json.Unmarshal([]byte(mentions), &c.Mentions)
+	if c.Mentions == nil {
+		c.Mentions = []int64{}
+	}
+	c.CreatedAt = db.Time(created)
+	if edited != 0 {
+		c.EditedAt = db.Time(edited)
+	}
+	return c, nil
 }
 
 // CommentInput adds a comment. Users are mentioned by writing @ and their
@@ -68,39 +92,18 @@ func (s *Service) AddComment(ctx context.Context, p Principal, conversationID in
 
 // AddCommentTx is AddComment inside tx.
 func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, in CommentInput) (Comment, error) {
-	in.Text = strings.TrimSpace(in.Text)
-	if in.Text == "" {
-		return Comment{}, apperr.Invalid("text", "is required")
-	}
-	if err := limit.Text("text", in.Text, MaxCommentLen); err != nil {
+	text, err := commentText(in)
+	if err != nil {
 		return Comment{}, err
 	}
-	if len(in.Mentions) > MaxMentions {
-		return Comment{}, apperr.Invalid("mentions", "holds %d users; at most %d may be mentioned", len(in.Mentions), MaxMentions)
-	}
-	cm := Comment{ConversationID: conversationID, UserID: in.UserID, Text: in.Text, CreatedAt: db.Time(tx.Now())}
-	err := func() error {
+	cm := Comment{ConversationID: conversationID, UserID: in.UserID, Text: text, CreatedAt: db.Time(tx.Now())}
+	err = func() error {
 		c, err := get(ctx, tx, workspaceID, conversationID)
 		if err != nil {
 			return err
 		}
-		mentions := slices.Clone(in.Mentions)
-		for _, id := range mentions {
-			if err := inWorkspace(ctx, tx, "users", "mentions", workspaceID, id); err != nil {
-				return err
-			}
-		}
-		for _, m := range mentionRe.FindAllStringSubmatch(in.Text, -1) {
-			var id int64
-			if tx.QueryRow(ctx, `SELECT u.id FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.workspace_id = ? AND lower(a.email) = ?`,
-				workspaceID, strings.ToLower(m[1])).Scan(&id) == nil {
-				mentions = append(mentions, id)
-			}
-		}
-		slices.Sort(mentions)
-		cm.Mentions = slices.Compact(mentions)
-		if cm.Mentions == nil {
-			cm.Mentions = []int64{}
+		if cm.Mentions, err = mentionsOf(ctx, tx, workspaceID, text, in.Mentions); err != nil {
+			return err
 		}
 		js, _ := json.Marshal(cm.Mentions)
 		if err := tx.QueryRow(ctx, `INSERT INTO comments (workspace_id, conversation_id, user_id, text, mentions, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -110,6 +113,46 @@ func AddCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID in
 		return appendEvent(ctx, tx, c, event.CommentCreated, map[string]any{"comment_id": cm.ID, "user_id": in.UserID, "text": cm.Text, "mentions": cm.Mentions})
 	}()
 	return cm, err
+}
+
+// commentText checks a comment's text and its explicit mentions, and
+// returns the text trimmed.
+func commentText(in CommentInput) (string, error) {
+	text := strings.TrimSpace(in.Text)
+	if text == "" {
+		return "", apperr.Invalid("text", "is required")
+	}
+	if err := limit.Text("text", text, MaxCommentLen); err != nil {
+		return "", err
+	}
+	if len(in.Mentions) > MaxMentions {
+		return "", apperr.Invalid("mentions", "holds %d users; at most %d may be mentioned", len(in.Mentions), MaxMentions)
+	}
+	return text, nil
+}
+
+// mentionsOf returns the users a comment mentions, ascending, once each:
+// those listed (each must be of the workspace) and those whose email the
+// text names after an @.
+func mentionsOf(ctx context.Context, tx *db.Tx, workspaceID int64, text string, listed []int64) ([]int64, error) {
+	mentions := slices.Clone(listed)
+	for _, id := range mentions {
+		if err := inWorkspace(ctx, tx, "users", "mentions", workspaceID, id); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range mentionRe.FindAllStringSubmatch(text, -1) {
+		var id int64
+		if tx.QueryRow(ctx, `SELECT u.id FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.workspace_id = ? AND lower(a.email) = ?`,
+			workspaceID, strings.ToLower(m[1])).Scan(&id) == nil {
+			mentions = append(mentions, id)
+		}
+	}
+	slices.Sort(mentions)
+	if mentions = slices.Compact(mentions); mentions == nil {
+		mentions = []int64{}
+	}
+	return mentions, nil
 }
 
 // ListComments returns a page of a conversation's comments, oldest first.
@@ -134,22 +177,12 @@ func (s *Service) listComments(ctx context.Context, p Principal, conversationID 
 		order, dir = page.OrderIDDesc, "DESC"
 	}
 	after, args := req.ByID("id", desc)
-	rows, err := s.db.Reader().Query(ctx, `SELECT id, conversation_id, COALESCE(user_id, 0), text, mentions, created_at FROM comments
+	rows, err := s.db.Reader().Query(ctx, `SELECT `+commentColumns+` FROM comments
 		WHERE conversation_id = ? AND `+after+` ORDER BY id `+dir+` LIMIT ?`, append(append([]any{conversationID}, args...), req.Fetch())...)
 	if err != nil {
 		return page.Page[Comment]{}, fmt.Errorf("conversation: list comments: %w", err)
 	}
-	list, err := db.Collect(rows, func(rows *sql.Rows) (Comment, error) {
-		var c Comment
-		var mentions string
-		var created int64
-		if err := rows.Scan(&c.ID, &c.ConversationID, &c.UserID, &c.Text, &mentions, &created); err != nil {
-			return c, err
-		}
-		json.Unmarshal([]byte(mentions), &c.Mentions)
-		c.CreatedAt = db.Time(created)
-		return c, nil
-	})
+	list, err := db.Collect(rows, func(rows *sql.Rows) (Comment, error) { return scanComment(rows) })
 	if err != nil {
 		return page.Page[Comment]{}, fmt.Errorf("conversation: list comments: %w", err)
 	}

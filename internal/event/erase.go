@@ -67,3 +67,35 @@ func EraseContactTx(ctx context.Context, tx *db.Tx, workspaceID, contactID int64
 	}
 	return n, nil
 }
+
+// EraseCommentTx rewrites, in tx, the payloads of the conversation's
+// events of one comment (its comment.created and comment.edited) with
+// Erased, and returns how many it rewrote: a deleted comment's words leave
+// the log, the fact that it was written stays.
+func EraseCommentTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID, commentID int64) (int, error) {
+	of, args := CommentEvents(tx.Dialect(), commentID)
+	n, err := tx.RewriteColumn(ctx, "events", "payload", func(p string) (string, error) { return string(Erased(json.RawMessage(p))), nil },
+		`SELECT id, payload FROM events WHERE workspace_id = ? AND conversation_id = ? AND `+of, append([]any{workspaceID, conversationID}, args...)...)
+	if err != nil {
+		return 0, fmt.Errorf("event: erase comment %d: %w", commentID, err)
+	}
+	if n > 0 {
+		tx.RewroteEvents()
+	}
+	return n, nil
+}
+
+// CommentEvents returns an SQL condition over the events table that keeps
+// the events of one comment (comment.created, comment.edited), and its
+// arguments.
+func CommentEvents(d db.Dialect, commentID int64) (string, []any) {
+	return `events.type IN (?, ?) AND ` + payloadInt(d, "comment_id") + ` = ?`, []any{CommentCreated, CommentEdited, commentID}
+}
+
+// payloadInt is the SQL of an integer key of events.payload.
+func payloadInt(d db.Dialect, key string) string {
+	if d == db.Postgres {
+		return `(events.payload::jsonb ->> '` + key + `')::bigint`
+	}
+	return `json_extract(events.payload, '$.` + key + `')`
+}

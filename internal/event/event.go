@@ -33,6 +33,8 @@ const (
 	MessageEdited          Type = "message.edited"     // the contact edited a message they sent
 	MessageAttachment      Type = "message.attachment" // a provider-held attachment was fetched (or failed to be)
 	CommentCreated         Type = "comment.created"
+	CommentEdited          Type = "comment.edited"  // its author rewrote it
+	CommentDeleted         Type = "comment.deleted" // its author, or an owner or manager, removed it
 	ContactCreated         Type = "contact.created"
 	ContactUpdated         Type = "contact.updated"
 	ContactDeleted         Type = "contact.deleted"
@@ -68,7 +70,7 @@ const (
 var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
 	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
-	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged, ContactIdentityAdded,
+	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, CommentEdited, CommentDeleted, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged, ContactIdentityAdded,
 	ContactMergeDismissed, ContactMergeRestored,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,
 	WorkflowRunStarted, WorkflowStep, WorkflowRunEnded, WebhookDisabled, AIAgentTurn,

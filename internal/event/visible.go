@@ -21,10 +21,7 @@ func visibleTo(p access.Principal, dialect db.Dialect) (string, []any) {
 	}
 	conv, args := p.ConversationScope("vc")
 	contact, contactArgs := p.ContactScope("vt")
-	previous := `json_extract(events.payload, '$.previous_assignee_id')`
-	if dialect == db.Postgres {
-		previous = `(events.payload::jsonb ->> 'previous_assignee_id')::bigint`
-	}
+	previous := payloadInt(dialect, "previous_assignee_id")
 	// CASE, so that the payload is read (and on PostgreSQL cast) only for
 	// the two types whose payload it is: an AND may be evaluated in any
 	// order.

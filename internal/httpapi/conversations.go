@@ -344,6 +344,56 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, list)
 }
 
+// commentPath reads the conversation and comment ids of a comment's path.
+func commentPath(r *http.Request) (conversationID, commentID int64, err error) {
+	if conversationID, err = PathID(r, "conversationID"); err == nil {
+		commentID, err = PathID(r, "commentID")
+	}
+	return conversationID, commentID, err
+}
+
+func (s *Server) getComment(w http.ResponseWriter, r *http.Request) error {
+	conv, id, err := commentPath(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.deps.Conversations.GetComment(r.Context(), Principal(r), conv, id)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
+	conv, id, err := commentPath(r)
+	if err != nil {
+		return err
+	}
+	var in conversation.CommentInput
+	if err := httpjson.Decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.deps.Conversations.EditComment(r.Context(), Principal(r), conv, id, in)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) deleteComment(w http.ResponseWriter, r *http.Request) error {
+	conv, id, err := commentPath(r)
+	if err != nil {
+		return err
+	}
+	if err := s.deps.Conversations.DeleteComment(r.Context(), Principal(r), conv, id); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}
+
 func (s *Server) addComment(w http.ResponseWriter, r *http.Request) error {
 	p := Principal(r)
 	id, err := PathID(r, "conversationID")

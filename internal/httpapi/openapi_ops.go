@@ -263,6 +263,20 @@ var operations = map[string]opDoc{
 	"POST /api/v1/conversations/{conversationID}/comments": {id: "addComment", tag: tagConversations,
 		summary: "Add an internal comment; @email mentions a user", body: conversation.CommentInput{}, required: []string{"text"},
 		status: 201, resp: conversation.Comment{}},
+	"GET /api/v1/conversations/{conversationID}/comments/{commentID}": {id: "getComment", tag: tagConversations,
+		summary: "One internal comment", status: 200, resp: conversation.Comment{}},
+	"PATCH /api/v1/conversations/{conversationID}/comments/{commentID}": {id: "editComment", tag: tagConversations,
+		summary: "Rewrite your comment",
+		desc: "Its author only (403 for anyone else, a workspace token included). The text replaces the old one and its mentions are " +
+			"found again; edited_at is set, comment.edited appended, and the users mentioned now but not before are notified. " +
+			"The same text and mentions change nothing.",
+		body: conversation.CommentInput{}, required: []string{"text"}, status: 200, resp: conversation.Comment{}, errors: []int{403}},
+	"DELETE /api/v1/conversations/{conversationID}/comments/{commentID}": {id: "deleteComment", tag: tagConversations,
+		summary: "Delete a comment",
+		desc: "Its author, an owner, a manager or a workspace token (403 for another agent). comment.deleted is appended, the comment's " +
+			"earlier events are erased to ids and what happened (their text gone from GET /api/v1/events and webhook deliveries), " +
+			"and the notifications of its mentions are removed.",
+		status: 204, errors: []int{403}},
 	"GET /api/v1/conversations/{conversationID}/events": {id: "conversationEvents", tag: tagConversations,
 		summary: "The conversation's timeline events, oldest first by event id (newest first with order=desc)",
 		desc: "Paged like every list (cursor, limit). after, instead of a cursor, starts after an event id (a log position, as on the stream), " +

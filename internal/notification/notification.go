@@ -54,7 +54,7 @@ const ConsumerName = "notifications"
 func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer {
 	return event.NewConsumer(d, hub, g, event.ConsumerConfig{
 		Name:  ConsumerName,
-		Types: []event.Type{event.CommentCreated, event.ConversationAssigned, event.WebhookDisabled},
+		Types: []event.Type{event.CommentCreated, event.CommentEdited, event.CommentDeleted, event.ConversationAssigned, event.WebhookDisabled},
 		// It only inserts notifications, once per event (the cursor
 		// orders it with itself): no exclusive write needed.
 		Concurrent: true,
@@ -75,12 +75,16 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer 
 // keeps its assignee assigns them nothing). A redelivered event adds
 // nothing.
 func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
-	if e.Type == event.WebhookDisabled {
+	switch e.Type {
+	case event.WebhookDisabled:
 		return notifyOwners(ctx, tx, e)
+	case event.CommentDeleted:
+		return forgetComment(ctx, tx, e)
 	}
 	var p struct {
 		UserID     int64   `json:"user_id"`              // comment.created: the author
 		Mentions   []int64 `json:"mentions"`             // comment.created
+		Added      []int64 `json:"new_mentions"`         // comment.edited: those the edit mentioned first
 		AssigneeID int64   `json:"assignee_id"`          // conversation.assigned
 		Previous   int64   `json:"previous_assignee_id"` // conversation.assigned: who held it
 		ByUserID   int64   `json:"by_user_id"`           // conversation.assigned, when a person did it
@@ -89,6 +93,9 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 		return err
 	}
 	kind, by, users := KindMention, p.UserID, p.Mentions
+	if e.Type == event.CommentEdited {
+		users = p.Added // the others were told when they were first mentioned
+	}
 	if e.Type == event.ConversationAssigned {
 		kind, by, users = KindAssignment, p.ByUserID, []int64{p.AssigneeID}
 		if p.AssigneeID == p.Previous {
@@ -113,6 +120,23 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 		}
 	}
 	return nil
+}
+
+// forgetComment removes the notifications of the mentions in a comment
+// that was deleted: what they pointed to is gone. (A consumer behind the
+// deletion makes them from the comment's erased events, which keep their
+// mentions, and removes them here, comment.deleted being after them.)
+func forgetComment(ctx context.Context, tx *db.Tx, e event.Event) error {
+	var p struct {
+		CommentID int64 `json:"comment_id"`
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return err
+	}
+	of, args := event.CommentEvents(tx.Dialect(), p.CommentID)
+	_, err := tx.Exec(ctx, `DELETE FROM notifications WHERE kind = ? AND conversation_id = ? AND event_id IN (
+		SELECT id FROM events WHERE conversation_id = ? AND `+of+`)`, append([]any{KindMention, e.ConversationID, e.ConversationID}, args...)...)
+	return err
 }
 
 // notifyOwners tells each active owner of the workspace that a webhook

@@ -26,9 +26,14 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group, giveUp time.Dura
 			endpoints := map[int64][]Endpoint{} // by workspace, for this batch
 			made := false
 			for _, e := range events {
-				if e.Type == event.ContactDeleted {
+				switch e.Type {
+				case event.ContactDeleted:
 					// Whether or not an endpoint wants it: see eraseContact.
 					if err := eraseContact(ctx, tx, e.WorkspaceID, e.ContactID); err != nil {
+						return err
+					}
+				case event.CommentDeleted:
+					if err := eraseComment(ctx, tx, e); err != nil {
 						return err
 					}
 				}
@@ -97,6 +102,30 @@ func enabledEndpoints(ctx context.Context, tx *db.Tx, workspaceID int64) ([]Endp
 // the contact.deleted, after every earlier event, so the deliveries it
 // made of events read before the erasure (its window) are erased too.
 func eraseContact(ctx context.Context, tx *db.Tx, workspaceID, contactID int64) error {
+	return eraseDeliveries(ctx, tx, fmt.Sprintf("contact %d", contactID),
+		`SELECT id, body FROM webhook_deliveries WHERE workspace_id = ?
+		AND event_id IN (SELECT id FROM events WHERE workspace_id = ? AND contact_id = ?)`, workspaceID, workspaceID, contactID)
+}
+
+// eraseComment erases, as eraseContact does a contact's, the bodies of
+// the deliveries of a deleted comment's events (comment.deleted is e).
+func eraseComment(ctx context.Context, tx *db.Tx, e event.Event) error {
+	var p struct {
+		CommentID int64 `json:"comment_id"`
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return err
+	}
+	of, args := event.CommentEvents(tx.Dialect(), p.CommentID)
+	return eraseDeliveries(ctx, tx, fmt.Sprintf("comment %d", p.CommentID),
+		`SELECT id, body FROM webhook_deliveries WHERE workspace_id = ? AND conversation_id = ?
+		AND event_id IN (SELECT id FROM events WHERE conversation_id = ? AND `+of+`)`,
+		append([]any{e.WorkspaceID, e.ConversationID, e.ConversationID}, args...)...)
+}
+
+// eraseDeliveries rewrites the bodies of the deliveries query finds (their
+// id and body) with their data erased (event.Erased).
+func eraseDeliveries(ctx context.Context, tx *db.Tx, what, query string, args ...any) error {
 	_, err := tx.RewriteColumn(ctx, "webhook_deliveries", "body", func(body string) (string, error) {
 		var p Payload
 		if err := json.Unmarshal([]byte(body), &p); err != nil {
@@ -105,10 +134,9 @@ func eraseContact(ctx context.Context, tx *db.Tx, workspaceID, contactID int64) 
 		p.Data = event.Erased(p.Data)
 		b, err := json.Marshal(p)
 		return string(b), err
-	}, `SELECT id, body FROM webhook_deliveries WHERE workspace_id = ?
-		AND event_id IN (SELECT id FROM events WHERE workspace_id = ? AND contact_id = ?)`, workspaceID, workspaceID, contactID)
+	}, query, args...)
 	if err != nil {
-		return fmt.Errorf("webhook: erase contact %d: %w", contactID, err)
+		return fmt.Errorf("webhook: erase %s: %w", what, err)
 	}
 	return nil
 }

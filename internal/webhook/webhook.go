@@ -48,6 +48,7 @@ const (
 var EventTypes = []string{
 	string(event.ConversationOpened), string(event.ConversationClosed), string(event.ConversationAssigned),
 	string(event.MessageReceived), string(event.MessageSent), string(event.MessageStatus),
+	string(event.CommentCreated), string(event.CommentEdited), string(event.CommentDeleted),
 	string(event.ContactCreated), string(event.ContactUpdated), string(event.ContactTagUpdated), string(event.ContactLifecycle),
 	string(event.ContactIdentityAdded), string(event.ContactMerged), string(event.ContactDeleted),
 	WorkflowRunFinished, WorkflowRunFailed,
@@ -57,6 +58,7 @@ var EventTypes = []string{
 var logTypes = []event.Type{
 	event.ConversationOpened, event.ConversationClosed, event.ConversationAssigned,
 	event.MessageReceived, event.MessageSent, event.MessageStatus,
+	event.CommentCreated, event.CommentEdited, event.CommentDeleted,
 	event.ContactCreated, event.ContactUpdated, event.ContactTagUpdated, event.ContactLifecycle,
 	event.ContactIdentityAdded, event.ContactMerged, event.ContactDeleted,
 	event.WorkflowRunEnded,
