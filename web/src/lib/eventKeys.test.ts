@@ -29,6 +29,8 @@ const table: [string, Key[]][] = [
   ["message.edited", [qk.messages(conv)]],
   ["message.attachment", [qk.messages(conv)]],
   ["comment.created", [qk.comments(conv), qk.notifications]],
+  ["comment.edited", [qk.comments(conv), qk.notifications]],
+  ["comment.deleted", [qk.comments(conv), qk.notifications]],
   ["webhook.disabled", [qk.notifications]],
   ["workflow.run.started", [qk.conversationEvents(conv)]],
   ["workflow.step", [qk.conversationEvents(conv)]],

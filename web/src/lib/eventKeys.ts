@@ -36,8 +36,10 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
       }
       break;
     case "comment.created":
+    case "comment.edited":
+    case "comment.deleted":
       if (conv) keys.push(qk.comments(conv));
-      keys.push(qk.notifications);
+      keys.push(qk.notifications); // a mention added, or gone with its comment
       break;
     case "workflow.run.started":
     case "workflow.step":

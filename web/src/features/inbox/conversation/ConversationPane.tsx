@@ -38,6 +38,7 @@ import {
 import type { Names } from "./eventText";
 import { formatDateTime, validTimeZone } from "./time";
 import { mergeMessages } from "./follow";
+import { mentionedIDs } from "./composerText";
 import type { SidePages } from "./timelineWindow";
 import { mergeTimeline, type LocalMessage } from "./timeline";
 import type { TemplateChoice } from "./TemplatePicker";
@@ -141,6 +142,13 @@ function Pane({ id }: { id: number }) {
     () => mergeTimeline({ messages: messages.data, comments: comments.data, events: events.data, local, conversationID: id, since }),
     [messages.data, comments.data, events.data, local, id, since],
   );
+  // A local message or comment whose server copy the lists held has
+  // served: it goes, or it would show again, pending, once that copy left
+  // (a comment deleted, a message out of the pages kept).
+  useEffect(() => {
+    const served = (l: LocalMessage) => l.serverID !== undefined && items.some((i) => i.key === (l.kind === "message" ? "m" : "c") + l.serverID);
+    if (local.some(served)) setLocal((all) => all.filter((l) => !served(l)));
+  }, [items, local]);
   const { fetchNextPage, isFetchingNextPage } = messages;
   const older = useMemo(
     () => ({
@@ -265,6 +273,44 @@ function Pane({ id }: { id: number }) {
         } else {
           toast(t("conversation.actions.failed", { message: (e as Error).message }));
         }
+      }
+    },
+    [id, qc, toast, t],
+  );
+
+  // A comment's edit and deletion show at once and roll back with a toast
+  // when refused; the socket's comment.edited or comment.deleted then
+  // finds the pages already as they should be.
+  const onEditComment = useCallback(
+    async (cm: Comment, text: string) => {
+      const key = qk.comments(id);
+      const before = qc.getQueryData<SidePages<Comment>>(key);
+      // Those mentioned with @Name (the composer's) stay mentioned while their name is in the text.
+      const people = cm.mentions.map((u) => ({ id: u, name: names.user(u) ?? "" })).filter((p) => p.name);
+      qc.setQueryData<SidePages<Comment>>(key, (old) => mergeMessages(old, [{ ...cm, text }]));
+      try {
+        const saved = await api.patch<Comment>(`/api/v1/conversations/${id}/comments/${cm.id}`, { text, mentions: mentionedIDs(text, people) });
+        qc.setQueryData<SidePages<Comment>>(key, (old) => mergeMessages(old, [saved]));
+        return true;
+      } catch (e) {
+        qc.setQueryData(key, before);
+        toast(t("conversation.actions.failed", { message: (e as Error).message }));
+        return false;
+      }
+    },
+    [id, qc, toast, t, names],
+  );
+  const onDeleteComment = useCallback(
+    async (cm: Comment) => {
+      const key = qk.comments(id);
+      const before = qc.getQueryData<SidePages<Comment>>(key);
+      qc.setQueryData<SidePages<Comment>>(key, (old) => old && { ...old, pages: old.pages.map((p) => ({ ...p, data: p.data.filter((x) => x.id !== cm.id) })) });
+      try {
+        await api.del(`/api/v1/conversations/${id}/comments/${cm.id}`);
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return; // gone already
+        qc.setQueryData(key, before);
+        toast(t("conversation.actions.failed", { message: (e as Error).message }));
       }
     },
     [id, qc, toast, t],
@@ -421,6 +467,9 @@ function Pane({ id }: { id: number }) {
           tz={tz}
           contactName={contactName}
           myID={me.user?.id}
+          onEditComment={onEditComment}
+          onDeleteComment={onDeleteComment}
+          canDeleteAnyComment={me.role === "owner" || me.role === "manager"}
           canRetry={retryAvailable}
           onRetry={onRetry}
           onResend={onResend}

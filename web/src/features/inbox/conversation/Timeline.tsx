@@ -13,7 +13,6 @@ import {
   Check,
   CheckCheck,
   Clock,
-  Lock,
   RotateCcw,
   Workflow as WorkflowIcon,
   Info,
@@ -26,8 +25,9 @@ import {
   Sparkles,
 } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
-import type { LogEvent, Message } from "../../../lib/types";
+import type { Comment, LogEvent, Message } from "../../../lib/types";
 import { RichText } from "./linkify";
+import { CommentItem } from "./CommentItem";
 import type { TimelineItem } from "./timeline";
 import { describeEvent, type Names } from "./eventText";
 import { dayKey, formatDay, formatTime } from "./time";
@@ -55,12 +55,34 @@ export interface TimelineProps {
   footer?: ReactNode;
   /** Older messages than the first item: more to read, being read, and how to ask for them. */
   older?: { more: boolean; loading: boolean; failed?: boolean; load(): void };
+  /** Rewrite one's own comment; resolves false when it was refused (the toast says why). */
+  onEditComment?(c: Comment, text: string): Promise<boolean>;
+  /** Delete a comment (one's own, or any with canDeleteAnyComment). */
+  onDeleteComment?(c: Comment): void;
+  /** An owner or a manager: any comment may be deleted. */
+  canDeleteAnyComment?: boolean;
 }
 
 /** olderMargin: this close to the top (px), the older messages are asked for. */
 const olderMargin = 300;
 
-export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetry, onResend, onDiscard, aiModel, footer, older }: TimelineProps) {
+export function Timeline({
+  items,
+  names,
+  tz,
+  contactName,
+  myID,
+  canRetry,
+  onRetry,
+  onResend,
+  onDiscard,
+  aiModel,
+  footer,
+  older,
+  onEditComment,
+  onDeleteComment,
+  canDeleteAnyComment,
+}: TimelineProps) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -213,7 +235,19 @@ export function Timeline({ items, names, tz, contactName, myID, canRetry, onRetr
                     aiModel={aiModel}
                   />
                 )}
-                {item.kind === "comment" && <CommentItem item={item} names={names} tz={tz} onResend={onResend} onDiscard={onDiscard} />}
+                {item.kind === "comment" && (
+                  <CommentItem
+                    item={item}
+                    names={names}
+                    tz={tz}
+                    onResend={onResend}
+                    onDiscard={onDiscard}
+                    canEdit={!!myID && item.comment.user_id === myID}
+                    canDelete={!!onDeleteComment && ((!!myID && item.comment.user_id === myID) || !!canDeleteAnyComment)}
+                    onEdit={onEditComment}
+                    onDelete={onDeleteComment}
+                  />
+                )}
                 {item.kind === "event" && <EventItem event={item.event} names={names} tz={tz} />}
               </li>
             );
@@ -477,56 +511,6 @@ const MessageItem = memo(function MessageItem({
                 </button>
               )
             )}
-          </div>
-        )}
-      </div>
-    </div>
-  );
-});
-
-const CommentItem = memo(function CommentItem({
-  item,
-  names,
-  tz,
-  onResend,
-  onDiscard,
-}: {
-  item: Extract<TimelineItem, { kind: "comment" }>;
-  names: Names;
-  tz: string;
-  onResend(id: string): void;
-  onDiscard(id: string): void;
-}) {
-  const { t, i18n } = useTranslation();
-  const c = item.comment;
-  const who = item.local ? t("conversation.timeline.you") : (names.user(c.user_id) ?? t("conversation.sender.user"));
-  const mentioned = c.mentions.map((id) => names.user(id)).filter(Boolean) as string[];
-  return (
-    <div data-testid="timeline-item" data-kind="comment" data-status={item.local?.status} className="flex flex-row-reverse items-end gap-2">
-      <Avatar name={who} size={28} />
-      <div className="flex max-w-[75%] flex-col items-end gap-1">
-        <div className="text-muted flex items-center gap-2 text-xs">
-          <span className="text-warning inline-flex items-center gap-1 font-semibold">
-            <Lock size={11} aria-hidden="true" />
-            {t("conversation.timeline.internal")}
-          </span>
-          <span className="text-fg font-medium">{who}</span>
-          <time dateTime={c.created_at}>{formatTime(c.created_at, i18n.language, tz)}</time>
-          {item.local?.status === "pending" && <Clock size={12} aria-label={t("conversation.delivery.pending")} />}
-        </div>
-        <div className="bg-note border-warning/40 rounded-2xl rounded-br-sm border border-dashed px-3 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap">
-          <RichText text={c.text} />
-        </div>
-        {mentioned.length > 0 && <span className="text-muted text-xs">{t("conversation.timeline.mentioned", { names: mentioned.join(", ") })}</span>}
-        {item.local?.status === "failed" && (
-          <div role="alert" className="text-danger flex items-center gap-2 text-xs">
-            <span>{t("conversation.composer.sendFailed", { message: item.local.error ?? "" })}</span>
-            <button type="button" onClick={() => onResend(item.local!.localID)} className="border-danger rounded border px-2 py-0.5">
-              {t("conversation.timeline.retry")}
-            </button>
-            <button type="button" onClick={() => onDiscard(item.local!.localID)} className="hover:bg-hover rounded px-2 py-0.5">
-              {t("conversation.timeline.discard")}
-            </button>
           </div>
         )}
       </div>

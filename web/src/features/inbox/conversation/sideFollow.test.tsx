@@ -41,6 +41,11 @@ beforeEach(() => {
     vi.fn(async (input: string) => {
       const url = new URL(input, "http://x");
       requests.push(url);
+      const one = /\/comments\/(\d+)$/.exec(url.pathname);
+      if (one) {
+        const c = comments.get(Number(one[1]));
+        return c ? json(c) : new Response(JSON.stringify({ error: { code: "not_found", message: "comment not found" } }), { status: 404 });
+      }
       const server: Map<number, unknown> = url.pathname.endsWith("/comments") ? comments : events;
       const q = url.searchParams;
       const limit = Number(q.get("limit") ?? 50);
@@ -89,7 +94,7 @@ function mount<R>(use: (subscribe: ReturnType<typeof useLive>["subscribe"]) => R
   }
   const deliver = (e: LogEvent) => act(() => ws.deliver({ type: "event", event: e }));
   let seen = 5000;
-  const commented = (id: number) => deliver({ ...step(++seen, "comment.created"), payload: { comment_id: id } });
+  const commented = (id: number, type = "comment.created") => deliver({ ...step(++seen, type), payload: { comment_id: id } });
   return { qc, deliver, commented, ...hook };
 }
 
@@ -127,6 +132,37 @@ it("reads the comments after the newest held on a comment written, one request w
   commented(1004);
   await settled(qc);
   expect(requests).toEqual([]);
+});
+
+it("reads a comment rewritten alone and puts it in place; one deleted leaves with no request", async () => {
+  const { result, commented, qc } = mount((s) => useComments(7, null, s));
+  await waitFor(() => expect(result.current.data).toHaveLength(1000));
+  await settled(qc);
+  requests = [];
+
+  comments.set(500, { ...comment(500), text: "rewritten", edited_at: at(2000) } as Comment);
+  commented(500, "comment.edited");
+  await waitFor(() => expect(result.current.data!.find((c) => c.id === 500)!.text).toBe("rewritten"));
+  await settled(qc);
+  expect(requests.map((u) => u.pathname)).toEqual(["/api/v1/conversations/7/comments/500"]);
+  expect(ids(result)).toHaveLength(1000);
+
+  requests = [];
+  comments.delete(10);
+  commented(10, "comment.deleted");
+  await waitFor(() => expect(ids(result)).not.toContain(10));
+  await settled(qc);
+  expect(requests).toEqual([]);
+  expect(ids(result)).toHaveLength(999);
+
+  // Rewritten, then deleted before its read: the read's 404 takes it out.
+  requests = [];
+  comments.delete(20);
+  commented(20, "comment.edited");
+  await waitFor(() => expect(ids(result)).not.toContain(20));
+  await settled(qc);
+  expect(requests.map((u) => u.pathname)).toEqual(["/api/v1/conversations/7/comments/20"]);
+  expect(ids(result)).toHaveLength(998);
 });
 
 it("reads a comment committed after a newer one (PostgreSQL's writers may) from just below it, in one request", async () => {

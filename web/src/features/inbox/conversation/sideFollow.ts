@@ -5,10 +5,11 @@
 // is the item itself, put in place from the socket with no request (the
 // socket sends each event as GET …/events lists it, up to the log's
 // horizon, so in id order). Invalidating the key instead re-read every
-// loaded page, up to 20 of 200, on every event. Comments are never edited
-// or deleted (the API has no such call), so nothing else is to be read.
+// loaded page, up to 20 of 200, on every event. A comment rewritten is
+// read alone (GET …/comments/{id}) and replaces its copy; one deleted
+// leaves the pages with no request.
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
-import type { Page } from "../../../lib/api";
+import { ApiError, type Page } from "../../../lib/api";
 import type { LogEvent } from "../../../lib/types";
 import { mergeMessages, newestID, type Pages } from "./follow";
 
@@ -21,9 +22,17 @@ export interface SideSource<T> {
    * (item), or the id of one written that must be read (written: 0 when
    * the event names none), or null when the list is not concerned.
    */
-  heard(e: LogEvent): { item: T } | { written: number } | null;
+  heard(e: LogEvent): { item: T } | { written: number } | { changed: number } | { removed: number } | null;
   /** readAfter reads the items after an id, oldest first (?after=, limit afterLimit). */
   readAfter?: (after: number) => Promise<Page<T>>;
+  /** readOne reads one item again (one changed). */
+  readOne?: (id: number) => Promise<T>;
+}
+
+/** dropItems takes the items of ids out of the pages. */
+function dropItems<T extends { id: number }>(d: Pages<T> | undefined, ids: Set<number>): Pages<T> | undefined {
+  if (!d || ids.size === 0) return d;
+  return { ...d, pages: d.pages.map((p) => ({ ...p, data: p.data.filter((x) => !ids.has(x.id)) })) };
 }
 
 /**
@@ -36,6 +45,8 @@ export interface SideSource<T> {
 export class SideFollower<T extends { id: number }> {
   private items = new Map<number, T>();
   private written = new Set<number>();
+  private changed = new Set<number>();
+  private removed = new Set<number>();
   private newer = false;
   private running = false;
   private stopped = false;
@@ -56,6 +67,8 @@ export class SideFollower<T extends { id: number }> {
     const h = this.source.heard(e);
     if (!h) return;
     if ("item" in h) this.items.set(h.item.id, h.item);
+    else if ("changed" in h) this.changed.add(h.changed);
+    else if ("removed" in h) this.removed.add(h.removed);
     else if (h.written) this.written.add(h.written);
     else this.newer = true;
     void this.drain();
@@ -71,13 +84,18 @@ export class SideFollower<T extends { id: number }> {
   }
 
   private async drain(): Promise<void> {
-    if (this.running || this.stopped || (!this.newer && this.items.size === 0 && this.written.size === 0) || this.fetching()) return;
+    const idle = !this.newer && this.items.size === 0 && this.written.size === 0 && this.changed.size === 0 && this.removed.size === 0;
+    if (this.running || this.stopped || idle || this.fetching()) return;
     const held = this.qc.getQueryData<Pages<T>>(this.key);
     const items = this.items;
     const written = this.written;
+    const changed = this.changed;
+    const removed = this.removed;
     const newer = this.newer;
     this.items = new Map();
     this.written = new Set();
+    this.changed = new Set();
+    this.removed = new Set();
     this.newer = false;
     // Nothing read yet and no read running: the first read brings it all.
     if (!held || held.pages.length === 0) return;
@@ -96,6 +114,17 @@ export class SideFollower<T extends { id: number }> {
         const from = Math.min(newest, ...missing.map((x) => x - 1));
         fresh = await this.source.readAfter(Math.max(from, 0));
       }
+      // Only those shown are read again; one deleted since reads as 404.
+      const reread: T[] = [];
+      for (const x of changed) {
+        if (!heldIDs.has(x) || removed.has(x) || !this.source.readOne) continue;
+        try {
+          reread.push(await this.source.readOne(x));
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 404)) throw err;
+          removed.add(x);
+        }
+      }
       if (this.stopped) return;
       if (fresh?.next_cursor) {
         // More written meanwhile than one read brings: the pages again.
@@ -103,12 +132,17 @@ export class SideFollower<T extends { id: number }> {
         return;
       }
       const reading = this.fetching();
-      this.qc.setQueryData<Pages<T>>(this.key, (d) => mergeMessages(d, [...items.values(), ...(fresh?.data ?? [])]));
+      const kept = (x: T) => !removed.has(x.id);
+      this.qc.setQueryData<Pages<T>>(this.key, (d) =>
+        dropItems(mergeMessages(d, [...items.values(), ...(fresh?.data ?? []), ...reread].filter(kept)), removed),
+      );
       if (reading) {
         // A read of pages started while this one ran: it will write back
         // what it read before; this batch is done again once it settles.
         for (const [k, v] of items) if (!this.items.has(k)) this.items.set(k, v);
         for (const x of written) this.written.add(x);
+        for (const x of changed) this.changed.add(x);
+        for (const x of removed) this.removed.add(x);
         this.newer ||= newer;
       }
     } catch {

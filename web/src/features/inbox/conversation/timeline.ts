@@ -27,7 +27,7 @@ export type TimelineItem =
   | { kind: "event"; key: string; at: number; id: number; event: LogEvent };
 
 /** Events the timeline does not show: their message or comment is shown instead. */
-const hidden = new Set(["message.received", "message.sent", "message.status", "message.reaction", "message.edited", "message.attachment", "comment.created"]);
+const hidden = new Set(["message.received", "message.sent", "message.status", "message.reaction", "message.edited", "message.attachment", "comment.created", "comment.edited", "comment.deleted"]);
 
 export function shownEvent(type: string): boolean {
   return !hidden.has(type) && !type.startsWith("contact.");

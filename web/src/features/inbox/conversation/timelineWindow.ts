@@ -108,8 +108,15 @@ function useWindowed<T extends Dated>(
 export function useComments(id: number, reach?: Reach, subscribe?: Subscribe) {
   const path = `/api/v1/conversations/${id}/comments`;
   return useWindowed<Comment>(id, qk.comments(id), path, {}, reach, subscribe, {
-    heard: (e) => (e.type === "comment.created" ? { written: Number((e.payload as { comment_id?: number } | null)?.comment_id) || 0 } : null),
+    heard: (e) => {
+      const of = Number((e.payload as { comment_id?: number } | null)?.comment_id) || 0;
+      if (e.type === "comment.created") return { written: of };
+      if (e.type === "comment.edited" && of) return { changed: of };
+      if (e.type === "comment.deleted" && of) return { removed: of };
+      return null;
+    },
     readAfter: (after) => api.get<Page<Comment>>(path, { after, limit: afterLimit }),
+    readOne: (comment) => api.get<Comment>(`${path}/${comment}`),
   });
 }
 

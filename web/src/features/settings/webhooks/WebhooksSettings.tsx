@@ -24,6 +24,7 @@ const keys = {
 const groups: { key: string; types: string[] }[] = [
   { key: "conversations", types: ["conversation.opened", "conversation.closed", "conversation.assigned"] },
   { key: "messages", types: ["message.received", "message.sent", "message.status"] },
+  { key: "comments", types: ["comment.created", "comment.edited", "comment.deleted"] },
   { key: "contacts", types: ["contact.created", "contact.updated", "contact.tag.updated", "contact.lifecycle.updated", "contact.identity.added", "contact.merged", "contact.deleted"] },
   { key: "workflows", types: ["workflow.run.finished", "workflow.run.failed"] },
 ];
@@ -184,7 +185,7 @@ function EndpointForm({ endpoint, onDone }: { endpoint: Endpoint | null; onDone:
         </Field>
         <fieldset className="flex flex-col gap-2">
           <legend className="mb-1 text-sm font-medium">{t("settingsWebhooks.events")}</legend>
-          <div className="grid grid-cols-2 gap-x-6 gap-y-3 lg:grid-cols-4">
+          <div className="grid grid-cols-2 gap-x-6 gap-y-3 lg:grid-cols-3">
             {groups.map((g) => (
               <div key={g.key} className="flex flex-col gap-1">
                 <span className="text-muted text-xs font-semibold tracking-wide uppercase">{t(`settingsWebhooks.group.${g.key}`)}</span>

@@ -1,0 +1,170 @@
+// An internal comment in the timeline: a note's colour, "Internal", who
+// wrote it and who it mentions. Its author may rewrite it in place and
+// delete it; an owner or a manager may delete anyone's. Deleting asks
+// once, in the comment itself: nothing modal covers the conversation.
+import { memo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Clock, Lock, Pencil, Trash2 } from "lucide-react";
+import { Avatar } from "../../../lib/ui/Avatar";
+import type { Comment } from "../../../lib/types";
+import { RichText } from "./linkify";
+import type { TimelineItem } from "./timeline";
+import type { Names } from "./eventText";
+import { formatTime } from "./time";
+
+export const CommentItem = memo(function CommentItem({
+  item,
+  names,
+  tz,
+  onResend,
+  onDiscard,
+  canEdit,
+  canDelete,
+  onEdit,
+  onDelete,
+}: {
+  item: Extract<TimelineItem, { kind: "comment" }>;
+  names: Names;
+  tz: string;
+  onResend(id: string): void;
+  onDiscard(id: string): void;
+  canEdit: boolean;
+  canDelete: boolean;
+  onEdit?(c: Comment, text: string): Promise<boolean>;
+  onDelete?(c: Comment): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const c = item.comment;
+  const [draft, setDraft] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const who = item.local ? t("conversation.timeline.you") : (names.user(c.user_id) ?? t("conversation.sender.user"));
+  const mentioned = c.mentions.map((id) => names.user(id)).filter(Boolean) as string[];
+  const settled = !item.local;
+  const save = async () => {
+    const text = draft?.trim() ?? "";
+    if (!text || !onEdit) return;
+    if (text === c.text) return setDraft(null);
+    if (await onEdit(c, text)) setDraft(null);
+  };
+  return (
+    <div data-testid="timeline-item" data-kind="comment" data-status={item.local?.status} className="group flex flex-row-reverse items-end gap-2">
+      <Avatar name={who} size={28} />
+      <div className="flex max-w-[75%] flex-col items-end gap-1">
+        <div className="text-muted flex items-center gap-2 text-xs">
+          {settled && draft === null && !confirming && (canEdit || canDelete) && (
+            <span className="flex items-center gap-0.5 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100">
+              {canEdit && onEdit && (
+                <button
+                  type="button"
+                  data-testid="comment-edit"
+                  aria-label={t("conversation.comment.edit")}
+                  title={t("conversation.comment.edit")}
+                  onClick={() => setDraft(c.text)}
+                  className="hover:bg-hover hover:text-fg rounded p-1"
+                >
+                  <Pencil size={12} aria-hidden="true" />
+                </button>
+              )}
+              {canDelete && onDelete && (
+                <button
+                  type="button"
+                  data-testid="comment-delete"
+                  aria-label={t("conversation.comment.deleteLabel")}
+                  title={t("conversation.comment.deleteLabel")}
+                  onClick={() => setConfirming(true)}
+                  className="hover:bg-hover hover:text-danger rounded p-1"
+                >
+                  <Trash2 size={12} aria-hidden="true" />
+                </button>
+              )}
+            </span>
+          )}
+          <span className="text-warning inline-flex items-center gap-1 font-semibold">
+            <Lock size={11} aria-hidden="true" />
+            {t("conversation.timeline.internal")}
+          </span>
+          <span className="text-fg font-medium">{who}</span>
+          <time dateTime={c.created_at}>{formatTime(c.created_at, i18n.language, tz)}</time>
+          {c.edited_at && (
+            <span data-testid="comment-edited" title={formatTime(c.edited_at, i18n.language, tz)}>
+              {t("conversation.timeline.edited")}
+            </span>
+          )}
+          {item.local?.status === "pending" && <Clock size={12} aria-label={t("conversation.delivery.pending")} />}
+        </div>
+        {draft === null ? (
+          <div className="bg-note border-warning/40 rounded-2xl rounded-br-sm border border-dashed px-3 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap">
+            <RichText text={c.text} />
+          </div>
+        ) : (
+          <form
+            className="flex w-[28rem] max-w-full flex-col items-end gap-1"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+          >
+            <textarea
+              data-testid="comment-edit-text"
+              aria-label={t("conversation.comment.editLabel")}
+              autoFocus
+              rows={3}
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Escape") {
+                  e.preventDefault();
+                  setDraft(null);
+                } else if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
+                  e.preventDefault();
+                  void save();
+                }
+              }}
+              className="bg-note border-warning/60 w-full rounded-xl border px-3 py-2 text-sm"
+            />
+            <div className="flex gap-2 text-xs">
+              <button type="button" onClick={() => setDraft(null)} className="hover:bg-hover rounded px-2 py-1">
+                {t("conversation.comment.cancel")}
+              </button>
+              <button type="submit" data-testid="comment-save" disabled={!draft.trim()} className="bg-accent text-accent-fg rounded px-2 py-1 disabled:opacity-50">
+                {t("conversation.comment.save")}
+              </button>
+            </div>
+          </form>
+        )}
+        {confirming && (
+          <div role="alert" className="flex items-center gap-2 text-xs">
+            <span>{t("conversation.comment.confirmDelete")}</span>
+            <button
+              type="button"
+              data-testid="comment-delete-confirm"
+              autoFocus
+              onClick={() => {
+                setConfirming(false);
+                onDelete?.(c);
+              }}
+              className="border-danger text-danger rounded border px-2 py-0.5"
+            >
+              {t("conversation.comment.delete")}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)} className="hover:bg-hover rounded px-2 py-0.5">
+              {t("conversation.comment.cancel")}
+            </button>
+          </div>
+        )}
+        {mentioned.length > 0 && <span className="text-muted text-xs">{t("conversation.timeline.mentioned", { names: mentioned.join(", ") })}</span>}
+        {item.local?.status === "failed" && (
+          <div role="alert" className="text-danger flex items-center gap-2 text-xs">
+            <span>{t("conversation.composer.sendFailed", { message: item.local.error ?? "" })}</span>
+            <button type="button" onClick={() => onResend(item.local!.localID)} className="border-danger rounded border px-2 py-0.5">
+              {t("conversation.timeline.retry")}
+            </button>
+            <button type="button" onClick={() => onDiscard(item.local!.localID)} className="hover:bg-hover rounded px-2 py-0.5">
+              {t("conversation.timeline.discard")}
+            </button>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+});
