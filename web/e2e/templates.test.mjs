@@ -1,0 +1,92 @@
+// WhatsApp's 24-hour window, as an agent meets it: an owner opens a
+// conversation with an imported contact who never wrote; the composer
+// says only approved templates may be sent and offers the channel's
+// (synced from the Graph API, a local server answering in its format);
+// the picker takes the parameters and sends; the Graph API receives the
+// template addressed to the contact's number, and the timeline shows the
+// text the contact reads. Screenshot `template-picker` (light).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { fixture, newUser, owner, pane, screenshot, signIn, until } from "./harness.mjs";
+
+const f = fixture(before, after, { workflows: false });
+const waba = "102290129340398";
+const phoneID = "106540352242922";
+
+/** graphAPI answers the Cloud API's calls the test needs: the templates, and sends. */
+async function graphAPI() {
+  const sent = [];
+  const srv = createServer(async (req, res) => {
+    let body = "";
+    for await (const c of req) body += c;
+    const path = new URL(req.url, "http://x").pathname;
+    res.setHeader("Content-Type", "application/json");
+    if (req.method === "GET" && path.endsWith(`/${waba}/message_templates`)) {
+      res.end(JSON.stringify({
+        data: [
+          { name: "order_update", language: "en_US", status: "APPROVED", category: "UTILITY", id: "2",
+            components: [{ type: "BODY", text: "Hi {{1}}, your order {{2}} has shipped.", example: { body_text: [["Ada", "#1042"]] } }] },
+          { name: "draft_offer", language: "en_US", status: "PENDING", category: "MARKETING", id: "3", components: [{ type: "BODY", text: "Not yet approved" }] },
+        ],
+        paging: { cursors: { before: "a", after: "b" } },
+      }));
+    } else if (req.method === "POST" && path.endsWith(`/${phoneID}/messages`)) {
+      const m = JSON.parse(body);
+      sent.push(m);
+      res.end(JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: m.to, wa_id: m.to }], messages: [{ id: `wamid.e2e${sent.length}` }] }));
+    } else {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error: { message: `unknown path ${path}`, code: 100 } }));
+    }
+  });
+  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${srv.address().port}`, sent, close: () => srv.close() };
+}
+
+test("outside the window an agent sends an approved template, filled in, to the contact's number", async () => {
+  const s = f.server;
+  const types = (await s.api("GET", "/api/v1/channel-types")).items.map((t) => t.type);
+  if (!types.includes("whatsapp")) return; // a build without it
+  const graph = await graphAPI();
+  try {
+    const wa = await s.api("POST", "/api/v1/channels", {
+      type: "whatsapp",
+      name: "WhatsApp",
+      config: { phone_number_id: phoneID, business_account_id: waba, access_token: "EAAG-e2e", app_secret: "e2e-app-secret", api_base_url: graph.url },
+    });
+    const synced = await s.api("POST", `/api/v1/channels/${wa.id}/templates/sync`);
+    assert.ok(JSON.stringify(synced).includes("order_update"), `the sync read the templates: ${JSON.stringify(synced)}`);
+    const sheena = await s.api("POST", "/api/v1/contacts", { first_name: "Sheena", phone: "+16505551234" });
+    const conv = await s.api("POST", "/api/v1/conversations", { contact_id: sheena.id, channel_id: wa.id });
+
+    const o = await newUser(f.browser, { name: "the owner" });
+    const ow = owner(s);
+    await signIn(o.page, s.url, ow.email, ow.password, `/inbox/all/${conv.id}`);
+    const p = pane(o.page, conv.id);
+    await p.locator('[data-testid="reply-window-closed"]').waitFor();
+    assert.match(await p.locator('[data-testid="reply-window-closed"]').innerText(), /only approved templates/);
+
+    await p.locator('[data-testid="template-picker"]').click();
+    const options = o.page.locator('[data-testid="template-option"]');
+    await options.first().waitFor();
+    assert.equal(await options.count(), 1, "only the approved template is offered");
+    await options.first().click();
+    await o.page.getByLabel("Parameter 1", { exact: true }).fill("Sheena");
+    await o.page.getByLabel("Parameter 2", { exact: true }).fill("#1042");
+    await screenshot(o.page, "template-picker", "light");
+    await o.page.locator('[data-testid="template-send"]').click();
+
+    await until(() => graph.sent.length === 1, { what: "the template sent to the Graph API" });
+    const m = graph.sent[0];
+    assert.equal(m.to, "16505551234", "addressed to the contact's number, without +");
+    assert.equal(m.type, "template");
+    assert.equal(m.template?.name, "order_update");
+    assert.deepEqual(m.template?.components?.[0]?.parameters?.map((x) => x.text), ["Sheena", "#1042"]);
+    await p.locator('[data-testid="timeline-item"][data-kind="message"]', { hasText: "Hi Sheena, your order #1042 has shipped." }).waitFor();
+    o.assertClean();
+    await o.close();
+  } finally {
+    graph.close();
+  }
+});
