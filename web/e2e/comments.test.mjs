@@ -34,16 +34,20 @@ test("an agent rewrites their comment and an owner deletes it, each seen live by
   await comment(o.page).hover();
   assert.equal(await comment(o.page).locator('[data-testid="comment-edit"]').count(), 0, "the owner is offered no edit of the agent's comment");
 
-  // The agent rewrites it in place.
+  // The agent rewrites it in place: ↑ in the empty internal comment
+  // opens their last comment's editor (the pencil, on hover, does too).
   const mine = comment(a.page);
   await until(async () => (await mine.getAttribute("data-status")) === null, { what: "the comment stored" });
   await mine.hover();
-  await mine.locator('[data-testid="comment-edit"]').click();
+  await mine.locator('[data-testid="comment-edit"]').waitFor();
+  await composer.locator("textarea").press("ArrowUp");
   const box = mine.locator('[data-testid="comment-edit-text"]');
   await box.fill("Charged twice: refund asked for");
   await screenshot(a.page, "comment-edit", "light");
   await mine.locator('[data-testid="comment-save"]').click();
   await mine.filter({ hasText: "Charged twice: refund asked for" }).waitFor();
+  // Saved, the composer has the focus back.
+  await until(async () => await composer.locator("textarea").evaluate((el) => el === document.activeElement), { what: "the composer focused again" });
 
   // The owner sees the new words, marked edited, live.
   const theirs = comment(o.page);

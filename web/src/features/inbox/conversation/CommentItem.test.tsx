@@ -24,9 +24,11 @@ const note = (extra: Partial<Comment> = {}): Comment => ({
 });
 
 /** show renders one comment as the member myID sees it (a manager when any is true). */
-function show(c: Comment, myID: number, any = false) {
+function show(c: Comment, myID: number, any = false, editingComment: number | null = null) {
   const onEdit = vi.fn(async () => true);
   const onDelete = vi.fn();
+  const onEditingStarted = vi.fn();
+  const onEditingEnded = vi.fn();
   render(
     <Timeline
       items={mergeTimeline({ comments: [c] })}
@@ -41,9 +43,12 @@ function show(c: Comment, myID: number, any = false) {
       onEditComment={onEdit}
       onDeleteComment={onDelete}
       canDeleteAnyComment={any}
+      editingComment={editingComment}
+      onEditingStarted={onEditingStarted}
+      onEditingEnded={onEditingEnded}
     />,
   );
-  return { onEdit, onDelete };
+  return { onEdit, onDelete, onEditingStarted, onEditingEnded };
 }
 
 afterEach(cleanup);
@@ -97,6 +102,19 @@ describe("CommentItem", () => {
     expect(screen.getByRole("alert").textContent).toContain("Delete this comment for everyone?");
     fireEvent.click(screen.getByTestId("comment-delete-confirm"));
     expect(onDelete).toHaveBeenCalledWith(expect.objectContaining({ id: 5 }));
+  });
+
+  it("opens its editor when asked (↑ in the composer), for its author only, and gives the focus back once closed", () => {
+    const asked = show(note(), 2, false, 5);
+    expect(asked.onEditingStarted).toHaveBeenCalled();
+    const box = screen.getByTestId("comment-edit-text") as HTMLTextAreaElement;
+    expect(document.activeElement).toBe(box);
+    fireEvent.keyDown(box, { key: "Escape" });
+    expect(asked.onEditingEnded).toHaveBeenCalled();
+    cleanup();
+    const other = show(note(), 3, true, 5);
+    expect(other.onEditingStarted).toHaveBeenCalled();
+    expect(screen.queryByTestId("comment-edit-text")).toBeNull();
   });
 
   it("says it was edited", () => {

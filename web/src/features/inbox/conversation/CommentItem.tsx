@@ -2,7 +2,7 @@
 // wrote it and who it mentions. Its author may rewrite it in place and
 // delete it; an owner or a manager may delete anyone's. Deleting asks
 // once, in the comment itself: nothing modal covers the conversation.
-import { memo, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Clock, Lock, Pencil, Trash2 } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
@@ -22,6 +22,9 @@ export const CommentItem = memo(function CommentItem({
   canDelete,
   onEdit,
   onDelete,
+  startEditing,
+  onEditingStarted,
+  onEditingEnded,
 }: {
   item: Extract<TimelineItem, { kind: "comment" }>;
   names: Names;
@@ -32,6 +35,11 @@ export const CommentItem = memo(function CommentItem({
   canDelete: boolean;
   onEdit?(c: Comment, text: string): Promise<boolean>;
   onDelete?(c: Comment): void;
+  /** Open the editor now (↑ in the composer), then say so. */
+  startEditing?: boolean;
+  onEditingStarted?(): void;
+  /** The editor closed (saved or left): the composer takes the focus back. */
+  onEditingEnded?(): void;
 }) {
   const { t, i18n } = useTranslation();
   const c = item.comment;
@@ -40,11 +48,24 @@ export const CommentItem = memo(function CommentItem({
   const who = item.local ? t("conversation.timeline.you") : (names.user(c.user_id) ?? t("conversation.sender.user"));
   const mentioned = c.mentions.map((id) => names.user(id)).filter(Boolean) as string[];
   const settled = !item.local;
+  const editor = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (!startEditing) return;
+    if (canEdit && onEdit) setDraft(c.text);
+    onEditingStarted?.();
+  }, [startEditing]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    if (draft !== null) editor.current?.scrollIntoView?.({ block: "nearest" });
+  }, [draft !== null]); // eslint-disable-line react-hooks/exhaustive-deps
+  const close = () => {
+    setDraft(null);
+    onEditingEnded?.();
+  };
   const save = async () => {
     const text = draft?.trim() ?? "";
     if (!text || !onEdit) return;
-    if (text === c.text) return setDraft(null);
-    if (await onEdit(c, text)) setDraft(null);
+    if (text === c.text) return close();
+    if (await onEdit(c, text)) close();
   };
   return (
     <div data-testid="timeline-item" data-kind="comment" data-status={item.local?.status} className="group flex flex-row-reverse items-end gap-2">
@@ -106,6 +127,7 @@ export const CommentItem = memo(function CommentItem({
           >
             <textarea
               data-testid="comment-edit-text"
+              ref={editor}
               aria-label={t("conversation.comment.editLabel")}
               autoFocus
               rows={3}
@@ -114,7 +136,8 @@ export const CommentItem = memo(function CommentItem({
               onKeyDown={(e) => {
                 if (e.key === "Escape") {
                   e.preventDefault();
-                  setDraft(null);
+                  e.stopPropagation(); // the inbox's Escape goes back to the list
+                  close();
                 } else if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
                   e.preventDefault();
                   void save();
@@ -123,7 +146,7 @@ export const CommentItem = memo(function CommentItem({
               className="bg-note border-warning/60 w-full rounded-xl border px-3 py-2 text-sm"
             />
             <div className="flex gap-2 text-xs">
-              <button type="button" onClick={() => setDraft(null)} className="hover:bg-hover rounded px-2 py-1">
+              <button type="button" onClick={close} className="hover:bg-hover rounded px-2 py-1">
                 {t("conversation.comment.cancel")}
               </button>
               <button type="submit" data-testid="comment-save" disabled={!draft.trim()} className="bg-accent text-accent-fg rounded px-2 py-1 disabled:opacity-50">

@@ -55,6 +55,20 @@ function mountWindowClosed(sendTemplate: (choice: unknown) => Promise<unknown> =
 }
 
 describe("Composer", () => {
+  it("asks to edit the last comment on ↑ in an empty internal comment, and only there", () => {
+    const onEditLastComment = vi.fn(() => true);
+    const { box, type } = setup({ onEditLastComment });
+    fireEvent.keyDown(box, { key: "ArrowUp" }); // a reply
+    expect(onEditLastComment).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId("mode-comment"));
+    type("not empty");
+    fireEvent.keyDown(box, { key: "ArrowUp" });
+    expect(onEditLastComment).not.toHaveBeenCalled();
+    type("");
+    fireEvent.keyDown(box, { key: "ArrowUp" });
+    expect(onEditLastComment).toHaveBeenCalledTimes(1);
+  });
+
   it("sends on Enter and keeps Shift+Enter for a new line", () => {
     const { onSend, box, type } = setup();
     type("hello");

@@ -72,6 +72,7 @@ export function Composer({
   aiStatus,
   onSend,
   onSendTemplate,
+  onEditLastComment,
   ref,
 }: {
   conversation: Conversation;
@@ -88,6 +89,8 @@ export function Composer({
    * rejects with the server's reason, which the template picker shows.
    * Without it no templates are offered. */
   onSendTemplate?(template: TemplateChoice): Promise<unknown>;
+  /** ↑ in an empty internal comment: edit one's last comment; false when there is none. */
+  onEditLastComment?(): boolean;
   ref?: Ref<ComposerHandle>;
 }) {
   const { t, i18n } = useTranslation();
@@ -256,7 +259,9 @@ export function Composer({
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       send();
+      return;
     }
+    if (e.key === "ArrowUp" && mode === "comment" && text === "" && onEditLastComment?.()) e.preventDefault();
   };
 
   const pickFile = async (f: File) => {

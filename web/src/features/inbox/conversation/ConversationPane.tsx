@@ -38,7 +38,7 @@ import {
 import type { Names } from "./eventText";
 import { formatDateTime, validTimeZone } from "./time";
 import { mergeMessages } from "./follow";
-import { mentionedIDs } from "./composerText";
+import { useCommentActions } from "./useCommentActions";
 import type { SidePages } from "./timelineWindow";
 import { mergeTimeline, type LocalMessage } from "./timeline";
 import type { TemplateChoice } from "./TemplatePicker";
@@ -278,42 +278,12 @@ function Pane({ id }: { id: number }) {
     [id, qc, toast, t],
   );
 
-  // A comment's edit and deletion show at once and roll back with a toast
-  // when refused; the socket's comment.edited or comment.deleted then
-  // finds the pages already as they should be.
-  const onEditComment = useCallback(
-    async (cm: Comment, text: string) => {
-      const key = qk.comments(id);
-      const before = qc.getQueryData<SidePages<Comment>>(key);
-      // Those mentioned with @Name (the composer's) stay mentioned while their name is in the text.
-      const people = cm.mentions.map((u) => ({ id: u, name: names.user(u) ?? "" })).filter((p) => p.name);
-      qc.setQueryData<SidePages<Comment>>(key, (old) => mergeMessages(old, [{ ...cm, text }]));
-      try {
-        const saved = await api.patch<Comment>(`/api/v1/conversations/${id}/comments/${cm.id}`, { text, mentions: mentionedIDs(text, people) });
-        qc.setQueryData<SidePages<Comment>>(key, (old) => mergeMessages(old, [saved]));
-        return true;
-      } catch (e) {
-        qc.setQueryData(key, before);
-        toast(t("conversation.actions.failed", { message: (e as Error).message }));
-        return false;
-      }
-    },
-    [id, qc, toast, t, names],
-  );
-  const onDeleteComment = useCallback(
-    async (cm: Comment) => {
-      const key = qk.comments(id);
-      const before = qc.getQueryData<SidePages<Comment>>(key);
-      qc.setQueryData<SidePages<Comment>>(key, (old) => old && { ...old, pages: old.pages.map((p) => ({ ...p, data: p.data.filter((x) => x.id !== cm.id) })) });
-      try {
-        await api.del(`/api/v1/conversations/${id}/comments/${cm.id}`);
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return; // gone already
-        qc.setQueryData(key, before);
-        toast(t("conversation.actions.failed", { message: (e as Error).message }));
-      }
-    },
-    [id, qc, toast, t],
+  const { onEditComment, onDeleteComment, onEditLastComment, editingComment, editingStarted, editingEnded } = useCommentActions(
+    id,
+    items,
+    names,
+    me.user?.id,
+    composer,
   );
 
   const canAct = !!c && c.status !== "closed";
@@ -470,6 +440,9 @@ function Pane({ id }: { id: number }) {
           onEditComment={onEditComment}
           onDeleteComment={onDeleteComment}
           canDeleteAnyComment={me.role === "owner" || me.role === "manager"}
+          editingComment={editingComment}
+          onEditingStarted={editingStarted}
+          onEditingEnded={editingEnded}
           canRetry={retryAvailable}
           onRetry={onRetry}
           onResend={onResend}
@@ -495,6 +468,7 @@ function Pane({ id }: { id: number }) {
           aiStatus={aiHelp.data}
           onSend={onSend}
           onSendTemplate={onSendTemplate}
+          onEditLastComment={onEditLastComment}
         />
         {canAct && <CloseDialog conversation={c} open={closeOpen} onOpenChange={setCloseOpen} />}
       </div>

@@ -61,6 +61,11 @@ export interface TimelineProps {
   onDeleteComment?(c: Comment): void;
   /** An owner or a manager: any comment may be deleted. */
   canDeleteAnyComment?: boolean;
+  /** The comment to open in its editor (↑ in the composer), then onEditingStarted. */
+  editingComment?: number | null;
+  onEditingStarted?(): void;
+  /** A comment's editor closed. */
+  onEditingEnded?(): void;
 }
 
 /** olderMargin: this close to the top (px), the older messages are asked for. */
@@ -82,6 +87,9 @@ export function Timeline({
   onEditComment,
   onDeleteComment,
   canDeleteAnyComment,
+  editingComment,
+  onEditingStarted,
+  onEditingEnded,
 }: TimelineProps) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
@@ -246,6 +254,9 @@ export function Timeline({
                     canDelete={!!onDeleteComment && ((!!myID && item.comment.user_id === myID) || !!canDeleteAnyComment)}
                     onEdit={onEditComment}
                     onDelete={onDeleteComment}
+                    startEditing={!item.local && editingComment === item.comment.id}
+                    onEditingStarted={onEditingStarted}
+                    onEditingEnded={onEditingEnded}
                   />
                 )}
                 {item.kind === "event" && <EventItem event={item.event} names={names} tz={tz} />}

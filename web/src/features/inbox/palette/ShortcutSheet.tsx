@@ -14,6 +14,7 @@ export const shortcutList: { keys: string[]; label: string }[] = [
   { keys: ["f"], label: "palette.keys.filter" },
   { keys: ["r"], label: "palette.keys.reply" },
   { keys: ["c"], label: "palette.keys.comment" },
+  { keys: ["↑"], label: "palette.keys.editComment" },
   { keys: ["a"], label: "palette.keys.assign" },
   { keys: ["e"], label: "palette.keys.close" },
   { keys: ["s"], label: "palette.keys.snooze" },
