@@ -267,6 +267,17 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     save();
   }
 
+  // put sends a frame on the socket only while it is open: one the server
+  // is closing (the visitor signed out, the channel's token rotated) takes
+  // no more, and the browser reports each as an error. A message stays
+  // pending and goes again on the next socket's ready; a typing notice is
+  // dropped, as a hint may be.
+  function put(frame) {
+    if (!ws || !wsReady || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(frame));
+    return true;
+  }
+
   function connect() {
     const url = api.replace(/^http/, "ws") + "/socket";
     ws = new WebSocket(url);
@@ -286,7 +297,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           // not be stored: sent again, it is stored once.
           for (const p of pending.values()) {
             if (saved.profile && !saved.profileSent) Object.assign(p.frame, saved.profile);
-            ws.send(JSON.stringify(p.frame));
+            put(p.frame);
           }
           break;
         case "message":
@@ -388,7 +399,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     list.append(el);
     list.scrollTop = list.scrollHeight;
     // While reconnecting it waits, pending, for the next ready.
-    if (wsReady) ws.send(JSON.stringify(frame));
+    put(frame);
     myTypingAt = 0;
     return true;
   }
@@ -400,9 +411,9 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   input.addEventListener("input", () => {
     if (!wsReady) return;
     const now = Date.now();
-    if (now - myTypingAt > 3000) { myTypingAt = now; ws.send(JSON.stringify({ type: "typing", state: "start" })); }
+    if (now - myTypingAt > 3000) { myTypingAt = now; put({ type: "typing", state: "start" }); }
     clearTimeout(myTypingStop);
-    myTypingStop = setTimeout(() => { myTypingAt = 0; if (wsReady) ws.send(JSON.stringify({ type: "typing", state: "stop" })); }, 4000);
+    myTypingStop = setTimeout(() => { myTypingAt = 0; put({ type: "typing", state: "stop" }); }, 4000);
   });
   file.addEventListener("change", async () => {
     const f = file.files && file.files[0];
