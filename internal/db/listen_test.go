@@ -259,8 +259,8 @@ func TestRewriteHeardAcrossNodes(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// Written in the same order the readers check: the rewrite's count,
-	// then the commit's events.
+	// What node B's readers find when the news of a commit wakes them: the
+	// count of rewrites as it stands then.
 	seen := make(chan int64, 16)
 	nodes[1].OnEvents(func(int64) { seen <- nodes[1].EventRewrites() })
 	plain := commit(t, nodes[0], ws)
