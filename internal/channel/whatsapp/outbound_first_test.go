@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -29,15 +30,21 @@ func TestFirstTemplateToAnImportedContactReachesTheirNumber(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		graph := newGraph(t)
+		graph.templates = `{"data":[{"name":"order_update","components":[{"type":"BODY","text":"Hi {{1}}, your order {{2}} has shipped."}],
+			"language":"en_US","status":"APPROVED","category":"UTILITY","id":"2"}],"paging":{"cursors":{"before":"a","after":"b"}}}`
 		ws := channeltest.Workspace(t, d)
 		channels := channeltest.Service(t, d, testProvider())
 		convs := conversation.New(d)
 		convs.SetAddressers(channels)
 		convs.SetWindows(channels)
+		convs.SetTemplates(channels) // as the node does: a template is checked and rendered
 		raw, _ := json.Marshal(map[string]any{"phone_number_id": testPhoneNumberID, "business_account_id": "102290129340398",
 			"access_token": "EAAG-token", "app_secret": testAppSecret, "api_base_url": graph.URL})
 		ch, err := channels.Create(ctx, ws.ID, channel.Input{Type: Type, Name: "WhatsApp", Config: raw})
 		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := channels.SyncTemplates(ctx, ws.ID, ch.ID); err != nil {
 			t.Fatal(err)
 		}
 		h := &hook{d: d, ws: ws, ch: ch, channels: channels, convs: convs,
@@ -68,14 +75,18 @@ func TestFirstTemplateToAnImportedContactReachesTheirNumber(t *testing.T) {
 			t.Fatal(err)
 		}
 		backgroundtest.WaitIdle(t, g)
-		if m, err = convs.GetMessage(ctx, sys, m.ID); err != nil || m.Status != conversation.MsgSent {
-			t.Fatalf("first message: %+v, %v; want sent", m, err)
+		if m, err = convs.GetMessage(ctx, sys, m.ID); err != nil || m.Status != conversation.MsgSent || m.Text != "Hi Sheena, your order #1042 has shipped." {
+			t.Fatalf("first message: %+v, %v; want sent, its text the template's as Sheena reads it", m, err)
 		}
 		graph.mu.Lock()
 		sent := graph.requests
 		graph.mu.Unlock()
 		if len(sent) != 1 || sent[0].body["to"] != "16505551234" || sent[0].body["type"] != "template" {
 			t.Fatalf("the Graph API was sent %+v, want one template to 16505551234", sent)
+		}
+		if got := asJSON(sent[0].body["template"]); !strings.Contains(got, `"name":"order_update"`) ||
+			!strings.Contains(got, `{"text":"Sheena","type":"text"},{"text":"#1042","type":"text"}`) {
+			t.Errorf("the template sent: %s; want order_update with Sheena and #1042 as its body's parameters", got)
 		}
 
 		if status, out := h.post(t, ch.ID, fixture(t, "text"), ""); status != http.StatusOK {

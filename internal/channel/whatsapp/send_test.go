@@ -32,12 +32,14 @@ func waChannel(baseURL string) channel.Channel {
 }
 
 // graphServer answers like the Cloud API's messages endpoint: the
-// documented success body, recording each request.
+// documented success body, recording each request. With templates set, a
+// GET of a business account's message_templates answers it, unrecorded.
 type graphServer struct {
 	*httptest.Server
-	mu       sync.Mutex
-	requests []recorded
-	answer   func(n int, w http.ResponseWriter) // nil: success
+	mu        sync.Mutex
+	requests  []recorded
+	answer    func(n int, w http.ResponseWriter) // nil: success
+	templates string
 }
 
 type recorded struct {
@@ -48,6 +50,11 @@ type recorded struct {
 func newGraph(t *testing.T) *graphServer {
 	g := &graphServer{}
 	g.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.templates != "" && r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/message_templates") {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, g.templates)
+			return
+		}
 		raw, _ := io.ReadAll(r.Body)
 		var body map[string]any
 		json.Unmarshal(raw, &body)
