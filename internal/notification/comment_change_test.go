@@ -22,12 +22,7 @@ func TestEditedAndDeletedCommentsMentions(t *testing.T) {
 		clk, hub, g := runBell(t, d)
 		backgroundtest.WaitIdle(t, g)
 		ws, ana, bob, convs, ch := bellWorkspace(t, d)
-		r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
-			ExternalID: "+14155550100", ProviderMessageID: "m1", Type: "text", Text: "hi"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		conv := r[0].ConversationID
+		conv, _ := writeIn(t, convs, ws.ID, ch, "+14155550100")
 		if err := d.Write(ctx, func(tx *db.Tx) error { // Ana's to see
 			_, err := conversation.AssignTx(ctx, tx, ws.ID, conv, conversation.AssignInput{UserID: ana.UserID, Source: conversation.SourceAPI})
 			return err

@@ -36,15 +36,7 @@ func TestDeletedConversationDoesNotStopTheBell(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		open := func(from string) (conv, contact int64) {
-			t.Helper()
-			r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
-				ExternalID: from, ProviderMessageID: from, Type: "text", Text: "hi"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r[0].ConversationID, r[0].ContactID
-		}
+		open := func(from string) (conv, contact int64) { return writeIn(t, convs, ws.ID, ch, from) }
 		mention := func(conv int64) {
 			t.Helper()
 			if _, err := convs.AddComment(ctx, bob, conv, conversation.CommentInput{Text: "look", Mentions: []int64{ana.UserID}, UserID: bob.UserID}); err != nil {

@@ -33,12 +33,7 @@ func TestBell(t *testing.T) {
 		backgroundtest.WaitIdle(t, g)
 
 		ws, ana, bob, convs, ch := bellWorkspace(t, d)
-		r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
-			ExternalID: "+14155550100", ProviderMessageID: "m1", Type: "text", Text: "hi"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		conv := r[0].ConversationID
+		conv, _ := writeIn(t, convs, ws.ID, ch, "+14155550100")
 		assign := func(to, by int64) {
 			t.Helper()
 			if err := d.Write(ctx, func(tx *db.Tx) error {
@@ -129,6 +124,18 @@ func TestBell(t *testing.T) {
 	})
 }
 
+// writeIn is a contact's first message, from, on channel ch: it opens a
+// conversation, returned with the contact.
+func writeIn(t *testing.T, convs *conversation.Service, workspaceID, ch int64, from string) (conv, contact int64) {
+	t.Helper()
+	r, err := convs.Receive(context.Background(), []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: workspaceID, ChannelID: ch,
+		ExternalID: from, ProviderMessageID: from, Type: "text", Text: "hi"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r[0].ConversationID, r[0].ContactID
+}
+
 // bellWorkspace makes a workspace with an agent (Ana) and a manager (Bob),
 // a custom channel to receive on, and the conversation service.
 func bellWorkspace(t *testing.T, d *db.DB) (ws workspace.Workspace, ana, bob access.Principal, convs *conversation.Service, ch int64) {
@@ -171,12 +178,7 @@ func TestTeamChangeKeepingTheAssigneeIsNoNewAssignment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
-			ExternalID: "+14155550100", ProviderMessageID: "m1", Type: "text", Text: "hi"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		conv := r[0].ConversationID
+		conv, _ := writeIn(t, convs, ws.ID, ch, "+14155550100")
 		assign := func(in conversation.AssignInput) {
 			t.Helper()
 			in.ByUser, in.Source = bob.UserID, conversation.SourceUser
@@ -271,12 +273,7 @@ func TestAIAgentMemberGetsNoNotifications(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		r, err := convs.Receive(ctx, []conversation.Inbound{{Kind: conversation.KindMessage, WorkspaceID: ws.ID, ChannelID: ch,
-			ExternalID: "+14155550100", ProviderMessageID: "m1", Type: "text", Text: "hi"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		conv := r[0].ConversationID
+		conv, _ := writeIn(t, convs, ws.ID, ch, "+14155550100")
 		if err := d.Write(ctx, func(tx *db.Tx) error {
 			_, err := conversation.AssignTx(ctx, tx, ws.ID, conv, conversation.AssignInput{UserID: ai, ByUser: bob.UserID, Source: conversation.SourceUser})
 			return err
