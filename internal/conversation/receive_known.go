@@ -248,7 +248,7 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 		make([]int64, n), make([]int64, n), make([]int64, n)
 	types, texts, contents, pids, exts := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	opening := make([]bool, n)
-	follow := 0
+	var followed []int64 // the conversations that were open already
 	for i, r := range rows {
 		typ, content := messageShape(r.in)
 		msgs[i], wss[i], convs[i], contacts[i], chs[i], sentAts[i] = r.id, r.in.WorkspaceID, r.conversationID, r.contactID, r.in.ChannelID,
@@ -257,12 +257,36 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 		opening[i], autoCloses[i] = r.opening, r.autoCloseAt
 		linkMediaLater(tx, r.in.WorkspaceID, r.id, content, nil)
 		if !r.opening {
-			follow++
+			followed = append(followed, r.conversationID)
 		}
 	}
 	// The messages' foreign key to a conversation opened here is checked
 	// at the end of the statement, once the CTE has inserted it.
-	q, err := tx.Query(ctx, `WITH v AS (
+	q, err := tx.Query(ctx, pgIncomingSQL,
+		msgs, wss, convs, contacts, chs, types, texts, contents, pids, sentAts, opening, autoCloses, exts,
+		StatusOpen, SourceContact, now, now, now, now,
+		now, now, contacts, now, now, NotWaiting, now, now, byContact, followed)
+	if err != nil {
+		return nil, fmt.Errorf("store messages of known contacts: %w", err)
+	}
+	got := incoming{tx: tx, seqs: make(map[int64]int64, len(followed))}
+	if err := got.add(q); err != nil {
+		return nil, fmt.Errorf("store messages of known contacts: %w", err)
+	}
+	for _, r := range rows {
+		if r.opening {
+			autoCloseArmed(tx, r.autoCloseAt)
+		}
+	}
+	return got.done(len(followed))
+}
+
+// pgIncomingSQL is writeIncomingPgTx's statement. The contacts and the
+// conversations it updates are named by id arrays (= ANY), which plan as
+// probes of the primary keys whatever the statistics say; joined to the
+// unnest instead, a plan made on a small table scanned it whole, and kept
+// scanning as each update left a dead row in it until the next vacuum.
+const pgIncomingSQL = `WITH v AS (
 			SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],
 				?::bigint[], ?::boolean[], ?::bigint[], ?::text[]) AS v(msg, ws, conv, contact, ch, type, text, content, pid, sent_at, opening,
 				auto_close, ext)
@@ -276,30 +300,13 @@ func writeIncomingPgTx(ctx context.Context, tx *db.Tx, rows []inboundRow, now in
 				provider_message_id, status, sent_at, created_at)
 			SELECT msg, ws, conv, contact, ch, 'in', 'contact', type, text, content, NULLIF(pid, ''), 'received', sent_at, ?::bigint FROM v
 		), k AS (
-			UPDATE contacts SET last_incoming_at = ?::bigint WHERE id IN (SELECT contact FROM v)
+			UPDATE contacts SET last_incoming_at = ?::bigint WHERE id = ANY(?::bigint[])
 		)
 		UPDATE conversations SET last_message_at = ?::bigint, last_incoming_at = ?::bigint, channel_id = v.ch, contact_external_id = v.ext,
 			last_seq = last_seq + 1,
-			waiting_since = CASE WHEN waiting_since = ? THEN ?::bigint ELSE waiting_since END, `+armAutoClose+`
-		FROM v WHERE conversations.id = v.conv AND NOT v.opening
-		RETURNING conversations.id, conversations.last_seq, conversations.auto_close_at`,
-		msgs, wss, convs, contacts, chs, types, texts, contents, pids, sentAts, opening, autoCloses, exts,
-		StatusOpen, SourceContact, now, now, now, now,
-		now, now, now, now, NotWaiting, now, now, byContact)
-	if err != nil {
-		return nil, fmt.Errorf("store messages of known contacts: %w", err)
-	}
-	got := incoming{tx: tx, seqs: make(map[int64]int64, follow)}
-	if err := got.add(q); err != nil {
-		return nil, fmt.Errorf("store messages of known contacts: %w", err)
-	}
-	for _, r := range rows {
-		if r.opening {
-			autoCloseArmed(tx, r.autoCloseAt)
-		}
-	}
-	return got.done(follow)
-}
+			waiting_since = CASE WHEN waiting_since = ? THEN ?::bigint ELSE waiting_since END, ` + armAutoClose + `
+		FROM v WHERE conversations.id = ANY(?::bigint[]) AND conversations.id = v.conv AND NOT v.opening
+		RETURNING conversations.id, conversations.last_seq, conversations.auto_close_at`
 
 // openConversationsOfTx returns the open or snoozed conversation of each
 // of the contacts that has one, by contact, locked on PostgreSQL until tx
