@@ -3,7 +3,7 @@
 // once, the server's refusal shown), snippets with `/`, @mentions in
 // comments, and the channel's capabilities shaping what can be sent. The
 // draft is kept per conversation in sessionStorage.
-import { lazy, Suspense, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type Ref } from "react";
+import { lazy, Suspense, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type Ref } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { useTranslation } from "react-i18next";
 import { AlertTriangle, Lock, MessageSquare, Paperclip, Send, Smile, Sparkles, X, Loader2 } from "lucide-react";
@@ -27,6 +27,7 @@ import type { Capabilities } from "./data";
 import { EMOJI } from "./emoji";
 import { popoverClass } from "./ui";
 import { TemplatePicker, type TemplateChoice } from "./TemplatePicker";
+import { MentionOption, mentionMatches as mentionsFor, PickerList, pickerOptionID, PickerOption } from "./pickerList";
 import { formatDateTime } from "./time";
 
 // The AI menu's code (streaming, rewrite, translate) loads on first use.
@@ -55,6 +56,8 @@ interface Upload {
 }
 
 type Picker = { kind: "snippet" | "mention"; trigger: Trigger; index: number } | null;
+
+const PICKER = "composer-picker";
 
 const TYPING_IDLE_MS = 4000;
 // While typing goes on, "start" is sent again this often: the others
@@ -167,8 +170,7 @@ export function Composer({
   const windowTag = mode === "reply" && rw?.open ? rw.tag : undefined;
 
   const snippetMatches = picker?.kind === "snippet" ? snippets.filter((s) => matchesQuery(s.name, picker.trigger.query)).slice(0, 8) : [];
-  const mentionMatches =
-    picker?.kind === "mention" ? users.filter((u) => !u.deactivated_at && matchesQuery(u.name, picker.trigger.query)).slice(0, 8) : [];
+  const mentionMatches = picker?.kind === "mention" ? mentionsFor(users, picker.trigger.query) : [];
   const options = picker?.kind === "snippet" ? snippetMatches.length : mentionMatches.length;
 
   const updatePicker = (value: string, caret: number, m: Mode = mode) => {
@@ -376,8 +378,8 @@ export function Composer({
               disabled={freeTextOff}
               aria-label={comment ? t("conversation.composer.commentLabel") : t("conversation.composer.textLabel")}
               aria-autocomplete="list"
-              aria-controls={picker ? "composer-picker" : undefined}
-              aria-activedescendant={picker && options > 0 ? `composer-picker-${picker.index}` : undefined}
+              aria-controls={picker ? PICKER : undefined}
+              aria-activedescendant={picker && options > 0 ? pickerOptionID(PICKER, picker.index) : undefined}
               placeholder={comment ? t("conversation.composer.commentPlaceholder") : t("conversation.composer.replyPlaceholder", { name: contactName })}
               readOnly={aiBusy}
               onChange={(e) => {
@@ -521,51 +523,24 @@ export function Composer({
             onCloseAutoFocus={(e) => e.preventDefault()}
             className={popoverClass + " w-96 p-1"}
           >
-            <p className="text-muted px-2 py-1 text-xs font-semibold uppercase">
-              {picker?.kind === "snippet" ? t("conversation.composer.snippets") : t("conversation.composer.mentions")}
-            </p>
-            <ul id="composer-picker" role="listbox" aria-label={picker?.kind === "snippet" ? t("conversation.composer.snippets") : t("conversation.composer.mentions")}>
-              {options === 0 && (
-                <li className="text-muted px-2 py-1 text-sm">
-                  {picker?.kind === "snippet" ? t("conversation.composer.noSnippets") : t("conversation.composer.noMentions")}
-                </li>
-              )}
+            <PickerList
+              id={PICKER}
+              label={picker?.kind === "snippet" ? t("conversation.composer.snippets") : t("conversation.composer.mentions")}
+              empty={options > 0 ? undefined : picker?.kind === "snippet" ? t("conversation.composer.noSnippets") : t("conversation.composer.noMentions")}
+            >
               {picker?.kind === "snippet" &&
                 snippetMatches.map((s, i) => (
-                  <PickerOption key={s.id} index={i} selected={i === picker.index} onChoose={choose}>
+                  <PickerOption key={s.id} listID={PICKER} index={i} selected={i === picker.index} onChoose={choose}>
                     <span className="font-medium">/{s.name}</span>
                     <span className="text-muted block truncate text-xs">{s.text}</span>
                   </PickerOption>
                 ))}
               {picker?.kind === "mention" &&
-                mentionMatches.map((u, i) => (
-                  <PickerOption key={u.id} index={i} selected={i === picker.index} onChoose={choose}>
-                    {u.name} <span className="text-muted text-xs">{u.email}</span>
-                  </PickerOption>
-                ))}
-            </ul>
+                mentionMatches.map((u, i) => <MentionOption key={u.id} user={u} listID={PICKER} index={i} selected={i === picker.index} onChoose={choose} />)}
+            </PickerList>
           </Popover.Content>
         </Popover.Portal>
       </Popover.Root>
     </div>
-  );
-}
-
-/** PickerOption is one choice of the snippet or mention picker; a click
- * chooses it without taking the focus from the text box. */
-function PickerOption({ index, selected, onChoose, children }: { index: number; selected: boolean; onChoose(i: number): void; children: ReactNode }) {
-  return (
-    <li
-      id={`composer-picker-${index}`}
-      role="option"
-      aria-selected={selected}
-      onMouseDown={(e) => {
-        e.preventDefault();
-        onChoose(index);
-      }}
-      className={"cursor-default rounded px-2 py-1.5 text-sm " + (selected ? "bg-selected" : "hover:bg-hover")}
-    >
-      {children}
-    </li>
   );
 }
