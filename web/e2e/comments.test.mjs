@@ -1,8 +1,9 @@
 // An agent's internal comment, taken back: the agent writes it, rewrites
-// it in place (the owner, on the same conversation in another browser,
-// sees the new words and "edited" live), and the owner deletes it (it
-// leaves the agent's timeline live, and its words leave the event log).
-// Screenshot `comment-edit` (light): a comment being rewritten.
+// it in place, mentioning a teammate picked after @ (the owner, on the
+// same conversation in another browser, sees the new words, "edited" and
+// the mention live), and the owner deletes it (it leaves the agent's
+// timeline live, and its words leave the event log). Screenshot
+// `comment-edit` (light): a comment being rewritten, the @ list open.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fixture, newUser, owner, pane, screenshot, signIn, until } from "./harness.mjs";
@@ -12,6 +13,7 @@ const f = fixture(before, after, { workflows: false });
 test("an agent rewrites their comment and an owner deletes it, each seen live by the other", async () => {
   const s = f.server;
   const agent = await s.createAgent({ name: "Cora Commenter", teams: ["Support"] });
+  const billing = await s.createAgent({ name: "Dana Billing", teams: ["Support"] });
   const contact = s.newContact("Erin", "Example");
   const { conversation_id: id } = await s.contactWrites(contact, "I was charged twice");
   await s.api("POST", `/api/v1/conversations/${id}/assign`, { user_id: agent.id });
@@ -43,9 +45,16 @@ test("an agent rewrites their comment and an owner deletes it, each seen live by
   await composer.locator("textarea").press("ArrowUp");
   const box = mine.locator('[data-testid="comment-edit-text"]');
   await box.fill("Charged twice: refund asked for");
+  // @ offers the teammates; Enter takes the one the arrows are on.
+  await box.press("End");
+  await box.pressSequentially(", @dan");
+  const list = a.page.locator("#comment-edit-picker");
+  await list.getByRole("option", { name: /Dana Billing/ }).waitFor();
   await screenshot(a.page, "comment-edit", "light");
+  await box.press("Enter");
+  await until(async () => (await box.inputValue()) === "Charged twice: refund asked for, @Dana Billing ", { what: "the teammate put in the text" });
   await mine.locator('[data-testid="comment-save"]').click();
-  await mine.filter({ hasText: "Charged twice: refund asked for" }).waitFor();
+  await mine.filter({ hasText: "Charged twice: refund asked for, @Dana Billing" }).waitFor();
   // Saved, the composer has the focus back.
   await until(async () => await composer.locator("textarea").evaluate((el) => el === document.activeElement), { what: "the composer focused again" });
 
@@ -54,6 +63,9 @@ test("an agent rewrites their comment and an owner deletes it, each seen live by
   await theirs.filter({ hasText: "Charged twice: refund asked for" }).waitFor();
   await theirs.locator('[data-testid="comment-edited"]').waitFor();
   assert.equal(await theirs.filter({ hasText: "4242" }).count(), 0, "the old words are gone from the owner's timeline");
+  await theirs.filter({ hasText: "Mentioned: Dana Billing" }).waitFor();
+  const stored = await s.api("GET", `/api/v1/conversations/${id}/comments`);
+  assert.deepEqual(stored.data[0].mentions, [billing.id], "the teammate chosen is mentioned by id");
 
   // The owner deletes it, once asked twice; it leaves the agent's timeline.
   await theirs.hover();

@@ -4,7 +4,7 @@ import "../../../lib/i18n";
 import { Timeline } from "./Timeline";
 import { mergeTimeline } from "./timeline";
 import type { Names } from "./eventText";
-import type { Comment } from "../../../lib/types";
+import type { Comment, User } from "../../../lib/types";
 
 globalThis.ResizeObserver ??= class {
   observe() {}
@@ -22,6 +22,9 @@ const note = (extra: Partial<Comment> = {}): Comment => ({
   created_at: "2026-01-01T10:00:00Z",
   ...extra,
 });
+
+const teammate = (id: number, name: string, extra: Partial<User> = {}) => ({ id, name, email: `${name.toLowerCase()}@acme.test`, ...extra }) as User;
+const users = [teammate(2, "Ana"), teammate(3, "Bo Chen"), teammate(4, "Bob Gone", { deactivated_at: "2026-01-01T00:00:00Z" })];
 
 /** show renders one comment as the member myID sees it (a manager when any is true). */
 function show(c: Comment, myID: number, any = false, editingComment: number | null = null) {
@@ -41,6 +44,7 @@ function show(c: Comment, myID: number, any = false, editingComment: number | nu
       onResend={() => {}}
       onDiscard={() => {}}
       onEditComment={onEdit}
+      users={users}
       onDeleteComment={onDelete}
       canDeleteAnyComment={any}
       editingComment={editingComment}
@@ -82,7 +86,31 @@ describe("CommentItem", () => {
     fireEvent.change(screen.getByTestId("comment-edit-text"), { target: { value: "  refunded  " } });
     fireEvent.click(screen.getByTestId("comment-save"));
     await waitFor(() => expect(screen.queryByTestId("comment-edit-text")).toBeNull());
-    expect(onEdit).toHaveBeenCalledWith(expect.objectContaining({ id: 5 }), "refunded");
+    expect(onEdit).toHaveBeenCalledWith(expect.objectContaining({ id: 5 }), "refunded", []);
+  });
+
+  it("offers the active teammates after @ and passes on the one chosen", async () => {
+    const { onEdit } = show(note(), 2);
+    fireEvent.click(screen.getByTestId("comment-edit"));
+    const box = screen.getByTestId("comment-edit-text") as HTMLTextAreaElement;
+    const type = (v: string) => {
+      fireEvent.change(box, { target: { value: v, selectionStart: v.length, selectionEnd: v.length } });
+    };
+    type("card charged twice, @bo");
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Bo Chen bo chen@acme.test"]);
+    expect(box.getAttribute("aria-activedescendant")).toBe("comment-edit-picker-0");
+    // Escape closes the list, not the editor.
+    fireEvent.keyDown(box, { key: "Escape" });
+    expect(screen.queryByRole("listbox")).toBeNull();
+    expect(screen.getByTestId("comment-edit-text")).toBeTruthy();
+    type("card charged twice, @b");
+    expect(screen.getAllByRole("option")).toHaveLength(1);
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(box.value).toBe("card charged twice, @Bo Chen ");
+    expect(screen.queryByRole("listbox")).toBeNull();
+    fireEvent.keyDown(box, { key: "Enter", ctrlKey: true });
+    await waitFor(() => expect(onEdit).toHaveBeenCalled());
+    expect(onEdit).toHaveBeenCalledWith(expect.objectContaining({ id: 5 }), "card charged twice, @Bo Chen", [{ id: 3, name: "Bo Chen" }]);
   });
 
   it("keeps the editor open when the server refused the edit", async () => {

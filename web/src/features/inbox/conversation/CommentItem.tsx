@@ -2,11 +2,13 @@
 // wrote it and who it mentions. Its author may rewrite it in place and
 // delete it; an owner or a manager may delete anyone's. Deleting asks
 // once, in the comment itself: nothing modal covers the conversation.
-import { memo, useEffect, useRef, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Clock, Lock, Pencil, Trash2 } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
-import type { Comment } from "../../../lib/types";
+import type { Comment, User } from "../../../lib/types";
+import { CommentEditor } from "./CommentEditor";
+import type { Person } from "./composerText";
 import { RichText } from "./linkify";
 import type { TimelineItem } from "./timeline";
 import type { Names } from "./eventText";
@@ -18,6 +20,7 @@ export const CommentItem = memo(function CommentItem({
   tz,
   onResend,
   onDiscard,
+  users,
   canEdit,
   canDelete,
   onEdit,
@@ -29,11 +32,14 @@ export const CommentItem = memo(function CommentItem({
   item: Extract<TimelineItem, { kind: "comment" }>;
   names: Names;
   tz: string;
+  /** The teammates an @ in the editor offers. */
+  users: User[];
   onResend(id: string): void;
   onDiscard(id: string): void;
   canEdit: boolean;
   canDelete: boolean;
-  onEdit?(c: Comment, text: string): Promise<boolean>;
+  /** Saves a rewrite: its text and the teammates chosen with @ while editing. */
+  onEdit?(c: Comment, text: string, chosen: Person[]): Promise<boolean>;
   onDelete?(c: Comment): void;
   /** Open the editor now (↑ in the composer), then say so. */
   startEditing?: boolean;
@@ -43,36 +49,31 @@ export const CommentItem = memo(function CommentItem({
 }) {
   const { t, i18n } = useTranslation();
   const c = item.comment;
-  const [draft, setDraft] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const who = item.local ? t("conversation.timeline.you") : (names.user(c.user_id) ?? t("conversation.sender.user"));
   const mentioned = c.mentions.map((id) => names.user(id)).filter(Boolean) as string[];
   const settled = !item.local;
-  const editor = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     if (!startEditing) return;
-    if (canEdit && onEdit) setDraft(c.text);
+    if (canEdit && onEdit) setEditing(true);
     onEditingStarted?.();
   }, [startEditing]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    if (draft !== null) editor.current?.scrollIntoView?.({ block: "nearest" });
-  }, [draft !== null]); // eslint-disable-line react-hooks/exhaustive-deps
   const close = () => {
-    setDraft(null);
+    setEditing(false);
     onEditingEnded?.();
   };
-  const save = async () => {
-    const text = draft?.trim() ?? "";
-    if (!text || !onEdit) return;
+  const save = async (text: string, chosen: Person[]) => {
+    if (!onEdit) return;
     if (text === c.text) return close();
-    if (await onEdit(c, text)) close();
+    if (await onEdit(c, text, chosen)) close();
   };
   return (
     <div data-testid="timeline-item" data-kind="comment" data-status={item.local?.status} className="group flex flex-row-reverse items-end gap-2">
       <Avatar name={who} size={28} />
       <div className="flex max-w-[75%] flex-col items-end gap-1">
         <div className="text-muted flex items-center gap-2 text-xs">
-          {settled && draft === null && !confirming && (canEdit || canDelete) && (
+          {settled && !editing && !confirming && (canEdit || canDelete) && (
             <span className="flex items-center gap-0.5 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100">
               {canEdit && onEdit && (
                 <button
@@ -80,7 +81,7 @@ export const CommentItem = memo(function CommentItem({
                   data-testid="comment-edit"
                   aria-label={t("conversation.comment.edit")}
                   title={t("conversation.comment.edit")}
-                  onClick={() => setDraft(c.text)}
+                  onClick={() => setEditing(true)}
                   className="hover:bg-hover hover:text-fg rounded p-1"
                 >
                   <Pencil size={12} aria-hidden="true" />
@@ -113,47 +114,12 @@ export const CommentItem = memo(function CommentItem({
           )}
           {item.local?.status === "pending" && <Clock size={12} aria-label={t("conversation.delivery.pending")} />}
         </div>
-        {draft === null ? (
+        {!editing ? (
           <div className="bg-note border-warning/40 rounded-2xl rounded-br-sm border border-dashed px-3 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap">
             <RichText text={c.text} />
           </div>
         ) : (
-          <form
-            className="flex w-[28rem] max-w-full flex-col items-end gap-1"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void save();
-            }}
-          >
-            <textarea
-              data-testid="comment-edit-text"
-              ref={editor}
-              aria-label={t("conversation.comment.editLabel")}
-              autoFocus
-              rows={3}
-              value={draft}
-              onChange={(e) => setDraft(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Escape") {
-                  e.preventDefault();
-                  e.stopPropagation(); // the inbox's Escape goes back to the list
-                  close();
-                } else if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
-                  e.preventDefault();
-                  void save();
-                }
-              }}
-              className="bg-note border-warning/60 w-full rounded-xl border px-3 py-2 text-sm"
-            />
-            <div className="flex gap-2 text-xs">
-              <button type="button" onClick={close} className="hover:bg-hover rounded px-2 py-1">
-                {t("conversation.comment.cancel")}
-              </button>
-              <button type="submit" data-testid="comment-save" disabled={!draft.trim()} className="bg-accent text-accent-fg rounded px-2 py-1 disabled:opacity-50">
-                {t("conversation.comment.save")}
-              </button>
-            </div>
-          </form>
+          <CommentEditor initial={c.text} users={users} onSave={(text, chosen) => void save(text, chosen)} onCancel={close} />
         )}
         {confirming && (
           <div role="alert" className="flex items-center gap-2 text-xs">

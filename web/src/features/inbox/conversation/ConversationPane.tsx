@@ -100,7 +100,8 @@ function Pane({ id }: { id: number }) {
   }, []);
 
   const c = conv.data;
-  const userMap = useMemo(() => new Map((users.data?.data ?? []).map((u) => [u.id, u])), [users.data]);
+  const userList = useMemo(() => users.data?.data ?? [], [users.data]);
+  const userMap = useMemo(() => new Map(userList.map((u) => [u.id, u])), [userList]);
   const teamMap = useMemo(() => new Map((teams.data?.data ?? []).map((x) => [x.id, x])), [teams.data]);
   const workflowMap = useMemo(() => {
     const m = new Map<number, string>();
@@ -438,6 +439,7 @@ function Pane({ id }: { id: number }) {
           contactName={contactName}
           myID={me.user?.id}
           onEditComment={onEditComment}
+          users={userList}
           onDeleteComment={onDeleteComment}
           canDeleteAnyComment={me.role === "owner" || me.role === "manager"}
           editingComment={editingComment}
@@ -463,7 +465,7 @@ function Pane({ id }: { id: number }) {
           contactName={contactName}
           tz={tz}
           capabilities={capabilities}
-          users={users.data?.data ?? []}
+          users={userList}
           snippets={snippets.data?.data ?? []}
           aiStatus={aiHelp.data}
           onSend={onSend}

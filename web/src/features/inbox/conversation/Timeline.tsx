@@ -25,7 +25,8 @@ import {
   Sparkles,
 } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
-import type { Comment, LogEvent, Message } from "../../../lib/types";
+import type { Comment, LogEvent, Message, User } from "../../../lib/types";
+import type { Person } from "./composerText";
 import { RichText } from "./linkify";
 import { CommentItem } from "./CommentItem";
 import type { TimelineItem } from "./timeline";
@@ -55,8 +56,10 @@ export interface TimelineProps {
   footer?: ReactNode;
   /** Older messages than the first item: more to read, being read, and how to ask for them. */
   older?: { more: boolean; loading: boolean; failed?: boolean; load(): void };
-  /** Rewrite one's own comment; resolves false when it was refused (the toast says why). */
-  onEditComment?(c: Comment, text: string): Promise<boolean>;
+  /** Rewrite one's own comment (its text, the teammates chosen with @ meanwhile); resolves false when it was refused (the toast says why). */
+  onEditComment?(c: Comment, text: string, chosen: Person[]): Promise<boolean>;
+  /** The teammates a comment's editor offers after @. */
+  users?: User[];
   /** Delete a comment (one's own, or any with canDeleteAnyComment). */
   onDeleteComment?(c: Comment): void;
   /** An owner or a manager: any comment may be deleted. */
@@ -67,6 +70,8 @@ export interface TimelineProps {
   /** A comment's editor closed. */
   onEditingEnded?(): void;
 }
+
+const noUsers: User[] = [];
 
 /** olderMargin: this close to the top (px), the older messages are asked for. */
 const olderMargin = 300;
@@ -85,6 +90,7 @@ export function Timeline({
   footer,
   older,
   onEditComment,
+  users = noUsers,
   onDeleteComment,
   canDeleteAnyComment,
   editingComment,
@@ -248,6 +254,7 @@ export function Timeline({
                     item={item}
                     names={names}
                     tz={tz}
+                    users={users}
                     onResend={onResend}
                     onDiscard={onDiscard}
                     canEdit={!!myID && item.comment.user_id === myID}

@@ -11,7 +11,7 @@ import { qk } from "../../../lib/queryKeys";
 import type { Comment } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import type { ComposerHandle } from "./Composer";
-import { mentionedIDs } from "./composerText";
+import { mentionedIDs, type Person } from "./composerText";
 import type { Names } from "./eventText";
 import { mergeMessages } from "./follow";
 import type { TimelineItem } from "./timeline";
@@ -22,11 +22,12 @@ export function useCommentActions(id: number, items: TimelineItem[], names: Name
   const toast = useToast();
   const { t } = useTranslation();
   const onEditComment = useCallback(
-    async (cm: Comment, text: string) => {
+    async (cm: Comment, text: string, chosen: Person[]) => {
       const key = qk.comments(id);
       const before = qc.getQueryData<SidePages<Comment>>(key);
-      // Those mentioned with @Name (the composer's) stay mentioned while their name is in the text.
-      const people = cm.mentions.map((u) => ({ id: u, name: names.user(u) ?? "" })).filter((p) => p.name);
+      // Those mentioned before and those chosen with @ in the editor are
+      // mentioned while their @Name is in the text.
+      const people = [...cm.mentions.map((u) => ({ id: u, name: names.user(u) ?? "" })).filter((p) => p.name), ...chosen];
       qc.setQueryData<SidePages<Comment>>(key, (old) => mergeMessages(old, [{ ...cm, text }]));
       try {
         const saved = await api.patch<Comment>(`/api/v1/conversations/${id}/comments/${cm.id}`, { text, mentions: mentionedIDs(text, people) });
