@@ -40,9 +40,10 @@ func commentOf(ctx context.Context, q db.Querier, conversationID, commentID int6
 	return c, nil
 }
 
-// EditComment rewrites a comment's text (and its mentions, found again
-// in the new text), by its author only, and appends comment.edited. The
-// users it mentions now and did not before are told (new_mentions); those
+// EditComment rewrites a comment's text, by its author only, and appends
+// comment.edited. Its mentions are the ids given (in.Mentions; when nil,
+// those it had) and those the new text names by @email. The users it
+// mentions now and did not before are told (new_mentions); those
 // mentioned before were told already.
 func (s *Service) EditComment(ctx context.Context, p Principal, conversationID, commentID int64, in CommentInput) (Comment, error) {
 	text, err := commentText(in)
@@ -62,7 +63,16 @@ func (s *Service) EditComment(ctx context.Context, p Principal, conversationID, 
 			return apperr.Forbidden("only its author may edit a comment")
 		}
 		before := cm.Mentions
-		if cm.Mentions, err = mentionsOf(ctx, tx, p.WorkspaceID, text, in.Mentions); err != nil {
+		listed := in.Mentions
+		if listed == nil {
+			// No mentions in the request: those the comment has stay, as a
+			// PATCH leaves a field it does not name (an integration that
+			// mentioned by id and rewrites the text keeps them). A user
+			// mentioned in a comment cannot be deleted
+			// (workspace.DeleteUser), so each is still a user.
+			listed = before
+		}
+		if cm.Mentions, err = mentionsOf(ctx, tx, p.WorkspaceID, text, listed); err != nil {
 			return err
 		}
 		if text == cm.Text && slices.Equal(before, cm.Mentions) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,40 @@ func TestEditComment(t *testing.T) {
 		}
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM events WHERE type = 'comment.edited'`); n != 1 {
 			t.Errorf("%d comment.edited after the same text again, want still 1", n)
+		}
+	})
+}
+
+// An edit that names no mentions keeps the comment's (those an
+// integration gave by id) and adds those its text names; an edit that
+// names them, even none, replaces them.
+func TestEditCommentKeepsMentionsNotNamed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		ctx := context.Background()
+		who := newCommentPeople(t, f)
+		conv := f.openOne(t, "k1").ConversationID
+		cm, err := f.svc.AddComment(ctx, who.author, conv, CommentInput{Text: "charged twice",
+			Mentions: []int64{who.agent.UserID, who.owner.UserID}, UserID: who.author.UserID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name     string
+			in       CommentInput
+			mentions []int64
+		}{
+			{"no mentions named", CommentInput{Text: "charged twice, @mo@acme.io"}, []int64{who.agent.UserID, who.manager.UserID, who.owner.UserID}},
+			{"none", CommentInput{Text: "refunded", Mentions: []int64{}}, []int64{}},
+			{"one", CommentInput{Text: "refunded, @mo@acme.io", Mentions: []int64{who.agent.UserID}}, []int64{who.agent.UserID, who.manager.UserID}},
+		} {
+			got, err := f.svc.EditComment(ctx, who.author, conv, cm.ID, c.in)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if !slices.Equal(got.Mentions, c.mentions) {
+				t.Errorf("%s: mentions %v, want %v", c.name, got.Mentions, c.mentions)
+			}
 		}
 	})
 }

@@ -267,8 +267,9 @@ var operations = map[string]opDoc{
 		summary: "One internal comment", status: 200, resp: conversation.Comment{}},
 	"PATCH /api/v1/conversations/{conversationID}/comments/{commentID}": {id: "editComment", tag: tagConversations,
 		summary: "Rewrite your comment",
-		desc: "Its author only (403 for anyone else, a workspace token included). The text replaces the old one and its mentions are " +
-			"found again; edited_at is set, comment.edited appended, and the users mentioned now but not before are notified. " +
+		desc: "Its author only (403 for anyone else, a workspace token included). The text replaces the old one; the mentions are the " +
+			"ids given in mentions (without mentions, those the comment has; [] for none) and the users the new text names by @email. " +
+			"edited_at is set, comment.edited appended, and the users mentioned now but not before are notified. " +
 			"The same text and mentions change nothing.",
 		body: conversation.CommentInput{}, required: []string{"text"}, status: 200, resp: conversation.Comment{}, errors: []int{403}},
 	"DELETE /api/v1/conversations/{conversationID}/comments/{commentID}": {id: "deleteComment", tag: tagConversations,

@@ -1028,7 +1028,7 @@ export interface paths {
         head?: never;
         /**
          * Rewrite your comment
-         * @description Its author only (403 for anyone else, a workspace token included). The text replaces the old one and its mentions are found again; edited_at is set, comment.edited appended, and the users mentioned now but not before are notified. The same text and mentions change nothing.
+         * @description Its author only (403 for anyone else, a workspace token included). The text replaces the old one; the mentions are the ids given in mentions (without mentions, those the comment has; [] for none) and the users the new text names by @email. edited_at is set, comment.edited appended, and the users mentioned now but not before are notified. The same text and mentions change nothing.
          */
         patch: operations["editComment"];
         trace?: never;
