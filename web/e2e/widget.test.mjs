@@ -309,6 +309,60 @@ test("a message sent as the connection drops reaches the team once", async (t) =
   await v.close();
 });
 
+// The widget's socket between the close that begins and its close event
+// (the server closing it: a sign-out, a token rotation): what the
+// visitor types or sends meanwhile is not written on the closing socket,
+// which the browser reports as an error; the message goes on the next one.
+test("a visitor typing and sending as the socket closes writes nothing on it", async (t) => {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Closing", config: { allowed_origins: ["http://127.0.0.1"] } });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  // The browser's own socket (a routed one is Playwright's stand-in,
+  // which reports nothing), each kept for the test to act on.
+  const v = await newUser(f.browser, { name: "a visitor" });
+  await v.page.addInitScript(() => {
+    const Native = window.WebSocket;
+    window.__sockets = [];
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.__sockets.push(this);
+      }
+    };
+  });
+  await v.page.goto(site.url);
+  await v.page.locator('[data-testid="sb-launcher"]').click();
+  const panel = v.page.locator('[data-testid="sb-panel"]');
+  const input = panel.locator('[data-testid="sb-input"]');
+  // A first message acknowledged: the socket is ready.
+  await input.fill("Hello");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Hello" }).waitFor();
+  const state = await v.page.evaluate((id) => {
+    const ws = window.__sockets.at(-1);
+    ws.close(); // CLOSING at once; its close event comes in a later task
+    const root = document.getElementById("switchboard-widget-" + id).shadowRoot;
+    const box = root.querySelector('[data-testid="sb-input"]');
+    box.value = "Still";
+    box.dispatchEvent(new Event("input")); // a typing notice
+    box.value = "Still there?";
+    root.querySelector('[data-testid="sb-send"]').click();
+    return { readyState: ws.readyState, sockets: window.__sockets.length };
+  }, channel.id);
+  assert.equal(state.readyState, 2, "the socket was closing (CLOSING) while the visitor typed and sent");
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Still there?" }).waitFor();
+  assert.ok((await v.page.evaluate(() => window.__sockets.length)) > state.sockets, "the message went on the next socket");
+  const contact = await until(async () => (await s.api("GET", "/api/v1/conversations?limit=200")).data.find((c) => c.channel_id === channel.id), {
+    what: "the visitor's conversation",
+  });
+  const msgs = await s.api("GET", `/api/v1/conversations/${contact.id}/messages?limit=50`);
+  assert.deepEqual(msgs.data.filter((m) => m.direction === "in").map((m) => m.text).sort(), ["Hello", "Still there?"]);
+  v.assertClean();
+  await v.close();
+});
+
 test("a message the widget refuses stays in the box, not lost", async (t) => {
   const s = f.server;
   const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Refusing", config: { allowed_origins: ["http://127.0.0.1"] } });
