@@ -5,7 +5,9 @@
 // stays gone, is listed under "Not duplicates" and comes back with
 // "Suggest again"; an agent starts an SMS conversation with an imported
 // contact who never wrote, and the first message reaches Twilio's API for
-// their phone; and the screenshots of the list and a contact's page.
+// their phone; a contact deleted from their page goes with their
+// conversation and words; and the screenshots of the list and a contact's
+// page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -150,6 +152,36 @@ test("two contacts merged in the UI: their conversations appear under one", asyn
   const r = await s.contactWrites(other, "Same person, other phone");
   assert.equal(r.conversation_id, open.id);
   await marked.filter({ hasText: other.id }).waitFor();
+  me.assertClean();
+  await me.close();
+});
+
+test("a contact deleted from their page goes with their conversation; the log keeps no word of theirs", async () => {
+  const s = f.server;
+  const gone = s.newContact("Gina", "Gone");
+  const r = await s.contactWrites(gone, "Please delete my data, order 7731");
+  const me = await newUser(f.browser, { name: "owner" });
+  const { page } = me;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/contacts/${r.contact_id}`);
+  await page.getByTestId("contact-name").filter({ hasText: "Gina Gone" }).waitFor();
+  await page.locator('[data-testid="contact-conversation"]').waitFor();
+  // The socket's contact.deleted may come before the DELETE's answer, while
+  // the page still shows the contact: its refetch then finds nothing.
+  me.allow(404, new RegExp(`^/api/v1/contacts/${r.contact_id}(/|$)`));
+  await page.getByTestId("contact-delete").click();
+  const dialog = page.getByTestId("contact-delete-dialog");
+  await dialog.filter({ hasText: "their conversations (1)" }).waitFor();
+  await screenshot(page, "contact-delete", "light");
+  await dialog.getByTestId("contact-delete-confirm").click();
+  await page.waitForURL(new RegExp("/contacts$"));
+  await page.getByText("Gina Gone deleted").waitFor();
+  await s.api("GET", `/api/v1/contacts/${r.contact_id}`, undefined, { expect: 404 });
+  await s.api("GET", `/api/v1/conversations/${r.conversation_id}`, undefined, { expect: 404 });
+  const log = await s.api("GET", "/api/v1/events?limit=200");
+  const said = JSON.stringify(log.data.filter((e) => e.contact_id === r.contact_id));
+  assert.ok(!said.includes("7731") && !said.includes("Gina"), `the contact's words and name are erased from the log: ${said}`);
+  assert.match(said, /contact.deleted/);
   me.assertClean();
   await me.close();
 });

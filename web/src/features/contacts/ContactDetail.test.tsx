@@ -1,6 +1,7 @@
 // The contact page's profile form keeps what the person typed while the
 // contact changes under it (its stage picked in the same form, a tag, a
 // workflow): only the fields they did not touch follow the new contact.
+// Delete… is offered to those with delete_contacts and asks once.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -15,9 +16,15 @@ const json = (status: number, body: unknown) =>
 
 let contact: Record<string, unknown>;
 let patches: Record<string, unknown>[];
+let me: Record<string, unknown>;
+let deletes: number;
+let refuseDelete: boolean;
 
 beforeEach(() => {
   patches = [];
+  deletes = 0;
+  refuseDelete = false;
+  me = { role: "owner", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 1, name: "Olga", team_ids: [] } };
   contact = {
     id: 7, first_name: "Ada", last_name: "Lovelace", phone: "", email: "ada@example.com", language: "", country: "",
     lifecycle_stage: "", fields: {}, tags: [], identities: [], created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z",
@@ -28,7 +35,7 @@ beforeEach(() => {
     "fetch",
     vi.fn((url: string, init: RequestInit = {}) => {
       const method = init.method ?? "GET";
-      if (url === "/api/v1/me") return json(200, { role: "owner", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 1, name: "Olga", team_ids: [] } });
+      if (url === "/api/v1/me") return json(200, me);
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
       if (url.startsWith("/api/v1/lifecycle-stages")) return json(200, { data: [{ id: 1, name: "Lead", position: 0, is_lost: false, is_default: false }], next_cursor: "" });
       if (url === "/api/v1/contacts/7/lifecycle" && method === "PUT") {
@@ -42,6 +49,11 @@ beforeEach(() => {
         touch();
         contact = { ...contact, ...body };
         return json(200, contact);
+      }
+      if (url === "/api/v1/contacts/7" && method === "DELETE") {
+        deletes++;
+        if (refuseDelete) return json(403, { error: { code: "forbidden", message: "you may not delete contacts" } });
+        return Promise.resolve(new Response(null, { status: 204 }));
       }
       if (url === "/api/v1/contacts/7") return json(200, contact);
       return json(200, { data: [], next_cursor: "" });
@@ -65,6 +77,7 @@ function mount(): QueryClient {
           <MemoryRouter initialEntries={["/contacts/7"]}>
             <Routes>
               <Route path="/contacts/:contactID" element={<SignedIn />} />
+              <Route path="/contacts" element={<p>the contacts list</p>} />
             </Routes>
           </MemoryRouter>
         </SessionProvider>
@@ -126,4 +139,33 @@ it("links to the contact's open conversation instead of offering to start one", 
   mount();
   await screen.findByTestId("contact-conversation");
   await waitFor(() => expect(screen.queryByTestId("open-conversation-note")).toBeNull());
+});
+
+it("deletes the contact once asked twice, then goes back to the list", async () => {
+  mount();
+  fireEvent.click(await screen.findByTestId("contact-delete"));
+  const dialog = await screen.findByTestId("contact-delete-dialog");
+  expect(dialog.textContent).toContain("Delete Ada Lovelace?");
+  expect(dialog.textContent).toContain("They have no conversation");
+  expect(deletes).toBe(0);
+  refuseDelete = true;
+  fireEvent.click(screen.getByTestId("contact-delete-confirm"));
+  expect((await screen.findByRole("alert")).textContent).toBe("you may not delete contacts");
+  expect(screen.getByTestId("contact-name").textContent).toBe("Ada Lovelace");
+  refuseDelete = false;
+  fireEvent.click(screen.getByTestId("contact-delete-confirm"));
+  await screen.findByText("the contacts list");
+  expect(deletes).toBe(2);
+  expect(screen.getByText("Ada Lovelace deleted")).toBeTruthy();
+});
+
+it("offers Delete… only with the delete_contacts permission", async () => {
+  me = { ...me, role: "agent", user: { id: 2, name: "Al", team_ids: [], permissions: { see_all_conversations: false, export_contacts: false, delete_contacts: false } } };
+  mount();
+  await screen.findByTestId("contact-first_name");
+  expect(screen.queryByTestId("contact-delete")).toBeNull();
+  cleanup();
+  me = { ...me, user: { id: 2, name: "Al", team_ids: [], permissions: { see_all_conversations: false, export_contacts: false, delete_contacts: true } } };
+  mount();
+  await screen.findByTestId("contact-delete");
 });

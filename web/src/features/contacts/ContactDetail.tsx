@@ -2,12 +2,12 @@
 // server's refusal under the field it names), tags, lifecycle stage,
 // channel identities, conversations (each opens in the inbox; a new one
 // starts from here: StartConversation) and its timeline of events; and
-// the Merge action.
+// the Merge and Delete actions.
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
-import { ArrowLeft, GitMerge, Plus, X } from "lucide-react";
+import { ArrowLeft, GitMerge, Plus, Trash2, X } from "lucide-react";
 import { api, ApiError, type Page } from "../../lib/api";
 import { useChannels, useTeams, useUsers } from "../../lib/directory";
 import { qk } from "../../lib/queryKeys";
@@ -15,8 +15,9 @@ import { useMe } from "../../lib/session";
 import { Avatar } from "../../lib/ui/Avatar";
 import { Button, Field, Select, TextInput } from "../../lib/ui/form";
 import { useToast } from "../../lib/ui/toast";
-import type { ContactDetail as Detail, ContactField, Conversation, LogEvent } from "../../lib/types";
-import { displayName, fieldText, mayMerge, useFields, useStages } from "./data";
+import type { ContactDetail as Detail, ContactField, LogEvent } from "../../lib/types";
+import { displayName, fieldText, mayDelete, mayMerge, useContactConversations, useFields, useStages } from "./data";
+import { DeleteContactDialog } from "./DeleteContactDialog";
 import { MergeDialog } from "./MergeDialog";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
 import { StartConversation } from "./StartConversation";
@@ -46,6 +47,7 @@ export default function ContactDetailPage() {
   const contact = useQuery({ queryKey: qk.contact(id), queryFn: () => api.get<Detail>(`/api/v1/contacts/${id}`), enabled: id > 0 });
   const mergeWith = Number(params.get("merge")) || 0;
   const [merging, setMerging] = useState(mergeWith > 0);
+  const [deleting, setDeleting] = useState(false);
   useEffect(() => setMerging(mergeWith > 0), [mergeWith]);
 
   if (contact.isError) {
@@ -79,6 +81,13 @@ export default function ContactDetailPage() {
               </span>
             </Button>
           )}
+          {c && mayDelete(me) && (
+            <Button data-testid="contact-delete" onClick={() => setDeleting(true)} className="text-danger">
+              <span className="flex items-center gap-1">
+                <Trash2 size={14} aria-hidden /> {t("contacts.delete.action")}
+              </span>
+            </Button>
+          )}
         </div>
         {c && (
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
@@ -94,6 +103,7 @@ export default function ContactDetailPage() {
           </div>
         )}
       </div>
+      {c && deleting && <DeleteContactDialog contact={c} onClose={() => setDeleting(false)} />}
       {c && merging && (
         <MergeDialog
           into={c}
@@ -346,10 +356,7 @@ function IdentitiesCard({ contact }: { contact: Detail }) {
 function ConversationsCard({ contact }: { contact: Detail }) {
   const contactID = contact.id;
   const { t } = useTranslation();
-  const list = useQuery({
-    queryKey: qk.contactConversations(contactID),
-    queryFn: () => api.get<Page<Conversation>>(`/api/v1/contacts/${contactID}/conversations`, { limit: 50 }),
-  });
+  const list = useContactConversations(contactID);
   const date = useWorkspaceDate();
   const rows = list.data?.data ?? [];
   // A contact has one open conversation at most: while it is open, the

@@ -1,10 +1,10 @@
 // The contacts screens' server state: the filtered list (paged with
 // cursors), the workspace's fields, stages and tags, and who may export.
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api, buildURL, type Page } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import type { components } from "../../lib/api-types";
-import type { Contact, WhoAmI } from "../../lib/types";
+import type { Contact, Conversation, WhoAmI } from "../../lib/types";
 
 export type { Stage, Tag } from "../../lib/directory";
 export type MergeSuggestion = components["schemas"]["ContactMergeSuggestion"];
@@ -57,13 +57,24 @@ export function canExport(me: WhoAmI): boolean {
   return me.workspace.permissions?.[me.role]?.export_contacts ?? me.role === "manager";
 }
 
-/** mayMerge: merging deletes a contact, so it needs delete_contacts. */
-export function mayMerge(me: WhoAmI): boolean {
+/** useContactConversations: a contact's conversations, newest first, the first 50. */
+export function useContactConversations(contactID: number) {
+  return useQuery({
+    queryKey: qk.contactConversations(contactID),
+    queryFn: () => api.get<Page<Conversation>>(`/api/v1/contacts/${contactID}/conversations`, { limit: 50 }),
+  });
+}
+
+/** mayDelete: deleting a contact needs delete_contacts (an owner always may). */
+export function mayDelete(me: WhoAmI): boolean {
   if (me.role === "owner") return true;
   const own = me.user?.permissions;
   if (own) return own.delete_contacts;
   return me.workspace.permissions?.[me.role]?.delete_contacts ?? me.role === "manager";
 }
+
+/** mayMerge: merging deletes a contact, so it needs what mayDelete does. */
+export const mayMerge = mayDelete;
 
 export function displayName(c: Pick<Contact, "first_name" | "last_name" | "email" | "phone" | "id">): string {
   return [c.first_name, c.last_name].filter(Boolean).join(" ") || c.email || c.phone || "#" + c.id;
