@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -19,6 +20,10 @@ type channelTemplate struct {
 	Params   int    `json:"params"`
 	Status   string `json:"status"`
 	Category string `json:"category"`
+	// Components is the provider's description of the template (WhatsApp:
+	// its HEADER, BODY, FOOTER and BUTTONS), from which the composer's
+	// picker learns the header a template expects.
+	Components json.RawMessage `json:"components,omitempty"`
 }
 
 // templateList is the answer of both routes: {"data": [...]}.
@@ -29,7 +34,8 @@ type templateList struct {
 func templatesOf(list []channel.Template) templateList {
 	out := templateList{Data: make([]channelTemplate, len(list))}
 	for i, t := range list {
-		out.Data[i] = channelTemplate{Name: t.Name, Language: t.Language, Body: t.Body, Params: t.Params, Status: t.Status, Category: t.Category}
+		out.Data[i] = channelTemplate{Name: t.Name, Language: t.Language, Body: t.Body, Params: t.Params, Status: t.Status, Category: t.Category,
+			Components: t.Components}
 	}
 	return out
 }

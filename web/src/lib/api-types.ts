@@ -3824,6 +3824,8 @@ export interface components {
         ChannelTemplate: {
             body: string;
             category: string;
+            /** @description any JSON value */
+            components?: unknown;
             language: string;
             name: string;
             params: number;

@@ -194,7 +194,10 @@ export function TemplatePicker({ channelID, onSend }: { channelID?: number; onSe
               </p>
               {header && (
                 <label className="flex items-center gap-2 text-xs">
-                  <span className="text-muted min-w-8 shrink-0">{header.kind === "text" ? `{{${headerName || 1}}}` : header.kind}</span>
+                  {/* Named as the header's, beside the body's {{1}} below. */}
+                  <span className="text-muted min-w-8 shrink-0">
+                    {header.kind === "text" ? t("conversation.templates.headerShort", { param: `{{${headerName || 1}}}` }) : header.kind}
+                  </span>
                   <input
                     value={headerValue}
                     data-testid="template-header"
