@@ -1,10 +1,14 @@
-// WhatsApp's 24-hour window, as an agent meets it: an owner opens a
-// conversation with an imported contact who never wrote; the composer
+// WhatsApp's 24-hour window, as an agent meets it: an owner syncs the
+// channel's templates in Settings › Channels (every one listed with its
+// status), then opens a conversation with an imported contact who never
+// wrote; the composer
 // says only approved templates may be sent and offers the channel's
 // (synced from the Graph API, a local server answering in its format);
-// the picker takes the parameters and sends; the Graph API receives the
-// template addressed to the contact's number, and the timeline shows the
-// text the contact reads. Screenshot `template-picker` (light).
+// the picker asks for its header's parameter (from the template's
+// components, as the API lists them) and the body's, and sends; the Graph
+// API receives the template addressed to the contact's number, and the
+// timeline shows the text the contact reads. Screenshots
+// `channel-templates` and `template-picker` (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -26,7 +30,10 @@ async function graphAPI() {
       res.end(JSON.stringify({
         data: [
           { name: "order_update", language: "en_US", status: "APPROVED", category: "UTILITY", id: "2",
-            components: [{ type: "BODY", text: "Hi {{1}}, your order {{2}} has shipped.", example: { body_text: [["Ada", "#1042"]] } }] },
+            components: [
+              { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["#1042"] } },
+              { type: "BODY", text: "Hi {{1}}, your order {{2}} has shipped.", example: { body_text: [["Ada", "#1042"]] } },
+            ] },
           { name: "draft_offer", language: "en_US", status: "PENDING", category: "MARKETING", id: "3", components: [{ type: "BODY", text: "Not yet approved" }] },
         ],
         paging: { cursors: { before: "a", after: "b" } },
@@ -55,14 +62,24 @@ test("outside the window an agent sends an approved template, filled in, to the 
       name: "WhatsApp",
       config: { phone_number_id: phoneID, business_account_id: waba, access_token: "EAAG-e2e", app_secret: "e2e-app-secret", api_base_url: graph.url },
     });
-    const synced = await s.api("POST", `/api/v1/channels/${wa.id}/templates/sync`);
-    assert.ok(JSON.stringify(synced).includes("order_update"), `the sync read the templates: ${JSON.stringify(synced)}`);
     const sheena = await s.api("POST", "/api/v1/contacts", { first_name: "Sheena", phone: "+16505551234" });
     const conv = await s.api("POST", "/api/v1/conversations", { contact_id: sheena.id, channel_id: wa.id });
 
+    // The owner syncs the channel's templates where the composer's refusal sends them.
     const o = await newUser(f.browser, { name: "the owner" });
     const ow = owner(s);
-    await signIn(o.page, s.url, ow.email, ow.password, `/inbox/all/${conv.id}`);
+    await signIn(o.page, s.url, ow.email, ow.password, "/settings/channels");
+    const card = o.page.locator('[data-testid="channel-card"][data-channel-type="whatsapp"]');
+    await card.getByTestId("templates-none").waitFor();
+    await card.getByTestId("templates-sync").click();
+    await card.getByRole("status").filter({ hasText: "2 templates synced." }).waitFor();
+    const rows = card.getByTestId("template-row");
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => [e.dataset.template, e.children[3].textContent])), [
+      ["draft_offer", "pending"],
+      ["order_update", "approved"],
+    ]);
+    await screenshot(o.page, "channel-templates", "light", { locator: card.getByTestId("channel-templates") });
+    await o.page.goto(`${s.url}/inbox/all/${conv.id}`);
     const p = pane(o.page, conv.id);
     await p.locator('[data-testid="reply-window-closed"]').waitFor();
     assert.match(await p.locator('[data-testid="reply-window-closed"]').innerText(), /only approved templates/);
@@ -72,6 +89,7 @@ test("outside the window an agent sends an approved template, filled in, to the 
     await options.first().waitFor();
     assert.equal(await options.count(), 1, "only the approved template is offered");
     await options.first().click();
+    await o.page.getByLabel("Header {{1}}", { exact: true }).fill("#1042");
     await o.page.getByLabel("Parameter 1", { exact: true }).fill("Sheena");
     await o.page.getByLabel("Parameter 2", { exact: true }).fill("#1042");
     await screenshot(o.page, "template-picker", "light");
@@ -82,7 +100,10 @@ test("outside the window an agent sends an approved template, filled in, to the 
     assert.equal(m.to, "16505551234", "addressed to the contact's number, without +");
     assert.equal(m.type, "template");
     assert.equal(m.template?.name, "order_update");
-    assert.deepEqual(m.template?.components?.[0]?.parameters?.map((x) => x.text), ["Sheena", "#1042"]);
+    assert.deepEqual(
+      m.template?.components?.map((c) => [c.type, c.parameters.map((x) => x.text)]),
+      [["header", ["#1042"]], ["body", ["Sheena", "#1042"]]],
+    );
     await p.locator('[data-testid="timeline-item"][data-kind="message"]', { hasText: "Hi Sheena, your order #1042 has shipped." }).waitFor();
     o.assertClean();
     await o.close();

@@ -30,6 +30,7 @@ export const qk = {
   channels: ["channels"] as const,
   channelTypes: ["channelTypes"] as const,
   channelTemplates: (id: number) => ["channels", id, "templates"] as const, // GET /api/v1/channels/{id}/templates (the composer outside the window)
+  channelTemplateList: (id: number) => ["channels", id, "templates", "all"] as const, // the same, every status (Settings › Channels)
   shortcuts: ["shortcuts"] as const, // GET /api/v1/shortcuts (agents' shortcut workflows)
   workflows: ["workflows"] as const,
   workflowRuns: (id: number) => ["workflows", id, "runs"] as const, // every runs list of a workflow: ["workflows", id, "runs", status]

@@ -4,7 +4,8 @@
 // provider (with copy), the webhook token when the type has one, a form
 // of the configuration's fields (a secret shown as set, with Replace),
 // what the provider said when the channel was registered with it, Test
-// connection when the type has one, and Connect again when it connects.
+// connection when the type has one, its message templates with Sync when
+// it has templates, and Connect again when it connects.
 import { useState, type ReactNode } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -14,6 +15,7 @@ import { Button, Field, Select, TextInput } from "../../../lib/ui/form";
 import type { components } from "../../../lib/api-types";
 import type { Channel } from "../../../lib/types";
 import { fieldError, generalError } from "../workspace/common";
+import { ChannelTemplates } from "./ChannelTemplates";
 import { CopyLine, TestConnection, TokenRow } from "./CustomChannelSettings";
 import type { ChannelSettingsProps } from "./registry";
 import { useChannelTypes, type ChannelType } from "../../../lib/directory";
@@ -221,6 +223,7 @@ export default function GenericChannelSettings({ channel, freshToken }: ChannelS
       {hasToken && <TokenRow channel={channel} freshToken={freshToken} />}
       <ConfigForm channel={channel} type={type} />
       {type.testable && <TestConnection channel={channel} />}
+      {type.capabilities.templates && <ChannelTemplates channel={channel} />}
       {type.connects && <ConnectAgain channel={channel} />}
     </div>
   );
