@@ -25,6 +25,7 @@ const pages = {
   "/builder": () => import("../features/builder/BuilderPage"),
   "/knowledge": () => import("../features/knowledge/KnowledgePage"),
   "/reports": () => import("../features/reports/ReportsPage"),
+  "/account": () => import("../features/account/AccountPage"),
 };
 for (const [prefix, load] of Object.entries(pages)) if (location.pathname.startsWith(prefix)) void load();
 const SettingsPage = lazy(pages["/settings"]);
@@ -34,6 +35,7 @@ const ResetPassword = lazy(pages["/reset-password"]);
 const BuilderPage = lazy(pages["/builder"]);
 const KnowledgePage = lazy(pages["/knowledge"]);
 const ReportsPage = lazy(pages["/reports"]);
+const AccountPage = lazy(pages["/account"]);
 
 const queryClient = new AppQueryClient({
   defaultOptions: {
@@ -125,6 +127,14 @@ function Routed() {
                   <SettingsPage />
                 </Lazy>
               </ManagersOnly>
+            }
+          />
+          <Route
+            path="account"
+            element={
+              <Lazy>
+                <AccountPage />
+              </Lazy>
             }
           />
           <Route

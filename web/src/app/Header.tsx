@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
-import { Bell, Moon, Sun, Languages, LogOut } from "lucide-react";
+import { Bell, Moon, Sun, Languages, LogOut, UserCog } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { NavLink, useNavigate } from "react-router";
 import { api, type Page } from "../lib/api";
@@ -173,6 +173,7 @@ function UserMenu() {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const { signOut } = useSession();
+  const navigate = useNavigate();
   const name = me.user?.name ?? me.workspace.name;
   const item = "hover:bg-hover flex cursor-default items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-hover";
   return (
@@ -190,6 +191,10 @@ function UserMenu() {
             <div className="text-muted text-xs">{me.workspace.name}</div>
           </div>
           <Dropdown.Separator className="bg-line my-1 h-px" />
+          <Dropdown.Item className={item} onSelect={() => navigate("/account")} data-testid="user-menu-account">
+            <UserCog size={14} aria-hidden="true" />
+            {t("account.menu")}
+          </Dropdown.Item>
           <Dropdown.Item className={item} onSelect={() => setTheme(currentTheme() === "dark" ? "light" : "dark")}>
             {currentTheme() === "dark" ? <Sun size={14} aria-hidden="true" /> : <Moon size={14} aria-hidden="true" />}
             {t("header.theme")}: {currentTheme() === "dark" ? t("header.light") : t("header.dark")}

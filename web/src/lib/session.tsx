@@ -15,7 +15,8 @@ export type SignInResult = { ok: true } | { ok: false; workspaces: AccountWorksp
 interface SessionAPI {
   state: State;
   signIn(email: string, password: string, workspaceID?: number): Promise<SignInResult>;
-  signOut(): Promise<void>;
+  /** Ends this session, or with everywhere every session of the person's. */
+  signOut(opts?: { everywhere?: boolean }): Promise<void>;
   refresh(): Promise<void>;
 }
 
@@ -63,9 +64,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [refresh],
   );
 
-  const signOut = useCallback(async () => {
+  const signOut = useCallback(async ({ everywhere = false }: { everywhere?: boolean } = {}) => {
+    // Everywhere: every session of the person's, this one too. Refused,
+    // nothing ended: the caller shows why and this browser stays in.
+    if (everywhere) await api.post("/api/v1/auth/logout-all");
     try {
-      await api.post("/api/v1/auth/logout");
+      if (!everywhere) await api.post("/api/v1/auth/logout");
     } finally {
       setCSRF("");
       setState({ status: "signed-out", expired: false });

@@ -1,0 +1,62 @@
+// A member's own account, as an agent meets it: signed in on two
+// browsers, they open Your account from the avatar's menu, see both
+// sessions (this one marked), sign the other browser out (it is back at
+// sign-in on its next request), change their password (a wrong current
+// one is said under its field), and sign out everywhere; the new password
+// signs them in. Screenshot `account` (light).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, newUser, screenshot, signIn, until } from "./harness.mjs";
+
+const f = fixture(before, after, { workflows: false });
+
+test("an agent signs another browser out, changes their password and signs out everywhere", async () => {
+  const s = f.server;
+  const agent = await s.createAgent({ name: "Ayla Account", teams: ["Support"] });
+  const laptop = await newUser(f.browser, { name: "the agent's laptop" });
+  const phone = await newUser(f.browser, { name: "the agent's other browser" });
+  await signIn(phone.page, s.url, agent.email, agent.password);
+  await signIn(laptop.page, s.url, agent.email, agent.password);
+
+  // Your account, from the avatar's menu.
+  await laptop.page.getByTestId("user-menu").click();
+  await laptop.page.getByTestId("user-menu-account").click();
+  await laptop.page.waitForURL(/\/account$/);
+  const sessions = laptop.page.getByTestId("session");
+  await until(async () => (await sessions.count()) === 2, { what: "both sessions listed" });
+  const here = laptop.page.locator('[data-testid="session"][data-current="true"]');
+  await here.filter({ hasText: "This browser" }).waitFor();
+  assert.match(await here.innerText(), /Chrome on Linux/);
+  await screenshot(laptop.page, "account", "light");
+
+  // The other browser signed out: its next request finds no session.
+  phone.allow(401, /^\/api\/v1\//);
+  await laptop.page.locator('[data-testid="session"][data-current="false"]').getByTestId("session-end").click();
+  await until(async () => (await sessions.count()) === 1, { what: "the other session gone from the list" });
+  await phone.page.reload();
+  await phone.page.locator('button[type="submit"]').waitFor();
+  assert.equal(await phone.page.getByRole("switch").count(), 0, "the other browser is signed out");
+
+  // The password: a wrong current one is said under its field.
+  laptop.allow(422, /^\/api\/v1\/me\/password$/);
+  await laptop.page.getByTestId("password-current").fill("not-my-password");
+  await laptop.page.getByTestId("password-new").fill("a-new-long-password");
+  await laptop.page.getByTestId("password-again").fill("a-new-long-password");
+  await laptop.page.getByTestId("password-save").click();
+  await laptop.page.getByTestId("password-form").getByText("is wrong").waitFor();
+  await laptop.page.getByTestId("password-current").fill(agent.password);
+  await laptop.page.getByTestId("password-save").click();
+  await laptop.page.getByTestId("password-changed").filter({ hasText: "Password changed. 0 other sessions were signed out." }).waitFor();
+
+  // Everywhere, this browser too; the new password signs in.
+  await laptop.page.getByTestId("sign-out-everywhere").click();
+  await laptop.page.getByTestId("sign-out-everywhere-confirm").click();
+  await laptop.page.locator('button[type="submit"]').waitFor();
+  await signIn(laptop.page, s.url, agent.email, "a-new-long-password", "/account");
+  await until(async () => (await sessions.count()) === 1, { what: "one session, the new one" });
+
+  laptop.assertClean();
+  phone.assertClean();
+  await laptop.close();
+  await phone.close();
+});
