@@ -10,9 +10,7 @@ import "../lib/i18n";
 import { SessionProvider, useSession } from "../lib/session";
 import { ToastProvider } from "../lib/ui/toast";
 import { Header } from "./Header";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json, noContent } from "../test/http";
 
 interface Note {
   id: number;
@@ -43,7 +41,7 @@ beforeEach(() => {
         const body = JSON.parse(String(init.body)) as { ids?: number[] };
         reads.push(body);
         for (const n of notes) if (!body.ids || body.ids.includes(n.id)) n.read_at ??= "2026-03-02T09:05:00Z";
-        return Promise.resolve(new Response(null, { status: 204 }));
+        return noContent();
       }
       if (url === "/api/v1/me/notifications/count") return json(200, { unread: notes.filter((n) => !n.read_at).length });
       if (url.startsWith("/api/v1/me/notifications")) return json(200, { data: notes.map((n) => ({ ...n })), next_cursor: "" });

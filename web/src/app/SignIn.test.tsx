@@ -8,6 +8,7 @@ import "../lib/i18n";
 import { SessionProvider, useSession } from "../lib/session";
 import { api } from "../lib/api";
 import { SignIn } from "./SignIn";
+import { json } from "../test/http";
 
 interface Call {
   method: string;
@@ -17,9 +18,6 @@ interface Call {
 }
 let calls: Call[] = [];
 let signedIn = false;
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
 
 beforeEach(() => {
   calls = [];

@@ -8,9 +8,7 @@ import { MemoryRouter } from "react-router";
 import "../../lib/i18n";
 import { SessionProvider, useSession } from "../../lib/session";
 import AccountPage from "./AccountPage";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json, noContent } from "../../test/http";
 
 const chromeMac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const firefoxLinux = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -33,7 +31,7 @@ beforeEach(() => {
       if (url.startsWith("/api/v1/me/sessions?")) return json(200, { data: sessions });
       if (url === "/api/v1/me/sessions/9" && method === "DELETE") {
         sessions = sessions.filter((s) => s.id !== 9);
-        return Promise.resolve(new Response(null, { status: 204 }));
+        return noContent();
       }
       if (url === "/api/v1/me/password" && method === "PUT") {
         const body = JSON.parse(String(init.body)) as { current_password: string };

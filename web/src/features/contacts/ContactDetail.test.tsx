@@ -10,9 +10,7 @@ import "../../lib/i18n";
 import { SessionProvider, useSession } from "../../lib/session";
 import { ToastProvider } from "../../lib/ui/toast";
 import ContactDetailPage from "./ContactDetail";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json, noContent } from "../../test/http";
 
 let contact: Record<string, unknown>;
 let patches: Record<string, unknown>[];
@@ -53,7 +51,7 @@ beforeEach(() => {
       if (url === "/api/v1/contacts/7" && method === "DELETE") {
         deletes++;
         if (refuseDelete) return json(403, { error: { code: "forbidden", message: "you may not delete contacts" } });
-        return Promise.resolve(new Response(null, { status: 204 }));
+        return noContent();
       }
       if (url === "/api/v1/contacts/7") return json(200, contact);
       return json(200, { data: [], next_cursor: "" });

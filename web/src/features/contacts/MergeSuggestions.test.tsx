@@ -11,11 +11,7 @@ import "../../lib/i18n";
 import { SessionProvider, useSession } from "../../lib/session";
 import { ToastProvider } from "../../lib/ui/toast";
 import MergeSuggestionsPage from "./MergeSuggestions";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(
-    status === 204 ? new Response(null, { status }) : new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }),
-  );
+import { json } from "../../test/http";
 
 const person = (id: number, first_name: string) => ({
   id, first_name, last_name: "", phone: "", email: "", language: "", country: "", avatar_url: "", lifecycle_stage: "",

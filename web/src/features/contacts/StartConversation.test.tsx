@@ -9,9 +9,7 @@ import { MemoryRouter, Route, Routes } from "react-router";
 import "../../lib/i18n";
 import type { Channel, ContactDetail } from "../../lib/types";
 import { StartConversation, startOptions } from "./StartConversation";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json } from "../../test/http";
 
 const ch = (id: number, type: string, name: string) => ({ id, type, name }) as Channel;
 const channels = [ch(1, "whatsapp", "WhatsApp"), ch(2, "telegram", "Bot"), ch(3, "email", "Support mail"), ch(4, "custom", "App")];

@@ -8,9 +8,7 @@ import { MemoryRouter } from "react-router";
 import i18n from "../../lib/i18n";
 import { SessionProvider } from "../../lib/session";
 import AcceptInvite from "./AcceptInvite";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json } from "../../test/http";
 
 // What the accept answers, set by each test.
 let refusal: { status: number; error: Record<string, unknown> };

@@ -9,6 +9,7 @@ import i18n from "../../lib/i18n";
 import { SessionProvider } from "../../lib/session";
 import { ForgotPassword } from "./ForgotPassword";
 import ResetPassword from "./ResetPassword";
+import { json } from "../../test/http";
 
 interface Call {
   method: string;
@@ -17,9 +18,6 @@ interface Call {
 }
 let calls: Call[] = [];
 let answer: { status: number; body: unknown } = { status: 202, body: { message: "sent" } };
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
 
 beforeEach(() => {
   calls = [];

@@ -6,15 +6,13 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
 import { ToastProvider } from "../../../lib/ui/toast";
 import AiSettings from "./AiSettings";
+import { json } from "../../../test/http";
 
 let saved: Record<string, unknown>[];
 const settings = {
   base_url: "https://api.example.com/v1", api_key_set: true, api_key_last4: "WXYZ", chat_model: "gpt-test", embeddings_model: "",
   monthly_budget: 0, redact: false, llm_classify: false, threshold: 0.7, configured: true, updated_at: null,
 };
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
 
 beforeEach(() => {
   saved = [];

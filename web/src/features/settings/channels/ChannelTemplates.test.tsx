@@ -7,9 +7,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
 import type { Channel } from "../../../lib/types";
 import { ChannelTemplates } from "./ChannelTemplates";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json } from "../../../test/http";
 
 const approved = { name: "order_update", language: "en_US", body: "Hi {{1}}, your order {{2}} has shipped.", params: 2, status: "APPROVED", category: "UTILITY" };
 const pending = { name: "spring_sale", language: "fr", body: "Les soldes commencent !", params: 0, status: "PENDING", category: "MARKETING" };

@@ -9,9 +9,7 @@ import i18n from "../../../lib/i18n";
 import { SessionProvider, useSession } from "../../../lib/session";
 import { ToastProvider } from "../../../lib/ui/toast";
 import { InviteDialog } from "./InviteDialog";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json } from "../../../test/http";
 
 const url = "https://sb.example.com/invite/inv_abc";
 

@@ -9,9 +9,7 @@ import "../../../lib/i18n";
 import { SessionProvider, useSession } from "../../../lib/session";
 import { ToastProvider } from "../../../lib/ui/toast";
 import { PendingInvitations } from "./PendingInvitations";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json } from "../../../test/http";
 
 const invitation = (id: number, email: string, mail_status: string) => ({
   id,

@@ -7,9 +7,7 @@ import "../../../lib/i18n";
 import { SessionProvider } from "../../../lib/session";
 import { ToastProvider } from "../../../lib/ui/toast";
 import WebhooksSettings from "./WebhooksSettings";
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
+import { json } from "../../../test/http";
 
 const endpoint = (id: number, url: string, event_types: string[]) => ({ id, url, description: "", event_types, enabled: true, created_at: "2026-01-01T00:00:00Z" });
 let patches: { url: string; body: Record<string, unknown> }[];

@@ -8,11 +8,9 @@ import "../../../lib/i18n";
 import { SessionProvider, useSession } from "../../../lib/session";
 import { ToastProvider } from "../../../lib/ui/toast";
 import WorkspaceSettings from "./WorkspaceSettings";
+import { json } from "../../../test/http";
 
 let workspace: Record<string, unknown>;
-
-const json = (status: number, body: unknown) =>
-  Promise.resolve(new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } }));
 
 beforeEach(() => {
   workspace = {
