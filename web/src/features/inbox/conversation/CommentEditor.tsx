@@ -8,7 +8,6 @@ import { useTranslation } from "react-i18next";
 import type { User } from "../../../lib/types";
 import { mentionQuery, replaceTrigger, type Person, type Trigger } from "./composerText";
 import { mentionMatches, MentionOption, PickerList, pickerOptionID } from "./pickerList";
-import { popoverClass } from "./ui";
 
 const PICKER = "comment-edit-picker";
 
@@ -104,25 +103,16 @@ export function CommentEditor({
             className="bg-note border-warning/60 w-full rounded-xl border px-3 py-2 text-sm"
           />
         </Popover.Anchor>
-        <Popover.Portal>
-          <Popover.Content
-            side="bottom"
-            align="start"
-            sideOffset={4}
-            onOpenAutoFocus={(e) => e.preventDefault()}
-            onCloseAutoFocus={(e) => e.preventDefault()}
-            className={popoverClass + " w-80 p-1"}
-          >
-            <PickerList
-              id={PICKER}
-              label={t("conversation.composer.mentions")}
-              empty={matches.length > 0 ? undefined : t("conversation.composer.noMentions")}
-            >
-              {picker &&
-                matches.map((u, i) => <MentionOption key={u.id} user={u} listID={PICKER} index={i} selected={i === picker.index} onChoose={choose} />)}
-            </PickerList>
-          </Popover.Content>
-        </Popover.Portal>
+        <PickerList
+          id={PICKER}
+          side="bottom"
+          className="w-80"
+          label={t("conversation.composer.mentions")}
+          empty={matches.length > 0 ? undefined : t("conversation.composer.noMentions")}
+        >
+          {picker &&
+            matches.map((u, i) => <MentionOption key={u.id} user={u} listID={PICKER} index={i} selected={i === picker.index} onChoose={choose} />)}
+        </PickerList>
       </Popover.Root>
       <div className="flex gap-2 text-xs">
         <button type="button" onClick={onCancel} className="hover:bg-hover rounded px-2 py-1">

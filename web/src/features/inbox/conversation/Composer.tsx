@@ -514,32 +514,23 @@ export function Composer({
             </div>
           </div>
         </Popover.Anchor>
-        <Popover.Portal>
-          <Popover.Content
-            side="top"
-            align="start"
-            sideOffset={4}
-            onOpenAutoFocus={(e) => e.preventDefault()}
-            onCloseAutoFocus={(e) => e.preventDefault()}
-            className={popoverClass + " w-96 p-1"}
-          >
-            <PickerList
-              id={PICKER}
-              label={picker?.kind === "snippet" ? t("conversation.composer.snippets") : t("conversation.composer.mentions")}
-              empty={options > 0 ? undefined : picker?.kind === "snippet" ? t("conversation.composer.noSnippets") : t("conversation.composer.noMentions")}
-            >
-              {picker?.kind === "snippet" &&
-                snippetMatches.map((s, i) => (
-                  <PickerOption key={s.id} listID={PICKER} index={i} selected={i === picker.index} onChoose={choose}>
-                    <span className="font-medium">/{s.name}</span>
-                    <span className="text-muted block truncate text-xs">{s.text}</span>
-                  </PickerOption>
-                ))}
-              {picker?.kind === "mention" &&
-                mentionMatches.map((u, i) => <MentionOption key={u.id} user={u} listID={PICKER} index={i} selected={i === picker.index} onChoose={choose} />)}
-            </PickerList>
-          </Popover.Content>
-        </Popover.Portal>
+        <PickerList
+          id={PICKER}
+          side="top"
+          className="w-96"
+          label={picker?.kind === "snippet" ? t("conversation.composer.snippets") : t("conversation.composer.mentions")}
+          empty={options > 0 ? undefined : picker?.kind === "snippet" ? t("conversation.composer.noSnippets") : t("conversation.composer.noMentions")}
+        >
+          {picker?.kind === "snippet" &&
+            snippetMatches.map((s, i) => (
+              <PickerOption key={s.id} listID={PICKER} index={i} selected={i === picker.index} onChoose={choose}>
+                <span className="font-medium">/{s.name}</span>
+                <span className="text-muted block truncate text-xs">{s.text}</span>
+              </PickerOption>
+            ))}
+          {picker?.kind === "mention" &&
+            mentionMatches.map((u, i) => <MentionOption key={u.id} user={u} listID={PICKER} index={i} selected={i === picker.index} onChoose={choose} />)}
+        </PickerList>
       </Popover.Root>
     </div>
   );

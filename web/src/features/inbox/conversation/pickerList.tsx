@@ -3,8 +3,10 @@
 // text box keeps the focus; it names the list (aria-controls) and the
 // option the arrows are on (aria-activedescendant, pickerOptionID).
 import type { ReactNode } from "react";
+import * as Popover from "@radix-ui/react-popover";
 import type { User } from "../../../lib/types";
 import { matchesQuery } from "./composerText";
+import { popoverClass } from "./ui";
 
 /** The teammates an `@query` offers: active ones whose name matches, eight at most. */
 export function mentionMatches(users: User[], query: string): User[] {
@@ -13,16 +15,42 @@ export function mentionMatches(users: User[], query: string): User[] {
 
 export const pickerOptionID = (listID: string, index: number) => `${listID}-${index}`;
 
-/** PickerList is the titled list box; `empty` shows when nothing matches. */
-export function PickerList({ id, label, empty, children }: { id: string; label: string; empty?: string; children: ReactNode }) {
+/** PickerList is the titled list box in a popover beside the text box
+ * (the Popover.Root's anchor), which keeps the focus; `empty` shows when
+ * nothing matches. */
+export function PickerList({
+  id,
+  label,
+  empty,
+  side,
+  className,
+  children,
+}: {
+  id: string;
+  label: string;
+  empty?: string;
+  side: "top" | "bottom";
+  /** The popover's width. */
+  className: string;
+  children: ReactNode;
+}) {
   return (
-    <>
-      <p className="text-muted px-2 py-1 text-xs font-semibold uppercase">{label}</p>
-      <ul id={id} role="listbox" aria-label={label}>
-        {empty !== undefined && <li className="text-muted px-2 py-1 text-sm">{empty}</li>}
-        {children}
-      </ul>
-    </>
+    <Popover.Portal>
+      <Popover.Content
+        side={side}
+        align="start"
+        sideOffset={4}
+        onOpenAutoFocus={(e) => e.preventDefault()}
+        onCloseAutoFocus={(e) => e.preventDefault()}
+        className={popoverClass + " p-1 " + className}
+      >
+        <p className="text-muted px-2 py-1 text-xs font-semibold uppercase">{label}</p>
+        <ul id={id} role="listbox" aria-label={label}>
+          {empty !== undefined && <li className="text-muted px-2 py-1 text-sm">{empty}</li>}
+          {children}
+        </ul>
+      </Popover.Content>
+    </Popover.Portal>
   );
 }
 
