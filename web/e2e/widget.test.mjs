@@ -233,6 +233,20 @@ test("a page of an origin the channel does not allow gets no widget", async (t) 
 });
 
 /**
+ * widgetSite makes a widget channel named name and a shop's site that
+ * embeds it, the only origin the channel allows; the site closes when the
+ * test ends.
+ */
+async function widgetSite(t, name) {
+  const s = f.server;
+  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name, config: { allowed_origins: ["http://127.0.0.1"] } });
+  const site = await hostSite(s.url, channel.id);
+  t.after(() => site.close());
+  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  return { channel, site };
+}
+
+/**
  * visitorPage opens site's page as a new visitor whose widget socket goes
  * through a route the test controls: route.cut = "before" makes it drop the
  * next message frame the widget sends and close the connection, as a
@@ -279,11 +293,7 @@ async function visitorPage(f, site, channelID) {
 }
 
 test("a message sent as the connection drops reaches the team once", async (t) => {
-  const s = f.server;
-  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Dropping", config: { allowed_origins: ["http://127.0.0.1"] } });
-  const site = await hostSite(s.url, channel.id);
-  t.after(() => site.close());
-  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { channel, site } = await widgetSite(t, "Dropping");
   const { v, panel, route, history, input } = await visitorPage(f, site, channel.id);
   // The visitor's first message is lost with the connection: the widget
   // reconnects and sends it again, and it is stored once.
@@ -315,10 +325,7 @@ test("a message sent as the connection drops reaches the team once", async (t) =
 // which the browser reports as an error; the message goes on the next one.
 test("a visitor typing and sending as the socket closes writes nothing on it", async (t) => {
   const s = f.server;
-  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Closing", config: { allowed_origins: ["http://127.0.0.1"] } });
-  const site = await hostSite(s.url, channel.id);
-  t.after(() => site.close());
-  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { channel, site } = await widgetSite(t, "Closing");
   // The browser's own socket (a routed one is Playwright's stand-in,
   // which reports nothing), each kept for the test to act on.
   const v = await newUser(f.browser, { name: "a visitor" });
@@ -364,11 +371,7 @@ test("a visitor typing and sending as the socket closes writes nothing on it", a
 });
 
 test("a message the widget refuses stays in the box, not lost", async (t) => {
-  const s = f.server;
-  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Refusing", config: { allowed_origins: ["http://127.0.0.1"] } });
-  const site = await hostSite(s.url, channel.id);
-  t.after(() => site.close());
-  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { channel, site } = await widgetSite(t, "Refusing");
   const { v, panel, input } = await visitorPage(f, site, channel.id);
   const long = "My order number is 1234. ".repeat(170); // over 4,000 characters
   await input.fill(long);
@@ -381,10 +384,7 @@ test("a message the widget refuses stays in the box, not lost", async (t) => {
 
 test("two tabs opened at once are one visitor", async (t) => {
   const s = f.server;
-  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Two tabs", config: { allowed_origins: ["http://127.0.0.1"] } });
-  const site = await hostSite(s.url, channel.id);
-  t.after(() => site.close());
-  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { channel, site } = await widgetSite(t, "Two tabs");
   const v = await newUser(f.browser, { name: "a visitor in two tabs" });
   const tabs = [v.page, await v.context.newPage()];
   const storeKey = `switchboard-widget-${channel.id}`;
@@ -490,10 +490,7 @@ test("a visitor signed out by a token rotation keeps the name they gave", async 
 
 test("an open tab follows the visitor another tab stored", async (t) => {
   const s = f.server;
-  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Follow", config: { allowed_origins: ["http://127.0.0.1"] } });
-  const site = await hostSite(s.url, channel.id);
-  t.after(() => site.close());
-  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { channel, site } = await widgetSite(t, "Follow");
   const { v, panel, route, history, input } = await visitorPage(f, site, channel.id);
   await input.fill("Hello from tab one");
   await panel.locator('[data-testid="sb-send"]').click();
@@ -516,10 +513,7 @@ test("an open tab follows the visitor another tab stored", async (t) => {
 
 test("a link that ends a sentence leaves the full stop out of the link", async (t) => {
   const s = f.server;
-  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Links", config: { allowed_origins: ["http://127.0.0.1"] } });
-  const site = await hostSite(s.url, channel.id);
-  t.after(() => site.close());
-  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { channel, site } = await widgetSite(t, "Links");
   const { v, panel, history, input } = await visitorPage(f, site, channel.id);
   await input.fill("Where is my parcel?");
   await panel.locator('[data-testid="sb-send"]').click();
@@ -541,10 +535,7 @@ test("a link that ends a sentence leaves the full stop out of the link", async (
 
 test("a message with quick replies keeps its own numbered lines", async (t) => {
   const s = f.server;
-  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name: "Numbered", config: { allowed_origins: ["http://127.0.0.1"] } });
-  const site = await hostSite(s.url, channel.id);
-  t.after(() => site.close());
-  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
+  const { channel, site } = await widgetSite(t, "Numbered");
   const { v, panel, history, input } = await visitorPage(f, site, channel.id);
   await input.fill("When are you open?");
   await panel.locator('[data-testid="sb-send"]').click();
