@@ -1,9 +1,10 @@
 // A member's own account, as an agent meets it: signed in on two
-// browsers, they open Your account from the avatar's menu, see both
-// sessions (this one marked), sign the other browser out (it is back at
-// sign-in on its next request), change their password (a wrong current
-// one is said under its field), and sign out everywhere; the new password
-// signs them in. Screenshot `account` (light).
+// browsers, they open Your account from the avatar's menu, change the
+// name their teammates see, see both sessions (this one marked), sign the
+// other browser out (it is back at sign-in on its next request), change
+// their password (a wrong current one is said under its field), and sign
+// out everywhere; the new password signs them in. Screenshot `account`
+// (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fixture, newUser, screenshot, signIn, until } from "./harness.mjs";
@@ -13,7 +14,7 @@ const f = fixture(before, after, { workflows: false });
 test("an agent signs another browser out, changes their password and signs out everywhere", async () => {
   const s = f.server;
   const agent = await s.createAgent({ name: "Ayla Account", teams: ["Support"] });
-  const laptop = await newUser(f.browser, { name: "the agent's laptop" });
+  const laptop = await newUser(f.browser, { name: "the agent's laptop", viewport: { width: 1440, height: 1160 } });
   const phone = await newUser(f.browser, { name: "the agent's other browser" });
   await signIn(phone.page, s.url, agent.email, agent.password);
   await signIn(laptop.page, s.url, agent.email, agent.password);
@@ -29,12 +30,18 @@ test("an agent signs another browser out, changes their password and signs out e
   assert.match(await here.innerText(), /Chrome on Linux/);
   await screenshot(laptop.page, "account", "light");
 
+  // Their name, as teammates see it.
+  await laptop.page.getByTestId("profile-name").fill("Ayla Renamed");
+  await laptop.page.getByTestId("profile-save").click();
+  await laptop.page.getByTestId("profile-saved").waitFor();
+  assert.equal((await s.api("GET", `/api/v1/users/${agent.id}`)).name, "Ayla Renamed");
+
   // The other browser signed out: its next request finds no session.
   phone.allow(401, /^\/api\/v1\//);
   await laptop.page.locator('[data-testid="session"][data-current="false"]').getByTestId("session-end").click();
   await until(async () => (await sessions.count()) === 1, { what: "the other session gone from the list" });
   await phone.page.reload();
-  await phone.page.locator('button[type="submit"]').waitFor();
+  await phone.page.getByLabel("Email", { exact: true }).waitFor(); // the sign-in form
   assert.equal(await phone.page.getByRole("switch").count(), 0, "the other browser is signed out");
 
   // The password: a wrong current one is said under its field.
@@ -51,7 +58,7 @@ test("an agent signs another browser out, changes their password and signs out e
   // Everywhere, this browser too; the new password signs in.
   await laptop.page.getByTestId("sign-out-everywhere").click();
   await laptop.page.getByTestId("sign-out-everywhere-confirm").click();
-  await laptop.page.locator('button[type="submit"]').waitFor();
+  await laptop.page.getByLabel("Email", { exact: true }).waitFor(); // the sign-in form
   await signIn(laptop.page, s.url, agent.email, "a-new-long-password", "/account");
   await until(async () => (await sessions.count()) === 1, { what: "one session, the new one" });
 

@@ -14,9 +14,11 @@ const chromeMac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/5
 const firefoxLinux = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 let calls: string[];
 let sessions: Record<string, unknown>[];
+let name: string;
 
 beforeEach(() => {
   calls = [];
+  name = "Al";
   sessions = [
     { id: 4, created_at: "2026-12-01T09:00:00Z", last_used_at: "2026-12-06T08:00:00Z", current: true, user_agent: chromeMac, client_addr: "203.0.113.7" },
     { id: 9, created_at: "2026-11-20T09:00:00Z", current: false, user_agent: firefoxLinux, client_addr: "198.51.100.2" },
@@ -25,7 +27,7 @@ beforeEach(() => {
     "fetch",
     vi.fn((url: string, init: RequestInit = {}) => {
       const method = init.method ?? "GET";
-      if (url === "/api/v1/me") return json(200, { role: "agent", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 2, name: "Al", team_ids: [] } });
+      if (url === "/api/v1/me") return json(200, { role: "agent", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 2, name, team_ids: [] }, account: { id: 5, email: "al@acme.test", name } });
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
       calls.push(`${method} ${url}` + (init.body ? " " + String(init.body) : ""));
       if (url.startsWith("/api/v1/me/sessions?")) return json(200, { data: sessions });
@@ -39,6 +41,10 @@ beforeEach(() => {
         return json(200, { ended: 1 });
       }
       if (url === "/api/v1/auth/logout-all" && method === "POST") return json(200, { ended: 2 });
+      if (url === "/api/v1/users/2" && method === "PATCH") {
+        name = (JSON.parse(String(init.body)) as { name: string }).name;
+        return json(200, { id: 2, name });
+      }
       return json(404, { error: { code: "not_found", message: url } });
     }),
   );
@@ -112,4 +118,17 @@ it("signs out everywhere once asked twice, this browser too", async () => {
   fireEvent.click(screen.getByTestId("sign-out-everywhere-confirm"));
   await screen.findByText("signed out");
   expect(calls).toContain("POST /api/v1/auth/logout-all");
+});
+
+it("renames the member, trimmed, and the session says the new name", async () => {
+  mount();
+  const box = (await screen.findByTestId("profile-name")) as HTMLInputElement;
+  expect(box.value).toBe("Al");
+  expect(screen.getByText(/You sign in with al@acme.test/)).toBeTruthy();
+  expect((screen.getByTestId("profile-save") as HTMLButtonElement).disabled).toBe(true);
+  fill("profile-name", "  Alma Rivera ");
+  fireEvent.click(screen.getByTestId("profile-save"));
+  await screen.findByTestId("profile-saved");
+  expect(calls).toContain(`PATCH /api/v1/users/2 {"name":"Alma Rivera"}`);
+  expect(name).toBe("Alma Rivera");
 });

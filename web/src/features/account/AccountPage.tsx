@@ -1,15 +1,15 @@
 // AccountPage (/account, from the avatar's menu): what every member,
-// agent or owner, manages of their own — their password (the current one
-// asked first; their other sessions end) and where they are signed in
-// (each browser's session, this one marked; one signed out, or all of
-// them, this one too).
+// agent or owner, manages of their own — the name their teammates and
+// contacts see, their password (the current one asked first; their other
+// sessions end) and where they are signed in (each browser's session,
+// this one marked; one signed out, or all of them, this one too).
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { LogOut, Monitor } from "lucide-react";
 import { api, type Page } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
-import { useSession } from "../../lib/session";
+import { useMe, useSession } from "../../lib/session";
 import { Button, Field, Section, TextInput } from "../../lib/ui/form";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
 import { fieldError, generalError } from "../settings/workspace/common";
@@ -31,10 +31,63 @@ export default function AccountPage() {
     <div className="min-h-0 flex-1 overflow-y-auto" data-testid="account-page">
       <div className="mx-auto max-w-3xl p-6">
         <h1 className="mb-4 text-xl font-semibold">{t("account.title")}</h1>
+        <ProfileSection />
         <PasswordSection />
         <SessionsSection />
       </div>
     </div>
+  );
+}
+
+function ProfileSection() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { refresh } = useSession();
+  const qc = useQueryClient();
+  const [name, setName] = useState(me.user?.name ?? "");
+  const save = useMutation({
+    mutationFn: () => api.patch(`/api/v1/users/${me.user?.id}`, { name: name.trim() }),
+    onSuccess: async () => {
+      // The header's avatar and every list of people show the new name.
+      await refresh();
+      void qc.invalidateQueries({ queryKey: qk.users });
+    },
+  });
+  if (!me.user) return null;
+  const changed = name.trim() !== "" && name.trim() !== me.user.name;
+  return (
+    <Section title={t("account.profile.title")} description={t("account.profile.help", { email: me.account?.email ?? "" })}>
+      <form
+        className="flex max-w-sm flex-col gap-3"
+        data-testid="profile-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (changed) save.mutate();
+        }}
+      >
+        <Field label={t("account.profile.name")} error={fieldError(save.error, "name")}>
+          {(id, d) => (
+            <TextInput id={id} aria-describedby={d} autoComplete="name" required maxLength={200} value={name}
+              onChange={(e) => setName(e.target.value)} data-testid="profile-name" />
+          )}
+        </Field>
+        {generalError(save.error, ["name"]) && (
+          <p role="alert" className="text-danger text-sm">
+            {generalError(save.error, ["name"])}
+          </p>
+        )}
+        {save.isSuccess && !changed && (
+          <p role="status" className="text-success text-sm" data-testid="profile-saved">
+            {t("account.profile.saved")}
+          </p>
+        )}
+        <div>
+          <Button type="submit" intent="primary" disabled={save.isPending || !changed} data-testid="profile-save">
+            {t("account.profile.save")}
+          </Button>
+        </div>
+      </form>
+    </Section>
   );
 }
 
