@@ -22,7 +22,13 @@ bin/switchboard: $(GOFILES) web/dist/index.html
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
-web/dist/index.html: web/node_modules/.package-lock.json $(WEBSRC)
+# The API's types, generated from the server's OpenAPI document
+# (web/src/lib/openapi.json, which TestWebAppOpenAPIIsCurrent keeps in step
+# with the server): 23,000 lines nobody reads or edits, so not committed.
+web/src/lib/api-types.ts: web/src/lib/openapi.json web/node_modules/.package-lock.json
+	cd web && npm run api-types
+
+web/dist/index.html: web/node_modules/.package-lock.json web/src/lib/api-types.ts $(WEBSRC)
 	cd web && npm run build
 
 # Start on the embedded SQLite store under $(DATA) with the demo workspace,
@@ -95,7 +101,7 @@ test-size:
 # The web app's unit tests (vitest), its type check, and the browser tests
 # in real headless Chromium (/usr/bin/chromium, or $$CHROMIUM) against the
 # built binary.
-test-web: web/node_modules/.package-lock.json
+test-web: web/node_modules/.package-lock.json web/src/lib/api-types.ts
 	cd web && npx tsc -b && npm test
 
 test-e2e: bin/switchboard

@@ -12,14 +12,14 @@ import (
 )
 
 // webOpenAPI is the copy of the API's document the web app generates its
-// TypeScript types from (web/src/lib/api-types.ts, by openapi-typescript;
-// a web test fails when those are stale against this file).
+// TypeScript types from (web/src/lib/api-types.ts, by openapi-typescript,
+// which make runs when this file changes; the types are not committed).
 var webOpenAPI = filepath.Join("..", "..", "web", "src", "lib", "openapi.json")
 
 // TestWebAppOpenAPIIsCurrent fails when the served OpenAPI document and the
 // web app's copy differ, so a change to the API cannot leave the app's
-// types behind. SWITCHBOARD_UPDATE_OPENAPI=1 rewrites the copy; then
-// `npm run api-types` in web/ regenerates the types.
+// types behind. SWITCHBOARD_UPDATE_OPENAPI=1 rewrites the copy; make (or
+// `npm run api-types` in web/) then regenerates the types.
 func TestWebAppOpenAPIIsCurrent(t *testing.T) {
 	f := newFixture(t, dbtest.Open(t, db.SQLite))
 	status, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
@@ -42,6 +42,6 @@ func TestWebAppOpenAPIIsCurrent(t *testing.T) {
 		t.Fatalf("%v (SWITCHBOARD_UPDATE_OPENAPI=1 go test ./internal/httpapi -run TestWebAppOpenAPIIsCurrent writes it)", err)
 	}
 	if !bytes.Equal(have, pretty.Bytes()) {
-		t.Fatalf("%s is stale against the served document: run SWITCHBOARD_UPDATE_OPENAPI=1 go test ./internal/httpapi -run TestWebAppOpenAPIIsCurrent, then npm run api-types in web/", webOpenAPI)
+		t.Fatalf("%s is stale against the served document: run SWITCHBOARD_UPDATE_OPENAPI=1 go test ./internal/httpapi -run TestWebAppOpenAPIIsCurrent (make regenerates the web app's types from it)", webOpenAPI)
 	}
 }
