@@ -2,7 +2,7 @@
 // wrote it and who it mentions. Its author may rewrite it in place and
 // delete it; an owner or a manager may delete anyone's. Deleting asks
 // once, in the comment itself: nothing modal covers the conversation.
-import { memo, useEffect, useState } from "react";
+import { memo, useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Clock, Lock, Pencil, Trash2 } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
@@ -54,9 +54,11 @@ export const CommentItem = memo(function CommentItem({
   const who = item.local ? t("conversation.timeline.you") : (names.user(c.user_id) ?? t("conversation.sender.user"));
   const mentioned = c.mentions.map((id) => names.user(id)).filter(Boolean) as string[];
   const settled = !item.local;
+  const mayEdit = canEdit && !!onEdit;
+  const mayDelete = canDelete && !!onDelete;
   useEffect(() => {
     if (!startEditing) return;
-    if (canEdit && onEdit) setEditing(true);
+    if (mayEdit) setEditing(true);
     onEditingStarted?.();
   }, [startEditing]); // eslint-disable-line react-hooks/exhaustive-deps
   const close = () => {
@@ -73,31 +75,17 @@ export const CommentItem = memo(function CommentItem({
       <Avatar name={who} size={28} />
       <div className="flex max-w-[75%] flex-col items-end gap-1">
         <div className="text-muted flex items-center gap-2 text-xs">
-          {settled && !editing && !confirming && (canEdit || canDelete) && (
+          {settled && !editing && !confirming && (mayEdit || mayDelete) && (
             <span className="flex items-center gap-0.5 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100">
-              {canEdit && onEdit && (
-                <button
-                  type="button"
-                  data-testid="comment-edit"
-                  aria-label={t("conversation.comment.edit")}
-                  title={t("conversation.comment.edit")}
-                  onClick={() => setEditing(true)}
-                  className="hover:bg-hover hover:text-fg rounded p-1"
-                >
+              {mayEdit && (
+                <CommentAction testid="comment-edit" label={t("conversation.comment.edit")} hover="hover:text-fg" onClick={() => setEditing(true)}>
                   <Pencil size={12} aria-hidden="true" />
-                </button>
+                </CommentAction>
               )}
-              {canDelete && onDelete && (
-                <button
-                  type="button"
-                  data-testid="comment-delete"
-                  aria-label={t("conversation.comment.deleteLabel")}
-                  title={t("conversation.comment.deleteLabel")}
-                  onClick={() => setConfirming(true)}
-                  className="hover:bg-hover hover:text-danger rounded p-1"
-                >
+              {mayDelete && (
+                <CommentAction testid="comment-delete" label={t("conversation.comment.deleteLabel")} hover="hover:text-danger" onClick={() => setConfirming(true)}>
                   <Trash2 size={12} aria-hidden="true" />
-                </button>
+                </CommentAction>
               )}
             </span>
           )}
@@ -157,3 +145,12 @@ export const CommentItem = memo(function CommentItem({
     </div>
   );
 });
+
+/** CommentAction is one of a comment's icon buttons, named by its tooltip. */
+function CommentAction({ testid, label, hover, onClick, children }: { testid: string; label: string; hover: string; onClick(): void; children: ReactNode }) {
+  return (
+    <button type="button" data-testid={testid} aria-label={label} title={label} onClick={onClick} className={"hover:bg-hover rounded p-1 " + hover}>
+      {children}
+    </button>
+  );
+}

@@ -258,7 +258,7 @@ export function Timeline({
                     onResend={onResend}
                     onDiscard={onDiscard}
                     canEdit={!!myID && item.comment.user_id === myID}
-                    canDelete={!!onDeleteComment && ((!!myID && item.comment.user_id === myID) || !!canDeleteAnyComment)}
+                    canDelete={(!!myID && item.comment.user_id === myID) || !!canDeleteAnyComment}
                     onEdit={onEditComment}
                     onDelete={onDeleteComment}
                     startEditing={!item.local && editingComment === item.comment.id}
