@@ -14,16 +14,21 @@ const pending = { name: "spring_sale", language: "fr", body: "Les soldes commenc
 let stored: unknown[];
 let provider: unknown[] | "refuse";
 let syncs: number;
+let reads: number;
 
 beforeEach(() => {
   stored = [];
   provider = [approved, pending];
   syncs = 0;
+  reads = 0;
   vi.stubGlobal(
     "fetch",
     vi.fn((url: string, init: RequestInit = {}) => {
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
-      if (url === "/api/v1/channels/3/templates") return json(200, { data: stored });
+      if (url === "/api/v1/channels/3/templates") {
+        reads++;
+        return json(200, { data: stored });
+      }
       if (url === "/api/v1/channels/3/templates/sync" && init.method === "POST") {
         syncs++;
         if (provider === "refuse") return json(409, { error: { code: "provider_error", message: "whatsapp: Invalid OAuth access token. (code 190)" } });
@@ -54,6 +59,8 @@ it("syncs the templates and lists every one with its status", async () => {
   await screen.findByTestId("templates-none");
   fireEvent.click(screen.getByTestId("templates-sync"));
   expect((await screen.findByRole("status")).textContent).toBe("2 templates synced.");
+  // The sync's answer is the list: it is not read again.
+  expect(reads).toBe(1);
   const rows = screen.getAllByTestId("template-row");
   expect(rows.map((r) => r.getAttribute("data-template"))).toEqual(["order_update", "spring_sale"]);
   expect(within(rows[1]!).getByText("pending")).toBeTruthy();

@@ -32,8 +32,9 @@ export function ChannelTemplates({ channel }: { channel: Channel }) {
     mutationFn: () => api.post<{ data: Listed[] }>(`/api/v1/channels/${channel.id}/templates/sync`),
     onSuccess: (fresh) => {
       qc.setQueryData(key, fresh);
-      // The composer's picker reads the approved ones afresh.
-      void qc.invalidateQueries({ queryKey: qk.channelTemplates(channel.id) });
+      // The composer's picker reads the approved ones afresh (exact: the
+      // list above, under the same prefix, was just set).
+      void qc.invalidateQueries({ queryKey: qk.channelTemplates(channel.id), exact: true });
     },
   });
   const rows = list.data?.data ?? [];
