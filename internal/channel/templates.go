@@ -1,11 +1,14 @@
 package channel
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -31,7 +34,7 @@ func (s *Service) Templates(ctx context.Context, workspaceID, channelID int64) (
 		return nil, err
 	}
 	rows, err := s.db.Reader().Query(ctx, `SELECT name, language, status, category, body, params, components
-		FROM channel_templates WHERE channel_id = ? ORDER BY name, language`, channelID)
+		FROM channel_templates WHERE channel_id = ?`, channelID)
 	if err != nil {
 		return nil, fmt.Errorf("channel: templates: %w", err)
 	}
@@ -48,11 +51,13 @@ func (s *Service) Templates(ctx context.Context, workspaceID, channelID int64) (
 	if list == nil {
 		list = []Template{}
 	}
+	sortTemplates(list)
 	return list, nil
 }
 
 // SyncTemplates reads the channel's templates from its provider and
-// stores them in place of the earlier ones, in one transaction. A channel
+// stores them in place of the earlier ones, in one transaction, and
+// returns them as Templates would. A channel
 // type without templates is a validation error; the provider's refusal
 // (a wrong token, a wrong account id) is a conflict whose message is the
 // provider's reason, and changes nothing.
@@ -113,7 +118,18 @@ func (s *Service) SyncTemplates(ctx context.Context, workspaceID, channelID int6
 	if err != nil {
 		return nil, fmt.Errorf("channel: sync templates: %w", err)
 	}
+	sortTemplates(kept)
 	return kept, nil
+}
+
+// sortTemplates puts templates in the order both Templates and
+// SyncTemplates answer with, by name then language, byte by byte (a
+// database's collation would not say the same on every store), so the
+// sync's answer and the list read afterwards are the same list.
+func sortTemplates(list []Template) {
+	slices.SortFunc(list, func(a, b Template) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Language, b.Language))
+	})
 }
 
 // reasonOf is a provider error as people read it: the provider's own

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -62,6 +63,10 @@ func TestTemplatesSync(t *testing.T) {
 		if err != nil || len(list) != 2 || list[0].Name != "hello_world" || list[1].Params != 2 || list[1].Category != "UTILITY" ||
 			string(list[1].Components) != `[{"type":"BODY","text":"Hi {{1}}, order {{2}} shipped"}]` || string(list[0].Components) != `[]` {
 			t.Fatalf("%+v %v", list, err)
+		}
+		// The sync answers the list as it reads back, not in the provider's order.
+		if !reflect.DeepEqual(got, list) {
+			t.Errorf("the sync answered %+v, the list reads %+v", got, list)
 		}
 
 		p.list = []Template{{Name: "hello_world", Language: "fr", Status: "PENDING"}}
