@@ -30,8 +30,16 @@ func Parse(body []byte) (Envelope, error) {
 		return env, apperr.BadRequest("object %q is not %q", limit.Clip(env.Object, 50), ObjectWABA)
 	}
 	for i, e := range env.Entry {
+		if e.Time != "" {
+			if _, err := e.Time.Int64(); err != nil {
+				return env, apperr.BadRequest("entry[%d].time is not Unix seconds", i)
+			}
+		}
 		for j, c := range e.Changes {
 			path := fmt.Sprintf("entry[%d].changes[%d].value", i, j)
+			if c.Field == fieldTemplateStatus && (c.Value.Event == "" || c.Value.TemplateName == "" || c.Value.TemplateLanguage == "") {
+				return env, apperr.BadRequest("%s has no event, message_template_name or message_template_language", path)
+			}
 			for k, m := range c.Value.Messages {
 				if m.ID == "" || m.From == "" {
 					return env, apperr.BadRequest("%s.messages[%d] has no id or no from", path, k)

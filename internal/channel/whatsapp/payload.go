@@ -20,10 +20,12 @@ type Envelope struct {
 	Entry  []Entry `json:"entry"`
 }
 
-// Entry is one WhatsApp Business Account's changes.
+// Entry is one WhatsApp Business Account's changes. Time, when given (a
+// template's change carries it), is when they happened, in Unix seconds.
 type Entry struct {
-	ID      string   `json:"id"`
-	Changes []Change `json:"changes"`
+	ID      string      `json:"id"`
+	Time    json.Number `json:"time"`
+	Changes []Change    `json:"changes"`
 }
 
 // Change is one field's change; messages are under field "messages".
@@ -33,7 +35,10 @@ type Change struct {
 }
 
 // Value is what changed: messages from contacts, statuses of the
-// business's messages, or errors of the account.
+// business's messages, or errors of the account (field "messages"); or
+// one of the account's message templates (field
+// "message_template_status_update": Event is its new status, or what
+// happened to it, and Reason why, "NONE" for an approval).
 type Value struct {
 	MessagingProduct string     `json:"messaging_product"`
 	Metadata         Metadata   `json:"metadata"`
@@ -41,6 +46,11 @@ type Value struct {
 	Messages         []Message  `json:"messages"`
 	Statuses         []Status   `json:"statuses"`
 	Errors           []APIError `json:"errors"`
+
+	Event            string `json:"event"`
+	TemplateName     string `json:"message_template_name"`
+	TemplateLanguage string `json:"message_template_language"`
+	Reason           string `json:"reason"`
 }
 
 // Metadata names the business phone number the change is for.

@@ -25,6 +25,8 @@ import (
 //	      every message and status for the channel's phone number is
 //	      stored in one transaction and 200 answered once it committed.
 //	      Changes for another phone number id are acknowledged, unstored.
+//	      A message template's status change for the channel's business
+//	      account updates its stored template (template_webhook.go).
 type Webhook struct {
 	kit channel.WebhookKit
 }
@@ -103,6 +105,9 @@ func (h *Webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversatio
 		return nil, nil, err
 	}
 	logAccountErrors(ch, s.PhoneNumberID, env)
+	if err := h.applyTemplateChanges(ctx, ch, s, env); err != nil {
+		return nil, nil, err
+	}
 	items := inbound(ch, s.PhoneNumberID, env)
 	if len(items) == 0 {
 		return nil, nil, nil
