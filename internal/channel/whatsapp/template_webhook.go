@@ -15,13 +15,15 @@ import (
 // when the app subscribes to it.
 const fieldTemplateStatus = "message_template_status_update"
 
-// templateStatuses are the events that are a template's new status, as
-// the template list's status field names it. DELETED removes it; other
-// events (REINSTATED, ARCHIVED, UNARCHIVED, LOCKED, UNLOCKED, …) say
-// what happened rather than the status it is left in, so the list is
-// read again instead of guessing.
-var templateStatuses = map[string]bool{
-	"APPROVED": true, "REJECTED": true, "PENDING": true, "PAUSED": true, "DISABLED": true,
+// restrictions are the events that are a template's new status, one
+// that may not be sent, as the template list's status field names it:
+// stored in place at once, whatever the Graph API's state. DELETED
+// removes the template. Any other event (APPROVED, REINSTATED,
+// UNARCHIVED, UNLOCKED, …) makes it sendable, or says what happened
+// rather than the status it is left in, so the list is read again: an
+// approval may follow an edit, whose new body the stored one is not.
+var restrictions = map[string]bool{
+	"REJECTED": true, "PENDING": true, "PAUSED": true, "DISABLED": true,
 	"FLAGGED": true, "IN_APPEAL": true, "PENDING_DELETION": true,
 }
 
@@ -31,11 +33,13 @@ var templateStatuses = map[string]bool{
 const templateSyncTimeout = 15 * time.Second
 
 // applyTemplateChanges stores the status changes env reports for the
-// channel's business account. A change the stored list cannot take (a
-// template made since the last sync, an event that is not a status) has
-// the channel's templates synced once for the whole delivery; its
-// failure is logged, not answered: nothing of the delivery is lost by
-// it, since the list is the provider's to read again.
+// channel's business account. A change the stored list cannot take by
+// itself (an approval, a template made since the last sync, an event
+// that is not a status) has the channel's templates synced once for the
+// whole delivery; its failure is logged, not answered: nothing of the
+// delivery is lost by it, since the list is the provider's to read
+// again, and until then the template stays as it was (not sendable, if
+// it was not).
 func (h *Webhook) applyTemplateChanges(ctx context.Context, ch channel.Channel, s settings, env Envelope) error {
 	sync := false
 	for _, e := range env.Entry {
@@ -55,7 +59,7 @@ func (h *Webhook) applyTemplateChanges(ctx context.Context, ch channel.Channel, 
 			slog.Info("whatsapp: a message template changed", "channel", ch.ID, "workspace", ch.WorkspaceID,
 				"template", limit.Clip(v.TemplateName, 100), "language", limit.Clip(v.TemplateLanguage, 20),
 				"event", limit.Clip(event, 40), "reason", limit.Clip(v.Reason, 300))
-			if !templateStatuses[event] && event != "DELETED" {
+			if !restrictions[event] && event != "DELETED" {
 				sync = true
 				continue
 			}

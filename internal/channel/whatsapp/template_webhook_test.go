@@ -55,7 +55,11 @@ func newTemplateGraph(t *testing.T, list string) *templateGraph {
 
 // tpl is one template of the Graph API's list.
 func tpl(name, lang, status string) string {
-	return fmt.Sprintf(`{"name":%q,"language":%q,"status":%q,"category":"UTILITY","id":"1","components":[{"type":"BODY","text":"Hi {{1}}, your order is on its way."}]}`, name, lang, status)
+	return tplBody(name, lang, status, "Hi {{1}}, your order is on its way.")
+}
+
+func tplBody(name, lang, status, body string) string {
+	return fmt.Sprintf(`{"name":%q,"language":%q,"status":%q,"category":"UTILITY","id":"1","components":[{"type":"BODY","text":%q}]}`, name, lang, status, body)
 }
 
 // templateChange is Meta's message_template_status_update delivery for
@@ -81,7 +85,8 @@ func newTemplateHook(t *testing.T, d *db.DB, g *templateGraph) *hook {
 	return h
 }
 
-// statuses is the channel's stored templates as "name/language STATUS".
+// statuses is the channel's stored templates as "name/language STATUS
+// parameters".
 func (h *hook) statuses(t *testing.T) []string {
 	t.Helper()
 	list, err := h.channels.Templates(context.Background(), h.ws.ID, h.ch.ID)
@@ -90,15 +95,15 @@ func (h *hook) statuses(t *testing.T) []string {
 	}
 	var out []string
 	for _, l := range list {
-		out = append(out, l.Name+"/"+l.Language+" "+l.Status)
+		out = append(out, fmt.Sprintf("%s/%s %s %d", l.Name, l.Language, l.Status, l.Params))
 	}
 	return out
 }
 
-// A template's status change reported by Meta updates the stored list in
-// place, in the order the changes happened; a template the list does not
-// hold, or an event that is not a status, has the list read again; a
-// deletion removes it.
+// A template's status change reported by Meta that forbids sending it
+// updates the stored list in place, in the order the changes happened; an
+// approval, a template the list does not hold, or an event that is not a
+// status has the list read again; a deletion removes it.
 func TestTemplateStatusWebhook(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		g := newTemplateGraph(t, `[`+tpl("order_update", "en_US", "APPROVED")+`,`+tpl("promo", "en_US", "PENDING")+`]`)
@@ -116,38 +121,45 @@ func TestTemplateStatusWebhook(t *testing.T) {
 			reads     int32 // the provider's list read during the step
 			want      []string
 		}{
-			{name: "paused", body: templateChange(testBusinessAccountID, syncedAt+1, "PAUSED", "order_update", "en_US", "NONE"),
-				status: 200, want: []string{"order_update/en_US PAUSED", "promo/en_US PENDING"}},
-			{name: "an approval older than the sync changes nothing",
-				body:   templateChange(testBusinessAccountID, syncedAt-3600, "APPROVED", "promo", "en_US", "NONE"),
-				status: 200, want: []string{"order_update/en_US PAUSED", "promo/en_US PENDING"}},
+			{name: "paused: in place", body: templateChange(testBusinessAccountID, syncedAt+1, "PAUSED", "order_update", "en_US", "NONE"),
+				status: 200, want: []string{"order_update/en_US PAUSED 1", "promo/en_US PENDING 1"}},
+			{name: "a report older than the sync changes nothing",
+				body:   templateChange(testBusinessAccountID, syncedAt-3600, "DISABLED", "promo", "en_US", "NONE"),
+				status: 200, want: []string{"order_update/en_US PAUSED 1", "promo/en_US PENDING 1"}},
 			{name: "rejected", body: templateChange(testBusinessAccountID, syncedAt+2, "REJECTED", "promo", "en_US", "INVALID_FORMAT"),
-				status: 200, want: []string{"order_update/en_US PAUSED", "promo/en_US REJECTED"}},
+				status: 200, want: []string{"order_update/en_US PAUSED 1", "promo/en_US REJECTED 1"}},
 			{name: "a report delivered after a later one changes nothing",
-				body:   templateChange(testBusinessAccountID, syncedAt+1, "APPROVED", "promo", "en_US", "NONE"),
-				status: 200, want: []string{"order_update/en_US PAUSED", "promo/en_US REJECTED"}},
+				body:   templateChange(testBusinessAccountID, syncedAt+1, "PENDING", "promo", "en_US", "NONE"),
+				status: 200, want: []string{"order_update/en_US PAUSED 1", "promo/en_US REJECTED 1"}},
 			{name: "another business account's template is not this channel's",
-				body:   templateChange("999", syncedAt+3, "APPROVED", "order_update", "en_US", "NONE"),
-				status: 200, want: []string{"order_update/en_US PAUSED", "promo/en_US REJECTED"}},
+				body:   templateChange("999", syncedAt+3, "DISABLED", "order_update", "en_US", "NONE"),
+				status: 200, want: []string{"order_update/en_US PAUSED 1", "promo/en_US REJECTED 1"}},
+			{name: "approved after an edit: the list is read again, the new body with it",
+				body:  templateChange(testBusinessAccountID, syncedAt+4, "APPROVED", "order_update", "en_US", "NONE"),
+				graph: `[` + tplBody("order_update", "en_US", "APPROVED", "Hi {{1}}, order {{2}} is on its way.") + `,` + tpl("promo", "en_US", "REJECTED") + `]`,
+				status: 200, reads: 1, want: []string{"order_update/en_US APPROVED 2", "promo/en_US REJECTED 1"}},
 			{name: "a template made since the sync: the list is read again",
-				body:   templateChange(testBusinessAccountID, syncedAt+4, "APPROVED", "welcome", "fr", "NONE"),
-				graph:  `[` + tpl("order_update", "en_US", "PAUSED") + `,` + tpl("promo", "en_US", "REJECTED") + `,` + tpl("welcome", "fr", "APPROVED") + `]`,
-				status: 200, reads: 1, want: []string{"order_update/en_US PAUSED", "promo/en_US REJECTED", "welcome/fr APPROVED"}},
+				body:  templateChange(testBusinessAccountID, syncedAt+5, "PENDING", "welcome", "fr", "NONE"),
+				graph: `[` + tplBody("order_update", "en_US", "APPROVED", "Hi {{1}}, order {{2}} is on its way.") + `,` + tpl("promo", "en_US", "REJECTED") + `,` + tpl("welcome", "fr", "PENDING") + `]`,
+				status: 200, reads: 1, want: []string{"order_update/en_US APPROVED 2", "promo/en_US REJECTED 1", "welcome/fr PENDING 1"}},
 			{name: "an event that is not a status: the list is read again",
-				body:   templateChange(testBusinessAccountID, syncedAt+5, "REINSTATED", "order_update", "en_US", "NONE"),
-				graph:  `[` + tpl("order_update", "en_US", "APPROVED") + `,` + tpl("promo", "en_US", "REJECTED") + `,` + tpl("welcome", "fr", "APPROVED") + `]`,
-				status: 200, reads: 1, want: []string{"order_update/en_US APPROVED", "promo/en_US REJECTED", "welcome/fr APPROVED"}},
-			{name: "deleted", body: templateChange(testBusinessAccountID, syncedAt+6, "DELETED", "promo", "en_US", "NONE"),
-				status: 200, want: []string{"order_update/en_US APPROVED", "welcome/fr APPROVED"}},
-			{name: "a list that cannot be read is logged, the delivery acknowledged",
-				body:      templateChange(testBusinessAccountID, syncedAt+7, "APPROVED", "spring_sale", "en_US", "NONE"),
-				failGraph: true, status: 200, reads: 1, want: []string{"order_update/en_US APPROVED", "welcome/fr APPROVED"}},
+				body:  templateChange(testBusinessAccountID, syncedAt+6, "UNARCHIVED", "welcome", "fr", "NONE"),
+				graph: `[` + tplBody("order_update", "en_US", "APPROVED", "Hi {{1}}, order {{2}} is on its way.") + `,` + tpl("promo", "en_US", "REJECTED") + `,` + tpl("welcome", "fr", "APPROVED") + `]`,
+				status: 200, reads: 1, want: []string{"order_update/en_US APPROVED 2", "promo/en_US REJECTED 1", "welcome/fr APPROVED 1"}},
+			{name: "deleted", body: templateChange(testBusinessAccountID, syncedAt+7, "DELETED", "promo", "en_US", "NONE"),
+				status: 200, want: []string{"order_update/en_US APPROVED 2", "welcome/fr APPROVED 1"}},
+			{name: "a list that cannot be read is logged, the delivery acknowledged, a restriction kept",
+				body:      templateChange(testBusinessAccountID, syncedAt+8, "PAUSED", "welcome", "fr", "NONE"),
+				failGraph: true, status: 200, want: []string{"order_update/en_US APPROVED 2", "welcome/fr PAUSED 1"}},
+			{name: "an approval whose list cannot be read leaves the template as it was",
+				body:      templateChange(testBusinessAccountID, syncedAt+9, "APPROVED", "welcome", "fr", "NONE"),
+				failGraph: true, status: 200, reads: 1, want: []string{"order_update/en_US APPROVED 2", "welcome/fr PAUSED 1"}},
 			{name: "a change without its template's name is refused",
 				body:   []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + testBusinessAccountID + `","time":1,"changes":[{"value":{"event":"PAUSED","message_template_language":"en_US"},"field":"message_template_status_update"}]}]}`),
-				status: 400, want: []string{"order_update/en_US APPROVED", "welcome/fr APPROVED"}},
+				status: 400, want: []string{"order_update/en_US APPROVED 2", "welcome/fr PAUSED 1"}},
 			{name: "a time that is not a number is refused",
 				body:   []byte(`{"object":"whatsapp_business_account","entry":[{"id":"` + testBusinessAccountID + `","time":"soon","changes":[]}]}`),
-				status: 400, want: []string{"order_update/en_US APPROVED", "welcome/fr APPROVED"}},
+				status: 400, want: []string{"order_update/en_US APPROVED 2", "welcome/fr PAUSED 1"}},
 		}
 		for _, s := range steps {
 			if s.graph != "" {
@@ -227,7 +239,7 @@ func TestTemplateStatusFixture(t *testing.T) {
 	if status, out := h.post(t, h.ch.ID, fixture(t, "template_status"), ""); status != http.StatusOK {
 		t.Fatalf("%d %s", status, out)
 	}
-	if got := h.statuses(t); !slices.Equal(got, []string{"order_confirmation/en_US PAUSED"}) {
+	if got := h.statuses(t); !slices.Equal(got, []string{"order_confirmation/en_US PAUSED 1"}) {
 		t.Errorf("%v", got)
 	}
 }
