@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
@@ -20,6 +21,20 @@ import (
 // expired) stops retrying.
 type MediaFetcher interface {
 	FetchMedia(ctx context.Context, ch Channel, ref conversation.MediaRef) (FetchedMedia, error)
+}
+
+// Typer is a Provider that can show a contact that someone is writing to
+// them (Telegram's chat action, Messenger's and Instagram's sender
+// action, WhatsApp's typing indicator). The sign ends by itself after
+// TypingLasts, or when a message is sent; it is shown again while the
+// agent goes on typing (TypingSigns).
+type Typer interface {
+	// Typing shows the sign (on) or takes it down (!on; a provider that
+	// cannot does nothing) to the contact known on ch as
+	// contactExternalID; replyTo is the provider's id of the contact's
+	// newest message there ("" if none), which WhatsApp's sign refers to.
+	Typing(ctx context.Context, ch Channel, contactExternalID, replyTo string, on bool) error
+	TypingLasts() time.Duration
 }
 
 // FetchedMedia is an attachment's bytes as the provider served them.

@@ -332,7 +332,7 @@ var operations = map[string]opDoc{
 		desc: "A GET that upgrades to a WebSocket (JSON text frames; see docs/api.md, \"Live socket\"). The server sends {\"type\":\"hello\",\"cursor\":N} first, " +
 			"then {\"type\":\"event\",\"event\":{…}} for every event after the cursor you may see, in log order (each conversation's with its seq), " +
 			"and {\"type\":\"typing\",\"conversation_id\",\"user_id\",\"state\"} when someone else starts or stops replying in a conversation you may see. " +
-			"You send {\"type\":\"resume\",\"after\":N} to rewind to a cursor, {\"type\":\"heartbeat\"}, and {\"type\":\"typing\",\"conversation_id\":X,\"state\":\"start\"|\"stop\"}. " +
+			"You send {\"type\":\"resume\",\"after\":N} to rewind to a cursor, {\"type\":\"heartbeat\"}, and {\"type\":\"typing\",\"conversation_id\":X,\"state\":\"start\"|\"stop\"} while you write a reply (the contact sees it too on Telegram, WhatsApp, Messenger and Instagram; send none for a comment). " +
 			"Without after the socket starts at the newest event of the workspace. An open socket keeps its device present. " +
 			"A page of another site may not open it (Origin must match the host: 403). It counts as one of your streams (429 beyond). " +
 			"Closes: 1008 for a malformed or unknown frame, 1009 for a frame over 1 KiB, 1001 when the node stops, 1013 when the log could not be read, " +

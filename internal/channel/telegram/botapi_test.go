@@ -149,6 +149,8 @@ func (b *botAPI) serve(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"ok":true,"result":{"id":7000000001,"is_bot":true,"first_name":"Acme Support","username":"acme_support_bot","can_join_groups":true,"can_read_all_group_messages":false,"supports_inline_queries":false}}`)
 	case "setWebhook":
 		io.WriteString(w, `{"ok":true,"result":true,"description":"Webhook was set"}`)
+	case "sendChatAction":
+		io.WriteString(w, `{"ok":true,"result":true}`)
 	case "getFile":
 		io.WriteString(w, `{"ok":true,"result":{"file_id":"`+params["file_id"].(string)+`","file_unique_id":"AQADlarge","file_size":81563,"file_path":"photos/file_0.jpg"}}`)
 	default: // a send: the Message sent
