@@ -54,7 +54,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 	}
 	a.Handler = httpapi.New(httpapi.Deps{
 		Live:             liveHub,
-		TypingSigns:      channel.NewTypingSigns(a.Channels, a.DB, nil),
+		Signs:            channel.NewSigns(a.Channels, a.DB, nil),
 		DB:               a.DB,
 		Tail:             tail,
 		Workspaces:       a.Workspaces,

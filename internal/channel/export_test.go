@@ -1,5 +1,5 @@
 package channel
 
-// OnTypingCallDone makes f run after each of t's provider calls, its
-// outcome stored; set before the first Show.
-func (t *TypingSigns) OnTypingCallDone(f func()) { t.callDone = f }
+// OnSignCallDone makes f run after each of s's provider calls, its
+// outcome stored; set before the first sign.
+func (s *Signs) OnSignCallDone(f func()) { s.callDone = f }

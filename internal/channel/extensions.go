@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 )
 
@@ -27,7 +28,7 @@ type MediaFetcher interface {
 // them (Telegram's chat action, Messenger's and Instagram's sender
 // action, WhatsApp's typing indicator). The sign ends by itself after
 // TypingLasts, or when a message is sent; it is shown again while the
-// agent goes on typing (TypingSigns).
+// agent goes on typing (Signs).
 type Typer interface {
 	// Typing shows the sign (on) or takes it down (!on; a provider that
 	// cannot does nothing) to the contact known on ch as
@@ -35,6 +36,38 @@ type Typer interface {
 	// newest message there ("" if none), which WhatsApp's sign refers to.
 	Typing(ctx context.Context, ch Channel, contactExternalID, replyTo string, on bool) error
 	TypingLasts() time.Duration
+}
+
+// ReadMarker is a Provider that can tell a contact their message was read
+// (WhatsApp's blue ticks, Messenger's and Instagram's "Seen"), which Signs
+// does when an agent reads the conversation.
+type ReadMarker interface {
+	// MarkRead marks providerMessageID, the contact's newest message,
+	// and those before it read for the contact known on ch as
+	// contactExternalID. A channel set never to send read receipts
+	// (ReadReceiptsNever) calls nothing.
+	MarkRead(ctx context.Context, ch Channel, contactExternalID, providerMessageID string) error
+}
+
+// The values of a ReadMarker channel's read_receipts field: when the
+// contact is told an agent read their messages.
+const (
+	ReadReceiptsOpened = "opened" // when an agent has the conversation in view (the default)
+	ReadReceiptsNever  = "never"
+)
+
+// ReadReceiptsField is the read_receipts field of a ReadMarker's schema.
+var ReadReceiptsField = Field{Name: "read_receipts", Type: "string", Title: "Read receipts",
+	Description: "When the contact sees their messages as read: opened (default), once an agent has the conversation in view; never.",
+	Options:     []string{ReadReceiptsOpened, ReadReceiptsNever}}
+
+// CheckReadReceipts validates a read_receipts value ("" is the default).
+func CheckReadReceipts(v string) error {
+	switch v {
+	case "", ReadReceiptsOpened, ReadReceiptsNever:
+		return nil
+	}
+	return apperr.Invalid("config.read_receipts", "must be %s or %s", ReadReceiptsOpened, ReadReceiptsNever)
 }
 
 // FetchedMedia is an attachment's bytes as the provider served them.

@@ -3,7 +3,8 @@ package httpapi
 import "net/http"
 
 // markRead (POST) and markUnread (DELETE) on …/conversations/{id}/read
-// set the caller's unread state of a conversation.
+// set the caller's unread state of a conversation; a person's read tells
+// the contact too, where the channel can (Deps.Signs).
 func (s *Server) markRead(w http.ResponseWriter, r *http.Request) error {
 	return s.setRead(w, r, true)
 }
@@ -17,8 +18,16 @@ func (s *Server) setRead(w http.ResponseWriter, r *http.Request, read bool) erro
 	if err != nil {
 		return err
 	}
-	if err := s.deps.Conversations.MarkRead(r.Context(), Principal(r), id, read); err != nil {
+	p := Principal(r)
+	if err := s.deps.Conversations.MarkRead(r.Context(), p, id, read); err != nil {
 		return err
+	}
+	if read && s.deps.Signs != nil && p.UserID != 0 {
+		// A person has it in view: the contact may be told (Signs.Read),
+		// whatever this read of the conversation answers.
+		if conv, err := s.deps.Conversations.Get(r.Context(), p, id); err == nil {
+			s.deps.Signs.Read(conv)
+		}
 	}
 	noContent(w)
 	return nil

@@ -355,7 +355,7 @@ func (ls *liveSocket) heartbeat(ctx context.Context) {
 }
 
 // typing relays a typing notice to the other sockets of the workspace
-// that may see the conversation, and to the contact (Deps.TypingSigns). A notice about a conversation the sender
+// that may see the conversation, and to the contact (Deps.Signs). A notice about a conversation the sender
 // may not see (or that does not exist) is dropped without a word, as is
 // one beyond the token's request rate: notices are hints, not commands.
 func (ls *liveSocket) typing(ctx context.Context, fr clientFrame) {
@@ -375,12 +375,8 @@ func (ls *liveSocket) typing(ctx context.Context, fr clientFrame) {
 	ls.s.live.Relay(ls.member, live.Typing{ConversationID: conv.ID, UserID: p.UserID, State: fr.State}, conv.AssigneeID, conv.TeamID)
 	// The contact sees it too where their channel can show it (the web
 	// app sends notices for replies only, never for internal comments).
-	if ts := ls.s.deps.TypingSigns; ts != nil {
-		if fr.State == live.TypingStart {
-			ts.Show(conv)
-		} else {
-			ts.Hide(conv)
-		}
+	if signs := ls.s.deps.Signs; signs != nil {
+		signs.Typing(conv, fr.State == live.TypingStart)
 	}
 }
 

@@ -94,9 +94,10 @@ type Deps struct {
 	// Live relays typing notices between the live sockets (nil: a hub of
 	// this node's sockets only).
 	Live *live.Hub
-	// TypingSigns shows a conversation's contact that an agent is typing
-	// to them, on the channels that can (nil: none do).
-	TypingSigns *channel.TypingSigns
+	// Signs tell a conversation's contact that an agent is typing to
+	// them, or read their messages, on the channels that can (nil: none
+	// do).
+	Signs *channel.Signs
 	// App serves the web app's pages and assets at every path the API does
 	// not own (nil: those answer 404).
 	App http.Handler

@@ -41,6 +41,8 @@ type Config struct {
 	// permission, so replies may be sent up to 7 days after the
 	// contact's last message with the HUMAN_AGENT tag.
 	HumanAgent bool `json:"human_agent"`
+	// ReadReceipts is channel.ReadReceiptsOpened ("" too) or Never.
+	ReadReceipts string `json:"read_receipts,omitempty"`
 
 	AccessToken string `json:"access_token,omitempty"`
 	AppSecret   string `json:"app_secret,omitempty"`
@@ -95,6 +97,7 @@ func (p platform) schema() channel.Schema {
 			Description: "Default " + DefaultGraphVersion + "."},
 		{Name: "human_agent", Type: "boolean", Title: "Human Agent permission",
 			Description: "The app has Meta's Human Agent permission: agents may reply up to 7 days after the contact's last message (tagged HUMAN_AGENT) instead of 24 hours."},
+		channel.ReadReceiptsField,
 	}}
 }
 
@@ -148,6 +151,9 @@ func (p platform) validate(raw json.RawMessage, guard *netguard.Guard) (json.Raw
 		if err := limit.Text("config."+s.name, *s.value, MaxSecretLen); err != nil {
 			return nil, err
 		}
+	}
+	if err := channel.CheckReadReceipts(c.ReadReceipts); err != nil {
+		return nil, err
 	}
 	if c.GraphVersion == "" {
 		c.GraphVersion = DefaultGraphVersion

@@ -2,6 +2,7 @@ package messenger
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 )
 
@@ -37,5 +38,28 @@ func TestTyping(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A read receipt is the sender action mark_seen; a channel set never to
+// send them calls nothing (typing still shows: it tells nothing of a read).
+func TestMarkRead(t *testing.T) {
+	g := newGraphServer(t)
+	pr, ch := newProvider(messengerPlatform, g.Client()), channelAt(messengerPlatform, g, false)
+	ctx := context.Background()
+	if err := pr.MarkRead(ctx, ch, fxPSID, "m_in_1"); err != nil {
+		t.Fatal(err)
+	}
+	var cfg Config
+	json.Unmarshal(ch.Config, &cfg)
+	cfg.ReadReceipts = "never"
+	ch.Config, _ = json.Marshal(cfg)
+	if err := pr.MarkRead(ctx, ch, fxPSID, "m_in_2"); err != nil {
+		t.Fatal(err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.requests) != 1 || g.requests[0].Body["sender_action"] != "mark_seen" || g.requests[0].Body["recipient"].(map[string]any)["id"] != fxPSID {
+		t.Fatalf("%+v", g.requests)
 	}
 }

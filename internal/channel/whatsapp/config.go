@@ -29,6 +29,8 @@ type Config struct {
 	VerifyToken       string `json:"verify_token,omitempty"`
 	BaseURL           string `json:"api_base_url,omitempty"`
 	Version           string `json:"api_version,omitempty"`
+	// ReadReceipts is channel.ReadReceiptsOpened ("" too) or Never.
+	ReadReceipts string `json:"read_receipts,omitempty"`
 }
 
 // Limits of the configuration's fields.
@@ -60,6 +62,7 @@ var schema = channel.Schema{Fields: []channel.Field{
 		Description: "Default " + DefaultBaseURL + "; change it only for a proxy."},
 	{Name: "api_version", Type: "string", Title: "Graph API version", MaxLength: 10,
 		Description: "Default " + DefaultVersion + "."},
+	channel.ReadReceiptsField,
 }}
 
 // validateConfig checks and normalises a configuration; guard, when not
@@ -92,6 +95,9 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 		if err := limit.Text("config."+f.name, f.value, maxSecretLen); err != nil {
 			return nil, err
 		}
+	}
+	if err := channel.CheckReadReceipts(c.ReadReceipts); err != nil {
+		return nil, err
 	}
 	if c.Version == "" {
 		c.Version = DefaultVersion

@@ -20,8 +20,8 @@ func TestValidateConfig(t *testing.T) {
 	if !strings.Contains(string(out), `"api_base_url":"https://graph.facebook.com"`) || !strings.Contains(string(out), `"api_version":"v21.0"`) {
 		t.Errorf("defaults: %s", out)
 	}
-	out, err = New(nil).Validate(json.RawMessage(`{`+good+`,"api_base_url":"https://proxy.example/graph/","api_version":"v22.0"}`), channel.Check{})
-	if err != nil || !strings.Contains(string(out), `"api_base_url":"https://proxy.example/graph"`) {
+	out, err = New(nil).Validate(json.RawMessage(`{`+good+`,"api_base_url":"https://proxy.example/graph/","api_version":"v22.0","read_receipts":"never"}`), channel.Check{})
+	if err != nil || !strings.Contains(string(out), `"api_base_url":"https://proxy.example/graph"`) || !strings.Contains(string(out), `"read_receipts":"never"`) {
 		t.Errorf("%s %v", out, err)
 	}
 	for _, tc := range []struct{ config, field string }{
@@ -34,6 +34,7 @@ func TestValidateConfig(t *testing.T) {
 		{`{` + good + `,"api_base_url":"ftp://x"}`, "config.api_base_url"},
 		{`{` + good + `,"api_base_url":"http://10.0.0.1"}`, "config.api_base_url"},
 		{`{` + good + `,"phone":"1"}`, "config"},
+		{`{` + good + `,"read_receipts":"sometimes"}`, "config.read_receipts"},
 	} {
 		_, err := New(nil).Validate(json.RawMessage(tc.config), channel.Check{Guard: netguard.New(netguard.Options{})})
 		var e *apperr.Error

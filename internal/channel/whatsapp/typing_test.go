@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
@@ -44,5 +45,36 @@ func TestTyping(t *testing.T) {
 	if r.method != "POST" || r.path != "/v21.0/"+testPhoneNumberID+"/messages" || r.auth != "Bearer EAAG-token" ||
 		asJSON(r.body) != `{"message_id":"`+wamid+`","messaging_product":"whatsapp","status":"read","typing_indicator":{"type":"text"}}` {
 		t.Errorf("%+v", r)
+	}
+}
+
+// A read receipt is the Cloud API's read status of the contact's message;
+// a channel set never to send them calls nothing, not even the typing
+// indicator (which marks the message read).
+func TestMarkRead(t *testing.T) {
+	g := newGraph(t)
+	g.answer = func(n int, w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"success":true}`)
+	}
+	p, ch := testProvider(), waChannel(g.URL)
+	ctx := context.Background()
+	if err := p.MarkRead(ctx, ch, "+16505551234", "wamid.in1"); err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	json.Unmarshal(ch.Config, &cfg)
+	cfg["read_receipts"] = "never"
+	ch.Config, _ = json.Marshal(cfg)
+	if err := p.MarkRead(ctx, ch, "+16505551234", "wamid.in2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Typing(ctx, ch, "+16505551234", "wamid.in2", true); err != nil {
+		t.Fatal(err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.requests) != 1 || asJSON(g.requests[0].body) != `{"message_id":"wamid.in1","messaging_product":"whatsapp","status":"read"}` {
+		t.Fatalf("%+v", g.requests)
 	}
 }

@@ -18,11 +18,12 @@ import (
 )
 
 // An agent typing a reply on the live socket shows the WhatsApp contact
-// the typing indicator, on the message they sent.
-func TestLiveTypingReachesTheContact(t *testing.T) {
+// the typing indicator, on the message they sent; a person reading the
+// conversation marks it read for the contact.
+func TestContactSigns(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, func(deps *httpapi.Deps) {
-			deps.TypingSigns = channel.NewTypingSigns(deps.Channels, d, nil)
+			deps.Signs = channel.NewSigns(deps.Channels, d, nil)
 		})
 		bodies := make(chan map[string]any, 4)
 		cloud := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,6 +56,17 @@ func TestLiveTypingReachesTheContact(t *testing.T) {
 			}
 		case <-time.After(30 * time.Second):
 			t.Fatal("the contact was never shown the agent typing")
+		}
+
+		f.vars["conv"] = strconv.FormatInt(got[0].ConversationID, 10)
+		f.run(t, []scenario{{name: "the owner reads it", method: "POST", path: "/api/v1/conversations/{{conv}}/read", as: "owner", status: 204}})
+		select {
+		case b := <-bodies:
+			if b["message_id"] != "wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZC" || b["status"] != "read" || b["typing_indicator"] != nil {
+				t.Errorf("%v", b)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the contact was never told their message was read")
 		}
 	})
 }
