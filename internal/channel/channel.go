@@ -96,6 +96,7 @@ type Service struct {
 	keys   *secret.Keyring
 	cache  sync.Map // id -> cached: channels as webhooks see them
 	tokens sync.Map // sha256 of a token -> the id of its channel
+	syncs  sync.Map // id -> *templateSyncs: the reported changes' syncs
 	guard  *netguard.Guard
 	// publicURL: see Options.PublicURL.
 	publicURL string

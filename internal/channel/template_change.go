@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 )
@@ -70,4 +71,41 @@ func (s *Service) ApplyTemplateChange(ctx context.Context, ch Channel, c Templat
 		return false, fmt.Errorf("channel: template change: %w", err)
 	}
 	return known, nil
+}
+
+// Clock is the clock the service's store runs on.
+func (s *Service) Clock() clock.Clock { return s.db.Clock() }
+
+// templateSyncs is one channel's syncs caused by reported changes on this
+// node: one at a time, and when the last that succeeded began.
+type templateSyncs struct {
+	turn  chan struct{} // holds a token while a sync runs
+	began time.Time
+}
+
+// SyncTemplatesSince syncs the channel's templates, as SyncTemplates does,
+// unless a sync of this node's that began at or after since (when the
+// caller learnt of a change) has succeeded: it read the provider's list
+// with the change in it. A provider reporting a burst of changes (a
+// hundred templates approved at once, one webhook each) has the list read
+// about twice, not a hundred times; the reports of one channel wait for
+// each other's sync, or for ctx.
+func (s *Service) SyncTemplatesSince(ctx context.Context, workspaceID, channelID int64, since time.Time) error {
+	v, _ := s.syncs.LoadOrStore(channelID, &templateSyncs{turn: make(chan struct{}, 1)})
+	ts := v.(*templateSyncs)
+	select {
+	case ts.turn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-ts.turn }()
+	if !ts.began.Before(since) {
+		return nil
+	}
+	began := s.db.Clock().Now()
+	if _, err := s.SyncTemplates(ctx, workspaceID, channelID); err != nil {
+		return err
+	}
+	ts.began = began
+	return nil
 }

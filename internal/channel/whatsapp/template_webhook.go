@@ -36,11 +36,13 @@ const templateSyncTimeout = 15 * time.Second
 // channel's business account. A change the stored list cannot take by
 // itself (an approval, a template made since the last sync, an event
 // that is not a status) has the channel's templates synced once for the
-// whole delivery; its failure is logged, not answered: nothing of the
-// delivery is lost by it, since the list is the provider's to read
-// again, and until then the template stays as it was (not sendable, if
-// it was not).
+// whole delivery, or not at all when a sync begun since the delivery
+// arrived has read them (SyncTemplatesSince). The sync's failure is
+// logged, not answered: nothing of the delivery is lost by it, since the
+// list is the provider's to read again, and until then the template
+// stays as it was (not sendable, if it was not).
 func (h *Webhook) applyTemplateChanges(ctx context.Context, ch channel.Channel, s settings, env Envelope) error {
+	arrived := h.kit.Channels.Clock().Now()
 	sync := false
 	for _, e := range env.Entry {
 		if e.ID != s.BusinessAccountID {
@@ -76,7 +78,7 @@ func (h *Webhook) applyTemplateChanges(ctx context.Context, ch channel.Channel, 
 	if sync {
 		ctx, cancel := context.WithTimeout(ctx, templateSyncTimeout)
 		defer cancel()
-		if _, err := h.kit.Channels.SyncTemplates(ctx, ch.WorkspaceID, ch.ID); err != nil {
+		if err := h.kit.Channels.SyncTemplatesSince(ctx, ch.WorkspaceID, ch.ID, arrived); err != nil {
 			slog.Warn("whatsapp: a template change asked for the templates, and they could not be read", "channel", ch.ID,
 				"workspace", ch.WorkspaceID, "err", limit.Clip(err.Error(), 300))
 		}
