@@ -7,52 +7,30 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { createServer } from "node:http";
+import { businessAccountID, phoneNumberID, startCloudAPI } from "./cloud-api.mjs";
 import { fixture, newUser, owner, pane, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after, { workflows: false });
-const phoneID = "106540352242922";
 const appSecret = "e2e-app-secret";
-
-/** cloudAPI records every POST to the phone number's messages endpoint. */
-async function cloudAPI() {
-  const posts = [];
-  const srv = createServer(async (req, res) => {
-    let body = "";
-    for await (const c of req) body += c;
-    const path = new URL(req.url, "http://x").pathname;
-    res.setHeader("Content-Type", "application/json");
-    if (req.method === "POST" && path.endsWith(`/${phoneID}/messages`)) {
-      const m = JSON.parse(body);
-      posts.push(m);
-      res.end(JSON.stringify(m.status === "read" ? { success: true } : { messaging_product: "whatsapp", contacts: [{ input: m.to, wa_id: m.to }], messages: [{ id: `wamid.out${posts.length}` }] }));
-    } else {
-      res.statusCode = 404;
-      res.end(JSON.stringify({ error: { message: `unknown path ${path}`, code: 100 } }));
-    }
-  });
-  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${srv.address().port}`, posts, close: () => srv.close() };
-}
 
 test("the contact sees their message read when the conversation is opened, and the agent typing", async () => {
   const s = f.server;
   const types = (await s.api("GET", "/api/v1/channel-types")).items.map((t) => t.type);
   if (!types.includes("whatsapp")) return; // a build without it
-  const cloud = await cloudAPI();
+  const cloud = await startCloudAPI();
   try {
     const wa = await s.api("POST", "/api/v1/channels", {
       type: "whatsapp",
       name: "WhatsApp",
-      config: { phone_number_id: phoneID, business_account_id: "102290129340398", access_token: "EAAG-e2e", app_secret: appSecret, api_base_url: cloud.url },
+      config: { phone_number_id: phoneNumberID, business_account_id: businessAccountID, access_token: "EAAG-e2e", app_secret: appSecret, api_base_url: cloud.url },
     });
     // Sheena writes in, as Meta delivers it.
     const wamid = "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUU2";
     const body = JSON.stringify({
       object: "whatsapp_business_account",
-      entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
+      entry: [{ id: businessAccountID, changes: [{ field: "messages", value: {
         messaging_product: "whatsapp",
-        metadata: { display_phone_number: "15550783881", phone_number_id: phoneID },
+        metadata: { display_phone_number: "15550783881", phone_number_id: phoneNumberID },
         contacts: [{ profile: { name: "Sheena Nelson" }, wa_id: "16505551234" }],
         messages: [{ from: "16505551234", id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "Is my order on its way?" } }],
       } }] }],

@@ -11,56 +11,31 @@
 // `channel-templates` and `template-picker` (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
+import { businessAccountID, phoneNumberID, startCloudAPI } from "./cloud-api.mjs";
 import { fixture, newUser, owner, pane, screenshot, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after, { workflows: false });
-const waba = "102290129340398";
-const phoneID = "106540352242922";
 
-/** graphAPI answers the Cloud API's calls the test needs: the templates, and sends. */
-async function graphAPI() {
-  const sent = [];
-  const srv = createServer(async (req, res) => {
-    let body = "";
-    for await (const c of req) body += c;
-    const path = new URL(req.url, "http://x").pathname;
-    res.setHeader("Content-Type", "application/json");
-    if (req.method === "GET" && path.endsWith(`/${waba}/message_templates`)) {
-      res.end(JSON.stringify({
-        data: [
-          { name: "order_update", language: "en_US", status: "APPROVED", category: "UTILITY", id: "2",
-            components: [
-              { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["#1042"] } },
-              { type: "BODY", text: "Hi {{1}}, your order {{2}} has shipped.", example: { body_text: [["Ada", "#1042"]] } },
-            ] },
-          { name: "draft_offer", language: "en_US", status: "PENDING", category: "MARKETING", id: "3", components: [{ type: "BODY", text: "Not yet approved" }] },
-        ],
-        paging: { cursors: { before: "a", after: "b" } },
-      }));
-    } else if (req.method === "POST" && path.endsWith(`/${phoneID}/messages`)) {
-      const m = JSON.parse(body);
-      sent.push(m);
-      res.end(JSON.stringify({ messaging_product: "whatsapp", contacts: [{ input: m.to, wa_id: m.to }], messages: [{ id: `wamid.e2e${sent.length}` }] }));
-    } else {
-      res.statusCode = 404;
-      res.end(JSON.stringify({ error: { message: `unknown path ${path}`, code: 100 } }));
-    }
-  });
-  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${srv.address().port}`, sent, close: () => srv.close() };
-}
+/** The business account's templates, as the Graph API lists them. */
+const templates = [
+  { name: "order_update", language: "en_US", status: "APPROVED", category: "UTILITY", id: "2",
+    components: [
+      { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["#1042"] } },
+      { type: "BODY", text: "Hi {{1}}, your order {{2}} has shipped.", example: { body_text: [["Ada", "#1042"]] } },
+    ] },
+  { name: "draft_offer", language: "en_US", status: "PENDING", category: "MARKETING", id: "3", components: [{ type: "BODY", text: "Not yet approved" }] },
+];
 
 test("outside the window an agent sends an approved template, filled in, to the contact's number", async () => {
   const s = f.server;
   const types = (await s.api("GET", "/api/v1/channel-types")).items.map((t) => t.type);
   if (!types.includes("whatsapp")) return; // a build without it
-  const graph = await graphAPI();
+  const graph = await startCloudAPI({ templates });
   try {
     const wa = await s.api("POST", "/api/v1/channels", {
       type: "whatsapp",
       name: "WhatsApp",
-      config: { phone_number_id: phoneID, business_account_id: waba, access_token: "EAAG-e2e", app_secret: "e2e-app-secret", api_base_url: graph.url },
+      config: { phone_number_id: phoneNumberID, business_account_id: businessAccountID, access_token: "EAAG-e2e", app_secret: "e2e-app-secret", api_base_url: graph.url },
     });
     const sheena = await s.api("POST", "/api/v1/contacts", { first_name: "Sheena", phone: "+16505551234" });
     const conv = await s.api("POST", "/api/v1/conversations", { contact_id: sheena.id, channel_id: wa.id });
@@ -95,8 +70,8 @@ test("outside the window an agent sends an approved template, filled in, to the 
     await screenshot(o.page, "template-picker", "light");
     await o.page.locator('[data-testid="template-send"]').click();
 
-    await until(() => graph.sent.length === 1, { what: "the template sent to the Graph API" });
-    const m = graph.sent[0];
+    await until(() => graph.posts.length === 1, { what: "the template sent to the Graph API" });
+    const m = graph.posts[0];
     assert.equal(m.to, "16505551234", "addressed to the contact's number, without +");
     assert.equal(m.type, "template");
     assert.equal(m.template?.name, "order_update");
