@@ -2,8 +2,11 @@ package channel
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
+
+	"github.com/switchboard-chat/switchboard/internal/apperr"
 )
 
 // ConnectTimeout bounds the provider's Connect when a channel is saved.
@@ -18,6 +21,11 @@ type Connection struct {
 	// the channel to fix (a wrong token, a webhook URL the provider cannot
 	// reach: set --public-url).
 	Error string `json:"error,omitempty"`
+	// Templates, for a provider with templates (TemplateSyncer), is how
+	// many were synced once the channel connected; TemplatesError why
+	// none were (the stored list is then as it was).
+	Templates      *int   `json:"templates,omitempty"`
+	TemplatesError string `json:"templates_error,omitempty"`
 }
 
 // webhookURL is where the provider of c delivers its webhooks: the
@@ -70,7 +78,29 @@ func (s *Service) connect(ctx context.Context, c Channel) *Connection {
 		return out
 	}
 	out.OK = true
+	s.syncOnConnect(ctx, p, c, out)
 	return out
+}
+
+// syncOnConnect syncs the templates of channel c, just connected, when its
+// provider p has them: credentials the provider has just accepted read
+// the list too, so the composer offers the templates at once rather than
+// after a sync by hand (later changes follow by the provider's reports,
+// or by hand). A failure is said in out and changes nothing.
+func (s *Service) syncOnConnect(ctx context.Context, p Provider, c Channel, out *Connection) {
+	if _, ok := p.(TemplateSyncer); !ok {
+		return
+	}
+	list, err := s.SyncTemplates(ctx, c.WorkspaceID, c.ID)
+	if err != nil {
+		out.TemplatesError = err.Error()
+		if e := (*apperr.Error)(nil); errors.As(err, &e) {
+			out.TemplatesError = e.Message // the provider's words, without the wrapped error's
+		}
+		return
+	}
+	n := len(list)
+	out.Templates = &n
 }
 
 // replaced tells a Replacer's provider that c's configuration replaced

@@ -122,3 +122,64 @@ func TestWindowOf(t *testing.T) {
 		}
 	})
 }
+
+// connectingTemplated connects and has templates, as WhatsApp does:
+// whatever list (or error) the test sets.
+type connectingTemplated struct {
+	connecting
+	list []Template
+	err  error
+}
+
+func (c *connectingTemplated) SyncTemplates(context.Context, Channel) ([]Template, error) {
+	return c.list, c.err
+}
+
+// A channel with templates that connects on save has them synced at once,
+// the count in the answer; a sync the provider refuses is said there and
+// the channel stays saved and connected; a refused connection reads none.
+func TestConnectSyncsTemplates(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	ctx := context.Background()
+	p := &connectingTemplated{connecting: connecting{fake: fake{"wa"}}}
+	p.list = []Template{{Name: "order_update", Language: "en_US", Status: "APPROVED"}, {Name: "hello_world", Language: "en_US", Status: "APPROVED"}}
+	reg, err := NewRegistry(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewWithOptions(d, Options{Registry: reg, PublicURL: "https://sb.example/", Keys: testKeys(t, 3)})
+	ws, _ := workspace.New(d).Create(ctx, "Acme", "UTC")
+	c, err := s.Create(ctx, ws.ID, Input{Type: "wa", Name: "WhatsApp", Config: json.RawMessage(`{"phone_id":"1","api_key":"k1"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Connection == nil || !c.Connection.OK || c.Connection.Templates == nil || *c.Connection.Templates != 2 || c.Connection.TemplatesError != "" {
+		t.Fatalf("%+v", c.Connection)
+	}
+	if list, _ := s.Templates(ctx, ws.ID, c.ID); len(list) != 2 {
+		t.Fatalf("stored %+v", list)
+	}
+	p.err = reasoned{}
+	c, err = s.Update(ctx, ws.ID, c.ID, Input{Config: json.RawMessage(`{"phone_id":"2","api_key":"k2"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Connection.OK || c.Connection.Templates != nil || c.Connection.TemplatesError != "the provider did not give the templates: Invalid OAuth access token. (code 190)" {
+		t.Fatalf("%+v", c.Connection)
+	}
+	if list, _ := s.Templates(ctx, ws.ID, c.ID); len(list) != 2 {
+		t.Fatalf("a refused sync changed the list: %+v", list)
+	}
+	p.err = nil
+	p.list = nil
+	c, err = s.Update(ctx, ws.ID, c.ID, Input{Config: json.RawMessage(`{"phone_id":"3","api_key":"bad"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Connection.OK || c.Connection.Templates != nil {
+		t.Fatalf("%+v", c.Connection)
+	}
+	if list, _ := s.Templates(ctx, ws.ID, c.ID); len(list) != 2 {
+		t.Fatalf("a refused connection read the list: %+v", list)
+	}
+}

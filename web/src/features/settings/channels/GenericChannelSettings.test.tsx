@@ -91,6 +91,20 @@ describe("GenericChannelSettings", () => {
     expect(patch.mock.calls[1]![1]).toEqual({ config: { account: "acme", api_key: "k2", senders: ["a", "b"], sandbox: true, certificate, mode: "starttls" } });
   });
 
+  it("says how many templates were read when the channel connected, or why none were", async () => {
+    post.mockResolvedValueOnce({ ok: true, webhook_url: "https://x/webhooks/chat/5", templates: 3 });
+    setup();
+    fireEvent.click(screen.getByTestId("connect-again"));
+    expect((await screen.findByTestId("connection-result")).textContent).toBe("Registered with the provider. 3 templates synced.");
+    expect(screen.queryByTestId("connection-templates-error")).toBeNull();
+    post.mockResolvedValueOnce({ ok: true, webhook_url: "https://x/webhooks/chat/5", templates_error: "the provider did not give the templates: (#100) Missing permission" });
+    fireEvent.click(screen.getByTestId("connect-again"));
+    expect((await screen.findByTestId("connection-templates-error")).textContent).toBe(
+      "Its message templates could not be read: the provider did not give the templates: (#100) Missing permission",
+    );
+    expect(screen.getByTestId("connection-result").textContent).toBe("Registered with the provider.");
+  });
+
   it("turns values into a configuration: lists split, numbers, empty strings left out", () => {
     const fields = [
       { name: "n", type: "integer", title: "N" },

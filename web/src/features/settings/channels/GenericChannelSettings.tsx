@@ -194,14 +194,26 @@ export function ConfigFields({
   );
 }
 
-/** ConnectionResult says what the provider answered when the channel was registered with it. */
+/**
+ * ConnectionResult says what the provider answered when the channel was
+ * registered with it, and, for a type with templates, whether they were
+ * read then.
+ */
 export function ConnectionResult({ c }: { c?: Connection | null }) {
   const { t } = useTranslation();
   if (!c) return null;
   return (
-    <p role={c.ok ? "status" : "alert"} data-testid="connection-result" data-ok={c.ok} className={"text-sm " + (c.ok ? "text-success" : "text-danger")}>
-      {c.ok ? t("channelsSettings.generic.connected") : t("channelsSettings.generic.notConnected", { error: c.error ?? "" })}
-    </p>
+    <>
+      <p role={c.ok ? "status" : "alert"} data-testid="connection-result" data-ok={c.ok} className={"text-sm " + (c.ok ? "text-success" : "text-danger")}>
+        {c.ok ? t("channelsSettings.generic.connected") : t("channelsSettings.generic.notConnected", { error: c.error ?? "" })}
+        {c.templates != null && " " + t("channelsSettings.templates.synced", { count: c.templates })}
+      </p>
+      {c.templates_error && (
+        <p role="alert" data-testid="connection-templates-error" className="text-danger text-sm">
+          {t("channelsSettings.generic.templatesNotSynced", { error: c.templates_error })}
+        </p>
+      )}
+    </>
   );
 }
 
