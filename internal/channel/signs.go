@@ -210,7 +210,9 @@ func (s *Signs) call(conv conversation.Conversation, fn func(context.Context, ta
 
 // target reads conv's target.
 func (s *Signs) target(ctx context.Context, conv conversation.Conversation) (target, error) {
-	ch, err := s.channels.Read(ctx, conv.ChannelID)
+	// As webhooks see it (cached a few seconds): a sign is a hint, and a
+	// conversation read or typed in asks again and again.
+	ch, err := s.channels.Lookup(ctx, conv.ChannelID)
 	if err != nil {
 		return target{}, err
 	}

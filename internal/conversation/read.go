@@ -13,15 +13,18 @@ import (
 // forgets that, so it shows unread as long as the contact ever wrote.
 // Only a conversation p may see can be marked; a workspace token, which
 // is nobody, cannot. On PostgreSQL it runs beside other writes: the mark
-// is one row per reader and conversation, written by upsert.
-func (s *Service) MarkRead(ctx context.Context, p access.Principal, conversationID int64, read bool) error {
+// is one row per reader and conversation, written by upsert. It returns
+// the conversation as p saw it, which the read was checked on (the API
+// tells its contact of the read, channel.Signs, from it).
+func (s *Service) MarkRead(ctx context.Context, p access.Principal, conversationID int64, read bool) (Conversation, error) {
 	if p.UserID == 0 {
-		return apperr.BadRequest("a workspace token belongs to no user and reads nothing")
+		return Conversation{}, apperr.BadRequest("a workspace token belongs to no user and reads nothing")
 	}
-	if _, err := s.Get(ctx, p, conversationID); err != nil {
-		return err
+	conv, err := s.Get(ctx, p, conversationID)
+	if err != nil {
+		return Conversation{}, err
 	}
-	return s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
+	return conv, s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		if !read {
 			_, err := tx.Exec(ctx, `DELETE FROM conversation_reads WHERE user_id = ? AND conversation_id = ?`, p.UserID, conversationID)
 			return err

@@ -38,7 +38,7 @@ func TestUnreadIsEachPersons(t *testing.T) {
 			}
 		}
 		is("Ana before reading", ana, true)
-		if err := f.svc.MarkRead(ctx, ana, conv.ID, true); err != nil {
+		if _, err := f.svc.MarkRead(ctx, ana, conv.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		is("Ana after reading", ana, false)
@@ -49,11 +49,11 @@ func TestUnreadIsEachPersons(t *testing.T) {
 			t.Fatal(err)
 		}
 		is("Ana after the contact wrote again", ana, true)
-		if err := f.svc.MarkRead(ctx, ana, conv.ID, true); err != nil {
+		if _, err := f.svc.MarkRead(ctx, ana, conv.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		is("Ana after reading again", ana, false)
-		if err := f.svc.MarkRead(ctx, ana, conv.ID, false); err != nil {
+		if _, err := f.svc.MarkRead(ctx, ana, conv.ID, false); err != nil {
 			t.Fatal(err)
 		}
 		is("Ana after marking it unread", ana, true)
@@ -61,12 +61,12 @@ func TestUnreadIsEachPersons(t *testing.T) {
 		if got := unread(access.System(f.ws.ID)); got != nil {
 			t.Fatalf("a workspace token's list says unread = %v", *got)
 		}
-		if err := f.svc.MarkRead(ctx, access.System(f.ws.ID), conv.ID, true); apperr.KindOf(err) != apperr.KindBadRequest {
+		if _, err := f.svc.MarkRead(ctx, access.System(f.ws.ID), conv.ID, true); apperr.KindOf(err) != apperr.KindBadRequest {
 			t.Fatalf("a workspace token marking read: %v, want 400", err)
 		}
 		for _, c := range f.convs {
 			if !f.agent.SeesConversation(c.AssigneeID, c.TeamID) {
-				if err := f.svc.MarkRead(ctx, f.agent, c.ID, true); apperr.KindOf(err) != apperr.KindNotFound {
+				if _, err := f.svc.MarkRead(ctx, f.agent, c.ID, true); apperr.KindOf(err) != apperr.KindNotFound {
 					t.Fatalf("marking a conversation out of sight: %v, want 404", err)
 				}
 				if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversation_reads WHERE user_id = ?`, f.agent.UserID); n != 0 {

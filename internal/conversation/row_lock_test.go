@@ -159,7 +159,7 @@ func TestAgentWritesRunBesideOtherWrites(t *testing.T) {
 			_, err := f.svc.AddComment(ctx, ana, conv, CommentInput{Text: "VIP", UserID: agent.ID})
 			return err
 		}},
-		{"a read mark", func() error { return f.svc.MarkRead(ctx, ana, conv, true) }},
+		{"a read mark", func() error { _, err := f.svc.MarkRead(ctx, ana, conv, true); return err }},
 		{"a close", func() error {
 			_, err := f.svc.Close(ctx, p, conv, CloseInput{Source: SourceUser, UserID: agent.ID})
 			return err

@@ -18,16 +18,12 @@ func (s *Server) setRead(w http.ResponseWriter, r *http.Request, read bool) erro
 	if err != nil {
 		return err
 	}
-	p := Principal(r)
-	if err := s.deps.Conversations.MarkRead(r.Context(), p, id, read); err != nil {
+	conv, err := s.deps.Conversations.MarkRead(r.Context(), Principal(r), id, read)
+	if err != nil {
 		return err
 	}
-	if read && s.deps.Signs != nil && p.UserID != 0 {
-		// A person has it in view: the contact may be told (Signs.Read),
-		// whatever this read of the conversation answers.
-		if conv, err := s.deps.Conversations.Get(r.Context(), p, id); err == nil {
-			s.deps.Signs.Read(conv)
-		}
+	if read && s.deps.Signs != nil {
+		s.deps.Signs.Read(conv) // a person has it in view: the contact may be told
 	}
 	noContent(w)
 	return nil
