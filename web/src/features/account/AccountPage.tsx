@@ -12,7 +12,7 @@ import { qk } from "../../lib/queryKeys";
 import { useMe, useSession } from "../../lib/session";
 import { Button, Field, Section, TextInput } from "../../lib/ui/form";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
-import { fieldError, generalError } from "../settings/workspace/common";
+import { fieldError, generalError, SkeletonRows } from "../settings/workspace/common";
 import { deviceName } from "./device";
 
 interface Session {
@@ -198,7 +198,7 @@ function SessionsSection() {
         </p>
       )}
       {list.isPending ? (
-        <div className="bg-subtle h-16 animate-pulse rounded" />
+        <SkeletonRows n={2} />
       ) : list.isError ? (
         <p role="alert" className="text-danger text-sm">
           {(list.error as Error).message}

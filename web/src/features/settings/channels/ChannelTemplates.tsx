@@ -11,6 +11,7 @@ import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { Button } from "../../../lib/ui/form";
 import type { Channel } from "../../../lib/types";
+import { SkeletonRows } from "../workspace/common";
 import type { Template } from "../../inbox/conversation/TemplatePicker";
 
 type Listed = Template & { category?: string };
@@ -61,7 +62,7 @@ export function ChannelTemplates({ channel }: { channel: Channel }) {
         </p>
       )}
       {list.isPending ? (
-        <div className="bg-subtle h-8 animate-pulse rounded" />
+        <SkeletonRows n={1} />
       ) : list.isError ? (
         <p role="alert" className="text-danger text-sm">
           {(list.error as Error).message}
