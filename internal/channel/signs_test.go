@@ -3,6 +3,7 @@ package channel_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -23,12 +24,15 @@ import (
 
 // cloudAPI is the WhatsApp Cloud API's messages endpoint of one phone
 // number: it records each body and answers {"success":true}, or Meta's
-// error while refuse is set.
+// error while refuse is set; while hold is set, each request tells
+// entered and waits for hold to close before it answers.
 type cloudAPI struct {
 	*httptest.Server
-	mu     sync.Mutex
-	bodies []map[string]any
-	refuse bool
+	mu      sync.Mutex
+	bodies  []map[string]any
+	refuse  bool
+	hold    chan struct{}
+	entered chan struct{}
 }
 
 func newCloudAPI(t *testing.T) *cloudAPI {
@@ -43,8 +47,12 @@ func newCloudAPI(t *testing.T) *cloudAPI {
 		json.Unmarshal(raw, &body)
 		g.mu.Lock()
 		g.bodies = append(g.bodies, body)
-		refuse := g.refuse
+		refuse, hold, entered := g.refuse, g.hold, g.entered
 		g.mu.Unlock()
+		if hold != nil {
+			entered <- struct{}{}
+			<-hold
+		}
 		w.Header().Set("Content-Type", "application/json")
 		if refuse {
 			w.WriteHeader(http.StatusBadRequest)
@@ -246,4 +254,51 @@ func TestReadSigns(t *testing.T) {
 		w.waitCall("a custom channel")
 		w.want("a custom channel", 2)
 	})
+}
+
+// A provider that does not answer holds up nobody: every sign returns at
+// once, at most eight calls are in flight on the node, and a sign beyond
+// them is skipped, not queued, its conversation asking again at the next
+// renewal.
+func TestSignsNeverWait(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	w := newSignsWorld(t, d)
+	convs := []conversation.Conversation{w.waConv}
+	for i := range 8 {
+		got := w.receive(conversation.Inbound{ChannelID: w.wa.ID, ExternalID: fmt.Sprintf("1650555130%d", i),
+			ProviderMessageID: fmt.Sprintf("wamid.other%d", i), Text: "Hello"})
+		convs = append(convs, w.get(got[0].ConversationID))
+	}
+	hold := make(chan struct{})
+	w.g.mu.Lock()
+	w.g.hold, w.g.entered = hold, make(chan struct{}, len(convs))
+	w.g.mu.Unlock()
+	for _, c := range convs { // none of them waits for the Cloud API
+		w.signs.Typing(c, true)
+	}
+	// None can end while the Cloud API holds them: those in flight are
+	// all that were started.
+	if n := w.signs.SignCallsInFlight(); n != 8 {
+		t.Fatalf("%d calls in flight for %d signs, want 8", n, len(convs))
+	}
+	for range 8 {
+		select {
+		case <-w.g.entered:
+		case <-time.After(30 * time.Second):
+			t.Fatal("fewer than eight calls reached the Cloud API")
+		}
+	}
+	close(hold)
+	for i := range 8 {
+		w.waitCall(fmt.Sprintf("call %d", i+1))
+	}
+	w.noCall("the ninth sign")
+	w.want("eight in flight, the ninth skipped", 8)
+	// Its conversation was not marked as shown: the next renewal, at the
+	// same instant, asks; the eight others still show theirs.
+	for _, c := range convs {
+		w.signs.Typing(c, true)
+	}
+	w.waitCall("the ninth sign's renewal")
+	w.want("the ninth sign's renewal", 9)
 }
