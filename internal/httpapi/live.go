@@ -372,7 +372,7 @@ func (ls *liveSocket) typing(ctx context.Context, fr clientFrame) {
 	if err != nil {
 		return
 	}
-	ls.s.live.Relay(ls.member, live.Typing{ConversationID: conv.ID, UserID: p.UserID, State: fr.State}, conv.AssigneeID, conv.TeamID)
+	ls.s.live.Relay(ls.member, live.Notice{ConversationID: conv.ID, UserID: p.UserID, State: fr.State}, conv.AssigneeID, conv.TeamID)
 	// The contact sees it too where their channel can show it (the web
 	// app sends notices for replies only, never for internal comments).
 	if signs := ls.s.deps.Signs; signs != nil {

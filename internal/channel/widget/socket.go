@@ -333,7 +333,7 @@ func (vs *visitorSocket) handle(ctx context.Context, member *live.Member, fr fra
 			return nil
 		}
 		member.SetPrincipal(access.Principal{WorkspaceID: vs.q.ch.WorkspaceID, Role: access.RoleOwner})
-		vs.api.deps.Live.Relay(member, live.Typing{ConversationID: vs.conv, State: fr.State}, assignee, team)
+		vs.api.deps.Live.Relay(member, live.Notice{ConversationID: vs.conv, State: fr.State}, assignee, team)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 // Package live holds what the live sockets share beyond the
 // event log: the notices that are relayed between open sockets and never
-// stored, such as "someone is typing in this conversation".
+// stored, such as "someone is typing in this conversation" or "a person
+// just read it".
 package live
 
 import (
@@ -12,10 +13,13 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/access"
 )
 
-// Typing states a socket may announce.
+// Notice states: typing ones a socket may announce, and Read, which the
+// node announces when a person read a conversation (the widget's visitor
+// is told their messages were seen).
 const (
 	TypingStart = "start"
 	TypingStop  = "stop"
+	Read        = "read"
 )
 
 // memberBuffer is how many notices a socket may fall behind on before
@@ -23,9 +27,9 @@ const (
 // sender must never wait on a slow receiver.
 const memberBuffer = 32
 
-// Typing is a notice that a user started or stopped replying in a
-// conversation.
-type Typing struct {
+// Notice is a notice that a user (0: the contact) started or stopped
+// replying in a conversation, or that a user read it.
+type Notice struct {
 	ConversationID int64
 	UserID         int64
 	State          string
@@ -47,7 +51,7 @@ type Hub struct {
 // needs to decide who may see it.
 type Remote struct {
 	WorkspaceID int64
-	Typing
+	Notice
 	AssigneeID, TeamID int64
 }
 
@@ -58,7 +62,7 @@ func NewHub() *Hub { return &Hub{members: map[int64]map[*Member]struct{}{}} }
 type Member struct {
 	hub *Hub
 	ws  int64
-	c   chan Typing
+	c   chan Notice
 
 	mu sync.Mutex
 	p  access.Principal
@@ -66,7 +70,7 @@ type Member struct {
 
 // Join adds a socket acting as p; call Leave when it closes.
 func (h *Hub) Join(p access.Principal) *Member {
-	m := &Member{hub: h, ws: p.WorkspaceID, c: make(chan Typing, memberBuffer), p: p}
+	m := &Member{hub: h, ws: p.WorkspaceID, c: make(chan Notice, memberBuffer), p: p}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.members[m.ws] == nil {
@@ -87,7 +91,7 @@ func (m *Member) Leave() {
 }
 
 // C receives the notices relayed to this socket.
-func (m *Member) C() <-chan Typing { return m.c }
+func (m *Member) C() <-chan Notice { return m.c }
 
 // SetPrincipal updates who the socket acts as (its teams and permissions
 // may change while it is open), which decides what is relayed to it.
@@ -109,10 +113,21 @@ func (m *Member) principal() access.Principal {
 // themselves are typing. Then it publishes the notice to the other nodes.
 // It never blocks on a socket; a socket whose buffer is full misses the
 // notice. It returns how many sockets of this node were handed it.
-func (h *Hub) Relay(from *Member, t Typing, assigneeID, teamID int64) int {
+func (h *Hub) Relay(from *Member, t Notice, assigneeID, teamID int64) int {
 	n := h.relay(from.ws, from, from.principal().UserID, t, assigneeID, teamID)
 	if h.Publish != nil {
-		h.Publish(Remote{WorkspaceID: from.ws, Typing: t, AssigneeID: assigneeID, TeamID: teamID})
+		h.Publish(Remote{WorkspaceID: from.ws, Notice: t, AssigneeID: assigneeID, TeamID: teamID})
+	}
+	return n
+}
+
+// Announce hands t, a notice of no socket (a person's read, made over
+// the API), to the workspace's sockets by the same rules as Relay (the
+// sender is t.UserID) and publishes it to the other nodes.
+func (h *Hub) Announce(workspaceID int64, t Notice, assigneeID, teamID int64) int {
+	n := h.relay(workspaceID, nil, t.UserID, t, assigneeID, teamID)
+	if h.Publish != nil {
+		h.Publish(Remote{WorkspaceID: workspaceID, Notice: t, AssigneeID: assigneeID, TeamID: teamID})
 	}
 	return n
 }
@@ -120,10 +135,10 @@ func (h *Hub) Relay(from *Member, t Typing, assigneeID, teamID int64) int {
 // RelayRemote hands a notice another node published to this node's
 // sockets, by the same rules as Relay (the sender is t.UserID).
 func (h *Hub) RelayRemote(r Remote) int {
-	return h.relay(r.WorkspaceID, nil, r.UserID, r.Typing, r.AssigneeID, r.TeamID)
+	return h.relay(r.WorkspaceID, nil, r.UserID, r.Notice, r.AssigneeID, r.TeamID)
 }
 
-func (h *Hub) relay(ws int64, from *Member, sender int64, t Typing, assigneeID, teamID int64) int {
+func (h *Hub) relay(ws int64, from *Member, sender int64, t Notice, assigneeID, teamID int64) int {
 	h.mu.Lock()
 	targets := make([]*Member, 0, len(h.members[ws]))
 	for m := range h.members[ws] {
@@ -153,7 +168,7 @@ func (r Remote) Encode() string {
 // DecodeRemote reads a message Encode wrote; ok is false for anything else.
 func DecodeRemote(msg string) (r Remote, ok bool) {
 	f := strings.Split(msg, ",")
-	if len(f) != 6 || (f[3] != TypingStart && f[3] != TypingStop) {
+	if len(f) != 6 || (f[3] != TypingStart && f[3] != TypingStop && f[3] != Read) {
 		return Remote{}, false
 	}
 	var ids [5]int64
@@ -164,6 +179,6 @@ func DecodeRemote(msg string) (r Remote, ok bool) {
 		}
 		ids[i] = v
 	}
-	return Remote{WorkspaceID: ids[0], Typing: Typing{ConversationID: ids[1], UserID: ids[2], State: f[3]},
+	return Remote{WorkspaceID: ids[0], Notice: Notice{ConversationID: ids[1], UserID: ids[2], State: f[3]},
 		AssigneeID: ids[3], TeamID: ids[4]}, true
 }

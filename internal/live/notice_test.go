@@ -24,7 +24,7 @@ func TestRelay(t *testing.T) {
 	left := h.Join(agent(1, 14, team))
 	left.Leave()
 
-	notice := Typing{ConversationID: 3, UserID: 10, State: TypingStart}
+	notice := Notice{ConversationID: 3, UserID: 10, State: TypingStart}
 	if n := h.Relay(sender, notice, assignee, team); n != 2 {
 		t.Errorf("relayed to %d sockets, want 2 (the teammate and the manager)", n)
 	}
@@ -75,7 +75,7 @@ func TestRelayAcrossNodes(t *testing.T) {
 	senderOnB := b.Join(agent(10, 7))
 	teammateOnB := b.Join(agent(11, 7))
 	outsiderOnB := b.Join(agent(12, 8))
-	notice := Typing{ConversationID: 3, UserID: 10, State: TypingStop}
+	notice := Notice{ConversationID: 3, UserID: 10, State: TypingStop}
 	a.Relay(sender, notice, 0, 7)
 	if len(teammateOnB.C()) != 1 || <-teammateOnB.C() != notice {
 		t.Errorf("the teammate on the other node did not get the notice")
@@ -90,5 +90,35 @@ func TestDecodeRemoteRefusesGarbage(t *testing.T) {
 		if r, ok := DecodeRemote(msg); ok {
 			t.Errorf("DecodeRemote(%q) = %+v, ok", msg, r)
 		}
+	}
+}
+
+// A person's read, announced by the node that stored it, reaches the
+// workspace's other sockets on every node (the widget's visitor among
+// them), never the reader's own.
+func TestAnnounceRead(t *testing.T) {
+	a, b := NewHub(), NewHub()
+	a.Publish = func(r Remote) {
+		got, ok := DecodeRemote(r.Encode())
+		if !ok || got != r {
+			t.Fatalf("%+v does not cross nodes: %+v, %v", r, got, ok)
+		}
+		b.RelayRemote(got)
+	}
+	visitor := access.Principal{WorkspaceID: 1, Role: access.RoleOwner}
+	reader := access.Principal{WorkspaceID: 1, UserID: 10, Role: access.RoleAgent, Teams: []int64{7}}
+	visitorOnA, visitorOnB := a.Join(visitor), b.Join(visitor)
+	readerOnA, readerOnB := a.Join(reader), b.Join(reader)
+	read := Notice{ConversationID: 3, UserID: 10, State: Read}
+	if n := a.Announce(1, read, 10, 7); n != 1 {
+		t.Errorf("announced to %d sockets of the node, want 1 (the visitor)", n)
+	}
+	for name, m := range map[string]*Member{"the visitor on the reader's node": visitorOnA, "the visitor on another node": visitorOnB} {
+		if len(m.C()) != 1 || <-m.C() != read {
+			t.Errorf("%s was not told of the read", name)
+		}
+	}
+	if len(readerOnA.C()) != 0 || len(readerOnB.C()) != 0 {
+		t.Errorf("the reader's own sockets were told of their read")
 	}
 }
