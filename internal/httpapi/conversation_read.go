@@ -1,10 +1,14 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/switchboard-chat/switchboard/internal/live"
+)
 
 // markRead (POST) and markUnread (DELETE) on …/conversations/{id}/read
 // set the caller's unread state of a conversation; a person's read tells
-// the contact too, where the channel can (Deps.Signs).
+// the contact too, where the channel can (Deps.Signs, the widget).
 func (s *Server) markRead(w http.ResponseWriter, r *http.Request) error {
 	return s.setRead(w, r, true)
 }
@@ -22,8 +26,15 @@ func (s *Server) setRead(w http.ResponseWriter, r *http.Request, read bool) erro
 	if err != nil {
 		return err
 	}
-	if read && s.deps.Signs != nil {
-		s.deps.Signs.Read(conv) // a person has it in view: the contact may be told
+	if read {
+		// A person has it in view: the contact may be told, by their
+		// channel (Signs) or, on the widget, by its visitor's socket
+		// (which hears the hub on every node).
+		if s.deps.Signs != nil {
+			s.deps.Signs.Read(conv)
+		}
+		s.live.Announce(conv.WorkspaceID, live.Notice{ConversationID: conv.ID, UserID: Principal(r).UserID, State: live.Read},
+			conv.AssigneeID, conv.TeamID)
 	}
 	noContent(w)
 	return nil

@@ -232,6 +232,9 @@ func (ls *liveSocket) run(ctx context.Context) error {
 		case <-ls.feed.sub.Lagged():
 			catchUp = true
 		case t := <-ls.member.C():
+			if t.State == live.Read {
+				continue // for the widget's visitor: the inbox keeps each person's own reads
+			}
 			if err := ls.write(ctx, liveTyping{Type: "typing", ConversationID: t.ConversationID, UserID: t.UserID, State: t.State}); err != nil {
 				return err
 			}

@@ -227,7 +227,7 @@ var operations = map[string]opDoc{
 		summary: "Wake a snoozed conversation", status: 200, resp: conversation.Conversation{}, errors: []int{409}},
 	"POST /api/v1/conversations/{conversationID}/read": {id: "markRead", tag: tagConversations, summary: "Mark the conversation read for you",
 		desc: "Lists read by a person carry unread: whether the contact wrote since that person last marked it read. A workspace token reads nothing (400). " +
-			"The contact is told their newest message was read, on WhatsApp, Messenger and Instagram, unless the channel's read_receipts is never.", status: 204},
+			"The contact is told their newest message was read, on WhatsApp, Messenger and Instagram, unless the channel's read_receipts is never; on the website widget the visitor sees \"Seen\".", status: 204},
 	"DELETE /api/v1/conversations/{conversationID}/read": {id: "markUnread", tag: tagConversations, summary: "Mark the conversation unread for you",
 		desc: "Forgets when you read it: it shows unread as long as the contact ever wrote.", status: 204},
 	"GET /api/v1/conversations/{conversationID}/messages": {id: "listMessages", tag: tagConversations,

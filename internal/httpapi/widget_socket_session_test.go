@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -20,6 +21,7 @@ type widgetFrame struct {
 	ClientID                 string `json:"client_id"`
 	MessageID                int64  `json:"message_id"`
 	Message                  *widget.Message
+	SeenAt                   *time.Time `json:"seen_at"`
 }
 
 // visitorSocket is a visitor's open widget socket, past its ready frame.
@@ -83,6 +85,27 @@ func (s *visitorSocket) message(text string) widget.Message {
 			return *fr.Message
 		}
 	}
+}
+
+// until reads frames until one of type typ, which it returns.
+func (s *visitorSocket) until(typ string) widgetFrame {
+	s.t.Helper()
+	for {
+		fr, err := s.read()
+		if err != nil {
+			s.t.Fatalf("waiting for a %s frame: %v", typ, err)
+		}
+		if fr.Type == typ {
+			return fr
+		}
+	}
+}
+
+// says writes text and returns the stored message as the socket pushes it.
+func (s *visitorSocket) says(text, clientID string) widget.Message {
+	s.t.Helper()
+	s.write(map[string]string{"type": "message", "text": text, "client_id": clientID})
+	return s.message(text)
 }
 
 // closedWith reads until the socket closes and returns the close code,

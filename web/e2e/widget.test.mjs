@@ -164,6 +164,17 @@ test("a visitor on another site chats through the widget with an agent", async (
   );
   await until(async () => (await panel.locator('[data-testid="sb-typing"]').isHidden()), { what: "the typing line to go" });
 
+  // The visitor writes again while the agent has the conversation open:
+  // the inbox reads it, and the visitor is told so under their message.
+  const seen = panel.locator('[data-testid="sb-seen"]');
+  await input.fill("Great, thank you!");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await pane(a.page, id).getByText("Great, thank you!").waitFor();
+  await panel
+    .locator('[data-testid="sb-message"][data-message-id]:has(+ [data-testid="sb-seen"])', { hasText: "Great, thank you!" })
+    .waitFor();
+  assert.equal(await seen.innerText(), "Seen");
+
   // The screenshot: the shop's page with the widget open.
   await v.page.setViewportSize({ width: 1280, height: 800 });
   await screenshot(v.page, "widget", "light");
@@ -192,6 +203,7 @@ test("a visitor on another site chats through the widget with an agent", async (
   await launcher.click();
   await v.page.locator('[data-testid="sb-unread"]').waitFor({ state: "hidden" });
   await msg("out", "Anything else I can help with?").waitFor();
+  assert.equal(await seen.count(), 0, "a reply after the visitor's message says more than Seen");
 
   // Reloaded, the visitor is the same: their conversation is still there.
   await v.page.reload();

@@ -158,6 +158,9 @@ func (a *api) createVisitor(w http.ResponseWriter, r *http.Request, q request) e
 // History is the answer of GET /widget/{channelID}/messages.
 type History struct {
 	Messages []Message `json:"messages"`
+	// SeenAt is when a person last read the visitor's conversation: their
+	// messages stored up to then were seen (absent: none was).
+	SeenAt *time.Time `json:"seen_at,omitempty"`
 }
 
 // history is GET /widget/{channelID}/messages?after=<id>: the visitor's
@@ -189,6 +192,13 @@ func (a *api) history(w http.ResponseWriter, r *http.Request, q request) error {
 	}
 	if out.Messages == nil {
 		out.Messages = []Message{}
+	}
+	seen, err := seenAt(r.Context(), a.deps.DB.Reader(), q.ch.ID, contactID)
+	if err != nil {
+		return fmt.Errorf("widget: seen: %w", err)
+	}
+	if !seen.IsZero() {
+		out.SeenAt = &seen
 	}
 	httpjson.WriteJSON(w, http.StatusOK, out)
 	return nil

@@ -120,6 +120,21 @@ func fillContent(m *Message, content string) {
 	}
 }
 
+// seenAt returns when a person of the business last read one of the
+// visitor's conversations on the channel (zero: never): the visitor's
+// messages stored up to then were seen. Unread by hand, a read is
+// forgotten, and so is that it was seen.
+func seenAt(ctx context.Context, q db.Querier, channelID, contactID int64) (time.Time, error) {
+	var at int64
+	err := q.QueryRow(ctx, `SELECT COALESCE(MAX(r.read_at), 0) FROM conversations c
+		JOIN conversation_reads r ON r.conversation_id = c.id
+		WHERE c.contact_id = ? AND c.channel_id = ?`, contactID, channelID).Scan(&at)
+	if err != nil || at == 0 {
+		return time.Time{}, err
+	}
+	return db.Time(at), nil
+}
+
 // conversationOf returns the assignee and team of a conversation (zero
 // for none), which decide who is told the visitor is typing.
 func conversationOf(ctx context.Context, q db.Querier, id int64) (assigneeID, teamID int64, err error) {

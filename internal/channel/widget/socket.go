@@ -45,6 +45,7 @@ const (
 //	  {"type":"typing","state":"start"|"stop"}
 //	server → visitor: {"type":"ready"}, {"type":"message","message"},
 //	  {"type":"ack","client_id","message_id"}, {"type":"typing","state"},
+//	  {"type":"read","seen_at"} (a person read the conversation),
 //	  {"type":"error","client_id","code","error"}
 type frame struct {
 	Type      string   `json:"type"`
@@ -56,6 +57,9 @@ type frame struct {
 	Code      string   `json:"code,omitempty"`
 	Error     string   `json:"error,omitempty"`
 	Message   *Message `json:"message,omitempty"`
+	// SeenAt: a read frame's time, up to which the visitor's messages were
+	// seen.
+	SeenAt *time.Time `json:"seen_at,omitempty"`
 	Outgoing
 }
 
@@ -160,6 +164,9 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 	if err := vs.push(ctx); err != nil {
 		return err
 	}
+	if err := vs.seen(ctx); err != nil {
+		return err
+	}
 	frames, readErr := make(chan frame), make(chan error, 1)
 	go vs.read(ctx, frames, readErr)
 	ping := time.NewTicker(pingEvery)
@@ -190,10 +197,15 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 				return err
 			}
 		case t := <-member.C():
-			if t.UserID != 0 && vs.conv != 0 && t.ConversationID == vs.conv {
-				if err := vs.write(ctx, frame{Type: "typing", State: t.State}); err != nil {
+			if t.UserID == 0 || vs.conv == 0 || t.ConversationID != vs.conv {
+				continue
+			}
+			if t.State == live.Read {
+				if err := vs.seen(ctx); err != nil {
 					return err
 				}
+			} else if err := vs.write(ctx, frame{Type: "typing", State: t.State}); err != nil {
+				return err
 			}
 		case fr := <-frames:
 			if err := vs.recheck(ctx); err != nil {
@@ -384,6 +396,21 @@ func (vs *visitorSocket) push(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// seen tells the visitor up to when their messages were seen, once a
+// person read their conversation (the hub's read notice, or the socket's
+// start); the time is the store's, read after the read was written.
+func (vs *visitorSocket) seen(ctx context.Context) error {
+	c := vs.contact.Load()
+	if c == 0 {
+		return nil
+	}
+	at, err := seenAt(ctx, vs.api.deps.DB.Reader(), vs.q.ch.ID, c)
+	if err != nil || at.IsZero() {
+		return err
+	}
+	return vs.write(ctx, frame{Type: "read", SeenAt: &at})
 }
 
 // write sends one frame within the write timeout.

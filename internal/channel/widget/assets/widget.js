@@ -17,7 +17,7 @@
   const fr = (navigator.language || "").toLowerCase().startsWith("fr");
   const T = fr ? {
     open: "Ouvrir le chat", close: "Fermer le chat", placeholder: "Écrivez un message…", send: "Envoyer",
-    typing: "L’équipe écrit…", name: "Votre nom", email: "Votre e-mail", start: "Commencer", unread: "non lus",
+    typing: "L’équipe écrit…", seen: "Vu", name: "Votre nom", email: "Votre e-mail", start: "Commencer", unread: "non lus",
     tooLong: (n) => "Votre message est trop long : " + n + " caractères au plus.",
     offline: "Connexion perdue, reconnexion…", failed: "Le message n’a pas pu être envoyé : ",
     rate: "Vous envoyez des messages trop vite ; patientez un instant.", badEmail: "Cet e-mail n’est pas valide.",
@@ -25,7 +25,7 @@
     tooBig: (mb) => "Ce fichier est trop lourd : " + mb + " Mo au plus.",
   } : {
     open: "Open chat", close: "Close chat", placeholder: "Write a message…", send: "Send",
-    typing: "The team is typing…", name: "Your name", email: "Your email", start: "Start chatting", unread: "unread",
+    typing: "The team is typing…", seen: "Seen", name: "Your name", email: "Your email", start: "Start chatting", unread: "unread",
     tooLong: (n) => "Your message is too long: at most " + n + " characters.",
     offline: "Connection lost, reconnecting…", failed: "The message could not be sent: ",
     rate: "You are sending messages too fast; wait a moment.", badEmail: "This email address is not valid.",
@@ -75,6 +75,7 @@
 .msg.out{align-self:flex-start;background:#f3f4f6;border-bottom-left-radius:4px}
 .msg.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}
 .msg.pending{opacity:.6}.msg a{color:inherit}
+.seen{align-self:flex-end;margin-top:-4px;color:#6b7280;font-size:12px}
 .replies{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}
 .replies button{border:1px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:6px 12px;cursor:pointer;font-size:13px}
 .replies button:hover{background:var(--c);color:#fff}
@@ -108,6 +109,9 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   // (the same client_id, stored once) when the socket is ready again.
   const pending = new Map();
   let unread = 0, typingTimer = 0, myTypingAt = 0, myTypingStop = 0;
+  // Up to when (ms, the server's clock) a person of the team read the
+  // visitor's messages: 0 until the history or a read frame says.
+  let seenAt = 0;
 
   const badge = h("span", { class: "badge", "data-testid": "sb-unread", hidden: true });
   const launcher = h("button", { class: "launcher", type: "button", "aria-label": T.open, "aria-expanded": "false",
@@ -215,6 +219,17 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     list.append(box);
   }
 
+  // drawSeen says "Seen" under the visitor's newest message once the team
+  // read it, while nothing came after it (a reply says more than that, and
+  // a message being sent was not seen yet).
+  function drawSeen() {
+    for (const old of list.querySelectorAll(".seen")) old.remove();
+    const last = [...messages.values()].pop();
+    if (!last || pending.size > 0 || last.direction !== "in" || !(Date.parse(last.created_at) <= seenAt)) return;
+    const el = list.querySelector('[data-message-id="' + last.id + '"]');
+    if (el) el.after(h("div", { class: "seen", "data-testid": "sb-seen" }, T.seen));
+  }
+
   function addMessage(m) {
     if (messages.has(m.id)) return;
     messages.set(m.id, m);
@@ -242,6 +257,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
       }
     }
     drawReplies();
+    drawSeen();
     list.scrollTop = list.scrollHeight;
     if (open) markRead();
   }
@@ -305,6 +321,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           break;
         case "ack": {
           const p = pending.get(f.client_id);
+          // The stored message follows on this socket, and draws "Seen".
           if (p) { p.el.remove(); pending.delete(f.client_id); }
           if (saved.profile && !saved.profileSent) { saved.profileSent = true; save(); }
           // Tells this visitor's other tabs (the storage event) that they now
@@ -314,7 +331,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
         }
         case "error": {
           const p = pending.get(f.client_id);
-          if (p) { p.el.remove(); pending.delete(f.client_id); }
+          if (p) { p.el.remove(); pending.delete(f.client_id); drawSeen(); }
           const cut = f.client_id && p ? p.frame.text : "";
           if (cut && !input.value) input.value = cut;
           // The pre-chat name or email refused by the server, whose checks
@@ -333,6 +350,10 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           showError(f.code === "too_long" && cfg ? T.tooLong(cfg.max_text_length) : f.code === "rate_limited" ? T.rate : T.failed + f.error);
           break;
         }
+        case "read":
+          seenAt = Math.max(seenAt, Date.parse(f.seen_at) || 0);
+          drawSeen();
+          break;
         case "typing":
           typing.hidden = f.state !== "start";
           clearTimeout(typingTimer);
@@ -397,6 +418,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     const el = bubble("in", [text, label].filter(Boolean).join("\n"), { class: "msg in pending" });
     pending.set(clientID, { el, frame });
     list.append(el);
+    drawSeen();
     list.scrollTop = list.scrollHeight;
     // While reconnecting it waits, pending, for the next ready.
     put(frame);
@@ -462,6 +484,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     try {
       await ensureVisitor();
       const hist = await call("GET", "/messages");
+      seenAt = Date.parse(hist.seen_at) || 0;
       for (const m of hist.messages || []) addMessage(m);
     } catch (e) {
       if (e.status === 401) forget();
