@@ -53,9 +53,12 @@ type fixture struct {
 	wsSvc  *workspace.Service
 	conv   *conversation.Service
 	ch     channel.Channel
-	users  map[string]workspace.User
-	tokens map[string]string // owner, manager, agent, integration, stranger
-	vars   map[string]string // {{name}} placeholders of scenario paths and bodies
+	// channels are the server's channels (channeltest.RunDispatcher sends
+	// through their providers).
+	channels *channel.Service
+	users    map[string]workspace.User
+	tokens   map[string]string // owner, manager, agent, integration, stranger
+	vars     map[string]string // {{name}} placeholders of scenario paths and bodies
 }
 
 // newFixture builds the fixture; options change the server's dependencies
@@ -88,6 +91,7 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	f := &fixture{d: d, hub: hub, wsSvc: workspace.NewWithOptions(d, opts.workspace), conv: conversation.New(d),
 		users: map[string]workspace.User{}, tokens: map[string]string{}, vars: map[string]string{}}
 	channels := newChannels(t, d)
+	f.channels = channels
 	channels.SetGuard(netguard.New(netguard.Options{})) // as a node does: internal addresses are refused
 	// As a node does: a conversation may start on SMS, WhatsApp or email
 	// with a contact who never wrote there.

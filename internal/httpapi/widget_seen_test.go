@@ -6,6 +6,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -75,6 +76,88 @@ func TestWidgetVisitorToldOfReads(t *testing.T) {
 		later := again.says("Any news?", "a2")
 		if later.CreatedAt.Before(*fr.SeenAt) {
 			t.Fatalf("a message after the read (%v) is stored before its time (%v)", later.CreatedAt, fr.SeenAt)
+		}
+	})
+}
+
+// A visitor whose widget shows a reply, panel open, marks it read, and
+// every reply sent before it was written: the agents see read where they
+// saw sent. A read naming someone else's reply marks nothing.
+func TestWidgetVisitorReadsReplies(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		channeltest.RunDispatcher(t, d, f.channels)
+		owner := f.openLive(t, "owner", "")
+		ana, bob := f.newVisitor(t), f.newVisitor(t)
+		anaSocket, bobSocket := f.openVisitorSocket(t, ana), f.openVisitorSocket(t, bob)
+		conv := itoa(anaSocket.says("Where is my parcel?", "a1").ConversationID)
+		bobSocket.says("Hello?", "b1")
+		// until reads the owner's events until each message named has the
+		// status.
+		until := func(status string, ids ...int64) {
+			t.Helper()
+			left := map[int64]bool{}
+			for _, id := range ids {
+				left[id] = true
+			}
+			for len(left) > 0 {
+				fr := owner.nextEvent(t)
+				var p struct {
+					MessageID int64 `json:"message_id"`
+					Status    string
+				}
+				if fr.Event.Type == "message.status" && json.Unmarshal(fr.Event.Payload, &p) == nil && p.Status == status {
+					delete(left, p.MessageID)
+				}
+			}
+		}
+		reply := func(text string) widget.Message {
+			t.Helper()
+			f.run(t, []scenario{{name: "the agent replies", method: "POST", path: "/api/v1/conversations/" + conv + "/messages", as: "agent",
+				status: 202, body: `{"text":"` + text + `"}`}})
+			return anaSocket.message(text)
+		}
+		statusOf := func(id int64) string {
+			t.Helper()
+			status, body := f.do(t, scenario{method: "GET", path: "/api/v1/conversations/" + conv + "/messages?limit=50", as: "agent"})
+			var page struct {
+				Data []struct {
+					ID     int64
+					Status string
+				}
+			}
+			if status != 200 || json.Unmarshal(body, &page) != nil {
+				t.Fatalf("messages: %d %s", status, body)
+			}
+			for _, m := range page.Data {
+				if m.ID == id {
+					return m.Status
+				}
+			}
+			t.Fatalf("no message %d in %s", id, body)
+			return ""
+		}
+		first := reply("It left our warehouse today.")
+		until("sent", first.ID)
+
+		// Bob names Ana's reply; his next message's ack says his read was
+		// handled (a socket's frames are handled in order).
+		bobSocket.write(map[string]any{"type": "read", "message_id": first.ID})
+		bobSocket.says("Anyone?", "b2")
+		if st := statusOf(first.ID); st != "sent" {
+			t.Fatalf("after Bob's read Ana's reply is %s", st)
+		}
+
+		// Ana reads the second reply: it is read, and so is the first,
+		// sent before it was written. (Read before its send is recorded, a
+		// reply's read is kept until it is: conversation's early statuses.)
+		second := reply("Tracking: ZX-42.")
+		until("sent", second.ID)
+		anaSocket.write(map[string]any{"type": "read", "message_id": second.ID})
+		until("read", first.ID, second.ID)
+		if a, b := statusOf(first.ID), statusOf(second.ID); a != "read" || b != "read" {
+			t.Fatalf("after Ana's read the replies are %s and %s", a, b)
 		}
 	})
 }

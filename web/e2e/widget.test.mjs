@@ -156,12 +156,12 @@ test("a visitor on another site chats through the widget with an agent", async (
   await composer.locator('[data-testid="send"]').click();
   await msg("out", reply).waitFor();
   await panel2.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: reply }).waitFor();
+  // Shown in the visitor's open panel, the reply is read: the agent sees so.
+  const sent = pane(a.page, id).locator('[data-testid="timeline-item"][data-direction="out"]', { hasText: reply });
+  await sent.and(a.page.locator('[data-status="read"]')).waitFor();
+  assert.equal(await sent.getByTestId("delivery-status").innerText(), "Read");
   await tab2.close();
-  // The dispatcher recorded it as sent.
-  await until(
-    async () => (await s.api("GET", `/api/v1/conversations/${id}/messages?limit=200`)).data.find((m) => m.text === reply)?.status === "sent",
-    { what: "the reply to be recorded as sent" },
-  );
+
   await until(async () => (await panel.locator('[data-testid="sb-typing"]').isHidden()), { what: "the typing line to go" });
 
   // The visitor writes again while the agent has the conversation open:
@@ -200,9 +200,13 @@ test("a visitor on another site chats through the widget with an agent", async (
   await panel.waitFor({ state: "hidden" });
   await s.api("POST", `/api/v1/conversations/${id}/messages`, { text: "Anything else I can help with?" }, { expect: 202 });
   await v.page.locator('[data-testid="sb-unread"]', { hasText: "1" }).waitFor();
+  const statusOf = async (text) =>
+    (await s.api("GET", `/api/v1/conversations/${id}/messages?limit=200`)).data.find((m) => m.text === text)?.status;
+  assert.notEqual(await statusOf("Anything else I can help with?"), "read", "a reply to a closed widget is not read");
   await launcher.click();
   await v.page.locator('[data-testid="sb-unread"]').waitFor({ state: "hidden" });
   await msg("out", "Anything else I can help with?").waitFor();
+  await until(async () => (await statusOf("Anything else I can help with?")) === "read", { what: "the reply read once the panel opened" });
   assert.equal(await seen.count(), 0, "a reply after the visitor's message says more than Seen");
 
   // Reloaded, the visitor is the same: their conversation is still there.

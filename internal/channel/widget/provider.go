@@ -140,5 +140,11 @@ func (p *Provider) Webhooks(in channel.Inbox) []channel.Route {
 // by their socket (woken by the message's event) or fetched from their
 // history when they come back. So it is sent once stored.
 func (*Provider) Send(_ context.Context, ch channel.Channel, _ string, msg conversation.Message) (string, error) {
-	return fmt.Sprintf("widget-%d-%d", ch.ID, msg.ID), nil
+	return providerMessageID(ch.ID, msg.ID), nil
+}
+
+// providerMessageID is the id a message sent to a visitor is recorded
+// under, which the visitor's read names.
+func providerMessageID(channelID, messageID int64) string {
+	return fmt.Sprintf("widget-%d-%d", channelID, messageID)
 }

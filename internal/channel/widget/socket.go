@@ -42,7 +42,8 @@ const (
 //
 //	visitor → server: {"type":"auth","visitor_id","secret"} first, then
 //	  {"type":"message","text","client_id","name","email"},
-//	  {"type":"typing","state":"start"|"stop"}
+//	  {"type":"typing","state":"start"|"stop"},
+//	  {"type":"read","message_id"} (the newest reply shown, panel open)
 //	server → visitor: {"type":"ready"}, {"type":"message","message"},
 //	  {"type":"ack","client_id","message_id"}, {"type":"typing","state"},
 //	  {"type":"read","seen_at"} (a person read the conversation),
@@ -333,6 +334,8 @@ func (vs *visitorSocket) handle(ctx context.Context, member *live.Member, fr fra
 			return err
 		}
 		return vs.push(ctx)
+	case "read":
+		vs.markRead(ctx, fr.MessageID)
 	case "typing":
 		if vs.conv == 0 || (fr.State != live.TypingStart && fr.State != live.TypingStop) {
 			return nil

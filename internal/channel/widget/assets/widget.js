@@ -112,6 +112,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   // Up to when (ms, the server's clock) a person of the team read the
   // visitor's messages: 0 until the history or a read frame says.
   let seenAt = 0;
+  let readSent = 0; // the newest reply the server was told the visitor read
 
   const badge = h("span", { class: "badge", "data-testid": "sb-unread", hidden: true });
   const launcher = h("button", { class: "launcher", type: "button", "aria-label": T.open, "aria-expanded": "false",
@@ -157,14 +158,25 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     }
   }
 
+  // markRead runs while the panel is open: what it shows is read. The
+  // badge forgets it, and the team is told of the newest reply (the
+  // server marks it and those before it read), once per reply, while the
+  // page is in view; a socket not ready yet is told on its ready.
   function markRead() {
-    let last = saved.seen || 0;
-    for (const id of messages.keys()) last = Math.max(last, id);
+    let last = saved.seen || 0, reply = 0;
+    for (const m of messages.values()) {
+      last = Math.max(last, m.id);
+      if (m.direction === "out") reply = Math.max(reply, m.id);
+    }
     saved.seen = last;
     save();
     unread = 0;
     drawBadge();
+    if (reply > readSent && document.visibilityState === "visible" && put({ type: "read", message_id: reply })) readSent = reply;
   }
+  // A reply that came while the page was in the background is read when
+  // the visitor comes back to it.
+  document.addEventListener("visibilitychange", () => { if (open && document.visibilityState === "visible") markRead(); });
 
   function drawBadge() {
     badge.hidden = unread === 0;
@@ -308,6 +320,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
         case "ready":
           wsReady = true;
           retry = 0;
+          if (open) markRead();
           if (err.dataset.kind === "offline") { showError(""); delete err.dataset.kind; }
           // A message whose ack was lost with the last socket may or may
           // not be stored: sent again, it is stored once.
