@@ -160,6 +160,7 @@ test("a visitor on another site chats through the widget with an agent", async (
   const sent = pane(a.page, id).locator('[data-testid="timeline-item"][data-direction="out"]', { hasText: reply });
   await sent.and(a.page.locator('[data-status="read"]')).waitFor();
   assert.equal(await sent.getByTestId("delivery-status").innerText(), "Read");
+  await screenshot(a.page, "widget-reply-read", "light", { locator: pane(a.page, id) });
   await tab2.close();
 
   await until(async () => (await panel.locator('[data-testid="sb-typing"]').isHidden()), { what: "the typing line to go" });
