@@ -148,7 +148,9 @@ test("a visitor on another site chats through the widget with an agent", async (
   // The visitor types: the agent sees it in the conversation.
   await input.pressSequentially("And to", { delay: 20 });
   await pane(a.page, id).getByText("Wendy Walker is typing…").waitFor();
+  // Emptied, the box says the visitor stopped (at once: no notice runs out).
   await input.fill("");
+  await pane(a.page, id).getByText("Wendy Walker is typing…").waitFor({ state: "hidden" });
   const reply = "Hi Wendy, yes: we ship to Canada in 5 to 7 days.";
   await composer.locator("textarea").pressSequentially("Hi Wendy", { delay: 20 });
   await panel.locator('[data-testid="sb-typing"]').waitFor({ state: "visible" });

@@ -445,9 +445,15 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   });
   input.addEventListener("input", () => {
     if (!wsReady) return;
+    clearTimeout(myTypingStop);
+    if (!input.value) {
+      // Emptied: the visitor stopped writing, which the team sees now
+      // rather than when the notice would have run out.
+      if (myTypingAt) { myTypingAt = 0; put({ type: "typing", state: "stop" }); }
+      return;
+    }
     const now = Date.now();
     if (now - myTypingAt > 3000) { myTypingAt = now; put({ type: "typing", state: "start" }); }
-    clearTimeout(myTypingStop);
     myTypingStop = setTimeout(() => { myTypingAt = 0; put({ type: "typing", state: "stop" }); }, 4000);
   });
   file.addEventListener("change", async () => {
