@@ -114,20 +114,21 @@ func (m *Member) principal() access.Principal {
 // It never blocks on a socket; a socket whose buffer is full misses the
 // notice. It returns how many sockets of this node were handed it.
 func (h *Hub) Relay(from *Member, t Notice, assigneeID, teamID int64) int {
-	n := h.relay(from.ws, from, from.principal().UserID, t, assigneeID, teamID)
-	if h.Publish != nil {
-		h.Publish(Remote{WorkspaceID: from.ws, Notice: t, AssigneeID: assigneeID, TeamID: teamID})
-	}
-	return n
+	return h.send(from.ws, from, from.principal().UserID, t, assigneeID, teamID)
 }
 
 // Announce hands t, a notice of no socket (a person's read, made over
 // the API), to the workspace's sockets by the same rules as Relay (the
 // sender is t.UserID) and publishes it to the other nodes.
 func (h *Hub) Announce(workspaceID int64, t Notice, assigneeID, teamID int64) int {
-	n := h.relay(workspaceID, nil, t.UserID, t, assigneeID, teamID)
+	return h.send(workspaceID, nil, t.UserID, t, assigneeID, teamID)
+}
+
+// send relays a notice of this node to its sockets, then publishes it.
+func (h *Hub) send(ws int64, from *Member, sender int64, t Notice, assigneeID, teamID int64) int {
+	n := h.relay(ws, from, sender, t, assigneeID, teamID)
 	if h.Publish != nil {
-		h.Publish(Remote{WorkspaceID: workspaceID, Notice: t, AssigneeID: assigneeID, TeamID: teamID})
+		h.Publish(Remote{WorkspaceID: ws, Notice: t, AssigneeID: assigneeID, TeamID: teamID})
 	}
 	return n
 }
