@@ -500,7 +500,18 @@ export async function screenshot(page, name, theme, { locator } = {}) {
 export function fixture(before, after, opts = {}) {
   const f = { server: null, browser: null };
   before(async () => {
-    [f.server, f.browser] = await Promise.all([startServer(opts), launchBrowser()]);
+    // Both started at once; when one fails the other is stopped here, or
+    // a server whose browser could not start (no Chromium) outlived the run.
+    const [server, browser] = await Promise.allSettled([startServer(opts), launchBrowser()]);
+    f.server = server.status === "fulfilled" ? server.value : null;
+    f.browser = browser.status === "fulfilled" ? browser.value : null;
+    const failed = [server, browser].find((r) => r.status === "rejected");
+    if (failed) {
+      await f.browser?.close();
+      await f.server?.stop();
+      f.server = f.browser = null;
+      throw failed.reason;
+    }
   });
   afterEach((t) => {
     if (!t.passed) reportFailure(t.name, f.server);
