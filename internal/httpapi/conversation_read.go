@@ -22,7 +22,8 @@ func (s *Server) setRead(w http.ResponseWriter, r *http.Request, read bool) erro
 	if err != nil {
 		return err
 	}
-	conv, err := s.deps.Conversations.MarkRead(r.Context(), Principal(r), id, read)
+	p := Principal(r)
+	conv, err := s.deps.Conversations.MarkRead(r.Context(), p, id, read)
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,7 @@ func (s *Server) setRead(w http.ResponseWriter, r *http.Request, read bool) erro
 		if s.deps.Signs != nil {
 			s.deps.Signs.Read(conv)
 		}
-		s.live.Announce(conv.WorkspaceID, live.Notice{ConversationID: conv.ID, UserID: Principal(r).UserID, State: live.Read},
+		s.live.Announce(conv.WorkspaceID, live.Notice{ConversationID: conv.ID, UserID: p.UserID, State: live.Read},
 			conv.AssigneeID, conv.TeamID)
 	}
 	noContent(w)
