@@ -83,7 +83,7 @@ func TestWidgetVisitorToldOfReads(t *testing.T) {
 // A visitor whose widget shows a reply, panel open, marks it read, and
 // every reply sent before it was written: the agents see read where they
 // saw sent. A read naming someone else's reply marks nothing.
-func TestWidgetVisitorReadsReplies(t *testing.T) {
+func TestWidgetVisitorReceiptsForReplies(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
@@ -138,24 +138,37 @@ func TestWidgetVisitorReadsReplies(t *testing.T) {
 		first := reply("It left our warehouse today.")
 		until("sent", first.ID)
 
-		// Bob names Ana's reply, past his reads' rate (the fixture's 4):
-		// his next message's ack says his reads were handled (a socket's
-		// frames are handled in order) and that refusing one closed nothing.
+		// Bob names Ana's reply, past his reads' rate (the fixture's 4), and
+		// says he has it: his next message's ack says his frames were
+		// handled (a socket's frames are handled in order) and that refusing
+		// one closed nothing.
 		for range widgetTestLimits.PerVisitor + 1 {
 			bobSocket.write(map[string]any{"type": "read", "message_id": first.ID})
 		}
+		bobSocket.write(map[string]any{"type": "delivered", "message_id": first.ID})
 		bobSocket.says("Anyone?", "b2")
 		if st := statusOf(first.ID); st != "sent" {
-			t.Fatalf("after Bob's read Ana's reply is %s", st)
+			t.Fatalf("after Bob's receipts Ana's reply is %s", st)
 		}
+
+		// Ana's widget has the first reply (panel closed): delivered.
+		anaSocket.write(map[string]any{"type": "delivered", "message_id": first.ID})
+		until("delivered", first.ID)
 
 		// Ana reads the second reply: it is read, and so is the first,
 		// sent before it was written. (Read before its send is recorded, a
 		// reply's read is kept until it is: conversation's early statuses.)
 		second := reply("Tracking: ZX-42.")
 		until("sent", second.ID)
+		anaSocket.write(map[string]any{"type": "delivered", "message_id": second.ID})
+		until("delivered", second.ID)
 		anaSocket.write(map[string]any{"type": "read", "message_id": second.ID})
 		until("read", first.ID, second.ID)
+
+		// A delivered that comes after the read (another tab of hers, just
+		// connected) moves nothing back.
+		anaSocket.write(map[string]any{"type": "delivered", "message_id": second.ID})
+		anaSocket.says("Thanks!", "a2")
 		if a, b := statusOf(first.ID), statusOf(second.ID); a != "read" || b != "read" {
 			t.Fatalf("after Ana's read the replies are %s and %s", a, b)
 		}

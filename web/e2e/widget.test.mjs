@@ -205,7 +205,11 @@ test("a visitor on another site chats through the widget with an agent", async (
   await v.page.locator('[data-testid="sb-unread"]', { hasText: "1" }).waitFor();
   const statusOf = async (text) =>
     (await s.api("GET", `/api/v1/conversations/${id}/messages?limit=200`)).data.find((m) => m.text === text)?.status;
-  assert.notEqual(await statusOf("Anything else I can help with?"), "read", "a reply to a closed widget is not read");
+  // The widget has it (closed): delivered for the agent, not read.
+  const later = pane(a.page, id).locator('[data-testid="timeline-item"][data-direction="out"]', { hasText: "Anything else I can help with?" });
+  await later.and(a.page.locator('[data-status="delivered"]')).waitFor();
+  assert.equal(await later.getByTestId("delivery-status").innerText(), "Delivered");
+  assert.equal(await statusOf("Anything else I can help with?"), "delivered", "a reply to a closed widget is delivered, not read");
   await launcher.click();
   await v.page.locator('[data-testid="sb-unread"]').waitFor({ state: "hidden" });
   await msg("out", "Anything else I can help with?").waitFor();

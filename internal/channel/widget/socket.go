@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/clientaddr"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/live"
 )
@@ -43,6 +44,7 @@ const (
 //	visitor → server: {"type":"auth","visitor_id","secret"} first, then
 //	  {"type":"message","text","client_id","name","email"},
 //	  {"type":"typing","state":"start"|"stop"},
+//	  {"type":"delivered","message_id"} (the newest reply the widget has),
 //	  {"type":"read","message_id"} (the newest reply shown, panel open)
 //	server → visitor: {"type":"ready"}, {"type":"message","message"},
 //	  {"type":"ack","client_id","message_id"}, {"type":"typing","state"},
@@ -334,8 +336,10 @@ func (vs *visitorSocket) handle(ctx context.Context, member *live.Member, fr fra
 			return err
 		}
 		return vs.push(ctx)
+	case "delivered":
+		vs.receipt(ctx, fr.MessageID, conversation.MsgDelivered)
 	case "read":
-		vs.markRead(ctx, fr.MessageID)
+		vs.receipt(ctx, fr.MessageID, conversation.MsgRead)
 	case "typing":
 		if vs.conv == 0 || (fr.State != live.TypingStart && fr.State != live.TypingStop) {
 			return nil

@@ -113,6 +113,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   // visitor's messages: 0 until the history or a read frame says.
   let seenAt = 0;
   let readSent = 0; // the newest reply the server was told the visitor read
+  let deliveredSent = 0; // the newest reply the server was told this widget has
 
   const badge = h("span", { class: "badge", "data-testid": "sb-unread", hidden: true });
   const launcher = h("button", { class: "launcher", type: "button", "aria-label": T.open, "aria-expanded": "false",
@@ -163,16 +164,27 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   // server marks it and those before it read), once per reply, while the
   // page is in view; a socket not ready yet is told on its ready.
   function markRead() {
-    let last = saved.seen || 0, reply = 0;
-    for (const m of messages.values()) {
-      last = Math.max(last, m.id);
-      if (m.direction === "out") reply = Math.max(reply, m.id);
-    }
+    let last = saved.seen || 0;
+    for (const m of messages.values()) last = Math.max(last, m.id);
     saved.seen = last;
     save();
     unread = 0;
     drawBadge();
+    const reply = newestReply();
     if (reply > readSent && document.visibilityState === "visible" && put({ type: "read", message_id: reply })) readSent = reply;
+  }
+  // markDelivered tells the team of the newest reply this widget has, from
+  // its history or its socket, panel open or not (the server marks it and
+  // those before it delivered), once per reply; a reply told read already
+  // is past delivered.
+  function markDelivered() {
+    const reply = newestReply();
+    if (reply > Math.max(deliveredSent, readSent) && put({ type: "delivered", message_id: reply })) deliveredSent = reply;
+  }
+  function newestReply() {
+    let reply = 0;
+    for (const m of messages.values()) if (m.direction === "out") reply = Math.max(reply, m.id);
+    return reply;
   }
   // A reply that came while the page was in the background is read when
   // the visitor comes back to it.
@@ -272,6 +284,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     drawSeen();
     list.scrollTop = list.scrollHeight;
     if (open) markRead();
+    markDelivered();
   }
 
   async function call(method, path, body) {
@@ -321,6 +334,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           wsReady = true;
           retry = 0;
           if (open) markRead();
+          markDelivered();
           if (err.dataset.kind === "offline") { showError(""); delete err.dataset.kind; }
           // A message whose ack was lost with the last socket may or may
           // not be stored: sent again, it is stored once.
