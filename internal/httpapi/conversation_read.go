@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
+	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/live"
 )
 
@@ -34,9 +36,23 @@ func (s *Server) setRead(w http.ResponseWriter, r *http.Request, read bool) erro
 		if s.deps.Signs != nil {
 			s.deps.Signs.Read(conv)
 		}
-		s.live.Announce(conv.WorkspaceID, live.Notice{ConversationID: conv.ID, UserID: p.UserID, State: live.Read},
-			conv.AssigneeID, conv.TeamID)
+		if s.onWidget(r.Context(), conv.ChannelID) {
+			s.live.Announce(conv.WorkspaceID, live.Notice{ConversationID: conv.ID, UserID: p.UserID, State: live.Read},
+				conv.AssigneeID, conv.TeamID)
+		}
 	}
 	noContent(w)
 	return nil
+}
+
+// onWidget says whether a conversation's channel is a website widget,
+// whose visitor's socket is the only listener of a read notice: a read on
+// any other channel would wake every live socket of the workspace, on
+// every node, for nothing. The channel comes from the channels' cache.
+func (s *Server) onWidget(ctx context.Context, channelID int64) bool {
+	if channelID == 0 || s.deps.Channels == nil {
+		return false
+	}
+	ch, err := s.deps.Channels.Lookup(ctx, channelID)
+	return err == nil && ch.Type == widget.Type
 }

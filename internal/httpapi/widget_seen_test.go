@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"sync"
 	"testing"
 
 	"github.com/coder/websocket"
@@ -10,6 +11,8 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/httpapi"
+	"github.com/switchboard-chat/switchboard/internal/live"
 )
 
 // A person reading a widget conversation tells its visitor live, on the
@@ -76,6 +79,44 @@ func TestWidgetVisitorToldOfReads(t *testing.T) {
 		later := again.says("Any news?", "a2")
 		if later.CreatedAt.Before(*fr.SeenAt) {
 			t.Fatalf("a message after the read (%v) is stored before its time (%v)", later.CreatedAt, fr.SeenAt)
+		}
+	})
+}
+
+// A person's read is announced only where someone listens, the widget's
+// visitor: a read of another channel's conversation tells no socket and
+// no other node (each notice wakes every live socket of the workspace).
+func TestReadAnnouncedOnWidgetChannelsOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		var mu sync.Mutex
+		var told []live.Remote
+		f := newFixture(t, d, func(deps *httpapi.Deps) {
+			deps.Live.Publish = func(r live.Remote) {
+				mu.Lock()
+				told = append(told, r)
+				mu.Unlock()
+			}
+		})
+		f.widgetChannel(t)
+		announced := func() []live.Remote {
+			mu.Lock()
+			defer mu.Unlock()
+			return append([]live.Remote(nil), told...)
+		}
+		read := func(conv int64) {
+			t.Helper()
+			f.run(t, []scenario{{name: "the agent reads", method: "POST", path: "/api/v1/conversations/" + itoa(conv) + "/read",
+				as: "agent", status: 204}})
+		}
+
+		read(f.inbound(t, "+15550100", "Cara", "c1").ConversationID)
+		if got := announced(); len(got) != 0 {
+			t.Fatalf("a read on the custom channel was announced: %+v", got)
+		}
+		hi := f.openVisitorSocket(t, f.newVisitor(t)).says("Hello?", "a1")
+		read(hi.ConversationID)
+		if got := announced(); len(got) != 1 || got[0].ConversationID != hi.ConversationID || got[0].State != live.Read {
+			t.Fatalf("a read on the widget announced %+v", got)
 		}
 	})
 }
