@@ -168,6 +168,17 @@ func Timeout(msg string) error {
 	return &Error{Kind: KindTimeout, Message: msg}
 }
 
+// MessageOf returns the words of err a user may be shown: an Error's
+// Message (without its field or the wrapped cause, which may name
+// internals), or err's own text for any other error.
+func MessageOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
 // KindOf returns the kind of err, or "" for an unclassified (internal) error.
 func KindOf(err error) Kind {
 	var e *Error

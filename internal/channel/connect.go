@@ -2,7 +2,6 @@ package channel
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -93,10 +92,7 @@ func (s *Service) syncOnConnect(ctx context.Context, p Provider, c Channel, out 
 	}
 	list, err := s.SyncTemplates(ctx, c.WorkspaceID, c.ID)
 	if err != nil {
-		out.TemplatesError = err.Error()
-		if e := (*apperr.Error)(nil); errors.As(err, &e) {
-			out.TemplatesError = e.Message // the provider's words, without the wrapped error's
-		}
+		out.TemplatesError = apperr.MessageOf(err) // the provider's words, without the wrapped error's
 		return
 	}
 	n := len(list)

@@ -87,9 +87,7 @@ func (s *Service) TemplateMessageTx(ctx context.Context, q db.Querier, workspace
 		if synced == 0 {
 			return nil, "", apperr.Invalid("content.name", "channel %q has no templates yet: sync its templates in Settings → Channels first", ch.Name)
 		}
-		var e *apperr.Error
-		errors.As(err, &e)
-		return nil, "", apperr.Invalid("content.name", "%s", e.Message)
+		return nil, "", apperr.Invalid("content.name", "%s", apperr.MessageOf(err))
 	}
 	if err != nil {
 		return nil, "", err

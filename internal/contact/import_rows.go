@@ -2,7 +2,6 @@ package contact
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -90,13 +89,6 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 	bad := func(c importCol, reason string) *ImportRowError {
 		return &ImportRowError{Line: line, Field: c.target, Column: c.header, Reason: reason}
 	}
-	reason := func(err error) string {
-		var e *apperr.Error
-		if errors.As(err, &e) {
-			return e.Message
-		}
-		return err.Error()
-	}
 	for _, c := range im.cols {
 		if c.index >= len(rec) {
 			continue
@@ -118,18 +110,18 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 		case "phone":
 			p, err := NormalizePhone(v)
 			if err != nil {
-				return row, bad(c, "invalid phone: "+reason(err))
+				return row, bad(c, "invalid phone: "+apperr.MessageOf(err))
 			}
 			row.std["phone"] = p
 		case "email":
 			e, err := NormalizeEmail(v)
 			if err != nil {
-				return row, bad(c, "invalid email: "+reason(err))
+				return row, bad(c, "invalid email: "+apperr.MessageOf(err))
 			}
 			row.std["email"] = e
 		case "first_name", "last_name":
 			if err := limit.Text(c.target, v, MaxNameLen); err != nil {
-				return row, bad(c, reason(err))
+				return row, bad(c, apperr.MessageOf(err))
 			}
 			row.std[c.target] = v
 		case "language", "country":
@@ -138,7 +130,7 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 				max = MaxCountryLen
 			}
 			if err := limit.Text(c.target, v, max); err != nil {
-				return row, bad(c, reason(err))
+				return row, bad(c, apperr.MessageOf(err))
 			}
 			row.std[c.target] = v
 		case "lifecycle_stage":
@@ -154,7 +146,7 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 					continue
 				}
 				if err := limit.Text("tag", t, MaxTagLen); err != nil {
-					return row, bad(c, reason(err))
+					return row, bad(c, apperr.MessageOf(err))
 				}
 				if !slices.Contains(row.tags, t) {
 					row.tags = append(row.tags, t)
@@ -166,7 +158,7 @@ func (im *importer) parse(line int, rec []string) (importRow, *ImportRowError) {
 		default:
 			sv, err := ValidateValue(c.field, v)
 			if err != nil {
-				r := reason(err)
+				r := apperr.MessageOf(err)
 				switch c.field.Type {
 				case "number":
 					r = "bad number: " + r

@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -32,9 +31,7 @@ func (c *checker) add(field, format string, args ...any) {
 // (NUL, invalid UTF-8) or longer than max characters.
 func (c *checker) text(field, s string, max int) {
 	if err := limit.Text(field, s, max); err != nil {
-		var e *apperr.Error
-		errors.As(err, &e)
-		c.add(field, "%s", e.Message)
+		c.add(field, "%s", apperr.MessageOf(err))
 	}
 }
 
