@@ -28,15 +28,7 @@ func TestWidgetVisitorToldOfReads(t *testing.T) {
 		bobSocket.says("Do you ship to Canada?", "b1")
 		owner := f.openLive(t, "owner", "")
 
-		history := func(v widget.Visitor) widget.History {
-			t.Helper()
-			status, body := f.do(t, scenario{method: "GET", path: "/widget/{{widget}}/messages", header: visitorHeader(v)})
-			var h widget.History
-			if status != 200 || json.Unmarshal(body, &h) != nil {
-				t.Fatalf("history: %d %s", status, body)
-			}
-			return h
-		}
+		history := func(v widget.Visitor) widget.History { return f.visitorHistory(t, v) }
 		if h := history(ana); h.SeenAt != nil {
 			t.Fatalf("unread, Ana's history says seen at %v", h.SeenAt)
 		}

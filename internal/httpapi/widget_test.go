@@ -44,6 +44,18 @@ func (f *fixture) newVisitor(t *testing.T) widget.Visitor {
 	return v
 }
 
+// visitorHistory reads a visitor's history, as the widget does when it
+// starts.
+func (f *fixture) visitorHistory(t *testing.T, v widget.Visitor) widget.History {
+	t.Helper()
+	status, body := f.do(t, scenario{method: "GET", path: "/widget/{{widget}}/messages", header: visitorHeader(v)})
+	var h widget.History
+	if status != 200 || json.Unmarshal(body, &h) != nil {
+		t.Fatalf("history: %d %s", status, body)
+	}
+	return h
+}
+
 func visitorHeader(v widget.Visitor) map[string]string {
 	return map[string]string{"Origin": widgetOrigin, "Authorization": "Visitor " + v.VisitorID + ":" + v.Secret}
 }

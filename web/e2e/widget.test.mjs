@@ -157,6 +157,9 @@ test("a visitor on another site chats through the widget with an agent", async (
   await composer.locator("textarea").fill(reply);
   await composer.locator('[data-testid="send"]').click();
   await msg("out", reply).waitFor();
+  // Signed with the agent's name, above their reply; the workflow's messages are not.
+  await panel.locator('[data-testid="sb-sender"]:text-is("Sol Seller") + [data-testid="sb-message"]', { hasText: reply }).waitFor();
+  assert.equal(await panel.locator('[data-testid="sb-sender"]').count(), 1, "only the agent's reply is signed");
   await panel2.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: reply }).waitFor();
   // Shown in the visitor's open panel, the reply is read: the agent sees so.
   const sent = pane(a.page, id).locator('[data-testid="timeline-item"][data-direction="out"]', { hasText: reply });
@@ -220,6 +223,7 @@ test("a visitor on another site chats through the widget with an agent", async (
   await v.page.reload();
   await launcher.click();
   await msg("out", reply).waitFor();
+  await panel.locator('[data-testid="sb-sender"]:text-is("Sol Seller") + [data-testid="sb-message"]', { hasText: reply }).waitFor();
   await msg("in", "Hello! Do you ship to Canada?").waitFor();
 
   v.assertClean();

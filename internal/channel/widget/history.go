@@ -26,7 +26,11 @@ type Message struct {
 	// Replies are the choices of a question, shown as buttons.
 	Replies     []string     `json:"replies,omitempty"`
 	Attachments []Attachment `json:"attachments,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
+	// SenderName names the person of the team who wrote a reply (their
+	// name in the workspace), as chat widgets do; empty for the visitor's
+	// own messages and for the automated ones (workflows, the API).
+	SenderName string    `json:"sender_name,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // Attachment is a file of a message.
@@ -57,9 +61,11 @@ func messagesOf(ctx context.Context, q db.Querier, channelID, contactID, after i
 	if after > 0 {
 		order = "ASC"
 	}
-	rows, err := q.Query(ctx, `SELECT id, COALESCE(conversation_id, 0), direction, type, text, content, created_at FROM messages
-		WHERE channel_id = ? AND contact_id = ? AND id > ? AND NOT (direction = 'out' AND status = 'failed')
-		ORDER BY id `+order+` LIMIT ?`, channelID, contactID, after, historyLimit)
+	rows, err := q.Query(ctx, `SELECT m.id, COALESCE(m.conversation_id, 0), m.direction, m.type, m.text, m.content,
+			CASE WHEN m.sender = 'user' THEN COALESCE(u.name, '') ELSE '' END, m.created_at
+		FROM messages m LEFT JOIN users u ON u.id = m.sender_user_id
+		WHERE m.channel_id = ? AND m.contact_id = ? AND m.id > ? AND NOT (m.direction = 'out' AND m.status = 'failed')
+		ORDER BY m.id `+order+` LIMIT ?`, channelID, contactID, after, historyLimit)
 	if err != nil {
 		return nil, fmt.Errorf("widget: history: %w", err)
 	}
@@ -69,7 +75,7 @@ func messagesOf(ctx context.Context, q db.Querier, channelID, contactID, after i
 		var m Message
 		var content string
 		var created int64
-		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.Type, &m.Text, &content, &created); err != nil {
+		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.Type, &m.Text, &content, &m.SenderName, &created); err != nil {
 			return nil, fmt.Errorf("widget: history: %w", err)
 		}
 		m.CreatedAt = db.Time(created)

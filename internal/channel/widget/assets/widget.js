@@ -76,6 +76,7 @@
 .msg.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}
 .msg.pending{opacity:.6}.msg a{color:inherit}
 .seen{align-self:flex-end;margin-top:-4px;color:#6b7280;font-size:12px}
+.who{align-self:flex-start;margin:4px 0 -4px 4px;color:#6b7280;font-size:12px}
 .replies{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}
 .replies button{border:1px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:6px 12px;cursor:pointer;font-size:13px}
 .replies button:hover{background:var(--c);color:#fff}
@@ -256,6 +257,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
 
   function addMessage(m) {
     if (messages.has(m.id)) return;
+    const prev = [...messages.values()].pop();
     messages.set(m.id, m);
     let text = m.text || "";
     if (m.replies && m.replies.length) {
@@ -271,6 +273,11 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
       if (/^https?:\/\//.test(href)) {
         el.append(document.createElement("br"), h("a", { href, target: "_blank", rel: "noopener noreferrer" }, a.name || a.type));
       }
+    }
+    // The person who wrote a reply is named above it, once for their
+    // replies in a row.
+    if (m.direction === "out" && m.sender_name && !(prev && prev.direction === "out" && prev.sender_name === m.sender_name)) {
+      list.append(h("div", { class: "who", "data-testid": "sb-sender" }, m.sender_name));
     }
     list.append(el);
     if (m.direction === "out") {
