@@ -22,6 +22,7 @@ type widgetFrame struct {
 	MessageID                int64  `json:"message_id"`
 	Message                  *widget.Message
 	SeenAt                   *time.Time `json:"seen_at"`
+	Online                   *bool
 }
 
 // visitorSocket is a visitor's open widget socket, past its ready frame.

@@ -74,6 +74,7 @@ func TestWidgetSettingsValidation(t *testing.T) {
 			bad("a colour by name", `{"allowed_origins":["https://shop.example"],"color":"red"}`, "config.color"),
 			bad("a position", `{"allowed_origins":["https://shop.example"],"position":"top"}`, "config.position"),
 			bad("a long greeting", `{"allowed_origins":["https://shop.example"],"greeting":"`+strings.Repeat("a", 501)+`"}`, "config.greeting"),
+			bad("a long away message", `{"allowed_origins":["https://shop.example"],"away_message":"`+strings.Repeat("a", 501)+`"}`, "config.away_message"),
 			bad("an unknown setting", `{"allowed_origins":["https://shop.example"],"colour":"#000000"}`, "config"),
 			{name: "an agent may not", method: "POST", path: "/api/v1/channels", as: "agent", status: 403,
 				body: `{"type":"widget","name":"Website","config":{"allowed_origins":["https://shop.example"]}}`},
@@ -82,6 +83,10 @@ func TestWidgetSettingsValidation(t *testing.T) {
 		f.run(t, []scenario{
 			{name: "defaults kept on update", method: "PATCH", path: "/api/v1/channels/{{widget}}", as: "owner", status: 200,
 				body: `{"config":{"allowed_origins":["https://shop.example"]}}`, want: []string{`"color":"#2563eb"`, `"position":"right"`}},
+			{name: "an away message", method: "PATCH", path: "/api/v1/channels/{{widget}}", as: "owner", status: 200,
+				body: `{"config":{"allowed_origins":["https://shop.example"],"away_message":"  Back at 9 tomorrow.  "}}`, want: []string{`"away_message":"Back at 9 tomorrow."`}},
+			{name: "the script is told it", method: "GET", path: "/widget/{{widget}}/settings", status: 200,
+				header: map[string]string{"Origin": "https://shop.example"}, want: []string{`"away_message":"Back at 9 tomorrow."`}},
 		})
 	})
 }

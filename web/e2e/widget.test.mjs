@@ -67,6 +67,10 @@ test("a visitor on another site chats through the widget with an agent", async (
   assert.deepEqual(channel.config.allowed_origins, [shop.url]);
   assert.equal(channel.config.color, "#0f766e");
   assert.equal(channel.config.pre_chat_form, true);
+  // The owner steps away: nobody of the team is online when the visitor comes.
+  const ownerSwitch = o.page.getByRole("switch");
+  if ((await ownerSwitch.getAttribute("aria-checked")) === "true") await ownerSwitch.click();
+  await o.page.locator('[role="switch"][aria-checked="false"]').waitFor();
   await o.context.close();
   shop.channelID = channel.id;
   assert.notEqual(new URL(shop.url).origin, new URL(s.url).origin, "the shop is another origin");
@@ -86,6 +90,10 @@ test("a visitor on another site chats through the widget with an agent", async (
   const panel = v.page.locator('[data-testid="sb-panel"]');
   await panel.waitFor();
   await panel.locator('[data-testid="sb-greeting"]', { hasText: "Questions about sizes" }).waitFor();
+  // Nobody online: the widget says when to expect an answer.
+  const status = panel.locator('[data-testid="sb-status"]');
+  await status.and(v.page.locator('[data-online="false"]')).waitFor();
+  assert.equal(await status.innerText(), "We'll reply as soon as we can");
   // A second tab of the shop, opened before the visitor's first message:
   // the same visitor (their browser's storage), nothing to follow yet.
   const tab2 = await v.context.newPage();
@@ -130,6 +138,8 @@ test("a visitor on another site chats through the widget with an agent", async (
   await signIn(a.page, s.url, agent.email, agent.password, "/inbox/mine");
   await a.page.getByRole("listbox").waitFor({ state: "attached" });
   await goOnline(a.page);
+  await status.and(v.page.locator('[data-online="true"]')).waitFor();
+  assert.equal(await status.innerText(), "Online");
 
   // The visitor answers with a button: routed to Sales, assigned to the agent.
   await buttons.filter({ hasText: "Sales" }).click();

@@ -30,6 +30,7 @@ type api struct {
 	visitors *ratelimit.Limiter[string]
 	origins  *ratelimit.Limiter[string]
 	sockets  *sockets
+	team     availability
 }
 
 func newAPI(in channel.Inbox, d *Deps) *api {
@@ -131,6 +132,7 @@ type Settings struct {
 	Name          string `json:"name"`
 	Color         string `json:"color"`
 	Greeting      string `json:"greeting"`
+	AwayMessage   string `json:"away_message,omitempty"`
 	Position      string `json:"position"`
 	PreChatForm   bool   `json:"pre_chat_form"`
 	MaxTextLength int    `json:"max_text_length"`
@@ -141,7 +143,7 @@ type Settings struct {
 // settings is GET /widget/{channelID}/settings.
 func (a *api) settings(w http.ResponseWriter, r *http.Request, q request) error {
 	httpjson.WriteJSON(w, http.StatusOK, Settings{ChannelID: q.ch.ID, Name: q.ch.Name, Color: q.cfg.Color,
-		Greeting: q.cfg.Greeting, Position: q.cfg.Position, PreChatForm: q.cfg.PreChatForm, MaxTextLength: MaxTextLength, MaxUploadBytes: a.maxUpload()})
+		Greeting: q.cfg.Greeting, AwayMessage: q.cfg.AwayMessage, Position: q.cfg.Position, PreChatForm: q.cfg.PreChatForm, MaxTextLength: MaxTextLength, MaxUploadBytes: a.maxUpload()})
 	return nil
 }
 

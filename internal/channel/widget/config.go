@@ -25,6 +25,10 @@ type Config struct {
 	Color string `json:"color"`
 	// Greeting is the first line the panel shows, before any message.
 	Greeting string `json:"greeting"`
+	// AwayMessage is what the panel says under its title while nobody of
+	// the team is online (empty: the widget's own words, "We'll reply as
+	// soon as we can").
+	AwayMessage string `json:"away_message,omitempty"`
 	// Position is the corner of the launcher: "right" or "left".
 	Position string `json:"position"`
 	// PreChatForm asks the visitor's name and email before the first
@@ -36,7 +40,7 @@ type Config struct {
 const (
 	MaxOrigins     = 20
 	MaxOriginLen   = limit.URL
-	MaxGreetingLen = 500
+	MaxGreetingLen = 500 // the greeting's and the away message's
 	DefaultColor   = "#2563eb"
 )
 
@@ -48,6 +52,8 @@ var schema = channel.Schema{Fields: []channel.Field{
 		Description: "The sites that may embed the widget, one origin each (scheme://host[:port]); a page of any other origin is refused."},
 	{Name: "color", Type: "string", Title: "Colour", MaxLength: 7, Description: "The launcher's colour, #rrggbb (default " + DefaultColor + ")."},
 	{Name: "greeting", Type: "string", Title: "Greeting", MaxLength: MaxGreetingLen, Description: "Shown at the top of the panel."},
+	{Name: "away_message", Type: "string", Title: "Away message", MaxLength: MaxGreetingLen,
+		Description: "Shown under the title while nobody of the team is online (default: \"We'll reply as soon as we can\")."},
 	{Name: "position", Type: "string", Title: "Position", Description: "The launcher's corner: right (default) or left.", Options: []string{"right", "left"}},
 	{Name: "pre_chat_form", Type: "boolean", Title: "Pre-chat form", Description: "Ask the visitor's name and email before the first message."},
 	{Name: "token", Type: "string", Title: "Token", Secret: true, Generated: true,
@@ -91,6 +97,10 @@ func validateConfig(raw json.RawMessage) (json.RawMessage, error) {
 	c.Color = strings.ToLower(c.Color)
 	c.Greeting = strings.TrimSpace(limit.Clean(c.Greeting))
 	if err := limit.Text("config.greeting", c.Greeting, MaxGreetingLen); err != nil {
+		return nil, err
+	}
+	c.AwayMessage = strings.TrimSpace(limit.Clean(c.AwayMessage))
+	if err := limit.Text("config.away_message", c.AwayMessage, MaxGreetingLen); err != nil {
 		return nil, err
 	}
 	switch c.Position {

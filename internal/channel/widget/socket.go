@@ -49,6 +49,7 @@ const (
 //	server → visitor: {"type":"ready"}, {"type":"message","message"},
 //	  {"type":"ack","client_id","message_id"}, {"type":"typing","state"},
 //	  {"type":"read","seen_at"} (a person read the conversation),
+//	  {"type":"availability","online"} (on connecting, then on a change),
 //	  {"type":"error","client_id","code","error"}
 type frame struct {
 	Type      string   `json:"type"`
@@ -63,6 +64,9 @@ type frame struct {
 	// SeenAt: a read frame's time, up to which the visitor's messages were
 	// seen.
 	SeenAt *time.Time `json:"seen_at,omitempty"`
+	// Online: an availability frame's news, whether someone of the team
+	// is online.
+	Online *bool `json:"online,omitempty"`
 	Outgoing
 }
 
@@ -111,6 +115,7 @@ type visitorSocket struct {
 	contact atomic.Int64 // the visitor's contact, once they wrote
 	lastID  int64        // the last message pushed
 	conv    int64        // the visitor's latest conversation
+	online  *bool        // the team's availability last told (nil: not yet)
 }
 
 func (vs *visitorSocket) run(ctx context.Context) (err error) {
@@ -135,8 +140,14 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 	// the visitor's identity, conversations and messages move to the kept
 	// contact, whose events are theirs from then on.
 	sub := d.Tail.Subscribe(func(e event.Event) bool {
+		if e.WorkspaceID != ws {
+			return false
+		}
+		if e.Type == event.UserPresenceUpdated {
+			return true // the team's availability, told before the first message too
+		}
 		c := vs.contact.Load()
-		if e.WorkspaceID != ws || c == 0 {
+		if c == 0 {
 			return false
 		}
 		switch e.Type {
@@ -164,6 +175,13 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 	if err := vs.write(ctx, frame{Type: "ready"}); err != nil {
 		return err
 	}
+	online, err := teamOnline(ctx, d.DB.Reader(), ws)
+	if err != nil {
+		return err
+	}
+	if err := vs.tellAvailability(ctx, online); err != nil {
+		return err
+	}
 	if err := vs.push(ctx); err != nil {
 		return err
 	}
@@ -179,17 +197,33 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 		case <-ctx.Done():
 			return ctx.Err()
 		case evs := <-sub.C:
-			merged := false
+			merged, presence, others := false, int64(0), false
 			for _, e := range evs {
 				merged = merged || e.Type == event.ContactMerged
+				if e.Type == event.UserPresenceUpdated {
+					presence = e.ID
+				} else {
+					others = true
+				}
+			}
+			if presence != 0 {
+				online, err := vs.api.team.after(ctx, d.DB.Reader(), ws, presence)
+				if err != nil {
+					return err
+				}
+				if err := vs.tellAvailability(ctx, online); err != nil {
+					return err
+				}
 			}
 			if merged {
 				if err := vs.refollow(ctx); err != nil {
 					return err
 				}
 			}
-			if err := vs.push(ctx); err != nil {
-				return err
+			if others {
+				if err := vs.push(ctx); err != nil {
+					return err
+				}
 			}
 		case <-sub.Lagged():
 			// A merge may be among the events missed.
@@ -403,6 +437,16 @@ func (vs *visitorSocket) push(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// tellAvailability tells the visitor whether someone of the team is
+// online, when that changed since last told.
+func (vs *visitorSocket) tellAvailability(ctx context.Context, online bool) error {
+	if vs.online != nil && *vs.online == online {
+		return nil
+	}
+	vs.online = &online
+	return vs.write(ctx, frame{Type: "availability", Online: &online})
 }
 
 // seen tells the visitor up to when their messages were seen, once a

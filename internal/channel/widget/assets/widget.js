@@ -21,6 +21,7 @@
     tooLong: (n) => "Votre message est trop long : " + n + " caractères au plus.",
     offline: "Connexion perdue, reconnexion…", failed: "Le message n’a pas pu être envoyé : ",
     rate: "Vous envoyez des messages trop vite ; patientez un instant.", badEmail: "Cet e-mail n’est pas valide.",
+    messages: "Messages", online: "En ligne", away: "Nous vous répondrons dès que possible",
     title: "Discutons", prechat: "Présentez-vous avant de commencer.", attach: "Joindre un fichier",
     tooBig: (mb) => "Ce fichier est trop lourd : " + mb + " Mo au plus.",
   } : {
@@ -29,6 +30,7 @@
     tooLong: (n) => "Your message is too long: at most " + n + " characters.",
     offline: "Connection lost, reconnecting…", failed: "The message could not be sent: ",
     rate: "You are sending messages too fast; wait a moment.", badEmail: "This email address is not valid.",
+    messages: "Messages", online: "Online", away: "We'll reply as soon as we can",
     title: "Chat with us", prechat: "Tell us who you are before we start.", attach: "Attach a file",
     tooBig: (mb) => "This file is too large: at most " + mb + " MB.",
   };
@@ -68,9 +70,10 @@
  box-shadow:0 10px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden;font-size:14px}
 .panel[hidden]{display:none}
 .head{background:var(--c);color:#fff;padding:14px 16px;display:flex;align-items:center;justify-content:space-between;gap:8px}
-.head b{font-size:15px}.head button{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 6px;border-radius:6px}
+.head b{font-size:15px}.head .who-we{display:flex;flex-direction:column;gap:2px;min-width:0}
+.status{font-size:12px;opacity:.92}.status.on::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;background:#4ade80;margin-right:6px}.head button{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 6px;border-radius:6px}
 .greet{padding:12px 16px;color:#374151;background:#f9fafb;border-bottom:1px solid #e5e7eb;white-space:pre-wrap}
-.list{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}
+.list{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}.list:focus{outline:none}.list:focus-visible{outline:2px solid var(--c);outline-offset:-2px}
 .msg{max-width:80%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.4}
 .msg.out{align-self:flex-start;background:#f3f4f6;border-bottom-left-radius:4px}
 .msg.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}
@@ -123,9 +126,12 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     '<svg class="i-close" viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"/></svg>';
   launcher.append(badge);
   const title = h("b");
+  // Whether someone of the team is online, as the socket says.
+  const status = h("span", { class: "status", "data-testid": "sb-status", hidden: true });
   const closeBtn = h("button", { type: "button", "aria-label": T.close, on: { click: () => toggle(false) } }, "×");
   const greet = h("div", { class: "greet", "data-testid": "sb-greeting", hidden: true });
-  const list = h("div", { class: "list", role: "log", "aria-live": "polite", "data-testid": "sb-messages" });
+  // Focusable, so that a keyboard scrolls a conversation taller than the panel.
+  const list = h("div", { class: "list", role: "log", "aria-live": "polite", "aria-label": T.messages, tabindex: "0", "data-testid": "sb-messages" });
   const typing = h("div", { class: "typing", "data-testid": "sb-typing", hidden: true }, T.typing);
   const err = h("div", { class: "err", role: "alert", "data-testid": "sb-error", hidden: true });
   const input = h("textarea", { rows: "1", "aria-label": T.placeholder, placeholder: T.placeholder, "data-testid": "sb-input" });
@@ -141,7 +147,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     h("label", null, T.name, nameIn), h("label", null, T.email, emailIn),
     h("button", { class: "send", type: "submit" }, T.start));
   const panel = h("div", { class: "panel", role: "dialog", "aria-label": T.title, "data-testid": "sb-panel", hidden: true },
-    h("div", { class: "head" }, title, closeBtn), greet, list, typing, err, composer);
+    h("div", { class: "head" }, h("div", { class: "who-we" }, title, status), closeBtn), greet, list, typing, err, composer);
   const root = h("div", { class: "root" }, panel, launcher);
   panel.addEventListener("keydown", (e) => { if (e.key === "Escape") { toggle(false); launcher.focus(); } });
   shadow.append(root);
@@ -384,6 +390,12 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           showError(f.code === "too_long" && cfg ? T.tooLong(cfg.max_text_length) : f.code === "rate_limited" ? T.rate : T.failed + f.error);
           break;
         }
+        case "availability":
+          status.hidden = false;
+          status.classList.toggle("on", f.online === true);
+          status.dataset.online = String(f.online === true);
+          status.textContent = f.online === true ? T.online : (cfg && cfg.away_message) || T.away;
+          break;
         case "read":
           seenAt = Math.max(seenAt, Date.parse(f.seen_at) || 0);
           drawSeen();

@@ -38,13 +38,14 @@ describe("WidgetSettings", () => {
     fireEvent.change(screen.getByLabelText("Colour"), { target: { value: "#0f766e" } });
     fireEvent.change(screen.getByLabelText("Launcher position"), { target: { value: "left" } });
     fireEvent.change(screen.getByLabelText("Greeting"), { target: { value: "Hi" } });
+    fireEvent.change(screen.getByLabelText("Away message"), { target: { value: "Back at 9" } });
     fireEvent.click(screen.getByRole("checkbox"));
     fireEvent.click(screen.getByTestId("widget-save"));
     await waitFor(() => expect(screen.getByTestId("widget-embed")).toBeTruthy());
     expect(post).toHaveBeenCalledWith("/api/v1/channels", {
       type: "widget",
       name: "Site",
-      config: { allowed_origins: ["https://a.example", "https://b.example"], color: "#0f766e", greeting: "Hi", position: "left", pre_chat_form: true },
+      config: { allowed_origins: ["https://a.example", "https://b.example"], color: "#0f766e", greeting: "Hi", away_message: "Back at 9", position: "left", pre_chat_form: true },
     });
     expect(screen.getByTestId("widget-embed").textContent).toContain("/widget.js?channel=9");
   });
@@ -62,7 +63,7 @@ describe("WidgetSettings", () => {
   });
 
   it("reads defaults and writes the embed tag", () => {
-    expect(readConfig(undefined)).toEqual({ allowed_origins: [], color: "#2563eb", greeting: "", position: "right", pre_chat_form: false });
+    expect(readConfig(undefined)).toEqual({ allowed_origins: [], color: "#2563eb", greeting: "", away_message: "", position: "right", pre_chat_form: false });
     expect(embedSnippet("https://sb.example", 4)).toBe('<script src="https://sb.example/widget.js?channel=4" async></script>');
   });
 });

@@ -17,11 +17,13 @@ export interface WidgetConfig {
   allowed_origins: string[];
   color: string;
   greeting: string;
+  /** Shown under the panel's title while nobody of the team is online; empty: the widget's own words. */
+  away_message: string;
   position: "left" | "right";
   pre_chat_form: boolean;
 }
 
-const defaults: WidgetConfig = { allowed_origins: [], color: "#2563eb", greeting: "", position: "right", pre_chat_form: false };
+const defaults: WidgetConfig = { allowed_origins: [], color: "#2563eb", greeting: "", away_message: "", position: "right", pre_chat_form: false };
 
 /** readConfig takes a channel's stored configuration, with the defaults for what is missing. */
 export function readConfig(c?: Channel): WidgetConfig {
@@ -43,6 +45,7 @@ export default function WidgetSettings({ channel, onSaved }: { channel?: Channel
   const [origins, setOrigins] = useState(initial.allowed_origins.join("\n"));
   const [color, setColor] = useState(initial.color);
   const [greeting, setGreeting] = useState(initial.greeting);
+  const [away, setAway] = useState(initial.away_message);
   const [position, setPosition] = useState(initial.position);
   const [preChat, setPreChat] = useState(initial.pre_chat_form);
   const [saved, setSaved] = useState<Channel | undefined>(channel);
@@ -60,6 +63,7 @@ export default function WidgetSettings({ channel, onSaved }: { channel?: Channel
         .filter(Boolean),
       color,
       greeting,
+      away_message: away,
       position,
       pre_chat_form: preChat,
     };
@@ -82,7 +86,7 @@ export default function WidgetSettings({ channel, onSaved }: { channel?: Channel
   };
 
   const fieldError = (f: string) => error?.forField(f);
-  const generalError = error && !["name", "config", "config.allowed_origins", "config.color", "config.greeting", "config.position"].some((f) => error.forField(f)) ? error.message : undefined;
+  const generalError = error && !["name", "config", "config.allowed_origins", "config.color", "config.greeting", "config.away_message", "config.position"].some((f) => error.forField(f)) ? error.message : undefined;
   const snippet = saved ? embedSnippet(window.location.origin, saved.id) : "";
 
   return (
@@ -133,6 +137,18 @@ export default function WidgetSettings({ channel, onSaved }: { channel?: Channel
             className="border-line bg-bg aria-[invalid=true]:border-danger rounded border px-2 py-1.5 text-sm"
             value={greeting}
             onChange={(e) => setGreeting(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t("widgetSettings.away")} hint={t("widgetSettings.awayHint")} error={fieldError("config.away_message")}>
+        {(id, d) => (
+          <TextInput
+            id={id}
+            aria-describedby={d}
+            aria-invalid={!!fieldError("config.away_message")}
+            placeholder={t("widgetSettings.awayPlaceholder")}
+            value={away}
+            onChange={(e) => setAway(e.target.value)}
           />
         )}
       </Field>
