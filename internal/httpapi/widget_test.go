@@ -226,8 +226,8 @@ func TestWidgetSocket(t *testing.T) {
 			}
 		}
 		type frame struct {
-			Type, State, Code, Error string
-			Message                  *widget.Message
+			Type, State, Code, Error, Name string
+			Message                        *widget.Message
 		}
 		read := func(c *websocket.Conn) frame {
 			t.Helper()
@@ -278,7 +278,13 @@ func TestWidgetSocket(t *testing.T) {
 		// An agent types, then replies: both reach the visitor live.
 		agent := f.openLive(t, "agent", "")
 		agent.send(t, `{"type":"typing","conversation_id":`+itoa(convID)+`,"state":"start"}`)
-		for fr := read(c); fr.Type != "typing" || fr.State != "start"; fr = read(c) {
+		fr = read(c)
+		for fr.Type != "typing" || fr.State != "start" {
+			fr = read(c)
+		}
+		// Named, as the reply will be signed.
+		if fr.Name != f.users["agent"].Name || fr.Name == "" {
+			t.Fatalf("the typing frame names %q, want the agent's name %q", fr.Name, f.users["agent"].Name)
 		}
 		f.run(t, []scenario{{name: "the agent replies", method: "POST", path: "/api/v1/conversations/" + itoa(convID) + "/messages", as: "agent",
 			status: 202, body: `{"text":"Hello Ana, how can we help?"}`}})

@@ -163,7 +163,7 @@ test("a visitor on another site chats through the widget with an agent", async (
   await pane(a.page, id).getByText("Wendy Walker is typing…").waitFor({ state: "hidden" });
   const reply = "Hi Wendy, yes: we ship to Canada in 5 to 7 days.";
   await composer.locator("textarea").pressSequentially("Hi Wendy", { delay: 20 });
-  await panel.locator('[data-testid="sb-typing"]').waitFor({ state: "visible" });
+  await panel.locator('[data-testid="sb-typing"]', { hasText: "Sol Seller is typing…" }).waitFor({ state: "visible" });
   await composer.locator("textarea").fill(reply);
   await composer.locator('[data-testid="send"]').click();
   await msg("out", reply).waitFor();

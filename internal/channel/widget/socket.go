@@ -47,7 +47,7 @@ const (
 //	  {"type":"delivered","message_id"} (the newest reply the widget has),
 //	  {"type":"read","message_id"} (the newest reply shown, panel open)
 //	server → visitor: {"type":"ready"}, {"type":"message","message"},
-//	  {"type":"ack","client_id","message_id"}, {"type":"typing","state"},
+//	  {"type":"ack","client_id","message_id"}, {"type":"typing","state","name"},
 //	  {"type":"read","seen_at"} (a person read the conversation),
 //	  {"type":"availability","online"} (on connecting, then on a change),
 //	  {"type":"error","client_id","code","error"}
@@ -112,10 +112,11 @@ type visitorSocket struct {
 	q       request
 	c       *websocket.Conn
 	v       Visitor
-	contact atomic.Int64 // the visitor's contact, once they wrote
-	lastID  int64        // the last message pushed
-	conv    int64        // the visitor's latest conversation
-	online  *bool        // the team's availability last told (nil: not yet)
+	contact atomic.Int64     // the visitor's contact, once they wrote
+	lastID  int64            // the last message pushed
+	conv    int64            // the visitor's latest conversation
+	online  *bool            // the team's availability last told (nil: not yet)
+	typists map[int64]string // names of the people seen typing, by user id
 }
 
 func (vs *visitorSocket) run(ctx context.Context) (err error) {
@@ -241,7 +242,7 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 				if err := vs.seen(ctx); err != nil {
 					return err
 				}
-			} else if err := vs.write(ctx, frame{Type: "typing", State: t.State}); err != nil {
+			} else if err := vs.write(ctx, frame{Type: "typing", State: t.State, Outgoing: Outgoing{Name: vs.typist(ctx, t)}}); err != nil {
 				return err
 			}
 		case fr := <-frames:
@@ -437,6 +438,29 @@ func (vs *visitorSocket) push(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// typist names the person of a typing start, as replies are signed
+// (Message.SenderName): "Sol Seller is typing…". Read once per person and
+// socket; a failed read is no name (a hint goes without).
+func (vs *visitorSocket) typist(ctx context.Context, t live.Notice) string {
+	if t.State != live.TypingStart {
+		return ""
+	}
+	if name, ok := vs.typists[t.UserID]; ok {
+		return name
+	}
+	var name string
+	err := vs.api.deps.DB.Reader().QueryRow(ctx, `SELECT name FROM users WHERE id = ? AND workspace_id = ?`,
+		t.UserID, vs.q.ch.WorkspaceID).Scan(&name)
+	if err != nil {
+		return ""
+	}
+	if vs.typists == nil || len(vs.typists) >= 100 {
+		vs.typists = map[int64]string{}
+	}
+	vs.typists[t.UserID] = name
+	return name
 }
 
 // tellAvailability tells the visitor whether someone of the team is

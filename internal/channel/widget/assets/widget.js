@@ -17,7 +17,7 @@
   const fr = (navigator.language || "").toLowerCase().startsWith("fr");
   const T = fr ? {
     open: "Ouvrir le chat", close: "Fermer le chat", placeholder: "Écrivez un message…", send: "Envoyer",
-    typing: "L’équipe écrit…", seen: "Vu", name: "Votre nom", email: "Votre e-mail", start: "Commencer", unread: "non lus",
+    typing: "L’équipe écrit…", typingName: (n) => n + " écrit…", seen: "Vu", name: "Votre nom", email: "Votre e-mail", start: "Commencer", unread: "non lus",
     tooLong: (n) => "Votre message est trop long : " + n + " caractères au plus.",
     offline: "Connexion perdue, reconnexion…", failed: "Le message n’a pas pu être envoyé : ",
     rate: "Vous envoyez des messages trop vite ; patientez un instant.", badEmail: "Cet e-mail n’est pas valide.",
@@ -26,7 +26,7 @@
     tooBig: (mb) => "Ce fichier est trop lourd : " + mb + " Mo au plus.",
   } : {
     open: "Open chat", close: "Close chat", placeholder: "Write a message…", send: "Send",
-    typing: "The team is typing…", seen: "Seen", name: "Your name", email: "Your email", start: "Start chatting", unread: "unread",
+    typing: "The team is typing…", typingName: (n) => n + " is typing…", seen: "Seen", name: "Your name", email: "Your email", start: "Start chatting", unread: "unread",
     tooLong: (n) => "Your message is too long: at most " + n + " characters.",
     offline: "Connection lost, reconnecting…", failed: "The message could not be sent: ",
     rate: "You are sending messages too fast; wait a moment.", badEmail: "This email address is not valid.",
@@ -402,6 +402,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           break;
         case "typing":
           typing.hidden = f.state !== "start";
+          typing.textContent = f.name ? T.typingName(f.name) : T.typing;
           clearTimeout(typingTimer);
           if (f.state === "start") typingTimer = setTimeout(() => { typing.hidden = true; }, 8000);
           break;
