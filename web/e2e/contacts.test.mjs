@@ -95,6 +95,33 @@ test("a CSV of 1,000 rows with 3 bad ones imports with those 3 reported", async 
   await page.locator('[data-testid="contact-row"]').first().waitFor();
   const names = await page.locator('[data-testid="contact-row"]').allTextContents();
   assert.ok(names.length >= 10 && names.every((n) => n.includes("Imported99")), `rows: ${names.join(" | ")}`);
+
+  // Two of them checked and tagged at once; the list shows the tag.
+  const ids = [];
+  for (const i of [0, 1]) {
+    await page.getByTestId("contact-check").nth(i).check();
+    ids.push(Number(await page.getByTestId("contact-row").nth(i).getAttribute("data-contact-id")));
+  }
+  const bar = page.getByTestId("contacts-bulk");
+  assert.equal(await bar.getByTestId("contacts-bulk-count").innerText(), "2 contacts checked");
+  await bar.getByTestId("contacts-bulk-tag").fill("spring-fair");
+  await screenshot(page, "contacts-bulk", "light");
+  await bar.getByTestId("contacts-bulk-add").click();
+  await page.getByText("Tag “spring-fair” added to 2 contacts").waitFor();
+  await bar.waitFor({ state: "detached" });
+  for (const id of ids) {
+    const c = await s.api("GET", `/api/v1/contacts/${id}`);
+    assert.deepEqual(c.tags, ["spring-fair"], `contact ${id}'s tags`);
+    await page.locator(`[data-testid="contact-row"][data-contact-id="${id}"]`, { hasText: "spring-fair" }).waitFor();
+  }
+  // Every listed one checked, then the tag taken off them all.
+  await page.getByTestId("contacts-check-all").check();
+  const listed = await page.getByTestId("contact-row").count();
+  assert.equal(await bar.getByTestId("contacts-bulk-count").innerText(), `${listed} contacts checked`);
+  await bar.getByTestId("contacts-bulk-tag").fill("spring-fair");
+  await bar.getByTestId("contacts-bulk-remove").click();
+  await page.getByText(`Tag “spring-fair” removed from ${listed} contacts`).waitFor();
+  for (const id of ids) assert.deepEqual((await s.api("GET", `/api/v1/contacts/${id}`)).tags, [], `contact ${id}'s tags after the removal`);
   me.assertClean();
   await me.close();
 });

@@ -7,6 +7,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { Download, GitMerge, Search, Upload } from "lucide-react";
 import { useChannels } from "../../lib/directory";
+import { BulkTags } from "./BulkTags";
 import { useMe } from "../../lib/session";
 import { Avatar } from "../../lib/ui/Avatar";
 import type { Contact } from "../../lib/types";
@@ -78,6 +79,18 @@ export function ContactList() {
     for (const p of query.data?.pages ?? []) for (const c of p.data) if (!seen.has(c.id)) (seen.add(c.id), out.push(c));
     return out;
   }, [query.data]);
+  // The contacts checked for a bulk action; a new filter starts afresh.
+  const [checked, setChecked] = useState<Set<number>>(new Set());
+  const filterKeyString = JSON.stringify(filter);
+  useEffect(() => setChecked(new Set()), [filterKeyString]);
+  const toggle = (id: number) =>
+    setChecked((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  const allChecked = rows.length > 0 && rows.every((c) => checked.has(c.id));
+  const checkAll = () => setChecked(allChecked ? new Set() : new Set(rows.map((c) => c.id)));
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -181,13 +194,18 @@ export function ContactList() {
           {(query.error as Error).message}
         </p>
       )}
-      <div className="text-muted border-line grid grid-cols-[2fr_1.2fr_1.6fr_1fr_1.4fr_1fr] gap-2 border-b px-4 py-1.5 text-xs font-semibold uppercase" aria-hidden>
-        <span>{t("contacts.col.name")}</span>
-        <span>{t("contacts.col.phone")}</span>
-        <span>{t("contacts.col.email")}</span>
-        <span>{t("contacts.col.stage")}</span>
-        <span>{t("contacts.col.tags")}</span>
-        <span>{t("contacts.col.lastMessage")}</span>
+      {checked.size > 0 && <BulkTags ids={[...checked]} onClear={() => setChecked(new Set())} />}
+      <div className="border-line flex items-center border-b pl-4">
+        <input type="checkbox" checked={allChecked} onChange={checkAll} disabled={rows.length === 0}
+          aria-label={t("contacts.bulk.checkAll", { count: rows.length })} data-testid="contacts-check-all" className="mr-3 shrink-0" />
+        <div className="text-muted grid flex-1 grid-cols-[2fr_1.2fr_1.6fr_1fr_1.4fr_1fr] gap-2 py-1.5 pr-4 text-xs font-semibold uppercase" aria-hidden>
+          <span>{t("contacts.col.name")}</span>
+          <span>{t("contacts.col.phone")}</span>
+          <span>{t("contacts.col.email")}</span>
+          <span>{t("contacts.col.stage")}</span>
+          <span>{t("contacts.col.tags")}</span>
+          <span>{t("contacts.col.lastMessage")}</span>
+        </div>
       </div>
       <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto">
         {query.isPending ? (
@@ -205,13 +223,19 @@ export function ContactList() {
             {items.map((v) => {
               const c = rows[v.index]!;
               return (
-                <li key={v.key} className="absolute left-0 w-full" style={{ top: v.start, height: ROW }}>
+                <li
+                  key={v.key}
+                  className={"border-line absolute left-0 flex w-full items-center border-b pl-4 " + (checked.has(c.id) ? "bg-selected" : "hover:bg-hover")}
+                  style={{ top: v.start, height: ROW }}
+                >
+                  <input type="checkbox" checked={checked.has(c.id)} onChange={() => toggle(c.id)} className="mr-3 shrink-0"
+                    aria-label={t("contacts.bulk.check", { name: displayName(c) })} data-testid="contact-check" />
                   <Link
                     to={`/contacts/${c.id}`}
                     data-testid="contact-row"
                     data-contact-id={c.id}
                     onKeyDown={(e) => e.key === " " && (e.preventDefault(), navigate(`/contacts/${c.id}`))}
-                    className="border-line hover:bg-hover grid h-full grid-cols-[2fr_1.2fr_1.6fr_1fr_1.4fr_1fr] items-center gap-2 border-b px-4 text-sm"
+                    className="grid h-full min-w-0 flex-1 grid-cols-[2fr_1.2fr_1.6fr_1fr_1.4fr_1fr] items-center gap-2 pr-4 text-sm"
                   >
                     <span className="flex min-w-0 items-center gap-2">
                       <Avatar name={displayName(c)} />
