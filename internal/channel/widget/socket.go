@@ -176,11 +176,7 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 	if err := vs.write(ctx, frame{Type: "ready"}); err != nil {
 		return err
 	}
-	online, err := teamOnline(ctx, d.DB.Reader(), ws)
-	if err != nil {
-		return err
-	}
-	if err := vs.tellAvailability(ctx, online); err != nil {
+	if err := vs.tellAvailability(ctx, 0); err != nil {
 		return err
 	}
 	if err := vs.push(ctx); err != nil {
@@ -208,11 +204,7 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 				}
 			}
 			if presence != 0 {
-				online, err := vs.api.team.after(ctx, d.DB.Reader(), ws, presence)
-				if err != nil {
-					return err
-				}
-				if err := vs.tellAvailability(ctx, online); err != nil {
+				if err := vs.tellAvailability(ctx, presence); err != nil {
 					return err
 				}
 			}
@@ -227,8 +219,11 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 				}
 			}
 		case <-sub.Lagged():
-			// A merge may be among the events missed.
+			// A merge may be among the events missed, and a presence change.
 			if err := vs.refollow(ctx); err != nil {
+				return err
+			}
+			if err := vs.tellAvailability(ctx, 0); err != nil {
 				return err
 			}
 			if err := vs.push(ctx); err != nil {
@@ -464,8 +459,26 @@ func (vs *visitorSocket) typist(ctx context.Context, t live.Notice) string {
 }
 
 // tellAvailability tells the visitor whether someone of the team is
-// online, when that changed since last told.
-func (vs *visitorSocket) tellAvailability(ctx context.Context, online bool) error {
+// online, when that changed since last told: after the presence change
+// of event id after (shared with the node's other sockets that heard it),
+// or, with 0, as the store says now (on connecting, after a lag). It is
+// a hint: a failed read leaves the visitor told what they were, and the
+// socket open.
+func (vs *visitorSocket) tellAvailability(ctx context.Context, after int64) error {
+	q := vs.api.deps.DB.Reader()
+	var online bool
+	var err error
+	if after == 0 {
+		online, err = teamOnline(ctx, q, vs.q.ch.WorkspaceID)
+	} else {
+		online, err = vs.api.team.after(ctx, q, vs.q.ch.WorkspaceID, after)
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			slog.Warn("widget: the team's availability was not read", "channel_id", vs.q.ch.ID, "err", err)
+		}
+		return nil
+	}
 	if vs.online != nil && *vs.online == online {
 		return nil
 	}
