@@ -71,7 +71,8 @@
 .panel[hidden]{display:none}
 .head{background:var(--c);color:#fff;padding:14px 16px;display:flex;align-items:center;justify-content:space-between;gap:8px}
 .head b{font-size:15px}.head .who-we{display:flex;flex-direction:column;gap:2px;min-width:0}
-.status{font-size:12px;opacity:.92}.status.on::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;background:#4ade80;margin-right:6px}.head button{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 6px;border-radius:6px}
+.status{font-size:12px;opacity:.92}.status.on::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;background:#4ade80;margin-right:6px}
+.head button{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 6px;border-radius:6px}
 .greet{padding:12px 16px;color:#374151;background:#f9fafb;border-bottom:1px solid #e5e7eb;white-space:pre-wrap}
 .list{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}.list:focus{outline:none}.list:focus-visible{outline:2px solid var(--c);outline-offset:-2px}
 .msg{max-width:80%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.4}
