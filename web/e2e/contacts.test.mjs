@@ -122,6 +122,15 @@ test("a CSV of 1,000 rows with 3 bad ones imports with those 3 reported", async 
   await bar.getByTestId("contacts-bulk-remove").click();
   await page.getByText(`Tag “spring-fair” removed from ${listed} contacts`).waitFor();
   for (const id of ids) assert.deepEqual((await s.api("GET", `/api/v1/contacts/${id}`)).tags, [], `contact ${id}'s tags after the removal`);
+  // The two first ones moved to another lifecycle stage at once.
+  const stages = (await s.api("GET", "/api/v1/lifecycle-stages?limit=100")).data.map((x) => x.name);
+  const target = stages.find((n) => n !== "New Lead");
+  assert.ok(target, `a stage other than New Lead among ${stages.join(", ")}`);
+  for (const i of [0, 1]) await page.getByTestId("contact-check").nth(i).check();
+  await bar.getByTestId("contacts-bulk-stage").selectOption({ label: target });
+  await bar.getByTestId("contacts-bulk-set-stage").click();
+  await page.getByText(`Stage “${target}” set on 2 contacts`).waitFor();
+  for (const id of ids) assert.equal((await s.api("GET", `/api/v1/contacts/${id}`)).lifecycle_stage, target, `contact ${id}'s stage`);
   me.assertClean();
   await me.close();
 });

@@ -1,11 +1,12 @@
-// The bulk bar tags every checked contact, a few requests at a time, and
-// says what failed; eachAtOnce never runs more than it is allowed to.
+// The bulk bar tags every checked contact or sets their stage, a few
+// requests at a time, and says what failed; eachAtOnce never runs more
+// than it is allowed to.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../lib/i18n";
 import { ToastProvider } from "../../lib/ui/toast";
-import { BulkTags, eachAtOnce } from "./BulkTags";
+import { BulkActions, eachAtOnce } from "./BulkActions";
 import { json, noContent } from "../../test/http";
 
 let calls: { method: string; url: string; body?: unknown }[];
@@ -20,7 +21,8 @@ beforeEach(() => {
       const method = init.method ?? "GET";
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
       if (url.startsWith("/api/v1/tags")) return json(200, { data: [{ id: 1, name: "vip" }], next_cursor: "" });
-      const m = /^\/api\/v1\/contacts\/(\d+)\/tags/.exec(url);
+      if (url.startsWith("/api/v1/lifecycle-stages")) return json(200, { data: [{ id: 2, name: "Customer", position: 0 }], next_cursor: "" });
+      const m = /^\/api\/v1\/contacts\/(\d+)\/(tags|lifecycle)/.exec(url);
       if (m) {
         calls.push({ method, url, body: init.body ? JSON.parse(String(init.body)) : undefined });
         if (refuse.has(Number(m[1]))) return json(404, { error: { code: "not_found", message: "contact not found" } });
@@ -41,7 +43,7 @@ function mount(ids: number[], onClear = vi.fn()) {
   render(
     <QueryClientProvider client={qc}>
       <ToastProvider>
-        <BulkTags ids={ids} onClear={onClear} />
+        <BulkActions ids={ids} onClear={onClear} />
       </ToastProvider>
     </QueryClientProvider>,
   );
@@ -67,6 +69,26 @@ it("removes the tag, and says which failed without unchecking", async () => {
   expect(await screen.findByText("Tag “to call” removed from 1 contact; 1 failed: contact not found")).toBeTruthy();
   expect(calls.map((c) => `${c.method} ${c.url}`).sort()).toEqual(["DELETE /api/v1/contacts/3/tags/to%20call", "DELETE /api/v1/contacts/5/tags/to%20call"]);
   expect(onClear).not.toHaveBeenCalled();
+});
+
+it("sets the stage of every checked contact, or clears it", async () => {
+  const onClear = mount([3, 5]);
+  const pick = (await screen.findByTestId("contacts-bulk-stage")) as HTMLSelectElement;
+  await waitFor(() => expect(screen.getByRole("option", { name: "Customer" })).toBeTruthy());
+  expect((screen.getByTestId("contacts-bulk-set-stage") as HTMLButtonElement).disabled).toBe(true);
+  fireEvent.change(pick, { target: { value: "=Customer" } });
+  fireEvent.click(screen.getByTestId("contacts-bulk-set-stage"));
+  expect(await screen.findByText("Stage “Customer” set on 2 contacts")).toBeTruthy();
+  expect(calls.map((c) => `${c.method} ${c.url} ${JSON.stringify(c.body)}`).sort()).toEqual([
+    'PUT /api/v1/contacts/3/lifecycle {"stage":"Customer"}',
+    'PUT /api/v1/contacts/5/lifecycle {"stage":"Customer"}',
+  ]);
+  expect(onClear).toHaveBeenCalledTimes(1);
+  calls = [];
+  fireEvent.change(pick, { target: { value: "=" } });
+  fireEvent.click(screen.getByTestId("contacts-bulk-set-stage"));
+  expect(await screen.findByText("Stage cleared on 2 contacts")).toBeTruthy();
+  expect(calls.every((c) => (c.body as { stage: string }).stage === "")).toBe(true);
 });
 
 it("asks for a tag before it acts", () => {

@@ -7,7 +7,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useTranslation } from "react-i18next";
 import { Download, GitMerge, Search, Upload } from "lucide-react";
 import { useChannels } from "../../lib/directory";
-import { BulkTags } from "./BulkTags";
+import { BulkActions } from "./BulkActions";
 import { useMe } from "../../lib/session";
 import { Avatar } from "../../lib/ui/Avatar";
 import type { Contact } from "../../lib/types";
@@ -194,7 +194,7 @@ export function ContactList() {
           {(query.error as Error).message}
         </p>
       )}
-      {checked.size > 0 && <BulkTags ids={[...checked]} onClear={() => setChecked(new Set())} />}
+      {checked.size > 0 && <BulkActions ids={[...checked]} onClear={() => setChecked(new Set())} />}
       <div className="border-line flex items-center border-b pl-4">
         <input type="checkbox" checked={allChecked} onChange={checkAll} disabled={rows.length === 0}
           aria-label={t("contacts.bulk.checkAll", { count: rows.length })} data-testid="contacts-check-all" className="mr-3 shrink-0" />
