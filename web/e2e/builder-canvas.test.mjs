@@ -70,7 +70,16 @@ test("the demo workflow on the canvas; add, refuse, undo, save, reload", async (
   });
 
   // Delete it (its branch is itself), then undo brings it back, redo removes it again.
-  await node(page, "send_message").click();
+  // The problem's click pans the canvas to the step (300 ms): a click on the
+  // moving node may land on the pane, which unselects it, so it is clicked
+  // until it is the selected one.
+  await until(
+    async () => {
+      await node(page, "send_message").click();
+      return (await page.locator(".react-flow__node.selected").getAttribute("data-id")) === "send_message";
+    },
+    { what: "the step selected by a click" },
+  );
   await page.keyboard.press("Delete");
   await page.getByTestId("builder-delete-confirm").click();
   await until(async () => (await node(page, "send_message").count()) === 0, { what: "the step deleted" });
