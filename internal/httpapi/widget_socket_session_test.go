@@ -23,6 +23,7 @@ type widgetFrame struct {
 	Message                  *widget.Message
 	SeenAt                   *time.Time `json:"seen_at"`
 	Online                   *bool
+	ConversationID           int64 `json:"conversation_id"`
 }
 
 // visitorSocket is a visitor's open widget socket, past its ready frame.

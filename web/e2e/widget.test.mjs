@@ -4,42 +4,20 @@
 // workflow's question shows its choices as buttons; the visitor answers
 // with a button; an agent of Sales goes online, is assigned, types and
 // replies from the inbox; the visitor sees the typing and the reply live,
-// and an unread badge while the panel is closed. A page of an origin the
-// channel does not allow gets no widget; an oversized message is refused
-// with a clear error in the widget.
+// and an unread badge while the panel is closed; both see the other's
+// reads, the visitor who is online and when the conversation is closed. A
+// page of an origin the channel does not allow gets no widget; an
+// oversized message is refused with a clear error in the widget. (How the
+// text of messages is shown: widget-text.test.mjs.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fixture, goOnline, newUser, owner, pane, row, screenshot, signIn, until } from "./harness.mjs";
+import { hostSite, visitorPage, widgetSite } from "./widget-site.mjs";
 
 const f = fixture(before, after);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** hostSite serves a shop's page that embeds the widget of site.channelID. */
-async function hostSite(switchboardURL, channelID = 0) {
-  const site = { channelID };
-  const page = () => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Acme Shoes</title>
-<style>body{font-family:Georgia,serif;margin:0;background:#fdf8f0;color:#3b2f2f}
-header{padding:24px 48px;background:#3b2f2f;color:#fdf8f0;font-size:28px}
-main{padding:32px 48px;max-width:640px;line-height:1.6}
-button{all:unset}</style></head>
-<body><header>Acme Shoes</header>
-<main><h1>Handmade leather shoes</h1>
-<p>Every pair is cut and stitched in our workshop. Questions about sizes, shipping or an order? Chat with us: the button in the corner.</p></main>
-<script src="${switchboardURL}/widget.js?channel=${site.channelID}" async></script>
-</body></html>`;
-  const server = createServer((req, res) => {
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-    res.end(page());
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  site.url = `http://127.0.0.1:${server.address().port}`;
-  site.close = () => new Promise((ok) => server.close(() => ok()));
-  return site;
-}
 
 test("a visitor on another site chats through the widget with an agent", async (t) => {
   const s = f.server;
@@ -236,6 +214,16 @@ test("a visitor on another site chats through the widget with an agent", async (
   await panel.locator('[data-testid="sb-sender"]:text-is("Sol Seller") + [data-testid="sb-message"]', { hasText: reply }).waitFor();
   await msg("in", "Hello! Do you ship to Canada?").waitFor();
 
+  // Closed by the team: the visitor sees the conversation end, live and after a reload.
+  const categories = (await s.api("GET", "/api/v1/closing-categories?limit=100")).data;
+  await s.api("POST", `/api/v1/conversations/${id}/close`, categories.length ? { category: categories[0].name } : {});
+  const ended = panel.locator(`[data-testid="sb-closed"][data-conversation-id="${id}"]`);
+  await ended.waitFor();
+  assert.equal(await ended.innerText(), "Conversation closed");
+  await v.page.reload();
+  await launcher.click();
+  await ended.waitFor();
+
   v.assertClean();
   a.assertClean();
   await a.close();
@@ -269,68 +257,8 @@ test("a page of an origin the channel does not allow gets no widget", async (t) 
   await v.close();
 });
 
-/**
- * widgetSite makes a widget channel named name and a shop's site that
- * embeds it, the only origin the channel allows; the site closes when the
- * test ends.
- */
-async function widgetSite(t, name) {
-  const s = f.server;
-  const channel = await s.api("POST", "/api/v1/channels", { type: "widget", name, config: { allowed_origins: ["http://127.0.0.1"] } });
-  const site = await hostSite(s.url, channel.id);
-  t.after(() => site.close());
-  await s.api("PATCH", `/api/v1/channels/${channel.id}`, { config: { allowed_origins: [site.url] } });
-  return { channel, site };
-}
-
-/**
- * visitorPage opens site's page as a new visitor whose widget socket goes
- * through a route the test controls: route.cut = "before" makes it drop the
- * next message frame the widget sends and close the connection, as a
- * network that fails mid-send does; "after" passes the frame on first, so
- * the message is stored and only its ack is lost. Answers the visitor,
- * their panel and helpers.
- */
-async function visitorPage(f, site, channelID) {
-  const v = await newUser(f.browser, { name: "a visitor" });
-  const route = { cut: "", readies: 0 };
-  await v.page.routeWebSocket(/\/widget\/\d+\/socket$/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((m) => {
-      const fr = JSON.parse(m);
-      if (fr.type === "message" && route.cut) {
-        if (route.cut === "after") server.send(m);
-        route.cut = "";
-        ws.close({ code: 1011, reason: "cut" });
-        server.close();
-        return;
-      }
-      server.send(m);
-    });
-    server.onMessage((m) => {
-      if (JSON.parse(m).type === "ready") route.readies++;
-      ws.send(m);
-    });
-  });
-  await v.page.goto(site.url);
-  await v.page.locator('[data-testid="sb-launcher"]').click();
-  const panel = v.page.locator('[data-testid="sb-panel"]');
-  await panel.waitFor();
-  await until(() => route.readies > 0, { what: "the widget's socket to be ready" });
-  const storeKey = `switchboard-widget-${channelID}`;
-  /** history reads the visitor's messages as the server stores them. */
-  const history = async () => {
-    const saved = JSON.parse(await v.page.evaluate((k) => localStorage.getItem(k), storeKey));
-    const r = await fetch(`${f.server.url}/widget/${channelID}/messages`, {
-      headers: { Origin: site.url, Authorization: `Visitor ${saved.visitor_id}:${saved.secret}` },
-    });
-    return (await r.json()).messages;
-  };
-  return { v, panel, route, history, input: panel.locator('[data-testid="sb-input"]') };
-}
-
 test("a message sent as the connection drops reaches the team once", async (t) => {
-  const { channel, site } = await widgetSite(t, "Dropping");
+  const { channel, site } = await widgetSite(f, t, "Dropping");
   const { v, panel, route, history, input } = await visitorPage(f, site, channel.id);
   // The visitor's first message is lost with the connection: the widget
   // reconnects and sends it again, and it is stored once.
@@ -362,7 +290,7 @@ test("a message sent as the connection drops reaches the team once", async (t) =
 // which the browser reports as an error; the message goes on the next one.
 test("a visitor typing and sending as the socket closes writes nothing on it", async (t) => {
   const s = f.server;
-  const { channel, site } = await widgetSite(t, "Closing");
+  const { channel, site } = await widgetSite(f, t, "Closing");
   // The browser's own socket (a routed one is Playwright's stand-in,
   // which reports nothing), each kept for the test to act on.
   const v = await newUser(f.browser, { name: "a visitor" });
@@ -408,7 +336,7 @@ test("a visitor typing and sending as the socket closes writes nothing on it", a
 });
 
 test("a message the widget refuses stays in the box, not lost", async (t) => {
-  const { channel, site } = await widgetSite(t, "Refusing");
+  const { channel, site } = await widgetSite(f, t, "Refusing");
   const { v, panel, input } = await visitorPage(f, site, channel.id);
   const long = "My order number is 1234. ".repeat(170); // over 4,000 characters
   await input.fill(long);
@@ -421,7 +349,7 @@ test("a message the widget refuses stays in the box, not lost", async (t) => {
 
 test("two tabs opened at once are one visitor", async (t) => {
   const s = f.server;
-  const { channel, site } = await widgetSite(t, "Two tabs");
+  const { channel, site } = await widgetSite(f, t, "Two tabs");
   const v = await newUser(f.browser, { name: "a visitor in two tabs" });
   const tabs = [v.page, await v.context.newPage()];
   const storeKey = `switchboard-widget-${channel.id}`;
@@ -527,7 +455,7 @@ test("a visitor signed out by a token rotation keeps the name they gave", async 
 
 test("an open tab follows the visitor another tab stored", async (t) => {
   const s = f.server;
-  const { channel, site } = await widgetSite(t, "Follow");
+  const { channel, site } = await widgetSite(f, t, "Follow");
   const { v, panel, route, history, input } = await visitorPage(f, site, channel.id);
   await input.fill("Hello from tab one");
   await panel.locator('[data-testid="sb-send"]').click();
@@ -544,53 +472,6 @@ test("an open tab follows the visitor another tab stored", async (t) => {
   await input.fill("Still me");
   await panel.locator('[data-testid="sb-send"]').click();
   await until(async () => (await history()).some((m) => m.text === "Still me"), { what: "the message under the browser's stored visitor" });
-  v.assertClean();
-  await v.close();
-});
-
-test("a link that ends a sentence leaves the full stop out of the link", async (t) => {
-  const s = f.server;
-  const { channel, site } = await widgetSite(t, "Links");
-  const { v, panel, history, input } = await visitorPage(f, site, channel.id);
-  await input.fill("Where is my parcel?");
-  await panel.locator('[data-testid="sb-send"]').click();
-  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "Where is my parcel?" }).waitFor();
-  const conv = (await history()).find((m) => m.text === "Where is my parcel?").conversation_id;
-  const reply = "Track it at https://shop.example/track/42. (Our FAQ: https://shop.example/faq) Or https://en.wikipedia.org/wiki/Shoe_(disambiguation)!";
-  await s.api("POST", `/api/v1/conversations/${conv}/messages`, { text: reply }, { expect: 202 });
-  const bubble = panel.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: "Track it at" });
-  await bubble.waitFor();
-  assert.deepEqual(await bubble.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href"))), [
-    "https://shop.example/track/42",
-    "https://shop.example/faq",
-    "https://en.wikipedia.org/wiki/Shoe_(disambiguation)",
-  ]);
-  assert.equal(await bubble.textContent(), reply, "the text is shown whole");
-  v.assertClean();
-  await v.close();
-});
-
-test("a message with quick replies keeps its own numbered lines", async (t) => {
-  const s = f.server;
-  const { channel, site } = await widgetSite(t, "Numbered");
-  const { v, panel, history, input } = await visitorPage(f, site, channel.id);
-  await input.fill("When are you open?");
-  await panel.locator('[data-testid="sb-send"]').click();
-  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "When are you open?" }).waitFor();
-  const conv = (await history()).find((m) => m.text === "When are you open?").conversation_id;
-  const send = (text, replies) =>
-    s.api("POST", `/api/v1/conversations/${conv}/messages`, { type: "quick_reply", text, content: { replies } }, { expect: 202 });
-  // A question's choices, listed after its text (as Ask a Question does): the buttons say them.
-  await send("Which shop?\n1. Paris\n2. Lyon", ["Paris", "Lyon"]);
-  const question = panel.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: "Which shop?" });
-  await question.waitFor();
-  assert.equal(await question.textContent(), "Which shop?");
-  // The author's own numbered lines are the message, not its choices.
-  await send("Our hours:\n1. Monday to Friday, 9:00 to 18:00\n2. Saturday, 10:00 to 14:00\nAnything else?", ["Yes", "No"]);
-  const hours = panel.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: "Our hours:" });
-  await hours.waitFor();
-  assert.equal(await hours.textContent(), "Our hours:\n1. Monday to Friday, 9:00 to 18:00\n2. Saturday, 10:00 to 14:00\nAnything else?");
-  await until(async () => (await panel.locator('[data-testid="sb-reply"]').allInnerTexts()).join() === "Yes,No", { what: "the buttons" });
   v.assertClean();
   await v.close();
 });

@@ -163,6 +163,9 @@ type History struct {
 	// SeenAt is when a person last read the visitor's conversation: their
 	// messages stored up to then were seen (absent: none was).
 	SeenAt *time.Time `json:"seen_at,omitempty"`
+	// Closed: the conversation of the newest message is closed (the
+	// visitor's next message starts another).
+	Closed bool `json:"closed,omitempty"`
 }
 
 // history is GET /widget/{channelID}/messages?after=<id>: the visitor's
@@ -194,6 +197,11 @@ func (a *api) history(w http.ResponseWriter, r *http.Request, q request) error {
 	}
 	if out.Messages == nil {
 		out.Messages = []Message{}
+	}
+	if n := len(out.Messages); n > 0 && out.Messages[n-1].ConversationID != 0 {
+		if out.Closed, err = conversationClosed(r.Context(), a.deps.DB.Reader(), out.Messages[n-1].ConversationID); err != nil {
+			return err
+		}
 	}
 	seen, err := seenAt(r.Context(), a.deps.DB.Reader(), q.ch.ID, contactID)
 	if err != nil {

@@ -50,6 +50,7 @@ const (
 //	  {"type":"ack","client_id","message_id"}, {"type":"typing","state","name"},
 //	  {"type":"read","seen_at"} (a person read the conversation),
 //	  {"type":"availability","online"} (on connecting, then on a change),
+//	  {"type":"closed","conversation_id"} (the visitor's conversation closed),
 //	  {"type":"error","client_id","code","error"}
 type frame struct {
 	Type      string   `json:"type"`
@@ -67,6 +68,8 @@ type frame struct {
 	// Online: an availability frame's news, whether someone of the team
 	// is online.
 	Online *bool `json:"online,omitempty"`
+	// ConversationID: a closed frame's conversation.
+	ConversationID int64 `json:"conversation_id,omitempty"`
 	Outgoing
 }
 
@@ -112,11 +115,13 @@ type visitorSocket struct {
 	q       request
 	c       *websocket.Conn
 	v       Visitor
-	contact atomic.Int64     // the visitor's contact, once they wrote
-	lastID  int64            // the last message pushed
-	conv    int64            // the visitor's latest conversation
-	online  *bool            // the team's availability last told (nil: not yet)
-	typists map[int64]string // names of the people seen typing, by user id
+	contact atomic.Int64 // the visitor's contact, once they wrote
+	lastID  int64        // the last message pushed
+	conv    int64        // the visitor's latest conversation
+	online  *bool        // the team's availability last told (nil: not yet)
+	// closedTold is the conversation the visitor was last told closed.
+	closedTold int64
+	typists    map[int64]string // names of the people seen typing, by user id
 }
 
 func (vs *visitorSocket) run(ctx context.Context) (err error) {
@@ -152,7 +157,7 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 			return false
 		}
 		switch e.Type {
-		case event.MessageSent, event.MessageReceived, event.MessageStatus:
+		case event.MessageSent, event.MessageReceived, event.MessageStatus, event.ConversationClosed:
 			return e.ContactID == c
 		case event.ContactMerged:
 			var p struct {
@@ -182,6 +187,9 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 	if err := vs.push(ctx); err != nil {
 		return err
 	}
+	if err := vs.tellClosed(ctx); err != nil {
+		return err
+	}
 	if err := vs.seen(ctx); err != nil {
 		return err
 	}
@@ -194,9 +202,10 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 		case <-ctx.Done():
 			return ctx.Err()
 		case evs := <-sub.C:
-			merged, presence, others := false, int64(0), false
+			merged, presence, others, closed := false, int64(0), false, false
 			for _, e := range evs {
 				merged = merged || e.Type == event.ContactMerged
+				closed = closed || e.Type == event.ConversationClosed
 				if e.Type == event.UserPresenceUpdated {
 					presence = e.ID
 				} else {
@@ -215,6 +224,11 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 			}
 			if others {
 				if err := vs.push(ctx); err != nil {
+					return err
+				}
+			}
+			if closed {
+				if err := vs.tellClosed(ctx); err != nil {
 					return err
 				}
 			}

@@ -21,7 +21,7 @@
     tooLong: (n) => "Votre message est trop long : " + n + " caractères au plus.",
     offline: "Connexion perdue, reconnexion…", failed: "Le message n’a pas pu être envoyé : ",
     rate: "Vous envoyez des messages trop vite ; patientez un instant.", badEmail: "Cet e-mail n’est pas valide.",
-    messages: "Messages", online: "En ligne", away: "Nous vous répondrons dès que possible",
+    closed: "Conversation terminée", messages: "Messages", online: "En ligne", away: "Nous vous répondrons dès que possible",
     title: "Discutons", prechat: "Présentez-vous avant de commencer.", attach: "Joindre un fichier",
     tooBig: (mb) => "Ce fichier est trop lourd : " + mb + " Mo au plus.",
   } : {
@@ -30,7 +30,7 @@
     tooLong: (n) => "Your message is too long: at most " + n + " characters.",
     offline: "Connection lost, reconnecting…", failed: "The message could not be sent: ",
     rate: "You are sending messages too fast; wait a moment.", badEmail: "This email address is not valid.",
-    messages: "Messages", online: "Online", away: "We'll reply as soon as we can",
+    closed: "Conversation closed", messages: "Messages", online: "Online", away: "We'll reply as soon as we can",
     title: "Chat with us", prechat: "Tell us who you are before we start.", attach: "Attach a file",
     tooBig: (mb) => "This file is too large: at most " + mb + " MB.",
   };
@@ -80,6 +80,8 @@
 .msg.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}
 .msg.pending{opacity:.6}.msg a{color:inherit}
 .seen{align-self:flex-end;margin-top:-4px;color:#6b7280;font-size:12px}
+.closed{align-self:stretch;display:flex;align-items:center;gap:8px;color:#6b7280;font-size:12px;margin:4px 0}
+.closed::before,.closed::after{content:"";flex:1;border-top:1px solid #e5e7eb}
 .who{align-self:flex-start;margin:4px 0 -4px 4px;color:#6b7280;font-size:12px}
 .replies{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}
 .replies button{border:1px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:6px 12px;cursor:pointer;font-size:13px}
@@ -119,6 +121,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   let seenAt = 0;
   let readSent = 0; // the newest reply the server was told the visitor read
   let deliveredSent = 0; // the newest reply the server was told this widget has
+  const closedShown = new Set(); // conversations drawn as closed
 
   const badge = h("span", { class: "badge", "data-testid": "sb-unread", hidden: true });
   const launcher = h("button", { class: "launcher", type: "button", "aria-label": T.open, "aria-expanded": "false",
@@ -243,7 +246,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
   function drawReplies() {
     for (const old of list.querySelectorAll(".replies")) old.remove();
     const last = [...messages.values()].pop();
-    if (!last || last.direction !== "out" || !last.replies || !last.replies.length) return;
+    if (!last || last.direction !== "out" || !last.replies || !last.replies.length || closedShown.has(last.conversation_id)) return;
     const box = h("div", { class: "replies", "data-testid": "sb-replies" });
     for (const r of last.replies) {
       box.append(h("button", { type: "button", "data-testid": "sb-reply", on: { click: () => send(r) } }, r));
@@ -262,9 +265,21 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     if (el) el.after(h("div", { class: "seen", "data-testid": "sb-seen" }, T.seen));
   }
 
+  // drawClosed draws "Conversation closed" under the last message of a
+  // conversation that ended (the next message starts another); once each.
+  function drawClosed(conv) {
+    if (!conv || closedShown.has(conv)) return;
+    closedShown.add(conv);
+    for (const old of list.querySelectorAll(".replies")) old.remove();
+    list.append(h("div", { class: "closed", role: "separator", "data-testid": "sb-closed", "data-conversation-id": String(conv) }, T.closed));
+    list.scrollTop = list.scrollHeight;
+  }
+
   function addMessage(m) {
     if (messages.has(m.id)) return;
     const prev = [...messages.values()].pop();
+    // A message of another conversation: the one before had ended.
+    if (prev && prev.conversation_id && m.conversation_id && prev.conversation_id !== m.conversation_id) drawClosed(prev.conversation_id);
     messages.set(m.id, m);
     let text = m.text || "";
     if (m.replies && m.replies.length) {
@@ -396,6 +411,9 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           status.classList.toggle("on", f.online === true);
           status.dataset.online = String(f.online === true);
           status.textContent = f.online === true ? T.online : (cfg && cfg.away_message) || T.away;
+          break;
+        case "closed":
+          drawClosed(f.conversation_id);
           break;
         case "read":
           seenAt = Math.max(seenAt, Date.parse(f.seen_at) || 0);
@@ -540,6 +558,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
       const hist = await call("GET", "/messages");
       seenAt = Date.parse(hist.seen_at) || 0;
       for (const m of hist.messages || []) addMessage(m);
+      if (hist.closed) drawClosed([...messages.values()].pop().conversation_id);
     } catch (e) {
       if (e.status === 401) forget();
     }
