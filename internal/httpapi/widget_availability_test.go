@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -39,5 +40,26 @@ func TestWidgetToldTheTeamsAvailability(t *testing.T) {
 			body: `{"status":"online"}`, status: 200}})
 		online(ana, true, "the agent back, Ana")
 		online(bob, true, "the agent back, Bob")
+	})
+}
+
+// The team's availability is a hint: a socket that cannot read it (the
+// store fails there) opens all the same, without the news, and carries
+// the visitor's messages.
+func TestWidgetSocketOpensWithoutTheTeamsAvailability(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.widgetChannel(t)
+		// Routing's presence can no longer be read.
+		if err := d.Write(context.Background(), func(tx *db.Tx) error {
+			_, err := tx.Exec(context.Background(), `ALTER TABLE routing_agents RENAME TO routing_agents_kept`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		ana := f.openVisitorSocket(t, f.newVisitor(t))
+		if m := ana.says("Still there?", "a1"); m.ConversationID == 0 {
+			t.Fatalf("the message was pushed without its conversation: %+v", m)
+		}
 	})
 }

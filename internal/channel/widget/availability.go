@@ -27,6 +27,9 @@ func teamOnline(ctx context.Context, q db.Querier, workspaceID int64) (bool, err
 // id of the change it follows; a socket that hears a later change asks
 // again.
 type availability struct {
+	// query reads the answer: teamOnline, or a test's.
+	query func(ctx context.Context, q db.Querier, workspaceID int64) (bool, error)
+
 	mu   sync.Mutex
 	byWS map[int64]*availabilityAfter
 }
@@ -51,7 +54,13 @@ func (a *availability) after(ctx context.Context, q db.Querier, workspaceID, eve
 		a.byWS[workspaceID] = cur
 	}
 	a.mu.Unlock()
-	cur.once.Do(func() { cur.online, cur.err = teamOnline(context.WithoutCancel(ctx), q, workspaceID) })
+	cur.once.Do(func() {
+		query := a.query
+		if query == nil {
+			query = teamOnline
+		}
+		cur.online, cur.err = query(context.WithoutCancel(ctx), q, workspaceID)
+	})
 	if cur.err != nil {
 		// Not kept: the next socket to ask queries again.
 		a.mu.Lock()

@@ -2,7 +2,10 @@ package widget
 
 import (
 	"context"
+	"errors"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -70,4 +73,58 @@ func TestAvailabilityAfterAPresenceChange(t *testing.T) {
 		ask(acme.ID, 9, true)
 		ask(acme.ID, 11, false)
 	})
+}
+
+// One presence change, heard by many sockets at once, costs one read of
+// the store: the others wait for it. A failed read is not kept, so the
+// next socket to ask reads again.
+func TestAvailabilityReadOncePerChange(t *testing.T) {
+	var reads atomic.Int32
+	release := make(chan struct{})
+	fail := atomic.Bool{}
+	a := availability{query: func(context.Context, db.Querier, int64) (bool, error) {
+		reads.Add(1)
+		<-release
+		if fail.Load() {
+			return false, errors.New("the store is away")
+		}
+		return true, nil
+	}}
+	ask := func(eventID int64, n int) []error {
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Go(func() {
+				online, err := a.after(context.Background(), nil, 1, eventID)
+				if err == nil && !online {
+					err = errors.New("offline")
+				}
+				errs[i] = err
+			})
+		}
+		// Every asker is waiting on the one read (or made its own) before
+		// the read answers.
+		for reads.Load() == 0 {
+			runtime.Gosched()
+		}
+		close(release)
+		wg.Wait()
+		release = make(chan struct{})
+		return errs
+	}
+	for _, err := range ask(7, 50) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := reads.Load(); n != 1 {
+		t.Fatalf("50 sockets hearing one change made %d reads, want 1", n)
+	}
+	fail.Store(true)
+	ask(8, 1)
+	fail.Store(false)
+	ask(8, 1)
+	if n := reads.Load(); n != 3 {
+		t.Fatalf("after a failed read the next asker made %d reads in all, want 3", n)
+	}
 }
