@@ -233,7 +233,8 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 				}
 			}
 		case <-sub.Lagged():
-			// A merge may be among the events missed, and a presence change.
+			// A merge may be among the events missed, a presence change and
+			// the conversation's close.
 			if err := vs.refollow(ctx); err != nil {
 				return err
 			}
@@ -241,6 +242,9 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 				return err
 			}
 			if err := vs.push(ctx); err != nil {
+				return err
+			}
+			if err := vs.tellClosed(ctx); err != nil {
 				return err
 			}
 		case t := <-member.C():
