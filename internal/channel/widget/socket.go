@@ -202,13 +202,19 @@ func (vs *visitorSocket) run(ctx context.Context) (err error) {
 		case <-ctx.Done():
 			return ctx.Err()
 		case evs := <-sub.C:
-			merged, presence, others, closed := false, int64(0), false, false
+			// What each kind of event asks: a merge to follow the kept
+			// contact, a presence change the team's availability, a close
+			// the line under the conversation; the messages' to push.
+			merged, presence, closed, others := false, int64(0), false, false
 			for _, e := range evs {
-				merged = merged || e.Type == event.ContactMerged
-				closed = closed || e.Type == event.ConversationClosed
-				if e.Type == event.UserPresenceUpdated {
+				switch e.Type {
+				case event.UserPresenceUpdated:
 					presence = e.ID
-				} else {
+				case event.ConversationClosed:
+					closed = true
+				case event.ContactMerged:
+					merged, others = true, true
+				default:
 					others = true
 				}
 			}
