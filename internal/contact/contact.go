@@ -249,6 +249,20 @@ func (s *Service) List(ctx context.Context, p Principal, f ListFilter, req page.
 	return pg, fillDetails(ctx, s.db.Reader(), pg.Data)
 }
 
+// Count is how many contacts the principal may see the filter keeps: what
+// a bulk action on every one of them would reach.
+func (s *Service) Count(ctx context.Context, p Principal, f ListFilter) (int, error) {
+	where, args, err := f.where(p)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM contacts c WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("contact: count: %w", err)
+	}
+	return n, nil
+}
+
 // fillDetails loads the tags and custom field values of the contacts.
 func fillDetails(ctx context.Context, q db.Querier, cs []Contact) error {
 	if len(cs) == 0 {

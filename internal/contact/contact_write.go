@@ -212,7 +212,7 @@ func UpdateTx(ctx context.Context, tx *db.Tx, workspaceID, id int64, in Input) e
 		}
 	}
 	if in.LifecycleStage != nil {
-		if err := setLifecycle(ctx, tx, workspaceID, id, *in.LifecycleStage); err != nil {
+		if _, err := setLifecycle(ctx, tx, workspaceID, id, *in.LifecycleStage); err != nil {
 			return err
 		}
 	}
@@ -331,31 +331,49 @@ func findBy(ctx context.Context, q db.Querier, workspaceID int64, column, value 
 // the delete_contacts permission (forbidden without it) and a contact the
 // principal may see.
 func (s *Service) Delete(ctx context.Context, p Principal, id int64) error {
-	if !p.Can.DeleteContacts && p.UserID != 0 && p.Role != access.RoleOwner {
-		return apperr.Forbidden("you may not delete contacts; an owner can allow it in the workspace's permissions")
+	if err := mayDelete(p); err != nil {
+		return err
 	}
-	workspaceID := p.WorkspaceID
 	return s.db.Write(ctx, func(tx *db.Tx) error {
 		if err := maySee(ctx, tx, p, id); err != nil {
 			return err
 		}
-		files, err := media.OfContactTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		// The log keeps that things happened, not what the person wrote
-		// or was: before their conversations go, while they find them.
-		if _, err := event.EraseContactTx(ctx, tx, workspaceID, id); err != nil {
-			return err
-		}
-		if err := tx.DeleteOwned(ctx, "contacts", "contact", workspaceID, id); err != nil {
-			return err
-		}
-		if _, err := media.ReleaseTx(ctx, tx, workspaceID, files); err != nil {
-			return err
-		}
-		_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactDeleted, ContactID: id,
-			Payload: map[string]any{"contact_id": id}})
-		return err
+		return deleteTx(ctx, tx, p.WorkspaceID, id)
 	})
+}
+
+// canDelete reports whether the principal has the delete_contacts
+// permission (owners and workspace tokens always do).
+func canDelete(p Principal) bool {
+	return p.Can.DeleteContacts || p.UserID == 0 || p.Role == access.RoleOwner
+}
+
+// mayDelete refuses a principal without the delete_contacts permission.
+func mayDelete(p Principal) error {
+	if !canDelete(p) {
+		return apperr.Forbidden("you may not delete contacts; an owner can allow it in the workspace's permissions")
+	}
+	return nil
+}
+
+// deleteTx deletes a contact the caller may see (Delete).
+func deleteTx(ctx context.Context, tx *db.Tx, workspaceID, id int64) error {
+	files, err := media.OfContactTx(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	// The log keeps that things happened, not what the person wrote
+	// or was: before their conversations go, while they find them.
+	if _, err := event.EraseContactTx(ctx, tx, workspaceID, id); err != nil {
+		return err
+	}
+	if err := tx.DeleteOwned(ctx, "contacts", "contact", workspaceID, id); err != nil {
+		return err
+	}
+	if _, err := media.ReleaseTx(ctx, tx, workspaceID, files); err != nil {
+		return err
+	}
+	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactDeleted, ContactID: id,
+		Payload: map[string]any{"contact_id": id}})
+	return err
 }

@@ -85,26 +85,29 @@ func (s *Service) SetLifecycle(ctx context.Context, p Principal, contactID int64
 		if err := maySee(ctx, tx, p, contactID); err != nil {
 			return err
 		}
-		return setLifecycle(ctx, tx, p.WorkspaceID, contactID, stage)
+		_, err := setLifecycle(ctx, tx, p.WorkspaceID, contactID, stage)
+		return err
 	})
 }
 
-func setLifecycle(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, stage string) error {
+// setLifecycle moves a contact to a stage; it reports whether the contact
+// was at another.
+func setLifecycle(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, stage string) (bool, error) {
 	cur, err := get(ctx, tx, workspaceID, contactID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if cur.LifecycleStage == stage {
-		return nil
+		return false, nil
 	}
 	id, err := stageFor(ctx, tx, workspaceID, &stage)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE contacts SET lifecycle_stage_id = ?, updated_at = ? WHERE id = ?`, id, tx.Now(), contactID); err != nil {
-		return fmt.Errorf("contact: set lifecycle: %w", err)
+		return false, fmt.Errorf("contact: set lifecycle: %w", err)
 	}
 	_, err = event.Append(ctx, tx, event.New{WorkspaceID: workspaceID, Type: event.ContactLifecycle, ContactID: contactID,
 		Payload: map[string]any{"contact_id": contactID, "from": cur.LifecycleStage, "to": stage}})
-	return err
+	return true, err
 }

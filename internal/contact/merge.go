@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -121,7 +120,7 @@ func readMergeRow(ctx context.Context, tx *db.Tx, workspaceID, id int64) (mergeR
 // Merging deletes a contact: it needs the delete_contacts permission
 // (forbidden without it), and both contacts must be visible to p.
 func (s *Service) Merge(ctx context.Context, p Principal, into int64, in MergeInput) (MergeResult, error) {
-	if !p.Can.DeleteContacts && p.UserID != 0 && p.Role != access.RoleOwner {
+	if !canDelete(p) {
 		return MergeResult{}, apperr.Forbidden("merging deletes a contact: you need the delete_contacts permission")
 	}
 	if in.From <= 0 {

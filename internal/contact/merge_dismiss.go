@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
@@ -75,7 +74,7 @@ func decidedTx(ctx context.Context, tx *db.Tx, p Principal, res sql.Result, err 
 // delete_contacts permission, two distinct contacts of the workspace that
 // p may see) and runs write on the pair, lower id first, in one write.
 func (s *Service) decidePair(ctx context.Context, p Principal, in DismissInput, write func(tx *db.Tx, a, b int64) error) error {
-	if !p.Can.DeleteContacts && p.UserID != 0 && p.Role != access.RoleOwner {
+	if !canDelete(p) {
 		return apperr.Forbidden("deciding merge suggestions needs the delete_contacts permission")
 	}
 	if in.A <= 0 {

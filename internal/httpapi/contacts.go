@@ -134,3 +134,37 @@ func (s *Server) listContactConversations(w http.ResponseWriter, r *http.Request
 	httpjson.WriteJSON(w, http.StatusOK, pg)
 	return nil
 }
+
+// bulkContacts takes one action on the contacts named or those a filter
+// keeps, contact.BulkChunk at a time (contact.Service.Bulk).
+func (s *Server) bulkContacts(w http.ResponseWriter, r *http.Request) error {
+	var in contact.BulkInput
+	if err := httpjson.Decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := s.deps.Contacts.Bulk(r.Context(), Principal(r), in)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// countContacts says how many contacts the list's filters keep.
+func (s *Server) countContacts(w http.ResponseWriter, r *http.Request) error {
+	f, err := contact.ParseListFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	n, err := s.deps.Contacts.Count(r.Context(), Principal(r), f)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, contactCount{Count: n})
+	return nil
+}
+
+// contactCount is what GET /api/v1/contacts/count answers.
+type contactCount struct {
+	Count int `json:"count"`
+}

@@ -350,6 +350,17 @@ var operations = map[string]opDoc{
 		body: contact.Input{}, required: []string{"first_name"}, status: 201, resp: contact.Contact{}, errors: []int{409}},
 	"POST /api/v1/contacts/upsert": {id: "upsertContact", tag: tagContacts, summary: "Update the contact with this phone (else email), or create one",
 		body: contact.Input{}, status: 200, okText: "Updated an existing contact", also: 201, resp: contact.Contact{}, errors: []int{409}},
+	"POST /api/v1/contacts/bulk": {id: "bulkContacts", tag: tagContacts,
+		summary: "Tag, untag, move to a lifecycle stage or delete many contacts",
+		desc: "The contacts are contact_ids (at most 250), or every contact filter keeps (an object of the list's filters by their query names; {} for all): " +
+			"250 a request, in id order, past after; while more remain the answer's next is the after of the request that goes on. " +
+			"Each request is one transaction (all or none) and each contact is changed as its own request would change it, with the same events " +
+			"(a tag or a stage set by bulk starts the workflows it would start one by one). A contact already so is matched, not changed. " +
+			"action.type is add_tag or remove_tag (with tag), set_lifecycle (with stage; \"\" takes it off) or delete (needs delete_contacts, 403 without it). " +
+			"Named contacts the caller may not see, or that do not exist, are listed in missing and left alone.",
+		body: contact.BulkInput{}, required: []string{"action"}, status: 200, resp: contact.BulkResult{}},
+	"GET /api/v1/contacts/count": {id: "countContacts", tag: tagContacts, summary: "How many contacts the list's filters keep",
+		desc: "Those the caller may see: what a bulk action by the same filter reaches.", query: contactFilters(), status: 200, resp: contactCount{}},
 	"GET /api/v1/contacts/{contactID}": {id: "getContact", tag: tagContacts, summary: "A contact with its channel identities",
 		status: 200, resp: contactDetail{}},
 	"PATCH /api/v1/contacts/{contactID}": {id: "updateContact", tag: tagContacts, summary: "Change a contact; absent fields stay",

@@ -64,6 +64,9 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/contacts", s.authed(anyone, s.listContacts)),
 		r("POST", "/api/v1/contacts", s.authed(anyone, s.createContact)),
 		r("POST", "/api/v1/contacts/upsert", s.authed(anyone, s.upsertContact)),
+		// A bulk action (delete needs delete_contacts) and the count it would reach.
+		r("POST", "/api/v1/contacts/bulk", s.authed(anyone, s.bulkContacts)),
+		r("GET", "/api/v1/contacts/count", s.authed(anyone, s.countContacts)),
 		r("GET", "/api/v1/contacts/{contactID}", s.authed(anyone, s.getContact)),
 		r("PATCH", "/api/v1/contacts/{contactID}", s.authed(anyone, s.updateContact)),
 		// Deleting needs the delete_contacts permission (contact.Delete).
