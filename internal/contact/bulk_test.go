@@ -182,7 +182,7 @@ func TestBulkKeepsToWhatTheCallerMaySee(t *testing.T) {
 		f := newMergeFixture(t, d)
 		ctx := context.Background()
 		hidden := f.receive(t, f.chA, "tg-1", "m1", contact.Input{FirstName: ptr("Hidden")}) // unassigned, no team
-		lead, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("Lead")})           // no conversation: everyone's
+		lead, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr("Lead")})          // no conversation: everyone's
 		if err != nil {
 			t.Fatal(err)
 		}
