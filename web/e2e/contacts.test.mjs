@@ -131,6 +131,39 @@ test("a CSV of 1,000 rows with 3 bad ones imports with those 3 reported", async 
   await bar.getByTestId("contacts-bulk-set-stage").click();
   await page.getByText(`Stage “${target}” set on 2 contacts`).waitFor();
   for (const id of ids) assert.equal((await s.api("GET", `/api/v1/contacts/${id}`)).lifecycle_stage, target, `contact ${id}'s stage`);
+
+  // Every contact the search keeps, beyond the first page listed, tagged
+  // at once: the server goes through them 250 a request.
+  await page.goto(s.url + "/contacts?q=Imported");
+  await page.getByTestId("contact-row").first().waitFor();
+  const matching = (await s.api("GET", "/api/v1/contacts/count?q=Imported")).count;
+  assert.equal(matching, 997);
+  await page.getByTestId("contacts-check-all").check();
+  const offer = page.getByTestId("contacts-every-match");
+  await offer.getByText(`Check all ${matching} contacts that match`).waitFor();
+  await screenshot(page, "contacts-bulk-all", "light");
+  await offer.getByText(`Check all ${matching} contacts that match`).click();
+  assert.equal(await bar.getByTestId("contacts-bulk-count").innerText(), `${matching} contacts checked`);
+  assert.equal(await offer.innerText(), `All ${matching} contacts that match are checked, those not listed yet too.`);
+  await bar.getByTestId("contacts-bulk-tag").fill("fair-2027");
+  await bar.getByTestId("contacts-bulk-add").click();
+  await page.getByText(`Tag “fair-2027” added to ${matching} contacts`).waitFor();
+  assert.equal((await s.api("GET", "/api/v1/contacts/count?tag=fair-2027")).count, matching);
+
+  // Those the search "Imported99" keeps, deleted once confirmed.
+  await page.goto(s.url + "/contacts?q=Imported99");
+  await page.getByTestId("contact-row").first().waitFor();
+  const doomed = (await s.api("GET", "/api/v1/contacts/count?q=Imported99")).count;
+  assert.equal(await page.getByTestId("contact-row").count(), doomed);
+  await page.getByTestId("contacts-check-all").check();
+  assert.equal(await offer.count(), 0, "every match offered while every one is listed");
+  await bar.getByTestId("contacts-bulk-delete").click();
+  const dialog = page.getByTestId("contacts-bulk-delete-dialog");
+  await dialog.getByText(`Delete ${doomed} contacts?`).waitFor();
+  await dialog.getByTestId("contacts-bulk-delete-confirm").click();
+  await page.getByText(`${doomed} contacts deleted`).waitFor();
+  await page.getByTestId("contacts-empty").waitFor();
+  assert.equal((await s.api("GET", "/api/v1/contacts/count?q=Imported99")).count, 0);
   me.assertClean();
   await me.close();
 });

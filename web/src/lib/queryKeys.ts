@@ -16,6 +16,7 @@ export const qk = {
   contactEvents: (id: number) => ["contact", id, "events"] as const,
   contacts: ["contacts"] as const, // every contacts list: ["contacts", filter]; merge suggestions: ["contacts", "merge-suggestions"]
   contactList: (filter: object) => ["contacts", filter] as const,
+  contactCount: (filter: object) => ["contacts", "count", filter] as const,
   mergeSuggestions: ["contacts", "merge-suggestions"] as const,
   mergeDismissals: ["contacts", "merge-suggestions", "dismissed"] as const, // under mergeSuggestions: invalidated with it
   users: ["users"] as const,

@@ -1,32 +1,36 @@
-// The bulk bar tags every checked contact or sets their stage, a few
-// requests at a time, and says what failed; eachAtOnce never runs more
-// than it is allowed to.
+// The bulk bar sends the checked contacts (250 a request) or a filter's
+// (request after request, by next) to the server's bulk action, and says
+// what was done, what was not found and what stopped it.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../lib/i18n";
+import { SessionProvider, useSession } from "../../lib/session";
 import { ToastProvider } from "../../lib/ui/toast";
-import { BulkActions, eachAtOnce } from "./BulkActions";
-import { json, noContent } from "../../test/http";
+import { BulkActions, runBulk, type BulkTarget } from "./BulkActions";
+import { json } from "../../test/http";
 
-let calls: { method: string; url: string; body?: unknown }[];
-let refuse: Set<number>;
+type Body = { contact_ids?: number[]; filter?: Record<string, string>; after?: number; action: { type: string; tag?: string; stage?: string } };
+let bodies: Body[];
+/** answer is the server's answer to the n-th bulk request (from 0). */
+let answer: (body: Body, n: number) => Promise<Response>;
+let role: string;
 
 beforeEach(() => {
-  calls = [];
-  refuse = new Set();
+  bodies = [];
+  role = "owner";
+  answer = (b) => json(200, { matched: b.contact_ids?.length ?? 0, changed: b.contact_ids?.length ?? 0 });
   vi.stubGlobal(
     "fetch",
     vi.fn((url: string, init: RequestInit = {}) => {
-      const method = init.method ?? "GET";
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
+      if (url === "/api/v1/me") return json(200, { role, workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 1, name: "Olga", team_ids: [] } });
       if (url.startsWith("/api/v1/tags")) return json(200, { data: [{ id: 1, name: "vip" }], next_cursor: "" });
       if (url.startsWith("/api/v1/lifecycle-stages")) return json(200, { data: [{ id: 2, name: "Customer", position: 0 }], next_cursor: "" });
-      const m = /^\/api\/v1\/contacts\/(\d+)\/(tags|lifecycle)/.exec(url);
-      if (m) {
-        calls.push({ method, url, body: init.body ? JSON.parse(String(init.body)) : undefined });
-        if (refuse.has(Number(m[1]))) return json(404, { error: { code: "not_found", message: "contact not found" } });
-        return method === "POST" ? json(200, {}) : noContent();
+      if (url === "/api/v1/contacts/bulk" && init.method === "POST") {
+        const b = JSON.parse(String(init.body)) as Body;
+        bodies.push(b);
+        return answer(b, bodies.length - 1);
       }
       return json(200, { data: [], next_cursor: "" });
     }),
@@ -38,95 +42,98 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function mount(ids: number[], onClear = vi.fn()) {
+function Bar({ target, onClear }: { target: BulkTarget; onClear(): void }) {
+  const { state } = useSession();
+  return state.status === "signed-in" ? <BulkActions target={target} onClear={onClear} /> : null;
+}
+
+function mount(target: BulkTarget, onClear = vi.fn()) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={qc}>
       <ToastProvider>
-        <BulkActions ids={ids} onClear={onClear} />
+        <SessionProvider>
+          <Bar target={target} onClear={onClear} />
+        </SessionProvider>
       </ToastProvider>
     </QueryClientProvider>,
   );
   return onClear;
 }
 
-it("adds the tag to every checked contact, then unchecks them", async () => {
-  const onClear = mount([3, 5, 8]);
-  expect(screen.getByTestId("contacts-bulk-count").textContent).toBe("3 contacts checked");
+it("adds the tag to every checked contact in one request, then unchecks them", async () => {
+  const onClear = mount({ ids: [3, 5, 8] });
+  expect((await screen.findByTestId("contacts-bulk-count")).textContent).toBe("3 contacts checked");
   fireEvent.change(screen.getByTestId("contacts-bulk-tag"), { target: { value: " vip " } });
   fireEvent.click(screen.getByTestId("contacts-bulk-add"));
   await waitFor(() => expect(onClear).toHaveBeenCalled());
-  expect(calls.map((c) => c.url).sort()).toEqual(["/api/v1/contacts/3/tags", "/api/v1/contacts/5/tags", "/api/v1/contacts/8/tags"]);
-  expect(calls.every((c) => c.method === "POST" && (c.body as { tag: string }).tag === "vip")).toBe(true);
+  expect(bodies).toEqual([{ contact_ids: [3, 5, 8], action: { type: "add_tag", tag: "vip" } }]);
   expect(await screen.findByText("Tag “vip” added to 3 contacts")).toBeTruthy();
 });
 
-it("removes the tag, and says which failed without unchecking", async () => {
-  refuse.add(5);
-  const onClear = mount([3, 5]);
-  fireEvent.change(screen.getByTestId("contacts-bulk-tag"), { target: { value: "to call" } });
+it("sends many checked contacts 250 a request", async () => {
+  const ids = Array.from({ length: 600 }, (_, i) => i + 1);
+  const run = await runBulk({ ids }, { type: "remove_tag", tag: "x" });
+  expect(bodies.map((b) => b.contact_ids!.length)).toEqual([250, 250, 100]);
+  expect(bodies.flatMap((b) => b.contact_ids)).toEqual(ids);
+  expect(run).toEqual({ matched: 600, changed: 600, missing: 0 });
+});
+
+it("goes through every contact a filter keeps, request after request, with the progress", async () => {
+  answer = (_, n) => json(200, n < 2 ? { matched: 250, changed: 249, next: 1000 * (n + 1) } : { matched: 17, changed: 17 });
+  const seen: number[] = [];
+  const run = await runBulk({ filter: { tag: "imported", q: "" }, count: 517 }, { type: "set_lifecycle", stage: "Customer" }, (n) => seen.push(n));
+  expect(bodies).toEqual([
+    { filter: { tag: "imported" }, action: { type: "set_lifecycle", stage: "Customer" } },
+    { filter: { tag: "imported" }, after: 1000, action: { type: "set_lifecycle", stage: "Customer" } },
+    { filter: { tag: "imported" }, after: 2000, action: { type: "set_lifecycle", stage: "Customer" } },
+  ]);
+  expect(seen).toEqual([250, 500, 517]);
+  expect(run).toEqual({ matched: 517, changed: 515, missing: 0 });
+});
+
+it("says what was done before a refusal stopped it, and keeps the contacts checked", async () => {
+  answer = (_, n) => (n === 0 ? json(200, { matched: 250, changed: 250, next: 9 }) : json(422, { error: { code: "invalid", message: "no lifecycle stage is named \"Gone\"" } }));
+  const onClear = mount({ filter: {}, count: 400 });
+  expect((await screen.findByTestId("contacts-bulk-count")).textContent).toBe("400 contacts checked");
+  fireEvent.change(await screen.findByTestId("contacts-bulk-tag"), { target: { value: "vip" } });
   fireEvent.click(screen.getByTestId("contacts-bulk-remove"));
-  expect(await screen.findByText("Tag “to call” removed from 1 contact; 1 failed: contact not found")).toBeTruthy();
-  expect(calls.map((c) => `${c.method} ${c.url}`).sort()).toEqual(["DELETE /api/v1/contacts/3/tags/to%20call", "DELETE /api/v1/contacts/5/tags/to%20call"]);
+  expect(await screen.findByText("Tag “vip” removed from 250 contacts, then stopped: no lifecycle stage is named \"Gone\"")).toBeTruthy();
+  expect(bodies).toHaveLength(2);
   expect(onClear).not.toHaveBeenCalled();
 });
 
-it("sets the stage of every checked contact, or clears it", async () => {
-  const onClear = mount([3, 5]);
+it("says how many checked contacts were not found", async () => {
+  answer = () => json(200, { matched: 1, changed: 1, missing: [5] });
+  mount({ ids: [3, 5] });
   const pick = (await screen.findByTestId("contacts-bulk-stage")) as HTMLSelectElement;
   await waitFor(() => expect(screen.getByRole("option", { name: "Customer" })).toBeTruthy());
   expect((screen.getByTestId("contacts-bulk-set-stage") as HTMLButtonElement).disabled).toBe(true);
-  fireEvent.change(pick, { target: { value: "=Customer" } });
-  fireEvent.click(screen.getByTestId("contacts-bulk-set-stage"));
-  expect(await screen.findByText("Stage “Customer” set on 2 contacts")).toBeTruthy();
-  expect(calls.map((c) => `${c.method} ${c.url} ${JSON.stringify(c.body)}`).sort()).toEqual([
-    'PUT /api/v1/contacts/3/lifecycle {"stage":"Customer"}',
-    'PUT /api/v1/contacts/5/lifecycle {"stage":"Customer"}',
-  ]);
-  expect(onClear).toHaveBeenCalledTimes(1);
-  calls = [];
   fireEvent.change(pick, { target: { value: "=" } });
   fireEvent.click(screen.getByTestId("contacts-bulk-set-stage"));
-  expect(await screen.findByText("Stage cleared on 2 contacts")).toBeTruthy();
-  expect(calls.every((c) => (c.body as { stage: string }).stage === "")).toBe(true);
+  expect(await screen.findByText("Stage cleared on 1 contact; 1 was not found (deleted, or no longer one you may see)")).toBeTruthy();
+  expect(bodies[0]!.action).toEqual({ type: "set_lifecycle", stage: "" });
 });
 
-it("asks for a tag before it acts", () => {
-  mount([3]);
-  expect((screen.getByTestId("contacts-bulk-add") as HTMLButtonElement).disabled).toBe(true);
+it("deletes only once confirmed, and only for someone who may", async () => {
+  const onClear = mount({ ids: [3, 5] });
+  fireEvent.click(await screen.findByTestId("contacts-bulk-delete"));
+  expect((await screen.findByTestId("contacts-bulk-delete-dialog")).textContent).toContain("Delete 2 contacts?");
+  expect(bodies).toHaveLength(0);
+  fireEvent.click(screen.getByTestId("contacts-bulk-delete-confirm"));
+  expect(await screen.findByText("2 contacts deleted")).toBeTruthy();
+  expect(bodies).toEqual([{ contact_ids: [3, 5], action: { type: "delete" } }]);
+  expect(onClear).toHaveBeenCalled();
+  cleanup();
+  role = "agent";
+  mount({ ids: [3] });
+  await screen.findByTestId("contacts-bulk-tag");
+  expect(screen.queryByTestId("contacts-bulk-delete")).toBeNull();
+});
+
+it("asks for a tag before it acts", async () => {
+  mount({ ids: [3] });
+  expect(((await screen.findByTestId("contacts-bulk-add")) as HTMLButtonElement).disabled).toBe(true);
   fireEvent.change(screen.getByTestId("contacts-bulk-tag"), { target: { value: "   " } });
   expect((screen.getByTestId("contacts-bulk-remove") as HTMLButtonElement).disabled).toBe(true);
-});
-
-it("eachAtOnce runs every item, never more than n at once, and keeps the errors by item", async () => {
-  let running = 0;
-  let most = 0;
-  const release: (() => void)[] = [];
-  const done: number[] = [];
-  const all = eachAtOnce(
-    [1, 2, 3, 4, 5, 6, 7],
-    3,
-    (i) =>
-      new Promise<void>((resolve, reject) => {
-        running++;
-        most = Math.max(most, running);
-        release.push(() => {
-          running--;
-          if (i === 4) reject(new Error("four"));
-          else resolve();
-        });
-      }),
-    (n) => done.push(n),
-  );
-  // Let each wave start, then finish it.
-  while (done.length < 7) {
-    await waitFor(() => expect(release.length).toBeGreaterThan(0));
-    release.splice(0).forEach((r) => r());
-    await Promise.resolve();
-  }
-  const failed = await all;
-  expect(most).toBe(3);
-  expect(done).toEqual([1, 2, 3, 4, 5, 6, 7]);
-  expect([...failed.keys()]).toEqual([4]);
-  expect(failed.get(4)!.message).toBe("four");
 });

@@ -18,6 +18,7 @@ import {
   dayStart,
   displayName,
   exportURL,
+  useContactCount,
   useContactList,
   useFields,
   useStages,
@@ -79,18 +80,32 @@ export function ContactList() {
     for (const p of query.data?.pages ?? []) for (const c of p.data) if (!seen.has(c.id)) (seen.add(c.id), out.push(c));
     return out;
   }, [query.data]);
-  // The contacts checked for a bulk action; a new filter starts afresh.
+  // The contacts checked for a bulk action, or every one the filter keeps
+  // (beyond the pages loaded); a new filter starts afresh.
   const [checked, setChecked] = useState<Set<number>>(new Set());
+  const [everyMatch, setEveryMatch] = useState(false);
+  const uncheck = () => (setChecked(new Set()), setEveryMatch(false));
   const filterKeyString = JSON.stringify(filter);
-  useEffect(() => setChecked(new Set()), [filterKeyString]);
-  const toggle = (id: number) =>
+  useEffect(uncheck, [filterKeyString]);
+  const toggle = (id: number) => {
+    if (everyMatch) {
+      // One unchecked out of all: the listed ones but it.
+      setEveryMatch(false);
+      setChecked(new Set(rows.map((c) => c.id).filter((x) => x !== id)));
+      return;
+    }
     setChecked((prev) => {
       const next = new Set(prev);
       if (!next.delete(id)) next.add(id);
       return next;
     });
-  const allChecked = rows.length > 0 && rows.every((c) => checked.has(c.id));
-  const checkAll = () => setChecked(allChecked ? new Set() : new Set(rows.map((c) => c.id)));
+  };
+  const isChecked = (id: number) => everyMatch || checked.has(id);
+  const allChecked = rows.length > 0 && rows.every((c) => isChecked(c.id));
+  const checkAll = () => (allChecked ? uncheck() : setChecked(new Set(rows.map((c) => c.id))));
+  // Every listed contact checked while more are not loaded: offer them all.
+  const count = useContactCount(filter, allChecked && (query.hasNextPage || everyMatch)).data?.count;
+  const offerAll = allChecked && !everyMatch && query.hasNextPage && count !== undefined && count > rows.length;
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -194,7 +209,24 @@ export function ContactList() {
           {(query.error as Error).message}
         </p>
       )}
-      {checked.size > 0 && <BulkActions ids={[...checked]} onClear={() => setChecked(new Set())} />}
+      {checked.size > 0 && (
+        <BulkActions target={everyMatch && count !== undefined ? { filter, count } : { ids: [...checked] }} onClear={uncheck} />
+      )}
+      {(offerAll || (everyMatch && count !== undefined)) && (
+        <p className="border-line bg-selected border-b px-4 pb-2 text-sm" data-testid="contacts-every-match">
+          {everyMatch ? (
+            t("contacts.bulk.everyChecked", { count })
+          ) : (
+            <>
+              {t("contacts.bulk.listedChecked", { count: rows.length })}{" "}
+              <button type="button" className="text-accent font-medium underline" onClick={() => setEveryMatch(true)}
+                data-testid="contacts-check-every-match">
+                {t("contacts.bulk.checkEveryMatch", { count })}
+              </button>
+            </>
+          )}
+        </p>
+      )}
       <div className="border-line flex items-center border-b pl-4">
         <input type="checkbox" checked={allChecked} onChange={checkAll} disabled={rows.length === 0}
           aria-label={t("contacts.bulk.checkAll", { count: rows.length })} data-testid="contacts-check-all" className="mr-3 shrink-0" />
@@ -225,10 +257,10 @@ export function ContactList() {
               return (
                 <li
                   key={v.key}
-                  className={"border-line absolute left-0 flex w-full items-center border-b pl-4 " + (checked.has(c.id) ? "bg-selected" : "hover:bg-hover")}
+                  className={"border-line absolute left-0 flex w-full items-center border-b pl-4 " + (isChecked(c.id) ? "bg-selected" : "hover:bg-hover")}
                   style={{ top: v.start, height: ROW }}
                 >
-                  <input type="checkbox" checked={checked.has(c.id)} onChange={() => toggle(c.id)} className="mr-3 shrink-0"
+                  <input type="checkbox" checked={isChecked(c.id)} onChange={() => toggle(c.id)} className="mr-3 shrink-0"
                     aria-label={t("contacts.bulk.check", { name: displayName(c) })} data-testid="contact-check" />
                   <Link
                     to={`/contacts/${c.id}`}

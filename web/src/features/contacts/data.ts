@@ -43,6 +43,15 @@ export function useContactList(filter: ContactFilter) {
   });
 }
 
+/** useContactCount: how many contacts the filter keeps (those the person may see), asked only when wanted. */
+export function useContactCount(filter: ContactFilter, enabled: boolean) {
+  return useQuery({
+    queryKey: qk.contactCount(filter),
+    queryFn: ({ signal }) => api.get<{ count: number }>("/api/v1/contacts/count", { ...filter }, signal),
+    enabled,
+  });
+}
+
 export const exportURL = (filter: ContactFilter) => buildURL("/api/v1/contacts/export", { ...filter });
 
 // The workspace's fields, stages and tags are the directory's (one query
