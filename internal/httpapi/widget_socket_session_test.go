@@ -23,7 +23,8 @@ type widgetFrame struct {
 	Message                  *widget.Message
 	SeenAt                   *time.Time `json:"seen_at"`
 	Online                   *bool
-	ConversationID           int64 `json:"conversation_id"`
+	OpensAt                  *time.Time `json:"opens_at"`
+	ConversationID           int64      `json:"conversation_id"`
 }
 
 // visitorSocket is a visitor's open widget socket, past its ready frame.

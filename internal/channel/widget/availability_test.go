@@ -49,11 +49,11 @@ func TestAvailabilityAfterAPresenceChange(t *testing.T) {
 			got := make([]bool, 8)
 			for i := range got {
 				wg.Go(func() {
-					online, err := a.after(ctx, d.Reader(), workspaceID, eventID)
+					team, err := a.after(ctx, d.Reader(), workspaceID, eventID)
 					if err != nil {
 						t.Error(err)
 					}
-					got[i] = online
+					got[i] = team.online
 				})
 			}
 			wg.Wait()
@@ -82,21 +82,21 @@ func TestAvailabilityReadOncePerChange(t *testing.T) {
 	var reads atomic.Int32
 	release := make(chan struct{})
 	fail := atomic.Bool{}
-	a := availability{query: func(context.Context, db.Querier, int64) (bool, error) {
+	a := availability{query: func(context.Context, db.Querier, int64) (team, error) {
 		reads.Add(1)
 		<-release
 		if fail.Load() {
-			return false, errors.New("the store is away")
+			return team{}, errors.New("the store is away")
 		}
-		return true, nil
+		return team{online: true}, nil
 	}}
 	ask := func(eventID int64, n int) []error {
 		var wg sync.WaitGroup
 		errs := make([]error, n)
 		for i := range n {
 			wg.Go(func() {
-				online, err := a.after(context.Background(), nil, 1, eventID)
-				if err == nil && !online {
+				team, err := a.after(context.Background(), nil, 1, eventID)
+				if err == nil && !team.online {
 					err = errors.New("offline")
 				}
 				errs[i] = err

@@ -49,7 +49,9 @@ const (
 //	server → visitor: {"type":"ready"}, {"type":"message","message"},
 //	  {"type":"ack","client_id","message_id"}, {"type":"typing","state","name"},
 //	  {"type":"read","seen_at"} (a person read the conversation),
-//	  {"type":"availability","online"} (on connecting, then on a change),
+//	  {"type":"availability","online","opens_at"} (on connecting, then on
+//	  a change; opens_at when nobody is online and the workspace is outside
+//	  its business hours),
 //	  {"type":"closed","conversation_id"} (the visitor's conversation closed),
 //	  {"type":"error","client_id","code","error"}
 type frame struct {
@@ -66,8 +68,10 @@ type frame struct {
 	// seen.
 	SeenAt *time.Time `json:"seen_at,omitempty"`
 	// Online: an availability frame's news, whether someone of the team
-	// is online.
-	Online *bool `json:"online,omitempty"`
+	// is online; OpensAt, when nobody is, the next opening of the
+	// workspace's business hours if it is closed now.
+	Online  *bool      `json:"online,omitempty"`
+	OpensAt *time.Time `json:"opens_at,omitempty"`
 	// ConversationID: a closed frame's conversation.
 	ConversationID int64 `json:"conversation_id,omitempty"`
 	Outgoing
@@ -118,7 +122,7 @@ type visitorSocket struct {
 	contact atomic.Int64 // the visitor's contact, once they wrote
 	lastID  int64        // the last message pushed
 	conv    int64        // the visitor's latest conversation
-	online  *bool        // the team's availability last told (nil: not yet)
+	told    *frame       // the team's availability last told (nil: not yet)
 	// closedTold is the conversation the visitor was last told closed.
 	closedTold int64
 	typists    map[int64]string // names of the people seen typing, by user id
@@ -483,19 +487,19 @@ func (vs *visitorSocket) typist(ctx context.Context, t live.Notice) string {
 }
 
 // tellAvailability tells the visitor whether someone of the team is
-// online, when that changed since last told: after the presence change
-// of event id after (shared with the node's other sockets that heard it),
-// or, with 0, as the store says now (on connecting, after a lag). It is
-// a hint: a failed read leaves the visitor told what they were, and the
-// socket open.
+// online and, when nobody is and the workspace is closed, when it opens,
+// when that changed since last told: after the presence change of event
+// id after (shared with the node's other sockets that heard it), or, with
+// 0, as the store says now (on connecting, after a lag). It is a hint: a
+// failed read leaves the visitor told what they were, and the socket open.
 func (vs *visitorSocket) tellAvailability(ctx context.Context, after int64) error {
 	q := vs.api.deps.DB.Reader()
-	var online bool
+	var t team
 	var err error
 	if after == 0 {
-		online, err = teamOnline(ctx, q, vs.q.ch.WorkspaceID)
+		t, err = readTeam(ctx, q, vs.q.ch.WorkspaceID)
 	} else {
-		online, err = vs.api.team.after(ctx, q, vs.q.ch.WorkspaceID, after)
+		t, err = vs.api.team.after(ctx, q, vs.q.ch.WorkspaceID, after)
 	}
 	if err != nil {
 		if ctx.Err() == nil {
@@ -503,11 +507,16 @@ func (vs *visitorSocket) tellAvailability(ctx context.Context, after int64) erro
 		}
 		return nil
 	}
-	if vs.online != nil && *vs.online == online {
+	news := frame{Type: "availability", Online: &t.online, OpensAt: t.opensAt(vs.api.deps.Clock.Now())}
+	if told := vs.told; told != nil && *told.Online == t.online && sameTime(told.OpensAt, news.OpensAt) {
 		return nil
 	}
-	vs.online = &online
-	return vs.write(ctx, frame{Type: "availability", Online: &online})
+	vs.told = &news
+	return vs.write(ctx, news)
+}
+
+func sameTime(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
 
 // seen tells the visitor up to when their messages were seen, once a

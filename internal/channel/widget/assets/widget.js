@@ -22,6 +22,7 @@
     offline: "Connexion perdue, reconnexion…", failed: "Le message n’a pas pu être envoyé : ",
     rate: "Vous envoyez des messages trop vite ; patientez un instant.", badEmail: "Cet e-mail n’est pas valide.",
     closed: "Conversation terminée", messages: "Messages", online: "En ligne", away: "Nous vous répondrons dès que possible",
+    backToday: (t) => "De retour aujourd’hui à " + t, backTomorrow: (t) => "De retour demain à " + t, backOn: (d, t) => "De retour " + d + " à " + t,
     title: "Discutons", prechat: "Présentez-vous avant de commencer.", attach: "Joindre un fichier",
     tooBig: (mb) => "Ce fichier est trop lourd : " + mb + " Mo au plus.",
   } : {
@@ -31,8 +32,25 @@
     offline: "Connection lost, reconnecting…", failed: "The message could not be sent: ",
     rate: "You are sending messages too fast; wait a moment.", badEmail: "This email address is not valid.",
     closed: "Conversation closed", messages: "Messages", online: "Online", away: "We'll reply as soon as we can",
+    backToday: (t) => "Back today at " + t, backTomorrow: (t) => "Back tomorrow at " + t, backOn: (d, t) => "Back " + d + " at " + t,
     title: "Chat with us", prechat: "Tell us who you are before we start.", attach: "Attach a file",
     tooBig: (mb) => "This file is too large: at most " + mb + " MB.",
+  };
+
+  // Dates and times in the visitor's own form when it is the language of
+  // the words around them.
+  const nav = navigator.language || "";
+  const locale = nav.toLowerCase().startsWith(fr ? "fr" : "en") ? nav : fr ? "fr" : "en";
+
+  // backAt says when the team is back, in the visitor's time: today,
+  // tomorrow, a weekday within the week, else a date.
+  const backAt = (at) => {
+    const day = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    const days = Math.round((day(at) - day(new Date())) / 86400000);
+    const time = at.toLocaleTimeString(locale, { hour: "numeric", minute: "2-digit" });
+    if (days <= 0) return T.backToday(time);
+    if (days === 1) return T.backTomorrow(time);
+    return T.backOn(at.toLocaleDateString(locale, days < 7 ? { weekday: "long" } : { weekday: "long", day: "numeric", month: "long" }), time);
   };
 
   const load = () => { try { return JSON.parse(localStorage.getItem(storeKey) || "{}") || {}; } catch { return {}; } };
@@ -71,7 +89,7 @@
 .panel[hidden]{display:none}
 .head{background:var(--c);color:#fff;padding:14px 16px;display:flex;align-items:center;justify-content:space-between;gap:8px}
 .head b{font-size:15px}.head .who-we{display:flex;flex-direction:column;gap:2px;min-width:0}
-.status{font-size:12px;opacity:.92}.status.on::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;background:#4ade80;margin-right:6px}
+.status{font-size:12px;opacity:.92}.status .back{display:block}.status.on::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;background:#4ade80;margin-right:6px}
 .head button{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 6px;border-radius:6px}
 .greet{padding:12px 16px;color:#374151;background:#f9fafb;border-bottom:1px solid #e5e7eb;white-space:pre-wrap}
 .list{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}.list:focus{outline:none}.list:focus-visible{outline:2px solid var(--c);outline-offset:-2px}
@@ -265,6 +283,25 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     if (el) el.after(h("div", { class: "seen", "data-testid": "sb-seen" }, T.seen));
   }
 
+  // drawAvailability says "Online", or the away message and, outside the
+  // business hours, when the team is back — a phrase dropped once that
+  // time has come (the server says again on the next change).
+  let backTimer;
+  function drawAvailability(online, opensAt) {
+    clearTimeout(backTimer);
+    const at = opensAt ? new Date(opensAt) : null;
+    const away = (cfg && cfg.away_message) || T.away;
+    status.hidden = false;
+    status.classList.toggle("on", online);
+    status.dataset.online = String(online);
+    status.dataset.opensAt = (!online && at && opensAt) || "";
+    if (online || !at || at <= new Date()) status.textContent = online ? T.online : away;
+    else status.replaceChildren(away, h("span", { class: "back", "data-testid": "sb-back" }, backAt(at)));
+    // setTimeout waits at most about 24 days: past that, the phrase stays until the next news.
+    if (!online && at && at - Date.now() > 0 && at - Date.now() < 2 ** 31 - 1)
+      backTimer = setTimeout(() => drawAvailability(false, null), at - Date.now());
+  }
+
   // drawClosed draws "Conversation closed" under the last message of a
   // conversation that ended (the next message starts another); once each.
   function drawClosed(conv) {
@@ -407,10 +444,7 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
           break;
         }
         case "availability":
-          status.hidden = false;
-          status.classList.toggle("on", f.online === true);
-          status.dataset.online = String(f.online === true);
-          status.textContent = f.online === true ? T.online : (cfg && cfg.away_message) || T.away;
+          drawAvailability(f.online === true, f.opens_at);
           break;
         case "closed":
           drawClosed(f.conversation_id);
