@@ -170,8 +170,14 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	d.OnEvents(a.Hub.Notify)
 	a.Metrics.Register(event.LagCollector(a.Hub))
+	// The node's key seals channel credentials, webhook and AI keys, and
+	// people's authenticator keys.
+	if a.keys, err = secretKeys(ctx, cfg, d); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Workspaces = workspace.NewWithOptions(d, workspace.Options{SignInPerEmail: cfg.SignInPerEmail,
-		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency})
+		SignInPerAddress: cfg.SignInPerAddress, HashConcurrency: cfg.HashConcurrency, Keys: a.keys})
 	a.Contacts = contact.New(d)
 	if err := a.buildChannels(ctx); err != nil {
 		a.Close()

@@ -77,6 +77,7 @@ func secretKeys(ctx context.Context, cfg Config, d *db.DB) (*secret.Keyring, err
 // sealedColumns are where values sealed with the node's key are stored.
 var sealedColumns = []struct{ table, column string }{
 	{"channels", "token"}, {"channels", "secrets"}, {"webhook_endpoints", "secret"}, {"ai_settings", "api_key"},
+	{"accounts", "totp_secret"},
 }
 
 // checkKeyFileKept refuses a SQLite store that holds sealed secrets while
@@ -106,14 +107,10 @@ func checkKeyFileKept(ctx context.Context, dir string, d *db.DB) error {
 }
 
 // buildChannels makes the channel service on the registry of providers,
-// sealing secrets with the node's key, and seals what an older version
-// stored in plaintext.
+// sealing secrets with the node's key (a.keys), and seals what an older
+// version stored in plaintext.
 func (a *App) buildChannels(ctx context.Context) error {
-	keys, err := secretKeys(ctx, a.cfg, a.DB)
-	if err != nil {
-		return err
-	}
-	a.keys = keys
+	keys := a.keys
 	reg, err := channel.NewRegistry(providers(a.outboundGuard().Client(), a.cfg.PublicURL)...)
 	if err != nil {
 		return err

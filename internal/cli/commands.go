@@ -69,12 +69,17 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // userUsage is the user command's usage.
 const userUsage = "usage: switchboard user create --workspace ID --email EMAIL --name NAME [--role ROLE] [--password PW]\n" +
-	"       switchboard user password --email EMAIL --password PW"
+	"       switchboard user password --email EMAIL --password PW\n" +
+	"       switchboard user two-factor-off --email EMAIL"
 
-// userCmd manages users: "user create", "user password".
+// userCmd manages users: "user create", "user password",
+// "user two-factor-off".
 func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "password" {
 		return userPasswordCmd(ctx, args, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "two-factor-off" {
+		return userTwoFactorOffCmd(ctx, args, stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New(userUsage)
@@ -148,4 +153,31 @@ func userPasswordCmd(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	return json.NewEncoder(stdout).Encode(map[string]any{"email": strings.ToLower(strings.TrimSpace(*email)), "ended": len(ended)})
+}
+
+// userTwoFactorOffCmd is "user two-factor-off": the server's operator
+// turns an account's second factor off, for a person who lost their
+// authenticator and their recovery codes. They sign in with their
+// password alone, and may set up an authenticator again.
+func userTwoFactorOffCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user two-factor-off", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	email := fs.String("email", "", "the account's sign-in email")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*email) == "" {
+		return errors.New("--email is required\n" + userUsage)
+	}
+	d, err := sf.openStore(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	had, err := workspace.New(d).TurnOffTwoFactor(ctx, *email)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(map[string]any{"email": strings.ToLower(strings.TrimSpace(*email)), "had_two_factor": had})
 }

@@ -42,7 +42,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) (workspace.Signe
 	if in.WorkspaceID < 0 {
 		return workspace.SignedIn{}, apperr.Invalid("workspace_id", "must be a workspace id")
 	}
-	return s.deps.Workspaces.SignIn(r.Context(), workspace.SignInInput{Email: in.Email, Password: in.Password,
+	return s.deps.Workspaces.SignIn(r.Context(), workspace.SignInInput{Email: in.Email, Password: in.Password, Code: in.Code,
 		WorkspaceID: in.WorkspaceID, ClientAddr: s.clientAddr(r), UserAgent: r.UserAgent(), TTL: sessionTTL})
 }
 

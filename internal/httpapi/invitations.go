@@ -51,6 +51,8 @@ type acceptInvitation struct {
 	Token    string `json:"token"`
 	Name     string `json:"name"`
 	Password string `json:"password"`
+	// Code: an existing account's second factor, when it has one.
+	Code string `json:"code,omitempty"`
 }
 
 func (s *Server) createInvitation(w http.ResponseWriter, r *http.Request) error {
@@ -156,7 +158,7 @@ func (s *Server) acceptInvite(w http.ResponseWriter, r *http.Request) error {
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
-	out, err := s.deps.Workspaces.AcceptInvitation(r.Context(), workspace.AcceptInput{Token: in.Token, Name: in.Name, Password: in.Password,
+	out, err := s.deps.Workspaces.AcceptInvitation(r.Context(), workspace.AcceptInput{Token: in.Token, Name: in.Name, Password: in.Password, Code: in.Code,
 		ClientAddr: s.clientAddr(r), UserAgent: r.UserAgent(), TTL: sessionTTL})
 	if err != nil {
 		return err

@@ -40,7 +40,8 @@ var invitationOperations = map[string]opDoc{
 			"that account's password (401 account_password if wrong), which stays theirs; an account without a password " +
 			"(a member acting only through API tokens) cannot join this way (409 account_without_password). 409 account_created_meanwhile when an account with the email was " +
 			"made between the link's preview and the accept (open the link again: it asks for that account's password), 409 already_member " +
-			"when the account is a member already. The answer is POST /api/v1/auth/session's. " +
+			"when the account is a member already. An account with two-factor sign-in on gives code too, as at sign-in (401 " +
+			"two_factor_required without it, two_factor_invalid when wrong). The answer is POST /api/v1/auth/session's. " +
 			"Used once: of two accepts at once one wins, the other gets 410 invitation_used. Wrong tokens and passwords are limited " +
 			"like sign-ins (429). 403 for a cross-site request.",
 		body: acceptInvitation{}, required: []string{"token", "password"}, status: 200, resp: browserSession{},

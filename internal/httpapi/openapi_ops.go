@@ -139,7 +139,10 @@ var operations = map[string]opDoc{
 			"workspace_id it is 200 with their workspaces and no token: sign in again with one of them as workspace_id (the same limits apply). " +
 			"404 for a workspace_id the person does not work in. " +
 			"Failed sign-ins are limited per email and per client address (429 with Retry-After; a successful one never counts). " +
-			"A deactivated user is refused (401).",
+			"A deactivated user is refused (401). An account with two-factor sign-in on needs code too (its authenticator's code of the " +
+			"moment or a recovery code): without it 401 with code two_factor_required (no failed sign-in), a wrong, expired or used one 401 " +
+			"two_factor_invalid (a failed sign-in). A code is spent by the sign-in that opens a session; the answer listing workspaces " +
+			"only checks it, so the next request may send it again with workspace_id.",
 		body: credentials{}, required: []string{"email", "password"}, status: 200, resp: session{}, errors: []int{401, 404, 429}},
 	"POST /api/v1/auth/session": {id: "browserLogin", tag: tagAuth, summary: "Sign a browser in: the session goes into an HttpOnly cookie",
 		desc: "The same body, limits and workspace choice as POST /api/v1/auth/login, but the session token is set as the cookie " +
@@ -163,6 +166,23 @@ var operations = map[string]opDoc{
 		query: paged, status: 200, resp: page[workspace.Session]{}, errors: []int{400}},
 	"DELETE /api/v1/me/sessions/{sessionID}": {id: "endSession", tag: tagAuth, summary: "Sign one of your sessions out",
 		status: 204, errors: []int{400}},
+	"POST /api/v1/me/two-factor": {id: "beginTwoFactor", tag: tagAuth, summary: "Set up two-factor sign-in: a new authenticator key",
+		desc: "Needs your password (422 naming password when wrong; wrong ones count as failed sign-ins). Answers the key (base32), its " +
+			"otpauth:// URI and that URI as a PNG QR code (a data: URL) for an authenticator app; two-factor sign-in is on only once " +
+			"POST …/confirm gets the app's first code. Your account's: it applies in every workspace you work in. 409 when it is on already; " +
+			"403 with an API token (a signed-in session only).",
+		body: workspace.TwoFactorInput{}, required: []string{"password"}, status: 200, resp: workspace.TwoFactorSetup{}, errors: []int{403, 409, 429}},
+	"POST /api/v1/me/two-factor/confirm": {id: "confirmTwoFactor", tag: tagAuth, summary: "Turn two-factor sign-in on with the app's first code",
+		desc: "code is the authenticator's code of the moment for the key set up (422 naming code otherwise). Answers ten one-time recovery " +
+			"codes, shown this once: each signs in in place of the app's code. From then on a sign-in needs code (see POST /api/v1/auth/login).",
+		body: twoFactorCode{}, required: []string{"code"}, status: 200, resp: workspace.RecoveryCodes{}, errors: []int{403, 409}},
+	"POST /api/v1/me/two-factor/disable": {id: "disableTwoFactor", tag: tagAuth, summary: "Turn two-factor sign-in off",
+		desc: "Needs your password and a code (the app's or a recovery code): 422 naming the wrong one, which counts as a failed sign-in. " +
+			"The recovery codes go with it. The server's operator can turn it off for a person who lost both: switchboard user two-factor-off.",
+		body: workspace.TwoFactorInput{}, required: []string{"password", "code"}, status: 204, errors: []int{403, 409, 429}},
+	"POST /api/v1/me/two-factor/recovery-codes": {id: "newRecoveryCodes", tag: tagAuth, summary: "New recovery codes in place of the old ones",
+		desc: "Needs your password and a code (the app's or a recovery code). Answers ten new codes, shown this once; the old ones stop working.",
+		body: workspace.TwoFactorInput{}, required: []string{"password", "code"}, status: 200, resp: workspace.RecoveryCodes{}, errors: []int{403, 409, 429}},
 	"PUT /api/v1/me/password": {id: "changePassword", tag: tagAuth, summary: "Change your password; your other sessions end",
 		desc: "Needs the current password (422 naming current_password when wrong; wrong ones count as failed sign-ins, 429). " +
 			"The password is your account's: it changes in every workspace you work in, and your sessions in all of them end " +

@@ -43,6 +43,9 @@ type credentials struct {
 	Password string `json:"password"`
 	// WorkspaceID chooses the workspace of a person who works in several.
 	WorkspaceID int64 `json:"workspace_id,omitempty"`
+	// Code is the second factor of an account that has one: the code of
+	// its authenticator app, or a recovery code.
+	Code string `json:"code,omitempty"`
 }
 
 // session answers a right password: the session token to send as bearer

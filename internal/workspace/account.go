@@ -22,6 +22,10 @@ type Account struct {
 	Email     string    `json:"email"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
+	// TwoFactor says a sign-in asks a code of the person's authenticator
+	// app; RecoveryCodesLeft how many unused recovery codes they have.
+	TwoFactor         bool `json:"two_factor"`
+	RecoveryCodesLeft int  `json:"recovery_codes_left"`
 }
 
 // AccountWorkspace is a workspace where an account has an active
@@ -106,8 +110,14 @@ func (s *Service) Account(ctx context.Context, workspaceID, userID int64) (Accou
 	}
 	a := Account{ID: id}
 	var created int64
-	if err := r.QueryRow(ctx, `SELECT email, name, created_at FROM accounts WHERE id = ?`, id).Scan(&a.Email, &a.Name, &created); err != nil {
+	var totp string
+	if err := r.QueryRow(ctx, `SELECT email, name, created_at, totp_secret FROM accounts WHERE id = ?`, id).Scan(&a.Email, &a.Name, &created, &totp); err != nil {
 		return Account{}, nil, wrap("account", err)
+	}
+	if a.TwoFactor = totp != ""; a.TwoFactor {
+		if a.RecoveryCodesLeft, err = s.RecoveryCodesLeft(ctx, id); err != nil {
+			return Account{}, nil, wrap("account", err)
+		}
 	}
 	a.CreatedAt = db.Time(created)
 	ms, err := memberships(ctx, r, id)

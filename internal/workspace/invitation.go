@@ -272,6 +272,10 @@ func (s *Service) PreviewInvitation(ctx context.Context, raw string) (Invitation
 // this workspace, the account's by default).
 type AcceptInput struct {
 	Token, Name, Password string
+	// Code is the second factor of an existing account that has one: the
+	// membership opens with a session, as a sign-in does, so it asks what
+	// a sign-in asks.
+	Code                  string
 	ClientAddr, UserAgent string
 	TTL                   time.Duration // how long the session lasts
 }
@@ -309,10 +313,10 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 		release()
 		return SignedIn{}, err
 	}
-	var account int64
-	var accountName, accountHash string
-	err = s.db.Reader().QueryRow(ctx, `SELECT id, name, password_hash FROM accounts WHERE lower(email) = ?`, r.email).
-		Scan(&account, &accountName, &accountHash)
+	var account, lastStep int64
+	var accountName, accountHash, totp string
+	err = s.db.Reader().QueryRow(ctx, `SELECT id, name, password_hash, totp_secret, totp_last_step FROM accounts WHERE lower(email) = ?`, r.email).
+		Scan(&account, &accountName, &accountHash, &totp, &lastStep)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		release()
 		return SignedIn{}, fmt.Errorf("workspace: accept invitation: %w", err)
@@ -342,6 +346,22 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 		}
 		if !ok {
 			return SignedIn{}, errInvitePassword // counts, as a failed sign-in does
+		}
+		if totp != "" {
+			if strings.TrimSpace(in.Code) == "" {
+				release()
+				releaseEmail()
+				return SignedIn{}, errTwoFactorRequired
+			}
+			ok, err := s.secondFactor(ctx, account, totp, lastStep, in.Code, true)
+			if err != nil {
+				release()
+				releaseEmail()
+				return SignedIn{}, err
+			}
+			if !ok {
+				return SignedIn{}, errTwoFactorInvalid
+			}
 		}
 		releaseEmail()
 		if name == "" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/clock"
+	"github.com/switchboard-chat/switchboard/internal/secret"
 )
 
 // Options configure a Service. The zero value is the production default.
@@ -29,6 +30,9 @@ type Options struct {
 	// hashes. Tests lower it so that hashing costs nothing; nothing a
 	// node is configured with sets it.
 	PasswordIterations int
+	// Keys seals the keys of two-factor authenticators at rest. A node
+	// always has keys; nil stores them in plaintext (tests only).
+	Keys *secret.Keyring
 }
 
 // Rate is a limit of Count events per Per, refilled steadily: "10/15m"

@@ -3,7 +3,6 @@ package workspace
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -106,34 +105,12 @@ func (s *Service) ChangePassword(ctx context.Context, workspaceID, userID int64,
 	if err := checkPassword("new_password", in.New); err != nil {
 		return nil, err
 	}
-	var account int64
-	var email, hash string
-	err := s.db.Reader().QueryRow(ctx, `SELECT a.id, a.email, a.password_hash FROM users u JOIN accounts a ON a.id = u.account_id
-		WHERE u.workspace_id = ? AND u.id = ?`, workspaceID, userID).Scan(&account, &email, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, apperr.NotFound("user")
-	}
-	if err != nil {
-		return nil, wrap("change password", err)
-	}
-	release, err := s.limits.reserve(email, in.ClientAddr)
+	a, err := s.checkOwnPassword(ctx, workspaceID, userID, "current_password", in.Current, in.ClientAddr)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.hasher.check(ctx, hash, in.Current)
-	if err != nil {
-		release()
-		return nil, err
-	}
-	if !ok {
-		if hash == "" {
-			// Nothing was guessed: there is no password to guess.
-			release()
-			return nil, apperr.Conflict("you have no password yet; an owner or manager sets the first one")
-		}
-		return nil, apperr.Invalid("current_password", "is wrong")
-	}
-	release()
+	a.release()
+	account, hash := a.id, a.hash
 	newHash, err := s.hasher.hash(ctx, in.New)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -18,6 +19,9 @@ var ErrBadCredentials = apperr.Unauthorized("wrong email or password")
 type SignInInput struct {
 	Email    string
 	Password string
+	// Code is the second factor of an account that has one: its
+	// authenticator's code of the moment or a recovery code.
+	Code string
 	// WorkspaceID chooses the workspace to sign in to; zero lets the
 	// account's only active membership be it.
 	WorkspaceID int64
@@ -53,9 +57,10 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignedIn, error) 
 	if err != nil {
 		return SignedIn{}, err
 	}
-	var account int64
-	var hash string
-	err = s.db.Reader().QueryRow(ctx, `SELECT id, password_hash FROM accounts WHERE lower(email) = ?`, email).Scan(&account, &hash)
+	var account, lastStep int64
+	var hash, totp string
+	err = s.db.Reader().QueryRow(ctx, `SELECT id, password_hash, totp_secret, totp_last_step FROM accounts WHERE lower(email) = ?`, email).
+		Scan(&account, &hash, &totp, &lastStep)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		release()
 		return SignedIn{}, fmt.Errorf("workspace: sign in: %w", err)
@@ -68,15 +73,33 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignedIn, error) 
 	if !ok {
 		return SignedIn{}, ErrBadCredentials
 	}
-	release()
 	ms, err := memberships(ctx, s.db.Reader(), account)
 	if err != nil {
+		release()
 		return SignedIn{}, fmt.Errorf("workspace: sign in: %w", err)
 	}
 	m, err := chooseMembership(ms, in.WorkspaceID)
 	if err != nil {
+		release()
 		return SignedIn{}, err
 	}
+	if totp != "" {
+		if strings.TrimSpace(in.Code) == "" {
+			release() // the password was right: asking for the code is no failure
+			return SignedIn{}, errTwoFactorRequired
+		}
+		// Spent only by the request that opens a session: the list of
+		// workspaces to choose from is followed by one with the same code.
+		ok, err := s.secondFactor(ctx, account, totp, lastStep, in.Code, m != nil)
+		if err != nil {
+			release()
+			return SignedIn{}, err
+		}
+		if !ok {
+			return SignedIn{}, errTwoFactorInvalid // counts, as a wrong password does
+		}
+	}
+	release()
 	if m == nil {
 		return SignedIn{Workspaces: active(ms)}, nil
 	}

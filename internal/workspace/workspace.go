@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/clock"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/limit"
+	"github.com/switchboard-chat/switchboard/internal/secret"
 )
 
 // Closing-notes modes: whether closing a conversation needs a category
@@ -59,6 +60,7 @@ type Service struct {
 	limits  *signInLimits
 	resets  *signInLimits // requests for a password-reset link
 	invites *inviteMailLimits
+	keys    *secret.Keyring // seals authenticators' keys (two_factor.go)
 }
 
 // New returns a Service on d with the default options.
@@ -71,7 +73,7 @@ func NewWithOptions(d *db.DB, opts Options) *Service {
 	}
 	opts = opts.withDefaults()
 	return &Service{db: d, clock: opts.Clock, hasher: newHasher(opts), limits: newSignInLimits(opts), resets: newResetLimits(opts),
-		invites: newInviteMailLimits(opts.Clock)}
+		invites: newInviteMailLimits(opts.Clock), keys: opts.Keys}
 }
 
 // Create makes a workspace with the default lifecycle stages.
