@@ -41,6 +41,13 @@ beforeEach(() => {
             error: { code: "user_deactivated", message: "this user is deactivated; an owner or manager can reactivate them" },
           });
         }
+        if (body?.password === "second factor") {
+          // An account with a second factor: its code is asked, then checked.
+          if (!body.code) return json(401, { error: { code: "two_factor_required", message: "enter the code" } });
+          if (body.code !== "123456") return json(401, { error: { code: "two_factor_invalid", message: "the code is wrong" } });
+          signedIn = true;
+          return json(200, { user: { id: 9 }, csrf_token: "csrf-beta" });
+        }
         if (body?.password !== "right") return json(401, { error: { code: "unauthorized", message: "wrong email or password" } });
         if (body.workspace_id === 1) {
           return json(429, { error: { code: "rate_limited", message: "too many failed sign-ins from your address; try again later" } });
@@ -104,6 +111,29 @@ it("a person in several workspaces picks one, then is signed in to it", async ()
   // The session's CSRF token goes with the next change.
   await api.post("/api/v1/me/views", { name: "x" });
   await waitFor(() => expect(calls.at(-1)).toMatchObject({ method: "POST", url: "/api/v1/me/views", csrf: "csrf-beta" }));
+});
+
+it("an account with a second factor is asked its code, and told when it is wrong", async () => {
+  render(
+    <SessionProvider>
+      <Probe />
+    </SessionProvider>,
+  );
+  await screen.findByLabelText("Email");
+  fill("second factor");
+  const code = await screen.findByLabelText("Authentication code");
+  expect(screen.queryByRole("alert")).toBeNull();
+  fireEvent.change(code, { target: { value: "654321" } });
+  fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+  expect(await screen.findByRole("alert")).toHaveProperty(
+    "textContent",
+    "That code is wrong, expired or already used: enter the newest code of your authenticator app.",
+  );
+  fireEvent.change(screen.getByLabelText("Authentication code"), { target: { value: "123456" } });
+  fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+  await screen.findByText("in Beta");
+  const signIns = calls.filter((c) => c.url === "/api/v1/auth/session");
+  expect(signIns.map((c) => c.body?.code)).toEqual([undefined, "654321", "123456"]);
 });
 
 it("a deactivated person with the right password is told so, not that it is wrong", async () => {

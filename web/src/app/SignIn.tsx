@@ -14,15 +14,25 @@ export function SignIn({ expired }: { expired: boolean }) {
   const [busy, setBusy] = useState(false);
   const [workspaces, setWorkspaces] = useState<AccountWorkspace[]>([]);
   const [forgot, setForgot] = useState(false);
+  // The account has a second factor: its code is asked once the password was right.
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState("");
 
   async function submit(workspaceID?: number) {
     setBusy(true);
     setError("");
     try {
-      const out = await signIn(email, password, workspaceID);
+      const out = await signIn(email, password, { workspaceID, code: askCode ? code : undefined });
       if (!out.ok) setWorkspaces(out.workspaces);
     } catch (e) {
-      if (e instanceof ApiError && e.code === "user_deactivated") setError(t("signIn.deactivated"));
+      const c = e instanceof ApiError ? e.code : "";
+      if (c === "two_factor_required") setAskCode(true);
+      else if (c === "two_factor_invalid") {
+        // Back to the code (a workspace's choice waited too long for it, say).
+        setWorkspaces([]);
+        setCode("");
+        setError(t("signIn.codeInvalid"));
+      } else if (c === "user_deactivated") setError(t("signIn.deactivated"));
       else setError(e instanceof ApiError && e.status !== 401 ? e.message : t("signIn.failed"));
     } finally {
       setBusy(false);
@@ -96,6 +106,26 @@ export function SignIn({ expired }: { expired: boolean }) {
                 className="border-line bg-bg rounded border px-2 py-1.5"
               />
             </label>
+            {askCode && (
+              <div className="flex flex-col gap-1">
+                <label className="flex flex-col gap-1 text-sm">
+                  {t("signIn.code")}
+                  <input
+                    autoComplete="one-time-code"
+                    autoFocus
+                    required
+                    value={code}
+                    onChange={(e) => setCode(e.target.value)}
+                    aria-describedby="sign-in-code-hint"
+                    data-testid="sign-in-code"
+                    className="border-line bg-bg rounded border px-2 py-1.5 tracking-widest"
+                  />
+                </label>
+                <p id="sign-in-code-hint" className="text-muted text-xs">
+                  {t("signIn.codeHint")}
+                </p>
+              </div>
+            )}
             {alert}
             <button
               type="submit"

@@ -14,7 +14,8 @@ export type SignInResult = { ok: true } | { ok: false; workspaces: AccountWorksp
 
 interface SessionAPI {
   state: State;
-  signIn(email: string, password: string, workspaceID?: number): Promise<SignInResult>;
+  /** signIn opens a session; code is an account's second factor, workspaceID the workspace chosen. */
+  signIn(email: string, password: string, opts?: { workspaceID?: number; code?: string }): Promise<SignInResult>;
   /** Ends this session, or with everywhere every session of the person's. */
   signOut(opts?: { everywhere?: boolean }): Promise<void>;
   refresh(): Promise<void>;
@@ -51,9 +52,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [refresh]);
 
   const signIn = useCallback(
-    async (email: string, password: string, workspaceID?: number): Promise<SignInResult> => {
+    async (email: string, password: string, { workspaceID, code }: { workspaceID?: number; code?: string } = {}): Promise<SignInResult> => {
       const out = await request<BrowserSession>("POST", "/api/v1/auth/session", {
-        body: { email, password, ...(workspaceID ? { workspace_id: workspaceID } : {}) },
+        body: { email, password, ...(workspaceID ? { workspace_id: workspaceID } : {}), ...(code ? { code } : {}) },
         quiet401: true,
       });
       if (!out.csrf_token) return { ok: false, workspaces: out.workspaces ?? [] };

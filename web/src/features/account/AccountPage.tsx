@@ -1,7 +1,8 @@
 // AccountPage (/account, from the avatar's menu): what every member,
 // agent or owner, manages of their own — the name their teammates and
 // contacts see, their password (the current one asked first; their other
-// sessions end) and where they are signed in (each browser's session,
+// sessions end), two-factor sign-in (TwoFactorSection) and where they are
+// signed in (each browser's session,
 // this one marked; one signed out, or all of them, this one too).
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -14,6 +15,7 @@ import { Button, Field, Section, TextInput } from "../../lib/ui/form";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
 import { fieldError, generalError, SkeletonRows } from "../settings/workspace/common";
 import { deviceName } from "./device";
+import { TwoFactorSection } from "./TwoFactorSection";
 
 interface Session {
   id: number;
@@ -33,6 +35,7 @@ export default function AccountPage() {
         <h1 className="mb-4 text-xl font-semibold">{t("account.title")}</h1>
         <ProfileSection />
         <PasswordSection />
+        <TwoFactorSection />
         <SessionsSection />
       </div>
     </div>

@@ -59,9 +59,23 @@ it.each([
   ["fr", 429, "rate_limited", /Trop d'essais/],
   ["en", 409, "account_created_meanwhile", /created meanwhile\. Open the link again/],
   ["fr", 409, "account_without_password", /n'a pas de mot de passe/],
+  ["en", 401, "two_factor_invalid", /That code is wrong, expired or already used/],
 ])("in %s, %i %s is said in that language", async (lang, status, code, want) => {
   await accept(lang, status, { code, message: "the server's English" });
   expect((await screen.findByTestId("invite-form-error")).textContent).toMatch(want);
+});
+
+it("asks an account's second factor when the server does, and sends it", async () => {
+  await accept("en", 401, { code: "two_factor_required", message: "enter the code" });
+  const code = await screen.findByTestId("invite-code");
+  expect(screen.queryByTestId("invite-form-error")).toBeNull();
+  const fetched = vi.mocked(fetch);
+  fetched.mockClear();
+  fireEvent.change(code, { target: { value: "123 456" } });
+  fireEvent.submit(screen.getByTestId("invite-submit").closest("form")!);
+  await vi.waitFor(() => expect(fetched.mock.calls.some(([u]) => u === "/api/v1/invitations/accept")).toBe(true));
+  const [, init] = fetched.mock.calls.find(([u]) => u === "/api/v1/invitations/accept")!;
+  expect(JSON.parse(String(init!.body))).toMatchObject({ token: "inv_abc", password: "a password", code: "123 456" });
 });
 
 it("says a field's rule next to the field, in the reader's language", async () => {

@@ -18,7 +18,7 @@ type Signed = components["schemas"]["BrowserSession"];
 const known = ["invitation_expired", "invitation_used", "invitation_revoked", "invitation_not_found"];
 // The refusals of an accept this page says in the reader's language; any
 // other is the server's own message (in English).
-const said = ["account_password", "account_without_password", "account_created_meanwhile", "already_member", "rate_limited"];
+const said = ["account_password", "account_without_password", "account_created_meanwhile", "already_member", "rate_limited", "two_factor_invalid"];
 
 export default function AcceptInvite() {
   const { t } = useTranslation();
@@ -31,6 +31,9 @@ export default function AcceptInvite() {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
+  // An existing account with a second factor: its code is asked once the password was right.
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState("");
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -56,7 +59,10 @@ export default function AcceptInvite() {
     setBusy(true);
     setError(null);
     try {
-      const out = await request<Signed>("POST", "/api/v1/invitations/accept", { body: { token, name, password }, quiet401: true });
+      const out = await request<Signed>("POST", "/api/v1/invitations/accept", {
+        body: { token, name, password, ...(askCode ? { code } : {}) },
+        quiet401: true,
+      });
       if (out.csrf_token) setCSRF(out.csrf_token);
       // The app goes on in the language the person joined in (the
       // header's menu changes it), not back to the browser's at the next load.
@@ -66,6 +72,7 @@ export default function AcceptInvite() {
     } catch (err) {
       const e2 = err instanceof ApiError ? err : new ApiError(0, "network", t("invite.network"));
       if (known.includes(e2.code)) setFailure(e2);
+      else if (e2.code === "two_factor_required") setAskCode(true);
       else setError(e2);
     } finally {
       setBusy(false);
@@ -147,6 +154,20 @@ export default function AcceptInvite() {
                 {fieldError("password") && <span className="text-danger text-xs">{fieldError("password")}</span>}
                 {!preview.has_account && <span className="text-muted text-xs">{t("invite.passwordHelp")}</span>}
               </label>
+              {askCode && (
+                <label className="flex flex-col gap-1 text-sm">
+                  {t("invite.code")}
+                  <input
+                    autoComplete="one-time-code"
+                    autoFocus
+                    required
+                    value={code}
+                    onChange={(e) => setCode(e.target.value)}
+                    data-testid="invite-code"
+                    className="border-line bg-bg rounded border px-2 py-1.5 tracking-widest"
+                  />
+                </label>
+              )}
               {general && (
                 <p role="alert" className="text-danger text-sm" data-testid="invite-form-error">
                   {general}
