@@ -218,6 +218,9 @@ function Pane({ id }: { id: number }) {
     },
     [id, qc],
   );
+  // The newest message id the tab has, for what it sends next (LocalMessage.after).
+  const newest = useRef(0);
+  newest.current = (messages.data ?? []).reduce((n, m) => Math.max(n, m.id), 0);
   const onSend = useCallback(
     (r: SendRequest) => {
       const l: LocalMessage = {
@@ -229,11 +232,13 @@ function Pane({ id }: { id: number }) {
         attachments: r.attachments,
         mentions: r.mentions,
         aiAssisted: r.aiAssisted,
+        userID: me.user?.id,
+        after: newest.current,
       };
       setLocal((all) => [...all, l]);
       void deliver(l);
     },
-    [id, deliver],
+    [id, deliver, me.user?.id],
   );
   // A template waits for the server rather than showing as pending: the
   // server checks it against the channel's templates and stores the text

@@ -110,6 +110,22 @@ describe("mergeTimeline", () => {
     expect(keys(stored)).toEqual(["m1", "m7"]);
   });
 
+  it("knows the server's copy that came before the send's answer, once per local message", () => {
+    const base = { kind: "message" as const, createdAt: "2026-01-01T10:20:00Z", status: "pending" as const, userID: 4, after: 1 };
+    const locals: LocalMessage[] = [
+      { ...base, localID: "a", text: "ok" },
+      { ...base, localID: "b", text: "ok" },
+    ];
+    const out = (id: number, extra: Partial<Message> = {}) =>
+      msg(id, "2026-01-01T10:20:00.100Z", { direction: "out", sender: "user", sender_user_id: 4, text: "ok", ...extra });
+    // The first "ok" is stored: it stands for the first local one only.
+    expect(keys(mergeTimeline({ messages: [msg(1, "2026-01-01T10:00:00Z"), out(5)], local: locals })).sort()).toEqual(["lb", "m1", "m5"]);
+    // Not another person's message, nor one from before the send, nor other words.
+    for (const other of [out(5, { sender_user_id: 8 }), out(1), out(5, { text: "okay" })]) {
+      expect(keys(mergeTimeline({ messages: [other], local: [locals[0]!] }))).toContain("la");
+    }
+  });
+
   it("keeps a failed local message with its error", () => {
     const local: LocalMessage = { localID: "b", kind: "comment", text: "note", createdAt: "2026-01-01T10:20:00Z", status: "failed", error: "boom" };
     const items = mergeTimeline({ local: [local] });

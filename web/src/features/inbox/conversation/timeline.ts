@@ -19,6 +19,14 @@ export interface LocalMessage {
   mentions?: number[];
   /** Written with AI help: sent with ai_assisted, shown with the AI mark. */
   aiAssisted?: boolean;
+  /**
+   * A message's sender and the newest message id the tab had when it was
+   * sent: the server's copy may come through the live socket before the
+   * send's own answer, and is known then as the first message after it
+   * by the same person with the same text.
+   */
+  userID?: number;
+  after?: number;
 }
 
 export type TimelineItem =
@@ -83,9 +91,10 @@ export function mergeTimeline({ messages = [], comments = [], events = [], local
     byKey.set("e" + e.id, { kind: "event", key: "e" + e.id, at, id: e.id, event: e });
   }
   let n = 0;
+  const claimed = new Set<number>();
   for (const l of local) {
     n++;
-    const stored = l.serverID !== undefined && byKey.has((l.kind === "message" ? "m" : "c") + l.serverID);
+    const stored = l.serverID !== undefined ? byKey.has((l.kind === "message" ? "m" : "c") + l.serverID) : copyOf(l, messages, claimed);
     if (stored) continue; // the server's copy is here: the local one has served
     const at = time(l.createdAt);
     const id = -1_000_000 + n; // sorts after stored items of the same ms, in sending order
@@ -113,6 +122,23 @@ export function mergeTimeline({ messages = [], comments = [], events = [], local
     }
   }
   return [...byKey.values()].sort(compareItems);
+}
+
+/**
+ * copyOf finds, for a local message whose send has not answered yet, the
+ * server's copy the lists already hold: the first message after the one
+ * the tab had when sending, out, by the same person, with the same text,
+ * that no earlier local message claimed.
+ */
+function copyOf(l: LocalMessage, messages: Message[], claimed: Set<number>): boolean {
+  if (l.kind !== "message" || l.after === undefined || l.userID === undefined) return false;
+  let found: Message | undefined;
+  for (const m of messages) {
+    if (m.id > l.after && !claimed.has(m.id) && m.direction === "out" && m.sender_user_id === l.userID && m.text === l.text && (!found || m.id < found.id))
+      found = m;
+  }
+  if (found) claimed.add(found.id);
+  return !!found;
 }
 
 /** dedupeByID keeps the last copy of each id (pages fetched twice, a live copy). */
