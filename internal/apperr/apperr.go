@@ -179,6 +179,19 @@ func MessageOf(err error) string {
 	return err.Error()
 }
 
+// CodeOf returns the code an API error body gives err: its own code, or
+// its kind's; "" for an unclassified error.
+func CodeOf(err error) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	if e.Code != "" {
+		return e.Code
+	}
+	return string(e.Kind)
+}
+
 // KindOf returns the kind of err, or "" for an unclassified (internal) error.
 func KindOf(err error) Kind {
 	var e *Error

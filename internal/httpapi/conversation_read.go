@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/live"
 )
@@ -24,8 +25,16 @@ func (s *Server) setRead(w http.ResponseWriter, r *http.Request, read bool) erro
 	if err != nil {
 		return err
 	}
-	p := Principal(r)
-	conv, err := s.deps.Conversations.MarkRead(r.Context(), p, id, read)
+	if err := s.read(r.Context(), Principal(r), id, read); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}
+
+// read marks a conversation read (or unread) for the caller.
+func (s *Server) read(ctx context.Context, p access.Principal, id int64, read bool) error {
+	conv, err := s.deps.Conversations.MarkRead(ctx, p, id, read)
 	if err != nil {
 		return err
 	}
@@ -36,12 +45,11 @@ func (s *Server) setRead(w http.ResponseWriter, r *http.Request, read bool) erro
 		if s.deps.Signs != nil {
 			s.deps.Signs.Read(conv)
 		}
-		if s.onWidget(r.Context(), conv.ChannelID) {
+		if s.onWidget(ctx, conv.ChannelID) {
 			s.live.Announce(conv.WorkspaceID, live.Notice{ConversationID: conv.ID, UserID: p.UserID, State: live.Read},
 				conv.AssigneeID, conv.TeamID)
 		}
 	}
-	noContent(w)
 	return nil
 }
 

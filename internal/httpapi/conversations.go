@@ -137,10 +137,20 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	if err := httpjson.Decode(w, r, &in); err != nil {
 		return err
 	}
+	c, err := s.assign(r.Context(), p, id, in)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// assign assigns a conversation the caller may see, as they asked.
+func (s *Server) assign(ctx context.Context, p access.Principal, id int64, in manualAssignment) (conversation.Conversation, error) {
 	// Only a conversation the caller may see can be assigned; what it
 	// becomes is shown to them, whoever it went to.
-	if _, err := s.deps.Conversations.Get(r.Context(), p, id); err != nil {
-		return err
+	if _, err := s.deps.Conversations.Get(ctx, p, id); err != nil {
+		return conversation.Conversation{}, err
 	}
 	// Through routing, so capacity holds: a user at capacity is a 409
 	// unless force is set; a team alone joins that team's queue.
@@ -151,17 +161,12 @@ func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) erro
 	case in.TeamID != 0:
 		req.Target, req.TeamID = routing.TargetTeam, in.TeamID
 	default:
-		return apperr.Invalid("user_id", "an assignee or a team is required")
+		return conversation.Conversation{}, apperr.Invalid("user_id", "an assignee or a team is required")
 	}
-	if _, err := s.deps.Routing.Assign(r.Context(), req); err != nil {
-		return err
+	if _, err := s.deps.Routing.Assign(ctx, req); err != nil {
+		return conversation.Conversation{}, err
 	}
-	c, err := s.deps.Conversations.Get(r.Context(), access.System(p.WorkspaceID), id)
-	if err != nil {
-		return err
-	}
-	httpjson.WriteJSON(w, http.StatusOK, c)
-	return nil
+	return s.deps.Conversations.Get(ctx, access.System(p.WorkspaceID), id)
 }
 
 // manualAssignment is the body of POST /conversations/{id}/assign.

@@ -232,6 +232,14 @@ var operations = map[string]opDoc{
 		desc: "With reply_window when its channel has a customer-service window: open, closes_at, tag (stamped on what is sent now, " +
 			"in an extended window), rule (what may be sent once closed: template or none) and seconds.",
 		status: 200, resp: conversation.Conversation{}},
+	"POST /api/v1/conversations/bulk": {id: "bulkConversations", tag: tagConversations,
+		summary: "Close, assign, unassign or mark read (or unread) many conversations",
+		desc: "conversation_ids names 1 to 100 conversations; action.type is close (with category and summary as the workspace's closing notes ask), " +
+			"assign (user_id and/or team_id, force, as POST …/{id}/assign: capacity holds), unassign, read or unread. Each conversation is changed " +
+			"as its own request would change it, with its checks and events, one after another: done lists those changed, failed those left as they " +
+			"were with the code and message their own request would have answered (closed already, an assignee at capacity, one the caller may not see: " +
+			"not_found). A bad action or list is a 422 and changes nothing.",
+		body: bulkConversations{}, required: []string{"conversation_ids", "action"}, status: 200, resp: bulkConversationResult{}},
 	"POST /api/v1/conversations/{conversationID}/close": {id: "closeConversation", tag: tagConversations,
 		summary: "Close with notes", desc: "The workspace's closing_notes_mode decides whether category, or category and summary, are required (422 naming the field).",
 		body: conversation.CloseInput{}, optionalBody: true, status: 200, resp: conversation.Conversation{}, errors: []int{409}},

@@ -46,6 +46,7 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/conversations", s.authed(anyone, s.listConversations)),
 		r("POST", "/api/v1/conversations", s.authed(anyone, s.openConversation)),
 		r("GET", "/api/v1/conversations/counts", s.authed(anyone, s.conversationCounts)),
+		r("POST", "/api/v1/conversations/bulk", s.authed(anyone, s.bulkConversationsHandler)),
 		r("GET", "/api/v1/conversations/{conversationID}", s.authed(anyone, s.getConversation)),
 		r("POST", "/api/v1/conversations/{conversationID}/close", s.authed(anyone, s.closeConversation)),
 		r("POST", "/api/v1/conversations/{conversationID}/assign", s.authed(anyone, s.assignConversation)),
