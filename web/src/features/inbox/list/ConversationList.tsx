@@ -70,9 +70,12 @@ export interface ConversationListProps {
   onOpen(id: number): void;
   /** The global j/k keys are off while a dialog is open. */
   keysEnabled: boolean;
+  /** Select mode: the conversations picked, and what a click or Enter on a row does then. */
+  picked?: Set<number>;
+  onPick?(id: number): void;
 }
 
-export function ConversationList({ filter, label, openID, onOpen, keysEnabled }: ConversationListProps) {
+export function ConversationList({ filter, label, openID, onOpen, keysEnabled, picked, onPick }: ConversationListProps) {
   const { t } = useTranslation();
   const me = useMe();
   const query = useConversationList(filter);
@@ -197,7 +200,7 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled }:
     if (!m) return;
     e.preventDefault();
     if (m === "open") {
-      if (selected !== null) onOpen(selected);
+      if (selected !== null) (onPick ?? onOpen)(selected);
       return;
     }
     go(m);
@@ -223,6 +226,7 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled }:
           ref={listRef}
           role="listbox"
           aria-label={label}
+          aria-multiselectable={picked ? true : undefined}
           aria-busy={query.isFetching ? true : undefined}
           tabIndex={0}
           aria-activedescendant={selectedShown ? rowDomID(selected!) : undefined}
@@ -251,7 +255,8 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled }:
                 assignee={u ?? (c.assignee_id ? { name: t("inbox.row.someone") } : undefined)}
                 replying={replyingName(typing.get(c.id), userByID, me.user?.id, t("inbox.row.someone"))}
                 timeZone={me.workspace.timezone}
-                onOpen={openRow}
+                onOpen={onPick ?? openRow}
+                picked={picked ? picked.has(c.id) : undefined}
               />
             );
           })}

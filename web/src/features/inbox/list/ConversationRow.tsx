@@ -3,7 +3,7 @@
 // person has read it (bold and a labelled dot: never colour alone).
 import { memo } from "react";
 import { useTranslation } from "react-i18next";
-import { Hourglass, UserX } from "lucide-react";
+import { Check, Hourglass, UserX } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
 import { useMe } from "../../../lib/session";
 import type { Conversation } from "../../../lib/types";
@@ -26,11 +26,13 @@ export interface RowProps {
   timeZone?: string;
   top: number;
   onOpen(id: number): void;
+  /** In the list's select mode: whether the row is picked (a click picks it then). */
+  picked?: boolean;
 }
 
 export const rowDomID = (id: number) => `conversation-row-${id}`;
 
-function ConversationRowImpl({ c, index, total, selected, open, now, channel, assignee, replying, timeZone, top, onOpen }: RowProps) {
+function ConversationRowImpl({ c, index, total, selected, open, now, channel, assignee, replying, timeZone, top, onOpen, picked }: RowProps) {
   const { t, i18n } = useTranslation();
   const unread = !!c.unread;
   const lm = c.last_message;
@@ -50,13 +52,14 @@ function ConversationRowImpl({ c, index, total, selected, open, now, channel, as
     <div
       id={rowDomID(c.id)}
       role="option"
-      aria-selected={selected}
+      aria-selected={picked ?? selected}
       aria-posinset={index + 1}
       aria-setsize={total}
       data-testid="conversation-row"
       data-conversation-id={c.id}
       data-unread={unread ? "true" : undefined}
       data-open={open ? "true" : undefined}
+      data-picked={picked ? "true" : undefined}
       onClick={() => onOpen(c.id)}
       className={
         "border-line absolute left-0 flex w-full cursor-default flex-col justify-center gap-0.5 border-b px-3 " +
@@ -68,6 +71,13 @@ function ConversationRowImpl({ c, index, total, selected, open, now, channel, as
       style={{ top, height: ROW_HEIGHT }}
     >
       <div className="flex min-w-0 items-center gap-1.5">
+        {picked !== undefined && (
+          // What a click does in select mode, seen: the row's state is aria-selected.
+          <span aria-hidden="true" className={"flex size-3.5 shrink-0 items-center justify-center rounded-sm border " +
+            (picked ? "bg-accent border-accent text-accent-fg" : "border-line bg-bg")}>
+            {picked && <Check size={11} strokeWidth={3} />}
+          </span>
+        )}
         <span className="flex w-2 shrink-0 justify-center">
           {unread && <span role="img" aria-label={t("inbox.row.unread")} className="bg-accent h-2 w-2 rounded-full" />}
         </span>

@@ -5,13 +5,14 @@ import { useEffect, useState } from "react";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ArrowDownUp, BookmarkPlus, Check, Search } from "lucide-react";
+import { ArrowDownUp, BookmarkPlus, Check, ListChecks, Search } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { ConversationView } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
+import { BulkBar } from "./BulkBar";
 import { ConversationList } from "./ConversationList";
 import { SEARCH_INPUT_ID } from "../palette/focus";
 import { FilterChips, FilterMenu } from "./FilterMenu";
@@ -168,6 +169,17 @@ function listIdentity(f: ListFilter): string {
 
 export function ListPane(p: ListPaneProps) {
   const { t } = useTranslation();
+  // Select mode: the conversations picked for a bulk action (null: off).
+  // Another list starts afresh.
+  const [picked, setPicked] = useState<Set<number> | null>(null);
+  const identity = listIdentity(p.filter);
+  useEffect(() => setPicked((s) => (s ? new Set() : s)), [identity]);
+  const pick = (id: number) =>
+    setPicked((s) => {
+      const next = new Set(s);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const [text, setText] = useState(p.search);
   useEffect(() => setText(p.search), [p.search]);
   // The search follows typing after a short pause.
@@ -183,7 +195,25 @@ export function ListPane(p: ListPaneProps) {
         <h1 className="min-w-0 flex-1 truncate text-sm font-semibold">{p.title}</h1>
         {p.count !== undefined && <span className="text-muted text-xs tabular-nums">{p.count}</span>}
         <SaveView filter={p.filter} />
+        <button
+          type="button"
+          aria-label={t("inbox.bulk.select")}
+          title={t("inbox.bulk.select")}
+          aria-pressed={picked !== null}
+          data-testid="bulk-select"
+          onClick={() => setPicked((s) => (s ? null : new Set()))}
+          className={"hover:bg-hover shrink-0 rounded p-1 " + (picked ? "text-accent bg-hover" : "text-muted")}
+        >
+          <ListChecks size={15} aria-hidden="true" />
+        </button>
       </div>
+      {picked && (
+        <BulkBar
+          picked={[...picked]}
+          onDone={(done) => setPicked((s) => new Set([...(s ?? [])].filter((id) => !done.includes(id))))}
+          onExit={() => setPicked(null)}
+        />
+      )}
       <div className="border-line flex shrink-0 items-center gap-2 border-b px-3 py-2">
         <div className="border-line bg-bg focus-within:border-accent focus-within:ring-accent flex min-w-0 flex-1 items-center gap-1.5 rounded border px-2 focus-within:ring-1">
           <Search size={13} aria-hidden="true" className="text-muted" />
@@ -207,12 +237,14 @@ export function ListPane(p: ListPaneProps) {
       </div>
       <FilterChips narrow={p.narrow} since={p.since} onNarrow={p.onNarrow} onSince={p.onSince} />
       <ConversationList
-        key={listIdentity(p.filter)}
+        key={identity}
         filter={p.filter}
         label={p.title}
         openID={p.openID}
         onOpen={p.onOpen}
         keysEnabled={p.keysEnabled}
+        picked={picked ?? undefined}
+        onPick={picked ? pick : undefined}
       />
     </section>
   );
