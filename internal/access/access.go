@@ -50,6 +50,9 @@ type Principal struct {
 	// contacts, conversations, workflows); none: full access. Sessions
 	// are never scoped.
 	Scopes []string
+	// TwoFactorMissing: a session of a person without two-factor sign-in
+	// in a workspace that requires it, which reaches only their account.
+	TwoFactorMissing bool
 }
 
 // System is the principal of the engine itself (workflows, routing, timers):

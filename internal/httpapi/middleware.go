@@ -108,6 +108,12 @@ func (s *Server) authed(allowed roles, h handlerFunc) http.Handler {
 // authedHandler is a route behind a bearer token. It is a type rather than
 // a closure so that the OpenAPI document can read who may call the route
 // from the table itself.
+// errTwoFactorSetUp refuses a session of a person without two-factor
+// sign-in in a workspace that requires it, on anything but their own
+// account: the code tells a client to send them there.
+var errTwoFactorSetUp = apperr.WithCode(apperr.KindForbidden, "two_factor_setup_required",
+	"this workspace requires two-factor sign-in: set it up on your account page (POST /api/v1/me/two-factor) to go on")
+
 type authedHandler struct {
 	s       *Server
 	allowed roles
@@ -160,6 +166,10 @@ func (a *authedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := checkScope(p, a.scope); err != nil {
 		httpjson.WriteError(w, r, err)
+		return
+	}
+	if p.TwoFactorMissing && !a.scope.ownAccount {
+		httpjson.WriteError(w, r, errTwoFactorSetUp)
 		return
 	}
 	// The request's writes go in its workspace's lane of the writer.

@@ -73,11 +73,25 @@ var scopeAreas = map[string]string{
 type routeScope struct {
 	area   string // "" when undecided: scoped tokens are refused
 	writes bool   // any method but GET and HEAD
+	// ownAccount: the route is of the caller's own account (who am I,
+	// sign-out, sessions, password, two-factor), which a session without
+	// the second factor its workspace requires may still reach.
+	ownAccount bool
 }
+
+// ownAccountRoutes are the prefixes (whole path segments) of the routes
+// a session missing its workspace's required second factor may reach:
+// enough to see who they are, set two-factor sign-in up, or leave.
+var ownAccountRoutes = []string{"/api/v1/auth", "/api/v1/me/two-factor", "/api/v1/me/sessions", "/api/v1/me/password"}
 
 // scopeOf decides a route's scope from its method and pattern.
 func scopeOf(method, pattern string) routeScope {
-	rs := routeScope{writes: method != http.MethodGet && method != http.MethodHead}
+	rs := routeScope{writes: method != http.MethodGet && method != http.MethodHead, ownAccount: pattern == "/api/v1/me"}
+	for _, prefix := range ownAccountRoutes {
+		if pattern == prefix || strings.HasPrefix(pattern, prefix+"/") {
+			rs.ownAccount = true
+		}
+	}
 	best := ""
 	for prefix, area := range scopeAreas {
 		if (pattern == prefix || strings.HasPrefix(pattern, prefix+"/")) && len(prefix) > len(best) {

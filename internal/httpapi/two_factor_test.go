@@ -123,3 +123,47 @@ func wrongCode(code string) string {
 	}
 	return "000000"
 }
+
+// An owner requires two-factor sign-in: only once they have it; then a
+// member's session without it reaches only their account (403
+// two_factor_setup_required elsewhere) until they turn it on, API tokens
+// act as before, and nobody of the workspace may turn theirs off.
+func TestWorkspaceRequiresTwoFactor(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.addAna(t)
+		ana, _ := f.signInAs(t, `{"email":"ana@acme.test","password":"correct horse"}`)
+		f.run(t, []scenario{
+			{name: "managers may not", method: "PATCH", path: "/api/v1/workspace", as: "manager", body: `{"require_two_factor":true}`, status: 403},
+			{name: "an owner without it may not", method: "PATCH", path: "/api/v1/workspace", as: "owner", body: `{"require_two_factor":true}`,
+				status: 422, want: []string{`"field":"require_two_factor"`}},
+			{name: "a token owner may: it has no second factor to lose", method: "PATCH", path: "/api/v1/workspace", as: "integration",
+				body: `{"require_two_factor":true}`, status: 200, want: []string{`"require_two_factor":true`}},
+			{name: "Ana's session: her account only", method: "GET", path: "/api/v1/conversations", as: ana, status: 403,
+				want: []string{`"code":"two_factor_setup_required"`}},
+			{name: "who she is", method: "GET", path: "/api/v1/me", as: ana, status: 200,
+				want: []string{`"require_two_factor":true`, `"two_factor":false`}},
+			{name: "her sessions", method: "GET", path: "/api/v1/me/sessions", as: ana, status: 200},
+			{name: "her views are not her account", method: "GET", path: "/api/v1/me/views", as: ana, status: 403},
+			{name: "API tokens act as before", method: "GET", path: "/api/v1/conversations", as: "agent", status: 200},
+		})
+		status, body := f.do(t, scenario{method: "POST", path: "/api/v1/me/two-factor", as: ana, body: `{"password":"correct horse"}`})
+		var setup workspace.TwoFactorSetup
+		if status != 200 || decode(body, &setup) != nil {
+			t.Fatalf("set up: %d %s", status, body)
+		}
+		status, body = f.do(t, scenario{method: "POST", path: "/api/v1/me/two-factor/confirm", as: ana, body: `{"code":"` + totp(t, setup.Secret, d.Clock().Now()) + `"}`})
+		var rc workspace.RecoveryCodes
+		if status != 200 || decode(body, &rc) != nil {
+			t.Fatalf("confirm: %d %s", status, body)
+		}
+		f.run(t, []scenario{
+			{name: "with it on, the same session goes on", method: "GET", path: "/api/v1/conversations", as: ana, status: 200},
+			{name: "off is refused while required", method: "POST", path: "/api/v1/me/two-factor/disable", as: ana,
+				body: `{"password":"correct horse","code":"` + rc.Codes[0] + `"}`, status: 409, want: []string{"requires two-factor sign-in"}},
+			{name: "no longer required", method: "PATCH", path: "/api/v1/workspace", as: "owner", body: `{"require_two_factor":false}`, status: 200},
+			{name: "off then", method: "POST", path: "/api/v1/me/two-factor/disable", as: ana,
+				body: `{"password":"correct horse","code":"` + rc.Codes[0] + `"}`, status: 204},
+		})
+	})
+}

@@ -28,6 +28,20 @@ func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if in.Permissions != nil && p.Role != workspace.RoleOwner {
 		return apperr.Forbidden("only owners change what each role may do (permissions)")
 	}
+	if in.RequireTwoFactor != nil {
+		if p.Role != workspace.RoleOwner {
+			return apperr.Forbidden("only owners require two-factor sign-in of every member")
+		}
+		if *in.RequireTwoFactor && p.UserID != 0 {
+			a, _, err := s.deps.Workspaces.Account(r.Context(), p.WorkspaceID, p.UserID)
+			if err != nil {
+				return err
+			}
+			if !a.TwoFactor {
+				return apperr.Invalid("require_two_factor", "turn on your own two-factor sign-in first (your account page): requiring it would send you there")
+			}
+		}
+	}
 	ws, err := s.deps.Workspaces.Update(r.Context(), p.WorkspaceID, in)
 	if err != nil {
 		return err

@@ -156,10 +156,13 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	var expires, deactivated int64
 	var userPerms *string
 	var rolePerms, scopes string
+	var require2FA int
+	var has2FA bool
 	err := s.db.Reader().QueryRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, u.role, t.expires_at, t.kind, COALESCE(u.deactivated_at, 0),
-		u.permissions, w.role_permissions, t.scopes
-		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = ?`, hashToken(raw)).
-		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires, &p.TokenKind, &deactivated, &userPerms, &rolePerms, &scopes)
+		u.permissions, w.role_permissions, t.scopes, w.require_two_factor, COALESCE(a.totp_secret, '') <> ''
+		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id LEFT JOIN accounts a ON a.id = u.account_id
+		JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = ?`, hashToken(raw)).
+		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires, &p.TokenKind, &deactivated, &userPerms, &rolePerms, &scopes, &require2FA, &has2FA)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Principal{}, apperr.Unauthorized("invalid token")
 	}
@@ -173,6 +176,9 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 		return Principal{}, apperr.Unauthorized("this user is deactivated")
 	}
 	p.UserID = user.Int64
+	// Sessions only: an API token acts for an integration, which has no
+	// authenticator to set up.
+	p.TwoFactorMissing = require2FA == 1 && !has2FA && p.TokenKind == KindSession
 	if p.TokenKind == KindAPI {
 		p.Scopes = splitScopes(scopes)
 	}

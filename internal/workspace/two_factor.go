@@ -187,6 +187,19 @@ func (s *Service) ConfirmTwoFactor(ctx context.Context, workspaceID, userID int6
 // DisableTwoFactor turns the second factor off, with the password and a
 // code (the app's or a recovery code).
 func (s *Service) DisableTwoFactor(ctx context.Context, workspaceID, userID int64, in TwoFactorInput) error {
+	// A workspace of the person's that requires it keeps it on: asked
+	// before anything is checked, so the answer guesses nothing.
+	var required string
+	err := s.db.Reader().QueryRow(ctx, `SELECT w.name FROM users me JOIN users u ON u.account_id = me.account_id
+		JOIN workspaces w ON w.id = u.workspace_id
+		WHERE me.workspace_id = ? AND me.id = ? AND u.deactivated_at = 0 AND w.require_two_factor = 1 ORDER BY w.id LIMIT 1`,
+		workspaceID, userID).Scan(&required)
+	if err == nil {
+		return apperr.Conflict("%s requires two-factor sign-in of its members: it stays on", required)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return wrap("two-factor", err)
+	}
 	a, err := s.checkBoth(ctx, workspaceID, userID, in)
 	if err != nil {
 		return err

@@ -48,7 +48,10 @@ type Workspace struct {
 	// Permissions are what each restrictable role (agent, manager) may do:
 	// the owners' setting, else the defaults.
 	Permissions map[string]access.Permissions `json:"permissions"`
-	CreatedAt   time.Time                     `json:"created_at"`
+	// RequireTwoFactor: every member's sessions reach only their account
+	// page until they turn two-factor sign-in on (owners set it).
+	RequireTwoFactor bool      `json:"require_two_factor"`
+	CreatedAt        time.Time `json:"created_at"`
 }
 
 // Service reads and writes workspaces, users, teams and tokens.
@@ -114,11 +117,12 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 	var w Workspace
 	var created, autoClose int64
-	var contactOnly int
+	var contactOnly, require2FA int
 	var perms, hours string
 	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, auto_close_ms, auto_close_contact_only,
-		auto_close_mode, role_permissions, business_hours, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &w.AutoCloseMode, &perms, &hours, &created)
+		auto_close_mode, role_permissions, business_hours, require_two_factor, created_at FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &w.AutoCloseMode, &perms, &hours, &require2FA, &created)
+	w.RequireTwoFactor = require2FA == 1
 	w.BusinessHours = parseBusinessHours(hours)
 	w.AutoCloseMinutes, w.AutoCloseContactOnly = int(autoClose/60000), contactOnly == 1
 	if errors.Is(err, sql.ErrNoRows) {
@@ -151,6 +155,9 @@ type Settings struct {
 	// role may do; null puts a role back to the defaults. Roles not named
 	// are unchanged.
 	Permissions map[string]*PermissionsInput `json:"permissions"`
+	// RequireTwoFactor requires two-factor sign-in of every member
+	// (owners only; one who turns it on must have it on themselves).
+	RequireTwoFactor *bool `json:"require_two_factor"`
 }
 
 // Update changes a workspace's settings. Only the given fields are
@@ -190,7 +197,11 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		hours = new(string)
 		*hours = in.BusinessHours.encode()
 	}
-	var autoCloseMs, contactOnly *int64
+	var autoCloseMs, contactOnly, require2FA *int64
+	if in.RequireTwoFactor != nil {
+		require2FA = new(int64)
+		*require2FA = int64(boolInt(*in.RequireTwoFactor))
+	}
 	if in.AutoCloseMinutes != nil {
 		autoCloseMs = new(int64)
 		*autoCloseMs = int64(*in.AutoCloseMinutes) * 60000
@@ -203,8 +214,8 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
 			closing_notes_mode = COALESCE(?, closing_notes_mode), auto_close_ms = COALESCE(?, auto_close_ms),
 			auto_close_contact_only = COALESCE(?, auto_close_contact_only), auto_close_mode = COALESCE(?, auto_close_mode),
-			business_hours = COALESCE(?, business_hours) WHERE id = ?`,
-			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, in.AutoCloseMode, hours, id)
+			business_hours = COALESCE(?, business_hours), require_two_factor = COALESCE(?, require_two_factor) WHERE id = ?`,
+			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, in.AutoCloseMode, hours, require2FA, id)
 		if err != nil {
 			return err
 		}

@@ -2,9 +2,10 @@
 // password, then a QR code (and its key, which the test types into its
 // own authenticator: RFC 6238 computed here), the app's first code, and
 // the recovery codes shown once. Signing in then asks the code after the
-// password; a recovery code works in its place, once. Screenshots
-// `account-two-factor`, `account-recovery-codes` and `sign-in-code`
-// (light).
+// password; a recovery code works in its place, once. A workspace that
+// requires it sends a member without it to set it up before anything
+// else. Screenshots `account-two-factor`, `account-recovery-codes`,
+// `sign-in-code` and `two-factor-gate` (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -97,6 +98,38 @@ test("a member turns two-factor sign-in on; signing in then asks the app's code 
     }
   }
   await until(async () => (await page.getByRole("switch").count()) === 0, { what: "still signed out" });
+  me.assertClean();
+  await me.close();
+});
+
+test("a workspace that requires two-factor sign-in sends a member without it to set it up first", async () => {
+  const s = f.server;
+  const agent = await s.createAgent({ name: "Gus Gate", teams: ["Support"] });
+  await s.api("PATCH", "/api/v1/workspace", { require_two_factor: true });
+  const me = await newUser(f.browser, { name: "the agent", viewport: { width: 1280, height: 900 } });
+  const { page } = me;
+  await page.goto(s.url + "/inbox/all");
+  await page.getByLabel("Email", { exact: true }).fill(agent.email);
+  await page.getByLabel("Password", { exact: true }).fill(agent.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  // The gate, not the inbox: the set-up, and a way out.
+  const gate = page.getByTestId("two-factor-gate");
+  await gate.getByText("requires two-factor sign-in of its members").waitFor();
+  assert.equal(await page.getByRole("switch").count(), 0, "no inbox, no presence behind the gate");
+  const section = gate.getByTestId("two-factor");
+  await section.getByTestId("two-factor-set-up").click();
+  await section.getByLabel("Your password").fill(agent.password);
+  await section.getByRole("button", { name: "Continue" }).click();
+  const key = (await section.getByTestId("two-factor-secret").innerText()).replace(/\s+/g, "");
+  await section.getByLabel("Code").fill(totp(key));
+  await screenshot(page, "two-factor-gate", "light");
+  await section.getByTestId("two-factor-turn-on").click();
+  await section.getByTestId("recovery-codes").waitFor();
+  assert.equal(await gate.count(), 1, "the gate stays while the codes are shown");
+  await section.getByTestId("recovery-codes-done").click();
+  await page.getByRole("switch").waitFor(); // the app, at last
+  await s.api("PATCH", "/api/v1/workspace", { require_two_factor: false });
   me.assertClean();
   await me.close();
 });

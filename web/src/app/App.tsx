@@ -1,5 +1,5 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { lazy, Suspense, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { SessionProvider, useSession } from "../lib/session";
@@ -36,6 +36,7 @@ const BuilderPage = lazy(pages["/builder"]);
 const KnowledgePage = lazy(pages["/knowledge"]);
 const ReportsPage = lazy(pages["/reports"]);
 const AccountPage = lazy(pages["/account"]);
+const TwoFactorGate = lazy(() => import("../features/account/TwoFactorGate"));
 
 const queryClient = new AppQueryClient({
   defaultOptions: {
@@ -61,6 +62,17 @@ function ManagersOnly({ children }: { children: ReactNode }) {
 function Routed() {
   const { state, refresh } = useSession();
   const location = useLocation();
+  // A workspace that requires two-factor sign-in, of a member without it:
+  // the gate, held until the recovery codes made there were kept.
+  const me = state.status === "signed-in" ? state.me : null;
+  const needsTwoFactor = !!me?.user && !!me.workspace.require_two_factor && !me.account?.two_factor;
+  const [gateHeld, setGateHeld] = useState(false);
+  useEffect(() => {
+    if (needsTwoFactor) setGateHeld(true);
+  }, [needsTwoFactor]);
+  useEffect(() => {
+    if (state.status === "signed-out") setGateHeld(false);
+  }, [state.status]);
   if (state.status === "loading") {
     return <Loading />;
   }
@@ -82,6 +94,13 @@ function Routed() {
   }
   if (state.status === "signed-out") {
     return <SignIn expired={state.expired} />;
+  }
+  if (needsTwoFactor || gateHeld) {
+    return (
+      <Lazy>
+        <TwoFactorGate onKept={() => setGateHeld(false)} />
+      </Lazy>
+    );
   }
   return (
     <LiveProvider onSignedOut={() => void refresh()}>

@@ -16,7 +16,8 @@ import { fieldError, generalError } from "../settings/workspace/common";
 type Setup = components["schemas"]["WorkspaceTwoFactorSetup"];
 type Codes = components["schemas"]["WorkspaceRecoveryCodes"];
 
-export function TwoFactorSection() {
+/** onKept: the recovery codes just shown were kept (the gate lets the person in then). */
+export function TwoFactorSection({ onKept }: { onKept?(): void } = {}) {
   const { t } = useTranslation();
   const me = useMe();
   const on = me.account?.two_factor ?? false;
@@ -26,7 +27,7 @@ export function TwoFactorSection() {
     <Section title={t("account.twoFactor.title")} description={t("account.twoFactor.help")}>
       <div data-testid="two-factor" data-on={on}>
         {codes ? (
-          <RecoveryCodesShown codes={codes} onDone={() => setCodes(null)} />
+          <RecoveryCodesShown codes={codes} onDone={() => (setCodes(null), onKept?.())} />
         ) : on ? (
           <TwoFactorOn left={me.account?.recovery_codes_left ?? 0} onCodes={setCodes} />
         ) : (

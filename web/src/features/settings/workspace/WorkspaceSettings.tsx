@@ -11,6 +11,7 @@ import { qk } from "../../../lib/queryKeys";
 import { useMe, useSession } from "../../../lib/session";
 import { useCategories } from "../../../lib/directory";
 import { Button, Field, Section, Select, TextInput } from "../../../lib/ui/form";
+import { SecurityForm } from "./SecurityForm";
 import { useToast } from "../../../lib/ui/toast";
 import type { components } from "../../../lib/api-types";
 import type { Category, Workspace } from "../../../lib/types";
@@ -28,6 +29,7 @@ export default function WorkspaceSettings() {
       <BusinessHoursForm />
       <Categories />
       <RoutingForm />
+      <SecurityForm />
     </div>
   );
 }
