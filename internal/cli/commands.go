@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/app"
+	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/demo"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
 )
@@ -132,27 +133,19 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // workspace; their live devices go offline at the workspace's inactivity
 // timeout.
 func userPasswordCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("user password", stderr)
-	var sf storeFlags
-	sf.register(fs)
-	email := fs.String("email", "", "the account's sign-in email")
-	password := fs.String("password", "", "the new password (at least 8 characters)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*email) == "" {
-		return errors.New("--email is required\n" + userUsage)
-	}
-	d, err := sf.openStore(ctx, stderr)
+	var password *string
+	email, d, err := accountCmd(ctx, "user password", args, stderr, func(fs *flagSet) {
+		password = fs.String("password", "", "the new password (at least 8 characters)")
+	})
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	ended, err := workspace.New(d).SetAccountPassword(ctx, *email, *password)
+	ended, err := workspace.New(d).SetAccountPassword(ctx, email, *password)
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(map[string]any{"email": strings.ToLower(strings.TrimSpace(*email)), "ended": len(ended)})
+	return json.NewEncoder(stdout).Encode(map[string]any{"email": email, "ended": len(ended)})
 }
 
 // userTwoFactorOffCmd is "user two-factor-off": the server's operator
@@ -160,24 +153,38 @@ func userPasswordCmd(ctx context.Context, args []string, stdout, stderr io.Write
 // authenticator and their recovery codes. They sign in with their
 // password alone, and may set up an authenticator again.
 func userTwoFactorOffCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("user two-factor-off", stderr)
-	var sf storeFlags
-	sf.register(fs)
-	email := fs.String("email", "", "the account's sign-in email")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*email) == "" {
-		return errors.New("--email is required\n" + userUsage)
-	}
-	d, err := sf.openStore(ctx, stderr)
+	email, d, err := accountCmd(ctx, "user two-factor-off", args, stderr, nil)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	had, err := workspace.New(d).TurnOffTwoFactor(ctx, *email)
+	had, err := workspace.New(d).TurnOffTwoFactor(ctx, email)
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(map[string]any{"email": strings.ToLower(strings.TrimSpace(*email)), "had_two_factor": had})
+	return json.NewEncoder(stdout).Encode(map[string]any{"email": email, "had_two_factor": had})
+}
+
+// accountCmd reads an operator's command on one account: the store's
+// flags, --email (required; answered trimmed and lowercased) and what
+// more registers, then opens the store, which the caller closes.
+func accountCmd(ctx context.Context, name string, args []string, stderr io.Writer, more func(fs *flagSet)) (string, *db.DB, error) {
+	fs := newFlagSet(name, stderr)
+	var sf storeFlags
+	sf.register(fs)
+	email := fs.String("email", "", "the account's sign-in email")
+	if more != nil {
+		more(fs)
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return "", nil, err
+	}
+	if strings.TrimSpace(*email) == "" {
+		return "", nil, errors.New("--email is required\n" + userUsage)
+	}
+	d, err := sf.openStore(ctx, stderr)
+	if err != nil {
+		return "", nil, err
+	}
+	return strings.ToLower(strings.TrimSpace(*email)), d, nil
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -37,19 +38,26 @@ func (s *Server) twoFactorBody(w http.ResponseWriter, r *http.Request, needCode 
 
 // beginTwoFactor makes a new authenticator key (a QR code to scan).
 func (s *Server) beginTwoFactor(w http.ResponseWriter, r *http.Request) error {
+	return twoFactorCall(s, w, r, false, s.deps.Workspaces.BeginTwoFactor)
+}
+
+// twoFactorCall answers a two-factor change made with the password (and
+// a code, with needCode) by the signed-in person.
+func twoFactorCall[T any](s *Server, w http.ResponseWriter, r *http.Request, needCode bool,
+	fn func(ctx context.Context, workspaceID, userID int64, in workspace.TwoFactorInput) (T, error)) error {
 	p, err := twoFactorUser(r)
 	if err != nil {
 		return err
 	}
-	in, err := s.twoFactorBody(w, r, false)
+	in, err := s.twoFactorBody(w, r, needCode)
 	if err != nil {
 		return err
 	}
-	setup, err := s.deps.Workspaces.BeginTwoFactor(r.Context(), p.WorkspaceID, p.UserID, in)
+	out, err := fn(r.Context(), p.WorkspaceID, p.UserID, in)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, setup)
+	httpjson.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -99,18 +107,5 @@ func (s *Server) disableTwoFactor(w http.ResponseWriter, r *http.Request) error 
 
 // newRecoveryCodes replaces the recovery codes.
 func (s *Server) newRecoveryCodes(w http.ResponseWriter, r *http.Request) error {
-	p, err := twoFactorUser(r)
-	if err != nil {
-		return err
-	}
-	in, err := s.twoFactorBody(w, r, true)
-	if err != nil {
-		return err
-	}
-	codes, err := s.deps.Workspaces.NewRecoveryCodes(r.Context(), p.WorkspaceID, p.UserID, in)
-	if err != nil {
-		return err
-	}
-	httpjson.WriteJSON(w, http.StatusOK, codes)
-	return nil
+	return twoFactorCall(s, w, r, true, s.deps.Workspaces.NewRecoveryCodes)
 }

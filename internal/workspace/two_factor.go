@@ -272,18 +272,8 @@ func (s *Service) secondFactor(ctx context.Context, account int64, sealed string
 			if err != nil || !ok || !consume {
 				return ok, err
 			}
-			var spent bool
-			err = s.db.Write(ctx, func(tx *db.Tx) error {
-				// Two sign-ins with one code at once: one takes it.
-				res, err := tx.Exec(ctx, `UPDATE accounts SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, account, step)
-				if err != nil {
-					return err
-				}
-				n, err := res.RowsAffected()
-				spent = n == 1
-				return err
-			})
-			return spent, err
+			// Two sign-ins with one code at once: one takes it.
+			return s.changedOne(ctx, `UPDATE accounts SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, account, step)
 		}
 	}
 	hash := recoveryHash(code)
@@ -292,9 +282,15 @@ func (s *Service) secondFactor(ctx context.Context, account int64, sealed string
 		err := s.db.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM account_recovery_codes WHERE account_id = ? AND code_hash = ?`, account, hash).Scan(&n)
 		return n == 1, err
 	}
+	return s.changedOne(ctx, `DELETE FROM account_recovery_codes WHERE account_id = ? AND code_hash = ?`, account, hash)
+}
+
+// changedOne runs a statement that spends a code and reports whether it
+// changed its row: of two requests spending one code, one does.
+func (s *Service) changedOne(ctx context.Context, query string, args ...any) (bool, error) {
 	var spent bool
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM account_recovery_codes WHERE account_id = ? AND code_hash = ?`, account, hash)
+		res, err := tx.Exec(ctx, query, args...)
 		if err != nil {
 			return err
 		}
