@@ -166,23 +166,6 @@ var operations = map[string]opDoc{
 		query: paged, status: 200, resp: page[workspace.Session]{}, errors: []int{400}},
 	"DELETE /api/v1/me/sessions/{sessionID}": {id: "endSession", tag: tagAuth, summary: "Sign one of your sessions out",
 		status: 204, errors: []int{400}},
-	"POST /api/v1/me/two-factor": {id: "beginTwoFactor", tag: tagAuth, summary: "Set up two-factor sign-in: a new authenticator key",
-		desc: "Needs your password (422 naming password when wrong; wrong ones count as failed sign-ins). Answers the key (base32), its " +
-			"otpauth:// URI and that URI as a PNG QR code (a data: URL) for an authenticator app; two-factor sign-in is on only once " +
-			"POST …/confirm gets the app's first code. Your account's: it applies in every workspace you work in. 409 when it is on already; " +
-			"403 with an API token (a signed-in session only).",
-		body: workspace.TwoFactorInput{}, required: []string{"password"}, status: 200, resp: workspace.TwoFactorSetup{}, errors: []int{403, 409, 429}},
-	"POST /api/v1/me/two-factor/confirm": {id: "confirmTwoFactor", tag: tagAuth, summary: "Turn two-factor sign-in on with the app's first code",
-		desc: "code is the authenticator's code of the moment for the key set up (422 naming code otherwise). Answers ten one-time recovery " +
-			"codes, shown this once: each signs in in place of the app's code. From then on a sign-in needs code (see POST /api/v1/auth/login).",
-		body: twoFactorCode{}, required: []string{"code"}, status: 200, resp: workspace.RecoveryCodes{}, errors: []int{403, 409}},
-	"POST /api/v1/me/two-factor/disable": {id: "disableTwoFactor", tag: tagAuth, summary: "Turn two-factor sign-in off",
-		desc: "Needs your password and a code (the app's or a recovery code): 422 naming the wrong one, which counts as a failed sign-in. " +
-			"The recovery codes go with it. The server's operator can turn it off for a person who lost both: switchboard user two-factor-off.",
-		body: workspace.TwoFactorInput{}, required: []string{"password", "code"}, status: 204, errors: []int{403, 409, 429}},
-	"POST /api/v1/me/two-factor/recovery-codes": {id: "newRecoveryCodes", tag: tagAuth, summary: "New recovery codes in place of the old ones",
-		desc: "Needs your password and a code (the app's or a recovery code). Answers ten new codes, shown this once; the old ones stop working.",
-		body: workspace.TwoFactorInput{}, required: []string{"password", "code"}, status: 200, resp: workspace.RecoveryCodes{}, errors: []int{403, 409, 429}},
 	"PUT /api/v1/me/password": {id: "changePassword", tag: tagAuth, summary: "Change your password; your other sessions end",
 		desc: "Needs the current password (422 naming current_password when wrong; wrong ones count as failed sign-ins, 429). " +
 			"The password is your account's: it changes in every workspace you work in, and your sessions in all of them end " +
@@ -232,14 +215,6 @@ var operations = map[string]opDoc{
 		desc: "With reply_window when its channel has a customer-service window: open, closes_at, tag (stamped on what is sent now, " +
 			"in an extended window), rule (what may be sent once closed: template or none) and seconds.",
 		status: 200, resp: conversation.Conversation{}},
-	"POST /api/v1/conversations/bulk": {id: "bulkConversations", tag: tagConversations,
-		summary: "Close, assign, unassign or mark read (or unread) many conversations",
-		desc: "conversation_ids names 1 to 100 conversations; action.type is close (with category and summary as the workspace's closing notes ask), " +
-			"assign (user_id and/or team_id, force, as POST …/{id}/assign: capacity holds), unassign, read or unread. Each conversation is changed " +
-			"as its own request would change it, with its checks and events, one after another: done lists those changed, failed those left as they " +
-			"were with the code and message their own request would have answered (closed already, an assignee at capacity, one the caller may not see: " +
-			"not_found). A bad action or list is a 422 and changes nothing.",
-		body: bulkConversations{}, required: []string{"conversation_ids", "action"}, status: 200, resp: bulkConversationResult{}},
 	"POST /api/v1/conversations/{conversationID}/close": {id: "closeConversation", tag: tagConversations,
 		summary: "Close with notes", desc: "The workspace's closing_notes_mode decides whether category, or category and summary, are required (422 naming the field).",
 		body: conversation.CloseInput{}, optionalBody: true, status: 200, resp: conversation.Conversation{}, errors: []int{409}},
@@ -378,17 +353,6 @@ var operations = map[string]opDoc{
 		body: contact.Input{}, required: []string{"first_name"}, status: 201, resp: contact.Contact{}, errors: []int{409}},
 	"POST /api/v1/contacts/upsert": {id: "upsertContact", tag: tagContacts, summary: "Update the contact with this phone (else email), or create one",
 		body: contact.Input{}, status: 200, okText: "Updated an existing contact", also: 201, resp: contact.Contact{}, errors: []int{409}},
-	"POST /api/v1/contacts/bulk": {id: "bulkContacts", tag: tagContacts,
-		summary: "Tag, untag, move to a lifecycle stage or delete many contacts",
-		desc: "The contacts are contact_ids (at most 250), or every contact filter keeps (an object of the list's filters by their query names; {} for all): " +
-			"250 a request, in id order, past after; while more remain the answer's next is the after of the request that goes on. " +
-			"Each request is one transaction (all or none) and each contact is changed as its own request would change it, with the same events " +
-			"(a tag or a stage set by bulk starts the workflows it would start one by one). A contact already so is matched, not changed. " +
-			"action.type is add_tag or remove_tag (with tag), set_lifecycle (with stage; \"\" takes it off) or delete (needs delete_contacts, 403 without it). " +
-			"Named contacts the caller may not see, or that do not exist, are listed in missing and left alone.",
-		body: contact.BulkInput{}, required: []string{"action"}, status: 200, resp: contact.BulkResult{}},
-	"GET /api/v1/contacts/count": {id: "countContacts", tag: tagContacts, summary: "How many contacts the list's filters keep",
-		desc: "Those the caller may see: what a bulk action by the same filter reaches.", query: contactFilters(), status: 200, resp: contactCount{}},
 	"GET /api/v1/contacts/{contactID}": {id: "getContact", tag: tagContacts, summary: "A contact with its channel identities",
 		status: 200, resp: contactDetail{}},
 	"PATCH /api/v1/contacts/{contactID}": {id: "updateContact", tag: tagContacts, summary: "Change a contact; absent fields stay",
