@@ -105,15 +105,15 @@ func (s *Server) authed(allowed roles, h handlerFunc) http.Handler {
 	return &authedHandler{s: s, allowed: allowed, h: h}
 }
 
-// authedHandler is a route behind a bearer token. It is a type rather than
-// a closure so that the OpenAPI document can read who may call the route
-// from the table itself.
 // errTwoFactorSetUp refuses a session of a person without two-factor
 // sign-in in a workspace that requires it, on anything but their own
 // account: the code tells a client to send them there.
 var errTwoFactorSetUp = apperr.WithCode(apperr.KindForbidden, "two_factor_setup_required",
 	"this workspace requires two-factor sign-in: set it up on your account page (POST /api/v1/me/two-factor) to go on")
 
+// authedHandler is a route behind a bearer token. It is a type rather than
+// a closure so that the OpenAPI document can read who may call the route
+// from the table itself.
 type authedHandler struct {
 	s       *Server
 	allowed roles
