@@ -15,6 +15,8 @@ import { json, noContent } from "../../test/http";
 let contact: Record<string, unknown>;
 let patches: Record<string, unknown>[];
 let me: Record<string, unknown>;
+// The contact deleted (by someone else, or in bulk): the page answers 404.
+let gone = false;
 let deletes: number;
 let refuseDelete: boolean;
 
@@ -53,7 +55,7 @@ beforeEach(() => {
         if (refuseDelete) return json(403, { error: { code: "forbidden", message: "you may not delete contacts" } });
         return noContent();
       }
-      if (url === "/api/v1/contacts/7") return json(200, contact);
+      if (url === "/api/v1/contacts/7") return gone ? json(404, { error: { code: "not_found", message: "contact not found" } }) : json(200, contact);
       return json(200, { data: [], next_cursor: "" });
     }),
   );
@@ -88,6 +90,13 @@ function mount(): QueryClient {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  gone = false;
+});
+
+it("says a contact deleted or merged meanwhile no longer exists", async () => {
+  gone = true;
+  mount();
+  expect((await screen.findByRole("alert")).textContent).toBe("This contact no longer exists: deleted, or merged into another.");
 });
 
 it("keeps a typed name when the stage is changed before Save, and saves only the name", async () => {

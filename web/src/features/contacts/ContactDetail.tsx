@@ -57,7 +57,8 @@ export default function ContactDetailPage() {
           {t("contacts.back")}
         </Link>
         <p role="alert" className="text-danger mt-4">
-          {(contact.error as Error).message}
+          {/* Deleted (perhaps by someone else, or in bulk) or merged into another: said so, not as a failure. */}
+          {contact.error instanceof ApiError && contact.error.status === 404 ? t("contacts.gone") : (contact.error as Error).message}
         </p>
       </div>
     );
