@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { fixture, newUser, screenshot, signIn, until } from "./harness.mjs";
+import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after, { workflows: false });
 
@@ -132,4 +132,21 @@ test("a workspace that requires two-factor sign-in sends a member without it to 
   await s.api("PATCH", "/api/v1/workspace", { require_two_factor: false });
   me.assertClean();
   await me.close();
+});
+
+test("an owner without two-factor sign-in is told to turn theirs on before requiring it", async () => {
+  const s = f.server;
+  const u = await newUser(f.browser, { name: "the owner" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, "/settings/workspace");
+  const form = page.getByRole("form", { name: "Security" });
+  await form.getByTestId("require-two-factor").check();
+  u.allow(422, /^\/api\/v1\/workspace$/);
+  await form.getByTestId("security-save").click();
+  await form.getByRole("alert").filter({ hasText: "turn on your own two-factor sign-in first" }).waitFor();
+  await screenshot(page, "settings-security", "light", { locator: page.locator("section", { has: form }) });
+  assert.equal((await s.api("GET", "/api/v1/workspace")).require_two_factor, false);
+  u.assertClean();
+  await u.close();
 });
