@@ -192,6 +192,17 @@ func CodeOf(err error) string {
 	return string(e.Kind)
 }
 
+// SaidOf returns err's message as an API error body says it: with the
+// field it names first ("category: is required"); an unclassified
+// error's own text.
+func SaidOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Field != "" {
+		return e.Field + ": " + e.Message
+	}
+	return MessageOf(err)
+}
+
 // KindOf returns the kind of err, or "" for an unclassified (internal) error.
 func KindOf(err error) Kind {
 	var e *Error

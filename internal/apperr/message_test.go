@@ -23,3 +23,25 @@ func TestMessageOf(t *testing.T) {
 		}
 	}
 }
+
+// The code and message an API error body gives: what httpjson writes and
+// a bulk answer's failures repeat.
+func TestCodeAndSaidOf(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		err        error
+		code, said string
+	}{
+		{"a field's error", Invalid("category", "is required"), "invalid", "category: is required"},
+		{"a code of its own, wrapped", fmt.Errorf("x: %w", WithCode(KindUnauthorized, "two_factor_required", "enter the code")),
+			"two_factor_required", "enter the code"},
+		{"any other error", errors.New("disk full"), "", "disk full"},
+	} {
+		if got := CodeOf(tc.err); got != tc.code {
+			t.Errorf("%s: CodeOf = %q, want %q", tc.name, got, tc.code)
+		}
+		if got := SaidOf(tc.err); got != tc.said {
+			t.Errorf("%s: SaidOf = %q, want %q", tc.name, got, tc.said)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -104,21 +103,11 @@ func (s *Server) bulkConversationsHandler(w http.ResponseWriter, r *http.Request
 			return err // the store failed, not this conversation
 		}
 		if err != nil {
-			out.Failed = append(out.Failed, bulkFailure{ID: id, Code: apperr.CodeOf(err), Message: said(err)})
+			out.Failed = append(out.Failed, bulkFailure{ID: id, Code: apperr.CodeOf(err), Message: apperr.SaidOf(err)})
 			continue
 		}
 		out.Done = append(out.Done, id)
 	}
 	httpjson.WriteJSON(w, http.StatusOK, out)
 	return nil
-}
-
-// said is an error's message as its own request's answer says it: with
-// the field it names first.
-func said(err error) string {
-	var e *apperr.Error
-	if errors.As(err, &e) && e.Field != "" {
-		return e.Field + ": " + e.Message
-	}
-	return apperr.MessageOf(err)
 }

@@ -145,14 +145,8 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &e) {
 		status = StatusOf(e.Kind)
 		// The message, never the cause: causes are for the log.
-		body.Error.Code, body.Error.Message, body.Error.Field = string(e.Kind), e.Message, e.Field
+		body.Error.Code, body.Error.Message, body.Error.Field = apperr.CodeOf(e), apperr.SaidOf(e), e.Field
 		body.Error.Problems = e.Details
-		if e.Code != "" {
-			body.Error.Code = e.Code
-		}
-		if e.Field != "" {
-			body.Error.Message = e.Field + ": " + e.Message
-		}
 		if e.Kind == apperr.KindTooMany {
 			// Whole seconds, rounded up: a client waiting the answered
 			// time is never early.
