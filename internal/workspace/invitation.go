@@ -347,21 +347,12 @@ func (s *Service) AcceptInvitation(ctx context.Context, in AcceptInput) (SignedI
 		if !ok {
 			return SignedIn{}, errInvitePassword // counts, as a failed sign-in does
 		}
-		if totp != "" {
-			if strings.TrimSpace(in.Code) == "" {
+		if err := s.signInCode(ctx, account, totp, lastStep, in.Code, true); err != nil {
+			if err != errTwoFactorInvalid { // a wrong code counts, as a wrong password does
 				release()
 				releaseEmail()
-				return SignedIn{}, errTwoFactorRequired
 			}
-			ok, err := s.secondFactor(ctx, account, totp, lastStep, in.Code, true)
-			if err != nil {
-				release()
-				releaseEmail()
-				return SignedIn{}, err
-			}
-			if !ok {
-				return SignedIn{}, errTwoFactorInvalid
-			}
+			return SignedIn{}, err
 		}
 		releaseEmail()
 		if name == "" {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -83,21 +82,13 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (SignedIn, error) 
 		release()
 		return SignedIn{}, err
 	}
-	if totp != "" {
-		if strings.TrimSpace(in.Code) == "" {
-			release() // the password was right: asking for the code is no failure
-			return SignedIn{}, errTwoFactorRequired
-		}
-		// Spent only by the request that opens a session: the list of
-		// workspaces to choose from is followed by one with the same code.
-		ok, err := s.secondFactor(ctx, account, totp, lastStep, in.Code, m != nil)
-		if err != nil {
+	// Spent only by the request that opens a session: the list of
+	// workspaces to choose from is followed by one with the same code.
+	if err := s.signInCode(ctx, account, totp, lastStep, in.Code, m != nil); err != nil {
+		if err != errTwoFactorInvalid { // a wrong code counts, as a wrong password does
 			release()
-			return SignedIn{}, err
 		}
-		if !ok {
-			return SignedIn{}, errTwoFactorInvalid // counts, as a wrong password does
-		}
+		return SignedIn{}, err
 	}
 	release()
 	if m == nil {

@@ -204,13 +204,17 @@ func (s *Service) DisableTwoFactor(ctx context.Context, workspaceID, userID int6
 	if err != nil {
 		return err
 	}
-	return s.db.Write(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE accounts SET totp_secret = '', totp_pending = '', totp_last_step = 0 WHERE id = ?`, a.id); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `DELETE FROM account_recovery_codes WHERE account_id = ?`, a.id)
+	return s.db.Write(ctx, func(tx *db.Tx) error { return clearTwoFactor(ctx, tx, a.id) })
+}
+
+// clearTwoFactor turns an account's second factor off: its key, a key
+// being set up, and its recovery codes go.
+func clearTwoFactor(ctx context.Context, tx *db.Tx, account int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE accounts SET totp_secret = '', totp_pending = '', totp_last_step = 0 WHERE id = ?`, account); err != nil {
 		return err
-	})
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM account_recovery_codes WHERE account_id = ?`, account)
+	return err
 }
 
 // NewRecoveryCodes replaces the account's recovery codes (those left, or
@@ -249,6 +253,28 @@ func (s *Service) checkBoth(ctx context.Context, workspaceID, userID int64, in T
 	}
 	a.release()
 	return a, nil
+}
+
+// signInCode checks the second factor given where a session opens (a
+// sign-in, an invitation's accept) for an account that has one: nil when
+// right (spent with consume) or when the account has none,
+// errTwoFactorRequired without a code, errTwoFactorInvalid when wrong —
+// which counts as a failed sign-in: its caller keeps its limits' slot.
+func (s *Service) signInCode(ctx context.Context, account int64, totp string, lastStep int64, code string, consume bool) error {
+	if totp == "" {
+		return nil
+	}
+	if strings.TrimSpace(code) == "" {
+		return errTwoFactorRequired
+	}
+	ok, err := s.secondFactor(ctx, account, totp, lastStep, code, consume)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errTwoFactorInvalid
+	}
+	return nil
 }
 
 // secondFactor checks code against an account's second factor: the
@@ -390,11 +416,7 @@ func (s *Service) TurnOffTwoFactor(ctx context.Context, email string) (bool, err
 			return err
 		}
 		had = secretNow != ""
-		if _, err := tx.Exec(ctx, `UPDATE accounts SET totp_secret = '', totp_pending = '', totp_last_step = 0 WHERE id = ?`, id); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM account_recovery_codes WHERE account_id = ?`, id)
-		return err
+		return clearTwoFactor(ctx, tx, id)
 	})
 	if apperr.KindOf(err) != "" {
 		return false, err
