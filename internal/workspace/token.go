@@ -157,11 +157,14 @@ func (s *Service) Authenticate(ctx context.Context, raw string) (Principal, erro
 	var userPerms *string
 	var rolePerms, scopes string
 	var require2FA int
+	// Read only where it matters (a session, in a workspace that requires
+	// it): every request authenticates, most in workspaces that do not.
 	var has2FA bool
 	err := s.db.Reader().QueryRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, u.role, t.expires_at, t.kind, COALESCE(u.deactivated_at, 0),
-		u.permissions, w.role_permissions, t.scopes, w.require_two_factor, COALESCE(a.totp_secret, '') <> ''
-		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id LEFT JOIN accounts a ON a.id = u.account_id
-		JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = ?`, hashToken(raw)).
+		u.permissions, w.role_permissions, t.scopes, w.require_two_factor,
+		CASE WHEN w.require_two_factor = 1 AND t.kind = 'session'
+			THEN EXISTS (SELECT 1 FROM accounts a WHERE a.id = u.account_id AND a.totp_secret <> '') ELSE TRUE END
+		FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id JOIN workspaces w ON w.id = t.workspace_id WHERE t.token_hash = ?`, hashToken(raw)).
 		Scan(&p.TokenID, &p.WorkspaceID, &user, &role, &expires, &p.TokenKind, &deactivated, &userPerms, &rolePerms, &scopes, &require2FA, &has2FA)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Principal{}, apperr.Unauthorized("invalid token")
