@@ -1,7 +1,7 @@
 // The middle pane: the view's name and count, the search box, the sort and
 // status menu, the Filter control and its chips, saving the current filter
 // as a view, and the list itself.
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -174,12 +174,16 @@ export function ListPane(p: ListPaneProps) {
   const [picked, setPicked] = useState<Set<number> | null>(null);
   const identity = listIdentity(p.filter);
   useEffect(() => setPicked((s) => (s ? new Set() : s)), [identity]);
-  const pick = (id: number) =>
-    setPicked((s) => {
-      const next = new Set(s);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
+  // Stable, so a pick re-renders the rows it changes, not every row (ConversationRow is memo).
+  const pick = useCallback(
+    (id: number) =>
+      setPicked((s) => {
+        const next = new Set(s);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
   const [text, setText] = useState(p.search);
   useEffect(() => setText(p.search), [p.search]);
   // The search follows typing after a short pause.
