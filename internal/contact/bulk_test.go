@@ -242,3 +242,47 @@ func TestBulkBesideSingleChangesRecordsEachOnce(t *testing.T) {
 		}
 	})
 }
+
+// One bulk request is one transaction: a contact whose change fails (here
+// a trigger refuses its tag) undoes the changes made to the contacts
+// before it, their events included.
+func TestBulkRequestIsAllOrNone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newMergeFixture(t, d)
+		ctx := context.Background()
+		var ids []int64
+		for i := range 3 {
+			c, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr(fmt.Sprint("C", i))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		refuse := []string{fmt.Sprintf(`CREATE TRIGGER refuse_tag BEFORE INSERT ON contact_tags WHEN NEW.contact_id = %d
+			BEGIN SELECT RAISE(ABORT, 'refused'); END`, ids[2])}
+		if d.Dialect == db.Postgres {
+			refuse = []string{`CREATE FUNCTION refuse_tag() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql`,
+				fmt.Sprintf(`CREATE TRIGGER refuse_tag BEFORE INSERT ON contact_tags FOR EACH ROW WHEN (NEW.contact_id = %d) EXECUTE FUNCTION refuse_tag()`, ids[2])}
+		}
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			for _, q := range refuse {
+				if _, err := tx.Exec(ctx, q); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		events := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`)
+		if _, err := f.svc.Bulk(ctx, f.system, contact.BulkInput{ContactIDs: ids, Action: contact.BulkAction{Type: contact.BulkAddTag, Tag: "vip"}}); err == nil {
+			t.Fatal("the refused tag was not an error")
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM contact_tags`); n != 0 {
+			t.Fatalf("%d contacts kept the tag after the request failed on the third", n)
+		}
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM events`); got != events {
+			t.Fatalf("the failed request kept %d events", got-events)
+		}
+	})
+}

@@ -93,7 +93,8 @@ func (s *Service) SetLifecycle(ctx context.Context, p Principal, contactID int64
 // setLifecycle moves a contact to a stage; it reports whether the contact
 // was at another.
 func setLifecycle(ctx context.Context, tx *db.Tx, workspaceID, contactID int64, stage string) (bool, error) {
-	cur, err := get(ctx, tx, workspaceID, contactID)
+	// The row alone (its stage): a bulk move reads it for each contact.
+	cur, err := getRow(ctx, tx, workspaceID, contactID)
 	if err != nil {
 		return false, err
 	}
