@@ -219,6 +219,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.engines = append(a.engines, a.Routing.Run)
 	// The bell: notifications made from the log (mentions, assignments).
 	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background).Run)
+	// The inbox's message search: the words of every message, indexed
+	// after each commit from the log.
+	a.engines = append(a.engines, conversation.NewSearchConsumer(d, a.Hub, a.Background).Run)
 	// Reports: the facts projected from the whole log (docs/reports.md).
 	a.Reports = report.New(d, report.Options{})
 	a.engines = append(a.engines, a.Reports.NewConsumer(a.Hub, a.Background).Run)

@@ -80,12 +80,14 @@ type StatusChange struct {
 const msgColumns = `id, workspace_id, COALESCE(conversation_id, 0), contact_id, channel_id, direction, sender, COALESCE(sender_user_id, 0),
 	type, text, content, COALESCE(provider_message_id, ''), status, failure_reason, sent_at, created_at, reaction, edited_at, COALESCE(ai, '')`
 
-func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
+// scanMessage reads msgColumns, then any columns a query adds after them
+// into extra.
+func scanMessage(row interface{ Scan(...any) error }, extra ...any) (Message, error) {
 	var m Message
 	var content string
 	var sent, created, edited int64
-	err := row.Scan(&m.ID, &m.WorkspaceID, &m.ConversationID, &m.ContactID, &m.ChannelID, &m.Direction, &m.Sender, &m.SenderUserID,
-		&m.Type, &m.Text, &content, &m.ProviderMessageID, &m.Status, &m.FailureReason, &sent, &created, &m.Reaction, &edited, &m.AI)
+	err := row.Scan(append([]any{&m.ID, &m.WorkspaceID, &m.ConversationID, &m.ContactID, &m.ChannelID, &m.Direction, &m.Sender, &m.SenderUserID,
+		&m.Type, &m.Text, &content, &m.ProviderMessageID, &m.Status, &m.FailureReason, &sent, &created, &m.Reaction, &edited, &m.AI}, extra...)...)
 	m.Content, m.SentAt, m.CreatedAt = json.RawMessage(content), db.Time(sent), db.Time(created)
 	if edited != 0 {
 		m.EditedAt = db.Time(edited)

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/page"
@@ -34,6 +37,9 @@ func itemKey(raw json.RawMessage) string {
 	}
 	return string(raw)
 }
+
+// listQuery is what a list needs besides its page (the words a search finds).
+var listQuery = map[string]string{"/api/v1/messages/search": "q=hello"}
 
 // TestEveryListPagesAlike walks every GET route the OpenAPI document
 // lists with a cursor parameter, one item per page, and checks it serves
@@ -69,6 +75,10 @@ func TestEveryListPagesAlike(t *testing.T) {
 		setup = append(setup, scenario{name: "a webhook endpoint", method: "POST", path: "/api/v1/webhooks", as: "manager", status: 201,
 			capture: "webhookID", body: `{"url":"http://93.184.216.34/hook","event_types":["message.received"]}`})
 		f.run(t, setup)
+		// The message search's index, as a node keeps it.
+		g := background.NewGroup(d.Clock())
+		backgroundtest.Run(t, g, conversation.NewSearchConsumer(d, f.hub, g).Run)
+		backgroundtest.WaitIdle(t, g)
 
 		_, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
 		var doc struct {
@@ -88,7 +98,10 @@ func TestEveryListPagesAlike(t *testing.T) {
 			}
 			lists++
 			path = docParam.ReplaceAllString(path, "{{$1}}")
-			sep := "?"
+			sep := "?" + listQuery[path]
+			if sep != "?" {
+				sep += "&"
+			}
 			f.run(t, []scenario{
 				{name: path + " limit=0", method: "GET", path: path + sep + "limit=0", as: "owner", status: 400, want: []string{"limit", "1 to 200"}},
 				{name: path + " limit=201", method: "GET", path: path + sep + "limit=201", as: "owner", status: 400, want: []string{"limit"}},
@@ -98,7 +111,7 @@ func TestEveryListPagesAlike(t *testing.T) {
 					want: []string{"cursor"}},
 			})
 			var whole listPage
-			f.get(t, path+"?limit=200", "owner", &whole)
+			f.get(t, path+sep+"limit=200", "owner", &whole)
 			if whole.NextCursor != "" {
 				t.Errorf("%s: a page of 200 holding %d items has a next_cursor", path, len(whole.Data))
 			}
@@ -112,7 +125,7 @@ func TestEveryListPagesAlike(t *testing.T) {
 					t.Fatalf("%s: more pages than items: the cursor does not advance", path)
 				}
 				var pg listPage
-				f.get(t, path+"?limit=1&cursor="+cursor, "owner", &pg)
+				f.get(t, path+sep+"limit=1&cursor="+cursor, "owner", &pg)
 				for _, raw := range pg.Data {
 					got = append(got, itemKey(raw))
 				}

@@ -63,6 +63,7 @@ func (s *Server) table() []Route {
 		r("PATCH", "/api/v1/conversations/{conversationID}/comments/{commentID}", s.authed(anyone, s.editComment)),
 		r("DELETE", "/api/v1/conversations/{conversationID}/comments/{commentID}", s.authed(anyone, s.deleteComment)),
 		r("GET", "/api/v1/conversations/{conversationID}/events", s.authed(anyone, s.conversationEvents)),
+		r("GET", "/api/v1/messages/search", s.authed(anyone, s.searchMessages)),
 		r("GET", "/api/v1/messages/{messageID}", s.authed(anyone, s.getMessage)),
 		r("POST", "/api/v1/messages/{messageID}/retry", s.authed(anyone, s.retryMessage)),
 

@@ -57,6 +57,11 @@ func words(folded string) []string {
 	return out
 }
 
+// Words returns the words of s, folded (Fold) and split as the index
+// splits them, without dropping stop words or stemming: what a search for
+// the very words said matches (the inbox's message search).
+func Words(s string) []string { return words(Fold(s)) }
+
 // Terms returns the index terms of s: folded, without stop words, stemmed.
 func Terms(s string) []string {
 	ws := words(Fold(s))

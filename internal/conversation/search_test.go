@@ -1,0 +1,203 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/page"
+)
+
+// runSearchIndex runs the message-search consumer on d until the test
+// ends; WaitIdle on the group returns once it has indexed every commit.
+func runSearchIndex(t *testing.T, f *fixture) *background.Group {
+	t.Helper()
+	hub := event.NewHub()
+	f.db.OnEvents(hub.Notify)
+	g := background.NewGroup(f.clock)
+	backgroundtest.Run(t, g, NewSearchConsumer(f.db, hub, g).Run)
+	return g
+}
+
+// TestSearchMessages: the search finds messages by the start of their
+// words (case and accents aside, every word of the query), newest first
+// and page by page, among the conversations the caller may see that
+// match the list's filters; an edit replaces a message's words; messages
+// stored before the index existed are found; a message deleted leaves
+// the index, even before the index reached it.
+func TestSearchMessages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		other := newFixture(t, d)
+		if _, err := other.svc.Receive(ctx, []Inbound{other.inbound("+14155559999", "x1", "my delivery is late")}); err != nil {
+			t.Fatal(err)
+		}
+		f := newInbox(t, d)
+		owner := f.owner
+		external := func(i int) string { return fmt.Sprintf("+1415555%04d", i) }
+		say := func(i int, id, text string) int64 {
+			t.Helper()
+			return f.receiveOne(t, f.inbound(external(i), id, text)).MessageID
+		}
+		// Before the index runs: found once it starts from the log's first event.
+		order := say(0, "s1", "Où est ma commande #A1234 ? Elle devait arriver LUNDI.")
+		gone := say(4, "s2", "my delivery never arrived")
+		deleteMessage(t, d, gone)
+		g := runSearchIndex(t, f.fixture)
+		// Then, as they come.
+		late := say(8, "s3", "A question about a delivery")
+		reply, err := f.svc.Send(ctx, owner, f.convs[1].ID, SendInput{Text: "Your Delivery is on its way", Sender: SourceUser})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lamp := say(0, "s4", "I ordered a blue lamp")
+		f.receiveOne(t, f.edit(external(0), "s4", "s4-edit", "I ordered a red lamp", f.clock.Now()))
+		backgroundtest.WaitIdle(t, g)
+
+		search := func(p access.Principal, q string, filter ListFilter) []int64 {
+			t.Helper()
+			var ids []int64
+			req := page.Request{Limit: 1}
+			for {
+				pg, err := f.svc.SearchMessages(ctx, p, q, filter, req)
+				if err != nil {
+					t.Fatalf("search %q: %v", q, err)
+				}
+				for _, h := range pg.Data {
+					ids = append(ids, h.Message.ID)
+				}
+				if pg.NextCursor == "" {
+					return ids
+				}
+				c, err := page.Decode(pg.NextCursor, page.OrderIDDesc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.After = &c
+			}
+		}
+		for _, c := range []struct {
+			name  string
+			who   access.Principal
+			q     string
+			f     ListFilter
+			found []int64
+		}{
+			{"a word's start, newest first, page by page", owner, "deliv", ListFilter{}, []int64{reply.ID, late}},
+			{"case and accents aside", owner, "COMMANDÉ lundi", ListFilter{}, []int64{order}},
+			{"every word", owner, "arriv a12", ListFilter{}, []int64{order}},
+			{"no word in the middle of one", owner, "1234", ListFilter{}, nil},
+			{"an edit's words", owner, "red lamp", ListFilter{}, []int64{lamp}},
+			{"not the words it replaced", owner, "blue", ListFilter{}, nil},
+			{"an agent sees their conversations' only", f.agent, "deliv", ListFilter{}, []int64{reply.ID}},
+			{"the list's filters", owner, "deliv", ListFilter{TeamID: f.teams[0]}, []int64{reply.ID}},
+		} {
+			if got := search(c.who, c.q, c.f); !slices.Equal(got, c.found) {
+				t.Errorf("%s: %q found %v, want %v", c.name, c.q, got, c.found)
+			}
+		}
+
+		pg, err := f.svc.SearchMessages(ctx, owner, "lundi", ListFilter{}, page.First())
+		if err != nil || len(pg.Data) != 1 {
+			t.Fatalf("search: %v, %v", pg.Data, err)
+		}
+		h := pg.Data[0]
+		if h.ContactName != "Person0 Doe" || h.ConversationStatus != StatusOpen || h.Message.ConversationID != f.convs[0].ID {
+			t.Errorf("hit: %+v", h)
+		}
+		if got := snippetString(h.Snippet); got != "Où est ma commande #A1234 ? Elle devait arriver [LUNDI]." {
+			t.Errorf("snippet %q", got)
+		}
+
+		// A message deleted leaves the index with it.
+		indexed := `SELECT COUNT(*) FROM message_search WHERE rowid = ?`
+		if d.Dialect == db.Postgres {
+			indexed = `SELECT COUNT(*) FROM message_search WHERE message_id = ?`
+		}
+		if n := dbtest.Count(t, d, indexed, late); n != 1 {
+			t.Fatalf("%d index rows for a message, want 1", n)
+		}
+		deleteMessage(t, d, late)
+		if n := dbtest.Count(t, d, indexed, late); n != 0 {
+			t.Errorf("%d index rows for a deleted message, want none", n)
+		}
+	})
+}
+
+// TestSearchMessagesRefusesBadQueries: what cannot be searched is a 400,
+// named.
+func TestSearchMessagesRefusesBadQueries(t *testing.T) {
+	f := newFixture(t, dbtest.Open(t, db.SQLite))
+	p := access.System(f.ws.ID)
+	for _, c := range []struct {
+		q    string
+		f    ListFilter
+		want string
+	}{
+		{"", ListFilter{}, "required"},
+		{"  ", ListFilter{}, "required"},
+		{"?! …", ListFilter{}, "word"},
+		{strings.Repeat("a ", 11), ListFilter{}, "at most 10 words"},
+		{strings.Repeat("a", 201), ListFilter{}, "at most 200"},
+		{"hello", ListFilter{Status: "gone"}, "status"},
+	} {
+		_, err := f.svc.SearchMessages(context.Background(), p, c.q, c.f, page.First())
+		if apperr.KindOf(err) != apperr.KindBadRequest || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("q %q: %v, want a 400 saying %q", c.q, err, c.want)
+		}
+	}
+}
+
+func deleteMessage(t *testing.T, d *db.DB, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	if err := d.Write(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM messages WHERE id = ?`, id)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func snippetString(parts []SnippetPart) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Match {
+			b.WriteString("[" + p.Text + "]")
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
+}
+
+func TestSnippet(t *testing.T) {
+	long := strings.Repeat("filler words here ", 20)
+	for _, c := range []struct {
+		name, text string
+		words      []string
+		want       string
+	}{
+		{"every word found marked", "Delivery delayed: the delivery man", []string{"deliv"}, "[Delivery] delayed: the [delivery] man"},
+		{"accents and case", "Ma commande n'est pas arrivée", []string{"arrivee", "commande"}, "Ma [commande] n'est pas [arrivée]"},
+		{"an elision is its word", "l'adresse est fausse", []string{"adresse"}, "[l'adresse] est fausse"},
+		{"lines flattened", "first line\n\nsecond\tline", []string{"second"}, "first line [second] line"},
+		{"cut before and after", long + "the parcel " + long, []string{"parcel"},
+			"…here filler words here filler words here the [parcel] filler words here filler words here filler words here filler words here filler words here filler words here filler words here…"},
+		{"no word found: the start", "#nothing here", []string{"zzz"}, "#nothing here"},
+		{"a word as long as the line", "see " + strings.Repeat("x", 200), []string{"xx"}, "see [" + strings.Repeat("x", 179) + "…]"},
+	} {
+		if got := snippetString(Snippet(c.text, c.words)); got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,40 @@
+package httpapi_test
+
+import (
+	"testing"
+
+	"github.com/switchboard-chat/switchboard/internal/background"
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/conversation"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
+)
+
+// The message search over HTTP: hits with their contact and snippet, the
+// list's filters, another workspace's caller finding nothing, and what
+// cannot be searched refused.
+func TestSearchMessagesOverHTTP(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		g := background.NewGroup(d.Clock())
+		backgroundtest.Run(t, g, conversation.NewSearchConsumer(d, f.hub, g).Run)
+		r := f.inbound(t, "+14155550300", "Nadia", "search-1")
+		f.vars["conv"] = itoa(r.ConversationID)
+		f.vars["msg"] = itoa(r.MessageID)
+		backgroundtest.WaitIdle(t, g)
+		f.run(t, []scenario{
+			{name: "found by a word's start", method: "GET", path: "/api/v1/messages/search?q=HEL", as: "agent", status: 200,
+				want: []string{`"message":{"id":{{msg}}`, `"conversation_id":{{conv}}`, `"contact_name":"Nadia"`, `"conversation_status":"open"`,
+					`"snippet":[{"text":"hello","match":true}]`}},
+			{name: "the list's filters", method: "GET", path: "/api/v1/messages/search?q=hello&status=closed", as: "agent", status: 200,
+				want: []string{`"data":[]`}},
+			{name: "another workspace's caller", method: "GET", path: "/api/v1/messages/search?q=hello", as: "stranger", status: 200,
+				want: []string{`"data":[]`}},
+			{name: "signed out", method: "GET", path: "/api/v1/messages/search?q=hello", status: 401},
+			{name: "no q", method: "GET", path: "/api/v1/messages/search", as: "agent", status: 400, want: []string{"q is required"}},
+			{name: "no word", method: "GET", path: "/api/v1/messages/search?q=%3F%3F", as: "agent", status: 400},
+			{name: "a bad filter", method: "GET", path: "/api/v1/messages/search?q=hello&team_id=x", as: "agent", status: 400},
+			{name: "a cursor of another list", method: "GET", path: "/api/v1/messages/search?q=hello&cursor=abc", as: "agent", status: 400},
+		})
+	})
+}
