@@ -5,6 +5,7 @@ export const qk = {
   conversations: ["conversations"] as const, // every list: ["conversations", filter]
   conversationList: (filter: object) => ["conversations", filter] as const,
   counts: ["counts"] as const, // ["counts", filter]
+  messageSearch: (params: object) => ["messageSearch", params] as const, // GET /api/v1/messages/search: a snapshot, not followed live
   conversation: (id: number) => ["conversation", id] as const,
   messages: (id: number) => ["conversation", id, "messages"] as const,
   comments: (id: number) => ["conversation", id, "comments"] as const,

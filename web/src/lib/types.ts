@@ -12,6 +12,7 @@ export type ConversationCounts = S["ConversationCounts"];
 export type ConversationView = S["ConversationView"];
 export type ConversationListFilter = S["ConversationListFilter"];
 export type Message = S["ConversationMessage"];
+export type MessageHit = S["ConversationMessageHit"];
 export type Comment = S["ConversationComment"];
 export type Contact = S["Contact"];
 export type ContactDetail = S["ContactDetail"];

@@ -14,9 +14,9 @@ import { api } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import { useShortcuts } from "../../lib/shortcuts";
 import { Kbd } from "../../lib/ui/Kbd";
-import type { Conversation } from "../../lib/types";
+import type { Conversation, MessageHit } from "../../lib/types";
 import { ConversationPane } from "./conversation/ConversationPane";
-import { ListPane } from "./list/ListPane";
+import { ListPane, type SearchIn } from "./list/ListPane";
 import { openFilterMenu } from "./list/FilterMenu";
 import { ViewsSidebar } from "./list/ViewsSidebar";
 import { LISTBOX_ID } from "./list/ConversationList";
@@ -142,9 +142,34 @@ export function InboxPage() {
     setSearchParams(next, { replace });
   };
 
-  // The conversation opens in the same list: the query stays.
+  // The search box finds contacts (the list) or messages (?in=messages);
+  // a message it found opens its conversation at it (?msg=).
+  const searchIn: SearchIn = searchParams.get("in") === "messages" ? "messages" : "contacts";
+  const msg = searchParams.get("msg");
+  const openMessage = msg && /^[1-9][0-9]*$/.test(msg) ? Number(msg) : null;
+  const onSearchIn = (s: SearchIn) => {
+    const next = new URLSearchParams(latest.current);
+    if (s === "messages") next.set("in", s);
+    else next.delete("in");
+    next.delete("msg");
+    latest.current = next;
+    setWritten(next);
+    setSearchParams(next);
+  };
+  const onOpenHit = (hit: MessageHit) => {
+    const next = new URLSearchParams(latest.current);
+    next.set("msg", String(hit.message.id));
+    navigate({ pathname: `/inbox/${params.view}/${hit.message.conversation_id}`, search: next.toString() });
+  };
+
+  // The conversation opens in the same list: the query stays (but a
+  // message a search opened).
   const onOpen = useCallback(
-    (id: number) => navigate({ pathname: `/inbox/${params.view}/${id}`, search: location.search }),
+    (id: number) => {
+      const next = new URLSearchParams(location.search);
+      next.delete("msg");
+      navigate({ pathname: `/inbox/${params.view}/${id}`, search: next.toString() });
+    },
     [navigate, params.view, location.search],
   );
 
@@ -204,12 +229,16 @@ export function InboxPage() {
         onSince={(s) => setChoice({ since: s })}
         onNarrow={(n) => setChoice({ narrow: n })}
         onSearch={(q) => setChoice({ q }, true)}
+        searchIn={searchIn}
+        onSearchIn={onSearchIn}
+        openMessage={openMessage}
+        onOpenHit={onOpenHit}
         openID={openID}
         onOpen={onOpen}
         keysEnabled={!dialogOpen}
       />
       {openID !== null ? (
-        <ConversationPane conversationID={openID} />
+        <ConversationPane conversationID={openID} focusMessage={openMessage} />
       ) : (
         <EmptyPane />
       )}

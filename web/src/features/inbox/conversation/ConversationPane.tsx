@@ -52,15 +52,16 @@ let localSeq = 0;
 /** Retry of a failed message: false once the server said it has no such route. */
 let retryAvailable = true;
 
-export function ConversationPane({ conversationID }: { conversationID: number }) {
+/** ConversationPane shows a conversation; focusMessage, a message a search found in it, is brought into view and marked. */
+export function ConversationPane({ conversationID, focusMessage }: { conversationID: number; focusMessage?: number | null }) {
   return (
     <Tooltip.Provider delayDuration={400}>
-      <Pane key={conversationID} id={conversationID} />
+      <Pane key={conversationID} id={conversationID} focus={focusMessage} />
     </Tooltip.Provider>
   );
 }
 
-function Pane({ id }: { id: number }) {
+function Pane({ id, focus }: { id: number; focus?: number | null }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const tz = validTimeZone(me.workspace.timezone);
@@ -456,6 +457,7 @@ function Pane({ id }: { id: number }) {
           onDiscard={onDiscard}
           aiModel={aiHelp.data?.model}
           older={older}
+          focus={focus}
           footer={
             <p aria-live="polite" className="text-muted h-5 px-5 text-xs italic">
               {typingNames.length > 0 &&

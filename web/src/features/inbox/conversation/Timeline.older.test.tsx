@@ -82,13 +82,19 @@ beforeEach(() => {
   });
 });
 
+// scrollIntoView({ block: "center" }) on the fake layout: the item in the middle of the window.
+HTMLElement.prototype.scrollIntoView = function (this: HTMLElement) {
+  const el = this.closest("[data-testid=timeline]") as HTMLElement | null;
+  if (el) el.scrollTop += this.getBoundingClientRect().top - viewH / 2 + itemH / 2;
+};
+
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
   for (const p of ["scrollTop", "scrollHeight", "clientHeight"]) delete (HTMLElement.prototype as unknown as Record<string, unknown>)[p];
 });
 
-function view(messages: Message[], older: TimelineProps["older"]) {
+function view(messages: Message[], older: TimelineProps["older"], focus?: number) {
   return (
     <Timeline
       items={mergeTimeline({ messages })}
@@ -101,6 +107,7 @@ function view(messages: Message[], older: TimelineProps["older"]) {
       onResend={() => {}}
       onDiscard={() => {}}
       older={older}
+      focus={focus}
     />
   );
 }
@@ -155,4 +162,27 @@ it("still counts new messages that arrive below while the agent reads older ones
   rerender(view([...newest, msg(101)], { more: true, loading: false, load: () => {} }));
   expect(screen.getByText("1 new message")).toBeTruthy();
   expect(item("m62").getBoundingClientRect().top).toBe(at);
+});
+
+it("opens at a message a search found: older pages read until it is shown, put in view once and marked", () => {
+  const load = vi.fn();
+  const { rerender } = render(view(range(51, 100), { more: true, loading: false, load }, 20));
+  expect(load).toHaveBeenCalledTimes(1); // m20 is not on the newest page
+  rerender(view(range(51, 100), { more: true, loading: true, load }, 20));
+  expect(load).toHaveBeenCalledTimes(1); // not again while that page is read
+  rerender(view(range(1, 100), { more: false, loading: false, load }, 20));
+  const target = item("m20");
+  expect(target.getAttribute("data-focused")).toBe("true");
+  expect(item("m21").getAttribute("data-focused")).toBeNull();
+  const top = target.getBoundingClientRect().top;
+  expect(top).toBe(viewH / 2 - itemH / 2); // in the middle of the window
+  // A new message below neither pulls the window down nor brings it back later.
+  rerender(view([...range(1, 100), msg(101)], { more: false, loading: false, load }, 20));
+  expect(item("m20").getBoundingClientRect().top).toBe(top);
+  expect(screen.getByText("1 new message")).toBeTruthy();
+  const el = scroller();
+  el.scrollTop = 0; // the agent reads on, upwards
+  fireEvent.scroll(el);
+  rerender(view([...range(1, 100), msg(101), msg(102)], { more: false, loading: false, load }, 20));
+  expect(el.scrollTop).toBe(0);
 });

@@ -69,6 +69,8 @@ export interface TimelineProps {
   onEditingStarted?(): void;
   /** A comment's editor closed. */
   onEditingEnded?(): void;
+  /** A message to bring into view and mark (a search's hit): older pages are read until it is shown. */
+  focus?: number | null;
 }
 
 const noUsers: User[] = [];
@@ -96,6 +98,7 @@ export function Timeline({
   editingComment,
   onEditingStarted,
   onEditingEnded,
+  focus,
 }: TimelineProps) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
@@ -161,6 +164,24 @@ export function Timeline({
   useLayoutEffect(() => {
     remember();
     wantOlder();
+  });
+
+  // A message asked for (a search's hit): once its page is read, it is put
+  // in the middle of the window, once, and the window stays there as the
+  // person reads from it; until then, older pages are read.
+  const focused = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !focus || focused.current === focus) return;
+    const node = el.querySelector<HTMLElement>(`[data-message-id="${focus}"]`);
+    if (node) {
+      focused.current = focus;
+      node.scrollIntoView({ block: "center" });
+      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+      remember();
+    } else if (older?.more && !older.loading && !older.failed) {
+      older.load();
+    }
   });
 
   // The pane shrinking (the composer grows, a notice appears) keeps the newest in view.
@@ -247,6 +268,7 @@ export function Timeline({
                     onDiscard={onDiscard}
                     onMediaLoad={keepAtBottom}
                     aiModel={aiModel}
+                    focused={!item.local && item.message.id === focus}
                   />
                 )}
                 {item.kind === "comment" && (
@@ -348,6 +370,7 @@ const MessageItem = memo(function MessageItem({
   onDiscard,
   onMediaLoad,
   aiModel,
+  focused,
 }: {
   item: Extract<TimelineItem, { kind: "message" }>;
   names: Names;
@@ -359,6 +382,8 @@ const MessageItem = memo(function MessageItem({
   onDiscard(id: string): void;
   onMediaLoad(): void;
   aiModel?: boolean;
+  /** The message a search opened the conversation at: marked. */
+  focused?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const m = item.message;
@@ -385,6 +410,7 @@ const MessageItem = memo(function MessageItem({
       data-direction={m.direction}
       data-status={m.status}
       data-message-id={item.local ? undefined : m.id}
+      data-focused={focused ? "true" : undefined}
       className={"flex items-end gap-2 " + (out ? "flex-row-reverse" : "")}
     >
       {bot ? (
@@ -426,7 +452,7 @@ const MessageItem = memo(function MessageItem({
           className={
             "rounded-2xl px-3 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap " +
             (out ? "bg-selected rounded-br-sm" : "bg-subtle border-line rounded-bl-sm border") +
-            (failed ? " ring-danger ring-1" : "")
+            (failed ? " ring-danger ring-1" : focused ? " ring-accent ring-offset-bg ring-2 ring-offset-2" : "")
           }
         >
           {att && (

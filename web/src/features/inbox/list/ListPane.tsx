@@ -1,6 +1,7 @@
-// The middle pane: the view's name and count, the search box, the sort and
-// status menu, the Filter control and its chips, saving the current filter
-// as a view, and the list itself.
+// The middle pane: the view's name and count, the search box (contacts, or
+// messages by their words), the sort and status menu, the Filter control
+// and its chips, saving the current filter as a view, and the list itself
+// (or the messages found).
 import { useCallback, useEffect, useState } from "react";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
@@ -10,10 +11,11 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import type { ConversationView } from "../../../lib/types";
+import type { ConversationView, MessageHit } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import { BulkBar } from "./BulkBar";
 import { ConversationList } from "./ConversationList";
+import { MessageResults } from "./MessageResults";
 import { SEARCH_INPUT_ID } from "../palette/focus";
 import { FilterChips, FilterMenu } from "./FilterMenu";
 import { sinces, sorts, statuses, type ListFilter, type Narrow, type Since, type Sort, type Status } from "./views";
@@ -32,10 +34,18 @@ export interface ListPaneProps {
   onSince(s: Since): void;
   onNarrow(n: Narrow): void;
   onSearch(q: string): void;
+  /** What the search box searches: the contacts' names (the list) or the messages' words. */
+  searchIn: SearchIn;
+  onSearchIn(s: SearchIn): void;
+  /** The message a hit opened, if any. */
+  openMessage: number | null;
+  onOpenHit(hit: MessageHit): void;
   openID: number | null;
   onOpen(id: number): void;
   keysEnabled: boolean;
 }
+
+export type SearchIn = "contacts" | "messages";
 
 const item =
   "flex cursor-default items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-hover";
@@ -198,20 +208,25 @@ export function ListPane(p: ListPaneProps) {
       <div className="border-line flex h-11 shrink-0 items-center gap-2 border-b px-3">
         <h1 className="min-w-0 flex-1 truncate text-sm font-semibold">{p.title}</h1>
         {p.count !== undefined && <span className="text-muted text-xs tabular-nums">{p.count}</span>}
-        <SaveView filter={p.filter} />
-        <button
-          type="button"
-          aria-label={t("inbox.bulk.select")}
-          title={t("inbox.bulk.select")}
-          aria-pressed={picked !== null}
-          data-testid="bulk-select"
-          onClick={() => setPicked((s) => (s ? null : new Set()))}
-          className={"hover:bg-hover shrink-0 rounded p-1 " + (picked ? "text-accent bg-hover" : "text-muted")}
-        >
-          <ListChecks size={15} aria-hidden="true" />
-        </button>
+        {p.searchIn === "contacts" && (
+          // The list's own tools: a search of messages is no list to save or pick from.
+          <>
+            <SaveView filter={p.filter} />
+            <button
+              type="button"
+              aria-label={t("inbox.bulk.select")}
+              title={t("inbox.bulk.select")}
+              aria-pressed={picked !== null}
+              data-testid="bulk-select"
+              onClick={() => setPicked((s) => (s ? null : new Set()))}
+              className={"hover:bg-hover shrink-0 rounded p-1 " + (picked ? "text-accent bg-hover" : "text-muted")}
+            >
+              <ListChecks size={15} aria-hidden="true" />
+            </button>
+          </>
+        )}
       </div>
-      {picked && (
+      {picked && p.searchIn === "contacts" && (
         <BulkBar
           picked={[...picked]}
           onDone={(done) => setPicked((s) => new Set([...(s ?? [])].filter((id) => !done.includes(id))))}
@@ -229,8 +244,8 @@ export function ListPane(p: ListPaneProps) {
             onKeyDown={(e) => {
               if (e.key === "Enter") p.onSearch(text);
             }}
-            aria-label={t("inbox.list.search")}
-            placeholder={t("inbox.list.searchPlaceholder")}
+            aria-label={t(p.searchIn === "messages" ? "inbox.search.messagesLabel" : "inbox.list.search")}
+            placeholder={t(p.searchIn === "messages" ? "inbox.search.messagesPlaceholder" : "inbox.list.searchPlaceholder")}
             maxLength={200}
             className="min-w-0 flex-1 bg-transparent py-1 text-[13px]"
             style={{ outline: "none" }}
@@ -239,18 +254,46 @@ export function ListPane(p: ListPaneProps) {
         <FilterMenu narrow={p.narrow} onNarrow={p.onNarrow} />
         <SortMenu sort={p.sort} status={p.status} since={p.since} onSort={p.onSort} onStatus={p.onStatus} onSince={p.onSince} />
       </div>
+      {(text !== "" || p.searchIn === "messages") && <SearchInTabs value={p.searchIn} onChange={p.onSearchIn} />}
       <FilterChips narrow={p.narrow} since={p.since} onNarrow={p.onNarrow} onSince={p.onSince} />
-      <ConversationList
-        key={identity}
-        filter={p.filter}
-        label={p.title}
-        openID={p.openID}
-        onOpen={p.onOpen}
-        keysEnabled={p.keysEnabled}
-        picked={picked ?? undefined}
-        onPick={picked ? pick : undefined}
-      />
+      {p.searchIn === "messages" ? (
+        <MessageResults filter={p.filter} q={p.search} openMessage={p.openMessage} onOpen={p.onOpenHit} />
+      ) : (
+        <ConversationList
+          key={identity}
+          filter={p.filter}
+          label={p.title}
+          openID={p.openID}
+          onOpen={p.onOpen}
+          keysEnabled={p.keysEnabled}
+          picked={picked ?? undefined}
+          onPick={picked ? pick : undefined}
+        />
+      )}
     </section>
+  );
+}
+
+/** SearchInTabs: whether the search box finds conversations by their contact or messages by their words. */
+function SearchInTabs({ value, onChange }: { value: SearchIn; onChange(s: SearchIn): void }) {
+  const { t } = useTranslation();
+  return (
+    <div role="tablist" aria-label={t("inbox.search.in")} className="border-line flex shrink-0 items-center gap-1 border-b px-3 py-1.5 text-xs">
+      <span className="text-muted mr-1">{t("inbox.search.in")}</span>
+      {(["contacts", "messages"] as const).map((s) => (
+        <button
+          key={s}
+          type="button"
+          role="tab"
+          aria-selected={value === s}
+          data-testid={`search-in-${s}`}
+          onClick={() => onChange(s)}
+          className={"rounded px-2 py-0.5 " + (value === s ? "bg-selected text-fg font-medium" : "text-muted hover:bg-hover")}
+        >
+          {t(`inbox.search.${s}`)}
+        </button>
+      ))}
+    </div>
   );
 }
 

@@ -1,0 +1,65 @@
+// The inbox's search finds messages by their words: an owner types a word
+// once said, switches the search to Messages, sees the messages that hold
+// it (newest first, a closed conversation's too, the word marked) and
+// opens the older one: its conversation opens at that message, read back
+// page by page, marked and in view. Back to Contacts, the list returns.
+// Screenshot `inbox-search` (light).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, newUser, owner, pane, screenshot, signIn, until } from "./harness.mjs";
+
+const f = fixture(before, after, { workflows: false });
+
+test("an owner finds a message by its words and opens its conversation at it", async () => {
+  const s = f.server;
+  const lena = s.newContact("Lena", "Search");
+  const { conversation_id: lenaConv } = await s.contactWrites(lena, "Hello, a question about my order");
+  const { message_id: invoiceMsg } = await s.contactWrites(lena, "The invoice number is INV-20931, can you check it?");
+  for (let n = 3; n <= 90; n++) await s.contactWrites(lena, `line ${String(n).padStart(3, "0")}`);
+  const omar = s.newContact("Omar", "Search");
+  const { conversation_id: omarConv, message_id: omarMsg } = await s.contactWrites(omar, "Where is my invoice? I paid last week");
+  const categories = (await s.api("GET", "/api/v1/closing-categories")).data;
+  await s.api("POST", `/api/v1/conversations/${omarConv}/close`, categories.length ? { category: categories[0].name } : {});
+  // The index follows the log a moment after each commit.
+  await until(async () => (await s.api("GET", "/api/v1/messages/search?q=invoice")).data.length === 2, { what: "both messages indexed" });
+
+  const u = await newUser(f.browser, { name: "the owner" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, "/inbox/all");
+  await page.locator("#conversation-search").fill("invoi");
+  await page.getByTestId("search-in-messages").click();
+  const hits = page.getByTestId("message-hit");
+  await until(async () => (await hits.count()) === 2, { what: "two hits" });
+  assert.deepEqual(await hits.evaluateAll((els) => els.map((e) => Number(e.dataset.messageId))), [omarMsg, invoiceMsg]);
+  assert.match(await hits.nth(0).innerText(), /Closed/);
+  assert.equal(await hits.nth(1).locator("mark").innerText(), "invoice");
+
+  // The older hit: its conversation opens at it, 88 messages back.
+  await hits.nth(1).click();
+  await page.waitForURL(new RegExp(`/inbox/all/${lenaConv}\\?.*msg=${invoiceMsg}`));
+  const p = pane(page, lenaConv);
+  const focused = p.locator(`[data-message-id="${invoiceMsg}"][data-focused="true"]`);
+  await focused.waitFor();
+  const timeline = p.getByTestId("timeline");
+  await until(
+    async () =>
+      focused.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const view = el.closest('[data-testid="timeline"]').getBoundingClientRect();
+        return box.top >= view.top && box.bottom <= view.bottom;
+      }),
+    { what: "the message found in view" },
+  );
+  assert.ok((await timeline.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)) > 100, "the timeline stayed at its newest");
+  assert.equal(await hits.nth(1).getAttribute("aria-current"), "true");
+  await screenshot(page, "inbox-search", "light");
+
+  // Back to the contacts' search: the list, and no message asked for.
+  await page.getByTestId("search-in-contacts").click();
+  await page.locator("#conversation-search").fill("");
+  await page.locator(`[data-testid="conversation-row"][data-conversation-id="${lenaConv}"]`).click();
+  await until(async () => !page.url().includes("msg="), { what: "the message dropped from the address" });
+  u.assertClean();
+  await u.close();
+});

@@ -1,0 +1,85 @@
+// The search box's messages: the view's conversations whatever their
+// status, the words found marked, a hit handed to onOpen, more pages on
+// asking.
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import "../../../lib/i18n";
+import type { MessageHit } from "../../../lib/types";
+import { json } from "../../../test/http";
+import { MessageResults, searchParams } from "./MessageResults";
+
+let urls: URL[];
+
+const hit = (id: number, status = "open"): MessageHit => ({
+  message: {
+    id, workspace_id: 1, conversation_id: 100 + id, contact_id: 7, channel_id: 1, direction: "in", sender: "contact", type: "text",
+    text: `where is my delivery ${id}`, content: null, status: "received", created_at: new Date().toISOString(),
+  },
+  contact_name: `Contact ${id}`,
+  conversation_status: status as MessageHit["conversation_status"],
+  snippet: [{ text: "where is my " }, { text: "delivery", match: true }, { text: ` ${id}` }],
+});
+
+beforeEach(() => {
+  urls = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn((url: string) => {
+      const u = new URL(url, "http://app.test");
+      if (u.pathname === "/api/v1/messages/search") {
+        urls.push(u);
+        return u.searchParams.get("cursor")
+          ? json(200, { data: [hit(1)], next_cursor: "" })
+          : json(200, { data: [hit(3), hit(2, "closed")], next_cursor: "c2" });
+      }
+      return json(200, { data: [{ id: 1, type: "custom", name: "Site" }], next_cursor: "" });
+    }),
+  );
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function mount(q: string, onOpen = vi.fn()) {
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MessageResults filter={{ team_id: 4, status: "open", sort: "waiting", q: "ada", last_incoming_within: 3600 }} q={q} openMessage={2} onOpen={onOpen} />
+    </QueryClientProvider>,
+  );
+  return onOpen;
+}
+
+it("searches the view's conversations, any status and time, by the box's words", () => {
+  expect(searchParams({ team_id: 4, status: "closed", sort: "oldest", q: "ada", last_incoming_older_than: 60, tag: "vip" }, "deliv"))
+    .toEqual({ team_id: 4, tag: "vip", q: "deliv" });
+});
+
+it("lists the hits newest first with the words found marked, hands one to onOpen, and reads more on asking", async () => {
+  const onOpen = mount("deliv");
+  const hits = await screen.findAllByTestId("message-hit");
+  expect(hits.map((h) => h.getAttribute("data-message-id"))).toEqual(["3", "2"]);
+  expect(urls[0]!.searchParams.get("q")).toBe("deliv");
+  expect(urls[0]!.searchParams.get("team_id")).toBe("4");
+  expect(urls[0]!.searchParams.has("status")).toBe(false);
+  expect(hits[0]!.querySelector("mark")!.textContent).toBe("delivery");
+  expect(hits[1]!.textContent).toContain("Closed");
+  expect(hits[1]!.getAttribute("aria-current")).toBe("true"); // the one open in the pane
+  fireEvent.click(hits[0]!);
+  expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ message: expect.objectContaining({ id: 3, conversation_id: 103 }) }));
+  fireEvent.click(screen.getByRole("button", { name: "More messages" }));
+  await waitFor(() => expect(screen.getAllByTestId("message-hit")).toHaveLength(3));
+  expect(urls[1]!.searchParams.get("cursor")).toBe("c2");
+});
+
+it("asks for words before searching, and says when nothing holds them", async () => {
+  mount("");
+  expect(screen.getByText("Type the words to find in messages.")).toBeTruthy();
+  expect(urls).toHaveLength(0);
+  cleanup();
+  vi.stubGlobal("fetch", vi.fn(() => json(200, { data: [], next_cursor: "" })));
+  mount("zebra");
+  expect(await screen.findByText("No message holds “zebra”.")).toBeTruthy();
+});
