@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -21,14 +22,15 @@ type bulkConversations struct {
 
 // bulkConversationAction is what each conversation gets: close (with the
 // closing notes the workspace asks), assign (to a user or a team, as the
-// single assign), unassign, read or unread.
+// single assign), unassign, snooze (until a time), read or unread.
 type bulkConversationAction struct {
-	Type     string `json:"type"`
-	Category string `json:"category,omitempty"`
-	Summary  string `json:"summary,omitempty"`
-	UserID   int64  `json:"user_id,omitempty"`
-	TeamID   int64  `json:"team_id,omitempty"`
-	Force    bool   `json:"force,omitempty"`
+	Type     string    `json:"type"`
+	Category string    `json:"category,omitempty"`
+	Summary  string    `json:"summary,omitempty"`
+	UserID   int64     `json:"user_id,omitempty"`
+	TeamID   int64     `json:"team_id,omitempty"`
+	Force    bool      `json:"force,omitempty"`
+	Until    time.Time `json:"until,omitzero"`
 }
 
 // bulkConversationResult says, per conversation, what a bulk request did.
@@ -60,6 +62,10 @@ var bulkConversationActions = map[string]func(s *Server, ctx context.Context, p 
 		_, err := s.deps.Conversations.Unassign(ctx, p, id, source(p), p.UserID)
 		return err
 	},
+	"snooze": func(s *Server, ctx context.Context, p access.Principal, id int64, a bulkConversationAction) error {
+		_, err := s.deps.Conversations.Snooze(ctx, p, id, a.Until, p.UserID)
+		return err
+	},
 	"read": func(s *Server, ctx context.Context, p access.Principal, id int64, _ bulkConversationAction) error {
 		return s.read(ctx, p, id, true)
 	},
@@ -79,7 +85,13 @@ func (s *Server) bulkConversationsHandler(w http.ResponseWriter, r *http.Request
 	}
 	act, ok := bulkConversationActions[in.Action.Type]
 	if !ok {
-		return apperr.Invalid("action.type", "must be close, assign, unassign, read or unread")
+		return apperr.Invalid("action.type", "must be close, assign, unassign, snooze, read or unread")
+	}
+	if in.Action.Type == "snooze" && in.Action.Until.IsZero() {
+		return apperr.Invalid("action.until", "is required to snooze (RFC 3339 time)")
+	}
+	if now := s.deps.DB.Clock().Now(); in.Action.Type == "snooze" && (!in.Action.Until.After(now) || in.Action.Until.After(now.AddDate(1, 0, 0))) {
+		return apperr.Invalid("action.until", "must be in the future, within a year")
 	}
 	if in.Action.Type == "assign" && in.Action.UserID == 0 && in.Action.TeamID == 0 {
 		return apperr.Invalid("action.user_id", "an assignee or a team is required")

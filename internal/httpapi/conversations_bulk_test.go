@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -13,10 +14,11 @@ import (
 func TestConversationsBulk(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		for i, name := range []string{"a", "b", "c"} {
+		for i, name := range []string{"a", "b", "c", "d"} {
 			r := f.inbound(t, "+1415555020"+itoa(int64(i)), name, "bulk-"+name)
 			f.vars[name] = itoa(r.ConversationID)
 		}
+		f.vars["soon"] = d.Clock().Now().Add(2 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 		f.run(t, []scenario{
 			{name: "category required", method: "PATCH", path: "/api/v1/workspace", as: "owner", body: `{"closing_notes_mode":"category_required"}`, status: 200},
 			{name: "a category", method: "POST", path: "/api/v1/closing-categories", as: "manager", body: `{"name":"Spam"}`, status: 201},
@@ -46,6 +48,19 @@ func TestConversationsBulk(t *testing.T) {
 			{name: "closing again is refused per conversation", method: "POST", path: "/api/v1/conversations/bulk", as: "manager",
 				body: `{"conversation_ids":[{{b}},{{c}}],"action":{"type":"close","category":"Spam"}}`, status: 200,
 				want: []string{`"done":[{{c}}]`, `{"id":{{b}},"code":"conflict"`}},
+			{name: "snooze without a time", method: "POST", path: "/api/v1/conversations/bulk", as: "manager",
+				body: `{"conversation_ids":[{{c}}],"action":{"type":"snooze"}}`, status: 422, want: []string{`"field":"action.until"`}},
+			{name: "snooze until the past", method: "POST", path: "/api/v1/conversations/bulk", as: "manager",
+				body: `{"conversation_ids":[{{c}}],"action":{"type":"snooze","until":"2001-01-01T00:00:00Z"}}`, status: 422,
+				want: []string{`"field":"action.until"`, "future"}},
+			{name: "snooze past a year", method: "POST", path: "/api/v1/conversations/bulk", as: "manager",
+				body: `{"conversation_ids":[{{c}}],"action":{"type":"snooze","until":"2999-01-01T00:00:00Z"}}`, status: 422,
+				want: []string{`"field":"action.until"`}},
+			{name: "snooze two, one closed", method: "POST", path: "/api/v1/conversations/bulk", as: "manager",
+				body: `{"conversation_ids":[{{b}},{{d}}],"action":{"type":"snooze","until":"{{soon}}"}}`, status: 200,
+				want: []string{`"done":[{{d}}]`, `{"id":{{b}},"code":"conflict"`}},
+			{name: "snoozed", method: "GET", path: "/api/v1/conversations/{{d}}", as: "manager", status: 200,
+				want: []string{`"status":"snoozed"`, `"snoozed_until":"{{soon}}"`}},
 			{name: "read and unread", method: "POST", path: "/api/v1/conversations/bulk", as: "manager",
 				body: `{"conversation_ids":[{{a}},{{b}}],"action":{"type":"unread"}}`, status: 200, want: []string{`"done":[{{a}},{{b}}]`}},
 			{name: "another workspace's caller sees none of them", method: "POST", path: "/api/v1/conversations/bulk", as: "stranger",

@@ -17,9 +17,10 @@ var bulkOperations = map[string]opDoc{
 	"GET /api/v1/contacts/count": {id: "countContacts", tag: tagContacts, summary: "How many contacts the list's filters keep",
 		desc: "Those the caller may see: what a bulk action by the same filter reaches.", query: contactFilters(), status: 200, resp: contactCount{}},
 	"POST /api/v1/conversations/bulk": {id: "bulkConversations", tag: tagConversations,
-		summary: "Close, assign, unassign or mark read (or unread) many conversations",
+		summary: "Close, assign, unassign, snooze or mark read (or unread) many conversations",
 		desc: "conversation_ids names 1 to 100 conversations; action.type is close (with category and summary as the workspace's closing notes ask), " +
-			"assign (user_id and/or team_id, force, as POST …/{id}/assign: capacity holds), unassign, read or unread. Each conversation is changed " +
+			"assign (user_id and/or team_id, force, as POST …/{id}/assign: capacity holds), unassign, snooze (until, a time in the future " +
+			"within a year), read or unread. Each conversation is changed " +
 			"as its own request would change it, with its checks and events, one after another: done lists those changed, failed those left as they " +
 			"were with the code and message their own request would have answered (closed already, an assignee at capacity, one the caller may not see: " +
 			"not_found). A bad action or list is a 422 and changes nothing.",

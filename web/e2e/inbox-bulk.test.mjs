@@ -1,8 +1,8 @@
 // The inbox's select mode: an owner picks conversations in the list (a
 // click picks, it does not open), assigns three to an agent at once (the
 // one above the agent's capacity is refused and stays picked, the toast
-// says why), then closes two with a category. Screenshot `inbox-bulk`
-// (light).
+// says why), then closes two with a category, then picks every one shown
+// and snoozes them. Screenshot `inbox-bulk` (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fixture, newUser, owner, row, screenshot, signIn, until } from "./harness.mjs";
@@ -61,10 +61,24 @@ test("an owner assigns and closes several conversations at once from the list", 
   await row(page, ids[0]).waitFor({ state: "detached" }); // the open list lets them go, live
   assert.equal((await s.api("GET", `/api/v1/conversations/${ids[2]}`)).status, "open");
 
+  // Every conversation shown picked at once, then snoozed for an hour.
+  await bar.getByTestId("bulk-pick-all").click();
+  assert.equal(await row(page, ids[2]).getAttribute("data-picked"), "true");
+  await bar.getByTestId("bulk-snooze").click();
+  await page.getByTestId("bulk-snooze-form").getByTestId("snooze-hour").click();
+  await page.getByText(/conversations? snoozed/).waitFor();
+  const snoozed = await s.api("GET", `/api/v1/conversations/${ids[2]}`);
+  assert.equal(snoozed.status, "snoozed");
+  const ahead = Date.parse(snoozed.snoozed_until) - Date.now();
+  assert.ok(ahead > 3_000_000 && ahead <= 3_600_000, `snoozed ${ahead} ms ahead, want about an hour`);
+  await row(page, ids[2]).waitFor({ state: "detached" });
+
   // Out of select mode, a click opens again.
   await bar.getByTestId("bulk-exit").click();
+  await page.getByTestId("sort-menu").click();
+  await page.getByRole("menuitemradio", { name: "Snoozed" }).click();
   await row(page, ids[2]).click();
-  await page.waitForURL(new RegExp(`/inbox/all/${ids[2]}$`));
+  await page.waitForURL(new RegExp(`/inbox/all/${ids[2]}\\?status=snoozed$`));
   u.assertClean();
   await u.close();
 });

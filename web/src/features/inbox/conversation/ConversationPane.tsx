@@ -15,7 +15,8 @@ import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
 import type { Comment, ContactDetail, Conversation, Message } from "../../../lib/types";
 import { ContactPanel, contactDisplayName } from "../contact/ContactPanel";
-import { AssignPopover, CloseDialog, ShortcutsMenu, SnoozePopover, useUnassign, useUnsnooze } from "./actions";
+import { AssignPopover, CloseDialog, ShortcutsMenu, useUnassign, useUnsnooze } from "./actions";
+import { SnoozePopover } from "./snooze";
 import { Composer, type ComposerHandle, type SendRequest } from "./Composer";
 import {
   addMessage,

@@ -1,6 +1,6 @@
 // The conversation's actions: assign / unassign / transfer to a team (with
 // each person's availability and load; above capacity asks first), close
-// with the workspace's closing notes, snooze until a time, open a new
+// with the workspace's closing notes, snooze until a time (snooze.tsx), open a new
 // conversation for the contact, run a shortcut workflow. Each is optimistic:
 // the header changes at once and rolls back with a toast if refused.
 import { useMemo, useRef, useState, type ReactNode } from "react";
@@ -8,7 +8,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import * as Popover from "@radix-ui/react-popover";
 import * as Dialog from "@radix-ui/react-dialog";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
-import { AlarmClock, Check, Users, X, Zap } from "lucide-react";
+import { Check, Users, X, Zap } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
@@ -19,7 +19,6 @@ import type { Conversation } from "../../../lib/types";
 import { FillWithAI } from "./ai/FillWithAI";
 import { useCategories, usePresence, useShortcutList, useTeams, useUsers, type Shortcut } from "./data";
 import { matchesQuery } from "./composerText";
-import { formatShort, parseLocalInput, snoozeUntil, validTimeZone, type SnoozePreset } from "./time";
 import { availabilityClass, ModalDialog, popoverClass, TipButton } from "./ui";
 
 /** useConversationAction runs a change optimistically on the conversation's cache. */
@@ -381,92 +380,6 @@ export function CloseDialog({
             <X size={16} />
           </Dialog.Close>
     </ModalDialog>
-  );
-}
-
-export function SnoozePopover({
-  conversation,
-  open,
-  onOpenChange,
-  children,
-}: {
-  conversation: Conversation;
-  open: boolean;
-  onOpenChange(o: boolean): void;
-  children: ReactNode;
-}) {
-  const { t, i18n } = useTranslation();
-  const tz = validTimeZone(useMe().workspace.timezone);
-  const [custom, setCustom] = useState("");
-  const [invalid, setInvalid] = useState(false);
-  const snooze = useConversationAction<Date>(
-    conversation.id,
-    (until) => api.post<Conversation>(`/api/v1/conversations/${conversation.id}/snooze`, { until: until.toISOString() }),
-    (c, until) => ({ ...c, status: "snoozed", snoozed_until: until.toISOString() }),
-  );
-  const now = new Date();
-  const go = (until: Date | null) => {
-    if (!until || until.getTime() <= Date.now()) {
-      setInvalid(true);
-      return;
-    }
-    setInvalid(false);
-    snooze.mutate(until);
-    onOpenChange(false);
-  };
-  const presets: SnoozePreset[] = ["hour", "tomorrow", "nextWeek"];
-  return (
-    <Popover.Root open={open} onOpenChange={onOpenChange}>
-      <Popover.Trigger asChild>{children}</Popover.Trigger>
-      <Popover.Portal>
-        <Popover.Content align="end" sideOffset={6} className={popoverClass + " w-80 p-2"} aria-label={t("conversation.snooze.title")}>
-          <p className="text-muted px-2 py-1 text-xs font-semibold uppercase">{t("conversation.snooze.title")}</p>
-          {presets.map((p) => {
-            const at = snoozeUntil(p, now, tz);
-            return (
-              <button
-                key={p}
-                type="button"
-                data-testid={`snooze-${p}`}
-                onClick={() => go(snoozeUntil(p, new Date(), tz))}
-                className="hover:bg-hover focus:bg-hover flex w-full items-center justify-between gap-2 rounded px-2 py-1.5 text-left text-sm"
-              >
-                <span className="flex items-center gap-2">
-                  <AlarmClock size={14} aria-hidden="true" className="text-muted shrink-0" />
-                  {t(`conversation.snooze.${p}`)}
-                </span>
-                <span className="text-muted shrink-0 text-xs whitespace-nowrap">{formatShort(at, i18n.language, tz)}</span>
-              </button>
-            );
-          })}
-          <form
-            className="border-line mt-2 flex flex-col gap-2 border-t px-2 pt-2"
-            onSubmit={(e) => {
-              e.preventDefault();
-              go(parseLocalInput(custom, tz));
-            }}
-          >
-            <label className="flex flex-col gap-1 text-sm">
-              {t("conversation.snooze.custom")}
-              <input
-                type="datetime-local"
-                value={custom}
-                onChange={(e) => setCustom(e.target.value)}
-                className="border-line bg-bg rounded border px-2 py-1"
-              />
-            </label>
-            {invalid && (
-              <p role="alert" className="text-danger text-xs">
-                {t("conversation.snooze.invalid")}
-              </p>
-            )}
-            <button type="submit" disabled={!custom} className="bg-accent text-accent-fg rounded px-3 py-1 text-sm disabled:opacity-50">
-              {t("conversation.snooze.apply")}
-            </button>
-          </form>
-        </Popover.Content>
-      </Popover.Portal>
-    </Popover.Root>
   );
 }
 

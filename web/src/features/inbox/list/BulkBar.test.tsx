@@ -25,6 +25,7 @@ beforeEach(() => {
           user: { id: 2, name: "Mo", team_ids: [] } });
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
       if (url.startsWith("/api/v1/users")) return json(200, { data: [{ id: 2, name: "Mo" }, { id: 3, name: "Ana" }], next_cursor: "" });
+      if (url.startsWith("/api/v1/teams")) return json(200, { data: [{ id: 8, name: "Billing" }], next_cursor: "" });
       if (url.startsWith("/api/v1/closing-categories")) return json(200, { data: [{ id: 1, name: "Spam" }], next_cursor: "" });
       if (url === "/api/v1/conversations/bulk") {
         const b = JSON.parse(String(init.body)) as Body;
@@ -44,18 +45,18 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function Bar({ picked, onDone }: { picked: number[]; onDone(done: number[]): void }) {
+function Bar({ picked, onDone, onPickAll }: { picked: number[]; onDone(done: number[]): void; onPickAll(): void }) {
   const { state } = useSession();
-  return state.status === "signed-in" ? <BulkBar picked={picked} onDone={onDone} onExit={() => {}} /> : null;
+  return state.status === "signed-in" ? <BulkBar picked={picked} shown={5} onPickAll={onPickAll} onDone={onDone} onExit={() => {}} /> : null;
 }
 
-function mount(picked: number[]) {
+function mount(picked: number[], onPickAll = vi.fn()) {
   const onDone = vi.fn();
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <ToastProvider>
         <SessionProvider>
-          <Bar picked={picked} onDone={onDone} />
+          <Bar picked={picked} onDone={onDone} onPickAll={onPickAll} />
         </SessionProvider>
       </ToastProvider>
     </QueryClientProvider>,
@@ -67,7 +68,7 @@ it("assigns the picked conversations, and unpicks those done", async () => {
   const onDone = mount([4, 5, 6]);
   expect((await screen.findByTestId("bulk-count")).textContent).toBe("3 picked");
   await screen.findByRole("option", { name: "Ana" });
-  fireEvent.change(screen.getByTestId("bulk-assignee"), { target: { value: "3" } });
+  fireEvent.change(screen.getByTestId("bulk-assignee"), { target: { value: "u3" } });
   fireEvent.click(screen.getByTestId("bulk-assign"));
   expect(await screen.findByText("3 conversations assigned")).toBeTruthy();
   expect(bodies).toEqual([{ conversation_ids: [4, 5, 6], action: { type: "assign", user_id: 3 } }]);
@@ -94,4 +95,37 @@ it("sends more than 100 conversations 100 a request", async () => {
   expect(bodies.map((b) => b.conversation_ids.length)).toEqual([100, 100, 30]);
   expect(r.done).toEqual(ids);
   await waitFor(() => expect(r.failed).toEqual([]));
+});
+
+it("assigns to a team", async () => {
+  mount([4, 5]);
+  await screen.findByRole("option", { name: "Billing" });
+  fireEvent.change(screen.getByTestId("bulk-assignee"), { target: { value: "t8" } });
+  fireEvent.click(screen.getByTestId("bulk-assign"));
+  expect(await screen.findByText("2 conversations assigned")).toBeTruthy();
+  expect(bodies[0]!.action).toEqual({ type: "assign", team_id: 8 });
+});
+
+it("snoozes until a time chosen as for one conversation", async () => {
+  mount([4, 5]);
+  fireEvent.click(await screen.findByTestId("bulk-snooze"));
+  const before = Date.now();
+  fireEvent.click(await screen.findByTestId("snooze-hour"));
+  expect(await screen.findByText("2 conversations snoozed")).toBeTruthy();
+  const action = bodies[0]!.action as { type: string; until: string };
+  expect(action.type).toBe("snooze");
+  const until = Date.parse(action.until);
+  expect(until - before).toBeGreaterThanOrEqual(3600_000);
+  expect(until - Date.now()).toBeLessThanOrEqual(3600_000);
+});
+
+it("offers to pick every conversation shown while fewer are picked", async () => {
+  const onPickAll = vi.fn();
+  mount([4, 5], onPickAll);
+  fireEvent.click(await screen.findByRole("button", { name: "Pick all 5 shown" }));
+  expect(onPickAll).toHaveBeenCalled();
+  cleanup();
+  mount([1, 2, 3, 4, 5]);
+  await screen.findByTestId("bulk-count");
+  expect(screen.queryByTestId("bulk-pick-all")).toBeNull();
 });

@@ -1,6 +1,7 @@
-// BulkBar: the list's select mode — how many conversations are picked,
-// and what to do with them all: assign them to someone, close them (with
-// the closing notes the workspace asks), mark them read or unread. The
+// BulkBar: the list's select mode — how many conversations are picked
+// (and a pick of all those shown), and what to do with them all: assign
+// them to someone or to a team, close them (with the closing notes the
+// workspace asks), snooze them, mark them read or unread. The
 // server changes each as its own request would (POST
 // /api/v1/conversations/bulk, 100 a request); those it refused stay
 // picked, and the toast says why.
@@ -8,13 +9,14 @@ import { useState } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { CheckCheck, Mail, X, XCircle } from "lucide-react";
+import { AlarmClock, CheckCheck, Mail, X, XCircle } from "lucide-react";
 import { api } from "../../../lib/api";
 import type { components } from "../../../lib/api-types";
-import { useCategories, useUsers } from "../../../lib/directory";
+import { useCategories, useTeams, useUsers } from "../../../lib/directory";
 import { qk } from "../../../lib/queryKeys";
 import { useMe } from "../../../lib/session";
 import { useToast } from "../../../lib/ui/toast";
+import { SnoozeChoices } from "../conversation/snooze";
 
 type Result = components["schemas"]["BulkConversationResult"];
 
@@ -24,6 +26,8 @@ export const BULK_CONVERSATIONS = 100;
 export type BulkConversationAction =
   | { type: "close"; category?: string; summary?: string }
   | { type: "assign"; user_id: number }
+  | { type: "assign"; team_id: number }
+  | { type: "snooze"; until: string }
   | { type: "read" }
   | { type: "unread" };
 
@@ -40,12 +44,20 @@ export async function bulkConversations(ids: number[], action: BulkConversationA
 
 const button = "border-line hover:bg-hover flex items-center gap-1 rounded border px-2 py-1 text-xs disabled:opacity-50";
 
-export function BulkBar({ picked, onDone, onExit }: { picked: number[]; onDone(done: number[]): void; onExit(): void }) {
+export function BulkBar({ picked, shown, onPickAll, onDone, onExit }: {
+  picked: number[];
+  /** How many conversations the list shows (loaded), and how to pick them all. */
+  shown?: number;
+  onPickAll?(): void;
+  onDone(done: number[]): void;
+  onExit(): void;
+}) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const toast = useToast();
   const me = useMe();
   const users = (useUsers().data?.data ?? []).filter((u) => !u.deactivated_at);
+  const teams = useTeams().data?.data ?? [];
   const [busy, setBusy] = useState(false);
   const [assignee, setAssignee] = useState("");
 
@@ -74,6 +86,11 @@ export function BulkBar({ picked, onDone, onExit }: { picked: number[]; onDone(d
         <span className="flex-1 text-xs font-medium" data-testid="bulk-count" aria-live="polite">
           {t("inbox.bulk.picked", { count: picked.length })}
         </span>
+        {onPickAll && shown !== undefined && shown > picked.length && (
+          <button type="button" className="text-accent rounded px-1 text-xs hover:underline" onClick={onPickAll} data-testid="bulk-pick-all">
+            {t("inbox.bulk.pickAll", { count: shown })}
+          </button>
+        )}
         <button type="button" className={button} disabled={busy || picked.length === 0} onClick={() => void run({ type: "read" })}
           title={t("inbox.bulk.read")} aria-label={t("inbox.bulk.read")} data-testid="bulk-read">
           <CheckCheck size={14} aria-hidden />
@@ -98,20 +115,62 @@ export function BulkBar({ picked, onDone, onExit }: { picked: number[]; onDone(d
             className="border-line bg-bg w-full min-w-0 rounded border px-1 py-1 text-xs"
           >
             <option value="">{t("inbox.bulk.assignTo")}</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.id === me.user?.id ? t("inbox.bulk.me", { name: u.name }) : u.name}
-              </option>
-            ))}
+            <optgroup label={t("inbox.bulk.people")}>
+              {users.map((u) => (
+                <option key={u.id} value={`u${u.id}`}>
+                  {u.id === me.user?.id ? t("inbox.bulk.me", { name: u.name }) : u.name}
+                </option>
+              ))}
+            </optgroup>
+            {teams.length > 0 && (
+              <optgroup label={t("inbox.bulk.teams")}>
+                {teams.map((tm) => (
+                  <option key={tm.id} value={`t${tm.id}`}>
+                    {tm.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </label>
         <button type="button" className={button} disabled={busy || !assignee || picked.length === 0} data-testid="bulk-assign"
-          onClick={() => void run({ type: "assign", user_id: Number(assignee) }).then(() => setAssignee(""))}>
+          onClick={() => {
+            const id = Number(assignee.slice(1));
+            void run(assignee.startsWith("t") ? { type: "assign", team_id: id } : { type: "assign", user_id: id }).then(() => setAssignee(""));
+          }}>
           {t("inbox.bulk.assign")}
         </button>
+        <SnoozeButton disabled={busy || picked.length === 0} onSnooze={(until) => void run({ type: "snooze", until: until.toISOString() })} />
         <CloseButton disabled={busy || picked.length === 0} onClose={(notes) => void run({ type: "close", ...notes })} />
       </div>
     </div>
+  );
+}
+
+/** SnoozeButton snoozes the picked conversations until a time chosen as for one. */
+function SnoozeButton({ disabled, onSnooze }: { disabled: boolean; onSnooze(until: Date): void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <Popover.Root open={open} onOpenChange={setOpen}>
+      <Popover.Trigger asChild>
+        <button type="button" className={button} disabled={disabled} data-testid="bulk-snooze" title={t("inbox.bulk.snooze")}
+          aria-label={t("inbox.bulk.snooze")}>
+          <AlarmClock size={14} aria-hidden />
+        </button>
+      </Popover.Trigger>
+      <Popover.Portal>
+        <Popover.Content align="end" sideOffset={4} className="border-line bg-bg z-40 w-80 rounded-md border p-2 shadow-lg" data-testid="bulk-snooze-form"
+          aria-label={t("inbox.bulk.snooze")}>
+          <SnoozeChoices
+            onPick={(until) => {
+              setOpen(false);
+              onSnooze(until);
+            }}
+          />
+        </Popover.Content>
+      </Popover.Portal>
+    </Popover.Root>
   );
 }
 

@@ -2,7 +2,7 @@
 // messages by their words), the sort and status menu, the Filter control
 // and its chips, saving the current filter as a view, and the list itself
 // (or the messages found).
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import * as Dropdown from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -14,7 +14,7 @@ import { qk } from "../../../lib/queryKeys";
 import type { ConversationView, MessageHit } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import { BulkBar } from "./BulkBar";
-import { ConversationList } from "./ConversationList";
+import { ConversationList, useConversationList } from "./ConversationList";
 import { MessageResults } from "./MessageResults";
 import { SEARCH_INPUT_ID } from "../palette/focus";
 import { FilterChips, FilterMenu } from "./FilterMenu";
@@ -227,8 +227,10 @@ export function ListPane(p: ListPaneProps) {
         )}
       </div>
       {picked && p.searchIn === "contacts" && (
-        <BulkBar
-          picked={[...picked]}
+        <ListBulkBar
+          filter={p.filter}
+          picked={picked}
+          onPick={setPicked}
           onDone={(done) => setPicked((s) => new Set([...(s ?? [])].filter((id) => !done.includes(id))))}
           onExit={() => setPicked(null)}
         />
@@ -272,6 +274,20 @@ export function ListPane(p: ListPaneProps) {
       )}
     </section>
   );
+}
+
+/** ListBulkBar is the select mode's bar over the list: all the rows the list shows may be picked at once. */
+function ListBulkBar({ filter, picked, onPick, onDone, onExit }: {
+  filter: ListFilter;
+  picked: Set<number>;
+  onPick(s: Set<number>): void;
+  onDone(done: number[]): void;
+  onExit(): void;
+}) {
+  // The list's own query (the same key): its rows as loaded, no request of its own.
+  const list = useConversationList(filter);
+  const shown = useMemo(() => list.data?.pages.flatMap((pg) => pg.data.map((c) => c.id)) ?? [], [list.data]);
+  return <BulkBar picked={[...picked]} shown={shown.length} onPickAll={() => onPick(new Set(shown))} onDone={onDone} onExit={onExit} />;
 }
 
 /** SearchInTabs: whether the search box finds conversations by their contact or messages by their words. */
