@@ -3,12 +3,17 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { MemoryRouter } from "react-router";
+import { MemoryRouter, useLocation } from "react-router";
 import "../../../lib/i18n";
 import { registerCommands } from "../../../lib/commands";
 import { CommandPalette } from "./CommandPalette";
 
 afterEach(() => cleanup());
+
+function Location() {
+  const l = useLocation();
+  return <p data-testid="location">{l.pathname + l.search}</p>;
+}
 
 function open() {
   const qc = new QueryClient();
@@ -17,6 +22,7 @@ function open() {
     <QueryClientProvider client={qc}>
       <MemoryRouter>
         <CommandPalette open onOpenChange={onOpenChange} />
+        <Location />
       </MemoryRouter>
     </QueryClientProvider>,
   );
@@ -34,7 +40,7 @@ describe("CommandPalette", () => {
     const { onOpenChange, input } = open();
     expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Replyr", "Close the conversatione"]);
     fireEvent.change(input, { target: { value: "clo" } });
-    expect(screen.getAllByRole("option")).toHaveLength(1);
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Close the conversatione", "Search the messages for “clo”"]);
     fireEvent.keyDown(input, { key: "Enter" });
     expect(close).toHaveBeenCalledTimes(1);
     expect(reply).not.toHaveBeenCalled();
@@ -55,9 +61,23 @@ describe("CommandPalette", () => {
     expect(input.getAttribute("aria-activedescendant")).toBe("palette-item-1");
     fireEvent.keyDown(input, { key: "Enter" });
     expect(b).toHaveBeenCalled();
-    fireEvent.change(input, { target: { value: "zzz" } });
+    fireEvent.change(input, { target: { value: "z" } });
     expect(screen.queryAllByRole("option")).toHaveLength(0);
     expect(screen.getByText("Nothing matches.")).toBeTruthy();
+    off();
+  });
+
+  it("offers last to search the messages for what is typed", () => {
+    const close = vi.fn();
+    const off = registerCommands([{ id: "close", label: "Close the conversation", run: close }]);
+    const { input } = open();
+    fireEvent.change(input, { target: { value: "clos" } });
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Close the conversation", "Search the messages for “clos”"]);
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(close).toHaveBeenCalled(); // the command first, still
+    fireEvent.change(input, { target: { value: "invoice 42" } });
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(screen.getByTestId("location").textContent).toBe("/inbox/all?q=invoice+42&in=messages");
     off();
   });
 });

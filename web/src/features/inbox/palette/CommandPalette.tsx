@@ -1,12 +1,13 @@
 // The command palette (⌘K / Ctrl K): a fuzzy filter over every registered
-// command, and the conversations whose contact matches what is typed
-// (the server's search). Arrows move, Enter runs, Escape closes.
+// command, the conversations whose contact matches what is typed (the
+// server's search), and last a search of the messages for it. Arrows
+// move, Enter runs, Escape closes.
 import { useEffect, useMemo, useState } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { MessageSquare, Search } from "lucide-react";
+import { MessageSquare, Search, TextSearch } from "lucide-react";
 import { api, type Page } from "../../../lib/api";
 import { useCommands, type Command } from "../../../lib/commands";
 import { qk } from "../../../lib/queryKeys";
@@ -21,7 +22,9 @@ interface Item {
   label: string;
   group: string;
   shortcut?: string;
-  icon?: "conversation";
+  icon?: "conversation" | "search";
+  /** Always offered, after every match (the search of the messages). */
+  last?: boolean;
   run(): void;
 }
 
@@ -33,7 +36,7 @@ interface Item {
 function rank(text: string, items: Item[]): Item[] {
   if (!text.trim()) return items;
   const scored = items
-    .map((it, i) => ({ it, i, s: it.match ? score(text, it.match) : 1000 }))
+    .map((it, i) => ({ it, i, s: it.last ? -Infinity : it.match ? score(text, it.match) : 1000 }))
     .filter((x): x is { it: Item; i: number; s: number } => x.s !== null);
   const best = new Map<string, number>();
   for (const x of scored) best.set(x.it.group, Math.max(best.get(x.it.group) ?? -Infinity, x.s));
@@ -92,6 +95,18 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
           run: () => navigate(`/inbox/all/${c.id}`),
         });
       }
+    }
+    const words = text.trim();
+    if (words.length >= 2) {
+      all.push({
+        id: "search:messages",
+        label: t("palette.searchMessages", { q: words }),
+        group: t("palette.group.search"),
+        icon: "search",
+        match: "",
+        last: true,
+        run: () => navigate(`/inbox/all?${new URLSearchParams({ q: words, in: "messages" })}`),
+      });
     }
     return rank(text, all);
   }, [text, q, commands, found.data, navigate, t]);
@@ -177,6 +192,7 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
                       className={"flex cursor-default items-center gap-2 rounded px-2 py-1.5 text-sm " + (i === current ? "bg-selected" : "")}
                     >
                       {it.icon === "conversation" && <MessageSquare size={14} aria-hidden="true" className="text-muted" />}
+                      {it.icon === "search" && <TextSearch size={14} aria-hidden="true" className="text-muted" />}
                       <span className="min-w-0 flex-1 truncate">{it.label}</span>
                       {it.shortcut && <Kbd>{keyLabel(it.shortcut)}</Kbd>}
                     </div>
