@@ -27,6 +27,7 @@ const users = [
 const snippets = [
   { id: 1, name: "thanks", text: "Thank you for waiting!" },
   { id: 2, name: "tracking", text: "Your parcel: https://t.example" },
+  { id: 3, name: "greet", text: "Hi {{ contact.first_name }}, {{agent.first_name}} here about #{{conversation.id}} {{var.order}}" },
 ] as Snippet[];
 
 function setup(extra: Partial<Parameters<typeof Composer>[0]> = {}) {
@@ -132,6 +133,15 @@ describe("Composer", () => {
     fireEvent.keyDown(box, { key: "Enter" });
     expect(box.value).toBe("Hi Your parcel: https://t.example");
     expect(onSend).not.toHaveBeenCalled();
+  });
+
+  it("fills a snippet's variables from the conversation, its contact and the person writing", () => {
+    const { box, type } = setup({
+      snippetContext: { contact: { id: 1, first_name: "Ada", fields: {} }, contactName: "Ada Byron", conversationID: 41, agent: { name: "Ana Lima" } },
+    });
+    type("/greet");
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(box.value).toBe("Hi Ada, Ana here about #41 {{var.order}}"); // what a snippet cannot know stays, for the agent to see
   });
 
   it("mentions a teammate in a comment and sends their id", () => {

@@ -20,6 +20,9 @@ import {
   replaceTrigger,
   saveDraft,
   snippetQuery,
+  snippetValues,
+  fillVariables,
+  type SnippetContext,
   type Person,
   type Trigger,
 } from "./composerText";
@@ -72,6 +75,7 @@ export function Composer({
   capabilities,
   users,
   snippets,
+  snippetContext,
   aiStatus,
   onSend,
   onSendTemplate,
@@ -85,6 +89,8 @@ export function Composer({
   capabilities?: Capabilities;
   users: User[];
   snippets: Snippet[];
+  /** What a snippet's variables are filled from ({{contact.first_name}}…). */
+  snippetContext?: SnippetContext;
   /** What AI help the conversation has (absent: no AI menu). */
   aiStatus?: AiHelpStatus;
   onSend(r: SendRequest): void;
@@ -200,7 +206,7 @@ export function Composer({
     if (!picker) return;
     if (picker.kind === "snippet") {
       const s = snippetMatches[i];
-      if (s) insertAt(s.text, picker.trigger);
+      if (s) insertAt(snippetContext ? fillVariables(s.text, snippetValues(snippetContext)) : s.text, picker.trigger);
     } else {
       const u = mentionMatches[i];
       if (u) {

@@ -475,6 +475,13 @@ function Pane({ id, focus }: { id: number; focus?: number | null }) {
           capabilities={capabilities}
           users={userList}
           snippets={snippets.data?.data ?? []}
+          snippetContext={{
+            contact: contact.data,
+            contactName,
+            conversationID: c.id,
+            agent: me.user,
+            assigneeName: c.assignee_id ? userMap.get(c.assignee_id)?.name : "",
+          }}
           aiStatus={aiHelp.data}
           onSend={onSend}
           onSendTemplate={onSendTemplate}

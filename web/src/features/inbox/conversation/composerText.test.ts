@@ -9,6 +9,8 @@ import {
   replaceTrigger,
   saveDraft,
   snippetQuery,
+  snippetValues,
+  fillVariables,
 } from "./composerText";
 
 describe("snippet query", () => {
@@ -74,4 +76,21 @@ describe("drafts", () => {
     sessionStorage.setItem(draftKey(9), JSON.stringify({ text: 3 }));
     expect(loadDraft(9)).toBeNull();
   });
+});
+
+describe("snippet variables", () => {
+  const values = snippetValues({
+    contact: { id: 7, first_name: "Zoë", last_name: "", phone: "+14155550100", lifecycle_stage: "Customer", fields: { plan: "gold", sizes: ["S", "M"], vip: true } },
+    contactName: "Zoë",
+    conversationID: 41,
+    agent: { name: "Ana Lima", email: "ana@x.io" },
+    assigneeName: "Bo Chen",
+  });
+  it.each([
+    ["the contact's fields", "{{contact.first_name}} {{contact.phone}} {{contact.lifecycle}} #{{contact.id}}", "Zoë +14155550100 Customer #7"],
+    ["a custom field, both ways", "{{contact.plan}} {{ contact.fields.plan }} {{contact.sizes}} {{contact.vip}}", "gold gold S, M true"],
+    ["an empty field is empty", "[{{contact.last_name}}][{{contact.email}}]", "[][]"],
+    ["the conversation, its assignee and the writer", "#{{conversation.id}} {{assignee.name}} {{agent.name}} {{agent.first_name}}", "#41 Bo Chen Ana Lima Ana"],
+    ["an unknown variable stays", "{{var.order}} {{contact.nope}} {{ }}", "{{var.order}} {{contact.nope}} {{ }}"],
+  ])("%s", (_, text, want) => expect(fillVariables(text, values)).toBe(want));
 });

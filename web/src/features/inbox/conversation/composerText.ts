@@ -1,7 +1,8 @@
 // The composer's text logic, pure: the `/snippet` and `@mention` being
-// typed at the caret, what a chosen one replaces, which mentions are still
-// in the text, and the draft kept per conversation in sessionStorage (so it
-// survives a reload and an expired session; nothing secret is in it).
+// typed at the caret, what a chosen one replaces (a snippet's variables
+// filled in), which mentions are still in the text, and the draft kept per
+// conversation in sessionStorage (so it survives a reload and an expired
+// session; nothing secret is in it).
 
 export interface Trigger {
   /** Where the `/` or `@` is. */
@@ -30,6 +31,65 @@ export function mentionQuery(text: string, caret: number): Trigger | null {
 export function replaceTrigger(text: string, caret: number, t: Trigger, insert: string): { text: string; caret: number } {
   const next = text.slice(0, t.start) + insert + text.slice(caret);
   return { text: next, caret: t.start + insert.length };
+}
+
+/** What a snippet's variables are filled from: the open conversation, its contact, and the person writing. */
+export interface SnippetContext {
+  contact?: {
+    id: number;
+    first_name: string;
+    last_name?: string;
+    phone?: string;
+    email?: string;
+    language?: string;
+    country?: string;
+    lifecycle_stage?: string;
+    fields?: Record<string, unknown>;
+  };
+  contactName: string;
+  conversationID: number;
+  agent?: { name: string; email?: string };
+  assigneeName?: string;
+}
+
+/**
+ * snippetValues: what each variable a snippet may hold stands for, named
+ * as in workflows (`{{contact.first_name}}`, a custom field
+ * `{{contact.<key>}}` or `{{contact.fields.<key>}}`, `{{conversation.id}}`,
+ * `{{assignee.name}}`), and `{{agent.name}}`, the person inserting it.
+ */
+export function snippetValues(c: SnippetContext): Map<string, string> {
+  const v = new Map<string, string>();
+  const k = c.contact;
+  if (k) {
+    for (const [name, value] of Object.entries(k.fields ?? {})) {
+      const text = value === null || value === undefined ? "" : Array.isArray(value) ? value.join(", ") : String(value);
+      v.set(`contact.${name}`, text);
+      v.set(`contact.fields.${name}`, text);
+    }
+    v.set("contact.id", String(k.id));
+    v.set("contact.first_name", k.first_name);
+    v.set("contact.last_name", k.last_name ?? "");
+    v.set("contact.phone", k.phone ?? "");
+    v.set("contact.email", k.email ?? "");
+    v.set("contact.language", k.language ?? "");
+    v.set("contact.country", k.country ?? "");
+    v.set("contact.lifecycle", k.lifecycle_stage ?? "");
+  }
+  v.set("contact.name", c.contactName);
+  v.set("conversation.id", String(c.conversationID));
+  if (c.assigneeName !== undefined) v.set("assignee.name", c.assigneeName);
+  if (c.agent) {
+    v.set("agent.name", c.agent.name);
+    v.set("agent.first_name", c.agent.name.split(/\s+/)[0] ?? "");
+    v.set("agent.email", c.agent.email ?? "");
+  }
+  return v;
+}
+
+/** fillVariables puts each `{{name}}` values knows in place (spaces inside the braces are fine); any other stays as typed, for the agent to see. */
+export function fillVariables(text: string, values: Map<string, string>): string {
+  return text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, name: string) => values.get(name) ?? whole);
 }
 
 export interface Person {

@@ -10,6 +10,9 @@ import { Button, Field, Section, TextInput } from "../../../lib/ui/form";
 import type { Snippet } from "../../../lib/types";
 import { ConfirmDelete, fieldError, generalError, SkeletonRows, useListMutation } from "../workspace/common";
 
+/** The variables the composer fills in when a snippet is inserted (composerText.ts), as the hint shows them. */
+const snippetVariables = "{{contact.first_name}}, {{contact.name}}, {{contact.<field key>}}, {{agent.name}}, {{assignee.name}}, {{conversation.id}}";
+
 export default function SnippetsSettings() {
   const { t } = useTranslation();
   const list = useSnippets();
@@ -83,7 +86,7 @@ function SnippetForm({ snippet, onDone }: { snippet?: Snippet; onDone?: () => vo
       <Field label={t("snippetsSettings.name")} hint={t("snippetsSettings.nameHint")} error={fieldError(err, "name")}>
         {(id, d) => <TextInput id={id} aria-describedby={d} aria-invalid={!!fieldError(err, "name")} value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
-      <Field label={t("snippetsSettings.text")} error={fieldError(err, "text")}>
+      <Field label={t("snippetsSettings.text")} hint={t("snippetsSettings.textHint", { examples: snippetVariables })} error={fieldError(err, "text")}>
         {(id, d) => (
           <textarea
             id={id}
