@@ -19,10 +19,16 @@ export class ApiError extends Error {
     this.field = field;
     this.problems = problems;
   }
-  /** The message for one form field, if the server named it. */
+  /**
+   * The message for one form field, if the server named it, said as the
+   * field's own: the server's "name: is required" is "Is required" under
+   * the Name field (the field is its label already).
+   */
   forField(name: string): string | undefined {
-    if (this.field === name) return this.message;
-    return this.problems.find((p) => p.field === name)?.message;
+    const said = this.field === name ? this.message : this.problems.find((p) => p.field === name)?.message;
+    if (said === undefined) return undefined;
+    const own = said.startsWith(name + ": ") ? said.slice(name.length + 2) : said;
+    return own.charAt(0).toUpperCase() + own.slice(1);
   }
 }
 

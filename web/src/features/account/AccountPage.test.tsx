@@ -85,7 +85,7 @@ it("changes the password with the current one, and says which was wrong", async 
   expect((screen.getByTestId("password-save") as HTMLButtonElement).disabled).toBe(true);
   fill("password-again", "new-secret-1");
   fireEvent.click(screen.getByTestId("password-save"));
-  expect(await screen.findByText("is wrong")).toBeTruthy();
+  expect(await screen.findByText("Is wrong")).toBeTruthy();
   fill("password-current", "old-secret");
   fireEvent.click(screen.getByTestId("password-save"));
   expect((await screen.findByTestId("password-changed")).textContent).toBe("Password changed. 1 other session was signed out.");

@@ -71,14 +71,14 @@ it("sets up with the password, the QR code and the first code, then shows the re
   fireEvent.click(await screen.findByTestId("two-factor-set-up"));
   fireEvent.change(screen.getByLabelText("Your password"), { target: { value: "wrong" } });
   fireEvent.click(screen.getByRole("button", { name: "Continue" }));
-  expect(await screen.findByText("is wrong")).toBeTruthy();
+  expect(await screen.findByText("Is wrong")).toBeTruthy();
   fireEvent.change(screen.getByLabelText("Your password"), { target: { value: "right" } });
   fireEvent.click(screen.getByRole("button", { name: "Continue" }));
   expect(((await screen.findByTestId("two-factor-qr")) as HTMLImageElement).src).toBe("data:image/png;base64,iVBORw0KGgo=");
   expect(screen.getByTestId("two-factor-secret").textContent).toBe("JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP");
   fireEvent.change(screen.getByLabelText("Code"), { target: { value: "111111" } });
   fireEvent.click(screen.getByTestId("two-factor-turn-on"));
-  expect(await screen.findByText("is not the code")).toBeTruthy();
+  expect(await screen.findByText("Is not the code")).toBeTruthy();
   fireEvent.change(screen.getByLabelText("Code"), { target: { value: "123456" } });
   fireEvent.click(screen.getByTestId("two-factor-turn-on"));
   const shown = await screen.findByTestId("recovery-codes");
@@ -95,7 +95,7 @@ it("turns off with the password and a code", async () => {
   fireEvent.change(screen.getByLabelText("Your password"), { target: { value: "right" } });
   fireEvent.change(screen.getByLabelText("Code"), { target: { value: "000000" } });
   fireEvent.click(screen.getByTestId("two-factor-check-submit"));
-  expect(await screen.findByText("is wrong, expired or already used")).toBeTruthy();
+  expect(await screen.findByText("Is wrong, expired or already used")).toBeTruthy();
   fireEvent.change(screen.getByLabelText("Code"), { target: { value: "654321" } });
   fireEvent.click(screen.getByTestId("two-factor-check-submit"));
   expect(await screen.findByText("Off: your password alone signs you in.")).toBeTruthy();

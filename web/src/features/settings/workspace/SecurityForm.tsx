@@ -21,7 +21,7 @@ export function SecurityForm() {
   if (me.role !== "owner") return null;
   const err = save.error;
   // Said under the checkbox, which names the setting: without the API's field prefix.
-  const problem = (fieldError(err, "require_two_factor") ?? generalError(err, ["require_two_factor"]))?.replace(/^require_two_factor: /, "");
+  const problem = fieldError(err, "require_two_factor") ?? generalError(err, ["require_two_factor"]);
   return (
     <Section title={t("workspaceSettings.security.title")} description={t("workspaceSettings.security.description")}>
       <form
