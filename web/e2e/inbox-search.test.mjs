@@ -2,7 +2,7 @@
 // once said, switches the search to Messages, sees the messages that hold
 // it (newest first, a closed conversation's too, the word marked) and
 // opens the older one: its conversation opens at that message, read back
-// page by page, marked and in view. Back to Contacts, the list returns.
+// page by page, ringed and in view, the word found marked in it. Back to Contacts, the list returns.
 // Screenshot `inbox-search` (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -41,6 +41,7 @@ test("an owner finds a message by its words and opens its conversation at it", a
   const p = pane(page, lenaConv);
   const focused = p.locator(`[data-message-id="${invoiceMsg}"][data-focused="true"]`);
   await focused.waitFor();
+  assert.equal(await focused.locator("mark").innerText(), "invoice", "the word found marked in the message");
   const timeline = p.getByTestId("timeline");
   await until(
     async () =>

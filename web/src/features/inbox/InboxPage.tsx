@@ -16,6 +16,7 @@ import { useShortcuts } from "../../lib/shortcuts";
 import { Kbd } from "../../lib/ui/Kbd";
 import type { Conversation, MessageHit } from "../../lib/types";
 import { ConversationPane } from "./conversation/ConversationPane";
+import { searchWords } from "./conversation/highlight";
 import { ListPane, type SearchIn } from "./list/ListPane";
 import { openFilterMenu } from "./list/FilterMenu";
 import { ViewsSidebar } from "./list/ViewsSidebar";
@@ -147,6 +148,7 @@ export function InboxPage() {
   const searchIn: SearchIn = searchParams.get("in") === "messages" ? "messages" : "contacts";
   const msg = searchParams.get("msg");
   const openMessage = msg && /^[1-9][0-9]*$/.test(msg) ? Number(msg) : null;
+  const focusWords = useMemo(() => (searchIn === "messages" ? searchWords(search) : undefined), [searchIn, search]);
   const onSearchIn = (s: SearchIn) => {
     const next = new URLSearchParams(latest.current);
     if (s === "messages") next.set("in", s);
@@ -238,7 +240,7 @@ export function InboxPage() {
         keysEnabled={!dialogOpen}
       />
       {openID !== null ? (
-        <ConversationPane conversationID={openID} focusMessage={openMessage} />
+        <ConversationPane conversationID={openID} focusMessage={openMessage} focusWords={focusWords} />
       ) : (
         <EmptyPane />
       )}

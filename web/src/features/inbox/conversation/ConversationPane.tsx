@@ -53,16 +53,24 @@ let localSeq = 0;
 /** Retry of a failed message: false once the server said it has no such route. */
 let retryAvailable = true;
 
-/** ConversationPane shows a conversation; focusMessage, a message a search found in it, is brought into view and marked. */
-export function ConversationPane({ conversationID, focusMessage }: { conversationID: number; focusMessage?: number | null }) {
+/**
+ * ConversationPane shows a conversation; focusMessage, a message a search
+ * found in it, is brought into view and marked, the search's words
+ * (focusWords, folded) marked in its text.
+ */
+export function ConversationPane({ conversationID, focusMessage, focusWords }: {
+  conversationID: number;
+  focusMessage?: number | null;
+  focusWords?: string[];
+}) {
   return (
     <Tooltip.Provider delayDuration={400}>
-      <Pane key={conversationID} id={conversationID} focus={focusMessage} />
+      <Pane key={conversationID} id={conversationID} focus={focusMessage} focusWords={focusWords} />
     </Tooltip.Provider>
   );
 }
 
-function Pane({ id, focus }: { id: number; focus?: number | null }) {
+function Pane({ id, focus, focusWords }: { id: number; focus?: number | null; focusWords?: string[] }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const tz = validTimeZone(me.workspace.timezone);
@@ -459,6 +467,7 @@ function Pane({ id, focus }: { id: number; focus?: number | null }) {
           aiModel={aiHelp.data?.model}
           older={older}
           focus={focus}
+          focusWords={focusWords}
           footer={
             <p aria-live="polite" className="text-muted h-5 px-5 text-xs italic">
               {typingNames.length > 0 &&

@@ -71,6 +71,8 @@ export interface TimelineProps {
   onEditingEnded?(): void;
   /** A message to bring into view and mark (a search's hit): older pages are read until it is shown. */
   focus?: number | null;
+  /** The search's words (folded), marked in the focused message. */
+  focusWords?: string[];
 }
 
 const noUsers: User[] = [];
@@ -99,6 +101,7 @@ export function Timeline({
   onEditingStarted,
   onEditingEnded,
   focus,
+  focusWords,
 }: TimelineProps) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
@@ -269,6 +272,7 @@ export function Timeline({
                     onMediaLoad={keepAtBottom}
                     aiModel={aiModel}
                     focused={!item.local && item.message.id === focus}
+                    marks={!item.local && item.message.id === focus ? focusWords : undefined}
                   />
                 )}
                 {item.kind === "comment" && (
@@ -371,6 +375,7 @@ const MessageItem = memo(function MessageItem({
   onMediaLoad,
   aiModel,
   focused,
+  marks,
 }: {
   item: Extract<TimelineItem, { kind: "message" }>;
   names: Names;
@@ -384,6 +389,8 @@ const MessageItem = memo(function MessageItem({
   aiModel?: boolean;
   /** The message a search opened the conversation at: marked. */
   focused?: boolean;
+  /** The search's words, marked in its text. */
+  marks?: string[];
 }) {
   const { t, i18n } = useTranslation();
   const m = item.message;
@@ -474,7 +481,7 @@ const MessageItem = memo(function MessageItem({
                   : t("conversation.timeline.unsupportedBare")}
             </span>
           )}
-          <RichText text={m.text} testID="message-text" />
+          <RichText text={m.text} testID="message-text" marks={marks} />
           {place && (
             <a href={place} target="_blank" rel="noopener noreferrer" className="text-accent mt-1 flex items-center gap-1 text-xs underline">
               <MapPin size={12} aria-hidden="true" />

@@ -1,6 +1,8 @@
 // Contact content is text, never HTML: React escapes every character, and
 // http(s) URLs alone become anchors that open (on click) in a new tab
 // without giving the page a handle on ours.
+import { markWords } from "./highlight";
+
 export type Token = { type: "text"; text: string } | { type: "link"; text: string; href: string };
 
 const urlRe = /\bhttps?:\/\/[^\s<>"'`]+/gi;
@@ -42,8 +44,12 @@ export function linkify(text: string): Token[] {
   return out;
 }
 
-/** RichText shows text with its links clickable; line breaks are kept by CSS (whitespace-pre-wrap). */
-export function RichText({ text, className, testID }: { text: string; className?: string; testID?: string }) {
+/**
+ * RichText shows text with its links clickable; line breaks are kept by
+ * CSS (whitespace-pre-wrap). marks, the words of a message search (folded),
+ * are marked where the text holds them.
+ */
+export function RichText({ text, className, testID, marks }: { text: string; className?: string; testID?: string; marks?: string[] }) {
   return (
     <span className={className} data-testid={testID}>
       {linkify(text).map((tok, i) =>
@@ -51,6 +57,18 @@ export function RichText({ text, className, testID }: { text: string; className?
           <a key={i} href={tok.href} target="_blank" rel="noopener noreferrer" className="text-accent underline [overflow-wrap:anywhere]">
             {tok.text}
           </a>
+        ) : marks?.length ? (
+          <span key={i}>
+            {markWords(tok.text, marks).map((p, j) =>
+              p.mark ? (
+                <mark key={j} className="bg-accent/20 text-fg rounded-sm">
+                  {p.text}
+                </mark>
+              ) : (
+                p.text
+              ),
+            )}
+          </span>
         ) : (
           <span key={i}>{tok.text}</span>
         ),
