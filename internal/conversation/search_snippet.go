@@ -17,9 +17,8 @@ const (
 
 // snippetToken is a run of word characters, or of anything else.
 type snippetToken struct {
-	text  string
-	word  bool
-	match bool
+	text string
+	word bool
 }
 
 // Snippet cuts the passage of text around the first word that starts
@@ -28,13 +27,13 @@ type snippetToken struct {
 // (knowledge.Words), so what the index found is what the passage marks.
 func Snippet(text string, words []string) []SnippetPart {
 	toks := snippetTokens(strings.Join(strings.Fields(text), " "))
+	// The first word found; the others are looked for within the passage
+	// only (a long text's words past it are never shown).
 	first := -1
 	for i := range toks {
 		if toks[i].word && startsWithAny(toks[i].text, words) {
-			toks[i].match = true
-			if first < 0 {
-				first = i
-			}
+			first = i
+			break
 		}
 	}
 	start := max(first, 0)
@@ -57,7 +56,7 @@ func Snippet(text string, words []string) []SnippetPart {
 	for end < len(toks) && end-1 > max(first, start) && !toks[end-1].word {
 		end--
 	}
-	var parts []SnippetPart
+	parts := []SnippetPart{}
 	add := func(s string, match bool) {
 		if n := len(parts); n > 0 && parts[n-1].Match == match {
 			parts[n-1].Text += s
@@ -68,11 +67,12 @@ func Snippet(text string, words []string) []SnippetPart {
 	if start > 0 {
 		add("…", false)
 	}
-	for _, t := range toks[start:end] {
+	for i, t := range toks[start:end] {
+		match := start+i == first || (first >= 0 && start+i > first && t.word && startsWithAny(t.text, words))
 		if utf8.RuneCountInString(t.text) > snippetRunes { // a word as long as the line: a link, a code
 			t.text = string([]rune(t.text)[:snippetRunes-1]) + "…"
 		}
-		add(t.text, t.match)
+		add(t.text, match)
 	}
 	if end < len(toks) {
 		add("…", false)

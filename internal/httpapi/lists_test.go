@@ -7,9 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
-	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/page"
@@ -76,9 +74,7 @@ func TestEveryListPagesAlike(t *testing.T) {
 			capture: "webhookID", body: `{"url":"http://93.184.216.34/hook","event_types":["message.received"]}`})
 		f.run(t, setup)
 		// The message search's index, as a node keeps it.
-		g := background.NewGroup(d.Clock())
-		backgroundtest.Run(t, g, conversation.NewSearchConsumer(d, f.hub, g).Run)
-		backgroundtest.WaitIdle(t, g)
+		backgroundtest.WaitIdle(t, f.searchIndex(t))
 
 		_, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
 		var doc struct {

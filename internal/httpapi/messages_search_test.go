@@ -16,8 +16,7 @@ import (
 func TestSearchMessagesOverHTTP(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		g := background.NewGroup(d.Clock())
-		backgroundtest.Run(t, g, conversation.NewSearchConsumer(d, f.hub, g).Run)
+		g := f.searchIndex(t)
 		r := f.inbound(t, "+14155550300", "Nadia", "search-1")
 		f.vars["conv"] = itoa(r.ConversationID)
 		f.vars["msg"] = itoa(r.MessageID)
@@ -37,4 +36,14 @@ func TestSearchMessagesOverHTTP(t *testing.T) {
 			{name: "a cursor of another list", method: "GET", path: "/api/v1/messages/search?q=hello&cursor=abc", as: "agent", status: 400},
 		})
 	})
+}
+
+// searchIndex runs the message-search consumer on the fixture's store, as
+// a node runs it, until the test ends; WaitIdle on the group returns once
+// every commit so far is indexed.
+func (f *fixture) searchIndex(t *testing.T) *background.Group {
+	t.Helper()
+	g := background.NewGroup(f.d.Clock())
+	backgroundtest.Run(t, g, conversation.NewSearchConsumer(f.d, f.hub, g).Run)
+	return g
 }
