@@ -2,7 +2,8 @@
 // click picks, it does not open), assigns three to an agent at once (the
 // one above the agent's capacity is refused and stays picked, the toast
 // says why), then closes two with a category, then picks every one shown
-// and snoozes them. Screenshot `inbox-bulk` (light).
+// and snoozes them; x picks a row from the keyboard. Screenshot
+// `inbox-bulk` (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fixture, newUser, owner, row, screenshot, signIn, until } from "./harness.mjs";
@@ -79,6 +80,11 @@ test("an owner assigns and closes several conversations at once from the list", 
   await page.getByRole("menuitemradio", { name: "Snoozed" }).click();
   await row(page, ids[2]).click();
   await page.waitForURL(new RegExp(`/inbox/all/${ids[2]}\\?status=snoozed$`));
+  // From the keyboard: x on the selected row starts select mode with it.
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("x");
+  assert.equal(await page.getByTestId("bulk-count").innerText(), "1 picked");
+  assert.equal(await row(page, ids[2]).getAttribute("data-picked"), "true");
   u.assertClean();
   await u.close();
 });

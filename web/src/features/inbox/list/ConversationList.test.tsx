@@ -54,13 +54,14 @@ afterEach(() => {
 function setup(openID: number | null = null) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const onOpen = vi.fn();
+  const onPickKey = vi.fn();
   const ui = (id: number | null) => (
     <QueryClientProvider client={qc}>
-      <ConversationList filter={{ sort: "newest" }} label="All" openID={id} onOpen={onOpen} keysEnabled />
+      <ConversationList filter={{ sort: "newest" }} label="All" openID={id} onOpen={onOpen} onPickKey={onPickKey} keysEnabled />
     </QueryClientProvider>
   );
   const r = render(ui(openID));
-  return { qc, onOpen, rerender: (id: number | null) => r.rerender(ui(id)) };
+  return { qc, onOpen, onPickKey, rerender: (id: number | null) => r.rerender(ui(id)) };
 }
 
 const selected = () => screen.getAllByRole("option").find((o) => o.getAttribute("aria-selected") === "true")?.dataset.conversationId;
@@ -96,6 +97,18 @@ describe("ConversationList", () => {
     expect(list.getAttribute("aria-activedescendant")).toBe("conversation-row-2");
     fireEvent.keyDown(list, { key: "Enter" });
     expect(onOpen).toHaveBeenCalledWith(2);
+  });
+
+  it("picks the selected row with x, and nothing before a row is selected", async () => {
+    const { onPickKey, onOpen } = setup();
+    await screen.findAllByRole("option");
+    fireEvent.keyDown(document.body, { key: "x" });
+    expect(onPickKey).not.toHaveBeenCalled();
+    fireEvent.keyDown(document.body, { key: "j" });
+    fireEvent.keyDown(document.body, { key: "j" });
+    fireEvent.keyDown(document.body, { key: "x" });
+    expect(onPickKey).toHaveBeenCalledWith(2);
+    expect(onOpen).not.toHaveBeenCalled();
   });
 
   it("does not move while the person types in a field", async () => {

@@ -73,9 +73,11 @@ export interface ConversationListProps {
   /** Select mode: the conversations picked, and what a click or Enter on a row does then. */
   picked?: Set<number>;
   onPick?(id: number): void;
+  /** The x key on the selected row: picks it (select mode starts with it) or unpicks it. */
+  onPickKey?(id: number): void;
 }
 
-export function ConversationList({ filter, label, openID, onOpen, keysEnabled, picked, onPick }: ConversationListProps) {
+export function ConversationList({ filter, label, openID, onOpen, keysEnabled, picked, onPick, onPickKey }: ConversationListProps) {
   const { t } = useTranslation();
   const me = useMe();
   const query = useConversationList(filter);
@@ -190,6 +192,7 @@ export function ConversationList({ filter, label, openID, onOpen, keysEnabled, p
     [
       { key: "j", handler: () => (go("next"), focusList()) },
       { key: "k", handler: () => (go("prev"), focusList()) },
+      { key: "x", handler: () => selected !== null && onPickKey?.(selected) },
     ],
     keysEnabled,
   );

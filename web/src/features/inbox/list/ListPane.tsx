@@ -270,6 +270,7 @@ export function ListPane(p: ListPaneProps) {
           keysEnabled={p.keysEnabled}
           picked={picked ?? undefined}
           onPick={picked ? pick : undefined}
+          onPickKey={pick}
         />
       )}
     </section>

@@ -9,6 +9,7 @@ export const shortcutList: { keys: string[]; label: string }[] = [
   { keys: ["j", "↓"], label: "palette.keys.next" },
   { keys: ["k", "↑"], label: "palette.keys.prev" },
   { keys: ["Enter"], label: "palette.keys.open" },
+  { keys: ["x"], label: "palette.keys.pick" },
   { keys: ["Escape"], label: "palette.keys.back" },
   { keys: ["/"], label: "palette.keys.search" },
   { keys: ["f"], label: "palette.keys.filter" },
