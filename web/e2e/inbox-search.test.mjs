@@ -2,8 +2,9 @@
 // once said, switches the search to Messages, sees the messages that hold
 // it (newest first, a closed conversation's too, the word marked) and
 // opens the older one: its conversation opens at that message, read back
-// page by page, ringed and in view, the word found marked in it. Back to Contacts, the list returns.
-// Screenshot `inbox-search` (light).
+// page by page, ringed and in view, the word found marked in it. Back to
+// Contacts, the list returns. The contact's page searches their messages
+// alone. Screenshots `inbox-search` and `contact-message-search` (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fixture, newUser, owner, pane, screenshot, signIn, until } from "./harness.mjs";
@@ -13,7 +14,7 @@ const f = fixture(before, after, { workflows: false });
 test("an owner finds a message by its words and opens its conversation at it", async () => {
   const s = f.server;
   const lena = s.newContact("Lena", "Search");
-  const { conversation_id: lenaConv } = await s.contactWrites(lena, "Hello, a question about my order");
+  const { conversation_id: lenaConv, contact_id: lenaID } = await s.contactWrites(lena, "Hello, a question about my order");
   const { message_id: invoiceMsg } = await s.contactWrites(lena, "The invoice number is INV-20931, can you check it?");
   for (let n = 3; n <= 90; n++) await s.contactWrites(lena, `line ${String(n).padStart(3, "0")}`);
   const omar = s.newContact("Omar", "Search");
@@ -61,6 +62,18 @@ test("an owner finds a message by its words and opens its conversation at it", a
   await page.locator("#conversation-search").fill("");
   await page.locator(`[data-testid="conversation-row"][data-conversation-id="${lenaConv}"]`).click();
   await until(async () => !page.url().includes("msg="), { what: "the message dropped from the address" });
+
+  // From the contact's page: their messages alone, and the hit opens the inbox at it.
+  await page.goto(`${s.url}/contacts/${lenaID}`);
+  const card = page.getByTestId("contact-message-search");
+  await card.getByRole("searchbox").fill("invoice");
+  const contactHits = card.getByTestId("message-hit");
+  await until(async () => (await contactHits.count()) === 1, { what: "Lena's one hit" });
+  assert.equal(Number(await contactHits.first().getAttribute("data-message-id")), invoiceMsg);
+  await screenshot(page, "contact-message-search", "light");
+  await contactHits.first().click();
+  await page.waitForURL(new RegExp(`/inbox/all/${lenaConv}\\?.*msg=${invoiceMsg}`));
+  await pane(page, lenaConv).locator(`[data-message-id="${invoiceMsg}"][data-focused="true"] mark`).waitFor();
   u.assertClean();
   await u.close();
 });

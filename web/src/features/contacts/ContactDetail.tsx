@@ -21,6 +21,7 @@ import { DeleteContactDialog } from "./DeleteContactDialog";
 import { MergeDialog } from "./MergeDialog";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
 import { StartConversation } from "./StartConversation";
+import { MessageSearchCard } from "./MessageSearchCard";
 import { describeContactEvent, type ContactNames } from "./contactEventText";
 import { useWorkflowNames } from "../inbox/conversation/data";
 
@@ -99,6 +100,7 @@ export default function ContactDetailPage() {
             </div>
             <div className="flex flex-col gap-4">
               <ConversationsCard contact={c} />
+              <MessageSearchCard contactID={id} />
               <TimelineCard contactID={id} contactName={displayName(c)} />
             </div>
           </div>

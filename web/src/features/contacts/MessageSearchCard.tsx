@@ -1,0 +1,54 @@
+// A contact's messages found by their words: what they said, or were told,
+// in any of their conversations. A hit opens its conversation in the inbox
+// at that message, the inbox's own message search beside it.
+import { useEffect, useState } from "react";
+import { Search } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { MessageResults } from "../inbox/list/MessageResults";
+
+export function MessageSearchCard({ contactID }: { contactID: number }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [text, setText] = useState("");
+  const [q, setQ] = useState("");
+  // The search follows typing after a short pause, as the inbox's does.
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(text.trim()), 200);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return (
+    <section className="border-line flex flex-col rounded-lg border" data-testid="contact-message-search">
+      <header className="border-line flex items-center gap-2 border-b px-4 py-2">
+        <h2 className="flex-1 text-sm font-semibold">{t("contacts.detail.messages")}</h2>
+      </header>
+      <div className="flex flex-col gap-2 p-4">
+        <label className="border-line bg-bg focus-within:border-accent focus-within:ring-accent flex items-center gap-1.5 rounded border px-2 focus-within:ring-1">
+          <Search size={13} aria-hidden="true" className="text-muted" />
+          <input
+            type="search"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-label={t("contacts.detail.searchMessages")}
+            placeholder={t("contacts.detail.searchMessages")}
+            maxLength={200}
+            className="min-w-0 flex-1 bg-transparent py-1 text-sm"
+            style={{ outline: "none" }}
+          />
+        </label>
+        {q !== "" && (
+          <div className="border-line flex max-h-80 flex-col overflow-hidden rounded border">
+            <MessageResults
+              filter={{ contact_id: contactID }}
+              q={q}
+              openMessage={null}
+              onOpen={(h) =>
+                navigate(`/inbox/all/${h.message.conversation_id}?${new URLSearchParams({ q, in: "messages", msg: String(h.message.id) })}`)
+              }
+            />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
