@@ -32,17 +32,23 @@ export interface RowProps {
 
 export const rowDomID = (id: number) => `conversation-row-${id}`;
 
+/** senderPrefix says who sent an outbound message ("You:", "Agent:", "Bot:", "Sent:"); "" for the contact's. */
+export function senderPrefix(
+  m: { direction: string; sender: string; sender_user_id?: number },
+  myID: number | undefined,
+  t: (key: string) => string,
+): string {
+  if (m.direction !== "out") return "";
+  if (m.sender === "user") return myID !== undefined && m.sender_user_id === myID ? t("inbox.row.youPrefix") : t("inbox.row.agentPrefix");
+  return m.sender === "workflow" ? t("inbox.row.botPrefix") : t("inbox.row.sentPrefix");
+}
+
 function ConversationRowImpl({ c, index, total, selected, open, now, channel, assignee, replying, timeZone, top, onOpen, picked }: RowProps) {
   const { t, i18n } = useTranslation();
   const unread = !!c.unread;
   const lm = c.last_message;
   const myID = useMe().user?.id;
-  let prefix = "";
-  if (lm && lm.direction === "out") {
-    prefix = lm.sender === "user" && myID !== undefined && lm.sender_user_id === myID
-      ? t("inbox.row.youPrefix")
-      : lm.sender === "user" ? t("inbox.row.agentPrefix") : lm.sender === "workflow" ? t("inbox.row.botPrefix") : t("inbox.row.sentPrefix");
-  }
+  const prefix = lm ? senderPrefix(lm, myID, t) : "";
   const text = lm ? lm.text || t("inbox.row.attachment", { type: lm.type }) : "";
   const waiting = c.waiting_since ? span(c.waiting_since, now) : null;
   const last = c.last_message_at ?? c.opened_at;

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
+import { SessionProvider, useSession } from "../../../lib/session";
 import type { MessageHit } from "../../../lib/types";
 import { json } from "../../../test/http";
 import { MessageResults, searchParams } from "./MessageResults";
@@ -21,17 +22,26 @@ const hit = (id: number, status = "open"): MessageHit => ({
   snippet: [{ text: "where is my " }, { text: "delivery", match: true }, { text: ` ${id}` }],
 });
 
+/** mine is a reply Mo (user 2, signed in) sent. */
+const mine = (id: number): MessageHit => {
+  const h = hit(id);
+  return { ...h, message: { ...h.message, direction: "out", sender: "user", sender_user_id: 2 } };
+};
+
 beforeEach(() => {
   urls = [];
   vi.stubGlobal(
     "fetch",
     vi.fn((url: string) => {
       const u = new URL(url, "http://app.test");
+      if (u.pathname === "/api/v1/me")
+        return json(200, { role: "agent", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 2, name: "Mo", team_ids: [] } });
+      if (u.pathname === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
       if (u.pathname === "/api/v1/messages/search") {
         urls.push(u);
         return u.searchParams.get("cursor")
           ? json(200, { data: [hit(1)], next_cursor: "" })
-          : json(200, { data: [hit(3), hit(2, "closed")], next_cursor: "c2" });
+          : json(200, { data: [hit(3), hit(2, "closed"), mine(4)], next_cursor: "c2" });
       }
       return json(200, { data: [{ id: 1, type: "custom", name: "Site" }], next_cursor: "" });
     }),
@@ -43,10 +53,18 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+function Signed({ children }: { children: React.ReactNode }) {
+  return useSession().state.status === "signed-in" ? <>{children}</> : null;
+}
+
 function mount(q: string, onOpen = vi.fn()) {
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-      <MessageResults filter={{ team_id: 4, status: "open", sort: "waiting", q: "ada", last_incoming_within: 3600 }} q={q} openMessage={2} onOpen={onOpen} />
+      <SessionProvider>
+        <Signed>
+          <MessageResults filter={{ team_id: 4, status: "open", sort: "waiting", q: "ada", last_incoming_within: 3600 }} q={q} openMessage={2} onOpen={onOpen} />
+        </Signed>
+      </SessionProvider>
     </QueryClientProvider>,
   );
   return onOpen;
@@ -60,7 +78,8 @@ it("searches the view's conversations, any status and time, by the box's words",
 it("lists the hits newest first with the words found marked, hands one to onOpen, and reads more on asking", async () => {
   const onOpen = mount("deliv");
   const hits = await screen.findAllByTestId("message-hit");
-  expect(hits.map((h) => h.getAttribute("data-message-id"))).toEqual(["3", "2"]);
+  expect(hits.map((h) => h.getAttribute("data-message-id"))).toEqual(["3", "2", "4"]);
+  expect(hits[2]!.textContent).toContain("You: where is my delivery"); // who sent a reply, as the list's rows say
   expect(urls[0]!.searchParams.get("q")).toBe("deliv");
   expect(urls[0]!.searchParams.get("team_id")).toBe("4");
   expect(urls[0]!.searchParams.has("status")).toBe(false);
@@ -70,16 +89,17 @@ it("lists the hits newest first with the words found marked, hands one to onOpen
   fireEvent.click(hits[0]!);
   expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ message: expect.objectContaining({ id: 3, conversation_id: 103 }) }));
   fireEvent.click(screen.getByRole("button", { name: "More messages" }));
-  await waitFor(() => expect(screen.getAllByTestId("message-hit")).toHaveLength(3));
+  await waitFor(() => expect(screen.getAllByTestId("message-hit")).toHaveLength(4));
   expect(urls[1]!.searchParams.get("cursor")).toBe("c2");
 });
 
 it("asks for words before searching, and says when nothing holds them", async () => {
   mount("");
-  expect(screen.getByText("Type the words to find in messages.")).toBeTruthy();
+  expect(await screen.findByText("Type the words to find in messages.")).toBeTruthy();
   expect(urls).toHaveLength(0);
   cleanup();
-  vi.stubGlobal("fetch", vi.fn(() => json(200, { data: [], next_cursor: "" })));
+  const answer = globalThis.fetch as unknown as (url: string) => Promise<Response>;
+  vi.stubGlobal("fetch", vi.fn((url: string) => (url.startsWith("/api/v1/messages/search") ? json(200, { data: [], next_cursor: "" }) : answer(url))));
   mount("zebra");
   expect(await screen.findByText("No message holds “zebra”.")).toBeTruthy();
 });

@@ -6,7 +6,9 @@ import { useTranslation } from "react-i18next";
 import { api, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import type { MessageHit } from "../../../lib/types";
+import { useMe } from "../../../lib/session";
 import { ChannelIcon } from "./ChannelIcon";
+import { senderPrefix } from "./ConversationRow";
 import { useChannels } from "./data";
 import { fullDate, span, useNow } from "./time";
 import type { ListFilter } from "./views";
@@ -29,6 +31,7 @@ export function MessageResults({ filter, q, openMessage, onOpen }: {
   const { t, i18n } = useTranslation();
   const now = useNow();
   const channels = useChannels().data?.data;
+  const myID = useMe().user?.id;
   const params = searchParams(filter, q);
   const query = useInfiniteQuery({
     queryKey: qk.messageSearch(params),
@@ -77,7 +80,7 @@ export function MessageResults({ filter, q, openMessage, onOpen }: {
                   </span>
                 </span>
                 <span className="text-muted line-clamp-2 text-[13px] break-words">
-                  {m.direction === "out" && <span>{t("inbox.search.sent")} </span>}
+                  {m.direction === "out" && <span>{senderPrefix(m, myID, t)} </span>}
                   {h.snippet.map((part, i) =>
                     part.match ? (
                       <mark key={i} className="bg-accent/20 text-fg rounded-sm px-px">
