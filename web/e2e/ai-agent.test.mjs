@@ -152,7 +152,11 @@ test("the AI agents page in French has every string, no serious accessibility vi
   const form = page.getByTestId("ai-agent-form");
   await form.getByTestId("ai-agent-all-sources").uncheck();
   await form.getByTestId("ai-agent-save").click(); // no name
-  await form.getByRole("alert").filter({ hasText: /name|nom/i }).waitFor();
+  // Under the name field: the error the field is described by.
+  await until(async () => {
+    const ids = (await form.getByTestId("ai-agent-name").getAttribute("aria-describedby")) ?? "";
+    return ids !== "" && /required/i.test(await page.locator(ids.split(" ").map((id) => `#${id}`).join(", ")).first().innerText());
+  }, { what: "the name's own error" });
   await until(async () => (await page.locator(".animate-pulse").count()) === 0, { what: "lists loaded" });
   assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
   await page.evaluate(axeSource);

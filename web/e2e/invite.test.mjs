@@ -119,7 +119,10 @@ test("an owner edits a person: capacity, team, permissions, deactivate and react
   // A capacity the server refuses shows its error under the field.
   await dialog.getByTestId("edit-capacity").fill("99999");
   await dialog.getByTestId("edit-save").click();
-  await dialog.getByRole("alert").filter({ hasText: /capacity/i }).waitFor();
+  await until(async () => {
+    const ids = (await dialog.getByTestId("edit-capacity").getAttribute("aria-describedby")) ?? "";
+    return ids !== "" && /must be 0/i.test(await o.page.locator(ids.split(" ").map((id) => `#${id}`).join(", ")).first().innerText());
+  }, { what: "the capacity's own error" });
   assert.equal(await dialog.getByTestId("edit-capacity").getAttribute("aria-invalid"), "true");
 
   // Then a good one, another team and a permissions override.

@@ -82,13 +82,13 @@ test("an owner sets up a model provider and intents", async (t) => {
   const calls = model.requests.length;
   await page.getByTestId("ai-base-url").fill("https://api.example.com/v1");
   await page.getByTestId("ai-save").click();
-  await page.getByText(/enter the key again/).first().waitFor();
+  await page.getByText(/enter the key again/i).first().waitFor();
   assert.equal((await s.api("GET", "/api/v1/ai/settings")).base_url, model.url);
   assert.equal(model.requests.length, calls);
   // Its own address again saves, and the error goes.
   await page.getByTestId("ai-base-url").fill(model.url);
   await page.getByTestId("ai-save").click();
-  await page.getByText(/enter the key again/).first().waitFor({ state: "detached" });
+  await page.getByText(/enter the key again/i).first().waitFor({ state: "detached" });
 
   // Intents with examples, then try a phrase.
   const intents = {
@@ -115,7 +115,7 @@ test("an owner sets up a model provider and intents", async (t) => {
   await page.getByTestId("intent-name").fill("Not Valid");
   await page.getByTestId("intent-examples").fill("x");
   await page.getByTestId("intent-save").click();
-  await page.getByText(/lowercase letters/).first().waitFor();
+  await page.getByText(/lowercase letters/i).first().waitFor();
   await page.getByTestId("intent-name").fill("");
   await page.getByTestId("intent-examples").fill("");
 
