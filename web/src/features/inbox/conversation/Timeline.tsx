@@ -34,6 +34,7 @@ import { describeEvent, type Names } from "./eventText";
 import { dayKey, formatDay, formatTime } from "./time";
 import { Attachment, attachmentOf, attachmentsOf, FetchedAttachmentView, locationOf, quickReplies, unsupportedType } from "./messageContent";
 import { languageName, useInlineTranslation } from "./ai/aiHelp";
+import { useFocusMessage } from "./timelineFocus";
 
 // Telegram's notices that a group became a supergroup, which nodes before
 // 2026-12-05 stored as messages (they are no message since): said as what
@@ -169,22 +170,11 @@ export function Timeline({
     wantOlder();
   });
 
-  // A message asked for (a search's hit): once its page is read, it is put
-  // in the middle of the window, once, and the window stays there as the
-  // person reads from it; until then, older pages are read.
-  const focused = useRef<number | null>(null);
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el || !focus || focused.current === focus) return;
-    const node = el.querySelector<HTMLElement>(`[data-message-id="${focus}"]`);
-    if (node) {
-      focused.current = focus;
-      node.scrollIntoView({ block: "center" });
-      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-      remember();
-    } else if (older?.more && !older.loading && !older.failed) {
-      older.load();
-    }
+  // A message asked for (a search's hit): brought into view once its page is read.
+  useFocusMessage(scroller, focus, older, () => {
+    const el = scroller.current!;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    remember();
   });
 
   // The pane shrinking (the composer grows, a notice appears) keeps the newest in view.
