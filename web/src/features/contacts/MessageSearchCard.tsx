@@ -1,22 +1,19 @@
 // A contact's messages found by their words: what they said, or were told,
 // in any of their conversations. A hit opens its conversation in the inbox
 // at that message, the inbox's own message search beside it.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Search } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { useDebounced } from "../../lib/useDebounced";
 import { MessageResults } from "../inbox/list/MessageResults";
 
 export function MessageSearchCard({ contactID }: { contactID: number }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [text, setText] = useState("");
-  const [q, setQ] = useState("");
   // The search follows typing after a short pause, as the inbox's does.
-  useEffect(() => {
-    const timer = setTimeout(() => setQ(text.trim()), 200);
-    return () => clearTimeout(timer);
-  }, [text]);
+  const q = useDebounced(text.trim(), 200);
   return (
     <section className="border-line flex flex-col rounded-lg border" data-testid="contact-message-search">
       <header className="border-line flex items-center gap-2 border-b px-4 py-2">

@@ -1,21 +1,13 @@
 // SearchPanel: "what the AI would retrieve" — a question, the passages the
 // knowledge base returns with their scores, and what retrieval mode would
 // do with them.
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Search } from "lucide-react";
 import { api } from "../../lib/api";
+import { useDebounced } from "../../lib/useDebounced";
 import { keys, type Hit, type SearchResult } from "./types";
-
-function useDebounced(value: string, ms: number) {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
-}
 
 export function SearchPanel() {
   const { t } = useTranslation();

@@ -12,6 +12,7 @@ import { api, type Page } from "../../../lib/api";
 import { useCommands, type Command } from "../../../lib/commands";
 import { qk } from "../../../lib/queryKeys";
 import { Kbd } from "../../../lib/ui/Kbd";
+import { useDebounced } from "../../../lib/useDebounced";
 import type { Conversation } from "../../../lib/types";
 import { keyLabel, score } from "./fuzzy";
 
@@ -42,15 +43,6 @@ function rank(text: string, items: Item[]): Item[] {
   for (const x of scored) best.set(x.it.group, Math.max(best.get(x.it.group) ?? -Infinity, x.s));
   scored.sort((a, b) => best.get(b.it.group)! - best.get(a.it.group)! || a.it.group.localeCompare(b.it.group) || b.s - a.s || a.i - b.i);
   return scored.map((x) => x.it);
-}
-
-function useDebounced<T>(v: T, ms: number): T {
-  const [out, setOut] = useState(v);
-  useEffect(() => {
-    const timer = setTimeout(() => setOut(v), ms);
-    return () => clearTimeout(timer);
-  }, [v, ms]);
-  return out;
 }
 
 export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenChange(o: boolean): void }) {
