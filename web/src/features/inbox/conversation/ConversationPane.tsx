@@ -228,9 +228,12 @@ function Pane({ id, focus, focusWords }: { id: number; focus?: number | null; fo
     },
     [id, qc],
   );
-  // The newest message id the tab has, for what it sends next (LocalMessage.after).
-  const newest = useRef(0);
-  newest.current = (messages.data ?? []).reduce((n, m) => Math.max(n, m.id), 0);
+  // The newest message and comment ids the tab has, for what it sends next (LocalMessage.after).
+  const newest = useRef({ message: 0, comment: 0 });
+  newest.current = {
+    message: (messages.data ?? []).reduce((n, m) => Math.max(n, m.id), 0),
+    comment: (comments.data ?? []).reduce((n, c) => Math.max(n, c.id), 0),
+  };
   const onSend = useCallback(
     (r: SendRequest) => {
       const l: LocalMessage = {
@@ -243,7 +246,7 @@ function Pane({ id, focus, focusWords }: { id: number; focus?: number | null; fo
         mentions: r.mentions,
         aiAssisted: r.aiAssisted,
         userID: me.user?.id,
-        after: newest.current,
+        after: newest.current[r.kind],
       };
       setLocal((all) => [...all, l]);
       void deliver(l);

@@ -126,6 +126,18 @@ describe("mergeTimeline", () => {
     }
   });
 
+  it("knows a comment's server copy that came before the post's answer", () => {
+    const local: LocalMessage = { localID: "n", kind: "comment", text: "checking", createdAt: "2026-01-01T10:20:00Z", status: "pending", userID: 4, after: 3 };
+    const comment = (id: number, extra: Partial<Comment> = {}): Comment => ({
+      id, conversation_id: 9, created_at: "2026-01-01T10:20:00.100Z", mentions: [], text: "checking", user_id: 4, ...extra,
+    });
+    expect(keys(mergeTimeline({ comments: [comment(5)], local: [local] }))).toEqual(["c5"]);
+    // Not another person's, nor one from before the post, nor other words.
+    for (const other of [comment(5, { user_id: 8 }), comment(3), comment(5, { text: "checked" })]) {
+      expect(keys(mergeTimeline({ comments: [other], local: [local] }))).toContain("ln");
+    }
+  });
+
   it("keeps a failed local message with its error", () => {
     const local: LocalMessage = { localID: "b", kind: "comment", text: "note", createdAt: "2026-01-01T10:20:00Z", status: "failed", error: "boom" };
     const items = mergeTimeline({ local: [local] });

@@ -20,10 +20,10 @@ export interface LocalMessage {
   /** Written with AI help: sent with ai_assisted, shown with the AI mark. */
   aiAssisted?: boolean;
   /**
-   * A message's sender and the newest message id the tab had when it was
-   * sent: the server's copy may come through the live socket before the
-   * send's own answer, and is known then as the first message after it
-   * by the same person with the same text.
+   * Its writer and the newest message (or, for a comment, comment) id the
+   * tab had when it was sent: the server's copy may come through the live
+   * socket before the send's own answer, and is known then as the first
+   * one after it by the same person with the same text.
    */
   userID?: number;
   after?: number;
@@ -91,10 +91,10 @@ export function mergeTimeline({ messages = [], comments = [], events = [], local
     byKey.set("e" + e.id, { kind: "event", key: "e" + e.id, at, id: e.id, event: e });
   }
   let n = 0;
-  const claimed = new Set<number>();
+  const claimed = new Set<string>();
   for (const l of local) {
     n++;
-    const stored = l.serverID !== undefined ? byKey.has((l.kind === "message" ? "m" : "c") + l.serverID) : copyOf(l, messages, claimed);
+    const stored = l.serverID !== undefined ? byKey.has((l.kind === "message" ? "m" : "c") + l.serverID) : copyOf(l, messages, comments, claimed);
     if (stored) continue; // the server's copy is here: the local one has served
     const at = time(l.createdAt);
     const id = -1_000_000 + n; // sorts after stored items of the same ms, in sending order
@@ -125,19 +125,22 @@ export function mergeTimeline({ messages = [], comments = [], events = [], local
 }
 
 /**
- * copyOf finds, for a local message whose send has not answered yet, the
- * server's copy the lists already hold: the first message after the one
- * the tab had when sending, out, by the same person, with the same text,
- * that no earlier local message claimed.
+ * copyOf finds, for a local message or comment whose send has not answered
+ * yet, the server's copy the lists already hold: the first one after the
+ * newest the tab had when sending, by the same person (a message: sent
+ * out), with the same text, that no earlier local one claimed.
  */
-function copyOf(l: LocalMessage, messages: Message[], claimed: Set<number>): boolean {
-  if (l.kind !== "message" || l.after === undefined || l.userID === undefined) return false;
-  let found: Message | undefined;
-  for (const m of messages) {
-    if (m.id > l.after && !claimed.has(m.id) && m.direction === "out" && m.sender_user_id === l.userID && m.text === l.text && (!found || m.id < found.id))
-      found = m;
+function copyOf(l: LocalMessage, messages: Message[], comments: Comment[], claimed: Set<string>): boolean {
+  if (l.after === undefined || l.userID === undefined) return false;
+  const written =
+    l.kind === "message"
+      ? messages.filter((m) => m.direction === "out").map((m) => ({ key: "m" + m.id, id: m.id, by: m.sender_user_id, text: m.text }))
+      : comments.map((c) => ({ key: "c" + c.id, id: c.id, by: c.user_id, text: c.text }));
+  let found: (typeof written)[number] | undefined;
+  for (const w of written) {
+    if (w.id > l.after && !claimed.has(w.key) && w.by === l.userID && w.text === l.text && (!found || w.id < found.id)) found = w;
   }
-  if (found) claimed.add(found.id);
+  if (found) claimed.add(found.key);
   return !!found;
 }
 
