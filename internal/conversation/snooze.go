@@ -11,15 +11,24 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
 
+// SnoozeUntilProblem says what is wrong with snoozing until a time at
+// now ("" when nothing is): the one rule of a conversation's snooze and a
+// bulk request's, which checks it once for all its conversations.
+func SnoozeUntilProblem(until, now time.Time) string {
+	switch {
+	case !until.After(now):
+		return "must be in the future"
+	case until.After(now.AddDate(1, 0, 0)):
+		return "must be within a year"
+	}
+	return ""
+}
+
 // Snooze hides a conversation until a time; a contact message or the time
 // wakes it. It stays open for the one-open-conversation rule.
 func (s *Service) Snooze(ctx context.Context, p Principal, id int64, until time.Time, byUser int64) (Conversation, error) {
-	now := s.db.Clock().Now()
-	if !until.After(now) {
-		return Conversation{}, apperr.Invalid("until", "must be in the future")
-	}
-	if until.After(now.AddDate(1, 0, 0)) {
-		return Conversation{}, apperr.Invalid("until", "must be within a year")
+	if problem := SnoozeUntilProblem(until, s.db.Clock().Now()); problem != "" {
+		return Conversation{}, apperr.Invalid("until", "%s", problem)
 	}
 	var c Conversation
 	err := s.db.Write(ctx, func(tx *db.Tx) error {

@@ -90,8 +90,10 @@ func (s *Server) bulkConversationsHandler(w http.ResponseWriter, r *http.Request
 	if in.Action.Type == "snooze" && in.Action.Until.IsZero() {
 		return apperr.Invalid("action.until", "is required to snooze (RFC 3339 time)")
 	}
-	if now := s.deps.DB.Clock().Now(); in.Action.Type == "snooze" && (!in.Action.Until.After(now) || in.Action.Until.After(now.AddDate(1, 0, 0))) {
-		return apperr.Invalid("action.until", "must be in the future, within a year")
+	if in.Action.Type == "snooze" {
+		if problem := conversation.SnoozeUntilProblem(in.Action.Until, s.deps.DB.Clock().Now()); problem != "" {
+			return apperr.Invalid("action.until", "%s", problem)
+		}
 	}
 	if in.Action.Type == "assign" && in.Action.UserID == 0 && in.Action.TeamID == 0 {
 		return apperr.Invalid("action.user_id", "an assignee or a team is required")
