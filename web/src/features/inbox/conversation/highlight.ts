@@ -2,17 +2,7 @@
 // folded and split the way the server's index folds them (lower case, no
 // accents, letters and digits), each query word matching the start of a
 // word of the text, as the search does.
-
-/** fold lower-cases s and drops its accents (é → e, œ → oe). */
-export function fold(s: string): string {
-  return s
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/\p{Mn}/gu, "")
-    .replace(/œ/g, "oe")
-    .replace(/æ/g, "ae")
-    .replace(/ß/g, "ss");
-}
+import { fold } from "../../../lib/fold";
 
 /** searchWords are the words of a search, folded. */
 export function searchWords(q: string): string[] {
@@ -26,7 +16,7 @@ export function markWords(text: string, words: string[]): Piece[] {
   if (words.length === 0) return [{ text, mark: false }];
   const out: Piece[] = [];
   let last = 0;
-  for (const m of text.matchAll(/[\p{L}\p{N}\p{Mn}'’]+/gu)) {
+  for (const m of text.matchAll(/[\p{L}\p{N}\p{M}'’]+/gu)) {
     const start = m.index ?? 0;
     // "l'adresse" is "adresse" to the index: any of its parts may match.
     const parts = fold(m[0]).split(/['’]/);

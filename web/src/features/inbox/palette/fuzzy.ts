@@ -1,9 +1,6 @@
 // A small fuzzy filter for the command palette: every typed character in
 // order, scored higher at word starts and in runs, accents ignored.
-
-export function fold(s: string): string {
-  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-}
+import { fold } from "../../../lib/fold";
 
 const boundary = /[\s\-_/.:'’#]/;
 
