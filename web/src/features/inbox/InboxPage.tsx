@@ -131,6 +131,10 @@ export function InboxPage() {
       since: c.since ?? cur.since ?? ownSince,
       narrow: c.narrow ?? (cur.narrow ? { ...ownNarrow, ...cur.narrow } : ownNarrow),
     }, own);
+    write(next, typing);
+  };
+  /** write puts a query string in the address, as setChoice says. */
+  const write = (next: URLSearchParams, typing = false) => {
     // The same filter again (Apply pressed twice) is no new entry for Back to skip.
     if (next.toString() === latest.current.toString()) return;
     const replace = typing || batched.current;
@@ -154,9 +158,7 @@ export function InboxPage() {
     if (s === "messages") next.set("in", s);
     else next.delete("in");
     next.delete("msg");
-    latest.current = next;
-    setWritten(next);
-    setSearchParams(next);
+    write(next);
   };
   const onOpenHit = (hit: MessageHit) => {
     const next = new URLSearchParams(latest.current);
