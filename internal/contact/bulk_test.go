@@ -99,14 +99,7 @@ func TestBulkByIDAndRefusals(t *testing.T) {
 		f := newMergeFixture(t, d)
 		other := newMergeFixture(t, d)
 		ctx := context.Background()
-		var ids []int64
-		for i := range 3 {
-			c, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr(fmt.Sprint("C", i))})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, c.ID)
-		}
+		ids := f.contactsNamedC(t, 3)
 		foreign, err := other.svc.Create(ctx, other.ws, contact.Input{FirstName: ptr("Theirs")})
 		if err != nil {
 			t.Fatal(err)
@@ -210,14 +203,7 @@ func TestBulkBesideSingleChangesRecordsEachOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newMergeFixture(t, d)
 		ctx := context.Background()
-		var ids []int64
-		for i := range 20 {
-			c, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr(fmt.Sprint("C", i))})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, c.ID)
-		}
+		ids := f.contactsNamedC(t, 20)
 		var wg sync.WaitGroup
 		for g := range 8 {
 			wg.Go(func() {
@@ -250,14 +236,7 @@ func TestBulkRequestIsAllOrNone(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newMergeFixture(t, d)
 		ctx := context.Background()
-		var ids []int64
-		for i := range 3 {
-			c, err := f.svc.Create(ctx, f.ws, contact.Input{FirstName: ptr(fmt.Sprint("C", i))})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, c.ID)
-		}
+		ids := f.contactsNamedC(t, 3)
 		refuse := []string{fmt.Sprintf(`CREATE TRIGGER refuse_tag BEFORE INSERT ON contact_tags WHEN NEW.contact_id = %d
 			BEGIN SELECT RAISE(ABORT, 'refused'); END`, ids[2])}
 		if d.Dialect == db.Postgres {
@@ -285,4 +264,18 @@ func TestBulkRequestIsAllOrNone(t *testing.T) {
 			t.Fatalf("the failed request kept %d events", got-events)
 		}
 	})
+}
+
+// contactsNamedC creates n contacts, C0 to Cn-1, and returns their ids.
+func (f *mergeFixture) contactsNamedC(t *testing.T, n int) []int64 {
+	t.Helper()
+	var ids []int64
+	for i := range n {
+		c, err := f.svc.Create(context.Background(), f.ws, contact.Input{FirstName: ptr(fmt.Sprint("C", i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	return ids
 }
