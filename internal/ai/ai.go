@@ -249,7 +249,7 @@ func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in Sett
 			embed_model = excluded.embed_model, monthly_budget = excluded.monthly_budget, redact = excluded.redact,
 			llm_classify = excluded.llm_classify, threshold = excluded.threshold, updated_at = excluded.updated_at`,
 			workspaceID, st.BaseURL, s.seal(workspaceID, st.apiKey), st.ChatModel, st.EmbeddingsModel, st.MonthlyBudget,
-			boolInt(st.Redact), boolInt(st.LLMClassify), st.Threshold, now)
+			db.Bool(st.Redact), db.Bool(st.LLMClassify), st.Threshold, now)
 		return err
 	})
 	if err != nil {
@@ -260,13 +260,6 @@ func (s *Service) UpdateSettings(ctx context.Context, workspaceID int64, in Sett
 	}
 	st.fill()
 	return st, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (s *Service) checkInput(in *SettingsInput) error {

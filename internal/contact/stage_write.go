@@ -92,7 +92,7 @@ func (s *Service) CreateStage(ctx context.Context, workspaceID int64, in StageIn
 		var id int64
 		lost := in.IsLost != nil && *in.IsLost
 		if err := tx.QueryRow(ctx, `INSERT INTO lifecycle_stages (workspace_id, name, position, is_default, is_lost) VALUES (?, ?, ?, 0, ?) RETURNING id`,
-			workspaceID, *in.Name, next, boolInt(lost)).Scan(&id); err != nil {
+			workspaceID, *in.Name, next, db.Bool(lost)).Scan(&id); err != nil {
 			return err
 		}
 		if in.IsDefault != nil || n == 0 {
@@ -128,7 +128,7 @@ func (s *Service) UpdateStage(ctx context.Context, workspaceID, id int64, in Sta
 		}
 		var lost *int
 		if in.IsLost != nil {
-			v := boolInt(*in.IsLost)
+			v := db.Bool(*in.IsLost)
 			lost = &v
 		}
 		if _, err := tx.Exec(ctx, `UPDATE lifecycle_stages SET name = COALESCE(?, name), is_lost = COALESCE(?, is_lost) WHERE workspace_id = ? AND id = ?`,
@@ -244,11 +244,4 @@ func (s *Service) DeleteStage(ctx context.Context, workspaceID, id int64) error 
 		return err
 	}
 	return fmt.Errorf("contact: delete stage: %w", err)
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

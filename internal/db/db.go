@@ -300,6 +300,15 @@ func Millis(t time.Time) int64 {
 	return t.UnixMilli()
 }
 
+// Bool is b as the stores' flag columns hold it: INTEGER 1 or 0, alike on
+// SQLite and PostgreSQL.
+func Bool(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Time converts a timestamp column back; 0 is the zero time.
 func Time(ms int64) time.Time {
 	if ms == 0 {

@@ -202,8 +202,8 @@ func (s *Service) claim(ctx context.Context, tx *db.Tx, j job, c *candidate, st 
 	sameStatus := (j.auto || j.onlyOnline) && !c.aiAgent
 	stillSeen := j.onlyOnline && !c.aiAgent
 	held := j.holds(*c)
-	err := tx.QueryRow(ctx, claimAgent, now, c.id, boolInt(unlimited), st.capacity, held, st.capacity, maxOpen, held, maxOpen,
-		boolInt(stillSeen), c.lastSeen, boolInt(sameStatus), c.status).Scan(&c.open)
+	err := tx.QueryRow(ctx, claimAgent, now, c.id, db.Bool(unlimited), st.capacity, held, st.capacity, maxOpen, held, maxOpen,
+		db.Bool(stillSeen), c.lastSeen, db.Bool(sameStatus), c.status).Scan(&c.open)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, whyChanged, nil
 	}

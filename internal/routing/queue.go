@@ -92,7 +92,7 @@ func enqueue(ctx context.Context, tx *db.Tx, j job, now int64) (bool, error) {
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO routing_queue (workspace_id, conversation_id, team_id, user_id, target, priority, strategy,
 		only_online, max_open, source, by_user_id, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		j.workspaceID, j.conversationID, k.teamID, k.userID, j.target, j.priority, j.strategy, boolInt(j.onlyOnline), j.maxOpen,
+		j.workspaceID, j.conversationID, k.teamID, k.userID, j.target, j.priority, j.strategy, db.Bool(j.onlyOnline), j.maxOpen,
 		j.source, j.byUserID, now)
 	return err == nil, err
 }
@@ -268,11 +268,4 @@ func position(ctx context.Context, q db.Querier, conversationID int64) (int, err
 		WHERE q.workspace_id = me.workspace_id AND q.team_id = me.team_id AND q.user_id = me.user_id
 		AND (q.priority > me.priority OR (q.priority = me.priority AND q.id <= me.id))`, conversationID).Scan(&pos)
 	return pos, err
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -124,7 +124,7 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Endp
 		now := tx.Now()
 		return tx.QueryRow(ctx, `INSERT INTO webhook_endpoints (workspace_id, url, description, event_types, secret, enabled, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, *in.URL, desc, strings.Join(sortTypes(*in.EventTypes), ","),
-			s.seal(sec), boolInt(enabled), now, now).Scan(&id)
+			s.seal(sec), db.Bool(enabled), now, now).Scan(&id)
 	})
 	if err != nil {
 		return Endpoint{}, err
@@ -151,7 +151,7 @@ func (s *Service) Update(ctx context.Context, workspaceID, id int64, in Input) (
 			sets, args = append(sets, "event_types = ?"), append(args, strings.Join(sortTypes(*in.EventTypes), ","))
 		}
 		if in.Enabled != nil {
-			sets, args = append(sets, "enabled = ?"), append(args, boolInt(*in.Enabled))
+			sets, args = append(sets, "enabled = ?"), append(args, db.Bool(*in.Enabled))
 			if *in.Enabled {
 				// Back on: healthy again, and what waited goes out now. Only
 				// when it was off (the right sides read the row before the
@@ -283,10 +283,3 @@ func (s *Service) open(stored string) (string, error) {
 }
 
 func secretIsSealed(s string) bool { return !strings.HasPrefix(s, "whsec_") }
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}

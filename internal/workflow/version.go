@@ -125,7 +125,7 @@ func (s *Service) SetActive(ctx context.Context, workspaceID, id int64, active b
 		if active {
 			tx.Due(DueKind, 0) // its schedule may be due
 		}
-		_, err := tx.Exec(ctx, `UPDATE workflows SET active = ?, updated_at = ? WHERE id = ?`, boolInt(active), tx.Now(), id)
+		_, err := tx.Exec(ctx, `UPDATE workflows SET active = ?, updated_at = ? WHERE id = ?`, db.Bool(active), tx.Now(), id)
 		return err
 	})
 	if err != nil {
@@ -153,11 +153,4 @@ func (s *Service) StopRun(ctx context.Context, workspaceID, workflowID, runID in
 		return Run{}, err
 	}
 	return s.GetRun(ctx, workspaceID, workflowID, runID)
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

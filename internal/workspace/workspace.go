@@ -104,7 +104,7 @@ func (s *Service) Create(ctx context.Context, name, timezone string) (Workspace,
 			lost bool
 		}{{"New Lead", false}, {"Hot Lead", false}, {"Payment", false}, {"Customer", false}, {"Cold Lead", true}} {
 			if _, err := tx.Exec(ctx, `INSERT INTO lifecycle_stages (workspace_id, name, position, is_default, is_lost) VALUES (?, ?, ?, ?, ?)`,
-				w.ID, stage.name, i, boolInt(i == 0), boolInt(stage.lost)); err != nil {
+				w.ID, stage.name, i, db.Bool(i == 0), db.Bool(stage.lost)); err != nil {
 				return fmt.Errorf("workspace: create lifecycle stages: %w", err)
 			}
 		}
@@ -200,7 +200,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 	var autoCloseMs, contactOnly, require2FA *int64
 	if in.RequireTwoFactor != nil {
 		require2FA = new(int64)
-		*require2FA = int64(boolInt(*in.RequireTwoFactor))
+		*require2FA = int64(db.Bool(*in.RequireTwoFactor))
 	}
 	if in.AutoCloseMinutes != nil {
 		autoCloseMs = new(int64)
@@ -208,7 +208,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 	}
 	if in.AutoCloseContactOnly != nil {
 		contactOnly = new(int64)
-		*contactOnly = int64(boolInt(*in.AutoCloseContactOnly))
+		*contactOnly = int64(db.Bool(*in.AutoCloseContactOnly))
 	}
 	err := s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
@@ -257,11 +257,4 @@ func checkTimezone(tz string) error {
 		return apperr.Invalid("timezone", "unknown time zone %q: use an IANA name such as Europe/Paris or UTC", tz)
 	}
 	return nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
