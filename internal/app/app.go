@@ -217,8 +217,15 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Routing = routing.New(d, routing.Options{Hub: a.Hub, Group: a.Background, Due: a.Due})
 	a.Conversations.OnSlotFreed(a.Routing.RefillTx)
 	a.engines = append(a.engines, a.Routing.Run)
-	// The bell: notifications made from the log (mentions, assignments).
-	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background).Run)
+	// The bell: notifications made from the log (mentions, assignments),
+	// and, on a node that sends mail, those not seen in time mailed.
+	var mailAfter time.Duration
+	if cfg.Mailer.Configured() && cfg.PublicURL != "" {
+		mailAfter = notification.MailDelay
+		a.engines = append(a.engines, notification.NewMails(d, notification.MailOptions{Mailer: cfg.Mailer, PublicURL: cfg.PublicURL,
+			Principal: a.Workspaces.MemberPrincipal, Node: a.node.ID(), Due: a.Due, Group: a.Background}).Run)
+	}
+	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background, mailAfter).Run)
 	// The inbox's message search: the words of every message, indexed
 	// after each commit from the log.
 	a.engines = append(a.engines, conversation.NewSearchConsumer(d, a.Hub, a.Background).Run)

@@ -96,3 +96,48 @@ func (s *Server) markNotificationsRead(w http.ResponseWriter, r *http.Request) e
 	noContent(w)
 	return nil
 }
+
+// notificationSettings is a member's settings as the API shows them, with
+// whether this server sends mail at all (without a mail server and a
+// public URL the mail settings are kept but nothing is mailed).
+type notificationSettings struct {
+	notification.Settings
+	MailAvailable bool `json:"mail_available"`
+}
+
+func (s *Server) getNotificationSettings(w http.ResponseWriter, r *http.Request) error {
+	set, err := notification.New(s.deps.DB).GetSettings(r.Context(), Principal(r))
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, notificationSettings{set, s.sendsMail()})
+	return nil
+}
+
+// putNotificationSettings replaces the caller's settings: every member is
+// required, so a client cannot turn a mail on or off by leaving it out.
+func (s *Server) putNotificationSettings(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		MailMentions    *bool   `json:"mail_mentions"`
+		MailAssignments *bool   `json:"mail_assignments"`
+		Language        *string `json:"language"`
+	}
+	if err := httpjson.Decode(w, r, &in); err != nil {
+		return err
+	}
+	switch {
+	case in.MailMentions == nil:
+		return apperr.Invalid("mail_mentions", "is required")
+	case in.MailAssignments == nil:
+		return apperr.Invalid("mail_assignments", "is required")
+	case in.Language == nil:
+		return apperr.Invalid("language", "is required")
+	}
+	set, err := notification.New(s.deps.DB).SetSettings(r.Context(), Principal(r),
+		notification.Settings{MailMentions: *in.MailMentions, MailAssignments: *in.MailAssignments, Language: *in.Language})
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, notificationSettings{set, s.sendsMail()})
+	return nil
+}

@@ -19,7 +19,7 @@ func TestNotificationsAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		g := background.NewGroup(d.Clock())
-		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g).Run) // as the node runs it
+		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g, 0).Run) // as the node runs it
 		// Its first pass places its cursor at the log's end: only what
 		// happens after it starts makes notifications.
 		backgroundtest.WaitIdle(t, g)
@@ -68,7 +68,7 @@ func TestMarkingNoNotificationsReadKeepsThemUnread(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		g := background.NewGroup(d.Clock())
-		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g).Run)
+		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g, 0).Run)
 		backgroundtest.WaitIdle(t, g)
 		r := f.inbound(t, "+14155550199", "Ada", "bell-1")
 		f.vars["conversationID"] = itoa(r.ConversationID)
@@ -82,6 +82,66 @@ func TestMarkingNoNotificationsReadKeepsThemUnread(t *testing.T) {
 			{name: "still unread", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":1`}},
 			{name: "read all", method: "POST", path: "/api/v1/me/notifications/read", as: "agent", body: `{}`, status: 204},
 			{name: "none unread", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":0`}},
+		})
+	})
+}
+
+// Reading a conversation reads what the bell told of it: the agent
+// assigned and mentioned in one conversation, and mentioned in another,
+// reads the first; only the second's mention stays unread.
+func TestReadingAConversationReadsItsNotifications(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		g := background.NewGroup(d.Clock())
+		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g, 0).Run)
+		backgroundtest.WaitIdle(t, g)
+		f.vars["first"] = itoa(f.inbound(t, "+14155550199", "Ada", "bell-1").ConversationID)
+		f.vars["second"] = itoa(f.inbound(t, "+14155550198", "Bo", "bell-2").ConversationID)
+		agent := itoa(f.users["agent"].ID)
+		f.run(t, []scenario{
+			{name: "assign the first", method: "POST", path: "/api/v1/conversations/{{first}}/assign", as: "manager",
+				body: `{"user_id":` + agent + `}`, status: 200},
+			{name: "mention in the first", method: "POST", path: "/api/v1/conversations/{{first}}/comments", as: "manager",
+				body: `{"text":"see this","mentions":[` + agent + `]}`, status: 201},
+			{name: "assign the second", method: "POST", path: "/api/v1/conversations/{{second}}/assign", as: "manager",
+				body: `{"user_id":` + agent + `}`, status: 200},
+		})
+		backgroundtest.WaitIdle(t, g)
+		f.run(t, []scenario{
+			{name: "three unread", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":3`}},
+			{name: "the manager reads the first", method: "POST", path: "/api/v1/conversations/{{first}}/read", as: "manager", status: 204},
+			{name: "which is not the agent's read", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":3`}},
+			{name: "marking it unread reads nothing", method: "DELETE", path: "/api/v1/conversations/{{first}}/read", as: "agent", status: 204},
+			{name: "still three", method: "GET", path: "/api/v1/me/notifications/count", as: "agent", status: 200, want: []string{`"unread":3`}},
+			{name: "the agent reads the first", method: "POST", path: "/api/v1/conversations/{{first}}/read", as: "agent", status: 204},
+			{name: "the second's left", method: "GET", path: "/api/v1/me/notifications?unread=true", as: "agent", status: 200,
+				want: []string{`"conversation_id":` + f.vars["second"]}, notWant: []string{`"conversation_id":` + f.vars["first"] + `,`}},
+		})
+	})
+}
+
+// The notification settings over HTTP: the defaults, a change, and bad
+// input refused without change.
+func TestNotificationSettingsAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		path := "/api/v1/me/notification-settings"
+		f.run(t, []scenario{
+			{name: "the defaults", method: "GET", path: path, as: "agent", status: 200,
+				want: []string{`"mail_mentions":true`, `"mail_assignments":true`, `"language":"en"`, `"mail_available":false`}},
+			{name: "a change", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":true,"mail_assignments":false,"language":"fr"}`, status: 200,
+				want: []string{`"mail_assignments":false`, `"language":"fr"`}},
+			{name: "a member left out", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"language":"fr"}`, status: 422,
+				want: []string{`mail_assignments`}},
+			{name: "a language the node lacks", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"mail_assignments":false,"language":"de"}`,
+				status: 422, want: []string{`language`}},
+			{name: "an unknown member", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"mail_assignments":false,"language":"en","sms":true}`,
+				status: 400},
+			{name: "unchanged", method: "GET", path: path, as: "agent", status: 200,
+				want: []string{`"mail_mentions":true`, `"mail_assignments":false`, `"language":"fr"`}},
+			{name: "the manager's own", method: "GET", path: path, as: "manager", status: 200, want: []string{`"mail_assignments":true`, `"language":"en"`}},
+			{name: "a workspace token has none", method: "GET", path: path, as: "integration", status: 400},
+			{name: "nor can set them", method: "PUT", path: path, as: "integration", body: `{"mail_mentions":false,"mail_assignments":false,"language":"en"}`, status: 400},
 		})
 	})
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/contact"
@@ -67,6 +68,9 @@ const (
 	tagWidget        = "website widget"
 	tagWebhooks      = "webhooks"
 )
+
+// notificationMailDelay is notification.MailDelay in words.
+var notificationMailDelay = fmt.Sprintf("%d minutes", int(notification.MailDelay.Minutes()))
 
 // operations documents every route, by "METHOD pattern" as in the table.
 var operations = map[string]opDoc{
@@ -189,6 +193,13 @@ var operations = map[string]opDoc{
 	"POST /api/v1/me/notifications/read": {id: "markNotificationsRead", tag: tagConversations, summary: "Mark notifications read: the ids given (at most 200), or all when none",
 		desc: "{} (no ids) marks all read; an empty ids list marks none. Ids that are not yours are ignored.",
 		body: readNotifications{}, status: 204},
+	"GET /api/v1/me/notification-settings": {id: "getNotificationSettings", tag: tagConversations, summary: "Which of your notifications are mailed to you",
+		desc: "A mention or an assignment you have not seen (read in the bell, or its conversation read) " + notificationMailDelay + " after it was made is mailed to you, " +
+			"once, when its setting is on (both are, until you choose). mail_available says whether this server sends mail at all. A workspace token has none (400).",
+		status: 200, resp: notificationSettings{}, errors: []int{400}},
+	"PUT /api/v1/me/notification-settings": {id: "setNotificationSettings", tag: tagConversations, summary: "Choose which of your notifications are mailed to you, and in which language",
+		desc: "Every member is required; language is en or fr (422 otherwise).",
+		body: notification.Settings{}, required: []string{"mail_mentions", "mail_assignments", "language"}, status: 200, resp: notificationSettings{}, errors: []int{400}},
 	"GET /api/v1/me/views": {id: "listViews", tag: tagConversations, summary: "Your saved views by name (not paged)",
 		desc: "400 for a workspace token, which belongs to no user.", status: 200, resp: page[conversation.View]{}, errors: []int{400}},
 	"POST /api/v1/me/views": {id: "createView", tag: tagConversations, summary: "Save a view: a name and a conversation list filter",

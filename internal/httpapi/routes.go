@@ -37,6 +37,8 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/me/notifications", s.authed(anyone, s.listNotifications)),
 		r("GET", "/api/v1/me/notifications/count", s.authed(anyone, s.countNotifications)),
 		r("POST", "/api/v1/me/notifications/read", s.authed(anyone, s.markNotificationsRead)),
+		r("GET", "/api/v1/me/notification-settings", s.authed(anyone, s.getNotificationSettings)),
+		r("PUT", "/api/v1/me/notification-settings", s.authed(anyone, s.putNotificationSettings)),
 		r("GET", "/api/v1/me/views", s.authed(anyone, s.listViews)),
 		r("POST", "/api/v1/me/views", s.authed(anyone, s.createView)),
 		r("GET", "/api/v1/me/views/{viewID}", s.authed(anyone, s.getView)),

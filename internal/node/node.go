@@ -28,6 +28,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
+	"github.com/switchboard-chat/switchboard/internal/notification"
 	"github.com/switchboard-chat/switchboard/internal/webhook"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
 )
@@ -42,11 +43,11 @@ const Silence = 6 * time.Second
 
 // The kinds of due work whose claims a node holds, told when claims are
 // taken back (see db.Tx.Due).
-var claimKinds = []string{workflow.DueKind, conversation.DueOutbound, webhook.DueKind, conversation.DueMediaFetch}
+var claimKinds = []string{workflow.DueKind, conversation.DueOutbound, webhook.DueKind, conversation.DueMediaFetch, notification.DueMail}
 
 // claimTables hold claims: lease_until > 0 is a claim, lease_node its node.
 // A consumer's lease taken back is taken by another node's next heartbeat.
-var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches", "media_removals", "event_consumer_leases"}
+var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches", "media_removals", "event_consumer_leases", "notifications"}
 
 // Node is this process in the store's registry of nodes.
 type Node struct {

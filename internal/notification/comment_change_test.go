@@ -64,7 +64,7 @@ func TestEditedAndDeletedCommentsMentions(t *testing.T) {
 			t.Fatal(err)
 		}
 		again := background.NewGroup(clk)
-		backgroundtest.Run(t, again, notification.NewConsumer(d, hub, again).Run)
+		backgroundtest.Run(t, again, notification.NewConsumer(d, hub, again, 0).Run)
 		backgroundtest.WaitIdle(t, again)
 		if n := mentions(); n != 0 {
 			t.Fatalf("read again, the deleted comment's events made %d mentions", n)

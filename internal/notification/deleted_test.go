@@ -63,7 +63,7 @@ func TestDeletedConversationDoesNotStopTheBell(t *testing.T) {
 		hub := event.NewHub()
 		d.OnEvents(hub.Notify)
 		g := background.NewGroup(clk)
-		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+		backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g, 0).Run)
 		backgroundtest.WaitIdle(t, g)
 		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM notifications WHERE conversation_id = `+strconv.FormatInt(kept, 10)); got != 1 {
 			t.Fatalf("%d notifications of the mention after the deleted conversation's events; want 1", got)

@@ -51,7 +51,10 @@ func New(d *db.DB) *Service { return &Service{db: d} }
 const ConsumerName = "notifications"
 
 // NewConsumer returns the consumer that makes notifications from the log.
-func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer {
+// mailAfter, when not zero, is how long after its event a mention or an
+// assignment is mailed to a member who wants it and has not seen it by
+// then (see mail.go); zero, on a node that sends no mail, schedules none.
+func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group, mailAfter time.Duration) *event.Consumer {
 	return event.NewConsumer(d, hub, g, event.ConsumerConfig{
 		Name:  ConsumerName,
 		Types: []event.Type{event.CommentCreated, event.CommentEdited, event.CommentDeleted, event.ConversationAssigned, event.WebhookDisabled},
@@ -60,7 +63,7 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer 
 		Concurrent: true,
 		Handle: func(ctx context.Context, tx *db.Tx, events []event.Event) error {
 			for _, e := range events {
-				if err := notify(ctx, tx, e); err != nil {
+				if err := notify(ctx, tx, e, mailAfter); err != nil {
 					return fmt.Errorf("notification: event %d: %w", e.ID, err)
 				}
 			}
@@ -74,7 +77,7 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group) *event.Consumer 
 // assigned themselves, or already held it: a move to another team that
 // keeps its assignee assigns them nothing). A redelivered event adds
 // nothing.
-func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
+func notify(ctx context.Context, tx *db.Tx, e event.Event, mailAfter time.Duration) error {
 	switch e.Type {
 	case event.WebhookDisabled:
 		return notifyOwners(ctx, tx, e)
@@ -102,6 +105,13 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 			return nil
 		}
 	}
+	// The mail, when the member wants this kind mailed (no settings: the
+	// defaults, on), falls due mailAfter after the event.
+	mailAt, mailExpr := int64(0), "0"
+	if mailAfter > 0 {
+		mailAt = db.Millis(e.CreatedAt.Add(mailAfter))
+		mailExpr = `CASE WHEN COALESCE((SELECT ` + mailColumn[kind] + ` FROM notification_settings WHERE user_id = ?), 1) = 1 THEN CAST(? AS BIGINT) ELSE 0 END`
+	}
 	for _, u := range users {
 		if u == 0 || u == by {
 			continue
@@ -112,11 +122,19 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event) error {
 		// stopping every workspace's notifications. And never for an AI
 		// agent member: it has no sign-in, so no bell, and its rows (one
 		// per conversation routed to it) would pile up unread forever.
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, conversation_id, event_id, by_user_id, created_at)
-			SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?)
+		args := []any{e.WorkspaceID, u, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt)}
+		if mailAfter > 0 {
+			args = append(args, u, mailAt)
+		}
+		res, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, conversation_id, event_id, by_user_id, created_at, mail_at)
+			SELECT ?, ?, ?, ?, ?, ?, ?, `+mailExpr+` WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?)
 			AND NOT EXISTS (SELECT 1 FROM users WHERE id = ? AND kind = 'ai_agent') ON CONFLICT (event_id, user_id) DO NOTHING`,
-			e.WorkspaceID, u, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt), e.ConversationID, u); err != nil {
+			append(args, e.ConversationID, u)...)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 && mailAfter > 0 {
+			tx.Due(DueMail, mailAt)
 		}
 	}
 	return nil
@@ -225,4 +243,19 @@ func (s *Service) MarkRead(ctx context.Context, p access.Principal, ids []int64)
 		_, err := tx.Exec(ctx, q, args...)
 		return err
 	})
+}
+
+// MarkConversationRead marks read p's notifications about a conversation
+// p has just read (conversation.Service.MarkRead): its mentions and its
+// assignment are seen, so the bell drops them and no mail tells of them.
+func (s *Service) MarkConversationRead(ctx context.Context, p access.Principal, conversationID int64) error {
+	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND conversation_id = ? AND read_at = 0`,
+			tx.Now(), p.UserID, conversationID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("notification: mark conversation read: %w", err)
+	}
+	return nil
 }

@@ -86,7 +86,7 @@ func TestBell(t *testing.T) {
 			t.Fatal(err)
 		}
 		again := background.NewGroup(clk)
-		backgroundtest.Run(t, again, notification.NewConsumer(d, hub, again).Run)
+		backgroundtest.Run(t, again, notification.NewConsumer(d, hub, again, 0).Run)
 		backgroundtest.WaitIdle(t, again)
 		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM event_consumers WHERE name = 'notifications' AND last_id = (SELECT MAX(id) FROM events)`); got != 1 {
 			t.Fatal("the rewound consumer did not read the log again")
@@ -303,6 +303,6 @@ func runBell(t *testing.T, d *db.DB) (*clock.Fake, *event.Hub, *background.Group
 	hub := event.NewHub()
 	d.OnEvents(hub.Notify)
 	g := background.NewGroup(clk)
-	backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g).Run)
+	backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g, 0).Run)
 	return clk, hub, g
 }

@@ -20,6 +20,10 @@ func TestComposeInEachLanguage(t *testing.T) {
 		Expires: time.Date(2025, 4, 1, 10, 30, 0, 0, paris)}
 	unnamed := named
 	unnamed.Inviter, unnamed.Role = "", "manager"
+	mention := sysmail.NotificationMail{Kind: "mention", By: "Bob", Contact: "Lea Roux", Workspace: "Acme", Comment: "Refund?\nTwice.",
+		Link: "https://sb.example/inbox/all/7", Settings: "https://sb.example/account", Delay: 10 * time.Minute}
+	routed := mention
+	routed.Kind, routed.By, routed.Comment = "assignment", "", ""
 	type mail interface {
 		Compose(sysmail.Language) (string, string, error)
 	}
@@ -46,6 +50,16 @@ func TestComposeInEachLanguage(t *testing.T) {
 			[]string{"You are invited to the Acme workspace on Switchboard, as a manager."}},
 		{"invitation fr unnamed", unnamed, sysmail.French, "Invitation à rejoindre Acme sur Switchboard",
 			[]string{"Vous avez reçu une invitation à rejoindre l'espace de travail Acme sur Switchboard, en tant que responsable."}},
+		{"mention en", mention, sysmail.English, "Bob mentioned you in the conversation with Lea Roux",
+			[]string{"Bob mentioned you in an internal comment on the conversation with Lea Roux, in Acme:\n\n> Refund?\n> Twice.\n",
+				mention.Link, "had not seen this within 10 minutes", mention.Settings}},
+		{"mention fr", mention, sysmail.French, "Bob vous a mentionné dans la conversation avec Lea Roux",
+			[]string{"Bob vous a mentionné dans un commentaire interne de la conversation avec Lea Roux, dans Acme :\n\n> Refund?\n",
+				"dans les 10 minutes", mention.Settings}},
+		{"assignment by routing en", routed, sysmail.English, "The conversation with Lea Roux is assigned to you",
+			[]string{"You were assigned the conversation with Lea Roux, in Acme.\n", routed.Link}},
+		{"assignment by routing fr", routed, sysmail.French, "La conversation avec Lea Roux vous est attribuée",
+			[]string{"Vous avez reçu la conversation avec Lea Roux, dans Acme.\n"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

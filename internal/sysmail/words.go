@@ -9,11 +9,30 @@ import (
 
 // languageFuncs are the words the templates cannot spell out alone, per
 // language: asRole is the phrase of a role ("as an agent", "en tant
-// qu'agent") and date a day and time ("17 March 2025 at 10:30", "17 mars
-// 2025 à 10:30").
+// qu'agent"), date a day and time ("17 March 2025 at 10:30", "17 mars
+// 2025 à 10:30"), minutes a delay ("10 minutes"; French writes it alike).
+// quote is the same in every language.
 var languageFuncs = map[Language]template.FuncMap{
-	English: {"asRole": englishAsRole, "date": englishDate},
-	French:  {"asRole": frenchAsRole, "date": frenchDate},
+	English: {"asRole": englishAsRole, "date": englishDate, "minutes": minutes, "quote": quote},
+	French:  {"asRole": frenchAsRole, "date": frenchDate, "minutes": minutes, "quote": quote},
+}
+
+// minutes writes a delay of a minute or more in whole minutes.
+func minutes(d time.Duration) string {
+	n := int(d.Round(time.Minute) / time.Minute)
+	if n <= 1 {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", n)
+}
+
+// quote sets text apart as a mail quotes: each line after "> ".
+func quote(text string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight("> "+l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func englishAsRole(role string) string {

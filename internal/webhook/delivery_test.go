@@ -142,7 +142,7 @@ func TestEndpointFailingFor24HoursIsDisabledAndOwnersAreTold(t *testing.T) {
 		rc := newReceiver(t, func(n int, r received, w http.ResponseWriter) { w.WriteHeader(http.StatusInternalServerError) })
 		ep := e.endpoint(t, rc, "message.received")
 		e.run(t, webhook.DispatcherOptions{})
-		e.run2(t, notification.NewConsumer(d, e.hub, e.group).Run)
+		e.run2(t, notification.NewConsumer(d, e.hub, e.group, 0).Run)
 		e.write(t, "ada", "hello")
 		e.until(t, "the endpoint disabled", func() bool {
 			got, err := e.svc.Get(context.Background(), e.ws.ID, ep.ID)

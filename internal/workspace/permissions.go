@@ -3,7 +3,9 @@ package workspace
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -176,4 +178,24 @@ func setUserPermissions(ctx context.Context, tx *db.Tx, userID int64, raw json.R
 	}
 	_, err = tx.Exec(ctx, `UPDATE users SET permissions = ? WHERE id = ?`, value, userID)
 	return err
+}
+
+// MemberPrincipal is the principal a member acts as in their workspace,
+// with their teams and resolved permissions, as their session would be
+// (for work done on their behalf away from a request: what a mail to
+// them may show). A deactivated or unknown member is not found.
+func (s *Service) MemberPrincipal(ctx context.Context, workspaceID, userID int64) (Principal, error) {
+	p := Principal{WorkspaceID: workspaceID, UserID: userID}
+	var userPerms *string
+	var rolePerms string
+	err := s.db.Reader().QueryRow(ctx, `SELECT u.role, u.permissions, w.role_permissions FROM users u JOIN workspaces w ON w.id = u.workspace_id
+		WHERE u.id = ? AND u.workspace_id = ? AND u.deactivated_at = 0`, userID, workspaceID).Scan(&p.Role, &userPerms, &rolePerms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Principal{}, apperr.NotFound("user")
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("workspace: member principal: %w", err)
+	}
+	resolvePermissions(&p, userPerms, rolePerms)
+	return p, s.principalTeams(ctx, &p)
 }

@@ -1,0 +1,80 @@
+package notification
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/sysmail"
+)
+
+// Settings are a member's choice of the notifications mailed to them: a
+// mention or an assignment they have not seen MailDelay after it was
+// made, in their language. A member who never chose has DefaultSettings.
+type Settings struct {
+	MailMentions    bool   `json:"mail_mentions"`
+	MailAssignments bool   `json:"mail_assignments"`
+	Language        string `json:"language"` // en or fr: the mails' language
+}
+
+// DefaultSettings are a member's until they choose: both mails on, as a
+// person who is mentioned or handed a conversation while away expects to
+// hear of it; what they saw in time is never mailed.
+var DefaultSettings = Settings{MailMentions: true, MailAssignments: true, Language: string(sysmail.English)}
+
+// mailColumn is the settings' column that says whether a kind is mailed;
+// kinds absent are never mailed.
+var mailColumn = map[string]string{KindMention: "mail_mentions", KindAssignment: "mail_assignments"}
+
+// GetSettings returns p's settings.
+func (s *Service) GetSettings(ctx context.Context, p access.Principal) (Settings, error) {
+	if p.UserID == 0 {
+		return Settings{}, apperr.BadRequest("a workspace token belongs to no user and has no notifications")
+	}
+	set := DefaultSettings
+	var mentions, assignments int
+	err := s.db.Reader().QueryRow(ctx, `SELECT mail_mentions, mail_assignments, language FROM notification_settings WHERE user_id = ?`, p.UserID).
+		Scan(&mentions, &assignments, &set.Language)
+	if errors.Is(err, sql.ErrNoRows) {
+		return set, nil
+	}
+	if err != nil {
+		return Settings{}, fmt.Errorf("notification: settings: %w", err)
+	}
+	set.MailMentions, set.MailAssignments = mentions == 1, assignments == 1
+	return set, nil
+}
+
+// SetSettings replaces p's settings with in and returns them. The
+// language must be one the node writes its mail in.
+func (s *Service) SetSettings(ctx context.Context, p access.Principal, in Settings) (Settings, error) {
+	if p.UserID == 0 {
+		return Settings{}, apperr.BadRequest("a workspace token belongs to no user and has no notifications")
+	}
+	if !validLanguage(in.Language) {
+		return Settings{}, apperr.Invalid("language", "must be en or fr")
+	}
+	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO notification_settings (user_id, mail_mentions, mail_assignments, language) VALUES (?, ?, ?, ?)
+			ON CONFLICT (user_id) DO UPDATE SET mail_mentions = excluded.mail_mentions, mail_assignments = excluded.mail_assignments,
+				language = excluded.language`, p.UserID, db.Bool(in.MailMentions), db.Bool(in.MailAssignments), in.Language)
+		return err
+	})
+	if err != nil {
+		return Settings{}, fmt.Errorf("notification: set settings: %w", err)
+	}
+	return in, nil
+}
+
+func validLanguage(tag string) bool {
+	for _, l := range sysmail.Languages {
+		if tag == string(l) {
+			return true
+		}
+	}
+	return false
+}
