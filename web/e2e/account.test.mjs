@@ -1,7 +1,8 @@
 // A member's own account, as an agent meets it: signed in on two
 // browsers, they open Your account from the avatar's menu, change the
 // name their teammates see, see both sessions (this one marked), sign the
-// other browser out (it is back at sign-in on its next request), change
+// other browser out (it is back at sign-in on its next request), choose
+// which notifications are mailed to them (kept across a reload), change
 // their password (a wrong current one is said under its field), and sign
 // out everywhere; the new password signs them in. Screenshot `account`
 // (light).
@@ -35,6 +36,22 @@ test("an agent signs another browser out, changes their password and signs out e
   await laptop.page.getByTestId("profile-save").click();
   await laptop.page.getByTestId("profile-saved").waitFor();
   assert.equal((await s.api("GET", `/api/v1/users/${agent.id}`)).name, "Ayla Renamed");
+
+  // Mails of assignments off, in French: saved at once, still so after a
+  // reload; the browser's own chime on.
+  const assignments = laptop.page.getByTestId("mail-assignments");
+  assert.equal(await assignments.isChecked(), true);
+  await assignments.uncheck();
+  await laptop.page.getByTestId("notifications-saved").waitFor();
+  await laptop.page.getByTestId("mail-language").selectOption("fr");
+  await laptop.page.getByTestId("notification-sound").check();
+  await until(async () => (await laptop.page.getByTestId("mail-language").inputValue()) === "fr", { what: "the language saved" });
+  await laptop.page.reload();
+  await laptop.page.getByTestId("notifications-section").waitFor();
+  await until(async () => !(await laptop.page.getByTestId("mail-assignments").isChecked()), { what: "assignments' mails still off" });
+  assert.equal(await laptop.page.getByTestId("mail-mentions").isChecked(), true);
+  assert.equal(await laptop.page.getByTestId("mail-language").inputValue(), "fr");
+  assert.equal(await laptop.page.getByTestId("notification-sound").isChecked(), true);
 
   // The other browser signed out: its next request finds no session.
   phone.allow(401, /^\/api\/v1\//);

@@ -124,6 +124,38 @@ it("names the conversation in the browser notification of one that arrives in th
   hidden.mockRestore();
 });
 
+it("chimes for one that arrives when this browser asked for it, and not for those already there", async () => {
+  const chimes: number[] = [];
+  vi.stubGlobal(
+    "AudioContext",
+    class {
+      currentTime = 0;
+      destination = {};
+      createOscillator() {
+        return { frequency: {}, connect: (g: unknown) => g, start: () => {}, stop: () => {} };
+      }
+      createGain() {
+        return { gain: { setValueAtTime: () => {}, exponentialRampToValueAtTime: () => {} }, connect: (d: unknown) => d };
+      }
+      close() {
+        return Promise.resolve();
+      }
+      constructor() {
+        chimes.push(1);
+      }
+    },
+  );
+  localStorage.setItem("switchboard.notificationSound", "on");
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  renderHeader(qc);
+  await waitFor(() => expect(screen.getByTestId("bell").textContent).toContain("2"));
+  expect(chimes).toEqual([]);
+  notes = [{ id: 3, kind: "assignment", conversation_id: 13, event_id: 30, created_at: "2026-03-02T09:03:00Z" }, ...notes];
+  await qc.invalidateQueries();
+  await waitFor(() => expect(chimes).toEqual([1]));
+  localStorage.removeItem("switchboard.notificationSound");
+});
+
 it("closes the bell once a notification is opened", async () => {
   renderHeader();
   fireEvent.click(await screen.findByTestId("bell"));

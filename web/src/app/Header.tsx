@@ -15,6 +15,7 @@ import { currentTheme, setTheme } from "../lib/theme";
 import { setLanguage } from "../lib/i18n";
 import { Avatar } from "../lib/ui/Avatar";
 import { useToast } from "../lib/ui/toast";
+import { chime, soundOn } from "../lib/notificationSound";
 import type { Notification, Presence } from "../lib/types";
 
 function Availability() {
@@ -79,11 +80,14 @@ function NotificationBell() {
   const unread = count.data?.unread ?? 0;
   const seen = useRef<number>(-1);
   // A browser notification for what arrived while the tab was in the
-  // background, if the person allowed them.
+  // background, if the person allowed them; the chime, if this browser
+  // asked for it (Your account › Notifications), whatever the tab.
   useEffect(() => {
     const newest = list.data?.data[0];
     if (!newest) return;
-    if (seen.current >= 0 && newest.id > seen.current && !newest.read_at && document.hidden) {
+    const arrived = seen.current >= 0 && newest.id > seen.current && !newest.read_at;
+    if (arrived && soundOn()) chime();
+    if (arrived && document.hidden) {
       if ("Notification" in window && window.Notification.permission === "granted") {
         new window.Notification(
           t(`notification.${newest.kind}`, { id: newest.conversation_id ?? newest.subject_id, defaultValue: t("header.notifications") }),

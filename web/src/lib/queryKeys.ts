@@ -13,6 +13,7 @@ export const qk = {
   aiHelp: (id: number) => ["conversation", id, "ai"] as const, // GET /api/v1/conversations/{id}/ai: a model? the contact's language
   contact: (id: number) => ["contact", id] as const,
   sessions: ["me", "sessions"] as const, // GET /api/v1/me/sessions (the account page)
+  notificationSettings: ["me", "notification-settings"] as const, // GET /api/v1/me/notification-settings (the account page)
   contactConversations: (id: number) => ["contact", id, "conversations"] as const,
   contactEvents: (id: number) => ["contact", id, "events"] as const,
   contacts: ["contacts"] as const, // every contacts list: ["contacts", filter]; merge suggestions: ["contacts", "merge-suggestions"]

@@ -20,6 +20,7 @@ export type ContactField = S["ContactField"];
 export type Channel = S["Channel"];
 export type LogEvent = S["Event"];
 export type Notification = S["Notification"];
+export type NotificationSettings = S["NotificationSettings"];
 export type Presence = S["RoutingPresence"];
 export type Snippet = S["Snippet"];
 export type Category = S["ConversationCategory"];

@@ -1,6 +1,7 @@
 // AccountPage (/account, from the avatar's menu): what every member,
 // agent or owner, manages of their own — the name their teammates and
-// contacts see, their password (the current one asked first; their other
+// contacts see, how they hear of notifications (NotificationsSection),
+// their password (the current one asked first; their other
 // sessions end), two-factor sign-in (TwoFactorSection) and where they are
 // signed in (each browser's session,
 // this one marked; one signed out, or all of them, this one too).
@@ -15,6 +16,7 @@ import { Button, Field, Section, TextInput } from "../../lib/ui/form";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
 import { fieldError, generalError, SkeletonRows } from "../settings/workspace/common";
 import { deviceName } from "./device";
+import { NotificationsSection } from "./NotificationsSection";
 import { TwoFactorSection } from "./TwoFactorSection";
 
 interface Session {
@@ -34,6 +36,7 @@ export default function AccountPage() {
       <div className="mx-auto max-w-3xl p-6">
         <h1 className="mb-4 text-xl font-semibold">{t("account.title")}</h1>
         <ProfileSection />
+        <NotificationsSection />
         <PasswordSection />
         <TwoFactorSection />
         <SessionsSection />

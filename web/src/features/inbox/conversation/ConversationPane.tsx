@@ -192,6 +192,8 @@ function Pane({ id, focus, focusWords }: { id: number; focus?: number | null; fo
         .post(`/api/v1/conversations/${id}/read`)
         .then(() => {
           if (!opening) void qc.invalidateQueries({ queryKey: qk.conversations });
+          // The server read what the bell told of this conversation too.
+          void qc.invalidateQueries({ queryKey: qk.notifications });
         })
         .catch(() => {});
     };
