@@ -120,6 +120,7 @@ func (s *Server) putNotificationSettings(w http.ResponseWriter, r *http.Request)
 	var in struct {
 		MailMentions    *bool   `json:"mail_mentions"`
 		MailAssignments *bool   `json:"mail_assignments"`
+		MailWebhooks    *bool   `json:"mail_webhooks"`
 		Language        *string `json:"language"`
 	}
 	if err := httpjson.Decode(w, r, &in); err != nil {
@@ -130,11 +131,13 @@ func (s *Server) putNotificationSettings(w http.ResponseWriter, r *http.Request)
 		return apperr.Invalid("mail_mentions", "is required")
 	case in.MailAssignments == nil:
 		return apperr.Invalid("mail_assignments", "is required")
+	case in.MailWebhooks == nil:
+		return apperr.Invalid("mail_webhooks", "is required")
 	case in.Language == nil:
 		return apperr.Invalid("language", "is required")
 	}
 	set, err := notification.New(s.deps.DB).SetSettings(r.Context(), Principal(r),
-		notification.Settings{MailMentions: *in.MailMentions, MailAssignments: *in.MailAssignments, Language: *in.Language})
+		notification.Settings{MailMentions: *in.MailMentions, MailAssignments: *in.MailAssignments, MailWebhooks: *in.MailWebhooks, Language: *in.Language})
 	if err != nil {
 		return err
 	}

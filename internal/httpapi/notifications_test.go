@@ -128,20 +128,22 @@ func TestNotificationSettingsAPI(t *testing.T) {
 		path := "/api/v1/me/notification-settings"
 		f.run(t, []scenario{
 			{name: "the defaults", method: "GET", path: path, as: "agent", status: 200,
-				want: []string{`"mail_mentions":true`, `"mail_assignments":true`, `"language":"en"`, `"mail_available":false`}},
-			{name: "a change", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":true,"mail_assignments":false,"language":"fr"}`, status: 200,
+				want: []string{`"mail_mentions":true`, `"mail_assignments":true`, `"mail_webhooks":true`, `"language":"en"`, `"mail_available":false`}},
+			{name: "a change", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":true,"mail_assignments":false,"mail_webhooks":true,"language":"fr"}`, status: 200,
 				want: []string{`"mail_assignments":false`, `"language":"fr"`}},
 			{name: "a member left out", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"language":"fr"}`, status: 422,
 				want: []string{`mail_assignments`}},
-			{name: "a language the node lacks", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"mail_assignments":false,"language":"de"}`,
+			{name: "the webhooks' left out", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"mail_assignments":false,"language":"fr"}`,
+				status: 422, want: []string{`mail_webhooks`}},
+			{name: "a language the node lacks", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"mail_assignments":false,"mail_webhooks":true,"language":"de"}`,
 				status: 422, want: []string{`language`}},
-			{name: "an unknown member", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"mail_assignments":false,"language":"en","sms":true}`,
+			{name: "an unknown member", method: "PUT", path: path, as: "agent", body: `{"mail_mentions":false,"mail_assignments":false,"mail_webhooks":true,"language":"en","sms":true}`,
 				status: 400},
 			{name: "unchanged", method: "GET", path: path, as: "agent", status: 200,
 				want: []string{`"mail_mentions":true`, `"mail_assignments":false`, `"language":"fr"`}},
 			{name: "the manager's own", method: "GET", path: path, as: "manager", status: 200, want: []string{`"mail_assignments":true`, `"language":"en"`}},
 			{name: "a workspace token has none", method: "GET", path: path, as: "integration", status: 400},
-			{name: "nor can set them", method: "PUT", path: path, as: "integration", body: `{"mail_mentions":false,"mail_assignments":false,"language":"en"}`, status: 400},
+			{name: "nor can set them", method: "PUT", path: path, as: "integration", body: `{"mail_mentions":false,"mail_assignments":false,"mail_webhooks":true,"language":"en"}`, status: 400},
 		})
 	})
 }

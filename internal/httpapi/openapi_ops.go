@@ -194,12 +194,12 @@ var operations = map[string]opDoc{
 		desc: "{} (no ids) marks all read; an empty ids list marks none. Ids that are not yours are ignored.",
 		body: readNotifications{}, status: 204},
 	"GET /api/v1/me/notification-settings": {id: "getNotificationSettings", tag: tagConversations, summary: "Which of your notifications are mailed to you",
-		desc: "A mention or an assignment you have not seen (read in the bell, or its conversation read) " + notificationMailDelay + " after it was made is mailed to you, " +
-			"once, when its setting is on (both are, until you choose). mail_available says whether this server sends mail at all. A workspace token has none (400).",
+		desc: "A mention, an assignment or (owners) a disabled webhook endpoint you have not seen (read in the bell, or its conversation read) " + notificationMailDelay +
+			" after it was made is mailed to you, once, when its setting is on (all are, until you choose). mail_available says whether this server sends mail at all. A workspace token has none (400).",
 		status: 200, resp: notificationSettings{}, errors: []int{400}},
 	"PUT /api/v1/me/notification-settings": {id: "setNotificationSettings", tag: tagConversations, summary: "Choose which of your notifications are mailed to you, and in which language",
 		desc: "Every member is required; language is en or fr (422 otherwise).",
-		body: notification.Settings{}, required: []string{"mail_mentions", "mail_assignments", "language"}, status: 200, resp: notificationSettings{}, errors: []int{400}},
+		body: notification.Settings{}, required: []string{"mail_mentions", "mail_assignments", "mail_webhooks", "language"}, status: 200, resp: notificationSettings{}, errors: []int{400}},
 	"GET /api/v1/me/views": {id: "listViews", tag: tagConversations, summary: "Your saved views by name (not paged)",
 		desc: "400 for a workspace token, which belongs to no user.", status: 200, resp: page[conversation.View]{}, errors: []int{400}},
 	"POST /api/v1/me/views": {id: "createView", tag: tagConversations, summary: "Save a view: a name and a conversation list filter",

@@ -19,9 +19,10 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/sysmail"
 )
 
-// A mention or an assignment a member has not seen (read in the bell, or
-// the conversation read) MailDelay after it was made is mailed to them,
-// once, if their settings want it: someone away hears of it, someone at
+// A mention, an assignment or (for an owner) a disabled webhook endpoint
+// a member has not seen (read in the bell, or the conversation read)
+// MailDelay after it was made is mailed to them, once, if their settings
+// want it: someone away hears of it, someone at
 // work is not mailed what they saw. A mail the server refuses is tried
 // again (mailRetries), then given up, marked failed.
 const (
@@ -128,12 +129,12 @@ func (m *Mails) pass(ctx context.Context) (time.Time, error) {
 
 // pending is a claimed notification with what its mail says.
 type pending struct {
-	workspaceID, userID, conversationID, eventID int64
-	kind                                         string
-	createdAt, readAt                            int64
-	attempts                                     int
-	email, language, workspace, by, contact      string
-	assignee, team                               int64
+	workspaceID, userID, conversationID, eventID, subjectID int64
+	kind                                                    string
+	createdAt, readAt                                       int64
+	attempts                                                int
+	email, language, workspace, by, contact                 string
+	assignee, team                                          int64
 }
 
 // mail sends notification id's mail, or skips it, and records which,
@@ -142,35 +143,41 @@ type pending struct {
 func (m *Mails) mail(ctx context.Context, id, leaseUntil int64) error {
 	var n pending
 	var first, last string
-	err := m.db.Reader().QueryRow(ctx, `SELECT n.workspace_id, n.user_id, n.conversation_id, n.event_id, n.kind, n.created_at, n.read_at,
-			n.mail_attempts, a.email, COALESCE(s.language, 'en'), w.name, COALESCE(b.name, ''), ct.first_name, ct.last_name,
-			COALESCE(c.assignee_id, 0), COALESCE(c.team_id, 0)
-		FROM notifications n JOIN users u ON u.id = n.user_id JOIN accounts a ON a.id = u.account_id
-		JOIN workspaces w ON w.id = n.workspace_id JOIN conversations c ON c.id = n.conversation_id JOIN contacts ct ON ct.id = c.contact_id
+	err := m.db.Reader().QueryRow(ctx, `SELECT n.workspace_id, n.user_id, COALESCE(n.conversation_id, 0), n.event_id, n.subject_id, n.kind,
+			n.created_at, n.read_at, n.mail_attempts, a.email, COALESCE(s.language, 'en'), w.name, COALESCE(b.name, ''),
+			COALESCE(ct.first_name, ''), COALESCE(ct.last_name, ''), COALESCE(c.assignee_id, 0), COALESCE(c.team_id, 0)
+		FROM notifications n JOIN users u ON u.id = n.user_id JOIN accounts a ON a.id = u.account_id JOIN workspaces w ON w.id = n.workspace_id
+		LEFT JOIN conversations c ON c.id = n.conversation_id LEFT JOIN contacts ct ON ct.id = c.contact_id
 		LEFT JOIN notification_settings s ON s.user_id = n.user_id LEFT JOIN users b ON b.id = n.by_user_id
-		WHERE n.id = ?`, id).Scan(&n.workspaceID, &n.userID, &n.conversationID, &n.eventID, &n.kind, &n.createdAt, &n.readAt,
-		&n.attempts, &n.email, &n.language, &n.workspace, &n.by, &first, &last, &n.assignee, &n.team)
+		WHERE n.id = ?`, id).Scan(&n.workspaceID, &n.userID, &n.conversationID, &n.eventID, &n.subjectID, &n.kind,
+		&n.createdAt, &n.readAt, &n.attempts, &n.email, &n.language, &n.workspace, &n.by, &first, &last, &n.assignee, &n.team)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil // gone with its conversation, or marked done by its former claim
+		// Gone (with its conversation or member), or a member with no
+		// account to mail: recorded so, else it would be claimed forever.
+		return m.record(ctx, id, leaseUntil, MailSkipped, 0, 0)
 	}
 	if err != nil {
 		return fmt.Errorf("notification: read mail %d: %w", id, err)
 	}
 	n.contact = strings.TrimSpace(first + " " + last)
+	base := strings.TrimRight(m.opts.PublicURL, "/")
+	mail := sysmail.NotificationMail{Kind: n.kind, By: n.by, Contact: n.contact, Workspace: n.workspace, Delay: MailDelay,
+		Link: base + "/inbox/all/" + strconv.FormatInt(n.conversationID, 10), Settings: base + "/account"}
 	skip, err := m.skip(ctx, n)
+	if err == nil && skip == "" {
+		switch n.kind {
+		case KindMention:
+			mail.Comment, err = m.commentText(ctx, n.eventID)
+		case KindWebhookDisabled:
+			mail.Link = base + "/settings/webhooks"
+			skip, err = m.endpoint(ctx, n.subjectID, &mail)
+		}
+	}
 	if err != nil {
 		return err
 	}
 	if skip != "" {
 		return m.record(ctx, id, leaseUntil, MailSkipped, n.attempts, 0)
-	}
-	mail := sysmail.NotificationMail{Kind: n.kind, By: n.by, Contact: n.contact, Workspace: n.workspace, Delay: MailDelay,
-		Link:     strings.TrimRight(m.opts.PublicURL, "/") + "/inbox/all/" + strconv.FormatInt(n.conversationID, 10),
-		Settings: strings.TrimRight(m.opts.PublicURL, "/") + "/account"}
-	if n.kind == KindMention {
-		if mail.Comment, err = m.commentText(ctx, n.eventID); err != nil {
-			return err
-		}
 	}
 	subject, text, err := mail.Compose(sysmail.ParseLanguage(n.language))
 	if err == nil {
@@ -211,8 +218,32 @@ func (m *Mails) skip(ctx context.Context, n pending) (string, error) {
 		}
 		return "", fmt.Errorf("notification: mail: member %d: %w", n.userID, err)
 	}
+	if n.kind == KindWebhookDisabled {
+		if p.Role != access.RoleOwner {
+			return "no longer an owner", nil
+		}
+		return "", nil
+	}
 	if !p.SeesConversation(n.assignee, n.team) {
 		return "not visible", nil
+	}
+	return "", nil
+}
+
+// endpoint fills a disabled endpoint's address and why it was disabled
+// into mail, or says why not to send it: the endpoint is gone, or an
+// owner turned it on again meanwhile.
+func (m *Mails) endpoint(ctx context.Context, id int64, mail *sysmail.NotificationMail) (skip string, err error) {
+	var enabled int
+	err = m.db.Reader().QueryRow(ctx, `SELECT url, disabled_reason, enabled FROM webhook_endpoints WHERE id = ?`, id).
+		Scan(&mail.Endpoint, &mail.Reason, &enabled)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "endpoint deleted", nil
+	case err != nil:
+		return "", fmt.Errorf("notification: mail: endpoint %d: %w", id, err)
+	case enabled == 1:
+		return "endpoint enabled again", nil
 	}
 	return "", nil
 }

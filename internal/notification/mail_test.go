@@ -161,6 +161,66 @@ func TestUnseenNotificationsAreMailed(t *testing.T) {
 	})
 }
 
+// A disabled webhook endpoint is mailed to the owners who have not seen
+// it, with its address and why; not to one who turned those mails off,
+// nor once the endpoint is enabled again.
+func TestDisabledWebhookIsMailedToOwners(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk, sink, g := runMails(t, d)
+		ws, _, _, _, _ := bellWorkspace(t, d)
+		newMember(t, d, ws.ID, "olga@acme.test", "Olga", access.RoleOwner) // wants every mail: the defaults
+		omar := newMember(t, d, ws.ID, "omar@acme.test", "Omar", access.RoleOwner)
+		if _, err := notification.New(d).SetSettings(ctx, omar, notification.Settings{MailMentions: true, MailAssignments: true, Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		disable := func(url string) int64 {
+			t.Helper()
+			var id int64
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				if err := tx.QueryRow(ctx, `INSERT INTO webhook_endpoints (workspace_id, url, secret, enabled, disabled_reason, created_at, updated_at)
+					VALUES (?, ?, 'whsec_x', 0, 'the endpoint answered 410 Gone', ?, ?) RETURNING id`, ws.ID, url, tx.Now(), tx.Now()).Scan(&id); err != nil {
+					return err
+				}
+				_, err := event.Append(ctx, tx, event.New{WorkspaceID: ws.ID, Type: event.WebhookDisabled,
+					Payload: map[string]any{"endpoint_id": id, "reason": "the endpoint answered 410 Gone"}})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		disable("https://crm.example/hooks")
+		again := disable("https://erp.example/hooks")
+		backgroundtest.WaitIdle(t, g)
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE webhook_endpoints SET enabled = 1 WHERE id = ?`, again)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(notification.MailDelay)
+		backgroundtest.WaitIdle(t, g)
+		got := sink.WaitMails(t, 1)
+		backgroundtest.WaitIdle(t, g)
+		if got = sink.Mails(); len(got) != 1 || got[0].To[0] != "olga@acme.test" {
+			t.Fatalf("mails %+v, want one, to Olga", got)
+		}
+		subject, text := readMail(t, got[0].Raw)
+		if subject != "A webhook endpoint of Acme was disabled" ||
+			!strings.Contains(text, "The webhook endpoint https://crm.example/hooks of Acme was disabled: the endpoint answered 410 Gone.") ||
+			!strings.Contains(text, "https://sb.example/settings/webhooks") {
+			t.Errorf("the mail:\n%s\n%s", subject, text)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM notifications WHERE mail_at > 0 OR lease_until > 0`); n != 0 {
+			t.Fatalf("%d notifications with a mail pending", n)
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM notifications WHERE mail_state = 'skipped'`); n != 1 {
+			t.Fatalf("%d skipped, want Olga's of the endpoint enabled again (Omar's never due)", n)
+		}
+	})
+}
+
 // Settings default to both mails on in English; a language the node does
 // not write in is refused; a workspace token has none.
 func TestNotificationSettings(t *testing.T) {

@@ -80,7 +80,7 @@ func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group, mailAfter time.D
 func notify(ctx context.Context, tx *db.Tx, e event.Event, mailAfter time.Duration) error {
 	switch e.Type {
 	case event.WebhookDisabled:
-		return notifyOwners(ctx, tx, e)
+		return notifyOwners(ctx, tx, e, mailAfter)
 	case event.CommentDeleted:
 		return forgetComment(ctx, tx, e)
 	}
@@ -105,13 +105,7 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event, mailAfter time.Durati
 			return nil
 		}
 	}
-	// The mail, when the member wants this kind mailed (no settings: the
-	// defaults, on), falls due mailAfter after the event.
-	mailAt, mailExpr := int64(0), "0"
-	if mailAfter > 0 {
-		mailAt = db.Millis(e.CreatedAt.Add(mailAfter))
-		mailExpr = `CASE WHEN COALESCE((SELECT ` + mailColumn[kind] + ` FROM notification_settings WHERE user_id = ?), 1) = 1 THEN CAST(? AS BIGINT) ELSE 0 END`
-	}
+	mailAt, mailArgs := mailAtSQL(kind, db.Millis(e.CreatedAt), mailAfter)
 	for _, u := range users {
 		if u == 0 || u == by {
 			continue
@@ -122,19 +116,16 @@ func notify(ctx context.Context, tx *db.Tx, e event.Event, mailAfter time.Durati
 		// stopping every workspace's notifications. And never for an AI
 		// agent member: it has no sign-in, so no bell, and its rows (one
 		// per conversation routed to it) would pile up unread forever.
-		args := []any{e.WorkspaceID, u, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt)}
-		if mailAfter > 0 {
-			args = append(args, u, mailAt)
-		}
+		args := append([]any{e.WorkspaceID, kind, e.ConversationID, e.ID, by, db.Millis(e.CreatedAt)}, mailArgs...)
 		res, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, conversation_id, event_id, by_user_id, created_at, mail_at)
-			SELECT ?, ?, ?, ?, ?, ?, ?, `+mailExpr+` WHERE EXISTS (SELECT 1 FROM conversations WHERE id = ?)
-			AND NOT EXISTS (SELECT 1 FROM users WHERE id = ? AND kind = 'ai_agent') ON CONFLICT (event_id, user_id) DO NOTHING`,
-			append(args, e.ConversationID, u)...)
+			SELECT ?, users.id, ?, ?, ?, ?, ?, `+mailAt+` FROM users WHERE users.id = ? AND users.kind <> 'ai_agent'
+			AND EXISTS (SELECT 1 FROM conversations WHERE id = ?) ON CONFLICT (event_id, user_id) DO NOTHING`,
+			append(args, u, e.ConversationID)...)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 && mailAfter > 0 {
-			tx.Due(DueMail, mailAt)
+		if n, _ := res.RowsAffected(); n > 0 {
+			scheduleMail(tx, e, mailAfter)
 		}
 	}
 	return nil
@@ -159,17 +150,46 @@ func forgetComment(ctx context.Context, tx *db.Tx, e event.Event) error {
 
 // notifyOwners tells each active owner of the workspace that a webhook
 // endpoint was disabled.
-func notifyOwners(ctx context.Context, tx *db.Tx, e event.Event) error {
+func notifyOwners(ctx context.Context, tx *db.Tx, e event.Event, mailAfter time.Duration) error {
 	var p struct {
 		EndpointID int64 `json:"endpoint_id"`
 	}
 	if err := json.Unmarshal(e.Payload, &p); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, event_id, created_at, subject_id)
-		SELECT workspace_id, id, ?, ?, ?, ? FROM users WHERE workspace_id = ? AND role = 'owner' AND deactivated_at = 0
-		ON CONFLICT (event_id, user_id) DO NOTHING`, KindWebhookDisabled, e.ID, db.Millis(e.CreatedAt), p.EndpointID, e.WorkspaceID)
-	return err
+	mailAt, mailArgs := mailAtSQL(KindWebhookDisabled, db.Millis(e.CreatedAt), mailAfter)
+	res, err := tx.Exec(ctx, `INSERT INTO notifications (workspace_id, user_id, kind, event_id, created_at, subject_id, mail_at)
+		SELECT workspace_id, id, ?, ?, ?, ?, `+mailAt+` FROM users WHERE workspace_id = ? AND role = 'owner' AND deactivated_at = 0
+		ON CONFLICT (event_id, user_id) DO NOTHING`,
+		append(append([]any{KindWebhookDisabled, e.ID, db.Millis(e.CreatedAt), p.EndpointID}, mailArgs...), e.WorkspaceID)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		scheduleMail(tx, e, mailAfter)
+	}
+	return nil
+}
+
+// mailAtSQL is the SQL of a new notification's mail_at, over the users
+// row it is made for: when its mail falls due (the event's time, at, plus
+// mailAfter) if the member wants kind mailed (no settings: the defaults,
+// on), else 0; and its arguments. With mailAfter zero (a node that sends
+// no mail) it is 0.
+func mailAtSQL(kind string, at int64, mailAfter time.Duration) (string, []any) {
+	if mailAfter <= 0 {
+		return "0", nil
+	}
+	return `CASE WHEN COALESCE((SELECT s.` + mailColumn[kind] + ` FROM notification_settings s WHERE s.user_id = users.id), 1) = 1
+		THEN CAST(? AS BIGINT) ELSE 0 END`, []any{at + mailAfter.Milliseconds()}
+}
+
+// scheduleMail tells the mails' timer of the mail an event's new
+// notifications may have (a member who wants none wakes it for nothing).
+func scheduleMail(tx *db.Tx, e event.Event, mailAfter time.Duration) {
+	if mailAfter > 0 {
+		tx.Due(DueMail, db.Millis(e.CreatedAt)+mailAfter.Milliseconds())
+	}
 }
 
 // ListFilter narrows a member's notifications.

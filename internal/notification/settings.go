@@ -13,22 +13,26 @@ import (
 )
 
 // Settings are a member's choice of the notifications mailed to them: a
-// mention or an assignment they have not seen MailDelay after it was
-// made, in their language. A member who never chose has DefaultSettings.
+// mention, an assignment or, for an owner, a disabled webhook endpoint
+// they have not seen MailDelay after it was made, in their language. A
+// member who never chose has DefaultSettings.
 type Settings struct {
-	MailMentions    bool   `json:"mail_mentions"`
-	MailAssignments bool   `json:"mail_assignments"`
-	Language        string `json:"language"` // en or fr: the mails' language
+	MailMentions    bool `json:"mail_mentions"`
+	MailAssignments bool `json:"mail_assignments"`
+	// MailWebhooks only matters to owners, the only members told of a
+	// disabled endpoint.
+	MailWebhooks bool   `json:"mail_webhooks"`
+	Language     string `json:"language"` // en or fr: the mails' language
 }
 
 // DefaultSettings are a member's until they choose: both mails on, as a
 // person who is mentioned or handed a conversation while away expects to
 // hear of it; what they saw in time is never mailed.
-var DefaultSettings = Settings{MailMentions: true, MailAssignments: true, Language: string(sysmail.English)}
+var DefaultSettings = Settings{MailMentions: true, MailAssignments: true, MailWebhooks: true, Language: string(sysmail.English)}
 
 // mailColumn is the settings' column that says whether a kind is mailed;
 // kinds absent are never mailed.
-var mailColumn = map[string]string{KindMention: "mail_mentions", KindAssignment: "mail_assignments"}
+var mailColumn = map[string]string{KindMention: "mail_mentions", KindAssignment: "mail_assignments", KindWebhookDisabled: "mail_webhooks"}
 
 // GetSettings returns p's settings.
 func (s *Service) GetSettings(ctx context.Context, p access.Principal) (Settings, error) {
@@ -36,16 +40,16 @@ func (s *Service) GetSettings(ctx context.Context, p access.Principal) (Settings
 		return Settings{}, apperr.BadRequest("a workspace token belongs to no user and has no notifications")
 	}
 	set := DefaultSettings
-	var mentions, assignments int
-	err := s.db.Reader().QueryRow(ctx, `SELECT mail_mentions, mail_assignments, language FROM notification_settings WHERE user_id = ?`, p.UserID).
-		Scan(&mentions, &assignments, &set.Language)
+	var mentions, assignments, webhooks int
+	err := s.db.Reader().QueryRow(ctx, `SELECT mail_mentions, mail_assignments, mail_webhooks, language FROM notification_settings WHERE user_id = ?`, p.UserID).
+		Scan(&mentions, &assignments, &webhooks, &set.Language)
 	if errors.Is(err, sql.ErrNoRows) {
 		return set, nil
 	}
 	if err != nil {
 		return Settings{}, fmt.Errorf("notification: settings: %w", err)
 	}
-	set.MailMentions, set.MailAssignments = mentions == 1, assignments == 1
+	set.MailMentions, set.MailAssignments, set.MailWebhooks = mentions == 1, assignments == 1, webhooks == 1
 	return set, nil
 }
 
@@ -59,9 +63,10 @@ func (s *Service) SetSettings(ctx context.Context, p access.Principal, in Settin
 		return Settings{}, apperr.Invalid("language", "must be en or fr")
 	}
 	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO notification_settings (user_id, mail_mentions, mail_assignments, language) VALUES (?, ?, ?, ?)
+		_, err := tx.Exec(ctx, `INSERT INTO notification_settings (user_id, mail_mentions, mail_assignments, mail_webhooks, language) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET mail_mentions = excluded.mail_mentions, mail_assignments = excluded.mail_assignments,
-				language = excluded.language`, p.UserID, db.Bool(in.MailMentions), db.Bool(in.MailAssignments), in.Language)
+				mail_webhooks = excluded.mail_webhooks, language = excluded.language`,
+			p.UserID, db.Bool(in.MailMentions), db.Bool(in.MailAssignments), db.Bool(in.MailWebhooks), in.Language)
 		return err
 	})
 	if err != nil {

@@ -1,11 +1,12 @@
--- Notification mails: a member is mailed a mention or an assignment they
--- have not seen within a few minutes (internal/notification/mail.go).
--- Each member's choice, one row per member; none holds the defaults
--- (both on, English).
+-- Notification mails: a member is mailed a mention, an assignment or (an
+-- owner) a disabled webhook endpoint they have not seen within a few
+-- minutes (internal/notification/mail.go). Each member's choice, one row
+-- per member; none holds the defaults (all on, English).
 CREATE TABLE notification_settings (
     user_id          BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     mail_mentions    INTEGER NOT NULL DEFAULT 1,
     mail_assignments INTEGER NOT NULL DEFAULT 1,
+    mail_webhooks    INTEGER NOT NULL DEFAULT 1,
     language         TEXT NOT NULL DEFAULT 'en'
 );
 

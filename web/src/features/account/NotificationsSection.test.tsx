@@ -5,6 +5,7 @@ import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../lib/i18n";
+import { SessionProvider, useSession } from "../../lib/session";
 import { NotificationsSection } from "./NotificationsSection";
 import { soundOn } from "../../lib/notificationSound";
 import { json } from "../../test/http";
@@ -12,16 +13,19 @@ import { json } from "../../test/http";
 let puts: Record<string, unknown>[];
 let stored: Record<string, unknown>;
 let refuse = false;
+let role = "agent";
 let answer = () => {};
 
 beforeEach(() => {
   puts = [];
   refuse = false;
-  stored = { mail_mentions: true, mail_assignments: true, language: "en", mail_available: false };
+  role = "agent";
+  stored = { mail_mentions: true, mail_assignments: true, mail_webhooks: true, language: "en", mail_available: false };
   localStorage.clear();
   vi.stubGlobal(
     "fetch",
     vi.fn((url: string, init: RequestInit = {}) => {
+      if (url === "/api/v1/me") return json(200, { role, workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 2, name: "Al", team_ids: [] } });
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
       if (url === "/api/v1/me/notification-settings" && (init.method ?? "GET") === "GET") return json(200, stored);
       if (url === "/api/v1/me/notification-settings" && init.method === "PUT") {
@@ -42,11 +46,18 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+function SignedIn() {
+  const { state } = useSession();
+  return state.status === "signed-in" ? <NotificationsSection /> : null;
+}
+
 function mount() {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={qc}>
-      <NotificationsSection />
+      <SessionProvider>
+        <SignedIn />
+      </SessionProvider>
     </QueryClientProvider>,
   );
 }
@@ -58,13 +69,21 @@ it("saves each choice at once, keeping the others", async () => {
   expect(assignments.checked).toBe(true);
   fireEvent.click(assignments);
   await waitFor(() => expect(screen.getByTestId("notifications-saved")).toBeTruthy());
-  expect(puts).toEqual([{ mail_mentions: true, mail_assignments: false, language: "en" }]);
+  expect(puts).toEqual([{ mail_mentions: true, mail_assignments: false, mail_webhooks: true, language: "en" }]);
+  expect(screen.queryByTestId("mail-webhooks")).toBeNull(); // an agent is never told of webhooks
   expect(screen.getByTestId<HTMLInputElement>("mail-assignments").checked).toBe(false);
 
   fireEvent.change(screen.getByTestId("mail-language"), { target: { value: "fr" } });
   await waitFor(() => expect(puts).toHaveLength(2));
-  expect(puts[1]).toEqual({ mail_mentions: true, mail_assignments: false, language: "fr" });
+  expect(puts[1]).toEqual({ mail_mentions: true, mail_assignments: false, mail_webhooks: true, language: "fr" });
   await waitFor(() => expect(screen.getByTestId<HTMLSelectElement>("mail-language").value).toBe("fr"));
+});
+
+it("offers an owner the mails of disabled webhooks", async () => {
+  role = "owner";
+  mount();
+  fireEvent.click(await screen.findByTestId("mail-webhooks"));
+  await waitFor(() => expect(puts).toEqual([{ mail_mentions: true, mail_assignments: true, mail_webhooks: false, language: "en" }]));
 });
 
 it("shows a change at once and puts it back when the server refuses it", async () => {

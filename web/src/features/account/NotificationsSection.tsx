@@ -1,5 +1,6 @@
-// NotificationsSection (Your account): how this member hears of a mention
-// or a conversation handed to them — by email when they have not seen it
+// NotificationsSection (Your account): how this member hears of a mention,
+// a conversation handed to them or (an owner) a webhook endpoint disabled
+// — by email when they have not seen it
 // within ten minutes (their account's choice, per workspace, in the
 // language they pick), and in this browser by a desktop notification and
 // a chime (this browser's choice).
@@ -9,6 +10,7 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../lib/api";
 import { chime, setSoundOn, soundOn } from "../../lib/notificationSound";
 import { qk } from "../../lib/queryKeys";
+import { useMe } from "../../lib/session";
 import type { NotificationSettings } from "../../lib/types";
 import { Button, Field, Section, Select } from "../../lib/ui/form";
 import { generalError, SkeletonRows } from "../settings/workspace/common";
@@ -18,6 +20,8 @@ type Choice = Omit<NotificationSettings, "mail_available">;
 export function NotificationsSection() {
   const { t } = useTranslation();
   const qc = useQueryClient();
+  // Only owners are told of a disabled webhook endpoint.
+  const owner = useMe().role === "owner";
   const settings = useQuery({
     queryKey: qk.notificationSettings,
     queryFn: () => api.get<NotificationSettings>("/api/v1/me/notification-settings"),
@@ -39,7 +43,7 @@ export function NotificationsSection() {
   const s = settings.data;
   const change = (patch: Partial<Choice>) => {
     if (!s) return;
-    save.mutate({ mail_mentions: s.mail_mentions, mail_assignments: s.mail_assignments, language: s.language, ...patch });
+    save.mutate({ mail_mentions: s.mail_mentions, mail_assignments: s.mail_assignments, mail_webhooks: s.mail_webhooks, language: s.language, ...patch });
   };
   return (
     <Section title={t("account.notifications.title")} description={t("account.notifications.help")}>
@@ -58,6 +62,10 @@ export function NotificationsSection() {
               label={t("account.notifications.mentions")} hint={t("account.notifications.mentionsHint")} />
             <Toggle checked={s.mail_assignments} onChange={(v) => change({ mail_assignments: v })} testid="mail-assignments"
               label={t("account.notifications.assignments")} hint={t("account.notifications.assignmentsHint")} />
+            {owner && (
+              <Toggle checked={s.mail_webhooks} onChange={(v) => change({ mail_webhooks: v })} testid="mail-webhooks"
+                label={t("account.notifications.webhooks")} hint={t("account.notifications.webhooksHint")} />
+            )}
             <div className="max-w-xs">
               <Field label={t("account.notifications.language")}>
                 {(id, d) => (
