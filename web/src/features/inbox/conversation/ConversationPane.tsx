@@ -45,6 +45,7 @@ import { mergeTimeline, type LocalMessage } from "./timeline";
 import type { TemplateChoice } from "./TemplatePicker";
 import { Timeline } from "./Timeline";
 import { TipButton } from "./ui";
+import { TranscriptButton } from "./TranscriptButton";
 import { useConversationCommands } from "./useConversationCommands";
 import { useAIHelp } from "./ai/aiHelp";
 
@@ -441,6 +442,7 @@ function Pane({ id, focus, focusWords }: { id: number; focus?: number | null; fo
             ) : (
               <ReopenButton c={c} view={view} onOpened={(nid) => navigate({ pathname: `/inbox/${view}/${nid}`, search })} />
             )}
+            <TranscriptButton conversation={c} contactName={contactName} names={names} tz={tz} />
             <TipButton
               tip={t("conversation.actions.togglePanel")}
               aria-pressed={panel}

@@ -32,7 +32,7 @@ import { CommentItem } from "./CommentItem";
 import type { TimelineItem } from "./timeline";
 import { describeEvent, type Names } from "./eventText";
 import { dayKey, formatDay, formatTime } from "./time";
-import { Attachment, attachmentOf, attachmentsOf, FetchedAttachmentView, locationOf, quickReplies, unsupportedType } from "./messageContent";
+import { Attachment, attachmentOf, attachmentsOf, FetchedAttachmentView, locationOf, quickReplies, senderName, unsupportedType } from "./messageContent";
 import { languageName, useInlineTranslation } from "./ai/aiHelp";
 import { useFocusMessage } from "./timelineFocus";
 
@@ -346,12 +346,6 @@ function DeliveryStatus({ status }: { status: Message["status"] }) {
   );
 }
 
-
-function senderName(m: Message, names: Names, contactName: string, t: (k: string) => string): string {
-  if (m.direction === "in") return contactName;
-  if (m.sender === "user") return names.user(m.sender_user_id) ?? t("conversation.sender.user");
-  return t(`conversation.sender.${m.sender}`) || m.sender;
-}
 
 const MessageItem = memo(function MessageItem({
   item,

@@ -4,7 +4,16 @@
 import { useTranslation } from "react-i18next";
 import { AlertCircle, Clock, FileText } from "lucide-react";
 import type { Message } from "../../../lib/types";
+import type { Names } from "./eventText";
 import { safeHref } from "./linkify";
+
+/** senderName is who wrote a message as the timeline and the transcript
+ * name them: the contact, the agent, or what sent it for the workspace. */
+export function senderName(m: Message, names: Pick<Names, "user">, contactName: string, t: (k: string) => string): string {
+  if (m.direction === "in") return contactName;
+  if (m.sender === "user") return names.user(m.sender_user_id) ?? t("conversation.sender.user");
+  return t(`conversation.sender.${m.sender}`) || m.sender;
+}
 
 /** AttachmentContent is an attachment message's content.attachment. */
 export interface AttachmentContent {
