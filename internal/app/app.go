@@ -226,9 +226,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			Principal: a.Workspaces.MemberPrincipal, Node: a.node.ID(), Due: a.Due, Group: a.Background}).Run)
 	}
 	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background, mailAfter).Run)
-	// The inbox's message search: the words of every message, indexed
-	// after each commit from the log.
+	// The inbox's search: the words of every message and of every
+	// internal comment, indexed after each commit from the log.
 	a.engines = append(a.engines, conversation.NewSearchConsumer(d, a.Hub, a.Background).Run)
+	a.engines = append(a.engines, conversation.NewCommentSearchConsumer(d, a.Hub, a.Background).Run)
 	// Reports: the facts projected from the whole log (docs/reports.md).
 	a.Reports = report.New(d, report.Options{})
 	a.engines = append(a.engines, a.Reports.NewConsumer(a.Hub, a.Background).Run)

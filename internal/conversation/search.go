@@ -43,51 +43,125 @@ const maxSearchWords = 10
 // a message is found once the consumer reached it, a moment after it
 // was stored.
 func (s *Service) SearchMessages(ctx context.Context, p access.Principal, query string, f ListFilter, req page.Request) (page.Page[MessageHit], error) {
-	words, err := searchWords(query)
+	sc, err := s.searchScope(p, query, f)
 	if err != nil {
 		return page.Page[MessageHit]{}, err
 	}
-	f.Sort, f.Q = "", ""
-	if err := f.Validate(); err != nil {
-		return page.Page[MessageHit]{}, err
-	}
-	f.now = s.db.Now()
-	where, args, err := f.where(p)
-	if err != nil {
-		return page.Page[MessageHit]{}, err
-	}
-	from, hitID, match, matchArg := `message_search s JOIN messages m ON m.id = s.rowid`, "s.rowid", `message_search MATCH ?`, ftsMatch(words)
-	if s.db.Dialect == db.Postgres {
-		from, hitID, match, matchArg = `message_search s JOIN messages m ON m.id = s.message_id`, "s.message_id",
-			`s.terms @@ to_tsquery('simple', ?)`, tsPrefixQuery(words)
-	}
-	after, afterArgs := req.ByID(hitID, true)
-	// The hits' ids first (the index drives, newest first), then their
-	// rows: the hit's columns are named apart from messages' own.
-	q := `SELECT ` + msgColumns + `, hit.first_name, hit.last_name, hit.phone, hit.email, hit.conversation_status FROM (
-		SELECT ` + hitID + ` AS id, pc.first_name, pc.last_name, COALESCE(pc.phone, '') AS phone, COALESCE(pc.email, '') AS email,
-			c.status AS conversation_status
-		FROM ` + from + ` JOIN conversations c ON c.id = m.conversation_id LEFT JOIN contacts pc ON pc.id = c.contact_id
-		WHERE ` + match + ` AND m.workspace_id = ? AND ` + where + ` AND ` + after + `
-		ORDER BY ` + hitID + ` DESC LIMIT ?) hit JOIN messages USING (id) ORDER BY id DESC`
-	all := append(append(append([]any{matchArg, p.WorkspaceID}, args...), afterArgs...), req.Fetch())
-	rows, err := s.db.Reader().Query(ctx, q, all...)
+	hits, args := s.hitsOf(messageIndex, sc, p, req)
+	q := `SELECT ` + msgColumns + `, hit.first_name, hit.last_name, hit.phone, hit.email, hit.conversation_status FROM (` + hits + `)
+		hit JOIN messages USING (id) ORDER BY id DESC`
+	rows, err := s.db.Reader().Query(ctx, q, args...)
 	if err != nil {
 		return page.Page[MessageHit]{}, fmt.Errorf("conversation: search messages: %w", err)
 	}
-	hits, err := db.Collect(rows, func(rows *sql.Rows) (MessageHit, error) {
+	list, err := db.Collect(rows, func(rows *sql.Rows) (MessageHit, error) {
 		var h MessageHit
 		var first, last, phone, email string
 		m, err := scanMessage(rows, &first, &last, &phone, &email, &h.ConversationStatus)
 		h.Message = m
 		h.ContactName = DisplayName(first, last, phone, email)
-		h.Snippet = Snippet(m.Text, words)
+		h.Snippet = Snippet(m.Text, sc.words)
 		return h, err
 	})
 	if err != nil {
 		return page.Page[MessageHit]{}, fmt.Errorf("conversation: search messages: %w", err)
 	}
-	return page.Cut(hits, req.Limit, func(h MessageHit) page.Cursor { return page.Cursor{Order: page.OrderIDDesc, ID: h.Message.ID} }), nil
+	return page.Cut(list, req.Limit, func(h MessageHit) page.Cursor { return page.Cursor{Order: page.OrderIDDesc, ID: h.Message.ID} }), nil
+}
+
+// CommentHit is an internal comment a search found: the comment, its
+// conversation's contact and channel, where the conversation stands, and
+// the passage of its text around the words found.
+type CommentHit struct {
+	Comment            Comment       `json:"comment"`
+	ContactID          int64         `json:"contact_id"`
+	ContactName        string        `json:"contact_name"`
+	ChannelID          int64         `json:"channel_id"`
+	ConversationStatus string        `json:"conversation_status" enum:"open,snoozed,closed"`
+	Snippet            []SnippetPart `json:"snippet"`
+}
+
+// SearchComments finds internal comments as SearchMessages finds
+// messages: every word a prefix, newest first, in the conversations p
+// may see that match f, a moment after each comment was written or
+// edited (NewCommentSearchConsumer).
+func (s *Service) SearchComments(ctx context.Context, p access.Principal, query string, f ListFilter, req page.Request) (page.Page[CommentHit], error) {
+	sc, err := s.searchScope(p, query, f)
+	if err != nil {
+		return page.Page[CommentHit]{}, err
+	}
+	hits, args := s.hitsOf(commentIndex, sc, p, req)
+	q := `SELECT ` + commentColumns + `, hit.hit_contact_id, hit.hit_channel_id, hit.first_name, hit.last_name, hit.phone, hit.email, hit.conversation_status
+		FROM (` + hits + `) hit JOIN comments USING (id) ORDER BY id DESC`
+	rows, err := s.db.Reader().Query(ctx, q, args...)
+	if err != nil {
+		return page.Page[CommentHit]{}, fmt.Errorf("conversation: search comments: %w", err)
+	}
+	list, err := db.Collect(rows, func(rows *sql.Rows) (CommentHit, error) {
+		var h CommentHit
+		var first, last, phone, email string
+		c, err := scanComment(withMore{rows, []any{&h.ContactID, &h.ChannelID, &first, &last, &phone, &email, &h.ConversationStatus}})
+		h.Comment = c
+		h.ContactName = DisplayName(first, last, phone, email)
+		h.Snippet = Snippet(c.Text, sc.words)
+		return h, err
+	})
+	if err != nil {
+		return page.Page[CommentHit]{}, fmt.Errorf("conversation: search comments: %w", err)
+	}
+	return page.Cut(list, req.Limit, func(h CommentHit) page.Cursor { return page.Cursor{Order: page.OrderIDDesc, ID: h.Comment.ID} }), nil
+}
+
+// withMore scans a row's first columns as its wrapped scanner's caller
+// asks, and the rest into more: a row of a type's columns and a few of
+// its own.
+type withMore struct {
+	rows interface{ Scan(...any) error }
+	more []any
+}
+
+func (w withMore) Scan(dst ...any) error { return w.rows.Scan(append(dst, w.more...)...) }
+
+// searchScope is what a search looks for and where: its words, and the
+// conversations of the list's filter (its sort and contact search aside)
+// that p may see.
+type searchScope struct {
+	words []string
+	where string
+	args  []any
+}
+
+func (s *Service) searchScope(p access.Principal, query string, f ListFilter) (searchScope, error) {
+	words, err := searchWords(query)
+	if err != nil {
+		return searchScope{}, err
+	}
+	f.Sort, f.Q = "", ""
+	if err := f.Validate(); err != nil {
+		return searchScope{}, err
+	}
+	f.now = s.db.Now()
+	where, args, err := f.where(p)
+	return searchScope{words: words, where: where, args: args}, err
+}
+
+// hitsOf is the query of one page of ix's hits, newest first (the index
+// drives), and its arguments: each hit's id and its conversation's
+// contact (id, names), channel and status, named apart from the rows'
+// own columns, which the caller joins by id.
+func (s *Service) hitsOf(ix textIndex, sc searchScope, p access.Principal, req page.Request) (string, []any) {
+	from, hitID, match, matchArg := ix.table+` s JOIN `+ix.source+` r ON r.id = s.rowid`, "s.rowid", ix.table+` MATCH ?`, any(ftsMatch(sc.words))
+	if s.db.Dialect == db.Postgres {
+		from, hitID, match, matchArg = ix.table+` s JOIN `+ix.source+` r ON r.id = s.`+ix.key, "s."+ix.key,
+			`s.terms @@ to_tsquery('simple', ?)`, tsPrefixQuery(sc.words)
+	}
+	after, afterArgs := req.ByID(hitID, true)
+	q := `SELECT ` + hitID + ` AS id, c.contact_id AS hit_contact_id, c.channel_id AS hit_channel_id, pc.first_name, pc.last_name, COALESCE(pc.phone, '') AS phone,
+			COALESCE(pc.email, '') AS email, c.status AS conversation_status
+		FROM ` + from + ` JOIN conversations c ON c.id = r.conversation_id LEFT JOIN contacts pc ON pc.id = c.contact_id
+		WHERE ` + match + ` AND r.workspace_id = ? AND ` + sc.where + ` AND ` + after + `
+		ORDER BY ` + hitID + ` DESC LIMIT ?`
+	return q, append(append(append([]any{matchArg, p.WorkspaceID}, sc.args...), afterArgs...), req.Fetch())
 }
 
 // searchWords are the words of a query, folded as the index folds them;

@@ -234,3 +234,114 @@ func TestSnippet(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchComments: internal notes are found as messages are — a
+// word's start, newest first, page by page, within what the caller may
+// see and the list's filters; notes written before the index existed are
+// found, an edit replaces a note's words, and a deleted note leaves the
+// index.
+func TestSearchComments(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newInbox(t, d)
+		owner := f.owner
+		note := func(conv int64, text string) int64 {
+			t.Helper()
+			c, err := f.svc.AddComment(ctx, owner, conv, CommentInput{Text: text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.ID
+		}
+		// Before the index runs: found once it starts from the log's first event.
+		approved := note(f.convs[0].ID, "Refund approved for order #A77")
+		gone := note(f.convs[0].ID, "refund to be checked")
+		if err := f.svc.DeleteComment(ctx, owner, f.convs[0].ID, gone); err != nil {
+			t.Fatal(err)
+		}
+		hub := event.NewHub()
+		f.db.OnEvents(hub.Notify)
+		g := background.NewGroup(f.clock)
+		backgroundtest.Run(t, g, NewCommentSearchConsumer(f.db, hub, g).Run)
+		pending := note(f.convs[8].ID, "Refund pending: the carrier has not answered")
+		// An agent's note, edited by its author.
+		written, err := f.svc.AddComment(ctx, f.agent, f.convs[1].ID, CommentInput{Text: "The carrier lost the parcel", UserID: f.agents[0]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parcel := written.ID
+		if _, err := f.svc.EditComment(ctx, f.agent, f.convs[1].ID, parcel, CommentInput{Text: "The carrier found the parcel", UserID: f.agents[0]}); err != nil {
+			t.Fatal(err)
+		}
+		backgroundtest.WaitIdle(t, g)
+
+		search := func(p access.Principal, q string, filter ListFilter) []int64 {
+			t.Helper()
+			var ids []int64
+			req := page.Request{Limit: 1}
+			for {
+				pg, err := f.svc.SearchComments(ctx, p, q, filter, req)
+				if err != nil {
+					t.Fatalf("search %q: %v", q, err)
+				}
+				for _, h := range pg.Data {
+					ids = append(ids, h.Comment.ID)
+				}
+				if pg.NextCursor == "" {
+					return ids
+				}
+				c, err := page.Decode(pg.NextCursor, page.OrderIDDesc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.After = &c
+			}
+		}
+		for _, c := range []struct {
+			name  string
+			who   access.Principal
+			q     string
+			f     ListFilter
+			found []int64
+		}{
+			{"a word's start, newest first, page by page", owner, "REFUN", ListFilter{}, []int64{pending, approved}},
+			{"every word", owner, "refund a77", ListFilter{}, []int64{approved}},
+			{"an edit's words", owner, "found parc", ListFilter{}, []int64{parcel}},
+			{"not the words it replaced", owner, "lost", ListFilter{}, nil},
+			{"an agent sees their conversations' only", f.agent, "refund", ListFilter{}, []int64{approved}},
+			{"the list's filters", owner, "carrier", ListFilter{TeamID: f.teams[0]}, []int64{parcel}},
+		} {
+			if got := search(c.who, c.q, c.f); !slices.Equal(got, c.found) {
+				t.Errorf("%s: %q found %v, want %v", c.name, c.q, got, c.found)
+			}
+		}
+
+		pg, err := f.svc.SearchComments(ctx, owner, "a77", ListFilter{}, page.First())
+		if err != nil || len(pg.Data) != 1 {
+			t.Fatalf("search: %v, %v", pg.Data, err)
+		}
+		h := pg.Data[0]
+		if h.ContactName != "Person0 Doe" || h.ContactID != f.convs[0].ContactID || h.ChannelID != f.convs[0].ChannelID ||
+			h.ConversationStatus != StatusOpen || h.Comment.ConversationID != f.convs[0].ID {
+			t.Errorf("hit: %+v", h)
+		}
+		if got := snippetString(h.Snippet); got != "Refund approved for order #[A77]" {
+			t.Errorf("snippet %q", got)
+		}
+
+		// A note deleted leaves the index with it.
+		if err := f.svc.DeleteComment(ctx, owner, f.convs[1].ID, parcel); err != nil {
+			t.Fatal(err)
+		}
+		if got := search(owner, "found", ListFilter{}); len(got) != 0 {
+			t.Errorf("a deleted note found: %v", got)
+		}
+		table, key := "comment_search", "rowid"
+		if d.Dialect == db.Postgres {
+			key = "comment_id"
+		}
+		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM `+table+` WHERE `+key+` = ?`, parcel); n != 0 {
+			t.Errorf("%d index rows for a deleted note, want none", n)
+		}
+	})
+}

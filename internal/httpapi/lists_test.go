@@ -37,7 +37,7 @@ func itemKey(raw json.RawMessage) string {
 }
 
 // listQuery is what a list needs besides its page (the words a search finds).
-var listQuery = map[string]string{"/api/v1/messages/search": "q=hello"}
+var listQuery = map[string]string{"/api/v1/messages/search": "q=hello", "/api/v1/comments/search": "q=hello"}
 
 // TestEveryListPagesAlike walks every GET route the OpenAPI document
 // lists with a cursor parameter, one item per page, and checks it serves

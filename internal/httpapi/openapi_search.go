@@ -2,7 +2,8 @@ package httpapi
 
 import "github.com/switchboard-chat/switchboard/internal/conversation"
 
-// searchOperations document the inbox's message search (messages_search.go).
+// searchOperations document the inbox's search of messages and of
+// internal comments (messages_search.go).
 var searchOperations = map[string]opDoc{
 	"GET /api/v1/messages/search": {id: "searchMessages", tag: tagConversations,
 		summary: "Messages whose text holds every word of q, newest first",
@@ -14,6 +15,13 @@ var searchOperations = map[string]opDoc{
 			"400 when q is missing, holds no word, or more than 10.",
 		query:  append(append([]param{{"q", "the words to find (at most 200 characters, 10 words)", false}}, searchFilters()...), paged...),
 		status: 200, resp: page[conversation.MessageHit]{}},
+	"GET /api/v1/comments/search": {id: "searchComments", tag: tagConversations,
+		summary: "Internal comments whose text holds every word of q, newest first",
+		desc: "Words, filters, order and paging as GET /api/v1/messages/search. Each hit has its comment, its conversation's contact " +
+			"(contact_id, contact_name) and channel_id, the conversation's status and a snippet. A comment is found a moment after it is " +
+			"written or edited; a deleted one is not. 400 when q is missing, holds no word, or more than 10.",
+		query:  append(append([]param{{"q", "the words to find (at most 200 characters, 10 words)", false}}, searchFilters()...), paged...),
+		status: 200, resp: page[conversation.CommentHit]{}},
 }
 
 // searchFilters are the conversation list's filters but its search and sort.

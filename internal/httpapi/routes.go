@@ -66,6 +66,7 @@ func (s *Server) table() []Route {
 		r("DELETE", "/api/v1/conversations/{conversationID}/comments/{commentID}", s.authed(anyone, s.deleteComment)),
 		r("GET", "/api/v1/conversations/{conversationID}/events", s.authed(anyone, s.conversationEvents)),
 		r("GET", "/api/v1/messages/search", s.authed(anyone, s.searchMessages)),
+		r("GET", "/api/v1/comments/search", s.authed(anyone, s.searchComments)),
 		r("GET", "/api/v1/messages/{messageID}", s.authed(anyone, s.getMessage)),
 		r("POST", "/api/v1/messages/{messageID}/retry", s.authed(anyone, s.retryMessage)),
 

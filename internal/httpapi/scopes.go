@@ -38,6 +38,7 @@ var scopeAreas = map[string]string{
 
 	"/api/v1/conversations":      workspace.ScopeConversations,
 	"/api/v1/messages":           workspace.ScopeConversations,
+	"/api/v1/comments":           workspace.ScopeConversations,
 	"/api/v1/closing-categories": workspace.ScopeConversations,
 	"/api/v1/snippets":           workspace.ScopeConversations,
 	"/api/v1/media":              workspace.ScopeConversations,
