@@ -4,7 +4,10 @@
 // opens the older one: its conversation opens at that message, read back
 // page by page, ringed and in view, the word found marked in it. Back to
 // Contacts, the list returns. The contact's page searches their messages
-// alone. Screenshots `inbox-search` and `contact-message-search` (light).
+// alone. An internal note is found the same way under Notes, and opens
+// its conversation at the note, read back past a page of messages.
+// Screenshots `inbox-search`, `inbox-note-search` and
+// `contact-message-search` (light).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fixture, newUser, owner, pane, screenshot, signIn, until } from "./harness.mjs";
@@ -74,6 +77,44 @@ test("an owner finds a message by its words and opens its conversation at it", a
   await contactHits.first().click();
   await page.waitForURL(new RegExp(`/inbox/all/${lenaConv}\\?.*msg=${invoiceMsg}`));
   await pane(page, lenaConv).locator(`[data-message-id="${invoiceMsg}"][data-focused="true"] mark`).waitFor();
+  u.assertClean();
+  await u.close();
+});
+
+test("an agent's internal note is found by its words and opens its conversation at it", async () => {
+  const s = f.server;
+  const nia = s.newContact("Nia", "Notes");
+  const { conversation_id: conv } = await s.contactWrites(nia, "My card was charged twice");
+  const note = await s.api("POST", `/api/v1/conversations/${conv}/comments`, { text: "Chargeback opened with the bank, ref CB-7781" }, { expect: 201 });
+  for (let n = 2; n <= 70; n++) await s.contactWrites(nia, `note line ${String(n).padStart(3, "0")}`);
+  await until(async () => (await s.api("GET", "/api/v1/comments/search?q=chargeback")).data.length === 1, { what: "the note indexed" });
+
+  const u = await newUser(f.browser, { name: "the owner" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, "/inbox/all");
+  await page.locator("#conversation-search").fill("chargeb");
+  await page.getByTestId("search-in-notes").click();
+  const hits = page.getByTestId("note-hit");
+  await until(async () => (await hits.count()) === 1, { what: "the note found" });
+  assert.match(await hits.first().innerText(), /Note by .*Chargeback opened/);
+  assert.equal(await hits.first().locator("mark").innerText(), "Chargeback");
+
+  await hits.first().click();
+  await page.waitForURL(new RegExp(`/inbox/all/${conv}\\?.*note=${note.id}`));
+  const focused = pane(page, conv).locator(`[data-comment-id="${note.id}"][data-focused="true"]`);
+  await focused.waitFor();
+  assert.equal(await focused.locator("mark").innerText(), "Chargeback", "the word found marked in the note");
+  await until(
+    async () =>
+      focused.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const view = el.closest('[data-testid="timeline"]').getBoundingClientRect();
+        return box.top >= view.top && box.bottom <= view.bottom;
+      }),
+    { what: "the note in view" },
+  );
+  await screenshot(page, "inbox-note-search", "light");
   u.assertClean();
   await u.close();
 });

@@ -6,6 +6,7 @@ export const qk = {
   conversationList: (filter: object) => ["conversations", filter] as const,
   counts: ["counts"] as const, // ["counts", filter]
   messageSearch: (params: object) => ["messageSearch", params] as const, // GET /api/v1/messages/search: a snapshot, not followed live
+  noteSearch: (params: object) => ["noteSearch", params] as const, // GET /api/v1/comments/search: likewise
   conversation: (id: number) => ["conversation", id] as const,
   messages: (id: number) => ["conversation", id, "messages"] as const,
   comments: (id: number) => ["conversation", id, "comments"] as const,

@@ -13,6 +13,7 @@ export type ConversationView = S["ConversationView"];
 export type ConversationListFilter = S["ConversationListFilter"];
 export type Message = S["ConversationMessage"];
 export type MessageHit = S["ConversationMessageHit"];
+export type CommentHit = S["ConversationCommentHit"];
 export type Comment = S["ConversationComment"];
 export type Contact = S["Contact"];
 export type ContactDetail = S["ContactDetail"];

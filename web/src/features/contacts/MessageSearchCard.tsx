@@ -36,12 +36,11 @@ export function MessageSearchCard({ contactID }: { contactID: number }) {
         {q !== "" && (
           <div className="border-line flex max-h-80 flex-col overflow-hidden rounded border">
             <MessageResults
+              kind="messages"
               filter={{ contact_id: contactID }}
               q={q}
-              openMessage={null}
-              onOpen={(h) =>
-                navigate(`/inbox/all/${h.message.conversation_id}?${new URLSearchParams({ q, in: "messages", msg: String(h.message.id) })}`)
-              }
+              open={null}
+              onOpen={(h) => navigate(`/inbox/all/${h.conversationID}?${new URLSearchParams({ q, in: "messages", msg: String(h.focus.id) })}`)}
             />
           </div>
         )}

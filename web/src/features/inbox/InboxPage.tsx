@@ -14,10 +14,12 @@ import { api } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import { useShortcuts } from "../../lib/shortcuts";
 import { Kbd } from "../../lib/ui/Kbd";
-import type { Conversation, MessageHit } from "../../lib/types";
+import type { Conversation } from "../../lib/types";
 import { ConversationPane } from "./conversation/ConversationPane";
 import { searchWords } from "./conversation/highlight";
 import { ListPane, type SearchIn } from "./list/ListPane";
+import type { SearchTarget } from "./list/MessageResults";
+import type { TimelineFocus } from "./conversation/timelineFocus";
 import { openFilterMenu } from "./list/FilterMenu";
 import { ViewsSidebar } from "./list/ViewsSidebar";
 import { LISTBOX_ID } from "./list/ConversationList";
@@ -147,23 +149,36 @@ export function InboxPage() {
     setSearchParams(next, { replace });
   };
 
-  // The search box finds contacts (the list) or messages (?in=messages);
-  // a message it found opens its conversation at it (?msg=).
-  const searchIn: SearchIn = searchParams.get("in") === "messages" ? "messages" : "contacts";
-  const msg = searchParams.get("msg");
-  const openMessage = msg && /^[1-9][0-9]*$/.test(msg) ? Number(msg) : null;
-  const focusWords = useMemo(() => (searchIn === "messages" ? searchWords(search) : undefined), [searchIn, search]);
+  // The search box finds contacts (the list), messages (?in=messages) or
+  // internal notes (?in=notes); a message or a note it found opens its
+  // conversation at it (?msg=, ?note=).
+  const inParam = searchParams.get("in");
+  const searchIn: SearchIn = inParam === "messages" || inParam === "notes" ? inParam : "contacts";
+  const idParam = (name: string) => {
+    const v = searchParams.get(name);
+    return v && /^[1-9][0-9]*$/.test(v) ? Number(v) : null;
+  };
+  const msgID = idParam("msg");
+  const noteID = idParam("note");
+  const openHit = useMemo<TimelineFocus | null>(
+    () => (msgID ? { kind: "message", id: msgID } : noteID ? { kind: "comment", id: noteID } : null),
+    [msgID, noteID],
+  );
+  const focusWords = useMemo(() => (searchIn !== "contacts" ? searchWords(search) : undefined), [searchIn, search]);
   const onSearchIn = (s: SearchIn) => {
     const next = new URLSearchParams(latest.current);
-    if (s === "messages") next.set("in", s);
+    if (s !== "contacts") next.set("in", s);
     else next.delete("in");
     next.delete("msg");
+    next.delete("note");
     write(next);
   };
-  const onOpenHit = (hit: MessageHit) => {
+  const onOpenHit = (target: SearchTarget) => {
     const next = new URLSearchParams(latest.current);
-    next.set("msg", String(hit.message.id));
-    navigate({ pathname: `/inbox/${params.view}/${hit.message.conversation_id}`, search: next.toString() });
+    next.delete("msg");
+    next.delete("note");
+    next.set(target.focus.kind === "message" ? "msg" : "note", String(target.focus.id));
+    navigate({ pathname: `/inbox/${params.view}/${target.conversationID}`, search: next.toString() });
   };
 
   // The conversation opens in the same list: the query stays (but a
@@ -172,6 +187,7 @@ export function InboxPage() {
     (id: number) => {
       const next = new URLSearchParams(location.search);
       next.delete("msg");
+      next.delete("note");
       navigate({ pathname: `/inbox/${params.view}/${id}`, search: next.toString() });
     },
     [navigate, params.view, location.search],
@@ -235,14 +251,14 @@ export function InboxPage() {
         onSearch={(q) => setChoice({ q }, true)}
         searchIn={searchIn}
         onSearchIn={onSearchIn}
-        openMessage={openMessage}
+        openHit={openHit}
         onOpenHit={onOpenHit}
         openID={openID}
         onOpen={onOpen}
         keysEnabled={!dialogOpen}
       />
       {openID !== null ? (
-        <ConversationPane conversationID={openID} focusMessage={openMessage} focusWords={focusWords} />
+        <ConversationPane conversationID={openID} focus={openHit} focusWords={focusWords} />
       ) : (
         <EmptyPane />
       )}

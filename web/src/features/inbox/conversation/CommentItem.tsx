@@ -28,6 +28,8 @@ export const CommentItem = memo(function CommentItem({
   startEditing,
   onEditingStarted,
   onEditingEnded,
+  focused,
+  marks,
 }: {
   item: Extract<TimelineItem, { kind: "comment" }>;
   names: Names;
@@ -46,6 +48,9 @@ export const CommentItem = memo(function CommentItem({
   onEditingStarted?(): void;
   /** The editor closed (saved or left): the composer takes the focus back. */
   onEditingEnded?(): void;
+  /** A search's hit: ringed, its words (folded) marked. */
+  focused?: boolean;
+  marks?: string[];
 }) {
   const { t, i18n } = useTranslation();
   const c = item.comment;
@@ -71,7 +76,14 @@ export const CommentItem = memo(function CommentItem({
     if (await onEdit(c, text, chosen)) close();
   };
   return (
-    <div data-testid="timeline-item" data-kind="comment" data-status={item.local?.status} className="group flex flex-row-reverse items-end gap-2">
+    <div
+      data-testid="timeline-item"
+      data-kind="comment"
+      data-status={item.local?.status}
+      data-comment-id={item.local ? undefined : c.id}
+      data-focused={focused ? "true" : undefined}
+      className="group flex flex-row-reverse items-end gap-2"
+    >
       <Avatar name={who} size={28} />
       <div className="flex max-w-[75%] flex-col items-end gap-1">
         <div className="text-muted flex items-center gap-2 text-xs">
@@ -103,8 +115,13 @@ export const CommentItem = memo(function CommentItem({
           {item.local?.status === "pending" && <Clock size={12} aria-label={t("conversation.delivery.pending")} />}
         </div>
         {!editing ? (
-          <div className="bg-note border-warning/40 rounded-2xl rounded-br-sm border border-dashed px-3 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap">
-            <RichText text={c.text} />
+          <div
+            className={
+              "bg-note border-warning/40 rounded-2xl rounded-br-sm border border-dashed px-3 py-2 text-sm leading-relaxed break-words whitespace-pre-wrap" +
+              (focused ? " ring-accent ring-offset-bg ring-2 ring-offset-2" : "")
+            }
+          >
+            <RichText text={c.text} marks={marks} />
           </div>
         ) : (
           <CommentEditor initial={c.text} users={users} onSave={(text, chosen) => void save(text, chosen)} onCancel={close} />

@@ -46,6 +46,7 @@ import type { TemplateChoice } from "./TemplatePicker";
 import { Timeline } from "./Timeline";
 import { TipButton } from "./ui";
 import { TranscriptButton } from "./TranscriptButton";
+import type { TimelineFocus } from "./timelineFocus";
 import { useConversationCommands } from "./useConversationCommands";
 import { useAIHelp } from "./ai/aiHelp";
 
@@ -55,23 +56,23 @@ let localSeq = 0;
 let retryAvailable = true;
 
 /**
- * ConversationPane shows a conversation; focusMessage, a message a search
- * found in it, is brought into view and marked, the search's words
- * (focusWords, folded) marked in its text.
+ * ConversationPane shows a conversation; focus, a message or an internal
+ * comment a search found in it, is brought into view and marked, the
+ * search's words (focusWords, folded) marked in its text.
  */
-export function ConversationPane({ conversationID, focusMessage, focusWords }: {
+export function ConversationPane({ conversationID, focus, focusWords }: {
   conversationID: number;
-  focusMessage?: number | null;
+  focus?: TimelineFocus | null;
   focusWords?: string[];
 }) {
   return (
     <Tooltip.Provider delayDuration={400}>
-      <Pane key={conversationID} id={conversationID} focus={focusMessage} focusWords={focusWords} />
+      <Pane key={conversationID} id={conversationID} focus={focus} focusWords={focusWords} />
     </Tooltip.Provider>
   );
 }
 
-function Pane({ id, focus, focusWords }: { id: number; focus?: number | null; focusWords?: string[] }) {
+function Pane({ id, focus, focusWords }: { id: number; focus?: TimelineFocus | null; focusWords?: string[] }) {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const tz = validTimeZone(me.workspace.timezone);

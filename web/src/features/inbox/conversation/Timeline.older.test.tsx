@@ -94,7 +94,7 @@ afterEach(() => {
   for (const p of ["scrollTop", "scrollHeight", "clientHeight"]) delete (HTMLElement.prototype as unknown as Record<string, unknown>)[p];
 });
 
-function view(messages: Message[], older: TimelineProps["older"], focus?: number) {
+function view(messages: Message[], older: TimelineProps["older"], focusID?: number) {
   return (
     <Timeline
       items={mergeTimeline({ messages })}
@@ -107,7 +107,7 @@ function view(messages: Message[], older: TimelineProps["older"], focus?: number
       onResend={() => {}}
       onDiscard={() => {}}
       older={older}
-      focus={focus}
+      focus={focusID ? { kind: "message", id: focusID } : undefined}
     />
   );
 }

@@ -34,7 +34,7 @@ import { describeEvent, type Names } from "./eventText";
 import { dayKey, formatDay, formatTime } from "./time";
 import { Attachment, attachmentOf, attachmentsOf, FetchedAttachmentView, locationOf, quickReplies, senderName, unsupportedType } from "./messageContent";
 import { languageName, useInlineTranslation } from "./ai/aiHelp";
-import { useFocusMessage } from "./timelineFocus";
+import { focused, useFocusMessage, type TimelineFocus } from "./timelineFocus";
 
 // Telegram's notices that a group became a supergroup, which nodes before
 // 2026-12-05 stored as messages (they are no message since): said as what
@@ -70,9 +70,9 @@ export interface TimelineProps {
   onEditingStarted?(): void;
   /** A comment's editor closed. */
   onEditingEnded?(): void;
-  /** A message to bring into view and mark (a search's hit): older pages are read until it is shown. */
-  focus?: number | null;
-  /** The search's words (folded), marked in the focused message. */
+  /** A message or a comment to bring into view and mark (a search's hit): older pages are read until it is shown. */
+  focus?: TimelineFocus | null;
+  /** The search's words (folded), marked in the focused item. */
   focusWords?: string[];
 }
 
@@ -261,8 +261,8 @@ export function Timeline({
                     onDiscard={onDiscard}
                     onMediaLoad={keepAtBottom}
                     aiModel={aiModel}
-                    focused={!item.local && item.message.id === focus}
-                    marks={!item.local && item.message.id === focus ? focusWords : undefined}
+                    focused={!item.local && focused(focus, "message", item.message.id)}
+                    marks={!item.local && focused(focus, "message", item.message.id) ? focusWords : undefined}
                   />
                 )}
                 {item.kind === "comment" && (
@@ -280,6 +280,8 @@ export function Timeline({
                     startEditing={!item.local && editingComment === item.comment.id}
                     onEditingStarted={onEditingStarted}
                     onEditingEnded={onEditingEnded}
+                    focused={!item.local && focused(focus, "comment", item.comment.id)}
+                    marks={!item.local && focused(focus, "comment", item.comment.id) ? focusWords : undefined}
                   />
                 )}
                 {item.kind === "event" && <EventItem event={item.event} names={names} tz={tz} />}

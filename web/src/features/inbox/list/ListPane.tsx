@@ -11,11 +11,12 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { api, ApiError, type Page } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
-import type { ConversationView, MessageHit } from "../../../lib/types";
+import type { ConversationView } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import { BulkBar } from "./BulkBar";
 import { ConversationList, useConversationList } from "./ConversationList";
-import { MessageResults } from "./MessageResults";
+import { MessageResults, type SearchTarget } from "./MessageResults";
+import type { TimelineFocus } from "../conversation/timelineFocus";
 import { SEARCH_INPUT_ID } from "../palette/focus";
 import { FilterChips, FilterMenu } from "./FilterMenu";
 import { sinces, sorts, statuses, type ListFilter, type Narrow, type Since, type Sort, type Status } from "./views";
@@ -34,18 +35,18 @@ export interface ListPaneProps {
   onSince(s: Since): void;
   onNarrow(n: Narrow): void;
   onSearch(q: string): void;
-  /** What the search box searches: the contacts' names (the list) or the messages' words. */
+  /** What the search box searches: the contacts' names (the list), the messages' words or the internal notes'. */
   searchIn: SearchIn;
   onSearchIn(s: SearchIn): void;
-  /** The message a hit opened, if any. */
-  openMessage: number | null;
-  onOpenHit(hit: MessageHit): void;
+  /** The message or note a hit opened, if any. */
+  openHit: TimelineFocus | null;
+  onOpenHit(target: SearchTarget): void;
   openID: number | null;
   onOpen(id: number): void;
   keysEnabled: boolean;
 }
 
-export type SearchIn = "contacts" | "messages";
+export type SearchIn = "contacts" | "messages" | "notes";
 
 const item =
   "flex cursor-default items-center gap-2 rounded px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-hover";
@@ -246,8 +247,8 @@ export function ListPane(p: ListPaneProps) {
             onKeyDown={(e) => {
               if (e.key === "Enter") p.onSearch(text);
             }}
-            aria-label={t(p.searchIn === "messages" ? "inbox.search.messagesLabel" : "inbox.list.search")}
-            placeholder={t(p.searchIn === "messages" ? "inbox.search.messagesPlaceholder" : "inbox.list.searchPlaceholder")}
+            aria-label={t(p.searchIn === "contacts" ? "inbox.list.search" : `inbox.search.${p.searchIn}Label`)}
+            placeholder={t(p.searchIn === "contacts" ? "inbox.list.searchPlaceholder" : `inbox.search.${p.searchIn}Placeholder`)}
             maxLength={200}
             className="min-w-0 flex-1 bg-transparent py-1 text-[13px]"
             style={{ outline: "none" }}
@@ -256,10 +257,10 @@ export function ListPane(p: ListPaneProps) {
         <FilterMenu narrow={p.narrow} onNarrow={p.onNarrow} />
         <SortMenu sort={p.sort} status={p.status} since={p.since} onSort={p.onSort} onStatus={p.onStatus} onSince={p.onSince} />
       </div>
-      {(text !== "" || p.searchIn === "messages") && <SearchInTabs value={p.searchIn} onChange={p.onSearchIn} />}
+      {(text !== "" || p.searchIn !== "contacts") && <SearchInTabs value={p.searchIn} onChange={p.onSearchIn} />}
       <FilterChips narrow={p.narrow} since={p.since} onNarrow={p.onNarrow} onSince={p.onSince} />
-      {p.searchIn === "messages" ? (
-        <MessageResults filter={p.filter} q={p.search} openMessage={p.openMessage} onOpen={p.onOpenHit} />
+      {p.searchIn !== "contacts" ? (
+        <MessageResults kind={p.searchIn} filter={p.filter} q={p.search} open={p.openHit} onOpen={p.onOpenHit} />
       ) : (
         <ConversationList
           key={identity}
@@ -291,13 +292,13 @@ function ListBulkBar({ filter, picked, onPick, onDone, onExit }: {
   return <BulkBar picked={[...picked]} shown={shown.length} onPickAll={() => onPick(new Set(shown))} onDone={onDone} onExit={onExit} />;
 }
 
-/** SearchInTabs: whether the search box finds conversations by their contact or messages by their words. */
+/** SearchInTabs: whether the search box finds conversations by their contact, or messages or internal notes by their words. */
 function SearchInTabs({ value, onChange }: { value: SearchIn; onChange(s: SearchIn): void }) {
   const { t } = useTranslation();
   return (
     <div role="tablist" aria-label={t("inbox.search.in")} className="border-line flex shrink-0 items-center gap-1 border-b px-3 py-1.5 text-xs">
       <span className="text-muted mr-1">{t("inbox.search.in")}</span>
-      {(["contacts", "messages"] as const).map((s) => (
+      {(["contacts", "messages", "notes"] as const).map((s) => (
         <button
           key={s}
           type="button"

@@ -1,12 +1,12 @@
-// The search box's messages: the view's conversations whatever their
-// status, the words found marked, a hit handed to onOpen, more pages on
-// asking.
+// The search box's messages and internal notes: the view's conversations
+// whatever their status, the words found marked, a hit handed to onOpen,
+// more pages on asking; a note says whose it is.
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "../../../lib/i18n";
 import { SessionProvider, useSession } from "../../../lib/session";
-import type { MessageHit } from "../../../lib/types";
+import type { CommentHit, MessageHit } from "../../../lib/types";
 import { json } from "../../../test/http";
 import { MessageResults, searchParams } from "./MessageResults";
 
@@ -20,6 +20,15 @@ const hit = (id: number, status = "open"): MessageHit => ({
   contact_name: `Contact ${id}`,
   conversation_status: status as MessageHit["conversation_status"],
   snippet: [{ text: "where is my " }, { text: "delivery", match: true }, { text: ` ${id}` }],
+});
+
+const note = (id: number, author: number): CommentHit => ({
+  comment: { id, conversation_id: 200 + id, user_id: author, text: `refund approved ${id}`, mentions: [], created_at: new Date().toISOString() },
+  contact_id: 7,
+  contact_name: `Contact ${id}`,
+  channel_id: 1,
+  conversation_status: "open",
+  snippet: [{ text: "refund", match: true }, { text: ` approved ${id}` }],
 });
 
 /** mine is a reply Mo (user 2, signed in) sent. */
@@ -37,6 +46,11 @@ beforeEach(() => {
       if (u.pathname === "/api/v1/me")
         return json(200, { role: "agent", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 2, name: "Mo", team_ids: [] } });
       if (u.pathname === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
+      if (u.pathname === "/api/v1/comments/search") {
+        urls.push(u);
+        return json(200, { data: [note(9, 5), note(8, 2)], next_cursor: "" });
+      }
+      if (u.pathname === "/api/v1/users") return json(200, { data: [{ id: 5, name: "Ana Lima", role: "agent" }], next_cursor: "" });
       if (u.pathname === "/api/v1/messages/search") {
         urls.push(u);
         return u.searchParams.get("cursor")
@@ -57,12 +71,12 @@ function Signed({ children }: { children: React.ReactNode }) {
   return useSession().state.status === "signed-in" ? <>{children}</> : null;
 }
 
-function mount(q: string, onOpen = vi.fn()) {
+function mount(q: string, onOpen = vi.fn(), kind: "messages" | "notes" = "messages") {
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <SessionProvider>
         <Signed>
-          <MessageResults filter={{ team_id: 4, status: "open", sort: "waiting", q: "ada", last_incoming_within: 3600 }} q={q} openMessage={2} onOpen={onOpen} />
+          <MessageResults filter={{ team_id: 4, status: "open", sort: "waiting", q: "ada", last_incoming_within: 3600 }} q={q} kind={kind} open={{ kind: "message", id: 2 }} onOpen={onOpen} />
         </Signed>
       </SessionProvider>
     </QueryClientProvider>,
@@ -87,7 +101,7 @@ it("lists the hits newest first with the words found marked, hands one to onOpen
   expect(hits[1]!.textContent).toContain("Closed");
   expect(hits[1]!.getAttribute("aria-current")).toBe("true"); // the one open in the pane
   fireEvent.click(hits[0]!);
-  expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ message: expect.objectContaining({ id: 3, conversation_id: 103 }) }));
+  expect(onOpen).toHaveBeenCalledWith({ conversationID: 103, focus: { kind: "message", id: 3 } });
   fireEvent.click(screen.getByRole("button", { name: "More messages" }));
   await waitFor(() => expect(screen.getAllByTestId("message-hit")).toHaveLength(4));
   expect(urls[1]!.searchParams.get("cursor")).toBe("c2");
@@ -102,4 +116,16 @@ it("asks for words before searching, and says when nothing holds them", async ()
   vi.stubGlobal("fetch", vi.fn((url: string) => (url.startsWith("/api/v1/messages/search") ? json(200, { data: [], next_cursor: "" }) : answer(url))));
   mount("zebra");
   expect(await screen.findByText("No message holds “zebra”.")).toBeTruthy();
+});
+
+it("finds internal notes, each with whose it is, and opens one at the note", async () => {
+  const onOpen = mount("refund", vi.fn(), "notes");
+  const hits = await screen.findAllByTestId("note-hit");
+  expect(hits.map((h) => h.getAttribute("data-comment-id"))).toEqual(["9", "8"]);
+  await waitFor(() => expect(hits[0]!.textContent).toContain("Note by Ana Lima: refund approved 9"));
+  expect(hits[1]!.textContent).toContain("Note by you: refund approved 8");
+  expect(urls[0]!.pathname).toBe("/api/v1/comments/search");
+  expect(hits[0]!.getAttribute("aria-current")).toBeNull(); // message 2 is open, not a note
+  fireEvent.click(hits[1]!);
+  expect(onOpen).toHaveBeenCalledWith({ conversationID: 208, focus: { kind: "comment", id: 8 } });
 });
