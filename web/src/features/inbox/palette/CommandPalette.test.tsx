@@ -40,7 +40,11 @@ describe("CommandPalette", () => {
     const { onOpenChange, input } = open();
     expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Replyr", "Close the conversatione"]);
     fireEvent.change(input, { target: { value: "clo" } });
-    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Close the conversatione", "Search the messages for “clo”"]);
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "Close the conversatione",
+      "Search the messages for “clo”",
+      "Search the internal notes for “clo”",
+    ]);
     fireEvent.keyDown(input, { key: "Enter" });
     expect(close).toHaveBeenCalledTimes(1);
     expect(reply).not.toHaveBeenCalled();
@@ -67,17 +71,25 @@ describe("CommandPalette", () => {
     off();
   });
 
-  it("offers last to search the messages for what is typed", () => {
+  it("offers last to search the messages, then the notes, for what is typed", () => {
     const close = vi.fn();
     const off = registerCommands([{ id: "close", label: "Close the conversation", run: close }]);
     const { input } = open();
     fireEvent.change(input, { target: { value: "clos" } });
-    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Close the conversation", "Search the messages for “clos”"]);
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "Close the conversation",
+      "Search the messages for “clos”",
+      "Search the internal notes for “clos”",
+    ]);
     fireEvent.keyDown(input, { key: "Enter" });
     expect(close).toHaveBeenCalled(); // the command first, still
     fireEvent.change(input, { target: { value: "invoice 42" } });
     fireEvent.keyDown(input, { key: "Enter" });
     expect(screen.getByTestId("location").textContent).toBe("/inbox/all?q=invoice+42&in=messages");
+    fireEvent.change(input, { target: { value: "refund" } });
+    fireEvent.keyDown(input, { key: "ArrowDown" });
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(screen.getByTestId("location").textContent).toBe("/inbox/all?q=refund&in=notes");
     off();
   });
 });

@@ -90,15 +90,17 @@ export function CommandPalette({ open, onOpenChange }: { open: boolean; onOpenCh
     }
     const words = text.trim();
     if (words.length >= 2) {
-      all.push({
-        id: "search:messages",
-        label: t("palette.searchMessages", { q: words }),
-        group: t("palette.group.search"),
-        icon: "search",
-        match: "",
-        last: true,
-        run: () => navigate(`/inbox/all?${new URLSearchParams({ q: words, in: "messages" })}`),
-      });
+      for (const where of ["messages", "notes"] as const) {
+        all.push({
+          id: `search:${where}`,
+          label: t(where === "messages" ? "palette.searchMessages" : "palette.searchNotes", { q: words }),
+          group: t("palette.group.search"),
+          icon: "search",
+          match: "",
+          last: true,
+          run: () => navigate(`/inbox/all?${new URLSearchParams({ q: words, in: where })}`),
+        });
+      }
     }
     return rank(text, all);
   }, [text, q, commands, found.data, navigate, t]);
