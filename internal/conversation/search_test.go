@@ -65,25 +65,8 @@ func TestSearchMessages(t *testing.T) {
 
 		search := func(p access.Principal, q string, filter ListFilter) []int64 {
 			t.Helper()
-			var ids []int64
-			req := page.Request{Limit: 1}
-			for {
-				pg, err := f.svc.SearchMessages(ctx, p, q, filter, req)
-				if err != nil {
-					t.Fatalf("search %q: %v", q, err)
-				}
-				for _, h := range pg.Data {
-					ids = append(ids, h.Message.ID)
-				}
-				if pg.NextCursor == "" {
-					return ids
-				}
-				c, err := page.Decode(pg.NextCursor, page.OrderIDDesc)
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.After = &c
-			}
+			return walkHits(t, func(req page.Request) (page.Page[MessageHit], error) { return f.svc.SearchMessages(ctx, p, q, filter, req) },
+				func(h MessageHit) int64 { return h.Message.ID })
 		}
 		for _, c := range []struct {
 			name  string
@@ -190,6 +173,31 @@ func TestSearchMessagesRefusesBadQueries(t *testing.T) {
 	}
 }
 
+// walkHits reads a search one hit a page, following its cursor, and
+// returns the ids of what it found in order.
+func walkHits[H any](t *testing.T, search func(page.Request) (page.Page[H], error), id func(H) int64) []int64 {
+	t.Helper()
+	var ids []int64
+	req := page.Request{Limit: 1}
+	for {
+		pg, err := search(req)
+		if err != nil {
+			t.Fatalf("search: %v", err)
+		}
+		for _, h := range pg.Data {
+			ids = append(ids, id(h))
+		}
+		if pg.NextCursor == "" {
+			return ids
+		}
+		c, err := page.Decode(pg.NextCursor, page.OrderIDDesc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.After = &c
+	}
+}
+
 func deleteMessage(t *testing.T, d *db.DB, id int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -277,25 +285,8 @@ func TestSearchComments(t *testing.T) {
 
 		search := func(p access.Principal, q string, filter ListFilter) []int64 {
 			t.Helper()
-			var ids []int64
-			req := page.Request{Limit: 1}
-			for {
-				pg, err := f.svc.SearchComments(ctx, p, q, filter, req)
-				if err != nil {
-					t.Fatalf("search %q: %v", q, err)
-				}
-				for _, h := range pg.Data {
-					ids = append(ids, h.Comment.ID)
-				}
-				if pg.NextCursor == "" {
-					return ids
-				}
-				c, err := page.Decode(pg.NextCursor, page.OrderIDDesc)
-				if err != nil {
-					t.Fatal(err)
-				}
-				req.After = &c
-			}
+			return walkHits(t, func(req page.Request) (page.Page[CommentHit], error) { return f.svc.SearchComments(ctx, p, q, filter, req) },
+				func(h CommentHit) int64 { return h.Comment.ID })
 		}
 		for _, c := range []struct {
 			name  string

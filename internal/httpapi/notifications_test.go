@@ -18,11 +18,7 @@ import (
 func TestNotificationsAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		g := background.NewGroup(d.Clock())
-		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g, 0).Run) // as the node runs it
-		// Its first pass places its cursor at the log's end: only what
-		// happens after it starts makes notifications.
-		backgroundtest.WaitIdle(t, g)
+		g := f.bell(t)
 		r := f.inbound(t, "+14155550199", "Ada", "bell-1")
 		f.vars["conversationID"] = itoa(r.ConversationID)
 		agent := itoa(f.users["agent"].ID)
@@ -67,9 +63,7 @@ func TestNotificationsAPI(t *testing.T) {
 func TestMarkingNoNotificationsReadKeepsThemUnread(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		g := background.NewGroup(d.Clock())
-		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g, 0).Run)
-		backgroundtest.WaitIdle(t, g)
+		g := f.bell(t)
 		r := f.inbound(t, "+14155550199", "Ada", "bell-1")
 		f.vars["conversationID"] = itoa(r.ConversationID)
 		f.run(t, []scenario{
@@ -86,15 +80,13 @@ func TestMarkingNoNotificationsReadKeepsThemUnread(t *testing.T) {
 	})
 }
 
-// Reading a conversation reads what the bell told of it: the agent
-// assigned and mentioned in one conversation, and mentioned in another,
-// reads the first; only the second's mention stays unread.
+// Reading a conversation reads what the bell told of it: the agent,
+// assigned and mentioned in one conversation and assigned another, reads
+// the first; only the second's assignment stays unread.
 func TestReadingAConversationReadsItsNotifications(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		g := background.NewGroup(d.Clock())
-		backgroundtest.Run(t, g, notification.NewConsumer(d, f.hub, g, 0).Run)
-		backgroundtest.WaitIdle(t, g)
+		g := f.bell(t)
 		f.vars["first"] = itoa(f.inbound(t, "+14155550199", "Ada", "bell-1").ConversationID)
 		f.vars["second"] = itoa(f.inbound(t, "+14155550198", "Bo", "bell-2").ConversationID)
 		agent := itoa(f.users["agent"].ID)
@@ -146,4 +138,16 @@ func TestNotificationSettingsAPI(t *testing.T) {
 			{name: "nor can set them", method: "PUT", path: path, as: "integration", body: `{"mail_mentions":false,"mail_assignments":false,"mail_webhooks":true,"language":"en"}`, status: 400},
 		})
 	})
+}
+
+// bell runs the notifications consumer on the fixture's store, as the node
+// runs it (no mail), until the test ends. Its first pass places its cursor
+// at the log's end, which it has reached when bell returns: only what
+// happens after makes notifications.
+func (f *fixture) bell(t *testing.T) *background.Group {
+	t.Helper()
+	g := background.NewGroup(f.d.Clock())
+	backgroundtest.Run(t, g, notification.NewConsumer(f.d, f.hub, g, 0).Run)
+	backgroundtest.WaitIdle(t, g)
+	return g
 }

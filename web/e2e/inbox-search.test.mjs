@@ -14,6 +14,14 @@ import { fixture, newUser, owner, pane, screenshot, signIn, until } from "./harn
 
 const f = fixture(before, after, { workflows: false });
 
+/** inTimelineView: the item is wholly inside its timeline's window. */
+const inTimelineView = (item) =>
+  item.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const view = el.closest('[data-testid="timeline"]').getBoundingClientRect();
+    return box.top >= view.top && box.bottom <= view.bottom;
+  });
+
 test("an owner finds a message by its words and opens its conversation at it", async () => {
   const s = f.server;
   const lena = s.newContact("Lena", "Search");
@@ -47,15 +55,7 @@ test("an owner finds a message by its words and opens its conversation at it", a
   await focused.waitFor();
   assert.equal(await focused.locator("mark").innerText(), "invoice", "the word found marked in the message");
   const timeline = p.getByTestId("timeline");
-  await until(
-    async () =>
-      focused.evaluate((el) => {
-        const box = el.getBoundingClientRect();
-        const view = el.closest('[data-testid="timeline"]').getBoundingClientRect();
-        return box.top >= view.top && box.bottom <= view.bottom;
-      }),
-    { what: "the message found in view" },
-  );
+  await until(() => inTimelineView(focused), { what: "the message found in view" });
   assert.ok((await timeline.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)) > 100, "the timeline stayed at its newest");
   assert.equal(await hits.nth(1).getAttribute("aria-current"), "true");
   await screenshot(page, "inbox-search", "light");
@@ -105,15 +105,7 @@ test("an agent's internal note is found by its words and opens its conversation 
   const focused = pane(page, conv).locator(`[data-comment-id="${note.id}"][data-focused="true"]`);
   await focused.waitFor();
   assert.equal(await focused.locator("mark").innerText(), "Chargeback", "the word found marked in the note");
-  await until(
-    async () =>
-      focused.evaluate((el) => {
-        const box = el.getBoundingClientRect();
-        const view = el.closest('[data-testid="timeline"]').getBoundingClientRect();
-        return box.top >= view.top && box.bottom <= view.bottom;
-      }),
-    { what: "the note in view" },
-  );
+  await until(() => inTimelineView(focused), { what: "the note in view" });
   await screenshot(page, "inbox-note-search", "light");
   u.assertClean();
   await u.close();

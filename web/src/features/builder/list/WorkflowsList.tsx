@@ -10,6 +10,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Copy, Download, Play, Plus, Square, Trash2, Upload, X } from "lucide-react";
 import { api, ApiError, type ErrorDetail, type Page } from "../../../lib/api";
+import { downloadFile } from "../../../lib/download";
 import { qk } from "../../../lib/queryKeys";
 import { useWorkflows } from "../../../lib/directory";
 import { Button } from "../../../lib/ui/form";
@@ -105,17 +106,7 @@ export default function WorkflowsList() {
     onSettled: () => qc.invalidateQueries({ queryKey: qk.workflows }),
   });
 
-  const exportWorkflow = (wf: Workflow) => {
-    const blob = new Blob([JSON.stringify(definitionOf(wf), null, 2) + "\n"], { type: "application/json" });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = fileName(wf.name);
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
+  const exportWorkflow = (wf: Workflow) => downloadFile(fileName(wf.name), JSON.stringify(definitionOf(wf), null, 2) + "\n", "application/json");
 
   const rows = list.data?.data ?? [];
   return (

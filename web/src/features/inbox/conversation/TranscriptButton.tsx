@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Download } from "lucide-react";
+import { downloadFile } from "../../../lib/download";
 import type { Conversation } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import type { Names } from "./eventText";
@@ -18,15 +19,7 @@ export function TranscriptButton({ conversation, contactName, names, tz }: { con
     try {
       const parts = await fetchTranscriptParts(conversation.id);
       const text = transcriptText(parts, { conversation, contactName, channelName: names.channel, names, tz, lang: i18n.language, t });
-      const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = transcriptFileName(conversation.id);
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      // The download has its own copy once started; the next task is late enough.
-      setTimeout(() => URL.revokeObjectURL(url), 0);
+      downloadFile(transcriptFileName(conversation.id), text, "text/plain;charset=utf-8");
     } catch (e) {
       toast(t("conversation.transcript.failed", { message: (e as Error).message }));
     } finally {

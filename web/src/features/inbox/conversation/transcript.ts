@@ -10,17 +10,10 @@ import { describeEvent, type Names } from "./eventText";
 import { attachmentOf, attachmentsOf, locationOf, quickReplies, senderName, unsupportedType } from "./messageContent";
 import { formatDateTime } from "./time";
 import { mergeTimeline } from "./timeline";
+import { timelineEvents } from "./timelineWindow";
 
-/** The events a transcript tells: the conversation's own, not each workflow step. */
-export const transcriptEvents = [
-  "conversation.opened",
-  "conversation.closed",
-  "conversation.assigned",
-  "conversation.unassigned",
-  "conversation.snoozed",
-  "conversation.unsnoozed",
-  "conversation.queued",
-];
+/** The events a transcript tells: the timeline's of the conversation itself, not each workflow step. */
+export const transcriptEvents = timelineEvents.filter((type) => type.startsWith("conversation."));
 
 /** A list longer than this many pages of 200 is cut, and the transcript says so. */
 const maxPages = 1000;
