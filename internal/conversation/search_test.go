@@ -65,10 +65,8 @@ func TestSearchMessages(t *testing.T) {
 
 		search := func(p access.Principal, q string, filter ListFilter) []int64 {
 			t.Helper()
-			return walkHits(t, func(req page.Request) (page.Page[MessageHit], error) {
-				return f.svc.SearchMessages(ctx, p, q, filter, req)
-			},
-				func(h MessageHit) int64 { return h.Message.ID })
+			find := func(req page.Request) (page.Page[MessageHit], error) { return f.svc.SearchMessages(ctx, p, q, filter, req) }
+			return walkHits(t, find, func(h MessageHit) int64 { return h.Message.ID })
 		}
 		for _, c := range []struct {
 			name  string
@@ -287,10 +285,8 @@ func TestSearchComments(t *testing.T) {
 
 		search := func(p access.Principal, q string, filter ListFilter) []int64 {
 			t.Helper()
-			return walkHits(t, func(req page.Request) (page.Page[CommentHit], error) {
-				return f.svc.SearchComments(ctx, p, q, filter, req)
-			},
-				func(h CommentHit) int64 { return h.Comment.ID })
+			find := func(req page.Request) (page.Page[CommentHit], error) { return f.svc.SearchComments(ctx, p, q, filter, req) }
+			return walkHits(t, find, func(h CommentHit) int64 { return h.Comment.ID })
 		}
 		for _, c := range []struct {
 			name  string
