@@ -65,7 +65,9 @@ func TestSearchMessages(t *testing.T) {
 
 		search := func(p access.Principal, q string, filter ListFilter) []int64 {
 			t.Helper()
-			find := func(req page.Request) (page.Page[MessageHit], error) { return f.svc.SearchMessages(ctx, p, q, filter, req) }
+			find := func(req page.Request) (page.Page[MessageHit], error) {
+				return f.svc.SearchMessages(ctx, p, q, filter, req)
+			}
 			return walkHits(t, find, func(h MessageHit) int64 { return h.Message.ID })
 		}
 		for _, c := range []struct {
@@ -285,7 +287,9 @@ func TestSearchComments(t *testing.T) {
 
 		search := func(p access.Principal, q string, filter ListFilter) []int64 {
 			t.Helper()
-			find := func(req page.Request) (page.Page[CommentHit], error) { return f.svc.SearchComments(ctx, p, q, filter, req) }
+			find := func(req page.Request) (page.Page[CommentHit], error) {
+				return f.svc.SearchComments(ctx, p, q, filter, req)
+			}
 			return walkHits(t, find, func(h CommentHit) int64 { return h.Comment.ID })
 		}
 		for _, c := range []struct {
