@@ -1,14 +1,12 @@
 package httpapi
 
 import (
-	"fmt"
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/event"
 	"github.com/switchboard-chat/switchboard/internal/media"
-	"github.com/switchboard-chat/switchboard/internal/notification"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/workspace"
@@ -68,9 +66,6 @@ const (
 	tagWidget        = "website widget"
 	tagWebhooks      = "webhooks"
 )
-
-// notificationMailDelay is notification.MailDelay in words.
-var notificationMailDelay = fmt.Sprintf("%d minutes", int(notification.MailDelay.Minutes()))
 
 // operations documents every route, by "METHOD pattern" as in the table.
 var operations = map[string]opDoc{
@@ -185,21 +180,6 @@ var operations = map[string]opDoc{
 		desc: "Each count is the number of conversations the list with the same filter walks, under the caller's scope. " +
 			"status defaults to open.",
 		query: []param{{"status", "open (default), snoozed or closed", false}}, status: 200, resp: conversation.Counts{}, errors: []int{400}},
-	"GET /api/v1/me/notifications": {id: "listNotifications", tag: tagConversations, summary: "Your bell: mentions and assignments to you, newest first",
-		desc:  "Made from the event log when someone mentions you in a comment or assigns you a conversation (not what you did yourself); only about conversations you may still see. A workspace token has none (400).",
-		query: append([]param{{"unread", "true keeps the unread ones", false}}, paged...), status: 200, resp: page[notification.Notification]{}},
-	"GET /api/v1/me/notifications/count": {id: "countNotifications", tag: tagConversations, summary: "How many of your notifications are unread",
-		status: 200, resp: unreadCount{}},
-	"POST /api/v1/me/notifications/read": {id: "markNotificationsRead", tag: tagConversations, summary: "Mark notifications read: the ids given (at most 200), or all when none",
-		desc: "{} (no ids) marks all read; an empty ids list marks none. Ids that are not yours are ignored.",
-		body: readNotifications{}, status: 204},
-	"GET /api/v1/me/notification-settings": {id: "getNotificationSettings", tag: tagConversations, summary: "Which of your notifications are mailed to you",
-		desc: "A mention, an assignment or (owners) a disabled webhook endpoint you have not seen (read in the bell, or its conversation read) " + notificationMailDelay +
-			" after it was made is mailed to you, once, when its setting is on (all are, until you choose). mail_available says whether this server sends mail at all. A workspace token has none (400).",
-		status: 200, resp: notificationSettings{}, errors: []int{400}},
-	"PUT /api/v1/me/notification-settings": {id: "setNotificationSettings", tag: tagConversations, summary: "Choose which of your notifications are mailed to you, and in which language",
-		desc: "Every member is required; language is en or fr (422 otherwise).",
-		body: notification.Settings{}, required: []string{"mail_mentions", "mail_assignments", "mail_webhooks", "language"}, status: 200, resp: notificationSettings{}, errors: []int{400}},
 	"GET /api/v1/me/views": {id: "listViews", tag: tagConversations, summary: "Your saved views by name (not paged)",
 		desc: "400 for a workspace token, which belongs to no user.", status: 200, resp: page[conversation.View]{}, errors: []int{400}},
 	"POST /api/v1/me/views": {id: "createView", tag: tagConversations, summary: "Save a view: a name and a conversation list filter",
