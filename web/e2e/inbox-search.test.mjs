@@ -84,7 +84,7 @@ test("an owner finds a message by its words and opens its conversation at it", a
 test("an agent's internal note is found by its words and opens its conversation at it", async () => {
   const s = f.server;
   const nia = s.newContact("Nia", "Notes");
-  const { conversation_id: conv } = await s.contactWrites(nia, "My card was charged twice");
+  const { conversation_id: conv, contact_id: noteContact } = await s.contactWrites(nia, "My card was charged twice");
   const note = await s.api("POST", `/api/v1/conversations/${conv}/comments`, { text: "Chargeback opened with the bank, ref CB-7781" }, { expect: 201 });
   for (let n = 2; n <= 70; n++) await s.contactWrites(nia, `note line ${String(n).padStart(3, "0")}`);
   await until(async () => (await s.api("GET", "/api/v1/comments/search?q=chargeback")).data.length === 1, { what: "the note indexed" });
@@ -107,6 +107,16 @@ test("an agent's internal note is found by its words and opens its conversation 
   assert.equal(await focused.locator("mark").innerText(), "Chargeback", "the word found marked in the note");
   await until(() => inTimelineView(focused), { what: "the note in view" });
   await screenshot(page, "inbox-note-search", "light");
+
+  // The contact's page finds the team's notes on them too.
+  await page.goto(`${s.url}/contacts/${noteContact}`);
+  const card = page.getByTestId("contact-message-search");
+  await card.getByTestId("contact-search-in-notes").click();
+  await card.getByRole("searchbox").fill("bank");
+  await until(async () => (await card.getByTestId("note-hit").count()) === 1, { what: "the note found from the contact's page" });
+  await card.getByTestId("note-hit").click();
+  await page.waitForURL(new RegExp(`/inbox/all/${conv}\\?.*note=${note.id}`));
+  await pane(page, conv).locator(`[data-comment-id="${note.id}"][data-focused="true"] mark`).waitFor();
   u.assertClean();
   await u.close();
 });
