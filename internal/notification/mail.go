@@ -16,15 +16,16 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/background"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/due"
+	"github.com/switchboard-chat/switchboard/internal/limit"
 	"github.com/switchboard-chat/switchboard/internal/sysmail"
 )
 
 // A mention, an assignment or (for an owner) a disabled webhook endpoint
 // a member has not seen (read in the bell, or the conversation read)
 // MailDelay after it was made is mailed to them, once, if their settings
-// want it: someone away hears of it, someone at
-// work is not mailed what they saw. A mail the server refuses is tried
-// again (mailRetries), then given up, marked failed.
+// want it: someone away hears of it, someone at work is not mailed what
+// they saw. A mail the server refuses is tried again (mailRetries), then
+// given up, marked failed.
 const (
 	MailDelay = 10 * time.Minute
 	// DueMail names the mails' timed work (db.Tx.Due).
@@ -93,14 +94,14 @@ func (m *Mails) Run(ctx context.Context) {
 	m.runOwn(ctx)
 }
 
-// lease covers a batch's mails, each within sysmail.SendTimeout.
-var lease = mailBatch*sysmail.SendTimeout + time.Minute
+// mailLease covers a batch's mails, each within sysmail.SendTimeout.
+var mailLease = mailBatch*sysmail.SendTimeout + time.Minute
 
 // pass claims the mails due and sends them one after the other, then
 // says when the next falls due: its time, or its lease's end if later.
 func (m *Mails) pass(ctx context.Context) (time.Time, error) {
 	now := m.db.Now()
-	leaseUntil := now + lease.Milliseconds()
+	leaseUntil := now + mailLease.Milliseconds()
 	var ids []int64
 	err := m.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
 		var err error
@@ -123,6 +124,10 @@ func (m *Mails) pass(ctx context.Context) (time.Time, error) {
 		FROM notifications WHERE mail_at > 0`).Scan(&next)
 	if err != nil || next == 0 {
 		return time.Time{}, err
+	}
+	if next <= now && len(ids) == 0 {
+		// Due, yet not claimable: another node's claim is committing.
+		return db.Time(now + 50), nil
 	}
 	return db.Time(next), nil
 }
@@ -167,7 +172,7 @@ func (m *Mails) mail(ctx context.Context, id, leaseUntil int64) error {
 	if err == nil && skip == "" {
 		switch n.kind {
 		case KindMention:
-			mail.Comment, err = m.commentText(ctx, n.eventID)
+			mail.Comment, skip, err = m.commentText(ctx, n.eventID)
 		case KindWebhookDisabled:
 			mail.Link = base + "/settings/webhooks"
 			skip, err = m.endpoint(ctx, n.subjectID, &mail)
@@ -177,6 +182,7 @@ func (m *Mails) mail(ctx context.Context, id, leaseUntil int64) error {
 		return err
 	}
 	if skip != "" {
+		m.opts.Logger.Debug("notification mail skipped", "notification", id, "why", skip)
 		return m.record(ctx, id, leaseUntil, MailSkipped, n.attempts, 0)
 	}
 	subject, text, err := mail.Compose(sysmail.ParseLanguage(n.language))
@@ -249,36 +255,28 @@ func (m *Mails) endpoint(ctx context.Context, id int64, mail *sysmail.Notificati
 }
 
 // commentText is the text of the comment whose event made a mention,
-// as it reads now (edited since, it is the edit's), cut to a few lines.
-func (m *Mails) commentText(ctx context.Context, eventID int64) (string, error) {
+// as it reads now (edited since, it is the edit's), cut to a few lines;
+// or why not to send the mail: the comment was deleted since (its
+// notification goes too, once the consumer reaches the deletion).
+func (m *Mails) commentText(ctx context.Context, eventID int64) (text, skip string, err error) {
 	var payload string
 	if err := m.db.Reader().QueryRow(ctx, `SELECT payload FROM events WHERE id = ?`, eventID).Scan(&payload); err != nil {
-		return "", fmt.Errorf("notification: mail: event %d: %w", eventID, err)
+		return "", "", fmt.Errorf("notification: mail: event %d: %w", eventID, err)
 	}
 	var p struct {
 		CommentID int64 `json:"comment_id"`
 	}
 	if err := json.Unmarshal([]byte(payload), &p); err != nil {
-		return "", fmt.Errorf("notification: mail: event %d: %w", eventID, err)
+		return "", "", fmt.Errorf("notification: mail: event %d: %w", eventID, err)
 	}
-	var text string
-	err := m.db.Reader().QueryRow(ctx, `SELECT text FROM comments WHERE id = ?`, p.CommentID).Scan(&text)
+	err = m.db.Reader().QueryRow(ctx, `SELECT text FROM comments WHERE id = ?`, p.CommentID).Scan(&text)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil // deleted since: its notification goes too
+		return "", "comment deleted", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("notification: mail: comment %d: %w", p.CommentID, err)
+		return "", "", fmt.Errorf("notification: mail: comment %d: %w", p.CommentID, err)
 	}
-	return cut(text, 600), nil
-}
-
-// cut shortens text to at most n runes, ending "…" when it does.
-func cut(text string, n int) string {
-	r := []rune(strings.TrimSpace(text))
-	if len(r) <= n {
-		return string(r)
-	}
-	return strings.TrimSpace(string(r[:n])) + "…"
+	return limit.Clip(strings.TrimSpace(text), 600), "", nil
 }
 
 // record writes a mail's outcome: a state that ends it (mail_at back to
