@@ -51,8 +51,8 @@ func New(d *db.DB) *Service { return &Service{db: d} }
 const ConsumerName = "notifications"
 
 // NewConsumer returns the consumer that makes notifications from the log.
-// mailAfter, when not zero, is how long after its event a mention or an
-// assignment is mailed to a member who wants it and has not seen it by
+// mailAfter, when not zero, is how long after its event a notification is
+// mailed to a member who wants its kind mailed and has not seen it by
 // then (see mail.go); zero, on a node that sends no mail, schedules none.
 func NewConsumer(d *db.DB, hub *event.Hub, g *background.Group, mailAfter time.Duration) *event.Consumer {
 	return event.NewConsumer(d, hub, g, event.ConsumerConfig{
