@@ -107,6 +107,9 @@ type Config struct {
 	// Mailer sends the node's own mail, such as password-reset links
 	// (nil: the node sends none).
 	Mailer *sysmail.Mailer
+	// NotificationMailAfter is how long a notification waits unseen before
+	// it is mailed, on a node with a Mailer and a PublicURL; 0: never.
+	NotificationMailAfter time.Duration
 }
 
 // App is a node with every part built.
@@ -220,10 +223,10 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// The bell: notifications made from the log (mentions, assignments),
 	// and, on a node that sends mail, those not seen in time mailed.
 	var mailAfter time.Duration
-	if cfg.Mailer.Configured() && cfg.PublicURL != "" {
-		mailAfter = notification.MailDelay
+	if cfg.Mailer.Configured() && cfg.PublicURL != "" && cfg.NotificationMailAfter > 0 {
+		mailAfter = cfg.NotificationMailAfter
 		a.engines = append(a.engines, notification.NewMails(d, notification.MailOptions{Mailer: cfg.Mailer, PublicURL: cfg.PublicURL,
-			Principal: a.Workspaces.MemberPrincipal, Node: a.node.ID(), Due: a.Due, Group: a.Background}).Run)
+			After: mailAfter, Principal: a.Workspaces.MemberPrincipal, Node: a.node.ID(), Due: a.Due, Group: a.Background}).Run)
 	}
 	a.engines = append(a.engines, notification.NewConsumer(d, a.Hub, a.Background, mailAfter).Run)
 	// The inbox's search: the words of every message and of every

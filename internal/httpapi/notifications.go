@@ -98,11 +98,19 @@ func (s *Server) markNotificationsRead(w http.ResponseWriter, r *http.Request) e
 }
 
 // notificationSettings is a member's settings as the API shows them, with
-// whether this server sends mail at all (without a mail server and a
-// public URL the mail settings are kept but nothing is mailed).
+// whether this server mails notifications at all (without a mail server,
+// a public URL and --notification-mail-after the settings are kept but
+// nothing is mailed) and how long one waits unseen before it is.
 type notificationSettings struct {
 	notification.Settings
-	MailAvailable bool `json:"mail_available"`
+	MailAvailable    bool `json:"mail_available"`
+	MailAfterSeconds int  `json:"mail_after_seconds"`
+}
+
+// notificationSettingsOf is set as the API shows it on this node.
+func (s *Server) notificationSettingsOf(set notification.Settings) notificationSettings {
+	after := s.deps.NotificationMailAfter
+	return notificationSettings{Settings: set, MailAvailable: s.sendsMail() && after > 0, MailAfterSeconds: int(after.Seconds())}
 }
 
 func (s *Server) getNotificationSettings(w http.ResponseWriter, r *http.Request) error {
@@ -110,7 +118,7 @@ func (s *Server) getNotificationSettings(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, notificationSettings{set, s.sendsMail()})
+	httpjson.WriteJSON(w, http.StatusOK, s.notificationSettingsOf(set))
 	return nil
 }
 
@@ -141,6 +149,6 @@ func (s *Server) putNotificationSettings(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, notificationSettings{set, s.sendsMail()})
+	httpjson.WriteJSON(w, http.StatusOK, s.notificationSettingsOf(set))
 	return nil
 }

@@ -18,8 +18,9 @@ var notificationOperations = map[string]opDoc{
 		desc: "{} (no ids) marks all read; an empty ids list marks none. Ids that are not yours are ignored.",
 		body: readNotifications{}, status: 204},
 	"GET /api/v1/me/notification-settings": {id: "getNotificationSettings", tag: tagConversations, summary: "Which of your notifications are mailed to you",
-		desc: "A mention, an assignment or (owners) a disabled webhook endpoint you have not seen (read in the bell, or its conversation read) " + notificationMailDelay +
-			" after it was made is mailed to you, once, when its setting is on (all are, until you choose). mail_available says whether this server sends mail at all. A workspace token has none (400).",
+		desc: "A mention, an assignment or (owners) a disabled webhook endpoint you have not seen (read in the bell, or its conversation read) " +
+			"mail_after_seconds after it was made (" + notificationMailDelay + " unless the operator set --notification-mail-after) is mailed to you, " +
+			"once, when its setting is on (all are, until you choose). mail_available says whether this server mails notifications at all. A workspace token has none (400).",
 		status: 200, resp: notificationSettings{}, errors: []int{400}},
 	"PUT /api/v1/me/notification-settings": {id: "setNotificationSettings", tag: tagConversations, summary: "Choose which of your notifications are mailed to you, and in which language",
 		desc: "Every member is required; language is en or fr (422 otherwise).",

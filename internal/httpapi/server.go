@@ -108,6 +108,9 @@ type Deps struct {
 	// with PublicURL (nil, or no PublicURL: a request for one is 409
 	// mail_not_configured).
 	Mailer *sysmail.Mailer
+	// NotificationMailAfter is how long a notification waits unseen before
+	// the node mails it (0: never), which the notification settings say.
+	NotificationMailAfter time.Duration
 }
 
 // Server is the HTTP handler of a node.

@@ -22,11 +22,13 @@ import (
 
 // A mention, an assignment or (for an owner) a disabled webhook endpoint
 // a member has not seen (read in the bell, or the conversation read)
-// MailDelay after it was made is mailed to them, once, if their settings
+// MailOptions.After (MailDelay unless the operator chose) after it was
+// made is mailed to them, once, if their settings
 // want it: someone away hears of it, someone at work is not mailed what
 // they saw. A mail the server refuses is tried again (mailRetries), then
 // given up, marked failed.
 const (
+	// MailDelay is the default wait before a notification unseen is mailed.
 	MailDelay = 10 * time.Minute
 	// DueMail names the mails' timed work (db.Tx.Due).
 	DueMail = "notification_mail"
@@ -53,6 +55,9 @@ type MailOptions struct {
 	Mailer *sysmail.Mailer
 	// PublicURL is the web app's address, which the mail links to.
 	PublicURL string
+	// After is how long the consumer waits before a mail falls due
+	// (NewConsumer's mailAfter), which the mail says; 0: MailDelay.
+	After time.Duration
 	// Principal is who a member is, to check they may still see what the
 	// mail would show (workspace.Service.MemberPrincipal); an error that
 	// is not found (a deactivated member) skips the mail.
@@ -80,6 +85,9 @@ func NewMails(d *db.DB, opts MailOptions) *Mails {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.After <= 0 {
+		opts.After = MailDelay
 	}
 	m := &Mails{db: d, opts: opts}
 	m.work, m.runOwn = due.Attach(opts.Due, d, opts.Group, due.Kind{Name: DueMail, Pass: m.pass, Retry: 5 * time.Second, MaxRetry: time.Minute,
@@ -166,7 +174,7 @@ func (m *Mails) mail(ctx context.Context, id, leaseUntil int64) error {
 	}
 	n.contact = strings.TrimSpace(first + " " + last)
 	base := strings.TrimRight(m.opts.PublicURL, "/")
-	mail := sysmail.NotificationMail{Kind: n.kind, By: n.by, Contact: n.contact, Workspace: n.workspace, Delay: MailDelay,
+	mail := sysmail.NotificationMail{Kind: n.kind, By: n.by, Contact: n.contact, Workspace: n.workspace, Delay: m.opts.After,
 		Link: base + "/inbox/all/" + strconv.FormatInt(n.conversationID, 10), Settings: base + "/account"}
 	skip, err := m.skip(ctx, n)
 	if err == nil && skip == "" {

@@ -24,6 +24,8 @@ func TestComposeInEachLanguage(t *testing.T) {
 		Link: "https://sb.example/inbox/all/7", Settings: "https://sb.example/account", Delay: 10 * time.Minute}
 	routed := mention
 	routed.Kind, routed.By, routed.Comment = "assignment", "", ""
+	quick, minute := routed, routed
+	quick.Delay, minute.Delay = 30*time.Second, time.Minute
 	type mail interface {
 		Compose(sysmail.Language) (string, string, error)
 	}
@@ -59,7 +61,9 @@ func TestComposeInEachLanguage(t *testing.T) {
 		{"assignment by routing en", routed, sysmail.English, "The conversation with Lea Roux is assigned to you",
 			[]string{"You were assigned the conversation with Lea Roux, in Acme.\n", routed.Link}},
 		{"assignment by routing fr", routed, sysmail.French, "La conversation avec Lea Roux vous est attribuée",
-			[]string{"Vous avez reçu la conversation avec Lea Roux, dans Acme.\n"}},
+			[]string{"Vous avez reçu la conversation avec Lea Roux, dans Acme.\n", "dans les 10 minutes"}},
+		{"a wait under a minute", quick, sysmail.French, "La conversation avec Lea Roux vous est attribuée", []string{"dans les 30 secondes"}},
+		{"a wait of one minute", minute, sysmail.English, "The conversation with Lea Roux is assigned to you", []string{"within 1 minute."}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -41,7 +41,7 @@ Nothing is sent to it while it is off; an owner enabling it again sends what was
 {{if eq .Kind "webhook_disabled"}}Open the webhooks' settings:{{else}}Open the conversation:{{end}}
 {{.Link}}
 
-You get this email because you had not seen this within {{minutes .Delay}}. Choose which emails you get in your account: {{.Settings}}
+You get this email because you had not seen this within {{delay .Delay}}. Choose which emails you get in your account: {{.Settings}}
 `,
 	},
 	French: {
@@ -58,7 +58,7 @@ Rien ne lui est envoyé tant qu'il est désactivé ; un propriétaire qui le ré
 {{if eq .Kind "webhook_disabled"}}Ouvrir les réglages des webhooks :{{else}}Ouvrir la conversation :{{end}}
 {{.Link}}
 
-Vous recevez cet e-mail parce que vous ne l'aviez pas vu dans les {{minutes .Delay}}. Choisissez les e-mails que vous recevez dans votre compte : {{.Settings}}
+Vous recevez cet e-mail parce que vous ne l'aviez pas vu dans les {{delay .Delay}}. Choisissez les e-mails que vous recevez dans votre compte : {{.Settings}}
 `,
 	},
 }.parse("notification")

@@ -10,20 +10,27 @@ import (
 // languageFuncs are the words the templates cannot spell out alone, per
 // language: asRole is the phrase of a role ("as an agent", "en tant
 // qu'agent"), date a day and time ("17 March 2025 at 10:30", "17 mars
-// 2025 à 10:30"), minutes a delay ("10 minutes"; French writes it alike).
-// quote is the same in every language.
+// 2025 à 10:30"), delay a wait ("10 minutes", "30 secondes"). quote is
+// the same in every language.
 var languageFuncs = map[Language]template.FuncMap{
-	English: {"asRole": englishAsRole, "date": englishDate, "minutes": minutes, "quote": quote},
-	French:  {"asRole": frenchAsRole, "date": frenchDate, "minutes": minutes, "quote": quote},
+	English: {"asRole": englishAsRole, "date": englishDate, "delay": delayIn("second", "seconds"), "quote": quote},
+	French:  {"asRole": frenchAsRole, "date": frenchDate, "delay": delayIn("seconde", "secondes"), "quote": quote},
 }
 
-// minutes writes a delay of a minute or more in whole minutes.
-func minutes(d time.Duration) string {
-	n := int(d.Round(time.Minute) / time.Minute)
-	if n <= 1 {
-		return "1 minute"
+// delayIn writes a wait in whole minutes, or in seconds under a minute,
+// with a language's words for a second (minute is alike in both).
+func delayIn(second, seconds string) func(time.Duration) string {
+	return func(d time.Duration) string {
+		unit, one, many := time.Minute, "minute", "minutes"
+		if d < time.Minute {
+			unit, one, many = time.Second, second, seconds
+		}
+		n := max(int(d.Round(unit)/unit), 1)
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
 	}
-	return fmt.Sprintf("%d minutes", n)
 }
 
 // quote sets text apart as a mail quotes: each line after "> ".

@@ -66,16 +66,17 @@ function decode(raw) {
 
 /**
  * mailingFixture is the harness's fixture of a node that mails through a
- * sink started before it (--mail-smtp-url, --mail-from, --public-url):
- * {f, sink} — sink is set once the tests' before hooks ran.
+ * sink started before it (--mail-smtp-url, --mail-from, --public-url, and
+ * the serve flags in more): {f, sink} — sink is set once the tests' before
+ * hooks ran.
  */
-export function mailingFixture(before, after) {
+export function mailingFixture(before, after, more = []) {
   const m = { sink: null, f: null };
   before(async () => {
     m.sink = await startSmtpSink();
   });
   m.f = fixture(before, after, {
-    extraArgs: (url) => ["--mail-smtp-url", `smtp://127.0.0.1:${m.sink.port}`, "--mail-from", "Switchboard <no-reply@e2e.test>", "--public-url", url],
+    extraArgs: (url) => ["--mail-smtp-url", `smtp://127.0.0.1:${m.sink.port}`, "--mail-from", "Switchboard <no-reply@e2e.test>", "--public-url", url, ...more],
   });
   after(() => m.sink?.close());
   return m;

@@ -20,7 +20,7 @@ beforeEach(() => {
   puts = [];
   refuse = false;
   role = "agent";
-  stored = { mail_mentions: true, mail_assignments: true, mail_webhooks: true, language: "en", mail_available: false };
+  stored = { mail_mentions: true, mail_assignments: true, mail_webhooks: true, language: "en", mail_available: false, mail_after_seconds: 0 };
   localStorage.clear();
   vi.stubGlobal(
     "fetch",
@@ -33,7 +33,7 @@ beforeEach(() => {
         puts.push(body);
         // Refused when the test says so, and not before: the change shows meanwhile.
         if (refuse) return new Promise<Response>((done) => (answer = () => void json(500, { error: { code: "internal", message: "the store is down" } }).then(done)));
-        stored = { ...body, mail_available: false };
+        stored = { ...body, mail_available: false, mail_after_seconds: 0 };
         return json(200, stored);
       }
       return json(404, { error: { code: "not_found", message: url } });
@@ -77,6 +77,13 @@ it("saves each choice at once, keeping the others", async () => {
   await waitFor(() => expect(puts).toHaveLength(2));
   expect(puts[1]).toEqual({ mail_mentions: true, mail_assignments: false, mail_webhooks: true, language: "fr" });
   await waitFor(() => expect(screen.getByTestId<HTMLSelectElement>("mail-language").value).toBe("fr"));
+});
+
+it("says the server's wait before a mail", async () => {
+  stored = { ...stored, mail_available: true, mail_after_seconds: 1800 };
+  mount();
+  expect(await screen.findByText("By email, when you have not seen it within 30 minutes")).toBeTruthy();
+  expect(screen.queryByTestId("notifications-no-mail")).toBeNull();
 });
 
 it("offers an owner the mails of disabled webhooks", async () => {

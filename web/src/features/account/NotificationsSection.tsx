@@ -1,11 +1,11 @@
 // NotificationsSection (Your account): how this member hears of a mention,
 // a conversation handed to them or (an owner) a webhook endpoint disabled
-// — by email when they have not seen it
-// within ten minutes (their account's choice, per workspace, in the
-// language they pick), and in this browser by a desktop notification and
-// a chime (this browser's choice).
+// — by email when they have not seen it within the server's wait (their
+// account's choice, per workspace, in the language they pick), and in this
+// browser by a desktop notification and a chime (this browser's choice).
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { api } from "../../lib/api";
 import { chime, setSoundOn, soundOn } from "../../lib/notificationSound";
@@ -15,7 +15,8 @@ import type { NotificationSettings } from "../../lib/types";
 import { Button, Field, Section, Select } from "../../lib/ui/form";
 import { generalError, SkeletonRows } from "../settings/workspace/common";
 
-type Choice = Omit<NotificationSettings, "mail_available">;
+/** What the member chooses; the rest is the server's. */
+type Choice = Omit<NotificationSettings, "mail_available" | "mail_after_seconds">;
 
 export function NotificationsSection() {
   const { t } = useTranslation();
@@ -52,7 +53,7 @@ export function NotificationsSection() {
           <SkeletonRows n={3} />
         ) : (
           <fieldset className="flex flex-col gap-3">
-            <legend className="mb-2 text-sm font-medium">{t("account.notifications.email")}</legend>
+            <legend className="mb-2 text-sm font-medium">{t("account.notifications.email", { delay: delayText(s.mail_after_seconds, t) })}</legend>
             {!s.mail_available && (
               <p className="bg-subtle text-muted rounded px-3 py-2 text-sm" data-testid="notifications-no-mail">
                 {t("account.notifications.noMail")}
@@ -93,6 +94,14 @@ export function NotificationsSection() {
       </div>
     </Section>
   );
+}
+
+/** delayText is the server's wait before a mail, in minutes (or seconds under one). */
+function delayText(seconds: number, t: TFunction): string {
+  const wait = seconds > 0 ? seconds : 600; // a server that mails none: the default it would use
+  return wait < 60
+    ? t("account.notifications.delaySeconds", { count: wait })
+    : t("account.notifications.delayMinutes", { count: Math.round(wait / 60) });
 }
 
 function Toggle({ checked, onChange, label, hint, testid }: { checked: boolean; onChange: (v: boolean) => void; label: string; hint: string; testid: string }) {
