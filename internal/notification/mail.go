@@ -21,12 +21,12 @@ import (
 )
 
 // A mention, an assignment or (for an owner) a disabled webhook endpoint
-// a member has not seen (read in the bell, or the conversation read)
-// MailOptions.After (MailDelay unless the operator chose) after it was
-// made is mailed to them, once, if their settings
-// want it: someone away hears of it, someone at work is not mailed what
-// they saw. A mail the server refuses is tried again (mailRetries), then
-// given up, marked failed.
+// a member has not seen (read in the bell, or the conversation read) a
+// while after it was made (MailOptions.After: MailDelay unless the
+// operator chose) is mailed to them, once, if their settings want it:
+// someone away hears of it, someone at work is not mailed what they saw.
+// A mail the server refuses is tried again (mailRetries), then given up,
+// marked failed.
 const (
 	// MailDelay is the default wait before a notification unseen is mailed.
 	MailDelay = 10 * time.Minute
