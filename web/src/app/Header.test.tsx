@@ -26,6 +26,8 @@ let reads: unknown[];
 
 beforeEach(() => {
   localStorage.setItem("switchboard.theme", "light"); // jsdom has no matchMedia
+  localStorage.removeItem("switchboard.notificationSound"); // no chime unless a test asks
+  localStorage.removeItem("switchboard.notificationSound.last");
   reads = [];
   notes = [
     { id: 2, kind: "mention", conversation_id: 12, event_id: 20, created_at: "2026-03-02T09:01:00Z" },
@@ -124,7 +126,7 @@ it("names the conversation in the browser notification of one that arrives in th
   hidden.mockRestore();
 });
 
-it("chimes for one that arrives when this browser asked for it, and not for those already there", async () => {
+it("chimes for one that arrives when this browser asked for it, not for those already there, once whatever its tabs", async () => {
   const chimes: number[] = [];
   vi.stubGlobal(
     "AudioContext",
@@ -153,7 +155,18 @@ it("chimes for one that arrives when this browser asked for it, and not for thos
   notes = [{ id: 3, kind: "assignment", conversation_id: 13, event_id: 30, created_at: "2026-03-02T09:03:00Z" }, ...notes];
   await qc.invalidateQueries();
   await waitFor(() => expect(chimes).toEqual([1]));
+  // Another tab of the browser, told of the same notification, stays quiet.
+  cleanup();
+  const other = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  renderHeader(other);
+  await waitFor(() => expect(screen.getByTestId("bell").textContent).toContain("3"));
+  notes = [{ id: 4, kind: "mention", conversation_id: 14, event_id: 40, created_at: "2026-03-02T09:04:00Z" }, ...notes];
+  localStorage.setItem("switchboard.notificationSound.last", "4"); // the first tab chimed for it
+  await other.invalidateQueries();
+  await waitFor(() => expect(screen.getByTestId("bell").textContent).toContain("4"));
+  expect(chimes).toEqual([1]);
   localStorage.removeItem("switchboard.notificationSound");
+  localStorage.removeItem("switchboard.notificationSound.last");
 });
 
 it("closes the bell once a notification is opened", async () => {

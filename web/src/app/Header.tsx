@@ -15,7 +15,7 @@ import { currentTheme, setTheme } from "../lib/theme";
 import { setLanguage } from "../lib/i18n";
 import { Avatar } from "../lib/ui/Avatar";
 import { useToast } from "../lib/ui/toast";
-import { chime, soundOn } from "../lib/notificationSound";
+import { chimeOnce, soundOn } from "../lib/notificationSound";
 import type { Notification, Presence } from "../lib/types";
 
 function Availability() {
@@ -81,12 +81,12 @@ function NotificationBell() {
   const seen = useRef<number>(-1);
   // A browser notification for what arrived while the tab was in the
   // background, if the person allowed them; the chime, if this browser
-  // asked for it (Your account › Notifications), whatever the tab.
+  // asked for it (Your account › Notifications), once whatever its tabs.
   useEffect(() => {
     const newest = list.data?.data[0];
     if (!newest) return;
     const arrived = seen.current >= 0 && newest.id > seen.current && !newest.read_at;
-    if (arrived && soundOn()) chime();
+    if (arrived && soundOn()) chimeOnce(newest.id);
     if (arrived && document.hidden) {
       if ("Notification" in window && window.Notification.permission === "granted") {
         new window.Notification(

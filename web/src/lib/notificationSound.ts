@@ -20,6 +20,20 @@ export function setSoundOn(on: boolean) {
   }
 }
 
+/** chimeOnce chimes for notification id unless another tab of this
+ * browser already did: each tab's header hears of it, the desk hears it
+ * once. */
+export function chimeOnce(id: number) {
+  const last = `${key}.last`;
+  try {
+    if (Number(localStorage.getItem(last) ?? 0) >= id) return;
+    localStorage.setItem(last, String(id));
+  } catch {
+    // No storage: this tab chimes on its own.
+  }
+  chime();
+}
+
 /** chime plays two short soft notes; a browser without Web Audio, or one
  * that has not let this page play sound yet, stays silent. */
 export function chime() {

@@ -44,6 +44,7 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  localStorage.clear(); // the chime's choice is the browser's: not the next file's
 });
 
 function SignedIn() {
