@@ -219,6 +219,8 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.Routing = routing.New(d, routing.Options{Hub: a.Hub, Group: a.Background, Due: a.Due})
 	a.Conversations.OnSlotFreed(a.Routing.RefillTx)
+	// A conversation read reads what the bell told of it, in one commit.
+	a.Conversations.OnRead(notification.ConversationReadTx)
 	a.engines = append(a.engines, a.Routing.Run)
 	// The bell: notifications made from the log (mentions, assignments),
 	// and, on a node that sends mail, those not seen in time mailed.

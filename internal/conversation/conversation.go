@@ -93,6 +93,7 @@ type Service struct {
 	addressers Addressers
 	batch      receiveBatch  // SQLite's webhooks waiting to be written together
 	slotFreed  SlotFreedFunc // see OnSlotFreed
+	onRead     ReadFunc      // see OnRead
 	// categoryUsers names closing categories (see SetCategoryUsers).
 	categoryUsers contact.NameUsers
 	// contacts merges the two contacts a move finds one (see movedTx).

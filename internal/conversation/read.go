@@ -15,7 +15,8 @@ import (
 // is nobody, cannot. On PostgreSQL it runs beside other writes: the mark
 // is one row per reader and conversation, written by upsert. It returns
 // the conversation as p saw it, which the read was checked on (the API
-// tells its contact of the read, channel.Signs, from it).
+// tells its contact of the read, channel.Signs, from it). A read runs the
+// OnRead hook in its transaction.
 func (s *Service) MarkRead(ctx context.Context, p access.Principal, conversationID int64, read bool) (Conversation, error) {
 	if p.UserID == 0 {
 		return Conversation{}, apperr.BadRequest("a workspace token belongs to no user and reads nothing")
@@ -31,6 +32,9 @@ func (s *Service) MarkRead(ctx context.Context, p access.Principal, conversation
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO conversation_reads (user_id, conversation_id, read_at) VALUES (?, ?, ?)
 			ON CONFLICT (user_id, conversation_id) DO UPDATE SET read_at = excluded.read_at`, p.UserID, conversationID, tx.Now())
-		return err
+		if err != nil || s.onRead == nil {
+			return err
+		}
+		return s.onRead(ctx, tx, p.UserID, conversationID)
 	})
 }

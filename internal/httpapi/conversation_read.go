@@ -7,7 +7,6 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/live"
-	"github.com/switchboard-chat/switchboard/internal/notification"
 )
 
 // markRead (POST) and markUnread (DELETE) on …/conversations/{id}/read
@@ -40,10 +39,6 @@ func (s *Server) read(ctx context.Context, p access.Principal, id int64, read bo
 		return err
 	}
 	if read {
-		// What the bell told of it is seen too, and mailed to nobody.
-		if err := notification.New(s.deps.DB).MarkConversationRead(ctx, p, id); err != nil {
-			return err
-		}
 		// A person has it in view: the contact may be told, by their
 		// channel (Signs) or, on the widget, by its visitor's socket
 		// (which hears the hub on every node).

@@ -34,6 +34,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/media"
 	"github.com/switchboard-chat/switchboard/internal/metrics"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
+	"github.com/switchboard-chat/switchboard/internal/notification"
 	"github.com/switchboard-chat/switchboard/internal/routing"
 	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/workflow"
@@ -96,6 +97,8 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	// As a node does: a conversation may start on SMS, WhatsApp or email
 	// with a contact who never wrote there.
 	f.conv.SetAddressers(channels)
+	// As a node does: a read reads what the bell told of the conversation.
+	f.conv.OnRead(notification.ConversationReadTx)
 	// As a node does: a template is checked against the channel's synced
 	// templates and stored as the contact reads it.
 	f.conv.SetTemplates(channels)

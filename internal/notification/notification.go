@@ -265,15 +265,13 @@ func (s *Service) MarkRead(ctx context.Context, p access.Principal, ids []int64)
 	})
 }
 
-// MarkConversationRead marks read p's notifications about a conversation
-// p has just read (conversation.Service.MarkRead): its mentions and its
-// assignment are seen, so the bell drops them and no mail tells of them.
-func (s *Service) MarkConversationRead(ctx context.Context, p access.Principal, conversationID int64) error {
-	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND conversation_id = ? AND read_at = 0`,
-			tx.Now(), p.UserID, conversationID)
-		return err
-	})
+// ConversationReadTx marks read, in tx, userID's notifications about a
+// conversation they have just read (conversation.Service.OnRead): its
+// mentions and its assignment are seen, so the bell drops them and no
+// mail tells of them.
+func ConversationReadTx(ctx context.Context, tx *db.Tx, userID, conversationID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND conversation_id = ? AND read_at = 0`,
+		tx.Now(), userID, conversationID)
 	if err != nil {
 		return fmt.Errorf("notification: mark conversation read: %w", err)
 	}
