@@ -13,7 +13,7 @@ import (
 // token, which belongs to no person and has no bell.
 func (s *Server) notificationsOf(r *http.Request) (*notification.Service, error) {
 	if Principal(r).UserID == 0 {
-		return nil, apperr.BadRequest("a workspace token belongs to no user and has no notifications")
+		return nil, notification.ErrNoPerson
 	}
 	return notification.New(s.deps.DB), nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/apperr"
@@ -30,6 +31,10 @@ type Settings struct {
 // hear of it; what they saw in time is never mailed.
 var DefaultSettings = Settings{MailMentions: true, MailAssignments: true, MailWebhooks: true, Language: string(sysmail.English)}
 
+// ErrNoPerson refuses a workspace token, which belongs to no person and
+// so has no bell and no settings of it.
+var ErrNoPerson = apperr.BadRequest("a workspace token belongs to no user and has no notifications")
+
 // mailColumn is the settings' column that says whether a kind is mailed;
 // kinds absent are never mailed.
 var mailColumn = map[string]string{KindMention: "mail_mentions", KindAssignment: "mail_assignments", KindWebhookDisabled: "mail_webhooks"}
@@ -37,7 +42,7 @@ var mailColumn = map[string]string{KindMention: "mail_mentions", KindAssignment:
 // GetSettings returns p's settings.
 func (s *Service) GetSettings(ctx context.Context, p access.Principal) (Settings, error) {
 	if p.UserID == 0 {
-		return Settings{}, apperr.BadRequest("a workspace token belongs to no user and has no notifications")
+		return Settings{}, ErrNoPerson
 	}
 	set := DefaultSettings
 	var mentions, assignments, webhooks int
@@ -57,9 +62,9 @@ func (s *Service) GetSettings(ctx context.Context, p access.Principal) (Settings
 // language must be one the node writes its mail in.
 func (s *Service) SetSettings(ctx context.Context, p access.Principal, in Settings) (Settings, error) {
 	if p.UserID == 0 {
-		return Settings{}, apperr.BadRequest("a workspace token belongs to no user and has no notifications")
+		return Settings{}, ErrNoPerson
 	}
-	if !validLanguage(in.Language) {
+	if !slices.Contains(sysmail.Languages, sysmail.Language(in.Language)) {
 		return Settings{}, apperr.Invalid("language", "must be en or fr")
 	}
 	err := s.db.WriteConcurrent(ctx, func(tx *db.Tx) error {
@@ -73,13 +78,4 @@ func (s *Service) SetSettings(ctx context.Context, p access.Principal, in Settin
 		return Settings{}, fmt.Errorf("notification: set settings: %w", err)
 	}
 	return in, nil
-}
-
-func validLanguage(tag string) bool {
-	for _, l := range sysmail.Languages {
-		if tag == string(l) {
-			return true
-		}
-	}
-	return false
 }
