@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -223,6 +224,69 @@ func TestDisabledWebhookIsMailedToOwners(t *testing.T) {
 	})
 }
 
+// Each mail is sent once when two nodes' senders share the store (their
+// claims never overlap: SQLite's one writer, PostgreSQL's SKIP LOCKED and
+// the lease condition), and one a node claimed and never finished (it
+// died) is sent once its lease ends, by another.
+func TestMailsOfSeveralNodesAreSentOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		clk, sink, g := runMails(t, d, 1, 2)
+		ws, ana, bob, convs, ch := bellWorkspace(t, d)
+		const n = 23 // more than two batches
+		links := map[string]int64{}
+		for i := range n {
+			conv, _ := writeIn(t, convs, ws.ID, ch, fmt.Sprintf("+1415555%04d", i))
+			links["https://sb.example/inbox/all/"+strconv.FormatInt(conv, 10)] = conv
+			if err := d.Write(ctx, func(tx *db.Tx) error {
+				_, err := conversation.AssignTx(ctx, tx, ws.ID, conv, conversation.AssignInput{UserID: ana.UserID, ByUser: bob.UserID, Source: conversation.SourceUser})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		backgroundtest.WaitIdle(t, g)
+		// Node 99 claimed the first mail and died: its lease outlives the delay by a minute.
+		deadUntil := db.Millis(clk.Now().Add(notification.MailDelay + time.Minute))
+		if err := d.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE notifications SET lease_until = ?, lease_node = 99 WHERE id = (SELECT MIN(id) FROM notifications)`, deadUntil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(notification.MailDelay)
+		backgroundtest.WaitIdle(t, g)
+		if got := len(sink.WaitMails(t, n-1)); got != n-1 {
+			t.Fatalf("%d mails once due, want %d (not the one leased to the dead node)", got, n-1)
+		}
+		clk.Advance(time.Minute)
+		backgroundtest.WaitIdle(t, g)
+		mails := sink.WaitMails(t, n)
+		backgroundtest.WaitIdle(t, g)
+		if mails = sink.Mails(); len(mails) != n {
+			t.Fatalf("%d mails, want %d: one each", len(mails), n)
+		}
+		seen := map[int64]bool{}
+		for _, m := range mails {
+			_, text := readMail(t, m.Raw)
+			for link, conv := range links {
+				if strings.Contains(text, link+"\n") {
+					if seen[conv] {
+						t.Errorf("conversation %d mailed twice", conv)
+					}
+					seen[conv] = true
+				}
+			}
+		}
+		if len(seen) != n {
+			t.Errorf("%d conversations mailed, want %d", len(seen), n)
+		}
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM notifications WHERE mail_state = 'sent' AND mail_attempts = 1 AND mail_at = 0 AND lease_until = 0`); got != n {
+			t.Errorf("%d notifications sent once and done, want %d", got, n)
+		}
+	})
+}
+
 // Settings default to both mails on in English; a language the node does
 // not write in is refused; a workspace token has none.
 func TestNotificationSettings(t *testing.T) {
@@ -250,8 +314,9 @@ func TestNotificationSettings(t *testing.T) {
 }
 
 // runMails runs the notifications consumer with mails on, and the mails
-// themselves to an SMTP sink, on a fake clock, until the test ends.
-func runMails(t *testing.T, d *db.DB) (*clock.Fake, *smtptest.Sink, *background.Group) {
+// themselves to an SMTP sink, on a fake clock, until the test ends: one
+// sender per node named (node 1 when none is), as nodes sharing a store.
+func runMails(t *testing.T, d *db.DB, nodes ...int64) (*clock.Fake, *smtptest.Sink, *background.Group) {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	d.SetClock(clk)
@@ -264,8 +329,13 @@ func runMails(t *testing.T, d *db.DB) (*clock.Fake, *smtptest.Sink, *background.
 	}
 	g := background.NewGroup(clk)
 	backgroundtest.Run(t, g, notification.NewConsumer(d, hub, g, notification.MailDelay).Run)
-	backgroundtest.Run(t, g, notification.NewMails(d, notification.MailOptions{Mailer: mailer, PublicURL: "https://sb.example/",
-		Principal: workspace.New(d).MemberPrincipal, Node: 1, Group: g}).Run)
+	if len(nodes) == 0 {
+		nodes = []int64{1}
+	}
+	for _, node := range nodes {
+		backgroundtest.Run(t, g, notification.NewMails(d, notification.MailOptions{Mailer: mailer, PublicURL: "https://sb.example/",
+			Principal: workspace.New(d).MemberPrincipal, Node: node, Group: g}).Run)
+	}
 	backgroundtest.WaitIdle(t, g)
 	return clk, sink, g
 }
