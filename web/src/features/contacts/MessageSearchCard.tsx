@@ -7,7 +7,7 @@ import { Search } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { useDebounced } from "../../lib/useDebounced";
-import { MessageResults } from "../inbox/list/MessageResults";
+import { SearchResults } from "../inbox/list/SearchResults";
 
 export function MessageSearchCard({ contactID }: { contactID: number }) {
   const { t } = useTranslation();
@@ -52,7 +52,7 @@ export function MessageSearchCard({ contactID }: { contactID: number }) {
         </label>
         {q !== "" && (
           <div className="border-line flex max-h-80 flex-col overflow-hidden rounded border">
-            <MessageResults
+            <SearchResults
               kind={kind}
               filter={{ contact_id: contactID }}
               q={q}

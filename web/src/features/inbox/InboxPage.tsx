@@ -18,7 +18,7 @@ import type { Conversation } from "../../lib/types";
 import { ConversationPane } from "./conversation/ConversationPane";
 import { searchWords } from "./conversation/highlight";
 import { ListPane, type SearchIn } from "./list/ListPane";
-import type { SearchTarget } from "./list/MessageResults";
+import type { SearchTarget } from "./list/SearchResults";
 import type { TimelineFocus } from "./conversation/timelineFocus";
 import { openFilterMenu } from "./list/FilterMenu";
 import { ViewsSidebar } from "./list/ViewsSidebar";

@@ -15,7 +15,7 @@ import type { ConversationView } from "../../../lib/types";
 import { useToast } from "../../../lib/ui/toast";
 import { BulkBar } from "./BulkBar";
 import { ConversationList, useConversationList } from "./ConversationList";
-import { MessageResults, type SearchTarget } from "./MessageResults";
+import { SearchResults, type SearchTarget } from "./SearchResults";
 import type { TimelineFocus } from "../conversation/timelineFocus";
 import { SEARCH_INPUT_ID } from "../palette/focus";
 import { FilterChips, FilterMenu } from "./FilterMenu";
@@ -260,7 +260,7 @@ export function ListPane(p: ListPaneProps) {
       {(text !== "" || p.searchIn !== "contacts") && <SearchInTabs value={p.searchIn} onChange={p.onSearchIn} />}
       <FilterChips narrow={p.narrow} since={p.since} onNarrow={p.onNarrow} onSince={p.onSince} />
       {p.searchIn !== "contacts" ? (
-        <MessageResults kind={p.searchIn} filter={p.filter} q={p.search} open={p.openHit} onOpen={p.onOpenHit} />
+        <SearchResults kind={p.searchIn} filter={p.filter} q={p.search} open={p.openHit} onOpen={p.onOpenHit} />
       ) : (
         <ConversationList
           key={identity}

@@ -41,7 +41,7 @@ interface Row {
   snippet: MessageHit["snippet"];
 }
 
-export function MessageResults({ kind, filter, q, open, onOpen }: {
+export function SearchResults({ kind, filter, q, open, onOpen }: {
   kind: "messages" | "notes";
   filter: ListFilter;
   q: string;

@@ -8,7 +8,7 @@ import "../../../lib/i18n";
 import { SessionProvider, useSession } from "../../../lib/session";
 import type { CommentHit, MessageHit } from "../../../lib/types";
 import { json } from "../../../test/http";
-import { MessageResults, searchParams } from "./MessageResults";
+import { SearchResults, searchParams } from "./SearchResults";
 
 let urls: URL[];
 
@@ -76,7 +76,7 @@ function mount(q: string, onOpen = vi.fn(), kind: "messages" | "notes" = "messag
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <SessionProvider>
         <Signed>
-          <MessageResults filter={{ team_id: 4, status: "open", sort: "waiting", q: "ada", last_incoming_within: 3600 }} q={q} kind={kind} open={{ kind: "message", id: 2 }} onOpen={onOpen} />
+          <SearchResults filter={{ team_id: 4, status: "open", sort: "waiting", q: "ada", last_incoming_within: 3600 }} q={q} kind={kind} open={{ kind: "message", id: 2 }} onOpen={onOpen} />
         </Signed>
       </SessionProvider>
     </QueryClientProvider>,
