@@ -34,6 +34,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/notification"
 	"github.com/switchboard-chat/switchboard/internal/report"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/satisfaction"
 	"github.com/switchboard-chat/switchboard/internal/secret"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/sysmail"
@@ -130,11 +131,14 @@ type App struct {
 	Conversations *conversation.Service
 	Routing       *routing.Service
 	// Reports projects the log into the reports' facts and answers them.
-	Reports   *report.Service
-	Workflows *workflow.Service
-	Snippets  *snippet.Service
-	Knowledge *knowledge.Service
-	AI        *ai.Service
+	Reports *report.Service
+	// Satisfaction sends the surveys of closed conversations and takes
+	// their ratings.
+	Satisfaction *satisfaction.Service
+	Workflows    *workflow.Service
+	Snippets     *snippet.Service
+	Knowledge    *knowledge.Service
+	AI           *ai.Service
 	// AIAgents are the AI agent members and the engines that run their
 	// turns (docs/ai.md).
 	AIAgents *aiagent.Service
@@ -235,6 +239,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	// internal comment, indexed after each commit from the log.
 	a.engines = append(a.engines, conversation.NewSearchConsumer(d, a.Hub, a.Background).Run)
 	a.engines = append(a.engines, conversation.NewCommentSearchConsumer(d, a.Hub, a.Background).Run)
+	// Satisfaction surveys: sent after a close from the log, on a node
+	// that knows the address its links start with.
+	a.Satisfaction = satisfaction.New(d, satisfaction.Options{PublicURL: cfg.PublicURL, Windows: a.Channels})
+	if cfg.PublicURL != "" {
+		a.engines = append(a.engines, a.Satisfaction.NewConsumer(a.Hub, a.Background).Run)
+	}
 	// Reports: the facts projected from the whole log (docs/reports.md).
 	a.Reports = report.New(d, report.Options{})
 	a.engines = append(a.engines, a.Reports.NewConsumer(a.Hub, a.Background).Run)

@@ -64,6 +64,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		Workflows:             a.Workflows,
 		Routing:               a.Routing,
 		Reports:               a.Reports,
+		Satisfaction:          a.Satisfaction,
 		Snippets:              a.Snippets,
 		AI:                    a.AI,
 		AIAgents:              a.AIAgents,

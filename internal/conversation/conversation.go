@@ -168,6 +168,19 @@ func get(ctx context.Context, q db.Querier, workspaceID, id int64) (Conversation
 // (TestChangeLockLetsReferencesThrough). No change here deletes the row
 // or moves its id, which is what FOR UPDATE is for.
 func getOpen(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Conversation, error) {
+	c, err := getLocked(ctx, tx, workspaceID, id)
+	if err != nil {
+		return c, err
+	}
+	if c.Status == StatusClosed {
+		return c, apperr.Conflict("conversation %d is closed", id)
+	}
+	return c, nil
+}
+
+// getLocked reads a conversation of the workspace whatever its status,
+// locking its row on PostgreSQL as getOpen does.
+func getLocked(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Conversation, error) {
 	var c Conversation
 	var err error
 	if tx.Dialect() == db.Postgres {
@@ -180,13 +193,7 @@ func getOpen(ctx context.Context, tx *db.Tx, workspaceID, id int64) (Conversatio
 	} else {
 		c, err = get(ctx, tx, workspaceID, id)
 	}
-	if err != nil {
-		return c, err
-	}
-	if c.Status == StatusClosed {
-		return c, apperr.Conflict("conversation %d is closed", id)
-	}
-	return c, nil
+	return c, err
 }
 
 // OpenOf returns the contact's open (or snoozed) conversation, or

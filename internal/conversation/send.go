@@ -44,6 +44,10 @@ type SendInput struct {
 	// conversation reserves them too, instead of one more of the
 	// caller's. They are appended only if the send succeeds.
 	Before []event.New `json:"-"`
+	// AfterClose sends to a closed conversation, which must be closed: the
+	// message (a satisfaction survey) is recorded in it without reopening
+	// it, moving its last message or arming its auto-close.
+	AfterClose bool `json:"-"`
 }
 
 // Send stores an outbound message as pending and queues it for delivery in
@@ -130,7 +134,7 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	default:
 		return Message{}, apperr.Invalid("ai", "must be draft, agent or absent")
 	}
-	c, err := getOpen(ctx, tx, workspaceID, conversationID)
+	c, err := getForSend(ctx, tx, workspaceID, conversationID, in.AfterClose)
 	if err != nil {
 		return Message{}, err
 	}
@@ -193,9 +197,14 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	// deadline.
 	by := in.autoCloseBy()
 	var seq, autoClose int64
-	if err := tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + ?, waiting_since = ?,
+	if in.AfterClose {
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq`, 1+len(in.Before), c.ID).Scan(&seq)
+	} else {
+		err = tx.QueryRow(ctx, `UPDATE conversations SET last_message_at = ?, last_seq = last_seq + ?, waiting_since = ?,
 		last_human_sent_at = CASE WHEN ? = 'person' THEN ? ELSE last_human_sent_at END, `+armAutoClose+`
-		WHERE id = ? RETURNING last_seq, auto_close_at`, now, 1+len(in.Before), NotWaiting, by, now, now, by, c.ID).Scan(&seq, &autoClose); err != nil {
+		WHERE id = ? RETURNING last_seq, auto_close_at`, now, 1+len(in.Before), NotWaiting, by, now, now, by, c.ID).Scan(&seq, &autoClose)
+	}
+	if err != nil {
 		return m, err
 	}
 	autoCloseArmed(tx, autoClose)
@@ -213,6 +222,19 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		payload["ai"] = in.AI
 	}
 	return m, appendEventSeq(ctx, tx, c, event.MessageSent, payload, seq)
+}
+
+// getForSend reads the conversation a send writes to, locked: an open one,
+// or with afterClose a closed one.
+func getForSend(ctx context.Context, tx *db.Tx, workspaceID, id int64, afterClose bool) (Conversation, error) {
+	if !afterClose {
+		return getOpen(ctx, tx, workspaceID, id)
+	}
+	c, err := getLocked(ctx, tx, workspaceID, id)
+	if err == nil && c.Status != StatusClosed {
+		err = apperr.Conflict("conversation %d is not closed", id)
+	}
+	return c, err
 }
 
 // autoCloseBy says how auto-close counts the message (armAutoClose): a

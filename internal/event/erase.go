@@ -21,7 +21,7 @@ var kept = map[string]bool{
 	"changed": true, "matched_by": true, "automatic": true, "position": true, "cause": true,
 	"availability": true, "step": true, "step_type": true, "kind": true, "seq": true,
 	"category": true, "strategy": true, "priority": true, "force": true, "forced": true,
-	"ai": true, "mentions": true, "from": true, "to": true,
+	"ai": true, "mentions": true, "from": true, "to": true, "rating": true,
 	"routing": true, // routing's reason: the strategy, the agents weighed and why; nothing of the contact
 }
 

@@ -26,6 +26,7 @@ const (
 	ConversationUnassigned Type = "conversation.unassigned"
 	ConversationSnoozed    Type = "conversation.snoozed"
 	ConversationUnsnoozed  Type = "conversation.unsnoozed"
+	ConversationRated      Type = "conversation.rated" // the contact answered its satisfaction survey
 	MessageReceived        Type = "message.received"
 	MessageSent            Type = "message.sent"
 	MessageStatus          Type = "message.status"
@@ -69,7 +70,7 @@ const (
 // Types lists every event type, for validation of subscription filters.
 var Types = []Type{
 	ConversationOpened, ConversationClosed, ConversationAssigned, ConversationUnassigned,
-	ConversationSnoozed, ConversationUnsnoozed, MessageReceived, MessageSent, MessageStatus,
+	ConversationSnoozed, ConversationUnsnoozed, ConversationRated, MessageReceived, MessageSent, MessageStatus,
 	MessageReaction, MessageEdited, MessageAttachment, CommentCreated, CommentEdited, CommentDeleted, ContactCreated, ContactUpdated, ContactDeleted, ContactTagUpdated, ContactLifecycle, ContactMerged, ContactIdentityAdded,
 	ContactMergeDismissed, ContactMergeRestored,
 	UserPresenceUpdated, UserCapacityUpdated, ConversationQueued, RoutingSettingsUpdated, TeamMembersUpdated,

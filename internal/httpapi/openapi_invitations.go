@@ -30,6 +30,14 @@ var invitationOperations = map[string]opDoc{
 		body: invitationResend{}, optionalBody: true, status: 200, resp: createdInvitation{}, errors: []int{409}},
 	"DELETE /api/v1/invitations/{invitationID}": {id: "revokeInvitation", tag: tagSettings,
 		summary: "Revoke a pending invitation: its link stops working", status: 204},
+	"GET /api/v1/surveys/{token}": {id: "getSurvey", tag: tagAuth, summary: "A satisfaction survey, as its contact's link shows it (no token needed)",
+		desc: "The survey's token, from the link <public URL>/rate/<token> its contact was sent, is the credential. rating is 0 until the contact " +
+			"answers; expired says the link no longer takes a rating (14 days after it was sent). 404 for an unknown token.",
+		status: 200, resp: surveyView{}, errors: []int{404}},
+	"POST /api/v1/surveys/{token}": {id: "rateSurvey", tag: tagAuth, summary: "Rate the conversation of a satisfaction survey, 1 to 5, with a comment",
+		desc: "Records the rating (replacing an earlier one while the link lasts) and appends conversation.rated to the conversation; the same " +
+			"answer again changes nothing. 422 for a rating outside 1–5 or a comment over 2,000 characters; 404 for an unknown token; 410 survey_expired past the link's 14 days.",
+		body: surveyAnswer{}, required: []string{"rating"}, status: 200, resp: surveyView{}, errors: []int{404, 410}},
 	"POST /api/v1/invitations/preview": {id: "previewInvitation", tag: tagAuth, summary: "Where an invitation link leads (no token needed)",
 		desc: "The workspace, the email and role, and whether the email already has an account (then accepting takes that account's " +
 			"password). 404 invitation_not_found for a wrong token; 410 invitation_expired, invitation_used or invitation_revoked.",

@@ -59,11 +59,15 @@ func init() {
 			"The conversation filters do not apply.", report.Result[report.Contacts]{}),
 		"GET /api/v1/reports/workflows": reportOp("reportWorkflows", "Workflow runs started, finished, failed, and each step's reach and drop-off",
 			"Runs tied to a conversation, started in the range.", report.Result[report.Workflows]{}),
+		"GET /api/v1/reports/satisfaction": reportOp("reportSatisfaction", "Satisfaction surveys sent, answered, the average rating and the CSAT score, by assignee, with the newest comments",
+			"The surveys of the conversations closed in the range (a survey is sent when a person or an AI agent closes a conversation the contact wrote in, "+
+				"if the workspace turned satisfaction_survey on). score_pct is the share of ratings of 4 or 5; by_user keys the assignee at the close.",
+			report.Result[report.Satisfaction]{}),
 		"GET /api/v1/reports/now": {id: "reportNow", tag: tagReports, summary: "Right now: open conversations, queues and the longest wait, agents online, busy and offline with their load",
 			desc:   "Live, not from the projection: refresh it on conversation.*, conversation.queued and user.presence.updated events. Owners and managers only (403 for agents).",
 			status: 200, resp: report.Now{}, errors: []int{403}},
 		"GET /api/v1/reports/{report}/export": {id: "exportReport", tag: tagReports, summary: "The rows behind a report's charts as CSV, streamed",
-			desc: "report is one of conversations, responses, resolutions, assignments, users, teams, leaderboard, messages, contacts, workflows " +
+			desc: "report is one of conversations, responses, resolutions, assignments, users, teams, leaderboard, messages, contacts, workflows, satisfaction " +
 				"(404 otherwise); the report's filters. Columns per report in docs/reports.md. Owners and managers only (403 for agents).",
 			query: append(slices.Clip(reportQuery[:12]), reportQuery[13]), status: 200, media: "text/csv", errors: []int{403, 404}},
 		"GET /api/v1/reports/settings": {id: "getReportSettings", tag: tagReports, summary: "The reopen window and the business-hours holidays",

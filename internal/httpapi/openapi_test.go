@@ -125,6 +125,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 }
 
 // publicAPIPaths are the /api/v1 routes that take no token: signing in,
-// and an invitation's link (its token is in the body).
+// an invitation's link (its token is in the body) and a satisfaction
+// survey's (its token is in the path).
 var publicAPIPaths = []string{"/api/v1/auth/login", "/api/v1/auth/session", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
-	"/api/v1/invitations/preview", "/api/v1/invitations/accept"}
+	"/api/v1/invitations/preview", "/api/v1/invitations/accept", "/api/v1/surveys/{token}"}

@@ -170,6 +170,10 @@ func (s *Server) table() []Route {
 		r("DELETE", "/api/v1/invitations/{invitationID}", s.authed(managers, s.revokeInvitation)),
 		r("POST", "/api/v1/invitations/{invitationID}/resend", s.authed(managers, noStore(s.resendInvitation))),
 		r("POST", "/api/v1/invitations/preview", public(noStore(s.previewInvitation))),
+		// A contact's satisfaction survey (surveys.go): its token is the
+		// credential.
+		r("GET", "/api/v1/surveys/{token}", public(noStore(s.getSurvey))),
+		r("POST", "/api/v1/surveys/{token}", public(noStore(s.rateSurvey))),
 		r("POST", "/api/v1/invitations/accept", public(noStore(s.acceptInvite))),
 
 		r("GET", "/api/v1/workspace", s.authed(anyone, s.getWorkspace)),
@@ -187,6 +191,7 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/reports/messages", s.authed(managers, reportHandler(s, "messages", (*report.Service).Messages))),
 		r("GET", "/api/v1/reports/contacts", s.authed(managers, reportHandler(s, "contacts", (*report.Service).Contacts))),
 		r("GET", "/api/v1/reports/workflows", s.authed(managers, reportHandler(s, "workflows", (*report.Service).Workflows))),
+		r("GET", "/api/v1/reports/satisfaction", s.authed(managers, reportHandler(s, "satisfaction", (*report.Service).Satisfaction))),
 		r("GET", "/api/v1/reports/now", s.authed(managers, noStore(s.reportNow))),
 		r("GET", "/api/v1/reports/{report}/export", s.authed(managers, s.exportReport)),
 		r("GET", "/api/v1/reports/settings", s.authed(managers, s.getReportSettings)),

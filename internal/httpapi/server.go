@@ -27,6 +27,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/ratelimit"
 	"github.com/switchboard-chat/switchboard/internal/report"
 	"github.com/switchboard-chat/switchboard/internal/routing"
+	"github.com/switchboard-chat/switchboard/internal/satisfaction"
 	"github.com/switchboard-chat/switchboard/internal/snippet"
 	"github.com/switchboard-chat/switchboard/internal/sysmail"
 	"github.com/switchboard-chat/switchboard/internal/webhook"
@@ -70,6 +71,9 @@ type Deps struct {
 	// Routing handles presence, capacity, queues and assignment by
 	// strategy (nil: the routing routes answer 404).
 	Routing *routing.Service
+	// Satisfaction takes the contacts' ratings of their surveys (nil: a
+	// service over DB).
+	Satisfaction *satisfaction.Service
 	// Reports answers the reports (nil: a service over DB, whose
 	// projection some other part runs).
 	Reports *report.Service

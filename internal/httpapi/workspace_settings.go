@@ -13,12 +13,19 @@ func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, ws)
+	s.writeWorkspace(w, http.StatusOK, ws)
 	return nil
 }
 
-// updateWorkspace changes the name, time zone, closing-notes mode or
-// auto-close.
+// writeWorkspace answers a workspace, saying whether this node can send
+// its satisfaction survey (which links to the public address).
+func (s *Server) writeWorkspace(w http.ResponseWriter, status int, ws workspace.Workspace) {
+	ws.SatisfactionSurvey.Available = s.deps.PublicURL != ""
+	httpjson.WriteJSON(w, status, ws)
+}
+
+// updateWorkspace changes the name, time zone, closing-notes mode,
+// auto-close, business hours, permissions or satisfaction survey.
 func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) error {
 	var in workspace.Settings
 	if err := httpjson.Decode(w, r, &in); err != nil {
@@ -46,6 +53,6 @@ func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpjson.WriteJSON(w, http.StatusOK, ws)
+	s.writeWorkspace(w, http.StatusOK, ws)
 	return nil
 }

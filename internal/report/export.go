@@ -14,7 +14,7 @@ import (
 
 // Reports are the names of the reports with a CSV export.
 var Reports = []string{"conversations", "responses", "resolutions", "assignments", "users", "teams", "leaderboard",
-	"messages", "contacts", "workflows"}
+	"messages", "contacts", "workflows", "satisfaction"}
 
 // Export streams the rows behind a report's charts, with the same filter:
 // emit is called with the header, then once per row, as rows are read.
@@ -29,6 +29,8 @@ var Reports = []string{"conversations", "responses", "resolutions", "assignments
 //   - contacts: one row per contact created (kind new) and per lifecycle
 //     change (kind stage) in the range.
 //   - workflows: one row per run started in the range.
+//   - satisfaction: one row per survey of a conversation closed in the
+//     range (rating 0: not answered).
 func (s *Service) Export(ctx context.Context, workspaceID int64, report string, f Filter, emit func([]string) error) error {
 	cal, err := s.resolveFilter(ctx, workspaceID, &f)
 	if err != nil {
@@ -108,6 +110,18 @@ func (s *Service) Export(ctx context.Context, workspaceID int64, report string, 
 		return stream(ctx, q, emit, []string{"run_id", "workflow_id", "started_at", "ended_at", "status", "last_step"},
 			`SELECT w.run_id, w.workflow_id, w.started_local, w.ended_local, w.status, w.last_step FROM report_workflow_runs w WHERE `+w+`
 			ORDER BY w.run_id`, args, map[int]func(int64) string{2: localTime, 3: localTime})
+	case "satisfaction":
+		where, args := f.where(workspaceID, "closed_local")
+		return stream(ctx, q, emit, []string{"conversation_id", "contact_id", "channel_id", "team_id", "assignee_id", "closed_at", "day",
+			"rating", "comment", "rated_at"},
+			`SELECT v.conversation_id, v.contact_id, c.channel_id, c.team_id, c.assignee_id, c.closed_local, c.closed_local / 86400000,
+			v.rating, v.comment, v.rated_at FROM `+surveys+` WHERE `+where+` ORDER BY v.conversation_id`, args,
+			map[int]func(int64) string{5: localTime, 6: dayString, 9: func(at int64) string {
+				if at == 0 {
+					return ""
+				}
+				return localTime(cal.Local(at))
+			}})
 	}
 	_ = cal
 	return apperr.NotFound("report")

@@ -42,6 +42,8 @@ func (s *Service) ExportCharts(ctx context.Context, workspaceID int64, name stri
 		res, err = s.Contacts(ctx, workspaceID, f)
 	case "workflows":
 		res, err = s.Workflows(ctx, workspaceID, f)
+	case "satisfaction":
+		res, err = s.Satisfaction(ctx, workspaceID, f)
 	default:
 		return apperr.NotFound("report")
 	}

@@ -50,8 +50,11 @@ type Workspace struct {
 	Permissions map[string]access.Permissions `json:"permissions"`
 	// RequireTwoFactor: every member's sessions reach only their account
 	// page until they turn two-factor sign-in on (owners set it).
-	RequireTwoFactor bool      `json:"require_two_factor"`
-	CreatedAt        time.Time `json:"created_at"`
+	RequireTwoFactor bool `json:"require_two_factor"`
+	// SatisfactionSurvey: whether closed conversations ask the contact
+	// for a rating (internal/satisfaction), and in what words.
+	SatisfactionSurvey Survey    `json:"satisfaction_survey"`
+	CreatedAt          time.Time `json:"created_at"`
 }
 
 // Service reads and writes workspaces, users, teams and tokens.
@@ -118,11 +121,16 @@ func (s *Service) Get(ctx context.Context, id int64) (Workspace, error) {
 	var w Workspace
 	var created, autoClose int64
 	var contactOnly, require2FA int
+	var surveyOn int
 	var perms, hours string
 	err := s.db.Reader().QueryRow(ctx, `SELECT id, name, timezone, closing_notes_mode, auto_close_ms, auto_close_contact_only,
-		auto_close_mode, role_permissions, business_hours, require_two_factor, created_at FROM workspaces WHERE id = ?`, id).
-		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &w.AutoCloseMode, &perms, &hours, &require2FA, &created)
+		auto_close_mode, role_permissions, business_hours, require_two_factor, survey_enabled, survey_message, created_at
+		FROM workspaces WHERE id = ?`, id).
+		Scan(&w.ID, &w.Name, &w.Timezone, &w.ClosingNotesMode, &autoClose, &contactOnly, &w.AutoCloseMode, &perms, &hours, &require2FA,
+			&surveyOn, &w.SatisfactionSurvey.Message, &created)
 	w.RequireTwoFactor = require2FA == 1
+	w.SatisfactionSurvey.Enabled = surveyOn == 1
+	w.SatisfactionSurvey = w.SatisfactionSurvey.withDefault()
 	w.BusinessHours = parseBusinessHours(hours)
 	w.AutoCloseMinutes, w.AutoCloseContactOnly = int(autoClose/60000), contactOnly == 1
 	if errors.Is(err, sql.ErrNoRows) {
@@ -158,6 +166,8 @@ type Settings struct {
 	// RequireTwoFactor requires two-factor sign-in of every member
 	// (owners only; one who turns it on must have it on themselves).
 	RequireTwoFactor *bool `json:"require_two_factor"`
+	// SatisfactionSurvey turns the survey on or off and sets its words.
+	SatisfactionSurvey *SurveyInput `json:"satisfaction_survey"`
 }
 
 // Update changes a workspace's settings. Only the given fields are
@@ -197,6 +207,10 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		hours = new(string)
 		*hours = in.BusinessHours.encode()
 	}
+	surveyOn, surveyMessage, err := in.SatisfactionSurvey.columns()
+	if err != nil {
+		return Workspace{}, err
+	}
 	var autoCloseMs, contactOnly, require2FA *int64
 	if in.RequireTwoFactor != nil {
 		require2FA = new(int64)
@@ -210,12 +224,14 @@ func (s *Service) Update(ctx context.Context, id int64, in Settings) (Workspace,
 		contactOnly = new(int64)
 		*contactOnly = int64(db.Bool(*in.AutoCloseContactOnly))
 	}
-	err := s.db.Write(ctx, func(tx *db.Tx) error {
+	err = s.db.Write(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE workspaces SET name = COALESCE(?, name), timezone = COALESCE(?, timezone),
 			closing_notes_mode = COALESCE(?, closing_notes_mode), auto_close_ms = COALESCE(?, auto_close_ms),
 			auto_close_contact_only = COALESCE(?, auto_close_contact_only), auto_close_mode = COALESCE(?, auto_close_mode),
-			business_hours = COALESCE(?, business_hours), require_two_factor = COALESCE(?, require_two_factor) WHERE id = ?`,
-			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, in.AutoCloseMode, hours, require2FA, id)
+			business_hours = COALESCE(?, business_hours), require_two_factor = COALESCE(?, require_two_factor),
+			survey_enabled = COALESCE(?, survey_enabled), survey_message = COALESCE(?, survey_message) WHERE id = ?`,
+			in.Name, in.Timezone, in.ClosingNotesMode, autoCloseMs, contactOnly, in.AutoCloseMode, hours, require2FA,
+			surveyOn, surveyMessage, id)
 		if err != nil {
 			return err
 		}
