@@ -114,7 +114,7 @@ func (s *Service) Export(ctx context.Context, workspaceID int64, report string, 
 		where, args := f.where(workspaceID, "closed_local")
 		return stream(ctx, q, emit, []string{"conversation_id", "contact_id", "channel_id", "team_id", "assignee_id", "closed_at", "day",
 			"rating", "comment", "rated_at"},
-			`SELECT v.conversation_id, v.contact_id, c.channel_id, c.team_id, c.assignee_id, c.closed_local, c.closed_local / 86400000,
+			`SELECT v.conversation_id, c.contact_id, c.channel_id, c.team_id, c.assignee_id, c.closed_local, c.closed_local / 86400000,
 			v.rating, v.comment, v.rated_at FROM `+surveys+` WHERE `+where+` ORDER BY v.conversation_id`, args,
 			map[int]func(int64) string{5: localTime, 6: dayString, 9: func(at int64) string {
 				if at == 0 {

@@ -129,8 +129,8 @@ func satisfactionReport(ctx context.Context, q db.Querier, ws int64, f Filter) (
 // satisfactionComments reads the newest responses with a comment.
 func satisfactionComments(ctx context.Context, q db.Querier, where string, args []any) ([]SatisfactionComment, error) {
 	out := []SatisfactionComment{}
-	rows, err := q.Query(ctx, `SELECT v.conversation_id, v.contact_id, COALESCE(k.first_name, ''), COALESCE(k.last_name, ''), c.assignee_id,
-		v.rating, v.comment, v.rated_at FROM `+surveys+` LEFT JOIN contacts k ON k.id = v.contact_id WHERE `+where+` AND v.rating > 0 AND v.comment <> ''
+	rows, err := q.Query(ctx, `SELECT v.conversation_id, c.contact_id, COALESCE(k.first_name, ''), COALESCE(k.last_name, ''), c.assignee_id,
+		v.rating, v.comment, v.rated_at FROM `+surveys+` LEFT JOIN contacts k ON k.id = c.contact_id WHERE `+where+` AND v.rating > 0 AND v.comment <> ''
 		ORDER BY v.rated_at DESC, v.conversation_id DESC LIMIT `+strconv.Itoa(MaxSatisfactionComments), args...)
 	if err != nil {
 		return nil, fmt.Errorf("report: satisfaction comments: %w", err)

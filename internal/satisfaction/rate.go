@@ -77,7 +77,8 @@ func (s *Service) Rate(ctx context.Context, token string, rating int, comment st
 		var ws, contact, expires int64
 		var was int
 		var wasComment string
-		err := tx.QueryRow(ctx, `SELECT workspace_id, contact_id, expires_at, rating, comment FROM satisfaction_surveys WHERE token = ?`, token).
+		err := tx.QueryRow(ctx, `SELECT v.workspace_id, c.contact_id, v.expires_at, v.rating, v.comment
+			FROM satisfaction_surveys v JOIN conversations c ON c.id = v.conversation_id WHERE v.token = ?`, token).
 			Scan(&ws, &contact, &expires, &was, &wasComment)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errUnknown // its contact was deleted meanwhile

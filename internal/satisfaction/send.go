@@ -93,8 +93,8 @@ func (s *Service) sendTx(ctx context.Context, tx *db.Tx, e event.Event) error {
 		return fmt.Errorf("satisfaction: send the survey of conversation %d: %w", e.ConversationID, err)
 	}
 	now := tx.Now()
-	_, err = tx.Exec(ctx, `INSERT INTO satisfaction_surveys (conversation_id, workspace_id, contact_id, message_id, token, sent_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ConversationID, e.WorkspaceID, m.ContactID, m.ID, token, now, now+LinkLifetime.Milliseconds())
+	_, err = tx.Exec(ctx, `INSERT INTO satisfaction_surveys (conversation_id, workspace_id, message_id, token, sent_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, e.ConversationID, e.WorkspaceID, m.ID, token, now, now+LinkLifetime.Milliseconds())
 	if err != nil {
 		return fmt.Errorf("satisfaction: record the survey of conversation %d: %w", e.ConversationID, err)
 	}

@@ -6,11 +6,11 @@ ALTER TABLE workspaces ADD COLUMN survey_message TEXT NOT NULL DEFAULT '';
 
 -- One survey per conversation, sent once (the key), answered through its
 -- token until expires_at; rating 0 until the contact answers. A deleted
--- contact's conversations take their surveys, comments and all, with them.
+-- contact's conversations take their surveys, comments and all, with them;
+-- the contact is the conversation's (a merge moves it).
 CREATE TABLE satisfaction_surveys (
     conversation_id BIGINT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
     workspace_id    BIGINT NOT NULL REFERENCES workspaces(id),
-    contact_id      BIGINT NOT NULL,
     message_id      BIGINT NOT NULL,
     token           TEXT NOT NULL,
     sent_at         BIGINT NOT NULL,
