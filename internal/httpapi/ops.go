@@ -90,6 +90,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	ws.SatisfactionSurvey.Available = s.surveysAvailable()
 	out := whoAmI{Workspace: ws, Role: p.Role, SendsMail: s.sendsMail()}
 	if p.UserID != 0 {
 		u, err := s.deps.Workspaces.GetUser(r.Context(), p.WorkspaceID, p.UserID)

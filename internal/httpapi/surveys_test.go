@@ -31,6 +31,8 @@ func TestSatisfactionSurveyOverHTTP(t *testing.T) {
 		f.run(t, []scenario{
 			{name: "off by default, and available with a public URL", method: "GET", path: "/api/v1/workspace", as: "agent", status: 200,
 				want: []string{`"satisfaction_survey":{"enabled":false,"message":"Thanks for contacting us!`, `"available":true}`}},
+			{name: "who am I says so too", method: "GET", path: "/api/v1/me", as: "agent", status: 200,
+				want: []string{`"satisfaction_survey":{"enabled":false,`, `"available":true}`}},
 			{name: "an agent may not turn it on", method: "PATCH", path: "/api/v1/workspace", as: "agent",
 				body: `{"satisfaction_survey":{"enabled":true}}`, status: 403},
 			{name: "two links", method: "PATCH", path: "/api/v1/workspace", as: "manager",

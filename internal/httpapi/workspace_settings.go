@@ -20,9 +20,13 @@ func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 // writeWorkspace answers a workspace, saying whether this node can send
 // its satisfaction survey (which links to the public address).
 func (s *Server) writeWorkspace(w http.ResponseWriter, status int, ws workspace.Workspace) {
-	ws.SatisfactionSurvey.Available = s.deps.PublicURL != ""
+	ws.SatisfactionSurvey.Available = s.surveysAvailable()
 	httpjson.WriteJSON(w, status, ws)
 }
+
+// surveysAvailable: the node sends satisfaction surveys, whose links
+// start with its public address.
+func (s *Server) surveysAvailable() bool { return s.deps.PublicURL != "" }
 
 // updateWorkspace changes the name, time zone, closing-notes mode,
 // auto-close, business hours, permissions or satisfaction survey.

@@ -22,6 +22,7 @@ const pages = {
   "/contacts": () => import("../features/contacts/ContactsPage"),
   "/invite": () => import("../features/invite/AcceptInvite"),
   "/reset-password": () => import("../features/password/ResetPassword"),
+  "/rate": () => import("../features/survey/RatePage"),
   "/builder": () => import("../features/builder/BuilderPage"),
   "/knowledge": () => import("../features/knowledge/KnowledgePage"),
   "/reports": () => import("../features/reports/ReportsPage"),
@@ -32,6 +33,7 @@ const SettingsPage = lazy(pages["/settings"]);
 const ContactsPage = lazy(pages["/contacts"]);
 const AcceptInvite = lazy(pages["/invite"]);
 const ResetPassword = lazy(pages["/reset-password"]);
+const RatePage = lazy(pages["/rate"]);
 const BuilderPage = lazy(pages["/builder"]);
 const KnowledgePage = lazy(pages["/knowledge"]);
 const ReportsPage = lazy(pages["/reports"]);
@@ -89,6 +91,15 @@ function Routed() {
     return (
       <Lazy>
         <ResetPassword />
+      </Lazy>
+    );
+  }
+  // So is a satisfaction survey's link: the contact who opens it has no
+  // account, and an agent who does sees it as the contact would.
+  if (location.pathname.startsWith("/rate/")) {
+    return (
+      <Lazy>
+        <RatePage />
       </Lazy>
     );
   }

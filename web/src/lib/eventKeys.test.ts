@@ -22,6 +22,7 @@ const table: [string, Key[]][] = [
   ["conversation.snoozed", conversationChange],
   ["conversation.unsnoozed", conversationChange],
   ["conversation.queued", conversationChange],
+  ["conversation.rated", [qk.conversationEvents(conv), qk.contactEvents(contact)]],
   ["message.received", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
   ["message.sent", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
   ["message.status", [qk.messages(conv)]],
@@ -61,6 +62,7 @@ describe("keysFor", () => {
   it("touches no conversation key without a conversation", () => {
     expect(sorted(keysFor({ type: "conversation.closed" }))).toEqual(sorted([qk.conversations, qk.counts]));
     expect(keysFor({ type: "message.status" })).toEqual([]);
+    expect(keysFor({ type: "conversation.rated" })).toEqual([]);
     expect(sorted(keysFor({ type: "comment.created" }))).toEqual(sorted([qk.notifications]));
     expect(sorted(keysFor({ type: "contact.updated" }))).toEqual(sorted([qk.conversations, qk.contacts, qk.counts]));
   });

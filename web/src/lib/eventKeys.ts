@@ -41,6 +41,12 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
       if (conv) keys.push(qk.comments(conv));
       keys.push(qk.notifications); // a mention added, or gone with its comment
       break;
+    case "conversation.rated":
+      // The contact's answer to the survey: in the conversation's timeline
+      // and the contact's, nowhere in the lists.
+      if (conv) keys.push(qk.conversationEvents(conv));
+      if (contact) keys.push(qk.contactEvents(contact));
+      break;
     case "workflow.run.started":
     case "workflow.step":
     case "workflow.run.ended":

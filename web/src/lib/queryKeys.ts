@@ -41,9 +41,11 @@ export const qk = {
   workflowRuns: (id: number) => ["workflows", id, "runs"] as const, // every runs list of a workflow: ["workflows", id, "runs", status]
   workflowSchema: ["workflowSchema"] as const, // GET /api/v1/workflows/schema (the builder's step drawer)
   routingSettings: ["routingSettings"] as const, // GET /api/v1/routing/settings (settings › workspace)
+  workspace: ["workspace"] as const, // GET /api/v1/workspace (settings › workspace: the satisfaction survey, which says whether this server can send it)
   invitations: ["invitations"] as const, // GET /api/v1/invitations (settings: users)
   tokens: ["tokens"] as const, // GET /api/v1/tokens (settings: API tokens)
   reports: ["reports"] as const, // every report: ["reports", name, query] (GET /api/v1/reports/{name}); the live figures: ["reports", "now", {}]
   report: (name: string, query: object) => ["reports", name, query] as const,
+  survey: (token: string) => ["survey", token] as const, // GET /api/v1/surveys/{token} (the contact's rating page, signed out)
   knowledge: ["knowledge"] as const, // every knowledge list: ["knowledge", "articles" | "sources"]; searches: ["knowledge", "search", q]
 };

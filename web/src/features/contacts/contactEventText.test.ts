@@ -30,6 +30,7 @@ describe("contact timeline sentences", () => {
     ["conversation.assigned", { assignee_id: 2, routing: { target: "user" } }, "Assigned to Ana"],
     ["workflow.run.started", { workflow_id: 8 }, "Workflow Inbound started"],
     ["conversation.opened", { source: "contact" }, "Ada Lovelace opened the conversation"],
+    ["conversation.rated", { rating: 4, comment: "Quick and kind" }, "Ada Lovelace rated the conversation 4/5"],
     ["message.received", {}, "Message received"],
     // A payload without what the sentence needs keeps the plain label.
     ["contact.tag.updated", {}, "Tags changed"],

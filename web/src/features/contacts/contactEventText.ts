@@ -18,7 +18,7 @@ export interface ContactNames extends Names {
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** described are the event types whose payload the conversation's timeline reads. */
-const described = /^(conversation\.(opened|closed|assigned|unassigned|queued|snoozed|unsnoozed)|workflow\.(run\.started|step|run\.ended)|ai_agent\.turn)$/;
+const described = /^(conversation\.(opened|closed|assigned|unassigned|queued|snoozed|unsnoozed|rated)|workflow\.(run\.started|step|run\.ended)|ai_agent\.turn)$/;
 
 export function describeContactEvent(e: LogEvent, t: TFunction, names: ContactNames): EventText {
   const p = (e.payload && typeof e.payload === "object" ? e.payload : {}) as Record<string, unknown>;

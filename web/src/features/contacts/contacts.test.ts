@@ -121,7 +121,7 @@ describe("list helpers", () => {
 // reported a missing key.
 const contactEventTypes = [
   "conversation.opened", "conversation.closed", "conversation.assigned", "conversation.unassigned",
-  "conversation.snoozed", "conversation.unsnoozed", "conversation.queued",
+  "conversation.snoozed", "conversation.unsnoozed", "conversation.queued", "conversation.rated",
   "message.received", "message.sent", "message.status", "message.reaction", "message.edited", "message.attachment",
   "comment.created",
   "contact.created", "contact.updated", "contact.deleted", "contact.tag.updated", "contact.lifecycle.updated", "contact.merged",

@@ -1,7 +1,8 @@
 // The Reports module: a filter bar kept in the URL, and one tab per report
-// (Overview with the live Now figures, Conversations, Responses, …). Every
-// figure comes from /api/v1/reports/*; every chart has its CSV export.
-import { useEffect, useMemo, type ReactNode } from "react";
+// (Overview with the live Now figures, Conversations, Responses, …; the
+// Satisfaction tab in SatisfactionTab.tsx). Every figure comes from
+// /api/v1/reports/*; every chart has its CSV export.
+import { useEffect } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { NavLink, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -9,54 +10,16 @@ import { allPages, api } from "../../lib/api";
 import { qk } from "../../lib/queryKeys";
 import { useMe } from "../../lib/session";
 import { useLive } from "../../lib/liveContext";
-import { useChannels, useTeams, useUsers } from "../../lib/directory";
-import type { components } from "../../lib/api-types";
-import { apiQuery, exportURL, filtersToSearch, type Filters } from "./filters";
+import { exportURL, filtersToSearch, type Filters } from "./filters";
 import { useFilters } from "./useFilters";
-import { Bars, Figure, Figures, Heatmap, Section, Skeleton, useFormat, type Bar, type Kind } from "./parts";
+import { Bars, Figure, Figures, Heatmap, Section, useFormat, type Kind } from "./parts";
+import { counts, Loading, useNames, useReport, type S } from "./reportData";
 import { TimeChart } from "./TimeChart";
 import { FilterBar } from "./FilterBar";
+import { SatisfactionReport } from "./SatisfactionTab";
 
-type S = components["schemas"];
-type Result<C> = { range: S["ReportRange"]; current: C; previous?: C; previous_range?: S["ReportRange"] };
-
-const tabs = ["overview", "conversations", "responses", "resolutions", "assignments", "people", "messages", "contacts", "workflows"] as const;
+const tabs = ["overview", "conversations", "responses", "resolutions", "assignments", "people", "messages", "contacts", "workflows", "satisfaction"] as const;
 type Tab = (typeof tabs)[number];
-
-function useReport<C>(name: string, f: Filters, enabled = true) {
-  const q = apiQuery(f);
-  return useQuery({
-    queryKey: qk.report(name, q),
-    queryFn: ({ signal }) => api.get<Result<C>>(`/api/v1/reports/${name}`, q, signal),
-    enabled,
-    placeholderData: (prev) => prev,
-  });
-}
-
-function useNames() {
-  const users = useUsers();
-  const teams = useTeams();
-  const channels = useChannels();
-  return useMemo(() => {
-    const u = new Map((users.data?.data ?? []).map((x) => [String(x.id), x.name]));
-    const tm = new Map((teams.data?.data ?? []).map((x) => [String(x.id), x.name]));
-    const ch = new Map((channels.data?.data ?? []).map((x) => [String(x.id), x.name]));
-    return { user: (id: string | number) => u.get(String(id)) ?? `#${id}`, team: (id: string | number) => tm.get(String(id)) ?? `#${id}`, channel: (id: string | number) => ch.get(String(id)) ?? `#${id}` };
-  }, [users.data, teams.data, channels.data]);
-}
-
-/** counts turns ReportCount rows into bars, with the previous period's counts by key. */
-function counts(cur: S["ReportCount"][], prev: S["ReportCount"][] | undefined, name: (k: string) => string): Bar[] {
-  const p = prev ? new Map(prev.map((c) => [c.key, c.count])) : null;
-  return cur.map((c) => ({ key: c.key, label: name(c.key), count: c.count, previous: p ? (p.get(c.key) ?? 0) : undefined }));
-}
-
-function Loading<T>({ q, children }: { q: { data?: T; error: Error | null }; children: (d: T) => ReactNode }) {
-  const { t } = useTranslation();
-  if (q.error) return <p role="alert" className="text-danger text-sm">{t("reports.failed", { message: q.error.message })}</p>;
-  if (!q.data) return <Skeleton />;
-  return <>{children(q.data)}</>;
-}
 
 const rankAvail = (a: string) => (a === "online" ? 0 : a === "busy" ? 1 : 2);
 
@@ -545,6 +508,7 @@ export default function ReportsPage() {
         {tab === "messages" && <MessagesReport f={f} />}
         {tab === "contacts" && <ContactsReport f={f} />}
         {tab === "workflows" && <WorkflowsReport f={f} />}
+        {tab === "satisfaction" && <SatisfactionReport f={f} />}
       </div>
     </main>
   );

@@ -22,4 +22,8 @@ describe("report labels", () => {
   it.each([...new Set([...openedSources, ...closedSources])])("names the %s source in English and French", (s) => {
     for (const lng of ["en", "fr"]) expect(i18n.exists(`reports.source.${s}`, { lng }), `${lng}: ${s}`).toBe(true);
   });
+  // The satisfaction report's ratings, 1 to 5, each with its words.
+  it.each(["1", "2", "3", "4", "5"])("names the rating %s in English and French", (r) => {
+    for (const lng of ["en", "fr"]) expect(i18n.exists(`reports.csat.rating.${r}`, { lng }), `${lng}: ${r}`).toBe(true);
+  });
 });

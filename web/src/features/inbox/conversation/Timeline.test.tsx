@@ -79,6 +79,16 @@ describe("Timeline", () => {
     expect(item.dataset.eventType).toBe("conversation.opened");
     expect(item.textContent).toContain("Ada opened the conversation");
   });
+  it("shows the contact's rating with its comment as text", () => {
+    show([], [
+      { id: 6, type: "conversation.rated", created_at: "2026-01-01T11:00:00Z", payload: { conversation_id: 9, rating: 4, comment: "<b>Quick</b> and kind" }, workspace_id: 1, conversation_id: 9 },
+    ]);
+    const item = screen.getByTestId("timeline-item");
+    expect(item.dataset.eventType).toBe("conversation.rated");
+    expect(item.textContent).toContain("Ada rated the conversation 4/5");
+    expect(item.textContent).toContain("“<b>Quick</b> and kind”");
+    expect(item.querySelector("b")).toBeNull();
+  });
   it("shows a reaction, an edit, an unsupported message and provider-held attachments as they are fetched", () => {
     show([
       msg(1, { text: "hello there", reaction: "👍", edited_at: "2026-01-01T10:05:00Z" }),

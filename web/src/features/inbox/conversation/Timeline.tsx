@@ -23,6 +23,7 @@ import {
   MapPin,
   Languages,
   Sparkles,
+  Star,
 } from "lucide-react";
 import { Avatar } from "../../../lib/ui/Avatar";
 import type { Comment, LogEvent, Message, User } from "../../../lib/types";
@@ -561,6 +562,7 @@ function eventIcon(type: string) {
   if (type === "conversation.assigned" || type === "conversation.unassigned" || type === "conversation.queued") return UserCheck;
   if (type === "conversation.snoozed" || type === "conversation.unsnoozed") return AlarmClock;
   if (type === "conversation.closed") return CircleCheck;
+  if (type === "conversation.rated") return Star;
   return Info;
 }
 

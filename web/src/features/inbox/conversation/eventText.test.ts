@@ -85,6 +85,26 @@ describe("event sentences", () => {
     expect(say("conversation.closed", { source: "auto_close" }).text).toBe("Closed automatically after inactivity");
   });
 
+  it("says what the contact answered to the satisfaction survey", () => {
+    expect(say("conversation.rated", { conversation_id: 7, rating: 4, comment: "Quick and kind" })).toEqual({
+      text: "Ada Lovelace rated the conversation 4/5",
+      details: ["“Quick and kind”"],
+    });
+    expect(say("conversation.rated", { rating: 5, comment: "" })).toEqual({ text: "Ada Lovelace rated the conversation 5/5", details: [] });
+    expect(say("conversation.rated", { rating: 4, comment: "Better now", previous_rating: 3 })).toEqual({
+      text: "Ada Lovelace changed their rating from 3/5 to 4/5",
+      details: ["“Better now”"],
+    });
+    expect(say("conversation.rated", { rating: 4, comment: "Thanks!", previous_rating: 4 }).text).toBe("Ada Lovelace changed their comment on their 4/5 rating");
+    // A deleted contact's events keep the rating, never the comment.
+    expect(say("conversation.rated", { rating: 2, erased: true })).toEqual({ text: "Ada Lovelace rated the conversation 2/5", details: [] });
+    // Without the contact's name the sentence still starts with a capital.
+    const anonymous = describeEvent(ev("conversation.rated", { rating: 1, comment: "Slow" }), i18n.getFixedT("en"), { ...names, contact: undefined });
+    expect(anonymous.text).toBe("The contact rated the conversation 1/5");
+    const fr = describeEvent(ev("conversation.rated", { rating: 3, previous_rating: 1, comment: "Mieux" }), i18n.getFixedT("fr"), names);
+    expect(fr).toEqual({ text: "Ada Lovelace a changé sa note de 1/5 à 3/5", details: ["« Mieux »"] });
+  });
+
   it("tells a workflow's run step by step", () => {
     expect(say("workflow.run.started", { workflow_id: 8 }).text).toBe("Workflow Inbound started");
     expect(say("workflow.step", { workflow_id: 8, step_type: "send_message", outcome: "sent the welcome" })).toEqual({

@@ -118,6 +118,8 @@ export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventTex
       if (p.reason === "timer") return { text: k("unsnoozedTimer"), details: [] };
       return { text: k("unsnoozed"), details: [] };
     }
+    case "conversation.rated":
+      return describeRating(p, k, names.contact ?? k("theContact"));
     case "conversation.closed": {
       const category = str(p.category);
       const summary = str(p.summary);
@@ -157,6 +159,23 @@ export function describeEvent(e: LogEvent, t: TFunction, names: Names): EventTex
       return describeAiTurn(p, k, user(p.agent_id), details);
   }
   return { text: k("other", { type: e.type }), details };
+}
+
+/** describeRating says what the contact answered to the satisfaction
+ * survey (internal/satisfaction): the rating, what it was before when they
+ * changed it, and their comment. Once the contact is deleted the payload
+ * keeps the rating alone (erased: true). */
+function describeRating(p: Payload, k: (key: string, opts?: Record<string, unknown>) => string, contact: string): EventText {
+  const rating = typeof p.rating === "number" ? p.rating : "?";
+  const previous = num(p.previous_rating);
+  const comment = p.erased ? undefined : str(p.comment);
+  const details = comment ? [k("ratingComment", { comment })] : [];
+  let text: string;
+  if (previous !== undefined && previous !== rating) text = k("ratingChanged", { contact, from: previous, to: rating });
+  else if (previous !== undefined) text = k("ratingCommentChanged", { contact, rating });
+  else text = k("rated", { contact, rating });
+  // "the contact rated…" starts a sentence.
+  return { text: text.charAt(0).toUpperCase() + text.slice(1), details };
 }
 
 /** describeAiTurn says what an AI agent's turn did and why it handed over

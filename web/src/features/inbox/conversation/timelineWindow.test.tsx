@@ -71,6 +71,7 @@ it("shows the newest of 5,000 events with one request while the newest messages 
   expect(requests).toHaveLength(1);
   expect(requests[0]!.searchParams.get("order")).toBe("desc");
   expect(requests[0]!.searchParams.get("types")).toContain("workflow.step");
+  expect(requests[0]!.searchParams.get("types")).toContain("conversation.rated"); // the contact's answer to the survey
 });
 
 it("reads further back as older messages are shown, and to the end once every message is", async () => {

@@ -134,6 +134,7 @@ export const timelineEvents = [
   "conversation.snoozed",
   "conversation.unsnoozed",
   "conversation.queued",
+  "conversation.rated",
   "workflow.run.started",
   "workflow.step",
   "workflow.run.ended",

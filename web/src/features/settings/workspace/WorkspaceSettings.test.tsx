@@ -21,6 +21,7 @@ beforeEach(() => {
     auto_close_minutes: 0,
     auto_close_contact_only: false,
     business_hours: {},
+    satisfaction_survey: { enabled: false, message: "Thanks! Rate us: {{link}}", available: true },
   };
   vi.stubGlobal(
     "fetch",
@@ -28,6 +29,7 @@ beforeEach(() => {
       const method = init.method ?? "GET";
       if (url === "/api/v1/me") return json(200, { role: "owner", workspace: { ...workspace }, user: { id: 1, name: "Olga", team_ids: [] } });
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
+      if (url === "/api/v1/workspace" && method === "GET") return json(200, workspace);
       if (url === "/api/v1/workspace" && method === "PATCH") {
         workspace = { ...workspace, ...(JSON.parse(String(init.body)) as object) };
         return json(200, workspace);

@@ -1,8 +1,8 @@
 // WorkspaceSettings: the workspace's name, time zone, business hours,
-// auto-close and closing notes, its closing categories and the routing
-// settings, for owners and managers (what each role may do is the owners'
-// alone, in Users). Every form is checked by the
-// server, whose errors show under the field they name.
+// auto-close and closing notes, its closing categories, the satisfaction
+// survey (SurveyForm) and the routing settings, for owners and managers
+// (what each role may do is the owners' alone, in Users). Every form is
+// checked by the server, whose errors show under the field they name.
 import { useMemo, useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -12,6 +12,7 @@ import { useMe, useSession } from "../../../lib/session";
 import { useCategories } from "../../../lib/directory";
 import { Button, Field, Section, Select, TextInput } from "../../../lib/ui/form";
 import { SecurityForm } from "./SecurityForm";
+import { SurveyForm } from "./SurveyForm";
 import { useToast } from "../../../lib/ui/toast";
 import type { components } from "../../../lib/api-types";
 import type { Category, Workspace } from "../../../lib/types";
@@ -28,6 +29,7 @@ export default function WorkspaceSettings() {
       <GeneralForm />
       <BusinessHoursForm />
       <Categories />
+      <SurveyForm />
       <RoutingForm />
       <SecurityForm />
     </div>

@@ -1,0 +1,111 @@
+// Satisfaction surveys, end to end: the owner turns the survey on in
+// Settings › Workspace; an agent's close of a conversation sends the
+// contact a link (the integrator receives it as the custom channel's real
+// outbound payload); the contact opens it signed out on a phone, rates 4
+// with a comment, and may change it; the rating shows in the
+// conversation's timeline and in Reports › Satisfaction. Screenshots of
+// the rating page (phone, both themes), the settings section and the
+// report.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { fixture, newUser, owner, pane, row, screenshot, signIn, until } from "./harness.mjs";
+
+const f = fixture(before, after, { workflows: false, extraArgs: (url) => ["--public-url", url] });
+const phone = { width: 390, height: 800 };
+
+test("a closed conversation's contact rates it, and the team sees the rating", async () => {
+  const s = f.server;
+  const ow = owner(s);
+  const o = await newUser(f.browser, { name: "owner" });
+  await signIn(o.page, s.url, ow.email, ow.password, "/settings/workspace");
+
+  // The owner turns the survey on, in words of the workspace's own.
+  const form = o.page.getByTestId("survey-form");
+  await form.scrollIntoViewIfNeeded();
+  assert.equal(await form.getByTestId("survey-unavailable").count(), 0, "the server has a public URL: surveys are available");
+  await form.getByTestId("survey-enabled").click();
+  await form.getByTestId("survey-message").fill("Thanks for writing to us! How did we do? {{link}}");
+  await form.getByTestId("survey-save").click();
+  await form.getByTestId("survey-saved").waitFor();
+  await screenshot(o.page, "settings-survey", "light", { locator: form });
+  const ws = await s.api("GET", "/api/v1/workspace");
+  assert.deepEqual(ws.satisfaction_survey, { enabled: true, message: "Thanks for writing to us! How did we do? {{link}}", available: true });
+
+  // A contact writes; the owner replies and closes the conversation.
+  const contact = s.newContact("Rita", "Rating");
+  const { conversation_id: id } = await s.contactWrites(contact, "Where is my order?");
+  await o.page.goto(`${s.url}/inbox/all`);
+  await row(o.page, id).click();
+  const p = pane(o.page, id);
+  await p.getByTestId("timeline").getByText("Where is my order?").waitFor();
+  const token = await ownerToken(s);
+  const me = await s.api("GET", "/api/v1/me", undefined, { token });
+  await s.api("POST", `/api/v1/conversations/${id}/assign`, { user_id: me.user.id }, { token });
+  await s.api("POST", `/api/v1/conversations/${id}/messages`, { text: "It ships today, Rita." }, { token, expect: 202 });
+  await p.locator('[data-testid="action-close"]').click();
+  await o.page.locator('[data-testid="close-confirm"]').click();
+
+  // The survey reaches the contact through the channel, once.
+  const sent = await s.integrator.waitFor((m) => m.body?.message?.text?.includes("/rate/"));
+  const link = /(http:\/\/127\.0\.0\.1:\d+\/rate\/[A-Za-z0-9_-]+)$/.exec(sent.body.message.text)?.[1];
+  assert.ok(sent.body.message.text.startsWith("Thanks for writing to us! How did we do? ") && link, sent.body.message.text);
+  assert.equal(s.integrator.received.filter((m) => m.body?.message?.text?.includes("/rate/")).length, 1);
+
+  // The contact, signed out on a phone, rates 4 with a comment.
+  const c = await newUser(f.browser, { name: "contact", viewport: phone });
+  await c.page.goto(link);
+  const page = c.page.getByTestId("rate-page");
+  await page.and(c.page.locator('[data-state="form"]')).waitFor();
+  assert.ok((await c.page.getByTestId("rate-workspace").innerText()).toLowerCase().includes(ws.name.toLowerCase()));
+  await screenshot(c.page, "survey-rate", "light");
+  await c.page.getByRole("button", { name: "Satisfied", exact: true }).click();
+  await c.page.getByTestId("rate-comment").fill("Quick and kind");
+  await c.page.getByTestId("rate-send").click();
+  await c.page.getByTestId("rate-thanks").waitFor();
+  assert.match(await c.page.getByTestId("rate-your-rating").innerText(), /4\/5/);
+  await screenshot(c.page, "survey-thanks", "light");
+  // They think again: 5.
+  await c.page.getByTestId("rate-change").click();
+  await c.page.getByTestId("rate-5").click();
+  await c.page.getByTestId("rate-send").click();
+  await until(async () => /5\/5/.test(await c.page.getByTestId("rate-your-rating").innerText()), { what: "the changed rating" });
+  c.assertClean();
+  await c.close();
+
+  // The owner sees the rating in the closed conversation's timeline.
+  await p.getByTestId("timeline").getByText(/rated the conversation 4\/5/).waitFor();
+  await p.getByTestId("timeline").getByText(/5\/5/).waitFor();
+  await screenshot(o.page, "conversation-rated", "light", { locator: p });
+
+  // And in Reports › Satisfaction, once the projection has the close.
+  await until(async () => (await s.api("GET", "/api/v1/reports/satisfaction")).current.responses === 1, {
+    what: "the report to count the response",
+  });
+  await o.page.goto(`${s.url}/reports`);
+  await o.page.getByTestId("tab-satisfaction").click();
+  const report = o.page.getByTestId("report-satisfaction");
+  await report.getByTestId("csat-comment").filter({ hasText: "Quick and kind" }).waitFor();
+  assert.match(await report.getByTestId("figure-csat-score").innerText(), /100/);
+  await screenshot(o.page, "reports-satisfaction", "light");
+  o.assertClean();
+  await o.close();
+
+  // The rating page in the dark, on a phone: a link of another close.
+  const other = s.newContact("Dora", "Dark");
+  const { conversation_id: id2 } = await s.contactWrites(other, "Hello?");
+  await s.api("POST", `/api/v1/conversations/${id2}/close`, {}, { token });
+  const darkSent = await s.integrator.waitFor((m) => m.body?.message?.text?.includes("/rate/") && m !== sent);
+  const d = await newUser(f.browser, { name: "contact-dark", theme: "dark", viewport: phone });
+  await d.page.goto(/(http\S+\/rate\/\S+)$/.exec(darkSent.body.message.text)[1]);
+  await d.page.locator('[data-testid="rate-page"][data-state="form"]').waitFor();
+  await screenshot(d.page, "survey-rate", "dark");
+  d.assertClean();
+  await d.close();
+});
+
+// ownerToken signs the demo's owner in over the API: a close by a person
+// (a workspace token's close is the API's, which sends no survey).
+async function ownerToken(s) {
+  const ow = owner(s);
+  return (await s.api("POST", "/api/v1/auth/login", { email: ow.email, password: ow.password })).token;
+}
