@@ -46,7 +46,7 @@ const (
 
 // EventTypes lists the subscription names, in the order screens show them.
 var EventTypes = []string{
-	string(event.ConversationOpened), string(event.ConversationClosed), string(event.ConversationAssigned),
+	string(event.ConversationOpened), string(event.ConversationClosed), string(event.ConversationAssigned), string(event.ConversationRated),
 	string(event.MessageReceived), string(event.MessageSent), string(event.MessageStatus),
 	string(event.CommentCreated), string(event.CommentEdited), string(event.CommentDeleted),
 	string(event.ContactCreated), string(event.ContactUpdated), string(event.ContactTagUpdated), string(event.ContactLifecycle),
@@ -56,7 +56,7 @@ var EventTypes = []string{
 
 // logTypes are the event types of the log the consumer reads.
 var logTypes = []event.Type{
-	event.ConversationOpened, event.ConversationClosed, event.ConversationAssigned,
+	event.ConversationOpened, event.ConversationClosed, event.ConversationAssigned, event.ConversationRated,
 	event.MessageReceived, event.MessageSent, event.MessageStatus,
 	event.CommentCreated, event.CommentEdited, event.CommentDeleted,
 	event.ContactCreated, event.ContactUpdated, event.ContactTagUpdated, event.ContactLifecycle,

@@ -22,7 +22,7 @@ const keys = {
 
 /** The subscription names, grouped as the form shows them. */
 const groups: { key: string; types: string[] }[] = [
-  { key: "conversations", types: ["conversation.opened", "conversation.closed", "conversation.assigned"] },
+  { key: "conversations", types: ["conversation.opened", "conversation.closed", "conversation.assigned", "conversation.rated"] },
   { key: "messages", types: ["message.received", "message.sent", "message.status"] },
   { key: "comments", types: ["comment.created", "comment.edited", "comment.deleted"] },
   { key: "contacts", types: ["contact.created", "contact.updated", "contact.tag.updated", "contact.lifecycle.updated", "contact.identity.added", "contact.merged", "contact.deleted"] },
