@@ -54,7 +54,10 @@ func (s *Service) NewConsumer(hub *event.Hub, g *background.Group) *event.Consum
 // sendTx sends the survey of the conversation e closed, when its
 // workspace has the survey on and the conversation qualifies: the contact
 // wrote in it, is not a workflow's test contact, has not come back since
-// (a newer conversation), and the channel still takes free text.
+// (a newer conversation) nor has another open (a merge closes the newer
+// of two contacts' open conversations, as a user when a person merged
+// them: that close resolved nothing), and the channel still takes free
+// text.
 func (s *Service) sendTx(ctx context.Context, tx *db.Tx, e event.Event) error {
 	var on int
 	var msg string
@@ -68,7 +71,7 @@ func (s *Service) sendTx(ctx context.Context, tx *db.Tx, e event.Event) error {
 	var qualifies int
 	err = tx.QueryRow(ctx, `SELECT CASE WHEN c.status = 'closed' AND k.is_test = 0
 		AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in')
-		AND NOT EXISTS (SELECT 1 FROM conversations n WHERE n.contact_id = c.contact_id AND n.id > c.id)
+		AND NOT EXISTS (SELECT 1 FROM conversations n WHERE n.contact_id = c.contact_id AND (n.id > c.id OR n.status <> 'closed'))
 		AND NOT EXISTS (SELECT 1 FROM satisfaction_surveys v WHERE v.conversation_id = c.id) THEN 1 ELSE 0 END
 		FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ? AND c.workspace_id = ?`,
 		e.ConversationID, e.WorkspaceID).Scan(&qualifies)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -88,6 +90,28 @@ func TestSurveyOnlyWhereItBelongs(t *testing.T) {
 				}
 				return conv
 			}, 0},
+			{"a merge's close", "", func(t *testing.T) int64 {
+				kept := w.writeIn(t, "+14155550108", "a8")
+				gone := w.writeIn(t, "+14155550109", "a9")
+				contacts := contact.New(d)
+				contacts.SetConversationCloser(conversation.CloseForMergeTx)
+				var into, from int64
+				for id, dst := range map[int64]*int64{kept: &into, gone: &from} {
+					if err := d.Reader().QueryRow(ctx, `SELECT contact_id FROM conversations WHERE id = ?`, id).Scan(dst); err != nil {
+						t.Fatal(err)
+					}
+				}
+				// A person merges them: the newer open conversation is
+				// closed by them (source user), moved under the kept contact.
+				if _, err := contacts.Merge(ctx, w.owner, into, contact.MergeInput{From: from}); err != nil {
+					t.Fatal(err)
+				}
+				var source string
+				if err := d.Reader().QueryRow(ctx, `SELECT closed_source FROM conversations WHERE id = ?`, gone).Scan(&source); err != nil || source != conversation.SourceUser {
+					t.Fatalf("the merged conversation closed by %q (%v), want a user", source, err)
+				}
+				return gone
+			}, 0},
 			{"the survey turned off", conversation.SourceUser, func(t *testing.T) int64 {
 				off := false
 				if _, err := workspace.New(d).Update(ctx, w.ws.ID, workspace.Settings{SatisfactionSurvey: &workspace.SurveyInput{Enabled: &off}}); err != nil {
@@ -104,7 +128,10 @@ func TestSurveyOnlyWhereItBelongs(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				conv := tc.setup(t)
-				w.closeBy(t, conv, tc.source)
+				if tc.source != "" { // else closed by its setup
+					w.closeBy(t, conv, tc.source)
+				}
+				backgroundtest.WaitIdle(t, w.g)
 				if got := len(w.surveysOf(t, conv)); got != tc.want {
 					t.Fatalf("%d surveys, want %d", got, tc.want)
 				}
