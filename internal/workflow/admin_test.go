@@ -17,7 +17,8 @@ func TestTemplatesPublish(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		list := TemplateList()
-		want := map[string]bool{"inbound_conversation": true, "least_open_assignment": true, "away_message": true, "collect_email_phone": true}
+		want := map[string]bool{"inbound_conversation": true, "least_open_assignment": true, "away_message": true, "collect_email_phone": true,
+			"low_rating_follow_up": true}
 		if len(list) != len(want) {
 			t.Fatalf("templates %+v, want %d", list, len(want))
 		}

@@ -20,7 +20,7 @@ afterEach(() => {
 
 describe("schema-driven forms", () => {
   const kinds: [NodeKind, number][] = [
-    ["trigger", 9],
+    ["trigger", 10],
     ["step", 16],
   ];
   for (const [kind, count] of kinds) {

@@ -8,7 +8,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import {
   AlarmClock, Braces, CalendarClock, CircleDot, GitBranch, Globe, Sparkles, HelpCircle, Hourglass, ListChecks, MessageSquare, MessageSquarePlus,
-  MessageSquareX, Play, Redo2, Repeat, StickyNote, Tag, UserCog, UserPlus, Webhook, X, Zap, type LucideIcon,
+  MessageSquareX, Play, Redo2, Repeat, Star, StickyNote, Tag, UserCog, UserPlus, Webhook, X, Zap, type LucideIcon,
 } from "lucide-react";
 import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
@@ -48,6 +48,7 @@ export interface DrawerNode {
 export const typeIcons: Record<string, LucideIcon> = {
   conversation_opened: MessageSquarePlus,
   conversation_closed: MessageSquareX,
+  conversation_rated: Star,
   contact_tag_updated: Tag,
   contact_field_updated: UserCog,
   lifecycle_updated: CircleDot,

@@ -133,6 +133,7 @@ const operators = ["equals", "not_equals", "contains", "starts_with", "exists", 
 export const hints: Record<string, Record<string, Hint>> = {
   "trigger:conversation_opened": { "sources[]": { enum: sourcesOpened } },
   "trigger:conversation_closed": { "sources[]": { enum: ["user", "workflow", "api", "auto_close", "ai_agent"] }, "categories[]": { suggest: "category" } },
+  "trigger:conversation_rated": { at_least: { min: 1, max: 5 }, at_most: { min: 1, max: 5 } },
   "trigger:contact_tag_updated": { action: { enum: ["", "added", "removed"] }, "tags[]": { suggest: "tag" } },
   "trigger:contact_field_updated": { field: { suggest: "field" } },
   "trigger:lifecycle_updated": { "to[]": { suggest: "stage" } },
