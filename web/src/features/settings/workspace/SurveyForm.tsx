@@ -9,9 +9,9 @@ import { useTranslation } from "react-i18next";
 import { api } from "../../../lib/api";
 import { qk } from "../../../lib/queryKeys";
 import { useSession } from "../../../lib/session";
-import { Button, Field, Section } from "../../../lib/ui/form";
+import { Field, Section } from "../../../lib/ui/form";
 import type { Workspace } from "../../../lib/types";
-import { fieldError, generalError, SkeletonRows } from "./common";
+import { fieldError, generalError, SaveRow, SkeletonRows } from "./common";
 
 type Survey = Workspace["satisfaction_survey"];
 
@@ -117,16 +117,7 @@ function SurveyFields({ initial }: { initial: Survey }) {
             {generalError(err, known)}
           </p>
         )}
-        <div className="flex items-center gap-3">
-          <Button intent="primary" type="submit" disabled={save.isPending} data-testid="survey-save">
-            {t("workspaceSettings.common.save")}
-          </Button>
-          {saved && !save.isPending && (
-            <span role="status" className="text-success text-sm" data-testid="survey-saved">
-              {t("workspaceSettings.common.saved")}
-            </span>
-          )}
-        </div>
+        <SaveRow pending={save.isPending} saved={saved} testid="survey" />
       </form>
     </Section>
   );

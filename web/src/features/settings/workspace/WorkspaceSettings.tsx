@@ -16,7 +16,7 @@ import { SurveyForm } from "./SurveyForm";
 import { useToast } from "../../../lib/ui/toast";
 import type { components } from "../../../lib/api-types";
 import type { Category, Workspace } from "../../../lib/types";
-import { ConfirmDelete, fieldError, generalError, InlineName, SkeletonRows, useListMutation } from "./common";
+import { ConfirmDelete, fieldError, generalError, InlineName, SaveRow, SkeletonRows, useListMutation } from "./common";
 import { WeekHours, weekHoursBody, weekHoursFields, weekdays, type WeekDays } from "./WeekHours";
 
 type RoutingSettings = components["schemas"]["RoutingSettings"];
@@ -157,16 +157,7 @@ function GeneralForm() {
               {generalError(err, known)}
             </p>
           )}
-          <div className="col-span-2 flex items-center gap-3">
-            <Button intent="primary" type="submit" disabled={save.isPending} data-testid="workspace-save">
-              {t("workspaceSettings.common.save")}
-            </Button>
-            {saved && !save.isPending && (
-              <span role="status" className="text-success text-sm" data-testid="workspace-saved">
-                {t("workspaceSettings.common.saved")}
-              </span>
-            )}
-          </div>
+          <SaveRow pending={save.isPending} saved={saved} testid="workspace" className="col-span-2" />
         </fieldset>
       </form>
     </Section>
@@ -198,16 +189,7 @@ function BusinessHoursForm() {
               {err instanceof Error ? err.message : ""}
             </p>
           )}
-          <div className="mt-2 flex items-center gap-3">
-            <Button intent="primary" type="submit" disabled={save.isPending}>
-              {t("workspaceSettings.common.save")}
-            </Button>
-            {saved && !save.isPending && (
-              <span role="status" className="text-success text-sm">
-                {t("workspaceSettings.common.saved")}
-              </span>
-            )}
-          </div>
+          <SaveRow pending={save.isPending} saved={saved} className="mt-2" />
         </fieldset>
       </form>
     </Section>

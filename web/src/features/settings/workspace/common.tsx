@@ -178,3 +178,22 @@ export function NewByName({ title, label, submit, error, pending, name, onName, 
     </Section>
   );
 }
+
+/** SaveRow is a settings form's last row: its Save button, and "Saved"
+ * once the last save went through (testid names both: `<id>-save`,
+ * `<id>-saved`). */
+export function SaveRow({ pending, saved, testid, className = "" }: { pending: boolean; saved: boolean; testid?: string; className?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className={"flex items-center gap-3 " + className}>
+      <Button intent="primary" type="submit" disabled={pending} data-testid={testid && `${testid}-save`}>
+        {t("workspaceSettings.common.save")}
+      </Button>
+      {saved && !pending && (
+        <span role="status" className="text-success text-sm" data-testid={testid && `${testid}-saved`}>
+          {t("workspaceSettings.common.saved")}
+        </span>
+      )}
+    </div>
+  );
+}
