@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/satisfaction"
+	"github.com/switchboard-chat/switchboard/internal/satisfaction/satisfactiontest"
 	"github.com/switchboard-chat/switchboard/internal/webhook"
 )
 
@@ -29,18 +30,7 @@ func TestRatingIsDelivered(t *testing.T) {
 			t.Fatal(err)
 		}
 		conv := r[0].ConversationID
-		// The survey as its sender leaves it (internal/satisfaction's tests
-		// cover the sending): a row for the closed conversation.
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			if _, err := conversation.CloseTx(ctx, tx, e.ws.ID, conv, conversation.CloseInput{Source: conversation.SourceAPI}); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO satisfaction_surveys (conversation_id, workspace_id, message_id, token, sent_at, expires_at)
-				VALUES (?, ?, 0, 'tok', ?, ?)`, conv, e.ws.ID, tx.Now(), tx.Now()+satisfaction.LinkLifetime.Milliseconds())
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		satisfactiontest.Sent(t, d, e.ws.ID, conv, "tok")
 		if _, err := satisfaction.New(d, satisfaction.Options{}).Rate(ctx, "tok", 5, "Great"); err != nil {
 			t.Fatal(err)
 		}

@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
-	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
 	"github.com/switchboard-chat/switchboard/internal/page"
 	"github.com/switchboard-chat/switchboard/internal/satisfaction"
+	"github.com/switchboard-chat/switchboard/internal/satisfaction/satisfactiontest"
 )
 
 // A contact's survey answer fires the workflows whose range it comes
@@ -28,18 +28,7 @@ func TestConversationRatedTrigger(t *testing.T) {
 
 		got := f.write("+14155550200", "hi")
 		conv := got.ConversationID
-		// The survey as its sender leaves it (internal/satisfaction's tests
-		// cover the sending).
-		if err := d.Write(ctx, func(tx *db.Tx) error {
-			if _, err := conversation.CloseTx(ctx, tx, f.wsp.ID, conv, conversation.CloseInput{Source: conversation.SourceUser}); err != nil {
-				return err
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO satisfaction_surveys (conversation_id, workspace_id, message_id, token, sent_at, expires_at)
-				VALUES (?, ?, 0, 'tok', ?, ?)`, conv, f.wsp.ID, tx.Now(), tx.Now()+satisfaction.LinkLifetime.Milliseconds())
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		satisfactiontest.Sent(t, d, f.wsp.ID, conv, "tok")
 		sat := satisfaction.New(d, satisfaction.Options{})
 		runs := func(w Workflow) int {
 			f.idle()
