@@ -13,15 +13,15 @@ func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.writeWorkspace(w, http.StatusOK, ws)
+	s.writeWorkspace(w, ws)
 	return nil
 }
 
 // writeWorkspace answers a workspace, saying whether this node can send
 // its satisfaction survey (which links to the public address).
-func (s *Server) writeWorkspace(w http.ResponseWriter, status int, ws workspace.Workspace) {
+func (s *Server) writeWorkspace(w http.ResponseWriter, ws workspace.Workspace) {
 	ws.SatisfactionSurvey.Available = s.surveysAvailable()
-	httpjson.WriteJSON(w, status, ws)
+	httpjson.WriteJSON(w, http.StatusOK, ws)
 }
 
 // surveysAvailable: the node sends satisfaction surveys, whose links
@@ -57,6 +57,6 @@ func (s *Server) updateWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.writeWorkspace(w, http.StatusOK, ws)
+	s.writeWorkspace(w, ws)
 	return nil
 }
