@@ -36,8 +36,9 @@ var invitationOperations = map[string]opDoc{
 		status: 200, resp: surveyView{}, errors: []int{404}},
 	"POST /api/v1/surveys/{token}": {id: "rateSurvey", tag: tagAuth, summary: "Rate the conversation of a satisfaction survey, 1 to 5, with a comment",
 		desc: "Records the rating (replacing an earlier one while the link lasts) and appends conversation.rated to the conversation; the same " +
-			"answer again changes nothing. 422 for a rating outside 1–5 or a comment over 2,000 characters; 404 for an unknown token; 410 survey_expired past the link's 14 days.",
-		body: surveyAnswer{}, required: []string{"rating"}, status: 200, resp: surveyView{}, errors: []int{404, 410}},
+			"answer again changes nothing. 422 for a rating outside 1–5 or a comment over 2,000 characters; 404 for an unknown token; 410 survey_expired past the link's 14 days; " +
+			"409 survey_answered_too_often once the answer has changed 20 times (each change is an event of the conversation).",
+		body: surveyAnswer{}, required: []string{"rating"}, status: 200, resp: surveyView{}, errors: []int{404, 409, 410}},
 	"POST /api/v1/invitations/preview": {id: "previewInvitation", tag: tagAuth, summary: "Where an invitation link leads (no token needed)",
 		desc: "The workspace, the email and role, and whether the email already has an account (then accepting takes that account's " +
 			"password). 404 invitation_not_found for a wrong token; 410 invitation_expired, invitation_used or invitation_revoked.",

@@ -34,6 +34,10 @@ var errUnknown = apperr.NotFound("survey")
 // errExpired is a rating past the link's lifetime.
 var errExpired = apperr.WithCode(apperr.KindGone, "survey_expired", "this survey's link has expired")
 
+// errTooOften is a change past MaxAnswers.
+var errTooOften = apperr.WithCode(apperr.KindConflict, "survey_answered_too_often",
+	"this survey's answer has changed too many times to change again")
+
 // Get returns the survey of token.
 func (s *Service) Get(ctx context.Context, token string) (Survey, error) {
 	if token == "" || len(token) > maxTokenLen {
@@ -58,9 +62,9 @@ func (s *Service) Get(ctx context.Context, token string) (Survey, error) {
 }
 
 // Rate records the contact's rating (1 to 5) and comment of the survey of
-// token, replacing an earlier one while the link lasts. A change appends
-// conversation.rated to the conversation; the same answer again changes
-// nothing.
+// token, replacing an earlier one while the link lasts, MaxAnswers times
+// at most. A change appends conversation.rated to the conversation; the
+// same answer again changes nothing.
 func (s *Service) Rate(ctx context.Context, token string, rating int, comment string) (Survey, error) {
 	if rating < 1 || rating > 5 {
 		return Survey{}, apperr.Invalid("rating", "must be a whole number from 1 to 5")
@@ -75,11 +79,11 @@ func (s *Service) Rate(ctx context.Context, token string, rating int, comment st
 	}
 	err = s.db.WriteConcurrent(db.WithRows(ctx, "conversations", v.ConversationID), func(tx *db.Tx) error {
 		var ws, contact, expires int64
-		var was int
+		var was, answers int
 		var wasComment string
-		err := tx.QueryRow(ctx, `SELECT v.workspace_id, c.contact_id, v.expires_at, v.rating, v.comment
+		err := tx.QueryRow(ctx, `SELECT v.workspace_id, c.contact_id, v.expires_at, v.rating, v.comment, v.answers
 			FROM satisfaction_surveys v JOIN conversations c ON c.id = v.conversation_id WHERE v.token = ?`, token).
-			Scan(&ws, &contact, &expires, &was, &wasComment)
+			Scan(&ws, &contact, &expires, &was, &wasComment, &answers)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errUnknown // its contact was deleted meanwhile
 		}
@@ -93,7 +97,10 @@ func (s *Service) Rate(ctx context.Context, token string, rating int, comment st
 		if was == rating && wasComment == comment {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE satisfaction_surveys SET rating = ?, comment = ?, rated_at = ? WHERE token = ?`,
+		if answers >= MaxAnswers {
+			return errTooOften
+		}
+		if _, err := tx.Exec(ctx, `UPDATE satisfaction_surveys SET rating = ?, comment = ?, rated_at = ?, answers = answers + 1 WHERE token = ?`,
 			rating, comment, now, token); err != nil {
 			return err
 		}

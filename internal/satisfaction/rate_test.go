@@ -102,3 +102,29 @@ func TestRate(t *testing.T) {
 		}
 	})
 }
+
+// One link cannot fill a conversation's timeline: its answer changes
+// MaxAnswers times at most; the same answer again is no change.
+func TestRateChangesAreBounded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		conv, token := w.survey(t, "+14155550100")
+		for i := range satisfaction.MaxAnswers {
+			if _, err := w.sat.Rate(ctx, token, 1+i%5, ""); err != nil {
+				t.Fatalf("change %d: %v", i+1, err)
+			}
+		}
+		last, _ := w.sat.Get(ctx, token)
+		if _, err := w.sat.Rate(ctx, token, last.Rating, ""); err != nil {
+			t.Fatalf("the same answer again, at the bound: %v", err)
+		}
+		_, err := w.sat.Rate(ctx, token, 1+last.Rating%5, "")
+		if apperr.KindOf(err) != apperr.KindConflict || apperr.CodeOf(err) != "survey_answered_too_often" {
+			t.Fatalf("change %d: %v, want 409 survey_answered_too_often", satisfaction.MaxAnswers+1, err)
+		}
+		if n := len(ratedEvents(t, d, conv)); n != satisfaction.MaxAnswers {
+			t.Fatalf("%d conversation.rated events, want %d", n, satisfaction.MaxAnswers)
+		}
+	})
+}

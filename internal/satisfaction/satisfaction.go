@@ -25,6 +25,12 @@ const ConsumerName = "satisfaction_survey"
 // one, after it was sent.
 const LinkLifetime = 14 * 24 * time.Hour
 
+// MaxAnswers bounds how many times a survey's answer may change: the link
+// is the only credential, and each change is an event of the
+// conversation (and a delivery to each webhook subscribed to it), so one
+// link cannot fill a timeline. A contact changes their mind a few times.
+const MaxAnswers = 20
+
 // MaxCommentLen bounds a rating's comment (characters).
 const MaxCommentLen = 2000
 

@@ -5,7 +5,8 @@ ALTER TABLE workspaces ADD COLUMN survey_enabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE workspaces ADD COLUMN survey_message TEXT NOT NULL DEFAULT '';
 
 -- One survey per conversation, sent once (the key), answered through its
--- token until expires_at; rating 0 until the contact answers. A deleted
+-- token until expires_at, at most satisfaction.MaxAnswers times (answers);
+-- rating 0 until the contact answers. A deleted
 -- contact's conversations take their surveys, comments and all, with them;
 -- the contact is the conversation's (a merge moves it).
 CREATE TABLE satisfaction_surveys (
@@ -17,7 +18,8 @@ CREATE TABLE satisfaction_surveys (
     expires_at      BIGINT NOT NULL,
     rating          INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
     comment         TEXT NOT NULL DEFAULT '',
-    rated_at        BIGINT NOT NULL DEFAULT 0
+    rated_at        BIGINT NOT NULL DEFAULT 0,
+    answers         INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX satisfaction_surveys_token ON satisfaction_surveys (token);
 CREATE INDEX satisfaction_surveys_workspace ON satisfaction_surveys (workspace_id, rated_at);

@@ -149,6 +149,15 @@ it("shows the server's refusal of a comment and keeps what was typed", async () 
   expect(state()).toBe("form");
 });
 
+it("says when the answer has changed too often to change again", async () => {
+  open();
+  fireEvent.click(await screen.findByTestId("rate-3"));
+  refusal = { status: 409, body: { error: { code: "survey_answered_too_often", message: "this survey's answer has changed too many times to change again" } } };
+  fireEvent.click(screen.getByTestId("rate-send"));
+  expect((await screen.findByTestId("rate-form-error")).textContent).toBe("Your answer has changed too many times to change again: the team has your last one.");
+  expect(state()).toBe("form");
+});
+
 it("says a wrong link does not work", async () => {
   getStatus = 404;
   open();

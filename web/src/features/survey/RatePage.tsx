@@ -171,6 +171,7 @@ function RatingForm({ path, token, survey, onSent, onCancel, onGone }: {
     },
     onError: (err) => {
       if (err instanceof ApiError && (err.status === 404 || err.status === 410)) onGone();
+      else if (err instanceof ApiError && err.code === "survey_answered_too_often") setError(t("survey.tooOften"));
       else if (err instanceof ApiError) setError(err.forField("comment") ?? err.forField("rating") ?? err.message);
       else setError(t("survey.network"));
     },
