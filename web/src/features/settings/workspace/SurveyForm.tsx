@@ -1,8 +1,8 @@
 // SurveyForm: the workspace's satisfaction survey — whether a closed
 // conversation asks its contact for a rating, and in what words. It reads
-// GET /api/v1/workspace rather than who-am-I: only that answer says
-// whether this server can send surveys at all (it needs its public
-// address to link to), which the form says plainly when it cannot.
+// GET /api/v1/workspace, whose `available` says whether this server can
+// send surveys at all (it needs its public address to link to), which the
+// form says plainly when it cannot; a save refreshes who-am-I as well.
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
