@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 )
 
@@ -129,7 +130,8 @@ func satisfactionReport(ctx context.Context, q db.Querier, ws int64, f Filter) (
 // satisfactionComments reads the newest responses with a comment.
 func satisfactionComments(ctx context.Context, q db.Querier, where string, args []any) ([]SatisfactionComment, error) {
 	out := []SatisfactionComment{}
-	rows, err := q.Query(ctx, `SELECT v.conversation_id, c.contact_id, COALESCE(k.first_name, ''), COALESCE(k.last_name, ''), c.assignee_id,
+	rows, err := q.Query(ctx, `SELECT v.conversation_id, c.contact_id, COALESCE(k.first_name, ''), COALESCE(k.last_name, ''),
+		COALESCE(k.phone, ''), COALESCE(k.email, ''), c.assignee_id,
 		v.rating, v.comment, v.rated_at FROM `+surveys+` LEFT JOIN contacts k ON k.id = c.contact_id WHERE `+where+` AND v.rating > 0 AND v.comment <> ''
 		ORDER BY v.rated_at DESC, v.conversation_id DESC LIMIT `+strconv.Itoa(MaxSatisfactionComments), args...)
 	if err != nil {
@@ -138,24 +140,13 @@ func satisfactionComments(ctx context.Context, q db.Querier, where string, args 
 	defer rows.Close()
 	for rows.Next() {
 		var m SatisfactionComment
-		var first, last string
+		var first, last, phone, email string
 		var at int64
-		if err := rows.Scan(&m.ConversationID, &m.ContactID, &first, &last, &m.AssigneeID, &m.Rating, &m.Comment, &at); err != nil {
+		if err := rows.Scan(&m.ConversationID, &m.ContactID, &first, &last, &phone, &email, &m.AssigneeID, &m.Rating, &m.Comment, &at); err != nil {
 			return nil, fmt.Errorf("report: satisfaction comments: %w", err)
 		}
-		m.ContactName, m.RatedAt = fullName(first, last), db.Time(at)
+		m.ContactName, m.RatedAt = conversation.DisplayName(first, last, phone, email), db.Time(at)
 		out = append(out, m)
 	}
 	return out, rows.Err()
-}
-
-// fullName is a contact's name as the inbox writes it.
-func fullName(first, last string) string {
-	if last == "" {
-		return first
-	}
-	if first == "" {
-		return last
-	}
-	return first + " " + last
 }
