@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/background/backgroundtest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
@@ -102,6 +103,49 @@ func TestNoSurveyOnceTheContactCameBack(t *testing.T) {
 		}
 		if n := len(w.surveysOf(t, stayed)); n != 1 {
 			t.Fatalf("the contact who did not: %d surveys, want 1", n)
+		}
+	})
+}
+
+// fixedWindow is every channel's customer-service window.
+type fixedWindow conversation.Window
+
+func (w fixedWindow) WindowOf(context.Context, int64) (conversation.Window, error) {
+	return conversation.Window(w), nil
+}
+
+// Where the channel's window no longer takes free text (WhatsApp's 24
+// hours after the contact's last message), no survey is sent, and nothing
+// is written; within it, the survey goes.
+func TestNoSurveyOutsideTheWindow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		windowed := satisfaction.New(d, satisfaction.Options{PublicURL: "https://sb.acme.test",
+			Windows: fixedWindow{Seconds: 24 * 3600, Rule: conversation.MessageTypeTemplate}})
+		surveyOn := func(on bool) {
+			t.Helper()
+			if _, err := workspace.New(d).Update(ctx, w.ws.ID, workspace.Settings{SatisfactionSurvey: &workspace.SurveyInput{Enabled: &on}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Closed while the survey is off, so the world's sender passes
+		// them over; the windowed sender then reads each close.
+		surveyOn(false)
+		late := w.writeIn(t, "+14155550500", "w1")
+		w.clk.Advance(20 * time.Hour)
+		inTime := w.writeIn(t, "+14155550501", "w2")
+		w.clk.Advance(5 * time.Hour) // late's contact wrote 25 hours ago, inTime's 5
+		w.closeBy(t, late, conversation.SourceUser)
+		w.closeBy(t, inTime, conversation.SourceUser)
+		surveyOn(true)
+		w.sendAgain(t, windowed, late)
+		w.sendAgain(t, windowed, inTime)
+		if s, n := w.surveysOf(t, late), w.outgoing(t, late); len(s) != 0 || n != 0 {
+			t.Fatalf("outside the window: %d surveys, %d outbound messages; want none", len(s), n)
+		}
+		if n := len(w.surveysOf(t, inTime)); n != 1 {
+			t.Fatalf("within the window: %d surveys, want 1", n)
 		}
 	})
 }
