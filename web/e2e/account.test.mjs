@@ -59,7 +59,7 @@ test("an agent signs another browser out, changes their password and signs out e
   await until(async () => (await sessions.count()) === 1, { what: "the other session gone from the list" });
   await phone.page.reload();
   await phone.page.getByLabel("Email", { exact: true }).waitFor(); // the sign-in form
-  assert.equal(await phone.page.getByRole("switch").count(), 0, "the other browser is signed out");
+  assert.equal(await phone.page.getByTestId("availability-switch").count(), 0, "the other browser is signed out");
 
   // The password: a wrong current one is said under its field.
   laptop.allow(422, /^\/api\/v1\/me\/password$/);

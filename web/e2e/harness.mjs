@@ -446,7 +446,7 @@ export async function signIn(page, baseURL, email, password, path = "/inbox/all"
   await form.getByLabel(/^(Password|Mot de passe)$/).fill(password);
   await form.locator('button[type="submit"]').click();
   // Signed in: the header's availability switch is there.
-  await page.getByRole("switch").waitFor({ timeout: 15_000 });
+  await page.getByTestId("availability-switch").waitFor({ timeout: 15_000 });
 }
 
 /** The owner of the demo workspace. */
@@ -473,7 +473,7 @@ export function timelineItem(page, conversationID, text) {
 
 /** goOnline flips the header's availability switch to online. */
 export async function goOnline(page) {
-  const sw = page.getByRole("switch");
+  const sw = page.getByTestId("availability-switch");
   await sw.waitFor();
   if ((await sw.getAttribute("aria-checked")) !== "true") await sw.click();
   await page.locator('[role="switch"][aria-checked="true"]').waitFor();

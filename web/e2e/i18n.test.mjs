@@ -25,8 +25,8 @@ test("the French UI has no missing key", async () => {
   const ow = owner(s);
   await signIn(page, s.url, ow.email, ow.password);
   // The header's switch speaks French.
-  assert.match(await page.getByRole("switch").innerText(), /En ligne|Occupé/);
-  assert.equal(await page.getByRole("switch").getAttribute("aria-label"), "Disponibilité");
+  assert.match(await page.getByTestId("availability-switch").innerText(), /En ligne|Occupé/);
+  assert.equal(await page.getByTestId("availability-switch").getAttribute("aria-label"), "Disponibilité");
 
   // The inbox and a conversation, in French.
   await page.getByRole("listbox").waitFor({ state: "attached" });

@@ -57,7 +57,7 @@ test("an owner invites by mail and the invitee joins through the mailed link", a
   await a.page.getByTestId("invite-name").fill("Mia Mailed");
   await a.page.getByTestId("invite-password").fill("mia-password-1");
   await a.page.getByTestId("invite-submit").click();
-  await a.page.getByRole("switch").waitFor({ timeout: 15_000 });
+  await a.page.getByTestId("availability-switch").waitFor({ timeout: 15_000 });
   await until(() => new URL(a.page.url()).pathname.startsWith("/inbox/"), { what: "the inbox after joining" });
 
   await o.page.reload();

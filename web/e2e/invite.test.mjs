@@ -56,7 +56,7 @@ test("an owner invites an agent who signs up through the link", async () => {
   await a.page.getByTestId("invite-password").fill("ivy-password-1");
   await screenshot(a.page, "invite", "light");
   await a.page.getByTestId("invite-submit").click();
-  await a.page.getByRole("switch").waitFor({ timeout: 15_000 });
+  await a.page.getByTestId("availability-switch").waitFor({ timeout: 15_000 });
   await until(() => new URL(a.page.url()).pathname.startsWith("/inbox/"), { what: "the inbox after signing up" });
   await a.page.getByRole("listbox").waitFor({ state: "attached" });
 

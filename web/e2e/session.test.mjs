@@ -39,8 +39,8 @@ test("an ended session returns to sign-in and keeps the composer's draft", async
   // may make the app refetch (and meet the 401) first; otherwise a click
   // on the availability switch makes that request.
   const ended = page.getByRole("alert").filter({ hasText: "Your session ended" });
-  await page.getByRole("switch").or(ended).first().waitFor();
-  if (!(await ended.isVisible())) await page.getByRole("switch").click({ timeout: 3000 }).catch(() => {});
+  await page.getByTestId("availability-switch").or(ended).first().waitFor();
+  if (!(await ended.isVisible())) await page.getByTestId("availability-switch").click({ timeout: 3000 }).catch(() => {});
   await ended.waitFor();
   const form = page.locator("form");
   await form.getByLabel("Email").fill(ow.email);

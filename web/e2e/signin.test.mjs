@@ -34,7 +34,7 @@ test("signing out returns to the sign-in page", async () => {
   // The cookie is gone for good: a reload still shows the sign-in page.
   await page.reload();
   await page.getByRole("heading", { name: "Sign in to Switchboard" }).waitFor();
-  assert.equal(await page.getByRole("switch").count(), 0);
+  assert.equal(await page.getByTestId("availability-switch").count(), 0);
   u.assertClean();
   await u.close();
 });
@@ -50,7 +50,7 @@ test("a wrong password shows an error", async () => {
   const alert = page.getByRole("alert");
   await alert.waitFor();
   assert.match(await alert.innerText(), /Wrong email or password/);
-  assert.equal(await page.getByRole("switch").count(), 0);
+  assert.equal(await page.getByTestId("availability-switch").count(), 0);
   u.assertClean();
   await u.close();
 });

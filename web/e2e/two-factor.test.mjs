@@ -73,7 +73,7 @@ test("a member turns two-factor sign-in on; signing in then asks the app's code 
   await screenshot(page, "sign-in-code", "light");
   await code.fill(totp(key, Date.now() + 30_000));
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("switch").waitFor();
+  await page.getByTestId("availability-switch").waitFor();
 
   // A recovery code in place of the app's, once.
   await signOut(page);
@@ -88,7 +88,7 @@ test("a member turns two-factor sign-in on; signing in then asks the app's code 
     await code.fill(codes[3]);
     await page.getByRole("button", { name: "Sign in" }).click();
     if (want === "in") {
-      await page.getByRole("switch").waitFor();
+      await page.getByTestId("availability-switch").waitFor();
       await page.goto(s.url + "/account");
       await section.getByText("9 recovery codes left.").waitFor();
       await signOut(page);
@@ -97,7 +97,7 @@ test("a member turns two-factor sign-in on; signing in then asks the app's code 
       assert.equal(i, 1);
     }
   }
-  await until(async () => (await page.getByRole("switch").count()) === 0, { what: "still signed out" });
+  await until(async () => (await page.getByTestId("availability-switch").count()) === 0, { what: "still signed out" });
   me.assertClean();
   await me.close();
 });
@@ -116,7 +116,7 @@ test("a workspace that requires two-factor sign-in sends a member without it to 
   // The gate, not the inbox: the set-up, and a way out.
   const gate = page.getByTestId("two-factor-gate");
   await gate.getByText("requires two-factor sign-in of its members").waitFor();
-  assert.equal(await page.getByRole("switch").count(), 0, "no inbox, no presence behind the gate");
+  assert.equal(await page.getByTestId("availability-switch").count(), 0, "no inbox, no presence behind the gate");
   const section = gate.getByTestId("two-factor");
   await section.getByTestId("two-factor-set-up").click();
   await section.getByLabel("Your password").fill(agent.password);
@@ -128,7 +128,7 @@ test("a workspace that requires two-factor sign-in sends a member without it to 
   await section.getByTestId("recovery-codes").waitFor();
   assert.equal(await gate.count(), 1, "the gate stays while the codes are shown");
   await section.getByTestId("recovery-codes-done").click();
-  await page.getByRole("switch").waitFor(); // the app, at last
+  await page.getByTestId("availability-switch").waitFor(); // the app, at last
   await s.api("PATCH", "/api/v1/workspace", { require_two_factor: false });
   me.assertClean();
   await me.close();

@@ -46,9 +46,9 @@ test("a visitor on another site chats through the widget with an agent", async (
   assert.equal(channel.config.color, "#0f766e");
   assert.equal(channel.config.pre_chat_form, true);
   // The owner steps away: nobody of the team is online when the visitor comes.
-  const ownerSwitch = o.page.getByRole("switch");
+  const ownerSwitch = o.page.getByTestId("availability-switch");
   if ((await ownerSwitch.getAttribute("aria-checked")) === "true") await ownerSwitch.click();
-  await o.page.locator('[role="switch"][aria-checked="false"]').waitFor();
+  await o.page.locator('[data-testid="availability-switch"][aria-checked="false"]').waitFor();
   await o.context.close();
   shop.channelID = channel.id;
   assert.notEqual(new URL(shop.url).origin, new URL(s.url).origin, "the shop is another origin");

@@ -51,6 +51,7 @@ function Availability() {
     <button
       type="button"
       role="switch"
+      data-testid="availability-switch"
       aria-checked={online}
       aria-label={t("header.availability")}
       onClick={() => set.mutate(online ? "busy" : "online")}
