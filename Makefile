@@ -45,15 +45,19 @@ run: build
 # side by side (28 minutes) still left it at 107% CPU, its tests waiting
 # on processes, sockets and disks more than on the cores. The app is built
 # first, so that no test compiles the embedded web/dist while Vite
-# rewrites it; each job's output is printed whole when it ends.
+# rewrites it; each job's output is printed whole when it ends, with the
+# times it started and ended, so that a slow run shows its critical path.
 test: web/dist/index.html
 	$(MAKE) -j3 --output-sync=target lint test-go test-browser
 
 # One after the other: the browser tests' waits are bounded, and the unit
 # tests beside them would only crowd them.
 test-browser:
+	@date -u +'%T test-browser starts'
 	$(MAKE) test-web
+	@date -u +'%T test-web ends'
 	$(MAKE) test-e2e
+	@date -u +'%T test-browser ends'
 
 # The race detector watches our code and the Go parts of the SQLite driver,
 # not SQLite itself: modernc.org/sqlite/lib is SQLite's C translated to Go,
@@ -74,9 +78,11 @@ SLOW_PACKAGES := ./internal/crashtest ./internal/httpapi ./internal/conversation
 # A few volume and quality tests shrink or skip under -race (see
 # internal/report/race_on_test.go); they run at full size without it.
 test-go:
+	@date -u +'%T test-go starts'
 	$(GO) test $(RACE) -p 3 -count=1 -timeout 20m $(SLOW_PACKAGES) ./...
 	$(GO) test -count=1 -timeout 10m -run 'TestScriptedMonth|TestSegmentsMatchTheScan|TestRetrievalEvaluation|TestRestartContinuesEveryRun' \
 		./internal/report/ ./internal/knowledge/ ./internal/workflow/
+	@date -u +'%T test-go ends'
 
 # The long fault tests of several nodes on PostgreSQL (internal/crashtest):
 # three nodes, nodes killed and restarted under load, PostgreSQL stopped
@@ -114,6 +120,7 @@ lint-fast:
 
 lint: lint-fast
 	$(GO) run $(STATICCHECK) ./...
+	@date -u +'%T lint ends'
 
 # Benchmarks: results (ratios measured in one run) go to docs/benchmarks.md.
 # The benchmarks that run the store and engine in their own process are
