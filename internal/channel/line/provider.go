@@ -33,7 +33,11 @@ type Provider struct {
 }
 
 var (
-	_ channel.Provider = (*Provider)(nil)
+	_ channel.Provider     = (*Provider)(nil)
+	_ channel.Connector    = (*Provider)(nil)
+	_ channel.Prober       = (*Provider)(nil)
+	_ channel.MediaFetcher = (*Provider)(nil)
+	_ channel.Typer        = (*Provider)(nil)
 )
 
 // New returns the LINE provider, calling LINE through client, the node's
