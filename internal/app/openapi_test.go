@@ -24,7 +24,9 @@ func TestNodeServesOpenAPIWithEveryProvider(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET /api/openapi.json: %d %s", rec.Code, rec.Body.String())
 	}
-	if !strings.Contains(rec.Body.String(), `"/webhooks/twilio/{channelID}"`) {
-		t.Error("the Twilio webhook is not documented")
+	for name, path := range map[string]string{"Twilio": `"/webhooks/twilio/{channelID}"`, "LINE": `"/webhooks/line/{channelID}"`} {
+		if !strings.Contains(rec.Body.String(), path) {
+			t.Errorf("the %s webhook is not documented", name)
+		}
 	}
 }

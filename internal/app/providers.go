@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel"
 	"github.com/switchboard-chat/switchboard/internal/channel/custom"
 	"github.com/switchboard-chat/switchboard/internal/channel/email"
+	"github.com/switchboard-chat/switchboard/internal/channel/line"
 	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
 	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
@@ -40,6 +41,7 @@ func providers(client *http.Client, publicURL string) []channel.Provider {
 		whatsapp.New(client),
 		testchat.Provider{}, // the Workflow Builder's test panel
 		email.New(client),
+		line.New(client),
 	}
 }
 

@@ -100,6 +100,17 @@ var operations = map[string]opDoc{
 		headers: []param{{name: "X-Telegram-Bot-Api-Secret-Token", desc: "the channel's token, as given to setWebhook's secret_token"}},
 		body:    telegramUpdate{}, required: []string{"update_id"}, status: 200, okText: "The update is stored (or ignored)", errors: []int{401}},
 
+	// The LINE channel (internal/channel/line, docs/channels.md).
+	"POST /webhooks/line/{channelID}": {id: "lineWebhook", tag: tagChannels,
+		summary: "LINE delivers the webhook events of the channel's LINE Official Account",
+		desc: "X-Line-Signature must be the base64 HMAC-SHA256 of the raw body under the channel secret (401, nothing stored); a body that is not " +
+			"LINE's {destination, events} is 400. Message events (text, image, video, audio, file, location, sticker) and postbacks (a quick " +
+			"reply's answer) are answered 200 once durably stored, a redelivery (same message id or event id) stored once; an empty events list " +
+			"(the console's Verify) and other event kinds (follow, unfollow, join…) are acknowledged and counted in skipped.",
+		headers: []param{{name: "X-Line-Signature", desc: "base64 of the HMAC-SHA256 of the body under the channel secret"}},
+		body:    lineWebhookBody{}, required: []string{"events"}, status: 200, resp: lineWebhookResult{},
+		okText: "Every message and postback is stored", errors: []int{401, 413}},
+
 	// The website widget (internal/channel/widget): the script and the
 	// visitor API it calls from the embedding page, which must be of one of
 	// the channel's allowed origins (403 otherwise).
