@@ -1,12 +1,13 @@
 // A channel's type as an icon, named for screen readers and in a tooltip.
 import { useTranslation } from "react-i18next";
-import { Mail, MessageCircle, MessageSquare, Phone, Send, Smartphone, Webhook, Radio } from "lucide-react";
+import { Mail, MessageCircle, MessageCircleMore, MessageSquare, Phone, Send, Smartphone, Webhook, Radio } from "lucide-react";
 import type { LucideIcon } from "lucide-react";
 
 const icons: Record<string, LucideIcon> = {
   custom: Webhook,
   whatsapp: MessageCircle,
   telegram: Send,
+  line: MessageCircleMore,
   email: Mail,
   sms: Smartphone,
   voice: Phone,
