@@ -53,7 +53,13 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(items) == 0:
 		httpjson.WriteJSON(w, http.StatusOK, map[string]any{"ok": true, "ignored": cb.Event})
 	default:
-		httpjson.WriteJSON(w, http.StatusOK, map[string]any{"ok": true})
+		resp := map[string]any{"ok": true}
+		if r := results[0]; r.Duplicate {
+			resp["duplicate"] = true
+		} else if r.Ignored != "" {
+			resp["ignored"] = r.Ignored
+		}
+		httpjson.WriteJSON(w, http.StatusOK, resp)
 	}
 	h.kit.Observe(start)
 }
