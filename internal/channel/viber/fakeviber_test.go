@@ -36,6 +36,9 @@ type fakeViber struct {
 	webhook string            // the URL set_webhook last set
 	checked []int             // the statuses the webhook's check got
 	nextTok int64
+	// signWith, when set, signs the webhook's check with another key
+	// than the bot's token.
+	signWith string
 }
 
 // apiCall is one request the bot made: the method (after /pa/) and the
@@ -45,14 +48,19 @@ type apiCall struct {
 	Body   map[string]any
 }
 
-// apiAnswer is a queued answer: an HTTP status and a body.
+// apiAnswer is a queued answer: an HTTP status, a body and a
+// Retry-After ("": none).
 type apiAnswer struct {
-	status int
-	body   string
+	status     int
+	body       string
+	retryAfter string
 }
 
-func newFakeViber(t *testing.T) *fakeViber {
-	v := &fakeViber{t: t, token: testAuthToken, answers: map[string][]apiAnswer{}, media: map[string]string{}, nextTok: 5741311803571721087}
+func newFakeViber(t *testing.T) *fakeViber { return newFakeViberOf(t, testAuthToken) }
+
+// newFakeViberOf is the API of the bot whose token is token.
+func newFakeViberOf(t *testing.T, token string) *fakeViber {
+	v := &fakeViber{t: t, token: token, answers: map[string][]apiAnswer{}, media: map[string]string{}, nextTok: 5741311803571721087}
 	v.srv = httptest.NewServer(http.HandlerFunc(v.serve))
 	t.Cleanup(v.srv.Close)
 	return v
@@ -61,7 +69,7 @@ func newFakeViber(t *testing.T) *fakeViber {
 // channel is a Viber channel of this bot, as the store hands it over.
 func (v *fakeViber) channel() channel.Channel {
 	cfg, _ := json.Marshal(Config{SenderName: "Acme Support", SenderAvatar: "https://acme.example.com/avatar.jpg", APIBaseURL: v.srv.URL})
-	return channel.Channel{ID: 7, WorkspaceID: 3, Type: Type, Config: cfg, SecretConfig: map[string]string{"auth_token": testAuthToken}}
+	return channel.Channel{ID: 7, WorkspaceID: 3, Type: Type, Config: cfg, SecretConfig: map[string]string{"auth_token": v.token}}
 }
 
 // provider is a Provider allowed to reach the test servers.
@@ -71,7 +79,35 @@ func (v *fakeViber) provider() *Provider { return New(v.srv.Client()) }
 func (v *fakeViber) queue(method string, status int, body string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.answers[method] = append(v.answers[method], apiAnswer{status, body})
+	v.answers[method] = append(v.answers[method], apiAnswer{status: status, body: body})
+}
+
+// queueRetryAfter queues an answer with a Retry-After header.
+func (v *fakeViber) queueRetryAfter(method string, status int, body, retryAfter string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.answers[method] = append(v.answers[method], apiAnswer{status, body, retryAfter})
+}
+
+// hook returns the webhook set and the statuses its checks got.
+func (v *fakeViber) hook() (string, []int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.webhook, append([]int(nil), v.checked...)
+}
+
+// setHook makes the bot's webhook url, as if set elsewhere.
+func (v *fakeViber) setHook(url string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.webhook = url
+}
+
+// signChecksWith makes the webhook's checks signed with key.
+func (v *fakeViber) signChecksWith(key string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.signWith = key
 }
 
 // made returns the calls made so far.
@@ -117,6 +153,9 @@ func (v *fakeViber) serve(w http.ResponseWriter, r *http.Request) {
 	if q := v.answers[method]; len(q) > 0 {
 		v.answers[method] = q[1:]
 		v.mu.Unlock()
+		if q[0].retryAfter != "" {
+			w.Header().Set("Retry-After", q[0].retryAfter)
+		}
 		w.WriteHeader(q[0].status)
 		io.WriteString(w, q[0].body)
 		return
@@ -158,7 +197,13 @@ func (v *fakeViber) check(url string) bool {
 	body := []byte(`{"event":"webhook","timestamp":1663858877101,"chat_hostname":"SN-CHAT-03_","message_token":5753750845017966998}`)
 	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(SignatureHeader, Sign(v.token, body))
+	key := v.token
+	v.mu.Lock()
+	if v.signWith != "" {
+		key = v.signWith
+	}
+	v.mu.Unlock()
+	req.Header.Set(SignatureHeader, Sign(key, body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return false
