@@ -103,7 +103,7 @@ func TestKeyboardRoundTrip(t *testing.T) {
 	}
 	tracking := api.made()[0].Body["tracking_data"].(string)
 	press, _ := json.Marshal(map[string]any{"event": "message", "timestamp": 1457764198400, "message_token": 4912661846655238199,
-		"sender": map[string]any{"id": "01234567890A=", "name": "John McClane"},
+		"sender":  map[string]any{"id": "01234567890A=", "name": "John McClane"},
 		"message": map[string]any{"type": "text", "text": "Support", "tracking_data": tracking}})
 	cb, err := Parse(press)
 	if err != nil {
@@ -253,4 +253,3 @@ func (l *partLog) Delivered(_ context.Context, id string) error {
 	l.ids = append(l.ids, id)
 	return nil
 }
-
