@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
 	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
+	"github.com/switchboard-chat/switchboard/internal/channel/viber"
 	"github.com/switchboard-chat/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -40,6 +41,7 @@ func providers(client *http.Client, publicURL string) []channel.Provider {
 		whatsapp.New(client),
 		testchat.Provider{}, // the Workflow Builder's test panel
 		email.New(client),
+		viber.New(client),
 	}
 }
 
