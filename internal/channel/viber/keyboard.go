@@ -16,8 +16,9 @@ const MaxButtons = 12
 // holds.
 const MaxTrackingData = 4096
 
-// Keyboard is a Viber keyboard: the buttons shown instead of the
-// contact's own keyboard, until another message's keyboard replaces it.
+// Keyboard is a Viber keyboard, attached to a message: its buttons are
+// shown instead of the contact's own keyboard (Viber shows the keyboard
+// of the last message the bot sent).
 type Keyboard struct {
 	Type          string   `json:"Type"`
 	DefaultHeight bool     `json:"DefaultHeight"`
