@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
 	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
+	"github.com/switchboard-chat/switchboard/internal/channel/viber"
 	"github.com/switchboard-chat/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/db"
@@ -42,6 +43,7 @@ func providers(client *http.Client, publicURL string) []channel.Provider {
 		testchat.Provider{}, // the Workflow Builder's test panel
 		email.New(client),
 		line.New(client),
+		viber.New(client),
 	}
 }
 

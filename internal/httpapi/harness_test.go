@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-chat/switchboard/internal/channel/messenger"
 	"github.com/switchboard-chat/switchboard/internal/channel/telegram"
 	"github.com/switchboard-chat/switchboard/internal/channel/twilio"
+	"github.com/switchboard-chat/switchboard/internal/channel/viber"
 	"github.com/switchboard-chat/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-chat/switchboard/internal/channel/widget"
 	"github.com/switchboard-chat/switchboard/internal/clock"
@@ -187,7 +188,7 @@ func newChannels(t testing.TB, d *db.DB) *channel.Service {
 	// WhatsApp's Graph API is faked on 127.0.0.1 (channel_templates_test.go).
 	loopback := netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
 	reg, err := channel.NewRegistry(custom.New(nil), widget.New(), whatsapp.New(loopback), telegram.New(nil), messenger.NewMessenger(nil),
-		messenger.NewInstagram(nil), twilio.New(nil, ""), line.New(nil))
+		messenger.NewInstagram(nil), twilio.New(nil, ""), line.New(nil), viber.New(nil))
 	must0(t, err)
 	keys, err := secret.NewKeyring(testKey)
 	must0(t, err)

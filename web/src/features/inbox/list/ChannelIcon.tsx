@@ -1,6 +1,6 @@
 // A channel's type as an icon, named for screen readers and in a tooltip.
 import { useTranslation } from "react-i18next";
-import { Mail, MessageCircle, MessageCircleMore, MessageSquare, Phone, Send, Smartphone, Webhook, Radio } from "lucide-react";
+import { Mail, MessageCircle, MessageCircleMore, MessageSquare, Phone, PhoneCall, Send, Smartphone, Webhook, Radio } from "lucide-react";
 import type { LucideIcon } from "lucide-react";
 
 const icons: Record<string, LucideIcon> = {
@@ -13,6 +13,7 @@ const icons: Record<string, LucideIcon> = {
   voice: Phone,
   webchat: MessageSquare,
   messenger: MessageSquare,
+  viber: PhoneCall, // Viber's mark is a phone in a speech bubble
 };
 
 /** channelIcon is a channel type's icon alone (for a place that names the channel itself). */
