@@ -56,4 +56,6 @@ func (a *App) wireWorkflows() {
 		Addressers: a.Channels})
 	a.engines = append(a.engines, engine.Run)
 	a.Metrics.Register(engine.Collector())
+	// The survey's words take the workflows' variables.
+	a.Satisfaction.SetRender(engine.RenderTx)
 }

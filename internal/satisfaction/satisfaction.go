@@ -8,6 +8,7 @@
 package satisfaction
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"log/slog"
@@ -45,11 +46,21 @@ type Options struct {
 	Logger  *slog.Logger
 }
 
+// Render fills the variables of the survey's words ({{contact.first_name}},
+// {{assignee.name}}…) for the closed conversation, through the sending
+// transaction (workflow.Engine.RenderTx).
+type Render func(ctx context.Context, q db.Querier, workspaceID, contactID, conversationID int64, text string) string
+
 // Service sends surveys and takes their ratings.
 type Service struct {
-	db   *db.DB
-	opts Options
+	db     *db.DB
+	opts   Options
+	render Render // nil: only {{link}} is filled
 }
+
+// SetRender gives the service the workflows' variables, built after it;
+// it is called before the node serves.
+func (s *Service) SetRender(r Render) { s.render = r }
 
 // New returns a Service on d.
 func New(d *db.DB, opts Options) *Service {

@@ -69,12 +69,13 @@ func (s *Service) sendTx(ctx context.Context, tx *db.Tx, e event.Event) error {
 		return fmt.Errorf("satisfaction: read the survey's settings: %w", err)
 	}
 	var qualifies int
-	err = tx.QueryRow(ctx, `SELECT CASE WHEN c.status = 'closed' AND k.is_test = 0
+	var contactID int64
+	err = tx.QueryRow(ctx, `SELECT c.contact_id, CASE WHEN c.status = 'closed' AND k.is_test = 0
 		AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in')
 		AND NOT EXISTS (SELECT 1 FROM conversations n WHERE n.contact_id = c.contact_id AND (n.id > c.id OR n.status <> 'closed'))
 		AND NOT EXISTS (SELECT 1 FROM satisfaction_surveys v WHERE v.conversation_id = c.id) THEN 1 ELSE 0 END
 		FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ? AND c.workspace_id = ?`,
-		e.ConversationID, e.WorkspaceID).Scan(&qualifies)
+		e.ConversationID, e.WorkspaceID).Scan(&contactID, &qualifies)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && qualifies == 0) {
 		return nil // deleted since, or not one to survey
 	}
@@ -82,8 +83,14 @@ func (s *Service) sendTx(ctx context.Context, tx *db.Tx, e event.Event) error {
 		return fmt.Errorf("satisfaction: read conversation %d: %w", e.ConversationID, err)
 	}
 	token := newToken()
+	// The link first: {{link}} is no variable of the workflows', which
+	// would render it empty.
+	text := workspace.Survey{Message: msg}.Text(s.link(token))
+	if s.render != nil {
+		text = s.render(ctx, tx, e.WorkspaceID, contactID, e.ConversationID, text)
+	}
 	m, err := conversation.SendTx(ctx, tx, e.WorkspaceID, e.ConversationID, conversation.SendInput{
-		Text: workspace.Survey{Message: msg}.Text(s.link(token)), Sender: conversation.SourceWorkflow,
+		Text: text, Sender: conversation.SourceWorkflow,
 		Windows: s.opts.Windows, AfterClose: true,
 	})
 	if apperr.KindOf(err) != "" {

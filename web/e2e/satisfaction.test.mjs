@@ -19,17 +19,18 @@ test("a closed conversation's contact rates it, and the team sees the rating", a
   const o = await newUser(f.browser, { name: "owner" });
   await signIn(o.page, s.url, ow.email, ow.password, "/settings/workspace");
 
-  // The owner turns the survey on, in words of the workspace's own.
+  // The owner turns the survey on, in words of the workspace's own that
+  // greet the contact by name (a workflow's variable).
   const form = o.page.getByTestId("survey-form");
   await form.scrollIntoViewIfNeeded();
   assert.equal(await form.getByTestId("survey-unavailable").count(), 0, "the server has a public URL: surveys are available");
   await form.getByTestId("survey-enabled").click();
-  await form.getByTestId("survey-message").fill("Thanks for writing to us! How did we do? {{link}}");
+  await form.getByTestId("survey-message").fill("Thanks for writing to us, {{contact.first_name}}! How did we do? {{link}}");
   await form.getByTestId("survey-save").click();
   await form.getByTestId("survey-saved").waitFor();
   await screenshot(o.page, "settings-survey", "light", { locator: form });
   const ws = await s.api("GET", "/api/v1/workspace");
-  assert.deepEqual(ws.satisfaction_survey, { enabled: true, message: "Thanks for writing to us! How did we do? {{link}}", available: true });
+  assert.deepEqual(ws.satisfaction_survey, { enabled: true, message: "Thanks for writing to us, {{contact.first_name}}! How did we do? {{link}}", available: true });
 
   // A contact writes; the owner replies and closes the conversation.
   const contact = s.newContact("Rita", "Rating");
@@ -48,7 +49,7 @@ test("a closed conversation's contact rates it, and the team sees the rating", a
   // The survey reaches the contact through the channel, once.
   const sent = await s.integrator.waitFor((m) => m.body?.message?.text?.includes("/rate/"));
   const link = /(http:\/\/127\.0\.0\.1:\d+\/rate\/[A-Za-z0-9_-]+)$/.exec(sent.body.message.text)?.[1];
-  assert.ok(sent.body.message.text.startsWith("Thanks for writing to us! How did we do? ") && link, sent.body.message.text);
+  assert.ok(sent.body.message.text.startsWith("Thanks for writing to us, Rita! How did we do? ") && link, sent.body.message.text);
   assert.equal(s.integrator.received.filter((m) => m.body?.message?.text?.includes("/rate/")).length, 1);
 
   // The contact, signed out on a phone, rates 4 with a comment.

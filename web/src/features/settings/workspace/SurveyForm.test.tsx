@@ -67,6 +67,7 @@ it("turns the survey on with the workspace's own words", async () => {
   expect(message.value).toBe(defaultSurveyMessage);
   // The hint names the placeholder as it is typed, not interpolated away.
   expect(screen.getByText(/Put \{\{link\}\} where the rating link goes/)).toBeTruthy();
+  expect(screen.getByText(/Variables such as \{\{contact\.first_name\}\}, \{\{assignee\.name\}\} are filled in/)).toBeTruthy();
   expect(screen.queryByTestId("survey-unavailable")).toBeNull();
   fireEvent.click(on);
   fireEvent.change(message, { target: { value: "Merci ! Notez-nous : {{link}}" } });

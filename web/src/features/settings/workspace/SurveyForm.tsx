@@ -18,6 +18,9 @@ type Survey = Workspace["satisfaction_survey"];
 /** The server's words until the workspace writes its own
  * (internal/workspace/survey.go); saved as "", which keeps the default. */
 export const defaultSurveyMessage = "Thanks for contacting us! How would you rate this conversation? Tell us in one tap: {{link}}";
+/** Variables the words take, filled for the closed conversation as a
+ * workflow's message is (docs/workflows.md). */
+const surveyVariables = "{{contact.first_name}}, {{assignee.name}}";
 const maxMessageLength = 1000;
 const messageField = "satisfaction_survey.message";
 const known = [messageField, "satisfaction_survey.enabled", "satisfaction_survey"];
@@ -88,7 +91,7 @@ function SurveyFields({ initial }: { initial: Survey }) {
             <span className="text-muted block text-xs">{t("workspaceSettings.survey.enabledHelp")}</span>
           </span>
         </label>
-        <Field label={t("workspaceSettings.survey.message")} hint={t("workspaceSettings.survey.messageHint", { link: "{{link}}" })} error={problem}>
+        <Field label={t("workspaceSettings.survey.message")} hint={t("workspaceSettings.survey.messageHint", { link: "{{link}}", variables: surveyVariables })} error={problem}>
           {(id, d) => (
             <textarea
               id={id}
