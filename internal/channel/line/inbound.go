@@ -1,7 +1,6 @@
 package line
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -118,7 +117,7 @@ func fromMessage(ch channel.Channel, e Event) conversation.Inbound {
 	if e.Source.Type != "user" && e.Source.UserID != "" {
 		content["sender_user_id"] = e.Source.UserID
 	}
-	in.Content = contentOf(content, m.Raw)
+	in.Content = channel.ContentWithRaw(content, "line", m.Raw)
 	return in
 }
 
@@ -169,26 +168,6 @@ func fromPostback(ch channel.Channel, e Event) (conversation.Inbound, bool) {
 	if e.Source.Type != "user" && e.Source.UserID != "" {
 		content["sender_user_id"] = e.Source.UserID
 	}
-	in.Content = contentOf(content, nil)
+	in.Content = channel.ContentWithRaw(content, "line", nil)
 	return in, true
-}
-
-// contentOf is the stored content: the normalised message with LINE's
-// own object under "line", left out if that would make it too large to
-// store.
-func contentOf(content map[string]any, raw json.RawMessage) json.RawMessage {
-	if len(raw) > 0 && json.Valid(raw) {
-		content["line"] = raw
-		if b, err := json.Marshal(content); err == nil && len(b) <= conversation.MaxContentBytes {
-			return b
-		}
-		delete(content, "line")
-	}
-	b, _ := json.Marshal(content)
-	if len(b) > conversation.MaxContentBytes {
-		// Only a text far beyond LINE's 5,000 characters gets here: the
-		// text itself is kept (cut) in the message's text.
-		b, _ = json.Marshal(map[string]any{"type": content["type"], "too_large": true})
-	}
-	return b
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -18,44 +17,6 @@ import (
 // LINE waits for the answer, and a contact without a name is better
 // than a redelivery.
 const ProfileTimeout = 3 * time.Second
-
-// profiled remembers the chats whose name this node already asked LINE
-// for, so that LINE is asked once per contact and node, whatever the
-// answer: the receive path uses a profile only when it creates the
-// contact.
-type profiled struct {
-	mu    sync.Mutex
-	seen  map[chatKey]bool
-	order []chatKey
-}
-
-// profiledMax bounds what profiled remembers; the oldest are forgotten.
-const profiledMax = 50_000
-
-// chatKey names a chat of a channel.
-type chatKey struct {
-	channelID int64
-	chat      string
-}
-
-// first reports whether the chat was not asked for yet, and marks it.
-func (p *profiled) first(k chatKey) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.seen == nil {
-		p.seen = map[chatKey]bool{}
-	}
-	if p.seen[k] {
-		return false
-	}
-	if len(p.order) >= profiledMax {
-		delete(p.seen, p.order[0])
-		p.order = p.order[1:]
-	}
-	p.seen[k] = true
-	p.order = append(p.order, k)
-	return true
-}
 
 // addProfiles names the contacts of the items this node has not asked
 // about yet: a user by their display name and language (GET
@@ -74,7 +35,7 @@ func (p *Provider) addProfiles(ctx context.Context, ch channel.Channel, cfg Conf
 	found := map[string]contact.Input{}
 	for _, in := range items {
 		chat := in.ExternalID
-		if _, done := found[chat]; done || !p.profiled.first(chatKey{ch.ID, chat}) {
+		if _, done := found[chat]; done || !p.profiled.First(ch.ID, chat) {
 			continue
 		}
 		found[chat] = profileOf(ctx, c, chat)

@@ -29,7 +29,7 @@ type Provider struct {
 	// Timeout bounds one API call (0: DefaultTimeout).
 	Timeout time.Duration
 
-	profiled profiled
+	profiled channel.AskedOnce
 }
 
 var (

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -29,43 +28,6 @@ func (p platform) profileFields() string {
 	return "first_name,last_name"
 }
 
-// profiled remembers the contacts whose profile this node already asked
-// for, so that Meta is asked once per contact and node, whatever the
-// answer: the receive path uses a profile only when it creates the
-// contact.
-type profiled struct {
-	mu    sync.Mutex
-	seen  map[contactKey]bool
-	order []contactKey
-}
-
-const profiledMax = 50_000
-
-// contactKey names a contact of a channel.
-type contactKey struct {
-	channelID int64
-	contact   string
-}
-
-// first reports whether the contact was not asked for yet, and marks it.
-func (p *profiled) first(k contactKey) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.seen == nil {
-		p.seen = map[contactKey]bool{}
-	}
-	if p.seen[k] {
-		return false
-	}
-	if len(p.order) >= profiledMax {
-		delete(p.seen, p.order[0])
-		p.order = p.order[1:]
-	}
-	p.seen[k] = true
-	p.order = append(p.order, k)
-	return true
-}
-
 // addProfiles asks the User Profile API (GET <graph>/<version>/<id>?fields=…)
 // for the name of each contact of the items this node has not asked for
 // yet, and sets it as the items' profile. Failures (a user who blocked
@@ -82,7 +44,7 @@ func (pr *Provider) addProfiles(ctx context.Context, ch channel.Channel, cfg Con
 		if in.Kind != conversation.KindMessage && in.Kind != conversation.KindEcho {
 			continue
 		}
-		if _, done := found[in.ExternalID]; done || !pr.profiled.first(contactKey{ch.ID, in.ExternalID}) {
+		if _, done := found[in.ExternalID]; done || !pr.profiled.First(ch.ID, in.ExternalID) {
 			continue
 		}
 		found[in.ExternalID] = pr.profile(ctx, cfg, in.ExternalID)

@@ -70,7 +70,7 @@ var (
 type Provider struct {
 	p        platform
 	client   *http.Client
-	profiled profiled
+	profiled channel.AskedOnce
 }
 
 var (

@@ -121,7 +121,7 @@ func fromMessage(ch channel.Channel, m *Message) conversation.Inbound {
 		}
 	}
 	content["type"] = in.Type
-	in.Content = contentOf(content, m.Raw)
+	in.Content = channel.ContentWithRaw(content, "telegram", m.Raw)
 	return in
 }
 
@@ -183,26 +183,6 @@ func messageKind(raw json.RawMessage) string {
 	}
 	slices.Sort(kinds)
 	return limit.Clip(kinds[0], 50)
-}
-
-// contentOf is the stored content: the normalised message with
-// Telegram's own object under "telegram", left out if that would make it
-// too large to store.
-func contentOf(content map[string]any, raw json.RawMessage) json.RawMessage {
-	if len(raw) > 0 && json.Valid(raw) {
-		content["telegram"] = raw
-		if b, err := json.Marshal(content); err == nil && len(b) <= conversation.MaxContentBytes {
-			return b
-		}
-		delete(content, "telegram")
-	}
-	b, _ := json.Marshal(content)
-	if len(b) > conversation.MaxContentBytes {
-		// Only a text far beyond Telegram's 4096 characters gets here:
-		// the text itself is kept (cut) in the message's text.
-		b, _ = json.Marshal(map[string]any{"type": content["type"], "too_large": true})
-	}
-	return b
 }
 
 // media is the attachment of a message Telegram holds, if it has one. A
@@ -287,7 +267,7 @@ func fromCallback(ch channel.Channel, q *CallbackQuery) (conversation.Inbound, b
 		ProviderMessageID: strconv.FormatInt(chat.ID, 10) + ":cb:" + q.ID,
 		Type:              "quick_reply",
 		Text:              answer,
-		Content:           contentOf(content, nil),
+		Content:           channel.ContentWithRaw(content, "telegram", nil),
 	}, true
 }
 

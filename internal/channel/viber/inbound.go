@@ -1,7 +1,6 @@
 package viber
 
 import (
-	"encoding/json"
 	"net/url"
 	"path"
 	"strings"
@@ -110,7 +109,7 @@ func fromMessage(ch channel.Channel, cb Callback) conversation.Inbound {
 		}
 	}
 	content["type"] = in.Type
-	in.Content = contentOf(content, cb.Raw)
+	in.Content = channel.ContentWithRaw(content, "viber", cb.Raw)
 	return in
 }
 
@@ -206,24 +205,4 @@ func profile(u *User) contact.Input {
 	in.Language = opt(u.Language, contact.MaxLanguageLen)
 	in.Country = opt(u.Country, contact.MaxCountryLen)
 	return in
-}
-
-// contentOf is the stored content: the normalised message with Viber's
-// own message object under "viber", left out if that would make it too
-// large to store.
-func contentOf(content map[string]any, raw json.RawMessage) json.RawMessage {
-	if len(raw) > 0 && json.Valid(raw) {
-		content["viber"] = raw
-		if b, err := json.Marshal(content); err == nil && len(b) <= conversation.MaxContentBytes {
-			return b
-		}
-		delete(content, "viber")
-	}
-	b, _ := json.Marshal(content)
-	if len(b) > conversation.MaxContentBytes {
-		// Only a text far beyond Viber's 7,000 characters gets here: the
-		// text itself is kept (cut) in the message's text.
-		b, _ = json.Marshal(map[string]any{"type": content["type"], "too_large": true})
-	}
-	return b
 }
