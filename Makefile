@@ -9,7 +9,7 @@ DATA    ?= ./data
 ADDR    ?= 127.0.0.1:8080
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
 
-.PHONY: build run test test-static test-go test-browser test-faults test-size test-web test-e2e lint bench bench-waiting soak pgo clean
+.PHONY: build run test test-go test-browser test-faults test-size test-web test-e2e lint bench bench-waiting soak pgo clean
 
 build: bin/switchboard
 
@@ -39,31 +39,25 @@ run: build
 # Every test, with the race detector, and gofmt, go vet and staticcheck. Store tests also run on PostgreSQL
 # when SWITCHBOARD_TEST_POSTGRES is set (.ci/run starts a server for them;
 # so does scripts/with-postgres.sh for a developer).
-# Three jobs run at once (three Go test packages at a time): the Go tests;
-# the linters, then the web app's unit tests; the browser tests. One after
-# the other the suite took 31 minutes on a slow day of the 2-core CI
-# machine, and two jobs side by side (28 minutes) still left it at 107%
-# CPU, its tests waiting on processes, sockets and disks more than on the
-# cores. With the unit tests before the browser tests in one job, that job
-# was the critical path (28.5 minutes: 9 + 19, the Go tests 24); after the
-# linters (9) they end well before the Go tests. The app is built first,
-# so that no test compiles the embedded web/dist while Vite rewrites it;
-# each job's output is printed whole when it ends, with the times it
-# started and ended, so that a slow run shows its critical path.
+# The Go tests run beside the web app's and the linters (three jobs at
+# once, three Go test packages at a time): one after the other the suite
+# took 31 minutes on a slow day of the 2-core CI machine, and two jobs
+# side by side (28 minutes) still left it at 107% CPU, its tests waiting
+# on processes, sockets and disks more than on the cores. The app is built
+# first, so that no test compiles the embedded web/dist while Vite
+# rewrites it; each job's output is printed whole when it ends, with the
+# times it started and ended, so that a slow run shows its critical path.
 test: web/dist/index.html
-	$(MAKE) -j3 --output-sync=target test-static test-go test-e2e
+	$(MAKE) -j3 --output-sync=target lint test-go test-browser
 
-# gofmt, go vet, staticcheck, then the web app's type check and unit tests.
-test-static:
-	$(MAKE) lint
-	@date -u +'%T lint ends'
-	$(MAKE) test-web
-	@date -u +'%T test-static ends'
-
-# The web app's unit tests, then its browser tests.
+# One after the other: the browser tests' waits are bounded, and the unit
+# tests beside them would only crowd them.
 test-browser:
+	@date -u +'%T test-browser starts'
 	$(MAKE) test-web
+	@date -u +'%T test-web ends'
 	$(MAKE) test-e2e
+	@date -u +'%T test-browser ends'
 
 # The race detector watches our code and the Go parts of the SQLite driver,
 # not SQLite itself: modernc.org/sqlite/lib is SQLite's C translated to Go,
@@ -117,9 +111,7 @@ test-web: web/node_modules/.package-lock.json web/src/lib/api-types.ts
 	cd web && npx tsc -b && npm test
 
 test-e2e: bin/switchboard
-	@date -u +'%T test-e2e starts'
 	cd web && npm run e2e
-	@date -u +'%T test-e2e ends'
 
 lint-fast:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
@@ -128,6 +120,7 @@ lint-fast:
 
 lint: lint-fast
 	$(GO) run $(STATICCHECK) ./...
+	@date -u +'%T lint ends'
 
 # Benchmarks: results (ratios measured in one run) go to docs/benchmarks.md.
 # The benchmarks that run the store and engine in their own process are
