@@ -41,9 +41,11 @@ run: build
 # so does scripts/with-postgres.sh for a developer).
 # The Go tests run beside the web app's and the linters (three jobs at
 # once, three Go test packages at a time): one after the other the suite
-# took 31 minutes on a slow day of the 2-core CI machine, and two jobs
-# side by side (28 minutes) still left it at 107% CPU, its tests waiting
-# on processes, sockets and disks more than on the cores. The app is built
+# took 31 minutes on a slow day of the 2-core CI machine, two jobs side
+# by side 28. The suite is bound by the cores' work: `time` counts
+# neither PostgreSQL's server nor Chromium's processes, so the 107-120%
+# CPU it prints is not the machine's load, and moving the unit tests
+# beside the linters made it slower (31 minutes, stop 68). The app is built
 # first, so that no test compiles the embedded web/dist while Vite
 # rewrites it; each job's output is printed whole when it ends, with the
 # times it started and ended, so that a slow run shows its critical path.
