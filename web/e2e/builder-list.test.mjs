@@ -79,11 +79,16 @@ test("an owner creates, duplicates, exports, imports and deletes workflows", asy
   await o.page.getByTestId("workflow-row").filter({ hasText: "Imported inbound" }).waitFor();
   await screenshot(o.page, "builder-list", "light");
 
-  // Delete the copy, after confirming.
+  // Delete the copy, after confirming. The row leaves at once (the list
+  // is optimistic): the reload waits for the server's answer, which it
+  // would otherwise abort.
+  const copyID = await copy.getAttribute("data-workflow-id");
   await copy.getByTestId("workflow-delete").click();
   await o.page.getByTestId("workflow-delete-dialog").waitFor();
+  const deleted = o.page.waitForResponse((r) => r.request().method() === "DELETE" && r.url().endsWith(`/api/v1/workflows/${copyID}`));
   await o.page.getByTestId("workflow-delete-confirm").click();
   await copy.waitFor({ state: "detached" });
+  assert.equal((await deleted).status(), 204);
   await o.page.reload();
   await created.waitFor();
   assert.equal(await o.page.getByTestId("workflow-row").filter({ hasText: "Inbound conversations (copy)" }).count(), 0);
