@@ -100,26 +100,6 @@ var operations = map[string]opDoc{
 		headers: []param{{name: "X-Telegram-Bot-Api-Secret-Token", desc: "the channel's token, as given to setWebhook's secret_token"}},
 		body:    telegramUpdate{}, required: []string{"update_id"}, status: 200, okText: "The update is stored (or ignored)", errors: []int{401}},
 
-	// The LINE channel (internal/channel/line, docs/channels.md).
-	"POST /webhooks/line/{channelID}": {id: "lineWebhook", tag: tagChannels,
-		summary: "LINE delivers the webhook events of the channel's LINE Official Account",
-		desc: "X-Line-Signature must be the base64 HMAC-SHA256 of the raw body under the channel secret (401, nothing stored); a body that is not " +
-			"LINE's {destination, events} is 400. Message events (text, image, video, audio, file, location, sticker) and postbacks (a quick " +
-			"reply's answer) are answered 200 once durably stored, a redelivery (same message id or event id) stored once; an empty events list " +
-			"(the console's Verify) and other event kinds (follow, unfollow, join…) are acknowledged and counted in skipped.",
-		headers: []param{{name: "X-Line-Signature", desc: "base64 of the HMAC-SHA256 of the body under the channel secret"}},
-		body:    lineWebhookBody{}, required: []string{"events"}, status: 200, resp: lineWebhookResult{},
-		okText: "Every message and postback is stored", errors: []int{401, 413}},
-	// The Viber channel (internal/channel/viber, docs/channels.md).
-	"POST /webhooks/viber/{channelID}": {id: "viberWebhook", tag: tagChannels,
-		summary: "Viber delivers a callback of the channel's bot",
-		desc: "X-Viber-Content-Signature must be the hex HMAC-SHA256 of the raw body under the bot's authentication token (401, nothing stored); " +
-			"a body that is not a callback is 400. Answered 200 once a message (event message) or a receipt of ours (delivered, seen, failed) " +
-			"is durably stored; a redelivery (same message_token) is stored once. The check set_webhook makes (event webhook) and the callbacks " +
-			"that are no message (subscribed, unsubscribed, conversation_started, the last with an empty body) are acknowledged and store nothing.",
-		headers: []param{{"X-Viber-Content-Signature", "hex HMAC-SHA256 of the body under the bot's authentication token", false}},
-		body:    viberCallback{}, required: []string{"event"}, status: 200, okText: "The callback is stored (or ignored)", errors: []int{401, 413}},
-
 	// The website widget (internal/channel/widget): the script and the
 	// visitor API it calls from the embedding page, which must be of one of
 	// the channel's allowed origins (403 otherwise).

@@ -14,3 +14,16 @@ type viberCallback struct {
 	UserID       string         `json:"user_id,omitempty"` // delivered, seen, failed, unsubscribed
 	Desc         string         `json:"desc,omitempty"`    // failed
 }
+
+// The Viber channel's webhook (internal/channel/viber, docs/channels.md),
+// added to the document's table beside the types of its body.
+func init() {
+	operations["POST /webhooks/viber/{channelID}"] = opDoc{id: "viberWebhook", tag: tagChannels,
+		summary: "Viber delivers a callback of the channel's bot",
+		desc: "X-Viber-Content-Signature must be the hex HMAC-SHA256 of the raw body under the bot's authentication token (401, nothing stored); " +
+			"a body that is not a callback is 400. Answered 200 once a message (event message) or a receipt of ours (delivered, seen, failed) " +
+			"is durably stored; a redelivery (same message_token) is stored once. The check set_webhook makes (event webhook) and the callbacks " +
+			"that are no message (subscribed, unsubscribed, conversation_started, the last with an empty body) are acknowledged and store nothing.",
+		headers: []param{{"X-Viber-Content-Signature", "hex HMAC-SHA256 of the body under the bot's authentication token", false}},
+		body:    viberCallback{}, required: []string{"event"}, status: 200, okText: "The callback is stored (or ignored)", errors: []int{401, 413}}
+}
