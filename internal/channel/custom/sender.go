@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -106,16 +105,7 @@ func (s *Sender) Send(ctx context.Context, ch channel.Channel, contactExternalID
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		var denied *netguard.DeniedError
-		var scheme *netguard.SchemeError
-		switch {
-		case errors.As(err, &denied):
-			// Retrying cannot help until the operator allows the range.
-			return "", fmt.Errorf("custom: send message %d: %w", msg.ID, outbound.Permanent("the channel's base URL: "+denied.Reason()))
-		case errors.As(err, &scheme):
-			return "", fmt.Errorf("custom: send message %d: %w", msg.ID, outbound.Permanent("the channel's base URL redirected to a "+scheme.Scheme+": URL"))
-		}
-		return "", fmt.Errorf("custom: send message %d: %w", msg.ID, err)
+		return "", fmt.Errorf("custom: send message %d: %w", msg.ID, outbound.GuardRefusal("the channel's base URL", err))
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))

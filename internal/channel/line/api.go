@@ -174,14 +174,10 @@ func send(hc *http.Client, req *http.Request) (*http.Response, error) {
 	if err == nil {
 		return resp, nil
 	}
-	var denied *netguard.DeniedError
-	var scheme *netguard.SchemeError
-	switch {
-	case errors.As(err, &denied):
-		return nil, outbound.Permanent("the LINE API address: " + denied.Reason())
-	case errors.As(err, &scheme):
-		return nil, outbound.Permanent("the LINE API redirected to a " + scheme.Scheme + ": URL")
-	case errors.Is(err, context.DeadlineExceeded):
+	if refused := outbound.GuardRefusal("the LINE API address", err); outbound.IsPermanent(refused) {
+		return nil, refused
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, fmt.Errorf("line: %s %s: no answer in time", req.Method, req.URL.Path)
 	}
 	var uerr *url.Error

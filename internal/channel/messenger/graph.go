@@ -3,12 +3,10 @@ package messenger
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
@@ -58,14 +56,4 @@ func (pr *Provider) call(ctx context.Context, method, url, token string, body []
 
 // networkError classifies a client error: permanent when the guard
 // refused the address or a redirect's scheme, else retried.
-func networkError(err error) error {
-	var denied *netguard.DeniedError
-	var scheme *netguard.SchemeError
-	switch {
-	case errors.As(err, &denied):
-		return fmt.Errorf("%w", outbound.Permanent("the channel's Graph API URL: "+denied.Reason()))
-	case errors.As(err, &scheme):
-		return fmt.Errorf("%w", outbound.Permanent("the Graph API redirected to a "+scheme.Scheme+": URL"))
-	}
-	return err
-}
+func networkError(err error) error { return outbound.GuardRefusal("the channel's Graph API URL", err) }

@@ -247,14 +247,10 @@ func (c *client) do(req *http.Request) (*http.Response, error) {
 	if err == nil {
 		return resp, nil
 	}
-	var denied *netguard.DeniedError
-	var scheme *netguard.SchemeError
-	switch {
-	case errors.As(err, &denied):
-		return nil, outbound.Permanent("the channel's Bot API URL: " + denied.Reason())
-	case errors.As(err, &scheme):
-		return nil, outbound.Permanent("the channel's Bot API URL redirected to a " + scheme.Scheme + ": URL")
-	case errors.Is(err, context.DeadlineExceeded):
+	if refused := outbound.GuardRefusal("the channel's Bot API URL", err); outbound.IsPermanent(refused) {
+		return nil, refused
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, errors.New("no answer in time")
 	}
 	// *url.Error names the URL: keep only its cause, token scrubbed.

@@ -138,19 +138,8 @@ func classify(status int, header http.Header, answer []byte) error {
 	return outbound.Permanent(reason)
 }
 
-// guardError makes a refusal of the node's guard permanent: retrying
-// cannot help until the operator allows the range.
-func guardError(err error) error {
-	var denied *netguard.DeniedError
-	var scheme *netguard.SchemeError
-	switch {
-	case errors.As(err, &denied):
-		return outbound.Permanent("the channel's API base URL: " + denied.Reason())
-	case errors.As(err, &scheme):
-		return outbound.Permanent("the channel's API base URL redirected to a " + scheme.Scheme + ": URL")
-	}
-	return err
-}
+// guardError makes a refusal of the node's guard permanent.
+func guardError(err error) error { return outbound.GuardRefusal("the channel's API base URL", err) }
 
 // publicBase is where Twilio reaches this node for the channel: its
 // webhook_base_url, or the node's public URL ("" when neither is set).

@@ -188,14 +188,10 @@ func do(hc *http.Client, req *http.Request, address string) (*http.Response, err
 	if err == nil {
 		return resp, nil
 	}
-	var denied *netguard.DeniedError
-	var scheme *netguard.SchemeError
-	switch {
-	case errors.As(err, &denied):
-		return nil, outbound.Permanent(address + ": " + denied.Reason())
-	case errors.As(err, &scheme):
-		return nil, outbound.Permanent(address + " redirected to a " + scheme.Scheme + ": URL")
-	case errors.Is(err, context.DeadlineExceeded):
+	if refused := outbound.GuardRefusal(address, err); outbound.IsPermanent(refused) {
+		return nil, refused
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, errors.New("no answer in time")
 	}
 	return nil, err

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel/meta"
-	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
 )
 
@@ -62,13 +60,5 @@ func (p *Provider) call(ctx context.Context, method, url, token string, payload 
 
 // clientError classifies a request that got no answer.
 func clientError(err error) error {
-	var denied *netguard.DeniedError
-	var scheme *netguard.SchemeError
-	switch {
-	case errors.As(err, &denied):
-		return fmt.Errorf("whatsapp: %w", outbound.Permanent("the Graph API address: "+denied.Reason()))
-	case errors.As(err, &scheme):
-		return fmt.Errorf("whatsapp: %w", outbound.Permanent("the Graph API redirected to a "+scheme.Scheme+": URL"))
-	}
-	return fmt.Errorf("whatsapp: %w", err)
+	return fmt.Errorf("whatsapp: %w", outbound.GuardRefusal("the Graph API address", err))
 }
