@@ -35,3 +35,14 @@ func CheckBaseURL(field, raw string, guard *netguard.Guard) (string, error) {
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
+
+// HTTPURL parses s as an absolute http(s) URL with a host — what a
+// provider can fetch (an attachment, an avatar, a template's header);
+// false for anything else, a bare path of the node's included.
+func HTTPURL(s string) (*url.URL, bool) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, false
+	}
+	return u, true
+}

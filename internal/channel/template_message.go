@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -192,7 +191,7 @@ func (m TemplateMessage) header(tpl Template, fill func(string) string, content 
 	}
 	if kind != "text" {
 		link := strings.TrimSpace(fill(h.URL))
-		if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, ok := HTTPURL(link); !ok {
 			return "", templateProblem("header", "the header of template %q needs an absolute http(s) link WhatsApp can fetch, not %q", name, limit.Clip(link, 200))
 		}
 		header := map[string]any{"type": kind, "url": link}

@@ -236,7 +236,7 @@ func location(c outContent) object {
 // contact opens.
 func attachment(a outAttach) (object, error) {
 	u := strings.TrimSpace(a.URL)
-	if !absoluteURL(u) {
+	if _, ok := channel.HTTPURL(u); !ok {
 		return nil, outbound.Permanent("LINE fetches attachments by URL and this one is not an absolute https URL " +
 			"(set the node's --public-url to its https address so its files have one)")
 	}
@@ -268,12 +268,6 @@ func attachment(a outAttach) (object, error) {
 		return nil, outbound.Permanent(fmt.Sprintf("LINE cannot send an attachment of type %q", limit.Clip(a.Type, 30)))
 	}
 	return object{"type": "text", "text": strings.TrimSpace(limit.Clip(strings.TrimSpace(a.FileName), 200) + "\n" + u)}, nil
-}
-
-// absoluteURL reports whether u is an http(s) URL with a host.
-func absoluteURL(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != ""
 }
 
 func schemeOf(u string) string {

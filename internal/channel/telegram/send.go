@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -142,7 +141,7 @@ func (p *Provider) send(ctx context.Context, ch channel.Channel, chat string, ms
 			if strings.TrimSpace(a.URL) == "" {
 				return "", outbound.Permanent("the attachment has no URL")
 			}
-			if u, err := url.Parse(a.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			if _, ok := channel.HTTPURL(a.URL); !ok {
 				// Telegram downloads the file itself: a path alone (a node
 				// without a public URL) cannot reach it.
 				return "", outbound.Permanent("Telegram fetches attachments by URL and this one is not an absolute http(s) URL " +

@@ -2,7 +2,6 @@ package viber
 
 import (
 	"encoding/json"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -87,7 +86,7 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 			return nil, err
 		}
 		// Viber fetches the avatar, not the node: it must be public.
-		if u, err := url.Parse(c.SenderAvatar); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, ok := channel.HTTPURL(c.SenderAvatar); !ok {
 			return nil, apperr.Invalid("config.sender_avatar", "must be an http(s) URL Viber can fetch")
 		}
 	}

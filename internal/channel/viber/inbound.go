@@ -127,7 +127,7 @@ var mediaKinds = map[string][2]string{
 // one: a picture, a video, a file or a sticker's image.
 func media(m *Message) (conversation.MediaRef, bool) {
 	kind, ok := mediaKinds[m.Type]
-	if !ok || !httpURL(m.Media) {
+	if !ok || !isHTTPURL(m.Media) {
 		return conversation.MediaRef{}, false
 	}
 	ref := conversation.MediaRef{Ref: m.Media, Kind: kind[0], ContentType: kind[1],
@@ -141,12 +141,6 @@ func media(m *Message) (conversation.MediaRef, bool) {
 		}
 	}
 	return ref, true
-}
-
-// httpURL reports whether s is an absolute http(s) URL.
-func httpURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
 
 // fromReceipt maps a delivery receipt of a message the bot sent, named by
@@ -199,10 +193,16 @@ func profile(u *User) contact.Input {
 		last, _ = limit.Truncate(strings.TrimSpace(last), contact.MaxNameLen, "…")
 		in.FirstName, in.LastName = opt(first, contact.MaxNameLen), opt(last, contact.MaxNameLen)
 	}
-	if httpURL(u.Avatar) {
+	if isHTTPURL(u.Avatar) {
 		in.AvatarURL = opt(u.Avatar, contact.MaxAvatarURLLen)
 	}
 	in.Language = opt(u.Language, contact.MaxLanguageLen)
 	in.Country = opt(u.Country, contact.MaxCountryLen)
 	return in
+}
+
+// isHTTPURL reports whether s is an absolute http(s) URL.
+func isHTTPURL(s string) bool {
+	_, ok := channel.HTTPURL(s)
+	return ok
 }

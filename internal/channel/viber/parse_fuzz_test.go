@@ -63,7 +63,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("type %q content %q", in.Type, in.Content)
 			}
 			for _, m := range in.Media {
-				if !httpURL(m.Ref) || len(m.Ref) > conversation.MaxMediaRefLen || m.Kind == "" || m.Size < 0 {
+				if !isHTTPURL(m.Ref) || len(m.Ref) > conversation.MaxMediaRefLen || m.Kind == "" || m.Size < 0 {
 					t.Fatalf("media %+v", m)
 				}
 			}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"path"
 	"strings"
 
@@ -211,8 +210,8 @@ func attachmentPart(a outAttach) (part, error) {
 	if typ == "" {
 		return nil, outbound.Permanent(fmt.Sprintf("Viber cannot send an attachment of type %q", limit.Clip(a.Type, 30)))
 	}
-	u, err := url.Parse(strings.TrimSpace(a.URL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, ok := channel.HTTPURL(strings.TrimSpace(a.URL))
+	if !ok {
 		return nil, outbound.Permanent("Viber fetches attachments by URL and this one is not an absolute http(s) URL " +
 			"(set the node's --public-url so its files have one)")
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -376,7 +375,7 @@ func headerComponent(h templateHeader) (object, error) {
 		}
 		return object{"type": "header", "parameters": []object{param}}, nil
 	case "image", "video", "document":
-		if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, ok := channel.HTTPURL(h.URL); !ok {
 			return nil, outbound.Permanent("the template's header " + h.Type + " needs an absolute http(s) URL WhatsApp can fetch")
 		}
 		media := object{"link": h.URL}
