@@ -7,6 +7,7 @@ package channeltest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -86,6 +87,17 @@ var _ channel.Receiver = (*Recorder)(nil)
 func (r *Recorder) Receive(_ context.Context, items []conversation.Inbound) ([]conversation.Received, error) {
 	r.Items = append(r.Items, items...)
 	return make([]conversation.Received, len(items)), nil
+}
+
+// FailingReceiver is a Receiver whose store fails (a full disk, a locked
+// database): a webhook handed it must not acknowledge.
+type FailingReceiver struct{}
+
+var _ channel.Receiver = FailingReceiver{}
+
+// Receive implements channel.Receiver.
+func (FailingReceiver) Receive(context.Context, []conversation.Inbound) ([]conversation.Received, error) {
+	return nil, errors.New("disk full")
 }
 
 // LoopbackClient is a guarded client (netguard) that lets a provider

@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -210,7 +211,7 @@ func TestListenerRefusals(t *testing.T) {
 		if smtpCode(err) != 550 {
 			t.Fatalf("unknown recipient: %v", err)
 		}
-		failing := &failingReceiver{}
+		failing := channeltest.FailingReceiver{}
 		e.p.Attach(Deps{DB: d, Media: e.media, Channels: e.chs, Receiver: failing})
 		err = deliver(t, l.Addr(), "a@b.example", []string{"support@acme.example"}, fixture(t, "gmail_plain.eml"))
 		if code := smtpCode(err); code < 400 || code >= 500 {
@@ -233,12 +234,6 @@ func TestListenerRefusals(t *testing.T) {
 			t.Fatalf("%d messages stored", n)
 		}
 	})
-}
-
-type failingReceiver struct{}
-
-func (*failingReceiver) Receive(context.Context, []conversation.Inbound) ([]conversation.Received, error) {
-	return nil, errors.New("disk full")
 }
 
 // A message with more attachments than an inbound message may carry (a

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -205,6 +206,18 @@ func TestWebhookProfileRefused(t *testing.T) {
 		}
 		if n := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages`); n != 2 {
 			t.Errorf("%d messages", n)
+		}
+	})
+}
+
+// LINE is answered 200 only once the delivery is stored: a store that
+// fails is a 5xx, so LINE (with redelivery on) delivers it again.
+func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d, channeltest.FailingReceiver{})
+		body := string(events(t, "message_text"))
+		if status, out := f.post(t, f.url(f.ch.ID), Sign(testSecret, []byte(body)), body); status < 500 {
+			t.Errorf("status %d %v, want a 5xx", status, out)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package twilio
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -297,12 +296,6 @@ func TestWebhookStatusCallbacks(t *testing.T) {
 }
 
 // failingReceiver stands for a store that cannot commit.
-type failingReceiver struct{}
-
-func (failingReceiver) Receive(context.Context, []conversation.Inbound) ([]conversation.Received, error) {
-	return nil, errors.New("disk full")
-}
-
 // Twilio is acknowledged only once Receive returned: when the store
 // fails, the answer is a 5xx (Twilio retries), never the TwiML of success.
 func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
@@ -310,7 +303,7 @@ func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
 		f := newFixture(t, d, "")
 		p := New(channeltest.LoopbackClient(), "")
 		mux := http.NewServeMux()
-		for _, rt := range p.Webhooks(channel.Inbox{Channels: f.channels, Receiver: failingReceiver{}}) {
+		for _, rt := range p.Webhooks(channel.Inbox{Channels: f.channels, Receiver: channeltest.FailingReceiver{}}) {
 			mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
 		}
 		srv := httptest.NewServer(mux)

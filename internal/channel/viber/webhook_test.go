@@ -2,7 +2,6 @@ package viber
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -253,17 +252,11 @@ func TestWebhookReceipts(t *testing.T) {
 }
 
 // failingReceiver stands for a store that cannot commit.
-type failingReceiver struct{}
-
-func (failingReceiver) Receive(context.Context, []conversation.Inbound) ([]conversation.Received, error) {
-	return nil, errors.New("database is locked")
-}
-
 // The webhook is answered 2xx only once the message is stored: a store
 // that fails is a 5xx, which Viber retries.
 func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d, failingReceiver{})
+		f := newFixture(t, d, channeltest.FailingReceiver{})
 		body := callback(t, "message_text")
 		if r := f.post(t, f.url(f.ch.ID), Sign(testAuthToken, body), body); r.status < 500 {
 			t.Errorf("status %d: %s", r.status, r.raw)
