@@ -106,3 +106,32 @@ func (FailingReceiver) Receive(context.Context, []conversation.Inbound) ([]conve
 func LoopbackClient() *http.Client {
 	return netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Client()
 }
+
+// SentMessage writes an outbound message in the workspace's one
+// conversation as the dispatcher leaves it once sent — status sent, known
+// to the provider by providerID, which its status callbacks name — and
+// returns its id.
+func SentMessage(t testing.TB, d *db.DB, workspaceID int64, providerID string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	var convID, id int64
+	if err := d.Reader().QueryRow(ctx, `SELECT id FROM conversations WHERE workspace_id = ?`, workspaceID).Scan(&convID); err != nil {
+		t.Fatal(err)
+	}
+	err := d.Write(ctx, func(tx *db.Tx) error {
+		m, err := conversation.SendTx(ctx, tx, workspaceID, convID, conversation.SendInput{Text: "Hi", Sender: conversation.SourceWorkflow})
+		if err != nil {
+			return err
+		}
+		id = m.ID
+		if _, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, providerID, m.ID); err != nil {
+			return err
+		}
+		_, err = conversation.SetStatusTx(ctx, tx, m.ID, conversation.MsgSent, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

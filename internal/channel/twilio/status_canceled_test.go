@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -18,7 +19,7 @@ func TestCanceledStatusSaysWhy(t *testing.T) {
 		ctx := context.Background()
 		f.deliver(t, f.path(""), fixtureForm(t, "sms.form"))
 		const sid = "SM6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a6a"
-		id := sentMessage(t, d, f, sid)
+		id := channeltest.SentMessage(t, d, f.ws.ID, sid)
 
 		form := fixtureForm(t, "status_queued.form")
 		form.Set("MessageSid", sid)

@@ -188,34 +188,6 @@ func TestWebhookSignedForPublicURL(t *testing.T) {
 	})
 }
 
-// sentMessage writes an outbound message in the fixture's one
-// conversation as the dispatcher leaves it once sent, known to Twilio by
-// its sid, and returns its id.
-func sentMessage(t *testing.T, d *db.DB, f *fixture, sid string) int64 {
-	t.Helper()
-	ctx := context.Background()
-	var convID, id int64
-	if err := d.Reader().QueryRow(ctx, `SELECT id FROM conversations`).Scan(&convID); err != nil {
-		t.Fatal(err)
-	}
-	err := d.Write(ctx, func(tx *db.Tx) error {
-		m, err := conversation.SendTx(ctx, tx, f.ws.ID, convID, conversation.SendInput{Text: "Hi", Sender: conversation.SourceWorkflow})
-		if err != nil {
-			return err
-		}
-		id = m.ID
-		if _, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, sid, m.ID); err != nil {
-			return err
-		}
-		_, err = conversation.SetStatusTx(ctx, tx, m.ID, conversation.MsgSent, "")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 // Status callbacks move the outbound message: sent, delivered and read as
 // such, undelivered and failed to failed with Twilio's error; queued and
 // sending change nothing and say so.
@@ -224,7 +196,7 @@ func TestWebhookStatusCallbacks(t *testing.T) {
 		f := newFixture(t, d, "")
 		ctx := context.Background()
 		f.deliver(t, f.path(""), fixtureForm(t, "sms.form"))
-		send := func(sid string) int64 { return sentMessage(t, d, f, sid) }
+		send := func(sid string) int64 { return channeltest.SentMessage(t, d, f.ws.ID, sid) }
 		state := func(id int64) (string, string) {
 			var status, reason string
 			if err := d.Reader().QueryRow(ctx, `SELECT status, failure_reason FROM messages WHERE id = ?`, id).Scan(&status, &reason); err != nil {

@@ -188,34 +188,6 @@ func TestWebhookMalformed(t *testing.T) {
 	})
 }
 
-// sentMessage writes an outbound message in the fixture's one
-// conversation as the dispatcher leaves it once sent, known to Viber by
-// its message_token, and returns its id.
-func sentMessage(t *testing.T, d *db.DB, f *fixture, token string) int64 {
-	t.Helper()
-	ctx := context.Background()
-	var convID, id int64
-	if err := d.Reader().QueryRow(ctx, `SELECT id FROM conversations`).Scan(&convID); err != nil {
-		t.Fatal(err)
-	}
-	err := d.Write(ctx, func(tx *db.Tx) error {
-		m, err := conversation.SendTx(ctx, tx, f.ws.ID, convID, conversation.SendInput{Text: "Hi", Sender: conversation.SourceWorkflow})
-		if err != nil {
-			return err
-		}
-		id = m.ID
-		if _, err := tx.Exec(ctx, `UPDATE messages SET provider_message_id = ? WHERE id = ?`, token, m.ID); err != nil {
-			return err
-		}
-		_, err = conversation.SetStatusTx(ctx, tx, m.ID, conversation.MsgSent, "")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 // Receipts move our message, named by the message_token send_message
 // answered: delivered, then seen as read; failed with Viber's words. A
 // redelivered receipt changes nothing more.
@@ -231,7 +203,7 @@ func TestWebhookReceipts(t *testing.T) {
 			}
 			return status, reason
 		}
-		id := sentMessage(t, d, f, "5741311803571721087")
+		id := channeltest.SentMessage(t, d, f.ws.ID, "5741311803571721087")
 		f.deliver(t, "delivered")
 		if s, _ := state(id); s != conversation.MsgDelivered {
 			t.Errorf("delivered: %s", s)
@@ -243,7 +215,7 @@ func TestWebhookReceipts(t *testing.T) {
 		if r := f.deliver(t, "seen"); r.body["ignored"] == nil {
 			t.Errorf("redelivered seen answered %s", r.raw)
 		}
-		failed := sentMessage(t, d, f, "5741311803571721088")
+		failed := channeltest.SentMessage(t, d, f.ws.ID, "5741311803571721088")
 		f.deliver(t, "failed")
 		if s, reason := state(failed); s != conversation.MsgFailed || reason != "failure description" {
 			t.Errorf("failed: %s %q", s, reason)
