@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
@@ -219,18 +220,7 @@ func TestSendErrors(t *testing.T) {
 			api := newLineAPI(t)
 			api.queue("POST /v2/bot/message/push", tc.status, tc.body)
 			_, err := api.provider().Send(context.Background(), api.channel(), testUser, msgOf("text", "hi", ""))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if outbound.IsPermanent(err) != tc.permanent {
-				t.Fatalf("permanent = %v: %v", outbound.IsPermanent(err), err)
-			}
-			if tc.permanent && outbound.Reason(err) != tc.reason {
-				t.Errorf("reason %q, want %q", outbound.Reason(err), tc.reason)
-			}
-			if strings.Contains(err.Error(), testToken) {
-				t.Errorf("the error names the token: %v", err)
-			}
+			channeltest.CheckFailure(t, err, channeltest.Failure{Permanent: tc.permanent, Reason: tc.reason, Secret: testToken})
 		})
 	}
 	// Retry-After is honoured.

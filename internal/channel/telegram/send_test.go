@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
@@ -110,25 +111,7 @@ func TestSendErrors(t *testing.T) {
 			api := newBotAPI(t)
 			api.queue("sendMessage", tc.status, tc.body)
 			_, err := api.provider().Send(context.Background(), api.channel(), "111222333", msgOf("text", "hi", ""))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if outbound.IsPermanent(err) != tc.permanent {
-				t.Fatalf("permanent = %v: %v", outbound.IsPermanent(err), err)
-			}
-			if tc.permanent && outbound.Reason(err) != tc.reason {
-				t.Errorf("reason %q, want %q", outbound.Reason(err), tc.reason)
-			}
-			delay, ok := outbound.RetryAfter(err)
-			if tc.retry != 0 && (!ok || delay != tc.retry) {
-				t.Errorf("retry after %v %v, want %v", delay, ok, tc.retry)
-			}
-			if tc.retry == 0 && ok {
-				t.Errorf("retry after %v, want none", delay)
-			}
-			if strings.Contains(err.Error(), testBotToken) {
-				t.Errorf("the error names the token: %v", err)
-			}
+			channeltest.CheckFailure(t, err, channeltest.Failure{Permanent: tc.permanent, Reason: tc.reason, RetryAfter: tc.retry, Secret: testBotToken})
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/channel"
+	"github.com/switchboard-chat/switchboard/internal/channel/channeltest"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/netguard"
 	"github.com/switchboard-chat/switchboard/internal/outbound"
@@ -163,25 +164,7 @@ func TestSendErrors(t *testing.T) {
 			api := newFakeViber(t)
 			api.queueRetryAfter("send_message", tc.status, tc.body, tc.header)
 			_, err := api.provider().Send(context.Background(), api.channel(), "01234567890A=", msgOf("text", "hi", ""))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if outbound.IsPermanent(err) != tc.permanent {
-				t.Fatalf("permanent = %v: %v", outbound.IsPermanent(err), err)
-			}
-			if tc.permanent && outbound.Reason(err) != tc.reason {
-				t.Errorf("reason %q, want %q", outbound.Reason(err), tc.reason)
-			}
-			delay, ok := outbound.RetryAfter(err)
-			if tc.retry != 0 && (!ok || delay != tc.retry) {
-				t.Errorf("retry after %v %v, want %v", delay, ok, tc.retry)
-			}
-			if tc.retry == 0 && ok {
-				t.Errorf("retry after %v, want none", delay)
-			}
-			if strings.Contains(err.Error(), testAuthToken) {
-				t.Errorf("the error names the token: %v", err)
-			}
+			channeltest.CheckFailure(t, err, channeltest.Failure{Permanent: tc.permanent, Reason: tc.reason, RetryAfter: tc.retry, Secret: testAuthToken})
 		})
 	}
 }
