@@ -17,7 +17,7 @@ import (
 // 30 only, so the summary of a conversation longer than that missed the
 // request that started it ("what the customer wanted").
 func TestSummaryOfALongConversationKeepsItsOpening(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		msgs := []string{"My order 1234 never arrived."}
 		for i := 2; i <= 45; i++ {
 			msgs = append(msgs, fmt.Sprintf("follow-up %d", i))

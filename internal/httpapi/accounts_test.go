@@ -29,7 +29,7 @@ func (f *fixture) signInAs(t *testing.T, body string) (token string, workspaces 
 // its own workspace only; her password is one; deactivation is per
 // workspace.
 func TestOnePersonInTwoWorkspaces(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.addAna(t)
 		var me struct{ Workspace workspace.Workspace }

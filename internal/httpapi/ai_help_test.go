@@ -60,7 +60,7 @@ func chatServer(t *testing.T, reply string, status *atomic.Int32) *httptest.Serv
 }
 
 func TestAIHelp(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		var failing atomic.Int32
 		model := chatServer(t, "Hello Ada, your parcel left our warehouse today.", &failing)
 		guard := netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})

@@ -27,7 +27,7 @@ func aiTestKeys(t *testing.T) *secret.Keyring {
 }
 
 func TestAISettingsAndIntents(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			body, _ := io.ReadAll(r.Body)
 			if r.URL.Path != "/v1/chat/completions" || r.Header.Get("Authorization") != "Bearer sk-live-abcdefgh1234" || !bytes.Contains(body, []byte(`"model":"m1"`)) {

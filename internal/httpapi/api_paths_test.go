@@ -15,7 +15,7 @@ import (
 // answers 404. Every answer, API or not, says nosniff. The requests are
 // written raw: net/http's client would clean some of these paths.
 func TestAPIPathsAnswerJSON(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		agent := "Authorization: Bearer " + f.tokens["agent"]
 		tests := []struct {

@@ -10,7 +10,7 @@ import (
 )
 
 func TestAuthAndRoles(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "no token", method: "GET", path: "/api/v1/contacts", status: 401, want: []string{`"code":"unauthorized"`}},
@@ -70,7 +70,7 @@ func TestAuthAndRoles(t *testing.T) {
 
 // TestLogin signs in, uses the session, and fails with a wrong password.
 func TestLogin(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		if _, err := f.wsSvc.CreateUser(context.Background(), f.ws.ID, workspace.NewUser{
 			Email: "ana@acme.test", Name: "Ana", Role: workspace.RoleAgent, Password: "correct horse"}); err != nil {

@@ -44,7 +44,7 @@ func (f *fixture) hookWorkflow(t *testing.T) (id, secret string) {
 // body is read. The body timeout is an hour here, so an answer that
 // waited for the body would never come.
 func TestCredentialsBeforeBody(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, withLimits(httpapi.Limits{BodyTimeout: time.Hour}), withCustomWebhook)
 		hook, _ := f.hookWorkflow(t)
 		channelPath := "/channels/custom/" + f.vars["channel"] + "/webhook"
@@ -84,7 +84,7 @@ func TestCredentialsBeforeBody(t *testing.T) {
 // once the body timeout passes, on every kind of route; nothing is
 // stored. Live streams, which have no body, are not cut by it.
 func TestSlowBodyIsCut(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		const timeout = 100 * time.Millisecond
 		f := newFixture(t, d, withLimits(httpapi.Limits{BodyTimeout: timeout}), withCustomWebhook)
 		hook, secret := f.hookWorkflow(t)

@@ -53,7 +53,7 @@ func withCookie(session, csrf string, more ...string) map[string]string {
 // tokens work as before; signing out clears the cookie and ends the
 // session.
 func TestBrowserSession(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.addAna(t)
 		creds := `{"email":"ana@acme.test","password":"correct horse"}`
@@ -172,7 +172,7 @@ func cleared(resp *http.Response) bool {
 // directly, or through a trusted proxy that says so; nobody else's
 // X-Forwarded-Proto is believed.
 func TestBrowserSessionCookieSecure(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		creds := `{"email":"ana@acme.test","password":"correct horse"}`
 		f := newFixture(t, d)
 		f.addAna(t)
@@ -211,7 +211,7 @@ func TestBrowserSessionCookieSecure(t *testing.T) {
 // list and no cookie, then the chosen workspace_id and the cookie, which
 // acts in that workspace only.
 func TestBrowserSessionWorkspacePicker(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.addAna(t)
 		other, err := f.wsSvc.Create(context.Background(), "Beta", "UTC")

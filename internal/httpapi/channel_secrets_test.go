@@ -16,7 +16,7 @@ import (
 // After a rotation the old token is refused on both webhook URLs and the
 // new one is let in.
 func TestChannelTokenRotation(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		var created struct {
 			ID      int64             `json:"id"`

@@ -19,7 +19,7 @@ import (
 // them. A provider's refusal changes nothing; a channel type without
 // templates is 422.
 func TestChannelTemplates(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		token := "EAAG-good"
 		graph := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -24,7 +24,7 @@ import (
 // reads is counted as 499 (client closed request), not as a 500 that
 // the 5xx alert and dashboard take for the node failing.
 func TestClientGoneIsNoServerError(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		asked := make(chan struct{}, 1)
 		model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path != "/v1/chat/completions" {

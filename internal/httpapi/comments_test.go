@@ -11,7 +11,7 @@ import (
 // by its author or a manager but not another agent; each refusal is a
 // clear error that changes nothing.
 func TestCommentEditAndDeleteAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		r := f.inbound(t, "+14155550199", "Ada", "c-1")
 		f.vars["conversationID"] = itoa(r.ConversationID)

@@ -12,7 +12,7 @@ import (
 // shortcuts; a retry of a message that did not fail, or of one that is not
 // there, is refused and changes nothing.
 func TestRetryAndShortcutRoutes(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		got := f.inbound(t, "+33611111111", "Léa", "m-retry-1")
 		f.vars["conv"] = fmt.Sprint(got.ConversationID)

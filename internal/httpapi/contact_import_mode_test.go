@@ -10,7 +10,7 @@ import (
 // The import's mode and "do not overwrite" (SPEC §2) arrive as parts of
 // the body, like dry_run; a bad one is a 422 naming it.
 func TestContactImportModeParts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		first := "first_name,phone,country\nAda,+442079460958,UK\n"
 		again := "first_name,phone,country\nAda L.,+442079460958,FR\nBob,+33612345678,\n"

@@ -11,7 +11,7 @@ import (
 // change a contact they may not see (the upsert route answers it 404),
 // nor count it as updated; the other rows are imported.
 func TestContactImportLeavesUnseenContactsAlone(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		hidden := f.inbound(t, "+14155550100", "Hidden", "m1") // unassigned, no team: not the restricted manager's
 		f.vars["hidden"] = itoa(hidden.ContactID)

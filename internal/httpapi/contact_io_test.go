@@ -27,7 +27,7 @@ func importBody(t *testing.T, csv string, parts map[string]string) (string, map[
 }
 
 func TestContactImportExport(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		csv := "Name,Phone,Email\nAda,+442079460958,ada@example.com\nBob,12,\nCy,+33612345678,cy@example.com\n"
 		body, hdr := importBody(t, csv, map[string]string{"mapping": `{"Name":"first_name","Phone":"phone","Email":"email"}`, "dry_run": "true"})
@@ -60,7 +60,7 @@ func TestContactImportExport(t *testing.T) {
 
 // An agent allowed to export exports only the contacts they may see.
 func TestContactExportIsScoped(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.inbound(t, "+14155550100", "Hidden", "m1") // an unassigned conversation of no team of theirs
 		f.run(t, []scenario{
@@ -80,7 +80,7 @@ func TestContactExportIsScoped(t *testing.T) {
 // before it, so opening the export runs nothing, and importing the export
 // gives the name back as it was. A number is left alone.
 func TestContactExportRunsNoFormula(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "a contact named like a formula", method: "POST", path: "/api/v1/contacts", as: "owner",
@@ -106,7 +106,7 @@ func TestContactExportRunsNoFormula(t *testing.T) {
 // exported, edited in a spreadsheet and imported back are updated by
 // their id, not created again.
 func TestContactExportEditedImportsBackByID(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.inbound(t, "visitor-1", "Visitor", "m1")
 		f.run(t, []scenario{

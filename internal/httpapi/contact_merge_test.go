@@ -14,7 +14,7 @@ func withMergeCloser(deps *httpapi.Deps) {
 }
 
 func TestContactMerge(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, withMergeCloser)
 		a := f.inbound(t, "+14155550100", "Ada", "m1")
 		b := f.inbound(t, "+14155550199", "Ada", "m2")
@@ -45,7 +45,7 @@ func TestContactMerge(t *testing.T) {
 }
 
 func TestContactMergeSuggestions(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		a := f.inbound(t, "+14155550100", "Ada", "m1")
 		b := f.inbound(t, "14155550100", "Ada", "m2")

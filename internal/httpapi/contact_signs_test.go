@@ -21,7 +21,7 @@ import (
 // the typing indicator, on the message they sent; a person reading the
 // conversation marks it read for the contact.
 func TestContactSigns(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, func(deps *httpapi.Deps) {
 			deps.Signs = channel.NewSigns(deps.Channels, d, nil)
 		})

@@ -14,7 +14,7 @@ import (
 // whether another page follows), which must not be read as "no limit
 // given" and cut to the default 50 without a cursor.
 func TestContactTimelineAtTheLargestPage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		var contactID int64
 		for i := range 60 { // an event per message, and more

@@ -10,7 +10,7 @@ import (
 // The bulk endpoint over HTTP: what it answers, what it refuses (with the
 // error's JSON body) and that a refusal leaves the contacts as they were.
 func TestContactsBulk(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "ada", method: "POST", path: "/api/v1/contacts", as: "agent", body: `{"first_name":"Ada","tags":["import"]}`, status: 201, capture: "ada"},

@@ -9,7 +9,7 @@ import (
 )
 
 func TestContacts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "define age", method: "POST", path: "/api/v1/custom-fields", as: "owner",

@@ -10,7 +10,7 @@ import (
 // A person marks a conversation read and unread; the list says so for
 // them alone; a workspace token and an unknown conversation are refused.
 func TestMarkReadAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		r := f.inbound(t, "+14155550177", "Ada", "read-1")
 		f.vars["conversationID"] = itoa(r.ConversationID)

@@ -12,7 +12,7 @@ import (
 // the refused ones listed with their reason while the others go on; a bad
 // action or list changes nothing; capacity holds.
 func TestConversationsBulk(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		for i, name := range []string{"a", "b", "c", "d"} {
 			r := f.inbound(t, "+1415555020"+itoa(int64(i)), name, "bulk-"+name)

@@ -17,7 +17,7 @@ import (
 // by on the channel is refused with the reason, changing nothing (the
 // harness compares the store).
 func TestStartConversationOnAChannelTheContactNeverWroteOn(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "an SMS channel", method: "POST", path: "/api/v1/channels", as: "manager", status: 201, capture: "sms",

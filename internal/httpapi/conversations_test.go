@@ -8,7 +8,7 @@ import (
 )
 
 func TestConversationRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		r := f.inbound(t, "+14155550101", "Ana", "m-1")
 		f.vars["ana"], f.vars["first"] = itoa(r.ContactID), itoa(r.ConversationID)
@@ -73,7 +73,7 @@ func TestConversationRules(t *testing.T) {
 // accepted and then failed for good by the sender ("the content of a …
 // message must be a JSON object"), nor stored as a bare null.
 func TestSendRefusesContentThatIsNotAnObject(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.vars["conv"] = itoa(f.inbound(t, "+14155550101", "Ana", "m-1").ConversationID)
 		var scs []scenario
@@ -95,7 +95,7 @@ func TestSendRefusesContentThatIsNotAnObject(t *testing.T) {
 // send, whatever its type: a 422 at once, not a 202 that the sender then
 // fails for good.
 func TestSendRefusesAMessageWithNothingToSend(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.vars["conv"] = itoa(f.inbound(t, "+14155550101", "Ana", "m-1").ConversationID)
 		var scs []scenario
@@ -117,7 +117,7 @@ func TestSendRefusesAMessageWithNothingToSend(t *testing.T) {
 // moment they opened it. Capacity holds as for any named assignment: at
 // capacity the open is a 409 and nothing is opened.
 func TestARestrictedAgentOwnsTheConversationTheyOpen(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		lead := f.inbound(t, "+14155550111", "Lea", "m-lead")
 		other := f.inbound(t, "+14155550112", "Oz", "m-oz")

@@ -11,7 +11,7 @@ import (
 // workspace cannot open private networks to its HTTP Request steps: only
 // the operator can (--allow-private-networks).
 func TestNoRequestReachesInside(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		refused := []string{`"field":"config.base_url"`, "not allowed", "--allow-private-networks"}
 		f.run(t, []scenario{

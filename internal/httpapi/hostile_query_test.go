@@ -24,9 +24,10 @@ var hostileStrings = []string{strings.Repeat("a", 50_000), "%00", "a%00b", "%FF"
 // TestHostileQueryParameters sends hostile values in every query (and
 // header) parameter of every GET route the OpenAPI document lists, so a
 // new list is covered as soon as it is documented: each must be a 400
-// that changes nothing, on both stores.
+// that changes nothing. On SQLite alone: a value that reached the store
+// unchecked would answer there too, but not 400.
 func TestHostileQueryParameters(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newSweepFixture(t, d, nil)
 		_, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
 		var doc struct {

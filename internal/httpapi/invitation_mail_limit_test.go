@@ -18,7 +18,7 @@ import (
 // changes nothing (the link mailed last still works); twenty minutes on,
 // one more goes. An invitation without mail is never counted.
 func TestInvitationMailsToOneRecipientAreBounded(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		sink := smtptest.New(t, smtptest.Options{})
 		clk := clock.NewFake(time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC))
 		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{Clock: clk}, deps: []func(*httpapi.Deps){withMailer(t, sink)}})

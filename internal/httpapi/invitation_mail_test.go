@@ -46,7 +46,7 @@ func (f *fixture) invite(t *testing.T, as, path, body string, want int) mailedIn
 // working. A server that refuses the mail leaves the invitation and its
 // link, the answer saying why it was not mailed.
 func TestInvitationMailed(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		sink := smtptest.New(t, smtptest.Options{})
 		clk := clock.NewFake(time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC))
 		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{Clock: clk}, deps: []func(*httpapi.Deps){withMailer(t, sink)}})
@@ -137,7 +137,7 @@ func TestInvitationMailed(t *testing.T) {
 // changing nothing (the harness compares every table); without
 // send_email it invites as before, and /api/v1/me says it sends no mail.
 func TestInvitationMailNotConfigured(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		sink := smtptest.New(t, smtptest.Options{})
 		none := newFixture(t, d)
 		noURL := newFixture(t, d, withMailer(t, sink), func(d *httpapi.Deps) { d.PublicURL = "" })
@@ -163,7 +163,7 @@ func TestInvitationMailNotConfigured(t *testing.T) {
 // inviter's Accept-Language prefers, else English; the invitation keeps
 // it, so a resend is in it too, whatever the resender's language.
 func TestInvitationMailLanguage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		sink := smtptest.New(t, smtptest.Options{})
 		clk := clock.NewFake(time.Date(2025, 3, 10, 9, 30, 0, 0, time.UTC))
 		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{Clock: clk}, deps: []func(*httpapi.Deps){withMailer(t, sink)}})

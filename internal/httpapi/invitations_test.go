@@ -21,7 +21,7 @@ import (
 // invite, managers may not invite owners, and revoked links answer 410
 // invitation_revoked.
 func TestInvitations(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.PublicURL = "https://desk.example.com/" })
 		f.run(t, []scenario{
 			{name: "agents may not invite", method: "POST", path: "/api/v1/invitations", as: "agent", body: `{"email":"x@y.z"}`, status: 403},
@@ -101,7 +101,7 @@ func TestInvitations(t *testing.T) {
 // An expired link answers 410 invitation_expired, on preview and accept,
 // and leaves the pending list.
 func TestInvitationExpiredLink(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		clk := clock.NewFake(time.Unix(1_700_000_000, 0))
 		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{Clock: clk}})
 		status, body := f.do(t, scenario{method: "POST", path: "/api/v1/invitations", as: "owner", body: `{"email":"late@acme.test","expires_in":60}`})

@@ -13,7 +13,7 @@ import (
 )
 
 func TestKnowledge(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "no token", method: "GET", path: "/api/v1/knowledge/search?q=x", status: 401},

@@ -45,7 +45,7 @@ var listQuery = map[string]string{"/api/v1/messages/search": "q=hello", "/api/v1
 // outside 1–200 and a cursor of another list are 400s naming the
 // parameter. A new list is covered as soon as it is documented.
 func TestEveryListPagesAlike(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		var conv int64
 		for i, phone := range []string{"+14155550101", "+14155550102", "+14155550103"} {
@@ -149,7 +149,7 @@ func TestEveryListPagesAlike(t *testing.T) {
 // TestConversationListAPI covers the conversation list's parameters, the
 // counts and saved views over HTTP.
 func TestConversationListAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		for i, phone := range []string{"+14155550101", "+14155550102", "+14155550103"} {
 			f.inbound(t, phone, fmt.Sprint("Person ", i), fmt.Sprint("m-", i))

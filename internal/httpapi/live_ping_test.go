@@ -22,7 +22,7 @@ import (
 // loop: nobody read the pong, and the socket was dropped once the ping
 // timed out, every event held back meanwhile.
 func TestLiveFrameDuringThePingKeepsTheSocket(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		clk := clock.NewFake(time.Now())
 		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Clock = clk })
 		var c *websocket.Conn

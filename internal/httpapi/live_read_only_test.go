@@ -13,7 +13,7 @@ import (
 // refused to it, so the live socket it may open to read events does not
 // make its user present either (routing would hand them conversations).
 func TestLiveReadOnlyTokenRecordsNoPresence(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		agent := f.users["agent"].ID
 		_, raw, err := f.wsSvc.CreateToken(context.Background(), f.ws.ID,

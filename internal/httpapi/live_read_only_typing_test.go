@@ -13,7 +13,7 @@ import (
 // are dropped, as its presence is (a notice shows its user typing in
 // conversations they are only watching).
 func TestLiveReadOnlyTokenSendsNoTyping(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		w := buildWorld(t, f)
 		_, raw, err := f.wsSvc.CreateToken(context.Background(), f.ws.ID,

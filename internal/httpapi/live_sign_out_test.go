@@ -17,7 +17,7 @@ import (
 // lost laptop) does the same for that session's device only, and
 // signing out everywhere for every session's.
 func TestSigningOutOfASessionSignsOutItsLiveDevice(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ana := f.addAna(t).ID
 		f.login(t, "laptop", "correct horse", "laptop")
@@ -63,7 +63,7 @@ func TestSigningOutOfASessionSignsOutItsLiveDevice(t *testing.T) {
 // out everywhere does: the user is offline at once, not online with no
 // session for the workspace's inactivity timeout, taking conversations.
 func TestPasswordResetSignsOutTheSessionsLiveDevices(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ana := f.addAna(t).ID
 		f.login(t, "laptop", "correct horse", "laptop")
@@ -91,7 +91,7 @@ func TestPasswordResetSignsOutTheSessionsLiveDevices(t *testing.T) {
 // online with no session behind them until the inactivity timeout,
 // taking conversations.
 func TestPasswordChangeSignsOutTheOtherSessionsLiveDevices(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := newFixture(t, d)
 		ana := f.addAna(t).ID

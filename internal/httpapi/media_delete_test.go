@@ -19,7 +19,7 @@ import (
 // and their bytes gone once the store's work has passed. A file sent to
 // another contact too (a canned file sent to many) is still served.
 func TestDeletingAContactDeletesTheirFiles(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		dir := filepath.Join(t.TempDir(), "media")
 		store, err := media.New(d, media.Options{Dir: dir, MaxBytes: 4096})
 		must0(t, err)

@@ -80,7 +80,7 @@ func (f *fixture) fetch(t *testing.T, path, as string) (*http.Response, []byte) 
 }
 
 func TestMediaUploadAndDownload(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := mediaFixture(t, d)
 		img := tinyPNG(t)
 		// A PNG named .txt and declared as nothing is a PNG.
@@ -139,7 +139,7 @@ func TestMediaUploadAndDownload(t *testing.T) {
 }
 
 func TestMediaRefused(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := mediaFixture(t, d)
 		for _, tc := range []struct {
 			name, filename, ctype string
@@ -175,7 +175,7 @@ func TestMediaRefused(t *testing.T) {
 }
 
 func TestMediaWithoutStore(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		if status, _ := f.upload(t, "agent", "a.png", "", tinyPNG(t)); status != 404 {
 			t.Fatalf("upload without a store: %d", status)
@@ -184,7 +184,7 @@ func TestMediaWithoutStore(t *testing.T) {
 }
 
 func TestSendAttachment(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := mediaFixture(t, d)
 		r := f.inbound(t, "+14155550101", "Ana", "m-1")
 		f.vars["conv"] = itoa(r.ConversationID)
@@ -229,7 +229,7 @@ func TestSendAttachment(t *testing.T) {
 // uploaded, and served as downloads in the sandbox, never as a page: the
 // XML keeps its type, so a browser asked to show it would render markup.
 func TestMediaXMLAndWindowsCSVAreServedAsDownloads(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := mediaFixture(t, d)
 		for _, tc := range []struct {
 			filename, ctype, data, want string

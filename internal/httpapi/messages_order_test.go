@@ -30,7 +30,7 @@ func messageIDs(t *testing.T, f *fixture, path string) ([]int64, string) {
 // first; the default stays oldest first, and a cursor of one order is
 // refused by the other.
 func TestMessagesReadNewestFirst(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		var conv int64
 		for i := range 5 {
@@ -88,7 +88,7 @@ func TestMessagesReadNewestFirst(t *testing.T) {
 // newest it holds (?after=<message id>), oldest first and paged like any
 // list, instead of every page it had read again.
 func TestMessagesAfterAnID(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		var conv int64
 		for i := range 5 {

@@ -14,7 +14,7 @@ import (
 // list's filters, another workspace's caller finding nothing, and what
 // cannot be searched refused.
 func TestSearchMessagesOverHTTP(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		g := f.searchIndex(t)
 		r := f.inbound(t, "+14155550300", "Nadia", "search-1")
@@ -42,7 +42,7 @@ func TestSearchMessagesOverHTTP(t *testing.T) {
 // may see its conversation, not by another workspace's caller; what
 // cannot be searched refused.
 func TestSearchCommentsOverHTTP(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		g := f.searchIndex(t)
 		r := f.inbound(t, "+14155550301", "Nadia", "search-2")

@@ -16,7 +16,7 @@ import (
 // mentions them; the agent's bell lists both, counts them, and reads
 // them; bad input is refused and changes nothing.
 func TestNotificationsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		g := f.bell(t)
 		r := f.inbound(t, "+14155550199", "Ada", "bell-1")
@@ -61,7 +61,7 @@ func TestNotificationsAPI(t *testing.T) {
 // the ids it showed, having shown none, must not clear the bell); only a
 // body without ids ({}) marks all. It used to read an empty list as "all".
 func TestMarkingNoNotificationsReadKeepsThemUnread(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		g := f.bell(t)
 		r := f.inbound(t, "+14155550199", "Ada", "bell-1")
@@ -84,7 +84,7 @@ func TestMarkingNoNotificationsReadKeepsThemUnread(t *testing.T) {
 // assigned and mentioned in one conversation and assigned another, reads
 // the first; only the second's assignment stays unread.
 func TestReadingAConversationReadsItsNotifications(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		g := f.bell(t)
 		f.vars["first"] = itoa(f.inbound(t, "+14155550199", "Ada", "bell-1").ConversationID)
@@ -115,7 +115,7 @@ func TestReadingAConversationReadsItsNotifications(t *testing.T) {
 // The notification settings over HTTP: the defaults, a change, and bad
 // input refused without change.
 func TestNotificationSettingsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		path := "/api/v1/me/notification-settings"
 		f.run(t, []scenario{

@@ -38,7 +38,7 @@ var (
 // TestOpenAPIMatchesRoutes checks the served document against the route
 // table in both directions, and that it is well-formed enough for tools.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		status, body := f.do(t, scenario{method: "GET", path: "/api/openapi.json"})
 		if status != 200 {

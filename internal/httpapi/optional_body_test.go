@@ -19,7 +19,7 @@ import (
 // turns an empty body into Content-Length: 0, so the request is written
 // here by hand). The chunked one was a 400 "request body is empty".
 func TestOptionalBodyMayBeEmptyAndChunked(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		r := f.inbound(t, "+14155550101", "Ana", "m-1")
 		conn, err := net.Dial("tcp", strings.TrimPrefix(f.srv.URL, "http://"))

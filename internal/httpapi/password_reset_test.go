@@ -56,7 +56,7 @@ var resetLink = regexp.MustCompile(`https://sb\.acme\.test/reset-password/(pwr_[
 // only an account with a password is mailed a link, which sets the
 // password once and signs the account out everywhere.
 func TestPasswordResetOverHTTP(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		sink := smtptest.New(t, smtptest.Options{})
 		f := newFixture(t, d, withMailer(t, sink))
 		if _, err := f.wsSvc.SetAccountPassword(context.Background(), "owner@acme.test", "correct horse"); err != nil {
@@ -109,7 +109,7 @@ func TestPasswordResetOverHTTP(t *testing.T) {
 // email; without a mail server (or the public URL links start with)
 // the answer is 409 mail_not_configured, for every email alike.
 func TestPasswordResetRefusals(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		sink := smtptest.New(t, smtptest.Options{})
 		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{SignInPerEmail: workspace.Rate{Count: 2, Per: time.Hour}},
 			deps: []func(*httpapi.Deps){withMailer(t, sink)}})
@@ -139,7 +139,7 @@ func TestPasswordResetRefusals(t *testing.T) {
 // its own), else the one its Accept-Language prefers among English and
 // French, else English; a language named that the node lacks is English.
 func TestPasswordResetMailLanguage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		sink := smtptest.New(t, smtptest.Options{})
 		f := newFixtureWith(t, d, fixtureOptions{workspace: workspace.Options{SignInPerEmail: workspace.Rate{Count: 100, Per: time.Hour}},
 			deps: []func(*httpapi.Deps){withMailer(t, sink)}})

@@ -19,7 +19,7 @@ import (
 // 409 reply_window_closed and nothing stored, and a template the channel
 // synced still goes.
 func TestReplyWindowThroughTheAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		fake := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 		d.SetClock(fake)
 		f := newFixture(t, d)

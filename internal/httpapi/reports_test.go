@@ -18,7 +18,7 @@ import (
 )
 
 func TestReportsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		svc := report.New(d, report.Options{})
 		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = svc })
 		f.inbound(t, "+15550001", "Ada", "m-1")
@@ -97,7 +97,7 @@ func TestReportsAPI(t *testing.T) {
 // {"reopen_window_minutes"}; each must leave the other as it was, not
 // zero it (a reopen window of 0 silently stops counting reopens).
 func TestReportSettingsKeepWhatAPutLeavesOut(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		svc := report.New(d, report.Options{})
 		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = svc })
 		f.run(t, []scenario{
@@ -121,7 +121,7 @@ func TestReportSettingsKeepWhatAPutLeavesOut(t *testing.T) {
 // (docs/reports.md): the queue it waits in counts only the real one, and
 // its wait is not the longest.
 func TestReportNowLeavesTestConversationsOutOfTheQueues(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		clk := clock.NewFake(time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC))
 		d.SetClock(clk)
@@ -157,7 +157,7 @@ func TestReportNowLeavesTestConversationsOutOfTheQueues(t *testing.T) {
 // their open conversations without the test ones, like Now's open and
 // unassigned.
 func TestReportNowLeavesTestConversationsOutOfAgentsLoad(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		svc := report.New(d, report.Options{})
 		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = svc })
@@ -201,7 +201,7 @@ func testConversation(t *testing.T, f *fixture, d *db.DB) int64 {
 // value is a 400 naming the parameter. A typo ("contacts") used to answer
 // 200 with every figure 0, as if nothing had been opened.
 func TestReportFilterRefusesUnknownSources(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.Reports = report.New(d, report.Options{}) })
 		var scenarios []scenario
 		for _, q := range []string{"opened_source=contacts", "opened_source=auto_close", "closed_source=closed", "closed_source=contact"} {

@@ -8,7 +8,7 @@ import (
 )
 
 func TestRoutingAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.vars["first"] = itoa(f.inbound(t, "+14155550101", "Ana", "m-1").ConversationID)
 		f.vars["second"] = itoa(f.inbound(t, "+14155550102", "Bo", "m-2").ConversationID)

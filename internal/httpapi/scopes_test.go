@@ -25,7 +25,7 @@ var pathParam = regexp.MustCompile(`\{[^}]+\}`)
 // outside the contacts area and the caller's own). A route added without
 // an area fails here.
 func TestTokenScopesOnEveryRoute(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		tokens := map[string][]string{"read_only": {workspace.ScopeReadOnly}, "contacts": {workspace.ScopeContacts}}
@@ -110,7 +110,7 @@ func answerHead(t *testing.T, f *fixture, method, path, token string) (int, stri
 // Scopes are checked on creation, listed, and sessions have none; a
 // token with several areas may use each of them.
 func TestTokenScopesCreateAndList(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "unknown scope", method: "POST", path: "/api/v1/tokens", as: "owner", body: `{"name":"x","scopes":["admin"]}`,

@@ -91,7 +91,7 @@ func (f *fixture) sessionIDs(t *testing.T, as string) (ids []int64, current int6
 // Sign out of this session, of another, of all; list them; every answer
 // of the auth routes is no-store; an API token has no session to end.
 func TestSessionEndpoints(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.addAna(t)
 		f.login(t, "laptop", "correct horse", "Firefox on a laptop")
@@ -146,7 +146,7 @@ func TestSessionEndpoints(t *testing.T) {
 // /api/v1/me/password, and ends one's other sessions; a reset by a
 // manager or owner ends them all.
 func TestPasswordChangeEndpoints(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.addAna(t)
 		f.login(t, "laptop", "correct horse", "laptop")
@@ -182,7 +182,7 @@ func TestPasswordChangeEndpoints(t *testing.T) {
 // 429 with Retry-After; X-Forwarded-For names the client only when the
 // peer is a trusted proxy.
 func TestLoginLimits(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		clk := clock.NewFake(time.Unix(1_700_000_000, 0))
 		wrong := `{"email":"ana@acme.test","password":"wrong horse"}`
 		limited := func(f *fixture, body, xff, retryAfter string) {

@@ -23,7 +23,7 @@ import (
 )
 
 func TestTagRenameAndRecolour(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "a tag", method: "POST", path: "/api/v1/tags", as: "manager", body: `{"name":"vip","color":"#ff0000"}`, status: 201, capture: "vip"},
@@ -47,7 +47,7 @@ func TestTagRenameAndRecolour(t *testing.T) {
 }
 
 func TestCustomFieldEditAndUsage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "a list field", method: "POST", path: "/api/v1/custom-fields", as: "manager",
@@ -95,7 +95,7 @@ func TestCustomFieldEditAndUsage(t *testing.T) {
 }
 
 func TestLifecycleStageSettings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		var stages struct {
 			Data []struct {
@@ -149,7 +149,7 @@ func TestLifecycleStageSettings(t *testing.T) {
 }
 
 func TestClosingCategoryRenameAndBusinessHours(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "a category", method: "POST", path: "/api/v1/closing-categories", as: "manager", body: `{"name":"Solved"}`, status: 201, capture: "solved"},
@@ -189,7 +189,7 @@ func TestClosingCategoryRenameAndBusinessHours(t *testing.T) {
 // deleted: 409 naming the workflow, in the error body every refusal has;
 // once the workflow no longer names it, it goes.
 func TestDeletingANamedCategoryOrStageIsAConflict(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "a category", method: "POST", path: "/api/v1/closing-categories", as: "manager", body: `{"name":"Spam"}`, status: 201, capture: "spam"},
@@ -234,7 +234,7 @@ func (in *integrator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestChannelConnectionTest(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		// The node allows loopback here, as the demo does (127.0.0.1/32).
 		loopback := netguard.New(netguard.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 		channels := func() *channel.Service {
@@ -288,7 +288,7 @@ func TestChannelConnectionTest(t *testing.T) {
 }
 
 func TestChannelConnectionTestGuarded(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		// The fixture's node allows no private network: the probe to the
 		// fixture channel's 127.0.0.1 is refused by the guard, not sent.
 		f := newFixture(t, d)

@@ -8,7 +8,7 @@ import (
 )
 
 func TestUsersAndTeams(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "add a user", method: "POST", path: "/api/v1/users", as: "manager",
@@ -58,7 +58,7 @@ func TestUsersAndTeams(t *testing.T) {
 }
 
 func TestChannelsAndSettings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.vars["token"] = f.ch.Token
 		f.vars["hint"] = f.ch.Token[len(f.ch.Token)-4:]
@@ -146,7 +146,7 @@ func TestChannelsAndSettings(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		var created struct {
 			ID     int64

@@ -9,7 +9,7 @@ import (
 )
 
 func TestSnippets(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "no token", method: "GET", path: "/api/v1/snippets", status: 401},

@@ -13,7 +13,7 @@ import (
 // nothing) when it holds a member the request does not have, a NUL
 // character or invalid UTF-8, and that the answer says where.
 func TestStrictBodies(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		r := f.inbound(t, "+14155550101", "Ana", "m-1")
 		f.vars["conv"], f.vars["ana"] = itoa(r.ConversationID), itoa(r.ContactID)

@@ -19,7 +19,7 @@ import (
 // reads and answers the survey signed out; the report counts it for
 // owners and managers only.
 func TestSatisfactionSurveyOverHTTP(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, func(deps *httpapi.Deps) { deps.PublicURL = "https://sb.acme.test" })
 		g := background.NewGroup(f.d.Clock())
 		sat := satisfaction.New(f.d, satisfaction.Options{PublicURL: "https://sb.acme.test"})

@@ -62,7 +62,7 @@ func whatsAppConversation(t *testing.T, f *fixture, chs *channel.Service, name, 
 // passes is stored with the template's own text, rendered, whatever text
 // the client wrote.
 func TestSendTemplateThroughTheAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		chs := newChannels(t, d)
 		wa, conv := whatsAppConversation(t, f, chs, "WhatsApp", "+14155550100")

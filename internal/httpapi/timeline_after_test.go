@@ -16,7 +16,7 @@ import (
 // first, paged like any list, bounded by limit, and refuse what the
 // messages' after refuses.
 func TestCommentsAndEventsAfterAnID(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		conv := f.inbound(t, "+14155550101", "Ana", "m-0").ConversationID
 		f.vars["conv"] = itoa(conv)

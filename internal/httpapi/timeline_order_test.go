@@ -15,7 +15,7 @@ import (
 // events shows its newest, where read oldest first up to a bound it
 // stopped before them. Oldest first stays the default.
 func TestTimelineReadNewestFirst(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		var conv int64
 		for i := range 3 {

@@ -33,7 +33,7 @@ func (f *fixture) openStream(t *testing.T, as string) (resp *http.Response, clos
 // Live streams are capped per user and per node: one more is a 429 with
 // Retry-After, and a closed stream gives its slot back.
 func TestStreamCaps(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, withLimits(httpapi.Limits{StreamsPerUser: 2, StreamsPerNode: 3}))
 		open := func(as string, want int) func() {
 			t.Helper()
@@ -78,7 +78,7 @@ func TestStreamCaps(t *testing.T) {
 // beyond, 429 with Retry-After. Other tokens and channel webhooks are not
 // held back by one token's excess.
 func TestRateLimitPerToken(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		c := clock.NewFake(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 		f := newFixture(t, d, withLimits(httpapi.Limits{Rate: 0.5, Burst: 2}), withCustomWebhook,
 			func(deps *httpapi.Deps) { deps.Clock = c })

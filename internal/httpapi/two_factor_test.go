@@ -36,7 +36,7 @@ func totp(t *testing.T, key string, at time.Time) string {
 // takes the app's or a recovery code, and an invitation's accept asks it
 // too; off with the password and a code.
 func TestTwoFactorOverHTTP(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.addAna(t)
 		session, _ := f.signInAs(t, `{"email":"ana@acme.test","password":"correct horse"}`)
@@ -129,7 +129,7 @@ func wrongCode(code string) string {
 // two_factor_setup_required elsewhere) until they turn it on, API tokens
 // act as before, and nobody of the workspace may turn theirs off.
 func TestWorkspaceRequiresTwoFactor(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.addAna(t)
 		ana, _ := f.signInAs(t, `{"email":"ana@acme.test","password":"correct horse"}`)

@@ -15,7 +15,7 @@ import (
 // conversation unassigned and queued again, and no assignment by hand.
 // Reactivation lets them back.
 func TestDeactivateEndpoints(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		conv := f.inbound(t, "+15550001", "Eve", "m1")
 		f.vars["conv"] = itoa(conv.ConversationID)
@@ -64,7 +64,7 @@ func TestDeactivateEndpoints(t *testing.T) {
 // Deleting a user: only without history (409 saying to deactivate
 // otherwise), never oneself, never an owner by a manager.
 func TestDeleteUserEndpoint(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		conv := f.inbound(t, "+15550002", "Eve", "m1")
 		if _, err := f.conv.Get(context.Background(), access.System(f.ws.ID), conv.ConversationID); err != nil {

@@ -251,7 +251,7 @@ func streamed(t *testing.T, s *sse, n int) []string {
 func ev(typ string, conv int64) string { return fmt.Sprintf("%s %d", typ, conv) }
 
 func TestWhoSeesWhat(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		w := buildWorld(t, f)
 		ctx := context.Background()
@@ -409,7 +409,7 @@ func (f *fixture) userID(t *testing.T, name string) int64 {
 }
 
 func TestPermissionSettings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		all := `{"see_all_conversations":true,"export_contacts":true,"delete_contacts":true}`
 		none := `{"see_all_conversations":false,"export_contacts":false,"delete_contacts":false}`

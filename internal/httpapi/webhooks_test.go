@@ -14,7 +14,7 @@ import (
 )
 
 func TestWebhooks(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("X-Switchboard-Signature") == "" {
 				w.WriteHeader(400)

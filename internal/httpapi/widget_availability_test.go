@@ -14,7 +14,7 @@ import (
 // whenever that changes: an agent's heartbeat puts them online, busy is
 // not online, and a visitor connecting later hears how things stand.
 func TestWidgetToldTheTeamsAvailability(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.openVisitorSocket(t, f.newVisitor(t))
@@ -48,7 +48,7 @@ func TestWidgetToldTheTeamsAvailability(t *testing.T) {
 // store fails there) opens all the same, without the news, and pushes the
 // visitor's history.
 func TestWidgetSocketOpensWithoutTheTeamsAvailability(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)
@@ -73,7 +73,7 @@ func TestWidgetSocketOpensWithoutTheTeamsAvailability(t *testing.T) {
 // with someone online, not. The widget's clock stands at Thursday
 // 2026-01-01 00:00 UTC.
 func TestWidgetToldWhenTheTeamIsBack(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		told := func(when string) widgetFrame {

@@ -12,7 +12,7 @@ import (
 // while they are away); their next message starts another conversation,
 // whose history is no longer "closed".
 func TestWidgetVisitorToldOfTheClose(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)

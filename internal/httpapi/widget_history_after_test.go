@@ -17,7 +17,7 @@ import (
 // a page behind skip every message between. Without after, the history
 // is the latest page, as the widget opens on it.
 func TestWidgetHistoryAfterReadsTheNextPage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)

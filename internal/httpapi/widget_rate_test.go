@@ -17,7 +17,7 @@ import (
 // visitor who retried meanwhile is not refused as "too fast" for
 // messages the server never took.
 func TestWidgetSiteRefusalSpendsNoVisitorMessage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t) // one of the site's requests
@@ -49,7 +49,7 @@ func TestWidgetSiteRefusalSpendsNoVisitorMessage(t *testing.T) {
 // would show a returning visitor an empty conversation as if it were all
 // there is) followed by the error's JSON in the same body.
 func TestWidgetHistoryStoreFailureIsNoEmptyHistory(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)
@@ -81,7 +81,7 @@ func TestWidgetHistoryStoreFailureIsNoEmptyHistory(t *testing.T) {
 // form still replaces). A contact with a name of its own (an agent's, a
 // merged customer's) keeps it: the visitor's word is unverified.
 func TestWidgetPreChatNameFillsAContactMadeBefore(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		send := func(v widget.Visitor, body string) int64 {

@@ -19,7 +19,7 @@ import (
 // history and on their next socket, up to when their messages were seen;
 // another visitor and the agents' own sockets hear nothing of it.
 func TestWidgetVisitorToldOfReads(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana, bob := f.newVisitor(t), f.newVisitor(t)
@@ -84,7 +84,7 @@ func TestWidgetVisitorToldOfReads(t *testing.T) {
 // visitor: a read of another channel's conversation tells no socket and
 // no other node (each notice wakes every live socket of the workspace).
 func TestReadAnnouncedOnWidgetChannelsOnly(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		var mu sync.Mutex
 		var told []live.Remote
 		f := newFixture(t, d, func(deps *httpapi.Deps) {
@@ -122,7 +122,7 @@ func TestReadAnnouncedOnWidgetChannelsOnly(t *testing.T) {
 // every reply sent before it was written: the agents see read where they
 // saw sent. A read naming someone else's reply marks nothing.
 func TestWidgetVisitorReceiptsForReplies(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		channeltest.RunDispatcher(t, d, f.channels)

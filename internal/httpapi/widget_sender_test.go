@@ -11,7 +11,7 @@ import (
 // live and in the history, so the widget can say who answers; one sent
 // by an integration (no person) carries none, nor do the visitor's own.
 func TestWidgetRepliesNameTheirWriter(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)

@@ -19,7 +19,7 @@ import (
 // 10,000 bounded them, so one script could take every slot.) The second
 // address is 127.0.0.2, which Linux's loopback answers too.
 func TestWidgetSocketsBoundedPerClientAddress(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		url := strings.Replace(f.srv.URL, "http", "ws", 1) + "/widget/" + f.vars["widget"] + "/socket"

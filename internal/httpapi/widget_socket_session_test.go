@@ -132,7 +132,7 @@ func (s *visitorSocket) closedWith(notText string) websocket.StatusCode {
 // closed at its next frame or wake, and nothing more is stored through it
 // or pushed to it.
 func TestWidgetSocketSignedOutWhenItsAccessEnds(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		for _, tc := range []struct {
 			name   string
@@ -185,7 +185,7 @@ func TestWidgetSocketSignedOutWhenItsAccessEnds(t *testing.T) {
 // advises); the visitor's open socket keeps receiving the replies, now
 // stored under the kept contact.
 func TestWidgetSocketFollowsTheVisitorIntoAMergedContact(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, withMergeCloser)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)
@@ -215,7 +215,7 @@ func TestWidgetSocketFollowsTheVisitorIntoAMergedContact(t *testing.T) {
 // again with the same client_id (the answer lost with the connection) is
 // stored once, as docs/widget.md promises and as POST …/messages does.
 func TestWidgetSocketResendWithSameClientIDStoredOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)

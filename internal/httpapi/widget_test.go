@@ -61,7 +61,7 @@ func visitorHeader(v widget.Visitor) map[string]string {
 }
 
 func TestWidgetSettingsValidation(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		bad := func(name, config, field string) scenario {
 			return scenario{name: name, method: "POST", path: "/api/v1/channels", as: "owner", status: 422,
@@ -92,7 +92,7 @@ func TestWidgetSettingsValidation(t *testing.T) {
 }
 
 func TestWidgetVisitorAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		other := map[string]string{"Origin": "https://evil.example"}
@@ -192,7 +192,7 @@ func TestWidgetVisitorAPI(t *testing.T) {
 // TestWidgetSocket: a visitor chats over the socket, an agent's reply and
 // typing reach them live, and another site or a wrong secret is refused.
 func TestWidgetSocket(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)
@@ -345,7 +345,7 @@ func (f *fixture) widgetUpload(t *testing.T, v widget.Visitor, origin, filename 
 }
 
 func TestWidgetUploads(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		ana := f.newVisitor(t)
@@ -380,7 +380,7 @@ const multipartRoom = 128 << 10
 // TestWidgetOriginRate: a site's requests are limited on their own; the
 // channel's other sites are not held back by it.
 func TestWidgetOriginRate(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.widgetChannel(t)
 		newVisitor := func(origin string) int {

@@ -12,7 +12,7 @@ import (
 // import with every problem listed, the list's status and counts, and a
 // delete refused while runs wait unless forced.
 func TestWorkflowListAdmin(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		broken := `{"name": "Broken", "trigger": {"type": "conversation_opened"}, "steps": [
 			{"id": "a", "type": "send_message", "settings": {"text": "x"}, "exits": {"next": "ghost"}},

@@ -16,7 +16,7 @@ import (
 // If-Match (or with *) a save overwrites, as before revisions; a
 // malformed If-Match is a 400 naming the header.
 func TestWorkflowDraftRevisionAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		def := func(text string) string {
 			return `{"name": "Revisions", "trigger": {"type": "manual"}, "steps": [{"id": "note", "type": "add_comment", "settings": {"text": "` + text + `"}}]}`

@@ -11,7 +11,7 @@ import (
 // bad input is refused naming the field and changes nothing; a message
 // opens a test conversation that the lists leave out unless asked.
 func TestWorkflowTestPanelRoutes(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.run(t, []scenario{
 			{name: "a workflow", method: "POST", path: "/api/v1/workflows", as: "manager", status: 201, capture: "wf",

@@ -12,7 +12,7 @@ import (
 // with the runs started on each, and one version's definition; managers
 // only, 400 for a malformed version and 404 for an unknown one.
 func TestWorkflowVersionsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		def := func(text string) string {
 			return `{"name": "Versions", "trigger": {"type": "manual"}, "steps": [{"id": "note", "type": "add_comment", "settings": {"text": "` + text + `"}}]}`

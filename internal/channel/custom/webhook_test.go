@@ -20,7 +20,7 @@ import (
 // the integrator gave, its identity on the channel, an open conversation
 // and the message — and only then answers 200.
 func TestWebhookMessageOpensConversation(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		shapes := []struct {
@@ -94,7 +94,7 @@ func TestWebhookMessageOpensConversation(t *testing.T) {
 // A redelivered webhook is answered 200 again, marked duplicate, and
 // stores nothing more.
 func TestWebhookRedeliveryStoredOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		body := textEvent("cust-1", EventMessage, "m-1", "hello")
 		first := f.deliver(t, body)
@@ -115,7 +115,7 @@ func TestWebhookRedeliveryStoredOnce(t *testing.T) {
 // A message_echo is stored as an outbound message sent from outside
 // Switchboard, in the contact's open conversation, without reopening it.
 func TestWebhookEcho(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		opened := f.deliver(t, textEvent("+14155550100", EventMessage, "in-1", "hi"))
@@ -142,7 +142,7 @@ func TestWebhookEcho(t *testing.T) {
 // All events of one webhook are stored together, in order, and a message
 // of a type Switchboard does not know is kept whole.
 func TestWebhookManyEventsAndUnknownType(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		sticker := `{"type":"sticker","sticker":{"id":"CAACAgIAAxkBAAEB","emoji":"👍"}}`
@@ -166,7 +166,7 @@ func TestWebhookManyEventsAndUnknownType(t *testing.T) {
 // Every refused webhook gets its documented status and error code, is
 // counted, and changes nothing in the store.
 func TestWebhookRefusals(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		ctx := context.Background()
 		other := f.newChannel(t, "http://127.0.0.1:2")
@@ -255,7 +255,7 @@ func TestWebhookRefusals(t *testing.T) {
 // The scheme of the Authorization header is case-insensitive, as HTTP
 // says; the token itself is not.
 func TestWebhookBearerScheme(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		if status, out := f.post(t, f.pathURL(f.ch.ID), "bearer "+f.ch.Token, textEvent("c1", EventMessage, "m1", "hi")); status != http.StatusOK {
 			t.Errorf("lower-case scheme: %d %v", status, out)

@@ -18,7 +18,7 @@ import (
 // another secret's or garbage is a 401 that stores nothing and asks
 // nothing of LINE; a channel that is not LINE's is a 404.
 func TestWebhookSignature(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		body := string(events(t, "message_text"))
 		good := Sign(testSecret, []byte(body))
@@ -57,7 +57,7 @@ func TestWebhookSignature(t *testing.T) {
 // contact, named by their LINE profile (asked once); a postback is stored
 // as the contact's answer.
 func TestWebhookStoresEachKind(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		ctx := context.Background()
 		want := []struct{ file, typ, text string }{
@@ -121,7 +121,7 @@ func TestWebhookStoresEachKind(t *testing.T) {
 // A redelivered event (isRedelivery, same message id) and a redelivered
 // postback (same event id) are stored once.
 func TestWebhookRedeliveryStoredOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		f.deliver(t, "message_text")
 		before := rows(t, d)
@@ -145,7 +145,7 @@ func TestWebhookRedeliveryStoredOnce(t *testing.T) {
 // answered 200 and store nothing; a body that is not LINE's, correctly
 // signed, is a 400 that stores nothing.
 func TestWebhookIgnoredAndMalformed(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		before := rows(t, d)
 		f.deliver(t, "verify")
@@ -167,7 +167,7 @@ func TestWebhookIgnoredAndMalformed(t *testing.T) {
 // A message in a group chat is the group's: the group is the contact,
 // named by its summary.
 func TestWebhookGroup(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		f.deliver(t, "message_group_text")
 		ctx := context.Background()
@@ -187,7 +187,7 @@ func TestWebhookGroup(t *testing.T) {
 // consented: 404) leaves the contact without LINE's name (named by its id), the
 // message stored.
 func TestWebhookProfileRefused(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		f.api.queue("GET /v2/bot/profile/"+testUser, http.StatusNotFound, `{"message":"Not found"}`)
 		f.deliver(t, "message_text")
@@ -213,7 +213,7 @@ func TestWebhookProfileRefused(t *testing.T) {
 // LINE is answered 200 only once the delivery is stored: a store that
 // fails is a 5xx, so LINE (with redelivery on) delivers it again.
 func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, channeltest.FailingReceiver{})
 		body := string(events(t, "message_text"))
 		if status, out := f.post(t, f.url(f.ch.ID), Sign(testSecret, []byte(body)), body); status < 500 {

@@ -135,7 +135,7 @@ func (f *hookFixture) rows(t *testing.T) [3]int {
 }
 
 func TestWebhookHandshake(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newHookFixture(t, d)
 		for _, tc := range []struct {
 			name, url string
@@ -163,7 +163,7 @@ func TestWebhookHandshake(t *testing.T) {
 }
 
 func TestWebhookStores(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newHookFixture(t, d)
 		ctx := context.Background()
 		res := f.deliver(t, f.messenger, "messenger/text.json")
@@ -232,7 +232,7 @@ func TestWebhookStores(t *testing.T) {
 
 // Refused deliveries store nothing.
 func TestWebhookRefuses(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newHookFixture(t, d)
 		text := fixture(t, "messenger/text.json")
 		ig := fixture(t, "instagram/text.json")
@@ -272,7 +272,7 @@ func TestWebhookRefuses(t *testing.T) {
 // MaxMedia files fetched and the others kept as links, rather than the
 // whole delivery refused (and redelivered by Meta until it gives up).
 func TestWebhookStoresAMessageWithMoreFilesThanAreFetched(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newHookFixture(t, d)
 		n := conversation.MaxMedia + 2
 		var atts []string
@@ -313,7 +313,7 @@ func TestWebhookStoresAMessageWithMoreFilesThanAreFetched(t *testing.T) {
 // stored once when Meta delivers it again, as a message or a postback
 // is; another kind of event at the same moment is not taken for it.
 func TestWebhookStoresAnEventWithoutMidOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newHookFixture(t, d)
 		first := f.deliver(t, f.messenger, "messenger/referral.json")
 		before := f.rows(t)
@@ -338,7 +338,7 @@ func TestWebhookStoresAnEventWithoutMidOnce(t *testing.T) {
 // stored and acknowledged, rather than the whole batch refused with a 400
 // that Meta keeps redelivering.
 func TestWebhookSkipsAnEventWithoutASender(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newHookFixture(t, d)
 		body := []byte(`{"object":"page","entry":[{"id":"` + fxPage + `","time":1700000005000,"messaging":[` +
 			`{"recipient":{"id":"` + fxPage + `"},"timestamp":1700000000100,"policy-enforcement":{"action":"block","reason":"The bot violated our Platform Policies"}},` +
@@ -385,7 +385,7 @@ func TestWebhookStoresAttachmentsWithLongURLs(t *testing.T) {
 		{"a URL past the bound alone", []string{cdn(conversation.MaxMediaRefLen + 1)}, conversation.TypeUnsupported, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dbtest.Each(t, func(t *testing.T, d *db.DB) {
+			dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 				f := newHookFixture(t, d)
 				var atts []string
 				for _, u := range tc.urls {

@@ -18,7 +18,7 @@ import (
 // The generated webhook token is a valid secret_token: 1–256 characters
 // of A-Z a-z 0-9 _ -.
 func TestChannelTokenIsASecretToken(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		tok := f.ch.Token
 		if len(tok) < 1 || len(tok) > 256 || strings.Trim(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != "" {
@@ -31,7 +31,7 @@ func TestChannelTokenIsASecretToken(t *testing.T) {
 // token is a 401 that stores nothing; a channel that is not Telegram's is
 // a 404.
 func TestWebhookSecretHeader(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		other := f.newChannel(t, "http://127.0.0.1:1")
 		body := string(update(t, "message_text"))
@@ -70,7 +70,7 @@ func TestWebhookSecretHeader(t *testing.T) {
 // profile comes from the sender; a button press is stored as their answer
 // and answered with answerCallbackQuery in the webhook's response.
 func TestWebhookStoresEachKind(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		ctx := context.Background()
 		want := map[string]string{ // fixture → stored type
@@ -128,7 +128,7 @@ func TestWebhookStoresEachKind(t *testing.T) {
 // A redelivered update (Telegram retries until it gets a 2xx) is stored
 // once, whether a message or a button press.
 func TestWebhookRedeliveryStoredOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		for _, name := range []string{"message_text", "callback_query"} {
 			f.deliver(t, name)
@@ -144,7 +144,7 @@ func TestWebhookRedeliveryStoredOnce(t *testing.T) {
 // Updates Switchboard does not read are acknowledged and store nothing;
 // malformed bodies are a 400 that stores nothing.
 func TestWebhookIgnoredAndMalformed(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		before := rows(t, d)
 		if out := f.deliver(t, "my_chat_member"); out["ignored"] != "my_chat_member" {
@@ -164,7 +164,7 @@ func TestWebhookIgnoredAndMalformed(t *testing.T) {
 // An edited message reaches the receive path as an edit of the original
 // message, under an id of its own.
 func TestWebhookEdit(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		rec := &channeltest.Recorder{}
 		f := newFixture(t, d, rec)
 		f.deliver(t, "edited_message")

@@ -37,7 +37,7 @@ func lastMessage(t *testing.T, d *db.DB) storedMessage {
 // An SMS is stored as the contact's message, answered with empty TwiML
 // only after; its redelivery (same MessageSid) is stored once.
 func TestWebhookStoresSMSOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, "")
 		form := fixtureForm(t, "sms.form")
 		a := f.deliver(t, f.path(""), form)
@@ -70,7 +70,7 @@ func TestWebhookStoresSMSOnce(t *testing.T) {
 // An MMS with two media and a message with neither body nor media (stored
 // as unsupported with its parameters) go through the same webhook.
 func TestWebhookMMSAndUnsupported(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, "")
 		f.deliver(t, f.path(""), fixtureForm(t, "mms_two_media.form"))
 		m := lastMessage(t, d)
@@ -88,7 +88,7 @@ func TestWebhookMMSAndUnsupported(t *testing.T) {
 // Wrong, missing or replayed signatures are 401 and store nothing;
 // malformed requests are 400; other channels' ids are 404.
 func TestWebhookRefusals(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, "")
 		form := fixtureForm(t, "sms.form")
 		own := f.srv.URL + f.path("")
@@ -159,7 +159,7 @@ func TestWebhookRefusals(t *testing.T) {
 // channel's webhook_base_url or the node's public URL is that URL's base,
 // not the address the request reached.
 func TestWebhookSignedForPublicURL(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		t.Run("node public URL", func(t *testing.T) {
 			f := newFixture(t, d, "https://sb.example.com")
 			if a := f.post(t, f.path(""), fixtureForm(t, "sms.form"), "https://sb.example.com"+f.path(""), testToken); a.status != http.StatusOK {
@@ -192,7 +192,7 @@ func TestWebhookSignedForPublicURL(t *testing.T) {
 // such, undelivered and failed to failed with Twilio's error; queued and
 // sending change nothing and say so.
 func TestWebhookStatusCallbacks(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, "")
 		ctx := context.Background()
 		f.deliver(t, f.path(""), fixtureForm(t, "sms.form"))
@@ -271,7 +271,7 @@ func TestWebhookStatusCallbacks(t *testing.T) {
 // Twilio is acknowledged only once Receive returned: when the store
 // fails, the answer is a 5xx (Twilio retries), never the TwiML of success.
 func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, "")
 		p := New(channeltest.LoopbackClient(), "")
 		mux := http.NewServeMux()

@@ -19,7 +19,7 @@ import (
 // with another token, or whose body was changed after signing is a 401
 // that stores nothing; a channel that is not Viber's is a 404.
 func TestWebhookSignature(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		other := f.newChannel(t, "5a1b2c3d4e5f6a7b-8c9d0e1f2a3b4c5d-6e7f8a9b0c1d2e3f", "http://127.0.0.1:1")
 		body := callback(t, "message_text")
@@ -67,7 +67,7 @@ func TestWebhookSignature(t *testing.T) {
 // unsubscribed and conversation_started, this one with an empty body
 // (a body would be sent to the user as a welcome message).
 func TestWebhookCallbacksThatStoreNothing(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		before := rows(t, d)
 		for _, name := range []string{"webhook", "subscribed", "unsubscribed"} {
@@ -87,7 +87,7 @@ func TestWebhookCallbacksThatStoreNothing(t *testing.T) {
 // Every message type is stored from the sender, whose profile comes from
 // the callback; the contact is known by their Viber id.
 func TestWebhookStoresEachType(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		ctx := context.Background()
 		want := []struct{ fixture, typ, text string }{
@@ -147,7 +147,7 @@ func TestWebhookStoresEachType(t *testing.T) {
 // A redelivered callback (Viber retries for an hour until it gets a 200)
 // is stored once: the message_token names the message.
 func TestWebhookRedeliveryStoredOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		for _, name := range []string{"message_text", "message_picture", "message_keyboard_reply"} {
 			f.deliver(t, name)
@@ -168,7 +168,7 @@ func TestWebhookRedeliveryStoredOnce(t *testing.T) {
 // Bodies that are not Viber's callbacks are a 400 with the project's
 // error body, even when signed, and store nothing.
 func TestWebhookMalformed(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		before := rows(t, d)
 		for _, body := range []string{`{`, `[]`, `"message"`, `{"timestamp":1}`, `{"event":7}`,
@@ -192,7 +192,7 @@ func TestWebhookMalformed(t *testing.T) {
 // answered: delivered, then seen as read; failed with Viber's words. A
 // redelivered receipt changes nothing more.
 func TestWebhookReceipts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, nil)
 		ctx := context.Background()
 		f.deliver(t, "message_text")
@@ -227,7 +227,7 @@ func TestWebhookReceipts(t *testing.T) {
 // The webhook is answered 2xx only once the message is stored: a store
 // that fails is a 5xx, which Viber retries.
 func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d, channeltest.FailingReceiver{})
 		body := callback(t, "message_text")
 		if r := f.post(t, f.url(f.ch.ID), Sign(testAuthToken, body), body); r.status < 500 {
@@ -240,7 +240,7 @@ func TestWebhookAcknowledgesOnlyAfterReceive(t *testing.T) {
 // contact's message under its message_token, media by URL, receipts as
 // statuses of our message.
 func TestWebhookItems(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		rec := &channeltest.Recorder{}
 		f := newFixture(t, d, rec)
 		for _, name := range []string{"message_picture", "failed"} {

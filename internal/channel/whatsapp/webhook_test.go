@@ -114,7 +114,7 @@ func rows(t *testing.T, d *db.DB) map[string]int { return channeltest.Rows(t, d)
 // number, opens a conversation and is answered 200 once stored; the same
 // delivery again is stored once.
 func TestWebhookStoresAndDedupes(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		h := newHook(t, d, nil, nil)
 		body := fixture(t, "text")
 		status, out := h.post(t, h.ch.ID, body, signatureVectors["text"])
@@ -149,7 +149,7 @@ func TestWebhookStoresAndDedupes(t *testing.T) {
 // Refused deliveries store nothing: a wrong or missing signature (401),
 // a malformed body (400), another channel type or no channel (404).
 func TestWebhookRefusals(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		h := newHook(t, d, nil, nil)
 		body := fixture(t, "text")
 		before := rows(t, d)
@@ -192,7 +192,7 @@ func equal(a, b map[string]int) bool {
 // A delivery for another phone number of the same app, or of account
 // errors only, is acknowledged with nothing stored.
 func TestWebhookOtherPhoneNumber(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		h := newHook(t, d, nil, nil)
 		before := rows(t, d)
 		for _, name := range []string{"other_phone_number", "account_errors"} {
@@ -210,7 +210,7 @@ func TestWebhookOtherPhoneNumber(t *testing.T) {
 // A status of a message Switchboard sent moves it; an unsupported type
 // is stored as such.
 func TestWebhookStatusAndUnsupported(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		h := newHook(t, d, nil, nil)
 		status, out := h.post(t, h.ch.ID, fixture(t, "unsupported"), "")
 		if status != http.StatusOK || !strings.Contains(out, `"message_id"`) {
@@ -230,7 +230,7 @@ func TestWebhookStatusAndUnsupported(t *testing.T) {
 // and media included, which the receive path stores on the message they
 // name and fetches after).
 func TestWebhookHandsEveryFixtureOn(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		rec := &channeltest.Recorder{}
 		h := newHook(t, d, rec, nil)
 		for _, name := range []string{"reaction", "image", "button_reply", "status_read"} {
@@ -248,7 +248,7 @@ func TestWebhookHandsEveryFixtureOn(t *testing.T) {
 // Meta's subscription check: the challenge back for the verify token (the
 // generated one, or the one given), 403 otherwise.
 func TestWebhookHandshake(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
 		for _, tc := range []struct {
 			name  string
 			extra map[string]any
