@@ -80,6 +80,36 @@ func (k WebhookKit) CountReceived(items []conversation.Inbound, results []conver
 	}
 }
 
+// Delivery is what a webhook request came to once received: the items it
+// stored with Receive's results, counted in the metrics, and the
+// provider's answer.
+type Delivery struct {
+	Items   []conversation.Inbound
+	Results []conversation.Received
+	Answer  func(w http.ResponseWriter)
+}
+
+// Serve answers one webhook request, which receive authenticates, parses
+// and stores. Its error is answered by Fail; otherwise what it stored is
+// counted, the provider's answer written — only now, once the store holds
+// every item, is the provider told they arrived — and the request timed.
+func (k WebhookKit) Serve(w http.ResponseWriter, r *http.Request, receive func() (Delivery, error)) {
+	start := time.Now()
+	d, err := receive()
+	if err != nil {
+		k.Fail(w, r, err)
+		return
+	}
+	k.CountReceived(d.Items, d.Results)
+	d.Answer(w)
+	k.Observe(start)
+}
+
+// AnswerJSON is a Delivery's Answer of a 200 with v as its JSON body.
+func AnswerJSON(v any) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) { httpjson.WriteJSON(w, http.StatusOK, v) }
+}
+
 // Observe records a successful webhook's duration, from start, in the
 // WebhookSeconds metric.
 func (k WebhookKit) Observe(start time.Time) {

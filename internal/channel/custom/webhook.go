@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -56,15 +55,10 @@ type response struct {
 }
 
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	items, results, err := h.receive(w, r)
-	if err != nil {
-		h.kit.Fail(w, r, err)
-		return
-	}
-	h.kit.CountReceived(items, results)
-	httpjson.WriteJSON(w, http.StatusOK, response{Results: results})
-	h.kit.Observe(start)
+	h.kit.Serve(w, r, func() (channel.Delivery, error) {
+		items, results, err := h.receive(w, r)
+		return channel.Delivery{Items: items, Results: results, Answer: channel.AnswerJSON(response{Results: results})}, err
+	})
 }
 
 // receive authenticates, parses and stores one webhook, returning the

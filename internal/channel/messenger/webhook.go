@@ -2,7 +2,6 @@ package messenger
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -58,15 +57,10 @@ type result struct {
 }
 
 func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	items, res, err := h.receive(w, r)
-	if err != nil {
-		h.kit.Fail(w, r, err)
-		return
-	}
-	h.kit.CountReceived(items, res.Results)
-	httpjson.WriteJSON(w, http.StatusOK, res)
-	h.kit.Observe(start)
+	h.kit.Serve(w, r, func() (channel.Delivery, error) {
+		items, res, err := h.receive(w, r)
+		return channel.Delivery{Items: items, Results: res.Results, Answer: channel.AnswerJSON(res)}, err
+	})
 }
 
 func (h *webhook) receive(w http.ResponseWriter, r *http.Request) ([]conversation.Inbound, result, error) {

@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -41,23 +40,25 @@ func NewWebhook(in channel.Inbox) *Webhook {
 }
 
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	u, items, results, err := h.receive(w, r)
-	if err != nil {
-		h.kit.Fail(w, r, err)
-		return
-	}
-	h.kit.CountReceived(items, results)
+	h.kit.Serve(w, r, func() (channel.Delivery, error) {
+		u, items, results, err := h.receive(w, r)
+		return channel.Delivery{Items: items, Results: results, Answer: channel.AnswerJSON(reply(u, items))}, err
+	})
+}
+
+// reply is the body of a stored update's 200: a pressed button's
+// callback query answered in the reply itself (so the button stops
+// spinning without a call of ours), else ok, with the update's kind when
+// it stored nothing.
+func reply(u Update, items []conversation.Inbound) map[string]any {
 	if q := u.CallbackQuery; q != nil {
-		httpjson.WriteJSON(w, http.StatusOK, map[string]any{"method": "answerCallbackQuery", "callback_query_id": q.ID})
-	} else {
-		resp := map[string]any{"ok": true}
-		if len(items) == 0 {
-			resp["ignored"] = u.Kind
-		}
-		httpjson.WriteJSON(w, http.StatusOK, resp)
+		return map[string]any{"method": "answerCallbackQuery", "callback_query_id": q.ID}
 	}
-	h.kit.Observe(start)
+	resp := map[string]any{"ok": true}
+	if len(items) == 0 {
+		resp["ignored"] = u.Kind
+	}
+	return resp
 }
 
 // receive authenticates, parses and stores one update.

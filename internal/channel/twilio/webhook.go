@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -47,22 +46,21 @@ type webhook struct {
 }
 
 func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	item, ignored, err := h.receive(w, r)
-	if err != nil {
-		h.kit.Fail(w, r, err)
-		return
-	}
-	if ignored != "" {
-		w.Header().Set(IgnoredHeader, ignored)
-	}
-	if item != nil {
-		h.kit.CountReceived(item.items, item.results)
-	}
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	io.WriteString(w, emptyTwiML)
-	h.kit.Observe(start)
+	h.kit.Serve(w, r, func() (channel.Delivery, error) {
+		item, ignored, err := h.receive(w, r)
+		d := channel.Delivery{Answer: func(w http.ResponseWriter) {
+			if ignored != "" {
+				w.Header().Set(IgnoredHeader, ignored)
+			}
+			w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+			w.WriteHeader(http.StatusOK)
+			io.WriteString(w, emptyTwiML)
+		}}
+		if item != nil {
+			d.Items, d.Results = item.items, item.results
+		}
+		return d, err
+	})
 }
 
 // stored is a webhook's item and what became of it, for the metrics.

@@ -2,7 +2,6 @@ package viber
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -40,13 +39,14 @@ func NewWebhook(in channel.Inbox) *Webhook {
 }
 
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	cb, items, results, err := h.receive(w, r)
-	if err != nil {
-		h.kit.Fail(w, r, err)
-		return
-	}
-	h.kit.CountReceived(items, results)
+	h.kit.Serve(w, r, func() (channel.Delivery, error) {
+		cb, items, results, err := h.receive(w, r)
+		return channel.Delivery{Items: items, Results: results, Answer: func(w http.ResponseWriter) { answerWith(w, cb, items, results) }}, err
+	})
+}
+
+// answerWith writes a stored callback's 200.
+func answerWith(w http.ResponseWriter, cb Callback, items []conversation.Inbound, results []conversation.Received) {
 	switch {
 	case cb.Event == EventConversationStarted:
 		w.WriteHeader(http.StatusOK)
@@ -61,7 +61,6 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		httpjson.WriteJSON(w, http.StatusOK, resp)
 	}
-	h.kit.Observe(start)
 }
 
 // receive authenticates, parses and stores one callback.

@@ -3,7 +3,6 @@ package whatsapp
 import (
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
 	"github.com/switchboard-chat/switchboard/internal/channel"
@@ -45,22 +44,17 @@ type ack struct {
 }
 
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	if r.Method == http.MethodGet {
 		h.verify(w, r)
 		return
 	}
-	items, results, err := h.receive(w, r)
-	if err != nil {
-		h.kit.Fail(w, r, err)
-		return
-	}
-	h.kit.CountReceived(items, results)
-	if results == nil {
-		results = []conversation.Received{}
-	}
-	httpjson.WriteJSON(w, http.StatusOK, ack{Results: results})
-	h.kit.Observe(start)
+	h.kit.Serve(w, r, func() (channel.Delivery, error) {
+		items, results, err := h.receive(w, r)
+		if results == nil {
+			results = []conversation.Received{}
+		}
+		return channel.Delivery{Items: items, Results: results, Answer: channel.AnswerJSON(ack{Results: results})}, err
+	})
 }
 
 // verify answers Meta's subscription check.
