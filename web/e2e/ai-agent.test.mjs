@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fixture, newUser, owner, pane, screenshot, signIn, timelineItem, until } from "./harness.mjs";
+import { describedText, fixture, newUser, owner, pane, screenshot, signIn, timelineItem, until } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -153,10 +153,9 @@ test("the AI agents page in French has every string, no serious accessibility vi
   await form.getByTestId("ai-agent-all-sources").uncheck();
   await form.getByTestId("ai-agent-save").click(); // no name
   // Under the name field: the error the field is described by.
-  await until(async () => {
-    const ids = (await form.getByTestId("ai-agent-name").getAttribute("aria-describedby")) ?? "";
-    return ids !== "" && /required/i.test(await page.locator(ids.split(" ").map((id) => `#${id}`).join(", ")).first().innerText());
-  }, { what: "the name's own error" });
+  await until(async () => /required/i.test(await describedText(form.getByTestId("ai-agent-name"))), {
+    what: "the name's own error",
+  });
   await until(async () => (await page.locator(".animate-pulse").count()) === 0, { what: "lists loaded" });
   assert.deepEqual(await page.evaluate(() => window.__missingKeys ?? []), [], "missing French keys");
   await page.evaluate(axeSource);

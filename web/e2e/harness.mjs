@@ -450,6 +450,21 @@ export async function signIn(page, baseURL, email, password, path = "/inbox/all"
 }
 
 /** The owner of the demo workspace. */
+/**
+ * describedText is the text of the elements a control's aria-describedby
+ * names, read in one go: a locator on an id would wait its 30 s for an
+ * element the page has just replaced (a field's hint by its error).
+ */
+export async function describedText(control) {
+  return control.evaluate((el) =>
+    (el.getAttribute("aria-describedby") ?? "")
+      .split(" ")
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent ?? "")
+      .join(" "),
+  );
+}
+
 export function owner(server) {
   return { email: server.demo.owner_email, password: server.demo.owner_password ?? "switchboard" };
 }

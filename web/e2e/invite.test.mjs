@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+import { describedText, fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
 
 const f = fixture(before, after);
 
@@ -119,10 +119,9 @@ test("an owner edits a person: capacity, team, permissions, deactivate and react
   // A capacity the server refuses shows its error under the field.
   await dialog.getByTestId("edit-capacity").fill("99999");
   await dialog.getByTestId("edit-save").click();
-  await until(async () => {
-    const ids = (await dialog.getByTestId("edit-capacity").getAttribute("aria-describedby")) ?? "";
-    return ids !== "" && /must be 0/i.test(await o.page.locator(ids.split(" ").map((id) => `#${id}`).join(", ")).first().innerText());
-  }, { what: "the capacity's own error" });
+  await until(async () => /must be 0/i.test(await describedText(dialog.getByTestId("edit-capacity"))), {
+    what: "the capacity's own error",
+  });
   assert.equal(await dialog.getByTestId("edit-capacity").getAttribute("aria-invalid"), "true");
 
   // Then a good one, another team and a permissions override.

@@ -21,7 +21,8 @@ export function Field({
   const id = useId();
   const errID = `${id}-error`;
   const hintID = `${id}-hint`;
-  const describedBy = [error ? errID : "", hint ? hintID : ""].filter(Boolean).join(" ") || undefined;
+  // Described by what is shown: the error replaces the hint.
+  const describedBy = error ? errID : hint ? hintID : undefined;
   return (
     <div className={"flex flex-col gap-1" + (className ? " " + className : "")}>
       <label htmlFor={id} className="text-sm font-medium">
