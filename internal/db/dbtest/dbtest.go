@@ -35,9 +35,7 @@ func Dialects() []db.Dialect {
 func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Helper()
 	for _, dialect := range Dialects() {
-		t.Run(string(dialect), func(t *testing.T) {
-			fn(t, Open(t, dialect))
-		})
+		on(t, dialect, fn)
 	}
 }
 
@@ -51,8 +49,13 @@ func Each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 // other not, keeps Each.
 func OnSQLite(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Helper()
-	t.Run(string(db.SQLite), func(t *testing.T) {
-		fn(t, Open(t, db.SQLite))
+	on(t, db.SQLite, fn)
+}
+
+// on runs fn as the dialect's subtest, named after it, on a fresh store.
+func on(t *testing.T, dialect db.Dialect, fn func(t *testing.T, d *db.DB)) {
+	t.Run(string(dialect), func(t *testing.T) {
+		fn(t, Open(t, dialect))
 	})
 }
 
