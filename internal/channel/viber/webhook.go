@@ -41,7 +41,8 @@ func NewWebhook(in channel.Inbox) *Webhook {
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.kit.Serve(w, r, func() (channel.Delivery, error) {
 		cb, items, results, err := h.receive(w, r)
-		return channel.Delivery{Items: items, Results: results, Answer: func(w http.ResponseWriter) { answerWith(w, cb, items, results) }}, err
+		answer := func(w http.ResponseWriter) { answerWith(w, cb, items, results) }
+		return channel.Delivery{Items: items, Results: results, Answer: answer}, err
 	})
 }
 
