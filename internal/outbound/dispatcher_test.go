@@ -353,8 +353,12 @@ func TestDispatcherSurvivesPanic(t *testing.T) {
 		in := newIntegrator(t, func(n int, r request, w http.ResponseWriter) { ok(w, r) })
 		e := newEnv(t, d, in)
 		conv := e.conversation(t, "cust-1")
+		// A lease of an hour: only the record of the panicked attempt can
+		// hand the job to its retry. (A lease of 200 ms gave each send
+		// 150 ms, which a busy machine's local POST outlasted: a third
+		// attempt, run 810.)
 		opts := fast
-		opts.Lease = 200 * time.Millisecond
+		opts.Lease = time.Hour
 		sender := &panicOnce{Sender: *testSender()}
 		e.runSender(t, map[string]outbound.Sender{channel.TypeCustom: sender}, opts)
 		m := e.send(t, conv, "hello")
