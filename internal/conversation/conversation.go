@@ -76,9 +76,21 @@ type Conversation struct {
 	// customer-service window for the contact; absent when the channel
 	// has none.
 	ReplyWindow *ReplyWindow `json:"reply_window,omitempty"`
+	// Satisfaction, on reads through the API, is the contact's answer to
+	// the closed conversation's satisfaction survey (internal/satisfaction
+	// fills it); absent until they answer.
+	Satisfaction *Satisfaction `json:"satisfaction,omitempty"`
 	// Test: the Workflow Builder's test conversation (migration 023),
 	// listed only with test=include or test=only.
 	Test bool `json:"test,omitempty"`
+}
+
+// Satisfaction is a contact's rating of a conversation, 1 to 5, with
+// their comment if they left one; the latest answer when they changed it.
+type Satisfaction struct {
+	Rating  int       `json:"rating"`
+	Comment string    `json:"comment,omitempty"`
+	RatedAt time.Time `json:"rated_at"`
 }
 
 // Service performs conversation operations. Its writes, Receive's above

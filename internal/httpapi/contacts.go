@@ -127,12 +127,7 @@ func (s *Server) listContactConversations(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	f.ContactID = id
-	pg, err := s.deps.Conversations.List(r.Context(), Principal(r), f, req)
-	if err != nil {
-		return err
-	}
-	httpjson.WriteJSON(w, http.StatusOK, pg)
-	return nil
+	return s.writeConversations(w, r, f, req)
 }
 
 // bulkContacts takes one action on the contacts named or those a filter

@@ -33,8 +33,17 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	return s.writeConversations(w, r, f, req)
+}
+
+// writeConversations answers the page of the conversations f keeps, each
+// with its contact's rating when they gave one (the inbox shows it).
+func (s *Server) writeConversations(w http.ResponseWriter, r *http.Request, f conversation.ListFilter, req paging.Request) error {
 	pg, err := s.deps.Conversations.List(r.Context(), Principal(r), f, req)
 	if err != nil {
+		return err
+	}
+	if err := s.satisfaction().Attach(r.Context(), Principal(r).WorkspaceID, pg.Data); err != nil {
 		return err
 	}
 	httpjson.WriteJSON(w, http.StatusOK, pg)
@@ -104,6 +113,11 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) error {
 	if c.ReplyWindow, err = s.deps.Conversations.ReplyWindow(r.Context(), c); err != nil {
 		return err
 	}
+	one := []conversation.Conversation{c}
+	if err := s.satisfaction().Attach(r.Context(), c.WorkspaceID, one); err != nil {
+		return err
+	}
+	c = one[0]
 	httpjson.WriteJSON(w, http.StatusOK, c)
 	return nil
 }

@@ -54,7 +54,10 @@ func TestSatisfactionSurveyOverHTTP(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.vars["token"] = token
+		f.vars["contactID"] = itoa(r.ContactID)
 		f.run(t, []scenario{
+			{name: "a survey not answered rates nothing", method: "GET", path: "/api/v1/conversations/{{conversationID}}", as: "agent",
+				status: 200, want: []string{`"status":"closed"`}, notWant: []string{`"satisfaction"`}},
 			{name: "the survey's message holds the link", method: "GET", path: "/api/v1/conversations/{{conversationID}}/messages", as: "owner",
 				status: 200, want: []string{`How did we do? https://sb.acme.test/rate/{{token}}`}},
 			{name: "the contact reads the survey signed out", method: "GET", path: "/api/v1/surveys/{{token}}", status: 200,
@@ -68,6 +71,12 @@ func TestSatisfactionSurveyOverHTTP(t *testing.T) {
 				want: []string{`"rating":5`, `"comment":"Great help"`}},
 			{name: "the rating is told to the conversation", method: "GET", path: "/api/v1/conversations/{{conversationID}}/events", as: "owner",
 				status: 200, want: []string{`"type":"conversation.rated"`, `"rating":5`}},
+			{name: "the conversation shows the rating", method: "GET", path: "/api/v1/conversations/{{conversationID}}", as: "agent",
+				status: 200, want: []string{`"satisfaction":{"rating":5,"comment":"Great help","rated_at":"`}},
+			{name: "so do the contact's past conversations", method: "GET", path: "/api/v1/contacts/{{contactID}}/conversations", as: "agent",
+				status: 200, want: []string{`"satisfaction":{"rating":5,"comment":"Great help"`}},
+			{name: "and the inbox's list of closed conversations", method: "GET", path: "/api/v1/conversations?status=closed", as: "owner",
+				status: 200, want: []string{`"satisfaction":{"rating":5,"comment":"Great help"`}},
 			{name: "the report counts it", method: "GET", path: "/api/v1/reports/satisfaction", as: "manager", status: 200,
 				want: []string{`"sent":1`, `"responses":1`, `"average":5`, `"score_pct":100`, `"comment":"Great help"`, `"contact_name":"Ada"`}},
 			{name: "agents see no report", method: "GET", path: "/api/v1/reports/satisfaction", as: "agent", status: 403},

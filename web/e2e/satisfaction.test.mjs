@@ -76,6 +76,14 @@ test("a closed conversation's contact rates it, and the team sees the rating", a
   // The owner sees the rating in the closed conversation's timeline.
   await p.getByTestId("timeline").getByText(/rated the conversation 4\/5/).waitFor();
   await p.getByTestId("timeline").getByText(/5\/5/).waitFor();
+  // The header says the latest rating, as the contact's past conversations
+  // do, with the comment: the socket's event refreshed both.
+  const badge = p.locator('header [data-testid="conversation-rating"]');
+  await badge.and(o.page.locator('[data-rating="5"]')).waitFor();
+  assert.equal(await badge.getByText("Rated Very satisfied (5/5)").count(), 1);
+  const past = o.page.getByTestId("contact-panel").getByRole("link", { name: new RegExp(`#${id}`) });
+  await past.locator('[data-testid="conversation-rating"][data-rating="5"]').waitFor();
+  assert.equal(await past.getByTestId("past-rating-comment").innerText(), "“Quick and kind”");
   await screenshot(o.page, "conversation-rated", "light", { locator: p });
 
   // And in Reports › Satisfaction, once the projection has the close.

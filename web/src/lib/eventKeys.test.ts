@@ -22,7 +22,12 @@ const table: [string, Key[]][] = [
   ["conversation.snoozed", conversationChange],
   ["conversation.unsnoozed", conversationChange],
   ["conversation.queued", conversationChange],
-  ["conversation.rated", [qk.conversationEvents(conv), qk.contactEvents(contact)]],
+  // The rating shows on the conversation's header, in the contact's past
+  // conversations and on the lists' closed conversations.
+  [
+    "conversation.rated",
+    [qk.conversations, qk.conversation(conv), qk.conversationEvents(conv), qk.contactEvents(contact), qk.contactConversations(contact)],
+  ],
   ["message.received", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
   ["message.sent", [qk.messages(conv), qk.conversations, qk.conversation(conv)]],
   ["message.status", [qk.messages(conv)]],
@@ -62,7 +67,7 @@ describe("keysFor", () => {
   it("touches no conversation key without a conversation", () => {
     expect(sorted(keysFor({ type: "conversation.closed" }))).toEqual(sorted([qk.conversations, qk.counts]));
     expect(keysFor({ type: "message.status" })).toEqual([]);
-    expect(keysFor({ type: "conversation.rated" })).toEqual([]);
+    expect(keysFor({ type: "conversation.rated" })).toEqual([qk.conversations]);
     expect(sorted(keysFor({ type: "comment.created" }))).toEqual(sorted([qk.notifications]));
     expect(sorted(keysFor({ type: "contact.updated" }))).toEqual(sorted([qk.conversations, qk.contacts, qk.counts]));
   });

@@ -43,9 +43,11 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
       break;
     case "conversation.rated":
       // The contact's answer to the survey: in the conversation's timeline
-      // and the contact's, nowhere in the lists.
-      if (conv) keys.push(qk.conversationEvents(conv));
-      if (contact) keys.push(qk.contactEvents(contact));
+      // and header, the contact's timeline and past conversations, and on
+      // the lists' closed conversations.
+      keys.push(qk.conversations);
+      if (conv) keys.push(qk.conversation(conv), qk.conversationEvents(conv));
+      if (contact) keys.push(qk.contactEvents(contact), qk.contactConversations(contact));
       break;
     case "workflow.run.started":
     case "workflow.step":

@@ -9,6 +9,11 @@ export const ratings = [1, 2, 3, 4, 5] as const;
 
 const faces: Record<number, LucideIcon> = { 1: Angry, 2: Frown, 3: Meh, 4: Smile, 5: Laugh };
 
+/** faceOf is the face of a rating from 1 to 5, as the survey shows it. */
+export function faceOf(rating: number): LucideIcon {
+  return faces[rating] ?? Meh;
+}
+
 /** RatingChoices is a group of five toggle buttons (aria-pressed), one
  * pressed at most, in the tab order like any button. */
 export function RatingChoices({ value, onChange, labelledBy }: { value: number; onChange: (rating: number) => void; labelledBy: string }) {
@@ -16,7 +21,7 @@ export function RatingChoices({ value, onChange, labelledBy }: { value: number; 
   return (
     <div role="group" aria-labelledby={labelledBy} className="grid grid-cols-1 gap-2 sm:grid-cols-5">
       {ratings.map((r) => {
-        const Face = faces[r]!;
+        const Face = faceOf(r);
         const pressed = value === r;
         return (
           <button
@@ -43,7 +48,7 @@ export function RatingChoices({ value, onChange, labelledBy }: { value: number; 
 /** GivenRating says a rating already given: its face, its words, n/5. */
 export function GivenRating({ rating, comment, testid }: { rating: number; comment: string; testid: string }) {
   const { t } = useTranslation();
-  const Face = faces[rating] ?? Meh;
+  const Face = faceOf(rating);
   return (
     <div className="bg-subtle flex flex-col gap-1.5 rounded-lg p-3">
       <p className="flex items-center gap-2 text-sm" data-testid={testid} data-rating={rating}>

@@ -15,6 +15,7 @@ import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
 import type { ContactDetail, ContactField, Conversation } from "../../../lib/types";
 import { useConversation } from "../conversation/data";
+import { RatingBadge } from "../conversation/RatingBadge";
 import { Identities } from "./Identities";
 
 
@@ -338,12 +339,20 @@ function PastConversations({ list, current, view }: { list: Conversation[]; curr
             className={"hover:bg-hover flex min-w-0 flex-col rounded px-2 py-1 text-sm " + (c.id === current ? "bg-selected" : "")}
           >
             <span className="flex items-center justify-between gap-2">
-              <span className="font-medium">#{c.id}</span>
+              <span className="flex items-center gap-1.5">
+                <span className="font-medium">#{c.id}</span>
+                {c.satisfaction && <RatingBadge satisfaction={c.satisfaction} />}
+              </span>
               <span className="text-muted text-xs">
                 {t(`contact.status.${c.status}`)} · {new Intl.DateTimeFormat(i18n.language, { timeZone: tz, dateStyle: "short" }).format(new Date(c.opened_at))}
               </span>
             </span>
             {c.last_message?.text && <span className="text-muted truncate text-xs">{c.last_message.text}</span>}
+            {c.satisfaction?.comment && (
+              <span className="text-muted truncate text-xs italic" data-testid="past-rating-comment">
+                {t("contact.ratingComment", { comment: c.satisfaction.comment })}
+              </span>
+            )}
           </Link>
         </li>
       ))}

@@ -15,6 +15,7 @@ import { Avatar } from "../../../lib/ui/Avatar";
 import { useToast } from "../../../lib/ui/toast";
 import type { Comment, ContactDetail, Conversation, Message } from "../../../lib/types";
 import { ContactPanel, contactDisplayName } from "../contact/ContactPanel";
+import { RatingBadge } from "./RatingBadge";
 import { AssignPopover, CloseDialog, ShortcutsMenu, useUnassign, useUnsnooze } from "./actions";
 import { SnoozePopover } from "./snooze";
 import { Composer, type ComposerHandle, type SendRequest } from "./Composer";
@@ -384,6 +385,7 @@ function Pane({ id, focus, focusWords }: { id: number; focus?: TimelineFocus | n
               <h2 className="truncate text-base font-semibold">{contactName}</h2>
               <p className="text-muted flex min-w-0 items-center gap-1.5 text-xs">
                 <StatusBadge c={c} tz={tz} />
+                {c.satisfaction && <RatingBadge satisfaction={c.satisfaction} />}
                 <span className="truncate">
                   {channel?.name ?? ""}
                   {channel && " · "}#{c.id}
