@@ -63,6 +63,14 @@ func init() {
 			"The surveys of the conversations closed in the range (a survey is sent when a person or an AI agent closes a conversation the contact wrote in, "+
 				"if the workspace turned satisfaction_survey on). score_pct is the share of ratings of 4 or 5; by_user keys the assignee at the close.",
 			report.Result[report.Satisfaction]{}),
+		"GET /api/v1/reports/satisfaction/responses": {id: "reportSatisfactionResponses", tag: tagReports,
+			summary: "The Satisfaction report's responses, newest answer first: each contact's rating and comment",
+			desc: "The report's conversations (its filters; compare and interval do not apply), narrowed by rating and to those with a comment. " +
+				"Owners and managers only (403 for agents). See docs/reports.md.",
+			query: append(append(append(slices.Clip(reportQuery[:2]), reportQuery[3:9]...),
+				param{"rating", "only these ratings, from 1 to 5, separated by commas (rating=1,2)", false},
+				param{"with_comment", "true: only the responses with a comment", false}), paged...),
+			status: 200, resp: page[report.SatisfactionResponse]{}, errors: []int{400, 403}},
 		"GET /api/v1/reports/now": {id: "reportNow", tag: tagReports, summary: "Right now: open conversations, queues and the longest wait, agents online, busy and offline with their load",
 			desc:   "Live, not from the projection: refresh it on conversation.*, conversation.queued and user.presence.updated events. Owners and managers only (403 for agents).",
 			status: 200, resp: report.Now{}, errors: []int{403}},

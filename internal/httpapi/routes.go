@@ -192,6 +192,7 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/reports/contacts", s.authed(managers, reportHandler(s, "contacts", (*report.Service).Contacts))),
 		r("GET", "/api/v1/reports/workflows", s.authed(managers, reportHandler(s, "workflows", (*report.Service).Workflows))),
 		r("GET", "/api/v1/reports/satisfaction", s.authed(managers, reportHandler(s, "satisfaction", (*report.Service).Satisfaction))),
+		r("GET", "/api/v1/reports/satisfaction/responses", s.authed(managers, s.satisfactionResponses)),
 		r("GET", "/api/v1/reports/now", s.authed(managers, noStore(s.reportNow))),
 		r("GET", "/api/v1/reports/{report}/export", s.authed(managers, s.exportReport)),
 		r("GET", "/api/v1/reports/settings", s.authed(managers, s.getReportSettings)),

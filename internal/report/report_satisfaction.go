@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
+	"github.com/switchboard-chat/switchboard/internal/page"
 )
 
 // Satisfaction is the Satisfaction report: the surveys sent for the
@@ -32,7 +31,7 @@ type Satisfaction struct {
 	ByUser []SatisfactionRow `json:"by_user"`
 	// Comments are the newest responses with a comment, at most
 	// MaxSatisfactionComments.
-	Comments []SatisfactionComment `json:"comments"`
+	Comments []SatisfactionResponse `json:"comments"`
 }
 
 // SatisfactionRow is one assignee's responses.
@@ -44,19 +43,8 @@ type SatisfactionRow struct {
 	ScorePct  float64 `json:"score_pct"`
 }
 
-// SatisfactionComment is a response with a comment.
-type SatisfactionComment struct {
-	ConversationID int64     `json:"conversation_id"`
-	ContactID      int64     `json:"contact_id"`
-	ContactName    string    `json:"contact_name"`
-	AssigneeID     int64     `json:"assignee_id"`
-	Rating         int       `json:"rating"`
-	Comment        string    `json:"comment"`
-	RatedAt        time.Time `json:"rated_at"`
-}
-
-// MaxSatisfactionComments bounds the comments the report lists; the CSV
-// export has them all.
+// MaxSatisfactionComments bounds the comments the report lists; the
+// responses list (SatisfactionResponses) and the CSV export have them all.
 const MaxSatisfactionComments = 20
 
 // Satisfaction answers the Satisfaction report.
@@ -69,7 +57,7 @@ func (s *Service) Satisfaction(ctx context.Context, workspaceID int64, f Filter)
 const surveys = `satisfaction_surveys v JOIN report_conversations c ON c.conversation_id = v.conversation_id`
 
 func satisfactionReport(ctx context.Context, q db.Querier, ws int64, f Filter) (Satisfaction, error) {
-	r := Satisfaction{ByUser: []SatisfactionRow{}, Comments: []SatisfactionComment{}}
+	r := Satisfaction{ByUser: []SatisfactionRow{}, Comments: []SatisfactionResponse{}}
 	where, args := f.where(ws, "closed_local")
 	counts := make([]int64, 6)
 	rows, err := q.Query(ctx, `SELECT c.assignee_id, v.rating, COUNT(*) FROM `+surveys+` WHERE `+where+` GROUP BY c.assignee_id, v.rating ORDER BY c.assignee_id`, args...)
@@ -123,30 +111,7 @@ func satisfactionReport(ctx context.Context, q db.Querier, ws int64, f Filter) (
 	if r.Sent > 0 {
 		r.ResponseRatePct = round2(float64(r.Responses) * 100 / float64(r.Sent))
 	}
-	r.Comments, err = satisfactionComments(ctx, q, where, args)
+	comments, err := satisfactionResponses(ctx, q, where, args, ResponseFilter{WithComment: true}, page.Request{Limit: MaxSatisfactionComments})
+	r.Comments = page.Cut(comments, MaxSatisfactionComments, responseCursor).Data
 	return r, err
-}
-
-// satisfactionComments reads the newest responses with a comment.
-func satisfactionComments(ctx context.Context, q db.Querier, where string, args []any) ([]SatisfactionComment, error) {
-	out := []SatisfactionComment{}
-	rows, err := q.Query(ctx, `SELECT v.conversation_id, c.contact_id, COALESCE(k.first_name, ''), COALESCE(k.last_name, ''),
-		COALESCE(k.phone, ''), COALESCE(k.email, ''), c.assignee_id,
-		v.rating, v.comment, v.rated_at FROM `+surveys+` LEFT JOIN contacts k ON k.id = c.contact_id WHERE `+where+` AND v.rating > 0 AND v.comment <> ''
-		ORDER BY v.rated_at DESC, v.conversation_id DESC LIMIT `+strconv.Itoa(MaxSatisfactionComments), args...)
-	if err != nil {
-		return nil, fmt.Errorf("report: satisfaction comments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m SatisfactionComment
-		var first, last, phone, email string
-		var at int64
-		if err := rows.Scan(&m.ConversationID, &m.ContactID, &first, &last, &phone, &email, &m.AssigneeID, &m.Rating, &m.Comment, &at); err != nil {
-			return nil, fmt.Errorf("report: satisfaction comments: %w", err)
-		}
-		m.ContactName, m.RatedAt = conversation.DisplayName(first, last, phone, email), db.Time(at)
-		out = append(out, m)
-	}
-	return out, rows.Err()
 }

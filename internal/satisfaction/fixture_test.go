@@ -171,3 +171,24 @@ func (w *world) survey(t *testing.T, from string) (conv int64, token string) {
 	}
 	return conv, s[0].token
 }
+
+// answered closes a conversation of the contact of that phone, assigned to
+// agent, and rates it a minute later (rating 0: the contact does not
+// answer); it returns the conversation.
+func (w *world) answered(t *testing.T, from string, agent access.Principal, rating int, comment string) int64 {
+	t.Helper()
+	conv := w.writeIn(t, from, "r-"+from)
+	w.assign(t, conv, agent)
+	w.closeBy(t, conv, conversation.SourceUser)
+	s := w.surveysOf(t, conv)
+	if len(s) != 1 {
+		t.Fatalf("conversation %d: %d surveys, want 1", conv, len(s))
+	}
+	if rating > 0 {
+		w.clk.Advance(time.Minute)
+		if _, err := w.sat.Rate(context.Background(), s[0].token, rating, comment); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return conv
+}

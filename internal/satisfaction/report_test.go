@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/switchboard-chat/switchboard/internal/access"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/db/dbtest"
@@ -22,28 +20,10 @@ func TestSatisfactionReport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		w := newWorld(t, d)
-		// answered closes a conversation of the agent's and rates it
-		// (rating 0: the contact does not answer).
-		answered := func(from string, agent access.Principal, rating int, comment string) {
-			t.Helper()
-			conv := w.writeIn(t, from, "r-"+from)
-			w.assign(t, conv, agent)
-			w.closeBy(t, conv, conversation.SourceUser)
-			s := w.surveysOf(t, conv)
-			if len(s) != 1 {
-				t.Fatalf("conversation %d: %d surveys, want 1", conv, len(s))
-			}
-			if rating > 0 {
-				w.clk.Advance(time.Minute)
-				if _, err := w.sat.Rate(ctx, s[0].token, rating, comment); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		answered("+14155550401", w.ana, 5, "Great")
-		answered("+14155550402", w.ana, 3, "")
-		answered("+14155550403", w.bob, 4, "ok")
-		answered("+14155550404", w.bob, 0, "")
+		w.answered(t, "+14155550401", w.ana, 5, "Great")
+		w.answered(t, "+14155550402", w.ana, 3, "")
+		w.answered(t, "+14155550403", w.bob, 4, "ok")
+		w.answered(t, "+14155550404", w.bob, 0, "")
 		w.closeBy(t, w.writeIn(t, "+14155550405", "r5"), conversation.SourceAutoClose) // no survey
 
 		res, err := w.reports.Satisfaction(ctx, w.ws.ID, report.Filter{})
