@@ -93,9 +93,14 @@ test("a closed conversation's contact rates it, and the team sees the rating", a
   await o.page.goto(`${s.url}/reports`);
   await o.page.getByTestId("tab-satisfaction").click();
   const report = o.page.getByTestId("report-satisfaction");
-  await report.getByTestId("csat-comment").filter({ hasText: "Quick and kind" }).waitFor();
+  await report.getByTestId("csat-response").filter({ hasText: "Quick and kind" }).waitFor();
   assert.match(await report.getByTestId("figure-csat-score").innerText(), /100/);
   await screenshot(o.page, "reports-satisfaction", "light");
+  // The low ratings alone: none here; then every rating again.
+  await report.getByRole("button", { name: "1 – Very dissatisfied" }).click();
+  await report.getByTestId("csat-no-response").waitFor();
+  await report.getByRole("button", { name: "1 – Very dissatisfied" }).click();
+  await report.getByTestId("csat-response").filter({ hasText: "Quick and kind" }).waitFor();
   o.assertClean();
   await o.close();
 

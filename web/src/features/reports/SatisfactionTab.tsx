@@ -2,15 +2,15 @@
 // closed in the period (GET /api/v1/reports/satisfaction) — the CSAT score
 // (the share of ratings of 4 or 5), the average rating, how many surveys
 // were sent and answered, the ratings from 5 to 1, each agent's figures
-// and the newest comments, each linking to its conversation.
+// and the responses (SatisfactionResponses.tsx), each linking to its
+// conversation.
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
-import { Star } from "lucide-react";
 import { useMe } from "../../lib/session";
-import { useWorkspaceDate } from "../../lib/workspaceDate";
 import { exportURL, type Filters } from "./filters";
 import { Bars, Figure, Figures, Section, useFormat, type Kind } from "./parts";
 import { Loading, useNames, useReport, type S } from "./reportData";
+import { Responses } from "./SatisfactionResponses";
 
 type Satisfaction = S["ReportSatisfaction"];
 
@@ -50,9 +50,7 @@ export function SatisfactionReport({ f }: { f: Filters }) {
                 <AgentTable rows={c.by_user} prev={p?.by_user} />
               </Section>
             </div>
-            <Section title={t("reports.csat.comments")} exportHref={ex} id="csat-comments">
-              <Comments comments={c.comments} />
-            </Section>
+            <Responses f={f} exportHref={ex} />
           </div>
         );
       }}
@@ -127,45 +125,5 @@ function AgentTable({ rows, prev }: { rows: S["ReportSatisfactionRow"][]; prev?:
         </tbody>
       </table>
     </div>
-  );
-}
-
-/** Stars shows a rating as five stars, said in words to screen readers. */
-function Stars({ rating }: { rating: number }) {
-  const { t } = useTranslation();
-  return (
-    <span role="img" aria-label={t("reports.csat.outOf", { rating })} className="inline-flex shrink-0 gap-px">
-      {[1, 2, 3, 4, 5].map((i) => (
-        <Star key={i} size={13} aria-hidden="true" className={i <= rating ? "text-warning fill-current" : "text-line"} />
-      ))}
-    </span>
-  );
-}
-
-/** Comments: the newest comments first, as the server sends them. The
- * comment is the contact's text, shown as text. */
-function Comments({ comments }: { comments: S["ReportSatisfactionComment"][] }) {
-  const { t } = useTranslation();
-  const names = useNames();
-  const date = useWorkspaceDate();
-  if (!comments.length) return <p className="text-muted text-sm">{t("reports.csat.noComments")}</p>;
-  return (
-    <ul className="flex flex-col" aria-label={t("reports.csat.comments")}>
-      {comments.map((c) => (
-        <li key={`${c.conversation_id}-${c.rated_at}`} data-testid="csat-comment" data-rating={c.rating} className="border-line flex flex-col gap-1 border-t py-2 first:border-t-0">
-          <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5 text-sm">
-            <Link to={`/inbox/all/${c.conversation_id}`} className="text-accent font-medium hover:underline">
-              {c.contact_name || t("reports.csat.contactNumber", { id: c.contact_id })}
-            </Link>
-            <Stars rating={c.rating} />
-            <time dateTime={c.rated_at} className="text-muted text-xs">
-              {date(c.rated_at)}
-            </time>
-            {c.assignee_id ? <span className="text-muted text-xs">{t("reports.csat.agent", { name: names.user(c.assignee_id) })}</span> : null}
-          </div>
-          <p className="text-sm break-words whitespace-pre-wrap">{c.comment}</p>
-        </li>
-      ))}
-    </ul>
   );
 }
