@@ -39,6 +39,9 @@ var invitationOperations = map[string]opDoc{
 			"answer again changes nothing. 422 for a rating outside 1–5 or a comment over 2,000 characters; 404 for an unknown token; 410 survey_expired past the link's 14 days; " +
 			"409 survey_answered_too_often once the answer has changed 20 times (each change is an event of the conversation).",
 		body: surveyAnswer{}, required: []string{"rating"}, status: 200, resp: surveyView{}, errors: []int{404, 409, 410}},
+	"OPTIONS /api/v1/surveys/{token}": {id: "surveyPreflight", tag: tagAuth, summary: "CORS preflight of a survey's routes",
+		desc: "A survey's two routes answer any origin (Access-Control-Allow-Origin: *): the website widget rates from its site's pages, " +
+			"and the token is the only credential.", status: 204},
 	"POST /api/v1/invitations/preview": {id: "previewInvitation", tag: tagAuth, summary: "Where an invitation link leads (no token needed)",
 		desc: "The workspace, the email and role, and whether the email already has an account (then accepting takes that account's " +
 			"password). 404 invitation_not_found for a wrong token; 410 invitation_expired, invitation_used or invitation_revoked.",

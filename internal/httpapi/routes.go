@@ -171,9 +171,10 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/invitations/{invitationID}/resend", s.authed(managers, noStore(s.resendInvitation))),
 		r("POST", "/api/v1/invitations/preview", public(noStore(s.previewInvitation))),
 		// A contact's satisfaction survey (surveys.go): its token is the
-		// credential.
-		r("GET", "/api/v1/surveys/{token}", public(noStore(s.getSurvey))),
-		r("POST", "/api/v1/surveys/{token}", public(noStore(s.rateSurvey))),
+		// credential; the website widget calls it from its site's pages.
+		r("GET", "/api/v1/surveys/{token}", anyOrigin(public(noStore(s.getSurvey)))),
+		r("POST", "/api/v1/surveys/{token}", anyOrigin(public(noStore(s.rateSurvey)))),
+		r("OPTIONS", "/api/v1/surveys/{token}", anyOrigin(public(surveyPreflight))),
 		r("POST", "/api/v1/invitations/accept", public(noStore(s.acceptInvite))),
 
 		r("GET", "/api/v1/workspace", s.authed(anyone, s.getWorkspace)),

@@ -58,6 +58,29 @@ func (s *Server) rateSurvey(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// anyOrigin lets a page of any site call a survey's routes: the website
+// widget (internal/channel/widget) draws the survey in its chat, on its
+// site's page. Safe to open: the token in the path is the only
+// credential, no cookie is read, and the answer holds nothing the token
+// does not already give.
+func anyOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// surveyPreflight answers a browser's CORS preflight of a survey's POST
+// (its JSON body asks for one).
+func surveyPreflight(w http.ResponseWriter, _ *http.Request) error {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "GET, POST")
+	h.Set("Access-Control-Allow-Headers", "Content-Type")
+	h.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // satisfaction is the surveys' service: the node's, else one over the
 // store (a test server's), which takes ratings as well.
 func (s *Server) satisfaction() *satisfaction.Service {

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -95,5 +96,41 @@ func TestSatisfactionSurveyOverHTTP(t *testing.T) {
 			{name: "its rows as CSV", method: "GET", path: "/api/v1/reports/satisfaction/export", as: "owner", status: 200,
 				want: []string{"conversation_id,contact_id,channel_id,team_id,assignee_id,closed_at,day,rating,comment,rated_at", ",5,Great help,"}},
 		})
+	})
+}
+
+// A survey's routes answer any site's page (the website widget rates from
+// its site): the preflight says what may be sent, and the answers carry
+// the CORS header. No cookie is involved, the token being the credential.
+func TestSurveyRoutesAnswerAnyOrigin(t *testing.T) {
+	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		for _, tc := range []struct {
+			method     string
+			status     int
+			allowsPOST bool
+		}{
+			{"OPTIONS", 204, true},
+			{"GET", 404, false},
+			{"POST", 400, false}, // no body
+		} {
+			req, err := http.NewRequest(tc.method, f.srv.URL+"/api/v1/surveys/nope", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Origin", "https://shop.example")
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tc.status || res.Header.Get("Access-Control-Allow-Origin") != "*" {
+				t.Errorf("%s: %d, Allow-Origin %q; want %d, *", tc.method, res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"), tc.status)
+			}
+			if got := strings.Contains(res.Header.Get("Access-Control-Allow-Methods"), "POST") && res.Header.Get("Access-Control-Allow-Headers") == "Content-Type"; got != tc.allowsPOST {
+				t.Errorf("%s: allows a JSON POST %v, want %v", tc.method, got, tc.allowsPOST)
+			}
+		}
 	})
 }
