@@ -3,12 +3,14 @@
 // contact a link (the integrator receives it as the custom channel's real
 // outbound payload); the contact opens it signed out on a phone, rates 4
 // with a comment, and may change it; the rating shows in the
-// conversation's timeline and in Reports › Satisfaction. Screenshots of
-// the rating page (phone, both themes), the settings section and the
-// report.
+// conversation's timeline and in Reports › Satisfaction. A website
+// widget's visitor rates in the chat itself. Screenshots of the rating
+// page (phone, both themes), the settings section, the report and the
+// widget's survey.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fixture, newUser, owner, pane, row, screenshot, signIn, until } from "./harness.mjs";
+import { visitorPage, widgetSite } from "./widget-site.mjs";
 
 const f = fixture(before, after, { workflows: false, extraArgs: (url) => ["--public-url", url] });
 const phone = { width: 390, height: 800 };
@@ -115,6 +117,54 @@ test("a closed conversation's contact rates it, and the team sees the rating", a
   await screenshot(d.page, "survey-rate", "dark");
   d.assertClean();
   await d.close();
+});
+
+test("a website widget's visitor rates the conversation in the chat", async (t) => {
+  const s = f.server;
+  await s.api("PATCH", "/api/v1/workspace", { satisfaction_survey: { enabled: true, message: "How did we do? {{link}}" } });
+  const { channel, site } = await widgetSite(f, t, "Survey shop");
+  const { v, panel, history, input } = await visitorPage(f, site, channel.id);
+  await input.fill("My shoes are too small");
+  await panel.locator('[data-testid="sb-send"]').click();
+  await panel.locator('[data-testid="sb-message"][data-message-id]', { hasText: "too small" }).waitFor();
+  const id = (await history()).find((m) => m.text === "My shoes are too small").conversation_id;
+  const token = await ownerToken(s);
+  await s.api("POST", `/api/v1/conversations/${id}/messages`, { text: "A size up is on its way." }, { token, expect: 202 });
+  await s.api("POST", `/api/v1/conversations/${id}/close`, {}, { token });
+
+  // The survey's message keeps its link; the faces follow it, read from
+  // Switchboard's origin by the shop's page.
+  const survey = panel.locator('[data-testid="sb-message"][data-direction="out"]', { hasText: "How did we do?" });
+  await survey.locator('a[href*="/rate/"]').waitFor();
+  const card = panel.getByTestId("sb-survey");
+  const faces = card.getByRole("group", { name: "How was this conversation?" });
+  await faces.waitFor();
+  assert.equal(await faces.getByRole("button").count(), 5);
+  await screenshot(v.page, "widget-survey", "light", { locator: panel });
+  await faces.getByRole("button", { name: "Satisfied", exact: true }).click();
+  await panel.locator('[data-testid="sb-survey"][data-rating="4"]').waitFor();
+  assert.equal(await card.getByTestId("sb-survey-rated").innerText(), "Thank you! Your rating: Satisfied (4/5).");
+  await card.getByTestId("sb-survey-comment").fill("Swapped in a day");
+  await card.getByTestId("sb-survey-send").click();
+  await card.getByTestId("sb-survey-said").waitFor();
+  await screenshot(v.page, "widget-survey-rated", "light", { locator: panel });
+  let c = await s.api("GET", `/api/v1/conversations/${id}`);
+  assert.deepEqual([c.satisfaction?.rating, c.satisfaction?.comment], [4, "Swapped in a day"]);
+
+  // A change keeps the comment; the page opened again shows the answer.
+  await card.getByTestId("sb-survey-change").click();
+  await faces.getByRole("button", { name: "Satisfied", exact: true }).and(v.page.locator('[aria-pressed="true"]')).waitFor();
+  await faces.getByRole("button", { name: "Very satisfied" }).click();
+  await panel.locator('[data-testid="sb-survey"][data-rating="5"]').waitFor();
+  c = await s.api("GET", `/api/v1/conversations/${id}`);
+  assert.deepEqual([c.satisfaction?.rating, c.satisfaction?.comment], [5, "Swapped in a day"]);
+  await v.page.reload();
+  await v.page.locator('[data-testid="sb-launcher"]').click();
+  await v.page.locator('[data-testid="sb-survey"][data-rating="5"]').waitFor();
+  assert.equal(await v.page.getByTestId("sb-survey-rated").innerText(), "Your rating: Very satisfied (5/5).");
+  assert.equal(await v.page.getByTestId("sb-survey-said").innerText(), "“Swapped in a day”");
+  v.assertClean();
+  await v.close();
 });
 
 // ownerToken signs the demo's owner in over the API: a close by a person

@@ -72,50 +72,9 @@
     return el;
   };
 
-  const css = `
-:host{all:initial}
-*{box-sizing:border-box;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-.root{position:fixed;bottom:20px;z-index:2147483000;display:flex;flex-direction:column;gap:12px;align-items:flex-end}
-.root.left{left:20px;align-items:flex-start}.root.right{right:20px}
-.launcher{position:relative;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;background:var(--c);color:#fff;
- box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
-.launcher:focus-visible,button:focus-visible,textarea:focus-visible,input:focus-visible{outline:3px solid #111;outline-offset:2px}
-.launcher svg{width:26px;height:26px;fill:currentColor}
-.launcher .i-close,.launcher[aria-expanded="true"] .i-chat{display:none}.launcher[aria-expanded="true"] .i-close{display:block}
-.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;border-radius:10px;background:#dc2626;color:#fff;
- font-size:12px;font-weight:600;line-height:20px;text-align:center;border:2px solid #fff}
-.panel{width:360px;max-width:calc(100vw - 40px);height:520px;max-height:calc(100vh - 110px);background:#fff;color:#111827;border-radius:14px;
- box-shadow:0 10px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden;font-size:14px}
-.panel[hidden]{display:none}
-.head{background:var(--c);color:#fff;padding:14px 16px;display:flex;align-items:center;justify-content:space-between;gap:8px}
-.head b{font-size:15px}.head .who-we{display:flex;flex-direction:column;gap:2px;min-width:0}
-.status{font-size:12px;opacity:.92}.status .back{display:block}.status.on::before{content:"";display:inline-block;width:8px;height:8px;border-radius:50%;background:#4ade80;margin-right:6px}
-.head button{background:transparent;border:0;color:#fff;font-size:22px;line-height:1;cursor:pointer;padding:2px 6px;border-radius:6px}
-.greet{padding:12px 16px;color:#374151;background:#f9fafb;border-bottom:1px solid #e5e7eb;white-space:pre-wrap}
-.list{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}.list:focus{outline:none}.list:focus-visible{outline:2px solid var(--c);outline-offset:-2px}
-.msg{max-width:80%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.4}
-.msg.out{align-self:flex-start;background:#f3f4f6;border-bottom-left-radius:4px}
-.msg.in{align-self:flex-end;background:var(--c);color:#fff;border-bottom-right-radius:4px}
-.msg.pending{opacity:.6}.msg a{color:inherit}
-.seen{align-self:flex-end;margin-top:-4px;color:#6b7280;font-size:12px}
-.closed{align-self:stretch;display:flex;align-items:center;gap:8px;color:#6b7280;font-size:12px;margin:4px 0}
-.closed::before,.closed::after{content:"";flex:1;border-top:1px solid #e5e7eb}
-.who{align-self:flex-start;margin:4px 0 -4px 4px;color:#6b7280;font-size:12px}
-.replies{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}
-.replies button{border:1px solid var(--c);color:var(--c);background:#fff;border-radius:16px;padding:6px 12px;cursor:pointer;font-size:13px}
-.replies button:hover{background:var(--c);color:#fff}
-.typing{padding:0 16px 6px;color:#6b7280;font-size:12px;min-height:18px}
-.err{margin:0 12px 8px;padding:8px 10px;border-radius:8px;background:#fef2f2;color:#991b1b;font-size:13px}
-.err[hidden],.typing[hidden]{display:none}
-.composer{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e7eb;align-items:flex-end}
-textarea{flex:1;resize:none;border:1px solid #d1d5db;border-radius:10px;padding:8px 10px;font-size:14px;max-height:120px;min-height:38px;color:#111827}
-.clip{background:transparent;border:1px solid #d1d5db;border-radius:10px;width:38px;height:38px;cursor:pointer;color:#4b5563;display:grid;place-items:center}
-.clip[hidden]{display:none}
-.send{background:var(--c);color:#fff;border:0;border-radius:10px;padding:9px 14px;cursor:pointer;font-weight:600}
-form.pre{padding:16px;display:flex;flex-direction:column;gap:10px}
-form.pre label{display:flex;flex-direction:column;gap:4px;font-size:13px;color:#374151}
-form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-size:14px}
-`;
+  // The widget's styles (assets/widget.css), put here as a string by the
+  // server when it loads the script (script.go).
+  const css = /*widget.css*/"";
 
   const host = h("div", { id: "switchboard-widget-" + channel });
   const shadow = host.attachShadow({ mode: "open" });
@@ -339,6 +298,8 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
       list.append(h("div", { class: "who", "data-testid": "sb-sender" }, m.sender_name));
     }
     list.append(el);
+    const survey = m.direction === "out" && surveyToken(m.text);
+    if (survey) drawSurvey(el, survey);
     if (m.direction === "out") {
       typing.hidden = true;
       if (!open && m.id > (saved.seen || 0)) {
@@ -352,6 +313,8 @@ form.pre input{border:1px solid #d1d5db;border-radius:8px;padding:8px 10px;font-
     if (open) markRead();
     markDelivered();
   }
+
+  /*survey.js*/
 
   async function call(method, path, body) {
     const headers = { "Content-Type": "application/json" };
