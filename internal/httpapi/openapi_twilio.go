@@ -5,9 +5,10 @@ package httpapi
 // posts forms signed with X-Twilio-Signature and reads TwiML back.
 var twilioOperations = map[string]opDoc{
 	"POST /webhooks/twilio/{channelID}": {id: "twilioIncomingMessage", tag: tagChannels,
-		summary: "Twilio delivers an incoming SMS or MMS",
+		summary: "Twilio delivers an incoming SMS, MMS or WhatsApp message",
 		desc: "Form-encoded (application/x-www-form-urlencoded) as Twilio sends it: MessageSid, From, To, Body, NumSegments, NumMedia, " +
-			"MediaUrl{N}, MediaContentType{N}, FromCity, FromCountry…; X-Twilio-Signature is checked against the channel's auth token " +
+			"MediaUrl{N}, MediaContentType{N}, FromCity, FromCountry…; on WhatsApp From is whatsapp:+<number>, with ProfileName, " +
+			"Latitude, Longitude, Label, Address (a location), ButtonText, ButtonPayload (a pressed button). X-Twilio-Signature is checked against the channel's auth token " +
 			"(401 otherwise, nothing stored). Answered an empty TwiML <Response/> once the message is durably stored; a redelivery " +
 			"(same MessageSid) is stored once.",
 		headers: []param{{"X-Twilio-Signature", "Twilio's HMAC-SHA1 of the URL and the sorted parameters, keyed with the auth token", false}},

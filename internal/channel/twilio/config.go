@@ -14,9 +14,23 @@ import (
 // DefaultAPIBaseURL is Twilio's REST API.
 const DefaultAPIBaseURL = "https://api.twilio.com"
 
-// Config is an SMS channel's configuration. AuthToken is secret: sealed
+// The media a Twilio channel carries: SMS and MMS (the default), or
+// WhatsApp through Twilio's WhatsApp senders.
+const (
+	MediumSMS      = "sms"
+	MediumWhatsApp = "whatsapp"
+)
+
+// whatsAppPrefix marks a WhatsApp address in Twilio's From and To
+// ("whatsapp:+14155550100").
+const whatsAppPrefix = "whatsapp:"
+
+// Config is a Twilio channel's configuration. AuthToken is secret: sealed
 // at rest, never shown (channel.Schema).
 type Config struct {
+	// Medium is MediumSMS ("" in channels made before WhatsApp) or
+	// MediumWhatsApp.
+	Medium string `json:"medium,omitempty"`
 	// AccountSID is the account the channel sends as ("AC" + 32 hex).
 	AccountSID string `json:"account_sid"`
 	// AuthToken is the account's auth token: the password of every API
@@ -48,6 +62,8 @@ var (
 
 // schema describes Config.
 var schema = channel.Schema{Fields: []channel.Field{
+	{Name: "medium", Type: "string", Title: "Medium", Options: []string{MediumSMS, MediumWhatsApp},
+		Description: "sms: SMS and MMS on a Twilio number. whatsapp: WhatsApp through a Twilio WhatsApp sender (its number as the sending number, or a Messaging Service holding it)."},
 	{Name: "account_sid", Type: "string", Title: "Account SID", Required: true, MaxLength: 34,
 		Description: "Your Twilio Account SID (AC…), from the Twilio Console."},
 	{Name: "auth_token", Type: "string", Title: "Auth token", Required: true, Secret: true, MaxLength: 128,
@@ -62,7 +78,7 @@ var schema = channel.Schema{Fields: []channel.Field{
 		Description: "The address Twilio reaches Switchboard at, when it is not the node's public URL (e.g. a tunnel). Twilio signs the exact URL it calls."},
 }}
 
-// validateConfig checks and normalises an SMS channel's configuration;
+// validateConfig checks and normalises a Twilio channel's configuration;
 // guard, when not nil, vets the API base URL's address.
 func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage, error) {
 	var c Config
@@ -72,11 +88,25 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 	c.AccountSID = strings.TrimSpace(c.AccountSID)
 	c.AuthToken = strings.TrimSpace(c.AuthToken)
 	// "+1 (415) 555-0100" as people write it is the E.164 +14155550100.
-	c.From = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(strings.TrimSpace(c.From))
+	c.Medium = strings.ToLower(strings.TrimSpace(c.Medium))
+	if c.Medium == "" {
+		c.Medium = MediumSMS
+	}
+	c.From = strings.TrimSpace(c.From)
+	// Twilio's console writes a WhatsApp sender "whatsapp:+14155550100".
+	whatsAppFrom := strings.HasPrefix(strings.ToLower(c.From), whatsAppPrefix)
+	if whatsAppFrom {
+		c.From = c.From[len(whatsAppPrefix):]
+	}
+	c.From = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(c.From)
 	c.MessagingServiceSID = strings.TrimSpace(c.MessagingServiceSID)
 	c.APIBaseURL = strings.TrimSpace(c.APIBaseURL)
 	c.WebhookBaseURL = strings.TrimSpace(c.WebhookBaseURL)
 	switch {
+	case c.Medium != MediumSMS && c.Medium != MediumWhatsApp:
+		return nil, apperr.Invalid("config.medium", "must be sms or whatsapp")
+	case whatsAppFrom && c.Medium != MediumWhatsApp:
+		return nil, apperr.Invalid("config.from", "is a WhatsApp sender: set the medium to whatsapp")
 	case !accountSID.MatchString(c.AccountSID):
 		return nil, apperr.Invalid("config.account_sid", "must be a Twilio Account SID: AC followed by 32 hexadecimal digits")
 	case c.AuthToken == "":
@@ -113,6 +143,9 @@ func config(ch channel.Channel) (Config, error) {
 		return c, err
 	}
 	c.AuthToken = ch.Secret("auth_token")
+	if c.Medium == "" {
+		c.Medium = MediumSMS
+	}
 	if c.APIBaseURL == "" {
 		c.APIBaseURL = DefaultAPIBaseURL
 	}

@@ -35,6 +35,14 @@ func TestValidateConfig(t *testing.T) {
 		{"API not http", `{` + ok + `,"from":"+14155550100","api_base_url":"ftp://x"}`, "config.api_base_url", nil},
 		{"webhook base with a query", `{` + ok + `,"from":"+14155550100","webhook_base_url":"https://x.example.com/?a=1"}`, "config.webhook_base_url", nil},
 		{"unknown field", `{` + ok + `,"from":"+14155550100","sid":"x"}`, "config", nil},
+		{"SMS by default", `{` + ok + `,"from":"+14155550100"}`, "", map[string]string{"medium": "sms"}},
+		{"WhatsApp", `{` + ok + `,"medium":"whatsapp","from":"+14155550100"}`, "", map[string]string{"medium": "whatsapp", "from": "+14155550100"}},
+		{"a WhatsApp sender as Twilio writes it", `{` + ok + `,"medium":" WhatsApp ","from":"whatsapp:+1 415 555 0100"}`, "",
+			map[string]string{"medium": "whatsapp", "from": "+14155550100"}},
+		{"WhatsApp through a service", `{` + ok + `,"medium":"whatsapp","messaging_service_sid":"` + testService + `"}`, "", map[string]string{"medium": "whatsapp"}},
+		{"a WhatsApp sender on SMS", `{` + ok + `,"from":"whatsapp:+14155550100"}`, "config.from", nil},
+		{"an unknown medium", `{` + ok + `,"medium":"rcs","from":"+14155550100"}`, "config.medium", nil},
+		{"WhatsApp without a sender", `{` + ok + `,"medium":"whatsapp"}`, "config.from", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,6 +84,9 @@ func newFixture(t *testing.T, d *db.DB, publicURL string, mutate ...func(*Config
 	if c.WebhookBaseURL != "" {
 		cfg["webhook_base_url"] = c.WebhookBaseURL
 	}
+	if c.Medium != "" {
+		cfg["medium"] = c.Medium
+	}
 	raw, _ := json.Marshal(cfg)
 	var err error
 	if f.ch, err = f.channels.Create(context.Background(), ws.ID, channel.Input{Type: Type, Name: "SMS", Config: raw}); err != nil {

@@ -27,6 +27,13 @@ type Message struct {
 	Media       []Media
 	// Where Twilio geolocated the sender's number, when it did.
 	FromCity, FromState, FromZip, FromCountry string
+	// WhatsApp's: the sender's profile name; a shared location
+	// (Latitude, Longitude, its Label and Address); the quick-reply
+	// button the contact pressed (its text and payload).
+	ProfileName               string
+	Latitude, Longitude       *float64
+	Label, Address            string
+	ButtonText, ButtonPayload string
 	// Params are every parameter posted, kept for a message Switchboard
 	// cannot show (TypeUnsupported).
 	Params url.Values
@@ -65,6 +72,8 @@ func ParseMessage(form url.Values) (Message, error) {
 		MessageSID: sid(form), AccountSID: form.Get("AccountSid"),
 		From: strings.TrimSpace(form.Get("From")), To: strings.TrimSpace(form.Get("To")), Body: form.Get("Body"),
 		FromCity: form.Get("FromCity"), FromState: form.Get("FromState"), FromZip: form.Get("FromZip"), FromCountry: form.Get("FromCountry"),
+		ProfileName: form.Get("ProfileName"), Label: form.Get("Label"), Address: form.Get("Address"),
+		ButtonText: form.Get("ButtonText"), ButtonPayload: form.Get("ButtonPayload"),
 		Params: form,
 	}
 	if m.MessageSID == "" {
@@ -85,6 +94,15 @@ func ParseMessage(form url.Values) (Message, error) {
 			return m, apperr.BadRequest("NumSegments %q is not a count", clip(s))
 		}
 		m.NumSegments = n
+	}
+	if form.Has("Latitude") || form.Has("Longitude") {
+		lat, errLat := strconv.ParseFloat(strings.TrimSpace(form.Get("Latitude")), 64)
+		lon, errLon := strconv.ParseFloat(strings.TrimSpace(form.Get("Longitude")), 64)
+		// Written so that NaN, which every comparison fails, is refused.
+		if errLat != nil || errLon != nil || !(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180) {
+			return m, apperr.BadRequest("Latitude %q and Longitude %q are not a place", clip(form.Get("Latitude")), clip(form.Get("Longitude")))
+		}
+		m.Latitude, m.Longitude = &lat, &lon
 	}
 	num := 0
 	if s := form.Get("NumMedia"); s != "" {
@@ -149,13 +167,21 @@ func mediaKind(contentType string) string {
 // content is what is stored as an inbound message's content: what Twilio
 // said of it beyond its text.
 type content struct {
-	Type        string     `json:"type"`
-	Text        string     `json:"text,omitempty"`
-	NumSegments int        `json:"num_segments,omitempty"`
-	Media       []Media    `json:"media,omitempty"`
-	To          string     `json:"to,omitempty"`
-	From        *location  `json:"from_location,omitempty"`
-	Params      url.Values `json:"params,omitempty"` // for an unsupported message: everything Twilio posted
+	Type        string    `json:"type"`
+	Text        string    `json:"text,omitempty"`
+	NumSegments int       `json:"num_segments,omitempty"`
+	Media       []Media   `json:"media,omitempty"`
+	To          string    `json:"to,omitempty"`
+	From        *location `json:"from_location,omitempty"`
+	// A shared location (WhatsApp), as the other channels store theirs.
+	Latitude  *float64 `json:"latitude,omitempty"`
+	Longitude *float64 `json:"longitude,omitempty"`
+	Name      string   `json:"name,omitempty"`
+	Address   string   `json:"address,omitempty"`
+	// A pressed quick-reply button (WhatsApp): its text and payload.
+	Title   string     `json:"title,omitempty"`
+	Payload string     `json:"payload,omitempty"`
+	Params  url.Values `json:"params,omitempty"` // for an unsupported message: everything Twilio posted
 }
 
 type location struct {
@@ -170,13 +196,26 @@ type location struct {
 // through FetchMedia), or, for a message with neither body nor media,
 // TypeUnsupported with every parameter Twilio posted.
 func (m Message) inbound(workspaceID, channelID int64) conversation.Inbound {
+	// A WhatsApp sender is "whatsapp:+14155550100": the contact is the
+	// number, as on SMS, so a reply and a first message address it alike.
+	from := m.From
+	if len(from) > len(whatsAppPrefix) && strings.EqualFold(from[:len(whatsAppPrefix)], whatsAppPrefix) {
+		from = from[len(whatsAppPrefix):]
+	}
 	in := conversation.Inbound{
 		Kind: conversation.KindMessage, WorkspaceID: workspaceID, ChannelID: channelID,
-		ExternalID: m.From, ProviderMessageID: m.MessageSID, Type: "text", Text: m.Body,
+		ExternalID: from, ProviderMessageID: m.MessageSID, Type: "text", Text: m.Body,
 	}
-	if e164.MatchString(m.From) {
-		phone := m.From
+	if e164.MatchString(from) {
+		phone := from
 		in.Profile.Phone = &phone
+	}
+	if name := strings.TrimSpace(limit.Clean(m.ProfileName)); name != "" {
+		first, last, _ := strings.Cut(name, " ")
+		in.Profile.FirstName = &first
+		if last = strings.TrimSpace(last); last != "" {
+			in.Profile.LastName = &last
+		}
 	}
 	if len(m.FromCountry) == 2 {
 		country := strings.ToUpper(m.FromCountry)
@@ -187,6 +226,23 @@ func (m Message) inbound(workspaceID, channelID int64) conversation.Inbound {
 		c.From = &location{City: m.FromCity, State: m.FromState, Zip: m.FromZip, Country: m.FromCountry}
 	}
 	switch {
+	case m.Latitude != nil:
+		in.Type, c.Type = "location", "location"
+		c.Latitude, c.Longitude, c.Name, c.Address = m.Latitude, m.Longitude, m.Label, m.Address
+		var words []string
+		for _, w := range []string{m.Label, m.Address} {
+			if w = strings.TrimSpace(w); w != "" {
+				words = append(words, w)
+			}
+		}
+		in.Text = strings.Join(words, ", ")
+		c.Text = in.Text
+	case m.ButtonText != "" || m.ButtonPayload != "":
+		text := m.ButtonText
+		if strings.TrimSpace(text) == "" {
+			text = m.Body
+		}
+		in.Type, in.Text, c.Type, c.Text, c.Title, c.Payload = "quick_reply", text, "quick_reply", text, m.ButtonText, m.ButtonPayload
 	case len(m.Media) > 0:
 		in.Type, c.Type, c.Media = "attachment", "attachment", m.Media
 		for _, md := range m.Media {

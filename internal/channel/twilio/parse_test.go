@@ -178,7 +178,7 @@ func FuzzParseForm(f *testing.F) {
 		}
 		if m, err := ParseMessage(form); err == nil {
 			in := m.inbound(1, 1)
-			if in.ProviderMessageID == "" || in.ExternalID == "" || len(in.Media) > MaxMedia || len(in.Content) > conversation.MaxContentBytes {
+			if in.ProviderMessageID == "" || in.ExternalID == "" || len(in.Media) > MaxMedia || len(in.Content) == 0 || len(in.Content) > conversation.MaxContentBytes {
 				t.Fatalf("accepted %q as %+v", body, in)
 			}
 		} else if apperr.KindOf(err) != apperr.KindBadRequest {

@@ -1,8 +1,9 @@
-// Package twilio is the SMS channel through Twilio's Programmable
-// Messaging: inbound SMS and MMS on a signed form-encoded webhook, status
-// callbacks of outbound messages, sends through the Messages API, media
-// fetched from Twilio with the account's credentials, and a connection
-// test against the account.
+// Package twilio is the SMS and WhatsApp channel through Twilio's
+// Programmable Messaging: inbound SMS, MMS and WhatsApp messages on a
+// signed form-encoded webhook, status callbacks of outbound messages,
+// sends through the Messages API, media fetched from Twilio with the
+// account's credentials, and a connection test against the account. A
+// channel carries one medium (Config.Medium).
 package twilio
 
 import (
@@ -36,7 +37,12 @@ var (
 	_ channel.MediaFetcher = (*Provider)(nil)
 	_ channel.WebhookBaser = (*Provider)(nil)
 	_ channel.Addresser    = (*Provider)(nil)
+	_ channel.Windowed     = (*Provider)(nil)
 )
+
+// WhatsAppWindow is WhatsApp's customer-service window: free-form
+// messages may be sent until 24 hours after the contact's last message.
+const WhatsAppWindow = 24 * 60 * 60
 
 // New returns the provider, calling Twilio through client, the node's
 // guarded client (nil: one that allows no private network); publicURL is
@@ -68,6 +74,19 @@ func (*Provider) Capabilities() channel.Capabilities {
 		Attachments:   []string{"image", "video", "audio", "file"},
 		MaxTextLength: MaxTextLength,
 	}
+}
+
+// Window implements channel.Windowed: a WhatsApp channel keeps WhatsApp's
+// 24-hour window. Past it WhatsApp takes only approved templates, which
+// Twilio sends by their Content SID; this channel does not send those
+// yet, so nothing goes until the contact writes again (refused before
+// Twilio is called, where Twilio would answer error 63016). SMS has none.
+func (*Provider) Window(ch channel.Channel) channel.Window {
+	var c Config
+	if json.Unmarshal(ch.Config, &c) == nil && c.Medium == MediumWhatsApp {
+		return channel.Window{Seconds: WhatsAppWindow, Rule: "none"}
+	}
+	return channel.Window{}
 }
 
 // MapStatus implements channel.Provider.

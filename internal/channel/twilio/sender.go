@@ -50,9 +50,9 @@ type messageResource struct {
 
 // Send posts msg to {base}/2010-04-01/Accounts/{AccountSid}/Messages.json
 // with basic auth (Account SID and auth token): To, From or
-// MessagingServiceSid, Body, a MediaUrl per attachment, and the status
-// callback under the public URL. Quick replies become numbered lines (SMS
-// has no buttons). The answer decides:
+// MessagingServiceSid (both prefixed "whatsapp:" on WhatsApp), Body, a
+// MediaUrl per attachment, and the status callback under the public URL.
+// Quick replies become numbered lines. The answer decides:
 //
 //	2xx {"sid": "SM…"}                      sent; the sid is what status callbacks name
 //	4xx {"code", "message", "more_info"}    failed for good with Twilio's message and code
@@ -63,16 +63,22 @@ func (p *Provider) Send(ctx context.Context, ch channel.Channel, to string, msg 
 	if err != nil || cfg.AccountSID == "" || cfg.AuthToken == "" {
 		return "", outbound.Permanent("the SMS channel has no Twilio account configured")
 	}
-	body, media, err := smsOf(msg)
+	body, media, err := bodyOf(msg, cfg.Medium)
 	if err != nil {
 		return "", err
 	}
+	// WhatsApp addresses are the numbers prefixed "whatsapp:" (a
+	// Messaging Service finds its WhatsApp sender from the To's prefix).
+	prefix := ""
+	if cfg.Medium == MediumWhatsApp {
+		prefix = whatsAppPrefix
+	}
 	form := url.Values{}
-	form.Set("To", to)
+	form.Set("To", prefix+to)
 	if cfg.MessagingServiceSID != "" {
 		form.Set("MessagingServiceSid", cfg.MessagingServiceSID)
 	} else {
-		form.Set("From", cfg.From)
+		form.Set("From", prefix+cfg.From)
 	}
 	if body != "" {
 		form.Set("Body", body)
@@ -160,7 +166,8 @@ func (p *Provider) statusCallback(cfg Config, channelID int64, body string) stri
 		return ""
 	}
 	u := base + webhookPath(channelID) + "/status"
-	if n, enc := Segments(body); n > 0 {
+	// WhatsApp has no segments: a message is one, whatever its length.
+	if n, enc := Segments(body); n > 0 && cfg.Medium != MediumWhatsApp {
 		u += "?" + url.Values{"segments": {strconv.Itoa(n)}, "encoding": {enc}}.Encode()
 	}
 	return u
@@ -172,10 +179,12 @@ func webhookPath(channelID int64) string {
 	return "/webhooks/" + Type + "/" + strconv.FormatInt(channelID, 10)
 }
 
-// smsOf is the body and media URLs of an outbound message: its text;
-// for quick replies the text and then each reply on a numbered line; for
-// attachments their URLs, which must be absolute for Twilio to fetch them.
-func smsOf(m conversation.Message) (string, []string, error) {
+// bodyOf is the body and media URLs of an outbound message on medium:
+// its text; for quick replies the text and then each reply on a numbered
+// line (neither SMS nor a free-form WhatsApp message has buttons); for
+// attachments their URLs, which must be absolute for Twilio to fetch
+// them, at most MaxMedia on SMS and one on WhatsApp.
+func bodyOf(m conversation.Message, medium string) (string, []string, error) {
 	var c struct {
 		Text       string            `json:"text"`
 		Replies    []json.RawMessage `json:"replies"`
@@ -208,6 +217,9 @@ func smsOf(m conversation.Message) (string, []string, error) {
 			return "", nil, outbound.Permanent(fmt.Sprintf("the attachment URL %q is not an absolute http(s) URL Twilio can fetch (set the node's --public-url)", limit.Clip(u, 80)))
 		}
 	}
+	if medium == MediumWhatsApp && len(media) > 1 {
+		return "", nil, outbound.Permanent("a WhatsApp message through Twilio carries one attachment")
+	}
 	if len(media) > MaxMedia {
 		return "", nil, outbound.Permanent(fmt.Sprintf("an MMS carries at most %d attachments", MaxMedia))
 	}
@@ -232,7 +244,11 @@ func smsOf(m conversation.Message) (string, []string, error) {
 		if typ == "" {
 			typ = "text"
 		}
-		return "", nil, outbound.Permanent(fmt.Sprintf("a %s message without text or attachments cannot be sent by SMS", typ))
+		by := "SMS"
+		if medium == MediumWhatsApp {
+			by = "WhatsApp"
+		}
+		return "", nil, outbound.Permanent(fmt.Sprintf("a %s message without text or attachments cannot be sent by %s", typ, by))
 	}
 	return text, media, nil
 }

@@ -38,6 +38,10 @@ var errorTexts = map[string]string{
 	"21408": "Permission to send an SMS has not been enabled for the region",
 	"21610": "The recipient has unsubscribed (replied STOP)",
 	"21614": "'To' number is not a valid mobile number",
+	"63003": "Channel could not find the To address",
+	"63016": "Outside the allowed window: only a template message can be sent",
+	"63018": "Rate limit exceeded for the channel",
+	"63024": "Invalid message recipient",
 }
 
 // statusReason is the reason stored with a status: for a failure, Twilio's

@@ -27,6 +27,7 @@ const chatType = {
       { name: "sandbox", type: "boolean", title: "Sandbox" },
       { name: "certificate", type: "text", title: "Certificate" },
       { name: "mode", type: "string", title: "Mode", options: ["tls", "starttls", "none"] },
+      { name: "medium", type: "string", title: "Medium", options: ["sms", "whatsapp"] },
       { name: "token", type: "string", title: "Token", secret: true, generated: true },
     ],
   },
@@ -77,6 +78,9 @@ describe("GenericChannelSettings", () => {
     const mode = screen.getByLabelText("Mode") as HTMLSelectElement;
     expect([...mode.options].map((o) => o.value)).toEqual(["", "tls", "starttls", "none"]);
     expect(mode.value).toBe("");
+    // An option with words of its own is named by them (its value otherwise, as above).
+    const medium = screen.getByLabelText("Medium") as HTMLSelectElement;
+    expect([...medium.options].map((o) => [o.value, o.text])).toEqual([["", "Default"], ["sms", "SMS and MMS"], ["whatsapp", "WhatsApp"]]);
     fireEvent.change(mode, { target: { value: "starttls" } });
     expect(screen.getByTestId("secret-set-api_key").textContent).toContain("set");
     fireEvent.click(screen.getByTestId("channel-save"));

@@ -138,7 +138,7 @@ export function ConfigFields({
                 <option value="">{t("channelsSettings.generic.default")}</option>
                 {(f.options ?? []).map((o) => (
                   <option key={o} value={o}>
-                    {o}
+                    {t(`channelsSettings.option.${f.name}.${o}`, { defaultValue: o })}
                   </option>
                 ))}
               </Select>
