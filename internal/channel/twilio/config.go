@@ -87,7 +87,6 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 	}
 	c.AccountSID = strings.TrimSpace(c.AccountSID)
 	c.AuthToken = strings.TrimSpace(c.AuthToken)
-	// "+1 (415) 555-0100" as people write it is the E.164 +14155550100.
 	c.Medium = strings.ToLower(strings.TrimSpace(c.Medium))
 	if c.Medium == "" {
 		c.Medium = MediumSMS
@@ -98,6 +97,7 @@ func validateConfig(raw json.RawMessage, guard *netguard.Guard) (json.RawMessage
 	if whatsAppFrom {
 		c.From = c.From[len(whatsAppPrefix):]
 	}
+	// "+1 (415) 555-0100" as people write it is the E.164 +14155550100.
 	c.From = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(c.From)
 	c.MessagingServiceSID = strings.TrimSpace(c.MessagingServiceSID)
 	c.APIBaseURL = strings.TrimSpace(c.APIBaseURL)

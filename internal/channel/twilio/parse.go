@@ -72,8 +72,8 @@ func ParseMessage(form url.Values) (Message, error) {
 		MessageSID: sid(form), AccountSID: form.Get("AccountSid"),
 		From: strings.TrimSpace(form.Get("From")), To: strings.TrimSpace(form.Get("To")), Body: form.Get("Body"),
 		FromCity: form.Get("FromCity"), FromState: form.Get("FromState"), FromZip: form.Get("FromZip"), FromCountry: form.Get("FromCountry"),
-		ProfileName: form.Get("ProfileName"), Label: form.Get("Label"), Address: form.Get("Address"),
-		ButtonText: form.Get("ButtonText"), ButtonPayload: form.Get("ButtonPayload"),
+		ProfileName: short(form.Get("ProfileName")), Label: short(form.Get("Label")), Address: short(form.Get("Address")),
+		ButtonText: short(form.Get("ButtonText")), ButtonPayload: short(form.Get("ButtonPayload")),
 		Params: form,
 	}
 	if m.MessageSID == "" {
@@ -150,6 +150,14 @@ func ParseStatus(form url.Values) (Status, error) {
 	}
 	return s, nil
 }
+
+// maxShort bounds WhatsApp's short texts (a profile name, a place's label
+// and address, a button's text and payload), each far shorter at
+// WhatsApp: with them the message's content stays storable.
+const maxShort = 1024
+
+// short makes one of those texts storable.
+func short(s string) string { return limit.Storable(s, maxShort) }
 
 // clip shortens what is reflected of a bad value.
 func clip(s string) string { return limit.Clip(s, 40) }

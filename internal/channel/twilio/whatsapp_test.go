@@ -60,6 +60,16 @@ func TestParseWhatsAppFixtures(t *testing.T) {
 		})
 	}
 
+	// WhatsApp's short texts stay short whatever is posted: the content
+	// stays storable.
+	long := fixtureForm(t, "whatsapp_location.form")
+	for _, k := range []string{"Label", "Address", "ProfileName"} {
+		long.Set(k, strings.Repeat("é", 30_000))
+	}
+	if m, err := ParseMessage(long); err != nil || len(m.Label) > maxShort+len("…") || len(m.inbound(3, 9).Content) > conversation.MaxContentBytes {
+		t.Errorf("60 KB labels: %v, label of %d bytes", err, len(m.Label))
+	}
+
 	// A place out of the world is refused, as any malformed parameter.
 	for _, bad := range []url.Values{{"Latitude": {"91"}, "Longitude": {"3"}}, {"Latitude": {"6.4"}}, {"Latitude": {"north"}, "Longitude": {"3"}}, {"Latitude": {"NaN"}, "Longitude": {"3"}}} {
 		form := fixtureForm(t, "whatsapp_location.form")
