@@ -48,6 +48,10 @@ type Channel struct {
 	// to paste into the provider's settings (empty for a type without
 	// inbound webhooks; a path alone when the node has no public URL).
 	WebhookURL string `json:"webhook_url,omitempty"`
+	// Templates says the channel has pre-approved message templates
+	// (its provider's TemplateSyncer): Settings offers to sync them, and
+	// a template message may be sent on it.
+	Templates bool `json:"templates"`
 	// Connection, in the answer to a save, is what became of registering
 	// the channel with its provider (Connector); absent otherwise.
 	Connection *Connection `json:"connection,omitempty"`
@@ -204,6 +208,7 @@ func (s *Service) Create(ctx context.Context, workspaceID int64, in Input) (Chan
 		return Channel{}, fmt.Errorf("channel: create: %w", err)
 	}
 	c.Secrets, c.WebhookURL = hints(c), s.webhookURL(c)
+	c.Templates = s.syncerOf(c) != nil
 	c.Connection = s.connect(ctx, c)
 	return c, nil
 }
@@ -223,6 +228,7 @@ func (s *Service) scan(row interface{ Scan(...any) error }) (Channel, error) {
 		return Channel{}, err
 	}
 	c.Secrets, c.WebhookURL = hints(c), s.webhookURL(c)
+	c.Templates = s.syncerOf(c) != nil
 	return c, nil
 }
 

@@ -77,17 +77,17 @@ func (s *Service) connect(ctx context.Context, c Channel) *Connection {
 		return out
 	}
 	out.OK = true
-	s.syncOnConnect(ctx, p, c, out)
+	s.syncOnConnect(ctx, c, out)
 	return out
 }
 
-// syncOnConnect syncs the templates of channel c, just connected, when its
-// provider p has them: credentials the provider has just accepted read
+// syncOnConnect syncs the templates of channel c, just connected, when it
+// has them: credentials the provider has just accepted read
 // the list too, so the composer offers the templates at once rather than
 // after a sync by hand (later changes follow by the provider's reports,
 // or by hand). A failure is said in out and changes nothing.
-func (s *Service) syncOnConnect(ctx context.Context, p Provider, c Channel, out *Connection) {
-	if _, ok := p.(TemplateSyncer); !ok {
+func (s *Service) syncOnConnect(ctx context.Context, c Channel, out *Connection) {
+	if s.syncerOf(c) == nil {
 		return
 	}
 	list, err := s.SyncTemplates(ctx, c.WorkspaceID, c.ID)

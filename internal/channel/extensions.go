@@ -142,9 +142,17 @@ type TemplateSyncer interface {
 	SyncTemplates(ctx context.Context, ch Channel) ([]Template, error)
 }
 
+// TemplateChannels is a TemplateSyncer only some of whose channels have
+// templates (Twilio's WhatsApp channels, not its SMS ones); a
+// TemplateSyncer that is not one has templates on every channel.
+type TemplateChannels interface {
+	HasTemplates(ch Channel) bool
+}
+
 // Template is one pre-approved message template. An outbound message of
-// type "template" carries {"type":"template","name","language","params":[…]}
-// in its content; Params is how many {{n}} parameters the body takes.
+// type "template" carries {"type":"template","name","language","params":[…],
+// "ref"?} in its content; Params is how many {{n}} parameters the body
+// takes.
 type Template struct {
 	Name       string          `json:"name"`
 	Language   string          `json:"language"`
@@ -153,6 +161,9 @@ type Template struct {
 	Body       string          `json:"body"`   // the body text with its {{1}}… placeholders
 	Params     int             `json:"params"`
 	Components json.RawMessage `json:"components,omitempty"` // the provider's own description
+	// Ref is the template's id at a provider that sends templates by id
+	// (Twilio's Content SID); a template message's content carries it.
+	Ref string `json:"ref,omitempty"`
 }
 
 // Addresser is a Provider that can reach a contact who never wrote to

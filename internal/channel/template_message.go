@@ -67,9 +67,9 @@ func templateProblem(field, format string, args ...any) *TemplateProblem {
 // RenderedTemplate is a template message ready to send.
 type RenderedTemplate struct {
 	// Content is the message's content as the senders read it:
-	// {"type": "template", "name", "language", "params", "header"?}, the
-	// params a list, or an object by name for a template with named
-	// parameters.
+	// {"type": "template", "name", "language", "params", "header"?,
+	// "ref"?}, the params a list, or an object by name for a template
+	// with named parameters; ref is the template's id at its provider.
 	Content map[string]any
 	// Text is what the contact reads: a text header's line, then the
 	// body with its values.
@@ -120,6 +120,9 @@ func (m TemplateMessage) Render(tpl Template) (RenderedTemplate, error) {
 		}
 	}
 	content := map[string]any{"type": "template", "name": name, "language": lang, "params": params}
+	if tpl.Ref != "" {
+		content["ref"] = tpl.Ref // a provider that sends by id finds it here
+	}
 	headerLine, err := m.header(tpl, fill, content)
 	if err != nil {
 		return RenderedTemplate{}, err

@@ -72,10 +72,8 @@ func (s *Service) TemplateMessageTx(ctx context.Context, q db.Querier, workspace
 		return nil, "", err
 	}
 	if s.reg != nil {
-		if p, ok := s.reg.Provider(ch.Type); ok {
-			if _, synced := p.(TemplateSyncer); !synced {
-				return nil, "", apperr.Invalid("type", "a %s channel has no message templates: send a text message", ch.Type)
-			}
+		if _, known := s.reg.Provider(ch.Type); known && s.syncerOf(ch) == nil {
+			return nil, "", apperr.Invalid("type", "a %s channel has no message templates: send a text message", ch.Type)
 		}
 	}
 	tpl, err := TemplateTx(ctx, q, workspaceID, channelID, m.Name, m.Language)

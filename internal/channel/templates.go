@@ -33,7 +33,7 @@ func (s *Service) Templates(ctx context.Context, workspaceID, channelID int64) (
 	if _, err := s.Get(ctx, workspaceID, channelID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Reader().Query(ctx, `SELECT name, language, status, category, body, params, components
+	rows, err := s.db.Reader().Query(ctx, `SELECT name, language, status, category, body, params, components, ref
 		FROM channel_templates WHERE channel_id = ?`, channelID)
 	if err != nil {
 		return nil, fmt.Errorf("channel: templates: %w", err)
@@ -41,7 +41,7 @@ func (s *Service) Templates(ctx context.Context, workspaceID, channelID int64) (
 	list, err := db.Collect(rows, func(rows *sql.Rows) (Template, error) {
 		var t Template
 		var comps string
-		err := rows.Scan(&t.Name, &t.Language, &t.Status, &t.Category, &t.Body, &t.Params, &comps)
+		err := rows.Scan(&t.Name, &t.Language, &t.Status, &t.Category, &t.Body, &t.Params, &comps, &t.Ref)
 		t.Components = json.RawMessage(comps)
 		return t, err
 	})
@@ -66,12 +66,7 @@ func (s *Service) SyncTemplates(ctx context.Context, workspaceID, channelID int6
 	if err != nil {
 		return nil, err
 	}
-	var syncer TemplateSyncer
-	if s.reg != nil {
-		if p, ok := s.reg.Provider(ch.Type); ok {
-			syncer, _ = p.(TemplateSyncer)
-		}
-	}
+	syncer := s.syncerOf(ch)
 	if syncer == nil {
 		return nil, apperr.Invalid("type", "a %s channel has no message templates", ch.Type)
 	}
@@ -97,6 +92,7 @@ func (s *Service) SyncTemplates(ctx context.Context, workspaceID, channelID int6
 		seen[key] = true
 		t.Status, t.Category = limit.Storable(t.Status, 64), limit.Storable(t.Category, 64)
 		t.Body = limit.Storable(t.Body, maxTemplateBody)
+		t.Ref = limit.Storable(t.Ref, 128)
 		if len(t.Components) == 0 || len(t.Components) > maxTemplateComponent || !json.Valid(t.Components) {
 			t.Components = json.RawMessage(`[]`)
 		}
@@ -108,8 +104,8 @@ func (s *Service) SyncTemplates(ctx context.Context, workspaceID, channelID int6
 		}
 		now := tx.Now()
 		for _, t := range kept {
-			if _, err := tx.Exec(ctx, `INSERT INTO channel_templates (channel_id, name, language, status, category, body, params, components, synced_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, channelID, t.Name, t.Language, t.Status, t.Category, t.Body, t.Params, string(t.Components), now); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO channel_templates (channel_id, name, language, status, category, body, params, components, ref, synced_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, channelID, t.Name, t.Language, t.Status, t.Category, t.Body, t.Params, string(t.Components), t.Ref, now); err != nil {
 				return err
 			}
 		}
@@ -120,6 +116,23 @@ func (s *Service) SyncTemplates(ctx context.Context, workspaceID, channelID int6
 	}
 	sortTemplates(kept)
 	return kept, nil
+}
+
+// syncerOf is the provider of c as its TemplateSyncer when c has
+// templates; nil otherwise.
+func (s *Service) syncerOf(c Channel) TemplateSyncer {
+	if s.reg == nil {
+		return nil
+	}
+	p, _ := s.reg.Provider(c.Type)
+	syncer, ok := p.(TemplateSyncer)
+	if !ok {
+		return nil
+	}
+	if some, ok := p.(TemplateChannels); ok && !some.HasTemplates(c) {
+		return nil
+	}
+	return syncer
 }
 
 // sortTemplates puts templates in the order both Templates and
@@ -149,10 +162,10 @@ func reasonOf(err error) string {
 func TemplateTx(ctx context.Context, q db.Querier, workspaceID, channelID int64, name, language string) (Template, error) {
 	var t Template
 	var comps string
-	err := q.QueryRow(ctx, `SELECT t.name, t.language, t.status, t.category, t.body, t.params, t.components
+	err := q.QueryRow(ctx, `SELECT t.name, t.language, t.status, t.category, t.body, t.params, t.components, t.ref
 		FROM channel_templates t JOIN channels c ON c.id = t.channel_id
 		WHERE c.workspace_id = ? AND t.channel_id = ? AND t.name = ? AND t.language = ?`,
-		workspaceID, channelID, name, language).Scan(&t.Name, &t.Language, &t.Status, &t.Category, &t.Body, &t.Params, &comps)
+		workspaceID, channelID, name, language).Scan(&t.Name, &t.Language, &t.Status, &t.Category, &t.Body, &t.Params, &comps, &t.Ref)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Template{}, &apperr.Error{Kind: apperr.KindNotFound,
 			Message: fmt.Sprintf("channel %d has no template %q in %s (sync its templates in Settings → Channels)", channelID, name, language)}

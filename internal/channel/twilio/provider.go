@@ -77,14 +77,13 @@ func (*Provider) Capabilities() channel.Capabilities {
 }
 
 // Window implements channel.Windowed: a WhatsApp channel keeps WhatsApp's
-// 24-hour window. Past it WhatsApp takes only approved templates, which
-// Twilio sends by their Content SID; this channel does not send those
-// yet, so nothing goes until the contact writes again (refused before
-// Twilio is called, where Twilio would answer error 63016). SMS has none.
+// 24-hour window, past which only approved templates go (free text is
+// refused before Twilio is called, where Twilio would answer error
+// 63016). SMS has none.
 func (*Provider) Window(ch channel.Channel) channel.Window {
 	var c Config
 	if json.Unmarshal(ch.Config, &c) == nil && c.Medium == MediumWhatsApp {
-		return channel.Window{Seconds: WhatsAppWindow, Rule: "none"}
+		return channel.Window{Seconds: WhatsAppWindow, Rule: conversation.MessageTypeTemplate}
 	}
 	return channel.Window{}
 }

@@ -52,7 +52,8 @@ type messageResource struct {
 // with basic auth (Account SID and auth token): To, From or
 // MessagingServiceSid (both prefixed "whatsapp:" on WhatsApp), Body, a
 // MediaUrl per attachment, and the status callback under the public URL.
-// Quick replies become numbered lines. The answer decides:
+// Quick replies become numbered lines; a WhatsApp template goes as its
+// ContentSid and ContentVariables. The answer decides:
 //
 //	2xx {"sid": "SM…"}                      sent; the sid is what status callbacks name
 //	4xx {"code", "message", "more_info"}    failed for good with Twilio's message and code
@@ -63,9 +64,29 @@ func (p *Provider) Send(ctx context.Context, ch channel.Channel, to string, msg 
 	if err != nil || cfg.AccountSID == "" || cfg.AuthToken == "" {
 		return "", outbound.Permanent("the SMS channel has no Twilio account configured")
 	}
-	body, media, err := bodyOf(msg, cfg.Medium)
-	if err != nil {
-		return "", err
+	// A template is sent by its Content SID with its values (WhatsApp
+	// only); anything else as a body and media.
+	var form url.Values
+	var body string
+	if msg.Type == conversation.MessageTypeTemplate {
+		if cfg.Medium != MediumWhatsApp {
+			return "", outbound.Permanent("an SMS channel sends no templates")
+		}
+		if form, err = templateForm(msg); err != nil {
+			return "", err
+		}
+	} else {
+		var media []string
+		if body, media, err = bodyOf(msg, cfg.Medium); err != nil {
+			return "", err
+		}
+		form = url.Values{}
+		if body != "" {
+			form.Set("Body", body)
+		}
+		for _, m := range media {
+			form.Add("MediaUrl", m)
+		}
 	}
 	// WhatsApp addresses are the numbers prefixed "whatsapp:" (a
 	// Messaging Service finds its WhatsApp sender from the To's prefix).
@@ -73,18 +94,11 @@ func (p *Provider) Send(ctx context.Context, ch channel.Channel, to string, msg 
 	if cfg.Medium == MediumWhatsApp {
 		prefix = whatsAppPrefix
 	}
-	form := url.Values{}
 	form.Set("To", prefix+to)
 	if cfg.MessagingServiceSID != "" {
 		form.Set("MessagingServiceSid", cfg.MessagingServiceSID)
 	} else {
 		form.Set("From", prefix+cfg.From)
-	}
-	if body != "" {
-		form.Set("Body", body)
-	}
-	for _, m := range media {
-		form.Add("MediaUrl", m)
 	}
 	if cb := p.statusCallback(cfg, ch.ID, body); cb != "" {
 		form.Set("StatusCallback", cb)

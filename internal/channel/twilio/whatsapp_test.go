@@ -137,12 +137,12 @@ func TestSendWhatsApp(t *testing.T) {
 	}
 }
 
-// A WhatsApp channel has WhatsApp's 24-hour window, past which nothing
-// free-form goes; an SMS channel, made before mediums or after, has none.
+// A WhatsApp channel has WhatsApp's 24-hour window, past which only
+// templates go; an SMS channel, made before mediums or after, has none.
 func TestWindowFollowsTheMedium(t *testing.T) {
 	p := New(nil, "")
-	if w := channel.WindowOf(p, testChannel("https://api.twilio.com", whatsApp)); w.Seconds != 24*3600 || w.Rule != "none" {
-		t.Errorf("WhatsApp window %+v, want 24 hours then nothing", w)
+	if w := channel.WindowOf(p, testChannel("https://api.twilio.com", whatsApp)); w.Seconds != 24*3600 || w.Rule != "template" {
+		t.Errorf("WhatsApp window %+v, want 24 hours then templates", w)
 	}
 	for _, ch := range []channel.Channel{testChannel("https://api.twilio.com"), {ID: 7, Type: Type, Config: json.RawMessage(`{"account_sid":"` + testAccount + `"}`)}} {
 		if w := channel.WindowOf(p, ch); w != (channel.Window{}) {

@@ -50,7 +50,10 @@ export function ChannelTemplates({ channel }: { channel: Channel }) {
           </span>
         </Button>
       </div>
-      <p className="text-muted mb-2 text-xs">{t("channelsSettings.templates.hint")}</p>
+      <p className="text-muted mb-2 text-xs">
+        {/* Where the templates come from is the provider's: Twilio's are its Content templates. */}
+        {t(`channelsSettings.templates.hintByType.${channel.type}`, { defaultValue: t("channelsSettings.templates.hint") })}
+      </p>
       {sync.isError && (
         <p role="alert" className="text-danger mb-2 text-sm">
           {(sync.error as Error).message}

@@ -46,12 +46,12 @@ const channel = {
   created_at: "",
 } as unknown as Channel;
 
-function setup() {
+function setup(ch: Channel = channel) {
   const qc = new QueryClient();
   qc.setQueryData(qk.channelTypes, { items: [chatType] });
   render(
     <QueryClientProvider client={qc}>
-      <GenericChannelSettings channel={channel} freshToken="" />
+      <GenericChannelSettings channel={ch} freshToken="" />
     </QueryClientProvider>,
   );
 }
@@ -107,6 +107,14 @@ describe("GenericChannelSettings", () => {
       "Its message templates could not be read: the provider did not give the templates: (#100) Missing permission",
     );
     expect(screen.getByTestId("connection-result").textContent).toBe("Registered with the provider.");
+  });
+
+  it("offers the templates of a channel that has them, whatever its type says", async () => {
+    setup();
+    expect(screen.queryByTestId("channel-templates")).toBeNull();
+    cleanup();
+    setup({ ...channel, templates: true });
+    expect(await screen.findByTestId("channel-templates")).toBeTruthy();
   });
 
   it("turns values into a configuration: lists split, numbers, empty strings left out", () => {

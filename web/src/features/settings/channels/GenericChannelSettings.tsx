@@ -235,7 +235,7 @@ export default function GenericChannelSettings({ channel, freshToken }: ChannelS
       {hasToken && <TokenRow channel={channel} freshToken={freshToken} />}
       <ConfigForm channel={channel} type={type} />
       {type.testable && <TestConnection channel={channel} />}
-      {type.capabilities.templates && <ChannelTemplates channel={channel} />}
+      {channel.templates && <ChannelTemplates channel={channel} />}
       {type.connects && <ConnectAgain channel={channel} />}
     </div>
   );
