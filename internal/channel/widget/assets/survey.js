@@ -51,14 +51,13 @@
   // comment or a box for one. Nothing when the link no longer works and
   // was not answered: the message says what it says.
   async function drawSurvey(message, token) {
-    let v;
-    try { v = await surveyCall(token); } catch { return; }
+    let first;
+    try { first = await surveyCall(token); } catch { return; }
     const card = h("div", { class: "survey", "data-testid": "sb-survey" });
     const answer = async (rating, comment) => {
       try { draw(await surveyCall(token, { rating, comment }), false); } catch (e) { showError(TS.failed + e.message); }
     };
     const draw = (s, changing) => {
-      v = s;
       card.replaceChildren();
       card.dataset.rating = String(s.rating);
       if (s.rating && !changing) {
@@ -83,7 +82,7 @@
       }
       card.append(h("div", { class: "ask" }, TS.ask), faces);
     };
-    draw(v, false);
+    draw(first, false);
     if (!card.childNodes.length) return;
     message.after(card);
     list.scrollTop = list.scrollHeight;

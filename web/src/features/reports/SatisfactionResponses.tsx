@@ -25,7 +25,7 @@ const choices = [5, 4, 3, 2, 1];
 
 /** responsesQuery is the report's filter as the responses list takes it:
  * a list has no series (interval) nor previous period (compare). */
-export function responsesQuery(f: Filters, ratings: number[], withComment: boolean): Record<string, string> {
+function responsesQuery(f: Filters, ratings: number[], withComment: boolean): Record<string, string> {
   const q = apiQuery(f);
   delete q.interval;
   delete q.compare;
