@@ -42,7 +42,7 @@ import { formatDateTime, validTimeZone } from "./time";
 import { mergeMessages } from "./follow";
 import { useCommentActions } from "./useCommentActions";
 import type { SidePages } from "./timelineWindow";
-import { mergeTimeline, type LocalMessage } from "./timeline";
+import { mergeTimeline, sideSince, type LocalMessage } from "./timeline";
 import type { TemplateChoice } from "./TemplatePicker";
 import { Timeline } from "./Timeline";
 import { TipButton } from "./ui";
@@ -148,7 +148,7 @@ function Pane({ id, focus, focusWords }: { id: number; focus?: TimelineFocus | n
   // oldest message shown wait for their page (mergeTimeline's since); they
   // are read newest first as far back as it (reach), all once every
   // message is shown.
-  const since = messages.hasNextPage && messages.data?.length ? Date.parse(messages.data[0]!.created_at) : undefined;
+  const since = sideSince(messages.data, !!messages.hasNextPage);
   const reach = messages.isSuccess ? (since ?? null) : undefined;
   const comments = useComments(id, reach, live.subscribe);
   const events = useEvents(id, reach, live.subscribe);

@@ -7,9 +7,9 @@ import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import "../../../lib/i18n";
 import { Timeline, type TimelineProps } from "./Timeline";
-import { mergeTimeline } from "./timeline";
+import { mergeTimeline, sideSince } from "./timeline";
 import type { Names } from "./eventText";
-import type { Message } from "../../../lib/types";
+import type { Comment, Message } from "../../../lib/types";
 
 globalThis.ResizeObserver ??= class {
   observe() {}
@@ -185,4 +185,34 @@ it("opens at a message a search found: older pages read until it is shown, put i
   fireEvent.scroll(el);
   rerender(view([...range(1, 100), msg(101), msg(102)], { more: false, loading: false, load }, 20));
   expect(el.scrollTop).toBe(0);
+});
+
+it("opens at a note a search found even when the notes are read before the messages: shown only with its messages, then put in view", () => {
+  // The pane reads messages and notes at once; the notes may come first.
+  const note: Comment = { id: 7, conversation_id: 9, created_at: msg(20).created_at, mentions: [], text: "the note" };
+  const noteView = (messages: Message[] | undefined, older: NonNullable<TimelineProps["older"]>) => (
+    <Timeline
+      items={mergeTimeline({ messages, comments: [note], since: sideSince(messages, older.more) })}
+      names={names}
+      tz="UTC"
+      contactName="Ada"
+      myID={me}
+      canRetry
+      onRetry={() => {}}
+      onResend={() => {}}
+      onDiscard={() => {}}
+      older={older}
+      focus={{ kind: "comment", id: 7 }}
+    />
+  );
+  const load = vi.fn();
+  const { rerender } = render(noteView(undefined, { more: false, loading: false, load }));
+  expect(screen.queryByText("the note")).toBeNull(); // not alone, before its messages
+  rerender(noteView(range(51, 100), { more: true, loading: false, load }));
+  expect(screen.queryByText("the note")).toBeNull(); // older than the newest page
+  expect(load).toHaveBeenCalledTimes(1);
+  rerender(noteView(range(1, 100), { more: false, loading: false, load }));
+  const target = item("the note");
+  expect(target.getAttribute("data-focused")).toBe("true");
+  expect(target.getBoundingClientRect().top).toBe(viewH / 2 - itemH / 2);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeTimeline, dedupeByID, type LocalMessage } from "./timeline";
+import { mergeTimeline, dedupeByID, sideSince, type LocalMessage } from "./timeline";
 import type { Comment, LogEvent, Message } from "../../../lib/types";
 
 const msg = (id: number, at: string, extra: Partial<Message> = {}): Message => ({
@@ -47,6 +47,20 @@ describe("mergeTimeline", () => {
     };
     expect(keys(mergeTimeline({ ...input, since: Date.parse("2026-01-05T10:00:00Z") }))).toEqual(["m901", "e2", "c2", "m902", "lx"]);
     expect(keys(mergeTimeline(input))).toEqual(["e1", "c1", "m901", "e2", "c2", "m902", "lx"]);
+  });
+
+  it("shows no comment or event before the messages are read (sideSince), then those the messages' window holds", () => {
+    // Read before the messages, an old note would show alone, then vanish
+    // under the newest page: a search's hit opening at it lost it so.
+    const newest = [msg(901, "2026-01-05T10:00:00Z"), msg(902, "2026-01-05T10:01:00Z")];
+    const input = {
+      comments: [comment(1, "2025-01-01T10:00:00Z"), comment(2, "2026-01-05T10:00:30Z")],
+      local: [{ localID: "x", kind: "comment", text: "mine", createdAt: "2026-01-05T10:02:00Z", status: "pending" } as LocalMessage],
+    };
+    expect(keys(mergeTimeline({ ...input, since: sideSince(undefined, false) }))).toEqual(["lx"]);
+    expect(keys(mergeTimeline({ ...input, messages: newest, since: sideSince(newest, true) }))).toEqual(["m901", "c2", "m902", "lx"]);
+    expect(keys(mergeTimeline({ ...input, messages: newest, since: sideSince(newest, false) }))).toEqual(["c1", "m901", "c2", "m902", "lx"]);
+    expect(keys(mergeTimeline({ ...input, messages: [], since: sideSince([], true) }))).toEqual(["c1", "c2", "lx"]);
   });
 
   it("interleaves events and comments with messages by time", () => {

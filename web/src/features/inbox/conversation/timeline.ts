@@ -74,6 +74,18 @@ export interface TimelineInput {
   since?: number;
 }
 
+/**
+ * sideSince is mergeTimeline's since for the messages read so far
+ * (undefined: not read yet) and whether older ones remain. Before the
+ * messages are read, no comment or event shows: alone, an old one would
+ * stand in the window, then vanish once the newest page hid it (and a
+ * search's hit opening at it would have been shown, and lost, already).
+ */
+export function sideSince(messages: Message[] | undefined, older: boolean): number | undefined {
+  if (!messages) return Number.POSITIVE_INFINITY;
+  return older && messages.length ? Date.parse(messages[0]!.created_at) : undefined;
+}
+
 /** mergeTimeline builds the ordered, deduplicated list. */
 export function mergeTimeline({ messages = [], comments = [], events = [], local = [], conversationID = 0, since }: TimelineInput): TimelineItem[] {
   const byKey = new Map<string, TimelineItem>();
