@@ -138,16 +138,10 @@ func profile(a Address) contact.Input {
 	}
 	// "Lovelace, Ada" is how Outlook shows a directory name.
 	if last, first, ok := strings.Cut(name, ","); ok && strings.TrimSpace(first) != "" {
-		first, last = strings.TrimSpace(first), strings.TrimSpace(last)
-		in.FirstName, in.LastName = &first, &last
+		in.FirstName, in.LastName = contact.Names(first, last)
 		return in
 	}
-	first, last, _ := strings.Cut(name, " ")
-	first, last = limit.CutBytes(first, 100), limit.CutBytes(strings.TrimSpace(last), 100)
-	in.FirstName = &first
-	if last != "" {
-		in.LastName = &last
-	}
+	in.FirstName, in.LastName = contact.DisplayName(name)
 	return in
 }
 

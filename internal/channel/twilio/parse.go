@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-chat/switchboard/internal/apperr"
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/conversation"
 	"github.com/switchboard-chat/switchboard/internal/limit"
 )
@@ -218,13 +219,7 @@ func (m Message) inbound(workspaceID, channelID int64) conversation.Inbound {
 		phone := from
 		in.Profile.Phone = &phone
 	}
-	if name := strings.TrimSpace(limit.Clean(m.ProfileName)); name != "" {
-		first, last, _ := strings.Cut(name, " ")
-		in.Profile.FirstName = &first
-		if last = strings.TrimSpace(last); last != "" {
-			in.Profile.LastName = &last
-		}
-	}
+	in.Profile.FirstName, in.Profile.LastName = contact.DisplayName(m.ProfileName)
 	if len(m.FromCountry) == 2 {
 		country := strings.ToUpper(m.FromCountry)
 		in.Profile.Country = &country

@@ -185,14 +185,7 @@ func profile(u *User) contact.Input {
 		return &s
 	}
 	var in contact.Input
-	if name := strings.TrimSpace(limit.Clean(u.Name)); name != "" {
-		first, last, _ := strings.Cut(name, " ")
-		// A name too long is cut, never dropped: the first name is what
-		// the contact is shown by.
-		first, _ = limit.Truncate(first, contact.MaxNameLen, "…")
-		last, _ = limit.Truncate(strings.TrimSpace(last), contact.MaxNameLen, "…")
-		in.FirstName, in.LastName = opt(first, contact.MaxNameLen), opt(last, contact.MaxNameLen)
-	}
+	in.FirstName, in.LastName = contact.DisplayName(u.Name)
 	if isHTTPURL(u.Avatar) {
 		in.AvatarURL = opt(u.Avatar, contact.MaxAvatarURLLen)
 	}

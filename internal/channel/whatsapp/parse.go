@@ -119,13 +119,7 @@ func profile(waID, name string) contact.Input {
 		phone := "+" + waID
 		in.Phone = &phone
 	}
-	if name = strings.TrimSpace(limit.Clean(name)); name != "" {
-		first, last, _ := strings.Cut(name, " ")
-		in.FirstName = &first
-		if last = strings.TrimSpace(last); last != "" {
-			in.LastName = &last
-		}
-	}
+	in.FirstName, in.LastName = contact.DisplayName(name)
 	return in
 }
 

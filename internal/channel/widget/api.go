@@ -273,11 +273,7 @@ func (a *api) receive(ctx context.Context, q request, v Visitor, o Outgoing) (co
 		if err := limit.Text("name", name, maxNameLen); err != nil {
 			return conversation.Received{}, err
 		}
-		first, last, _ := strings.Cut(name, " ")
-		profile.FirstName = &first
-		if last = strings.TrimSpace(last); last != "" {
-			profile.LastName = &last
-		}
+		profile.FirstName, profile.LastName = contact.DisplayName(name)
 	}
 	email := strings.TrimSpace(o.Email)
 	if email != "" {
