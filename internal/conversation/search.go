@@ -32,8 +32,9 @@ type SnippetPart struct {
 }
 
 // maxSearchWords bounds the words of a query: each is one more doclist
-// for the index to intersect.
-const maxSearchWords = 10
+// for the index to intersect. A Chinese or Japanese run counts its pairs
+// of characters (knowledge.QueryWords): a sentence of up to 25.
+const maxSearchWords = 24
 
 // SearchMessages returns one page of the messages p may see whose text
 // holds every word of query (each word as the start of a word of the
@@ -173,12 +174,12 @@ func searchWords(query string) ([]string, error) {
 	if err := limit.Param("q", query, limit.Search); err != nil {
 		return nil, err
 	}
-	words := knowledge.Words(query)
+	words := knowledge.QueryWords(query)
 	if len(words) == 0 {
 		return nil, apperr.BadRequest("query parameter q must hold a word to search for (letters or digits)")
 	}
 	if len(words) > maxSearchWords {
-		return nil, apperr.BadRequest("query parameter q may hold at most %d words", maxSearchWords)
+		return nil, apperr.BadRequest("query parameter q may hold at most %d words (in Chinese or Japanese, each two characters side by side count as one)", maxSearchWords)
 	}
 	return words, nil
 }

@@ -15,23 +15,26 @@ const (
 	snippetBefore = 50
 )
 
-// snippetToken is a run of word characters, or of anything else.
+// snippetToken is a run of word characters, or of anything else; a
+// Chinese or Japanese character is a token alone (cjk), since its words
+// are not spaced.
 type snippetToken struct {
 	text string
 	word bool
+	cjk  bool
 }
 
 // Snippet cuts the passage of text around the first word that starts
-// with one of words (folded, as the index holds them) and marks every
-// such word in it. The words are compared as the index compares them
+// with one of words (folded, as the index holds them; a Chinese or
+// Japanese run, the characters of the words' pairs found in it) and marks
+// every such word in it. The words are compared as the index compares them
 // (knowledge.Words), so what the index found is what the passage marks.
 func Snippet(text string, words []string) []SnippetPart {
 	toks := snippetTokens(strings.Join(strings.Fields(text), " "))
-	// The first word found; the others are looked for within the passage
-	// only (a long text's words past it are never shown).
+	found := foundTokens(toks, words)
 	first := -1
 	for i := range toks {
-		if toks[i].word && startsWithAny(toks[i].text, words) {
+		if found[i] {
 			first = i
 			break
 		}
@@ -68,7 +71,7 @@ func Snippet(text string, words []string) []SnippetPart {
 		add("…", false)
 	}
 	for i, t := range toks[start:end] {
-		match := start+i == first || (first >= 0 && start+i > first && t.word && startsWithAny(t.text, words))
+		match := found[start+i]
 		if utf8.RuneCountInString(t.text) > snippetRunes { // a word as long as the line: a link, a code
 			t.text = string([]rune(t.text)[:snippetRunes-1]) + "…"
 		}
@@ -82,22 +85,70 @@ func Snippet(text string, words []string) []SnippetPart {
 
 // snippetTokens splits text into runs of word characters (as
 // knowledge.Words keeps them, accents and apostrophes included) and runs
-// of the rest.
+// of the rest; a Chinese or Japanese character is a word alone (with the
+// marks that follow it).
 func snippetTokens(text string) []snippetToken {
 	var toks []snippetToken
-	from, inWord := 0, false
+	from, inWord, inCJK := 0, false, false
 	for i, r := range text {
 		w := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == '\'' || r == '’' || r == 'ʼ'
-		if i > 0 && w != inWord {
-			toks = append(toks, snippetToken{text: text[from:i], word: inWord})
+		cjk := knowledge.IsCJK(r)
+		if i > 0 && (w != inWord || cjk || (inCJK && !unicode.Is(unicode.Mn, r))) {
+			toks = append(toks, snippetToken{text: text[from:i], word: inWord, cjk: inCJK})
 			from = i
+		} else if inCJK {
+			cjk = true // a mark joins its character
 		}
-		inWord = w
+		inWord, inCJK = w, cjk
 	}
 	if from < len(text) {
-		toks = append(toks, snippetToken{text: text[from:], word: inWord})
+		toks = append(toks, snippetToken{text: text[from:], word: inWord, cjk: inCJK})
 	}
 	return toks
+}
+
+// foundTokens says which tokens the search's words found: a word that
+// starts with one of them, or a Chinese or Japanese character within a
+// run of them that holds one of the words' pairs (the index's terms).
+func foundTokens(toks []snippetToken, words []string) []bool {
+	found := make([]bool, len(toks))
+	for i := 0; i < len(toks); i++ {
+		if !toks[i].cjk {
+			found[i] = toks[i].word && startsWithAny(toks[i].text, words)
+			continue
+		}
+		// The run from i: its folded text, and where each character starts in it.
+		var folded strings.Builder
+		var at []int
+		j := i
+		for ; j < len(toks) && toks[j].cjk; j++ {
+			at = append(at, folded.Len())
+			folded.WriteString(knowledge.Fold(toks[j].text))
+		}
+		at = append(at, folded.Len())
+		run := folded.String()
+		for _, w := range words {
+			if !knowledge.HasCJK(w) {
+				continue
+			}
+			for from := 0; ; {
+				k := strings.Index(run[from:], w)
+				if k < 0 {
+					break
+				}
+				lo, hi := from+k, from+k+len(w)
+				for c := range j - i {
+					if at[c] < hi && at[c+1] > lo {
+						found[i+c] = true
+					}
+				}
+				_, size := utf8.DecodeRuneInString(run[lo:])
+				from = lo + size
+			}
+		}
+		i = j - 1
+	}
+	return found
 }
 
 func startsWithAny(token string, words []string) bool {

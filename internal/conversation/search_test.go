@@ -164,7 +164,8 @@ func TestSearchMessagesRefusesBadQueries(t *testing.T) {
 		{"", ListFilter{}, "required"},
 		{"  ", ListFilter{}, "required"},
 		{"?! …", ListFilter{}, "word"},
-		{strings.Repeat("a ", 11), ListFilter{}, "at most 10 words"},
+		{strings.Repeat("a ", 25), ListFilter{}, "at most 24 words"},
+		{strings.Repeat("字", 26), ListFilter{}, "at most 24 words"},
 		{strings.Repeat("a", 201), ListFilter{}, "at most 200"},
 		{"hello", ListFilter{Status: "gone"}, "status"},
 	} {
@@ -238,6 +239,12 @@ func TestSnippet(t *testing.T) {
 			"…here filler words here filler words here the [parcel] filler words here filler words here filler words here filler words here filler words here filler words here filler words here…"},
 		{"no word found: the start", "#nothing here", []string{"zzz"}, "#nothing here"},
 		{"a word as long as the line", "see " + strings.Repeat("x", 200), []string{"xx"}, "see [" + strings.Repeat("x", 179) + "…]"},
+		{"Chinese: the characters of the pairs found", "我的手机壳坏了，请帮我换一个手机壳", []string{"手机", "机壳"}, "我的[手机壳]坏了，请帮我换一个[手机壳]"},
+		{"Chinese: one character", "我的手机壳坏了", []string{"壳"}, "我的手机[壳]坏了"},
+		{"Japanese beside Latin, a voiced kana folded", "iPhoneのケースが届いていません", []string{"iphone", "とと"}, "[iPhone]のケースが届いていません"},
+		{"Japanese: a voiced kana found folded", "ケースがどこですか", []string{"とこ", "こて", "てす"}, "ケースが[どこです]か"},
+		{"a long Chinese text cut around the word", strings.Repeat("天", 100) + "订单" + strings.Repeat("地", 200), []string{"订单"},
+			"…" + strings.Repeat("天", 50) + "[订单]" + strings.Repeat("地", 128) + "…"},
 	} {
 		if got := snippetString(Snippet(c.text, c.words)); got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)

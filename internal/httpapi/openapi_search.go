@@ -13,14 +13,14 @@ var searchOperations = map[string]opDoc{
 			"message, the contact's name, the conversation's status and a snippet: the passage around the first word found, in parts, the " +
 			"words found marked match. A message is found a moment after it is stored (its words are indexed after the commit). " +
 			"400 when q is missing, holds no word, or more than 10.",
-		query:  append(append([]param{{"q", "the words to find (at most 200 characters, 10 words)", false}}, searchFilters()...), paged...),
+		query:  append(append([]param{{"q", "the words to find (at most 200 characters, 24 words)", false}}, searchFilters()...), paged...),
 		status: 200, resp: page[conversation.MessageHit]{}},
 	"GET /api/v1/comments/search": {id: "searchComments", tag: tagConversations,
 		summary: "Internal comments whose text holds every word of q, newest first",
 		desc: "Words, filters, order and paging as GET /api/v1/messages/search. Each hit has its comment, its conversation's contact " +
 			"(contact_id, contact_name) and channel_id, the conversation's status and a snippet. A comment is found a moment after it is " +
 			"written or edited; a deleted one is not. 400 when q is missing, holds no word, or more than 10.",
-		query:  append(append([]param{{"q", "the words to find (at most 200 characters, 10 words)", false}}, searchFilters()...), paged...),
+		query:  append(append([]param{{"q", "the words to find (at most 200 characters, 24 words)", false}}, searchFilters()...), paged...),
 		status: 200, resp: page[conversation.CommentHit]{}},
 }
 

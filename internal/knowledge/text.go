@@ -60,7 +60,16 @@ func words(folded string) []string {
 // Words returns the words of s, folded (Fold) and split as the index
 // splits them, without dropping stop words or stemming: what a search for
 // the very words said matches (the inbox's message search).
-func Words(s string) []string { return words(Fold(s)) }
+// Chinese and Japanese runs are cut into pairs of characters (cjk.go).
+// The knowledge base's Terms keep them whole for now: its index was built
+// so, and its ranking corrects unknown terms by edit distance, which two
+// characters would not bear.
+func Words(s string) []string { return pairCJK(words(Fold(s)), false) }
+
+// QueryWords are the words of a search as Words gives them, but for a
+// Chinese or Japanese run its pairs of characters alone: what every text
+// holding that run has among its Words.
+func QueryWords(s string) []string { return pairCJK(words(Fold(s)), true) }
 
 // Terms returns the index terms of s: folded, without stop words, stemmed.
 func Terms(s string) []string {
