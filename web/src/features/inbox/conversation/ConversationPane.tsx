@@ -476,6 +476,7 @@ function Pane({ id, focus, focusWords }: { id: number; focus?: TimelineFocus | n
           onDiscard={onDiscard}
           aiModel={aiHelp.data?.model}
           older={older}
+          reading={messages.isPending}
           focus={focus}
           focusWords={focusWords}
           footer={

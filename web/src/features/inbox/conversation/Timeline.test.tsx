@@ -48,6 +48,16 @@ function show(messages: Message[], events: LogEvent[] = [], canRetry = true) {
 afterEach(cleanup);
 
 describe("Timeline", () => {
+  it("stands a skeleton for the messages while their first page is read, and says there are none only once read", () => {
+    const props = { items: [], names, tz: "UTC", contactName: "Ada", canRetry: true, onRetry: () => {}, onResend: () => {}, onDiscard: () => {} };
+    const { rerender } = render(<Timeline {...props} reading />);
+    expect(screen.getByTestId("timeline-skeleton")).toBeTruthy();
+    expect(screen.queryByText("Nothing here yet.")).toBeNull();
+    rerender(<Timeline {...props} reading={false} />);
+    expect(screen.queryByTestId("timeline-skeleton")).toBeNull();
+    expect(screen.getByText("Nothing here yet.")).toBeTruthy();
+  });
+
   it("shows a contact's HTML as characters, with the test hooks", () => {
     show([msg(1, { text: "<img src=x onerror=alert(1)>" })]);
     const item = screen.getByTestId("timeline-item");

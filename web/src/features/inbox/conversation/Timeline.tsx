@@ -58,6 +58,8 @@ export interface TimelineProps {
   footer?: ReactNode;
   /** Older messages than the first item: more to read, being read, and how to ask for them. */
   older?: { more: boolean; loading: boolean; failed?: boolean; load(): void };
+  /** The first page of messages is being read: the first load's skeleton, not "no messages". */
+  reading?: boolean;
   /** Rewrite one's own comment (its text, the teammates chosen with @ meanwhile); resolves false when it was refused (the toast says why). */
   onEditComment?(c: Comment, text: string, chosen: Person[]): Promise<boolean>;
   /** The teammates a comment's editor offers after @. */
@@ -79,6 +81,17 @@ export interface TimelineProps {
 
 const noUsers: User[] = [];
 
+/** TimelineSkeleton stands for the first page of messages while it is read: bubbles on both sides. */
+function TimelineSkeleton() {
+  return (
+    <ul aria-hidden="true" data-testid="timeline-skeleton" className="flex flex-col gap-3">
+      {["w-1/2", "ml-auto w-2/5", "w-3/5", "ml-auto w-1/3"].map((w) => (
+        <li key={w} className={`bg-hover h-10 animate-pulse rounded-lg ${w}`} />
+      ))}
+    </ul>
+  );
+}
+
 /** olderMargin: this close to the top (px), the older messages are asked for. */
 const olderMargin = 300;
 
@@ -95,6 +108,7 @@ export function Timeline({
   aiModel,
   footer,
   older,
+  reading,
   onEditComment,
   users = noUsers,
   onDeleteComment,
@@ -221,7 +235,8 @@ export function Timeline({
         aria-live="polite"
         className="flex-1 overflow-y-auto px-5 py-4"
       >
-        {items.length === 0 && !older?.more && <p className="text-muted py-10 text-center text-sm">{t("conversation.timeline.empty")}</p>}
+        {items.length === 0 && reading && <TimelineSkeleton />}
+        {items.length === 0 && !reading && !older?.more && <p className="text-muted py-10 text-center text-sm">{t("conversation.timeline.empty")}</p>}
         {older?.more && (
           <div data-testid="timeline-older" className="text-muted flex h-7 items-center justify-center text-xs">
             {older.loading ? (
