@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/switchboard-chat/switchboard/internal/ai"
 	"github.com/switchboard-chat/switchboard/internal/aiagent"
@@ -40,4 +41,16 @@ func (a *App) wireAIAgents() {
 	a.AIAgents = aiagent.New(a.DB, aiagent.Options{AI: a.AI, Knowledge: a.Knowledge, Router: a.Routing, Windows: a.Channels})
 	a.AIAgents.Register(a.Due)
 	a.engines = append(a.engines, a.AIAgents.NewConsumer(a.Hub, a.Background).Run)
+}
+
+// upgradeKnowledgeTerms writes again, once after an upgrade, the index
+// terms of the knowledge passages an older version indexed, then waits
+// for the node to stop: an engine that returned would be run again.
+func (a *App) upgradeKnowledgeTerms(ctx context.Context) {
+	if n, err := a.Knowledge.UpgradeTerms(ctx); err != nil && ctx.Err() == nil {
+		slog.Error("knowledge: index terms not upgraded; retried at the next start", "err", err)
+	} else if n > 0 {
+		slog.Info("knowledge: index terms upgraded", "passages", n)
+	}
+	<-ctx.Done()
 }

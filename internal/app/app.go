@@ -207,6 +207,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Contacts.SetConversationCloser(conversation.CloseForMergeTx)
 	a.Snippets = snippet.New(d)
 	a.Knowledge = knowledge.New(d, knowledge.Options{HTTP: a.outboundGuard().Client()})
+	a.engines = append(a.engines, a.upgradeKnowledgeTerms)
 	if err := a.buildMedia(); err != nil {
 		a.Close()
 		return nil, err

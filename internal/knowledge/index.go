@@ -64,8 +64,8 @@ func index(ctx context.Context, tx *db.Tx, workspaceID int64, a Article, chunks 
 		}
 		var id int64
 		if sqlite {
-			if err := tx.QueryRow(ctx, `INSERT INTO knowledge_chunks (workspace_id, article_id, position, heading, text, embedding_model, embedding)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, a.ID, i, c.Heading, c.Text, model, vec).Scan(&id); err != nil {
+			if err := tx.QueryRow(ctx, `INSERT INTO knowledge_chunks (workspace_id, article_id, position, heading, text, embedding_model, embedding, terms_version)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, workspaceID, a.ID, i, c.Heading, c.Text, model, vec, termsVersion).Scan(&id); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO knowledge_fts (rowid, title, body) VALUES (?, ?, ?)`, id, title, body); err != nil {
@@ -73,9 +73,9 @@ func index(ctx context.Context, tx *db.Tx, workspaceID int64, a Article, chunks 
 			}
 			continue
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO knowledge_chunks (workspace_id, article_id, position, heading, text, embedding_model, embedding, tsv)
-			VALUES (?, ?, ?, ?, ?, ?, ?, setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'B'))`,
-			workspaceID, a.ID, i, c.Heading, c.Text, model, vec, title, body); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO knowledge_chunks (workspace_id, article_id, position, heading, text, embedding_model, embedding, terms_version, tsv)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, `+pgTermsVector+`)`,
+			workspaceID, a.ID, i, c.Heading, c.Text, model, vec, termsVersion, title, body); err != nil {
 			return err
 		}
 	}

@@ -182,8 +182,10 @@ func scanHit(rows *sql.Rows, extra ...any) (scored, error) {
 }
 
 // prefixed reports whether a query term is matched as a prefix of index
-// terms (stems are short and light: "deliver" finds "delivery").
-func prefixed(t string) bool { return len(t) >= 4 }
+// terms (stems are short and light: "deliver" finds "delivery"). A
+// Chinese or Japanese character alone (a run's last, in the query) is
+// the start of the text's pair.
+func prefixed(t string) bool { return len(t) >= 4 || HasCJK(t) }
 
 // searchFTS5 finds candidates with SQLite's FTS5 index, then ranks them
 // like searchPostgres. FTS5's own bm25() would be simpler, but its

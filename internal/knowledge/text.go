@@ -61,9 +61,6 @@ func words(folded string) []string {
 // splits them, without dropping stop words or stemming: what a search for
 // the very words said matches (the inbox's message search).
 // Chinese and Japanese runs are cut into pairs of characters (cjk.go).
-// The knowledge base's Terms keep them whole for now: its index was built
-// so, and its ranking corrects unknown terms by edit distance, which two
-// characters would not bear.
 func Words(s string) []string { return pairCJK(words(Fold(s)), false) }
 
 // QueryWords are the words of a search as Words gives them, but for a
@@ -71,9 +68,11 @@ func Words(s string) []string { return pairCJK(words(Fold(s)), false) }
 // holding that run has among its Words.
 func QueryWords(s string) []string { return pairCJK(words(Fold(s)), true) }
 
-// Terms returns the index terms of s: folded, without stop words, stemmed.
+// Terms returns the index terms of s: folded, without stop words, stemmed;
+// Chinese and Japanese runs as their pairs of characters (and last
+// character), which a query's terms match as prefixes (prefixed).
 func Terms(s string) []string {
-	ws := words(Fold(s))
+	ws := pairCJK(words(Fold(s)), false)
 	out := make([]string, 0, len(ws))
 	for _, w := range ws {
 		if stopWords[w] {
