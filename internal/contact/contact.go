@@ -41,6 +41,11 @@ type Contact struct {
 	// Test: the Workflow Builder's test contact (migration 023), listed
 	// only with test=include or test=only.
 	Test bool `json:"test,omitempty"`
+	// BlockedAt is when the contact was blocked (zero: not blocked), by
+	// BlockedBy (a user; 0 for a workspace token): their messages open no
+	// conversation (Block).
+	BlockedAt time.Time `json:"blocked_at,omitzero"`
+	BlockedBy int64     `json:"blocked_by,omitempty"`
 }
 
 // Service reads and writes contacts.
@@ -102,17 +107,17 @@ func NormalizeEmail(s string) (string, error) {
 
 const contactColumns = `c.id, c.workspace_id, c.first_name, c.last_name, COALESCE(c.phone, ''), COALESCE(c.email, ''),
 	c.language, c.country, c.avatar_url, COALESCE(l.name, ''), COALESCE(c.last_assignee_id, 0), c.last_incoming_at, c.created_at, c.updated_at,
-	c.is_test`
+	c.is_test, COALESCE(c.blocked_at, 0), c.blocked_by`
 
 const contactFrom = ` FROM contacts c LEFT JOIN lifecycle_stages l ON l.id = c.lifecycle_stage_id`
 
 func scanContact(row interface{ Scan(...any) error }) (Contact, error) {
 	var c Contact
-	var last, created, updated, test int64
+	var last, created, updated, test, blocked int64
 	err := row.Scan(&c.ID, &c.WorkspaceID, &c.FirstName, &c.LastName, &c.Phone, &c.Email, &c.Language, &c.Country,
-		&c.AvatarURL, &c.LifecycleStage, &c.LastAssigneeID, &last, &created, &updated, &test)
+		&c.AvatarURL, &c.LifecycleStage, &c.LastAssigneeID, &last, &created, &updated, &test, &blocked, &c.BlockedBy)
 	c.Test = test != 0
-	c.LastIncomingAt, c.CreatedAt, c.UpdatedAt = db.Time(last), db.Time(created), db.Time(updated)
+	c.LastIncomingAt, c.CreatedAt, c.UpdatedAt, c.BlockedAt = db.Time(last), db.Time(created), db.Time(updated), db.Time(blocked)
 	c.Tags = []string{}
 	c.Fields = map[string]any{}
 	return c, err

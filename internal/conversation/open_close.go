@@ -69,12 +69,16 @@ func OpenTx(ctx context.Context, tx *db.Tx, workspaceID int64, in OpenInput) (Co
 	}
 	var c Conversation
 	err := func() error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, in.ContactID).Scan(&n); err != nil {
+		var blocked int64
+		err := tx.QueryRow(ctx, `SELECT COALESCE(blocked_at, 0) FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, in.ContactID).Scan(&blocked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.Invalid("contact_id", "no contact %d in this workspace", in.ContactID)
+		}
+		if err != nil {
 			return err
 		}
-		if n == 0 {
-			return apperr.Invalid("contact_id", "no contact %d in this workspace", in.ContactID)
+		if blocked != 0 {
+			return apperr.Conflict("contact %d is blocked: unblock them to open a conversation", in.ContactID)
 		}
 		if in.ChannelID == 0 {
 			var err error

@@ -113,6 +113,7 @@ type Received struct {
 	Duplicate      bool   `json:"duplicate,omitempty"` // already stored: a redelivery
 	Opened         bool   `json:"opened,omitempty"`    // this message opened the conversation
 	Ignored        string `json:"ignored,omitempty"`   // why a status update changed nothing, or an automatic reply was not stored
+	Blocked        bool   `json:"blocked,omitempty"`   // the contact is blocked: stored, in no conversation
 }
 
 // Receive stores the items of one webhook atomically: all of them or
@@ -253,6 +254,7 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 	}
 	var conv Conversation
 	var err error
+	blocked := false
 	if in.Automatic && in.Kind == KindMessage {
 		if r.ContactID, conv, r.Ignored, err = automaticTargetTx(ctx, tx, in); err != nil || r.Ignored != "" {
 			return r, err
@@ -268,14 +270,23 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 				return own, err
 			}
 		}
-		if !created { // a contact born in this statement has no conversation to find
+		if !created { // a contact born in this statement has no conversation to find, nor a block
 			if conv, err = openConversationOf(ctx, tx, in.WorkspaceID, r.ContactID, true); err != nil {
 				return r, err
+			}
+			if conv.ID == 0 && in.Kind == KindMessage {
+				if blocked, err = contact.BlockedTx(ctx, tx, r.ContactID); err != nil {
+					return r, err
+				}
 			}
 		}
 	}
 	now := tx.Now()
-	if conv.ID == 0 && in.Kind == KindMessage {
+	if blocked {
+		// Stored, once, in no conversation (as an echo with none is):
+		// nothing opens, so no workflow starts and nobody is told.
+		r.Blocked = true
+	} else if conv.ID == 0 && in.Kind == KindMessage {
 		// Born with this message's times and with seq 2 reserved for its
 		// message.received, saving the update below.
 		conv, err = insertConv(ctx, tx, newConv{workspaceID: in.WorkspaceID, contactID: r.ContactID, channelID: in.ChannelID,
@@ -313,13 +324,17 @@ func receiveTx(ctx context.Context, tx *db.Tx, in Inbound) (Received, error) {
 			return r, err
 		}
 	}
+	// A blocked contact's writing is no activity of theirs to sort by.
 	typ := event.MessageReceived
 	if in.Kind == KindEcho {
 		typ = event.MessageSent
-	} else if _, err := tx.Exec(ctx, `UPDATE contacts SET last_incoming_at = ? WHERE id = ?`, now, r.ContactID); err != nil {
+	} else if _, err := tx.Exec(ctx, `UPDATE contacts SET last_incoming_at = ? WHERE id = ? AND blocked_at IS NULL`, now, r.ContactID); err != nil {
 		return r, err
 	}
 	payload := map[string]any{"message_id": r.MessageID, "channel_id": in.ChannelID, "type": in.Type, "text": in.Text, "sender": sender}
+	if blocked {
+		payload["blocked"] = true
+	}
 	if in.Automatic {
 		// Its consumers tell it from the contact's word: it answers no
 		// question of a workflow, wakes no AI agent and leaves nobody

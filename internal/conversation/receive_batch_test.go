@@ -238,7 +238,7 @@ func knownContactsAsAlone(t *testing.T, dialect db.Dialect) {
 			t.Fatal(err)
 		}
 		conv := map[string]int64{}
-		for _, k := range []string{"waiting", "answered", "snoozed", "closed", "tester", "twice", "media", "redelivered"} {
+		for _, k := range []string{"waiting", "answered", "snoozed", "closed", "tester", "twice", "media", "redelivered", "blocked"} {
 			r, err := f.svc.Receive(ctx, []Inbound{f.inbound("ext-"+k, k+"-0", "before")})
 			if err != nil {
 				t.Fatal(err)
@@ -254,10 +254,17 @@ func knownContactsAsAlone(t *testing.T, dialect db.Dialect) {
 		if _, err := f.svc.Snooze(ctx, access.System(f.ws.ID), conv["snoozed"], f.clock.Now().Add(time.Hour), 0); err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range []string{"closed", "tester"} {
+		for _, k := range []string{"closed", "tester", "blocked"} {
 			if _, err := f.svc.Close(ctx, access.System(f.ws.ID), conv[k], CloseInput{Source: SourceUser}); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// A blocked contact's message opens nothing (the known path leaves it to receiveTx).
+		if err := f.db.Write(ctx, func(tx *db.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE contacts SET blocked_at = 1 WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)`, conv["blocked"])
+			return err
+		}); err != nil {
+			t.Fatal(err)
 		}
 		// A test contact's next conversation is a test one.
 		if err := f.db.Write(ctx, func(tx *db.Tx) error {
@@ -280,6 +287,7 @@ func knownContactsAsAlone(t *testing.T, dialect db.Dialect) {
 			{withMedia},
 			{f.inbound("ext-redelivered", "redelivered-0", "before")},
 			{f.inbound("ext-twice", "twice-3", "three")},
+			{f.inbound("ext-blocked", "blocked-1", "spam")},
 		}
 	})
 	sameBothWays(t, aloneRes, groupRes, aloneStore, groupStore)
@@ -288,6 +296,9 @@ func knownContactsAsAlone(t *testing.T, dialect db.Dialect) {
 	}
 	if !groupRes[5][0].Opened || !groupRes[6][0].Opened || groupRes[0][0].Opened {
 		t.Errorf("opened: %+v, %+v (closed before), %+v (open)", groupRes[5][0], groupRes[6][0], groupRes[0][0])
+	}
+	if b := groupRes[10][0]; !b.Blocked || b.Opened || b.ConversationID != 0 || b.MessageID == 0 {
+		t.Errorf("a blocked contact's message: %+v, want it stored in no conversation", b)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/switchboard-chat/switchboard/internal/contact"
 	"github.com/switchboard-chat/switchboard/internal/db"
 	"github.com/switchboard-chat/switchboard/internal/event"
 )
@@ -101,12 +102,25 @@ func writeKnownContactsTx(ctx context.Context, tx *db.Tx, workspaces *workspaceR
 	if err != nil {
 		return nil, err
 	}
+	// A blocked contact's message opens nothing: receiveTx stores it.
+	var opening []int64
+	for _, k := range items {
+		if _, ok := open[k.contactID]; !ok {
+			opening = append(opening, k.contactID)
+		}
+	}
+	var blocked map[int64]bool
+	if len(opening) > 0 {
+		if blocked, err = contact.BlockedAmongTx(ctx, tx, opening); err != nil {
+			return nil, err
+		}
+	}
 	now := tx.Now()
 	var rows []inboundRow
 	var take []knownItem
 	for _, k := range items {
 		c, ok := open[k.contactID]
-		if ok && c.Status != StatusOpen {
+		if (ok && c.Status != StatusOpen) || blocked[k.contactID] {
 			left = append(left, k.ref)
 			continue
 		}

@@ -116,8 +116,11 @@ func newFixtureWith(t *testing.T, d *db.DB, opts fixtureOptions) *fixture {
 	}
 	webhooks, err := channels.Registry().Routes(channel.Inbox{Channels: channels, Receiver: f.conv})
 	must0(t, err)
+	// As a node does: a merge or a block closes a contact's conversation.
+	contacts := contact.New(d)
+	contacts.SetConversationCloser(conversation.CloseForMergeTx)
 	deps := httpapi.Deps{
-		DB: d, Tail: tail, Workspaces: f.wsSvc, Contacts: contact.New(d), Conversations: f.conv, Channels: channels,
+		DB: d, Tail: tail, Workspaces: f.wsSvc, Contacts: contacts, Conversations: f.conv, Channels: channels,
 		Webhooks: webhooks, Metrics: metrics.New().Handler(), Live: liveHub,
 		Routing:        routing.New(d, routing.Options{Hub: hub}),
 		Workflows:      workflow.NewService(d),

@@ -90,6 +90,8 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/contacts/merge-suggestions/dismissed", s.authed(anyone, s.mergeDismissals)),
 		r("POST", "/api/v1/contacts/merge-suggestions/restore", s.authed(anyone, s.restoreMergeSuggestion)),
 		r("POST", "/api/v1/contacts/{contactID}/merge", s.authed(anyone, s.mergeContact)),
+		r("POST", "/api/v1/contacts/{contactID}/block", s.authed(anyone, s.blockContact(true))),
+		r("POST", "/api/v1/contacts/{contactID}/unblock", s.authed(anyone, s.blockContact(false))),
 		r("POST", "/api/v1/contacts/import", s.authed(anyone, s.importContacts)),
 		r("GET", "/api/v1/contacts/export", s.authed(anyone, s.exportContacts)),
 		r("GET", "/api/v1/contacts/{contactID}/events", s.authed(anyone, s.contactEvents)),

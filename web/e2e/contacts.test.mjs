@@ -260,6 +260,44 @@ test("a contact deleted from their page goes with their conversation; the log ke
   await me.close();
 });
 
+test("a spammer blocked from the inbox's contact panel: their messages open nothing until unblocked on their page", async () => {
+  const s = f.server;
+  const spam = s.newContact("Cheap", "Pills");
+  const r = await s.contactWrites(spam, "BUY CHEAP PILLS NOW");
+  const me = await newUser(f.browser, { name: "owner" });
+  const { page } = me;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/inbox/all/${r.conversation_id}`);
+  const panel = page.getByTestId("contact-panel");
+  await panel.getByTestId("contact-block").click();
+  const dialog = page.getByTestId("contact-block-dialog");
+  await dialog.filter({ hasText: "Block Cheap Pills?" }).waitFor();
+  await dialog.getByTestId("contact-block-confirm").click();
+  // Closed, with the block's note, and the panel says so.
+  await panel.getByTestId("contact-blocked").filter({ hasText: "Blocked by" }).waitFor();
+  await until(async () => (await s.api("GET", `/api/v1/conversations/${r.conversation_id}`)).status === "closed", { what: "the conversation closed" });
+  await screenshot(page, "contact-panel-blocked", "light", { locator: panel });
+
+  // What they write now is kept, in no conversation: nothing opens.
+  const again = await s.contactWrites(spam, "LAST CHANCE: CHEAP PILLS");
+  assert.equal(again.blocked, true);
+  assert.ok(!again.conversation_id, `no conversation: ${JSON.stringify(again)}`);
+  const theirs = await s.api("GET", `/api/v1/contacts/${r.contact_id}/conversations`);
+  assert.deepEqual(theirs.data.map((c) => c.status), ["closed"]);
+
+  // Their page says it too; Unblock there, and their next message opens a conversation.
+  await page.goto(`${s.url}/contacts/${r.contact_id}`);
+  const notice = page.getByTestId("contact-blocked");
+  await notice.waitFor();
+  await screenshot(page, "contact-blocked", "light");
+  await notice.getByTestId("contact-unblock").click();
+  await page.getByTestId("contact-block").waitFor();
+  const back = await s.contactWrites(spam, "Sorry, a real question about my order");
+  assert.equal(back.opened, true);
+  me.assertClean();
+  await me.close();
+});
+
 test("a merge suggestion dismissed as Not a duplicate leaves the list for good", async () => {
   const s = f.server;
   // The same number twice: a contact's phone, and the national form another

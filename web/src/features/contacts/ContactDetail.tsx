@@ -17,6 +17,7 @@ import { Button, Field, Select, TextInput } from "../../lib/ui/form";
 import { useToast } from "../../lib/ui/toast";
 import type { ContactDetail as Detail, ContactField, LogEvent } from "../../lib/types";
 import { displayName, fieldText, mayDelete, mayMerge, useContactConversations, useFields, useStages } from "./data";
+import { BlockButton, BlockedNotice } from "./BlockContact";
 import { DeleteContactDialog } from "./DeleteContactDialog";
 import { MergeDialog } from "./MergeDialog";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
@@ -83,6 +84,7 @@ export default function ContactDetailPage() {
               </span>
             </Button>
           )}
+          {c && <BlockButton contact={c} />}
           {c && mayDelete(me) && (
             <Button data-testid="contact-delete" onClick={() => setDeleting(true)} className="text-danger">
               <span className="flex items-center gap-1">
@@ -91,6 +93,7 @@ export default function ContactDetailPage() {
             </Button>
           )}
         </div>
+        {c && <BlockedNotice contact={c} />}
         {c && (
           <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
             <div className="flex flex-col gap-4">

@@ -112,3 +112,9 @@ it("cannot start when the contact lacks the phone and the email those channels n
   // Both channels that write first lack a field: nothing can be started.
   expect((screen.getByTestId("start-submit") as HTMLButtonElement).disabled).toBe(true);
 });
+
+it("offers no start for a blocked contact, and says why", async () => {
+  mount(contactWith({ phone: "+14155550100", blocked_at: "2026-03-02T09:30:00Z" }));
+  expect((await screen.findByTestId("start-blocked")).textContent).toBe("Unblock them to start a conversation.");
+  expect(screen.queryByTestId("start-submit")).toBeNull();
+});

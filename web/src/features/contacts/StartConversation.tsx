@@ -57,6 +57,13 @@ export function StartConversation({ contact }: { contact: ContactDetail }) {
   const [error, setError] = useState("");
   if (channels.isPending || types.isPending) return null;
   const channelID = usable.some((o) => o.channel.id === picked) ? picked : (usable[0]?.channel.id ?? 0);
+  if (contact.blocked_at) {
+    return (
+      <p className="text-muted mt-3 text-xs" data-testid="start-blocked">
+        {t("contacts.block.startBlocked")}
+      </p>
+    );
+  }
   if (options.length === 0) {
     return <p className="text-muted mt-3 text-xs">{t("contacts.start.none")}</p>;
   }

@@ -32,6 +32,9 @@ describe("contact timeline sentences", () => {
     ["conversation.opened", { source: "contact" }, "Ada Lovelace opened the conversation"],
     ["conversation.rated", { rating: 4, comment: "Quick and kind" }, "Ada Lovelace rated the conversation 4/5"],
     ["message.received", {}, "Message received"],
+    ["message.received", { blocked: true }, "Message received while blocked: no conversation opened"],
+    ["contact.updated", { changed: ["blocked"], values: { blocked: true }, user_id: 2 }, "Blocked by Ana"],
+    ["contact.updated", { changed: ["blocked"], values: { blocked: false }, user_id: 0 }, "Unblocked"],
     // A payload without what the sentence needs keeps the plain label.
     ["contact.tag.updated", {}, "Tags changed"],
     ["contact.updated", { changed: [] }, "Contact updated"],

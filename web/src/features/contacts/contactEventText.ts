@@ -31,6 +31,12 @@ export function describeContactEvent(e: LogEvent, t: TFunction, names: ContactNa
     }
     case "contact.updated": {
       const changed = Array.isArray(p.changed) ? (p.changed as unknown[]).filter((c): c is string => typeof c === "string") : [];
+      if (changed.length === 1 && changed[0] === "blocked") {
+        const blocked = (p.values as Record<string, unknown> | undefined)?.blocked === true;
+        const by = names.user(typeof p.user_id === "number" ? p.user_id : undefined);
+        const key = blocked ? "blocked" : "unblocked";
+        return { text: by ? k(`${key}By`, { by }) : k(key), details: [] };
+      }
       if (changed.length) return { text: k("updated", { fields: changed.map((c) => fieldName(c, t, names)).join(", ") }), details: [] };
       break;
     }
@@ -69,6 +75,7 @@ export function describeContactEvent(e: LogEvent, t: TFunction, names: ContactNa
       return { text: k("identityWrote", { channel, external }), details: [k(`identityMatched.${by}`)] };
     }
   }
+  if (e.type === "message.received" && p.blocked === true) return { text: k("receivedBlocked"), details: [] };
   if (described.test(e.type)) return describeEvent(e, t, names);
   return { text: t(`contacts.event.${e.type.replaceAll(".", "_")}`, { defaultValue: e.type }), details: [] };
 }

@@ -17,6 +17,7 @@ import type { ContactDetail, ContactField, Conversation } from "../../../lib/typ
 import { useConversation } from "../conversation/data";
 import { RatingBadge } from "../conversation/RatingBadge";
 import { Identities } from "./Identities";
+import { BlockButton, BlockedNotice } from "../../contacts/BlockContact";
 
 
 export function contactDisplayName(c: ContactDetail): string {
@@ -120,6 +121,11 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
               )}
             </div>
           </div>
+          {c.blocked_at && (
+            <div className="border-line border-b px-4 py-3">
+              <BlockedNotice contact={c} compact />
+            </div>
+          )}
 
           <Section title={t("contact.lifecycle")}>
             <select
@@ -189,6 +195,11 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
           <Section title={t("contact.past")}>
             <PastConversations list={past.data?.data ?? []} current={conversationID} view={view} />
           </Section>
+
+          <div className="px-4 py-3">
+            {/* Spam, abuse: their messages stop opening conversations. */}
+            <BlockButton contact={c} compact />
+          </div>
         </>
       )}
     </aside>
