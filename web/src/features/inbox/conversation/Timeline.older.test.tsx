@@ -95,9 +95,12 @@ afterEach(() => {
 });
 
 function view(messages: Message[], older: TimelineProps["older"], focusID?: number) {
+  return timeline(mergeTimeline({ messages }), older, focusID ? { kind: "message", id: focusID } : undefined);
+}
+function timeline(items: TimelineProps["items"], older: TimelineProps["older"], focus?: TimelineProps["focus"]) {
   return (
     <Timeline
-      items={mergeTimeline({ messages })}
+      items={items}
       names={names}
       tz="UTC"
       contactName="Ada"
@@ -107,7 +110,7 @@ function view(messages: Message[], older: TimelineProps["older"], focusID?: numb
       onResend={() => {}}
       onDiscard={() => {}}
       older={older}
-      focus={focusID ? { kind: "message", id: focusID } : undefined}
+      focus={focus}
     />
   );
 }
@@ -190,21 +193,8 @@ it("opens at a message a search found: older pages read until it is shown, put i
 it("opens at a note a search found even when the notes are read before the messages: shown only with its messages, then put in view", () => {
   // The pane reads messages and notes at once; the notes may come first.
   const note: Comment = { id: 7, conversation_id: 9, created_at: msg(20).created_at, mentions: [], text: "the note" };
-  const noteView = (messages: Message[] | undefined, older: NonNullable<TimelineProps["older"]>) => (
-    <Timeline
-      items={mergeTimeline({ messages, comments: [note], since: sideSince(messages, older.more) })}
-      names={names}
-      tz="UTC"
-      contactName="Ada"
-      myID={me}
-      canRetry
-      onRetry={() => {}}
-      onResend={() => {}}
-      onDiscard={() => {}}
-      older={older}
-      focus={{ kind: "comment", id: 7 }}
-    />
-  );
+  const noteView = (messages: Message[] | undefined, older: NonNullable<TimelineProps["older"]>) =>
+    timeline(mergeTimeline({ messages, comments: [note], since: sideSince(messages, older.more) }), older, { kind: "comment", id: 7 });
   const load = vi.fn();
   const { rerender } = render(noteView(undefined, { more: false, loading: false, load }));
   expect(screen.queryByText("the note")).toBeNull(); // not alone, before its messages
