@@ -58,6 +58,7 @@ type mergeRow struct {
 	open                                           sql.NullInt64
 	openAt                                         int64
 	test                                           bool // the Workflow Builder's test contact (migration 023)
+	blockedAt, blockedBy                           int64
 }
 
 func readMergeRow(ctx context.Context, tx *db.Tx, workspaceID, id int64) (mergeRow, error) {
@@ -67,8 +68,9 @@ func readMergeRow(ctx context.Context, tx *db.Tx, workspaceID, id int64) (mergeR
 	var assignee sql.NullInt64
 	var test int64
 	err := tx.QueryRow(ctx, `SELECT first_name, last_name, COALESCE(phone, ''), COALESCE(email, ''), language, country, avatar_url,
-		lifecycle_stage_id, created_at, last_incoming_at, last_assignee_id, is_test FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, id).
-		Scan(&first, &last, &phone, &email, &lang, &country, &avatar, &stage, &r.created, &r.lastIncoming, &assignee, &test)
+		lifecycle_stage_id, created_at, last_incoming_at, last_assignee_id, is_test, COALESCE(blocked_at, 0), blocked_by
+		FROM contacts WHERE workspace_id = ? AND id = ?`, workspaceID, id).
+		Scan(&first, &last, &phone, &email, &lang, &country, &avatar, &stage, &r.created, &r.lastIncoming, &assignee, &test, &r.blockedAt, &r.blockedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, apperr.NotFound("contact")
 	}
@@ -115,7 +117,8 @@ func readMergeRow(ctx context.Context, tx *db.Tx, workspaceID, id int64) (mergeR
 // A contact keeps one open conversation at most: when both have one, the
 // newer (by opening time) is closed — source user, or api for a token —
 // with a note naming the merge, and moves, closed, with its messages, under
-// the kept contact; the older stays open.
+// the kept contact; the older stays open. The merged contact is blocked
+// if either was, and then keeps no open conversation.
 //
 // Merging deletes a contact: it needs the delete_contacts permission
 // (forbidden without it), and both contacts must be visible to p.
@@ -237,6 +240,10 @@ func (s *Service) mergeTx(ctx context.Context, tx *db.Tx, p Principal, into int6
 
 	// One open conversation at most: close the newer.
 	var closedAssignee int64
+	stillOpen := a.open
+	if !stillOpen.Valid {
+		stillOpen = b.open
+	}
 	if a.open.Valid && b.open.Valid {
 		if s.closeConv == nil {
 			return res, apperr.Conflict("both contacts have an open conversation; close one first")
@@ -250,11 +257,32 @@ func (s *Service) mergeTx(ctx context.Context, tx *db.Tx, p Principal, into int6
 			return res, err
 		}
 		res.ClosedConversationID = closeID
+		stillOpen = sql.NullInt64{Int64: keepID, Valid: true}
 		// The close made its assignee its contact's last assignee, after
 		// the rows above were read: the merged contact keeps them.
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(assignee_id, 0) FROM conversations WHERE id = ?`, closeID).Scan(&closedAssignee); err != nil {
 			return res, fmt.Errorf("contact: merge: %w", err)
 		}
+	}
+
+	// Blocked if either was (a spammer merged in stays blocked, as the
+	// contact kept does): the conversation left open closes as a block
+	// closes it (Block).
+	blockedAt, blockedBy := a.blockedAt, a.blockedBy
+	if blockedAt == 0 {
+		blockedAt, blockedBy = b.blockedAt, b.blockedBy
+	}
+	if blockedAt != 0 && stillOpen.Valid {
+		if s.closeConv == nil {
+			return res, apperr.Conflict("the merged contact is blocked and has an open conversation; close it first")
+		}
+		if err := s.closeConv(ctx, tx, ws, stillOpen.Int64, p.UserID, blockSummary); err != nil {
+			return res, err
+		}
+	}
+	if blockedAt != 0 && a.blockedAt == 0 {
+		changed = append(changed, "blocked")
+		sort.Strings(changed)
 	}
 
 	now := tx.Now()
@@ -278,9 +306,9 @@ func (s *Service) mergeTx(ctx context.Context, tx *db.Tx, p Principal, into int6
 		lastAssignee = closedAssignee
 	}
 	if _, err := tx.Exec(ctx, `UPDATE contacts SET first_name = ?, last_name = ?, phone = ?, email = ?, language = ?, country = ?,
-		avatar_url = ?, lifecycle_stage_id = ?, last_incoming_at = ?, last_assignee_id = ?, updated_at = ? WHERE id = ?`,
+		avatar_url = ?, lifecycle_stage_id = ?, last_incoming_at = ?, last_assignee_id = ?, blocked_at = ?, blocked_by = ?, updated_at = ? WHERE id = ?`,
 		std["first_name"], std["last_name"], nullStr(std["phone"]), nullStr(std["email"]), std["language"], std["country"],
-		std["avatar_url"], stage, max(a.lastIncoming, b.lastIncoming), nullID(lastAssignee), now, into); err != nil {
+		std["avatar_url"], stage, max(a.lastIncoming, b.lastIncoming), nullID(lastAssignee), nullID(blockedAt), blockedBy, now, into); err != nil {
 		return res, fmt.Errorf("contact: merge: update: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM contact_field_values WHERE contact_id = ?`, into); err != nil {

@@ -385,7 +385,8 @@ var operations = map[string]opDoc{
 		summary: "Merge another contact (from) into this one",
 		desc: "Moves from's identities, conversations, tags and custom field values here and deletes from, in one write; records contact.merged. " +
 			"Each field takes the older contact's value (the other's when the older has none) unless keep names \"from\" or \"into\". " +
-			"When both have an open conversation the newer is closed (source user, or api for a token) with a note. Needs delete_contacts (403 without it).",
+			"When both have an open conversation the newer is closed (source user, or api for a token) with a note. " +
+			"The merged contact is blocked if either was, and then keeps no open conversation. Needs delete_contacts (403 without it).",
 		body: contact.MergeInput{}, required: []string{"from"}, status: 200, resp: contact.MergeResult{}},
 	"POST /api/v1/contacts/{contactID}/block": {id: "blockContact", tag: tagContacts,
 		summary: "Block a contact (spam, abuse): their messages open no conversation",

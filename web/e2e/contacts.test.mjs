@@ -285,7 +285,10 @@ test("a spammer blocked from the inbox's contact panel: their messages open noth
   const theirs = await s.api("GET", `/api/v1/contacts/${r.contact_id}/conversations`);
   assert.deepEqual(theirs.data.map((c) => c.status), ["closed"]);
 
-  // Their page says it too; Unblock there, and their next message opens a conversation.
+  // The contacts list marks them; their page says it too; Unblock there,
+  // and their next message opens a conversation.
+  await page.goto(`${s.url}/contacts?q=Pills`);
+  await page.locator(`[data-testid="contact-row"][data-contact-id="${r.contact_id}"]`).getByTestId("contact-row-blocked").waitFor();
   await page.goto(`${s.url}/contacts/${r.contact_id}`);
   const notice = page.getByTestId("contact-blocked");
   await notice.waitFor();

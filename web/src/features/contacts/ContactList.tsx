@@ -272,6 +272,11 @@ export function ContactList() {
                     <span className="flex min-w-0 items-center gap-2">
                       <Avatar name={displayName(c)} />
                       <span className="truncate font-medium">{displayName(c)}</span>
+                      {c.blocked_at && (
+                        <span data-testid="contact-row-blocked" className="border-danger/40 text-danger shrink-0 rounded border px-1.5 text-xs">
+                          {t("contacts.block.badge")}
+                        </span>
+                      )}
                     </span>
                     <span className="truncate tabular-nums">{c.phone}</span>
                     <span className="truncate">{c.email}</span>
