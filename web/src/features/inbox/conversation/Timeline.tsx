@@ -36,6 +36,7 @@ import { dayKey, formatDay, formatTime } from "./time";
 import { Attachment, attachmentOf, attachmentsOf, FetchedAttachmentView, locationOf, quickReplies, senderName, unsupportedType } from "./messageContent";
 import { languageName, useInlineTranslation } from "./ai/aiHelp";
 import { focused, useFocusMessage, type TimelineFocus } from "./timelineFocus";
+import { TimelineSkeleton } from "./TimelineSkeleton";
 
 // Telegram's notices that a group became a supergroup, which nodes before
 // 2026-12-05 stored as messages (they are no message since): said as what
@@ -80,17 +81,6 @@ export interface TimelineProps {
 }
 
 const noUsers: User[] = [];
-
-/** TimelineSkeleton stands for the first page of messages while it is read: bubbles on both sides. */
-function TimelineSkeleton() {
-  return (
-    <ul aria-hidden="true" data-testid="timeline-skeleton" className="flex flex-col gap-3">
-      {["w-1/2", "ml-auto w-2/5", "w-3/5", "ml-auto w-1/3"].map((w) => (
-        <li key={w} className={`bg-hover h-10 animate-pulse rounded-lg ${w}`} />
-      ))}
-    </ul>
-  );
-}
 
 /** olderMargin: this close to the top (px), the older messages are asked for. */
 const olderMargin = 300;
@@ -235,8 +225,8 @@ export function Timeline({
         aria-live="polite"
         className="flex-1 overflow-y-auto px-5 py-4"
       >
-        {items.length === 0 && reading && <TimelineSkeleton />}
-        {items.length === 0 && !reading && !older?.more && <p className="text-muted py-10 text-center text-sm">{t("conversation.timeline.empty")}</p>}
+        {items.length === 0 &&
+          (reading ? <TimelineSkeleton /> : !older?.more && <p className="text-muted py-10 text-center text-sm">{t("conversation.timeline.empty")}</p>)}
         {older?.more && (
           <div data-testid="timeline-older" className="text-muted flex h-7 items-center justify-center text-xs">
             {older.loading ? (
