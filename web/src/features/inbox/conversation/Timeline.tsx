@@ -36,7 +36,7 @@ import { dayKey, formatDay, formatTime } from "./time";
 import { Attachment, attachmentOf, attachmentsOf, FetchedAttachmentView, locationOf, quickReplies, senderName, unsupportedType } from "./messageContent";
 import { languageName, useInlineTranslation } from "./ai/aiHelp";
 import { focused, useFocusMessage, type TimelineFocus } from "./timelineFocus";
-import { TimelineSkeleton } from "./TimelineSkeleton";
+import { OlderRow, TimelineSkeleton, type Older } from "./TimelineEdges";
 
 // Telegram's notices that a group became a supergroup, which nodes before
 // 2026-12-05 stored as messages (they are no message since): said as what
@@ -58,7 +58,7 @@ export interface TimelineProps {
   aiModel?: boolean;
   footer?: ReactNode;
   /** Older messages than the first item: more to read, being read, and how to ask for them. */
-  older?: { more: boolean; loading: boolean; failed?: boolean; load(): void };
+  older?: Older;
   /** The first page of messages is being read: the first load's skeleton, not "no messages". */
   reading?: boolean;
   /** Rewrite one's own comment (its text, the teammates chosen with @ meanwhile); resolves false when it was refused (the toast says why). */
@@ -227,20 +227,7 @@ export function Timeline({
       >
         {items.length === 0 &&
           (reading ? <TimelineSkeleton /> : !older?.more && <p className="text-muted py-10 text-center text-sm">{t("conversation.timeline.empty")}</p>)}
-        {older?.more && (
-          <div data-testid="timeline-older" className="text-muted flex h-7 items-center justify-center text-xs">
-            {older.loading ? (
-              <p role="status" className="flex items-center gap-1.5">
-                <Clock size={12} aria-hidden="true" className="animate-pulse" />
-                {t("conversation.timeline.loadingOlder")}
-              </p>
-            ) : (
-              <button type="button" onClick={older.load} className="hover:bg-hover rounded px-2 py-0.5 underline-offset-2 hover:underline">
-                {t(older.failed ? "conversation.timeline.olderFailed" : "conversation.timeline.showOlder")}
-              </button>
-            )}
-          </div>
-        )}
+        {older?.more && <OlderRow older={older} />}
         <ol className="flex flex-col gap-2">
           {items.map((item) => {
             const day = dayKey(item.at, tz);

@@ -4,8 +4,8 @@
 // until then, older pages are read, one after another (a comment shows
 // once the messages around it are read).
 import { useLayoutEffect, useRef, type RefObject } from "react";
+import type { Older } from "./TimelineEdges";
 
-type Older = { more: boolean; loading: boolean; failed?: boolean; load(): void };
 
 /** TimelineFocus is the item a search's hit opens the timeline at. */
 export interface TimelineFocus {
