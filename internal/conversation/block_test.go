@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/switchboard-chat/switchboard/internal/access"
@@ -87,6 +88,46 @@ func TestBlockedContact(t *testing.T) {
 		back := f.receiveOne(t, f.inbound("+15550001", "m3", "sorry, a real question"))
 		if !back.Opened || back.Blocked || back.ConversationID == 0 {
 			t.Errorf("after the unblock: %+v, want a conversation opened", back)
+		}
+	})
+}
+
+// TestBlockDuringReceives: a block racing a contact's messages leaves no
+// open conversation once it has committed, and every message stored once
+// (before the block, in a conversation it then closes; after, in none).
+func TestBlockDuringReceives(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := newFixture(t, d)
+		sys := access.System(f.ws.ID)
+		contacts := contact.New(d)
+		contacts.SetConversationCloser(CloseForMergeTx)
+		first := f.receiveOne(t, f.inbound("+15550009", "r0", "hello"))
+		const n = 20
+		errs := make(chan error, n+1)
+		for i := range n {
+			go func() {
+				_, err := f.svc.Receive(ctx, []Inbound{f.inbound("+15550009", fmt.Sprintf("r%d", i+1), "more")})
+				errs <- err
+			}()
+		}
+		go func() {
+			_, err := contacts.Block(ctx, sys, first.ContactID, true)
+			errs <- err
+		}()
+		for range n + 1 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM conversations WHERE contact_id = ? AND status <> 'closed'`, first.ContactID); got != 0 {
+			t.Errorf("%d open conversations after the block", got)
+		}
+		if got := dbtest.Count(t, d, `SELECT COUNT(*) FROM messages WHERE contact_id = ?`, first.ContactID); got != n+1 {
+			t.Errorf("%d messages stored, want %d", got, n+1)
+		}
+		if again := f.receiveOne(t, f.inbound("+15550009", "late", "still here")); !again.Blocked {
+			t.Errorf("a message after the block: %+v", again)
 		}
 	})
 }
