@@ -26,6 +26,7 @@ const pages = {
   "/builder": () => import("../features/builder/BuilderPage"),
   "/knowledge": () => import("../features/knowledge/KnowledgePage"),
   "/reports": () => import("../features/reports/ReportsPage"),
+  "/broadcasts": () => import("../features/broadcasts/BroadcastsPage"),
   "/account": () => import("../features/account/AccountPage"),
 };
 for (const [prefix, load] of Object.entries(pages)) if (location.pathname.startsWith(prefix)) void load();
@@ -37,6 +38,7 @@ const RatePage = lazy(pages["/rate"]);
 const BuilderPage = lazy(pages["/builder"]);
 const KnowledgePage = lazy(pages["/knowledge"]);
 const ReportsPage = lazy(pages["/reports"]);
+const BroadcastsPage = lazy(pages["/broadcasts"]);
 const AccountPage = lazy(pages["/account"]);
 const TwoFactorGate = lazy(() => import("../features/account/TwoFactorGate"));
 
@@ -135,6 +137,16 @@ function Routed() {
               <ManagersOnly>
                 <Lazy>
                   <BuilderPage />
+                </Lazy>
+              </ManagersOnly>
+            }
+          />
+          <Route
+            path="broadcasts/*"
+            element={
+              <ManagersOnly>
+                <Lazy>
+                  <BroadcastsPage />
                 </Lazy>
               </ManagersOnly>
             }

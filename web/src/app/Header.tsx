@@ -237,6 +237,9 @@ function MainNav() {
           <NavLink to="/builder" className={link}>
             {t("header.workflows")}
           </NavLink>
+          <NavLink to="/broadcasts" className={link}>
+            {t("broadcasts.nav")}
+          </NavLink>
           <NavLink to="/knowledge" className={link}>
             {t("knowledge.nav")}
           </NavLink>

@@ -1,0 +1,103 @@
+// The broadcasts' server state: the list (paged by cursor), one broadcast
+// and its recipients (followed every few seconds while it is scheduled or
+// sending, so its numbers move), the audience's estimate, and the changes.
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, type Page } from "../../lib/api";
+import { useDebounced } from "../../lib/useDebounced";
+import { cleanAudience, isLive, keys, type Audience, type Broadcast, type BroadcastInput, type Recipient } from "./types";
+
+/** How often a scheduled or sending broadcast's page asks again. */
+export const FOLLOW_MS = 3000;
+const PAGE = 50;
+
+export function useBroadcastList() {
+  return useInfiniteQuery({
+    queryKey: keys.list,
+    queryFn: ({ pageParam, signal }) => api.get<Page<Broadcast>>("/api/v1/broadcasts", { limit: PAGE, cursor: pageParam || undefined }, signal),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next_cursor || undefined,
+    // A list with a broadcast on its way follows it too (its numbers, its
+    // status turning to sent).
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some((b) => isLive(b.status))) ? FOLLOW_MS * 2 : false),
+  });
+}
+
+export function useBroadcast(id: number) {
+  return useQuery({
+    queryKey: keys.one(id),
+    queryFn: ({ signal }) => api.get<Broadcast>(`/api/v1/broadcasts/${id}`, undefined, signal),
+    enabled: id > 0,
+    refetchInterval: (q) => (q.state.data && isLive(q.state.data.status) ? FOLLOW_MS : false),
+  });
+}
+
+/** useRecipients: who the broadcast went to, narrowed to one status ("" for all), a page at a time. */
+export function useRecipients(id: number, status: string, follow: boolean) {
+  return useInfiniteQuery({
+    queryKey: keys.recipients(id, status),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<Recipient>>(`/api/v1/broadcasts/${id}/recipients`, { limit: PAGE, status: status || undefined, cursor: pageParam || undefined }, signal),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next_cursor || undefined,
+    placeholderData: keepPreviousData,
+    refetchInterval: follow ? FOLLOW_MS : false,
+  });
+}
+
+/**
+ * useAudienceCount: how many contacts the audience reaches on the channel
+ * now, asked once the filters have stayed the same for a moment (a typed
+ * search is not asked letter by letter).
+ */
+export function useAudienceCount(channelID: number, audience: Audience) {
+  const wanted = useDebounced(JSON.stringify({ channelID, audience: cleanAudience(audience) }), 400);
+  const asked = JSON.parse(wanted) as { channelID: number; audience: Audience };
+  return useQuery({
+    queryKey: keys.audience(asked.channelID, asked.audience),
+    // A POST that changes nothing: the audience is a body, as the broadcast stores it.
+    queryFn: () => api.post<{ count: number }>("/api/v1/broadcasts/audience", { channel_id: asked.channelID, audience: asked.audience }),
+    enabled: asked.channelID > 0,
+    placeholderData: keepPreviousData,
+    staleTime: 10_000,
+  });
+}
+
+/** useSaveDraft creates the broadcast (id 0) or edits its draft, and keeps the lists in step. */
+export function useSaveDraft() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: number; input: BroadcastInput }) =>
+      id ? api.patch<Broadcast>(`/api/v1/broadcasts/${id}`, input) : api.post<Broadcast>("/api/v1/broadcasts", input),
+    onSuccess: (b) => {
+      qc.setQueryData(keys.one(b.id), b);
+      void qc.invalidateQueries({ queryKey: keys.list });
+    },
+  });
+}
+
+/** useBroadcastAction: send (now or at scheduled_at), or cancel; the answer is the broadcast as it now is. */
+export function useBroadcastAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, scheduledAt }: { id: number; action: "send" | "cancel"; scheduledAt?: string }) =>
+      action === "send"
+        ? api.post<Broadcast>(`/api/v1/broadcasts/${id}/send`, scheduledAt ? { scheduled_at: scheduledAt } : {})
+        : api.post<Broadcast>(`/api/v1/broadcasts/${id}/cancel`),
+    onSuccess: (b) => {
+      qc.setQueryData(keys.one(b.id), b);
+      void qc.invalidateQueries({ queryKey: keys.list });
+      void qc.invalidateQueries({ queryKey: [...keys.one(b.id), "recipients"] });
+    },
+  });
+}
+
+export function useDeleteBroadcast() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => api.del(`/api/v1/broadcasts/${id}`),
+    onSuccess: (_v, id) => {
+      qc.removeQueries({ queryKey: keys.one(id) });
+      void qc.invalidateQueries({ queryKey: keys.list });
+    },
+  });
+}
