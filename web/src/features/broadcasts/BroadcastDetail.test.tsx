@@ -3,11 +3,11 @@
 // the contact; a sending broadcast is asked again until it is sent; Cancel
 // and Delete where they apply.
 import { afterEach, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { json, noContent } from "../../test/http";
 import type { Broadcast, Recipient } from "./types";
-import { broadcast, mount, stubAPI, zeroStats } from "./testAPI";
-import { FOLLOW_MS } from "./data";
+import { broadcast, mount, openSocket, socketEvent, stubAPI, zeroStats } from "./testAPI";
+import { FOLLOW_MS, RECEIPTS_MS } from "./data";
 
 afterEach(() => {
   cleanup();
@@ -61,12 +61,15 @@ it("shows the numbers as cards and the recipients by status, a page at a time", 
   expect(screen.queryByTestId("recipients-more")).toBeNull();
 });
 
-it("asks again while sending, until it is sent, and stops then", async () => {
+it("asks again while sending, until it is sent, then when its messages' events say so", async () => {
   let reads = 0;
+  const done = { status: "sent" as const, started_at: "2026-03-02T10:00:00Z", finished_at: "2026-03-02T10:01:00Z" };
   const at = (n: number): Broadcast =>
     n < 2
       ? broadcast({ status: "sending", started_at: "2026-03-02T10:00:00Z", stats: { ...zeroStats, recipients: 3, pending: 3 } })
-      : broadcast({ status: "sent", started_at: "2026-03-02T10:00:00Z", finished_at: "2026-03-02T10:01:00Z", stats: { ...zeroStats, recipients: 3, delivered: 3 } });
+      : n < 4
+        ? broadcast({ ...done, stats: { ...zeroStats, recipients: 3, delivered: 3 } })
+        : broadcast({ ...done, stats: { ...zeroStats, recipients: 3, delivered: 2, read: 1, replied: 1 } });
   stubAPI((c) => (c.url === "/api/v1/broadcasts/7" ? json(200, at(reads++)) : undefined));
   // The page's clock is the test's: each interval is stepped, not waited.
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"], shouldAdvanceTime: true });
@@ -82,6 +85,16 @@ it("asks again while sending, until it is sent, and stops then", async () => {
     const seen = reads;
     await vi.advanceTimersByTimeAsync(FOLLOW_MS * 3);
     expect(reads).toBe(seen);
+    // The socket opening reads every query again (what it may have missed).
+    act(() => openSocket());
+    await waitFor(() => expect(reads).toBe(seen + 1));
+    // A burst of receipts and a reply: read once more, after the burst.
+    act(() => (socketEvent(1, "message.status"), socketEvent(2, "message.status"), socketEvent(3, "message.received")));
+    act(() => socketEvent(4, "conversation.assigned")); // not a message's
+    await vi.advanceTimersByTimeAsync(RECEIPTS_MS);
+    await waitFor(() => expect(screen.getByTestId("stat-replied").dataset.value).toBe("1"));
+    expect(screen.getByTestId("stat-read").dataset.value).toBe("1");
+    expect(reads).toBe(seen + 2);
   } finally {
     vi.useRealTimers();
   }

@@ -1,7 +1,8 @@
 // BroadcastDetail (/broadcasts/:id): a broadcast's status, what it sends to
 // whom, its numbers as cards (each a share of the recipients) and its
 // recipients. While it is scheduled or sending the page asks again every
-// few seconds, so the numbers move, and stops once it is sent. Edit for a
+// few seconds, so the numbers move, and stops once it is sent (message
+// events then say when to read it again). Edit for a
 // draft; Cancel while scheduled or sending; Delete otherwise.
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
@@ -11,7 +12,7 @@ import { useChannels } from "../../lib/directory";
 import { Button, Section } from "../../lib/ui/form";
 import { Modal } from "../../lib/ui/Modal";
 import { useToast } from "../../lib/ui/toast";
-import { useBroadcastAction, useDeleteBroadcast } from "./data";
+import { useBroadcastAction, useDeleteBroadcast, useFollowReceipts } from "./data";
 import { StatCard, StatusBadge, useWhen } from "./parts";
 import { Recipients } from "./Recipients";
 import { Summary } from "./Summary";
@@ -29,6 +30,7 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
   const s = b.stats;
   const r = reached(s);
   const went = b.status === "sending" || b.status === "sent" || (b.status === "cancelled" && s.recipients > 0);
+  useFollowReceipts(b.id, went && !isLive(b.status));
 
   const doCancel = () =>
     action.mutate({ id: b.id, action: "cancel" }, { onSuccess: () => setConfirm(null), onError: (e) => toast(e.message) });

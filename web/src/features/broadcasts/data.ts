@@ -1,8 +1,11 @@
 // The broadcasts' server state: the list (paged by cursor), one broadcast
 // and its recipients (followed every few seconds while it is scheduled or
-// sending, so its numbers move), the audience's estimate, and the changes.
+// sending, so its numbers move, then by the socket's message events), the
+// audience's estimate, and the changes.
+import { useEffect } from "react";
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, type Page } from "../../lib/api";
+import { useLive } from "../../lib/liveContext";
 import { useDebounced } from "../../lib/useDebounced";
 import { cleanAudience, isLive, keys, type Audience, type Broadcast, type BroadcastInput, type Recipient } from "./types";
 
@@ -29,6 +32,36 @@ export function useBroadcast(id: number) {
     enabled: id > 0,
     refetchInterval: (q) => (q.state.data && isLive(q.state.data.status) ? FOLLOW_MS : false),
   });
+}
+
+/** How long a burst of message events is gathered before a sent broadcast is read again. */
+export const RECEIPTS_MS = 2000;
+
+/**
+ * useFollowReceipts: once a broadcast has gone its status stops moving, but
+ * its numbers do not — its messages are delivered, read and answered for
+ * hours. The socket's message events say when: the broadcast and its
+ * recipients are read again, at most once per burst (the events do not
+ * say which broadcast a message belongs to).
+ */
+export function useFollowReceipts(id: number, on: boolean) {
+  const qc = useQueryClient();
+  const { subscribe } = useLive();
+  useEffect(() => {
+    if (!on) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = subscribe((e) => {
+      if (e.type !== "message.status" && e.type !== "message.received") return;
+      timer ??= setTimeout(() => {
+        timer = null;
+        void qc.invalidateQueries({ queryKey: keys.one(id) }); // its recipients' keys too
+      }, RECEIPTS_MS);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [id, on, subscribe, qc]);
 }
 
 /** useRecipients: who the broadcast went to, narrowed to one status ("" for all), a page at a time. */

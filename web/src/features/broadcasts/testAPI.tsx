@@ -8,6 +8,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import "../../lib/i18n";
 import { SessionProvider, useSession } from "../../lib/session";
+import { LiveProvider } from "../../lib/liveContext";
+import { FakeWebSocket } from "../../lib/fakeWebSocket";
 import { ToastProvider } from "../../lib/ui/toast";
 import { json } from "../../test/http";
 import BroadcastsPage from "./BroadcastsPage";
@@ -81,23 +83,39 @@ function Where() {
 
 /** mount opens the broadcasts area at path, signed in as a manager. */
 export function mount(path: string) {
+  FakeWebSocket.all = [];
+  vi.stubGlobal("WebSocket", FakeWebSocket);
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <ToastProvider>
         <SessionProvider>
           <MemoryRouter initialEntries={[path]}>
             <SignedIn>
-              <Routes>
-                <Route path="/broadcasts/*" element={<BroadcastsPage />} />
-                <Route path="/contacts/:id" element={<p>a contact</p>} />
-              </Routes>
-              <Where />
+              <LiveProvider onSignedOut={() => {}}>
+                <Routes>
+                  <Route path="/broadcasts/*" element={<BroadcastsPage />} />
+                  <Route path="/contacts/:id" element={<p>a contact</p>} />
+                </Routes>
+                <Where />
+              </LiveProvider>
             </SignedIn>
           </MemoryRouter>
         </SessionProvider>
       </ToastProvider>
     </QueryClientProvider>,
   );
+}
+
+/** openSocket opens the page's socket. */
+export function openSocket() {
+  const ws = FakeWebSocket.all[FakeWebSocket.all.length - 1]!;
+  if (ws.readyState !== FakeWebSocket.OPEN) ws.open();
+  return ws;
+}
+
+/** socketEvent delivers one event of the log on the page's socket (opening it first). */
+export function socketEvent(id: number, type: string) {
+  openSocket().deliver({ type: "event", event: { id, type, conversation_id: 70, workspace_id: 1, created_at: new Date().toISOString(), payload: {} } });
 }
 
 /** bodies are the bodies of the requests to method url. */
