@@ -79,10 +79,11 @@ func (s *Service) Send(ctx context.Context, p Principal, conversationID int64, i
 // inserted here is due at once, and the dispatchers hear of it on commit.
 const DueOutbound = "outbound"
 
-// SendTx is Send inside tx, for callers (workflow steps) whose own state
-// must commit together with the message. Outside the channel's window
-// (in.Windows) free text is refused with 409 reply_window_closed.
-func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, in SendInput) (Message, error) {
+// check cleans in and refuses what no channel could send, before any
+// read: a type, text within bounds, content that is a JSON object, a
+// known sender and AI mark. template reports a template message to be
+// checked and rendered against its channel's templates.
+func (in *SendInput) check() (template bool, err error) {
 	if in.Type == "" {
 		in.Type = "text"
 	}
@@ -91,18 +92,18 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	// channel's copy below: the client's need not be what the contact
 	// reads, so it is not kept (nor compared: clients render spacing and
 	// headers their own way).
-	template := in.Type == MessageTypeTemplate && in.Templates != nil
+	template = in.Type == MessageTypeTemplate && in.Templates != nil
 	if template {
 		in.Text = ""
 	}
 	if err := limit.Text("type", in.Type, MaxTypeLen); err != nil {
-		return Message{}, err
+		return false, err
 	}
 	if in.Type == "text" && in.Text == "" {
-		return Message{}, apperr.Invalid("text", "is required for a text message")
+		return false, apperr.Invalid("text", "is required for a text message")
 	}
 	if err := limit.Text("text", in.Text, MaxTextLen); err != nil {
-		return Message{}, err
+		return false, err
 	}
 	// The content is the channel-level message object, which every
 	// sender reads as an object: another value was accepted here and then
@@ -113,26 +114,37 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 	case len(content) == 0 || string(content) == "null":
 		in.Content = json.RawMessage(`{}`)
 	case !json.Valid(content):
-		return Message{}, apperr.Invalid("content", "must be JSON")
+		return false, apperr.Invalid("content", "must be JSON")
 	case content[0] != '{':
-		return Message{}, apperr.Invalid("content", "must be a JSON object (the channel-level message)")
+		return false, apperr.Invalid("content", "must be a JSON object (the channel-level message)")
 	case len(in.Content) > MaxContentBytes:
-		return Message{}, apperr.Invalid("content", "is %d bytes of JSON; at most %d are allowed", len(in.Content), MaxContentBytes)
+		return false, apperr.Invalid("content", "is %d bytes of JSON; at most %d are allowed", len(in.Content), MaxContentBytes)
 	}
 	if in.Text == "" && string(in.Content) == "{}" && !template {
 		// Nothing for any channel to send: refused now rather than
 		// accepted and then failed for good by the sender.
-		return Message{}, apperr.Invalid("text", "a %s message needs its text or its content", in.Type)
+		return false, apperr.Invalid("text", "a %s message needs its text or its content", in.Type)
 	}
 	switch in.Sender {
 	case SourceUser, SourceWorkflow, SourceAPI:
 	default:
-		return Message{}, apperr.Invalid("sender", "must be user, workflow or api")
+		return false, apperr.Invalid("sender", "must be user, workflow or api")
 	}
 	switch in.AI {
 	case "", AIDraft, AIAgent:
 	default:
-		return Message{}, apperr.Invalid("ai", "must be draft, agent or absent")
+		return false, apperr.Invalid("ai", "must be draft, agent or absent")
+	}
+	return template, nil
+}
+
+// SendTx is Send inside tx, for callers (workflow steps) whose own state
+// must commit together with the message. Outside the channel's window
+// (in.Windows) free text is refused with 409 reply_window_closed.
+func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, in SendInput) (Message, error) {
+	template, err := in.check()
+	if err != nil {
+		return Message{}, err
 	}
 	c, err := getForSend(ctx, tx, workspaceID, conversationID, in.AfterClose)
 	if err != nil {
@@ -150,13 +162,7 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		return Message{}, apperr.Conflict("conversation %d has no channel to send on", conversationID)
 	}
 	if template {
-		if in.Content, in.Text, err = in.Templates.TemplateMessageTx(ctx, tx, workspaceID, c.ChannelID, in.Content); err != nil {
-			return Message{}, err
-		}
-		if n := limit.Len(in.Text); n > MaxTextLen {
-			return Message{}, apperr.Invalid("content.params", "the template's text with these parameters is %d characters long; at most %d are allowed", n, MaxTextLen)
-		}
-		if err := limit.Text("content.params", in.Text, MaxTextLen); err != nil {
+		if err := in.render(ctx, tx, workspaceID, c.ChannelID); err != nil {
 			return Message{}, err
 		}
 	}
@@ -169,27 +175,10 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 		return Message{}, err
 	}
 	now := tx.Now()
-	m := Message{WorkspaceID: workspaceID, ConversationID: c.ID, ContactID: c.ContactID, ChannelID: c.ChannelID, Direction: "out",
-		Sender: in.Sender, SenderUserID: in.UserID, Type: in.Type, Text: in.Text, Content: in.Content, Status: MsgPending, CreatedAt: db.Time(now),
-		AI: in.AI}
-	var aiMark any // NULL for a message a person wrote
-	if in.AI != "" {
-		aiMark = in.AI
-	}
-	if err := tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
-		type, text, content, status, created_at, ai) VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		workspaceID, c.ID, c.ContactID, c.ChannelID, in.Sender, nullID(in.UserID), in.Type, in.Text, string(in.Content), MsgPending, now,
-		aiMark).Scan(&m.ID); err != nil {
+	m := Message{WorkspaceID: workspaceID, ConversationID: c.ID, ContactID: c.ContactID, ChannelID: c.ChannelID}
+	if err := insertOutbound(ctx, tx, &m, in); err != nil {
 		return m, err
 	}
-	linkMediaLater(tx, workspaceID, m.ID, in.Content, nil)
-	// Its pending status and its delivery job go in with those of the
-	// write's other sends, once it ends (a workflow stage sends for many
-	// runs): nothing reads them before the dispatcher, after the commit.
-	tx.InsertLater(`INSERT INTO message_statuses (message_id, status, at) VALUES `, `(?, ?, ?)`, m.ID, MsgPending, now)
-	tx.InsertLater(`INSERT INTO outbound_jobs (message_id, channel_id, contact_id, next_attempt_at, created_at) VALUES `, `(?, ?, ?, ?, ?)`,
-		m.ID, c.ChannelID, c.ContactID, now, now)
-	tx.Due(DueOutbound, now)
 	// A reply, from an agent or a workflow, answers whoever was waiting.
 	// The same statement reserves the message.sent event's sequence
 	// number (and those of the events before it), which the event log
@@ -214,14 +203,7 @@ func SendTx(ctx context.Context, tx *db.Tx, workspaceID, conversationID int64, i
 			return m, err
 		}
 	}
-	payload := map[string]any{"message_id": m.ID, "channel_id": c.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
-	if in.UserID != 0 {
-		payload["user_id"] = in.UserID
-	}
-	if in.AI != "" {
-		payload["ai"] = in.AI
-	}
-	return m, appendEventSeq(ctx, tx, c, event.MessageSent, payload, seq)
+	return m, appendEventSeq(ctx, tx, c, event.MessageSent, sentPayload(m, in), seq)
 }
 
 // getForSend reads the conversation a send writes to, locked: an open one,
@@ -247,4 +229,64 @@ func (in SendInput) autoCloseBy() string {
 		return byPerson
 	}
 	return byOther
+}
+
+// render replaces a template message's text and content with its
+// channel's template, rendered with the message's parameters.
+func (in *SendInput) render(ctx context.Context, tx *db.Tx, workspaceID, channelID int64) error {
+	var err error
+	if in.Content, in.Text, err = in.Templates.TemplateMessageTx(ctx, tx, workspaceID, channelID, in.Content); err != nil {
+		return err
+	}
+	if n := limit.Len(in.Text); n > MaxTextLen {
+		return apperr.Invalid("content.params", "the template's text with these parameters is %d characters long; at most %d are allowed", n, MaxTextLen)
+	}
+	return limit.Text("content.params", in.Text, MaxTextLen)
+}
+
+// insertOutbound stores m (its workspace, conversation — 0 for none —,
+// contact and channel set) as in's pending outbound message, and queues
+// its delivery.
+func insertOutbound(ctx context.Context, tx *db.Tx, m *Message, in SendInput) error {
+	now := tx.Now()
+	m.Direction, m.Sender, m.SenderUserID, m.Type, m.Text, m.Content = "out", in.Sender, in.UserID, in.Type, in.Text, in.Content
+	m.Status, m.CreatedAt, m.AI = MsgPending, db.Time(now), in.AI
+	var aiMark any // NULL for a message a person wrote
+	if in.AI != "" {
+		aiMark = in.AI
+	}
+	if err := tx.QueryRow(ctx, `INSERT INTO messages (workspace_id, conversation_id, contact_id, channel_id, direction, sender, sender_user_id,
+		type, text, content, status, created_at, ai) VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		m.WorkspaceID, nullID(m.ConversationID), m.ContactID, m.ChannelID, in.Sender, nullID(in.UserID), in.Type, in.Text, string(in.Content), MsgPending, now,
+		aiMark).Scan(&m.ID); err != nil {
+		return err
+	}
+	linkMediaLater(tx, m.WorkspaceID, m.ID, in.Content, nil)
+	// Its pending status and its delivery job go in with those of the
+	// write's other sends, once it ends (a workflow stage sends for many
+	// runs): nothing reads them before the dispatcher, after the commit.
+	tx.InsertLater(`INSERT INTO message_statuses (message_id, status, at) VALUES `, `(?, ?, ?)`, m.ID, MsgPending, now)
+	tx.InsertLater(`INSERT INTO outbound_jobs (message_id, channel_id, contact_id, next_attempt_at, created_at) VALUES `, `(?, ?, ?, ?, ?)`,
+		m.ID, m.ChannelID, m.ContactID, now, now)
+	tx.Due(DueOutbound, now)
+	return nil
+}
+
+// sentPayload is the payload of m's message.sent event.
+func sentPayload(m Message, in SendInput) map[string]any {
+	payload := map[string]any{"message_id": m.ID, "channel_id": m.ChannelID, "type": in.Type, "text": in.Text, "sender": in.Sender}
+	if in.UserID != 0 {
+		payload["user_id"] = in.UserID
+	}
+	if in.AI != "" {
+		payload["ai"] = in.AI
+	}
+	return payload
+}
+
+// Check refuses a message no channel could send (SendTx's first checks),
+// for one stored to be sent later (a broadcast's).
+func (in SendInput) Check() error {
+	_, err := in.check()
+	return err
 }
