@@ -268,6 +268,25 @@ func (s *Service) Count(ctx context.Context, p Principal, f ListFilter) (int, er
 	return n, nil
 }
 
+// IDsAfterTx returns, in id order, the ids after after of up to n contacts
+// the principal may see the filter keeps: a broadcast's next recipients,
+// read in the transaction that writes their messages.
+func IDsAfterTx(ctx context.Context, tx *db.Tx, p Principal, f ListFilter, after int64, n int) ([]int64, error) {
+	where, args, err := f.where(p)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT c.id FROM contacts c WHERE `+where+` AND c.id > ? ORDER BY c.id LIMIT ?`, append(args, after, n)...)
+	if err != nil {
+		return nil, fmt.Errorf("contact: ids: %w", err)
+	}
+	return db.Collect(rows, func(rows *sql.Rows) (int64, error) {
+		var id int64
+		err := rows.Scan(&id)
+		return id, err
+	})
+}
+
 // fillDetails loads the tags and custom field values of the contacts.
 func fillDetails(ctx context.Context, q db.Querier, cs []Contact) error {
 	if len(cs) == 0 {

@@ -23,15 +23,22 @@ type ListFilter struct {
 	// Test: "" leaves the Workflow Builder's test contacts out, "include"
 	// lists them too, "only" lists them alone.
 	Test string
+	// Blocked: "" lists blocked contacts with the others, "only" lists
+	// them alone, "exclude" leaves them out.
+	Blocked string
 }
 
 // ParseListFilter reads a ListFilter from a query: q (or search), tag,
-// field, stage, channel_id, last_message_after and last_message_before
-// (RFC 3339 times).
+// field, stage, channel_id, blocked, last_message_after and
+// last_message_before (RFC 3339 times).
 func ParseListFilter(q url.Values) (ListFilter, error) {
-	f := ListFilter{Search: q.Get("q"), Tag: q.Get("tag"), Field: q.Get("field"), Stage: q.Get("stage"), Test: q.Get("test")}
+	f := ListFilter{Search: q.Get("q"), Tag: q.Get("tag"), Field: q.Get("field"), Stage: q.Get("stage"), Test: q.Get("test"),
+		Blocked: q.Get("blocked")}
 	if f.Test != "" && f.Test != "include" && f.Test != "only" {
 		return f, apperr.BadRequest("test must be include or only")
+	}
+	if f.Blocked != "" && f.Blocked != "only" && f.Blocked != "exclude" {
+		return f, apperr.BadRequest("blocked must be only or exclude")
 	}
 	if f.Search == "" {
 		f.Search = q.Get("search")
@@ -111,6 +118,15 @@ func (f ListFilter) where(p Principal) (string, []any, error) {
 	default:
 		return "", nil, apperr.BadRequest("test must be include or only")
 	}
+	switch f.Blocked {
+	case "":
+	case "only":
+		conds = append(conds, `c.blocked_at IS NOT NULL`)
+	case "exclude":
+		conds = append(conds, `c.blocked_at IS NULL`)
+	default:
+		return "", nil, apperr.BadRequest("blocked must be only or exclude")
+	}
 	if !f.LastMessageAfter.IsZero() {
 		conds = append(conds, `c.last_incoming_at >= ?`)
 		args = append(args, f.LastMessageAfter.UnixMilli())
@@ -120,4 +136,12 @@ func (f ListFilter) where(p Principal) (string, []any, error) {
 		args = append(args, f.LastMessageBefore.UnixMilli())
 	}
 	return strings.Join(conds, " AND "), args, nil
+}
+
+// Check refuses a filter no list could answer (ParseListFilter's and
+// where's errors), for a filter stored to be applied later (a
+// broadcast's audience).
+func (f ListFilter) Check() error {
+	_, _, err := f.where(Principal{})
+	return err
 }
