@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/switchboard-chat/switchboard/internal/broadcast"
 	"log/slog"
 	"net"
 	"net/http"
@@ -135,10 +136,12 @@ type App struct {
 	// Satisfaction sends the surveys of closed conversations and takes
 	// their ratings.
 	Satisfaction *satisfaction.Service
-	Workflows    *workflow.Service
-	Snippets     *snippet.Service
-	Knowledge    *knowledge.Service
-	AI           *ai.Service
+	// Broadcasts keeps and sends the workspaces' broadcasts.
+	Broadcasts *broadcast.Service
+	Workflows  *workflow.Service
+	Snippets   *snippet.Service
+	Knowledge  *knowledge.Service
+	AI         *ai.Service
 	// AIAgents are the AI agent members and the engines that run their
 	// turns (docs/ai.md).
 	AIAgents *aiagent.Service
@@ -246,6 +249,12 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.PublicURL != "" {
 		a.engines = append(a.engines, a.Satisfaction.NewConsumer(a.Hub, a.Background).Run)
 	}
+	// Broadcasts: one message to many contacts, each queued as an
+	// outbound message in no conversation, within the channels' windows
+	// and templates.
+	a.Broadcasts = broadcast.New(d, broadcast.Options{Windows: a.Channels, Templates: a.Channels, Node: a.node.ID(), Due: a.Due,
+		Group: a.Background})
+	a.engines = append(a.engines, a.Broadcasts.Run)
 	// Reports: the facts projected from the whole log (docs/reports.md).
 	a.Reports = report.New(d, report.Options{})
 	a.engines = append(a.engines, a.Reports.NewConsumer(a.Hub, a.Background).Run)

@@ -65,6 +65,7 @@ func (a *App) wireChannels(ctx context.Context) error {
 		Routing:               a.Routing,
 		Reports:               a.Reports,
 		Satisfaction:          a.Satisfaction,
+		Broadcasts:            a.Broadcasts,
 		Snippets:              a.Snippets,
 		AI:                    a.AI,
 		AIAgents:              a.AIAgents,

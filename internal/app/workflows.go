@@ -58,4 +58,6 @@ func (a *App) wireWorkflows() {
 	a.Metrics.Register(engine.Collector())
 	// The survey's words take the workflows' variables.
 	a.Satisfaction.SetRender(engine.RenderTx)
+	// So do a broadcast's, for each recipient.
+	a.Broadcasts.SetRender(engine.RenderTx)
 }

@@ -324,6 +324,12 @@ func (s *Service) mergeTx(ctx context.Context, tx *db.Tx, p Principal, into int6
 			AND tag_id NOT IN (SELECT tag_id FROM contact_tags WHERE contact_id = ?)`,
 		`INSERT INTO workflow_contacts (workflow_id, contact_id) SELECT workflow_id, ? FROM workflow_contacts WHERE contact_id = ?
 			AND workflow_id NOT IN (SELECT workflow_id FROM workflow_contacts WHERE contact_id = ?)`,
+		// The broadcasts the merged contact received count the kept one
+		// (their messages move with the others); a broadcast both received
+		// keeps the kept contact's.
+		`INSERT INTO broadcast_recipients (broadcast_id, contact_id, message_id, skipped) SELECT broadcast_id, ?, message_id, skipped
+			FROM broadcast_recipients WHERE contact_id = ?
+			AND broadcast_id NOT IN (SELECT broadcast_id FROM broadcast_recipients WHERE contact_id = ?)`,
 	}
 	for _, q := range stmts {
 		if _, err := tx.Exec(ctx, q, into, in.From, into); err != nil {

@@ -46,7 +46,8 @@ var listQuery = map[string]string{"/api/v1/messages/search": "q=hello", "/api/v1
 // parameter. A new list is covered as soon as it is documented.
 func TestEveryListPagesAlike(t *testing.T) {
 	dbtest.OnSQLite(t, func(t *testing.T, d *db.DB) {
-		f := newFixture(t, d)
+		bc := newBroadcasts(d)
+		f := newFixture(t, d, bc.deps)
 		var conv int64
 		for i, phone := range []string{"+14155550101", "+14155550102", "+14155550103"} {
 			r := f.inbound(t, phone, fmt.Sprint("Person ", i), fmt.Sprint("m-", i))
@@ -72,7 +73,13 @@ func TestEveryListPagesAlike(t *testing.T) {
 		}
 		setup = append(setup, scenario{name: "a webhook endpoint", method: "POST", path: "/api/v1/webhooks", as: "manager", status: 201,
 			capture: "webhookID", body: `{"url":"http://93.184.216.34/hook","event_types":["message.received"]}`})
+		for i := range 3 {
+			setup = append(setup, scenario{name: "a broadcast", method: "POST", path: "/api/v1/broadcasts", as: "manager", status: 201,
+				capture: "broadcastID", body: fmt.Sprintf(`{"name":"b%d","channel_id":{{channel}},"message":{"type":"text","text":"hi"}}`, i)})
+		}
+		setup = append(setup, scenario{name: "sent to the three", method: "POST", path: "/api/v1/broadcasts/{{broadcastID}}/send", as: "manager", status: 200})
 		f.run(t, setup)
+		bc.sendAll(t)
 		// The message search's index, as a node keeps it.
 		backgroundtest.WaitIdle(t, f.searchIndex(t))
 

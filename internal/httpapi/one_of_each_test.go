@@ -34,6 +34,7 @@ var oneOfEach = []struct {
 	{"/api/v1/knowledge/articles", "articleID", `{"title":"A","body":"B"}`, 201},
 	{"/api/v1/knowledge/sources", "sourceID", `{"kind":"url","url":"http://93.184.216.34/x"}`, 201},
 	{"/api/v1/closing-categories", "categoryID", `{"name":"Done"}`, 201},
+	{"/api/v1/broadcasts", "broadcastID", `{"name":"b","channel_id":{{channel}},"message":{"type":"text","text":"hi"}}`, 201},
 	{"/api/v1/conversations/{conversationID}/messages", "messageID", `{"text":"hello"}`, 202},
 	{"/api/v1/conversations/{conversationID}/comments", "commentID", `{"text":"a note"}`, 201},
 }

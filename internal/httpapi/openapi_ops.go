@@ -586,5 +586,6 @@ func contactFilters() []param {
 		{"stage", "the lifecycle stage's name", false}, {"channel_id", "the contact has an identity on this channel", true},
 		{"last_message_after", "RFC 3339: the contact last wrote at or after", false},
 		{"last_message_before", "RFC 3339: the contact last wrote before (or never)", false},
-		{"test", "include: also the Workflow Builder's test contacts (left out by default); only: them alone", false}}
+		{"test", "include: also the Workflow Builder's test contacts (left out by default); only: them alone", false},
+		{"blocked", "only: the blocked contacts alone; exclude: leaves them out (both by default)", false}}
 }

@@ -120,6 +120,18 @@ func (s *Server) table() []Route {
 		r("GET", "/api/v1/media/{media}", s.authed(anyone, s.getMedia)),
 		r("GET", "/media/{media}/{key}", public(s.fetchMedia)),
 
+		// Broadcasts: owners and managers send one message to many
+		// contacts (internal/broadcast).
+		r("GET", "/api/v1/broadcasts", s.authed(managers, s.listBroadcasts)),
+		r("POST", "/api/v1/broadcasts", s.authed(managers, s.createBroadcast)),
+		r("POST", "/api/v1/broadcasts/audience", s.authed(managers, s.estimateBroadcast)),
+		r("GET", "/api/v1/broadcasts/{broadcastID}", s.authed(managers, s.getBroadcast)),
+		r("PATCH", "/api/v1/broadcasts/{broadcastID}", s.authed(managers, s.updateBroadcast)),
+		r("DELETE", "/api/v1/broadcasts/{broadcastID}", s.authed(managers, s.deleteBroadcast)),
+		r("POST", "/api/v1/broadcasts/{broadcastID}/send", s.authed(managers, s.sendBroadcast)),
+		r("POST", "/api/v1/broadcasts/{broadcastID}/cancel", s.authed(managers, s.cancelBroadcast)),
+		r("GET", "/api/v1/broadcasts/{broadcastID}/recipients", s.authed(managers, s.listBroadcastRecipients)),
+
 		// The knowledge base: managers and owners write articles and
 		// sources, everyone searches it (what the AI would retrieve).
 		r("GET", "/api/v1/knowledge/search", s.authed(anyone, s.searchKnowledge)),

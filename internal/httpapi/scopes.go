@@ -47,6 +47,7 @@ var scopeAreas = map[string]string{
 	"/api/v1/events":             workspace.ScopeConversations,
 	"/api/v1/knowledge":          workspace.ScopeConversations,
 	"/api/v1/live":               workspace.ScopeConversations,
+	"/api/v1/broadcasts":         workspace.ScopeConversations,
 
 	"/api/v1/workflows":          workspace.ScopeWorkflows,
 	"/api/v1/shortcuts":          workspace.ScopeWorkflows,

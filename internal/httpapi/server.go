@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 	"github.com/switchboard-chat/switchboard/internal/assist"
+	"github.com/switchboard-chat/switchboard/internal/broadcast"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -74,6 +75,9 @@ type Deps struct {
 	// Satisfaction takes the contacts' ratings of their surveys (nil: a
 	// service over DB).
 	Satisfaction *satisfaction.Service
+	// Broadcasts keeps the workspace's broadcasts (nil: a service over DB
+	// whose sending some other part runs, without channel windows).
+	Broadcasts *broadcast.Service
 	// Reports answers the reports (nil: a service over DB, whose
 	// projection some other part runs).
 	Reports *report.Service
@@ -163,6 +167,9 @@ func New(deps Deps) *Server {
 	}
 	if deps.Snippets == nil {
 		deps.Snippets = snippet.New(deps.DB)
+	}
+	if deps.Broadcasts == nil {
+		deps.Broadcasts = broadcast.New(deps.DB, broadcast.Options{})
 	}
 	if deps.OutgoingWebhooks == nil {
 		deps.OutgoingWebhooks = webhook.New(deps.DB, webhook.Options{})

@@ -19,6 +19,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"github.com/switchboard-chat/switchboard/internal/broadcast"
 	"log/slog"
 	"os"
 	"time"
@@ -43,11 +44,13 @@ const Silence = 6 * time.Second
 
 // The kinds of due work whose claims a node holds, told when claims are
 // taken back (see db.Tx.Due).
-var claimKinds = []string{workflow.DueKind, conversation.DueOutbound, webhook.DueKind, conversation.DueMediaFetch, notification.DueMail}
+var claimKinds = []string{workflow.DueKind, conversation.DueOutbound, webhook.DueKind, conversation.DueMediaFetch, notification.DueMail,
+	broadcast.DueKind}
 
 // claimTables hold claims: lease_until > 0 is a claim, lease_node its node.
 // A consumer's lease taken back is taken by another node's next heartbeat.
-var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches", "media_removals", "event_consumer_leases", "notifications"}
+var claimTables = []string{"workflow_runs", "outbound_jobs", "webhook_deliveries", "media_fetches", "media_removals", "event_consumer_leases", "notifications",
+	"broadcasts"}
 
 // Node is this process in the store's registry of nodes.
 type Node struct {
