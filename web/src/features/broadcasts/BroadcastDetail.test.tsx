@@ -48,7 +48,7 @@ it("shows the numbers as cards and the recipients by status, a page at a time", 
   const rows = await screen.findAllByTestId("recipient-row");
   expect(rows.map((r) => r.dataset.status)).toEqual(["read", "skipped"]);
   expect(within(rows[0]!).getByRole("link", { name: "Ada Lovelace" }).getAttribute("href")).toBe("/contacts/41");
-  expect(rows[0]!.textContent).toContain("Replied Mar 2, 2026");
+  expect(rows[0]!.textContent).toContain("Mar 2, 2026, 11:00 AM");
   expect(rows[1]!.textContent).toContain("outside the 24-hour window");
   fireEvent.click(screen.getByTestId("recipients-more"));
   await waitFor(() => expect(screen.getAllByTestId("recipient-row").length).toBe(3));
@@ -117,8 +117,9 @@ it("cancels a scheduled broadcast, which goes back to a draft", async () => {
   expect(screen.getByTestId("broadcast-edit").getAttribute("href")).toBe("/broadcasts/7/edit");
 });
 
-it("deletes a draft and goes back to the list", async () => {
+it("shows whom a draft would reach, deletes it and goes back to the list", async () => {
   const calls = stubAPI((c) => {
+    if (c.url === "/api/v1/broadcasts/audience") return json(200, { count: 5 });
     if (c.method === "DELETE" && c.url === "/api/v1/broadcasts/7") return noContent();
     if (c.url === "/api/v1/broadcasts/7") return json(200, broadcast());
     return undefined;
@@ -126,6 +127,9 @@ it("deletes a draft and goes back to the list", async () => {
   mount("/broadcasts/7");
   expect(await screen.findByTestId("broadcast-summary-block")).toBeTruthy();
   expect(screen.queryByTestId("broadcast-stats")).toBeNull(); // a draft has no numbers yet
+  // …but whom it would reach now.
+  expect((await screen.findByTestId("broadcast-summary-estimate")).textContent).toBe("5 contacts right now");
+  expect(calls.find((c) => c.url === "/api/v1/broadcasts/audience")?.body).toEqual({ channel_id: 1, audience: { tag: "vip" } });
   fireEvent.click(screen.getByTestId("broadcast-delete"));
   fireEvent.click(within(await screen.findByTestId("broadcast-confirm")).getByTestId("broadcast-confirm-yes"));
   await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/broadcasts"));

@@ -12,7 +12,7 @@ import { useChannels } from "../../lib/directory";
 import { Button, Section } from "../../lib/ui/form";
 import { Modal } from "../../lib/ui/Modal";
 import { useToast } from "../../lib/ui/toast";
-import { useBroadcastAction, useDeleteBroadcast, useFollowReceipts } from "./data";
+import { useAudienceCount, useBroadcastAction, useDeleteBroadcast, useFollowReceipts } from "./data";
 import { StatCard, StatusBadge, useWhen } from "./parts";
 import { Recipients } from "./Recipients";
 import { Summary } from "./Summary";
@@ -31,6 +31,9 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
   const r = reached(s);
   const went = b.status === "sending" || b.status === "sent" || (b.status === "cancelled" && s.recipients > 0);
   useFollowReceipts(b.id, went && !isLive(b.status));
+  // Before it goes, whom it would reach now (channel 0 asks nothing).
+  const before = b.status === "draft" || b.status === "scheduled";
+  const estimate = useAudienceCount(before ? b.channel_id : 0, b.audience ?? {});
 
   const doCancel = () =>
     action.mutate({ id: b.id, action: "cancel" }, { onSuccess: () => setConfirm(null), onError: (e) => toast(e.message) });
@@ -38,7 +41,7 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
     remove.mutate(b.id, { onSuccess: () => navigate("/broadcasts"), onError: (e) => (setConfirm(null), toast(e.message)) });
 
   return (
-    <div className="mx-auto flex max-w-6xl flex-col gap-4 p-6" data-testid="broadcast-detail" data-status={b.status}>
+    <div className="mx-auto flex max-w-6xl flex-col gap-4 p-6 [&>section]:mb-0" data-testid="broadcast-detail" data-status={b.status}>
       <Link to="/broadcasts" className="text-muted hover:text-fg self-start text-sm underline">
         {t("broadcasts.all")}
       </Link>
@@ -89,7 +92,7 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
       )}
 
       <Section title={t("broadcasts.what")}>
-        <Summary b={b} channelName={channel?.name ?? "—"} />
+        <Summary b={b} channelName={channel?.name ?? "—"} estimate={before && !estimate.isPlaceholderData ? estimate.data?.count : undefined} />
       </Section>
 
       {b.status !== "draft" && <Recipients broadcastID={b.id} follow={isLive(b.status)} />}

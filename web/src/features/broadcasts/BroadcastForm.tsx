@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
-import { Clock, Send } from "lucide-react";
+import { Clock, Send, Users } from "lucide-react";
 import { ApiError } from "../../lib/api";
 import { useChannels, useChannelTypes } from "../../lib/directory";
 import { Button, Field, Section, Select, TextInput } from "../../lib/ui/form";
@@ -94,7 +94,7 @@ export function BroadcastForm({ draft }: { draft?: Broadcast }) {
 
   return (
     <>
-    <form className="mx-auto max-w-4xl p-6" onSubmit={(e) => void saveDraft(e)} data-testid="broadcast-form" aria-label={t("broadcasts.form.title")}>
+    <form className="mx-auto max-w-5xl p-6" onSubmit={(e) => void saveDraft(e)} data-testid="broadcast-form" aria-label={t("broadcasts.form.title")}>
       <div className="mb-4 flex items-center gap-3">
         <h1 className="flex-1 text-xl font-semibold">{draft ? t("broadcasts.form.editTitle") : t("broadcasts.form.title")}</h1>
         <Link to={savedID ? `/broadcasts/${savedID}` : "/broadcasts"} className="text-muted hover:text-fg text-sm underline">
@@ -126,14 +126,17 @@ export function BroadcastForm({ draft }: { draft?: Broadcast }) {
       </Section>
       <Section title={t("broadcasts.form.audience")} description={t("broadcasts.form.audienceHint")}>
         <AudienceFilters value={audience} onChange={setAudience} />
-        <p className="mt-3 text-sm" aria-live="polite" data-testid="broadcast-estimate" data-count={count ?? ""}>
-          {estimate.isError ? (
-            <span className="text-danger">{estimate.error.message}</span>
-          ) : count === undefined ? (
-            <span className="text-muted">{t("broadcasts.form.counting")}</span>
-          ) : (
-            <strong>{t("broadcasts.form.estimate", { count })}</strong>
-          )}
+        <p className="bg-subtle mt-4 flex items-center gap-2 rounded px-3 py-2 text-sm" aria-live="polite">
+          <Users size={16} aria-hidden="true" className="text-muted shrink-0" />
+          <span data-testid="broadcast-estimate" data-count={count ?? ""}>
+            {estimate.isError ? (
+              <span className="text-danger">{estimate.error.message}</span>
+            ) : count === undefined ? (
+              <span className="text-muted">{t("broadcasts.form.counting")}</span>
+            ) : (
+              <strong>{t("broadcasts.form.estimate", { count })}</strong>
+            )}
+          </span>
         </p>
         {fieldError("audience") && <p role="alert" className="text-danger mt-1 text-xs">{fieldError("audience")}</p>}
       </Section>

@@ -11,7 +11,7 @@ import { StatusBadge, useWhen } from "./parts";
 import { percent, reached, type Broadcast } from "./types";
 
 const newButton = "bg-accent text-accent-fg inline-flex items-center gap-1 rounded px-3 py-1.5 text-sm font-medium hover:opacity-90";
-const cols = "grid grid-cols-[2fr_1.2fr_6.5rem_1.6fr_5.5rem_2fr] items-center gap-3";
+const cols = "grid grid-cols-[minmax(0,1.6fr)_minmax(0,1.1fr)_6.5rem_minmax(0,1.4fr)_5.5rem_minmax(17rem,2fr)] items-center gap-3";
 
 export function BroadcastList() {
   const { t } = useTranslation();

@@ -55,7 +55,7 @@ export function MessageEditor({ channelID, hasTemplates, windowHours, value, onC
           aria-invalid={!!error}
           placeholder={t("broadcasts.message.placeholder")}
           onChange={(e) => onChange({ message: { type: "text", text: e.target.value }, ready: e.target.value.trim() !== "" })}
-          className={control + " max-w-2xl resize-y"}
+          className={control + " resize-y"}
         />
       ) : (
         <TemplateChooser channelID={channelID} content={value.content as Partial<TemplateChoice> | undefined} onChange={onChange} />

@@ -78,7 +78,7 @@ export function Recipients({ broadcastID, follow }: { broadcastID: number; follo
                 <td className="text-muted max-w-sm truncate py-1.5 pr-2 text-xs" title={r.reason}>
                   {r.reason || "—"}
                 </td>
-                <td className="py-1.5 text-xs">{r.replied ? (r.replied_at ? t("broadcasts.recipients.repliedAt", { at: date(r.replied_at) }) : t("broadcasts.recipients.yes")) : "—"}</td>
+                <td className="py-1.5 text-xs">{r.replied ? (r.replied_at ? date(r.replied_at) : t("broadcasts.recipients.yes")) : "—"}</td>
               </tr>
             ))}
           </tbody>

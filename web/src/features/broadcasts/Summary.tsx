@@ -1,11 +1,12 @@
 // Summary: what a broadcast sends and to whom, in words — its audience's
 // filters and its message (a text as text, a template by its name and
-// parameters) — on its page, where it can no longer be edited.
+// parameters) — on its page; before it goes, with how many contacts the
+// audience reaches now.
 import { useTranslation } from "react-i18next";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
 import type { Audience, Broadcast } from "./types";
 
-export function Summary({ b, channelName }: { b: Broadcast; channelName: string }) {
+export function Summary({ b, channelName, estimate }: { b: Broadcast; channelName: string; estimate?: number }) {
   const { t } = useTranslation();
   const date = useWorkspaceDate({ dateStyle: "medium" });
   const a: Audience = b.audience ?? {};
@@ -31,6 +32,11 @@ export function Summary({ b, channelName }: { b: Broadcast; channelName: string 
                 {k}: {v}
               </span>
             ))}
+        {estimate !== undefined && (
+          <span className="text-muted basis-full text-xs" data-testid="broadcast-summary-estimate">
+            {t("broadcasts.form.estimate", { count: estimate })}
+          </span>
+        )}
       </dd>
       <dt className="text-muted">{t("broadcasts.form.message")}</dt>
       <dd>

@@ -1,0 +1,146 @@
+// Broadcasts: an owner writes one from the Broadcasts page — the demo's
+// custom channel, the contacts tagged spring-vip (the estimate says 2 of
+// the 3 who wrote), a text — and sends it now after the dialog names the
+// 2 contacts. The integrator gets it for those two only; one reports it
+// delivered, the other read, and one answers: the broadcast's page counts
+// 2 recipients, 2 delivered, 1 read, 1 replied, and lists them by status.
+// An agent has no Broadcasts. Screenshots of the list, the form and the
+// broadcast's page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe scans the page and fails on serious or critical violations. */
+async function axe(page, what) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ["violations"] }).then((r) =>
+      r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })),
+    ),
+  );
+  const serious = found.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.equal(serious.length, 0, `axe found serious violations on ${what}:\n${JSON.stringify(serious, null, 1)}`);
+}
+
+const f = fixture(before, after, { workflows: false });
+
+const TEXT = "Spring sale: 20 % off everything until Sunday.";
+
+/** stat reads a stat card's number on the broadcast's page. */
+async function stat(page, id) {
+  const el = page.locator(`[data-testid="stat-${id}"]`);
+  return (await el.count()) ? Number(await el.getAttribute("data-value")) : -1;
+}
+
+test("an owner sends a broadcast to a tag now and sees it delivered, read and answered", async () => {
+  const s = f.server;
+  await s.api("POST", "/api/v1/tags", { name: "spring-vip" }, { expect: 201 });
+  const ada = s.newContact("Ada", "Broadcast");
+  const ben = s.newContact("Ben", "Broadcast");
+  const cy = s.newContact("Cy", "Untagged");
+  const ids = {};
+  for (const c of [ada, ben, cy]) ids[c.id] = (await s.contactWrites(c, `Hello from ${c.firstName}`)).contact_id;
+  for (const c of [ada, ben]) await s.api("POST", `/api/v1/contacts/${ids[c.id]}/tags`, { tag: "spring-vip" });
+  // An older draft, so the list has more than the one sent here.
+  await s.api("POST", "/api/v1/broadcasts", {
+    name: "Summer preview", channel_id: s.demo.channel_id, audience: { tag: "spring-vip" }, message: { type: "text", text: "Soon!" },
+  }, { expect: 201 });
+
+  const u = await newUser(f.browser, { name: "the owner" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password);
+  await page.getByRole("navigation").getByRole("link", { name: "Broadcasts" }).click();
+  await page.locator('[data-testid="broadcast-row"]', { hasText: "Summer preview" }).waitFor();
+  await page.getByTestId("broadcast-new").click();
+
+  // The form: the channel, the tag, the estimate, the text.
+  const form = page.getByTestId("broadcast-form");
+  await form.waitFor();
+  await page.getByTestId("broadcast-name").fill("Spring sale");
+  await page.getByTestId("broadcast-channel").selectOption(String(s.demo.channel_id));
+  await page.locator('[data-testid="audience-tag"] option[value="spring-vip"]').waitFor({ state: "attached" });
+  await page.getByTestId("audience-tag").selectOption("spring-vip");
+  await until(async () => (await page.getByTestId("broadcast-estimate").getAttribute("data-count")) === "2", { what: "the estimate of 2 contacts" });
+  assert.equal(await page.getByTestId("broadcast-estimate").innerText(), "2 contacts right now");
+  await page.getByTestId("message-text").fill(TEXT);
+  await screenshot(page, "broadcasts-new", "light");
+  await axe(page, "the broadcast form");
+
+  // Send now: the dialog names the contacts it goes to.
+  await page.getByTestId("broadcast-send-now").click();
+  const dialog = page.getByTestId("broadcast-send-dialog");
+  await dialog.waitFor();
+  assert.equal(await dialog.getByTestId("broadcast-send-count").innerText(), "“Spring sale” goes now to 2 contacts.");
+  await dialog.getByRole("button", { name: "Send to 2 contacts" }).click();
+  await page.waitForURL(/\/broadcasts\/\d+$/);
+  const id = Number(page.url().split("/").pop());
+  await page.getByTestId("broadcast-detail").waitFor();
+
+  // The integrator gets it for the two tagged contacts, and not the third.
+  const toAda = await s.integrator.waitFor((m) => m.body?.contactId === ada.id && m.body?.message?.text === TEXT);
+  const toBen = await s.integrator.waitFor((m) => m.body?.contactId === ben.id && m.body?.message?.text === TEXT);
+  await s.messageStatus(ada, toAda.mId, "delivered");
+  await s.messageStatus(ben, toBen.mId, "read");
+  await s.contactWrites(ada, "Yes please, I'll take two!");
+
+  // The page's numbers move by themselves until they are the truth.
+  const want = { recipients: 2, delivered: 2, read: 1, replied: 1, failed: 0, skipped: 0 };
+  await until(
+    async () => {
+      const got = {};
+      for (const k of Object.keys(want)) got[k] = await stat(page, k);
+      return JSON.stringify(got) === JSON.stringify(want) && got;
+    },
+    { what: `the stat cards to show ${JSON.stringify(want)}`, timeout: 30_000, every: 250 },
+  );
+  await until(async () => (await page.getByTestId("broadcast-detail").getAttribute("data-status")) === "sent", { what: "the broadcast to be sent" });
+  assert.equal(await page.locator('[data-testid="stat-read"] [data-testid="stat-percent"]').innerText(), "50 %");
+  assert.equal(s.integrator.received.filter((m) => m.body?.contactId === cy.id && m.body?.message?.text === TEXT).length, 0);
+  const api = await s.api("GET", `/api/v1/broadcasts/${id}`);
+  assert.equal(api.status, "sent");
+  assert.equal(api.stats.recipients, 2);
+
+  // The recipients, then only those who read it; each opens the contact.
+  const rows = page.locator('[data-testid="recipient-row"]');
+  await until(async () => (await rows.count()) === 2, { what: "two recipient rows" });
+  await page.getByTestId("recipients-status").selectOption("read");
+  await until(async () => (await rows.count()) === 1 && (await rows.first().getAttribute("data-contact-id")) === String(ids[ben.id]), { what: "only Ben under Read" });
+  await page.getByTestId("recipients-status").selectOption("");
+  await until(async () => (await rows.count()) === 2, { what: "both recipients again" });
+  await screenshot(page, "broadcast-detail", "light");
+  await axe(page, "the broadcast's page");
+  await rows.filter({ hasText: "Ada" }).getByRole("link").click();
+  await page.waitForURL(new RegExp(`/contacts/${ids[ada.id]}$`));
+
+  // The list: the sent one with its summary, the draft.
+  await page.getByRole("navigation").getByRole("link", { name: "Broadcasts" }).click();
+  const sent = page.locator(`[data-testid="broadcast-row"][data-broadcast-id="${id}"]`);
+  await sent.waitFor();
+  assert.equal(await sent.getByTestId("broadcast-status").innerText(), "Sent");
+  assert.equal(await sent.getByTestId("broadcast-recipients").innerText(), "2");
+  assert.equal(await sent.getByTestId("broadcast-summary").innerText(), "100 % delivered · 50 % read · 50 % replied");
+  await screenshot(page, "broadcasts-list", "light");
+  u.assertClean();
+  await u.close();
+});
+
+test("an agent has no broadcasts", async () => {
+  const s = f.server;
+  const agent = await s.createAgent({ name: "Bea Broadcast" });
+  const token = (await s.api("POST", "/api/v1/auth/login", { email: agent.email, password: agent.password })).token;
+  await s.api("GET", "/api/v1/broadcasts", undefined, { token, expect: 403 });
+  const u = await newUser(f.browser, { name: "the agent" });
+  const { page } = u;
+  await signIn(page, s.url, agent.email, agent.password);
+  await page.getByRole("navigation").first().getByRole("link", { name: "Contacts" }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "Broadcasts" }).count(), 0);
+  await page.goto(s.url + "/broadcasts");
+  await page.locator('[data-testid="not-found"]').waitFor();
+  u.assertClean();
+  await u.close();
+});
