@@ -288,7 +288,15 @@ test("a spammer blocked from the inbox's contact panel: their messages open noth
   // The contacts list marks them; their page says it too; Unblock there,
   // and their next message opens a conversation.
   await page.goto(`${s.url}/contacts?q=Pills`);
-  await page.locator(`[data-testid="contact-row"][data-contact-id="${r.contact_id}"]`).getByTestId("contact-row-blocked").waitFor();
+  const row = page.locator(`[data-testid="contact-row"][data-contact-id="${r.contact_id}"]`);
+  await row.getByTestId("contact-row-blocked").waitFor();
+  // The list's Blocked filter keeps them alone, or leaves them out.
+  const blockedFilter = page.getByRole("combobox", { name: "Blocked", exact: true });
+  await blockedFilter.selectOption("only");
+  await until(() => page.url().includes("blocked=only"), { what: "the filter in the URL" });
+  await row.waitFor();
+  await blockedFilter.selectOption("exclude");
+  await row.waitFor({ state: "detached" });
   await page.goto(`${s.url}/contacts/${r.contact_id}`);
   const notice = page.getByTestId("contact-blocked");
   await notice.waitFor();

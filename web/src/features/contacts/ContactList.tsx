@@ -35,7 +35,7 @@ function useFilterParams(): [ContactFilter, (f: ContactFilter) => void] {
   const [params, setParams] = useSearchParams();
   const filter = useMemo(() => {
     const f: ContactFilter = {};
-    for (const k of ["q", "tag", "field", "stage", "channel_id", "last_message_after", "last_message_before"] as const) {
+    for (const k of ["q", "tag", "field", "stage", "channel_id", "last_message_after", "last_message_before", "blocked"] as const) {
       const v = params.get(k);
       if (v) f[k] = v;
     }
@@ -171,6 +171,9 @@ export function ContactList() {
           options={stages.map((x) => [x.name, x.name])} />
         <FilterSelect label={t("contacts.filter.channel")} value={filter.channel_id ?? ""}
           onChange={(v) => setFilter({ ...filter, channel_id: v })} options={channels.map((x) => [String(x.id), x.name])} />
+        <FilterSelect label={t("contacts.filter.blocked")} value={filter.blocked ?? ""}
+          onChange={(v) => setFilter({ ...filter, blocked: v })}
+          options={[["exclude", t("contacts.filter.blockedExclude")], ["only", t("contacts.filter.blockedOnly")]]} />
         <FilterSelect label={t("contacts.filter.field")} value={fieldKey}
           onChange={(v) => setField(v, fieldValue)}
           options={fields.map((x) => [x.key, x.name])} />

@@ -33,6 +33,8 @@ describe("contact timeline sentences", () => {
     ["conversation.rated", { rating: 4, comment: "Quick and kind" }, "Ada Lovelace rated the conversation 4/5"],
     ["message.received", {}, "Message received"],
     ["message.received", { blocked: true }, "Message received while blocked: no conversation opened"],
+    ["message.sent", { broadcast_id: 7, text: "20% off" }, "Broadcast #7 sent"],
+    ["message.sent", { text: "hi" }, "Message sent"],
     ["contact.updated", { changed: ["blocked"], values: { blocked: true }, user_id: 2 }, "Blocked by Ana"],
     ["contact.updated", { changed: ["blocked"], values: { blocked: false }, user_id: 0 }, "Unblocked"],
     // A payload without what the sentence needs keeps the plain label.

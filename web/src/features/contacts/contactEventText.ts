@@ -76,6 +76,12 @@ export function describeContactEvent(e: LogEvent, t: TFunction, names: ContactNa
     }
   }
   if (e.type === "message.received" && p.blocked === true) return { text: k("receivedBlocked"), details: [] };
+  // A broadcast's message is in no conversation: the contact's timeline is
+  // where it is seen, with what it said.
+  if (e.type === "message.sent" && typeof p.broadcast_id === "number") {
+    const text = str(p.text);
+    return { text: k("broadcastSent", { id: p.broadcast_id }), details: text ? [text] : [] };
+  }
   if (described.test(e.type)) return describeEvent(e, t, names);
   return { text: t(`contacts.event.${e.type.replaceAll(".", "_")}`, { defaultValue: e.type }), details: [] };
 }

@@ -21,6 +21,7 @@ export interface ContactFilter {
   channel_id?: string;
   last_message_after?: string; // RFC 3339
   last_message_before?: string;
+  blocked?: string; // only | exclude
 }
 
 /** cleanFilter drops empty members, so equal filters make equal query keys. */
