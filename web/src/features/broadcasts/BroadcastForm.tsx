@@ -85,8 +85,8 @@ export function BroadcastForm({ draft }: { draft?: Broadcast }) {
   }
 
   const fieldError = (...names: string[]) => names.map((n) => error?.forField(n)).find(Boolean);
-  const messageError = fieldError("message", "message.text", "message.content", "text", "content");
-  const known = ["name", "channel_id", "audience", "message", "message.text", "message.content", "text", "content"];
+  const messageError = fieldError("message", "message.type", "message.text", "message.content", "text", "content");
+  const known = ["name", "channel_id", "audience", "message", "message.type", "message.text", "message.content", "text", "content"];
   const general = error && !known.includes(error.field ?? "") && !error.problems.some((p) => known.includes(p.field ?? "")) ? error.message : "";
   const busy = save.isPending || action.isPending;
   const ready = message === msg.message && msg.ready;

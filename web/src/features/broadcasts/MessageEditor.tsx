@@ -55,10 +55,16 @@ export function MessageEditor({ channelID, hasTemplates, windowHours, value, onC
           aria-invalid={!!error}
           placeholder={t("broadcasts.message.placeholder")}
           onChange={(e) => onChange({ message: { type: "text", text: e.target.value }, ready: e.target.value.trim() !== "" })}
+          aria-describedby="broadcast-text-hint"
           className={control + " resize-y"}
         />
       ) : (
         <TemplateChooser channelID={channelID} content={value.content as Partial<TemplateChoice> | undefined} onChange={onChange} />
+      )}
+      {type === "text" && (
+        <p id="broadcast-text-hint" className="text-muted text-xs">
+          {t("broadcasts.message.variables", { example: "{{contact.first_name}}" })}
+        </p>
       )}
       {error && (
         <p role="alert" className="text-danger text-xs">

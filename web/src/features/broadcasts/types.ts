@@ -1,78 +1,32 @@
-// The broadcasts' shapes, as /api/v1/broadcasts serves them, and their
-// query keys. Written by hand while the server's OpenAPI document has no
-// broadcasts yet; the list of statuses is what the pages switch on.
+// The broadcasts' shapes, from the server's OpenAPI document, and their
+// query keys.
+import type { components } from "../../lib/api-types";
+
+type S = components["schemas"];
 
 /** Audience is a filter of the contacts list (GET /contacts takes the same). */
-export interface Audience {
-  q?: string;
-  tag?: string;
-  stage?: string;
-  /** key=value of a custom field. */
-  field?: string;
-  /** RFC 3339 instants. */
-  last_message_after?: string;
-  last_message_before?: string;
-}
+export type Audience = S["BroadcastAudience"];
 
-export interface BroadcastMessage {
-  type: "text" | "template";
-  text?: string;
-  /** For a template: what the inbox composer's template picker sends as a message's content. */
-  content?: Record<string, unknown>;
-}
+/** A text, or a template whose content is what the inbox composer's template picker sends. */
+export type BroadcastMessage = S["BroadcastMessage"] & { type: "text" | "template" };
 
 export const statuses = ["draft", "scheduled", "sending", "sent", "cancelled"] as const;
 export type BroadcastStatus = (typeof statuses)[number];
 
 /** Each message counts once, in its current status; skipped were never sent; replied wrote back after it. */
-export interface BroadcastStats {
-  recipients: number;
-  pending: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  failed: number;
-  skipped: number;
-  replied: number;
-}
+export type BroadcastStats = S["BroadcastStats"];
 
-export interface Broadcast {
-  id: number;
-  name: string;
-  channel_id: number;
-  audience: Audience;
-  message: BroadcastMessage;
-  status: BroadcastStatus;
-  scheduled_at?: string;
-  started_at?: string;
-  finished_at?: string;
-  created_by: number;
-  created_at: string;
-  updated_at: string;
-  stats: BroadcastStats;
-}
+// The OpenAPI document says "string" of the statuses; the pages switch on
+// the values internal/broadcast writes.
+export type Broadcast = S["Broadcast"] & { status: BroadcastStatus; message: BroadcastMessage };
 
 export const recipientStatuses = ["pending", "sent", "delivered", "read", "failed", "skipped"] as const;
 export type RecipientStatus = (typeof recipientStatuses)[number];
 
-export interface Recipient {
-  contact_id: number;
-  contact_name: string;
-  message_id?: number;
-  status: RecipientStatus;
-  /** Why it was skipped or failed. */
-  reason?: string;
-  replied: boolean;
-  replied_at?: string;
-}
+export type Recipient = S["BroadcastRecipient"] & { status: RecipientStatus };
 
 /** What the form writes (POST creates, PATCH edits a draft). */
-export interface BroadcastInput {
-  name: string;
-  channel_id: number;
-  audience: Audience;
-  message: BroadcastMessage;
-}
+export type BroadcastInput = Pick<Broadcast, "name" | "channel_id" | "audience" | "message">;
 
 export const keys = {
   all: ["broadcasts"] as const,
