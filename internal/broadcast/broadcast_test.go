@@ -97,6 +97,10 @@ func TestSendToAnAudience(t *testing.T) {
 			t.Errorf("message.sent payload %s", payload)
 		}
 
+		got, err := w.bc.ForContact(ctx, w.owner, rs[0].ContactID, 10)
+		if err != nil || len(got) != 1 || got[0].BroadcastID != b.ID || got[0].Name != "Spring sale" || got[0].Text != "20% off this week" {
+			t.Errorf("the contact's broadcasts: %+v, %v", got, err)
+		}
 		// An answer, and a delivery receipt.
 		w.write(t, w.ch, "ext-1-2", "reply-1") // contact 2 is a vip: ids[2]
 		if err := d.Write(ctx, func(tx *db.Tx) error {

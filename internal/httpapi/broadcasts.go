@@ -162,3 +162,26 @@ func (s *Server) listBroadcastRecipients(w http.ResponseWriter, r *http.Request)
 	}
 	return writeList(w, paging.Cut(list, req.Limit, func(rc broadcast.Recipient) paging.Cursor { return broadcastCursor(rc.ContactID) }))
 }
+
+// contactBroadcastsShown is how many of a contact's broadcasts their
+// panel lists: the latest are the ones an answer is about.
+const contactBroadcastsShown = 10
+
+// contactBroadcasts lists the broadcasts a contact the caller may see
+// received, newest first.
+func (s *Server) contactBroadcasts(w http.ResponseWriter, r *http.Request) error {
+	id, err := PathID(r, "contactID")
+	if err != nil {
+		return err
+	}
+	p := Principal(r)
+	if _, err := s.deps.Contacts.Get(r.Context(), p, id); err != nil {
+		return err
+	}
+	list, err := s.deps.Broadcasts.ForContact(r.Context(), p, id, contactBroadcastsShown)
+	if err != nil {
+		return err
+	}
+	httpjson.WriteJSON(w, http.StatusOK, whole(list))
+	return nil
+}

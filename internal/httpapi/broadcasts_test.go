@@ -19,7 +19,7 @@ func TestBroadcastsAPI(t *testing.T) {
 		b := newBroadcasts(d)
 		f := newFixture(t, d, b.deps)
 		for i, phone := range []string{"+14155550101", "+14155550102", "+14155550103"} {
-			f.inbound(t, phone, "Ana", "bc-"+itoa(int64(i)))
+			f.vars["contact"] = itoa(f.inbound(t, phone, "Ana", "bc-"+itoa(int64(i))).ContactID)
 		}
 		f.vars["ch"] = itoa(f.ch.ID)
 		draft := `{"name": "Spring sale", "channel_id": {{ch}}, "audience": {"q": "+1415555010"}, "message": {"type": "text", "text": "20% off"}}`
@@ -57,6 +57,9 @@ func TestBroadcastsAPI(t *testing.T) {
 			{name: "the next page", method: "GET", path: "/api/v1/broadcasts/{{b}}/recipients?limit=2&cursor={{next}}", as: "manager", status: 200,
 				want: []string{`"next_cursor":""`}},
 			{name: "an unknown status", method: "GET", path: "/api/v1/broadcasts/{{b}}/recipients?status=opened", as: "manager", status: 400},
+			{name: "on the contact's panel, for an agent too", method: "GET", path: "/api/v1/contacts/{{contact}}/broadcasts", as: "agent", status: 200,
+				want: []string{`"name":"Spring sale, 2nd"`, `"text":"20% off"`, `"status":"pending"`, `"sent_at":"`}},
+			{name: "another workspace's contact", method: "GET", path: "/api/v1/contacts/{{contact}}/broadcasts", as: "stranger", status: 404},
 			{name: "nothing to cancel", method: "POST", path: "/api/v1/broadcasts/{{b}}/cancel", as: "manager", status: 409},
 			{name: "delete", method: "DELETE", path: "/api/v1/broadcasts/{{b}}", as: "manager", status: 204},
 			{name: "gone", method: "GET", path: "/api/v1/broadcasts/{{b}}", as: "manager", status: 404},

@@ -38,6 +38,11 @@ var broadcastOperations = map[string]opDoc{
 		summary: "Who a broadcast went to, in contact id order, and what became of each message",
 		query:   append([]param{{"status", "only pending, sent, delivered, read, failed, skipped or replied", false}}, paged...),
 		status:  200, resp: page[broadcast.Recipient]{}, errors: []int{400, 403, 404}},
+	"GET /api/v1/contacts/{contactID}/broadcasts": {id: "contactBroadcasts", tag: tagContacts,
+		summary: "The broadcasts a contact received, newest first (the latest ten)",
+		desc: "Their messages are in no conversation: the inbox's contact panel shows them beside the conversation an answer opened. " +
+			"Any role, on a contact the caller may see (404 otherwise).",
+		status: 200, resp: page[broadcast.Received]{}, errors: []int{404}},
 }
 
 func init() {

@@ -131,6 +131,8 @@ func (s *Server) table() []Route {
 		r("POST", "/api/v1/broadcasts/{broadcastID}/send", s.authed(managers, s.sendBroadcast)),
 		r("POST", "/api/v1/broadcasts/{broadcastID}/cancel", s.authed(managers, s.cancelBroadcast)),
 		r("GET", "/api/v1/broadcasts/{broadcastID}/recipients", s.authed(managers, s.listBroadcastRecipients)),
+		// Everyone who may see a contact sees what broadcasts reached them.
+		r("GET", "/api/v1/contacts/{contactID}/broadcasts", s.authed(anyone, s.contactBroadcasts)),
 
 		// The knowledge base: managers and owners write articles and
 		// sources, everyone searches it (what the AI would retrieve).
