@@ -7,17 +7,18 @@ import { useTranslation } from "react-i18next";
 import { Button, Section } from "../../lib/ui/form";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
 import { useRecipients } from "./data";
+import { Badge } from "./parts";
 import { recipientStatuses, type Recipient } from "./types";
 
 const filters = ["", ...recipientStatuses, "replied"] as const;
 
-const tone: Record<Recipient["status"], string> = {
-  pending: "bg-subtle text-muted",
-  sent: "bg-accent/15 text-accent",
-  delivered: "bg-accent/15 text-accent",
-  read: "bg-success/15 text-success",
-  failed: "bg-danger/15 text-danger",
-  skipped: "bg-warning/15 text-warning",
+const dot: Record<Recipient["status"], string> = {
+  pending: "bg-muted",
+  sent: "bg-accent",
+  delivered: "bg-accent",
+  read: "bg-success",
+  failed: "bg-danger",
+  skipped: "bg-warning",
 };
 
 export function Recipients({ broadcastID, follow }: { broadcastID: number; follow: boolean }) {
@@ -73,7 +74,7 @@ export function Recipients({ broadcastID, follow }: { broadcastID: number; follo
                   </Link>
                 </td>
                 <td className="py-1.5 pr-2">
-                  <span className={"rounded px-1.5 py-0.5 text-xs font-medium " + tone[r.status]}>{t(`broadcasts.recipients.status.${r.status}`)}</span>
+                  <Badge colour={dot[r.status]}>{t(`broadcasts.recipients.status.${r.status}`)}</Badge>
                 </td>
                 <td className="text-muted max-w-sm truncate py-1.5 pr-2 text-xs" title={r.reason}>
                   {r.reason || "—"}
