@@ -57,11 +57,23 @@ const table: [string, Key[]][] = [
   ["something.unknown", []],
 ];
 
+// A broadcast's message is in no conversation: the contact's panel lists
+// it, and no conversation list moves (a broadcast sends thousands).
+const noConversation: [string, Key[]][] = [
+  ["message.sent", [qk.contactBroadcasts(contact)]],
+  ["message.status", [qk.contactBroadcasts(contact)]],
+  ["message.received", []],
+];
+
 const sorted = (keys: Key[]) => keys.map((k) => JSON.stringify(k)).sort();
 
 describe("keysFor", () => {
   it.each(table)("%s", (type, want) => {
     expect(sorted(keysFor({ type, conversation_id: conv, contact_id: contact }))).toEqual(sorted(want));
+  });
+
+  it.each(noConversation)("%s in no conversation", (type, want) => {
+    expect(sorted(keysFor({ type, contact_id: contact }))).toEqual(sorted(want));
   });
 
   it("touches no conversation key without a conversation", () => {

@@ -29,11 +29,12 @@ export function keysFor(e: Pick<LogEvent, "type" | "conversation_id" | "contact_
     case "message.edited":
     case "message.attachment":
       if (conv) keys.push(qk.messages(conv));
-      // A status, a reaction or an edit changes the message, not the list.
-      if (e.type === "message.received" || e.type === "message.sent") {
-        keys.push(qk.conversations);
-        if (conv) keys.push(qk.conversation(conv));
-      }
+      // A message in no conversation is a broadcast's: the contact's
+      // panel lists those, with their status.
+      else if (contact && (e.type === "message.sent" || e.type === "message.status")) keys.push(qk.contactBroadcasts(contact));
+      // A status, a reaction or an edit changes the message, not the list;
+      // a message in no conversation changes no list either.
+      if (conv && (e.type === "message.received" || e.type === "message.sent")) keys.push(qk.conversations, qk.conversation(conv));
       break;
     case "comment.created":
     case "comment.edited":

@@ -17,6 +17,7 @@ export const qk = {
   notificationSettings: ["me", "notification-settings"] as const, // GET /api/v1/me/notification-settings (the account page)
   contactConversations: (id: number) => ["contact", id, "conversations"] as const,
   contactEvents: (id: number) => ["contact", id, "events"] as const,
+  contactBroadcasts: (id: number) => ["contact", id, "broadcasts"] as const, // GET /api/v1/contacts/{id}/broadcasts (the inbox's contact panel)
   contacts: ["contacts"] as const, // every contacts list: ["contacts", filter]; merge suggestions: ["contacts", "merge-suggestions"]
   contactList: (filter: object) => ["contacts", filter] as const,
   contactCount: (filter: object) => ["contacts", "count", filter] as const,

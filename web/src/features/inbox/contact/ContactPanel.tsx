@@ -1,7 +1,7 @@
 // The contact panel, beside the timeline: who the contact is, their typed
 // custom fields (edited inline, the server's refusal shown under the
 // field), tags, lifecycle stage, channel identities and past conversations.
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
@@ -18,6 +18,8 @@ import { useConversation } from "../conversation/data";
 import { RatingBadge } from "../conversation/RatingBadge";
 import { Identities } from "./Identities";
 import { BlockButton, BlockedNotice } from "../../contacts/BlockContact";
+import { ContactBroadcasts } from "./ContactBroadcasts";
+import { PanelSection } from "./PanelSection";
 
 
 export function contactDisplayName(c: ContactDetail): string {
@@ -40,15 +42,6 @@ export function fieldValue(type: ContactField["type"], raw: string | boolean): u
     return Number.isFinite(n) ? n : raw;
   }
   return raw;
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="border-line border-b px-4 py-3">
-      <h3 className="text-muted mb-2 text-xs font-semibold tracking-wide uppercase">{title}</h3>
-      {children}
-    </section>
-  );
 }
 
 export function ContactPanel({ contactID, conversationID, view }: { contactID: number; conversationID: number; view: string }) {
@@ -127,7 +120,7 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
             </div>
           )}
 
-          <Section title={t("contact.lifecycle")}>
+          <PanelSection title={t("contact.lifecycle")}>
             <select
               aria-label={t("contact.lifecycle")}
               data-testid="contact-lifecycle"
@@ -148,9 +141,9 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
                 </option>
               ))}
             </select>
-          </Section>
+          </PanelSection>
 
-          <Section title={t("contact.tags")}>
+          <PanelSection title={t("contact.tags")}>
             <Tags
               tags={c.tags}
               onAdd={(tag) =>
@@ -166,9 +159,9 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
                 })
               }
             />
-          </Section>
+          </PanelSection>
 
-          <Section title={t("contact.fields")}>
+          <PanelSection title={t("contact.fields")}>
             {(fields.data?.data ?? []).length === 0 && <p className="text-muted text-sm">{t("contact.noFields")}</p>}
             <dl className="flex flex-col gap-2">
               {(fields.data?.data ?? []).map((f) => (
@@ -186,15 +179,17 @@ export function ContactPanel({ contactID, conversationID, view }: { contactID: n
                 />
               ))}
             </dl>
-          </Section>
+          </PanelSection>
 
-          <Section title={t("contact.identities")}>
+          <PanelSection title={t("contact.identities")}>
             <Identities identities={c.identities} conversation={conversation.data} />
-          </Section>
+          </PanelSection>
 
-          <Section title={t("contact.past")}>
+          <ContactBroadcasts contactID={contactID} />
+
+          <PanelSection title={t("contact.past")}>
             <PastConversations list={past.data?.data ?? []} current={conversationID} view={view} />
-          </Section>
+          </PanelSection>
 
           <div className="px-4 py-3">
             {/* Spam, abuse: their messages stop opening conversations. */}
