@@ -114,7 +114,13 @@ test("an owner sends a broadcast to a tag now and sees it delivered, read and an
   await page.getByTestId("recipients-status").selectOption("read");
   await until(async () => (await rows.count()) === 1 && (await rows.first().getAttribute("data-contact-id")) === String(ids[ben.id]), { what: "only Ben under Read" });
   await page.getByTestId("recipients-status").selectOption("");
-  await until(async () => (await rows.count()) === 2, { what: "both recipients again" });
+  // Both again, each with what became of its message, Ada's answer too.
+  const row = (c) => page.locator(`[data-testid="recipient-row"][data-contact-id="${ids[c.id]}"]`);
+  await until(async () => (await row(ada).getAttribute("data-status")) === "delivered" && (await row(ben).getAttribute("data-status")) === "read", {
+    what: "Ada's delivered and Ben's read in the list",
+  });
+  assert.match(await row(ada).innerText(), /Delivered[\s\S]*\d{4}/); // replied, with when
+  assert.equal(await rows.count(), 2);
   await screenshot(page, "broadcast-detail", "light");
   await axe(page, "the broadcast's page");
   await rows.filter({ hasText: "Ada" }).getByRole("link").click();

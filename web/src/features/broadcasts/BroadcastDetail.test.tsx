@@ -70,17 +70,22 @@ it("asks again while sending, until it is sent, then when its messages' events s
       : n < 4
         ? broadcast({ ...done, stats: { ...zeroStats, recipients: 3, delivered: 3 } })
         : broadcast({ ...done, stats: { ...zeroStats, recipients: 3, delivered: 2, read: 1, replied: 1 } });
-  stubAPI((c) => (c.url === "/api/v1/broadcasts/7" ? json(200, at(reads++)) : undefined));
+  const calls = stubAPI((c) => (c.url === "/api/v1/broadcasts/7" ? json(200, at(reads++)) : undefined));
+  const listed = () => calls.filter((c) => c.url.startsWith("/api/v1/broadcasts/7/recipients")).length;
   // The page's clock is the test's: each interval is stepped, not waited.
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"], shouldAdvanceTime: true });
   try {
     mount("/broadcasts/7");
     expect((await screen.findByTestId("broadcast-detail")).dataset.status).toBe("sending");
     expect(screen.getByTestId("broadcast-cancel")).toBeTruthy();
+    await waitFor(() => expect(listed()).toBe(1));
     await vi.advanceTimersByTimeAsync(FOLLOW_MS);
     expect(reads).toBe(2);
+    expect(listed()).toBe(1); // the same numbers: the recipients as they were
     await vi.advanceTimersByTimeAsync(FOLLOW_MS);
     await waitFor(() => expect(screen.getByTestId("broadcast-detail").dataset.status).toBe("sent"));
+    // The numbers moved: the recipients are read again with them.
+    await waitFor(() => expect(listed()).toBe(2));
     expect(screen.getByTestId("stat-delivered").dataset.value).toBe("3");
     const seen = reads;
     await vi.advanceTimersByTimeAsync(FOLLOW_MS * 3);

@@ -95,7 +95,7 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
         <Summary b={b} channelName={channel?.name ?? "—"} estimate={before && !estimate.isPlaceholderData ? estimate.data?.count : undefined} />
       </Section>
 
-      {b.status !== "draft" && <Recipients broadcastID={b.id} follow={isLive(b.status)} />}
+      {b.status !== "draft" && <Recipients b={b} />}
 
       {confirm && (
         <Modal title={confirm === "cancel" ? t("broadcasts.cancelTitle") : t("broadcasts.deleteTitle")} onClose={() => setConfirm(null)} testid="broadcast-confirm">

@@ -85,7 +85,7 @@ function Row({ b }: { b: Broadcast }) {
           {b.name || t("broadcasts.untitled")}
         </Link>
       </span>
-      <span role="cell" className="text-muted truncate">
+      <span role="cell" className="text-muted truncate" title={channel?.name}>
         {channel?.name ?? "—"}
       </span>
       <span role="cell">

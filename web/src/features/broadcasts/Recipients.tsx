@@ -1,14 +1,15 @@
 // Recipients: whom a broadcast went to, narrowed to one status (or to those
 // who replied), fifty at a time, each linking to the contact; why one was
-// skipped or failed is the server's reason, as text.
+// skipped or failed is the server's reason, as text. The list is read
+// again whenever the broadcast's numbers move.
 import { useState } from "react";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Button, Section } from "../../lib/ui/form";
 import { useWorkspaceDate } from "../../lib/workspaceDate";
-import { useRecipients } from "./data";
+import { useRecipients, useRecipientsFollow } from "./data";
 import { Badge } from "./parts";
-import { recipientStatuses, type Recipient } from "./types";
+import { recipientStatuses, type Broadcast, type Recipient } from "./types";
 
 const filters = ["", ...recipientStatuses, "replied"] as const;
 
@@ -21,11 +22,12 @@ const dot: Record<Recipient["status"], string> = {
   skipped: "bg-warning",
 };
 
-export function Recipients({ broadcastID, follow }: { broadcastID: number; follow: boolean }) {
+export function Recipients({ b }: { b: Broadcast }) {
   const { t } = useTranslation();
   const date = useWorkspaceDate();
   const [status, setStatus] = useState("");
-  const list = useRecipients(broadcastID, status, follow);
+  const list = useRecipients(b.id, status);
+  useRecipientsFollow(b);
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   return (
     <Section

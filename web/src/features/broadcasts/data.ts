@@ -2,7 +2,7 @@
 // and its recipients (followed every few seconds while it is scheduled or
 // sending, so its numbers move, then by the socket's message events), the
 // audience's estimate, and the changes.
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, type Page } from "../../lib/api";
 import { useLive } from "../../lib/liveContext";
@@ -54,7 +54,8 @@ export function useFollowReceipts(id: number, on: boolean) {
       if (e.type !== "message.status" && e.type !== "message.received") return;
       timer ??= setTimeout(() => {
         timer = null;
-        void qc.invalidateQueries({ queryKey: keys.one(id) }); // its recipients' keys too
+        // The broadcast alone: its recipients follow its numbers (useRecipientsFollow).
+        void qc.invalidateQueries({ queryKey: keys.one(id), exact: true });
       }, RECEIPTS_MS);
     });
     return () => {
@@ -65,7 +66,7 @@ export function useFollowReceipts(id: number, on: boolean) {
 }
 
 /** useRecipients: who the broadcast went to, narrowed to one status ("" for all), a page at a time. */
-export function useRecipients(id: number, status: string, follow: boolean) {
+export function useRecipients(id: number, status: string) {
   return useInfiniteQuery({
     queryKey: keys.recipients(id, status),
     queryFn: ({ pageParam, signal }) =>
@@ -73,8 +74,25 @@ export function useRecipients(id: number, status: string, follow: boolean) {
     initialPageParam: "",
     getNextPageParam: (last) => last.next_cursor || undefined,
     placeholderData: keepPreviousData,
-    refetchInterval: follow ? FOLLOW_MS : false,
   });
+}
+
+/**
+ * useRecipientsFollow: the recipients' statuses are what the broadcast's
+ * numbers count, so when the numbers (or its status) move, every list of
+ * its recipients is read again — the open one now, the others when shown.
+ * Polled on their own, the list's last read could fall before the
+ * broadcast's, and stay behind once it is sent.
+ */
+export function useRecipientsFollow(b: Broadcast) {
+  const qc = useQueryClient();
+  const version = b.status + JSON.stringify(b.stats);
+  const seen = useRef(version);
+  useEffect(() => {
+    if (seen.current === version) return;
+    seen.current = version;
+    void qc.invalidateQueries({ queryKey: [...keys.one(b.id), "recipients"] });
+  }, [version, b.id, qc]);
 }
 
 /**
