@@ -5,7 +5,8 @@
 // 2 contacts. The integrator gets it for those two only; one reports it
 // delivered, the other read, and one answers: the broadcast's page counts
 // 2 recipients, 2 delivered, 1 read, 1 replied, and lists them by status.
-// An agent has no Broadcasts. Screenshots of the list, the form and the
+// A draft is edited, scheduled and cancelled back to a draft. An agent
+// has no Broadcasts. Screenshots of the list, the form and the
 // broadcast's page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -87,6 +88,10 @@ test("an owner sends a broadcast to a tag now and sees it delivered, read and an
   // The integrator gets it for the two tagged contacts, and not the third.
   const toAda = await s.integrator.waitFor((m) => m.body?.contactId === ada.id && m.body?.message?.text === textFor(ada));
   const toBen = await s.integrator.waitFor((m) => m.body?.contactId === ben.id && m.body?.message?.text === textFor(ben));
+  // Sent before any receipt: from here the page no longer polls, and the
+  // numbers move by the socket's message events.
+  await until(async () => (await page.getByTestId("broadcast-detail").getAttribute("data-status")) === "sent", { what: "the broadcast to be sent" });
+  await until(async () => (await stat(page, "recipients")) === 2 && (await stat(page, "delivered")) === 0, { what: "2 recipients, none delivered yet" });
   await s.messageStatus(ada, toAda.mId, "delivered");
   await s.messageStatus(ben, toBen.mId, "read");
   await s.contactWrites(ada, "Yes please, I'll take two!");
@@ -101,7 +106,6 @@ test("an owner sends a broadcast to a tag now and sees it delivered, read and an
     },
     { what: `the stat cards to show ${JSON.stringify(want)}`, timeout: 30_000, every: 250 },
   );
-  await until(async () => (await page.getByTestId("broadcast-detail").getAttribute("data-status")) === "sent", { what: "the broadcast to be sent" });
   assert.equal(await page.locator('[data-testid="stat-read"] [data-testid="stat-percent"]').innerText(), "50 %");
   assert.equal(s.integrator.received.filter((m) => m.body?.contactId === cy.id && /spring sale/.test(m.body?.message?.text ?? "")).length, 0);
   const api = await s.api("GET", `/api/v1/broadcasts/${id}`);
@@ -135,6 +139,42 @@ test("an owner sends a broadcast to a tag now and sees it delivered, read and an
   assert.equal(await sent.getByTestId("broadcast-summary").innerText(), "100 % delivered · 50 % read · 50 % replied");
   await screenshot(page, "broadcasts-list", "light");
   await axe(page, "the broadcasts list");
+  u.assertClean();
+  await u.close();
+});
+
+test("a draft is edited, scheduled, and cancelled back to a draft", async () => {
+  const s = f.server;
+  const draft = await s.api("POST", "/api/v1/broadcasts", {
+    name: "Autumn preview", channel_id: s.demo.channel_id, audience: {}, message: { type: "text", text: "Autumn is coming" },
+  }, { expect: 201 });
+  const u = await newUser(f.browser, { name: "the owner" });
+  const { page } = u;
+  const ow = owner(s);
+  await signIn(page, s.url, ow.email, ow.password, `/broadcasts/${draft.id}`);
+  await page.getByTestId("broadcast-edit").click();
+  await page.getByTestId("broadcast-form").waitFor();
+  assert.equal(await page.getByTestId("message-text").inputValue(), "Autumn is coming");
+  await page.getByTestId("broadcast-name").fill("Autumn preview, second take");
+  await page.getByTestId("broadcast-schedule").click();
+  const dialog = page.getByTestId("broadcast-send-dialog");
+  // Two days ahead at 09:30 on the workspace's clock, whatever its zone.
+  const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  await dialog.getByTestId("broadcast-schedule-at").fill(`${day}T09:30`);
+  await dialog.getByTestId("broadcast-send-confirm").click();
+  const detail = page.getByTestId("broadcast-detail");
+  await until(async () => (await detail.getAttribute("data-status")) === "scheduled", { what: "the broadcast to be scheduled" });
+  assert.match(await page.getByTestId("broadcast-when").innerText(), /^Goes /);
+  const scheduled = await s.api("GET", `/api/v1/broadcasts/${draft.id}`);
+  assert.equal(scheduled.name, "Autumn preview, second take");
+  assert.equal(scheduled.status, "scheduled");
+  assert.ok(Date.parse(scheduled.scheduled_at) > Date.now() + 86_400_000, scheduled.scheduled_at);
+
+  await page.getByTestId("broadcast-cancel").click();
+  await page.getByTestId("broadcast-confirm").getByTestId("broadcast-confirm-yes").click();
+  await until(async () => (await detail.getAttribute("data-status")) === "draft", { what: "the broadcast back to a draft" });
+  await page.getByTestId("broadcast-edit").waitFor();
+  assert.equal((await s.api("GET", `/api/v1/broadcasts/${draft.id}`)).status, "draft");
   u.assertClean();
   await u.close();
 });
