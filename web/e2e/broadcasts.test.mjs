@@ -1,17 +1,19 @@
 // Broadcasts: an owner writes one from the Broadcasts page — the demo's
 // custom channel, the contacts tagged spring-vip (the estimate says 2 of
 // the 3 who wrote), a text with the contact's first name — and sends it
-// now after the dialog names the
-// 2 contacts. The integrator gets it for those two only; one reports it
-// delivered, the other read, and one answers: the broadcast's page counts
-// 2 recipients, 2 delivered, 1 read, 1 replied, and lists them by status.
-// A draft is edited, scheduled and cancelled back to a draft. An agent
-// has no Broadcasts. Screenshots of the list, the form and the
-// broadcast's page.
+// now after the dialog names the 2 contacts. The integrator gets it for
+// those two only; one reports it delivered, the other read, and one
+// answers: the broadcast's page counts 2 recipients, 2 delivered, 1 read,
+// 1 replied, and lists them by status. On WhatsApp a text skips the
+// contacts outside its 24-hour window, and a template reaches them. A
+// draft is edited, scheduled and cancelled back to a draft. An agent has
+// no Broadcasts. Screenshots of the list, the form (a text, and a
+// WhatsApp template) and the broadcast's page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { businessAccountID, phoneNumberID, startCloudAPI } from "./cloud-api.mjs";
 import { fixture, newUser, owner, screenshot, signIn, until } from "./harness.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -31,6 +33,15 @@ async function axe(page, what) {
 const f = fixture(before, after, { workflows: false });
 
 // Its variable is filled for each contact by the server.
+/** A WhatsApp business account's template, as the Graph API lists it. */
+const waTemplates = [
+  { name: "order_update", language: "en_US", status: "APPROVED", category: "UTILITY", id: "2",
+    components: [
+      { type: "HEADER", format: "TEXT", text: "Order {{1}}", example: { header_text: ["#1042"] } },
+      { type: "BODY", text: "Hi {{1}}, your order {{2}} has shipped.", example: { body_text: [["Ada", "#1042"]] } },
+    ] },
+];
+
 const TEXT = "Hi {{contact.first_name}}, our spring sale is on: 20 % off everything until Sunday.";
 const textFor = (c) => TEXT.replace("{{contact.first_name}}", c.firstName);
 
@@ -141,6 +152,79 @@ test("an owner sends a broadcast to a tag now and sees it delivered, read and an
   await axe(page, "the broadcasts list");
   u.assertClean();
   await u.close();
+});
+
+test("on WhatsApp a text skips those outside the window, and a template reaches them", async () => {
+  const s = f.server;
+  const types = (await s.api("GET", "/api/v1/channel-types")).items.map((t) => t.type);
+  if (!types.includes("whatsapp")) return; // a build without it
+  const graph = await startCloudAPI({ templates: waTemplates });
+  try {
+    const wa = await s.api("POST", "/api/v1/channels", {
+      type: "whatsapp",
+      name: "WhatsApp",
+      config: { phone_number_id: phoneNumberID, business_account_id: businessAccountID, access_token: "EAAG-e2e", app_secret: "e2e-app-secret", api_base_url: graph.url },
+    });
+    await s.api("POST", `/api/v1/channels/${wa.id}/templates/sync`);
+    // Two contacts known on WhatsApp who never wrote there: outside its window.
+    for (const [first, phone] of [["Sheena", "+16505551234"], ["Tomas", "+16505551235"]]) {
+      const c = await s.api("POST", "/api/v1/contacts", { first_name: first, phone });
+      await s.api("POST", "/api/v1/conversations", { contact_id: c.id, channel_id: wa.id });
+    }
+    const u = await newUser(f.browser, { name: "the owner" });
+    const { page } = u;
+    const ow = owner(s);
+    await signIn(page, s.url, ow.email, ow.password, "/broadcasts/new");
+
+    // A text: the form says what the window does; both are skipped, saying why.
+    await page.getByTestId("broadcast-name").fill("WhatsApp text");
+    await page.getByTestId("broadcast-channel").selectOption(String(wa.id));
+    await page.getByTestId("broadcast-window-note").filter({ hasText: "only contacts who wrote in the last 24 hours" }).waitFor();
+    await until(async () => (await page.getByTestId("broadcast-estimate").getAttribute("data-count")) === "2", { what: "the estimate of 2 WhatsApp contacts" });
+    await page.getByTestId("message-text").fill("Hello from the shop");
+    await page.getByTestId("broadcast-send-now").click();
+    await page.getByTestId("broadcast-send-dialog").getByRole("button", { name: "Send to 2 contacts" }).click();
+    await page.waitForURL(/\/broadcasts\/\d+$/);
+    await until(async () => (await stat(page, "skipped")) === 2 && (await stat(page, "recipients")) === 2, { what: "both skipped" });
+    const skipped = page.locator('[data-testid="recipient-row"][data-status="skipped"]');
+    await until(async () => (await skipped.count()) === 2, { what: "two skipped rows" });
+    assert.match(await skipped.first().innerText(), /window/i, "the reason names the window");
+    assert.equal(graph.posts.filter((m) => m.type === "text").length, 0);
+
+    // A template, its header's and body's parameters filled: it reaches both.
+    await page.getByRole("navigation").getByRole("link", { name: "Broadcasts" }).click();
+    await page.getByTestId("broadcast-new").click();
+    await page.getByTestId("broadcast-name").fill("WhatsApp template");
+    await page.getByTestId("broadcast-channel").selectOption(String(wa.id));
+    await page.getByTestId("message-kind-template").check();
+    await page.getByTestId("broadcast-window-note").filter({ hasText: "A template reaches every contact" }).waitFor();
+    await page.locator('[data-testid="message-template"] option[value="order_update/en_US"]').waitFor({ state: "attached" });
+    await page.getByTestId("message-template").selectOption("order_update/en_US");
+    await page.getByTestId("message-template-header").fill("#1042");
+    const params = page.getByTestId("message-template-param");
+    await params.nth(0).fill("friend");
+    await params.nth(1).fill("#1042");
+    assert.equal(await page.getByTestId("message-template-header-preview").innerText(), "Order #1042");
+    assert.equal(await page.getByTestId("message-template-preview").innerText(), "Hi friend, your order #1042 has shipped.");
+    await until(async () => (await page.getByTestId("broadcast-estimate").getAttribute("data-count")) === "2", { what: "the estimate of 2 WhatsApp contacts" });
+    await screenshot(page, "broadcasts-template", "light");
+    await page.getByTestId("broadcast-send-now").click();
+    await page.getByTestId("broadcast-send-dialog").getByRole("button", { name: "Send to 2 contacts" }).click();
+    await page.waitForURL(/\/broadcasts\/\d+$/);
+    await until(() => graph.posts.filter((m) => m.type === "template").length === 2, { what: "the template sent to both" });
+    const sent = graph.posts.filter((m) => m.type === "template");
+    assert.deepEqual(sent.map((m) => m.to).sort(), ["16505551234", "16505551235"]);
+    assert.deepEqual(
+      sent[0].template?.components?.map((c) => [c.type, c.parameters.map((x) => x.text)]),
+      [["header", ["#1042"]], ["body", ["friend", "#1042"]]],
+    );
+    await until(async () => (await stat(page, "recipients")) === 2 && (await stat(page, "skipped")) === 0, { what: "both reached" });
+    await page.getByTestId("broadcast-summary-template").filter({ hasText: "order_update" }).waitFor();
+    u.assertClean();
+    await u.close();
+  } finally {
+    graph.close();
+  }
 });
 
 test("a draft is edited, scheduled, and cancelled back to a draft", async () => {

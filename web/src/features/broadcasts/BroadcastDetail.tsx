@@ -92,7 +92,7 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
       )}
 
       <Section title={t("broadcasts.what")}>
-        <Summary b={b} channelName={channel?.name ?? "—"} estimate={before && !estimate.isPlaceholderData ? estimate.data?.count : undefined} />
+        <Summary b={b} channelName={channel?.name ?? "—"} estimate={before ? estimate.count : undefined} />
       </Section>
 
       {b.status !== "draft" && <Recipients b={b} />}

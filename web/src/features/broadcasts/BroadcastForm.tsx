@@ -50,7 +50,7 @@ export function BroadcastForm({ draft }: { draft?: Broadcast }) {
   // A template chosen on a channel that has none goes back to a text.
   const message = hasTemplates || msg.message.type === "text" ? msg.message : { type: "text" as const, text: "" };
   const estimate = useAudienceCount(channelID, audience);
-  const count = estimate.isPlaceholderData ? undefined : estimate.data?.count;
+  const count = estimate.count;
 
   const input = (): BroadcastInput => ({ name: name.trim(), channel_id: channelID, audience: cleanAudience(audience), message });
 

@@ -120,9 +120,11 @@ function TemplateChooser({ channelID, content, onChange }: { channelID: number; 
     emit(tpl, ps, "");
   };
   const preview = chosen ? (names.length ? renderNamed(chosen.body, Object.fromEntries(names.map((k, i) => [k, shown[i] ?? ""]))) : renderTemplate(chosen.body, shown)) : "";
+  // A text header shows above the body as the contact reads it.
+  const headerLine = header?.kind === "text" ? header.text.replace(/\{\{\s*\w+\s*\}\}/, (all) => headerValue || all) : "";
 
   return (
-    <div className="flex max-w-2xl flex-col gap-2">
+    <div className="flex flex-col gap-2">
       {templates.isError && <p className="text-danger text-sm">{templates.error.message}</p>}
       {templates.data?.length === 0 ? (
         <p className="text-muted text-sm" data-testid="message-no-templates">{t("broadcasts.message.noTemplates")}</p>
@@ -138,12 +140,13 @@ function TemplateChooser({ channelID, content, onChange }: { channelID: number; 
       )}
       {chosen && (
         <>
-          <p className="bg-subtle rounded px-2 py-1.5 text-sm whitespace-pre-wrap" data-testid="message-template-preview">
-            {preview}
+          <p className="bg-subtle rounded px-2 py-1.5 text-sm whitespace-pre-wrap">
+            {headerLine && <strong className="block" data-testid="message-template-header-preview">{headerLine}</strong>}
+            <span data-testid="message-template-preview">{preview}</span>
           </p>
           {header && (
             <label className="flex items-center gap-2 text-xs">
-              <span className="text-muted min-w-16 shrink-0">{header.kind === "text" ? `{{${headerName || 1}}}` : t(`broadcasts.message.header_${header.kind}`)}</span>
+              <span className="text-muted w-28 shrink-0">{header.kind === "text" ? t("broadcasts.message.headerShort", { param: `{{${headerName || 1}}}` }) : t(`broadcasts.message.header_${header.kind}`)}</span>
               <input value={headerValue} type={header.kind === "text" ? "text" : "url"} data-testid="message-template-header"
                 aria-label={header.kind === "text" ? t("broadcasts.message.headerText") : t(`broadcasts.message.header_${header.kind}`)}
                 placeholder={header.kind === "text" ? undefined : "https://"}
@@ -153,7 +156,7 @@ function TemplateChooser({ channelID, content, onChange }: { channelID: number; 
           )}
           {shown.map((p, i) => (
             <label key={i} className="flex items-center gap-2 text-xs">
-              <span className="text-muted min-w-16 shrink-0">{`{{${names[i] ?? i + 1}}}`}</span>
+              <span className="text-muted w-28 shrink-0">{`{{${names[i] ?? i + 1}}}`}</span>
               <input value={p} data-testid="message-template-param" aria-label={t("broadcasts.message.param", { n: names[i] ?? i + 1 })}
                 onChange={(e) => {
                   const next = shown.map((x, j) => (j === i ? e.target.value : x));

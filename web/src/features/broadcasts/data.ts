@@ -101,9 +101,10 @@ export function useRecipientsFollow(b: Broadcast) {
  * search is not asked letter by letter).
  */
 export function useAudienceCount(channelID: number, audience: Audience) {
-  const wanted = useDebounced(JSON.stringify({ channelID, audience: cleanAudience(audience) }), 400);
+  const now = JSON.stringify({ channelID, audience: cleanAudience(audience) });
+  const wanted = useDebounced(now, 400);
   const asked = JSON.parse(wanted) as { channelID: number; audience: Audience };
-  return useQuery({
+  const q = useQuery({
     queryKey: keys.audience(asked.channelID, asked.audience),
     // A POST that changes nothing: the audience is a body, as the broadcast stores it.
     queryFn: () => api.post<{ count: number }>("/api/v1/broadcasts/audience", { channel_id: asked.channelID, audience: asked.audience }),
@@ -111,6 +112,8 @@ export function useAudienceCount(channelID: number, audience: Audience) {
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });
+  // The count of filters since changed is not theirs: none until they are asked.
+  return { ...q, count: q.isPlaceholderData || wanted !== now ? undefined : q.data?.count };
 }
 
 /** useSaveDraft creates the broadcast (id 0) or edits its draft, and keeps the lists in step. */
