@@ -112,7 +112,11 @@ export function BroadcastForm({ draft }: { draft?: Broadcast }) {
           <Field label={t("broadcasts.form.channel")} error={fieldError("channel_id")}>
             {(id, d) => (
               <Select id={id} value={channelID || ""} aria-describedby={d} aria-invalid={!!fieldError("channel_id")} data-testid="broadcast-channel"
-                onChange={(e) => setPicked(Number(e.target.value))}>
+                onChange={(e) => {
+                  setPicked(Number(e.target.value));
+                  // A template is one channel's: another channel's must be chosen afresh.
+                  if (msg.message.type === "template") setMsg({ message: { type: "template" }, ready: false });
+                }}>
                 {channels.length === 0 && <option value="">{t("broadcasts.form.noChannels")}</option>}
                 {channels.map((c) => (
                   <option key={c.id} value={c.id}>
@@ -141,7 +145,7 @@ export function BroadcastForm({ draft }: { draft?: Broadcast }) {
         {fieldError("audience") && <p role="alert" className="text-danger mt-1 text-xs">{fieldError("audience")}</p>}
       </Section>
       <Section title={t("broadcasts.form.message")}>
-        <MessageEditor channelID={channelID} hasTemplates={hasTemplates} windowHours={windowHours} value={message} onChange={setMsg} error={messageError} />
+        <MessageEditor key={channelID} channelID={channelID} hasTemplates={hasTemplates} windowHours={windowHours} value={message} onChange={setMsg} error={messageError} />
       </Section>
       {general && (
         <p role="alert" className="text-danger mb-3 text-sm" data-testid="broadcast-form-error">
