@@ -55,7 +55,7 @@ function Availability() {
       aria-checked={online}
       aria-label={t("header.availability")}
       onClick={() => set.mutate(online ? "busy" : "online")}
-      className="border-line hover:bg-hover flex items-center gap-2 rounded-full border px-3 py-1 text-sm"
+      className="border-line hover:bg-hover flex items-center gap-2 rounded-full border px-3 py-1 text-sm whitespace-nowrap"
     >
       <span
         aria-hidden="true"
@@ -223,9 +223,10 @@ function MainNav() {
   const { t } = useTranslation();
   const me = useMe();
   const link = ({ isActive }: { isActive: boolean }) =>
-    "rounded px-2.5 py-1 text-sm " + (isActive ? "bg-selected font-medium" : "text-muted hover:bg-hover hover:text-fg");
+    "rounded px-1.5 py-1 text-sm whitespace-nowrap xl:px-2.5 " + (isActive ? "bg-selected font-medium" : "text-muted hover:bg-hover hover:text-fg");
   return (
-    <nav aria-label={t("header.mainNav")} className="flex items-center gap-1">
+    // Tighter below 1280 px, so that eight items in French hold on one line at 1024.
+    <nav aria-label={t("header.mainNav")} className="flex items-center gap-0.5 xl:gap-1">
       <NavLink to="/inbox" className={link}>
         {t("header.inbox")}
       </NavLink>
