@@ -7,10 +7,29 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClie
 import { api, type Page } from "../../lib/api";
 import { useLive } from "../../lib/liveContext";
 import { useDebounced } from "../../lib/useDebounced";
-import { cleanAudience, isLive, keys, type Audience, type Broadcast, type BroadcastInput, type Recipient } from "./types";
+import { cleanAudience, keys, type Audience, type Broadcast, type BroadcastInput, type Recipient } from "./types";
 
-/** How often a scheduled or sending broadcast's page asks again. */
+/** How often a sending broadcast's page asks again (a scheduled one's, once its time is near). */
 export const FOLLOW_MS = 3000;
+
+/**
+ * followIn is when to read a broadcast again: every `every` ms while it is
+ * sent, at its time while it is scheduled (a broadcast due in two days is
+ * not asked about every few seconds; an hour at most, so a changed
+ * schedule shows), never once it went.
+ */
+export function followIn(b: Pick<Broadcast, "status" | "scheduled_at">, now: number, every: number): number | false {
+  if (b.status === "sending") return every;
+  if (b.status !== "scheduled") return false;
+  const until = b.scheduled_at ? Date.parse(b.scheduled_at) - now : 0;
+  return Math.min(Math.max(until, every), 60 * 60 * 1000);
+}
+
+/** soonest of several follows, false when none. */
+function soonest(follows: (number | false)[]): number | false {
+  const due = follows.filter((f): f is number => f !== false);
+  return due.length ? Math.min(...due) : false;
+}
 const PAGE = 50;
 
 export function useBroadcastList() {
@@ -21,7 +40,7 @@ export function useBroadcastList() {
     getNextPageParam: (last) => last.next_cursor || undefined,
     // A list with a broadcast on its way follows it too (its numbers, its
     // status turning to sent).
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some((b) => isLive(b.status))) ? FOLLOW_MS * 2 : false),
+    refetchInterval: (q) => soonest((q.state.data?.pages ?? []).flatMap((p) => p.data.map((b) => followIn(b, Date.now(), FOLLOW_MS * 2)))),
   });
 }
 
@@ -30,7 +49,7 @@ export function useBroadcast(id: number) {
     queryKey: keys.one(id),
     queryFn: ({ signal }) => api.get<Broadcast>(`/api/v1/broadcasts/${id}`, undefined, signal),
     enabled: id > 0,
-    refetchInterval: (q) => (q.state.data && isLive(q.state.data.status) ? FOLLOW_MS : false),
+    refetchInterval: (q) => (q.state.data ? followIn(q.state.data, Date.now(), FOLLOW_MS) : false),
   });
 }
 
