@@ -105,7 +105,7 @@ test("an owner sends a broadcast to a tag now and sees it delivered, read and an
   await until(async () => (await stat(page, "recipients")) === 2 && (await stat(page, "delivered")) === 0, { what: "2 recipients, none delivered yet" });
   await s.messageStatus(ada, toAda.mId, "delivered");
   await s.messageStatus(ben, toBen.mId, "read");
-  await s.contactWrites(ada, "Yes please, I'll take two!");
+  const answer = await s.contactWrites(ada, "Yes please, I'll take two!");
 
   // The page's numbers move by themselves until they are the truth.
   const want = { recipients: 2, delivered: 2, read: 1, replied: 1, failed: 0, skipped: 0 };
@@ -140,6 +140,14 @@ test("an owner sends a broadcast to a tag now and sees it delivered, read and an
   await axe(page, "the broadcast's page");
   await rows.filter({ hasText: "Ada" }).getByRole("link").click();
   await page.waitForURL(new RegExp(`/contacts/${ids[ada.id]}$`));
+  // Her message is in no conversation: her timeline tells it, and the
+  // inbox's contact panel lists it beside the conversation her answer is in.
+  await page.getByTestId("contact-timeline").getByText(`Broadcast #${id} sent`).waitFor();
+  await page.goto(`${s.url}/inbox/all/${answer.conversation_id}`);
+  const received = page.getByTestId("contact-panel").getByTestId("contact-broadcasts");
+  await received.getByText("Spring sale", { exact: true }).waitFor();
+  assert.ok((await received.innerText()).includes(textFor(ada)), "the panel shows what the broadcast said");
+  await screenshot(page, "contact-panel-broadcasts", "light", { locator: page.getByTestId("contact-panel") });
 
   // The list: the sent one with its summary, the draft.
   await page.getByRole("navigation").getByRole("link", { name: "Broadcasts" }).click();
