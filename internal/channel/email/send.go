@@ -133,6 +133,12 @@ const threadLookBack = 20
 // out-of-office answering our last reply is passed over, unless the
 // latest emails are all automatic.
 func (p *Provider) thread(ctx context.Context, channelID int64, msg conversation.Message) (thread, error) {
+	if msg.ConversationID == 0 {
+		// A message in no conversation (a broadcast's) starts a thread of
+		// its own: answering the contact's latest email would put it in
+		// an old exchange about something else.
+		return thread{Subject: ownSubject(msg), First: true}, nil
+	}
 	d := p.deps()
 	if d.DB == nil {
 		return thread{Subject: DefaultSubject}, nil
@@ -170,6 +176,34 @@ func (p *Provider) thread(ctx context.Context, channelID int64, msg conversation
 		th.Subject = DefaultSubject
 	}
 	return th, nil
+}
+
+// maxSubject bounds a subject made from a message's first line
+// (characters): what a mail client's list shows. maxOwnSubject bounds
+// one the message gives.
+const (
+	maxSubject    = 78
+	maxOwnSubject = 200
+)
+
+// ownSubject is the subject of a mail that starts a thread of its own:
+// the message's content's "subject" when it has one, else its text's
+// first line, shortened; DefaultSubject without either. Line breaks
+// never reach the header.
+func ownSubject(msg conversation.Message) string {
+	var c struct {
+		Subject string `json:"subject"`
+	}
+	_ = json.Unmarshal(msg.Content, &c)
+	s, _ := limit.Truncate(strings.Join(strings.Fields(c.Subject), " "), maxOwnSubject, "…")
+	if s == "" {
+		first, _, _ := strings.Cut(strings.TrimSpace(msg.Text), "\n")
+		s, _ = limit.Truncate(strings.Join(strings.Fields(first), " "), maxSubject, "…")
+	}
+	if s == "" {
+		return DefaultSubject
+	}
+	return s
 }
 
 // ourThread is the thread of a conversation the contact has not written

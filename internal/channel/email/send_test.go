@@ -34,7 +34,7 @@ func TestSendShapes(t *testing.T) {
 		s := newSink(t, "", "")
 		ch := e.channel(t, sinkConfig(s))
 
-		msg := conversation.Message{ID: 41, WorkspaceID: e.ws, Type: "quick_reply", Text: "What do you need?",
+		msg := conversation.Message{ID: 41, WorkspaceID: e.ws, ConversationID: 1, Type: "quick_reply", Text: "What do you need?",
 			Content: json.RawMessage(`{"type":"quick_reply","text":"What do you need?","replies":["Sales","Support"]}`)}
 		id, err := e.p.Send(ctx, ch, "grace@hopper.example", msg)
 		if err != nil {

@@ -128,3 +128,20 @@ it("shows the server's refusal under the field it names, and saves nothing else"
   expect(calls.some((c) => c.url.endsWith("/send"))).toBe(false);
   expect(screen.getByTestId("location").textContent).toBe("/broadcasts/new");
 });
+
+it("gives an email broadcast its subject, on email channels only", async () => {
+  const calls = server();
+  mount("/broadcasts/new");
+  await screen.findByRole("option", { name: "Newsletter" });
+  expect(screen.queryByTestId("message-subject")).toBeNull(); // the custom channel has no subject
+  fireEvent.change(screen.getByTestId("broadcast-name"), { target: { value: "Spring letter" } });
+  fireEvent.change(screen.getByTestId("broadcast-channel"), { target: { value: "3" } });
+  fireEvent.change(await screen.findByTestId("message-subject"), { target: { value: "Our spring sale" } });
+  fireEvent.change(screen.getByTestId("message-text"), { target: { value: "20 % off this week" } });
+  fireEvent.click(screen.getByTestId("broadcast-save"));
+  await waitFor(() => expect(bodies(calls, "POST", "/api/v1/broadcasts")).toHaveLength(1));
+  expect(bodies(calls, "POST", "/api/v1/broadcasts")[0]).toMatchObject({
+    channel_id: 3,
+    message: { type: "text", text: "20 % off this week", content: { subject: "Our spring sale" } },
+  });
+});

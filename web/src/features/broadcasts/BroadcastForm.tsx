@@ -52,7 +52,14 @@ export function BroadcastForm({ draft }: { draft?: Broadcast }) {
   const estimate = useAudienceCount(channelID, audience);
   const count = estimate.count;
 
-  const input = (): BroadcastInput => ({ name: name.trim(), channel_id: channelID, audience: cleanAudience(audience), message });
+  const email = channel?.type === "email";
+  // A text's content holds only an email's subject: other channels get the text alone.
+  const input = (): BroadcastInput => ({
+    name: name.trim(),
+    channel_id: channelID,
+    audience: cleanAudience(audience),
+    message: message.type === "text" && !email ? { type: "text", text: message.text } : message,
+  });
 
   /** persist saves the draft and answers its id (null when the server refused it). */
   async function persist(): Promise<number | null> {
@@ -145,7 +152,7 @@ export function BroadcastForm({ draft }: { draft?: Broadcast }) {
         {fieldError("audience") && <p role="alert" className="text-danger mt-1 text-xs">{fieldError("audience")}</p>}
       </Section>
       <Section title={t("broadcasts.form.message")}>
-        <MessageEditor key={channelID} channelID={channelID} hasTemplates={hasTemplates} windowHours={windowHours} value={message} onChange={setMsg} error={messageError} />
+        <MessageEditor key={channelID} channelID={channelID} hasTemplates={hasTemplates} email={email} windowHours={windowHours} value={message} onChange={setMsg} error={messageError} />
       </Section>
       {general && (
         <p role="alert" className="text-danger mb-3 text-sm" data-testid="broadcast-form-error">

@@ -17,9 +17,11 @@ export interface MessageState {
   ready: boolean;
 }
 
-export function MessageEditor({ channelID, hasTemplates, windowHours, value, onChange, error }: {
+export function MessageEditor({ channelID, hasTemplates, email, windowHours, value, onChange, error }: {
   channelID: number;
   hasTemplates: boolean;
+  /** An email channel: the text has a subject (its content's), its mail a thread of its own. */
+  email?: boolean;
   /** The channel's reply window in hours, 0 when it has none. */
   windowHours: number;
   value: BroadcastMessage;
@@ -28,6 +30,7 @@ export function MessageEditor({ channelID, hasTemplates, windowHours, value, onC
 }) {
   const { t } = useTranslation();
   const type = hasTemplates ? value.type : "text";
+  const subject = (value.content as { subject?: string } | undefined)?.subject ?? "";
   return (
     <div className="flex flex-col gap-2" data-testid="broadcast-message">
       {hasTemplates && (
@@ -46,6 +49,17 @@ export function MessageEditor({ channelID, hasTemplates, windowHours, value, onC
           {type === "text" ? t("broadcasts.message.windowText", { count: windowHours }) : t("broadcasts.message.windowTemplate", { count: windowHours })}
         </p>
       )}
+      {type === "text" && email && (
+        <input
+          value={subject}
+          maxLength={200}
+          data-testid="message-subject"
+          aria-label={t("broadcasts.message.subject")}
+          placeholder={t("broadcasts.message.subjectPlaceholder")}
+          onChange={(e) => onChange({ message: text(value.text ?? "", e.target.value), ready: !!value.text?.trim() })}
+          className={control}
+        />
+      )}
       {type === "text" ? (
         <textarea
           value={value.text ?? ""}
@@ -54,7 +68,7 @@ export function MessageEditor({ channelID, hasTemplates, windowHours, value, onC
           aria-label={t("broadcasts.message.text")}
           aria-invalid={!!error}
           placeholder={t("broadcasts.message.placeholder")}
-          onChange={(e) => onChange({ message: { type: "text", text: e.target.value }, ready: e.target.value.trim() !== "" })}
+          onChange={(e) => onChange({ message: text(e.target.value, subject), ready: e.target.value.trim() !== "" })}
           aria-describedby="broadcast-text-hint"
           className={control + " resize-y"}
         />
@@ -74,6 +88,10 @@ export function MessageEditor({ channelID, hasTemplates, windowHours, value, onC
     </div>
   );
 }
+
+/** text is a text message, with its email subject when it has one. */
+const text = (body: string, subject: string): BroadcastMessage =>
+  subject ? { type: "text", text: body, content: { subject } } : { type: "text", text: body };
 
 const idOf = (tpl: { name?: string; language?: string }) => `${tpl.name}/${tpl.language}`;
 

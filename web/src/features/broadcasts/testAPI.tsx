@@ -27,6 +27,7 @@ export type Handler = (c: Call) => Promise<Response> | undefined;
 export const channels = [
   { id: 1, name: "Website chat", type: "custom", templates: false, config: {}, secrets: {}, workspace_id: 1, created_at: "2026-01-01T00:00:00Z" },
   { id: 2, name: "WhatsApp Sales", type: "whatsapp", templates: true, config: {}, secrets: {}, workspace_id: 1, created_at: "2026-01-01T00:00:00Z" },
+  { id: 3, name: "Newsletter", type: "email", templates: false, config: {}, secrets: {}, workspace_id: 1, created_at: "2026-01-01T00:00:00Z" },
 ];
 
 const caps = (window: number) => ({ attachments: [], buttons: 0, list_items: 0, max_text_length: 4096, quick_replies: false, reply_window_seconds: window, templates: window > 0 });
@@ -62,7 +63,7 @@ export function stubAPI(handle: Handler): Call[] {
       if (url === "/api/v1/me") return json(200, { role: "manager", workspace: { id: 1, name: "Acme", timezone: "UTC" }, user: { id: 1, name: "Olga", team_ids: [] } });
       if (url === "/api/v1/auth/csrf") return json(200, { csrf_token: "t" });
       if (url.startsWith("/api/v1/channels?")) return json(200, { data: channels, next_cursor: "" });
-      if (url === "/api/v1/channel-types") return json(200, { items: [{ type: "custom", capabilities: caps(0) }, { type: "whatsapp", capabilities: caps(86400) }] });
+      if (url === "/api/v1/channel-types") return json(200, { items: [{ type: "custom", capabilities: caps(0) }, { type: "whatsapp", capabilities: caps(86400) }, { type: "email", capabilities: caps(0) }] });
       if (url.startsWith("/api/v1/tags")) return json(200, { data: [{ id: 1, name: "vip" }, { id: 2, name: "churned" }], next_cursor: "" });
       if (url.startsWith("/api/v1/lifecycle-stages")) return json(200, { data: [{ id: 1, name: "Lead" }], next_cursor: "" });
       return json(200, { data: [], next_cursor: "" });
