@@ -1,6 +1,7 @@
 package ai
 
 import (
+	"github.com/switchboard-chat/switchboard/internal/knowledge"
 	"math"
 	"sort"
 	"strings"
@@ -164,7 +165,8 @@ func Words(s string) []string {
 
 // Features are the classifier's features of a text: "w:" words, "b:"
 // pairs of adjacent words, "c:" character 3- and 4-grams of each word
-// padded with "_" (which make a typo cost only a few features).
+// padded with "_" (which make a typo cost only a few features), and the
+// characters of Chinese and Japanese and their pairs ("u:", "p:").
 func Features(s string) []string {
 	words := Words(s)
 	var out []string
@@ -178,6 +180,26 @@ func Features(s string) []string {
 			for j := 0; j+n <= len(r); j++ {
 				out = append(out, "c:"+string(r[j:j+n]))
 			}
+		}
+		out = appendPairs(out, r)
+	}
+	return out
+}
+
+// appendPairs adds the Chinese and Japanese characters of r, each alone
+// ("u:") and with the next ("p:"): those scripts are written without
+// spaces, so a sentence is one word, and two sentences share characters
+// and pairs (退款 in 我想退款 and 我要退款; 包裹 and 哪 in 我的包裹在哪里
+// and 包裹到哪了) far more often than 3- and 4-grams, which alone left
+// such phrases below the Classify step's threshold.
+func appendPairs(out []string, r []rune) []string {
+	for j := 0; j < len(r); j++ {
+		if !knowledge.IsCJK(r[j]) {
+			continue
+		}
+		out = append(out, "u:"+string(r[j]))
+		if j+1 < len(r) && knowledge.IsCJK(r[j+1]) {
+			out = append(out, "p:"+string(r[j:j+2]))
 		}
 	}
 	return out
