@@ -1,7 +1,7 @@
 // A broadcast's page: its numbers as cards with their share of the
 // recipients, the recipients narrowed by status and paged, each linking to
 // the contact; a sending broadcast is asked again until it is sent; Cancel
-// and Delete where they apply.
+// and Delete where they apply; Duplicate makes a draft of it.
 import { afterEach, expect, it, vi } from "vitest";
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { json, noContent } from "../../test/http";
@@ -139,4 +139,21 @@ it("shows whom a draft would reach, deletes it and goes back to the list", async
   fireEvent.click(within(await screen.findByTestId("broadcast-confirm")).getByTestId("broadcast-confirm-yes"));
   await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/broadcasts"));
   expect(calls.filter((c) => c.method === "DELETE").map((c) => c.url)).toEqual(["/api/v1/broadcasts/7"]);
+});
+
+it("duplicates a sent broadcast as a new draft with its channel, audience and message", async () => {
+  const sent = broadcast({ status: "sent", channel_id: 2, audience: { tag: "vip" }, started_at: "2026-03-02T10:00:00Z", finished_at: "2026-03-02T10:01:00Z" });
+  const calls = stubAPI((c) => {
+    if (c.url === "/api/v1/broadcasts/7") return json(200, sent);
+    if (c.url.startsWith("/api/v1/broadcasts/7/recipients")) return json(200, { data: [], next_cursor: "" });
+    if (c.method === "POST" && c.url === "/api/v1/broadcasts") return json(201, broadcast({ ...(c.body as object), id: 8 }));
+    if (c.url === "/api/v1/broadcasts/8") return json(200, broadcast({ id: 8, name: "Spring sale (copy)" }));
+    return undefined;
+  });
+  mount("/broadcasts/7");
+  fireEvent.click(await screen.findByTestId("broadcast-duplicate"));
+  await waitFor(() => expect(screen.getByTestId("location").textContent).toBe("/broadcasts/8/edit"));
+  expect(calls.filter((c) => c.method === "POST" && c.url === "/api/v1/broadcasts").map((c) => c.body)).toEqual([
+    { name: `${sent.name} (copy)`, channel_id: 2, audience: { tag: "vip" }, message: sent.message },
+  ]);
 });

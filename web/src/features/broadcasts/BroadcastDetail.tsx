@@ -3,16 +3,17 @@
 // recipients. While it is scheduled or sending the page asks again every
 // few seconds, so the numbers move, and stops once it is sent (message
 // events then say when to read it again). Edit for a
-// draft; Cancel while scheduled or sending; Delete otherwise.
+// draft; Cancel while scheduled or sending; Delete otherwise; Duplicate
+// once it is no longer a draft.
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
-import { Pencil, Trash2, XCircle } from "lucide-react";
+import { Copy, Pencil, Trash2, XCircle } from "lucide-react";
 import { useChannels } from "../../lib/directory";
 import { Button, Section } from "../../lib/ui/form";
 import { Modal } from "../../lib/ui/Modal";
 import { useToast } from "../../lib/ui/toast";
-import { useAudienceCount, useBroadcastAction, useDeleteBroadcast, useFollowReceipts } from "./data";
+import { useAudienceCount, useBroadcastAction, useDeleteBroadcast, useFollowReceipts, useSaveDraft } from "./data";
 import { StatCard, StatusBadge, useWhen } from "./parts";
 import { Recipients } from "./Recipients";
 import { Summary } from "./Summary";
@@ -26,6 +27,7 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
   const channel = useChannels().data?.data.find((c) => c.id === b.channel_id);
   const action = useBroadcastAction();
   const remove = useDeleteBroadcast();
+  const copy = useSaveDraft();
   const [confirm, setConfirm] = useState<"cancel" | "delete" | null>(null);
   const s = b.stats;
   const r = reached(s);
@@ -37,6 +39,13 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
 
   const doCancel = () =>
     action.mutate({ id: b.id, action: "cancel" }, { onSuccess: () => setConfirm(null), onError: (e) => toast(e.message) });
+  // The same channel, audience and message as a new draft, to send again
+  // (next month's newsletter) or to another audience.
+  const doDuplicate = () =>
+    copy.mutate(
+      { id: 0, input: { name: t("broadcasts.copyName", { name: b.name }), channel_id: b.channel_id, audience: b.audience ?? {}, message: b.message } },
+      { onSuccess: (d) => navigate(`/broadcasts/${d.id}/edit`), onError: (e) => toast(e.message) },
+    );
   const doDelete = () =>
     remove.mutate(b.id, { onSuccess: () => navigate("/broadcasts"), onError: (e) => (setConfirm(null), toast(e.message)) });
 
@@ -65,6 +74,12 @@ export function BroadcastDetail({ b }: { b: Broadcast }) {
           <Button onClick={() => setConfirm("cancel")} data-testid="broadcast-cancel">
             <XCircle size={14} aria-hidden="true" className="mr-1 inline" />
             {t("broadcasts.cancelBroadcast")}
+          </Button>
+        )}
+        {b.status !== "draft" && (
+          <Button onClick={doDuplicate} disabled={copy.isPending} data-testid="broadcast-duplicate">
+            <Copy size={14} aria-hidden="true" className="mr-1 inline" />
+            {t("broadcasts.duplicate")}
           </Button>
         )}
         {!isLive(b.status) && (
